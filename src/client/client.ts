@@ -44,7 +44,7 @@ export interface RealtimeStatus {
   nextAttemptAt: number | null;
   /** The close of the last socket that opened (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
   lastClose: { code: number; reason: string } | null;
-  /** HTTP status of the last refused upgrade or failed poll (kept after a success), or null; null again after a 4401 close (`lastClose` says it), which refuses no HTTP request. */
+  /** HTTP status of the last refused upgrade or failed poll (kept after a success, and after a failure that has none: a dropped socket), or null; null again after a 4401 close (`lastClose` says it), which refuses no HTTP request. */
   lastHttpStatus: number | null;
   /** Valid messages delivered to handlers. */
   received: number;
@@ -671,7 +671,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (refusedToken(httpStatus)) return;
     const attempts = status.reconnectAttempts + 1;
     const mine = run;
-    set({ reconnectAttempts: attempts, lastHttpStatus: httpStatus ?? null });
+    // A failure without an HTTP status (a dropped or silent socket, a probe while polls answer
+    // 503) keeps the last one, as README says: each failed probe wrote null over the poll's
+    // status, and "HTTP 503" came and went on a dashboard (a hostile tester).
+    set({ reconnectAttempts: attempts, lastHttpStatus: httpStatus ?? status.lastHttpStatus });
     // A status handler disconnected: nothing more to do.
     if (mine !== run) return;
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;

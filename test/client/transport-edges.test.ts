@@ -270,6 +270,24 @@ describe('the client at the edges of its transports', () => {
     expect([...states]).not.toContain('closed offline');
     expect(events).toEqual(['connected polling']);
   }, 15_000);
+  it('lastHttpStatus keeps the polls\' 503 while probes fail without a status of their own (a hostile tester: "HTTP 503" came and went with each probe)', async () => {
+    let probes = 0;
+    const { url } = await hostile(
+      (_req, res) => res.writeHead(503).end(),
+      (_req, socket) => {
+        if (probes++ === 0) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'); // polling at once
+        socket.destroy(); // no HTTP status: a dropped connection
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 50, maxMs: 100 } }));
+    const shown: (number | null)[] = [];
+    client.on('status', (st) => void shown.push(st.lastHttpStatus));
+    client.connect('tok');
+    await until(() => probes >= 5, 'four probes after polls answered 503');
+    const from = shown.indexOf(503);
+    expect(from, `statuses: ${shown.join(', ')}`).toBeGreaterThan(-1);
+    expect(shown.slice(from)).not.toContain(null);
+  }, 15_000);
   it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
     const closes: [number, string][] = [];
     const { url } = await hostile(
