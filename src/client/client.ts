@@ -27,7 +27,7 @@ export type ClientState = 'idle' | 'connecting' | 'open' | 'polling' | 'waiting'
 
 /** {@link RealtimeClient.getStatus}: a snapshot (a new object each call). Times are epoch ms, durations ms. */
 export interface RealtimeStatus {
-  /** `ws` while the socket is open, `polling` while the polling fallback delivers, else `offline`. */
+  /** `ws` while the socket is open, from its first frame (an open socket that has passed none is still `connecting`: a proxy may hold frames back), `polling` while the polling fallback delivers, else `offline`. */
   mode: 'ws' | 'polling' | 'offline';
   /** Whether messages can arrive now (`mode` is not `offline`). */
   connected: boolean;
@@ -42,7 +42,7 @@ export interface RealtimeStatus {
   cursor: string | null;
   /** When the next connection attempt (a socket probe while polling; the token provider asked again while `unauthorized`) is due (epoch ms, a whole number), or null. */
   nextAttemptAt: number | null;
-  /** The close of the last socket that opened (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
+  /** The close of the last socket that opened, a probe's or one that passed no frame too (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
   lastClose: { code: number; reason: string } | null;
   /** HTTP status of the last refused upgrade or failed poll (kept after a success, and after a failure that has none: a dropped socket), or null; null again after a 4401 close (`lastClose` says it), which refuses no HTTP request. */
   lastHttpStatus: number | null;
@@ -526,6 +526,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let ws: WebSocketLike;
     try {
       socketSince = status.cursor;
+      // Nonzero once this socket opens (its close is then `lastClose`).
+      lastFrame = 0;
       ws = socket = new WS(address(wsUrl(), true, true));
     } catch (cause) {
       fault('CLIENT_TRANSPORT_ERROR', cause);
@@ -537,11 +539,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     ws.onopen = () => {
       clearTimeout(connectTimer);
       lastFrame = Date.now();
-      // While polling delivers, a probe takes over on its first frame, not its open: behind a
-      // proxy that holds frames back, an open probe stopped polling for the whole allowed
-      // silence (40 s), the status reading `ws` (a reviewer). Silent, it is dropped then, a failed attempt.
-      // A handler that disconnects on `open`: no timers of a closed socket (they held the process 40 s).
-      if (!polling && !take(ws)) return;
+      // A socket takes over on its first frame, not its open: behind a proxy that holds frames
+      // back, an open probe stopped polling for the whole allowed silence (40 s), the status
+      // reading `ws` (a reviewer), and a first socket read `ws`, connected, with no data (a
+      // hostile tester). Silent, it is dropped then, a failed attempt.
       watch();
       ping();
     };
@@ -614,6 +615,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function closed(code: number, reason: string, httpStatus?: number): void {
     const wasOpen = open;
+    const opened = lastFrame > 0;
     const mine = run;
     socket = undefined;
     open = false;
@@ -622,7 +624,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).
-    set({ ...(wasOpen && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }) });
+    set({ ...(opened && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }) });
     if (lost) announce('disconnected', 'ws');
     // A handler disconnected (and maybe connected again): this run is over.
     if (mine !== run) return;
@@ -1036,7 +1038,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function hint(event: Event): void {
     // The browser says the network is gone: an open socket must prove itself (a pong) within the pong timeout.
     if (event.type === 'offline') {
-      if (open) {
+      // (One that opened and has passed no frame yet too: `lastFrame` is 0 until it opens.)
+      if (socket && lastFrame) {
         lastFrame = Date.now() - silenceMs + pongTimeout;
         ping();
         watch();
@@ -1106,7 +1109,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       clear();
       stopPolling();
       const wasConnected = status.connected;
-      const wasOpen = open;
+      // Any socket that opened, one that has not passed a frame yet included.
+      const wasOpen = !!socket && lastFrame > 0;
       const mode = open ? 'ws' : 'polling';
       forget();
       if (options?.forgetCursor) {

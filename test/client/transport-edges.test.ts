@@ -288,6 +288,42 @@ describe('the client at the edges of its transports', () => {
     expect(from, `statuses: ${shown.join(', ')}`).toBeGreaterThan(-1);
     expect(shown.slice(from)).not.toContain(null);
   }, 15_000);
+  it('a socket that opened but has passed no frame is no working WebSocket: `connecting`, offline, until its first frame (a hostile tester: a buffering proxy showed `ws`, connected, with no data for the whole allowed silence)', async () => {
+    let speaking = false;
+    const { url } = await hostile(
+      (_req, res) => res.writeHead(404).end(),
+      (req, socket, head, wss) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          setTimeout(() => {
+            speaking = true;
+            ws.send(JSON.stringify(conn('new', 'e1.0')));
+          }, 700);
+        }),
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false }));
+    // Each status as it came, and whether the server had spoken then.
+    const seen: string[] = [];
+    client.on('status', (st) => void seen.push(`${speaking ? 'after' : 'before'} ${st.state} ${st.mode} ${st.connected}`));
+    client.connect('tok');
+    await until(() => client.getStatus().mode === 'ws', 'the socket taking over at its first frame');
+    expect(seen.filter((line) => line.startsWith('before'))).toEqual(['before connecting offline false']);
+    expect(seen.at(-1)).toBe('after open ws true');
+    client.disconnect();
+    expect(client.getStatus().lastClose).toEqual({ code: 1000, reason: '' });
+  });
+  it('disconnect() of a socket that opened and passed no frame yet is its close: lastClose 1000', async () => {
+    let upgraded = false;
+    const { url } = await hostile(
+      (_req, res) => res.writeHead(404).end(),
+      (req, socket, head, wss) => wss.handleUpgrade(req, socket, head, () => (upgraded = true)),
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false }));
+    client.connect('tok');
+    await until(() => upgraded, 'the upgrade');
+    await sleep(100);
+    client.disconnect();
+    expect(client.getStatus()).toMatchObject({ state: 'idle', lastClose: { code: 1000, reason: '' } });
+  });
   it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
     const closes: [number, string][] = [];
     const { url } = await hostile(
