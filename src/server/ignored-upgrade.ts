@@ -26,9 +26,18 @@ export function offersWebSocket(request: IncomingMessage): boolean {
  * Has `server` serve `request`, received by its `upgrade` listeners, as a plain request on
  * `socket`: the app's `request` listeners (or this server's paths) answer it, and the connection
  * goes on as HTTP/1.1. Call it at once, in the `upgrade` listener, with the `head` it was given.
- * A socket that cannot take the request back (already ended) is destroyed.
+ * A socket that cannot take the request back (already ended) is destroyed; a request whose head
+ * Node may have cut (`maxHeadersCount` header lines or more) is answered 431 and its connection closed.
  */
 export function serveIgnoringUpgrade(server: EventEmitter, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  // Node keeps the first `maxHeadersCount` header lines (about 1000 by default) in rawHeaders and
+  // reads the body by all of them: a Content-Length past the cut, left out of the rebuilt head,
+  // made the body a request of its own, behind a proxy that checked the first one's path (a
+  // reviewer: request smuggling). A head that may have been cut is refused, never rebuilt.
+  if (request.rawHeaders.length >= ((server as { maxHeadersCount?: number | null }).maxHeadersCount || 2000)) {
+    socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
   const lines = [`${request.method} ${request.url} HTTP/${request.httpVersion}`];
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {

@@ -176,6 +176,24 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(rt.stats().refusedUpgrades).toEqual({});
   });
 
+  it('refuses 431 a request offering h2c whose head Node may have cut (about 1000 header lines): rebuilt without the Content-Length past the cut, its body was served as a request of its own (a reviewer: request smuggling)', async () => {
+    const seen: string[] = [];
+    const http = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url}`);
+      request.resume().on('end', () => response.end('app'));
+    });
+    const port = await listen(http);
+    attach(http);
+    const smuggled = 'GET /admin/delete-everything HTTP/1.1\r\nHost: x\r\n\r\n';
+    const filler = 'a:b\r\n'.repeat(1100);
+    const request = `POST /public HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n${filler}Content-Length: ${smuggled.length}\r\n\r\n${smuggled}`;
+    expect(await converse(port, [request], 2000)).toEqual({ answers: ['HTTP/1.1 431 Request Header Fields Too Large '], closed: true });
+    expect(seen).toEqual([]);
+    // A head of ordinary size is still served.
+    expect((await converse(port, [`POST /public HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n${'a:b\r\n'.repeat(900)}Content-Length: 3\r\nConnection: close\r\n\r\nabc`], 2000)).answers).toEqual(['HTTP/1.1 200 OK app']);
+    expect(seen).toEqual(['POST /public']);
+  });
+
   it('two servers on one app\'s server: an upgrade to another path gets 404, once; another protocol reaches the app once; an upgrade listener of the app\'s answers what neither serves (such an upgrade was held, unanswered, with no timeout)', async () => {
     let appCalls = 0;
     const http = createServer((_request, response) => {
