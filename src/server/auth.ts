@@ -123,14 +123,19 @@ export function redactUrl(url: string | undefined): string {
   // A JWT split over parameters, each part harmless alone: a reader of the log joins them again.
   const values = raw.map((parameter) => leniently(parameter.slice(parameter.indexOf('=') + 1)));
   for (let i = 0; i + 2 < values.length; i++) {
-    if (JWT_PART.test(values[i]!) && JWT_PART.test(values[i + 1]!) && SIGNATURE_PART.test(values[i + 2]!)) {
+    if (JWT_HEADER.test(values[i]!) && JWT_PART.test(values[i + 1]!) && SIGNATURE_PART.test(values[i + 2]!)) {
       for (let j = i; j < i + 3; j++) parameters[j] = raw[j]!.includes('=') ? `${raw[j]!.slice(0, raw[j]!.indexOf('='))}=[redacted]` : '[redacted]';
     }
   }
   return `${target}?${parameters.join('&')}${fragment}`;
 }
 
-/** A JWT's header or payload alone (base64url, 12 characters or more); its signature (base64url, maybe empty: `alg: none`). */
+/**
+ * A JWT's header alone (a JSON object's base64url: `eyJ…`, 12 characters or more: two ids and a
+ * version, `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, were redacted as one: a
+ * reviewer); its payload (base64url, 12 or more); its signature (base64url, maybe empty: `alg: none`).
+ */
+const JWT_HEADER = /^eyJ[\w-]{9,}$/;
 const JWT_PART = /^[\w-]{12,}$/;
 const SIGNATURE_PART = /^[\w-]*$/;
 

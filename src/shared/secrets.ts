@@ -33,7 +33,7 @@ export function looksLikeJwt(text: string): boolean {
 }
 
 /**
- * `text` with each run that holds a JWT (as {@link looksLikeJwt} finds one, percent-encoded or
+ * `text` with each run that holds a JWT (as {@link holdsJwt} finds one, percent-encoded or
  * not) replaced by `[redacted]`: a run is what lies between characters a JWT never holds (`:`,
  * `@`, `/`, `?`, …), so a token in a URL's user info or host, or in an `Origin`, goes whole
  * and nothing else does. Linear in `text`.
@@ -41,9 +41,26 @@ export function looksLikeJwt(text: string): boolean {
 export function redactJwts(text: string): string {
   return text
     .split(/([^\w.%-]+)/)
-    .map((run, i) => (i % 2 === 0 && (looksLikeJwt(run) || looksLikeJwt(leniently(run))) ? '[redacted]' : run))
+    .map((run, i) => (i % 2 === 0 && (holdsJwt(run) || holdsJwt(leniently(run))) ? '[redacted]' : run))
     .join('');
 }
+
+/**
+ * {@link looksLikeJwt} with the header a JSON object's base64url (`eyJ…`, from `{"`): hosts and
+ * paths hold long dotted names (`my-company-portal.azurewebsites.net`, a bundle's
+ * `main_application.3b2c….js`), which the looser test took for tokens and a log lost the origin
+ * an operator must allow (a reviewer).
+ */
+export function holdsJwt(text: string): boolean {
+  const parts = text.split('.');
+  for (let i = 0; i + 2 < parts.length; i++) {
+    if (JWT_HEADER_END.test(parts[i]!) && TOKEN_RUN.test(parts[i + 1]!)) return true;
+  }
+  return false;
+}
+
+/** A part that ends with a JWT header: `eyJ` and 9 or more base64url characters. */
+const JWT_HEADER_END = /eyJ[\w-]{9,}$/;
 
 /** A part that ends with 12 base64url characters; one that is 12 or more of them. */
 const TOKEN_RUN_END = /[\w-]{12}$/;

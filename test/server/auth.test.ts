@@ -9,6 +9,7 @@ import Fastify from 'fastify';
 import WebSocket from 'ws';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactOrigin } from '../../src/server/auth.js';
 import { createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client } from './helpers.js';
 
@@ -159,6 +160,16 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     for (const line of lines) expect(line).not.toContain(jwt.split('.')[1]);
     // Logged, with the parameter redacted (not left out).
     expect(lines.some((line) => line.includes('poll-refused') && line.includes('/api/ws/poll?id_token=[redacted]'))).toBe(true);
+  });
+
+  it('keeps what is no JWT in a log: a host of long labels (the origin an operator must allow), a bundle name, ids in a row (a reviewer: each was [redacted])', async () => {
+    const jwt = await token('alice');
+    expect(redactOrigin('https://my-company-portal.azurewebsites.net')).toBe('https://my-company-portal.azurewebsites.net');
+    expect(redactOrigin(`https://${jwt}.example`)).toBe('https://[redacted]');
+    expect(redactUrl('/assets/main_application.3b2c1d4e5f6a7b8c9d0e.js')).toBe('/assets/main_application.3b2c1d4e5f6a7b8c9d0e.js');
+    expect(redactUrl('/api/ws/poll?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2')).toBe('/api/ws/poll?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2');
+    const [header, payload, signature] = jwt.split('.');
+    expect(redactUrl(`/api/ws/poll?a=${header}&b=${payload}&c=${signature}&since=k.1`)).toBe('/api/ws/poll?a=[redacted]&b=[redacted]&c=[redacted]&since=k.1');
   });
 
   it("logs no JWT from an absolute-form target's user info or host, a refused Origin, or parts split over parameters (a hostile tester found each logged whole)", async () => {
