@@ -122,7 +122,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       // Still one line with an admin's name, a gaps count and long counts beside it (the button
       // went to a second line at 1280 px offline: a fresh user): the state gives up room, cut.
       const crowded = await page.evaluate(() => {
-        document.getElementById('user')!.textContent = 'admin (all users)';
+        // A long subject too: it took the state's room, and pushed the button off the page (a reviewer).
+        document.getElementById('user')!.textContent = 'ops-admin@trading-desk.example.com (all users)';
         document.getElementById('gap-stat')!.hidden = false;
         document.getElementById('gaps')!.textContent = '12';
         document.getElementById('received')!.textContent = '1234567';
@@ -130,7 +131,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
         const state = document.getElementById('state')!;
         const bottoms = [...document.querySelectorAll('header > *')].filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => item.getBoundingClientRect().bottom);
         const header = document.querySelector('header')!;
-        return { oneLine: Math.max(...bottoms) - Math.min(...bottoms) < 12, inside: header.scrollWidth <= header.clientWidth, stateShown: state.clientWidth >= 60 };
+        return { oneLine: Math.max(...bottoms) - Math.min(...bottoms) < 12, inside: header.scrollWidth <= header.clientWidth && document.documentElement.scrollWidth <= window.innerWidth, stateShown: state.clientWidth >= 60 };
       });
       expect(crowded).toEqual({ oneLine: true, inside: true, stateShown: true });
       await page.setViewportSize({ width: 1400, height: 1000 });

@@ -204,7 +204,7 @@ function whom(token: string): string {
 const TOKEN_KEY = 'realtime-contract-demo-token';
 function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
-  $('user').textContent = whom(token) || '–';
+  $('user').textContent = $('user').title = whom(token) || '–';
   closeForm();
   // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer),
   // and the panels too: the last user's trades are not shown as the next one's.

@@ -24,6 +24,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   /* Offline, the state says the attempt and when the next is due: room for it whole at 1240 px and up beside a user's name and counts, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
+  /* A long subject (an e-mail address) is cut, whole in its title: it took the state's room, and the button off the page at 1280 px (a reviewer). */
+  #user { display: inline-block; max-width: 9.5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   #state { display: inline-block; max-width: 21em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   /* From 1200 px the header is one line whatever it holds: the state gives up room, cut at its end (whole in its title), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
   @media (min-width: 1200px) {
