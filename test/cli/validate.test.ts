@@ -177,6 +177,15 @@ describe('realtime-contract validate', () => {
     const { code, stdout } = cli(['validate', bad, folder, link, bad]);
     expect(stdout).toBe(`${bad}:2: trades /data expected required property "data", got nothing\n1 valid, 1 invalid\n`);
     expect(code).toBe(1);
+    // A file refused for its name is no file read: standard input redirected from it, as its refusal advises, is read (a reviewer).
+    const notes = file('named-twice-notes.txt', `${tradeLine}\n`);
+    const fd = openSync(notes, 'r');
+    try {
+      const advised = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'validate', notes, '-'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+      expect(advised.stdout).toBe('1 valid, 0 invalid\n');
+    } finally {
+      closeSync(fd);
+    }
     // Standard input redirected from it too, either side of its name (a hostile tester: counted twice).
     for (const args of [[bad, '-'], ['-', bad]]) {
       const fd = openSync(bad, 'r');

@@ -133,7 +133,8 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (failures.length > 0) yield failures.splice(0);
         if (found === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
       } else if (info.isFile()) {
-        if (!first(info)) continue;
+        // Keyed once it is read: a `.txt` refused here is then read as `- < notes.txt`, as its refusal advises (it was skipped as read: a reviewer).
+        if (MESSAGE_FILE.test(given) && !first(info)) continue;
         if (options.largeNdjsonFrom !== undefined && LINE_FILE.test(given) && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options, unreadable);
         // A compressed file said as such, with the way through (it pointed to `validate - <`, which then said zcat: a hostile tester).
