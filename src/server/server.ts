@@ -179,7 +179,7 @@ export interface RealtimeServer {
   /**
    * Stops accepting, answers held polls, closes every socket with 1001, waits up to `shutdownTimeoutMs` (ms) for them to drain,
    * then terminates those left. An upgrade still being authenticated is answered 503 `shutting-down` at once, a poll still
-   * being authenticated when the wait ends too: a hook that never settles holds neither close() nor a connection. Calls
+   * being authenticated when the wait ends too: a hook that never settles holds close() at most `shutdownTimeoutMs`, and no connection. Calls
    * after the first return the first's promise.
    */
   close(): Promise<void>;
@@ -1020,7 +1020,7 @@ function handshakeFault(request: IncomingMessage): string | null {
   if (!/^[+/0-9A-Za-z]{22}==$/.test(request.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key missing or not 16 bytes in base64';
   // Read as ws reads it.
   const version = Number(request.headers['sec-websocket-version'] ?? NaN);
-  if (version !== 13 && version !== 8) return 'Sec-WebSocket-Version missing or not 13';
+  if (version !== 13 && version !== 8) return 'Sec-WebSocket-Version missing or not 13 (or 8)';
   return null;
 }
 
