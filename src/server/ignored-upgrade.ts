@@ -35,7 +35,8 @@ export function serveIgnoringUpgrade(server: EventEmitter, request: IncomingMess
   // made the body a request of its own, behind a proxy that checked the first one's path (a
   // reviewer: request smuggling). A head that may have been cut is refused, never rebuilt.
   if (request.rawHeaders.length >= ((server as { maxHeadersCount?: number | null }).maxHeadersCount || 2000)) {
-    socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    // Destroyed once written: the parser is detached, so no timeout would end a peer that keeps its side open.
+    socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
     return;
   }
   const lines = [`${request.method} ${request.url} HTTP/${request.httpVersion}`];

@@ -81,7 +81,7 @@ describe('realtime-contract diff', () => {
       ['go-tag', { op: 'add', path: '/trades.json/definitions/TradeData/properties/prix,€', value: { type: 'string' } }, 'trades.json#/definitions/TradeData/properties/prix,€: property name "prix,€" cannot be a Go struct tag'],
       ['int-format', { op: 'add', path: '/definitions.json/definitions/Count/format', value: 'date-time' }, 'definitions.json#/definitions/Count/format: expected "format" only where the type admits strings'],
       // What only the TypeBox generator refused: diff warned of none of them (a hostile tester).
-      ['pattern-properties', { op: 'add', path: '/trades.json/definitions/TradeData/patternProperties', value: { '^x-': { type: 'string' } } }, 'trades.json#/definitions/TradeData/patternProperties: keyword "patternProperties" is not supported here'],
+      ['pattern-properties', { op: 'add', path: '/trades.json/definitions/TradeData/patternProperties', value: { '^x-': { type: 'string' } } }, 'trades.json#/definitions/TradeData/patternProperties: keyword "patternProperties" is not supported by the generated languages: write a map'],
       // diff read the list alone and said "no changes", while the validators and types followed the const (a hostile tester).
       ['const-and-enum', { op: 'add', path: '/trades.json/definitions/TradeData/properties/status/const', value: 'filled' }, 'trades.json#/definitions/TradeData/properties/status/const: expected "const" or "enum", got both (the value "filled" and a list of 4): keep the list, or the fixed value alone'],
     ] as const) {
