@@ -140,22 +140,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
  */
 function mergeSameUnions(definitions: Record<string, SchemaNode>, named: ReadonlySet<string>): Map<string, string> {
   const schema = { definitions };
-  const groups = new Map<string, string[]>();
-  for (const [title, node] of Object.entries(definitions)) {
-    if (!isUnion(node, schema)) continue;
-    const key = unionKey(node);
-    groups.set(key, [...(groups.get(key) ?? []), title]);
-  }
-  const aliases = new Map<string, string>();
-  for (const titles of groups.values()) {
-    if (titles.length < 2) continue;
-    const [kept, ...others] = [...titles].sort((a, b) => Number(named.has(b)) - Number(named.has(a)) || (a < b ? -1 : a > b ? 1 : 0));
-    for (const other of others) {
-      aliases.set(other, kept!);
-      delete definitions[other];
-    }
-  }
-  return aliases;
+  return mergeAlike(definitions, named, (node) => (isUnion(node, schema) ? unionKey(node) : undefined));
 }
 
 /** What quicktype tells a union by: the kinds it holds (a JSON type, an array of what, a `$ref`), sorted; ranges, patterns and formats aside. */
@@ -237,12 +222,18 @@ export interface ShapedBundle {
  * @returns alias title → kept title
  */
 function mergeSameLists(definitions: Record<string, SchemaNode>, named: ReadonlySet<string>): Map<string, string> {
+  return mergeAlike(definitions, named, (node) => (isStringList(node) ? JSON.stringify([...new Set((node.const !== undefined ? [node.const] : node.enum!) as string[])].sort()) : undefined));
+}
+
+/**
+ * Definitions of one `keyOf` (undefined: not merged) kept as one, the others deleted: a name of
+ * `named` first, else the first in code-unit order. Returns each deleted title's kept one.
+ */
+function mergeAlike(definitions: Record<string, SchemaNode>, named: ReadonlySet<string>, keyOf: (node: SchemaNode) => string | undefined): Map<string, string> {
   const groups = new Map<string, string[]>();
   for (const [title, node] of Object.entries(definitions)) {
-    if (!isStringList(node)) continue;
-    const values = [...new Set((node.const !== undefined ? [node.const] : node.enum!) as string[])].sort();
-    const key = JSON.stringify(values);
-    groups.set(key, [...(groups.get(key) ?? []), title]);
+    const key = keyOf(node);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), title]);
   }
   const aliases = new Map<string, string>();
   for (const titles of groups.values()) {
