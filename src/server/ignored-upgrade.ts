@@ -23,18 +23,31 @@ export function offersWebSocket(request: IncomingMessage): boolean {
 }
 
 /**
+ * Whether Node may have cut `request`'s head: whether it has as many header lines as `server`
+ * keeps (`maxHeadersCount`; 1000 while unset, none when 0), or more. Node keeps that many in
+ * `headers` and rawHeaders, but reads the body by all of them: a Content-Length past the cut,
+ * left out of a rebuilt head, made the body a request of its own, behind a proxy that checked
+ * the first one's path (a reviewer: request smuggling). A head of exactly that many is not told
+ * apart from a cut one.
+ */
+function headMayBeCut(server: EventEmitter, request: IncomingMessage): boolean {
+  const count = (server as { maxHeadersCount?: number | null }).maxHeadersCount;
+  // Node's own arithmetic (_http_server.js): rawHeaders holds a name and a value per line, and its
+  // parser keeps `maxHeadersCount << 1` entries of them, 2000 while it is unset; 0 or less keeps all.
+  // Compared with the lines themselves, a limit that was set refused heads of half of it (a hostile tester).
+  const entries = typeof count === 'number' ? count << 1 : 2000;
+  return entries > 0 && request.rawHeaders.length >= entries;
+}
+
+/**
  * Has `server` serve `request`, received by its `upgrade` listeners, as a plain request on
  * `socket`: the app's `request` listeners (or this server's paths) answer it, and the connection
  * goes on as HTTP/1.1. Call it at once, in the `upgrade` listener, with the `head` it was given.
  * A socket that cannot take the request back (already ended) is destroyed; a request whose head
- * Node may have cut (`maxHeadersCount` header lines or more) is answered 431 and its connection closed.
+ * Node may have cut ({@link headMayBeCut}) is answered 431 and its connection closed.
  */
 export function serveIgnoringUpgrade(server: EventEmitter, request: IncomingMessage, socket: Duplex, head: Buffer): void {
-  // Node keeps the first `maxHeadersCount` header lines (about 1000 by default) in rawHeaders and
-  // reads the body by all of them: a Content-Length past the cut, left out of the rebuilt head,
-  // made the body a request of its own, behind a proxy that checked the first one's path (a
-  // reviewer: request smuggling). A head that may have been cut is refused, never rebuilt.
-  if (request.rawHeaders.length >= ((server as { maxHeadersCount?: number | null }).maxHeadersCount || 2000)) {
+  if (headMayBeCut(server, request)) {
     // Destroyed once written: the parser is detached, so no timeout would end a peer that keeps its side open.
     socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
     return;

@@ -194,6 +194,37 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(seen).toEqual(['POST /public']);
   });
 
+  it('refuses 431 an h2c head by the HTTP server\'s maxHeadersCount in header lines, as Node cuts it: set to 100, a head of 60 lines was refused (rawHeaders, a name and a value a line, was compared with it: a hostile tester)', async () => {
+    const seen: string[] = [];
+    const http = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url}`);
+      request.resume().on('end', () => response.end('app'));
+    });
+    const port = await listen(http);
+    attach(http);
+    const smuggled = 'GET /admin/delete-everything HTTP/1.1\r\nHost: x\r\n\r\n';
+    /** An h2c POST of `lines` header lines in all, its Content-Length the last of them (its connection closed once answered). */
+    const post = (lines: number, body: string) =>
+      `POST /public HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: h2c\r\n${'a:b\r\n'.repeat(lines - 4)}Content-Length: ${body.length}\r\n\r\n${body}`;
+    const refused = { answers: ['HTTP/1.1 431 Request Header Fields Too Large '], closed: true };
+    for (const [maxHeadersCount, whole, cut] of [[100, 99, 101], [2000, 1500, 2100]] as const) {
+      http.maxHeadersCount = maxHeadersCount;
+      seen.length = 0;
+      expect((await converse(port, [post(60, 'abc')], 2000)).answers, `maxHeadersCount ${maxHeadersCount}, 60 lines`).toEqual(['HTTP/1.1 200 OK app']);
+      expect((await converse(port, [post(whole, 'abc')], 2000)).answers, `maxHeadersCount ${maxHeadersCount}, ${whole} lines`).toEqual(['HTTP/1.1 200 OK app']);
+      // Cut: Node reads the body by a Content-Length the rebuilt head would not hold.
+      expect(await converse(port, [post(cut, smuggled)], 2000), `maxHeadersCount ${maxHeadersCount}, ${cut} lines`).toEqual(refused);
+      expect(seen).toEqual(['POST /public', 'POST /public']);
+    }
+    // 0: Node keeps every line, and cuts none.
+    http.maxHeadersCount = 0;
+    expect((await converse(port, [post(1500, 'abc')], 2000)).answers).toEqual(['HTTP/1.1 200 OK app']);
+    // Unset (null): Node keeps 1000 lines.
+    http.maxHeadersCount = null as unknown as number;
+    expect((await converse(port, [post(999, 'abc')], 2000)).answers).toEqual(['HTTP/1.1 200 OK app']);
+    expect(await converse(port, [post(1001, smuggled)], 2000)).toEqual(refused);
+  });
+
   it('two servers on one app\'s server: an upgrade to another path gets 404, once; another protocol reaches the app once; an upgrade listener of the app\'s answers what neither serves (such an upgrade was held, unanswered, with no timeout)', async () => {
     let appCalls = 0;
     const http = createServer((_request, response) => {
