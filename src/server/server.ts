@@ -504,7 +504,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // served as if it offered none: by the app's listeners, the poll path, handleHttp. It was a 404 to all (`path` a 400 of ws's,
       // after its token was verified). Served so behind an unanswered request, it would be answered out of turn too.
       if (!upgrades.answersUnserved(undefined)) return;
-      return unanswered.get(request.socket) ? pipelined() : serveIgnoringUpgrade(httpServer, request, socket, head);
+      return answerPending(request.socket) ? pipelined() : serveIgnoringUpgrade(httpServer, request, socket, head);
     }
     if (url?.pathname !== path) {
       // Another realtime server on this HTTP server, or the app's own upgrade listener, may serve this path.
@@ -513,7 +513,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       return refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
     }
     socket.on('error', () => socket.destroy());
-    if (unanswered.get(request.socket)) return pipelined();
+    if (answerPending(request.socket)) return pipelined();
     if (options.webSocket === false) {
       countRefusedUpgrade('websocket-off');
       return refuseSocket(socket, 404, 'websocket-off');
@@ -781,6 +781,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
   /** Each connection's requests whose answer has not gone out, for the upgrade pipelined behind one. */
   const unanswered = new WeakMap<object, number>();
+  /**
+   * Whether a request of `socket`'s connection is still unanswered. Those this server's `request`
+   * listener saw are counted; one it never saw is not: a request an app's `checkContinue` (or
+   * `checkExpectation`) listener answers later, Node emitting no `request` for it. Node holds the
+   * answer under way on the socket (`_httpMessage`, set until the response is finished), so that
+   * is looked at too. An h2c request pipelined behind such a one was read again by a parser of
+   * its own, whose answer queued behind one that parser never saw finish: never answered, the
+   * connection held open (a hostile tester); a WebSocket upgrade's 101 went out before it.
+   */
+  const answerPending = (socket: object): boolean => (unanswered.get(socket) ?? 0) > 0 || (socket as { _httpMessage?: object | null })._httpMessage != null;
   const track = (request: IncomingMessage, response: ServerResponse): void => {
     const socket = request.socket;
     unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1);

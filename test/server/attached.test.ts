@@ -225,6 +225,33 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(await converse(port, [post(1001, smuggled)], 2000)).toEqual(refused);
   });
 
+  it('closes a connection whose upgrade (h2c or WebSocket) is pipelined behind a request the app answers later from its checkContinue listener (Node emits no request for it: the h2c one was never answered, its connection held open; a hostile tester)', async () => {
+    const http = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('latin1').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => response.end(`app ${request.method} ${request.url} ${body}`));
+    });
+    // An app that checks something before it lets the body come (Node then sends no 100 Continue of its own).
+    http.on('checkContinue', (request: IncomingMessage, response: ServerResponse) =>
+      setTimeout(() => {
+        response.writeContinue();
+        http.emit('request', request, response);
+      }, 100),
+    );
+    const rt = attach(http);
+    const port = await listen(http);
+    const sockets = new Set<Duplex>();
+    http.on('connection', (socket: Duplex) => sockets.add(socket));
+    cleanup.push(async () => sockets.forEach((socket) => socket.destroy()));
+    const post = 'POST /orders HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello';
+    const h2c = 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: h2c\r\n\r\n';
+    const webSocket = `GET /api/ws?token=${await token('alice')} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    for (const upgrade of [h2c, webSocket]) expect(await converse(port, [post + upgrade], 2000)).toEqual({ answers: [], closed: true });
+    expect(rt.stats().refusedUpgrades).toEqual({ pipelined: 2 });
+    // Sent once the first is answered, it is served (nothing is sent on the 100 Continue).
+    expect(await converse(port, [post, '', h2c], 2000)).toEqual({ answers: ['HTTP/1.1 100 Continue ', 'HTTP/1.1 200 OK app POST /orders hello', 'HTTP/1.1 200 OK app GET /health '], closed: true });
+  });
+
   it('two servers on one app\'s server: an upgrade to another path gets 404, once; another protocol reaches the app once; an upgrade listener of the app\'s answers what neither serves (such an upgrade was held, unanswered, with no timeout)', async () => {
     let appCalls = 0;
     const http = createServer((_request, response) => {
