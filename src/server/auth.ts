@@ -98,9 +98,9 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * redacted too; one that holds a JWT under any other name, or as its name (`?<jwt>`,
  * `?token%3D<jwt>`), is `[redacted]` whole (a hostile tester found six such logged whole), and
  * so are three parameters in a row whose values are a JWT's three parts (`?t=<header>&t=<payload>&t=<signature>`).
- * A fragment, whatever it holds, is `#[redacted]`. Before the query, an absolute-form target's
- * user info (`http://user:password@host/…`) is `[redacted]`, and so is any JWT in the host or
- * the path (see {@link redactOrigin}).
+ * A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
+ * (`http://user:password@host/…`, in any form the URL parser reads as one) is `[redacted]`, and
+ * so is any JWT in the host or the path (see {@link redactOrigin}).
  */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
@@ -140,13 +140,54 @@ const JWT_PART = /^[\w-]{12,}$/;
 const SIGNATURE_PART = /^[\w-]*$/;
 
 /**
- * A URL, origin or request target without what may carry a credential, for logs: the user info
- * of `scheme://user:password@host` is `[redacted]`, and so is any JWT in it (in the host:
- * `Origin: https://<jwt>.example`, an absolute-form target `GET http://<jwt>.example/…`; a
- * hostile tester found both logged whole). Linear in `text`.
+ * A URL, origin or request target without what may carry a credential, for logs: its user info
+ * is `[redacted]`, in any form the URL parser reads as one (`http://user:password@host`, and
+ * `http:///user@host`, `http:user@host`, `http:\\user@host`, `ht<tab>tp://user@host`, or
+ * `//user@host` against a base: a hostile tester found `http:///user:pw@host` logged whole), and
+ * so is any JWT in it (in the host: `Origin: https://<jwt>.example`, an absolute-form target
+ * `GET http://<jwt>.example/…`; a hostile tester found both logged whole). One whose user info
+ * the parser still finds after that is `[redacted]` whole. Linear in `text`.
  */
 export function redactOrigin(text: string): string {
-  return redactJwts(text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1[redacted]@'));
+  const redacted = redactJwts(withoutUserInfo(text));
+  return holdsUserInfo(redacted) ? '[redacted]' : redacted;
+}
+
+/**
+ * `text` with its user info `[redacted]`: what lies between the slashes (or backslashes, or
+ * none: `http:user@host`) after its scheme, or two slashes without one, and the last `@` before
+ * the next `/`, `?` or `#`. Read as the URL parser reads it, without the tabs and newlines it
+ * drops, and the controls and spaces it trims: such a text comes back so, redacted; any other
+ * comes back as it is. Linear in `text`: a regular expression whose slashes and user info may
+ * both take a backslash would backtrack on a long run of them.
+ */
+function withoutUserInfo(text: string): string {
+  let from = 0;
+  let to = text.length;
+  while (from < to && text.charCodeAt(from) <= 0x20) from++;
+  while (to > from && text.charCodeAt(to - 1) <= 0x20) to--;
+  const read = text.slice(from, to).replace(/[\t\n\r]/g, '');
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(read)?.[0].length ?? 0;
+  let start = scheme;
+  while (read[start] === '/' || read[start] === '\\') start++;
+  // Without a scheme, one slash starts a path (`/@alice`): two an authority.
+  if (scheme === 0 && start < 2) return text;
+  const end = read.slice(start).search(/[/?#]/);
+  const at = read.lastIndexOf('@', end === -1 ? read.length : start + end);
+  return at < start ? text : `${read.slice(0, start)}[redacted]${read.slice(at)}`;
+}
+
+/** Whether the URL parser finds user info in `text`, read alone or against a base (`//user@host`), but `[redacted]`. */
+function holdsUserInfo(text: string): boolean {
+  for (const base of [undefined, 'http://base.invalid']) {
+    try {
+      const url = new URL(text, base);
+      if ((url.username !== '' && url.username !== '%5Bredacted%5D') || url.password !== '') return true;
+    } catch {
+      // Not a URL read so: no user info to find.
+    }
+  }
+  return false;
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */

@@ -206,6 +206,58 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     }
     expect(redactUrl('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2');
   });
+
+  it('logs no user info in any form the URL parser reads as one: after slashes, backslashes or none, a tab, or two slashes without a scheme (a hostile tester found http:///user:pw@host logged whole)', async () => {
+    const logged: string[] = [];
+    const log = (o: object, m?: string) => void logged.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    // handleHttp that throws: every request's target is logged (handle-http-threw), whatever its path.
+    const own = await startServer({ logger: { info: log, warn: log, error: log }, allowedOrigins: ['https://ok.example'], handleHttp: () => { throw new Error('app down'); } });
+    const forms = ['http:///', 'http:////', 'http:', 'http:\\\\', 'http:/\\', 'HTTPS:', 'ws:', 'wss:///', 'foo://', '//', '\\\\', '/\\'];
+    /** Sends `head` as a request's head on a socket of its own; resolves with the status line, or '' if none came, once the server is done. */
+    const request = (head: string) =>
+      new Promise<string>((resolve) => {
+        let answer = '';
+        const socket = createConnection(own.port, '127.0.0.1', () => socket.write(`${head}\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        const timer = setTimeout(() => socket.destroy(), 2000);
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(answer.slice(0, answer.indexOf('\r\n')));
+        });
+      });
+    try {
+      const statuses: string[] = [];
+      for (const [i, form] of forms.entries()) {
+        statuses.push(await request(`GET ${form}user${i}:secret-${i}@host/app HTTP/1.1`));
+        // A refused Origin is logged too.
+        await request(`GET /api/ws/poll HTTP/1.1\r\nOrigin: ${form}user${i}:secret-${i}@host`);
+      }
+      // Those Node's parser passes (it refuses `http:user@…` and backslashes after a scheme with its own 400) reach handleHttp, and its log line.
+      const passed = forms.filter((_form, i) => statuses[i] === 'HTTP/1.1 500 Internal Server Error');
+      expect(passed).toEqual(expect.arrayContaining(['http:///', 'http:////', 'wss:///', 'foo://', '//', '/\\']));
+      await eventually(() => logged.filter((line) => line.includes('"reason":"origin"')).length === forms.length, 2000, 'every refused origin logged');
+      expect(logged.filter((line) => line.includes('handle-http-threw'))).toHaveLength(passed.length);
+      const text = logged.join('\n');
+      for (const [i, form] of forms.entries()) {
+        expect(text, form).not.toContain(`secret-${i}`);
+        expect(text, form).not.toContain(`user${i}`);
+      }
+      expect(text).toContain('"url":"http:///[redacted]@host/app"');
+      expect(text).toContain('"origin":"http:///[redacted]@host"');
+    } finally {
+      await own.rt.close();
+    }
+    // Forms a request head cannot carry (a tab, a control, a space before the scheme), and those a log may get from elsewhere.
+    for (const form of ['ht\ttp://', 'http:/\t/', '\u0001http://', ' http://', 'http:\\/\\/', 'hTtP:', 'ftp:']) {
+      expect(redactOrigin(`${form}user:secret@host/app`), JSON.stringify(form)).not.toMatch(/user|secret/);
+      expect(redactUrl(`${form}user:secret@host/app?since=k.1#x`), JSON.stringify(form)).not.toMatch(/user|secret/);
+    }
+    // Every @ before the host, and a path that merely holds one, as the parser reads them.
+    expect(redactOrigin('http://a@b:secret@host/x')).toBe('http://[redacted]@host/x');
+    expect(redactUrl('/@alice/posts?x=a@b')).toBe('/@alice/posts?x=a@b');
+    expect(redactOrigin('https://ok.example')).toBe('https://ok.example');
+  });
 });
 
 describe('JWT claims: userIdClaim, adminClaim and adminValue', () => {
