@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
@@ -589,12 +590,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     };
     ws.on('ping', control);
     ws.on('pong', control);
+    // ws's 1008 for a message of too many frames came with no reason: the client was not told which
+    // policy it broke (a hostile tester). ws closes as its receiver reports the fault, before it
+    // emits 'error': the receiver's report, heard first, gives the reason (a peer's close, echoed, has its own).
+    let faultReason: string | undefined;
+    (ws as unknown as { _receiver?: EventEmitter })._receiver?.prependListener('error', (error: Error & { code?: string }) => {
+      faultReason = faultReasonOf(error);
+    });
     // ws closes by itself on a protocol fault in a read (a frame over maxPayload: 1009; bad
     // UTF-8: 1007), before it emits 'error': the answers to the frames before the fault, in the
     // same read and still queued, go out first (they were lost behind the close frame).
     ws.close = (code?: number, reason?: string | Buffer) => {
       connection.flushAnswers();
-      close(code, reason);
+      close(code, reason ?? faultReason);
     };
     // Without an 'error' handler an oversized frame (1009) would crash the process.
     ws.on('error', (error) => {
@@ -903,6 +911,16 @@ const PROTOCOL_FAULT_CODES: Record<string, number> = {
   WS_ERR_UNEXPECTED_RSV_1: CloseCode.ProtocolError,
   WS_ERR_UNEXPECTED_RSV_2_3: CloseCode.ProtocolError,
 };
+
+/**
+ * The close reason (RFC 6455 7.1.6: at most 123 bytes) for a fault ws closes with 1008 for: its
+ * only 1008s are a message of more than MAX_FRAGMENTS frames, and more chunks buffered unread
+ * than it allows. Undefined for another fault, which its code says enough of.
+ */
+function faultReasonOf(error: Error & { code?: string }): string | undefined {
+  if (error.code !== 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return undefined;
+  return /fragment/i.test(error.message) ? `message in more than ${MAX_FRAGMENTS} frames (fragments)` : 'too many chunks buffered unread';
+}
 
 /** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */
 class PollWaiter implements Subscriber {

@@ -254,8 +254,10 @@ describe('hostile input', () => {
       for (let i = 0; i < 5; i++) client.ws.send('nope');
       await client.until(() => client.count('error') === 10 && client.count('pong') === 1);
       expect(client.closeCode).toBeNull();
+      const reason = new Promise<string>((resolve) => client.ws.once('close', (_code, text: Buffer) => resolve(text.toString())));
       client.ws.send('nope');
       expect(await client.closed).toBe(1008);
+      expect(await reason).toBe('repeated protocol faults');
       // Six in one write: the five errors answered before the close frame (they were dropped).
       const burst = await connect(server.url({ token: await token('burst') }));
       await burst.until(() => burst.count('connection') === 1, 10_000, 'the connection message');
@@ -311,8 +313,11 @@ describe('hostile input', () => {
         await client.until(() => client.count('pong') === i + 1, 2000, `the pong to a message of ${parts} fragments`);
       }
       expect(client.frames.filter((f) => f.type === 'pong').map((f) => f.timestamp)).toEqual([1, 2, 3]);
+      // With a reason that says which policy (it had none: a hostile tester), within RFC 6455's 123 bytes.
+      const reason = new Promise<string>((resolve) => client.ws.once('close', (_code, text: Buffer) => resolve(text.toString())));
       fragmented(client, '{"type":"ping","timestamp":4}', 17);
       expect(await Promise.race([client.closed, sleep(2000).then(() => 'still open after 2 s')])).toBe(CloseCode.PolicyViolation);
+      expect(await reason).toBe('message in more than 16 frames (fragments)');
       expect(client.count('pong')).toBe(3);
       await eventually(() => server.rt.stats().closes[1008] === 1);
     } finally {
