@@ -43,14 +43,15 @@ function headMayBeCut(server: EventEmitter, request: IncomingMessage): boolean {
  * Has `server` serve `request`, received by its `upgrade` listeners, as a plain request on
  * `socket`: the app's `request` listeners (or this server's paths) answer it, and the connection
  * goes on as HTTP/1.1. Call it at once, in the `upgrade` listener, with the `head` it was given.
- * A socket that cannot take the request back (already ended) is destroyed; a request whose head
- * Node may have cut ({@link headMayBeCut}) is answered 431 and its connection closed.
+ * A socket that cannot take the request back (already ended) is destroyed.
+ * @returns false when it refused the request instead, its head one Node may have cut
+ *   ({@link headMayBeCut}): answered 431 and its connection closed (the caller counts it); true otherwise
  */
-export function serveIgnoringUpgrade(server: EventEmitter, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+export function serveIgnoringUpgrade(server: EventEmitter, request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
   if (headMayBeCut(server, request)) {
     // Destroyed once written: the parser is detached, so no timeout would end a peer that keeps its side open.
     socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
-    return;
+    return false;
   }
   const lines = [`${request.method} ${request.url} HTTP/${request.httpVersion}`];
   const raw = request.rawHeaders;
@@ -73,4 +74,5 @@ export function serveIgnoringUpgrade(server: EventEmitter, request: IncomingMess
   } catch {
     socket.destroy();
   }
+  return true;
 }

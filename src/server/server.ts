@@ -152,7 +152,8 @@ export interface RealtimeServerStats {
   /**
    * Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable,
    * jwks-unavailable, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
-   * bad-handshake: a handshake RFC 6455 4.2.1 refuses, pipelined: behind an unanswered request of its connection, which is closed).
+   * bad-handshake: a handshake RFC 6455 4.2.1 refuses, pipelined: behind an unanswered request of its connection, which is closed,
+   * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut).
    */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
@@ -505,7 +506,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // served as if it offered none: by the app's listeners, the poll path, handleHttp. It was a 404 to all (`path` a 400 of ws's,
       // after its token was verified). Served so behind an unanswered request, it would be answered out of turn too.
       if (!upgrades.answersUnserved(undefined)) return;
-      return answerPending(request.socket) ? pipelined() : serveIgnoringUpgrade(httpServer, request, socket, head);
+      if (answerPending(request.socket)) return pipelined();
+      if (!serveIgnoringUpgrade(httpServer, request, socket, head)) {
+        // Refused 431, its head one Node may have cut: counted and logged as every other refusal (it was neither: a hostile tester).
+        countRefusedUpgrade('headers-too-large');
+        logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade refused');
+      }
+      return;
     }
     if (url?.pathname !== path) {
       // Another realtime server on this HTTP server, or the app's own upgrade listener, may serve this path.

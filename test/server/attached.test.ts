@@ -183,7 +183,7 @@ describe('a server attached to the app\'s HTTP server', () => {
       request.resume().on('end', () => response.end('app'));
     });
     const port = await listen(http);
-    attach(http);
+    const rt = attach(http);
     const smuggled = 'GET /admin/delete-everything HTTP/1.1\r\nHost: x\r\n\r\n';
     const filler = 'a:b\r\n'.repeat(1100);
     const request = `POST /public HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n${filler}Content-Length: ${smuggled.length}\r\n\r\n${smuggled}`;
@@ -192,6 +192,8 @@ describe('a server attached to the app\'s HTTP server', () => {
     // A head of ordinary size is still served.
     expect((await converse(port, [`POST /public HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n${'a:b\r\n'.repeat(900)}Content-Length: 3\r\nConnection: close\r\n\r\nabc`], 2000)).answers).toEqual(['HTTP/1.1 200 OK app']);
     expect(seen).toEqual(['POST /public']);
+    // Counted as every other refusal (it was not: a hostile tester).
+    expect(rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 1 });
   });
 
   it('refuses 431 an h2c head by the HTTP server\'s maxHeadersCount in header lines, as Node cuts it: set to 100, a head of 60 lines was refused (rawHeaders, a name and a value a line, was compared with it: a hostile tester)', async () => {
@@ -201,7 +203,10 @@ describe('a server attached to the app\'s HTTP server', () => {
       request.resume().on('end', () => response.end('app'));
     });
     const port = await listen(http);
-    attach(http);
+    const logged: string[] = [];
+    const log = (o: object) => void logged.push(JSON.stringify(o));
+    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    cleanup.push(() => rt.close());
     const smuggled = 'GET /admin/delete-everything HTTP/1.1\r\nHost: x\r\n\r\n';
     /** An h2c POST of `lines` header lines in all, its Content-Length the last of them (its connection closed once answered). */
     const post = (lines: number, body: string) =>
@@ -223,6 +228,11 @@ describe('a server attached to the app\'s HTTP server', () => {
     http.maxHeadersCount = null as unknown as number;
     expect((await converse(port, [post(999, 'abc')], 2000)).answers).toEqual(['HTTP/1.1 200 OK app']);
     expect(await converse(port, [post(1001, smuggled)], 2000)).toEqual(refused);
+    // Each refusal counted and logged, as every other is.
+    expect(rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 3 });
+    expect(logged.filter((line) => line.includes('"event":"upgrade-refused"'))).toEqual(
+      Array(3).fill('{"event":"upgrade-refused","status":431,"reason":"headers-too-large","ip":"127.0.0.1","url":"/public"}'),
+    );
   });
 
   it('closes a connection whose upgrade (h2c or WebSocket) is pipelined behind a request the app answers later from its checkContinue listener (Node emits no request for it: the h2c one was never answered, its connection held open; a hostile tester)', async () => {
