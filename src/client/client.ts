@@ -44,7 +44,7 @@ export interface RealtimeStatus {
   nextAttemptAt: number | null;
   /** The close of the last socket that opened, a probe's or one that passed no frame too (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
   lastClose: { code: number; reason: string } | null;
-  /** HTTP status of the last refused upgrade or failed poll (kept after a success, and after a failure that has none: a dropped socket), or null; null again after a 4401 close (`lastClose` says it), which refuses no HTTP request. */
+  /** HTTP status of the last refused upgrade or failed poll (kept after a success, and after a failure that has none: a dropped socket, a probe's close), or null; null again after a 4401 close (`lastClose` says it) of a socket that is no probe, which refuses no HTTP request. */
   lastHttpStatus: number | null;
   /** Valid messages delivered to handlers. */
   received: number;
@@ -636,7 +636,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       stopPolling();
       return void set({ state: 'closed', mode: 'offline', nextAttemptAt: null });
     }
-    if (advice === 'with-new-token') {
+    // Not a probe's 4401 either, while polling delivers: a failed attempt (below), its token not
+    // marked refused, or the next poll, sent with it, stopped the polls that worked
+    // (`unauthorized`: a hostile tester). Refused for real, the polls' own 401 tells.
+    if (advice === 'with-new-token' && !polling) {
       // Expired during the connection: ask the provider again; the same token is not resent.
       refused = token;
       // A fixed token replaced since (`connect(newToken)`, a rotation): tried, not stopped on.

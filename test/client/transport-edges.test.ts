@@ -324,6 +324,54 @@ describe('the client at the edges of its transports', () => {
     client.disconnect();
     expect(client.getStatus()).toMatchObject({ state: 'idle', lastClose: { code: 1000, reason: '' } });
   });
+  it.each<[string, string | (() => string)]>([
+    ['a fixed token', 'tok'],
+    ['a provider that caches its token', () => 'tok'],
+  ])('a probe closed with 4401 before its first frame is a failed probe, with %s: polling goes on, and the polls\' own 401 tells a refused token (it stopped the polls that worked, `unauthorized`)', async (_name, token) => {
+    // Upgrades refused at first (404: polling at once); then each probe is accepted and closed
+    // with 4401 at once, as a proxy or gateway may; the polls work with the same token.
+    let closedProbes = 0;
+    let polls = 0;
+    let refusePolls = false;
+    const { url } = await hostile(
+      (req, res) => {
+        polls++;
+        if (refusePolls) return void res.writeHead(401).end();
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: since ?? 'e1.0', resume: since ? 'resumed' : 'new', messages: [] })), since ? 200 : 0);
+      },
+      (req, socket, head, wss) => {
+        if (polls === 0) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          closedProbes++;
+          ws.close(4401, 'token expired');
+        });
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 100, maxMs: 200 } }));
+    const events: string[] = [];
+    client.on('connection', (d) => events.push(`${d.status} ${d.mode}`));
+    // Each status as it came: the transient states are read here, never from getStatus() after the fact.
+    const seen: { state: string; mode: string; lastHttpStatus: number | null; lastClose: number | undefined }[] = [];
+    client.on('status', (st) => void seen.push({ state: st.state, mode: st.mode, lastHttpStatus: st.lastHttpStatus, lastClose: st.lastClose?.code }));
+    const stopped = () => seen.some((st) => st.state === 'unauthorized');
+    client.connect(token);
+    await until(() => closedProbes >= 3 || stopped(), 'three probes closed with 4401');
+    const pollsThen = polls;
+    await until(() => polls > pollsThen + 1 || stopped(), 'polls going on');
+    expect(seen.filter((st) => st.state === 'unauthorized')).toEqual([]);
+    expect(seen.some((st) => st.lastClose === 4401 && st.mode === 'polling'), 'a 4401 probe seen while polling').toBe(true);
+    expect(events).toEqual(['connected polling']);
+    // The token really refused: the polls say so themselves.
+    refusePolls = true;
+    await until(stopped, 'the polls\' 401 stopping the client');
+    expect(seen.find((st) => st.state === 'unauthorized')).toMatchObject({ mode: 'offline', lastHttpStatus: 401 });
+    // Up to the first `error`: a provider is asked again after each backoff step while
+    // `unauthorized`, each refusal told again. (A provider's client is told `disconnected` first:
+    // it asks again before it stops.)
+    const told = events.slice(0, events.indexOf('error polling') + 1);
+    expect(told.filter((e) => e !== 'disconnected polling')).toEqual(['connected polling', 'error polling']);
+  }, 20_000);
   it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
     const closes: [number, string][] = [];
     const { url } = await hostile(
