@@ -372,6 +372,51 @@ describe('the client at the edges of its transports', () => {
     const told = events.slice(0, events.indexOf('error polling') + 1);
     expect(told.filter((e) => e !== 'disconnected polling')).toEqual(['connected polling', 'error polling']);
   }, 20_000);
+  it("a poll's token answer that is the refused token (a refresh that lags) does not close a socket that opened with another token and has passed no frame yet (it closed it, `unauthorized`; a reviewer)", async () => {
+    // The first socket is refused (404: polling at once); the poll with token A is refused 401
+    // and told to wait 2 s. The probe gets B from the provider and opens; the server holds its
+    // first frame. The poll's next ask gets A again, the refused one.
+    let calls = 0;
+    let upgraded = 0;
+    const closedByClient: number[] = [];
+    let probe: WebSocket | undefined;
+    let due = false;
+    const speak = () => due && probe?.send(JSON.stringify(conn('new', 'e1.0')));
+    const { url } = await hostile(
+      (req, res) => {
+        if (req.headers.authorization !== 'Bearer B') return void res.writeHead(401, { 'retry-after': '2' }).end();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e1.0', resume: 'new', messages: [] }));
+      },
+      (req, socket, head, wss) => {
+        if (!req.url!.includes('token=B')) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          upgraded++;
+          ws.on('close', (code) => closedByClient.push(code));
+          probe = ws;
+          speak();
+        });
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 300, maxMs: 5000, jitter: false } }));
+    const seen: string[] = [];
+    client.on('status', (st) => void seen.push(`${st.state} ${st.mode}`));
+    const asked: string[] = [];
+    // Asks 1 (the first socket) and 2 (the first poll) get A, ask 3 (the probe, 300 ms on) B,
+    // and the later ones (the poll again, 2 s on) A: a cache that lags.
+    client.connect(() => {
+      const t = ++calls === 3 ? 'B' : 'A';
+      asked.push(t);
+      // The poll's ask after the probe's: the server speaks a little later.
+      if (calls === 4) setTimeout(() => (due = true) && speak(), 400);
+      return t;
+    });
+    await until(() => seen.includes('open ws') || seen.some((line) => line.startsWith('unauthorized')), 'the socket taking over, or the client stopping');
+    expect(asked.slice(0, 4)).toEqual(['A', 'A', 'B', 'A']);
+    expect(seen.filter((line) => line.startsWith('unauthorized'))).toEqual([]);
+    expect(seen).toContain('open ws');
+    expect(upgraded).toBe(1);
+    expect(closedByClient).toEqual([]);
+  }, 20_000);
   it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
     const closes: [number, string][] = [];
     const { url } = await hostile(
