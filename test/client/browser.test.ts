@@ -182,6 +182,36 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 60_000);
 
+  it("lights a panel that receives and puts its flash out after the animation (it stayed lit for good: a fresh user)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      const panel = page.locator('#panel-trades');
+      const outline = () => panel.evaluate((element) => ({ flash: element.classList.contains('flash'), color: getComputedStyle(element).outlineColor }));
+      for (const round of [1, 2]) {
+        // Lit: the outline is seen in the frame after the class comes on (watched before the trade is sent).
+        await panel.evaluate((element) => {
+          (window as unknown as { lit: Promise<string> }).lit = new Promise<string>((resolve) => {
+            new MutationObserver((_, observer) => {
+              if (!element.classList.contains('flash')) return;
+              observer.disconnect();
+              requestAnimationFrame(() => resolve(getComputedStyle(element).outlineColor));
+            }).observe(element, { attributes: true, attributeFilter: ['class'] });
+          });
+        });
+        await h.trades(round, 1);
+        expect(await page.evaluate(() => (window as unknown as { lit: Promise<string> }).lit), `round ${round}`).not.toBe('rgba(0, 0, 0, 0)');
+        // And out again, the class with it, within a few times the animation's 0.6 s.
+        await expect.poll(outline, { timeout: 3_000 }).toEqual({ flash: false, color: 'rgba(0, 0, 0, 0)' });
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('asks for another token when the server refuses one, drops the token from the address bar, and keeps the header current', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     const browser = await chromium.launch({

@@ -75,6 +75,11 @@ function show(type: string, text: string, ts?: string): void {
 
 /** Panels that received since the last frame: their flash restarts once per frame. */
 const flashing = new Set<HTMLElement>();
+// Out at the animation's end: a panel that receives again is lit without the restart's layout,
+// and one that stopped receiving is not left lit (the class stayed, and the outline with it: a fresh user).
+$('panels').addEventListener('animationend', (event) => {
+  if (event.animationName === 'flash') (event.target as HTMLElement).classList.remove('flash');
+});
 let renderQueued = false;
 /** The header follows every message, but is drawn at most once per animation frame. */
 function scheduleRender(): void {
@@ -84,8 +89,10 @@ function scheduleRender(): void {
     renderQueued = false;
     // One layout for every panel's flash, not one per message (a burst of 20,000 messages, a
     // resume's replay, froze the page 400-700 ms at a time: a hostile tester).
-    for (const section of flashing) section.classList.remove('flash');
-    if (flashing.size > 0) void document.body.offsetWidth;
+    // A panel still lit restarts its flash: the class off, one layout for all of them, and on again.
+    const lit = [...flashing].filter((section) => section.classList.contains('flash'));
+    for (const section of lit) section.classList.remove('flash');
+    if (lit.length > 0) void document.body.offsetWidth;
     for (const section of flashing) section.classList.add('flash');
     flashing.clear();
     render(realtimeClient.getStatus());

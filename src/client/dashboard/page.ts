@@ -39,8 +39,10 @@ export const DASHBOARD_HTML = `<!doctype html>
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
   /* Trades are what the page is for: a row across the page, every field in view. */
   #panel-trades { grid-column: 1 / -1; }
-  .panel { background: var(--panel); border-radius: .4rem; padding: .6rem .8rem; min-height: 6rem; transition: outline-color .6s; outline: 1px solid transparent; }
-  .panel.flash { outline-color: #3b82f6; }
+  .panel { background: var(--panel); border-radius: .4rem; padding: .6rem .8rem; min-height: 6rem; outline: 1px solid transparent; }
+  /* A panel that received lights up and fades out (a transition to the flash's colour stayed lit for good: a fresh user); app.ts takes the class off at its end. */
+  .panel.flash { animation: flash .6s ease-out; }
+  @keyframes flash { from { outline-color: #3b82f6; } to { outline-color: transparent; } }
   /* Offline, the rows are the last ones received, not the live state. */
   body[data-mode="offline"] .panel { opacity: .55; }
   .panel h2 { font-size: .95rem; margin: 0 0 .4rem; display: flex; justify-content: space-between; }
