@@ -34,6 +34,21 @@ export const DASHBOARD_HTML = `<!doctype html>
     #state-stat { flex-shrink: 1; min-width: 0; display: flex; column-gap: .3em; }
     #state-stat #state { min-width: 0; }
   }
+  /* Below 1200 px the header wraps: what changes with the connection and the stream keeps the room of its longest usual text (the badge its longest word, rtt 999 ms, the counts 6 and 3 digits; the state a line of its own at 390 px, cut at its end, whole in its title), so a disconnect or a count moves nothing to another line (at 390 px the header grew and shrank by a line as the connection dropped and came back: a fresh user). */
+  @media (max-width: 1199.98px) {
+    .badge { text-align: center; }
+    #rtt, #received, #duplicates { display: inline-block; vertical-align: bottom; }
+    .badge::after, #rtt::after, #received::after, #duplicates::after { display: block; height: 0; overflow: hidden; visibility: hidden; }
+    .badge::after { content: "WebSocket"; }
+    #rtt::after { content: "999 ms"; }
+    #received::after { content: "999999"; }
+    #duplicates::after { content: "999"; }
+    #cursor { min-width: 5em; }
+    #state-stat { flex: 0 0 25em; max-width: 100%; display: flex; column-gap: .3em; }
+    #state-stat #state { min-width: 0; max-width: none; }
+  }
+  /* On a phone the state's line comes right below the badge it details, before the counts (after rtt, it put the counts on two lines of their own). */
+  @media (max-width: 600px) { header > h1, header > .badge { order: -2; } #state-stat { order: -1; } }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
