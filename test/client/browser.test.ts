@@ -72,7 +72,18 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const admin = await browser.newPage({ viewport: { width: 1240, height: 900 } });
       await admin.goto(`http://127.0.0.1:${h.port}/?token=${await sign('admin', 3600, { admin: true })}`);
       await expect.poll(() => admin.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
-      expect(await admin.locator('#user').textContent()).toBe('admin (all users)');
+      // Read whole, at 1240 px and on a phone: "(all users)" beside the name, out of its cut (it read
+      // "admin (all user…" at 1280 px: a fresh user).
+      for (const width of [1280, 390, 1240]) {
+        await admin.setViewportSize({ width, height: 900 });
+        // Its text's own width against its box's, to the subpixel (scrollWidth rounds an ellipsis of under a pixel away).
+        const label = await admin.locator('#user').evaluate((user) => {
+          const text = document.createRange();
+          text.selectNodeContents(user);
+          return { text: user.parentElement!.innerText, whole: text.getBoundingClientRect().width <= user.getBoundingClientRect().width, title: user.getAttribute('title') };
+        });
+        expect(label, `${width} px`).toEqual({ text: 'user admin (all users)', whole: true, title: 'admin (all users: the admin claim)' });
+      }
       const adminTops = await admin.$$eval('header > *', (items) => items.filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => Math.round(item.getBoundingClientRect().bottom)));
       expect(Math.max(...adminTops) - Math.min(...adminTops), `admin header items' bottoms ${adminTops.join(', ')}`).toBeLessThan(12);
       await admin.close();
@@ -123,7 +134,9 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       // went to a second line at 1280 px offline: a fresh user): the state gives up room, cut.
       const crowded = await page.evaluate(() => {
         // A long subject too: it took the state's room, and pushed the button off the page (a reviewer).
-        document.getElementById('user')!.textContent = 'ops-admin@trading-desk.example.com (all users)';
+        document.getElementById('user')!.textContent = 'ops-admin@trading-desk.example.com';
+        document.getElementById('user')!.classList.add('all');
+        document.getElementById('scope')!.hidden = false;
         document.getElementById('gap-stat')!.hidden = false;
         document.getElementById('gaps')!.textContent = '12';
         document.getElementById('received')!.textContent = '1234567';

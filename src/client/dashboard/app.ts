@@ -190,20 +190,19 @@ realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
 /**
- * Whom a JWT names: its `sub` (cut at 64 characters), and `(all users)` with the demo's `admin: true` claim, read without
- * verifying it (the header says which user's stream this is; the server decides what it may
- * see); empty for a token that is not a JWT with a string `sub`.
+ * Whom a JWT names: its `sub` (cut at 64 characters), and whether it has the demo's `admin: true`
+ * claim (every user's stream), read without verifying it (the header says which user's stream
+ * this is; the server decides what it may see); undefined for a token that is not a JWT with a string `sub`.
  */
-function whom(token: string): string {
+function whom(token: string): { sub: string; admin: boolean } | undefined {
   try {
     const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
     const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as { sub?: unknown; admin?: unknown };
-    if (typeof claims.sub !== 'string') return '';
+    if (typeof claims.sub !== 'string') return undefined;
     // A long subject (or one of direction overrides) would push the header about: cut, as a preview.
-    const sub = claims.sub.length > 64 ? `${claims.sub.slice(0, 63)}…` : claims.sub;
-    return `${sub}${claims.admin === true ? ' (all users)' : ''}`;
+    return { sub: claims.sub.length > 64 ? `${claims.sub.slice(0, 63)}…` : claims.sub, admin: claims.admin === true };
   } catch {
-    return '';
+    return undefined;
   }
 }
 
@@ -211,7 +210,11 @@ function whom(token: string): string {
 const TOKEN_KEY = 'realtime-contract-demo-token';
 function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
-  $('user').textContent = $('user').title = whom(token) || '–';
+  const who = whom(token);
+  $('user').textContent = who?.sub || '–';
+  $('user').title = who ? `${who.sub}${who.admin ? ' (all users: the admin claim)' : ''}` : '–';
+  $('user').classList.toggle('all', who?.admin === true);
+  $('scope').hidden = who?.admin !== true;
   closeForm();
   // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer),
   // and the panels too: the last user's trades are not shown as the next one's.

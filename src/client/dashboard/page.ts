@@ -24,8 +24,9 @@ export const DASHBOARD_HTML = `<!doctype html>
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   /* Offline, the state says the attempt and when the next is due: room for it whole at 1240 px and up beside a user's name and counts, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
-  /* A long subject (an e-mail address) is cut, whole in its title: it took the state's room, and the button off the page at 1280 px (a reviewer). */
+  /* A long subject (an e-mail address) is cut, whole in its title: it took the state's room, and the button off the page at 1280 px (a reviewer). An admin's "(all users)" is beside it, never cut (it read "admin (all user…": a fresh user), and the subject gives it room. */
   #user { display: inline-block; max-width: 9.5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+  #user.all { max-width: 5em; }
   #state { display: inline-block; max-width: 21em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   /* From 1200 px the header is one line whatever it holds: the state gives up room, cut at its end (whole in its title), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
   @media (min-width: 1200px) {
@@ -72,7 +73,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <header>
   <h1>realtime-contract</h1>
   <span class="badge" id="badge" data-mode="offline">Offline</span>
-  <span class="stat" title="the token's subject (sub), as the token says (admin: the demo's admin claim); the server decides what it may see">user <b id="user">–</b></span>
+  <span class="stat" title="the token's subject (sub), as the token says (all users: the demo's admin claim); the server decides what it may see">user <b id="user">–</b><span id="scope" hidden> (all users)</span></span>
   <span class="stat">rtt <b id="rtt">–</b></span>
   <span class="stat" id="state-stat">state <b id="state">idle</b></span>
   <span class="stat" title="valid messages received for this token, of every type: stream messages, connection messages, pings and pongs">messages <b id="received">0</b></span>
