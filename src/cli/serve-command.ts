@@ -304,6 +304,8 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       `admin (admin): ${demo.tokens.admin}`,
       '',
       `Dashboard: http://${host}:${actual}/?token=${demo.tokens.alice}`,
+      // The admin's view too: it said nowhere how to open it (a fresh user). A new tab, or "switch token": a tab keeps its token.
+      `Admin dashboard (every user's stream): http://${host}:${actual}/?token=${demo.tokens.admin}`,
       '',
       // With --no-websocket, the socket's examples would meet the 404 (a fresh user followed them).
       ...(options.websocket === false

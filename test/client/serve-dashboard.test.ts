@@ -1,4 +1,4 @@
-/** `serve --demo` serves the demo dashboard at `/` and its script, and prints the dashboard's URL with a token. */
+/** `serve --demo` serves the demo dashboard at `/` and its script, and prints the dashboard's URLs with a token: alice's and the admin's. */
 import { describe, expect, it } from 'vitest';
 import { startDemoProcess } from '../support/demo-process.js';
 import { closeClients, nodeClient, until } from './support/helpers.js';
@@ -10,6 +10,9 @@ describe('serve --demo: the dashboard', () => {
     try {
       const url = /Dashboard: (http:\/\/localhost:\d+\/\?token=\S+)/.exec(out)?.[1];
       expect(url, out).toBeDefined();
+      // The admin's view, with the admin token printed above it (it said nowhere how to open it: a fresh user).
+      const admin = /^Admin dashboard \(every user's stream\): (\S+)$/m.exec(out)?.[1];
+      expect(admin, out).toBe(`${url!.slice(0, url!.indexOf('?'))}?token=${/^admin \(admin\): (\S+)$/m.exec(out)?.[1]}`);
       const page = await fetch(url!.replace('localhost', '127.0.0.1'));
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
