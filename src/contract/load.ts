@@ -157,10 +157,17 @@ function toMessageSchema(file: string, schema: SchemaNode, files: ReadonlyMap<st
     throw new SchemaError(file, '/x-audience', `a "${audience}" audience needs the server-to-client direction`);
   }
   const delivery = schema['x-delivery'];
-  // A key written as a path (`data.id`): the form it must take, spelled out.
+  // A key written as a path (`data.id`, or `data/id` without its leading "/"): the form it must
+  // take, spelled out. A "/" the user wrote separates properties, as in a pointer; only a path
+  // written with dots has its tokens escaped. The empty pointer is the whole message, no key
+  // ("/" would name a property called "").
   if (isObject(delivery) && delivery.class === 'state' && typeof delivery.key === 'string' && !delivery.key.startsWith('/')) {
-    const pointer = `/${delivery.key.split('.').map((token) => token.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
-    throw new SchemaError(file, '/x-delivery/key', `expected a JSON Pointer to the state's key, which starts with "/" and separates properties with "/", got ${JSON.stringify(delivery.key)}: write ${JSON.stringify(pointer)}`);
+    const got = `expected a JSON Pointer to the state's key, which starts with "/" and separates properties with "/", got ${JSON.stringify(delivery.key)}`;
+    if (delivery.key === '') {
+      throw new SchemaError(file, '/x-delivery/key', `${got}, which points at the whole message, not at a property of it: write the pointer to the property that tells the states apart (as "/data/id"), or "key": null for one state per type`);
+    }
+    const pointer = delivery.key.includes('/') ? `/${delivery.key.replace(/~(?![01])/g, '~0')}` : `/${delivery.key.split('.').map((token) => escapePointer(token)).join('/')}`;
+    throw new SchemaError(file, '/x-delivery/key', `${got}: write ${JSON.stringify(pointer)}`);
   }
   need(
     'x-delivery',

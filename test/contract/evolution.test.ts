@@ -55,6 +55,25 @@ describe('x-delivery: a state key leads to a required string or integer property
     expect(error.problem).toBe('expected a JSON Pointer to the state\'s key, which starts with "/" and separates properties with "/", got "data.id": write "/data/id"');
   });
 
+  it.each([
+    // A "/" the user wrote is a separator: it was advised as "/data~1id", a property named "data/id".
+    ['data/id', '/data/id'],
+    ['data/a~b', '/data/a~0b'],
+    ['data.a/b', '/data.a/b'],
+  ])('refuses a key written as a pointer without its leading "/" (%s) with the pointer it meant', async (key, pointer) => {
+    const error = await loadError({ 'bots.json': stateKey(key) });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toBe(`expected a JSON Pointer to the state's key, which starts with "/" and separates properties with "/", got ${JSON.stringify(key)}: write ${JSON.stringify(pointer)}`);
+  });
+
+  it('refuses the empty pointer as the whole message, not advising "/" (a property named "")', async () => {
+    const error = await loadError({ 'bots.json': stateKey('') });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toContain('got "", which points at the whole message, not at a property of it');
+    expect(error.problem).toContain('"key": null for one state per type');
+    expect(error.problem).not.toContain('write "/"');
+  });
+
   it('refuses a key through a property that is not an object of declared properties', async () => {
     const error = await loadError({ 'bots.json': stateKey('/data/id/length') });
     expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
