@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { printable } from '../runtime/printable.js';
 
 /** Options of `realtime-contract generate`. */
@@ -10,6 +12,8 @@ export interface GenerateCommandOptions {
   out: string;
   /** Whether `out` was named (`--out`), not the default: only then is naming another folder a way out. */
   outNamed?: boolean;
+  /** Whether `schemas` was named (`--schemas`), not the default: only then does the advised command repeat it. */
+  schemasNamed?: boolean;
   /** Compare instead of writing. */
   check: boolean;
 }
@@ -80,8 +84,11 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     // What generate will not replace, it refuses: `npm run generate` alone is no way out (a
     // stray .DS_Store sent the user round in a circle: a hostile tester).
     const foreign = stale.length > 0 ? await codegen.foreignOutput(options.out, files) : [];
+    // The command that writes what was checked: `npm run generate` alone writes generated/ from
+    // schemas/, not the --out named here (a --check of another folder was told to run it).
+    const fix = printable(generateCommandLine(options));
     if (stale.length > 0) {
-      output.stderr(`realtime-contract: ${options.out}/ is stale; ${foreign.length === 0 ? 'run `npm run generate`' : 'remove what generate did not write (below), then run `npm run generate`'}:\n${list(stale)}`);
+      output.stderr(`realtime-contract: ${options.out}/ is stale; ${foreign.length === 0 ? `run \`${fix}\`` : `remove what generate did not write (below), then run \`${fix}\``}:\n${list(stale)}`);
     }
     if (foreign.length > 0) {
       output.stderr(`realtime-contract: generate did not write and will not delete ${foreign.length === 1 ? 'this; remove it' : 'these; remove them'} first:\n${list(foreign)}`);
@@ -89,7 +96,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     if (lineEnds.length > 0) {
       output.stderr(
         `realtime-contract: ${lineEnds.length} file(s) in ${options.out}/ differ only in line ends (CRLF on disk, the generators write LF), ` +
-          `as after a checkout with core.autocrlf=true; .gitattributes pins LF for ${options.out}/: run \`npm run generate\` to rewrite them:\n${list(lineEnds)}`,
+          `as after a checkout with core.autocrlf=true; .gitattributes pins LF for generated/: run \`${fix}\` to rewrite them:\n${list(lineEnds)}`,
       );
     }
     if (stale.length > 0 || lineEnds.length > 0) return 1;
@@ -122,4 +129,34 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
 function foreignMessage(codegen: typeof import('../codegen/index.js'), options: GenerateCommandOptions, entries: readonly string[]): string {
   const named = options.outNamed ?? true;
   return `realtime-contract: ${named ? '--out ' : ''}${codegen.ForeignOutputError.describe(options.out, entries, named)}\n`;
+}
+
+/**
+ * The command that writes what `options` names: `npm run generate`, with the `--schemas` and
+ * `--out` the user named after `--` where they are not the checkout's own `schemas/` and
+ * `generated/`. npm runs the script in the checkout's root, so a folder is written relative to
+ * it, or whole where it lies outside; quoted for a POSIX shell where it needs to be.
+ */
+export function generateCommandLine(options: Pick<GenerateCommandOptions, 'schemas' | 'out' | 'schemasNamed' | 'outNamed'>, root: string = checkoutRoot()): string {
+  const args: string[] = [];
+  const named = [['--schemas', options.schemas, 'schemas', options.schemasNamed], ['--out', options.out, 'generated', options.outNamed]] as const;
+  for (const [flag, folder, standard] of named.filter(([, , , given]) => given ?? true)) {
+    const whole = path.resolve(folder);
+    const inside = path.relative(root, whole);
+    const written = inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside) ? whole : inside;
+    if (written !== standard) args.push(flag, shellWord(written));
+  }
+  return args.length === 0 ? 'npm run generate' : `npm run generate -- ${args.join(' ')}`;
+}
+
+/** `word` as a POSIX shell reads it back: as it is when it holds no character the shell treats specially, otherwise in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The checkout this runs from, where `npm run` runs its scripts: the nearest folder above this module with a package.json (src/cli from source, dist/src/cli once built). */
+function checkoutRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
 }

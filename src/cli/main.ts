@@ -68,7 +68,7 @@ if (generateCommand) {
     .option('--out <dir>', 'folder to replace with the artifacts (refused when its top level holds a name generate does not write)', 'generated')
     .action(async (options: { check: boolean; schemas: string; out: string }, command: Command) => {
       const { runGenerate } = (await import(generateCommand.href)) as typeof GenerateCommandModule;
-      process.exitCode = await runGenerate({ ...options, outNamed: command.getOptionValueSource('out') !== 'default' }, output);
+      process.exitCode = await runGenerate({ ...options, outNamed: command.getOptionValueSource('out') !== 'default', schemasNamed: command.getOptionValueSource('schemas') !== 'default' }, output);
     });
 }
 

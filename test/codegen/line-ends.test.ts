@@ -50,7 +50,8 @@ describe('line ends (core.autocrlf=true checkouts)', () => {
     writeFileSync(docs, `${readFileSync(docs, 'utf8')}edited\n`);
     const result = check(schemas, out);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`is stale; run \`npm run generate\`:\n  ${docs} (changed)\n`);
+    // The command that rewrites this --out from these --schemas (`npm run generate` alone writes generated/).
+    expect(result.stderr).toContain(`is stale; run \`npm run generate -- --schemas ${schemas} --out ${out}\`:\n  ${docs} (changed)\n`);
     expect(result.stderr).toContain(`1 file(s) in ${out}/ differ only in line ends`);
   });
 

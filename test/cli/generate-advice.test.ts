@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateCommandLine } from '../../src/cli/generate-command.js';
+
+/**
+ * `generate --check` names the command that writes what it checked: `npm run generate` alone
+ * writes generated/ from schemas/, so a --check of another --out was sent to a command that
+ * left the folder stale (a fixer's finding).
+ */
+
+const CLI = path.resolve('src/cli/main.ts');
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function runGenerate(args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'generate', ...args], { encoding: 'utf8', timeout: 150_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('generate --check: the way out it advises', () => {
+  it('is `npm run generate` for the checkout\'s own folders, given as the defaults or by name', () => {
+    const root = path.resolve('.');
+    expect(generateCommandLine({ schemas: 'schemas', out: 'generated' }, root)).toBe('npm run generate');
+    expect(generateCommandLine({ schemas: path.join(root, 'schemas'), out: path.join(root, 'generated/') }, root)).toBe('npm run generate');
+  });
+
+  it('repeats no folder the user did not name', () => {
+    expect(generateCommandLine({ schemas: 'schemas', out: 'generated', schemasNamed: false, outNamed: false }, '/elsewhere')).toBe('npm run generate');
+    expect(generateCommandLine({ schemas: 'schemas', out: 'build/gen', schemasNamed: false, outNamed: true }, path.resolve('.'))).toBe('npm run generate -- --out build/gen');
+  });
+
+  it('names --schemas and --out where they are other folders: relative to the checkout, where npm runs the script, or whole outside it; quoted for the shell', () => {
+    const root = path.resolve('.');
+    expect(generateCommandLine({ schemas: 'schemas', out: 'build/gen' }, root)).toBe('npm run generate -- --out build/gen');
+    expect(generateCommandLine({ schemas: '/tmp/my schemas', out: "/tmp/it's out" }, root)).toBe(`npm run generate -- --schemas '/tmp/my schemas' --out '/tmp/it'\\''s out'`);
+    expect(generateCommandLine({ schemas: 'schemas', out: root }, root)).toBe(`npm run generate -- --out ${root}`);
+  });
+
+  it('after a --check of another --out and --schemas, is the command that makes that --check pass', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-advice-'));
+    folders.push(dir);
+    const schemas = path.join(dir, 'my schemas');
+    const out = path.join(dir, 'out');
+    cpSync('schemas', schemas, { recursive: true });
+    cpSync('generated', out, { recursive: true });
+    const file = path.join(schemas, 'trades.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { description: string };
+    writeFileSync(file, JSON.stringify({ ...schema, description: `${schema.description} Edited.` }, null, 2));
+    const check = runGenerate(['--check', '--schemas', schemas, '--out', out]);
+    expect(check.code).toBe(1);
+    const advised = `npm run generate -- --schemas '${schemas}' --out ${out}`;
+    expect(check.stderr.split('\n')[0]).toBe(`realtime-contract: ${out}/ is stale; run \`${advised}\`:`);
+    expect(check.stderr).not.toContain('run `npm run generate`');
+    // The advice, run as a shell runs it, fixes it.
+    const run = spawnSync('sh', ['-c', advised], { encoding: 'utf8', timeout: 150_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(runGenerate(['--check', '--schemas', schemas, '--out', out]).code).toBe(0);
+  });
+});
