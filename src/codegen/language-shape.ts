@@ -140,18 +140,29 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
  */
 function mergeSameUnions(definitions: Record<string, SchemaNode>, named: ReadonlySet<string>): Map<string, string> {
   const schema = { definitions };
-  return mergeAlike(definitions, named, (node) => (isUnion(node, schema) ? unionKey(node) : undefined));
+  return mergeAlike(definitions, named, (node) => (isUnion(node, schema) ? unionKey(node, definitions) : undefined));
 }
 
-/** What quicktype tells a union by: the kinds it holds (a JSON type, an array of what, a `$ref`), sorted; ranges, patterns and formats aside. */
-function unionKey(node: SchemaNode): string {
+/**
+ * What quicktype tells a union by: the kinds it holds (a JSON type, an array of what, a `$ref`
+ * to a class or a closed list), sorted; ranges, patterns and formats aside. A `$ref` to
+ * anything else (another union, a plain `string`) is what it holds, as quicktype flattens it:
+ * `anyOf: [boolean, $ref to string | integer]` is the union `boolean | integer | string`, one
+ * type with such a union elsewhere (keyed apart, quicktype declared it once under one name, and
+ * generate refused the other place as a name quicktype renamed).
+ */
+function unionKey(node: SchemaNode, definitions: Readonly<Record<string, SchemaNode>>, hops = 0): string {
   const members = (member: SchemaNode): string[] => {
-    if (member.$ref !== undefined) return [member.$ref];
+    if (member.$ref !== undefined) {
+      const target = member.$ref.startsWith('#/definitions/') ? definitions[member.$ref.slice('#/definitions/'.length)] : undefined;
+      if (target === undefined || hops > 64 || isStringList(target) || target.properties !== undefined) return [member.$ref];
+      return JSON.parse(unionKey(target, definitions, hops + 1)) as string[];
+    }
     const branches = member.anyOf ?? member.oneOf;
     if (branches !== undefined) return branches.flatMap(members);
     if (member.properties !== undefined) return [JSON.stringify(member)];
     const types = member.type === undefined ? ['any'] : [member.type].flat().map(String);
-    return types.map((type) => (type === 'array' ? `array<${unionKey(typeof member.items === 'object' && !Array.isArray(member.items) ? member.items : {})}>` : type === 'object' ? `map<${unionKey(typeof member.additionalProperties === 'object' ? member.additionalProperties : {})}>` : type));
+    return types.map((type) => (type === 'array' ? `array<${unionKey(typeof member.items === 'object' && !Array.isArray(member.items) ? member.items : {}, definitions, hops + 1)}>` : type === 'object' ? `map<${unionKey(typeof member.additionalProperties === 'object' ? member.additionalProperties : {}, definitions, hops + 1)}>` : type));
   };
   return JSON.stringify([...new Set(members(node))].sort());
 }
