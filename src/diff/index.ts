@@ -284,9 +284,9 @@ function withCodeImpact(change: ChangeInput): Change {
           ? `; Python gives the field another type (a union, Union[int, str] ${change.rule === 'property-made-optional' ? 'becomes' : 'was'} Optional[Union[int, str]]; Go's is a pointer either way): code built on it may no longer type-check, a major release`
         : object === 'go-optionality'
           ? `; Go gives the field another type (an optional array or map is a pointer with omitempty there: []T ${change.rule === 'property-made-optional' ? 'becomes *[]T' : 'was *[]T'}; Python's is Optional either way): code built on it may no longer compile, a major release`
-          : change.rule === 'enum-removed'
+          : change.rule === 'enum-removed' || change.rule === 'const-removed'
             ? '; Go and Python lose the closed list\'s type and its constants (a Go type with a constant per value, a Python Enum): code built on them that names one no longer compiles, a major release'
-            : change.rule === 'enum-value-removed'
+            : change.rule === 'enum-value-removed' || change.rule === 'const-changed'
               ? `; Go and Python lose the value's constant (a Go constant, a Python Enum member): code built on them that names ${JSON.stringify(change.before)}, sending or receiving, no longer compiles, a major release`
             : change.rule === 'type-changed' || !sameNumericKinds(change)
               ? '; Go and Python give the field another type: code built on them may no longer compile, a major release'
@@ -371,7 +371,9 @@ function retypesOtherLanguages(change: ChangeInput): boolean {
   if (change.rule === 'enum-removed') return isStringList(change.before);
   // A string gone from such a list: its Go constant and Python Enum member go with it, and a
   // consumer's `case TradeDataStatusFailed:` no longer compiles (it read producer code alone: a fresh user).
-  if (change.rule === 'enum-value-removed') return typeof change.before === 'string' && change.before !== '';
+  // A fixed string is such a list of one: freed, its type and constant go; changed, its constant
+  // (`{ "type": "string", "const": "x" }` made "y" read producer code alone).
+  if (change.rule === 'enum-value-removed' || change.rule === 'const-removed' || change.rule === 'const-changed') return typeof change.before === 'string' && change.before !== '';
   if (change.rule !== 'type-narrowed' && change.rule !== 'type-widened') return false;
   // To or from any type (no `type`): one side is `interface{}` / `Any`.
   if (!Array.isArray(change.before) || !Array.isArray(change.after)) return true;

@@ -225,7 +225,7 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   if (typeChange) {
     add({
       ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB],
-      ...(lists && { accepts: 'same' as const, text: `closed list's ${typeChange.text}` }),
+      ...(lists && retypedList(a.node, b.node, typesA, typesB, typeChange.text)),
     });
   }
 
@@ -459,6 +459,28 @@ function typesOf(node: SchemaNode): Set<string> | undefined {
   if (Array.isArray(node.enum)) return new Set(node.enum.map(jsonType));
   if (node.const !== undefined) return new Set([jsonType(node.const)]);
   return undefined;
+}
+
+/**
+ * What a closed list's type changing does to the values that pass, of those both sides list (a
+ * `const` a list of one; a value one side alone lists is said by itself, as added, removed or
+ * changed). A list's values are read without those its own type refuses ({@link readShape}), a
+ * `const`'s not: a fixed value its type refused passes nowhere, and passes once the type admits
+ * it (`{ "type": "string", "const": 5 }` made `"integer"` admits 5 where it admitted nothing: it
+ * read `compatible`, while every older consumer refuses 5), or the other way round. Mostly none
+ * (`integer` made `number` around `const: 2`): the same values pass.
+ */
+function retypedList(a: SchemaNode, b: SchemaNode, typesA: Set<string> | undefined, typesB: Set<string> | undefined, change: string): Pick<SchemaDelta, 'accepts' | 'text'> {
+  const listed = (node: SchemaNode): unknown[] => (Array.isArray(node.enum) ? node.enum : [node.const]);
+  // By JSON text with sorted keys: linear, a list holds up to 10,000 values.
+  const inB = new Set(listed(b).map(sortedJson));
+  const both = [...new Map(listed(a).filter((value) => inB.has(sortedJson(value))).map((value) => [sortedJson(value), value])).values()];
+  const passes = (types: Set<string> | undefined, value: unknown) => types === undefined || admits(types, value);
+  const gained = both.filter((value) => !passes(typesA, value) && passes(typesB, value));
+  const lost = both.filter((value) => passes(typesA, value) && !passes(typesB, value));
+  const shown = (list: unknown[]) => `${list.slice(0, 5).map((value) => JSON.stringify(value)).join(', ')}${list.length > 5 ? ` and ${list.length - 5} more` : ''}`;
+  const text = `closed list's ${change}${gained.length > 0 ? `: ${shown(gained)}, which its type refused, now ${gained.length === 1 ? 'passes' : 'pass'}` : ''}${lost.length > 0 ? `${gained.length > 0 ? ';' : ':'} ${shown(lost)}, which passed, ${lost.length === 1 ? 'is' : 'are'} now refused by the type` : ''}`;
+  return { accepts: gained.length > 0 ? (lost.length > 0 ? 'different' : 'more') : lost.length > 0 ? 'fewer' : 'same', text };
 }
 
 function jsonType(value: unknown): string {
