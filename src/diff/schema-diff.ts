@@ -925,9 +925,76 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk,
     for (const ref of refsA) if (inB.has(ref) && !(messageBefore(ref) && messageAfter(ref))) compare({ $ref: ref }, { $ref: ref }, pointer, walk);
     return;
   }
+  if (listA !== undefined && listB !== undefined && (compareBranchesByType(listA, listB, pointer, walk, add) || compareBranchesAsWritten(listA, listB, pointer, walk, add))) return;
   // Named as written: a oneOf read as an anyOf said "anyOf" changed, a keyword the schema does not hold (a reviewer).
   const [before, after] = [a, b].map((node) => (WRITTEN_AS_ONE_OF.has(node) ? 'oneOf' : 'anyOf'));
   if (canonical('anyOf', listA) !== canonical('anyOf', listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: before === after ? `"${before}" changed` : `"${before}" became a "${after}" of other branches` });
+}
+
+/**
+ * Two unions whose branches each admit JSON types no other branch of its side admits (`anyOf:
+ * [{ type: "array", items: … }, { type: "string" }]`): a value can match one branch alone, by
+ * its type, so a branch of the same types on both sides is compared inside, and one whose types
+ * the other side admits nowhere came or went. Compared as a whole, a value added inside such a
+ * branch (a closed list, which a tolerant consumer opens) or a bound added to it read as the
+ * union changed, `breaking` (a false alarm). False, adding nothing, where the branches cannot be
+ * paired so (a type in two branches, or a branch retyped across the others).
+ */
+function compareBranchesByType(allA: SchemaNode[], allB: SchemaNode[], pointer: string, walk: Walk, add: Add): boolean {
+  if (!disjointTypes(allA.map((branch) => shape(branch, walk.resolveBefore))) || !disjointTypes(allB.map((branch) => shape(branch, walk.resolveAfter)))) return false;
+  // A null branch is the union's nullability, compared with its shape.
+  const listA = allA.filter((branch) => !isNullOnly(shape(branch, walk.resolveBefore).node));
+  const listB = allB.filter((branch) => !isNullOnly(shape(branch, walk.resolveAfter).node));
+  const branchesA = listA.map((branch) => shape(branch, walk.resolveBefore));
+  const branchesB = listB.map((branch) => shape(branch, walk.resolveAfter));
+  // Each branch's JSON types, null aside (a nullable branch is the union's nullability, compared by its pair).
+  const kinds = (branch: Shape) => [...typesOf(branch.node)!].filter((type) => type !== 'null').map((type) => (type === 'integer' ? 'number' : type)).sort();
+  const keyOf = (branch: Shape) => kinds(branch).join();
+  const keysA = new Map(branchesA.map((branch, i) => [keyOf(branch), i]));
+  const keysB = new Map(branchesB.map((branch, i) => [keyOf(branch), i]));
+  const overlaps = (branch: Shape, others: Shape[]) => others.some((other) => kinds(other).some((type) => kinds(branch).includes(type)));
+  const removed = branchesA.filter((branch) => !keysB.has(keyOf(branch)));
+  const added = branchesB.filter((branch) => !keysA.has(keyOf(branch)));
+  if (removed.some((branch) => overlaps(branch, branchesB)) || added.some((branch) => overlaps(branch, branchesA))) return false;
+  const named = (branch: Shape) => [...typesOf(branch.node)!].filter((type) => type !== 'null');
+  // Go and Python type a union as a struct of its branches (quicktype): one more or one fewer is another type.
+  if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', after: added.flatMap(named), otherLanguages: 'retyped', text: `now also admits ${added.flatMap(named).join(', ')}` });
+  if (removed.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', before: removed.flatMap(named), otherLanguages: 'retyped', text: `no longer admits ${removed.flatMap(named).join(', ')}` });
+  for (const [key, i] of keysA) {
+    const j = keysB.get(key);
+    if (j !== undefined) compare(listA[i]!, listB[j]!, pointer, walk);
+  }
+  return true;
+}
+
+/**
+ * Two unions whose branches share types (`anyOf` of two kinds of array) that differ by one
+ * branch changed, or by branches added or removed alone (the others written the same, in any
+ * order): the changed branch is compared with the one it replaces, and what it gains or loses
+ * is what the union gains or loses at most, the other branches being the same (compared as a
+ * whole, a `maxItems` added to one read as the union changed, `breaking`: a false alarm).
+ * Branches written the same are not compared further, as before (a self-referring union read
+ * its own branch again and said each change twice). False, adding nothing, where more than one
+ * branch changed on each side.
+ */
+function compareBranchesAsWritten(allA: SchemaNode[], allB: SchemaNode[], pointer: string, walk: Walk, add: Add): boolean {
+  // A null branch is the union's nullability, compared with its shape: never paired with another branch.
+  const listA = allA.filter((branch) => !isNullOnly(shape(branch, walk.resolveBefore).node));
+  const listB = allB.filter((branch) => !isNullOnly(shape(branch, walk.resolveAfter).node));
+  const key = (branch: SchemaNode) => canonical('schema', branch);
+  const unmatchedB = new Map<string, number[]>();
+  listB.forEach((branch, j) => unmatchedB.set(key(branch), [...(unmatchedB.get(key(branch)) ?? []), j]));
+  const unmatchedA = listA.flatMap((branch, i) => (unmatchedB.get(key(branch))?.shift() === undefined ? [i] : []));
+  const restB = [...unmatchedB.values()].flat().sort((x, y) => x - y);
+  if (unmatchedA.length > 0 && restB.length > 0 && !(unmatchedA.length === 1 && restB.length === 1)) return false;
+  if (unmatchedA.length !== 1 || restB.length !== 1) {
+    const described = (branch: SchemaNode, resolve: Resolve) => [...(typesOf(shape(branch, resolve).node) ?? ['any type'])].join(' or ');
+    // Go and Python type a union as a struct of its branches (quicktype): one more or one fewer is another type.
+    if (restB.length > 0) add({ rule: 'schema-changed', accepts: 'more', otherLanguages: 'retyped', after: restB.map((j) => listB[j]), text: `now also admits another branch (${restB.map((j) => described(listB[j]!, walk.resolveAfter)).join('; ')})` });
+    if (unmatchedA.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', otherLanguages: 'retyped', before: unmatchedA.map((i) => listA[i]), text: `no longer admits a branch it had (${unmatchedA.map((i) => described(listA[i]!, walk.resolveBefore)).join('; ')})` });
+  }
+  if (unmatchedA.length === 1 && restB.length === 1) compare(listA[unmatchedA[0]!]!, listB[restB[0]!]!, pointer, walk);
+  return true;
 }
 
 function isSchema(value: unknown): value is SchemaNode {
