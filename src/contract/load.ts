@@ -21,6 +21,20 @@ export const SCHEMA_FILE_MAX_BYTES = 16 * 1024 * 1024;
 export const MAX_ENUM_VALUES = 10_000;
 
 /**
+ * The first `*.json` file (by name) in a subfolder of `schemaDir`, at any depth, relative to
+ * `schemaDir` with "/" between folders; undefined when there is none. Links to folders are not
+ * followed.
+ */
+async function nestedSchema(schemaDir: string): Promise<string | undefined> {
+  const entries = await readdir(schemaDir, { recursive: true, withFileTypes: true });
+  const nested = entries
+    .filter((entry) => entry.name.endsWith('.json') && !entry.isDirectory() && path.resolve(entry.parentPath ?? entry.path) !== path.resolve(schemaDir))
+    .map((entry) => path.relative(schemaDir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
+    .sort();
+  return nested[0];
+}
+
+/**
  * The text of one schema file, through a link too, or what is wrong with it: not a regular file
  * (a FIFO, whose read would wait for a writer; a device such as /dev/zero, endless), larger than
  * {@link SCHEMA_FILE_MAX_BYTES}, unreadable (the system's message), or not UTF-8 (the first bad byte, see {@link utf8Text}).
@@ -58,14 +72,22 @@ export function schemaTooDeep(text: string): string | undefined {
  * `x-direction` is a message schema and needs a `title`, `description`, `x-direction` (a
  * direction or an array of both), `x-audience`, `x-delivery`, `x-spec-section` and at least one
  * example; `definitions.json` and `protocol.json` are read as such; any other file is a document
- * of the protocol (the poll response) with a PascalCase `title` and `x-spec-section`. Then
- * builds the bundle every target reads.
+ * of the protocol (the poll response) with a PascalCase `title` and `x-spec-section`. A
+ * `*.json` file in a subfolder is refused (it would not be read); other files are left alone.
+ * Then builds the bundle every target reads.
  *
  * @returns the contract, messages ordered by spec section, with its bundle
  * @throws SchemaError naming the file and JSON Pointer of the first fault
  */
 export async function loadContract(schemaDir: string): Promise<Contract> {
   const names = (await readdir(schemaDir)).filter((name) => name.endsWith('.json')).sort();
+  const nested = await nestedSchema(schemaDir);
+  if (nested !== undefined) {
+    // Not read, and not left unsaid: a message schema put in `schemas/sub/` was missing from every
+    // generated file with nothing said (other files there, notes or drafts, are left alone, as
+    // beside the schemas).
+    throw new SchemaError(nested, '', `a schema file in a subfolder, which is not read: the contract is the *.json files at the top of the schemas folder (one per message type, beside definitions.json and protocol.json); move it up beside them (its $id named after the file), or out of the schemas folder`);
+  }
   const files = new Map<string, SchemaNode>();
   for (const name of names) {
     const read = await readSchemaText(path.join(schemaDir, name));

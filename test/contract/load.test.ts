@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,5 +126,23 @@ describe('loadContract', () => {
     const contract = await loadContract(dir);
     expect(contract.documents.map((d) => d.title)).toContain('Ack');
     expect(contract.bundle.definitions!.Ack!.properties!.cursor!.$ref).toBe('#/definitions/Cursor');
+  });
+});
+
+describe('loadContract: a schema file in a subfolder', () => {
+  it('is refused by name with the way out, not left out of the contract unsaid; a file of another kind there is left alone', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'load-nested-'));
+    cpSync('schemas', dir, { recursive: true });
+    mkdirSync(path.join(dir, 'notes'));
+    writeFileSync(path.join(dir, 'notes', 'draft.md'), 'a note\n');
+    await expect(loadContract(dir)).resolves.toBeDefined();
+    mkdirSync(path.join(dir, 'sub', 'deeper'), { recursive: true });
+    writeFileSync(path.join(dir, 'sub', 'deeper', 'x.json'), readFileSync(path.join(dir, 'trades.json')));
+    writeFileSync(path.join(dir, 'sub', 'a.json'), '{}');
+    const error = await loadContract(dir).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect(error).toMatchObject({ file: 'sub/a.json', pointer: '' });
+    expect((error as SchemaError).problem).toContain('a schema file in a subfolder, which is not read');
+    expect((error as SchemaError).problem).toContain('move it up beside them');
   });
 });
