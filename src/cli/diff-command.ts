@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { invalidJsonAt, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
+import { invalidJsonAt, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../runtime/printable.js';
@@ -209,6 +209,9 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
     if ('problem' in read) throw new SourceError(`${spec}: ${name}: ${read.problem}`);
     files.set(name, parseSchema(read.text, `${spec}: ${name}`, name, writtenFaults));
   }
+  // Compared without it, as generate would not read it (it refuses the folder): said, not skipped unsaid.
+  const subfolder = await nestedSchema(folder).catch(() => undefined);
+  if (subfolder !== undefined) writtenFaults.push(`${subfolder}: ${NESTED_SCHEMA_PROBLEM}`);
   return { label: `${spec} (folder)`, kind: 'folder', files, writtenFaults };
 }
 

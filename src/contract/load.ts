@@ -20,12 +20,15 @@ export const SCHEMA_FILE_MAX_BYTES = 16 * 1024 * 1024;
 /** Values of one closed list (`enum`) at most: ajv's draft-07 meta-schema checks their uniqueness pair by pair. */
 export const MAX_ENUM_VALUES = 10_000;
 
+/** Why a `*.json` file in a subfolder of the schemas folder is refused ({@link nestedSchema}), and the way out. */
+export const NESTED_SCHEMA_PROBLEM = 'a schema file in a subfolder, which is not read: the contract is the *.json files at the top of the schemas folder (one per message type, beside definitions.json and protocol.json); move it up beside them (its $id named after the file), or out of the schemas folder';
+
 /**
  * The first `*.json` file (by name) in a subfolder of `schemaDir`, at any depth, relative to
  * `schemaDir` with "/" between folders; undefined when there is none. Links to folders are not
  * followed.
  */
-async function nestedSchema(schemaDir: string): Promise<string | undefined> {
+export async function nestedSchema(schemaDir: string): Promise<string | undefined> {
   const entries = await readdir(schemaDir, { recursive: true, withFileTypes: true });
   const nested = entries
     .filter((entry) => entry.name.endsWith('.json') && !entry.isDirectory() && path.resolve(entry.parentPath ?? entry.path) !== path.resolve(schemaDir))
@@ -86,7 +89,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     // Not read, and not left unsaid: a message schema put in `schemas/sub/` was missing from every
     // generated file with nothing said (other files there, notes or drafts, are left alone, as
     // beside the schemas).
-    throw new SchemaError(nested, '', `a schema file in a subfolder, which is not read: the contract is the *.json files at the top of the schemas folder (one per message type, beside definitions.json and protocol.json); move it up beside them (its $id named after the file), or out of the schemas folder`);
+    throw new SchemaError(nested, '', NESTED_SCHEMA_PROBLEM);
   }
   const files = new Map<string, SchemaNode>();
   for (const name of names) {

@@ -56,6 +56,17 @@ describe('realtime-contract diff', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('warns of a schema file in a subfolder of the newer side, which generate refuses and diff compares without (it left it out unsaid)', () => {
+    const dir = path.join(work, 'nested');
+    writeSchemas(dir, readSchemas());
+    mkdirSync(path.join(dir, 'sub'));
+    writeFileSync(path.join(dir, 'sub', 'x.json'), '{}\n');
+    const { code, stdout, stderr } = cli(['diff', 'schemas', dir]);
+    expect(stderr).toBe(`realtime-contract: warning: generate refuses ${dir} (folder): sub/x.json: a schema file in a subfolder, which is not read: the contract is the *.json files at the top of the schemas folder (one per message type, beside definitions.json and protocol.json); move it up beside them (its $id named after the file), or out of the schemas folder; compared as it is, but it cannot ship as it is\n`);
+    expect(stdout).toMatch(/^no changes/i);
+    expect(code).toBe(0);
+  });
+
   it('warns, on stderr, when generate refuses the newer side, and still compares it (it compared in silence: a hostile tester)', () => {
     const dir = path.join(work, 'not-generatable');
     writeSchemas(dir, patchSchemas(readSchemas(), [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'SELL' }]));
