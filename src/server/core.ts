@@ -549,7 +549,9 @@ export class RealtimeCore {
   private nextPingAt: number;
   /** The earliest time (`monotonicNow`) an unanswered ping reaches its pong timeout, or null when none is awaited. */
   private pongDeadline: number | null = null;
-  /** The ping rounds a pong may still answer (those within the pong timeout): the `timestamp` sent (wall clock) and when (`monotonicNow`). */
+  /** Whether the pong deadlines are to be judged on the next turn of the loop (see `tick`). */
+  private judgeScheduled = false;
+  /** The ping rounds a pong may still answer (those since the oldest ping a socket awaits, and the last): the `timestamp` sent (wall clock) and when (`monotonicNow`). */
   pingRounds: { timestamp: number; sentAt: number }[] = [];
   private nextExpiry = Infinity;
   private nextId = 1;
@@ -736,26 +738,46 @@ export class RealtimeCore {
     }, waitMs);
   }
 
+  /** Closes with 4408 each socket whose oldest unanswered ping is past the pong timeout; sets the next deadline. */
+  private judgePongDeadlines(): void {
+    const now = this.options.monotonicNow();
+    const { pongTimeoutMs } = this.options;
+    // Each socket's deadline runs from its oldest unanswered ping (with a ping interval
+    // shorter than the pong timeout, several rounds may be awaited at once).
+    let oldest = Infinity;
+    for (const connection of this.connections) {
+      if (connection.pingSentAt === null || connection.closing) continue;
+      if (now >= connection.pingSentAt + pongTimeoutMs) {
+        connection.pingSentAt = null;
+        // A client that answers with another timestamp (its own clock's, the ping's plus one)
+        // was closed as one that never answered: the reason says which (at most 123 bytes).
+        const reason = connection.unmatchedPong === null ? 'pong timeout' : `pong timeout: the pongs echoed no ping's timestamp (the last: ${connection.unmatchedPong})`;
+        // A peer that ignores pings may ignore the close too: wait for it only briefly.
+        this.closeConnection(connection, CloseCode.PongTimeout, reason, Math.min(1000, pongTimeoutMs));
+      } else oldest = Math.min(oldest, connection.pingSentAt);
+    }
+    this.pongDeadline = oldest === Infinity ? null : oldest + pongTimeoutMs;
+    // A pong answers a round sent since its socket's oldest unanswered ping: rounds before the
+    // oldest still awaited answer none. Pruned here, after the sockets were read, not when the
+    // next round is sent: a round due as the loop resumes from a stall dropped the one whose
+    // pongs were still unread, and those pongs then echoed "no ping's timestamp".
+    while (this.pingRounds.length > 1 && this.pingRounds[0]!.sentAt < oldest) this.pingRounds.shift();
+  }
+
   private tick(): void {
     const now = this.options.monotonicNow();
     const { pingIntervalMs, pongTimeoutMs } = this.options;
-    if (this.pongDeadline !== null && now >= this.pongDeadline) {
-      // Each socket's deadline runs from its oldest unanswered ping (with a ping interval
-      // shorter than the pong timeout, several rounds may be awaited at once).
-      let next: number | null = null;
-      for (const connection of this.connections) {
-        if (connection.pingSentAt === null || connection.closing) continue;
-        const deadline = connection.pingSentAt + pongTimeoutMs;
-        if (now >= deadline) {
-          connection.pingSentAt = null;
-          // A client that answers with another timestamp (its own clock's, the ping's plus one)
-          // was closed as one that never answered: the reason says which (at most 123 bytes).
-          const reason = connection.unmatchedPong === null ? 'pong timeout' : `pong timeout: the pongs echoed no ping's timestamp (the last: ${connection.unmatchedPong})`;
-          // A peer that ignores pings may ignore the close too: wait for it only briefly.
-          this.closeConnection(connection, CloseCode.PongTimeout, reason, Math.min(1000, pongTimeoutMs));
-        } else next = next === null ? deadline : Math.min(next, deadline);
-      }
-      this.pongDeadline = next;
+    if (this.pongDeadline !== null && now >= this.pongDeadline && !this.judgeScheduled) {
+      // Judged after the loop's next read of the sockets (setImmediate runs after the poll
+      // phase), not in this timer: after the server's own loop stalled (a long GC pause, a
+      // synchronous handler, the process frozen by SIGSTOP or a VM pause), a pong that arrived
+      // in time waits unread in the kernel's buffer, and its client was closed 4408 as silent
+      // (a hostile tester). One immediate per deadline due, whatever the number of sockets.
+      this.judgeScheduled = true;
+      setImmediate(() => {
+        this.judgeScheduled = false;
+        if (this.keepalive !== null) this.judgePongDeadlines();
+      });
     }
     if (now >= this.nextPingAt) {
       this.nextPingAt = now + pingIntervalMs;
@@ -763,7 +785,6 @@ export class RealtimeCore {
       // The timestamp on the wire is epoch milliseconds (README "Wire"), so the wall clock's.
       const timestamp = this.options.now();
       this.pingRounds.push({ timestamp, sentAt: now });
-      while (this.pingRounds.length > 1 && this.pingRounds[0]!.sentAt + pongTimeoutMs < now) this.pingRounds.shift();
       for (const connection of this.connections) {
         if (connection.closing) continue;
         connection.pingSentAt ??= now;

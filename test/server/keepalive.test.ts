@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
 import { createRealtimeServer } from '../../src/server/index.js';
-import { connect, SECRET, startServer, token, trade } from './helpers.js';
+import { connect, SECRET, startServer, token, trade, type Frame } from './helpers.js';
 
 const INTERVAL = 600;
 const TIMEOUT = 300;
@@ -114,6 +114,35 @@ describe('keepalive', () => {
       expect(Number(/the last: (\d+)/.exec(reason)![1])).toBeLessThanOrEqual(lastPing + 1);
       expect(wrong.count('error')).toBe(0);
       expect([silentCode, silentReason]).toEqual([4408, 'pong timeout']);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a pong that came in time is not judged late when the server's own loop stalled past the deadline (a GC pause, a process frozen)", async () => {
+    // The loop blocked 600 ms, past the 200 ms pong deadline, with the pong already in the
+    // kernel's buffer: the keepalive timer fired first and closed the client 4408; and the ping
+    // round due as the loop resumed dropped the round that pong echoes, so it matched none.
+    const server = await startServer({ pingIntervalMs: 400, pongTimeoutMs: 200 });
+    try {
+      const answering = await connect(server.url({ token: await token('answering') }));
+      const silent = await connect(server.url({ token: await token('silent') }));
+      silent.answerPings = false;
+      let stalledFor = 0;
+      answering.ws.on('message', (data) => {
+        // The helper's listener has already sent the pong (ws writes it to the socket at once).
+        if (stalledFor > 0 || (JSON.parse(String(data)) as Frame).type !== 'ping') return;
+        const start = performance.now();
+        while (performance.now() - start < 600);
+        stalledFor = performance.now() - start;
+      });
+      await answering.until(() => stalledFor > 0, 3000, 'the stall');
+      expect(await silent.closed).toBe(4408);
+      const pings = answering.count('ping');
+      await answering.until(() => answering.count('ping') >= pings + 3, 3000, 'three more pings');
+      expect(answering.closeCode).toBeNull();
+      expect(server.rt.stats().closes).toEqual({ 4408: 1 });
+      answering.ws.close();
     } finally {
       await server.rt.close();
     }
