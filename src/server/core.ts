@@ -116,6 +116,8 @@ export class Connection implements Subscriber {
   pingSentAt: number | null = null;
   /** The `timestamp` of the last pong that echoed no ping awaiting one, for the 4408's reason; null once one does. */
   unmatchedPong: number | null = null;
+  /** Where the last pong, refused as invalid while a ping awaited one, was at fault (a JSON Pointer), for the 4408's reason; null once a valid pong comes. */
+  invalidPong: string | null = null;
   closing = false;
   closed = false;
   closeDeadline = 0;
@@ -381,21 +383,38 @@ export class Connection implements Subscriber {
     // one parser's reading: one pass counts the keys written, against those the value holds.
     if (scanJsonText(text).keys > countKeys(value)) {
       const twice = firstDuplicateKey(text);
-      if (twice !== undefined) return this.sendError(ErrorCode.InvalidMessage, 'a key is written twice', cut(escapeLoneSurrogates(`${twice.pointer} expected each key once, got ${JSON.stringify(twice.key)} twice (JSON parsers disagree on which value counts)`), 300));
+      if (twice !== undefined) {
+        this.notePongRefused(value, `${twice.pointer} twice`);
+        return this.sendError(ErrorCode.InvalidMessage, 'a key is written twice', cut(escapeLoneSurrogates(`${twice.pointer} expected each key once, got ${JSON.stringify(twice.key)} twice (JSON parsers disagree on which value counts)`), 300));
+      }
     }
-    const checked = checkInbound(value, text);
-    if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);
+    const checked = inboundCheck(value, text);
+    if (!checked.ok) {
+      this.notePongRefused(value, checked.pointer);
+      return this.sendError(checked.code, checked.message, checked.details);
+    }
     const message = checked.message;
     this.faultsInRow = 0;
     if (message.type === 'pong') {
       // A pong echoing any ping since the oldest one unanswered proves the peer alive.
       const sentAt = this.pingSentAt;
       if (sentAt === null) return;
+      this.invalidPong = null;
       if (this.core.pingRounds.some((round) => round.timestamp === message.timestamp && round.sentAt >= sentAt)) [this.pingSentAt, this.unmatchedPong] = [null, null];
       else this.unmatchedPong = message.timestamp;
     } else if (message.type === 'ping') {
       this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
     }
+  }
+
+  /**
+   * Notes a frame of type `pong` refused as invalid (`at`: where) while a ping awaits its pong: a
+   * client whose pongs are all refused (a newer client's extra key) was closed 4408 with a plain
+   * `pong timeout`, which hid the cause (a hostile tester).
+   */
+  private notePongRefused(value: unknown, at: string | undefined): void {
+    if (this.pingSentAt === null || typeof value !== 'object' || value === null || (value as { type?: unknown }).type !== 'pong') return;
+    [this.invalidPong, this.unmatchedPong] = [at ?? '(root)', null];
   }
 
   /**
@@ -459,6 +478,14 @@ export type InboundCheck = { ok: true; message: { type: 'pong' | 'ping'; timesta
  *   as 12345678901234567000)`)
  */
 export function checkInbound(value: unknown, text?: string): InboundCheck {
+  const checked = inboundCheck(value, text);
+  if (checked.ok || checked.pointer === undefined) return checked;
+  const { pointer: _pointer, ...refused } = checked;
+  return refused;
+}
+
+/** {@link checkInbound}, with the JSON Pointer of an invalid message's fault (`pointer`, `(root)` for the root). */
+function inboundCheck(value: unknown, text?: string): Extract<InboundCheck, { ok: true }> | (Extract<InboundCheck, { ok: false }> & { pointer?: string }) {
   // The runtime's direction-aware validation decides; this only maps its reasons to error codes.
   const result = validateMessage(value, { mode: 'strict', direction: 'client-to-server' });
   if (result.ok) return { ok: true, message: result.message };
@@ -469,7 +496,7 @@ export function checkInbound(value: unknown, text?: string): InboundCheck {
   if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"', details: details(result.errors[0]) };
   // A number as the client wrote it (`1.50`, not 1.5) costs a second parse of the whole frame: only for frames of a keepalive's size.
   const first = text === undefined || text.length > AS_WRITTEN_MAX_CHARS ? result.errors[0] : asWritten(result.errors[0], value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));
-  return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: details(first) };
+  return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: details(first), pointer: first.pointer || '(root)' };
 }
 
 /**
@@ -751,7 +778,7 @@ export class RealtimeCore {
         connection.pingSentAt = null;
         // A client that answers with another timestamp (its own clock's, the ping's plus one)
         // was closed as one that never answered: the reason says which (at most 123 bytes).
-        const reason = connection.unmatchedPong === null ? 'pong timeout' : `pong timeout: the pongs echoed no ping's timestamp (the last: ${connection.unmatchedPong})`;
+        const reason = connection.unmatchedPong !== null ? `pong timeout: the pongs echoed no ping's timestamp (the last: ${connection.unmatchedPong})` : connection.invalidPong !== null ? pongRefusedReason(connection.invalidPong) : 'pong timeout';
         // A peer that ignores pings may ignore the close too: wait for it only briefly.
         this.closeConnection(connection, CloseCode.PongTimeout, reason, Math.min(1000, pongTimeoutMs));
       } else oldest = Math.min(oldest, connection.pingSentAt);
@@ -820,6 +847,25 @@ export class RealtimeCore {
     this.unsubscribe();
     this.unsubscribeGap?.();
   }
+}
+
+/**
+ * The 4408's reason for a client whose last pong was refused as invalid (`at`: where), at most
+ * 123 bytes of UTF-8 (RFC 6455's limit for a close reason): the pointer, which holds the client's
+ * key, cut where no character is split, with controls and half surrogate pairs escaped.
+ */
+function pongRefusedReason(at: string): string {
+  const prefix = 'pong timeout: the pong sent was invalid (';
+  const where = escapeLoneSurrogates(at).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const room = 123 - prefix.length - 1;
+  if (Buffer.byteLength(where) <= room) return `${prefix}${where})`;
+  let [end, bytes] = [0, 3];
+  for (const char of where) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > room) break;
+    [end, bytes] = [end + char.length, bytes + size];
+  }
+  return `${prefix}${where.slice(0, end)}...)`;
 }
 
 /** A log-safe summary of an error: its name, code and message (no payload, no token). */

@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
 import { createRealtimeServer } from '../../src/server/index.js';
-import { connect, SECRET, startServer, token, trade, type Frame } from './helpers.js';
+import { connect, SECRET, startServer, token, trade, type Client, type Frame } from './helpers.js';
 
 const INTERVAL = 600;
 const TIMEOUT = 300;
@@ -114,6 +114,54 @@ describe('keepalive', () => {
       expect(Number(/the last: (\d+)/.exec(reason)![1])).toBeLessThanOrEqual(lastPing + 1);
       expect(wrong.count('error')).toBe(0);
       expect([silentCode, silentReason]).toEqual([4408, 'pong timeout']);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a client whose pongs are refused as invalid (a newer client\'s extra key) is closed with 4408 and a reason that says so', async () => {
+    // It read `pong timeout`, as a client that never answered, though each pong was answered INVALID_MESSAGE.
+    const server = await startServer({ pingIntervalMs: 200, pongTimeoutMs: 300 });
+    try {
+      const answer = (client: Client, pong: (timestamp: number) => Record<string, unknown>[]) => {
+        client.answerPings = false;
+        client.ws.on('message', (data) => {
+          const frame = JSON.parse(String(data)) as Frame;
+          if (frame.type === 'ping') for (const p of pong(frame.timestamp!)) client.ws.send(JSON.stringify(p));
+        });
+      };
+      const newer = await connect(server.url({ token: await token('newer') }));
+      answer(newer, (timestamp) => [{ type: 'pong', timestamp, client_sent_at: Date.now() }]);
+      // A key of 60 emoji (240 bytes): the reason is cut to 123 bytes, no character split.
+      const long = await connect(server.url({ token: await token('long') }));
+      answer(long, (timestamp) => [{ type: 'pong', timestamp, ['\u{1F600}'.repeat(60)]: 1 }]);
+      // A key written twice: refused before the schema is looked at.
+      const twice = await connect(server.url({ token: await token('twice') }));
+      twice.answerPings = false;
+      twice.ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as Frame;
+        if (frame.type === 'ping') twice.ws.send(`{"type":"pong","timestamp":${frame.timestamp},"timestamp":${frame.timestamp}}`);
+      });
+      // An invalid pong, then a valid one: kept.
+      const mixed = await connect(server.url({ token: await token('mixed') }));
+      answer(mixed, (timestamp) => [{ type: 'pong', timestamp, client_sent_at: 1 }, { type: 'pong', timestamp }]);
+      const closed = (client: Client) => new Promise<[number, Buffer]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, reason])));
+      const closes = Promise.all([closed(newer), closed(long), closed(twice)]);
+      const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('not closed within 3 s')), 3000));
+      const [[code, reason], [longCode, longReason], [twiceCode, twiceReason]] = await Promise.race([closes, timeout]);
+      expect([code, String(reason)]).toEqual([4408, 'pong timeout: the pong sent was invalid (/client_sent_at)']);
+      const error = newer.frames.find((f) => f.type === 'error')!;
+      expect(error.data).toMatchObject({ code: 'INVALID_MESSAGE', details: expect.stringMatching(/^\/client_sent_at /) });
+      expect(longCode).toBe(4408);
+      expect(longReason.length).toBeLessThanOrEqual(123);
+      expect(longReason.length).toBeGreaterThan(115);
+      expect(Buffer.from(longReason.toString('utf8'), 'utf8').equals(longReason)).toBe(true);
+      expect(longReason.toString('utf8')).toMatch(/^pong timeout: the pong sent was invalid \(\/(\u{1F600})+\.\.\.\)$/u);
+      expect([twiceCode, String(twiceReason)]).toEqual([4408, 'pong timeout: the pong sent was invalid (/timestamp twice)']);
+      await mixed.until(() => mixed.count('ping') >= 5, 3000, 'five pings');
+      expect(mixed.closeCode).toBeNull();
+      expect(mixed.count('error')).toBeGreaterThanOrEqual(4);
+      mixed.ws.close();
     } finally {
       await server.rt.close();
     }
