@@ -584,6 +584,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // ioredis's "Command timed out" and "Connection is closed." said neither what nor where (a hostile tester).
       if (unanswered(err)) throw new Error(`Redis did not answer the ${command} within ${commandTimeoutMs} ms`);
       if (/^Connection is closed/.test((err as Error)?.message ?? '')) throw new Error(`the connection to Redis closed before it answered the ${command}`);
+      // In flight when the connection was remade: ioredis's wording named an option the store
+      // does not offer (`Refer to "maxRetriesPerRequest"`, in poll-failed lines: a hostile tester).
+      if ((err as Error | null)?.name === 'MaxRetriesPerRequestError') throw new Error(`the connection to Redis dropped before it answered the ${command}`);
       throw unsent(err) ? unavailable(command) : err;
     }
   };

@@ -930,11 +930,14 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       // flight; ioredis rejects those (MaxRetriesPerRequestError), yet Redis holds them in its
       // buffer and runs them when it resumes.
       const outcomes: Promise<string>[] = [];
+      // Reads too (a poll's): theirs said ioredis's words in poll-failed lines (a hostile tester).
+      const reads: Promise<string>[] = [];
       let rejected = false;
       for (let i = 2; i <= 60 && !rejected; i++) {
         const outcome = a.append('alice', 'trades', frame(i, 'alice')).then(() => 'stored', (err: Error) => err.message);
         void outcome.then(() => (rejected = true));
         outcomes.push(outcome);
+        reads.push(a.read({ userId: 'alice', admin: false }, null, 10).then(() => 'read', (err: Error) => err.message));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const results = await Promise.all(outcomes);
@@ -948,6 +951,9 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       // In the store's words: ioredis's named an option the store does not offer (`Refer to "maxRetriesPerRequest"`: a hostile tester).
       for (const result of results) expect(result).not.toMatch(/maxRetriesPerRequest/);
       expect(results).toContain('the append got no answer from Redis (the connection dropped before it answered): the message may still be stored and delivered if Redis runs the command later');
+      const readResults = await Promise.all(reads);
+      for (const result of readResults) expect(result).not.toMatch(/maxRetriesPerRequest/);
+      expect(readResults).toContain('the connection to Redis dropped before it answered the read');
       results.forEach((result, i) => {
         if (result !== 'stored' && !result.includes('may still be stored')) expect(delivered.has(i + 2), `append ${i + 2}, rejected with "${result}"`).toBe(false);
       });
