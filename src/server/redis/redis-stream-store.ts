@@ -293,6 +293,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   calls the onGap listeners instead. Nothing is skipped silently. Back with its database
  *   refused (restarted with fewer `databases`) → `redis-database-refused` (an error), unhealthy,
  *   reconnecting every 2 s: never another database.
+ * - Redis without its epoch key (deleted after a restore) and refusing to write one (full under
+ *   noeviction) → no cursor can be given: reads reject, status() unhealthy (`epoch-refused`,
+ *   an error) until a read (the heartbeat's meanwhile) writes one (`epoch-written`).
  * - A fan-out record of an epoch the node does not hold is a gap only once the node's own read
  *   of Redis finds Redis in another epoch; otherwise it is not this Redis's (`foreign-epoch`, a
  *   warning once per epoch) and dropped. No socket is closed on a record's word alone.
@@ -448,6 +451,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   let refusedSince: number | null = null;
   let refusal = '';
+  /**
+   * Why Redis holds no epoch and will not write one (a full Redis under noeviction whose epoch
+   * key was deleted, as README advises after a restore), or null. No read can give a cursor
+   * then: the store reads unhealthy, so polls and upgrades get 503 and Retry-After, until a read
+   * (the heartbeat's, each second, meanwhile) writes one. Before, every poll got a 500 and every
+   * new socket 1011 while status() said healthy (a hostile tester).
+   */
+  let epochRefused: string | null = null;
   let refusalLoggedAt = -Infinity;
   let refusalsUnlogged = 0;
   const APPEND_REFUSED_LOG_MS = 10_000;
@@ -559,6 +570,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   function beat(): void {
     if (!started || closed || beating || cmd.status !== 'ready' || sub.status !== 'ready') return;
+    // A read writes the epoch when Redis takes it again (nobody else reads while polls get 503).
+    if (epochRefused !== null) void readStreams([], 0, 1).catch(() => undefined);
     beating = true;
     const sentAfter = downs;
     void Promise.all([within(cmd.rcBeat()), within(sub.ping())]).then(([commands, subscriber]) => {
@@ -1019,7 +1032,22 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
   async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
-    const reply = await answer(cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0), 'read');
+    let reply: unknown[];
+    try {
+      reply = await answer(cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0), 'read');
+    } catch (err) {
+      const message = String((err as Error | null)?.message);
+      if (!(err instanceof ReplyError) || !message.startsWith('NOEPOCH ')) throw err;
+      // Unhealthy before the caller hears of it: the server answers the poll 503, not 500.
+      const why = message.slice('NOEPOCH '.length).replace(/\.? script: [^]*$/, '').replace(/\.\)$/, ')');
+      if (epochRefused === null) logger.error({ event: 'epoch-refused', url: where, err: why }, 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one');
+      epochRefused = why;
+      throw new Error(`${why}: no cursor can be given until it does`);
+    }
+    if (epochRefused !== null) {
+      logger.info({ event: 'epoch-written', url: where }, 'Redis took an epoch again: reads go on');
+      epochRefused = null;
+    }
     return decodeRead(reply, streams.length);
   }
 
@@ -1151,7 +1179,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     status() {
       // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
       if (closed) return { healthy: false, detail: `redis ${where} closed` };
-      const healthy = cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed;
+      const healthy = cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null;
+      if (epochRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${epochRefused}` };
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
       return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };

@@ -128,7 +128,18 @@ return cursors
  * for the byte bound)].
  */
 export const READ_SCRIPT = `${COMMON}
-local epoch = ensure_epoch(KEYS[1], ARGV[1])
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then
+  -- No epoch (a Redis restarted empty, or its key deleted after a restore, as README advises),
+  -- and a Redis full under noeviction refuses to write one: no cursor can be given. The error
+  -- says so (NOEPOCH, with Redis's words); the node then reads unhealthy, so polls get 503 and
+  -- Retry-After (a bare OOM read as a 500 from a healthy node: a hostile tester).
+  local set = redis.pcall('SET', KEYS[1], ARGV[1])
+  if type(set) == 'table' and set.err then
+    return redis.error_reply('NOEPOCH Redis holds no epoch key and refused to write one (' .. set.err .. ')')
+  end
+  epoch = ARGV[1]
+end
 local seq = redis.call('GET', KEYS[2]) or '0'
 local now = now_us()
 local head = tonumber(redis.call('GET', KEYS[3]) or '0')

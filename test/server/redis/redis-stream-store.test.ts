@@ -861,6 +861,40 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     });
   });
 
+  it('a Redis full at maxmemory whose epoch key is gone: the node reads unhealthy, polls get 503 and Retry-After, and it writes an epoch once Redis takes one (every poll got 500 while healthy: a hostile tester)', async () => {
+    await withOwnRedis(async (full) => {
+      const logger = collectingLogger();
+      const a = await store({ url: full.url, logger });
+      const server = await startServer({ store: a });
+      const admin = new Redis(full.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await admin.connect();
+        const first = await a.append('alice', 'trades', frame(1, 'alice'));
+        await admin.config('SET', 'maxmemory-policy', 'noeviction');
+        await admin.config('SET', 'maxmemory', '1');
+        await admin.del(a.keys.epoch);
+        await expect(a.read({ userId: 'alice', admin: false }, first.cursor, 10)).rejects.toThrow(
+          "Redis holds no epoch key and refused to write one (OOM command not allowed when used memory > 'maxmemory'): no cursor can be given until it does",
+        );
+        expect(a.status()).toEqual({ healthy: false, detail: expect.stringMatching(/ connected, reads refused: Redis holds no epoch key and refused to write one \(OOM command not allowed when used memory > 'maxmemory'\)$/) });
+        expect(logger.events.filter((e) => e.event === 'epoch-refused')).toHaveLength(1);
+        const poll = await fetch(server.http(`/api/ws/poll?since=${encodeURIComponent(first.cursor)}`), { headers: { authorization: `Bearer ${await token('alice')}` } });
+        expect([poll.status, poll.headers.get('retry-after')]).toEqual([503, '5']);
+        const refused = await refusedStatus(server.url({ token: await token('alice'), since: first.cursor }));
+        expect([refused.status, refused.headers['retry-after']]).toEqual([503, '5']);
+        // Room again: the heartbeat's read writes an epoch; the old cursor is of another one.
+        await admin.config('SET', 'maxmemory', '0');
+        await waitFor(() => a.status().healthy, 'healthy again', 5000);
+        expect(logger.events.at(-1)).toMatchObject({ level: 'info', event: 'epoch-written' });
+        expect((await a.read({ userId: 'alice', admin: false }, first.cursor, 10)).resume).toBe('gap');
+      } finally {
+        await admin.config('SET', 'maxmemory', '0').catch(() => undefined);
+        admin.disconnect();
+        await server.rt.close();
+      }
+    });
+  });
+
   it('a Redis that stops answering without closing its sockets: appends reject in time, unhealthy, 503, then recovers', async () => {
     await withOwnRedis(async (hung) => {
       const logger = collectingLogger();
