@@ -293,6 +293,10 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   calls the onGap listeners instead. Nothing is skipped silently. Back with its database
  *   refused (restarted with fewer `databases`) → `redis-database-refused` (an error), unhealthy,
  *   reconnecting every 2 s: never another database.
+ * - A publish Redis refuses stores nothing when a stream key holds another type: the append
+ *   script checks each before its first write. An all-stream of another type rejects the whole
+ *   batch; a user's stream of another type rejects that user's publishes alone (`WRONGTYPE …
+ *   not stored`), the others are stored. Logged as `append-refused`.
  * - Redis without its epoch key (deleted after a restore) and refusing to write one (full under
  *   noeviction) → no cursor can be given: reads reject, status() unhealthy (`epoch-refused`,
  *   an error) until a read (the heartbeat's meanwhile) writes one (`epoch-written`).
@@ -963,12 +967,27 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     for (const q of batch) args.push(q.type, q.userJson, q.keyJson, q.ttl, q.parts.length, ...q.parts);
     try {
       const cursors = await cmd.rcAppend(...args);
+      // `!` and why: Redis refused that entry's own stream (a key of another type), checked
+      // before anything was written; the others of the batch are stored (see APPEND_SCRIPT).
+      const refusals = batch.filter((_, i) => cursors[i]!.startsWith('!'));
+      if (refusals.length > 0) {
+        const why = cursors.find((c) => c.startsWith('!'))!.slice(1);
+        if (performance.now() - refusalLoggedAt >= APPEND_REFUSED_LOG_MS) {
+          logger.warn({ event: 'append-refused', url: where, err: why, stream: refusals[0]!.stream, unlogged: refusalsUnlogged }, 'Redis refuses appends to a stream: those publishes fail, nothing of them stored');
+          refusalLoggedAt = performance.now();
+          refusalsUnlogged = 0;
+        } else refusalsUnlogged += refusals.length;
+      }
+      if (refusals.length === batch.length) {
+        batch.forEach((q, i) => q.reject(new ReplyError(cursors[i]!.slice(1)) as Error));
+        return;
+      }
       if (refusedSince !== null) {
         logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedSince).toISOString() }, 'Redis stores appends again');
         // The next refusal is warned at once: within 10 s of the last warning it went unsaid, the last line saying appends were stored (a reviewer).
         [refusedSince, refusalLoggedAt, refusalsUnlogged] = [null, -Infinity, 0];
       }
-      batch.forEach((q, i) => q.resolve(cursors[i]!));
+      batch.forEach((q, i) => (cursors[i]!.startsWith('!') ? q.reject(new ReplyError(cursors[i]!.slice(1)) as Error) : q.resolve(cursors[i]!)));
     } catch (err) {
       const timedOut = unanswered(err);
       // Only an error Redis answered, or a command ioredis never sent (no connection: its offline

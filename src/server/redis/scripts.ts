@@ -43,8 +43,17 @@ end
  * of each entry (the user's or the global one). ARGV = candidate epoch, maxMessages,
  * maxAllMessages, maxAgeMs (0: none), channel, then per entry: type, userId as JSON, key as JSON,
  * stream TTL in ms (0: none), part count, parts (the frame split at the cursor placeholder).
- * Returns the cursors. Publishes one message for the batch: per entry
+ * Returns per entry its cursor, or `!` and why it was refused (see below). Publishes one message
+ * for the batch, of the entries stored: per entry
  * `cursor \n seq \n type \n userIdJson \n keyJson \n frameByteLength \n frame`.
+ *
+ * Every check comes before the first write: Redis does not undo a script's writes when a later
+ * command fails, and a batch with one stream key holding a string was stored, entry by entry,
+ * though every publish of it rejected with WRONGTYPE (a hostile tester). So the script first
+ * checks that every stream key is a stream or absent (XLEN). The all-stream of another type fails
+ * the batch with an error reply, nothing written; an entry's own stream (a user's, or the global
+ * one) holding another type refuses that entry alone (`!` and the reason), and the others are
+ * stored.
  */
 export const APPEND_SCRIPT = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -70,7 +79,38 @@ local function trim(key, maxlen, minpos, age_slack, last_id)
   end
 end
 
+-- Refusals, before the first write: Redis does not undo a script's writes when a later command
+-- fails.
+-- A stream key holding another type (XLEN refuses it): the all-stream's refuses the batch, an
+-- entry's own stream that entry alone (the others are stored).
+local function wrong_type(key)
+  local len = redis.pcall('XLEN', key)
+  if not (type(len) == 'table' and len.err) then return nil end
+  local t = redis.pcall('TYPE', key)
+  return 'WRONGTYPE ' .. key .. ' holds ' .. (type(t) == 'table' and t.ok and ('a ' .. t.ok) or 'a value') .. ', not a stream: not stored'
+end
+local why_all = wrong_type(KEYS[4])
+if why_all then return redis.error_reply(why_all) end
+
 local n = #KEYS - 4
+local cursors = {}
+local refused = {}
+local stored = 0
+do
+  local seen = {}
+  for i = 1, n do
+    local key = KEYS[4 + i]
+    if seen[key] == nil then seen[key] = wrong_type(key) or false end
+    if seen[key] then
+      refused[i] = true
+      cursors[i] = '!' .. seen[key]
+    else
+      stored = stored + 1
+    end
+  end
+end
+if stored == 0 then return cursors end
+
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local maxlen = tonumber(ARGV[2])
 local maxall = tonumber(ARGV[3])
@@ -78,38 +118,39 @@ local max_age_us = tonumber(ARGV[4]) * 1000
 local age_slack = math.floor(max_age_us / 16)
 local now = now_us()
 local position = tonumber(redis.call('GET', KEYS[3]) or '0')
-local seq = redis.call('INCRBY', KEYS[2], n) - n
-local cursors = {}
+local seq = redis.call('INCRBY', KEYS[2], stored) - stored
 local published = {}
 local id = nil
 local a = 6
 for i = 1, n do
-  seq = seq + 1
-  position = math.max(now, position + 1)
-  id = fmt(position) .. '-' .. fmt(seq)
-  local cursor = epoch .. '.' .. fmt(position)
   local mtype, user, mkey, ttl, nparts = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
   local parts = {}
   for j = 1, nparts do parts[j] = ARGV[a + 4 + j] end
   a = a + 5 + nparts
-  local frame = table.concat(parts, cursor)
-  local key = KEYS[4 + i]
-  local fresh = ttl > 0 and redis.call('EXISTS', key) == 0
-  redis.call('XADD', key, id, 't', mtype, 'k', mkey, 'f', frame)
-  if fresh and now - ttl * 1000 > 0 then
-    -- An earlier stream of this user may have expired (TTL): all of its entries were appended
-    -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
-    redis.call('XSETID', key, id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
+  if not refused[i] then
+    seq = seq + 1
+    position = math.max(now, position + 1)
+    id = fmt(position) .. '-' .. fmt(seq)
+    local cursor = epoch .. '.' .. fmt(position)
+    local frame = table.concat(parts, cursor)
+    local key = KEYS[4 + i]
+    local fresh = ttl > 0 and redis.call('EXISTS', key) == 0
+    redis.call('XADD', key, id, 't', mtype, 'k', mkey, 'f', frame)
+    if fresh and now - ttl * 1000 > 0 then
+      -- An earlier stream of this user may have expired (TTL): all of its entries were appended
+      -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
+      redis.call('XSETID', key, id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
+    end
+    redis.call('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
+    -- The age check reads the oldest entry (a copy of its frame): do it on one append in 32,
+    -- which only delays trimming by age a little (the cursor's own age is checked on read).
+    local minpos = nil
+    if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
+    trim(key, maxlen, minpos, age_slack, id)
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+    cursors[i] = cursor
+    published[#published + 1] = cursor .. '\\n' .. fmt(seq) .. '\\n' .. mtype .. '\\n' .. user .. '\\n' .. mkey .. '\\n' .. fmt(#frame) .. '\\n' .. frame
   end
-  redis.call('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
-  -- The age check reads the oldest entry (a copy of its frame): do it on one append in 32,
-  -- which only delays trimming by age a little (the cursor's own age is checked on read).
-  local minpos = nil
-  if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
-  trim(key, maxlen, minpos, age_slack, id)
-  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
-  cursors[i] = cursor
-  published[i] = cursor .. '\\n' .. fmt(seq) .. '\\n' .. mtype .. '\\n' .. user .. '\\n' .. mkey .. '\\n' .. fmt(#frame) .. '\\n' .. frame
 end
 redis.call('SET', KEYS[3], fmt(position))
 local minpos_all = nil

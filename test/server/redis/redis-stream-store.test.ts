@@ -861,6 +861,48 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     });
   });
 
+  it('a stream key of another type refuses its own publishes only, before any write: every publish of its batch rejected and the others were stored (a hostile tester)', async () => {
+    const logger = collectingLogger();
+    const a = await store({ logger });
+    const b = await store();
+    const seen: StreamEntry[] = [];
+    b.subscribe((e) => seen.push(e));
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const { keys } = a;
+    try {
+      await a.append('alice', 'trades', frame(1, 'alice'));
+      await admin.set(keys.user('bob'), 'not a stream');
+      // One turn of the event loop: one script call.
+      const outcomes = await Promise.all([
+        a.append('alice', 'trades', frame(2, 'alice')).then((e) => e.cursor, (err: Error) => err.message),
+        a.append('bob', 'trades', frame(3, 'bob')).then((e) => e.cursor, (err: Error) => err.message),
+        a.append(null, 'whale', frame(4, null)).then((e) => e.cursor, (err: Error) => err.message),
+        a.append('bob', 'trades', frame(5, 'bob')).then((e) => e.cursor, (err: Error) => err.message),
+      ]);
+      const refusal = `WRONGTYPE ${keys.user('bob')} holds a string, not a stream: not stored`;
+      expect(outcomes.map((o) => (o === refusal ? 'refused' : a.compare(o, o) === 0 ? 'stored' : o))).toEqual(['stored', 'refused', 'stored', 'refused']);
+      expect(isAfter(outcomes[2]!, outcomes[0]!)).toBe(true);
+      await waitFor(() => numbers(seen).includes(4), 'the stored ones, live');
+      expect(numbers(seen)).toEqual([1, 2, 4]);
+      expect(await admin.xlen(keys.all)).toBe(3);
+      expect(await admin.get(keys.seq)).toBe('3');
+      expect(logger.events.filter((e) => e.event === 'append-refused')).toEqual([{ level: 'warn', event: 'append-refused', message: 'Redis refuses appends to a stream: those publishes fail, nothing of them stored' }]);
+      // A batch of bob's alone: refused, nothing written.
+      await expect(a.append('bob', 'trades', frame(6, 'bob'))).rejects.toThrow(refusal);
+      expect(await admin.get(keys.seq)).toBe('3');
+      await admin.del(keys.user('bob'));
+      await a.append('bob', 'trades', frame(7, 'bob'));
+      // The all-stream of another type: the whole batch, before any write.
+      await admin.rename(keys.all, `${keys.all}-aside`);
+      await admin.set(keys.all, 'not a stream');
+      await expect(a.append('alice', 'trades', frame(8, 'alice'))).rejects.toThrow(`WRONGTYPE ${keys.all} holds a string, not a stream: not stored`);
+      expect(await admin.xlen(keys.user('alice'))).toBe(2);
+      expect(await admin.get(keys.seq)).toBe('4');
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('a Redis full at maxmemory whose epoch key is gone: the node reads unhealthy, polls get 503 and Retry-After, and it writes an epoch once Redis takes one (every poll got 500 while healthy: a hostile tester)', async () => {
     await withOwnRedis(async (full) => {
       const logger = collectingLogger();
