@@ -293,10 +293,11 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   calls the onGap listeners instead. Nothing is skipped silently. Back with its database
  *   refused (restarted with fewer `databases`) → `redis-database-refused` (an error), unhealthy,
  *   reconnecting every 2 s: never another database.
- * - A publish Redis refuses stores nothing when a stream key holds another type: the append
- *   script checks each before its first write. An all-stream of another type rejects the whole
- *   batch; a user's stream of another type rejects that user's publishes alone (`WRONGTYPE …
- *   not stored`), the others are stored. Logged as `append-refused`.
+ * - A publish Redis refuses stores nothing: the append script checks, before its first write,
+ *   the ACL (every command it runs, the channel) and that each stream key is a stream. An ACL
+ *   refusal, or an all-stream of another type, rejects the whole batch (`NOPERM … not stored`);
+ *   a user's stream of another type rejects that user's publishes alone (`WRONGTYPE … not
+ *   stored`), the others are stored. Logged as `append-refused`.
  * - Redis without its epoch key (deleted after a restore) and refusing to write one (full under
  *   noeviction) → no cursor can be given: reads reject, status() unhealthy (`epoch-refused`,
  *   an error) until a read (the heartbeat's meanwhile) writes one (`epoch-written`).

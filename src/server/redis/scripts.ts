@@ -48,12 +48,15 @@ end
  * `cursor \n seq \n type \n userIdJson \n keyJson \n frameByteLength \n frame`.
  *
  * Every check comes before the first write: Redis does not undo a script's writes when a later
- * command fails, and a batch with one stream key holding a string was stored, entry by entry,
- * though every publish of it rejected with WRONGTYPE (a hostile tester). So the script first
- * checks that every stream key is a stream or absent (XLEN). The all-stream of another type fails
- * the batch with an error reply, nothing written; an entry's own stream (a user's, or the global
- * one) holding another type refuses that entry alone (`!` and the reason), and the others are
- * stored.
+ * command fails, and a batch whose PUBLISH the ACL refused (or with one stream key holding a
+ * string) was stored, entry by entry, though every publish of it rejected: a producer that
+ * published again delivered it twice (a hostile tester). So the script first asks the ACL
+ * (`redis.acl_check_cmd`, Redis 7) for every command it runs and for the channel (Redis itself
+ * checks the keys before running it), and checks that every stream key is a stream or absent
+ * (XLEN). A refusal of what the whole batch needs (a command, the channel, the all-stream) fails
+ * the batch with an error reply, nothing written; an entry's own stream (a user's, or the
+ * global one) holding another type refuses that entry alone (`!` and the reason), and the
+ * others are stored.
  */
 export const APPEND_SCRIPT = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -80,7 +83,23 @@ local function trim(key, maxlen, minpos, age_slack, last_id)
 end
 
 -- Refusals, before the first write: Redis does not undo a script's writes when a later command
--- fails.
+-- fails. The ACL: Redis checks the keys given (read and write) before the script runs; the
+-- commands and the channel are asked here, each once, on the all-stream and the first entry's
+-- stream (a selector granting a command on some keys only is not told apart).
+local function denied(command, key, ...)
+  if redis.acl_check_cmd(command, key, ...) then return nil end
+  return 'NOPERM this ACL user may not run ' .. command .. ' on ' .. key .. ' (the append script needs it): not stored'
+end
+local STREAM = { {'XADD', '1-1', 'f', 'v'}, {'XSETID', '1-1', 'MAXDELETEDID', '0-1'}, {'XLEN'}, {'XRANGE', '-', '+'}, {'XREVRANGE', '+', '-'}, {'XTRIM', 'MINID', '1'} }
+local needs = { {KEYS[1], 'GET'}, {KEYS[1], 'SET', 'x'}, {KEYS[2], 'INCRBY', '1'}, {KEYS[3], 'GET'}, {KEYS[3], 'SET', 'x'}, {KEYS[5], 'EXISTS'}, {KEYS[5], 'PEXPIRE', '1'} }
+for _, c in ipairs(STREAM) do needs[#needs + 1] = { KEYS[4], unpack(c) } end
+for _, c in ipairs(needs) do
+  local why = denied(c[2], c[1], unpack(c, 3))
+  if why then return redis.error_reply(why) end
+end
+if not redis.acl_check_cmd('PUBLISH', ARGV[5], 'x') then
+  return redis.error_reply('NOPERM this ACL user may not PUBLISH on ' .. ARGV[5] .. ' (the append script needs it): not stored')
+end
 -- A stream key holding another type (XLEN refuses it): the all-stream's refuses the batch, an
 -- entry's own stream that entry alone (the others are stored).
 local function wrong_type(key)

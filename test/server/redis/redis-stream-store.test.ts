@@ -861,6 +861,51 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     });
   });
 
+  it('a publish the ACL refuses (PUBLISH, or the fan-out channel) stores nothing: it was stored, its XADDs run before PUBLISH failed, and a retry delivered it twice (a hostile tester)', async () => {
+    await withOwnRedis(async (acl) => {
+      const logger = collectingLogger();
+      const a = await store({ url: acl.url, logger });
+      const b = await store({ url: acl.url });
+      const seen: StreamEntry[] = [];
+      b.subscribe((e) => seen.push(e));
+      const admin = new Redis(acl.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      const { keys } = a;
+      try {
+        await admin.connect();
+        const first = await a.append('alice', 'trades', frame(1, 'alice'));
+        const lengths = async () => [await admin.xlen(keys.user('alice')), await admin.xlen(keys.all), await admin.get(keys.seq)];
+        const before = await lengths();
+        for (const rule of ['-publish', 'resetchannels']) {
+          await admin.call('ACL', 'SETUSER', 'default', rule);
+          const refused = await a.append('alice', 'trades', frame(2, 'alice')).then(() => 'resolved', (err: Error) => err.message);
+          await admin.call('ACL', 'SETUSER', 'default', '+publish', 'allchannels');
+          // Nothing written, not even a sequence number.
+          expect(await lengths()).toEqual(before);
+          expect(refused).toBe(`NOPERM this ACL user may not PUBLISH on ${keys.channel} (the append script needs it): not stored`);
+        }
+        expect(logger.events.filter((e) => e.event === 'append-refused')).toHaveLength(1);
+        // A command the script runs after its XADDs (XTRIM): the same, before any write.
+        await admin.call('ACL', 'SETUSER', 'default', '-xtrim');
+        await expect(a.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow(`NOPERM this ACL user may not run XTRIM on ${keys.all} (the append script needs it): not stored`);
+        await admin.call('ACL', 'SETUSER', 'default', '+xtrim');
+        expect(await lengths()).toEqual(before);
+        // A key (the all-stream): Redis refuses the script itself.
+        await admin.call('ACL', 'SETUSER', 'default', 'resetkeys', `~${keys.user('alice')}`, `~${keys.epoch}`, `~${keys.seq}`, `~${keys.head}`);
+        await expect(a.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow(/^NOPERM /);
+        await admin.call('ACL', 'SETUSER', 'default', 'allkeys');
+        expect(await lengths()).toEqual(before);
+        const second = await a.append('alice', 'trades', frame(3, 'alice'));
+        await waitFor(() => seen.some((e) => e.cursor === second.cursor), 'the next publish');
+        expect(numbers(seen)).toEqual([1, 3]);
+        const read = await a.read({ userId: 'alice', admin: true }, first.cursor, 10);
+        expect(numbers(read.entries)).toEqual([3]);
+      } finally {
+        await admin.call('ACL', 'SETUSER', 'default', '+publish', 'allchannels', 'allkeys').catch(() => undefined);
+        admin.disconnect();
+      }
+    });
+  });
+
   it('a stream key of another type refuses its own publishes only, before any write: every publish of its batch rejected and the others were stored (a hostile tester)', async () => {
     const logger = collectingLogger();
     const a = await store({ logger });
