@@ -22,21 +22,52 @@ export function offersWebSocket(request: IncomingMessage): boolean {
   return (request.headers.upgrade ?? '').split(',').some((protocol) => protocol.trim().toLowerCase() === 'websocket');
 }
 
+/** The rawHeaders entries Node's parser keeps under `maxHeadersCount` (Infinity: all). */
+function entriesKept(count: unknown): number {
+  // Node's own arithmetic (_http_server.js): rawHeaders holds a name and a value per line, and its
+  // parser keeps `maxHeadersCount << 1` entries of them, 2000 while it is unset; 0 or less keeps all.
+  // Compared with the lines themselves, a limit that was set refused heads of half of it (a hostile tester).
+  const entries = typeof count === 'number' ? count << 1 : 2000;
+  return entries > 0 ? entries : Infinity;
+}
+
+/** Each connection's limit, as its parser was given it when Node accepted it (or was handed it again). */
+const limitAtAccept = new WeakMap<object, number>();
+
+/**
+ * Has each connection `server` accepts from now on remember the header limit its parser was
+ * given then: Node sets it per connection, as it accepts it, from `maxHeadersCount` at that time.
+ * Read at request time only, a limit raised while a keep-alive connection was open (a config
+ * reload) let a head cut at the old one be rebuilt without its Content-Length, its body then a
+ * request of its own (a reviewer). Both events: an https server's parser starts on `secureConnection`.
+ * @returns what stops it
+ */
+export function watchHeaderLimits(server: EventEmitter): () => void {
+  const record = (socket: object): void => {
+    limitAtAccept.set(socket, entriesKept((server as { maxHeadersCount?: number | null }).maxHeadersCount));
+  };
+  server.on('connection', record);
+  server.on('secureConnection', record);
+  return () => {
+    server.off('connection', record);
+    server.off('secureConnection', record);
+  };
+}
+
 /**
  * Whether Node may have cut `request`'s head: whether it has as many header lines as `server`
  * keeps (`maxHeadersCount`; 1000 while unset, none when 0), or more. Node keeps that many in
  * `headers` and rawHeaders, but reads the body by all of them: a Content-Length past the cut,
  * left out of a rebuilt head, made the body a request of its own, behind a proxy that checked
  * the first one's path (a reviewer: request smuggling). A head of exactly that many is not told
- * apart from a cut one.
+ * apart from a cut one. The limit is the lower of the one the connection's parser was given
+ * ({@link watchHeaderLimits}) and the current one, in case the connection was accepted before
+ * it was watched.
  */
 function headMayBeCut(server: EventEmitter, request: IncomingMessage): boolean {
-  const count = (server as { maxHeadersCount?: number | null }).maxHeadersCount;
-  // Node's own arithmetic (_http_server.js): rawHeaders holds a name and a value per line, and its
-  // parser keeps `maxHeadersCount << 1` entries of them, 2000 while it is unset; 0 or less keeps all.
-  // Compared with the lines themselves, a limit that was set refused heads of half of it (a hostile tester).
-  const entries = typeof count === 'number' ? count << 1 : 2000;
-  return entries > 0 && request.rawHeaders.length >= entries;
+  const current = entriesKept((server as { maxHeadersCount?: number | null }).maxHeadersCount);
+  const entries = Math.min(current, limitAtAccept.get(request.socket) ?? Infinity);
+  return request.rawHeaders.length >= entries;
 }
 
 /**

@@ -12,7 +12,7 @@ import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addUpgradeListener, attachInFront } from './attach.js';
-import { offersWebSocket, serveIgnoringUpgrade } from './ignored-upgrade.js';
+import { offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
@@ -825,6 +825,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
   const upgrades = addUpgradeListener(httpServer, path, onUpgrade);
+  const unwatchHeaderLimits = watchHeaderLimits(httpServer);
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -859,6 +860,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.stop();
     clearInterval(sweep);
     upgrades.remove();
+    unwatchHeaderLimits();
     detach();
     wss.close();
     if (ownStore) await store.close();
