@@ -6,7 +6,6 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
@@ -597,19 +596,17 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     };
     ws.on('ping', control);
     ws.on('pong', control);
-    // ws's 1008 for a message of too many frames came with no reason: the client was not told which
-    // policy it broke (a hostile tester). ws closes as its receiver reports the fault, before it
-    // emits 'error': the receiver's report, heard first, gives the reason (a peer's close, echoed, has its own).
-    let faultReason: string | undefined;
-    (ws as unknown as { _receiver?: EventEmitter })._receiver?.prependListener('error', (error: Error & { code?: string }) => {
-      faultReason = faultReasonOf(error);
-    });
     // ws closes by itself on a protocol fault in a read (a frame over maxPayload: 1009; bad
     // UTF-8: 1007), before it emits 'error': the answers to the frames before the fault, in the
     // same read and still queued, go out first (they were lost behind the close frame).
+    // This server's own closes go through `close`, never here, and a peer's close frame is echoed
+    // with its reason (a Buffer, empty or not): a 1008 with no reason at all is ws's own, for a
+    // message of too many frames or too many chunks buffered. It came with none, and the client
+    // was not told which policy it broke (a hostile tester). ws words the two alike (one code), so
+    // the reason names both.
     ws.close = (code?: number, reason?: string | Buffer) => {
       connection.flushAnswers();
-      close(code, reason ?? faultReason);
+      close(code, code === CloseCode.PolicyViolation && reason === undefined ? TOO_MANY_PARTS_REASON : reason);
     };
     // Without an 'error' handler an oversized frame (1009) would crash the process.
     ws.on('error', (error) => {
@@ -924,12 +921,9 @@ const PROTOCOL_FAULT_CODES: Record<string, number> = {
 /**
  * The close reason (RFC 6455 7.1.6: at most 123 bytes) for a fault ws closes with 1008 for: its
  * only 1008s are a message of more than MAX_FRAGMENTS frames, and more chunks buffered unread
- * than it allows. Undefined for another fault, which its code says enough of.
+ * than it allows (one error code, `WS_ERR_TOO_MANY_BUFFERED_PARTS`, for both).
  */
-function faultReasonOf(error: Error & { code?: string }): string | undefined {
-  if (error.code !== 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return undefined;
-  return /fragment/i.test(error.message) ? `message in more than ${MAX_FRAGMENTS} frames (fragments)` : 'too many chunks buffered unread';
-}
+const TOO_MANY_PARTS_REASON = `message in more than ${MAX_FRAGMENTS} frames, or too many chunks buffered`;
 
 /** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */
 class PollWaiter implements Subscriber {
