@@ -12,6 +12,10 @@
  * (a hostile tester); wrapping the server's `emit` hid polls from instrumentation and left a
  * chain of closed servers behind on hot reloads (a reviewer).
  *
+ * A request with `Expect:` goes to the app's `checkContinue` (or `checkExpectation`) listener,
+ * when it has one, instead of `request`: a tracker, put first while the app has one (any listener
+ * turns off Node's own 100 Continue), lets the realtime servers see it too.
+ *
  * Upgrades go to every `upgrade` listener: {@link addUpgradeListener} lets the realtime servers on
  * one HTTP server know each other's, so that one of them answers an upgrade none of them serves.
  */
@@ -32,7 +36,10 @@ type Guard = Listener & { listener: Listener; raw: Listener };
 interface Dispatcher {
   attached: Set<Attached>;
   dispatch: Listener;
-  onNewListener: (event: string | symbol) => void;
+  onNewListener: (event: string | symbol, listener: unknown) => void;
+  onRemoveListener: (event: string | symbol) => void;
+  /** Put first among `checkContinue` and `checkExpectation` listeners while the app has one. */
+  trackExpect: Listener;
   rebuilding: boolean;
   scheduled: boolean;
 }
@@ -41,6 +48,8 @@ const dispatchers = new WeakMap<EventEmitter, Dispatcher>();
 /** Requests a realtime server took: the guarded listeners skip them. */
 const taken = new WeakSet<object>();
 const guards = new WeakSet<Listener>();
+/** The events Node emits instead of `request` for a request with `Expect:`, once the app listens to them. */
+const EXPECT_EVENTS = ['checkContinue', 'checkExpectation'] as const;
 
 /**
  * Puts `part` in front of `server`'s `request` listeners, those added later too.
@@ -61,7 +70,13 @@ export function attachInFront(server: EventEmitter, part: Attached): () => void 
           }
         }
       },
-      onNewListener: (event) => {
+      onNewListener: (event, listener) => {
+        if ((EXPECT_EVENTS as readonly (string | symbol)[]).includes(event)) {
+          if (listener === created.trackExpect) return;
+          // Called before the app's listener is added: the tracker goes first.
+          if (!server.rawListeners(event).includes(created.trackExpect)) server.prependListener(event, created.trackExpect);
+          return;
+        }
         if (event !== 'request' || created.rebuilding || created.scheduled) return;
         // Called before the listener is added: guarded right after, before any I/O can bring a request.
         created.scheduled = true;
@@ -70,12 +85,22 @@ export function attachInFront(server: EventEmitter, part: Attached): () => void 
           if (dispatchers.get(server) === created) rebuild(server, created, true);
         });
       },
+      onRemoveListener: (event) => {
+        // The app's last one gone: the tracker goes too, and Node sends its own 100 Continue again.
+        if (!(EXPECT_EVENTS as readonly (string | symbol)[]).includes(event)) return;
+        if (server.rawListeners(event).every((listener) => listener === created.trackExpect)) server.off(event, created.trackExpect);
+      },
+      trackExpect: (request, response) => {
+        for (const each of created.attached) each.track(request as IncomingMessage, response as ServerResponse);
+      },
       rebuilding: false,
       scheduled: false,
     };
     dispatcher = created;
     dispatchers.set(server, dispatcher);
     server.on('newListener', dispatcher.onNewListener);
+    server.on('removeListener', dispatcher.onRemoveListener);
+    for (const event of EXPECT_EVENTS) if (server.listenerCount(event) > 0) server.prependListener(event, dispatcher.trackExpect);
   }
   dispatcher.attached.add(part);
   rebuild(server, dispatcher, true);
@@ -85,6 +110,8 @@ export function attachInFront(server: EventEmitter, part: Attached): () => void 
     if (own.attached.size > 0 || dispatchers.get(server) !== own) return;
     dispatchers.delete(server);
     server.off('newListener', own.onNewListener);
+    server.off('removeListener', own.onRemoveListener);
+    for (const event of EXPECT_EVENTS) server.off(event, own.trackExpect);
     rebuild(server, own, false);
   };
 }

@@ -794,15 +794,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** Each connection's requests whose answer has not gone out, for the upgrade pipelined behind one. */
   const unanswered = new WeakMap<object, number>();
   /**
-   * Whether a request of `socket`'s connection is still unanswered. Those this server's `request`
-   * listener saw are counted; one it never saw is not: a request an app's `checkContinue` (or
-   * `checkExpectation`) listener answers later, Node emitting no `request` for it. Node holds the
-   * answer under way on the socket (`_httpMessage`, set until the response is finished), so that
-   * is looked at too. An h2c request pipelined behind such a one was read again by a parser of
-   * its own, whose answer queued behind one that parser never saw finish: never answered, the
-   * connection held open (a hostile tester); a WebSocket upgrade's 101 went out before it.
+   * Whether a request of `socket`'s connection is still unanswered: each this server saw, by its
+   * `request` listener or, for one an app's `checkContinue` (or `checkExpectation`) listener
+   * answers, Node emitting no `request` for it, by the tracker attachInFront puts before those
+   * (src/server/attach.ts). Uncounted, an h2c request pipelined behind such a one was read again by
+   * a parser of its own, whose answer queued behind one that parser never saw finish: never
+   * answered, the connection held open (a hostile tester); a WebSocket upgrade's 101 went out before it.
    */
-  const answerPending = (socket: object): boolean => (unanswered.get(socket) ?? 0) > 0 || (socket as { _httpMessage?: object | null })._httpMessage != null;
+  const answerPending = (socket: object): boolean => (unanswered.get(socket) ?? 0) > 0;
   const track = (request: IncomingMessage, response: ServerResponse): void => {
     const socket = request.socket;
     unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1);

@@ -289,6 +289,37 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(await converse(port, [post, '', h2c], 2000)).toEqual({ answers: ['HTTP/1.1 100 Continue ', 'HTTP/1.1 200 OK app POST /orders hello', 'HTTP/1.1 200 OK app GET /health '], closed: true });
   });
 
+  it('sees a request the app answers from a checkContinue or checkExpectation listener added after it, and only while the app has one (any listener turns off Node\'s own 100 Continue)', async () => {
+    const http = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('latin1').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => response.end(`app ${request.method} ${request.url} ${body}`));
+    });
+    const rt = attach(http);
+    const port = await listen(http);
+    const sockets = new Set<Duplex>();
+    http.on('connection', (socket: Duplex) => sockets.add(socket));
+    cleanup.push(async () => sockets.forEach((socket) => socket.destroy()));
+    const h2c = 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: h2c\r\n\r\n';
+    const continueLater = (request: IncomingMessage, response: ServerResponse) =>
+      setTimeout(() => {
+        response.writeContinue();
+        http.emit('request', request, response);
+      }, 100);
+    const refuseLater = (_request: IncomingMessage, response: ServerResponse) => setTimeout(() => response.writeHead(417, { 'Content-Length': 0 }).end(), 100);
+    http.on('checkContinue', continueLater);
+    http.on('checkExpectation', refuseLater);
+    const post = (expect: string) => `POST /orders HTTP/1.1\r\nHost: x\r\nExpect: ${expect}\r\nContent-Length: 5\r\n\r\nhello`;
+    expect(await converse(port, [post('100-continue') + h2c], 2000)).toEqual({ answers: [], closed: true });
+    expect(await converse(port, [post('something-else') + h2c], 2000)).toEqual({ answers: [], closed: true });
+    expect(rt.stats().refusedUpgrades).toEqual({ pipelined: 2 });
+    // The app's listeners gone, Node answers 100 Continue itself again (nothing of this server's is left listening).
+    http.off('checkContinue', continueLater);
+    http.off('checkExpectation', refuseLater);
+    expect([http.listenerCount('checkContinue'), http.listenerCount('checkExpectation')]).toEqual([0, 0]);
+    expect((await converse(port, [post('100-continue'), ''], 2000)).answers).toEqual(['HTTP/1.1 100 Continue ', 'HTTP/1.1 200 OK app POST /orders hello']);
+  });
+
   it('two servers on one app\'s server: an upgrade to another path gets 404, once; another protocol reaches the app once; an upgrade listener of the app\'s answers what neither serves (such an upgrade was held, unanswered, with no timeout)', async () => {
     let appCalls = 0;
     const http = createServer((_request, response) => {
