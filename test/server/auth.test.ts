@@ -233,9 +233,9 @@ describe('HS256: every refused token gets 401 and no socket', () => {
         // A refused Origin is logged too.
         await request(`GET /api/ws/poll HTTP/1.1\r\nOrigin: ${form}user${i}:secret-${i}@host`);
       }
-      // Those Node's parser passes (it refuses `http:user@…` and backslashes after a scheme with its own 400) reach handleHttp, and its log line.
+      // Those Node's parser passes reach handleHttp, and its log line; which it passes is Node's to decide (its version's),
+      // so only ours is asserted: a target that reached handleHttp is logged once, with no user info, whatever its form.
       const passed = forms.filter((_form, i) => statuses[i] === 'HTTP/1.1 500 Internal Server Error');
-      expect(passed).toEqual(expect.arrayContaining(['http:///', 'http:////', 'wss:///', 'foo://', '//', '/\\']));
       await eventually(() => logged.filter((line) => line.includes('"reason":"origin"')).length === forms.length, 2000, 'every refused origin logged');
       expect(logged.filter((line) => line.includes('handle-http-threw'))).toHaveLength(passed.length);
       const text = logged.join('\n');
@@ -243,11 +243,14 @@ describe('HS256: every refused token gets 401 and no socket', () => {
         expect(text, form).not.toContain(`secret-${i}`);
         expect(text, form).not.toContain(`user${i}`);
       }
-      expect(text).toContain('"url":"http:///[redacted]@host/app"');
+      if (passed.includes('http:///')) expect(text).toContain('"url":"http:///[redacted]@host/app"');
       expect(text).toContain('"origin":"http:///[redacted]@host"');
     } finally {
       await own.rt.close();
     }
+    // Every form, as redactUrl gets it, whether or not Node's parser lets such a target through.
+    for (const [i, form] of forms.entries()) expect(redactUrl(`${form}user${i}:secret-${i}@host/app?since=k.1`), form).not.toMatch(/user|secret/);
+    expect(redactUrl('http:///user:secret@host/app')).toBe('http:///[redacted]@host/app');
     // Forms a request head cannot carry (a tab, a control, a space before the scheme), and those a log may get from elsewhere.
     for (const form of ['ht\ttp://', 'http:/\t/', '\u0001http://', ' http://', 'http:\\/\\/', 'hTtP:', 'ftp:']) {
       expect(redactOrigin(`${form}user:secret@host/app`), JSON.stringify(form)).not.toMatch(/user|secret/);
