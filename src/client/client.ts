@@ -450,9 +450,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // A socket opened while the provider answered (a poll's stale ask): its answer is moot (it closed a working socket; a reviewer).
       if (open) return undefined;
       if (t === refused || !t) {
-        // The refused token again while a socket is under way, one that opened and has passed no
-        // frame included: it carries a token of its own, and tells by its own close whether that
-        // one is refused; this ask fails alone (a poll's closed it, `unauthorized`; a reviewer).
+        // The refused token again while a socket attempt is under way (connecting, or open with no
+        // frame passed yet: one that took over returned above), whatever token it carries: it tells
+        // by its own close whether that one is refused; this ask fails alone (a poll's closed it,
+        // `unauthorized`; a reviewer).
         // No token (null: logged out) stops all, as documented.
         if (t && socket) return undefined;
         // No token (null, ''): no request was made, so no HTTP status is made up.
