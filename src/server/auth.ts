@@ -99,15 +99,18 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * `?token%3D<jwt>`), is `[redacted]` whole (a hostile tester found six such logged whole), and
  * so are three parameters in a row whose values are a JWT's three parts (`?t=<header>&t=<payload>&t=<signature>`).
  * A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
- * (`http://user:password@host/…`, in any form the URL parser reads as one) is `[redacted]`, and
- * so is any JWT in the host or the path (see {@link redactOrigin}).
+ * (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
+ * holds a `?` or `#`: {@link withoutLooseUserInfo}) is `[redacted]`, and so is any JWT in the host
+ * or the path (see {@link redactOrigin}); a parameter whose value is a URL with user info is
+ * redacted as a secret's is.
  */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
   // A fragment is never sent by a browser, and Node passes one through: a credential in it
   // (`?x=1#&token=…`) was logged whole (a hostile tester). It is never logged.
-  const hash = url.indexOf('#');
-  const base = hash === -1 ? url : url.slice(0, hash);
+  const whole = withoutLooseUserInfo(url);
+  const hash = whole.indexOf('#');
+  const base = hash === -1 ? whole : whole.slice(0, hash);
   const fragment = hash === -1 ? '' : '#[redacted]';
   const start = base.indexOf('?');
   const target = redactOrigin(start === -1 ? base : base.slice(0, start));
@@ -118,6 +121,10 @@ export function redactUrl(url: string | undefined): string {
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
     if (isSecretName(name)) return `${rawName}=[redacted]`;
+    // A URL with user info as a parameter (`?next=https://alice:hunter2@bank/`, encoded or not) was logged as sent (a reviewer).
+    // No user info without an `@`: the parser is not asked then (a log line of thousands of parameters).
+    const value = leniently(equals === -1 ? parameter : parameter.slice(equals + 1));
+    if (value.includes('@') && holdsUserInfoAnyhow(value)) return equals === -1 ? '[redacted]' : `${rawName}=[redacted]`;
     return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? '[redacted]' : parameter;
   });
   // A JWT split over parameters, each part harmless alone: a reader of the log joins them again.
@@ -128,6 +135,32 @@ export function redactUrl(url: string | undefined): string {
     }
   }
   return `${target}?${parameters.join('&')}${fragment}`;
+}
+
+/**
+ * `url` with what a reader takes for user info `[redacted]` where the URL parser ends the
+ * authority before it: a `?` or `#` unescaped in a password (`http://user:p?ss@host/`: to the
+ * parser the host `user`, a port `p` and a query `ss@host/`) was logged as sent (a reviewer).
+ * From the slashes after a scheme (or two without one) to the last `@` before the next slash or
+ * backslash, when a `?` or `#` comes before that `@` and no `@` before it. Linear in `url`.
+ */
+function withoutLooseUserInfo(url: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].length ?? 0;
+  let start = scheme;
+  while (url[start] === '/' || url[start] === '\\') start++;
+  if (scheme === 0 && start < 2) return url;
+  const slash = url.slice(start).search(/[/\\]/);
+  const authority = slash === -1 ? url.slice(start) : url.slice(start, start + slash);
+  const at = authority.lastIndexOf('@');
+  const cut = authority.search(/[?#]/);
+  // An `@` before the parser's end of the authority: user info it reads itself (withoutUserInfo).
+  if (at === -1 || cut === -1 || cut > at || authority.lastIndexOf('@', cut) !== -1) return url;
+  return `${url.slice(0, start)}[redacted]${url.slice(start + at)}`;
+}
+
+/** Whether `text` holds user info, as the URL parser reads it or as {@link withoutLooseUserInfo} does. */
+function holdsUserInfoAnyhow(text: string): boolean {
+  return withoutUserInfo(text) !== text || withoutLooseUserInfo(text) !== text || holdsUserInfo(text);
 }
 
 /**

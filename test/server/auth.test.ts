@@ -256,6 +256,14 @@ describe('HS256: every refused token gets 401 and no socket', () => {
       expect(redactOrigin(`${form}user:secret@host/app`), JSON.stringify(form)).not.toMatch(/user|secret/);
       expect(redactUrl(`${form}user:secret@host/app?since=k.1#x`), JSON.stringify(form)).not.toMatch(/user|secret/);
     }
+    // User info a reader sees where the parser sees none: a `?` or `#` in a password ends its authority
+    // (`http://user:p?ss@host/`), and a URL with user info as a parameter, encoded or not (both logged as sent: a reviewer).
+    expect(redactUrl('http://user:p?ss@host/')).toBe('http://[redacted]@host/');
+    expect(redactUrl('//user:p#ss@host/x')).toBe('//[redacted]@host/x');
+    expect(redactUrl('https://u:pw@h/?next=https://alice:hunter2@bank/&b=2')).toBe('https://[redacted]@h/?next=[redacted]&b=2');
+    expect(redactUrl('/x?redirect_uri=http%3A%2F%2Fa%3Asecret%40b&c=d@e')).toBe('/x?redirect_uri=[redacted]&c=d@e');
+    expect(redactUrl('/x?https://alice:hunter2@bank/')).toBe('/x?[redacted]');
+    expect(redactUrl('http://user:pw@host#x@y')).toBe('http://[redacted]@host#[redacted]');
     // Every @ before the host, and a path that merely holds one, as the parser reads them.
     expect(redactOrigin('http://a@b:secret@host/x')).toBe('http://[redacted]@host/x');
     expect(redactUrl('/@alice/posts?x=a@b')).toBe('/@alice/posts?x=a@b');
