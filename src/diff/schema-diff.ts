@@ -973,9 +973,10 @@ function compareBranchesByType(allA: SchemaNode[], allB: SchemaNode[], pointer: 
  * order): the changed branch is compared with the one it replaces, and what it gains or loses
  * is what the union gains or loses at most, the other branches being the same (compared as a
  * whole, a `maxItems` added to one read as the union changed, `breaking`: a false alarm).
- * Branches written the same are not compared further, as before (a self-referring union read
- * its own branch again and said each change twice). False, adding nothing, where more than one
- * branch changed on each side.
+ * A branch written the same on both sides is compared further only where it holds a `$ref`: the
+ * definition it names may have changed (a field retyped inside one read as no change), and the
+ * walk's once-per-pair rule keeps a self-referring union from reading itself again (or saying a
+ * change twice). False, adding nothing, where more than one branch changed on each side.
  */
 function compareBranchesAsWritten(allA: SchemaNode[], allB: SchemaNode[], pointer: string, walk: Walk, add: Add): boolean {
   // A null branch is the union's nullability, compared with its shape: never paired with another branch.
@@ -984,7 +985,13 @@ function compareBranchesAsWritten(allA: SchemaNode[], allB: SchemaNode[], pointe
   const key = (branch: SchemaNode) => canonical('schema', branch);
   const unmatchedB = new Map<string, number[]>();
   listB.forEach((branch, j) => unmatchedB.set(key(branch), [...(unmatchedB.get(key(branch)) ?? []), j]));
-  const unmatchedA = listA.flatMap((branch, i) => (unmatchedB.get(key(branch))?.shift() === undefined ? [i] : []));
+  const matched: [number, number][] = [];
+  const unmatchedA = listA.flatMap((branch, i) => {
+    const j = unmatchedB.get(key(branch))?.shift();
+    if (j === undefined) return [i];
+    matched.push([i, j]);
+    return [];
+  });
   const restB = [...unmatchedB.values()].flat().sort((x, y) => x - y);
   if (unmatchedA.length > 0 && restB.length > 0 && !(unmatchedA.length === 1 && restB.length === 1)) return false;
   if (unmatchedA.length !== 1 || restB.length !== 1) {
@@ -994,7 +1001,22 @@ function compareBranchesAsWritten(allA: SchemaNode[], allB: SchemaNode[], pointe
     if (unmatchedA.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', otherLanguages: 'retyped', before: unmatchedA.map((i) => listA[i]), text: `no longer admits a branch it had (${unmatchedA.map((i) => described(listA[i]!, walk.resolveBefore)).join('; ')})` });
   }
   if (unmatchedA.length === 1 && restB.length === 1) compare(listA[unmatchedA[0]!]!, listB[restB[0]!]!, pointer, walk);
+  // A branch naming the union it is in (`Loop: { anyOf: [{ $ref: Loop }, …] }`) admits nothing the
+  // others do not: read again, the union said its own change twice.
+  const ownUnion = (branch: SchemaNode, resolve: Resolve) => {
+    const target = typeof branch.$ref === 'string' ? resolve(branch.$ref) : undefined;
+    return isSchema(target) && [target.anyOf, target.oneOf].some((list) => Array.isArray(list) && list.includes(branch));
+  };
+  for (const [i, j] of matched) {
+    if (holdsRef(listA[i]) && !ownUnion(listA[i]!, walk.resolveBefore) && !ownUnion(listB[j]!, walk.resolveAfter)) compare(listA[i]!, listB[j]!, pointer, walk);
+  }
   return true;
+}
+
+/** Whether `value` holds a `$ref` anywhere (a schema written the same may name a definition that changed). */
+function holdsRef(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsRef);
+  return isSchema(value) && Object.entries(value).some(([key, child]) => (key === '$ref' && typeof child === 'string') || holdsRef(child));
 }
 
 function isSchema(value: unknown): value is SchemaNode {

@@ -50,4 +50,42 @@ describe('diff: an anyOf of inline branches', () => {
       { rule: 'schema-changed', level: 'breaking', pointer: '/data/note', text: '"anyOf" changed' },
     ]);
   });
+
+  // A branch written the same on both sides that names a definition: what changed in the
+  // definition is said (it was not looked into: a retype inside read as no change, or only the
+  // other branch's change was said; a reviewer).
+  const FILL = '/trades.json/definitions/Fill';
+  const TREE = '/trades.json/definitions/Tree';
+  const fill = (type: string) => ({ title: 'Fill', description: 'A fill.', type: 'object', additionalProperties: false, required: ['qty'], properties: { qty: { type, description: 'q' } } });
+  const reason = (more = {}) => ({ type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', description: 'r', ...more } } });
+  const withFill = (type: string, anyOf: object[]) => patchSchemas(base, [{ op: 'add', path: FILL, value: fill(type) }, { op: 'add', path: NOTE, value: { anyOf, description: 'A note.' } }]);
+  const said = async (before: ReturnType<typeof patchSchemas>, after: ReturnType<typeof patchSchemas>) =>
+    (await diffFiles(before, after)).changes.filter((change) => change.subject === 'trades' && change.pointer.startsWith('/data/note')).map(({ rule, level, pointer }) => `${rule} ${level} ${pointer}`);
+  const fillRef = { $ref: '#/definitions/Fill' };
+
+  it('a $ref branch written the same whose definition changed, beside another branch changed: both said', async () => {
+    expect(await said(withFill('integer', [fillRef, reason()]), withFill('string', [fillRef, reason({ maxLength: 5 })]))).toEqual([
+      'length-narrowed compatible /data/note/reason',
+      'type-changed breaking /data/note/qty',
+    ]);
+  });
+
+  it('the same with nothing else changed in the union', async () => {
+    expect(await said(withFill('integer', [fillRef, reason()]), withFill('string', [fillRef, reason()]))).toEqual(['type-changed breaking /data/note/qty']);
+  });
+
+  it('a self-referring union: each change said once, and the walk ends', async () => {
+    // Tree: a Fill, or an object of Trees; both branches objects, so paired as written.
+    const tree = { title: 'Tree', description: 'A tree.', anyOf: [fillRef, { type: 'object', additionalProperties: false, required: ['kids'], properties: { kids: { type: 'array', items: { $ref: '#/definitions/Tree' }, description: 'k' } } }] };
+    const side = (type: string, kids: object = {}) => patchSchemas(base, [
+      { op: 'add', path: FILL, value: fill(type) },
+      { op: 'add', path: TREE, value: { ...tree, anyOf: [fillRef, { ...tree.anyOf[1], ...kids }] } },
+      { op: 'add', path: NOTE, value: { $ref: '#/definitions/Tree', description: 'A note.' } },
+    ]);
+    expect(await said(side('integer'), side('string'))).toEqual(['type-changed breaking /data/note/qty']);
+    expect(await said(side('integer'), side('string', { maxProperties: 3 }))).toEqual([
+      'length-narrowed compatible /data/note',
+      'type-changed breaking /data/note/qty',
+    ]);
+  });
 });
