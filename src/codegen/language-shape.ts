@@ -140,7 +140,19 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
  */
 function mergeSameUnions(definitions: Record<string, SchemaNode>, named: ReadonlySet<string>): Map<string, string> {
   const schema = { definitions };
-  return mergeAlike(definitions, named, (node) => (isUnion(node, schema) ? unionKey(node, definitions) : undefined));
+  const keys: UnionKeys = { definitions, byName: new Map(), pending: new Set(), ids: new Map() };
+  return mergeAlike(definitions, named, (node) => (isUnion(node, schema) ? unionKey(node, keys) : undefined));
+}
+
+/** What {@link unionKey} keeps between calls: one mergeSameUnions's worth. */
+interface UnionKeys {
+  definitions: Readonly<Record<string, SchemaNode>>;
+  /** The key of each definition a `$ref` led into, read once (unread, a bounded-depth JSON value doubled its key per level). */
+  byName: Map<string, string>;
+  /** The definitions being read: a `$ref` back to one is kept as the `$ref` (a union that holds itself). */
+  pending: Set<string>;
+  /** A short name for each key an array or map holds, so a key nested in another stays short. */
+  ids: Map<string, number>;
 }
 
 /**
@@ -149,22 +161,45 @@ function mergeSameUnions(definitions: Record<string, SchemaNode>, named: Readonl
  * anything else (another union, a plain `string`) is what it holds, as quicktype flattens it:
  * `anyOf: [boolean, $ref to string | integer]` is the union `boolean | integer | string`, one
  * type with such a union elsewhere (keyed apart, quicktype declared it once under one name, and
- * generate refused the other place as a name quicktype renamed).
+ * generate refused the other place as a name quicktype renamed). Equal keys (of one `keys`) are
+ * the same kinds: what an array or a map holds is named by a number per distinct key, and a
+ * definition is read once (no bound of depth is needed: a `$ref` back to one being read ends
+ * there).
  */
-function unionKey(node: SchemaNode, definitions: Readonly<Record<string, SchemaNode>>, hops = 0): string {
+function unionKey(node: SchemaNode, keys: UnionKeys): string {
+  const nested = (inner: SchemaNode) => {
+    const key = unionKey(inner, keys);
+    let id = keys.ids.get(key);
+    if (id === undefined) keys.ids.set(key, (id = keys.ids.size));
+    return `#${id}`;
+  };
   const members = (member: SchemaNode): string[] => {
     if (member.$ref !== undefined) {
-      const target = member.$ref.startsWith('#/definitions/') ? definitions[member.$ref.slice('#/definitions/'.length)] : undefined;
-      if (target === undefined || hops > 64 || isStringList(target) || target.properties !== undefined) return [member.$ref];
-      return JSON.parse(unionKey(target, definitions, hops + 1)) as string[];
+      const target = definitionOf(member.$ref, keys.definitions);
+      if (target === undefined || isStringList(target.node) || target.node.properties !== undefined) return [member.$ref];
+      const known = keys.byName.get(target.name);
+      if (known !== undefined) return JSON.parse(known) as string[];
+      if (keys.pending.has(target.name)) return [member.$ref];
+      keys.pending.add(target.name);
+      const key = unionKey(target.node, keys);
+      keys.pending.delete(target.name);
+      keys.byName.set(target.name, key);
+      return JSON.parse(key) as string[];
     }
     const branches = member.anyOf ?? member.oneOf;
     if (branches !== undefined) return branches.flatMap(members);
     if (member.properties !== undefined) return [JSON.stringify(member)];
     const types = member.type === undefined ? ['any'] : [member.type].flat().map(String);
-    return types.map((type) => (type === 'array' ? `array<${unionKey(typeof member.items === 'object' && !Array.isArray(member.items) ? member.items : {}, definitions, hops + 1)}>` : type === 'object' ? `map<${unionKey(typeof member.additionalProperties === 'object' ? member.additionalProperties : {}, definitions, hops + 1)}>` : type));
+    return types.map((type) => (type === 'array' ? `array<${nested(typeof member.items === 'object' && !Array.isArray(member.items) ? member.items : {})}>` : type === 'object' ? `map<${nested(typeof member.additionalProperties === 'object' ? member.additionalProperties : {})}>` : type));
   };
   return JSON.stringify([...new Set(members(node))].sort());
+}
+
+/** The definition a `$ref` names (`#/definitions/Name`), with its name; undefined for any other. */
+function definitionOf(ref: string, definitions: Readonly<Record<string, SchemaNode>> | undefined): { name: string; node: SchemaNode } | undefined {
+  if (!ref.startsWith('#/definitions/') || definitions === undefined) return undefined;
+  const name = ref.slice('#/definitions/'.length);
+  return Object.hasOwn(definitions, name) ? { name, node: definitions[name]! } : undefined;
 }
 
 /** Whether a closed list holds null. */
@@ -298,10 +333,10 @@ export function isUnion(node: SchemaNode, bundle: SchemaNode): boolean {
 /** The kinds of value quicktype gives a type to, null aside: JSON types, a class, each closed list of strings. */
 function kindsOf(node: SchemaNode, bundle: SchemaNode, hops = 0): Set<string> {
   if (node.$ref !== undefined) {
-    const target = node.$ref.startsWith('#/definitions/') ? bundle.definitions?.[node.$ref.slice('#/definitions/'.length)] : undefined;
+    const target = definitionOf(node.$ref, bundle.definitions);
     if (target === undefined || hops > 64) return new Set(['ref']);
-    if (isStringList(target)) return new Set([`list:${node.$ref}`]);
-    return kindsOf(target, bundle, hops + 1);
+    if (isStringList(target.node)) return new Set([`list:${node.$ref}`]);
+    return kindsOf(target.node, bundle, hops + 1);
   }
   if (isStringList(node)) return new Set(['list']);
   if (node.properties !== undefined) return new Set(['object']);

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { shapeForQuicktype } from '../../src/codegen/language-shape.js';
 import { emitLanguages } from '../../src/codegen/quicktype.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { SchemaNode } from '../../src/contract/schema.js';
@@ -108,5 +109,32 @@ describe('Go unions at several places', () => {
     const vet = goVet(await goWith(edits));
     expect(vet.output).toBe('');
     expect(vet.status).toBe(0);
+  });
+});
+
+describe('union keys of unions nested by $ref', () => {
+  // A JSON value bounded to `n` levels, one definition per level (the loader's advice for a
+  // recursive one), named `prefix` and the level.
+  const levels = (prefix: string, n: number): Record<string, SchemaNode> =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => {
+      const next: SchemaNode = i + 1 < n ? { $ref: `#/definitions/${prefix}${i + 1}` } : { type: 'string' };
+      return [`${prefix}${i}`, { title: `${prefix}${i}`, anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'array', items: next }, { type: 'object', additionalProperties: next }] }];
+    }));
+
+  it('are read once per definition: 40 levels shape at once (12 took 2 s and 16 overflowed the string length)', () => {
+    const started = performance.now();
+    const { aliases } = shapeForQuicktype({ definitions: { ...levels('Json', 40), ...levels('Other', 40) } } as SchemaNode);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // Two chains of the same kinds are still one type at each level, and one level not another's.
+    for (let i = 0; i < 40; i++) expect(aliases.get(`Other${i}`)).toBe(`Json${i}`);
+    expect(aliases.has('Json1')).toBe(false);
+  });
+
+  it('a union that holds itself ends, and is told from one that holds another', () => {
+    const self = (name: string, items: string) => ({ title: name, anyOf: [{ type: 'string' }, { type: 'array', items: { $ref: `#/definitions/${items}` } }] });
+    const { aliases } = shapeForQuicktype({ definitions: { A: self('A', 'A'), B: self('B', 'A'), C: self('C', 'C') } } as SchemaNode);
+    // B holds arrays of A, as A does: one type; C holds arrays of C.
+    expect(aliases.get('B')).toBe('A');
+    expect(aliases.has('C')).toBe(false);
   });
 });
