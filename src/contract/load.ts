@@ -53,6 +53,15 @@ export async function readSchemaText(file: string): Promise<{ text: string } | {
   }
 }
 
+/** A URI fragment's text, its %-escapes decoded (`data/a%20b` is `data/a b`); as written where one is not valid. */
+function fragmentText(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
 /** Levels of nesting (objects and arrays) a schema file may have: the message schemas use about 10. */
 const MAX_SCHEMA_DEPTH = 256;
 
@@ -185,14 +194,20 @@ function toMessageSchema(file: string, schema: SchemaNode, files: ReadonlyMap<st
   // A key written as a path (`data.id`, or `data/id` without its leading "/"): the form it must
   // take, spelled out. A "/" the user wrote separates properties, as in a pointer; only a path
   // written with dots has its tokens escaped. The empty pointer is the whole message, no key
-  // ("/" would name a property called "").
+  // ("/" would name a property called ""). Spaces around the key are dropped, and a "#" before
+  // it (a URI fragment, `#/data/id`, as a `$ref` ends) too, each said (" data/id" was advised as
+  // "/ data/id", a property named " data"; "#/data/id" as "/#/data/id": a reviewer).
   if (isObject(delivery) && delivery.class === 'state' && typeof delivery.key === 'string' && !delivery.key.startsWith('/')) {
     const got = `expected a JSON Pointer to the state's key, which starts with "/" and separates properties with "/", got ${JSON.stringify(delivery.key)}`;
-    if (delivery.key === '') {
+    const trimmed = delivery.key.trim();
+    const fragment = trimmed.startsWith('#');
+    const written = fragment ? fragmentText(trimmed.slice(1)) : trimmed;
+    if (written === '') {
       throw new SchemaError(file, '/x-delivery/key', `${got}, which points at the whole message, not at a property of it: write the pointer to the property that tells the states apart (as "/data/id"), or "key": null for one state per type`);
     }
-    const pointer = delivery.key.includes('/') ? `/${delivery.key.replace(/~(?![01])/g, '~0')}` : `/${delivery.key.split('.').map((token) => escapePointer(token)).join('/')}`;
-    throw new SchemaError(file, '/x-delivery/key', `${got}: write ${JSON.stringify(pointer)}`);
+    const pointer = written.startsWith('/') ? written : written.includes('/') ? `/${written.replace(/~(?![01])/g, '~0')}` : `/${written.split('.').map((token) => escapePointer(token)).join('/')}`;
+    const notes = [trimmed !== delivery.key && 'without the spaces around it', fragment && 'the pointer itself, not the URI fragment "#…" that holds it'].filter(Boolean);
+    throw new SchemaError(file, '/x-delivery/key', `${got}: write ${JSON.stringify(pointer)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
   }
   need(
     'x-delivery',

@@ -66,10 +66,24 @@ describe('x-delivery: a state key leads to a required string or integer property
     expect(error.problem).toBe(`expected a JSON Pointer to the state's key, which starts with "/" and separates properties with "/", got ${JSON.stringify(key)}: write ${JSON.stringify(pointer)}`);
   });
 
-  it('refuses the empty pointer as the whole message, not advising "/" (a property named "")', async () => {
-    const error = await loadError({ 'bots.json': stateKey('') });
+  it.each([
+    // A URI fragment ("#/data/id", as a $ref ends) was advised as "/#/data/id", a property named "#".
+    ['#/data/id', '/data/id', ' (the pointer itself, not the URI fragment "#…" that holds it)'],
+    ['#/data/a%20b', '/data/a b', ' (the pointer itself, not the URI fragment "#…" that holds it)'],
+    // Spaces around it were kept: "/ data/id", a property named " data".
+    [' data/id', '/data/id', ' (without the spaces around it)'],
+    [' /data/id ', '/data/id', ' (without the spaces around it)'],
+    [' #data.id', '/data/id', ' (without the spaces around it; the pointer itself, not the URI fragment "#…" that holds it)'],
+  ])('refuses a key written with more than its pointer (%j) with the pointer and what was dropped', async (key, pointer, note) => {
+    const error = await loadError({ 'bots.json': stateKey(key) });
     expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
-    expect(error.problem).toContain('got "", which points at the whole message, not at a property of it');
+    expect(error.problem).toBe(`expected a JSON Pointer to the state's key, which starts with "/" and separates properties with "/", got ${JSON.stringify(key)}: write ${JSON.stringify(pointer)}${note}`);
+  });
+
+  it.each(['', '#', '  '])('refuses the empty pointer (%j) as the whole message, not advising "/" (a property named "")', async (key) => {
+    const error = await loadError({ 'bots.json': stateKey(key) });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toContain(`got ${JSON.stringify(key)}, which points at the whole message, not at a property of it`);
     expect(error.problem).toContain('"key": null for one state per type');
     expect(error.problem).not.toContain('write "/"');
   });
