@@ -26,15 +26,31 @@ export const NESTED_SCHEMA_PROBLEM = 'a schema file in a subfolder, which is not
 /**
  * The first `*.json` file (by name) in a subfolder of `schemaDir`, at any depth, relative to
  * `schemaDir` with "/" between folders; undefined when there is none. Links to folders are not
- * followed.
+ * followed, and folders whose name starts with "." (an editor's `.vscode`, `.git`) are not looked
+ * into: their files are no schemas (`.vscode/settings.json` made generate refuse the folder).
+ *
+ * @throws SchemaError naming a folder that cannot be read (relative to `schemaDir`, "." for
+ * itself), with the system's message
  */
 export async function nestedSchema(schemaDir: string): Promise<string | undefined> {
-  const entries = await readdir(schemaDir, { recursive: true, withFileTypes: true });
-  const nested = entries
-    .filter((entry) => entry.name.endsWith('.json') && !entry.isDirectory() && path.resolve(entry.parentPath ?? entry.path) !== path.resolve(schemaDir))
-    .map((entry) => path.relative(schemaDir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
-    .sort();
-  return nested[0];
+  const found: string[] = [];
+  const visit = async (folder: string[]): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(path.join(schemaDir, ...folder), { withFileTypes: true });
+    } catch (error) {
+      throw new SchemaError(folder.length === 0 ? '.' : folder.join('/'), '', `a folder of the schemas folder that cannot be read, to look for schema files in it: ${(error as Error).message}`);
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.')) await visit([...folder, entry.name]);
+      } else if (folder.length > 0 && entry.name.endsWith('.json')) {
+        found.push([...folder, entry.name].join('/'));
+      }
+    }
+  };
+  await visit([]);
+  return found.sort()[0];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -144,5 +144,30 @@ describe('loadContract: a schema file in a subfolder', () => {
     expect(error).toMatchObject({ file: 'sub/a.json', pointer: '' });
     expect((error as SchemaError).problem).toContain('a schema file in a subfolder, which is not read');
     expect((error as SchemaError).problem).toContain('move it up beside them');
+  });
+
+  it('looks into no folder whose name starts with "." (an editor\'s .vscode/settings.json made generate refuse the folder)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'load-dot-'));
+    cpSync('schemas', dir, { recursive: true });
+    mkdirSync(path.join(dir, '.vscode'));
+    writeFileSync(path.join(dir, '.vscode', 'settings.json'), '{}');
+    mkdirSync(path.join(dir, 'notes', '.cache'), { recursive: true });
+    writeFileSync(path.join(dir, 'notes', '.cache', 'x.json'), '{}');
+    await expect(loadContract(dir)).resolves.toBeDefined();
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a subfolder it cannot read as a SchemaError naming it, not a bare system error', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'load-locked-'));
+    cpSync('schemas', dir, { recursive: true });
+    mkdirSync(path.join(dir, 'locked'));
+    chmodSync(path.join(dir, 'locked'), 0o000);
+    try {
+      const error = await loadContract(dir).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SchemaError);
+      expect(error).toMatchObject({ file: 'locked', pointer: '' });
+      expect((error as SchemaError).problem).toContain('cannot be read');
+    } finally {
+      chmodSync(path.join(dir, 'locked'), 0o700);
+    }
   });
 });
