@@ -96,7 +96,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     if (lineEnds.length > 0) {
       output.stderr(
         `realtime-contract: ${lineEnds.length} file(s) in ${options.out}/ differ only in line ends (CRLF on disk, the generators write LF), ` +
-          `as after a checkout with core.autocrlf=true; .gitattributes pins LF for generated/: run \`${fix}\` to rewrite them:\n${list(lineEnds)}`,
+          `as after a checkout with core.autocrlf=true; ${lineEndsNote(options.out)}: run \`${fix}\` to rewrite them:\n${list(lineEnds)}`,
       );
     }
     if (stale.length > 0 || lineEnds.length > 0) return 1;
@@ -149,8 +149,19 @@ export function generateCommandLine(options: Pick<GenerateCommandOptions, 'schem
   return args.length === 0 ? 'npm run generate' : `npm run generate -- ${args.join(' ')}`;
 }
 
+/**
+ * What keeps `out`'s line ends LF in a checkout with core.autocrlf=true: the checkout's
+ * .gitattributes for its own generated/, a rule of the user's for any other folder (it was said
+ * to pin LF for generated/ whatever --out named: a reviewer).
+ */
+export function lineEndsNote(out: string, root: string = checkoutRoot()): string {
+  return path.resolve(out) === path.join(root, 'generated')
+    ? '.gitattributes pins LF for generated/'
+    : 'a .gitattributes rule `text eol=lf` for this folder keeps them LF';
+}
+
 /** `word` as a POSIX shell reads it back: as it is when it holds no character the shell treats specially, otherwise in single quotes. */
-function shellWord(word: string): string {
+export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

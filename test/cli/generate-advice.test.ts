@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateCommandLine } from '../../src/cli/generate-command.js';
+import { generateCommandLine, shellWord } from '../../src/cli/generate-command.js';
 
 /**
  * `generate --check` names the command that writes what it checked: `npm run generate` alone
@@ -38,7 +38,9 @@ describe('generate --check: the way out it advises', () => {
     const root = path.resolve('.');
     expect(generateCommandLine({ schemas: 'schemas', out: 'build/gen' }, root)).toBe('npm run generate -- --out build/gen');
     expect(generateCommandLine({ schemas: '/tmp/my schemas', out: "/tmp/it's out" }, root)).toBe(`npm run generate -- --schemas '/tmp/my schemas' --out '/tmp/it'\\''s out'`);
-    expect(generateCommandLine({ schemas: 'schemas', out: root }, root)).toBe(`npm run generate -- --out ${root}`);
+    // Quoted as the product quotes it (a checkout whose path holds a space gets quotes).
+    expect(generateCommandLine({ schemas: 'schemas', out: root }, root)).toBe(`npm run generate -- --out ${shellWord(root)}`);
+    expect(shellWord('/home/a b/it')).toBe(`'/home/a b/it'`);
   });
 
   it('after a --check of another --out and --schemas, is the command that makes that --check pass', { timeout: 300_000 }, () => {
@@ -53,7 +55,8 @@ describe('generate --check: the way out it advises', () => {
     writeFileSync(file, JSON.stringify({ ...schema, description: `${schema.description} Edited.` }, null, 2));
     const check = runGenerate(['--check', '--schemas', schemas, '--out', out]);
     expect(check.code).toBe(1);
-    const advised = `npm run generate -- --schemas '${schemas}' --out ${out}`;
+    const advised = `npm run generate -- --schemas ${shellWord(schemas)} --out ${shellWord(out)}`;
+    expect(advised).toContain(`'${schemas}'`);
     expect(check.stderr.split('\n')[0]).toBe(`realtime-contract: ${out}/ is stale; run \`${advised}\`:`);
     expect(check.stderr).not.toContain('run `npm run generate`');
     // The advice, run as a shell runs it, fixes it.

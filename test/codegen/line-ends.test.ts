@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lineEndsNote, shellWord } from '../../src/cli/generate-command.js';
 import { findTool } from '../support/toolchain.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -37,6 +38,15 @@ describe('line ends (core.autocrlf=true checkouts)', () => {
     expect(result.stderr).toContain(`  ${path.join(out, 'types.ts')}\n`);
     expect(result.stderr).toContain(`  ${path.join(out, 'languages/go/realtimecontract/messages.go')}\n`);
     expect(result.stderr).not.toContain('is stale');
+    // Not the checkout's generated/: its .gitattributes does not cover it (it was said to).
+    expect(result.stderr).not.toContain('pins LF for generated/');
+    expect(result.stderr).toContain('a .gitattributes rule `text eol=lf` for this folder keeps them LF: run');
+  });
+
+  it('names the checkout\'s .gitattributes for its own generated/ alone', () => {
+    expect(lineEndsNote('generated', ROOT)).toBe('.gitattributes pins LF for generated/');
+    expect(lineEndsNote(path.join(ROOT, 'generated/'), ROOT)).toBe('.gitattributes pins LF for generated/');
+    expect(lineEndsNote(path.join(work, 'generated'), ROOT)).not.toContain('pins LF for generated/');
   });
 
   it('schemas with CRLF line ends generate the same bytes', () => {
@@ -51,7 +61,7 @@ describe('line ends (core.autocrlf=true checkouts)', () => {
     const result = check(schemas, out);
     expect(result.code).toBe(1);
     // The command that rewrites this --out from these --schemas (`npm run generate` alone writes generated/).
-    expect(result.stderr).toContain(`is stale; run \`npm run generate -- --schemas ${schemas} --out ${out}\`:\n  ${docs} (changed)\n`);
+    expect(result.stderr).toContain(`is stale; run \`npm run generate -- --schemas ${shellWord(schemas)} --out ${shellWord(out)}\`:\n  ${docs} (changed)\n`);
     expect(result.stderr).toContain(`1 file(s) in ${out}/ differ only in line ends`);
   });
 
