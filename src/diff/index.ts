@@ -37,8 +37,9 @@ export interface Change {
    * and Python types with them (integer ↔ number too: int64 ↔ float64, int ↔ float, although
    * its TypeScript type stays `number`), when a field is removed from a closed object, or when
    * an object with `properties` is opened or closed (a map there when open, a struct or class
-   * when closed): code built on those types, sending or receiving, may no longer compile; and
-   * `python-consumers` (server→client) when a closed list gains values or opens: the generated
+   * when closed, or a closed list of strings or a fixed string added or removed (a Go type
+   * and constants, a Python Enum): code built on those types, sending or receiving, may no
+   * longer compile; and `python-consumers` (server→client) when a closed list gains values or opens: the generated
    * Python decoders read a closed list as an `Enum`, which raises on a value it does not list,
    * so an older Python consumer fails where a tolerant validator takes the value with a notice
    * (the generated Go and TypeScript received types keep such strings open); and
@@ -286,6 +287,8 @@ function withCodeImpact(change: ChangeInput): Change {
           ? `; Go gives the field another type (an optional array or map is a pointer with omitempty there: []T ${change.rule === 'property-made-optional' ? 'becomes *[]T' : 'was *[]T'}; Python's is Optional either way): code built on it may no longer compile, a major release`
           : change.rule === 'enum-removed' || change.rule === 'const-removed'
             ? '; Go and Python lose the closed list\'s type and its constants (a Go type with a constant per value, a Python Enum): code built on them that names one no longer compiles, a major release'
+          : change.rule === 'enum-added' || change.rule === 'const-added'
+            ? '; Go and Python give the field a type of its own for the closed list (a Go type with a constant per value where it was string, a Python Enum where it was str): code built on them that reads or writes it as a plain string may no longer compile, a major release'
             : change.rule === 'enum-value-removed' || change.rule === 'const-changed'
               ? `; Go and Python lose the value's constant (a Go constant, a Python Enum member): code built on them that names ${JSON.stringify(change.before)}, sending or receiving, no longer compiles, a major release`
             : change.rule === 'type-changed' || !sameNumericKinds(change)
@@ -369,6 +372,10 @@ function retypesOtherLanguages(change: ChangeInput): boolean {
   if (OBJECT_RETYPED.has(change)) return true;
   // A closed list of strings opened: its Go type and constants, its Python Enum, are gone (a hostile tester).
   if (change.rule === 'enum-removed') return isStringList(change.before);
+  // And the reverse: an open string closed into such a list, or fixed to a string, gains that
+  // type (`K *string` became `K *AlertDataK`, `Optional[str]` an Enum: it read producer code alone, a hostile tester).
+  if (change.rule === 'enum-added') return isStringList(change.after);
+  if (change.rule === 'const-added') return typeof change.after === 'string' && change.after !== '';
   // A string gone from such a list: its Go constant and Python Enum member go with it, and a
   // consumer's `case TradeDataStatusFailed:` no longer compiles (it read producer code alone: a fresh user).
   // A fixed string is such a list of one: freed, its type and constant go; changed, its constant

@@ -30,8 +30,25 @@ describe('diff: a const beside its own type', () => {
     ]);
   });
 
-  it('added beside a type: it narrows (compatible), producer code must follow', async () => {
-    expect(await at({ type: 'string' }, { type: 'string', const: 'x' })).toEqual([{ rule: 'const-added', level: 'compatible', breaks: ['producer-code'] }]);
+  it('added beside a type: it narrows (compatible), producer code must follow, and Go and Python gain an enum type', async () => {
+    // `K *string` became `K *TradeDataNote`, `Optional[str]` an Enum: the reverse of const-removed (a hostile tester).
+    expect(await at({ type: 'string' }, { type: 'string', const: 'x' })).toEqual([
+      { rule: 'const-added', level: 'compatible', breaks: ['producer-code', 'other-language-code'] },
+    ]);
+  });
+
+  it('a closed list of strings added to an open string: Go and Python gain its type, as when one is removed', async () => {
+    expect(await at({ type: 'string' }, { type: 'string', enum: ['a', 'b'] })).toEqual([
+      { rule: 'enum-added', level: 'compatible', breaks: ['producer-code', 'other-language-code'] },
+    ]);
+    expect(await at({ type: 'string', enum: ['a', 'b'] }, { type: 'string' })).toEqual([
+      { rule: 'enum-removed', level: 'strict', breaks: ['strict-consumers', 'python-consumers', 'other-language-code'] },
+    ]);
+  });
+
+  it('a number fixed or closed: Go and Python keep the plain number type', async () => {
+    expect(await at({ type: 'integer' }, { type: 'integer', const: 1 })).toEqual([{ rule: 'const-added', level: 'compatible', breaks: ['producer-code'] }]);
+    expect(await at({ type: 'integer' }, { type: 'integer', enum: [1, 2] })).toEqual([{ rule: 'enum-added', level: 'compatible', breaks: ['producer-code'] }]);
   });
 
   it('a number changed: no Go or Python constant is named after it', async () => {
