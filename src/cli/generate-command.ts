@@ -79,7 +79,8 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   if (options.check) {
     const { changed, lineEnds, missing, extra } = await codegen.checkGenerated(options.out, files);
     const stale = [...changed.map((f) => `${f} (changed)`), ...missing.map((f) => `${f} (missing)`), ...extra.map((f) => `${f} (not generated)`)];
-    // Names found on disk: a control character in one is escaped, not acted on by the terminal.
+    // Names found on disk, and the --out named, in the list and in each header line: a control
+    // character in one is escaped, not acted on by the terminal (`--out $'x\e[31mred'`: a hostile tester).
     const list = (names: string[]) => names.map((f) => `  ${printable(path.join(options.out, f))}\n`).join('');
     // What generate will not replace, it refuses: `npm run generate` alone is no way out (a
     // stray .DS_Store sent the user round in a circle: a hostile tester).
@@ -88,19 +89,19 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     // schemas/, not the --out named here (a --check of another folder was told to run it).
     const fix = printable(generateCommandLine(options));
     if (stale.length > 0) {
-      output.stderr(`realtime-contract: ${options.out}/ is stale; ${foreign.length === 0 ? `run \`${fix}\`` : `remove what generate did not write (below), then run \`${fix}\``}:\n${list(stale)}`);
+      output.stderr(`realtime-contract: ${printable(options.out)}/ is stale; ${foreign.length === 0 ? `run \`${fix}\`` : `remove what generate did not write (below), then run \`${fix}\``}:\n${list(stale)}`);
     }
     if (foreign.length > 0) {
       output.stderr(`realtime-contract: generate did not write and will not delete ${foreign.length === 1 ? 'this; remove it' : 'these; remove them'} first:\n${list(foreign)}`);
     }
     if (lineEnds.length > 0) {
       output.stderr(
-        `realtime-contract: ${lineEnds.length} file(s) in ${options.out}/ differ only in line ends (CRLF on disk, the generators write LF), ` +
+        `realtime-contract: ${lineEnds.length} file(s) in ${printable(options.out)}/ differ only in line ends (CRLF on disk, the generators write LF), ` +
           `as after a checkout with core.autocrlf=true; ${lineEndsNote(options.out)}: run \`${fix}\` to rewrite them:\n${list(lineEnds)}`,
       );
     }
     if (stale.length > 0 || lineEnds.length > 0) return 1;
-    output.stdout(`${options.out}/ is up to date (${files.size} files)\n`);
+    output.stdout(`${printable(options.out)}/ is up to date (${files.size} files)\n`);
     return 0;
   }
   // What the write changes, for its line: `wrote 18 files` after a run that changed nothing read
@@ -108,7 +109,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   const { changed, lineEnds, missing, extra } = await codegen.checkGenerated(options.out, files);
   if (changed.length + lineEnds.length + missing.length + extra.length === 0) {
     await codegen.removeLeftovers(path.resolve(options.out));
-    output.stdout(`${options.out}/ was up to date (${files.size} files): nothing written, in ${Math.round(performance.now() - started)} ms\n`);
+    output.stdout(`${printable(options.out)}/ was up to date (${files.size} files): nothing written, in ${Math.round(performance.now() - started)} ms\n`);
     return 0;
   }
   try {
@@ -121,7 +122,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     throw error;
   }
   const counts = [[changed.length + lineEnds.length, 'changed'], [missing.length, 'new'], [extra.length, 'removed']] as const;
-  output.stdout(`wrote ${files.size} files to ${options.out}/ (${counts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ')}) in ${Math.round(performance.now() - started)} ms\n`);
+  output.stdout(`wrote ${files.size} files to ${printable(options.out)}/ (${counts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ')}) in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
 }
 

@@ -65,3 +65,28 @@ describe('generate --check: the way out it advises', () => {
     expect(runGenerate(['--check', '--schemas', schemas, '--out', out]).code).toBe(0);
   });
 });
+
+describe('generate: the --out named, in its header lines', () => {
+  it('is escaped as the file list is: an escape in it is not acted on by the terminal (a hostile tester)', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-escape-'));
+    folders.push(dir);
+    const out = path.join(dir, 'x\x1b[31mred');
+    const shown = path.join(dir, 'x\\u001b[31mred');
+    cpSync('generated', out, { recursive: true });
+    const fresh = runGenerate(['--check', '--out', out]);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toBe(`${shown}/ is up to date (${fresh.stdout.match(/\((\d+) files\)/)?.[1]} files)\n`);
+    // One file changed, one with CRLF line ends: both header lines.
+    writeFileSync(path.join(out, 'types.ts'), `${readFileSync(path.join(out, 'types.ts'), 'utf8')}// edited\n`);
+    writeFileSync(path.join(out, 'asyncapi.json'), readFileSync(path.join(out, 'asyncapi.json'), 'utf8').replace(/\n/g, '\r\n'));
+    const check = runGenerate(['--check', '--out', out]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(`realtime-contract: ${shown}/ is stale;`);
+    expect(check.stderr).toContain(`file(s) in ${shown}/ differ only in line ends`);
+    expect(check.stderr + check.stdout).not.toContain('\x1b');
+    const write = runGenerate(['--out', out]);
+    expect(write.code, write.stderr).toBe(0);
+    expect(write.stdout).toContain(`files to ${shown}/ (`);
+    expect(write.stderr + write.stdout).not.toContain('\x1b');
+  });
+});
