@@ -71,6 +71,8 @@ export interface NdjsonLinesOptions {
    * decoded text, where it is cheaper than in the line's own string (a slice). Default: none.
    */
   scan?: number;
+  /** With {@link scan}, the scan's `maxBrackets` too: the most arrays and objects a line opens before its scan stops. Default: any. */
+  scanBrackets?: number;
 }
 
 /** What the splitters give for one line: its text, or why it has none. */
@@ -131,6 +133,7 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
   /** Whether line 1 may start with a byte-order mark (it starts the stream). */
   const bom = consumed === 0;
   const scanDepth = options.scan;
+  const scanBrackets = options.scanBrackets;
 
   /**
    * The line `block.slice(from, to)` (LF excluded): BOM and CR dropped, its size checked, and with
@@ -147,7 +150,7 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
       if (bytes > max) return { number, tooLong: bytes };
     }
     const text = from === 0 && to === block.length ? block : block.slice(from, to);
-    return scanDepth === undefined ? { number, text } : { number, text, scan: scanJsonRange(block, from, to, undefined, scanDepth) };
+    return scanDepth === undefined ? { number, text } : { number, text, scan: scanJsonRange(block, from, to, undefined, scanDepth, scanBrackets) };
   };
   /** One line's bytes (LF excluded), starting at stream offset `offset`: checked for UTF-8 first when reporting. */
   const finishBytes = (bytes: Uint8Array, offset: number): NdjsonLine => {

@@ -28,6 +28,17 @@ import { firstInvalidUtf8Byte } from '../../shared/utf8.js';
 export const MAX_NESTING_DEPTH = 1000;
 
 /**
+ * Most arrays and objects, at all levels together, the CLI reads in one NDJSON line. A line is
+ * counted in the same pass that counts its depth ({@link scanJsonText}'s `maxBrackets`), and one
+ * that opens more is reported (keyword `brackets`, at the bracket past the limit) before
+ * anything parses it; the other lines are still read. The protocol's messages open a few dozen;
+ * a million leaves free-form fields room for far more than a real message holds. A hostile
+ * tester's line of 80,000,000 `{}` (160 MB, under the 256 MiB a line may hold) held `validate`
+ * 15 minutes at 4.7 GB in `JSON.parse`.
+ */
+export const MAX_LINE_BRACKETS = 1_000_000;
+
+/**
  * The error for text whose bracket `bracket` (`[` or `{`) at UTF-16 offset `position` opens
  * level {@link MAX_NESTING_DEPTH} + 1 (`JsonTextScan.deepAt`).
  *
@@ -76,6 +87,12 @@ export function withHint(error: ValidationError, hint: string): ValidationError 
 export function nestingError(position: number, bracket: string, where = `at position ${position}`): ValidationError {
   const expected = `at most ${MAX_NESTING_DEPTH} levels of nesting (the most the CLI reads; the contract sets no limit)`;
   return { ...validationError('', 'depth', expected, `"${bracket}" opening level ${MAX_NESTING_DEPTH + 1} ${where}`), position };
+}
+
+/** The error for a line whose bracket `bracket` at UTF-16 offset `position` opens array or object number {@link MAX_LINE_BRACKETS} + 1 (`JsonTextScan.manyAt`). */
+export function bracketsError(position: number, bracket: string): ValidationError {
+  const expected = `at most ${MAX_LINE_BRACKETS} arrays and objects in one line (the most the CLI reads; the contract sets no limit)`;
+  return { ...validationError('', 'brackets', expected, `"${bracket}" opening number ${MAX_LINE_BRACKETS + 1} at position ${position}`), position };
 }
 
 /** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
