@@ -290,7 +290,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // token offered as one (`new WebSocket(url, [jwt])`) came back in a response header, for any
   // proxy to log (a hostile tester). A client that insists on one fails its handshake.
   // A message of more than MAX_FRAGMENTS frames closes with 1008 (ws's default was 16,384).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, maxFragments: MAX_FRAGMENTS, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
+  const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const wss = new WebSocketServer({ noServer: true, maxPayload, maxFragments: MAX_FRAGMENTS, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
   const polls = new Set<PollWaiter>();
   let storeStatusLoggedAt = -Infinity;
   /**
@@ -604,14 +605,31 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // message of too many frames or too many chunks buffered. It came with none, and the client
     // was not told which policy it broke (a hostile tester). ws words the two alike (one code), so
     // the reason names both.
+    // Its 1009, 1007 and 1002 came with no reason either: ws closes with the code alone, then
+    // emits the fault as an 'error', at once (ws 8's receiverOnError). That close waits for the
+    // error, whose reason it then gives (`faultReason`); a leftover of a hostile tester.
+    let faultClose: number | null = null;
+    const closeForFault = (error: Error | undefined): void => {
+      const code = faultClose;
+      if (code === null) return;
+      faultClose = null;
+      close(code, faultReason(code, error, maxPayload));
+    };
     ws.close = (code?: number, reason?: string | Buffer) => {
       connection.flushAnswers();
+      if (reason === undefined && code !== undefined && FAULT_LABELS[code] !== undefined && ws.readyState === ws.OPEN) {
+        faultClose = code;
+        // Should the error not come (ws emits one per socket), the close goes with the fault's name alone.
+        process.nextTick(() => closeForFault(undefined));
+        return;
+      }
       close(code, code === CloseCode.PolicyViolation && reason === undefined ? TOO_MANY_PARTS_REASON : reason);
     };
     // Without an 'error' handler an oversized frame (1009) would crash the process.
     ws.on('error', (error) => {
       // ws closes the socket itself on a protocol fault; count the code it sent, not 1006.
       connection.closeCode ??= PROTOCOL_FAULT_CODES[(error as { code?: string }).code ?? ''] ?? null;
+      closeForFault(error);
       logger?.warn({ event: 'socket-error', connection: connection.id, err: errorSummary(error) }, 'socket error');
     });
     ws.on('close', (code) => {
@@ -923,6 +941,34 @@ const PROTOCOL_FAULT_CODES: Record<string, number> = {
  * than it allows (one error code, `WS_ERR_TOO_MANY_BUFFERED_PARTS`, for both).
  */
 const TOO_MANY_PARTS_REASON = `message in more than ${MAX_FRAGMENTS} frames, or too many chunks buffered`;
+
+/** What each close code ws sends for a fault of a frame is for (but 1008: {@link TOO_MANY_PARTS_REASON}). */
+const FAULT_LABELS: Record<number, string> = {
+  [CloseCode.MessageTooBig]: 'message too big',
+  [CloseCode.InvalidFramePayloadData]: 'invalid UTF-8 in a text message or close reason',
+  [CloseCode.ProtocolError]: 'protocol error',
+};
+
+/**
+ * The close reason for a fault ws closes with `code` for (1009, 1007, 1002), from its `error`
+ * when known: `message too big: over the 1024-byte limit` (ws does not say by how much),
+ * `protocol error: MASK must be set`. At most 123 bytes (RFC 6455 5.5.1).
+ */
+function faultReason(code: number, error: Error | undefined, maxPayload: number): string {
+  const label = FAULT_LABELS[code] ?? 'protocol error';
+  const errorCode = (error as { code?: string } | undefined)?.code;
+  let reason = label;
+  if (errorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') reason = `${label}: over the ${maxPayload}-byte limit`;
+  else if (errorCode === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') reason = `${label}: its length is over 2^53 - 1`;
+  // ws's own words for a frame RFC 6455 forbids (`invalid opcode 3`, `RSV1 must be clear`); its 1007 says no more than the label.
+  else if (code === CloseCode.ProtocolError && error !== undefined) reason = `${label}: ${error.message.replace(/^Invalid WebSocket frame: /, '')}`;
+  const bytes = Buffer.from(reason);
+  if (bytes.length <= 123) return reason;
+  // Cut at a character's start, never inside one.
+  let end = 123;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString();
+}
 
 /** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */
 class PollWaiter implements Subscriber {

@@ -358,6 +358,51 @@ describe('hostile input', () => {
     }
   });
 
+  it("ws's own closes for a protocol fault (1009, 1007, 1002) say what was wrong in their reason, within 123 bytes, counted and logged as their code (they came with none: a leftover of a hostile tester)", async () => {
+    const lines: { event?: string; code?: number }[] = [];
+    const log = (entry: { event?: string; code?: number }) => void lines.push(entry);
+    const server = await startServer({ port: 47411, logger: { info: log, warn: log, error: log } });
+    const mask = [1, 2, 3, 4];
+    const cases: { name: string; send: (client: Client) => void; code: number; reason: string }[] = [
+      { name: 'too big', send: (client) => client.ws.send('x'.repeat(1025)), code: CloseCode.MessageTooBig, reason: 'message too big: over the 1024-byte limit' },
+      { name: 'not UTF-8', send: (client) => client.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }), code: CloseCode.InvalidFramePayloadData, reason: 'invalid UTF-8 in a text message or close reason' },
+      { name: 'unmasked', send: (client) => raw(client).write(Buffer.from([0x81, 0x02, 0x68, 0x69])), code: CloseCode.ProtocolError, reason: 'protocol error: MASK must be set' },
+      { name: 'reserved opcode', send: (client) => raw(client).write(Buffer.from([0x83, 0x82, ...mask, 0x68 ^ 1, 0x69 ^ 2])), code: CloseCode.ProtocolError, reason: 'protocol error: invalid opcode 3' },
+    ];
+    const raw = (client: Client) => (client.ws as unknown as { _socket: Socket })._socket;
+    try {
+      for (const [i, { name, send, code, reason }] of cases.entries()) {
+        const client = await connect(server.url({ token: await token(`fault-${i}`) }));
+        await client.until(() => client.count('connection') === 1);
+        const closed = new Promise<[number, string]>((resolve) => client.ws.once('close', (closeCode, text: Buffer) => resolve([closeCode, text.toString()])));
+        send(client);
+        const [got, text] = await closed;
+        expect([name, got, text]).toEqual([name, code, reason]);
+        expect(Buffer.byteLength(text)).toBeLessThanOrEqual(123);
+      }
+      await eventually(() => server.rt.stats().closes[1002] === 2);
+      expect(server.rt.stats().closes).toMatchObject({ 1009: 1, 1007: 1, 1002: 2 });
+      expect(lines.filter((line) => line.event === 'connection-closed').map((line) => line.code)).toEqual([1009, 1007, 1002, 1002]);
+      expect(lines.filter((line) => line.event === 'socket-error')).toHaveLength(4);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("ws's 1009 for a message whose length is past 2^53 - 1 says so", async () => {
+    const server = await startServer({ port: 47412 });
+    try {
+      const client = await connect(server.url({ token: await token('huge') }));
+      await client.until(() => client.count('connection') === 1);
+      const closed = new Promise<[number, string]>((resolve) => client.ws.once('close', (code, text: Buffer) => resolve([code, text.toString()])));
+      // A masked text frame whose 64-bit length is 2^53.
+      (client.ws as unknown as { _socket: Socket })._socket.write(Buffer.from([0x81, 0xff, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]));
+      expect(await closed).toEqual([CloseCode.MessageTooBig, 'message too big: its length is over 2^53 - 1']);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('more than 60 RFC 6455 ping frames arriving at once (before ws has written their pongs), within the inbound rate, are cut off by ws itself: no close frame, counted and logged as 1006; 60 are answered (README)', async () => {
     const closes: unknown[] = [];
     const log = (entry: { event?: string; code?: number }) => void (entry.event === 'connection-closed' && closes.push(entry.code));
