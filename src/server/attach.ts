@@ -181,3 +181,83 @@ export function addUpgradeListener(server: EventEmitter, path: string, listener:
     },
   };
 }
+
+/** What Node's HTTP parser refused a request for: the reason counted, and the status Node's own answer has. */
+export interface ParserRefusal {
+  reason: 'headers-too-large' | 'chunk-extensions-too-large' | 'request-timeout' | 'bad-request';
+  status: 431 | 413 | 408 | 400;
+}
+
+/** The refusal of an error Node's HTTP side refuses a request for (its parser's `HPE_*`, a request timeout), or null for another (a reset connection). */
+function parserRefusal(error: unknown): ParserRefusal | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  // As Node's own answer to each (_http_server.js, socketOnError).
+  if (code === 'HPE_HEADER_OVERFLOW') return { reason: 'headers-too-large', status: 431 };
+  if (code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') return { reason: 'chunk-extensions-too-large', status: 413 };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { reason: 'request-timeout', status: 408 };
+  return code.startsWith('HPE_') ? { reason: 'bad-request', status: 400 } : null;
+}
+
+/** The realtime servers' `clientError` listeners: each ignores the others' when asking whether the app has one. */
+const clientErrorListeners = new WeakSet<Listener>();
+
+/**
+ * Calls `onRefused` for each request Node's HTTP parser refuses on `server` (its `clientError`
+ * event: a head over `maxHeaderSize`, 431; a malformed request, 400; a request timeout, 408),
+ * once each, without changing who answers it. Any `clientError` listener turns Node's own answer
+ * off, so none is added while the app has none: each connection's socket is watched instead,
+ * which Node destroys with the error once it has answered (`status` then says what it answered).
+ * While the app has a listener of its own (which answers instead), one is added beside it, and
+ * taken off with the app's last. A connection accepted before this was called is seen only then.
+ * @returns what stops it
+ */
+export function watchParserRefusals(server: EventEmitter, onRefused: (refusal: ParserRefusal, socket: Duplex, answeredByNode: boolean) => void): () => void {
+  const seen = new WeakSet<object>();
+  const watched = new WeakSet<object>();
+  let stopped = false;
+  const report = (error: unknown, socket: Duplex, answeredByNode: boolean): void => {
+    // A connection watched before stop() may outlive it (an attached app's keep-alive).
+    if (stopped) return;
+    const refusal = parserRefusal(error);
+    if (refusal === null || seen.has(error as object)) return;
+    seen.add(error as object);
+    onRefused(refusal, socket, answeredByNode);
+  };
+  const onConnection = (socket: Duplex): void => {
+    // Node hands a connection whose upgrade offer was ignored in again (ignored-upgrade.ts): watched once.
+    if (watched.has(socket)) return;
+    watched.add(socket);
+    socket.on('error', (error: unknown) => report(error, socket, true));
+  };
+  const onClientError = ((error: unknown, socket: Duplex) => report(error, socket, false)) as Listener;
+  clientErrorListeners.add(onClientError);
+  const appListens = (): boolean => server.rawListeners('clientError').some((listener) => !clientErrorListeners.has(listener as Listener));
+  const sync = (): void => {
+    if (stopped) return;
+    const added = server.rawListeners('clientError').includes(onClientError);
+    if (appListens() && !added) server.on('clientError', onClientError);
+    else if (!appListens() && added) server.off('clientError', onClientError);
+  };
+  // Called before the app's listener is added (and after one is removed): synced once the change is made.
+  const onNewListener = (event: string | symbol, listener: unknown): void => {
+    if (event === 'clientError' && !clientErrorListeners.has(listener as Listener)) queueMicrotask(sync);
+  };
+  const onRemoveListener = (event: string | symbol, listener: unknown): void => {
+    if (event === 'clientError' && !clientErrorListeners.has(listener as Listener)) sync();
+  };
+  server.on('connection', onConnection);
+  // An https server's requests are parsed on the TLS socket.
+  server.on('secureConnection', onConnection);
+  server.on('newListener', onNewListener);
+  server.on('removeListener', onRemoveListener);
+  sync();
+  return () => {
+    stopped = true;
+    server.off('connection', onConnection);
+    server.off('secureConnection', onConnection);
+    server.off('newListener', onNewListener);
+    server.off('removeListener', onRemoveListener);
+    server.off('clientError', onClientError);
+  };
+}

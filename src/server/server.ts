@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { addUpgradeListener, attachInFront } from './attach.js';
+import { addUpgradeListener, attachInFront, watchParserRefusals } from './attach.js';
 import { offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
@@ -157,6 +157,13 @@ export interface RealtimeServerStats {
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
   refusedPolls: Record<string, number>;
+  /**
+   * Requests Node's HTTP parser refused on the HTTP server in use (its `clientError` event), before any listener saw them, so whether
+   * each was an upgrade, a poll or the app's is not known: per reason (headers-too-large: past the server's `maxHeaderSize`, 431;
+   * bad-request: a malformed request, 400; request-timeout: its head or body not in within the server's timeouts, 408;
+   * chunk-extensions-too-large: 413). Answered as Node answers them, or by the app's own `clientError` listener when it has one.
+   */
+  refusedRequests: Record<string, number>;
   /** Closed sockets, per close code (the code this server closed with, else the peer's). */
   closes: Record<string, number>;
   /** Closed with 1013 for holding more than `maxBufferedBytes`. */
@@ -840,6 +847,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
   const upgrades = addUpgradeListener(httpServer, path, onUpgrade);
   const unwatchHeaderLimits = watchHeaderLimits(httpServer);
+  // Node's HTTP parser answers these itself (431, 400, 408), before any request reaches this server: counted and logged as its own
+  // refusals are (its own 431, `headers-too-large`, was; Node's was neither). Who answers them is left as it was (src/server/attach.ts).
+  const refusedRequests: Record<string, number> = {};
+  const unwatchParserRefusals = watchParserRefusals(httpServer, ({ reason, status }, socket, answeredByNode) => {
+    refusedRequests[reason] = (refusedRequests[reason] ?? 0) + 1;
+    const ip = (socket as Partial<Socket>).remoteAddress;
+    // The app's own `clientError` listener answered it as it chose: no status is known.
+    logger?.info({ event: 'request-refused', ...(answeredByNode ? { status } : {}), reason, ip }, "request refused by Node's HTTP parser");
+  });
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -875,6 +891,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     clearInterval(sweep);
     upgrades.remove();
     unwatchHeaderLimits();
+    unwatchParserRefusals();
     detach();
     wss.close();
     if (ownStore) await store.close();
@@ -891,7 +908,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   return {
     publish: (userId, message) => core.publish(userId, message),
     broadcast: (message) => core.broadcast(message),
-    stats: () => statsOf(core.counters, core, polls.size, storeStatus(), refusedConnections),
+    stats: () => statsOf(core.counters, core, polls.size, storeStatus(), refusedConnections, refusedRequests),
     close: () => (closePromise ??= close()),
     listening,
     address: () => {
@@ -1008,7 +1025,7 @@ class PollWaiter implements Subscriber {
   }
 }
 
-function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: RealtimeServerStats['store'], refusedConnections: number): RealtimeServerStats {
+function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: RealtimeServerStats['store'], refusedConnections: number, refusedRequests: Record<string, number>): RealtimeServerStats {
   let admins = 0;
   let bufferedTotal = 0;
   let bufferedMax = 0;
@@ -1029,6 +1046,7 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     inboundErrors: { ...counters.inboundErrors },
     refusedUpgrades: { ...counters.refusedUpgrades },
     refusedPolls: { ...counters.refusedPolls },
+    refusedRequests: { ...refusedRequests },
     closes: { ...counters.closes },
     slowClientCloses: counters.slowClientCloses,
     refusedConnections,
