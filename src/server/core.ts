@@ -112,8 +112,15 @@ export class Connection implements Subscriber {
   private readonly outbound: TokenBucket | null;
   private refusedInRow = 0;
   private faultsInRow = 0;
-  /** When (`monotonicNow`) the oldest ping awaiting its pong was sent, or null. */
+  /** When (`monotonicNow`) the oldest ping awaiting its pong was sent (its round armed), or null: which rounds a pong may answer. */
   pingSentAt: number | null = null;
+  /**
+   * When (`monotonicNow`) that ping was handed to the transport, or null while it waits: its pong
+   * deadline runs from here. From the round's arming, a stall of the server's own loop before the
+   * flush that wrote it (a long GC pause, a synchronous handler) counted against the client, which
+   * was closed 4408 having answered at once (a leftover of a hostile tester).
+   */
+  pingWrittenAt: number | null = null;
   /** The `timestamp` of the last pong that echoed no ping awaiting one, for the 4408's reason; null once one does. */
   unmatchedPong: number | null = null;
   /** Where the last pong, refused as invalid while a ping awaited one, was at fault (a JSON Pointer), for the 4408's reason; null once a valid pong comes. */
@@ -191,13 +198,32 @@ export class Connection implements Subscriber {
   flushAnswers(): void {
     if (this.closed || !this.greeted || this.urgent.length === 0) return;
     const batch: Buffer[] = [];
+    const now = this.core.options.monotonicNow();
     for (const item of this.urgent) {
       this.queuedBytes -= item.frame.length;
       batch.push(item.frame);
       bump(this.core.counters.sent, item.type);
+      if (item.type === 'ping') this.pingWritten(now);
     }
     this.urgent = [];
     this.transport.write(batch, () => {});
+  }
+
+  /** A ping handed to the transport at `now`: the first since the oldest awaited one was armed is that one. */
+  private pingWritten(now: number): void {
+    if (this.pingSentAt !== null && this.pingWrittenAt === null) this.pingWrittenAt = now;
+  }
+
+  /**
+   * When the pong deadline of the oldest awaited ping runs from (`monotonicNow`), or null while the
+   * server has yet to write it: from its write; unwritten, from its arming when it waits on the
+   * peer (a socket whose earlier writes are not taken, above the high-water mark) or on the
+   * `connection` message (as before: a start that never ends is not held open by it).
+   */
+  pongDeadlineFrom(): number | null {
+    if (this.pingSentAt === null) return null;
+    if (this.pingWrittenAt !== null) return this.pingWrittenAt;
+    return this.writing || this.blocked || !this.greeted ? this.pingSentAt : null;
   }
 
   /** Whether anything waits to be handed to the transport. */
@@ -322,6 +348,7 @@ export class Connection implements Subscriber {
           bytes += item.frame.length;
           batch.push(item.frame);
           bump(this.core.counters.sent, item.type);
+          if (item.type === 'ping') this.pingWritten(now);
         }
         this.urgent = [];
         continue;
@@ -400,7 +427,7 @@ export class Connection implements Subscriber {
       const sentAt = this.pingSentAt;
       if (sentAt === null) return;
       this.invalidPong = null;
-      if (this.core.pingRounds.some((round) => round.timestamp === message.timestamp && round.sentAt >= sentAt)) [this.pingSentAt, this.unmatchedPong] = [null, null];
+      if (this.core.pingRounds.some((round) => round.timestamp === message.timestamp && round.sentAt >= sentAt)) [this.pingSentAt, this.pingWrittenAt, this.unmatchedPong] = [null, null, null];
       else this.unmatchedPong = message.timestamp;
     } else if (message.type === 'ping') {
       this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
@@ -770,25 +797,33 @@ export class RealtimeCore {
     const now = this.options.monotonicNow();
     const { pongTimeoutMs } = this.options;
     // Each socket's deadline runs from its oldest unanswered ping (with a ping interval
-    // shorter than the pong timeout, several rounds may be awaited at once).
+    // shorter than the pong timeout, several rounds may be awaited at once), from when it was
+    // written: one the server has yet to write is judged once it is (`now`: looked at again then).
     let oldest = Infinity;
+    let oldestArmed = Infinity;
     for (const connection of this.connections) {
       if (connection.pingSentAt === null || connection.closing) continue;
-      if (now >= connection.pingSentAt + pongTimeoutMs) {
+      const from = connection.pongDeadlineFrom();
+      if (from !== null && now >= from + pongTimeoutMs) {
         connection.pingSentAt = null;
+        connection.pingWrittenAt = null;
         // A client that answers with another timestamp (its own clock's, the ping's plus one)
         // was closed as one that never answered: the reason says which (at most 123 bytes).
         const reason = connection.unmatchedPong !== null ? `pong timeout: the pongs echoed no ping's timestamp (the last: ${connection.unmatchedPong})` : connection.invalidPong !== null ? pongRefusedReason(connection.invalidPong) : 'pong timeout';
         // A peer that ignores pings may ignore the close too: wait for it only briefly.
         this.closeConnection(connection, CloseCode.PongTimeout, reason, Math.min(1000, pongTimeoutMs));
-      } else oldest = Math.min(oldest, connection.pingSentAt);
+      } else {
+        oldest = Math.min(oldest, from ?? now);
+        oldestArmed = Math.min(oldestArmed, connection.pingSentAt);
+      }
     }
     this.pongDeadline = oldest === Infinity ? null : oldest + pongTimeoutMs;
     // A pong answers a round sent since its socket's oldest unanswered ping: rounds before the
     // oldest still awaited answer none. Pruned here, after the sockets were read, not when the
     // next round is sent: a round due as the loop resumes from a stall dropped the one whose
     // pongs were still unread, and those pongs then echoed "no ping's timestamp".
-    while (this.pingRounds.length > 1 && this.pingRounds[0]!.sentAt < oldest) this.pingRounds.shift();
+    // By when each was armed, as a pong is matched.
+    while (this.pingRounds.length > 1 && this.pingRounds[0]!.sentAt < oldestArmed) this.pingRounds.shift();
   }
 
   private tick(): void {

@@ -3,10 +3,11 @@
  * answers is closed with 4408 within interval + timeout (±10 %); one that answers stays for
  * 10 intervals; a client's ping gets a pong.
  */
+import { createConnection } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
 import { createRealtimeServer } from '../../src/server/index.js';
-import { connect, SECRET, startServer, token, trade, type Client, type Frame } from './helpers.js';
+import { connect, eventually, SECRET, sleep, startServer, token, trade, type Client, type Frame } from './helpers.js';
 
 const INTERVAL = 600;
 const TIMEOUT = 300;
@@ -192,6 +193,77 @@ describe('keepalive', () => {
       expect(server.rt.stats().closes).toEqual({ 4408: 1 });
       answering.ws.close();
     } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a stall of the server's loop between arming a ping and writing it does not count against the client: the pong deadline runs from the write (a leftover of a hostile tester)", async () => {
+    // The stall comes inside the ping round's tick, after the round is armed and before the
+    // flush that writes the ping (the next turn of the loop): in the tick's second call of the
+    // wall clock, which only a ping round makes (its timestamp, then token expiry). The client
+    // answers the ping as soon as it has it, yet its deadline (armed + 200 ms) was long past
+    // when the ping went out, and the judge, due as the loop resumed, ran before the pong was read.
+    const realNow = Date.now.bind(Date);
+    let stallArmed = false;
+    let stalledFor = 0;
+    let callsThisTick = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => {
+      if (stallArmed && stalledFor === 0 && (new Error().stack ?? '').includes('.tick ')) {
+        if (callsThisTick++ === 0) queueMicrotask(() => (callsThisTick = 0));
+        else {
+          const start = performance.now();
+          while (performance.now() - start < 600);
+          stalledFor = performance.now() - start;
+        }
+      }
+      return realNow();
+    });
+    const server = await startServer({ port: 47441, pingIntervalMs: 400, pongTimeoutMs: 200 });
+    try {
+      const answering = await connect(server.url({ token: await token('answering') }));
+      await answering.until(() => answering.count('ping') >= 1, 3000, 'a first ping');
+      // A silent client is still closed, its deadline run from its ping's write.
+      const silent = await connect(server.url({ token: await token('silent') }));
+      silent.answerPings = false;
+      stallArmed = true;
+      await answering.until(() => stalledFor > 0, 3000, 'the stall');
+      expect(await silent.closed).toBe(4408);
+      const pings = answering.count('ping');
+      await answering.until(() => answering.count('ping') >= pings + 3, 3000, 'three more pings');
+      expect(answering.closeCode).toBeNull();
+      expect(server.rt.stats().closes).toEqual({ 4408: 1 });
+      answering.ws.close();
+    } finally {
+      clock.mockRestore();
+      await server.rt.close();
+    }
+  });
+
+  it('a client that never reads is still closed with 4408: its ping, armed behind what it has not taken and never written, runs its deadline from the round', async () => {
+    // What the deadline from the write must not change: that ping waits on the peer, not on the server.
+    const server = await startServer({ port: 47442, pingIntervalMs: 2000, pongTimeoutMs: 300, maxBufferedBytes: 256 * 1024 * 1024 });
+    const createdAt = performance.now();
+    // A client that opens its socket and never reads a byte of it (ws's own client resumes a socket paused under it).
+    const stuck = createConnection({ host: '127.0.0.1', port: server.port });
+    try {
+      const jwt = await token('stuck');
+      stuck.write(`GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      stuck.pause();
+      await eventually(() => server.rt.stats().connections === 1, 3000, 'the socket');
+      // Until the kernel's buffers are full and the server holds the rest itself, before the first ping round (2 s after creation).
+      // (Loopback's buffers hold a few MB: 8 MB fills them.)
+      for (let i = 0; server.rt.stats().bufferedBytes.max < 8 * 1024 * 1024; i++) {
+        await Promise.all(Array.from({ length: 500 }, (_, j) => server.rt.publish('stuck', trade(`fill_${i}_${j}`, { bot_id: 'x'.repeat(2000) }))));
+        await sleep(1);
+      }
+      await sleep(200);
+      // Held, not draining: the socket takes no more.
+      expect(server.rt.stats().bufferedBytes.max).toBeGreaterThan(4 * 1024 * 1024);
+      expect(performance.now() - createdAt).toBeLessThan(1800);
+      await eventually(() => server.rt.stats().closes[4408] === 1, 5000, 'the 4408');
+      expect(server.rt.stats().closes).toEqual({ 4408: 1 });
+    } finally {
+      stuck.destroy();
       await server.rt.close();
     }
   });
