@@ -211,6 +211,14 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
     return;
   }
 
+  // A list of types beside a union (`type: ["string", "integer"]` and `anyOf: [{ type: "string" },
+  // { type: "integer" }]`): compared as the union of a branch per type, each with the keywords of
+  // its type, the branches paired as any union's are. Both admit the same values, and generate
+  // gives both the same types (it read `"anyOf" changed` and "type narrowed from any type",
+  // breaking: a fixer's finding).
+  if (isBareUnion(b.node) && !isBareUnion(a.node)) a = { ...a, node: typesAsUnion(a.node) ?? a.node };
+  else if (isBareUnion(a.node) && !isBareUnion(b.node)) b = { ...b, node: typesAsUnion(b.node) ?? b.node };
+
   const typesA = typesOf(a.node);
   const typesB = typesOf(b.node);
   // Two closed lists: their values say which values pass, whatever type each side names, and
@@ -253,6 +261,41 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
       if (accepts !== 'same') add({ rule: 'schema-changed', accepts, text: `"${keyword}" changed: a definition it refers to changed` });
     }
   }
+}
+
+/**
+ * The keywords that constrain values of one JSON type alone, by type (draft-07's validation
+ * keywords; `x-known-values` documents an open string): beside a list of types, each applies to
+ * the values of its type and lets the others through.
+ */
+const TYPE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  string: ['minLength', 'maxLength', 'pattern', 'format', 'contentEncoding', 'contentMediaType', 'x-known-values'],
+  number: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
+  integer: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
+  array: ['items', 'additionalItems', 'minItems', 'maxItems', 'uniqueItems', 'contains'],
+  object: ['properties', 'required', 'additionalProperties', 'patternProperties', 'minProperties', 'maxProperties', 'propertyNames', 'dependencies'],
+};
+
+/** Whether `node` is an `anyOf` and nothing else (annotations aside). */
+function isBareUnion(node: SchemaNode): boolean {
+  if (!Array.isArray(node.anyOf)) return false;
+  const { anyOf: _anyOf, ...rest } = node;
+  return Object.keys(withoutAnnotations(rest)).length === 0;
+}
+
+/**
+ * `{ type: [T1, T2…], …keywords }` as `{ anyOf: [{ type: T1, …T1's keywords }, …] }`, which
+ * admits the same values; undefined where `node` holds fewer than two types or a keyword of
+ * no one type (`enum`, `const`, `allOf`…: it would have to be repeated in every branch).
+ */
+function typesAsUnion(node: SchemaNode): SchemaNode | undefined {
+  const types = node.type;
+  if (!Array.isArray(types) || types.length < 2) return undefined;
+  const { type: _type, ...rest } = withoutAnnotations(node) as Record<string, unknown>;
+  const keywords = Object.keys(rest);
+  if (keywords.some((keyword) => !types.some((type) => TYPE_KEYWORDS[type]?.includes(keyword)))) return undefined;
+  const own = (type: string) => Object.fromEntries(keywords.filter((keyword) => TYPE_KEYWORDS[type]?.includes(keyword)).map((keyword) => [keyword, rest[keyword]]));
+  return { anyOf: types.map((type) => ({ ...own(type), type }) as SchemaNode) };
 }
 
 /** A number for each schema object {@link pairKey} has named. */
@@ -322,6 +365,13 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   // `anyOf: [X, { type: null }]`: the contract's way to make an object or a $ref nullable.
   // `oneOf` says the same when X's types are known and exclude null (else a null may match both).
   let union = Array.isArray(current.anyOf) ? 'anyOf' : Array.isArray(current.oneOf) ? 'oneOf' : undefined;
+  // An inline `anyOf` branch of an `anyOf` (annotations at most beside it) is its branches:
+  // `anyOf: [A, { anyOf: [B, C] }]` admits what `anyOf: [A, B, C]` does, and generate gives both
+  // the same types (it read `"anyOf" changed`, breaking both ways: a fixer's finding).
+  if (union === 'anyOf') {
+    const flat = flatAnyOf(current.anyOf as (SchemaNode | boolean)[]);
+    if (flat.length !== current.anyOf!.length || flat.some((branch, i) => branch !== current.anyOf![i])) result = current = { ...current, anyOf: flat as SchemaNode[] };
+  }
   const branches = union === undefined ? [] : (current[union] as SchemaNode[]).map((branch) => shape(branch, resolve));
   // A `oneOf` whose branches admit no JSON type in common: no value can match two of them, so
   // it admits what the `anyOf` of them admits, and reads as one (`oneOf: [X, null, Y]` read as
@@ -391,6 +441,20 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
     nullable = false;
   }
   return { nullable, node: result };
+}
+
+/**
+ * The branches of an `anyOf`, with every inline branch that is itself an `anyOf` (annotations at
+ * most beside it) replaced by its own branches, at any depth, and a branch of a list of types
+ * by a branch per type ({@link typesAsUnion}). A `$ref` branch stays: it names a definition, a
+ * type of its own in Go and Python.
+ */
+function flatAnyOf(list: readonly (SchemaNode | boolean)[]): (SchemaNode | boolean)[] {
+  return list.flatMap((branch) => {
+    if (!isSchema(branch) || branch.$ref !== undefined) return [branch];
+    if (isBareUnion(branch)) return flatAnyOf(branch.anyOf as (SchemaNode | boolean)[]);
+    return branch.anyOf === undefined && branch.oneOf === undefined ? (typesAsUnion(branch)?.anyOf ?? [branch]) : [branch];
+  });
 }
 
 /** Whether a value of `value`'s JSON type passes `type: types` (an integer is a number). */
