@@ -1057,6 +1057,21 @@ function compareBranchesAsWritten(allA: SchemaNode[], allB: SchemaNode[], pointe
     return [];
   });
   const restB = [...unmatchedB.values()].flat().sort((x, y) => x - y);
+  // Several branches changed on each side: paired where each is the only one of its side left
+  // the same once its bounds are set aside (two kinds of array both given `maxItems: 3`), each
+  // compared with its pair; what the pairs say alike is said once. Compared as a whole, the
+  // union "changed", breaking both ways (a fixer's finding).
+  if (unmatchedA.length > 1 && unmatchedA.length === restB.length) {
+    const pairs = pairedByOutline(unmatchedA.map((i) => listA[i]!), restB.map((j) => listB[j]!));
+    if (pairs === undefined) return false;
+    const from = walk.deltas.length;
+    for (const [i, j] of pairs) compare(listA[unmatchedA[i]!]!, listB[restB[j]!]!, pointer, walk);
+    const said = new Set<string>();
+    const fresh = walk.deltas.splice(from).filter((delta) => !said.has(sortedJson(delta)) && said.add(sortedJson(delta)));
+    walk.deltas.push(...fresh);
+    unmatchedA.length = 0;
+    restB.length = 0;
+  }
   if (unmatchedA.length > 0 && restB.length > 0 && !(unmatchedA.length === 1 && restB.length === 1)) return false;
   if (unmatchedA.length !== 1 || restB.length !== 1) {
     const described = (branch: SchemaNode, resolve: Resolve) => [...(typesOf(shape(branch, resolve).node) ?? ['any type'])].join(' or ');
@@ -1075,6 +1090,36 @@ function compareBranchesAsWritten(allA: SchemaNode[], allB: SchemaNode[], pointe
     if (holdsRef(listA[i]) && !ownUnion(listA[i]!, walk.resolveBefore) && !ownUnion(listB[j]!, walk.resolveAfter)) compare(listA[i]!, listB[j]!, pointer, walk);
   }
   return true;
+}
+
+/** Keywords that bound the values of a schema's type, set aside to pair branches that changed only in them. */
+const BOUNDS = ['minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'description', 'title', 'examples', '$comment', 'default'];
+
+/**
+ * The branches of `listA` paired with those of `listB` (by index) where each is written the same
+ * as exactly one branch of the other list and as no other of its own once {@link BOUNDS} are set
+ * aside, at any depth; undefined where any cannot be paired so.
+ */
+function pairedByOutline(listA: readonly SchemaNode[], listB: readonly SchemaNode[]): [number, number][] | undefined {
+  const outline = (branch: SchemaNode) => sortedJson(withoutKeywords(branch, BOUNDS));
+  const index = (list: readonly SchemaNode[]) => {
+    const found = new Map<string, number>();
+    for (const [i, branch] of list.entries()) {
+      if (found.has(outline(branch))) return undefined;
+      found.set(outline(branch), i);
+    }
+    return found;
+  };
+  const inA = index(listA);
+  const inB = index(listB);
+  if (inA === undefined || inB === undefined) return undefined;
+  const pairs: [number, number][] = [];
+  for (const [key, i] of inA) {
+    const j = inB.get(key);
+    if (j === undefined) return undefined;
+    pairs.push([i, j]);
+  }
+  return pairs;
 }
 
 /** Whether `value` holds a `$ref` anywhere (a schema written the same may name a definition that changed). */

@@ -79,3 +79,23 @@ describe('diff: a real change made with the rewrite is still said', () => {
     expect(report.semver).toBe('major');
   });
 });
+
+describe('diff: branches of one type each narrowed', () => {
+  it('the same way: the narrowing, once, compatible (it read "anyOf" changed, breaking)', async () => {
+    expect((await at({ anyOf: [arrayOf('string'), arrayOf('integer')] }, { anyOf: [arrayOf('string', { maxItems: 3 }), arrayOf('integer', { maxItems: 3 })] })).changes).toEqual([
+      { rule: 'length-narrowed', level: 'compatible', pointer: '/data/note', text: 'maxItems 3 added', breaks: [] },
+    ]);
+  });
+
+  it('reordered too, and back: the widening, breaking', async () => {
+    expect((await at({ anyOf: [arrayOf('integer', { maxItems: 3 }), arrayOf('string', { maxItems: 3 })] }, { anyOf: [arrayOf('string'), arrayOf('integer')] })).changes.map(({ rule, level, text }) => ({ rule, level, text }))).toEqual([
+      { rule: 'length-widened', level: 'breaking', text: 'maxItems 3 removed' },
+    ]);
+  });
+
+  it('branches whose items changed are still the union changed', async () => {
+    expect((await at({ anyOf: [arrayOf('string'), arrayOf('integer')] }, { anyOf: [arrayOf('boolean', { maxItems: 3 }), arrayOf('number', { maxItems: 3 })] })).changes.map(({ level, text }) => ({ level, text }))).toEqual([
+      { level: 'breaking', text: '"anyOf" changed' },
+    ]);
+  });
+});
