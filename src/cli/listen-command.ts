@@ -294,7 +294,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const arrivedAfter = (seen: number) => (seen - freeAt > HELD_MS ? freeAt : seen - heldUntil <= HELD_MS ? heldFrom : seen);
 
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
-  const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs), maxPayload: MAX_FRAME_BYTES });
+  const handshakeMs = Math.min(10_000, durationMs);
+  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: MAX_FRAME_BYTES });
   let started = Date.now();
   let lastPing = started;
   /** The last cursor of this socket's stream (the `connection` message's is its position), or null. */
@@ -469,9 +470,19 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     }
     if (options.count !== undefined && report.frames >= options.count) finish();
   });
+  // The handshake's limit, kept here: ws's handshakeTimeout is the socket's idle timeout, which
+  // Node defers once while the upgrade request waits unsent behind a TLS handshake, so a wss:
+  // port that accepts and never answers took twice the limit (a fixer).
+  let handshakeTimer: NodeJS.Timeout | undefined;
   const connected = await new Promise<true | string>((resolve) => {
+    handshakeTimer = setTimeout(() => {
+      resolve(`Opening handshake has timed out: no answer within ${handshakeMs} ms`);
+      ws.terminate();
+    }, handshakeMs);
     ws.once('open', () => resolve(true));
     ws.once('unexpected-response', (_req, res) => {
+      // Answered: its refusal is read (up to 2 s), not cut short by the handshake's limit.
+      clearTimeout(handshakeTimer);
       // What the server says of its refusal (`{"error":"token-expired"}`): at most 1 KiB, for at most 2 s.
       const chunks: Buffer[] = [];
       let size = 0;
@@ -514,6 +525,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     });
     ws.once('error', (error) => resolve(interruptedAt !== null ? `${interruptedBy} ended the run before the upgrade was answered` : scrub(connectError(error, url!))));
   });
+  clearTimeout(handshakeTimer);
   if (connected !== true) {
     for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
     clearInterval(heartbeat);
