@@ -1,4 +1,6 @@
 import { decodeJwt } from 'jose';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { CloseCode, PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
@@ -128,13 +130,59 @@ interface Output {
 }
 
 /**
+ * Node's words for a certificate whose issuer it does not trust: a self-signed one, one signed by
+ * a private CA, or one sent without its intermediate.
+ */
+const UNTRUSTED_CERTIFICATE = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
+/** What to do, said after a TLS client's failure at a port that speaks plain HTTP. */
+const PLAIN_THERE = 'give a ws:// (or http://) URL if it is plain WebSocket';
+
+/** What to do, said after a plain client's failure at a port that speaks TLS. */
+const TLS_THERE = 'the server speaks TLS there: give a wss:// (or https://) URL';
+
+/**
  * A failed connection's cause, in one line: OpenSSL's own text ends with a line break, and a
  * TLS client that reaches a plain HTTP port gets only its "wrong version number" (a fresh user).
+ * With the way out where the cause says it: a certificate Node does not trust (self-signed, a
+ * private CA's) is trusted with NODE_EXTRA_CA_CERTS, Node's own way (`"self-signed certificate"`
+ * alone left a user with a staging server stuck); the other scheme, where the port speaks it
+ * (`speaksTls`: a plain client's hang-up at a port found to answer TLS, which said only "socket hang up").
  */
-function connectError(error: Error & { code?: string }, url: URL): string {
+function connectError(error: Error & { code?: string }, url: URL, speaksTls = false): string {
   const text = error.message.trim();
-  // Only what a plain port answers (a TLS server of an old version is EPROTO too: a reviewer).
-  return error.code === 'EPROTO' && url.protocol === 'wss:' && /wrong version number|packet length too long|http request/i.test(text) ? `the server does not speak TLS there: give a ws:// (or http://) URL if it is plain WebSocket (${text})` : text;
+  if (url.protocol === 'wss:') {
+    // Only what a plain port answers (a TLS server of an old version is EPROTO too: a reviewer).
+    if (error.code === 'EPROTO' && /wrong version number|packet length too long|http request/i.test(text)) return `the server does not speak TLS there: ${PLAIN_THERE} (${text})`;
+    // A plain port that hangs up on the TLS client's first bytes.
+    if (error.code === 'ECONNRESET' && /before secure TLS connection was established/.test(text)) return `the server ended the connection during the TLS handshake: ${PLAIN_THERE} (${text})`;
+    if (error.code !== undefined && UNTRUSTED_CERTIFICATE.has(error.code)) {
+      return `${text} (Node does not trust the server's certificate: to trust it, or the private CA that signed it, run with NODE_EXTRA_CA_CERTS=<its PEM file>${error.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? '; or the server leaves out its intermediate certificate, which it must send' : ''})`;
+    }
+  }
+  return speaksTls ? `${TLS_THERE} (${text})` : text;
+}
+
+/**
+ * Whether the server at `url`'s host and port completes a TLS handshake, within `ms`: asked only
+ * after a plain client's connection ended unanswered, to say so (any certificate will do: the
+ * connection is closed at once, nothing is sent over it).
+ */
+function speaksTls(url: URL, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    // A server name only for a host name: Node warns of an IP address given as one.
+    const socket = tlsConnect({ host, port: Number(url.port || 80), rejectUnauthorized: false, ...(isIP(host) === 0 ? { servername: host } : {}) });
+    const done = (speaks: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(speaks);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+  });
 }
 
 /**
@@ -502,7 +550,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         }
         const reason = typeof error === 'string' && error.trim() !== '' ? `: ${JSON.stringify(cut(error.trim(), 200))}` : '';
         // A 404 at another path than the reference server's socket (the dashboard's URL, `/`): where the socket is (a fresh user).
-        const hint = res.statusCode === 401 && raw.length === 0
+        // A TLS port's answer to plain HTTP (Go's "Client sent an HTTP request to an HTTPS server.", nginx's "The plain HTTP request was sent to HTTPS port").
+        const hint = res.statusCode === 400 && url.protocol === 'ws:' && /\bHTTPS\b/i.test(body) ? ` (${TLS_THERE})` : res.statusCode === 401 && raw.length === 0
           ? ' (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)'
           : res.statusCode === 404 && url.pathname !== '/api/ws' ? ` (the reference server's socket is at /api/ws: ${url.protocol}//${url.host}/api/ws${new URL(target).search ? ', with the query as given' : ''})` : '';
         // When to try again and where the server sends the client: the first things one asks of a
@@ -523,7 +572,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       res.once('end', done);
       res.once('error', done);
     });
-    ws.once('error', (error) => resolve(interruptedAt !== null ? `${interruptedBy} ended the run before the upgrade was answered` : scrub(connectError(error, url!))));
+    ws.once('error', (error: Error & { code?: string }) => {
+      if (interruptedAt !== null) return resolve(`${interruptedBy} ended the run before the upgrade was answered`);
+      // A plain client that a TLS port hangs up on (Node's TLS server does, at an HTTP request): asked whether it speaks TLS.
+      if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
+        void speaksTls(url!, 2000).then((tls) => resolve(scrub(connectError(error, url!, tls))));
+      } else resolve(scrub(connectError(error, url!)));
+    });
   });
   clearTimeout(handshakeTimer);
   if (connected !== true) {

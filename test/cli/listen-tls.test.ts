@@ -70,3 +70,51 @@ describe('listen over TLS', () => {
     }
   });
 });
+
+describe('listen: what a TLS failure says', () => {
+  it('a self-signed certificate: says to trust it with NODE_EXTRA_CA_CERTS, and with it set connects', async () => {
+    const { port, certFile } = await tlsServer();
+    const url = `wss://127.0.0.1:${port}/api/ws`;
+    const untrusted = await runListen([url, '--count', '1', '--duration', '5s']);
+    expect(untrusted.status).toBe(2);
+    expect(untrusted.stderr).toBe(`realtime-contract: cannot connect to ${url}: self-signed certificate (Node does not trust the server's certificate: to trust it, or the private CA that signed it, run with NODE_EXTRA_CA_CERTS=<its PEM file>)\n`);
+    const json = await runListen([url, '--count', '1', '--duration', '5s', '--format', 'json']);
+    expect(JSON.parse(json.stdout).error).toContain('NODE_EXTRA_CA_CERTS=<its PEM file>');
+    // The way out it names works.
+    const trusted = await runListen([url, '--count', '1', '--duration', '5s'], { NODE_EXTRA_CA_CERTS: certFile });
+    expect(trusted.stderr).toBe('');
+    expect(trusted.stdout).toBe('connection 1\n1 frame (1 valid, 0 invalid), 0 violations\n');
+    expect(trusted.status).toBe(0);
+  });
+
+  it('ws:// to a port that speaks TLS: says so, with the wss:// URL to give', async () => {
+    const { port } = await tlsServer();
+    const plain = await runListen([`ws://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s']);
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toBe(`realtime-contract: cannot connect to ws://127.0.0.1:${port}/api/ws: the server speaks TLS there: give a wss:// (or https://) URL (socket hang up)\n`);
+    // http: is taken as ws:, and said so too.
+    expect((await runListen([`http://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s'])).stderr).toContain(': the server speaks TLS there: give a wss:// (or https://) URL');
+  });
+
+  it('ws:// to a TLS port that answers plain HTTP with a 400 (as Go and nginx do): the wss:// URL to give', async () => {
+    // Go's net/http answer to plain HTTP at a TLS port, word for word.
+    const port = await started(createTcpServer((socket) => socket.once('data', () => socket.end('HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n'))));
+    const result = await runListen([`ws://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`realtime-contract: cannot connect to ws://127.0.0.1:${port}/api/ws: the server refused the upgrade with HTTP 400 Bad Request: "Client sent an HTTP request to an HTTPS server." (the server speaks TLS there: give a wss:// (or https://) URL)\n`);
+  });
+
+  it('ws:// to a plain port that hangs up: no word of TLS', async () => {
+    const port = await started(createTcpServer((socket) => socket.once('data', () => socket.destroy())));
+    const result = await runListen([`ws://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`realtime-contract: cannot connect to ws://127.0.0.1:${port}/api/ws: socket hang up\n`);
+  });
+
+  it('wss:// to a plain port that hangs up during the TLS handshake: names ws://', async () => {
+    const port = await started(createTcpServer((socket) => socket.once('data', () => socket.destroy())));
+    const result = await runListen([`wss://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server ended the connection during the TLS handshake: give a ws:\/\/ \(or http:\/\/\) URL if it is plain WebSocket \(.+\)\n$/);
+  });
+});
