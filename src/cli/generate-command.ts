@@ -38,7 +38,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   const started = performance.now();
   const folder = await stat(options.schemas).then((found) => found.isDirectory(), () => false);
   if (!folder) {
-    output.stderr(`realtime-contract: --schemas ${printable(options.schemas)}: no such folder (the folder of the JSON Schemas, one file per message type)\n`);
+    output.stderr(`realtime-contract: ${missingSchemasMessage(options)}\n`);
     return 2;
   }
   if (options.out === '') {
@@ -130,6 +130,30 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
 function foreignMessage(codegen: typeof import('../codegen/index.js'), options: GenerateCommandOptions, entries: readonly string[]): string {
   const named = options.outNamed ?? true;
   return `realtime-contract: ${named ? '--out ' : ''}${codegen.ForeignOutputError.describe(options.out, entries, named)}\n`;
+}
+
+/**
+ * What is said of a `--schemas` that is no folder: for a relative one (the default `schemas`
+ * too), where it was looked for and that it is read from the current directory, and from a
+ * subfolder of the checkout the way back to its root. Run from a subfolder, generate said only
+ * `--schemas schemas: no such folder`, with no word of where it looked (a fixer).
+ */
+export function missingSchemasMessage(options: Pick<GenerateCommandOptions, 'schemas' | 'schemasNamed' | 'outNamed'>, root: string = checkoutRoot(), cwd: string = process.cwd()): string {
+  const named = options.schemasNamed ?? true;
+  const head = `--schemas ${printable(options.schemas)}${named ? '' : ' (the default)'}: no such folder (the folder of the JSON Schemas, one file per message type)`;
+  if (path.isAbsolute(options.schemas)) return head;
+  const whole = path.resolve(cwd, options.schemas);
+  let way = '';
+  const up = path.relative(cwd, root);
+  const own = path.join(root, 'schemas');
+  // Only for the checkout's own folder by name: another that is missing is no sign of a wrong current directory.
+  if (path.normalize(options.schemas).replace(/[\\/]+$/, '') === 'schemas' && whole !== own && existsSync(own)) {
+    // In a subfolder of the checkout: its root is above. Elsewhere: where the checkout's own are.
+    way = up !== '' && up.split(path.sep).every((part) => part === '..')
+      ? `; run generate from the checkout's root (cd ${shellWord(up)}), or name ${(options.outNamed ?? true) ? '' : 'both folders: '}--schemas ${shellWord(path.join(up, 'schemas'))}${(options.outNamed ?? true) ? '' : ` --out ${shellWord(path.join(up, 'generated'))}`}`
+      : `; the checkout's own are at ${printable(own)}`;
+  }
+  return `${head}: looked for ${printable(whole)}, as a relative --schemas is read from the current directory${way}`;
 }
 
 /**

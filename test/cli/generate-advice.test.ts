@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateCommandLine, shellWord } from '../../src/cli/generate-command.js';
+import { generateCommandLine, missingSchemasMessage, shellWord } from '../../src/cli/generate-command.js';
 
 /**
  * `generate --check` names the command that writes what it checked: `npm run generate` alone
@@ -88,5 +88,30 @@ describe('generate: the --out named, in its header lines', () => {
     expect(write.code, write.stderr).toBe(0);
     expect(write.stdout).toContain(`files to ${shown}/ (`);
     expect(write.stderr + write.stdout).not.toContain('\x1b');
+  });
+});
+
+describe('generate: a --schemas that is no folder', () => {
+  it('run from a subfolder of the checkout, says where it looked, that it is read from the current directory, and the way to the root (it said only `--schemas schemas: no such folder`)', { timeout: 150_000 }, () => {
+    const root = path.resolve('.');
+    const sub = path.join(root, 'test', 'cli');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'generate', '--check'], { encoding: 'utf8', timeout: 150_000, cwd: sub });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`realtime-contract: --schemas schemas (the default): no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(sub, 'schemas')}, as a relative --schemas is read from the current directory; run generate from the checkout's root (cd ../..), or name both folders: --schemas ../../schemas --out ../../generated\n`);
+  });
+
+  it('names the --schemas given, the folder it looked for, and the way out only where it is the checkout\'s own', () => {
+    const root = path.resolve('/nonexistent-checkout'); // holds no schemas/: no way out to name
+    const at = (cwd: string, schemas: string, named = true, outNamed = false) => missingSchemasMessage({ schemas, schemasNamed: named, outNamed }, root, cwd);
+    // Absolute: as given, which is where it looked.
+    expect(at(root, '/nowhere/schemas')).toBe('--schemas /nowhere/schemas: no such folder (the folder of the JSON Schemas, one file per message type)');
+    // schemas/ named with --out named too: only --schemas to add.
+    expect(at(path.join(root, 'docs'), 'schemas/', true, true)).toBe(`--schemas schemas/: no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(root, 'docs', 'schemas')}, as a relative --schemas is read from the current directory`);
+    // Another folder by name: where it looked, no guess at the checkout's.
+    expect(at(path.join(root, 'docs'), 'my-schemas')).toBe(`--schemas my-schemas: no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(root, 'docs', 'my-schemas')}, as a relative --schemas is read from the current directory`);
+    // The real checkout: outside it, where its own are.
+    const real = path.resolve('.');
+    expect(missingSchemasMessage({ schemas: 'schemas', schemasNamed: false, outNamed: false }, real, tmpdir())).toBe(`--schemas schemas (the default): no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(tmpdir(), 'schemas')}, as a relative --schemas is read from the current directory; the checkout's own are at ${path.join(real, 'schemas')}`);
+    expect(missingSchemasMessage({ schemas: 'schemas/', schemasNamed: true, outNamed: true }, real, path.join(real, 'src'))).toBe(`--schemas schemas/: no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(real, 'src', 'schemas')}, as a relative --schemas is read from the current directory; run generate from the checkout's root (cd ..), or name --schemas ../schemas`);
   });
 });
