@@ -490,16 +490,45 @@ describe('realtime-contract validate', () => {
       stdout: '<stdin>:1: pong /timestamp expected required property "timestamp", got nothing\n0 valid, 1 invalid\n',
     });
     // One document: the fault's line, and its column in that line (the position counts from the start).
+    // Standard input has no name to change: the way out is --input ndjson (it was told to name it .ndjson).
     expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n' }).stdout).toBe(
-      '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or piped in with --input ndjson\n0 valid, 1 invalid\n',
+      '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): give --input ndjson\n0 valid, 1 invalid\n',
     );
     // Its last line cut short (a fresh user's file): still NDJSON, still said so.
     expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n\n{"type":"ping","timestamp":2}\n{"type":"ping","times' }).stdout).toBe(
-      '<stdin>:3: - (root) expected valid JSON, got "{" at column 1 (position 31) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or piped in with --input ndjson\n0 valid, 1 invalid\n',
+      '<stdin>:3: - (root) expected valid JSON, got "{" at column 1 (position 31) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): give --input ndjson\n0 valid, 1 invalid\n',
     );
     expect(cli(['validate', '--input', 'json', '-'], { input: '[\n  {"type":"ping",, "timestamp":1}\n]' }).stdout).toBe(
       '<stdin>:2: - (root) expected valid JSON, got "," at column 18 (position 19) (Expected double-quoted property name)\n0 valid, 1 invalid\n',
     );
+  });
+
+  it.skipIf(process.platform === 'win32')('reads /dev/stdin redirected from a file as standard input, labelled /dev/stdin, with its line numbers (it was refused, and told `validate - < "/dev/stdin"`)', () => {
+    const ndjson = file('through-stdin.ndjson', `${tradeLine}\n{"type":"trades"}\n{bad\n`);
+    const pretty = file('through-stdin.json', JSON.stringify([trade, { ...trade, data: { ...trade.data, side: 'hold' } }], null, 2));
+    const redirected = (from: string, args: string[]) => {
+      const fd = openSync(from, 'r');
+      try {
+        const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'validate', ...args], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+        return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    expect(redirected(ndjson, ['/dev/stdin'])).toEqual({
+      code: 1,
+      stdout: '/dev/stdin:2: trades /data expected required property "data", got nothing\n/dev/stdin:3: - (root) expected valid JSON, got "b" at position 1 (Expected property name or \'}\')\n1 valid, 2 invalid\n',
+      stderr: '',
+    });
+    // One pretty-printed document: the faulty value's line, as for the file named.
+    const line = readFileSync(pretty, 'utf8').split('\n').findIndex((text) => text.includes('"hold"')) + 1;
+    expect(redirected(pretty, ['/dev/stdin'])).toEqual({ code: 1, stdout: `/dev/stdin:${line}: [1] trades /data/side expected one of "buy", "sell", got "hold"\n1 valid, 1 invalid\n`, stderr: '' });
+    expect(cli(['validate', pretty]).stdout).toBe(`${pretty}:${line}: [1] trades /data/side expected one of "buy", "sell", got "hold"\n1 valid, 1 invalid\n`);
+    // Named too: read once.
+    expect(redirected(ndjson, [ndjson, '/dev/stdin']).stdout).toBe(`${ndjson}:2: trades /data expected required property "data", got nothing\n${ndjson}:3: - (root) expected valid JSON, got "b" at position 1 (Expected property name or '}')\n1 valid, 2 invalid\n`);
+    // The way out said to /dev/stdin, piped or redirected, is --input: it has no name to change (it was told "name it .json").
+    expect(cli(['validate', '--input', 'ndjson', '/dev/stdin'], { input: readFileSync(pretty) }).stdout).toMatch(/^\/dev\/stdin:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(\d+ lines, the first a lone "\["\); give --input json\n/);
+    expect(redirected(ndjson, ['--input', 'json', '/dev/stdin']).stdout).toMatch(/^\/dev\/stdin:2: - \(root\) expected valid JSON, .*; it holds one message per line \(NDJSON\): give --input ndjson\n/);
   });
 
   it('gives JSON nested 1,000 levels deep (the limit) a clear result, and refuses 10,000 levels unparsed', () => {

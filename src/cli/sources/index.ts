@@ -27,6 +27,7 @@
  * one JSON document; `decodeUtf8(bytes)` refuses what is not UTF-8 with its byte offset;
  * `duplicateKeyError(pointer)` is the `ValidationError` of a doubled key.
  */
+import path from 'node:path';
 import { fstatSync, lstatSync, readlinkSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
@@ -114,10 +115,26 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         const info = typeof fd === 'number' ? tryFstat(fd) : undefined;
         if (info?.isFile() && !first(info)) continue;
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
-        yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes);
+        yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes, true);
         continue;
       }
       const info = await stat(given);
+      if (!info.isDirectory() && isStandardInput(given, info)) {
+        // `validate /dev/stdin < events.ndjson`: standard input named by its path, read as `-`
+        // reads it, by --input, and labelled as named. Redirected from a file it was refused as
+        // a file of no known type, with the advice `validate - < "/dev/stdin"`; a socket (what
+        // spawnSync's input is) cannot be opened by that path at all (ENXIO): a fixer.
+        if (info.isFile() && !first(info)) continue;
+        if (readStdin) {
+          yield [{ kind: 'unreadable', file: given, reason: `standard input (-, ${given}) can be named only once` }];
+          continue;
+        }
+        readStdin = true;
+        const stdin = options.stdin();
+        if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
+        yield* readStream(stdin as AsyncIterable<Buffer>, given, options.input, options.duplicateKeys, options.maxDocumentBytes, true);
+        continue;
+      }
       if (info.isDirectory()) {
         const failures: SourceEntry[] = [];
         let found = 0;
@@ -144,13 +161,23 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
         // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.
         const format = options.input === 'auto' && LINE_FILE.test(given) ? 'ndjson' : options.input;
-        yield* readStream(readBytes(given), given, format, options.duplicateKeys, options.maxDocumentBytes);
+        yield* readStream(readBytes(given), given, format, options.duplicateKeys, options.maxDocumentBytes, true);
       }
     } catch (error) {
       // Standard input is `<stdin>` here too, as in its problems (it read `cannot read "-"`).
       yield [given === '-' ? { kind: 'unreadable', file: '<stdin>', reason: `cannot read standard input: ${describeIoError(error)}` } : unreadable(given, error)];
     }
   }
+}
+
+/** Names of this process's standard input: a regular file named so is standard input redirected from it. */
+const STANDARD_INPUT_NAMES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** Whether `given` names this process's standard input (`/dev/stdin`), here the regular file `info` it is redirected from. */
+function isStandardInput(given: string, info: { dev: number; ino: number }): boolean {
+  if (!STANDARD_INPUT_NAMES.has(path.posix.normalize(given))) return false;
+  const own = tryFstat(0);
+  return own !== undefined && own.dev === info.dev && own.ino === info.ino;
 }
 
 /** For a file not found that is a symbolic link: where it points (a dangling link read as a file that is not there: a fresh user). */
@@ -187,7 +214,7 @@ async function* readFile(file: string, format: InputFormat, options: SourceOptio
  * object (then the whole text cannot be one other JSON value, so nothing is judged otherwise
  * than by reading it whole), and reads it whole first otherwise (a pretty-printed document).
  */
-async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean, limit = MAX_DOCUMENT_BYTES): AsyncGenerator<SourceEntry[]> {
+async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean, limit = MAX_DOCUMENT_BYTES, stream = false): AsyncGenerator<SourceEntry[]> {
   if (format === 'auto') {
     const { head, rest } = await peekFirstLine(bytes);
     bytes = rest as AsyncIterable<Buffer>;
@@ -195,7 +222,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     if (isObjectLine(head) || sniffBinary(head) !== undefined) format = 'ndjson';
   }
   if (format === 'ndjson') {
-    yield* readNdjsonBatches(bytes, file, duplicateKeys);
+    yield* readNdjsonBatches(bytes, file, duplicateKeys, stream);
     return;
   }
   const whole = await readAllBytes(bytes, limit);
@@ -210,7 +237,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // Anything else (a pretty-printed document, `yes |`) is one error, not millions of
     // broken lines.
     if (looksLikeNdjson(whole.held, 16, false)) {
-      yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys);
+      yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys, stream);
       return;
     }
     await whole.rest[Symbol.asyncIterator]().return?.();
@@ -220,7 +247,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   if (format === 'json') {
     // Documents one after another in a .json file said so too (a .ndjson of pretty-printed
     // messages renamed .json, as the NDJSON reader advises, got the parser's words only: a hostile tester).
-    yield* inBatches([...readDocument(whole, file, duplicateKeys)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? { ...entry, error: withHint(entry.error, DOCUMENTS_HINT) } : entry)));
+    yield* inBatches([...readDocument(whole, file, duplicateKeys, stream)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? { ...entry, error: withHint(entry.error, DOCUMENTS_HINT) } : entry)));
     return;
   }
   const decoded = decodeUtf8(whole);
@@ -239,7 +266,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // (pretty-printed documents one after another) is one syntax error where the text stops
     // being JSON, with the way out, not one error per line (or where it nests too deep).
     if (looksLikeNdjson([whole], Infinity, true)) {
-      yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
+      yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys, stream);
       return;
     }
     if ('error' in decoded) {

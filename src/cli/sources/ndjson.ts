@@ -4,7 +4,7 @@ import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, withHint, lineAt, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, nestingError, bracketsError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, withHint, lineAt, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, nestingError, bracketsError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -28,7 +28,7 @@ const SNIFF_BYTES = 65536;
  *   paid per chunk (64 KiB from a file), not per line. A file without a single non-blank line
  *   gives one error, `an empty file` (`empty input` on standard input; or `only whitespace`).
  */
-export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean): AsyncGenerator<SourceEntry[]> {
+export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean, stream = file === '<stdin>'): AsyncGenerator<SourceEntry[]> {
   const { head, rest, close } = await peekFirstLine(bytes);
   const binary = sniffBinary(head);
   if (binary) {
@@ -55,7 +55,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
         const count = lines.filter((line) => line.trim() !== '').length;
         // Several documents are no more read as .json than as NDJSON: the way out that works for them (a fresh user followed "name it .json").
         const what = one ? 'a pretty-printed JSON document' : 'pretty-printed JSON text, not one document';
-        const hint = !one ? DOCUMENTS_HINT : file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json';
+        const hint = !one ? DOCUMENTS_HINT : jsonWayOut(stream);
         yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `${what} (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, hint) }];
         return;
       }
@@ -76,7 +76,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
     blank = true;
     const entries: SourceEntry[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const entry = lineEntry(lines[i]!, file, duplicateKeys, !ndjsonKnown);
+      const entry = lineEntry(lines[i]!, file, duplicateKeys, !ndjsonKnown && (stream ? 'stream' : true));
       if (entry !== undefined) entries.push(entry);
     }
     if (entries.length > 0) {
@@ -84,7 +84,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
       yield entries;
     }
   }
-  if (seen === 0) yield [emptyFileEntry(file, blank)];
+  if (seen === 0) yield [emptyFileEntry(file, blank, stream)];
 }
 
 /** A first line that opens a pretty-printed document: a lone `{` or `[` (after a byte-order mark). */
@@ -121,8 +121,8 @@ function isObjectLine(line: string): boolean {
 }
 
 /** What an NDJSON file without a single non-blank line gives: one error on line 1 (`blank`: it has lines, all blank). */
-export function emptyFileEntry(file: string, blank: boolean): SourceEntry {
-  return { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', blank ? 'only whitespace' : file === '<stdin>' ? 'empty input' : 'an empty file') };
+export function emptyFileEntry(file: string, blank: boolean, stream = file === '<stdin>'): SourceEntry {
+  return { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', blank ? 'only whitespace' : stream ? 'empty input' : 'an empty file') };
 }
 
 /** {@link readNdjsonBatches} one entry at a time (one turn of async iteration per line). */
@@ -131,7 +131,7 @@ export async function* readNdjson(bytes: AsyncIterable<Uint8Array | string> | It
 }
 
 /** One line from the splitter as an entry; undefined for a blank line (only spaces, tabs and the like). */
-export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean, prettyHint = true): SourceEntry | undefined {
+export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean, prettyHint: boolean | 'stream' = true): SourceEntry | undefined {
   if ('text' in line) {
     const text = line.text;
     // Blank lines are skipped; a line that starts with a printable character is not blank.
@@ -162,9 +162,10 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  * @param scanned `scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS)` when the caller made it (the
  *   NDJSON splitter does, in the text of its chunk)
  * @param prettyHint whether a lone `{` or `[` on line 1 may be said to open a pretty-printed
- *   document: not when the caller found whole objects on the lines after it
+ *   document: not when the caller found whole objects on the lines after it; `'stream'` when
+ *   the text comes from a stream (standard input, a pipe), which is told `--input json`, not to rename it
  */
-export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan, prettyHint = true): SourceEntry {
+export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan, prettyHint: boolean | 'stream' = true): SourceEntry {
   const scan = scanned ?? scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS);
   if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!) };
   if (scan.manyAt !== undefined) return { kind: 'syntax', file, line, error: bracketsError(scan.manyAt, text[scan.manyAt]!) };
@@ -176,7 +177,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
     // Line 1 a lone `{` or `[`: one pretty-printed document, read line by line (every line is
     // then an error). Said once, with the way out (a fresh user's `.jsonl`).
     if (prettyHint && line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {
-      const hint = `the file looks like one pretty-printed JSON document, not one message per line: ${file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json'}`;
+      const hint = `the file looks like one pretty-printed JSON document, not one message per line: ${jsonWayOut(prettyHint === 'stream' || file === '<stdin>')}`;
       return { kind: 'syntax', file, line, error: withHint(syntax, hint) };
     }
     // A carriage return left in a line is a line end only classic Mac OS writes alone: the whole
