@@ -25,7 +25,7 @@ export type Checked =
  * compiled ahead of time. Never throws for a JSON value.
  */
 export function check(value: unknown): Checked {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('', 'type', 'a message object', value);
+  if (!isObject(value)) return failure('', 'type', 'a message object', value);
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return failure('/type', type === undefined ? 'required' : 'type', 'a string "type"', type);
   const errors = checkTolerant(type, value, undefined, true);
@@ -69,6 +69,9 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
       return params.comparison ? `a number ${String(params.comparison)} ${String(params.limit)}` : `${keyword} ${JSON.stringify(params)}`;
   }
 }
+
+/** A JSON object: not null, not an array. */
+export const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function failure(pointer: string, keyword: string, expected: string, found: unknown): Checked {
   // JSON text of what was found (80 characters at most, `...` where cut); JSON.stringify would call Infinity null.

@@ -1,6 +1,6 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
-import { check, type ClientValidationError } from './check.js';
+import { check, isObject, type ClientValidationError } from './check.js';
 import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
@@ -347,7 +347,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       try {
         // An async handler's rejection too: it was an unhandled rejection, which ends a Node process.
         const result: any = handler(...args);
-        if (typeof result?.then === 'function') result.then(undefined, failed);
+        if (isFunction(result?.then)) result.then(undefined, failed);
       } catch (cause) {
         failed(cause);
       }
@@ -438,10 +438,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // disconnect() ends the wait, a provider that disconnects as it is called included: a hung
       // provider kept a disconnected process alive, and told its timeout after.
       const ended = new Promise<undefined>((resolve, reject) => {
-        timeout = typeof source === 'function' ? setTimeout(reject, connectTimeout, new Error('timeout')) : undefined;
+        timeout = isFunction(source) ? setTimeout(reject, connectTimeout, new Error('timeout')) : undefined;
         tokenWaits.add((stop = () => resolve(undefined)));
       });
-      const t = typeof source === 'function' ? await Promise.race([ended, source()]) : source;
+      const t = isFunction(source) ? await Promise.race([ended, source()]) : source;
       // An answer for a run that is over (disconnect, then connect with another source) is moot:
       // a late "logged out" from the old provider stopped the new run as unauthorized.
       if (mine !== run) return undefined;
@@ -497,7 +497,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // not a URL: parsed stays undefined
     }
     // WebSocket constructors take http: and https: too (as ws: and wss:).
-    if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) || parsed.hash !== '') {
+    if (parsed === undefined || !/^(ws|http)s?:$/.test(parsed.protocol) || parsed.hash !== '') {
       // The URL itself is not shown: it may carry a token.
       const got = parsed === undefined ? 'a string that is not a URL' : parsed.hash !== '' ? 'one with a #fragment, which WebSocket refuses' : `a URL of scheme ${parsed.protocol}`;
       throw new TypeError(`connect: the url must be a ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got ${got}`);
@@ -650,7 +650,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       refused = token;
       // A fixed token replaced since (`connect(newToken)`, a rotation): tried, not stopped on.
       // No HTTP request was refused: `lastClose` says 4401 (a dashboard read "HTTP 401": a hostile tester).
-      if (typeof source !== 'function' && source === token) return void stopUnauthorized(null);
+      if (!isFunction(source) && source === token) return void stopUnauthorized(null);
       // Counted as a failed attempt: a server that closes every socket with 4401 at once is
       // retried with backoff (it was asked again twice a second, forever; a hostile tester).
       // An expiry after a stable connection (the count reset) waits the first step only.
@@ -672,7 +672,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (httpStatus !== 401 && httpStatus !== 403) return false;
     refused = used;
     // A provider may give another token, and so may a fixed one replaced since (`connect(stale); connect(fresh)`).
-    if (httpStatus === 401 && (typeof source === 'function' || source !== used)) return false;
+    if (httpStatus === 401 && (isFunction(source) || source !== used)) return false;
     stopUnauthorized(httpStatus);
     return true;
   }
@@ -934,7 +934,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // shown: a hostile tester). Its messages are checked one by one below, so that a bad
             // one hides no other. (checkPollResponseDocument would add 0.7 KB to the bundle; any
             // `resume` but "gap" and "new" reads as the same stream.)
-            wrong ??= typeof body !== 'object' || body === null || Array.isArray(body)
+            wrong ??= !isObject(body)
               ? { pointer: '', keyword: 'type', message: `expected a poll response object, got ${described(body)}` }
               : !Array.isArray(body.messages)
                 ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
@@ -1082,7 +1082,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const client: RealtimeClient = {
     connect(t) {
       // `connect(5)` was sent as token=5, `connect({})` as token=[object Object].
-      if (t != null && typeof t !== 'string' && typeof t !== 'function') throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
+      if (t != null && typeof t !== 'string' && !isFunction(t)) throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
       if (!(options.WebSocket ?? g.WebSocket)) {
         throw new TypeError("connect: no global WebSocket (Node 20): createRealtimeClient({ url, WebSocket }) with WebSocket from 'ws'");
       }
@@ -1099,7 +1099,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     },
     on(type, handler) {
       // Said now: one that is not a function was taken, and told as CLIENT_HANDLER_ERROR at its first event.
-      if (typeof handler !== 'function') throw new TypeError(`on: the handler of "${String(type)}" must be a function, got ${described(handler)}`);
+      if (!isFunction(handler)) throw new TypeError(`on: the handler of "${String(type)}" must be a function, got ${described(handler)}`);
       // A misspelt event (`on('trade')`) would never fire, silently. A type a newer server sends
       // comes as `unknown`, so no other name can ever be told.
       if (!EVENTS.includes(type)) throw new TypeError(`on: there is no event ${JSON.stringify(String(type))}; the events are ${EVENTS.join(', ')}`);
@@ -1172,7 +1172,7 @@ function num(name: string, value: number | undefined, fallback: number, min?: nu
 
 /** What a wrong option or value is, shortly (`42`, `NaN`, `a string`, `an object`): not the runtime's preview, whose bytes every page would load. */
 function described(value: unknown): string {
-  return value === undefined ? 'nothing' : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : ['string', 'function', 'bigint', 'symbol'].includes(typeof value) ? `a ${typeof value}` : String(value);
+  return value === undefined ? 'nothing' : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : value === null || typeof value === 'number' || typeof value === 'boolean' ? String(value) : `a ${typeof value}`;
 }
 
 /** What `on` takes: every message type the server sends, and the client's own events. */
@@ -1181,9 +1181,9 @@ const EVENTS: readonly string[] = EVENT_NAMES;
 // Fails to compile when RealtimeEventMap gains an event EVENT_NAMES does not list.
 const everyEventListed: [Exclude<RealtimeEvent, (typeof EVENT_NAMES)[number]>] extends [never] ? true : never = true;
 
-const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBoolean = (v: unknown) => typeof v === 'boolean';
-const isFunction = (v: unknown) => typeof v === 'function';
+/** (A type guard: `typeof` checks written out at each use cost the browser bundle bytes it does not have.) */
+const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'function';
 
 /** An absolute http(s) URL: fetch polls nothing else (a `ws:` or `file:` one failed every poll, silently: a hostile tester), and a URL (a pattern let `http://127.0.0.1:99999` through: a reviewer). */
 function isUrl(text: unknown): boolean | undefined {
@@ -1222,7 +1222,7 @@ async function readText(response: Response, max: number): Promise<string | undef
   // (A body that is not a web stream is decoded by the fetch given, as it decodes: node-fetch's
   // `text()` puts U+FFFD in place of bytes that are not UTF-8. Decoding them here costs the
   // browser bundle bytes it does not have.)
-  if (typeof response.body?.getReader !== 'function') {
+  if (!isFunction(response.body?.getReader)) {
     const whole = await response.text();
     return whole.length > max ? undefined : whole;
   }
