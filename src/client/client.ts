@@ -430,7 +430,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /** The source's token. A provider that has not answered within the connect timeout failed (a hung one stalled the client for good). */
-  async function getToken(): Promise<string | undefined> {
+  async function getToken(): Promise<string | null | undefined> {
     const mine = run;
     let timeout: ReturnType<typeof setTimeout> | undefined;
     let stop = () => {};
@@ -466,7 +466,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       return t;
     } catch (cause) {
       if (mine === run) fault('CLIENT_TOKEN_ERROR', cause);
-      return undefined;
+      // null: failed (undefined: nothing to do, or stopped `unauthorized`).
+      return null;
     } finally {
       clearTimeout(timeout);
       tokenWaits.delete(stop);
@@ -482,7 +483,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     stopPolling();
     // A socket attempt under way when a poll is refused: its failure restarted polling.
     forget();
-    if (set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus })) announce('error', mode);
+    // Told once, on the way in: a provider that keeps giving the refused token is asked again
+    // after each backoff step, quietly (each ask told `{ status: 'error' }` again: 19 in 2 s).
+    const was = status.state;
+    if (set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus }) && was !== 'unauthorized') announce('error', mode);
     return mine === run;
   }
 
@@ -518,12 +522,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     clear();
     if (socket) return;
     const mine = run;
-    if (!set({ state: polling ? 'polling' : 'connecting', nextAttemptAt: null })) return;
+    // A provider asked again while `unauthorized` leaves it so until it gives another token
+    // (the state read `connecting` for each ask of a refused one).
+    const wasUnauthorized = status.state === 'unauthorized';
+    if (!set({ state: wasUnauthorized ? status.state : polling ? 'polling' : 'connecting', nextAttemptAt: null })) return;
     // The connect timeout counts the wait for the token too.
     const end = Date.now() + connectTimeout;
     const t = await getToken();
-    if (mine !== run || socket || !t) {
-      if (t === undefined && mine === run && status.state !== 'unauthorized') failed();
+    // Another token, or a provider that failed (null): no longer refused, a failure is retried as any.
+    if (mine !== run || (wasUnauthorized && t !== undefined && !set({ state: 'connecting' }))) return;
+    if (socket || !t) {
+      if (!t && status.state !== 'unauthorized') failed();
       return;
     }
     token = t;

@@ -1,0 +1,99 @@
+/**
+ * Three things a dashboard sees over time, on real servers on 127.0.0.1 (the reference server,
+ * the stand-in, a hand-written http server; ports from `RC_TEST_PORTS=<first>-<last>` when set,
+ * else the kernel's): a provider that keeps giving a refused token is told once, `unauthorized`
+ * throughout; `lastHttpStatus` while upgrades and polls fail differently; a burst of server
+ * pings answered once, not once each (twice the server's inbound rate: closed 4429).
+ * Each failed before its fix.
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, connect, type Server as NetServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createRealtimeClient } from '../../src/client/client.js';
+import type { RealtimeClient, RealtimeStatus } from '../../src/client/index.js';
+import { FakeServer } from './support/fake-server.js';
+import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
+import { Harness, sign } from './support/reference.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  closeClients();
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The next port of `RC_TEST_PORTS` (`<first>-<last>`), or 0 (the kernel picks one). */
+let nextPort = 0;
+function port(): number {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.RC_TEST_PORTS ?? '');
+  return range ? Number(range[1]) + (nextPort++ % (Number(range[2]) - Number(range[1]) + 1)) : 0;
+}
+
+async function listening<T extends Server | NetServer>(server: T): Promise<T> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port(), '127.0.0.1', resolve);
+  });
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return server;
+}
+
+async function reference(options: Parameters<Harness['start']>[0] = {}): Promise<Harness> {
+  const h = new Harness();
+  h.port = port();
+  await h.start(options);
+  cleanups.push(() => h.stop().catch(() => undefined));
+  return h;
+}
+
+describe('a provider that keeps giving the token the server refused', () => {
+  it('is told once, `unauthorized` throughout while it is asked again, until it gives another token (each ask told `{ status: "error" }` again and read `connecting`)', async () => {
+    const h = await reference();
+    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 100, stableMs: 500 } });
+    const connections: unknown[] = [];
+    const states: string[] = [];
+    const faults: string[] = [];
+    client.on('connection', (data) => void connections.push(data));
+    client.on('status', (st) => void states.push(st.state));
+    client.on('error', (data) => void faults.push(data.code));
+    let give: () => string | Promise<string> = () => 'not-a-jwt';
+    let asked = 0;
+    client.connect(() => {
+      asked++;
+      return give();
+    });
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    const from = states.indexOf('unauthorized');
+    await until(() => asked >= 6, 'the provider asked again, five times');
+    expect(connections).toEqual([{ status: 'error', mode: 'ws' }]);
+    expect(states.slice(from)).toEqual(states.slice(from).map(() => 'unauthorized'));
+    expect(client.getStatus()).toMatchObject({ state: 'unauthorized', mode: 'offline', lastHttpStatus: 401 });
+    expect(h.upgrades).toHaveLength(1);
+    expect(faults).toEqual([]);
+
+    // A provider that fails meanwhile is a failed attempt, retried, as any (not stopped for good).
+    let threw = false;
+    const good = await sign('alice');
+    give = () => {
+      if (threw) return good;
+      threw = true;
+      throw new Error('token service down');
+    };
+    await until(() => client.getStatus().mode === 'ws', 'the socket, with the fresh token');
+    expect(faults).toEqual(['CLIENT_TOKEN_ERROR']);
+    expect(states.slice(states.lastIndexOf('unauthorized') + 1)[0]).toBe('connecting');
+    // (Connected by a poll first or not: the failure counts as an attempt, and the attempts made
+    // while unauthorized reached fallbackAfter.)
+    expect(connections.filter((c) => (c as { status: string }).status === 'error')).toHaveLength(1);
+    expect(connections.at(-1)).toMatchObject({ status: 'connected', mode: 'ws' });
+
+    // Refused again later (a new run of refusals): told again, once.
+    give = () => 'not-a-jwt';
+    client.disconnect();
+    client.connect(() => give());
+    await until(() => client.getStatus().state === 'unauthorized', 'unauthorized again');
+    await sleep(400);
+    expect(connections.filter((c) => (c as { status: string }).status === 'error')).toHaveLength(2);
+  });
+});
