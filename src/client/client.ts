@@ -44,7 +44,7 @@ export interface RealtimeStatus {
   nextAttemptAt: number | null;
   /** The close of the last socket that opened, a probe's or one that passed no frame too (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
   lastClose: { code: number; reason: string } | null;
-  /** HTTP status of the last refused upgrade or failed poll (kept after a success, and after a failure that has none: a dropped socket, a probe's close), or null; null again after a 4401 close (`lastClose` says it) of a socket that is no probe, which refuses no HTTP request. */
+  /** HTTP status of the last failed poll while polling (a probe's refused upgrade leaves it, as a browser, which never sees one), else of the last refused upgrade (kept after a success, and after a failure that has none: a dropped socket, a probe's close), or null; `unauthorized`, the status that refused the token (null after a 4401 close of a socket that is no probe, which refuses no HTTP request: `lastClose` says it). */
   lastHttpStatus: number | null;
   /** Valid messages delivered to handlers. */
   received: number;
@@ -282,6 +282,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Ends each wait for a token provider under way (disconnect): a poll's and a socket's may overlap. */
   const tokenWaits = new Set<() => void>();
   let refused: string | undefined;
+  /** The HTTP status that refused it (null: a 4401 close): what `unauthorized` shows when a provider gives it again (the polls' 500 since read as the refusal). */
+  let refusedWith: number | null = null;
   let socket: WebSocketLike | undefined;
   let open = false;
   let polling = false;
@@ -459,8 +461,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         // No token (null, ''): no request was made, so no HTTP status is made up.
         // The refused token again (a refresh that lags): never sent; the provider is asked again
         // after the backoff, the state `unauthorized` meanwhile (it was asked twice, then never: a fresh user).
-        // (A token refused by HTTP kept its status; one a 4401 close refused has none: no HTTP status is made up.)
-        if (stopUnauthorized(status.lastHttpStatus) && t) schedule(delay(++status.reconnectAttempts));
+        // (A token refused by HTTP, its status; one a 4401 close refused has none: no HTTP status is made up.)
+        if (stopUnauthorized(t ? refusedWith : status.lastHttpStatus) && t) schedule(delay(++status.reconnectAttempts));
         return undefined;
       }
       return t;
@@ -657,6 +659,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (advice === 'with-new-token' && !polling) {
       // Expired during the connection: ask the provider again; the same token is not resent.
       refused = token;
+      refusedWith = null;
       // A fixed token replaced since (`connect(newToken)`, a rotation): tried, not stopped on.
       // No HTTP request was refused: `lastClose` says 4401 (a dashboard read "HTTP 401": a hostile tester).
       if (!isFunction(source) && source === token) return void stopUnauthorized(null);
@@ -680,6 +683,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function refusedToken(httpStatus: number | undefined, used = token): boolean {
     if (httpStatus !== 401 && httpStatus !== 403) return false;
     refused = used;
+    refusedWith = httpStatus;
     // A provider may give another token, and so may a fixed one replaced since (`connect(stale); connect(fresh)`).
     if (httpStatus === 401 && (isFunction(source) || source !== used)) return false;
     stopUnauthorized(httpStatus);
@@ -694,7 +698,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // A failure without an HTTP status (a dropped or silent socket, a probe while polls answer
     // 503) keeps the last one, as README says: each failed probe wrote null over the poll's
     // status, and "HTTP 503" came and went on a dashboard (a hostile tester).
-    set({ reconnectAttempts: attempts, lastHttpStatus: httpStatus ?? status.lastHttpStatus });
+    // While polling, a probe's refused upgrade (a browser never sees its status) keeps the polls'
+    // status too: it read 503 and 500 by turns, upgrades and polls failing differently (a
+    // dashboard author). (A probe's 401 refuses its token, and `unauthorized` shows it then.)
+    set({ reconnectAttempts: attempts, lastHttpStatus: (!polling && httpStatus) || status.lastHttpStatus });
     // A status handler disconnected: nothing more to do.
     if (mine !== run) return;
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;

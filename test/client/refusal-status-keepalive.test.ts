@@ -97,3 +97,41 @@ describe('a provider that keeps giving the token the server refused', () => {
     expect(connections.filter((c) => (c as { status: string }).status === 'error')).toHaveLength(2);
   });
 });
+
+describe('lastHttpStatus while the upgrades and the polls fail with different statuses', () => {
+  it('is the polls\' while polling (what a browser shows: it never sees an upgrade\'s), not the two by turns', async () => {
+    const http = createServer((_req, res) => res.writeHead(500).end());
+    http.on('upgrade', (_req, socket: Socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n'));
+    await listening(http);
+    const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`;
+    const client = nodeClient(url, { fallbackAfter: 2, backoff: { baseMs: 30, maxMs: 60 } });
+    const shown: (number | null)[] = [];
+    client.on('status', (st) => void (shown.at(-1) !== st.lastHttpStatus && shown.push(st.lastHttpStatus)));
+    let probesWhilePolling = 0;
+    client.on('status', (st) => void (st.state === 'polling' && st.nextAttemptAt === null && probesWhilePolling++));
+    client.connect('tok');
+    await until(() => probesWhilePolling >= 6, 'six probes while polling', 15_000);
+    // The two attempts before polling say the upgrade's; from the first poll on, the polls'.
+    expect(shown).toEqual([null, 503, 500]);
+  });
+
+  it('a probe\'s 401 (a refused token) is what `unauthorized` shows when the provider gives it again, not a poll\'s 500 that came after it', async () => {
+    // Polls are held until the third upgrade, the 401, is answered; then they fail, 500.
+    let upgrades = 0;
+    const held: ServerResponse[] = [];
+    const http = createServer((_req, res) => void held.push(res));
+    http.on('upgrade', (_req, socket: Socket) => {
+      const refused = ++upgrades >= 3;
+      socket.end(`HTTP/1.1 ${refused ? '401 Unauthorized' : '503 Service Unavailable'}\r\nContent-Length: 0\r\n\r\n`);
+      if (refused) setTimeout(() => held.splice(0).forEach((res) => res.writeHead(500).end()), 20);
+    });
+    await listening(http);
+    cleanups.unshift(() => held.splice(0).forEach((res) => res.destroy()));
+    // Jitter off: the provider is asked again 200 ms after the probe, after the poll's 500.
+    const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 2, backoff: { baseMs: 200, maxMs: 200, jitter: false } });
+    client.connect(() => 'stale');
+    await until(() => client.getStatus().state === 'unauthorized', 'unauthorized', 15_000);
+    expect(upgrades).toBe(3);
+    expect(client.getStatus().lastHttpStatus).toBe(401);
+  });
+});
