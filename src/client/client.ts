@@ -322,6 +322,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
   let pingSent = -1;
+  /** When the last pong went, and the timer of the next one (the latest ping's). */
+  let ponged = 0;
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by connect/disconnect: async work of an older run ends quietly. */
   let run = 0;
   /** Bumped by each poll loop started: only the latest runs (one waiting for a token while polling stopped and started again went on too, one more per flap). */
@@ -625,7 +628,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function stopTimers(): void {
-    for (const t of [connectTimer, stableTimer, watchdog]) clearTimeout(t);
+    for (const t of [connectTimer, stableTimer, watchdog, pongTimer]) clearTimeout(t);
     // The next socket's first message sets it again.
     stableTimer = undefined;
   }
@@ -785,8 +788,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
     const message = result.message as ReceivedServerMessage;
     if (message.type === 'ping') {
-      send({ type: 'pong', timestamp: message.timestamp });
-      ping();
+      // At most one answer (a pong, and the client's ping) every 250 ms (8 frames a second), to the latest ping:
+      // a burst of pings (a network stall, a server pinging every 50 ms) had as many pongs and
+      // pings sent, twice the server's inbound rate (20 a second), and the socket closed 4429.
+      // A pong echoing the latest ping answers the ones before it (the reference server's rule).
+      // (The socket's end clears the timer: stopTimers.)
+      clearTimeout(pongTimer);
+      pongTimer = setTimeout(() => {
+        ponged = Date.now();
+        send({ type: 'pong', timestamp: message.timestamp });
+        ping();
+      }, ponged + 250 - Date.now());
     } else if (message.type === 'pong' && message.timestamp === pingSent) {
       set({ rtt: Date.now() - pingSent });
       pingSent = -1;

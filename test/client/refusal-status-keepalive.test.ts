@@ -135,3 +135,68 @@ describe('lastHttpStatus while the upgrades and the polls fail with different st
     expect(client.getStatus().lastHttpStatus).toBe(401);
   });
 });
+
+describe('a burst of server pings', () => {
+  it('is answered once, the latest, with one pong and one ping (fifty pings were fifty pongs and fifty pings)', async () => {
+    const s = await new FakeServer({ port: port(), pingIntervalMs: 60_000 }).start();
+    cleanups.push(() => s.stop());
+    const client = nodeClient(s.url);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws' && s.received.length >= 1, 'the socket and its first ping');
+    await sleep(300);
+    s.received.length = 0;
+    for (let n = 1; n <= 50; n++) s.sendRaw(JSON.stringify({ type: 'ping', timestamp: n }));
+    await until(() => s.received.length >= 2, 'the answer');
+    await sleep(600);
+    const types = s.received.map((m) => (m as { type: string }).type);
+    expect(types.sort()).toEqual(['ping', 'pong']);
+    expect(s.received.find((m) => (m as { type: string }).type === 'pong')).toEqual({ type: 'pong', timestamp: 50 });
+    // The next ping, past the 250 ms gap, is answered at once again.
+    s.received.length = 0;
+    s.sendRaw(JSON.stringify({ type: 'ping', timestamp: 51 }));
+    await until(() => s.received.length >= 1, 'the answer to a lone ping', 200);
+    expect(s.received[0]).toEqual({ type: 'pong', timestamp: 51 });
+  });
+
+  it('that a network stall held back leaves the reference server\'s socket open: its answers are not closed 4429 by the inbound rate (20 a second, burst 40)', async () => {
+    const h = await reference({ pingIntervalMs: 25, pongTimeoutMs: 10_000 });
+    // A TCP proxy whose server-to-client direction stalls on demand, as a network does: the
+    // server's pings wait in the buffers, then come at once.
+    let stalled = false;
+    const held: Socket[] = [];
+    const proxy = await listening(
+      createNetServer((down) => {
+        const up = connect(h.port, '127.0.0.1');
+        down.pipe(up);
+        up.on('data', (chunk) => {
+          down.write(chunk);
+          if (stalled) {
+            up.pause();
+            held.push(up);
+          }
+        });
+        for (const end of [up, down]) end.on('error', () => undefined).on('close', () => (up.destroy(), down.destroy()));
+        cleanups.push(() => (up.destroy(), down.destroy()));
+      }),
+    );
+    const client: RealtimeClient = createRealtimeClient({ url: `ws://127.0.0.1:${(proxy.address() as AddressInfo).port}/api/ws`, WebSocket, polling: false, backoff: { baseMs: 50, maxMs: 100 } });
+    cleanups.unshift(() => client.disconnect());
+    const rateLimited: string[] = [];
+    client.on('error', (data) => void (data.code === 'RATE_LIMITED' && rateLimited.push(data.code)));
+    const closes: RealtimeStatus['lastClose'][] = [];
+    client.on('status', (st) => void (st.lastClose && closes.push(st.lastClose)));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    stalled = true;
+    await until(() => held.length > 0, 'the stall');
+    // 2 s of pings every 25 ms: about 80 held back.
+    await sleep(2000);
+    stalled = false;
+    for (const up of held.splice(0)) up.resume();
+    await sleep(1500);
+    expect(closes).toEqual([]);
+    expect(client.getStatus()).toMatchObject({ mode: 'ws', state: 'open' });
+    expect(h.upgrades).toHaveLength(1);
+    expect(rateLimited).toEqual([]);
+  });
+});
