@@ -318,14 +318,9 @@ function validate1(data, instancePath, strict, notices, knownType) {
           }
           if (true) {
             if (strict) {
-              let count0 = 0;
               for (const key0 in data) {
-                count0++;
-              }
-              if (count0 !== 2) {
-                const unknown0 = func3(data, ["type", "timestamp"]);
-                if (unknown0 !== void 0) {
-                  return reject(instancePath, "x-closed", { additionalProperty: unknown0 }, data);
+                if (key0 !== "type" && key0 !== "timestamp") {
+                  return reject(instancePath, "x-closed", { additionalProperty: key0 }, data);
                 }
               }
             }
@@ -378,14 +373,9 @@ function validate2(data, instancePath, strict, notices, knownType) {
           }
           if (true) {
             if (strict) {
-              let count0 = 0;
               for (const key0 in data) {
-                count0++;
-              }
-              if (count0 !== 2) {
-                const unknown0 = func3(data, ["type", "timestamp"]);
-                if (unknown0 !== void 0) {
-                  return reject(instancePath, "x-closed", { additionalProperty: unknown0 }, data);
+                if (key0 !== "type" && key0 !== "timestamp") {
+                  return reject(instancePath, "x-closed", { additionalProperty: key0 }, data);
                 }
               }
             }
@@ -1531,14 +1521,9 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   }
                                                   if (true) {
                                                     if (strict) {
-                                                      let count3 = 0;
                                                       for (const key3 in data23) {
-                                                        count3++;
-                                                      }
-                                                      if (count3 !== 2) {
-                                                        const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
-                                                        if (unknown3 !== void 0) {
-                                                          return reject(instancePath + "/data/stops", "x-closed", { additionalProperty: unknown3 }, data23);
+                                                        if (key3 !== "stop_loss" && key3 !== "take_profit") {
+                                                          return reject(instancePath + "/data/stops", "x-closed", { additionalProperty: key3 }, data23);
                                                         }
                                                       }
                                                     }
@@ -1564,14 +1549,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                           }
                                           if (true) {
                                             if (strict) {
-                                              let count4 = 0;
+                                              let count3 = 0;
                                               for (const key4 in data1) {
-                                                count4++;
+                                                count3++;
                                               }
-                                              if (count4 !== 13) {
-                                                const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
-                                                if (unknown4 !== void 0) {
-                                                  return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown4 }, data1);
+                                              if (count3 !== 13) {
+                                                const unknown3 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
+                                                if (unknown3 !== void 0) {
+                                                  return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown3 }, data1);
                                                 }
                                               }
                                             }
@@ -1623,14 +1608,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count5 = 0;
+                  let count4 = 0;
                   for (const key5 in data) {
-                    count5++;
+                    count4++;
                   }
-                  if (count5 !== 3 + (data28 === void 0 ? 0 : 1)) {
-                    const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown5 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown5 }, data);
+                  if (count4 !== 3 + (data28 === void 0 ? 0 : 1)) {
+                    const unknown4 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown4 !== void 0) {
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown4 }, data);
                     }
                   }
                 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Ajv, _, type Code, type CodeKeywordDefinition } from 'ajv';
-import { getProperty, Name, not, stringify } from 'ajv/dist/compile/codegen/index.js';
+import { and, getProperty, Name, not, stringify } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
@@ -43,6 +43,9 @@ const NULLABLE_OBJECT_KEYWORD = 'x-nullable-object';
  * date-time. Errors carry `{ format: "date-time" }`, as the `format` keyword's do.
  */
 const DATE_TIME_KEYWORD = 'x-date-time';
+
+/** Closed objects that name at most this many keys check each key against them instead of counting keys. */
+const MAX_COMPARED_KEYS = 2;
 
 /** Unknown keys `validate --all-errors` names per object; a last error counts the others (`params.unlisted`). */
 export const MAX_UNKNOWN_LISTED = 100;
@@ -167,6 +170,18 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
             cxt.setParams({ additionalProperty: _`""`, unlisted: _`${named} - ${MAX_UNKNOWN_LISTED}` });
             cxt.error();
           });
+          return;
+        }
+        // An object of at most a few named keys (ping, pong) compares each key with them in
+        // one loop: for two keys, as cheap as counting, and a rejection names its key without
+        // a second loop over the object (the same key: the first unknown one in for...in order).
+        if (known.length <= MAX_COMPARED_KEYS) {
+          gen.forIn('key', data, (key) =>
+            gen.if(and(...known.map((name) => _`${key} !== ${name}`)), () => {
+              cxt.setParams({ additionalProperty: key });
+              cxt.error();
+            }),
+          );
           return;
         }
         // Every key the schema names is read anyway, so an object has no unknown key exactly
