@@ -359,8 +359,19 @@ function typed(value: unknown): string {
 
 /** A key the schema does not list, at `instancePath`; a long key is cut in the text (the pointer names it whole). */
 function unknownPropertyError(instancePath: string, name: string, value: unknown): ValidationError {
-  return validationError(`${instancePath}/${escapeToken(name)}`, 'additionalProperties', `no property ${shown(name)} (unknown to the schema)`, preview(value));
+  // A producer that sends a key the schema does not list sends it in every message: the texts
+  // of the last key described are kept (one key, so hostile keys cannot grow it).
+  if (name !== unknownName) {
+    unknownName = name;
+    unknownToken = escapeToken(name);
+    unknownExpected = `no property ${shown(name)} (unknown to the schema)`;
+  }
+  return validationError(`${instancePath}/${unknownToken}`, 'additionalProperties', unknownExpected, preview(value));
 }
+
+let unknownName: string | undefined;
+let unknownToken = '';
+let unknownExpected = '';
 
 /** `text` quoted as JSON, cut at 60 characters. */
 function shown(text: string): string {
