@@ -175,7 +175,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
         // An object of at most a few named keys (ping, pong) compares each key with them in
         // one loop: for two keys, as cheap as counting, and a rejection names its key without
         // a second loop over the object (the same key: the first unknown one in for...in order).
-        if (known.length <= MAX_COMPARED_KEYS) {
+        if (known.length > 0 && known.length <= MAX_COMPARED_KEYS) {
           gen.forIn('key', data, (key) =>
             gen.if(and(...known.map((name) => _`${key} !== ${name}`)), () => {
               cxt.setParams({ additionalProperty: key });
