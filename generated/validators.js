@@ -207,14 +207,9 @@ function validate0(data, instancePath, strict, notices, knownType) {
                       }
                       if (true) {
                         if (strict) {
-                          let count0 = 0;
                           for (const key0 in data1) {
-                            count0++;
-                          }
-                          if (count0 !== 2 + (data4 === void 0 ? 0 : 1)) {
-                            const unknown0 = func3(data1, ["status", "mode", "resume"]);
-                            if (unknown0 !== void 0) {
-                              return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                            if (key0 !== "status" && key0 !== "mode" && key0 !== "resume") {
+                              return reject(instancePath + "/data", "x-closed", { additionalProperty: key0 }, data1);
                             }
                           }
                         }
@@ -256,14 +251,9 @@ function validate0(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data6 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -623,14 +613,9 @@ function validate3(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -887,14 +872,9 @@ function validate4(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -1004,14 +984,9 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                       }
                                       if (true) {
                                         if (strict) {
-                                          let count0 = 0;
                                           for (const key1 in data4) {
-                                            count0++;
-                                          }
-                                          if (count0 !== 3) {
-                                            const unknown0 = func3(data4, ["free", "locked", "total"]);
-                                            if (unknown0 !== void 0) {
-                                              return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "x-closed", { additionalProperty: unknown0 }, data4);
+                                            if (key1 !== "free" && key1 !== "locked" && key1 !== "total") {
+                                              return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "x-closed", { additionalProperty: key1 }, data4);
                                             }
                                           }
                                         }
@@ -1048,14 +1023,9 @@ function validate5(data, instancePath, strict, notices, knownType) {
                       }
                       if (true) {
                         if (strict) {
-                          let count1 = 0;
                           for (const key2 in data1) {
-                            count1++;
-                          }
-                          if (count1 !== 3) {
-                            const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
-                            if (unknown1 !== void 0) {
-                              return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown1 }, data1);
+                            if (key2 !== "platform" && key2 !== "balances" && key2 !== "total_value_zar") {
+                              return reject(instancePath + "/data", "x-closed", { additionalProperty: key2 }, data1);
                             }
                           }
                         }
@@ -1097,14 +1067,9 @@ function validate5(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count2 = 0;
                   for (const key3 in data) {
-                    count2++;
-                  }
-                  if (count2 !== 3 + (data10 === void 0 ? 0 : 1)) {
-                    const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown2 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown2 }, data);
+                    if (key3 !== "type" && key3 !== "data" && key3 !== "ts" && key3 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key3 }, data);
                     }
                   }
                 }
@@ -1299,14 +1264,9 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                               }
                                               if (true) {
                                                 if (strict) {
-                                                  let count0 = 0;
                                                   for (const key0 in data9) {
-                                                    count0++;
-                                                  }
-                                                  if (count0 !== 4) {
-                                                    const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
-                                                    if (unknown0 !== void 0) {
-                                                      return reject(instancePath + "/data/market_data", "x-closed", { additionalProperty: unknown0 }, data9);
+                                                    if (key0 !== "price" && key0 !== "volume_24h" && key0 !== "rsi" && key0 !== "macd") {
+                                                      return reject(instancePath + "/data/market_data", "x-closed", { additionalProperty: key0 }, data9);
                                                     }
                                                   }
                                                 }
@@ -1385,14 +1345,9 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                               }
                                               if (true) {
                                                 if (strict) {
-                                                  let count1 = 0;
                                                   for (const key1 in data15) {
-                                                    count1++;
-                                                  }
-                                                  if (count1 !== 0 + (data16 === void 0 ? 0 : 1) + (data17 === void 0 ? 0 : 1) + (data18 === void 0 ? 0 : 1)) {
-                                                    const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
-                                                    if (unknown1 !== void 0) {
-                                                      return reject(instancePath + "/data/component_scores", "x-closed", { additionalProperty: unknown1 }, data15);
+                                                    if (key1 !== "technical" && key1 !== "sentiment" && key1 !== "risk") {
+                                                      return reject(instancePath + "/data/component_scores", "x-closed", { additionalProperty: key1 }, data15);
                                                     }
                                                   }
                                                 }
@@ -1461,14 +1416,9 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   }
                                                   if (true) {
                                                     if (strict) {
-                                                      let count2 = 0;
                                                       for (const key2 in data19) {
-                                                        count2++;
-                                                      }
-                                                      if (count2 !== 3) {
-                                                        const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
-                                                        if (unknown2 !== void 0) {
-                                                          return reject(instancePath + "/data/sizing", "x-closed", { additionalProperty: unknown2 }, data19);
+                                                        if (key2 !== "quantity" && key2 !== "capital" && key2 !== "risk_per_trade") {
+                                                          return reject(instancePath + "/data/sizing", "x-closed", { additionalProperty: key2 }, data19);
                                                         }
                                                       }
                                                     }
@@ -1549,14 +1499,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                           }
                                           if (true) {
                                             if (strict) {
-                                              let count3 = 0;
+                                              let count0 = 0;
                                               for (const key4 in data1) {
-                                                count3++;
+                                                count0++;
                                               }
-                                              if (count3 !== 13) {
-                                                const unknown3 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
-                                                if (unknown3 !== void 0) {
-                                                  return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown3 }, data1);
+                                              if (count0 !== 13) {
+                                                const unknown0 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
+                                                if (unknown0 !== void 0) {
+                                                  return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                                 }
                                               }
                                             }
@@ -1608,14 +1558,9 @@ function validate6(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count4 = 0;
                   for (const key5 in data) {
-                    count4++;
-                  }
-                  if (count4 !== 3 + (data28 === void 0 ? 0 : 1)) {
-                    const unknown4 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown4 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown4 }, data);
+                    if (key5 !== "type" && key5 !== "data" && key5 !== "ts" && key5 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key5 }, data);
                     }
                   }
                 }
@@ -1839,14 +1784,9 @@ function validate7(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -2023,14 +1963,9 @@ function validate8(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data10 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -2332,14 +2267,9 @@ function validate9(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data12 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -2575,14 +2505,9 @@ function validate10(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key2 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data14 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key2 !== "type" && key2 !== "data" && key2 !== "ts" && key2 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key2 }, data);
                     }
                   }
                 }
@@ -2763,14 +2688,9 @@ function validate11(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data11 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -3004,14 +2924,9 @@ function validate12(data, instancePath, strict, notices, knownType) {
               }
               if (true) {
                 if (strict) {
-                  let count1 = 0;
                   for (const key1 in data) {
-                    count1++;
-                  }
-                  if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
-                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-                    if (unknown1 !== void 0) {
-                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    if (key1 !== "type" && key1 !== "data" && key1 !== "ts" && key1 !== "cursor") {
+                      return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                     }
                   }
                 }
@@ -3083,14 +2998,9 @@ function validate13(data, instancePath, strict, notices, knownType) {
                       }
                       if (true) {
                         if (strict) {
-                          let count0 = 0;
                           for (const key0 in data1) {
-                            count0++;
-                          }
-                          if (count0 !== 2 + (data4 === void 0 ? 0 : 1)) {
-                            const unknown0 = func3(data1, ["code", "message", "details"]);
-                            if (unknown0 !== void 0) {
-                              return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                            if (key0 !== "code" && key0 !== "message" && key0 !== "details") {
+                              return reject(instancePath + "/data", "x-closed", { additionalProperty: key0 }, data1);
                             }
                           }
                         }
@@ -3119,14 +3029,9 @@ function validate13(data, instancePath, strict, notices, knownType) {
             }
             if (true) {
               if (strict) {
-                let count1 = 0;
                 for (const key1 in data) {
-                  count1++;
-                }
-                if (count1 !== 3) {
-                  const unknown1 = func3(data, ["type", "data", "ts"]);
-                  if (unknown1 !== void 0) {
-                    return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                  if (key1 !== "type" && key1 !== "data" && key1 !== "ts") {
+                    return reject(instancePath, "x-closed", { additionalProperty: key1 }, data);
                   }
                 }
               }
@@ -3344,14 +3249,9 @@ function validate14(data, instancePath, strict, notices) {
             }
             if (valid0) {
               if (strict) {
-                let count0 = 0;
                 for (const key0 in data) {
-                  count0++;
-                }
-                if (count0 !== 3) {
-                  const unknown0 = func3(data, ["cursor", "resume", "messages"]);
-                  if (unknown0 !== void 0) {
-                    return reject(instancePath, "x-closed", { additionalProperty: unknown0 }, data);
+                  if (key0 !== "cursor" && key0 !== "resume" && key0 !== "messages") {
+                    return reject(instancePath, "x-closed", { additionalProperty: key0 }, data);
                   }
                 }
               }

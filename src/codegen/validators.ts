@@ -44,8 +44,8 @@ const NULLABLE_OBJECT_KEYWORD = 'x-nullable-object';
  */
 const DATE_TIME_KEYWORD = 'x-date-time';
 
-/** Closed objects that name at most this many keys check each key against them instead of counting keys. */
-const MAX_COMPARED_KEYS = 2;
+/** Closed objects that name at most this many keys (the envelope: type, data, ts, cursor) check each key against them instead of counting keys. */
+const MAX_COMPARED_KEYS = 4;
 
 /** Unknown keys `validate --all-errors` names per object; a last error counts the others (`params.unlisted`). */
 export const MAX_UNKNOWN_LISTED = 100;
@@ -172,9 +172,10 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
           });
           return;
         }
-        // An object of at most a few named keys (ping, pong) compares each key with them in
-        // one loop: for two keys, as cheap as counting, and a rejection names its key without
-        // a second loop over the object (the same key: the first unknown one in for...in order).
+        // An object of at most a few named keys (every message's envelope, ping, pong) compares
+        // each key with them in one loop: as cheap as counting for so few, and a rejection names
+        // its key without a second loop over the object and a new array of the names (the same
+        // key: the first unknown one in for...in order).
         if (known.length > 0 && known.length <= MAX_COMPARED_KEYS) {
           gen.forIn('key', data, (key) =>
             gen.if(and(...known.map((name) => _`${key} !== ${name}`)), () => {

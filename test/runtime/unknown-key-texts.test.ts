@@ -4,8 +4,8 @@ import { specExample } from './support.js';
 
 /** The error of a message with `key` added at `where` (top level, or in `data`). */
 function unknownKeyError(key: string, where: 'top' | 'data') {
-  const message = where === 'top' ? { type: 'ping', timestamp: 1705251000000 } : specExample('trades');
-  (where === 'top' ? message : (message as { data: Record<string, unknown> }).data)[key] = 7;
+  const message: Record<string, unknown> = where === 'top' ? { type: 'ping', timestamp: 1705251000000 } : specExample('trades');
+  (where === 'top' ? message : (message.data as Record<string, unknown>))[key] = 7;
   const result = validateMessage(message);
   if (result.ok) throw new Error('expected a rejection');
   return result.errors[0];
