@@ -151,7 +151,7 @@ export interface RealtimeServerStats {
   /**
    * Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable,
    * jwks-unavailable, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
-   * bad-handshake: a handshake RFC 6455 4.2.1 refuses, pipelined: behind an unanswered request of its connection, which is closed,
+   * bad-handshake: a handshake RFC 6455 4.1 or 4.2.1 refuses (HTTP/1.0, a body), pipelined: behind an unanswered request of its connection, which is closed,
    * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut).
    */
   refusedUpgrades: Record<string, number>;
@@ -541,7 +541,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       return refuseSocket(socket, 405, 'method not allowed', undefined, { headers: { Allow: 'GET' }, head: request.method === 'HEAD' });
     }
     // What `ws` would refuse with a 400 of its own (RFC 6455 4.2.1), before the token is verified: it did so after, the
-    // user's attempt spent, neither counted nor logged (a hostile tester).
+    // user's attempt spent, neither counted nor logged (a hostile tester). And what it accepted that RFC 6455 4.1 does not (HTTP/1.0, a body).
     const fault = handshakeFault(request);
     if (fault !== null) return refuseHandshake(request, socket, fault);
     authenticatingUpgrades.set(socket, request);
@@ -562,7 +562,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     );
   };
 
-  /** Refuses an upgrade `ws` would refuse with 400 (`fault` says why), counted and logged as `bad-handshake`. */
+  /** Refuses a malformed handshake ({@link handshakeFault}, or one `ws` refused) with 400 (`fault` says why), counted and logged as `bad-handshake`. */
   const refuseHandshake = (request: IncomingMessage, socket: Duplex, fault: string): void => {
     countRefusedUpgrade('bad-handshake');
     logger?.info({ event: 'upgrade-refused', status: 400, reason: 'bad-handshake', detail: fault, ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade refused');
@@ -1106,10 +1106,20 @@ function hookAddress(value: string): string {
 }
 
 /**
- * What makes `request` an upgrade `ws` refuses with 400 (its checks of RFC 6455 4.2.1, ws 8), or null: `Upgrade` not
- * `websocket` alone, a `Sec-WebSocket-Key` that is not 16 bytes in base64, a `Sec-WebSocket-Version` other than 13 (or 8).
+ * What makes `request` an upgrade this server refuses with 400 `bad-handshake`, or null. RFC 6455 4.1's request, which `ws`
+ * does not check: HTTP/1.1 or higher, and a GET with no body (a `Content-Length` other than 0, any `Transfer-Encoding`).
+ * `ws`'s own checks (RFC 6455 4.2.1, ws 8): `Upgrade` not `websocket` alone, a `Sec-WebSocket-Key` that is not 16 bytes in
+ * base64, a `Sec-WebSocket-Version` other than 13 (or 8).
  */
 function handshakeFault(request: IncomingMessage): string | null {
+  // ws accepted an HTTP/1.0 upgrade with a 101, and Node hands a body over as the socket's first bytes, unread: ws took it for
+  // frames (a hostile tester), and a proxy that forwards the body as a body and the frames after it as another request is
+  // open to request smuggling.
+  if (request.httpVersionMajor < 1 || (request.httpVersionMajor === 1 && request.httpVersionMinor < 1)) return `HTTP/${request.httpVersion}: a handshake must be HTTP/1.1 or higher`;
+  const length = request.headers['content-length'];
+  if (request.headers['transfer-encoding'] !== undefined || (length !== undefined && !/^0+$/.test(length))) {
+    return 'a body (Content-Length other than 0, or Transfer-Encoding): a handshake is a GET with none';
+  }
   if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'Upgrade must be websocket alone';
   if (!/^[+/0-9A-Za-z]{22}==$/.test(request.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key missing or not 16 bytes in base64';
   // Read as ws reads it.

@@ -1,0 +1,145 @@
+/**
+ * The upgrade request itself, on raw TCP: RFC 6455 4.1's handshake is an HTTP/1.1 (or higher) GET
+ * with no body. An HTTP/1.0 upgrade was accepted with a 101, and a body (Content-Length,
+ * Transfer-Encoding) was read as the socket's first frames (a hostile tester): each is refused 400
+ * `bad-handshake`, counted and logged as the server's other malformed handshakes are, and its
+ * connection closed. And what the WebSocket path answers plain requests (README, "Before the upgrade: refusals").
+ */
+import { createServer } from 'node:http';
+import { createConnection, type AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createRealtimeServer } from '../../src/server/index.js';
+import { connect, SECRET, startServer, token } from './helpers.js';
+
+const WEBSOCKET_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+
+/** What came back for `text` written on a new connection to `port`, and whether the server closed it (false: still open after `ms`, then closed here). */
+function exchange(port: number, text: string, ms = 5000): Promise<{ answer: string; statusLine: string; closedByServer: boolean }> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(text));
+    let answer = '';
+    let closedByServer = true;
+    const timer = setTimeout(() => {
+      closedByServer = false;
+      socket.destroy();
+    }, ms);
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    // A reset after the answer is the server closing it too.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ answer, statusLine: answer.split('\r\n')[0]!, closedByServer });
+    });
+  });
+}
+
+/** A normal client connects, gets its `connection` message, and leaves. */
+async function normalClientConnects(url: string): Promise<void> {
+  const client = await connect(url);
+  await client.until(() => client.count('connection') === 1, 5000, 'the connection message');
+  client.ws.close();
+  await client.closed;
+}
+
+describe('an upgrade RFC 6455 4.1 does not allow', () => {
+  it('refuses an HTTP/1.0 upgrade and one with a body 400 bad-handshake, counted and logged, and closes its connection; a normal client still connects', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    // One attempt per user: none of the refused ones may spend it (they are refused before the token is looked at).
+    const server = await startServer({ attemptsPerUser: { perSecond: 0.001, burst: 1 }, logger: { info: log, warn: log, error: log } });
+    try {
+      const jwt = await token('alice');
+      const target = `/api/ws?token=${jwt}`;
+      const refused: [string, string, RegExp][] = [
+        ['HTTP/1.0', `GET ${target} HTTP/1.0\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`, /HTTP\/1\.0: a handshake must be HTTP\/1\.1 or higher/],
+        ['HTTP/1.0 without a token', `GET /api/ws HTTP/1.0\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`, /HTTP\/1\.0/],
+        ['Content-Length: 5 and its body', `GET ${target} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nContent-Length: 5\r\n\r\nhello`, /a body/],
+        // Its body never sent: refused all the same, not held waiting for it.
+        ['Content-Length: 100, no body sent', `GET ${target} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nContent-Length: 100\r\n\r\n`, /a body/],
+        ['Transfer-Encoding: chunked', `GET ${target} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`, /a body/],
+        // Any Transfer-Encoding, an empty chunked body too.
+        ['Transfer-Encoding: gzip, chunked', `GET ${target} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n`, /a body/],
+      ];
+      for (const [what, request, detail] of refused) {
+        const { answer, statusLine, closedByServer } = await exchange(server.port, request);
+        expect([what, statusLine, closedByServer]).toEqual([what, 'HTTP/1.1 400 Bad Request', true]);
+        const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: string; detail: string };
+        expect(body.error).toBe('bad-handshake');
+        expect(body.detail).toMatch(detail);
+        // No WebSocket version was at fault: no Sec-WebSocket-Version is offered.
+        expect(answer).not.toContain('Sec-WebSocket-Version');
+      }
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'bad-handshake': refused.length });
+      const logged = lines.filter((line) => line.event === 'upgrade-refused');
+      expect(logged).toHaveLength(refused.length);
+      expect(logged.every((line) => line.status === 400 && line.reason === 'bad-handshake')).toBe(true);
+      expect(server.rt.stats().connections).toBe(0);
+      // The user's one attempt is still there.
+      await normalClientConnects(server.url({ token: jwt }));
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('still accepts a handshake that says Content-Length: 0 (no body)', async () => {
+    const server = await startServer();
+    try {
+      const { statusLine } = await exchange(server.port, `GET /api/ws?token=${await token('alice')} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nContent-Length: 0\r\n\r\n`, 500);
+      expect(statusLine).toBe('HTTP/1.1 101 Switching Protocols');
+      expect(server.rt.stats().refusedUpgrades).toEqual({});
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("refuses them on an app's HTTP server too", async () => {
+    const app = createServer((_, response) => response.writeHead(200).end('app'));
+    const rt = createRealtimeServer({ server: app, jwt: { secret: SECRET } });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const port = (app.address() as AddressInfo).port;
+    try {
+      const jwt = await token('alice');
+      for (const request of [
+        `GET /api/ws?token=${jwt} HTTP/1.0\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`,
+        `GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nContent-Length: 5\r\n\r\nhello`,
+      ]) {
+        const { statusLine, closedByServer } = await exchange(port, request);
+        expect([statusLine, closedByServer]).toEqual(['HTTP/1.1 400 Bad Request', true]);
+      }
+      expect(rt.stats().refusedUpgrades).toEqual({ 'bad-handshake': 2 });
+      await normalClientConnects(`ws://127.0.0.1:${port}/api/ws?token=${jwt}`);
+    } finally {
+      await rt.close();
+      await new Promise((resolve) => app.close(resolve));
+    }
+  });
+});
+
+describe('the WebSocket path, asked otherwise (README)', () => {
+  it('answers a plain GET and a plain HEAD 426, another method 405 (Allow: GET, HEAD), an upgrade by HEAD or POST 405 (Allow: GET)', async () => {
+    const server = await startServer();
+    try {
+      const plain = (method: string) => exchange(server.port, `${method} /api/ws HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const get = await plain('GET');
+      expect(get.statusLine).toBe('HTTP/1.1 426 Upgrade Required');
+      expect(get.answer).toContain('\r\nUpgrade: websocket\r\n');
+      const head = await plain('HEAD');
+      expect(head.statusLine).toBe('HTTP/1.1 426 Upgrade Required');
+      // HEAD's answer has no content.
+      expect(head.answer).toMatch(/\r\n\r\n$/);
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const other = await plain(method);
+        expect([method, other.statusLine]).toEqual([method, 'HTTP/1.1 405 Method Not Allowed']);
+        expect(other.answer).toContain('\r\nAllow: GET, HEAD\r\n');
+      }
+      for (const method of ['HEAD', 'POST']) {
+        const upgrade = await exchange(server.port, `${method} /api/ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
+        expect([method, upgrade.statusLine, upgrade.closedByServer]).toEqual([method, 'HTTP/1.1 405 Method Not Allowed', true]);
+        expect(upgrade.answer).toContain('\r\nAllow: GET\r\n');
+      }
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'method-not-allowed': 2 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
