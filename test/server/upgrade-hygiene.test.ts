@@ -3,13 +3,14 @@
  * with no body. An HTTP/1.0 upgrade was accepted with a 101, and a body (Content-Length,
  * Transfer-Encoding) was read as the socket's first frames (a hostile tester): each is refused 400
  * `bad-handshake`, counted and logged as the server's other malformed handshakes are, and its
- * connection closed. And what the WebSocket path answers plain requests (README, "Before the upgrade: refusals").
+ * connection closed. What the WebSocket path answers plain requests, and how long a connection
+ * that never completes its handshake holds its place (README, "Before the upgrade: refusals").
  */
 import { createServer } from 'node:http';
-import { createConnection, type AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createRealtimeServer } from '../../src/server/index.js';
-import { connect, SECRET, startServer, token } from './helpers.js';
+import { connect, SECRET, sleep, startServer, token } from './helpers.js';
 
 const WEBSOCKET_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
 
@@ -142,4 +143,62 @@ describe('the WebSocket path, asked otherwise (README)', () => {
       await server.rt.close();
     }
   });
+});
+
+describe('a connection that never completes its handshake (README)', () => {
+  it('holds its place under maxConnectionsPerIp until its own server answers it 408 and closes it (10 s, checked every 2 s): one that sends nothing, part of its head, or its head a byte a second; the newcomer is the one closed, none evicted; a normal client connects after', async () => {
+    const server = await startServer({ maxConnectionsPerIp: 3 });
+    const jwt = await token('alice');
+    const head = `GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`;
+    const trickles: NodeJS.Timeout[] = [];
+    const kinds: [string, (socket: Socket) => void][] = [
+      ['nothing', () => undefined],
+      ['part of its head', (socket) => socket.write(head.slice(0, head.indexOf('Upgrade:')))],
+      [
+        'its head a byte a second',
+        (socket) => {
+          let sent = 0;
+          trickles.push(setInterval(() => !socket.destroyed && sent < head.length && socket.write(head[sent++]!), 1000));
+        },
+      ],
+    ];
+    const stuck = kinds.map(([what, start]) => {
+      const socket = createConnection({ host: '127.0.0.1', port: server.port });
+      socket.on('error', () => undefined);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      const connected = new Promise<number>((resolve) => socket.once('connect', () => resolve(performance.now())));
+      const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
+      void connected.then(() => start(socket));
+      return { what, socket, connected, closed, received: () => received };
+    });
+    try {
+      await Promise.all(stuck.map((each) => each.connected));
+      let open = 0;
+      for (const deadline = Date.now() + 5000; open !== 3 && Date.now() < deadline; await sleep(20)) {
+        open = await new Promise<number>((resolve) => server.rt.httpServer.getConnections((_, count) => resolve(count)));
+      }
+      expect(open).toBe(3);
+      // Every place of 127.0.0.1 is held: a normal client is closed as it comes, the stuck ones kept.
+      await expect(connect(server.url({ token: jwt }))).rejects.toThrow();
+      expect(server.rt.stats().refusedConnections).toBe(1);
+      expect(stuck.map((each) => each.socket.destroyed)).toEqual([false, false, false]);
+      for (const each of stuck) {
+        // Bounded wait: the test's own timeout is 40 s.
+        const closedAt = await Promise.race([each.closed, sleep(25_000).then(() => Number.POSITIVE_INFINITY)]);
+        const heldMs = closedAt - (await each.connected);
+        console.info(`a connection that sent ${each.what} held its place ${(heldMs / 1000).toFixed(2)} s; answered ${JSON.stringify(each.received().split('\r\n')[0])}`);
+        expect(heldMs).toBeGreaterThanOrEqual(9_500);
+        expect(heldMs).toBeLessThan(25_000);
+        expect([each.what, each.received()]).toEqual([each.what, expect.stringMatching(/^HTTP\/1\.1 408 Request Timeout\r\n/)]);
+      }
+      // Their places are free again.
+      await normalClientConnects(server.url({ token: jwt }));
+      expect(server.rt.stats().refusedConnections).toBe(1);
+    } finally {
+      for (const timer of trickles) clearInterval(timer);
+      for (const each of stuck) each.socket.destroy();
+      await server.rt.close();
+    }
+  }, 40_000);
 });
