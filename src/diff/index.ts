@@ -32,7 +32,8 @@ export interface Change {
    * (server→client), `older-clients` (client→server: the newer server rejects what they send),
    * `older-peers` (message and protocol facts); and `producer-code`, in either direction, when
    * the generated type of what producers build narrows (a field they must now supply, a value
-   * they may no longer use): code that builds the message no longer compiles; and
+   * they may no longer use, a field of a type added to an open object, where they may have sent
+   * that key with another value): code that builds the message no longer compiles; and
    * `other-language-code`, in either direction, when a field's JSON types change, and its Go
    * and Python types with them (integer ↔ number too: int64 ↔ float64, int ↔ float, although
    * its TypeScript type stays `number`), when a field is removed from a closed object, or when
@@ -73,7 +74,8 @@ export interface DiffReport {
    * The package release these changes call for: major for a breaking change, a generated type
    * gone or renamed, or one that producers build narrowed (`producer-code` in
    * {@link Change.breaks}), minor for any other change of what is valid or a new type, patch for
-   * documentation-level changes. The protocol version follows the wire alone.
+   * documentation-level changes. The protocol version follows the wire alone: a change that
+   * admits exactly the same values calls for none (a patch at most).
    */
   semver: Bump;
   /** The protocol version each side declares (`x-version`), the lowest the new one should be, and whether it is at least that (`bumped`: true when nothing needs bumping). */
@@ -273,8 +275,10 @@ function withCodeImpact(change: ChangeInput): Change {
   }
   if (retypesOtherLanguages(change)) {
     const object = OBJECT_RETYPED.get(change);
+    const values = MAP_VALUES.get(change);
+    const map = values === undefined ? 'map[string]interface{}, Dict[str, Any]' : `map[string]${values.go}, Dict[str, ${values.python}]${values.go === 'T' ? ', T the type of its values' : ''}`;
     impact += object === 'map'
-      ? '; Go and Python now type the object as a map (map[string]interface{}, Dict[str, Any]), not a struct or class: code built on them may no longer compile, a major release'
+      ? `; Go and Python now type the object as a map (${map}), not a struct or class: code built on them may no longer compile, a major release`
       : object === 'struct'
         ? '; Go and Python now type the object as a struct or class, not a map: code built on them may no longer compile, a major release'
         : object === 'field-removed'
@@ -346,6 +350,8 @@ const NARROWS_BUILT_TYPE = new Set<RuleId>(['type-changed', 'required-property-a
 
 function narrowsBuiltType(change: ChangeInput): boolean {
   if (change.direction === null) return false;
+  const said = BUILT_TYPE.get(change);
+  if (said !== undefined) return said;
   // A JSON type dropped is a TypeScript type dropped, but for integer → number, both `number`.
   if (change.rule === 'type-narrowed') {
     const kinds = (types: unknown) => (Array.isArray(types) ? new Set(types.map((type) => (type === 'integer' ? 'number' : String(type)))) : undefined);
@@ -576,7 +582,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
     const who = kind === 'document' ? 'older clients' : 'older consumers';
     if (delta.accepts === 'same') {
       level = 'compatible';
-      impact = RETYPED_LIST.has(rule) ? 'the values the closed list admits decide what passes, each added or removed one said by itself' : 'no value changes validity';
+      impact = sameByList(delta) ? 'the values the closed list admits decide what passes, each added or removed one said by itself' : 'no value changes validity';
     } else if (delta.accepts === 'fewer') {
       level = 'compatible';
       // The other way round, during a rollout: a consumer built on the newer contract meets a server still on the older one.
@@ -603,7 +609,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   } else {
     if (delta.accepts === 'same') {
       level = 'compatible';
-      impact = RETYPED_LIST.has(rule) ? 'the values the closed list admits decide what passes, each added or removed one said by itself' : 'the newer server accepts everything older clients send';
+      impact = sameByList(delta) ? 'the values the closed list admits decide what passes, each added or removed one said by itself' : 'the newer server accepts everything older clients send';
     } else if (delta.accepts === 'more') {
       level = 'compatible';
       impact = 'the newer server accepts everything older clients send; an older server may reject what newer clients send: upgrade servers first';
@@ -614,23 +620,39 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   }
   const change: ChangeInput = { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
   if (delta.otherLanguages !== undefined) OBJECT_RETYPED.set(change, delta.otherLanguages);
-  if ((rule === 'pattern-changed' || RETYPED_LIST.has(rule)) && delta.accepts === 'same') EQUIVALENT.add(change);
+  if (delta.mapValues !== undefined) MAP_VALUES.set(change, delta.mapValues);
+  if (delta.narrowsBuiltType !== undefined) BUILT_TYPE.set(change, delta.narrowsBuiltType);
+  if (delta.accepts === 'same') EQUIVALENT.add(change);
   return change;
 }
 
 /**
- * Type rules, which admit the same values only where both sides are closed lists: their values
- * decide, and the type is reported for the Go and Python types that follow it.
+ * Whether a type rule that admits the same values does so because both sides are closed lists:
+ * their values decide, and the type is reported for the Go and Python types that follow it
+ * (`schema-diff`'s text for it starts "closed list's"; `number` beside a whole `multipleOf`
+ * made `integer` admits the same values too, without a list).
  */
-const RETYPED_LIST: ReadonlySet<RuleId> = new Set(['type-changed', 'type-widened', 'type-narrowed']);
+function sameByList(delta: SchemaDelta): boolean {
+  return (delta.rule === 'type-changed' || delta.rule === 'type-widened' || delta.rule === 'type-narrowed') && delta.text.startsWith("closed list's");
+}
 
 /**
- * Patterns rewritten to match the same strings (`[-0-9A-Za-z]` for `[0-9A-Za-z-]`), and a
- * closed list's type changed where its values do not (`integer` made `number`, for `[1, 2]`): a
- * patch release, as documentation is, not a minor one with a protocol version to bump (a hostile
- * tester). Other changes that keep every value's validity may still add to the generated types.
+ * Changes that admit exactly the same values (`accepts: 'same'`): a pattern rewritten to match
+ * the same strings (`[-0-9A-Za-z]` for `[0-9A-Za-z-]`), a closed list's type changed where its
+ * values do not (`integer` made `number`, for `[1, 2]`), `number` with `multipleOf: 1` made
+ * `integer`, a closed object's fields made the values of a map that admits the same values, a
+ * field of any value (`{}`) added to an open object. For the protocol, a patch at most, as
+ * documentation is, never a minor or a major one with a version to bump (a hostile tester; a
+ * fixer's finding: a field of any value added read minor). Such a change may still retype the
+ * generated code (Go's int64 made float64), which the package's release follows.
  */
 const EQUIVALENT = new WeakSet<ChangeInput>();
+
+/** The Go and Python types of a map's values, for a change that makes an object one ({@link SchemaDelta.mapValues}). */
+const MAP_VALUES = new WeakMap<ChangeInput, NonNullable<SchemaDelta['mapValues']>>();
+
+/** Whether the generated type of what producers build narrows, where the delta says so beside its rule ({@link SchemaDelta.narrowsBuiltType}). */
+const BUILT_TYPE = new WeakMap<ChangeInput, boolean>();
 
 /** The changes that make Go and Python type an object as a map or as a struct (class), remove a struct's field, or retype a union, beside what their rule says ({@link SchemaDelta.otherLanguages}). */
 const OBJECT_RETYPED = new WeakMap<ChangeInput, NonNullable<SchemaDelta['otherLanguages']>>();

@@ -34,6 +34,22 @@ export interface SchemaDelta {
    * either way: `Union[int, str]` ↔ `Optional[Union[int, str]]` in Python alone).
    */
   otherLanguages?: 'map' | 'struct' | 'field-removed' | 'retyped' | 'optionality' | 'go-optionality' | 'python-optionality';
+  /**
+   * With `otherLanguages: 'map'`: the Go and Python types of the map's values where the newer
+   * object is a map of a schema (`additionalProperties: { "type": "number" }` is
+   * `map[string]float64` and `Dict[str, float]` there, as quicktype writes it); absent where it
+   * is open to anything (`map[string]interface{}`, `Dict[str, Any]`), and where the values'
+   * types have no one-word name (`T`).
+   */
+  mapValues?: { go: string; python: string };
+  /**
+   * Whether the generated TypeScript type of what producers build narrows, where the rule alone
+   * does not say: a field added to an open object or a map narrows it when its schema admits
+   * fewer values than the object admitted at that key (a producer that sent that key with
+   * another type no longer compiles); a field removed from an object that is now a map whose
+   * values admit the field's values does not (an object literal that writes it still compiles).
+   */
+  narrowsBuiltType?: boolean;
   /** One line, e.g. `value "coinbase" added to the closed list`. */
   text: string;
 }
@@ -230,10 +246,16 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   const closed = (node: SchemaNode) => Array.isArray(node.enum) || node.const !== undefined;
   const lists = closed(a.node) && closed(b.node);
   const typeChange = compareTypes(typesA, typesB);
+  // `number` beside a whole `multipleOf` admits whole numbers alone, as `integer` does: integer
+  // made `number` with `multipleOf: 1` passes what passed (it read as narrowed and widened,
+  // `breaking`). Reported still, as changing nothing that passes: Go and Python type the field
+  // by its `type` (int64 or float64, int or float).
+  const sameNumbers = typeChange !== undefined && !lists && compareTypes(wholeNumberTypes(a.node, typesA), wholeNumberTypes(b.node, typesB)) === undefined;
   if (typeChange) {
     add({
       ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB],
       ...(lists && retypedList(a.node, b.node, typesA, typesB, typeChange.text)),
+      ...(sameNumbers && { accepts: 'same' as const, text: `${typeChange.text}, whole numbers alone either way (multipleOf ${[a.node.multipleOf, b.node.multipleOf].find((m) => m !== undefined)} beside number): no value passes or fails for the type` }),
     });
   }
 
@@ -725,10 +747,25 @@ function limitOf(node: SchemaNode, lower: boolean): Limit | undefined {
   return candidates.sort((x, y) => (x.value !== y.value ? (lower ? y.value - x.value : x.value - y.value) : Number(y.exclusive) - Number(x.exclusive)))[0];
 }
 
-/** Whether `node` admits integers and no other number (`type: "integer"`, alone or beside non-numeric types). */
+/**
+ * Whether `node` admits whole numbers and no other number: `type: "integer"`, alone or beside
+ * non-numeric types, or `number` beside a whole `multipleOf` (`multipleOf: 1` admits what
+ * `integer` does).
+ */
 function integerOnly(node: SchemaNode): boolean {
   const types = node.type === undefined ? [] : [node.type].flat();
-  return types.includes('integer') && !types.includes('number');
+  return (types.includes('integer') && !types.includes('number')) || (types.includes('number') && wholeMultiple(node));
+}
+
+/** Whether `node`'s `multipleOf` is a whole number (only whole numbers are multiples of it). */
+function wholeMultiple(node: SchemaNode): boolean {
+  return typeof node.multipleOf === 'number' && Number.isInteger(node.multipleOf) && node.multipleOf > 0;
+}
+
+/** `types` with `number` read as `integer` where `node`'s `multipleOf` admits whole numbers alone. */
+function wholeNumberTypes(node: SchemaNode, types: Set<string> | undefined): Set<string> | undefined {
+  if (types === undefined || !types.has('number') || !wholeMultiple(node)) return types;
+  return new Set([...types].map((type) => (type === 'number' ? 'integer' : type)));
 }
 
 /** `limit` as the inclusive integer bound it leaves (`exclusiveMinimum -1`, `minimum -0.5`: 0). */
@@ -799,14 +836,20 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: stri
   };
   for (const keyword of LOWER_BOUNDS) bound(keyword, true);
   for (const keyword of UPPER_BOUNDS) bound(keyword, false);
-  const multipleA = a.multipleOf as number | undefined;
-  const multipleB = b.multipleOf as number | undefined;
+  // Between whole numbers alone, `integer` is `multipleOf: 1`: `{ "type": "number", "multipleOf": 1 }`
+  // made `{ "type": "integer" }` loses no bound ("multipleOf 1 removed" read as a widening).
+  const multipleA = (a.multipleOf ?? (integers ? 1 : undefined)) as number | undefined;
+  const multipleB = (b.multipleOf ?? (integers ? 1 : undefined)) as number | undefined;
   if (multipleA !== multipleB && both('number')) {
     if (multipleA === undefined) add({ rule: 'range-narrowed', accepts: 'fewer', after: multipleB, text: `multipleOf ${multipleB} added` });
     else if (multipleB === undefined) add({ rule: 'range-widened', accepts: 'more', before: multipleA, text: `multipleOf ${multipleA} removed` });
-    else if (Number.isInteger(multipleB / multipleA)) add({ rule: 'range-narrowed', accepts: 'fewer', before: multipleA, after: multipleB, text: `multipleOf changed from ${multipleA} to ${multipleB}` });
-    else if (Number.isInteger(multipleA / multipleB)) add({ rule: 'range-widened', accepts: 'more', before: multipleA, after: multipleB, text: `multipleOf changed from ${multipleA} to ${multipleB}` });
-    else add({ rule: 'range-changed', accepts: 'different', before: multipleA, after: multipleB, text: `multipleOf changed from ${multipleA} to ${multipleB}` });
+    else {
+      const shown = (node: SchemaNode, multiple: number) => (node.multipleOf === undefined ? `${multiple} (integer)` : `${multiple}`);
+      const text = `multipleOf changed from ${shown(a, multipleA)} to ${shown(b, multipleB)}`;
+      if (Number.isInteger(multipleB / multipleA)) add({ rule: 'range-narrowed', accepts: 'fewer', before: multipleA, after: multipleB, text });
+      else if (Number.isInteger(multipleA / multipleB)) add({ rule: 'range-widened', accepts: 'more', before: multipleA, after: multipleB, text });
+      else add({ rule: 'range-changed', accepts: 'different', before: multipleA, after: multipleB, text });
+    }
   }
 }
 
@@ -828,26 +871,37 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
     if (Object.hasOwn(propsA, name)) continue;
     const required = requiredB.has(name);
     // Into a closed object every new field is one an older strict validator does not know; into
-    // an open one, it only constrains what was free; into a map, an older consumer checks it as
-    // a map value: fine when the field's schema admits no more than the map's.
-    const asMapValue = mapA ? change(a.additionalProperties as SchemaNode, propsB[name]!, name) : undefined;
+    // an open one, it constrains what was any value, as into a map, where an older consumer
+    // checks it as a map value: what its schema admits against what was admitted there decides
+    // (a field of any value, `{}`, added to an open object changes nothing; a typed one narrows,
+    // and a producer that sent that key with another type breaks: it read as no change at all).
+    const was = mapA ? (a.additionalProperties as SchemaNode) : !closedA ? ANYTHING : undefined;
+    const value = was === undefined ? undefined : change(was, propsB[name]!, name);
     walk.deltas.push({
       pointer: at(name),
       rule: required ? 'required-property-added' : 'optional-property-added',
-      accepts: asMapValue !== undefined ? (asMapValue === 'same' ? (required ? 'fewer' : 'same') : asMapValue === 'fewer' ? 'fewer' : 'different') : !closedA ? 'fewer' : required ? 'different' : 'more',
+      accepts: value !== undefined ? combined([required ? 'fewer' : 'same', value]) : required ? 'different' : 'more',
       tolerantSurvives: !mapA,
-      text: `${required ? 'required' : 'optional'} field "${name}" added${mapA ? ' to a map (older consumers check it as a map value)' : ''}`,
+      ...(value !== undefined && !required && { narrowsBuiltType: value === 'fewer' || value === 'different' }),
+      text: `${required ? 'required' : 'optional'} field "${name}" added${mapA ? ' to a map (older consumers check it as a map value)' : value === 'same' ? ' to an open object, admitting any value, as before' : ''}`,
     });
   }
   for (const name of Object.keys(propsA)) {
     if (Object.hasOwn(propsB, name)) continue;
     const required = requiredA.has(name);
+    // Into a map, the field is a map value: what the map's values admit against what the field
+    // did decides, and its being required no longer (unless `required` still names it). A closed
+    // object rewritten as a map whose values admit the same values loses no value there: it read
+    // `breaking` for every field, while only strict consumers (the keys now open) fail.
+    const value = mapB ? change(propsA[name]!, b.additionalProperties as SchemaNode, name) : undefined;
     walk.deltas.push({
       pointer: at(name),
       rule: required ? 'required-property-removed' : 'optional-property-removed',
-      // A field of a struct or class in Go and Python only when the object was closed.
-      ...(closedA && { otherLanguages: 'field-removed' as const }),
-      accepts: mapB ? (['same', 'more'].includes(change(propsA[name]!, b.additionalProperties as SchemaNode, name)) ? 'more' : 'different') : !closedB ? 'more' : required ? 'different' : 'fewer',
+      // A field of a struct or class in Go and Python only when the object was closed; made a
+      // map, the object's own change (`additional-properties-allowed`) says the struct is gone.
+      ...(closedA && !mapB && { otherLanguages: 'field-removed' as const }),
+      ...(value !== undefined && { narrowsBuiltType: value === 'fewer' || value === 'different' }),
+      accepts: value !== undefined ? combined([required && !requiredB.has(name) ? 'more' : 'same', value]) : !closedB ? 'more' : required ? 'different' : 'fewer',
       text: `${required ? 'required' : 'optional'} field "${name}" removed${mapB ? ' (now a map value, checked as one)' : ''}`,
     });
   }
@@ -871,13 +925,38 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   // map otherwise (src/codegen/quicktype.ts, `openObjectAsMap`): the closed side decides whether
   // opening or closing one retypes it there (a map closed into a struct too: a reviewer).
   if (closedA && !closedB) {
-    add({ rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true, ...(a.properties !== undefined && { otherLanguages: 'map' as const }), text: 'now admits fields it does not name' });
+    const values = mapB ? mapValueTypes(b.additionalProperties as SchemaNode, walk.resolveAfter) : undefined;
+    add({
+      rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true,
+      ...(a.properties !== undefined && { otherLanguages: 'map' as const, ...(mapB && { mapValues: values ?? { go: 'T', python: 'T' } }) }),
+      text: mapB ? 'now admits fields it does not name, each checked as a map value' : 'now admits fields it does not name',
+    });
   } else if (!closedA && closedB) {
     add({ rule: 'additional-properties-forbidden', accepts: 'fewer', ...(b.properties !== undefined && { otherLanguages: 'struct' as const }), text: 'no longer admits fields it does not name' });
   }
   if (isSchema(extraA) && isSchema(extraB)) compare(extraA, extraB, `${pointer}/*`, walk);
   else if (isSchema(extraA) && extraB === undefined) add({ rule: 'schema-changed', accepts: 'more', text: 'values of unnamed fields no longer constrained' });
   else if (extraA === undefined && isSchema(extraB)) add({ rule: 'schema-changed', accepts: 'fewer', text: 'values of unnamed fields now constrained' });
+}
+
+/**
+ * The Go and Python types quicktype gives a map's values (`additionalProperties: <schema>`, a
+ * Go `map[string]T` and a Python `Dict[str, T]`): a number `float64` and `float`, an integer
+ * `int64` and `int`, a string `string` and `str`, a boolean `bool`, a `$ref` to a definition
+ * its name in both; undefined for any other schema (a union, a nullable value, an inline object).
+ */
+function mapValueTypes(raw: SchemaNode, resolve: Resolve): { go: string; python: string } | undefined {
+  const { node, nullable } = shape(raw, resolve);
+  if (nullable) return undefined;
+  // A definition that is a struct (a closed object with fields) or a closed list of strings keeps
+  // its name (`map[string]AssetBalance`, `Dict[str, Side]`); an alias of a plain type is inlined
+  // (`DependencyState`, an open string: `map[string]string`).
+  const name = typeof raw.$ref === 'string' ? /#\/definitions\/([^/]+)$/.exec(raw.$ref)?.[1] : undefined;
+  const struct = node.additionalProperties === false && node.properties !== undefined;
+  if (name !== undefined && (struct || (Array.isArray(node.enum) && node.enum.every((value) => typeof value === 'string')))) return { go: name, python: name };
+  const types = typesOf(node);
+  if (types === undefined || types.size !== 1 || Array.isArray(node.enum) || node.const !== undefined || node.anyOf !== undefined || node.oneOf !== undefined) return undefined;
+  return ({ number: { go: 'float64', python: 'float' }, integer: { go: 'int64', python: 'int' }, string: { go: 'string', python: 'str' }, boolean: { go: 'bool', python: 'bool' } } as Record<string, { go: string; python: string }>)[[...types][0]!];
 }
 
 /**

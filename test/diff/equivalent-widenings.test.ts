@@ -1,0 +1,161 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDiff } from '../../src/cli/diff-command.js';
+import { emitLanguages } from '../../src/codegen/quicktype.js';
+import type { Change, DiffReport } from '../../src/diff/index.js';
+import { loadFiles, patchSchemas, readSchemas, type PatchOperation } from './support.js';
+import type { SchemaFiles } from '../../src/diff/align.js';
+
+/**
+ * Rewrites that admit the same values (or the same values at the keys they name), and fields
+ * added to open objects: each side written to a folder of its own and compared by `runDiff`, the
+ * CLI's entry (`realtime-contract diff dir:<old> dir:<new> --format json`).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const base = readSchemas(path.join(ROOT, 'schemas'));
+const TRADE_DATA = '/trades.json/definitions/TradeData/properties';
+const AI_RESULT = '/ai_tasks.json/definitions/AiTaskResult/properties';
+
+let work: string;
+let sides = 0;
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'diff-equivalent-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function writeSide(files: SchemaFiles): string {
+  const dir = path.join(work, `side-${sides++}`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, schema] of files) writeFileSync(path.join(dir, name), `${JSON.stringify(schema, null, 2)}\n`);
+  return dir;
+}
+
+type Report = DiffReport & { before: string; after: string };
+
+/** `realtime-contract diff dir:<older> dir:<newer> --format json --fail-on never`, in process, from `cwd`. */
+async function diffCli(oldSpec: string, newSpec: string, cwd = ROOT, schemas = 'schemas'): Promise<{ code: number; stderr: string; report?: Report }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runDiff(oldSpec, newSpec, { format: 'json', failOn: 'never', schemas, cwd }, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  return { code, stderr, ...(code === 0 && { report: JSON.parse(stdout) as Report }) };
+}
+
+async function diffPatched(older: PatchOperation[], newer: PatchOperation[]): Promise<Report> {
+  const { code, stderr, report } = await diffCli(`dir:${writeSide(patchSchemas(base, older))}`, `dir:${writeSide(patchSchemas(base, newer))}`);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return report!;
+}
+
+const summary = (changes: Change[], subject: string) => changes.filter((c) => c.subject === subject).map(({ rule, level, pointer, breaks }) => ({ rule, level, pointer, breaks }));
+
+/** The protocol needs no new version: the suggested one is the one before. */
+function noProtocolBump(report: Report): void {
+  expect(report.protocolVersion).toMatchObject({ suggested: report.protocolVersion.before, bumped: true });
+}
+
+describe('a closed object rewritten as a map whose values admit the same values', () => {
+  const closed = { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, additionalProperties: false, description: 'Extra figures.' };
+  const map = { type: 'object', additionalProperties: { type: 'number' }, description: 'Extra figures.' };
+
+  it('is strict (tolerant consumers ignore the keys it now admits) and retypes Go and Python, not breaking at each field', async () => {
+    // It read `breaking` for each field ("optional field removed"), producer code and Go's lost fields included.
+    const report = await diffPatched([{ op: 'add', path: `${TRADE_DATA}/extra`, value: closed }], [{ op: 'add', path: `${TRADE_DATA}/extra`, value: map }]);
+    expect(summary(report.changes, 'trades')).toEqual([
+      { rule: 'optional-property-removed', level: 'compatible', pointer: '/data/extra/a', breaks: [] },
+      { rule: 'optional-property-removed', level: 'compatible', pointer: '/data/extra/b', breaks: [] },
+      { rule: 'additional-properties-allowed', level: 'strict', pointer: '/data/extra', breaks: ['strict-consumers', 'other-language-code'] },
+    ]);
+    const allowed = report.changes.find((c) => c.rule === 'additional-properties-allowed')!;
+    expect(allowed.impact).toBe('strict older consumers reject the unknown field; tolerant ones ignore it; Go and Python now type the object as a map (map[string]float64, Dict[str, float]), not a struct or class: code built on them may no longer compile, a major release');
+    expect(report.worst).toBe('strict');
+    expect(report.semver).toBe('major');
+    expect(report.protocolVersion.suggested).toBe('1.2');
+  });
+
+  it('names the map types quicktype generates: map[string]float64 and Dict[str, float] (the struct TradeDataExtra before)', async () => {
+    const languages = async (value: object) => [...(await emitLanguages(await loadFiles(patchSchemas(base, [{ op: 'add', path: `${TRADE_DATA}/extra`, value }])))).values()].join('\n');
+    const before = await languages(closed);
+    expect(before).toMatch(/Extra \*TradeDataExtra `json:"extra,omitempty"`/);
+    expect(before).toContain('extra: Optional[TradeDataExtra]');
+    const after = await languages(map);
+    expect(after).toMatch(/Extra \*map\[string\]float64 `json:"extra,omitempty"`/);
+    expect(after).toContain('extra: Optional[Dict[str, float]]');
+  }, 120_000);
+
+  it('names a definition the values refer to, and says T where the values have no one type name', async () => {
+    const side = { type: 'object', properties: { a: { $ref: 'definitions.json#/definitions/Side' } }, additionalProperties: false };
+    const sides = await diffPatched([{ op: 'add', path: `${TRADE_DATA}/extra`, value: side }], [{ op: 'add', path: `${TRADE_DATA}/extra`, value: { type: 'object', additionalProperties: { $ref: 'definitions.json#/definitions/Side' } } }]);
+    expect(sides.changes.find((c) => c.rule === 'additional-properties-allowed')!.impact).toContain('(map[string]Side, Dict[str, Side])');
+    const union = { anyOf: [{ type: 'string' }, { type: 'integer' }] };
+    const mixed = await diffPatched([{ op: 'add', path: `${TRADE_DATA}/extra`, value: { type: 'object', properties: { a: union }, additionalProperties: false } }], [{ op: 'add', path: `${TRADE_DATA}/extra`, value: { type: 'object', additionalProperties: union } }]);
+    expect(mixed.changes.find((c) => c.rule === 'additional-properties-allowed')!.impact).toContain('(map[string]T, Dict[str, T], T the type of its values)');
+  });
+
+  it('is still breaking where the map admits more at a key the object named, or drops a required field', async () => {
+    const integers = await diffPatched(
+      [{ op: 'add', path: `${TRADE_DATA}/extra`, value: { type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: false } }],
+      [{ op: 'add', path: `${TRADE_DATA}/extra`, value: map }],
+    );
+    expect(summary(integers.changes, 'trades')[0]).toMatchObject({ rule: 'optional-property-removed', level: 'breaking', pointer: '/data/extra/a' });
+    const required = await diffPatched(
+      [{ op: 'add', path: `${TRADE_DATA}/extra`, value: { ...closed, required: ['a'] } }],
+      [{ op: 'add', path: `${TRADE_DATA}/extra`, value: map }],
+    );
+    expect(summary(required.changes, 'trades')[0]).toMatchObject({ rule: 'required-property-removed', level: 'breaking', pointer: '/data/extra/a' });
+  });
+});
+
+describe('a field added to an open object', () => {
+  it('with a type: producers that sent that key with another value break (it read as no change for anyone)', async () => {
+    const report = await diffPatched([], [{ op: 'add', path: `${AI_RESULT}/score`, value: { type: 'number', description: 'A score.' } }]);
+    expect(summary(report.changes, 'ai_tasks')).toEqual([{ rule: 'optional-property-added', level: 'compatible', pointer: '/data/result/score', breaks: ['producer-code'] }]);
+    expect(report.semver).toBe('major');
+  });
+
+  it('of any value ({} or true): no change for anyone, and no protocol version', async () => {
+    for (const value of [{ description: 'Anything.' }, true]) {
+      const report = await diffPatched([], [{ op: 'add', path: `${AI_RESULT}/note`, value }]);
+      expect(summary(report.changes, 'ai_tasks'), JSON.stringify(value)).toEqual([{ rule: 'optional-property-added', level: 'compatible', pointer: '/data/result/note', breaks: [] }]);
+      expect(report.changes.find((c) => c.subject === 'ai_tasks')!.impact).toBe('no value changes validity');
+      expect(report.semver).toBe('patch');
+      noProtocolBump(report);
+    }
+  });
+});
+
+describe('number beside multipleOf 1 and integer admit the same values', () => {
+  it('either way: no breaking change, no protocol version, Go and Python retyped (float64 or int64)', async () => {
+    const number = [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 1, minimum: 0 } }] as PatchOperation[];
+    const integer = [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer', minimum: 0 } }] as PatchOperation[];
+    for (const [from, to, rule] of [[number, integer, 'type-narrowed'], [integer, number, 'type-widened']] as const) {
+      const report = await diffPatched(from, to);
+      // It read as narrowed and widened at once ("multipleOf 1 removed"): breaking.
+      expect(summary(report.changes, 'trades')).toEqual([{ rule, level: 'compatible', pointer: '/data/lots', breaks: ['other-language-code'] }]);
+      expect(report.worst).toBe('compatible');
+      noProtocolBump(report);
+    }
+  });
+
+  it('a whole multipleOf is still compared as a bound: number multiples of 2 made integers widen', async () => {
+    const report = await diffPatched([{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 2 } }], [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer' } }]);
+    expect(summary(report.changes, 'trades').map(({ rule, level }) => ({ rule, level }))).toEqual([{ rule: 'type-narrowed', level: 'compatible' }, { rule: 'range-widened', level: 'breaking' }]);
+  });
+});
+
+describe('a change that admits exactly the same values is a protocol patch at most', () => {
+  it.each([
+    ['number with multipleOf 1 made integer', [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 1 } }], [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer' } }], 'major'],
+    ['a field of any value added to an open object', [], [{ op: 'add', path: `${AI_RESULT}/note`, value: {} }], 'patch'],
+    // It read "multipleOf 1 added", a narrowing: a minor release and a protocol version.
+    ['integer given multipleOf 1', [], [{ op: 'replace', path: '/definitions.json/definitions/Count', value: { ...(base.get('definitions.json')!.definitions!.Count as object), multipleOf: 1 } }], 'none'],
+  ] as [string, PatchOperation[], PatchOperation[], string][])('%s', async (_kind, older, newer, semver) => {
+    const report = await diffPatched(older, newer);
+    for (const change of report.changes) expect(change.level, `${change.rule}: ${change.text}`).toBe('compatible');
+    noProtocolBump(report);
+    expect(report.semver).toBe(semver);
+  });
+});
