@@ -150,7 +150,7 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
   const prefixed = /^(git|dir|tarball):(.+)$/.exec(spec);
   if (prefixed) {
     const [, kind, value] = prefixed as unknown as [string, 'git' | 'dir' | 'tarball', string];
-    if (kind === 'git') return readGitRef(value, options.schemas, cwd);
+    if (kind === 'git') return readGitRef(value, options.schemas, cwd, spec);
     if (kind === 'tarball') return readTarball(path.resolve(cwd, value), spec);
     return readFolder(path.resolve(cwd, value), spec);
   }
@@ -215,14 +215,23 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   return { label: `${spec} (folder)`, kind: 'folder', files, writtenFaults };
 }
 
-async function readGitRef(ref: string, schemas: string, cwd: string): Promise<ContractSource> {
-  if (ref.startsWith('-')) throw new SourceError(`${ref}: not a git ref`);
+/**
+ * Reads `<schemas>/*.json` at git ref `ref`. `spec` is the side as given (`git:HEAD` or `HEAD`),
+ * which labels it and its errors, as a folder's and a tarball's are labelled (`git:HEAD` was
+ * said `HEAD`, while `dir:x` stayed `dir:x`). The folder inside the ref is `--schemas`, not git's
+ * `<ref>:<path>` (`git:HEAD:schemas`), which is no ref: refused with the form that works.
+ */
+async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref): Promise<ContractSource> {
+  const forced = spec !== ref;
+  if (ref.startsWith('-')) throw new SourceError(`${spec}: not a git ref`);
+  const pathForm = /^([^:]+):(.*)$/.exec(ref);
   const gitBytes = async (args: string[]) => {
     try {
       return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' })).stdout;
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
-      throw new SourceError(`${ref}: not a folder, tarball or git ref here${stderr ? ` (${stderr})` : ''}`);
+      const hint = pathForm ? `; the folder inside a ref is --schemas: write git:${pathForm[1]}${pathForm[2] === '' ? '' : ` --schemas ${pathForm[2]}`}` : '';
+      throw new SourceError(`${spec}: not a ${forced ? '' : 'folder, tarball or '}git ref here${stderr ? ` (${stderr})` : ''}${hint}`);
     }
   };
   const git = async (args: string[]) => (await gitBytes(args)).toString('utf8');
@@ -234,16 +243,16 @@ async function readGitRef(ref: string, schemas: string, cwd: string): Promise<Co
     // Run from a subfolder, `schemas` is read relative to it (a hostile tester read the error as a missing contract).
     const prefix = (await git(['rev-parse', '--show-prefix'])).trim();
     const where = prefix === '' ? '' : `; ${folder} is read relative to the current folder, ${prefix.replace(/\/$/, '')}/ of the repository: run diff from the repository's top, or give --schemas ${path.posix.relative(prefix, folder) || '.'}`;
-    throw new SourceError(`${ref}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}`);
+    throw new SourceError(`${spec}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}`);
   }
   const files: SchemaFiles = new Map();
   const writtenFaults: string[] = [];
   for (const name of names) {
     const read = utf8Text(await gitBytes(['show', `${commit}:./${folder}/${name}`]));
-    if ('problem' in read) throw new SourceError(`${ref}: ${folder}/${name}: ${read.problem}`);
-    files.set(name, parseSchema(read.text, `${ref}: ${folder}/${name}`, name, writtenFaults));
+    if ('problem' in read) throw new SourceError(`${spec}: ${folder}/${name}: ${read.problem}`);
+    files.set(name, parseSchema(read.text, `${spec}: ${folder}/${name}`, name, writtenFaults));
   }
-  return { label: `${ref} (git ${commit.slice(0, 12)})`, kind: 'git', files, writtenFaults };
+  return { label: `${spec} (git ${commit.slice(0, 12)})`, kind: 'git', files, writtenFaults };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -157,5 +158,33 @@ describe('a change that admits exactly the same values is a protocol patch at mo
     for (const change of report.changes) expect(change.level, `${change.rule}: ${change.text}`).toBe('compatible');
     noProtocolBump(report);
     expect(report.semver).toBe(semver);
+  });
+});
+
+describe('a git side is named as it was given, and git\'s <ref>:<path> gets the form the CLI accepts', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = path.join(work, 'repo');
+    mkdirSync(path.join(repo, 'schemas'), { recursive: true });
+    for (const [name, schema] of base) writeFileSync(path.join(repo, 'schemas', name), `${JSON.stringify(schema, null, 2)}\n`);
+    execFileSync('git', ['init', '-q', repo]);
+    execFileSync('git', ['-C', repo, 'add', '.']);
+    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'x']);
+  });
+
+  it('git:HEAD:schemas is refused with git:HEAD --schemas schemas, which works', async () => {
+    const refused = await diffCli('git:HEAD:schemas', 'dir:schemas', repo);
+    expect(refused).toMatchObject({ code: 2, stderr: 'realtime-contract: git:HEAD:schemas: not a git ref here; the folder inside a ref is --schemas: write git:HEAD --schemas schemas\n' });
+    const suggested = await diffCli('git:HEAD', 'dir:schemas', repo, 'schemas');
+    expect(suggested.code).toBe(0);
+    expect(suggested.report!.before).toMatch(/^git:HEAD \(git [0-9a-f]{12}\)$/);
+    expect(suggested.report!.after).toBe('dir:schemas (folder)');
+    expect(suggested.report!.changes).toEqual([]);
+  });
+
+  it('a ref named without the prefix keeps its name, and one that is not there says what was tried', async () => {
+    expect((await diffCli('HEAD', 'dir:schemas', repo)).report!.before).toMatch(/^HEAD \(git [0-9a-f]{12}\)$/);
+    expect(await diffCli('git:no-such-ref', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: 'realtime-contract: git:no-such-ref: not a git ref here\n' });
+    expect(await diffCli('no-such-ref', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: 'realtime-contract: no-such-ref: not a folder, tarball or git ref here\n' });
   });
 });
