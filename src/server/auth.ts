@@ -61,7 +61,9 @@ export interface JwtOptions {
  * Custom authentication: a principal, or null to refuse with 401. Throw {@link AuthError} for
  * another status. A principal whose `userId` is not a user id (see {@link userIdProblem}), whose
  * `admin` is not a boolean or absent, or whose `expiresAt` is not a number (NaN included) is
- * refused with 401 and logged.
+ * refused with 401 and logged. A promise that has not settled within the server's
+ * `authenticateTimeoutMs` (10 000 ms by default) is refused with 503 `authenticate-timeout` and
+ * `Retry-After: 5`, its connection closed; what it settles to later is ignored.
  */
 export type AuthenticateHook = (request: IncomingMessage) => Principal | null | Promise<Principal | null>;
 

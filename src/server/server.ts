@@ -47,8 +47,16 @@ export interface RealtimeServerOptions {
   webSocket?: boolean;
   /** JWT verification (pinned algorithms). Give this or `authenticate`. */
   jwt?: JwtOptions;
-  /** Custom authentication, instead of `jwt`. */
+  /** Custom authentication, instead of `jwt`. Its promise is bounded by `authenticateTimeoutMs`. */
   authenticate?: AuthenticateHook;
+  /**
+   * Milliseconds `authenticate`'s promise has to settle (> 0, at most 2^31 - 1). Past it the upgrade or poll is refused with 503
+   * `{"error":"authenticate-timeout"}` and `Retry-After: 5` (as while a JWKS cannot be fetched: the token may be good), counted
+   * in `stats()` under `authenticate-timeout`, logged as `authenticate-timeout` (never with the token) and its connection closed,
+   * its `maxConnectionsPerIp` place given back; the hook's answer when it comes is ignored (a rejection included). A hook that
+   * never settled held its connection, and its place, for ever (a hostile tester). Default 10 000.
+   */
+  authenticateTimeoutMs?: number;
   /**
    * Origins allowed to open a socket or poll (403 otherwise): an array of origins as browsers
    * send them (`['https://dashboard.example.com']`: scheme://host[:port], no path, no trailing
@@ -86,7 +94,7 @@ export interface RealtimeServerOptions {
   outboundRate?: RateLimit | null;
   /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. No address (null, undefined, an empty or blank string) counts as the socket's. A hook that throws, or returns anything but a string at once (a promise), refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
-  /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token or while the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows: a store that is away included). Default 10/s, burst 50. */
+  /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token, while the JWKS cannot be fetched or when `authenticate` times out (a poll whose token is verified gives its attempt back, whatever follows: a store that is away included). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
@@ -150,7 +158,7 @@ export interface RealtimeServerStats {
   inboundErrors: Record<string, number>;
   /**
    * Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable,
-   * jwks-unavailable, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
+   * jwks-unavailable, authenticate-timeout, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
    * bad-handshake: a handshake RFC 6455 4.1 or 4.2.1 refuses (HTTP/1.0, a body), pipelined: behind an unanswered request of its connection, which is closed,
    * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut).
    */
@@ -240,8 +248,8 @@ const MAX_FRAGMENTS = 16;
  *   request's path can equal (a query, a fragment, a dot segment, a character URLs escape), a
  *   `pollPath` equal to `path`, an
  *   `allowedOrigins` entry that is not an origin as browsers send it, a size or count below 1
- *   (or below 0 where 0 means something), a rate that is not positive, `pingIntervalMs` or
- *   `pongTimeoutMs` not above 0, a time past 2^31 - 1 ms
+ *   (or below 0 where 0 means something), a rate that is not positive, `pingIntervalMs`,
+ *   `pongTimeoutMs` or `authenticateTimeoutMs` not above 0, a time past 2^31 - 1 ms
  *   (Node's timers fire such a one at once)
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
@@ -251,6 +259,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   checkOptions(options);
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+  const authenticateTimeoutMs = options.authenticateTimeoutMs ?? AUTHENTICATE_TIMEOUT_MS;
   const verify = options.jwt !== undefined ? createJwtVerifier(options.jwt) : null;
   const logger = options.logger === undefined ? null : containedLogger(options.logger);
   const path = options.path ?? WEBSOCKET_PATH;
@@ -456,7 +465,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         throw error;
       }
     } else {
-      principal = await options.authenticate!(request);
+      principal = await hookAnswer(request);
       if (principal === null) throw new AuthError(401, 'invalid-token');
       // What the JWT path checks of its user id, for any hook: "\ud800" shared a Redis stream with "\ufffd" (a reviewer).
       const problem = userIdProblem(principal.userId);
@@ -479,6 +488,34 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
     return principal;
+  };
+
+  /**
+   * `authenticate(request)`'s answer, bounded by `authenticateTimeoutMs`: past it, AuthError 503 `authenticate-timeout`
+   * (logged as such). A promise that settles later is ignored, its rejection too (no unhandled rejection); an answer that is
+   * no promise is taken at once, and a hook that throws rejects, as before.
+   */
+  const hookAnswer = (request: IncomingMessage): Promise<Principal | null> => {
+    const answer = options.authenticate!(request);
+    if (typeof (answer as PromiseLike<unknown> | null)?.then !== 'function') return Promise.resolve(answer);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        logger?.warn({ event: 'authenticate-timeout', timeoutMs: authenticateTimeoutMs, ip: request.socket.remoteAddress }, `the authentication hook did not settle within ${authenticateTimeoutMs} ms: refused with 503`);
+        reject(new AuthError(503, 'authenticate-timeout', AUTHENTICATE_RETRY_AFTER_SEC));
+      }, authenticateTimeoutMs);
+      // Nothing else holds the process open for it: its connection does, while it is open.
+      timer.unref();
+      Promise.resolve(answer).then(
+        (principal) => {
+          clearTimeout(timer);
+          resolve(principal);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   };
 
   /** Counts an upgrade refused before its token is looked at, under `reason` (`stats().refusedUpgrades`). */
@@ -678,7 +715,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     } catch (error) {
       if (!authenticatingPolls.delete(response)) return;
       const refused = refusal(error, request, 'poll');
-      return sendHttp(response, refused.status, { error: refused.reason }, refused.retryAfterSec ? { 'Retry-After': String(refused.retryAfterSec) } : {});
+      // A hook that timed out closes its connection too, as its upgrade's does: the client comes back after Retry-After
+      // (5 s, Node's keep-alive timeout), and its place under maxConnectionsPerIp is free meanwhile.
+      const headers: Record<string, string> = refused.retryAfterSec ? { 'Retry-After': String(refused.retryAfterSec) } : {};
+      if (refused.reason === 'authenticate-timeout') headers.Connection = 'close';
+      return sendHttp(response, refused.status, { error: refused.reason }, headers);
     }
     // Answered by close() meanwhile, past shutdownTimeoutMs: the hook's late answer has nothing left to do.
     if (!authenticatingPolls.delete(response) || left) return;
@@ -1068,6 +1109,12 @@ const STORE_STATUS_LOG_MS = 10_000;
 /** `Retry-After` (seconds) of a 503 while the stream store is unhealthy. */
 const STORE_RETRY_AFTER_SEC = 5;
 
+/** Default `authenticateTimeoutMs`: 10 s, as long as this server's HTTP server waits for a request's headers. */
+const AUTHENTICATE_TIMEOUT_MS = 10_000;
+
+/** `Retry-After` (seconds) of the 503 `authenticate-timeout`, as the JWKS's. */
+const AUTHENTICATE_RETRY_AFTER_SEC = 5;
+
 /**
  * The key the per-IP limits (`attemptsPerIp`, `maxConnectionsPerIp`) count `address` under: an
  * IPv6 address by its /64 (`2001:db8:1:2::/64`), the least a host is given, so one host does
@@ -1169,7 +1216,7 @@ const { error: optionError, number: checkNumber, known: checkKnown } = optionChe
 
 /** Every option's name: the type checker refuses a list that misses one. */
 const SERVER_OPTIONS = [
-  'server', 'port', 'host', 'path', 'pollPath', 'webSocket', 'jwt', 'authenticate', 'allowedOrigins', 'store', 'validateOutbound', 'pingIntervalMs', 'pongTimeoutMs',
+  'server', 'port', 'host', 'path', 'pollPath', 'webSocket', 'jwt', 'authenticate', 'authenticateTimeoutMs', 'allowedOrigins', 'store', 'validateOutbound', 'pingIntervalMs', 'pongTimeoutMs',
   'maxPayloadBytes', 'inboundRate', 'inboundRateCloseAfter', 'maxConsecutiveFaults', 'outboundRate', 'clientIp', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser',
   'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
 ] as const;
@@ -1254,7 +1301,7 @@ function checkOptions(options: RealtimeServerOptions): void {
     throw optionError(TypeError, 'store', 'a StreamStore (append, read, subscribe, status and close)', options.store);
   }
   // A ping every 0 ms would be a loop; a pong timeout of 0 would close every connection.
-  for (const name of ['pingIntervalMs', 'pongTimeoutMs'] as const) {
+  for (const name of ['pingIntervalMs', 'pongTimeoutMs', 'authenticateTimeoutMs'] as const) {
     checkNumber(name, options[name], Number.MIN_VALUE, MAX_TIMER_MS, `a number of milliseconds > 0 and ≤ ${MAX_TIMER_MS}`, false);
   }
   for (const name of ['pollHoldMs', 'shutdownTimeoutMs'] as const) {

@@ -1144,3 +1144,96 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 });
+
+describe('authenticateTimeoutMs: a hook that never settles', () => {
+  /** Writes `text` on a new connection to `port`; resolves with what came back and whether the server closed the connection (else closed here after 5 s). */
+  const exchange = (port: number, text: string): Promise<{ answer: string; closedByServer: boolean }> =>
+    new Promise((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(text));
+      let answer = '';
+      let closedByServer = false;
+      const timer = setTimeout(() => socket.destroy(), 5000);
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      socket.on('end', () => (closedByServer = true));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve({ answer, closedByServer });
+      });
+    });
+  const HANDSHAKE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+
+  for (const [kind, port] of [['upgrade', 45001], ['poll', 45002]] as const) {
+    it(`answers the ${kind} 503 authenticate-timeout with Retry-After, closes its connection and gives its maxConnectionsPerIp place back; the hook's late answer (a principal, a rejection) does nothing`, async () => {
+      const pending: { resolve: (principal: { userId: string; admin: boolean }) => void; reject: (error: Error) => void }[] = [];
+      const lines: string[] = [];
+      const log = (object: object, message?: string) => lines.push(JSON.stringify({ ...object, message }));
+      const server = await startServer({
+        port,
+        jwt: undefined,
+        authenticate: (request) => {
+          if (new URL(request.url!, 'http://x').searchParams.get('token') === 'ok') return { userId: 'u1', admin: false };
+          return new Promise((resolve, reject) => pending.push({ resolve, reject }));
+        },
+        authenticateTimeoutMs: 200,
+        maxConnectionsPerIp: 1,
+        logger: { info: log, warn: log, error: log },
+      });
+      const rejections: unknown[] = [];
+      const onRejection = (reason: unknown) => rejections.push(reason);
+      process.on('unhandledRejection', onRejection);
+      const secret = 'hanging-token-b7c1e9';
+      const path = kind === 'upgrade' ? '/api/ws' : '/api/ws/poll';
+      const request = `GET ${path}?token=${secret} HTTP/1.1\r\nHost: x\r\n${kind === 'upgrade' ? `${HANDSHAKE}\r\n` : ''}\r\n`;
+      let client: Client | undefined;
+      try {
+        // Twice in a row, one connection at a time: each refusal gave its place back for the next.
+        for (let i = 0; i < 2; i++) {
+          const { answer, closedByServer } = await exchange(port, request);
+          expect(answer).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+          expect(answer).toMatch(/\r\nRetry-After: 5\r\n/i);
+          expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+          expect(answer.endsWith('{"error":"authenticate-timeout"}')).toBe(true);
+          expect(closedByServer).toBe(true);
+        }
+        expect(pending).toHaveLength(2);
+        // The next connection from the same address is served (maxConnectionsPerIp: 1).
+        if (kind === 'upgrade') {
+          client = await connect(server.url({ token: 'ok' }));
+          await client.until(() => client!.count('connection') === 1);
+        } else {
+          const poll = await fetch(server.http('/api/ws/poll?token=ok'));
+          expect(poll.status).toBe(200);
+          expect(await poll.json()).toMatchObject({ resume: 'new', messages: [] });
+        }
+        const before = server.rt.stats();
+        const linesBefore = lines.length;
+        pending[0]!.resolve({ userId: 'late', admin: true });
+        pending[1]!.reject(new Error('the auth service answered at last'));
+        await sleep(50);
+        const after = server.rt.stats();
+        expect(after).toEqual(before);
+        expect(after.connections).toBe(kind === 'upgrade' ? 1 : 0);
+        expect(after.refusedConnections).toBe(0);
+        expect(kind === 'upgrade' ? after.refusedUpgrades : after.refusedPolls).toEqual({ 'authenticate-timeout': 2 });
+        expect(lines.length).toBe(linesBefore);
+        expect(rejections).toEqual([]);
+        const events = lines.map((line) => (JSON.parse(line) as { event: string; reason?: string }));
+        expect(events.filter((e) => e.event === 'authenticate-timeout')).toHaveLength(2);
+        expect(events.filter((e) => e.event === `${kind}-refused` && e.reason === 'authenticate-timeout')).toHaveLength(2);
+        for (const line of lines) expect(line).not.toContain(secret);
+      } finally {
+        process.off('unhandledRejection', onRejection);
+        client?.ws.close();
+        await server.rt.close();
+      }
+    });
+  }
+
+  it('is a number of milliseconds above 0 and at most 2^31 - 1, checked at creation', () => {
+    const create = (authenticateTimeoutMs: unknown) => () => createRealtimeServer({ authenticate: () => null, authenticateTimeoutMs: authenticateTimeoutMs as number, port: 0, host: '127.0.0.1' });
+    expect(create(0)).toThrow(RangeError);
+    expect(create(2 ** 31)).toThrow(RangeError);
+    expect(create('200')).toThrow(TypeError);
+  });
+});
