@@ -1163,13 +1163,12 @@ describe('authenticateTimeoutMs: a hook that never settles', () => {
     });
   const HANDSHAKE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
 
-  for (const [kind, port] of [['upgrade', 45001], ['poll', 45002]] as const) {
+  for (const kind of ['upgrade', 'poll'] as const) {
     it(`answers the ${kind} 503 authenticate-timeout with Retry-After, closes its connection and gives its maxConnectionsPerIp place back; the hook's late answer (a principal, a rejection) does nothing`, async () => {
       const pending: { resolve: (principal: { userId: string; admin: boolean }) => void; reject: (error: Error) => void }[] = [];
       const lines: string[] = [];
       const log = (object: object, message?: string) => lines.push(JSON.stringify({ ...object, message }));
       const server = await startServer({
-        port,
         jwt: undefined,
         authenticate: (request) => {
           if (new URL(request.url!, 'http://x').searchParams.get('token') === 'ok') return { userId: 'u1', admin: false };
@@ -1189,7 +1188,7 @@ describe('authenticateTimeoutMs: a hook that never settles', () => {
       try {
         // Twice in a row, one connection at a time: each refusal gave its place back for the next.
         for (let i = 0; i < 2; i++) {
-          const { answer, closedByServer } = await exchange(port, request);
+          const { answer, closedByServer } = await exchange(server.port, request);
           expect(answer).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
           expect(answer).toMatch(/\r\nRetry-After: 5\r\n/i);
           expect(answer).toMatch(/\r\nConnection: close\r\n/i);
