@@ -38,7 +38,7 @@ program
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields (producers, CI); tolerant lets them pass (consumers)').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per rejected message; json: one JSON object').choices(['text', 'json']).default('text'))
   .addOption(
-    new Option('--input <format>', 'what standard input and pipes hold: json (one document), ndjson (one message per line), auto (one document if the whole text is one, else NDJSON)')
+    new Option('--input <format>', 'what standard input, pipes and named files hold: json (one document), ndjson (one message per line), auto (a named file by its extension; else one document if the whole text is one, else NDJSON); a folder\'s files go by their extensions')
       .choices(['auto', 'json', 'ndjson'])
       .default('auto'),
   )

@@ -205,13 +205,34 @@ describe('realtime-contract validate', () => {
     const { code, stderr } = cli(['validate', folder, text]);
     expect(stderr.trimEnd().split('\n')).toEqual([
       `realtime-contract: no .json, .ndjson or .jsonl files under "${folder}"`,
-      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file through it: validate - < ${JSON.stringify(text)}, with --input json or ndjson to say what it holds)`,
+      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(text)}, or --input json for one document)`,
     ]);
     expect(code).toBe(2);
     // The way out it names works (a fresh user had to find it).
     writeFileSync(text, `${JSON.stringify({ type: 'ping', timestamp: 1 })}\n`);
-    const piped = cli(['validate', '--input', 'ndjson', '-'], { input: readFileSync(text, 'utf8') });
-    expect({ code: piped.code, stdout: piped.stdout }).toEqual({ code: 0, stdout: '1 valid, 0 invalid\n' });
+    const named = cli(['validate', '--input', 'ndjson', text]);
+    expect({ code: named.code, stdout: named.stdout, stderr: named.stderr }).toEqual({ code: 0, stdout: '1 valid, 0 invalid\n', stderr: '' });
+  });
+
+  it('reads a named file as --input json or ndjson says, whatever its extension, both ways (it went by the extension alone)', () => {
+    const ping = (timestamp: number) => JSON.stringify({ type: 'ping', timestamp });
+    // NDJSON named .json: two messages with --input ndjson (by its name, one broken document).
+    const lines = file('input-flag/lines.json', `${ping(1)}\n${ping(2)}\n`);
+    expect(cli(['validate', lines]).code).toBe(1);
+    const asNdjson = cli(['validate', '--input', 'ndjson', lines]);
+    expect({ code: asNdjson.code, stdout: asNdjson.stdout, stderr: asNdjson.stderr }).toEqual({ code: 0, stdout: '2 valid, 0 invalid\n', stderr: '' });
+    // A pretty-printed array named .ndjson: one document of two messages with --input json (by its name, one error).
+    const pretty = file('input-flag/array.ndjson', `[\n  ${ping(1)},\n  ${ping(2)}\n]\n`);
+    expect(cli(['validate', pretty]).stdout).toMatch(/array\.ndjson:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document .*; name it \.json, or give --input json\n0 valid, 1 invalid\n$/);
+    const asJson = cli(['validate', '--input', 'json', pretty]);
+    expect({ code: asJson.code, stdout: asJson.stdout, stderr: asJson.stderr }).toEqual({ code: 0, stdout: '2 valid, 0 invalid\n', stderr: '' });
+    // --input json really reads it whole: NDJSON so named is one document with a syntax error.
+    const ndjson = file('input-flag/real.ndjson', `${ping(1)}\n${ping(2)}\n`);
+    expect(cli(['validate', '--input', 'json', ndjson]).stdout).toMatch(/^\S*real\.ndjson:2: - \(root\) expected valid JSON, got .*\n0 valid, 1 invalid\n$/);
+    // A folder's files still go by their extensions: lines.json in it is one broken document under --input ndjson too.
+    const folder = cli(['validate', '--input', 'ndjson', path.dirname(lines)]);
+    expect(folder.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON/);
+    expect(folder.stdout).toMatch(/\n2 valid, 2 invalid\n$/);
   });
 
   it.each([
@@ -356,17 +377,17 @@ describe('realtime-contract validate', () => {
   // Eleven runs of the CLI: past the 60 s default once at load 10.
   it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', { timeout: 180_000 }, () => {
     const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);
-    expect(ndjsonInJson.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): such a file is read line by line when named \.ndjson or \.jsonl, or piped in with --input ndjson\n/);
+    expect(ndjsonInJson.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): such a file is read line by line when named \.ndjson or \.jsonl, or with --input ndjson\n/);
     // A pretty-printed document is one error, not one per line (a fresh user's two documents printed 37).
     const prettyInJsonl = cli(['validate', file('pretty.jsonl', '{\n  "type": "ping",\n  "timestamp": 1\n}\n{\n  "type": "ping",\n  "timestamp": 2\n}\n')]).stdout;
     // Two documents: told what reads them, not to name the file .json, which does not (a fresh user followed it).
     expect(prettyInJsonl).toMatch(/^\S*pretty\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got pretty-printed JSON text, not one document \(8 lines, the first a lone "\{"\); it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line \(jq -c \.\)\n0 valid, 1 invalid\n$/);
     const onePretty = cli(['validate', file('one.jsonl', '{\n  "type": "ping",\n  "timestamp": 1\n}\n')]).stdout;
-    expect(onePretty).toMatch(/one\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\{"\); name it \.json, or pipe it in with --input json\n/);
+    expect(onePretty).toMatch(/one\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\{"\); name it \.json, or give --input json\n/);
     expect(cli(['validate', '--input', 'ndjson', '-'], { input: '[\n  1\n]\n' }).stdout).toBe('<stdin>:1: - (root) expected one message per line (NDJSON), got a pretty-printed JSON document (3 lines, the first a lone "["); give --input json\n0 valid, 1 invalid\n');
     // An array with an element per line, the last a whole object: one document all the same (a reviewer).
     const arrayInJsonl = cli(['validate', file('array.jsonl', '[\n  {"type":"ping","timestamp":1},\n  {"type":"ping","timestamp":2}\n]\n')]).stdout;
-    expect(arrayInJsonl).toMatch(/array\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\["\); name it \.json, or pipe it in with --input json\n0 valid, 1 invalid\n$/);
+    expect(arrayInJsonl).toMatch(/array\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\["\); name it \.json, or give --input json\n0 valid, 1 invalid\n$/);
     // A lone `{` on line 1 of real NDJSON hides none of its good lines, and is not told to name the
     // file .json: its other lines are whole objects (that hint was wrong advice: a hostile tester).
     const strayBrace = cli(['validate', file('stray.jsonl', '{\n{"type":"ping","timestamp":1}\n')]).stdout;

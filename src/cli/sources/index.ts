@@ -47,10 +47,12 @@ export { bracketsError, decodeUtf8, duplicateKeyError, findDuplicateKeys, MAX_LI
 /** How to read the given paths. */
 export interface SourceOptions {
   /**
-   * What standard input, FIFOs and process substitutions hold (a regular file says it by its
-   * extension): `json` one document (a message or an array), `ndjson` one message per line
-   * (streamed), `auto` one document when the whole text is one JSON value, else NDJSON, so that a
-   * guess never hides a line (streamed when line 1 is a whole object; else read whole first).
+   * What standard input, FIFOs, process substitutions and files named in `paths` hold: `json`
+   * one document (a message or an array), `ndjson` one message per line (streamed), `auto` one
+   * document when the whole text is one JSON value, else NDJSON, so that a guess never hides a
+   * line (streamed when line 1 is a whole object; else read whole first). Under `auto` a named
+   * regular file says it by its extension (`.json`; `.ndjson`, `.jsonl`; any other is refused);
+   * the files found in a folder always do.
    */
   input: InputFormat | 'auto';
   /** Look for keys written twice in one object (I-JSON); costs a second scan of each message. */
@@ -70,8 +72,9 @@ export interface SourceOptions {
 }
 
 /**
- * Reads `paths` in order: `-` is standard input (once), a folder every message file below it,
- * a regular file by its extension (`.json` one document, `.ndjson`/`.jsonl` NDJSON), and a FIFO,
+ * Reads `paths` in order: `-` is standard input (once), a folder every message file below it
+ * (by extension), a regular file as {@link SourceOptions.input} says, under `auto` by its
+ * extension (`.json` one document, `.ndjson`/`.jsonl` NDJSON), and a FIFO,
  * character device or socket by {@link SourceOptions.input}. A regular file named twice (or
  * reached twice: through a folder, a link, standard input redirected from it) is read the first time only. Never throws for I/O: an
  * unreadable path is an `unreadable` entry and the other paths are still read.
@@ -150,13 +153,17 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (failures.length > 0) yield failures.splice(0);
         if (found === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
       } else if (info.isFile()) {
-        // Keyed once it is read: a `.txt` refused here is then read as `- < notes.txt`, as its refusal advises (it was skipped as read: a reviewer).
-        if (MESSAGE_FILE.test(given) && !first(info)) continue;
-        if (options.largeNdjsonFrom !== undefined && LINE_FILE.test(given) && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
-        else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options, unreadable);
+        // A named file holds what `--input json|ndjson` says, whatever its name (`validate
+        // --input ndjson events.json` read it as one document, and a .txt was refused); under
+        // `auto`, its extension says. A folder's files always go by their extensions.
+        const format = options.input !== 'auto' ? options.input : MESSAGE_FILE.test(given) ? (LINE_FILE.test(given) ? 'ndjson' : 'json') : undefined;
+        // Keyed once it is read: a `.txt` refused here is then read as `- < notes.txt` (it was skipped as read: a reviewer).
+        if (format !== undefined && !first(info)) continue;
+        if (options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
+        else if (format !== undefined) yield* readFile(given, format, options, unreadable);
         // A compressed file said as such, with the way through (it pointed to `validate - <`, which then said zcat: a hostile tester).
         else if (/\.gz$/i.test(given)) yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": a .gz file; decompress it first (zcat ${JSON.stringify(given)} | realtime-contract validate -)` }];
-        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file through it: validate - < ${JSON.stringify(given)}, with --input json or ndjson to say what it holds)` }];
+        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(given)}, or --input json for one document)` }];
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
         // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.

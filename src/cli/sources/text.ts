@@ -78,14 +78,15 @@ export function cliSyntaxError(text: string, reason: string): ValidationError {
 
 /** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). */
 /**
- * How to have one JSON document read whole: a file is named `.json`; a stream (standard input, a
- * pipe, a FIFO, `/dev/stdin`) has no name to change, and is read so with `--input json`. Said
+ * How to have one JSON document read whole: a file is named `.json` or given `--input json`; a
+ * stream (standard input, a pipe, a FIFO, `/dev/stdin`) has no name to change, and is read so
+ * with `--input json`. Said
  * by the name it was given, `/dev/stdin` was told to "name it .json" (a fixer).
  */
-export const jsonWayOut = (stream: boolean) => (stream ? 'give --input json' : 'name it .json, or pipe it in with --input json');
+export const jsonWayOut = (stream: boolean) => (stream ? 'give --input json' : 'name it .json, or give --input json');
 
 /** How to have NDJSON read line by line: as {@link jsonWayOut}, by name for a file, with `--input ndjson` for a stream. */
-export const ndjsonWayOut = (stream: boolean) => (stream ? 'give --input ndjson' : 'such a file is read line by line when named .ndjson or .jsonl, or piped in with --input ndjson');
+export const ndjsonWayOut = (stream: boolean) => (stream ? 'give --input ndjson' : 'such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson');
 
 export const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
 
