@@ -306,8 +306,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    */
   const serverClosed = (code: number, reason: Buffer, counts: boolean) => {
     report.close = { code, reason: scrub(reason.toString()) };
-    // 1006 is no code a server sends: ws's word for a connection that ended without a close frame.
-    const how = code === 1006 ? 'the connection ended without a close frame (1006)' : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`;
+    const how = code === 1006 || code === 1005 ? closeWithoutCode(code) : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`;
     if (!counts || code === 1000 || code === CloseCode.GoingAway) return;
     // A close the contract gives a server for its own condition (a storage outage: 4410, which a
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).
@@ -624,7 +623,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // of its own (above), the frames that never came are another.
     // And what ended it, when that was not --duration.
     const cause = report.close
-      ? report.close.code === 1006 ? ' before the connection ended without a close frame' : ` before the server closed the connection${report.close.code === 1000 ? '' : ` with ${report.close.code}`}`
+      ? report.close.code === 1006 ? ' before the connection ended without a close frame' : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}`
       : refused !== undefined
         ? ' before this client refused a frame'
         : interruptedAt !== null
@@ -650,7 +649,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Type names come from the server: one line, as the violations.
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
-    if (report.close) output.stdout(`${oneLine(report.close.code === 1006 ? 'the connection ended without a close frame (1006)' : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
+    if (report.close) output.stdout(`${oneLine(report.close.code === 1006 || report.close.code === 1005 ? closeWithoutCode(report.close.code) : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${inertJson(report)}\n`);
@@ -795,4 +794,12 @@ function redact(url: URL): string {
   return redactJwts(copy.href);
 }
 
-
+/**
+ * The words for the two codes no server sends (RFC 6455 §7.1.5, §7.4.1), which ws reports in
+ * their place: 1005, a close frame that carried no status code (it was said as "the server
+ * closed the connection with 1005", a code that reads as the server's own); 1006, a connection
+ * that ended without any close frame.
+ */
+function closeWithoutCode(code: 1005 | 1006): string {
+  return code === 1005 ? 'the server closed the connection without a status code (its close frame carried none; ws reports 1005)' : 'the connection ended without a close frame (1006)';
+}

@@ -272,6 +272,13 @@ describe('listen', () => {
     expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame$/m);
     expect(dropped.stdout).toMatch(/^the connection ended without a close frame \(1006\)$/m);
     expect(dropped.stdout).not.toContain('closed by the server');
+    // A close frame without a status code: said plainly, not as a code the server sent (ws reports 1005, RFC 6455 §7.1.5).
+    const bare = await listen([await rawServer(Buffer.from([0x88, 0x00])), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    expect(bare.stdout).toMatch(/^close: - \(root\) the server closed the connection without a status code \(its close frame carried none; ws reports 1005\) before the run ended$/m);
+    expect(bare.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the server closed the connection without a status code$/m);
+    expect(bare.stdout).toMatch(/^the server closed the connection without a status code \(its close frame carried none; ws reports 1005\)\n1 frame \(1 valid, 0 invalid\), 2 violations\n$/m);
+    expect(bare.stdout).not.toContain('with 1005');
+    expect(bare.status).toBe(1);
     // A close the contract gives a server for its own condition (4410: a storage outage, which a
     // Redis restart sends) is a warning, not a violation (a fresh user); 1011 stays one.
     const gap = await listen([await rawServer(Buffer.from([0x88, 0x0c, 0x11, 0x3a, ...Buffer.from('stream gap')])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000']);
