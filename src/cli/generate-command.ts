@@ -77,14 +77,20 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     throw error;
   }
   if (options.check) {
-    const { changed, lineEnds, missing, extra } = await codegen.checkGenerated(options.out, files);
-    const stale = [...changed.map((f) => `${f} (changed)`), ...missing.map((f) => `${f} (missing)`), ...extra.map((f) => `${f} (not generated)`)];
+    const staleness = await codegen.checkGenerated(options.out, files);
+    // What generate will not replace, it refuses: `npm run generate` alone is no way out (a
+    // stray .DS_Store sent the user round in a circle: a hostile tester).
+    const foreign = staleness.changed.length + staleness.lineEnds.length + staleness.extra.length > 0 ? await codegen.foreignOutput(options.out, files) : [];
+    // Each path is listed once: what generate did not write goes in the list to remove, not in
+    // the stale one too (a stray file was named in both).
+    const own = (f: string) => !foreign.some((entry) => f === entry || f === `${entry}/` || f.startsWith(`${entry}/`));
+    const changed = staleness.changed.filter(own);
+    const lineEnds = staleness.lineEnds.filter(own);
+    const extra = staleness.extra.filter(own);
+    const stale = [...changed.map((f) => `${f} (changed)`), ...staleness.missing.map((f) => `${f} (missing)`), ...extra.map((f) => `${f} (not generated)`)];
     // Names found on disk, and the --out named, in the list and in each header line: a control
     // character in one is escaped, not acted on by the terminal (`--out $'x\e[31mred'`: a hostile tester).
     const list = (names: string[]) => names.map((f) => `  ${printable(path.join(options.out, f))}\n`).join('');
-    // What generate will not replace, it refuses: `npm run generate` alone is no way out (a
-    // stray .DS_Store sent the user round in a circle: a hostile tester).
-    const foreign = stale.length > 0 ? await codegen.foreignOutput(options.out, files) : [];
     // The command that writes what was checked: `npm run generate` alone writes generated/ from
     // schemas/, not the --out named here (a --check of another folder was told to run it).
     const fix = printable(generateCommandLine(options));
@@ -92,7 +98,13 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
       output.stderr(`realtime-contract: ${printable(options.out)}/ is stale; ${foreign.length === 0 ? `run \`${fix}\`` : `remove what generate did not write (below), then run \`${fix}\``}:\n${list(stale)}`);
     }
     if (foreign.length > 0) {
-      output.stderr(`realtime-contract: generate did not write and will not delete ${foreign.length === 1 ? 'this; remove it' : 'these; remove them'} first:\n${list(foreign)}`);
+      const it = foreign.length === 1 ? 'it' : 'them';
+      if (stale.length > 0) output.stderr(`realtime-contract: generate did not write and will not delete ${foreign.length === 1 ? 'this' : 'these'}; remove ${it} first:\n${list(foreign)}`);
+      else {
+        // Alone, it is all that keeps the folder from up to date: generate has to run only where it stands at a path generate writes.
+        const atOwnPath = staleness.changed.length + staleness.lineEnds.length > changed.length + lineEnds.length;
+        output.stderr(`realtime-contract: ${printable(options.out)}/ is stale; it holds what generate did not write and will not delete: remove ${it}${atOwnPath ? `, then run \`${fix}\`` : ''}:\n${list(foreign)}`);
+      }
     }
     if (lineEnds.length > 0) {
       output.stderr(
@@ -100,7 +112,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
           `as after a checkout with core.autocrlf=true; ${lineEndsNote(options.out)}: run \`${fix}\` to rewrite them:\n${list(lineEnds)}`,
       );
     }
-    if (stale.length > 0 || lineEnds.length > 0) return 1;
+    if (stale.length > 0 || lineEnds.length > 0 || foreign.length > 0) return 1;
     output.stdout(`${printable(options.out)}/ is up to date (${files.size} files)\n`);
     return 0;
   }

@@ -91,6 +91,36 @@ describe('generate: the --out named, in its header lines', () => {
   });
 });
 
+describe('generate --check: what generate did not write', () => {
+  it('names a stray file exactly once, in the list to remove, with and without other stale files (it was listed twice: stale and to remove)', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-stray-'));
+    folders.push(dir);
+    const out = path.join(dir, 'out');
+    cpSync('generated', out, { recursive: true });
+    writeFileSync(path.join(out, '.DS_Store'), '');
+    writeFileSync(path.join(out, 'docs', 'notes.md'), 'mine\n');
+    const count = (text: string, name: string) => text.split('\n').filter((line) => line === `  ${path.join(out, name)}` || line.startsWith(`  ${path.join(out, name)} (`)).length;
+    // Only the stray files: removing them is all it takes, no generate run.
+    const alone = runGenerate(['--check', '--out', out]);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toBe(`realtime-contract: ${out}/ is stale; it holds what generate did not write and will not delete: remove them:\n  ${path.join(out, '.DS_Store')}\n  ${path.join(out, 'docs', 'notes.md')}\n`);
+    // With a generated file changed too: that one is stale, the strays still named once.
+    writeFileSync(path.join(out, 'types.ts'), `${readFileSync(path.join(out, 'types.ts'), 'utf8')}// edited\n`);
+    const both = runGenerate(['--check', '--out', out]);
+    expect(both.code).toBe(1);
+    expect(count(both.stderr, '.DS_Store')).toBe(1);
+    expect(count(both.stderr, 'docs/notes.md')).toBe(1);
+    expect(both.stderr).toBe([
+      `realtime-contract: ${out}/ is stale; remove what generate did not write (below), then run \`npm run generate -- --out ${out}\`:`,
+      `  ${path.join(out, 'types.ts')} (changed)`,
+      'realtime-contract: generate did not write and will not delete these; remove them first:',
+      `  ${path.join(out, '.DS_Store')}`,
+      `  ${path.join(out, 'docs', 'notes.md')}`,
+      '',
+    ].join('\n'));
+  });
+});
+
 describe('generate: a --schemas that is no folder', () => {
   it('run from a subfolder of the checkout, says where it looked, that it is read from the current directory, and the way to the root (it said only `--schemas schemas: no such folder`)', { timeout: 150_000 }, () => {
     const root = path.resolve('.');
