@@ -72,7 +72,7 @@ if (generateCommand) {
     });
 }
 
-program
+const serveCommand = program
   .command('serve')
   .description('run the reference WebSocket server with a demo producer (--demo, required: a real backend embeds createRealtimeServer from "realtime-contract/server")')
   .option('--demo', 'required: demo secret, tokens for two users and an admin, and a producer of every stream type')
@@ -86,6 +86,9 @@ program
     const { runServe } = await import('./serve-command.js');
     process.exitCode = await runServe(options, output);
   });
+// The usage line names every option, made from them so that none is left out (it said only
+// `[options]`, and README's copy had lost --redis and --secret): --demo is required.
+serveCommand.usage(serveCommand.options.map((option) => (option.long === '--demo' ? option.flags : `[${option.flags}]`)).join(' '));
 
 program
   .command('listen')
