@@ -17,7 +17,7 @@ describe('README: Start here', () => {
 
   it('gives the demo tokens\' lifetime as the demo signs them: 24 hours after they are printed', async () => {
     expect(startHere).toMatch(/The tokens expire 24 hours \(86,400 s\) after\s+they are printed \(`exp` is `iat` \+ 24 h\)/);
-    const demo = await startDemo({ port: 45201, host: '127.0.0.1', intervalMs: 60_000 });
+    const demo = await startDemo({ port: 0, host: '127.0.0.1', intervalMs: 60_000 });
     try {
       for (const token of Object.values(demo.tokens)) {
         const { iat, exp } = decodeJwt(token);
