@@ -4,6 +4,7 @@ import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
 import { checkExamples, checkGeneratable } from './check.js';
 import { emitLanguages } from './quicktype.js';
+import { checkEnumCaseNames } from './quicktype-names.js';
 import { loadContract } from '../contract/index.js';
 import { emitReceivedTypes } from './received-types.js';
 import { emitShippedSchema } from './shipped-schema.js';
@@ -20,7 +21,8 @@ export { checkGenerated, foreignEntries, foreignOutput, ForeignOutputError, remo
  * result maps a path relative to `generated/` to its text, in sorted order, byte-for-byte
  * the same on every run.
  *
- * @throws SchemaError (file and JSON Pointer) when a schema is broken, or one of its `examples` fails it
+ * @throws SchemaError (file and JSON Pointer) when a schema is broken, or one of its `examples` fails it,
+ *   or two values of a closed list would get one enum case name in Go or Python (quicktype-names.ts)
  */
 /**
  * Every top-level name `generate` may write in its output folder (`formats.js` and
@@ -35,6 +37,9 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   // carry, what the Python and Go types cannot express) is refused here, before any generator
   // runs, so that the error names the file and pointer rather than a generator's symptom.
   checkGeneratable(contract);
+  // Two values of a closed list that quicktype's Go or Python naming calls alike ("" and
+  // "empty"): asked of quicktype's renderers themselves, so async, and after the checks above.
+  await checkEnumCaseNames(contract);
   const outputs = await Promise.all([
     emitValidators(contract),
     emitAllErrorsValidators(contract),
