@@ -4,13 +4,14 @@ import type { CompiledValidatorError } from '../../generated/validators.js';
 import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
+import { checkInvisibleText } from './invisible.js';
 import { checkTypeBoxSupport } from './typebox.js';
 import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, no `const` beside an `enum`, closed lists of one JSON type, comment text Go and Python source can hold, names
+ * on strings, no `const` beside an `enum`, closed lists of one JSON type, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
  * carry the stream, no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
@@ -21,7 +22,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaE
 export function checkGeneratable(contract: Contract): void {
   checkFormats(contract.files);
   checkBounds(contract.files);
-  checkCommentText(contract.files);
+  checkInvisibleText(contract.files);
   checkNames(contract.files);
   checkPollMessages(contract.messages, contract.documents, contract.files);
   checkDefaults(contract.files);
@@ -145,30 +146,6 @@ function fold(name: string): string {
   const folded = name.normalize('NFKC').toUpperCase().toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
   // quicktype names what starts with a digit `the…`: `1` is `THE_1`, beside a `the_1` renamed.
   return /^\p{Nd}/u.test(folded) ? `the${folded}` : folded;
-}
-
-/** What Go and Python source cannot hold, even in a comment: a NUL, or a byte order mark past the start (other controls they take: a reviewer). */
-const UNWRITABLE_IN_SOURCE = /[\u0000\ufeff]/u;
-
-/**
- * The text each generator writes into its source as comments (`description`, `title`,
- * `$comment`) holds no character Go or Python source cannot: a NUL in a description made Go
- * refuse the file and Python fail to import it, and a byte order mark made Go refuse it, after
- * generate passed (a hostile tester).
- */
-function checkCommentText(files: ReadonlyMap<string, SchemaNode>): void {
-  for (const [file, schema] of files) {
-    forEachSubschema(schema, (node, pointer) => {
-      for (const keyword of ['description', 'title', '$comment'] as const) {
-        const text = node[keyword];
-        const found = typeof text === 'string' ? UNWRITABLE_IN_SOURCE.exec(text) : null;
-        if (found) {
-          const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-          throw new SchemaError(file, `${pointer}/${keyword}`, `expected text without ${found[0] === '\u0000' ? 'a NUL' : 'a byte order mark'} (the generated Go and Python carry it in comments, and ${found[0] === '\u0000' ? 'Go and Python refuse' : 'Go refuses'} ${code} in source), got ${code} at character ${found.index}`);
-        }
-      }
-    });
-  }
 }
 
 /** The `format` values the generated validators implement (src/runtime/formats.ts). */

@@ -3,6 +3,7 @@ import { emitAsyncApi } from './asyncapi.js';
 import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
 import { checkExamples, checkGeneratable } from './check.js';
+import { escapeInvisible } from './invisible.js';
 import { emitLanguages } from './quicktype.js';
 import { checkEnumCaseNames } from './quicktype-names.js';
 import { loadContract } from '../contract/index.js';
@@ -19,7 +20,8 @@ export { checkGenerated, foreignEntries, foreignOutput, ForeignOutputError, remo
 /**
  * Runs every generator over the schemas in `schemaDir`. Pure: nothing is written; the
  * result maps a path relative to `generated/` to its text, in sorted order, byte-for-byte
- * the same on every run.
+ * the same on every run. An invisible or control character from a value of the contract is
+ * written as `\uXXXX` in every file, never raw (invisible.ts).
  *
  * @throws SchemaError (file and JSON Pointer) when a schema is broken, or one of its `examples` fails it,
  *   or two values of a closed list would get one enum case name in Go or Python (quicktype-names.ts)
@@ -57,7 +59,8 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
     for (const [relative, text] of output) {
       if (files.has(relative)) throw new Error(`two generators write generated/${relative}`);
       if (!OUTPUT_NAMES.has(relative.split('/')[0]!)) throw new Error(`generated/${relative} is not under a name OUTPUT_NAMES lists`);
-      files.set(relative, text);
+      // A value's invisible characters (a bidi override in an enum value) as \uXXXX, never raw.
+      files.set(relative, escapeInvisible(text));
     }
   }
   await checkExamples(contract, files.get('validators.js')!);

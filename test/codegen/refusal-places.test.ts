@@ -32,8 +32,8 @@ async function generateTrades(edit: (schema: Schema) => void): Promise<unknown> 
 }
 
 describe('no false refusal', () => {
-  it('a form feed or a bell in a description is no control character Go, Python or TypeScript refuse (only NUL and a BOM are)', async () => {
-    expect(await generateTrades((s) => void (s.definitions.TradeData!.description = 'A trade.\fPage two \u0007'))).toBe('generated');
+  it('tabs and line ends in a description are no refusal (a form feed or a bell, which hide text, are: test/codegen/invisible-characters.test.ts)', async () => {
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.description = 'A trade.\r\nPage two:\tsee the spec.\n'))).toBe('generated');
   }, 60_000);
 
   it('a description line that begins "to_dict:" is no field of the dataclass', async () => {
