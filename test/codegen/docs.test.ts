@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emitDocs } from '../../src/codegen/docs/index.js';
+import { prose } from '../../src/codegen/docs/field-table.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { Contract, MessageSchema, SchemaNode } from '../../src/contract/schema.js';
 import { resolvePointer } from '../../src/runtime/json-pointer.js';
@@ -65,8 +66,9 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A description as a table cell shows it: prose escaped for Markdown (test/codegen/markdown-prose.test.ts), `|` escaped. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+  return prose(text).replace(/\|/g, '\\|');
 }
 
 function jsonBlocks(section: string): unknown[] {

@@ -38,7 +38,7 @@ export function messageRows(contract: Contract, message: MessageSchema): FieldRo
 }
 
 export function fieldTable(rows: FieldRow[]): string {
-  const body = rows.map((row) => `| \`${cell(row.path)}\` | ${cell(row.type)} | ${row.required} | ${cell(row.allowed)} | ${cell(row.description)} |`);
+  const body = rows.map((row) => `| \`${cell(row.path)}\` | ${cell(row.type)} | ${row.required} | ${cell(row.allowed)} | ${cell(prose(row.description))} |`);
   return [FIELD_TABLE_HEADER, ...body].join('\n');
 }
 
@@ -53,6 +53,31 @@ export function codeSpan(text: string): string {
   const fence = '`'.repeat(longest + 1);
   const pad = longest > 0 && (text.startsWith('`') || text.endsWith('`')) ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * A code span in CommonMark: a run of backticks, then text, then a run of as many backticks,
+ * neither run beside another backtick. Its text is shown as it is: `&`, `<` and `>` in it are no
+ * markup, and an entity there would show as written.
+ */
+const CODE_SPAN = /(?<!`)(`+)(?!`)[^]*?(?<!`)\1(?!`)/gu;
+
+/**
+ * Prose from the contract (a schema's `description`, protocol.json's texts) as Markdown that
+ * shows it literally: `&`, `<` and `>` outside code spans become `&amp;`, `&lt;` and `&gt;`, so
+ * that "no P&L" is not read as the start of an entity and `<script>` or `<b>` not as HTML (which
+ * a Markdown renderer passes through to the page). Code spans are left as they are; other
+ * Markdown (emphasis, links) keeps its meaning.
+ */
+export function prose(text: string): string {
+  const escape = (plain: string) => plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  let out = '';
+  let last = 0;
+  for (const span of text.matchAll(CODE_SPAN)) {
+    out += escape(text.slice(last, span.index)) + span[0];
+    last = span.index + span[0].length;
+  }
+  return out + escape(text.slice(last));
 }
 
 /** Keeps a table row one line and one cell: a `|` would end the cell even inside backticks. */

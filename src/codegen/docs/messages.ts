@@ -1,6 +1,6 @@
 /** The sections about messages: header, contents, envelope, validation modes, every message, shared definitions. */
 import type { Contract, Direction, MessageSchema } from '../../contract/index.js';
-import { allowedText, alternativesOf, cell, fieldTable, typeText, type FieldRow } from './field-table.js';
+import { allowedText, alternativesOf, cell, fieldTable, prose, typeText, type FieldRow } from './field-table.js';
 import { AUDIENCE_LABELS, deliveryLabel, directionLabel, messageAnchor } from './labels.js';
 
 export function header(contract: Contract): string {
@@ -54,7 +54,7 @@ export function envelope(contract: Contract, rows: Map<string, FieldRow[]>): str
       `| \`type\` | string | Message type: says what \`data\` holds. One of the types under [Messages](#messages). |`,
       `| \`data\` | object | The payload; its fields depend on \`type\` and are listed under each message. |`,
     );
-    if (ts) lines.push(`| \`ts\` | ${cell(ts.type)} | ${cell(ts.description)} |`);
+    if (ts) lines.push(`| \`ts\` | ${cell(ts.type)} | ${cell(prose(ts.description))} |`);
     lines.push('', '```json', JSON.stringify(enveloped.schema.examples![0], null, 2), '```');
   }
   if (flat.length > 0) {
@@ -92,7 +92,7 @@ export function validationModes(): string {
 export function messagesSection(contract: Contract, rows: Map<string, FieldRow[]>): string {
   const overview = contract.messages.map(
     (m) =>
-      `| [\`${m.type}\`](#${messageAnchor(m)}) | ${directionLabel(m)} | ${AUDIENCE_LABELS[m.audience]} | ${cell(deliveryLabel(m))} | ${cell(m.section)} | ${cell(m.schema.description ?? '')} |`,
+      `| [\`${m.type}\`](#${messageAnchor(m)}) | ${directionLabel(m)} | ${AUDIENCE_LABELS[m.audience]} | ${cell(deliveryLabel(m))} | ${cell(m.section)} | ${cell(prose(m.schema.description ?? ''))} |`,
   );
   const intro = [
     '## Messages',
@@ -120,7 +120,7 @@ function messageSection(message: MessageSchema, rows: FieldRow[]): string {
     '',
     `**Direction:** ${directionLabel(message)} · **Audience:** ${AUDIENCE_LABELS[message.audience]} · **Delivery:** ${deliveryLabel(message)} · **Spec section:** ${message.section} · **TypeScript type:** \`${message.title}\``,
     '',
-    message.schema.description ?? '',
+    prose(message.schema.description ?? ''),
     '',
     examples.length === 1 ? '**Example**' : '**Examples**',
   ];
@@ -132,7 +132,7 @@ function messageSection(message: MessageSchema, rows: FieldRow[]): string {
 export function sharedDefinitions(contract: Contract): string {
   const rows = Object.entries(contract.definitions.definitions ?? {}).map(([name, node]) => {
     const alternatives = alternativesOf(contract, { node, file: 'definitions.json' });
-    return `| \`${name}\` | ${cell(typeText(contract, alternatives))} | ${cell(allowedText(alternatives))} | ${cell(node.description ?? '')} |`;
+    return `| \`${name}\` | ${cell(typeText(contract, alternatives))} | ${cell(allowedText(alternatives))} | ${cell(prose(node.description ?? ''))} |`;
   });
   return [
     '## Shared definitions',

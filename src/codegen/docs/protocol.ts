@@ -1,6 +1,6 @@
 /** The sections about the protocol around the messages: connecting, delivery and resume, polling, keepalive, close codes, error handling, version history. */
 import type { Contract, MessageSchema } from '../../contract/index.js';
-import { cell, fieldTable, propertyRows, type FieldRow } from './field-table.js';
+import { cell, fieldTable, propertyRows, prose, type FieldRow } from './field-table.js';
 import { deliveryLabel, messageAnchor, senders } from './labels.js';
 
 export function connecting(contract: Contract): string {
@@ -14,7 +14,7 @@ export function connecting(contract: Contract): string {
     '',
     `**Endpoint path:** \`${path}\``,
     '',
-    `**Authentication:** ${authentication}`,
+    `**Authentication:** ${prose(authentication)}`,
   ].join('\n');
 }
 
@@ -47,13 +47,13 @@ export function errorHandling(contract: Contract, error: MessageSchema, rows: Fi
     '',
     `1. **Reported by the ${senders(error)}:** an [\`${error.type}\`](#${messageAnchor(error)}) message. Its payload:`,
     '',
-    ...payload.map((row) => `   - \`${row.path}\` (${row.required === 'yes' ? 'required' : 'optional'}, ${row.type}${row.allowed ? `; ${row.allowed}` : ''}): ${row.description}`),
+    ...payload.map((row) => `   - \`${row.path}\` (${row.required === 'yes' ? 'required' : 'optional'}, ${row.type}${row.allowed ? `; ${row.allowed}` : ''}): ${prose(row.description)}`),
     '',
     '   The codes the reference server sends:',
     '',
     '   | Code | When |',
     '   | --- | --- |',
-    ...contract.protocol.errorCodes.map((entry) => `   | \`${entry.code}\` | ${cell(entry.description)} |`),
+    ...contract.protocol.errorCodes.map((entry) => `   | \`${entry.code}\` | ${cell(prose(entry.description))} |`),
     '',
     '2. **Rejected on receipt:** a frame that is not JSON, has an unknown `type` or breaks its schema fails validation in the client. ' +
       'Skip that one message and keep the connection: one bad message must not cost the others.',
@@ -95,7 +95,7 @@ export function polling(contract: Contract): string {
     `GET ${path}?since=<cursor>`,
     '```',
     '',
-    description,
+    prose(description),
     '',
     `| Setting | Value |`,
     '| --- | --- |',
@@ -118,7 +118,7 @@ export function closeCodes(contract: Contract): string {
     '',
     '| Code | Name | Reconnect | When |',
     '| --- | --- | --- | --- |',
-    ...contract.protocol.closeCodes.map((entry) => `| ${entry.code} | \`${entry.name}\` | ${RECONNECT_LABELS[entry.reconnect]} | ${cell(entry.description)} |`),
+    ...contract.protocol.closeCodes.map((entry) => `| ${entry.code} | \`${entry.name}\` | ${RECONNECT_LABELS[entry.reconnect]} | ${cell(prose(entry.description))} |`),
   ].join('\n');
 }
 
@@ -128,6 +128,6 @@ export function versionHistory(contract: Contract): string {
     '',
     '| Version | Date | Changes |',
     '| --- | --- | --- |',
-    ...contract.protocol.versionHistory.map((entry) => `| v${cell(entry.version)} | ${cell(entry.date)} | ${cell(entry.changes)} |`),
+    ...contract.protocol.versionHistory.map((entry) => `| v${cell(entry.version)} | ${cell(entry.date)} | ${cell(prose(entry.changes))} |`),
   ].join('\n');
 }
