@@ -45,7 +45,9 @@ export interface CompiledNoticeSink {
  * tolerant mode a value outside a closed list passes, and is reported in `notices` when given.
  * With `typeRead` true, `type` is `data.type` as the caller read it, and the value judged:
  * the validator does not read it again (a second megamorphic lookup on every message); else
- * the validator reads `data.type` and judges that.
+ * the validator reads `data.type` and judges that. In strict mode, `typeRead` true also
+ * says the caller has tested that `data` is an object and not an array (as
+ * `validateMessage` does before it reads `type`): the validator does not test it again.
  *
  * @returns `undefined` when `type` is not a message type (inherited names such as
  *   "constructor" are not), `null` when `data` is valid, else the errors of the first fault (one; for a value no branch of an `anyOf` admits, each branch's, then the `anyOf`'s)
@@ -55,11 +57,13 @@ export declare function checkMessage(type: string, data: unknown, mode: Compiled
 /**
  * Validates `data` as a `ping` message (PingMessage) in `mode`: `null` when valid, else the first error.
  * `type`, when given, is `data.type` as the caller read it, and the value judged; omitted, it is read here.
+ * In strict mode, a `type` given also says the caller has tested that `data` is an object and not an array: it is not tested again.
  */
 export declare function checkPingMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, type?: unknown): CompiledValidatorError[] | null;
 /**
  * Validates `data` as a `pong` message (PongMessage) in `mode`: `null` when valid, else the first error.
  * `type`, when given, is `data.type` as the caller read it, and the value judged; omitted, it is read here.
+ * In strict mode, a `type` given also says the caller has tested that `data` is an object and not an array: it is not tested again.
  */
 export declare function checkPongMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, type?: unknown): CompiledValidatorError[] | null;
 

@@ -143,7 +143,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data5, data6 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -276,7 +276,7 @@ function validate1(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
@@ -331,7 +331,7 @@ function validate2(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
@@ -386,7 +386,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -638,7 +638,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -897,7 +897,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -1092,7 +1092,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data27, data28 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -1583,7 +1583,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -1809,7 +1809,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -1989,7 +1989,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
   let vErrors = null;
   let errors = 0;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data11, data12 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -2292,7 +2292,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data13, data14 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -2530,7 +2530,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data10, data11 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -2713,7 +2713,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
@@ -2949,7 +2949,7 @@ function validate13(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data5;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {

@@ -5,7 +5,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, ERROR_SLOT_SOURCE, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
+import { callReject, ERROR_SLOT_SOURCE, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
 
@@ -374,7 +374,7 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
   const code = withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))))), messageExports));
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\nexport ${CODE_POINTS_SOURCE}\n`],
-    ['compiled.js', compiledSource(code)],
+    ['compiled.js', compiledSource(withKnownObject(code))],
   ]);
   const entry = `${ENTRY_HEAD}
 ${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices, type) {\n  return ${call(m.type, 'mode !== \'tolerant\'')};\n}`).join('\n')}
@@ -600,7 +600,9 @@ export interface CompiledNoticeSink {
  * tolerant mode a value outside a closed list passes, and is reported in \`notices\` when given.
  * With \`typeRead\` true, \`type\` is \`data.type\` as the caller read it, and the value judged:
  * the validator does not read it again (a second megamorphic lookup on every message); else
- * the validator reads \`data.type\` and judges that.
+ * the validator reads \`data.type\` and judges that. In strict mode, \`typeRead\` true also
+ * says the caller has tested that \`data\` is an object and not an array (as
+ * \`validateMessage\` does before it reads \`type\`): the validator does not test it again.
  *
  * @returns \`undefined\` when \`type\` is not a message type (inherited names such as
  *   "constructor" are not), \`null\` when \`data\` is valid, else the errors of the first fault (one; for a value no branch of an \`anyOf\` admits, each branch's, then the \`anyOf\`'s)
@@ -610,6 +612,7 @@ ${keepalive(contract).map((m) => `
 /**
  * Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error.
  * \`type\`, when given, is \`data.type\` as the caller read it, and the value judged; omitted, it is read here.
+ * In strict mode, a \`type\` given also says the caller has tested that \`data\` is an object and not an array: it is not tested again.
  */
 export declare function check${m.title}(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, type?: unknown): CompiledValidatorError[] | null;`).join('')}
 ${contract.documents.map((d) => `

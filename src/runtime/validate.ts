@@ -100,23 +100,47 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
     // silently (a fresh user). Only then are the keys read: the common call pays nothing.
     if (direction === undefined && options.mode === undefined) noOtherOption(options);
   }
-  // The common case first, kept small for V8 to inline into its caller: an object whose
-  // `type` names a message type, no direction. The compiled validator checks the object and
-  // the type again; anything it refuses is described by `rejected`, the rest by `slowPath`.
+  // The common case first, kept small for V8 to inline into its caller: strict, no direction
+  // (a producer's or CI's call), on an object whose `type` names a message type. The mode is a
+  // constant here, so V8, inlining the validators, folds their mode tests, and their test that
+  // the value is an object (done here) away. The compiled validator checks the type again;
+  // anything it refuses is described by `rejected`, the rest (not an object, an unknown type)
+  // by `slowPath`.
+  if (mode === 'strict' && direction === undefined) {
+    let errors: CompiledValidatorError[] | null | undefined;
+    try {
+      // (`Array.isArray` throws for a revoked Proxy.)
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        const type = (value as { type?: unknown }).type;
+        // Keepalives are the most frequent and the cheapest messages: their validators are
+        // small enough for V8 to inline here, which `checkMessage`, a switch over every type,
+        // is not (ping: 1.9× → 1.7–1.8× the hand-written limit in `npm run bench`). Each
+        // validator is given the `type` read here and does not read it again, nor test again
+        // that the value is an object.
+        errors = type === 'ping' ? checkPingMessage(value, 'strict', undefined, type) : type === 'pong' ? checkPongMessage(value, 'strict', undefined, type) : checkMessage(type as string, value, 'strict', undefined, true);
+      }
+    } catch (error) {
+      // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
+      return failure('invalid', describeThrown(error, value));
+    }
+    if (errors === null) return { ok: true, message: value as Message };
+    if (errors !== undefined) return rejected(errors, value, mode);
+    return slowPath(value, mode, direction);
+  }
+  return validateOther(value, mode, direction);
+}
+
+/** The rest of `validateMessage`: tolerant mode (with its notices), or a direction given; the mode is a variable here. */
+function validateOther(value: unknown, mode: ValidationMode, direction: Direction | undefined): ValidationResult<Message | ReceivedMessage> {
   let errors: CompiledValidatorError[] | null | undefined;
   // Tolerant mode collects values outside a closed list here (issue 13).
   const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
   try {
     if (direction === undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const type = (value as { type?: unknown }).type;
-      // Keepalives are the most frequent and the cheapest messages: their validators are
-      // small enough for V8 to inline here, which `checkMessage`, a switch over every type,
-      // is not (ping: 1.9× → 1.7–1.8× the hand-written limit in `npm run bench`). Each
-      // validator is given the `type` read here and does not read it again.
       errors = type === 'ping' ? checkPingMessage(value, mode, undefined, type) : type === 'pong' ? checkPongMessage(value, mode, undefined, type) : checkMessage(type as string, value, mode, notices, true);
     }
   } catch (error) {
-    // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
     return failure('invalid', describeThrown(error, value));
   }
   if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };

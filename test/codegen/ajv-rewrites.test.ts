@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callReject, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withCharacterClassPatterns, withoutConstantErrorCount, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withCharacterClassPatterns, withoutConstantErrorCount, withKnownObject, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
 const AJV_LIKE = `export function validate0(data){
@@ -201,6 +201,36 @@ export function other(data, a, b, c){ return data.type; }`;
     expect(validate(ping, '', true, undefined)).toBe(true);
     expect(reads).toBe(1);
     expect(validate({ type: 'pong' }, '', true, undefined)).toBe(false);
+  });
+
+  it('withKnownObject skips the root object test only in strict mode with the type its caller read', async () => {
+    const code = withTypeArgument(`export const message_ping = validate1;
+function validate1(data, instancePath, strict, notices){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let data0;
+if((data0 = data.type) === void 0){ return false; }
+if("ping" !== data0){ return false; }
+if(data.timestamp === void 0){ return false; }
+return true;
+}
+return "not an object";
+}
+export function other(data, instancePath, strict, notices, knownType){ return data && typeof data == "object" && !Array.isArray(data); }`, new Set(['message_ping']));
+    const out = withKnownObject(code);
+    expect(out).toContain('if(strict && knownType !== void 0 || data && typeof data == "object" && !Array.isArray(data)){');
+    // A function whose root object test is not an if statement's is left as it is.
+    expect(out).toContain('export function other(data, instancePath, strict, notices, knownType){ return data && typeof data == "object" && !Array.isArray(data); }');
+    const { message_ping: validate } = (await import(`data:text/javascript,${encodeURIComponent(out)}`)) as { message_ping: (...args: unknown[]) => unknown };
+    const ping = { type: 'ping', timestamp: 1 };
+    for (const strict of [true, false]) {
+      expect(validate(ping, '', strict, undefined, 'ping')).toBe(true);
+      expect(validate(ping, '', strict, undefined)).toBe(true);
+    }
+    // Without the type, or in tolerant mode, a value that is not an object is still refused as one.
+    for (const value of [null, 'ping', ['ping'], Object.assign([], { type: 'ping', timestamp: 1 })]) {
+      expect(validate(value, '', true, undefined)).toBe('not an object');
+      expect(validate(value, '', false, undefined, 'ping')).toBe('not an object');
+    }
   });
 
   it('withTypeArgument leaves a validator that does not read its type exactly once as it is', () => {
