@@ -792,13 +792,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // a burst of pings (a network stall, a server pinging every 50 ms) had as many pongs and
       // pings sent, twice the server's inbound rate (20 a second), and the socket closed 4429.
       // A pong echoing the latest ping answers the ones before it (the reference server's rule).
-      // (The socket's end clears the timer: stopTimers.)
+      // (The socket's end clears the timer: stopTimers.) The wait is kept to 0..250 ms: read from
+      // the wall clock, a clock set back an hour made it an hour, no pong went, and the server
+      // closed 4408 again and again. (A negative wait is 0: setTimeout's own rule, in browsers and Node.)
       clearTimeout(pongTimer);
       pongTimer = setTimeout(() => {
         ponged = Date.now();
         send({ type: 'pong', timestamp: message.timestamp });
         ping();
-      }, ponged + 250 - Date.now());
+      }, Math.min(250, ponged + 250 - Date.now()));
     } else if (message.type === 'pong' && message.timestamp === pingSent) {
       set({ rtt: Date.now() - pingSent });
       pingSent = -1;

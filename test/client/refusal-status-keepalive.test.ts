@@ -3,13 +3,14 @@
  * the stand-in, a hand-written http server; ports from `RC_TEST_PORTS=<first>-<last>` when set,
  * else the kernel's): a provider that keeps giving a refused token is told once, `unauthorized`
  * throughout; `lastHttpStatus` while upgrades and polls fail differently; a burst of server
- * pings answered once, not once each (twice the server's inbound rate: closed 4429).
+ * pings answered once, not once each (twice the server's inbound rate: closed 4429); a ping
+ * still answered after the wall clock was set back (the gap before the answer was an hour).
  * Each failed before its fix.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, connect, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createRealtimeClient } from '../../src/client/client.js';
 import type { RealtimeClient, RealtimeStatus } from '../../src/client/index.js';
@@ -198,5 +199,22 @@ describe('a burst of server pings', () => {
     expect(client.getStatus()).toMatchObject({ mode: 'ws', state: 'open' });
     expect(h.upgrades).toHaveLength(1);
     expect(rateLimited).toEqual([]);
+  });
+  it('is still answered when the wall clock is set back an hour between two pings (the gap before the answer was read from the wall clock: an hour, no pong, closed 4408 again and again)', async () => {
+    const s = await new FakeServer({ port: port(), pingIntervalMs: 60_000 }).start();
+    cleanups.push(() => s.stop());
+    const client = nodeClient(s.url);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws' && s.received.length >= 1, 'the socket and its first ping');
+    s.sendRaw(JSON.stringify({ type: 'ping', timestamp: 1 }));
+    await until(() => s.received.some((m) => (m as { type: string }).type === 'pong'), 'the answer to the first ping');
+    s.received.length = 0;
+    // The clock is set back (an NTP step, a user's hand): Date.now() reads an hour earlier.
+    const now = Date.now.bind(Date);
+    const back = vi.spyOn(Date, 'now').mockImplementation(() => now() - 3_600_000);
+    cleanups.push(() => back.mockRestore());
+    s.sendRaw(JSON.stringify({ type: 'ping', timestamp: 2 }));
+    await until(() => s.received.some((m) => (m as { type: string }).type === 'pong'), 'the answer to a ping after the clock went back', 5_000);
+    expect(s.received.find((m) => (m as { type: string }).type === 'pong')).toEqual({ type: 'pong', timestamp: 2 });
   });
 });
