@@ -210,11 +210,14 @@ const clientErrorListeners = new WeakSet<Listener>();
  * which Node destroys with the error once it has answered (`status` then says what it answered).
  * While the app has a listener of its own (which answers instead), one is added beside it, and
  * taken off with the app's last. A connection accepted before this was called is seen only then.
+ * `ip` is the peer's address as read when the connection came (the socket Node destroyed has
+ * none left to read), or undefined for a socket that never had one.
  * @returns what stops it
  */
-export function watchParserRefusals(server: EventEmitter, onRefused: (refusal: ParserRefusal, socket: Duplex, answeredByNode: boolean) => void): () => void {
+export function watchParserRefusals(server: EventEmitter, onRefused: (refusal: ParserRefusal, socket: Duplex, answeredByNode: boolean, ip: string | undefined) => void): () => void {
   const seen = new WeakSet<object>();
-  const watched = new WeakSet<object>();
+  /** Each watched connection's peer address, read while its socket is open. */
+  const watched = new WeakMap<object, string | undefined>();
   let stopped = false;
   const report = (error: unknown, socket: Duplex, answeredByNode: boolean): void => {
     // A connection watched before stop() may outlive it (an attached app's keep-alive).
@@ -222,12 +225,13 @@ export function watchParserRefusals(server: EventEmitter, onRefused: (refusal: P
     const refusal = parserRefusal(error);
     if (refusal === null || seen.has(error as object)) return;
     seen.add(error as object);
-    onRefused(refusal, socket, answeredByNode);
+    onRefused(refusal, socket, answeredByNode, watched.get(socket) ?? (socket as { remoteAddress?: string }).remoteAddress);
   };
   const onConnection = (socket: Duplex): void => {
     // Node hands a connection whose upgrade offer was ignored in again (ignored-upgrade.ts): watched once.
     if (watched.has(socket)) return;
-    watched.add(socket);
+    // Read now: once Node has answered a refusal and destroyed the socket, its address reads undefined.
+    watched.set(socket, (socket as { remoteAddress?: string }).remoteAddress);
     socket.on('error', (error: unknown) => report(error, socket, true));
   };
   const onClientError = ((error: unknown, socket: Duplex) => report(error, socket, false)) as Listener;

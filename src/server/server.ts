@@ -891,9 +891,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // Node's HTTP parser answers these itself (431, 400, 408), before any request reaches this server: counted and logged as its own
   // refusals are (its own 431, `headers-too-large`, was; Node's was neither). Who answers them is left as it was (src/server/attach.ts).
   const refusedRequests: Record<string, number> = {};
-  const unwatchParserRefusals = watchParserRefusals(httpServer, ({ reason, status }, socket, answeredByNode) => {
+  const unwatchParserRefusals = watchParserRefusals(httpServer, ({ reason, status }, _socket, answeredByNode, ip) => {
     refusedRequests[reason] = (refusedRequests[reason] ?? 0) + 1;
-    const ip = (socket as Partial<Socket>).remoteAddress;
     // The app's own `clientError` listener answered it as it chose: no status is known.
     logger?.info({ event: 'request-refused', ...(answeredByNode ? { status } : {}), reason, ip }, "request refused by Node's HTTP parser");
   });

@@ -452,4 +452,25 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     expect(await exchange(47422, oversized('/other'))).toBe(NODE_431);
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 1 });
   });
+
+  it('logs the client ip of a refusal Node answered itself when nothing read the address before (no connection limit, or attached): the socket Node destroyed has none left, and the line said ip undefined', async () => {
+    const logged: object[] = [];
+    const log = (entry: object) => void logged.push(entry);
+    // Its own server without the per-ip connection limit (which read each address as it came).
+    const own = createRealtimeServer({ port: 0, maxConnectionsPerIp: null, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    cleanup.push(() => own.close());
+    await own.listening;
+    expect(await exchange((own.httpServer.address() as AddressInfo).port, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
+    // Attached to an app's server with no clientError listener of its own.
+    const http = createServer((_request, response) => response.end('app'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => http.close(resolve)));
+    const attached = createRealtimeServer({ server: http, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    cleanup.push(() => attached.close());
+    expect(await exchange((http.address() as AddressInfo).port, oversized('/api/ws', true))).toBe(NODE_431);
+    expect(logged.filter((entry) => (entry as { event?: string }).event === 'request-refused')).toEqual([
+      { event: 'request-refused', status: 400, reason: 'bad-request', ip: '127.0.0.1' },
+      { event: 'request-refused', status: 431, reason: 'headers-too-large', ip: '127.0.0.1' },
+    ]);
+  });
 });
