@@ -574,6 +574,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.once('error', (error: Error & { code?: string }) => {
       if (interruptedAt !== null) return resolve(`${interruptedBy} ended the run before the upgrade was answered`);
       // A plain client that a TLS port hangs up on (Node's TLS server does, at an HTTP request): asked whether it speaks TLS.
+      // The handshake's limit is over with the error: left armed, it ran out during the probe
+      // and said "Opening handshake has timed out" in place of the probe's verdict.
+      clearTimeout(handshakeTimer);
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
         void speaksTls(url!, 2000).then((tls) => resolve(scrub(connectError(error, url!, tls))));
       } else resolve(scrub(connectError(error, url!)));

@@ -5,7 +5,7 @@
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createConnection, createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -21,13 +21,20 @@ afterEach(async () => {
 const dir = mkdtempSync(path.join(tmpdir(), 'listen-tls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Listens on 127.0.0.1 (a port of the kernel's choosing), stopped after the test; its port. */
+/** The next port of `RC_TEST_PORTS` (`<first>-<last>`), or 0 (the kernel picks one). */
+let nextPort = 0;
+function port(): number {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.RC_TEST_PORTS ?? '');
+  return range ? Number(range[1]) + (nextPort++ % (Number(range[2]) - Number(range[1]) + 1)) : 0;
+}
+
+/** Listens on 127.0.0.1 (a port of `RC_TEST_PORTS` when set, else of the kernel's choosing), stopped after the test; its port. */
 async function started(server: Server | HttpsServer, sockets: Set<Socket> = new Set()): Promise<number> {
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port(), '127.0.0.1', resolve));
   stops.push(() => new Promise<void>((resolve) => {
     for (const socket of sockets) socket.destroy();
     server.close(() => resolve());
@@ -94,6 +101,35 @@ describe('listen: what a TLS failure says', () => {
     expect(plain.stderr).toBe(`realtime-contract: cannot connect to ws://127.0.0.1:${port}/api/ws: the server speaks TLS there: give a wss:// (or https://) URL (socket hang up)\n`);
     // http: is taken as ws:, and said so too.
     expect((await runListen([`http://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s'])).stderr).toContain(': the server speaks TLS there: give a wss:// (or https://) URL');
+  });
+
+  it('ws:// to a TLS port whose TLS handshake is slow to come: the TLS probe\'s verdict, not the handshake limit run out during it ("Opening handshake has timed out" came instead)', async () => {
+    const { port: tlsPort } = await tlsServer();
+    // The first connection (listen's plain upgrade) is reset 1.5 s after its request, as a TLS
+    // port may; the next (the TLS probe) reaches the TLS server 1 s after it came. The handshake's
+    // limit (2 s with --duration 2s) passes during the probe, which has 2 s of its own.
+    let connections = 0;
+    const held: Socket[] = [];
+    const proxy = await started(
+      createTcpServer((socket) => {
+        held.push(socket);
+        if (connections++ === 0) {
+          socket.once('data', () => setTimeout(() => socket.resetAndDestroy(), 1500));
+          return;
+        }
+        setTimeout(() => {
+          const up = createConnection(tlsPort, '127.0.0.1');
+          held.push(up);
+          up.on('error', () => socket.destroy());
+          socket.pipe(up).pipe(socket);
+        }, 1000);
+      }),
+    );
+    stops.push(async () => void held.forEach((socket) => socket.destroy()));
+    const result = await runListen([`ws://127.0.0.1:${proxy}/api/ws`, '--count', '1', '--duration', '2s']);
+    expect(result.status).toBe(2);
+    expect(connections).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^realtime-contract: cannot connect to ws://127\\.0\\.0\\.1:${proxy}/api/ws: the server speaks TLS there: give a wss:// \\(or https://\\) URL \\(.+\\)\\n$`));
   });
 
   it('ws:// to a TLS port that answers plain HTTP with a 400 (as Go and nginx do): the wss:// URL to give', async () => {
