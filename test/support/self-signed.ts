@@ -31,13 +31,26 @@ function utcTime(date: Date): Buffer {
   return der(0x17, Buffer.from(text, 'ascii'));
 }
 
+/**
+ * A certificate serial number's DER INTEGER content from `random` (8 bytes by default): positive
+ * and non-zero (RFC 5280 4.1.2.2), and minimal, as DER requires: its first byte 0x40–0x7f, never
+ * 0x00 (a leading zero byte is allowed only before a byte whose high bit is set; cleared of its
+ * high bit alone, a first byte came out 0x00 one time in 128, and eight zero bytes made serial 0).
+ * @throws RangeError for fewer than 1 or more than 20 bytes (RFC 5280's limit)
+ */
+export function certificateSerial(random: Buffer = randomBytes(8)): Buffer {
+  if (random.length < 1 || random.length > 20) throw new RangeError(`certificateSerial: expected 1 to 20 random bytes, got ${random.length}`);
+  const serial = Buffer.from(random);
+  serial[0] = 0x40 | (serial[0]! & 0x3f);
+  return serial;
+}
+
 /** `{ key, cert }` in PEM, as `tls.createServer` and `NODE_EXTRA_CA_CERTS` take them, for `CN=<commonName>` on 127.0.0.1 and localhost. */
 export function selfSignedCertificate(commonName = 'realtime-contract test'): { key: string; cert: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const name = sequence(der(0x31, sequence(oid('2.5.4.3'), der(0x0c, Buffer.from(commonName, 'utf8')))));
-  const serial = randomBytes(8);
-  serial[0]! &= 0x7f; // a positive INTEGER
+  const serial = certificateSerial();
   const now = Date.now();
   const altNames = sequence(der(0x87, Buffer.from([127, 0, 0, 1])), der(0x82, Buffer.from('localhost', 'ascii')));
   const extensions = der(0xa3, sequence(sequence(oid('2.5.29.17'), der(0x04, altNames))));
