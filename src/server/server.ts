@@ -140,6 +140,17 @@ export interface RealtimeServerOptions {
   logger?: Logger;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number;
+  /**
+   * The clock the keepalive, the rates and `close()`'s drain run on: a function returning ms
+   * that never goes back (a fraction is fine), read for the ping interval, the pong and close
+   * deadlines, the inbound, outbound and attempt rates, and `close()`'s drain (not the JWKS
+   * retry window). Default `performance.now`. For tests that
+   * move time themselves (a stalled loop, a ping round due): the server's timers still fire at
+   * their real pace and read it then (every 5 ms to 1 s, by the keepalive's timings). Token
+   * expiry and a ping's `timestamp` stay on the wall clock (`Date.now`).
+   * @throws TypeError (from createRealtimeServer) when given and not a function
+   */
+  monotonicClock?: () => number;
 }
 
 /** What `stats()` returns. */
@@ -271,7 +282,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // never steps: on Date.now, a clock set back an hour (an NTP step, a VM resumed) refused every
   // upgrade and poll with 429 for that hour, and stopped the keepalive (a hostile tester).
   const now = Date.now;
-  const monotonicNow = (): number => performance.now();
+  const clock = options.monotonicClock;
+  const monotonicNow = clock === undefined ? (): number => performance.now() : (): number => clock();
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const core = new RealtimeCore({
     store,
@@ -1218,6 +1230,7 @@ const SERVER_OPTIONS = [
   'server', 'port', 'host', 'path', 'pollPath', 'webSocket', 'jwt', 'authenticate', 'authenticateTimeoutMs', 'allowedOrigins', 'store', 'validateOutbound', 'pingIntervalMs', 'pongTimeoutMs',
   'maxPayloadBytes', 'inboundRate', 'inboundRateCloseAfter', 'maxConsecutiveFaults', 'outboundRate', 'clientIp', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser',
   'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
+  'monotonicClock',
 ] as const;
 /** `jwt`'s and a rate's: a misspelt `audience` left the audience unchecked. */
 const JWT_OPTIONS = ['secret', 'publicKey', 'algorithm', 'jwksUrl', 'jwksAlgorithms', 'issuer', 'audience', 'clockToleranceSec', 'allowTokensWithoutExp', 'userIdClaim', 'adminClaim', 'adminValue'] as const;
@@ -1316,6 +1329,7 @@ function checkOptions(options: RealtimeServerOptions): void {
   checkRate('outboundRate', options.outboundRate, true);
   checkFunction('clientIp', options.clientIp);
   checkFunction('handleHttp', options.handleHttp);
+  checkFunction('monotonicClock', options.monotonicClock);
   if (options.logger !== undefined && !(hasMethods(options.logger, ['info', 'warn', 'error']) && ['function', 'undefined'].includes(typeof options.logger.debug))) {
     throw optionError(TypeError, 'logger', 'an object with info, warn and error functions (pino, console)', options.logger);
   }

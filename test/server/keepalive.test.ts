@@ -169,23 +169,28 @@ describe('keepalive', () => {
   });
 
   it("a pong that came in time is not judged late when the server's own loop stalled past the deadline (a GC pause, a process frozen)", async () => {
-    // The loop blocked 600 ms, past the 200 ms pong deadline, with the pong already in the
+    // The loop stalled 600 ms, past the 200 ms pong deadline, with the pong already in the
     // kernel's buffer: the keepalive timer fired first and closed the client 4408; and the ping
     // round due as the loop resumed dropped the round that pong echoes, so it matched none.
-    const server = await startServer({ pingIntervalMs: 400, pongTimeoutMs: 200 });
+    // The stall is the server's clock's: it jumps 600 ms as the pong goes out.
+    const clock = testClock();
+    const server = await startServer({ pingIntervalMs: 400, pongTimeoutMs: 200, monotonicClock: clock.now });
     try {
       const answering = await connect(server.url({ token: await token('answering') }));
       const silent = await connect(server.url({ token: await token('silent') }));
       silent.answerPings = false;
-      let stalledFor = 0;
+      let stalled = false;
       answering.ws.on('message', (data) => {
         // The helper's listener has already sent the pong (ws writes it to the socket at once).
-        if (stalledFor > 0 || (JSON.parse(String(data)) as Frame).type !== 'ping') return;
+        if (stalled || (JSON.parse(String(data)) as Frame).type !== 'ping') return;
+        stalled = true;
+        clock.advance(600);
+        // Held until the keepalive timer (every 10 ms here) is due, so that it runs before the
+        // loop reads the pong, as it does after any stall; how long is no assertion.
         const start = performance.now();
-        while (performance.now() - start < 600);
-        stalledFor = performance.now() - start;
+        while (performance.now() - start < 25);
       });
-      await answering.until(() => stalledFor > 0, 3000, 'the stall');
+      await answering.until(() => stalled, 3000, 'the stall');
       expect(await silent.closed).toBe(4408);
       const pings = answering.count('ping');
       await answering.until(() => answering.count('ping') >= pings + 3, 3000, 'three more pings');
@@ -241,8 +246,10 @@ describe('keepalive', () => {
 
   it('a client that never reads is still closed with 4408: its ping, armed behind what it has not taken and never written, runs its deadline from the round', async () => {
     // What the deadline from the write must not change: that ping waits on the peer, not on the server.
-    const server = await startServer({ port: 47442, pingIntervalMs: 2000, pongTimeoutMs: 300, maxBufferedBytes: 256 * 1024 * 1024 });
-    const createdAt = performance.now();
+    // The server's clock stands still while the socket fills, so the first ping round (2 s on it)
+    // comes only once the server holds what the client does not take, whatever the fill took.
+    const clock = testClock(false);
+    const server = await startServer({ port: 47442, pingIntervalMs: 2000, pongTimeoutMs: 300, maxBufferedBytes: 256 * 1024 * 1024, monotonicClock: clock.now });
     // A client that opens its socket and never reads a byte of it (ws's own client resumes a socket paused under it).
     const stuck = createConnection({ host: '127.0.0.1', port: server.port });
     try {
@@ -250,7 +257,7 @@ describe('keepalive', () => {
       stuck.write(`GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
       stuck.pause();
       await eventually(() => server.rt.stats().connections === 1, 3000, 'the socket');
-      // Until the kernel's buffers are full and the server holds the rest itself, before the first ping round (2 s after creation).
+      // Until the kernel's buffers are full and the server holds the rest itself.
       // (Loopback's buffers hold a few MB: 8 MB fills them.)
       for (let i = 0; server.rt.stats().bufferedBytes.max < 8 * 1024 * 1024; i++) {
         await Promise.all(Array.from({ length: 500 }, (_, j) => server.rt.publish('stuck', trade(`fill_${i}_${j}`, { bot_id: 'x'.repeat(2000) }))));
@@ -259,11 +266,13 @@ describe('keepalive', () => {
       await sleep(200);
       // Held, not draining: the socket takes no more.
       expect(server.rt.stats().bufferedBytes.max).toBeGreaterThan(4 * 1024 * 1024);
-      expect(performance.now() - createdAt).toBeLessThan(1800);
-      await eventually(() => server.rt.stats().closes[4408] === 1, 5000, 'the 4408');
+      expect(server.rt.stats().closes).toEqual({});
+      // The server's time goes on, 100 ms at each look: the ping round, then its deadline.
+      await eventually(() => (clock.advance(100), server.rt.stats().closes[4408] === 1), 5000, 'the 4408');
       expect(server.rt.stats().closes).toEqual({ 4408: 1 });
     } finally {
       stuck.destroy();
+      clock.run();
       await server.rt.close();
     }
   });
@@ -317,3 +326,19 @@ describe('keepalive', () => {
     expect(create('30000' as unknown as number, 100)).toThrow(TypeError);
   });
 });
+
+/**
+ * A clock for the server's `monotonicClock` that the test moves: `advance(ms)` jumps it ahead;
+ * it runs at real pace from its start (`running`) or from `run()`, and stands still before.
+ */
+function testClock(running = true): { now: () => number; advance: (ms: number) => void; run: () => void } {
+  let at = 0;
+  let since: number | null = running ? performance.now() : null;
+  return {
+    now: () => (since === null ? at : at + performance.now() - since),
+    advance: (ms) => void (at += ms),
+    run: () => {
+      if (since === null) since = performance.now();
+    },
+  };
+}

@@ -528,6 +528,7 @@ describe('options', () => {
       [{ store: new Map() }, TypeError, /store must be a StreamStore/],
       [{ clientIp: 'x-forwarded-for' }, TypeError, /clientIp must be a function, got "x-forwarded-for"/],
       [{ handleHttp: {} }, TypeError, /handleHttp must be a function, got an object/],
+      [{ monotonicClock: 0 }, TypeError, /^createRealtimeServer: monotonicClock must be a function, got 0$/],
       [{ logger: 42 }, TypeError, /^createRealtimeServer: logger must be an object with info, warn and error functions \(pino, console\), got 42$/],
       [{ logger: { info() {}, warn() {} } }, TypeError, /logger must be an object with info, warn and error functions/],
     ];
