@@ -39,16 +39,12 @@ export const MAX_NESTING_DEPTH = 1000;
 export const MAX_LINE_BRACKETS = 1_000_000;
 
 /**
- * The error for text whose bracket `bracket` (`[` or `{`) at UTF-16 offset `position` opens
- * level {@link MAX_NESTING_DEPTH} + 1 (`JsonTextScan.deepAt`).
- *
- * @param where how to say the place; default `at position <position>` (a `.json` document says its column too)
- */
-/**
  * The fault of `text` before `position` (where it passes the nesting limit), or undefined: a
  * text nested too deep may be broken sooner (`{"type" 1, "x": [[[…` was reported at its
  * 1,001st bracket, not at its missing colon: a reviewer). The part before `position` nests at
  * most {@link MAX_NESTING_DEPTH} levels, so `JSON.parse` reads it safely.
+ *
+ * @param position UTF-16 offset in `text` of the bracket past the limit
  */
 export function syntaxErrorBefore(text: string, position: number): ValidationError | undefined {
   const prefix = text.slice(0, position);
@@ -76,7 +72,6 @@ export function cliSyntaxError(text: string, reason: string): ValidationError {
   return withHint(error, 'drop the comma before it: JSON allows none before a closing bracket');
 }
 
-/** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). */
 /**
  * How to have one JSON document read whole: a file is named `.json` or given `--input json`; a
  * stream (standard input, a pipe, a FIFO, `/dev/stdin`) has no name to change, and is read so
@@ -88,13 +83,23 @@ export const jsonWayOut = (stream: boolean) => (stream ? 'give --input json' : '
 /** How to have NDJSON read line by line: as {@link jsonWayOut}, by name for a file, with `--input ndjson` for a stream. */
 export const ndjsonWayOut = (stream: boolean) => (stream ? 'give --input ndjson' : 'such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson');
 
+/** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). A hint, as {@link withHint} takes it. */
 export const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
 
-/** `error` with `hint` given, said at the end of its message too. */
+/** `error` with `hint` given, said at the end of its message too (`<message>; <hint>`): a new error, `error` is not changed. */
 export function withHint(error: ValidationError, hint: string): ValidationError {
   return { ...error, message: `${error.message}; ${hint}`, hint };
 }
 
+/**
+ * The error for text whose bracket `bracket` (`[` or `{`) at UTF-16 offset `position` opens
+ * level {@link MAX_NESTING_DEPTH} + 1 (`JsonTextScan.deepAt`): keyword `depth` at pointer `''`,
+ * with `position` set.
+ *
+ * @param position UTF-16 offset of the bracket in the text scanned (a line, a document, a frame)
+ * @param bracket the bracket as written, `[` or `{`
+ * @param where how to say the place; default `at position <position>` (a `.json` document says its column too)
+ */
 export function nestingError(position: number, bracket: string, where = `at position ${position}`): ValidationError {
   const expected = `at most ${MAX_NESTING_DEPTH} levels of nesting (the most the CLI reads; the contract sets no limit)`;
   return { ...validationError('', 'depth', expected, `"${bracket}" opening level ${MAX_NESTING_DEPTH + 1} ${where}`), position };
@@ -149,6 +154,9 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
  * other control bytes (gzip, xz, images), NULs in a quarter of a line of 16 bytes or more
  * (UTF-16 without a mark), or 64 KiB without a line end (`/dev/zero`). A stray NUL in a line of
  * text is that line's fault, found when the line is read: a bad line never hides the others.
+ *
+ * @param head the input's first bytes, up to its first line end and at most 64 KiB
+ * @returns what the input is and what to do, as one phrase for an error's "found", or undefined when it may be text
  */
 export function sniffBinary(head: Uint8Array): string | undefined {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
@@ -167,6 +175,7 @@ export function sniffBinary(head: Uint8Array): string | undefined {
   return binary ? `a binary file (NUL byte at offset ${nul})` : undefined;
 }
 
+/** `text` without its leading byte-order mark (U+FEFF), if it has one; otherwise `text` itself. Never throws. */
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -278,7 +287,7 @@ export function lineAt(text: string, offset: number): number {
   return line;
 }
 
-/** 1-based line of byte `offset` in `bytes`. */
+/** 1-based line of byte `offset` in `bytes`: one more than the `\n` bytes (10) before it. */
 export function lineAtByte(bytes: Uint8Array, offset: number): number {
   let line = 1;
   for (let index = bytes.indexOf(10); index !== -1 && index < offset; index = bytes.indexOf(10, index + 1)) line++;
