@@ -208,22 +208,27 @@ describe('keepalive', () => {
     // wall clock, which only a ping round makes (its timestamp, then token expiry). The client
     // answers the ping as soon as it has it, yet its deadline (armed + 200 ms) was long past
     // when the ping went out, and the judge, due as the loop resumed, ran before the pong was read.
+    // The stall is the server's clock's: it jumps 600 ms there.
+    const clock = testClock();
     const realNow = Date.now.bind(Date);
     let stallArmed = false;
-    let stalledFor = 0;
+    let stalled = false;
     let callsThisTick = 0;
-    const clock = vi.spyOn(Date, 'now').mockImplementation(() => {
-      if (stallArmed && stalledFor === 0 && (new Error().stack ?? '').includes('.tick ')) {
+    const wall = vi.spyOn(Date, 'now').mockImplementation(() => {
+      if (stallArmed && !stalled && (new Error().stack ?? '').includes('.tick ')) {
         if (callsThisTick++ === 0) queueMicrotask(() => (callsThisTick = 0));
         else {
+          stalled = true;
+          clock.advance(600);
+          // Held until the keepalive timer (every 10 ms here) is due again, so that it runs
+          // before the loop reads the pong, as it does after any stall; how long is no assertion.
           const start = performance.now();
-          while (performance.now() - start < 600);
-          stalledFor = performance.now() - start;
+          while (performance.now() - start < 25);
         }
       }
       return realNow();
     });
-    const server = await startServer({ port: 47441, pingIntervalMs: 400, pongTimeoutMs: 200 });
+    const server = await startServer({ port: 47441, pingIntervalMs: 400, pongTimeoutMs: 200, monotonicClock: clock.now });
     try {
       const answering = await connect(server.url({ token: await token('answering') }));
       await answering.until(() => answering.count('ping') >= 1, 3000, 'a first ping');
@@ -231,7 +236,7 @@ describe('keepalive', () => {
       const silent = await connect(server.url({ token: await token('silent') }));
       silent.answerPings = false;
       stallArmed = true;
-      await answering.until(() => stalledFor > 0, 3000, 'the stall');
+      await answering.until(() => stalled, 3000, 'the stall');
       expect(await silent.closed).toBe(4408);
       const pings = answering.count('ping');
       await answering.until(() => answering.count('ping') >= pings + 3, 3000, 'three more pings');
@@ -239,7 +244,7 @@ describe('keepalive', () => {
       expect(server.rt.stats().closes).toEqual({ 4408: 1 });
       answering.ws.close();
     } finally {
-      clock.mockRestore();
+      wall.mockRestore();
       await server.rt.close();
     }
   });
