@@ -1165,7 +1165,8 @@ function hookAddress(value: string): string {
 
 /**
  * What makes `request` an upgrade this server refuses with 400 `bad-handshake`, or null. RFC 6455 4.1's request, which `ws`
- * does not check: HTTP/1.1 or higher, and a GET with no body (a `Content-Length` other than 0, any `Transfer-Encoding`).
+ * does not check: HTTP/1.1 or higher, exactly one `Host`, and a GET with no body (a `Content-Length` other than 0, any
+ * `Transfer-Encoding`).
  * `ws`'s own checks (RFC 6455 4.2.1, ws 8): `Upgrade` not `websocket` alone, a `Sec-WebSocket-Key` that is not 16 bytes in
  * base64, a `Sec-WebSocket-Version` other than 13 (or 8).
  */
@@ -1178,6 +1179,11 @@ function handshakeFault(request: IncomingMessage): string | null {
   if (request.headers['transfer-encoding'] !== undefined || (length !== undefined && !/^0+$/.test(length))) {
     return 'a body (Content-Length other than 0, or Transfer-Encoding): a handshake is a GET with none';
   }
+  // RFC 7230 5.4 (a 400 to an HTTP/1.1 request without Host, or with more than one), which Node's requireHostHeader
+  // applies to requests but not to upgrades: an upgrade without Host, or with two, was accepted (a fresh user).
+  let hosts = 0;
+  for (let i = 0; i < request.rawHeaders.length; i += 2) if (request.rawHeaders[i]!.toLowerCase() === 'host') hosts++;
+  if (hosts !== 1) return `${hosts === 0 ? 'no Host header' : `${hosts} Host headers`}: a handshake has exactly one (RFC 6455 4.1, RFC 7230 5.4)`;
   if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'Upgrade must be websocket alone';
   if (!/^[+/0-9A-Za-z]{22}==$/.test(request.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key missing or not 16 bytes in base64';
   // Read as ws reads it.

@@ -60,6 +60,9 @@ describe('an upgrade RFC 6455 4.1 does not allow', () => {
         ['Transfer-Encoding: chunked', `GET ${target} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`, /a body/],
         // Any Transfer-Encoding, an empty chunked body too.
         ['Transfer-Encoding: gzip, chunked', `GET ${target} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n`, /a body/],
+        // RFC 7230 5.4: exactly one Host (Node asks it of requests, not of upgrades: both were accepted with a 101).
+        ['no Host', `GET ${target} HTTP/1.1\r\n${WEBSOCKET_HEADERS}\r\n\r\n`, /^no Host header: a handshake has exactly one/],
+        ['two Hosts', `GET ${target} HTTP/1.1\r\nHost: a\r\nHost: b\r\n${WEBSOCKET_HEADERS}\r\n\r\n`, /^2 Host headers: a handshake has exactly one/],
       ];
       for (const [what, request, detail] of refused) {
         const { answer, statusLine, closedByServer } = await exchange(server.port, request);
