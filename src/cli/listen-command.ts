@@ -577,6 +577,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // The handshake's limit is over with the error: left armed, it ran out during the probe
       // and said "Opening handshake has timed out" in place of the probe's verdict.
       clearTimeout(handshakeTimer);
+      // ws's own limit (the same handshakeMs, as the socket's idle timeout) can run out first, at a limit of a few ms: said as ours is.
+      if (error.message === 'Opening handshake has timed out') return resolve(`${error.message}: no answer within ${handshakeMs} ms`);
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
         void speaksTls(url!, 2000).then((tls) => resolve(scrub(connectError(error, url!, tls))));
       } else resolve(scrub(connectError(error, url!)));

@@ -78,6 +78,17 @@ describe('listen over TLS', () => {
   });
 });
 
+describe('listen: a handshake limit of a few milliseconds', () => {
+  it("says the limit it ran out of, whichever of listen's and ws's ran out first (ws's said only \"Opening handshake has timed out\")", async () => {
+    const port = await started(createTcpServer(() => undefined));
+    for (let i = 0; i < 3; i++) {
+      const result = await runListen([`ws://127.0.0.1:${port}/api/ws`, '--duration', '1ms']);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`realtime-contract: cannot connect to ws://127.0.0.1:${port}/api/ws: Opening handshake has timed out: no answer within 1 ms\n`);
+    }
+  });
+});
+
 describe('listen: what a TLS failure says', () => {
   it('a self-signed certificate: says to trust it with NODE_EXTRA_CA_CERTS, and with it set connects', async () => {
     const { port, certFile } = await tlsServer();
