@@ -198,6 +198,13 @@ export const QUICKTYPE_LANGUAGES: readonly { readonly name: 'Python' | 'Go'; rea
   { name: 'Go', target: () => new PrefixedEnumsGo() },
 ];
 
+/**
+ * The source quicktype writes in `lang` for the `messages` (titles of `schema.definitions`), read
+ * from `schema` (the bundle as {@link shapeForQuicktype} shapes it, its `$refs` resolved by
+ * quicktype's own store), headed by `header` (its comment line(s), with their line end).
+ * Shared by emitLanguages and quicktype-names.ts's enum case check, so both see the same naming.
+ * @throws what quicktype throws for a schema it cannot render (checkGeneratable refuses those first)
+ */
 export async function render(lang: TargetLanguage, schema: SchemaNode, messages: string[], header: string): Promise<string> {
   const { $id: _id, ...local } = schema;
   const input = new JSONSchemaInput(new BundleStore(local));
