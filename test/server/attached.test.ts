@@ -395,12 +395,13 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
   it("on its own HTTP server: Node's answers as they were (431, 400), each counted in stats().refusedRequests and logged as request-refused", async () => {
     const logged: object[] = [];
     const log = (entry: object) => void logged.push(entry);
-    const rt = createRealtimeServer({ port: 47421, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
     cleanup.push(() => rt.close());
     await rt.listening;
-    expect(await exchange(47421, oversized('/api/ws', true))).toBe(NODE_431);
-    expect(await exchange(47421, oversized('/api/ws/poll'))).toBe(NODE_431);
-    expect(await exchange(47421, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
+    const port = (rt.httpServer.address() as AddressInfo).port;
+    expect(await exchange(port, oversized('/api/ws', true))).toBe(NODE_431);
+    expect(await exchange(port, oversized('/api/ws/poll'))).toBe(NODE_431);
+    expect(await exchange(port, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
     expect(rt.httpServer.listenerCount('clientError')).toBe(0);
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 1 });
     const lines = logged.filter((entry) => (entry as { event?: string }).event === 'request-refused');
@@ -410,14 +411,15 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
       { event: 'request-refused', status: 400, reason: 'bad-request', ip: '127.0.0.1' },
     ]);
     // A request Node accepts is not counted.
-    expect((await fetch('http://127.0.0.1:47421/elsewhere')).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 1 });
   });
 
   it("attached: the app's own clientError listener still answers (once each), added before or after, and Node's answer comes back when it is removed; counted once each, not after close()", async () => {
     const http = createServer((_request, response) => response.end('app'));
-    await new Promise<void>((resolve) => http.listen(47422, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise((resolve) => http.close(resolve)));
+    const port = (http.address() as AddressInfo).port;
     const appSaw: string[] = [];
     // It destroys the socket with the error once its answer is out: the socket's error is the same refusal, counted once.
     const appListener = (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -429,7 +431,7 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     const log = (entry: object) => void logged.push(entry);
     const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
     const APP = 'HTTP/1.1 400 App Says No\r\nConnection: close\r\n\r\n';
-    expect(await exchange(47422, oversized('/api/ws', true))).toBe(APP);
+    expect(await exchange(port, oversized('/api/ws', true))).toBe(APP);
     expect(appSaw).toEqual(['HPE_HEADER_OVERFLOW']);
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 1 });
     // The app's listener answered as it chose: no status said.
@@ -437,19 +439,19 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     // Removed: Node answers again, as it would with no realtime server.
     http.off('clientError', appListener);
     expect(http.listenerCount('clientError')).toBe(0);
-    expect(await exchange(47422, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
+    expect(await exchange(port, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 1, 'bad-request': 1 });
     // Added again, after the realtime server: it answers, and the refusal is counted once.
     http.on('clientError', appListener);
-    expect(await exchange(47422, oversized('/other'))).toBe(APP);
+    expect(await exchange(port, oversized('/other'))).toBe(APP);
     expect(appSaw).toEqual(['HPE_HEADER_OVERFLOW', 'HPE_HEADER_OVERFLOW']);
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 1 });
     await rt.close();
     // Closed: the app's listener alone is left, and nothing more is counted.
     expect(http.rawListeners('clientError')).toEqual([appListener]);
-    expect(await exchange(47422, oversized('/other'))).toBe(APP);
+    expect(await exchange(port, oversized('/other'))).toBe(APP);
     http.off('clientError', appListener);
-    expect(await exchange(47422, oversized('/other'))).toBe(NODE_431);
+    expect(await exchange(port, oversized('/other'))).toBe(NODE_431);
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 1 });
   });
 

@@ -361,7 +361,7 @@ describe('hostile input', () => {
   it("ws's own closes for a protocol fault (1009, 1007, 1002) say what was wrong in their reason, within 123 bytes, counted and logged as their code (they came with none: a leftover of a hostile tester)", async () => {
     const lines: { event?: string; code?: number }[] = [];
     const log = (entry: { event?: string; code?: number }) => void lines.push(entry);
-    const server = await startServer({ port: 47411, logger: { info: log, warn: log, error: log } });
+    const server = await startServer({ logger: { info: log, warn: log, error: log } });
     const mask = [1, 2, 3, 4];
     const cases: { name: string; send: (client: Client) => void; code: number; reason: string }[] = [
       { name: 'too big', send: (client) => client.ws.send('x'.repeat(1025)), code: CloseCode.MessageTooBig, reason: 'message too big: over the 1024-byte limit' },
@@ -390,7 +390,7 @@ describe('hostile input', () => {
   });
 
   it("ws's 1009 for a message whose length is past 2^53 - 1 says so", async () => {
-    const server = await startServer({ port: 47412 });
+    const server = await startServer();
     try {
       const client = await connect(server.url({ token: await token('huge') }));
       await client.until(() => client.count('connection') === 1);

@@ -228,7 +228,7 @@ describe('keepalive', () => {
       }
       return realNow();
     });
-    const server = await startServer({ port: 47441, pingIntervalMs: 400, pongTimeoutMs: 200, monotonicClock: clock.now });
+    const server = await startServer({ pingIntervalMs: 400, pongTimeoutMs: 200, monotonicClock: clock.now });
     try {
       const answering = await connect(server.url({ token: await token('answering') }));
       await answering.until(() => answering.count('ping') >= 1, 3000, 'a first ping');
@@ -254,7 +254,7 @@ describe('keepalive', () => {
     // The server's clock stands still while the socket fills, so the first ping round (2 s on it)
     // comes only once the server holds what the client does not take, whatever the fill took.
     const clock = testClock(false);
-    const server = await startServer({ port: 47442, pingIntervalMs: 2000, pongTimeoutMs: 300, maxBufferedBytes: 256 * 1024 * 1024, monotonicClock: clock.now });
+    const server = await startServer({ pingIntervalMs: 2000, pongTimeoutMs: 300, maxBufferedBytes: 256 * 1024 * 1024, monotonicClock: clock.now });
     // A client that opens its socket and never reads a byte of it (ws's own client resumes a socket paused under it).
     const stuck = createConnection({ host: '127.0.0.1', port: server.port });
     try {
