@@ -136,6 +136,9 @@ export async function compareSources(before: ContractSource, after: ContractSour
     for (const fault of after.writtenFaults) onNotGeneratable(fault);
     try {
       checkGeneratable(newContract);
+      // What generate refuses next: values Go or Python would name alike (it compared them in silence).
+      const { checkEnumCaseNames } = await import('../codegen/quicktype-names.js');
+      await checkEnumCaseNames(newContract);
     } catch (error) {
       if (!(error instanceof SchemaError)) throw error;
       onNotGeneratable(error.message);

@@ -95,6 +95,8 @@ describe('realtime-contract diff', () => {
       ['pattern-properties', { op: 'add', path: '/trades.json/definitions/TradeData/patternProperties', value: { '^x-': { type: 'string' } } }, 'trades.json#/definitions/TradeData/patternProperties: keyword "patternProperties" is not supported by the generated languages: write a map'],
       // diff read the list alone and said "no changes", while the validators and types followed the const (a hostile tester).
       ['const-and-enum', { op: 'add', path: '/trades.json/definitions/TradeData/properties/status/const', value: 'filled' }, 'trades.json#/definitions/TradeData/properties/status/const: expected "const" or "enum", got both (the value "filled" and a list of 4): keep the list, or the fixed value alone'],
+      // Values Go and Python name alike: generate refused them, diff compared them in silence.
+      ['enum-case-names', { op: 'replace', path: '/trades.json/definitions/TradeData/properties/status/enum', value: ['pending', 'filled', 'cancelled', 'failed', 'empty', ''] }, 'trades.json#/definitions/TradeData/properties/status/enum/5: expected values of a closed list that Python names apart, got "empty" and ""'],
     ] as const) {
       const side = path.join(work, name);
       writeSchemas(side, patchSchemas(readSchemas(), [patch]));
