@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -68,10 +68,11 @@ beforeAll(() => {
   execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: consumer, stdio: ['ignore', 'ignore', 'inherit'] });
 }, 180_000);
 
-function compile(files: Record<string, string>): { code: number | null; output: string } {
+function compile(files: Record<string, string>, options: Record<string, unknown> = {}): { code: number | null; output: string } {
   const dir = mkdtempSync(path.join(consumer, 'project-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ ...TSCONFIG, include: Object.keys(files) }));
+  const compilerOptions = { ...TSCONFIG.compilerOptions, ...options };
+  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: Object.keys(files) }));
   const result = spawnSync(process.execPath, [TSC, '-p', dir], { encoding: 'utf8' });
   return { code: result.status, output: `${result.stdout}${result.stderr}|${dir}` };
 }
@@ -153,6 +154,42 @@ describe('the packed package, installed into a fresh project', () => {
     const misspelled = compile({ 'misspelled-client.mts': CLIENT_MISSPELLED });
     expect(misspelled.code).not.toBe(0);
     expect(misspelled.output).toMatch(/'sidee' does not exist on type 'ReceivedTradeData'/);
+  });
+
+  it("gives every export of realtime-contract/typebox a Static<> equal to the contract's type of that name, with the consumer's exactOptionalPropertyTypes on or off (on, AiTaskResult and the four types holding it took `number | undefined` from the package's own setting: a fresh user)", () => {
+    // The optional peer, as a consumer installs it beside the package: the checkout's copy.
+    const peer = path.join(consumer, 'node_modules/@sinclair');
+    if (!existsSync(peer)) {
+      mkdirSync(path.dirname(peer), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules/@sinclair'), peer, 'dir');
+    }
+    const declarations = readFileSync(path.join(consumer, 'node_modules/realtime-contract/dist/generated/typebox.d.ts'), 'utf8');
+    const names = [...declarations.matchAll(/^export declare const (\w+)/gm)].map((m) => m[1]!);
+    expect(names).toEqual(expect.arrayContaining(['AiTaskResult', 'AiTasksMessage', 'Message', 'MessageSchemas', 'PollResponse', 'Timestamp']));
+    const lines = [
+      "import type { Static } from '@sinclair/typebox';",
+      "import type * as TB from 'realtime-contract/typebox';",
+      "import { createMessage, type MessageMap } from 'realtime-contract';",
+      'import type * as T from \'realtime-contract\';',
+      'type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;',
+      // What the fresh user wrote: a payload typed by a TypeBox schema (a Fastify route's body), sent on.
+      'export function forward(body: Static<typeof TB.AiTasksMessage>) { return createMessage(\'ai_tasks\', body.data); }',
+    ];
+    const checked = new Map<number, string>();
+    for (const name of names) {
+      checked.set(lines.length + 1, name);
+      lines.push(name === 'MessageSchemas'
+        ? 'export const MessageSchemas: Equal<{ -readonly [K in keyof typeof TB.MessageSchemas]: Static<(typeof TB.MessageSchemas)[K]> }, MessageMap> = true;'
+        : `export const ${name}: Equal<Static<typeof TB.${name}>, T.${name}> = true;`);
+    }
+    for (const exactOptionalPropertyTypes of [true, false]) {
+      const { output } = compile({ 'typebox.mts': `${lines.join('\n')}\n` }, { exactOptionalPropertyTypes, noEmit: true });
+      // Each unequal export by name; any other error as tsc wrote it.
+      // tsc's own text holds `|` (union types): the folder follows the last one.
+      const errors = output.slice(0, output.lastIndexOf('|')).split('\n').filter((line) => /error TS/.test(line));
+      const unequal = errors.map((line) => checked.get(Number(/typebox\.mts\((\d+),/.exec(line)?.[1])) ?? line);
+      expect({ exactOptionalPropertyTypes, unequal }).toEqual({ exactOptionalPropertyTypes, unequal: [] });
+    }
   });
 
   it('ships the schemas and a working realtime-contract bin', () => {

@@ -60,8 +60,8 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
  * type name quicktype's Python renderer forbids.
  */
 export const IMPORTED_TYPE_NAMES: readonly string[] = [
-  // generated/typebox.ts, from @sinclair/typebox
-  'Evaluate', 'FormatRegistry', 'Static', 'TObject', 'TSchema', 'TUnsafe', 'Type',
+  // generated/typebox.ts, from @sinclair/typebox, and the interface it declares
+  'Evaluate', 'FormatRegistry', 'Static', 'TObject', 'TOpen', 'TSchema', 'TUnsafe', 'Type',
   // generated/languages/python: from enum and typing, and its type variables
   'Any', 'Callable', 'Dict', 'Enum', 'EnumT', 'List', 'Optional', 'T', 'TypeVar',
   // Python's keywords and typing's names that quicktype gives no type (it renames the type)

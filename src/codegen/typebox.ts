@@ -27,12 +27,14 @@ export function checkTypeBoxSupport(contract: Contract): void {
  * TypeBox's `FormatRegistry`, using the checkers of `src/runtime/formats.ts` (bundled beside it as
  * `formats.js`, so that the shipped module imports only shipped files), because TypeBox ships none.
  *
- * Each schema's `Static` type is the type of the same name in `types.ts`, and TypeBox's
- * checker accepts exactly what the strict ajv validators accept: closed objects stay closed,
- * and known values of an open string (`x-known-values`) only narrow the static type. (But on
- * text past U+FFFF: TypeBox counts `minLength`/`maxLength` in UTF-16 code units and reads a
- * `pattern` without the `u` flag, where the validators count and match characters; a pattern
- * that cannot mean the same, `\p{…}` or a character past U+FFFF, is refused by `checkGeneratable`.)
+ * Each schema's `Static` type is the type of the same name in `types.ts`, with a consumer's
+ * `exactOptionalPropertyTypes` on or off (the declarations tsc emits leave it to the consumer's
+ * compiler to work out), and TypeBox's checker accepts exactly what the strict ajv validators
+ * accept: closed objects stay closed, and known values of an open string (`x-known-values`)
+ * only narrow the static type. (But on text past U+FFFF: TypeBox counts `minLength`/`maxLength`
+ * in UTF-16 code units and reads a `pattern` without the `u` flag, where the validators count and
+ * match characters; a pattern that cannot mean the same, `\p{…}` or a character past U+FFFF, is
+ * refused by `checkGeneratable`.)
  *
  * @returns `typebox.ts` → formatted module text, the same bytes on every run
  * @throws SchemaError (file and JSON Pointer) for a keyword or keyword combination this
@@ -70,11 +72,20 @@ function described<T extends TSchema>(schema: T, description: string): T {
 }`);
   }
   if (emitter.helpers.has('open')) {
+    // An interface, not the type spelled out as open's return type: tsc's declarations then keep
+    // `TOpen<TObject<…>>`, whose `Static` the consumer's compiler works out under the consumer's
+    // own exactOptionalPropertyTypes. Spelled out, it was worked out under the package's, and
+    // dist/ held `checks_passed?: number | undefined`, which types.ts is not with the flag on
+    // (a fresh user).
     helpers.push(`/**
  * An object schema that admits properties it does not list. TypeBox's \`Static\` has no index
- * signature, so it is added here to match types.ts (\`[k: string]: unknown\`).
+ * signature, so it is added here to match types.ts (\`[k: string]: unknown\`). An interface, so that
+ * the emitted declarations name it and leave \`Static\` to the consumer's compiler options.
  */
-function open<T extends TObject>(schema: T): TUnsafe<Evaluate<Static<T> & { [k: string]: unknown }>> {
+interface TOpen<T extends TObject> extends TUnsafe<Evaluate<Static<T> & { [k: string]: unknown }>> {}
+
+/** An object schema that admits properties it does not list: {@link TOpen}. */
+function open<T extends TObject>(schema: T): TOpen<T> {
   return Type.Unsafe(schema);
 }`);
   }

@@ -140,11 +140,12 @@ describe('generate refuses names the generated code cannot carry', () => {
     expect(beside.sort()).toEqual([...RESERVED_TYPE_NAMES].sort());
   });
 
-  it('IMPORTED_TYPE_NAMES holds what typebox.ts imports and the Python module imports or declares', () => {
+  it('IMPORTED_TYPE_NAMES holds what typebox.ts imports or declares and the Python module imports or declares', () => {
     const typebox = readFileSync('generated/typebox.ts', 'utf8');
     const python = readFileSync('generated/languages/python/realtime_contract.py', 'utf8');
     const imported = [
       ...[.../import \{([^}]*)\} from '@sinclair\/typebox'/.exec(typebox)![1]!.split(',')].map((name) => name.trim().replace(/^type /, '')).filter(Boolean),
+      ...[...typebox.matchAll(/^(?:interface|type) ([A-Z]\w*)/gm)].map((m) => m[1]!),
       ...[...python.matchAll(/^from (?:enum|typing) import (.*)$/gm)].flatMap((m) => m[1]!.split(',').map((name) => name.trim())).filter((name) => /^[A-Z]/.test(name)),
       ...[...python.matchAll(/^([A-Z]\w*) = TypeVar\(/gm)].map((m) => m[1]!),
     ];
