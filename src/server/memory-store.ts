@@ -1,21 +1,51 @@
 import { randomBytes } from 'node:crypto';
 import type { MessageType } from '../../generated/types.js';
+import { preview } from '../runtime/errors.js';
+import { optionChecks } from '../shared/options.js';
 import { formatCursor, parseCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from './stream-store.js';
 
-/** Options of {@link MemoryStreamStore}. */
+/** Options of {@link MemoryStreamStore}, each checked by its constructor. */
 export interface MemoryStreamStoreOptions {
-  /** Entries kept per user stream and in the global stream. Default 1 000. */
+  /** Entries kept per user stream and in the global stream: an integer ≥ 1. Default 1 000. */
   maxEntriesPerStream?: number;
-  /** Entries kept in all (the admins' log, which bounds memory). Default 100 000. */
+  /** Entries kept in all (the admins' log, which bounds memory): an integer ≥ 1. Default 100 000. */
   maxEntries?: number;
-  /** Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages are large. Default 256 MiB. */
+  /** Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages are large. An integer ≥ 1 (the newest entry stays whatever its size). Default 256 MiB. */
   maxBytes?: number;
-  /** How long an entry is kept, in milliseconds. Default 300 000 (5 min). */
+  /** How long an entry is kept, in milliseconds: a number > 0 (no 0 for "no bound", as the Redis store reads it: give Number.MAX_SAFE_INTEGER). Default 300 000 (5 min). */
   maxAgeMs?: number;
   /** The cursor epoch: 1-40 of `[0-9A-Za-z_~-]`, not all digits; default random per store, so a restarted process reads old cursors as gaps. @throws TypeError otherwise */
   epoch?: string;
   /** Clock in milliseconds (tests). Default `Date.now`. */
   now?: () => number;
+}
+
+/** Every option's name: the type checker refuses a list that misses one. */
+const STORE_OPTIONS = ['maxEntriesPerStream', 'maxEntries', 'maxBytes', 'maxAgeMs', 'epoch', 'now'] as const;
+type UnlistedOption = Exclude<keyof MemoryStreamStoreOptions, (typeof STORE_OPTIONS)[number]>;
+const allListed: [UnlistedOption] extends [never] ? true : UnlistedOption = true;
+void allListed;
+
+/**
+ * Throws for an option the store does not know, or one not of its type or range, as
+ * createRealtimeServer and createRedisStreamStore check theirs: a bound of NaN or -1 (a
+ * `Number(process.env.X)` of an unset variable) kept no entry at all, so polling clients were
+ * told `gap` after `gap` and never got a message; `'1000'` was compared as a number, and a
+ * misspelt `maxEntrys` left the default in place (a fresh user).
+ */
+function checkStoreOptions(options: unknown): asserts options is MemoryStreamStoreOptions {
+  const checks = optionChecks('MemoryStreamStore');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, got ${preview(options)}`);
+  checks.known(options, STORE_OPTIONS);
+  const given = options as Record<(typeof STORE_OPTIONS)[number], unknown>;
+  for (const name of ['maxEntriesPerStream', 'maxEntries', 'maxBytes'] as const) checks.number(name, given[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
+  checks.number('maxAgeMs', given.maxAgeMs, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, 'a number of milliseconds > 0', false);
+  if (given.now !== undefined && typeof given.now !== 'function') throw checks.error(TypeError, 'now', 'a function returning milliseconds', given.now);
+  // All digits, `<epoch>.<n>` reads as a decimal number, which clients do not order (a hostile tester).
+  const { epoch } = given;
+  if (epoch !== undefined && !(typeof epoch === 'string' && /^[0-9A-Za-z_~-]{1,40}$/.test(epoch) && !/^\d+$/.test(epoch))) {
+    throw checks.error(TypeError, 'epoch', '1-40 of [0-9A-Za-z_~-], not all digits', epoch);
+  }
 }
 
 interface Stored extends StreamEntry {
@@ -117,15 +147,21 @@ export class MemoryStreamStore implements StreamStore {
   private readonly now: () => number;
   private closed = false;
 
+  /**
+   * @throws TypeError when `options` is not an object, holds a key it does not know (with the
+   *   one it most likely meant), a number option that is not a number, an `epoch` that is not
+   *   1-40 of `[0-9A-Za-z_~-]` or is all digits, or a `now` that is not a function
+   * @throws RangeError when a number option is out of its range (NaN, below 1, not an integer;
+   *   `maxAgeMs` not above 0)
+   */
   constructor(options: MemoryStreamStoreOptions = {}) {
+    checkStoreOptions(options);
     this.maxPerStream = options.maxEntriesPerStream ?? 1000;
     this.maxEntries = options.maxEntries ?? 100_000;
     this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
     this.now = options.now ?? Date.now;
     this.epoch = options.epoch ?? Date.now().toString(36) + randomBytes(4).toString('hex');
-    // All digits, `<epoch>.<n>` reads as a decimal number, which clients do not order (a hostile tester).
-    if (!/^[0-9A-Za-z_~-]{1,40}$/.test(this.epoch) || /^\d+$/.test(this.epoch)) throw new TypeError(`epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got ${JSON.stringify(String(this.epoch).slice(0, 50))}`);
   }
 
   /** Entries held (the all-log), for stats and the memory benchmark. */

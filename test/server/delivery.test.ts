@@ -572,9 +572,35 @@ describe('MemoryStreamStore', () => {
   });
 
   it('refuses an epoch of digits only, whose cursors clients read as decimal numbers and never order (a hostile tester), and one outside the cursor alphabet', () => {
-    expect(() => new MemoryStreamStore({ epoch: '1705251000' })).toThrow(new TypeError('epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got "1705251000"'));
+    expect(() => new MemoryStreamStore({ epoch: '1705251000' })).toThrow(new TypeError('MemoryStreamStore: epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got "1705251000"'));
     expect(() => new MemoryStreamStore({ epoch: 'a.b' })).toThrow(TypeError);
+    expect(() => new MemoryStreamStore({ epoch: 42 as never })).toThrow(new TypeError('MemoryStreamStore: epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got 42'));
     expect(() => new MemoryStreamStore({ epoch: '2026a' })).not.toThrow();
+  });
+
+  it('checks its options as createRealtimeServer does: a misspelt one or a bound of NaN, -1 or "1000" throws at once (NaN kept no entry, so polling clients got only gap: a fresh user)', async () => {
+    expect(() => new MemoryStreamStore({ maxEntrys: 10 } as never)).toThrow(new TypeError('MemoryStreamStore: unknown option "maxEntrys"; did you mean "maxEntries"?'));
+    expect(() => new MemoryStreamStore({ size: 10 } as never)).toThrow(new TypeError('MemoryStreamStore: unknown option "size"; it takes maxEntriesPerStream, maxEntries, maxBytes, maxAgeMs, epoch, now'));
+    // Number(process.env.X) of an unset variable.
+    expect(() => new MemoryStreamStore({ maxEntries: NaN })).toThrow(new RangeError('MemoryStreamStore: maxEntries must be an integer ≥ 1, got NaN (not a finite number)'));
+    expect(() => new MemoryStreamStore({ maxBytes: NaN })).toThrow(new RangeError('MemoryStreamStore: maxBytes must be an integer ≥ 1, got NaN (not a finite number)'));
+    expect(() => new MemoryStreamStore({ maxEntries: -1 })).toThrow(new RangeError('MemoryStreamStore: maxEntries must be an integer ≥ 1, got -1'));
+    expect(() => new MemoryStreamStore({ maxEntriesPerStream: 0 })).toThrow(new RangeError('MemoryStreamStore: maxEntriesPerStream must be an integer ≥ 1, got 0'));
+    expect(() => new MemoryStreamStore({ maxEntriesPerStream: 2.5 })).toThrow(RangeError);
+    expect(() => new MemoryStreamStore({ maxEntries: '1000' as never })).toThrow(new TypeError('MemoryStreamStore: maxEntries must be an integer ≥ 1, got "1000"'));
+    // 0 is not "no age bound" here, as the Redis store reads it: every entry would age out at once.
+    expect(() => new MemoryStreamStore({ maxAgeMs: 0 })).toThrow(new RangeError('MemoryStreamStore: maxAgeMs must be a number of milliseconds > 0, got 0'));
+    expect(() => new MemoryStreamStore({ now: 5 as never })).toThrow(new TypeError('MemoryStreamStore: now must be a function returning milliseconds, got 5'));
+    expect(() => new MemoryStreamStore(null as never)).toThrow(new TypeError('MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, got null'));
+    expect(() => new MemoryStreamStore('small' as never)).toThrow(TypeError);
+    // What it takes still works: the smallest bounds, and a store given no options at all.
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 1, maxEntries: 1, maxBytes: 1, maxAgeMs: 0.5, now: () => 0, epoch: 'e7' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    await store.append('u', 'trades', frame);
+    await store.append('u', 'trades', frame);
+    expect(await store.read({ userId: 'u', admin: false }, 'e7.1', 10)).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e7.2' }] });
+    await store.close();
+    expect(new MemoryStreamStore(undefined).size).toBe(0);
   });
 
   it('pages by bytes as well as by count: every entry once, in order, each page within maxBytes past its first', async () => {
