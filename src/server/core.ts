@@ -9,7 +9,7 @@ import { firstDuplicateKey } from '../languages/duplicate-keys.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { countKeys, scanJsonText } from '../languages/json-scan.js';
 import { createMessage, MessageValidationError, serializeMessage } from '../runtime/builders.js';
-import { cut } from '../runtime/errors.js';
+import { cut, preview } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
@@ -629,7 +629,8 @@ export class RealtimeCore {
   /**
    * Publishes a per-user message (`x-audience: user`) to `userId`'s stream: validated strictly
    * unless disabled, serialized once, given the next cursor, stored and fanned out.
-   * @throws TypeError for a type whose audience is not `user`, an empty user id, or one holding
+   * @throws TypeError for a message that is not an object (nothing, a string such as a frame
+   *   already serialized), a type whose audience is not `user`, an empty user id, or one holding
    *   half a UTF-16 surrogate pair alone (no token names that user: see {@link hasLoneSurrogate})
    * @throws MessageValidationError when validation is on and the message is invalid, or holds
    *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
@@ -642,20 +643,20 @@ export class RealtimeCore {
       throw new TypeError(`publish: userId must be a non-empty string${swapped ? '; the message goes second: publish(userId, message)' : ''}`);
     }
     if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${JSON.stringify(cut(userId, 60))} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
-    const type = (message as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string' || audienceOf(type) !== 'user') throw new TypeError(`publish: "${String(type)}" is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);
+    const type = typeOf(message, 'publish');
+    if (audienceOf(type) !== 'user') throw new TypeError(`publish: ${preview(type)} is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);
     return this.append(userId, message);
   }
 
   /**
    * Publishes a global message (`x-audience: global`) to every connected user.
-   * @throws TypeError for a type whose audience is not `global`
+   * @throws TypeError for a message that is not an object, or a type whose audience is not `global`
    * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
    * Both are thrown synchronously (programming errors); the promise rejects when the store cannot take the message.
    */
   broadcast(message: GlobalMessage): Promise<StreamEntry> {
-    const type = (message as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string' || audienceOf(type) !== 'global') throw new TypeError(`broadcast: "${String(type)}" is not a global message type (x-audience: global); ${audienceAdvice(type, 'broadcast')}`);
+    const type = typeOf(message, 'broadcast');
+    if (audienceOf(type) !== 'global') throw new TypeError(`broadcast: ${preview(type)} is not a global message type (x-audience: global); ${audienceAdvice(type, 'broadcast')}`);
     return this.append(null, message);
   }
 
@@ -918,6 +919,24 @@ function conflationKey(entry: StreamEntry): string | undefined {
   if (entry.key === undefined || entry.key === null) return undefined;
   const user = entry.userId ?? '';
   return `${entry.type}\u0000${user.length}:${user}\u0000${entry.key}`;
+}
+
+/**
+ * The string `type` of a message given to `called` (`publish(userId, message)`), or a TypeError
+ * that says what was given instead, in the words `serializeMessage` uses (`needs a message
+ * object, got nothing`), every text shown escaped: a string message (a frame serialized
+ * already) read as `"undefined" is not a per-user message type`, and a type was shown raw, a
+ * newline in it forging a log line (a fresh user).
+ */
+function typeOf(message: unknown, called: 'publish' | 'broadcast'): string {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    const json = typeof message === 'string' && message.trimStart().startsWith('{');
+    throw new TypeError(`${called === 'publish' ? 'publish(userId, message)' : 'broadcast(message)'} needs a message object, got ${preview(message)}${json ? '; give the object, not its JSON text: the server serializes it' : ''}`);
+  }
+  const type = (message as { type?: unknown }).type;
+  const audience = called === 'publish' ? 'a per-user message type (x-audience: user)' : 'a global message type (x-audience: global)';
+  if (typeof type !== 'string') throw new TypeError(`${called}: message.type must be a string naming ${audience}, got ${preview(type)}`);
+  return type;
 }
 
 /** What to call instead of `publish` or `broadcast` for a message of `type`. */

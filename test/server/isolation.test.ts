@@ -72,6 +72,21 @@ describe('isolation, counted', () => {
     expect(server.rt.publish('\ud83d\ude00', trade())).toBeInstanceOf(Promise);
   });
 
+  it('publish and broadcast say a message is not a message object, and show its type escaped (a fresh user: a frame serialized already read as "undefined" is not a per-user type)', () => {
+    expect(() => server.rt.publish('u1', undefined as never)).toThrow(new TypeError('publish(userId, message) needs a message object, got nothing'));
+    expect(() => server.rt.publish('u1', 'trades' as never)).toThrow(new TypeError('publish(userId, message) needs a message object, got "trades"'));
+    expect(() => server.rt.publish('u1', JSON.stringify(trade()) as never)).toThrow(/^publish\(userId, message\) needs a message object, got "\{\\"type\\":\\"trades\\",.*\.\.\."; give the object, not its JSON text: the server serializes it$/);
+    expect(() => server.rt.publish('u1', [trade()] as never)).toThrow(new TypeError('publish(userId, message) needs a message object, got an array of 1 item'));
+    expect(() => server.rt.broadcast(null as never)).toThrow(new TypeError('broadcast(message) needs a message object, got null'));
+    // A type that is not a string says what it is: 5 is a number, not the type "5".
+    expect(() => server.rt.publish('u1', { ...trade(), type: 5 } as never)).toThrow(new TypeError('publish: message.type must be a string naming a per-user message type (x-audience: user), got 5'));
+    expect(() => server.rt.broadcast({ data: {} } as never)).toThrow(new TypeError('broadcast: message.type must be a string naming a global message type (x-audience: global), got nothing'));
+    // Escaped as validateMessage escapes what it quotes: no raw newline, ESC or bidi control to forge or hide a log line.
+    const forged = () => server.rt.publish('u1', { ...trade(), type: 'x\n2026-12-04T16:00:00Z INFO admin login ok\u001b[2K\u202e' } as never);
+    expect(forged).toThrow(new TypeError('publish: "x\\n2026-12-04T16:00:00Z INFO admin login ok\\u001b[2K\\u202e" is not a per-user message type (x-audience: user); not a message type of this contract'));
+    expect(() => server.rt.broadcast({ ...whale(1), type: 'w\r\nhale' } as never)).toThrow(/^broadcast: "w\\r\\nhale" is not a global message type/);
+  });
+
   it('an invalid message throws at the call site and is never stored or sent', async () => {
     const before = server.rt.stats().published;
     const bad = trade('trade_bad', { side: 'BUY' });
