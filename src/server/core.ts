@@ -12,7 +12,7 @@ import { createMessage, MessageValidationError, serializeMessage } from '../runt
 import { cut, preview } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
-import type { Principal } from './auth.js';
+import { MAX_USER_ID_LENGTH, type Principal } from './auth.js';
 import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
 import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
@@ -630,8 +630,9 @@ export class RealtimeCore {
    * Publishes a per-user message (`x-audience: user`) to `userId`'s stream: validated strictly
    * unless disabled, serialized once, given the next cursor, stored and fanned out.
    * @throws TypeError for a message that is not an object (nothing, a string such as a frame
-   *   already serialized), a type whose audience is not `user`, an empty user id, or one holding
-   *   half a UTF-16 surrogate pair alone (no token names that user: see {@link hasLoneSurrogate})
+   *   already serialized), a type whose audience is not `user`, an empty user id, or one no
+   *   token names: longer than {@link MAX_USER_ID_LENGTH} characters, or holding half a UTF-16
+   *   surrogate pair alone (see {@link hasLoneSurrogate})
    * @throws MessageValidationError when validation is on and the message is invalid, or holds
    *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
    * Both are thrown synchronously (programming errors); the promise rejects when the store cannot take the message.
@@ -642,7 +643,11 @@ export class RealtimeCore {
       const swapped = typeof message === 'string' && typeof (userId as { type?: unknown } | null)?.type === 'string';
       throw new TypeError(`publish: userId must be a non-empty string${swapped ? '; the message goes second: publish(userId, message)' : ''}`);
     }
-    if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${JSON.stringify(cut(userId, 60))} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
+    // No token names such a user (auth refuses it, in characters as it counts them).
+    if (userId.length > MAX_USER_ID_LENGTH && [...userId].length > MAX_USER_ID_LENGTH) {
+      throw new TypeError(`publish: userId ${preview(userId)} is longer than ${MAX_USER_ID_LENGTH} characters, which no token names`);
+    }
+    if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${preview(userId)} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
     const type = typeOf(message, 'publish');
     if (audienceOf(type) !== 'user') throw new TypeError(`publish: ${preview(type)} is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);
     return this.append(userId, message);

@@ -87,6 +87,21 @@ describe('isolation, counted', () => {
     expect(() => server.rt.broadcast({ ...whale(1), type: 'w\r\nhale' } as never)).toThrow(/^broadcast: "w\\r\\nhale" is not a global message type/);
   });
 
+  it('publish refuses a user id longer than 256 characters, as it refuses half a surrogate pair: no token names that user (README)', async () => {
+    const before = server.rt.stats().published;
+    expect(() => server.rt.publish('u'.repeat(257), trade())).toThrow(new TypeError(`publish: userId "${'u'.repeat(57)}..." is longer than 256 characters, which no token names`));
+    expect(() => server.rt.publish('\ud83d\ude00'.repeat(257), trade())).toThrow(TypeError);
+    expect(server.rt.stats().published).toBe(before);
+    // 256 characters, counted as the token's check counts them (129 emoji are 258 UTF-16 units): that user gets it.
+    const longest = 'u'.repeat(256);
+    const client = await connect(server.url({ token: await token(longest) }));
+    await client.until(() => client.count('connection') === 1, 5000, 'the connection message');
+    const entry = await server.rt.publish(longest, trade('trade_longest'));
+    await client.until(() => client.stream.some((f) => f.cursor === entry.cursor), 5000, 'the trade');
+    await expect(server.rt.publish('\ud83d\ude00'.repeat(129), trade())).resolves.toMatchObject({ type: 'trades' });
+    client.ws.close();
+  });
+
   it('an invalid message throws at the call site and is never stored or sent', async () => {
     const before = server.rt.stats().published;
     const bad = trade('trade_bad', { side: 'BUY' });
