@@ -632,10 +632,12 @@ export class RealtimeCore {
    * @throws TypeError for a message that is not an object (nothing, a string such as a frame
    *   already serialized), a type whose audience is not `user`, an empty user id, or one no
    *   token names: longer than {@link MAX_USER_ID_LENGTH} characters, or holding half a UTF-16
-   *   surrogate pair alone (see {@link hasLoneSurrogate})
+   *   surrogate pair alone (see {@link hasLoneSurrogate}); with validation off, a message with
+   *   no JSON object text (a `toJSON` that returns nothing, or other than an object)
    * @throws MessageValidationError when validation is on and the message is invalid, or holds
    *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
-   * Both are thrown synchronously (programming errors); the promise rejects when the store cannot take the message.
+   * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
+   * validation is off (a cycle, a BigInt); the promise rejects when the store cannot take the message.
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
     if (typeof userId !== 'string' || userId === '') {
@@ -655,9 +657,12 @@ export class RealtimeCore {
 
   /**
    * Publishes a global message (`x-audience: global`) to every connected user.
-   * @throws TypeError for a message that is not an object, or a type whose audience is not `global`
+   * @throws TypeError for a message that is not an object, a type whose audience is not
+   *   `global`, or, with validation off, a message with no JSON object text (a `toJSON` that
+   *   returns nothing, or other than an object)
    * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
-   * Both are thrown synchronously (programming errors); the promise rejects when the store cannot take the message.
+   * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
+   * validation is off; the promise rejects when the store cannot take the message.
    */
   broadcast(message: GlobalMessage): Promise<StreamEntry> {
     const type = typeOf(message, 'broadcast');
@@ -680,6 +685,15 @@ export class RealtimeCore {
       text = serializeMessage(message, { validate: true });
     } else {
       text = JSON.stringify(message);
+      // A `toJSON` that returns nothing, or other than an object: the cursor is spliced in before
+      // the closing `}`, and `undefined.slice` failed inside the store, counted as published (a fresh user).
+      // (A JSON text that ends in `}` is an object's.)
+      if (text === undefined || text.charCodeAt(text.length - 1) !== 0x7d) {
+        const called = userId === null ? 'broadcast' : 'publish';
+        throw new TypeError(text === undefined
+          ? `${called}: the message has no JSON text (JSON.stringify gives nothing: a toJSON that returns undefined?); nothing was sent`
+          : `${called}: the message's JSON text must be an object, got ${preview(text)} (from its toJSON?); nothing was sent`);
+      }
     }
     this.counters.published++;
     // The cursor is appended to the text once, shared by every recipient (PLAN.md "Cursor design").

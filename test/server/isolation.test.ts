@@ -131,6 +131,30 @@ describe('isolation, counted', () => {
 });
 
 describe('validation switch', () => {
+  it('with validation off, a message whose toJSON gives nothing (or not an object) is a TypeError at the call site, nothing stored or counted (it was an internal "reading \'slice\'" from the store: a fresh user)', async () => {
+    const production = await startServer({ validateOutbound: false });
+    try {
+      const first = await production.rt.publish('u1', trade());
+      const published = production.rt.stats().published;
+      const nothing = { ...trade(), toJSON: () => undefined };
+      expect(() => production.rt.publish('u1', nothing as never)).toThrow(new TypeError('publish: the message has no JSON text (JSON.stringify gives nothing: a toJSON that returns undefined?); nothing was sent'));
+      expect(() => production.rt.broadcast({ ...whale(1), toJSON: () => undefined } as never)).toThrow(/^broadcast: the message has no JSON text/);
+      expect(() => production.rt.publish('u1', { ...trade(), toJSON: () => 'trades' } as never)).toThrow(new TypeError('publish: the message\'s JSON text must be an object, got "\\"trades\\"" (from its toJSON?); nothing was sent'));
+      expect(() => production.rt.publish('u1', { ...trade(), toJSON: () => [1] } as never)).toThrow(TypeError);
+      // What JSON.stringify throws is thrown as it is, uncounted too.
+      const cyclic: Record<string, unknown> = { ...trade() };
+      cyclic.self = cyclic;
+      expect(() => production.rt.publish('u1', cyclic as never)).toThrow(/circular/);
+      expect(() => production.rt.publish('u1', { ...trade(), big: 1n } as never)).toThrow(/BigInt/);
+      expect(production.rt.stats().published).toBe(published);
+      // Nothing reached the store either: the next message takes the next position.
+      const next = await production.rt.publish('u1', trade());
+      expect(Number(next.cursor.split('.')[1])).toBe(Number(first.cursor.split('.')[1]) + 1);
+    } finally {
+      await production.rt.close();
+    }
+  });
+
   it('is off by default when NODE_ENV=production, and the option wins', async () => {
     const previous = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
