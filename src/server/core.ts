@@ -250,8 +250,10 @@ export class Connection implements Subscriber {
     // for a gap that still brings what the store holds since it began, just before that.
     let cursor = result.resume === 'resumed' ? since! : result.cursor;
     const replayFrom = result.resume === 'gap' && result.entries.length > 0 ? parseCursor(result.entries[0]!.cursor) : null;
-    if (replayFrom !== null) cursor = formatCursor(replayFrom.epoch, replayFrom.position - 1);
-    this.lastPosition = parseCursor(cursor)?.position ?? -1;
+    // (A custom store's first position may be 0: no cursor comes before it, and formatCursor
+    // refuses -1, so the cursor is its own, and the replay still takes it.)
+    if (replayFrom !== null) cursor = formatCursor(replayFrom.epoch, Math.max(replayFrom.position - 1, 0));
+    this.lastPosition = replayFrom !== null ? replayFrom.position - 1 : (parseCursor(cursor)?.position ?? -1);
     const connection = createMessage('connection', { status: 'connected', mode: 'ws', resume: result.resume });
     this.enqueueText(JSON.stringify({ ...connection, cursor }), 'connection');
     for (;;) {

@@ -15,6 +15,7 @@
  * - `onGap` (optional, added by the Redis store): live entries lost beyond replay → 4410.
  */
 import type { MessageType } from '../../generated/types.js';
+import { preview } from '../runtime/errors.js';
 
 /** A stored, already-serialized server→client message. */
 export interface StreamEntry {
@@ -97,9 +98,14 @@ export function pageLength(entries: readonly { frame: string }[], maxBytes: numb
 /** A cursor as the protocol allows it: 1–128 of `[0-9A-Za-z._~-]`. */
 export const CURSOR_PATTERN = /^[0-9A-Za-z._~-]{1,128}$/;
 
-/** `<epoch>.<position>` with a decimal position, or null when `cursor` is not one. */
-export function parseCursor(cursor: string): { epoch: string; position: number } | null {
-  if (!CURSOR_PATTERN.test(cursor)) return null;
+/**
+ * `<epoch>.<position>` with a decimal position, or null when `cursor` is not one: not a string
+ * (`undefined` from an absent query parameter included), not of {@link CURSOR_PATTERN}, without
+ * exactly one dot, or with a position that is not a safe integer written without leading zeros.
+ */
+export function parseCursor(cursor: unknown): { epoch: string; position: number } | null {
+  // `CURSOR_PATTERN.test(undefined)` reads the text "undefined", which matches: then `indexOf` threw.
+  if (typeof cursor !== 'string' || !CURSOR_PATTERN.test(cursor)) return null;
   const dot = cursor.indexOf('.');
   // One dot: an epoch never has one, so `<epoch>.5.1` is malformed, not a cursor of epoch "<epoch>.5".
   if (dot <= 0 || cursor.indexOf('.', dot + 1) !== -1) return null;
@@ -109,7 +115,34 @@ export function parseCursor(cursor: string): { epoch: string; position: number }
   return Number.isSafeInteger(position) ? { epoch: cursor.slice(0, dot), position } : null;
 }
 
-/** The cursor of `position` in `epoch` (epoch: `[0-9A-Za-z_~-]`, no dot). */
+/** An epoch as {@link formatCursor} takes it: the cursor alphabet but the dot, at most 126 (a cursor is at most 128). */
+const EPOCH_PATTERN = /^[0-9A-Za-z_~-]{1,126}$/;
+/** The last epoch {@link formatCursor} found good (a store gives the same one on every append, checked once); at first nothing anyone can pass. */
+let checkedEpoch: string | symbol = Symbol('no epoch checked yet');
+
+/**
+ * The cursor of `position` in `epoch`: `<epoch>.<position>`, which {@link parseCursor} reads
+ * back. For a store of your own; called once per append, so it checks only what it must (an
+ * epoch once, while the same is given again).
+ * @param epoch 1 or more of `[0-9A-Za-z_~-]` (no dot: the dot ends the epoch)
+ * @param position an integer from 0 to `Number.MAX_SAFE_INTEGER`, written in decimal
+ * @throws TypeError when `epoch` is not such a string, or `position` not a number
+ * @throws RangeError when `position` is not a safe integer ≥ 0 (1.5, -1, NaN), or the cursor
+ *   would be longer than the 128 characters the protocol allows
+ */
 export function formatCursor(epoch: string, position: number): string {
-  return `${epoch}.${position}`;
+  // A cursor built from anything else was one the contract refuses (`a b.1`), or one parseCursor
+  // reads otherwise (`a.b.1`, `abc.1.5`), silently (a fresh user).
+  if (epoch !== checkedEpoch) {
+    if (typeof epoch !== 'string' || !EPOCH_PATTERN.test(epoch)) {
+      throw new TypeError(`formatCursor(epoch, position): epoch must be 1-126 of [0-9A-Za-z_~-] (no dot), got ${preview(epoch)}`);
+    }
+    checkedEpoch = epoch;
+  }
+  if (!(Number.isSafeInteger(position) && position >= 0)) {
+    throw new (typeof position === 'number' ? RangeError : TypeError)(`formatCursor(epoch, position): position must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, got ${preview(position)}`);
+  }
+  const cursor = `${epoch}.${position}`;
+  if (cursor.length > 128) throw new RangeError(`formatCursor(epoch, position): a cursor is at most 128 characters, got ${cursor.length} (an epoch of ${epoch.length})`);
+  return cursor;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPollResponseDocument } from '../../generated/validators.js';
 import { createMessage } from '../../src/index.js';
-import { MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
+import { CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
 import { alert, balance, bot, connect, eventually, sleep, startServer, token, trade, whale, type Frame } from './helpers.js';
 import { expectBytePagesAgree } from './paging.js';
 
@@ -471,6 +471,38 @@ describe('polling endpoint', () => {
     } finally {
       await server.rt.close();
     }
+  });
+});
+
+describe('formatCursor and parseCursor (exported for a store of your own)', () => {
+  it('formatCursor builds only cursors parseCursor reads back, and throws for an epoch or position outside its precondition (a fresh user got "a b.1", "a.b.1", "abc.1.5", "abc.NaN" silently)', () => {
+    // Each a first call too, before any epoch was found good.
+    expect(() => formatCursor('', 1)).toThrow(TypeError);
+    expect(() => formatCursor(undefined as never, 1)).toThrow(TypeError);
+    for (const [epoch, position] of [['abc', 0], ['a-_~Z9', 5], ['e', Number.MAX_SAFE_INTEGER], ['x'.repeat(126), 1]] as const) {
+      const cursor = formatCursor(epoch, position);
+      expect(CURSOR_PATTERN.test(cursor)).toBe(true);
+      expect(parseCursor(cursor)).toEqual({ epoch, position });
+    }
+    const epochError = (got: string) => new TypeError(`formatCursor(epoch, position): epoch must be 1-126 of [0-9A-Za-z_~-] (no dot), got ${got}`);
+    expect(() => formatCursor('a b', 1)).toThrow(epochError('"a b"'));
+    expect(() => formatCursor('a.b', 1)).toThrow(epochError('"a.b"'));
+    expect(() => formatCursor('', 1)).toThrow(epochError('""'));
+    expect(() => formatCursor('a\nb', 1)).toThrow(epochError('"a\\nb"'));
+    expect(() => formatCursor(undefined as never, 1)).toThrow(epochError('nothing'));
+    const positionError = (got: string) => `formatCursor(epoch, position): position must be an integer from 0 to 9007199254740991, got ${got}`;
+    expect(() => formatCursor('abc', 1.5)).toThrow(new RangeError(positionError('1.5')));
+    expect(() => formatCursor('abc', -1)).toThrow(new RangeError(positionError('-1')));
+    expect(() => formatCursor('abc', NaN)).toThrow(new RangeError(positionError('NaN (not a finite number)')));
+    expect(() => formatCursor('abc', 2 ** 53)).toThrow(RangeError);
+    expect(() => formatCursor('abc', '5' as never)).toThrow(new TypeError(positionError('"5"')));
+    expect(() => formatCursor('a'.repeat(200), 1)).toThrow(TypeError);
+    expect(() => formatCursor('a'.repeat(120), 1234567890)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 131 (an epoch of 120)'));
+  });
+
+  it('parseCursor answers null, as for any unreadable cursor, for a value that is not a string (it threw a raw TypeError for undefined)', () => {
+    for (const value of [undefined, null, 5, {}, ['abc.1'], Symbol('abc.1')]) expect(parseCursor(value)).toBeNull();
+    expect(parseCursor('abc.1')).toEqual({ epoch: 'abc', position: 1 });
   });
 });
 

@@ -5,7 +5,7 @@
  * a read at accept while reporting healthy closes with 1011; the publisher sees the store's rejection.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryStreamStore, type StreamEntry, type StreamStore } from '../../src/server/index.js';
+import { CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, startServer, token, trade } from './helpers.js';
 
 /** A memory store whose epoch can be swapped (as Redis restarting empty does), and whose reads can fail. */
@@ -191,6 +191,48 @@ describe('store faults', () => {
       const client = await connect(server.url({ token: await token('u1') }));
       expect(await client.closed).toBe(1011);
       await eventually(() => lines.some((line) => line.includes('resume-failed')));
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a store of one's own whose positions start at 0 (built on formatCursor): a gap replays from its first entry, the connection's cursor one the contract takes", async () => {
+    const listeners = new Set<(entry: StreamEntry) => void>();
+    const entries: StreamEntry[] = [];
+    const head = () => formatCursor('z', Math.max(entries.length - 1, 0));
+    const store: StreamStore = {
+      append(userId, type, frame, key) {
+        const cursor = formatCursor('z', entries.length);
+        const entry: StreamEntry = { cursor, userId, type, frame: frame(cursor), key: key ?? null };
+        entries.push(entry);
+        for (const listener of listeners) listener(entry);
+        return Promise.resolve(entry);
+      },
+      read(viewer, since, limit) {
+        const mine = entries.filter((e) => viewer.admin || e.userId === viewer.userId || e.userId === null);
+        if (since === null) return Promise.resolve({ resume: 'new', cursor: head(), entries: [] });
+        const parsed = parseCursor(since);
+        if (parsed?.epoch !== 'z') return Promise.resolve({ resume: 'gap', cursor: mine.at(-1)?.cursor ?? head(), entries: mine.slice(0, limit), more: mine.length > limit });
+        const after = mine.filter((e) => parseCursor(e.cursor)!.position > parsed.position);
+        return Promise.resolve({ resume: 'resumed', cursor: after.at(-1)?.cursor ?? since, entries: after.slice(0, limit), more: after.length > limit });
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      status: () => ({ healthy: true }),
+      close: () => Promise.resolve(),
+    };
+    const server = await startServer({ store });
+    try {
+      await server.rt.publish('u1', trade('zero'));
+      await server.rt.publish('u1', trade('one'));
+      const client = await connect(server.url({ token: await token('u1'), since: 'restarted.7' }));
+      await client.until(() => client.stream.length === 2, 5000, 'the replay');
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: 'z.0' });
+      expect(CURSOR_PATTERN.test(client.frames[0]!.cursor!)).toBe(true);
+      expect(client.stream.map((f) => [f.cursor, f.data!.id])).toEqual([['z.0', 'zero'], ['z.1', 'one']]);
+      client.ws.close();
     } finally {
       await server.rt.close();
     }
