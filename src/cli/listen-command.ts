@@ -8,7 +8,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { failure, validateMessage } from '../runtime/validate.js';
-import { isAfter, isCursor } from '../client/protocol.js';
+import { isAfter, isCursor, judgeCursor, RECENT_CURSORS, remember } from '../client/protocol.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
@@ -345,8 +345,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: MAX_FRAME_BYTES });
   let started = Date.now();
   let lastPing = started;
-  /** The last cursor of this socket's stream (the `connection` message's is its position), or null. */
-  let lastCursor: string | null = null;
+  // What the client keeps to drop a repeated message (judgeCursor): the last cursor seen, the
+  // last RECENT_CURSORS delivered (with the frame that carried each, to name it), the last one
+  // let go from those, and the cursor a `resumed` answer replays from.
+  /** The cursor this socket asked from (`since` in the URL), then the position each `connection` message left. */
+  let socketSince: string | null = url.searchParams.get('since');
+  let lastCursor: string | null = socketSince;
+  const recent = new Map<string, number>();
+  let evicted: string | null = null;
+  let resumedFrom: string | null = null;
   /** The earliest the last ping may have come ({@link arrivedAfter}; `lastPing` is when it was read). */
   let lastPingEarliest = started;
   let pings = 0;
@@ -504,15 +511,40 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (index === 0 && type !== 'connection') {
         violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
       }
-      // Cursors increase within a stream (the contract): a repeat, or an `<epoch>.<n>` position
-      // before the last one of its epoch, is what makes a client drop or replay messages. It said
-      // nothing of either (a hostile tester). Opaque cursors are ordered as the client orders them.
+      // Cursors increase within a stream (the contract). Judged by the client's own rule
+      // (judgeCursor): a message the client drops as a repeat, or one whose ordered cursor goes
+      // back (told as a gap), is a violation. Only the one just before was compared, so a
+      // repeat of an older cursor (b, a, b) passed while the client dropped it (a fresh user).
       const cursor = (value as { cursor?: unknown } | null)?.cursor;
-      if (typeof cursor === 'string' && isCursor(cursor)) {
-        if (lastCursor !== null && !isAfter(cursor, lastCursor)) {
-          violate({ index, type, pointer: '/cursor', keyword: 'protocol', message: `expected a cursor after ${JSON.stringify(lastCursor)} (cursors increase within a stream), got ${cursor === lastCursor ? 'it again' : JSON.stringify(cursor)}` });
+      if (type === 'connection') {
+        // The client's reading of a `connection` message it accepts (tolerant; another changes
+        // nothing): a new stream unless it says `resumed` or, without `resume`, names the cursor
+        // asked from or one delivered (README, client). Its cursor is where the stream is: never a repeat.
+        if (result.ok || validateMessage(value, { mode: 'tolerant' }).ok) {
+          const resume = (value as { data?: { resume?: unknown } }).data?.resume;
+          if (resume === 'resumed') resumedFrom = socketSince;
+          const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
+          if (resume !== 'resumed' && !continues && (typeof cursor === 'string' || resume === 'new' || resume === 'gap')) {
+            lastCursor = typeof cursor === 'string' ? cursor : null;
+            recent.clear();
+            evicted = resumedFrom = null;
+          }
+          socketSince = lastCursor;
         }
-        lastCursor = cursor;
+      } else if (typeof cursor === 'string' && isCursor(cursor)) {
+        const verdict = judgeCursor(cursor, lastCursor, recent, evicted, resumedFrom);
+        if (verdict !== 'after') {
+          const carried = recent.get(cursor);
+          const expected = isAfter(cursor, lastCursor) ? `a cursor not among the last ${RECENT_CURSORS} delivered` : `a cursor after ${JSON.stringify(lastCursor)} (cursors increase within a stream)`;
+          const got = `${cursor === lastCursor ? 'it again' : JSON.stringify(cursor)}${carried === undefined ? '' : `, the cursor of frame ${carried}`}`;
+          const effect = verdict === 'repeat' ? 'the client drops this message as a repeat' : 'the client tells a gap and takes the stream from here';
+          violate({ index, type, pointer: '/cursor', keyword: 'protocol', message: `expected ${expected}, got ${got}: ${effect}` });
+        }
+        if (verdict !== 'repeat') {
+          lastCursor = cursor;
+          if (isAfter(cursor, resumedFrom)) resumedFrom = null;
+          evicted = remember(recent, cursor, index, verdict === 'back') ?? evicted;
+        }
       }
     }
     if (options.count !== undefined && report.frames >= options.count) finish();

@@ -39,6 +39,48 @@ export function isAfter(next: string, last: string | null): boolean {
   return !a || !b || a[1] !== b[1] || a[2]!.length > b[2]!.length || (a[2]!.length === b[2]!.length && a[2]! > b[2]!);
 }
 
+/** How many of the cursors delivered last the client remembers, to drop a message that repeats one (client.ts keeps its own copy). */
+export const RECENT_CURSORS = 1000;
+
+/**
+ * What the client does with a message whose cursor is `next` (README, "Resume without
+ * duplicates"), for `listen` to check a server against:
+ * - `'after'`: delivered; the stream goes on from it.
+ * - `'repeat'`: dropped as a duplicate: not after `last`, or one of `recent`, and no sign of
+ *   the stream going back.
+ * - `'back'`: an ordered cursor before `last` that was never delivered (not in `recent`, after
+ *   `evicted`, and after `resumedFrom`): the stream went back; told as a `gap` and delivered.
+ *
+ * The client's `deliver` (client.ts) writes this rule inline, not as a call: the browser
+ * bundle is held under socket.io-client's by a few bytes, and the call cost 12 to 77 more.
+ * test/client/listen.test.ts runs both on the same streams, so the two cannot drift apart.
+ *
+ * @param last the last cursor seen, or null
+ * @param recent the last {@link RECENT_CURSORS} cursors delivered ({@link remember})
+ * @param evicted the last cursor let go from `recent`, or null
+ * @param resumedFrom the cursor a `resumed` answer replays from, until one after it comes, or null
+ */
+export function judgeCursor(next: string, last: string | null, recent: { has(cursor: string): boolean }, evicted: string | null, resumedFrom: string | null): 'after' | 'repeat' | 'back' {
+  if (isAfter(next, last) && !recent.has(next)) return 'after';
+  return !recent.has(next) && next !== last && isAfter(next, resumedFrom) && (!evicted || (sameStream(next, evicted) && isAfter(next, evicted))) ? 'back' : 'repeat';
+}
+
+/**
+ * Adds a delivered cursor to `recent` (oldest first), as the client does after
+ * {@link judgeCursor}: after one that went `back`, the positions after it in its stream are the
+ * stream's again (forgotten). Keeps at most {@link RECENT_CURSORS}.
+ *
+ * @returns the cursor let go to keep that bound (the new `evicted`), or null
+ */
+export function remember<T>(recent: Map<string, T>, cursor: string, value: T, back: boolean): string | null {
+  if (back) for (const seen of recent.keys()) if (sameStream(seen, cursor) && isAfter(seen, cursor)) recent.delete(seen);
+  recent.set(cursor, value);
+  if (recent.size <= RECENT_CURSORS) return null;
+  const evicted = recent.keys().next().value!;
+  recent.delete(evicted);
+  return evicted;
+}
+
 /** Whether two cursors are positions of one stream (the same epoch): `e1.3` and `e1.9` are, `e1.3` and `e2.3` are not, nor is anything and null. */
 export function sameStream(a: string, b: string | null): boolean {
   const x = CURSOR.exec(a);

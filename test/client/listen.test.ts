@@ -10,7 +10,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { createRealtimeClient } from '../../src/client/index.js';
 import { createRealtimeServer, MemoryStreamStore } from '../../src/server/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
@@ -371,13 +372,60 @@ describe('listen', () => {
 
   it('reports a cursor that repeats or goes back within the stream (a hostile tester: it said nothing)', async () => {
     const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
-    const server = await fixtureServer([connection, at('e.1'), at('e.2'), at('e.2'), at('e.1'), at('zzz'), at('aaa'), at('aaa'), at('e.9')]);
-    const { status, stdout } = await listen([server.url, '--count', '9', '--ping-interval', '60000']);
+    const server = await fixtureServer([connection, at('e.1'), at('e.2'), at('e.2'), at('e.1'), at('zzz'), at('aaa'), at('aaa'), at('e.9'), at('e.5'), at('e.9')]);
+    const { status, stdout } = await listen([server.url, '--count', '11', '--ping-interval', '60000']);
     expect(status).toBe(1);
     expect(stdout.split('\n').filter((line) => line.startsWith('frame '))).toEqual([
-      'frame 3: trades /cursor expected a cursor after "e.2" (cursors increase within a stream), got it again',
-      'frame 4: trades /cursor expected a cursor after "e.2" (cursors increase within a stream), got "e.1"',
-      'frame 7: trades /cursor expected a cursor after "aaa" (cursors increase within a stream), got it again',
+      'frame 3: trades /cursor expected a cursor after "e.2" (cursors increase within a stream), got it again, the cursor of frame 2: the client drops this message as a repeat',
+      'frame 4: trades /cursor expected a cursor after "e.2" (cursors increase within a stream), got "e.1", the cursor of frame 1: the client drops this message as a repeat',
+      'frame 7: trades /cursor expected a cursor after "aaa" (cursors increase within a stream), got it again, the cursor of frame 6: the client drops this message as a repeat',
+      // Never delivered, before the last: the stream went back, and e.9 after it is the stream's again.
+      'frame 9: trades /cursor expected a cursor after "e.9" (cursors increase within a stream), got "e.5": the client tells a gap and takes the stream from here',
+    ]);
+  });
+
+  it('flags exactly the messages the client drops as repeats, an older cursor repeated too (a fresh user: b, a, b passed with 0 violations)', async () => {
+    const streams = [
+      ['b', 'a', 'b'],
+      ['k3x9a.1042', 'zz', 'k3x9a.1042'],
+      ['e1.5', 'e2.1', 'e1.3'],
+      ['x', 'e.1', 'y', 'e.2', 'x', 'e.1', 'z'],
+      // The client remembers the last 1,000 delivered: c0 is let go (delivered again, which lets c1 go), c2 is not.
+      [...Array.from({ length: 1001 }, (_, i) => `c${i}`), 'c0', 'c2'],
+    ];
+    const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
+    const opening = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: trade.ts });
+    for (const cursors of streams) {
+      const server = await fixtureServer([opening, ...cursors.map(at)], { code: 1000, reason: '' });
+      // The real client on the same stream: which trades it delivers.
+      const client = createRealtimeClient({ url: server.url, WebSocket: WebSocket as never });
+      const delivered: string[] = [];
+      client.on('trades', (_data, message) => delivered.push(message.cursor!));
+      await new Promise<void>((resolve) => {
+        client.on('status', (status) => {
+          if (status.lastClose !== null) resolve();
+        });
+        client.connect('t0ken');
+      });
+      client.disconnect();
+      const { status, stdout } = await listen([server.url, '--count', String(cursors.length + 1), '--ping-interval', '60000']);
+      // The trades (frames 1..n) listen says the client drops.
+      const flagged = stdout.split('\n').filter((line) => line.endsWith('the client drops this message as a repeat')).map((line) => Number(/^frame (\d+):/.exec(line)![1]) - 1);
+      // The client dropped exactly those, and delivered the rest in order.
+      expect({ cursors, delivered }).toEqual({ cursors, delivered: cursors.filter((_cursor, i) => !flagged.includes(i)) });
+      expect(client.getStatus().duplicates).toBe(flagged.length);
+      if (cursors.length > 1000) expect(flagged).toEqual([1002]);
+      expect(status).toBe(flagged.length > 0 ? 1 : 0);
+    }
+  });
+
+  it('names the earlier frame an older repeated cursor came in (b, a, b: the 3rd trade repeats the 1st)', async () => {
+    const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
+    const server = await fixtureServer([connection, at('b'), at('a'), at('b')]);
+    const { status, stdout } = await listen([server.url, '--count', '4', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    expect(stdout.split('\n').filter((line) => line.startsWith('frame '))).toEqual([
+      'frame 3: trades /cursor expected a cursor not among the last 1000 delivered, got "b", the cursor of frame 1: the client drops this message as a repeat',
     ]);
   });
 
