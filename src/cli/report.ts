@@ -285,13 +285,27 @@ export function inertJson(value: unknown): string {
  * This process's standard streams for a command. A reader that stops early (`| head -1`) closes
  * the pipe: further output is dropped instead of crashing or exiting, so the command still
  * finishes its run and exits with its real code (`set -o pipefail` then sees a failure as one).
+ * A stream that cannot be written for another reason (a full disk, ENOSPC; EIO) is said in one
+ * line on standard error when that still works (`realtime-contract: cannot write standard
+ * output: ENOSPC: no space left on device, write`), its further output is dropped too, and the
+ * process exits 2, an I/O error, whatever the command found: it threw from the stream's
+ * 'error' handler, a stack trace and exit 1, which means "invalid" (a fresh user: a full disk
+ * made a valid file fail CI; with standard error full, silently).
  */
 export function processOutput(): Output {
   const closed = { stdout: false, stderr: false };
+  let failed = false;
   const writer = (name: 'stdout' | 'stderr') => {
     process[name].on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
       closed[name] = true;
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      if (!closed.stderr) process.stderr.write(`realtime-contract: cannot write standard ${name === 'stdout' ? 'output' : 'error'}: ${oneLine(error.message)}\n`);
+      if (failed) return;
+      failed = true;
+      // Last, over the command's own code (0 or 1), however the process ends.
+      process.once('exit', () => {
+        process.exitCode = 2;
+      });
     });
     return (text: string) => {
       if (!closed[name]) process[name].write(text);

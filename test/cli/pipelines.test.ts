@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,28 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(failing.code).toBe(1);
     const passing = bash('set -o pipefail; eval "$CLI validate $DIR/many-valid.ndjson" | head -1');
     expect(passing).toMatchObject({ code: 0, stdout: '20000 valid, 0 invalid\n' });
+  });
+
+  // /dev/full: every write fails with ENOSPC, as on a full disk (Linux).
+  it.skipIf(!existsSync('/dev/full'))('exits 2 with one line, not a stack trace and 1 ("invalid"), when standard output or error cannot be written (a fresh user: a full disk failed a valid file)', () => {
+    /** The CLI with `stream` writing to /dev/full; the other is read. */
+    const toFull = (args: string[], stream: 'stdout' | 'stderr') => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', stream === 'stdout' ? full : 'pipe', stream === 'stderr' ? full : 'pipe'], encoding: 'utf8' });
+        return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+      } finally {
+        closeSync(full);
+      }
+    };
+    const valid = file('full-valid.ndjson', `${ping(1)}\n`);
+    for (const format of ['text', 'json']) {
+      expect(toFull(['validate', '--format', format, valid], 'stdout')).toEqual({ code: 2, stdout: null, stderr: 'realtime-contract: cannot write standard output: ENOSPC: no space left on device, write\n' });
+    }
+    // Valid, with a warning on stderr: the count still goes to stdout, and the run exits 2 (it printed nothing and exited 1).
+    const warned = file('full-warned.ndjson', `${ping(1.0).replace('1', '1.0')}\n`);
+    expect(cli(['validate', warned])).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n', stderr: expect.stringContaining('warning') });
+    expect(toFull(['validate', warned], 'stderr')).toEqual({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: null });
   });
 
   it('reads stdin as the user says (--input ndjson|json), and by itself never lets a guess hide a line', () => {

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
@@ -368,6 +369,24 @@ describe('listen', () => {
     const refused = await listen([`ws://127.0.0.1:${(refuser.address() as AddressInfo).port}/api/ws`, '--count', '1']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('HTTP 401 \\u001b[2J');
+  });
+
+  // /dev/full: every write fails with ENOSPC, as on a full disk (Linux).
+  it.skipIf(!existsSync('/dev/full'))('exits 2 with one line, not a stack trace and 1 ("a violation"), when its standard output cannot be written (a fresh user)', async () => {
+    const server = await fixtureServer([connection, JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'BUY' } })]);
+    const full = openSync('/dev/full', 'w');
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', server.url, '--count', '2', '--ping-interval', '60000'], { stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('close', (code) => {
+        clearTimeout(kill);
+        resolve({ code, stderr });
+      });
+    });
+    closeSync(full);
+    expect({ code, stderr }).toEqual({ code: 2, stderr: 'realtime-contract: cannot write standard output: ENOSPC: no space left on device, write\n' });
   });
 
   it('reports a cursor that repeats or goes back within the stream (a hostile tester: it said nothing)', async () => {
