@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
@@ -553,6 +554,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Node defers once while the upgrade request waits unsent behind a TLS handshake, so a wss:
   // port that accepts and never answers took twice the limit (a fixer).
   let handshakeTimer: NodeJS.Timeout | undefined;
+  /** The server's 101 answer, once ws has it (its headers say what ws refused in it). */
+  let answer: IncomingMessage | undefined;
+  ws.once('upgrade', (response) => (answer = response));
   const connected = await new Promise<true | string>((resolve) => {
     handshakeTimer = setTimeout(() => {
       resolve(`Opening handshake has timed out: no answer within ${handshakeMs} ms`);
@@ -611,6 +615,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       clearTimeout(handshakeTimer);
       // ws's own limit (the same handshakeMs, as the socket's idle timeout) can run out first, at a limit of a few ms: said as ours is.
       if (error.message === 'Opening handshake has timed out') return resolve(`${error.message}: no answer within ${handshakeMs} ms`);
+      // ws's words alone named neither what the server chose nor the way out (a fresh user).
+      const chosen = answer?.headers['sec-websocket-protocol'];
+      if (chosen !== undefined && error.message === 'Server sent a subprotocol but none was requested') {
+        return resolve(scrub(`the server chose the subprotocol ${JSON.stringify(cut(chosen, 100))} (Sec-WebSocket-Protocol), which listen did not offer: the protocol has none, and a client (ws, browsers) fails the handshake for one it did not ask for (RFC 6455 §4.1). The server must send no Sec-WebSocket-Protocol header to a client that offers none (${error.message})`));
+      }
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
         void speaksTls(url!, 2000).then((tls) => resolve(scrub(connectError(error, url!, tls))));
       } else resolve(scrub(connectError(error, url!)));

@@ -448,6 +448,19 @@ describe('listen', () => {
     ]);
   });
 
+  it('names the subprotocol a server chose that listen did not offer, and says what to do (a fresh user: only ws\'s words)', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    stops.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    wss.on('headers', (headers) => headers.push('Sec-WebSocket-Protocol: evil.v1'));
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`;
+    const { status, stdout, stderr } = await listen([url, '--count', '1']);
+    expect({ status, stdout }).toEqual({ status: 2, stdout: '' });
+    expect(stderr).toBe(
+      `realtime-contract: cannot connect to ${url}: the server chose the subprotocol "evil.v1" (Sec-WebSocket-Protocol), which listen did not offer: the protocol has none, and a client (ws, browsers) fails the handshake for one it did not ask for (RFC 6455 §4.1). The server must send no Sec-WebSocket-Protocol header to a client that offers none (Server sent a subprotocol but none was requested)\n`,
+    );
+  });
+
   it('says the Retry-After of a refused upgrade and the Location of a redirect (a hostile tester: left out)', async () => {
     const answers = [
       'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
