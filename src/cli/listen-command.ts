@@ -165,6 +165,21 @@ function connectError(error: Error & { code?: string }, url: URL, speaksTls = fa
 }
 
 /**
+ * What is wrong with `target`, a URL `new URL` refused, when its authority (`scheme://[userinfo@]host[:port]`)
+ * shows it: a port that is not digits or is past 65535, or no host. Only that part is read,
+ * to name the fault; undefined for any other.
+ */
+function authorityFault(target: string): string | undefined {
+  const authority = /^[a-z][a-z\d+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::([^/?#]*))?/i.exec(target);
+  if (!authority) return undefined;
+  const [, host, port] = authority;
+  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) return `expected a port of digits after the host, got ${JSON.stringify(cut(port, 40))}`;
+  if (port !== undefined && port !== '' && Number(port) > 65535) return `the port ${cut(port, 40)} is out of range (0–65535)`;
+  if (host === '') return `expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)`;
+  return undefined;
+}
+
+/**
  * Whether the server at `url`'s host and port completes a TLS handshake, within `ms`: asked only
  * after a plain client's connection ended unanswered, to say so (any certificate will do: the
  * connection is closed at once, nothing is sent over it).
@@ -240,7 +255,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   } catch (error) {
     // Node says only "Invalid URL" (`ws//host`, `127.0.0.1:8080/api/ws`: a fresh user).
     const scheme = /^(wss?|https?)\/\//i.exec(target)?.[1];
-    const why = url ? (error as Error).message : `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`;
+    // Nor does it say which part: an absolute URL with port 99999 was said to be no absolute URL (a fresh user).
+    const why = url ? (error as Error).message : (authorityFault(target) ?? `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`);
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
     output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText(why)}\n`);
     return 2;

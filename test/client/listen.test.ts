@@ -448,6 +448,17 @@ describe('listen', () => {
     ]);
   });
 
+  it('names the part of an absolute URL Node refuses: a port out of range or not digits, or no host (a fresh user: "expected an absolute URL" for port 99999)', async () => {
+    const said = async (url: string) => {
+      const { status, stderr } = await listen([url, '--count', '1']);
+      return { status, stderr };
+    };
+    expect(await said('ws://127.0.0.1:99999/')).toEqual({ status: 2, stderr: 'realtime-contract: cannot listen to "ws://127.0.0.1:99999/": the port 99999 is out of range (0–65535)\n' });
+    expect((await said('ws://[::1]:65536/api/ws?token=abc')).stderr).toContain(': the port 65536 is out of range (0–65535)\n');
+    expect((await said('ws://127.0.0.1:80a/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80a/api/ws": expected a port of digits after the host, got "80a"\n');
+    expect((await said('ws://:8080/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://:8080/api/ws": expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)\n');
+  });
+
   it('names the subprotocol a server chose that listen did not offer, and says what to do (a fresh user: only ws\'s words)', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => wss.once('listening', resolve));
