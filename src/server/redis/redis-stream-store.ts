@@ -173,18 +173,18 @@ export function redactRedisUrl(url: string): string {
  * error showed the password (a hostile tester), as did `redis:/u:pw@host` (one slash).
  */
 function redisUrlProblem(url: string): string | undefined {
-  if (/^rediss?:\/\//i.test(url)) return undefined;
+  if (/^rediss?:\/\//i.test(url)) return portProblem(url);
   if (url.startsWith('/') && !url.startsWith('//')) {
     // ioredis's connect error names the path: a URL that lost its scheme would show its password.
     const path = url.split('?')[0]!;
     return /:[^/]*@/.test(path) ? `a socket path holding user:password@ (${redactRedisUrl(url)})` : undefined;
   }
-  if (url.startsWith('//')) return undefined;
+  if (url.startsWith('//')) return portProblem(url);
   let pathname: string;
   try {
     pathname = new URL(`redis://${url}`).pathname;
   } catch {
-    return undefined; // ioredis's own TypeError, redacted below
+    return portProblem(url); // else ioredis's own TypeError, redacted below
   }
   if (pathname === '' || pathname === '/') return undefined;
   const shown = redactRedisUrl(url);
@@ -192,6 +192,20 @@ function redisUrlProblem(url: string): string | undefined {
   if (scheme === 'redis' || scheme === 'rediss') return `a ${scheme}: URL without its two slashes (${shown})`;
   if (scheme !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return `a ${scheme}:// URL${shown.includes('<unparsable url>') ? '' : ` (${shown})`}`;
   return `host:port followed by a path, which ioredis reads as a socket path (${shown.replace(/^redis:\/\//, '')}); a database number goes in a redis:// URL`;
+}
+
+/**
+ * Why the port of `url` (redis://, rediss://, // or host:port) is none ioredis can read, naming
+ * the host (after the last `@`: never the password), or undefined. ioredis's parser
+ * refused `127.0.0.1:notaport` and `:99999` with "Invalid URL" alone, the URL redacted whole (a fresh user).
+ */
+function portProblem(url: string): string | undefined {
+  const authority = /^(?:rediss?:)?\/\/([^/?#]*)/i.exec(url)?.[1] ?? /^[^/?#]*/.exec(url)![0];
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  const [, name, port] = /^(\[[^\]]*\]|[^:]*):(.*)$/.exec(host) ?? [];
+  if (!port || (/^\d+$/.test(port) && Number(port) <= 65535)) return undefined;
+  // The port itself is not shown: `redis://default:s3cret` (its @host left out) has the password there.
+  return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`;
 }
 
 /** The largest database number a URL may name: Redis's `databases` setting is an int. */
@@ -312,7 +326,7 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   `url` not a string ioredis reads as a Redis server: `redis://…`, `rediss://…`, `host:port`
  *   or a socket path (`/…`), so not `valkey://…`, `redis+sentinel://…`, `unix://…` nor
  *   `redis:/…`, which ioredis takes for socket paths; or its database (path, else `?db=`) not
- *   digits from 0 to 2147483647 (`/rc`, `/-1`), nor `client`'s `db` option. No message holds a password. RangeError
+ *   digits from 0 to 2147483647 (`/rc`, `/-1`), nor `client`'s `db` option, or its port not a number from 0 to 65535 (`host:notaport`). No message holds a password. RangeError
  *   when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,
  *   a timeout not above 0) or `keyPrefix` is empty.
  */

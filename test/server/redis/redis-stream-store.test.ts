@@ -178,10 +178,16 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(redactRedisUrl('127.0.0.1:6379?password=s3cret')).toBe('redis://127.0.0.1:6379?password=REDACTED');
     expect(redactRedisUrl('/run/redis.sock?db=2&password=s3cret')).toBe('/run/redis.sock?db=2&password=REDACTED');
     expect(redactRedisUrl('/run/redis.sock')).toBe('/run/redis.sock');
-    // A URL ioredis cannot parse: its TypeError carried the whole URL as `input` (a hostile tester).
+    // A URL ioredis cannot parse: its TypeError carried the whole URL as `input` (a hostile tester). Its port is named as the fault, never shown (a fresh user).
     const invalid = await createRedisStreamStore({ url: 'redis://app:s3cret@127.0.0.1:99999', logger: collectingLogger() }).catch((error: unknown) => error);
-    expect(invalid).toEqual(new TypeError('not a Redis URL ioredis can read: redis://<unparsable url> (Invalid URL)'));
+    const badPort = (host: string) => new TypeError(`createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got host "${host}" with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`);
+    expect(invalid).toEqual(badPort('127.0.0.1'));
     expect(JSON.stringify(invalid) + String((invalid as { input?: unknown }).input)).not.toContain('s3cret');
+    // `redis://default:s3cret`, its @host left out: the password is where the port goes.
+    const noHost = await createRedisStreamStore({ url: 'redis://default:s3cret', logger: collectingLogger() }).catch((error: unknown) => error);
+    expect(noHost).toEqual(badPort('default'));
+    expect(await createRedisStreamStore({ url: '127.0.0.1:notaport', logger: collectingLogger() }).catch((error: unknown) => error)).toEqual(badPort('127.0.0.1'));
+    expect(await createRedisStreamStore({ url: '//[::1]:70000/0', logger: collectingLogger() }).catch((error: unknown) => error)).toEqual(badPort('[::1]'));
     const bare = createRedisStreamStore({ url: `default:s3cret@127.0.0.1:${down.port}`, connectTimeoutMs: 1000, logger: collectingLogger() });
     await expect(bare).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}:`);
   });

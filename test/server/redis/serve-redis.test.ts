@@ -71,6 +71,11 @@ describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
     expect(await wrong.exit).toBe(2);
     expect(wrong.output()).toContain('realtime-contract serve: --redis must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got a http:// URL (http://127.0.0.1:6379)');
     expect(wrong.output()).not.toContain('hunter2');
+    // A port that is not one: "not a Redis URL ioredis can read: redis://<unparsable url>" named neither the option nor the part at fault (a fresh user).
+    const noPort = serve(['--demo', '--port', '0', '--redis', '127.0.0.1:notaport']);
+    children.push(noPort.child);
+    expect(await noPort.exit).toBe(2);
+    expect(noPort.output()).toContain('realtime-contract serve: --redis must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got host "127.0.0.1" with a port that is not a number from 0 to 65535');
     const port = await http.port;
     const run = serve(['--demo', '--port', '0', '--redis', `redis://user:hunter2@127.0.0.1:${port}`]);
     children.push(run.child);
