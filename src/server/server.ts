@@ -587,7 +587,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // `Allow` names the one method an upgrade may use: `GET, HEAD` told a HEAD upgrade, refused, that HEAD was allowed.
     if (request.method !== 'GET') {
       countRefusedUpgrade('method-not-allowed');
-      return refuseSocket(socket, 405, 'method not allowed', undefined, { headers: { Allow: 'GET' }, head: request.method === 'HEAD' });
+      return refuseSocket(socket, 405, 'method-not-allowed', undefined, { headers: { Allow: 'GET' }, head: request.method === 'HEAD' });
     }
     // What `ws` would refuse with a 400 of its own (RFC 6455 4.2.1), before the token is verified: it did so after, the
     // user's attempt spent, neither counted nor logged (a hostile tester). And what it accepted that RFC 6455 4.1 does not (HTTP/1.0, a body).
@@ -710,7 +710,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         return sendHttp(response, 204, '', { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
       }
     }
-    if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET' });
+    if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET' });
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;
     let waiter: PollWaiter | null = null;
@@ -791,7 +791,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // A read the store failed as it found itself down (a hung Redis, after commandTimeoutMs):
       // the 503 a poll made a moment later gets, not a 500.
       if (!storeStatus().healthy) sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
-      else sendHttp(response, 500, { error: 'internal error' });
+      else sendHttp(response, 500, { error: 'internal-error' });
     } finally {
       core.removeSubscriber(waiter);
       polls.delete(waiter);
@@ -810,7 +810,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Headers already out: the answer cannot be finished, so the connection goes (as Express's finalhandler does).
       if (response.headersSent) {
         if (!response.writableEnded) response.destroy();
-      } else sendHttp(response, 500, { error: 'internal error' });
+      } else sendHttp(response, 500, { error: 'internal-error' });
     };
     try {
       const handled: unknown = options.handleHttp(request, response);
@@ -828,10 +828,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (url === undefined) return appHandled(request, response);
     if (url.pathname === path) {
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
-      if (options.webSocket === false) sendHttp(response, 404, { error: `websocket-off: poll ${pollPath === false ? '(polling is off)' : pollPath}` });
+      // Every body's `error` is a kebab-case code a client can switch on, as a refused upgrade's and poll's are ("not found"
+      // beside "not-found" named one condition two ways: a fresh user); what a person reads goes in `detail`.
+      if (options.webSocket === false) sendHttp(response, 404, { error: 'websocket-off', detail: `poll ${pollPath === false ? '(polling is off)' : pollPath}` });
       // A WebSocket opens with a GET: any other method is not allowed here (a hostile tester's POST got 426).
-      else if (request.method !== 'GET' && request.method !== 'HEAD') sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' });
-      else sendHttp(response, 426, { error: `upgrade required: open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
+      else if (request.method !== 'GET' && request.method !== 'HEAD') sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
+      else sendHttp(response, 426, { error: 'upgrade-required', detail: `open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
       return true;
     }
     if (pollPath !== false && url.pathname === pollPath) {
@@ -890,7 +892,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   if (ownServer) {
     const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
       track(request, response);
-      if (!handleRequest(request, response)) sendHttp(response, requestUrl(request.url) ? 404 : 400, { error: requestUrl(request.url) ? 'not found' : 'bad request target' });
+      if (!handleRequest(request, response)) sendHttp(response, requestUrl(request.url) ? 404 : 400, { error: requestUrl(request.url) ? 'not-found' : 'bad-request-target' });
     };
     httpServer.on('request', onRequest);
     detach = () => httpServer.off('request', onRequest);

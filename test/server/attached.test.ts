@@ -170,7 +170,7 @@ describe('a server attached to the app\'s HTTP server', () => {
     // As if no upgrade was offered: Upgrade, and upgrade in Connection, are gone.
     expect(after.answers[0]).toBe('HTTP/1.1 200 OK app POST /orders hello upgrade=none');
     expect(after.answers[1]).toMatch(/^HTTP\/1\.1 200 OK \{"cursor":/);
-    expect(after.answers[2]).toMatch(/^HTTP\/1\.1 426 Upgrade Required \{"error":"upgrade required/);
+    expect(after.answers[2]).toMatch(/^HTTP\/1\.1 426 Upgrade Required \{"error":"upgrade-required","detail":"open a WebSocket on /);
     expect(after.answers[3]).toBe('HTTP/1.1 200 OK app GET /health  upgrade=none');
     expect(after.closed).toBe(true);
     expect(rt.stats().refusedUpgrades).toEqual({});

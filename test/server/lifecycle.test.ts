@@ -176,7 +176,7 @@ describe('close and stats', () => {
     });
     try {
       const failed = await fetch(server.http('/boom?token=secret-token'), { signal: AbortSignal.timeout(5000) });
-      expect([failed.status, await failed.json()]).toEqual([500, { error: 'internal error' }]);
+      expect([failed.status, await failed.json()]).toEqual([500, { error: 'internal-error' }]);
       // Headers already sent: the answer cannot be finished, so its connection goes.
       await expect(fetch(server.http('/half'), { signal: AbortSignal.timeout(5000) }).then((r) => r.text())).rejects.toThrow();
       expect(await (await fetch(server.http('/'))).text()).toBe('ok');
@@ -228,7 +228,7 @@ describe('close and stats', () => {
       });
       expect(upgradePost).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
       expect(upgradePost).toContain('\r\nAllow: GET\r\n');
-      expect(upgradePost).toContain('{"error":"method not allowed"}');
+      expect(upgradePost).toContain('{"error":"method-not-allowed"}');
       expect(own.rt.stats().refusedUpgrades['invalid-token'] ?? 0).toBe(refused);
       expect(await (await fetch(`http://127.0.0.1:${appPort}/api/ws/poll`)).json()).toEqual({ error: 'no-token' });
       // close() leaves the app's server to the app, listening (README: `http.close()` after it).
@@ -251,10 +251,33 @@ describe('close and stats', () => {
       expect(await exchange(server.port, h2c(`/api/ws/poll?token=${jwt}`))).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n\{"cursor":/);
       expect(await exchange(server.port, h2c('/status'))).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nup$/);
       expect(await exchange(server.port, h2c(`/api/ws?token=${jwt}`))).toMatch(/^HTTP\/1\.1 426 Upgrade Required\r\n/);
-      expect(await exchange(server.port, h2c('/elsewhere'))).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[^]*\{"error":"not found"\}$/);
+      expect(await exchange(server.port, h2c('/elsewhere'))).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[^]*\{"error":"not-found"\}$/);
       expect(server.rt.stats()).toMatchObject({ refusedUpgrades: {}, refusedConnections: 0 });
     } finally {
       await server.rt.close();
+    }
+  });
+
+  it('names one condition one way in every refusal\'s body, a kebab-case code in `error` (prose in `detail`), whether it refuses an upgrade, a poll or a plain request ("not found" beside "not-found", "method not allowed": a fresh user)', async () => {
+    const server = await startServer();
+    const off = await startServer({ webSocket: false });
+    const request = (port: number, method: string, target: string, upgrade = false) =>
+      exchange(port, `${method} ${target} HTTP/1.1\r\nHost: x\r\n${upgrade ? `${WEBSOCKET_HEADERS}\r\n` : 'Connection: close\r\n'}\r\n`);
+    const body = (answer: string) => `${/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]} ${answer.slice(answer.indexOf('\r\n\r\n') + 4)}`;
+    try {
+      const jwt = await token('u1');
+      expect(body(await request(server.port, 'GET', '/nothing'))).toBe('404 {"error":"not-found"}');
+      expect(body(await request(server.port, 'GET', '/api/ws/poll/'))).toBe('404 {"error":"not-found"}');
+      expect(body(await request(server.port, 'GET', '/api/ws/', true))).toBe('404 {"error":"not-found"}');
+      expect(body(await request(server.port, 'POST', `/api/ws/poll?token=${jwt}`))).toBe('405 {"error":"method-not-allowed"}');
+      expect(body(await request(server.port, 'DELETE', '/api/ws'))).toBe('405 {"error":"method-not-allowed"}');
+      expect(body(await request(server.port, 'POST', `/api/ws?token=${jwt}`, true))).toBe('405 {"error":"method-not-allowed"}');
+      expect(body(await request(server.port, 'GET', '/api/ws'))).toBe('426 {"error":"upgrade-required","detail":"open a WebSocket on /api/ws, or poll /api/ws/poll"}');
+      expect(body(await request(off.port, 'GET', '/api/ws'))).toBe('404 {"error":"websocket-off","detail":"poll /api/ws/poll"}');
+      expect(body(await request(off.port, 'GET', `/api/ws?token=${jwt}`, true))).toBe('404 {"error":"websocket-off"}');
+    } finally {
+      await server.rt.close();
+      await off.rt.close();
     }
   });
 
@@ -356,7 +379,7 @@ describe('close and stats', () => {
       const response = await fetch(server.http('/api/ws'));
       expect(response.status).toBe(426);
       expect(response.headers.get('upgrade')).toBe('websocket');
-      expect((await response.json()).error).toMatch(/upgrade required/);
+      expect(await response.json()).toEqual({ error: 'upgrade-required', detail: 'open a WebSocket on /api/ws, or poll /api/ws/poll' });
       expect(server.rt.stats().connections).toBe(0);
     } finally {
       await server.rt.close();
