@@ -1,7 +1,7 @@
 import { ENVELOPE_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
-import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, nearestName, preview, validationError, type ValidationErrors } from './errors.js';
+import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, inertBare, nearestName, preview, validationError, type ValidationErrors } from './errors.js';
 import { escapeToken } from './json-pointer.js';
 import { findLoneSurrogates, loneSurrogateError } from './lone-surrogates.js';
 import { parseMessage } from './parse.js';
@@ -29,7 +29,9 @@ export interface BuildOptions {
 /**
  * Thrown by a builder called with `{ validate: true }` on a message the contract rejects.
  * `message` names each pointer and fault: `invalid trades message: /data/side expected one
- * of "buy", "sell", got "hold"`.
+ * of "buy", "sell", got "hold"`; a type or pointer that is not printable ASCII is shown escaped
+ * there (`/data/x\n` for a key holding a newline), a pointer cut at 200 characters, so the text
+ * stays one line in a log. `type` and each error's `pointer` hold them as they are.
  */
 export class MessageValidationError extends Error {
   override readonly name = 'MessageValidationError';
@@ -40,7 +42,8 @@ export class MessageValidationError extends Error {
     /** Why, as `validateMessage` gives it: the first fault found. */
     readonly errors: ValidationErrors,
   ) {
-    super(`invalid ${type ?? 'untyped'} message: ${errors.map((error) => `${error.pointer || '(root)'} ${error.message}`).join('; ')}`);
+    // The type and pointers come from the value (its keys): escaped here, as each error's own `message` is.
+    super(`invalid ${typeof type === 'string' ? inertBare(type, 60) : 'untyped'} message: ${errors.map((error) => `${error.pointer ? inertBare(error.pointer, 200) : '(root)'} ${error.message}`).join('; ')}`);
   }
 }
 
@@ -204,7 +207,7 @@ function finite(message: unknown): string | undefined {
         const seen = pointers.get(value);
         // Met again below where it was first met: a cycle (JSON.stringify would throw without a place).
         if (seen !== undefined && (at === seen || at.startsWith(`${seen}/`) || seen === '')) {
-          throw new MessageValidationError(messageType(message), [validationError(at, 'type', 'a JSON value', `a reference to ${seen || 'the message itself'}, which holds it (a cycle)`)]);
+          throw new MessageValidationError(messageType(message), [validationError(at, 'type', 'a JSON value', `a reference to ${seen ? inertBare(seen, 200) : 'the message itself'}, which holds it (a cycle)`)]);
         }
         pointers.set(value, at);
       } else if (typeof value === 'bigint') {

@@ -397,6 +397,19 @@ export function cut(text: string, max: number): string {
   return `${text.slice(0, end)}...`;
 }
 
+/**
+ * `text` (a JSON Pointer, a message type) for a message composed on one line, cut first to at
+ * most `max` UTF-16 code units (see {@link cut}): as it is when printable ASCII, else escaped as
+ * the inside of a JSON string, without the quotes (see {@link inertJsonText}): `/data/x\n…` for
+ * a key with a newline, `\u001b`, `\u202e`, half a surrogate pair as `\ud800`, and `"` and `\`
+ * as `\"` and `\\`. A key or type from a hostile value cannot break or forge the line a log
+ * prints it on (a fresh user); plain text, the usual case, reads as it is.
+ */
+export function inertBare(text: string, max: number): string {
+  const short = cut(text, max);
+  return PLAIN.test(short) ? short : inertJsonText(JSON.stringify(short)).slice(1, -1);
+}
+
 /** Printable ASCII but `"` and `\`: what `JSON.stringify` writes as it is. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 

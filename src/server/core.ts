@@ -9,7 +9,7 @@ import { firstDuplicateKey } from '../languages/duplicate-keys.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { countKeys, scanJsonText } from '../languages/json-scan.js';
 import { createMessage, MessageValidationError, serializeMessage } from '../runtime/builders.js';
-import { cut, preview } from '../runtime/errors.js';
+import { cut, inertBare, preview } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import { MAX_USER_ID_LENGTH, type Principal } from './auth.js';
@@ -414,7 +414,7 @@ export class Connection implements Subscriber {
       const twice = firstDuplicateKey(text);
       if (twice !== undefined) {
         this.notePongRefused(value, `${twice.pointer} twice`);
-        return this.sendError(ErrorCode.InvalidMessage, 'a key is written twice', cut(escapeLoneSurrogates(`${twice.pointer} expected each key once, got ${JSON.stringify(twice.key)} twice (JSON parsers disagree on which value counts)`), 300));
+        return this.sendError(ErrorCode.InvalidMessage, 'a key is written twice', cut(escapeLoneSurrogates(`${inertBare(twice.pointer, 200)} expected each key once, got "${inertBare(twice.key, 60)}" twice (JSON parsers disagree on which value counts)`), 300));
       }
     }
     const checked = inboundCheck(value, text);
@@ -568,7 +568,8 @@ function nestedPast(text: string, max: number): number {
  * strict profile (hostile testers).
  */
 function details(error: { pointer: string; message: string }): string {
-  return cut(escapeLoneSurrogates(`${error.pointer || '(root)'} ${error.message}`), 300);
+  // The pointer names the client's keys: escaped as the message's own quotes are (`/x\n…`), so the line stays one line wherever it is shown.
+  return cut(escapeLoneSurrogates(`${error.pointer ? inertBare(error.pointer, 200) : '(root)'} ${error.message}`), 300);
 }
 
 /** Server counters behind `stats()`. */

@@ -41,6 +41,42 @@ describe('createMessage', () => {
     expect(() => createMessage('trades', tradeData, { ts: 'today', validate: true })).toThrow(/\/ts expected an RFC 3339 date-time/);
   });
 
+  it('escapes the pointer and type in its message, which a log prints: a key or type with a newline or ESC forged log lines (found by a fresh user)', () => {
+    const key = 'x\n2026-12-04T16:00:00Z INFO admin login ok\u001b[2K\u202e';
+    const upstream = { ...tradeData, [key]: 1 } as unknown as TradeData;
+    let error: MessageValidationError | undefined;
+    try {
+      createMessage('trades', upstream, { validate: true });
+    } catch (thrown) {
+      error = thrown as MessageValidationError;
+    }
+    expect(error).toBeInstanceOf(MessageValidationError);
+    expect(error!.message).toMatch(/^invalid trades message: \/data\/x\\n2026-12-04T16:00:00Z INFO admin login ok\\u001b\[2K\\u202e expected no property "/);
+    expect(error!.message).not.toMatch(/[\n\u001b\u202e]/);
+    // The data stays as it was: the pointer names the key itself.
+    expect(error!.errors[0].pointer).toBe(`/data/${key}`);
+
+    const type = 'trades\n2026-12-04T16:00:00Z INFO forged line';
+    const typed = (() => {
+      try {
+        serializeMessage({ type, data: tradeData, ts: '2026-01-14T16:30:00.000Z' } as never, { validate: true });
+      } catch (thrown) {
+        return thrown as MessageValidationError;
+      }
+    })();
+    expect(typed).toBeInstanceOf(MessageValidationError);
+    expect(typed!.type).toBe(type);
+    expect(typed!.message).toMatch(/^invalid trades\\n2026-12-04T16:00:00Z INFO forged line message: \/type /);
+    expect(typed!.message).not.toContain('\n');
+    // A cycle's message names where it was first met: escaped too.
+    const cyclic: Record<string, unknown> = { ...tradeData };
+    cyclic['a\nb'] = { back: cyclic };
+    expect(() => createMessage('trades', cyclic as unknown as TradeData, { validate: true })).toThrow(/^invalid trades message: \/data\/a\\nb\/back expected a JSON value, got a reference to \/data, which holds it/);
+    // A pointer of a megabyte key is cut in the message (the error's pointer keeps it whole).
+    const long = 'k'.repeat(1_000_000);
+    expect(() => createMessage('trades', { ...tradeData, [long]: 1 } as unknown as TradeData, { validate: true })).toThrow(/^invalid trades message: \/data\/k{191}\.\.\. expected no property "k{57}\.\.\."/);
+  });
+
   it('builds messages that always pass strict validation from arbitrary valid payloads', () => {
     for (const message of contract.messages.filter((m) => m.enveloped)) {
       const payload = arbitraries.get(message.type)!.map((value) => (value as { data: unknown }).data);

@@ -228,6 +228,25 @@ describe('hostile input', () => {
     }
   });
 
+  it('escapes the pointer in details: a key with a newline or ESC forged lines wherever details is shown (found by a fresh user)', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('forger') }));
+      const key = 'x\nINFO admin login ok\u001b[2K';
+      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 1, [key]: 1 }));
+      // A key written twice: that details names it too.
+      client.ws.send(`{"type":"ping","timestamp":1,${JSON.stringify(key)}:1,${JSON.stringify(key)}:2}`);
+      await client.until(() => client.count('error') === 2);
+      const details = client.frames.filter((f) => f.type === 'error').map((f) => (f.data as { details: string }).details);
+      expect(details[0]).toMatch(/^\/x\\nINFO admin login ok\\u001b\[2K expected no property "x\\nINFO admin login ok\\u001b\[2K"/);
+      expect(details[1]).toBe('/x\\nINFO admin login ok\\u001b[2K expected each key once, got "x\\nINFO admin login ok\\u001b[2K" twice (JSON parsers disagree on which value counts)');
+      for (const text of details) expect(text).not.toMatch(/[\n\u001b]/);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('an INVALID_MESSAGE error shows a number at fault as the client wrote it', async () => {
     const server = await startServer();
     try {
