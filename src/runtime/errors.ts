@@ -45,7 +45,7 @@ export type RejectionReason =
   | 'wrong-direction'
   /** The message breaks its type's schema, or is not a message object at all. */
   | 'invalid'
-  /** The text is not JSON, or the bytes are not UTF-8 (keyword `json`). */
+  /** The text is not JSON, the bytes are not UTF-8, or the frame is neither text nor bytes or cannot be read (keyword `json`). */
   | 'json';
 
 /** Builds an error whose message is `expected …, got …` (and `; hint` when given). */
@@ -309,7 +309,7 @@ export function describeThrown(error: unknown, value?: unknown): ValidationError
 
 /** {@link describeThrown} where the caller knows the place (a keepalive builder: its timestamp), without the search. */
 export function describeThrownAt(error: unknown, pointer: string): ValidationErrors {
-  return [validationError(pointer, 'type', 'a plain JSON value', `a value that throws when read (${safeString(error)})`)];
+  return [validationError(pointer, 'type', 'a plain JSON value', `a value that throws when read (${thrownText(error)})`)];
 }
 
 /**
@@ -336,8 +336,8 @@ function throwingPointer(value: unknown): string {
   return '';
 }
 
-/** `String(value)`, or a neutral text when even that throws (a Symbol in a template, a hostile toString). */
-function safeString(value: unknown): string {
+/** What was thrown, for a message: `String(value)` (`TypeError: …` for an Error) cut at 100 characters, or a neutral text when even that throws (a Symbol in a template, a hostile toString). */
+export function thrownText(value: unknown): string {
   try {
     const text = value instanceof Error ? `${value.name}: ${value.message}` : String(value);
     return cut(text, 100);

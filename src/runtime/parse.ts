@@ -1,8 +1,8 @@
 import type { ReceivedMessage, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
-import { describeThrown, preview, validationError, type ValidationErrors } from './errors.js';
+import { preview, thrownText, validationError, type ValidationErrors } from './errors.js';
 import { describeSyntaxError } from './json-syntax.js';
-import { failure, validateMessage, type ValidationOptions, type ValidationResult } from './validate.js';
+import { checkValidationOptions, failure, validateMessage, type ValidationOptions, type ValidationResult } from './validate.js';
 
 /**
  * One frame as a socket delivers it: text, or UTF-8 bytes. Covers Node `ws`'s `RawData`
@@ -22,9 +22,11 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  * @returns the same result as `validateMessage`; a frame that is not JSON gives
  *   `{ ok: false, reason: 'json', errors: [{ keyword: 'json', pointer: '', position, … }] }`
  *   where `position` is the UTF-16 offset where the text stops being JSON, and bytes that are
- *   not UTF-8 give a `json` error whose `byteOffset` is the first invalid byte. Never throws,
- *   whatever `frame` is (a Proxy whose traps throw included).
- * @throws TypeError only for invalid `options` (see `validateMessage`)
+ *   not UTF-8 give a `json` error whose `byteOffset` is the first invalid byte; a frame that is
+ *   neither text nor bytes, or that throws when read (a detached ArrayBuffer, a Proxy whose
+ *   traps throw), a `json` error too. Never throws, whatever `frame` is.
+ * @throws TypeError only for invalid `options` (see `validateMessage`), whatever the frame: one
+ *   that is not JSON included
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
@@ -40,13 +42,19 @@ export function parseMessage(frame: Frame, options?: ValidationOptions): Validat
     text = frame;
   } else {
     const decoded = decode(frame);
-    if (typeof decoded !== 'string') return failure('json', decoded);
+    if (typeof decoded !== 'string') {
+      // Options are checked by validateMessage; a frame that never gets there has them checked
+      // here, so a bad option throws whatever the frame (a valid frame pays nothing more).
+      checkValidationOptions(options);
+      return failure('json', decoded);
+    }
     text = decoded;
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
+    checkValidationOptions(options);
     return failure('json', [describeSyntaxError(text, (error as Error).message)]);
   }
   return options === undefined ? validateMessage(value) : validateMessage(value, options);
@@ -60,12 +68,13 @@ function decode(frame: unknown): string | ValidationErrors {
   try {
     bytes = toBytes(frame);
   } catch (error) {
-    return describeThrown(error);
+    // A detached ArrayBuffer, a Proxy whose traps throw: a frame that cannot be read is no JSON text either.
+    return [validationError('', 'json', FRAME, `a frame that throws when read (${thrownText(error)})`)];
   }
   if (bytes === NOT_BYTES) {
     const blob = typeof Blob === 'function' && isBlob(frame);
     return [
-      validationError('', 'json', 'JSON text: a string, or UTF-8 bytes (ArrayBuffer, Uint8Array, Buffer, or an array of them)', blob ? 'a Blob' : safePreview(frame),
+      validationError('', 'json', FRAME, blob ? 'a Blob' : safePreview(frame),
         blob ? "set the browser WebSocket's binaryType = 'arraybuffer' so binary frames arrive as ArrayBuffer" : undefined),
     ];
   }
@@ -83,6 +92,9 @@ function decode(frame: unknown): string | ValidationErrors {
 }
 
 const NOT_BYTES = new Uint8Array(0);
+
+/** What a frame must be: the `expected` of a frame that is neither text nor bytes, or cannot be read. */
+const FRAME = 'JSON text: a string, or UTF-8 bytes (ArrayBuffer, Uint8Array, Buffer, or an array of them)';
 
 function toBytes(frame: unknown): Uint8Array {
   if (typeof frame !== 'object' || frame === null) return NOT_BYTES;

@@ -148,6 +148,21 @@ function validateOther(value: unknown, mode: ValidationMode, direction: Directio
   return slowPath(value, mode, direction);
 }
 
+/**
+ * Throws the TypeError {@link validateMessage} throws for these `options`, by the same checks:
+ * for `parseMessage`, whose frames that are no JSON never reach `validateMessage`. (A bad
+ * option threw on good frames only: a handler tested with garbage never saw it, a fresh user.)
+ * `validateMessage` checks inline, so a valid frame pays no second check.
+ */
+export function checkValidationOptions(options: ValidationOptions | undefined): void {
+  if (options == null) return;
+  if (typeof options !== 'object') badOptions(options, undefined, undefined);
+  const mode = options.mode ?? 'strict';
+  const direction = options.direction;
+  if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(options, mode, direction);
+  if (direction === undefined && options.mode === undefined) noOtherOption(options);
+}
+
 /** Invalid options: a programming error, thrown. */
 function badOptions(options: unknown, mode: unknown, direction: unknown): never {
   if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);

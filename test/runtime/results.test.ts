@@ -125,6 +125,16 @@ describe('never throws on hostile values (issue 8, item 11)', () => {
     }
   });
 
+  it('parseMessage: a frame that throws when read (a detached buffer, a Proxy) is a json error about the frame, keyword json (found by a fresh user)', () => {
+    const detached = new Uint8Array(4);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    for (const frame of [detached, revoked(), new Proxy([new Uint8Array(1)], { get: () => { throw new Error('get'); } })]) {
+      const result = parseMessage(frame as unknown as string);
+      // Was keyword `type`, "expected a plain JSON value": code that switches on the keyword missed it.
+      expect(result).toMatchObject({ ok: false, reason: 'json', errors: [{ pointer: '', keyword: 'json', expected: expect.stringMatching(/^JSON text: a string, or UTF-8 bytes/), found: expect.stringMatching(/^a frame that throws when read \((Type)?Error: /) }] });
+    }
+  });
+
   it('an exception whose text cannot be made does not escape either', () => {
     const hostile = { toString: () => { throw new Error('no text'); } };
     const value = { type: 'ping', get timestamp(): number { throw hostile; } };

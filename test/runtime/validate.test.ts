@@ -169,6 +169,23 @@ describe('validateMessage', () => {
     expect(validateMessage(trade, null as never).ok).toBe(true);
   });
 
+  it('parseMessage throws the same TypeError for bad options whatever the frame, not only when it is JSON (found by a fresh user)', () => {
+    const frames: unknown[] = [JSON.stringify(trade), '{"type":', new Uint8Array([0x7b, 0xff]), 42, new Blob(['{}'])];
+    for (const options of ['tolerant', [], { mdoe: 'tolerant' }, { mode: 'lenient' }, { direction: 'up' }, true]) {
+      let expected: unknown;
+      try {
+        validateMessage(trade, options as never);
+      } catch (error) {
+        expected = error;
+      }
+      expect(expected, JSON.stringify(options)).toBeInstanceOf(TypeError);
+      // A bad JSON frame or bytes that are not UTF-8 returned a result: the TypeError came only with the first good frame.
+      for (const frame of frames) expect(() => parseMessage(frame as string, options as never), `${JSON.stringify(options)} ${String(frame)}`).toThrow(expected as TypeError);
+    }
+    // Good options on a bad frame: a result, as before.
+    for (const frame of frames.slice(1)) expect(parseMessage(frame as string, { mode: 'tolerant' })).toMatchObject({ ok: false, reason: 'json' });
+  });
+
   it('throws a TypeError for a misspelt option, which ran in strict mode silently (found by a fresh user)', () => {
     const extra = { ...trade, data: { ...trade.data, extra: 1 } };
     expect(() => validateMessage(extra, { mdoe: 'tolerant' } as never)).toThrow(new TypeError('unknown validation option "mdoe"; the options are mode and direction'));
