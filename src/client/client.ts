@@ -263,7 +263,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const connectTimeout = num('connectTimeoutMs', options.connectTimeoutMs, 10_000);
   const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, 40_000);
   const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 16 * 1024 * 1024);
-  option('url', options.url, '', 'a string', (v) => typeof v === 'string');
+  option('url', options.url, '', 'a string', isString);
   option('pollUrl', options.pollUrl, '', 'an http(s) URL', isUrl);
   option('WebSocket', options.WebSocket, undefined, 'a function', isFunction);
   option('fetch', options.fetch, undefined, 'a function', isFunction);
@@ -451,7 +451,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // a late "logged out" from the old provider stopped the new run as unauthorized.
       if (mine !== run) return undefined;
       // A provider's answer is checked as connect checks a token: 5 went out as token=5 (a hostile tester).
-      if (t != null && typeof t !== 'string') throw new TypeError(`the token provider must give a string, got ${described(t)}`);
+      if (t != null && !isString(t)) throw new TypeError(`the token provider must give a string, got ${described(t)}`);
       // A socket opened while the provider answered (a poll's stale ask): its answer is moot (it closed a working socket; a reviewer).
       if (open) return undefined;
       if (t === refused || !t) {
@@ -720,7 +720,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // an ArrayBuffer or a Blob (browsers): not a message, whatever its bytes hold.
     let wrong = 'JSON in a text frame, got a binary frame';
     try {
-      if (typeof raw === 'string') {
+      if (isString(raw)) {
         value = JSON.parse(raw);
         wrong = '';
       }
@@ -749,7 +749,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // replay them), once it is a cursor: a 20 KB one went into every later URL (431, for good),
     // and one of 64,000 characters, ordered before it was checked, froze the page for seconds.
     // (One that is not a cursor was never a duplicate: it is neither the last nor a recent one.)
-    if (typeof cursor === 'string' && type !== 'connection' && isCursor(cursor)) {
+    if (isString(cursor) && type !== 'connection' && isCursor(cursor)) {
       if (!isAfter(cursor, status.cursor) || recent.has(cursor)) {
         // A position of this stream before the last one, that was never delivered (it lies
         // after every cursor let go from `recent`): not a replay, the stream went back. One
@@ -816,12 +816,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Without `resume` (it is optional), a cursor the client asked from or delivered is where
     // the stream continues: it was taken as a new stream, and the replay after it delivered
     // again (a hostile tester).
-    const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
+    const continues = resume === undefined && isString(cursor) && (cursor === socketSince || recent.has(cursor));
     if (resume === 'resumed') resumedFrom = socketSince;
-    if (message.type === 'connection' && resume !== 'resumed' && !continues && (typeof cursor === 'string' ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
+    if (message.type === 'connection' && resume !== 'resumed' && !continues && (isString(cursor) ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
       // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
       // optional) the position is none: the new stream's first cursors were dropped as repeats.
-      status.cursor = typeof cursor === 'string' ? cursor : null;
+      status.cursor = isString(cursor) ? cursor : null;
       clearRecent();
     }
     status.received++;
@@ -968,7 +968,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               ? { pointer: '', keyword: 'type', message: `expected a poll response object, got ${described(body)}` }
               : !Array.isArray(body.messages)
                 ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
-                : typeof body.cursor !== 'string' || !isCursor(body.cursor)
+                : !isString(body.cursor) || !isCursor(body.cursor)
                   ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1-128 URL-safe characters), got ${described(body.cursor)}` }
                   : undefined;
             if (wrong) {
@@ -1112,7 +1112,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const client: RealtimeClient = {
     connect(t) {
       // `connect(5)` was sent as token=5, `connect({})` as token=[object Object].
-      if (t != null && typeof t !== 'string' && !isFunction(t)) throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
+      if (t != null && !isString(t) && !isFunction(t)) throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
       if (!(options.WebSocket ?? g.WebSocket)) {
         throw new TypeError("connect: no global WebSocket (Node 20): createRealtimeClient({ url, WebSocket }) with WebSocket from 'ws'");
       }
@@ -1212,8 +1212,9 @@ const EVENTS: readonly string[] = EVENT_NAMES;
 const everyEventListed: [Exclude<RealtimeEvent, (typeof EVENT_NAMES)[number]>] extends [never] ? true : never = true;
 
 const isBoolean = (v: unknown) => typeof v === 'boolean';
-/** (A type guard: `typeof` checks written out at each use cost the browser bundle bytes it does not have.) */
+/** (Type guards: `typeof` checks written out at each use cost the browser bundle bytes it does not have.) */
 const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'function';
+const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** An absolute http(s) URL: fetch polls nothing else (a `ws:` or `file:` one failed every poll, silently: a hostile tester), and a URL (a pattern let `http://127.0.0.1:99999` through: a reviewer). */
 function isUrl(text: unknown): boolean | undefined {
