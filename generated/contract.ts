@@ -14,47 +14,53 @@ export type Audience = 'user' | 'global' | 'connection';
  */
 export type Delivery = { readonly class: 'event' } | { readonly class: 'state'; readonly key: string | null };
 
+// Every list and record below is frozen, with what it holds: they are the validators' and the
+// server's own (`CLIENT_MESSAGE_TYPES.push('trades')` from JavaScript made a client's `trades`
+// valid: a fresh user), so they cannot change at run time as they cannot at compile time. One
+// `Object.freeze` per literal, marked pure: a bundler still drops what nothing imports, and the
+// browser client pays no helper.
+
 /** Every message type, in spec order. */
-export const MESSAGE_TYPES = ["connection", "ping", "pong", "trades", "bots", "balances", "decisions", "metrics", "whale", "alerts", "system_health", "wallet", "ai_tasks", "error"] as const satisfies readonly MessageType[];
+export const MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(["connection", "ping", "pong", "trades", "bots", "balances", "decisions", "metrics", "whale", "alerts", "system_health", "wallet", "ai_tasks", "error"] as const satisfies readonly MessageType[]);
 
 /** Types of the messages the server sends (ping and pong travel both ways). */
-export const SERVER_MESSAGE_TYPES = ["connection", "ping", "pong", "trades", "bots", "balances", "decisions", "metrics", "whale", "alerts", "system_health", "wallet", "ai_tasks", "error"] as const satisfies readonly ServerMessage['type'][];
+export const SERVER_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(["connection", "ping", "pong", "trades", "bots", "balances", "decisions", "metrics", "whale", "alerts", "system_health", "wallet", "ai_tasks", "error"] as const satisfies readonly ServerMessage['type'][]);
 
 /** Types of the messages the client sends. */
-export const CLIENT_MESSAGE_TYPES = ["ping", "pong"] as const satisfies readonly ClientMessage['type'][];
+export const CLIENT_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(["ping", "pong"] as const satisfies readonly ClientMessage['type'][]);
 
 /** Types of the messages with a `{ type, data, ts }` envelope (all but ping and pong). */
-export const ENVELOPE_MESSAGE_TYPES = ["connection", "trades", "bots", "balances", "decisions", "metrics", "whale", "alerts", "system_health", "wallet", "ai_tasks", "error"] as const satisfies readonly EnvelopeMessageType[];
+export const ENVELOPE_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(["connection", "trades", "bots", "balances", "decisions", "metrics", "whale", "alerts", "system_health", "wallet", "ai_tasks", "error"] as const satisfies readonly EnvelopeMessageType[]);
 
 /** Types published to one user's stream (`x-audience: user`): the server's `publish(userId, message)`. */
-export const USER_MESSAGE_TYPES = ["trades", "bots", "balances", "decisions", "metrics", "alerts", "wallet", "ai_tasks"] as const satisfies readonly UserMessageType[];
+export const USER_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(["trades", "bots", "balances", "decisions", "metrics", "alerts", "wallet", "ai_tasks"] as const satisfies readonly UserMessageType[]);
 
 /** Types broadcast to every user (`x-audience: global`): the server's `broadcast(message)`. */
-export const GLOBAL_MESSAGE_TYPES = ["whale", "system_health"] as const satisfies readonly GlobalMessageType[];
+export const GLOBAL_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(["whale", "system_health"] as const satisfies readonly GlobalMessageType[]);
 
 /** Types that belong to one connection (`x-audience: connection`): never in a stream's replay or a poll response. */
-export const CONNECTION_MESSAGE_TYPES = ["connection", "ping", "pong", "error"] as const satisfies readonly MessageType[];
+export const CONNECTION_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(["connection", "ping", "pong", "error"] as const satisfies readonly MessageType[]);
 
 /** Who sends each message type (`x-direction`). */
-export const MESSAGE_DIRECTIONS: Readonly<Record<MessageType, readonly Direction[]>> = {
-  "connection": ["server-to-client"],
-  "ping": ["server-to-client", "client-to-server"],
-  "pong": ["server-to-client", "client-to-server"],
-  "trades": ["server-to-client"],
-  "bots": ["server-to-client"],
-  "balances": ["server-to-client"],
-  "decisions": ["server-to-client"],
-  "metrics": ["server-to-client"],
-  "whale": ["server-to-client"],
-  "alerts": ["server-to-client"],
-  "system_health": ["server-to-client"],
-  "wallet": ["server-to-client"],
-  "ai_tasks": ["server-to-client"],
-  "error": ["server-to-client"],
-};
+export const MESSAGE_DIRECTIONS: Readonly<Record<MessageType, readonly Direction[]>> = /* @__PURE__ */ Object.freeze({
+  "connection": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "ping": /* @__PURE__ */ Object.freeze(["server-to-client", "client-to-server"] as const),
+  "pong": /* @__PURE__ */ Object.freeze(["server-to-client", "client-to-server"] as const),
+  "trades": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "bots": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "balances": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "decisions": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "metrics": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "whale": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "alerts": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "system_health": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "wallet": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "ai_tasks": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+  "error": /* @__PURE__ */ Object.freeze(["server-to-client"] as const),
+});
 
 /** Who receives each message type (`x-audience`). @see websocket-message-schemas.md, "Backend Implementation Notes" 2 */
-export const MESSAGE_AUDIENCES: Readonly<Record<MessageType, Audience>> = {
+export const MESSAGE_AUDIENCES: Readonly<Record<MessageType, Audience>> = /* @__PURE__ */ Object.freeze({
   "connection": "connection",
   "ping": "connection",
   "pong": "connection",
@@ -69,25 +75,25 @@ export const MESSAGE_AUDIENCES: Readonly<Record<MessageType, Audience>> = {
   "wallet": "user",
   "ai_tasks": "user",
   "error": "connection",
-};
+});
 
 /** Delivery class of each message type (`x-delivery`). @see websocket-message-schemas.md, "Backend Implementation Notes" 3 */
-export const MESSAGE_DELIVERY: Readonly<Record<MessageType, Delivery>> = {
-  "connection": { class: 'event' },
-  "ping": { class: 'event' },
-  "pong": { class: 'event' },
-  "trades": { class: 'event' },
-  "bots": { class: 'state', key: "/data/id" },
-  "balances": { class: 'state', key: "/data/platform" },
-  "decisions": { class: 'event' },
-  "metrics": { class: 'state', key: null },
-  "whale": { class: 'event' },
-  "alerts": { class: 'event' },
-  "system_health": { class: 'state', key: null },
-  "wallet": { class: 'event' },
-  "ai_tasks": { class: 'state', key: "/data/task_id" },
-  "error": { class: 'event' },
-};
+export const MESSAGE_DELIVERY: Readonly<Record<MessageType, Delivery>> = /* @__PURE__ */ Object.freeze({
+  "connection": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "ping": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "pong": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "trades": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "bots": /* @__PURE__ */ Object.freeze({ class: 'state', key: "/data/id" } as const),
+  "balances": /* @__PURE__ */ Object.freeze({ class: 'state', key: "/data/platform" } as const),
+  "decisions": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "metrics": /* @__PURE__ */ Object.freeze({ class: 'state', key: null } as const),
+  "whale": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "alerts": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "system_health": /* @__PURE__ */ Object.freeze({ class: 'state', key: null } as const),
+  "wallet": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+  "ai_tasks": /* @__PURE__ */ Object.freeze({ class: 'state', key: "/data/task_id" } as const),
+  "error": /* @__PURE__ */ Object.freeze({ class: 'event' } as const),
+});
 
 /** Protocol version of the schemas (schemas/protocol.json `x-version`). */
 export const PROTOCOL_VERSION = "1.1";
@@ -114,7 +120,7 @@ export const POLL_MAX_MESSAGES = 500;
  * WebSocket close codes the server uses (`x-close-codes` in protocol.json), by name:
  * `CloseCode.TokenExpired` is 4401. {@link CLOSE_CODES} says when each is used and whether to reconnect.
  */
-export const CloseCode = {
+export const CloseCode = /* @__PURE__ */ Object.freeze({
   /** The client or the server ended the connection on purpose (`disconnect()`, a finished session). Do not reconnect. */
   NormalClosure: 1000,
   /** The server is shutting down or restarting. Reconnect with backoff and resume with the last cursor. */
@@ -139,7 +145,7 @@ export const CloseCode = {
   StreamGap: 4410,
   /** The client sent messages faster than the server's rate limit after being warned with a RATE_LIMITED error. Reconnect after backoff, and send less. */
   RateLimited: 4429,
-} as const;
+} as const);
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -152,23 +158,23 @@ export interface CloseCodeInfo {
 }
 
 /** Every close code of {@link CloseCode} with its reconnect advice. */
-export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = {
-  1000: { name: "NormalClosure", reconnect: "no", description: "The client or the server ended the connection on purpose (`disconnect()`, a finished session). Do not reconnect." },
-  1001: { name: "GoingAway", reconnect: "yes", description: "The server is shutting down or restarting. Reconnect with backoff and resume with the last cursor." },
-  1002: { name: "ProtocolError", reconnect: "yes", description: "The client sent a frame RFC 6455 forbids (unmasked, a reserved bit or opcode, a fragmented or oversized control frame, an invalid close code): the server fails the connection (RFC 6455, 7.4.1). Reconnect; fix the client's WebSocket implementation." },
-  1007: { name: "InvalidFramePayloadData", reconnect: "yes", description: "The client sent a text frame that is not UTF-8: RFC 6455 (8.1) requires the server to fail the connection. Reconnect, and do not send that frame again." },
-  1008: { name: "PolicyViolation", reconnect: "yes", description: "The client kept breaking the protocol (e.g. invalid frames after being told with `error` messages). Reconnect with backoff; fix the client." },
-  1009: { name: "MessageTooBig", reconnect: "yes", description: "The client sent a frame larger than the server accepts. Reconnect, and do not send that frame again." },
-  1011: { name: "InternalError", reconnect: "yes", description: "The server hit an unexpected error. Reconnect with backoff and resume with the last cursor." },
-  1013: { name: "TryAgainLater", reconnect: "yes", description: "The client read too slowly and its buffer on the server passed the bound, or the server is overloaded. Reconnect with backoff and resume with the last cursor: nothing is lost." },
-  4401: { name: "TokenExpired", reconnect: "with-new-token", description: "The JWT expired during the connection. Reconnect only with a new token, and resume with the last cursor." },
-  4408: { name: "PongTimeout", reconnect: "yes", description: "No `pong` answered a `ping` within the pong timeout: the connection is considered dead. Reconnect and resume with the last cursor." },
-  4410: { name: "StreamGap", reconnect: "yes", description: "The server could not keep this socket's stream continuous (e.g. its storage lost messages during an outage). Reconnect with `since=<last cursor>`: the `connection` message then says whether the stream resumed or has a gap." },
-  4429: { name: "RateLimited", reconnect: "yes", description: "The client sent messages faster than the server's rate limit after being warned with a RATE_LIMITED error. Reconnect after backoff, and send less." },
-};
+export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = /* @__PURE__ */ Object.freeze({
+  1000: /* @__PURE__ */ Object.freeze({ name: "NormalClosure", reconnect: "no", description: "The client or the server ended the connection on purpose (`disconnect()`, a finished session). Do not reconnect." } as const),
+  1001: /* @__PURE__ */ Object.freeze({ name: "GoingAway", reconnect: "yes", description: "The server is shutting down or restarting. Reconnect with backoff and resume with the last cursor." } as const),
+  1002: /* @__PURE__ */ Object.freeze({ name: "ProtocolError", reconnect: "yes", description: "The client sent a frame RFC 6455 forbids (unmasked, a reserved bit or opcode, a fragmented or oversized control frame, an invalid close code): the server fails the connection (RFC 6455, 7.4.1). Reconnect; fix the client's WebSocket implementation." } as const),
+  1007: /* @__PURE__ */ Object.freeze({ name: "InvalidFramePayloadData", reconnect: "yes", description: "The client sent a text frame that is not UTF-8: RFC 6455 (8.1) requires the server to fail the connection. Reconnect, and do not send that frame again." } as const),
+  1008: /* @__PURE__ */ Object.freeze({ name: "PolicyViolation", reconnect: "yes", description: "The client kept breaking the protocol (e.g. invalid frames after being told with `error` messages). Reconnect with backoff; fix the client." } as const),
+  1009: /* @__PURE__ */ Object.freeze({ name: "MessageTooBig", reconnect: "yes", description: "The client sent a frame larger than the server accepts. Reconnect, and do not send that frame again." } as const),
+  1011: /* @__PURE__ */ Object.freeze({ name: "InternalError", reconnect: "yes", description: "The server hit an unexpected error. Reconnect with backoff and resume with the last cursor." } as const),
+  1013: /* @__PURE__ */ Object.freeze({ name: "TryAgainLater", reconnect: "yes", description: "The client read too slowly and its buffer on the server passed the bound, or the server is overloaded. Reconnect with backoff and resume with the last cursor: nothing is lost." } as const),
+  4401: /* @__PURE__ */ Object.freeze({ name: "TokenExpired", reconnect: "with-new-token", description: "The JWT expired during the connection. Reconnect only with a new token, and resume with the last cursor." } as const),
+  4408: /* @__PURE__ */ Object.freeze({ name: "PongTimeout", reconnect: "yes", description: "No `pong` answered a `ping` within the pong timeout: the connection is considered dead. Reconnect and resume with the last cursor." } as const),
+  4410: /* @__PURE__ */ Object.freeze({ name: "StreamGap", reconnect: "yes", description: "The server could not keep this socket's stream continuous (e.g. its storage lost messages during an outage). Reconnect with `since=<last cursor>`: the `connection` message then says whether the stream resumed or has a gap." } as const),
+  4429: /* @__PURE__ */ Object.freeze({ name: "RateLimited", reconnect: "yes", description: "The client sent messages faster than the server's rate limit after being warned with a RATE_LIMITED error. Reconnect after backoff, and send less." } as const),
+});
 
 /** `error.data.code` values the server sends (`x-error-codes` in protocol.json), by name. */
-export const ErrorCode = {
+export const ErrorCode = /* @__PURE__ */ Object.freeze({
   /** A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.) */
   InvalidJson: "INVALID_JSON",
   /** A binary frame: the protocol is JSON text frames only. The socket stays open. */
@@ -183,20 +189,20 @@ export const ErrorCode = {
   RateLimited: "RATE_LIMITED",
   /** The server failed to process a request (the spec's example). */
   InternalError: "INTERNAL_ERROR",
-} as const;
+} as const);
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** When the server sends each error code. */
-export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = {
-  INVALID_JSON: { name: "InvalidJson", description: "A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.)" },
-  UNSUPPORTED_FRAME: { name: "UnsupportedFrame", description: "A binary frame: the protocol is JSON text frames only. The socket stays open." },
-  UNKNOWN_TYPE: { name: "UnknownType", description: "A message whose `type` this server does not know. The socket stays open." },
-  WRONG_DIRECTION: { name: "WrongDirection", description: "A message type that only the server sends (e.g. a client sending `trades`). The socket stays open." },
-  INVALID_MESSAGE: { name: "InvalidMessage", description: "A known client message that breaks its schema; `details` gives the JSON Pointer and the fault. The socket stays open." },
-  RATE_LIMITED: { name: "RateLimited", description: "The client sends faster than the inbound rate limit; messages are dropped until it slows down, and the socket is closed with 4429 if it goes on." },
-  INTERNAL_ERROR: { name: "InternalError", description: "The server failed to process a request (the spec's example)." },
-};
+export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = /* @__PURE__ */ Object.freeze({
+  INVALID_JSON: /* @__PURE__ */ Object.freeze({ name: "InvalidJson", description: "A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.)" } as const),
+  UNSUPPORTED_FRAME: /* @__PURE__ */ Object.freeze({ name: "UnsupportedFrame", description: "A binary frame: the protocol is JSON text frames only. The socket stays open." } as const),
+  UNKNOWN_TYPE: /* @__PURE__ */ Object.freeze({ name: "UnknownType", description: "A message whose `type` this server does not know. The socket stays open." } as const),
+  WRONG_DIRECTION: /* @__PURE__ */ Object.freeze({ name: "WrongDirection", description: "A message type that only the server sends (e.g. a client sending `trades`). The socket stays open." } as const),
+  INVALID_MESSAGE: /* @__PURE__ */ Object.freeze({ name: "InvalidMessage", description: "A known client message that breaks its schema; `details` gives the JSON Pointer and the fault. The socket stays open." } as const),
+  RATE_LIMITED: /* @__PURE__ */ Object.freeze({ name: "RateLimited", description: "The client sends faster than the inbound rate limit; messages are dropped until it slows down, and the socket is closed with 4429 if it goes on." } as const),
+  INTERNAL_ERROR: /* @__PURE__ */ Object.freeze({ name: "InternalError", description: "The server failed to process a request (the spec's example)." } as const),
+});
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
 export const SCHEMAS_DIGEST = "sha256:44525030ffdb9c782532c9d3ebd154c7649a7232ec5e5dee373f13686c0220c7";

@@ -29,41 +29,47 @@ export type Audience = 'user' | 'global' | 'connection';
  */
 export type Delivery = { readonly class: 'event' } | { readonly class: 'state'; readonly key: string | null };
 
+// Every list and record below is frozen, with what it holds: they are the validators' and the
+// server's own (\`CLIENT_MESSAGE_TYPES.push('trades')\` from JavaScript made a client's \`trades\`
+// valid: a fresh user), so they cannot change at run time as they cannot at compile time. One
+// \`Object.freeze\` per literal, marked pure: a bundler still drops what nothing imports, and the
+// browser client pays no helper.
+
 /** Every message type, in spec order. */
-export const MESSAGE_TYPES = ${list(contract.messages.map((m) => m.type))} as const satisfies readonly MessageType[];
+export const MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(${list(contract.messages.map((m) => m.type))} as const satisfies readonly MessageType[]);
 
 /** Types of the messages the server sends (ping and pong travel both ways). */
-export const SERVER_MESSAGE_TYPES = ${list(sentBy('server-to-client'))} as const satisfies readonly ServerMessage['type'][];
+export const SERVER_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(${list(sentBy('server-to-client'))} as const satisfies readonly ServerMessage['type'][]);
 
 /** Types of the messages the client sends. */
-export const CLIENT_MESSAGE_TYPES = ${list(sentBy('client-to-server'))} as const satisfies readonly ClientMessage['type'][];
+export const CLIENT_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(${list(sentBy('client-to-server'))} as const satisfies readonly ClientMessage['type'][]);
 
 /** Types of the messages with a \`{ type, data, ts }\` envelope (all but ping and pong). */
-export const ENVELOPE_MESSAGE_TYPES = ${list(contract.messages.filter((m) => m.enveloped).map((m) => m.type))} as const satisfies readonly EnvelopeMessageType[];
+export const ENVELOPE_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(${list(contract.messages.filter((m) => m.enveloped).map((m) => m.type))} as const satisfies readonly EnvelopeMessageType[]);
 
 /** Types published to one user's stream (\`x-audience: user\`): the server's \`publish(userId, message)\`. */
-export const USER_MESSAGE_TYPES = ${list(contract.messages.filter((m) => m.audience === 'user').map((m) => m.type))} as const satisfies readonly UserMessageType[];
+export const USER_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(${list(contract.messages.filter((m) => m.audience === 'user').map((m) => m.type))} as const satisfies readonly UserMessageType[]);
 
 /** Types broadcast to every user (\`x-audience: global\`): the server's \`broadcast(message)\`. */
-export const GLOBAL_MESSAGE_TYPES = ${list(contract.messages.filter((m) => m.audience === 'global').map((m) => m.type))} as const satisfies readonly GlobalMessageType[];
+export const GLOBAL_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(${list(contract.messages.filter((m) => m.audience === 'global').map((m) => m.type))} as const satisfies readonly GlobalMessageType[]);
 
 /** Types that belong to one connection (\`x-audience: connection\`): never in a stream's replay or a poll response. */
-export const CONNECTION_MESSAGE_TYPES = ${list(contract.messages.filter((m) => m.audience === 'connection').map((m) => m.type))} as const satisfies readonly MessageType[];
+export const CONNECTION_MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(${list(contract.messages.filter((m) => m.audience === 'connection').map((m) => m.type))} as const satisfies readonly MessageType[]);
 
 /** Who sends each message type (\`x-direction\`). */
-export const MESSAGE_DIRECTIONS: Readonly<Record<MessageType, readonly Direction[]>> = {
-${record((m) => list(m.directions))},
-};
+export const MESSAGE_DIRECTIONS: Readonly<Record<MessageType, readonly Direction[]>> = /* @__PURE__ */ Object.freeze({
+${record((m) => `/* @__PURE__ */ Object.freeze(${list(m.directions)} as const)`)},
+});
 
 /** Who receives each message type (\`x-audience\`). @see websocket-message-schemas.md, "Backend Implementation Notes" 2 */
-export const MESSAGE_AUDIENCES: Readonly<Record<MessageType, Audience>> = {
+export const MESSAGE_AUDIENCES: Readonly<Record<MessageType, Audience>> = /* @__PURE__ */ Object.freeze({
 ${record((m) => JSON.stringify(m.audience))},
-};
+});
 
 /** Delivery class of each message type (\`x-delivery\`). @see websocket-message-schemas.md, "Backend Implementation Notes" 3 */
-export const MESSAGE_DELIVERY: Readonly<Record<MessageType, Delivery>> = {
-${record((m) => (m.delivery.class === 'event' ? "{ class: 'event' }" : `{ class: 'state', key: ${JSON.stringify(m.delivery.key)} }`))},
-};
+export const MESSAGE_DELIVERY: Readonly<Record<MessageType, Delivery>> = /* @__PURE__ */ Object.freeze({
+${record((m) => `/* @__PURE__ */ Object.freeze(${m.delivery.class === 'event' ? "{ class: 'event' }" : `{ class: 'state', key: ${JSON.stringify(m.delivery.key)} }`} as const)`)},
+});
 
 /** Protocol version of the schemas (schemas/protocol.json \`x-version\`). */
 export const PROTOCOL_VERSION = ${JSON.stringify(protocol.version)};
@@ -90,9 +96,9 @@ export const POLL_MAX_MESSAGES = ${protocol.polling.maxMessages};
  * WebSocket close codes the server uses (\`x-close-codes\` in protocol.json), by name:
  * \`CloseCode.TokenExpired\` is 4401. {@link CLOSE_CODES} says when each is used and whether to reconnect.
  */
-export const CloseCode = {
+export const CloseCode = /* @__PURE__ */ Object.freeze({
 ${protocol.closeCodes.map((c) => `  /** ${doc(c.description)} */\n  ${c.name}: ${c.code},`).join('\n')}
-} as const;
+} as const);
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -105,21 +111,21 @@ export interface CloseCodeInfo {
 }
 
 /** Every close code of {@link CloseCode} with its reconnect advice. */
-export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = {
-${protocol.closeCodes.map((c) => `  ${c.code}: { name: ${JSON.stringify(c.name)}, reconnect: ${JSON.stringify(c.reconnect)}, description: ${JSON.stringify(c.description)} },`).join('\n')}
-};
+export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = /* @__PURE__ */ Object.freeze({
+${protocol.closeCodes.map((c) => `  ${c.code}: /* @__PURE__ */ Object.freeze({ name: ${JSON.stringify(c.name)}, reconnect: ${JSON.stringify(c.reconnect)}, description: ${JSON.stringify(c.description)} } as const),`).join('\n')}
+});
 
 /** \`error.data.code\` values the server sends (\`x-error-codes\` in protocol.json), by name. */
-export const ErrorCode = {
+export const ErrorCode = /* @__PURE__ */ Object.freeze({
 ${protocol.errorCodes.map((c) => `  /** ${doc(c.description)} */\n  ${c.name}: ${JSON.stringify(c.code)},`).join('\n')}
-} as const;
+} as const);
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** When the server sends each error code. */
-export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = {
-${protocol.errorCodes.map((c) => `  ${c.code}: { name: ${JSON.stringify(c.name)}, description: ${JSON.stringify(c.description)} },`).join('\n')}
-};
+export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = /* @__PURE__ */ Object.freeze({
+${protocol.errorCodes.map((c) => `  ${c.code}: /* @__PURE__ */ Object.freeze({ name: ${JSON.stringify(c.name)}, description: ${JSON.stringify(c.description)} } as const),`).join('\n')}
+});
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
 export const SCHEMAS_DIGEST = ${JSON.stringify(schemasDigest(contract.files))};

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as contract from '../../generated/contract.js';
 import { CLIENT_MESSAGE_TYPES, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { parseMessage } from '../../src/runtime/parse.js';
 import { validateMessage } from '../../src/runtime/validate.js';
@@ -20,6 +21,24 @@ describe('direction-aware validation (issue 7, item 4)', () => {
         expect(result.ok ? 'ok' : result.reason, `${type} ${direction}`).toBe(allowed.includes(type) ? 'ok' : 'wrong-direction');
       }
     }
+  });
+
+  it("the exported lists cannot be changed: they are the validator's own, and a push made a client's trades valid (found by a fresh user)", () => {
+    const unfrozen: string[] = [];
+    const visit = (value: unknown, at: string): void => {
+      if (typeof value !== 'object' || value === null) return;
+      if (!Object.isFrozen(value)) unfrozen.push(at);
+      for (const [key, item] of Object.entries(value)) visit(item, `${at}.${key}`);
+    };
+    const exported = Object.entries(contract).filter(([, value]) => typeof value === 'object' && value !== null);
+    expect(exported.map(([name]) => name)).toEqual(expect.arrayContaining(['MESSAGE_TYPES', 'CLIENT_MESSAGE_TYPES', 'SERVER_MESSAGE_TYPES', 'MESSAGE_DIRECTIONS', 'MESSAGE_DELIVERY', 'CLOSE_CODES', 'CloseCode', 'ERROR_CODES', 'ErrorCode']));
+    for (const [name, value] of exported) visit(value, name);
+    expect(unfrozen).toEqual([]);
+    // From JavaScript (or a cast), as the fresh user did: a TypeError in an ES module, and the verdict stays.
+    expect(() => (CLIENT_MESSAGE_TYPES as unknown as string[]).push('trades')).toThrow(TypeError);
+    expect(() => ((SERVER_MESSAGE_TYPES as unknown as string[]).length = 0)).toThrow(TypeError);
+    expect(validateMessage(specExample('trades'), { direction: 'client-to-server' })).toMatchObject({ ok: false, reason: 'wrong-direction' });
+    expect(validateMessage(specExample('trades'), { direction: 'server-to-client' }).ok).toBe(true);
   });
 
   it('lets ping and pong travel both ways (x-direction lists both)', () => {
