@@ -46,4 +46,24 @@ describe('the shipped schemas load in other validators (issue 8, item 18)', () =
     const validate = ajv.getSchema('https://realtime-contract.dev/schemas/trades.json')!;
     expect(validate(read('test/fixtures/valid/spec/trades.json'))).toBe(true);
   });
+
+  it("each of schemas/*.json compiles by the README's recipe: keywords.json, definitions.json, and for poll-response.json the message files it refers to (found by a fresh user)", () => {
+    const files = readdirSync('schemas').filter((f) => f.endsWith('.json') && f !== 'definitions.json');
+    const recipe = (file: string, beside: readonly string[]) => {
+      const { ajv } = defaultAjv();
+      ajv.addVocabulary(read('generated/schema/keywords.json') as unknown as string[]);
+      ajv.addSchema(read('schemas/definitions.json'));
+      for (const other of beside) ajv.addSchema(read(path.join('schemas', other)));
+      return ajv.compile(read(path.join('schemas', file)));
+    };
+    for (const file of files.filter((f) => f !== 'poll-response.json')) expect(() => recipe(file, []), file).not.toThrow();
+    // poll-response.json refers to every message file, not only definitions.json: with definitions.json alone it cannot compile.
+    expect(() => recipe('poll-response.json', [])).toThrow(/can't resolve reference \w+\.json/);
+    const messageFiles = files.filter((f) => f !== 'poll-response.json' && f !== 'protocol.json');
+    const validate = recipe('poll-response.json', messageFiles);
+    const trades = read('test/fixtures/valid/spec/trades.json');
+    expect(validate({ cursor: 'e.1', resume: 'resumed', messages: [{ ...trades, cursor: 'e.1' }] }), JSON.stringify(validate.errors)).toBe(true);
+    // The README's recipe says so (it said definitions.json was all they refer to).
+    expect(readFileSync('README.md', 'utf8')).toContain('`poll-response.json` refers to every message file as well, so add those too before compiling it');
+  });
 });
