@@ -280,24 +280,34 @@ export function caseSlip(value: string, known: readonly unknown[]): string | und
 export function nearestName(word: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
+  if (word.length > 40) return undefined;
+  const lower = word.toLowerCase();
   for (const name of names) {
-    const distance = word.length > 40 ? 3 : editDistance(word.toLowerCase(), name.toLowerCase());
-    if (distance < bestDistance && distance < name.length / 2) [best, bestDistance] = [name, distance];
+    const other = name.toLowerCase();
+    const limit = Math.min(bestDistance, name.length / 2);
+    // The distance is at least the difference in length: a name that cannot come closer is not compared (validate asks this of every line of a stream of one unknown type).
+    if (Math.abs(lower.length - other.length) < limit) {
+      const distance = editDistance(lower, other);
+      if (distance < limit) [best, bestDistance] = [name, distance];
+    }
   }
   return best;
 }
 
+/** Three rows of {@link editDistance}, reused. */
+const rows: number[][] = [[], [], []];
+
 /** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (`pnig` → `ping` is one). */
 function editDistance(a: string, b: string): number {
-  let before: number[] = [];
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let [before, row, next] = rows as [number[], number[], number[]];
+  for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const next = [i];
+    next[0] = i;
     for (let j = 1; j <= b.length; j++) {
       next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) next[j] = Math.min(next[j]!, before[j - 2]! + 1);
     }
-    [before, row] = [row, next];
+    [before, row, next] = [row, next, before];
   }
   return row[b.length]!;
 }
