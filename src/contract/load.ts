@@ -324,10 +324,12 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
   const keepalive = schema['x-keepalive'] as ProtocolFacts['keepalive'] | undefined;
   const versionHistory = schema['x-version-history'] as ProtocolFacts['versionHistory'] | undefined;
   const version = schema['x-version'];
-  if (typeof version !== 'string') throw new SchemaError('protocol.json', '/x-version', 'expected a version string');
+  if (typeof version !== 'string') throw new SchemaError('protocol.json', '/x-version', `expected a version string, MAJOR.MINOR ("1.2") or MAJOR.MINOR.PATCH, got ${foundVersion(version)}`);
   // diff orders versions by their numbers and suggests MAJOR.MINOR: "v1.2" was read as 0.2,
   // "lower than 1.2" (a hostile tester).
   if (!/^\d{1,9}\.\d{1,9}(?:\.\d{1,9})?$/.test(version)) throw new SchemaError('protocol.json', '/x-version', `expected a version of numbers, MAJOR.MINOR ("1.2") or MAJOR.MINOR.PATCH, got ${JSON.stringify(version)}`);
+  // "01.1" is 1.1 written another way, yet diff and generate took it for a version of its own (a tester); SemVer forbids it.
+  if (/(?:^|\.)0\d/.test(version)) throw new SchemaError('protocol.json', '/x-version', `expected a version without leading zeros (as SemVer has it), got ${JSON.stringify(version)}: write "${version.replace(/(^|\.)0+(?=\d)/g, '$1')}"`);
   if (!connection || typeof connection.url !== 'string' || typeof connection.path !== 'string' || typeof connection.authentication !== 'string') {
     throw new SchemaError('protocol.json', '/x-connection', 'expected { url, path, authentication } strings');
   }
@@ -356,6 +358,13 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
     }
   });
   return { version, connection, keepalive, polling, closeCodes, errorCodes, versionHistory };
+}
+
+/** What an `x-version` that is no string is, for its error: `2.0` in the file is the number 2 to JSON. */
+function foundVersion(version: unknown): string {
+  if (version === undefined || version === null) return version === null ? 'null' : 'nothing';
+  if (typeof version === 'number') return `the number ${version}: write it in quotes, "${Number.isInteger(version) ? version.toFixed(1) : version}"`;
+  return `${Array.isArray(version) ? 'an array' : `a ${typeof version}`}, ${JSON.stringify(version).slice(0, 60)}`;
 }
 
 /**

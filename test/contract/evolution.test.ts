@@ -144,6 +144,31 @@ describe('x-version-history ends with the x-version the contract declares', () =
     expect(error.problem).toBe('expected a version of numbers, MAJOR.MINOR ("1.2") or MAJOR.MINOR.PATCH, got "v1.2"');
   });
 
+  it('an x-version that is no string says what it found (a tester: `2.0` gave "expected a version string" alone)', async () => {
+    const found = async (version: unknown) => (await loadError(protocol((schema) => ({ ...schema, 'x-version': version })))).problem;
+    const expected = 'expected a version string, MAJOR.MINOR ("1.2") or MAJOR.MINOR.PATCH, got ';
+    // `2.0` in the file is the number 2 once parsed.
+    expect(await found(2)).toBe(`${expected}the number 2: write it in quotes, "2.0"`);
+    expect(await found(1.2)).toBe(`${expected}the number 1.2: write it in quotes, "1.2"`);
+    expect(await found(null)).toBe(`${expected}null`);
+    expect(await found([1, 2])).toBe(`${expected}an array, [1,2]`);
+    expect(await found(undefined)).toBe(`${expected}nothing`);
+    const error = await loadError(protocol((schema) => ({ ...schema, 'x-version': 2 })));
+    expect(error).toMatchObject({ file: 'protocol.json', pointer: '/x-version' });
+  });
+
+  it.each([['01.1', '1.1'], ['1.01', '1.1'], ['1.1.00', '1.1.0'], ['00.1', '0.1']])('refuses the leading zero of %j, as SemVer does (a tester: diff and generate took "01.1" for a version other than 1.1)', async (version, meant) => {
+    // Even with its history entry: the check is of the version, not of the history.
+    const error = await loadError(protocol((schema) => ({ ...schema, 'x-version': version, 'x-version-history': [...history(schema), { version, date: '2026-12-01', changes: 'Coinbase.' }] })));
+    expect(error).toMatchObject({ file: 'protocol.json', pointer: '/x-version' });
+    expect(error.problem).toBe(`expected a version without leading zeros (as SemVer has it), got "${version}": write "${meant}"`);
+  });
+
+  it.each(['0.1', '1.0', '10.20', '1.2.0', '1.10.100'])('a zero that is a whole number, or ends one, is no leading zero: %j loads', async (version) => {
+    const contract = await loadContract(schemasWith(protocol((schema) => ({ ...schema, 'x-version': version, 'x-version-history': [...history(schema).filter((entry) => entry.version !== version), { version, date: '2026-12-01', changes: 'Coinbase.' }] }))));
+    expect(contract.protocol.version).toBe(version);
+  });
+
   it('accepts the bump with its entry, and the docs list it', async () => {
     const contract = await loadContract(schemasWith(protocol((schema) => ({
       ...schema, 'x-version': '1.2', 'x-version-history': [...history(schema), { version: '1.2', date: '2026-12-01', changes: 'Coinbase.' }],
