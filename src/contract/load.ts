@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { utf8Text } from '../shared/utf8.js';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
@@ -146,11 +146,8 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     if (!metaSchema.validateSchema(schema)) {
       const [error] = metaSchema.errors ?? [];
       const pointer = error?.instancePath ?? '';
-      const allowed = error?.params.allowedValues as unknown[] | undefined;
-      // ajv's words made ours: `must be object,boolean` is `object or boolean` (it read "expected must be object,boolean": a hostile tester).
-      const types = error?.keyword === 'type' ? String(error.params.type).split(',') : undefined;
-      const detail = allowed ? `one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : types ? types.join(' or ') : (error?.message?.replace(/^must (be )?/, '') ?? 'a valid schema');
-      throw new SchemaError(name, pointer, `not a valid draft-07 schema: expected ${detail}, got ${JSON.stringify(resolvePointer(schema, pointer))}`);
+      const found = resolvePointer(schema, pointer);
+      throw new SchemaError(name, pointer, `not a valid draft-07 schema: expected ${error === undefined ? 'a valid schema' : metaSchemaWants(error, found)}, got ${JSON.stringify(found)}`);
     }
     if (schema.$id !== SCHEMA_BASE_URI + name) {
       throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${schema.$id === undefined ? 'none' : JSON.stringify(schema.$id)}`);
@@ -358,6 +355,27 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
     }
   });
   return { version, connection, keepalive, polling, closeCodes, errorCodes, versionHistory };
+}
+
+/**
+ * What the draft-07 meta-schema wants where `error` found `found`, in words: ajv's messages read
+ * "expected must be object,boolean" and "expected NOT have fewer than 1 items" once pasted after
+ * "expected" (a hostile tester; a tester, of an empty `enum`).
+ */
+function metaSchemaWants(error: ErrorObject, found: unknown): string {
+  const { limit, allowedValues, type, i, j } = error.params as { limit?: number; allowedValues?: unknown[]; type?: string | string[]; i?: number; j?: number };
+  switch (error.keyword) {
+    case 'enum': return `one of ${allowedValues!.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'type': return String(type).split(',').join(' or ');
+    // `enum`, `allOf`, `anyOf`, `oneOf`: at least one.
+    case 'minItems': return `a list of at least ${limit === 1 ? 'one value' : `${limit} values`}`;
+    // `enum`, `required`, `type`.
+    case 'uniqueItems': return `a list without repeats (${JSON.stringify((found as unknown[])[i!])} is both item ${Math.min(i!, j!)} and item ${Math.max(i!, j!)})`;
+    // `minLength`, `maxItems` and the other counts; `multipleOf`.
+    case 'minimum': return `${limit} or more`;
+    case 'exclusiveMinimum': return `more than ${limit}`;
+    default: return error.message?.replace(/^must (be )?/, '') ?? 'a valid schema';
+  }
 }
 
 /** What an `x-version` that is no string is, for its error: `2.0` in the file is the number 2 to JSON. */

@@ -114,9 +114,22 @@ describe('loadContract', () => {
     const closed = await loadContract(schemasWith({ 'trades.json': (schema: any) => ({ ...schema, additionalProperties: 'false' }) })).catch((caught: unknown) => caught);
     expect((closed as Error).message).toBe('trades.json#/additionalProperties: not a valid draft-07 schema: expected object or boolean, got "false"');
     const minimum = await loadContract(schemasWith({ 'trades.json': (schema: any) => ({ ...schema, minProperties: -1 }) })).catch((caught: unknown) => caught);
-    expect((minimum as Error).message).toBe('trades.json#/minProperties: not a valid draft-07 schema: expected >= 0, got -1');
+    expect((minimum as Error).message).toBe('trades.json#/minProperties: not a valid draft-07 schema: expected 0 or more, got -1');
     const noId = await loadContract(schemasWith({ 'trades.json': ({ $id: _, ...schema }: any) => schema })).catch((caught: unknown) => caught);
     expect((noId as Error).message).toBe('trades.json#/$id: expected "https://realtime-contract.dev/schemas/trades.json", got none');
+  });
+
+  it('says what the meta-schema wants of a list, a count and a step in words (an empty enum read "expected NOT have fewer than 1 items": a tester)', async () => {
+    const problem = async (edit: (schema: any) => unknown) => ((await loadContract(schemasWith({ 'trades.json': edit })).catch((caught: unknown) => caught)) as Error).message;
+    const status = (schema: any, status: object) => ({ ...schema, definitions: { ...schema.definitions, TradeData: { ...schema.definitions.TradeData, properties: { ...schema.definitions.TradeData.properties, status } } } });
+    expect(await problem((schema) => status(schema, { enum: [] }))).toBe('trades.json#/definitions/TradeData/properties/status/enum: not a valid draft-07 schema: expected a list of at least one value, got []');
+    expect(await problem((schema) => status(schema, { anyOf: [] }))).toBe('trades.json#/definitions/TradeData/properties/status/anyOf: not a valid draft-07 schema: expected a list of at least one value, got []');
+    // Before: `expected NOT have duplicate items (items ## 1 and 0 are identical)`.
+    expect(await problem((schema) => status(schema, { enum: ['filled', 'pending', 'filled'] }))).toBe('trades.json#/definitions/TradeData/properties/status/enum: not a valid draft-07 schema: expected a list without repeats ("filled" is both item 0 and item 2), got ["filled","pending","filled"]');
+    expect(await problem((schema) => ({ ...schema, required: ['type', 'data', 'type'] }))).toBe('trades.json#/required: not a valid draft-07 schema: expected a list without repeats ("type" is both item 0 and item 2), got ["type","data","type"]');
+    // Before: `expected > 0`.
+    expect(await problem((schema) => status(schema, { type: 'number', multipleOf: 0 }))).toBe('trades.json#/definitions/TradeData/properties/status/multipleOf: not a valid draft-07 schema: expected more than 0, got 0');
+    expect(await problem((schema) => status(schema, { type: 'string', minLength: -1 }))).toBe('trades.json#/definitions/TradeData/properties/status/minLength: not a valid draft-07 schema: expected 0 or more, got -1');
   });
 
   it('accepts a new document schema and bundles it under its title', async () => {
