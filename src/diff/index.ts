@@ -284,7 +284,7 @@ function withCodeImpact(change: ChangeInput): Change {
         : object === 'field-removed'
           ? '; Go and Python lose the field: code built on them that reads or writes it no longer compiles, a major release'
         : object === 'optionality'
-          ? `; Go and Python give the field another type (an optional key is a pointer with omitempty in Go, Optional in Python: int64 ${change.rule === 'property-made-optional' ? 'becomes *int64, int becomes Optional[int]' : 'was *int64, int was Optional[int]'}): code built on them may no longer compile, a major release`
+          ? `; Go and Python give the field another type (an optional key is a pointer with omitempty in Go, Optional in Python: ${optionalityExample(change)}): code built on them may no longer compile, a major release`
         : object === 'python-optionality'
           ? `; Python gives the field another type (a union, Union[int, str] ${change.rule === 'property-made-optional' ? 'becomes' : 'was'} Optional[Union[int, str]]; Go's is a pointer either way): code built on it may no longer type-check, a major release`
         : object === 'go-optionality'
@@ -621,6 +621,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   const change: ChangeInput = { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
   if (delta.otherLanguages !== undefined) OBJECT_RETYPED.set(change, delta.otherLanguages);
   if (delta.mapValues !== undefined) MAP_VALUES.set(change, delta.mapValues);
+  if (delta.fieldTypes !== undefined) FIELD_TYPES.set(change, delta.fieldTypes);
   if (delta.narrowsBuiltType !== undefined) BUILT_TYPE.set(change, delta.narrowsBuiltType);
   if (delta.accepts === 'same') EQUIVALENT.add(change);
   return change;
@@ -650,6 +651,22 @@ const EQUIVALENT = new WeakSet<ChangeInput>();
 
 /** The Go and Python types of a map's values, for a change that makes an object one ({@link SchemaDelta.mapValues}). */
 const MAP_VALUES = new WeakMap<ChangeInput, NonNullable<SchemaDelta['mapValues']>>();
+
+/** The Go and Python types of a field made optional or required, where they have a one-word name ({@link SchemaDelta.fieldTypes}). */
+const FIELD_TYPES = new WeakMap<ChangeInput, NonNullable<SchemaDelta['fieldTypes']>>();
+
+/**
+ * How a field made optional (or required) is retyped, with its own types where the contract
+ * names them in a word (`float64 becomes *float64, float becomes Optional[float]`), else with `T`
+ * (`a Go T becomes *T, a Python T becomes Optional[T]`): a fixed int64 example read as this
+ * field's types whatever they were (a tester: a number field).
+ */
+function optionalityExample(change: ChangeInput): string {
+  const types = FIELD_TYPES.get(change);
+  const [go, python, goType, pythonType] = types === undefined ? ['a Go T', 'a Python T', 'T', 'T'] : [types.go, types.python, types.go, types.python];
+  const verb = change.rule === 'property-made-optional' ? 'becomes' : 'was';
+  return `${go} ${verb} *${goType}, ${python} ${verb} Optional[${pythonType}]`;
+}
 
 /** Whether the generated type of what producers build narrows, where the delta says so beside its rule ({@link SchemaDelta.narrowsBuiltType}). */
 const BUILT_TYPE = new WeakMap<ChangeInput, boolean>();

@@ -43,6 +43,13 @@ export interface SchemaDelta {
    */
   mapValues?: { go: string; python: string };
   /**
+   * With `otherLanguages: 'optionality'`: the field's own Go and Python types, by the same rules
+   * as `mapValues` (`"type": "number"` is `float64` and `float`, which become `*float64` and
+   * `Optional[float]` when optional); absent where they have no one-word name (an inline closed
+   * list or object, named by quicktype after the field), and the text says `T`.
+   */
+  fieldTypes?: { go: string; python: string };
+  /**
    * Whether the generated TypeScript type of what producers build narrows, where the rule alone
    * does not say: a field added to an open object or a map narrows it when its schema admits
    * fewer values than the object admitted at that key (a producer that sent that key with
@@ -911,7 +918,8 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
     // Optional in Python: made optional or required, most fields change type there (int64 became
     // *int64, and code that set it no longer compiled, in a minor release: a hostile tester).
     const retyped = closedA && closedB ? optionalityRetypes(propsB[name]!, walk.resolveAfter) : undefined;
-    const otherLanguages = retyped && { otherLanguages: retyped };
+    const types = retyped === 'optionality' && typeof propsB[name] === 'object' ? mapValueTypes(propsB[name] as SchemaNode, walk.resolveAfter) : undefined;
+    const otherLanguages = retyped && { otherLanguages: retyped, ...(types && { fieldTypes: types }) };
     if (requiredA.has(name) && !requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-optional', accepts: 'more', ...otherLanguages, text: `field "${name}" made optional` });
     if (!requiredA.has(name) && requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-required', accepts: 'fewer', ...otherLanguages, text: `field "${name}" made required` });
     compare(propsA[name]!, propsB[name]!, at(name), walk);
@@ -941,7 +949,7 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
 
 /**
  * The Go and Python types quicktype gives a map's values (`additionalProperties: <schema>`, a
- * Go `map[string]T` and a Python `Dict[str, T]`): a number `float64` and `float`, an integer
+ * Go `map[string]T` and a Python `Dict[str, T]`), or a struct's field: a number `float64` and `float`, an integer
  * `int64` and `int`, a string `string` and `str`, a boolean `bool`, a `$ref` to a definition
  * its name in both; undefined for any other schema (a union, a nullable value, an inline object).
  */

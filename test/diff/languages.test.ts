@@ -239,6 +239,24 @@ describe('a field made optional or required (a hostile tester: Go\'s int64 becam
     }
   });
 
+  it('names the field\'s own Go and Python types, or T where quicktype names them after the field (a tester: a number field read "int64 becomes *int64")', async () => {
+    const required = before.get('trades.json')!.definitions!.TradeData!.required!;
+    const optional = (name: string) => patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/required', value: required.filter((key) => key !== name) }]);
+    const impact = async (name: string, made: 'optional' | 'required' = 'optional') => {
+      const [from, to] = made === 'optional' ? [before, optional(name)] : [optional(name), before];
+      return (await diffFiles(from, to)).changes.find((c) => c.rule === `property-made-${made}` && c.pointer === `/data/${name}`)!.impact;
+    };
+    // fee is `"type": "number"`: Go `Fee float64`, Python `fee: float`.
+    expect(await impact('fee')).toContain('(an optional key is a pointer with omitempty in Go, Optional in Python: float64 becomes *float64, float becomes Optional[float])');
+    expect(await impact('fee', 'required')).toContain('Optional in Python: float64 was *float64, float was Optional[float])');
+    // An RFC 3339 timestamp is a string in both.
+    expect(await impact('timestamp')).toContain('Optional in Python: string becomes *string, str becomes Optional[str])');
+    // A $ref to a definition that is a closed list keeps the definition's name: Go `Side Side`, Python `side: Side`.
+    expect(await impact('side')).toContain('Optional in Python: Side becomes *Side, Side becomes Optional[Side])');
+    // status is an inline closed list: TradeDataStatus, a name quicktype makes from the field's.
+    expect(await impact('status')).toContain('Optional in Python: a Go T becomes *T, a Python T becomes Optional[T])');
+  });
+
   it('a nullable field keeps its Go pointer and its Python Optional: not counted; a nullable array is *[]T in Go alone', async () => {
     const pnlOptional = patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/required', value: before.get('trades.json')!.definitions!.TradeData!.required!.filter((key) => key !== 'pnl') }]);
     const pnl = (await diffFiles(before, pnlOptional)).changes.find((c) => c.rule === 'property-made-optional');
