@@ -250,9 +250,11 @@ export class Connection implements Subscriber {
     // for a gap that still brings what the store holds since it began, just before that.
     let cursor = result.resume === 'resumed' ? since! : result.cursor;
     const replayFrom = result.resume === 'gap' && result.entries.length > 0 ? parseCursor(result.entries[0]!.cursor) : null;
-    // (A custom store's first position may be 0: no cursor comes before it, and formatCursor
-    // refuses -1, so the cursor is its own, and the replay still takes it.)
-    if (replayFrom !== null) cursor = formatCursor(replayFrom.epoch, Math.max(replayFrom.position - 1, 0));
+    // A custom store's first position may be 0, which no position comes before: `<epoch>.-1`, a
+    // cursor the contract takes (CURSOR_PATTERN) that reads as no position (formatCursor refuses
+    // it), so the client takes every entry after it, and a reconnect from it is told a gap and
+    // replayed. (The entry's own cursor, `<epoch>.0`, had the client drop that entry as a repeat.)
+    if (replayFrom !== null) cursor = replayFrom.position > 0 ? formatCursor(replayFrom.epoch, replayFrom.position - 1) : `${replayFrom.epoch}.-1`;
     this.lastPosition = replayFrom !== null ? replayFrom.position - 1 : (parseCursor(cursor)?.position ?? -1);
     const connection = createMessage('connection', { status: 'connected', mode: 'ws', resume: result.resume });
     this.enqueueText(JSON.stringify({ ...connection, cursor }), 'connection');

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
+import { isAfter } from '../../src/client/protocol.js';
 import { connect, eventually, refusedStatus, startServer, token, trade } from './helpers.js';
 
 /** A memory store whose epoch can be swapped (as Redis restarting empty does), and whose reads can fail. */
@@ -196,7 +197,7 @@ describe('store faults', () => {
     }
   });
 
-  it("a store of one's own whose positions start at 0 (built on formatCursor): a gap replays from its first entry, the connection's cursor one the contract takes", async () => {
+  it("a store of one's own whose positions start at 0 (built on formatCursor): a gap replays from its first entry, after a connection cursor the contract takes and the client reads as before it", async () => {
     const listeners = new Set<(entry: StreamEntry) => void>();
     const entries: StreamEntry[] = [];
     const head = () => formatCursor('z', Math.max(entries.length - 1, 0));
@@ -229,8 +230,12 @@ describe('store faults', () => {
       await server.rt.publish('u1', trade('one'));
       const client = await connect(server.url({ token: await token('u1'), since: 'restarted.7' }));
       await client.until(() => client.stream.length === 2, 5000, 'the replay');
-      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: 'z.0' });
-      expect(CURSOR_PATTERN.test(client.frames[0]!.cursor!)).toBe(true);
+      const since = client.frames[0]!.cursor!;
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' } });
+      expect(CURSOR_PATTERN.test(since)).toBe(true);
+      // The client takes the first entry after the connection's cursor (`z.0` itself there had it dropped as a repeat).
+      expect(isAfter('z.0', since)).toBe(true);
+      expect(parseCursor(since)).toBeNull();
       expect(client.stream.map((f) => [f.cursor, f.data!.id])).toEqual([['z.0', 'zero'], ['z.1', 'one']]);
       client.ws.close();
     } finally {
