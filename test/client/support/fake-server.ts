@@ -34,6 +34,8 @@ export class FakeServer {
   readonly polls: { at: number; status: number; since: string | null }[] = [];
   /** Frames received from clients, parsed. */
   readonly received: unknown[] = [];
+  /** When (Date.now(), ms) each frame of `received` came. */
+  readonly receivedAt: number[] = [];
   refuseUpgrades: false | number = false;
   pinging = true;
   /** Answer a client's ping with a pong. */
@@ -150,6 +152,7 @@ export class FakeServer {
           return;
         }
         this.received.push(value);
+        this.receivedAt.push(Date.now());
         if (value.type === 'ping' && this.answering) ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
       });
       const from = since === null ? null : this.after(since);
