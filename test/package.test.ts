@@ -204,6 +204,10 @@ describe('the packed package, installed into a fresh project', () => {
     for (const internal of ['generated/types.ts', 'generated/typebox.ts', 'generated/validators.js']) {
       expect(resolve(`realtime-contract/${internal}`).stderr, internal).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
     }
+    // Nor are they shipped: the compiled copies under dist/generated/ are what runs (the sources
+    // and the validators' second copy were 700 KB of the tarball that nothing could import).
+    const shipped = readdirSync(path.join(consumer, 'node_modules/realtime-contract/generated')).sort();
+    expect(shipped).toEqual(['asyncapi.json', 'docs', 'languages', 'schema']);
     writeFileSync(path.join(consumer, 'bad.ndjson'), '{"type":"ping","timestamp":"now"}\n');
     const result = spawnSync(path.join(consumer, 'node_modules/.bin/realtime-contract'), ['validate', 'bad.ndjson'], { cwd: consumer, encoding: 'utf8' });
     expect(result.stdout).toBe('bad.ndjson:1: ping /timestamp expected an integer, got a string "now"\n0 valid, 1 invalid\n');
