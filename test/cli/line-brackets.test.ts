@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LINE_BRACKETS } from '../../src/cli/sources/index.js';
 import { scanJsonText } from '../../src/languages/json-scan.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 const trade = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/trades.json'), 'utf8')) as Record<string, unknown>;
@@ -74,5 +75,25 @@ describe('validate: a line of more arrays and objects than the limit', () => {
     expect(serial.stdout).toContain(`${file}:2: - (root) expected at most ${MAX_LINE_BRACKETS} arrays and objects in one line`);
     expect(serial.stdout).toContain(`${file}:3: ${BAD}`);
     expect(parallel).toEqual(serial);
+  });
+});
+
+describe('listen: a frame of more arrays and objects than the limit', () => {
+  afterEach(stopWsServers);
+  const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
+
+  it('is a violation of that frame, refused unparsed as validate refuses the line; the frames around it are checked (a 100 MB frame of 34,000,000 `{}` ran a 2 GB heap out of memory)', { timeout: 120_000 }, async () => {
+    const over = aiTask(MAX_LINE_BRACKETS - 3);
+    const url = await wsServer((ws) => {
+      for (const frame of [connection, over.text, aiTask(MAX_LINE_BRACKETS - 4).text, badTrade]) ws.send(frame);
+    });
+    const { status, stdout } = await runListen([url, '--count', '4', '--ping-interval', '60000'], {}, 100_000);
+    expect(stdout.trim().split('\n')).toEqual([
+      `frame 1: - (root) expected at most ${MAX_LINE_BRACKETS} arrays and objects in one frame (the most the CLI reads; the contract sets no limit), got "{" opening number ${MAX_LINE_BRACKETS + 1} at position ${over.where}`,
+      `frame 3: ${BAD}`,
+      'connection 1, ai_tasks 1, trades 1',
+      '4 frames (2 valid, 2 invalid), 2 violations',
+    ]);
+    expect(status).toBe(1);
   });
 });

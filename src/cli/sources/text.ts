@@ -105,9 +105,9 @@ export function nestingError(position: number, bracket: string, where = `at posi
   return { ...validationError('', 'depth', expected, `"${bracket}" opening level ${MAX_NESTING_DEPTH + 1} ${where}`), position };
 }
 
-/** The error for a line whose bracket `bracket` at UTF-16 offset `position` opens array or object number {@link MAX_LINE_BRACKETS} + 1 (`JsonTextScan.manyAt`). */
-export function bracketsError(position: number, bracket: string): ValidationError {
-  const expected = `at most ${MAX_LINE_BRACKETS} arrays and objects in one line (the most the CLI reads; the contract sets no limit)`;
+/** The error for a line (or `listen`'s frame) whose bracket `bracket` at UTF-16 offset `position` opens array or object number {@link MAX_LINE_BRACKETS} + 1 (`JsonTextScan.manyAt`). */
+export function bracketsError(position: number, bracket: string, unit: 'line' | 'frame' = 'line'): ValidationError {
+  const expected = `at most ${MAX_LINE_BRACKETS} arrays and objects in one ${unit} (the most the CLI reads; the contract sets no limit)`;
   return { ...validationError('', 'brackets', expected, `"${bracket}" opening number ${MAX_LINE_BRACKETS + 1} at position ${position}`), position };
 }
 
