@@ -25,6 +25,7 @@ export function checkGeneratable(contract: Contract): void {
   checkInvisibleText(contract.files);
   checkNames(contract.files);
   checkPollMessages(contract.messages, contract.documents, contract.files);
+  checkStreamCursors(contract.messages, contract.files);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
@@ -307,6 +308,43 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
   }
   const extra = messages.find((message) => message.audience === 'connection' && listed.has(message.file));
   if (extra) throw new SchemaError(poll.file, `${pointer}/${listed.get(extra.file)}`, `lists "${extra.type}", whose audience is "connection": per-connection messages never appear in a poll`);
+}
+
+/**
+ * Every message of a stream (a user or global audience) declares the `cursor` the server
+ * stamps on it (spec "Backend Implementation Notes" 5, protocol v1.1): an optional property
+ * whose `$ref` leads to `definitions.json#/definitions/Cursor`. A new stream message without one
+ * was generated in silence, and every frame of it the server sent failed the contract's own
+ * strict check at `/cursor` (a fresh user); a required one would refuse what `createMessage`
+ * builds, and v1.0 servers, which send none.
+ *
+ * @throws SchemaError at the message's `/properties` (no cursor), `/properties/cursor` (another
+ *   schema) or `/required` (listed there)
+ */
+function checkStreamCursors(messages: readonly MessageSchema[], files: ReadonlyMap<string, SchemaNode>): void {
+  const definitions = files.get('definitions.json');
+  const cursor = definitions && resolvePointer(definitions, '/definitions/Cursor');
+  if (cursor === undefined) return;
+  const wanted = '{ "$ref": "definitions.json#/definitions/Cursor" }';
+  for (const message of messages) {
+    if (message.audience === 'connection') continue;
+    const properties = message.schema.properties as Record<string, SchemaNode> | undefined;
+    const own = properties !== undefined && Object.hasOwn(properties, 'cursor') ? properties.cursor : undefined;
+    if (own === undefined) {
+      throw new SchemaError(message.file, '/properties', `expected a "cursor" property, ${wanted}, in a message of a "${message.audience}" audience (the server gives each one its position in the stream), got none`);
+    }
+    let target: SchemaNode | undefined;
+    try {
+      target = followRefs(files, message.file, own, '/properties/cursor').node;
+    } catch {
+      target = undefined;
+    }
+    if (target !== cursor) throw new SchemaError(message.file, '/properties/cursor', `expected ${wanted}: the server stamps cursors of that form on every message of a stream, got another schema`);
+    const required = message.schema.required;
+    if (Array.isArray(required) && required.includes('cursor')) {
+      throw new SchemaError(message.file, `/required/${required.indexOf('cursor')}`, 'expected "cursor" to be optional (what createMessage builds and v1.0 servers send carry none), got it required');
+    }
+  }
 }
 
 /**

@@ -172,3 +172,22 @@ describe('generate holds each schema to its own examples (found by a fresh user)
   }, 60_000);
 });
 
+
+describe('a stream message must declare the cursor the server stamps on it (a fresh user: generate took one without, and every frame of it failed strict validation at /cursor)', () => {
+  type Trades = Parameters<Parameters<typeof edited>[0]>[0];
+  it('refuses one without a cursor property, at its /properties', async () => {
+    const error = await refusal((trades: Trades) => void delete (trades.properties as Record<string, unknown>).cursor, true);
+    expect({ file: error.file, pointer: error.pointer }).toEqual({ file: 'trades.json', pointer: '/properties' });
+    expect(error.problem).toContain('expected a "cursor" property, { "$ref": "definitions.json#/definitions/Cursor" }, in a message of a "user" audience');
+  });
+  it('refuses a cursor of another schema, and a required one', async () => {
+    const other = await refusal((trades: Trades) => void ((trades.properties as Record<string, unknown>).cursor = { type: 'integer' }), true);
+    expect({ file: other.file, pointer: other.pointer }).toEqual({ file: 'trades.json', pointer: '/properties/cursor' });
+    const required = await refusal((trades: Trades) => void (trades.required as string[]).push('cursor'), true);
+    expect(required.pointer).toMatch(/^\/required\/\d+$/);
+    expect(required.problem).toContain('expected "cursor" to be optional');
+  });
+  it('takes the shipped schemas, whose every stream message has one', async () => {
+    checkGeneratable(await loadContract(SCHEMAS));
+  });
+});
