@@ -74,6 +74,18 @@ export interface Violation {
   pointer: string;
   keyword: string;
   message: string;
+  /**
+   * For a fault of the frame's text or message (the ones `validate` finds, keyword `type`,
+   * `enum`, `json`, …), the fields of its `ValidationError`, as `validate --format json` gives
+   * them: what the contract wants there (`one of "buy", "sell"`), what the frame holds (`"BUY"`),
+   * the hint (`did you mean "buy"?`), and for text that is not JSON or is nested too deep, the
+   * `position` (UTF-16 code units) where it goes wrong. Absent from listen's own checks of the
+   * stream (`keepalive`, `protocol`, `close`, `frame`, `direction`), which say it in `message`.
+   */
+  expected?: string;
+  found?: string;
+  hint?: string;
+  position?: number;
 }
 
 export interface ListenReport {
@@ -298,7 +310,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (text && listedFrameViolations === MAX_LISTED + 1) output.stdout(`more violations are counted, not printed: the first ${MAX_LISTED} are above\n`);
       return;
     }
-    const violation = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
+    const violation: Violation = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
+    // What the server sent is in found (and may be in a hint: `did you mean "<its value>"?`).
+    for (const key of ['expected', 'found', 'hint'] as const) if (found[key] !== undefined) violation[key] = scrub(found[key]);
     report.violations.push(violation);
     if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type === null ? '-' : cut(violation.type, 40)} ${shownPointer(violation.pointer)} ${violation.message}`)}\n`);
   };
@@ -458,7 +472,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (scan.deepAt !== undefined || scan.manyAt !== undefined) {
         report.invalid++;
         const error = scan.deepAt !== undefined ? (syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!)) : bracketsError(scan.manyAt!, text[scan.manyAt!]!, 'frame');
-        violate({ index, type: null, pointer: error.pointer, keyword: error.keyword, message: error.message });
+        violate(faultOf(index, null, error));
         if (index === 0) violate({ index, type: null, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got a frame ${scan.deepAt !== undefined ? 'nested too deep' : 'of too many arrays and objects'} to read` });
         if (options.count !== undefined && report.frames >= options.count) finish();
         return;
@@ -505,7 +519,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const passed = textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
       if (passed) report.valid++;
       else report.invalid++;
-      for (const error of textFaults) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
+      for (const error of textFaults) violate(faultOf(index, type, error));
       if (textFaults.length > 0 && !allErrors) {
         // The first fault only: the text's.
       } else if (!result.ok) {
@@ -515,7 +529,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         const every = allErrors && result.reason === 'invalid' ? allErrors(value, options.mode) : [];
         for (const found of every.length > 0 ? every : result.errors) {
           const error = value === null ? found : asWritten(found, value, literal);
-          violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
+          violate(faultOf(index, type, error));
         }
       } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
@@ -733,6 +747,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       });
     }
   }
+}
+
+/**
+ * The violation of frame `index` for one fault of its text or message: the error's fields as
+ * `validate --format json` gives a problem's (`expected`, `found`, `hint`, `position` where it
+ * has them), after the frame's place.
+ */
+function faultOf(index: number, type: string | null, error: ValidationError): Violation {
+  const { pointer, keyword, message, expected, found, hint, position } = error;
+  return { index, type, pointer, keyword, message, ...(expected === undefined ? {} : { expected }), ...(found === undefined ? {} : { found }), ...(hint === undefined ? {} : { hint }), ...(position === undefined ? {} : { position }) };
 }
 
 /** A frame's text parsed, or why it is not JSON (as `parseMessage` says it). */

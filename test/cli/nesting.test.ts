@@ -202,7 +202,11 @@ describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
     const report = JSON.parse(stdout) as { frames: number; valid: number; invalid: number; violations: { index: number; keyword: string; message: string }[] };
     expect(report).toMatchObject({ frames: 2, valid: 1, invalid: 1 });
     expect(report.violations).toEqual([
-      { index: 0, type: null, pointer: '', keyword: 'depth', message: `${LIMIT} at position ${past.where}` },
+      // As validate --format json gives it: what was expected, what was found, and where.
+      {
+        index: 0, type: null, pointer: '', keyword: 'depth', message: `${LIMIT} at position ${past.where}`,
+        expected: LIMIT.slice('expected '.length, LIMIT.indexOf(', got ')), found: `${LIMIT.slice(LIMIT.indexOf(', got ') + ', got '.length)} at position ${past.where}`, position: past.where,
+      },
       { index: 0, type: null, pointer: '/type', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got a frame nested too deep to read' },
     ]);
     expect(status).toBe(1);

@@ -3,7 +3,7 @@
  * faults real producers make (each reported, exit 1), a conforming one (exit 0), refusals
  * (exit 2 with the HTTP status), and keepalive timing.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -144,7 +144,40 @@ describe('listen', () => {
       [1, 'keepalive'],
       [2, 'discriminator'],
     ]);
+    // listen's own checks say theirs in the message only (README); a fault of the message has validate's fields.
+    expect(report.violations.map((v) => Object.keys(v))).toEqual([
+      ['index', 'type', 'pointer', 'keyword', 'message'],
+      ['index', 'type', 'pointer', 'keyword', 'message'],
+      ['index', 'type', 'pointer', 'keyword', 'message', 'expected', 'found'],
+    ]);
     expect(report.counts).toEqual({ trades: 1, pong: 1, orderbook: 1 });
+  });
+
+  it('gives each fault of a frame in JSON the fields validate --format json gives the same fault: expected, found, hint, position (a fresh user: listen had only the message)', async () => {
+    const frames = [
+      JSON.stringify({ ...trade, data: { ...(trade.data as object), quantity: '1' } }),
+      JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'BUY' } }),
+      JSON.stringify(trade).replace('"quantity":0.001', '"quantity":1e400'),
+      '{"type":"trades",',
+      '{"type":"ping","timestamp":1,"timestamp":2}',
+    ];
+    const server = await fixtureServer([connection, ...frames]);
+    const { status, stdout } = await listen([server.url, '--count', String(frames.length + 1), '--format', 'json', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    const violations = (JSON.parse(stdout) as { violations: Record<string, unknown>[] }).violations;
+    const validate = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'validate', '--format', 'json', '--input', 'ndjson', '-'], { input: `${frames.join('\n')}\n`, encoding: 'utf8' });
+    expect(validate.status).toBe(1);
+    const problems = (JSON.parse(validate.stdout) as { problems: Record<string, unknown>[] }).problems;
+    // The first fault of each frame, as validate reports it, beside the frame's place.
+    const firsts = problems.filter((problem, i) => problems.findIndex((other) => other.line === problem.line) === i);
+    expect(violations).toEqual(firsts.map(({ file, line, ...fault }) => ({ index: line, ...fault })));
+    expect(violations.map((v) => [v.expected, v.found, v.hint, v.position])).toEqual([
+      ['a number', 'a string "1"', undefined, undefined],
+      ['one of "buy", "sell"', '"BUY"', 'did you mean "buy"?', undefined],
+      [expect.any(String), expect.stringContaining('1e400 (read as Infinity'), undefined, undefined],
+      ['valid JSON', expect.stringMatching(/^the end of the text/), undefined, 17],
+      [expect.stringContaining('each key once'), '"timestamp" more than once; JSON.parse keeps only the last value', undefined, undefined],
+    ]);
   });
 
   it('lists the first 1000 violations and counts the rest, in text and JSON, and counts the first 1000 types (a hostile tester: listen grew to 514 MB in 45 s of bad frames)', async () => {
