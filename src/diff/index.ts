@@ -46,6 +46,8 @@ export interface Change {
    * (the generated Go and TypeScript received types keep such strings open); and
    * `importing-code` for a generated type renamed or removed (`type-name-changed`): the wire is
    * the same, code that imports the name (TypeScript, TypeBox, Go, Python) no longer compiles;
+   * and, with `other-language-code`, for a message type removed (`message-removed`), whose
+   * generated types (`WhaleMessage` in each language) go with it;
    * and for a definition moved to another file (`definition-moved`): a `$ref` into the
    * published file it left no longer resolves.
    * Empty otherwise.
@@ -153,7 +155,11 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   for (const old of before.messages) {
     if (newMessages.has(old.type)) continue;
     for (const direction of old.directions) {
-      changes.push(classify({ rule: 'message-removed', pointer: '', accepts: 'fewer', text: `message type "${old.type}" removed` }, old.type, direction, 'message'));
+      // Its generated type goes with it (`WhaleMessage`: TypeScript, Go, Python), as a title
+      // renamed is gone: importing-code too (it read only the consumers: a fresh user).
+      const change = classify({ rule: 'message-removed', pointer: '', accepts: 'fewer', text: `message type "${old.type}" removed, and its type ${JSON.stringify(old.title)} with it` }, old.type, direction, 'message');
+      change.impact += `; code that imports ${old.title} from the generated types (TypeScript, Go, Python) no longer compiles`;
+      changes.push(change);
     }
   }
 
@@ -300,6 +306,9 @@ function withCodeImpact(change: ChangeInput): Change {
               : '; Go and Python give the field another type (int64 or float64, int or float): code built on them may no longer compile, a major release';
     breaks.push('other-language-code');
   }
+  // Its generated types are gone, in every language: code that imports them, and code built on
+  // them in Go and Python (a title renamed said importing-code, the message removed did not: a fresh user).
+  if (change.rule === 'message-removed') breaks.push('importing-code', 'other-language-code');
   return { ...change, impact, breaks };
 }
 
@@ -577,7 +586,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   let impact: string;
   if (rule === 'message-removed') {
     level = 'breaking';
-    impact = direction === 'server-to-client' ? 'older consumers no longer receive it, and its types are gone' : 'the newer server rejects it from older clients';
+    impact = direction === 'server-to-client' ? 'older consumers no longer receive it' : 'the newer server rejects it from older clients';
   } else if (direction === 'server-to-client') {
     const who = kind === 'document' ? 'older clients' : 'older consumers';
     if (delta.accepts === 'same') {

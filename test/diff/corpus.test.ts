@@ -77,6 +77,17 @@ describe('diff corpus', () => {
     expect(report.protocolVersion.suggested).toBe('1.2');
   });
 
+  it('message-removed: its generated type is gone too, so code that imports it (importing-code) and code built on it in Go and Python (other-language-code) break, and the text names it (a fresh user: only a title renamed said importing-code)', async () => {
+    for (const [name, title, wire] of [['message-removed.s2c', 'NoticeMessage', ['tolerant-consumers', 'strict-consumers']], ['message-removed.c2s', 'SubscribeMessage', ['older-clients']]] as const) {
+      const removed = cases.find((c) => c.name === name)!;
+      const base = patchSchemas(current, removed.base);
+      const report = await diffFiles(patchSchemas(base, removed.old), patchSchemas(base, removed.new));
+      const change = report.changes.find((c) => c.rule === 'message-removed');
+      expect(change, name).toMatchObject({ breaks: [...wire, 'importing-code', 'other-language-code'], text: expect.stringContaining(`its type "${title}"`), impact: expect.stringContaining(`code that imports ${title} from the generated types`) });
+      expect(report.semver, name).toBe('major');
+    }
+  });
+
   it('closed-list-not-extended: judged on a closed list of three values or more that gained one, not on a shorter one', async () => {
     const notExtended = (report: { changes: Change[] }) => report.changes.filter((change) => change.rule === 'closed-list-not-extended').map(({ pointer, after }) => ({ pointer, after }));
     const gains = [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'short' }] as const;
