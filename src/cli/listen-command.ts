@@ -279,6 +279,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     url.searchParams.set('token', options.token);
   }
   const expiresAt = expiryOf(url.searchParams.get('token'));
+  /** Whether a token goes with the upgrade (`?token=`, from --token, the variable or the URL). */
+  const tokenSent = !!url.searchParams.get('token');
   const shown = redact(url);
   const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
   // Other parameters named as secrets: hidden in the URL always, and elsewhere when long enough
@@ -329,6 +331,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   /**
+   * What a 4401 (TokenExpired) close before the token's exp is said against: the time left, a
+   * token without `exp`, or no token at all (it was told "for a token without an exp" when none
+   * was given: a fresh user).
+   */
+  const expiryWords = () => (!tokenSent
+    ? 'but no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter'
+    : expiresAt === undefined ? 'for a token without an exp' : `${Math.round((expiresAt - Date.now()) / 1000)} s before the token's exp`);
+  /**
    * The server's close, kept for the report; any code but 1000, 1001 and those of
    * {@link SERVER_CONDITION_CLOSES} (a warning) before the run ends is a violation (`counts`:
    * the socket had opened). 1001, GoingAway, is the contract's word for a
@@ -346,7 +356,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // When it may first have come: a close read late, its event loop held by a long check, came earlier (a reviewer).
     else if (code === CloseCode.TokenExpired && expiresAt !== undefined && arrivedAfter(Date.now()) >= expiresAt - EXP_SKEW_MS) {
       warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()} (give a token that outlives --duration)` });
-    } else violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? expiresAt === undefined ? ' (TokenExpired, for a token without an exp)' : ` (TokenExpired, ${Math.round((expiresAt - Date.now()) / 1000)} s before the token's exp)` : ''}` });
+    } else violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords()})` : ''}` });
   };
 
   // This client's event loop as a timer sees it. A check that runs long (a frame of many MB)

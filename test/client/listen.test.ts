@@ -330,6 +330,10 @@ describe('listen', () => {
     const opaque = await listen([await rawServer(close4401), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000']);
     expect(opaque.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, for a token without an exp\)$/m);
     expect(opaque.status).toBe(1);
+    // With no token at all, not one "without an exp" (a fresh user).
+    const none = await listen([await rawServer(close4401), '--duration', '3s', '--ping-interval', '60000'], { REALTIME_CONTRACT_TOKEN: '' });
+    expect(none.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, but no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter\)$/m);
+    expect(none.status).toBe(1);
     const early = await listen([await rawServer(close4401), '--token', await sign('alice', 600), '--duration', '3s', '--ping-interval', '60000']);
     // The seconds left, less what the run's start took on a busy machine (599 failed once as 591).
     const left = /^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, (\d+) s before the token's exp\)$/m.exec(early.stdout);
