@@ -45,7 +45,7 @@ export interface JwtOptions {
   issuer?: string | string[];
   /** Required `aud`. */
   audience?: string | string[];
-  /** Tolerance on `exp` and `nbf`, in seconds, at the upgrade and for the 4401 close at `exp`. Default 5. */
+  /** Tolerance on `exp` and `nbf`, in seconds (0 to 300), at the upgrade and for the 4401 close at `exp`. Default 5. */
   clockToleranceSec?: number;
   /** Accept tokens without `exp` (such a socket is never closed for expiry). Default false: `exp` is required (401 without it). */
   allowTokensWithoutExp?: boolean;
@@ -273,12 +273,17 @@ export function userIdProblem(userId: unknown): string | undefined {
 }
 
 /** Where {@link checkJwtOptions} looks: each option of {@link JwtOptions} but the key, and what it must be. */
+/** The largest `clockToleranceSec`: five minutes. */
+const MAX_CLOCK_TOLERANCE_SEC = 300;
+
 const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][] = [
   ['jwksUrl', 'a URL (string or URL)', (v) => typeof v === 'string' || v instanceof URL],
   ['jwksAlgorithms', `a non-empty array of ${Object.keys(KEY_TYPES).join(', ')}`, (v) => Array.isArray(v) && v.length > 0 && v.every((a) => Object.hasOwn(KEY_TYPES, a as string))],
   ['issuer', 'a string or an array of strings', (v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'))],
   ['audience', 'a string or an array of strings', (v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'))],
-  ['clockToleranceSec', 'a number of seconds ≥ 0', (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0],
+  // At most 300 s, the skew clocks are usually allowed (Kerberos's default): `5000`, meant as
+  // milliseconds, let expired tokens connect for 83 minutes (a fresh user).
+  ['clockToleranceSec', `a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SEC} (in seconds, not milliseconds)`, (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_CLOCK_TOLERANCE_SEC],
   ['allowTokensWithoutExp', 'true or false', (v) => typeof v === 'boolean'],
   ['userIdClaim', 'a claim name', (v) => typeof v === 'string' && v !== ''],
   ['adminClaim', 'a claim name', (v) => typeof v === 'string' && v !== ''],

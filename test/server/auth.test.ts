@@ -348,9 +348,12 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ publicKey: null })).toThrow(new TypeError('jwt: publicKey must be a PEM string or a KeyObject, got null'));
     expect(create({ secret: SECRET, issuer: 42 })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got 42'));
     expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a string or an array of strings, got an array of 2 items$/);
-    expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^jwt: clockToleranceSec must be a number of seconds ≥ 0, got "5"$/);
+    expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^jwt: clockToleranceSec must be a number of seconds from 0 to 300 \(in seconds, not milliseconds\), got "5"$/);
     // Out of its range, a number is a RangeError, as the server's own numbers are.
-    expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds ≥ 0, got -1'));
+    expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got -1'));
+    // 5000, meant as milliseconds, let expired tokens connect for 83 minutes (a fresh user).
+    expect(create({ secret: SECRET, clockToleranceSec: 5000 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got 5000'));
+    expect(create({ secret: SECRET, clockToleranceSec: 300 })).not.toThrow();
     expect(create({ secret: SECRET, clockToleranceSec: NaN })).toThrow(RangeError);
     expect(create({ secret: SECRET, allowTokensWithoutExp: 'yes' })).toThrow(/^jwt: allowTokensWithoutExp must be true or false/);
     expect(create({ jwksUrl: 'https://auth.example/jwks.json', jwksAlgorithms: 'RS256' })).toThrow(/^jwt: jwksAlgorithms must be a non-empty array of RS256, ES256, EdDSA, got "RS256"$/);
