@@ -171,7 +171,8 @@ export interface RealtimeServerStats {
    * Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable,
    * jwks-unavailable, authenticate-timeout, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
    * bad-handshake: a handshake RFC 6455 4.1 or 4.2.1 refuses (HTTP/1.0, a body), pipelined: behind an unanswered request of its connection, which is closed,
-   * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut).
+   * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut; socket-destroyed: its connection
+   * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered, logged as `upgrade-dropped`).
    */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
@@ -593,13 +594,26 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // user's attempt spent, neither counted nor logged (a hostile tester). And what it accepted that RFC 6455 4.1 does not (HTTP/1.0, a body).
     const fault = handshakeFault(request);
     if (fault !== null) return refuseHandshake(request, socket, fault);
+    // Read now: a socket destroyed while its token is checked has no address left to read.
+    const ip = request.socket.remoteAddress;
     authenticatingUpgrades.set(socket, request);
     admit(request, url, 'upgrade').then(
       (principal) => {
         // From here to the socket's registration (attach, called by handleUpgrade) is synchronous.
         release(principal.userId);
         // Answered by close() meanwhile: the hook's late answer has nothing left to do.
-        if (!authenticatingUpgrades.delete(socket) || socket.destroyed) return;
+        if (!authenticatingUpgrades.delete(socket)) return;
+        if (socket.destroyed) {
+          // Gone while its token was checked: the client left, or something else on this HTTP server destroyed it. It was
+          // dropped with nothing logged or counted, and an app whose own upgrade listener destroyed it saw its clients fail
+          // with no trace on the server's side (a fresh user).
+          countRefusedUpgrade('socket-destroyed');
+          logger?.warn(
+            { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: principal.userId, ip, url: redactUrl(request.url) },
+            'upgrade dropped: its connection was destroyed while its token was checked (by the client, or by something else on the HTTP server)',
+          );
+          return;
+        }
         if (shuttingDown) return refuseSocket(socket, 503, 'shutting-down');
         wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since') || null));
       },

@@ -6,11 +6,11 @@
  * connection closed. What the WebSocket path answers plain requests, and how long a connection
  * that never completes its handshake holds its place (README, "Before the upgrade: refusals").
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createRealtimeServer } from '../../src/server/index.js';
-import { connect, SECRET, sleep, startServer, token } from './helpers.js';
+import { connect, eventually, SECRET, sleep, startServer, token } from './helpers.js';
 
 const WEBSOCKET_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
 
@@ -204,4 +204,34 @@ describe('a connection that never completes its handshake (README)', () => {
       await server.rt.close();
     }
   }, 40_000);
+});
+
+describe('an upgrade whose connection is destroyed while its token is checked', () => {
+  it('is counted in stats().refusedUpgrades as socket-destroyed and logged as upgrade-dropped, its token redacted (it was dropped with nothing logged or counted: a fresh user)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    let calls = 0;
+    // As an upgrade listener of the app's that destroys every socket it does not serve would, while the token is checked.
+    const authenticate = async (request: IncomingMessage) => {
+      if (++calls === 1) request.socket.destroy();
+      return { userId: 'alice', admin: false };
+    };
+    const server = await startServer({ jwt: undefined, authenticate, logger: { info: log, warn: log, error: log } });
+    try {
+      const dropped = await exchange(server.port, `GET /api/ws?token=the-secret-token HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
+      expect(dropped).toEqual({ answer: '', statusLine: '', closedByServer: true });
+      await eventually(() => lines.some((line) => line.event === 'upgrade-dropped'), 5000, 'the upgrade-dropped line');
+      expect(lines.filter((line) => line.event === 'upgrade-dropped')).toEqual([
+        { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: 'alice', ip: '127.0.0.1', url: '/api/ws?token=[redacted]' },
+      ]);
+      expect(JSON.stringify(lines)).not.toContain('the-secret-token');
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 1 });
+      expect(server.rt.stats().connections).toBe(0);
+      // Its place among alice's sockets was given back: she connects.
+      await normalClientConnects(server.url({ token: 'any' }));
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
 });
