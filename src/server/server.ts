@@ -33,9 +33,9 @@ export interface RealtimeServerOptions {
    * whose `upgrade` listener destroys every other socket, or one given `{ server, path }`) leaves this one's upgrades alone.
    */
   server?: HttpServer | HttpsServer;
-  /** Port to listen on when no `server` is given: an integer from 0 to 65535. Default 0 (any free port: see `address()`). */
+  /** Port to listen on when no `server` is given (with `server`, a TypeError): an integer from 0 to 65535. Default 0 (any free port: see `address()`). */
   port?: number;
-  /** Host to listen on when no `server` is given; not empty (Node reads '' as every interface: say '0.0.0.0' or '::'). Default 127.0.0.1. */
+  /** Host to listen on when no `server` is given (with `server`, a TypeError); not empty (Node reads '' as every interface: say '0.0.0.0' or '::'). Default 127.0.0.1. */
   host?: string;
   /** WebSocket path, starting with `/`, as a request's URL names it (no query, fragment or dot segment). Default WEBSOCKET_PATH (`/api/ws`). */
   path?: string;
@@ -255,7 +255,8 @@ const MAX_FRAGMENTS = 16;
  * anything listens, never a silent misbehaviour later (a string `allowedOrigins` matched any
  * substring of itself; `maxPayloadBytes: -1` lifted the frame limit; `inboundRate: {}` the rate).
  *
- * @throws TypeError when neither or both of `jwt` and `authenticate` are given, an option is of
+ * @throws TypeError when neither or both of `jwt` and `authenticate` are given, `server` with
+ *   `port` or `host` (attached, it listens on nothing of its own), an option is of
  *   the wrong type (the message names it, what it must be and what it is: `allowedOrigins` must
  *   be an array of origins or a function, `logger` an object with info, warn and error
  *   functions, hooks functions, `server` an http or https server), or the JWT options are
@@ -1313,6 +1314,13 @@ function checkOptions(options: RealtimeServerOptions): void {
   // The methods this file calls on it: `server: {}` failed with `httpServer.listeners is not a function`.
   if (options.server !== undefined && !hasMethods(options.server, ['on', 'off', 'rawListeners', 'removeAllListeners', 'listenerCount', 'address'])) {
     throw optionError(TypeError, 'server', 'an http or https server (createServer(), fastify.server, the one app.listen() returns)', options.server);
+  }
+  // Attached, the server listens on nothing of its own: a `port` or `host` beside `server` was
+  // ignored in silence (address() null, nothing on the port: a fresh user).
+  if (options.server !== undefined) {
+    for (const name of ['port', 'host'] as const) {
+      if (options[name] !== undefined) throw optionError(TypeError, name, 'left out when `server` is given (attached, the server listens on your server\'s port)', options[name], `give \`server\` or \`port\`/\`host\`, not both`);
+    }
   }
   // `port: 'abc'` listened on a Unix socket named ./abc; -1 and 70000 failed only `listening`.
   checkNumber('port', options.port, 0, 65535, 'an integer from 0 to 65535 (0: any free port)');

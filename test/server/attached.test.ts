@@ -61,6 +61,24 @@ function converse(port: number, requests: string[], ms = 3000): Promise<{ answer
 }
 
 describe('a server attached to the app\'s HTTP server', () => {
+  it('refuses `server` with `port` or `host` at creation: the port was ignored in silence, address() null and nothing listening on it (a fresh user)', async () => {
+    const http = createServer((_request, response) => response.end('app'));
+    const appPort = await listen(http);
+    // A free port, to show nothing starts listening on it.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const freePort = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const hint = '; give `server` or `port`/`host`, not both';
+    const expected = "must be left out when `server` is given (attached, the server listens on your server's port)";
+    expect(() => createRealtimeServer({ server: http, port: freePort, host: '127.0.0.1', jwt: { secret: SECRET } })).toThrow(new TypeError(`createRealtimeServer: port ${expected}, got ${freePort}${hint}`));
+    expect(() => createRealtimeServer({ server: http, port: 0, jwt: { secret: SECRET } })).toThrow(new TypeError(`createRealtimeServer: port ${expected}, got 0${hint}`));
+    expect(() => createRealtimeServer({ server: http, host: '127.0.0.1', jwt: { secret: SECRET } })).toThrow(new TypeError(`createRealtimeServer: host ${expected}, got "127.0.0.1"${hint}`));
+    // Nothing was attached either: the app still answers the poll path itself.
+    expect(await (await fetch(`http://127.0.0.1:${appPort}/api/ws/poll`)).text()).toBe('app');
+    await expect(fetch(`http://127.0.0.1:${freePort}/api/ws/poll`)).rejects.toThrow();
+  });
+
   it('answers its paths in front of an app listener added after it, which gets every other request once (the app\'s 404 answered each poll, the poll\'s answer dropped silently)', async () => {
     // README's example creates the server with no listener: the app is often mounted after.
     const http = createServer();
