@@ -14,7 +14,15 @@ export interface MemoryStreamStoreOptions {
   maxBytes?: number;
   /** How long an entry is kept, in milliseconds: a number > 0 (no 0 for "no bound", as the Redis store reads it: give Number.MAX_SAFE_INTEGER). Default 300 000 (5 min). */
   maxAgeMs?: number;
-  /** The cursor epoch: 1-40 of `[0-9A-Za-z_~-]`, not all digits; default random per store, so a restarted process reads old cursors as gaps. @throws TypeError otherwise */
+  /**
+   * The cursor epoch: 1-40 of `[0-9A-Za-z_~-]`, not all digits; default new per store (time and
+   * random), so a restarted process reads old cursors as gaps. Leave it out outside tests: never
+   * reuse an epoch of a store whose entries this one does not hold (a fixed one from config, a
+   * restarted process). This store numbers positions from 1 again, so an old `<epoch>.283` reads
+   * as `resumed` once it has passed 283, and what it published up to there is lost with no `gap`
+   * (spec "Backend Implementation Notes"; README, "The server").
+   * @throws TypeError otherwise
+   */
   epoch?: string;
   /** Clock in milliseconds (tests). Default `Date.now`. */
   now?: () => number;
@@ -118,7 +126,7 @@ class Log {
 /**
  * The default {@link StreamStore}: per-user logs, a global log and an all-log (what admins
  * read), bounded by count, bytes and age, in this process's memory. Its epoch is new per store,
- * so cursors from before a restart read as `gap`. Positions count every message of the store in
+ * so cursors from before a restart read as `gap` (not with a fixed `epoch` option reused: see it). Positions count every message of the store in
  * one sequence: the step between two of a user's cursors tells how many messages other users
  * got meanwhile (their content stays theirs).
  */
