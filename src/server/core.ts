@@ -163,6 +163,8 @@ export class Connection implements Subscriber {
       }
       return;
     }
+    // A cursor the core could not read (reported as a store fault): never sent on a socket.
+    if (position < 0) return;
     if (this.epoch !== null && !entry.cursor.startsWith(this.epochPrefix)) {
       // The store lost its history (a new epoch): this socket's stream is no longer continuous.
       this.core.closeConnection(this, CloseCode.StreamGap, 'stream epoch changed');
@@ -258,10 +260,23 @@ export class Connection implements Subscriber {
     this.lastPosition = replayFrom !== null ? replayFrom.position - 1 : (parseCursor(cursor)?.position ?? -1);
     const connection = createMessage('connection', { status: 'connected', mode: 'ws', resume: result.resume });
     this.enqueueText(JSON.stringify({ ...connection, cursor }), 'connection');
+    /** The frame of the last entry replayed: another at its position is out of order. */
+    let replayed: string | null = null;
     for (;;) {
       for (const entry of result.entries) {
-        const position = parseCursor(entry.cursor)?.position ?? -1;
-        if (position <= this.lastPosition) continue;
+        const parsed = parseCursor(entry.cursor);
+        if (parsed === null) {
+          this.core.storeFault('unreadable-cursor', entry.cursor);
+          continue;
+        }
+        const { position } = parsed;
+        if (position <= this.lastPosition) {
+          // Below the last, or another entry at the last one's position (per-stream numbering):
+          // out of the store's order. The last entry again (a store that reads inclusively) is not.
+          if (position < this.lastPosition || (replayed !== null && entry.frame !== replayed)) this.core.storeFault('cursor-not-increasing', entry.cursor);
+          continue;
+        }
+        replayed = entry.frame;
         this.lastPosition = position;
         this.enqueueText(entry.frame, entry.type, conflationKey(entry));
       }
@@ -586,13 +601,15 @@ export interface Counters {
   slowClientCloses: number;
   published: number;
   pollsServed: number;
+  /** Entries the store gave against its contract, per fault (see {@link RealtimeCore.storeFault}). */
+  storeFaults: Counts;
 }
 
 /**
  * Routing, publishing and per-connection delivery, independent of the socket library.
  */
 export class RealtimeCore {
-  readonly counters: Counters = { sent: {}, received: 0, conflated: 0, inboundErrors: {}, refusedUpgrades: {}, refusedPolls: {}, closes: {}, slowClientCloses: 0, published: 0, pollsServed: 0 };
+  readonly counters: Counters = { sent: {}, received: 0, conflated: 0, inboundErrors: {}, refusedUpgrades: {}, refusedPolls: {}, closes: {}, slowClientCloses: 0, published: 0, pollsServed: 0, storeFaults: {} };
   readonly connections = new Set<Connection>();
   /** Connections closing, until the transport reports them closed. */
   private readonly closingSet = new Set<Connection>();
@@ -602,6 +619,12 @@ export class RealtimeCore {
   private readonly dirty = new Set<Connection>();
   private flushScheduled = false;
   private readonly throttled = new Set<Connection>();
+  /** The live feed's last readable entry: its epoch, position and cursor (a later one of the epoch must be above it). */
+  private liveEpoch: string | null = null;
+  private livePosition = -1;
+  private liveCursor: string | null = null;
+  /** `<fault> <epoch>` of the store faults logged (at most 100, then forgotten). */
+  private readonly faultsLogged = new Set<string>();
   private throttleTimer: NodeJS.Timeout | null = null;
   private keepalive: NodeJS.Timeout | null = null;
   /** When the next ping round is due (`monotonicNow`). */
@@ -708,7 +731,20 @@ export class RealtimeCore {
   /** Fans a stored entry out to its audience: the user's subscribers plus admins, or everyone. */
   private route(entry: StreamEntry): void {
     const frame = Buffer.from(entry.frame);
-    const position = parseCursor(entry.cursor)?.position ?? -1;
+    const parsed = parseCursor(entry.cursor);
+    const position = parsed?.position ?? -1;
+    if (parsed === null) {
+      // Sockets cannot send it (Connection.deliver refuses it); held polls still wake and read it.
+      this.storeFault('unreadable-cursor', entry.cursor);
+    } else if (parsed.epoch === this.liveEpoch && parsed.position <= this.livePosition) {
+      // Per-stream numbering: an admin's socket (or a user's, for a global entry) took it for one
+      // already sent. Routed as before; a socket that has sent a later position drops it.
+      this.storeFault('cursor-not-increasing', entry.cursor, this.liveCursor);
+    } else {
+      this.liveEpoch = parsed.epoch;
+      this.livePosition = parsed.position;
+      this.liveCursor = entry.cursor;
+    }
     if (entry.userId === null) {
       for (const subscriber of this.everyone) subscriber.deliver(entry, frame, position);
       return;
@@ -716,6 +752,39 @@ export class RealtimeCore {
     const own = this.byUser.get(entry.userId);
     if (own !== undefined) for (const subscriber of own) subscriber.deliver(entry, frame, position);
     for (const admin of this.admins) if (admin.principal.userId !== entry.userId) admin.deliver(entry, frame, position);
+  }
+
+  /**
+   * Reports an entry of the store that breaks the cursor rule of {@link StreamStore.append}
+   * (`formatCursor(epoch, position)`, positions from one increasing sequence across the store):
+   * counted in `stats().storeFaults` per fault, and logged as an error (`store-cursor-unreadable`,
+   * `store-cursor-not-increasing`, the cursor shown quoted and cut to 60 characters) once per
+   * fault, a position fault once per epoch, as the store's other faults are. Such entries were
+   * dropped on every socket in silence (a fresh user).
+   * - `unreadable-cursor`: not `<epoch>.<position>`. Not sent on sockets: without a position
+   *   neither a replay nor the live feed can tell it from one already sent, nor a resume from it.
+   * - `cursor-not-increasing`: at or below the position before it (the live feed's, or the
+   *   replay page's) in the same epoch. A socket that has sent a later position drops it.
+   */
+  storeFault(fault: 'unreadable-cursor' | 'cursor-not-increasing', cursor: unknown, after?: unknown): void {
+    bump(this.counters.storeFaults, fault);
+    const epoch = fault === 'unreadable-cursor' ? '' : (parseCursor(cursor)?.epoch ?? '');
+    const key = `${fault} ${epoch}`;
+    if (this.faultsLogged.has(key)) return;
+    if (this.faultsLogged.size >= 100) this.faultsLogged.clear();
+    this.faultsLogged.add(key);
+    const rule = 'a store must make its cursors with formatCursor(epoch, position), positions from one increasing sequence across all its streams';
+    if (fault === 'unreadable-cursor') {
+      this.options.logger?.error(
+        { event: 'store-cursor-unreadable', cursor: preview(cursor) },
+        `the stream store gave an entry whose cursor is not <epoch>.<position>: not sent on sockets (${rule}; further ones counted in stats().storeFaults)`,
+      );
+    } else {
+      this.options.logger?.error(
+        { event: 'store-cursor-not-increasing', cursor: preview(cursor), ...(after == null ? {} : { after: preview(after) }) },
+        `the stream store gave an entry whose position is not above the one before it: sockets that sent a later one drop it (${rule}; further ones counted in stats().storeFaults)`,
+      );
+    }
   }
 
   /** Adds a live consumer (before its first read, so nothing falls between). */

@@ -199,6 +199,14 @@ export interface RealtimeServerStats {
   /** Bytes held unsent now (queues + socket buffers): over all connections, and the largest one. */
   bufferedBytes: { total: number; max: number };
   pollsServed: number;
+  /**
+   * Entries the stream store gave against the cursor rule of `StreamStore.append`, per fault:
+   * `unreadable-cursor` (not `formatCursor(epoch, position)`: not sent on sockets; polls pass it
+   * on), `cursor-not-increasing` (a position at or below the one before it in the same epoch:
+   * numbered per stream, so a socket that sent a later one, an admin's, drops it). Each fault is
+   * logged once, a position fault once per epoch (`store-cursor-unreadable`, `store-cursor-not-increasing`, errors).
+   */
+  storeFaults: Record<string, number>;
   store: { healthy: boolean; detail?: string };
 }
 
@@ -1135,6 +1143,7 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     refusedConnections,
     bufferedBytes: { total: bufferedTotal, max: bufferedMax },
     pollsServed: counters.pollsServed,
+    storeFaults: { ...counters.storeFaults },
     store,
   };
 }

@@ -19,7 +19,13 @@ import { preview } from '../runtime/errors.js';
 
 /** A stored, already-serialized server→client message. */
 export interface StreamEntry {
-  /** Opaque to clients; `<epoch>.<position>` here. */
+  /**
+   * Opaque to clients, but not to the server: `formatCursor(epoch, position)`, which
+   * {@link parseCursor} reads back, with positions from one increasing sequence across all the
+   * store's streams (see {@link StreamStore.append}). A socket orders and deduplicates by the
+   * position: an entry whose cursor the server cannot read is a store fault, never sent on a
+   * socket (`stats().storeFaults`, logged as `store-cursor-unreadable`).
+   */
   cursor: string;
   /** null: audience global. */
   userId: string | null;
@@ -55,8 +61,21 @@ export interface StreamViewer {
 }
 
 export interface StreamStore {
-  /** Assigns the next cursor, builds the frame with `frame(cursor)`, stores it, and fans it out
-   *  to every subscriber (on every node) in append order. */
+  /**
+   * Assigns the next cursor, builds the frame with `frame(cursor)`, stores it, and fans it out
+   * to every subscriber (on every node) in append order.
+   *
+   * The cursor must be `formatCursor(epoch, position)`: `epoch` new whenever the store loses
+   * its entries (never one a store before it used, unless it holds that store's entries), and
+   * `position` from ONE sequence shared by every stream of the store (users' and global),
+   * increasing with every append. The server reads the position to order a socket's replay and
+   * live feed and to drop what the replay already sent: a cursor it cannot read (an opaque id,
+   * valid as the protocol's CURSOR_PATTERN though it is) is never sent on a socket, and a
+   * position numbered per stream is taken, on an admin's socket (every user's stream) and for
+   * global entries, for one already sent, so those messages are lost. Both are store faults,
+   * counted in `stats().storeFaults` and logged (`store-cursor-unreadable`,
+   * `store-cursor-not-increasing`).
+   */
   append(userId: string | null, type: MessageType, frame: (cursor: string) => string, key?: string | null): Promise<StreamEntry>;
   /**
    * What a connection of `userId` (admin: every user) missed after `since` (null: none, → 'new'

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
 import { isAfter } from '../../src/client/protocol.js';
-import { connect, eventually, refusedStatus, startServer, token, trade } from './helpers.js';
+import { connect, eventually, refusedStatus, startServer, token, trade, type Client, type Frame } from './helpers.js';
 
 /** A memory store whose epoch can be swapped (as Redis restarting empty does), and whose reads can fail. */
 class FlakyStore implements StreamStore {
@@ -45,7 +45,104 @@ class FlakyStore implements StreamStore {
   }
 }
 
+/**
+ * An array-backed store of one's own, as a fresh user wrote it from the interface: cursors made
+ * by `cursorOf` (opaque ids the protocol's CURSOR_PATTERN takes, or formatCursor per user stream).
+ */
+function arrayStore(cursorOf: (entry: { userId: string | null; n: number; perUser: number }) => string): StreamStore {
+  const entries: StreamEntry[] = [];
+  const perUser = new Map<string | null, number>();
+  const listeners = new Set<(entry: StreamEntry) => void>();
+  return {
+    append(userId, type, frame, key) {
+      perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
+      const cursor = cursorOf({ userId, n: entries.length + 1, perUser: perUser.get(userId)! });
+      const entry: StreamEntry = { cursor, userId, type, frame: frame(cursor), key: key ?? null };
+      entries.push(entry);
+      for (const listener of listeners) listener(entry);
+      return Promise.resolve(entry);
+    },
+    read(viewer, since, limit) {
+      const head = entries.at(-1)?.cursor ?? cursorOf({ userId: null, n: 0, perUser: 0 });
+      if (since === null) return Promise.resolve({ resume: 'new', cursor: head, entries: [] });
+      const at = entries.findIndex((e) => e.cursor === since);
+      const after = entries.slice(at + 1).filter((e) => viewer.admin || e.userId === null || e.userId === viewer.userId);
+      return Promise.resolve({ resume: at >= 0 ? 'resumed' : 'gap', cursor: after.at(-1)?.cursor ?? head, entries: after.slice(0, limit), more: after.length > limit });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    status: () => ({ healthy: true }),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Waits for the answer to a ping: what the server queued before it reads is on its way by then (stats().sent counts it). */
+async function roundTrip(client: Client, n: number): Promise<void> {
+  client.ws.send(JSON.stringify({ type: 'ping', timestamp: n }));
+  await client.until(() => client.count('pong') === n, 5000, `pong ${n}`);
+}
+
 describe('store faults', () => {
+  it("a store of one's own whose cursors the server cannot read (opaque ids): each entry a counted, logged store fault, never sent on a socket; polls still served (every socket got nothing, in silence: a fresh user)", async () => {
+    const store = arrayStore(({ n }) => `c${n.toString(36)}xarr`);
+    const lines: Record<string, unknown>[] = [];
+    const logger = { info: () => {}, warn: () => {}, error: (o: object) => void lines.push(o as Record<string, unknown>) };
+    const server = await startServer({ store, logger });
+    try {
+      const jwt = await token('alice');
+      const first = await server.rt.publish('alice', trade('before'));
+      expect(first.cursor).toBe('c1xarr');
+      await server.rt.publish('alice', trade('replayed'));
+      // A replay from an entry the store knows, then a live entry.
+      const client = await connect(server.url({ token: jwt, since: 'c1xarr' }));
+      await client.until(() => client.count('connection') === 1, 5000, 'connection');
+      expect(client.frames[0]).toMatchObject({ data: { resume: 'resumed' } });
+      await server.rt.publish('alice', trade('live'));
+      await roundTrip(client, 1);
+      expect(client.stream).toEqual([]);
+      expect(server.rt.stats().sent.trades).toBeUndefined();
+      // Counted per entry as it comes (three live, one replayed), logged once.
+      expect(server.rt.stats().storeFaults).toEqual({ 'unreadable-cursor': 4 });
+      const logged = lines.filter((line) => line.event === 'store-cursor-unreadable');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.cursor).toBe('"c1xarr"');
+      // Polls need no position: served as before.
+      const poll = await fetch(server.http('/api/ws/poll?since=c1xarr'), { headers: { authorization: `Bearer ${jwt}` } });
+      expect(((await poll.json()) as { messages: Frame[] }).messages.map((m) => m.data!.id)).toEqual(['replayed', 'live']);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a store of one's own that numbers positions per user stream (formatCursor, but no shared sequence): a counted, logged store fault, which an admin's socket would lose in silence (a fresh user)", async () => {
+    const store = arrayStore(({ perUser }) => formatCursor('arr', perUser));
+    const lines: Record<string, unknown>[] = [];
+    const logger = { info: () => {}, warn: () => {}, error: (o: object) => void lines.push(o as Record<string, unknown>) };
+    const server = await startServer({ store, logger });
+    try {
+      const admin = await connect(server.url({ token: await token('admin', { admin: true }) }));
+      await admin.until(() => admin.count('connection') === 1, 5000, 'connection');
+      await server.rt.publish('alice', trade('a1'));
+      await server.rt.publish('bob', trade('b1'));
+      await server.rt.publish('alice', trade('a2'));
+      await server.rt.publish('bob', trade('b2'));
+      await admin.until(() => admin.stream.length === 2, 5000, "alice's two");
+      await roundTrip(admin, 1);
+      // What the admin gets is unchanged (bob's arr.1 and arr.2 read as sent already) ...
+      expect(admin.stream.map((f) => f.data!.id)).toEqual(['a1', 'a2']);
+      // ... but no longer in silence.
+      expect(server.rt.stats().storeFaults).toEqual({ 'cursor-not-increasing': 2 });
+      const logged = lines.filter((line) => line.event === 'store-cursor-not-increasing');
+      expect(logged).toEqual([expect.objectContaining({ cursor: '"arr.1"', after: '"arr.1"' })]);
+      admin.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a new epoch on the live feed closes the socket with 4410; the resume then says gap', async () => {
     const store = new FlakyStore();
     const server = await startServer({ store });
