@@ -133,7 +133,11 @@ export interface RealtimeServerOptions {
   writeHighWaterBytes?: number;
   /** Entries read from the store per replay step (and at most `maxBufferedBytes` of them). Default 1000. */
   replayLimit?: number;
-  /** How long a poll with nothing pending is held. Default POLL_HOLD_MS (25 000). */
+  /**
+   * How long a poll with nothing pending is held, in ms. Default POLL_HOLD_MS (25 000). Keep it below the
+   * clients' `pollTimeoutMs` (40 000 in `realtime-contract/client`): a client abandons a longer-held poll as
+   * failed, and its status flaps connected/disconnected every quiet hold.
+   */
   pollHoldMs?: number;
   /** Messages per poll response (and at most `maxBufferedBytes` of them). Default POLL_MAX_MESSAGES (500). */
   pollMaxMessages?: number;
