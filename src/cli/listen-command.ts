@@ -127,6 +127,12 @@ export interface ListenReport {
   pingIntervals: number[];
   /** How the connection ended before the run did: the server's close code and reason, or 1006 (and no reason) when it ended without a close frame. */
   close: { code: number; reason: string } | null;
+  /**
+   * A frame that had begun to arrive and never finished: the connection ended in the middle of it
+   * (1006), or the run did (`durationMs`, a signal; not `count` reached, past which frames are
+   * ignored). Null when the stream stopped between frames, or at a frame this client refused.
+   */
+  unfinished: UnfinishedFrame | null;
 }
 
 /**
@@ -232,7 +238,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * faults on the ping frame's own line, no ping at all as `keepalive:`, a missing connection message
  * or fewer frames than `count` as `protocol:`, the server's early close as `close:` with its code
  * and reason), then the count per type, the server's close (`closed by the server: <code> "<reason>"`)
- * and `N frames (V valid, I invalid), M violations`. JSON: one {@link ListenReport}. SIGINT
+ * and `N frames (V valid, I invalid), M violations`; a connection that ended in the middle of a
+ * frame, or a run that ended while one arrived, says how much of it had come (`unfinished`). JSON: one {@link ListenReport}. SIGINT
  * (Ctrl-C), SIGTERM and SIGHUP end the run early and report what was seen, as the end of `durationMs` does;
  * before the upgrade is answered it ends the attempt, as a connection that failed (exit 2).
  *
@@ -299,7 +306,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
-  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, uncounted: 0, violations: [], violationCount: 0, warnings: [], warningCount: 0, pingIntervals: [], close: null };
+  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, uncounted: 0, violations: [], violationCount: 0, warnings: [], warningCount: 0, pingIntervals: [], close: null, unfinished: null };
   let listedFrameViolations = 0;
   let types = 0;
   const text = options.format === 'text';
@@ -329,6 +336,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (text) output.stderr(`${oneLine(`${warning.index === null ? 'close' : `frame ${warning.index}`}: warning: ${warning.type === null ? '-' : cut(warning.type, 40)} ${shownPointer(warning.pointer)} ${warning.message}`)}\n`);
   };
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
+  /** How much of the unfinished frame had come: `frame 1 (36 of the 276 bytes its header announced had come)`. */
+  const arriving = ({ index, received, announced }: UnfinishedFrame) => `frame ${index} (${announced === null ? `${received} byte${received === 1 ? '' : 's'} of its header` : `${received} of the ${announced} bytes its header announced`} had come)`;
+  /** For a connection that ended without a close frame, in the middle of a frame: where. */
+  const cutShort = () => (report.close?.code === 1006 && report.unfinished !== null ? ` in the middle of ${arriving(report.unfinished)}` : '');
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   /**
    * What a 4401 (TokenExpired) close before the token's exp is said against: the time left, a
@@ -347,7 +358,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    */
   const serverClosed = (code: number, reason: Buffer, counts: boolean) => {
     report.close = { code, reason: scrub(reason.toString()) };
-    const how = code === 1006 || code === 1005 ? closeWithoutCode(code) : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`;
+    // Cut in the middle of a frame: said, and where (a drop between frames read the same: a fresh user).
+    if (code === 1006 && refused === undefined) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
+    const how = code === 1006 || code === 1005 ? `${closeWithoutCode(code)}${cutShort()}` : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`;
     if (!counts || code === 1000 || code === CloseCode.GoingAway) return;
     // A close the contract gives a server for its own condition (a storage outage: 4410, which a
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).
@@ -704,6 +717,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.terminate();
     await closed;
   }
+  // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
+  if (report.close === null && refused === undefined && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
   }
@@ -712,13 +727,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // of its own (above), the frames that never came are another.
     // And what ended it, when that was not --duration.
     const cause = report.close
-      ? report.close.code === 1006 ? ' before the connection ended without a close frame' : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}`
+      ? report.close.code === 1006 ? ` before the connection ended without a close frame${cutShort()}` : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}`
       : refused !== undefined
         ? ' before this client refused a frame'
         : interruptedAt !== null
           ? ` before ${interruptedBy} ended the run after ${interruptedAt - started} ms`
           : '';
-    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${cause}` });
+    const still = report.close === null && report.unfinished !== null ? `; ${arriving(report.unfinished)} was still arriving` : '';
+    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${cause}${still}` });
   }
   // The last stretch, up to the end of the run or the server's close: a server that stopped
   // pinging is silent past the interval.
@@ -738,7 +754,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Type names come from the server: one line, as the violations.
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
-    if (report.close) output.stdout(`${oneLine(report.close.code === 1006 || report.close.code === 1005 ? closeWithoutCode(report.close.code) : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
+    if (report.close) output.stdout(`${oneLine(report.close.code === 1006 || report.close.code === 1005 ? `${closeWithoutCode(report.close.code)}${cutShort()}` : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
+    else if (report.unfinished !== null) output.stdout(`${arriving(report.unfinished)} was still arriving when the run ended\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${inertJson(report)}\n`);
@@ -891,6 +908,39 @@ function redact(url: URL): string {
   if ([...copy.searchParams.keys()].some(isSecretName)) copy.search = new URLSearchParams([...copy.searchParams].map(([name, value]) => [name, isSecretName(name) ? 'REDACTED' : value])).toString();
   if (copy.password) copy.password = 'REDACTED';
   return redactJwts(copy.href);
+}
+
+/** Where a frame stood when the stream stopped: what of it had come (see {@link unfinishedFrame}). */
+export interface UnfinishedFrame {
+  /** 0-based index the frame would have had among those received. */
+  index: number;
+  /** Bytes of it received: of its payload once its header is whole, else of its header. */
+  received: number;
+  /** The payload length its header announced, bytes; null while the header itself was incomplete. */
+  announced: number | null;
+}
+
+/**
+ * What ws's Receiver holds of a frame it has not finished, if any: `index` is the frame's would-be
+ * index. ws says nothing of a frame cut short (its close is a bare 1006, as a drop between frames
+ * is), and its Receiver keeps exactly what this needs: its state (reading the header, the 16- or
+ * 64-bit length, the mask, the payload), the bytes it buffers (it consumes a payload only whole)
+ * and the payload length the header announced. Those are fields of ws 8 (`_receiver`, `_state`,
+ * `_bufferedBytes`, `_payloadLength`), read rather than framing the bytes a second time; anything
+ * of another shape (another ws) gives undefined, and the listen tests pin what they say. A frame
+ * is a WebSocket frame: of a message sent in fragments, the one that was arriving.
+ */
+function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefined {
+  const receiver = (ws as unknown as { _receiver?: { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown } | null })._receiver;
+  if (!receiver) return undefined;
+  const { _state: state, _bufferedBytes: buffered, _payloadLength: length } = receiver;
+  if (typeof state !== 'number' || typeof buffered !== 'number' || typeof length !== 'number') return undefined;
+  // ws's states (receiver.js): 0 GET_INFO, 1 and 2 the 16- and 64-bit length, 3 GET_MASK, 4 GET_DATA.
+  if (state === 4 || state === 3) return { index, received: state === 4 ? buffered : 0, announced: length };
+  // The first 2 bytes of the header are consumed on reading the 16- or 64-bit length.
+  if (state === 1 || state === 2) return { index, received: buffered + 2, announced: null };
+  if (state === 0 && buffered > 0) return { index, received: buffered, announced: null };
+  return undefined;
 }
 
 /**

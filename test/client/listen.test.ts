@@ -282,6 +282,30 @@ describe('listen', () => {
     expect(status).toBe(0);
   });
 
+  it('says where the stream broke: in the middle of a frame, how much of it had come (a fresh user: a cut frame read as a drop between frames)', async () => {
+    // A text frame whose header announces 276 bytes, of which 36 come before the connection ends.
+    const header = Buffer.from([0x81, 0x7e, 0x01, 0x14]);
+    const cut = await listen([await rawServer(Buffer.concat([header, Buffer.from('{"type":"trades","data":{"id":"t12",')]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    expect(cut.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(36 of the 276 bytes its header announced had come\) before the run ended$/m);
+    expect(cut.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame in the middle of frame 1 \(36 of the 276 bytes its header announced had come\)$/m);
+    expect(cut.stdout).toMatch(/^the connection ended without a close frame \(1006\) in the middle of frame 1 \(36 of the 276 bytes its header announced had come\)\n1 frame \(1 valid, 0 invalid\), 2 violations\n$/m);
+    expect(cut.status).toBe(1);
+    // Cut inside the header (its 16-bit length half there): said so, with no length to give.
+    const inHeader = await listen([await rawServer(Buffer.from([0x81, 0x7e, 0x01]), true), '--token', 't0ken', '--duration', '20s', '--ping-interval', '60000']);
+    expect(inHeader.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(3 bytes of its header had come\) before the run ended$/m);
+    // A drop between frames stays as it was: nothing is said of a frame.
+    const between = await listen([await rawServer(Buffer.alloc(0), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(between.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: null });
+    // A run that ends while a frame arrives: a 48 MiB frame announced, 16 bytes of it sent, then nothing.
+    const big = Buffer.concat([Buffer.from([0x81, 0x7f, 0, 0, 0, 0, 0x03, 0, 0, 0]), Buffer.from('{"type":"trades"')]);
+    const drip = await listen([await rawServer(big), '--token', 't0ken', '--duration', '2s', '--count', '3', '--ping-interval', '60000']);
+    expect(drip.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 2000 ms, got 1; frame 1 \(16 of the 50331648 bytes its header announced had come\) was still arriving$/m);
+    expect(drip.stdout).toMatch(/^frame 1 \(16 of the 50331648 bytes its header announced had come\) was still arriving when the run ended\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/m);
+    const dripJson = await listen([await rawServer(big), '--token', 't0ken', '--duration', '2s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(dripJson.stdout)).toMatchObject({ close: null, unfinished: { index: 1, received: 16, announced: 50331648 }, violationCount: 0 });
+    expect(dripJson.status).toBe(0);
+  });
+
   it('reports a refused frame or a close at once, though the server leaves the TCP connection open (ws waits 30 s for it)', async () => {
     const cases: [string, Buffer, RegExp][] = [
       // Said to end the run, which --duration would otherwise seem to have cut short (a hostile tester).
