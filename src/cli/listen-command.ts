@@ -460,11 +460,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // ws's own limit on a message's size is listen's, not the contract's: said as such.
     const code = (error as { code?: string }).code;
     const tooLarge = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH';
+    // The size its header announced, which ws's error does not say ("Max payload size exceeded"):
+    // its Receiver holds it when it refuses (the message's total so far, of all its fragments);
+    // a length past 2^53 - 1 it does not read, and says so.
+    const total = receiverOf(ws)._totalPayloadLength;
+    const larger = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
+      ? 'got one whose header announced more than 2^53 - 1 bytes'
+      : typeof total === 'number' && total > MAX_FRAME_BYTES ? `got one of ${total} bytes announced` : 'got a larger one';
     violate({
       index: report.frames++, type: null, pointer: '', keyword: 'frame',
       // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
       message: `${tooLarge
-        ? `expected a message of at most ${MAX_FRAME_BYTES / 1024 / 1024} MiB (the most listen reads; the contract sets no limit), got a larger one`
+        ? `expected a message of at most ${MAX_FRAME_BYTES / 1024 / 1024} MiB (the most listen reads; the contract sets no limit), ${larger}`
         : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
     });
     finish();
@@ -920,6 +927,11 @@ export interface UnfinishedFrame {
   announced: number | null;
 }
 
+/** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
+function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown } {
+  return (ws as unknown as { _receiver?: ReturnType<typeof receiverOf> | null })._receiver ?? {};
+}
+
 /**
  * What ws's Receiver holds of a frame it has not finished, if any: `index` is the frame's would-be
  * index. ws says nothing of a frame cut short (its close is a bare 1006, as a drop between frames
@@ -931,9 +943,7 @@ export interface UnfinishedFrame {
  * is a WebSocket frame: of a message sent in fragments, the one that was arriving.
  */
 function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefined {
-  const receiver = (ws as unknown as { _receiver?: { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown } | null })._receiver;
-  if (!receiver) return undefined;
-  const { _state: state, _bufferedBytes: buffered, _payloadLength: length } = receiver;
+  const { _state: state, _bufferedBytes: buffered, _payloadLength: length } = receiverOf(ws);
   if (typeof state !== 'number' || typeof buffered !== 'number' || typeof length !== 'number') return undefined;
   // ws's states (receiver.js): 0 GET_INFO, 1 and 2 the 16- and 64-bit length, 3 GET_MASK, 4 GET_DATA.
   if (state === 4 || state === 3) return { index, received: state === 4 ? buffered : 0, announced: length };
