@@ -467,12 +467,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const larger = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
       ? 'got one whose header announced more than 2^53 - 1 bytes'
       : typeof total === 'number' && total > MAX_FRAME_BYTES ? `got one of ${total} bytes announced` : 'got a larger one';
+    // ws gives a close frame's reason that is not UTF-8 the code and words of a text frame's
+    // ("Invalid WebSocket frame: invalid UTF-8 sequence", WS_ERR_INVALID_UTF8): its Receiver's
+    // opcode, 8 (close) when it refuses, tells them apart (a fresh user: read as a bad text frame).
+    const closeReason = code === 'WS_ERR_INVALID_UTF8' && receiverOf(ws)._opcode === 0x8;
     violate({
       index: report.frames++, type: null, pointer: '', keyword: 'frame',
       // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
       message: `${tooLarge
         ? `expected a message of at most ${MAX_FRAME_BYTES / 1024 / 1024} MiB (the most listen reads; the contract sets no limit), ${larger}`
-        : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
+        : closeReason
+          ? `expected a close frame whose reason is UTF-8 (RFC 6455 §5.5.1), got one whose reason is not, which this client had to refuse: ${scrub(error.message)}`
+          : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
     });
     finish();
   });

@@ -309,7 +309,9 @@ describe('listen', () => {
   it('reports a refused frame or a close at once, though the server leaves the TCP connection open (ws waits 30 s for it)', async () => {
     const cases: [string, Buffer, RegExp][] = [
       // Said to end the run, which --duration would otherwise seem to have cut short (a hostile tester).
-      ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8.*; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
+      ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: Invalid WebSocket frame: invalid UTF-8 sequence; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
+      // A close frame's reason that is not UTF-8 is said to be that, not a text frame's (ws gives both the same words).
+      ['a close whose reason is not UTF-8', Buffer.from([0x88, 0x04, 0x0f, 0xa0, 0xff, 0xfe]), /^frame 1: - \(root\) expected a close frame whose reason is UTF-8 \(RFC 6455 §5\.5\.1\), got one whose reason is not, which this client had to refuse: Invalid WebSocket frame: invalid UTF-8 sequence; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
       ['a close with an invalid code', Buffer.from([0x88, 0x02, 0x07, 0xd0]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*status code/m],
       ['a close with 4000', Buffer.from([0x88, 0x05, 0x0f, 0xa0, 0x62, 0x79, 0x65]), /^close: - \(root\) the server closed the connection with 4000 "bye" before the run ended$/m],
       // Only a header that announces 200 MiB: listen's own limit, said as such.
