@@ -16,14 +16,8 @@
  * when it has one, instead of `request`: a tracker, put first while the app has one (any listener
  * turns off Node's own 100 Continue), lets the realtime servers see it too.
  *
- * Upgrades the same way ({@link addUpgradeListener}): one dispatcher first among the `upgrade`
- * listeners asks each realtime server in turn, and the app's listeners, guarded, skip an upgrade
- * one of them took (a WebSocket upgrade to its path). An app's own WebSocket endpoint on the same
- * server, by ws's own patterns (a `noServer` WebSocketServer whose `upgrade` listener destroys
- * every socket but its own path's, or one given `{ server, path }`, which answers 400 to every
- * other path), destroyed or refused each upgrade of the realtime server's, which checks its token
- * asynchronously, whichever was attached first (a fresh user). The realtime servers know each
- * other's paths, so that one of them answers an upgrade none of them serves.
+ * Upgrades go to every `upgrade` listener: {@link addUpgradeListener} lets the realtime servers on
+ * one HTTP server know each other's, so that one of them answers an upgrade none of them serves.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
@@ -39,23 +33,19 @@ type Listener = (...args: unknown[]) => unknown;
 /** A guarded listener: `listener` is the app's function, as in a `once` wrapper, so `removeListener(app)` still finds it. */
 type Guard = Listener & { listener: Listener; raw: Listener };
 
-/** A dispatcher put first among one event's listeners, the others guarded: `rebuilding` while {@link rebuild} puts them back. */
-interface Front {
-  dispatch: Listener;
-  rebuilding: boolean;
-}
-
-interface Dispatcher extends Front {
+interface Dispatcher {
   attached: Set<Attached>;
+  dispatch: Listener;
   onNewListener: (event: string | symbol, listener: unknown) => void;
   onRemoveListener: (event: string | symbol) => void;
   /** Put first among `checkContinue` and `checkExpectation` listeners while the app has one. */
   trackExpect: Listener;
+  rebuilding: boolean;
   scheduled: boolean;
 }
 
 const dispatchers = new WeakMap<EventEmitter, Dispatcher>();
-/** Requests (and upgrades) a realtime server took: the guarded listeners skip them. */
+/** Requests a realtime server took: the guarded listeners skip them. */
 const taken = new WeakSet<object>();
 const guards = new WeakSet<Listener>();
 /** The events Node emits instead of `request` for a request with `Expect:`, once the app listens to them. */
@@ -92,7 +82,7 @@ export function attachInFront(server: EventEmitter, part: Attached): () => void 
         created.scheduled = true;
         queueMicrotask(() => {
           created.scheduled = false;
-          if (dispatchers.get(server) === created) rebuild(server, 'request', created, true);
+          if (dispatchers.get(server) === created) rebuild(server, created, true);
         });
       },
       onRemoveListener: (event) => {
@@ -113,7 +103,7 @@ export function attachInFront(server: EventEmitter, part: Attached): () => void 
     for (const event of EXPECT_EVENTS) if (server.listenerCount(event) > 0) server.prependListener(event, dispatcher.trackExpect);
   }
   dispatcher.attached.add(part);
-  rebuild(server, 'request', dispatcher, true);
+  rebuild(server, dispatcher, true);
   const own = dispatcher;
   return () => {
     own.attached.delete(part);
@@ -122,33 +112,33 @@ export function attachInFront(server: EventEmitter, part: Attached): () => void 
     server.off('newListener', own.onNewListener);
     server.off('removeListener', own.onRemoveListener);
     for (const event of EXPECT_EVENTS) server.off(event, own.trackExpect);
-    rebuild(server, 'request', own, false);
+    rebuild(server, own, false);
   };
 }
 
-/** `event`'s listeners again, in their order: the dispatcher first and the others guarded, or (`active` false) the others as the app gave them. */
-function rebuild(server: EventEmitter, event: 'request' | 'upgrade', front: Front, active: boolean): void {
-  const others = server.rawListeners(event).filter((listener) => listener !== front.dispatch) as Listener[];
-  const inPlace = active && server.rawListeners(event)[0] === front.dispatch && others.every((listener) => guards.has(listener));
+/** The `request` listeners again, in their order: the dispatcher first and the others guarded, or (`active` false) the others as the app gave them. */
+function rebuild(server: EventEmitter, dispatcher: Dispatcher, active: boolean): void {
+  const others = server.rawListeners('request').filter((listener) => listener !== dispatcher.dispatch) as Listener[];
+  const inPlace = active && server.rawListeners('request')[0] === dispatcher.dispatch && others.every((listener) => guards.has(listener));
   if (inPlace) return;
-  front.rebuilding = true;
+  dispatcher.rebuilding = true;
   try {
-    server.removeAllListeners(event);
-    if (active) server.on(event, front.dispatch);
-    for (const listener of others) server.on(event, active ? guard(server, event, listener) : guards.has(listener) ? (listener as Guard).raw : listener);
+    server.removeAllListeners('request');
+    if (active) server.on('request', dispatcher.dispatch);
+    for (const listener of others) server.on('request', active ? guard(server, listener) : guards.has(listener) ? (listener as Guard).raw : listener);
   } finally {
-    front.rebuilding = false;
+    dispatcher.rebuilding = false;
   }
 }
 
-function guard(server: EventEmitter, event: 'request' | 'upgrade', raw: Listener): Listener {
+function guard(server: EventEmitter, raw: Listener): Listener {
   if (guards.has(raw)) return raw;
   // A `once` listener comes wrapped by Node (its function as `.listener`), which removes itself by its own identity: the guard does it instead.
   const wrapped = (raw as Partial<Guard>).listener;
   const guarded = function (this: unknown, request: unknown, ...rest: unknown[]): unknown {
     if (taken.has(request as object)) return undefined;
     if (wrapped !== undefined) {
-      server.removeListener(event, guarded);
+      server.removeListener('request', guarded);
       return wrapped.call(this, request, ...rest);
     }
     return raw.call(this, request, ...rest);
@@ -159,74 +149,35 @@ function guard(server: EventEmitter, event: 'request' | 'upgrade', raw: Listener
   return guarded;
 }
 
-/** A realtime server's `upgrade` listener: true when it took the upgrade, which the app's `upgrade` listeners then never see. */
-type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+/** A realtime server's `upgrade` listener. */
+type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-interface UpgradeDispatcher extends Front {
-  /** The realtime servers' listeners, with the path each serves, in the order they were added. */
-  listeners: Map<UpgradeListener, string>;
-  onNewListener: (event: string | symbol) => void;
-  scheduled: boolean;
-}
-
-const upgradeDispatchers = new WeakMap<EventEmitter, UpgradeDispatcher>();
+/** The realtime servers' `upgrade` listeners on each HTTP server, with the path each serves, in the order they were added. */
+const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, string>>();
 
 /**
- * Adds `listener`, a realtime server's serving `path`, in front of `server`'s `upgrade`
- * listeners, those the app adds later (or prepends) too, as {@link attachInFront} does for
- * requests: an upgrade it takes (returns true for) never reaches them. The first realtime
- * server that takes an upgrade has it; the others are not asked.
+ * Adds `listener`, a realtime server's serving `path`, to `server`'s `upgrade` listeners.
  * @returns `answersUnserved(pathname)`: whether `listener` is the one to answer an upgrade that no
  *   realtime server on `server` serves (to another path, or, `pathname` undefined, to another
  *   protocol): the first of theirs added, when the app has no `upgrade` listener of its own. Each
  *   of two servers on one app's server left those to the other, and such an upgrade was held,
- *   unanswered, with no timeout (a hostile tester). And `remove()`, which takes `listener` off:
- *   the last one removed gives the app's listeners back as they were.
+ *   unanswered, with no timeout (a hostile tester). And `remove()`, which takes `listener` off.
  */
 export function addUpgradeListener(server: EventEmitter, path: string, listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; remove(): void } {
-  let dispatcher = upgradeDispatchers.get(server);
-  if (dispatcher === undefined) {
-    const created: UpgradeDispatcher = {
-      listeners: new Map(),
-      dispatch: (request, socket, head) => {
-        for (const each of created.listeners.keys()) {
-          if (each(request as IncomingMessage, socket as Duplex, head as Buffer)) {
-            taken.add(request as object);
-            return;
-          }
-        }
-      },
-      onNewListener: (event) => {
-        if (event !== 'upgrade' || created.rebuilding || created.scheduled) return;
-        // Called before the listener is added: guarded right after, before any I/O can bring an upgrade.
-        created.scheduled = true;
-        queueMicrotask(() => {
-          created.scheduled = false;
-          if (upgradeDispatchers.get(server) === created) rebuild(server, 'upgrade', created, true);
-        });
-      },
-      rebuilding: false,
-      scheduled: false,
-    };
-    dispatcher = created;
-    upgradeDispatchers.set(server, dispatcher);
-    server.on('newListener', dispatcher.onNewListener);
-  }
-  const own = dispatcher;
-  own.listeners.set(listener, path);
-  rebuild(server, 'upgrade', own, true);
+  let listeners = upgradeListeners.get(server);
+  if (listeners === undefined) upgradeListeners.set(server, (listeners = new Map()));
+  const own = listeners;
+  own.set(listener, path);
+  server.on('upgrade', listener);
   return {
     answersUnserved: (pathname) => {
-      if (pathname !== undefined && [...own.listeners.values()].includes(pathname)) return false;
-      const appListens = server.rawListeners('upgrade').some((each) => each !== own.dispatch);
-      return !appListens && own.listeners.keys().next().value === listener;
+      if (pathname !== undefined && [...own.values()].includes(pathname)) return false;
+      return server.listenerCount('upgrade') === own.size && own.keys().next().value === listener;
     },
     remove: () => {
-      own.listeners.delete(listener);
-      if (own.listeners.size > 0 || upgradeDispatchers.get(server) !== own) return;
-      upgradeDispatchers.delete(server);
-      server.off('newListener', own.onNewListener);
-      rebuild(server, 'upgrade', own, false);
+      server.off('upgrade', listener);
+      own.delete(listener);
+      if (own.size === 0 && upgradeListeners.get(server) === own) upgradeListeners.delete(server);
     },
   };
 }

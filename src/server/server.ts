@@ -25,13 +25,7 @@ import type { StreamEntry, StreamStore } from './stream-store.js';
 
 /** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */
 export interface RealtimeServerOptions {
-  /**
-   * An http/https server to attach to (Express's, Fastify's `fastify.server`). Without it the server listens on `host`/`port`.
-   * Its requests to `path` and `pollPath`, and its WebSocket upgrades to `path`, are served in front of the app's `request` and
-   * `upgrade` listeners (those added later, or prepended, too), which never see them; every other request and upgrade reaches
-   * them as before, and after `close()` those too. So an app's own WebSocket endpoint on another path (a `noServer` WebSocketServer
-   * whose `upgrade` listener destroys every other socket, or one given `{ server, path }`) leaves this one's upgrades alone.
-   */
+  /** An http/https server to attach to (Express's, Fastify's `fastify.server`). Without it the server listens on `host`/`port`. */
   server?: HttpServer | HttpsServer;
   /** Port to listen on when no `server` is given (with `server`, a TypeError): an integer from 0 to 65535. Default 0 (any free port: see `address()`). */
   port?: number;
@@ -933,15 +927,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // In front of the app's `request` listeners, those added later too (src/server/attach.ts).
     detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
-  // In front of the app's `upgrade` listeners, those added later too (src/server/attach.ts): a WebSocket upgrade to `path`
-  // reaches none of them. Its token is checked asynchronously, and an app's own endpoint by ws's patterns (an `upgrade`
-  // listener that destroys every socket but its own path's; a WebSocketServer given `{ server, path }`, which answers
-  // 400 to every other path) destroyed or refused each one meanwhile, whichever was attached first (a fresh user).
-  const upgrades = addUpgradeListener(httpServer, path, (request, socket, head) => {
-    const ours = offersWebSocket(request) && requestUrl(request.url)?.pathname === path;
-    onUpgrade(request, socket, head);
-    return ours;
-  });
+  const upgrades = addUpgradeListener(httpServer, path, onUpgrade);
   const unwatchHeaderLimits = watchHeaderLimits(httpServer);
   // Node's HTTP parser answers these itself (431, 400, 408), before any request reaches this server: counted and logged as its own
   // refusals are (its own 431, `headers-too-large`, was; Node's was neither). Who answers them is left as it was (src/server/attach.ts).

@@ -8,9 +8,8 @@ import { createServer, Server as HttpServer, type IncomingMessage, type Server, 
 import { createConnection, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
 import { createRealtimeServer, MemoryStreamStore, type RealtimeServer } from '../../src/server/index.js';
-import { connect, refusedStatus, SECRET, token } from './helpers.js';
+import { SECRET, token } from './helpers.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -383,109 +382,6 @@ describe('a server attached to the app\'s HTTP server', () => {
     http.removeListener('request', first);
     expect(http.listeners('request')).not.toContain(first);
     expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${alice}`)).status).toBe(200);
-  });
-});
-
-/** What a ws client gets from `url` within 3 s: the first message's text, the status of a refused upgrade, or the error. */
-function firstAnswer(url: string): Promise<string> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    const done = (answer: string) => {
-      clearTimeout(timer);
-      ws.terminate();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => done('nothing within 3 s'), 3000);
-    ws.once('message', (data) => done(`message ${String(data)}`));
-    ws.once('unexpected-response', (_request, response) => done(`HTTP ${response.statusCode}`));
-    ws.once('error', (error) => done(`error ${error.message}`));
-  });
-}
-
-describe("an app's own WebSocket endpoint beside it, by ws's documented patterns (each broke every upgrade of the realtime server's, whichever was attached first: a fresh user)", () => {
-  const patterns = {
-    // ws's README, "Multiple servers sharing a single HTTP server": every other path destroyed.
-    'a noServer WebSocketServer whose upgrade listener destroys every other path': (http: Server, seen: string[]) => {
-      const chat = new WebSocketServer({ noServer: true });
-      chat.on('connection', (ws) => ws.send('chat'));
-      http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        seen.push(request.url!.split('?')[0]!);
-        if (request.url === '/chat') chat.handleUpgrade(request, socket, head, (ws) => chat.emit('connection', ws, request));
-        else socket.destroy();
-      });
-      return chat;
-    },
-    // Answers 400 to every other path.
-    'a WebSocketServer given { server, path }': (http: Server, seen: string[]) => {
-      const chat = new WebSocketServer({ server: http, path: '/chat' });
-      chat.on('connection', (ws) => ws.send('chat'));
-      http.on('upgrade', (request: IncomingMessage) => void seen.push(request.url!.split('?')[0]!));
-      return chat;
-    },
-  };
-  for (const [pattern, mount] of Object.entries(patterns)) {
-    for (const order of ['app first', 'realtime first'] as const) {
-      it(`${pattern}, ${order}: both endpoints serve, the app's listeners never see the realtime server's path, and get it back after close()`, async () => {
-        const http = createServer();
-        const seen: string[] = [];
-        let chat: WebSocketServer | undefined;
-        if (order === 'app first') chat = mount(http, seen);
-        const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
-        if (order === 'realtime first') chat = mount(http, seen);
-        cleanup.push(async () => chat!.close());
-        const port = await listen(http);
-        const alice = await token('alice');
-        expect(await firstAnswer(`ws://127.0.0.1:${port}/chat`)).toBe('message chat');
-        const client = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}`);
-        await client.until(() => client.count('connection') === 1, 3000, 'the connection message');
-        client.ws.terminate();
-        expect((await refusedStatus(`ws://127.0.0.1:${port}/api/ws`)).status).toBe(401);
-        // The app's own answer to a path neither serves, as it chose it.
-        expect(await firstAnswer(`ws://127.0.0.1:${port}/other`)).toMatch(pattern.includes('destroys') ? /^error socket hang up/ : /^HTTP 400$/);
-        expect(seen).toEqual(['/chat', '/other']);
-        expect(rt.stats().refusedUpgrades).toEqual({ 'no-token': 1 });
-        expect(rt.stats().closes).toEqual({ 1006: 1 });
-        await rt.close();
-        // Its path is the app's again.
-        expect(await firstAnswer(`ws://127.0.0.1:${port}/api/ws?token=${alice}`)).toMatch(pattern.includes('destroys') ? /^error socket hang up/ : /^HTTP 400$/);
-        expect(seen).toEqual(['/chat', '/other', '/api/ws']);
-      });
-    }
-  }
-});
-
-describe("the app's upgrade listeners", () => {
-  it('one the app prepends or adds once is guarded too: put behind the dispatcher, it never sees the realtime path, fires once, and removeListener finds it; removeAllListeners takes the dispatcher too, until a listener added puts it back', async () => {
-    const http = createServer();
-    const rt = attach(http);
-    const calls: string[] = [];
-    const destroyAll = (request: IncomingMessage, socket: Duplex) => {
-      calls.push(`prepended ${request.url!.split('?')[0]}`);
-      socket.destroy();
-    };
-    http.prependListener('upgrade', destroyAll);
-    http.once('upgrade', (request: IncomingMessage) => void calls.push(`once ${request.url!.split('?')[0]}`));
-    const port = await listen(http);
-    const alice = await token('alice');
-    const client = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}`);
-    await client.until(() => client.count('connection') === 1, 3000, 'the connection message');
-    client.ws.terminate();
-    for (const path of ['/a', '/b']) expect(await firstAnswer(`ws://127.0.0.1:${port}${path}`)).toMatch(/^error socket hang up/);
-    expect(calls).toEqual(['prepended /a', 'once /a', 'prepended /b']);
-    expect(http.listeners('upgrade')).toHaveLength(2);
-    expect(http.listeners('upgrade')[1]).toBe(destroyAll);
-    http.removeListener('upgrade', destroyAll);
-    expect(http.listeners('upgrade')).toHaveLength(1);
-    // No listener of the app's left: the realtime server answers what it does not serve.
-    expect(await firstAnswer(`ws://127.0.0.1:${port}/a`)).toBe('HTTP 404');
-    expect(rt.stats().refusedUpgrades).toEqual({ 'not-found': 1 });
-    // removeAllListeners('upgrade') takes its dispatcher too: Node then reads an upgrade as a plain request (426 on its path)
-    // until a listener is added, which puts the dispatcher back in front of it.
-    http.removeAllListeners('upgrade');
-    expect(await firstAnswer(`ws://127.0.0.1:${port}/api/ws?token=${alice}`)).toBe('HTTP 426');
-    http.on('upgrade', destroyAll);
-    expect(await firstAnswer(`ws://127.0.0.1:${port}/api/ws?token=${alice}`)).toMatch(/^message \{"type":"connection"/);
-    expect(calls).toEqual(['prepended /a', 'once /a', 'prepended /b']);
   });
 });
 
