@@ -272,10 +272,10 @@ export function userIdProblem(userId: unknown): string | undefined {
   return hasLoneSurrogate(userId) ? 'holds half a UTF-16 surrogate pair alone' : undefined;
 }
 
-/** Where {@link checkJwtOptions} looks: each option of {@link JwtOptions} but the key, and what it must be. */
 /** The largest `clockToleranceSec`: five minutes. */
 const MAX_CLOCK_TOLERANCE_SEC = 300;
 
+/** Where {@link checkJwtOptions} looks: each option of {@link JwtOptions} but the key, and what it must be. */
 const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][] = [
   ['jwksUrl', 'a URL (string or URL)', (v) => typeof v === 'string' || v instanceof URL],
   ['jwksAlgorithms', `a non-empty array of ${Object.keys(KEY_TYPES).join(', ')}`, (v) => Array.isArray(v) && v.length > 0 && v.every((a) => Object.hasOwn(KEY_TYPES, a as string))],
