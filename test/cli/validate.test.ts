@@ -282,6 +282,13 @@ describe('realtime-contract validate', () => {
   it('says a UTF-16 file is not UTF-8, and reads standard input only once', () => {
     const utf16 = file('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tradeLine, 'utf16le')]));
     expect(cli(['validate', utf16]).stdout).toBe(`${utf16}:1: - (root) expected UTF-8 JSON text, got UTF-16 text (byte-order mark); save it as UTF-8\n0 valid, 1 invalid\n`);
+    // Without the mark, in either byte order: named too, not "a binary file".
+    const le = file('utf16le.ndjson', Buffer.from(`${tradeLine}\n${tradeLine}\n`, 'utf16le'));
+    const be = file('utf16be.ndjson', Buffer.from(`${tradeLine}\n`, 'utf16le').swap16());
+    expect(cli(['validate', le, be]).stdout).toBe(
+      `${le}:1: - (root) expected UTF-8 JSON text, got UTF-16LE text without a byte-order mark; save it as UTF-8\n` +
+        `${be}:1: - (root) expected UTF-8 JSON text, got UTF-16BE text without a byte-order mark; save it as UTF-8\n0 valid, 2 invalid\n`,
+    );
     const twice = cli(['validate', '-', '-'], { input: tradeLine });
     expect(twice).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: 'realtime-contract: standard input (-) can be named only once\n' });
   });

@@ -152,7 +152,7 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
  * What keeps bytes from being UTF-8 JSON text at a glance, from their first line (at most 64
  * KiB of it): a UTF-16 byte-order mark, gzip's magic number, or a NUL byte in a line that is no text — not UTF-8,
  * other control bytes (gzip, xz, images), NULs in a quarter of a line of 16 bytes or more
- * (UTF-16 without a mark), or 64 KiB without a line end (`/dev/zero`). A stray NUL in a line of
+ * (UTF-16 without a mark, named as such when its first characters are ASCII), or 64 KiB without a line end (`/dev/zero`). A stray NUL in a line of
  * text is that line's fault, found when the line is read: a bad line never hides the others.
  *
  * @param head the input's first bytes, up to its first line end and at most 64 KiB
@@ -172,7 +172,27 @@ export function sniffBinary(head: Uint8Array): string | undefined {
     else if (byte < 32 && byte !== 9 && byte !== 13) controls++;
   }
   const binary = head.length >= 65536 || controls > 0 || (head.length >= 16 && nuls * 4 >= head.length) || !isUtf8(head);
-  return binary ? `a binary file (NUL byte at offset ${nul})` : undefined;
+  if (!binary) return undefined;
+  // ASCII written as UTF-16 without a mark: a NUL beside every character, on one side (it read
+  // "a binary file", which did not say what to do).
+  const order = utf16Order(head);
+  return order ? `UTF-16${order} text without a byte-order mark; save it as UTF-8` : `a binary file (NUL byte at offset ${nul})`;
+}
+
+/**
+ * `LE` or `BE` when `head`'s first 64 bytes (at least 4) are ASCII characters written as UTF-16
+ * in that byte order: every other byte NUL, none of the ones between; else undefined.
+ */
+function utf16Order(head: Uint8Array): 'LE' | 'BE' | undefined {
+  const length = Math.min(head.length, 64);
+  if (length < 4) return undefined;
+  // LE writes the character first (`{` 00), BE its NUL first (00 `{`).
+  const nulAt = head[0] === 0 ? 0 : 1;
+  for (let i = 0; i < length; i++) {
+    const byte = head[i]!;
+    if ((i % 2 === nulAt) !== (byte === 0) || byte > 0x7f) return undefined;
+  }
+  return nulAt === 1 ? 'LE' : 'BE';
 }
 
 /** `text` without its leading byte-order mark (U+FEFF), if it has one; otherwise `text` itself. Never throws. */
