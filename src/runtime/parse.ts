@@ -137,14 +137,19 @@ function safePreview(value: unknown): string {
  * Offset of the first byte of the first ill-formed UTF-8 sequence, once the strict decoder
  * has refused the bytes: the lenient decoder turns it into U+FFFD, and the valid text before
  * it re-encodes to exactly the bytes before it. A U+FFFD that was in the bytes (EF BF BD) is
- * skipped.
+ * skipped. Linear: each stretch of text is encoded once (re-encoding the whole prefix at each
+ * U+FFFD took 38 s on a 469 KiB frame of them: a fresh user).
  */
 function firstInvalidUtf8(bytes: Uint8Array): number {
   const text = new TextDecoder().decode(bytes);
   const encoder = new TextEncoder();
-  for (let index = text.indexOf('\uFFFD'); index !== -1; index = text.indexOf('\uFFFD', index + 1)) {
-    const offset = encoder.encode(text.slice(0, index)).length;
+  let offset = 0;
+  let from = 0;
+  for (let index = text.indexOf('\uFFFD'); index !== -1; index = text.indexOf('\uFFFD', from)) {
+    offset += encoder.encode(text.slice(from, index)).length;
     if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+    offset += 3;
+    from = index + 1;
   }
   return 0;
 }

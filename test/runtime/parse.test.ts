@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RawData } from 'ws';
 import { parseMessage } from '../../src/runtime/parse.js';
 import { specExample } from './support.js';
@@ -65,6 +65,21 @@ describe('invalid UTF-8 is a json error naming the byte offset (issue 8, item 5)
     const result = parseMessage(new Uint8Array(input));
     expect(result).toMatchObject({ ok: false, reason: 'json', errors: [{ pointer: '', keyword: 'json', byteOffset: offset, expected: 'UTF-8 text' }] });
     if (!result.ok) expect(result.errors[0].message).toContain(`0x${byte.toString(16).toUpperCase()} at byte offset ${offset}`);
+  });
+
+  it('skips the U+FFFD written in the bytes, however many come before the bad byte (a frame of them took 38 s)', () => {
+    const written = Buffer.from(`{"x":"${'\uFFFD'.repeat(200_000)}é`, 'utf8');
+    const frame = Buffer.concat([written, Buffer.from([0xff]), Buffer.from('"}')]);
+    // Each character encoded once at most: re-encoding the text before each U+FFFD is quadratic.
+    const encode = vi.spyOn(TextEncoder.prototype, 'encode');
+    try {
+      const result = parseMessage(frame);
+      expect(!result.ok && result.errors[0].byteOffset).toBe(written.length);
+      const encoded = encode.mock.calls.reduce((sum, [text]) => sum + (text?.length ?? 0), 0);
+      expect(encoded).toBeLessThanOrEqual(frame.length);
+    } finally {
+      encode.mockRestore();
+    }
   });
 
   it('the same bytes split into fragments report the offset in the whole message', () => {
