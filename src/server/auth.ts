@@ -3,6 +3,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
+import { optionChecks } from '../shared/options.js';
 import { isSecretName, leniently, looksLikeJwt, redactJwts } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
@@ -290,6 +291,11 @@ const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][
   ['adminValue', 'a string, a number or a boolean', (v) => ['string', 'number', 'boolean'].includes(typeof v)],
 ];
 
+/** Every option of {@link JwtOptions}: the type checker refuses a list that misses one (server.ts). */
+export const JWT_OPTIONS = ['secret', 'publicKey', 'algorithm', 'jwksUrl', 'jwksAlgorithms', 'issuer', 'audience', 'clockToleranceSec', 'allowTokensWithoutExp', 'userIdClaim', 'adminClaim', 'adminValue'] as const;
+
+const VERIFIER_CHECKS = optionChecks('createJwtVerifier');
+
 /**
  * The type of every option of {@link JwtOptions}: a wrong one was accepted and then refused
  * every token with 401, nothing saying why (`secret: 42`, `issuer: 42`), or crashed far from
@@ -297,6 +303,9 @@ const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][
  */
 function checkJwtOptions(options: JwtOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`jwt must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got ${preview(options)}`);
+  // A misspelt `audience` or `issuer` left that claim unchecked (a fresh user): createRealtimeServer
+  // refuses it as `jwt.audiance` before it gets here.
+  VERIFIER_CHECKS.known(options, JWT_OPTIONS);
   for (const [name, expected, ok] of JWT_OPTION_TYPES) {
     const value = options[name];
     // A number out of its range is a RangeError, as every other option's is (`clockToleranceSec: -1`).
@@ -362,8 +371,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * each time, no failed fetch: the set may be mended.
  *
  * @throws TypeError, at once, naming the option, when the options are not one of `secret` (a
- *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, or any
- *   option is of the wrong type (never the key material)
+ *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, any
+ *   option is of the wrong type (never the key material), or one is unknown (`audiance`: "did
+ *   you mean "audience"?")
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
   checkJwtOptions(options);

@@ -12,7 +12,7 @@ import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addUpgradeListener, attachInFront, watchParserRefusals } from './attach.js';
 import { offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
-import { AuthError, createJwtVerifier, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
+import { AuthError, createJwtVerifier, JWT_OPTIONS, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
@@ -1268,8 +1268,7 @@ const SERVER_OPTIONS = [
   'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
   'monotonicClock',
 ] as const;
-/** `jwt`'s and a rate's: a misspelt `audience` left the audience unchecked. */
-const JWT_OPTIONS = ['secret', 'publicKey', 'algorithm', 'jwksUrl', 'jwksAlgorithms', 'issuer', 'audience', 'clockToleranceSec', 'allowTokensWithoutExp', 'userIdClaim', 'adminClaim', 'adminValue'] as const;
+/** A rate's (`jwt`'s are {@link JWT_OPTIONS}: a misspelt `audience` left the audience unchecked). */
 const RATE_OPTIONS = ['perSecond', 'burst'] as const;
 type UnlistedOption =
   | Exclude<keyof RealtimeServerOptions, (typeof SERVER_OPTIONS)[number]>

@@ -364,6 +364,14 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: new TextEncoder().encode(SECRET), issuer: ['a', 'b'], clockToleranceSec: 0 })).not.toThrow();
   });
 
+  it('createJwtVerifier refuses an option it does not know, as the server does: a misspelt audience left tokens for another service accepted (a fresh user)', async () => {
+    const other = await token('alice', { aud: 'another-service' });
+    await expect(createJwtVerifier({ secret: SECRET, audience: 'my-dashboard' })(other)).rejects.toMatchObject({ status: 401 });
+    expect(() => createJwtVerifier({ secret: SECRET, audiance: 'my-dashboard' } as JwtOptions)).toThrow(new TypeError('createJwtVerifier: unknown option "audiance"; did you mean "audience"?'));
+    // Through the server, named where it sits.
+    expect(() => createRealtimeServer({ jwt: { secret: SECRET, issuer_: 'auth' } as JwtOptions, port: 0, host: '127.0.0.1' })).toThrow(new TypeError('createRealtimeServer: unknown option "jwt.issuer_"; did you mean "jwt.issuer"?'));
+  });
+
   it('verifies against a JWKS served on 127.0.0.1, refusing keys it does not hold', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const stranger = await generateKeyPair('ES256', { extractable: true });
