@@ -29,6 +29,20 @@ describe('the client\'s description of a rejected message', () => {
     expect(result).toMatchObject({ errors: [{ pointer: '/cursor', keyword: 'pattern', message: 'expected a string matching ^[0-9A-Za-z._~-]{1,128}$, got "a b"' }] });
   });
 
+  it('names the keyword as validateMessage does: the compiled validators\' own x- keywords are no JSON Schema keywords (a fresh user)', () => {
+    const cases = [
+      { ...example('trades'), ts: 'yesterday' },
+      { ...example('decisions'), data: { ...(example('decisions').data as object), sizing: 5 } },
+    ];
+    for (const value of cases) {
+      const full = validateMessage(value, { mode: 'tolerant' });
+      const short = check(value);
+      expect(short.ok || full.ok ? 'accepted' : short.errors.map(({ pointer, keyword }) => ({ pointer, keyword }))).toEqual(full.ok ? 'accepted' : full.errors.map(({ pointer, keyword }) => ({ pointer, keyword })));
+    }
+    expect(check(cases[0])).toMatchObject({ errors: [{ pointer: '/ts', keyword: 'format', message: 'expected an RFC 3339 date-time, got "yesterday"' }] });
+    expect(check(cases[1])).toMatchObject({ errors: [{ pointer: '/data/sizing', keyword: 'anyOf', message: 'expected an object or null, got 5' }] });
+  });
+
   it('a value longer than 80 characters is cut with "..."', () => {
     const long = check({ ...example('trades'), data: { ...(example('trades').data as object), quantity: 'y'.repeat(200) } });
     expect(long.ok ? '' : long.errors[0]!.message).toBe(`expected a value of type number, got "${'y'.repeat(76)}...`);
