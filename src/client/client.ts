@@ -946,18 +946,21 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               lost();
             }
           } else {
-            const text = await readText(response, maxPollBytes);
-            if (!alive()) return;
             // Its shape as checked below (JSON.parse gives any).
             let body = {} as { cursor: string; resume?: string; messages: unknown[] };
             let wrong: ClientValidationError | undefined;
+            let text: string | undefined;
             try {
+              text = await readText(response, maxPollBytes);
               // Too long: a failed poll that says why (it failed unsaid, the upgrade's status shown: a hostile tester).
               if (text === undefined) wrong = { pointer: '', keyword: 'maxLength', message: `expected at most ${maxPollBytes} bytes (maxPollBytes), got more` };
               else body = JSON.parse(text);
             } catch (cause) {
-              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got a syntax error (${String((cause as Error).message)})` };
+              // Bytes that are not UTF-8 too (they failed unsaid, the upgrade's status shown: a fresh
+              // user), and a body cut off while read (a failed poll either way).
+              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got a body it cannot read (${String((cause as Error).message)})` };
             }
+            if (!alive()) return;
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
             // character; a 20 KB cursor went into every later URL): a failed poll, retried, and
             // an `invalid` event that says why (it failed silently, with the upgrade's status
