@@ -113,7 +113,7 @@ export type RealtimeEventMap = {
 export type RealtimeEvent = keyof RealtimeEventMap;
 export type RealtimeHandler<E extends RealtimeEvent> = (...args: RealtimeEventMap[E]) => void;
 
-/** The part of a WebSocket the client uses: the browser's, Node 22's, or `ws`'s. */
+/** The part of a WebSocket the client uses: the browser's, Node 22's, or `ws`'s (`terminate()`, when it has one, drops a socket whose peer does not answer). */
 export interface WebSocketLike {
   readonly readyState: number;
   onopen: ((event: any) => void) | null;
@@ -169,7 +169,12 @@ export interface RealtimeClientOptions {
    * polls by default.
    */
   pollUrl?: string;
-  /** A WebSocket class. Default `globalThis.WebSocket`. Node 20 has none: pass `WebSocket` from `ws`. */
+  /**
+   * A WebSocket class. Default `globalThis.WebSocket`. In Node, pass `WebSocket` from `ws`: Node 20
+   * has none, and Node's own (22, undici's) has no `terminate()`, so a socket whose server stopped
+   * answering stays open until the closing handshake that never comes (one per replaced socket,
+   * and it keeps the process alive after `disconnect()`).
+   */
   WebSocket?: WebSocketConstructor;
   /** A fetch function. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
