@@ -190,7 +190,11 @@ export interface RealtimeClientOptions {
   pongTimeoutMs?: number;
   /** Failed socket attempts before polling, a number ≥ 0 (Infinity: never). Default 3. A refused upgrade (the HTTP side works) switches at once. */
   fallbackAfter?: number;
-  /** Use the polling fallback, a boolean. Default true. */
+  /**
+   * Use the polling fallback, a boolean. Default true. Polls are GETs of `pollUrl` with the
+   * token as `Authorization: Bearer`; a poll refused 401 or 403 is a refused token or origin, as
+   * an upgrade's is: against a server without the reference server's poll endpoint, pass false.
+   */
   polling?: boolean;
   /**
    * A poll response larger than this many bytes (> 0) is abandoned unread, as a failed poll. Default
