@@ -68,7 +68,13 @@ export interface JwtOptions {
  */
 export type AuthenticateHook = (request: IncomingMessage) => Principal | null | Promise<Principal | null>;
 
-/** A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the token). */
+/**
+ * A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the token).
+ *
+ * @throws TypeError when `status` is not 401, 403, 429 or 503, `reason` is not a string, or
+ *   `retryAfterSec` is given and is not a whole number of seconds from 0 to 86 400 (computed
+ *   values reached the wire as a refusal with status 200 and as `Retry-After: -5`)
+ */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   constructor(
@@ -78,6 +84,11 @@ export class AuthError extends Error {
     readonly retryAfterSec?: number,
   ) {
     super(reason);
+    if (status !== 401 && status !== 403 && status !== 429 && status !== 503) throw new TypeError(`AuthError: status must be 401, 403, 429 or 503, got ${preview(status)}`);
+    if (typeof reason !== 'string') throw new TypeError(`AuthError: reason must be a string, got ${preview(reason)}`);
+    if (retryAfterSec !== undefined && !(Number.isInteger(retryAfterSec) && retryAfterSec >= 0 && retryAfterSec <= 86_400)) {
+      throw new TypeError(`AuthError: retryAfterSec must be a whole number of seconds from 0 to 86400, got ${preview(retryAfterSec)}`);
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactOrigin } from '../../src/server/auth.js';
-import { createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
+import { AuthError, createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -931,6 +931,30 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     } finally {
       await server.rt.close();
     }
+  });
+
+  it('answers an AuthError of the hook with its status and Retry-After, and refuses one the wire cannot carry when it is made (it answered an upgrade 200, with Retry-After: -5: a fresh user)', async () => {
+    const server = await startServer({
+      jwt: undefined,
+      authenticate: (request) => {
+        if (request.headers.cookie === 'banned') throw new AuthError(403, 'banned');
+        throw new AuthError(429, 'slow down', 7);
+      },
+    });
+    try {
+      expect((await refusedStatus(server.url(), { headers: { cookie: 'banned' } })).status).toBe(403);
+      expect(await refusedStatus(server.url())).toMatchObject({ status: 429, headers: { 'retry-after': '7' } });
+    } finally {
+      await server.rt.close();
+    }
+    const make = (status: unknown, reason: unknown, retryAfterSec?: unknown) => () => new AuthError(status as 401, reason as string, retryAfterSec as number);
+    expect(make(200, 'banned')).toThrow(new TypeError('AuthError: status must be 401, 403, 429 or 503, got 200'));
+    expect(make(500, 'banned')).toThrow(TypeError);
+    expect(make(403, undefined)).toThrow(new TypeError('AuthError: reason must be a string, got nothing'));
+    expect(make(429, 'slow', -5)).toThrow(new TypeError('AuthError: retryAfterSec must be a whole number of seconds from 0 to 86400, got -5'));
+    expect(make(503, 'down', NaN)).toThrow(TypeError);
+    expect(make(503, 'down', 1.5)).toThrow(TypeError);
+    expect(new AuthError(503, 'down', 0)).toMatchObject({ status: 503, reason: 'down', retryAfterSec: 0 });
   });
 
   it("refuses a hook's user id the JWT path refuses: empty, longer than 256, holding a lone surrogate (on Redis, \"\\ud800\" read \"\\ufffd\"'s stream: a reviewer)", async () => {
