@@ -141,7 +141,7 @@ export class ParallelValidation {
         findings.fault(`cannot read "${file}": ${describeIoError(error)}`, file);
         return true;
       }
-      const binary = sniffBinary(head);
+      const binary = sniffBinary(head, file);
       if (binary) {
         check({ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) });
         return true;

@@ -16,7 +16,7 @@ import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, 
  * @param duplicateKeys whether to look for keys written twice
  */
 export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: boolean, stream = file === '<stdin>'): Generator<SourceEntry> {
-  const binary = sniffBinary(bytes.subarray(0, 65536));
+  const binary = sniffBinary(bytes.subarray(0, 65536), file);
   if (binary) {
     yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) };
     return;

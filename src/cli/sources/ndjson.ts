@@ -30,7 +30,7 @@ const SNIFF_BYTES = 65536;
  */
 export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean, stream = file === '<stdin>'): AsyncGenerator<SourceEntry[]> {
   const { head, rest, close } = await peekFirstLine(bytes);
-  const binary = sniffBinary(head);
+  const binary = sniffBinary(head, file);
   if (binary) {
     await close();
     yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) }];

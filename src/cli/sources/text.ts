@@ -156,12 +156,14 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
  * text is that line's fault, found when the line is read: a bad line never hides the others.
  *
  * @param head the input's first bytes, up to its first line end and at most 64 KiB
+ * @param file the input's name, for the way out a gzip file is told (`<stdin>`: none)
  * @returns what the input is and what to do, as one phrase for an error's "found", or undefined when it may be text
  */
-export function sniffBinary(head: Uint8Array): string | undefined {
+export function sniffBinary(head: Uint8Array, file = '<stdin>'): string | undefined {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
-  // gzip's magic number: said so, with what to do (it read "a binary file": a hostile tester).
-  if (head[0] === 0x1f && head[1] === 0x8b && head.length >= 10) return 'gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate -)';
+  // gzip's magic number: said so, with what to do (it read "a binary file": a hostile tester),
+  // naming the file (it said `zcat file.gz` of a file named otherwise: a fresh user).
+  if (head[0] === 0x1f && head[1] === 0x8b && head.length >= 10) return `gzip-compressed data; decompress it first (${file === '<stdin>' ? 'zcat file.gz' : `zcat ${JSON.stringify(file)}`} | realtime-contract validate -)`;
   const nul = head.indexOf(0);
   if (nul === -1) return undefined;
   let nuls = 0;
