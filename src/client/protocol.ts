@@ -1,6 +1,7 @@
 /**
  * The protocol facts the client acts on, from the generated contract, plus the cursor order.
- * @see websocket-message-schemas.md, protocol v1.1 (PLAN.md "Wire")
+ * @see websocket-message-schemas.md, protocol v1.1
+ * @see generated/docs/messages.md, "Keepalive", "Close codes", "Delivery and resume"
  */
 export { CONNECTION_MESSAGE_TYPES, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
 

@@ -36,7 +36,7 @@ export interface JsonTextScan {
  * nested 45,000,000 deep took gigabytes; this check costs a comparison per structural character).
  * With `maxBrackets` it counts the arrays and objects opened too, beside the depth, and stops at
  * the one past it (a parse of a line of 80,000,000 `{}` under the line limit ran 15 minutes and
- * took 4.7 GB: a hostile tester).
+ * took 4.7 GB).
  *
  * @param suspects when given, receives the value of every non-portable number, in text order
  * @param maxDepth the most levels of nesting read (see {@link JsonTextScan.deepAt}); default: any

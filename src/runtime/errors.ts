@@ -413,7 +413,7 @@ export function cut(text: string, max: number): string {
  * the inside of a JSON string, without the quotes (see {@link inertJsonText}): `/data/x\n…` for
  * a key with a newline, `\u001b`, `\u202e`, half a surrogate pair as `\ud800`, and `"` and `\`
  * as `\"` and `\\`. A key or type from a hostile value cannot break or forge the line a log
- * prints it on (a fresh user); plain text, the usual case, reads as it is.
+ * prints it on; plain text, the usual case, reads as it is.
  */
 export function inertBare(text: string, max: number): string {
   const short = cut(text, max);

@@ -150,8 +150,8 @@ function validateOther(value: unknown, mode: ValidationMode, direction: Directio
 
 /**
  * Throws the TypeError {@link validateMessage} throws for these `options`, by the same checks:
- * for `parseMessage`, whose frames that are no JSON never reach `validateMessage`. (A bad
- * option threw on good frames only: a handler tested with garbage never saw it, a fresh user.)
+ * for `parseMessage`, whose frames that are no JSON never reach `validateMessage`: a bad option
+ * throws on every frame, not on good ones only (a handler tested with garbage would not see it).
  * `validateMessage` checks inline, so a valid frame pays no second check.
  */
 export function checkValidationOptions(options: ValidationOptions | undefined): void {

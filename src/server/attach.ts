@@ -8,9 +8,9 @@
  * server) is guarded as it is added, before any request can reach it. The server's `emit` is
  * left alone, so instrumentation that wraps `Server.prototype.emit` (OpenTelemetry, dd-trace)
  * still sees every request. The earlier designs each lost something: taking the app's listeners
- * at creation (as engine.io does) let a listener added later answer each poll first, silently
- * (a hostile tester); wrapping the server's `emit` hid polls from instrumentation and left a
- * chain of closed servers behind on hot reloads (a reviewer).
+ * at creation (as engine.io does) let a listener added later answer each poll first, silently;
+ * wrapping the server's `emit` hid polls from instrumentation and left a chain of closed
+ * servers behind on hot reloads.
  *
  * A request with `Expect:` goes to the app's `checkContinue` (or `checkExpectation`) listener,
  * when it has one, instead of `request`: a tracker, put first while the app has one (any listener
@@ -159,9 +159,9 @@ const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, string>>
  * Adds `listener`, a realtime server's serving `path`, to `server`'s `upgrade` listeners.
  * @returns `answersUnserved(pathname)`: whether `listener` is the one to answer an upgrade that no
  *   realtime server on `server` serves (to another path, or, `pathname` undefined, to another
- *   protocol): the first of theirs added, when the app has no `upgrade` listener of its own. Each
- *   of two servers on one app's server left those to the other, and such an upgrade was held,
- *   unanswered, with no timeout (a hostile tester). And `remove()`, which takes `listener` off.
+ *   protocol): the first of theirs added, when the app has no `upgrade` listener of its own, so
+ *   that two servers on one app's server do not each leave those to the other, holding such an
+ *   upgrade unanswered with no timeout. And `remove()`, which takes `listener` off.
  */
 export function addUpgradeListener(server: EventEmitter, path: string, listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; remove(): void } {
   let listeners = upgradeListeners.get(server);

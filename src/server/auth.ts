@@ -110,7 +110,7 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * {@link isSecretName}), replaced by `[redacted]`, for logs. A parameter is recognised by its
  * name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
  * redacted too; one that holds a JWT under any other name, or as its name (`?<jwt>`,
- * `?token%3D<jwt>`), is `[redacted]` whole (a hostile tester found six such logged whole), and
+ * `?token%3D<jwt>`), is `[redacted]` whole, and
  * so are three parameters in a row whose values are a JWT's three parts (`?t=<header>&t=<payload>&t=<signature>`).
  * A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
  * (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
@@ -190,9 +190,9 @@ const SIGNATURE_PART = /^[\w-]*$/;
  * A URL, origin or request target without what may carry a credential, for logs: its user info
  * is `[redacted]`, in any form the URL parser reads as one (`http://user:password@host`, and
  * `http:///user@host`, `http:user@host`, `http:\\user@host`, `ht<tab>tp://user@host`, or
- * `//user@host` against a base: a hostile tester found `http:///user:pw@host` logged whole), and
+ * `//user@host` against a base), and
  * so is any JWT in it (in the host: `Origin: https://<jwt>.example`, an absolute-form target
- * `GET http://<jwt>.example/…`; a hostile tester found both logged whole). One whose user info
+ * `GET http://<jwt>.example/…`). One whose user info
  * the parser still finds after that is `[redacted]` whole. Linear in `text`.
  */
 export function redactOrigin(text: string): string {
@@ -275,7 +275,7 @@ export const MAX_USER_ID_LENGTH = 256;
  * than 256 characters`, `holds half a UTF-16 surrogate pair alone`), or undefined when it is
  * one. Every principal is held to it, from a JWT or an `authenticate` hook: half a surrogate
  * pair is refused as UTF-8 (Redis keys) cannot carry it, so `"\ud800"` and `"\ufffd"` would
- * share one stream (a hostile tester).
+ * share one stream.
  */
 export function userIdProblem(userId: unknown): string | undefined {
   if (typeof userId !== 'string' || userId === '') return 'is not a non-empty string';

@@ -59,8 +59,8 @@ export interface CoreOptions {
   /**
    * A clock that never steps, in ms (`performance.now`): every duration and rate (the ping
    * interval, pong and close deadlines, the inbound and outbound token buckets). On the wall
-   * clock, one set back an hour (an NTP step, a VM resumed) stopped the keepalive and left the
-   * inbound bucket empty for that hour (a hostile tester).
+   * clock, one set back an hour (an NTP step, a VM resumed) would stop the keepalive and leave
+   * the inbound bucket empty for that hour.
    */
   monotonicNow: () => number;
 }
@@ -117,8 +117,8 @@ export class Connection implements Subscriber {
   /**
    * When (`monotonicNow`) that ping was handed to the transport, or null while it waits: its pong
    * deadline runs from here. From the round's arming, a stall of the server's own loop before the
-   * flush that wrote it (a long GC pause, a synchronous handler) counted against the client, which
-   * was closed 4408 having answered at once (a leftover of a hostile tester).
+   * flush that wrote it (a long GC pause, a synchronous handler) would count against the client,
+   * which would be closed 4408 though it answered at once.
    */
   pingWrittenAt: number | null = null;
   /** The `timestamp` of the last pong that echoed no ping awaiting one, for the 4408's reason; null once one does. */
@@ -234,10 +234,11 @@ export class Connection implements Subscriber {
   }
 
   /**
-   * Resume (PLAN.md "Wire"): read what the viewer missed after `since`, send the `connection`
-   * message with the cursor the stream continues from, the replay in order, then the live
-   * entries that arrived meanwhile, skipping any already replayed. Live entries are buffered
-   * from before the first read, so none falls between the read and the subscription.
+   * Resume (generated/docs/messages.md, "Delivery and resume"): read what the viewer missed
+   * after `since`, send the `connection` message with the cursor the stream continues from, the
+   * replay in order, then the live entries that arrived meanwhile, skipping any already
+   * replayed. Live entries are buffered from before the first read, so none falls between the
+   * read and the subscription.
    */
   async start(since: string | null): Promise<void> {
     // A page is at most replayLimit entries and maxBufferedBytes of frames (past its first).
@@ -455,8 +456,8 @@ export class Connection implements Subscriber {
 
   /**
    * Notes a frame of type `pong` refused as invalid (`at`: where) while a ping awaits its pong: a
-   * client whose pongs are all refused (a newer client's extra key) was closed 4408 with a plain
-   * `pong timeout`, which hid the cause (a hostile tester).
+   * client whose pongs are all refused (a newer client's extra key) is closed 4408 with that
+   * fault in the reason, not a plain `pong timeout`, which would hide the cause.
    */
   private notePongRefused(value: unknown, at: string | undefined): void {
     if (this.pingSentAt === null || typeof value !== 'object' || value === null || (value as { type?: unknown }).type !== 'pong') return;
@@ -466,9 +467,8 @@ export class Connection implements Subscriber {
   /**
    * An RFC 6455 ping or pong frame (the socket layer answers a ping itself): counted and held to
    * the inbound rate as a message is, so a flood of them closes the socket with 4429 as a flood
-   * of messages does. They went uncounted and unlimited: 600 000 pongs a second from one client
-   * (a hostile tester). The server's keepalive is the protocol's own ping message, so no
-   * control frame is one it asked for.
+   * of messages does (uncounted, one client could send 600 000 pongs a second). The server's
+   * keepalive is the protocol's own ping message, so no control frame is one it asked for.
    */
   receiveControl(): void {
     if (!this.closing) this.admitInbound();
@@ -514,7 +514,7 @@ export class Connection implements Subscriber {
 export type InboundCheck = { ok: true; message: { type: 'pong' | 'ping'; timestamp: number } } | { ok: false; code: string; message: string; details?: string };
 
 /**
- * Validates a parsed inbound frame as client→server, strictly (PLAN.md "Wire"): unknown type →
+ * Validates a parsed inbound frame as client→server, strictly (generated/docs/messages.md, "Error handling"): unknown type →
  * UNKNOWN_TYPE (the type it got and the ones a client sends in `details`), a type that only travels server→client → WRONG_DIRECTION, a schema fault →
  * INVALID_MESSAGE with the pointer and fault in `details` (never echoing the whole frame; at
  * most 300 characters).
@@ -724,7 +724,7 @@ export class RealtimeCore {
       }
     }
     this.counters.published++;
-    // The cursor is appended to the text once, shared by every recipient (PLAN.md "Cursor design").
+    // The cursor is appended to the text once, shared by every recipient (stream-store.ts, "Cursor design").
     return this.options.store.append(userId, message.type, (cursor) => `${text.slice(0, -1)},"cursor":"${cursor}"}`, stateKeyOf(message));
   }
 
@@ -759,8 +759,8 @@ export class RealtimeCore {
    * (`formatCursor(epoch, position)`, positions from one increasing sequence across the store):
    * counted in `stats().storeFaults` per fault, and logged as an error (`store-cursor-unreadable`,
    * `store-cursor-not-increasing`, the cursor shown quoted and cut to 60 characters) once per
-   * fault, a position fault once per epoch, as the store's other faults are. Such entries were
-   * dropped on every socket in silence (a fresh user).
+   * fault, a position fault once per epoch, as the store's other faults are, so that no such
+   * entry is dropped on every socket in silence.
    * - `unreadable-cursor`: not `<epoch>.<position>`. Not sent on sockets: without a position
    *   neither a replay nor the live feed can tell it from one already sent, nor a resume from it.
    * - `cursor-not-increasing`: at or below the position before it (the live feed's, or the
@@ -938,7 +938,7 @@ export class RealtimeCore {
     if (now >= this.nextPingAt) {
       this.nextPingAt = now + pingIntervalMs;
       this.pongDeadline = Math.min(this.pongDeadline ?? Infinity, now + pongTimeoutMs);
-      // The timestamp on the wire is epoch milliseconds (README "Wire"), so the wall clock's.
+      // The timestamp on the wire is epoch milliseconds (spec "Keepalive"), so the wall clock's.
       const timestamp = this.options.now();
       this.pingRounds.push({ timestamp, sentAt: now });
       for (const connection of this.connections) {

@@ -31,8 +31,8 @@ export interface DemoProducerOptions {
   /**
    * Messages a producer before this one sent (a demo restarted from its journal), oldest first,
    * each with its user: its trade counts go on from theirs (the last `metrics` of each user, the
-   * last `bots` of each bot) rather than from 0 (a dashboard's "74 trades" became "3" after a
-   * restart: a fresh user). Frames that are not such messages are skipped. Default: none.
+   * last `bots` of each bot) rather than from 0 (a dashboard's "74 trades" would become "3" after
+   * a restart). Frames that are not such messages are skipped. Default: none.
    */
   sentBefore?: Iterable<{ userId: string | null; frame: string }>;
 }

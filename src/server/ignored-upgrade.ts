@@ -39,7 +39,7 @@ const limitAtAccept = new WeakMap<object, number>();
  * given then: Node sets it per connection, as it accepts it, from `maxHeadersCount` at that time.
  * Read at request time only, a limit raised while a keep-alive connection was open (a config
  * reload) let a head cut at the old one be rebuilt without its Content-Length, its body then a
- * request of its own (a reviewer). Both events: an https server's parser starts on `secureConnection`.
+ * request of its own (request smuggling). Both events: an https server's parser starts on `secureConnection`.
  * @returns what stops it
  */
 export function watchHeaderLimits(server: EventEmitter): () => void {

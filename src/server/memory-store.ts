@@ -138,8 +138,8 @@ export class MemoryStreamStore implements StreamStore {
   private readonly users = new Map<string, Log>();
   /**
    * `evictedUpTo` of each user log dropped once empty, oldest first, so that such a user's old
-   * cursor still reads as `gap` and nobody else's does (one floor for all told a quiet user
-   * `gap` whenever another user's last message aged out: a hostile tester). At most
+   * cursor still reads as `gap` and nobody else's does (one floor for all would tell a quiet user
+   * `gap` whenever another user's last message aged out). At most
    * `maxEntries` are kept, as many as the all-log holds entries.
    */
   private readonly droppedFloors = new Map<string, number>();

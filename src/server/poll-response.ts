@@ -1,6 +1,6 @@
 /**
  * Checks a poll response body against `schemas/poll-response.json`'s compiled validator before
- * it is sent (outbound validation, PLAN.md "Polling fallback").
+ * it is sent (outbound validation; generated/docs/messages.md, "Polling fallback").
  */
 import { checkPollResponseDocument } from '../../generated/validators.js';
 

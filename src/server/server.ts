@@ -54,7 +54,7 @@ export interface RealtimeServerOptions {
    * `{"error":"authenticate-timeout"}` and `Retry-After: 5` (as while a JWKS cannot be fetched: the token may be good), counted
    * in `stats()` under `authenticate-timeout`, logged as `authenticate-timeout` (never with the token) and its connection closed,
    * its `maxConnectionsPerIp` place given back; the hook's answer when it comes is ignored (a rejection included). A hook that
-   * never settled held its connection, and its place, for ever (a hostile tester). Default 10 000.
+   * never settles would otherwise hold its connection, and its place, for ever. Default 10 000.
    */
   authenticateTimeoutMs?: number;
   /**
@@ -80,7 +80,7 @@ export interface RealtimeServerOptions {
    * Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009, unread (ws refuses it
    * by the length in its header). Default 1 KiB: a client's messages (ping, pong) are under 100
    * bytes, and frames of 16 KiB, parsed and refused at the inbound rate, cost a third of a core
-   * per user (a hostile tester). Raise it for client messages of your own that are larger. Whatever
+   * per user. Raise it for client messages of your own that are larger. Whatever
    * its size, a message comes in at most 16 frames (fragments): more close with 1008.
    */
   maxPayloadBytes?: number;
@@ -253,8 +253,8 @@ const MAX_PAYLOAD_BYTES = 1024;
 const MAX_FRAGMENTS = 16;
 
 /**
- * Creates the reference server (spec "Connection", "Backend Implementation Notes"; PLAN.md
- * "Wire"): attaches to `options.server` or listens on `host`/`port`, verifies the JWT before
+ * Creates the reference server (spec "Connection", "Backend Implementation Notes"; README.md,
+ * "The server"): attaches to `options.server` or listens on `host`/`port`, verifies the JWT before
  * the upgrade (401/403/429 with no socket), and serves the WebSocket and polling endpoints.
  *
  * Options are checked here, synchronously: a wrong one is a programming error, thrown before

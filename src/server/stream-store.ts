@@ -3,13 +3,14 @@
  * socket or a poll reads, and the live feed every node fans out from. The in-memory store
  * (memory-store.ts) is the default; src/server/redis/ implements the same interface on Redis.
  *
- * Cursor design (PLAN.md, Centrifugo-like): `<epoch>.<position>`. The epoch changes whenever
- * the storage loses its history; positions come from one sequence shared by every stream of a
- * store, so a user's stream (their messages plus global ones) is increasing, one frame serves
- * every recipient, and replay merges logs by position. A cursor of another epoch, older than
- * what is kept, malformed or ahead of the head reads as `gap`.
+ * Cursor design (Centrifugo-like; generated/docs/messages.md, "Delivery and resume"):
+ * `<epoch>.<position>`. The epoch changes whenever the storage loses its history; positions
+ * come from one sequence shared by every stream of a store, so a user's stream (their
+ * messages plus global ones) is increasing, one frame serves every recipient, and replay
+ * merges logs by position. A cursor of another epoch, older than what is kept, malformed or
+ * ahead of the head reads as `gap`.
  *
- * Additions to the interface agreed in PLAN.md (small, for every implementation):
+ * Two more parts of the interface (small, for every implementation):
  * - `parseCursor` / `formatCursor` / `CURSOR_PATTERN` below: the one reading of a cursor the
  *   server needs to drop a live entry already sent by a replay (positions compared as numbers).
  * - `onGap` (optional, added by the Redis store): live entries lost beyond replay → 4410.

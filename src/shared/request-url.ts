@@ -7,8 +7,8 @@
  * The URL of an HTTP request target (`request.url`), or undefined when it names none. An
  * origin-form target (`/api/ws?token=…`) is read as a path, so `//x/api/ws` is the path
  * `//x/api/ws`, not a host; an absolute-form one (`http://host/api/ws`, from a proxy) as it is.
- * Node's HTTP parser passes targets the URL parser refuses (`//`, `/\\`, `//[`): `new URL` threw
- * from a request listener and ended the process (a hostile tester).
+ * Node's HTTP parser passes targets the URL parser refuses (`//`, `/\\`, `//[`): `new URL` would
+ * throw from a request listener and end the process.
  */
 export function requestUrl(target: string | undefined): URL | undefined {
   try {

@@ -21,8 +21,7 @@ export function isSecretName(name: string): boolean {
  * (a header of any spelling, `eyJ…` or not, and a payload), each followed by a dot. A token
  * under a name no list foresees (`?id_token=`, `?<jwt>`, `?token%3D<jwt>`) is one; a cursor
  * (`k3x9a.1042`) is not. Linear in `text`: it is run on every refused request's URL, and a
- * regular expression for it backtracked, 16 KB of one letter blocking the server for a second
- * (a reviewer).
+ * regular expression for it backtracked, 16 KB of one letter blocking the server for a second.
  */
 export function looksLikeJwt(text: string): boolean {
   const parts = text.split('.');
@@ -48,8 +47,8 @@ export function redactJwts(text: string): string {
 /**
  * {@link looksLikeJwt} with the header a JSON object's base64url (`eyJ…`, from `{"`): hosts and
  * paths hold long dotted names (`my-company-portal.azurewebsites.net`, a bundle's
- * `main_application.3b2c….js`), which the looser test took for tokens and a log lost the origin
- * an operator must allow (a reviewer).
+ * `main_application.3b2c….js`), which the looser test took for tokens, and a log lost the origin
+ * an operator must allow.
  */
 export function holdsJwt(text: string): boolean {
   const parts = text.split('.');

@@ -43,7 +43,7 @@ export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
 /**
  * `bytes` as text when they are UTF-8; else why not, naming the first bad byte, its offset and
  * line (a schema saved as Latin-1 was read with U+FFFD in place of its bytes, in every generated
- * file and in a closed list's values: a hostile tester).
+ * file and in a closed list's values).
  */
 export function utf8Text(bytes: Uint8Array): { text: string } | { problem: string } {
   if (isUtf8(bytes)) return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };

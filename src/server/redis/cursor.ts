@@ -1,6 +1,6 @@
 /**
  * Cursors of the Redis stream store follow the server's `<epoch>.<position>` (src/server/
- * stream-store.ts, PLAN.md "Cursor design"):
+ * stream-store.ts, "Cursor design"):
  * - `<epoch>`: 16 hex digits, the first a letter (so clients order its cursors), created with
  *   SET NX, gone when Redis loses its data;
  * - `<position>`: a decimal integer from one sequence shared by every stream of the store:

@@ -64,7 +64,7 @@ export interface RedisStreamStoreOptions {
    * Bytes of appends a node holds while they wait to be sent to Redis (behind the 4 MiB it has
    * sent and not had answered), at most: past it an append rejects at once, not stored, rather
    * than the queue growing without bound (1 MB messages published faster than Redis took them
-   * held 1.5 GB and resolved 30 s late: a hostile tester). Default 64 MiB.
+   * held 1.5 GB and resolved 30 s late). Default 64 MiB.
    */
   maxQueuedBytes?: number;
 }

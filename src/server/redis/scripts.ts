@@ -50,7 +50,7 @@ end
  * Every check comes before the first write: Redis does not undo a script's writes when a later
  * command fails, and a batch whose PUBLISH the ACL refused (or with one stream key holding a
  * string) was stored, entry by entry, though every publish of it rejected: a producer that
- * published again delivered it twice (a hostile tester). So the script first asks the ACL
+ * published again delivered it twice. So the script first asks the ACL
  * (`redis.acl_check_cmd`, Redis 7) for every command it runs and for the channel (Redis itself
  * checks the keys before running it), and checks that every stream key is a stream or absent
  * (XLEN). A refusal of what the whole batch needs (a command, the channel, the all-stream) fails
@@ -270,7 +270,7 @@ return out
  * replaced it already), so a loss starts one new epoch, however many nodes notice it; records
  * every entry held then as gone (the all-stream's max-deleted-entry-id), so that a cursor of
  * the old epoch reads `gap` without them: they were the old epoch's, and a reader may hold them
- * already (they came back as new entries, doubled: a reviewer); and writes the epoch start,
+ * already (they would come back as new entries, doubled); and writes the epoch start,
  * `<new epoch> <position of that newest entry>`: the new epoch's entries are the ones after
  * it, which a cursor of the old epoch gets after its `gap`. Returns the epoch now in force.
  */
@@ -295,7 +295,7 @@ return epoch
  * every write) while a `CLIENT PAUSE … WRITE` is in force (FAILOVER pauses so), and answers PING:
  * a PING heartbeat read such a Redis as healthy, while every append and read (scripts, both)
  * waited, so idle nodes said healthy for the whole pause and busy ones flipped between
- * redis-lost and redis-recovered (a hostile tester). Without a shebang, a script counts as one
+ * redis-lost and redis-recovered. Without a shebang, a script counts as one
  * that may write.
  */
 export const BEAT_SCRIPT = 'return 1';
