@@ -58,7 +58,7 @@ end
  * global one) holding another type refuses that entry alone (`!` and the reason), and the
  * others are stored.
  */
-export const APPEND_SCRIPT = `${COMMON}
+export const APPEND_SCRIPT: string = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
 -- oldest entry is older than \`minpos\` by \`age_slack\`; records the last removed id.
 local function trim(key, maxlen, minpos, age_slack, last_id)
@@ -187,7 +187,7 @@ return cursors
  * exists (0/1), max-deleted-entry-id, entries (XRANGE reply), cut (1 when entries were left out
  * for the byte bound)].
  */
-export const READ_SCRIPT = `${COMMON}
+export const READ_SCRIPT: string = `${COMMON}
 local epoch = redis.call('GET', KEYS[1])
 if not epoch then
   -- No epoch (a Redis restarted empty, or its key deleted after a restore, as README advises),
@@ -274,7 +274,7 @@ return out
  * `<new epoch> <position of that newest entry>`: the new epoch's entries are the ones after
  * it, which a cursor of the old epoch gets after its `gap`. Returns the epoch now in force.
  */
-export const ROTATE_SCRIPT = `
+export const ROTATE_SCRIPT: string = `
 local epoch = redis.call('GET', KEYS[1])
 if (not epoch) or epoch == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2])
