@@ -2,14 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FormatRegistry } from '@sinclair/typebox';
+import { FormatRegistry, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it, vi } from 'vitest';
 import * as TB from '../../generated/typebox.js';
 import { bundleContract, loadContract, SchemaError } from '../../src/contract/index.js';
 import { emitReceivedTypes } from '../../src/codegen/received-types.js';
 import { emitTypeBox } from '../../src/codegen/typebox.js';
 import { emitTypes } from '../../src/codegen/types.js';
+import { isDateTime, isProducerDateTime } from '../../src/runtime/date-time.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -139,6 +141,32 @@ describe('TypeBox schemas accept and reject exactly what the strict ajv validato
     await import('../../generated/typebox.js');
     expect(FormatRegistry.Get('date-time')!('2026-01-14 16:30:00')).toBe(false);
     expect(FormatRegistry.Get('date-time')!('2026-01-14T16:30:00.000Z')).toBe(true);
+  });
+
+  it("registers strict mode's producer profile, not any RFC 3339 date-time, and the app's own schemas judge by it too (README says so)", () => {
+    const check = FormatRegistry.Get('date-time')!;
+    // RFC 3339 date-times (isDateTime) outside the profile: a lower-case t or z, a leap second, 10 fraction digits, year 0000.
+    const outside = ['2026-01-14t16:30:00.000Z', '2026-01-14T16:30:00.000z', '2016-12-31T23:59:60Z', '2026-01-14T16:30:00.1234567891Z', '0000-01-01T00:00:00Z'];
+    const inside = ['2026-01-14T16:30:00.000Z', '2026-01-14T16:30:00.123456789+05:30', '0001-01-01T00:00:00Z', '2026-01-14T16:30:00-08:00'];
+    for (const value of [...outside, ...inside]) {
+      expect(isDateTime(value), value).toBe(true);
+      expect(check(value), value).toBe(isProducerDateTime(value));
+    }
+    expect(outside.filter((value) => check(value))).toEqual([]);
+    expect(inside.filter((value) => !check(value))).toEqual([]);
+    const appSchema = Type.Object({ createdAt: Type.String({ format: 'date-time' }) });
+    expect(Value.Check(appSchema, { createdAt: '2016-12-31T23:59:60Z' })).toBe(false);
+  });
+
+  it('gives way to a date-time the app registers after the import, for these schemas as well (README says so)', () => {
+    const contractCheck = FormatRegistry.Get('date-time')!;
+    try {
+      FormatRegistry.Set('date-time', () => true);
+      expect(Value.Check(TB.Timestamp, 'yesterday')).toBe(true);
+    } finally {
+      FormatRegistry.Set('date-time', contractCheck);
+    }
+    expect(Value.Check(TB.Timestamp, 'yesterday')).toBe(false);
   });
 
   it('on every fixture under test/fixtures/valid and test/fixtures/invalid', () => {
