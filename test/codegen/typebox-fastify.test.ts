@@ -1,0 +1,129 @@
+/**
+ * README "TypeBox schemas in Fastify": with Fastify's default validator settings the TypeBox
+ * schemas let through, and rewrite, messages the contract refuses; with the setup README shows
+ * (ajv's `coerceTypes` and `removeAdditional` off, the contract's `date-time` check) a route
+ * accepts what strict mode accepts, unchanged, and refuses the rest. Requests go through
+ * `fastify.inject` (no socket).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Message, TradesMessage } from '../../generated/typebox.js';
+import { isProducerDateTime } from '../../src/index.js';
+import { validateMessage } from '../../src/runtime/validate.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
+
+/** Fastify as README sets it up for the TypeBox schemas. */
+function readmeFastify(): FastifyInstance {
+  return Fastify({
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false },
+      onCreate: (ajv) => ajv.addFormat('date-time', isProducerDateTime),
+    },
+  });
+}
+
+/** `app` with a route that echoes a body checked against `TradesMessage`, one against `Message`, and one with a number in its querystring. */
+function withRoutes(app: FastifyInstance): FastifyInstance {
+  app.post('/trades', { schema: { body: TradesMessage } }, async (request) => request.body);
+  app.post('/message', { schema: { body: Message } }, async (request) => request.body);
+  app.get('/page', { schema: { querystring: { type: 'object', properties: { limit: { type: 'number' } } } } }, async (request) => request.query);
+  return app;
+}
+
+const defaults = withRoutes(Fastify());
+const readme = withRoutes(readmeFastify());
+afterAll(() => Promise.all([defaults.close(), readme.close()]));
+
+const ts = '2026-01-14T16:30:00.000Z';
+const trade = { id: 'trade_12345', bot_id: 'bot_abc', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: ts };
+/** Messages strict mode refuses, each with one fault Fastify's defaults would hide. */
+const REFUSED: Record<string, Record<string, unknown>> = {
+  'price as a string': { type: 'trades', data: { ...trade, price: '850000' }, ts },
+  'fee as a boolean': { type: 'trades', data: { ...trade, fee: true }, ts },
+  'pnl as ""': { type: 'trades', data: { ...trade, pnl: '' }, ts },
+  'an unknown field': { type: 'trades', data: { ...trade, leverage: 10 }, ts },
+  'a lower-case t and z in ts': { type: 'trades', data: trade, ts: '2026-01-14t16:30:00.000z' },
+  'a leap second in ts': { type: 'trades', data: trade, ts: '2016-12-31T23:59:60Z' },
+};
+
+async function post(app: FastifyInstance, url: string, body: unknown): Promise<{ status: number; body: string }> {
+  const response = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  return { status: response.statusCode, body: response.body };
+}
+
+describe('TypeBox schemas as Fastify body schemas', () => {
+  it("with Fastify's defaults, let through and rewrite messages strict mode refuses (why README gives a setup)", async () => {
+    for (const message of Object.values(REFUSED)) expect(validateMessage(message).ok).toBe(false);
+    const echoed = async (name: string) => {
+      const response = await post(defaults, '/trades', REFUSED[name]);
+      expect(response.status, name).toBe(200);
+      return JSON.parse(response.body) as { data: Record<string, unknown>; ts: string };
+    };
+    expect((await echoed('price as a string')).data.price).toBe(850000);
+    expect((await echoed('fee as a boolean')).data.fee).toBe(1);
+    expect((await echoed('pnl as ""')).data.pnl).toBe(null);
+    expect((await echoed('an unknown field')).data).not.toHaveProperty('leverage');
+    expect((await echoed('a lower-case t and z in ts')).ts).toBe('2026-01-14t16:30:00.000z');
+    expect((await echoed('a leap second in ts')).ts).toBe('2016-12-31T23:59:60Z');
+    // A valid trade too: `pnl: null` (a number or null) is coerced to the first branch's type.
+    const valid = { type: 'trades', data: trade, ts };
+    expect(validateMessage(valid).ok).toBe(true);
+    expect(JSON.parse((await post(defaults, '/trades', valid)).body)).toMatchObject({ data: { pnl: 0 } });
+  });
+
+  it("with README's setup, refuse each of them with 400 and where", async () => {
+    const refusals = await Promise.all(Object.entries(REFUSED).map(async ([name, message]) => [name, await post(readme, '/trades', message)] as const));
+    for (const [name, response] of refusals) expect(response.status, name).toBe(400);
+    const messages = Object.fromEntries(refusals.map(([name, response]) => [name, (JSON.parse(response.body) as { message: string }).message]));
+    expect(messages['price as a string']).toBe('body/data/price must be number');
+    expect(messages['fee as a boolean']).toBe('body/data/fee must be number');
+    expect(messages['an unknown field']).toBe('body/data must NOT have additional properties');
+    expect(messages['a lower-case t and z in ts']).toBe('body/ts must match format "date-time"');
+    expect(messages['a leap second in ts']).toBe('body/ts must match format "date-time"');
+  });
+
+  it("with README's setup, judge every fixture as strict mode does, and pass accepted messages on unchanged", async () => {
+    const cases = (['valid', 'invalid'] as const).flatMap((folder) =>
+      readdirSync(path.join(FIXTURES, folder), { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(json|ndjson)$/.test(file))
+        .sort()
+        .flatMap((file) => {
+          const text = readFileSync(path.join(FIXTURES, folder, file), 'utf8');
+          // A line or file that is not JSON: Fastify's body parser refuses it before any schema.
+          const lines = file.endsWith('.ndjson') ? text.split('\n').filter((line) => line.trim() !== '') : [text];
+          return lines.flatMap((line, lineIndex) => {
+            let value: unknown;
+            try {
+              value = JSON.parse(line);
+            } catch {
+              return [];
+            }
+            const values = folder === 'valid' && Array.isArray(value) ? value : [value];
+            return values.map((message, index) => ({ name: `${folder}/${file}:${lineIndex + 1}[${index}]`, message }));
+          });
+        }),
+    );
+    const accepted = cases.filter(({ message }) => validateMessage(message, { mode: 'strict' }).ok).length;
+    // Both verdicts must occur often, or agreement would prove little.
+    expect(accepted).toBeGreaterThan(20);
+    expect(cases.length - accepted).toBeGreaterThan(20);
+    const disagreements: string[] = [];
+    for (const { name, message } of cases) {
+      const strict = validateMessage(message, { mode: 'strict' }).ok;
+      const response = await post(readme, '/message', message);
+      const fastify = response.status === 200 && response.body === JSON.stringify(message);
+      if (fastify !== strict) disagreements.push(`${name}: strict ${strict}, Fastify ${response.status} ${response.body.slice(0, 200)}`);
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it("with README's setup, a querystring's number is no longer coerced from its text (the options are the instance's)", async () => {
+    expect((await defaults.inject({ method: 'GET', url: '/page?limit=5' })).json()).toEqual({ limit: 5 });
+    const response = await readme.inject({ method: 'GET', url: '/page?limit=5' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<{ message: string }>().message).toBe('querystring/limit must be number');
+  });
+});
