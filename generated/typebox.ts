@@ -11,7 +11,9 @@ import {
 } from '@sinclair/typebox';
 import { formats } from './formats.js';
 
-// TypeBox ships no string formats: without these, every value with a `format` fails.
+// TypeBox ships no string formats: without these, every value with a `format` fails. Its
+// FormatRegistry is global: these replace formats of the same name the app registered before, for
+// the app's own TypeBox schemas too, with strict mode's checks (`date-time`: the producer profile).
 FormatRegistry.Set('date-time', formats['date-time']);
 
 /** A named schema used with a description of its own: JSON Schema's `$ref` with a sibling `description`. */

@@ -24,7 +24,7 @@ export function checkTypeBoxSupport(contract: Contract): void {
  * (shared definitions, every message `TradesMessage`, every payload `TradeData`), in
  * dependency order, then `Message` (union of all messages) and `MessageSchemas` (message type
  * → schema). Importing the module registers the contract's string formats (`date-time`) with
- * TypeBox's `FormatRegistry`, using the checkers of `src/runtime/formats.ts` (bundled beside it as
+ * TypeBox's global `FormatRegistry`, in place of the app's of the same name (README says so), using the checkers of `src/runtime/formats.ts` (bundled beside it as
  * `formats.js`, so that the shipped module imports only shipped files), because TypeBox ships none.
  *
  * Each schema's `Static` type is the type of the same name in `types.ts`, with a consumer's
@@ -94,7 +94,9 @@ function open<T extends TObject>(schema: T): TOpen<T> {
       ? ''
       : `import { formats } from './formats.js';
 
-// TypeBox ships no string formats: without these, every value with a \`format\` fails.
+// TypeBox ships no string formats: without these, every value with a \`format\` fails. Its
+// FormatRegistry is global: these replace formats of the same name the app registered before, for
+// the app's own TypeBox schemas too, with strict mode's checks (\`date-time\`: the producer profile).
 ${registrations.join('\n')}`;
 
   const messages = contract.messages;
