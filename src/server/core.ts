@@ -522,6 +522,9 @@ export type InboundCheck = { ok: true; message: { type: 'pong' | 'ping'; timesta
  * @param text the frame's JSON text, when known: a number at fault in `details` is then shown
  *   as the client wrote it where JavaScript reads it as another (`12345678901234567890 (read
  *   as 12345678901234567000)`)
+ * @returns `{ ok: true, message }`, or `{ ok: false, code, message, details }`. Never throws,
+ *   whatever `value` is: a revoked Proxy or a getter that throws is INVALID_MESSAGE, as
+ *   `validateMessage` refuses it
  */
 export function checkInbound(value: unknown, text?: string): InboundCheck {
   const checked = inboundCheck(value, text);
@@ -535,13 +538,27 @@ function inboundCheck(value: unknown, text?: string): Extract<InboundCheck, { ok
   // The runtime's direction-aware validation decides; this only maps its reasons to error codes.
   const result = validateMessage(value, { mode: 'strict', direction: 'client-to-server' });
   if (result.ok) return { ok: true, message: result.message };
-  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
   if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type', details: details(result.errors[0]) };
   // Each with `details` too, where and what (`(root) expected a message object, got null`).
-  if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `"${String(type)}" is sent by the server, not by a client`, details: details(result.errors[0]) };
+  // The type as validated (its `found`, JSON text), not read again: a getter may give another, or throw.
+  if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `${result.errors[0].found ?? 'this type'} is sent by the server, not by a client`, details: details(result.errors[0]) };
+  // A hand-made value (a revoked Proxy, a getter that throws) that validateMessage refused must not throw here either.
+  let type: unknown;
+  try {
+    type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  } catch {
+    type = undefined;
+  }
   if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"', details: details(result.errors[0]) };
   // A number as the client wrote it (`1.50`, not 1.5) costs a second parse of the whole frame: only for frames of a keepalive's size.
-  const first = text === undefined || text.length > AS_WRITTEN_MAX_CHARS ? result.errors[0] : asWritten(result.errors[0], value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));
+  let first = result.errors[0];
+  if (text !== undefined && text.length <= AS_WRITTEN_MAX_CHARS) {
+    try {
+      first = asWritten(first, value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));
+    } catch {
+      // asWritten reads the value again: a getter that throws now leaves the fault as validated.
+    }
+  }
   return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: details(first), pointer: first.pointer || '(root)' };
 }
 
