@@ -44,4 +44,4 @@ export type { RejectionReason, ValidationError, ValidationErrors } from './runti
 export { parseMessage } from './runtime/parse.js';
 export type { Frame } from './runtime/parse.js';
 export { validateMessage } from './runtime/validate.js';
-export type { ValidationFailure, ValidationMode, ValidationOptions, ValidationResult, ValidationSuccess } from './runtime/validate.js';
+export type { ValidationFailure, ValidationMode, ValidationNotice, ValidationOptions, ValidationResult, ValidationSuccess } from './runtime/validate.js';

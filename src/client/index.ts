@@ -35,6 +35,7 @@ export type {
   WebSocketConstructor,
   WebSocketLike,
 } from './client.js';
+export type { ClientValidationError } from './check.js';
 
 /** The ready instance: this page's host, `WEBSOCKET_PATH`, the platform's WebSocket and fetch. */
 const realtimeClient: RealtimeClient = createRealtimeClient();

@@ -10,7 +10,7 @@ export { createRealtimeServer } from './server.js';
 export type { RealtimeServer, RealtimeServerOptions, RealtimeServerStats } from './server.js';
 export { AuthError, createJwtVerifier, redactUrl } from './auth.js';
 export type { AuthenticateHook, JwtOptions, Principal, PublicKeyAlgorithm } from './auth.js';
-export type { Logger } from './core.js';
+export type { InboundCheck, Logger } from './core.js';
 export { checkInbound } from './core.js';
 export type { RateLimit } from './rate-limit.js';
 export { MemoryStreamStore } from './memory-store.js';
