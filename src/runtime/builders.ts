@@ -9,7 +9,7 @@ import { validateMessage } from './validate.js';
 
 /** Options of {@link createMessage}. */
 export interface CreateMessageOptions {
-  /** The envelope's `ts`: a Date, or an RFC 3339 string used as given. Default: now, as UTC with milliseconds. */
+  /** The envelope's `ts`: a Date (of the years 0001 to 9999, UTC), or an RFC 3339 string used as given. Default: now, as UTC with milliseconds. */
   ts?: Date | string;
   /**
    * Validate the built message strictly, and check that it has no `NaN` or `±Infinity`
@@ -53,7 +53,7 @@ export class MessageValidationError extends Error {
  * `2026-01-14T16:30:00.000Z`) unless `options.ts` is given.
  *
  * @throws MessageValidationError with `{ validate: true }` when the message is invalid
- * @throws RangeError when `options.ts` is an invalid Date
+ * @throws RangeError when `options.ts` is an invalid Date, or a Date outside 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years)
  * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object or holds a key other than `validate` and `ts`;
  *   when `type` is not the type of a message with data (untyped code: `"orders"`, `"ping"`), or `data` is undefined
  * @see websocket-message-schemas.md, "Message Structure"
@@ -226,10 +226,18 @@ function finite(message: unknown): string | undefined {
   return text;
 }
 
-/** `date.toISOString()`, or a RangeError that names `options.ts` (the Date's own says "Invalid time value"). */
+/**
+ * `date.toISOString()`, or a RangeError that names `options.ts` (the Date's own says "Invalid
+ * time value"): for an invalid Date, and for one outside the years 0001 to 9999, whose ISO form
+ * (`+055840-…`, `0000-…`) is no RFC 3339 date-time a consumer accepts.
+ */
 function isoString(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new RangeError('options.ts is an invalid Date (its time is NaN)');
-  return date.toISOString();
+  const time = date.getTime();
+  if (Number.isNaN(time)) throw new RangeError('options.ts is an invalid Date (its time is NaN)');
+  const text = date.toISOString();
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) throw new RangeError(`options.ts must be a Date from 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years), got ${text} (${time} ms since the epoch)`);
+  return text;
 }
 
 function messageType(message: unknown): string | undefined {

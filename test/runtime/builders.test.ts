@@ -239,6 +239,19 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createMessage('trades', tradeData, { ts: new Date(Number.NaN) })).toThrow(new RangeError('options.ts is an invalid Date (its time is NaN)'));
   });
 
+  it('refuses as options.ts a Date RFC 3339 cannot write, outside the years 0001 to 9999', () => {
+    // toISOString gives "+055840-…" or "0000-…": a ts no consumer accepts, sent silently
+    // without validation (seconds multiplied by 1000 twice: a fresh user).
+    expect(() => createMessage('trades', tradeData, { ts: new Date(1.7e15) })).toThrow(new RangeError('options.ts must be a Date from 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years), got +055840-11-08T22:13:20.000Z (1700000000000000 ms since the epoch)'));
+    expect(() => createMessage('trades', tradeData, { ts: new Date(8.64e15) })).toThrow(/^options\.ts must be a Date from 0001-01-01 to 9999-12-31 UTC .*, got \+275760-09-13T00:00:00\.000Z \(8640000000000000 ms since the epoch\)$/);
+    expect(() => createMessage('trades', tradeData, { ts: new Date('0000-12-31T23:59:59.999Z') })).toThrow(/, got 0000-12-31T23:59:59\.999Z \(-62135596800001 ms since the epoch\)$/);
+    expect(() => createMessage('trades', tradeData, { ts: new Date(-8.64e15) })).toThrow(/, got -271821-04-20T00:00:00\.000Z /);
+    // The first and last instants it can write are stamped as given.
+    expect(createMessage('trades', tradeData, { ts: new Date('0001-01-01T00:00:00.000Z') }).ts).toBe('0001-01-01T00:00:00.000Z');
+    expect(createMessage('trades', tradeData, { ts: new Date('9999-12-31T23:59:59.999Z'), validate: true }).ts).toBe('9999-12-31T23:59:59.999Z');
+    expect(() => createMessage('trades', tradeData, { ts: new Date(Date.UTC(10_000, 0, 1)) })).toThrow(/, got \+010000-01-01T00:00:00\.000Z /);
+  });
+
   it('names the fault in the message, as the other builders do', () => {
     expect(() => createPing(Number.NaN, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got NaN (not a finite number)');
     expect(() => createPing(8_640_000_000_000_001, { validate: true })).toThrow('invalid ping message: /timestamp expected a number <= 8640000000000000, got 8640000000000001');
