@@ -24,7 +24,8 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  *   where `position` is the UTF-16 offset where the text stops being JSON, and bytes that are
  *   not UTF-8 give a `json` error whose `byteOffset` is the first invalid byte; a frame that is
  *   neither text nor bytes, or that throws when read (a detached ArrayBuffer, a Proxy whose
- *   traps throw), a `json` error too. Never throws, whatever `frame` is.
+ *   traps throw), or bytes too many to decode as one string (V8's longest is 2^29 - 24
+ *   characters, about 512 MiB), a `json` error too. Never throws, whatever `frame` is.
  * @throws TypeError only for invalid `options` (see `validateMessage`), whatever the frame: one
  *   that is not JSON included
  * @see websocket-message-schemas.md, "Message Structure"
@@ -81,7 +82,14 @@ function decode(frame: unknown): string | ValidationErrors {
   try {
     return (utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes);
   } catch {
-    const offset = firstInvalidUtf8(bytes);
+    let offset: number;
+    try {
+      offset = firstInvalidUtf8(bytes);
+    } catch (error) {
+      // Longer than the longest string the engine makes (V8: 2^29 - 24 characters): the lenient
+      // decoder throws as the strict one did, "Cannot create a string longer than …" (a fresh user).
+      return [validationError('', 'json', 'UTF-8 text short enough for one string', `a frame of ${bytes.length} bytes, too large to decode as a string (${thrownText(error)})`)];
+    }
     return [
       {
         ...validationError('', 'json', 'UTF-8 text', `the byte 0x${(bytes[offset] ?? 0).toString(16).toUpperCase()} at byte offset ${offset}, which is not UTF-8`),
