@@ -1,7 +1,7 @@
 import { ENVELOPE_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
-import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, inertBare, nearestName, preview, validationError, type ValidationErrors } from './errors.js';
+import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, inertBare, nearestName, preview, thrownText, validationError, type ValidationErrors } from './errors.js';
 import { escapeToken } from './json-pointer.js';
 import { findLoneSurrogates, loneSurrogateError } from './lone-surrogates.js';
 import { parseMessage } from './parse.js';
@@ -52,7 +52,10 @@ export class MessageValidationError extends Error {
  * is a `TradesMessage`. Stamps `ts` with the current time (RFC 3339, UTC, milliseconds:
  * `2026-01-14T16:30:00.000Z`) unless `options.ts` is given.
  *
- * @throws MessageValidationError with `{ validate: true }` when the message is invalid
+ * @throws MessageValidationError with `{ validate: true }` when the message is invalid, or nested
+ *   deeper than `JSON.stringify` can write (a few thousand levels, as the stack allows: the error's
+ *   pointer is where it ran out); without it, such a message is built, and `serializeMessage`
+ *   throws `JSON.stringify`'s RangeError on it
  * @throws RangeError when `options.ts` is an invalid Date, or a Date outside 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years)
  * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object or holds a key other than `validate` and `ts`;
  *   when `type` is not the type of a message with data (untyped code: `"orders"`, `"ping"`), or `data` is undefined
@@ -149,7 +152,11 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
  * anywhere, which JSON would write as `null`, is an error at its pointer, as is a string with
  * half a UTF-16 surrogate pair alone (keyword `loneSurrogate`), which UTF-8 cannot carry.
  *
- * @throws MessageValidationError with `{ validate: true }` when the frame is invalid
+ * @throws MessageValidationError with `{ validate: true }` when the frame is invalid, or the
+ *   message is nested deeper than `JSON.stringify` can write (a few thousand levels, as the stack
+ *   allows: the error's pointer is where it ran out)
+ * @throws RangeError without `{ validate: true }` when the message is nested that deep:
+ *   `JSON.stringify`'s own ("Maximum call stack size exceeded")
  * @throws TypeError without `{ validate: true }` when `message` has no JSON text (`undefined`, a function); when `options` is not an object or holds a key other than `validate`
  */
 export function serializeMessage(message: Message, options?: BuildOptions): string {
@@ -200,9 +207,11 @@ function checked<M extends PingMessage | PongMessage>(message: M, check: (data: 
 function finite(message: unknown): string | undefined {
   const pointers = new Map<object, string>();
   let text: string | undefined;
+  // The place last reached: where JSON.stringify, which recurses once per level, ran out of stack.
+  let last = '';
   try {
     text = JSON.stringify(message, function (this: object, key: string, value: unknown) {
-      const at = this === undefined ? '' : `${pointers.get(this) ?? ''}${key === '' && pointers.size === 0 ? '' : `/${escapeToken(key)}`}`;
+      const at = (last = this === undefined ? '' : `${pointers.get(this) ?? ''}${key === '' && pointers.size === 0 ? '' : `/${escapeToken(key)}`}`);
       if (typeof value === 'object' && value !== null) {
         const seen = pointers.get(value);
         // Met again below where it was first met: a cycle (JSON.stringify would throw without a place).
@@ -221,7 +230,17 @@ function finite(message: unknown): string | undefined {
     });
   } catch (error) {
     if (error instanceof MessageValidationError) throw error;
-    throw new MessageValidationError(messageType(message), describeThrown(error, message));
+    const described = describeThrown(error, message);
+    // The stack ran out (V8's and JavaScriptCore's words, then Firefox's), and nothing throws
+    // when read (a getter that recurses for ever would, at its place): the message is nested too
+    // deeply, not "a value that throws when read" at the root (a fresh user). validateMessage
+    // does not recurse, and accepts it.
+    if (described[0].pointer === '' && error instanceof Error && /call stack size|too much recursion/i.test(error.message)) {
+      throw new MessageValidationError(messageType(message), [
+        validationError(last, 'type', 'a value nested no deeper than JSON.stringify can write', `a value nested more than ${last.split('/').length - 1} levels deep (${thrownText(error)})`),
+      ]);
+    }
+    throw new MessageValidationError(messageType(message), described);
   }
   return text;
 }

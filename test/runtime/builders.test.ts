@@ -270,6 +270,38 @@ describe('builders given what JSON cannot hold', () => {
     expect(() => createMessage('ai_tasks', { task_id: 't', task_type: 'prediction', status: 'running', progress: 0.5, result: { x: shared, y: shared }, started_at: null, completed_at: null } as never, { validate: true })).not.toThrow();
   });
 
+  it('a value nested deeper than JSON.stringify can write is said to be, where its stack ran out, not to throw when read at the root (a fresh user)', () => {
+    // validateMessage takes it (it does not recurse); JSON.stringify overflows its stack a few thousand levels down.
+    let deep: Record<string, unknown> = {};
+    const result = deep;
+    for (let i = 0; i < 100_000; i++) deep = deep.k = {};
+    const data = { task_id: 't', task_type: 'prediction', status: 'completed', progress: 1, result: { x: result }, started_at: null, completed_at: null } as never;
+    const message = { type: 'ai_tasks', data, ts: '2026-01-14T16:30:00.000Z' } as const;
+    expect(validateMessage(message).ok).toBe(true);
+    for (const build of [() => serializeMessage(message as never, { validate: true }), () => createMessage('ai_tasks', data, { validate: true })]) {
+      let thrown: unknown;
+      try {
+        build();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(MessageValidationError);
+      const [error] = (thrown as MessageValidationError).errors;
+      // The pointer is where it ran out, and its depth is the one said.
+      expect(error.pointer).toMatch(/^\/data\/result\/x(\/k)+$/);
+      const depth = error.pointer.split('/').length - 1;
+      expect(depth).toBeGreaterThan(100);
+      expect(error).toMatchObject({ keyword: 'type', expected: 'a value nested no deeper than JSON.stringify can write', found: `a value nested more than ${depth} levels deep (RangeError: Maximum call stack size exceeded)` });
+      expect((thrown as Error).message).toMatch(/^invalid ai_tasks message: \/data\/result\/x\/k\/k.*\.\.\. expected a value nested no deeper than JSON.stringify can write, got a value nested more than \d+ levels deep/);
+    }
+    // Without validation, JSON.stringify's own RangeError, as the docstring says.
+    expect(() => serializeMessage(message as never)).toThrow(RangeError);
+    // A getter that recurses for ever overflows the stack too, but it throws when read: said so, at its place.
+    const looping = { get again(): unknown { return looping.again; } };
+    expect(() => createMessage('ai_tasks', { task_id: 't', task_type: 'prediction', status: 'completed', progress: 1, result: { looping }, started_at: null, completed_at: null } as never, { validate: true }))
+      .toThrow(/^invalid ai_tasks message: \/data\/result\/looping\/again expected a plain JSON value, got a value that throws when read \(RangeError: Maximum call stack size exceeded\)$/);
+  });
+
   it('options.ts that is neither a Date nor a string, and a message that is not an object, are said so', () => {
     expect(() => createMessage('trades', tradeData, { ts: 5 as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got 5'));
     expect(() => createMessage('trades', tradeData, { ts: null as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got null'));
