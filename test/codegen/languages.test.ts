@@ -474,6 +474,21 @@ describe('generated Python and Go types', () => {
     expect(result.stdout).toBe('<nil> 0\n');
   });
 
+  // What README says of Go's integers: int64, where the schema's counts have no maximum (a fresh user).
+  it.skipIf(!goTool.available)(`Go refuses a count past int64 that the validators accept ${goTool.reason}`.trimEnd(), () => {
+    const metrics = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/metrics.json'), 'utf8')) as { data: Record<string, unknown> };
+    const text = JSON.stringify(metrics).replace('"total_trades":342', '"total_trades":1e20');
+    expect(validateMessage(JSON.parse(text)).ok).toBe(true);
+    const module = path.join(work, 'go-int64');
+    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
+    writeFileSync(path.join(module, 'go.mod'), 'module int64\n\ngo 1.19\n');
+    writeFileSync(path.join(module, 'realtimecontract/messages.go'), generated.get(GO_FILE)!);
+    writeFileSync(path.join(module, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\trc "int64/realtimecontract"\n)\n\nfunc main() {\n\t_, err := rc.UnmarshalMetricsMessage([]byte(os.Args[1]))\n\tfmt.Println(err)\n}\n');
+    const result = spawnSync('go', ['run', '.', text], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^json: cannot unmarshal number 1e20 into Go struct field \w+\.data of type int64\n$/);
+  });
+
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {
     const dir = path.join(work, 'lone-surrogate');
     mkdirSync(dir);
