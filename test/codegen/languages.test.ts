@@ -456,6 +456,16 @@ describe('generated Python and Go types', () => {
     expect(stripped.stdout).toBe("accepted 'not a number'\n");
   });
 
+  /** Runs `body` as the main function of a Go module `name` (in a folder go-<name>) that imports the generated package as `rc`, with `arg` as os.Args[1]. */
+  const runGoMain = (name: string, body: string, arg: string) => {
+    const module = path.join(work, `go-${name}`);
+    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
+    writeFileSync(path.join(module, 'go.mod'), `module ${name}\n\ngo 1.19\n`);
+    writeFileSync(path.join(module, 'realtimecontract/messages.go'), generated.get(GO_FILE)!);
+    writeFileSync(path.join(module, 'main.go'), `package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\trc "${name}/realtimecontract"\n)\n\nfunc main() {\n\t${body}\n}\n`);
+    return spawnSync('go', ['run', '.', arg], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+  };
+
   // What README says of the decoders' required keys: Python's refuse a missing one, Go's read its zero value (a hostile tester read "check required keys" of both).
   it.skipIf(!goTool.available || !pythonTool.available)(`a trade without its price: Python's decoder refuses it, Go's reads price 0 ${goTool.reason || pythonTool.reason}`.trimEnd(), () => {
     const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8')) as { data: Record<string, unknown> };
@@ -464,12 +474,7 @@ describe('generated Python and Go types', () => {
     const py = runWithModule('python-required', ['try:\n  rc.trades_message_from_dict(json.loads(sys.argv[2]))\n  print("accepted")\nexcept Exception as e:\n  print(type(e).__name__, e)'], [text]);
     expect(py.stderr).toBe('');
     expect(py.stdout).toBe("KeyError 'price'\n");
-    const module = path.join(work, 'go-required');
-    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
-    writeFileSync(path.join(module, 'go.mod'), 'module required\n\ngo 1.19\n');
-    writeFileSync(path.join(module, 'realtimecontract/messages.go'), generated.get(GO_FILE)!);
-    writeFileSync(path.join(module, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\trc "required/realtimecontract"\n)\n\nfunc main() {\n\tm, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))\n\tfmt.Println(err, m.Data.Price)\n}\n');
-    const result = spawnSync('go', ['run', '.', text], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    const result = runGoMain('required', 'm, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))\n\tfmt.Println(err, m.Data.Price)', text);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('<nil> 0\n');
   });
@@ -479,12 +484,7 @@ describe('generated Python and Go types', () => {
     const metrics = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/metrics.json'), 'utf8')) as { data: Record<string, unknown> };
     const text = JSON.stringify(metrics).replace('"total_trades":342', '"total_trades":1e20');
     expect(validateMessage(JSON.parse(text)).ok).toBe(true);
-    const module = path.join(work, 'go-int64');
-    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
-    writeFileSync(path.join(module, 'go.mod'), 'module int64\n\ngo 1.19\n');
-    writeFileSync(path.join(module, 'realtimecontract/messages.go'), generated.get(GO_FILE)!);
-    writeFileSync(path.join(module, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\trc "int64/realtimecontract"\n)\n\nfunc main() {\n\t_, err := rc.UnmarshalMetricsMessage([]byte(os.Args[1]))\n\tfmt.Println(err)\n}\n');
-    const result = spawnSync('go', ['run', '.', text], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    const result = runGoMain('int64', '_, err := rc.UnmarshalMetricsMessage([]byte(os.Args[1]))\n\tfmt.Println(err)', text);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^json: cannot unmarshal number 1e20 into Go struct field \w+\.data of type int64\n$/);
   });
