@@ -69,7 +69,9 @@ export interface JwtOptions {
 export type AuthenticateHook = (request: IncomingMessage) => Principal | null | Promise<Principal | null>;
 
 /**
- * A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the token).
+ * A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the
+ * token). The server answers `reason` as the refusal's code (`{"error": reason}`) and counts it
+ * in `stats()`: give a short kebab-case code (`banned`), not user data.
  *
  * @throws TypeError when `status` is not 401, 403, 429 or 503, `reason` is not a string, or
  *   `retryAfterSec` is given and is not a whole number of seconds from 0 to 86 400 (computed

@@ -179,7 +179,7 @@ export interface RealtimeServerStats {
    * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered, logged as `upgrade-dropped`).
    */
   refusedUpgrades: Record<string, number>;
-  /** Polls refused, per reason (as for upgrades). */
+  /** Polls refused, per reason (as for upgrades). Each map counts at most 64 reasons (an `authenticate` hook's own among them); later ones count as `other`. */
   refusedPolls: Record<string, number>;
   /**
    * Requests Node's HTTP parser refused on the HTTP server in use (its `clientError` event), before any listener saw them, so whether
@@ -553,7 +553,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const refused = error instanceof AuthError ? error : new AuthError(401, 'invalid-token');
     if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', err: errorSummary(error) }, 'authentication hook threw');
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
-    counts[refused.reason] = (counts[refused.reason] ?? 0) + 1;
+    // A hook's own reasons are counted too, but at most MAX_REFUSAL_REASONS of them: one naming
+    // its user (`user alice is banned`) added a key per refusal, a map clients could grow.
+    const key = refused.reason in counts || Object.keys(counts).length < MAX_REFUSAL_REASONS ? refused.reason : 'other';
+    counts[key] = (counts[key] ?? 0) + 1;
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
     const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
     logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ip: request.socket.remoteAddress, url: redactUrl(request.url), ...origin }, `${kind} refused`);
@@ -1254,6 +1257,9 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...headers });
   response.end(text);
 }
+
+/** The most distinct reasons `stats().refusedUpgrades` and `refusedPolls` each count; later ones are counted as `other`. */
+const MAX_REFUSAL_REASONS = 64;
 
 /** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
