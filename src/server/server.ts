@@ -179,7 +179,7 @@ export interface RealtimeServerStats {
    * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered, logged as `upgrade-dropped`).
    */
   refusedUpgrades: Record<string, number>;
-  /** Polls refused, per reason (as for upgrades). Each map counts at most 64 reasons (an `authenticate` hook's own among them); later ones count as `other`. */
+  /** Polls refused, per reason (as for upgrades). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's own; later ones count as `other`. */
   refusedPolls: Record<string, number>;
   /**
    * Requests Node's HTTP parser refused on the HTTP server in use (its `clientError` event), before any listener saw them, so whether
@@ -555,7 +555,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     // A hook's own reasons are counted too, but at most MAX_REFUSAL_REASONS of them: one naming
     // its user (`user alice is banned`) added a key per refusal, a map clients could grow.
-    const key = refused.reason in counts || Object.keys(counts).length < MAX_REFUSAL_REASONS ? refused.reason : 'other';
+    const key = OWN_REFUSALS.has(refused.reason) || refused.reason in counts || Object.keys(counts).length < MAX_REFUSAL_REASONS ? refused.reason : 'other';
     counts[key] = (counts[key] ?? 0) + 1;
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
     const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
@@ -1258,8 +1258,11 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
   response.end(text);
 }
 
-/** The most distinct reasons `stats().refusedUpgrades` and `refusedPolls` each count; later ones are counted as `other`. */
+/** The most distinct reasons `stats().refusedUpgrades` and `refusedPolls` each count; later ones are counted as `other`, but never {@link OWN_REFUSALS}. */
 const MAX_REFUSAL_REASONS = 64;
+
+/** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
+const OWN_REFUSALS: ReadonlySet<string> = new Set(['authenticate-timeout', 'invalid-token', 'jwks-unavailable', 'no-token', 'origin', 'rate-ip', 'rate-user', 'shutting-down', 'store-unavailable', 'token-expired', 'too-many-sockets']);
 
 /** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;

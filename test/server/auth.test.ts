@@ -934,15 +934,17 @@ describe('custom authenticate hook, token expiry, mounting', () => {
   });
 
   it("counts a hook's own refusal reasons in stats() up to 64 of them, the rest as other: one naming its user grew the map per refusal (a fresh user)", async () => {
-    const server = await startServer({ jwt: undefined, attemptsPerIp: { perSecond: 1000, burst: 1000 }, authenticate: (request) => { throw new AuthError(403, `banned-${String(request.headers['x-user'])}`); } });
+    const server = await startServer({ jwt: undefined, attemptsPerIp: { perSecond: 1000, burst: 1000 }, allowedOrigins: ['https://dashboard.example'], authenticate: (request) => { throw new AuthError(403, `banned-${String(request.headers['x-user'])}`); } });
     try {
       for (let i = 0; i < 80; i++) {
         const response = await fetch(server.http('/api/ws/poll'), { headers: { 'x-user': `u${i}` } });
         expect({ status: response.status, body: await response.json() }).toEqual({ status: 403, body: { error: `banned-u${i}` } });
       }
+      // The server's own codes are counted still.
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { origin: 'https://elsewhere.example' } })).status).toBe(403);
       const counts = server.rt.stats().refusedPolls;
-      expect(Object.keys(counts)).toHaveLength(65);
-      expect(counts).toMatchObject({ 'banned-u0': 1, 'banned-u63': 1, other: 16 });
+      expect(Object.keys(counts)).toHaveLength(66);
+      expect(counts).toMatchObject({ 'banned-u0': 1, 'banned-u63': 1, other: 16, origin: 1 });
       expect(counts['banned-u64']).toBeUndefined();
     } finally {
       await server.rt.close();
