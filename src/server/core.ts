@@ -740,9 +740,13 @@ export class RealtimeCore {
           : `${called}: the message's JSON text must be an object, got ${preview(text)} (from its toJSON?); nothing was sent`);
       }
     }
-    this.counters.published++;
     // The cursor is appended to the text once, shared by every recipient (stream-store.ts, "Cursor design").
-    return this.options.store.append(userId, message.type, (cursor) => `${text.slice(0, -1)},"cursor":"${cursor}"}`, stateKeyOf(message));
+    const stored = this.options.store.append(userId, message.type, (cursor) => `${text.slice(0, -1)},"cursor":"${cursor}"}`, stateKeyOf(message));
+    // Counted once stored: a publish a full Redis refused was counted as published (a fresh user).
+    return stored.then((entry) => {
+      this.counters.published++;
+      return entry;
+    });
   }
 
   /** Fans a stored entry out to its audience: the user's subscribers plus admins, or everyone. */

@@ -162,6 +162,7 @@ export interface RealtimeServerStats {
   connections: number;
   admins: number;
   pendingPolls: number;
+  /** Messages `publish` and `broadcast` handed to the store that it stored (a promise that rejected is not counted). */
   published: number;
   /** Frames written per message type (one per recipient). */
   sent: Record<string, number>;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GLOBAL_MESSAGE_TYPES, USER_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { GlobalMessage, UserMessage } from '../../generated/types.js';
 import { MessageValidationError } from '../../src/runtime/builders.js';
-import type { StreamEntry } from '../../src/server/index.js';
+import { MemoryStreamStore, type StreamEntry } from '../../src/server/index.js';
 import { Client, connect, startServer, token, trade, whale } from './helpers.js';
 
 const example = (type: string) => JSON.parse(readFileSync(new URL(`../fixtures/valid/spec/${type}.json`, import.meta.url), 'utf8')) as UserMessage & GlobalMessage;
@@ -85,6 +85,20 @@ describe('isolation, counted', () => {
     const forged = () => server.rt.publish('u1', { ...trade(), type: 'x\n2026-12-04T16:00:00Z INFO admin login ok\u001b[2K\u202e' } as never);
     expect(forged).toThrow(new TypeError('publish: "x\\n2026-12-04T16:00:00Z INFO admin login ok\\u001b[2K\\u202e" is not a per-user message type (x-audience: user); not a message type of this contract'));
     expect(() => server.rt.broadcast({ ...whale(1), type: 'w\r\nhale' } as never)).toThrow(/^broadcast: "w\\r\\nhale" is not a global message type/);
+  });
+
+  it('counts as published what the store stored, not a publish it refused (a full Redis\'s were counted: a fresh user)', async () => {
+    const store = new MemoryStreamStore();
+    const own = await startServer({ store });
+    try {
+      await own.rt.publish('u1', trade('trade_kept'));
+      const full = vi.spyOn(store, 'append').mockRejectedValueOnce(new Error('OOM command not allowed when used memory > maxmemory'));
+      await expect(own.rt.publish('u1', trade('trade_refused'))).rejects.toThrow(/OOM/);
+      full.mockRestore();
+      expect(own.rt.stats().published).toBe(1);
+    } finally {
+      await own.rt.close();
+    }
   });
 
   it('publish refuses a user id longer than 256 characters, as it refuses half a surrogate pair: no token names that user (README)', async () => {
