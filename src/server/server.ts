@@ -556,7 +556,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     // A hook's own reasons are counted too, but at most MAX_REFUSAL_REASONS of them: one naming
     // its user (`user alice is banned`) added a key per refusal, a map clients could grow.
-    const key = OWN_REFUSALS.has(refused.reason) || refused.reason in counts || Object.keys(counts).length < MAX_REFUSAL_REASONS ? refused.reason : 'other';
+    const key = OWN_REFUSALS.has(refused.reason) || Object.hasOwn(counts, refused.reason) || Object.keys(counts).length < MAX_REFUSAL_REASONS ? refused.reason : 'other';
     counts[key] = (counts[key] ?? 0) + 1;
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
     const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
