@@ -127,9 +127,36 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', '-'], { input: gzipSync(Buffer.from(`${tradeLine}\n`)) }).stdout).toContain('got gzip-compressed data; decompress it first');
     // Named .gz: the way through at once (it said `validate - <`, which then said zcat: a hostile tester).
     const named = file('named.ndjson.gz', gzipSync(Buffer.from(`${tradeLine}\n`)));
-    expect(cli(['validate', named]).stderr).toBe(`realtime-contract: cannot validate "${named}": a .gz file; decompress it first (zcat ${JSON.stringify(named)} | realtime-contract validate -)\n`);
+    expect(cli(['validate', named]).stdout).toBe(`${named}:1: - (root) expected UTF-8 JSON text, got gzip-compressed data; decompress it first (zcat ${JSON.stringify(named)} | realtime-contract validate -)\n0 valid, 1 invalid\n`);
     expect(lines.filter((line) => line.startsWith(short)).map((line) => line.slice(short.length))).toEqual([expect.stringMatching(/^:1: /)]);
     expect(lines.at(-1)).toBe('1 valid, 2 invalid');
+  });
+
+  it('says gzip data is invalid input (exit 1) whatever the file is named, .gz or .ndjson alike (a fresh user: .gz was a usage error, exit 2, and the same bytes as .ndjson exit 1)', () => {
+    const bytes = gzipSync(Buffer.from(`${tradeLine}\n`.repeat(3)));
+    for (const name of ['events.ndjson.gz', 'events-gz.ndjson', 'events.json.gz', 'EVENTS.GZ']) {
+      const target = file(name, bytes);
+      const text = cli(['validate', target]);
+      expect(text.stdout).toBe(`${target}:1: - (root) expected UTF-8 JSON text, got gzip-compressed data; decompress it first (zcat ${JSON.stringify(target)} | realtime-contract validate -)\n0 valid, 1 invalid\n`);
+      expect(text.stderr).toBe('');
+      expect(text.code).toBe(1);
+      const json = cli(['validate', '--format', 'json', target]);
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout) as { problems: { file: string; line: number; keyword: string; found: string }[]; errors: unknown[]; invalid: number };
+      expect(report.errors).toEqual([]);
+      expect(report.invalid).toBe(1);
+      expect(report.problems).toEqual([expect.objectContaining({ file: target, line: 1, keyword: 'json', found: `gzip-compressed data; decompress it first (zcat ${JSON.stringify(target)} | realtime-contract validate -)` })]);
+    }
+    // Named .gz but not gzip: a file of no known type, as a .txt is (exit 2), with the --input to give.
+    const plain = file('plain.ndjson.gz', `${tradeLine}\n`);
+    const refused = cli(['validate', plain]);
+    expect(refused.stderr).toBe(`realtime-contract: cannot validate "${plain}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(plain)}, or --input json for one document)\n`);
+    expect(refused.code).toBe(2);
+    expect(cli(['validate', '--input', 'ndjson', plain]).code).toBe(0);
+    // A folder's .gz files are not read: a folder of nothing else holds no message files.
+    const folder = path.join(dir, 'gz-only');
+    file('gz-only/events.ndjson.gz', bytes);
+    expect(cli(['validate', folder])).toMatchObject({ code: 2, stderr: `realtime-contract: no .json, .ndjson or .jsonl files under "${folder}"\n` });
   });
 
   it('reports a stray NUL byte in line 1 of NDJSON for that line alone, and validates the others', () => {

@@ -29,7 +29,7 @@
  */
 import path from 'node:path';
 import { fstatSync, lstatSync, readlinkSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText, scanDocument } from './document.js';
@@ -156,13 +156,17 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // A named file holds what `--input json|ndjson` says, whatever its name (`validate
         // --input ndjson events.json` read it as one document, and a .txt was refused); under
         // `auto`, its extension says. A folder's files always go by their extensions.
-        const format = options.input !== 'auto' ? options.input : MESSAGE_FILE.test(given) ? (LINE_FILE.test(given) ? 'ndjson' : 'json') : undefined;
+        // A `.gz` file that holds gzip data is read as the same bytes under an NDJSON name are:
+        // one invalid entry that says gzip and the zcat to use (exit 1). It was refused by its
+        // name as a usage error (exit 2) while the same bytes named `.ndjson`, piped or given
+        // with --input were an invalid line (exit 1): the data is the user's, and what it holds
+        // decides, not its name (a fresh user). A `.gz` of anything else is a file of no known type.
+        const gzip = options.input === 'auto' && /\.gz$/i.test(given) && (await startsGzip(given));
+        const format = options.input !== 'auto' ? options.input : gzip ? 'ndjson' : MESSAGE_FILE.test(given) ? (LINE_FILE.test(given) ? 'ndjson' : 'json') : undefined;
         // Keyed once it is read: a `.txt` refused here is then read as `- < notes.txt` (it was skipped as read: a reviewer).
         if (format !== undefined && !first(info)) continue;
-        if (options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
+        if (!gzip && options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (format !== undefined) yield* readFile(given, format, options, unreadable);
-        // A compressed file said as such, with the way through (it pointed to `validate - <`, which then said zcat: a hostile tester).
-        else if (/\.gz$/i.test(given)) yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": a .gz file; decompress it first (zcat ${JSON.stringify(given)} | realtime-contract validate -)` }];
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(given)}, or --input json for one document)` }];
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
@@ -174,6 +178,22 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
       // Standard input is `<stdin>` here too, as in its problems (it read `cannot read "-"`).
       yield [given === '-' ? { kind: 'unreadable', file: '<stdin>', reason: `cannot read standard input: ${describeIoError(error)}` } : unreadable(given, error)];
     }
+  }
+}
+
+/** Whether `file` begins with gzip's magic number and is long enough to be gzip data (as {@link sniffBinary} tells it); false when it cannot be read (reading it again says why). */
+async function startsGzip(file: string): Promise<boolean> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const head = Buffer.alloc(10);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      return bytesRead === head.length && head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
   }
 }
 
