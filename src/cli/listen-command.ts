@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { CloseCode, PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
-import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
+import { asWritten, numberLiterals } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { scanJsonText } from '../languages/json-scan.js';
@@ -559,11 +559,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (textFaults.length > 0 && !allErrors) {
         // The first fault only: the text's.
       } else if (!result.ok) {
-        // A number at fault as the server wrote it (`1e400 (read as Infinity, …)`), as `validate` shows it.
-        let tree: ReturnType<typeof safeParseTree> | null = null;
-        const literal = (pointer: string) => numberLiteral(text, (tree ??= safeParseTree(text)), [], pointer);
+        // A number at fault as the server wrote it (`1e400 (read as Infinity, …)`), as `validate` shows it:
+        // those of every fault found in one pass, made once one is asked for, that keeps no tree of the frame.
         const every = allErrors && result.reason === 'invalid' ? allErrors(value, options.mode) : [];
-        for (const found of every.length > 0 ? every : result.errors) {
+        const faults = every.length > 0 ? every : result.errors;
+        let literals: Map<string, string> | undefined;
+        const literal = (pointer: string) => (literals ??= numberLiterals(text, faults.map((fault) => fault.pointer))).get(pointer);
+        for (const found of faults) {
           const error = value === null ? found : asWritten(found, value, literal);
           violate(faultOf(index, type, error));
         }
