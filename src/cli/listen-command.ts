@@ -23,8 +23,19 @@ const HEARTBEAT_MS = 20;
 /** Longer than this without a heartbeat, ms, and the event loop was held up (a long check): what it saw meanwhile came earlier. */
 const HELD_MS = 100;
 
-/** The largest message listen reads (ws's default limit): a larger one is reported, not held. */
+/**
+ * The largest message listen reads, bytes, and its default (ws's own `maxPayload`): a larger one
+ * is reported, not held (`--max-frame` lowers it). A frame's check is not interrupted, so this
+ * bounds how long one frame can hold a run past `--duration`.
+ */
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
+
+/** `bytes` in the largest unit that divides it: `1 MiB`, `512 KiB`, `1000 bytes`. */
+function shownSize(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+}
 /**
  * Close codes the contract gives a server for its own condition, not for a client's fault
  * (`listen` sends nothing else than pongs, on time): an early close with one is a warning.
@@ -63,6 +74,12 @@ export interface ListenCommandOptions {
   tolerance?: number;
   /** Report every fault of each frame, not only the first (the CLI's all-errors validators, as `validate --all-errors`). */
   allErrors?: boolean;
+  /**
+   * The largest message read, bytes, from 1 to {@link MAX_FRAME_BYTES} (100 MiB, the default): a
+   * larger one is a violation that ends the run. What bounds a run past `durationMs`: a frame's
+   * check, which takes longer the larger the frame, is not interrupted.
+   */
+  maxFrameBytes?: number;
 }
 
 /** One fault of the producer: a frame that breaks the contract, or the keepalive timing. */
@@ -253,10 +270,18 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * in `got "x"` and `bad token x.`, not in `expected`). A shorter secret is no real credential (a JWT has dozens of characters), and
  * replacing each of its occurrences made every line unreadable.
  *
+ * `durationMs` ends the run between frames; a frame whose check has begun is checked whole (it
+ * cannot be interrupted), so one frame can hold the run past `durationMs` for as long as its
+ * check takes, which grows with its size: `maxFrameBytes` bounds that (a larger frame is refused
+ * unread, a violation that ends the run).
+ *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
  *   of a refused upgrade is printed)
+ * @throws RangeError for a `maxFrameBytes` that is not an integer from 1 to {@link MAX_FRAME_BYTES}
  */
 export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {
+  const maxFrame = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+  if (!Number.isSafeInteger(maxFrame) || maxFrame < 1 || maxFrame > MAX_FRAME_BYTES) throw new RangeError(`maxFrameBytes must be an integer from 1 to ${MAX_FRAME_BYTES}, got ${maxFrame}`);
   let url: URL | undefined;
   try {
     url = new URL(target);
@@ -396,7 +421,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
 
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
   const handshakeMs = Math.min(10_000, durationMs);
-  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: MAX_FRAME_BYTES });
+  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame });
   let started = Date.now();
   let lastPing = started;
   // What the client keeps to drop a repeated message (judgeCursor): the last cursor seen, the
@@ -446,7 +471,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     else ws.terminate();
   };
   for (const signal of STOP_SIGNALS) process.once(signal, interrupt);
-  /** A frame this client refused (not UTF-8, over ws's 100 MiB limit, a bad opcode): ws then closes the socket itself. */
+  /** A frame this client refused (not UTF-8, over --max-frame (ws's maxPayload), a bad opcode): ws then closes the socket itself. */
   let refused: Error | undefined;
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
   // code below runs; an error before 'open' is a connection failure, handled below.
@@ -466,7 +491,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const total = receiverOf(ws)._totalPayloadLength;
     const larger = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
       ? 'got one whose header announced more than 2^53 - 1 bytes'
-      : typeof total === 'number' && total > MAX_FRAME_BYTES ? `got one of ${total} bytes announced` : 'got a larger one';
+      : typeof total === 'number' && total > maxFrame ? `got one of ${total} bytes announced` : 'got a larger one';
     // ws gives a close frame's reason that is not UTF-8 the code and words of a text frame's
     // ("Invalid WebSocket frame: invalid UTF-8 sequence", WS_ERR_INVALID_UTF8): its Receiver's
     // opcode, 8 (close) when it refuses, tells them apart (a fresh user: read as a bad text frame).
@@ -475,7 +500,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       index: report.frames++, type: null, pointer: '', keyword: 'frame',
       // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
       message: `${tooLarge
-        ? `expected a message of at most ${MAX_FRAME_BYTES / 1024 / 1024} MiB (the most listen reads; the contract sets no limit), ${larger}`
+        ? `expected a message of at most ${shownSize(maxFrame)} (the most listen reads: --max-frame, ${shownSize(MAX_FRAME_BYTES)} by default; the contract sets no limit), ${larger}`
         : closeReason
           ? `expected a close frame whose reason is UTF-8 (RFC 6455 §5.5.1), got one whose reason is not, which this client had to refuse: ${scrub(error.message)}`
           : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,

@@ -102,11 +102,12 @@ program
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
   .option('--all-errors', 'report every fault of each frame, not only the first', false)
-  .action(async (url: string, options: { token?: string; duration?: number; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json'; allErrors: boolean }) => {
+  .option('--max-frame <size>', 'the largest message read: 1MiB, 512KiB, 4096 (a bare number is bytes; at most and by default 100MiB); a larger one is a violation that ends the run. --duration does not interrupt the check of a frame: this bounds how long one takes', (v: string) => size(v, 100 * 1024 * 1024))
+  .action(async (url: string, options: { token?: string; duration?: number; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json'; allErrors: boolean; maxFrame?: number }) => {
     const { runListen } = await import('./listen-command.js');
     const stale = (await import('./stale.js')).staleContractWarning();
     if (stale) output.stderr(`${stale}\n`);
-    process.exitCode = await runListen(url, { ...options, durationMs: options.duration, pingIntervalMs: options.pingInterval }, output);
+    process.exitCode = await runListen(url, { ...options, durationMs: options.duration, pingIntervalMs: options.pingInterval, maxFrameBytes: options.maxFrame }, output);
   });
 
 // diff reads both contracts through the contract model, which needs the checkout's dev
@@ -164,6 +165,26 @@ function duration(value: string, bare: 'ms' | 's', timer = true): number {
   // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once (`listen` ended after 1 ms).
   if (timer && ms > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
   return ms;
+}
+
+/**
+ * A size in bytes from 1 to `max`: `1MiB`, `512KiB`, `4096B`; a bare number is bytes. Only the
+ * binary units: `1MB` could mean 10^6 or 2^20 bytes, and is refused with both.
+ */
+function size(value: string, max: number): number {
+  const m = /^(\d+)\s*(B|KiB|MiB)?$/i.exec(value.trim());
+  const unit = m?.[2]?.toLowerCase();
+  const bytes = m ? Number(m[1]) * (unit === 'mib' ? 1024 * 1024 : unit === 'kib' ? 1024 : 1) : NaN;
+  if (!m) {
+    const decimal = /^(\d+)\s*([KM])B?$/i.exec(value.trim());
+    // `1MB`: 1MiB (2^20 bytes) or 1000000 (bytes), said with both.
+    const binary = decimal ? `${decimal[1]}${decimal[2]!.toUpperCase()}iB` : '';
+    const mega = decimal?.[2]!.toUpperCase() === 'M';
+    const [inBinary, inDecimal] = decimal ? [Number(decimal[1]) * (mega ? 1024 * 1024 : 1024), Number(decimal[1]) * (mega ? 1_000_000 : 1000)] : [0, 0];
+    throw new InvalidArgumentError(decimal ? `expected a size in bytes, KiB or MiB, got ${value.trim()}, which could mean ${inBinary} or ${inDecimal} bytes: write ${binary} or ${inDecimal}` : 'expected a size such as 1MiB, 512KiB or 4096 (bytes)');
+  }
+  if (!(bytes >= 1) || bytes > max) throw new InvalidArgumentError(`expected a size from 1 byte to ${max / 1024 / 1024}MiB, got ${value.trim()}`);
+  return bytes;
 }
 
 function positiveInteger(value: string): number {

@@ -41,3 +41,43 @@ describe('listen: bounds of a run', () => {
     expect(status).toBe(1);
   });
 });
+
+describe('listen --max-frame: the largest message read, what bounds one frame\'s check past --duration', () => {
+  const trade = JSON.stringify({ type: 'trades', data, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.1' });
+  /** The trade message padded with spaces after it (still one JSON text) to `bytes` bytes. */
+  const padded = (bytes: number) => trade + ' '.repeat(bytes - trade.length);
+
+  it('reads a message of exactly the limit and refuses a larger one unread, which ends the run (a backend\'s huge frame held the run past --duration)', async () => {
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      ws.send(padded(1024));
+      ws.send(padded(1025));
+      ws.send(trade);
+    });
+    const { status, stdout } = await runListen([url, '--max-frame', '1KiB', '--duration', '20s']);
+    expect(stdout).toBe(
+      'frame 2: - (root) expected a message of at most 1 KiB (the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit), got one of 1025 bytes announced; the run ends here (ws closes the connection after a frame it refuses)\n' +
+        'connection 1, trades 1\n' +
+        '3 frames (2 valid, 1 invalid), 1 violation\n',
+    );
+    expect(status).toBe(1);
+    // In bytes, and in JSON.
+    const json = await runListen([url, '--max-frame', '1000', '--format', 'json', '--duration', '20s']);
+    const report = JSON.parse(json.stdout) as { frames: number; violations: { index: number; keyword: string; message: string }[] };
+    expect(report.frames).toBe(2);
+    expect(report.violations).toEqual([expect.objectContaining({ index: 1, keyword: 'frame', message: expect.stringMatching(/^expected a message of at most 1000 bytes \(the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit\), got one of 1024 bytes announced; /) })]);
+  });
+
+  it('takes a size in bytes, KiB or MiB, from 1 byte to 100 MiB, and says so of another (exit 2)', async () => {
+    for (const [given, said] of [
+      ['0', 'expected a size from 1 byte to 100MiB, got 0'],
+      ['101MiB', 'expected a size from 1 byte to 100MiB, got 101MiB'],
+      ['1MB', 'expected a size in bytes, KiB or MiB, got 1MB, which could mean 1048576 or 1000000 bytes: write 1MiB or 1000000'],
+      ['1.5MiB', 'expected a size such as 1MiB, 512KiB or 4096 (bytes)'],
+    ]) {
+      const { status, stderr } = await runListen(['ws://127.0.0.1:1/api/ws', '--max-frame', given!]);
+      expect(stderr).toContain(`error: option '--max-frame <size>' argument '${given}' is invalid. ${said}`);
+      expect(status).toBe(2);
+    }
+  });
+});

@@ -316,8 +316,8 @@ describe('listen', () => {
       ['a close with 4000', Buffer.from([0x88, 0x05, 0x0f, 0xa0, 0x62, 0x79, 0x65]), /^close: - \(root\) the server closed the connection with 4000 "bye" before the run ended$/m],
       // Only a header that announces 200 MiB: listen's own limit, said as such.
       // What its header announced, said (a fresh user: "a larger one" did not say what was found).
-      ['a frame over 100 MiB', Buffer.from([0x81, 0x7f, 0, 0, 0, 0, 0x0c, 0x80, 0, 0]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads; the contract sets no limit\), got one of 209715200 bytes announced; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
-      ['a frame of 2^63 - 1 bytes', Buffer.from([0x81, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads; the contract sets no limit\), got one whose header announced more than 2\^53 - 1 bytes; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
+      ['a frame over 100 MiB', Buffer.from([0x81, 0x7f, 0, 0, 0, 0, 0x0c, 0x80, 0, 0]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit\), got one of 209715200 bytes announced; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
+      ['a frame of 2^63 - 1 bytes', Buffer.from([0x81, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit\), got one whose header announced more than 2\^53 - 1 bytes; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
     ];
     for (const [name, after, expected] of cases) {
       const started = Date.now();
