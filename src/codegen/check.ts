@@ -1,5 +1,6 @@
 import { describeCompiledErrors } from '../runtime/errors.js';
 import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
+import { asWritten } from '../languages/as-written.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
@@ -366,8 +367,9 @@ export async function checkExamples(contract: Contract, validatorsCode: string):
     for (const [index, example] of examples.entries()) {
       const errors = check(example);
       if (!errors) continue;
-      const [fault] = describeCompiledErrors(errors, example, 'strict');
-      throw new SchemaError(schema.file, `/examples/${index}${fault!.pointer}`, `the example fails its own schema: ${fault!.message}`);
+      // With `validate`'s hints (a date that does not exist says which part: a fresh user).
+      const fault = asWritten(describeCompiledErrors(errors, example, 'strict')[0]!, example, () => undefined);
+      throw new SchemaError(schema.file, `/examples/${index}${fault.pointer}`, `the example fails its own schema: ${fault.message}`);
     }
   }
 }

@@ -169,6 +169,11 @@ describe('generate holds each schema to its own examples (found by a fresh user)
       (trades.examples as { type: string }[])[0]!.type = 'trade';
     });
     await expect(generate(typo)).rejects.toMatchObject({ file: 'trades.json', pointer: '/examples/0/type', problem: 'the example fails its own schema: expected "trades", got "trade"' });
+    // A date that does not exist says which part, as `validate` says it (a fresh user: it said only "expected an RFC 3339 date-time").
+    const leap = edited((trades) => {
+      (trades.examples as { data: { timestamp: string } }[])[0]!.data.timestamp = '2026-02-29T16:30:00.000Z';
+    });
+    await expect(generate(leap)).rejects.toMatchObject({ file: 'trades.json', pointer: '/examples/0/data/timestamp', problem: expect.stringMatching(/^the example fails its own schema: expected an RFC 3339 date-time .*got "2026-02-29T16:30:00.000Z"; day 29 does not exist in February 2026 \(28 days\)$/) });
   }, 60_000);
 });
 
