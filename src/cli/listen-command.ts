@@ -373,7 +373,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    */
   const expiryWords = () => (!tokenSent
     ? 'but no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter'
-    : expiresAt === undefined ? 'for a token without an exp' : `${Math.round((expiresAt - Date.now()) / 1000)} s before the token's exp`);
+    : expiresAt === undefined ? 'for a token without a numeric exp' : `${Math.round((expiresAt - Date.now()) / 1000)} s before the token's exp`);
   /**
    * The server's close, kept for the report; any code but 1000, 1001 and those of
    * {@link SERVER_CONDITION_CLOSES} (a warning) before the run ends is a violation (`counts`:
