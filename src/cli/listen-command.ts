@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
-import type { IncomingMessage } from 'node:http';
+import { createHash } from 'node:crypto';
+import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
@@ -197,6 +198,30 @@ function connectError(error: Error & { code?: string }, url: URL, speaksTls = fa
     }
   }
   return speaksTls ? `${TLS_THERE} (${text})` : text;
+}
+
+/** RFC 6455 §1.3: what a server appends to the client's Sec-WebSocket-Key before hashing it. */
+const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/**
+ * What `ws` refused in the server's 101 answer (`message`: its words, which name neither what
+ * was expected nor what was found), said with both (`key`: the Sec-WebSocket-Key sent, when
+ * known); undefined for another refusal.
+ */
+function handshakeFault(message: string, answer: IncomingMessage, key: string | undefined): string | undefined {
+  const found = (name: string) => {
+    const value = answer.headers[name];
+    return value === undefined ? 'none' : JSON.stringify(cut(String(value), 100));
+  };
+  if (message === 'Invalid Sec-WebSocket-Accept header') {
+    const expected = key !== undefined ? JSON.stringify(createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64')) : 'the base64 SHA-1 of the key and the GUID';
+    return `the server's Sec-WebSocket-Accept is not the one derived from the Sec-WebSocket-Key listen sent (RFC 6455 §4.2.2): expected ${expected}, got ${found('sec-websocket-accept')}`;
+  }
+  if (message === 'Invalid Upgrade header') return `the server's 101 answer must say Upgrade: websocket (RFC 6455 §4.2.2), got ${found('upgrade')}`;
+  if (message === 'Server indicated an extension that was not requested' || message === 'Invalid Sec-WebSocket-Extensions header') {
+    return `the server chose the extension ${found('sec-websocket-extensions')} (Sec-WebSocket-Extensions), which listen did not offer as written: listen offers permessage-deflate alone, and a client fails the handshake for an extension or parameter it did not ask for (RFC 6455 §9.1)`;
+  }
+  return undefined;
 }
 
 /**
@@ -422,6 +447,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
   const handshakeMs = Math.min(10_000, durationMs);
   const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame });
+  // The Sec-WebSocket-Key ws sent, to say what the server's accept should have been: ws keeps
+  // its request only until the answer (`_req`, not API: without it the expected value is described).
+  const sentKey = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-key');
   let started = Date.now();
   let lastPing = started;
   // What the client keeps to drop a repeated message (judgeCursor): the last cursor seen, the
@@ -716,6 +744,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (chosen !== undefined && error.message === 'Server sent a subprotocol but none was requested') {
         return resolve(scrub(`the server chose the subprotocol ${JSON.stringify(cut(chosen, 100))} (Sec-WebSocket-Protocol), which listen did not offer: the protocol has none, and a client (ws, browsers) fails the handshake for one it did not ask for (RFC 6455 §4.1). The server must send no Sec-WebSocket-Protocol header to a client that offers none (${error.message})`));
       }
+      const fault = answer && handshakeFault(error.message, answer, typeof sentKey === 'string' ? sentKey : undefined);
+      if (fault) return resolve(scrub(`${fault} (${error.message})`));
+      // Node's own parser words, "Parse Error: Header overflow", named no limit (a fresh user).
+      if (error.code === 'HPE_HEADER_OVERFLOW') return resolve(scrub(`the server's answer to the upgrade has more header bytes than Node reads (${maxHeaderSize}; node --max-http-header-size=<bytes> raises it) (${error.message})`));
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
         void speaksTls(url!, 2000).then((tls) => resolve(scrub(connectError(error, url!, tls))));
       } else resolve(scrub(connectError(error, url!)));

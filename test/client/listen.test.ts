@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, maxHeaderSize } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -534,6 +534,33 @@ describe('listen', () => {
     expect(stderr).toBe(
       `realtime-contract: cannot connect to ${url}: the server chose the subprotocol "evil.v1" (Sec-WebSocket-Protocol), which listen did not offer: the protocol has none, and a client (ws, browsers) fails the handshake for one it did not ask for (RFC 6455 §4.1). The server must send no Sec-WebSocket-Protocol header to a client that offers none (Server sent a subprotocol but none was requested)\n`,
     );
+  });
+
+  it('says what the server\'s 101 answer got wrong beside ws\'s words: the accept key, an extension, headers past Node\'s limit (a fresh user: ws\'s words alone)', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    stops.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    let expected = '';
+    wss.on('headers', (headers, request) => {
+      const fault = new URL(request.url!, 'http://x').pathname;
+      if (fault === '/accept') {
+        expected = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+        const at = headers.findIndex((line) => line.startsWith('Sec-WebSocket-Accept:'));
+        headers[at] = 'Sec-WebSocket-Accept: AAAA';
+      }
+      if (fault === '/extension') headers.push('Sec-WebSocket-Extensions: x-evil');
+      if (fault === '/huge') headers.push(`X-Padding: ${'a'.repeat(maxHeaderSize + 1)}`);
+    });
+    const base = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+    const accept = await listen([`${base}/accept`, '--count', '1']);
+    expect(accept.status).toBe(2);
+    expect(accept.stderr).toBe(`realtime-contract: cannot connect to ${base}/accept: the server's Sec-WebSocket-Accept is not the one derived from the Sec-WebSocket-Key listen sent (RFC 6455 §4.2.2): expected ${JSON.stringify(expected)}, got "AAAA" (Invalid Sec-WebSocket-Accept header)\n`);
+    const extension = await listen([`${base}/extension`, '--count', '1']);
+    expect(extension.status).toBe(2);
+    expect(extension.stderr).toContain(': the server chose the extension "x-evil" (Sec-WebSocket-Extensions), which listen did not offer as written: listen offers permessage-deflate alone');
+    const huge = await listen([`${base}/huge`, '--count', '1']);
+    expect(huge.status).toBe(2);
+    expect(huge.stderr).toContain(`: the server's answer to the upgrade has more header bytes than Node reads (${maxHeaderSize}; node --max-http-header-size=<bytes> raises it)`);
   });
 
   it('says the Retry-After of a refused upgrade and the Location of a redirect (a hostile tester: left out)', async () => {
