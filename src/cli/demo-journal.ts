@@ -389,10 +389,13 @@ function readJournal(text: string, oldest: number, latest: number): { epoch: str
     lines.push(line as unknown as Line);
   }
   // What is older than the store keeps, from the front (as the store evicts), is lost to cursors
-  // before it; with none left, the journal's head still continues (a quiet demo restarted keeps
-  // its dashboards' cursors).
+  // before it. With entries and none young, a new epoch: the demo's counts, read back from the
+  // entries taken back, start again from 1, and a dashboard resumed at the head showed them go
+  // backwards without a gap (a fresh user: 905 trades, then 11). A journal without an entry
+  // (written before its first append) keeps its head.
   let first = 0;
   while (first < lines.length && lines[first]!.at < oldest) first++;
+  if (lines.length > 0 && first === lines.length) return { fresh: 'every entry of the journal is older than the last 5 minutes' };
   const young = lines.slice(first);
   const head = Math.max(header.head as number, last);
   const after = young.length > 0 ? young[0]!.p - 1 : head;
