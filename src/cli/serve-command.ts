@@ -71,6 +71,8 @@ export interface DemoOptions {
   webSocket?: boolean;
   /** A message the server refused from the demo producer, with its type (`DemoProducerOptions.onError`). Default: none. */
   onProducerError?: (error: unknown, type: string) => void;
+  /** A message the server took from the demo producer, with its type (`DemoProducerOptions.onPublished`). Default: none. */
+  onProducerPublished?: (type: string) => void;
   /** Messages sent before a restart, for the producer's counts to go on from (`DemoProducerOptions.sentBefore`). */
   sentBefore?: Iterable<{ userId: string | null; frame: string }>;
 }
@@ -121,21 +123,37 @@ export function originRefusals(write: (line: string) => void): Logger {
 /**
  * What `serve --demo` does with a message the server refuses from its producer (a schema
  * changed under the demo): writes one line per fault, that is per type, place and keyword
- * (whatever random value it held this round), or once per message for other errors (a store
- * that is down fails every type alike), not every second; at most 100 faults.
+ * (whatever random value it held this round), or once per outage for other errors (a store
+ * that is down fails every type alike), not every second; at most 100 faults. `published`,
+ * called for each message the server took, ends an outage with a line that says so: the next
+ * one is said again (a fresh user: a third Redis outage went unsaid, and none said it was over).
  */
-export function producerFaults(write: (line: string) => void): (error: unknown, type: string) => void {
+export function producerFaults(write: (line: string) => void): { failed: (error: unknown, type: string) => void; published: (type: string) => void } {
+  /** Each message's fault said (type, place, keyword): said once for good. */
   const said = new Set<string>();
-  return (error, type) => {
-    const first = error instanceof MessageValidationError ? error.errors[0] : undefined;
-    const text = error instanceof Error ? error.message : String(error);
-    // A message refused is that type's fault; anything else (a store that is down) is every type's: said once, not once per type.
-    const fault = first ? `${type} ${first.pointer} ${first.keyword}` : text;
-    if (said.has(fault) || said.size >= 100) return;
-    said.add(fault);
-    write(first
-      ? `realtime-contract serve: the demo producer cannot publish ${type}: ${cut(text, 300)} (said once; the other types still go)\n`
-      : `realtime-contract serve: the demo producer cannot publish (${type} first): ${cut(text, 300)} (said once; it tries again every round)\n`);
+  /** The other faults said in this outage (a store that is down), and since when it lasts. */
+  const outage = new Set<string>();
+  let since: number | null = null;
+  return {
+    failed: (error, type) => {
+      const first = error instanceof MessageValidationError ? error.errors[0] : undefined;
+      const text = error instanceof Error ? error.message : String(error);
+      // A message refused is that type's fault; anything else (a store that is down) is every type's: said once, not once per type.
+      const faults = first ? said : outage;
+      const fault = first ? `${type} ${first.pointer} ${first.keyword}` : text;
+      if (!first) since ??= Date.now();
+      if (faults.has(fault) || said.size + outage.size >= 100) return;
+      faults.add(fault);
+      write(first
+        ? `realtime-contract serve: the demo producer cannot publish ${type}: ${cut(text, 300)} (said once; the other types still go)\n`
+        : `realtime-contract serve: the demo producer cannot publish (${type} first): ${cut(text, 300)} (said once; it tries again every round and says when it publishes again)\n`);
+    },
+    published: (type) => {
+      if (since === null) return;
+      write(`realtime-contract serve: the demo producer publishes again (${type} first), after ${Math.round((Date.now() - since) / 1000)} s\n`);
+      since = null;
+      outage.clear();
+    },
   };
 }
 
@@ -201,7 +219,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   await server.listening;
   const port = server.address()!.port;
   for (const origin of [...demoOrigins(options.host ?? '127.0.0.1', port), ...(options.allowOrigins ?? [])]) allowed.add(origin);
-  const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000, ...(options.onProducerError ? { onError: options.onProducerError } : {}), ...(options.sentBefore ? { sentBefore: options.sentBefore } : {}) });
+  const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000, ...(options.onProducerError ? { onError: options.onProducerError } : {}), ...(options.onProducerPublished ? { onPublished: options.onProducerPublished } : {}), ...(options.sentBefore ? { sentBefore: options.sentBefore } : {}) });
   const tokens = { alice: await sign('alice', false), bob: await sign('bob', false), admin: await sign('admin', true) };
   return {
     server,
@@ -273,8 +291,8 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    const onProducerError = producerFaults((line) => output.stderr(line));
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), logger: originRefusals((line) => output.stderr(line)), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError, ...(journal?.kept ? { sentBefore: [...journal.frames('metrics'), ...journal.frames('bots')] } : {}) });
+    const producer = producerFaults((line) => output.stderr(line));
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), logger: originRefusals((line) => output.stderr(line)), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError: producer.failed, onProducerPublished: producer.published, ...(journal?.kept ? { sentBefore: [...journal.frames('metrics'), ...journal.frames('bots')] } : {}) });
   } catch (error) {
     await store?.close();
     // A journal this start made and never used (the port taken by something else) is not left behind.

@@ -28,6 +28,8 @@ export interface DemoProducerOptions {
    * still go. Not called once stopped. Default: none.
    */
   onError?: (error: unknown, type: string) => void;
+  /** Called for each message the server took (published or broadcast), with its type: with `onError`, when publishing works again. Not called once stopped. Default: none. */
+  onPublished?: (type: string) => void;
   /**
    * Messages a producer before this one sent (a demo restarted from its journal), oldest first,
    * each with its user: its trade counts go on from theirs (the last `metrics` of each user, the
@@ -199,8 +201,11 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
       const failed = (error: unknown) => {
         if (!stopped) options.onError?.(error, type);
       };
+      const published = () => {
+        if (!stopped) options.onPublished?.(type);
+      };
       try {
-        sends.push(publish().catch(failed));
+        sends.push(publish().then(published, failed));
       } catch (error) {
         failed(error);
       }

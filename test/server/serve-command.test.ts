@@ -127,7 +127,7 @@ console.log(JSON.stringify(sent.filter(({ message }) => message.type === 'news')
 describe('serve --demo: faults of its producer', () => {
   it('are said once each, whatever value was at fault this round (found by a reviewer: each round printed a new line)', () => {
     const lines: string[] = [];
-    const report = producerFaults((line) => lines.push(line));
+    const { failed: report, published } = producerFaults((line) => lines.push(line));
     const refusal = (quantity: number) => {
       try {
         createMessage('trades', { ...trade().data, quantity } as never, { validate: true });
@@ -136,6 +136,7 @@ describe('serve --demo: faults of its producer', () => {
       }
       throw new Error('not refused');
     };
+    published('alerts');
     report(refusal(-0.652), 'trades');
     report(refusal(-0.896), 'trades');
     // A store that is down fails every type: one line, which does not claim the other types go (found by a fresh user).
@@ -144,7 +145,15 @@ describe('serve --demo: faults of its producer', () => {
     report(new Error('Redis did not answer within 5000 ms'), 'bots');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^realtime-contract serve: the demo producer cannot publish trades: .*\/data\/quantity.*-0\.652.* \(said once; the other types still go\)\n$/);
-    expect(lines[1]).toBe('realtime-contract serve: the demo producer cannot publish (alerts first): Redis did not answer within 5000 ms (said once; it tries again every round)\n');
+    expect(lines[1]).toBe('realtime-contract serve: the demo producer cannot publish (alerts first): Redis did not answer within 5000 ms (said once; it tries again every round and says when it publishes again)\n');
+    // The end of the outage is said, once, and the next outage is said again (a fresh user: a
+    // third Redis outage printed nothing, and none was said to be over); a message's fault stays said.
+    published('bots');
+    published('alerts');
+    expect(lines[2]).toMatch(/^realtime-contract serve: the demo producer publishes again \(bots first\), after \d+ s\n$/);
+    report(new Error('Redis did not answer within 5000 ms'), 'whale');
+    report(refusal(-0.5), 'trades');
+    expect(lines.slice(3)).toEqual(['realtime-contract serve: the demo producer cannot publish (whale first): Redis did not answer within 5000 ms (said once; it tries again every round and says when it publishes again)\n']);
   });
 });
 

@@ -110,9 +110,11 @@ interface ScriptedRedis extends Redis {
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
 // One line each: `[redis-stream-store] redis stream store started { event: 'redis-store-started', url: …, epoch: … }`.
+// Every level to stderr: stdout is the program's own (serve prints its URLs there), and an
+// operator who kept only stderr saw Redis lost and never back (a fresh user).
 const line = (object: object, message: string | undefined) => `[redis-stream-store] ${message ?? ''} ${inspect(object, { breakLength: Infinity, depth: 4 })}`;
 const consoleLogger: StoreLogger = {
-  info: (object, message) => console.log(line(object, message)),
+  info: (object, message) => console.error(line(object, message)),
   warn: (object, message) => console.warn(line(object, message)),
   error: (object, message) => console.error(line(object, message)),
 };

@@ -202,9 +202,9 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect((await store({ url: redis.url.replace(/^redis:/, 'REDIS:') })).status().healthy).toBe(true);
   });
 
-  it('without a logger, says each event on one console line (an object split over lines read as "started {" "}")', async () => {
+  it('without a logger, says each event on one line of stderr (an object split over lines read as "started {" "}"; recovery went to stdout, apart from the loss)', async () => {
     const lines: unknown[][] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args));
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args));
     try {
       const s = await createRedisStreamStore({ url: redis.url, keyPrefix: `t${prefixCount}` });
       open.push(s);
