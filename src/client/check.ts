@@ -39,7 +39,7 @@ export function check(value: unknown): Checked {
   const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required');
   const { instancePath, keyword, params, data } = inside ?? last;
   // (the contract's property names need no JSON Pointer escaping; map keys in `instancePath` are escaped)
-  const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
+  const missing = keyword === 'required' ? `/${params.missingProperty as string}` : '';
   const expected = inside || !branches.length ? expectedOf(keyword, params) : [...new Set(branches.map((e) => expectedOf(e.keyword, e.params)))].join(' or ').replace(/ or a value of type /g, ' or ');
   // What was found is the value the validator read there (none, where a property is missing).
   // The keyword as `validateMessage` names it: the compiled validators' own two are no JSON Schema keywords.
@@ -60,17 +60,22 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
     case 'type':
       return `a value of type ${String(params.type).replace(/,/g, ' or ')}`;
     case 'pattern':
-      return `a string matching ${String(params.pattern)}`;
+      return `a string matching ${params.pattern as string}`;
     case 'minLength':
-      return `at least ${String(params.limit)} character${params.limit === 1 ? '' : 's'}`;
+      return `at least ${params.limit as number} character${params.limit === 1 ? '' : 's'}`;
     case 'x-date-time':
       return 'an RFC 3339 date-time';
     case 'x-nullable-object':
       return 'an object or null';
     default:
       // minimum, maximum and their exclusive forms: ajv's `comparison` says which.
-      return params.comparison ? `a number ${String(params.comparison)} ${String(params.limit)}` : `${keyword} ${JSON.stringify(params)}`;
+      return params.comparison ? `a number ${params.comparison as string} ${params.limit as number}` : `${keyword} ${JSON.stringify(params)}`;
   }
+}
+
+/** What a wrong option or value is, shortly (`42`, `NaN`, `a string`, `an object`): not the runtime's preview, whose bytes every page would load. */
+export function described(value: unknown): string {
+  return value === undefined ? 'nothing' : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : value === null || typeof value === 'number' || typeof value === 'boolean' ? String(value) : `a ${typeof value}`;
 }
 
 /** A JSON object: not null, not an array. */
@@ -80,12 +85,12 @@ function failure(pointer: string, keyword: string, expected: string, found: unkn
   // JSON text of what was found (80 characters at most, `...` where cut); JSON.stringify would call Infinity null.
   let shown: string;
   try {
-    const text = typeof found === 'number' && !Number.isFinite(found) ? String(found) : JSON.stringify(found) ?? 'nothing';
+    const text = typeof found === 'number' && !isFinite(found) ? String(found) : JSON.stringify(found) ?? 'nothing';
     shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
     // A value nested thousands deep overflows JSON.stringify's stack (a hostile server's
     // `[[[…]]]`): thrown from a socket's message handler, it ended the process.
-    shown = `${Array.isArray(found) ? 'an array' : 'an object'} nested too deep to show`;
+    shown = `${described(found)} nested too deep to show`;
   }
   return { ok: false, reason: 'invalid', errors: [{ pointer, keyword, message: `expected ${expected}, got ${shown}` }] };
 }

@@ -1,6 +1,6 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
-import { check, isObject, type ClientValidationError } from './check.js';
+import { check, described, isObject, type ClientValidationError } from './check.js';
 import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
@@ -15,9 +15,6 @@ export type MessageData<T extends ServerMessageType> = T extends keyof ReceivedM
 
 /** A token, or a function giving one (called before every connection attempt and poll). */
 export type TokenSource = string | (() => string | Promise<string>);
-
-/** How many of the last cursors delivered the client remembers, to drop a replayed overlap of opaque cursors. */
-const RECENT_CURSORS = 1000;
 
 /** The longest wait the client sets, ms (23 days): a timer set past 2^31 - 1 ms fires at once (maxMs: Infinity polled a thousand times a second). */
 const MAX_TIMER_MS = 2e9;
@@ -254,28 +251,28 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   // Checked here, once: a wrong option is a programming error (a NaN from an environment
   // variable stormed a closed port, 900 attempts in 2 s; `random: 42` ended the process at the
   // first reconnect; a bare URL string was ignored; a hostile tester). The string is not shown: it may hold a token.
-  option('options', options, {}, 'an object', isObject);
+  option('options', options, 'an object', isObject);
   // A misspelt option (`backof`, `Url`) was ignored, its default taken, silently (a fresh user).
   known('', options, OPTION_NAMES);
-  const b = option('backoff', options.backoff, {}, 'an object', isObject);
+  const b = option('backoff', options.backoff, 'an object', isObject, {});
   known('backoff.', b, BACKOFF_NAMES);
   const base = num('backoff.baseMs', b.baseMs, 1000);
   const factor = num('backoff.factor', b.factor, 2, 1);
   const maxDelay = num('backoff.maxMs', b.maxMs, 30_000);
   const stableMs = num('backoff.stableMs', b.stableMs, 10_000, 0);
-  const fullJitter = option('backoff.jitter', b.jitter, true, 'a boolean', isBoolean);
-  let random = option('random', options.random, Math.random, 'a function', isFunction);
+  const fullJitter = option('backoff.jitter', b.jitter, 'a boolean', isBoolean, true);
+  let random = option('random', options.random, 'a function', isFunction, Math.random);
   const pongTimeout = num('pongTimeoutMs', options.pongTimeoutMs, PONG_TIMEOUT_MS);
   const silenceMs = Math.min(num('pingIntervalMs', options.pingIntervalMs, PING_INTERVAL_MS) + pongTimeout, MAX_TIMER_MS);
   const fallbackAfter = num('fallbackAfter', options.fallbackAfter, 3, 0);
-  const usePolling = option('polling', options.polling, true, 'a boolean', isBoolean);
+  const usePolling = option('polling', options.polling, 'a boolean', isBoolean, true);
   const connectTimeout = num('connectTimeoutMs', options.connectTimeoutMs, 10_000);
   const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, 40_000);
   const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 16 * 1024 * 1024);
-  option('url', options.url, '', 'a string', isString);
-  option('pollUrl', options.pollUrl, '', 'an http(s) URL', isUrl);
-  option('WebSocket', options.WebSocket, undefined, 'a function', isFunction);
-  option('fetch', options.fetch, undefined, 'a function', isFunction);
+  option('url', options.url, 'a string', isString);
+  option('pollUrl', options.pollUrl, 'an http(s) URL', isUrl);
+  option('WebSocket', options.WebSocket, 'a function', isFunction);
+  option('fetch', options.fetch, 'a function', isFunction);
   const g = globalThis as any;
 
   /** Each event's handlers, in the order they were added, each with its registration (a handler removed and added again is a new one). */
@@ -307,8 +304,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** The cursor the current socket asked to resume from (`since` in its URL). */
   let socketSince: string | null = null;
   /**
-   * The last `RECENT_CURSORS` cursors delivered, in order: a replayed overlap is dropped though
-   * its cursors are opaque (`isAfter` orders only `<epoch>.<n>`). Emptied when the stream starts over.
+   * The last `RECENT_CURSORS` (protocol.ts: 1000) cursors delivered, in order: a replayed
+   * overlap is dropped though its cursors are opaque (`isAfter` orders only `<epoch>.<n>`). Emptied when the stream starts over.
    */
   const recent = new Set<string>();
   /** The last cursor let go from `recent` (null: none since it was emptied): ordered cursors after it that `recent` lacks were never delivered. */
@@ -451,9 +448,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     try {
       // disconnect() ends the wait, a provider that disconnects as it is called included: a hung
       // provider kept a disconnected process alive, and told its timeout after.
-      const ended = new Promise<undefined>((resolve, reject) => {
-        timeout = isFunction(source) ? setTimeout(reject, connectTimeout, new Error('timeout')) : undefined;
-        tokenWaits.add((stop = () => resolve(undefined)));
+      const ended = new Promise<void>((resolve, reject) => {
+        // (Set for a fixed token too, and cleared below before anything is awaited.)
+        timeout = setTimeout(reject, connectTimeout, new Error('timeout'));
+        tokenWaits.add((stop = () => resolve()));
       });
       const t = isFunction(source) ? await Promise.race([ended, source()]) : source;
       // An answer for a run that is over (disconnect, then connect with another source) is moot:
@@ -508,26 +506,21 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const url = options.url ?? (g.location && g.location.origin.replace(/^http/, 'ws') + WEBSOCKET_PATH);
     if (!url) throw new TypeError('connect: no URL: outside a browser page, give createRealtimeClient({ url })');
     // A URL that cannot work would only fail every attempt, forever: say so once, at connect.
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      // not a URL: parsed stays undefined
-    }
+    const parsed = parseUrl(url);
     // WebSocket constructors take http: and https: too (as ws: and wss:).
-    if (parsed === undefined || !/^(ws|http)s?:$/.test(parsed.protocol) || parsed.hash !== '') {
+    if (!parsed || !/^(ws|http)s?:$/.test(parsed.protocol) || parsed.hash) {
       // The URL itself is not shown: it may carry a token.
-      const got = parsed === undefined ? 'a string that is not a URL' : parsed.hash !== '' ? 'one with a #fragment, which WebSocket refuses' : `a URL of scheme ${parsed.protocol}`;
+      const got = !parsed ? 'a string that is not a URL' : parsed.hash ? 'one with a #fragment, which WebSocket refuses' : `a URL of scheme ${parsed.protocol}`;
       throw new TypeError(`connect: the url must be a ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got ${got}`);
     }
     return url;
   }
 
-  /** `url` with `since` (the last cursor) when resuming, and `token` for a socket. */
-  function address(url: string | URL, since: boolean, withToken?: boolean): string {
+  /** `url` with `since` (the last cursor) when there is one, and `token` for a socket. */
+  function address(url: string | URL, withToken?: boolean): string {
     const u = new URL(url);
     if (withToken && token) u.searchParams.set('token', token);
-    if (since && status.cursor) u.searchParams.set('since', status.cursor);
+    if (status.cursor) u.searchParams.set('since', status.cursor);
     return u.href;
   }
 
@@ -557,7 +550,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       socketSince = status.cursor;
       // Nonzero once this socket opens (its close is then `lastClose`).
       lastFrame = 0;
-      ws = socket = new WS(address(wsUrl(), true, true));
+      ws = socket = new WS(address(wsUrl(), true));
     } catch (cause) {
       fault('CLIENT_TRANSPORT_ERROR', cause);
       socket = undefined;
@@ -679,8 +672,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // retried with backoff (it was asked again twice a second, forever; a hostile tester).
       // An expiry after a stable connection (the count reset) waits the first step only.
       const attempts = status.reconnectAttempts + 1;
-      set({ reconnectAttempts: attempts, lastHttpStatus: null });
-      if (mine === run) schedule(delay(attempts)); // unless a status handler disconnected
+      if (set({ reconnectAttempts: attempts, lastHttpStatus: null })) schedule(delay(attempts)); // unless a status handler disconnected
       return;
     }
     // A browser never shows the status of a refused upgrade (nor does a dead server have one):
@@ -706,16 +698,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function failed(httpStatus?: number): void {
     if (refusedToken(httpStatus)) return;
     const attempts = status.reconnectAttempts + 1;
-    const mine = run;
     // A failure without an HTTP status (a dropped or silent socket, a probe while polls answer
     // 503) keeps the last one, as README says: each failed probe wrote null over the poll's
     // status, and "HTTP 503" came and went on a dashboard (a hostile tester).
     // While polling, a probe's refused upgrade (a browser never sees its status) keeps the polls'
     // status too: it read 503 and 500 by turns, upgrades and polls failing differently (a
     // dashboard author). (A probe's 401 refuses its token, and `unauthorized` shows it then.)
-    set({ reconnectAttempts: attempts, lastHttpStatus: (!polling && httpStatus) || status.lastHttpStatus });
     // A status handler disconnected: nothing more to do.
-    if (mine !== run) return;
+    if (!set({ reconnectAttempts: attempts, lastHttpStatus: (!polling && httpStatus) || status.lastHttpStatus })) return;
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
     if (usePolling && !polling && (refusedUpgrade || attempts >= fallbackAfter)) startPolling();
     schedule(delay(attempts));
@@ -781,7 +771,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       status.cursor = cursor;
       if (isAfter(cursor, resumedFrom)) resumedFrom = null;
       recent.add(cursor);
-      if (recent.size > RECENT_CURSORS) {
+      // RECENT_CURSORS, as a number: a constant of the client's own cost the browser bundle 4 bytes.
+      if (recent.size > 1000) {
         evicted = recent.values().next().value!;
         recent.delete(evicted);
       }
@@ -866,8 +857,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     try {
       // Not past 1 MiB unsent: a server that floods pings and never reads grew the client's
       // memory by about 800 bytes a ping, to a gigabyte (a hostile tester). Its pongs are lost
-      // then, and so is its keepalive: it ends the socket, as it should.
-      if (socket?.readyState === 1 && !((socket.bufferedAmount ?? 0) > 1 << 20)) socket.send(JSON.stringify(message));
+      // then, and so is its keepalive: it ends the socket, as it should. (A socket without
+      // `bufferedAmount` sends: undefined > n is false.)
+      if (socket?.readyState === 1 && !(socket.bufferedAmount! > 1 << 20)) socket.send(JSON.stringify(message));
     } catch (cause) {
       fault('CLIENT_TRANSPORT_ERROR', cause);
     }
@@ -931,7 +923,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const asked = status.cursor;
         const sent = Date.now();
         try {
-          const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl()), true), {
+          const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl())), {
             headers: { authorization: `Bearer ${t}` },
             signal: abort.signal,
           });
@@ -1101,7 +1093,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // the socket, and a poll that waits after failing (polling may be the only transport: a
     // hostile tester's waited out its backoff, 18 s, while the socket it woke was refused again).
     // Not one told to wait by a 429: it is connected.
-    if ((g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') {
+    if (g.navigator?.onLine !== false && g.document?.visibilityState !== 'hidden') {
       soon();
       if (pollWake && !status.connected) setTimeout(pollWake, roll() * Math.min(base, 1000));
     }
@@ -1144,7 +1136,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (!isFunction(handler)) throw new TypeError(`on: the handler of "${String(type)}" must be a function, got ${described(handler)}`);
       // A misspelt event (`on('trade')`) would never fire, silently. A type a newer server sends
       // comes as `unknown`, so no other name can ever be told.
-      if (!EVENTS.includes(type)) throw new TypeError(`on: there is no event ${JSON.stringify(String(type))}; the events are ${EVENTS.join(', ')}`);
+      if (!(EVENT_NAMES as readonly string[]).includes(type)) throw new TypeError(`on: there is no event ${JSON.stringify(String(type))}; the events are ${EVENT_NAMES.join(', ')}`);
       const registered = handlers.get(type) ?? handlers.set(type, new Map()).get(type)!;
       if (!registered.has(handler as Handler)) registered.set(handler as Handler, {});
       return () => client.off(type, handler);
@@ -1183,8 +1175,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
  * `ok(value)`; anything else throws a TypeError naming the option, what it must be and what it
  * is (a string is not shown: a URL given as the options may hold a token).
  */
-function option<T>(name: string, value: T | undefined, fallback: T, expected: string, ok: (value: any) => unknown): T {
-  if (value === undefined) return fallback;
+function option<T>(name: string, value: T | undefined, expected: string, ok: (value: any) => unknown, fallback?: T): T {
+  if (value === undefined) return fallback as T;
   if (!ok(value)) throw new TypeError(`createRealtimeClient: ${name} must be ${expected}, got ${described(value)}`);
   return value;
 }
@@ -1209,17 +1201,11 @@ function known(prefix: string, given: object, list: readonly string[]): void {
  * NaN never. At most MAX_TIMER_MS: Infinity, or more, is taken as that (a timer holds no more).
  */
 function num(name: string, value: number | undefined, fallback: number, min?: number): number {
-  return Math.min(option(name, value, fallback, `a number ${min === undefined ? '> 0' : `≥ ${min}`}`, (v) => typeof v === 'number' && (min === undefined ? v > 0 : v >= min)), MAX_TIMER_MS);
-}
-
-/** What a wrong option or value is, shortly (`42`, `NaN`, `a string`, `an object`): not the runtime's preview, whose bytes every page would load. */
-function described(value: unknown): string {
-  return value === undefined ? 'nothing' : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : value === null || typeof value === 'number' || typeof value === 'boolean' ? String(value) : `a ${typeof value}`;
+  return Math.min(option(name, value, `a number ${min === undefined ? '> 0' : `≥ ${min}`}`, (v) => typeof v === 'number' && (min === undefined ? v > 0 : v >= min), fallback), MAX_TIMER_MS);
 }
 
 /** What `on` takes: every message type the server sends, and the client's own events. */
 const EVENT_NAMES = [...SERVER_MESSAGE_TYPES, 'message', 'invalid', 'unknown', 'gap', 'status'] as const satisfies readonly RealtimeEvent[];
-const EVENTS: readonly string[] = EVENT_NAMES;
 // Fails to compile when RealtimeEventMap gains an event EVENT_NAMES does not list.
 const everyEventListed: [Exclude<RealtimeEvent, (typeof EVENT_NAMES)[number]>] extends [never] ? true : never = true;
 
@@ -1229,9 +1215,14 @@ const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'f
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** An absolute http(s) URL: fetch polls nothing else (a `ws:` or `file:` one failed every poll, silently: a hostile tester), and a URL (a pattern let `http://127.0.0.1:99999` through: a reviewer). */
-function isUrl(text: unknown): boolean | undefined {
+function isUrl(text: unknown): boolean {
+  return /^https?:$/.test(parseUrl(text)?.protocol as string);
+}
+
+/** `text` as an absolute URL, or undefined when it is not one. */
+function parseUrl(text: unknown): URL | undefined {
   try {
-    return /^https?:/.test(new URL(text as string).protocol);
+    return new URL(text as string);
   } catch {
     // undefined: not a URL
   }
@@ -1244,7 +1235,7 @@ function isUrl(text: unknown): boolean | undefined {
  */
 export function pollUrlOf(socketUrl: string): URL {
   const url = new URL(socketUrl.replace(/^ws/i, 'http'));
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/poll`;
+  url.pathname = url.pathname.replace(/\/*$/, '/poll');
   url.search = '';
   url.hash = '';
   return url;
@@ -1271,7 +1262,7 @@ async function readText(response: Response, max: number): Promise<string | undef
   }
   const reader = response.body.getReader();
   // Not UTF-8: a failed poll, as the socket fails (1007) on such a frame; it was delivered with U+FFFD in place of each bad byte (a hostile tester).
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder(undefined, { fatal: true }); // (undefined: the default, utf-8)
   let text = '';
   let size = 0;
   for (;;) {

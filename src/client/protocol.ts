@@ -40,7 +40,7 @@ export function isAfter(next: string, last: string | null): boolean {
   return !a || !b || a[1] !== b[1] || a[2]!.length > b[2]!.length || (a[2]!.length === b[2]!.length && a[2]! > b[2]!);
 }
 
-/** How many of the cursors delivered last the client remembers, to drop a message that repeats one (client.ts keeps its own copy). */
+/** How many of the cursors delivered last the client remembers, to drop a message that repeats one (client.ts writes it as a number, 1000). */
 export const RECENT_CURSORS = 1000;
 
 /**
