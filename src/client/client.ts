@@ -64,7 +64,10 @@ export interface UnknownEvent {
   message: unknown;
 }
 
-/** `gap` event: messages may have been lost (resume from a cursor the server no longer has); refetch state. */
+/**
+ * `gap` event: messages may have been lost (resume from a cursor the server no longer has, or a
+ * `connection` of another stream epoch); refetch state.
+ */
 export interface GapEvent {
   /** The cursor the client asked to resume from. */
   since: string | null;
@@ -835,9 +838,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // the stream went back, as a message's cursor can (what follows was delivered twice untold:
     // a hostile tester); its messages are delivered as a new stream's. (Any other message's
     // cursor is in `recent` by now, or it has none: never behind.)
+    // A `connection` without `resume` whose ordered cursor is of another epoch than the client's
+    // is a new stream (its history began again): messages may be lost (it went untold).
     // A raced answer from past the poll's position (a store that answers `gap` at its head,
     // with nothing replayed) skipped the positions between: told (they were lost untold: a hostile tester).
-    if ((resume === 'gap' || (resume === 'new' && socketSince) || (!resume && !continues && !isAfter(cursor as string, since))) && !(raced && !isAfter(cursor as string, since))) {
+    if ((resume === 'gap' || (resume === 'new' && socketSince) || (!resume && !continues && (!isAfter(cursor as string, since) || (sameStream(since!, since) && sameStream(cursor as string, cursor as string) && !sameStream(cursor as string, since))))) && !(raced && !isAfter(cursor as string, since))) {
       if (mine === run) gap(since, mode);
       // A handler disconnected before the loss was told: the next run resumes from before it,
       // and finds it again (from the new stream's cursor, it was never told).

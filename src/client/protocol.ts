@@ -27,7 +27,8 @@ export function isCursor(value: string): boolean {
  * epoch; positions compare exactly at any length. Any other pair counts as after unless it is
  * an exact repeat: `1705251000.6` (a decimal time, as a server may write one) is not read as
  * position 6. Another epoch counts as after: a new epoch follows a `gap`, which the
- * connection or poll response says.
+ * connection or poll response says (a `connection` without `resume` whose cursor is of another
+ * epoch than the client's is told as a `gap` by the client itself).
  *
  * @returns true when `last` is null, or `next` is later (or incomparable and different)
  */

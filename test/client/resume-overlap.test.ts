@@ -156,3 +156,25 @@ it('two messages a server sends out of order are the stream going back, as READM
   expect(gaps).toEqual([{ since: 'e.3', cursor: 'e.2', mode: 'ws' }]);
   expect(ids).toEqual(['t1', 't3', 't2', 't3', 't4']);
 });
+
+it('a connection without resume whose cursor is of another epoch is a new stream: told as a gap before its messages, which are delivered (a new epoch went untold)', async () => {
+  const epochTrade = (epoch: string, k: number, id: number) => ({ ...trade(id), cursor: `${epoch}.${k}` });
+  const { ids, gaps } = await run(
+    (send, ws) => {
+      send(connection({ resume: 'new' }, 'e1.0'));
+      for (let k = 1; k <= 3; k++) send(epochTrade('e1', k, k));
+      setTimeout(() => ws.close(1011), 50);
+    },
+    (send) => {
+      send(connection({}, 'e2.0')); // no resume: the server's history began again, in epoch e2
+      for (let k = 1; k <= 2; k++) send(epochTrade('e2', k, k + 3));
+    },
+  );
+  const order: string[] = [];
+  client!.on('gap', () => void order.push('gap'));
+  client!.on('trades', (data) => void order.push(data.id));
+  await until(() => ids.includes('t5'), 't5');
+  expect(ids).toEqual(['t1', 't2', 't3', 't4', 't5']);
+  expect(gaps).toEqual([{ since: 'e1.3', cursor: 'e2.0', mode: 'ws' }]);
+  expect(order).toEqual(['t1', 't2', 't3', 'gap', 't4', 't5']);
+});
