@@ -10,7 +10,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { failure, validateMessage } from '../runtime/validate.js';
-import { isAfter, isCursor, judgeCursor, RECENT_CURSORS, remember } from '../client/protocol.js';
+import { isAfter, isCursor, judgeCursor, RECENT_CURSORS, remember, sameStream } from '../client/protocol.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
@@ -650,9 +650,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           if (resume === 'resumed') resumedFrom = socketSince;
           const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
           if (resume !== 'resumed' && !continues && (typeof cursor === 'string' || resume === 'new' || resume === 'gap')) {
+            // A `gap` (or `new`) in the same epoch at or after the cursor it had keeps what was
+            // delivered: positions up to that cursor are repeats, not the stream going back.
+            if (resume && sameStream(cursor as string, lastCursor) && !isAfter(lastCursor!, cursor as string)) resumedFrom = lastCursor;
+            else {
+              recent.clear();
+              evicted = resumedFrom = null;
+            }
             lastCursor = typeof cursor === 'string' ? cursor : null;
-            recent.clear();
-            evicted = resumedFrom = null;
           }
           socketSince = lastCursor;
         }

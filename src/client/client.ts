@@ -316,10 +316,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** `gap` events told, ever: a poll loop's measure of answers that only said the stream was lost. */
   let gapsTold = 0;
   /**
-   * The cursor a socket or poll asked from that the server answered `resumed`, until a cursor
-   * after it comes: the replay's positions up to it, delivered or not, are a margin the server
-   * replays again, not the stream going back (a replay from before where the client began was
-   * told as a gap, and its overlap delivered twice: a hostile tester).
+   * The cursor a socket or poll asked from that the server answered `resumed` (or the client's
+   * cursor when a `gap` or `new` answer at or after it, in its epoch, came: what it delivered
+   * up to there), until a cursor after it comes: the replay's positions up to it, delivered or
+   * not, are a margin the server replays again, not the stream going back (a replay from before
+   * where the client began was told as a gap, and its overlap delivered twice: a hostile tester).
    */
   let resumedFrom: string | null = null;
   /** Forgets the cursors delivered: the stream starts over, and its cursors may repeat the old ones. */
@@ -825,7 +826,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
       // optional) the position is none: the new stream's first cursors were dropped as repeats.
       status.cursor = isString(cursor) ? cursor : null;
-      clearRecent();
+      // But a `gap` (or `new`) in the client's own epoch, at or after its cursor, is no new
+      // stream: the positions up to `since` were delivered, and a replay of them after the gap
+      // was delivered twice. (One before it may be a stream that started over in the same epoch,
+      // its positions new messages: a restarted upstream's, delivered.)
+      if (resume && sameStream(cursor as string, since) && !isAfter(since!, cursor as string)) resumedFrom = since;
+      else clearRecent();
     }
     status.received++;
     const mine = run;
@@ -994,8 +1000,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             status.lastMessageAt = Date.now();
             const since = status.cursor;
             // The stream starts over (`new` to a poll with a cursor: a server that forgot it):
-            // its cursors may repeat the old ones, which must not drop them.
-            if (body.resume === 'gap' || body.resume === 'new') {
+            // its cursors may repeat the old ones, which must not drop them. Not at or after the
+            // client's cursor in its own epoch: the positions up to it were delivered (a replay of
+            // them after the gap was delivered twice), as after `resumed`.
+            if ((body.resume === 'gap' || body.resume === 'new') && !(sameStream(body.cursor, since) && !isAfter(since!, body.cursor))) {
               status.cursor = null;
               clearRecent();
             } else resumedFrom = asked;

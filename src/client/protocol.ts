@@ -60,7 +60,8 @@ export const RECENT_CURSORS = 1000;
  * @param last the last cursor seen, or null
  * @param recent the last {@link RECENT_CURSORS} cursors delivered ({@link remember})
  * @param evicted the last cursor let go from `recent`, or null
- * @param resumedFrom the cursor a `resumed` answer replays from, until one after it comes, or null
+ * @param resumedFrom the cursor a `resumed` answer replays from (or the client's cursor when a
+ *   `gap` or `new` answer at or after it, in its epoch, came), until one after it comes, or null
  */
 export function judgeCursor(next: string, last: string | null, recent: { has(cursor: string): boolean }, evicted: string | null, resumedFrom: string | null): 'after' | 'repeat' | 'back' {
   if (isAfter(next, last) && !recent.has(next)) return 'after';

@@ -502,6 +502,29 @@ describe('listen', () => {
     }
   });
 
+  it('flags what a gap past the cursor the client had, in its epoch, sends again from before that cursor, as the client drops it (it delivered it twice)', async () => {
+    const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
+    const gap = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'gap' }, ts: trade.ts, cursor: 'e.7' });
+    const cursors = [1, 2, 3, 4, 5, 0, 3, 4, 5, 8, 9].map((k) => `e.${k}`);
+    const server = await fixtureServer([connection, ...cursors.map((cursor) => (cursor === 'e.0' ? gap : at(cursor)))], { code: 1000, reason: '' });
+    const client = createRealtimeClient({ url: server.url, WebSocket: WebSocket as never });
+    const delivered: string[] = [];
+    client.on('trades', (_data, message) => delivered.push(message.cursor!));
+    await new Promise<void>((resolve) => {
+      client.on('status', (status) => {
+        if (status.lastClose !== null) resolve();
+      });
+      client.connect('t0ken');
+    });
+    client.disconnect();
+    expect(delivered).toEqual(['e.1', 'e.2', 'e.3', 'e.4', 'e.5', 'e.8', 'e.9']);
+    const { status, stdout } = await listen([server.url, '--count', String(cursors.length + 1), '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    expect(stdout.split('\n').filter((line) => line.startsWith('frame '))).toEqual(
+      [3, 4, 5].map((k) => `frame ${k + 4}: trades /cursor expected a cursor after "e.7" (cursors increase within a stream), got "e.${k}", the cursor of frame ${k}: the client drops this message as a repeat`),
+    );
+  });
+
   it('names the earlier frame an older repeated cursor came in (b, a, b: the 3rd trade repeats the 1st)', async () => {
     const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
     const server = await fixtureServer([connection, at('b'), at('a'), at('b')]);

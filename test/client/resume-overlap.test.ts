@@ -178,3 +178,50 @@ it('a connection without resume whose cursor is of another epoch is a new stream
   expect(gaps).toEqual([{ since: 'e1.3', cursor: 'e2.0', mode: 'ws' }]);
   expect(order).toEqual(['t1', 't2', 't3', 'gap', 't4', 't5']);
 });
+
+it.each(['gap', 'new'])('a %s answer past the cursor the client asked from, in its epoch, whose replay reaches back before that cursor, delivers nothing twice', async (resume) => {
+  const { ids, gaps, asked } = await run(
+    (send, ws) => {
+      send(connection({ resume: 'new' }, 'e.0'));
+      for (let k = 1; k <= 5; k++) send(trade(k));
+      setTimeout(() => ws.close(1011), 50);
+    },
+    (send) => {
+      send(connection({ resume }, 'e.7')); // e.6 and e.7 lost
+      for (const k of [3, 4, 5, 8, 9]) send(trade(k)); // t3…t5 again, before the e.5 asked from
+    },
+  );
+  await until(() => ids.includes('t9'), 't9');
+  expect(asked).toEqual([null, 'e.5']);
+  // It was t1…t5, then t3…t5 again, after a second gap at e.3.
+  expect(ids).toEqual(['t1', 't2', 't3', 't4', 't5', 't8', 't9']);
+  expect(gaps).toEqual([{ since: 'e.5', cursor: 'e.7', mode: 'ws' }]);
+  expect(client!.getStatus()).toMatchObject({ cursor: 'e.9', duplicates: 3 });
+});
+
+it.each(['gap', 'new'])('over polling too: a %s answer past the cursor the poll sent, in its epoch, whose messages reach back before that cursor, delivers nothing twice', async (resume) => {
+  let polls = 0;
+  http = createServer((request, response) => {
+    polls++;
+    const since = new URL(request.url!, 'http://x').searchParams.get('since');
+    const answer = (body: object) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (polls === 1) return answer({ cursor: 'e.0', resume: 'new', messages: [] });
+    if (polls === 2) return answer({ cursor: 'e.5', resume: 'resumed', messages: [1, 2, 3, 4, 5].map(trade) });
+    if (polls === 3) return answer({ cursor: 'e.8', resume, messages: [3, 4, 5, 6, 7, 8].map(trade) });
+    setTimeout(() => answer({ cursor: since, resume: 'resumed', messages: [] }), 5000);
+  });
+  http.on('upgrade', (_request, raw: import('node:stream').Duplex) => void raw.destroy());
+  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  client = createRealtimeClient({ url: `ws://127.0.0.1:${port}/api/ws`, WebSocket, fallbackAfter: 1, random: () => 0, backoff: { baseMs: 5000, maxMs: 5000 } });
+  const ids: string[] = [];
+  const gaps: unknown[] = [];
+  client.on('trades', (data) => void ids.push(data.id));
+  client.on('gap', (gap) => void gaps.push(gap));
+  client.connect('token');
+  await until(() => ids.includes('t8'), 't8');
+  http.closeAllConnections();
+  expect(ids).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']);
+  expect(gaps).toEqual([{ since: 'e.5', cursor: 'e.8', mode: 'polling' }]);
+  expect(client.getStatus()).toMatchObject({ cursor: 'e.8', duplicates: 3 });
+});
