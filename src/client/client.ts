@@ -19,7 +19,11 @@ export type TokenSource = string | (() => string | Promise<string>);
 /** The longest wait the client sets, ms (23 days): a timer set past 2^31 - 1 ms fires at once (maxMs: Infinity polled a thousand times a second). */
 const MAX_TIMER_MS = 2e9;
 
-/** Where the client is: `mode` is what the spec's `getStatus()` shows. */
+/**
+ * Where the client is: `mode` is what the spec's `getStatus()` shows. `waiting` for the next
+ * attempt; `closed` after the server's 1000 close (at once: no attempt is due, so never
+ * `waiting` first) until `connect`.
+ */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'polling' | 'waiting' | 'unauthorized' | 'closed';
 
 /** {@link RealtimeClient.getStatus}: a snapshot (a new object each call). Times are epoch ms, durations ms. */
@@ -650,18 +654,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).
-    set({ ...(opened && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }) });
+    const advice = reconnectAdvice(code);
+    // A 1000 close (below) shows `closed` in this same status: it showed `waiting` first, a
+    // flicker, though no attempt is due.
+    set({ ...(opened && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }), ...(advice === 'no' && !polling && { state: 'closed', mode: 'offline', nextAttemptAt: null }) });
     if (lost) announce('disconnected', 'ws');
     // A handler disconnected (and maybe connected again): this run is over.
     if (mine !== run) return;
-    const advice = reconnectAdvice(code);
     // Not a probe's, while polling delivers: it was never taken over (that is its first frame),
     // so it ended no connection: a failed attempt, as a silent one is (its 1000 stopped the
-    // polls that worked, state `closed` with nothing told: a hostile tester).
-    if (advice === 'no' && !polling) {
-      stopPolling();
-      return void set({ state: 'closed', mode: 'offline', nextAttemptAt: null });
-    }
+    // polls that worked, state `closed` with nothing told: a hostile tester). Stays `closed` (above).
+    if (advice === 'no' && !polling) return void stopPolling();
     // Not a probe's 4401 either, while polling delivers: a failed attempt (below), its token not
     // marked refused, or the next poll, sent with it, stopped the polls that worked
     // (`unauthorized`: a hostile tester). Refused for real, the polls' own 401 tells.

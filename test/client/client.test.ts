@@ -1727,6 +1727,22 @@ describe('client: reconnection and resume', () => {
     await sleep(300);
     expect(s.upgrades).toHaveLength(1);
   });
+
+  it('a normal close by the server (1000) shows the state closed at once, never waiting (no attempt is due)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const states: string[] = [];
+    client.on('status', (status) => void states.push(`${status.state} ${status.mode} ${String(status.nextAttemptAt)}`));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    states.length = 0;
+    s.closeAll(1000, 'bye');
+    await until(() => client.getStatus().state === 'closed', 'the closed state');
+    // It was `waiting offline null`, then `closed offline null`: a flicker a dashboard showed.
+    expect(states).toEqual(['closed offline null']);
+    expect(client.getStatus().lastClose).toEqual({ code: 1000, reason: 'bye' });
+  });
+
 });
 
 describe('client: cursor order', () => {
