@@ -162,9 +162,9 @@ export interface BackoffOptions {
  */
 export interface RealtimeClientOptions {
   /**
-   * WebSocket URL without the token, e.g. `wss://example.com/api/ws`: a string (checked as a URL
-   * by `connect`, which throws a TypeError for one that cannot work). Default in a browser: this
-   * page's host and `WEBSOCKET_PATH`.
+   * WebSocket URL without the token, e.g. `wss://example.com/api/ws`: a string (checked as an
+   * absolute URL by `connect`, which throws a TypeError for one that cannot work, a relative one
+   * such as `/api/ws` said to be). Default in a browser: this page's host and `WEBSOCKET_PATH`.
    */
   url?: string;
   /**
@@ -252,7 +252,7 @@ type Handler = (...args: any[]) => void;
  * @throws TypeError when `options` is not an object, or one of its options is of the wrong type
  *   or out of range (see {@link RealtimeClientOptions}); the message names the option
  * @throws TypeError from `connect` when no WebSocket implementation or URL can be found, or the
- *   URL is not a `ws:` or `wss:` (or `http:`, `https:`) URL
+ *   URL is not an absolute `ws:` or `wss:` (or `http:`, `https:`) URL (the message says when it is relative)
  */
 export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient {
   // Checked here, once: a wrong option is a programming error (a NaN from an environment
@@ -517,9 +517,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const parsed = parseUrl(url);
     // WebSocket constructors take http: and https: too (as ws: and wss:).
     if (!parsed || !/^(ws|http)s?:$/.test(parsed.protocol) || parsed.hash) {
-      // The URL itself is not shown: it may carry a token.
-      const got = !parsed ? 'a string that is not a URL' : parsed.hash ? 'one with a #fragment, which WebSocket refuses' : `a URL of scheme ${parsed.protocol}`;
-      throw new TypeError(`connect: the url must be a ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got ${got}`);
+      // The URL itself is not shown: it may carry a token. One that starts with `/` (`/api/ws`,
+      // `//host/api/ws`) is relative to a page, which the client does not resolve: said so (it
+      // read "a string that is not a URL").
+      const got = !parsed ? (url[0] === '/' ? 'a relative URL' : 'a string that is not a URL') : parsed.hash ? 'one with a #fragment, which WebSocket refuses' : `a URL of scheme ${parsed.protocol}`;
+      throw new TypeError(`connect: the url must be an absolute ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got ${got}`);
     }
     return url;
   }

@@ -251,9 +251,17 @@ describe('client: set-up errors', () => {
   });
 
   it('connect says once that a URL cannot work (it retried forever), without showing it (it may hold a token)', () => {
-    expect(() => createRealtimeClient({ url: 'not a url?token=secret', WebSocket: WebSocket as never }).connect('t')).toThrow('connect: the url must be a ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got a string that is not a URL');
+    expect(() => createRealtimeClient({ url: 'not a url?token=secret', WebSocket: WebSocket as never }).connect('t')).toThrow('connect: the url must be an absolute ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got a string that is not a URL');
     expect(() => createRealtimeClient({ url: 'ftp://example.com/api/ws', WebSocket: WebSocket as never }).connect('t')).toThrow('got a URL of scheme ftp:');
     expect(() => createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws#section', WebSocket: WebSocket as never }).connect('t')).toThrow('got one with a #fragment, which WebSocket refuses');
+  });
+
+  it('connect says that a relative URL (`/ws`, `//host/ws`) is one, and that an absolute URL is what it takes (it said "a string that is not a URL")', () => {
+    for (const url of ['/api/ws?token=secret', '//example.com/api/ws?token=secret']) {
+      expect(() => createRealtimeClient({ url, WebSocket: WebSocket as never }).connect('t')).toThrow(
+        new TypeError('connect: the url must be an absolute ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got a relative URL'),
+      );
+    }
   });
 
   it('takes an http: URL as ws:, as WebSocket constructors do', async () => {
