@@ -467,6 +467,17 @@ describe('listen', () => {
     ]);
   });
 
+  it('a connection message without a cursor or resume starts no new stream; one that says new does (README, as the client reads them)', async () => {
+    const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
+    const plain = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: trade.ts });
+    const fresh = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: trade.ts });
+    const held = await listen([(await fixtureServer([plain, at('e.5'), plain, at('e.1')])).url, '--count', '4', '--ping-interval', '60000']);
+    expect(held.stdout.split('\n').filter((line) => line.startsWith('frame '))).toEqual(['frame 3: trades /cursor expected a cursor after "e.5" (cursors increase within a stream), got "e.1": the client tells a gap and takes the stream from here']);
+    const over = await listen([(await fixtureServer([plain, at('e.5'), fresh, at('e.1')])).url, '--count', '4', '--ping-interval', '60000']);
+    expect(over.stdout.split('\n').filter((line) => line.startsWith('frame '))).toEqual([]);
+    expect(over.status).toBe(0);
+  });
+
   it('flags exactly the messages the client drops as repeats, an older cursor repeated too (a fresh user: b, a, b passed with 0 violations)', async () => {
     const streams = [
       ['b', 'a', 'b'],
