@@ -81,3 +81,31 @@ describe('listen --max-frame: the largest message read, what bounds one frame\'s
     }
   });
 });
+
+describe('listen against a server that does not read: pongs are not queued past 1 MiB unsent', () => {
+  it('a server flooding 300,000 pings with its socket paused leaves listen in a 64 MB heap, said once as a warning (a fresh tester: 445 MB for 1,000,000 pings, out of memory here)', { timeout: 120_000 }, async () => {
+    const pings = 300_000;
+    const ping = JSON.stringify({ type: 'ping', timestamp: 1705251000000 });
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      // Reads nothing more: listen's pongs stay unsent on its side.
+      ws.pause();
+      let sent = 0;
+      const flood = () => {
+        for (let i = 0; i < 5000 && sent < pings; i++, sent++) ws.send(ping);
+        if (sent < pings) setImmediate(flood);
+      };
+      flood();
+    });
+    const { status, stdout, stderr } = await runListen([url, '--count', String(pings + 1), '--duration', '60s'], heap(64), 100_000);
+    expect(stderr).not.toMatch(/heap out of memory/);
+    const warnings = stderr.split('\n').filter((line) => line.includes(': warning: '));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^frame \d+: warning: ping \(root\) not answered: the server has not read \d+ bytes listen sent; no pong is queued past 1 MiB unsent, as the client queues none \(this ping and each one after it while the server does not read; said once\)$/),
+    ]);
+    // Every ping was read and checked (each one early: a violation of its own).
+    expect(stdout).toMatch(/^connection 1, ping 300000$/m);
+    expect(stdout.trim().split('\n').at(-1)).toBe('300001 frames (300001 valid, 0 invalid), 299999 violations');
+    expect(status).toBe(1);
+  });
+});
