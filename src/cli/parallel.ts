@@ -26,7 +26,7 @@ import { validationError } from '../runtime/errors.js';
 import type { ValidationMode } from '../runtime/validate.js';
 import type { Findings, Problem } from './report.js';
 import { describeIoError, emptyFileEntry, opensPrettyDocument, type SourceEntry } from './sources/index.js';
-import { sniffBinary } from './sources/text.js';
+import { notUtf8Head, sniffBinary } from './sources/text.js';
 
 /** Default size from which a regular NDJSON file goes to the workers: below it, starting them costs more than they save. */
 export const PARALLEL_FROM = 8 * 1024 * 1024;
@@ -144,6 +144,11 @@ export class ParallelValidation {
       const binary = sniffBinary(head, file);
       if (binary) {
         check({ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) });
+        return true;
+      }
+      const notText = notUtf8Head(head);
+      if (notText) {
+        check({ kind: 'syntax', file, line: 1, error: notText });
         return true;
       }
       // Maybe a pretty-printed document: left to the serial path, which tells one from NDJSON

@@ -190,6 +190,23 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(code).toBe(1);
   });
 
+  it('reports a stream that is not UTF-8 from its first byte at once, with the byte and its offset, as a short one (a fresh tester: 256 MiB of 0xFF were read first)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'validate', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Killed after 30 s: a reader that waits for the stream's end never gets it.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    let stdout = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString('utf8')));
+    child.stdin.on('error', () => undefined);
+    // 1 MiB of 0xFF, and the pipe left open: no line end, no NUL, no end of input.
+    child.stdin.write(Buffer.alloc(1024 * 1024, 0xff));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    clearTimeout(kill);
+    child.stdin.destroy();
+    expect(stdout).toBe('<stdin>:1: - (root) expected UTF-8 text, got the byte 0xFF at byte offset 0 of the input, which is not UTF-8 (save the file as UTF-8)\n0 valid, 1 invalid\n');
+    expect(cli(['validate', '-'], Buffer.from([0xff, 0xff, 0xff])).stdout).toBe(stdout);
+    expect(code).toBe(1);
+  });
+
   it('reads a FIFO and a process substitution like a file', async () => {
     const fifo = path.join(dir, 'stream.json');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);

@@ -141,6 +141,22 @@ describe('a stream without end holds bounded memory', () => {
     expect(read()).toBeLessThan(1024 * 1024);
   });
 
+  it('a stream not UTF-8 in its first 64 KiB, without a line end, is one error at its first bad byte, not read whole (a fresh tester: 256 MiB of 0xFF)', async () => {
+    for (const input of ['auto', 'ndjson'] as const) {
+      const { stream, read } = endless(Buffer.concat([Buffer.from('{"type":"ping","timestamp":'), Buffer.alloc(65536, 0xff)]));
+      const entries: SourceEntry[] = [];
+      for await (const entry of readSources(['-'], { input, duplicateKeys: true, stdin: () => stream })) entries.push(entry);
+      stream.destroy();
+      expect(entries).toEqual([expect.objectContaining({ kind: 'syntax', line: 1, error: expect.objectContaining({ keyword: 'json', found: 'the byte 0xFF at byte offset 27 of the input, which is not UTF-8 (save the file as UTF-8)', byteOffset: 27 }) })]);
+      expect(read()).toBeLessThan(1024 * 1024);
+    }
+    // A character the 64 KiB cut in two is no fault: UTF-8 text, read on (here to the limit).
+    const euro = Buffer.from('€');
+    const split = endless(Buffer.concat([Buffer.from(`"${'a'.repeat(65534)}`), euro]).subarray(0, 65536 + 1));
+    const [entry] = await first(split.stream, 'auto', 1, 1024 * 1024);
+    expect(entry).toMatchObject({ kind: 'syntax', line: 1, error: { hint: 'if it holds one message per line, say so with --input ndjson' } });
+  });
+
   it('auto: a stream whose line 1 is not an object is read whole only up to the limit', async () => {
     // `yes |`: "y" lines forever. Before, auto read it whole to see if it was one document.
     const yes = endless(Buffer.from('y\n'.repeat(32768)));

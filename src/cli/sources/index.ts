@@ -36,7 +36,7 @@ import { readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { decodeUtf8, DOCUMENTS_HINT, lineAtByte, sniffBinary, stripBom, withHint } from './text.js';
+import { decodeUtf8, DOCUMENTS_HINT, lineAtByte, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -246,7 +246,8 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     const { head, rest } = await peekFirstLine(bytes);
     bytes = rest as AsyncIterable<Buffer>;
     // A binary stream is one error, found by the NDJSON reader's look at line 1, not read whole.
-    if (isObjectLine(head) || sniffBinary(head) !== undefined) format = 'ndjson';
+    // So is a first line of 64 KiB and more that is not UTF-8 (notUtf8Head).
+    if (isObjectLine(head) || sniffBinary(head) !== undefined || notUtf8Head(head) !== undefined) format = 'ndjson';
   }
   if (format === 'ndjson') {
     yield* readNdjsonBatches(bytes, file, duplicateKeys, stream);

@@ -182,6 +182,40 @@ export function sniffBinary(head: Uint8Array, file = '<stdin>'): string | undefi
 }
 
 /**
+ * The error for an input whose first line runs past its first 64 KiB (`head`, as
+ * {@link sniffBinary} reads it) with a byte in them that is not UTF-8: the byte and its offset,
+ * as a short input's is told, at once (an endless stream of 0xFF was read 256 MiB into memory
+ * first, then blamed on its size: a fresh tester). A sequence the 64 KiB cut at their end is
+ * not a fault. Such a line is no text: one error for the input, as a binary one.
+ *
+ * @param head the input's first bytes, up to its first line end and at most 64 KiB
+ * @returns the error ({@link notUtf8Error}), or undefined when the head is shorter (the input's
+ *   own reader tells a short line's bytes) or UTF-8
+ */
+export function notUtf8Head(head: Uint8Array): ValidationError | undefined {
+  if (head.length < 65536) return undefined;
+  const bad = firstInvalidUtf8Byte(head);
+  if (bad === head.length || mayBeCut(head.subarray(bad))) return undefined;
+  return notUtf8Error(bad, head[bad]!);
+}
+
+/**
+ * Whether `tail` (at most 3 bytes, the head's last) is the start of a UTF-8 sequence that more
+ * bytes could complete: completed with 0x80 or with 0xA0, one of which every lead byte's second
+ * byte admits (0xE0 and 0xF0 want it above 0x9F and 0x8F, 0xED and 0xF4 below 0xA0 and 0x90).
+ */
+function mayBeCut(tail: Uint8Array): boolean {
+  const lead = tail[0]!;
+  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (tail.length >= length) return false;
+  return [0x80, 0xa0].some((fill) => {
+    const whole = new Uint8Array(length).fill(fill);
+    whole.set(tail);
+    return firstInvalidUtf8Byte(whole) === length;
+  });
+}
+
+/**
  * `LE` or `BE` when `head`'s first 64 bytes (at least 4) are ASCII characters written as UTF-16
  * in that byte order: every other byte NUL, none of the ones between; else undefined.
  */
