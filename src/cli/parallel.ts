@@ -22,11 +22,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { validationError } from '../runtime/errors.js';
 import type { ValidationMode } from '../runtime/validate.js';
 import type { Findings, Problem } from './report.js';
 import { describeIoError, emptyFileEntry, opensPrettyDocument, type SourceEntry } from './sources/index.js';
-import { notUtf8Head, sniffBinary } from './sources/text.js';
+import { binaryError, notUtf8Head, sniffBinary } from './sources/text.js';
 
 /** Default size from which a regular NDJSON file goes to the workers: below it, starting them costs more than they save. */
 export const PARALLEL_FROM = 8 * 1024 * 1024;
@@ -143,7 +142,7 @@ export class ParallelValidation {
       }
       const binary = sniffBinary(head, file);
       if (binary) {
-        check({ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) });
+        check({ kind: 'syntax', file, line: 1, error: binaryError(binary) });
         return true;
       }
       const notText = notUtf8Head(head);

@@ -4,7 +4,7 @@ import { validationError } from '../../runtime/errors.js';
 import { parsePointer } from '../../runtime/json-pointer.js';
 import type { SourceEntry, SyntaxEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
+import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, binaryError, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -18,7 +18,7 @@ import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, 
 export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: boolean, stream = file === '<stdin>'): Generator<SourceEntry> {
   const binary = sniffBinary(bytes.subarray(0, 65536), file);
   if (binary) {
-    yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) };
+    yield { kind: 'syntax', file, line: 1, error: binaryError(binary) };
     return;
   }
   const decoded = decodeUtf8(bytes);

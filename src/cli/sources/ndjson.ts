@@ -4,7 +4,7 @@ import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, withHint, lineAt, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, nestingError, bracketsError, notUtf8Error, notUtf8Head, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, withHint, lineAt, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, nestingError, bracketsError, notUtf8Error, notUtf8Head, binaryError, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -33,7 +33,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
   const binary = sniffBinary(head, file);
   if (binary) {
     await close();
-    yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) }];
+    yield [{ kind: 'syntax', file, line: 1, error: binaryError(binary) }];
     return;
   }
   const notText = notUtf8Head(head);

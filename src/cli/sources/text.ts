@@ -157,13 +157,14 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
  *
  * @param head the input's first bytes, up to its first line end and at most 64 KiB
  * @param file the input's name, for the way out a gzip file is told (`<stdin>`: none)
- * @returns what the input is and what to do, as one phrase for an error's "found", or undefined when it may be text
+ * @returns what the input is (an error's `found`) and what to do (its `hint`), or undefined when it may be text
  */
-export function sniffBinary(head: Uint8Array, file = '<stdin>'): string | undefined {
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
+export function sniffBinary(head: Uint8Array, file = '<stdin>'): { found: string; hint?: string } | undefined {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return { found: 'UTF-16 text (byte-order mark)', hint: SAVE_AS_UTF8 };
   // gzip's magic number: said so, with what to do (it read "a binary file": a hostile tester),
   // naming the file (it said `zcat file.gz` of a file named otherwise: a fresh user).
-  if (head[0] === 0x1f && head[1] === 0x8b && head.length >= 10) return `gzip-compressed data; decompress it first (${file === '<stdin>' ? 'zcat file.gz' : `zcat ${JSON.stringify(file)}`} | realtime-contract validate -)`;
+  // The way out is the error's hint, as other errors' (JSON output had it in `found`: a fresh tester).
+  if (head[0] === 0x1f && head[1] === 0x8b && head.length >= 10) return { found: 'gzip-compressed data', hint: gzipWayOut(file) };
   const nul = head.indexOf(0);
   if (nul === -1) return undefined;
   let nuls = 0;
@@ -178,7 +179,19 @@ export function sniffBinary(head: Uint8Array, file = '<stdin>'): string | undefi
   // ASCII written as UTF-16 without a mark: a NUL beside every character, on one side (it read
   // "a binary file", which did not say what to do).
   const order = utf16Order(head);
-  return order ? `UTF-16${order} text without a byte-order mark; save it as UTF-8` : `a binary file (NUL byte at offset ${nul})`;
+  return order ? { found: `UTF-16${order} text without a byte-order mark`, hint: SAVE_AS_UTF8 } : { found: `a binary file (NUL byte at offset ${nul})` };
+}
+
+const SAVE_AS_UTF8 = 'save it as UTF-8';
+
+/** What to do with gzip data read from `file` (`<stdin>`: a file named `file.gz`): `decompress it first (zcat "events.ndjson.gz" | realtime-contract validate -)`. */
+export function gzipWayOut(file: string): string {
+  return `decompress it first (${file === '<stdin>' ? 'zcat file.gz' : `zcat ${JSON.stringify(file)}`} | realtime-contract validate -)`;
+}
+
+/** The error for an input {@link sniffBinary} found to be no UTF-8 JSON text. */
+export function binaryError(binary: { found: string; hint?: string }): ValidationError {
+  return validationError('', 'json', 'UTF-8 JSON text', binary.found, binary.hint);
 }
 
 /**
