@@ -46,6 +46,21 @@ async function fixtureServer(frames: (string | Buffer)[], close?: { code: number
 const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
 const trade = example('trades');
 
+/** The cursors of the trades the package's client delivers from the stream at `url` until the server closes, and its count of dropped repeats. */
+async function clientDelivers(url: string): Promise<{ delivered: string[]; duplicates: number }> {
+  const client = createRealtimeClient({ url, WebSocket: WebSocket as never });
+  const delivered: string[] = [];
+  client.on('trades', (_data, message) => delivered.push(message.cursor!));
+  await new Promise<void>((resolve) => {
+    client.on('status', (status) => {
+      if (status.lastClose !== null) resolve();
+    });
+    client.connect('t0ken');
+  });
+  client.disconnect();
+  return { delivered, duplicates: client.getStatus().duplicates };
+}
+
 describe('listen', () => {
   it('reports a pong the server sends unasked (a fresh user: pongs instead of pings passed a short run)', async () => {
     const server = await fixtureServer([connection, JSON.stringify({ type: 'pong', timestamp: 1705251000000 }), JSON.stringify(trade)]);
@@ -492,22 +507,13 @@ describe('listen', () => {
     for (const cursors of streams) {
       const server = await fixtureServer([opening, ...cursors.map(at)], { code: 1000, reason: '' });
       // The real client on the same stream: which trades it delivers.
-      const client = createRealtimeClient({ url: server.url, WebSocket: WebSocket as never });
-      const delivered: string[] = [];
-      client.on('trades', (_data, message) => delivered.push(message.cursor!));
-      await new Promise<void>((resolve) => {
-        client.on('status', (status) => {
-          if (status.lastClose !== null) resolve();
-        });
-        client.connect('t0ken');
-      });
-      client.disconnect();
+      const { delivered, duplicates } = await clientDelivers(server.url);
       const { status, stdout } = await listen([server.url, '--count', String(cursors.length + 1), '--ping-interval', '60000']);
       // The trades (frames 1..n) listen says the client drops.
       const flagged = stdout.split('\n').filter((line) => line.endsWith('the client drops this message as a repeat')).map((line) => Number(/^frame (\d+):/.exec(line)![1]) - 1);
       // The client dropped exactly those, and delivered the rest in order.
       expect({ cursors, delivered }).toEqual({ cursors, delivered: cursors.filter((_cursor, i) => !flagged.includes(i)) });
-      expect(client.getStatus().duplicates).toBe(flagged.length);
+      expect(duplicates).toBe(flagged.length);
       if (cursors.length > 1000) expect(flagged).toEqual([1002]);
       expect(status).toBe(flagged.length > 0 ? 1 : 0);
     }
@@ -518,16 +524,7 @@ describe('listen', () => {
     const gap = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'gap' }, ts: trade.ts, cursor: 'e.7' });
     const cursors = [1, 2, 3, 4, 5, 0, 3, 4, 5, 8, 9].map((k) => `e.${k}`);
     const server = await fixtureServer([connection, ...cursors.map((cursor) => (cursor === 'e.0' ? gap : at(cursor)))], { code: 1000, reason: '' });
-    const client = createRealtimeClient({ url: server.url, WebSocket: WebSocket as never });
-    const delivered: string[] = [];
-    client.on('trades', (_data, message) => delivered.push(message.cursor!));
-    await new Promise<void>((resolve) => {
-      client.on('status', (status) => {
-        if (status.lastClose !== null) resolve();
-      });
-      client.connect('t0ken');
-    });
-    client.disconnect();
+    const { delivered } = await clientDelivers(server.url);
     expect(delivered).toEqual(['e.1', 'e.2', 'e.3', 'e.4', 'e.5', 'e.8', 'e.9']);
     const { status, stdout } = await listen([server.url, '--count', String(cursors.length + 1), '--ping-interval', '60000']);
     expect(status).toBe(1);

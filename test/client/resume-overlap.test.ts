@@ -48,6 +48,23 @@ async function run(first: (send: (m: object) => void, ws: WebSocket) => void, la
   return { ids, gaps, asked };
 }
 
+/**
+ * A client of `server` (its upgrades refused, so the client polls at once), connected: the ids
+ * of the trades it delivers and the gaps it tells, as they come.
+ */
+async function pollingClient(server: Server): Promise<{ ids: string[]; gaps: unknown[] }> {
+  server.on('upgrade', (_request, raw: import('node:stream').Duplex) => void raw.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  client = createRealtimeClient({ url: `ws://127.0.0.1:${port}/api/ws`, WebSocket, fallbackAfter: 1, random: () => 0, backoff: { baseMs: 5000, maxMs: 5000 } });
+  const ids: string[] = [];
+  const gaps: unknown[] = [];
+  client.on('trades', (data) => void ids.push(data.id));
+  client.on('gap', (gap) => void gaps.push(gap));
+  client.connect('token');
+  return { ids, gaps };
+}
+
 it('a resume whose replay reaches back before where the client started delivers nothing twice, and tells no gap', async () => {
   const { ids, gaps, asked } = await run(
     (send, ws) => {
@@ -124,15 +141,7 @@ it('over polling too: a resumed answer whose replay reaches back before where th
     if (polls === 3) return answer({ cursor: 'e.17', resume: 'resumed', messages: [9, 10, 11, 12, 13, 14, 15, 16, 17].map(trade) });
     setTimeout(() => answer({ cursor: since, resume: 'resumed', messages: [] }), 5000);
   });
-  http.on('upgrade', (_request, raw: import('node:stream').Duplex) => void raw.destroy());
-  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  client = createRealtimeClient({ url: `ws://127.0.0.1:${port}/api/ws`, WebSocket, fallbackAfter: 1, random: () => 0, backoff: { baseMs: 5000, maxMs: 5000 } });
-  const ids: string[] = [];
-  const gaps: unknown[] = [];
-  client.on('trades', (data) => void ids.push(data.id));
-  client.on('gap', (gap) => void gaps.push(gap));
-  client.connect('token');
+  const { ids, gaps } = await pollingClient(http);
   await until(() => ids.includes('t17'), 't17');
   http.closeAllConnections();
   expect(ids).toEqual(['t11', 't12', 't13', 't14', 't15', 't16', 't17']);
@@ -210,18 +219,10 @@ it.each(['gap', 'new'])('over polling too: a %s answer past the cursor the poll 
     if (polls === 3) return answer({ cursor: 'e.8', resume, messages: [3, 4, 5, 6, 7, 8].map(trade) });
     setTimeout(() => answer({ cursor: since, resume: 'resumed', messages: [] }), 5000);
   });
-  http.on('upgrade', (_request, raw: import('node:stream').Duplex) => void raw.destroy());
-  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  client = createRealtimeClient({ url: `ws://127.0.0.1:${port}/api/ws`, WebSocket, fallbackAfter: 1, random: () => 0, backoff: { baseMs: 5000, maxMs: 5000 } });
-  const ids: string[] = [];
-  const gaps: unknown[] = [];
-  client.on('trades', (data) => void ids.push(data.id));
-  client.on('gap', (gap) => void gaps.push(gap));
-  client.connect('token');
+  const { ids, gaps } = await pollingClient(http);
   await until(() => ids.includes('t8'), 't8');
   http.closeAllConnections();
   expect(ids).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']);
   expect(gaps).toEqual([{ since: 'e.5', cursor: 'e.8', mode: 'polling' }]);
-  expect(client.getStatus()).toMatchObject({ cursor: 'e.8', duplicates: 3 });
+  expect(client!.getStatus()).toMatchObject({ cursor: 'e.8', duplicates: 3 });
 });
