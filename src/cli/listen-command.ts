@@ -661,7 +661,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // nothing): a new stream unless it says `resumed` or, without `resume`, names the cursor
         // asked from or one delivered (README, client). Its cursor is where the stream is: never a repeat.
         if (result.ok || validateMessage(value, { mode: 'tolerant' }).ok) {
-          const resume = (value as { data?: { resume?: unknown } }).data?.resume;
+          const given = (value as { data?: { resume?: unknown } }).data?.resume;
+          // One the contract does not list is read as none, as the client reads it.
+          const resume = given === 'new' || given === 'gap' || given === 'resumed' ? given : undefined;
           if (resume === 'resumed') resumedFrom = socketSince;
           const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
           if (resume !== 'resumed' && !continues && (typeof cursor === 'string' || resume === 'new' || resume === 'gap')) {

@@ -814,7 +814,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       set({ rtt: Date.now() - pingSent });
       pingSent = -1;
     }
-    const resume = message.type === 'connection' ? (message.data as { resume?: string }).resume : undefined;
+    // A value the contract does not list (tolerant mode lets it through) is read as none: the
+    // cursor then tells a loss (`restarted` hid one that an absent `resume` told: a fresh user).
+    let resume = message.type === 'connection' ? (message.data as { resume?: string }).resume : undefined;
+    resume = resume === 'new' || resume === 'gap' || resume === 'resumed' ? resume : undefined;
     const since = status.cursor;
     // While this socket was connecting (asking from `socketSince`), a poll may have found that
     // cursor lost, said `gap`, and delivered part of the new stream: when the connection
@@ -827,7 +830,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // again (a hostile tester).
     const continues = resume === undefined && isString(cursor) && (cursor === socketSince || recent.has(cursor));
     if (resume === 'resumed') resumedFrom = socketSince;
-    if (message.type === 'connection' && resume !== 'resumed' && !continues && (isString(cursor) ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
+    if (message.type === 'connection' && resume !== 'resumed' && !continues && (isString(cursor) ? !(raced && isAfter(since!, cursor)) : !!resume)) {
       // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
       // optional) the position is none: the new stream's first cursors were dropped as repeats.
       status.cursor = isString(cursor) ? cursor : null;
