@@ -686,6 +686,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           const got = `${cursor === lastCursor ? 'it again' : JSON.stringify(cursor)}${carried === undefined ? '' : `, the cursor of frame ${carried}`}`;
           const effect = verdict === 'repeat' ? 'the client drops this message as a repeat' : 'the client tells a gap and takes the stream from here';
           violate({ index, type, pointer: '/cursor', keyword: 'protocol', message: `expected ${expected}, got ${got}: ${effect}` });
+        } else if (lastCursor !== null && sameStream(cursor, cursor) && sameStream(lastCursor, lastCursor) && !sameStream(cursor, lastCursor)) {
+          // Another epoch, unannounced: the client delivers it as the stream's next message and tells no gap (a fresh user).
+          violate({ index, type, pointer: '/cursor', keyword: 'protocol', message: `expected a cursor of the stream's epoch ${JSON.stringify(cut(lastCursor.slice(0, lastCursor.lastIndexOf('.')), 60))} (a new epoch comes with a connection message), got ${JSON.stringify(cut(cursor, 100))}: the client delivers it and tells no gap` });
         }
         if (verdict !== 'repeat') {
           lastCursor = cursor;

@@ -482,6 +482,19 @@ describe('listen', () => {
     ]);
   });
 
+  it('reports a cursor of another epoch than the stream\'s, unannounced, which the client delivers without a gap (a fresh user: 0 violations)', async () => {
+    const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
+    const cursors = ['e.1', 'e.2', 'f.1', 'f.2', 'e.3'];
+    const server = await fixtureServer([connection, ...cursors.map(at)], { code: 1000, reason: '' });
+    expect((await clientDelivers(server.url)).delivered).toEqual(cursors);
+    const { status, stdout } = await listen([server.url, '--count', '6', '--ping-interval', '60000']);
+    expect(stdout.split('\n').filter((line) => line.startsWith('frame '))).toEqual([
+      'frame 3: trades /cursor expected a cursor of the stream\'s epoch "e" (a new epoch comes with a connection message), got "f.1": the client delivers it and tells no gap',
+      'frame 5: trades /cursor expected a cursor of the stream\'s epoch "f" (a new epoch comes with a connection message), got "e.3": the client delivers it and tells no gap',
+    ]);
+    expect(status).toBe(1);
+  });
+
   it('a connection message without a cursor or resume starts no new stream; one that says new does (README, as the client reads them)', async () => {
     const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
     const plain = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: trade.ts });
@@ -515,7 +528,10 @@ describe('listen', () => {
       expect({ cursors, delivered }).toEqual({ cursors, delivered: cursors.filter((_cursor, i) => !flagged.includes(i)) });
       expect(duplicates).toBe(flagged.length);
       if (cursors.length > 1000) expect(flagged).toEqual([1002]);
-      expect(status).toBe(flagged.length > 0 ? 1 : 0);
+      // e1.5, e2.1, e1.3: each epoch change unannounced is a violation too (delivered without a gap).
+      const epochs = stdout.split('\n').filter((line) => line.includes('(a new epoch comes with a connection message)')).length;
+      expect(epochs).toBe(cursors[0] === 'e1.5' ? 2 : 0);
+      expect(status).toBe(flagged.length + epochs > 0 ? 1 : 0);
     }
   });
 
