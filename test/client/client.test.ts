@@ -361,6 +361,15 @@ describe('client: polling URL', () => {
     // The contract's paths agree with that rule, so a default client finds a default server.
     expect(POLL_PATH).toBe(`${WEBSOCKET_PATH}/poll`);
   });
+
+  it('is made from the url as written: spaces around it or credentials give a poll URL fetch cannot use (README, options)', async () => {
+    // Credentials are kept, and fetch refuses a URL with them: each poll fails as a network error does.
+    expect(pollUrlOf('ws://u:pw@127.0.0.1:9/api/ws').href).toBe('http://u:pw@127.0.0.1:9/api/ws/poll');
+    await expect(fetch(pollUrlOf('ws://u:pw@127.0.0.1:9/api/ws'))).rejects.toThrow(TypeError);
+    // A leading space: the socket's URL parses (WHATWG trims it), the poll URL stays ws:.
+    expect(pollUrlOf(' ws://127.0.0.1:9/api/ws').protocol).toBe('ws:');
+    await expect(fetch(pollUrlOf(' ws://127.0.0.1:9/api/ws'))).rejects.toThrow(TypeError);
+  });
 });
 
 describe('client: opaque cursors', () => {
