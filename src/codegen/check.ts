@@ -1,6 +1,5 @@
 import { describeCompiledErrors } from '../runtime/errors.js';
 import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
-import { asWritten } from '../languages/as-written.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
@@ -368,6 +367,9 @@ export async function checkExamples(contract: Contract, validatorsCode: string):
       const errors = check(example);
       if (!errors) continue;
       // With `validate`'s hints (a date that does not exist says which part: a fresh user).
+      // Imported here: as-written reaches generated/ (through validate), which `generate` must
+      // not need to load, or a checkout whose generated/ is broken could not be repaired.
+      const { asWritten } = await import('../languages/as-written.js');
       const fault = asWritten(describeCompiledErrors(errors, example, 'strict')[0]!, example, () => undefined);
       throw new SchemaError(schema.file, `/examples/${index}${fault.pointer}`, `the example fails its own schema: ${fault.message}`);
     }
