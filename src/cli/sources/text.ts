@@ -207,25 +207,15 @@ export function binaryError(binary: { found: string; hint?: string }): Validatio
  */
 export function notUtf8Head(head: Uint8Array): ValidationError | undefined {
   if (head.length < 65536) return undefined;
-  const bad = firstInvalidUtf8Byte(head);
-  if (bad === head.length || mayBeCut(head.subarray(bad))) return undefined;
-  return notUtf8Error(bad, head[bad]!);
-}
-
-/**
- * Whether `tail` (at most 3 bytes, the head's last) is the start of a UTF-8 sequence that more
- * bytes could complete: completed with 0x80 or with 0xA0, one of which every lead byte's second
- * byte admits (0xE0 and 0xF0 want it above 0x9F and 0x8F, 0xED and 0xF4 below 0xA0 and 0x90).
- */
-function mayBeCut(tail: Uint8Array): boolean {
-  const lead = tail[0]!;
-  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-  if (tail.length >= length) return false;
-  return [0x80, 0xa0].some((fill) => {
-    const whole = new Uint8Array(length).fill(fill);
-    whole.set(tail);
-    return firstInvalidUtf8Byte(whole) === length;
-  });
+  try {
+    // Streaming, the decoder holds back a sequence cut at the end instead of refusing it.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return undefined;
+  } catch {
+    // The first bad byte lies before any cut sequence at the end: the decoder refused one there.
+    const bad = firstInvalidUtf8Byte(head);
+    return notUtf8Error(bad, head[bad]!);
+  }
 }
 
 /**
