@@ -86,10 +86,6 @@ function packageFile(name: string): URL {
   }
 }
 
-/**
- * Starts publishing demo messages through `server` every `intervalMs`. Ids (trades, decisions,
- * alerts, tasks) carry a per-run prefix, so they stay unique across restarts.
- */
 /** The `data` of a message's JSON text, with the message's `type` beside its fields; undefined for anything else. */
 function dataOf(frame: string): Record<string, unknown> | undefined {
   try {
@@ -100,6 +96,10 @@ function dataOf(frame: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * Starts publishing demo messages through `server` every `intervalMs`. Ids (trades, decisions,
+ * alerts, tasks) carry a per-run prefix, so they stay unique across restarts.
+ */
 export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broadcast'>, options: DemoProducerOptions): DemoProducer {
   const random = options.random ?? Math.random;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;

@@ -62,6 +62,8 @@ describe('the demo producer after a restart', () => {
     const frames = sent.filter(({ type }) => type === 'metrics' || type === 'bots').map(({ userId, type, data }) => ({ userId, frame: JSON.stringify({ type, data }) }));
     // A frame that is no such message is skipped.
     frames.push({ userId: 'alice', frame: 'not json' }, { userId: 'alice', frame: '{"type":"metrics","data":{"total_trades":-1.5}}' });
+    const tradeIds = () => sent.filter(({ type }) => type === 'trades').map(({ data }) => String(data.id));
+    const firstIds = tradeIds();
     sent.length = 0;
     const second = startDemoProducer(sink as never, { users: ['alice', 'bob'], intervalMs: 60_000, random: () => 0, sentBefore: frames });
     await second.round();
@@ -69,6 +71,12 @@ describe('the demo producer after a restart', () => {
     // random() 0: each user's trades all by its bot 1.
     expect(sent.filter(({ type }) => type === 'metrics').map(({ userId, data }) => [userId, data.total_trades])).toEqual([['alice', 6], ['bob', 6]]);
     expect(sent.filter(({ type }) => type === 'bots').map(({ data }) => [data.id, data.trades_count])).toEqual([['bot_alice_1', 6], ['bot_bob_1', 6]]);
+    // README: ids start again under a new run's name (`trade_<run>_<n>`), and never repeat one sent before.
+    const secondIds = tradeIds();
+    const run = (id: string) => /^trade_([^_]+)_\d+$/.exec(id)?.[1];
+    expect(secondIds.length).toBeGreaterThan(0);
+    expect(run(secondIds[0]!)).not.toBe(run(firstIds[0]!));
+    expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
     // Without them, from 1.
     sent.length = 0;
     const fresh = startDemoProducer(sink as never, { users: ['alice'], intervalMs: 60_000, random: () => 0 });
