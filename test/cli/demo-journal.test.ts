@@ -58,6 +58,26 @@ describe('the demo journal', () => {
     await second.store.close();
   });
 
+  it("keeps 5 minutes of a stream at the demo's rate, not the memory store's 1,000 entries (a fresh tester: alice's stream held 2 minutes, and a 3-minute outage was a gap)", async () => {
+    const file = journalFile();
+    let clock = BASE;
+    const journal = openDemoJournal(file, () => {}, () => clock);
+    // 10 a second for 4 minutes and a half: more than the demo sends alice.
+    const first = await journal.store.append('alice', 'alerts', frame(0), null);
+    for (let n = 1; n < 2700; n++) {
+      clock = BASE + n * 100;
+      await journal.store.append('alice', 'alerts', frame(n), null);
+    }
+    const read = await journal.store.read(alice, first.cursor, 5000);
+    expect(read.resume).toBe('resumed');
+    expect(read.entries.length).toBe(2699);
+    // And so does the store a restart makes of the journal.
+    const again = openDemoJournal(file, () => {}, () => clock);
+    const reread = await again.store.read(alice, first.cursor, 5000);
+    expect([reread.resume, reread.entries.length]).toEqual(['resumed', 2699]);
+    await again.store.close();
+  });
+
   it('takes back only the last 5 minutes: a cursor before them reads as a gap; with none young, a new epoch', async () => {
     const file = journalFile();
     let now = 1_000_000;
