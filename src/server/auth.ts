@@ -28,20 +28,10 @@ export interface Principal {
 export type PublicKeyAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
 
 /**
- * JWT verification (spec "Backend Implementation Notes" 1), with pinned algorithms. Give
- * exactly one of `secret` (HS256), `publicKey` (+ `algorithm`) or `jwksUrl`.
+ * What every shape of {@link JwtOptions} may add to its key: the claims a token must carry and
+ * how its user id and admin flag are read.
  */
-export interface JwtOptions {
-  /** HS256 shared secret (a string is UTF-8 encoded). */
-  secret?: string | Uint8Array;
-  /** A PEM SPKI public key or a Node KeyObject; verified with `algorithm` only. */
-  publicKey?: string | KeyObject;
-  /** The algorithm of `publicKey`. Default RS256. */
-  algorithm?: PublicKeyAlgorithm;
-  /** A JWKS document URL (keys cached and refetched by jose on an unknown `kid`). */
-  jwksUrl?: string | URL;
-  /** Algorithms accepted from the JWKS. Default RS256, ES256, EdDSA. */
-  jwksAlgorithms?: PublicKeyAlgorithm[];
+export interface JwtClaimOptions {
   /** Required `iss`. */
   issuer?: string | string[];
   /** Required `aud`. */
@@ -57,6 +47,51 @@ export interface JwtOptions {
   /** Value of `adminClaim` that means admin (also matched inside an array claim such as roles). Default `true`. */
   adminValue?: string | number | boolean;
 }
+
+/** `{ secret }`: HS256, the only algorithm a shared secret verifies (no `algorithm`: a TypeError). */
+export interface JwtSecretOptions extends JwtClaimOptions {
+  /** HS256 shared secret, at least 32 bytes (a string is UTF-8 encoded). */
+  secret: string | Uint8Array;
+  publicKey?: undefined;
+  /** Not with `secret`: the algorithm is HS256 (a TypeError that says so). */
+  algorithm?: undefined;
+  jwksUrl?: undefined;
+  /** Not with `secret` (a TypeError). */
+  jwksAlgorithms?: undefined;
+}
+
+/** `{ publicKey, algorithm }`: one public key, verified with `algorithm` only. */
+export interface JwtPublicKeyOptions extends JwtClaimOptions {
+  /** A PEM SPKI public key or a Node KeyObject; verified with `algorithm` only. */
+  publicKey: string | KeyObject;
+  /** The algorithm of `publicKey`. Default RS256. */
+  algorithm?: PublicKeyAlgorithm;
+  secret?: undefined;
+  jwksUrl?: undefined;
+  /** Not with `publicKey`: its algorithm is `algorithm` (a TypeError that says so). */
+  jwksAlgorithms?: undefined;
+}
+
+/** `{ jwksUrl, jwksAlgorithms }`: the keys of a JWKS document, verified with `jwksAlgorithms` only. */
+export interface JwtJwksOptions extends JwtClaimOptions {
+  /** A JWKS document URL (keys cached and refetched by jose on an unknown `kid`). */
+  jwksUrl: string | URL;
+  /** Algorithms accepted from the JWKS (pin one: `['ES256']`). Default RS256, ES256, EdDSA. */
+  jwksAlgorithms?: PublicKeyAlgorithm[];
+  secret?: undefined;
+  publicKey?: undefined;
+  /** Not with `jwksUrl`: pin its algorithms with `jwksAlgorithms` (a TypeError that says so; it was ignored, every algorithm accepted). */
+  algorithm?: undefined;
+}
+
+/**
+ * JWT verification (spec "Backend Implementation Notes" 1), with pinned algorithms. Exactly one
+ * of `{ secret }` (HS256), `{ publicKey, algorithm? }` or `{ jwksUrl, jwksAlgorithms? }`, with
+ * the {@link JwtClaimOptions}. `algorithm` belongs to `publicKey` and `jwksAlgorithms` to
+ * `jwksUrl`: either beside another key is a TypeError (they were ignored: `{ secret, algorithm:
+ * 'HS512' }` refused every HS512 token, `{ jwksUrl, algorithm: 'ES256' }` accepted RS256 too).
+ */
+export type JwtOptions = JwtSecretOptions | JwtPublicKeyOptions | JwtJwksOptions;
 
 /**
  * Custom authentication: a principal, or null to refuse with 401. Throw {@link AuthError} for
@@ -249,7 +284,8 @@ const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'
  * @throws TypeError naming the fault (never the key material)
  */
 function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm): KeyObject {
-  if (!(algorithm in KEY_TYPES)) throw new TypeError(`jwt: algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')}, got ${JSON.stringify(algorithm)}`);
+  // `in` read `'toString'` as an algorithm.
+  if (!Object.hasOwn(KEY_TYPES, algorithm)) throw new TypeError(`jwt: algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')} (the algorithm of publicKey), got ${preview(algorithm)}`);
   // `publicKey: null` read `.type` of null.
   if (typeof publicKey !== 'string' && !(publicKey instanceof KeyObject)) throw new TypeError(`jwt: publicKey must be a PEM string or a KeyObject, got ${preview(publicKey)}`);
   let key: KeyObject;
@@ -385,8 +421,10 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  *
  * @throws TypeError, at once, naming the option, when the options are not one of `secret` (a
  *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, any
- *   option is of the wrong type (never the key material), or one is unknown (`audiance`: "did
- *   you mean "audience"?")
+ *   option is of the wrong type (never the key material), one is unknown (`audiance`: "did
+ *   you mean "audience"?"), `algorithm` is given without `publicKey` (with `secret` the
+ *   algorithm is HS256; with `jwksUrl`, `jwksAlgorithms` pins it) or is not RS256, ES256 or
+ *   EdDSA, or `jwksAlgorithms` is given without `jwksUrl`
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
   checkJwtOptions(options);
@@ -399,6 +437,16 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       ? `jwt: ${unset.map((name) => `jwt.${name}`).join(' and ')} ${unset.length === 1 ? 'is' : 'are'} undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl`
       : 'jwt: give exactly one of secret, publicKey or jwksUrl');
   }
+  // Each was read by one key's branch only, and ignored beside another, whatever its value or
+  // type: `{ secret, algorithm: 'HS512' }` refused every HS512 token as a bare invalid-token, and
+  // `{ jwksUrl, algorithm: 'ES256' }`, meant to pin ES256, accepted RS256 and EdDSA too (a fresh user).
+  const keyName = options.secret !== undefined ? 'secret' : options.publicKey !== undefined ? 'publicKey' : 'jwksUrl';
+  if (options.algorithm !== undefined && keyName !== 'publicKey') {
+    throw new TypeError(`jwt: algorithm applies to publicKey only, got ${preview(options.algorithm)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave algorithm out; sign HS256)' : `with jwksUrl, pin the algorithms with jwksAlgorithms (e.g. jwksAlgorithms: [${JSON.stringify(typeof options.algorithm === 'string' && Object.hasOwn(KEY_TYPES, options.algorithm) ? options.algorithm : 'ES256')}])`}`);
+  }
+  if (options.jwksAlgorithms !== undefined && keyName !== 'jwksUrl') {
+    throw new TypeError(`jwt: jwksAlgorithms applies to jwksUrl only, got ${preview(options.jwksAlgorithms)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave jwksAlgorithms out; sign HS256)' : `with publicKey, give its one algorithm as algorithm (${Object.keys(KEY_TYPES).join(', ')})`}`);
+  }
   let key: Promise<Uint8Array | KeyObject | CryptoKey> | JWTVerifyGetKey;
   let algorithms: string[];
   if (options.secret !== undefined) {
@@ -410,7 +458,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     key = Promise.resolve(secret);
     algorithms = ['HS256'];
   } else if (options.publicKey !== undefined) {
-    const algorithm = options.algorithm ?? 'RS256';
+    // `algorithm: null` was RS256.
+    const algorithm = options.algorithm === undefined ? 'RS256' : options.algorithm;
     key = Promise.resolve(publicKeyFor(options.publicKey, algorithm));
     algorithms = [algorithm];
   } else {

@@ -331,8 +331,8 @@ describe('public keys and JWKS, algorithms pinned', () => {
     // README: an HS256 secret of at least 32 bytes, a shorter one a TypeError.
     expect(create({ secret: 'short' })).toThrow(new TypeError('jwt: an HS256 secret must be at least 32 bytes, got 5'));
     // `{ secret: process.env.JWT_SECRET }` with the variable unset names the key (a fresh user looked for a second one).
-    expect(create({ secret: undefined })).toThrow(new TypeError('jwt: jwt.secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
-    expect(create({})).toThrow(new TypeError('jwt: give exactly one of secret, publicKey or jwksUrl'));
+    expect(create({ secret: undefined } as never)).toThrow(new TypeError('jwt: jwt.secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
+    expect(create({} as never)).toThrow(new TypeError('jwt: give exactly one of secret, publicKey or jwksUrl'));
     // The message names the fault, never the key material.
     expect(() => create({ publicKey: `${ecPem}x` })()).not.toThrow(/MFkw/);
     const server = await startServer({ jwt: { publicKey: ec.publicKey, algorithm: 'ES256' } });

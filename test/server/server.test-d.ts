@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { GlobalMessage, UserMessage } from '../../src/index.js';
 import { createMessage } from '../../src/runtime/builders.js';
-import type { RealtimeServer, StreamEntry } from '../../src/server/index.js';
+import type { JwtOptions, RealtimeServer, RealtimeServerOptions, StreamEntry } from '../../src/server/index.js';
 
 declare const server: RealtimeServer;
 declare const trade: ReturnType<typeof createMessage<'trades'>>;
@@ -36,4 +36,26 @@ describe('server typing by audience', () => {
     // @ts-expect-error the user id comes first
     void server.publish(trade);
   });
+});
+
+describe('server options typing', () => {
+  it('jwt is one of three shapes: algorithm belongs to publicKey, jwksAlgorithms to jwksUrl (both were ignored beside another key)', () => {
+    const options = (jwt: JwtOptions): RealtimeServerOptions => ({ jwt });
+    // README's shapes.
+    options({ secret: process.env.JWT_SECRET! });
+    options({ secret: new Uint8Array(32), issuer: 'auth', audience: ['dashboard'], clockToleranceSec: 5 });
+    options({ publicKey: '-----BEGIN PUBLIC KEY-----', algorithm: 'ES256' });
+    options({ publicKey: '-----BEGIN PUBLIC KEY-----' });
+    options({ jwksUrl: 'https://auth.example/.well-known/jwks.json', jwksAlgorithms: ['ES256'] });
+    options({ jwksUrl: new URL('https://auth.example/.well-known/jwks.json') });
+    // @ts-expect-error with secret the algorithm is HS256
+    options({ secret: 'x'.repeat(32), algorithm: 'RS256' });
+    // @ts-expect-error with jwksUrl, pin with jwksAlgorithms
+    options({ jwksUrl: 'https://auth.example/jwks.json', algorithm: 'ES256' });
+    // @ts-expect-error jwksAlgorithms is jwksUrl's
+    options({ secret: 'x'.repeat(32), jwksAlgorithms: ['ES256'] });
+    // @ts-expect-error one key only
+    options({ secret: 'x'.repeat(32), publicKey: '-----BEGIN PUBLIC KEY-----' });
+  });
+
 });
