@@ -17,6 +17,7 @@ import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type 
 import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
+import { redactJwts } from '../shared/secrets.js';
 
 /** A pino-compatible logger: structured object first, then a message. */
 export interface Logger {
@@ -1018,10 +1019,15 @@ function pongRefusedReason(at: string): string {
   return `${prefix}${where.slice(0, end)}...)`;
 }
 
-/** A log-safe summary of an error: its name, code and message (no payload, no token). */
+/**
+ * A log-safe summary of an error: its name, code and message (no payload, no stack), any JWT in
+ * the message `[redacted]` ({@link redactJwts}): a hook's error that quoted its token
+ * (`could not verify token eyJ…`) was logged whole, though no token is ever logged (a fresh user).
+ */
 export function errorSummary(error: unknown): { name?: string; code?: string; message?: string } {
-  if (!(error instanceof Error)) return { message: String(error) };
-  return { name: error.name, ...((error as { code?: string }).code ? { code: (error as { code?: string }).code } : {}), message: error.message };
+  if (!(error instanceof Error)) return { message: redactJwts(String(error)) };
+  const code = (error as { code?: unknown }).code;
+  return { name: error.name, ...(code ? { code: redactJwts(String(code)) } : {}), message: redactJwts(String(error.message)) };
 }
 
 /**

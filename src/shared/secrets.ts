@@ -5,15 +5,19 @@
 /**
  * Names of query parameters that hold a secret, by their last word (after `_`, `-` or `.`, or a
  * camelCase capital): `token`, `access_token`, `id_token`, `api_key`, `apiKey`, `password`,
- * `pwd`, `client_secret`, `sig`, `auth`, `authorization`, `jwt`, `session_id`, …; not
- * `author`, `design` or `monkey`.
+ * `pwd`, `client_secret`, `sig`, `auth`, `authorization`, `jwt`, `session_id`, a one-time
+ * `ticket` (CAS, a WebSocket ticket), `bearer`, `otp`, `pin`, `passcode`, `cookie`, …; not
+ * `author`, `design` or `monkey`. `code` is one alone (OAuth's `?code=`) or after a word that
+ * makes it a credential (`auth_code`, `verificationCode`, `otp-code`, `device_code`), not a
+ * `country_code` or `status_code`.
  */
-const SECRET_WORD = /(?:^|[_.-])(?:token|key|apikey|secret|pass|passwd|password|pwd|sig|signature|auth|authorization|jwt|session|sessionid|sid|credentials?)$/i;
-const SECRET_CAMEL = /[a-z0-9](?:Token|Key|Secret|Pass|Password|Sig|Signature|Auth|Authorization|Session|SessionId|Credentials?)$/;
+const SECRET_WORD = /(?:^|[_.-])(?:token|key|apikey|secret|pass|passwd|password|passcode|passphrase|pwd|pin|sig|signature|hmac|auth|authorization|bearer|jwt|session|sessionid|sid|cookie|ticket|otp|totp|hotp|mfa|assertion|credentials?)$/i;
+const SECRET_CAMEL = /[a-z0-9](?:Token|Key|Secret|Pass|Password|Passcode|Passphrase|Pin|Sig|Signature|Hmac|Auth|Authorization|Bearer|Session|SessionId|Cookie|Ticket|Otp|Totp|Mfa|Assertion|Credentials?)$/;
+const SECRET_CODE = /^code$|(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|one[_.-]?time)[_.-]?code$/i;
 
 /** Whether a query parameter named `name` (decoded) holds a secret by its name. */
 export function isSecretName(name: string): boolean {
-  return SECRET_WORD.test(name) || SECRET_CAMEL.test(name);
+  return SECRET_WORD.test(name) || SECRET_CAMEL.test(name) || SECRET_CODE.test(name);
 }
 
 /**

@@ -4,8 +4,16 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createJwtVerifier, createRealtimeServer, type JwtOptions } from '../../src/server/index.js';
-import { SECRET } from './helpers.js';
+import { createJwtVerifier, createRealtimeServer, redactUrl, type JwtOptions, type RealtimeServerOptions } from '../../src/server/index.js';
+import { refusedStatus, SECRET, startServer, token } from './helpers.js';
+
+
+/** A logger that keeps each line as JSON (its message after a space). */
+function recorder() {
+  const lines: string[] = [];
+  const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+  return { lines, logger: { info: log, warn: log, error: log } };
+}
 
 describe('jwt.algorithm and jwt.jwksAlgorithms belong to one key each (they were ignored beside another, whatever their value)', () => {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -38,5 +46,61 @@ describe('jwt.algorithm and jwt.jwksAlgorithms belong to one key each (they were
       expect(create({ publicKey: ec.publicKey, algorithm })).toThrow(/^jwt: algorithm must be one of RS256, ES256, EdDSA \(the algorithm of publicKey\), got /);
     }
     expect(create({ publicKey: ec.publicKey, algorithm: 'ES256' })).not.toThrow();
+  });
+});
+
+describe('a token inside a hook\'s thrown error is redacted in the log ("never given a token")', () => {
+  it('authenticate, clientIp and handleHttp', async () => {
+    const jwt = await token('alice');
+    const { lines, logger } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      authenticate: (request) => {
+        throw new Error(`could not verify token ${new URL(request.url!, 'http://x').searchParams.get('token')}`);
+      },
+      clientIp: (request) => {
+        if (request.headers['x-fail'] !== undefined) throw new Error(`bad header with ${String(request.headers['x-fail'])} in it`);
+        return request.socket.remoteAddress!;
+      },
+      handleHttp: (request) => {
+        throw new TypeError(`no route for bearer ${String(request.headers['x-token'])}`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${jwt}`))).status).toBe(401);
+      expect((await refusedStatus(server.url({ token: jwt }))).status).toBe(401);
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { 'x-fail': jwt } })).status).toBe(401);
+      expect((await fetch(server.http('/elsewhere'), { headers: { 'x-token': jwt } })).status).toBe(500);
+      const text = lines.join('\n');
+      expect(text).toMatch(/"event":"authenticate-failed".*"message":"could not verify token \[redacted\]"/);
+      expect(text).toMatch(/"event":"client-ip-threw".*"message":"bad header with \[redacted\] in it"/);
+      expect(text).toMatch(/"event":"handle-http-threw".*"message":"no route for bearer \[redacted\]"/);
+      expect(text).not.toContain(jwt.split('.')[1]!);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('parameters whose names say they hold a secret: ticket, code, bearer, otp, …', () => {
+  it('redacts them in the refusal log line (a valid one-time ticket, refused for its origin, was logged)', async () => {
+    const { lines, logger } = recorder();
+    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: 'alice', admin: false }), allowedOrigins: ['https://dashboard.example.com'], logger } as Partial<RealtimeServerOptions>);
+    const secret = 'tkt_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    try {
+      for (const name of ['ticket', 'code', 'bearer', 'otp', 'auth_code', 'verificationCode', 'pin', 'passcode', 'wsTicket']) {
+        const url = `ws://127.0.0.1:${server.port}/api/ws?${name}=${secret}`;
+        expect((await refusedStatus(url, { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
+        expect(lines.at(-1)).toContain(`"url":"/api/ws?${name}=[redacted]"`);
+      }
+      expect(lines.join('\n')).not.toContain(secret);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('keeps names that hold no secret', () => {
+    expect(redactUrl('/api/ws?country_code=ZA&status_code=200&since=e.12&topic=btc&ticket_id=4711')).toBe('/api/ws?country_code=ZA&status_code=200&since=e.12&topic=btc&ticket_id=4711');
   });
 });
