@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
@@ -398,6 +398,41 @@ function unusableKey(error: unknown): boolean {
 const TOKEN_LOOKUP_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
 const tokenLookupFault = (error: unknown): boolean => TOKEN_LOOKUP_FAULTS.has(String((error as { code?: unknown } | null)?.code));
 
+/** Seconds since the epoch of the year 5138: an `iat` past it was written in milliseconds. */
+const MAX_SECONDS = 1e11;
+
+/**
+ * What jose refused in a token, for a log: its code (ERR_JWT_EXPIRED, …) and what it means, the
+ * claim named (jose's own message for a missing `exp` was the bare code), the `alg` refused
+ * named beside those allowed. Never the token: a header's `alg` is shown quoted, cut to 40
+ * characters, any JWT in it redacted.
+ */
+function joseFault(error: unknown, token: string, algorithms: readonly string[]): string {
+  const { code, claim, reason, message } = (error ?? {}) as { code?: unknown; claim?: unknown; reason?: unknown; message?: unknown };
+  if (typeof code !== 'string') return 'unverifiable';
+  if ((code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' || code === 'ERR_JWT_EXPIRED') && typeof claim === 'string') {
+    const what =
+      reason === 'missing' ? `${claim} missing`
+      : reason === 'invalid' ? `${claim} is not a number`
+      : claim === 'exp' ? 'exp in the past'
+      : claim === 'nbf' ? 'nbf in the future (not valid yet)'
+      : claim === 'iss' || claim === 'aud' ? `${claim} is not the ${claim === 'iss' ? 'issuer' : 'audience'} expected`
+      : `${claim} refused`;
+    return `${code}: ${redactJwts(what).slice(0, 80)}`;
+  }
+  if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      alg = undefined;
+    }
+    return `${code}: alg ${redactJwts(JSON.stringify(alg) ?? 'undefined').slice(0, 40)} not allowed, only ${algorithms.join(', ')}`;
+  }
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return `${code}: the signature does not verify (signed with another secret or key?)`;
+  return typeof message === 'string' && message !== '' ? `${code}: ${redactJwts(message).slice(0, 120)}` : code;
+}
+
 /** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty; each part must also be canonical (checked apart). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -407,7 +442,11 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
  * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
  * `exp`, `nbf` or `iat` that is not a finite number (`1e400` reads as Infinity) is refused too.
- * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The message never contains the token.
+ * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The reason says why, never with the token:
+ * `invalid token (<jose's code>: <what>)`, the claim named (`ERR_JWT_CLAIM_VALIDATION_FAILED: exp
+ * missing`, `ERR_JWT_EXPIRED: exp in the past`), an `alg` refused beside those allowed
+ * (`ERR_JOSE_ALG_NOT_ALLOWED: alg "HS512" not allowed, only HS256`), or this verifier's own
+ * (`invalid token (iat in the future)`, `invalid token (sub is not a non-empty string)`).
  * With `jwksUrl`, a JWKS that cannot be fetched (jose's timeout of 5 s, a status other than 200,
  * a body that is not JSON or not a key set, a network error) is {@link AuthError} 503 instead,
  * its reason `jwks-unavailable (<code>)` (jose's code, or the network error's), with
@@ -537,7 +576,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     } catch (error) {
       if (error instanceof AuthError) throw error;
       // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, …) name the fault, not the token.
-      throw new AuthError(401, `invalid token (${(error as { code?: string }).code ?? 'unverifiable'})`);
+      throw new AuthError(401, `invalid token (${joseFault(error, token, algorithms)})`);
     }
     // `"exp": 1e400` is JSON for Infinity, which jose takes as a time: such a token never expired,
     // though `exp` is required (a hostile tester). A time claim must be a finite number.
@@ -547,7 +586,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     }
     // Issued later than now (beyond the tolerance): a clock off, or a token made for later. jose
     // checks `iat` only against a maximum age; PyJWT and others refuse it, and so does this.
-    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + toleranceSec) throw new AuthError(401, 'invalid token (iat in the future)');
+    // One of milliseconds (`iat: Date.now()`) is past the year 5000: said so.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + toleranceSec) throw new AuthError(401, `invalid token (iat in the future${payload.iat > MAX_SECONDS ? ': in milliseconds? JWT times are seconds' : ''})`);
     const userId = payload[userIdClaim];
     const problem = userIdProblem(userId);
     if (problem !== undefined) throw new AuthError(401, `invalid token (${userIdClaim} ${problem})`);

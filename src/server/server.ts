@@ -140,7 +140,7 @@ export interface RealtimeServerOptions {
    * A hook that throws answers that request 500 (or, its headers sent, drops its connection), logged as `handle-http-threw`; the server goes on.
    */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload. A method that throws loses its line, never a request. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` and `url`. A method that throws loses its line, never a request. Default: none. */
   logger?: Logger;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number;
@@ -422,7 +422,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     } catch (error) {
       // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
       logger?.error({ event: 'client-ip-threw', err: errorSummary(error) }, 'clientIp hook threw: request refused');
-      throw new AuthError(401, 'invalid-token');
+      throw withDetail(new AuthError(401, 'invalid-token'), 'the clientIp hook threw (client-ip-threw)');
     }
   };
 
@@ -487,8 +487,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           logger?.warn({ event: 'jwks-unavailable', code }, code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'the JWKS fetched under 5 s ago lacks the token\'s kid (a key published since?): refused with 503 until it is fetched again' : `the JWKS could not be fetched (${code}): refused with 503`);
           throw new AuthError(503, 'jwks-unavailable', error.retryAfterSec);
         }
-        // An expired token is named (a client can fetch a new one); other faults stay one reason.
-        if (error instanceof AuthError) throw new AuthError(error.status, /ERR_JWT_EXPIRED/.test(error.reason) ? 'token-expired' : 'invalid-token');
+        // An expired token is named (a client can fetch a new one); other faults stay one reason
+        // to the client, and the verifier's is the log line's `detail`: it was dropped, and a
+        // developer wiring their own issuer could not learn "exp missing" or "alg HS512 not allowed" (a fresh user).
+        if (error instanceof AuthError) throw withDetail(new AuthError(error.status, /ERR_JWT_EXPIRED/.test(error.reason) ? 'token-expired' : 'invalid-token'), /^invalid token \((.*)\)$/s.exec(error.reason)?.[1] ?? error.reason);
         throw error;
       }
     } else {
@@ -498,19 +500,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const problem = userIdProblem(principal.userId);
       if (problem !== undefined) {
         logger?.error({ event: 'authenticate-bad-user-id', problem }, `the authentication hook gave a user id that ${problem}`);
-        throw new AuthError(401, 'invalid-token');
+        throw withDetail(new AuthError(401, 'invalid-token'), `the authentication hook gave a user id that ${problem}`);
       }
       // And its admin flag, read by truthiness: `admin: 'false'` made an admin (a hostile tester).
       const admin: unknown = principal.admin;
       if (admin !== undefined && typeof admin !== 'boolean') {
         logger?.error({ event: 'authenticate-bad-admin', got: admin === null ? 'null' : typeof admin }, 'the authentication hook gave an admin that is not true or false');
-        throw new AuthError(401, 'invalid-token');
+        throw withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook gave an admin that is not true or false');
       }
       // And its expiry: a NaN (`new Date(undefined).getTime()`) stopped the expiry timer of every socket (a hostile tester).
       const expiresAt: unknown = principal.expiresAt;
       if (expiresAt !== undefined && (typeof expiresAt !== 'number' || Number.isNaN(expiresAt))) {
         logger?.error({ event: 'authenticate-bad-expires-at', got: typeof expiresAt === 'number' ? 'NaN' : typeof expiresAt }, 'the authentication hook gave an expiresAt that is not a number of ms since the epoch');
-        throw new AuthError(401, 'invalid-token');
+        throw withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook gave an expiresAt that is not a number of ms since the epoch');
       }
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
@@ -551,7 +553,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const refusal = (error: unknown, request: IncomingMessage, kind: string): AuthError => {
-    const refused = error instanceof AuthError ? error : new AuthError(401, 'invalid-token');
+    const refused = error instanceof AuthError ? error : withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook threw');
     if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', err: errorSummary(error) }, 'authentication hook threw');
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     // A hook's own reasons are counted too, but at most MAX_REFUSAL_REASONS of them: one naming
@@ -560,7 +562,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     counts[key] = (counts[key] ?? 0) + 1;
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
     const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
-    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ip: request.socket.remoteAddress, url: redactUrl(request.url), ...origin }, `${kind} refused`);
+    // Why, for the operator (the client's body keeps its code alone: it goes to whoever sent the token); never the token.
+    const detail = details.get(refused);
+    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ...(detail === undefined ? {} : { detail }), ip: request.socket.remoteAddress, url: redactUrl(request.url), ...origin }, `${kind} refused`);
     return refused;
   };
 
@@ -1264,6 +1268,16 @@ const MAX_REFUSAL_REASONS = 64;
 
 /** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
 const OWN_REFUSALS: ReadonlySet<string> = new Set(['authenticate-timeout', 'invalid-token', 'jwks-unavailable', 'no-token', 'origin', 'rate-ip', 'rate-user', 'shutting-down', 'store-unavailable', 'token-expired', 'too-many-sockets']);
+
+/**
+ * Why a refusal was made, for its log line's `detail` (the verifier's reason: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`),
+ * kept beside the AuthError whose `reason` is the client's code. Never the token.
+ */
+const details = new WeakMap<AuthError, string>();
+function withDetail(error: AuthError, detail: string): AuthError {
+  details.set(error, detail);
+  return error;
+}
 
 /** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -3,16 +3,20 @@
  * user embedding the server). Real servers on 127.0.0.1, port 0.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createJwtVerifier, createRealtimeServer, redactUrl, type JwtOptions, type RealtimeServerOptions } from '../../src/server/index.js';
 import { refusedStatus, SECRET, startServer, token } from './helpers.js';
 
+const key = new TextEncoder().encode(SECRET);
+const now = () => Math.floor(Date.now() / 1000);
 
 /** A logger that keeps each line as JSON (its message after a space). */
 function recorder() {
   const lines: string[] = [];
   const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
-  return { lines, logger: { info: log, warn: log, error: log } };
+  const parsed = (event: string) => lines.filter((line) => line.includes(`"event":"${event}"`)).map((line) => JSON.parse(line.slice(0, line.lastIndexOf('} ') + 1)) as Record<string, unknown>);
+  return { lines, logger: { info: log, warn: log, error: log }, parsed };
 }
 
 describe('jwt.algorithm and jwt.jwksAlgorithms belong to one key each (they were ignored beside another, whatever their value)', () => {
@@ -49,6 +53,64 @@ describe('jwt.algorithm and jwt.jwksAlgorithms belong to one key each (they were
   });
 });
 
+describe("a refused token's reason is in the operator's log (detail), never the token; the client's body keeps its code", () => {
+  const cases: [string, () => Promise<string>, RegExp][] = [
+    ['no exp (setExpirationTime forgotten)', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt().sign(key), /^ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing$/],
+    ['iat in milliseconds', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt(Date.now()).setExpirationTime('1h').sign(key), /^iat in the future: in milliseconds\? JWT times are seconds$/],
+    ['the user id in uid, not sub', () => new SignJWT({ uid: 'alice' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(key), /^sub is not a non-empty string$/],
+    ['a numeric sub', () => new SignJWT({ sub: 42 as unknown as string }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key), /^sub is not a non-empty string$/],
+    ['signed HS512', () => new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject('alice').setExpirationTime('1h').sign(key), /^ERR_JOSE_ALG_NOT_ALLOWED: alg "HS512" not allowed, only HS256$/],
+    ['a wrong secret', () => token('alice', {}, new TextEncoder().encode('another-secret-of-at-least-32-bytes!!')), /^ERR_JWS_SIGNATURE_VERIFICATION_FAILED: the signature does not verify/],
+    ['not valid yet', () => token('alice', { nbf: now() + 600 }), /^ERR_JWT_CLAIM_VALIDATION_FAILED: nbf in the future/],
+  ];
+
+  it('logs why on poll-refused and upgrade-refused, answers {"error":"invalid-token"} alone', async () => {
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({ logger, attemptsPerIp: { perSecond: 1000, burst: 1000 } });
+    try {
+      for (const [name, make, detail] of cases) {
+        const jwt = await make();
+        const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } });
+        expect([name, response.status, await response.json()]).toEqual([name, 401, { error: 'invalid-token' }]);
+        expect((await refusedStatus(server.url({ token: jwt }))).status).toBe(401);
+        const [poll, upgrade] = [parsed('poll-refused').at(-1)!, parsed('upgrade-refused').at(-1)!];
+        for (const line of [poll, upgrade]) {
+          expect([name, line.reason]).toEqual([name, 'invalid-token']);
+          expect([name, line.detail]).toEqual([name, expect.stringMatching(detail)]);
+        }
+        expect(lines.join('\n')).not.toContain(jwt.split('.')[1]!);
+      }
+      // An expired token is still named to the client, and its detail says which claim.
+      const expired = await token('alice', { exp: now() - 600 });
+      const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${expired}` } });
+      expect(await response.json()).toEqual({ error: 'token-expired' });
+      expect(parsed('poll-refused').at(-1)).toMatchObject({ reason: 'token-expired', detail: 'ERR_JWT_EXPIRED: exp in the past' });
+      expect(lines.join('\n')).not.toMatch(/eyJ/);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("createJwtVerifier's own reason names the claim (it said only ERR_JWT_CLAIM_VALIDATION_FAILED for a missing exp)", async () => {
+    const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').sign(key);
+    await expect(createJwtVerifier({ secret: SECRET })(noExp)).rejects.toMatchObject({ status: 401, reason: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing)' });
+    const otherAudience = await token('alice', { aud: 'another-service' });
+    await expect(createJwtVerifier({ secret: SECRET, audience: 'dashboard' })(otherAudience)).rejects.toMatchObject({ reason: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: aud is not the audience expected)' });
+    await expect(createJwtVerifier({ secret: SECRET, issuer: 'auth' })(await token('alice', { iss: 'someone-else' }))).rejects.toMatchObject({ reason: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: iss is not the issuer expected)' });
+  });
+
+  it("logs why a hook's principal was refused on the refusal's line too", async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: '', admin: false }), logger } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http('/api/ws/poll'))).status).toBe(401);
+      expect(parsed('poll-refused').at(-1)).toMatchObject({ reason: 'invalid-token', detail: 'the authentication hook gave a user id that is not a non-empty string' });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe('a token inside a hook\'s thrown error is redacted in the log ("never given a token")', () => {
   it('authenticate, clientIp and handleHttp', async () => {
     const jwt = await token('alice');
@@ -74,6 +136,7 @@ describe('a token inside a hook\'s thrown error is redacted in the log ("never g
       expect((await fetch(server.http('/elsewhere'), { headers: { 'x-token': jwt } })).status).toBe(500);
       const text = lines.join('\n');
       expect(text).toMatch(/"event":"authenticate-failed".*"message":"could not verify token \[redacted\]"/);
+      expect(text).toMatch(/"event":"poll-refused".*"reason":"invalid-token","detail":"the authentication hook threw"/);
       expect(text).toMatch(/"event":"client-ip-threw".*"message":"bad header with \[redacted\] in it"/);
       expect(text).toMatch(/"event":"handle-http-threw".*"message":"no route for bearer \[redacted\]"/);
       expect(text).not.toContain(jwt.split('.')[1]!);
