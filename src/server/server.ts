@@ -92,8 +92,8 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
-  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. No address (null, undefined, an empty or blank string) counts as the socket's. A hook that throws, or returns anything but a string at once (a promise), refuses the request with 401 (logged as `client-ip-threw`). */
-  clientIp?: (request: IncomingMessage) => string;
+  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. No address (null, undefined, an empty or blank string) counts as the socket's. A hook that throws, or returns anything but a string, null or undefined at once (a promise), refuses the request with 401 (logged as `client-ip-threw`); an `async` function is a TypeError at creation. Log lines name this address as `ip` (and the socket's as `socketIp` when it differs). */
+  clientIp?: (request: IncomingMessage) => string | null | undefined;
   /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token, while the JWKS cannot be fetched or when `authenticate` times out (a poll whose token is verified gives its attempt back, whatever follows: a store that is away included). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
@@ -140,7 +140,7 @@ export interface RealtimeServerOptions {
    * A hook that throws answers that request 500 (or, its headers sent, drops its connection), logged as `handle-http-threw`; the server goes on.
    */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` and `url`. A method that throws loses its line, never a request. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url`. A method that throws loses its line, never a request. Default: none. */
   logger?: Logger;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number;
@@ -266,7 +266,7 @@ const MAX_FRAGMENTS = 16;
  *   `port` or `host` (attached, it listens on nothing of its own), an option is of
  *   the wrong type (the message names it, what it must be and what it is: `allowedOrigins` must
  *   be an array of origins or a function, `logger` an object with info, warn and error
- *   functions, hooks functions, `server` an http or https server), or the JWT options are
+ *   functions, hooks functions, `clientIp` and `allowedOrigins` not `async`, `server` an http or https server), or the JWT options are
  *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
  *   verifies with; an HS256 secret under 32 bytes)
  * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
@@ -407,23 +407,58 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
   };
 
+  /**
+   * The client's address per `clientIp` (its port dropped; the socket's when it gives none), or
+   * what the hook threw, read once per request: the rate limit counts it and the log lines name
+   * it. A promise (an async hook) or an object is a TypeError: it was a Map key of its own, a
+   * bucket per request, past attemptsPerIp (as an async allowedOrigins let every origin in: a hostile tester).
+   */
+  const clientAddresses = new WeakMap<IncomingMessage, { address: string } | { error: unknown }>();
+  const clientAddressOf = (request: IncomingMessage): { address: string } | { error: unknown } => {
+    const known = clientAddresses.get(request);
+    if (known !== undefined) return known;
+    let found: { address: string } | { error: unknown };
+    if (options.clientIp === undefined) found = { address: request.socket.remoteAddress ?? 'unknown' };
+    else {
+      try {
+        const given: unknown = options.clientIp(request);
+        if (given != null && typeof given !== 'string') {
+          const what = typeof (given as PromiseLike<unknown>).then === 'function' ? 'a Promise (an async function?)' : preview(given);
+          // Its rejection is the hook's affair, not an unhandled one of this process.
+          if (typeof (given as PromiseLike<unknown>).then === 'function') (given as PromiseLike<unknown>).then(undefined, () => undefined);
+          throw new TypeError(`clientIp must return the address as a string at once, got ${what}`);
+        }
+        // No address (null, undefined, '' or blanks: a proxy's header missing) is the socket's, as
+        // without the hook: '' was a bucket of its own, one that every such request shared.
+        const address = given == null ? '' : hookAddress(given);
+        found = { address: address !== '' ? address : hookAddress(request.socket.remoteAddress ?? 'unknown') };
+      } catch (error) {
+        found = { error };
+      }
+    }
+    clientAddresses.set(request, found);
+    return found;
+  };
+
   /** The key `attemptsPerIp` counts `request` under ({@link ipLimitKey}); a `clientIp` hook that throws refuses it with 401 (logged as `client-ip-threw`). */
   const clientIpOf = (request: IncomingMessage): string => {
-    if (options.clientIp === undefined) return ipLimitKey(request.socket.remoteAddress ?? 'unknown');
-    try {
-      const given: unknown = options.clientIp(request);
-      // A promise (an async hook) or an object was a Map key of its own: a bucket per request,
-      // past attemptsPerIp (as an async allowedOrigins let every origin in: a hostile tester).
-      if (given != null && typeof given !== 'string') throw new TypeError(`clientIp must return the address as a string at once, got ${preview(given)}`);
-      // No address (null, undefined, '' or blanks: a proxy's header missing) is the socket's, as
-      // without the hook: '' was a bucket of its own, one that every such request shared.
-      const address = given == null ? '' : hookAddress(given);
-      return ipLimitKey(address !== '' ? address : hookAddress(request.socket.remoteAddress ?? 'unknown'));
-    } catch (error) {
-      // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
-      logger?.error({ event: 'client-ip-threw', err: errorSummary(error) }, 'clientIp hook threw: request refused');
-      throw withDetail(new AuthError(401, 'invalid-token'), 'the clientIp hook threw (client-ip-threw)');
-    }
+    const found = clientAddressOf(request);
+    if ('address' in found) return ipLimitKey(found.address);
+    // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
+    logger?.error({ event: 'client-ip-threw', err: errorSummary(found.error) }, 'clientIp hook threw: request refused');
+    throw withDetail(new AuthError(401, 'invalid-token'), 'the clientIp hook threw (client-ip-threw)');
+  };
+
+  /**
+   * A log line's addresses: `ip` the client's (per `clientIp`: behind a proxy every line named
+   * the proxy, a fresh user), cut to 100 characters; `socketIp` the socket's when it differs.
+   * The socket's alone when the hook threw. The hook is asked at most once per request.
+   */
+  const logIp = (request: IncomingMessage, socketAddress = request.socket.remoteAddress): { ip: string | undefined; socketIp?: string | undefined } => {
+    if (options.clientIp === undefined) return { ip: socketAddress };
+    const found = clientAddressOf(request);
+    if (!('address' in found) || found.address === socketAddress) return { ip: socketAddress };
+    return { ip: found.address.slice(0, 100), socketIp: socketAddress };
   };
 
   /** Upgrades admitted whose socket is not registered yet, per user (counted against maxSocketsPerUser). */
@@ -529,7 +564,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (typeof (answer as PromiseLike<unknown> | null)?.then !== 'function') return Promise.resolve(answer);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        logger?.warn({ event: 'authenticate-timeout', timeoutMs: authenticateTimeoutMs, ip: request.socket.remoteAddress }, `the authentication hook did not settle within ${authenticateTimeoutMs} ms: refused with 503`);
+        logger?.warn({ event: 'authenticate-timeout', timeoutMs: authenticateTimeoutMs, ...logIp(request) }, `the authentication hook did not settle within ${authenticateTimeoutMs} ms: refused with 503`);
         reject(new AuthError(503, 'authenticate-timeout', AUTHENTICATE_RETRY_AFTER_SEC));
       }, authenticateTimeoutMs);
       // Nothing else holds the process open for it: its connection does, while it is open.
@@ -552,9 +587,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.counters.refusedUpgrades[reason] = (core.counters.refusedUpgrades[reason] ?? 0) + 1;
   };
 
-  const refusal = (error: unknown, request: IncomingMessage, kind: string): AuthError => {
+  const refusal = (error: unknown, request: IncomingMessage, kind: string, socketAddress = request.socket.remoteAddress): AuthError => {
     const refused = error instanceof AuthError ? error : withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook threw');
-    if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', err: errorSummary(error) }, 'authentication hook threw');
+    if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', ip: logIp(request).ip, err: errorSummary(error) }, 'authentication hook threw');
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     // A hook's own reasons are counted too, but at most MAX_REFUSAL_REASONS of them: one naming
     // its user (`user alice is banned`) added a key per refusal, a map clients could grow.
@@ -564,7 +599,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
     // Why, for the operator (the client's body keeps its code alone: it goes to whoever sent the token); never the token.
     const detail = details.get(refused);
-    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ...(detail === undefined ? {} : { detail }), ip: request.socket.remoteAddress, url: redactUrl(request.url), ...origin }, `${kind} refused`);
+    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ...(detail === undefined ? {} : { detail }), ...logIp(request, socketAddress), url: redactUrl(request.url), ...origin }, `${kind} refused`);
     return refused;
   };
 
@@ -576,7 +611,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // proxy that pipelines (a hostile tester). The connection goes; the poll is retried from its cursor.
     const pipelined = (): void => {
       countRefusedUpgrade('pipelined');
-      logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
+      logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
       request.socket.destroy();
     };
     if (!offersWebSocket(request)) {
@@ -588,7 +623,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (!serveIgnoringUpgrade(httpServer, request, socket, head)) {
         // Refused 431, its head one Node may have cut: counted and logged as every other refusal (it was neither: a hostile tester).
         countRefusedUpgrade('headers-too-large');
-        logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade refused');
+        logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ...logIp(request), url: redactUrl(request.url) }, 'upgrade refused');
       }
       return;
     }
@@ -630,7 +665,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           // with no trace on the server's side (a fresh user).
           countRefusedUpgrade('socket-destroyed');
           logger?.warn(
-            { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: principal.userId, ip, url: redactUrl(request.url) },
+            { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: principal.userId, ...logIp(request, ip), url: redactUrl(request.url) },
             'upgrade dropped: its connection was destroyed while its token was checked (by the client, or by something else on the HTTP server)',
           );
           return;
@@ -640,7 +675,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       },
       (error: unknown) => {
         if (!authenticatingUpgrades.delete(socket)) return;
-        const refused = refusal(error, request, 'upgrade');
+        const refused = refusal(error, request, 'upgrade', ip);
         refuseSocket(socket, refused.status, refused.reason, refused.retryAfterSec);
       },
     );
@@ -649,7 +684,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** Refuses a malformed handshake ({@link handshakeFault}, or one `ws` refused) with 400 (`fault` says why), counted and logged as `bad-handshake`. */
   const refuseHandshake = (request: IncomingMessage, socket: Duplex, fault: string): void => {
     countRefusedUpgrade('bad-handshake');
-    logger?.info({ event: 'upgrade-refused', status: 400, reason: 'bad-handshake', detail: fault, ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade refused');
+    logger?.info({ event: 'upgrade-refused', status: 400, reason: 'bad-handshake', detail: fault, ...logIp(request), url: redactUrl(request.url) }, 'upgrade refused');
     // RFC 6455 4.4: the versions this server speaks.
     refuseSocket(socket, 400, 'bad-handshake', undefined, { detail: fault, headers: /Version/.test(fault) ? { 'Sec-WebSocket-Version': '13, 8' } : {} });
   };
@@ -1323,6 +1358,11 @@ function checkFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') throw optionError(TypeError, name, 'a function', value);
 }
 
+/** Whether `value` is an `async` function (its every answer a promise), async arrow and async generator alike. */
+function isAsyncFunction(value: unknown): boolean {
+  return typeof value === 'function' && /^Async(?:Generator)?Function$/.test(String(value.constructor?.name));
+}
+
 /** A boolean option: `webSocket: 'false'` was true. */
 function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') throw optionError(TypeError, name, 'true or false', value);
@@ -1394,6 +1434,9 @@ function checkOptions(options: RealtimeServerOptions): void {
   for (const name of ['inboundRate', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser'] as const) checkRate(name, options[name]);
   checkRate('outboundRate', options.outboundRate, true);
   checkFunction('clientIp', options.clientIp);
+  // Its promise refused every request with 401 invalid-token, which a client takes as its token's
+  // fault and stops for good: a fault of the server's configuration, refused here as allowedOrigins' is (a fresh user).
+  if (isAsyncFunction(options.clientIp)) throw new TypeError('createRealtimeServer: clientIp must be a function that answers at once (the address as a string, or null or undefined for the socket\'s), got an async function, which answers with a promise: read the address from the request (a proxy\'s header) synchronously');
   checkFunction('handleHttp', options.handleHttp);
   checkFunction('monotonicClock', options.monotonicClock);
   if (options.logger !== undefined && !(hasMethods(options.logger, ['info', 'warn', 'error']) && ['function', 'undefined'].includes(typeof options.logger.debug))) {
@@ -1411,7 +1454,7 @@ function checkOrigins(origins: unknown): void {
   const expected = 'an array of origins (["https://dashboard.example.com"]) or a function (origin) => boolean';
   // An async function answers with a promise, which is truthy: refused at creation, as a wrong
   // option is (one that returns a promise otherwise is refused per request: origin-check-async).
-  if (typeof origins === 'function' && origins.constructor?.name === 'AsyncFunction') throw optionError(TypeError, 'allowedOrigins', expected, origins, 'it must answer at once: an async function answers with a promise');
+  if (isAsyncFunction(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, 'it must answer at once: an async function answers with a promise');
   if (origins === undefined || typeof origins === 'function') return;
   if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(origins)}] (a list from one variable: value.split(','))`);
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);

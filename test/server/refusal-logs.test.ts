@@ -1,6 +1,6 @@
 /**
  * What the operator's log says of a refusal, and what the JWT options refuse at creation (a fresh
- * user embedding the server). Real servers on 127.0.0.1, port 0.
+ * user embedding the server: tM's findings 2, 4 to 9). Real servers on 127.0.0.1, port 0.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -165,5 +165,58 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
 
   it('keeps names that hold no secret', () => {
     expect(redactUrl('/api/ws?country_code=ZA&status_code=200&since=e.12&topic=btc&ticket_id=4711')).toBe('/api/ws?country_code=ZA&status_code=200&since=e.12&topic=btc&ticket_id=4711');
+  });
+});
+
+describe('behind a proxy the log names the client clientIp found, not the proxy', () => {
+  it('logs ip as clientIp returned it and the socket as socketIp, on refusals of every kind', async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({
+      logger,
+      attemptsPerIp: { perSecond: 0.001, burst: 2 },
+      clientIp: (request) => String(request.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim(),
+    });
+    try {
+      const headers = { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' };
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(server.http('/api/ws/poll?token=bad'), { headers })).status);
+      expect(statuses).toEqual([401, 401, 429]);
+      expect((await refusedStatus(server.url({ token: 'bad' }), { headers })).status).toBe(429);
+      const refusals = [...parsed('poll-refused'), ...parsed('upgrade-refused')];
+      expect(refusals.map((line) => line.reason)).toEqual(['invalid-token', 'invalid-token', 'rate-ip', 'rate-ip']);
+      for (const line of refusals) expect(line).toMatchObject({ ip: '203.0.113.7', socketIp: '127.0.0.1' });
+      // No header: the socket's address, once.
+      expect((await fetch(server.http('/api/ws/poll?token=bad'))).status).toBe(401);
+      const direct = parsed('poll-refused').at(-1)!;
+      expect(direct.ip).toBe('127.0.0.1');
+      expect(direct).not.toHaveProperty('socketIp');
+      // Whatever the proxy let through, a line stays short.
+      expect((await fetch(server.http('/api/ws/poll?token=bad'), { headers: { 'x-forwarded-for': 'x'.repeat(1000) } })).status).toBe(401);
+      expect(parsed('poll-refused').at(-1)).toMatchObject({ ip: 'x'.repeat(100), socketIp: '127.0.0.1' });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('clientIp answers at once: an async one is refused at creation', () => {
+  it('is a TypeError naming it, as an async allowedOrigins is (it was accepted, then every client got 401 invalid-token)', () => {
+    const create = (clientIp: unknown) => () => createRealtimeServer({ jwt: { secret: SECRET }, clientIp: clientIp as () => string, port: 0, host: '127.0.0.1' });
+    expect(create(async () => '203.0.113.7')).toThrow(new TypeError("createRealtimeServer: clientIp must be a function that answers at once (the address as a string, or null or undefined for the socket's), got an async function, which answers with a promise: read the address from the request (a proxy's header) synchronously"));
+    expect(create(async function named() {
+      return '203.0.113.7';
+    })).toThrow(TypeError);
+    expect(create(() => '203.0.113.7')).not.toThrow();
+  });
+
+  it('takes null and undefined as the socket\'s address, as its type now says', async () => {
+    for (const clientIp of [() => undefined, () => null]) {
+      const server = await startServer({ clientIp });
+      try {
+        expect((await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${await token('alice')}` } })).status).toBe(200);
+      } finally {
+        await server.rt.close();
+      }
+    }
   });
 });

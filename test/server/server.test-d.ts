@@ -58,4 +58,15 @@ describe('server options typing', () => {
     options({ secret: 'x'.repeat(32), publicKey: '-----BEGIN PUBLIC KEY-----' });
   });
 
+  it('clientIp may return null or undefined (the socket\'s address), as its docstring says', () => {
+    const options: RealtimeServerOptions[] = [
+      { jwt: { secret: 'x'.repeat(32) }, clientIp: (request) => request.headers['x-real-ip'] as string | undefined },
+      { jwt: { secret: 'x'.repeat(32) }, clientIp: () => null },
+      { jwt: { secret: 'x'.repeat(32) }, clientIp: () => undefined },
+    ];
+    void options;
+    // @ts-expect-error a promise is no address
+    const asynchronous: RealtimeServerOptions = { jwt: { secret: 'x'.repeat(32) }, clientIp: async () => '203.0.113.7' };
+    void asynchronous;
+  });
 });
