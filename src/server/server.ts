@@ -31,7 +31,11 @@ export interface RealtimeServerOptions {
   port?: number;
   /** Host to listen on when no `server` is given (with `server`, a TypeError); not empty (Node reads '' as every interface: say '0.0.0.0' or '::'). Default 127.0.0.1. */
   host?: string;
-  /** WebSocket path, starting with `/`, as a request's URL names it (no query, fragment or dot segment). Default WEBSOCKET_PATH (`/api/ws`). */
+  /**
+   * WebSocket path, starting with `/`, as a request's URL names it (no query, fragment or dot segment). Default WEBSOCKET_PATH (`/api/ws`).
+   * Attached, neither it nor `pollPath` may be one that another realtime server still open on the same `server` serves (a RangeError
+   * naming it; free again once that server's `close()` has resolved).
+   */
   path?: string;
   /**
    * Polling endpoint path, or false to serve none: as `path` is, and not `path` itself. Default `path` + `/poll`: POLL_PATH
@@ -177,7 +181,8 @@ export interface RealtimeServerStats {
    * jwks-unavailable, authenticate-timeout, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
    * bad-handshake: a handshake RFC 6455 4.1 or 4.2.1 refuses (HTTP/1.0, a body), pipelined: behind an unanswered request of its connection, which is closed,
    * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut; socket-destroyed: its connection
-   * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered, logged as `upgrade-dropped`).
+   * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered, logged as `upgrade-dropped`;
+   * socket-taken: its connection taken meanwhile by another WebSocket server's upgrade listener on the HTTP server, the app's, left to it, logged as `upgrade-dropped`).
    */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's own; later ones count as `other`. */
@@ -272,7 +277,9 @@ const MAX_FRAGMENTS = 16;
  * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
  *   to 65535, an empty `host`, a `path` or `pollPath` that does not start with `/` or that no
  *   request's path can equal (a query, a fragment, a dot segment, a character URLs escape), a
- *   `pollPath` equal to `path`, an
+ *   `pollPath` equal to `path`, a `path` or `pollPath` that another realtime server still open on
+ *   the same `server` serves (two took one path's upgrades, and the first valid client ended the
+ *   process), an
  *   `allowedOrigins` entry that is not an origin as browsers send it, a size or count below 1
  *   (or below 0 where 0 means something), a rate that is not positive, `pingIntervalMs`,
  *   `pongTimeoutMs` or `authenticateTimeoutMs` not above 0, a time past 2^31 - 1 ms
@@ -290,6 +297,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const logger = options.logger === undefined ? null : containedLogger(options.logger);
   const path = options.path ?? WEBSOCKET_PATH;
   const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}/poll`) : options.pollPath;
+  // Attached beside another realtime server that serves one of its paths, both took that path's upgrades, and the
+  // first valid client's ended the process (ws: handleUpgrade called more than once); its polls went to the first alone (a fresh user).
+  if (options.server !== undefined) checkPathsFree(options.server, path, pollPath);
   const ownStore = options.store === undefined;
   const store = options.store ?? new MemoryStreamStore();
   const validateOutbound = options.validateOutbound ?? process.env.NODE_ENV !== 'production';
@@ -671,6 +681,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           return;
         }
         if (shuttingDown) return refuseSocket(socket, 503, 'shutting-down');
+        if (takenByWebSocket(socket)) {
+          // Another WebSocket server on this HTTP server (an upgrade listener of the app's on the same path) took the connection
+          // while the token was checked: ws threw on a second handleUpgrade, and the process ended (a fresh user). It is theirs.
+          countRefusedUpgrade('socket-taken');
+          logger?.warn(
+            { event: 'upgrade-dropped', reason: 'socket-taken', userId: principal.userId, ip, url: redactUrl(request.url) },
+            "upgrade dropped: another WebSocket server on this HTTP server (an upgrade listener of the app's) took its connection while its token was checked",
+          );
+          return;
+        }
         wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since') || null));
       },
       (error: unknown) => {
@@ -971,6 +991,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
   const upgrades = addUpgradeListener(httpServer, path, onUpgrade);
+  const releasePaths = ownServer ? () => undefined : claimPaths(httpServer, path, pollPath);
   const unwatchHeaderLimits = watchHeaderLimits(httpServer);
   // Node's HTTP parser answers these itself (431, 400, 408), before any request reaches this server: counted and logged as its own
   // refusals are (its own 431, `headers-too-large`, was; Node's was neither). Who answers them is left as it was (src/server/attach.ts).
@@ -1014,6 +1035,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.stop();
     clearInterval(sweep);
     upgrades.remove();
+    releasePaths();
     unwatchHeaderLimits();
     unwatchParserRefusals();
     detach();
@@ -1361,6 +1383,44 @@ function checkFunction(name: string, value: unknown): void {
 /** Whether `value` is an `async` function (its every answer a promise), async arrow and async generator alike. */
 function isAsyncFunction(value: unknown): boolean {
   return typeof value === 'function' && /^Async(?:Generator)?Function$/.test(String(value.constructor?.name));
+}
+
+/** The paths the open realtime servers attached to each HTTP server serve, each with the option of theirs that names it (`path`, `pollPath`). */
+const servedPaths = new WeakMap<object, Map<string, 'path' | 'pollPath'>>();
+
+/**
+ * Throws a RangeError when a realtime server still open on `server` serves `path` or `pollPath` (as
+ * its own `path` or `pollPath`): the first would take the requests the second is for.
+ */
+function checkPathsFree(server: object, path: string, pollPath: string | false): void {
+  const served = servedPaths.get(server);
+  if (served === undefined) return;
+  for (const [name, value] of [['path', path], ['pollPath', pollPath]] as const) {
+    const other = value === false ? undefined : served.get(value);
+    if (other === undefined) continue;
+    throw optionError(RangeError, name, 'a path no other open realtime server on this HTTP server serves', value, `another one serves it (its ${other}): await its close() first, or give this one another ${name}`);
+  }
+}
+
+/** Records `server`'s paths as served ({@link checkPathsFree}); returns what frees them. */
+function claimPaths(server: object, path: string, pollPath: string | false): () => void {
+  let served = servedPaths.get(server);
+  if (served === undefined) servedPaths.set(server, (served = new Map()));
+  const own = served;
+  own.set(path, 'path');
+  if (pollPath !== false) own.set(pollPath, 'pollPath');
+  return () => {
+    own.delete(path);
+    if (pollPath !== false) own.delete(pollPath);
+  };
+}
+
+/**
+ * Whether a `ws` WebSocket holds `socket` already: ws marks each socket it takes with a symbol described `websocket` (a
+ * symbol of each copy of ws: the app's own ws, socket.io's, this one's), and throws on a second handleUpgrade of one.
+ */
+function takenByWebSocket(socket: Duplex): boolean {
+  return Object.getOwnPropertySymbols(socket).some((symbol) => symbol.description === 'websocket' && Boolean((socket as unknown as Record<symbol, unknown>)[symbol]));
 }
 
 /** A boolean option: `webSocket: 'false'` was true. */

@@ -9,7 +9,8 @@ import { createConnection, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeServer, MemoryStreamStore, type RealtimeServer } from '../../src/server/index.js';
-import { SECRET, token } from './helpers.js';
+import WebSocket, { WebSocketServer } from 'ws';
+import { Client, eventually, SECRET, token } from './helpers.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -122,6 +123,62 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(appCalls).toBe(2);
   });
 
+  it('refuses a second server on a path one still open on the same HTTP server serves, naming it; free again once that one is closed (both took its upgrades, and the first valid client ended the process: a fresh user)', async () => {
+    const http = createServer((_request, response) => response.end('app'));
+    const port = await listen(http);
+    const first = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
+    cleanup.push(() => first.close());
+    const expected = 'must be a path no other open realtime server on this HTTP server serves';
+    expect(() => createRealtimeServer({ server: http, jwt: { secret: SECRET } })).toThrow(
+      new RangeError(`createRealtimeServer: path ${expected}, got "/api/ws"; another one serves it (its path): await its close() first, or give this one another path`),
+    );
+    // Either of its paths, as either option: the first answers both before the second would see them.
+    expect(() => createRealtimeServer({ server: http, jwt: { secret: SECRET }, path: '/api/ws/poll', pollPath: false })).toThrow(
+      new RangeError(`createRealtimeServer: path ${expected}, got "/api/ws/poll"; another one serves it (its pollPath): await its close() first, or give this one another path`),
+    );
+    expect(() => createRealtimeServer({ server: http, jwt: { secret: SECRET }, path: '/v2/ws', pollPath: '/api/ws' })).toThrow(
+      new RangeError(`createRealtimeServer: pollPath ${expected}, got "/api/ws"; another one serves it (its path): await its close() first, or give this one another pollPath`),
+    );
+    // Another HTTP server, or other paths on this one, are free.
+    const elsewhere = createRealtimeServer({ server: createServer(), jwt: { secret: SECRET } });
+    const v2 = createRealtimeServer({ server: http, jwt: { secret: SECRET }, path: '/v2/ws' });
+    await Promise.all([elsewhere.close(), v2.close()]);
+    // The first serves its valid client (it was the second's handleUpgrade that threw, from a promise callback).
+    const alice = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${await token('alice')}`));
+    await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message');
+    alice.ws.close();
+    await alice.closed;
+    await first.close();
+    const second = attach(http);
+    const bob = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${await token('bob')}`));
+    await bob.until(() => bob.count('connection') === 1, 10_000, 'the connection message');
+    expect(second.stats().connections).toBe(1);
+    bob.ws.close();
+    await bob.closed;
+  });
+
+  it("leaves an upgrade to an app's own WebSocket server that took its connection while its token was checked, counted and logged as socket-taken (a second handleUpgrade threw, and ended the process: a fresh user)", async () => {
+    const lines: string[] = [];
+    const log = (line: object) => void lines.push(JSON.stringify(line));
+    const http = createServer();
+    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    cleanup.push(() => rt.close());
+    // The app's own ws on the same path, in its own upgrade listener: it takes the socket at once.
+    const appWss = new WebSocketServer({ noServer: true });
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => appWss.handleUpgrade(request, socket, head, (ws) => ws.send('{"type":"app"}')));
+    cleanup.push(async () => appWss.close());
+    const port = await listen(http);
+    const client = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${await token('alice')}`));
+    await client.until(() => client.count('app') === 1, 10_000, "the app's message");
+    await eventually(() => rt.stats().refusedUpgrades['socket-taken'] === 1, 5000, 'the upgrade counted as socket-taken');
+    expect(rt.stats().connections).toBe(0);
+    expect(lines.filter((line) => line.includes('"upgrade-dropped"'))).toEqual([expect.stringContaining('"reason":"socket-taken","userId":"alice"')]);
+    // The app's socket goes on.
+    client.ws.send('still here');
+    client.ws.close();
+    expect(await client.closed).toBe(1005);
+  });
+
   it('leaves the server\'s emit alone: instrumentation that wraps http.Server.prototype.emit (OpenTelemetry, dd-trace) sees polls too, and close() leaves nothing of its own behind (a reviewer: a wrapped emit hid polls from it)', async () => {
     const seen: string[] = [];
     const original = HttpServer.prototype.emit;
@@ -153,9 +210,11 @@ describe('a server attached to the app\'s HTTP server', () => {
       response.end('app');
     });
     const port = await listen(http);
-    let current = createRealtimeServer({ server: http, jwt: { secret: SECRET }, store: new MemoryStreamStore() });
-    for (let i = 0; i < 20; i++) {
-      const next = createRealtimeServer({ server: http, jwt: { secret: SECRET }, store: new MemoryStreamStore() });
+    // On two paths in turn: one path is refused to a second server while the first is open (the test below).
+    const on = (i: number) => createRealtimeServer({ server: http, jwt: { secret: SECRET }, store: new MemoryStreamStore(), ...(i % 2 === 1 ? { path: '/next/ws' } : {}) });
+    let current = on(0);
+    for (let i = 1; i <= 20; i++) {
+      const next = on(i);
       await current.close();
       current = next;
     }
