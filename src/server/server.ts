@@ -140,8 +140,13 @@ export interface RealtimeServerOptions {
   /** Messages per poll response (and at most `maxBufferedBytes` of them). Default POLL_MAX_MESSAGES (500). */
   pollMaxMessages?: number;
   /**
-   * Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain GET or HEAD of `path` gets 426 Upgrade Required, another method 405.
+   * Other HTTP requests (e.g. a dashboard at GET /): return true, at once, when it takes the request (it may answer it later), false when not (any
+   * other value is read by its truthiness, but a promise). Unhandled get 404 when this server owns the HTTP server; attached, the app's listeners
+   * get them. A plain GET or HEAD of `path` gets 426 Upgrade Required, another method 405.
    * A hook that throws answers that request 500 (or, its headers sent, drops its connection), logged as `handle-http-threw`; the server goes on.
+   * An `async` function is a TypeError at creation; one that returns a promise (any thenable) otherwise is a fault too: the request is answered
+   * 500 `internal-error` at once, unless the hook has begun answering it, and is not passed on; logged once per server as `handle-http-async`
+   * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url`. A method that throws loses its line, never a request. Default: none. */
@@ -271,7 +276,7 @@ const MAX_FRAGMENTS = 16;
  *   `port` or `host` (attached, it listens on nothing of its own), an option is of
  *   the wrong type (the message names it, what it must be and what it is: `allowedOrigins` must
  *   be an array of origins or a function, `logger` an object with info, warn and error
- *   functions, hooks functions, `clientIp` and `allowedOrigins` not `async`, `server` an http or https server), or the JWT options are
+ *   functions, hooks functions, `clientIp`, `handleHttp` and `allowedOrigins` not `async`, `server` an http or https server), or the JWT options are
  *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
  *   verifies with; an HS256 secret under 32 bytes)
  * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
@@ -888,10 +893,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
   };
 
+  /** Whether `handle-http-async` was logged: once per server, every request of a hook that returns promises would be one line. */
+  let httpAsyncLogged = false;
   /**
    * `handleHttp`'s answer for a request, contained: a hook that throws (or whose promise rejects,
    * from plain JavaScript) answers that request 500 and is logged as `handle-http-threw`; it
-   * took the process down with it (a hostile tester), where the other hooks were contained.
+   * took the process down with it (a hostile tester), where the other hooks were contained. One
+   * that returns a promise answers it 500 at once (unless it has begun to), logged once as `handle-http-async`.
    */
   const appHandled = (request: IncomingMessage, response: ServerResponse): boolean => {
     if (options.handleHttp === undefined) return false;
@@ -904,7 +912,20 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     };
     try {
       const handled: unknown = options.handleHttp(request, response);
-      if (typeof (handled as PromiseLike<unknown> | null)?.then === 'function') (handled as PromiseLike<unknown>).then(undefined, failed);
+      if (typeof (handled as PromiseLike<unknown> | null)?.then === 'function') {
+        (handled as PromiseLike<unknown>).then(undefined, failed);
+        // Not a yes or a no: read as true (truthy), a request the hook did not answer hung, and the app's listeners never
+        // saw it (a fresh user). Taken and answered now, as a fault; an answer the hook has begun is left to it.
+        if (!httpAsyncLogged) {
+          httpAsyncLogged = true;
+          logger?.error(
+            { event: 'handle-http-async', method: request.method, url: redactUrl(request.url) },
+            'handleHttp returned a promise: it must return true or false at once (true when it takes the request, which it may answer later); answered 500',
+          );
+        }
+        sendHttp(response, 500, { error: 'internal-error' });
+        return true;
+      }
       return Boolean(handled);
     } catch (error) {
       failed(error);
@@ -1475,6 +1496,11 @@ function checkOptions(options: RealtimeServerOptions): void {
   checkBoolean('validateOutbound', options.validateOutbound);
   checkFunction('authenticate', options.authenticate);
   checkOrigins(options.allowedOrigins);
+  // An async one answers with a promise, which read as "handled": a request it did not take was never answered, nor (attached)
+  // any request of the app's (a fresh user). Refused at creation, as for allowedOrigins; a promise otherwise is answered 500.
+  if (typeof options.handleHttp === 'function' && options.handleHttp.constructor?.name === 'AsyncFunction') {
+    throw optionError(TypeError, 'handleHttp', 'a function (request, response) => boolean', options.handleHttp, 'it must answer at once, true when it takes the request (which it may answer later): an async function answers with a promise');
+  }
   if (options.store !== undefined && !hasMethods(options.store, ['append', 'read', 'subscribe', 'status', 'close'])) {
     throw optionError(TypeError, 'store', 'a StreamStore (append, read, subscribe, status and close)', options.store);
   }

@@ -2,7 +2,7 @@
  * close(), stats(), the HTTP hook, and the demo producer: every message it sends is valid and
  * every stream type appears.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
@@ -188,6 +188,54 @@ describe('close and stats', () => {
       expect(logged.join('\n')).not.toContain('secret-token');
     } finally {
       await server.rt.close();
+    }
+  });
+
+  it('a handleHttp that answers with a promise: an async one is a TypeError at creation; a promise otherwise answers that request 500 at once unless the hook began to, logged once (read as "handled", a request it did not answer hung, attached every app route too: a fresh user)', async () => {
+    expect(() => createRealtimeServer({ jwt: { secret: SECRET }, handleHttp: (async () => false) as never })).toThrow(
+      new TypeError('createRealtimeServer: handleHttp must be a function (request, response) => boolean, got a function; it must answer at once, true when it takes the request (which it may answer later): an async function answers with a promise'),
+    );
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const server = await startServer({
+      logger: { info: log, warn: log, error: log },
+      // What an async function compiled to ES2015 (or a wrapper) returns: a plain function's promise.
+      handleHttp: ((request: IncomingMessage, response: ServerResponse) => {
+        if (request.url === '/') response.end('home');
+        if (request.url === '/started') {
+          response.writeHead(200).write('part ');
+          setImmediate(() => response.end('end'));
+        }
+        return request.url === '/reject' ? Promise.reject(new Error('dashboard bug')) : Promise.resolve(request.url === '/');
+      }) as never,
+    });
+    const timeout = () => ({ signal: AbortSignal.timeout(5000) });
+    try {
+      expect(await (await fetch(server.http('/'), timeout())).text()).toBe('home');
+      const other = await fetch(server.http('/other?token=secret-token'), timeout());
+      expect([other.status, await other.json()]).toEqual([500, { error: 'internal-error' }]);
+      // An answer the hook has begun is its own to finish.
+      expect(await (await fetch(server.http('/started'), timeout())).text()).toBe('part end');
+      const rejected = await fetch(server.http('/reject'), timeout());
+      expect([rejected.status, await rejected.json()]).toEqual([500, { error: 'internal-error' }]);
+      await eventually(() => lines.some((line) => line.includes('handle-http-threw')), 5000, 'the rejection logged');
+      const logged = lines.filter((line) => line.includes('handle-http-async'));
+      expect(logged).toEqual([expect.stringContaining('"method":"GET","url":"/"}')]);
+      expect(lines.join('\n')).not.toContain('secret-token');
+    } finally {
+      await server.rt.close();
+    }
+    // Attached: the app's own routes answered (a 500 for what the hook took), none left hanging.
+    const app = createServer((_request, response) => response.end('app route'));
+    const attached = createRealtimeServer({ server: app, jwt: { secret: SECRET }, handleHttp: (() => Promise.resolve(false)) as never });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const health = await fetch(`http://127.0.0.1:${(app.address() as AddressInfo).port}/health`, { signal: AbortSignal.timeout(5000) });
+      expect(health.status).toBe(500);
+    } finally {
+      await attached.close();
+      app.closeAllConnections();
+      await new Promise((resolve) => app.close(resolve));
     }
   });
 
