@@ -683,7 +683,8 @@ export class RealtimeCore {
    * @throws MessageValidationError when validation is on and the message is invalid, or holds
    *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
    * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
-   * validation is off (a cycle, a BigInt); the promise rejects when the store cannot take the message.
+   * validation is off (a cycle, a BigInt); the promise rejects when the store cannot take the message,
+   * and, from the server's `close()` on, with {@link serverClosedError} (nothing stored, whatever the store).
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
     if (typeof userId !== 'string' || userId === '') {
@@ -708,7 +709,8 @@ export class RealtimeCore {
    *   returns nothing, or other than an object)
    * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
    * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
-   * validation is off; the promise rejects when the store cannot take the message.
+   * validation is off; the promise rejects when the store cannot take the message, and, from the
+   * server's `close()` on, with {@link serverClosedError} (nothing stored, whatever the store).
    */
   broadcast(message: GlobalMessage): Promise<StreamEntry> {
     const type = typeOf(message, 'broadcast');
@@ -741,6 +743,9 @@ export class RealtimeCore {
           : `${called}: the message's JSON text must be an object, got ${preview(text)} (from its toJSON?); nothing was sent`);
       }
     }
+    // After the server's close(): refused, whatever the store. Its own store rejected with a bare `stream store is closed`
+    // (or, while it drained, stored what no socket would get), and an app's resolved and stored it (a fresh user).
+    if (this.appendsRefused) return Promise.reject(serverClosedError(userId === null ? 'broadcast' : 'publish'));
     // The cursor is appended to the text once, shared by every recipient (stream-store.ts, "Cursor design").
     const stored = this.options.store.append(userId, message.type, (cursor) => `${text.slice(0, -1)},"cursor":"${cursor}"}`, stateKeyOf(message));
     // Counted once stored: a publish a full Redis refused was counted as published (a fresh user).
@@ -990,6 +995,14 @@ export class RealtimeCore {
     for (const connection of this.closingSet) if (!connection.closed) connection.transport.terminate();
   }
 
+  /** Whether {@link refuseAppends} was called: `publish` and `broadcast` then reject with {@link serverClosedError}. */
+  private appendsRefused = false;
+
+  /** From now on `publish` and `broadcast` reject with {@link serverClosedError} (after their synchronous checks); the server's close() calls it first. */
+  refuseAppends(): void {
+    this.appendsRefused = true;
+  }
+
   /** Stops the timers and the store subscription. Sockets are the adapter's to close. */
   stop(): void {
     if (this.keepalive !== null) clearInterval(this.keepalive);
@@ -998,6 +1011,14 @@ export class RealtimeCore {
     this.unsubscribe();
     this.unsubscribeGap?.();
   }
+}
+
+/**
+ * What `publish` and `broadcast` reject with from the server's `close()` on: an Error whose `code` is `ERR_SERVER_CLOSED`, its
+ * message naming the call (`publish() after close(): …`).
+ */
+function serverClosedError(called: 'publish' | 'broadcast'): Error {
+  return Object.assign(new Error(`${called}() after close(): the server is closed (or closing), so nothing was stored or sent`), { code: 'ERR_SERVER_CLOSED' });
 }
 
 /**

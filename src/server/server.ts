@@ -221,9 +221,13 @@ export interface RealtimeServerStats {
 
 /** The running server. */
 export interface RealtimeServer {
-  /** Per-user message to `userId`'s sockets and polls (and admins'). See {@link RealtimeCore.publish}. */
+  /**
+   * Per-user message to `userId`'s sockets and polls (and admins'). See {@link RealtimeCore.publish}. From `close()` on (while
+   * it drains too), whatever the store, it rejects with an Error whose `code` is `ERR_SERVER_CLOSED` (`publish() after close():
+   * …`), nothing stored or sent; a message its synchronous checks refuse still throws.
+   */
   publish(userId: string, message: UserMessage): Promise<StreamEntry>;
-  /** Global message to everyone. See {@link RealtimeCore.broadcast}. */
+  /** Global message to everyone. See {@link RealtimeCore.broadcast}. After `close()`, as `publish` (`broadcast() after close(): …`). */
   broadcast(message: GlobalMessage): Promise<StreamEntry>;
   /** Counters and gauges. */
   stats(): RealtimeServerStats;
@@ -231,7 +235,7 @@ export interface RealtimeServer {
    * Stops accepting, answers held polls, closes every socket with 1001, waits up to `shutdownTimeoutMs` (ms) for them to drain,
    * then terminates those left. An upgrade still being authenticated is answered 503 `shutting-down` at once, a poll still
    * being authenticated when the wait ends too: a hook that never settles holds close() at most `shutdownTimeoutMs`, and no connection. Calls
-   * after the first return the first's promise.
+   * after the first return the first's promise. From the call on, `publish` and `broadcast` reject (`ERR_SERVER_CLOSED`).
    */
   close(): Promise<void>;
   /**
@@ -1034,6 +1038,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   const close = async (): Promise<void> => {
     shuttingDown = true;
+    core.refuseAppends();
     clearInterval(healthWatch);
     healthWatch = undefined;
     for (const waiter of polls) waiter.wake();

@@ -9,7 +9,7 @@ import { SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
 import { createRealtimeServer, MemoryStreamStore, startDemoProducer, type StreamStore } from '../../src/server/index.js';
-import { connect, eventually, SECRET, sleep, startServer, token, trade } from './helpers.js';
+import { connect, eventually, SECRET, sleep, startServer, token, trade, whale } from './helpers.js';
 
 /** Writes `text` on a new connection to `port`; resolves with what came back once the server closes it, or after `ms` (then closed here). */
 function exchange(port: number, text: string, ms = 3000): Promise<string> {
@@ -237,6 +237,35 @@ describe('close and stats', () => {
       app.closeAllConnections();
       await new Promise((resolve) => app.close(resolve));
     }
+  });
+
+  it('publish and broadcast reject from close() on, naming the call, whatever the store: nothing stored (its own store said a bare "stream store is closed", an app\'s stored it: a fresh user)', async () => {
+    const refused = (called: string) => Object.assign(new Error(`${called}() after close(): the server is closed (or closing), so nothing was stored or sent`), { code: 'ERR_SERVER_CLOSED' });
+    const appStore = new MemoryStreamStore();
+    const appended: string[] = [];
+    const unsubscribe = appStore.subscribe((entry) => void appended.push(entry.type));
+    for (const store of [undefined, appStore]) {
+      const server = await startServer(store === undefined ? {} : { store });
+      await server.rt.publish('alice', trade());
+      const closing = server.rt.close();
+      // While it drains, and once closed.
+      for (const at of ['closing', 'closed']) {
+        if (at === 'closed') await closing;
+        const publish = server.rt.publish('alice', trade());
+        const broadcast = server.rt.broadcast(whale(1));
+        await expect(publish, at).rejects.toEqual(refused('publish'));
+        await expect(publish, at).rejects.toHaveProperty('code', 'ERR_SERVER_CLOSED');
+        await expect(broadcast, at).rejects.toEqual(refused('broadcast'));
+        // What its synchronous checks refuse still throws at the call.
+        expect(() => server.rt.publish('', trade()), at).toThrow(TypeError);
+      }
+      expect(server.rt.stats().published).toBe(1);
+    }
+    // Only the message before close() reached the app's store, which stays open and usable.
+    expect(appended).toEqual(['trades']);
+    expect(appStore.status().healthy).toBe(true);
+    unsubscribe();
+    await appStore.close();
   });
 
   it('reads any origin-form request target as a path (`//`, `/\\`, `//[`: 404) and one that names no URL as a 400, and keeps serving, on its own server, an app\'s server and the dashboard', async () => {
