@@ -478,19 +478,26 @@ export class Connection implements Subscriber {
   /**
    * Counts an inbound frame and takes a token of the inbound rate for it: false when it is
    * refused (the first of a run answered with RATE_LIMITED; past `inboundRateCloseAfter` in a
-   * row the socket is closed with 4429).
+   * row the socket is closed with 4429). Both say the rate and burst; the error's `details` also
+   * when the next frame is taken (ms) and how many more dropped close the socket.
    */
   private admitInbound(): boolean {
     const core = this.core;
     core.counters.received++;
-    if (!this.inbound.take(core.options.monotonicNow())) {
+    const now = core.options.monotonicNow();
+    if (!this.inbound.take(now)) {
       this.refusedInRow++;
-      if (this.refusedInRow === 1) this.sendError(ErrorCode.RateLimited, 'too many messages: slow down');
-      else if (this.refusedInRow > core.options.inboundRateCloseAfter) {
+      // Both say the limit, the error when a frame is taken again: `slow down` alone said neither what was expected nor what was found (a fresh user).
+      const closeAfter = Math.max(1, core.options.inboundRateCloseAfter);
+      if (this.refusedInRow === 1) {
+        const rate = rateText(core.options.inboundRate);
+        const details = `expected at most ${rate}, RFC 6455 ping and pong frames included, got more: frames are dropped until the next is allowed, in ${this.inbound.waitMs(now)} ms; more than ${closeAfter} dropped in a row close the socket with 4429`;
+        this.sendError(ErrorCode.RateLimited, `too many messages: over the inbound rate of ${rate}; slow down`, cut(details, 300));
+      } else if (this.refusedInRow > core.options.inboundRateCloseAfter) {
         // What was answered before (pongs, the RATE_LIMITED error) goes out before the close
         // frame: when a burst arrives in one read, it is still queued for the next flush.
         this.flush(true);
-        core.closeConnection(this, CloseCode.RateLimited, 'too many messages');
+        core.closeConnection(this, CloseCode.RateLimited, cut(`too many messages: over ${rateText(core.options.inboundRate)}, more than ${closeAfter} dropped in a row`, 123));
       }
       return false;
     }
@@ -1011,6 +1018,12 @@ export class RealtimeCore {
     this.unsubscribe();
     this.unsubscribeGap?.();
   }
+}
+
+/** A rate as the RATE_LIMITED error and the 4429's reason say it: `20 messages a second (burst 40)`, each number to 6 significant digits. */
+function rateText(limit: RateLimit): string {
+  const number = (value: number): string => String(Number(value.toPrecision(6)));
+  return `${number(limit.perSecond)} messages a second (burst ${number(limit.burst)})`;
 }
 
 /**

@@ -36,6 +36,11 @@ export class TokenBucket {
     this.refill(now);
     return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.limit.perSecond);
   }
+  /** Milliseconds until a token is available, rounded up (0 when one is). */
+  waitMs(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.limit.perSecond) * 1000);
+  }
   full(now: number): boolean {
     this.refill(now);
     return this.tokens >= this.limit.burst;

@@ -88,7 +88,10 @@ export interface RealtimeServerOptions {
    * its size, a message comes in at most 16 frames (fragments): more close with 1008.
    */
   maxPayloadBytes?: number;
-  /** Inbound messages per connection, RFC 6455 ping and pong frames included (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40. */
+  /**
+   * Inbound messages per connection, RFC 6455 ping and pong frames included (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40.
+   * The RATE_LIMITED error says it (`message`), with when the next frame is taken, in ms, and what closes the socket (`details`); the 4429's reason says it too.
+   */
   inboundRate?: RateLimit;
   /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
   inboundRateCloseAfter?: number;

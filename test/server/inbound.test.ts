@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
 import { CLOSE_CODES, CloseCode, ErrorCode } from '../../generated/contract.js';
+import { validateMessage } from '../../src/runtime/validate.js';
 import { Client, connect, eventually, sleep, startServer, token, trade } from './helpers.js';
 
 const KINDS: { frame: string | Buffer; code: string }[] = [
@@ -539,6 +540,34 @@ describe('hostile input', () => {
       calm.ws.send(JSON.stringify({ type: 'ping', timestamp: 7 }));
       await calm.until(() => calm.count('pong') === 1);
       calm.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('the RATE_LIMITED error and the 4429 say the limit: the rate, the burst, when the next frame is taken and when the socket closes (they said "slow down" alone: a fresh user)', async () => {
+    const server = await startServer({ inboundRate: { perSecond: 5, burst: 10 }, inboundRateCloseAfter: 20 });
+    try {
+      const flood = await connect(server.url({ token: await token('flood') }));
+      const reason = new Promise<string>((resolve) => flood.ws.on('close', (_code, text) => resolve(String(text))));
+      const socket = (flood.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      socket.cork();
+      for (let i = 0; i < 100; i++) flood.ws.send(JSON.stringify({ type: 'ping', timestamp: i }));
+      socket.uncork();
+      expect(await flood.closed).toBe(4429);
+      const errors = flood.frames.filter((f) => f.type === 'error');
+      expect(errors).toHaveLength(1);
+      expect(validateMessage(errors[0], { mode: 'strict' }).ok).toBe(true);
+      const { code, message, details } = errors[0]!.data as { code: string; message: string; details: string };
+      expect([code, message]).toEqual([ErrorCode.RateLimited, 'too many messages: over the inbound rate of 5 messages a second (burst 10); slow down']);
+      const said = /^expected at most 5 messages a second \(burst 10\), RFC 6455 ping and pong frames included, got more: frames are dropped until the next is allowed, in (\d+) ms; more than 20 dropped in a row close the socket with 4429$/.exec(details);
+      expect(said, details).not.toBeNull();
+      // The bucket is empty at the first refusal: a whole token comes in at most 1 / 5 s.
+      expect(Number(said![1])).toBeGreaterThan(0);
+      expect(Number(said![1])).toBeLessThanOrEqual(200);
+      const closeReason = await reason;
+      expect(closeReason).toBe('too many messages: over 5 messages a second (burst 10), more than 20 dropped in a row');
+      expect(Buffer.byteLength(closeReason)).toBeLessThan(123);
     } finally {
       await server.rt.close();
     }
