@@ -60,6 +60,12 @@ export interface Output {
    * memory does not grow with its output (`validate … | slow-consumer` held 1.7 GB).
    */
   drained?: () => Promise<void> | undefined;
+  /**
+   * Resolves once standard output has failed for another reason than a reader that closed the
+   * pipe (ENOSPC, EIO): its one line is said already, and the process exits 2 however it ends.
+   * A command that never ends on its own (`serve`) stops on it. Never rejects.
+   */
+  stdoutFailed?: Promise<void>;
 }
 
 /** The JSON output of a command: counts, every problem (its place, then its error's fields) and every fault. */
@@ -290,16 +296,20 @@ export function inertJson(value: unknown): string {
  * output: ENOSPC: no space left on device, write`), its further output is dropped too, and the
  * process exits 2, an I/O error, whatever the command found: it threw from the stream's
  * 'error' handler, a stack trace and exit 1, which means "invalid" (a fresh user: a full disk
- * made a valid file fail CI; with standard error full, silently).
+ * made a valid file fail CI; with standard error full, silently). Standard output's failure
+ * also resolves `stdoutFailed`, on which `serve` stops.
  */
 export function processOutput(): Output {
   const closed = { stdout: false, stderr: false };
   let failed = false;
+  let stdoutFailed!: () => void;
+  const stdoutFailure = new Promise<void>((resolve) => (stdoutFailed = resolve));
   const writer = (name: 'stdout' | 'stderr') => {
     process[name].on('error', (error: NodeJS.ErrnoException) => {
       closed[name] = true;
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
       if (!closed.stderr) process.stderr.write(`realtime-contract: cannot write standard ${name === 'stdout' ? 'output' : 'error'}: ${oneLine(error.message)}\n`);
+      if (name === 'stdout') stdoutFailed();
       if (failed) return;
       failed = true;
       // Last, over the command's own code (0 or 1), however the process ends.
@@ -329,7 +339,7 @@ export function processOutput(): Output {
     const waiting = (['stdout', 'stderr'] as const).filter((name) => !closed[name] && process[name].writableNeedDrain);
     return waiting.length === 0 ? undefined : Promise.all(waiting.map(drain)).then(() => undefined);
   };
-  return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin, drained };
+  return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin, drained, stdoutFailed: stdoutFailure };
 }
 
 /** `"hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`, for a tolerant-mode notice at its pointer. */

@@ -36,6 +36,8 @@ export interface ServeOptions {
 interface Output {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Resolves once standard output cannot be written (ENOSPC, EIO; not a reader that closed the pipe), said already: `serve` then stops, exit 2. */
+  stdoutFailed?: Promise<void>;
 }
 
 /** A running demo: the server, its secret and tokens, the producer. */
@@ -234,7 +236,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   };
 }
 
-/** Runs `serve` until SIGINT/SIGTERM. Exit code: 0 after a clean stop, 2 on a usage error or when the port is taken. */
+/**
+ * Runs `serve` until SIGINT/SIGTERM, or until its standard output cannot be written (a full
+ * disk: nobody could read its secret and tokens; it served on for ever, a fresh user), which
+ * stops it the same way. Exit code: 0 after a clean stop, 2 on a usage error, when the port is
+ * taken or when standard output failed.
+ */
 export async function runServe(options: ServeOptions, output: Output): Promise<number> {
   if (!options.demo) {
     output.stderr('realtime-contract serve: only --demo is available from the command line; embed createRealtimeServer from "realtime-contract/server" for a real backend\n');
@@ -340,17 +347,21 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
+  const why = await new Promise<'signal' | 'output'>((resolve) => {
+    const stop = (reason: 'signal' | 'output') => {
+      process.off('SIGINT', signalled);
+      process.off('SIGTERM', signalled);
+      resolve(reason);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const signalled = () => stop('signal');
+    process.on('SIGINT', signalled);
+    process.on('SIGTERM', signalled);
+    // Its one line is said already (processOutput).
+    void output.stdoutFailed?.then(() => stop('output'));
   });
   await demo.stop();
   await store?.close();
+  if (why === 'output') return 2;
   output.stdout('stopped\n');
   return 0;
 }
