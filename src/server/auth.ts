@@ -103,29 +103,46 @@ export type JwtOptions = JwtSecretOptions | JwtPublicKeyOptions | JwtJwksOptions
  */
 export type AuthenticateHook = (request: IncomingMessage) => Principal | null | Promise<Principal | null>;
 
+/** An {@link AuthError} reason: a kebab-case code of at most 64 characters (`banned`, `rate-limited`). */
+const REFUSAL_CODE = /^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$/s;
+/** {@link createJwtVerifier}'s own reasons, `invalid token (<why>)` and `jwks-unavailable (<code>)`, which the server answers with its codes. */
+const VERIFIER_REASON = /^(?:invalid token|jwks-unavailable) \(.*\)$/s;
+
 /**
  * A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the
  * token). The server answers `reason` as the refusal's code (`{"error": reason}`) and counts it
- * in `stats()`: give a short kebab-case code (`banned`), not user data.
+ * in `stats()`: a short kebab-case code (`banned`, `rate-limited`: lower-case letters and
+ * digits, words joined by single hyphens, at most 64 characters), never user data. (Besides,
+ * {@link createJwtVerifier}'s own reasons, `invalid token (<why>)` and `jwks-unavailable
+ * (<code>)`, which the server's `jwt` option answers as `invalid-token`, `token-expired` or
+ * `jwks-unavailable`.) Made wrong inside an `authenticate` hook, the TypeError is the hook's
+ * throw: 401 `invalid-token`, logged as `authenticate-failed`.
  *
- * @throws TypeError when `status` is not 401, 403, 429 or 503, `reason` is not a string, or
- *   `retryAfterSec` is given and is not a whole number of seconds from 0 to 86 400 (computed
- *   values reached the wire as a refusal with status 200 and as `Retry-After: -5`)
+ * @throws TypeError when `status` is not 401, 403, 429 or 503, `reason` is not such a code
+ *   (`"User Data: alice@example.com"` reached the body and stats() keys), or `retryAfterSec` is
+ *   given and is not a whole number of seconds from 0 to 86 400 (computed values reached the
+ *   wire as a refusal with status 200 and as `Retry-After: -5`) or comes with 401 or 403 (a
+ *   Retry-After goes with 429 and 503 only)
  */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   constructor(
     readonly status: 401 | 403 | 429 | 503,
+    /** A short kebab-case code (`banned`): the body's `error` and a `stats()` key. */
     readonly reason: string,
-    /** With 429 or 503: seconds for `Retry-After`. */
+    /** With 429 or 503 only: seconds for `Retry-After`, a whole number from 0 to 86 400. */
     readonly retryAfterSec?: number,
   ) {
     super(reason);
     if (status !== 401 && status !== 403 && status !== 429 && status !== 503) throw new TypeError(`AuthError: status must be 401, 403, 429 or 503, got ${preview(status)}`);
     if (typeof reason !== 'string') throw new TypeError(`AuthError: reason must be a string, got ${preview(reason)}`);
+    if (!REFUSAL_CODE.test(reason) && !VERIFIER_REASON.test(reason)) {
+      throw new TypeError(`AuthError: reason must be a short kebab-case code such as "banned" or "rate-limited" (lower-case letters and digits, words joined by single hyphens, at most 64 characters): it is the refusal's {"error":…} and a stats() key, never user data; got ${preview(reason)}`);
+    }
     if (retryAfterSec !== undefined && !(Number.isInteger(retryAfterSec) && retryAfterSec >= 0 && retryAfterSec <= 86_400)) {
       throw new TypeError(`AuthError: retryAfterSec must be a whole number of seconds from 0 to 86400, got ${preview(retryAfterSec)}`);
     }
+    if (retryAfterSec !== undefined && status !== 429 && status !== 503) throw new TypeError(`AuthError: retryAfterSec is the Retry-After of a 429 or a 503, got ${retryAfterSec} with status ${status} (leave it out)`);
   }
 }
 

@@ -957,7 +957,7 @@ describe('custom authenticate hook, token expiry, mounting', () => {
       jwt: undefined,
       authenticate: (request) => {
         if (request.headers.cookie === 'banned') throw new AuthError(403, 'banned');
-        throw new AuthError(429, 'slow down', 7);
+        throw new AuthError(429, 'slow-down', 7);
       },
     });
     try {

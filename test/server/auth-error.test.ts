@@ -1,0 +1,73 @@
+/**
+ * `AuthError`: README says every refusal's code is kebab-case and a Retry-After goes with 429
+ * and 503. Its reason went out verbatim in the body and in stats() keys
+ * (`{"error":"User Data: alice@example.com"}`), and `new AuthError(401, 'nope', 5)` sent
+ * `Retry-After: 5` on a 401 (a fresh user): both are refused when the error is made, and a hook
+ * that makes one is a hook that threw, refused as before.
+ */
+import { describe, expect, it } from 'vitest';
+import { AuthError } from '../../src/server/index.js';
+import { refusedStatus, startServer } from './helpers.js';
+
+const make = (status: unknown, reason: unknown, retryAfterSec?: unknown) => () => new AuthError(status as 401, reason as string, retryAfterSec as number);
+
+describe('AuthError', () => {
+  it('refuses a reason that is not a short kebab-case code, naming what it expects and what it got', () => {
+    const expected = 'AuthError: reason must be a short kebab-case code such as "banned" or "rate-limited" (lower-case letters and digits, words joined by single hyphens, at most 64 characters): it is the refusal\'s {"error":…} and a stats() key, never user data; got';
+    expect(make(403, 'User Data: alice@example.com')).toThrow(new TypeError(`${expected} "User Data: alice@example.com"`));
+    for (const reason of ['slow down', 'Banned', 'banned_user', '', 'banned-', '-banned', 'a--b', 'banned\n', 'b'.repeat(65), 'é']) {
+      expect(make(403, reason), JSON.stringify(reason)).toThrow(TypeError);
+      expect(make(403, reason), JSON.stringify(reason)).toThrow(expected);
+    }
+    for (const reason of ['banned', 'rate-limited', '2fa-required', 'b'.repeat(64)]) expect(new AuthError(403, reason).reason).toBe(reason);
+    // createJwtVerifier's own reasons, which the server answers with its codes (invalid-token, token-expired, jwks-unavailable).
+    for (const reason of ['invalid token (ERR_JWS_INVALID)', 'invalid token (sub is empty)', 'jwks-unavailable (ERR_JWKS_TIMEOUT)']) expect(new AuthError(401, reason).reason).toBe(reason);
+    expect(make(403, 'invalid token')).toThrow(TypeError);
+  });
+
+  it('refuses a retryAfterSec with a status that sends no Retry-After (401, 403)', () => {
+    expect(make(401, 'nope', 5)).toThrow(new TypeError('AuthError: retryAfterSec is the Retry-After of a 429 or a 503, got 5 with status 401 (leave it out)'));
+    expect(make(403, 'banned', 0)).toThrow(new TypeError('AuthError: retryAfterSec is the Retry-After of a 429 or a 503, got 0 with status 403 (leave it out)'));
+    expect(new AuthError(429, 'slow-down', 7)).toMatchObject({ status: 429, reason: 'slow-down', retryAfterSec: 7 });
+    expect(new AuthError(503, 'down', 0)).toMatchObject({ status: 503, retryAfterSec: 0 });
+    expect(new AuthError(401, 'nope').retryAfterSec).toBeUndefined();
+    expect(new AuthError(403, 'banned', undefined).retryAfterSec).toBeUndefined();
+  });
+
+  it("made wrong in an authenticate hook, is the hook's throw: 401 invalid-token and an authenticate-failed line, the server serving on", async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const server = await startServer({
+      jwt: undefined,
+      logger: { info: log, warn: log, error: log },
+      authenticate: async (request) => {
+        const who = String(request.headers['x-user']);
+        if (who === 'alice@example.com') throw new AuthError(403, `User Data: ${who}`);
+        if (who === 'late') throw new AuthError(401, 'nope', 5);
+        if (who === 'banned') throw new AuthError(403, 'banned');
+        return { userId: who, admin: false };
+      },
+    });
+    try {
+      for (const user of ['alice@example.com', 'late']) {
+        const poll = await fetch(server.http('/api/ws/poll'), { headers: { 'x-user': user } });
+        expect({ status: poll.status, retryAfter: poll.headers.get('retry-after'), body: await poll.json() }, user).toEqual({ status: 401, retryAfter: null, body: { error: 'invalid-token' } });
+        const upgrade = await refusedStatus(server.url(), { headers: { 'x-user': user } });
+        expect({ status: upgrade.status, retryAfter: upgrade.headers['retry-after'] }, user).toEqual({ status: 401, retryAfter: undefined });
+      }
+      const failed = lines.filter((line) => line.includes('"event":"authenticate-failed"'));
+      expect(failed).toHaveLength(4);
+      expect(failed[0]).toContain('"name":"TypeError","message":"AuthError: reason must be a short kebab-case code');
+      expect(failed[2]).toContain('"name":"TypeError","message":"AuthError: retryAfterSec is the Retry-After of a 429 or a 503');
+      // The server goes on: a well-made AuthError is answered as it says, and a user gets in.
+      const banned = await fetch(server.http('/api/ws/poll'), { headers: { 'x-user': 'banned' } });
+      expect({ status: banned.status, body: await banned.json() }).toEqual({ status: 403, body: { error: 'banned' } });
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { 'x-user': 'bob' } })).status).toBe(200);
+      const { refusedPolls, refusedUpgrades } = server.rt.stats();
+      for (const key of [...Object.keys(refusedPolls), ...Object.keys(refusedUpgrades)]) expect(key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(refusedPolls).toMatchObject({ 'invalid-token': 2, banned: 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
