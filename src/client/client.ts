@@ -49,7 +49,11 @@ export interface RealtimeStatus {
   lastHttpStatus: number | null;
   /** Valid messages delivered to handlers. */
   received: number;
-  /** Messages dropped because their cursor was not after the last one (a replay overlap). */
+  /**
+   * Messages dropped as repeats: their cursor was not after the last one (a replay overlap), or
+   * was one of the last 1,000 delivered (any cursor, an opaque one too: README "Resume without
+   * duplicates").
+   */
   duplicates: number;
 }
 
@@ -58,7 +62,11 @@ export interface InvalidEvent {
   reason: 'invalid' | 'json';
   /** The first fault found. */
   errors: ClientValidationError[];
-  /** The parsed value, or the raw text when it was not JSON. */
+  /**
+   * The parsed value, or the raw text when it was not JSON. For a binary frame (reason `json`,
+   * whatever it holds), the frame's data as the WebSocket gives it: a Buffer under ws, a Blob
+   * or an ArrayBuffer in a browser (its `binaryType`), never text.
+   */
   message: unknown;
 }
 
@@ -88,7 +96,8 @@ export interface GapEvent {
 /** Third argument of an `error` handler when the fault is the client's own, not a server `error` message. */
 export interface ClientFault {
   /**
-   * `CLIENT_HANDLER_ERROR` (a handler threw), `CLIENT_TOKEN_ERROR` (the token provider failed, or has not answered within `connectTimeoutMs`), `CLIENT_TRANSPORT_ERROR`,
+   * `CLIENT_HANDLER_ERROR` (a handler threw), `CLIENT_TOKEN_ERROR` (the token provider failed, or has not answered within `connectTimeoutMs`),
+   * `CLIENT_TRANSPORT_ERROR` (the WebSocket constructor threw: a failed attempt, made again as any other; or the socket's `send` threw: that ping or pong is lost, the socket kept),
    * `CLIENT_RANDOM_ERROR` (the `random` option threw or gave a value outside [0, 1]: Math.random is used from then on; told once).
    */
   code: string;
