@@ -204,11 +204,17 @@ export class MemoryStreamStore implements StreamStore {
     const foreign = parsed !== null && parsed.epoch !== this.epoch;
     if (parsed === null || (!foreign && parsed.position > this.seq)) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
     this.evict();
-    const page = this.entriesAfter(viewer, foreign ? 0 : parsed.position, limit, maxBytes);
-    if (page === undefined) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
-    const { entries, more } = page;
+    const { entries, more, lost } = this.entriesAfter(viewer, foreign ? 0 : parsed.position, limit, maxBytes);
     const last = entries[entries.length - 1]?.cursor;
-    if (foreign) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries, more });
+    // Of another epoch, as the Redis store answers: what this store holds follows the gap only
+    // while none of it is evicted (README, "Delivery").
+    if (foreign && lost) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+    // Some of what the viewer's streams held after the cursor is evicted (more than
+    // maxEntriesPerStream broadcasts since, say): `gap`, then what is still held after it (the
+    // user's own trades and decisions, which a dashboard cannot refetch, were skipped with it).
+    // A page that ends before the last position evicted leaves its reader where one that got
+    // that entry live stands: the next page from it is a gap too.
+    if (foreign || lost) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries, more });
     // Nothing of the viewer's up to the head: the head is its cursor, as the Redis store answers,
     // so a quiet dashboard that polls keeps a young one.
     // (A page left empty by its limit, `more`, stays at `since`: a caller paging on would skip all.)
@@ -216,10 +222,11 @@ export class MemoryStreamStore implements StreamStore {
   }
 
   /**
-   * The viewer's entries after position `after` (at most `limit`, and past the first at most
-   * `maxBytes` bytes of frames), whether more follow, or undefined when some are evicted.
+   * The viewer's entries still held after position `after` (at most `limit`, and past the first
+   * at most `maxBytes` bytes of frames), whether more follow, and whether any of the viewer's
+   * entries after `after` was evicted (`lost`: its stream has a gap there).
    */
-  private entriesAfter(viewer: StreamViewer, after: number, limit: number, maxBytes: number): { entries: Stored[]; more: boolean } | undefined {
+  private entriesAfter(viewer: StreamViewer, after: number, limit: number, maxBytes: number): { entries: Stored[]; more: boolean; lost: boolean } {
     const entries: Stored[] = [];
     let bytes = 0;
     /** Takes `entry` into the page, or says the page is full. */
@@ -233,28 +240,28 @@ export class MemoryStreamStore implements StreamStore {
       return true;
     };
     if (viewer.admin) {
-      if (after < this.all.evictedUpTo) return undefined;
+      const lost = after < this.all.evictedUpTo;
       for (let i = this.all.indexAfter(after); ; i++) {
         const entry = this.all.at(i);
-        if (entry === undefined) return { entries, more: false };
-        if (!take(entry)) return { entries, more: true };
+        if (entry === undefined) return { entries, more: false, lost };
+        if (!take(entry)) return { entries, more: true, lost };
       }
     }
     const own = this.logOf(viewer.userId, false);
     const ownFloor = own?.evictedUpTo ?? this.floorOf(viewer.userId);
-    if (after < ownFloor || after < this.global.evictedUpTo) return undefined;
+    const lost = after < ownFloor || after < this.global.evictedUpTo;
     // Merge the user's log with the global log by position.
     let i = own ? own.indexAfter(after) : 0;
     let j = this.global.indexAfter(after);
     for (;;) {
       const a = own?.at(i);
       const b = this.global.at(j);
-      if (a === undefined && b === undefined) return { entries, more: false };
+      if (a === undefined && b === undefined) return { entries, more: false, lost };
       if (b === undefined || (a !== undefined && a.position < b.position)) {
-        if (!take(a!)) return { entries, more: true };
+        if (!take(a!)) return { entries, more: true, lost };
         i++;
       } else {
-        if (!take(b)) return { entries, more: true };
+        if (!take(b)) return { entries, more: true, lost };
         j++;
       }
     }

@@ -39,9 +39,11 @@ export interface StreamEntry {
 
 /**
  * What a reader missed: `resume` says whether `entries` continue `since` without a gap. A
- * `gap` for a cursor of another epoch (the store restarted or lost its history) still gives
- * what the store holds since its epoch began, when none of it is evicted: all of it is new to
- * that reader (a dashboard reconnecting after a restart loses nothing published since).
+ * `gap` for a cursor older than what is kept still gives what is held for the reader after it
+ * (the user's own messages among them: a dashboard cannot refetch its trades). A `gap` for a
+ * cursor of another epoch (the store restarted or lost its history) still gives what the store
+ * holds since its epoch began, when none of it is evicted: all of it is new to that reader (a
+ * dashboard reconnecting after a restart loses nothing published since).
  */
 export interface ReadResult {
   resume: 'new' | 'resumed' | 'gap';
@@ -83,6 +85,17 @@ export interface StreamStore {
    * with the head cursor): the user's entries plus global ones, in cursor order, at most `limit`
    * entries and, past the first entry, at most `maxBytes` bytes of frames (UTF-8; default no
    * byte bound), so a page of large messages stays small in memory.
+   *
+   * `resume` (README, "The server", "Delivery"):
+   * - `resumed` when none of what the viewer's streams held after `since` is gone;
+   * - `gap` when some of it is gone (evicted or trimmed: more broadcasts since than the global
+   *   stream keeps, say), followed by what is still held for the viewer after `since`, paged
+   *   the same, `cursor` the page's last entry's (the head when none). A page that ends before
+   *   the last position gone leaves the reader where one that got that entry live stands: the
+   *   read from its cursor is a `gap` again; one that ends past it continues `resumed`;
+   * - `gap` with no entries, from the head, for a malformed cursor or one ahead of the head; a
+   *   cursor of another epoch gets what the store holds since that epoch began, when none of it
+   *   is gone (see {@link ReadResult}).
    */
   read(viewer: StreamViewer, since: string | null, limit: number, maxBytes?: number): Promise<ReadResult>;
   /** Live entries appended on any node, in append order. Returns an unsubscribe function. */

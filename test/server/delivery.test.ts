@@ -82,15 +82,23 @@ describe('resume', () => {
     }
   });
 
-  it('a cursor older than the buffer, of another epoch, malformed or ahead → connection says gap, then live', async () => {
+  it('a cursor older than the buffer → gap, then what is still held, then live; of another epoch, malformed or ahead → gap, then live', async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 10 });
     const server = await startServer({ store, ...RELAXED });
     try {
       const entries: StreamEntry[] = [];
       for (let i = 0; i < 50; i++) entries.push(await server.rt.publish('g1', trade(`t${i}`)));
       const jwt = await token('g1');
+      const old = await connect(server.url({ token: jwt, since: entries[0]!.cursor }));
+      await old.until(() => old.stream.length === 10);
+      // The connection's cursor is just before the first entry still held, which follows it.
+      const held = entries.slice(40);
+      const { epoch, position } = parseCursor(held[0]!.cursor)!;
+      expect(old.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: `${epoch}.${position - 1}` });
+      expect(old.stream.map((f) => f.cursor)).toEqual(held.map((e) => e.cursor));
+      old.ws.close();
       let head = entries[entries.length - 1]!.cursor;
-      for (const since of [entries[0]!.cursor, `other${store.epoch}.3`, 'not-a-cursor', `${store.epoch}.999999`]) {
+      for (const since of [`other${store.epoch}.3`, 'not-a-cursor', `${store.epoch}.999999`]) {
         const client = await connect(server.url({ token: jwt, since }));
         await client.until(() => client.count('connection') === 1);
         expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: head });
@@ -100,10 +108,10 @@ describe('resume', () => {
         expect(client.stream[0]!.cursor).toBe(live.cursor);
         client.ws.close();
       }
-      // Within the buffer: resumed, exactly the missed ones (4 older ones and the 4 live ones).
+      // Within the buffer: resumed, exactly the missed ones (4 older ones and the 3 live ones).
       const all = entries.length;
       const client = await connect(server.url({ token: jwt, since: entries[all - 5]!.cursor }));
-      await client.until(() => client.stream.length === 8);
+      await client.until(() => client.stream.length === 7);
       expect(client.frames[0]!.data!.resume).toBe('resumed');
       expect(client.stream.slice(0, 4).map((f) => f.cursor)).toEqual(entries.slice(all - 4).map((e) => e.cursor));
       client.ws.close();
@@ -455,6 +463,46 @@ describe('polling endpoint', () => {
     }
   });
 
+  it("a user past the broadcast buffer: gap, then their own messages still held and the broadcasts since, on the socket and in polls alike, paged, the next page resumed (both answered gap with nothing: a fresh tester)", async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 5 });
+    const server = await startServer({ store, ...RELAXED, pollHoldMs: 300, replayLimit: 3, pollMaxMessages: 3 });
+    try {
+      const jwt = await token('alice');
+      const since = await server.rt.publish('alice', trade('first'));
+      const expected = [await server.rt.publish('alice', trade('mine-1'))];
+      for (let i = 0; i < 6; i++) expected.push(await server.rt.broadcast(whale(i))); // the first evicted
+      expected.splice(1, 1);
+      await server.rt.publish('bob', trade('not-hers'));
+      expected.push(await server.rt.publish('alice', trade('mine-2')));
+      const cursors = expected.map((e) => e.cursor);
+      expect(cursors).toHaveLength(7);
+      // The socket: gap, its cursor just before the first entry held, then every one, in order, in pages of 3.
+      const client = await connect(server.url({ token: jwt, since: since.cursor }));
+      await client.until(() => client.stream.length === 7);
+      const { epoch, position } = parseCursor(cursors[0]!)!;
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: `${epoch}.${position - 1}` });
+      expect(client.stream.map((f) => f.cursor)).toEqual(cursors);
+      expect(client.stream.filter((f) => f.type === 'trades').map((f) => (f.data as { id: string }).id)).toEqual(['mine-1', 'mine-2']);
+      client.ws.close();
+      // Polls: the gap once, then pages that continue it.
+      const pages: { resume: string; cursors: string[] }[] = [];
+      let at = since.cursor;
+      for (let i = 0; i < 3; i++) {
+        const body = await poll(server.http(`/api/ws/poll?since=${at}`), jwt);
+        pages.push({ resume: body.resume, cursors: body.messages.map((m) => m.cursor!) });
+        expect(body.cursor).toBe(body.messages[body.messages.length - 1]!.cursor);
+        at = body.cursor;
+      }
+      expect(pages).toEqual([
+        { resume: 'gap', cursors: cursors.slice(0, 3) },
+        { resume: 'resumed', cursors: cursors.slice(3, 6) },
+        { resume: 'resumed', cursors: cursors.slice(6) },
+      ]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('same auth, isolation and gap rules as the socket', async () => {
     const server = await startServer({ ...RELAXED, pollHoldMs: 300, store: new MemoryStreamStore({ maxEntriesPerStream: 5 }) });
     try {
@@ -529,15 +577,61 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
-  it('a user whose cursor the global stream was trimmed past is told gap from the head, though their own messages since are held (README: a hostile tester found it undocumented)', async () => {
+  it("a user whose cursor the global stream was trimmed past is told gap, then their own messages still held and the global ones, in stream order (README: the gap answered nothing, and a user's own trades since were skipped: a fresh tester)", async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 3, epoch: 'e1' });
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
-    const start = await store.append('alice', 'trades', frame);
-    for (let i = 0; i < 4; i++) await store.append(null, 'whale', frame);
-    const own = await store.append('alice', 'trades', frame);
-    const read = await store.read({ userId: 'alice', admin: false }, start.cursor, 100);
-    expect(read.resume).toBe('gap');
-    expect(read.entries.map((e) => e.cursor)).not.toContain(own.cursor);
+    const alice = { userId: 'alice', admin: false };
+    const cursors = (r: { entries: StreamEntry[] }) => r.entries.map((e) => e.cursor);
+    await store.append('alice', 'trades', frame); // e1.1: where alice's cursor stands
+    await store.append('alice', 'trades', frame); // e1.2: hers, still held
+    for (let i = 0; i < 4; i++) await store.append(null, 'whale', frame); // e1.3-6: e1.3 evicted from the global stream
+    await store.append('bob', 'trades', frame); // e1.7: never hers
+    await store.append('alice', 'trades', frame); // e1.8
+    expect(await store.read(alice, 'e1.1', 100)).toEqual({ resume: 'gap', cursor: 'e1.8', entries: expect.any(Array), more: false });
+    expect(cursors(await store.read(alice, 'e1.1', 100))).toEqual(['e1.2', 'e1.4', 'e1.5', 'e1.6', 'e1.8']);
+    // Paged: the gap once, then pages that continue it; each page's cursor is its last entry's.
+    const first = await store.read(alice, 'e1.1', 2);
+    expect({ resume: first.resume, cursor: first.cursor, more: first.more, entries: cursors(first) }).toEqual({ resume: 'gap', cursor: 'e1.4', more: true, entries: ['e1.2', 'e1.4'] });
+    const second = await store.read(alice, first.cursor, 2);
+    expect({ resume: second.resume, cursor: second.cursor, more: second.more, entries: cursors(second) }).toEqual({ resume: 'resumed', cursor: 'e1.6', more: true, entries: ['e1.5', 'e1.6'] });
+    expect(await store.read(alice, second.cursor, 2)).toMatchObject({ resume: 'resumed', cursor: 'e1.8', more: false, entries: [{ cursor: 'e1.8' }] });
+    // By bytes as well: one frame a page.
+    expect(await store.read(alice, 'e1.1', 100, 1)).toMatchObject({ resume: 'gap', cursor: 'e1.2', more: true, entries: [{ cursor: 'e1.2' }] });
+    // Her own stream evicted too: only what is still held follows the gap.
+    await store.append('alice', 'trades', frame); // e1.9
+    await store.append('alice', 'trades', frame); // e1.10: e1.2 evicted
+    expect(cursors(await store.read(alice, 'e1.1', 100))).toEqual(['e1.4', 'e1.5', 'e1.6', 'e1.8', 'e1.9', 'e1.10']);
+    // A cursor past what was evicted resumes, as before.
+    expect(await store.read(alice, 'e1.6', 100)).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e1.8' }, { cursor: 'e1.9' }, { cursor: 'e1.10' }] });
+    // A cursor ahead of the head is still a plain gap from the head.
+    expect(await store.read(alice, 'e1.99', 100)).toEqual({ resume: 'gap', cursor: 'e1.10', entries: [] });
+    await store.close();
+  });
+
+  it('a page of the gap that ends before the last position evicted is followed by a second gap: a reader at its cursor did miss what was evicted after it', async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 3, epoch: 'e1' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    const alice = { userId: 'alice', admin: false };
+    for (let i = 0; i < 3; i++) await store.append('alice', 'trades', frame); // e1.1-3
+    for (let i = 0; i < 4; i++) await store.append(null, 'whale', frame); // e1.4-7: e1.4 evicted
+    const first = await store.read(alice, 'e1.1', 2);
+    expect(first).toMatchObject({ resume: 'gap', cursor: 'e1.3', more: true, entries: [{ cursor: 'e1.2' }, { cursor: 'e1.3' }] });
+    // The whale at e1.4 comes after e1.3 and is gone: the same answer a reader that got e1.3 live gets.
+    expect(await store.read(alice, first.cursor, 2)).toMatchObject({ resume: 'gap', cursor: 'e1.6', more: true, entries: [{ cursor: 'e1.5' }, { cursor: 'e1.6' }] });
+    expect(await store.read(alice, 'e1.6', 2)).toMatchObject({ resume: 'resumed', more: false, entries: [{ cursor: 'e1.7' }] });
+    await store.close();
+  });
+
+  it("an admin whose cursor the all-log was trimmed past is told gap, then every entry still held, and pages on resumed", async () => {
+    const store = new MemoryStreamStore({ maxEntries: 4, epoch: 'e1' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    const root = { userId: 'root', admin: true };
+    for (const user of ['a', null, 'b', 'a', 'c', null]) await store.append(user, user === null ? 'whale' : 'trades', frame); // e1.1-6: e1.1-2 evicted
+    const first = await store.read(root, 'e1.0', 3);
+    expect(first).toMatchObject({ resume: 'gap', cursor: 'e1.5', more: true, entries: [{ cursor: 'e1.3' }, { cursor: 'e1.4' }, { cursor: 'e1.5' }] });
+    expect(await store.read(root, first.cursor, 3)).toMatchObject({ resume: 'resumed', cursor: 'e1.6', more: false, entries: [{ cursor: 'e1.6' }] });
+    // A user's own stream evicted by the all-log's bound: what is held after the cursor follows the gap.
+    expect(await store.read({ userId: 'a', admin: false }, 'e1.0', 100)).toMatchObject({ resume: 'gap', cursor: 'e1.6', entries: [{ cursor: 'e1.4' }, { cursor: 'e1.6' }] });
     await store.close();
   });
 
