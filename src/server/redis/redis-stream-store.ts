@@ -1160,14 +1160,22 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         void sync();
         return store.read(viewer, since, limit, maxBytes);
       }
-      const isGap =
-        pos.epoch !== read.epoch ||
-        pos.position > read.head ||
+      // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
+      // records the last id each trim removed, so this is exact), or the user's stream expired
+      // after maxAgeMs without entries (what it held is unknown but older than that, so only a
+      // cursor older than maxAgeMs may miss some of it).
+      const lost =
         read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) ||
-        // The user's stream expired after maxAgeMs without entries: what it held is unknown but
-        // older than that, so only a cursor older than maxAgeMs may miss some of it.
         (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
-      if (isGap) {
+      if (pos.epoch === read.epoch && pos.position <= read.head && lost) {
+        // `gap`, then what is still held after the cursor, which the read already holds: the
+        // user's own trades and decisions (a dashboard cannot refetch them) were skipped with it.
+        // A page that ends before the last position removed leaves its reader where one that
+        // got that entry live stands: the next page from it is a gap too.
+        const { entries, more } = merged(read, viewer, limit, maxBytes);
+        return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(read.epoch, read.head), entries, more };
+      }
+      if (pos.epoch !== read.epoch || pos.position > read.head) {
         // Another epoch: Redis lost its history (or this cursor is older than it). All it holds
         // now is new to this reader, when none of it is trimmed away.
         // Where this epoch begins: 0 when none is recorded (a Redis started empty); after the

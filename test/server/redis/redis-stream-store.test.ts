@@ -12,7 +12,7 @@ import { RedisServer } from './redis-server.js';
 import { APPEND_SCRIPT } from '../../../src/server/redis/scripts.js';
 import { isAfter } from '../../../src/client/protocol.js';
 import { expectBytePagesAgree } from '../paging.js';
-import { connect, refusedStatus, startServer, token } from '../helpers.js';
+import { connect, refusedStatus, startServer, token, trade, whale } from '../helpers.js';
 
 const tool = findTool('redis-server');
 
@@ -572,6 +572,80 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     const resumed = await s.read(viewer, mine[boundary]!.cursor, 500);
     expect(numbers(resumed.entries)).toEqual(mine.slice(boundary + 1).map((_, i) => boundary + 1 + i));
     expect(resumed.entries.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("after a gap for what trimming removed, gives what is still held for the viewer, in order and paged, and the next page resumes (it answered gap with nothing: a user's own trades since were skipped, a fresh tester)", async () => {
+    // maxMessages 4: each stream is trimmed to 4 on the append that passes it (slack 1).
+    const s = await store({ maxMessages: 4 });
+    const alice = { userId: 'alice', admin: false };
+    const since = await s.append('alice', 'trades', frame(0, 'alice'));
+    const mine = await s.append('alice', 'trades', frame(1, 'alice'));
+    const whales: StreamEntry[] = [];
+    for (let n = 0; n < 5; n++) whales.push(await s.append(null, 'whale', frame(10 + n, null))); // the first trimmed
+    await s.append('bob', 'trades', frame(20, 'bob'));
+    const later = await s.append('alice', 'trades', frame(2, 'alice'));
+    const held = [mine, ...whales.slice(1), later];
+    expect(await s.read(alice, since.cursor, 100)).toEqual({ resume: 'gap', cursor: later.cursor, entries: held, more: false });
+    const first = await s.read(alice, since.cursor, 3);
+    expect(first).toEqual({ resume: 'gap', cursor: held[2]!.cursor, entries: held.slice(0, 3), more: true });
+    expect(await s.read(alice, first.cursor, 3)).toEqual({ resume: 'resumed', cursor: later.cursor, entries: held.slice(3), more: false });
+    // By bytes too: one frame a page.
+    expect(await s.read(alice, since.cursor, 100, 1)).toMatchObject({ resume: 'gap', cursor: mine.cursor, entries: [mine], more: true });
+    // Her own stream trimmed too: only what is still held.
+    const more: StreamEntry[] = [];
+    for (let n = 3; n < 6; n++) more.push(await s.append('alice', 'trades', frame(n, 'alice'))); // mine trimmed
+    expect(numbers((await s.read(alice, since.cursor, 100)).entries)).toEqual([11, 12, 13, 14, 2, 3, 4, 5]);
+    // A page that ends before the last position trimmed (the whale after it): the next page is a gap too.
+    const own = await s.read(alice, since.cursor, 1);
+    expect(own).toMatchObject({ resume: 'gap', cursor: whales[1]!.cursor, entries: [whales[1]] });
+    // An admin: what the all-stream holds, after its gap.
+    const t = await store({ maxAllMessages: 4 });
+    const root = { userId: 'root', admin: true };
+    const start = await t.read(root, null, 1);
+    const all: StreamEntry[] = [];
+    for (let n = 0; n < 6; n++) all.push(await t.append(n % 2 ? null : `u${n}`, n % 2 ? 'whale' : 'trades', frame(n, n % 2 ? null : `u${n}`)));
+    const page = await t.read(root, start.cursor, 3);
+    expect(page).toEqual({ resume: 'gap', cursor: all[4]!.cursor, entries: all.slice(2, 5), more: true });
+    expect(await t.read(root, page.cursor, 3)).toEqual({ resume: 'resumed', cursor: all[5]!.cursor, entries: all.slice(5), more: false });
+  });
+
+  it('a page of the gap that ends before the last position trimmed is followed by a second gap: a reader at its cursor did miss what was trimmed after it', async () => {
+    const s = await store({ maxMessages: 4 });
+    const alice = { userId: 'alice', admin: false };
+    const since = await s.append('alice', 'trades', frame(0, 'alice'));
+    const mine = [await s.append('alice', 'trades', frame(1, 'alice')), await s.append('alice', 'trades', frame(2, 'alice'))];
+    const whales: StreamEntry[] = [];
+    for (let n = 0; n < 5; n++) whales.push(await s.append(null, 'whale', frame(10 + n, null))); // the first trimmed
+    const first = await s.read(alice, since.cursor, 2);
+    expect(first).toEqual({ resume: 'gap', cursor: mine[1]!.cursor, entries: mine, more: true });
+    expect(await s.read(alice, first.cursor, 2)).toMatchObject({ resume: 'gap', entries: whales.slice(1, 3), more: true });
+    expect(await s.read(alice, whales[2]!.cursor, 2)).toMatchObject({ resume: 'resumed', entries: whales.slice(3) });
+  });
+
+  it('a user past the broadcast buffer: gap, then their own messages still held, on the socket and in polls alike, the next poll resumed', async () => {
+    const s = await store({ maxMessages: 4 });
+    const server = await startServer({ store: s, pollHoldMs: 300, pollMaxMessages: 3 });
+    try {
+      const jwt = await token('alice');
+      const since = await server.rt.publish('alice', trade('first'));
+      const held = [await server.rt.publish('alice', trade('mine-1'))];
+      for (let i = 0; i < 5; i++) held.push(await server.rt.broadcast(whale(i + 1)));
+      held.splice(1, 1);
+      held.push(await server.rt.publish('alice', trade('mine-2')));
+      const cursors = held.map((e) => e.cursor);
+      const client = await connect(server.url({ token: jwt, since: since.cursor }));
+      await client.until(() => client.stream.length === 6);
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' } });
+      expect(client.stream.map((f) => f.cursor)).toEqual(cursors);
+      client.ws.close();
+      const poll = async (at: string) => (await (await fetch(server.http(`/api/ws/poll?since=${at}`), { headers: { authorization: `Bearer ${jwt}` } })).json()) as { cursor: string; resume: string; messages: { cursor: string }[] };
+      const first = await poll(since.cursor);
+      expect({ resume: first.resume, cursor: first.cursor, cursors: first.messages.map((m) => m.cursor) }).toEqual({ resume: 'gap', cursor: cursors[2], cursors: cursors.slice(0, 3) });
+      const second = await poll(first.cursor);
+      expect({ resume: second.resume, cursors: second.messages.map((m) => m.cursor) }).toEqual({ resume: 'resumed', cursors: cursors.slice(3) });
+    } finally {
+      await server.rt.close();
+    }
   });
 
   it('says gap for a cursor older than maxAgeMs whose entries may have aged out, and resumes a younger one', async () => {
