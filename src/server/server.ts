@@ -135,6 +135,19 @@ export interface RealtimeServerOptions {
   /** Entries read from the store per replay step (and at most `maxBufferedBytes` of them). Default 1000. */
   replayLimit?: number;
   /**
+   * Grace period, in ms, the stream store may read unhealthy (`stats().store.healthy` false: Redis
+   * away) before this node closes its open sockets with 1013 (Try Again Later) `stream store
+   * unavailable`, logged as `store-unavailable-close` with their count. Their clients reconnect with
+   * backoff, to a healthy node behind the same balancer or to this one once the store is back, and
+   * resume from their cursors: nothing is lost. Left open, they got nothing for the whole outage
+   * while this node's pings kept them looking connected. A store healthy again within the grace
+   * period closes nothing. Timed on `monotonicClock`, the store's health looked at every second
+   * while a socket is open (every quarter of a shorter grace period, at least 25 ms apart), so a
+   * socket closes up to that much after it. A number from 0 to 2^31 - 1, or null: never (open
+   * sockets stay open for the outage). Default 10 000.
+   */
+  storeUnavailableGraceMs?: number | null;
+  /**
    * How long a poll with nothing pending is held, in ms. Default POLL_HOLD_MS (25 000). Keep it below the
    * clients' `pollTimeoutMs` (40 000 in `realtime-contract/client`): a client abandons a longer-held poll as
    * failed, and its status flaps connected/disconnected every quiet hold.
@@ -394,6 +407,35 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     healthWatch.unref();
   };
   let shuttingDown = false;
+  // Sockets open while the store is away got nothing for the whole outage, and the pings kept their
+  // clients looking connected (a fresh tester): past the grace period they are closed with 1013, to
+  // reconnect to a healthy node, or to this one once the store is back, from their cursors.
+  const storeGraceMs = options.storeUnavailableGraceMs === undefined ? STORE_UNAVAILABLE_GRACE_MS : options.storeUnavailableGraceMs;
+  /** When (`monotonicNow`) the store was first seen unhealthy with a socket open, or null. */
+  let storeUnhealthySince: number | null = null;
+  const outageWatch =
+    storeGraceMs === null
+      ? undefined
+      : setInterval(
+          () => {
+            if (shuttingDown) return clearInterval(outageWatch);
+            // No socket open: none to close, and each one opened meanwhile was admitted healthy.
+            if (core.connections.size === 0 || storeStatus().healthy) return void (storeUnhealthySince = null);
+            const at = monotonicNow();
+            storeUnhealthySince ??= at;
+            if (at - storeUnhealthySince < storeGraceMs) return;
+            const open = [...core.connections].filter((connection) => !connection.closing);
+            if (open.length === 0) return;
+            for (const connection of open) core.closeConnection(connection, CloseCode.TryAgainLater, 'stream store unavailable');
+            const unavailableMs = Math.round(at - storeUnhealthySince);
+            logger?.warn(
+              { event: 'store-unavailable-close', count: open.length, unavailableMs, detail: storeStatus().detail },
+              `the stream store has been unavailable for ${unavailableMs} ms: ${open.length} socket(s) closed with 1013, to reconnect elsewhere or later and resume`,
+            );
+          },
+          Math.min(STORE_HEALTH_CHECK_MS, Math.max(25, storeGraceMs / 4)),
+        );
+  outageWatch?.unref();
   /** Polls whose authentication is under way, with their requests: close() waits for them, and answers those left 503. */
   const authenticatingPolls = new Map<ServerResponse, IncomingMessage>();
   /**
@@ -1235,8 +1277,11 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
 /** How early, in ms, a timer may fire by the wall clock (`Date.now`), which is not the clock Node's timers keep. */
 const TIMER_SLACK_MS = 5;
 
-/** How often the store's health is looked at while polls are held, ms. */
+/** How often the store's health is looked at while polls are held or sockets open, ms (at most). */
 const STORE_HEALTH_CHECK_MS = 1000;
+
+/** Default `storeUnavailableGraceMs`: 10 s, twice a Redis store's default `commandTimeoutMs`, so a blip closes nothing. */
+const STORE_UNAVAILABLE_GRACE_MS = 10_000;
 
 /** Least time, ms, between two `store-status-threw` lines. */
 const STORE_STATUS_LOG_MS = 10_000;
@@ -1377,6 +1422,7 @@ const SERVER_OPTIONS = [
   'maxPayloadBytes', 'inboundRate', 'inboundRateCloseAfter', 'maxConsecutiveFaults', 'outboundRate', 'clientIp', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser',
   'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
   'monotonicClock',
+  'storeUnavailableGraceMs',
 ] as const;
 /** A rate's (`jwt`'s are {@link JWT_OPTIONS}: a misspelt `audience` left the audience unchecked). */
 const RATE_OPTIONS = ['perSecond', 'burst'] as const;
@@ -1519,6 +1565,7 @@ function checkOptions(options: RealtimeServerOptions): void {
   for (const name of ['pollHoldMs', 'shutdownTimeoutMs'] as const) {
     checkNumber(name, options[name], 0, MAX_TIMER_MS, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, false);
   }
+  if (options.storeUnavailableGraceMs !== null) checkNumber('storeUnavailableGraceMs', options.storeUnavailableGraceMs, 0, MAX_TIMER_MS, `a number of milliseconds from 0 to ${MAX_TIMER_MS}, or null: never close`, false);
   // ws reads a maxPayload of 0 or less as no limit at all.
   for (const name of ['maxPayloadBytes', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollMaxMessages', 'maxSocketsPerUser'] as const) {
     checkNumber(name, options[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');

@@ -107,8 +107,11 @@ export interface StreamStore {
   onGap?(listener: (gap: { reason: string; detail: string }) => void): () => void;
   /**
    * Health for stats(): e.g. { healthy: true } ; errors go to the logger. Unhealthy, the server
-   * refuses upgrades and polls with 503 `store-unavailable`; one that throws (or returns no
-   * object) reads as unhealthy, logged as `store-status-threw`.
+   * refuses upgrades and polls with 503 `store-unavailable`, and closes the sockets open once it
+   * has stayed so `storeUnavailableGraceMs` (1013, `store-unavailable-close`); one that throws
+   * (or returns no object) reads as unhealthy, logged as `store-status-threw`. Looked at
+   * often (up to every second while a poll is held or a socket open): it must answer at once, from
+   * what the store knows, without a round trip.
    */
   status(): { healthy: boolean; detail?: string };
   close(): Promise<void>;

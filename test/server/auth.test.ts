@@ -588,7 +588,7 @@ describe('origin, attempt limits, socket limits', () => {
     const create = (options: object) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', ...options } as never);
     expect(create({ allowedOrigin: ['https://dashboard.example.com'] })).toThrow(new TypeError('createRealtimeServer: unknown option "allowedOrigin"; did you mean "allowedOrigins"?'));
     expect(create({ PINGINTERVALMS: 1000 })).toThrow(new TypeError('createRealtimeServer: unknown option "PINGINTERVALMS"; did you mean "pingIntervalMs"?'));
-    expect(create({ colour: 'red' })).toThrow(/^createRealtimeServer: unknown option "colour"; it takes server, port, host, path, .*, shutdownTimeoutMs, monotonicClock$/);
+    expect(create({ colour: 'red' })).toThrow(/^createRealtimeServer: unknown option "colour"; it takes server, port, host, path, .*, shutdownTimeoutMs, monotonicClock, storeUnavailableGraceMs$/);
     // Before the jwt-or-authenticate rule, which a misspelt jwt would break with a less useful message.
     expect(() => createRealtimeServer({ jwtt: { secret: SECRET } } as never)).toThrow(new TypeError('createRealtimeServer: unknown option "jwtt"; did you mean "jwt"?'));
     // In jwt and the rates too: a misspelt audience left the audience unchecked (a reviewer).

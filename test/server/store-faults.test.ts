@@ -5,9 +5,9 @@
  * a read at accept while reporting healthy closes with 1011; the publisher sees the store's rejection.
  */
 import { describe, expect, it } from 'vitest';
-import { CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
+import { createRealtimeServer, CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
 import { isAfter } from '../../src/client/protocol.js';
-import { connect, eventually, refusedStatus, startServer, token, trade, type Client, type Frame } from './helpers.js';
+import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client, type Frame } from './helpers.js';
 
 /** A memory store whose epoch can be swapped (as Redis restarting empty does), and whose reads can fail. */
 class FlakyStore implements StreamStore {
@@ -292,6 +292,120 @@ describe('store faults', () => {
     } finally {
       await server.rt.close();
     }
+  });
+
+  describe('sockets open while the store is away (storeUnavailableGraceMs)', () => {
+    /** A logger that keeps each line's object. */
+    const recording = () => {
+      const lines: Record<string, unknown>[] = [];
+      const log = (o: object) => void lines.push(o as Record<string, unknown>);
+      return { lines, logger: { info: log, warn: log, error: log } };
+    };
+    /** The close code and reason the client got. */
+    const closeOf = (client: Client) => new Promise<[number, string]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, String(reason)])));
+
+    it('are closed with 1013 `stream store unavailable` once it stays unhealthy past the grace period, logged with their count: their clients reconnect and resume from their cursors once it is back, nothing lost (they stayed open, fed nothing, pinged as healthy: a fresh tester)', async () => {
+      const store = new FlakyStore();
+      const { lines, logger } = recording();
+      const server = await startServer({ store, storeUnavailableGraceMs: 200, logger });
+      try {
+        const alice = await connect(server.url({ token: await token('u1') }));
+        const admin = await connect(server.url({ token: await token('ops', { admin: true }) }));
+        await server.rt.publish('u1', trade('before'));
+        await alice.until(() => alice.stream.length === 1, 5000, 'the first trade');
+        await admin.until(() => admin.stream.length === 1, 5000, "the admin's copy");
+        const closes = [closeOf(alice), closeOf(admin)];
+        store.failReads = true;
+        expect(await Promise.all(closes)).toEqual([
+          [1013, 'stream store unavailable'],
+          [1013, 'stream store unavailable'],
+        ]);
+        const logged = lines.filter((line) => line.event === 'store-unavailable-close');
+        expect(logged).toEqual([expect.objectContaining({ count: 2, detail: 'down' })]);
+        expect(logged[0]!.unavailableMs).toBeGreaterThanOrEqual(200);
+        await eventually(() => server.rt.stats().connections === 0, 5000, 'both closes complete on the server');
+        const stats = server.rt.stats();
+        expect([stats.closes['1013'], stats.slowClientCloses, stats.connections, stats.store]).toEqual([2, 0, 0, { healthy: false, detail: 'down' }]);
+        // Sockets are still refused while it is away, as before: none is opened only to be closed.
+        expect((await refusedStatus(server.url({ token: await token('u1') }))).status).toBe(503);
+        store.failReads = false;
+        await server.rt.publish('u1', trade('meanwhile'));
+        const back = await connect(server.url({ token: await token('u1'), since: alice.stream[0]!.cursor! }));
+        await back.until(() => back.stream.length === 1, 5000, 'what came meanwhile');
+        expect(back.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'resumed' } });
+        expect(back.stream.map((f) => f.data!.id)).toEqual(['meanwhile']);
+        back.ws.close();
+      } finally {
+        await server.rt.close();
+      }
+    });
+
+    it('a store healthy again within the grace period closes nothing: the socket goes on with what comes next', async () => {
+      const store = new FlakyStore();
+      let looks = 0;
+      const status = store.status.bind(store);
+      store.status = () => (looks++, status());
+      const { lines, logger } = recording();
+      const server = await startServer({ store, storeUnavailableGraceMs: 60_000, logger });
+      try {
+        const alice = await connect(server.url({ token: await token('u1') }));
+        await alice.until(() => alice.count('connection') === 1, 5000, 'the connection message');
+        store.failReads = true;
+        // Seen unhealthy by the watch (every second with this grace period) twice.
+        const seen = looks;
+        await eventually(() => looks >= seen + 2, 10_000, 'two looks at the store');
+        store.failReads = false;
+        await server.rt.publish('u1', trade('after'));
+        await alice.until(() => alice.stream.length === 1, 5000, 'the trade after');
+        expect(alice.closeCode).toBeNull();
+        expect(lines.map((line) => line.event)).not.toContain('store-unavailable-close');
+        alice.ws.close();
+      } finally {
+        await server.rt.close();
+      }
+    });
+
+    it('null never closes them (as before); 0 closes them at the first look', async () => {
+      const store = new FlakyStore();
+      const closing = await startServer({ store, storeUnavailableGraceMs: 0, logger: recording().logger });
+      const keeping = await startServer({ store, storeUnavailableGraceMs: null, logger: recording().logger });
+      try {
+        const closed = await connect(closing.url({ token: await token('u1') }));
+        const kept = await connect(keeping.url({ token: await token('u1') }));
+        await kept.until(() => kept.count('connection') === 1, 5000, 'the connection message');
+        store.failReads = true;
+        expect(await closeOf(closed)).toEqual([1013, 'stream store unavailable']);
+        // Past a second, when a watch would have looked at least once.
+        await sleep(1500);
+        expect(kept.closeCode).toBeNull();
+        store.failReads = false;
+        await keeping.rt.publish('u1', trade('kept'));
+        await kept.until(() => kept.stream.length === 1, 5000, 'the trade on the socket kept');
+        kept.ws.close();
+      } finally {
+        await Promise.all([closing.rt.close(), keeping.rt.close()]);
+      }
+    });
+
+    it('the option is checked at creation; the in-memory store reads healthy, in the shape stats() documents, and closes nothing', async () => {
+      const create = (value: unknown) => () => createRealtimeServer({ jwt: { secret: SECRET }, storeUnavailableGraceMs: value as number });
+      expect(create(-1)).toThrow(new RangeError('createRealtimeServer: storeUnavailableGraceMs must be a number of milliseconds from 0 to 2147483647, or null: never close, got -1'));
+      expect(create(2 ** 31)).toThrow(RangeError);
+      expect(create('10000')).toThrow(TypeError);
+      const server = await startServer({ storeUnavailableGraceMs: 0 });
+      try {
+        const alice = await connect(server.url({ token: await token('u1') }));
+        await alice.until(() => alice.count('connection') === 1, 5000, 'the connection message');
+        expect(server.rt.stats().store).toEqual({ healthy: true, detail: expect.stringMatching(/^memory, \d+ entries, epoch \S+$/) });
+        await sleep(100);
+        await server.rt.publish('u1', trade('live'));
+        await alice.until(() => alice.stream.length === 1, 5000, 'the trade');
+        expect(alice.closeCode).toBeNull();
+        alice.ws.close();
+      } finally {
+        await server.rt.close();
+      }
+    });
   });
 
   it("a store of one's own whose positions start at 0 (built on formatCursor): a gap replays from its first entry, after a connection cursor the contract takes and the client reads as before it", async () => {

@@ -533,7 +533,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (lostSince !== null) return;
     lostSince = Date.now();
     lostAt = performance.now();
-    logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; keeping local sockets, reconnecting');
+    logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; reconnecting (the server refuses new sockets, and closes those open past its storeUnavailableGraceMs)');
   };
   /**
    * A command Redis did not answer in time: Redis is hung (or the network drops packets), and

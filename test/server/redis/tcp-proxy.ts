@@ -16,11 +16,14 @@ const SUBSCRIBE = /\r\n[ps]?subscribe\r\n/i;
 /**
  * A TCP proxy on 127.0.0.1 in front of a Redis, for tests of what a store does when the network
  * goes silent without closing anything: it can freeze the subscriber connections (no byte passes
- * either way, the sockets stay open) and swallow SUBSCRIBE commands. Stop it with close().
+ * either way, the sockets stay open), swallow SUBSCRIBE commands, or black-hole every connection.
+ * Stop it with close().
  */
 export class TcpProxy {
   private readonly links = new Set<Link>();
   private swallowing = false;
+  /** Every connection, those made later too, goes silent (see blackhole). */
+  private blackholed = false;
   /** SUBSCRIBE commands dropped so far (see swallowSubscribes). */
   swallowed = 0;
 
@@ -47,7 +50,7 @@ export class TcpProxy {
 
   private link(client: Socket, target: number): void {
     const server = connect(target, '127.0.0.1');
-    const link: Link = { client, server, subscriber: false, frozen: false };
+    const link: Link = { client, server, subscriber: false, frozen: this.blackholed };
     this.links.add(link);
     client.on('data', (data: Buffer) => {
       if (SUBSCRIBE.test(data.toString('latin1'))) {
@@ -81,6 +84,15 @@ export class TcpProxy {
   /** While on, each SUBSCRIBE is dropped and its connection goes silent as above. */
   swallowSubscribes(on: boolean): void {
     this.swallowing = on;
+  }
+
+  /**
+   * While on, every connection, those made meanwhile too, goes silent both ways, its sockets open:
+   * a node cut off from Redis by a stuck NAT or load balancer. Off, they all pass bytes again.
+   */
+  blackhole(on: boolean): void {
+    this.blackholed = on;
+    for (const link of this.links) link.frozen = on;
   }
 
   /** Frozen connections pass bytes again (what they dropped stays dropped). */

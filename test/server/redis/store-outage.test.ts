@@ -1,0 +1,145 @@
+import WebSocket from 'ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRealtimeClient } from '../../../src/client/client.js';
+import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/redis/index.js';
+import type { RealtimeServer } from '../../../src/server/index.js';
+import { findTool } from '../../support/toolchain.js';
+import { connect, eventually, startServer, token, trade, type Client } from '../helpers.js';
+import { RedisServer } from './redis-server.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+/**
+ * Two nodes on one Redis, node B through a proxy that can black-hole its link (TCP left open,
+ * nothing passing: a stuck NAT or load balancer). B's sockets got nothing for the whole outage
+ * while B's pings kept their clients looking connected (a fresh tester); past
+ * `storeUnavailableGraceMs` B closes them with 1013, and they resume elsewhere or later.
+ */
+const tool = findTool('redis-server');
+
+describe.skipIf(!tool.available)(`a node cut off from Redis closes its sockets with 1013 ${tool.reason}`, () => {
+  let redis: RedisServer;
+  let prefixCount = 0;
+  const stores: RedisStreamStore[] = [];
+  const servers: RealtimeServer[] = [];
+  const proxies: TcpProxy[] = [];
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+  /** Node A on Redis directly, node B through a proxy, on one key prefix; B's events logged. */
+  const nodes = async (graceMs: number) => {
+    const proxy = await TcpProxy.start(redis.port);
+    proxies.push(proxy);
+    const keyPrefix = `o${prefixCount}`;
+    const storeA = await createRedisStreamStore({ url: redis.url, keyPrefix, logger: quiet });
+    const storeB = await createRedisStreamStore({ url: proxy.url, keyPrefix, commandTimeoutMs: 500, logger: quiet });
+    stores.push(storeA, storeB);
+    const events: Record<string, unknown>[] = [];
+    const log = (o: object) => void events.push(o as Record<string, unknown>);
+    const a = await startServer({ store: storeA, logger: quiet });
+    const b = await startServer({ store: storeB, storeUnavailableGraceMs: graceMs, logger: { info: log, warn: log, error: log } });
+    servers.push(a.rt, b.rt);
+    return { proxy, a, b, events };
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+    prefixCount++;
+  });
+
+  it('past the grace period its sockets are closed with 1013 (logged with their count); one resumes on the healthy node from its cursor with every event it missed, and on B once Redis is back', async () => {
+    const { proxy, a, b, events } = await nodes(500);
+    const alice = await connect(b.url({ token: await token('alice') }));
+    const closedWith = new Promise<[number, string]>((resolve) => alice.ws.once('close', (code, reason) => resolve([code, String(reason)])));
+    await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message');
+    await a.rt.publish('alice', trade('t1'));
+    await alice.until(() => alice.stream.length === 1, 10_000, 't1 on B');
+    const cursor = alice.stream[0]!.cursor!;
+
+    // A poll held on B meanwhile is answered 503, as a poll made then is, not when its hold ends.
+    const held = fetch(b.http(`/api/ws/poll?since=${cursor}`), { headers: { authorization: `Bearer ${await token('alice')}` } });
+    await eventually(() => b.rt.stats().pendingPolls === 1, 10_000, 'the poll held');
+
+    proxy.blackhole(true);
+    const poll = await held;
+    expect([poll.status, poll.headers.get('retry-after'), await poll.json()]).toEqual([503, '5', { error: 'store-unavailable' }]);
+    // Node A, on Redis, goes on storing; B's socket gets none of it.
+    await a.rt.publish('alice', trade('t2'));
+    await a.rt.publish('alice', trade('t3'));
+    expect(await closedWith).toEqual([1013, 'stream store unavailable']);
+    expect(alice.stream.map((f) => f.data!.id)).toEqual(['t1']);
+    expect(b.rt.stats().store.healthy).toBe(false);
+    expect(events.filter((e) => e.event === 'store-unavailable-close')).toEqual([expect.objectContaining({ count: 1 })]);
+
+    // Behind a balancer, the reconnect lands on A: resumed, what B never delivered, once each.
+    const onA = await connect(a.url({ token: await token('alice'), since: cursor }));
+    await onA.until(() => onA.stream.length === 2, 10_000, 't2 and t3 on A');
+    expect(onA.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'resumed' } });
+    expect(onA.stream.map((f) => f.data!.id)).toEqual(['t2', 't3']);
+    onA.ws.close();
+
+    proxy.blackhole(false);
+    await eventually(() => b.rt.stats().store.healthy, 20_000, 'B back on Redis');
+    const onB = await connect(b.url({ token: await token('alice'), since: cursor }));
+    await onB.until(() => onB.stream.length === 2, 10_000, 't2 and t3 on B');
+    expect(onB.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'resumed' } });
+    expect(onB.stream.map((f) => f.data!.id)).toEqual(['t2', 't3']);
+    onB.ws.close();
+  }, 60_000);
+
+  it("realtime-contract/client, closed so, is no longer `connected`, says why (lastClose 1013), retries with backoff and resumes once Redis is back: every trade once, no gap", async () => {
+    const { proxy, a, b } = await nodes(300);
+    const client = createRealtimeClient({ url: b.url().replace(/\?$/, ''), WebSocket: WebSocket as never, backoff: { baseMs: 100, maxMs: 500 } });
+    const seen: string[] = [];
+    const gaps: unknown[] = [];
+    client.on('trades', (data) => void seen.push((data as { id: string }).id));
+    client.on('gap', (gap) => void gaps.push(gap));
+    client.connect(await token('alice'));
+    try {
+      await eventually(() => client.getStatus().mode === 'ws' && client.getStatus().cursor !== null, 10_000, 'the socket');
+      await a.rt.publish('alice', trade('t1'));
+      await eventually(() => seen.length === 1, 10_000, 't1');
+
+      proxy.blackhole(true);
+      await a.rt.publish('alice', trade('t2'));
+      await eventually(() => client.getStatus().lastClose?.code === 1013, 20_000, 'the 1013');
+      expect(client.getStatus().lastClose).toEqual({ code: 1013, reason: 'stream store unavailable' });
+      // Upgrades (and polls) are refused 503 while B is away: it keeps trying, never stops.
+      await eventually(() => client.getStatus().reconnectAttempts >= 2, 10_000, 'a retry refused');
+      expect(client.getStatus()).toMatchObject({ connected: false });
+      expect(client.getStatus().state).not.toBe('closed');
+
+      proxy.blackhole(false);
+      await eventually(() => seen.length === 2 && client.getStatus().connected, 30_000, 't2 after Redis is back');
+      await a.rt.publish('alice', trade('t3'));
+      await eventually(() => seen.length === 3, 10_000, 't3');
+      expect(seen).toEqual(['t1', 't2', 't3']);
+      expect(gaps).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
+  }, 60_000);
+
+  it('a link back within the grace period closes nothing: the socket gets what was stored meanwhile', async () => {
+    const { proxy, a, b, events } = await nodes(60_000);
+    const alice: Client = await connect(b.url({ token: await token('alice') }));
+    await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message');
+    proxy.blackhole(true);
+    await eventually(() => !b.rt.stats().store.healthy, 20_000, 'B to see Redis away');
+    await a.rt.publish('alice', trade('meanwhile'));
+    proxy.blackhole(false);
+    await eventually(() => b.rt.stats().store.healthy, 20_000, 'B back on Redis');
+    await a.rt.publish('alice', trade('after'));
+    await alice.until(() => alice.stream.length === 2, 10_000, 'both trades on the same socket');
+    expect(alice.stream.map((f) => f.data!.id)).toEqual(['meanwhile', 'after']);
+    expect(alice.closeCode).toBeNull();
+    expect(events.map((e) => e.event)).not.toContain('store-unavailable-close');
+    alice.ws.close();
+  }, 60_000);
+});
