@@ -135,7 +135,7 @@ export const CloseCode = /* @__PURE__ */ Object.freeze({
   MessageTooBig: 1009,
   /** The server hit an unexpected error. Reconnect with backoff and resume with the last cursor. */
   InternalError: 1011,
-  /** The client read too slowly and its buffer on the server passed the bound, or the server is overloaded. Reconnect with backoff and resume with the last cursor: nothing is lost. */
+  /** The client read too slowly and its buffer on the server passed the bound, the server is overloaded, or it has been unable to reach its stream store for a while (a node that lost Redis). Reconnect with backoff and resume with the last cursor: nothing is lost. */
   TryAgainLater: 1013,
   /** The JWT expired during the connection. Reconnect only with a new token, and resume with the last cursor. */
   TokenExpired: 4401,
@@ -166,7 +166,7 @@ export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = /* @__PUR
   1008: /* @__PURE__ */ Object.freeze({ name: "PolicyViolation", reconnect: "yes", description: "The client kept breaking the protocol (e.g. invalid frames after being told with `error` messages). Reconnect with backoff; fix the client." } as const),
   1009: /* @__PURE__ */ Object.freeze({ name: "MessageTooBig", reconnect: "yes", description: "The client sent a frame larger than the server accepts. Reconnect, and do not send that frame again." } as const),
   1011: /* @__PURE__ */ Object.freeze({ name: "InternalError", reconnect: "yes", description: "The server hit an unexpected error. Reconnect with backoff and resume with the last cursor." } as const),
-  1013: /* @__PURE__ */ Object.freeze({ name: "TryAgainLater", reconnect: "yes", description: "The client read too slowly and its buffer on the server passed the bound, or the server is overloaded. Reconnect with backoff and resume with the last cursor: nothing is lost." } as const),
+  1013: /* @__PURE__ */ Object.freeze({ name: "TryAgainLater", reconnect: "yes", description: "The client read too slowly and its buffer on the server passed the bound, the server is overloaded, or it has been unable to reach its stream store for a while (a node that lost Redis). Reconnect with backoff and resume with the last cursor: nothing is lost." } as const),
   4401: /* @__PURE__ */ Object.freeze({ name: "TokenExpired", reconnect: "with-new-token", description: "The JWT expired during the connection. Reconnect only with a new token, and resume with the last cursor." } as const),
   4408: /* @__PURE__ */ Object.freeze({ name: "PongTimeout", reconnect: "yes", description: "No `pong` answered a `ping` within the pong timeout: the connection is considered dead. Reconnect and resume with the last cursor." } as const),
   4410: /* @__PURE__ */ Object.freeze({ name: "StreamGap", reconnect: "yes", description: "The server could not keep this socket's stream continuous (e.g. its storage lost messages during an outage). Reconnect with `since=<last cursor>`: the `connection` message then says whether the stream resumed or has a gap." } as const),
@@ -205,7 +205,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 });
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:44525030ffdb9c782532c9d3ebd154c7649a7232ec5e5dee373f13686c0220c7";
+export const SCHEMAS_DIGEST = "sha256:e695fb75a9500cc0f4b51f5b470de6dad6f2f2b964e850c96e30dd439be03b5f";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;
