@@ -403,12 +403,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    * Applies `changes` and emits `status` when anything differs from the last one emitted (also
    * what changed in place: the cursor, counts). False when a `status` handler disconnected (or
    * connected again): the caller's run is over, and it must stop (it went on reconnecting).
+   * `hold`: applied, not emitted yet: a `set` that follows at once tells it with its own changes.
    */
-  function set(changes: Partial<RealtimeStatus>): boolean {
+  function set(changes: Partial<RealtimeStatus>, hold?: unknown): boolean {
     const mine = run;
     Object.assign(status, changes);
     status.connected = status.mode !== 'offline';
-    if (shown !== (shown = JSON.stringify(status))) emit('status', (latest = { ...status }));
+    if (!hold && shown !== (shown = JSON.stringify(status))) emit('status', (latest = { ...status }));
     return mine === run;
   }
 
@@ -666,16 +667,19 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).
     const advice = reconnectAdvice(code);
+    const stop = advice === 'no' && !polling;
     // A 1000 close (below) shows `closed` in this same status: it showed `waiting` first, a
     // flicker, though no attempt is due.
-    set({ ...(opened && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }), ...(advice === 'no' && !polling && { state: 'closed', mode: 'offline', nextAttemptAt: null }) });
+    // Held unless it is the last: the failed attempt's count, status and time come in the same
+    // status (each lost socket told `waiting` twice with no time first: a fresh tester).
+    set({ ...(opened && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }), ...(stop && { state: 'closed', mode: 'offline', nextAttemptAt: null }) }, !stop);
     if (lost) announce('disconnected', 'ws');
     // A handler disconnected (and maybe connected again): this run is over.
     if (mine !== run) return;
     // Not a probe's, while polling delivers: it was never taken over (that is its first frame),
     // so it ended no connection: a failed attempt, as a silent one is (its 1000 stopped the
     // polls that worked, state `closed` with nothing told: a hostile tester). Stays `closed` (above).
-    if (advice === 'no' && !polling) return void stopPolling();
+    if (stop) return void stopPolling();
     // Not a probe's 4401 either, while polling delivers: a failed attempt (below), its token not
     // marked refused, or the next poll, sent with it, stopped the polls that worked
     // (`unauthorized`: a hostile tester). Refused for real, the polls' own 401 tells.
@@ -689,8 +693,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // Counted as a failed attempt: a server that closes every socket with 4401 at once is
       // retried with backoff (it was asked again twice a second, forever; a hostile tester).
       // An expiry after a stable connection (the count reset) waits the first step only.
-      const attempts = status.reconnectAttempts + 1;
-      if (set({ reconnectAttempts: attempts, lastHttpStatus: null })) schedule(delay(attempts)); // unless a status handler disconnected
+      status.lastHttpStatus = null;
+      schedule(delay(++status.reconnectAttempts));
       return;
     }
     // A browser never shows the status of a refused upgrade (nor does a dead server have one):
@@ -715,15 +719,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** One failed attempt: refuse to retry a refused token, poll when upgrades are refused or after `fallbackAfter`, else back off. */
   function failed(httpStatus?: number): void {
     if (refusedToken(httpStatus)) return;
-    const attempts = status.reconnectAttempts + 1;
+    const attempts = ++status.reconnectAttempts;
     // A failure without an HTTP status (a dropped or silent socket, a probe while polls answer
     // 503) keeps the last one, as README says: each failed probe wrote null over the poll's
     // status, and "HTTP 503" came and went on a dashboard (a hostile tester).
     // While polling, a probe's refused upgrade (a browser never sees its status) keeps the polls'
     // status too: it read 503 and 500 by turns, upgrades and polls failing differently (a
     // dashboard author). (A probe's 401 refuses its token, and `unauthorized` shows it then.)
-    // A status handler disconnected: nothing more to do.
-    if (!set({ reconnectAttempts: attempts, lastHttpStatus: (!polling && httpStatus) || status.lastHttpStatus })) return;
+    // Told with the next attempt's time (schedule).
+    if (!polling && httpStatus) status.lastHttpStatus = httpStatus;
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
     if (usePolling && !polling && (refusedUpgrade || attempts >= fallbackAfter)) startPolling();
     schedule(delay(attempts));

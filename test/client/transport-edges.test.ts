@@ -237,6 +237,36 @@ describe('the client at the edges of its transports', () => {
     expect(counted.slice(0, 3)).toEqual([1, 1, 1]);
     expect(client.getStatus().received, 'messages delivered all along').toBeGreaterThan(20);
   }, 15_000);
+  it('a lost socket is told in one status: `waiting` with the attempt counted and its time (a fresh tester: two `waiting` with no time came first), and so is each failed attempt', async () => {
+    let upgrades = 0;
+    const { url } = await hostile(
+      (_req, res) => res.writeHead(404).end(),
+      (req, socket, head, wss) => {
+        // The first socket opens and is closed 1001 (a deploy); the next two attempts are refused 503; then it opens again.
+        if (++upgrades === 2 || upgrades === 3) return void socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.send(JSON.stringify(conn(upgrades === 1 ? 'new' : 'resumed', 'e1.0')));
+          if (upgrades === 1) setTimeout(() => ws.close(1001, 'restart'), 100);
+        });
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    const seen: string[] = [];
+    client.on('status', (st) => void seen.push(`${st.state} ${st.mode} attempts ${st.reconnectAttempts} ${st.nextAttemptAt === null ? 'no time' : 'timed'} ${st.lastClose?.code ?? '-'} ${st.lastHttpStatus ?? '-'}`));
+    client.connect('tok');
+    await until(() => upgrades >= 4 && client.getStatus().mode === 'ws', 'the socket back after two refused attempts');
+    expect(seen).toEqual([
+      'connecting offline attempts 0 no time - -',
+      'open ws attempts 0 no time - -',
+      'waiting offline attempts 1 timed 1001 -',
+      'connecting offline attempts 1 no time 1001 -',
+      'waiting offline attempts 2 timed 1001 503',
+      'connecting offline attempts 2 no time 1001 503',
+      'waiting offline attempts 3 timed 1001 503',
+      'connecting offline attempts 3 no time 1001 503',
+      'open ws attempts 3 no time 1001 503',
+    ]);
+  });
   it('a probe that the server closes with 1000 before its first frame is a failed probe: polling goes on, and so do the probes (a hostile tester: it ended working polls, state `closed`, nothing told)', async () => {
     // Upgrades refused at first (404: polling at once); then each probe is accepted and closed with 1000 at once.
     let closeProbes = false;
