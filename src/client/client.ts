@@ -33,7 +33,7 @@ export interface RealtimeStatus {
   /** Whether messages can arrive now (`mode` is not `offline`). */
   connected: boolean;
   state: ClientState;
-  /** Consecutive failed attempts since the last stable connection (the backoff exponent); 0 after `disconnect()`. */
+  /** Consecutive failed attempts since the last stable connection (`backoff.stableMs`; the backoff exponent); 0 after `disconnect()`. */
   reconnectAttempts: number;
   /** When the last frame or poll response arrived (epoch ms), or null. */
   lastMessageAt: number | null;
@@ -159,7 +159,12 @@ export interface BackoffOptions {
   maxMs?: number;
   /** Full jitter, a boolean (default true); false waits the whole step (a reconnect storm: for measurements only). */
   jitter?: boolean;
-  /** A connection open this long after its first message (the server's `connection`, as a rule), ms (a number ≥ 0), resets the attempts to 0. Default 10 000. */
+  /**
+   * A message that comes this long or more after the socket opened, ms (a number ≥ 0), resets the
+   * attempts to 0: the connection is stable. On a quiet stream that is the server's ping (every
+   * 30 s); a socket that passes its first frames and then nothing is no stable connection, and
+   * its silent drop a failed attempt like the others. Default 10 000.
+   */
   stableMs?: number;
 }
 
@@ -341,7 +346,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     recent.clear();
     evicted = resumedFrom = null;
   }
-  let stableTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the socket opened: a frame `stableMs` or more after it makes the connection stable. */
+  let openedAt = 0;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
   let pingSent = -1;
@@ -580,7 +586,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), end - Date.now());
     ws.onopen = () => {
       clearTimeout(connectTimer);
-      lastFrame = Date.now();
+      openedAt = lastFrame = Date.now();
       // A socket takes over on its first frame, not its open: behind a proxy that holds frames
       // back, an open probe stopped polling for the whole allowed silence (40 s), the status
       // reading `ws` (a reviewer), and a first socket read `ws`, connected, with no data (a
@@ -650,9 +656,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function stopTimers(): void {
-    for (const t of [connectTimer, stableTimer, watchdog, pongTimer]) clearTimeout(t);
-    // The next socket's first message sets it again.
-    stableTimer = undefined;
+    for (const t of [connectTimer, watchdog, pongTimer]) clearTimeout(t);
   }
 
   function closed(code: number, reason: string, httpStatus?: number): void {
@@ -750,15 +754,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
     if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
     else {
-      // Stable from the socket's first message (JSON in a text frame, a repeat or an invalid one
-      // too), not from the open: a proxy that opens sockets and passes no frame had every silent
-      // socket count as stable (the allowed silence is longer than stableMs), the attempts reset
-      // each time, and the fallback to polling never came (a hostile tester). Nor from a
-      // `connection` message alone: the spec sends it when the state changes, and a server that
-      // never did had the attempts climb to the cap on a healthy stream (a hostile tester).
-      // (A handler that disconnects clears it.)
-      stableTimer ??= setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
-      deliver(value, 'ws');
+      // Stable when a message (JSON in a text frame, a repeat or an invalid one too) comes
+      // stableMs or more after the open, the server's ping on a quiet stream (every 30 s). Not a
+      // timer: one started at the open had every socket of a proxy that passes no frame count
+      // as stable (the allowed silence is longer than stableMs), and one started at the first
+      // message every socket of a path that passes the first frames and then nothing (a fresh
+      // tester): the attempts reset each time, each silent drop was attempt 1 again, and the
+      // fallback to polling never came (a hostile tester, then a fresh one). Nor a `connection`
+      // message alone: the spec sends it when the state changes, and a server that never did had
+      // the attempts climb to the cap on a healthy stream (a hostile tester).
+      // (A status handler that disconnects here: the frame is not delivered.)
+      if (lastFrame - openedAt < stableMs || !status.reconnectAttempts || set({ reconnectAttempts: 0 })) deliver(value, 'ws');
     }
   }
 

@@ -237,6 +237,52 @@ describe('the client at the edges of its transports', () => {
     expect(counted.slice(0, 3)).toEqual([1, 1, 1]);
     expect(client.getStatus().received, 'messages delivered all along').toBeGreaterThan(20);
   }, 15_000);
+  it('a path that passes the first frames and then nothing is no stable connection: each silent drop counts, and the client polls after fallbackAfter (a fresh tester: attempt 1 again at every drop, polling never came)', async () => {
+    // The `connection` and one message pass, then nothing (no ping, no close): stableMs (200 ms)
+    // is long past when each socket is dropped as silent (600 + 300 ms). Polls work.
+    let polls = 0;
+    const { url } = await hostile(
+      (req, res) => {
+        polls++;
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: since ?? 'e1.1', resume: since ? 'resumed' : 'new', messages: [] })), 200);
+      },
+      (req, socket, head, wss) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.send(JSON.stringify(conn('new', 'e1.0')));
+          ws.send(JSON.stringify(trade('e1.1')));
+        }),
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, pingIntervalMs: 600, pongTimeoutMs: 300, backoff: { baseMs: 50, maxMs: 100, stableMs: 200 } }));
+    // Each silent drop: the attempts it counts, and what the client does next.
+    const drops: string[] = [];
+    client.on('status', (st) => {
+      if (st.lastClose?.code === 4408 && st.nextAttemptAt !== null && st.mode === 'offline') drops.push(`${st.reconnectAttempts} ${st.state}`);
+    });
+    client.connect('tok');
+    await until(() => polls > 0, 'a poll after three silent sockets', 15_000);
+    expect(drops.slice(0, 3)).toEqual(['1 waiting', '2 waiting', '3 polling']);
+  }, 20_000);
+  it('a frame that comes stableMs or more after the first one makes the connection stable: a quiet stream whose server pings has its attempts reset', async () => {
+    // `connection`, then only the server's ping 400 ms later (past stableMs, 200 ms); then a deploy's 1001.
+    const { url } = await hostile(
+      (_req, res) => res.writeHead(404).end(),
+      (req, socket, head, wss) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.send(JSON.stringify(conn('new', 'e1.0')));
+          setTimeout(() => ws.send(JSON.stringify({ type: 'ping', timestamp: Date.now() })), 400);
+          setTimeout(() => ws.close(1001, 'restart'), 600);
+        }),
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100, stableMs: 200 } }));
+    const counted: number[] = [];
+    client.on('status', (st) => {
+      if (st.state === 'waiting' && st.nextAttemptAt !== null) counted.push(st.reconnectAttempts);
+    });
+    client.connect('tok');
+    await until(() => counted.length >= 3, 'three drops');
+    expect(counted.slice(0, 3)).toEqual([1, 1, 1]);
+  }, 15_000);
   it('a lost socket is told in one status: `waiting` with the attempt counted and its time (a fresh tester: two `waiting` with no time came first), and so is each failed attempt', async () => {
     let upgrades = 0;
     const { url } = await hostile(
