@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient } from '../../src/client/client.js';
+import { httpReason } from '../../src/client/dashboard/http-reason.js';
 import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
 import { example, sleep, until } from './support/helpers.js';
 
@@ -313,6 +314,42 @@ describe('the client at the edges of its transports', () => {
       'open ws attempts 3 no time 1001 503',
     ]);
   });
+  it("the dashboard gives an HTTP status as the reason it is offline only when it came since the client was last connected (a fresh tester: polls' 408 from before 4 working sessions, read for 9 minutes while the server was down)", async () => {
+    // Polls time out (408) while upgrades are refused; then both work; then the server is gone (no HTTP answer at all).
+    let phase: 'timeouts' | 'working' = 'timeouts';
+    const sockets: WebSocket[] = [];
+    const { url, server } = await hostile(
+      (req, res) => {
+        if (phase === 'timeouts') return void res.writeHead(408).end();
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: since ?? 'e1.0', resume: since ? 'resumed' : 'new', messages: [] }));
+      },
+      (req, socket, head, wss) => {
+        if (phase === 'timeouts') return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          sockets.push(ws);
+          ws.send(JSON.stringify(conn('resumed', 'e1.0')));
+        });
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 50, maxMs: 100 } }));
+    // What the header would show beside each status, read in order as the dashboard does.
+    const reason = httpReason();
+    const shown: string[] = [];
+    let gone = false;
+    client.on('status', (st) => void shown.push(`${gone ? 'gone' : 'before'} ${st.mode} ${st.lastHttpStatus} ${reason(st)}`));
+    client.connect('tok');
+    await until(() => shown.some((line) => line.endsWith('offline 408 408')), 'the polls\' 408 shown while offline');
+    phase = 'working';
+    await until(() => client.getStatus().mode === 'ws', 'the socket taking over');
+    gone = true;
+    server.close();
+    server.closeAllConnections();
+    for (const ws of sockets) ws.terminate();
+    await until(() => shown.filter((line) => line.startsWith('gone offline')).length >= 3, 'three failed attempts with the server gone');
+    expect(client.getStatus().lastHttpStatus, 'the client keeps the last failed poll\'s status').toBe(408);
+    expect(shown.filter((line) => line.startsWith('gone offline'))).toEqual(Array(shown.filter((line) => line.startsWith('gone offline')).length).fill('gone offline 408 null'));
+  }, 20_000);
   it('a probe that the server closes with 1000 before its first frame is a failed probe: polling goes on, and so do the probes (a hostile tester: it ended working polls, state `closed`, nothing told)', async () => {
     // Upgrades refused at first (404: polling at once); then each probe is accepted and closed with 1000 at once.
     let closeProbes = false;

@@ -9,6 +9,7 @@
 import { SERVER_MESSAGE_TYPES } from '../../../generated/contract.js';
 import type { MessageDataMap } from '../../../generated/types.js';
 import realtimeClient, { type RealtimeStatus } from '../index.js';
+import { httpReason } from './http-reason.js';
 
 type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => string };
 
@@ -120,6 +121,8 @@ setInterval(() => {
 }, 1000);
 
 let lastState: RealtimeStatus['state'] = 'idle';
+/** The HTTP status that belongs to the failures since the client was last connected (an older one is no reason it is offline now). */
+const reason = httpReason();
 /** The client's counts when this token's stream began: the header counts this user's messages only. */
 const since = { received: 0, duplicates: 0 };
 function render(status: RealtimeStatus): void {
@@ -137,7 +140,9 @@ function render(status: RealtimeStatus): void {
   // Stopped (unauthorized, closed), nothing is tried again: no attempt count, which read as
   // retries to come and cut off the `HTTP 401` at 390 px (a hostile tester).
   const stopped = status.state === 'unauthorized' || status.state === 'closed';
-  const trouble = status.mode !== 'offline' ? '' : `${nextTry(status)}${status.reconnectAttempts && !stopped ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  // Read at every render (it follows the statuses in order), shown only while offline.
+  const http = reason(status);
+  const trouble = status.mode !== 'offline' ? '' : `${nextTry(status)}${status.reconnectAttempts && !stopped ? `, attempt ${status.reconnectAttempts}` : ''}${http ? `, HTTP ${http}` : ''}`;
   $('state').textContent = $('state').title = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('cursor').title = status.cursor ?? '';
