@@ -1552,7 +1552,7 @@ function checkOptions(options: RealtimeServerOptions): void {
   checkOrigins(options.allowedOrigins);
   // An async one answers with a promise, which read as "handled": a request it did not take was never answered, nor (attached)
   // any request of the app's (a fresh user). Refused at creation, as for allowedOrigins; a promise otherwise is answered 500.
-  if (typeof options.handleHttp === 'function' && options.handleHttp.constructor?.name === 'AsyncFunction') {
+  if (isAsyncFunction(options.handleHttp)) {
     throw optionError(TypeError, 'handleHttp', 'a function (request, response) => boolean', options.handleHttp, 'it must answer at once, true when it takes the request (which it may answer later): an async function answers with a promise');
   }
   if (options.store !== undefined && !hasMethods(options.store, ['append', 'read', 'subscribe', 'status', 'close'])) {
