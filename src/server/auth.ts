@@ -106,7 +106,7 @@ export type AuthenticateHook = (request: IncomingMessage) => Principal | null | 
 /** An {@link AuthError} reason: a kebab-case code of at most 64 characters (`banned`, `rate-limited`). */
 const REFUSAL_CODE = /^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$/s;
 /** {@link createJwtVerifier}'s own reasons, `invalid token (<why>)` and `jwks-unavailable (<code>)`, which the server answers with its codes. */
-const VERIFIER_REASON = /^(?:invalid token|jwks-unavailable) \(.*\)$/s;
+export const VERIFIER_REASON = /^(?:invalid token|jwks-unavailable) \(.*\)$/s;
 
 /**
  * A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the

@@ -12,7 +12,7 @@ import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addUpgradeListener, attachInFront, watchParserRefusals } from './attach.js';
 import { offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
-import { AuthError, createJwtVerifier, JWT_OPTIONS, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
+import { AuthError, createJwtVerifier, JWT_OPTIONS, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
@@ -570,6 +570,25 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     return principal;
   };
 
+  /**
+   * The refusal a verifier's error makes ({@link createJwtVerifier}'s AuthError reasons are its
+   * text, `invalid token (…)`, `jwks-unavailable (…)`): the client gets a code, the operator the why.
+   */
+  const verifierRefusal = (error: unknown): unknown => {
+    if (!(error instanceof AuthError)) return error;
+    if (error.status === 503) {
+      // The JWKS could not be fetched: the token may be good, and the client is told to come
+      // back (a 401 stopped it for good); the operator is told why, by jose's code.
+      const code = /\(([^)]*)\)/.exec(error.reason)?.[1] ?? 'unknown';
+      logger?.warn({ event: 'jwks-unavailable', code }, code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'the JWKS fetched under 5 s ago lacks the token\'s kid (a key published since?): refused with 503 until it is fetched again' : `the JWKS could not be fetched (${code}): refused with 503`);
+      return new AuthError(503, 'jwks-unavailable', error.retryAfterSec);
+    }
+    // An expired token is named (a client can fetch a new one); other faults stay one reason
+    // to the client, and the verifier's is the log line's `detail`: it was dropped, and a
+    // developer wiring their own issuer could not learn "exp missing" or "alg HS512 not allowed" (a fresh user).
+    return withDetail(new AuthError(error.status, /ERR_JWT_EXPIRED/.test(error.reason) ? 'token-expired' : 'invalid-token'), /^invalid token \((.*)\)$/s.exec(error.reason)?.[1] ?? error.reason);
+  };
+
   /** The principal of a request's token (or of `authenticate`); throws AuthError for none or an expired one. */
   const authenticated = async (request: IncomingMessage, url: URL): Promise<Principal> => {
     let principal: Principal | null;
@@ -579,21 +598,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       try {
         principal = await verify(token);
       } catch (error) {
-        if (error instanceof AuthError && error.status === 503) {
-          // The JWKS could not be fetched: the token may be good, and the client is told to come
-          // back (a 401 stopped it for good); the operator is told why, by jose's code.
-          const code = /\(([^)]*)\)/.exec(error.reason)?.[1] ?? 'unknown';
-          logger?.warn({ event: 'jwks-unavailable', code }, code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'the JWKS fetched under 5 s ago lacks the token\'s kid (a key published since?): refused with 503 until it is fetched again' : `the JWKS could not be fetched (${code}): refused with 503`);
-          throw new AuthError(503, 'jwks-unavailable', error.retryAfterSec);
-        }
-        // An expired token is named (a client can fetch a new one); other faults stay one reason
-        // to the client, and the verifier's is the log line's `detail`: it was dropped, and a
-        // developer wiring their own issuer could not learn "exp missing" or "alg HS512 not allowed" (a fresh user).
-        if (error instanceof AuthError) throw withDetail(new AuthError(error.status, /ERR_JWT_EXPIRED/.test(error.reason) ? 'token-expired' : 'invalid-token'), /^invalid token \((.*)\)$/s.exec(error.reason)?.[1] ?? error.reason);
-        throw error;
+        throw verifierRefusal(error);
       }
     } else {
-      principal = await hookAnswer(request);
+      try {
+        principal = await hookAnswer(request);
+      } catch (error) {
+        // A hook that calls createJwtVerifier and throws its AuthError on: its reason is the
+        // verifier's text (`invalid token (…)`), no code; it went out verbatim as the body (a reviewer).
+        throw error instanceof AuthError && VERIFIER_REASON.test(error.reason) ? verifierRefusal(error) : error;
+      }
       if (principal === null) throw new AuthError(401, 'invalid-token');
       // What the JWT path checks of its user id, for any hook: "\ud800" shared a Redis stream with "\ufffd" (a reviewer).
       const problem = userIdProblem(principal.userId);

@@ -6,8 +6,8 @@
  * that makes one is a hook that threw, refused as before.
  */
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../src/server/index.js';
-import { refusedStatus, startServer } from './helpers.js';
+import { AuthError, createJwtVerifier } from '../../src/server/index.js';
+import { refusedStatus, SECRET, startServer, token } from './helpers.js';
 
 const make = (status: unknown, reason: unknown, retryAfterSec?: unknown) => () => new AuthError(status as 401, reason as string, retryAfterSec as number);
 
@@ -66,6 +66,38 @@ describe('AuthError', () => {
       const { refusedPolls, refusedUpgrades } = server.rt.stats();
       for (const key of [...Object.keys(refusedPolls), ...Object.keys(refusedUpgrades)]) expect(key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(refusedPolls).toMatchObject({ 'invalid-token': 2, banned: 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("thrown on by a hook that calls createJwtVerifier, is answered with the server's codes, the verifier's why in the log's detail: its text went out as the body (a reviewer)", async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const verify = createJwtVerifier({ secret: SECRET });
+    const server = await startServer({
+      jwt: undefined,
+      logger: { info: log, warn: log, error: log },
+      authenticate: (request) => verify(String(request.headers['x-token'])),
+    });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const cases = [
+        ['not a token', 401, 'invalid-token'],
+        [await token('alice', { exp: now - 60, iat: now - 120 }), 401, 'token-expired'],
+        [await token('alice'), 200, undefined],
+      ] as const;
+      for (const [sent, status, code] of cases) {
+        const poll = await fetch(server.http('/api/ws/poll'), { headers: { 'x-token': sent } });
+        const body = (await poll.json()) as { error?: string };
+        expect([poll.status, body.error], code).toEqual([status, code]);
+        const upgrade = await refusedStatus(server.url(), { headers: { 'x-token': sent } }).catch(() => ({ status: 101 }));
+        expect(upgrade.status, code).toBe(status === 200 ? 101 : status);
+      }
+      expect(lines.some((line) => line.includes('"event":"poll-refused"') && line.includes('"reason":"invalid-token"') && line.includes('"detail":"ERR_JWS_INVALID"'))).toBe(true);
+      const { refusedPolls } = server.rt.stats();
+      expect(refusedPolls).toMatchObject({ 'invalid-token': 1, 'token-expired': 1 });
+      for (const key of Object.keys(refusedPolls)) expect(key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     } finally {
       await server.rt.close();
     }
