@@ -228,11 +228,7 @@ describe('the client at the edges of its transports', () => {
         }),
     );
     const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 200, stableMs: 300 } }));
-    // The attempts counted at each drop, as the status of that moment says them.
-    const counted: number[] = [];
-    client.on('status', (st) => {
-      if (st.state === 'waiting' && st.nextAttemptAt !== null) counted.push(st.reconnectAttempts);
-    });
+    const counted = attemptsAtEachDrop(client);
     client.connect('tok');
     await until(() => counted.length >= 3, 'three drops');
     expect(counted.slice(0, 3)).toEqual([1, 1, 1]);
@@ -276,10 +272,7 @@ describe('the client at the edges of its transports', () => {
         }),
     );
     const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100, stableMs: 200 } }));
-    const counted: number[] = [];
-    client.on('status', (st) => {
-      if (st.state === 'waiting' && st.nextAttemptAt !== null) counted.push(st.reconnectAttempts);
-    });
+    const counted = attemptsAtEachDrop(client);
     client.connect('tok');
     await until(() => counted.length >= 3, 'three drops');
     expect(counted.slice(0, 3)).toEqual([1, 1, 1]);
@@ -547,3 +540,12 @@ describe('the client at the edges of its transports', () => {
     expect(client.getStatus().lastClose).toEqual({ code: 4408, reason: 'silent' });
   });
 });
+
+/** The attempts counted at each drop of `client`'s socket, as the status of that moment says them. */
+function attemptsAtEachDrop(client: ReturnType<typeof createRealtimeClient>): number[] {
+  const counted: number[] = [];
+  client.on('status', (st) => {
+    if (st.state === 'waiting' && st.nextAttemptAt !== null) counted.push(st.reconnectAttempts);
+  });
+  return counted;
+}
