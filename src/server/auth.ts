@@ -34,8 +34,12 @@ export type PublicKeyAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
 export interface JwtClaimOptions {
   /** Required `iss`. */
   issuer?: string | string[];
-  /** Required `aud`. */
-  audience?: string | string[];
+  /**
+   * Required `aud`: a token whose `aud` is none of these is refused with 401. Required with
+   * `publicKey` and `jwksUrl` (see {@link JwtPublicKeyOptions.audience}); `null` accepts any
+   * audience on purpose, as leaving it out does beside `secret`.
+   */
+  audience?: string | string[] | null;
   /** Tolerance on `exp` and `nbf`, in seconds (0 to 300), at the upgrade and for the 4401 close at `exp`. Default 5. */
   clockToleranceSec?: number;
   /** Accept tokens without `exp` (such a socket is never closed for expiry). Default false: `exp` is required (401 without it). */
@@ -64,6 +68,14 @@ export interface JwtSecretOptions extends JwtClaimOptions {
 export interface JwtPublicKeyOptions extends JwtClaimOptions {
   /** A PEM SPKI public key or a Node KeyObject; verified with `algorithm` only. */
   publicKey: string | KeyObject;
+  /**
+   * The `aud` this application's tokens carry (`'https://api.example.com'`, a client id), or
+   * `null` to accept any audience on purpose. Required: an identity provider's public key (a
+   * Keycloak realm's, an Auth0 tenant's) signs the tokens of every application it serves, so
+   * without an audience a token issued to any of them was accepted here, and its `admin` claim
+   * made an admin. Left out (undefined), a TypeError at creation that says so.
+   */
+  audience: string | string[] | null;
   /** The algorithm of `publicKey`. Default RS256. */
   algorithm?: PublicKeyAlgorithm;
   secret?: undefined;
@@ -76,6 +88,16 @@ export interface JwtPublicKeyOptions extends JwtClaimOptions {
 export interface JwtJwksOptions extends JwtClaimOptions {
   /** A JWKS document URL (keys cached and refetched by jose on an unknown `kid`). */
   jwksUrl: string | URL;
+  /**
+   * The `aud` this application's tokens carry (`'https://api.example.com'`, a client id), or
+   * `null` to accept any audience on purpose. Required: a JWKS is usually an identity
+   * provider's shared key set (one Auth0, Okta or Keycloak tenant for every application of it;
+   * Google's or Azure AD's for every client of theirs), so without an audience a token the
+   * provider signed for any other application was accepted here, and its `admin` claim made an
+   * admin of this server (a security review). Left out (undefined), a TypeError at creation
+   * that says so. Give `issuer` too when the key set is shared between tenants.
+   */
+  audience: string | string[] | null;
   /** Algorithms accepted from the JWKS (pin one: `['ES256']`). Default RS256, ES256, EdDSA. */
   jwksAlgorithms?: PublicKeyAlgorithm[];
   secret?: undefined;
@@ -347,7 +369,8 @@ const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][
   ['jwksUrl', 'a URL (string or URL)', (v) => typeof v === 'string' || v instanceof URL],
   ['jwksAlgorithms', `a non-empty array of ${Object.keys(KEY_TYPES).join(', ')}`, (v) => Array.isArray(v) && v.length > 0 && v.every((a) => Object.hasOwn(KEY_TYPES, a as string))],
   ['issuer', 'a string or an array of strings', (v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'))],
-  ['audience', 'a string or an array of strings', (v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'))],
+  // An empty one refused every token (jose compares `aud` with it): `audience: process.env.AUD ?? ''`.
+  ['audience', 'a non-empty string, a non-empty array of them, or null (any audience)', (v) => v === null || (typeof v === 'string' && v !== '') || (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s !== ''))],
   // At most 300 s, the skew clocks are usually allowed (Kerberos's default): `5000`, meant as
   // milliseconds, let expired tokens connect for 83 minutes (a fresh user).
   ['clockToleranceSec', `a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SEC} (in seconds, not milliseconds)`, (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_CLOCK_TOLERANCE_SEC],
@@ -480,7 +503,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  *   option is of the wrong type (never the key material), one is unknown (`audiance`: "did
  *   you mean "audience"?"), `algorithm` is given without `publicKey` (with `secret` the
  *   algorithm is HS256; with `jwksUrl`, `jwksAlgorithms` pins it) or is not RS256, ES256 or
- *   EdDSA, or `jwksAlgorithms` is given without `jwksUrl`
+ *   EdDSA, `jwksAlgorithms` is given without `jwksUrl`, or `audience` is left out beside
+ *   `publicKey` or `jwksUrl` (`null` accepts any audience) or is empty
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
   checkJwtOptions(options);
@@ -567,6 +591,13 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     };
     algorithms = options.jwksAlgorithms ?? ['RS256', 'ES256', 'EdDSA'];
   }
+  // A key pair's public half is usually an identity provider's, shared by every application
+  // it serves: `{ jwksUrl }` alone accepted a token it signed for another app (and that app's
+  // `admin: true` made an admin here: a security review). The audience is stated, or `null`;
+  // checked after the key, whose faults are named first.
+  if (keyName !== 'secret' && options.audience === undefined) {
+    throw new TypeError(`jwt: ${keyName} needs audience, the aud of this application's tokens (audience: 'https://api.example.com', a client id): ${keyName === 'jwksUrl' ? "an identity provider's key set signs tokens for every application of the tenant" : "an identity provider's public key signs tokens for every application it serves"}, and without audience a token issued to any of them is accepted here, its admin claim an admin; audience: null accepts any audience, if that is truly meant`);
+  }
   const userIdClaim = options.userIdClaim ?? 'sub';
   const adminClaim = options.adminClaim ?? 'admin';
   const adminValue = options.adminValue ?? true;
@@ -576,7 +607,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     clockTolerance: toleranceSec,
     ...(options.allowTokensWithoutExp === true ? {} : { requiredClaims: ['exp'] }),
     ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
-    ...(options.audience !== undefined ? { audience: options.audience } : {}),
+    ...(options.audience !== undefined && options.audience !== null ? { audience: options.audience } : {}),
   };
   return async (token) => {
     // Base64url without padding only (RFC 7515 §2): jose also reads `<token>=`, which made one

@@ -298,7 +298,8 @@ const MAX_FRAGMENTS = 16;
  *   be an array of origins or a function, `logger` an object with info, warn and error
  *   functions, hooks functions, `clientIp`, `handleHttp` and `allowedOrigins` not `async`, `server` an http or https server), or the JWT options are
  *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
- *   verifies with; an HS256 secret under 32 bytes)
+ *   verifies with; an HS256 secret under 32 bytes; `publicKey` or `jwksUrl` without `audience`,
+ *   `null` for any)
  * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
  *   to 65535, an empty `host`, a `path` or `pollPath` that does not start with `/` or that no
  *   request's path can equal (a query, a fragment, a dot segment, a character URLs escape), a

@@ -302,7 +302,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     it(`${alg}: accepts a token signed with the private key, refuses HS256 signed with the public key`, async () => {
       const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
       const pem = await exportSPKI(publicKey);
-      const server = await startServer({ jwt: { publicKey: pem, algorithm: alg } });
+      const server = await startServer({ jwt: { publicKey: pem, algorithm: alg, audience: null } });
       try {
         const signed = await new SignJWT({}).setProtectedHeader({ alg }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
         const client = await connect(server.url({ token: signed }));
@@ -323,19 +323,19 @@ describe('public keys and JWKS, algorithms pinned', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
     const create = (jwt: JwtOptions) => () => createRealtimeServer({ jwt, port: 0, host: '127.0.0.1' });
     // An EC key with the default RS256 used to crash the process after it was listening.
-    expect(create({ publicKey: ecPem })).toThrow(/^jwt: publicKey is an EC key, which RS256 does not verify with: set jwt\.algorithm/);
-    expect(create({ publicKey: 'not a key' })).toThrow(/^jwt: publicKey is not a PEM public key/);
-    expect(create({ publicKey: ec.privateKey })).toThrow(/^jwt: publicKey must be a public key, got a private key/);
-    expect(create({ publicKey: p384, algorithm: 'ES256' })).toThrow(/^jwt: ES256 needs a P-256 key/);
-    expect(create({ publicKey: ecPem, algorithm: 'HS256' as never })).toThrow(/^jwt: algorithm must be one of RS256, ES256, EdDSA/);
+    expect(create({ publicKey: ecPem, audience: null })).toThrow(/^jwt: publicKey is an EC key, which RS256 does not verify with: set jwt\.algorithm/);
+    expect(create({ publicKey: 'not a key', audience: null })).toThrow(/^jwt: publicKey is not a PEM public key/);
+    expect(create({ publicKey: ec.privateKey, audience: null })).toThrow(/^jwt: publicKey must be a public key, got a private key/);
+    expect(create({ publicKey: p384, algorithm: 'ES256', audience: null })).toThrow(/^jwt: ES256 needs a P-256 key/);
+    expect(create({ publicKey: ecPem, algorithm: 'HS256' as never, audience: null })).toThrow(/^jwt: algorithm must be one of RS256, ES256, EdDSA/);
     // README: an HS256 secret of at least 32 bytes, a shorter one a TypeError.
     expect(create({ secret: 'short' })).toThrow(new TypeError('jwt: an HS256 secret must be at least 32 bytes, got 5'));
     // `{ secret: process.env.JWT_SECRET }` with the variable unset names the key (a fresh user looked for a second one).
     expect(create({ secret: undefined } as never)).toThrow(new TypeError('jwt: jwt.secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
     expect(create({} as never)).toThrow(new TypeError('jwt: give exactly one of secret, publicKey or jwksUrl'));
     // The message names the fault, never the key material.
-    expect(() => create({ publicKey: `${ecPem}x` })()).not.toThrow(/MFkw/);
-    const server = await startServer({ jwt: { publicKey: ec.publicKey, algorithm: 'ES256' } });
+    expect(() => create({ publicKey: `${ecPem}x`, audience: null })()).not.toThrow(/MFkw/);
+    const server = await startServer({ jwt: { publicKey: ec.publicKey, algorithm: 'ES256', audience: null } });
     await server.rt.close();
   });
 
@@ -347,7 +347,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: null })).toThrow(new TypeError('jwt: secret must be a string or a Uint8Array of at least 32 bytes, got null'));
     expect(create({ publicKey: null })).toThrow(new TypeError('jwt: publicKey must be a PEM string or a KeyObject, got null'));
     expect(create({ secret: SECRET, issuer: 42 })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got 42'));
-    expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a string or an array of strings, got an array of 2 items$/);
+    expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got an array of 2 items$/);
     expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^jwt: clockToleranceSec must be a number of seconds from 0 to 300 \(in seconds, not milliseconds\), got "5"$/);
     // Out of its range, a number is a RangeError, as the server's own numbers are.
     expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got -1'));
@@ -382,7 +382,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const address = jwks.address() as { port: number };
-    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${address.port}/.well-known/jwks.json` } });
+    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${address.port}/.well-known/jwks.json`, audience: null } });
     try {
       const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
       const client = await connect(server.url({ token: signed }));
@@ -390,6 +390,42 @@ describe('public keys and JWKS, algorithms pinned', () => {
       client.ws.close();
       const forged = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(stranger.privateKey);
       expect((await refusedStatus(server.url({ token: forged }))).status).toBe(401);
+    } finally {
+      await server.rt.close();
+      jwks.close();
+    }
+  });
+  it("jwksUrl and publicKey need an audience, or audience: null said: a shared identity provider's key signed other apps' tokens, and their admin claim made an admin here (a security review)", async () => {
+    const idp = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(idp.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const jwks: Server = createServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`;
+    const pem = await exportSPKI(idp.publicKey);
+    const unstated = /^jwt: (jwksUrl|publicKey) needs audience, the aud of this application's tokens \(audience: 'https:\/\/api\.example\.com', a client id\): an identity provider's (key set signs tokens for every application of the tenant|public key signs tokens for every application it serves), and without audience a token issued to any of them is accepted here, its admin claim an admin; audience: null accepts any audience, if that is truly meant$/;
+    for (const jwt of [{ jwksUrl }, { jwksUrl, issuer: 'https://idp.example/' }, { publicKey: pem, algorithm: 'ES256' }, { jwksUrl, audience: undefined }] as unknown as JwtOptions[]) {
+      expect(() => createJwtVerifier(jwt)).toThrow(TypeError);
+      expect(() => createJwtVerifier(jwt)).toThrow(unstated);
+      expect(() => createRealtimeServer({ jwt, port: 0, host: '127.0.0.1' })).toThrow(unstated);
+    }
+    // An empty one refused every token: a TypeError too. A secret is this app's own: no audience needed.
+    for (const audience of ['', [], ['']]) expect(() => createJwtVerifier({ jwksUrl, audience } as JwtOptions)).toThrow(/^jwt: audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got /);
+    expect(() => createJwtVerifier({ secret: SECRET })).not.toThrow();
+    const sign = (aud: string) => new SignJWT({ admin: true }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('https://idp.example/').setAudience(aud).setSubject('mallory').setExpirationTime('1h').sign(idp.privateKey);
+    const otherApps = await sign('billing-app');
+    const ours = await sign('dashboard');
+    const server = await startServer({ jwt: { jwksUrl, audience: 'dashboard' } });
+    // What was stated on purpose: any audience.
+    const anyAudience = createJwtVerifier({ jwksUrl, audience: null });
+    try {
+      expect((await refusedStatus(server.url({ token: otherApps }))).status).toBe(401);
+      expect(server.rt.stats().admins).toBe(0);
+      const client = await connect(server.url({ token: ours }));
+      await client.until(() => client.count('connection') === 1);
+      expect(server.rt.stats().admins).toBe(1);
+      client.ws.close();
+      await expect(anyAudience(otherApps)).resolves.toEqual(expect.objectContaining({ userId: 'mallory', admin: true }));
+      await expect(createJwtVerifier({ publicKey: pem, algorithm: 'ES256', audience: ['dashboard'] })(otherApps)).rejects.toThrow('invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: aud is not the audience expected)');
     } finally {
       await server.rt.close();
       jwks.close();
@@ -410,7 +446,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
     // A server of its own for each fault: a failed fetch is not tried again for 5 s.
-    const start = () => startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` }, logger: { info: log, warn: log, error: log } });
+    const start = () => startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`, audience: null }, logger: { info: log, warn: log, error: log } });
     let server = await start();
     const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
     const poll = async () => {
@@ -465,7 +501,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` } });
+    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`, audience: null } });
     const sign = (key: CryptoKey, kid: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setSubject('u1').setExpirationTime('1h').sign(key);
     const poll = async (token: string) => {
       const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${token}` } });
@@ -502,7 +538,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const verify = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` });
+    const verify = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`, audience: null });
     const sign = (key: CryptoKey, kid: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setSubject('u1').setExpirationTime('1h').sign(key);
     const outcome = (token: Promise<string>) => token.then(verify).then(() => 'ok', (error: { status?: number; message: string }) => `${error.status} ${error.message}`);
     try {
@@ -529,7 +565,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     });
     const k1Public = await exportJWK(k1.publicKey);
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` } });
+    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`, audience: null } });
     const sign = (key: CryptoKey, kid: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setSubject('u1').setExpirationTime('1h').sign(key);
     const poll = async (token: string) => {
       const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${token}` } });

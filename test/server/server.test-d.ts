@@ -44,14 +44,20 @@ describe('server options typing', () => {
     // README's shapes.
     options({ secret: process.env.JWT_SECRET! });
     options({ secret: new Uint8Array(32), issuer: 'auth', audience: ['dashboard'], clockToleranceSec: 5 });
+    options({ publicKey: '-----BEGIN PUBLIC KEY-----', algorithm: 'ES256', audience: 'dashboard' });
+    options({ publicKey: '-----BEGIN PUBLIC KEY-----', audience: null });
+    options({ jwksUrl: 'https://auth.example/.well-known/jwks.json', jwksAlgorithms: ['ES256'], audience: ['dashboard', 'https://api.example.com'] });
+    options({ jwksUrl: new URL('https://auth.example/.well-known/jwks.json'), issuer: 'https://auth.example/', audience: 'dashboard' });
+    // Any audience is said, never left to a missing option: a key set signs tokens for every app of its provider.
+    options({ jwksUrl: 'https://auth.example/.well-known/jwks.json', audience: null });
+    // @ts-expect-error jwksUrl needs audience (or audience: null)
+    options({ jwksUrl: 'https://auth.example/.well-known/jwks.json' });
+    // @ts-expect-error publicKey needs audience (or audience: null)
     options({ publicKey: '-----BEGIN PUBLIC KEY-----', algorithm: 'ES256' });
-    options({ publicKey: '-----BEGIN PUBLIC KEY-----' });
-    options({ jwksUrl: 'https://auth.example/.well-known/jwks.json', jwksAlgorithms: ['ES256'] });
-    options({ jwksUrl: new URL('https://auth.example/.well-known/jwks.json') });
     // @ts-expect-error with secret the algorithm is HS256
     options({ secret: 'x'.repeat(32), algorithm: 'RS256' });
     // @ts-expect-error with jwksUrl, pin with jwksAlgorithms
-    options({ jwksUrl: 'https://auth.example/jwks.json', algorithm: 'ES256' });
+    options({ jwksUrl: 'https://auth.example/jwks.json', audience: 'dashboard', algorithm: 'ES256' });
     // @ts-expect-error jwksAlgorithms is jwksUrl's
     options({ secret: 'x'.repeat(32), jwksAlgorithms: ['ES256'] });
     // @ts-expect-error one key only
