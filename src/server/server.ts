@@ -65,13 +65,18 @@ export interface RealtimeServerOptions {
    * Origins allowed to open a socket or poll (403 otherwise): an array of origins as browsers
    * send them (`['https://dashboard.example.com']`: scheme://host[:port], no path, no trailing
    * slash; compared whole), or a function. A string is a TypeError, not a list of one (from an
-   * environment variable: `value.split(',')`). A request without `Origin` (not a browser)
-   * passes. Default: any. A function must answer at once: an `async` one is a TypeError at creation, and one that returns a promise otherwise refuses every origin, logged as `origin-check-async`. A function that throws refuses the origin (logged as
+   * environment variable: `value.split(',')`), but `'*'`: any origin, said on purpose. A request
+   * without `Origin` (not a browser) passes. Default: any with `jwt`. With `authenticate` there is
+   * no default (a TypeError at creation that says so): a hook may read a cookie, which a browser
+   * sends with a socket that any page opens (WebSockets have no CORS), so with any origin allowed
+   * any site could read its visitor's stream (cross-site WebSocket hijacking: a security review);
+   * `'*'` when the hook reads no cookie nor other credential a browser sends by itself (a token in
+   * the URL, which another site's page does not have). A function must answer at once: an `async` one is a TypeError at creation, and one that returns a promise otherwise refuses every origin, logged as `origin-check-async`. A function that throws refuses the origin (logged as
    * `origin-check-threw`). A poll gets CORS headers (and its `OPTIONS` preflight a
    * 204), so a dashboard served elsewhere can fall back to polling, and one whose origin is
    * refused can read its poll's 403 (`origin`) and stop.
    */
-  allowedOrigins?: readonly string[] | ((origin: string) => boolean);
+  allowedOrigins?: readonly string[] | ((origin: string) => boolean) | '*';
   /** Where streams are kept. Default a new {@link MemoryStreamStore} (closed with the server). */
   store?: StreamStore;
   /** Validate every published message strictly, throwing at the call site. Default: true unless NODE_ENV is production. */
@@ -296,7 +301,9 @@ const MAX_FRAGMENTS = 16;
  *   `port` or `host` (attached, it listens on nothing of its own), an option is of
  *   the wrong type (the message names it, what it must be and what it is: `allowedOrigins` must
  *   be an array of origins or a function, `logger` an object with info, warn and error
- *   functions, hooks functions, `clientIp`, `handleHttp` and `allowedOrigins` not `async`, `server` an http or https server), or the JWT options are
+ *   functions, hooks functions, `clientIp`, `handleHttp` and `allowedOrigins` not `async`, `server` an http or https server),
+ *   `authenticate` is given without `allowedOrigins` (a cookie it reads would let any site's page
+ *   in: `'*'` says any on purpose), or the JWT options are
  *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
  *   verifies with; an HS256 secret under 32 bytes; `publicKey` or `jwksUrl` without `audience`,
  *   `null` for any)
@@ -449,7 +456,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const heldPolls = new Map<string, number>();
   let closePromise: Promise<void> | null = null;
 
-  const origins = options.allowedOrigins;
+  const origins = options.allowedOrigins === '*' ? undefined : options.allowedOrigins;
   const originAllowed = (request: IncomingMessage): boolean => {
     const origin = request.headers.origin;
     if (origins === undefined || origin === undefined) return true;
@@ -1565,6 +1572,18 @@ function checkOptions(options: RealtimeServerOptions): void {
   checkBoolean('validateOutbound', options.validateOutbound);
   checkFunction('authenticate', options.authenticate);
   checkOrigins(options.allowedOrigins);
+  // A hook may read a session cookie, which a browser attaches to a socket any page opens: with
+  // any origin allowed by default, a page of any site read its visitor's stream (cross-site
+  // WebSocket hijacking: a security review). The origins are stated, or '*' on purpose.
+  if (options.authenticate !== undefined && options.allowedOrigins === undefined) {
+    throw optionError(
+      TypeError,
+      'allowedOrigins',
+      `given with authenticate: the origins of your pages (["https://dashboard.example.com"]), a function (origin) => boolean, or '*' for any`,
+      undefined,
+      "a hook that reads a cookie is sent it by a browser for a socket that any site's page opens (WebSockets have no CORS), so with any origin allowed that page reads its visitor's stream (cross-site WebSocket hijacking); '*' if the hook reads no cookie nor other credential a browser sends by itself",
+    );
+  }
   // An async one answers with a promise, which read as "handled": a request it did not take was never answered, nor (attached)
   // any request of the app's (a fresh user). Refused at creation, as for allowedOrigins; a promise otherwise is answered 500.
   if (isAsyncFunction(options.handleHttp)) {
@@ -1607,11 +1626,11 @@ function checkOptions(options: RealtimeServerOptions): void {
  * sends (a trailing slash, a path, no scheme) would refuse its dashboard in silence.
  */
 function checkOrigins(origins: unknown): void {
-  const expected = 'an array of origins (["https://dashboard.example.com"]) or a function (origin) => boolean';
+  const expected = `an array of origins (["https://dashboard.example.com"]), a function (origin) => boolean, or '*' for any`;
   // An async function answers with a promise, which is truthy: refused at creation, as a wrong
   // option is (one that returns a promise otherwise is refused per request: origin-check-async).
   if (isAsyncFunction(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, 'it must answer at once: an async function answers with a promise');
-  if (origins === undefined || typeof origins === 'function') return;
+  if (origins === undefined || origins === '*' || typeof origins === 'function') return;
   if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(origins)}] (a list from one variable: value.split(','))`);
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
   origins.forEach((origin: unknown, i) => {
@@ -1619,6 +1638,7 @@ function checkOrigins(origins: unknown): void {
     const asSent = 'an origin as browsers send it: scheme://host[:port], no path, no trailing slash';
     if (typeof origin !== 'string') throw optionError(TypeError, name, asSent, origin);
     if (origin === 'null') return;
+    if (origin === '*') throw optionError(RangeError, name, asSent, origin, "allowedOrigins: '*', not in an array, allows any origin");
     let parsed: string | undefined;
     try {
       parsed = new URL(origin).origin;

@@ -39,6 +39,7 @@ describe('AuthError', () => {
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
     const server = await startServer({
       jwt: undefined,
+      allowedOrigins: '*',
       logger: { info: log, warn: log, error: log },
       authenticate: async (request) => {
         const who = String(request.headers['x-user']);
@@ -77,6 +78,7 @@ describe('AuthError', () => {
     const verify = createJwtVerifier({ secret: SECRET });
     const server = await startServer({
       jwt: undefined,
+      allowedOrigins: '*',
       logger: { info: log, warn: log, error: log },
       authenticate: (request) => verify(String(request.headers['x-token'])),
     });

@@ -636,7 +636,7 @@ describe('origin, attempt limits, socket limits', () => {
     const create = (allowedOrigins: unknown) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', allowedOrigins: allowedOrigins as string[] });
     expect(create('https://dashboard.example.com')).toThrow(
       new TypeError(
-        'createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]) or a function (origin) => boolean, got "https://dashboard.example.com"; pass an array: ["https://dashboard.example.com"] (a list from one variable: value.split(\',\'))',
+        'createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]), a function (origin) => boolean, or \'*\' for any, got "https://dashboard.example.com"; pass an array: ["https://dashboard.example.com"] (a list from one variable: value.split(\',\'))',
       ),
     );
     expect(create(new Set(['https://dashboard.example.com']))).toThrow(/^createRealtimeServer: allowedOrigins must be an array of origins .*, got an object$/);
@@ -752,6 +752,7 @@ describe('origin, attempt limits, socket limits', () => {
     let calls = 0;
     const slow = await startServer({
       jwt: undefined,
+      allowedOrigins: '*',
       authenticate: async () => {
         calls++;
         await sleep(50);
@@ -920,6 +921,7 @@ describe('maxSocketsPerUser with an authenticate hook that resumes many upgrades
     const gate = new Promise<void>((resolve) => (ready = resolve));
     const server = await startServer({
       jwt: undefined,
+      allowedOrigins: '*',
       maxSocketsPerUser: 10,
       attemptsPerIp: { perSecond: 1000, burst: 1000 },
       attemptsPerUser: { perSecond: 1000, burst: 1000 },
@@ -958,15 +960,45 @@ describe('custom authenticate hook, token expiry, mounting', () => {
   it('uses authenticate(request) instead of a JWT', async () => {
     const server = await startServer({
       jwt: undefined,
+      allowedOrigins: ['https://dashboard.example'],
       authenticate: (request) => (request.headers.cookie === 'session=ok' ? { userId: 'u9', admin: false } : null),
     });
     try {
       expect((await refusedStatus(server.url())).status).toBe(401);
-      const client = await connect(server.url(), { headers: { cookie: 'session=ok' } });
+      const client = await connect(server.url(), { headers: { cookie: 'session=ok', origin: 'https://dashboard.example' } });
       await client.until(() => client.count('connection') === 1);
       client.ws.close();
     } finally {
       await server.rt.close();
+    }
+  });
+
+  it("needs allowedOrigins beside authenticate, '*' for any on purpose: a hook reading a cookie let any site's page open its visitor's socket (cross-site WebSocket hijacking: a security review)", async () => {
+    const hook = (request: IncomingMessage) => (request.headers.cookie === 'session=alice' ? { userId: 'alice', admin: false } : null);
+    const unstated = new TypeError(
+      "createRealtimeServer: allowedOrigins must be given with authenticate: the origins of your pages ([\"https://dashboard.example.com\"]), a function (origin) => boolean, or '*' for any, got nothing; a hook that reads a cookie is sent it by a browser for a socket that any site's page opens (WebSockets have no CORS), so with any origin allowed that page reads its visitor's stream (cross-site WebSocket hijacking); '*' if the hook reads no cookie nor other credential a browser sends by itself",
+    );
+    expect(() => createRealtimeServer({ authenticate: hook, port: 0, host: '127.0.0.1' })).toThrow(unstated);
+    expect(() => createRealtimeServer({ authenticate: hook, allowedOrigins: undefined, port: 0, host: '127.0.0.1' })).toThrow(unstated);
+    // '*' is the one string taken (any other is a list written as one), and not inside an array.
+    expect(() => createRealtimeServer({ authenticate: hook, allowedOrigins: ['*'], port: 0, host: '127.0.0.1' })).toThrow(new RangeError("createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got \"*\"; allowedOrigins: '*', not in an array, allows any origin"));
+    const listed = await startServer({ jwt: undefined, authenticate: hook, allowedOrigins: ['https://dashboard.example'] });
+    const any = await startServer({ jwt: undefined, authenticate: hook, allowedOrigins: '*' });
+    const headers = (origin: string) => ({ headers: { cookie: 'session=alice', origin } });
+    try {
+      // Another site's page, the visitor's cookie attached: refused before the upgrade, and its poll too.
+      expect((await refusedStatus(listed.url(), headers('https://evil.example'))).status).toBe(403);
+      expect((await fetch(listed.http('/api/ws/poll'), headers('https://evil.example'))).status).toBe(403);
+      const own = await connect(listed.url(), headers('https://dashboard.example'));
+      await own.until(() => own.count('connection') === 1);
+      own.ws.close();
+      // Said on purpose: any origin.
+      const anywhere = await connect(any.url(), headers('https://elsewhere.example'));
+      await anywhere.until(() => anywhere.count('connection') === 1);
+      anywhere.ws.close();
+    } finally {
+      await listed.rt.close();
+      await any.rt.close();
     }
   });
 
@@ -991,6 +1023,7 @@ describe('custom authenticate hook, token expiry, mounting', () => {
   it('answers an AuthError of the hook with its status and Retry-After, and refuses one the wire cannot carry when it is made (it answered an upgrade 200, with Retry-After: -5: a fresh user)', async () => {
     const server = await startServer({
       jwt: undefined,
+      allowedOrigins: '*',
       authenticate: (request) => {
         if (request.headers.cookie === 'banned') throw new AuthError(403, 'banned');
         throw new AuthError(429, 'slow-down', 7);
@@ -1015,7 +1048,7 @@ describe('custom authenticate hook, token expiry, mounting', () => {
   it("refuses a hook's user id the JWT path refuses: empty, longer than 256, holding a lone surrogate (on Redis, \"\\ud800\" read \"\\ufffd\"'s stream: a reviewer)", async () => {
     const ids: unknown[] = ['', 'u'.repeat(257), '\ud800', 'x\udc00', 42];
     let next = 0;
-    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: ids[next++] as string, admin: false }) });
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => ({ userId: ids[next++] as string, admin: false }) });
     try {
       for (let i = 0; i < ids.length; i++) expect((await refusedStatus(server.url())).status).toBe(401);
       expect(server.rt.stats().connections).toBe(0);
@@ -1027,7 +1060,7 @@ describe('custom authenticate hook, token expiry, mounting', () => {
   it("refuses a hook's expiresAt that is not a number, NaN included: one NaN stopped every socket's expiry (a hostile tester)", async () => {
     const given: unknown[] = [Date.now() + 1500, Number.NaN, '2026-01-14', Date.now() + 60_000];
     let next = 0;
-    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: `u${next}`, admin: false, expiresAt: given[next++] as number }) });
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => ({ userId: `u${next}`, admin: false, expiresAt: given[next++] as number }) });
     try {
       const victim = await connect(server.url());
       await victim.until(() => victim.count('connection') === 1);
@@ -1047,7 +1080,7 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
     const given: unknown[] = ['false', 1, null, true, false, undefined];
     let next = 0;
-    const server = await startServer({ logger: { info: log, warn: log, error: log }, jwt: undefined, authenticate: () => ({ userId: `u${next}`, admin: given[next++] as boolean }) });
+    const server = await startServer({ logger: { info: log, warn: log, error: log }, jwt: undefined, allowedOrigins: '*', authenticate: () => ({ userId: `u${next}`, admin: given[next++] as boolean }) });
     try {
       for (let i = 0; i < 3; i++) expect((await refusedStatus(server.url())).status).toBe(401);
       expect(lines.filter((line) => line.includes('"event":"authenticate-bad-admin"')).map((line) => /"got":"(\w+)"/.exec(line)?.[1])).toEqual(['string', 'number', 'null']);
@@ -1106,7 +1139,7 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     // An async check: its promise, truthy, let every origin in, on upgrades and polls (a hostile tester). Refused, and said.
     // An async function is refused at creation; one that returns a promise otherwise, per request.
     expect(() => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', allowedOrigins: (async (origin: string) => origin === 'https://dashboard.example') as unknown as (origin: string) => boolean }))
-      .toThrow(/^createRealtimeServer: allowedOrigins must be an array of origins .* or a function \(origin\) => boolean, got a function; it must answer at once: an async function answers with a promise$/);
+      .toThrow(/^createRealtimeServer: allowedOrigins must be an array of origins .*, a function \(origin\) => boolean, or '\*' for any, got a function; it must answer at once: an async function answers with a promise$/);
     const asyncOrigins = await startServer({ logger, allowedOrigins: ((origin: string) => Promise.resolve(origin === 'https://dashboard.example')) as unknown as (origin: string) => boolean });
     try {
       expect((await refusedStatus(asyncOrigins.url({ token: jwt }), { origin: 'https://evil.example' })).status).toBe(403);
@@ -1118,7 +1151,7 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
     const given: unknown[] = ['', Number.NaN];
     let next = 0;
-    const hooked = await startServer({ logger, jwt: undefined, authenticate: () => (next++ === 0 ? { userId: given[0] as string, admin: false } : { userId: 'u1', admin: false, expiresAt: given[1] as number }) });
+    const hooked = await startServer({ logger, jwt: undefined, allowedOrigins: '*', authenticate: () => (next++ === 0 ? { userId: given[0] as string, admin: false } : { userId: 'u1', admin: false, expiresAt: given[1] as number }) });
     try {
       expect((await refusedStatus(hooked.url({ token: jwt }))).status).toBe(401);
       expect((await refusedStatus(hooked.url({ token: jwt }))).status).toBe(401);
@@ -1260,6 +1293,7 @@ describe('authenticateTimeoutMs: a hook that never settles', () => {
       const log = (object: object, message?: string) => lines.push(JSON.stringify({ ...object, message }));
       const server = await startServer({
         jwt: undefined,
+        allowedOrigins: '*',
         authenticate: (request) => {
           if (new URL(request.url!, 'http://x').searchParams.get('token') === 'ok') return { userId: 'u1', admin: false };
           return new Promise((resolve, reject) => pending.push({ resolve, reject }));
@@ -1320,7 +1354,7 @@ describe('authenticateTimeoutMs: a hook that never settles', () => {
   }
 
   it('is a number of milliseconds above 0 and at most 2^31 - 1, checked at creation', () => {
-    const create = (authenticateTimeoutMs: unknown) => () => createRealtimeServer({ authenticate: () => null, authenticateTimeoutMs: authenticateTimeoutMs as number, port: 0, host: '127.0.0.1' });
+    const create = (authenticateTimeoutMs: unknown) => () => createRealtimeServer({ authenticate: () => null, allowedOrigins: '*', authenticateTimeoutMs: authenticateTimeoutMs as number, port: 0, host: '127.0.0.1' });
     expect(create(0)).toThrow(RangeError);
     expect(create(2 ** 31)).toThrow(RangeError);
     expect(create('200')).toThrow(TypeError);

@@ -364,7 +364,7 @@ describe('polling endpoint', () => {
       await sleep(100);
       return { userId: 'lp', admin: false };
     };
-    const server = await startServer({ ...RELAXED, jwt: undefined, authenticate, pollHoldMs: 3000 });
+    const server = await startServer({ ...RELAXED, jwt: undefined, allowedOrigins: '*', authenticate, pollHoldMs: 3000 });
     try {
       const { cursor } = (await (await fetch(server.http('/api/ws/poll'))).json()) as { cursor: string };
       const left = Array.from({ length: 5 }, async () => {

@@ -64,7 +64,7 @@ describe('close and stats', () => {
   });
 
   it('close(): answers a poll still being authenticated (a slow hook\'s poll had its connection destroyed unanswered: a hostile tester)', async () => {
-    const server = await startServer({ jwt: undefined, authenticate: () => new Promise((resolve) => setTimeout(resolve, 300, { userId: 'u1', admin: false })) });
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => new Promise((resolve) => setTimeout(resolve, 300, { userId: 'u1', admin: false })) });
     const polled = fetch(server.http('/api/ws/poll')).then(
       async (r) => ({ status: r.status, body: await r.json() }),
       (error: Error) => ({ failed: error.message }),
@@ -77,7 +77,7 @@ describe('close and stats', () => {
   it('close(): resolves within shutdownTimeoutMs while an upgrade and a poll are still being authenticated, answering both 503; a hook that settles later opens nothing (an upgrade held close() until its hook settled: for ever, a hostile tester)', async () => {
     let settle = (): void => undefined;
     const settled = new Promise<{ userId: string; admin: boolean }>((resolve) => (settle = () => resolve({ userId: 'u1', admin: false })));
-    const server = await startServer({ jwt: undefined, authenticate: () => settled, shutdownTimeoutMs: 300 });
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => settled, shutdownTimeoutMs: 300 });
     const upgraded = exchange(server.port, `GET /api/ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
     const polled = exchange(server.port, 'GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n\r\n');
     await sleep(100);

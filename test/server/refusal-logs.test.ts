@@ -101,7 +101,7 @@ describe("a refused token's reason is in the operator's log (detail), never the 
 
   it("logs why a hook's principal was refused on the refusal's line too", async () => {
     const { logger, parsed } = recorder();
-    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: '', admin: false }), logger } as Partial<RealtimeServerOptions>);
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => ({ userId: '', admin: false }), logger } as Partial<RealtimeServerOptions>);
     try {
       expect((await fetch(server.http('/api/ws/poll'))).status).toBe(401);
       expect(parsed('poll-refused').at(-1)).toMatchObject({ reason: 'invalid-token', detail: 'the authentication hook gave a user id that is not a non-empty string' });
@@ -117,6 +117,7 @@ describe('a token inside a hook\'s thrown error is redacted in the log ("never g
     const { lines, logger } = recorder();
     const server = await startServer({
       jwt: undefined,
+      allowedOrigins: '*',
       authenticate: (request) => {
         throw new Error(`could not verify token ${new URL(request.url!, 'http://x').searchParams.get('token')}`);
       },

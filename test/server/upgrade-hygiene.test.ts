@@ -216,7 +216,7 @@ describe('an upgrade whose connection is destroyed while its token is checked', 
       if (++calls === 1) request.socket.destroy();
       return { userId: 'alice', admin: false };
     };
-    const server = await startServer({ jwt: undefined, authenticate, logger: { info: log, warn: log, error: log } });
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate, logger: { info: log, warn: log, error: log } });
     try {
       const dropped = await exchange(server.port, `GET /api/ws?token=the-secret-token HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
       expect(dropped).toEqual({ answer: '', statusLine: '', closedByServer: true });
