@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
@@ -86,7 +86,11 @@ export interface JwtPublicKeyOptions extends JwtClaimOptions {
 
 /** `{ jwksUrl, jwksAlgorithms }`: the keys of a JWKS document, verified with `jwksAlgorithms` only. */
 export interface JwtJwksOptions extends JwtClaimOptions {
-  /** A JWKS document URL (keys cached and refetched by jose on an unknown `kid`). */
+  /**
+   * A JWKS document URL (keys cached and refetched by jose on an unknown `kid`). The document is
+   * read up to {@link JWKS_MAX_BYTES} (256 KiB): a larger one is `jwks-unavailable`
+   * (`ERR_JWKS_TOO_LARGE`, its size in the log line).
+   */
   jwksUrl: string | URL;
   /**
    * The `aud` this application's tokens carry (`'https://api.example.com'`, a client id), or
@@ -406,6 +410,59 @@ function checkJwtOptions(options: JwtOptions): void {
 const JWKS_RETRY_AFTER_SEC = 5;
 
 /**
+ * The most of a JWKS document read, in bytes (as decoded, after any Content-Encoding): 256 KiB.
+ * A real key set is a few KB (Google's, Azure AD's: under 20 KB, a few keys with certificates).
+ */
+export const JWKS_MAX_BYTES = 256 * 1024;
+
+/** A JWKS document past {@link JWKS_MAX_BYTES}: its code, and its size in the message (no parentheses: the server's log reads the code up to one). */
+function jwksTooLarge(size: string): Error {
+  return Object.assign(new Error(`${size}, over the ${JWKS_MAX_BYTES} bytes this server reads of a JWKS`), { code: 'ERR_JWKS_TOO_LARGE' });
+}
+
+/**
+ * jose's fetch of the JWKS (its `customFetch`), reading the body here, up to
+ * {@link JWKS_MAX_BYTES}: jose reads it whole, and a 600 MB document took the process from 81 to
+ * 694 MiB, kept after (a security review). Past it, or with a larger Content-Length, an error
+ * coded ERR_JWKS_TOO_LARGE. Read under jose's signal, a body that trickles past its 5 s ends as
+ * its timeout (the signal's TimeoutError, which jose reads as ERR_JWKS_TIMEOUT), not as a
+ * document that is no key set. An answer other than 200 is passed on without its body, which
+ * jose never reads.
+ */
+async function fetchJwksCapped(url: string, init: { headers: Headers; method: 'GET'; redirect: 'manual'; signal: AbortSignal }): Promise<Response> {
+  const response = await fetch(url, init);
+  if (response.status !== 200 || response.body === null) {
+    await response.body?.cancel().catch(() => undefined);
+    return new Response(null, { status: response.status });
+  }
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > JWKS_MAX_BYTES) {
+    await response.body.cancel().catch(() => undefined);
+    throw jwksTooLarge(`Content-Length ${declared} bytes`);
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > JWKS_MAX_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw jwksTooLarge(`more than ${JWKS_MAX_BYTES} bytes read`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    // The body aborted by jose's timeout: its TimeoutError, whatever fetch made of it.
+    if (init.signal.aborted) throw init.signal.reason;
+    throw error;
+  }
+  return new Response(Buffer.concat(chunks), { status: 200 });
+}
+
+/**
  * What kept jose from fetching the JWKS (its error code, or a network error's), or undefined
  * when `error` is a fault of the token (no key in the fetched set matches, several do). jose
  * fetches in its key function: a timeout is ERR_JWKS_TIMEOUT, a document that is not a key set
@@ -421,6 +478,8 @@ function jwksUnavailable(error: unknown): string | undefined {
   // and 401 for one token: a hostile tester). See {@link unusableKey}.
   if (unusableKey(error)) return undefined;
   if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID' || code === 'ERR_JOSE_GENERIC') return code;
+  // Its size said: a document cut at the cap is not "not a key set".
+  if (code === 'ERR_JWKS_TOO_LARGE') return `${code}: ${(error as Error).message}`;
   // fetch's network failure: `TypeError: fetch failed`, with the reason as its cause.
   if (error instanceof TypeError && error.cause !== undefined) {
     const cause = (error.cause as { code?: unknown } | null)?.code;
@@ -487,9 +546,10 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * missing`, `ERR_JWT_EXPIRED: exp in the past`), an `alg` refused beside those allowed
  * (`ERR_JOSE_ALG_NOT_ALLOWED: alg "HS512" not allowed, only HS256`), or this verifier's own
  * (`invalid token (iat in the future)`, `invalid token (sub is not a non-empty string)`).
- * With `jwksUrl`, a JWKS that cannot be fetched (jose's timeout of 5 s, a status other than 200,
- * a body that is not JSON or not a key set, a network error) is {@link AuthError} 503 instead,
- * its reason `jwks-unavailable (<code>)` (jose's code, or the network error's), with
+ * With `jwksUrl`, a JWKS that cannot be fetched (jose's timeout of 5 s, for the whole document,
+ * a status other than 200, a body that is not JSON or not a key set, a document over
+ * {@link JWKS_MAX_BYTES}, a network error) is {@link AuthError} 503 instead, its reason
+ * `jwks-unavailable (<code>)` (jose's code, `ERR_JWKS_TOO_LARGE: <its size>`, or the network error's), with
  * `retryAfterSec` 5: the token may be good. A failed fetch is not tried again for 5 s: meanwhile a
  * token whose key the cached set holds (fetched within jose's 10 minutes) is checked against it,
  * any other is that 503 at once. So is a `kid` the set lacks while it was fetched less
@@ -544,7 +604,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     algorithms = [algorithm];
   } else {
     // jose fetches the set again for an unknown `kid` at most once per cooldown (30 s by default).
-    const jwks = createRemoteJWKSet(new URL(String(options.jwksUrl)), { cooldownDuration: JWKS_RETRY_AFTER_SEC * 1000 });
+    const jwks = createRemoteJWKSet(new URL(String(options.jwksUrl)), { cooldownDuration: JWKS_RETRY_AFTER_SEC * 1000, [customFetch]: fetchJwksCapped });
     // A JWKS that cannot be fetched says nothing of the token: 401 made the client give up on
     // a token it will never be told is good (a hostile tester: a JWKS outage stopped every
     // dashboard for good). A key the fetched set does not hold stays a fault of the token,

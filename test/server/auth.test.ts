@@ -9,7 +9,7 @@ import Fastify from 'fastify';
 import WebSocket from 'ws';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redactOrigin } from '../../src/server/auth.js';
+import { JWKS_MAX_BYTES, redactOrigin } from '../../src/server/auth.js';
 import { AuthError, createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client } from './helpers.js';
 
@@ -490,6 +490,102 @@ describe('public keys and JWKS, algorithms pinned', () => {
       jwks.close();
     }
   }, 40_000);
+
+  it('reads a JWKS document up to 256 KiB: a larger one is 503 jwks-unavailable, its size in the log line, and is not read on (600 MB were read whole, the process kept 694 MiB: a security review)', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    // A key set padded to `bytes`, sent in 64 KiB writes as the client reads them; `declared` sends its Content-Length.
+    let bytes = 0;
+    let declared = false;
+    const served: { written: number; closed: boolean; finished: boolean }[] = [];
+    const jwks: Server = createServer((_request, response) => {
+      const head = `{"keys":[${JSON.stringify(jwk)}],"padding":"`;
+      const tail = '"}';
+      const pad = bytes - head.length - tail.length;
+      response.writeHead(200, { 'content-type': 'application/json', ...(declared ? { 'content-length': String(bytes) } : {}) });
+      const record = { written: 0, closed: false, finished: false };
+      served.push(record);
+      response.on('close', () => void Object.assign(record, { closed: true, finished: response.writableFinished }));
+      response.write(head);
+      let left = pad;
+      const more = (): void => {
+        while (left > 0 && !response.destroyed) {
+          const n = Math.min(left, 65_536);
+          left -= n;
+          record.written += n;
+          if (!response.write('x'.repeat(n))) return void response.once('drain', more);
+        }
+        if (!response.destroyed) response.end(tail);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`;
+    const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
+    const outcome = (verify: (token: string) => Promise<unknown>) => verify(signed).then(() => 'ok', (error: { status?: number; message: string }) => `${error.status} ${error.message}`);
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const server = await startServer({ jwt: { jwksUrl, audience: null }, logger: { info: log, warn: log, error: log } });
+    try {
+      expect(JWKS_MAX_BYTES).toBe(256 * 1024);
+      // A real key set padded near the cap is read.
+      bytes = JWKS_MAX_BYTES - 1024;
+      expect(await outcome(createJwtVerifier({ jwksUrl, audience: null }))).toBe('ok');
+      // 64 MiB sent as it is read (no Content-Length): reading stops past the cap, the rest never sent.
+      bytes = 64 * 1024 * 1024;
+      const over = `jwks-unavailable (ERR_JWKS_TOO_LARGE: more than ${JWKS_MAX_BYTES} bytes read, over the ${JWKS_MAX_BYTES} bytes this server reads of a JWKS)`;
+      expect(await outcome(createJwtVerifier({ jwksUrl, audience: null }))).toBe(`503 ${over}`);
+      // The JWKS's connection closed by the reader before the document was whole.
+      await eventually(() => served.at(-1)?.closed === true);
+      expect(served.at(-1)).toEqual({ written: expect.any(Number), closed: true, finished: false });
+      expect(served.at(-1)!.written).toBeLessThan(bytes / 2);
+      // Through the server: the client's 503, and the operator's line with the size.
+      const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${signed}` } });
+      expect({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() }).toEqual({ status: 503, retryAfter: '5', body: { error: 'jwks-unavailable' } });
+      const line = lines.find((text) => text.includes('"event":"jwks-unavailable"'));
+      expect(line).toContain(`"code":"ERR_JWKS_TOO_LARGE: more than ${JWKS_MAX_BYTES} bytes read, over the ${JWKS_MAX_BYTES} bytes this server reads of a JWKS"`);
+      // A Content-Length past the cap is refused before the body is read.
+      declared = true;
+      bytes = 600_000_000;
+      expect(await outcome(createJwtVerifier({ jwksUrl, audience: null }))).toBe(`503 jwks-unavailable (ERR_JWKS_TOO_LARGE: Content-Length 600000000 bytes, over the ${JWKS_MAX_BYTES} bytes this server reads of a JWKS)`);
+      await eventually(() => served.at(-1)?.closed === true);
+      expect(served.at(-1)!.finished).toBe(false);
+    } finally {
+      await server.rt.close();
+      jwks.closeAllConnections();
+      jwks.close();
+    }
+  });
+
+  it("names a JWKS that trickles past jose's 5 s a timeout, ERR_JWKS_TIMEOUT, as README says: it was named as a body that is not JSON (ERR_JOSE_GENERIC) or not a key set (ERR_JWKS_INVALID): a security review", async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const body = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] });
+    const timers = new Set<NodeJS.Timeout>();
+    // A byte every 100 ms: the whole document would take longer than 5 s.
+    const jwks: Server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (response.destroyed || sent >= body.length) {
+          clearInterval(timer);
+          if (!response.destroyed) response.end();
+          return;
+        }
+        response.write(body[sent++]);
+      }, 100);
+      timers.add(timer);
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const verify = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`, audience: null });
+    const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
+    try {
+      await expect(verify(signed)).rejects.toThrow(new AuthError(503, 'jwks-unavailable (ERR_JWKS_TIMEOUT)', 5));
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      jwks.closeAllConnections();
+      jwks.close();
+    }
+  }, 15_000);
 
   it('a token of a key published after the last fetch of the JWKS is 503 until the set is fetched again, then accepted: never refused for good (a rotation; a hostile tester)', async () => {
     const k1 = await generateKeyPair('ES256', { extractable: true });
