@@ -438,6 +438,10 @@ not the validator (ranges, patterns and formats are checked by \`realtime-contra
   null for such a key, as the schema does.
 - An integer field accepts a whole float (\`1705251000000.0\`), as JSON Schema does, and is
   written back as an integer.
+- \`AiTaskResult\` (the \`result\` of an \`ai_tasks\` message, an object the schema leaves open)
+  is a plain dict: its keys are kept as they are and not checked, the typed ones
+  (\`checks_passed\`, \`checks_failed\`, \`issues\`) included. Each of \`PollResponse.messages\`
+  is a message as decoded JSON: decode it with the \`<type>_message_from_dict\` of its "type".
 """
 `;
 
@@ -538,6 +542,33 @@ func wholeNumber(token []byte) ([]byte, bool) {
 }
 `;
 
+/**
+ * The Go helper every decoder of the package calls in place of json.Unmarshal: a number held in
+ * an interface{} (AiTaskResult's values, each of PollResponse.Messages) read as a float64
+ * rounded an integer past 2^53 (9007199254740993 came back 9007199254740992) and took one past
+ * 2^64 without an error (a fresh tester).
+ */
+const GO_KEEPING_NUMBERS = `
+// unmarshalKeepingNumbers is json.Unmarshal, except that a number held in an interface{}
+// (AiTaskResult's values, each of PollResponse.Messages) is a json.Number, its text as
+// written, not a float64, which would round an integer past 2^53; Marshal writes it back as
+// written. Invalid JSON, and anything after the value, is refused with json.Unmarshal's error.
+func unmarshalKeepingNumbers(data []byte, v interface{}) error {
+	decoder := json.NewDecoder(bytes.NewReader(data))
+	decoder.UseNumber()
+	err := decoder.Decode(v)
+	if err == nil {
+		if _, err = decoder.Token(); err == io.EOF {
+			return nil
+		}
+	} else if err != io.EOF && err != io.ErrUnexpectedEOF {
+		return err
+	}
+	var raw json.RawMessage
+	return json.Unmarshal(data, &raw)
+}
+`;
+
 /** What a Go user reads first (the package documentation). */
 const GO_DOC = `// Package realtimecontract holds the types of the real-time WebSocket protocol, generated
 // from its JSON Schemas. Decode with Unmarshal<Message>(data), encode with message.Marshal();
@@ -559,10 +590,16 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
 // (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent.
+// Closed lists and the Type constant are not checked: a value the schema does not list (a new
+// platform, another message's "type") is read and written back as it is, where the schema and
+// Python's decoders refuse it; compare with the constants where it matters.
 // An object that the schema leaves open to unknown keys (AiTaskResult) is a map: its keys are
-// kept as they are and not checked. A value that may be one of several object types (each of
-// PollResponse.Messages is any stream message) is left as decoded JSON (interface{}): marshal
-// it back to JSON and decode it with the Unmarshal<Message> of its "type".
+// kept as they are and not checked, the typed ones included (checks_passed: "x" is taken). A
+// value that may be one of several object types (each of PollResponse.Messages is any stream
+// message) is left as decoded JSON (interface{}): marshal it back to JSON and decode it with
+// the Unmarshal<Message> of its "type". In decoded JSON a number is a json.Number, its text as
+// written (call Int64 or Float64), not a float64: an integer past 2^53 stays exact, and one
+// past 2^63 is not refused there, and Marshal writes it back as it came.
 `;
 
 /**
@@ -713,9 +750,13 @@ ${body.join('\n')}
     result = result.replace(/^(func unmarshalUnion\(data \[\]byte,.*\{\n)/m, '$1\tdata = integersFromWholeNumbers(data)\n');
   }
   if (needsWholeNumbers) for (const name of ['bytes', 'math', 'strconv', 'strings']) imports.add(name);
+  // Every decode keeps numbers as written where Go holds decoded JSON (interface{}).
+  result = result.replace(/\bjson\.Unmarshal\(/g, 'unmarshalKeepingNumbers(');
+  methods.forEach((method, i) => (methods[i] = method.replace(/\bjson\.Unmarshal\(/g, 'unmarshalKeepingNumbers(')));
+  for (const name of ['bytes', 'encoding/json', 'io']) imports.add(name);
   if (needsErrors) imports.add('errors');
   const importBlock = `import (\n${[...imports].sort().map((name) => `\t"${name}"\n`).join('')})\n`;
   result = result.replace(/^import "[^"]+"\n/gm, '').replace(/^(package \w+\n\n)/m, `$1${importBlock}\n`);
   result = result.replace(/^(package \w+\n)/m, `${GO_DOC}$1`);
-  return `${result.trimEnd()}\n\n${methods.join('\n\n')}\n${needsWholeNumbers ? GO_WHOLE_NUMBERS : ''}`;
+  return `${result.trimEnd()}\n\n${methods.join('\n\n')}\n${GO_KEEPING_NUMBERS}${needsWholeNumbers ? GO_WHOLE_NUMBERS : ''}`;
 }

@@ -457,12 +457,13 @@ describe('generated Python and Go types', () => {
   });
 
   /** Runs `body` as the main function of a Go module `name` (in a folder go-<name>) that imports the generated package as `rc`, with `arg` as os.Args[1]. */
-  const runGoMain = (name: string, body: string, arg: string) => {
+  const runGoMain = (name: string, body: string, arg: string, imports: string[] = []) => {
     const module = path.join(work, `go-${name}`);
     mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
     writeFileSync(path.join(module, 'go.mod'), `module ${name}\n\ngo 1.19\n`);
     writeFileSync(path.join(module, 'realtimecontract/messages.go'), generated.get(GO_FILE)!);
-    writeFileSync(path.join(module, 'main.go'), `package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\trc "${name}/realtimecontract"\n)\n\nfunc main() {\n\t${body}\n}\n`);
+    const packages = ['fmt', 'os', ...imports].sort().map((p) => `\t"${p}"\n`).join('');
+    writeFileSync(path.join(module, 'main.go'), `package main\n\nimport (\n${packages}\n\trc "${name}/realtimecontract"\n)\n\nfunc main() {\n\t${body}\n}\n`);
     return spawnSync('go', ['run', '.', arg], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
   };
 
@@ -487,6 +488,62 @@ describe('generated Python and Go types', () => {
     const result = runGoMain('int64', '_, err := rc.UnmarshalMetricsMessage([]byte(os.Args[1]))\n\tfmt.Println(err)', text);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^json: cannot unmarshal number 1e20 into Go struct field \w+\.data of type int64\n$/);
+  });
+
+  // What the Go package comment says of values held as decoded JSON (interface{}): read as
+  // float64, 9007199254740993 came back 9007199254740992 and a count past 2^64 passed, rounded
+  // (a fresh tester), through AiTaskResult and through PollResponse.Messages' recipe.
+  it.skipIf(!goTool.available)(`Go keeps integers held in decoded JSON (AiTaskResult, PollResponse.Messages) exactly as written ${goTool.reason}`.trimEnd(), () => {
+    const poll = (JSON.parse(readFileSync(path.join(ROOT, 'schemas/poll-response.json'), 'utf8')) as { examples: { messages: unknown[] }[] }).examples[0]!;
+    const metrics = { ...(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/metrics.json'), 'utf8')) as object), cursor: 'k3x9a.1044' };
+    const tasks = { ...(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/ai_tasks.json'), 'utf8')) as object), cursor: 'k3x9a.1045' };
+    const text = JSON.stringify({ ...poll, messages: [metrics, tasks] })
+      .replace('"total_trades":342', '"total_trades":9007199254740993')
+      .replace('"checks_passed":15', '"checks_passed":9007199254740993')
+      .replace('"checks_failed":0', '"checks_failed":18446744073709551617,"score":0.1');
+    expect(text).toContain('"total_trades":9007199254740993');
+    expect(text).toContain('"checks_failed":18446744073709551617');
+    expect(validateMessage(JSON.parse(text).messages[1]).ok).toBe(true);
+    const body = `p, err := rc.UnmarshalPollResponse([]byte(os.Args[1]))
+\tif err != nil {
+\t\tpanic(err)
+\t}
+\t// The recipe of the package comment: marshal each back to JSON, decode it with its type's Unmarshal.
+\traw, _ := json.Marshal(p.Messages[0])
+\tm, err := rc.UnmarshalMetricsMessage(raw)
+\tfmt.Println(m.Data.TotalTrades, err)
+\traw, _ = json.Marshal(p.Messages[1])
+\ttask, err := rc.UnmarshalAiTasksMessage(raw)
+\tout, _ := task.Marshal()
+\tfmt.Println(string(out), err)
+\ttask, err = rc.UnmarshalAiTasksMessage([]byte(os.Args[1])[0:0])
+\tfmt.Println(err)`;
+    const result = runGoMain('open-numbers', body, text, ['encoding/json']);
+    expect(result.stderr).toBe('');
+    const [total, task, empty] = result.stdout.trimEnd().split('\n');
+    expect(total).toBe('9007199254740993 <nil>');
+    expect(task).toContain('"result":{"checks_failed":18446744073709551617,"checks_passed":9007199254740993,"issues":[],"score":0.1}');
+    expect(task).toMatch(/ <nil>$/);
+    // Empty input is refused as encoding/json refuses it.
+    expect(empty).toBe('unexpected end of JSON input');
+  });
+
+  // What README, the Python module and the Go package comment say of AiTaskResult: its keys are
+  // not checked, the typed ones included (a fresh tester found them taken, and not said).
+  it.skipIf(!goTool.available || !pythonTool.available)(`neither decoder checks AiTaskResult's keys, as README and both modules say ${goTool.reason || pythonTool.reason}`.trimEnd(), () => {
+    const text = readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/ai_tasks.json'), 'utf8').replace('"checks_passed": 15', '"checks_passed": "x"');
+    expect(text).toContain('"checks_passed": "x"');
+    const py = runWithModule('python-open', ['print(json.dumps(rc.ai_tasks_message_to_dict(rc.ai_tasks_message_from_dict(json.loads(sys.argv[2])))["data"]["result"]))'], [text]);
+    expect(py.stderr).toBe('');
+    expect(py.stdout).toBe('{"checks_passed": "x", "checks_failed": 0, "issues": []}\n');
+    const result = runGoMain('open-keys', 'm, err := rc.UnmarshalAiTasksMessage([]byte(os.Args[1]))\n\tfmt.Println(m.Data.Result["checks_passed"], err)', text);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('x <nil>\n');
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('neither decoder checks its keys, the typed ones (`checks_passed`, `checks_failed`, `issues`) included, so `"checks_passed": "x"` is taken');
+    expect(readme).toContain('Their decoders check types (not the keys of the open `AiTaskResult`)');
+    expect(generated.get(PYTHON_FILE)!.replace(/\s+/g, ' ')).toContain('is a plain dict: its keys are kept as they are and not checked, the typed ones (`checks_passed`, `checks_failed`, `issues`) included');
+    expect(generated.get(GO_FILE)!.replace(/\s+(\/\/ )?/g, ' ')).toContain('its keys are kept as they are and not checked, the typed ones included (checks_passed: "x" is taken)');
   });
 
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {

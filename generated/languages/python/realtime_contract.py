@@ -15,6 +15,10 @@ not the validator (ranges, patterns and formats are checked by `realtime-contrac
   null for such a key, as the schema does.
 - An integer field accepts a whole float (`1705251000000.0`), as JSON Schema does, and is
   written back as an integer.
+- `AiTaskResult` (the `result` of an `ai_tasks` message, an object the schema leaves open)
+  is a plain dict: its keys are kept as they are and not checked, the typed ones
+  (`checks_passed`, `checks_failed`, `issues`) included. Each of `PollResponse.messages`
+  is a message as decoded JSON: decode it with the `<type>_message_from_dict` of its "type".
 """
 
 from enum import Enum

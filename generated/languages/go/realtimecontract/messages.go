@@ -20,15 +20,22 @@
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
 // (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent.
+// Closed lists and the Type constant are not checked: a value the schema does not list (a new
+// platform, another message's "type") is read and written back as it is, where the schema and
+// Python's decoders refuse it; compare with the constants where it matters.
 // An object that the schema leaves open to unknown keys (AiTaskResult) is a map: its keys are
-// kept as they are and not checked. A value that may be one of several object types (each of
-// PollResponse.Messages is any stream message) is left as decoded JSON (interface{}): marshal
-// it back to JSON and decode it with the Unmarshal<Message> of its "type".
+// kept as they are and not checked, the typed ones included (checks_passed: "x" is taken). A
+// value that may be one of several object types (each of PollResponse.Messages is any stream
+// message) is left as decoded JSON (interface{}): marshal it back to JSON and decode it with
+// the Unmarshal<Message> of its "type". In decoded JSON a number is a json.Number, its text as
+// written (call Int64 or Float64), not a float64: an integer past 2^53 stays exact, and one
+// past 2^63 is not refused there, and Marshal writes it back as it came.
 package realtimecontract
 
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -36,7 +43,7 @@ import (
 
 func UnmarshalConnectionMessage(data []byte) (ConnectionMessage, error) {
 	var r ConnectionMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -46,7 +53,7 @@ func (r *ConnectionMessage) Marshal() ([]byte, error) {
 
 func UnmarshalPingMessage(data []byte) (PingMessage, error) {
 	var r PingMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -56,7 +63,7 @@ func (r *PingMessage) Marshal() ([]byte, error) {
 
 func UnmarshalPongMessage(data []byte) (PongMessage, error) {
 	var r PongMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -66,7 +73,7 @@ func (r *PongMessage) Marshal() ([]byte, error) {
 
 func UnmarshalTradesMessage(data []byte) (TradesMessage, error) {
 	var r TradesMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -76,7 +83,7 @@ func (r *TradesMessage) Marshal() ([]byte, error) {
 
 func UnmarshalBotsMessage(data []byte) (BotsMessage, error) {
 	var r BotsMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -86,7 +93,7 @@ func (r *BotsMessage) Marshal() ([]byte, error) {
 
 func UnmarshalBalancesMessage(data []byte) (BalancesMessage, error) {
 	var r BalancesMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -96,7 +103,7 @@ func (r *BalancesMessage) Marshal() ([]byte, error) {
 
 func UnmarshalDecisionsMessage(data []byte) (DecisionsMessage, error) {
 	var r DecisionsMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -106,7 +113,7 @@ func (r *DecisionsMessage) Marshal() ([]byte, error) {
 
 func UnmarshalMetricsMessage(data []byte) (MetricsMessage, error) {
 	var r MetricsMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -116,7 +123,7 @@ func (r *MetricsMessage) Marshal() ([]byte, error) {
 
 func UnmarshalWhaleMessage(data []byte) (WhaleMessage, error) {
 	var r WhaleMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -126,7 +133,7 @@ func (r *WhaleMessage) Marshal() ([]byte, error) {
 
 func UnmarshalAlertsMessage(data []byte) (AlertsMessage, error) {
 	var r AlertsMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -136,7 +143,7 @@ func (r *AlertsMessage) Marshal() ([]byte, error) {
 
 func UnmarshalSystemHealthMessage(data []byte) (SystemHealthMessage, error) {
 	var r SystemHealthMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -146,7 +153,7 @@ func (r *SystemHealthMessage) Marshal() ([]byte, error) {
 
 func UnmarshalWalletMessage(data []byte) (WalletMessage, error) {
 	var r WalletMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -156,7 +163,7 @@ func (r *WalletMessage) Marshal() ([]byte, error) {
 
 func UnmarshalAiTasksMessage(data []byte) (AiTasksMessage, error) {
 	var r AiTasksMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -166,7 +173,7 @@ func (r *AiTasksMessage) Marshal() ([]byte, error) {
 
 func UnmarshalErrorMessage(data []byte) (ErrorMessage, error) {
 	var r ErrorMessage
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -176,7 +183,7 @@ func (r *ErrorMessage) Marshal() ([]byte, error) {
 
 func UnmarshalPollResponse(data []byte) (PollResponse, error) {
 	var r PollResponse
-	err := json.Unmarshal(data, &r)
+	err := unmarshalKeepingNumbers(data, &r)
 	return r, err
 }
 
@@ -980,21 +987,21 @@ const (
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *PingMessage) UnmarshalJSON(data []byte) error {
 	type plain PingMessage
-	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
+	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
 }
 
 // UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *PongMessage) UnmarshalJSON(data []byte) error {
 	type plain PongMessage
-	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
+	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
 }
 
 // UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *BotData) UnmarshalJSON(data []byte) error {
 	type plain BotData
-	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
+	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
 }
 
 // MarshalJSON writes a nil Balances as {}: the schema refuses null there, which
@@ -1011,7 +1018,7 @@ func (r BalancesData) MarshalJSON() ([]byte, error) {
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *MetricsData) UnmarshalJSON(data []byte) error {
 	type plain MetricsData
-	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
+	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
 }
 
 // MarshalJSON writes a nil ExchangeConnections as {}: the schema refuses null there, which
@@ -1028,7 +1035,7 @@ func (r SystemHealthData) MarshalJSON() ([]byte, error) {
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *WalletData) UnmarshalJSON(data []byte) error {
 	type plain WalletData
-	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
+	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
 }
 
 // MarshalJSON writes a nil Messages as []: the schema refuses null there, which
@@ -1039,6 +1046,25 @@ func (r PollResponse) MarshalJSON() ([]byte, error) {
 		r.Messages = []interface{}{}
 	}
 	return json.Marshal(plain(r))
+}
+
+// unmarshalKeepingNumbers is json.Unmarshal, except that a number held in an interface{}
+// (AiTaskResult's values, each of PollResponse.Messages) is a json.Number, its text as
+// written, not a float64, which would round an integer past 2^53; Marshal writes it back as
+// written. Invalid JSON, and anything after the value, is refused with json.Unmarshal's error.
+func unmarshalKeepingNumbers(data []byte, v interface{}) error {
+	decoder := json.NewDecoder(bytes.NewReader(data))
+	decoder.UseNumber()
+	err := decoder.Decode(v)
+	if err == nil {
+		if _, err = decoder.Token(); err == io.EOF {
+			return nil
+		}
+	} else if err != io.EOF && err != io.ErrUnexpectedEOF {
+		return err
+	}
+	var raw json.RawMessage
+	return json.Unmarshal(data, &raw)
 }
 
 // integersFromWholeNumbers rewrites, outside strings, each number written with a fraction or
