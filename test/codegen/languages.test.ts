@@ -467,6 +467,28 @@ describe('generated Python and Go types', () => {
     return spawnSync('go', ['run', '.', arg], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
   };
 
+  // What README says of Go's closed lists and `type` (a fresh tester expected them refused, as in Python).
+  it.skipIf(!goTool.available)(`Go's decoders take a value outside a closed list and another message's type, as README says ${goTool.reason}`.trimEnd(), () => {
+    const trade = readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8').replace('"platform": "luno"', '"platform": "coinbase"').replace('"side": "buy"', '"side": "hold"');
+    expect(trade).toContain('"platform": "coinbase"');
+    const body = `m, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))
+\tfmt.Println(m.Data.Platform, m.Data.Side, err)
+\tout, _ := m.Marshal()
+\tfmt.Println(string(out))
+\tping, err := rc.UnmarshalPingMessage([]byte(\`{"type":"pong","timestamp":1}\`))
+\tfmt.Println(ping.Type, ping.Type == rc.PingMessageTypePing, err)`;
+    const result = runGoMain('closed-lists', body, trade);
+    expect(result.stderr).toBe('');
+    const [decoded, written, ping] = result.stdout.trimEnd().split('\n');
+    expect(decoded).toBe('coinbase hold <nil>');
+    expect(written).toContain('"platform":"coinbase"');
+    expect(ping).toBe('pong false <nil>');
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain("Nor do Go's decoders check a closed list or the `type` constant");
+    expect(readme).toContain("Python's required keys, closed lists and `type` too, Go's none of them");
+    expect(generated.get(GO_FILE)!.replace(/\s+(\/\/ )?/g, ' ')).toContain('Closed lists and the Type constant are not checked');
+  });
+
   // What README says of the decoders' required keys: Python's refuse a missing one, Go's read its zero value (a hostile tester read "check required keys" of both).
   it.skipIf(!goTool.available || !pythonTool.available)(`a trade without its price: Python's decoder refuses it, Go's reads price 0 ${goTool.reason || pythonTool.reason}`.trimEnd(), () => {
     const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8')) as { data: Record<string, unknown> };
