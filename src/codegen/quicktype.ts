@@ -450,11 +450,13 @@ function pythonFixups(text: string): string {
   if (!text.includes(PYTHON_FROM_INT)) throw new Error("quicktype's Python from_int is no longer the one this generator replaces");
   if (!text.includes(PYTHON_TO_ENUM)) throw new Error("quicktype's Python to_enum is no longer the one this generator replaces");
   if (!text.includes(PYTHON_FROM_UNION)) throw new Error("quicktype's Python from_union is no longer the one this generator replaces");
+  if (text.includes('from_float(') && !text.includes(PYTHON_FROM_FLOAT)) throw new Error("quicktype's Python from_float is no longer the one this generator replaces");
   const [header, ...rest] = text.split('\n');
-  return [header, '', PYTHON_DOC.trimEnd(), ...rest].join('\n')
+  return nameUnionFields([header, '', PYTHON_DOC.trimEnd(), ...rest].join('\n'))
     .replace(PYTHON_FROM_INT, PYTHON_FROM_WHOLE_NUMBER)
     .replace(PYTHON_TO_ENUM, PYTHON_TO_ENUM_OR_VALUE)
-    .replace(PYTHON_FROM_UNION, PYTHON_FROM_UNION_SAID);
+    .replace(PYTHON_FROM_UNION, PYTHON_FROM_UNION_SAID)
+    .replace(PYTHON_FROM_FLOAT, PYTHON_FROM_FINITE_FLOAT);
 }
 
 /** quicktype's Python choice between types (an optional or nullable field): a value of none of them raised a bare AssertionError, hiding why each refused it (a reviewer: an unlisted value of an optional Enum field). */
@@ -467,16 +469,70 @@ const PYTHON_FROM_UNION = `def from_union(fs, x):
     assert False
 `;
 
-/** The same, raising ValueError with what each type said of the value. */
-const PYTHON_FROM_UNION_SAID = `def from_union(fs, x):
+/**
+ * The same, raising ValueError with the field ({@link nameUnionFields} passes `TradeData.pnl`)
+ * and what each type said of the value: a bare assert of a helper said only AssertionError (a
+ * fresh tester: `'abc' is none of the field's types: AssertionError; AssertionError`).
+ */
+const PYTHON_FROM_UNION_SAID = `_EXPECTED = {"from_none": "null", "from_bool": "a boolean", "from_int": "an integer", "from_float": "a number", "to_float": "a number", "from_str": "a string"}
+
+
+def from_union(fs, x, field=None):
     refused = []
     for f in fs:
         try:
             return f(x)
         except Exception as e:
-            refused.append(str(e) or type(e).__name__)
-    raise ValueError(f"{x!r} is none of the field's types: {'; '.join(refused)}")
+            expected = _EXPECTED.get(getattr(f, "__name__", ""))
+            refused.append(str(e) or (f"not {expected}" if expected else type(e).__name__))
+    where = f"{field}: " if field else ""
+    raise ValueError(f"{where}{x!r} is none of the field's types: {'; '.join(refused)}")
 `;
+
+/** quicktype's Python decoder of a number field: \`float()\` of an integer past a float's range raised OverflowError, which README's \`except (AssertionError, KeyError, ValueError)\` let through (a fresh tester). */
+const PYTHON_FROM_FLOAT = `def from_float(x: Any) -> float:
+    assert isinstance(x, (float, int)) and not isinstance(x, bool)
+    return float(x)
+`;
+
+/** The same, refusing with ValueError a number no float holds, as the schema refuses it (JavaScript reads it as Infinity). */
+const PYTHON_FROM_FINITE_FLOAT = `def from_float(x: Any) -> float:
+    assert isinstance(x, (float, int)) and not isinstance(x, bool)
+    # A number past a float's range, which JavaScript reads as Infinity and the schema refuses:
+    # an integer float() cannot convert (1 followed by 400 zeros), or 1e400, which Python's json
+    # reads as inf (and NaN, which it reads too).
+    try:
+        value = float(x)
+    except OverflowError:
+        raise ValueError(f"expected a number, found an integer of {x.bit_length()} bits, past a float's range") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"expected a finite number, found {value}")
+    return value
+`;
+
+/**
+ * Python: each call of \`from_union\` that decodes or encodes a field passes the field's name
+ * (\`TradeData.pnl\`), which its ValueError names.
+ *
+ * @throws Error when a field's \`from_union\` is not in one of the shapes read here
+ */
+function nameUnionFields(text: string): string {
+  let owner = '';
+  const key = '"(?:[^"\\\\]|\\\\.)*"';
+  const decoder = new RegExp(`^ {8}${IDENTIFIER} = from_union\\(.*, (?:obj\\[(${key})\\]|obj\\.get\\((${key})\\)|from_absent_or_value\\(obj, (${key})\\))\\)$`, 'u');
+  const encoder = new RegExp(`^ +result\\[(${key})\\] = from_union\\(.*\\)$`, 'u');
+  return text
+    .split('\n')
+    .map((line) => {
+      owner = CLASS.exec(line)?.[1] ?? owner;
+      if (!/^ +\S.* = from_union\(/u.test(line)) return line;
+      const found = decoder.exec(line) ?? encoder.exec(line);
+      const literal = found?.slice(1).find((group) => group !== undefined);
+      if (literal === undefined) throw new Error(`quicktype's Python from_union call is no longer in a shape this generator reads: ${line.trim()}`);
+      return `${line.slice(0, -1)}, ${JSON.stringify(`${owner}.${JSON.parse(literal) as string}`)})`;
+    })
+    .join('\n');
+}
 
 /** quicktype's Python encoder of an Enum field: a plain string there (`side="buy"`) failed in `to_dict` with a bare AssertionError. */
 const PYTHON_TO_ENUM = `def to_enum(c: Type[EnumT], x: Any) -> EnumT:

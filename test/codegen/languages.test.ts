@@ -439,9 +439,30 @@ describe('generated Python and Go types', () => {
     expect(result.stdout).toBe([
       '{"mode": "ws", "status": "connected"}',
       "ValueError 'carrier-pigeon' is not a valid ConnectionDataMode",
-      "ValueError 'later' is none of the field's types: 'later' is not a valid ResumeStatus; AssertionError",
+      "ValueError ConnectionData.resume: 'later' is none of the field's types: 'later' is not a valid ResumeStatus; not null",
       '',
     ].join('\n'));
+  });
+
+  // What README says the Python decoders raise: README's `except (AssertionError, KeyError, ValueError)`
+  // let an OverflowError through (a price of 1 followed by 400 zeros), and from_union's ValueError
+  // named no field (a fresh tester).
+  it.skipIf(!pythonTool.available)(`Python's decoders raise ValueError for a number past a float's range, and name a field of several types ${pythonTool.reason}`.trimEnd(), () => {
+    const trade = readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8');
+    const frames = [trade.replace('"price": 850000', `"price": 1${'0'.repeat(400)}`), trade.replace('"price": 850000', '"price": 1e400'), trade.replace('"pnl": null', '"pnl": "abc"')];
+    expect(new Set(frames).size).toBe(3);
+    const script = ['for frame in sys.argv[2:]:', '  try:', '    rc.trades_message_from_dict(json.loads(frame))', '    print("accepted")', '  except (AssertionError, KeyError, ValueError) as error:', '    print(type(error).__name__, error)'];
+    const result = runWithModule('python-errors', script, frames);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe([
+      "ValueError expected a number, found an integer of 1329 bits, past a float's range",
+      'ValueError expected a finite number, found inf',
+      "ValueError TradeData.pnl: 'abc' is none of the field's types: not a number; not null",
+      '',
+    ].join('\n'));
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain("(`ValueError: TradeData.pnl: 'abc' is none of the field's types: not a number; not null`)");
+    expect(readme).toContain("a number past a float's range (`1e400`, or 1 followed by 400 zeros) raises `ValueError` too, which the `except` clause above catches");
   });
 
   // What README says of the Python decoders: quicktype's `assert`s, bare, and gone under `python -O` (a hostile tester).

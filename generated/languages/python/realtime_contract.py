@@ -35,14 +35,19 @@ def from_none(x: Any) -> Any:
     return x
 
 
-def from_union(fs, x):
+_EXPECTED = {"from_none": "null", "from_bool": "a boolean", "from_int": "an integer", "from_float": "a number", "to_float": "a number", "from_str": "a string"}
+
+
+def from_union(fs, x, field=None):
     refused = []
     for f in fs:
         try:
             return f(x)
         except Exception as e:
-            refused.append(str(e) or type(e).__name__)
-    raise ValueError(f"{x!r} is none of the field's types: {'; '.join(refused)}")
+            expected = _EXPECTED.get(getattr(f, "__name__", ""))
+            refused.append(str(e) or (f"not {expected}" if expected else type(e).__name__))
+    where = f"{field}: " if field else ""
+    raise ValueError(f"{where}{x!r} is none of the field's types: {'; '.join(refused)}")
 
 
 def to_enum(c: Type[EnumT], x: Any) -> EnumT:
@@ -80,7 +85,16 @@ def from_absent_or_value(obj: dict, key: str) -> Any:
 
 def from_float(x: Any) -> float:
     assert isinstance(x, (float, int)) and not isinstance(x, bool)
-    return float(x)
+    # A number past a float's range, which JavaScript reads as Infinity and the schema refuses:
+    # an integer float() cannot convert (1 followed by 400 zeros), or 1e400, which Python's json
+    # reads as inf (and NaN, which it reads too).
+    try:
+        value = float(x)
+    except OverflowError:
+        raise ValueError(f"expected a number, found an integer of {x.bit_length()} bits, past a float's range") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"expected a finite number, found {value}")
+    return value
 
 
 def to_float(x: Any) -> float:
@@ -157,7 +171,7 @@ class ConnectionData:
         assert isinstance(obj, dict)
         mode = ConnectionDataMode(obj["mode"])
         status = ConnectionDataStatus(obj["status"])
-        resume = from_union([ResumeStatus, from_none], from_absent_or_value(obj, "resume"))
+        resume = from_union([ResumeStatus, from_none], from_absent_or_value(obj, "resume"), "ConnectionData.resume")
         return ConnectionData(mode, status, resume)
 
     def to_dict(self) -> dict:
@@ -165,7 +179,7 @@ class ConnectionData:
         result["mode"] = to_enum(ConnectionDataMode, self.mode)
         result["status"] = to_enum(ConnectionDataStatus, self.status)
         if self.resume is not None:
-            result["resume"] = from_union([lambda x: to_enum(ResumeStatus, x), from_none], self.resume)
+            result["resume"] = from_union([lambda x: to_enum(ResumeStatus, x), from_none], self.resume, "ConnectionData.resume")
         return result
 
 
@@ -199,7 +213,7 @@ class ConnectionMessage:
         data = ConnectionData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = ConnectionMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "ConnectionMessage.cursor")
         return ConnectionMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -208,7 +222,7 @@ class ConnectionMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(ConnectionMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "ConnectionMessage.cursor")
         return result
 
 
@@ -375,7 +389,7 @@ class TradeData:
         symbol = from_str(obj["symbol"])
         timestamp = from_str(obj["timestamp"])
         total = from_float(obj["total"])
-        pnl = from_union([from_float, from_none], obj["pnl"])
+        pnl = from_union([from_float, from_none], obj["pnl"], "TradeData.pnl")
         return TradeData(bot_id, fee, id, platform, price, quantity, side, status, symbol, timestamp, total, pnl)
 
     def to_dict(self) -> dict:
@@ -391,7 +405,7 @@ class TradeData:
         result["symbol"] = from_str(self.symbol)
         result["timestamp"] = from_str(self.timestamp)
         result["total"] = to_float(self.total)
-        result["pnl"] = from_union([to_float, from_none], self.pnl)
+        result["pnl"] = from_union([to_float, from_none], self.pnl, "TradeData.pnl")
         return result
 
 
@@ -426,7 +440,7 @@ class TradesMessage:
         data = TradeData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = TradesMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "TradesMessage.cursor")
         return TradesMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -435,7 +449,7 @@ class TradesMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(TradesMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "TradesMessage.cursor")
         return result
 
 
@@ -522,7 +536,7 @@ class BotData:
         trades_count = from_int(obj["trades_count"])
         trading_mode = BotDataTradingMode(obj["trading_mode"])
         win_rate = from_float(obj["win_rate"])
-        last_trade = from_union([from_none, from_str], obj["last_trade"])
+        last_trade = from_union([from_none, from_str], obj["last_trade"], "BotData.last_trade")
         return BotData(capital, id, name, platform, pnl, risk_mode, status, symbol, trades_count, trading_mode, win_rate, last_trade)
 
     def to_dict(self) -> dict:
@@ -538,7 +552,7 @@ class BotData:
         result["trades_count"] = from_int(self.trades_count)
         result["trading_mode"] = to_enum(BotDataTradingMode, self.trading_mode)
         result["win_rate"] = to_float(self.win_rate)
-        result["last_trade"] = from_union([from_none, from_str], self.last_trade)
+        result["last_trade"] = from_union([from_none, from_str], self.last_trade, "BotData.last_trade")
         return result
 
 
@@ -573,7 +587,7 @@ class BotsMessage:
         data = BotData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = BotsMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "BotsMessage.cursor")
         return BotsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -582,7 +596,7 @@ class BotsMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(BotsMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "BotsMessage.cursor")
         return result
 
 
@@ -688,7 +702,7 @@ class BalancesMessage:
         data = BalancesData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = BalancesMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "BalancesMessage.cursor")
         return BalancesMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -697,7 +711,7 @@ class BalancesMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(BalancesMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "BalancesMessage.cursor")
         return result
 
 
@@ -719,19 +733,19 @@ class ComponentScores:
     @staticmethod
     def from_dict(obj: Any) -> 'ComponentScores':
         assert isinstance(obj, dict)
-        risk = from_union([from_float, from_none], from_absent_or_value(obj, "risk"))
-        sentiment = from_union([from_float, from_none], from_absent_or_value(obj, "sentiment"))
-        technical = from_union([from_float, from_none], from_absent_or_value(obj, "technical"))
+        risk = from_union([from_float, from_none], from_absent_or_value(obj, "risk"), "ComponentScores.risk")
+        sentiment = from_union([from_float, from_none], from_absent_or_value(obj, "sentiment"), "ComponentScores.sentiment")
+        technical = from_union([from_float, from_none], from_absent_or_value(obj, "technical"), "ComponentScores.technical")
         return ComponentScores(risk, sentiment, technical)
 
     def to_dict(self) -> dict:
         result: dict = {}
         if self.risk is not None:
-            result["risk"] = from_union([to_float, from_none], self.risk)
+            result["risk"] = from_union([to_float, from_none], self.risk, "ComponentScores.risk")
         if self.sentiment is not None:
-            result["sentiment"] = from_union([to_float, from_none], self.sentiment)
+            result["sentiment"] = from_union([to_float, from_none], self.sentiment, "ComponentScores.sentiment")
         if self.technical is not None:
-            result["technical"] = from_union([to_float, from_none], self.technical)
+            result["technical"] = from_union([to_float, from_none], self.technical, "ComponentScores.technical")
         return result
 
 
@@ -767,16 +781,16 @@ class MarketData:
         assert isinstance(obj, dict)
         price = from_float(obj["price"])
         volume_24_h = from_float(obj["volume_24h"])
-        macd = from_union([from_none, from_str], obj["macd"])
-        rsi = from_union([from_float, from_none], obj["rsi"])
+        macd = from_union([from_none, from_str], obj["macd"], "MarketData.macd")
+        rsi = from_union([from_float, from_none], obj["rsi"], "MarketData.rsi")
         return MarketData(price, volume_24_h, macd, rsi)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["price"] = to_float(self.price)
         result["volume_24h"] = to_float(self.volume_24_h)
-        result["macd"] = from_union([from_none, from_str], self.macd)
-        result["rsi"] = from_union([to_float, from_none], self.rsi)
+        result["macd"] = from_union([from_none, from_str], self.macd, "MarketData.macd")
+        result["rsi"] = from_union([to_float, from_none], self.rsi, "MarketData.rsi")
         return result
 
 
@@ -823,14 +837,14 @@ class Stops:
     @staticmethod
     def from_dict(obj: Any) -> 'Stops':
         assert isinstance(obj, dict)
-        stop_loss = from_union([from_float, from_none], obj["stop_loss"])
-        take_profit = from_union([from_float, from_none], obj["take_profit"])
+        stop_loss = from_union([from_float, from_none], obj["stop_loss"], "Stops.stop_loss")
+        take_profit = from_union([from_float, from_none], obj["take_profit"], "Stops.take_profit")
         return Stops(stop_loss, take_profit)
 
     def to_dict(self) -> dict:
         result: dict = {}
-        result["stop_loss"] = from_union([to_float, from_none], self.stop_loss)
-        result["take_profit"] = from_union([to_float, from_none], self.take_profit)
+        result["stop_loss"] = from_union([to_float, from_none], self.stop_loss, "Stops.stop_loss")
+        result["take_profit"] = from_union([to_float, from_none], self.take_profit, "Stops.take_profit")
         return result
 
 
@@ -889,8 +903,8 @@ class DecisionData:
         regime_state = from_str(obj["regime_state"])
         symbol = from_str(obj["symbol"])
         timestamp = from_str(obj["timestamp"])
-        sizing = from_union([Sizing.from_dict, from_none], obj["sizing"])
-        stops = from_union([Stops.from_dict, from_none], obj["stops"])
+        sizing = from_union([Sizing.from_dict, from_none], obj["sizing"], "DecisionData.sizing")
+        stops = from_union([Stops.from_dict, from_none], obj["stops"], "DecisionData.stops")
         return DecisionData(bot_id, component_scores, confidence, decision, id, market_data, platform, reasoning, regime_state, symbol, timestamp, sizing, stops)
 
     def to_dict(self) -> dict:
@@ -906,8 +920,8 @@ class DecisionData:
         result["regime_state"] = from_str(self.regime_state)
         result["symbol"] = from_str(self.symbol)
         result["timestamp"] = from_str(self.timestamp)
-        result["sizing"] = from_union([lambda x: to_class(Sizing, x), from_none], self.sizing)
-        result["stops"] = from_union([lambda x: to_class(Stops, x), from_none], self.stops)
+        result["sizing"] = from_union([lambda x: to_class(Sizing, x), from_none], self.sizing, "DecisionData.sizing")
+        result["stops"] = from_union([lambda x: to_class(Stops, x), from_none], self.stops, "DecisionData.stops")
         return result
 
 
@@ -941,7 +955,7 @@ class DecisionsMessage:
         data = DecisionData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = DecisionsMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "DecisionsMessage.cursor")
         return DecisionsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -950,7 +964,7 @@ class DecisionsMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(DecisionsMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "DecisionsMessage.cursor")
         return result
 
 
@@ -1052,7 +1066,7 @@ class MetricsMessage:
         data = MetricsData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = MetricsMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "MetricsMessage.cursor")
         return MetricsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -1061,7 +1075,7 @@ class MetricsMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(MetricsMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "MetricsMessage.cursor")
         return result
 
 
@@ -1148,7 +1162,7 @@ class WhaleMessage:
         data = WhaleData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = WhaleMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "WhaleMessage.cursor")
         return WhaleMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -1157,7 +1171,7 @@ class WhaleMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(WhaleMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "WhaleMessage.cursor")
         return result
 
 
@@ -1212,8 +1226,8 @@ class AlertData:
         severity = AlertDataSeverity(obj["severity"])
         timestamp = from_str(obj["timestamp"])
         title = from_str(obj["title"])
-        bot_id = from_union([from_none, from_str], obj["bot_id"])
-        platform = from_union([Platform, from_none], obj["platform"])
+        bot_id = from_union([from_none, from_str], obj["bot_id"], "AlertData.bot_id")
+        platform = from_union([Platform, from_none], obj["platform"], "AlertData.platform")
         return AlertData(action_required, category, id, message, severity, timestamp, title, bot_id, platform)
 
     def to_dict(self) -> dict:
@@ -1225,8 +1239,8 @@ class AlertData:
         result["severity"] = to_enum(AlertDataSeverity, self.severity)
         result["timestamp"] = from_str(self.timestamp)
         result["title"] = from_str(self.title)
-        result["bot_id"] = from_union([from_none, from_str], self.bot_id)
-        result["platform"] = from_union([lambda x: to_enum(Platform, x), from_none], self.platform)
+        result["bot_id"] = from_union([from_none, from_str], self.bot_id, "AlertData.bot_id")
+        result["platform"] = from_union([lambda x: to_enum(Platform, x), from_none], self.platform, "AlertData.platform")
         return result
 
 
@@ -1260,7 +1274,7 @@ class AlertsMessage:
         data = AlertData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = AlertsMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "AlertsMessage.cursor")
         return AlertsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -1269,7 +1283,7 @@ class AlertsMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(AlertsMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "AlertsMessage.cursor")
         return result
 
 
@@ -1324,7 +1338,7 @@ class SystemHealthData:
         redis = from_str(obj["redis"])
         status = from_str(obj["status"])
         uptime = from_float(obj["uptime"])
-        last_trade = from_union([from_none, from_str], obj["last_trade"])
+        last_trade = from_union([from_none, from_str], obj["last_trade"], "SystemHealthData.last_trade")
         return SystemHealthData(cpu_percent, database, disk_percent, error_rate, exchange_connections, memory_percent, redis, status, uptime, last_trade)
 
     def to_dict(self) -> dict:
@@ -1338,7 +1352,7 @@ class SystemHealthData:
         result["redis"] = from_str(self.redis)
         result["status"] = from_str(self.status)
         result["uptime"] = to_float(self.uptime)
-        result["last_trade"] = from_union([from_none, from_str], self.last_trade)
+        result["last_trade"] = from_union([from_none, from_str], self.last_trade, "SystemHealthData.last_trade")
         return result
 
 
@@ -1373,7 +1387,7 @@ class SystemHealthMessage:
         data = SystemHealthData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = SystemHealthMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "SystemHealthMessage.cursor")
         return SystemHealthMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -1382,7 +1396,7 @@ class SystemHealthMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(SystemHealthMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "SystemHealthMessage.cursor")
         return result
 
 
@@ -1426,8 +1440,8 @@ class WalletData:
         event = from_str(obj["event"])
         platform = Platform(obj["platform"])
         status = from_str(obj["status"])
-        address = from_union([from_none, from_str], obj["address"])
-        txid = from_union([from_none, from_str], obj["txid"])
+        address = from_union([from_none, from_str], obj["address"], "WalletData.address")
+        txid = from_union([from_none, from_str], obj["txid"], "WalletData.txid")
         return WalletData(amount, asset, confirmations, event, platform, status, address, txid)
 
     def to_dict(self) -> dict:
@@ -1438,8 +1452,8 @@ class WalletData:
         result["event"] = from_str(self.event)
         result["platform"] = to_enum(Platform, self.platform)
         result["status"] = from_str(self.status)
-        result["address"] = from_union([from_none, from_str], self.address)
-        result["txid"] = from_union([from_none, from_str], self.txid)
+        result["address"] = from_union([from_none, from_str], self.address, "WalletData.address")
+        result["txid"] = from_union([from_none, from_str], self.txid, "WalletData.txid")
         return result
 
 
@@ -1473,7 +1487,7 @@ class WalletMessage:
         data = WalletData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = WalletMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "WalletMessage.cursor")
         return WalletMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -1482,7 +1496,7 @@ class WalletMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(WalletMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "WalletMessage.cursor")
         return result
 
 
@@ -1539,9 +1553,9 @@ class AiTaskData:
         status = AiTaskDataStatus(obj["status"])
         task_id = from_str(obj["task_id"])
         task_type = AiTaskDataTaskType(obj["task_type"])
-        completed_at = from_union([from_none, from_str], obj["completed_at"])
-        result = from_union([lambda x: from_dict(lambda x: x, x), from_none], obj["result"])
-        started_at = from_union([from_none, from_str], obj["started_at"])
+        completed_at = from_union([from_none, from_str], obj["completed_at"], "AiTaskData.completed_at")
+        result = from_union([lambda x: from_dict(lambda x: x, x), from_none], obj["result"], "AiTaskData.result")
+        started_at = from_union([from_none, from_str], obj["started_at"], "AiTaskData.started_at")
         return AiTaskData(progress, status, task_id, task_type, completed_at, result, started_at)
 
     def to_dict(self) -> dict:
@@ -1550,9 +1564,9 @@ class AiTaskData:
         result["status"] = to_enum(AiTaskDataStatus, self.status)
         result["task_id"] = from_str(self.task_id)
         result["task_type"] = to_enum(AiTaskDataTaskType, self.task_type)
-        result["completed_at"] = from_union([from_none, from_str], self.completed_at)
-        result["result"] = from_union([lambda x: from_dict(lambda x: x, x), from_none], self.result)
-        result["started_at"] = from_union([from_none, from_str], self.started_at)
+        result["completed_at"] = from_union([from_none, from_str], self.completed_at, "AiTaskData.completed_at")
+        result["result"] = from_union([lambda x: from_dict(lambda x: x, x), from_none], self.result, "AiTaskData.result")
+        result["started_at"] = from_union([from_none, from_str], self.started_at, "AiTaskData.started_at")
         return result
 
 
@@ -1587,7 +1601,7 @@ class AiTasksMessage:
         data = AiTaskData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = AiTasksMessageType(obj["type"])
-        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"))
+        cursor = from_union([from_none, from_str], from_absent_or_value(obj, "cursor"), "AiTasksMessage.cursor")
         return AiTasksMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
@@ -1596,7 +1610,7 @@ class AiTasksMessage:
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(AiTasksMessageType, self.type)
         if self.cursor is not None:
-            result["cursor"] = from_union([from_none, from_str], self.cursor)
+            result["cursor"] = from_union([from_none, from_str], self.cursor, "AiTasksMessage.cursor")
         return result
 
 
@@ -1620,7 +1634,7 @@ class ErrorData:
         assert isinstance(obj, dict)
         code = from_str(obj["code"])
         message = from_str(obj["message"])
-        details = from_union([from_none, from_str], from_absent_or_value(obj, "details"))
+        details = from_union([from_none, from_str], from_absent_or_value(obj, "details"), "ErrorData.details")
         return ErrorData(code, message, details)
 
     def to_dict(self) -> dict:
@@ -1628,7 +1642,7 @@ class ErrorData:
         result["code"] = from_str(self.code)
         result["message"] = from_str(self.message)
         if self.details is not None:
-            result["details"] = from_union([from_none, from_str], self.details)
+            result["details"] = from_union([from_none, from_str], self.details, "ErrorData.details")
         return result
 
 
