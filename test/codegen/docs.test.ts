@@ -258,6 +258,18 @@ describe('emitDocs', () => {
     }
   });
 
+  it('lists every top-level key of the enveloped messages in the envelope, with the messages that may carry it (a fresh tester: "exactly these three keys", while stream messages carry cursor)', () => {
+    const section = doc.slice(doc.indexOf('## Message envelope'), doc.indexOf('\n## ', doc.indexOf('## Message envelope') + 1));
+    expect(section).not.toContain('exactly these three keys');
+    const enveloped = contract.messages.filter((m) => m.schema.properties?.data !== undefined);
+    const keys = new Set(enveloped.flatMap((m) => Object.keys(m.schema.properties!)));
+    expect(keys).toContain('cursor');
+    for (const key of keys) expect(section, key).toMatch(new RegExp(`^\\| \`${key}\` \\|`, 'm'));
+    const without = enveloped.filter((m) => m.schema.properties!.cursor === undefined).map((m) => m.type);
+    expect(without).toEqual(['error']);
+    expect(section).toMatch(/^\| `cursor` \| .*Optional, on every message except \[`error`\]\(#message-error\)\. \|$/m);
+  });
+
   it("gives no rows to a poll's messages, each documented in its own section", () => {
     expect(doc).toContain('| `messages` | array of (object (TradesMessage) \\| object (BotsMessage) \\|');
     expect(doc).not.toContain('| `messages[]');

@@ -39,15 +39,33 @@ export function contents(contract: Contract): string {
 }
 
 
+/**
+ * The envelope section: the top-level keys of the messages with a `data`, read from their
+ * field rows, each key beyond `type`, `data` and `ts` (`cursor`, since v1.1) with the messages
+ * that may carry it and whether it is required. It said "exactly these three keys" while stream
+ * messages carried `cursor` (a fresh tester).
+ */
 export function envelope(contract: Contract, rows: Map<string, FieldRow[]>): string {
-  const enveloped = contract.messages.find((m) => m.enveloped);
+  const envelopes = contract.messages.filter((m) => m.enveloped);
+  const enveloped = envelopes[0];
   const flat = contract.messages.filter((m) => !m.enveloped);
   const lines = ['## Message envelope', ''];
   if (enveloped) {
     const byPath = new Map(rows.get(enveloped.type)!.map((row) => [row.path, row]));
     const ts = byPath.get('ts');
+    // Every top-level key beyond the three, in the order the messages list them, with the messages that have it.
+    const others = new Map<string, { row: FieldRow; carriers: MessageSchema[] }>();
+    for (const message of envelopes) {
+      for (const row of rows.get(message.type)!) {
+        if (row.path.includes('.') || ['type', 'data', 'ts'].includes(row.path)) continue;
+        const entry = others.get(row.path) ?? others.set(row.path, { row, carriers: [] }).get(row.path)!;
+        entry.carriers.push(message);
+      }
+    }
+    const closed = envelopes.every((m) => m.schema.additionalProperties === false);
+    const keys = others.size === 0 ? 'exactly these three keys' : 'these keys';
     lines.push(
-      'Every message except the ones listed below is an object with exactly these three keys:',
+      `Every message except the ones listed below is an object with ${keys}${closed && others.size > 0 ? ', and no others' : ''}:`,
       '',
       '| Key | Type | Description |',
       '| --- | --- | --- |',
@@ -55,6 +73,14 @@ export function envelope(contract: Contract, rows: Map<string, FieldRow[]>): str
       `| \`data\` | object | The payload; its fields depend on \`type\` and are listed under each message. |`,
     );
     if (ts) lines.push(`| \`ts\` | ${cell(ts.type)} | ${cell(prose(ts.description))} |`);
+    for (const [key, { row, carriers }] of others) {
+      const link = (m: MessageSchema) => `[\`${m.type}\`](#${messageAnchor(m)})`;
+      const missing = envelopes.filter((m) => !carriers.includes(m));
+      const who = missing.length === 0 ? 'every message' : missing.length < carriers.length ? `every message except ${missing.map(link).join(', ')}` : `only ${carriers.map(link).join(', ')}`;
+      const required = carriers.every((m) => m.schema.required?.includes(key) === true);
+      const allowed = row.allowed === '' ? '' : ` (${row.allowed})`;
+      lines.push(`| \`${key}\` | ${cell(row.type)}${cell(allowed)} | ${cell(prose(row.description))} ${required ? 'Required' : 'Optional'}, on ${who}. |`);
+    }
     lines.push('', '```json', JSON.stringify(enveloped.schema.examples![0], null, 2), '```');
   }
   if (flat.length > 0) {
