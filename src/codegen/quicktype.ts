@@ -547,8 +547,19 @@ const PYTHON_TO_ENUM_OR_VALUE = `def to_enum(c: Type[EnumT], x: Any) -> EnumT:
     return x.value
 `;
 
-/** The Go helper that lets int64 fields read whole numbers written with a fraction or exponent. */
+/** The Go helpers of the int64 fields' UnmarshalJSON: whole numbers written with a fraction or exponent, and the type's name in errors. */
 const GO_WHOLE_NUMBERS = `
+// namedAs gives an error of encoding/json the name of the type whose UnmarshalJSON decoded
+// through a local type: "Go struct field plain.timestamp" said nothing of the message (a
+// fresh tester). Where the type is a field of another, encoding/json names that field instead
+// (MetricsMessage.data).
+func namedAs(name string, err error) error {
+	if typeError, ok := err.(*json.UnmarshalTypeError); ok && typeError.Struct == "plain" {
+		typeError.Struct = name
+	}
+	return err
+}
+
 // integersFromWholeNumbers rewrites, outside strings, each number written with a fraction or
 // an exponent whose value is whole (1705251000000.0, 1.7e12) as an integer literal. JSON Schema
 // counts such numbers as integers and producers such as Python's json module write them, but
@@ -731,7 +742,7 @@ function goFixups(text: string, schema: SchemaNode): string {
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *${name}) UnmarshalJSON(data []byte) error {
 	type plain ${name}
-	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
+	return namedAs(${JSON.stringify(name)}, json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r)))
 }`);
     }
     const definition = schema.definitions![name];

@@ -589,6 +589,13 @@ describe('generated Python and Go types', () => {
     expect(generated.get(GO_FILE)!.replace(/\s+(\/\/ )?/g, ' ')).toContain('its keys are kept as they are and not checked, the typed ones included (checks_passed: "x" is taken)');
   });
 
+  // "Go struct field plain.timestamp" named the local type of the generated UnmarshalJSON (a fresh tester).
+  it.skipIf(!goTool.available)(`Go's decode errors name the message type, not the generated UnmarshalJSON's local type ${goTool.reason}`.trimEnd(), () => {
+    const result = runGoMain('error-names', '_, err := rc.UnmarshalPingMessage([]byte(os.Args[1]))\n\tfmt.Println(err)', '{"type":"ping","timestamp":1.5}');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('json: cannot unmarshal number 1.5 into Go struct field PingMessage.timestamp of type int64\n');
+  });
+
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {
     const dir = path.join(work, 'lone-surrogate');
     mkdirSync(dir);

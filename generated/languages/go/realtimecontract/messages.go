@@ -987,21 +987,21 @@ const (
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *PingMessage) UnmarshalJSON(data []byte) error {
 	type plain PingMessage
-	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
+	return namedAs("PingMessage", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
 }
 
 // UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *PongMessage) UnmarshalJSON(data []byte) error {
 	type plain PongMessage
-	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
+	return namedAs("PongMessage", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
 }
 
 // UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *BotData) UnmarshalJSON(data []byte) error {
 	type plain BotData
-	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
+	return namedAs("BotData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
 }
 
 // MarshalJSON writes a nil Balances as {}: the schema refuses null there, which
@@ -1018,7 +1018,7 @@ func (r BalancesData) MarshalJSON() ([]byte, error) {
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *MetricsData) UnmarshalJSON(data []byte) error {
 	type plain MetricsData
-	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
+	return namedAs("MetricsData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
 }
 
 // MarshalJSON writes a nil ExchangeConnections as {}: the schema refuses null there, which
@@ -1035,7 +1035,7 @@ func (r SystemHealthData) MarshalJSON() ([]byte, error) {
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *WalletData) UnmarshalJSON(data []byte) error {
 	type plain WalletData
-	return unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r))
+	return namedAs("WalletData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
 }
 
 // MarshalJSON writes a nil Messages as []: the schema refuses null there, which
@@ -1065,6 +1065,17 @@ func unmarshalKeepingNumbers(data []byte, v interface{}) error {
 	}
 	var raw json.RawMessage
 	return json.Unmarshal(data, &raw)
+}
+
+// namedAs gives an error of encoding/json the name of the type whose UnmarshalJSON decoded
+// through a local type: "Go struct field plain.timestamp" said nothing of the message (a
+// fresh tester). Where the type is a field of another, encoding/json names that field instead
+// (MetricsMessage.data).
+func namedAs(name string, err error) error {
+	if typeError, ok := err.(*json.UnmarshalTypeError); ok && typeError.Struct == "plain" {
+		typeError.Struct = name
+	}
+	return err
 }
 
 // integersFromWholeNumbers rewrites, outside strings, each number written with a fraction or
