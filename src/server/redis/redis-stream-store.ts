@@ -1054,13 +1054,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
 
   /**
-   * The position epoch `current` begins after (see {@link StoreKeys.epochStart}), or undefined
-   * when Redis records another epoch's. No record reads as 0, the whole epoch: a Redis started
-   * empty, or restored from a backup whose `:epoch` key was deleted (SCALE.md), whose entries an
-   * old cursor then gets after its gap, those it already had too.
+   * The position epoch `current` begins after (see {@link StoreKeys.epochStart}), given the
+   * record Redis holds (`recorded`, null: none), or undefined when it records another epoch's. No
+   * record reads as 0, the whole epoch: a Redis started empty, or restored from a backup whose
+   * `:epoch` key was deleted (SCALE.md), whose entries an old cursor then gets after its gap,
+   * those it already had too.
    */
-  async function epochStart(current: string): Promise<number | undefined> {
-    const recorded = await answer(cmd.get(keys.epochStart), 'read');
+  function epochStart(recorded: string | null, current: string): number | undefined {
     if (recorded === null) return 0;
     const [recordedEpoch, position] = recorded.split(' ');
     return recordedEpoch === current && /^\d+$/.test(position ?? '') ? Number(position) : undefined;
@@ -1107,6 +1107,59 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return { entries, more: full || entries.length < sorted.length };
   }
 
+  /**
+   * Whether `read` shows that Redis lost writes since this node last looked, which rotates the
+   * epoch (the caller then reads again): the epoch it found is one this node replaced, back (an
+   * older snapshot restored again) before its catch-up replaced it again, so what it holds may
+   * be what readers already have; or it is the epoch this node saw (`seenEpoch`) with its
+   * sequence below `seenSeq`: Redis came back without writes this node saw, before its catch-up
+   * noticed (not `resumed`).
+   */
+  async function replaced(read: DecodedRead, seenEpoch: string | null, seenSeq: number | undefined): Promise<boolean> {
+    if (retired.has(read.epoch)) {
+      await rotate(read.epoch, `a read found epoch ${read.epoch}, which this node had replaced`);
+      void sync();
+      return true;
+    }
+    if (read.epoch === seenEpoch && seenSeq !== undefined && read.seq < seenSeq) {
+      await rotate(read.epoch, `a read found the sequence at ${read.seq}, below ${seenSeq}`);
+      retired.add(read.epoch);
+      void sync();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The answer to a cursor of an epoch other than `current`'s (a read that found Redis's epoch
+   * and head): Redis lost its history, or the cursor is older than it (or another store's, or
+   * forged). `gap`, and all this epoch holds is new to this reader, when none of it is trimmed
+   * away: then the page from the epoch's `start` (the one page read). Otherwise, and when the
+   * start recorded is another epoch's (`start` undefined), a plain `gap` from the head, with no
+   * page read: whether the epoch is whole is decided first, from the streams' trim records and
+   * the all-stream's first entry after the start.
+   */
+  async function otherEpoch(viewer: StreamViewer, streams: string[], current: DecodedRead, start: number | undefined, limit: number, maxBytes: number): Promise<ReadResult> {
+    const plain: ReadResult = { resume: 'gap', cursor: formatCursor(current.epoch, current.head), entries: [] };
+    if (start === undefined) return plain;
+    // Nothing of this epoch is lost when the all-stream was never trimmed past its start, and no
+    // stream of the viewer lost an entry after the epoch's first one (a user stream's "deleted"
+    // bound may predate it: the expiry of an earlier stream of theirs, see scripts.ts). Before,
+    // any rotation left every later entry undelivered to a cursor of the old epoch: the
+    // rotation's own mark read as a trim (a hostile tester). One entry per stream is read here:
+    // the all-stream's first after the start, and the viewer's (for their trim records).
+    const check = await readStreams(viewer.admin ? [keys.all] : [keys.all, ...streams], start, 1);
+    const origin = check.streams[0]!;
+    const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
+    const whole = (read: DecodedRead) => read.epoch === current.epoch && read.streams.every((s) => parseEntryId(s.deleted)!.position < first);
+    if (parseEntryId(origin.deleted)!.position > start || !whole(check)) return plain;
+    const fresh = await readStreams(streams, start, Math.max(1, limit), maxBytes);
+    // Trimmed meanwhile (appends go on between the two reads): the page would skip what was lost.
+    if (!whole(fresh)) return plain;
+    const { entries, more } = merged(fresh, viewer, limit, maxBytes);
+    return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(fresh.epoch, fresh.head), entries, more };
+  }
+
   const store: RedisStreamStore = {
     keys,
 
@@ -1145,21 +1198,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // that had lost nothing, found by the multi-node restart test).
       const seenEpoch = epoch;
       const seenSeq = last?.seq;
+      if (pos.epoch !== seenEpoch) {
+        // Not the epoch this node is in: Redis's is asked first, with a head read (no entries)
+        // beside the epoch start, and a cursor of another epoch is answered without a page from
+        // its position. That page (up to `limit` entries and `maxBytes` of the viewer's streams,
+        // then another from the epoch's start) was read to answer `gap` with none of it: any
+        // user polling `since=zzz.1` kept Redis's one thread busy (a security reviewer).
+        const [head, recorded] = await Promise.all([readStreams([], 0, 1), answer(cmd.get(keys.epochStart), 'read')]);
+        if (await replaced(head, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
+        if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded, head.epoch), limit, maxBytes);
+      }
       const read = await readStreams(streams, pos.position, Math.max(1, limit), maxBytes);
-      if (retired.has(read.epoch)) {
-        // An epoch this node replaced, back (an older snapshot restored again), before its
-        // catch-up replaced it again: what it holds may be what readers already have.
-        await rotate(read.epoch, `a read found epoch ${read.epoch}, which this node had replaced`);
-        void sync();
-        return store.read(viewer, since, limit, maxBytes);
-      }
-      if (read.epoch === seenEpoch && seenSeq !== undefined && read.seq < seenSeq) {
-        // Redis came back without writes this node saw, before its catch-up noticed: not `resumed`.
-        await rotate(read.epoch, `a read found the sequence at ${read.seq}, below ${seenSeq}`);
-        retired.add(read.epoch);
-        void sync();
-        return store.read(viewer, since, limit, maxBytes);
-      }
+      if (await replaced(read, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
       // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
       // records the last id each trim removed, so this is exact), or the user's stream expired
       // after maxAgeMs without entries (what it held is unknown but older than that, so only a
@@ -1170,35 +1220,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (pos.epoch === read.epoch && pos.position <= read.head && lost) {
         // `gap`, then what is still held after the cursor, which the read already holds: the
         // user's own trades and decisions (a dashboard cannot refetch them) were skipped with it.
-        // A page that ends before the last position removed leaves its reader where one that
-        // got that entry live stands: the next page from it is a gap too.
+        // A page that ends before the last position removed leaves its reader where one that got
+        // that entry live stands: the next page from it is a gap too.
         const { entries, more } = merged(read, viewer, limit, maxBytes);
         return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(read.epoch, read.head), entries, more };
       }
-      if (pos.epoch !== read.epoch || pos.position > read.head) {
-        // Another epoch: Redis lost its history (or this cursor is older than it). All it holds
-        // now is new to this reader, when none of it is trimmed away.
-        // Where this epoch begins: 0 when none is recorded (a Redis started empty); after the
-        // position of the last entry a rotation found (a Redis back from an older snapshot),
-        // whose entries are the old epoch's; unknown (plain gap) when the start recorded is
-        // another epoch's.
-        const start = pos.epoch !== read.epoch ? await epochStart(read.epoch) : undefined;
-        if (start !== undefined) {
-          // Nothing of this epoch is lost when the all-stream was never trimmed past its start,
-          // and no stream of the viewer lost an entry after the epoch's first one (a user
-          // stream's "deleted" bound may predate it: the expiry of an earlier stream of theirs,
-          // see scripts.ts). Before, any rotation left every later entry undelivered to a cursor
-          // of the old epoch: the rotation's own mark read as a trim (a hostile tester).
-          const [fresh, all] = await Promise.all([readStreams(streams, start, Math.max(1, limit), maxBytes), readStreams([keys.all], start, 1)]);
-          const origin = all.streams[0]!;
-          const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
-          if (fresh.epoch === read.epoch && all.epoch === read.epoch && parseEntryId(origin.deleted)!.position <= start && fresh.streams.every((s) => parseEntryId(s.deleted)!.position < first)) {
-            const { entries, more } = merged(fresh, viewer, limit, maxBytes);
-            return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(fresh.epoch, fresh.head), entries, more };
-          }
-        }
-        return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
+      if (pos.epoch !== read.epoch) {
+        // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
+        return otherEpoch(viewer, streams, read, epochStart(await answer(cmd.get(keys.epochStart), 'read'), read.epoch), limit, maxBytes);
       }
+      // Ahead of the head: no cursor this epoch gave.
+      if (pos.position > read.head) return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
       const { entries, more } = merged(read, viewer, limit, maxBytes);
       // Nothing for this reader up to the head (which the read moved to now; every later entry
       // comes after it): the head is where it stands. Answered `since`, a quiet user's cursor

@@ -550,6 +550,83 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(r).toMatchObject({ resume: 'gap', entries: [] });
   });
 
+  /**
+   * What Redis did for `action`, on the keys of `s` (MONITOR shows the commands scripts run):
+   * the XRANGE calls and the entries they asked for at most (their COUNT), whatever time took.
+   */
+  async function rangesRead(s: RedisStreamStore, action: () => Promise<unknown>): Promise<{ calls: string[][]; entries: number }> {
+    const prefix = s.keys.epoch.slice(0, -'epoch'.length);
+    const monitor = await new Redis(redis.url).monitor();
+    const raw = new Redis(redis.url);
+    const calls: string[][] = [];
+    let marked = false;
+    const marker = `${prefix}end-of-action-${randomBytes(4).toString('hex')}`;
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'xrange' && args[1]?.startsWith(prefix)) calls.push(args);
+      if (args[0]?.toLowerCase() === 'get' && args[1] === marker) marked = true;
+    });
+    try {
+      await action();
+      // Redis feeds MONITOR in the order it runs commands: once the marker shows, all of the action has.
+      await raw.get(marker);
+      await waitFor(() => marked, 'the marker on MONITOR');
+    } finally {
+      monitor.disconnect();
+      await raw.quit();
+    }
+    return { calls, entries: calls.reduce((sum, args) => sum + Number(args[args.findIndex((a) => a.toUpperCase() === 'COUNT') + 1]), 0) };
+  }
+
+  it('decides a cursor of another epoch before reading a page: one entry per stream at most, for a plain gap (a forged `since=zzz.1` read a page of 500 entries, twice, to answer nothing: a security reviewer)', async () => {
+    const s = await store({ maxMessages: 4, maxAllMessages: 8 });
+    for (let n = 0; n < 20; n++) {
+      await s.append('alice', 'trades', frame(n, 'alice'));
+      await s.append(null, 'whale', frame(n, null));
+    }
+    const viewers = [{ userId: 'alice', admin: false }, { userId: 'nobody', admin: false }, { userId: 'root', admin: true }];
+    for (const viewer of viewers) {
+      for (const since of ['0badc0de.1', 'zzz.1', 'mx7ke3lw505822c1.144']) {
+        let r: Awaited<ReturnType<typeof s.read>> | undefined;
+        const work = await rangesRead(s, async () => (r = await s.read(viewer, since, 500)));
+        expect(r, `${viewer.userId} ${since}`).toMatchObject({ resume: 'gap', entries: [] });
+        expect(Object.keys(r!).sort()).toEqual(['cursor', 'entries', 'resume']);
+        // The all-stream's first entry after the epoch's start, and the viewer's first (their trim records): never a page.
+        expect(work.entries, `${viewer.userId} ${since}: ${JSON.stringify(work.calls)}`).toBeLessThanOrEqual(viewer.admin ? 1 : 3);
+      }
+    }
+    // The start Redis records is another epoch's: not even that.
+    const raw = new Redis(redis.url);
+    try {
+      await raw.set(s.keys.epochStart, 'feedfacefeedface0 5');
+      let r: Awaited<ReturnType<typeof s.read>> | undefined;
+      const work = await rangesRead(s, async () => (r = await s.read(viewers[0]!, 'zzz.1', 500)));
+      expect(r).toMatchObject({ resume: 'gap', entries: [] });
+      expect(work.calls).toEqual([]);
+    } finally {
+      await raw.quit();
+    }
+  });
+
+  it('answers a cursor of another epoch whose epoch is whole with one page, from its start (it read one from the cursor first, then the one it gave)', async () => {
+    const s = await store();
+    const mine: StreamEntry[] = [];
+    for (let n = 0; n < 30; n++) mine.push(await s.append('alice', 'trades', frame(n, 'alice')));
+    const alice = { userId: 'alice', admin: false };
+    let r: Awaited<ReturnType<typeof s.read>> | undefined;
+    const work = await rangesRead(s, async () => (r = await s.read(alice, '0badc0de.1', 10)));
+    expect(r).toEqual({ resume: 'gap', cursor: mine[9]!.cursor, entries: mine.slice(0, 10), more: true });
+    // The page (10), and one entry each of the all-stream and alice's for the check.
+    expect(work.entries, JSON.stringify(work.calls)).toBeLessThanOrEqual(10 + 2);
+    // A cursor of this epoch, older than maxAgeMs (a gap, then what is held) or young: its page alone.
+    const epoch = mine[0]!.cursor.split('.')[0]!;
+    for (const [since, resume] of [[`${epoch}.1`, 'gap'], [mine[14]!.cursor, 'resumed']] as const) {
+      const one = await rangesRead(s, async () => (r = await s.read(alice, since, 10)));
+      expect(r!.resume).toBe(resume);
+      expect(r!.entries).toHaveLength(10);
+      expect(one.entries, JSON.stringify(one.calls)).toBeLessThanOrEqual(10);
+    }
+  });
+
   it('says gap exactly when trimming removed something after the cursor', async () => {
     const s = await store({ maxMessages: 32, maxAllMessages: 64 });
     const viewer = { userId: 'alice', admin: false };
