@@ -204,11 +204,12 @@ export class MemoryStreamStore implements StreamStore {
     const foreign = parsed !== null && parsed.epoch !== this.epoch;
     if (parsed === null || (!foreign && parsed.position > this.seq)) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
     this.evict();
+    // Of another epoch, as the Redis store answers: what this store holds follows the gap only
+    // while none of it is evicted (README, "Delivery"), which is decided before a page is read,
+    // as the Redis store does (a page read to answer `gap` with none of it: a security reviewer).
+    if (foreign && this.lostAfter(viewer, 0)) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
     const { entries, more, lost } = this.entriesAfter(viewer, foreign ? 0 : parsed.position, limit, maxBytes);
     const last = entries[entries.length - 1]?.cursor;
-    // Of another epoch, as the Redis store answers: what this store holds follows the gap only
-    // while none of it is evicted (README, "Delivery").
-    if (foreign && lost) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
     // Some of what the viewer's streams held after the cursor is evicted (more than
     // maxEntriesPerStream broadcasts since, say): `gap`, then what is still held after it (the
     // user's own trades and decisions, which a dashboard cannot refetch, were skipped with it).
@@ -219,6 +220,13 @@ export class MemoryStreamStore implements StreamStore {
     // so a quiet dashboard that polls keeps a young one.
     // (A page left empty by its limit, `more`, stays at `since`: a caller paging on would skip all.)
     return Promise.resolve({ resume: 'resumed', cursor: last ?? (more ? since : head), entries, more });
+  }
+
+  /** Whether any of the viewer's entries after position `after` was evicted (their stream has a gap there). */
+  private lostAfter(viewer: StreamViewer, after: number): boolean {
+    if (viewer.admin) return after < this.all.evictedUpTo;
+    const ownFloor = this.logOf(viewer.userId, false)?.evictedUpTo ?? this.floorOf(viewer.userId);
+    return after < ownFloor || after < this.global.evictedUpTo;
   }
 
   /**
@@ -239,8 +247,8 @@ export class MemoryStreamStore implements StreamStore {
       entries.push(entry);
       return true;
     };
+    const lost = this.lostAfter(viewer, after);
     if (viewer.admin) {
-      const lost = after < this.all.evictedUpTo;
       for (let i = this.all.indexAfter(after); ; i++) {
         const entry = this.all.at(i);
         if (entry === undefined) return { entries, more: false, lost };
@@ -248,8 +256,6 @@ export class MemoryStreamStore implements StreamStore {
       }
     }
     const own = this.logOf(viewer.userId, false);
-    const ownFloor = own?.evictedUpTo ?? this.floorOf(viewer.userId);
-    const lost = after < ownFloor || after < this.global.evictedUpTo;
     // Merge the user's log with the global log by position.
     let i = own ? own.indexAfter(after) : 0;
     let j = this.global.indexAfter(after);
