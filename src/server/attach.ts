@@ -22,6 +22,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
+import { samePath } from '../shared/request-url.js';
 
 /** A realtime server's part: `track` sees every request (for an upgrade pipelined behind one); `handle` says whether it answered it. */
 export interface Attached {
@@ -171,7 +172,7 @@ export function addUpgradeListener(server: EventEmitter, path: string, listener:
   server.on('upgrade', listener);
   return {
     answersUnserved: (pathname) => {
-      if (pathname !== undefined && [...own.values()].includes(pathname)) return false;
+      if ([...own.values()].some((path) => samePath(pathname, path))) return false;
       return server.listenerCount('upgrade') === own.size && own.keys().next().value === listener;
     },
     remove: () => {

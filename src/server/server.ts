@@ -18,7 +18,7 @@ import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
-import { requestUrl } from '../shared/request-url.js';
+import { endpointOf, requestUrl, samePath } from '../shared/request-url.js';
 import { hasMethods, optionChecks } from '../shared/options.js';
 import { preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
@@ -33,6 +33,7 @@ export interface RealtimeServerOptions {
   host?: string;
   /**
    * WebSocket path, starting with `/`, as a request's URL names it (no query, fragment or dot segment). Default WEBSOCKET_PATH (`/api/ws`).
+   * Served with a trailing slash more or less too (`/api/ws/` is `/api/ws`), as `pollPath` is.
    * Attached, neither it nor `pollPath` may be one that another realtime server still open on the same `server` serves (a RangeError
    * naming it; free again once that server's `close()` has resolved).
    */
@@ -713,7 +714,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       }
       return;
     }
-    if (url?.pathname !== path) {
+    if (url === undefined || !samePath(url.pathname, path)) {
       // Another realtime server on this HTTP server, or the app's own upgrade listener, may serve this path.
       if (!upgrades.answersUnserved(url?.pathname)) return;
       countRefusedUpgrade(url ? 'not-found' : 'bad-request-target');
@@ -1008,7 +1009,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const url = requestUrl(request.url);
     // A target that names no URL is not ours: the app's handler (or the own server's 400) answers it.
     if (url === undefined) return appHandled(request, response);
-    if (url.pathname === path) {
+    // `path` and `path/` alike (samePath), and `pollPath` so.
+    if (samePath(url.pathname, path)) {
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
       // Every body's `error` is a kebab-case code a client can switch on, as a refused upgrade's and poll's are ("not found"
       // beside "not-found" named one condition two ways: a fresh user); what a person reads goes in `detail`.
@@ -1018,7 +1020,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       else sendHttp(response, 426, { error: 'upgrade-required', detail: `open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
       return true;
     }
-    if (pollPath !== false && url.pathname === pollPath) {
+    if (pollPath !== false && samePath(url.pathname, pollPath)) {
       void handlePoll(request, response, url);
       return true;
     }
@@ -1493,7 +1495,7 @@ function checkPathsFree(server: object, path: string, pollPath: string | false):
   const served = servedPaths.get(server);
   if (served === undefined) return;
   for (const [name, value] of [['path', path], ['pollPath', pollPath]] as const) {
-    const other = value === false ? undefined : served.get(value);
+    const other = value === false ? undefined : served.get(endpointOf(value));
     if (other === undefined) continue;
     throw optionError(RangeError, name, 'a path no other open realtime server on this HTTP server serves', value, `another one serves it (its ${other}): await its close() first, or give this one another ${name}`);
   }
@@ -1504,11 +1506,12 @@ function claimPaths(server: object, path: string, pollPath: string | false): () 
   let served = servedPaths.get(server);
   if (served === undefined) servedPaths.set(server, (served = new Map()));
   const own = served;
-  own.set(path, 'path');
-  if (pollPath !== false) own.set(pollPath, 'pollPath');
+  // Keyed as samePath compares them: `/a/` is `/a`.
+  own.set(endpointOf(path), 'path');
+  if (pollPath !== false) own.set(endpointOf(pollPath), 'pollPath');
   return () => {
-    own.delete(path);
-    if (pollPath !== false) own.delete(pollPath);
+    own.delete(endpointOf(path));
+    if (pollPath !== false) own.delete(endpointOf(pollPath));
   };
 }
 
@@ -1564,7 +1567,8 @@ function checkOptions(options: RealtimeServerOptions): void {
     }
   }
   // Polls on the WebSocket path were never served: that path answers plain requests with 426.
-  if (options.pollPath === (options.path ?? WEBSOCKET_PATH)) {
+  // (`/api/ws/` included: the two are one endpoint, samePath.)
+  if (typeof options.pollPath === 'string' && samePath(options.pollPath, options.path ?? WEBSOCKET_PATH)) {
     throw optionError(RangeError, 'pollPath', `a path other than the WebSocket's (path: ${JSON.stringify(options.path ?? WEBSOCKET_PATH)}), or false`, options.pollPath);
   }
   if (typeof options.jwt === 'object' && options.jwt !== null) checkKnown(options.jwt, JWT_OPTIONS, 'jwt.');

@@ -17,3 +17,19 @@ export function requestUrl(target: string | undefined): URL | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether a request's `pathname` names the endpoint a server serves at `path` (both paths as
+ * {@link requestUrl} reads them): the same path, or it with a trailing slash more or less
+ * (`/api/ws/` is `/api/ws`). The client's default poll URL drops the socket URL's trailing
+ * slashes, so a socket URL that ends in `/` (`ws://host/api/ws/`) polled and never opened a
+ * socket: its every upgrade was a 404, which a browser hides from the page (a fresh tester).
+ */
+export function samePath(pathname: string | undefined, path: string): boolean {
+  return pathname !== undefined && endpointOf(pathname) === endpointOf(path);
+}
+
+/** `path` without its one trailing slash (`/` stays `/`): the key {@link samePath} compares. */
+export function endpointOf(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}

@@ -245,6 +245,19 @@ describe('client against the reference server', () => {
     expect(connections).toEqual(['connected']);
   });
 
+  it('a socket URL that ends in `/` (ws://host/api/ws/) opens a socket: every upgrade was a 404 while its polls worked, and the app polled for good, told nothing (a fresh tester)', async () => {
+    const h = await harness();
+    const client = nodeClient(`${h.url}/`);
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket on /api/ws/');
+    await h.trades(1, 3);
+    await until(() => seen.length === 3, 'three trades');
+    expect(h.server.stats().refusedUpgrades).toEqual({});
+    expect(client.getStatus().reconnectAttempts).toBe(0);
+  });
+
   it('leaves a server whose pings stop coming, and reconnects', async () => {
     const h = await harness({ pingIntervalMs: 60_000 });
     const client = nodeClient(h.url, { pingIntervalMs: 100, pongTimeoutMs: 100 });

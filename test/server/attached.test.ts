@@ -139,6 +139,10 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(() => createRealtimeServer({ server: http, jwt: { secret: SECRET }, path: '/v2/ws', pollPath: '/api/ws' })).toThrow(
       new RangeError(`createRealtimeServer: pollPath ${expected}, got "/api/ws"; another one serves it (its path): await its close() first, or give this one another pollPath`),
     );
+    // A path with a trailing slash is the same endpoint (the first answers `/api/ws/` too).
+    expect(() => createRealtimeServer({ server: http, jwt: { secret: SECRET }, path: '/api/ws/' })).toThrow(
+      new RangeError(`createRealtimeServer: path ${expected}, got "/api/ws/"; another one serves it (its path): await its close() first, or give this one another path`),
+    );
     // Another HTTP server, or other paths on this one, are free.
     const elsewhere = createRealtimeServer({ server: createServer(), jwt: { secret: SECRET } });
     const v2 = createRealtimeServer({ server: http, jwt: { secret: SECRET }, path: '/v2/ws' });
@@ -148,6 +152,11 @@ describe('a server attached to the app\'s HTTP server', () => {
     await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message');
     alice.ws.close();
     await alice.closed;
+    // Attached too, `path/` is `path`: a socket URL ending in `/` opens a socket (its upgrades were 404s: a fresh tester).
+    const slash = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws/?token=${await token('alice')}`));
+    await slash.until(() => slash.count('connection') === 1, 10_000, 'the connection message on /api/ws/');
+    slash.ws.close();
+    await slash.closed;
     await first.close();
     const second = attach(http);
     const bob = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${await token('bob')}`));

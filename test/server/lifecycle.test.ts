@@ -344,8 +344,8 @@ describe('close and stats', () => {
     try {
       const jwt = await token('u1');
       expect(body(await request(server.port, 'GET', '/nothing'))).toBe('404 {"error":"not-found"}');
-      expect(body(await request(server.port, 'GET', '/api/ws/poll/'))).toBe('404 {"error":"not-found"}');
-      expect(body(await request(server.port, 'GET', '/api/ws/', true))).toBe('404 {"error":"not-found"}');
+      expect(body(await request(server.port, 'GET', '/api/ws/poll/x'))).toBe('404 {"error":"not-found"}');
+      expect(body(await request(server.port, 'GET', '/api/wsx', true))).toBe('404 {"error":"not-found"}');
       expect(body(await request(server.port, 'POST', `/api/ws/poll?token=${jwt}`))).toBe('405 {"error":"method-not-allowed"}');
       expect(body(await request(server.port, 'DELETE', '/api/ws'))).toBe('405 {"error":"method-not-allowed"}');
       expect(body(await request(server.port, 'POST', `/api/ws?token=${jwt}`, true))).toBe('405 {"error":"method-not-allowed"}');
@@ -447,6 +447,33 @@ describe('close and stats', () => {
       await taken.close();
     } finally {
       await rt.close();
+    }
+  });
+
+  it('serves `path/` as `path` and `pollPath/` as `pollPath`: a socket URL ending in `/` (ws://host/api/ws/) opens a socket (every upgrade was a 404 while its polls, the slash dropped, worked: a fresh tester)', async () => {
+    const server = await startServer();
+    const own = await startServer({ path: '/rt/' });
+    try {
+      const jwt = await token('u1');
+      // Real sockets, on `path` + `/` and, for a `path` given with its slash, on it without.
+      for (const url of [`ws://127.0.0.1:${server.port}/api/ws/?token=${jwt}`, `ws://127.0.0.1:${own.port}/rt?token=${jwt}`, `ws://127.0.0.1:${own.port}/rt/?token=${jwt}`]) {
+        const socket = await connect(url);
+        await socket.until(() => socket.count('connection') === 1, 5000, url);
+        socket.ws.close();
+        await socket.closed;
+      }
+      const poll = async (port: number, target: string) => (await fetch(`http://127.0.0.1:${port}${target}`, { headers: { authorization: `Bearer ${jwt}` } })).status;
+      expect(await poll(server.port, '/api/ws/poll/')).toBe(200);
+      expect(await poll(own.port, '/rt/poll')).toBe(200);
+      expect(await poll(own.port, '/rt/poll/')).toBe(200);
+      expect(await poll(server.port, '/api/ws/')).toBe(426);
+      // One slash, not any: these are other paths.
+      expect(await poll(server.port, '/api/ws//')).toBe(404);
+      expect(await poll(server.port, '/api/ws/poll//')).toBe(404);
+      expect(server.rt.stats().refusedUpgrades).toEqual({});
+    } finally {
+      await server.rt.close();
+      await own.rt.close();
     }
   });
 
@@ -647,6 +674,8 @@ describe('options', () => {
       // The WebSocket path answers plain requests with 426: polls were never served.
       [{ pollPath: '/api/ws' }, /^createRealtimeServer: pollPath must be a path other than the WebSocket's \(path: "\/api\/ws"\), or false, got "\/api\/ws"$/],
       [{ path: '/rt', pollPath: '/rt' }, /pollPath must be a path other than the WebSocket's \(path: "\/rt"\), or false, got "\/rt"$/],
+      // `/rt/` is served as `/rt` (as `path` is): the same endpoint.
+      [{ path: '/rt', pollPath: '/rt/' }, /pollPath must be a path other than the WebSocket's \(path: "\/rt"\), or false, got "\/rt\/"$/],
       // A request's path never holds its query, fragment or dot segments.
       [{ path: '/api/ws?x=1' }, /^createRealtimeServer: path must be a path as a request's URL names it \(no query, fragment or dot segment; characters escaped as URLs escape them\), got "\/api\/ws\?x=1"; a request for it reads as "\/api\/ws"$/],
       [{ path: '/api/ws#x' }, /path must be a path as a request's URL names it .*, got "\/api\/ws#x"; a request for it reads as "\/api\/ws"$/],
