@@ -870,12 +870,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // (below, before its token is read), and the page can read that. Refused at the preflight,
       // or without these, the 403 was a network error to the page, whose client retried for
       // ever, offline, never told the origin was refused (a fresh user).
-      response.setHeader('Access-Control-Allow-Origin', origin);
-      response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
-      response.setHeader('Vary', 'Origin');
-      if (request.method === 'OPTIONS') {
-        return sendHttp(response, 204, '', { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
-      }
+      if (allowCors(request, response, origin)) return;
     }
     if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET' });
     // Listened for from the start: a client that leaves during authentication is not held.
@@ -1076,7 +1071,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   if (ownServer) {
     const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
       track(request, response);
-      if (!handleRequest(request, response)) sendHttp(response, requestUrl(request.url) ? 404 : 400, { error: requestUrl(request.url) ? 'not-found' : 'bad-request-target' });
+      if (handleRequest(request, response)) return;
+      const origin = request.headers.origin;
+      // A page on an allowed origin reads this 404 (its preflight passes, and the answer carries CORS headers as a poll's do):
+      // without them a client whose URL names a wrong path polled for ever offline, `lastHttpStatus` null, as if the server
+      // were down (a fresh tester). An origin not allowed is told nothing more than before.
+      if (origin !== undefined && requestUrl(request.url) !== undefined && originAllowed(request) && allowCors(request, response, origin)) return;
+      sendHttp(response, requestUrl(request.url) ? 404 : 400, { error: requestUrl(request.url) ? 'not-found' : 'bad-request-target' });
     };
     httpServer.on('request', onRequest);
     detach = () => httpServer.off('request', onRequest);
@@ -1409,6 +1410,21 @@ function refuseSocket(socket: Duplex, status: number, reason: string, retryAfter
       // A HEAD request's answer has no content (RFC 9110 9.3.2): its Content-Length says what a GET's would be.
       `\r\n${extra.head ? '' : body}`,
   );
+}
+
+/**
+ * Lets a page on `origin` (a request's `Origin` header) read the answer to `request`, any status (CORS, Fetch standard):
+ * sets `Access-Control-Allow-Origin` (with `Retry-After` exposed, and `Vary: Origin`) on `response`, and answers a
+ * preflight (`OPTIONS`) 204, allowing a GET with `Authorization` (a poll's), cached 10 minutes.
+ * @returns whether it answered `request` (a preflight): the caller answers every other.
+ */
+function allowCors(request: IncomingMessage, response: ServerResponse, origin: string): boolean {
+  response.setHeader('Access-Control-Allow-Origin', origin);
+  response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+  response.setHeader('Vary', 'Origin');
+  if (request.method !== 'OPTIONS') return false;
+  sendHttp(response, 204, '', { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
+  return true;
 }
 
 function sendHttp(response: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): void {

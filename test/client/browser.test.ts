@@ -446,4 +446,39 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await new Promise<void>((resolve) => page.close(() => resolve()));
     }
   }, 45_000);
+  it('a page whose client names a wrong path of a server of its own (allowed origin) reads the 404: `lastHttpStatus` 404, not null as for a server that is down (the 404 had no CORS headers: a fresh tester)', async () => {
+    const bundle = await build({
+      stdin: { contents: "import { createRealtimeClient } from './index.ts'; (globalThis as any).createRealtimeClient = createRealtimeClient;", resolveDir: path.resolve(import.meta.dirname, '../../src/client'), loader: 'ts' },
+      bundle: true,
+      format: 'iife',
+      write: false,
+    });
+    const page: Server = createServer((request, response) => {
+      if (request.url === '/client.js') response.end(bundle.outputFiles[0]!.text);
+      else response.end('<!doctype html><script src="/client.js"></script>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+    const server = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, allowedOrigins: [origin] });
+    await server.listening;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`${origin}/`);
+      // `/ws` where the server serves `/api/ws`: its polls go to `/ws/poll`, a 404.
+      await tab.evaluate(([url, token]) => {
+        const client = (globalThis as unknown as { createRealtimeClient: (options: object) => { connect(token: string): void } }).createRealtimeClient({ url, backoff: { baseMs: 100, maxMs: 500 } });
+        (globalThis as unknown as { client: unknown }).client = client;
+        client.connect(token!);
+      }, [`ws://127.0.0.1:${server.address()!.port}/ws`, await sign('alice')]);
+      const status = () => tab.evaluate(() => (globalThis as unknown as { client: { getStatus(): { mode: string; lastHttpStatus: number | null } } }).client.getStatus());
+      await expect.poll(async () => (await status()).lastHttpStatus, { timeout: 15_000 }).toBe(404);
+      expect((await status()).mode).toBe('offline');
+    } finally {
+      await browser.close();
+      await server.close();
+      page.closeAllConnections();
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+    }
+  }, 45_000);
 });

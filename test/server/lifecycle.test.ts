@@ -477,6 +477,38 @@ describe('close and stats', () => {
     }
   });
 
+  it('lets a page on an allowed origin read its 404 on its own server, preflight included, so its client can tell a wrong path (`lastHttpStatus` 404) from a server that is down (both read null: a fresh tester)', async () => {
+    const page = 'http://127.0.0.1:43201';
+    const server = await startServer({ allowedOrigins: [page] });
+    try {
+      const jwt = await token('u1');
+      // What a browser sends before a poll with a token: the preflight must pass for the GET to go out at all.
+      const preflight = await fetch(server.http('/ws/poll'), { method: 'OPTIONS', headers: { origin: page, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(page);
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('GET');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization');
+      const wrong = await fetch(server.http('/ws/poll'), { headers: { origin: page, authorization: `Bearer ${jwt}` } });
+      expect(wrong.status).toBe(404);
+      expect(await wrong.json()).toEqual({ error: 'not-found' });
+      expect(wrong.headers.get('access-control-allow-origin')).toBe(page);
+      expect(wrong.headers.get('vary')).toBe('Origin');
+      // The real poll path answers as before.
+      const right = await fetch(server.http('/api/ws/poll'), { headers: { origin: page, authorization: `Bearer ${jwt}` } });
+      expect(right.status).toBe(200);
+      expect(right.headers.get('access-control-allow-origin')).toBe(page);
+      // An origin not allowed, or none (curl), is told nothing more: a plain 404 without CORS headers.
+      for (const headers of [{ origin: 'https://elsewhere.example' }, {}] as Record<string, string>[]) {
+        const other = await fetch(server.http('/ws/poll'), { headers });
+        expect(other.status).toBe(404);
+        expect(other.headers.get('access-control-allow-origin')).toBeNull();
+        expect((await fetch(server.http('/ws/poll'), { method: 'OPTIONS', headers })).status).toBe(404);
+      }
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('answers a plain GET on the WebSocket path with 426 Upgrade Required and Upgrade: websocket', async () => {
     const server = await startServer();
     try {
