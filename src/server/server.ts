@@ -111,7 +111,12 @@ export interface RealtimeServerOptions {
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
-  /** Polls per user. Default 10/s, burst 30. */
+  /**
+   * Polls per user. Default 10/s, burst 30. A poll that comes less than 1/`perSecond` s (at most 100 ms) after its
+   * user's last answered poll waits out the rest before it is read, and answers what was published meanwhile
+   * together: a client that polls again as soon as each answer comes (the reference client) stays within it,
+   * whatever the stream's rate.
+   */
   pollsPerUser?: RateLimit;
   /**
    * Open sockets per user (an integer ≥ 1); more are refused with 429. Default 10. Also the polls
@@ -192,6 +197,7 @@ export interface RealtimeServerOptions {
 export interface RealtimeServerStats {
   connections: number;
   admins: number;
+  /** Polls being read or held now (one paused first, having come within 1/`pollsPerUser` s of its user's last answer, from its read on). */
   pendingPolls: number;
   /** Messages `publish` and `broadcast` handed to the store that it stored (a promise that rejected is not counted). */
   published: number;
@@ -366,11 +372,21 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const maxSocketsPerUser = options.maxSocketsPerUser ?? 10;
   const pollHoldMs = options.pollHoldMs ?? POLL_HOLD_MS;
   const pollMaxMessages = options.pollMaxMessages ?? POLL_MAX_MESSAGES;
+  // A poll that comes sooner than this (ms) after its user's last answer waits out the rest (handlePoll): one
+  // pollsPerUser token's refill time, so a client that polls again at once after each answer (the reference client
+  // does) stays within the limit whatever the stream's rate. At most POLL_PACE_MS: the latency it may add to a
+  // message; a stricter pollsPerUser still refuses with 429 and Retry-After, as before.
+  const pollPaceMs = Math.min(POLL_PACE_MS, 1000 / (options.pollsPerUser?.perSecond ?? 10));
+  /** Each user's last poll answered 200, on the monotonic clock: what {@link pollPaceMs} counts from. */
+  const lastAnswered = new Map<string, number>();
+  /** Polls in `polls` paused now by that pacing: not yet read, nor held (`stats().pendingPolls` leaves them out). */
+  let pacedPolls = 0;
   const sweep = setInterval(() => {
     const t = monotonicNow();
     perIp.sweep(t);
     perUser.sweep(t);
     pollsPerUser.sweep(t);
+    for (const [userId, at] of lastAnswered) if (t - at >= pollPaceMs) lastAnswered.delete(userId);
   }, 60_000);
   sweep.unref();
   // No subprotocol is agreed to: the protocol has none. ws agreed to the first one offered, and a
@@ -903,7 +919,24 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     waiter = new PollWaiter(principal);
     core.addSubscriber(waiter);
     polls.add(waiter);
+    const expired = (): boolean => principal.expiresAt !== undefined && principal.expiresAt <= now() + TIMER_SLACK_MS;
     try {
+      // Paced (pollPaceMs): the reference client polls again as soon as an answer comes, and one was made as soon as a
+      // message was pending, so a stream of more than 10 messages a second (evenly spread) made as many polls a
+      // second, past pollsPerUser's 10 once its burst was spent: 429s, each message up to a second late (a fresh
+      // tester). What is published meanwhile is routed to this poll and answered with it, after the pause; the client
+      // leaving, close() or the store going down end it early, as they end a hold.
+      const pause = (lastAnswered.get(principal.userId) ?? -Infinity) + pollPaceMs - monotonicNow();
+      if (pause > 0 && !shuttingDown) {
+        pacedPolls++;
+        try {
+          await waiter.pause(pause);
+        } finally {
+          pacedPolls--;
+        }
+        if (left || response.destroyed) return;
+        if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
+      }
       let result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
       // One token held 250 polls at once (a hostile tester): past maxSocketsPerUser held, a poll
       // is answered at once, empty, and the client's next comes under pollsPerUser.
@@ -928,7 +961,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // past its token's expiry delivered what was published after it: a hostile tester).
         // (A timer may fire a millisecond or two before the wall clock reads its time: the hold
         // that ended at exp was answered 200, empty, on a token about to expire: a full run.)
-        if (principal.expiresAt !== undefined && principal.expiresAt <= now() + TIMER_SLACK_MS) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
+        if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
         // Woken by close() with nothing routed to it: nothing new since the read above (it was
         // subscribed before it), so it answers that, at once. Read again, it waited the store's
         // command timeout on a hung Redis, and a graceful stop took 5 s more (a hostile tester).
@@ -945,6 +978,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
       }
       core.counters.pollsServed++;
+      lastAnswered.set(principal.userId, monotonicNow());
       for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
       sendHttp(response, 200, body);
     } catch (error) {
@@ -1150,7 +1184,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   return {
     publish: (userId, message) => core.publish(userId, message),
     broadcast: (message) => core.broadcast(message),
-    stats: () => statsOf(core.counters, core, polls.size, storeStatus(), refusedConnections, refusedRequests),
+    stats: () => statsOf(core.counters, core, polls.size - pacedPolls, storeStatus(), refusedConnections, refusedRequests),
     close: () => (closePromise ??= close()),
     listening,
     address: () => {
@@ -1235,13 +1269,14 @@ class PollWaiter implements Subscriber {
   private timer: NodeJS.Timeout | null = null;
   private woken = false;
   private gathering = false;
+  private pausing = false;
   /** Whether an entry was routed to it. */
   routed = false;
   constructor(readonly principal: Principal) {}
   deliver(): void {
     this.routed = true;
-    if (this.resolve === null) {
-      // Before the hold began: the read that follows sees the entry.
+    if (this.resolve === null || this.pausing) {
+      // Before the hold began (or while paced): the read that follows sees the entry.
       this.woken = true;
     } else if (!this.gathering) {
       // Gather what is published in the same burst into one response (well under the 1 s promised).
@@ -1257,6 +1292,21 @@ class PollWaiter implements Subscriber {
     const resolve = this.resolve;
     this.resolve = null;
     resolve?.();
+  }
+  /**
+   * Waits `ms` (a paced poll, before its read), ended early by {@link wake} alone: an entry routed meanwhile does
+   * not end it (it is read after, with whatever else comes by then), and makes the hold that may follow end at once.
+   */
+  async pause(ms: number): Promise<void> {
+    this.pausing = true;
+    await new Promise<void>((resolve) => {
+      this.resolve = resolve;
+      this.timer = setTimeout(() => {
+        this.timer = this.resolve = null;
+        resolve();
+      }, ms);
+    });
+    this.pausing = false;
   }
   wait(holdMs: number): Promise<void> {
     if (this.woken) return Promise.resolve();
@@ -1301,6 +1351,8 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
 
 /** How early, in ms, a timer may fire by the wall clock (`Date.now`), which is not the clock Node's timers keep. */
 const TIMER_SLACK_MS = 5;
+/** The longest pause of a paced poll, in ms (see `pollPaceMs`): the default pollsPerUser's 10 a second. */
+const POLL_PACE_MS = 100;
 
 /** How often the store's health is looked at while polls are held or sockets open, ms (at most). */
 const STORE_HEALTH_CHECK_MS = 1000;

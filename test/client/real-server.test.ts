@@ -258,6 +258,32 @@ describe('client against the reference server', () => {
     expect(client.getStatus().reconnectAttempts).toBe(0);
   });
 
+  it('a polling client of a stream of 20 messages a second, every option the default, is never refused 429: the server paces its polls (each was answered as soon as a message was pending, and the client polled past pollsPerUser: a fresh tester)', async () => {
+    const h = await harness({ webSocket: false });
+    const statuses: Record<number, number> = {};
+    const counted: typeof fetch = async (...args) => {
+      const response = await fetch(...args);
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      return response;
+    };
+    // The client's defaults (nodeClient's short backoff aside, which a 429 would not shorten).
+    const client = nodeClient(h.url, { fetch: counted });
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+    // 6 s of 20 evenly spaced messages a second: past pollsPerUser's burst (30) in about 3 s when each is a poll of its own.
+    const total = 120;
+    for (let n = 1; n <= total; n++) {
+      await h.trades(n, 1);
+      await sleep(50);
+    }
+    await until(() => seen.length === total, 'every message', 20_000);
+    expect(seen).toEqual(ids(total));
+    expect(statuses[429]).toBeUndefined();
+    expect(h.server.stats().refusedPolls).toEqual({});
+  }, 40_000);
+
   it('leaves a server whose pings stop coming, and reconnects', async () => {
     const h = await harness({ pingIntervalMs: 60_000 });
     const client = nodeClient(h.url, { pingIntervalMs: 100, pongTimeoutMs: 100 });
