@@ -119,7 +119,11 @@ export type RealtimeEventMap = {
   invalid: [event: InvalidEvent];
   unknown: [event: UnknownEvent];
   gap: [event: GapEvent];
-  /** Every change of {@link RealtimeStatus} worth showing (state, mode, attempts, rtt). */
+  /**
+   * Every change of {@link RealtimeStatus} worth showing (state, mode, attempts, rtt, nextAttemptAt, lastClose,
+   * lastHttpStatus), one per step. The cursor, `received`, `duplicates` and `lastMessageAt` change in place without one,
+   * over the socket and polling alike (`getStatus()` reads them), and come with the next.
+   */
   status: [status: RealtimeStatus];
 };
 
@@ -1080,7 +1084,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               return;
             }
             if (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor)) status.cursor = body.cursor;
-            set({});
+            // The cursor, the counts and lastMessageAt change in place, told with the next step, as over the socket: a
+            // `status` per answer (a `set({})` here) made an app that renders on it render ten times a second while
+            // polling, and never on the socket (a fresh tester).
             // A poll with a cursor is held until there is something to say. A `gap` answer
             // comes at once and empty by design, and the next poll follows at once; a second
             // answer in a row within 250 ms that delivered nothing (empty, or repeats only: a

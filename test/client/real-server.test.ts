@@ -284,6 +284,35 @@ describe('client against the reference server', () => {
     expect(h.server.stats().refusedPolls).toEqual({});
   }, 40_000);
 
+  it('tells `status` for a step, not for each message: the cursor and counts change in place over polling as over the socket (each poll answer was a `status`, never a socket frame: a fresh tester)', async () => {
+    for (const webSocket of [true, false]) {
+      const h = await harness({ webSocket });
+      // No probe due within the test (a probe's schedule is a step of its own).
+      const client = nodeClient(h.url, { backoff: { baseMs: 30_000, maxMs: 30_000, jitter: false } });
+      const seen: string[] = [];
+      const steps: RealtimeStatus[] = [];
+      client.on('trades', (t) => seen.push(t.id));
+      client.on('status', (s) => steps.push(s));
+      client.connect(await sign('alice'));
+      const mode = webSocket ? 'ws' : 'polling';
+      await until(() => client.getStatus().mode === mode, mode);
+      await h.trades(1, 1);
+      await until(() => seen.length === 1, 'the first trade');
+      const before = steps.length;
+      const received = client.getStatus().received;
+      // One message per poll answer (or frame), the status otherwise unchanged.
+      for (let n = 2; n <= 6; n++) {
+        await h.trades(n, 1);
+        await until(() => seen.length === n, `trade ${n}`);
+        await sleep(150);
+      }
+      expect(steps.slice(before), mode).toEqual([]);
+      expect(client.getStatus()).toMatchObject({ mode, received: received + 5 });
+      client.disconnect();
+      await stopHarnesses();
+    }
+  });
+
   it('leaves a server whose pings stop coming, and reconnects', async () => {
     const h = await harness({ pingIntervalMs: 60_000 });
     const client = nodeClient(h.url, { pingIntervalMs: 100, pongTimeoutMs: 100 });
