@@ -99,12 +99,13 @@ interface StoreKeys {
   user(userId: string): string;
 }
 
-type AppendCommand = (...args: (string | number)[]) => Promise<string[]>;
-type ReadCommand = (...args: (string | number)[]) => Promise<unknown[]>;
+// What the scripts answer is checked before use (see NotRedisReply): unknown until then.
+type AppendCommand = (...args: (string | number)[]) => Promise<unknown>;
+type ReadCommand = (...args: (string | number)[]) => Promise<unknown>;
 interface ScriptedRedis extends Redis {
   rcAppend: AppendCommand;
   rcRead: ReadCommand;
-  rcRotate: (...args: string[]) => Promise<string>;
+  rcRotate: (...args: string[]) => Promise<unknown>;
   rcBeat: () => Promise<number>;
 }
 
@@ -295,10 +296,16 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  * evicted key loses its entries, and a resume past them reads `resumed`, not `gap`.
  *
  * Failure behaviour:
- * - Redis unreachable at start → rejects with `Redis unreachable at <url without credentials>`;
+ * - Redis unreachable at start (refused, unroutable) → rejects with `Redis unreachable at <url
+ *   without credentials>`; reached, and what answers is not Redis (no Redis reply, `-ERR unknown
+ *   command`, a reply of another shape than the store's scripts give, nothing within
+ *   `commandTimeoutMs`, a hang-up) → `<url> does not answer as Redis (…): is it the Redis port?`;
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
+ * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
+ *   error, once per loss), unhealthy, reads and appends reject with `<url> does not answer as
+ *   Redis (…)`, the connection remade every 2 s.
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
  *   caller knows the message was not stored); reconnects with backoff. Lost includes a
  *   connection that leaves a command or the heartbeat (each second: an empty script on the
@@ -510,18 +517,73 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   const onItsDatabase = (client: Redis): boolean => {
     if (!databaseRefused.has(client)) return true;
-    if (started && !closed) {
-      client.disconnect();
-      setTimeout(() => {
-        if (!closed && client.status === 'end') client.connect().catch(() => undefined);
-      }, 2000).unref();
-    }
+    if (started && !closed) reconnectLater(client);
     return false;
   };
+  /** Connections closed by the store, to be made again in 2 s (see reconnectLater). */
+  const reconnecting = new Set<Redis>();
+  /** Closes `client` now and connects it again in 2 s: not ioredis's own retry, which a connection that reached ready resets (a retry every 100 ms). */
+  function reconnectLater(client: Redis): void {
+    client.disconnect();
+    if (reconnecting.has(client)) return;
+    reconnecting.add(client);
+    setTimeout(() => {
+      reconnecting.delete(client);
+      if (!closed && client.status === 'end') client.connect().catch(() => undefined);
+    }, 2000).unref();
+  }
+  /**
+   * What the address answered as no Redis would (see NotRedisReply), at start: the start fails
+   * saying so. A server that answered `+OK` to everything started "healthy" with epoch `O`, and
+   * one answering `-ERR unknown command` was said "unreachable" (a fresh tester).
+   */
+  let notRedisDetail: string | null = null;
+  let notRedisToldFor: number | null = null;
+  /**
+   * The address of Redis answered as no Redis would, on `client`: counted as lost (unhealthy:
+   * polls and upgrades get 503, appends reject) and the connection remade in 2 s, whose replies
+   * may no longer match its commands. Logged once per loss (`redis-not-redis`, an error): it
+   * wrote ~100 `redis-error` lines a second, and publishers got ioredis's TypeError text.
+   * Returns the error to give the caller.
+   */
+  function notRedis(detail: string, client: Redis): Error {
+    notRedisDetail = detail;
+    const message = `${where} does not answer as Redis (${detail}): is it the Redis port?`;
+    lastError = message;
+    if (started && !closed) {
+      onDown();
+      if (notRedisToldFor !== lostSince) {
+        notRedisToldFor = lostSince;
+        logger.error(
+          { event: 'redis-not-redis', url: where, connection: client === sub ? 'subscriber connection' : 'command connection', err: detail },
+          'the Redis address answers as no Redis would: counted as lost, the connection remade every 2 s',
+        );
+      }
+      reconnectLater(client);
+    } else if (!closed && (client !== cmd || ownsClient)) {
+      // At start: the start fails now, not once the connection's other commands time out.
+      client.disconnect();
+    }
+    return new Error(message);
+  }
+  /** A TCP (or TLS) connection to the address was made at start: a failure then is not the network's. A given client may be connected already. */
+  let reached = cmd.status === 'ready';
   // Each connection attempt sends its SELECT anew.
-  const forgetRefusal = (client: Redis) => () => void databaseRefused.delete(client);
+  const forgetRefusal = (client: Redis) => () => {
+    reached = true;
+    databaseRefused.delete(client);
+  };
   const report = (event: string, client?: Redis) => (err: Error) => {
     if (client && refusedSelect(err, client)) return;
+    // A reply with no command waiting for it (ioredis: "Command queue state error. … Last reply: OK"),
+    // or bytes that are no reply at all (an HTTP server: `Unknown RESP type 60 "<"`).
+    const stray = /^Command queue state error\b.*? Last (?:reply|error): ([^]*)$/.exec(err.message);
+    if (client && stray) return void notRedis(`a reply to no command: ${preview(stray[1])}`, client);
+    if (client && /Unknown RESP type|Protocol error/.test(err.message)) return void notRedis(err.message.replace(/\. Please report this\.?$/, ''), client);
+    // The ready check's INFO unknown (ioredis takes an unknown HELLO for an older Redis and ignores CLIENT SETINFO's errors): a POP3 server.
+    if (client && !started && /^ERR unknown command\b/.test(err.message)) return void notRedis(err.message, client);
+    // While the address answers as no Redis would, the status says so, not "no connection" (the store's own 2 s wait).
+    if (lostSince !== null && notRedisToldFor === lostSince) return;
     lastError = err.message;
     // While reconnecting every attempt fails: log the loss once (redis-lost), not each attempt.
     if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
@@ -569,12 +631,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     onDown();
     if (sub.status === 'ready') sub.disconnect(true);
   }
-  /** 'answered', 'late' (past commandTimeoutMs: also for a given client without its own command timeout) or 'failed'. */
-  const within = (reply: Promise<unknown>): Promise<'answered' | 'late' | 'failed'> => {
+  /**
+   * 'answered', 'late' (past commandTimeoutMs: also for a given client without its own command
+   * timeout), 'failed', or the reply, not `expected`'s shape, that no Redis gives (a NotRedisReply).
+   */
+  const within = (reply: Promise<unknown>, expected: { what: string; is: (value: unknown) => boolean }): Promise<'answered' | 'late' | 'failed' | NotRedisReply> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     return Promise.race([
       reply.then(
-        () => 'answered' as const,
+        (value) => (expected.is(value) ? ('answered' as const) : new NotRedisReply(`the heartbeat's ${expected.what} is ${preview(value)}`)),
         (err: unknown) => (/timed out/i.test((err as Error)?.message ?? '') ? ('late' as const) : ('failed' as const)),
       ),
       new Promise<'late'>((resolve) => (timer = setTimeout(resolve, commandTimeoutMs, 'late'))),
@@ -595,9 +660,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (epochRefused !== null) void readStreams([], 0, 1).catch(() => undefined);
     beating = true;
     const sentAfter = downs;
-    void Promise.all([within(cmd.rcBeat()), within(sub.ping())]).then(([commands, subscriber]) => {
+    // 1; '1' from a given client with stringNumbers.
+    const beatReply = { what: 'script reply (return 1)', is: (value: unknown) => value === 1 || value === '1' };
+    // PONG; ['pong', ''] on a subscribed RESP2 connection (a given client's protocol).
+    const pong = { what: 'PING reply', is: (value: unknown) => value === 'PONG' || (Array.isArray(value) && String(value[0]).toLowerCase() === 'pong') };
+    void Promise.all([within(cmd.rcBeat(), beatReply), within(sub.ping(), pong)]).then(([commands, subscriber]) => {
       beating = false;
       if (closed) return;
+      // Never recovered on such an answer: a server that answered `+OK` to everything read as healthy.
+      if (commands instanceof NotRedisReply) return void notRedis(commands.detail, cmd);
+      if (subscriber instanceof NotRedisReply) return void notRedis(subscriber.detail, sub);
       if (commands === 'late') commandsUnanswered();
       else if (subscriber === 'late') subscriberSilent();
       if (commands === 'answered' && subscriber === 'answered' && downs === sentAfter) {
@@ -672,6 +744,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     logger.info({ event: 'redis-recovered', url: where, downMs: Math.round(performance.now() - lostAt) }, 'redis connection recovered');
     lostSince = null;
+    notRedisToldFor = null;
     // What the next loss says is its own: an error of this one (an ECONNREFUSED while Redis was
     // down) showed in the status of a later loss that had no error of its own (a hostile tester).
     lastError = '';
@@ -853,7 +926,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // A node that saw writes Redis lost records where the epoch it starts begins (see
         // ROTATE_SCRIPT); a Redis restarted empty, or whose epoch key was deleted, has none. Every
         // other node said "Redis lost its data" of a rotation too, when it had lost its latest writes.
-        const start = await answer(cmd.get(keys.epochStart), 'read');
+        const start = await recordedStart();
         const rotated = start?.split(' ')[0] === read.epoch;
         gap('epoch', `epoch ${epoch} → ${read.epoch}: ${rotated ? 'Redis came back without its latest writes (a node that had seen them started the new epoch)' : 'Redis lost its data (restarted empty, or its epoch key deleted)'}`);
         epoch = read.epoch;
@@ -895,12 +968,49 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
   }
 
+  /**
+   * Redis's `maxmemory-policy` when it may evict keys (a `maxmemory` set), else undefined. An
+   * evicted stream key loses its entries without a trace: a resume past them reads `resumed`
+   * with nothing (a hostile tester deleted a user's key). Asked once, at start; a Redis that
+   * refuses CONFIG (a managed one) is not asked again.
+   * @throws Error (see notRedis) when CONFIG GET answers other than `[name, value]` (a server
+   *   answering `+OK` was read as policy `K`, the second letter).
+   */
+  async function evictionPolicy(): Promise<string | undefined> {
+    const setting = async (name: string): Promise<string | undefined> => {
+      let reply: unknown;
+      try {
+        reply = await cmd.config('GET', name);
+      } catch {
+        return undefined; // CONFIG disabled or renamed: nothing to say.
+      }
+      // [] for a setting this Redis does not have.
+      if (Array.isArray(reply) && (reply.length === 0 || (reply.length === 2 && reply[0] === name && typeof reply[1] === 'string'))) return reply[1] as string | undefined;
+      throw notRedis(`CONFIG GET ${name} answered ${preview(reply)}, expected [${JSON.stringify(name)}, its value]`, cmd);
+    };
+    const policy = await setting('maxmemory-policy');
+    if (policy === undefined || policy === 'noeviction') return undefined;
+    // Without a memory limit (maxmemory 0) nothing is evicted, whatever the policy.
+    const maxmemory = await setting('maxmemory');
+    return maxmemory === '0' ? undefined : policy;
+  }
+  /** The eviction policy Redis reported at start, when it may evict keys (said after the start line). */
+  let evicting: string | undefined;
   try {
     if (ownsClient) await cmd.connect();
     else if (cmd.status === 'wait') await cmd.connect();
     await sub.connect();
     // ioredis reports a refused SELECT as an error and connects all the same, on database 0.
     if (databaseRefused.size > 0) throw new Error(lastError);
+    // A first read, its reply checked (see decodeRead), before anything counts as started: a
+    // catch-up that fails is retried for as long as it takes (the start never ended), and a
+    // server answering `+OK` to everything read as Redis.
+    // Other failures are the catch-up's, as before (it waits for a Redis that refuses an epoch).
+    await readStreams([], 0, 1).catch((err: unknown) => {
+      if (notRedisDetail !== null) throw err;
+    });
+    if (notRedisDetail !== null) throw new Error(lastError);
+    evicting = await evictionPolicy();
     started = true;
     await sub.subscribe(keys.channel);
     subscribed = true;
@@ -914,29 +1024,33 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (refusal !== undefined) {
       throw new Error(`Redis at ${where} refused database ${database} (${refusal}): a server has databases 0 to its \`databases\` setting less one (0 to 15 by default)`);
     }
+    // A reply no Redis gives (see notRedis), or bytes that are no reply (an HTTP server: `Unknown RESP type 60 "<"`).
+    if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
     const reason = lastError || (err as Error).message;
-    // ioredis on a server that answers something else (an HTTP server: `Unknown RESP type 60 "<". Please report this.`).
-    if (/Unknown RESP type|Protocol error/.test(reason)) throw new Error(`${where} does not answer as Redis (${reason.replace(/\. Please report this\.?$/, '')}): is it the Redis port?`);
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (redis://user:password@host): ${reason}`);
     // The password was taken; the ACL user lacks a command or the fan-out channel (`&*`, allchannels).
     if (/NOPERM/.test(reason)) throw new Error(`Redis at ${where} refused a command or channel to this ACL user: ${reason}`);
+    // The connection was made, and what is there does not know Redis's commands (a POP3 server:
+    // `-ERR unknown command`), or says nothing, or hangs up: not the network's fault, as
+    // "unreachable" said (a fresh tester). Refused and unroutable addresses never connect.
+    if (reached) {
+      const closedUnanswered = /^Connection is closed/.test(reason) || /\b(ECONNRESET|EPIPE)\b/.test(reason);
+      if (/unknown command/i.test(reason) || /timed out/i.test(reason) || closedUnanswered) {
+        const detail = /timed out/i.test(reason)
+          ? `it took the connection and answered nothing within ${commandTimeoutMs} ms`
+          : closedUnanswered
+            ? `it took the connection and closed it without an answer`
+            : reason;
+        throw new Error(`${where} does not answer as Redis (${detail}): is it the Redis port?`);
+      }
+    }
     throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
-  // An evicted stream key loses its entries without a trace: a resume past them reads
-  // `resumed` with nothing (a hostile tester deleted a user's key). Said once, at start; a
-  // Redis that refuses CONFIG (a managed one) is not asked again.
-  try {
-    const [, policy] = (await cmd.config('GET', 'maxmemory-policy')) as [string, string?];
-    // Without a memory limit (maxmemory 0) nothing is evicted, whatever the policy.
-    const [, maxmemory] = (await cmd.config('GET', 'maxmemory')) as [string, string?];
-    if (policy !== undefined && policy !== 'noeviction' && maxmemory !== '0') {
-      logger.warn({ event: 'redis-eviction-policy', url: where, policy }, `Redis maxmemory-policy is ${policy}: a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; set maxmemory-policy noeviction (SCALE.md)`);
-    }
-  } catch {
-    // CONFIG disabled or renamed: nothing to say.
+  if (evicting !== undefined) {
+    logger.warn({ event: 'redis-eviction-policy', url: where, policy: evicting }, `Redis maxmemory-policy is ${evicting}: a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; set maxmemory-policy noeviction (SCALE.md)`);
   }
   // One heartbeat a second (see beat()).
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
@@ -983,7 +1097,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     args.push(newEpoch(), maxMessages, maxAllMessages, maxAgeMs, keys.channel);
     for (const q of batch) args.push(q.type, q.userJson, q.keyJson, q.ttl, q.parts.length, ...q.parts);
     try {
-      const cursors = await cmd.rcAppend(...args);
+      const reply = await cmd.rcAppend(...args);
+      // One cursor per entry, or `!` and why: an answer of another shape is no Redis's (a server
+      // answering `+OK` gave publishers ioredis's "Cannot read properties of undefined").
+      if (!Array.isArray(reply) || reply.length !== batch.length || !reply.every((c) => typeof c === 'string' && (c.startsWith('!') || parseCursor(c) !== null))) {
+        throw new NotRedisReply(`the append script's reply is ${preview(reply)}, expected ${batch.length === 1 ? 'an array of 1 cursor' : `an array of ${batch.length} cursors`}`);
+      }
+      const cursors = reply as string[];
       // `!` and why: Redis refused that entry's own stream (a key of another type), checked
       // before anything was written; the others of the batch are stored (see APPEND_SCRIPT).
       const refusals = batch.filter((_, i) => cursors[i]!.startsWith('!'));
@@ -1020,6 +1140,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (err instanceof ReplyError) refusal = String((err as Error).message).replace(/\.? script: [^]*$/, '');
       const reason = timedOut
         ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)
+        : err instanceof NotRedisReply
+        ? new Error(`${notRedis(err.detail, cmd).message}; the message may or may not be stored`)
         : away
           ? unavailable('append', ': not stored')
           : sure
@@ -1046,9 +1168,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return (err as Error | null)?.name === 'MaxRetriesPerRequestError' ? 'the connection dropped before it answered' : String((err as Error | null)?.message);
   }
 
+  /** The epoch start record (see {@link StoreKeys.epochStart}), or null when there is none. */
+  async function recordedStart(): Promise<string | null> {
+    const recorded: unknown = await answer(cmd.get(keys.epochStart), 'read');
+    if (recorded === null || typeof recorded === 'string') return recorded;
+    throw notRedis(`GET ${keys.epochStart} answered ${preview(recorded)}, expected a string or nothing`, cmd);
+  }
+
   /** Replaces `lost`, the epoch in which Redis lost writes, by a new one (once, whoever asks first); the epoch in force. */
   async function rotate(lost: string, why: string): Promise<string> {
-    const now = await answer(cmd.rcRotate(keys.epoch, keys.all, keys.epochStart, lost, newEpoch()), 'epoch rotation');
+    const now: unknown = await answer(cmd.rcRotate(keys.epoch, keys.all, keys.epochStart, lost, newEpoch()), 'epoch rotation');
+    if (typeof now !== 'string' || !EPOCH.test(now)) throw notRedis(`the epoch rotation's reply is ${preview(now)}, expected an epoch of 1 to 64 hex digits`, cmd);
     if (now !== lost) logger.warn({ event: 'epoch-rotated', url: where, from: lost, to: now, detail: why }, 'Redis lost writes: new epoch');
     return now;
   }
@@ -1068,7 +1198,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
   async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
-    let reply: unknown[];
+    let reply: unknown;
     try {
       reply = await answer(cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0), 'read');
     } catch (err) {
@@ -1080,11 +1210,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       epochRefused = why;
       throw new Error(`${why}: no cursor can be given until it does`);
     }
+    let read: DecodedRead;
+    try {
+      read = decodeRead(reply, streams.length);
+    } catch (err) {
+      // Unhealthy before the caller hears of it (a poll gets 503), and in words, not a TypeError.
+      throw err instanceof NotRedisReply ? notRedis(err.detail, cmd) : err;
+    }
     if (epochRefused !== null) {
       logger.info({ event: 'epoch-written', url: where }, 'Redis took an epoch again: reads go on');
       epochRefused = null;
     }
-    return decodeRead(reply, streams.length);
+    return read;
   }
 
   /**
@@ -1204,7 +1341,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // its position. That page (up to `limit` entries and `maxBytes` of the viewer's streams,
         // then another from the epoch's start) was read to answer `gap` with none of it: any
         // user polling `since=zzz.1` kept Redis's one thread busy (a security reviewer).
-        const [head, recorded] = await Promise.all([readStreams([], 0, 1), answer(cmd.get(keys.epochStart), 'read')]);
+        const [head, recorded] = await Promise.all([readStreams([], 0, 1), recordedStart()]);
         if (await replaced(head, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
         if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded, head.epoch), limit, maxBytes);
       }
@@ -1227,7 +1364,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }
       if (pos.epoch !== read.epoch) {
         // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
-        return otherEpoch(viewer, streams, read, epochStart(await answer(cmd.get(keys.epochStart), 'read'), read.epoch), limit, maxBytes);
+        return otherEpoch(viewer, streams, read, epochStart(await recordedStart(), read.epoch), limit, maxBytes);
       }
       // Ahead of the head: no cursor this epoch gave.
       if (pos.position > read.head) return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
@@ -1342,13 +1479,54 @@ interface DecodedRead {
   streams: { exists: boolean; deleted: string; entries: [string, string[]][]; cut: boolean }[];
 }
 
-function decodeRead(reply: unknown[], streamCount: number): DecodedRead {
+/**
+ * A reply no Redis running the store's scripts gives (a string where a script returns an array,
+ * an epoch not of the store's form): the address answers, and is something else (a service that
+ * answers `+OK` to everything, a confused proxy). `detail` says what was expected and what came.
+ */
+class NotRedisReply extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'NotRedisReply';
+  }
+}
+
+/** An epoch as cursors carry it (see cursor.ts): hex digits, at most 64. */
+const EPOCH = /^[0-9a-f]{1,64}$/;
+
+/** A position, time or sequence number of the read script: a decimal integer ≥ 0 (a string, `%d`, or an integer reply). */
+const isCount = (value: unknown): boolean =>
+  typeof value === 'number' ? Number.isSafeInteger(value) && value >= 0 : typeof value === 'string' && DECIMAL.test(value) && Number.isSafeInteger(Number(value));
+/** 0 or 1 (as strings from a given client with stringNumbers). */
+const isFlag = (value: unknown): boolean => value === 0 || value === 1 || value === '0' || value === '1';
+const isEntryId = (value: unknown): boolean => typeof value === 'string' && parseEntryId(value) !== null;
+/** An XRANGE entry: `[id, [field, value, …]]`. */
+const isStoredEntry = (value: unknown): boolean =>
+  Array.isArray(value) && value.length === 2 && isEntryId(value[0]) && Array.isArray(value[1]) && (value[1] as unknown[]).every((field) => typeof field === 'string');
+
+/**
+ * The read script's reply (see READ_SCRIPT), checked item by item: a server that answered `+OK`
+ * to everything was read as epoch `O` (the string's first letter), head NaN, and its cursor
+ * `O.NaN` handed to clients (a fresh tester).
+ * @throws NotRedisReply naming the first item not of its shape.
+ */
+function decodeRead(reply: unknown, streamCount: number): DecodedRead {
+  const shape = `[epoch, head, time, sequence${streamCount > 0 ? `, then 4 items for each of ${streamCount} stream${streamCount > 1 ? 's' : ''}` : ''}]`;
+  if (!Array.isArray(reply) || reply.length !== 4 + 4 * streamCount) throw new NotRedisReply(`the read script's reply is ${preview(reply)}, expected ${shape}`);
+  if (typeof reply[0] !== 'string' || !EPOCH.test(reply[0])) throw new NotRedisReply(`the read script's epoch is ${preview(reply[0])}, expected 1 to 64 hex digits`);
+  for (const [i, name] of ['head', 'time', 'sequence'].entries()) {
+    if (!isCount(reply[i + 1])) throw new NotRedisReply(`the read script's ${name} is ${preview(reply[i + 1])}, expected a decimal integer`);
+  }
   const streams: DecodedRead['streams'] = [];
   for (let i = 0; i < streamCount; i++) {
     const base = 4 + i * 4;
-    streams.push({ exists: reply[base] === 1, deleted: String(reply[base + 1]), entries: reply[base + 2] as [string, string[]][], cut: reply[base + 3] === 1 });
+    const [exists, deleted, entries, cut] = reply.slice(base, base + 4) as unknown[];
+    if (!isFlag(exists) || !isEntryId(deleted) || !Array.isArray(entries) || !entries.every(isStoredEntry) || !isFlag(cut)) {
+      throw new NotRedisReply(`the read script's stream ${i + 1} is [${[exists, deleted, entries, cut].map(preview).join(', ')}], expected [0 or 1, an entry id, entries [id, [field, value, …]], 0 or 1]`);
+    }
+    streams.push({ exists: exists === 1 || exists === '1', deleted: deleted as string, entries: entries as [string, string[]][], cut: cut === 1 || cut === '1' });
   }
-  return { epoch: String(reply[0]), head: Number(reply[1]), nowUs: Number(reply[2]), seq: Number(reply[3]), streams };
+  return { epoch: reply[0], head: Number(reply[1]), nowUs: Number(reply[2]), seq: Number(reply[3]), streams };
 }
 
 /** A stream entry as XRANGE returns it → StreamEntry. `userId` undefined: read field `u`. */

@@ -1,0 +1,135 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createRedisStreamStore } from '../../../src/server/redis/index.js';
+import { findTool } from '../../support/toolchain.js';
+import { RedisServer } from './redis-server.js';
+
+const tool = findTool('redis-server');
+
+function collectingLogger() {
+  const events: { level: string; event: string; err?: string }[] = [];
+  const at = (level: string) => (object: object) => void events.push({ level, event: String((object as { event?: string }).event), err: (object as { err?: string }).err });
+  return { events, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * A TCP server on 127.0.0.1 that is not Redis: `greeting` written on connect, `answer` to each
+ * chunk it reads (nothing: it never answers). `connections` counts the connections it took.
+ */
+async function notRedis(options: { greeting?: string; answer?: string; port?: number; hangUp?: boolean }): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    if (options.hangUp) return void socket.destroy();
+    if (options.greeting) socket.write(options.greeting);
+    socket.on('data', () => {
+      if (options.answer) socket.write(options.answer);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => connections,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+const refusal = (url: string, options: { commandTimeoutMs?: number } = {}) =>
+  createRedisStreamStore({ url, connectTimeoutMs: 2000, logger: collectingLogger(), ...options }).then(
+    async (store) => {
+      const status = store.status();
+      await store.close();
+      return `started: ${status.detail}`;
+    },
+    (error: Error) => error.message,
+  );
+
+describe('a server on the Redis port that is not Redis: refused at start as not Redis, never "unreachable" nor healthy', () => {
+  it('one answering +OK to everything: its "OK" was read as epoch "O", cursor "O.NaN", policy "K", and the store started healthy (a fresh tester)', async () => {
+    const server = await notRedis({ answer: '+OK\r\n+OK\r\n' });
+    try {
+      expect(await refusal(`redis://127.0.0.1:${server.port}`)).toMatch(new RegExp(`^redis://127\\.0\\.0\\.1:${server.port} does not answer as Redis \\(.+\\): is it the Redis port\\?$`));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('one answering -ERR unknown command (a POP3 server greets +OK), one that takes the connection and says nothing, one that hangs up: "Redis unreachable" sent the user to the network', async () => {
+    const pop3 = await notRedis({ greeting: '+OK POP3 server ready\r\n', answer: '-ERR unknown command\r\n' });
+    const silent = await notRedis({});
+    const hangUp = await notRedis({ hangUp: true });
+    try {
+      expect(await refusal(`redis://127.0.0.1:${hangUp.port}`)).toBe(`redis://127.0.0.1:${hangUp.port} does not answer as Redis (it took the connection and closed it without an answer): is it the Redis port?`);
+      const popped = await refusal(`redis://127.0.0.1:${pop3.port}`, { commandTimeoutMs: 1000 });
+      // Which, depends on how its answers (one per chunk read) fall on ioredis's handshake commands.
+      expect(popped).toMatch(new RegExp(`^redis://127\\.0\\.0\\.1:${pop3.port} does not answer as Redis \\((ERR unknown command|it took the connection and answered nothing within 1000 ms)\\): is it the Redis port\\?$`));
+      expect(await refusal(`redis://127.0.0.1:${silent.port}`, { commandTimeoutMs: 500 })).toBe(
+        `redis://127.0.0.1:${silent.port} does not answer as Redis (it took the connection and answered nothing within 500 ms): is it the Redis port?`,
+      );
+    } finally {
+      await Promise.all([pop3.close(), silent.close(), hangUp.close()]);
+    }
+    // Nothing listening: unreachable, as before.
+    expect(await refusal(`redis://127.0.0.1:${silent.port}`)).toMatch(new RegExp(`^Redis unreachable at redis://127\\.0\\.0\\.1:${silent.port}: .*ECONNREFUSED`));
+  });
+});
+
+describe.skipIf(!tool.available)(`a running store whose Redis address stops answering as Redis ${tool.reason}`, () => {
+  it('counts Redis as lost, says so once in the log and in status(), and rejects reads and appends in words (publishers got "Cannot read properties of undefined"), until Redis is back', { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const logger = collectingLogger();
+    const store = await createRedisStreamStore({ url: redis.url, keyPrefix: 'nr', logger, commandTimeoutMs: 2000 });
+    let server: Awaited<ReturnType<typeof notRedis>> | undefined;
+    try {
+      await store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }));
+      await redis.stop();
+      // Whatever binds the port after Redis went away.
+      server = await notRedis({ port: redis.port, answer: '+OK\r\n+OK\r\n' });
+      await waitFor(() => logger.events.some((e) => e.event === 'redis-not-redis'), 'redis-not-redis');
+      // Not once per connection attempt (it wrote ~100 redis-error lines a second).
+      const taken = server.connections();
+      await waitFor(() => server!.connections() >= taken + 3, 'three more connection attempts');
+      expect(logger.events.filter((e) => e.event === 'redis-not-redis')).toHaveLength(1);
+      expect(logger.events.filter((e) => e.event === 'redis-error')).toEqual([]);
+      const status = store.status();
+      expect(status.healthy).toBe(false);
+      expect(status.detail).toContain(`${redis.url} does not answer as Redis (`);
+      await waitFor(async () => {
+        const read = await store.read({ userId: 'alice', admin: false }, null, 10).then(() => 'answered', (error: Error) => error.message);
+        expect(read).not.toMatch(/\.NaN|TypeError|Cannot read/);
+        return read !== 'answered';
+      }, 'a read refused');
+      const append = await store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor })).then(() => 'stored', (error: Error) => error.message);
+      expect(append).not.toBe('stored');
+      expect(append).not.toMatch(/TypeError|Cannot read/);
+      await server.close();
+      server = undefined;
+      await redis.restart();
+      await waitFor(() => store.status().healthy, 'healthy again');
+      expect(logger.events.map((e) => e.event)).toContain('redis-recovered');
+    } finally {
+      await server?.close();
+      await store.close();
+      await redis.stop();
+    }
+  });
+});
