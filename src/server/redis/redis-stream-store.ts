@@ -303,6 +303,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
+ * - Credentials refused while reconnecting (a password changed) → `redis-credentials-refused`
+ *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff.
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
  *   error, once per loss), unhealthy, reads and appends reject with `<url> does not answer as
  *   Redis (…)`, the connection remade every 2 s.
@@ -498,6 +500,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   const databaseRefused = new Map<Redis, string>();
   let refusalToldFor: number | null = null;
+  /** Credential refusals (WRONGPASS, NOAUTH) logged since Redis was last healthy (see report()). */
+  const credentialsToldOf = new Set<string>();
   const refusedSelect = (err: Error, client: Redis): boolean => {
     if ((err as { command?: { name?: string } }).command?.name !== 'select') return false;
     // Once per loss of Redis: the connection is remade every 2 s while Redis refuses.
@@ -582,9 +586,21 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (client && /Unknown RESP type|Protocol error/.test(err.message)) return void notRedis(err.message.replace(/\. Please report this\.?$/, ''), client);
     // The ready check's INFO unknown (ioredis takes an unknown HELLO for an older Redis and ignores CLIENT SETINFO's errors): a POP3 server.
     if (client && !started && /^ERR unknown command\b/.test(err.message)) return void notRedis(err.message, client);
+    const credentials = /^(WRONGPASS|NOAUTH)\b/.test(err.message);
     // While the address answers as no Redis would, the status says so, not "no connection" (the store's own 2 s wait).
-    if (lostSince !== null && notRedisToldFor === lostSince) return;
+    if (!credentials && lostSince !== null && notRedisToldFor === lostSince) return;
     lastError = err.message;
+    if (client && started && !closed && credentials) {
+      // A password changed on a running Redis: the log said "connection lost; reconnecting" and
+      // nothing more while every attempt was refused (a fresh tester). Said once per reason
+      // until Redis is back, as redis-database-refused is; the status says it too.
+      if (!credentialsToldOf.has(err.message)) {
+        credentialsToldOf.add(err.message);
+        const what = err.message.startsWith('NOAUTH') ? 'Redis requires credentials the store was not given' : 'Redis refused the credentials';
+        logger.error({ event: 'redis-credentials-refused', url: where, connection: event, err: err.message }, `${what}: reconnecting`);
+      }
+      return;
+    }
     // While reconnecting every attempt fails: log the loss once (redis-lost), not each attempt.
     if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
   };
@@ -744,6 +760,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     logger.info({ event: 'redis-recovered', url: where, downMs: Math.round(performance.now() - lostAt) }, 'redis connection recovered');
     lostSince = null;
+    credentialsToldOf.clear();
     notRedisToldFor = null;
     // What the next loss says is its own: an error of this one (an ECONNREFUSED while Redis was
     // down) showed in the status of a later loss that had no error of its own (a hostile tester).

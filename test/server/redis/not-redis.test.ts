@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisStreamStore } from '../../../src/server/redis/index.js';
 import { findTool } from '../../support/toolchain.js';
@@ -93,7 +94,7 @@ describe('a server on the Redis port that is not Redis: refused at start as not 
   });
 });
 
-describe.skipIf(!tool.available)(`a running store whose Redis address stops answering as Redis ${tool.reason}`, () => {
+describe.skipIf(!tool.available)(`a running store whose Redis address answers otherwise (not as Redis, or refusing its password) ${tool.reason}`, () => {
   it('counts Redis as lost, says so once in the log and in status(), and rejects reads and appends in words (publishers got "Cannot read properties of undefined"), until Redis is back', { timeout: 60_000 }, async () => {
     const redis = await RedisServer.start();
     const logger = collectingLogger();
@@ -129,6 +130,39 @@ describe.skipIf(!tool.available)(`a running store whose Redis address stops answ
     } finally {
       await server?.close();
       await store.close();
+      await redis.stop();
+    }
+  });
+
+  it('logs a password refused at reconnection (a rotated password): "connection lost; reconnecting" was all it said; once, not at each attempt', { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const admin = new Redis(redis.url);
+    const logger = collectingLogger();
+    try {
+      await admin.config('SET', 'requirepass', 'old-password');
+      await admin.auth('old-password');
+      const store = await createRedisStreamStore({ url: `redis://:old-password@127.0.0.1:${redis.port}`, keyPrefix: 'pw', logger });
+      try {
+        await admin.config('SET', 'requirepass', 'new-password');
+        await admin.auth('new-password');
+        await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+        await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+        await waitFor(() => logger.events.some((e) => e.event === 'redis-credentials-refused'), 'redis-credentials-refused');
+        const connections = async () => Number(/total_connections_received:(\d+)/.exec(await admin.info('stats'))![1]);
+        const after = await connections();
+        await waitFor(async () => (await connections()) >= after + 3, 'three more refused attempts');
+        expect(logger.events.filter((e) => e.event === 'redis-credentials-refused')).toEqual([
+          { level: 'error', event: 'redis-credentials-refused', err: 'WRONGPASS invalid username-password pair or user is disabled.' },
+        ]);
+        expect(store.status()).toMatchObject({ healthy: false, detail: expect.stringContaining('WRONGPASS') });
+        expect(JSON.stringify(logger.events)).not.toContain('old-password');
+        await admin.config('SET', 'requirepass', 'old-password');
+        await waitFor(() => store.status().healthy, 'healthy again');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      admin.disconnect();
       await redis.stop();
     }
   });
