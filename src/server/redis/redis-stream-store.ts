@@ -307,7 +307,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff.
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
  *   error, once per loss), unhealthy, reads and appends reject with `<url> does not answer as
- *   Redis (…)`, the connection remade every 2 s.
+ *   Redis (…)`, the connection remade every 2 s. Not caught: extra replies, one of them null,
+ *   end the process inside ioredis (README, "Several server nodes on Redis").
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
  *   caller knows the message was not stored); reconnects with backoff. Lost includes a
  *   connection that leaves a command or the heartbeat (each second: an empty script on the
