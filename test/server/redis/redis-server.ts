@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port in RC_TEST_PORTS=${process.env.RC_TEST_PORTS}`);
 }
 
-async function answersPing(port: number): Promise<boolean> {
+async function answersPing(port: number, locked = false): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
@@ -46,7 +46,7 @@ async function answersPing(port: number): Promise<boolean> {
       text += d.toString();
       if (text.includes('\r\n')) {
         socket.destroy();
-        resolve(text.startsWith('+PONG'));
+        resolve(text.startsWith('+PONG') || (locked && text.startsWith('-NOAUTH')));
       }
     });
   });
@@ -75,13 +75,14 @@ export class RedisServer {
     return server;
   }
 
-  private async startProcess(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(this.dir ? ['--dir', this.dir] : [])], {
+  private async startProcess(extra: readonly string[] = []): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(this.dir ? ['--dir', this.dir] : []), ...extra], {
       stdio: 'ignore',
     });
     this.child = child;
     const deadline = Date.now() + 10_000;
-    while (!(await answersPing(this.port))) {
+    // A server started with a password answers PING with NOAUTH: up all the same.
+    while (!(await answersPing(this.port, extra.includes('--requirepass')))) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -108,11 +109,14 @@ export class RedisServer {
     this.child?.kill('SIGCONT');
   }
 
-  /** Crashes and starts again on the same port, empty (or as of the last SAVE, given a folder). */
-  async restart(downMs = 0): Promise<void> {
+  /**
+   * Crashes and starts again on the same port, empty (or as of the last SAVE, given a folder),
+   * after `downMs`, with `extra` redis-server arguments (`--requirepass`: up when it answers NOAUTH).
+   */
+  async restart(downMs = 0, extra: readonly string[] = []): Promise<void> {
     await this.stop();
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-    await this.startProcess();
+    await this.startProcess(extra);
   }
 }
 

@@ -1359,16 +1359,19 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       // Stored and delivered after the snapshot: lost when Redis restarts from it.
       for (let n = 2; n <= 4; n++) await a.append('alice', 'trades', frame(n, 'alice'));
       await waitFor(() => seen.length === 4, 'four entries delivered');
-      await persisted.restart();
+      // With appends first, Redis comes back behind a password only the other node has, so this
+      // node reads nothing until they are made: sent as soon as Redis was up, they still came
+      // after the node's first retry (100 ms after the loss) on a busy machine, in the new epoch.
+      await persisted.restart(0, appendsFirst ? ['--requirepass', 'held'] : []);
       if (appendsFirst) {
-        // Another node's appends, made before this node reconnects (its first retry is 100 ms after the loss): six sequence numbers, two above the four it saw.
-        // In one pipeline, sent as soon as Redis is up: one after another, they came after the node's retry on a busy machine.
-        const other = new Redis(persisted.url);
+        // Another node's appends, made before this node reads again: six sequence numbers, two above the four it saw.
+        const other = new Redis(persisted.url, { password: 'held' });
         const appends = other.pipeline();
         for (let n = 10; n < 16; n++) {
           appends.eval(APPEND_SCRIPT, 5, 'snap:epoch', 'snap:seq', 'snap:head', 'snap:all', 'snap:u:{alice}', 'unused', 1000, 100_000, 0, 'snap:fanout', 'trades', '"alice"', 'null', 0, 1, frame(n, 'alice')('x'));
         }
         for (const [error] of (await appends.exec()) ?? []) expect(error).toBeNull();
+        await other.config('SET', 'requirepass', '');
         other.disconnect();
       }
       await waitFor(() => gaps.length === 1, 'the gap');
