@@ -416,22 +416,12 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
 
   it('a page on an origin the server refuses stops its client `unauthorized`, HTTP 403 (the 403 was a network error to the page: it retried for ever, offline; a fresh user)', async () => {
     const h = await harness({ allowedOrigins: ['https://dashboard.example.com'] });
-    const bundle = await build({
-      stdin: { contents: "import { createRealtimeClient } from './index.ts'; (globalThis as any).createRealtimeClient = createRealtimeClient;", resolveDir: path.resolve(import.meta.dirname, '../../src/client'), loader: 'ts' },
-      bundle: true,
-      format: 'iife',
-      write: false,
-    });
     // The page, on an origin of its own (another port).
-    const page: Server = createServer((request, response) => {
-      if (request.url === '/client.js') response.end(bundle.outputFiles[0]!.text);
-      else response.end('<!doctype html><script src="/client.js"></script>');
-    });
-    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const page = await clientPage();
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
     try {
       const tab = await browser.newPage();
-      await tab.goto(`http://127.0.0.1:${(page.address() as AddressInfo).port}/`);
+      await tab.goto(`${page.origin}/`);
       await tab.evaluate(([url, token]) => {
         const client = (globalThis as unknown as { createRealtimeClient: (options: object) => { connect(token: string): void } }).createRealtimeClient({ url, backoff: { baseMs: 100, maxMs: 500 } });
         (globalThis as unknown as { client: unknown }).client = client;
@@ -442,23 +432,12 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect((await status()).lastHttpStatus).toBe(403);
     } finally {
       await browser.close();
-      page.closeAllConnections();
-      await new Promise<void>((resolve) => page.close(() => resolve()));
+      await page.close();
     }
   }, 45_000);
   it('a page whose client names a wrong path of a server of its own (allowed origin) reads the 404: `lastHttpStatus` 404, not null as for a server that is down (the 404 had no CORS headers: a fresh tester)', async () => {
-    const bundle = await build({
-      stdin: { contents: "import { createRealtimeClient } from './index.ts'; (globalThis as any).createRealtimeClient = createRealtimeClient;", resolveDir: path.resolve(import.meta.dirname, '../../src/client'), loader: 'ts' },
-      bundle: true,
-      format: 'iife',
-      write: false,
-    });
-    const page: Server = createServer((request, response) => {
-      if (request.url === '/client.js') response.end(bundle.outputFiles[0]!.text);
-      else response.end('<!doctype html><script src="/client.js"></script>');
-    });
-    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+    const page = await clientPage();
+    const origin = page.origin;
     const server = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, allowedOrigins: [origin] });
     await server.listening;
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
@@ -477,8 +456,32 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     } finally {
       await browser.close();
       await server.close();
-      page.closeAllConnections();
-      await new Promise<void>((resolve) => page.close(() => resolve()));
+      await page.close();
     }
   }, 45_000);
 });
+
+/**
+ * A page on an origin of its own (127.0.0.1, another port) that loads the client, bundled from
+ * source, as `globalThis.createRealtimeClient`. `close()` stops its server.
+ */
+async function clientPage(): Promise<{ origin: string; close(): Promise<void> }> {
+  const bundle = await build({
+    stdin: { contents: "import { createRealtimeClient } from './index.ts'; (globalThis as any).createRealtimeClient = createRealtimeClient;", resolveDir: path.resolve(import.meta.dirname, '../../src/client'), loader: 'ts' },
+    bundle: true,
+    format: 'iife',
+    write: false,
+  });
+  const page: Server = createServer((request, response) => {
+    if (request.url === '/client.js') response.end(bundle.outputFiles[0]!.text);
+    else response.end('<!doctype html><script src="/client.js"></script>');
+  });
+  await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(page.address() as AddressInfo).port}`,
+    async close() {
+      page.closeAllConnections();
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+    },
+  };
+}
