@@ -197,9 +197,15 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * holds a `?` or `#`: {@link withoutLooseUserInfo}) is `[redacted]`, and so is any JWT in the host
  * or the path (see {@link redactOrigin}); a parameter whose value is a URL with user info is
  * redacted as a secret's is.
+ *
+ * Bounded: a `url` longer than {@link MAX_REDACTED_LENGTH} characters, or of more than
+ * {@link MAX_REDACTED_PARAMETERS} parameters, is not read through (each refused request's URL is
+ * logged, and 16 KB of `?a&a&…` cost 16 ms of CPU per refusal: a hostile tester): see
+ * {@link cutShort}. The work is then at most that of a URL within the bounds.
  */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
+  if (url.length > MAX_REDACTED_LENGTH || moreAmpersandsThan(url, MAX_REDACTED_PARAMETERS - 1)) return cutShort(url);
   // A fragment is never sent by a browser, and Node passes one through: a credential in it
   // (`?x=1#&token=…`) was logged whole (a hostile tester). It is never logged.
   const whole = withoutLooseUserInfo(url);
@@ -213,7 +219,8 @@ export function redactUrl(url: string | undefined): string {
   const parameters = raw.map((parameter) => {
     const equals = parameter.indexOf('=');
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
-    const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
+    // Decoded as tokenOf's URLSearchParams decodes it (a leading `?` dropped: `??token=`); without `%`, `+` or that there is nothing to decode.
+    const name = /^\?|[%+]/.test(rawName) ? ([...new URLSearchParams(`${rawName}=`).keys()][0] ?? '') : rawName;
     if (isSecretName(name)) return `${rawName}=[redacted]`;
     // A URL with user info as a parameter (`?next=https://alice:hunter2@bank/`, encoded or not) was logged as sent (a reviewer).
     // No user info without an `@`: the parser is not asked then (a log line of thousands of parameters).
@@ -229,6 +236,41 @@ export function redactUrl(url: string | undefined): string {
     }
   }
   return `${target}?${parameters.join('&')}${fragment}`;
+}
+
+/** Longest URL {@link redactUrl} (or text {@link redactOrigin}) reads through, in characters. */
+export const MAX_REDACTED_LENGTH = 2048;
+/** Most query parameters {@link redactUrl} reads one by one. */
+export const MAX_REDACTED_PARAMETERS = 64;
+/** Most characters of a path {@link cutShort} keeps. */
+const KEPT_PATH_LENGTH = 256;
+
+/** Whether `text` holds more than `count` `&`, looking no further than the one past `count`. */
+function moreAmpersandsThan(text: string, count: number): boolean {
+  let at = -1;
+  for (let i = 0; i <= count; i++) {
+    at = text.indexOf('&', at + 1);
+    if (at === -1) return false;
+  }
+  return true;
+}
+
+/**
+ * A request target past {@link redactUrl}'s bounds, as it is logged: its path (redacted as
+ * {@link redactOrigin} redacts one) and, for what follows, how many characters were not logged:
+ * `/api/ws/poll?[16007 characters not logged]`. A path longer than 256 characters is kept to
+ * its last `/` within them (`/a/b/[15990 characters not logged]`), so no segment is logged
+ * cut, a token's first half included; a target that does not start with one `/` and a
+ * character other than `/` or `\` (an absolute-form target, `//host`: where user info may lie)
+ * is not logged at all: `[16007 characters not logged]`. Reads at most 257 characters.
+ */
+function cutShort(url: string): string {
+  const head = url.slice(0, KEPT_PATH_LENGTH + 1);
+  if (!/^\/[^/\\\t\n\r]/.test(head)) return `[${url.length} characters not logged]`;
+  const end = head.search(/[?#]/);
+  const path = end !== -1 ? head.slice(0, end) : head.slice(0, head.lastIndexOf('/', KEPT_PATH_LENGTH - 1) + 1);
+  const kept = end !== -1 && head[end] === '?' ? `${path}?` : path;
+  return `${redactOrigin(path)}${kept.length > path.length ? '?' : ''}[${url.length - kept.length} characters not logged]`;
 }
 
 /**
@@ -273,9 +315,12 @@ const SIGNATURE_PART = /^[\w-]*$/;
  * `//user@host` against a base), and
  * so is any JWT in it (in the host: `Origin: https://<jwt>.example`, an absolute-form target
  * `GET http://<jwt>.example/…`). One whose user info
- * the parser still finds after that is `[redacted]` whole. Linear in `text`.
+ * the parser still finds after that is `[redacted]` whole. Linear in `text`. A text longer than
+ * {@link MAX_REDACTED_LENGTH} characters (no origin is: a refused `Origin` header of 16 KB cost
+ * 6.5 ms, a hostile tester) is `[<length> characters not logged]`, unread.
  */
 export function redactOrigin(text: string): string {
+  if (text.length > MAX_REDACTED_LENGTH) return `[${text.length} characters not logged]`;
   const redacted = redactJwts(withoutUserInfo(text));
   return holdsUserInfo(redacted) ? '[redacted]' : redacted;
 }

@@ -1,0 +1,107 @@
+/**
+ * What a refusal costs the server when it has a `logger` (README, "Before the upgrade: refusals"):
+ * each was logged with its URL redacted, the redaction read every parameter (16 KB of `?a&a&…`
+ * took 16 ms of CPU per refusal, no token needed), and every refusal by the rate limit was a line
+ * of its own with the URL whole (430 MB of log in 8 s from one client: a hostile tester, tR's
+ * finding 1). Real servers on 127.0.0.1, port 0.
+ */
+import { request as httpRequest } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { redactOrigin } from '../../src/server/auth.js';
+import { redactUrl, type RealtimeServerOptions } from '../../src/server/index.js';
+import { startServer, token } from './helpers.js';
+
+/** A logger that keeps each line's object. */
+function recorder() {
+  const lines: Record<string, unknown>[] = [];
+  const log = (line: object) => void lines.push(line as Record<string, unknown>);
+  return { lines, logger: { info: log, warn: log, error: log }, events: (event: string) => lines.filter((line) => line.event === event) };
+}
+
+/** A GET of `path` with `headers`, sent as it is (fetch would normalise the target): its status. */
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, headers: { connection: 'close', ...headers } }, (response) => {
+      response.resume();
+      resolve(response.statusCode!);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('redactUrl is bounded: a target past 2 048 characters or 64 parameters is logged as its path and the length of the rest', () => {
+  it('logs the path of a 16 KB target of 8 000 empty parameters, and how many characters it did not log', () => {
+    expect(redactUrl(`/api/ws/poll?${'a&'.repeat(8000)}`)).toBe('/api/ws/poll?[16000 characters not logged]');
+    expect(redactUrl(`/api/ws?a=${'x'.repeat(8000)}`)).toBe('/api/ws?[8002 characters not logged]');
+  });
+
+  it('decodes a name as before within the bounds: a leading ? is dropped as URLSearchParams drops it', () => {
+    expect(redactUrl('/x??token=abc&a=1&?jwt=def&to%6Ben=ghi&api+key=jkl')).toBe('/x??token=[redacted]&a=1&?jwt=[redacted]&to%6Ben=[redacted]&api+key=jkl');
+  });
+
+  it('reads 64 parameters one by one, not 65', () => {
+    const params = (n: number) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&');
+    expect(redactUrl(`/x?token=abc&${params(63)}`)).toBe(`/x?token=[redacted]&${params(63)}`);
+    const longer = `/x?token=abc&${params(64)}`;
+    expect(redactUrl(longer)).toBe(`/x?[${longer.length - 3} characters not logged]`);
+  });
+
+  it('reads 2 048 characters, not 2 049, and never logs a token either way', async () => {
+    const jwt = await token('alice');
+    const at = (length: number) => `/api/ws?token=${jwt}&since=k.1&pad=${'x'.repeat(length - jwt.length - 29)}`;
+    expect(at(2048)).toHaveLength(2048);
+    expect(redactUrl(at(2048))).toBe(`/api/ws?token=[redacted]&since=k.1&pad=${'x'.repeat(2048 - jwt.length - 29)}`);
+    expect(redactUrl(at(2049))).toBe('/api/ws?[2041 characters not logged]');
+    expect(redactUrl(at(2049))).not.toContain(jwt.split('.')[1]!.slice(0, 12));
+  });
+
+  it('cuts a long path at a slash, so no segment is logged cut (a token in one neither whole nor in part)', async () => {
+    const jwt = await token('alice');
+    const payload = jwt.split('.')[1]!.slice(0, 12);
+    // Whole within the first 256 characters: redacted as ever.
+    expect(redactUrl(`/seg/${jwt}/${'x'.repeat(3000)}`)).toBe(`/seg/[redacted]/[${3000} characters not logged]`);
+    // Across the 256th character: its segment is not logged, nor anything of it.
+    const across = `/${'p'.repeat(200)}/${jwt}/rest?${'a&'.repeat(1500)}`;
+    const logged = redactUrl(across);
+    expect(logged).toBe(`/${'p'.repeat(200)}/[${across.length - 202} characters not logged]`);
+    expect(logged).not.toContain(payload);
+    expect(logged).not.toContain('eyJ');
+  });
+
+  it('logs no part of a long absolute-form or authority target, where user info may lie', () => {
+    for (const target of [`http://user:secret@host/${'a'.repeat(3000)}`, `//user:secret@host/${'a'.repeat(3000)}`, `/\\user:secret@host/${'a'.repeat(3000)}`]) {
+      expect(redactUrl(target), target.slice(0, 20)).toBe(`[${target.length} characters not logged]`);
+    }
+  });
+
+  it('bounds redactOrigin the same way: a 16 KB Origin is not read through', () => {
+    expect(redactOrigin(`https://${'a:'.repeat(8000)}`)).toBe('[16008 characters not logged]');
+    expect(redactOrigin('https://ok.example')).toBe('https://ok.example');
+  });
+});
+
+describe('a refusal with a long target, or a long Origin, is logged short', () => {
+  it('logs a poll refused for its 14 KB target of empty parameters by its path and length (it was logged whole, 16 ms each to redact)', async () => {
+    const { logger, events } = recorder();
+    const server = await startServer({ logger });
+    try {
+      expect(await get(server.port, `/api/ws/poll?${'a&'.repeat(7000)}`)).toBe(401);
+      expect(events('poll-refused')).toEqual([{ event: 'poll-refused', status: 401, reason: 'no-token', ip: '127.0.0.1', url: '/api/ws/poll?[14000 characters not logged]' }]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('logs a refused 10 KB Origin by its length', async () => {
+    const { logger, events } = recorder();
+    const server = await startServer({ logger, allowedOrigins: ['https://app.example'] } as Partial<RealtimeServerOptions>);
+    try {
+      const origin = `https://${'a:'.repeat(5000)}`;
+      expect(await get(server.port, '/api/ws/poll', { origin })).toBe(403);
+      expect(events('poll-refused')).toEqual([{ event: 'poll-refused', status: 403, reason: 'origin', ip: '127.0.0.1', url: '/api/ws/poll', origin: '[10008 characters not logged]' }]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
