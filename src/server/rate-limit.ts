@@ -79,3 +79,36 @@ export class KeyedRateLimiter {
     for (const [key, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(key);
   }
 }
+
+/**
+ * Which of a key's events to log (a refusal by the rate limit, per address): the first, then one
+ * per `intervalMs`, each telling how many of the key's were not logged since its last line. At
+ * most `maxKeys` keys are held; past them the one logged least recently is forgotten (its count
+ * not logged with it). `now` in ms of a clock that never steps.
+ */
+export class LogThrottle {
+  private readonly keys = new Map<string, { next: number; skipped: number }>();
+  constructor(
+    private readonly intervalMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
+  /** `null` when this event is not to be logged (it is counted); else how many of `key`'s were not logged since its last line. */
+  take(key: string, now: number): number | null {
+    const entry = this.keys.get(key);
+    if (entry !== undefined && now < entry.next) {
+      entry.skipped++;
+      return null;
+    }
+    this.keys.delete(key);
+    for (const oldest of this.keys.keys()) {
+      if (this.keys.size < this.maxKeys) break;
+      this.keys.delete(oldest);
+    }
+    this.keys.set(key, { next: now + this.intervalMs, skipped: 0 });
+    return entry?.skipped ?? 0;
+  }
+  /** Keys held now. */
+  get size(): number {
+    return this.keys.size;
+  }
+}

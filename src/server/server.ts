@@ -17,7 +17,7 @@ import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
-import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
+import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { endpointOf, requestUrl, samePath } from '../shared/request-url.js';
 import { hasMethods, optionChecks } from '../shared/options.js';
 import { preview } from '../runtime/errors.js';
@@ -176,7 +176,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url`. A method that throws loses its line, never a request. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals by the rate limits (`rate-ip`, `rate-user`) are logged once per address each 10 s, with `notLogged`, how many were not since its last line (all are counted in stats()). A method that throws loses its line, never a request. Default: none. */
   logger?: Logger;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number;
@@ -690,19 +690,39 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.counters.refusedUpgrades[reason] = (core.counters.refusedUpgrades[reason] ?? 0) + 1;
   };
 
+  /**
+   * Refusals by the rate limits logged, per kind, reason and address (as `attemptsPerIp` counts it): one line each
+   * {@link RATE_REFUSAL_LOG_INTERVAL_MS}. Each such refusal was logged, its URL redacted: one client over its rate made a
+   * line of 8 KB per request, 430 MB of log in 8 s (a hostile tester). They are all counted in stats().
+   */
+  const rateRefusalLogs = new LogThrottle(RATE_REFUSAL_LOG_INTERVAL_MS);
+
+  /** The AuthError a failed admission is answered with: a hook's error of another kind is 401 `invalid-token`, and logged (`authenticate-failed`). */
+  const refusalOf = (error: unknown, request: IncomingMessage): AuthError => {
+    if (error instanceof AuthError) return error;
+    logger?.error({ event: 'authenticate-failed', ip: logIp(request).ip, err: errorSummary(error) }, 'authentication hook threw');
+    return withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook threw');
+  };
+
   const refusal = (error: unknown, request: IncomingMessage, kind: string, socketAddress = request.socket.remoteAddress): AuthError => {
-    const refused = error instanceof AuthError ? error : withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook threw');
-    if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', ip: logIp(request).ip, err: errorSummary(error) }, 'authentication hook threw');
+    const refused = refusalOf(error, request);
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     // A hook's own reasons are counted too, but at most MAX_REFUSAL_REASONS of them: one naming
     // its user (`user alice is banned`) added a key per refusal, a map clients could grow.
     const key = OWN_REFUSALS.has(refused.reason) || Object.hasOwn(counts, refused.reason) || Object.keys(counts).length < MAX_REFUSAL_REASONS ? refused.reason : 'other';
     counts[key] = (counts[key] ?? 0) + 1;
+    let notLogged = 0;
+    if (logger !== null && (refused.reason === 'rate-ip' || refused.reason === 'rate-user')) {
+      const found = clientAddressOf(request);
+      const skipped = rateRefusalLogs.take(`${kind} ${refused.reason} ${'address' in found ? ipLimitKey(found.address) : socketAddress}`, monotonicNow());
+      if (skipped === null) return refused;
+      notLogged = skipped;
+    }
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
     const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
     // Why, for the operator (the client's body keeps its code alone: it goes to whoever sent the token); never the token.
     const detail = details.get(refused);
-    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ...(detail === undefined ? {} : { detail }), ...logIp(request, socketAddress), url: redactUrl(request.url), ...origin }, `${kind} refused`);
+    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ...(detail === undefined ? {} : { detail }), ...logIp(request, socketAddress), url: redactUrl(request.url), ...origin, ...(notLogged > 0 ? { notLogged } : {}) }, `${kind} refused`);
     return refused;
   };
 
@@ -1488,6 +1508,9 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
 
 /** The most distinct reasons `stats().refusedUpgrades` and `refusedPolls` each count; later ones are counted as `other`, but never {@link OWN_REFUSALS}. */
 const MAX_REFUSAL_REASONS = 64;
+
+/** How often a refusal by the rate limits (`rate-ip`, `rate-user`) is logged per kind (upgrade, poll) and address, in ms. */
+const RATE_REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
 const OWN_REFUSALS: ReadonlySet<string> = new Set(['authenticate-timeout', 'invalid-token', 'jwks-unavailable', 'no-token', 'origin', 'rate-ip', 'rate-user', 'shutting-down', 'store-unavailable', 'token-expired', 'too-many-sockets']);

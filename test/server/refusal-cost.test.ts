@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { redactOrigin } from '../../src/server/auth.js';
 import { redactUrl, type RealtimeServerOptions } from '../../src/server/index.js';
-import { startServer, token } from './helpers.js';
+import { eventually, startServer, token } from './helpers.js';
 
 /** A logger that keeps each line's object. */
 function recorder() {
@@ -100,6 +100,59 @@ describe('a refusal with a long target, or a long Origin, is logged short', () =
       const origin = `https://${'a:'.repeat(5000)}`;
       expect(await get(server.port, '/api/ws/poll', { origin })).toBe(403);
       expect(events('poll-refused')).toEqual([{ event: 'poll-refused', status: 403, reason: 'origin', ip: '127.0.0.1', url: '/api/ws/poll', origin: '[10008 characters not logged]' }]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('refusals by the rate limit are logged once per address each 10 s, with how many were not logged; stats() counts them all', () => {
+  it('logs the first rate-ip refusal of an address, then the first after 10 s with notLogged, and counts every one', async () => {
+    const { logger, events } = recorder();
+    let clock = 0;
+    const server = await startServer({ logger, attemptsPerIp: { perSecond: 0.001, burst: 2 }, monotonicClock: () => clock });
+    try {
+      const target = `/api/ws/poll?a=${'x'.repeat(8000)}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 102; i++) statuses.push(await get(server.port, target));
+      expect(statuses).toEqual([401, 401, ...Array<number>(100).fill(429)]);
+      expect(server.rt.stats().refusedPolls).toEqual({ 'no-token': 2, 'rate-ip': 100 });
+      const url = '/api/ws/poll?[8002 characters not logged]';
+      expect(events('poll-refused')).toEqual([
+        { event: 'poll-refused', status: 401, reason: 'no-token', ip: '127.0.0.1', url },
+        { event: 'poll-refused', status: 401, reason: 'no-token', ip: '127.0.0.1', url },
+        { event: 'poll-refused', status: 429, reason: 'rate-ip', ip: '127.0.0.1', url },
+      ]);
+      // 10 s on (the bucket still empty at 0.001/s): the next is logged, saying 99 were not.
+      clock += 10_000;
+      expect(await get(server.port, target)).toBe(429);
+      expect(events('poll-refused').at(-1)).toEqual({ event: 'poll-refused', status: 429, reason: 'rate-ip', ip: '127.0.0.1', url, notLogged: 99 });
+      expect(await get(server.port, target)).toBe(429);
+      expect(events('poll-refused')).toHaveLength(4);
+      // Upgrades are logged on their own count: the first is logged.
+      expect(await get(server.port, '/api/ws?token=x', { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' })).toBe(429);
+      await eventually(() => events('upgrade-refused').length === 1, 5000, 'the upgrade-refused line');
+      expect(events('upgrade-refused')[0]).toMatchObject({ status: 429, reason: 'rate-ip' });
+      expect(server.rt.stats().refusedPolls).toEqual({ 'no-token': 2, 'rate-ip': 102 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('logs rate-user refusals so too', async () => {
+    const { logger, events } = recorder();
+    let clock = 0;
+    const server = await startServer({ logger, pollsPerUser: { perSecond: 0.001, burst: 1 }, monotonicClock: () => clock });
+    try {
+      const authorization = `Bearer ${await token('alice')}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) statuses.push(await get(server.port, '/api/ws/poll', { authorization }));
+      expect(statuses).toEqual([200, ...Array<number>(19).fill(429)]);
+      expect(server.rt.stats().refusedPolls).toEqual({ 'rate-user': 19 });
+      expect(events('poll-refused').map((line) => [line.reason, line.notLogged])).toEqual([['rate-user', undefined]]);
+      clock += 10_000;
+      expect(await get(server.port, '/api/ws/poll', { authorization })).toBe(429);
+      expect(events('poll-refused').map((line) => [line.reason, line.notLogged])).toEqual([['rate-user', undefined], ['rate-user', 18]]);
     } finally {
       await server.rt.close();
     }
