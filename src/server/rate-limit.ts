@@ -54,21 +54,42 @@ export class TokenBucket {
   }
 }
 
+/** Most keys a {@link KeyedRateLimiter} holds by default. */
+export const MAX_RATE_KEYS = 100_000;
+
 /**
- * Token buckets by key (an IP, a user id), on the clock {@link TokenBucket} says. Full buckets are forgotten on `sweep()`, so memory
- * follows the keys active in the last `burst / perSecond` seconds.
+ * Token buckets by key (an IP, a user id), on the clock {@link TokenBucket} says. Full buckets are
+ * forgotten on `sweep()`, so memory follows the keys active in the last `burst / perSecond`
+ * seconds, and never more than `maxKeys` (100 000) are held: a new key past them sweeps at most
+ * once per refill time (`burst / perSecond` seconds, 1 s at least), then forgets the least recently
+ * used key, whose next attempt starts a full bucket. It swept on every new key past 100 000 and
+ * dropped only full buckets: with none full (each source a few attempts in the last seconds),
+ * every new key scanned them all, 2 ms each, on the event loop, and the map grew unbounded (a
+ * hostile tester).
  */
 export class KeyedRateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
-  constructor(private readonly limit: RateLimit) {}
+  private nextSweep = -Infinity;
+  /** @param maxKeys keys held at most, an integer ≥ 1 */
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly maxKeys = MAX_RATE_KEYS,
+  ) {}
+  /** Keys held now. */
+  get size(): number {
+    return this.buckets.size;
+  }
   /** 0 when allowed (a token is taken), else the seconds to wait (for `Retry-After`). */
   take(key: string, now: number): number {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      if (this.buckets.size > 100_000) this.sweep(now);
+      if (this.buckets.size >= this.maxKeys) this.makeRoom(now);
       bucket = new TokenBucket(this.limit, now);
-      this.buckets.set(key, bucket);
+    } else {
+      // Last in the map's order: the map's first key is the least recently used.
+      this.buckets.delete(key);
     }
+    this.buckets.set(key, bucket);
     return bucket.take(now) ? 0 : Math.max(1, bucket.waitSec(now));
   }
   /** Gives back a token taken for `key` (up to the burst): the attempt it paid for was not one the limit is for. */
@@ -77,6 +98,17 @@ export class KeyedRateLimiter {
   }
   sweep(now: number): void {
     for (const [key, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(key);
+  }
+  /** Below `maxKeys` again: a sweep if none was made within the refill time, then the least recently used keys go. */
+  private makeRoom(now: number): void {
+    if (now >= this.nextSweep) {
+      this.sweep(now);
+      this.nextSweep = now + Math.max(1000, (this.limit.burst / this.limit.perSecond) * 1000);
+    }
+    for (const key of this.buckets.keys()) {
+      if (this.buckets.size < this.maxKeys) break;
+      this.buckets.delete(key);
+    }
   }
 }
 
