@@ -214,11 +214,11 @@ export interface RealtimeServerStats {
    * jwks-unavailable, authenticate-timeout, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
    * bad-handshake: a handshake RFC 6455 4.1 or 4.2.1 refuses (HTTP/1.0, a body), pipelined: behind an unanswered request of its connection, which is closed,
    * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut; socket-destroyed: its connection
-   * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered, logged as `upgrade-dropped`;
+   * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered (whether the check succeeded or failed), logged as `upgrade-dropped`;
    * socket-taken: its connection taken meanwhile by another WebSocket server's upgrade listener on the HTTP server, the app's, left to it, logged as `upgrade-dropped`).
    */
   refusedUpgrades: Record<string, number>;
-  /** Polls refused, per reason (as for upgrades). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's own; later ones count as `other`. */
+  /** Polls refused, per reason (as for upgrades; socket-destroyed: its client left while its token was checked, nothing answered, logged as `poll-dropped`). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's own; later ones count as `other`. */
   refusedPolls: Record<string, number>;
   /**
    * Requests Node's HTTP parser refused on the HTTP server in use (its `clientError` event), before any listener saw them, so whether
@@ -776,8 +776,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Read now: a socket destroyed while its token is checked has no address left to read.
     const ip = request.socket.remoteAddress;
     authenticatingUpgrades.set(socket, request);
+    const watched = watchWhileChecked(socket);
     admit(request, url, 'upgrade').then(
       (principal) => {
+        const early = watched.stop();
         // From here to the socket's registration (attach, called by handleUpgrade) is synchronous.
         release(principal.userId);
         // Answered by close() meanwhile: the hook's late answer has nothing left to do.
@@ -804,10 +806,25 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           );
           return;
         }
-        wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since') || null));
+        wss.handleUpgrade(request, socket, early.length === 0 ? head : Buffer.concat([head, ...early]), (ws) => attach(ws, principal, url.searchParams.get('since') || null));
       },
       (error: unknown) => {
+        watched.stop();
         if (!authenticatingUpgrades.delete(socket)) return;
+        // Gone while its token was checked, and the check failed (a JWKS that did not answer): there is no one to answer, as
+        // when it succeeds. It was counted and logged as a refusal answered (jwks-unavailable, 503: a hostile tester).
+        if (socket.destroyed || takenByWebSocket(socket)) {
+          const reason = socket.destroyed ? 'socket-destroyed' : 'socket-taken';
+          const refused = refusalOf(error, request);
+          countRefusedUpgrade(reason);
+          logger?.warn(
+            { event: 'upgrade-dropped', reason, refusal: refused.reason, ...logIp(request, ip), url: redactUrl(request.url) },
+            reason === 'socket-destroyed'
+              ? 'upgrade dropped: its connection was destroyed while its token was checked (by the client, or by something else on the HTTP server)'
+              : "upgrade dropped: another WebSocket server on this HTTP server (an upgrade listener of the app's) took its connection while its token was checked",
+          );
+          return;
+        }
         const refused = refusal(error, request, 'upgrade', ip);
         refuseSocket(socket, refused.status, refused.reason, refused.retryAfterSec);
       },
@@ -898,6 +915,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     });
   };
 
+  /**
+   * A poll whose client left while its token was checked: nothing answered, counted in `stats().refusedPolls` as
+   * `socket-destroyed` and logged (warn) as `poll-dropped`, with its user's id or the refusal it would have had.
+   */
+  const pollDropped = (request: IncomingMessage, socketAddress: string | undefined, outcome: { userId: string } | { refusal: string }): void => {
+    core.counters.refusedPolls['socket-destroyed'] = (core.counters.refusedPolls['socket-destroyed'] ?? 0) + 1;
+    logger?.warn({ event: 'poll-dropped', reason: 'socket-destroyed', ...outcome, ...logIp(request, socketAddress), url: redactUrl(request.url) }, 'poll dropped: its client left while its token was checked');
+  };
+
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const origin = request.headers.origin;
     if (origin !== undefined) {
@@ -920,10 +946,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Counted while authenticating: close() waits for it as for a held poll (a slow hook's poll
     // was not in `polls`, and close() destroyed its connection unanswered: a hostile tester).
     authenticatingPolls.set(response, request);
+    // Read now: a connection destroyed while its token is checked has no address left to read.
+    const socketAddress = request.socket.remoteAddress;
     try {
       principal = await admit(request, url, 'poll');
     } catch (error) {
       if (!authenticatingPolls.delete(response)) return;
+      // Gone while its token was checked, and the check failed: nothing to answer, as an upgrade's (it was counted and logged as answered).
+      if (left) return pollDropped(request, socketAddress, { refusal: refusalOf(error, request).reason });
       const refused = refusal(error, request, 'poll');
       // A hook that timed out closes its connection too, as its upgrade's does: the client comes back after Retry-After
       // (5 s, Node's keep-alive timeout), and its place under maxConnectionsPerIp is free meanwhile.
@@ -932,7 +962,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       return sendHttp(response, refused.status, { error: refused.reason }, headers);
     }
     // Answered by close() meanwhile, past shutdownTimeoutMs: the hook's late answer has nothing left to do.
-    if (!authenticatingPolls.delete(response) || left) return;
+    if (!authenticatingPolls.delete(response)) return;
+    if (left) return pollDropped(request, socketAddress, { userId: principal.userId });
     const viewer = { userId: principal.userId, admin: principal.admin };
     // An empty `since=` is no cursor: the stream starts new.
     const since = url.searchParams.get('since') || null;
@@ -1504,6 +1535,44 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+/** Most bytes an upgrade's client may send while its token is checked (it should send none: RFC 6455 4.1); past them its connection is destroyed. */
+const MAX_EARLY_BYTES = 64 * 1024;
+
+/**
+ * Reads an upgrade's connection while its token is checked, so that a client that leaves is seen: Node hands the socket
+ * over paused, and a client that closed its side (a FIN) was not noticed: its upgrade was answered, 101 or a refusal, to no
+ * one, and counted as if it had been (a hostile tester). Its end destroys the socket (`socket-destroyed`, `upgrade-dropped`).
+ * What comes meanwhile is kept, up to {@link MAX_EARLY_BYTES}, and `stop()` gives it back, for the WebSocket's first bytes,
+ * and leaves the socket as Node gave it (not flowing). A socket another WebSocket server took meanwhile is left to it.
+ */
+function watchWhileChecked(socket: Duplex): { stop: () => Buffer[] } {
+  const early: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer): void => {
+    if (takenByWebSocket(socket)) return;
+    early.push(chunk);
+    size += chunk.length;
+    if (size > MAX_EARLY_BYTES) socket.destroy();
+  };
+  const onEnd = (): void => {
+    if (!takenByWebSocket(socket)) socket.destroy();
+  };
+  socket.on('data', onData);
+  socket.on('end', onEnd);
+  let stopped = false;
+  return {
+    stop: () => {
+      if (stopped) return [];
+      stopped = true;
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      // As Node hands it to upgrade listeners: `ws` then makes it flow with its own data listener (paused, it would stay so).
+      if (!takenByWebSocket(socket) && !socket.destroyed) (socket as unknown as { readableFlowing: boolean | null }).readableFlowing = null;
+      return early;
+    },
+  };
 }
 
 /** The most distinct reasons `stats().refusedUpgrades` and `refusedPolls` each count; later ones are counted as `other`, but never {@link OWN_REFUSALS}. */

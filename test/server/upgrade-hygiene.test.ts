@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createRealtimeServer } from '../../src/server/index.js';
+import { AuthError, createRealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, SECRET, sleep, startServer, token } from './helpers.js';
 
 const WEBSOCKET_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
@@ -230,6 +230,146 @@ describe('an upgrade whose connection is destroyed while its token is checked', 
       // Its place among alice's sockets was given back: she connects.
       await normalClientConnects(server.url({ token: 'any' }));
       expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('is counted and logged so when its token check then fails too (it was counted and logged as a 503 jwks-unavailable answered: a hostile tester)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    // The client leaves while the JWKS does not answer; the check then fails.
+    const authenticate = async (request: IncomingMessage) => {
+      request.socket.destroy();
+      throw new AuthError(503, 'jwks-unavailable', 5);
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate, logger: { info: log, warn: log, error: log } });
+    try {
+      const dropped = await exchange(server.port, `GET /api/ws?token=the-secret-token HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
+      expect(dropped).toEqual({ answer: '', statusLine: '', closedByServer: true });
+      await eventually(() => lines.some((line) => line.event === 'upgrade-dropped'), 5000, 'the upgrade-dropped line');
+      expect(lines).toEqual([{ event: 'upgrade-dropped', reason: 'socket-destroyed', refusal: 'jwks-unavailable', ip: '127.0.0.1', url: '/api/ws?token=[redacted]' }]);
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('an upgrade whose client closes its side (a FIN) while its token is checked', () => {
+  it('is seen: dropped, counted socket-destroyed and logged upgrade-dropped, whether the check then fails or succeeds (both were answered to no one, the failed one counted as a 503 answered: a hostile tester)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    let calls = 0;
+    let called = (): void => undefined;
+    const authenticate = async (request: IncomingMessage) => {
+      const closed = new Promise((resolve) => request.socket.once('close', resolve));
+      called();
+      // As a JWKS that answers late: the client has left by then (or, unseen, not).
+      await Promise.race([closed, sleep(1000)]);
+      if (++calls === 1) throw new AuthError(503, 'jwks-unavailable', 5);
+      return { userId: 'alice', admin: false };
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate, logger: { info: log, warn: log, error: log } });
+    try {
+      for (const count of [1, 2]) {
+        const checked = new Promise<void>((resolve) => (called = resolve));
+        const socket = createConnection({ host: '127.0.0.1', port: server.port }, () => socket.write(`GET /api/ws?token=the-secret-token HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`));
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+        socket.on('error', () => undefined);
+        await checked;
+        socket.end();
+        await eventually(() => lines.length === count, 5000, 'the upgrade-dropped line');
+        expect(answer).toBe('');
+        socket.destroy();
+      }
+      expect(lines).toEqual([
+        { event: 'upgrade-dropped', reason: 'socket-destroyed', refusal: 'jwks-unavailable', ip: '127.0.0.1', url: '/api/ws?token=[redacted]' },
+        { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: 'alice', ip: '127.0.0.1', url: '/api/ws?token=[redacted]' },
+      ]);
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 2 });
+      expect(server.rt.stats().connections).toBe(0);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('keeps what a client sent meanwhile for the WebSocket: a ping sent with the handshake is answered once it is open', async () => {
+    const authenticate = async () => {
+      await sleep(200);
+      return { userId: 'alice', admin: false };
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate });
+    try {
+      // A masked ping with no payload, right behind the handshake (sent during the check).
+      const ping = Buffer.from([0x89, 0x80, 1, 2, 3, 4]);
+      const socket = createConnection({ host: '127.0.0.1', port: server.port }, () => {
+        socket.write(`GET /api/ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
+        setTimeout(() => socket.write(ping), 50);
+      });
+      let answer = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => (answer = Buffer.concat([answer, chunk])));
+      socket.on('error', () => undefined);
+      await eventually(() => answer.includes(Buffer.from([0x8a, 0x00])), 5000, 'the pong');
+      expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+      expect(server.rt.stats().received).toBe(1);
+      socket.destroy();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('destroys the connection of a client that sends more than 64 KiB before its answer (it should send none: RFC 6455 4.1)', async () => {
+    let called = (): void => undefined;
+    const authenticate = async (request: IncomingMessage) => {
+      called();
+      await Promise.race([new Promise((resolve) => request.socket.once('close', resolve)), sleep(2000)]);
+      return { userId: 'alice', admin: false };
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate });
+    try {
+      const checked = new Promise<void>((resolve) => (called = resolve));
+      const socket = createConnection({ host: '127.0.0.1', port: server.port }, () => socket.write(`GET /api/ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.on('error', () => undefined);
+      await checked;
+      socket.write(Buffer.alloc(64 * 1024 + 1));
+      await closed;
+      await eventually(() => server.rt.stats().refusedUpgrades['socket-destroyed'] === 1, 5000, 'the drop');
+      expect(server.rt.stats().connections).toBe(0);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('a poll whose client leaves while its token is checked', () => {
+  it('is counted in stats().refusedPolls as socket-destroyed and logged as poll-dropped, whether the check then fails or succeeds (a failed one was counted and logged as answered)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    let calls = 0;
+    const authenticate = async (request: IncomingMessage) => {
+      const gone = new Promise((resolve) => request.socket.once('close', resolve));
+      request.socket.destroy();
+      await gone;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (++calls === 1) throw new AuthError(503, 'jwks-unavailable', 5);
+      return { userId: 'alice', admin: false };
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate, logger: { info: log, warn: log, error: log } });
+    try {
+      for (const count of [1, 2]) {
+        const dropped = await exchange(server.port, 'GET /api/ws/poll?token=the-secret-token HTTP/1.1\r\nHost: x\r\n\r\n');
+        expect(dropped).toEqual({ answer: '', statusLine: '', closedByServer: true });
+        await eventually(() => lines.length === count, 5000, 'the poll-dropped line');
+      }
+      expect(lines).toEqual([
+        { event: 'poll-dropped', reason: 'socket-destroyed', refusal: 'jwks-unavailable', ip: '127.0.0.1', url: '/api/ws/poll?token=[redacted]' },
+        { event: 'poll-dropped', reason: 'socket-destroyed', userId: 'alice', ip: '127.0.0.1', url: '/api/ws/poll?token=[redacted]' },
+      ]);
+      expect(server.rt.stats().refusedPolls).toEqual({ 'socket-destroyed': 2 });
+      expect(server.rt.stats().pollsServed).toBe(0);
     } finally {
       await server.rt.close();
     }
