@@ -447,7 +447,11 @@ function checkJwtOptions(options: JwtOptions): void {
   for (const [name, expected, ok] of JWT_OPTION_TYPES) {
     const value = options[name];
     // A number out of its range is a RangeError, as every other option's is (`clockToleranceSec: -1`).
-    if (value !== undefined && !ok(value)) throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`jwt: ${name} must be ${expected}, got ${preview(value)}`);
+    if (value === undefined || ok(value)) continue;
+    // Which item of an array (`audience: ['app', '']`): "an array of 2 items" said not which (a fresh tester).
+    const items: readonly unknown[] | undefined = Array.isArray(value) ? value : undefined;
+    const item = items ? items.findIndex((one) => !ok([one])) : -1;
+    throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`jwt: ${name} must be ${expected}, got ${preview(value)}${item === -1 ? '' : `: ${name}[${item}] is ${preview(items![item])}`}`);
   }
 }
 

@@ -347,7 +347,10 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: null })).toThrow(new TypeError('jwt: secret must be a string or a Uint8Array of at least 32 bytes, got null'));
     expect(create({ publicKey: null })).toThrow(new TypeError('jwt: publicKey must be a PEM string or a KeyObject, got null'));
     expect(create({ secret: SECRET, issuer: 42 })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got 42'));
-    expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got an array of 2 items$/);
+    expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got an array of 2 items: audience\[1\] is 7$/);
+    // Which item (a fresh tester: "an array of 2 items" said not which).
+    expect(create({ secret: SECRET, audience: ['dashboard', ''] })).toThrow(/, got an array of 2 items: audience\[1\] is ""$/);
+    expect(create({ secret: SECRET, issuer: ['https://id.example', null] })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got an array of 2 items: issuer[1] is null'));
     expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^jwt: clockToleranceSec must be a number of seconds from 0 to 300 \(in seconds, not milliseconds\), got "5"$/);
     // Out of its range, a number is a RangeError, as the server's own numbers are.
     expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got -1'));
