@@ -1091,6 +1091,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (url === undefined) return appHandled(request, response);
     // `path` and `path/` alike (samePath), and `pollPath` so.
     if (samePath(url.pathname, path)) {
+      // A page on an allowed origin reads this answer as it reads the 404 and a poll's (its preflight passes): a client whose
+      // poll URL named the socket's path read its 426 as a network error, `lastHttpStatus` null (a fresh tester).
+      const origin = request.headers.origin;
+      if (origin !== undefined && originAllowed(request) && allowCors(request, response, origin)) return true;
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
       // Every body's `error` is a kebab-case code a client can switch on, as a refused upgrade's and poll's are ("not found"
       // beside "not-found" named one condition two ways: a fresh user); what a person reads goes in `detail`.

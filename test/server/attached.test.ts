@@ -91,8 +91,11 @@ describe('a server attached to the app\'s HTTP server', () => {
     const port = await listen(http);
     const poll = await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${await token('alice')}`);
     expect([poll.status, (await poll.json()) as object]).toEqual([200, expect.objectContaining({ messages: [] })]);
-    // A plain GET on the socket's path is answered 426 by the server alone.
+    // A plain GET on the socket's path is answered 426 by the server alone; one from a page (any origin is allowed with
+    // `jwt` alone) with CORS headers, which the page needs to read it, as it reads a poll's answer.
     expect((await fetch(`http://127.0.0.1:${port}/api/ws`)).status).toBe(426);
+    const fromPage = await fetch(`http://127.0.0.1:${port}/api/ws`, { headers: { origin: 'https://app.example' } });
+    expect([fromPage.status, fromPage.headers.get('access-control-allow-origin')]).toEqual([426, 'https://app.example']);
     expect((await fetch(`http://127.0.0.1:${port}/orders`)).status).toBe(404);
     expect(app).toEqual(['/orders']);
     // Closed, it steps aside: the app gets its paths too.

@@ -509,6 +509,37 @@ describe('close and stats', () => {
     }
   });
 
+  it('lets a page on an allowed origin read the 426 of the WebSocket path, preflight included, as it reads the 404 (a client whose poll URL named the socket\'s path read a network error, `lastHttpStatus` null: a fresh tester)', async () => {
+    const page = 'https://app.example';
+    const server = await startServer({ allowedOrigins: [page] });
+    const off = await startServer({ allowedOrigins: [page], webSocket: false });
+    try {
+      const preflight = await fetch(server.http('/api/ws'), { method: 'OPTIONS', headers: { origin: page, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(page);
+      const plain = await fetch(server.http('/api/ws'), { headers: { origin: page } });
+      expect(plain.status).toBe(426);
+      expect(((await plain.json()) as { error: string }).error).toBe('upgrade-required');
+      expect(plain.headers.get('access-control-allow-origin')).toBe(page);
+      expect(plain.headers.get('access-control-expose-headers')).toBe('Retry-After');
+      expect(plain.headers.get('vary')).toBe('Origin');
+      // `webSocket: false`: its 404 websocket-off so.
+      const websocketOff = await fetch(off.http('/api/ws'), { headers: { origin: page } });
+      expect(websocketOff.status).toBe(404);
+      expect(websocketOff.headers.get('access-control-allow-origin')).toBe(page);
+      // An origin not allowed, or none (curl), is told nothing more: the 426 (and the preflight's 405) without CORS headers.
+      for (const headers of [{ origin: 'https://elsewhere.example' }, {}] as Record<string, string>[]) {
+        const other = await fetch(server.http('/api/ws'), { headers });
+        expect(other.status).toBe(426);
+        expect(other.headers.get('access-control-allow-origin')).toBeNull();
+        expect((await fetch(server.http('/api/ws'), { method: 'OPTIONS', headers })).status).toBe(405);
+      }
+    } finally {
+      await server.rt.close();
+      await off.rt.close();
+    }
+  });
+
   it('answers a plain GET on the WebSocket path with 426 Upgrade Required and Upgrade: websocket', async () => {
     const server = await startServer();
     try {
