@@ -112,10 +112,11 @@ export interface RealtimeServerOptions {
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
   /**
-   * Polls per user. Default 10/s, burst 30. A poll that comes less than 1/`perSecond` s (at most 100 ms) after its
-   * user's last answered poll waits out the rest before it is read, and answers what was published meanwhile
-   * together: a client that polls again as soon as each answer comes (the reference client) stays within it,
-   * whatever the stream's rate.
+   * Polls per user. Default 10/s, burst 30. A user's polls are read at least 1/`perSecond` s (at most 100 ms) apart:
+   * one that comes sooner after the previous poll of its user was (or will be) read waits for its turn, and answers
+   * what was published meanwhile together. So all of a user's clients that poll again as soon as each answer comes
+   * (the reference client does; two or three tabs of one user) stay within it together, whatever the stream's rate;
+   * with n of them polling at once, a message waits up to n × 1/`perSecond` s.
    */
   pollsPerUser?: RateLimit;
   /**
@@ -197,7 +198,7 @@ export interface RealtimeServerOptions {
 export interface RealtimeServerStats {
   connections: number;
   admins: number;
-  /** Polls being read or held now (one paused first, having come within 1/`pollsPerUser` s of its user's last answer, from its read on). */
+  /** Polls being read or held now (one paused first, waiting for its user's next read slot under `pollsPerUser`'s pacing, from its read on). */
   pendingPolls: number;
   /** Messages `publish` and `broadcast` handed to the store that it stored (a promise that rejected is not counted). */
   published: number;
@@ -372,13 +373,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const maxSocketsPerUser = options.maxSocketsPerUser ?? 10;
   const pollHoldMs = options.pollHoldMs ?? POLL_HOLD_MS;
   const pollMaxMessages = options.pollMaxMessages ?? POLL_MAX_MESSAGES;
-  // A poll that comes sooner than this (ms) after its user's last answer waits out the rest (handlePoll): one
-  // pollsPerUser token's refill time, so a client that polls again at once after each answer (the reference client
-  // does) stays within the limit whatever the stream's rate. At most POLL_PACE_MS: the latency it may add to a
-  // message; a stricter pollsPerUser still refuses with 429 and Retry-After, as before.
+  // A user's polls are read at least this far apart (ms), each waiting for its slot (handlePoll): one pollsPerUser
+  // token's refill time, so the clients of a user that poll again at once after each answer (the reference client
+  // does), two or three tabs of it included, stay within the limit together whatever the stream's rate. At most
+  // POLL_PACE_MS; a stricter pollsPerUser still refuses with 429 and Retry-After, as before. Counted from each
+  // user's last answer, two tabs paused to the same instant and were read together: 20 polls a second, and one tab
+  // was refused 429 and fell seconds behind (a fresh tester).
   const pollPaceMs = Math.min(POLL_PACE_MS, 1000 / (options.pollsPerUser?.perSecond ?? 10));
-  /** Each user's last poll answered 200, on the monotonic clock: what {@link pollPaceMs} counts from. */
-  const lastAnswered = new Map<string, number>();
+  /**
+   * Each user's next free read slot, on the monotonic clock: a poll is read at this time or now, whichever is later, and
+   * the next slot is {@link pollPaceMs} after that. Polls admitted take pollsPerUser tokens, which refill one a slot, so
+   * a slot is at most burst / perSecond s ahead.
+   */
+  const nextRead = new Map<string, number>();
   /** Polls in `polls` paused now by that pacing: not yet read, nor held (`stats().pendingPolls` leaves them out). */
   let pacedPolls = 0;
   const sweep = setInterval(() => {
@@ -386,7 +393,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     perIp.sweep(t);
     perUser.sweep(t);
     pollsPerUser.sweep(t);
-    for (const [userId, at] of lastAnswered) if (t - at >= pollPaceMs) lastAnswered.delete(userId);
+    for (const [userId, at] of nextRead) if (at <= t) nextRead.delete(userId);
   }, 60_000);
   sweep.unref();
   // No subprotocol is agreed to: the protocol has none. ws agreed to the first one offered, and a
@@ -975,9 +982,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Paced (pollPaceMs): the reference client polls again as soon as an answer comes, and one was made as soon as a
       // message was pending, so a stream of more than 10 messages a second (evenly spread) made as many polls a
       // second, past pollsPerUser's 10 once its burst was spent: 429s, each message up to a second late (a fresh
-      // tester). What is published meanwhile is routed to this poll and answered with it, after the pause; the client
-      // leaving, close() or the store going down end it early, as they end a hold.
-      const pause = (lastAnswered.get(principal.userId) ?? -Infinity) + pollPaceMs - monotonicNow();
+      // tester). Each poll of a user takes the user's next read slot, so the user's clients together are read at most
+      // once a slot. What is published meanwhile is routed to this poll and answered with it, after the pause; the
+      // client leaving, close() or the store going down end it early, as they end a hold.
+      const t = monotonicNow();
+      const readAt = Math.max(t, nextRead.get(principal.userId) ?? -Infinity);
+      nextRead.set(principal.userId, readAt + pollPaceMs);
+      const pause = readAt - t;
       if (pause > 0 && !shuttingDown) {
         pacedPolls++;
         try {
@@ -1029,7 +1040,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
       }
       core.counters.pollsServed++;
-      lastAnswered.set(principal.userId, monotonicNow());
       for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
       sendHttp(response, 200, body);
     } catch (error) {

@@ -503,6 +503,50 @@ describe('polling endpoint', () => {
     }
   });
 
+  it('two clients of one user polling a stream of 30 messages a second, every option the default, are never refused 429 and each gets every message once, in order: the pacing reads the user\'s polls one slot apart (counted from the last answer, both tabs were read together, 20 polls a second: one was refused and fell seconds behind, a fresh tester)', async () => {
+    const server = await startServer();
+    try {
+      const jwt = await token('alice');
+      const total = 180;
+      const statuses: Record<number, number> = {};
+      const deadline = Date.now() + 30_000;
+      // A tab as the reference client polls: again at once after each answer, from the cursor it was given (the first,
+      // a new stream's, before anything is published).
+      const tab = async (since: string): Promise<string[]> => {
+        const seen: string[] = [];
+        while (seen.length < total && Date.now() < deadline) {
+          const response = await fetch(server.http(`/api/ws/poll?since=${encodeURIComponent(since)}`), { headers: { authorization: `Bearer ${jwt}` } });
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          const body = (await response.json()) as { cursor: string; messages: Frame[] };
+          if (response.status !== 200) {
+            await sleep(1000 * Number(response.headers.get('retry-after') ?? 1));
+            continue;
+          }
+          since = body.cursor;
+          for (const frame of body.messages) seen.push(String(frame.data!.id));
+        }
+        return seen;
+      };
+      const first = async () => {
+        const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } });
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { cursor: string }).cursor;
+      };
+      const tabs = [tab(await first()), tab(await first())];
+      // Past pollsPerUser's burst (30) in about 3 s at 20 polls a second.
+      for (let n = 1; n <= total; n++) {
+        await server.rt.publish('alice', trade(`t${n}`));
+        await sleep(33);
+      }
+      const expected = Array.from({ length: total }, (_, i) => `t${i + 1}`);
+      for (const seen of await Promise.all(tabs)) expect(seen).toEqual(expected);
+      expect(statuses).toEqual({ 200: expect.any(Number) });
+      expect(server.rt.stats().refusedPolls).toEqual({});
+    } finally {
+      await server.rt.close();
+    }
+  }, 40_000);
+
   it('same auth, isolation and gap rules as the socket', async () => {
     const server = await startServer({ ...RELAXED, pollHoldMs: 300, store: new MemoryStreamStore({ maxEntriesPerStream: 5 }) });
     try {
