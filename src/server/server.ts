@@ -177,7 +177,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals by the rate limits (`rate-ip`, `rate-user`) are logged once per address each 10 s, with `notLogged`, how many were not since its last line (all are counted in stats()). A method that throws loses its line, never a request. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`) and of a malformed handshake (`bad-handshake`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). A method that throws loses its line, never a request. Default: none. */
   logger?: Logger;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number;
@@ -698,11 +698,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   /**
-   * Refusals by the rate limits logged, per kind, reason and address (as `attemptsPerIp` counts it): one line each
-   * {@link RATE_REFUSAL_LOG_INTERVAL_MS}. Each such refusal was logged, its URL redacted: one client over its rate made a
-   * line of 8 KB per request, 430 MB of log in 8 s (a hostile tester). They are all counted in stats().
+   * Refusals a client can repeat at will logged, per kind, reason and address (as `attemptsPerIp` counts it): one line each
+   * {@link REFUSAL_LOG_INTERVAL_MS} ({@link THROTTLED_REFUSALS}). Each such refusal was logged, its URL redacted: one client
+   * over its rate made a line of 8 KB per request, 430 MB of log in 8 s, and one with a foreign Origin or a malformed
+   * handshake, which no rate limit stops, ~6 MB/s (hostile testers). They are all counted in stats().
    */
-  const rateRefusalLogs = new LogThrottle(RATE_REFUSAL_LOG_INTERVAL_MS);
+  const refusalLogs = new LogThrottle(REFUSAL_LOG_INTERVAL_MS);
+  /** `null` when a refusal of `kind` for `reason` is not to be logged (its address's was within the interval); else how many of them were not since its last line. */
+  const refusalLogTurn = (kind: string, reason: string, request: IncomingMessage, socketAddress: string | undefined): number | null => {
+    if (logger === null || !THROTTLED_REFUSALS.has(reason)) return 0;
+    const found = clientAddressOf(request);
+    return refusalLogs.take(`${kind} ${reason} ${'address' in found ? ipLimitKey(found.address) : socketAddress}`, monotonicNow());
+  };
 
   /** The AuthError a failed admission is answered with: a hook's error of another kind is 401 `invalid-token`, and logged (`authenticate-failed`). */
   const refusalOf = (error: unknown, request: IncomingMessage): AuthError => {
@@ -718,13 +725,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // its user (`user alice is banned`) added a key per refusal, a map clients could grow.
     const key = OWN_REFUSALS.has(refused.reason) || Object.hasOwn(counts, refused.reason) || Object.keys(counts).length < MAX_REFUSAL_REASONS ? refused.reason : 'other';
     counts[key] = (counts[key] ?? 0) + 1;
-    let notLogged = 0;
-    if (logger !== null && (refused.reason === 'rate-ip' || refused.reason === 'rate-user')) {
-      const found = clientAddressOf(request);
-      const skipped = rateRefusalLogs.take(`${kind} ${refused.reason} ${'address' in found ? ipLimitKey(found.address) : socketAddress}`, monotonicNow());
-      if (skipped === null) return refused;
-      notLogged = skipped;
-    }
+    const notLogged = refusalLogTurn(kind, refused.reason, request, socketAddress);
+    if (notLogged === null) return refused;
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
     const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
     // Why, for the operator (the client's body keeps its code alone: it goes to whoever sent the token); never the token.
@@ -841,7 +843,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** Refuses a malformed handshake ({@link handshakeFault}, or one `ws` refused) with 400 (`fault` says why), counted and logged as `bad-handshake`. */
   const refuseHandshake = (request: IncomingMessage, socket: Duplex, fault: string): void => {
     countRefusedUpgrade('bad-handshake');
-    logger?.info({ event: 'upgrade-refused', status: 400, reason: 'bad-handshake', detail: fault, ...logIp(request), url: redactUrl(request.url) }, 'upgrade refused');
+    const notLogged = refusalLogTurn('upgrade', 'bad-handshake', request, request.socket.remoteAddress);
+    if (notLogged !== null) logger?.info({ event: 'upgrade-refused', status: 400, reason: 'bad-handshake', detail: fault, ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'upgrade refused');
     // RFC 6455 4.4: the versions this server speaks.
     refuseSocket(socket, 400, 'bad-handshake', undefined, { detail: fault, headers: /Version/.test(fault) ? { 'Sec-WebSocket-Version': '13, 8' } : {} });
   };
@@ -1592,8 +1595,11 @@ function watchWhileChecked(socket: Duplex): { stop: () => Buffer[] } {
 /** The most distinct reasons `stats().refusedUpgrades` and `refusedPolls` each count; later ones are counted as `other`, but never {@link OWN_REFUSALS}. */
 const MAX_REFUSAL_REASONS = 64;
 
-/** How often a refusal by the rate limits (`rate-ip`, `rate-user`) is logged per kind (upgrade, poll) and address, in ms. */
-const RATE_REFUSAL_LOG_INTERVAL_MS = 10_000;
+/** How often a refusal of {@link THROTTLED_REFUSALS} is logged per kind (upgrade, poll), reason and address, in ms. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/** The refusals logged at most once per {@link REFUSAL_LOG_INTERVAL_MS} per kind and address: those a client can repeat at will, before or without a token (all counted in stats()). */
+const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake']);
 
 /** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
 const OWN_REFUSALS: ReadonlySet<string> = new Set(['authenticate-timeout', 'invalid-token', 'jwks-unavailable', 'no-token', 'origin', 'rate-ip', 'rate-user', 'shutting-down', 'store-unavailable', 'token-expired', 'too-many-sockets']);

@@ -383,7 +383,8 @@ describe('close and stats', () => {
       // What ws alone checks (a malformed Sec-WebSocket-Protocol), after the token: counted and logged too.
       expect(await upgrade(`/api/ws?token=${await token('u2')}`, `${WEBSOCKET_HEADERS}\r\nSec-WebSocket-Protocol: a b`)).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*"error":"bad-handshake"/);
       expect(server.rt.stats().refusedUpgrades).toEqual({ 'not-found': 1, 'bad-request-target': 1, 'bad-handshake': 3, 'method-not-allowed': 1 });
-      expect(lines.filter((line) => (line as { reason?: string }).reason === 'bad-handshake')).toHaveLength(3);
+      // Logged once per address each 10 s (README): the first, the others counted.
+      expect(lines.filter((line) => (line as { reason?: string }).reason === 'bad-handshake')).toMatchObject([{ detail: expect.stringMatching(/Version/) }]);
     } finally {
       await server.rt.close();
     }

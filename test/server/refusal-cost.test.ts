@@ -158,3 +158,40 @@ describe('refusals by the rate limit are logged once per address each 10 s, with
     }
   });
 });
+
+describe('refusals for the origin and of a malformed handshake are logged once per address each 10 s too, with how many were not (tT finding 2); stats() counts them all', () => {
+  const upgrade = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+
+  it('logs the first poll and the first upgrade refused for the origin, and the first bad handshake, of an address, then the first after 10 s with notLogged', async () => {
+    const { logger, events } = recorder();
+    let clock = 0;
+    const server = await startServer({ logger, allowedOrigins: ['https://app.example'], monotonicClock: () => clock } as Partial<RealtimeServerOptions>);
+    const origin = 'https://evil.example';
+    try {
+      // No token needed, and no rate limit stops them: each was a line of its own (~6 MB/s of log from one client).
+      for (let i = 0; i < 30; i++) {
+        expect(await get(server.port, `/api/ws/poll?n=${i}`, { origin })).toBe(403);
+        expect(await get(server.port, `/api/ws?n=${i}`, { ...upgrade, origin })).toBe(403);
+        expect(await get(server.port, `/api/ws?n=${i}`, { ...upgrade, 'sec-websocket-version': '99' })).toBe(400);
+      }
+      expect(server.rt.stats().refusedPolls).toEqual({ origin: 30 });
+      expect(server.rt.stats().refusedUpgrades).toEqual({ origin: 30, 'bad-handshake': 30 });
+      expect(events('poll-refused')).toEqual([{ event: 'poll-refused', status: 403, reason: 'origin', ip: '127.0.0.1', url: '/api/ws/poll?n=0', origin }]);
+      expect(events('upgrade-refused').map((line) => [line.reason, line.url, line.notLogged])).toEqual([
+        ['origin', '/api/ws?n=0', undefined],
+        ['bad-handshake', '/api/ws?n=0', undefined],
+      ]);
+      clock += 10_000;
+      expect(await get(server.port, '/api/ws/poll?n=30', { origin })).toBe(403);
+      expect(await get(server.port, '/api/ws?n=30', { ...upgrade, origin })).toBe(403);
+      expect(await get(server.port, '/api/ws?n=30', { ...upgrade, 'sec-websocket-version': '99' })).toBe(400);
+      expect(events('poll-refused').at(-1)).toEqual({ event: 'poll-refused', status: 403, reason: 'origin', ip: '127.0.0.1', url: '/api/ws/poll?n=30', origin, notLogged: 29 });
+      expect(events('upgrade-refused').slice(2).map((line) => [line.reason, line.url, line.notLogged])).toEqual([
+        ['origin', '/api/ws?n=30', 29],
+        ['bad-handshake', '/api/ws?n=30', 29],
+      ]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});

@@ -150,14 +150,20 @@ describe('a token inside a hook\'s thrown error is redacted in the log ("never g
 describe('parameters whose names say they hold a secret: ticket, code, bearer, otp, …', () => {
   it('redacts them in the refusal log line (a valid one-time ticket, refused for its origin, was logged)', async () => {
     const { lines, logger } = recorder();
-    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: 'alice', admin: false }), allowedOrigins: ['https://dashboard.example.com'], logger } as Partial<RealtimeServerOptions>);
+    let clock = 0;
+    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: 'alice', admin: false }), allowedOrigins: ['https://dashboard.example.com'], logger, monotonicClock: () => clock } as Partial<RealtimeServerOptions>);
     const secret = 'tkt_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
     try {
       for (const name of ['ticket', 'code', 'bearer', 'otp', 'auth_code', 'verificationCode', 'pin', 'passcode', 'wsTicket']) {
         const url = `ws://127.0.0.1:${server.port}/api/ws?${name}=${secret}`;
         expect((await refusedStatus(url, { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
         expect(lines.at(-1)).toContain(`"url":"/api/ws?${name}=[redacted]"`);
+        // A refusal for the origin is logged once per address each 10 s (README): the next is logged, with how many were not.
+        expect((await refusedStatus(url, { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
+        clock += 10_000;
       }
+      expect(lines).toHaveLength(9);
+      expect(lines.at(-1)).toContain('"notLogged":1');
       expect(lines.join('\n')).not.toContain(secret);
     } finally {
       await server.rt.close();

@@ -47,7 +47,9 @@ describe('an upgrade RFC 6455 4.1 does not allow', () => {
     const lines: Record<string, unknown>[] = [];
     const log = (line: object) => void lines.push(line as Record<string, unknown>);
     // One attempt per user: none of the refused ones may spend it (they are refused before the token is looked at).
-    const server = await startServer({ attemptsPerUser: { perSecond: 0.001, burst: 1 }, logger: { info: log, warn: log, error: log } });
+    // A bad handshake is logged once per address each 10 s (README): the clock moves 10 s before each, so each is logged.
+    let clock = 0;
+    const server = await startServer({ attemptsPerUser: { perSecond: 0.001, burst: 1 }, logger: { info: log, warn: log, error: log }, monotonicClock: () => clock });
     try {
       const jwt = await token('alice');
       const target = `/api/ws?token=${jwt}`;
@@ -65,6 +67,7 @@ describe('an upgrade RFC 6455 4.1 does not allow', () => {
         ['two Hosts', `GET ${target} HTTP/1.1\r\nHost: a\r\nHost: b\r\n${WEBSOCKET_HEADERS}\r\n\r\n`, /^2 Host headers: a handshake has exactly one/],
       ];
       for (const [what, request, detail] of refused) {
+        clock += 10_000;
         const { answer, statusLine, closedByServer } = await exchange(server.port, request);
         expect([what, statusLine, closedByServer]).toEqual([what, 'HTTP/1.1 400 Bad Request', true]);
         const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: string; detail: string };
