@@ -785,7 +785,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Read now: a socket destroyed while its token is checked has no address left to read.
     const ip = request.socket.remoteAddress;
     authenticatingUpgrades.set(socket, request);
-    const watched = watchWhileChecked(socket);
+    const watched = watchWhileChecked(socket, head);
     admit(request, url, 'upgrade').then(
       (principal) => {
         const early = watched.stop();
@@ -815,7 +815,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           );
           return;
         }
-        wss.handleUpgrade(request, socket, early.length === 0 ? head : Buffer.concat([head, ...early]), (ws) => attach(ws, principal, url.searchParams.get('since') || null));
+        wss.handleUpgrade(request, socket, early.length === 1 ? early[0]! : Buffer.concat(early), (ws) => attach(ws, principal, url.searchParams.get('since') || null));
       },
       (error: unknown) => {
         watched.stop();
@@ -1554,24 +1554,36 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
   response.end(text);
 }
 
-/** Most bytes an upgrade's client may send while its token is checked (it should send none: RFC 6455 4.1); past them its connection is destroyed. */
-const MAX_EARLY_BYTES = 64 * 1024;
+/**
+ * Most bytes an upgrade's client may send before its answer, those Node read with the request (`head`) included; past them
+ * its connection is destroyed. A client sends none (RFC 6455 4.1); one that pipelines its first messages anyway sends a
+ * few frames of at most `maxPayloadBytes` (1 KiB by default): 16 KiB holds 16 of them. Each upgrade in flight holds up to
+ * this much (500 on a slow hook, 8 MiB); `head` was not counted, and 64 KiB let each keep ~128 KiB, 61 MiB for 500 (tT's finding 3).
+ */
+const MAX_EARLY_BYTES = 16 * 1024;
 
 /**
  * Reads an upgrade's connection while its token is checked, so that a client that leaves is seen: Node hands the socket
  * over paused, and a client that closed its side (a FIN) was not noticed: its upgrade was answered, 101 or a refusal, to no
  * one, and counted as if it had been (a hostile tester). Its end destroys the socket (`socket-destroyed`, `upgrade-dropped`).
- * What comes meanwhile is kept, up to {@link MAX_EARLY_BYTES}, and `stop()` gives it back, for the WebSocket's first bytes,
- * and leaves the socket as Node gave it (not flowing). A socket another WebSocket server took meanwhile is left to it.
+ * What comes meanwhile is kept, and `stop()` gives it back after `head` (what Node read with the request), for the
+ * WebSocket's first bytes, and leaves the socket as Node gave it (not flowing); past {@link MAX_EARLY_BYTES}, `head`'s bytes
+ * included, the socket is destroyed and the bytes let go (`head` was held until the check ended: 500 upgrades of 60 KiB
+ * each on a 15 s hook, 29 MiB). A socket another WebSocket server took meanwhile is left to it.
  */
-function watchWhileChecked(socket: Duplex): { stop: () => Buffer[] } {
-  const early: Buffer[] = [];
-  let size = 0;
+function watchWhileChecked(socket: Duplex, head: Buffer): { stop: () => Buffer[] } {
+  const early: Buffer[] = [head];
+  let size = head.length;
+  const overflow = (): void => {
+    early.length = 0;
+    socket.destroy();
+  };
+  if (size > MAX_EARLY_BYTES) overflow();
   const onData = (chunk: Buffer): void => {
-    if (takenByWebSocket(socket)) return;
+    if (takenByWebSocket(socket) || early.length === 0) return;
     early.push(chunk);
     size += chunk.length;
-    if (size > MAX_EARLY_BYTES) socket.destroy();
+    if (size > MAX_EARLY_BYTES) overflow();
   };
   const onEnd = (): void => {
     if (!takenByWebSocket(socket)) socket.destroy();
