@@ -220,6 +220,17 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(substituted.code).toBe(1);
   });
 
+  it('reads a FIFO named twice once, as a file named twice is, instead of waiting for ever for a second writer', async () => {
+    const fifo = path.join(dir, 'twice.ndjson');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = spawn('sh', ['-c', `printf '%s\\n' '${ping('x')}' > ${JSON.stringify(fifo)}`]);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'validate', fifo, fifo], { encoding: 'utf8', timeout: 20_000 });
+    await new Promise((resolve) => writer.on('exit', resolve));
+    expect(result.signal).toBeNull();
+    expect(result.stdout).toBe(`${fifo}:1: ping /timestamp expected an integer, got a string "x"\n0 valid, 1 invalid\n`);
+    expect(result.status).toBe(1);
+  });
+
   it('reads a FIFO named .json as --input says (auto by default), so NDJSON in it hides no line', async () => {
     const fifo = path.join(dir, 'named.json');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);

@@ -75,7 +75,7 @@ export interface SourceOptions {
  * Reads `paths` in order: `-` is standard input (once), a folder every message file below it
  * (by extension), a regular file as {@link SourceOptions.input} says, under `auto` by its
  * extension (`.json` one document, `.ndjson`/`.jsonl` NDJSON), and a FIFO,
- * character device or socket by {@link SourceOptions.input}. A regular file named twice (or
+ * character device or socket by {@link SourceOptions.input}. A file or FIFO named twice (or
  * reached twice: through a folder, a link, standard input redirected from it) is read the first time only. Never throws for I/O: an
  * unreadable path is an `unreadable` entry and the other paths are still read.
  */
@@ -116,7 +116,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // `validate a.ndjson - < a.ndjson`: a regular file on standard input is keyed as any file.
         const fd = (stdin as { fd?: unknown }).fd;
         const info = typeof fd === 'number' ? tryFstat(fd) : undefined;
-        if (info?.isFile() && !first(info)) continue;
+        if ((info?.isFile() || info?.isFIFO()) && !first(info)) continue;
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
         yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes, true);
         continue;
@@ -171,6 +171,9 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
         // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.
+        // Keyed as a file is: a FIFO named twice (`validate p.ndjson p.ndjson`) was opened again
+        // after its writer had gone, and the run waited for ever for another (a fresh tester).
+        if (!first(info)) continue;
         const format = options.input === 'auto' && LINE_FILE.test(given) ? 'ndjson' : options.input;
         yield* readStream(readBytes(given), given, format, options.duplicateKeys, options.maxDocumentBytes, true);
       }
