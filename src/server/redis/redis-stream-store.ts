@@ -205,7 +205,8 @@ function redisUrlProblem(url: string): string | undefined {
 function portProblem(url: string): string | undefined {
   const authority = /^(?:rediss?:)?\/\/([^/?#]*)/i.exec(url)?.[1] ?? /^[^/?#]*/.exec(url)![0];
   const host = authority.slice(authority.lastIndexOf('@') + 1);
-  const [, name, port] = /^(\[[^\]]*\]|[^:]*):(.*)$/.exec(host) ?? [];
+  // A bracketed IPv6 host may stand alone (`redis://[::1]`: port 6379); it was read as host `[` with port `:1]` (a tester).
+  const [, name, port] = /^(\[[^\]]*\]|[^:[]*)(?::(.*))?$/.exec(host) ?? [];
   if (!port || (/^\d+$/.test(port) && Number(port) <= 65535)) return undefined;
   // The port itself is not shown: `redis://default:s3cret` (its @host left out) has the password there.
   return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`;

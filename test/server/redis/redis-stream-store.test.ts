@@ -192,6 +192,20 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await expect(bare).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}:`);
   });
 
+  it('takes a bracketed IPv6 host without a port as port 6379, as for any host (redis://[::1] was refused as host "[" with a port that is not a number: a tester)', async () => {
+    // Whatever answers on [::1]:6379 of this machine (most often nothing), the URL is read, not refused as malformed.
+    for (const url of ['redis://[::1]', 'redis://:s3cret@[::1]/0', '//[::1]']) {
+      const outcome = await createRedisStreamStore({ url, connectTimeoutMs: 1000, commandTimeoutMs: 1000, logger: collectingLogger() }).then(
+        async (s) => (await s.close(), 'connected'),
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+      expect(outcome).toMatch(/^(?:connected|Error: Redis unreachable at redis:\/\/\[::1\](?:\/0)?: .*::1:6379)/);
+      expect(outcome).not.toContain('s3cret');
+    }
+    // A port given after the brackets is still checked.
+    expect(await createRedisStreamStore({ url: 'redis://[::1]:s3cret', logger: collectingLogger() }).catch((error: unknown) => (error as Error).message)).toContain('got host "[::1]" with a port that is not a number');
+  });
+
   it('REDISS:// in capitals is TLS too: ioredis turned TLS on for a lower-case rediss:// only, and connected in plain text', async () => {
     // This Redis speaks plain text: a TLS handshake with it fails.
     const tls = await createRedisStreamStore({ url: redis.url.replace(/^redis:/, 'REDISS:'), connectTimeoutMs: 1000, logger: collectingLogger() }).then(
