@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
+import { hostProblem } from '../server/server.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
@@ -256,6 +257,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
   if (options.host !== undefined && options.host.trim() === '') {
     output.stderr(`realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${quoted(String(options.host))}\n`);
+    return 2;
+  }
+  // `--host [::1]` (as the demo's URLs write it), a URL or host:port failed only at listen, with getaddrinfo's ENOTFOUND.
+  const hostHint = options.host === undefined ? undefined : hostProblem(options.host, '--port');
+  if (hostHint !== undefined) {
+    output.stderr(`realtime-contract serve: --host must be a host name or address, got ${quoted(String(options.host))}; ${hostHint}\n`);
     return 2;
   }
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
@@ -29,7 +29,11 @@ export interface RealtimeServerOptions {
   server?: HttpServer | HttpsServer;
   /** Port to listen on when no `server` is given (with `server`, a TypeError): an integer from 0 to 65535. Default 0 (any free port: see `address()`). */
   port?: number;
-  /** Host to listen on when no `server` is given (with `server`, a TypeError); not empty (Node reads '' as every interface: say '0.0.0.0' or '::'). Default 127.0.0.1. */
+  /**
+   * Host to listen on when no `server` is given (with `server`, a TypeError): a host name or an IP address, an IPv6 one without
+   * brackets (`::1`), with no scheme, port or space (a RangeError saying what to give). Not empty (Node reads '' as every
+   * interface: say '0.0.0.0' or '::'). Default 127.0.0.1.
+   */
   host?: string;
   /**
    * WebSocket path, starting with `/`, as a request's URL names it (no query, fragment or dot segment). Default WEBSOCKET_PATH (`/api/ws`).
@@ -1715,6 +1719,34 @@ function takenByWebSocket(socket: Duplex): boolean {
   return Object.getOwnPropertySymbols(socket).some((symbol) => symbol.description === 'websocket' && Boolean((socket as unknown as Record<symbol, unknown>)[symbol]));
 }
 
+/**
+ * Why `host` (not empty) is no host name or address Node can listen on, as a hint, or undefined.
+ * A bracketed IPv6 address (`[::1]`, as URLs and the demo write it), a URL, `host:port` or a
+ * space were taken and failed only `listening`, with getaddrinfo's bare ENOTFOUND (a tester).
+ * Brackets, `/`, `:` (outside an IP address), `@`, `?`, `#` and spaces are in no host name.
+ * `portName` names where a port goes (`port`, `--port`).
+ */
+export function hostProblem(host: string, portName: string): string | undefined {
+  if (isIP(host) !== 0) return undefined;
+  const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
+  if (/\s/.test(host)) {
+    const trimmed = host.trim();
+    return trimmed !== '' && !/\s/.test(trimmed) && hostProblem(trimmed, portName) === undefined ? `a host holds no spaces: ${JSON.stringify(trimmed)}` : generic;
+  }
+  if (!/[[\]/:@?#\\]/.test(host)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`);
+  } catch {
+    return generic;
+  }
+  const name = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (name === '' || url.username !== '' || url.password !== '' || hostProblem(name, portName) !== undefined) return generic;
+  const port = url.port === '' ? '' : ` and its port as ${portName} (${url.port})`;
+  if (/^\[[^\]]*\](?::\d*)?$/.test(host)) return `an IPv6 address is given without brackets (${JSON.stringify(name)})${port}`;
+  return `give the host alone (${JSON.stringify(name)})${port}`;
+}
+
 /** A boolean option: `webSocket: 'false'` was true. */
 function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') throw optionError(TypeError, name, 'true or false', value);
@@ -1742,6 +1774,8 @@ function checkOptions(options: RealtimeServerOptions): void {
     if (typeof options.host !== 'string') throw optionError(TypeError, 'host', 'a host name or address', options.host);
     // Node reads an empty host as every interface: the opposite of the default.
     if (options.host === '') throw optionError(RangeError, 'host', 'a host name or address', options.host, "give '0.0.0.0' or '::' to listen on every interface");
+    const problem = hostProblem(options.host, '`port`');
+    if (problem !== undefined) throw optionError(RangeError, 'host', 'a host name or address', options.host, problem);
   }
   // A path that does not start with `/` never matches a request: nothing would be served.
   for (const name of ['path', 'pollPath'] as const) {

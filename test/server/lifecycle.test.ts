@@ -733,6 +733,32 @@ describe('options', () => {
     expect(thrown({ port: 65535, maxConnectionsPerIp: null, outboundRate: null, inboundRateCloseAfter: 0, pollHoldMs: 0, inboundRate: { perSecond: 0.5, burst: 1 }, logger: console, pollPath: false })).toBeUndefined();
   });
 
+  it('refuses a host no listen could use, a bracketed IPv6 address, a URL, host:port or spaces, at creation, saying what to give (each failed only `listening`, with getaddrinfo ENOTFOUND: a tester)', async () => {
+    const cases: [string, string][] = [
+      ['[::1]', 'an IPv6 address is given without brackets ("::1")'],
+      ['[::1]:8000', 'an IPv6 address is given without brackets ("::1") and its port as `port` (8000)'],
+      ['http://127.0.0.1', 'give the host alone ("127.0.0.1")'],
+      ['127.0.0.1:8000', 'give the host alone ("127.0.0.1") and its port as `port` (8000)'],
+      [' ::1', 'a host holds no spaces: "::1"'],
+      ['user:pw@host', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
+    ];
+    for (const [host, hint] of cases) {
+      const error = thrown({ host });
+      expect(error, host).toBeInstanceOf(RangeError);
+      expect(error?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got ${JSON.stringify(host)}; ${hint}`);
+    }
+    // Every form of an address or name Node listens on is still taken.
+    for (const host of ['::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'LOCALHOST', '127.0.0.1']) {
+      const server = createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host });
+      try {
+        await server.listening;
+        expect(server.address()?.port, host).toBeGreaterThan(0);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   it('refuses a path or pollPath no request\'s path can equal, and a pollPath equal to path: each was taken, and never served (a hostile tester)', () => {
     const cases: [object, RegExp][] = [
       // The WebSocket path answers plain requests with 426: polls were never served.

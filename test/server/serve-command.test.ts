@@ -474,7 +474,7 @@ describe('serve --demo', () => {
     }
   });
 
-  it('refuses a --port that is not decimal digits and an empty --host, which would listen on every interface (found by a hostile tester)', () => {
+  it('refuses a --port that is not decimal digits, an empty --host, which would listen on every interface (found by a hostile tester), and a bracketed or URL-like one', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     for (const port of ['1e3', '0x1F90', '', ' 80', '80.0', '65536']) {
       const result = run('--port', port);
@@ -483,6 +483,11 @@ describe('serve --demo', () => {
     for (const host of ['', ' ']) {
       const result = run('--port', '0', '--host', host);
       expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${JSON.stringify(host)}\n` });
+    }
+    // As the demo's own URLs write ::1, or a URL: refused as a usage error, not "cannot listen on [[::1]]:…: getaddrinfo ENOTFOUND" (a tester).
+    for (const [host, hint] of [['[::1]', 'an IPv6 address is given without brackets ("::1")'], ['localhost:8000', 'give the host alone ("localhost") and its port as --port (8000)']]) {
+      const result = run('--port', '0', '--host', host!);
+      expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must be a host name or address, got ${JSON.stringify(host)}; ${hint}\n` });
     }
   });
 });
