@@ -181,7 +181,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`) and of a malformed handshake (`bad-handshake`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). A method that throws loses its line, never a request. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`) and of a malformed handshake (`bad-handshake`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws loses its line, never a request. Default: none. */
   logger?: Logger;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number;
@@ -819,7 +819,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           );
           return;
         }
-        wss.handleUpgrade(request, socket, early.length === 1 ? early[0]! : Buffer.concat(early), (ws) => attach(ws, principal, url.searchParams.get('since') || null));
+        wss.handleUpgrade(request, socket, early.length === 1 ? early[0]! : Buffer.concat(early), (ws) => attach(ws, principal, url.searchParams.get('since') || null, logIp(request, ip)));
       },
       (error: unknown) => {
         watched.stop();
@@ -855,7 +855,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // What ws still refuses past handshakeFault (a malformed Sec-WebSocket-Protocol): counted and logged as well.
   wss.on('wsClientError', (error: Error, socket: Duplex, request: IncomingMessage) => refuseHandshake(request, socket, error.message));
 
-  const attach = (ws: WebSocket, principal: Principal, since: string | null): void => {
+  /** `addresses`: the client's `ip` and `socketIp` for the socket's `connection-open` line, which its later lines join by `connection`. */
+  const attach = (ws: WebSocket, principal: Principal, since: string | null, addresses: ReturnType<typeof logIp>): void => {
     // ws has no public batching API. Each payload is framed once (ws's own Sender.frame, shared
     // by every recipient) and a batch goes out as one write on the socket under ws. Safe with
     // compression off (ws then writes synchronously, so frames never interleave).
@@ -877,7 +878,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       terminate: () => ws.terminate(),
     };
     const connection = core.accept(transport, principal, since);
-    logger?.info({ event: 'connection-open', connection: connection.id, userId: principal.userId, admin: principal.admin, resume: since !== null }, 'connection accepted');
+    // With the address a refusal would name (a tester: a socket closed 4429 could not be told from whose address it came).
+    logger?.info({ event: 'connection-open', connection: connection.id, userId: principal.userId, admin: principal.admin, resume: since !== null, ...addresses }, 'connection accepted');
     ws.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary));
     // Control frames cost a parse each too: held to the same inbound rate (ws answers a ping
     // itself while the socket is open). A ping ws has just cut the socket off for (more than 60

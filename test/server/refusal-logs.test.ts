@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createJwtVerifier, createRealtimeServer, redactUrl, type JwtOptions, type RealtimeServerOptions } from '../../src/server/index.js';
-import { refusedStatus, SECRET, startServer, token } from './helpers.js';
+import { connect, eventually, refusedStatus, SECRET, startServer, token } from './helpers.js';
 
 const key = new TextEncoder().encode(SECRET);
 const now = () => Math.floor(Date.now() / 1000);
@@ -200,6 +200,24 @@ describe('behind a proxy the log names the client clientIp found, not the proxy'
       // Whatever the proxy let through, a line stays short.
       expect((await fetch(server.http('/api/ws/poll?token=bad'), { headers: { 'x-forwarded-for': 'x'.repeat(1000) } })).status).toBe(401);
       expect(parsed('poll-refused').at(-1)).toMatchObject({ ip: 'x'.repeat(100), socketIp: '127.0.0.1' });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("names the client's address in a socket's connection-open line, as ip and socketIp, so that its later lines (a 4429 close) can be joined to it by connection (they named none: a tester)", async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({ logger, clientIp: (request) => String(request.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() });
+    try {
+      const behind = await connect(server.url({ token: await token('alice') }), { headers: { 'x-forwarded-for': '198.51.100.1, 2001:db8::42' } });
+      const direct = await connect(server.url({ token: await token('bob') }));
+      await eventually(() => parsed('connection-open').length === 2, 5000, 'both connection-open lines');
+      const [first, second] = parsed('connection-open');
+      expect(first).toEqual({ event: 'connection-open', connection: expect.any(Number), userId: 'alice', admin: false, resume: false, ip: '2001:db8::42', socketIp: '127.0.0.1' });
+      // Without a header the socket's address alone, as a refusal has it.
+      expect(second).toEqual({ event: 'connection-open', connection: expect.any(Number), userId: 'bob', admin: false, resume: false, ip: '127.0.0.1' });
+      behind.ws.close();
+      direct.ws.close();
     } finally {
       await server.rt.close();
     }
