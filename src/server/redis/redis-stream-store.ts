@@ -175,7 +175,7 @@ export function redactRedisUrl(url: string): string {
  * follows as a socket path: `valkey://u:pw@host` connected to the socket `//u:pw@host` and its
  * error showed the password (a hostile tester), as did `redis:/u:pw@host` (one slash).
  */
-function redisUrlProblem(url: string): string | undefined {
+export function redisUrlProblem(url: string): string | undefined {
   if (/^rediss?:\/\//i.test(url)) return portProblem(url);
   if (url.startsWith('/') && !url.startsWith('//')) {
     // ioredis's connect error names the path: a URL that lost its scheme would show its password.
