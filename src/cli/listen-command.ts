@@ -233,13 +233,17 @@ function handshakeFault(message: string, answer: IncomingMessage, key: string | 
 
 /**
  * What is wrong with `target`, a URL `new URL` refused, when its authority (`scheme://[userinfo@]host[:port]`)
- * shows it: a port that is not digits or is past 65535, or no host. Only that part is read,
+ * shows it: an IPv6 host with a zone id, a port that is not digits or is past 65535, or no host. Only that part is read,
  * to name the fault; undefined for any other.
  */
 function authorityFault(target: string): string | undefined {
   const authority = /^[a-z][a-z\d+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::([^/?#]*))?/i.exec(target);
   if (!authority) return undefined;
   const [, host, port] = authority;
+  // A scoped IPv6 address (`[fe80::1%eth0]`, RFC 6874's `%25eth0` too): refused for its zone,
+  // which no WHATWG URL holds; it was said to be no absolute URL (a fresh tester).
+  const zone = host!.startsWith('[') ? host!.indexOf('%') : -1;
+  if (zone >= 0) return `the host ${cut(host!, 60)} names a zone (${cut(host!.slice(zone, -1), 40)}), which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one`;
   if (port !== undefined && port !== '' && !/^\d+$/.test(port)) return `expected a port of digits after the host, got ${JSON.stringify(cut(port, 40))}`;
   if (port !== undefined && port !== '' && Number(port) > 65535) return `the port ${cut(port, 40)} is out of range (0–65535)`;
   if (host === '') return `expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)`;

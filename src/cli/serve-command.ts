@@ -22,7 +22,7 @@ export interface ServeOptions {
   demo?: boolean;
   /** Default 8000; 0 picks a free port. A string must be decimal digits (what `--port` gives). */
   port?: string | number;
-  /** Default 127.0.0.1 (`localhost` URLs reach it); an empty one is refused (it would mean every interface). */
+  /** Default 127.0.0.1 (`localhost` URLs reach it); an empty one is refused (it would mean every interface), and a scoped IPv6 one (`fe80::1%eth0`: no URL can name its zone). */
   host?: string;
   /** `redis://…`: streams in Redis, shared by every node started with the same URL. */
   redis?: string;
@@ -257,6 +257,14 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
   if (options.host !== undefined && options.host.trim() === '') {
     output.stderr(`realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${quoted(String(options.host))}\n`);
+    return 2;
+  }
+  // A scoped IPv6 address (`fe80::1%eth0`, `::1%lo`): Node listens on it, but a URL has no
+  // place for its zone (WHATWG URLs refuse one, `%25` too), so every URL the demo printed was one
+  // no browser, `Origin` header or `listen` could use (a fresh tester). Any `%`: no host name has one.
+  if (options.host !== undefined && options.host.includes('%')) {
+    const zone = options.host.slice(options.host.indexOf('%'));
+    output.stderr(`realtime-contract serve: --host cannot be a scoped IPv6 address (with a zone, ${quoted(zone, 40)}), got ${quoted(options.host)}: a URL has no place for a zone (browsers and listen refuse one), so no URL the demo printed would open. Give an address without one (::1, a global address), or --host :: for every interface and open the demo at the machine's global address, with --allow-origin for that page's origin\n`);
     return 2;
   }
   // `--host [::1]` (as the demo's URLs write it), a URL or host:port failed only at listen, with getaddrinfo's ENOTFOUND.

@@ -568,6 +568,10 @@ describe('listen', () => {
     expect((await said('ws://[::1]:65536/api/ws?token=abc')).stderr).toContain(': the port 65536 is out of range (0–65535)\n');
     expect((await said('ws://127.0.0.1:80a/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80a/api/ws": expected a port of digits after the host, got "80a"\n');
     expect((await said('ws://:8080/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://:8080/api/ws": expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)\n');
+    // A scoped IPv6 address: its zone is what no URL holds (a fresh tester: said to be no absolute URL), RFC 6874's %25 form too.
+    const zoned = 'which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one\n';
+    expect(await said('ws://[::1%lo]:8000/api/ws?token=abc')).toEqual({ status: 2, stderr: `realtime-contract: cannot listen to "ws://[::1%lo]:8000/api/ws?token=REDACTED": the host [::1%lo] names a zone (%lo), ${zoned}` });
+    expect((await said('ws://[fe80::1%25eth0]:8000/api/ws')).stderr).toBe(`realtime-contract: cannot listen to "ws://[fe80::1%25eth0]:8000/api/ws": the host [fe80::1%25eth0] names a zone (%25eth0), ${zoned}`);
   });
 
   it('names the subprotocol a server chose that listen did not offer, and says what to do (a fresh user: only ws\'s words)', async () => {

@@ -490,4 +490,20 @@ describe('serve --demo', () => {
       expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must be a host name or address, got ${JSON.stringify(host)}; ${hint}\n` });
     }
   });
+
+  it('refuses a scoped IPv6 --host, whose URLs no browser or listen could open (a fresh tester: it printed http://[::1%lo]:PORT/…)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    // ::1%lo is one Node listens on here (the loopback's zone): the demo would start, its URLs unusable.
+    for (const [host, zone] of [['::1%lo', '%lo'], ['fe80::1%eth0', '%eth0']] as const) {
+      const result = run('--port', '0', '--host', host);
+      expect({ host, status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        host,
+        status: 2,
+        stdout: '',
+        stderr: `realtime-contract serve: --host cannot be a scoped IPv6 address (with a zone, "${zone}"), got "${host}": a URL has no place for a zone (browsers and listen refuse one), so no URL the demo printed would open. Give an address without one (::1, a global address), or --host :: for every interface and open the demo at the machine's global address, with --allow-origin for that page's origin\n`,
+      });
+    }
+    // What it would have printed is no URL.
+    expect(() => new URL('http://[::1%lo]:8000/')).toThrow();
+  });
 });
