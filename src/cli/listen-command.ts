@@ -232,6 +232,23 @@ function handshakeFault(message: string, answer: IncomingMessage, key: string | 
 }
 
 /**
+ * Where the socket may be, said after a 404 to the upgrade at `url` (`query`: the URL given had
+ * one, kept): a URL ending in `/poll` (or `/poll/`) names a poll endpoint, the reference
+ * server's at its socket's path + `/poll` (the client derives it so), whatever that path is; any
+ * other path than `/api/ws` (the dashboard's, `/`) gets the default path, said to be the default
+ * (a server on another `path` answers 404 there too). Nothing at `/api/ws` itself. It said "the
+ * reference server's socket is at /api/ws" as a fact, for the poll URL of a server on
+ * `/api/realtime` too, whose socket is not there (a fresh tester).
+ */
+function socketHint(url: URL, query: boolean): string {
+  const withQuery = query ? ', with the query as given' : '';
+  const poll = /^(\/.*[^/])\/poll\/?$/.exec(url.pathname)?.[1];
+  if (poll !== undefined) return ` (a URL ending in /poll names a poll endpoint, not a socket: the reference server's socket is the path without /poll, ${url.protocol}//${url.host}${poll}${withQuery})`;
+  if (url.pathname === '/api/ws' || url.pathname === '/api/ws/') return '';
+  return ` (a reference server with the default path has its socket at /api/ws: ${url.protocol}//${url.host}/api/ws${withQuery})`;
+}
+
+/**
  * What is wrong with `target`, a URL `new URL` refused, when its authority (`scheme://[userinfo@]host[:port]`)
  * shows it: an IPv6 host with a zone id, a port that is not digits or is past 65535, or no host. Only that part is read,
  * to name the fault; undefined for any other.
@@ -737,11 +754,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           // not JSON: said as written
         }
         const reason = typeof error === 'string' && error.trim() !== '' ? `: ${JSON.stringify(cut(error.trim(), 200))}` : '';
-        // A 404 at another path than the reference server's socket (the dashboard's URL, `/`): where the socket is (a fresh user).
         // A TLS port's answer to plain HTTP (Go's "Client sent an HTTP request to an HTTPS server.", nginx's "The plain HTTP request was sent to HTTPS port").
         const hint = res.statusCode === 400 && url.protocol === 'ws:' && /\bHTTPS\b/i.test(body) ? ` (${TLS_THERE})` : res.statusCode === 401 && raw.length === 0
           ? ' (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)'
-          : res.statusCode === 404 && url.pathname !== '/api/ws' ? ` (the reference server's socket is at /api/ws: ${url.protocol}//${url.host}/api/ws${new URL(target).search ? ', with the query as given' : ''})` : '';
+          : res.statusCode === 404 ? socketHint(url, new URL(target).search !== '') : '';
         // When to try again and where the server sends the client: the first things one asks of a
         // 429 or 503, and of a redirect (http: to https:); they were left out (a hostile tester).
         const retryAfter = res.headers['retry-after'];

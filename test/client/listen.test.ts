@@ -737,10 +737,32 @@ describe('listen', () => {
     const socket = `ws://127.0.0.1:${own.address()!.port}/api/ws`;
     const page = await listen([socket.replace('/api/ws', '/'), '--token', await sign('alice'), '--count', '1']);
     expect(page.status).toBe(2);
-    expect(page.stderr).toContain(`the server refused the upgrade with HTTP 404 Not Found: "not-found" (the reference server's socket is at /api/ws: ${socket})`);
+    expect(page.stderr).toContain(`the server refused the upgrade with HTTP 404 Not Found: "not-found" (a reference server with the default path has its socket at /api/ws: ${socket})`);
     // A query given (the token in it): said to be kept, so that the socket's URL copied connects (a fresh user).
     const given = await listen([`${socket.replace('/api/ws', '/')}?token=${await sign('alice')}`, '--count', '1']);
-    expect(given.stderr).toContain(`(the reference server's socket is at /api/ws: ${socket}, with the query as given)`);
+    expect(given.stderr).toContain(`(a reference server with the default path has its socket at /api/ws: ${socket}, with the query as given)`);
+  });
+
+  it("after a 404, names the socket's path where the URL shows it: a poll URL's path without /poll, for a server on its own path too (a fresh tester: /api/ws, itself a 404 there, was said to be the socket)", async () => {
+    const own = createRealtimeServer({ port: 0, host: '::1', path: '/api/realtime', jwt: { secret: SECRET } });
+    stops.push(() => own.close());
+    await own.listening;
+    const at = `ws://[::1]:${own.address()!.port}`;
+    const token = await sign('alice');
+    const refusal = async (pathname: string) => {
+      const { status, stderr } = await listen([`${at}${pathname}`, '--token', token, '--count', '1']);
+      expect(status, pathname).toBe(2);
+      return /HTTP 404 Not Found: "not-found"(.*)\n$/.exec(stderr)?.[1];
+    };
+    // The poll URL given for the socket's: the socket is that path without /poll, and connects.
+    expect(await refusal('/api/realtime/poll')).toBe(` (a URL ending in /poll names a poll endpoint, not a socket: the reference server's socket is the path without /poll, ${at}/api/realtime)`);
+    expect(await refusal('/api/realtime/poll/')).toBe(` (a URL ending in /poll names a poll endpoint, not a socket: the reference server's socket is the path without /poll, ${at}/api/realtime)`);
+    const socket = await listen([`${at}/api/realtime`, '--token', token, '--count', '1', '--ping-interval', '60000']);
+    expect(socket.stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 0 violations$/m);
+    // Another path: the default one, said to be the default (it is a 404 on this server too).
+    expect(await refusal('/')).toBe(` (a reference server with the default path has its socket at /api/ws: ${at}/api/ws)`);
+    // At /api/ws itself, no word of where else it could be.
+    expect(await refusal('/api/ws')).toBe('');
   });
 
   it('reports the reference server closing with 1011 when its stream store fails', async () => {
