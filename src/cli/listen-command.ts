@@ -153,9 +153,10 @@ export interface ListenReport {
   /** How the connection ended before the run did: the server's close code and reason, or 1006 (and no reason) when it ended without a close frame. */
   close: { code: number; reason: string } | null;
   /**
-   * A frame that had begun to arrive and never finished: the connection ended in the middle of it
+   * A frame that had begun to arrive and never finished, or a message sent in fragments whose
+   * final fragment had not come (`fragmentBytes`): the connection ended in the middle of it
    * (1006), or the run did (`durationMs`, a signal; not `count` reached, past which frames are
-   * ignored). Null when the stream stopped between frames, or at a frame this client refused.
+   * ignored). Null when the stream stopped between messages, or at a frame this client refused.
    */
   unfinished: UnfinishedFrame | null;
 }
@@ -309,7 +310,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * or fewer frames than `count` as `protocol:`, the server's early close as `close:` with its code
  * and reason), then the count per type, the server's close (`closed by the server: <code> "<reason>"`)
  * and `N frames (V valid, I invalid), M violations`; a connection that ended in the middle of a
- * frame, or a run that ended while one arrived, says how much of it had come (`unfinished`). JSON: one {@link ListenReport}. SIGINT
+ * frame or of a message sent in fragments, or a run that ended while one arrived, says how much
+ * of it had come (`unfinished`). JSON: one {@link ListenReport}. SIGINT
  * (Ctrl-C), SIGTERM and SIGHUP end the run early and report what was seen, as the end of `durationMs` does;
  * before the upgrade is answered it ends the attempt, as a connection that failed (exit 2).
  *
@@ -414,8 +416,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (text) output.stderr(`${oneLine(`${warning.index === null ? 'close' : `frame ${warning.index}`}: warning: ${warning.type === null ? '-' : cut(warning.type, 40)} ${shownPointer(warning.pointer)} ${warning.message}`)}\n`);
   };
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
-  /** How much of the unfinished frame had come: `frame 1 (36 of the 276 bytes its header announced had come)`. */
-  const arriving = ({ index, received, announced }: UnfinishedFrame) => `frame ${index} (${announced === null ? `${received} byte${received === 1 ? '' : 's'} of its header` : `${received} of the ${announced} bytes its header announced`} had come)`;
+  /**
+   * How much of the unfinished frame had come: `frame 1 (36 of the 276 bytes its header announced
+   * had come)`; of a message in fragments, theirs and the next frame's: `frame 1 (in fragments: 15
+   * bytes had come, then 36 of the 1050 bytes the next frame's header announced)`, or `…, and not
+   * the final fragment` when no frame had begun after them.
+   */
+  const arriving = ({ index, received, announced, fragmentBytes }: UnfinishedFrame) => {
+    const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
+    if (fragmentBytes === undefined) return `frame ${index} (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come)`;
+    const next = announced !== null ? `then ${received} of the ${announced} bytes the next frame's header announced` : received > 0 ? `then ${bytes(received)} of the next frame's header` : 'and not the final fragment';
+    return `frame ${index} (in fragments: ${bytes(fragmentBytes)} had come, ${next})`;
+  };
   /** For a connection that ended without a close frame, in the middle of a frame: where. */
   const cutShort = () => (report.close?.code === 1006 && report.unfinished !== null ? ` in the middle of ${arriving(report.unfinished)}` : '');
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
@@ -544,12 +556,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const code = (error as { code?: string }).code;
     const tooLarge = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH';
     // The size its header announced, which ws's error does not say ("Max payload size exceeded"):
-    // its Receiver holds it when it refuses (the message's total so far, of all its fragments);
-    // a length past 2^53 - 1 it does not read, and says so.
-    const total = receiverOf(ws)._totalPayloadLength;
+    // its Receiver holds it when it refuses (the message's total so far, of all its fragments:
+    // said as such, for no one header announced it, a fresh tester); a length past 2^53 - 1 it
+    // does not read, and says so.
+    const { _totalPayloadLength: total, _fragmented: fragmented } = receiverOf(ws);
     const larger = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
       ? 'got one whose header announced more than 2^53 - 1 bytes'
-      : typeof total === 'number' && total > maxFrame ? `got one of ${total} bytes announced` : 'got a larger one';
+      : typeof total === 'number' && total > maxFrame
+        ? typeof fragmented === 'number' && fragmented !== 0 ? `got one in fragments whose headers announced ${total} bytes so far` : `got one of ${total} bytes announced`
+        : 'got a larger one';
     // ws gives a close frame's reason that is not UTF-8 the code and words of a text frame's
     // ("Invalid WebSocket frame: invalid UTF-8 sequence", WS_ERR_INVALID_UTF8): its Receiver's
     // opcode, 8 (close) when it refuses, tells them apart (a fresh user: read as a bad text frame).
@@ -1033,12 +1048,19 @@ export interface UnfinishedFrame {
   index: number;
   /** Bytes of it received: of its payload once its header is whole, else of its header. */
   received: number;
-  /** The payload length its header announced, bytes; null while the header itself was incomplete. */
+  /** The payload length its header announced, bytes; null while the header itself was incomplete, or when no frame had begun after a message's fragments (see `fragmentBytes`). */
   announced: number | null;
+  /**
+   * Of a message sent in fragments (RFC 6455 §5.4) whose final fragment had not come: the payload
+   * bytes of the fragments that had come whole. `received` and `announced` are then of the frame
+   * that had begun after them (0 and null when none had: the stream stopped between two fragments).
+   * Absent for a message in one frame, or still in its first fragment.
+   */
+  fragmentBytes?: number;
 }
 
 /** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
-function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown } {
+function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown; _fragmented?: unknown } {
   return (ws as unknown as { _receiver?: ReturnType<typeof receiverOf> | null })._receiver ?? {};
 }
 
@@ -1050,16 +1072,27 @@ function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown
  * and the payload length the header announced. Those are fields of ws 8 (`_receiver`, `_state`,
  * `_bufferedBytes`, `_payloadLength`), read rather than framing the bytes a second time; anything
  * of another shape (another ws) gives undefined, and the listen tests pin what they say. A frame
- * is a WebSocket frame: of a message sent in fragments, the one that was arriving.
+ * is a WebSocket frame: of a message sent in fragments, the one that was arriving, with the bytes
+ * of the fragments that had come whole before it (`fragmentBytes`: ws's `_fragmented`, the opcode
+ * of a message whose final fragment has not come, and `_totalPayloadLength`, the sum of the
+ * payload lengths its fragments' headers announced, the arriving one's once its length is read).
+ * A message whose fragments had all come whole but not its final one is unfinished too, with no
+ * frame begun (it read as a stream stopped between messages: a fresh tester).
  */
 function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefined {
-  const { _state: state, _bufferedBytes: buffered, _payloadLength: length } = receiverOf(ws);
+  const { _state: state, _bufferedBytes: buffered, _payloadLength: length, _totalPayloadLength: total, _fragmented: fragmented, _opcode: opcode } = receiverOf(ws);
   if (typeof state !== 'number' || typeof buffered !== 'number' || typeof length !== 'number') return undefined;
+  // A message in fragments is open: its fragments' bytes, less the arriving frame's once its length
+  // is read (states 3, 4) and it is one of them (not a control frame between them). None, at the
+  // first fragment's own payload: that frame is said as a frame in one piece would be.
+  const open = typeof fragmented === 'number' && fragmented !== 0 && typeof total === 'number' && typeof opcode === 'number';
+  const whole = open ? total - ((state === 3 || state === 4) && opcode < 0x08 ? length : 0) : 0;
+  const fragments = open && (whole > 0 || state < 3) ? { fragmentBytes: whole } : {};
   // ws's states (receiver.js): 0 GET_INFO, 1 and 2 the 16- and 64-bit length, 3 GET_MASK, 4 GET_DATA.
-  if (state === 4 || state === 3) return { index, received: state === 4 ? buffered : 0, announced: length };
+  if (state === 4 || state === 3) return { index, received: state === 4 ? buffered : 0, announced: length, ...fragments };
   // The first 2 bytes of the header are consumed on reading the 16- or 64-bit length.
-  if (state === 1 || state === 2) return { index, received: buffered + 2, announced: null };
-  if (state === 0 && buffered > 0) return { index, received: buffered, announced: null };
+  if (state === 1 || state === 2) return { index, received: buffered + 2, announced: null, ...fragments };
+  if (state === 0 && (buffered > 0 || open)) return { index, received: buffered, announced: null, ...fragments };
   return undefined;
 }
 

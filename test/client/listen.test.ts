@@ -321,6 +321,34 @@ describe('listen', () => {
     expect(dripJson.status).toBe(0);
   });
 
+  it("says where the stream broke inside a message sent in fragments: its fragments' bytes, and the frame after them (a fresh tester: a final fragment that never came read as a stop between frames)", async () => {
+    /** A text frame, FIN set or not (`fin`), opcode 1 or 0 (a continuation), unmasked as a server's. */
+    const frame = (payload: string, fin: boolean, opcode: 0 | 1) => Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode, Buffer.byteLength(payload)]), Buffer.from(payload)]);
+    const first = frame('{"type":"ping",', false, 0x1);
+    // Its first fragment whole (15 bytes), then nothing: the final fragment never comes, and the run ends.
+    const never = await listen([await rawServer(first), '--token', 't0ken', '--duration', '2s', '--count', '3', '--ping-interval', '60000']);
+    expect(never.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 2000 ms, got 1; frame 1 \(in fragments: 15 bytes had come, and not the final fragment\) was still arriving$/m);
+    expect(never.stdout).toMatch(/^frame 1 \(in fragments: 15 bytes had come, and not the final fragment\) was still arriving when the run ended\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/m);
+    const neverJson = await listen([await rawServer(first), '--token', 't0ken', '--duration', '2s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(neverJson.stdout)).toMatchObject({ close: null, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 }, violationCount: 0 });
+    // Two fragments whole, then the connection ends: in the middle of the message, not between messages.
+    const dropped = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":', false, 0x0)]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    expect(dropped.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(in fragments: 27 bytes had come, and not the final fragment\) before the run ended$/m);
+    expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame in the middle of frame 1 \(in fragments: 27 bytes had come, and not the final fragment\)$/m);
+    // The next fragment cut in its payload, then in its header: both said after the fragments' bytes.
+    const inPayload = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":1705251000000}', true, 0x0).subarray(0, 10)]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(inPayload.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 8, announced: 26, fragmentBytes: 15 } });
+    expect(JSON.parse(inPayload.stdout).violations[0].message).toBe('the connection ended without a close frame (1006) in the middle of frame 1 (in fragments: 15 bytes had come, then 8 of the 26 bytes the next frame\'s header announced) before the run ended');
+    const inHeader = await listen([await rawServer(Buffer.concat([first, Buffer.from([0x80])]), true), '--token', 't0ken', '--duration', '20s', '--ping-interval', '60000']);
+    expect(inHeader.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(in fragments: 15 bytes had come, then 1 byte of the next frame's header\) before the run ended$/m);
+    // A first fragment cut in its own payload is said as any frame is: there are no whole fragments to count.
+    const inFirst = await listen([await rawServer(first.subarray(0, 7), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(inFirst.stdout).unfinished).toEqual({ index: 1, received: 5, announced: 15 });
+    // The fragments of a message over --max-frame: their sum, said as such (no one header announced it).
+    const over = await listen([await rawServer(Buffer.concat([frame('x'.repeat(100), false, 0x1), frame('x'.repeat(100), false, 0x0)])), '--token', 't0ken', '--duration', '20s', '--max-frame', '150', '--ping-interval', '60000']);
+    expect(over.stdout).toMatch(/^frame 1: - \(root\) expected a message of at most 150 bytes \(the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit\), got one in fragments whose headers announced 200 bytes so far; the run ends here \(ws closes the connection after a frame it refuses\)$/m);
+  });
+
   it('reports a refused frame or a close at once, though the server leaves the TCP connection open (ws waits 30 s for it)', async () => {
     const cases: [string, Buffer, RegExp][] = [
       // Said to end the run, which --duration would otherwise seem to have cut short (a hostile tester).
