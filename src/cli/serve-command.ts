@@ -115,7 +115,9 @@ export function originRefusals(write: (line: string) => void): Logger {
       }
       said.add(origin);
       // Only an origin --allow-origin takes as it is (a browser sends `null` from a file: page), never text a shell would read otherwise.
-      const allow = originOf(origin) === origin && /^[\w.:/[\]-]+$/.test(origin) ? `; --allow-origin ${origin} allows it` : '';
+      // An IPv6 one's brackets in single quotes: unquoted, zsh (`nomatch`) and bash with failglob
+      // refused `http://[::1]:8000` as a glob that matches no file (a fresh tester).
+      const allow = originOf(origin) === origin && /^[\w.:/[\]-]+$/.test(origin) ? `; --allow-origin ${/[[\]]/.test(origin) ? `'${origin}'` : origin} allows it` : '';
       write(`realtime-contract serve: refused a browser from origin ${quoted(origin, 200)} (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 403)${allow}\n`);
     },
     warn: ignore,

@@ -175,6 +175,23 @@ describe('serve --demo: browsers refused for their origin', () => {
     expect(lines).toEqual(['realtime-contract serve: refused a browser from origin "http://x\\u009b31mRED\\u0085.example" (WebSocket upgrade answered 403)\n']);
   });
 
+  it("gives an IPv6 origin's --allow-origin quoted, so that a shell reads its brackets as written (a fresh tester: zsh and bash -O failglob refused it as a glob)", () => {
+    const lines: string[] = [];
+    const logger = originRefusals((line) => lines.push(line));
+    refuse(logger, 'http://[::1]:20205');
+    refuse(logger, 'https://dash.example');
+    expect(lines).toEqual([
+      "realtime-contract serve: refused a browser from origin \"http://[::1]:20205\" (WebSocket upgrade answered 403); --allow-origin 'http://[::1]:20205' allows it\n",
+      'realtime-contract serve: refused a browser from origin "https://dash.example" (WebSocket upgrade answered 403); --allow-origin https://dash.example allows it\n',
+    ]);
+    // Pasted into a shell that fails a glob matching no file, each is read back as the origin.
+    for (const [line, origin] of [[lines[0]!, 'http://[::1]:20205'], [lines[1]!, 'https://dash.example']] as const) {
+      const flag = /; (--allow-origin .*) allows it\n$/.exec(line)![1]!;
+      const shell = spawnSync('bash', ['-O', 'failglob', '-c', `printf '%s\\n' ${flag}`], { encoding: 'utf8', cwd: tmpdir() });
+      expect({ status: shell.status, stdout: shell.stdout }).toEqual({ status: 0, stdout: `--allow-origin\n${origin}\n` });
+    }
+  });
+
   it('names the first 20 origins, then says once that it names no more', () => {
     const lines: string[] = [];
     const logger = originRefusals((line) => lines.push(line));
