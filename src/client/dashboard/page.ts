@@ -52,7 +52,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   @media (max-width: 600px) { header > h1, header > .badge { order: -2; } #state-stat { order: -1; } }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
-  main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
+  /* A column is 22rem, or the page's width if narrower: at 320 px (400 % zoom) panels were 352 px wide, counts cut off (a fresh tester). */
+  main { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(22rem, 100%), 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
   /* Trades are what the page is for: a row across the page, every field in view. */
   #panel-trades { grid-column: 1 / -1; }
   .panel { background: var(--panel); border-radius: .4rem; padding: .6rem .8rem; min-height: 6rem; outline: 1px solid transparent; }
