@@ -66,4 +66,49 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     }
   }, 60_000);
 
+  it('tells a screen reader the connection mode as it changes, in a polite live region, and not the countdown or counts (nothing was announced: a fresh tester)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const page = await browser.newPage();
+    // What the live region and the state said, every change, from before the page's script runs.
+    await page.addInitScript(() => {
+      const w = window as unknown as { told: string[]; states: string[] };
+      w.told = [];
+      w.states = [];
+      addEventListener('DOMContentLoaded', () => {
+        const watch = (id: string, into: string[]) => new MutationObserver(() => into.push(document.getElementById(id)!.textContent!)).observe(document.getElementById(id)!, { childList: true, characterData: true, subtree: true });
+        watch('announce', w.told);
+        watch('state', w.states);
+      });
+    });
+    const told = () => page.evaluate(() => (window as unknown as { told: string[] }).told);
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+    expect(await page.locator('#announce').getAttribute('role')).toBe('status');
+    expect(await page.locator('[role="status"], [aria-live="polite"]').count()).toBe(1);
+    const box = (await page.locator('#announce').boundingBox())!;
+    expect(box.width <= 1 && box.height <= 1, 'for screen readers: not drawn').toBe(true);
+    // Messages and counts: nothing more said.
+    await h.trades(1, 3);
+    await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe('3');
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await told()).toEqual(['connection WebSocket']);
+
+    h.http.close();
+    await h.stop();
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('Offline');
+    // The countdown and the attempts move the state on, three texts and more: said once, as Offline.
+    await page.evaluate(() => ((window as unknown as { states: string[] }).states.length = 0));
+    await expect.poll(async () => new Set(await page.evaluate(() => (window as unknown as { states: string[] }).states)).size, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    expect(await told()).toEqual(['connection WebSocket', 'connection Offline']);
+
+    await h.start({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    await expect.poll(() => badge(page), { timeout: 45_000 }).toBe('WebSocket');
+    await expect.poll(async () => (await told()).at(-1)).toBe('connection WebSocket');
+    const said = await told();
+    // Back by polling first or by the socket: each change of mode once, none twice in a row.
+    expect(said.slice(0, 2)).toEqual(['connection WebSocket', 'connection Offline']);
+    expect(said.filter((text, i) => text === said[i - 1])).toEqual([]);
+    expect(said.every((text) => /^connection (WebSocket|Polling|Offline)$/.test(text))).toBe(true);
+  }, 120_000);
 });

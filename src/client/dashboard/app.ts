@@ -1,6 +1,7 @@
 /**
  * The demo dashboard's browser code, bundled with the client (see handler.ts): a live panel
- * per message type, the connection badge (WebSocket / Polling / Offline), rtt and counts.
+ * per message type, the connection badge (WebSocket / Polling / Offline; its changes, and only
+ * they, said in a live region for screen readers), rtt and counts.
  * The token comes from the page's `?token=` (what `serve --demo` prints; removed from the
  * address bar once read) or the form, which comes back when the server refuses the token.
  * The header's messages and cursor follow every message, redrawn at most once per frame.
@@ -121,6 +122,13 @@ setInterval(() => {
 }, 1000);
 
 let lastState: RealtimeStatus['state'] = 'idle';
+/**
+ * The mode the screen reader was last told (the page opens Offline, as its badge says): a
+ * change of mode, and only that, is written to the polite live region `#announce` (the badge
+ * changed unannounced: a fresh tester); the countdown and the counts, which change every
+ * second, are not.
+ */
+let toldMode: RealtimeStatus['mode'] = 'offline';
 /** The HTTP status that belongs to the failures since the client was last connected (an older one is no reason it is offline now). */
 const reason = httpReason();
 /** The client's counts when this token's stream began: the header counts this user's messages only. */
@@ -129,6 +137,7 @@ function render(status: RealtimeStatus): void {
   const badge = $('badge');
   badge.textContent = BADGE[status.mode];
   badge.dataset.mode = document.body.dataset.mode = status.mode;
+  if (status.mode !== toldMode) $('announce').textContent = `connection ${BADGE[(toldMode = status.mode)]}`;
   // The last round trip means nothing while no server answers.
   $('rtt').textContent = status.rtt === null || status.mode === 'offline' ? '–' : `${status.rtt} ms`;
   // While the polling fallback finds no server either, it is retrying, not polling (the badge says Offline).

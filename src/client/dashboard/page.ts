@@ -52,6 +52,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   @media (max-width: 600px) { header > h1, header > .badge { order: -2; } #state-stat { order: -1; } }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
+  /* For screen readers only (#announce). */
+  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   /* A column is 22rem, or the page's width if narrower: at 320 px (400 % zoom) panels were 352 px wide, counts cut off (a fresh tester). */
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(22rem, 100%), 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
   /* Trades are what the page is for: a row across the page, every field in view. */
@@ -84,6 +86,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <button type="button" id="switch" title="connect with another token (another user)">switch token</button>
 </header>
 <form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button type="submit">Connect</button><button type="button" id="cancel" hidden>Cancel</button><span class="stat" id="login-note" role="alert"></span></form>
+<span class="sr" id="announce" role="status"></span>
 <main id="panels"></main>
 <script type="module" src="/dashboard.js"></script>
 </body>
