@@ -153,7 +153,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(crowded).toEqual({ oneLine: true, inside: true, stateShown: true });
       await page.setViewportSize({ width: 1400, height: 1000 });
       // The panels are dimmed: their rows are the last ones received, not the live state (a fresh user).
-      expect(await page.locator('#panel-trades').evaluate((panel) => Number(getComputedStyle(panel).opacity))).toBeLessThan(1);
+      expect(await page.locator('#panel-trades').evaluate((panel) => getComputedStyle(panel).color)).toBe('rgb(125, 138, 150)');
       // No round trip is shown while no server answers.
       expect(await page.locator('#rtt').textContent()).toBe('–');
       // Back on the same port and store: a poll reaches it first or the socket does; either way
@@ -391,7 +391,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
       // Whose stream it is, from the token's sub (it said nowhere: a fresh user).
       expect(await page.locator('#user').textContent()).toBe('bob');
-      expect(await page.locator('#panel-trades').evaluate((panel) => Number(getComputedStyle(panel).opacity))).toBe(1);
+      expect(await page.locator('#panel-trades').evaluate((panel) => getComputedStyle(panel).color)).toBe('rgb(214, 221, 228)');
       expect(await page.locator('#login').isVisible()).toBe(false);
       await h.trades(1, 1, 'alice');
       await h.trades(2, 1, 'bob');

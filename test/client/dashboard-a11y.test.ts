@@ -66,7 +66,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     }
   }, 60_000);
 
-  it('tells a screen reader the connection mode as it changes, in a polite live region, and not the countdown or counts (nothing was announced: a fresh tester)', async () => {
+  it('tells a screen reader the connection mode as it changes, in a polite live region, and not the countdown or counts (nothing was announced: a fresh tester); offline panels keep 4.5:1', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     browser = await launch();
     const page = await browser.newPage();
@@ -93,6 +93,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe('3');
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     expect(await told()).toEqual(['connection WebSocket']);
+    const online = await drawn(page, '#panel-trades .rows li');
 
     h.http.close();
     await h.stop();
@@ -101,6 +102,13 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     await page.evaluate(() => ((window as unknown as { states: string[] }).states.length = 0));
     await expect.poll(async () => new Set(await page.evaluate(() => (window as unknown as { states: string[] }).states)).size, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     expect(await told()).toEqual(['connection WebSocket', 'connection Offline']);
+    // Offline, the rows are dimmed (the last ones received), yet every text is 4.5:1 or more as drawn
+    // (at opacity .55 each panel's count was 2.28:1 and its rows 4.51:1).
+    for (const selector of ['#panel-trades .count', '#panel-trades .rows li', '#panel-trades h2']) {
+      const { fg, bg, opacity } = await drawn(page, selector);
+      expect([selector, opacity, contrast(fg, bg) >= 4.5]).toEqual([selector, 1, true]);
+    }
+    expect((await drawn(page, '#panel-trades .rows li')).fg, 'dimmed').not.toBe(online.fg);
 
     await h.start({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     await expect.poll(() => badge(page), { timeout: 45_000 }).toBe('WebSocket');
@@ -110,5 +118,6 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     expect(said.slice(0, 2)).toEqual(['connection WebSocket', 'connection Offline']);
     expect(said.filter((text, i) => text === said[i - 1])).toEqual([]);
     expect(said.every((text) => /^connection (WebSocket|Polling|Offline)$/.test(text))).toBe(true);
+    expect(await drawn(page, '#panel-trades .rows li')).toEqual(online);
   }, 120_000);
 });
