@@ -120,4 +120,20 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     expect(said.every((text) => /^connection (WebSocket|Polling|Offline)$/.test(text))).toBe(true);
     expect(await drawn(page, '#panel-trades .rows li')).toEqual(online);
   }, 120_000);
+
+  it('labels the token input, seen beside it, and draws its placeholder at 4.5:1 (the placeholder was its only name, 3.52:1: a fresh tester)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${h.port}/`);
+    const input = page.locator('#login input[name="token"]');
+    await expect.poll(() => input.isVisible(), { timeout: 15_000 }).toBe(true);
+    // A name that stays once a token is pasted.
+    expect(await input.evaluate((element: HTMLInputElement) => [...element.labels!].map((label) => label.textContent))).toEqual(['Token']);
+    expect(await page.locator('#login label').isVisible()).toBe(true);
+    await input.fill('half a token');
+    expect(await page.locator('#login').ariaSnapshot()).toMatch(/textbox "Token"/);
+    const placeholder = await input.evaluate((element) => ({ fg: getComputedStyle(element, '::placeholder').color, bg: getComputedStyle(element).backgroundColor }));
+    expect(contrast(placeholder.fg, placeholder.bg)).toBeGreaterThanOrEqual(4.5);
+  }, 60_000);
 });

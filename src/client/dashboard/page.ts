@@ -52,6 +52,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   @media (max-width: 600px) { header > h1, header > .badge { order: -2; } #state-stat { order: -1; } }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
+  /* Chromium's placeholder grey was 3.52:1 here (a fresh tester). */
+  input::placeholder { color: var(--dim); opacity: 1; }
   /* For screen readers only (#announce). */
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   /* A column is 22rem, or the page's width if narrower: at 320 px (400 % zoom) panels were 352 px wide, counts cut off (a fresh tester). */
@@ -67,8 +69,9 @@ export const DASHBOARD_HTML = `<!doctype html>
   .panel h2 { font-size: .95rem; margin: 0 0 .4rem; display: flex; justify-content: space-between; }
   .count { color: var(--dim); font-variant-numeric: tabular-nums; }
   .rows { margin: 0; padding: 0; list-style: none; font: 12px/1.5 ui-monospace, monospace; }
+  /* On a phone the label is a line above the input (the input and its buttons keep one line at 390 px). */
+  @media (max-width: 600px) { header { gap: .15rem .9rem; padding: .5rem .8rem; } main { padding: .6rem .8rem; } form { padding: .6rem .8rem; } #login-note, #login label { flex-basis: 100%; } }
   /* A message's line wraps rather than losing its end (status, pnl) to an ellipsis. */
-  @media (max-width: 600px) { header { gap: .15rem .9rem; padding: .5rem .8rem; } main { padding: .6rem .8rem; } form { padding: .6rem .8rem; } #login-note { flex-basis: 100%; } }
   .rows li { overflow-wrap: anywhere; padding-left: 4.5em; text-indent: -4.5em; border-top: 1px solid #222b34; }
 </style>
 </head>
@@ -85,7 +88,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat gap" id="gap-stat" hidden>gaps <b id="gaps">0</b></span>
   <button type="button" id="switch" title="connect with another token (another user)">switch token</button>
 </header>
-<form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button type="submit">Connect</button><button type="button" id="cancel" hidden>Cancel</button><span class="stat" id="login-note" role="alert"></span></form>
+<form id="login"><label for="token">Token</label><input id="token" name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button type="submit">Connect</button><button type="button" id="cancel" hidden>Cancel</button><span class="stat" id="login-note" role="alert"></span></form>
 <span class="sr" id="announce" role="status"></span>
 <main id="panels"></main>
 <script type="module" src="/dashboard.js"></script>
