@@ -136,4 +136,38 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     const placeholder = await input.evaluate((element) => ({ fg: getComputedStyle(element, '::placeholder').color, bg: getComputedStyle(element).backgroundColor }));
     expect(contrast(placeholder.fg, placeholder.bg)).toBeGreaterThanOrEqual(4.5);
   }, 60_000);
+
+  it('gives the keyboard focus back to "switch token" when the token form closes: Escape, Cancel, Connect (it fell to the body: a fresh tester)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+    const active = () => page.evaluate(() => document.activeElement!.id || document.activeElement!.getAttribute('name') || document.activeElement!.tagName);
+    const formHidden = () => page.evaluate(() => document.getElementById('login')!.hidden);
+
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('switch');
+    await page.keyboard.press('Enter');
+    expect(await active()).toBe('token');
+    // Escape.
+    await page.keyboard.type('half a token');
+    await page.keyboard.press('Escape');
+    expect([await formHidden(), await active()]).toEqual([true, 'switch']);
+    // Cancel, by the keyboard: the input, Connect, Cancel.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('cancel');
+    await page.keyboard.press('Enter');
+    expect([await formHidden(), await active()]).toEqual([true, 'switch']);
+    // Connect with another token.
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(await sign('bob'));
+    await page.keyboard.press('Enter');
+    expect([await formHidden(), await active()]).toEqual([true, 'switch']);
+    await expect.poll(() => page.locator('#user').textContent(), { timeout: 15_000 }).toBe('bob');
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+    expect(await active()).toBe('switch');
+  }, 60_000);
 });

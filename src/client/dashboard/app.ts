@@ -243,8 +243,12 @@ function start(token: string): void {
   $('gap-stat').hidden = true;
   realtimeClient.connect(token);
 }
-/** The token form away, and what was typed in it. */
+/**
+ * The token form away, and what was typed in it; the keyboard's focus, when it was in the form,
+ * back on the "switch token" button (it fell to the page's body: a fresh tester).
+ */
 function closeForm(): void {
+  if (form.contains(document.activeElement)) $('switch').focus();
   form.hidden = true;
   $('cancel').hidden = true;
   input.value = '';
