@@ -170,4 +170,35 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
     expect(await active()).toBe('switch');
   }, 60_000);
+
+  it('lights no panel where the reader asked for reduced motion, and does again when they no longer ask (every panel blinked once a second: a fresh tester)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+    // Every time the panel's class changes, whether it is lit.
+    await page.locator('#panel-trades').evaluate((panel) => {
+      const w = window as unknown as { lit: boolean[] };
+      w.lit = [];
+      new MutationObserver(() => w.lit.push(panel.classList.contains('flash'))).observe(panel, { attributes: true, attributeFilter: ['class'] });
+    });
+    const lit = () => page.evaluate(() => (window as unknown as { lit: boolean[] }).lit);
+    const received = async (count: number) => {
+      await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe(String(count));
+      // The flash is put on in the frame after a message: two frames later it has been.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    };
+    await h.trades(1, 1);
+    await received(1);
+    await h.trades(2, 1);
+    await received(2);
+    expect(await lit()).toEqual([]);
+    expect(await page.locator('#panel-trades').evaluate((panel) => getComputedStyle(panel).animationName)).toBe('none');
+    // The setting is read at each message.
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await h.trades(3, 1);
+    await received(3);
+    expect(await lit()).toContain(true);
+  }, 60_000);
 });

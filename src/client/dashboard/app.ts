@@ -59,6 +59,9 @@ function clock(ts: string): string {
   return Number.isNaN(at.getTime()) ? ts.slice(11, 19) : at.toTimeString().slice(0, 8);
 }
 
+/** The reader's `prefers-reduced-motion: reduce`, read at each message (it may change while the page is open). */
+const still = matchMedia('(prefers-reduced-motion: reduce)');
+
 function show(type: string, text: string, ts?: string): void {
   counts[type] = (counts[type] ?? 0) + 1;
   const section = document.getElementById(`panel-${type}`) ?? panel(type);
@@ -71,7 +74,8 @@ function show(type: string, text: string, ts?: string): void {
   const rows = section.querySelector('.rows')!;
   rows.prepend(row);
   while (rows.children.length > KEEP) rows.lastElementChild!.remove();
-  flashing.add(section);
+  // Not lit where the reader asked for reduced motion (every panel blinked once a second, for good: a fresh tester).
+  if (!still.matches) flashing.add(section);
   scheduleRender();
 }
 

@@ -61,7 +61,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   /* Trades are what the page is for: a row across the page, every field in view. */
   #panel-trades { grid-column: 1 / -1; }
   .panel { background: var(--panel); border-radius: .4rem; padding: .6rem .8rem; min-height: 6rem; outline: 1px solid transparent; }
-  /* A panel that received lights up and fades out (a transition to the flash's colour stayed lit for good: a fresh user); app.ts takes the class off at its end. */
+  /* A panel that received lights up and fades out (a transition to the flash's colour stayed lit for good: a fresh user); app.ts takes the class off at its end (and puts none on where the reader asks for reduced motion). */
   .panel.flash { animation: flash .6s ease-out; }
   @keyframes flash { from { outline-color: #3b82f6; } to { outline-color: transparent; } }
   /* Offline, the rows are the last ones received, not the live state: dim text, 4.6:1 (opacity .55 put the counts at 2.28:1: a fresh tester). */
