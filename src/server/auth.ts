@@ -89,7 +89,9 @@ export interface JwtJwksOptions extends JwtClaimOptions {
   /**
    * A JWKS document URL (keys cached and refetched by jose on an unknown `kid`). The document is
    * read up to {@link JWKS_MAX_BYTES} (256 KiB): a larger one is `jwks-unavailable`
-   * (`ERR_JWKS_TOO_LARGE`, its size in the log line).
+   * (`ERR_JWKS_TOO_LARGE`, its size in the log line). An absolute `https:` or `http:` URL
+   * without user info (an IPv6 host in brackets): another scheme, user info (which fetch
+   * refuses) or no URL at all is a TypeError at creation that names it.
    */
   jwksUrl: string | URL;
   /**
@@ -453,6 +455,32 @@ function checkJwtOptions(options: JwtOptions): void {
     const item = items ? items.findIndex((one) => !ok([one])) : -1;
     throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`jwt: ${name} must be ${expected}, got ${preview(value)}${item === -1 ? '' : `: ${name}[${item}] is ${preview(items![item])}`}`);
   }
+  const jwksProblem = options.jwksUrl === undefined ? undefined : jwksUrlProblem(options.jwksUrl);
+  // Its user info redacted: a password in the URL is not printed, even a wrong one.
+  if (jwksProblem !== undefined) throw new TypeError(`jwt: jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ${preview(redactUrl(String(options.jwksUrl)))}: ${jwksProblem}`);
+}
+
+/**
+ * Why `jwksUrl` can never be fetched, or undefined. Each was taken, and every upgrade and poll
+ * was then 503 for ever, logged as a fault of the key set (`ERR_JWKS_INVALID` for user info,
+ * which fetch refuses) or as `fetch failed` (`ftp:`, `file:`); one that is no URL threw Node's
+ * bare `Invalid URL`, naming no option (a fresh tester). Plain `http:` stays accepted (an
+ * identity provider on the same host or network).
+ */
+function jwksUrlProblem(value: string | URL): string | undefined {
+  const text = String(value);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // `http://::1:8080/jwks`: an IPv6 address without its brackets.
+    const host = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#]*)/i.exec(text)?.[1];
+    if (host !== undefined && !host.includes('[') && host.split(':').length > 2) return 'not a URL: an IPv6 address is written in brackets (http://[::1]:8080/jwks.json)';
+    return 'not an absolute URL (https://… or http://…)';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `its scheme is ${url.protocol}, and a key set is fetched over https: or http: only`;
+  if (url.username !== '' || url.password !== '') return 'it holds user info (user:password@), which fetch refuses: give the URL without it';
+  return undefined;
 }
 
 /** `Retry-After`, in seconds, of the 503 answered while the JWKS cannot be fetched. */
@@ -612,8 +640,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  *   option is of the wrong type (never the key material), one is unknown (`audiance`: "did
  *   you mean "audience"?"), `algorithm` is given without `publicKey` (with `secret` the
  *   algorithm is HS256; with `jwksUrl`, `jwksAlgorithms` pins it) or is not RS256, ES256 or
- *   EdDSA, `jwksAlgorithms` is given without `jwksUrl`, or `audience` is left out beside
- *   `publicKey` or `jwksUrl` (`null` accepts any audience) or is empty
+ *   EdDSA, `jwksAlgorithms` is given without `jwksUrl`, `jwksUrl` is not an absolute http(s)
+ *   URL without user info, or `audience` is left out beside `publicKey` or `jwksUrl` (`null`
+ *   accepts any audience) or is empty
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
   checkJwtOptions(options);

@@ -318,7 +318,7 @@ const MAX_FRAGMENTS = 16;
  *   in: `'*'` says any on purpose), or the JWT options are
  *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
  *   verifies with; an HS256 secret under 32 bytes; `publicKey` or `jwksUrl` without `audience`,
- *   `null` for any)
+ *   `null` for any; a `jwksUrl` that is not an absolute http(s) URL without user info)
  * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
  *   to 65535, an empty `host`, a `path` or `pollPath` that does not start with `/` or that no
  *   request's path can equal (a query, a fragment, a dot segment, a character URLs escape), a

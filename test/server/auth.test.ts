@@ -369,6 +369,24 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: new TextEncoder().encode(SECRET), issuer: ['a', 'b'], clockToleranceSec: 0 })).not.toThrow();
   });
 
+  it("refuses at creation a jwksUrl that can never be fetched, naming it: one with user info or of another scheme than http(s) was 503 for every client for ever, and one that is no URL threw a bare \"Invalid URL\" (a fresh tester)", () => {
+    const create = (jwksUrl: unknown) => () => createRealtimeServer({ jwt: { jwksUrl, audience: null } as JwtOptions, port: 0, host: '127.0.0.1' });
+    const must = 'jwt: jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ';
+    // The password is not printed, even a wrong one.
+    expect(create('http://user:pw@[::1]:8080/jwks')).toThrow(new TypeError(`${must}"http://[redacted]@[::1]:8080/jwks": it holds user info (user:password@), which fetch refuses: give the URL without it`));
+    expect(create(new URL('https://:pw@idp.example/jwks'))).toThrow(new TypeError(`${must}"https://[redacted]@idp.example/jwks": it holds user info (user:password@), which fetch refuses: give the URL without it`));
+    expect(create('ftp://[::1]:8080/jwks')).toThrow(new TypeError(`${must}"ftp://[::1]:8080/jwks": its scheme is ftp:, and a key set is fetched over https: or http: only`));
+    expect(create('file:///etc/passwd')).toThrow(new TypeError(`${must}"file:///etc/passwd": its scheme is file:, and a key set is fetched over https: or http: only`));
+    expect(create('http://::1:8080/jwks')).toThrow(new TypeError(`${must}"http://::1:8080/jwks": not a URL: an IPv6 address is written in brackets (http://[::1]:8080/jwks.json)`));
+    expect(create('/jwks')).toThrow(new TypeError(`${must}"/jwks": not an absolute URL (https://… or http://…)`));
+    expect(create('[::1]:8080/jwks')).toThrow(new TypeError(`${must}"[::1]:8080/jwks": not an absolute URL (https://… or http://…)`));
+    expect(() => createJwtVerifier({ jwksUrl: 'ftp://idp.example/jwks', audience: null })).toThrow(/^jwt: jwksUrl must be an http\(s\) URL .*its scheme is ftp:/);
+    // Plain http stays accepted (an identity provider on this host or network), as do IPv6 in brackets and a URL object.
+    for (const jwksUrl of ['http://[::1]:8080/jwks', 'HTTPS://IDP.example/jwks', new URL('https://idp.example/.well-known/jwks.json'), 'http://127.0.0.1:8080/jwks?tenant=a']) {
+      expect(() => createJwtVerifier({ jwksUrl, audience: null })).not.toThrow();
+    }
+  });
+
   it('createJwtVerifier refuses an option it does not know, as the server does: a misspelt audience left tokens for another service accepted (a fresh user)', async () => {
     const other = await token('alice', { aud: 'another-service' });
     await expect(createJwtVerifier({ secret: SECRET, audience: 'my-dashboard' })(other)).rejects.toMatchObject({ status: 401 });
