@@ -31,7 +31,8 @@ export interface RedisStreamStoreOptions {
    *  is a number (default 0); one Redis refuses (above its `databases` setting) fails the start. */
   url?: string;
   /** An ioredis client to send commands on; the store duplicates it for its subscription and
-   *  does not quit it on close(). */
+   *  does not quit it on close(). Logs, status() and errors name its server by the URL its
+   *  options reach (`rediss://` with `tls`, an IPv6 host in brackets, or its socket path). */
   client?: Redis;
   /** Prefix of every key and of the channel; nodes of one deployment share it. Default `rc`.
    *  Deployments on different databases of one Redis may share it too (see StoreKeys.channel). */
@@ -167,6 +168,21 @@ export function redactRedisUrl(url: string): string {
   } catch {
     return 'redis://<unparsable url>';
   }
+}
+
+/**
+ * How the server of a given ioredis client is named in logs, `status()` and errors: as the URL
+ * that reaches it, in the form `url` takes (never its credentials). It was `redis://host:port`
+ * whatever the options: an IPv6 host without its brackets (`redis://::1:6379`, no URL, missed by
+ * a search for `[::1]`: a fresh tester), a TLS client as `redis://`, and a socket path as
+ * `redis://localhost:6379`, ioredis's default host.
+ */
+function clientRedisUrl(options: RedisOptions, database: number): string {
+  if (typeof options.path === 'string' && options.path !== '') return database === 0 ? options.path : `${options.path}?db=${database}`;
+  const host = String(options.host ?? 'localhost');
+  // A zone (`fe80::1%eth0`) is `%25` inside a URL's brackets.
+  const shown = host.includes(':') && !host.startsWith('[') ? `[${host.replace(/%/g, '%25')}]` : host;
+  return `${options.tls ? 'rediss' : 'redis'}://${shown}:${options.port ?? 6379}${database === 0 ? '' : `/${database}`}`;
 }
 
 /**
@@ -412,9 +428,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const ownsClient = !options.client;
   // ioredis turns TLS on for `rediss://` in lower case only: `REDISS://` connected in plain text.
   const url = options.url?.replace(/^rediss?:\/\//i, (scheme) => scheme.toLowerCase());
-  const where = url
-    ? redactRedisUrl(url)
-    : `redis://${options.client!.options.host ?? '127.0.0.1'}:${options.client!.options.port ?? 6379}${database === 0 ? '' : `/${database}`}`;
+  const where = url ? redactRedisUrl(url) : clientRedisUrl(options.client!.options, database);
   let cmd: ScriptedRedis;
   let sub: Redis;
   try {

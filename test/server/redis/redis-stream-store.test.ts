@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, redactRedisUrl, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
 import type { StreamEntry } from '../../../src/server/stream-store.js';
@@ -283,6 +284,44 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await s.close();
     expect(await client.ping()).toBe('PONG');
     await client.quit();
+  });
+
+  it("names a given client's Redis by a URL that reaches it: an IPv6 host in brackets, rediss:// for TLS, its socket path (it was redis://::1:6379, no URL, in the log, status() and errors: a fresh tester)", async () => {
+    // ::1 in front of this Redis (on 127.0.0.1): a byte-for-byte relay.
+    const relay = createNetServer((inbound) => {
+      const outbound = netConnect(redis.port, '127.0.0.1');
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('error', () => outbound.destroy());
+      outbound.on('error', () => inbound.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '::1', resolve));
+    const port = (relay.address() as AddressInfo).port;
+    const client = new Redis({ host: '::1', port, db: 3 });
+    try {
+      const logger = collectingLogger();
+      const lines: unknown[] = [];
+      const s = await createRedisStreamStore({ client, keyPrefix: `t${prefixCount}`, logger: { ...logger, info: (object: object) => void lines.push(object) } });
+      expect(lines).toContainEqual(expect.objectContaining({ event: 'redis-store-started', url: `redis://[::1]:${port}/3` }));
+      expect(s.status().detail).toContain(`redis://[::1]:${port}/3 `);
+      await s.close();
+    } finally {
+      client.disconnect();
+      relay.close();
+    }
+    // Nothing listens there now: the rejection names the same URL.
+    const quietly = { lazyConnect: true, retryStrategy: () => null };
+    const rejection = (options: RedisOptions) => {
+      const down = new Redis({ ...quietly, ...options });
+      return createRedisStreamStore({ client: down, logger: collectingLogger() }).then(
+        async (started) => (await started.close(), 'started'),
+        (error: Error) => error.message,
+      ).finally(() => down.disconnect());
+    };
+    expect(await rejection({ host: '::1', port })).toMatch(new RegExp(`^Redis unreachable at redis://\\[::1\\]:${port}: `));
+    expect(await rejection({ host: '127.0.0.1', port, tls: {} })).toMatch(new RegExp(`^Redis unreachable at rediss://127\\.0\\.0\\.1:${port}: `));
+    const socket = path.join(mkdtempSync(path.join(tmpdir(), 'rc-sock-')), 'none.sock');
+    expect(await rejection({ path: socket, db: 2 })).toMatch(new RegExp(`^Redis unreachable at ${socket.replace(/[.]/g, '\\.')}\\?db=2: `));
+    rmSync(path.dirname(socket), { recursive: true });
   });
 
   it('two deployments on databases 0 and 1 of one Redis, with one key prefix, never see each other’s fan-out (pub/sub channels are not per database: each closed every socket of the other with 4410, a hostile tester)', async () => {
