@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createConnection } from 'node:net';
 import { inspect } from 'node:util';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
@@ -317,6 +318,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   without credentials>`; reached, and what answers is not Redis (no Redis reply, `-ERR unknown
  *   command`, a reply of another shape than the store's scripts give, nothing within
  *   `commandTimeoutMs`, a hang-up) → `<url> does not answer as Redis (…): is it the Redis port?`;
+ *   `rediss://` at a port that takes the connection and gives no TLS (nothing within
+ *   `connectTimeoutMs`, or bytes that are no TLS) → `<url> did not complete a TLS handshake (…):
+ *   is it a plain Redis port (redis://)?` (a certificate refused: the same without the question);
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
@@ -1079,6 +1083,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         throw new Error(`${where} does not answer as Redis (${detail}): is it the Redis port?`);
       }
     }
+    // The port took the connection and gave no TLS: said "unreachable … connect ETIMEDOUT" (a
+    // fresh tester). A certificate refused is TLS all the same: no hint of a plain port then.
+    // ioredis's connect event and timeout wait for the TLS handshake, so whether the port took
+    // the connection is asked of it again, over plain TCP, only when TLS failed this way.
+    const tls = (cmd.options as { tls?: unknown }).tls !== undefined && cmd.options.path == null;
+    if (!reached && tls && (/SSL routines/.test(reason) || (/\bETIMEDOUT\b/.test(reason) && (await acceptsTcp(cmd.options.host ?? 'localhost', cmd.options.port ?? 6379, 2000))) || /certificate/i.test(reason))) {
+      // OpenSSL's text is its reason (`800C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…/ssl3_record.c:350:`).
+      const openssl = /SSL routines:[^:]*:([^:]+)/.exec(reason)?.[1];
+      const detail = /\bETIMEDOUT\b/.test(reason) ? `the connection was made, and no TLS handshake within ${options.connectTimeoutMs ?? 5000} ms` : openssl !== undefined ? `TLS: ${openssl}` : reason;
+      throw new Error(`${where} did not complete a TLS handshake (${detail})${/certificate/i.test(reason) ? '' : ': is it a plain Redis port (redis://)?'}`);
+    }
     throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
@@ -1452,6 +1467,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
  * Redis (paused, a dead host whose sockets stay open) never answers: close() waited the whole
  * command timeout for it, and a graceful stop took 10 s, past a container's stop grace.
  */
+/** Whether `host:port` takes a TCP connection within `timeoutMs` (closed at once, never written to). */
+function acceptsTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (accepted: boolean) => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 async function quit(client: Redis): Promise<void> {
   if (client.status === 'ready') {
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -4,12 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, redactRedisUrl, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
 import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
-import { RedisServer } from './redis-server.js';
+import { freePort, RedisServer } from './redis-server.js';
+import { selfSignedCertificate } from '../../support/self-signed.js';
 import { APPEND_SCRIPT } from '../../../src/server/redis/scripts.js';
 import { redisUrlProblem } from '../../../src/server/redis/redis-stream-store.js';
 import { isAfter } from '../../../src/client/protocol.js';
@@ -212,8 +214,59 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       async (s) => (await s.close(), 'connected in plain text'),
       (error: Error) => error.message,
     );
-    expect(tls).toMatch(/^Redis unreachable at rediss:\/\/127\.0\.0\.1:\d+: /);
+    expect(tls).toMatch(/^rediss:\/\/127\.0\.0\.1:\d+ did not complete a TLS handshake \(.*\): is it a plain Redis port \(redis:\/\/\)\?$/);
     expect((await store({ url: redis.url.replace(/^redis:/, 'REDIS:') })).status().healthy).toBe(true);
+  });
+
+  it('says a rediss:// URL at a port that took the connection and gave no TLS did not complete a TLS handshake, not that Redis is unreachable (a plain Redis port was "unreachable … connect ETIMEDOUT": a fresh tester); TLS that works still connects', async () => {
+    const attempt = (url: string) => createRedisStreamStore({ url, connectTimeoutMs: 1000, logger: collectingLogger() }).then(
+      async (s) => (await s.close(), 'connected'),
+      (error: Error) => error.message,
+    );
+    const tlsUrl = redis.url.replace(/^redis:/, 'rediss:');
+    // A plain Redis says nothing to a TLS hello: the connect timeout.
+    expect(await attempt(tlsUrl)).toBe(`${tlsUrl} did not complete a TLS handshake (the connection was made, and no TLS handshake within 1000 ms): is it a plain Redis port (redis://)?`);
+    // A plain server that answers the hello with text: TLS's own error, at once.
+    const plain = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.on('data', () => socket.write('-ERR unknown command\r\n'));
+    });
+    // A TLS server with a certificate nobody trusts; then, trusted, in front of this Redis.
+    const { key, cert } = selfSignedCertificate();
+    const secure = createTlsServer({ key, cert }, (socket) => {
+      const outbound = netConnect(redis.port, '127.0.0.1');
+      socket.pipe(outbound).pipe(socket);
+      socket.on('error', () => outbound.destroy());
+      outbound.on('error', () => socket.destroy());
+    });
+    for (const server of [plain, secure]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const plainUrl = `rediss://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    const secureUrl = `rediss://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+    try {
+      expect(await attempt(plainUrl)).toBe(`${plainUrl} did not complete a TLS handshake (TLS: wrong version number): is it a plain Redis port (redis://)?`);
+      // TLS all the same: no hint of a plain port.
+      expect(await attempt(secureUrl)).toBe(`${secureUrl} did not complete a TLS handshake (self-signed certificate)`);
+      const trust = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+      try {
+        const s = await store({ url: secureUrl });
+        expect(s.status()).toMatchObject({ healthy: true });
+        const seen: StreamEntry[] = [];
+        s.subscribe((e) => seen.push(e));
+        const e = await s.append('alice', 'trades', frame(1, 'alice'));
+        await waitFor(() => seen.length === 1, 'the entry over TLS');
+        expect(seen).toEqual([e]);
+      } finally {
+        if (trust === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+        else process.env.NODE_TLS_REJECT_UNAUTHORIZED = trust;
+      }
+    } finally {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      for (const server of [plain, secure]) server.close();
+    }
+    // Nothing there: unreachable, as before.
+    const down = await freePort();
+    expect(await attempt(`rediss://127.0.0.1:${down}`)).toMatch(new RegExp(`^Redis unreachable at rediss://127\\.0\\.0\\.1:${down}: connect ECONNREFUSED`));
   });
 
   it('without a logger, says each event on one line of stderr (an object split over lines read as "started {" "}"; recovery went to stdout, apart from the loss)', async () => {
