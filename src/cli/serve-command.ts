@@ -68,7 +68,7 @@ export interface DemoOptions {
   store?: StreamStore;
   /** HS256 secret. Default 32 random bytes in hex. */
   secret?: string;
-  /** Browser origins allowed besides the demo's own (`http://localhost:PORT`, `http://127.0.0.1:PORT`, `http://HOST:PORT`). */
+  /** Browser origins allowed besides the demo's own ({@link demoOrigins}: `http://localhost:PORT`, `http://127.0.0.1:PORT`, `http://HOST:PORT`, `http://[::1]:PORT` on `::`). */
   allowOrigins?: readonly string[];
   /** false: upgrades refused, polling only (`createRealtimeServer`'s `webSocket`). Default true. */
   webSocket?: boolean;
@@ -176,10 +176,10 @@ export function urlHost(host: string): string {
 /**
  * `host` as a browser writes it in a URL and an `Origin`: an IPv6 address in brackets and
  * shortened (`::ffff:127.0.0.1` is `[::ffff:7f00:1]`: a dashboard opened at the address as
- * given was refused for its origin; a reviewer).
+ * given was refused for its origin; a reviewer). One already in brackets is kept in them.
  */
 function canonicalHost(host: string): string {
-  const bracketed = host.includes(':') ? `[${host}]` : host;
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   try {
     return new URL(`http://${bracketed}`).hostname;
   } catch {
@@ -192,10 +192,30 @@ function hostPort(host: string, port: number): string {
   return `${canonicalHost(host)}:${port}`;
 }
 
-/** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */
+/**
+ * `http://host:port` as a browser's `Origin` writes it (`host` as {@link canonicalHost} writes
+ * it): without the default port, `http://localhost` on port 80. `http://localhost:80` was no
+ * origin a browser sends, so `--port 80` refused its own dashboard's socket (a fresh tester).
+ */
+export function demoOrigin(host: string, port: number): string {
+  const written = `http://${canonicalHost(host)}:${port}`;
+  try {
+    return new URL(written).origin;
+  } catch {
+    return written;
+  }
+}
+
+/**
+ * The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host
+ * itself, and the IPv6 loopback `[::1]` on `::` (every interface, IPv4 and IPv6, loopback
+ * included: a page at `http://[::1]:PORT` was refused its socket there, `http://127.0.0.1:PORT`
+ * not; a fresh tester). Each as a browser sends it ({@link demoOrigin}).
+ */
 export function demoOrigins(host: string, port: number): string[] {
   const hostPart = canonicalHost(host);
-  return [...new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://${hostPart}:${port}`])];
+  const hosts = ['localhost', '127.0.0.1', hostPart, ...(hostPart === '[::]' ? ['::1'] : [])];
+  return [...new Set(hosts.map((name) => demoOrigin(name, port)))];
 }
 
 /**
@@ -325,8 +345,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     return 2;
   }
   const actual = demo.server.address()!.port;
-  const host = urlHost(options.host ?? '127.0.0.1');
-  const base = `ws://${host}:${actual}/api/ws`;
+  // As a browser writes it: `http://localhost`, not `http://localhost:80`, on port 80.
+  const site = demoOrigin(urlHost(options.host ?? '127.0.0.1'), actual);
+  const base = `${site.replace(/^http:/, 'ws:')}/api/ws`;
   output.stdout(
     [
       // The PID is this node process's own, not an `npx` or tsx wrapper's: `kill -9` it to try a crash.
@@ -345,9 +366,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       `bob (user):    ${demo.tokens.bob}`,
       `admin (admin): ${demo.tokens.admin}`,
       '',
-      `Dashboard: http://${host}:${actual}/?token=${demo.tokens.alice}`,
+      `Dashboard: ${site}/?token=${demo.tokens.alice}`,
       // The admin's view too: it said nowhere how to open it (a fresh user). A new tab, or "switch token": a tab keeps its token.
-      `Admin dashboard (every user's stream): http://${host}:${actual}/?token=${demo.tokens.admin}`,
+      `Admin dashboard (every user's stream): ${site}/?token=${demo.tokens.admin}`,
       '',
       // With --no-websocket, the socket's examples would meet the 404 (a fresh user followed them).
       ...(options.websocket === false
@@ -357,7 +378,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
             `  websocat "${base}?token=${demo.tokens.alice}"`,
             `  const ws = new WebSocket('${base}?token=${demo.tokens.alice}');`,
           ]),
-      `  curl "http://${host}:${actual}/api/ws/poll?token=${demo.tokens.alice}"`,
+      `  curl "${site}/api/ws/poll?token=${demo.tokens.alice}"`,
       '    (a poll without since answers at once with a cursor and no messages; add &since=<that cursor> for what comes after it)',
       ...(options.websocket === false ? [] : ['Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within 10 s, or the server closes with 4408.']),
       'The demo producer sends a message of every stream type each second (connection, ping, pong and error come from the server itself). Ctrl-C stops.',

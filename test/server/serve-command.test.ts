@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
-import { originRefusals, producerFaults } from '../../src/cli/serve-command.js';
+import { demoOrigins, originRefusals, producerFaults, urlHost } from '../../src/cli/serve-command.js';
 import { startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
@@ -258,6 +258,48 @@ describe('serve --demo', () => {
       } finally {
         child.kill('SIGKILL');
       }
+    }
+  });
+
+  it('lets in the origin a browser sends from the Dashboard URL it prints, on port 80 too (a fresh tester: it allowed http://localhost:80, browsers send http://localhost)', () => {
+    for (const port of [80, 443, 8000]) {
+      for (const host of ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1', '127.0.0.2', '::ffff:127.0.0.1']) {
+        const allowed = demoOrigins(host, port);
+        // The page the demo's Dashboard: line opens, and the one at the --host given.
+        for (const page of [`http://${urlHost(host)}:${port}/?token=t`, `http://${host.includes(':') ? `[${host}]` : host}:${port}/`]) {
+          expect({ host, port, allowed: allowed.includes(new URL(page).origin) }).toEqual({ host, port, allowed: true });
+        }
+        // Each one a browser could send: no default port written.
+        for (const origin of allowed) expect(new URL(origin).origin).toBe(origin);
+      }
+    }
+    expect(demoOrigins('127.0.0.1', 80)).toEqual(['http://localhost', 'http://127.0.0.1']);
+    expect(demoOrigins('::1', 80)).toEqual(['http://localhost', 'http://127.0.0.1', 'http://[::1]']);
+  });
+
+  it('on --host :: (every interface, IPv6 loopback included) lets in a page at http://[::1]:PORT, as at http://127.0.0.1:PORT (a fresh tester: 403)', async () => {
+    const { child, output, exited } = await startDemoProcess(['--host', '::']);
+    try {
+      const out = output();
+      const port = /^realtime-contract demo server on \[::\]:(\d+) /m.exec(out)?.[1];
+      expect(port, out).toBeDefined();
+      expect(out).toContain(`Allowed origins: http://localhost:${port}, http://127.0.0.1:${port}, http://[::]:${port}, http://[::1]:${port} and clients without an Origin header`);
+      const alice = /^alice \(user\): +(\S+)$/m.exec(out)![1]!;
+      for (const page of [`http://[::1]:${port}`, `http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+        // As the dashboard opened there polls and connects: with the page's origin, to the page's own address.
+        const address = page.replace('localhost', '127.0.0.1');
+        const poll = await fetch(`${address}/api/ws/poll?token=${alice}`, { headers: { origin: page } });
+        expect({ page, status: poll.status }).toEqual({ page, status: 200 });
+        const client = await connect(`${address.replace('http:', 'ws:')}/api/ws?token=${alice}`, { origin: page });
+        await client.until(() => client.count('connection') === 1, 10_000);
+        client.ws.close();
+        await client.closed;
+      }
+      expect(out).not.toContain('refused a browser');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 
