@@ -249,9 +249,12 @@ function socketHint(url: URL, query: boolean): string {
   return ` (a reference server with the default path has its socket at /api/ws: ${url.protocol}//${url.host}/api/ws${withQuery})`;
 }
 
+/** Why a URL holds no IPv6 zone id, and what to give instead. */
+const ZONE_HELD = 'which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one';
+
 /**
  * What is wrong with `target`, a URL `new URL` refused, when its authority (`scheme://[userinfo@]host[:port]`)
- * shows it: an IPv6 host with a zone id, a port that is not digits or is past 65535, or no host. Only that part is read,
+ * shows it: an IPv6 host with a zone id or without brackets, a port that is not digits or is past 65535, or no host. Only that part is read,
  * to name the fault; undefined for any other.
  */
 function authorityFault(target: string): string | undefined {
@@ -261,7 +264,23 @@ function authorityFault(target: string): string | undefined {
   // A scoped IPv6 address (`[fe80::1%eth0]`, RFC 6874's `%25eth0` too): refused for its zone,
   // which no WHATWG URL holds; it was said to be no absolute URL (a fresh tester).
   const zone = host!.startsWith('[') ? host!.indexOf('%') : -1;
-  if (zone >= 0) return `the host ${cut(host!, 60)} names a zone (${cut(host!.slice(zone, -1), 40)}), which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one`;
+  if (zone >= 0) return `the host ${cut(host!, 60)} names a zone (${cut(host!.slice(zone, -1), 40)}), ${ZONE_HELD}`;
+  // An IPv6 address without brackets (`ws://::1:8000/…`, as `--host ::1` and server.address()
+  // write it): its colons were read as the port's, "expected a port of digits, got ":1:8000""
+  // (a fresh tester). Said only of an address that is one, with or without a last `:port`.
+  if (port?.includes(':') && !host!.startsWith('[')) {
+    const written = `${host}:${port}`;
+    const percent = written.indexOf('%');
+    // Its zone (`%eth0`) without the port after it, if any: no interface name holds a `:`.
+    const zoneOf = percent >= 0 ? written.slice(percent).replace(/:\d{1,5}$/, '') : '';
+    if (percent >= 0 && isIP(written.slice(0, percent)) === 6) return `the host ${cut(written.slice(0, percent) + zoneOf, 60)} is an IPv6 address with a zone (${cut(zoneOf, 40)}), ${ZONE_HELD}`;
+    const split = /^(.*):(\d{1,5})$/.exec(written);
+    const address = split && isIP(split[1]!) === 6 && Number(split[2]) <= 65535 ? `[${split[1]}]:${split[2]}` : isIP(written) === 6 ? `[${written}]` : undefined;
+    if (address !== undefined) {
+      const [, scheme, rest] = /^([a-z][a-z\d+.-]*:\/\/)[^/?#]*([^?#]*)/i.exec(target.replace(/^([a-z][a-z\d+.-]*:\/\/)[^@/?#]*@/i, '$1'))!;
+      return `an IPv6 address goes in brackets in a URL, the port after them: ${scheme}${address}${cut(rest!, 100)}${target.includes('?') ? ' (with the query as given)' : ''}, got ${JSON.stringify(cut(written, 60))} without brackets`;
+    }
+  }
   if (port !== undefined && port !== '' && !/^\d+$/.test(port)) return `expected a port of digits after the host, got ${JSON.stringify(cut(port, 40))}`;
   if (port !== undefined && port !== '' && Number(port) > 65535) return `the port ${cut(port, 40)} is out of range (0–65535)`;
   if (host === '') return `expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)`;

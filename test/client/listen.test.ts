@@ -602,6 +602,26 @@ describe('listen', () => {
     expect((await said('ws://[fe80::1%25eth0]:8000/api/ws')).stderr).toBe(`realtime-contract: cannot listen to "ws://[fe80::1%25eth0]:8000/api/ws": the host [fe80::1%25eth0] names a zone (%25eth0), ${zoned}`);
   });
 
+  it('says an IPv6 address goes in brackets in a URL, with the URL it meant (a fresh tester: "expected a port of digits after the host, got \":1:20200\"")', async () => {
+    const said = async (url: string) => {
+      const { status, stderr } = await listen([url, '--count', '1']);
+      return { status, stderr };
+    };
+    // As `--host ::1` and server.address() write it; the last group read as the port where it can be one.
+    expect(await said('ws://::1:20200/api/ws')).toEqual({ status: 2, stderr: 'realtime-contract: cannot listen to "ws://::1:20200/api/ws": an IPv6 address goes in brackets in a URL, the port after them: ws://[::1]:20200/api/ws, got "::1:20200" without brackets\n' });
+    expect((await said('ws://2001:db8::1/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://2001:db8::1/api/ws": an IPv6 address goes in brackets in a URL, the port after them: ws://[2001:db8::1]/api/ws, got "2001:db8::1" without brackets\n');
+    // Neither the password nor the token is repeated.
+    expect((await said('http://user:secret-password@::1:8000/api/ws?token=abcdefghijkl')).stderr).toBe(
+      'realtime-contract: cannot listen to "http://user:REDACTED@::1:8000/api/ws?token=REDACTED": an IPv6 address goes in brackets in a URL, the port after them: http://[::1]:8000/api/ws (with the query as given), got "::1:8000" without brackets\n',
+    );
+    // With a zone, which brackets do not make a URL hold.
+    expect((await said('ws://fe80::1%eth0:8000/api/ws')).stderr).toMatch(/: the host fe80::1%eth0 is an IPv6 address with a zone \(%eth0\), which a URL cannot hold /);
+    // Not an IPv6 address: the port said as before.
+    expect((await said('ws://localhost:80:80/')).stderr).toBe('realtime-contract: cannot listen to "ws://localhost:80:80/": expected a port of digits after the host, got "80:80"\n');
+    // The URL it says is one listen takes.
+    expect(new URL('ws://[::1]:20200/api/ws').host).toBe('[::1]:20200');
+  });
+
   it('names the subprotocol a server chose that listen did not offer, and says what to do (a fresh user: only ws\'s words)', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => wss.once('listening', resolve));
