@@ -29,9 +29,10 @@ describe('README: Start here', () => {
     }
   });
 
-  it('says what the dashboard shows for a refused token in the words test/client/browser.test.ts checks on the real dashboard', () => {
+  it('says what the dashboard shows for a refused token, and an expired one, in the words test/client/browser.test.ts checks on the real dashboard', () => {
     const browser = readFileSync('test/client/browser.test.ts', 'utf8');
-    for (const shown of ['unauthorized, HTTP 401', 'error: token refused']) {
+    // And for one that expired while the dashboard was open (it was said to be refused: a fresh tester).
+    for (const shown of ['unauthorized, HTTP 401', 'error: token refused', 'unauthorized, token expired', 'error: token expired']) {
       expect(startHere).toContain(`\`${shown}\``);
       expect(browser).toContain(shown);
     }

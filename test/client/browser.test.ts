@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { SignJWT } from 'jose';
 import { chromium, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
@@ -409,6 +410,52 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(await page.locator('#gaps').textContent()).toBe('1');
       expect(await page.locator('#gap-stat').getAttribute('title')).toMatch(/^last at \d\d:\d\d:\d\d: gap: messages after \S+ may be lost/);
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it('says a token that expires while the page is open expired, over WebSocket (4401) and polling (401), not that it was refused (it read as a wrong token: a fresh tester)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000, jwt: { secret: SECRET, clockToleranceSec: 0 } });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const warm = await browser.newPage();
+      // The script is bundled at the first request: not on the tokens' few seconds.
+      await warm.goto(`http://127.0.0.1:${h.port}/`);
+      await expect.poll(() => warm.locator('#login-note').textContent(), { timeout: 30_000 }).toMatch(/^No token/);
+      await warm.close();
+      const seen = (page: Page) => page.evaluate(() => ({
+        state: document.getElementById('state')!.textContent,
+        connection: document.querySelector('#panel-connection .rows li')?.textContent?.replace(/^\S+ /, ''),
+        note: document.getElementById('login-note')!.textContent,
+        form: !document.getElementById('login')!.hidden,
+      }));
+      for (const mode of ['WebSocket', 'Polling'] as const) {
+        const page = await browser.newPage();
+        // Polling: the socket is closed at once, as by a proxy without WebSocket (its 401 is hidden from a page anyway).
+        if (mode === 'Polling') await page.routeWebSocket(/.*/, (ws) => ws.close());
+        const token = await sign('alice', 8);
+        const exp = new Date(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000);
+        await page.goto(`http://127.0.0.1:${h.port}/?token=${token}`);
+        await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe(mode);
+        await expect.poll(() => seen(page), { timeout: 20_000 }).toMatchObject({ form: true });
+        const at = await page.evaluate((ms) => new Date(ms).toTimeString().slice(0, 8), exp.getTime());
+        expect(await seen(page), mode).toEqual({
+          state: mode === 'WebSocket' ? 'unauthorized, token expired' : 'unauthorized, token expired, HTTP 401',
+          connection: 'error: token expired',
+          note: `This token expired at ${at}: paste a new one (serve --demo prints new ones at each start).`,
+          form: true,
+        });
+        const status = await page.evaluate(() => (window as unknown as { dashboard: { client: { getStatus(): object } } }).dashboard.client.getStatus());
+        expect(status, mode).toMatchObject(mode === 'WebSocket' ? { lastClose: { code: 4401, reason: 'token expired' }, lastHttpStatus: null } : { lastHttpStatus: 401 });
+        // A token the server refuses for another reason (signed with another secret), pasted next: refused, not expired.
+        const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime(Math.floor(Date.now() / 1000) + 3600).sign(new TextEncoder().encode(`another-${SECRET}`));
+        await page.locator('#login input[name="token"]').fill(forged);
+        await page.locator('#login button[type="submit"]').click();
+        await expect.poll(() => seen(page), { timeout: 20_000 }).toMatchObject({ form: true });
+        expect(await seen(page), mode).toEqual({ state: 'unauthorized, HTTP 401', connection: 'error: token refused', note: 'The server refused this token (HTTP 401): paste another one.', form: true });
+        await page.close();
+      }
     } finally {
       await browser.close();
     }

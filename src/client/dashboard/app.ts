@@ -17,10 +17,11 @@ type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => str
 /** One line per message, typed by its type: these functions break the build if a field is renamed. */
 const SUMMARY: Summaries = {
   // An `error` the client announces itself: a refused token, said as such, naming no transport
-  // ("error over polling" read as if polling had been chosen, or as a fault of polling: fresh users).
+  // ("error over polling" read as if polling had been chosen, or as a fault of polling: fresh users);
+  // an expired one as expired.
   connection: (d) =>
     d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized'
-      ? `error: ${realtimeClient.getStatus().lastHttpStatus === 403 ? 'refused (HTTP 403)' : 'token refused'}`
+      ? `error: ${realtimeClient.getStatus().lastHttpStatus === 403 ? 'refused (HTTP 403)' : expired(realtimeClient.getStatus()) ? 'token expired' : 'token refused'}`
       : `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}`,
   trades: (d) => `${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? '' : `, pnl ${d.pnl}`}`,
   bots: (d) => `${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
@@ -34,6 +35,19 @@ const SUMMARY: Summaries = {
   ai_tasks: (d) => `${d.task_type} ${d.status} ${Math.round(d.progress * 100)}%`,
   error: (d) => `${d.code}: ${d.message}`,
 };
+
+/** The `exp` claim (epoch s) of the token this page connected with, if it has one (see whom()). */
+let tokenExp: number | undefined;
+/**
+ * Whether the server refused the token for its age: a socket closed 4401 (`token expired`: no
+ * HTTP request was refused, `lastHttpStatus` is null and `lastClose` says it), or a request refused
+ * 401 with a token whose `exp` is past by this browser's clock (the client reads no refusal's body,
+ * `{"error":"token-expired"}`). Said as "refused", as a token signed with another secret is, it
+ * read as a wrong or revoked token, not one to renew (a fresh tester).
+ */
+function expired(status: RealtimeStatus): boolean {
+  return status.state === 'unauthorized' && (status.lastHttpStatus === null ? status.lastClose?.code === 4401 : status.lastHttpStatus === 401 && tokenExp !== undefined && tokenExp * 1000 <= Date.now());
+}
 
 const BADGE: Record<RealtimeStatus['mode'], string> = { ws: 'WebSocket', polling: 'Polling', offline: 'Offline' };
 const KEEP = 5;
@@ -155,7 +169,7 @@ function render(status: RealtimeStatus): void {
   const stopped = status.state === 'unauthorized' || status.state === 'closed';
   // Read at every render (it follows the statuses in order), shown only while offline.
   const http = reason(status);
-  const trouble = status.mode !== 'offline' ? '' : `${nextTry(status)}${status.reconnectAttempts && !stopped ? `, attempt ${status.reconnectAttempts}` : ''}${http ? `, HTTP ${http}` : ''}`;
+  const trouble = status.mode !== 'offline' ? '' : `${expired(status) ? ', token expired' : ''}${nextTry(status)}${status.reconnectAttempts && !stopped ? `, attempt ${status.reconnectAttempts}` : ''}${http ? `, HTTP ${http}` : ''}`;
   $('state').textContent = $('state').title = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('cursor').title = status.cursor ?? '';
@@ -170,7 +184,9 @@ function render(status: RealtimeStatus): void {
     login.hidden = false;
     // Nothing to go back to: no Cancel (a reviewer).
     $('cancel').hidden = true;
-    $('login-note').textContent = `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
+    $('login-note').textContent = expired(status)
+      ? `This token expired${tokenExp !== undefined && tokenExp * 1000 <= Date.now() ? ` at ${new Date(tokenExp * 1000).toTimeString().slice(0, 8)}` : ''}: paste a new one (serve --demo prints new ones at each start).`
+      : `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
     (login.elements.namedItem('token') as HTMLInputElement).focus();
   }
 }
@@ -209,16 +225,17 @@ const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
 /**
  * Whom a JWT names: its `sub` (cut at 64 characters), and whether it has the demo's `admin: true`
- * claim (every user's stream), read without verifying it (the header says which user's stream
- * this is; the server decides what it may see); undefined for a token that is not a JWT with a string `sub`.
+ * claim (every user's stream), and its `exp` (to say a refused token expired), read without verifying
+ * it (the header says which user's stream this is; the server decides what it may see); undefined
+ * for a token that is not a JWT with a string `sub`.
  */
-function whom(token: string): { sub: string; admin: boolean } | undefined {
+function whom(token: string): { sub: string; admin: boolean; exp?: number } | undefined {
   try {
     const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as { sub?: unknown; admin?: unknown };
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as { sub?: unknown; admin?: unknown; exp?: unknown };
     if (typeof claims.sub !== 'string') return undefined;
     // A long subject (or one of direction overrides) would push the header about: cut, as a preview.
-    return { sub: claims.sub.length > 64 ? `${claims.sub.slice(0, 63)}…` : claims.sub, admin: claims.admin === true };
+    return { sub: claims.sub.length > 64 ? `${claims.sub.slice(0, 63)}…` : claims.sub, admin: claims.admin === true, ...(Number.isFinite(claims.exp) && { exp: claims.exp as number }) };
   } catch {
     return undefined;
   }
@@ -229,6 +246,7 @@ const TOKEN_KEY = 'realtime-contract-demo-token';
 function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
   const who = whom(token);
+  tokenExp = who?.exp;
   $('user').textContent = who?.sub || '–';
   $('user').title = who ? `${who.sub}${who.admin ? ' (all users: the admin claim)' : ''}` : '–';
   $('user').classList.toggle('all', who?.admin === true);
