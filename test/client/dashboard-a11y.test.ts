@@ -201,4 +201,43 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     await received(3);
     expect(await lit()).toContain(true);
   }, 60_000);
+
+  it("shows the offline state whole, its HTTP status included, where the header has room, and cut, shows it whole to the keyboard and a tap (a 21em cap cut 'HTTP 503' at every width, 1920 px included; the rest was in a title no keyboard or touch user sees: a fresh tester)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const page = await (await browser.newContext({ viewport: { width: 1920, height: 700 }, hasTouch: true })).newPage();
+    // No socket, and polls answered 503, as by a proxy in front of a server that is down.
+    await page.routeWebSocket(/.*/, (ws) => ws.close());
+    await page.route('**/api/ws/poll**', (route) => route.fulfill({ status: 503, body: '{"error":"unavailable"}' }));
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toMatch(/^retrying, socket in \d+ s, attempt \d+, HTTP 503$/);
+    const look = () => page.evaluate(() => {
+      const state = document.getElementById('state')!;
+      return { cut: state.scrollWidth > state.clientWidth, stop: document.getElementById('state-stat')!.tabIndex === 0, focused: document.activeElement!.id };
+    });
+    // The state's text changes each second: set to its longest usual one with a status (two-digit attempt), for the widths below.
+    const longest = 'retrying, socket in 25 s, attempt 10, HTTP 503';
+    for (const width of [1920, 1280]) {
+      await page.setViewportSize({ width, height: 700 });
+      await page.evaluate((text) => (document.getElementById('state')!.textContent = text), longest);
+      expect(await look(), `${width} px`).toMatchObject({ cut: false });
+      // Whole, it is no stop for the keyboard (the next render says so).
+      await expect.poll(async () => (await look()).stop, { timeout: 5_000 }).toBe(false);
+    }
+    // A phone: the state's line is narrower than it; cut, it is a stop for Tab and a tap, and shown whole when focused.
+    await page.setViewportSize({ width: 390, height: 700 });
+    await expect.poll(async () => await look(), { timeout: 5_000 }).toEqual({ cut: true, stop: true, focused: '' });
+    const line = (await page.locator('#state-stat').boundingBox())!;
+    await page.keyboard.press('Tab');
+    expect(await look()).toEqual({ cut: false, stop: true, focused: 'state-stat' });
+    const whole = (await page.locator('#state-stat').boundingBox())!;
+    expect(whole.height, 'on more lines').toBeGreaterThan(line.height);
+    expect(whole.x + whole.width).toBeLessThanOrEqual(390);
+    // Next stop: the button; the state cut again.
+    await page.keyboard.press('Tab');
+    expect(await look()).toEqual({ cut: true, stop: true, focused: 'switch' });
+    await page.locator('#state-stat').tap();
+    expect(await look()).toEqual({ cut: false, stop: true, focused: 'state-stat' });
+    expect(await page.locator('#state').textContent()).toMatch(/HTTP 503$/);
+  }, 60_000);
 });

@@ -139,6 +139,22 @@ setInterval(() => {
   if (status.mode === 'offline' && status.nextAttemptAt !== null) scheduleRender();
 }, 1000);
 
+/**
+ * The state, where the header cuts it, is a stop for the keyboard and a tap, and shown whole
+ * when focused (page.ts): its title, the whole text, shows to a mouse only (at 390 px a phone
+ * read `attempt 4, HTT…` and nothing more: a fresh tester). Not a stop while it is whole; kept
+ * one while focused (shown whole then, it is cut no longer). Its width follows the window too.
+ */
+function fitState(): void {
+  const stat = $('state-stat');
+  const shown = $('state');
+  if (stat === document.activeElement) return;
+  if (shown.scrollWidth > shown.clientWidth) stat.tabIndex = 0;
+  else stat.removeAttribute('tabindex');
+}
+addEventListener('resize', fitState);
+$('state-stat').addEventListener('blur', fitState);
+
 let lastState: RealtimeStatus['state'] = 'idle';
 /**
  * The mode the screen reader was last told (the page opens Offline, as its badge says): a
@@ -189,6 +205,8 @@ function render(status: RealtimeStatus): void {
       : `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
     (login.elements.namedItem('token') as HTMLInputElement).focus();
   }
+  // Measured once every text is written: one layout a frame, as before.
+  fitState();
 }
 
 // Every type the server sends gets its panel and its handler: a type added to the contract

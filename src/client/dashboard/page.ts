@@ -23,12 +23,13 @@ export const DASHBOARD_HTML = `<!doctype html>
   header button { margin-left: auto; }
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
-  /* Offline, the state says the attempt and when the next is due: room for it whole at 1240 px and up beside a user's name and counts, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
+  /* Offline, the state says the attempt, when the next is due and the HTTP status: its whole width where the header has room (a 21em cap cut the 'HTTP 503' at every width, 1920 px with 786 px of header empty: a fresh tester), cut at its end only where the header is full, whole in its title and, cut, shown whole when focused: by Tab or a tap, where no title shows (app.ts makes it focusable then). The header stays one line (it wrapped on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
   /* A long subject (an e-mail address) is cut, whole in its title: it took the state's room, and the button off the page at 1280 px (a reviewer). An admin's "(all users)" is beside it, never cut (it read "admin (all user…": a fresh user), and the subject gives it room. */
   #user { display: inline-block; max-width: 9.5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   #user.all { max-width: 5em; }
-  #state { display: inline-block; max-width: 21em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
-  /* From 1200 px the header is one line whatever it holds: the state gives up room, cut at its end (whole in its title), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
+  #state { display: inline-block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+  #state-stat:focus #state { white-space: normal; overflow-wrap: anywhere; }
+  /* From 1200 px the header is one line whatever it holds: the state gives up room, cut at its end (whole in its title and when focused), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
   @media (min-width: 1200px) {
     header { flex-wrap: nowrap; gap: .25rem .7rem; }
     header > * { flex-shrink: 0; white-space: nowrap; }
@@ -46,7 +47,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     #duplicates::after { content: "999"; }
     #cursor { min-width: 5em; }
     #state-stat { flex: 0 0 25em; max-width: 100%; display: flex; column-gap: .3em; }
-    #state-stat #state { min-width: 0; max-width: none; }
+    #state-stat #state { min-width: 0; }
   }
   /* On a phone the state's line comes right below the badge it details, before the counts (after rtt, it put the counts on two lines of their own). */
   @media (max-width: 600px) { header > h1, header > .badge { order: -2; } #state-stat { order: -1; } }
