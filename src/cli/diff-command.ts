@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { invalidJsonAt, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
@@ -101,33 +100,34 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
 }
 
 /**
- * Loads both sides through the contract loader (after {@link alignUndeclaredFacts}, so a
- * contract of an older version loads too) and diffs them.
+ * Loads both sides through the contract loader, in memory (`contractFromTexts`: nothing is
+ * written to disk), after {@link alignUndeclaredFacts}, so a contract of an older version loads
+ * too, and diffs them.
  *
  * @throws SourceError when a side is not a loadable contract
  */
 export async function compareSources(before: ContractSource, after: ContractSource, onNotGeneratable?: (problem: string) => void): Promise<DiffReport> {
-  let loadContract: typeof import('../contract/index.js').loadContract;
+  let contractFromTexts: typeof import('../contract/index.js').contractFromTexts;
   let SchemaError: typeof import('../contract/index.js').SchemaError;
   try {
-    ({ loadContract, SchemaError } = await import('../contract/index.js'));
+    ({ contractFromTexts, SchemaError } = await import('../contract/index.js'));
   } catch (error) {
     // The loader checks schemas with ajv, a dev dependency: an installed package may lack it.
     throw new SourceError(`diff needs a checkout of realtime-contract with its dev dependencies installed (npm ci): ${(error as Error).message}`);
   }
   const aligned = alignUndeclaredFacts(before.files, after.files);
-  const load = async (files: SchemaFiles, label: string) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'realtime-contract-diff-'));
+  // Loaded from memory, as the loader reads a folder: nothing of either side is written to disk
+  // (both were written to a temporary folder, and a TMPDIR that could not be written, or a
+  // tarball's file name too long for it, failed the diff with the system's words: a fresh tester).
+  const load = (files: SchemaFiles, label: string) => {
     try {
-      for (const [file, schema] of files) await writeFile(path.join(dir, file), JSON.stringify(schema));
-      return await loadContract(dir);
+      return contractFromTexts(new Map([...files].map(([file, schema]) => [file, JSON.stringify(schema)])));
     } catch (error) {
       throw new SourceError(`${label}: not a loadable contract: ${(error as Error).message}`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
     }
   };
-  const [oldContract, newContract] = await Promise.all([load(aligned.before, before.label), load(aligned.after, after.label)]);
+  const oldContract = load(aligned.before, before.label);
+  const newContract = load(aligned.after, after.label);
   if (onNotGeneratable) {
     // The newer side is the one about to ship: a contract `generate` refuses (an unknown format,
     // a name Go and Python cannot carry) was compared in silence (a hostile tester). The older

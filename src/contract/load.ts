@@ -116,11 +116,30 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     // beside the schemas).
     throw new SchemaError(nested, '', NESTED_SCHEMA_PROBLEM);
   }
-  const files = new Map<string, SchemaNode>();
+  const texts = new Map<string, string>();
   for (const name of names) {
     const read = await readSchemaText(path.join(schemaDir, name));
     if ('problem' in read) throw new SchemaError(name, '', read.problem);
-    const { text } = read;
+    texts.set(name, read.text);
+  }
+  return contractFromTexts(texts);
+}
+
+/**
+ * The contract whose schema files are `texts` (file name → JSON text), checked as
+ * {@link loadContract} checks a folder's, without a file system: `diff` loads each side so,
+ * whatever it came from (a git ref, a tarball), and writes nothing to disk (it wrote both sides
+ * to a temporary folder, and failed with the system's words where that folder could not be
+ * written or a tarball's file name was too long for it: a fresh tester).
+ *
+ * @param texts the `*.json` files at the top of a schemas folder, by name (in any order)
+ * @returns the contract, messages ordered by spec section, with its bundle
+ * @throws SchemaError naming the file and JSON Pointer of the first fault
+ */
+export function contractFromTexts(texts: ReadonlyMap<string, string>): Contract {
+  const files = new Map<string, SchemaNode>();
+  for (const name of [...texts.keys()].sort()) {
+    const text = texts.get(name)!;
     let schema: unknown;
     try {
       schema = JSON.parse(text);

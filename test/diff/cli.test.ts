@@ -427,6 +427,31 @@ describe('realtime-contract diff', () => {
     expect((await inProcess(elsewhere)).stderr).toContain('expected at most 64 MiB once gunzipped');
   });
 
+  it('writes neither side to disk: it compares under a TMPDIR that cannot be written, and a tarball whose schema file name no disk would take (a fresh tester: ENOENT from mkdtemp, ENAMETOOLONG)', async () => {
+    const blocked = path.join(work, 'a-file-not-a-folder');
+    writeFileSync(blocked, '');
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(blocked, 'tmp');
+    try {
+      const folder = await inProcess(V1_0);
+      expect({ code: folder.code, stderr: folder.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(folder.stdout).toContain(`from ${V1_0} (folder) to schemas (working tree)`);
+      // A document schema named with 5,000 characters (a file system takes 255), packed as npm pack would.
+      const name = `${'a'.repeat(5000)}.json`;
+      const document = { $schema: 'http://json-schema.org/draft-07/schema#', $id: `https://realtime-contract.dev/schemas/${name}`, title: 'LongName', 'x-spec-section': '9. Long', type: 'object', properties: { a: { type: 'string' } } };
+      const members = [{ name: 'package/package.json', data: '{ "name": "realtime-contract", "version": "9.9.9" }' }, ...[...readSchemas(path.join(ROOT, 'schemas'))].map(([file, schema]) => ({ name: `package/schemas/${file}`, data: JSON.stringify(schema) })), { name: `package/schemas/${name}`, data: JSON.stringify(document) }];
+      const long = path.join(work, 'long-name.tgz');
+      writeFileSync(long, gzipSync(await tarArchive(members)));
+      const packed = await inProcess('schemas', long);
+      expect(packed.stderr).toBe('');
+      expect(packed.code).toBe(0);
+      expect(packed.stdout).toMatch(/^compatible +LongName: document LongName \(a{5000}\.json\) /m);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it('exits 2 naming the side it cannot read', () => {
     const missing = cli(['diff', 'no-such-ref-or-folder']);
     expect(missing.code).toBe(2);
