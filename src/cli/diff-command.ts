@@ -75,8 +75,13 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
   try {
     // An empty side is a mistake (`diff "$TAG"` with TAG unset), not the current folder: read
     // as one, it compared the working tree with itself and found no changes (a hostile tester).
+    // So is one empty after its prefix (`diff "git:$TAG"`, the spelling README advises for a
+    // name that could be a folder): read as git's `<ref>:<path>`, it advised "write git:git" (a fresh tester).
     for (const [side, spec] of [['<old>', oldSpec], ['<new>', newSpec]] as const) {
-      if (spec !== undefined && spec.trim() === '') throw new SourceError(`${side} is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)`);
+      if (spec === undefined) continue;
+      if (spec.trim() === '') throw new SourceError(`${side} is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)`);
+      const prefix = /^(git|dir|tarball):\s*$/.exec(spec)?.[1] as keyof typeof PREFIXED | undefined;
+      if (prefix !== undefined) throw new SourceError(`${side} is empty after its prefix: name ${PREFIXED[prefix]} after ${prefix}: (omit <new> for the working tree)`);
     }
     before = await readSource(oldSpec, options);
     after = newSpec === undefined ? await readWorkingTree(options) : await readSource(newSpec, options);
@@ -146,6 +151,9 @@ export async function compareSources(before: ContractSource, after: ContractSour
   }
   return diffContracts(oldContract, newContract, { extraChanges: aligned.changes });
 }
+
+/** What each prefix of a side names. */
+const PREFIXED = { git: 'a git ref', dir: 'a folder of schemas', tarball: 'an npm pack tarball' } as const;
 
 /** Reads one side given on the command line. */
 export async function readSource(spec: string, options: Pick<DiffCommandOptions, 'schemas' | 'cwd'>): Promise<ContractSource> {

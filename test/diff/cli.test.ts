@@ -483,6 +483,12 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', 'schemas', ' '])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('realtime-contract: <new> is empty:') });
   });
 
+  it('refuses a side empty after its prefix, as from `diff "git:$TAG"` with TAG unset, saying so (a fresh tester: "git:: not a … git ref here; … write git:git")', async () => {
+    expect(await inProcess('git:')).toEqual({ code: 2, stdout: '', stderr: 'realtime-contract: <old> is empty after its prefix: name a git ref after git: (omit <new> for the working tree)\n' });
+    expect(await inProcess('dir: ')).toEqual({ code: 2, stdout: '', stderr: 'realtime-contract: <old> is empty after its prefix: name a folder of schemas after dir: (omit <new> for the working tree)\n' });
+    expect(await inProcess('schemas', 'tarball:')).toEqual({ code: 2, stdout: '', stderr: 'realtime-contract: <new> is empty after its prefix: name an npm pack tarball after tarball: (omit <new> for the working tree)\n' });
+  });
+
   it('does not read a FIFO or a device named *.json in a schemas folder, and names it; nor does generate (both waited forever; found by a hostile tester)', () => {
     const folder = path.join(work, 'fifo-schemas');
     cpSync(path.join(ROOT, 'schemas'), folder, { recursive: true });
