@@ -141,6 +141,22 @@ describe('a stream without end holds bounded memory', () => {
     expect(read()).toBeLessThan(1024 * 1024);
   });
 
+  it('under --input json too, a binary stream is named binary from its first 64 KiB, not read whole, nor called too long (a fresh tester: /dev/zero read 256 MiB, then "more than 256 MiB")', async () => {
+    const zeros = endless(Buffer.alloc(65536));
+    expect(await first(zeros.stream, 'json', 1, 4 * 1024 * 1024)).toEqual([expect.objectContaining({ kind: 'syntax', line: 1, error: expect.objectContaining({ keyword: 'json', found: 'a binary file (NUL byte at offset 0)' }) })]);
+    expect(zeros.read()).toBeLessThan(1024 * 1024);
+    // Random bytes: line ends among them, a NUL after the first.
+    const noise = endless(Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919 + 13) % 251)));
+    expect(await first(noise.stream, 'json', 1, 4 * 1024 * 1024)).toEqual([expect.objectContaining({ kind: 'syntax', line: 1, error: expect.objectContaining({ found: expect.stringMatching(/^a binary file \(NUL byte at offset \d+\)$/) }) })]);
+    expect(noise.read()).toBeLessThan(1024 * 1024);
+    // Not UTF-8 and no line end in 64 KiB: its first bad byte, as under auto.
+    const ff = endless(Buffer.concat([Buffer.from('{"type":"ping","timestamp":'), Buffer.alloc(65536, 0xff)]));
+    expect(await first(ff.stream, 'json', 1, 4 * 1024 * 1024)).toEqual([expect.objectContaining({ kind: 'syntax', line: 1, error: expect.objectContaining({ found: 'the byte 0xFF at byte offset 27 of the input, which is not UTF-8 (save the file as UTF-8)' }) })]);
+    expect(ff.read()).toBeLessThan(1024 * 1024);
+    // A document is still read as one, line ends and all.
+    expect((await collect(['-'], '[\n{"type":"ping","timestamp":1},\n{"type":"ping","timestamp":2}\n]\n', 'json')).map((entry) => entry.kind)).toEqual(['message', 'message']);
+  });
+
   it('a stream not UTF-8 in its first 64 KiB, without a line end, is one error at its first bad byte, not read whole (a fresh tester: 256 MiB of 0xFF)', async () => {
     for (const input of ['auto', 'ndjson'] as const) {
       const { stream, read } = endless(Buffer.concat([Buffer.from('{"type":"ping","timestamp":'), Buffer.alloc(65536, 0xff)]));

@@ -36,7 +36,7 @@ import { readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { decodeUtf8, DOCUMENTS_HINT, lineAtByte, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
+import { binaryError, decodeUtf8, DOCUMENTS_HINT, lineAtByte, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -243,6 +243,8 @@ async function* readFile(file: string, format: InputFormat, options: SourceOptio
  * A byte stream as `format`. `auto` streams it as NDJSON when its first line is a whole JSON
  * object (then the whole text cannot be one other JSON value, so nothing is judged otherwise
  * than by reading it whole), and reads it whole first otherwise (a pretty-printed document).
+ * `json` reads it whole, after a look at its first 64 KiB: binary data there (see
+ * {@link sniffBinary}), or a first line of 64 KiB that is not UTF-8, is one error at once.
  */
 async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean, limit = MAX_DOCUMENT_BYTES, stream = false): AsyncGenerator<SourceEntry[]> {
   if (format === 'auto') {
@@ -251,6 +253,19 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // A binary stream is one error, found by the NDJSON reader's look at line 1, not read whole.
     // So is a first line of 64 KiB and more that is not UTF-8 (notUtf8Head).
     if (isObjectLine(head) || sniffBinary(head) !== undefined || notUtf8Head(head) !== undefined) format = 'ndjson';
+  } else if (format === 'json') {
+    // Binary data is named so from its first 64 KiB under --input json too (what readDocument
+    // looks at), not once read whole: `/dev/zero` was read 256 MiB into memory, then called an
+    // over-long document (a fresh tester). So is a first line of 64 KiB not UTF-8, as under auto.
+    const { head, rest, close } = await peekFirstLine(bytes, false);
+    const binary = sniffBinary(head, file);
+    const error = binary !== undefined ? binaryError(binary) : head.includes(10) ? undefined : notUtf8Head(head);
+    if (error !== undefined) {
+      await close();
+      yield [{ kind: 'syntax', file, line: 1, error }];
+      return;
+    }
+    bytes = rest as AsyncIterable<Buffer>;
   }
   if (format === 'ndjson') {
     yield* readNdjsonBatches(bytes, file, duplicateKeys, stream);

@@ -240,9 +240,11 @@ class LineMessage implements MessageEntry {
 /**
  * Reads `stream` up to the end of its first line or {@link SNIFF_BYTES}, whichever comes
  * first, and gives those bytes (`head`, without the LF) and a stream of every byte, `head`
- * included. `close` ends the stream when the rest is not wanted.
+ * included. `close` ends the stream when the rest is not wanted. With `lineEnd` false, `head`
+ * is the first {@link SNIFF_BYTES} (fewer at the end), line ends and all: what
+ * `readDocument` looks at for binary data.
  */
-export async function peekFirstLine(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
+export async function peekFirstLine(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, lineEnd = true): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
   const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : (stream as Iterable<Uint8Array>)[Symbol.iterator]();
   const read: Uint8Array[] = [];
   let size = 0;
@@ -255,7 +257,7 @@ export async function peekFirstLine(stream: AsyncIterable<Uint8Array | string> |
     }
     const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
     read.push(chunk);
-    const lf = chunk.indexOf(10);
+    const lf = lineEnd ? chunk.indexOf(10) : -1;
     size += lf === -1 ? chunk.length : lf;
     if (lf !== -1 || size >= SNIFF_BYTES) break;
   }
