@@ -141,6 +141,26 @@ describe('a stream without end holds bounded memory', () => {
     expect(read()).toBeLessThan(1024 * 1024);
   });
 
+  it('names UTF-32 text, with or without a byte-order mark, and says to save it as UTF-8 (a fresh tester: "UTF-16 text", "a binary file")', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sources-'));
+    const line = '{"type":"ping","timestamp":1705251000000}\n';
+    const le = Buffer.alloc(line.length * 4);
+    for (let i = 0; i < line.length; i++) le.writeUInt32LE(line.charCodeAt(i), i * 4);
+    const be = Buffer.from(le).swap32();
+    const files: [string, Buffer, string][] = [
+      ['bom-le.json', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), le]), 'UTF-32 text (byte-order mark)'],
+      ['bom-be.ndjson', Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), be]), 'UTF-32 text (byte-order mark)'],
+      ['le.ndjson', Buffer.concat([le, le]), 'UTF-32LE text without a byte-order mark'],
+      ['be.json', be, 'UTF-32BE text without a byte-order mark'],
+    ];
+    for (const [name, bytes] of files) writeFileSync(path.join(dir, name), bytes);
+    const entries = await collect(files.map(([name]) => path.join(dir, name)));
+    expect(entries.map((entry) => entry.kind === 'syntax' && [path.basename(entry.file), entry.line, entry.error.found, entry.error.hint])).toEqual(files.map(([name, , found]) => [name, 1, found, 'save it as UTF-8']));
+    // UTF-16 is still UTF-16.
+    writeFileSync(path.join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line, 'utf16le')]));
+    expect(await collect([path.join(dir, 'utf16.json')])).toEqual([expect.objectContaining({ kind: 'syntax', error: expect.objectContaining({ found: 'UTF-16 text (byte-order mark)' }) })]);
+  });
+
   it('under --input json too, a binary stream is named binary from its first 64 KiB, not read whole, nor called too long (a fresh tester: /dev/zero read 256 MiB, then "more than 256 MiB")', async () => {
     const zeros = endless(Buffer.alloc(65536));
     expect(await first(zeros.stream, 'json', 1, 4 * 1024 * 1024)).toEqual([expect.objectContaining({ kind: 'syntax', line: 1, error: expect.objectContaining({ keyword: 'json', found: 'a binary file (NUL byte at offset 0)' }) })]);

@@ -150,9 +150,9 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
 
 /**
  * What keeps bytes from being UTF-8 JSON text at a glance, from their first line (at most 64
- * KiB of it): a UTF-16 byte-order mark, gzip's magic number, or a NUL byte in a line that is no text — not UTF-8,
+ * KiB of it): a UTF-32 or UTF-16 byte-order mark, gzip's magic number, or a NUL byte in a line that is no text — not UTF-8,
  * other control bytes (gzip, xz, images), NULs in a quarter of a line of 16 bytes or more
- * (UTF-16 without a mark, named as such when its first characters are ASCII), or 64 KiB without a line end (`/dev/zero`). A stray NUL in a line of
+ * (UTF-32 or UTF-16 without a mark, named as such when its first characters are ASCII), or 64 KiB without a line end (`/dev/zero`). A stray NUL in a line of
  * text is that line's fault, found when the line is read: a bad line never hides the others.
  *
  * @param head the input's first bytes, up to its first line end and at most 64 KiB
@@ -160,6 +160,8 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
  * @returns what the input is (an error's `found`) and what to do (its `hint`), or undefined when it may be text
  */
 export function sniffBinary(head: Uint8Array, file = '<stdin>'): { found: string; hint?: string } | undefined {
+  // UTF-32's marks first: the little-endian one starts with UTF-16LE's (it read "UTF-16 text": a fresh tester).
+  if ((head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) || (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff)) return { found: 'UTF-32 text (byte-order mark)', hint: SAVE_AS_UTF8 };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return { found: 'UTF-16 text (byte-order mark)', hint: SAVE_AS_UTF8 };
   // gzip's magic number: said so, with what to do (it read "a binary file": a hostile tester),
   // naming the file (it said `zcat file.gz` of a file named otherwise: a fresh user).
@@ -178,6 +180,9 @@ export function sniffBinary(head: Uint8Array, file = '<stdin>'): { found: string
   if (!binary) return undefined;
   // ASCII written as UTF-16 without a mark: a NUL beside every character, on one side (it read
   // "a binary file", which did not say what to do).
+  // UTF-32 likewise: three NULs beside every character (it read "a binary file": a fresh tester).
+  const wide = utf32Order(head);
+  if (wide) return { found: `UTF-32${wide} text without a byte-order mark`, hint: SAVE_AS_UTF8 };
   const order = utf16Order(head);
   return order ? { found: `UTF-16${order} text without a byte-order mark`, hint: SAVE_AS_UTF8 } : { found: `a binary file (NUL byte at offset ${nul})` };
 }
@@ -232,6 +237,22 @@ function utf16Order(head: Uint8Array): 'LE' | 'BE' | undefined {
     if ((i % 2 === nulAt) !== (byte === 0) || byte > 0x7f) return undefined;
   }
   return nulAt === 1 ? 'LE' : 'BE';
+}
+
+/**
+ * `LE` or `BE` when `head`'s first 64 bytes (at least 8) are ASCII characters written as UTF-32
+ * in that byte order: three NULs beside each character, on the same side; else undefined.
+ */
+function utf32Order(head: Uint8Array): 'LE' | 'BE' | undefined {
+  const length = Math.min(head.length, 64) & ~3;
+  if (length < 8) return undefined;
+  // LE writes the character first (`{` 00 00 00), BE its NULs first (00 00 00 `{`).
+  const charAt = head[0] === 0 ? 3 : 0;
+  for (let i = 0; i < length; i++) {
+    const byte = head[i]!;
+    if ((i % 4 === charAt) === (byte === 0) || byte > 0x7f) return undefined;
+  }
+  return charAt === 0 ? 'LE' : 'BE';
 }
 
 /** `text` without its leading byte-order mark (U+FEFF), if it has one; otherwise `text` itself. Never throws. */
