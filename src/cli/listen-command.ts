@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import WebSocket from 'ws';
+import WebSocket, * as wsModule from 'ws';
 import { CloseCode, PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { asWritten, numberLiterals } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
@@ -213,10 +213,10 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 /**
  * What `ws` refused in the server's 101 answer (`message`: its words, which name neither what
- * was expected nor what was found), said with both (`key`: the Sec-WebSocket-Key sent, when
- * known); undefined for another refusal.
+ * was expected nor what was found), said with both (`key`: the Sec-WebSocket-Key sent, `offer`
+ * the Sec-WebSocket-Extensions sent, when known); undefined for another refusal.
  */
-function handshakeFault(message: string, answer: IncomingMessage, key: string | undefined): string | undefined {
+function handshakeFault(message: string, answer: IncomingMessage, key: string | undefined, offer: string | undefined): string | undefined {
   const found = (name: string) => {
     const value = answer.headers[name];
     return value === undefined ? 'none' : JSON.stringify(cut(String(value), 100));
@@ -227,9 +227,57 @@ function handshakeFault(message: string, answer: IncomingMessage, key: string | 
   }
   if (message === 'Invalid Upgrade header') return `the server's 101 answer must say Upgrade: websocket (RFC 6455 §4.2.2), got ${found('upgrade')}`;
   if (message === 'Server indicated an extension that was not requested' || message === 'Invalid Sec-WebSocket-Extensions header') {
-    return `the server chose the extension ${found('sec-websocket-extensions')} (Sec-WebSocket-Extensions), which listen did not offer as written: listen offers permessage-deflate alone, and a client fails the handshake for an extension or parameter it did not ask for (RFC 6455 §9.1)`;
+    const value = answer.headers['sec-websocket-extensions'];
+    return `the server chose the extension ${found('sec-websocket-extensions')} (Sec-WebSocket-Extensions), ${extensionFault(value === undefined ? '' : String(value), offer ?? 'permessage-deflate')}`;
   }
   return undefined;
+}
+
+/** ws's parser of Sec-WebSocket-Extensions (RFC 6455 §9.1): extension name to its offers, each parameter to its values (`true` for none). */
+const parseExtensions = (wsModule as unknown as { extension: { parse(header: string): Record<string, Record<string, (string | true)[]>[]> } }).extension.parse;
+
+/** The permessage-deflate parameters a server may answer with (RFC 7692 §7.1), and the section of each. */
+const DEFLATE_PARAMETERS: ReadonlyMap<string, string> = new Map([
+  ['server_no_context_takeover', '§7.1.1.1'],
+  ['client_no_context_takeover', '§7.1.1.2'],
+  ['server_max_window_bits', '§7.1.2.1'],
+  ['client_max_window_bits', '§7.1.2.2'],
+]);
+
+/**
+ * What is wrong with `header`, a server's Sec-WebSocket-Extensions that ws refused, as the rules
+ * ws applies give it: not the header's grammar, an extension other than permessage-deflate (the
+ * one in `offer`, what listen sent), or a parameter of permessage-deflate that RFC 7692 §7 makes
+ * the client refuse: one it does not define, one given twice, or a value out of its range. All
+ * were said to be "an extension or parameter listen did not offer", false of
+ * `server_max_window_bits=3`, a parameter a server may add unasked and whose value (8 to 15) was
+ * the fault (a fresh tester).
+ */
+function extensionFault(header: string, offer: string): string {
+  let extensions: Record<string, Record<string, (string | true)[]>[]>;
+  try {
+    extensions = parseExtensions(header);
+  } catch {
+    return 'but it is not written as RFC 6455 §9.1 has it (a name, then "; parameter" or "; parameter=value" for each parameter, extensions separated by commas): a client fails the handshake';
+  }
+  const other = Object.keys(extensions).find((name) => name !== 'permessage-deflate');
+  if (other !== undefined) return `but ${JSON.stringify(cut(other, 60))} is no extension listen offered: it offers only ${JSON.stringify(offer)}, and a client fails the handshake for an extension it did not ask for (RFC 6455 §9.1)`;
+  for (const parameters of extensions['permessage-deflate'] ?? []) {
+    for (const [name, values] of Object.entries(parameters)) {
+      const section = DEFLATE_PARAMETERS.get(name);
+      const shown = JSON.stringify(cut(name, 60));
+      if (section === undefined) return `but its permessage-deflate parameter ${shown} is none RFC 7692 defines for a server's answer (${[...DEFLATE_PARAMETERS.keys()].join(', ')}): a client fails the handshake for such a parameter (RFC 7692 §7)`;
+      if (values.length > 1) return `but it gives the permessage-deflate parameter ${name} ${values.length} times: a client fails the handshake for a parameter given more than once (RFC 7692 §7)`;
+      const value = values[0]!;
+      const got = value === true ? 'none' : /^\d{1,9}$/.test(value) ? value : JSON.stringify(cut(value, 40));
+      if (name.endsWith('_no_context_takeover')) {
+        if (value !== true) return `but its permessage-deflate parameter ${name} expected no value (RFC 7692 ${section}), got ${got}: a client fails the handshake for an invalid value (RFC 7692 §7)`;
+      } else if (value === true || !/^\d+$/.test(value) || Number(value) < 8 || Number(value) > 15) {
+        return `but its permessage-deflate parameter ${name} expected a value from 8 to 15 (RFC 7692 ${section}${name === 'client_max_window_bits' ? ', in a server\'s answer' : ''}), got ${got}: a client fails the handshake for an invalid value (RFC 7692 §7)`;
+      }
+    }
+  }
+  return `which ws refused (listen offered ${JSON.stringify(offer)})`;
 }
 
 /**
@@ -509,6 +557,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // The Sec-WebSocket-Key ws sent, to say what the server's accept should have been: ws keeps
   // its request only until the answer (`_req`, not API: without it the expected value is described).
   const sentKey = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-key');
+  const sentOffer = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-extensions');
   let started = Date.now();
   let lastPing = started;
   // What the client keeps to drop a repeated message (judgeCursor): the last cursor seen, the
@@ -823,7 +872,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (chosen !== undefined && error.message === 'Server sent a subprotocol but none was requested') {
         return resolve(scrub(`the server chose the subprotocol ${JSON.stringify(cut(chosen, 100))} (Sec-WebSocket-Protocol), which listen did not offer: the protocol has none, and a client (ws, browsers) fails the handshake for one it did not ask for (RFC 6455 §4.1). The server must send no Sec-WebSocket-Protocol header to a client that offers none (${error.message})`));
       }
-      const fault = answer && handshakeFault(error.message, answer, typeof sentKey === 'string' ? sentKey : undefined);
+      const fault = answer && handshakeFault(error.message, answer, typeof sentKey === 'string' ? sentKey : undefined, typeof sentOffer === 'string' ? sentOffer : undefined);
       if (fault) return resolve(scrub(`${fault} (${error.message})`));
       // Node's own parser words, "Parse Error: Header overflow", named no limit (a fresh user).
       if (error.code === 'HPE_HEADER_OVERFLOW') return resolve(scrub(`the server's answer to the upgrade has more header bytes than Node reads (${maxHeaderSize}; node --max-http-header-size=<bytes> raises it) (${error.message})`));

@@ -656,10 +656,39 @@ describe('listen', () => {
     expect(accept.stderr).toBe(`realtime-contract: cannot connect to ${base}/accept: the server's Sec-WebSocket-Accept is not the one derived from the Sec-WebSocket-Key listen sent (RFC 6455 §4.2.2): expected ${JSON.stringify(expected)}, got "AAAA" (Invalid Sec-WebSocket-Accept header)\n`);
     const extension = await listen([`${base}/extension`, '--count', '1']);
     expect(extension.status).toBe(2);
-    expect(extension.stderr).toContain(': the server chose the extension "x-evil" (Sec-WebSocket-Extensions), which listen did not offer as written: listen offers permessage-deflate alone');
+    expect(extension.stderr).toContain(': the server chose the extension "x-evil" (Sec-WebSocket-Extensions), but "x-evil" is no extension listen offered: it offers only "permessage-deflate; client_max_window_bits", and a client fails the handshake for an extension it did not ask for (RFC 6455 §9.1) (Server indicated an extension that was not requested)\n');
     const huge = await listen([`${base}/huge`, '--count', '1']);
     expect(huge.status).toBe(2);
     expect(huge.stderr).toContain(`: the server's answer to the upgrade has more header bytes than Node reads (${maxHeaderSize}; node --max-http-header-size=<bytes> raises it)`);
+  });
+
+  it('names the permessage-deflate parameter at fault in the server\'s answer, and why (a fresh tester: server_max_window_bits=3 was said to be a parameter listen did not offer)', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    stops.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    const offers: (string | undefined)[] = [];
+    wss.on('headers', (headers, request) => {
+      offers.push(request.headers['sec-websocket-extensions']);
+      headers.push(`Sec-WebSocket-Extensions: ${decodeURIComponent(new URL(request.url!, 'http://x').searchParams.get('ext')!)}`);
+    });
+    wss.on('connection', (ws) => ws.send(connection));
+    const base = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`;
+    const answer = async (ext: string) => {
+      const url = `${base}?ext=${encodeURIComponent(ext)}`;
+      const { status, stderr } = await listen([url, '--count', '1']);
+      return { status, stderr: stderr.replace(`realtime-contract: cannot connect to ${url}: the server chose the extension ${JSON.stringify(ext)} (Sec-WebSocket-Extensions), `, '') };
+    };
+    // A parameter a server may add unasked, with a value in range: the run goes on.
+    expect(await answer('permessage-deflate; server_max_window_bits=10')).toEqual({ status: 0, stderr: '' });
+    expect(offers[0]).toBe('permessage-deflate; client_max_window_bits');
+    const invalid = ': a client fails the handshake for an invalid value (RFC 7692 §7) (Invalid Sec-WebSocket-Extensions header)\n';
+    expect(await answer('permessage-deflate; server_max_window_bits=3')).toEqual({ status: 2, stderr: `but its permessage-deflate parameter server_max_window_bits expected a value from 8 to 15 (RFC 7692 §7.1.2.1), got 3${invalid}` });
+    expect(await answer('permessage-deflate; client_max_window_bits=20')).toEqual({ status: 2, stderr: `but its permessage-deflate parameter client_max_window_bits expected a value from 8 to 15 (RFC 7692 §7.1.2.2, in a server's answer), got 20${invalid}` });
+    expect(await answer('permessage-deflate; client_max_window_bits')).toEqual({ status: 2, stderr: `but its permessage-deflate parameter client_max_window_bits expected a value from 8 to 15 (RFC 7692 §7.1.2.2, in a server's answer), got none${invalid}` });
+    expect(await answer('permessage-deflate; server_no_context_takeover=yes')).toEqual({ status: 2, stderr: `but its permessage-deflate parameter server_no_context_takeover expected no value (RFC 7692 §7.1.1.1), got "yes"${invalid}` });
+    expect((await answer('permessage-deflate; server_max_window_bits=9; server_max_window_bits=10')).stderr).toBe('but it gives the permessage-deflate parameter server_max_window_bits 2 times: a client fails the handshake for a parameter given more than once (RFC 7692 §7) (Invalid Sec-WebSocket-Extensions header)\n');
+    expect((await answer('permessage-deflate; level=9')).stderr).toBe('but its permessage-deflate parameter "level" is none RFC 7692 defines for a server\'s answer (server_no_context_takeover, client_no_context_takeover, server_max_window_bits, client_max_window_bits): a client fails the handshake for such a parameter (RFC 7692 §7) (Invalid Sec-WebSocket-Extensions header)\n');
+    expect((await answer('permessage-deflate; =')).stderr).toMatch(/^but it is not written as RFC 6455 §9\.1 has it \(.*\): a client fails the handshake \(Invalid Sec-WebSocket-Extensions header\)\n$/);
   });
 
   it('says the Retry-After of a refused upgrade and the Location of a redirect (a hostile tester: left out)', async () => {
