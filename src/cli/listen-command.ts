@@ -32,9 +32,10 @@ const HELD_MS = 100;
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
 /**
- * The most listen leaves unsent (bytes, ws's `bufferedAmount`) and still queues a pong: the
- * client's own limit. A server that floods pings and never reads grew listen's memory by about
- * 370 bytes a ping, 445 MB in a 40 s run, which also ended up to 10 s past `--duration` (a fresh tester).
+ * The most listen leaves unsent (bytes, ws's `bufferedAmount`) and still queues a pong, to a
+ * `ping` message or to a WebSocket ping frame: the client's own limit. A server that floods pings
+ * and never reads grew listen's memory by about 370 bytes a ping, 445 MB in a 40 s run, which
+ * also ended up to 10 s past `--duration` (a fresh tester).
  */
 const MAX_UNSENT_BYTES = 1 << 20;
 
@@ -142,10 +143,11 @@ export interface ListenReport {
    * Notes that do not make a violation, as `validate` gives them: an integer other languages read
    * differently (`1.0`, beyond 2^53), and in tolerant mode a value outside a closed list; and
    * (`index` null) a close before the run ended with a code the contract gives a server for its
-   * own condition ({@link SERVER_CONDITION_CLOSES}). The
-   * first {@link MAX_LISTED}; the rest are counted in {@link ListenReport.warningCount}.
+   * own condition ({@link SERVER_CONDITION_CLOSES}), or (`index` null, `keyword` `keepalive`)
+   * WebSocket ping frames left unanswered while the server does not read ({@link MAX_UNSENT_BYTES}).
+   * The first {@link MAX_LISTED}; the rest are counted in {@link ListenReport.warningCount}.
    */
-  warnings: { index: number | null; type: string | null; pointer: string; message: string }[];
+  warnings: { index: number | null; type: string | null; pointer: string; message: string; keyword?: 'keepalive' }[];
   /** Warnings given, listed or not. */
   warningCount: number;
   /** Times between consecutive pings, ms: the first {@link MAX_LISTED}. */
@@ -480,7 +482,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     }
     const warning = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
     report.warnings.push(warning);
-    if (text) output.stderr(`${oneLine(`${warning.index === null ? 'close' : `frame ${warning.index}`}: warning: ${warning.type === null ? '-' : cut(warning.type, 40)} ${shownPointer(warning.pointer)} ${warning.message}`)}\n`);
+    if (text) output.stderr(`${oneLine(`${warning.index === null ? (warning.keyword ?? 'close') : `frame ${warning.index}`}: warning: ${warning.type === null ? '-' : cut(warning.type, 40)} ${shownPointer(warning.pointer)} ${warning.message}`)}\n`);
   };
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
   /**
@@ -553,7 +555,25 @@ export async function runListen(target: string, options: ListenCommandOptions, o
 
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
   const handshakeMs = Math.min(10_000, durationMs);
-  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame });
+  // RFC 6455 ping frames are answered here, not by ws: its auto-pong terminates the connection
+  // itself once more than 60 pongs are pending (maxPendingAutoPongs), which 61 pings in one read
+  // (140 bytes) did, and that drop was reported as the server's 1006, a violation that cut the
+  // run short (a fresh tester). A server may ping at any time (RFC 6455 §5.5.2): listen answers
+  // each, as the client answers the protocol's pings, while no more than MAX_UNSENT_BYTES it sent
+  // is unsent, which bounds its memory when a server floods pings and does not read.
+  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, autoPong: false });
+  /** RFC 6455 ping frames received, and whether one went unanswered because the server does not read (said once). */
+  let pingFrames = 0;
+  let pingFramesUnread = false;
+  ws.on('ping', (data) => {
+    pingFrames++;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount <= MAX_UNSENT_BYTES) ws.pong(data);
+    else if (!pingFramesUnread) {
+      pingFramesUnread = true;
+      warn({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `WebSocket ping frame ${pingFrames} not answered: the server has not read ${ws.bufferedAmount} bytes listen sent; no pong frame is queued past ${shownSize(MAX_UNSENT_BYTES)} unsent (this ping frame and each one after it while the server does not read; said once)` });
+    }
+  });
   // The Sec-WebSocket-Key ws sent, to say what the server's accept should have been: ws keeps
   // its request only until the answer (`_req`, not API: without it the expected value is described).
   const sentKey = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-key');

@@ -4,6 +4,7 @@
  * check. A real `ws` server on 127.0.0.1 (port 0), the CLI in a child process.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
 import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
 afterEach(stopWsServers);
@@ -107,5 +108,52 @@ describe('listen against a server that does not read: pongs are not queued past 
     expect(stdout).toMatch(/^connection 1, ping 300000$/m);
     expect(stdout.trim().split('\n').at(-1)).toBe('300001 frames (300001 valid, 0 invalid), 299999 violations');
     expect(status).toBe(1);
+  });
+});
+
+describe('listen against RFC 6455 ping frames: answered by listen itself, within the same bound', () => {
+  const trade = JSON.stringify({ type: 'trades', data, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.1' });
+  /** The TCP socket under a server-side ws WebSocket, to write frames in one write, as a server that flushes a queue does. */
+  const socketOf = (ws: object) => (ws as { _socket: Socket })._socket;
+  /** An RFC 6455 ping frame from a server (unmasked) with `payload` bytes of payload. */
+  const pingFrame = (payload: number) => Buffer.concat([Buffer.from([0x89, payload]), Buffer.alloc(payload, 0x61)]);
+
+  it('answers 1000 ping frames that come in one write and stays connected (a fresh tester: ws cut it off past 60 pending pongs, and listen said the server dropped it, 1006)', async () => {
+    const burst = 1000;
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      // The next message once every ping is answered: listen's run ends there (--count 2).
+      let pongs = 0;
+      ws.on('pong', () => {
+        if (++pongs === burst) ws.send(trade);
+      });
+      socketOf(ws).write(Buffer.concat(Array.from({ length: burst }, () => pingFrame(0))));
+    });
+    const { status, stdout, stderr } = await runListen([url, '--count', '2', '--duration', '60s']);
+    expect({ status, stdout, stderr }).toEqual({ status: 0, stdout: 'connection 1, trades 1\n2 frames (2 valid, 0 invalid), 0 violations\n', stderr: '' });
+  });
+
+  it('a server flooding 300,000 ping frames with its socket paused leaves listen in a 64 MB heap: no pong queued past 1 MiB unsent, said once as a warning, not a violation', { timeout: 120_000 }, async () => {
+    const pings = 300_000;
+    const chunk = Buffer.concat(Array.from({ length: 1000 }, () => pingFrame(125)));
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      // Reads nothing more: listen's pongs stay unsent on its side.
+      ws.pause();
+      let sent = 0;
+      const flood = () => {
+        for (let i = 0; i < 20 && sent < pings; i++, sent += 1000) socketOf(ws).write(chunk);
+        if (sent < pings) setImmediate(flood);
+        else ws.send(trade);
+      };
+      flood();
+    });
+    const { status, stdout, stderr } = await runListen([url, '--count', '2', '--duration', '100s'], heap(64), 110_000);
+    expect(stderr).not.toMatch(/heap out of memory/);
+    expect(stderr.split('\n').filter((line) => line !== '')).toEqual([
+      expect.stringMatching(/^keepalive: warning: - \(root\) WebSocket ping frame \d+ not answered: the server has not read \d+ bytes listen sent; no pong frame is queued past 1 MiB unsent \(this ping frame and each one after it while the server does not read; said once\)$/),
+    ]);
+    expect(stdout).toBe('connection 1, trades 1\n2 frames (2 valid, 0 invalid), 0 violations\n');
+    expect(status).toBe(0);
   });
 });
