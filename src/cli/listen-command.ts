@@ -158,7 +158,8 @@ export interface ListenReport {
    * A frame that had begun to arrive and never finished, or a message sent in fragments whose
    * final fragment had not come (`fragmentBytes`): the connection ended in the middle of it
    * (1006), or the run did (`durationMs`, a signal; not `count` reached, past which frames are
-   * ignored). Null when the stream stopped between messages, or at a frame this client refused.
+   * ignored). Null when the stream stopped between messages (in a ping, pong or close frame
+   * too, which is no message), or at a frame this client refused.
    */
   unfinished: UnfinishedFrame | null;
 }
@@ -1176,6 +1177,11 @@ function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefi
   const open = typeof fragmented === 'number' && fragmented !== 0 && typeof total === 'number' && typeof opcode === 'number';
   const whole = open ? total - ((state === 3 || state === 4) && opcode < 0x08 ? length : 0) : 0;
   const fragments = open && (whole > 0 || state < 3) ? { fragmentBytes: whole } : {};
+  // A control frame (ping, pong, close: opcode 8 and up) is no message: one cut short is no frame
+  // of the count (a ping frame cut in its payload was said to be "frame 1" of a run that counted
+  // 1 frame: a fresh tester). Between messages, nothing was arriving; among a message's
+  // fragments, that message was, and no frame of it had begun.
+  if ((state === 3 || state === 4) && typeof opcode === 'number' && opcode >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : undefined;
   // ws's states (receiver.js): 0 GET_INFO, 1 and 2 the 16- and 64-bit length, 3 GET_MASK, 4 GET_DATA.
   if (state === 4 || state === 3) return { index, received: state === 4 ? buffered : 0, announced: length, ...fragments };
   // The first 2 bytes of the header are consumed on reading the 16- or 64-bit length.

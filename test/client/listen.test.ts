@@ -321,6 +321,19 @@ describe('listen', () => {
     expect(dripJson.status).toBe(0);
   });
 
+  it('a ping frame cut short is no frame of the count: between messages nothing was arriving, among fragments their message was (a fresh tester: "in the middle of frame 1" of a run of 1 frame)', async () => {
+    // A ping frame whose header announces 125 bytes, of which 2 come before the connection ends.
+    const ping = Buffer.from([0x89, 0x7d, 0x61, 0x61]);
+    const alone = await listen([await rawServer(ping, true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const report = JSON.parse(alone.stdout) as { close: unknown; unfinished: unknown; frames: number; violations: { message: string }[] };
+    expect(report).toMatchObject({ close: { code: 1006 }, unfinished: null, frames: 1 });
+    expect(report.violations.map((violation) => violation.message)).toEqual(['the connection ended without a close frame (1006) before the run ended']);
+    // After a message's first fragment: that message was arriving.
+    const first = Buffer.concat([Buffer.from([0x01, 15]), Buffer.from('{"type":"ping",')]);
+    const among = await listen([await rawServer(Buffer.concat([first, ping]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(among.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 } });
+  });
+
   it("says where the stream broke inside a message sent in fragments: its fragments' bytes, and the frame after them (a fresh tester: a final fragment that never came read as a stop between frames)", async () => {
     /** A text frame, FIN set or not (`fin`), opcode 1 or 0 (a continuation), unmasked as a server's. */
     const frame = (payload: string, fin: boolean, opcode: 0 | 1) => Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode, Buffer.byteLength(payload)]), Buffer.from(payload)]);
