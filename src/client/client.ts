@@ -242,9 +242,11 @@ export interface RealtimeClient {
    * `unauthorized`) until `connect` is called again; a provider is asked again after each
    * backoff step until it gives a different token (or none: it stops). Calling `connect` while
    * connected only replaces the token source for the next attempt (a fixed token given so is
-   * tried when the one in use is refused: a rotation).
+   * tried when the one in use is refused: a rotation). `null` or nothing (`localStorage.getItem`
+   * of an empty storage) is no token: state `unauthorized`, and `connection` is told `{ status: 'error' }`.
+   * @throws TypeError when `token` is given and is neither a string nor a function
    */
-  connect(token: TokenSource): void;
+  connect(token?: TokenSource | null): void;
   /** Subscribes; the handler gets the typed `data` and the whole message. Returns the unsubscribe function. */
   on<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): () => void;
   off<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): void;
@@ -307,7 +309,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     nextAttemptAt: null, lastClose: null, lastHttpStatus: null, received: 0, duplicates: 0,
   };
 
-  let source: TokenSource | undefined;
+  let source: TokenSource | null | undefined;
   /** The token of the current socket attempt, and one the server refused (never sent again). */
   let token: string | undefined;
   /** Ends each wait for a token provider under way (disconnect): a poll's and a socket's may overlap. */

@@ -19,6 +19,16 @@ describe('client WebSocket option', () => {
     expectTypeOf(constructors).toEqualTypeOf<WebSocketConstructor[]>();
   });
 
+  it("takes the spec's connect(localStorage.getItem('token')) as written: a string or null (null is no token, as README says)", () => {
+    const client = createRealtimeClient({ url: 'wss://example.com/api/ws', WebSocket: NodeWebSocket });
+    const stored: string | null = null as string | null;
+    expectTypeOf(client.connect(stored)).toEqualTypeOf<void>();
+    expectTypeOf(client.connect()).toEqualTypeOf<void>();
+    expectTypeOf(client.connect(async () => 'token')).toEqualTypeOf<void>();
+    // @ts-expect-error a number is no token (a TypeError at run time)
+    client.connect(42);
+  });
+
   it("types a trades handler as README's comment says: the data and the message as received", () => {
     const client = createRealtimeClient({ url: 'wss://example.com/api/ws', WebSocket: NodeWebSocket });
     client.on('trades', (trade, message) => {
