@@ -5,7 +5,7 @@
  * dist/ and renames it over dist/ once whole: a build that fails leaves dist/ as it was.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../src/client/dashboard/handler.js';
 import { processAlive } from '../src/shared/process-alive.js';
@@ -39,6 +39,9 @@ try {
   process.stderr.write(`npm run build: the dashboard bundle failed: ${(error as Error).message}\ndist/ was left as it was\n`);
   process.exit(1);
 }
+// The bin executable, as npm makes it on install: npx in a checkout runs dist/'s through a link,
+// and tsc writes it 0644, so the second build on made it 'Permission denied' (a fresh user).
+chmodSync(path.join(staging, 'src/cli/main.js'), 0o755);
 const retired = path.join(root, `.dist-retired-${process.pid}`);
 try {
   renameSync(dist, retired);

@@ -1,6 +1,6 @@
 /** `npm run build` (scripts/build.ts) on a copy of the checkout: dist/ is replaced whole, or left as it was. */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,8 @@ describe('npm run build', () => {
     rmSync(path.join(copy, `.dist-staging-${process.pid}`), { recursive: true });
     expect(existsSync(path.join(copy, 'dist/generated/validators.d.ts'))).toBe(true);
     expect(existsSync(path.join(copy, 'dist/src/client/dashboard/dashboard.bundle.js'))).toBe(true);
+    // The bin runs as a program (npx in a checkout runs it so; tsc wrote it 0644: 'Permission denied').
+    expect(statSync(path.join(copy, 'dist/src/cli/main.js')).mode & 0o111).toBe(0o111);
     expect(readdirSync(copy).filter((entry) => entry.startsWith('.dist-'))).toEqual([]);
   }, 240_000);
 });
