@@ -173,7 +173,7 @@ export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = /* @__PUR
   4429: /* @__PURE__ */ Object.freeze({ name: "RateLimited", reconnect: "yes", description: "The client sent messages faster than the server's rate limit after being warned with a RATE_LIMITED error. Reconnect after backoff, and send less." } as const),
 });
 
-/** `error.data.code` values the server sends (`x-error-codes` in protocol.json), by name. */
+/** Known `error.data.code` values (`x-error-codes` in protocol.json), by name: each one's description says when the reference server sends it, or that it never does. */
 export const ErrorCode = /* @__PURE__ */ Object.freeze({
   /** A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.) */
   InvalidJson: "INVALID_JSON",
@@ -187,13 +187,13 @@ export const ErrorCode = /* @__PURE__ */ Object.freeze({
   InvalidMessage: "INVALID_MESSAGE",
   /** The client sends faster than the inbound rate limit; messages are dropped until it slows down, and the socket is closed with 4429 if it goes on. */
   RateLimited: "RATE_LIMITED",
-  /** The server failed to process a request (the spec's example). */
+  /** The spec's example: a server that failed to process a request. Reserved: the reference server never sends it. Where it fails to process (it cannot read its stream store for a new socket), it closes the socket with 1011 (`InternalError`) instead, with no `error` message: reconnect with backoff and resume with the last cursor. */
   InternalError: "INTERNAL_ERROR",
 } as const);
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** When the server sends each error code. */
+/** When the reference server sends each error code (or that it never does). */
 export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = /* @__PURE__ */ Object.freeze({
   INVALID_JSON: /* @__PURE__ */ Object.freeze({ name: "InvalidJson", description: "A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.)" } as const),
   UNSUPPORTED_FRAME: /* @__PURE__ */ Object.freeze({ name: "UnsupportedFrame", description: "A binary frame: the protocol is JSON text frames only. The socket stays open." } as const),
@@ -201,11 +201,11 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
   WRONG_DIRECTION: /* @__PURE__ */ Object.freeze({ name: "WrongDirection", description: "A message type that only the server sends (e.g. a client sending `trades`). The socket stays open." } as const),
   INVALID_MESSAGE: /* @__PURE__ */ Object.freeze({ name: "InvalidMessage", description: "A known client message that breaks its schema; `details` gives the JSON Pointer and the fault. The socket stays open." } as const),
   RATE_LIMITED: /* @__PURE__ */ Object.freeze({ name: "RateLimited", description: "The client sends faster than the inbound rate limit; messages are dropped until it slows down, and the socket is closed with 4429 if it goes on." } as const),
-  INTERNAL_ERROR: /* @__PURE__ */ Object.freeze({ name: "InternalError", description: "The server failed to process a request (the spec's example)." } as const),
+  INTERNAL_ERROR: /* @__PURE__ */ Object.freeze({ name: "InternalError", description: "The spec's example: a server that failed to process a request. Reserved: the reference server never sends it. Where it fails to process (it cannot read its stream store for a new socket), it closes the socket with 1011 (`InternalError`) instead, with no `error` message: reconnect with backoff and resume with the last cursor." } as const),
 });
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:e695fb75a9500cc0f4b51f5b470de6dad6f2f2b964e850c96e30dd439be03b5f";
+export const SCHEMAS_DIGEST = "sha256:54bd0444a1b6e8ff35721d951cc2a17958acb2a513da35fc647255ca68dec491";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

@@ -39,7 +39,7 @@ export type ReceivedPlatform = 'luno' | 'binance' | 'kucoin' | 'kraken' | 'valr'
 export type ReceivedSide = 'buy' | 'sell' | (string & {});
 
 /**
- * What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`.
+ * What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state. The stream continues from the given `cursor`: first whatever the server still holds after it (possibly nothing; e.g. what a restarted server received since), in order, then live messages. Those held messages may already be in the refetched state: apply them as updates, not as new on top of it (a state replaces its key's; an event may be one the refetch already holds).
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ResumeStatus}.
  */
@@ -563,7 +563,7 @@ export interface ReceivedPollResponse {
    */
   cursor: Cursor;
   /**
-   * "new" when no `since` was given, "resumed" when the messages follow `since` with no gap, "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+   * "new" when no `since` was given, "resumed" when the messages follow `since` with no gap, "gap" when `since` could not be resumed from: refetch state; `messages` then holds what the server still has after `since` (possibly nothing), which may already be in the refetched state, and the next poll goes on from `cursor`.
    */
   resume: ReceivedResumeStatus;
   /**

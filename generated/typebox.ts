@@ -125,11 +125,11 @@ export const Cursor = Type.String({
     'Position of a message in a stream (protocol v1.1), e.g. "k3x9a.1042". Opaque: clients never parse it, they keep the last one they received and send it back as `?since=<cursor>` to resume or poll. Increasing within a stream. 1 to 128 characters from RFC 3986\'s unreserved set (letters, digits, `.`, `_`, `~`, `-`), so it goes in a query string unescaped. The server embeds an epoch that changes whenever its storage loses history, so a cursor it cannot resume from is recognised and reported as a gap, never silently skipped.',
 });
 
-/** What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`. */
+/** What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state. The stream continues from the given `cursor`: first whatever the server still holds after it (possibly nothing; e.g. what a restarted server received since), in order, then live messages. Those held messages may already be in the refetched state: apply them as updates, not as new on top of it (a state replaces its key's; an event may be one the refetch already holds). */
 export const ResumeStatus = Type.Union([Type.Literal('new'), Type.Literal('resumed'), Type.Literal('gap')], {
   title: 'ResumeStatus',
   description:
-    'What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`.',
+    'What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state. The stream continues from the given `cursor`: first whatever the server still holds after it (possibly nothing; e.g. what a restarted server received since), in order, then live messages. Those held messages may already be in the refetched state: apply them as updates, not as new on top of it (a state replaces its key\'s; an event may be one the refetch already holds).',
 });
 
 /** A whole number greater than or equal to 0. */
@@ -899,7 +899,7 @@ export const ErrorData = Type.Object(
       Type.String({
         minLength: 1,
         description:
-          'Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string: the spec gives only the example; the codes the reference server sends, and when, are listed in protocol.json (`x-error-codes`) and the docs.',
+          'Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string: the spec gives only the example; the known codes, and whether and when the reference server sends each, are listed in protocol.json (`x-error-codes`) and the docs.',
       }),
     ),
     message: Type.String({ description: 'Human-readable description.' }),
@@ -936,7 +936,7 @@ export const PollResponse = Type.Object(
     ),
     resume: described(
       ResumeStatus,
-      '"new" when no `since` was given, "resumed" when the messages follow `since` with no gap, "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).',
+      '"new" when no `since` was given, "resumed" when the messages follow `since` with no gap, "gap" when `since` could not be resumed from: refetch state; `messages` then holds what the server still has after `since` (possibly nothing), which may already be in the refetched state, and the next poll goes on from `cursor`.',
     ),
     messages: Type.Array(
       Type.Union([

@@ -43,7 +43,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
     messages[message.type] = {
       name: message.type,
       title: message.title,
-      summary: firstSentence(message.schema.description ?? message.title),
+      summary: message.directions.length > 1 ? capitalise(withoutDirection(firstSentence(message.schema.description ?? message.title))) : firstSentence(message.schema.description ?? message.title),
       description: message.schema.description,
       contentType: 'application/json',
       payload: { $ref: `#/components/schemas/${message.title}` },
@@ -76,7 +76,9 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
         action,
         channel: { $ref: '#/channels/stream' },
         title: `${action === 'send' ? 'Send' : 'Receive'} ${message.type}`,
-        summary: `${arrow(direction)}: ${firstSentence(message.schema.description ?? message.title)}`,
+        // The operation's own direction, not the one a description's first sentence names: ping's and
+        // pong's are the spec's v1.0 sentences ("Server → Client ping …"), wrong for the v1.1 way back.
+        summary: `${arrow(direction)}: ${capitalise(withoutDirection(firstSentence(message.schema.description ?? message.title)))}`,
         messages: [{ $ref: `#/channels/stream/messages/${message.type}` }],
       };
     }
@@ -155,7 +157,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
             query: {
               type: 'object',
               properties: {
-                token: { type: 'string', description: 'The JWT, unless sent as `Authorization: Bearer <JWT>`. A refused upgrade gets 401, 403 or 429 and no socket.' },
+                token: { type: 'string', description: 'The JWT, unless sent as `Authorization: Bearer <JWT>`. A refused upgrade gets an HTTP status and no socket: 401 for the token (retry only with a new one), 403, 429, and 503 to retry with the same token after `Retry-After`; the websocket server\'s description lists them all.' },
                 since: { ...cursor, description: 'Resume after this cursor (protocol v1.1): the connection message says whether the stream resumed or has a gap.' },
               },
             },
@@ -204,6 +206,15 @@ function forAsyncApi(node: SchemaNode): SchemaNode {
 function firstSentence(text: string): string {
   const match = /^(.+?[.!?])(\s|$)/.exec(text);
   return (match ? match[1]! : text).trim();
+}
+
+/** A sentence without the direction it starts with ("Server → Client ping …" → "ping …"): the operation says its own. */
+function withoutDirection(sentence: string): string {
+  return sentence.replace(/^(?:server|client)\s*(?:→|->)\s*(?:server|client)\s*:?\s*/i, '');
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function pascal(type: string): string {

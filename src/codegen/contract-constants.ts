@@ -115,14 +115,14 @@ export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = /* @__PUR
 ${protocol.closeCodes.map((c) => `  ${c.code}: /* @__PURE__ */ Object.freeze({ name: ${JSON.stringify(c.name)}, reconnect: ${JSON.stringify(c.reconnect)}, description: ${JSON.stringify(c.description)} } as const),`).join('\n')}
 });
 
-/** \`error.data.code\` values the server sends (\`x-error-codes\` in protocol.json), by name. */
+/** Known \`error.data.code\` values (\`x-error-codes\` in protocol.json), by name: each one's description says when the reference server sends it, or that it never does. */
 export const ErrorCode = /* @__PURE__ */ Object.freeze({
 ${protocol.errorCodes.map((c) => `  /** ${doc(c.description)} */\n  ${c.name}: ${JSON.stringify(c.code)},`).join('\n')}
 } as const);
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** When the server sends each error code. */
+/** When the reference server sends each error code (or that it never does). */
 export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = /* @__PURE__ */ Object.freeze({
 ${protocol.errorCodes.map((c) => `  ${c.code}: /* @__PURE__ */ Object.freeze({ name: ${JSON.stringify(c.name)}, description: ${JSON.stringify(c.description)} } as const),`).join('\n')}
 });

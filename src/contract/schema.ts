@@ -112,7 +112,7 @@ export interface CloseCodeFact {
   description: string;
 }
 
-/** An `error.data.code` value the server sends. */
+/** A known `error.data.code` value; its description says when the reference server sends it (or that it never does). */
 export interface ErrorCodeFact {
   /** Wire value, UPPER_SNAKE_CASE. */
   code: string;

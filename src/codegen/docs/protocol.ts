@@ -49,7 +49,7 @@ export function errorHandling(contract: Contract, error: MessageSchema, rows: Fi
     '',
     ...payload.map((row) => `   - \`${row.path}\` (${row.required === 'yes' ? 'required' : 'optional'}, ${row.type}${row.allowed ? `; ${row.allowed}` : ''}): ${prose(row.description)}`),
     '',
-    '   The codes the reference server sends:',
+    '   The known codes, and when the reference server sends each (a code it never sends says so):',
     '',
     '   | Code | When |',
     '   | --- | --- |',
@@ -78,7 +78,9 @@ export function delivery(contract: Contract): string {
     `**Cursor (v1.1).** The messages of a stream (${stream.map((m) => `\`${m.type}\``).join(', ')}) carry a top-level \`cursor\`: an opaque position, increasing within the stream. ` +
       'The `connection` message carries the position the stream continues from. A client keeps the last cursor it received and reconnects with `?since=<cursor>`: ' +
       'the server sends the `connection` message with `data.resume`, then every message it missed, in order, with no gap and no duplicate, then the live stream. ' +
-      'When the cursor cannot be resumed from (older than the server’s replay buffer, from before a restart that lost it, malformed), `resume` is `"gap"`: refetch state, then go on.',
+      'When the cursor cannot be resumed from (older than the server’s replay buffer, from before a restart that lost it, malformed), `resume` is `"gap"`: refetch state. ' +
+      'The stream then goes on from the `connection` message’s cursor: first whatever the server still holds after it (possibly nothing), in order, then the live stream. ' +
+      'Those held messages may already be in the refetched state: apply them as updates, not as new on top of it (a state replaces its key’s; an event may be one the refetch already holds).',
     '',
     '**Delivery class.** An *event* is never dropped or merged. A *state* is superseded by the next message with the same key, so under backpressure or a rate limit ' +
       `the server may deliver only the latest one per key (the others are skipped, never reordered): ${states.map((m) => `\`${m.type}\` (${deliveryLabel(m)})`).join(', ')}.`,
@@ -114,7 +116,7 @@ export function closeCodes(contract: Contract): string {
   return [
     '## Close codes',
     '',
-    'Why the server closes a WebSocket, and whether a client should reconnect. Before the upgrade the server refuses with an HTTP status instead (401, 403, 429); no socket is opened.',
+    'Why the server closes a WebSocket, and whether a client should reconnect. Before the upgrade the server refuses with an HTTP status instead (401, 403, 429, 503, …; see [Connecting](#connecting)); no socket is opened.',
     '',
     '| Code | Name | Reconnect | When |',
     '| --- | --- | --- | --- |',

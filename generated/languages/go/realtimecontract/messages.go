@@ -704,8 +704,8 @@ type ErrorMessage struct {
 // What went wrong. `details` is optional: many errors have nothing to add to `message`.
 type ErrorData struct {
 	// Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string:
-	// the spec gives only the example; the codes the reference server sends, and when, are
-	// listed in protocol.json (`x-error-codes`) and the docs.
+	// the spec gives only the example; the known codes, and whether and when the reference
+	// server sends each, are listed in protocol.json (`x-error-codes`) and the docs.
 	Code string `json:"code"`
 	// Optional further detail for debugging.
 	Details *string `json:"details,omitempty"`
@@ -726,7 +726,9 @@ type PollResponse struct {
 	// ping, pong, error) never appear here.
 	Messages []interface{} `json:"messages"`
 	// "new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
-	// "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+	// "gap" when `since` could not be resumed from: refetch state; `messages` then holds what
+	// the server still has after `since` (possibly nothing), which may already be in the
+	// refetched state, and the next poll goes on from `cursor`.
 	Resume ResumeStatus `json:"resume"`
 }
 
@@ -745,11 +747,16 @@ const (
 // be replaced by a later one of the same key, as for any socket with writes queued). "gap":
 // `since` cannot be resumed from (older than the replay buffer, from before a server
 // restart that lost the buffer, malformed, or ahead of the stream): messages may have been
-// missed, so the client refetches its state; the stream continues live from the given
-// `cursor`.
+// missed, so the client refetches its state. The stream continues from the given `cursor`:
+// first whatever the server still holds after it (possibly nothing; e.g. what a restarted
+// server received since), in order, then live messages. Those held messages may already be
+// in the refetched state: apply them as updates, not as new on top of it (a state replaces
+// its key's; an event may be one the refetch already holds).
 //
 // "new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
-// "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+// "gap" when `since` could not be resumed from: refetch state; `messages` then holds what
+// the server still has after `since` (possibly nothing), which may already be in the
+// refetched state, and the next poll goes on from `cursor`.
 type ResumeStatus string
 
 const (
