@@ -131,7 +131,7 @@ export interface ReceivedTradeData {
    */
   side: ReceivedSide;
   /**
-   * Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0.
+   * Amount traded, in units of the base asset (BTC for BTC-ZAR): the order's quantity. Greater than 0 whatever the `status`: a `pending`, `cancelled` or `failed` trade, which has traded nothing (yet), carries the quantity ordered, not 0; its `price`, `total` and `fee` may be 0. A trade sent with 0 is refused by every consumer, tolerant ones included, and its row keeps its previous status.
    */
   quantity: number;
   /**
@@ -238,7 +238,7 @@ export interface ReceivedBotData {
 }
 
 /**
- * Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones.
+ * Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones, within one user's stream. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' balances of one platform cannot be told apart (an admin dashboard shows them as they come, not as one state).
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link BalancesMessage}.
  */
@@ -356,7 +356,7 @@ export interface ReceivedDecisionData {
 }
 
 /**
- * System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered.
+ * System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered. Alerts are per user (`x-audience: user`), so a system-wide alert (`bot_id` null) is published to each user it concerns, and an admin receives one copy per user; the state of the whole system, sent once to everyone, is `system_health` (global).
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link AlertsMessage}.
  */
@@ -403,7 +403,7 @@ export interface ReceivedAlertData {
    */
   message: string;
   /**
-   * Bot the alert concerns; null for a system-wide alert.
+   * Bot the alert concerns; null for a system-wide alert, which is published to each user it concerns (alerts are per user: an admin receives one copy per user).
    */
   bot_id: Identifier | null;
   /**

@@ -221,7 +221,8 @@ export const TradeData = Type.Object(
     side: described(Side, '"buy" or "sell".'),
     quantity: Type.Number({
       exclusiveMinimum: 0,
-      description: 'Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0.',
+      description:
+        "Amount traded, in units of the base asset (BTC for BTC-ZAR): the order's quantity. Greater than 0 whatever the `status`: a `pending`, `cancelled` or `failed` trade, which has traded nothing (yet), carries the quantity ordered, not 0; its `price`, `total` and `fee` may be 0. A trade sent with 0 is refused by every consumer, tolerant ones included, and its row keeps its previous status.",
     }),
     price: Type.Number({
       minimum: 0,
@@ -373,7 +374,7 @@ export const BalancesData = Type.Object(
   },
 );
 
-/** Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones. */
+/** Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones, within one user's stream. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' balances of one platform cannot be told apart (an admin dashboard shows them as they come, not as one state). */
 export const BalancesMessage = Type.Object(
   {
     type: Type.Literal('balances', { description: 'Message type identifier.' }),
@@ -390,7 +391,7 @@ export const BalancesMessage = Type.Object(
     additionalProperties: false,
     title: 'BalancesMessage',
     description:
-      'Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones.',
+      "Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` (\"all\" is its own key): the latest balances of a platform supersede the previous ones, within one user's stream. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' balances of one platform cannot be told apart (an admin dashboard shows them as they come, not as one state).",
   },
 );
 
@@ -556,7 +557,7 @@ export const MetricsData = Type.Object(
   },
 );
 
-/** System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one. */
+/** System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' metrics cannot be told apart (an admin dashboard shows them as they come, not as one state). */
 export const MetricsMessage = Type.Object(
   {
     type: Type.Literal('metrics', { description: 'Message type identifier.' }),
@@ -573,7 +574,7 @@ export const MetricsMessage = Type.Object(
     additionalProperties: false,
     title: 'MetricsMessage',
     description:
-      "System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one.",
+      "System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' metrics cannot be told apart (an admin dashboard shows them as they come, not as one state).",
   },
 );
 
@@ -647,7 +648,8 @@ export const AlertData = Type.Object(
     title: Type.String({ description: 'Short headline.' }),
     message: Type.String({ description: 'Human-readable detail.' }),
     bot_id: Type.Union([Identifier, Type.Null()], {
-      description: 'Bot the alert concerns; null for a system-wide alert.',
+      description:
+        'Bot the alert concerns; null for a system-wide alert, which is published to each user it concerns (alerts are per user: an admin receives one copy per user).',
     }),
     platform: Type.Union([Platform, Type.Null()], {
       description: 'Exchange the alert concerns; null for an alert that concerns no single exchange.',
@@ -663,7 +665,7 @@ export const AlertData = Type.Object(
   },
 );
 
-/** System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered. */
+/** System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered. Alerts are per user (`x-audience: user`), so a system-wide alert (`bot_id` null) is published to each user it concerns, and an admin receives one copy per user; the state of the whole system, sent once to everyone, is `system_health` (global). */
 export const AlertsMessage = Type.Object(
   {
     type: Type.Literal('alerts', { description: 'Message type identifier.' }),
@@ -680,7 +682,7 @@ export const AlertsMessage = Type.Object(
     additionalProperties: false,
     title: 'AlertsMessage',
     description:
-      "System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered.",
+      "System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered. Alerts are per user (`x-audience: user`), so a system-wide alert (`bot_id` null) is published to each user it concerns, and an admin receives one copy per user; the state of the whole system, sent once to everyone, is `system_health` (global).",
   },
 );
 

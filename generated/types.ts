@@ -239,7 +239,7 @@ export interface TradeData {
    */
   side: Side;
   /**
-   * Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0.
+   * Amount traded, in units of the base asset (BTC for BTC-ZAR): the order's quantity. Greater than 0 whatever the `status`: a `pending`, `cancelled` or `failed` trade, which has traded nothing (yet), carries the quantity ordered, not 0; its `price`, `total` and `fee` may be 0. A trade sent with 0 is refused by every consumer, tolerant ones included, and its row keeps its previous status.
    *
    * @see websocket-message-schemas.md, section "3. Trades"
    */
@@ -390,7 +390,7 @@ export interface BotData {
 }
 
 /**
- * Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones.
+ * Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones, within one user's stream. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' balances of one platform cannot be told apart (an admin dashboard shows them as they come, not as one state).
  *
  * @see websocket-message-schemas.md, section "5. Balances"
  */
@@ -678,7 +678,7 @@ export interface Stops {
 }
 
 /**
- * System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one.
+ * System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' metrics cannot be told apart (an admin dashboard shows them as they come, not as one state).
  *
  * @see websocket-message-schemas.md, section "7. Metrics"
  */
@@ -850,7 +850,7 @@ export interface WhaleData {
 }
 
 /**
- * System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered.
+ * System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered. Alerts are per user (`x-audience: user`), so a system-wide alert (`bot_id` null) is published to each user it concerns, and an admin receives one copy per user; the state of the whole system, sent once to everyone, is `system_health` (global).
  *
  * @see websocket-message-schemas.md, section "9. Alerts"
  */
@@ -913,7 +913,7 @@ export interface AlertData {
    */
   message: string;
   /**
-   * Bot the alert concerns; null for a system-wide alert.
+   * Bot the alert concerns; null for a system-wide alert, which is published to each user it concerns (alerts are per user: an admin receives one copy per user).
    *
    * @see websocket-message-schemas.md, section "9. Alerts"
    */

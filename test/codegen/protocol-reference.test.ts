@@ -5,15 +5,21 @@
  * upgrade refusals without 503, `gap` "continues live", ping/pong operations with the
  * opposite direction).
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAsyncApi } from '../../src/codegen/asyncapi.js';
 import { emitDocs } from '../../src/codegen/docs/index.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { Contract } from '../../src/contract/schema.js';
+import { createMessage } from '../../src/runtime/builders.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
-import { connect, refusedStatus, startServer, token, trade } from '../server/helpers.js';
+import { balance, connect, refusedStatus, startServer, token, trade } from '../server/helpers.js';
 
 const SCHEMAS = new URL('../../schemas', import.meta.url).pathname;
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** README's "Decisions the spec leaves open", its lines joined. */
+const DECISIONS = README.slice(README.indexOf('## Decisions the spec leaves open'), README.indexOf('\n## ', README.indexOf('## Decisions the spec leaves open') + 1)).replace(/\n +/g, ' ');
 
 /** A memory store whose reads fail, healthy or not as told. */
 class FailingStore extends MemoryStreamStore {
@@ -130,5 +136,84 @@ describe('the protocol reference and AsyncAPI against the reference server', () 
     }
     expect(asyncapi.operations.receivePing.summary).toBe('client → server: Ping to keep connection alive.');
     expect(asyncapi.operations.sendPong.summary).toBe('server → client: Response to ping.');
+  });
+});
+
+/**
+ * Contract decisions a fresh tester (tY F1–F3) met on the wire with nothing saying so: the
+ * contract stays as it is (no keyword changes in v1.x); the schema descriptions (so the docs
+ * and types) and README's "Decisions the spec leaves open" state each, and what to send.
+ */
+describe('contract decisions stated where a user reads them', () => {
+  let contract: Contract;
+  let doc: string;
+  const description = (file: string, pointer: string) => {
+    let node: any = contract.files.get(file);
+    for (const part of pointer.split('/').filter(Boolean)) node = node[part];
+    return node.description as string;
+  };
+
+  beforeAll(async () => {
+    contract = await loadContract(SCHEMAS);
+    doc = emitDocs(contract).get('docs/messages.md')!;
+  });
+
+  it("a cancelled trade with quantity 0 is refused by the server; the quantity's description and README say to send the order's quantity", async () => {
+    const server = await startServer({ validateOutbound: true });
+    try {
+      await expect((async () => server.rt.publish('alice', trade('t_cancelled', { status: 'cancelled', quantity: 0, price: 0, total: 0, fee: 0 })))()).rejects.toThrow(/\/data\/quantity/);
+      await server.rt.publish('alice', trade('t_cancelled', { status: 'cancelled', quantity: 0.001, price: 0, total: 0, fee: 0 }));
+    } finally {
+      await server.rt.close();
+    }
+    const quantity = description('trades.json', '/definitions/TradeData/properties/quantity');
+    expect(quantity).toMatch(/the order's quantity/);
+    expect(quantity).toMatch(/`cancelled` or `failed` trade[^.]*carries the quantity ordered, not 0/);
+    expect(DECISIONS).toMatch(/A trade's `quantity` is the order's, greater than 0 whatever its `status`/);
+    expect(DECISIONS).toMatch(/carries the quantity ordered: send that, not 0/);
+  });
+
+  it('a system-wide alert cannot be broadcast; published per user an admin gets one copy each; the alerts descriptions and README say so', async () => {
+    const server = await startServer();
+    try {
+      const system = { id: 'alert_sys', severity: 'critical', category: 'system', title: 'Maintenance', message: 'Trading paused', bot_id: null, platform: null, action_required: false, timestamp: '2026-01-14T16:30:00.000Z' } as const;
+      await expect((async () => server.rt.broadcast(createMessage('alerts', system) as never))()).rejects.toThrow(/not a global message type/);
+      const admin = await connect(server.url({ token: await token('root', { admin: true }) }));
+      for (const user of ['alice', 'bob']) await server.rt.publish(user, createMessage('alerts', system));
+      await admin.until(() => admin.stream.length === 2);
+      expect(admin.stream.map((frame) => (frame.data as { id: string }).id)).toEqual(['alert_sys', 'alert_sys']);
+      admin.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+    expect(description('alerts.json', '/')).toMatch(/a system-wide alert \(`bot_id` null\) is published to each user it concerns, and an admin receives one copy per user/);
+    expect(description('alerts.json', '/')).toMatch(/`system_health` \(global\)/);
+    expect(description('alerts.json', '/definitions/AlertData/properties/bot_id')).toMatch(/published to each user it concerns/);
+    expect(DECISIONS).toMatch(/\*\*Alerts are per user\*\*/);
+    expect(DECISIONS).toMatch(/an admin then receives one copy per user/);
+  });
+
+  it("an admin's socket gets two users' metrics and balances alike, with nothing saying whose; the docs, descriptions and README state the limit", async () => {
+    const server = await startServer();
+    try {
+      const admin = await connect(server.url({ token: await token('root', { admin: true }) }));
+      const metrics = (pnl: number) => createMessage('metrics', { total_pnl: pnl, total_pnl_percent: 12.5, active_bots: 5, total_bots: 8, total_trades: 342, win_rate: 0.68, exposure: 0.45, risk_level: 'moderate', uptime_seconds: 86400, trades_per_hour: 2.5 });
+      await server.rt.publish('alice', metrics(1250.5));
+      await server.rt.publish('bob', metrics(-80));
+      await server.rt.publish('alice', balance('luno', 1));
+      await server.rt.publish('bob', balance('luno', 2));
+      await admin.until(() => admin.stream.length === 4);
+      const shape = (frame: Record<string, unknown>) => [Object.keys(frame).sort(), Object.keys(frame.data as object).sort()];
+      expect(shape(admin.stream[0]!)).toEqual(shape(admin.stream[1]!));
+      expect(shape(admin.stream[2]!)).toEqual(shape(admin.stream[3]!));
+      expect(JSON.stringify(admin.stream)).not.toMatch(/alice|bob/);
+      admin.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+    for (const file of ['metrics.json', 'balances.json']) expect(description(file, '/'), file).toMatch(/A limit of v1\.x: the message carries no user id/);
+    expect(section(doc, 'Delivery and resume')).toMatch(/\*\*Admin streams \(a limit of v1\.x\)\.\*\* A message carries no user id/);
+    expect(DECISIONS).toMatch(/\*\*An admin's stream carries no user id\*\* \(a limit of v1\.x\)/);
+    expect(DECISIONS).toMatch(/an admin dashboard shows these messages as they come/);
   });
 });

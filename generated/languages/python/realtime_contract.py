@@ -357,8 +357,12 @@ class TradeData:
     or more: a pending market order may not have a price yet.
     """
     quantity: float
-    """Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0."""
-
+    """Amount traded, in units of the base asset (BTC for BTC-ZAR): the order's quantity.
+    Greater than 0 whatever the `status`: a `pending`, `cancelled` or `failed` trade, which
+    has traded nothing (yet), carries the quantity ordered, not 0; its `price`, `total` and
+    `fee` may be 0. A trade sent with 0 is refused by every consumer, tolerant ones included,
+    and its row keeps its previous status.
+    """
     side: Side
     """"buy" or "sell"."""
 
@@ -686,7 +690,10 @@ class BalancesMessageType(Enum):
 class BalancesMessage:
     """Wallet balance updated. Balances are private account data: sent only to that user (and
     admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of
-    a platform supersede the previous ones.
+    a platform supersede the previous ones, within one user's stream. A limit of v1.x: the
+    message carries no user id, so on an admin's socket, which gets every user's, two users'
+    balances of one platform cannot be told apart (an admin dashboard shows them as they
+    come, not as one state).
     """
     data: BalancesData
     ts: str
@@ -1050,7 +1057,9 @@ class MetricsMessageType(Enum):
 class MetricsMessage:
     """System performance metrics updated. Portfolio metrics are the user's own: sent only to
     that user (and admins). A state, one per user: the latest snapshot supersedes the
-    previous one.
+    previous one. A limit of v1.x: the message carries no user id, so on an admin's socket,
+    which gets every user's, two users' metrics cannot be told apart (an admin dashboard
+    shows them as they come, not as one state).
     """
     data: MetricsData
     ts: str
@@ -1216,8 +1225,9 @@ class AlertData:
     """Short headline."""
 
     bot_id: Optional[str] = None
-    """Bot the alert concerns; null for a system-wide alert."""
-
+    """Bot the alert concerns; null for a system-wide alert, which is published to each user it
+    concerns (alerts are per user: an admin receives one copy per user).
+    """
     platform: Optional[Platform] = None
     """Exchange the alert concerns; null for an alert that concerns no single exchange."""
 
@@ -1258,7 +1268,10 @@ class AlertsMessageType(Enum):
 @dataclass
 class AlertsMessage:
     """System alert triggered. Alerts concern a user's bots and risk: sent only to that user
-    (and admins). An event: every alert is delivered.
+    (and admins). An event: every alert is delivered. Alerts are per user (`x-audience:
+    user`), so a system-wide alert (`bot_id` null) is published to each user it concerns, and
+    an admin receives one copy per user; the state of the whole system, sent once to
+    everyone, is `system_health` (global).
     """
     data: AlertData
     ts: str

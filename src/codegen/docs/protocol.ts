@@ -69,11 +69,18 @@ const RECONNECT_LABELS = { yes: 'yes, with backoff', no: 'no', 'with-new-token':
 export function delivery(contract: Contract): string {
   const stream = contract.messages.filter((m) => m.audience !== 'connection');
   const states = contract.messages.filter((m) => m.delivery.class === 'state');
+  const userStates = states.filter((m) => m.audience === 'user');
   return [
     '## Delivery and resume',
     '',
     '**Audience.** Each message type says who receives it: *one user (and admins)* — published to that user’s stream; ' +
       '*every user* — broadcast; *one connection* — concerns one socket and is never stored. A user never receives another user’s messages; admin users receive every user’s.',
+    '',
+    '**Admin streams (a limit of v1.x).** A message carries no user id, and the envelope has no key for one: on an admin’s socket, the messages of different users cannot be told apart. ' +
+      `A state (${userStates.map((m) => `\`${m.type}\``).join(', ')}) is superseded within one user’s stream: where two users’ messages have the same key ` +
+      '(any two `metrics`; two users’ `balances` of one platform), an admin’s client that applies them by key shows whichever user’s came last. ' +
+      'What a producer can do in v1.x: have the admin dashboard show them as they come (a feed, as the demo’s does), not as one state; a per-user view of them comes from the backend’s own API, not from the admin stream. ' +
+      'A message that concerns every user, published to each (a system-wide alert), reaches an admin once per user.',
     '',
     `**Cursor (v1.1).** The messages of a stream (${stream.map((m) => `\`${m.type}\``).join(', ')}) carry a top-level \`cursor\`: an opaque position, increasing within the stream. ` +
       'The `connection` message carries the position the stream continues from. A client keeps the last cursor it received and reconnects with `?since=<cursor>`: ' +

@@ -275,7 +275,11 @@ type TradeData struct {
 	// Execution price, in the quote asset per unit of base asset (ZAR per BTC for BTC-ZAR). 0
 	// or more: a pending market order may not have a price yet.
 	Price float64 `json:"price"`
-	// Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0.
+	// Amount traded, in units of the base asset (BTC for BTC-ZAR): the order's quantity.
+	// Greater than 0 whatever the `status`: a `pending`, `cancelled` or `failed` trade, which
+	// has traded nothing (yet), carries the quantity ordered, not 0; its `price`, `total` and
+	// `fee` may be 0. A trade sent with 0 is refused by every consumer, tolerant ones included,
+	// and its row keeps its previous status.
 	Quantity float64 `json:"quantity"`
 	// "buy" or "sell".
 	Side Side `json:"side"`
@@ -338,7 +342,10 @@ type BotData struct {
 
 // Wallet balance updated. Balances are private account data: sent only to that user (and
 // admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of
-// a platform supersede the previous ones.
+// a platform supersede the previous ones, within one user's stream. A limit of v1.x: the
+// message carries no user id, so on an admin's socket, which gets every user's, two users'
+// balances of one platform cannot be told apart (an admin dashboard shows them as they
+// come, not as one state).
 type BalancesMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
 	// increasing within a stream. A client keeps the last one it received and reconnects with
@@ -464,7 +471,9 @@ type Stops struct {
 
 // System performance metrics updated. Portfolio metrics are the user's own: sent only to
 // that user (and admins). A state, one per user: the latest snapshot supersedes the
-// previous one.
+// previous one. A limit of v1.x: the message carries no user id, so on an admin's socket,
+// which gets every user's, two users' metrics cannot be told apart (an admin dashboard
+// shows them as they come, not as one state).
 type MetricsMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
 	// increasing within a stream. A client keeps the last one it received and reconnects with
@@ -541,7 +550,10 @@ type WhaleData struct {
 }
 
 // System alert triggered. Alerts concern a user's bots and risk: sent only to that user
-// (and admins). An event: every alert is delivered.
+// (and admins). An event: every alert is delivered. Alerts are per user (`x-audience:
+// user`), so a system-wide alert (`bot_id` null) is published to each user it concerns, and
+// an admin receives one copy per user; the state of the whole system, sent once to
+// everyone, is `system_health` (global).
 type AlertsMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
 	// increasing within a stream. A client keeps the last one it received and reconnects with
@@ -559,7 +571,8 @@ type AlertsMessage struct {
 type AlertData struct {
 	// Whether a person must act.
 	ActionRequired bool `json:"action_required"`
-	// Bot the alert concerns; null for a system-wide alert.
+	// Bot the alert concerns; null for a system-wide alert, which is published to each user it
+	// concerns (alerts are per user: an admin receives one copy per user).
 	BotID *string `json:"bot_id"`
 	// Alert category, e.g. "risk". An open string: the spec gives only the example.
 	Category string `json:"category"`
