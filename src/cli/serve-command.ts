@@ -4,6 +4,7 @@
  * producer sending every server→client type. The spec's "Testing WebSocket" commands work
  * against it verbatim.
  */
+import { isIPv6 } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -12,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
-import { hostProblem } from '../server/server.js';
+import { hostProblem, shownHost } from '../server/server.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
@@ -284,7 +285,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // A scoped IPv6 address (`fe80::1%eth0`, `::1%lo`): Node listens on it, but a URL has no
   // place for its zone (WHATWG URLs refuse one, `%25` too), so every URL the demo printed was one
   // no browser, `Origin` header or `listen` could use (a fresh tester). Any `%`: no host name has one.
-  if (options.host !== undefined && options.host.includes('%')) {
+  if (options.host !== undefined && options.host.includes('%') && isIPv6(options.host)) {
     const zone = options.host.slice(options.host.indexOf('%'));
     output.stderr(`realtime-contract serve: --host cannot be a scoped IPv6 address (with a zone, ${quoted(zone, 40)}), got ${quoted(options.host)}: a URL has no place for a zone (browsers and listen refuse one), so no URL the demo printed would open. Give an address without one (::1, a global address), or --host :: for every interface and open the demo at the machine's global address, with --allow-origin for that page's origin\n`);
     return 2;
@@ -292,7 +293,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // `--host [::1]` (as the demo's URLs write it), a URL or host:port failed only at listen, with getaddrinfo's ENOTFOUND.
   const hostHint = options.host === undefined ? undefined : hostProblem(options.host, '--port');
   if (hostHint !== undefined) {
-    output.stderr(`realtime-contract serve: --host must be a host name or address, got ${quoted(String(options.host))}; ${hostHint}\n`);
+    output.stderr(`realtime-contract serve: --host must be a host name or address, got ${quoted(shownHost(options.host!))}; ${hostHint}\n`);
     return 2;
   }
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.

@@ -31,7 +31,8 @@ export interface RealtimeServerOptions {
   port?: number;
   /**
    * Host to listen on when no `server` is given (with `server`, a TypeError): a host name or an IP address, an IPv6 one without
-   * brackets (`::1`), with no scheme, port or space (a RangeError saying what to give). Not empty (Node reads '' as every
+   * brackets (`::1`, a scoped `fe80::1%eth0` too), with no scheme, port or space, a name of letters, digits, `.`, `-` and `_`
+   * (a RangeError saying what to give; user info given by mistake is shown `[redacted]`). Not empty (Node reads '' as every
    * interface: say '0.0.0.0' or '::'). Default 127.0.0.1.
    */
   host?: string;
@@ -1725,17 +1726,19 @@ function takenByWebSocket(socket: Duplex): boolean {
  * Why `host` (not empty) is no host name or address Node can listen on, as a hint, or undefined.
  * A bracketed IPv6 address (`[::1]`, as URLs and the demo write it), a URL, `host:port` or a
  * space were taken and failed only `listening`, with getaddrinfo's bare ENOTFOUND (a tester).
- * Brackets, `/`, `:` (outside an IP address), `@`, `?`, `#` and spaces are in no host name.
+ * A host name is letters, digits, `.`, `-` and `_`: brackets, `/`, `:` (outside an IP address), `@`, `?`, `#`, `*`, `%` and spaces are in none.
  * `portName` names where a port goes (`port`, `--port`).
  */
 export function hostProblem(host: string, portName: string): string | undefined {
   if (isIP(host) !== 0) return undefined;
   const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
+  // Letters, digits, `.`, `-` and `_` make a host name; `*` or `%` (outside a scoped IPv6 address) none getaddrinfo finds.
+  if (/^[\p{L}\p{N}._-]+$/u.test(host)) return undefined;
   if (/\s/.test(host)) {
     const trimmed = host.trim();
     return trimmed !== '' && !/\s/.test(trimmed) && hostProblem(trimmed, portName) === undefined ? `a host holds no spaces: ${JSON.stringify(trimmed)}` : generic;
   }
-  if (!/[[\]/:@?#\\]/.test(host)) return undefined;
+  if (!/[[\]/:@?#\\]/.test(host)) return generic;
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`);
@@ -1743,10 +1746,15 @@ export function hostProblem(host: string, portName: string): string | undefined 
     return generic;
   }
   const name = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (name === '' || url.username !== '' || url.password !== '' || hostProblem(name, portName) !== undefined) return generic;
+  if (name === '' || hostProblem(name, portName) !== undefined) return generic;
   const port = url.port === '' ? '' : ` and its port as ${portName} (${url.port})`;
-  if (/^\[[^\]]*\](?::\d*)?$/.test(host)) return `an IPv6 address is given without brackets (${JSON.stringify(name)})${port}`;
+  if (/^\[[^\]]*\](?::\d*)?$/.test(host)) return `give an IPv6 address without brackets (${JSON.stringify(name)})${port}`;
   return `give the host alone (${JSON.stringify(name)})${port}`;
+}
+
+/** `host` as an error shows it: the user info of a URL or `user:password@host` given by mistake is `[redacted]`, as jwksUrl's. */
+export function shownHost(host: string): string {
+  return host.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, (_, scheme: string | undefined) => `${scheme ?? ''}[redacted]@`);
 }
 
 /** A boolean option: `webSocket: 'false'` was true. */
@@ -1777,7 +1785,7 @@ function checkOptions(options: RealtimeServerOptions): void {
     // Node reads an empty host as every interface: the opposite of the default.
     if (options.host === '') throw optionError(RangeError, 'host', 'a host name or address', options.host, "give '0.0.0.0' or '::' to listen on every interface");
     const problem = hostProblem(options.host, '`port`');
-    if (problem !== undefined) throw optionError(RangeError, 'host', 'a host name or address', options.host, problem);
+    if (problem !== undefined) throw optionError(RangeError, 'host', 'a host name or address', shownHost(options.host), problem);
   }
   // A path that does not start with `/` never matches a request: nothing would be served.
   for (const name of ['path', 'pollPath'] as const) {

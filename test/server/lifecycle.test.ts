@@ -735,20 +735,28 @@ describe('options', () => {
 
   it('refuses a host no listen could use, a bracketed IPv6 address, a URL, host:port or spaces, at creation, saying what to give (each failed only `listening`, with getaddrinfo ENOTFOUND: a tester)', async () => {
     const cases: [string, string][] = [
-      ['[::1]', 'an IPv6 address is given without brackets ("::1")'],
-      ['[::1]:8000', 'an IPv6 address is given without brackets ("::1") and its port as `port` (8000)'],
+      ['[::1]', 'give an IPv6 address without brackets ("::1")'],
+      ['[::1]:8000', 'give an IPv6 address without brackets ("::1") and its port as `port` (8000)'],
       ['http://127.0.0.1', 'give the host alone ("127.0.0.1")'],
       ['127.0.0.1:8000', 'give the host alone ("127.0.0.1") and its port as `port` (8000)'],
       [' ::1', 'a host holds no spaces: "::1"'],
-      ['user:pw@host', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
+      ['*', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
+      ['example%20com', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
     ];
     for (const [host, hint] of cases) {
       const error = thrown({ host });
       expect(error, host).toBeInstanceOf(RangeError);
       expect(error?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got ${JSON.stringify(host)}; ${hint}`);
     }
+    // A URL's or user:password@'s user info is not shown, as jwksUrl's is not (it was, whole: a tester).
+    for (const [host, shown, hint] of [
+      ['user:s3cretpw@db.internal', '[redacted]@db.internal', 'give the host alone ("db.internal")'],
+      ['redis://:s3cretpw@10.0.0.5:6379', 'redis://[redacted]@10.0.0.5:6379', 'give the host alone ("10.0.0.5") and its port as `port` (6379)'],
+    ]) {
+      expect(thrown({ host })?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got ${JSON.stringify(shown)}; ${hint}`);
+    }
     // Every form of an address or name Node listens on is still taken.
-    for (const host of ['::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'LOCALHOST', '127.0.0.1']) {
+    for (const host of ['::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'LOCALHOST', '127.0.0.1', '::1%lo']) {
       const server = createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host });
       try {
         await server.listening;
