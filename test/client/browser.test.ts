@@ -462,6 +462,26 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 180_000);
 
+  it('names the day of a token that expired on another day (a token two days old read "expired at 10:26:43": a tester)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler() });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await browser.newPage();
+      const token = await sign('alice', -2 * 86_400);
+      const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000;
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${token}`);
+      await expect.poll(() => page.locator('#login-note').textContent(), { timeout: 30_000 }).toMatch(/^This token expired/);
+      const at = await page.evaluate((ms) => {
+        const d = new Date(ms);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${d.toTimeString().slice(0, 8)}`;
+      }, exp);
+      expect(await page.locator('#login-note').textContent()).toBe(`This token expired at ${at}: paste a new one (serve --demo prints new ones at each start).`);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('a page on an origin the server refuses stops its client `unauthorized`, HTTP 403 (the 403 was a network error to the page: it retried for ever, offline; a fresh user)', async () => {
     const h = await harness({ allowedOrigins: ['https://dashboard.example.com'] });
     // The page, on an origin of its own (another port).

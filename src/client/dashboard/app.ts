@@ -38,6 +38,15 @@ const SUMMARY: Summaries = {
 
 /** The `exp` claim (epoch s) of the token this page connected with, if it has one (see whom()). */
 let tokenExp: number | undefined;
+/** `HH:MM:SS` of `ms` (milliseconds since the epoch), its date first (`YYYY-MM-DD HH:MM:SS`, local) when that is not today: a token two days old read "expired at 10:26:43". */
+function expiryTime(ms: number): string {
+  const at = new Date(ms);
+  const time = at.toTimeString().slice(0, 8);
+  if (at.toDateString() === new Date().toDateString()) return time;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`;
+}
+
 /**
  * Whether the server refused the token for its age: a socket closed 4401 (`token expired`: no
  * HTTP request was refused, `lastHttpStatus` is null and `lastClose` says it), or a request refused
@@ -201,7 +210,7 @@ function render(status: RealtimeStatus): void {
     // Nothing to go back to: no Cancel (a reviewer).
     $('cancel').hidden = true;
     $('login-note').textContent = expired(status)
-      ? `This token expired${tokenExp !== undefined && tokenExp * 1000 <= Date.now() ? ` at ${new Date(tokenExp * 1000).toTimeString().slice(0, 8)}` : ''}: paste a new one (serve --demo prints new ones at each start).`
+      ? `This token expired${tokenExp !== undefined && tokenExp * 1000 <= Date.now() ? ` at ${expiryTime(tokenExp * 1000)}` : ''}: paste a new one (serve --demo prints new ones at each start).`
       : `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
     (login.elements.namedItem('token') as HTMLInputElement).focus();
   }
