@@ -165,7 +165,11 @@ function check(entry: MessageEntry, result: ValidationResult<unknown> | undefine
   result ??= validateMessage(entry.value, { mode });
   if (!result.ok) {
     const errors = allErrors && result.reason === 'invalid' ? allErrors(entry.value, mode) : [];
-    for (const error of errors.length > 0 ? errors : result.errors) problems.push({ ...place(entry.locate(error.pointer)), type, error: asWritten(error, entry.value, (pointer) => entry.literal(pointer)) });
+    const faults = errors.length > 0 ? errors : result.errors;
+    // The numbers at fault as written, those of every fault at once, made when one is asked for.
+    let literals: ReadonlyMap<string, string> | undefined;
+    const literal = (pointer: string) => (literals ??= entry.literals(faults.map((fault) => fault.pointer))).get(pointer);
+    for (const error of faults) problems.push({ ...place(entry.locate(error.pointer)), type, error: asWritten(error, entry.value, literal) });
   }
   return problems;
 }

@@ -126,6 +126,7 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
       duplicateKeys: own,
       locate: (pointer: string) => lineOf(index, pointer),
       literal: (pointer: string) => literalOf(index, pointer),
+      literals: (pointers: readonly string[]) => literalsOf(pointers, (pointer) => literalOf(index, pointer)),
       source,
     };
   }
@@ -214,6 +215,7 @@ function* tooDeepEntries(text: string, file: string, duplicateKeys: boolean, dee
         return found ? lineOfOffset(start + nearestOffset(found, parsePointer(pointer))) : line;
       },
       literal: (pointer: string) => numberLiteral(own, treeOf(), [], pointer),
+      literals: (pointers: readonly string[]) => literalsOf(pointers, (pointer) => numberLiteral(own, treeOf(), [], pointer)),
       // An element that is an array is no message, and the portability check warns of nothing in it, as in a document read whole.
       source: { text: own, line, scan: Array.isArray(value) ? { ...scan, nonPortable: false } : scan },
     });
@@ -288,4 +290,14 @@ function nearestOffset(tree: JsonNode, tokens: string[]): number {
   const { node } = deepestNode(tree, tokens);
   if (!node) return 0;
   return node.parent?.type === 'property' ? node.parent.offset : node.offset;
+}
+
+/** {@link MessageEntry.literals} by one {@link MessageEntry.literal} a pointer (a document's message has its syntax tree, made once). */
+function literalsOf(pointers: readonly string[], literal: (pointer: string) => string | undefined): ReadonlyMap<string, string> {
+  const found = new Map<string, string>();
+  for (const pointer of pointers) {
+    const written = literal(pointer);
+    if (written !== undefined) found.set(pointer, written);
+  }
+  return found;
 }

@@ -1,0 +1,68 @@
+/**
+ * The memory of one NDJSON line of many keys. A fresh tester's line of 1,000,000 unknown keys
+ * (17 MB) took `validate` 706 MB, and one of 10,000,000 (188 MB, under the 256 MiB line limit)
+ * ran out of memory without a word, hiding the bad line after it: to show the first unknown key's
+ * `0` as written, the line's jsonc-parser syntax tree was built, about 0.4 KB a key. The numbers
+ * at fault are now found in one pass that keeps no tree, so a line costs about what `JSON.parse`
+ * makes of it. The CLI in a child process with a small heap, on one thread and on the workers.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = path.resolve('src/cli/main.ts');
+const KEYS = 200_000;
+/** A ping of {@link KEYS} unknown keys `k0`, `k1`, … (key `kN` holds N), then a bad ping. */
+const manyKeys = `{"type":"ping","timestamp":1705251000000${Array.from({ length: KEYS }, (_, i) => `,"k${i}":${i}`).join('')}}`;
+const BAD = '{"type":"ping","timestamp":"x"}';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cli-keys-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The CLI in a child process with a heap of at most `heapMb` MB (each worker's too). */
+function cli(args: string[], heapMb: number) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `--max-old-space-size=${heapMb}`, CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('validate: a line of many keys', () => {
+  // The tree of this line alone took about 80 MB: each run below died out of memory in 64 MB
+  // (with --all-errors, in 96 MB too: it needed 128 MB).
+  it(`checks a line of ${KEYS} unknown keys in a 64 MB heap, the line after it reported, --all-errors naming 100 and counting the rest`, { timeout: 300_000 }, () => {
+    const target = path.join(dir, 'many-keys.ndjson');
+    writeFileSync(target, `${manyKeys}\n${BAD}\n`);
+    const first = `${target}:1: ping /k0 expected no property "k0" (unknown to the schema), got 0`;
+    const second = `${target}:2: ping /timestamp expected an integer, got a string "x"`;
+    for (const jobs of ['1', '2']) {
+      const { code, stdout, stderr } = cli(['validate', '--jobs', jobs, target], 64);
+      expect(stderr).toBe('');
+      expect(stdout).toBe(`${first}\n${second}\n0 valid, 2 invalid\n`);
+      expect(code).toBe(1);
+    }
+    const every = cli(['validate', '--all-errors', target], 64);
+    expect(every.stderr).toBe('');
+    const lines = every.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(103);
+    expect(lines[0]).toBe(first);
+    expect(lines[99]).toBe(`${target}:1: ping /k99 expected no property "k99" (unknown to the schema), got 99`);
+    expect(lines[100]).toBe(`${target}:1: ping (root) expected no property unknown to the schema, got ${KEYS - 100} more unknown properties, not listed (--all-errors names 100 per object)`);
+    expect(lines.slice(101)).toEqual([second, '0 valid, 2 invalid']);
+    expect(every.code).toBe(1);
+  });
+
+  it('checks it on the worker threads too (a file of 8 MiB or more), each worker in a 64 MB heap', { timeout: 300_000 }, () => {
+    // 160,000 valid pings (7 MB) before it: the file passes 8 MiB, the workers read it.
+    const ping = '{"type":"ping","timestamp":1705251000000}';
+    const target = path.join(dir, 'many-keys-large.ndjson');
+    writeFileSync(target, `${`${ping}\n`.repeat(160_000)}${manyKeys}\n${BAD}\n`);
+    const { code, stdout, stderr } = cli(['validate', '--jobs', '2', target], 64);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${target}:160001: ping /k0 expected no property "k0" (unknown to the schema), got 0\n${target}:160002: ping /timestamp expected an integer, got a string "x"\n160000 valid, 2 invalid\n`);
+    expect(code).toBe(1);
+  });
+});
