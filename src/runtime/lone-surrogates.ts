@@ -47,31 +47,51 @@ export function mayHoldSurrogateEscape(text: string): boolean {
  */
 export function findLoneSurrogates(value: unknown, limit = 100): LoneSurrogate[] {
   const found: LoneSurrogate[] = [];
-  // No recursion: a message nested 10,000 levels deep is walked like any other. Each entry is a
-  // string or container to look at, its pointer, and whether it is a key; children are pushed
-  // last first (a key above its value), so they come off in text order.
-  const stack: [unknown, string, boolean][] = [[value, '', false]];
-  while (stack.length > 0 && found.length < limit) {
-    const [next, pointer, key] = stack.pop()!;
-    if (typeof next === 'string') {
-      if (LONE.test(next)) found.push({ pointer, key, text: next });
-    } else if (Array.isArray(next)) {
-      for (let i = next.length - 1; i >= 0; i--) {
-        const item: unknown = next[i];
-        if (typeof item === 'string' || (typeof item === 'object' && item !== null)) stack.push([item, `${pointer}/${i}`, false]);
-      }
-    } else if (typeof next === 'object' && next !== null) {
-      const names = Object.keys(next);
-      for (let i = names.length - 1; i >= 0; i--) {
-        const name = names[i]!;
-        const item: unknown = (next as Record<string, unknown>)[name];
-        const at = `${pointer}/${escapeToken(name)}`;
-        if (typeof item === 'string' || (typeof item === 'object' && item !== null)) stack.push([item, at, false]);
-        stack.push([name, at, true]);
-      }
+  if (limit <= 0) return found;
+  if (typeof value === 'string') {
+    if (LONE.test(value)) found.push({ pointer: '', key: false, text: value });
+    return found;
+  }
+  if (typeof value !== 'object' || value === null) return found;
+  // No recursion: a message nested 10,000 levels deep is walked like any other. Each array or
+  // object open on the way down, with the next of its members to look at: memory of the depth,
+  // not of the members (every member pushed with its pointer took about 0.15 KB a key, 145 MB
+  // for a line of 1,000,000 keys: a fresh tester). A pointer is made for a container entered and
+  // a string found only. Keys come in `Object.keys` order, each before its value.
+  const open: Open[] = [openOf(value, '')];
+  while (open.length > 0) {
+    const top = open[open.length - 1]!;
+    const { names } = top;
+    const at = top.next++;
+    if (at >= (names ?? (top.container as unknown[])).length) {
+      open.pop();
+      continue;
     }
+    const name = names?.[at];
+    if (name !== undefined && LONE.test(name)) {
+      found.push({ pointer: `${top.pointer}/${escapeToken(name)}`, key: true, text: name });
+      if (found.length >= limit) break;
+    }
+    const item: unknown = name !== undefined ? (top.container as Record<string, unknown>)[name] : (top.container as unknown[])[at];
+    if (typeof item === 'string') {
+      if (!LONE.test(item)) continue;
+      found.push({ pointer: `${top.pointer}/${name !== undefined ? escapeToken(name) : at}`, key: false, text: item });
+      if (found.length >= limit) break;
+    } else if (typeof item === 'object' && item !== null) open.push(openOf(item, `${top.pointer}/${name !== undefined ? escapeToken(name) : at}`));
   }
   return found;
+}
+
+/** An array or object {@link findLoneSurrogates} is in: its keys (an object's), the next member, its pointer. */
+interface Open {
+  container: object;
+  names: string[] | undefined;
+  next: number;
+  pointer: string;
+}
+
+function openOf(container: object, pointer: string): Open {
+  return { container, names: Array.isArray(container) ? undefined : Object.keys(container), next: 0, pointer };
 }
 
 /** The error for a string with a lone surrogate (see {@link findLoneSurrogates}). */

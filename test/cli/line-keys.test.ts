@@ -4,7 +4,9 @@
  * ran out of memory without a word, hiding the bad line after it: to show the first unknown key's
  * `0` as written, the line's jsonc-parser syntax tree was built, about 0.4 KB a key. The numbers
  * at fault are now found in one pass that keeps no tree, so a line costs about what `JSON.parse`
- * makes of it. The CLI in a child process with a small heap, on one thread and on the workers.
+ * makes of it. The CLI in a child process with a small heap, on one thread and on the workers;
+ * and the walk for lone surrogates (strict mode, a line that writes an escape), which held every
+ * key with its pointer at once.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,29 @@ function cli(args: string[], heapMb: number) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', `--max-old-space-size=${heapMb}`, CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+describe('findLoneSurrogates of a message of many keys', () => {
+  it('walks 1,000,000 keys in a 128 MB heap, and finds the one lone surrogate after them (it pushed every key with its pointer: 0.15 KB a key, out of memory in 160 MB)', { timeout: 120_000 }, () => {
+    // What `validate` reads of a line with an escape (`\\u`) in it, in strict mode.
+    const script = path.join(dir, 'lone.ts');
+    const module = JSON.stringify(path.resolve('src/runtime/lone-surrogates.ts'));
+    writeFileSync(
+      script,
+      `import { findLoneSurrogates } from ${module};
+const value = {};
+for (let i = 0; i < 1_000_000; i++) value['k' + i] = i;
+value['\\ud800'] = [1, { s: 'a\\udc00' }];
+console.log(JSON.stringify(findLoneSurrogates(value)));
+`,
+    );
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=128', script], { encoding: 'utf8', timeout: 120_000 });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual([
+      { pointer: '/\ud800', key: true, text: '\ud800' },
+      { pointer: '/\ud800/1/s', key: false, text: 'a\udc00' },
+    ]);
+  });
+});
 
 describe('validate: a line of many keys', () => {
   // The tree of this line alone took about 80 MB: each run below died out of memory in 64 MB
