@@ -7,7 +7,7 @@
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FINDINGS_PER_ANSWER, type Finding, type RangeAnswer, type RangeRequest, type WorkerSettings } from './parallel.js';
-import { lineEntry, MAX_LINE_BRACKETS, MAX_LINE_BYTES, MAX_NESTING_DEPTH } from './sources/index.js';
+import { lineEntry, MAX_LINE_BRACKETS, MAX_LINE_BYTES, MAX_LINE_KEYS, MAX_NESTING_DEPTH } from './sources/index.js';
 import { ndjsonLineBatches } from './sources/ndjson-lines.js';
 import { createChecker } from './validate-command.js';
 
@@ -128,7 +128,7 @@ parentPort!.on('message', async ({ id, file, fd, start, end }: RangeRequest) => 
   try {
     const { from, head } = firstLine(fd, start, end);
     if (from !== -1) {
-      for await (const batch of ndjsonLineBatches(rangeBytes(fd, from, end, head), { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', byteOffset: from, scan: MAX_NESTING_DEPTH, scanBrackets: MAX_LINE_BRACKETS })) {
+      for await (const batch of ndjsonLineBatches(rangeBytes(fd, from, end, head), { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', byteOffset: from, scan: MAX_NESTING_DEPTH, scanBrackets: MAX_LINE_BRACKETS, scanKeys: MAX_LINE_KEYS })) {
         for (let i = 0; i < batch.length; i++) {
           const line = batch[i]!;
           lines = line.number;

@@ -6,18 +6,23 @@
  * at fault are now found in one pass that keeps no tree, so a line costs about what `JSON.parse`
  * makes of it. The CLI in a child process with a small heap, on one thread and on the workers;
  * and the walk for lone surrogates (strict mode, a line that writes an escape), which held every
- * key with its pointer at once.
+ * key with its pointer at once; and the limit on the keys of a line (MAX_LINE_KEYS), past which
+ * `JSON.parse` itself runs away (one object of 8,500,000 keys did not end in 150 s).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LINE_KEYS } from '../../src/cli/sources/index.js';
+import { scanJsonText } from '../../src/languages/json-scan.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 const KEYS = 200_000;
-/** A ping of {@link KEYS} unknown keys `k0`, `k1`, … (key `kN` holds N), then a bad ping. */
-const manyKeys = `{"type":"ping","timestamp":1705251000000${Array.from({ length: KEYS }, (_, i) => `,"k${i}":${i}`).join('')}}`;
+/** A ping of `keys` unknown keys `k0`, `k1`, … (key `kN` holds N). */
+const ping = (keys: number) => `{"type":"ping","timestamp":1705251000000${Array.from({ length: keys }, (_, i) => `,"k${i}":${i}`).join('')}}`;
+/** A ping of {@link KEYS} unknown keys. */
+const manyKeys = ping(KEYS);
 const BAD = '{"type":"ping","timestamp":"x"}';
 
 let dir: string;
@@ -89,5 +94,38 @@ describe('validate: a line of many keys', () => {
     expect(stderr).toBe('');
     expect(stdout).toBe(`${target}:160001: ping /k0 expected no property "k0" (unknown to the schema), got 0\n${target}:160002: ping /timestamp expected an integer, got a string "x"\n160000 valid, 2 invalid\n`);
     expect(code).toBe(1);
+  });
+});
+
+describe('validate: a line of more keys than the limit', () => {
+  it('scanJsonText with a maxKeys stops at the key past it, in any object, a string that is no key not counted', () => {
+    expect(scanJsonText('{"a":{"b":"c"},"d":["e"]}', undefined, undefined, undefined, 3)).toMatchObject({ keys: 3, keysAt: undefined });
+    expect(scanJsonText('{"a":{"b":"c"},"d":["e"],"f":1}', undefined, undefined, undefined, 3)).toMatchObject({ keys: 3, keysAt: 25 });
+  });
+
+  // JSON.parse alone of one object of 8,500,000 keys did not end in 150 s: a fresh tester's line
+  // of 10,000,000 (188 MB) printed nothing in 500 s, and the bad line after it was never reported.
+  it(`is refused at the key past ${MAX_LINE_KEYS}, before any parse, on one thread and on the workers; the line at the limit and the other lines are validated`, { timeout: 300_000 }, () => {
+    // The type and the timestamp are keys too.
+    const atLimit = ping(MAX_LINE_KEYS - 2);
+    const over = ping(MAX_LINE_KEYS - 1);
+    const position = over.indexOf(`,"k${MAX_LINE_KEYS - 2}":`) + 1;
+    const target = path.join(dir, 'over-keys.ndjson');
+    writeFileSync(target, `${atLimit}\n${over}\n${BAD}\n`);
+    const expected = [
+      `${target}:1: ping /k0 expected no property "k0" (unknown to the schema), got 0`,
+      `${target}:2: - (root) expected at most ${MAX_LINE_KEYS} keys in one line (the most the CLI reads; the contract sets no limit), got key number ${MAX_LINE_KEYS + 1} at position ${position}`,
+      `${target}:3: ping /timestamp expected an integer, got a string "x"`,
+      '0 valid, 3 invalid',
+    ];
+    // 34 MB: the workers read it unless --jobs 1.
+    for (const jobs of ['1', '2']) {
+      const { code, stdout, stderr } = cli(['validate', '--jobs', jobs, target], 512);
+      expect(stderr).toBe('');
+      expect(stdout.trimEnd().split('\n')).toEqual(expected);
+      expect(code).toBe(1);
+    }
+    const json = cli(['validate', '--jobs', '1', '--format', 'json', target], 512);
+    expect(JSON.parse(json.stdout).problems[1]).toMatchObject({ line: 2, type: null, pointer: '', keyword: 'keys', position });
   });
 });

@@ -42,7 +42,7 @@ export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, Sy
 export { describeIoError, MESSAGE_FILE } from './files.js';
 export { readDocument } from './document.js';
 export { emptyFileEntry, lineEntry, MAX_LINE_BYTES, opensPrettyDocument, parseLine, readNdjson, readNdjsonBatches } from './ndjson.js';
-export { bracketsError, decodeUtf8, duplicateKeyError, findDuplicateKeys, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, nestingError, notUtf8Error, type DuplicateKey } from './text.js';
+export { bracketsError, decodeUtf8, duplicateKeyError, findDuplicateKeys, keysError, MAX_LINE_BRACKETS, MAX_LINE_KEYS, MAX_NESTING_DEPTH, nestingError, notUtf8Error, type DuplicateKey } from './text.js';
 
 /** How to read the given paths. */
 export interface SourceOptions {

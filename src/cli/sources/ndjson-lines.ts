@@ -73,6 +73,8 @@ export interface NdjsonLinesOptions {
   scan?: number;
   /** With {@link scan}, the scan's `maxBrackets` too: the most arrays and objects a line opens before its scan stops. Default: any. */
   scanBrackets?: number;
+  /** With {@link scan}, the scan's `maxKeys` too: the most keys a line writes before its scan stops. Default: any. */
+  scanKeys?: number;
 }
 
 /** What the splitters give for one line: its text, or why it has none. */
@@ -134,6 +136,7 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
   const bom = consumed === 0;
   const scanDepth = options.scan;
   const scanBrackets = options.scanBrackets;
+  const scanKeys = options.scanKeys;
 
   /**
    * The line `block.slice(from, to)` (LF excluded): BOM and CR dropped, its size checked, and with
@@ -150,7 +153,7 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
       if (bytes > max) return { number, tooLong: bytes };
     }
     const text = from === 0 && to === block.length ? block : block.slice(from, to);
-    return scanDepth === undefined ? { number, text } : { number, text, scan: scanJsonRange(block, from, to, undefined, scanDepth, scanBrackets) };
+    return scanDepth === undefined ? { number, text } : { number, text, scan: scanJsonRange(block, from, to, undefined, scanDepth, scanBrackets, scanKeys) };
   };
   /** One line's bytes (LF excluded), starting at stream offset `offset`: checked for UTF-8 first when reporting. */
   const finishBytes = (bytes: Uint8Array, offset: number): NdjsonLine => {

@@ -4,7 +4,7 @@ import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiterals } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, withHint, lineAt, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, nestingError, bracketsError, notUtf8Error, notUtf8Head, binaryError, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, withHint, lineAt, MAX_LINE_BRACKETS, MAX_LINE_KEYS, MAX_NESTING_DEPTH, nestingError, bracketsError, keysError, notUtf8Error, notUtf8Head, binaryError, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -78,7 +78,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
   }
   let seen = 0;
   let blank = false;
-  for await (const lines of ndjsonLineBatches(source, { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', scan: MAX_NESTING_DEPTH, scanBrackets: MAX_LINE_BRACKETS })) {
+  for await (const lines of ndjsonLineBatches(source, { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', scan: MAX_NESTING_DEPTH, scanBrackets: MAX_LINE_BRACKETS, scanKeys: MAX_LINE_KEYS })) {
     blank = true;
     const entries: SourceEntry[] = [];
     for (let i = 0; i < lines.length; i++) {
@@ -160,21 +160,24 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  * nested 45,000,000 deep ran out of memory); the entry's `source.scan` keeps that pass for the
  * checks that would read the text again (keys written twice, the portability check). A line
  * that opens more than {@link MAX_LINE_BRACKETS} arrays and objects is a `brackets` error at
- * the bracket past it, from the same pass (a parse of 80,000,000 `{}` ran 15 minutes).
+ * the bracket past it, from the same pass (a parse of 80,000,000 `{}` ran 15 minutes), and one
+ * that writes more than {@link MAX_LINE_KEYS} keys a `keys` error at the key past it (a parse
+ * of one object of 8,500,000 keys did not end).
  *
  * @param line the 1-based line number the entry carries
  * @param duplicateKeys whether to look for keys written twice (a second scan of the text, only
  *   when the first counts more keys written than the value holds)
- * @param scanned `scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS)` when the caller made it (the
+ * @param scanned `scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS, MAX_LINE_KEYS)` when the caller made it (the
  *   NDJSON splitter does, in the text of its chunk)
  * @param prettyHint whether a lone `{` or `[` on line 1 may be said to open a pretty-printed
  *   document: not when the caller found whole objects on the lines after it; `'stream'` when
  *   the text comes from a stream (standard input, a pipe), which is told `--input json`, not to rename it
  */
 export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan, prettyHint: boolean | 'stream' = true): SourceEntry {
-  const scan = scanned ?? scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS);
+  const scan = scanned ?? scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS, MAX_LINE_KEYS);
   if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!) };
   if (scan.manyAt !== undefined) return { kind: 'syntax', file, line, error: bracketsError(scan.manyAt, text[scan.manyAt]!) };
+  if (scan.keysAt !== undefined) return { kind: 'syntax', file, line, error: keysError(scan.keysAt) };
   let value: unknown;
   try {
     value = JSON.parse(text);

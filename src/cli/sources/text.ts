@@ -39,6 +39,17 @@ export const MAX_NESTING_DEPTH = 1000;
 export const MAX_LINE_BRACKETS = 1_000_000;
 
 /**
+ * Most keys, in all objects together, the CLI reads in one NDJSON line. Counted in the same pass
+ * as {@link MAX_LINE_BRACKETS}, and a line that writes more is reported (keyword `keys`, at the
+ * key past the limit) before anything parses it; the other lines are still read. The protocol's
+ * messages write a few dozen. A fresh tester's line of 10,000,000 unknown keys (188 MB, under
+ * the 256 MiB a line may hold) printed nothing in 500 s, hiding the bad line after it:
+ * `JSON.parse` alone of one object of 8,500,000 keys did not end in 150 s (7,000,000 took 8 s,
+ * 1,000,000 1.4 s), and a line of 1,000,000 is validated in 280–340 MB.
+ */
+export const MAX_LINE_KEYS = 1_000_000;
+
+/**
  * The fault of `text` before `position` (where it passes the nesting limit), or undefined: a
  * text nested too deep may be broken sooner (`{"type" 1, "x": [[[…` was reported at its
  * 1,001st bracket, not at its missing colon: a reviewer). The part before `position` nests at
@@ -109,6 +120,12 @@ export function nestingError(position: number, bracket: string, where = `at posi
 export function bracketsError(position: number, bracket: string, unit: 'line' | 'frame' = 'line'): ValidationError {
   const expected = `at most ${MAX_LINE_BRACKETS} arrays and objects in one ${unit} (the most the CLI reads; the contract sets no limit)`;
   return { ...validationError('', 'brackets', expected, `"${bracket}" opening number ${MAX_LINE_BRACKETS + 1} at position ${position}`), position };
+}
+
+/** The error for a line whose key at UTF-16 offset `position` (its opening quote) is key number {@link MAX_LINE_KEYS} + 1 (`JsonTextScan.keysAt`). */
+export function keysError(position: number): ValidationError {
+  const expected = `at most ${MAX_LINE_KEYS} keys in one line (the most the CLI reads; the contract sets no limit)`;
+  return { ...validationError('', 'keys', expected, `key number ${MAX_LINE_KEYS + 1} at position ${position}`), position };
 }
 
 /** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
