@@ -128,4 +128,20 @@ describe('validate: a line of more keys than the limit', () => {
     const json = cli(['validate', '--jobs', '1', '--format', 'json', target], 512);
     expect(JSON.parse(json.stdout).problems[1]).toMatchObject({ line: 2, type: null, pointer: '', keyword: 'keys', position });
   });
+
+  it('is refused unparsed when piped in too (--input auto): a line 1 past 64 KiB that its brackets show is no one document is not parsed whole (64 MB heap)', { timeout: 300_000 }, () => {
+    // `auto` read the text whole and parsed it to see whether it was one document: JSON.parse
+    // went through line 1 before it refused the text (a 10,000,000-key line never came back;
+    // this one needed a 128 MB heap).
+    const over = ping(MAX_LINE_KEYS - 1);
+    const target = path.join(dir, 'over-keys-piped.ndjson');
+    writeFileSync(target, `${over}\n${BAD}\n`);
+    const piped = spawnSync('bash', ['-c', 'cat "$1" | "$2" --import tsx --max-old-space-size=64 "$3" validate -', 'piped', target, process.execPath, CLI], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toBe(
+      `<stdin>:1: - (root) expected at most ${MAX_LINE_KEYS} keys in one line (the most the CLI reads; the contract sets no limit), got key number ${MAX_LINE_KEYS + 1} at position ${over.indexOf(`,"k${MAX_LINE_KEYS - 2}":`) + 1}\n` +
+        '<stdin>:2: ping /timestamp expected an integer, got a string "x"\n0 valid, 2 invalid\n',
+    );
+    expect(piped.status).toBe(1);
+  });
 });
