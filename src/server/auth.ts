@@ -476,10 +476,30 @@ function jwksUrlProblem(value: string | URL): string | undefined {
     // `http://::1:8080/jwks`: an IPv6 address without its brackets.
     const host = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#]*)/i.exec(text)?.[1];
     if (host !== undefined && !host.includes('[') && host.split(':').length > 2) return 'not a URL: an IPv6 address is written in brackets (http://[::1]:8080/jwks.json)';
-    return 'not an absolute URL (https://… or http://…)';
+    return authorityFault(text) ?? 'not an absolute URL (https://… or http://…)';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `its scheme is ${url.protocol}, and a key set is fetched over https: or http: only`;
   if (url.username !== '' || url.password !== '') return 'it holds user info (user:password@), which fetch refuses: give the URL without it';
+  return undefined;
+}
+
+/**
+ * What the authority of `text`, an absolute URL `new URL` refused, shows wrong: a port out of
+ * range or not digits, a zone id in an IPv6 host, or a space in the host; undefined for any other.
+ * Each was said to be "not an absolute URL", which it is (a fresh tester). Only what follows the
+ * last `@` before the path is read and shown: user info is never.
+ */
+function authorityFault(text: string): string | undefined {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::([^/?#]*))?/i.exec(text);
+  if (!authority) return undefined;
+  const [, host, port] = authority as unknown as [string, string, string | undefined];
+  const shown = (part: string) => JSON.stringify(part.length > 60 ? `${part.slice(0, 60)}…` : part);
+  const zone = host.startsWith('[') ? host.indexOf('%') : -1;
+  if (zone >= 0) return `not a URL: the host ${shown(host)} names a zone (${shown(host.slice(zone, -1))}), which a URL cannot hold: give an address without one`;
+  if (/\s/.test(host)) return `not a URL: the host ${shown(host)} holds a space`;
+  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) return `not a URL: expected a port of digits after the host, got ${shown(port)}`;
+  if (port !== undefined && port !== '' && Number(port) > 65535) return `not a URL: the port ${port.length > 20 ? `${port.slice(0, 20)}…` : port} is out of range (0–65535)`;
+  if (host === '') return 'not a URL: no host after "//"';
   return undefined;
 }
 

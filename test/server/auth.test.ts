@@ -380,6 +380,12 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create('http://::1:8080/jwks')).toThrow(new TypeError(`${must}"http://::1:8080/jwks": not a URL: an IPv6 address is written in brackets (http://[::1]:8080/jwks.json)`));
     expect(create('/jwks')).toThrow(new TypeError(`${must}"/jwks": not an absolute URL (https://… or http://…)`));
     expect(create('[::1]:8080/jwks')).toThrow(new TypeError(`${must}"[::1]:8080/jwks": not an absolute URL (https://… or http://…)`));
+    // An absolute URL refused for its port, a zone or a space is said so, not "not an absolute URL" (a fresh tester); user info still not shown.
+    expect(create('https://idp.example:99999/jwks')).toThrow(new TypeError(`${must}"https://idp.example:99999/jwks": not a URL: the port 99999 is out of range (0–65535)`));
+    expect(create('https://user:s3cretpw@idp.example:99999/jwks')).toThrow(new TypeError(`${must}"https://[redacted]@idp.example:99999/jwks": not a URL: the port 99999 is out of range (0–65535)`));
+    expect(create('https://idp.example:8a/jwks')).toThrow(new TypeError(`${must}"https://idp.example:8a/jwks": not a URL: expected a port of digits after the host, got "8a"`));
+    expect(create('https://[fe80::1%25eth0]/jwks')).toThrow(new TypeError(`${must}"https://[fe80::1%25eth0]/jwks": not a URL: the host "[fe80::1%25eth0]" names a zone ("%25eth0"), which a URL cannot hold: give an address without one`));
+    expect(create('https://idp example/jwks')).toThrow(new TypeError(`${must}"https://idp example/jwks": not a URL: the host "idp example" holds a space`));
     expect(() => createJwtVerifier({ jwksUrl: 'ftp://idp.example/jwks', audience: null })).toThrow(/^jwt: jwksUrl must be an http\(s\) URL .*its scheme is ftp:/);
     // Plain http stays accepted (an identity provider on this host or network), as do IPv6 in brackets and a URL object.
     for (const jwksUrl of ['http://[::1]:8080/jwks', 'HTTPS://IDP.example/jwks', new URL('https://idp.example/.well-known/jwks.json'), 'http://127.0.0.1:8080/jwks?tenant=a']) {
