@@ -327,6 +327,9 @@ function authorityFault(target: string): string | undefined {
     if (percent >= 0 && isIP(written.slice(0, percent)) === 6) return `the host ${cut(written.slice(0, percent) + zoneOf, 60)} is an IPv6 address with a zone (${cut(zoneOf, 40)}), ${ZONE_HELD}`;
     const split = /^(.*):(\d{1,5})$/.exec(written);
     const address = split && isIP(split[1]!) === 6 && Number(split[2]) <= 65535 ? `[${split[1]}]:${split[2]}` : isIP(written) === 6 ? `[${written}]` : undefined;
+    // `ws://::1:99999/…`: an address and a port past 65535, both faults said, not "a port of digits" (a fresh tester).
+    const wide = address === undefined && isIP(written) === 0 ? /^(.*):(\d+)$/.exec(written) : null;
+    if (wide && isIP(wide[1]!) === 6) return `an IPv6 address goes in brackets in a URL, the port after them (${/^[a-z][a-z\d+.-]*:\/\//i.exec(target)![0]}[${cut(wide[1]!, 60)}]:PORT/…), and the port ${cut(wide[2]!, 20)} is out of range (0–65535), got ${JSON.stringify(cut(written, 60))} without brackets`;
     if (address !== undefined) {
       const [, scheme, rest] = /^([a-z][a-z\d+.-]*:\/\/)[^/?#]*([^?#]*)/i.exec(target.replace(/^([a-z][a-z\d+.-]*:\/\/)[^@/?#]*@/i, '$1'))!;
       return `an IPv6 address goes in brackets in a URL, the port after them: ${scheme}${address}${cut(rest!, 100)}${target.includes('?') ? ' (with the query as given)' : ''}, got ${JSON.stringify(cut(written, 60))} without brackets`;

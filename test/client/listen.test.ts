@@ -627,6 +627,8 @@ describe('listen', () => {
     expect((await said('http://user:secret-password@::1:8000/api/ws?token=abcdefghijkl')).stderr).toBe(
       'realtime-contract: cannot listen to "http://user:REDACTED@::1:8000/api/ws?token=REDACTED": an IPv6 address goes in brackets in a URL, the port after them: http://[::1]:8000/api/ws (with the query as given), got "::1:8000" without brackets\n',
     );
+    // With a port past 65535: both faults said, not "expected a port of digits" (a fresh tester).
+    expect((await said('ws://::1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://::1:99999/api/ws": an IPv6 address goes in brackets in a URL, the port after them (ws://[::1]:PORT/…), and the port 99999 is out of range (0–65535), got "::1:99999" without brackets\n');
     // With a zone, which brackets do not make a URL hold.
     expect((await said('ws://fe80::1%eth0:8000/api/ws')).stderr).toMatch(/: the host fe80::1%eth0 is an IPv6 address with a zone \(%eth0\), which a URL cannot hold /);
     // Not an IPv6 address: the port said as before.
