@@ -320,7 +320,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   `commandTimeoutMs`, a hang-up) → `<url> does not answer as Redis (…): is it the Redis port?`;
  *   `rediss://` at a port that takes the connection and gives no TLS (nothing within
  *   `connectTimeoutMs`, or bytes that are no TLS) → `<url> did not complete a TLS handshake (…):
- *   is it a plain Redis port (redis://)?` (a certificate refused: the same without the question);
+ *   is it a plain Redis port (redis://)?` (a certificate refused, or a hang-up before any
+ *   handshake: the same without the question);
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
@@ -1088,11 +1089,23 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // ioredis's connect event and timeout wait for the TLS handshake, so whether the port took
     // the connection is asked of it again, over plain TCP, only when TLS failed this way.
     const tls = (cmd.options as { tls?: unknown }).tls !== undefined && cmd.options.path == null;
-    if (!reached && tls && (/SSL routines/.test(reason) || (/\bETIMEDOUT\b/.test(reason) && (await acceptsTcp(cmd.options.host ?? 'localhost', cmd.options.port ?? 6379, 2000))) || /certificate/i.test(reason))) {
+    // A port that takes the connection and hangs up at once (a proxy dropping what it cannot read):
+    // Node's "Client network socket disconnected before secure TLS connection was established"
+    // was "unreachable", where redis:// said it took the connection and closed it (a fresh tester).
+    const hungUp = /disconnected before secure TLS connection/i.test(reason);
+    const accepted = /\bETIMEDOUT\b/.test(reason) || hungUp ? await acceptsTcp(cmd.options.host ?? 'localhost', cmd.options.port ?? 6379, 2000) : false;
+    if (!reached && tls && (/SSL routines/.test(reason) || accepted || /certificate/i.test(reason))) {
       // OpenSSL's text is its reason (`800C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…/ssl3_record.c:350:`).
       const openssl = /SSL routines:[^:]*:([^:]+)/.exec(reason)?.[1];
-      const detail = /\bETIMEDOUT\b/.test(reason) ? `the connection was made, and no TLS handshake within ${options.connectTimeoutMs ?? 5000} ms` : openssl !== undefined ? `TLS: ${openssl}` : reason;
-      throw new Error(`${where} did not complete a TLS handshake (${detail})${/certificate/i.test(reason) ? '' : ': is it a plain Redis port (redis://)?'}`);
+      const detail = /\bETIMEDOUT\b/.test(reason)
+        ? `the connection was made, and no TLS handshake within ${options.connectTimeoutMs ?? 5000} ms`
+        : hungUp
+          ? 'the connection was made, and closed before any TLS handshake'
+          : openssl !== undefined
+            ? `TLS: ${openssl}`
+            : reason;
+      // A hang-up is not what a plain Redis does to a TLS hello (it answers -ERR): no question then.
+      throw new Error(`${where} did not complete a TLS handshake (${detail})${/certificate/i.test(reason) || hungUp ? '' : ': is it a plain Redis port (redis://)?'}`);
     }
     throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }

@@ -239,11 +239,15 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       socket.on('error', () => outbound.destroy());
       outbound.on('error', () => socket.destroy());
     });
-    for (const server of [plain, secure]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // A port that takes the connection and hangs up at once: it was "Redis unreachable", where redis:// said it took the connection (a fresh tester).
+    const hangup = createNetServer((socket) => socket.destroy());
+    for (const server of [plain, secure, hangup]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const hangupUrl = `rediss://127.0.0.1:${(hangup.address() as AddressInfo).port}`;
     const plainUrl = `rediss://127.0.0.1:${(plain.address() as AddressInfo).port}`;
     const secureUrl = `rediss://127.0.0.1:${(secure.address() as AddressInfo).port}`;
     try {
       expect(await attempt(plainUrl)).toBe(`${plainUrl} did not complete a TLS handshake (TLS: wrong version number): is it a plain Redis port (redis://)?`);
+      expect(await attempt(hangupUrl)).toBe(`${hangupUrl} did not complete a TLS handshake (the connection was made, and closed before any TLS handshake)`);
       // TLS all the same: no hint of a plain port.
       expect(await attempt(secureUrl)).toBe(`${secureUrl} did not complete a TLS handshake (self-signed certificate)`);
       const trust = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
@@ -262,7 +266,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       }
     } finally {
       await Promise.all(open.splice(0).map((s) => s.close()));
-      for (const server of [plain, secure]) server.close();
+      for (const server of [plain, secure, hangup]) server.close();
     }
     // Nothing there: unreachable, as before.
     const down = await freePort();
