@@ -1152,7 +1152,7 @@ export interface UnfinishedFrame {
 }
 
 /** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
-function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown; _fragmented?: unknown } {
+function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown; _fragmented?: unknown; _buffers?: unknown } {
   return (ws as unknown as { _receiver?: ReturnType<typeof receiverOf> | null })._receiver ?? {};
 }
 
@@ -1172,7 +1172,7 @@ function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown
  * frame begun (it read as a stream stopped between messages: a fresh tester).
  */
 function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefined {
-  const { _state: state, _bufferedBytes: buffered, _payloadLength: length, _totalPayloadLength: total, _fragmented: fragmented, _opcode: opcode } = receiverOf(ws);
+  const { _state: state, _bufferedBytes: buffered, _payloadLength: length, _totalPayloadLength: total, _fragmented: fragmented, _opcode: opcode, _buffers: buffers } = receiverOf(ws);
   if (typeof state !== 'number' || typeof buffered !== 'number' || typeof length !== 'number') return undefined;
   // A message in fragments is open: its fragments' bytes, less the arriving frame's once its length
   // is read (states 3, 4) and it is one of them (not a control frame between them). None, at the
@@ -1189,6 +1189,10 @@ function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefi
   if (state === 4 || state === 3) return { index, received: state === 4 ? buffered : 0, announced: length, ...fragments };
   // The first 2 bytes of the header are consumed on reading the 16- or 64-bit length.
   if (state === 1 || state === 2) return { index, received: buffered + 2, announced: null, ...fragments };
+  // One byte of a header (ws reads it whole, at 2): that byte names the opcode, and a control
+  // frame's is no message, as above (a ping cut after its first byte was still "frame 1": a fresh tester).
+  const first = state === 0 && buffered > 0 && Array.isArray(buffers) && buffers[0] instanceof Uint8Array && buffers[0].length > 0 ? buffers[0][0]! : undefined;
+  if (first !== undefined && (first & 0x0f) >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : undefined;
   if (state === 0 && (buffered > 0 || open)) return { index, received: buffered, announced: null, ...fragments };
   return undefined;
 }

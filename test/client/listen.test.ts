@@ -328,10 +328,16 @@ describe('listen', () => {
     const report = JSON.parse(alone.stdout) as { close: unknown; unfinished: unknown; frames: number; violations: { message: string }[] };
     expect(report).toMatchObject({ close: { code: 1006 }, unfinished: null, frames: 1 });
     expect(report.violations.map((violation) => violation.message)).toEqual(['the connection ended without a close frame (1006) before the run ended']);
+    // Cut after its first byte, the one that names the opcode: no frame of the count either (it was "frame 1 (1 byte of its header had come)": a fresh tester).
+    const oneByte = JSON.parse((await listen([await rawServer(ping.subarray(0, 1), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000'])).stdout) as typeof report;
+    expect(oneByte).toMatchObject({ close: { code: 1006 }, unfinished: null, frames: 1 });
+    expect(oneByte.violations.map((violation) => violation.message)).toEqual(['the connection ended without a close frame (1006) before the run ended']);
     // After a message's first fragment: that message was arriving.
     const first = Buffer.concat([Buffer.from([0x01, 15]), Buffer.from('{"type":"ping",')]);
     const among = await listen([await rawServer(Buffer.concat([first, ping]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
     expect(JSON.parse(among.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 } });
+    const amongOneByte = await listen([await rawServer(Buffer.concat([first, ping.subarray(0, 1)]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(amongOneByte.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 } });
   });
 
   it("says where the stream broke inside a message sent in fragments: its fragments' bytes, and the frame after them (a fresh tester: a final fragment that never came read as a stop between frames)", async () => {
