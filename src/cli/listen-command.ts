@@ -158,7 +158,8 @@ export interface ListenReport {
    * A frame that had begun to arrive and never finished, or a message sent in fragments whose
    * final fragment had not come (`fragmentBytes`): the connection ended in the middle of it
    * (1006), or the run did (`durationMs`, a signal; not `count` reached, past which frames are
-   * ignored). Null when the stream stopped between messages (in a ping, pong or close frame
+   * ignored); or, of a message in fragments only, the server's close frame came before its final
+   * fragment (any code: the message is discarded). Null when the stream stopped between messages (in a ping, pong or close frame
    * too, which is no message), or at a frame this client refused.
    */
   unfinished: UnfinishedFrame | null;
@@ -502,7 +503,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     return `frame ${index} (in fragments: ${bytes(fragmentBytes)} had come, ${next})`;
   };
   /** For a connection that ended without a close frame, in the middle of a frame: where. */
-  const cutShort = () => (report.close?.code === 1006 && report.unfinished !== null ? ` in the middle of ${arriving(report.unfinished)}` : '');
+  const cutShort = () => (report.close !== null && report.unfinished !== null ? ` in the middle of ${arriving(report.unfinished)}` : '');
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   /**
    * What a 4401 (TokenExpired) close before the token's exp is said against: the time left, a
@@ -523,7 +524,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     report.close = { code, reason: scrub(reason.toString()) };
     // Cut in the middle of a frame: said, and where (a drop between frames read the same: a fresh user).
     if (code === 1006 && refused === undefined) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
-    const how = code === 1006 || code === 1005 ? `${closeWithoutCode(code)}${cutShort()}` : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`;
+    // A close frame while a message sent in fragments was open discards that message: said too
+    // (a server's 1000 after a first fragment read as a stop between messages: a fresh tester).
+    else if (refused === undefined) {
+      const open = unfinishedFrame(ws, report.frames);
+      if (open?.fragmentBytes !== undefined) report.unfinished = { index: open.index, received: 0, announced: null, fragmentBytes: open.fragmentBytes };
+    }
+    const how = code === 1006 || code === 1005 ? `${closeWithoutCode(code)}${cutShort()}` : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}${cutShort()}`;
     if (!counts || code === 1000 || code === CloseCode.GoingAway) return;
     // A close the contract gives a server for its own condition (a storage outage: 4410, which a
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).
@@ -951,7 +958,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // of its own (above), the frames that never came are another.
     // And what ended it, when that was not --duration.
     const cause = report.close
-      ? report.close.code === 1006 ? ` before the connection ended without a close frame${cutShort()}` : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}`
+      ? report.close.code === 1006 ? ` before the connection ended without a close frame${cutShort()}` : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}${cutShort()}`
       : refused !== undefined
         ? ' before this client refused a frame'
         : interruptedAt !== null
@@ -978,7 +985,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Type names come from the server: one line, as the violations.
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
-    if (report.close) output.stdout(`${oneLine(report.close.code === 1006 || report.close.code === 1005 ? `${closeWithoutCode(report.close.code)}${cutShort()}` : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
+    if (report.close) output.stdout(`${oneLine(report.close.code === 1006 || report.close.code === 1005 ? `${closeWithoutCode(report.close.code)}${cutShort()}` : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}${cutShort()}`)}\n`);
     else if (report.unfinished !== null) output.stdout(`${arriving(report.unfinished)} was still arriving when the run ended\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}\n`);
   } else {

@@ -354,6 +354,16 @@ describe('listen', () => {
     const dropped = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":', false, 0x0)]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
     expect(dropped.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(in fragments: 27 bytes had come, and not the final fragment\) before the run ended$/m);
     expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame in the middle of frame 1 \(in fragments: 27 bytes had come, and not the final fragment\)$/m);
+    // The server's close frame (1000) before the final fragment: that message is discarded, and said so (it read as a stop between messages: a fresh tester).
+    const closeFrame = Buffer.from([0x88, 2, 0x03, 0xe8]);
+    const closedOpen = await listen([await rawServer(Buffer.concat([first, closeFrame]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    expect(closedOpen.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the server closed the connection in the middle of frame 1 \(in fragments: 15 bytes had come, and not the final fragment\)$/m);
+    expect(closedOpen.stdout).toMatch(/^closed by the server: 1000 in the middle of frame 1 \(in fragments: 15 bytes had come, and not the final fragment\)\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/m);
+    const closedOpenJson = await listen([await rawServer(Buffer.concat([first, closeFrame]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(closedOpenJson.stdout)).toMatchObject({ close: { code: 1000 }, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 }, violationCount: 0 });
+    // A close frame between messages stays as it was.
+    const closedBetween = await listen([await rawServer(closeFrame, true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    expect(JSON.parse(closedBetween.stdout)).toMatchObject({ close: { code: 1000 }, unfinished: null });
     // The next fragment cut in its payload, then in its header: both said after the fragments' bytes.
     const inPayload = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":1705251000000}', true, 0x0).subarray(0, 10)]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
     expect(JSON.parse(inPayload.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 8, announced: 26, fragmentBytes: 15 } });
