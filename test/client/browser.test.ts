@@ -462,6 +462,20 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 180_000);
 
+  it("says in the connection panel how a socket closed (the server's code and reason: a socket closed as too slow said nothing of why: a tester)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler() });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 30_000 }).toBe('WebSocket');
+      await h.stop();
+      await expect.poll(() => page.locator('#panel-connection .rows li').first().textContent(), { timeout: 30_000 }).toMatch(/^\S+ disconnected over ws, closed 1001 server shutting down$/);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('names the day of a token that expired on another day (a token two days old read "expired at 10:26:43": a tester)', async () => {
     const h = await harness({ handleHttp: dashboardHandler() });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });

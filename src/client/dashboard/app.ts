@@ -22,7 +22,7 @@ const SUMMARY: Summaries = {
   connection: (d) =>
     d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized'
       ? `error: ${realtimeClient.getStatus().lastHttpStatus === 403 ? 'refused (HTTP 403)' : expired(realtimeClient.getStatus()) ? 'token expired' : 'token refused'}`
-      : `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}`,
+      : `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}${d.status === 'disconnected' ? closedWith(realtimeClient.getStatus().lastClose) : ''}`,
   trades: (d) => `${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? '' : `, pnl ${d.pnl}`}`,
   bots: (d) => `${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
   balances: (d) => `${d.platform}: ${Object.entries(d.balances).map(([asset, b]) => `${b.total} ${asset}`).join(' + ')}, worth ${d.total_value_zar} ZAR`,
@@ -35,6 +35,11 @@ const SUMMARY: Summaries = {
   ai_tasks: (d) => `${d.task_type} ${d.status} ${Math.round(d.progress * 100)}%`,
   error: (d) => `${d.code}: ${d.message}`,
 };
+
+/** A lost socket's close, as its row says it (`, closed 1013 too slow`): why it closed was nowhere on the page (a fresh tester). */
+function closedWith(close: RealtimeStatus['lastClose']): string {
+  return close ? `, closed ${close.code}${close.reason ? ` ${close.reason}` : ''}` : '';
+}
 
 /** The `exp` claim (epoch s) of the token this page connected with, if it has one (see whom()). */
 let tokenExp: number | undefined;
