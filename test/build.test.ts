@@ -1,6 +1,6 @@
 /** `npm run build` (scripts/build.ts) on a copy of the checkout: dist/ is replaced whole, or left as it was. */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,5 +42,34 @@ describe('npm run build', () => {
     // The bin runs as a program (npx in a checkout runs it so; tsc wrote it 0644: 'Permission denied').
     expect(statSync(path.join(copy, 'dist/src/cli/main.js')).mode & 0o111).toBe(0o111);
     expect(readdirSync(copy).filter((entry) => entry.startsWith('.dist-'))).toEqual([]);
+  }, 240_000);
+});
+
+describe('a required field added to ping, pong or connection data (a contract owner, tAC)', () => {
+  it('is a type error at every place that builds one: the builders, the server, the client', () => {
+    // Each built its pong with a cast: `npm run build` passed, and the new server and client of one
+    // build refused each other's pongs (every socket closed 4408); the client's own `connection`
+    // events lacked a field their handler's type promised.
+    const edited = mkdtempSync(path.join(tmpdir(), 'keepalive-field-'));
+    try {
+      for (const entry of ['src', 'generated', 'scripts', 'schemas', 'package.json', 'tsconfig.json']) cpSync(path.join(ROOT, entry), path.join(edited, entry), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(edited, 'node_modules'), 'dir');
+      // What `npm run generate` writes for a required integer `added` in ping.json, pong.json and connection.json's data.
+      const types = path.join(edited, 'generated/types.ts');
+      let text = readFileSync(types, 'utf8');
+      for (const name of ['PingMessage', 'PongMessage', 'ConnectionData']) {
+        const head = `export interface ${name} {\n`;
+        expect(text).toContain(head);
+        text = text.replace(head, `${head}  added: number;\n`);
+      }
+      writeFileSync(types, text);
+      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'scripts/tsconfig.build.json'], { cwd: edited, encoding: 'utf8', timeout: 240_000 });
+      expect(tsc.status, tsc.stderr).toBe(1);
+      // One block per error: its first line names the place, the lines under it the missing property.
+      const files = new Set(tsc.stdout.split(/\n(?=\S)/).filter((block) => block.includes("'added'")).map((block) => block.slice(0, block.indexOf('('))));
+      expect([...files].sort()).toEqual(['src/client/client.ts', 'src/runtime/builders.ts', 'src/server/core.ts']);
+    } finally {
+      rmSync(edited, { recursive: true, force: true });
+    }
   }, 240_000);
 });

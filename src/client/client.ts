@@ -1,5 +1,5 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
-import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
+import type { ClientMessage, ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, described, isObject, type ClientValidationError } from './check.js';
 import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
@@ -407,7 +407,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /** Emits a message the client makes itself, in the spec's `{ type, data, ts }` shape. */
-  function local(type: 'error' | 'connection', data: object, fault?: ClientFault): void {
+  function local(type: 'error' | 'connection', data: ErrorData | ConnectionData, fault?: ClientFault): void {
     emit(type, data, { type, data, ts: new Date().toISOString() }, fault);
   }
 
@@ -426,8 +426,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /** A `connection` event in the spec's shape, for changes the server does not announce itself. */
-  function announce(state: ConnectionData['status'], mode: ConnectionData['mode'], extra?: object): void {
-    local('connection', { status: state, mode, ...extra });
+  function announce(state: ConnectionData['status'], mode: ConnectionData['mode'], extra?: Pick<ConnectionData, 'resume'>): void {
+    // Typed: a field the contract makes required in `connection` data is a type error here, as on the server.
+    const data: ConnectionData = { status: state, mode, ...extra };
+    local('connection', data);
   }
 
   /** The wait before attempt number `attempt` (1 or more: every caller counts the attempt first), ms. */
@@ -897,7 +899,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     emit('gap', { since, cursor, mode });
   }
 
-  function send(message: object): void {
+  function send(message: ClientMessage): void {
     try {
       // Not past 1 MiB unsent: a server that floods pings and never reads grew the client's
       // memory by about 800 bytes a ping, to a gigabyte (a hostile tester). Its pongs are lost
@@ -992,7 +994,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             }
           } else {
             // Its shape as checked below (JSON.parse gives any).
-            let body = {} as { cursor: string; resume?: string; messages: unknown[] };
+            let body = {} as { cursor: string; resume?: ConnectionData['resume']; messages: unknown[] };
             let wrong: ClientValidationError | undefined;
             let text: string | undefined;
             try {

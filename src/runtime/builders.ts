@@ -141,7 +141,8 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
     throw new TypeError(`createPong(ping, options?) needs the ping being answered or its timestamp, got ${found}`);
   }
   if (!options?.validate && !Number.isFinite(timestamp)) throw new TypeError(`createPong(ping, options?) needs a timestamp in milliseconds since the epoch, got ${preview(timestamp)}`);
-  const message = { type: 'pong', timestamp } as PongMessage;
+  // Typed, not cast: a field the contract adds to pongs is then a type error here (a contract owner).
+  const message: PongMessage = { type: 'pong', timestamp: timestamp as number };
   return options?.validate ? checked(message, checkPongMessage) : message;
 }
 

@@ -4,7 +4,7 @@
  * `x-delivery`, the slow-consumer bound), keepalive on one timer, inbound validation and rate
  * limits. The `ws` adapter (server.ts) only moves bytes and events in and out of it.
  */
-import type { ServerMessage } from '../../generated/types.js';
+import type { PongMessage, ServerMessage } from '../../generated/types.js';
 import { firstDuplicateKey } from '../languages/duplicate-keys.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { countKeys, scanJsonText } from '../languages/json-scan.js';
@@ -451,7 +451,9 @@ export class Connection implements Subscriber {
       if (this.core.pingRounds.some((round) => round.timestamp === message.timestamp && round.sentAt >= sentAt)) [this.pingSentAt, this.pingWrittenAt, this.unmatchedPong] = [null, null, null];
       else this.unmatchedPong = message.timestamp;
     } else if (message.type === 'ping') {
-      this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
+      // Typed, not cast: a field the contract adds to pongs is then a type error here.
+      const pong: PongMessage = { type: 'pong', timestamp: message.timestamp };
+      this.sendDirect(pong);
     }
   }
 
