@@ -77,17 +77,19 @@ export interface UnknownEvent {
 }
 
 /**
- * `gap` event: messages may have been lost (resume from a cursor the server no longer has, or a
- * `connection` of another stream epoch); refetch state.
+ * `gap` event: messages may have been lost (resume from a cursor the server no longer has, a
+ * `connection` of another stream epoch, a `resumed` one from past the cursor asked, or a socket
+ * that replaced a lost one with no cursor to resume from); refetch state.
  */
 export interface GapEvent {
-  /** The cursor the client asked to resume from. */
+  /** The cursor the client asked to resume from; null when it had none (a server that sends no cursors: a socket replaced a lost one). */
   since: string | null;
   /**
    * Where the stream continues. Over the socket, the `connection` message's cursor: the
    * messages that follow come after it (when that message has none, the client's own, as
    * before). Over polling, the poll response's cursor: after the messages of that poll, which
-   * follow the event. The event comes before those messages in either mode.
+   * follow the event. The event comes before those messages in either mode. For a socket that
+   * replaced a lost one without a cursor, null, told before that socket's first message.
    */
   cursor: string | null;
   mode: 'ws' | 'polling';
@@ -330,6 +332,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let retold: string | null = null;
   /** The cursor the current socket asked to resume from (`since` in its URL). */
   let socketSince: string | null = null;
+  /** A socket that took over was lost since a socket last took over (null: forgotten with the cursor): the next one, without a cursor to resume from, tells a `gap`. */
+  let dropped: boolean | null = false;
   /**
    * The last `RECENT_CURSORS` (protocol.ts: 1000) cursors delivered, in order: a replayed
    * overlap is dropped though its cursors are opaque (`isAfter` orders only `<epoch>.<n>`). Emptied when the stream starts over.
@@ -628,7 +632,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
     open = true;
     stopPolling();
-    return set({ state: 'open', mode: 'ws' });
+    const mine = run;
+    if (!set({ state: 'open', mode: 'ws' })) return false;
+    // It replaces a lost socket, and there was no cursor to resume from (a server that sends
+    // none, as a v1.0 one, the spec's): what came meanwhile is lost, told as a `gap` before this
+    // socket's first message (it was lost untold, and an app that refetches on `gap` kept a
+    // stale view: tAE). Not on the first connect.
+    if (dropped && !socketSince) gap(null, 'ws');
+    dropped = false;
+    return mine === run;
   }
 
   /** Forgets a socket at once (a dead one may never finish its closing handshake) and handles its end. */
@@ -675,6 +687,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     open = false;
     stopTimers();
     const lost = wasOpen && !polling;
+    dropped ||= wasOpen;
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).
@@ -846,6 +859,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let resume = message.type === 'connection' ? (message.data as { resume?: string }).resume : undefined;
     resume = resume === 'new' || resume === 'gap' || resume === 'resumed' ? resume : undefined;
     const since = status.cursor;
+    // `resumed` from a cursor other than the one asked (the contract makes it `since` itself),
+    // after the client's: the stream skipped the positions between, a loss, read as the `gap`
+    // it is (they were lost untold: tAE). (The `since` asked, after a poll moved the client on
+    // meanwhile, is the right answer: no gap.)
+    if (resume === 'resumed' && socketSince && isString(cursor) && cursor !== socketSince && isAfter(cursor, since!)) resume = 'gap';
     // While this socket was connecting (asking from `socketSince`), a poll may have found that
     // cursor lost, said `gap`, and delivered part of the new stream: when the connection
     // answers with that same new stream, its gap is the one already told, and the client's
@@ -1208,7 +1226,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       forget();
       if (options?.forgetCursor) {
         forgets++;
-        status.cursor = retold = null;
+        status.cursor = retold = dropped = null;
         clearRecent();
       }
       // No attempt is due, and the open socket's close is this one: getStatus() after

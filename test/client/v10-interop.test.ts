@@ -1,0 +1,123 @@
+/**
+ * The client against servers of the spec itself (protocol v1.0: no cursors, no resume, ping
+ * server → client only) and against a v1.1 server that answers a resume wrongly, on real
+ * sockets (http + ws on 127.0.0.1, an ephemeral port). Found by a tester that wrote its own
+ * backend from the spec (tAE: F1 to F4); each failed before its fix.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
+import { createRealtimeClient } from '../../src/client/client.js';
+import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
+import { example, until } from './support/helpers.js';
+
+const TS = '2026-01-14T16:30:00.000Z';
+const trade = (n: number, cursor?: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id: `t_${n}` }, ...(cursor && { cursor }) });
+const connection = (extra: object = {}, data: object = {}) => JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', ...data }, ts: TS, ...extra });
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/**
+ * A server that calls `onSocket` for each socket it accepts, with the `since` it was asked;
+ * `refuse` answers an upgrade itself instead (a raw HTTP response), when it returns true.
+ */
+async function server(onSocket: (ws: ServerSocket, since: string | null) => void, refuse?: (req: IncomingMessage, socket: Duplex) => boolean): Promise<string> {
+  const wss = new WebSocketServer({ noServer: true });
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  http.on('upgrade', (req, socket, head) => {
+    if (refuse?.(req, socket)) return;
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, new URL(req.url!, 'http://x').searchParams.get('since')));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    for (const c of wss.clients) c.terminate();
+    http.closeAllConnections();
+    http.close();
+  });
+  return `ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`;
+}
+
+function track(client: RealtimeClient): RealtimeClient {
+  cleanups.unshift(() => client.disconnect());
+  return client;
+}
+
+describe('the client against a v1.0 server (the spec: no cursors, ping server → client only)', () => {
+  it('tells a gap when a socket replaces a lost one and there was no cursor to resume from, not on the first connect (F2)', async () => {
+    const events: string[] = [];
+    const gaps: GapEvent[] = [];
+    let sockets = 0;
+    const url = await server((ws) => {
+      const mine = ++sockets;
+      ws.send(connection());
+      ws.send(trade(mine));
+      // The first socket is dropped (a network failure: no close frame).
+      if (mine === 1) setTimeout(() => ws.terminate(), 50);
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    client.on('trades', (data) => events.push(data.id));
+    client.on('gap', (gap) => {
+      gaps.push(gap);
+      events.push('gap');
+    });
+    client.connect('tok');
+    await until(() => events.includes('t_2'), "the second socket's trade");
+    // Told once, before the new socket's messages: an app that refetches on `gap` is told in time.
+    expect(events).toEqual(['t_1', 'gap', 't_2']);
+    expect(gaps).toEqual([{ since: null, cursor: null, mode: 'ws' }]);
+  });
+});
+
+describe('the client against a v1.1 server that answers a resume wrongly', () => {
+  it('tells a gap when a `resumed` connection carries a cursor after the since it asked: the stream skipped the positions between (F3)', async () => {
+    const events: string[] = [];
+    const gaps: GapEvent[] = [];
+    const asked: (string | null)[] = [];
+    const url = await server((ws, since) => {
+      asked.push(since);
+      if (!since) {
+        ws.send(connection({ cursor: 'e1.0' }, { resume: 'new' }));
+        for (let i = 1; i <= 2; i++) ws.send(trade(i, `e1.${i}`));
+        setTimeout(() => ws.terminate(), 50);
+      } else {
+        // Asked from e1.2, it says `resumed` from its head, e1.5, and goes on from there: 3 to 5 are lost.
+        ws.send(connection({ cursor: 'e1.5' }, { resume: 'resumed' }));
+        ws.send(trade(6, 'e1.6'));
+      }
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    client.on('trades', (data) => events.push(data.id));
+    client.on('gap', (gap) => {
+      gaps.push(gap);
+      events.push('gap');
+    });
+    client.connect('tok');
+    await until(() => events.includes('t_6'), 'the trade after the resume');
+    expect(asked).toEqual([null, 'e1.2']);
+    expect(events).toEqual(['t_1', 't_2', 'gap', 't_6']);
+    expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e1.5', mode: 'ws' }]);
+    expect(client.getStatus().cursor).toBe('e1.6');
+  });
+
+  it('tells no gap for a `resumed` connection whose cursor is the since asked', async () => {
+    const events: string[] = [];
+    const url = await server((ws, since) => {
+      ws.send(connection({ cursor: since ?? 'e1.0' }, { resume: since ? 'resumed' : 'new' }));
+      if (!since) {
+        ws.send(trade(1, 'e1.1'));
+        setTimeout(() => ws.terminate(), 50);
+      } else ws.send(trade(2, 'e1.2'));
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    client.on('trades', (data) => events.push(data.id));
+    client.on('gap', () => events.push('gap'));
+    client.connect('tok');
+    await until(() => events.includes('t_2'), 'the trade after the resume');
+    expect(events).toEqual(['t_1', 't_2']);
+  });
+});
