@@ -37,7 +37,7 @@ export interface RealtimeStatus {
   reconnectAttempts: number;
   /** When the last frame or poll response arrived (epoch ms), or null. */
   lastMessageAt: number | null;
-  /** Round trip of the last client ping → server pong over the open socket, in ms; null before its first pong and while no socket is open. */
+  /** Round trip of the last client ping → server pong over the open socket, in ms; null before its first pong, while no socket is open, and for a server that has shown no cursor (a v1.0 one, never pinged: README "Keepalive"). */
   rtt: number | null;
   /** The last cursor seen (of a message, a `connection` message or a poll response): where a reconnect resumes (`since`). */
   cursor: string | null;
@@ -360,7 +360,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let openedAt = 0;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
-  let pingSent = -1;
+  /**
+   * When the client's ping went (epoch ms), -1 when none awaits its pong, NaN while the socket's
+   * server has not shown it speaks protocol v1.1 (no message with a `cursor` yet): a client ping
+   * is v1.1's, and a v1.0 server (the spec's: ping is server → client only) may close on it.
+   */
+  let pingSent = NaN;
   /** When the last pong went, and the timer of the next one (the latest ping's). */
   let ponged = 0;
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -604,7 +609,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // reading `ws` (a reviewer), and a first socket read `ws`, connected, with no data (a
       // hostile tester). Silent, it is dropped then, a failed attempt.
       watch();
-      ping();
+      // Not pinged until it shows v1.1 (a message with a cursor: deliver): a v1.0 server
+      // closed 1008 on the client's ping, every socket, and the client delivered nothing (tAE).
+      pingSent = NaN;
     };
     ws.onmessage = (event) => {
       if (socket === ws) frame(event.data);
@@ -836,6 +843,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       return;
     }
     const message = result.message as ReceivedServerMessage;
+    // A cursor shows the socket's server speaks v1.1, which lets the client ping: from now on, to measure `rtt`.
+    if (mode === 'ws' && isString(cursor) && pingSent !== pingSent) {
+      pingSent = 0;
+      ping();
+    }
     if (message.type === 'ping') {
       // At most one answer (a pong, and the client's ping) every 250 ms (8 frames a second), to the latest ping:
       // a burst of pings (a network stall, a server pinging every 50 ms) had as many pongs and
@@ -929,9 +941,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
   }
 
+  /** Pings the socket's server, when it has shown it speaks v1.1 (`pingSent` not NaN): `rtt` is measured so. */
   function ping(): void {
-    pingSent = Date.now();
-    send({ type: 'ping', timestamp: pingSent });
+    if (pingSent === pingSent) send({ type: 'ping', timestamp: (pingSent = Date.now()) });
   }
 
   /** One timer per client: fires at the end of the allowed silence, re-arms while frames arrive. */
@@ -1149,8 +1161,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function hint(event: Event): void {
     // The browser says the network is gone: an open socket must prove itself (a pong) within the pong timeout.
     if (event.type === 'offline') {
-      // (One that opened and has passed no frame yet too: `lastFrame` is 0 until it opens.)
-      if (socket && lastFrame) {
+      // (`lastFrame` is 0 until it opens.) Only a server that has shown v1.1 (a cursor: deliver)
+      // is pinged: another's socket, or one that has passed no frame yet, is left to its allowed silence.
+      if (socket && lastFrame && pingSent === pingSent) {
         lastFrame = Date.now() - silenceMs + pongTimeout;
         ping();
         watch();

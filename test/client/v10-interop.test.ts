@@ -48,6 +48,52 @@ function track(client: RealtimeClient): RealtimeClient {
 }
 
 describe('the client against a v1.0 server (the spec: no cursors, ping server → client only)', () => {
+  it('never pings a server that has shown no cursor: one that closes 1008 on anything but a pong keeps its socket (F1)', async () => {
+    const received: string[] = [];
+    let sockets = 0;
+    let n = 0;
+    const url = await server((ws) => {
+      sockets++;
+      ws.on('message', (raw) => {
+        const type = (JSON.parse(String(raw)) as { type?: string }).type;
+        received.push(type!);
+        // The spec's client sends pongs only: anything else is a protocol error.
+        if (type !== 'pong') ws.close(1008, 'unexpected message');
+      });
+      ws.send(connection());
+      ws.send(JSON.stringify({ type: 'ping', timestamp: 1 }));
+      const timer = setInterval(() => ws.send(trade(++n)), 20);
+      ws.on('close', () => clearInterval(timer));
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    let trades = 0;
+    client.on('trades', () => trades++);
+    client.connect('tok');
+    // The client's pong to the server's ping has gone (after up to 250 ms), and trades flow.
+    await until(() => received.includes('pong') && trades >= 30, 'the pong and 30 trades');
+    expect(received.filter((type) => type !== 'pong'), 'what the client sent besides pongs').toEqual([]);
+    expect(sockets).toBe(1);
+    expect(client.getStatus()).toMatchObject({ state: 'open', mode: 'ws', rtt: null, lastClose: null });
+  });
+
+  it('pings a server once it has shown a cursor (v1.1), and measures rtt from its pong', async () => {
+    const received: string[] = [];
+    const url = await server((ws) => {
+      ws.on('message', (raw) => {
+        const message = JSON.parse(String(raw)) as { type: string; timestamp: number };
+        received.push(message.type);
+        if (message.type === 'ping') ws.send(JSON.stringify({ type: 'pong', timestamp: message.timestamp }));
+      });
+      // A first frame without a cursor, then the `connection` with one.
+      ws.send(trade(0));
+      setTimeout(() => ws.send(connection({ cursor: 'e1.0' }, { resume: 'new' })), 50);
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false }));
+    client.connect('tok');
+    await until(() => client.getStatus().rtt !== null, 'an rtt measure');
+    expect(received).toEqual(['ping']);
+  });
+
   it('tells a gap when a socket replaces a lost one and there was no cursor to resume from, not on the first connect (F2)', async () => {
     const events: string[] = [];
     const gaps: GapEvent[] = [];
