@@ -441,10 +441,16 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     local('connection', data);
   }
 
-  /** The wait before attempt number `attempt` (1 or more: every caller counts the attempt first), ms. */
-  function delay(attempt: number): number {
+  /**
+   * The wait before attempt number `attempt` (1 or more: every caller counts the attempt first),
+   * ms; at least `retryAfter` (a refused poll's or upgrade's `Retry-After`, seconds; an HTTP-date
+   * is ignored) up to the backoff's cap.
+   */
+  function delay(attempt: number, retryAfter?: string | null): number {
     const step = Math.min(maxDelay, base * factor ** (attempt - 1));
-    return fullJitter ? roll() * step : step;
+    // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin;
+    // at most the backoff's cap: past 2^31 ms a timer fires at once (it polled 300 times a second).
+    return Math.max(Math.min(Number(retryAfter) * 1000, maxDelay) || 0, fullJitter ? roll() * step : step);
   }
 
   /**
@@ -588,6 +594,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     token = t;
     const WS: WebSocketConstructor = options.WebSocket ?? g.WebSocket;
     let httpStatus: number | undefined;
+    let retryAfter: string | undefined;
     let ws: WebSocketLike;
     try {
       socketSince = status.cursor;
@@ -616,13 +623,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     ws.onmessage = (event) => {
       if (socket === ws) frame(event.data);
     };
-    ws.onerror = (event) => {
-      // `ws` names the status of a refused upgrade here; a browser never shows it.
-      const m = /server response: (\d+)/.exec(event?.message);
-      if (m) httpStatus = Number(m[1]);
-    };
+    // Not null: `ws` throws an 'error' nobody listens to.
+    ws.onerror = () => {};
+    // `ws` (Node) shows a refused upgrade's response: its status, and a `Retry-After` the next
+    // attempt waits, as a poll's (it was retried within a second: tAE). A browser shows neither.
+    // Ended here, as `ws` ends it when nobody listens (its close, 1006, follows).
+    (ws as { on?: Function }).on?.('unexpected-response', (_: unknown, response: { statusCode: number; headers: Record<string, string> }) => {
+      httpStatus = response.statusCode;
+      retryAfter = response.headers['retry-after'];
+      ws.terminate!();
+    });
     ws.onclose = (event) => {
-      if (socket === ws) closed(event.code, event.reason, httpStatus);
+      if (socket === ws) closed(event.code, event.reason, httpStatus, retryAfter);
     };
   }
 
@@ -686,7 +698,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     for (const t of [connectTimer, watchdog, pongTimer]) clearTimeout(t);
   }
 
-  function closed(code: number, reason: string, httpStatus?: number): void {
+  function closed(code: number, reason: string, httpStatus?: number, retryAfter?: string): void {
     const wasOpen = open;
     const opened = lastFrame > 0;
     const mine = run;
@@ -731,7 +743,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
     // A browser never shows the status of a refused upgrade (nor does a dead server have one):
     // it polls after `fallbackAfter` failures, and the poll's status tells.
-    failed(wasOpen ? undefined : httpStatus);
+    failed(wasOpen ? undefined : httpStatus, retryAfter);
   }
 
   /**
@@ -749,7 +761,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /** One failed attempt: refuse to retry a refused token, poll when upgrades are refused or after `fallbackAfter`, else back off. */
-  function failed(httpStatus?: number): void {
+  function failed(httpStatus?: number, retryAfter?: string): void {
     if (refusedToken(httpStatus)) return;
     const attempts = ++status.reconnectAttempts;
     // A failure without an HTTP status (a dropped or silent socket, a probe while polls answer
@@ -762,7 +774,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (!polling && httpStatus) status.lastHttpStatus = httpStatus;
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
     if (usePolling && !polling && (refusedUpgrade || attempts >= fallbackAfter)) startPolling();
-    schedule(delay(attempts));
+    schedule(delay(attempts, retryAfter));
   }
 
   function frame(raw: unknown): void {
@@ -1011,9 +1023,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (code === 429 || !response.ok) {
             // (A node-fetch body, a Node stream, has no cancel: it threw, and a 429 lost its Retry-After.)
             void response.body?.cancel?.().catch(() => undefined);
-            // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin;
-            // at most the backoff's cap: past 2^31 ms a timer fires at once (it polled 300 times a second).
-            wait = Math.max(Math.min(Number(response.headers.get('retry-after')) * 1000, maxDelay) || 0, delay(++failures));
+            wait = delay(++failures, response.headers.get('retry-after'));
             // 429, polling faster than the server allows (catching up page after page): not a
             // loss, the server is there. Wait as long as it says, and stay connected.
             // Any other: 401 with a token provider may give another token, after the same backoff.

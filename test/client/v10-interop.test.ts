@@ -167,3 +167,29 @@ describe('the client against a v1.1 server that answers a resume wrongly', () =>
     expect(events).toEqual(['t_1', 't_2']);
   });
 });
+
+describe("a refused upgrade's Retry-After (Node, where ws shows the response)", () => {
+  it('is waited, up to backoff.maxMs, as a poll waits it (F4)', async () => {
+    const refusedAt: number[] = [];
+    const url = await server(
+      () => {},
+      (_req, socket) => {
+        refusedAt.push(Date.now());
+        // The first refusal asks for 2 s; the second for an hour, more than backoff.maxMs.
+        const after = refusedAt.length === 1 ? 2 : 3600;
+        socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${after}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        return true;
+      },
+    );
+    // random 0: the backoff step alone would retry at once.
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, random: () => 0, backoff: { baseMs: 50, maxMs: 5000 } }));
+    client.connect('tok');
+    await until(() => client.getStatus().state === 'waiting' && client.getStatus().nextAttemptAt !== null, 'the first refusal, its retry scheduled');
+    expect(client.getStatus().lastHttpStatus).toBe(503);
+    expect(client.getStatus().nextAttemptAt! - refusedAt[0]!).toBeGreaterThanOrEqual(2000);
+    await until(() => refusedAt.length === 2 && client.getStatus().state === 'waiting', 'the second refusal, its retry scheduled', 10_000);
+    const wait = client.getStatus().nextAttemptAt! - refusedAt[1]!;
+    expect(wait).toBeGreaterThanOrEqual(4900);
+    expect(wait).toBeLessThanOrEqual(5000 + 1000);
+  }, 15_000);
+});
