@@ -1726,7 +1726,7 @@ describe('client: reconnection and resume', () => {
       const s = await server({ pingIntervalMs: 60_000 });
       const client = nodeClient(s.url, { pingIntervalMs: 60_000, pongTimeoutMs: 200, polling: false, backoff: { baseMs: 60_000, maxMs: 60_000 } });
       client.connect('good');
-      // The pong of the ping sent at open in too: arriving after the offline hint, it proved the
+      // The pong of the ping sent on the first message (its cursor) in too: arriving after the offline hint, it proved the
       // socket alive and the test waited a minute for the drop (a full run on a loaded machine).
       await until(() => client.getStatus().mode === 'ws' && client.getStatus().rtt !== null, 'the socket, its first round trip measured');
       s.answering = false; // the network is gone: nothing comes back

@@ -76,6 +76,37 @@ describe('the client against a v1.0 server (the spec: no cursors, ping server â†
     expect(client.getStatus()).toMatchObject({ state: 'open', mode: 'ws', rtt: null, lastClose: null });
   });
 
+  it("does not ping a server that has shown no cursor on the browser's offline hint either, nor drop its socket for want of a pong (F1)", async () => {
+    // A browser's window, as far as the client looks at it.
+    const win = new EventTarget();
+    const g = globalThis as unknown as Record<string, unknown>;
+    g.addEventListener = win.addEventListener.bind(win);
+    g.removeEventListener = win.removeEventListener.bind(win);
+    cleanups.push(() => {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+    });
+    const received: string[] = [];
+    let server1: ServerSocket | undefined;
+    const url = await server((ws) => {
+      server1 = ws;
+      ws.on('message', (raw) => received.push((JSON.parse(String(raw)) as { type: string }).type));
+      ws.send(connection());
+    });
+    // The hint gives an open socket the pong timeout (100 ms) to prove itself: a pong to a ping of its own.
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, pongTimeoutMs: 100 }));
+    client.connect('tok');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    win.dispatchEvent(new Event('offline'));
+    // A ping of the server's, well after that timeout, answered on the same socket: a ping the
+    // hint sent would come before its pong (and a socket dropped for want of a pong answers none).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    server1!.send(JSON.stringify({ type: 'ping', timestamp: 2 }));
+    await until(() => received.length > 0, "the client's first frame");
+    expect(received).toEqual(['pong']);
+    expect(client.getStatus()).toMatchObject({ state: 'open', lastClose: null });
+  });
+
   it('pings a server once it has shown a cursor (v1.1), and measures rtt from its pong', async () => {
     const received: string[] = [];
     const url = await server((ws) => {
