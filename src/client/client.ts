@@ -377,7 +377,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let forgets = 0;
 
   /** The last `status` emitted, as JSON (its values compared at once, `lastClose` by code and reason), and the object its handlers got. */
-  let shown: string | undefined;
+  // The status as created: a `disconnect()` before any `connect()` changes nothing and tells nothing (it told an idle status: tAF).
+  let shown = JSON.stringify(status);
   let latest: unknown;
 
   function emit(type: string, ...args: unknown[]): void {

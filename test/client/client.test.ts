@@ -570,6 +570,19 @@ describe('client: a stream that goes back (found by a hostile tester)', () => {
   });
 });
 
+describe('client: disconnect() of a client never connected (tAF)', () => {
+  it('tells no `status`: nothing changed', () => {
+    const client = createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket });
+    const before = client.getStatus();
+    const told: unknown[] = [];
+    client.on('status', (status) => void told.push(status));
+    client.disconnect();
+    client.disconnect({ forgetCursor: true });
+    expect(told).toEqual([]);
+    expect(client.getStatus()).toEqual(before);
+  });
+});
+
 describe('client: a handler that disconnects', () => {
   it('from `connection: disconnected` or a status, stays disconnected: the lost socket was retried after it (found by an auditor)', async () => {
     for (const via of ['status', 'connection'] as const) {
