@@ -4,7 +4,7 @@ import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:ht
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, * as wsModule from 'ws';
-import { CloseCode, PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
+import { CloseCode, PING_INTERVAL_MS, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { asWritten, numberLiterals } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
@@ -47,7 +47,7 @@ function shownSize(bytes: number): string {
 }
 /**
  * Close codes the contract gives a server for its own condition, not for a client's fault
- * (`listen` sends nothing else than pongs, on time): an early close with one is a warning.
+ * (`listen` sends nothing else than pongs, on time, and one ping as the socket opens): an early close with one is a warning.
  */
 const SERVER_CONDITION_CLOSES: ReadonlyMap<number, string> = new Map([
   // Not 1011, InternalError: a server that fails is what a conformance run is for; nor 4401,
@@ -64,6 +64,9 @@ const SERVER_CONDITION_CLOSES: ReadonlyMap<number, string> = new Map([
  * server that kept the contract was a failed run: a reviewer).
  */
 const EXP_SKEW_MS = 5_000;
+
+/** Said with each fault of the answer to listen's ping: the client pings, and a v1.0 server has no such rule. */
+const CLIENT_PING = "the package's client pings the server as each socket opens (protocol v1.1: a client may ping the server, which answers with a pong); v1.0 servers (the spec's) do not answer client pings: --no-ping for one";
 
 /** Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -89,6 +92,13 @@ export interface ListenCommandOptions {
    * check, which takes longer the larger the frame, is not interrupted.
    */
   maxFrameBytes?: number;
+  /**
+   * Whether to ping the server once, as the socket opens, as the package's client does (protocol
+   * v1.1: a client may ping the server, which answers with a `pong` echoing its `timestamp`), and
+   * hold it to an answer within `PONG_TIMEOUT_MS` (10 000 ms). Default true; false for a v1.0
+   * server (the spec's), which does not answer client pings (`--no-ping`).
+   */
+  ping?: boolean;
 }
 
 /** One fault of the producer: a frame that breaks the contract, or the keepalive timing. */
@@ -368,8 +378,13 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
  * Connects (token as `?token=`), answers each `ping` the client would answer (valid in tolerant mode) with a `pong` echoing its timestamp (another is reported, not answered),
  * validates every frame as a server→client message in `mode`, and checks that pings come
- * every `pingIntervalMs` (± tolerance), that no pong comes unasked (listen sends no ping), and
- * that the first frame is `connection`. A frame nested deeper than `MAX_NESTING_DEPTH` levels is
+ * every `pingIntervalMs` (± tolerance), and that the first frame is `connection`. Unless
+ * `ping` is false, it pings the server once as the socket opens, as the package's client does
+ * (protocol v1.1), and wants a `pong` echoing its timestamp within `PONG_TIMEOUT_MS` (10 000 ms),
+ * or before `durationMs` ends when that comes first: none (keyword `keepalive`), one echoing
+ * another timestamp, an `error` in its place, or a close while it awaits its pong (said on the
+ * `close:` line) is a violation; a run that `count` or a signal ends first does not judge it.
+ * Any other pong is unasked, a violation. A frame nested deeper than `MAX_NESTING_DEPTH` levels is
  * refused unparsed (keyword `depth`), as `validate` refuses such a line. Times are those frames
  * may have come at: a ping read late because this client was busy checking a large frame is
  * not late for that (only when it is late whenever it came while the client was busy). A run with
@@ -539,7 +554,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // When it may first have come: a close read late, its event loop held by a long check, came earlier (a reviewer).
     else if (code === CloseCode.TokenExpired && expiresAt !== undefined && arrivedAfter(Date.now()) >= expiresAt - EXP_SKEW_MS) {
       warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()} (give a token that outlives --duration)` });
-    } else violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords()})` : ''}` });
+    } else {
+      // A close while listen's ping awaits its pong: said with it (a server that closes on a client ping passed: tAE F1).
+      let ping = '';
+      if (pongState === 'awaited') {
+        clearTimeout(pongTimer);
+        pongState = 'refused';
+        ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? Date.now()) - pingTimestamp!} ms after it (if the ping made it close: ${CLIENT_PING})`;
+      }
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords()})` : ''}${ping}` });
+    }
   };
 
   // This client's event loop as a timer sees it. A check that runs long (a frame of many MB)
@@ -605,6 +629,17 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let pings = 0;
   /** Whether a ping went unanswered because the server does not read (said once, as a warning). */
   let unread = false;
+  /**
+   * Listen's own ping, sent as the socket opens (`options.ping`): its `timestamp`, and what
+   * became of it: awaited, answered by a pong echoing it, refused (an `error` in its place, a
+   * pong echoing another timestamp, a close), or reported unanswered within PONG_TIMEOUT_MS.
+   */
+  let pingTimestamp: number | null = null;
+  let pongState: 'awaited' | 'answered' | 'refused' | 'late' | null = null;
+  let pongTimer: NodeJS.Timeout | undefined;
+  /** The frame whose pong answered listen's ping, for the words of a later pong. */
+  let answeredBy: number | null = null;
+  const pingWords = () => `listen's ping (timestamp ${pingTimestamp}, sent as the socket opened)`;
   let resolveDone = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   // Once the run has ended (count reached, duration over, closed), later frames and our own
@@ -621,7 +656,22 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   };
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
   let opened = false;
-  ws.once('open', () => (opened = true));
+  ws.once('open', () => {
+    opened = true;
+    if (options.ping === false) return;
+    // As the client does on open; one ping, so a pong that echoes it is known as its answer.
+    pingTimestamp = Date.now();
+    pongState = 'awaited';
+    ws.send(JSON.stringify({ type: 'ping', timestamp: pingTimestamp }));
+    pongTimer = setTimeout(() => {
+      // After what came meanwhile is read: a loop held by a long check has the pong waiting unread.
+      setImmediate(() => {
+        if (pongState !== 'awaited' || stopped) return;
+        pongState = 'late';
+        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none: ${CLIENT_PING}` });
+      });
+    }, PONG_TIMEOUT_MS);
+  });
   // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
   // Listened for from the start: frames are printed as they come, possibly before the code
   // below runs, and a Ctrl-C after the first of them ended the process unreported (a loaded CI).
@@ -717,6 +767,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const value: { type?: unknown; timestamp?: unknown } | null = 'value' in parsed && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : null;
       // A type is shown cut at 60 characters, as error texts cut keys: a server's 1 MB `type` is not printed whole.
       const type = typeof value?.type === 'string' ? cut(value.type, 60) : null;
+      // The answer to listen's ping: a pong that echoes its timestamp (a fault of it is the frame's own; a late one, already reported, is no unasked pong).
+      const answer = type === 'pong' && pingTimestamp !== null && value!.timestamp === pingTimestamp && pongState !== 'answered';
+      if (answer) {
+        clearTimeout(pongTimer);
+        pongState = 'answered';
+        answeredBy = index;
+      }
       if (type !== null) {
         const key = scrub(type);
         if (report.counts[key] !== undefined) report.counts[key]++;
@@ -774,14 +831,28 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         }
       } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
-      } else if (type === 'pong') {
-        // A server sends a pong only in answer to a client's ping, and listen sends none: one
-        // sending pongs instead of pings passed a run shorter than the ping interval (a fresh user).
-        violate({ index, type, pointer: '', keyword: 'keepalive', message: 'expected a pong only in answer to a ping, got one unasked (listen sends no ping): the server pings, the client answers' });
+      } else if (type === 'pong' && !answer) {
+        // A server sends a pong only in answer to a client's ping, and listen sends one, on open:
+        // one sending pongs instead of pings passed a run shorter than the ping interval (a fresh user).
+        const timestamp = JSON.stringify((value as { timestamp?: unknown }).timestamp);
+        if (pongState === 'awaited') {
+          clearTimeout(pongTimer);
+          pongState = 'refused';
+          violate({ index, type, pointer: '/timestamp', keyword: 'keepalive', message: `expected the timestamp of ${pingWords()}, ${pingTimestamp}, echoed unchanged, got ${timestamp}: ${CLIENT_PING}` });
+        } else {
+          const sent = pingTimestamp === null ? 'listen sent no ping: --no-ping' : answeredBy !== null ? `listen sends one ping, as the socket opens, which frame ${answeredBy} answered` : 'listen sends one ping, as the socket opens, and this echoes another timestamp';
+          violate({ index, type, pointer: '', keyword: 'keepalive', message: `expected a pong only in answer to a ping, got one unasked (${sent}): the server pings, the client answers` });
+        }
       } else {
         // Accepted: what other languages would read differently, and (tolerant) values outside a closed list.
         for (const warning of findNonPortableIntegers(text, validate, scan, { value })) warn({ index, type, pointer: warning.pointer, message: warning.message });
         for (const notice of result.notices ?? []) warn({ index, type, pointer: notice.pointer, message: noticeMessage(notice) });
+      }
+      // An `error` in place of the pong: the server refuses the client's ping (the package's client then emits it each time it pings).
+      if (type === 'error' && pongState === 'awaited') {
+        clearTimeout(pongTimer);
+        pongState = 'refused';
+        violate({ index, type, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()}, got an error message in its place, ${Date.now() - pingTimestamp!} ms after it: ${CLIENT_PING}` });
       }
       if (index === 0 && type !== 'connection') {
         violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
@@ -950,6 +1021,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
   if (report.close === null && refused === undefined && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
+  clearTimeout(pongTimer);
+  // Listen's ping unanswered when the run ended before the pong timeout: said with what ended it.
+  // Not judged when --count was reached, a signal ended the run, the server closed (a close that
+  // is a violation says it), or this client refused a frame: only the end of --duration.
+  if (pongState === 'awaited' && report.close === null && refused === undefined && interruptedAt === null && !(options.count !== undefined && report.frames >= options.count)) {
+    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? Date.now()) - pingTimestamp!} ms after it: ${CLIENT_PING}` });
+  }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
   }

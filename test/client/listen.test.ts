@@ -64,9 +64,9 @@ async function clientDelivers(url: string): Promise<{ delivered: string[]; dupli
 describe('listen', () => {
   it('reports a pong the server sends unasked (a fresh user: pongs instead of pings passed a short run)', async () => {
     const server = await fixtureServer([connection, JSON.stringify({ type: 'pong', timestamp: 1705251000000 }), JSON.stringify(trade)]);
-    const { status, stdout } = await listen([server.url, '--token', 't0ken', '--count', '3', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--token', 't0ken', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(status).toBe(1);
-    expect(stdout.split('\n')).toContain('frame 1: pong (root) expected a pong only in answer to a ping, got one unasked (listen sends no ping): the server pings, the client answers');
+    expect(stdout.split('\n')).toContain('frame 1: pong (root) expected a pong only in answer to a ping, got one unasked (listen sent no ping: --no-ping): the server pings, the client answers');
     expect(stdout).toMatch(/3 frames \(3 valid, 0 invalid\), 1 violation\n/);
   });
 
@@ -82,7 +82,7 @@ describe('listen', () => {
       JSON.stringify({ ...trade, ts: '2026-02-30T16:30:00.000Z' }),
       JSON.stringify({ type: 'error', data: { code: 'RATE_LIMIT', message: 'slow down' }, details: 'retry in 5 s', ts: trade.ts }),
     ]);
-    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--count', '8', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--count', '8', '--ping-interval', '60000', '--no-ping']);
     expect(status).toBe(1);
     const lines = stdout.trim().split('\n');
     expect(lines.slice(0, 3)).toEqual([
@@ -124,7 +124,7 @@ describe('listen', () => {
 
   it('reports an invalid ping and does not answer it (it echoed `timestamp: 1.5` in an invalid pong of its own)', async () => {
     const server = await fixtureServer([connection, JSON.stringify({ type: 'ping', timestamp: 1.5 }), JSON.stringify({ type: 'ping', timestamp: 1705251000000 })]);
-    const { status, stdout } = await listen([server.url, '--count', '3', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(status).toBe(1);
     expect(stdout).toMatch(/^frame 1: ping \/timestamp expected an integer, got a number 1\.5$/m);
     expect(server.received).toEqual([JSON.stringify({ type: 'pong', timestamp: 1705251000000 })]);
@@ -142,7 +142,7 @@ describe('listen', () => {
   it('answers a ping that only strict mode refuses, as the client would (else the server drops the socket and ends the check: a reviewer)', async () => {
     const ping = { type: 'ping', timestamp: 1705251000000, region: 'eu' };
     const server = await fixtureServer([connection, JSON.stringify(ping)]);
-    const { status, stdout } = await listen([server.url, '--count', '2', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--count', '2', '--ping-interval', '60000', '--no-ping']);
     expect(status).toBe(1);
     expect(stdout).toContain('frame 1: ping /region expected no property "region" (unknown to the schema), got "eu"');
     expect(server.received).toEqual([JSON.stringify({ type: 'pong', timestamp: 1705251000000 })]);
@@ -291,7 +291,7 @@ describe('listen', () => {
     // A raw server: completes the upgrade, sends `connection`, then reads nothing and answers nothing.
     const url = await rawServer(Buffer.alloc(0));
     const started = Date.now();
-    const { status, stdout } = await listen([url, '--token', 't0ken', '--duration', '1s', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([url, '--token', 't0ken', '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(stdout).toMatch(/connection 1\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(status).toBe(0);
@@ -300,23 +300,23 @@ describe('listen', () => {
   it('says where the stream broke: in the middle of a frame, how much of it had come (a fresh user: a cut frame read as a drop between frames)', async () => {
     // A text frame whose header announces 276 bytes, of which 36 come before the connection ends.
     const header = Buffer.from([0x81, 0x7e, 0x01, 0x14]);
-    const cut = await listen([await rawServer(Buffer.concat([header, Buffer.from('{"type":"trades","data":{"id":"t12",')]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    const cut = await listen([await rawServer(Buffer.concat([header, Buffer.from('{"type":"trades","data":{"id":"t12",')]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(cut.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(36 of the 276 bytes its header announced had come\) before the run ended$/m);
     expect(cut.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame in the middle of frame 1 \(36 of the 276 bytes its header announced had come\)$/m);
     expect(cut.stdout).toMatch(/^the connection ended without a close frame \(1006\) in the middle of frame 1 \(36 of the 276 bytes its header announced had come\)\n1 frame \(1 valid, 0 invalid\), 2 violations\n$/m);
     expect(cut.status).toBe(1);
     // Cut inside the header (its 16-bit length half there): said so, with no length to give.
-    const inHeader = await listen([await rawServer(Buffer.from([0x81, 0x7e, 0x01]), true), '--token', 't0ken', '--duration', '20s', '--ping-interval', '60000']);
+    const inHeader = await listen([await rawServer(Buffer.from([0x81, 0x7e, 0x01]), true), '--token', 't0ken', '--duration', '20s', '--ping-interval', '60000', '--no-ping']);
     expect(inHeader.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(3 bytes of its header had come\) before the run ended$/m);
     // A drop between frames stays as it was: nothing is said of a frame.
-    const between = await listen([await rawServer(Buffer.alloc(0), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const between = await listen([await rawServer(Buffer.alloc(0), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(between.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: null });
     // A run that ends while a frame arrives: a 48 MiB frame announced, 16 bytes of it sent, then nothing.
     const big = Buffer.concat([Buffer.from([0x81, 0x7f, 0, 0, 0, 0, 0x03, 0, 0, 0]), Buffer.from('{"type":"trades"')]);
-    const drip = await listen([await rawServer(big), '--token', 't0ken', '--duration', '2s', '--count', '3', '--ping-interval', '60000']);
+    const drip = await listen([await rawServer(big), '--token', 't0ken', '--duration', '2s', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(drip.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 2000 ms, got 1; frame 1 \(16 of the 50331648 bytes its header announced had come\) was still arriving$/m);
     expect(drip.stdout).toMatch(/^frame 1 \(16 of the 50331648 bytes its header announced had come\) was still arriving when the run ended\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/m);
-    const dripJson = await listen([await rawServer(big), '--token', 't0ken', '--duration', '2s', '--format', 'json', '--ping-interval', '60000']);
+    const dripJson = await listen([await rawServer(big), '--token', 't0ken', '--duration', '2s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(dripJson.stdout)).toMatchObject({ close: null, unfinished: { index: 1, received: 16, announced: 50331648 }, violationCount: 0 });
     expect(dripJson.status).toBe(0);
   });
@@ -324,19 +324,19 @@ describe('listen', () => {
   it('a ping frame cut short is no frame of the count: between messages nothing was arriving, among fragments their message was (a fresh tester: "in the middle of frame 1" of a run of 1 frame)', async () => {
     // A ping frame whose header announces 125 bytes, of which 2 come before the connection ends.
     const ping = Buffer.from([0x89, 0x7d, 0x61, 0x61]);
-    const alone = await listen([await rawServer(ping, true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const alone = await listen([await rawServer(ping, true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     const report = JSON.parse(alone.stdout) as { close: unknown; unfinished: unknown; frames: number; violations: { message: string }[] };
     expect(report).toMatchObject({ close: { code: 1006 }, unfinished: null, frames: 1 });
     expect(report.violations.map((violation) => violation.message)).toEqual(['the connection ended without a close frame (1006) before the run ended']);
     // Cut after its first byte, the one that names the opcode: no frame of the count either (it was "frame 1 (1 byte of its header had come)": a fresh tester).
-    const oneByte = JSON.parse((await listen([await rawServer(ping.subarray(0, 1), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000'])).stdout) as typeof report;
+    const oneByte = JSON.parse((await listen([await rawServer(ping.subarray(0, 1), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping'])).stdout) as typeof report;
     expect(oneByte).toMatchObject({ close: { code: 1006 }, unfinished: null, frames: 1 });
     expect(oneByte.violations.map((violation) => violation.message)).toEqual(['the connection ended without a close frame (1006) before the run ended']);
     // After a message's first fragment: that message was arriving.
     const first = Buffer.concat([Buffer.from([0x01, 15]), Buffer.from('{"type":"ping",')]);
-    const among = await listen([await rawServer(Buffer.concat([first, ping]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const among = await listen([await rawServer(Buffer.concat([first, ping]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(among.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 } });
-    const amongOneByte = await listen([await rawServer(Buffer.concat([first, ping.subarray(0, 1)]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const amongOneByte = await listen([await rawServer(Buffer.concat([first, ping.subarray(0, 1)]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(amongOneByte.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 } });
   });
 
@@ -345,36 +345,36 @@ describe('listen', () => {
     const frame = (payload: string, fin: boolean, opcode: 0 | 1) => Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode, Buffer.byteLength(payload)]), Buffer.from(payload)]);
     const first = frame('{"type":"ping",', false, 0x1);
     // Its first fragment whole (15 bytes), then nothing: the final fragment never comes, and the run ends.
-    const never = await listen([await rawServer(first), '--token', 't0ken', '--duration', '2s', '--count', '3', '--ping-interval', '60000']);
+    const never = await listen([await rawServer(first), '--token', 't0ken', '--duration', '2s', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(never.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 2000 ms, got 1; frame 1 \(in fragments: 15 bytes had come, and not the final fragment\) was still arriving$/m);
     expect(never.stdout).toMatch(/^frame 1 \(in fragments: 15 bytes had come, and not the final fragment\) was still arriving when the run ended\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/m);
-    const neverJson = await listen([await rawServer(first), '--token', 't0ken', '--duration', '2s', '--format', 'json', '--ping-interval', '60000']);
+    const neverJson = await listen([await rawServer(first), '--token', 't0ken', '--duration', '2s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(neverJson.stdout)).toMatchObject({ close: null, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 }, violationCount: 0 });
     // Two fragments whole, then the connection ends: in the middle of the message, not between messages.
-    const dropped = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":', false, 0x0)]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    const dropped = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":', false, 0x0)]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(dropped.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(in fragments: 27 bytes had come, and not the final fragment\) before the run ended$/m);
     expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame in the middle of frame 1 \(in fragments: 27 bytes had come, and not the final fragment\)$/m);
     // The server's close frame (1000) before the final fragment: that message is discarded, and said so (it read as a stop between messages: a fresh tester).
     const closeFrame = Buffer.from([0x88, 2, 0x03, 0xe8]);
-    const closedOpen = await listen([await rawServer(Buffer.concat([first, closeFrame]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    const closedOpen = await listen([await rawServer(Buffer.concat([first, closeFrame]), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(closedOpen.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the server closed the connection in the middle of frame 1 \(in fragments: 15 bytes had come, and not the final fragment\)$/m);
     expect(closedOpen.stdout).toMatch(/^closed by the server: 1000 in the middle of frame 1 \(in fragments: 15 bytes had come, and not the final fragment\)\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/m);
-    const closedOpenJson = await listen([await rawServer(Buffer.concat([first, closeFrame]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const closedOpenJson = await listen([await rawServer(Buffer.concat([first, closeFrame]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(closedOpenJson.stdout)).toMatchObject({ close: { code: 1000 }, unfinished: { index: 1, received: 0, announced: null, fragmentBytes: 15 }, violationCount: 0 });
     // A close frame between messages stays as it was.
-    const closedBetween = await listen([await rawServer(closeFrame, true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const closedBetween = await listen([await rawServer(closeFrame, true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(closedBetween.stdout)).toMatchObject({ close: { code: 1000 }, unfinished: null });
     // The next fragment cut in its payload, then in its header: both said after the fragments' bytes.
-    const inPayload = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":1705251000000}', true, 0x0).subarray(0, 10)]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const inPayload = await listen([await rawServer(Buffer.concat([first, frame('"timestamp":1705251000000}', true, 0x0).subarray(0, 10)]), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(inPayload.stdout)).toMatchObject({ close: { code: 1006 }, unfinished: { index: 1, received: 8, announced: 26, fragmentBytes: 15 } });
     expect(JSON.parse(inPayload.stdout).violations[0].message).toBe('the connection ended without a close frame (1006) in the middle of frame 1 (in fragments: 15 bytes had come, then 8 of the 26 bytes the next frame\'s header announced) before the run ended');
-    const inHeader = await listen([await rawServer(Buffer.concat([first, Buffer.from([0x80])]), true), '--token', 't0ken', '--duration', '20s', '--ping-interval', '60000']);
+    const inHeader = await listen([await rawServer(Buffer.concat([first, Buffer.from([0x80])]), true), '--token', 't0ken', '--duration', '20s', '--ping-interval', '60000', '--no-ping']);
     expect(inHeader.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) in the middle of frame 1 \(in fragments: 15 bytes had come, then 1 byte of the next frame's header\) before the run ended$/m);
     // A first fragment cut in its own payload is said as any frame is: there are no whole fragments to count.
-    const inFirst = await listen([await rawServer(first.subarray(0, 7), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000']);
+    const inFirst = await listen([await rawServer(first.subarray(0, 7), true), '--token', 't0ken', '--duration', '20s', '--format', 'json', '--ping-interval', '60000', '--no-ping']);
     expect(JSON.parse(inFirst.stdout).unfinished).toEqual({ index: 1, received: 5, announced: 15 });
     // The fragments of a message over --max-frame: their sum, said as such (no one header announced it).
-    const over = await listen([await rawServer(Buffer.concat([frame('x'.repeat(100), false, 0x1), frame('x'.repeat(100), false, 0x0)])), '--token', 't0ken', '--duration', '20s', '--max-frame', '150', '--ping-interval', '60000']);
+    const over = await listen([await rawServer(Buffer.concat([frame('x'.repeat(100), false, 0x1), frame('x'.repeat(100), false, 0x0)])), '--token', 't0ken', '--duration', '20s', '--max-frame', '150', '--ping-interval', '60000', '--no-ping']);
     expect(over.stdout).toMatch(/^frame 1: - \(root\) expected a message of at most 150 bytes \(the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit\), got one in fragments whose headers announced 200 bytes so far; the run ends here \(ws closes the connection after a frame it refuses\)$/m);
   });
 
@@ -393,7 +393,7 @@ describe('listen', () => {
     ];
     for (const [name, after, expected] of cases) {
       const started = Date.now();
-      const { status, stdout } = await listen([await rawServer(after), '--token', 't0ken', '--duration', '60s', '--ping-interval', '60000']);
+      const { status, stdout } = await listen([await rawServer(after), '--token', 't0ken', '--duration', '60s', '--ping-interval', '60000', '--no-ping']);
       // Reported when it happens, not at the end of --duration (60 s) nor when ws gives up on the TCP close (30 s):
       // well under both, with room for a loaded machine's slow start (10 s failed so once).
       expect(Date.now() - started, name).toBeLessThan(25_000);
@@ -401,13 +401,13 @@ describe('listen', () => {
       expect(status, name).toBe(1);
     }
     // A connection that ends without a close frame is not said to be closed by the server "with 1006" (a hostile tester).
-    const dropped = await listen([await rawServer(Buffer.alloc(0), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    const dropped = await listen([await rawServer(Buffer.alloc(0), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(dropped.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) before the run ended$/m);
     expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame$/m);
     expect(dropped.stdout).toMatch(/^the connection ended without a close frame \(1006\)$/m);
     expect(dropped.stdout).not.toContain('closed by the server');
     // A close frame without a status code: said plainly, not as a code the server sent (ws reports 1005, RFC 6455 §7.1.5).
-    const bare = await listen([await rawServer(Buffer.from([0x88, 0x00])), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    const bare = await listen([await rawServer(Buffer.from([0x88, 0x00])), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000', '--no-ping']);
     expect(bare.stdout).toMatch(/^close: - \(root\) the server closed the connection without a status code \(its close frame carried none; ws reports 1005\) before the run ended$/m);
     expect(bare.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the server closed the connection without a status code$/m);
     expect(bare.stdout).toMatch(/^the server closed the connection without a status code \(its close frame carried none; ws reports 1005\)\n1 frame \(1 valid, 0 invalid\), 2 violations\n$/m);
@@ -415,35 +415,35 @@ describe('listen', () => {
     expect(bare.status).toBe(1);
     // A close the contract gives a server for its own condition (4410: a storage outage, which a
     // Redis restart sends) is a warning, not a violation (a fresh user); 1011 stays one.
-    const gap = await listen([await rawServer(Buffer.from([0x88, 0x0c, 0x11, 0x3a, ...Buffer.from('stream gap')])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000']);
+    const gap = await listen([await rawServer(Buffer.from([0x88, 0x0c, 0x11, 0x3a, ...Buffer.from('stream gap')])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
     expect(gap.stdout).toMatch(/closed by the server: 4410 "stream gap"\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(gap.stderr).toContain('close: warning: - (root) the server closed the connection with 4410 "stream gap" before the run ended: StreamGap, a close the contract lists (reconnect and resume)\n');
     expect(gap.status).toBe(0);
     // 1013 (TryAgainLater: a server over its load) is one of those too.
-    const later = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xf5])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000']);
+    const later = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xf5])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
     expect(later.stderr).toContain('close: warning: - (root) the server closed the connection with 1013 before the run ended: TryAgainLater, a close the contract lists (reconnect and resume)\n');
     expect(later.status).toBe(0);
     // 4401 (TokenExpired) is a violation before the token listen holds expires (a reviewer), or
     // for a token without an exp; at its exp a warning (a reviewer: a run that outlived its token failed).
     const close4401 = Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78]);
-    const opaque = await listen([await rawServer(close4401), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000']);
+    const opaque = await listen([await rawServer(close4401), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
     expect(opaque.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, for a token without a numeric exp\)$/m);
     expect(opaque.status).toBe(1);
     // With no token at all, not one "without an exp" (a fresh user).
-    const none = await listen([await rawServer(close4401), '--duration', '3s', '--ping-interval', '60000'], { REALTIME_CONTRACT_TOKEN: '' });
+    const none = await listen([await rawServer(close4401), '--duration', '3s', '--ping-interval', '60000', '--no-ping'], { REALTIME_CONTRACT_TOKEN: '' });
     expect(none.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, but no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter\)$/m);
     expect(none.status).toBe(1);
-    const early = await listen([await rawServer(close4401), '--token', await sign('alice', 600), '--duration', '3s', '--ping-interval', '60000']);
+    const early = await listen([await rawServer(close4401), '--token', await sign('alice', 600), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
     // The seconds left, less what the run's start took on a busy machine (599 failed once as 591).
     const left = /^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, (\d+) s before the token's exp\)$/m.exec(early.stdout);
     expect(Number(left?.[1])).toBeGreaterThan(500);
     expect(Number(left?.[1])).toBeLessThanOrEqual(600);
     expect(early.status).toBe(1);
-    const due = await listen([await rawServer(close4401), '--token', await sign('alice', 0), '--duration', '3s', '--ping-interval', '60000']);
+    const due = await listen([await rawServer(close4401), '--token', await sign('alice', 0), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
     expect(due.stderr).toMatch(/^close: warning: - \(root\) the server closed the connection with 4401 "x" before the run ended: TokenExpired, the token's exp being \d{4}-\d\d-\d\dT[\d:.]+Z \(give a token that outlives --duration\)$/m);
     expect(due.status).toBe(0);
     // A close with 1000 is no violation, and the silence after it is no keepalive fault.
-    const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000']);
+    const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000', '--no-ping']);
     expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(normal.status).toBe(0);
   });
@@ -706,7 +706,8 @@ describe('listen', () => {
     const base = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`;
     const answer = async (ext: string) => {
       const url = `${base}?ext=${encodeURIComponent(ext)}`;
-      const { status, stderr } = await listen([url, '--count', '1']);
+      // No ping: this server announces permessage-deflate without it, and could not read a compressed frame.
+      const { status, stderr } = await listen([url, '--count', '1', '--no-ping']);
       return { status, stderr: stderr.replace(`realtime-contract: cannot connect to ${url}: the server chose the extension ${JSON.stringify(ext)} (Sec-WebSocket-Extensions), `, '') };
     };
     // A parameter a server may add unasked, with a value in range: the run goes on.
@@ -805,7 +806,7 @@ describe('listen', () => {
 
   it('reports a server that sends nothing: no connection message', async () => {
     const server = await fixtureServer([]);
-    const { status, stdout } = await listen([server.url, '--duration', '500ms']);
+    const { status, stdout } = await listen([server.url, '--duration', '500ms', '--no-ping']);
     expect(stdout).toContain('protocol: - (root) expected the first frame to be the "connection" message, got no frame\n');
     expect(stdout).toMatch(/\n0 frames \(0 valid, 0 invalid\), 1 violation\n$/);
     expect(status).toBe(1);
@@ -813,14 +814,14 @@ describe('listen', () => {
 
   it('reports a server that closes early with a code other than 1000, with code and reason', async () => {
     const server = await fixtureServer([], { code: 1011, reason: 'stream store unavailable' });
-    const { status, stdout } = await listen([server.url, '--duration', '5s']);
+    const { status, stdout } = await listen([server.url, '--duration', '5s', '--no-ping']);
     expect(stdout).toContain('close: - (root) the server closed the connection with 1011 "stream store unavailable" before the run ended\n');
     expect(stdout).toContain('closed by the server: 1011 "stream store unavailable"\n');
     expect(stdout).toMatch(/\n0 frames \(0 valid, 0 invalid\), 2 violations\n$/);
     expect(status).toBe(1);
     // after a conforming start too, in JSON
     const after = await fixtureServer([connection], { code: 1011, reason: 'stream store unavailable' });
-    const json = await listen([after.url, '--duration', '5s', '--format', 'json']);
+    const json = await listen([after.url, '--duration', '5s', '--format', 'json', '--no-ping']);
     const report = JSON.parse(json.stdout) as { frames: number; violations: { keyword: string; message: string }[]; close: unknown };
     expect(report.frames).toBe(1);
     expect(report.violations.map((v) => v.keyword)).toEqual(['close']);
@@ -881,7 +882,7 @@ describe('listen', () => {
     }
     const h = await harness({ store: new DownStore() });
     stops.push(stopHarnesses);
-    const { status, stdout } = await listen([`${h.url}?since=e.1`, '--token', await sign('alice'), '--duration', '5s']);
+    const { status, stdout } = await listen([`${h.url}?since=e.1`, '--token', await sign('alice'), '--duration', '5s', '--no-ping']);
     expect(stdout).toMatch(/^close: - \(root\) the server closed the connection with 1011 "stream store unavailable" before the run ended$/m);
     expect(status).toBe(1);
   });
@@ -1014,11 +1015,11 @@ describe('listen', () => {
     const tolerance = await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '5']);
     expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
     const server = await fixtureServer([connection]);
-    const { status, stdout } = await listen([server.url, '--duration', '300ms', '--ping-interval', '2s']);
+    const { status, stdout } = await listen([server.url, '--duration', '300ms', '--ping-interval', '2s', '--no-ping']);
     expect(stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(status).toBe(0);
     // An interval is compared, not waited for: no timer's limit applies (it said it had one).
-    const longInterval = await listen([server.url, '--duration', '300ms', '--ping-interval', '700h']);
+    const longInterval = await listen([server.url, '--duration', '300ms', '--ping-interval', '700h', '--no-ping']);
     expect(longInterval.stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     // One too long to be a number is refused (it read as Infinity, and no ping could fail; found by a reviewer).
     const infinite = await listen(['ws://127.0.0.1:9/api/ws', '--ping-interval', `${'9'.repeat(400)}h`]);
@@ -1034,7 +1035,7 @@ describe('listen', () => {
 
   it('--count N against a server that sends fewer frames ends at --duration with a violation', async () => {
     const server = await fixtureServer([connection]);
-    const { status, stdout } = await listen([server.url, '--count', '3', '--duration', '1s', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--count', '3', '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
     expect(stdout).toBe('protocol: - (root) expected 3 frames within 1000 ms, got 1\nconnection 1\n1 frame (1 valid, 0 invalid), 1 violation\n');
     expect(status).toBe(1);
   });
@@ -1128,7 +1129,7 @@ describe('listen', () => {
       ws.close(4001, `bad token ${echoed}.`);
     });
     for (const token of ['x', 'abc-123']) {
-      const run = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000']);
+      const run = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000', '--no-ping']);
       expect(run.stdout, token).toBe([
         'frame 1: trades /data/side expected one of "buy", "sell", got "REDACTED"',
         'close: - (root) the server closed the connection with 4001 "bad token REDACTED." before the run ended',
@@ -1138,7 +1139,7 @@ describe('listen', () => {
         '',
       ].join('\n'));
       expect(run.status, token).toBe(1);
-      const json = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000', '--format', 'json']);
+      const json = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000', '--no-ping', '--format', 'json']);
       const report = JSON.parse(json.stdout) as { url: string; violations: { message: string }[] };
       expect(report.url).toMatch(/\?token=REDACTED$/);
       expect(report.violations[0]!.message).toBe('expected one of "buy", "sell", got "REDACTED"');
@@ -1150,7 +1151,7 @@ describe('listen', () => {
   it('--count N against a server that closes early with a code but 1000: the frames seen, the close, and that fewer than N came (found by a tester)', async () => {
     // Before: only the close was a violation; the missing frames went unsaid.
     const server = await fixtureServer([connection, '{"type":"trades"}'], { code: 1011, reason: 'stream store unavailable' });
-    const { status, stdout } = await listen([server.url, '--count', '5', '--duration', '5s', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--count', '5', '--duration', '5s', '--ping-interval', '60000', '--no-ping']);
     expect(stdout).toBe([
       'frame 1: trades /data expected required property "data", got nothing',
       'close: - (root) the server closed the connection with 1011 "stream store unavailable" before the run ended',
@@ -1161,7 +1162,7 @@ describe('listen', () => {
       '',
     ].join('\n'));
     expect(status).toBe(1);
-    const json = await listen([server.url, '--count', '5', '--duration', '5s', '--ping-interval', '60000', '--format', 'json']);
+    const json = await listen([server.url, '--count', '5', '--duration', '5s', '--ping-interval', '60000', '--no-ping', '--format', 'json']);
     const report = JSON.parse(json.stdout) as { frames: number; valid: number; invalid: number; counts: unknown; violations: { keyword: string; message: string }[]; close: unknown };
     expect(report).toMatchObject({ frames: 2, valid: 1, invalid: 1, counts: { connection: 1, trades: 1 }, close: { code: 1011, reason: 'stream store unavailable' } });
     expect(report.violations.map((v) => v.keyword)).toEqual(['required', 'close', 'protocol']);
