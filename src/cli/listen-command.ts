@@ -378,7 +378,9 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
  * Connects (token as `?token=`), answers each `ping` the client would answer (valid in tolerant mode) with a `pong` echoing its timestamp (another is reported, not answered),
  * validates every frame as a server→client message in `mode`, and checks that pings come
- * every `pingIntervalMs` (± tolerance), and that the first frame is `connection`. Unless
+ * every `pingIntervalMs` (± tolerance), that the first frame is `connection`, and that the
+ * first `connection` message's `resume` and `cursor` answer the `since` asked in the URL
+ * (ResumeStatus: "new" only without one, a "resumed" stream's cursor the `since` itself). Unless
  * `ping` is false, it pings the server once as the socket opens, as the package's client does
  * (protocol v1.1), and wants a `pong` echoing its timestamp within `PONG_TIMEOUT_MS` (10 000 ms),
  * or before `durationMs` ends when that comes first: none (keyword `keepalive`), one echoing
@@ -624,6 +626,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const recent = new Map<string, number>();
   let evicted: string | null = null;
   let resumedFrom: string | null = null;
+  /** The `since` asked in the URL (null for none; `''` for an empty one), and whether a `connection` message has answered it yet (only the first does). */
+  const sinceAsked = url.searchParams.get('since');
+  let answered = false;
   /** The earliest the last ping may have come ({@link arrivedAfter}; `lastPing` is when it was read). */
   let lastPingEarliest = started;
   let pings = 0;
@@ -870,6 +875,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           const given = (value as { data?: { resume?: unknown } }).data?.resume;
           // One the contract does not list is read as none, as the client reads it.
           const resume = given === 'new' || given === 'gap' || given === 'resumed' ? given : undefined;
+          if (!answered) {
+            answered = true;
+            checkResume(index, resume, cursor);
+          }
           if (resume === 'resumed') resumedFrom = socketSince;
           const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
           if (resume !== 'resumed' && !continues && (typeof cursor === 'string' || resume === 'new' || resume === 'gap')) {
@@ -1070,6 +1079,31 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     output.stdout(`${inertJson(report)}\n`);
   }
   return report.violationCount > 0 ? 1 : 0;
+
+  /**
+   * The first `connection` message's `resume` (`resume`, undefined when it gives none or one the
+   * contract does not list) and `cursor` held to the `since` listen asked with (ResumeStatus,
+   * ConnectionData): "new" only when no `since` was given; "resumed" and "gap" only when one was
+   * ("gap" also for one the server finds malformed: an empty `since=`, which the reference server
+   * reads as none, may get "new" or "gap"); a "resumed" stream continues from `since` itself
+   * ("every message after `since` follows", from the connection's `cursor`), so a cursor it
+   * gives must be that `since`, as the reference server sends it. Without `resume` (v1.0) or
+   * without a cursor, nothing is held.
+   */
+  function checkResume(index: number, resume: 'new' | 'gap' | 'resumed' | undefined, cursor: unknown): void {
+    const asked = sinceAsked === null ? 'listen asked with no since' : sinceAsked === '' ? 'listen asked with an empty since, which names no position' : `listen asked with since=${JSON.stringify(cut(sinceAsked, 130))}`;
+    const fault = (pointer: string, message: string) => violate({ index, type: 'connection', pointer, keyword: 'protocol', message });
+    if (resume === undefined) return;
+    if (sinceAsked === null && resume !== 'new') {
+      fault('/data/resume', `expected "new" or no resume (${asked}), got ${JSON.stringify(resume)}, which answers a since: ${resume === 'resumed' ? '"resumed" says every message after since follows' : '"gap" says since cannot be resumed from'} (ResumeStatus), and "new" means no since was given`);
+    } else if (sinceAsked !== null && sinceAsked !== '' && resume === 'new') {
+      fault('/data/resume', `expected "resumed" or "gap" (${asked}), got "new", which the contract gives only when no since was given (ResumeStatus): the client takes it for a gap`);
+    } else if (sinceAsked === '' && resume === 'resumed') {
+      fault('/data/resume', `expected "new" or "gap" (${asked}), got "resumed", which says every message after since follows (ResumeStatus)`);
+    } else if (resume === 'resumed' && typeof cursor === 'string' && cursor !== sinceAsked) {
+      fault('/cursor', `expected the since asked, ${JSON.stringify(cut(sinceAsked!, 130))}, as the cursor of a "resumed" stream (every message after since follows, and the stream continues from this cursor: ResumeStatus, ConnectionData), got ${JSON.stringify(cut(cursor, 130))}: the stream goes on from another position than the one asked`);
+    }
+  }
 
   function checkPing(elapsed: number, since: string, index: number | null, silent = false): void {
     const early = index !== null && since !== 'the connection' && elapsed < interval - slack;

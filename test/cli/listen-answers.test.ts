@@ -24,6 +24,62 @@ function answerPings(ws: WebSocket, received: string[] = []): void {
   });
 }
 
+describe('listen: the resume of the connection message against the since asked (tAE F3)', () => {
+  /** Runs listen at a server whose first frame is `connection(resume, cursor)`, the URL with `query`. */
+  async function answered(resume: string | undefined, cursor: string | undefined, query: string) {
+    const url = await wsServer((ws) => ws.send(connection(resume, cursor)));
+    return listen([`${url}${query}`, '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
+  }
+
+  it('reports "resumed" or "gap" to a socket that asked with no since, and "new" to one that asked with a since', async () => {
+    const resumed = await answered('resumed', 'e1.0', '');
+    expect(resumed.stdout).toContain('frame 0: connection /data/resume expected "new" or no resume (listen asked with no since), got "resumed", which answers a since: "resumed" says every message after since follows (ResumeStatus), and "new" means no since was given\n');
+    expect(resumed.stdout).toMatch(/\nconnection 1\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/);
+    expect(resumed.status).toBe(1);
+    const gap = await answered('gap', 'e1.0', '');
+    expect(gap.stdout).toContain('frame 0: connection /data/resume expected "new" or no resume (listen asked with no since), got "gap", which answers a since: "gap" says since cannot be resumed from (ResumeStatus), and "new" means no since was given\n');
+    expect(gap.status).toBe(1);
+    const fresh = await answered('new', 'e1.5', '?since=e1.2');
+    expect(fresh.stdout).toContain('frame 0: connection /data/resume expected "resumed" or "gap" (listen asked with since="e1.2"), got "new", which the contract gives only when no since was given (ResumeStatus): the client takes it for a gap\n');
+    expect(fresh.status).toBe(1);
+  });
+
+  it('reports a "resumed" stream whose cursor is not the since asked (it jumped ahead: the messages between were lost untold)', async () => {
+    const { status, stdout } = await answered('resumed', 'e1.9', '?since=e1.2');
+    expect(stdout).toContain('frame 0: connection /cursor expected the since asked, "e1.2", as the cursor of a "resumed" stream (every message after since follows, and the stream continues from this cursor: ResumeStatus, ConnectionData), got "e1.9": the stream goes on from another position than the one asked\n');
+    expect(status).toBe(1);
+  });
+
+  it('passes what the contract allows: "new" without since, "resumed" from the since itself, "gap" to one, no resume (v1.0), "resumed" without a cursor', async () => {
+    for (const [resume, cursor, query] of [['new', 'e1.5', ''], ['resumed', 'e1.2', '?since=e1.2'], ['gap', 'e2.0', '?since=e1.2'], [undefined, undefined, '?since=e1.2'], [undefined, 'e1.0', ''], ['resumed', undefined, '?since=e1.2'], ['gap', 'e1.0', '?since=']] as const) {
+      const { status, stdout } = await answered(resume, cursor, query);
+      expect(stdout, `${resume} ${cursor} ${query}`).toMatch(/^connection 1\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+      expect(status).toBe(0);
+    }
+  });
+
+  it('the reference server passes, asked with no since and with one it resumes from', async () => {
+    const h = await harness();
+    const token = await sign('alice');
+    const first = await listen([h.url, '--token', token, '--count', '1', '--format', 'json', '--no-ping']);
+    const report = JSON.parse(first.stdout) as { violationCount: number };
+    expect(report.violationCount).toBe(0);
+    // The stream's head, from the cursor of a connection message; then 3 trades after it.
+    const { default: WS } = await import('ws');
+    const since = await new Promise<string>((resolve) => {
+      const ws = new WS(`${h.url}?token=${token}`);
+      ws.once('message', (data) => {
+        ws.terminate();
+        resolve((JSON.parse(String(data)) as { cursor: string }).cursor);
+      });
+    });
+    await h.trades(0, 3);
+    const resumed = await listen([`${h.url}?since=${since}`, '--token', token, '--count', '4', '--format', 'json', '--no-ping']);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ frames: 4, violationCount: 0, counts: { connection: 1, trades: 3 } });
+    expect(resumed.status).toBe(0);
+  });
+});
+
 describe('listen pings the server as the socket opens, as the client does (tAE F1)', () => {
   it('a server that answers with a pong echoing the timestamp passes; the pong is counted, not unasked', async () => {
     const received: string[] = [];
