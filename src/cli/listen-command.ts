@@ -422,7 +422,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * unread, a violation that ends the run).
  *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
- *   of a refused upgrade is printed)
+ *   of a refused upgrade is printed; a handshake that runs out of time says whether the server
+ *   began its answer, with its status line, or sent nothing)
  * @throws RangeError for a `maxFrameBytes` that is not an integer from 1 to {@link MAX_FRAME_BYTES}
  */
 export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {
@@ -615,6 +616,33 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // its request only until the answer (`_req`, not API: without it the expected value is described).
   const sentKey = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-key');
   const sentOffer = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-extensions');
+  // What the server answered of the upgrade before its headers ended, from the request's socket
+  // (ws and Node's http say nothing until the header block is whole): a server that began its
+  // 101 and stalled read as one that sent nothing, "no answer" (tAE F5). The first bytes, for its
+  // status line, and a count; read until the answer is whole.
+  let answerBytes = 0;
+  let answerHead = Buffer.alloc(0);
+  const request = (ws as unknown as { _req?: ClientRequest | null })._req;
+  const onAnswerData = (chunk: Buffer) => {
+    if (answerHead.length < 512) answerHead = Buffer.concat([answerHead, chunk.subarray(0, 512 - answerHead.length)]);
+    answerBytes += chunk.length;
+  };
+  request?.once('socket', (socket) => {
+    socket.on('data', onAnswerData);
+    const stop = () => socket.off('data', onAnswerData);
+    ws.once('upgrade', stop);
+    ws.once('unexpected-response', stop);
+    ws.once('close', stop);
+  });
+  /** Why the handshake ran out of time: no answer, or one begun and cut before the end of its headers (its status line shown). */
+  const noAnswer = () => {
+    if (answerBytes === 0) return `no answer within ${handshakeMs} ms`;
+    const text = answerHead.toString('latin1');
+    const end = /\r?\n/.exec(text);
+    const line = end ? text.slice(0, end.index) : text;
+    const rest = end ? `, then ${answerBytes - end.index - end[0].length} bytes of its headers` : `, ${answerBytes} bytes, its status line unfinished`;
+    return `the server began its answer (${JSON.stringify(cut(line, 100))}${rest}) and sent no end of its headers (an empty line) within ${handshakeMs} ms`;
+  };
   let started = Date.now();
   let lastPing = started;
   // What the client keeps to drop a repeated message (judgeCursor): the last cursor seen, the
@@ -923,7 +951,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   ws.once('upgrade', (response) => (answer = response));
   const connected = await new Promise<true | string>((resolve) => {
     handshakeTimer = setTimeout(() => {
-      resolve(`Opening handshake has timed out: no answer within ${handshakeMs} ms`);
+      resolve(scrub(`Opening handshake has timed out: ${noAnswer()}`));
       ws.terminate();
     }, handshakeMs);
     ws.once('open', () => resolve(true));
@@ -977,7 +1005,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // and said "Opening handshake has timed out" in place of the probe's verdict.
       clearTimeout(handshakeTimer);
       // ws's own limit (the same handshakeMs, as the socket's idle timeout) can run out first, at a limit of a few ms: said as ours is.
-      if (error.message === 'Opening handshake has timed out') return resolve(`${error.message}: no answer within ${handshakeMs} ms`);
+      if (error.message === 'Opening handshake has timed out') return resolve(scrub(`${error.message}: ${noAnswer()}`));
       // ws's words alone named neither what the server chose nor the way out (a fresh user).
       const chosen = answer?.headers['sec-websocket-protocol'];
       if (chosen !== undefined && error.message === 'Server sent a subprotocol but none was requested') {

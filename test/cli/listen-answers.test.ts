@@ -4,6 +4,8 @@
  * socket opens (as the package's client does), and an upgrade answer begun and cut short is said
  * as such, not as no answer (a tester's own backend, tAE F1, F3, F5).
  */
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { harness, sign, stopHarnesses } from '../client/support/reference.js';
@@ -162,5 +164,37 @@ describe('listen pings the server as the socket opens, as the client does (tAE F
     const v10 = await listen([url, '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
     expect(v10.stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(v10.status).toBe(0);
+  });
+});
+
+describe('listen: an upgrade answer begun and cut short (tAE F5)', () => {
+  const sockets: Socket[] = [];
+  afterEach(() => sockets.splice(0).forEach((socket) => socket.destroy()));
+
+  /** A TCP server that writes `answer` to the upgrade request and nothing more; its URL. */
+  async function stalling(answer: string): Promise<{ url: string; close: () => void }> {
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        if (answer !== '') socket.write(answer);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, close: () => server.close() };
+  }
+
+  it('says the server began its 101 answer and sent no end of its headers, with its status line; one that sent nothing is "no answer"', async () => {
+    const half = await stalling('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n');
+    const cut = await listen([half.url, '--token', 'a.b.c', '--duration', '2s']);
+    expect(cut.stderr).toBe(`realtime-contract: cannot connect to ${half.url}?token=REDACTED: Opening handshake has timed out: the server began its answer ("HTTP/1.1 101 Switching Protocols", then 20 bytes of its headers) and sent no end of its headers (an empty line) within 2000 ms\n`);
+    expect(cut.status).toBe(2);
+    const line = await stalling('HTTP/1.1 10');
+    const partial = await listen([line.url, '--duration', '2s']);
+    expect(partial.stderr).toBe(`realtime-contract: cannot connect to ${line.url}: Opening handshake has timed out: the server began its answer ("HTTP/1.1 10", 11 bytes, its status line unfinished) and sent no end of its headers (an empty line) within 2000 ms\n`);
+    const none = await stalling('');
+    const silent = await listen([none.url, '--duration', '2s']);
+    expect(silent.stderr).toBe(`realtime-contract: cannot connect to ${none.url}: Opening handshake has timed out: no answer within 2000 ms\n`);
+    for (const server of [half, line, none]) server.close();
   });
 });
