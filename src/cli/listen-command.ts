@@ -47,7 +47,7 @@ function shownSize(bytes: number): string {
 }
 /**
  * Close codes the contract gives a server for its own condition, not for a client's fault
- * (`listen` sends nothing else than pongs, on time, and one ping as the socket opens): an early close with one is a warning.
+ * (`listen` sends nothing else than pongs, on time, and one ping once the server has shown a cursor): an early close with one is a warning.
  */
 const SERVER_CONDITION_CLOSES: ReadonlyMap<number, string> = new Map([
   // Not 1011, InternalError: a server that fails is what a conformance run is for; nor 4401,
@@ -66,7 +66,7 @@ const SERVER_CONDITION_CLOSES: ReadonlyMap<number, string> = new Map([
 const EXP_SKEW_MS = 5_000;
 
 /** Said with each fault of the answer to listen's ping: the client pings, and a v1.0 server has no such rule. */
-const CLIENT_PING = "the package's client pings the server as each socket opens (protocol v1.1: a client may ping the server, which answers with a pong); v1.0 servers (the spec's) do not answer client pings: --no-ping for one";
+const CLIENT_PING = "the package's client pings a server once it has shown protocol v1.1 (a message with a cursor): a client may ping the server, which answers with a pong; v1.0 servers (the spec's) send no cursor and are not pinged (--no-ping sends none)";
 
 /** Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -93,10 +93,11 @@ export interface ListenCommandOptions {
    */
   maxFrameBytes?: number;
   /**
-   * Whether to ping the server once, as the socket opens, as the package's client does (protocol
-   * v1.1: a client may ping the server, which answers with a `pong` echoing its `timestamp`), and
-   * hold it to an answer within `PONG_TIMEOUT_MS` (10 000 ms). Default true; false for a v1.0
-   * server (the spec's), which does not answer client pings (`--no-ping`).
+   * Whether to ping the server once, after the first message it sends with a `cursor` (it speaks
+   * protocol v1.1, in which a client may ping the server, which answers with a `pong` echoing its
+   * `timestamp`), as the package's client does, and hold it to an answer within `PONG_TIMEOUT_MS`
+   * (10 000 ms). A server that sends no cursor (v1.0, the spec's) is not pinged, as the client
+   * does not ping it. Default true; false sends none (`--no-ping`).
    */
   ping?: boolean;
 }
@@ -381,8 +382,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * every `pingIntervalMs` (± tolerance), that the first frame is `connection`, and that the
  * first `connection` message's `resume` and `cursor` answer the `since` asked in the URL
  * (ResumeStatus: "new" only without one, a "resumed" stream's cursor the `since` itself). Unless
- * `ping` is false, it pings the server once as the socket opens, as the package's client does
- * (protocol v1.1), and wants a `pong` echoing its timestamp within `PONG_TIMEOUT_MS` (10 000 ms),
+ * `ping` is false, it pings the server once after its first message with a `cursor` (it speaks
+ * protocol v1.1), as the package's client does, and wants a `pong` echoing its timestamp within `PONG_TIMEOUT_MS` (10 000 ms),
  * or before `durationMs` ends when that comes first: none (keyword `keepalive`), one echoing
  * another timestamp, an `error` in its place, or a close while it awaits its pong (said on the
  * `close:` line) is a violation; a run that `count` or a signal ends first does not judge it.
@@ -663,7 +664,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** Whether a ping went unanswered because the server does not read (said once, as a warning). */
   let unread = false;
   /**
-   * Listen's own ping, sent as the socket opens (`options.ping`): its `timestamp`, and what
+   * Listen's own ping, sent after the first message with a cursor (`options.ping`): its `timestamp`, the frame after which it went, and what
    * became of it: awaited, answered by a pong echoing it, refused (an `error` in its place, a
    * pong echoing another timestamp, a close), or reported unanswered within PONG_TIMEOUT_MS.
    */
@@ -672,7 +673,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let pongTimer: NodeJS.Timeout | undefined;
   /** The frame whose pong answered listen's ping, for the words of a later pong. */
   let answeredBy: number | null = null;
-  const pingWords = () => `listen's ping (timestamp ${pingTimestamp}, sent as the socket opened)`;
+  let pingAfter: number | null = null;
+  const pingWords = () => `listen's ping (timestamp ${pingTimestamp}, sent after frame ${pingAfter}, the first with a cursor)`;
   let resolveDone = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   // Once the run has ended (count reached, duration over, closed), later frames and our own
@@ -689,10 +691,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   };
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
   let opened = false;
-  ws.once('open', () => {
-    opened = true;
-    if (options.ping === false) return;
-    // As the client does on open; one ping, so a pong that echoes it is known as its answer.
+  ws.once('open', () => (opened = true));
+  /**
+   * Pings the server once, after frame `index`, the first with a cursor the client accepts: it speaks
+   * v1.1, which the package's client then pings (a v1.0 server, never: listen pinged it on open,
+   * and every spec-only backend failed).
+   */
+  const ping = (index: number) => {
+    pingAfter = index;
+    // One ping, so a pong that echoes it is known as its answer.
     pingTimestamp = Date.now();
     pongState = 'awaited';
     ws.send(JSON.stringify({ type: 'ping', timestamp: pingTimestamp }));
@@ -704,7 +711,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none: ${CLIENT_PING}` });
       });
     }, PONG_TIMEOUT_MS);
-  });
+  };
   // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
   // Listened for from the start: frames are printed as they come, possibly before the code
   // below runs, and a Ctrl-C after the first of them ended the process unreported (a loaded CI).
@@ -865,7 +872,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
       } else if (type === 'pong' && !answer) {
-        // A server sends a pong only in answer to a client's ping, and listen sends one, on open:
+        // A server sends a pong only in answer to a client's ping, and listen sends one, after the first message with a cursor:
         // one sending pongs instead of pings passed a run shorter than the ping interval (a fresh user).
         const timestamp = JSON.stringify((value as { timestamp?: unknown }).timestamp);
         if (pongState === 'awaited') {
@@ -873,7 +880,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           pongState = 'refused';
           violate({ index, type, pointer: '/timestamp', keyword: 'keepalive', message: `expected the timestamp of ${pingWords()}, ${pingTimestamp}, echoed unchanged, got ${timestamp}: ${CLIENT_PING}` });
         } else {
-          const sent = pingTimestamp === null ? 'listen sent no ping: --no-ping' : answeredBy !== null ? `listen sends one ping, as the socket opens, which frame ${answeredBy} answered` : 'listen sends one ping, as the socket opens, and this echoes another timestamp';
+          const sent = pingTimestamp === null ? `listen sent no ping: ${options.ping === false ? '--no-ping' : 'no message with a cursor yet'}` : answeredBy !== null ? `listen sends one ping, after the first message with a cursor, which frame ${answeredBy} answered` : 'listen sends one ping, after the first message with a cursor, and this echoes another timestamp';
           violate({ index, type, pointer: '', keyword: 'keepalive', message: `expected a pong only in answer to a ping, got one unasked (${sent}): the server pings, the client answers` });
         }
       } else {
@@ -895,6 +902,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // back (told as a gap), is a violation. Only the one just before was compared, so a
       // repeat of an older cursor (b, a, b) passed while the client dropped it (a fresh user).
       const cursor = (value as { cursor?: unknown } | null)?.cursor;
+      // A cursor on a message the client accepts (tolerant) shows v1.1: the client pings from then on, and so does listen, once.
+      if (options.ping !== false && !stopped && pingTimestamp === null && typeof cursor === 'string' && (result.ok || (options.mode === 'strict' && validateMessage(value, { mode: 'tolerant' }).ok))) ping(index);
       if (type === 'connection') {
         // The client's reading of a `connection` message it accepts (tolerant; another changes
         // nothing): a new stream unless it says `resumed` or, without `resume`, names the cursor

@@ -102,7 +102,7 @@ program
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
   .option('--all-errors', 'report every fault of each frame, not only the first', false)
-  .option('--no-ping', 'send no ping as the socket opens (a v1.0 server, the spec\'s, does not answer client pings); by default listen pings once, as the package\'s client does, and wants a pong echoing it within 10 s (the pong timeout) or before the run ends')
+  .option('--no-ping', 'send no ping; by default listen pings a server once its first message with a cursor shows protocol v1.1, as the package\'s client does (a v1.0 server, the spec\'s, sends no cursor and is not pinged), and wants a pong echoing it within 10 s (the pong timeout) or before the run ends')
   .option('--max-frame <size>', 'the largest message read: 1MiB, 512KiB, 4096 (a bare number is bytes; at most and by default 100MiB); a larger one is a violation that ends the run. --duration does not interrupt the check of a frame: this bounds how long one takes', (v: string) => size(v, 100 * 1024 * 1024))
   .action(async (url: string, options: { token?: string; duration?: number; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json'; allErrors: boolean; maxFrame?: number; ping: boolean }) => {
     const { runListen } = await import('./listen-command.js');

@@ -1,7 +1,7 @@
 /**
  * `realtime-contract listen` holds a server to its answers: the `resume` of its first
- * `connection` message to the `since` listen asked with, a pong to the ping listen sends as the
- * socket opens (as the package's client does), and an upgrade answer begun and cut short is said
+ * `connection` message to the `since` listen asked with, a pong to the ping listen sends once the
+ * server has shown a cursor (as the package's client does), and an upgrade answer begun and cut short is said
  * as such, not as no answer (a tester's own backend, tAE F1, F3, F5).
  */
 import { createServer, type Socket } from 'node:net';
@@ -82,7 +82,7 @@ describe('listen: the resume of the connection message against the since asked (
   });
 });
 
-describe('listen pings the server as the socket opens, as the client does (tAE F1)', () => {
+describe('listen pings a server that has shown a cursor (v1.1), as the client does (tAE F1)', () => {
   it('a server that answers with a pong echoing the timestamp passes; the pong is counted, not unasked', async () => {
     const received: string[] = [];
     const url = await wsServer((ws) => {
@@ -94,6 +94,21 @@ describe('listen pings the server as the socket opens, as the client does (tAE F
     expect(status).toBe(0);
     expect(received).toHaveLength(1);
     expect(JSON.parse(received[0]!)).toEqual({ type: 'ping', timestamp: expect.any(Number) });
+  });
+
+  it('a server that sends no cursor (v1.0, the spec\'s) is not pinged, as the client does not ping it, and passes without --no-ping', async () => {
+    const received: string[] = [];
+    const url = await wsServer((ws) => {
+      ws.on('message', (data) => {
+        received.push(String(data));
+        ws.close(1008, 'unexpected message');
+      });
+      ws.send(connection(undefined, undefined));
+    });
+    const { status, stdout } = await listen([url, '--duration', '1s', '--ping-interval', '60000']);
+    expect(stdout).toMatch(/^connection 1\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+    expect(status).toBe(0);
+    expect(received).toEqual([]);
   });
 
   it('the reference server answers it', async () => {
@@ -109,7 +124,7 @@ describe('listen pings the server as the socket opens, as the client does (tAE F
       ws.send(connection('new', 'e.0'));
     });
     const { status, stdout } = await listen([url, '--duration', '2s', '--ping-interval', '60000']);
-    expect(stdout).toMatch(/^close: - \(root\) the server closed the connection with 1008 "unexpected message" before the run ended, while listen's ping \(timestamp \d+, sent as the socket opened\) awaited its pong, \d+ ms after it \(if the ping made it close: the package's client pings the server as each socket opens \(protocol v1\.1: a client may ping the server, which answers with a pong\); v1\.0 servers \(the spec's\) do not answer client pings: --no-ping for one\)\n/);
+    expect(stdout).toMatch(/^close: - \(root\) the server closed the connection with 1008 "unexpected message" before the run ended, while listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) awaited its pong, \d+ ms after it \(if the ping made it close: the package's client pings a server once it has shown protocol v1\.1 \(a message with a cursor\): a client may ping the server, which answers with a pong; v1\.0 servers \(the spec's\) send no cursor and are not pinged \(--no-ping sends none\)\)\n/);
     expect(stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/);
     expect(status).toBe(1);
     const quiet = await listen([url, '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
@@ -123,7 +138,7 @@ describe('listen pings the server as the socket opens, as the client does (tAE F
       ws.send(connection('new', 'e.0'));
     });
     const { status, stdout } = await listen([url, '--duration', '1s', '--ping-interval', '60000']);
-    expect(stdout).toMatch(/^frame 1: error \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent as the socket opened\), got an error message in its place, \d+ ms after it: the package's client pings .*: --no-ping for one\n/);
+    expect(stdout).toMatch(/^frame 1: error \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\), got an error message in its place, \d+ ms after it: the package's client pings .*\(--no-ping sends none\)\n/);
     expect(stdout).toMatch(/\n2 frames \(2 valid, 0 invalid\), 1 violation\n$/);
     expect(status).toBe(1);
   });
@@ -137,7 +152,7 @@ describe('listen pings the server as the socket opens, as the client does (tAE F
       ws.send(connection('new', 'e.0'));
     });
     const wrong = await listen([url, '--duration', '1s', '--ping-interval', '60000']);
-    expect(wrong.stdout).toMatch(/^frame 1: pong \/timestamp expected the timestamp of listen's ping \(timestamp (\d+), sent as the socket opened\), \1, echoed unchanged, got \d+: /);
+    expect(wrong.stdout).toMatch(/^frame 1: pong \/timestamp expected the timestamp of listen's ping \(timestamp (\d+), sent after frame 0, the first with a cursor\), \1, echoed unchanged, got \d+: /);
     expect(wrong.status).toBe(1);
     const twice = await wsServer((ws) => {
       ws.on('message', (data) => {
@@ -148,17 +163,17 @@ describe('listen pings the server as the socket opens, as the client does (tAE F
       ws.send(connection('new', 'e.0'));
     });
     const again = await listen([twice, '--duration', '1s', '--ping-interval', '60000']);
-    expect(again.stdout).toContain('frame 2: pong (root) expected a pong only in answer to a ping, got one unasked (listen sends one ping, as the socket opens, which frame 1 answered): the server pings, the client answers\n');
+    expect(again.stdout).toContain('frame 2: pong (root) expected a pong only in answer to a ping, got one unasked (listen sends one ping, after the first message with a cursor, which frame 1 answered): the server pings, the client answers\n');
     expect(again.stdout).toMatch(/\nconnection 1, pong 2\n3 frames \(3 valid, 0 invalid\), 1 violation\n$/);
   });
 
   it('a server that never answers: reported when the run ends first (--duration, said), and after the pong timeout (10 s)', { timeout: 60_000 }, async () => {
     const url = await wsServer((ws) => ws.send(connection('new', 'e.0')));
     const short = await listen([url, '--duration', '1s', '--ping-interval', '60000']);
-    expect(short.stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent as the socket opened\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 1000 ms\), \d+ ms after it: the package's client pings .*: --no-ping for one\n/);
+    expect(short.stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 1000 ms\), \d+ ms after it: the package's client pings .*\(--no-ping sends none\)\n/);
     expect(short.status).toBe(1);
     const long = await listen([url, '--duration', '12s', '--ping-interval', '60000'], {}, 40_000);
-    expect(long.stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent as the socket opened\) within 10000 ms \(the contract's pong timeout\), got none: the package's client pings .*: --no-ping for one\n/);
+    expect(long.stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none: the package's client pings .*\(--no-ping sends none\)\n/);
     expect(long.stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 1 violation\n$/);
     // --no-ping: a v1.0 server passes.
     const v10 = await listen([url, '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
