@@ -510,9 +510,77 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * new socket 1011 while status() said healthy (a hostile tester).
    */
   let epochRefused: string | null = null;
+  /**
+   * The append-refused and append-accepted lines: at most one of each every APPEND_LOG_MS (on the
+   * monotonic clock: a wall clock stepped back 1 h kept the next warning unsaid for that long).
+   * When Redis's memory hovers at maxmemory, appends flip between refused and stored: each flip
+   * logged a pair, 312 ms apart (tAG). And the log is never left saying the opposite of the state
+   * past those 10 s (a reviewer: an `append-accepted` last while appends are refused): a refusal
+   * held back after an `append-accepted` line is said when the 10 s of the last append-refused
+   * end, with the count of the refusals held back (`unlogged`), and an append stored within the
+   * 10 s of the last `append-accepted`, after an append-refused line, is said when those end if
+   * appends are still stored. Refusals held back otherwise are counted in the next line.
+   * Both kinds of refusal (Redis's, a ReplyError; a stream's own, in the script's reply) go by it.
+   */
+  const APPEND_LOG_MS = 10_000;
+  /** What the last append-* line said (null: none yet). */
+  let appendsSaid: 'refused' | 'accepted' | null = null;
   let refusalLoggedAt = -Infinity;
+  let acceptedLoggedAt = -Infinity;
+  /** Publishes refused since the last append-refused (or append-accepted) line, that no line said. */
   let refusalsUnlogged = 0;
-  const APPEND_REFUSED_LOG_MS = 10_000;
+  /** The last of those refusals: what a line at the end of the 10 s says. */
+  let heldRefusal: { fields: Record<string, unknown>; message: string } | null = null;
+  /** When the first refusal (Redis's) after the last append-accepted line came, wall clock. */
+  let refusedUnsaidSince: number | null = null;
+  /**
+   * A timer (unref'd, stopped by close()) running `then` once APPEND_LOG_MS have passed since
+   * `since()` on the monotonic clock; start() while it runs does nothing.
+   */
+  function windowEnd(since: () => number, then: () => void): { start(): void; stop(): void } {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      timer = setTimeout(() => {
+        // A timer may fire a hair before performance.now() says the time is up.
+        if (performance.now() - since() < APPEND_LOG_MS) return arm();
+        timer = undefined;
+        then();
+      }, Math.max(1, Math.ceil(since() + APPEND_LOG_MS - performance.now())));
+      timer.unref();
+    };
+    return {
+      start: () => void (timer === undefined && !closed && arm()),
+      stop: () => void (clearTimeout(timer), (timer = undefined)),
+    };
+  }
+  // Said at the end of the 10 s, standing for all the refusals held back (`unlogged`).
+  const refusedLogLater = windowEnd(() => refusalLoggedAt, () => heldRefusal !== null && logRefused({ ...heldRefusal.fields, heldBack: true }, heldRefusal.message, refusalsUnlogged));
+  const acceptedLogLater = windowEnd(() => acceptedLoggedAt, () => refusedSince === null && appendsSaid === 'refused' && logAccepted());
+  function logRefused(fields: Record<string, unknown>, message: string, unlogged: number): void {
+    refusedLogLater.stop();
+    logger.warn({ event: 'append-refused', url: where, ...fields, unlogged }, message);
+    [refusalLoggedAt, appendsSaid, refusalsUnlogged, heldRefusal] = [performance.now(), 'refused', 0, null];
+  }
+  /** `count` publishes refused, for `fields.err`: said now, or held back (see APPEND_LOG_MS). */
+  function appendsRefused(count: number, fields: Record<string, unknown>, message: string): void {
+    if (performance.now() - refusalLoggedAt >= APPEND_LOG_MS) return logRefused(fields, message, refusalsUnlogged);
+    refusalsUnlogged += count;
+    heldRefusal = { fields, message };
+    if (appendsSaid === 'accepted') refusedLogLater.start();
+  }
+  function logAccepted(): void {
+    acceptedLogLater.stop();
+    // The refusals held back came before this append, stored as the line says: counted in it.
+    refusedLogLater.stop();
+    logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedUnsaidSince ?? Date.now()).toISOString(), unlogged: refusalsUnlogged }, 'Redis stores appends again');
+    [acceptedLoggedAt, appendsSaid, refusalsUnlogged, heldRefusal, refusedUnsaidSince] = [performance.now(), 'accepted', 0, null, null];
+  }
+  /** An append stored after Redis refused some (`refusedSince` set): said now, or when the 10 s of the last append-accepted end if appends are still stored. */
+  function appendsAccepted(): void {
+    refusedSince = null;
+    if (performance.now() - acceptedLoggedAt >= APPEND_LOG_MS) return logAccepted();
+    acceptedLogLater.start();
+  }
 
   /**
    * Per connection, Redis's refusal of the SELECT ioredis sends as it connects (`ERR DB index is
@@ -1170,21 +1238,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const refusals = batch.filter((_, i) => cursors[i]!.startsWith('!'));
       if (refusals.length > 0) {
         const why = cursors.find((c) => c.startsWith('!'))!.slice(1);
-        if (performance.now() - refusalLoggedAt >= APPEND_REFUSED_LOG_MS) {
-          logger.warn({ event: 'append-refused', url: where, err: why, stream: refusals[0]!.stream, unlogged: refusalsUnlogged }, 'Redis refuses appends to a stream: those publishes fail, nothing of them stored');
-          refusalLoggedAt = performance.now();
-          refusalsUnlogged = 0;
-        } else refusalsUnlogged += refusals.length;
+        appendsRefused(refusals.length, { err: why, stream: refusals[0]!.stream }, 'Redis refuses appends to a stream: those publishes fail, nothing of them stored');
       }
       if (refusals.length === batch.length) {
         batch.forEach((q, i) => q.reject(new ReplyError(cursors[i]!.slice(1)) as Error));
         return;
       }
-      if (refusedSince !== null) {
-        logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedSince).toISOString() }, 'Redis stores appends again');
-        // The next refusal is warned at once: within 10 s of the last warning it went unsaid, the last line saying appends were stored (a reviewer).
-        [refusedSince, refusalLoggedAt, refusalsUnlogged] = [null, -Infinity, 0];
-      }
+      if (refusedSince !== null) appendsAccepted();
       batch.forEach((q, i) => (cursors[i]!.startsWith('!') ? q.reject(new ReplyError(cursors[i]!.slice(1)) as Error) : q.resolve(cursors[i]!)));
     } catch (err) {
       const timedOut = unanswered(err);
@@ -1209,13 +1269,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           ? (new ReplyError(refusal) as Error)
           : new Error(`the append got no answer from Redis (${noAnswer(err)}): the message may still be stored and delivered if Redis runs the command later`);
       if (err instanceof ReplyError) {
-        // (Timed on the monotonic clock: a wall clock stepped back 1 h kept the next warning unsaid for that long.)
         refusedSince ??= Date.now();
-        if (performance.now() - refusalLoggedAt >= APPEND_REFUSED_LOG_MS) {
-          logger.warn({ event: 'append-refused', url: where, err: refusal, refusedSince: new Date(refusedSince).toISOString(), unlogged: refusalsUnlogged }, 'Redis refuses appends: publishes fail');
-          refusalLoggedAt = performance.now();
-          refusalsUnlogged = 0;
-        } else refusalsUnlogged += batch.length;
+        refusedUnsaidSince ??= refusedSince;
+        appendsRefused(batch.length, { err: refusal, refusedSince: new Date(refusedSince).toISOString() }, 'Redis refuses appends: publishes fail');
       }
       for (const q of batch) q.reject(reason);
     } finally {
@@ -1465,6 +1521,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       closed = true;
       clearInterval(heartbeat);
       clearTimeout(subscribeRetry);
+      refusedLogLater.stop();
+      acceptedLogLater.stop();
       flush();
       listeners.clear();
       gapListeners.clear();
