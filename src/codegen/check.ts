@@ -13,7 +13,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaE
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
  * on strings, no `const` beside an `enum`, closed lists of one JSON type, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
- * carry the stream, no recursive schema, and only what the TypeBox generator can express
+ * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
  * generator runs; `diff` runs the same checks to warn that generate would refuse a side.
  *
@@ -26,6 +26,7 @@ export function checkGeneratable(contract: Contract): void {
   checkNames(contract.files);
   checkPollMessages(contract.messages, contract.documents, contract.files);
   checkStreamCursors(contract.messages, contract.files);
+  checkClientMessages(contract.messages);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
@@ -308,6 +309,35 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
   }
   const extra = messages.find((message) => message.audience === 'connection' && listed.has(message.file));
   if (extra) throw new SchemaError(poll.file, `${pointer}/${listed.get(extra.file)}`, `lists "${extra.type}", whose audience is "connection": per-connection messages never appear in a poll`);
+}
+
+/**
+ * The message types the reference server receives from a client: `checkInbound`
+ * (src/server/core.ts) answers a ping with a pong and takes a pong as the answer to its own
+ * ping, and has nothing to hand any other client message to.
+ */
+export const SERVER_RECEIVES: readonly string[] = ['ping', 'pong'];
+
+/**
+ * A client→server direction only on the types the reference server receives
+ * ({@link SERVER_RECEIVES}). Another one (a `subscribe`) passed generate and `diff`
+ * ("compatible"), then `npm run build` stopped in src/server/core.ts's inbound check with a type
+ * error that said nothing of the contract (a tester): the server has no handler for it, nor a
+ * way to give it to the application, so it needs server work before the contract can say it.
+ *
+ * @throws SchemaError at the message's `/x-direction`
+ */
+function checkClientMessages(messages: readonly MessageSchema[]): void {
+  for (const message of messages) {
+    if (!message.directions.includes('client-to-server') || SERVER_RECEIVES.includes(message.type)) continue;
+    throw new SchemaError(
+      message.file,
+      '/x-direction',
+      `"${message.type}" is sent client-to-server, but the reference server receives only ${SERVER_RECEIVES.map((type) => `"${type}"`).join(' and ')} from a client ` +
+        '(src/server/core.ts, checkInbound: it has no handler for another client message, nor a way to hand one to the application): ' +
+        'a new client→server type needs that server work first; until then declare it "server-to-client" only',
+    );
+  }
 }
 
 /**
