@@ -1,8 +1,27 @@
 import type { SchemaNode } from '../contract/index.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 
-/** Keywords that document a schema without changing what it accepts or what code is generated from it (a `default` is in the docs and the bundled schema: diff said "no changes" of it, a hostile tester). */
-const DOCUMENTATION_KEYWORDS = ['description', 'default', 'examples', '$comment'] as const;
+/** Keywords that document a schema without changing what it accepts or what code is generated from it (a `default` is in the docs and the bundled schema: diff said "no changes" of it, a hostile tester; `readOnly` and `writeOnly` are in the bundled schema and the AsyncAPI document). */
+const DOCUMENTATION_KEYWORDS = ['description', 'default', 'examples', '$comment', 'readOnly', 'writeOnly'] as const;
+
+/**
+ * This project's annotations that are documentation as a whole, each entry of a list by itself:
+ * `x-spec-section` titles the reference's sections and the TSDoc `@see` lines of the types, and
+ * is written into the AsyncAPI document; `x-version-history` is the reference's version history
+ * (an entry appended with a new version is said by `protocol-version-changed`). `diff` said "no
+ * changes" of either while `generate` rewrote those files (a tester).
+ */
+const DOCUMENTATION_FACTS: Readonly<Record<string, DocumentationKind>> = { 'x-spec-section': 'spec-section', 'x-version-history': 'version-history' };
+
+/** What kind of documentation changed at a place: the draft-07 annotations, a spec section, an entry of the version history. */
+export type DocumentationKind = 'annotations' | 'spec-section' | 'version-history';
+
+/** A place, in a schema file, whose documentation changed. */
+export interface DocumentationPlace {
+  /** JSON Pointer into the file. */
+  pointer: string;
+  kind: DocumentationKind;
+}
 
 /** Keywords whose value maps names to schemas (the map itself is not a schema). */
 const SCHEMA_MAPS = new Set(['properties', 'definitions', 'patternProperties', 'dependencies']);
@@ -11,32 +30,41 @@ const SUBSCHEMAS = new Set(['items', 'additionalItems', 'additionalProperties', 
 
 /**
  * Where two versions of one schema file differ in documentation (`description`, `default`,
- * `examples`, `$comment`): the JSON Pointers, into the file, of the schemas (and of the entries of `x-`
- * facts, such as a close code) whose documentation changed, in the new file's order. Other
- * changes are judged by `diffSchemas`; they do not hide these (a rewrite `diff` calls
- * equivalent, or a `title` changes no verdict, and the text still changed).
+ * `examples`, `$comment`, `readOnly`, `writeOnly`; `x-spec-section`; an entry of
+ * `x-version-history`): the places, JSON Pointers into the file, of the schemas (and of the
+ * entries of `x-` facts, such as a close code or a version) whose documentation changed, in the
+ * new file's order, each with its kind. Other changes are judged by `diffSchemas`; they do not
+ * hide these (a rewrite `diff` calls equivalent, or a `title` changes no verdict, and the text
+ * still changed).
  *
  * Walks the schema keywords of draft-07 where both versions have them (the values of `enum`,
  * `const` and `default` are data, not schemas).
  */
-export function documentationChanges(before: SchemaNode, after: SchemaNode): string[] {
-  const places: string[] = [];
+export function documentationChanges(before: SchemaNode, after: SchemaNode): DocumentationPlace[] {
+  const places: DocumentationPlace[] = [];
   collect(before, after, '', true, places);
   return places;
 }
 
 /** Collects where documentation differs between `a` and `b`; `schema`: whether they are schemas (else the data of an `x-` fact). */
-function collect(a: unknown, b: unknown, at: string, schema: boolean, places: string[]): void {
+function collect(a: unknown, b: unknown, at: string, schema: boolean, places: DocumentationPlace[]): void {
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) collect(a[i], b[i], `${at}/${i}`, schema, places);
     return;
   }
   if (!isObject(a) || !isObject(b)) return;
-  if (DOCUMENTATION_KEYWORDS.some((keyword) => !equal(a[keyword], b[keyword]))) places.push(at);
+  if (DOCUMENTATION_KEYWORDS.some((keyword) => !equal(a[keyword], b[keyword]))) places.push({ pointer: at, kind: 'annotations' });
   for (const key of Object.keys(b)) {
     if (!Object.hasOwn(a, key) || (DOCUMENTATION_KEYWORDS as readonly string[]).includes(key)) continue;
     const here = `${at}/${escapeToken(key)}`;
-    if (!schema || key.startsWith('x-')) collect(a[key], b[key], here, false, places);
+    const fact = schema ? DOCUMENTATION_FACTS[key] : undefined;
+    if (fact !== undefined) {
+      const [x, y] = [a[key], b[key]];
+      // A list entry by entry (those appended are a new version's: said by the version's change).
+      if (Array.isArray(x) && Array.isArray(y)) {
+        for (let i = 0; i < Math.min(x.length, y.length); i++) if (!equal(x[i], y[i])) places.push({ pointer: `${here}/${i}`, kind: fact });
+      } else if (!equal(x, y)) places.push({ pointer: here, kind: fact });
+    } else if (!schema || key.startsWith('x-')) collect(a[key], b[key], here, false, places);
     else if (SCHEMA_MAPS.has(key) && isObject(a[key]) && isObject(b[key])) {
       const mapA = a[key] as Record<string, unknown>;
       const mapB = b[key] as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { forEachSubschema, type Contract, type Direction, type SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
-import { definitionNames, documentationChanges, titleChanges } from './annotations.js';
+import { definitionNames, documentationChanges, titleChanges, type DocumentationKind } from './annotations.js';
 import { escapeToken, resolvePointer, unescapeToken } from '../runtime/json-pointer.js';
 import { languageTypeNames, NameClashError } from '../codegen/language-shape.js';
 import { diffSchemas, type MessageNodes, type Resolve, type SchemaDelta } from './schema-diff.js';
@@ -96,8 +96,8 @@ export interface DiffReport {
  * - message facts (audience, delivery class, directions) and protocol facts (keepalive
  *   timing, polling, close and error codes, path) by what an older peer would do wrong.
  *
- * - documentation: a schema file whose descriptions, defaults, examples or comments changed
- *   (`documentation-changed`, compatible, a patch release), reported where nothing else of
+ * - documentation: a schema file whose descriptions, defaults, examples or comments, spec
+ *   section or version history entries changed (`documentation-changed`, compatible, a patch release), reported where nothing else of
  *   that message (for a shared file, nothing at all) calls for a release.
  *
  * Pure: reads both models, returns the report.
@@ -419,9 +419,17 @@ const BUMPS: readonly Bump[] = ['none', 'patch', 'minor', 'major'];
 /** A subject that names a shared schema file rather than a message or a document. */
 const SHARED_FILES = /\.json$/;
 
+/** What changed, by kind of documentation ({@link DocumentationKind}): in one place, and in several. */
+const DOCUMENTATION_WORDS: Readonly<Record<DocumentationKind, readonly [string, string]>> = {
+  annotations: ['description, default, examples or comment', 'descriptions, defaults, examples or comments'],
+  'spec-section': ['spec section (x-spec-section)', 'spec section (x-spec-section)'],
+  'version-history': ['version history entry', 'version history entries'],
+};
+
 /**
  * One `documentation-changed` per schema file whose descriptions, defaults, examples or comments
- * changed: `generate` rewrites the reference docs and the type comments from them, so the
+ * (or `readOnly`, `writeOnly`), spec section, or version history entries changed: `generate`
+ * rewrites the reference docs, the type comments and the AsyncAPI document from them, so the
  * package changes although no message's validity does (a patch release). Its pointer is into
  * the file (the first place whose text changed, in the file's order); its subject the message
  * or document the file holds, or the file's name for a shared one (`definitions.json`,
@@ -435,9 +443,10 @@ function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
     if (old === undefined) continue;
     const places = documentationChanges(old, schema);
     if (places.length === 0) continue;
+    const kinds = [...new Set(places.map((place) => place.kind))];
     changes.push({
-      rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer: places[0]!,
-      text: places.length === 1 ? 'description, default, examples or comment changed' : `descriptions, defaults, examples or comments changed in ${places.length} places (the first here)`,
+      rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer: places[0]!.pointer,
+      text: places.length === 1 ? `${DOCUMENTATION_WORDS[places[0]!.kind][0]} changed` : `${kinds.map((kind) => DOCUMENTATION_WORDS[kind][1]).join('; ')} changed in ${places.length} places (the first here)`,
       impact: 'no message changes validity; generate rewrites the docs and type comments from them',
     });
   }

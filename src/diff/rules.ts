@@ -87,7 +87,7 @@ export const RULES = {
   'pattern-changed': 'a pattern changed',
   'schema-changed': 'a combination of schemas (anyOf, oneOf, allOf, not) changed',
   'known-values-changed': 'the documented known values of an open string changed',
-  'documentation-changed': 'only descriptions, defaults, examples or comments of a schema file changed',
+  'documentation-changed': 'only the documentation of a schema file changed: descriptions, defaults, examples or comments, its spec section, or entries of the version history',
   'type-name-changed': 'a generated type was renamed, added or removed (a definition, or the title of a message or an inline schema): code that imports it by name must follow',
   'definition-moved': 'a definition moved to another schema file under its name: the generated types keep it; a $ref into the published file it left must follow',
   // Protocol facts

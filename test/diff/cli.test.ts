@@ -167,6 +167,25 @@ describe('realtime-contract diff', () => {
     expect(json(['diff', 'schemas', defaulted])).toMatchObject({ changes: [{ rule: 'documentation-changed', subject: 'trades', pointer: '/definitions/TradeData/properties/side' }], semver: 'patch' });
   });
 
+  it('reports a spec section or a version history entry edited as documentation, a patch release, in the words of the other documentation changes (generate rewrites the reference, the @see lines and the AsyncAPI document from them; diff said "no changes": a tester)', () => {
+    const dir = path.join(work, 'sectioned');
+    writeSchemas(dir, patchSchemas(readSchemas(), [
+      { op: 'replace', path: '/trades.json/x-spec-section', value: '3. Trade events' },
+      { op: 'replace', path: '/protocol.json/x-version-history/0/changes', value: 'Initial schema' },
+      { op: 'replace', path: '/protocol.json/x-version-history/0/date', value: '2026-01-15' },
+      { op: 'replace', path: '/alerts.json/x-spec-section', value: '9. Alerts and notices' },
+      { op: 'replace', path: '/alerts.json/description', value: 'An alert.' },
+    ]));
+    const { code, stdout, stderr } = cli(['diff', 'schemas', dir]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      'compatible alerts: descriptions, defaults, examples or comments; spec section (x-spec-section) changed in 2 places (the first here) — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
+      'compatible protocol.json /x-version-history/0: version history entry changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
+      'compatible trades /x-spec-section: spec section (x-spec-section) changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
+      `3 changes (0 breaking, 0 strict, 3 compatible) from schemas (folder) to ${dir} (folder): release patch; protocol version 1.1 (was 1.1; 1.1 or later needed)`,
+    ]);
+  });
+
   it('calls a renamed generated type a major release of the package, and leaves the protocol version alone', () => {
     const dir = path.join(work, 'renamed');
     writeSchemas(dir, patchSchemas(readSchemas(), [{ op: 'replace', path: '/trades.json/title', value: 'TradeMessage' }]));
