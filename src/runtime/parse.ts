@@ -35,8 +35,8 @@ export function parseMessage(frame: Frame, options: ValidationOptions & { direct
 /** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
 export function parseMessage(frame: Frame, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
-/** Tolerant mode (or a mode known only at run time): the message as a consumer receives it, closed lists open. */
-export function parseMessage(frame: Frame, options: ValidationOptions): ValidationResult<ReceivedMessage>;
+/** Tolerant mode, or a mode known only at run time (options a wrapper passes through, `undefined` included): the message as a consumer receives it, closed lists open. */
+export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
   let text: string;
   if (typeof frame === 'string') {

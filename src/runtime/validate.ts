@@ -85,8 +85,8 @@ export function validateMessage(value: unknown, options: ValidationOptions & { d
 /** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
 export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
-/** Tolerant mode (or a mode known only at run time): the message as a consumer receives it, closed lists open. */
-export function validateMessage(value: unknown, options: ValidationOptions): ValidationResult<ReceivedMessage>;
+/** Tolerant mode, or a mode known only at run time (options a wrapper passes through, `undefined` included): the message as a consumer receives it, closed lists open. */
+export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
   let mode: ValidationMode = 'strict';
   let direction: Direction | undefined;
