@@ -19,6 +19,8 @@ describe('types named by the public API are exported beside it', () => {
   });
 
   it("realtime-contract/client: ClientValidationError, the element of an invalid event's errors", () => {
-    expectTypeOf<InvalidEvent['errors']>().toEqualTypeOf<ClientValidationError[]>();
+    // Never empty, as the root's ValidationErrors: `errors[0]` needs no check under noUncheckedIndexedAccess (tAB F4).
+    expectTypeOf<InvalidEvent['errors']>().toEqualTypeOf<[ClientValidationError, ...ClientValidationError[]]>();
+    expectTypeOf<InvalidEvent['errors'][0]>().toEqualTypeOf<ClientValidationError>();
   });
 });

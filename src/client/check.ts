@@ -14,10 +14,14 @@ export interface ClientValidationError {
   message: string;
 }
 
+/** The errors of an `invalid` verdict: the first fault found, so never empty (`errors[0]` needs no check, as the root's `ValidationErrors`). */
+export type ClientValidationErrors = [ClientValidationError, ...ClientValidationError[]];
+
 export type Checked =
   | { ok: true; message: ReceivedServerMessage }
   /** `errors` is empty for `unknown-type`: the type itself is the news. */
-  | { ok: false; reason: 'invalid' | 'unknown-type' | 'json'; errors: ClientValidationError[] };
+  | { ok: false; reason: 'unknown-type'; errors: [] }
+  | { ok: false; reason: 'invalid' | 'json'; errors: ClientValidationErrors };
 
 /**
  * Validates one parsed incoming message in tolerant mode (unknown fields pass, and so does a

@@ -60,8 +60,8 @@ export interface RealtimeStatus {
 /** `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode), or a poll answer that is not a poll response (`message` its text when not JSON). */
 export interface InvalidEvent {
   reason: 'invalid' | 'json';
-  /** The first fault found. */
-  errors: ClientValidationError[];
+  /** The first fault found: never empty, so `errors[0]` needs no check (as on `validateMessage`'s result). */
+  errors: [ClientValidationError, ...ClientValidationError[]];
   /**
    * The parsed value, or the raw text when it was not JSON. For a binary frame (reason `json`,
    * whatever it holds), the frame's data as the WebSocket gives it: a Buffer under ws, a Blob

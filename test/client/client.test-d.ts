@@ -36,4 +36,12 @@ describe('client WebSocket option', () => {
       expectTypeOf(message).toEqualTypeOf<ReceivedTradesMessage>();
     });
   });
+
+  it("types an invalid event's errors as never empty, so errors[0] needs no check, as on parseMessage's result (tAB F4)", () => {
+    const client = createRealtimeClient({ url: 'wss://example.com/api/ws', WebSocket: NodeWebSocket });
+    client.on('invalid', (event) => {
+      expectTypeOf(event.errors[0].pointer).toEqualTypeOf<string>();
+      expectTypeOf(event.errors[0].keyword).toEqualTypeOf<string>();
+    });
+  });
 });
