@@ -153,6 +153,26 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /**
+ * The part of a fetch response the client reads when polling: the browser's, Node's and node-fetch's
+ * `Response` are one. A `body` that is a web `ReadableStream` is read with the `maxPollBytes` bound and
+ * bytes that are not UTF-8 refused; any other body (node-fetch's, a Node stream) is read by `text()`.
+ */
+export interface FetchResponseLike {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  readonly body?: unknown;
+  text(): Promise<string>;
+}
+
+/**
+ * What the client calls a fetch with: the poll URL, the token as `authorization: Bearer …`,
+ * and a signal that aborts a poll past `pollTimeoutMs` or at `disconnect()`. The global fetch
+ * (browsers, Node 20) and node-fetch 3 are one.
+ */
+export type FetchLike = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<FetchResponseLike>;
+
+/**
  * Exponential backoff with full jitter: attempt n waits `random() × min(maxMs, baseMs × factor^(n-1))`.
  * A value of the wrong type or out of range throws a TypeError from {@link createRealtimeClient}.
  */
@@ -200,8 +220,11 @@ export interface RealtimeClientOptions {
    * and it keeps the process alive after `disconnect()`).
    */
   WebSocket?: WebSocketConstructor;
-  /** A fetch function. Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  /**
+   * A fetch function, for polls: the browser's, Node's, or node-fetch's (no cast: it is typed by
+   * what the client calls, {@link FetchLike}). Default `globalThis.fetch`.
+   */
+  fetch?: FetchLike;
   backoff?: BackoffOptions;
   /**
    * An attempt that has not opened after this long (ms, > 0) is abandoned. Default 10 000. The wait for a
@@ -1012,7 +1035,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const asked = status.cursor;
         const sent = Date.now();
         try {
-          const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl())), {
+          const response: FetchResponseLike = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl())), {
             headers: { authorization: `Bearer ${t}` },
             signal: abort.signal,
           });
@@ -1023,7 +1046,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (refusedToken(code, t)) return;
           if (code === 429 || !response.ok) {
             // (A node-fetch body, a Node stream, has no cancel: it threw, and a 429 lost its Retry-After.)
-            void response.body?.cancel?.().catch(() => undefined);
+            void (response.body as WebBody)?.cancel?.().catch(() => undefined);
             wait = delay(++failures, response.headers.get('retry-after'));
             // 429, polling faster than the server allows (catching up page after page): not a
             // loss, the server is there. Wait as long as it says, and stay connected.
@@ -1333,26 +1356,29 @@ export function pollUrlOf(socketUrl: string): URL {
   return url;
 }
 
+/** A poll response's body as the client reads it: a web stream, or (node-fetch's) a body with neither method. */
+type WebBody = Partial<Pick<ReadableStream<Uint8Array>, 'cancel' | 'getReader'>> | null | undefined;
+
 /**
  * The text of `response`, read at most `max` bytes: a larger one is cancelled and a RangeError
  * thrown (a hostile server's 900 MiB poll answer was read whole into memory). A body that is
  * not a web stream (a `fetch` option such as node-fetch's, whose polls all failed) is read
  * whole, then bounded.
  */
-async function readText(response: Response, max: number): Promise<string | undefined> {
+async function readText(response: FetchResponseLike, max: number): Promise<string | undefined> {
   // Said too long by its Content-Length: not read at all (16 MiB were read on every retry).
   if (Number(response.headers.get('content-length')) > max) {
-    void response.body?.cancel?.().catch(() => undefined);
+    void (response.body as WebBody)?.cancel?.().catch(() => undefined);
     return undefined;
   }
   // (A body that is not a web stream is decoded by the fetch given, as it decodes: node-fetch's
   // `text()` puts U+FFFD in place of bytes that are not UTF-8. Decoding them here costs the
   // browser bundle bytes it does not have.)
-  if (!isFunction(response.body?.getReader)) {
+  if (!isFunction((response.body as WebBody)?.getReader)) {
     const whole = await response.text();
     return whole.length > max ? undefined : whole;
   }
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   // Not UTF-8: a failed poll, as the socket fails (1007) on such a frame; it was delivered with U+FFFD in place of each bad byte (a hostile tester).
   const decoder = new TextDecoder(undefined, { fatal: true }); // (undefined: the default, utf-8)
   let text = '';

@@ -20,6 +20,8 @@ export type {
   BackoffOptions,
   ClientFault,
   ClientState,
+  FetchLike,
+  FetchResponseLike,
   GapEvent,
   InvalidEvent,
   MessageData,

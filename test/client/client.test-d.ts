@@ -2,7 +2,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createRealtimeClient, type RealtimeClient } from '../../src/client/index.js';
-import type { WebSocketConstructor, WebSocketLike } from '../../src/client/client.js';
+import type { FetchLike, WebSocketConstructor, WebSocketLike } from '../../src/client/index.js';
+import nodeFetch from './support/node-fetch-3.js';
 import type { ReceivedTradeData, ReceivedTradesMessage } from '../../generated/received-types.js';
 
 declare const nodeSocket: NodeWebSocket;
@@ -43,5 +44,14 @@ describe('client WebSocket option', () => {
       expectTypeOf(event.errors[0].pointer).toEqualTypeOf<string>();
       expectTypeOf(event.errors[0].keyword).toEqualTypeOf<string>();
     });
+  });
+
+  it("accepts node-fetch 3's fetch without a cast, as README says the client takes it, and the global fetch (browsers, Node 20) still (tAB F5)", () => {
+    expectTypeOf(createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket: NodeWebSocket, fetch: nodeFetch })).toEqualTypeOf<RealtimeClient>();
+    expectTypeOf(createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket: NodeWebSocket, fetch: globalThis.fetch })).toEqualTypeOf<RealtimeClient>();
+    const fetches: FetchLike[] = [nodeFetch, fetch, (url, init) => fetch(url, init)];
+    expectTypeOf(fetches).toEqualTypeOf<FetchLike[]>();
+    // @ts-expect-error a fetch that gives no response with status, ok, headers and text() is refused
+    createRealtimeClient({ fetch: async (url: string) => url });
   });
 });
