@@ -59,6 +59,29 @@ import realtimeClient from 'realtime-contract/client';
 realtimeClient.on('trades', (d) => d.sidee);
 `;
 
+/** README: "`undefined` is the default" of each option; a consumer's values that may be unset, passed as they are. */
+const OPTIONS_CONSUMER = `
+import { createRealtimeClient } from 'realtime-contract/client';
+import { createRealtimeServer } from 'realtime-contract/server';
+import { createMessage, createPing, createPong, serializeMessage, validateMessage, parseMessage, type ValidationMode } from 'realtime-contract';
+
+const timeout: number | undefined = process.env.TIMEOUT === undefined ? undefined : Number(process.env.TIMEOUT);
+const mode = process.env.MODE as ValidationMode | undefined;
+export const client = () => createRealtimeClient({
+  url: process.env.WS_URL, pollUrl: process.env.POLL_URL, WebSocket: undefined, fetch: undefined, connectTimeoutMs: timeout,
+  pingIntervalMs: timeout, pongTimeoutMs: undefined, fallbackAfter: undefined, polling: undefined, maxPollBytes: undefined,
+  pollTimeoutMs: undefined, random: undefined, backoff: { baseMs: timeout, factor: undefined, maxMs: undefined, stableMs: undefined, jitter: undefined },
+});
+export const server = () => createRealtimeServer({
+  jwt: { secret: 'a-demo-secret-of-at-least-32-bytes!!' }, port: timeout, host: process.env.HOST, path: undefined, pollPath: undefined,
+  webSocket: undefined, pingIntervalMs: timeout, logger: undefined, clientIp: undefined, outboundRate: undefined, store: undefined,
+  allowedOrigins: undefined, maxConnectionsPerIp: undefined, storeUnavailableGraceMs: undefined, monotonicClock: undefined,
+});
+export const checked = [validateMessage(null, { mode, direction: undefined }), parseMessage('{}', { mode: undefined, direction: undefined })];
+export const built = [createMessage('error', { code: 'X', message: 'm' }, { ts: undefined, validate: undefined }), createPing(1, { validate: undefined }), createPong(1, { validate: undefined })];
+export const text = serializeMessage(createPing(1), { validate: undefined });
+`;
+
 beforeAll(() => {
   const packs = mkdtempSync(path.join(tmpdir(), 'pack-'));
   execFileSync('npm', ['pack', '--pack-destination', packs, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -190,6 +213,17 @@ describe('the packed package, installed into a fresh project', () => {
       const unequal = errors.map((line) => checked.get(Number(/typebox\.mts\((\d+),/.exec(line)?.[1])) ?? line);
       expect({ exactOptionalPropertyTypes, unequal }).toEqual({ exactOptionalPropertyTypes, unequal: [] });
     }
+  });
+
+  it("takes `undefined` for each option whose default it is, with the consumer's exactOptionalPropertyTypes on: `{ url: process.env.WS_URL }` was refused, the options typed `?: T` (tAB F2)", () => {
+    // @types/node, as a Node consumer installs it: the server's options name node:http's types.
+    const types = path.join(consumer, 'node_modules/@types/node');
+    if (!existsSync(types)) {
+      mkdirSync(path.dirname(types), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules/@types/node'), types, 'dir');
+    }
+    const { output } = compile({ 'options.mts': OPTIONS_CONSUMER }, { exactOptionalPropertyTypes: true, noEmit: true, types: ['node'] });
+    expect(output.slice(0, output.lastIndexOf('|'))).toBe('');
   });
 
   it('ships the schemas and a working realtime-contract bin', () => {

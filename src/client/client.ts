@@ -178,20 +178,20 @@ export type FetchLike = (url: string, init: { headers: Record<string, string>; s
  */
 export interface BackoffOptions {
   /** The first step, ms: a finite number > 0. Default 1000. */
-  baseMs?: number;
+  baseMs?: number | undefined;
   /** Each step's multiplier: a finite number ≥ 1. Default 2. */
-  factor?: number;
+  factor?: number | undefined;
   /** The longest step, ms: a number > 0 (Infinity, or more than 2e9, is taken as 2e9: a timer holds no more). Default 30 000. */
-  maxMs?: number;
+  maxMs?: number | undefined;
   /** Full jitter, a boolean (default true); false waits the whole step (a reconnect storm: for measurements only). */
-  jitter?: boolean;
+  jitter?: boolean | undefined;
   /**
    * A message that comes this long or more after the socket opened, ms (a number ≥ 0), resets the
    * attempts to 0: the connection is stable. On a quiet stream that is the server's ping (every
    * 30 s); a socket that passes its first frames and then nothing is no stable connection, and
    * its silent drop a failed attempt like the others. Default 10 000.
    */
-  stableMs?: number;
+  stableMs?: number | undefined;
 }
 
 /**
@@ -206,57 +206,57 @@ export interface RealtimeClientOptions {
    * absolute URL by `connect`, which throws a TypeError for one that cannot work, a relative one
    * such as `/api/ws` said to be). Default in a browser: this page's host and `WEBSOCKET_PATH`.
    */
-  url?: string;
+  url?: string | undefined;
   /**
    * Polling URL, an absolute http(s) URL string (a TypeError otherwise). Default: `url` with http(s) and `/poll` after its path
    * (`wss://host/prefix/api/ws` → `https://host/prefix/api/ws/poll`), where the reference server
    * polls by default.
    */
-  pollUrl?: string;
+  pollUrl?: string | undefined;
   /**
    * A WebSocket class. Default `globalThis.WebSocket`. In Node, pass `WebSocket` from `ws`: Node 20
    * has none, and Node's own (22, undici's) has no `terminate()`, so a socket whose server stopped
    * answering stays open until the closing handshake that never comes (one per replaced socket,
    * and it keeps the process alive after `disconnect()`).
    */
-  WebSocket?: WebSocketConstructor;
+  WebSocket?: WebSocketConstructor | undefined;
   /**
    * A fetch function, for polls: the browser's, Node's, or node-fetch's (no cast: it is typed by
    * what the client calls, {@link FetchLike}). Default `globalThis.fetch`.
    */
-  fetch?: FetchLike;
-  backoff?: BackoffOptions;
+  fetch?: FetchLike | undefined;
+  backoff?: BackoffOptions | undefined;
   /**
    * An attempt that has not opened after this long (ms, > 0) is abandoned. Default 10 000. The wait for a
    * token counts in it: a provider that has not answered by then failed (`CLIENT_TOKEN_ERROR`,
    * "Error: timeout"), and the attempt is retried with backoff. A poll's token waits as long.
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /** Silence longer than `pingIntervalMs + pongTimeoutMs` (ms, each > 0) means a dead socket. Defaults from the contract (30 000 + 10 000). */
-  pingIntervalMs?: number;
-  pongTimeoutMs?: number;
+  pingIntervalMs?: number | undefined;
+  pongTimeoutMs?: number | undefined;
   /** Failed socket attempts before polling, a number ≥ 0 (Infinity: never). Default 3. A refused upgrade (the HTTP side works) switches at once. */
-  fallbackAfter?: number;
+  fallbackAfter?: number | undefined;
   /**
    * Use the polling fallback, a boolean. Default true. Polls are GETs of `pollUrl` with the
    * token as `Authorization: Bearer`; a poll refused 401 or 403 is a refused token or origin, as
    * an upgrade's is: against a server without the reference server's poll endpoint, pass false.
    */
-  polling?: boolean;
+  polling?: boolean | undefined;
   /**
    * A poll response larger than this many bytes (> 0) is abandoned unread, as a failed poll. Default
    * 16 MiB (the reference server's pages hold at most `maxBufferedBytes`, 1 MiB by default,
    * past their first message).
    */
-  maxPollBytes?: number;
+  maxPollBytes?: number | undefined;
   /** A poll request not answered after this long (ms, > 0) is abandoned. Default 40 000 (the server holds up to 25 000). */
-  pollTimeoutMs?: number;
+  pollTimeoutMs?: number | undefined;
   /**
    * A function giving random numbers in [0, 1) for jitter. Default `Math.random`. One that throws
    * or gives a value outside [0, 1] (NaN, 7) is replaced by Math.random then, and told once as an
    * `error` event, `CLIENT_RANDOM_ERROR` (a throw is not passed on: no reconnect storm, no crash).
    */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** The spec's `realtimeClient`. @see websocket-message-schemas.md, "Frontend Usage Example" */

@@ -10,14 +10,14 @@ import { validateMessage } from './validate.js';
 /** Options of {@link createMessage}. */
 export interface CreateMessageOptions {
   /** The envelope's `ts`: a Date (of the years 0001 to 9999, UTC), or an RFC 3339 string used as given. Default: now, as UTC with milliseconds. */
-  ts?: Date | string;
+  ts?: Date | string | undefined;
   /**
    * Validate the built message strictly, and check that it has no `NaN` or `±Infinity`
    * anywhere (JSON would write `null`) and no string with half a UTF-16 surrogate pair alone
    * (UTF-8 cannot carry it), and throw {@link MessageValidationError} when it is invalid.
    * Default false.
    */
-  validate?: boolean;
+  validate?: boolean | undefined;
 }
 
 /**
@@ -33,7 +33,7 @@ export type CreateMessageArgs<T extends EnvelopeMessageType = EnvelopeMessageTyp
 /** Options of the builders that only validate. */
 export interface BuildOptions {
   /** Validate strictly (no `NaN` or `±Infinity` anywhere either; the keepalive builders take numbers only) and throw {@link MessageValidationError} when invalid. Default false. */
-  validate?: boolean;
+  validate?: boolean | undefined;
 }
 
 /**

@@ -31,10 +31,10 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
-export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' }): ValidationResult<ServerMessage>;
+export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' | undefined }): ValidationResult<ServerMessage>;
 /** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
-export function parseMessage(frame: Frame, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
+export function parseMessage(frame: Frame, options?: ValidationOptions & { mode?: 'strict' | undefined }): ValidationResult;
 /** Tolerant mode, or a mode known only at run time (options a wrapper passes through, `undefined` included): the message as a consumer receives it, closed lists open. */
 export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {

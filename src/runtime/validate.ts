@@ -17,14 +17,14 @@ export type ValidationMode = 'strict' | 'tolerant';
 
 export interface ValidationOptions {
   /** Default `strict`. Applies to this call only. */
-  mode?: ValidationMode;
+  mode?: ValidationMode | undefined;
   /**
    * Accept only message types that travel this way: a server validating what a client sent
    * passes `client-to-server` (a client sending `trades` is rejected with reason
    * `wrong-direction`), a client passes `server-to-client`; `ping` and `pong` travel both
    * ways (`MESSAGE_DIRECTIONS`). Default: either way.
    */
-  direction?: Direction;
+  direction?: Direction | undefined;
 }
 
 /**
@@ -81,10 +81,10 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
-export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' }): ValidationResult<ServerMessage>;
+export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' | undefined }): ValidationResult<ServerMessage>;
 /** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
-export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
+export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' | undefined }): ValidationResult;
 /** Tolerant mode, or a mode known only at run time (options a wrapper passes through, `undefined` included): the message as a consumer receives it, closed lists open. */
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {

@@ -26,39 +26,39 @@ import type { StreamEntry, StreamStore } from './stream-store.js';
 /** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */
 export interface RealtimeServerOptions {
   /** An http/https server to attach to (Express's, Fastify's `fastify.server`). Without it the server listens on `host`/`port`. */
-  server?: HttpServer | HttpsServer;
+  server?: HttpServer | HttpsServer | undefined;
   /** Port to listen on when no `server` is given (with `server`, a TypeError): an integer from 0 to 65535. Default 0 (any free port: see `address()`). */
-  port?: number;
+  port?: number | undefined;
   /**
    * Host to listen on when no `server` is given (with `server`, a TypeError): a host name or an IP address, an IPv6 one without
    * brackets (`::1`, a scoped `fe80::1%eth0` too), with no scheme, port or space, a name of letters, digits, `.`, `-` and `_`
    * (a RangeError saying what to give; user info given by mistake is shown `[redacted]`). Not empty (Node reads '' as every
    * interface: say '0.0.0.0' or '::'). Default 127.0.0.1.
    */
-  host?: string;
+  host?: string | undefined;
   /**
    * WebSocket path, starting with `/`, as a request's URL names it (no query, fragment or dot segment). Default WEBSOCKET_PATH (`/api/ws`).
    * Served with a trailing slash more or less too (`/api/ws/` is `/api/ws`), as `pollPath` is.
    * Attached, neither it nor `pollPath` may be one that another realtime server still open on the same `server` serves (a RangeError
    * naming it; free again once that server's `close()` has resolved).
    */
-  path?: string;
+  path?: string | undefined;
   /**
    * Polling endpoint path, or false to serve none: as `path` is, and not `path` itself. Default `path` + `/poll`: POLL_PATH
    * (`/api/ws/poll`) with the default `path`, where the client looks for it by default.
    */
-  pollPath?: string | false;
+  pollPath?: string | false | undefined;
   /**
    * false refuses every upgrade on `path` with 404 `{"error":"websocket-off"}` and serves
    * polling only: what a proxy that cannot carry WebSockets leaves. A client that sees the
    * status (Node) polls at once; a browser, which never does, after `fallbackAfter` failed
    * attempts. Default true.
    */
-  webSocket?: boolean;
+  webSocket?: boolean | undefined;
   /** JWT verification (pinned algorithms). Give this or `authenticate`. */
-  jwt?: JwtOptions;
+  jwt?: JwtOptions | undefined;
   /** Custom authentication, instead of `jwt`. Its promise is bounded by `authenticateTimeoutMs`. */
-  authenticate?: AuthenticateHook;
+  authenticate?: AuthenticateHook | undefined;
   /**
    * Milliseconds `authenticate`'s promise has to settle (> 0, at most 2^31 - 1). Past it the upgrade or poll is refused with 503
    * `{"error":"authenticate-timeout"}` and `Retry-After: 5` (as while a JWKS cannot be fetched: the token may be good), counted
@@ -66,7 +66,7 @@ export interface RealtimeServerOptions {
    * its `maxConnectionsPerIp` place given back; the hook's answer when it comes is ignored (a rejection included). A hook that
    * never settles would otherwise hold its connection, and its place, for ever. Default 10 000.
    */
-  authenticateTimeoutMs?: number;
+  authenticateTimeoutMs?: number | undefined;
   /**
    * Origins allowed to open a socket or poll (403 otherwise): an array of origins as browsers
    * send them (`['https://dashboard.example.com']`: scheme://host[:port], no path, no trailing
@@ -82,15 +82,15 @@ export interface RealtimeServerOptions {
    * 204), so a dashboard served elsewhere can fall back to polling, and one whose origin is
    * refused can read its poll's 403 (`origin`) and stop.
    */
-  allowedOrigins?: readonly string[] | ((origin: string) => boolean) | '*';
+  allowedOrigins?: readonly string[] | ((origin: string) => boolean) | '*' | undefined;
   /** Where streams are kept. Default a new {@link MemoryStreamStore} (closed with the server). */
-  store?: StreamStore;
+  store?: StreamStore | undefined;
   /** Validate every published message strictly, throwing at the call site. Default: true unless NODE_ENV is production. */
-  validateOutbound?: boolean;
+  validateOutbound?: boolean | undefined;
   /** Milliseconds between pings. Default PING_INTERVAL_MS (30 000). */
-  pingIntervalMs?: number;
+  pingIntervalMs?: number | undefined;
   /** Milliseconds a ping waits for its pong before the socket is closed with 4408 (counted from the oldest unanswered ping). Default PONG_TIMEOUT_MS (10 000). */
-  pongTimeoutMs?: number;
+  pongTimeoutMs?: number | undefined;
   /**
    * Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009, unread (ws refuses it
    * by the length in its header). Default 1 KiB: a client's messages (ping, pong) are under 100
@@ -98,24 +98,24 @@ export interface RealtimeServerOptions {
    * per user. Raise it for client messages of your own that are larger. Whatever
    * its size, a message comes in at most 16 frames (fragments): more close with 1008.
    */
-  maxPayloadBytes?: number;
+  maxPayloadBytes?: number | undefined;
   /**
    * Inbound messages per connection, RFC 6455 ping and pong frames included (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40.
    * The RATE_LIMITED error says it (`message`), with when the next frame is taken, in ms, and what closes the socket (`details`); the 4429's reason says it too.
    */
-  inboundRate?: RateLimit;
+  inboundRate?: RateLimit | undefined;
   /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
-  inboundRateCloseAfter?: number;
+  inboundRateCloseAfter?: number | undefined;
   /** Faulty inbound frames in a row, each answered with an `error`, before closing with 1008. Default 100. */
-  maxConsecutiveFaults?: number;
+  maxConsecutiveFaults?: number | undefined;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
-  outboundRate?: RateLimit | null;
+  outboundRate?: RateLimit | null | undefined;
   /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. No address (null, undefined, an empty or blank string) counts as the socket's. A hook that throws, or returns anything but a string, null or undefined at once (a promise), refuses the request with 401 (logged as `client-ip-threw`); an `async` function is a TypeError at creation. Log lines name this address as `ip` (and the socket's as `socketIp` when it differs). */
-  clientIp?: (request: IncomingMessage) => string | null | undefined;
+  clientIp?: ((request: IncomingMessage) => string | null | undefined) | undefined;
   /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token, while the JWKS cannot be fetched or when `authenticate` times out (a poll whose token is verified gives its attempt back, whatever follows: a store that is away included). Default 10/s, burst 50. */
-  attemptsPerIp?: RateLimit;
+  attemptsPerIp?: RateLimit | undefined;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
-  attemptsPerUser?: RateLimit;
+  attemptsPerUser?: RateLimit | undefined;
   /**
    * Polls per user. Default 10/s, burst 30. A user's polls are read at least 1/`perSecond` s (at most 100 ms) apart:
    * one that comes sooner after the previous poll of its user was (or will be) read waits for its turn, and answers
@@ -123,12 +123,12 @@ export interface RealtimeServerOptions {
    * (the reference client does; two or three tabs of one user) stay within it together, whatever the stream's rate;
    * with n of them polling at once, a message waits up to n × 1/`perSecond` s.
    */
-  pollsPerUser?: RateLimit;
+  pollsPerUser?: RateLimit | undefined;
   /**
    * Open sockets per user (an integer ≥ 1); more are refused with 429. Default 10. Also the polls
    * of one user held at once: past it, a poll with nothing pending is answered at once, empty.
    */
-  maxSocketsPerUser?: number;
+  maxSocketsPerUser?: number | undefined;
   /**
    * Open TCP connections per client address, requests and sockets alike, when this server owns
    * the HTTP server (an attached one keeps its own limits); more are closed as they come, so
@@ -140,17 +140,17 @@ export interface RealtimeServerOptions {
    * null: no limit (behind a proxy on another host). This server's HTTP server also drops a
    * connection that has not sent its request's headers within 10 s.
    */
-  maxConnectionsPerIp?: number | null;
+  maxConnectionsPerIp?: number | null | undefined;
   /**
    * Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013.
    * Also the most bytes of frames in one replay page, and of messages in one poll response,
    * past the first (one larger message still goes, alone). Default 1 MiB.
    */
-  maxBufferedBytes?: number;
+  maxBufferedBytes?: number | undefined;
   /** Frames are handed to the socket only while it holds less than this. Default 64 KiB. */
-  writeHighWaterBytes?: number;
+  writeHighWaterBytes?: number | undefined;
   /** Entries read from the store per replay step (and at most `maxBufferedBytes` of them). Default 1000. */
-  replayLimit?: number;
+  replayLimit?: number | undefined;
   /**
    * Grace period, in ms, the stream store may read unhealthy (`stats().store.healthy` false: Redis
    * away) before this node closes its open sockets with 1013 (Try Again Later) `stream store
@@ -163,15 +163,15 @@ export interface RealtimeServerOptions {
    * socket closes up to that much after it. A number from 0 to 2^31 - 1, or null: never (open
    * sockets stay open for the outage). Default 10 000.
    */
-  storeUnavailableGraceMs?: number | null;
+  storeUnavailableGraceMs?: number | null | undefined;
   /**
    * How long a poll with nothing pending is held, in ms. Default POLL_HOLD_MS (25 000). Keep it below the
    * clients' `pollTimeoutMs` (40 000 in `realtime-contract/client`): a client abandons a longer-held poll as
    * failed, and its status flaps connected/disconnected every quiet hold.
    */
-  pollHoldMs?: number;
+  pollHoldMs?: number | undefined;
   /** Messages per poll response (and at most `maxBufferedBytes` of them). Default POLL_MAX_MESSAGES (500). */
-  pollMaxMessages?: number;
+  pollMaxMessages?: number | undefined;
   /**
    * Other HTTP requests (e.g. a dashboard at GET /): return true, at once, when it takes the request (it may answer it later), false when not (any
    * other value is read by its truthiness, but a promise). Unhandled get 404 when this server owns the HTTP server; attached, the app's listeners
@@ -181,11 +181,11 @@ export interface RealtimeServerOptions {
    * 500 `internal-error` at once, unless the hook has begun answering it, and is not passed on; logged once per server as `handle-http-async`
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
-  handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
   /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`) and of a malformed handshake (`bad-handshake`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws loses its line, never a request. Default: none. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
-  shutdownTimeoutMs?: number;
+  shutdownTimeoutMs?: number | undefined;
   /**
    * The clock the keepalive, the rates and `close()`'s drain run on: a function returning ms
    * that never goes back (a fraction is fine), read for the ping interval, the pong and close
@@ -196,7 +196,7 @@ export interface RealtimeServerOptions {
    * expiry and a ping's `timestamp` stay on the wall clock (`Date.now`).
    * @throws TypeError (from createRealtimeServer) when given and not a function
    */
-  monotonicClock?: () => number;
+  monotonicClock?: (() => number) | undefined;
 }
 
 /** What `stats()` returns. */
