@@ -33,6 +33,16 @@ const pong = contract.createPong(ping, { validate: true });
 console.log(JSON.stringify({ pong, ok: contract.validateMessage(pong).ok, bad: contract.validateMessage({ type: 'pong' }).ok }));
 `;
 
+/** README: where CommonJS cannot `require()` the package (TypeScript before 5.8, module Node16), import() loads it. */
+const CJS_DYNAMIC_CONSUMER = `
+async function main(): Promise<void> {
+  const { validateMessage, createPing } = await import('realtime-contract');
+  const { createRealtimeClient } = await import('realtime-contract/client');
+  console.log(JSON.stringify({ ok: validateMessage(createPing(1)).ok, client: typeof createRealtimeClient }));
+}
+void main();
+`;
+
 const MISSPELLED = `
 import { createMessage } from 'realtime-contract';
 createMessage('trades', {
@@ -160,6 +170,17 @@ describe('the packed package, installed into a fresh project', () => {
     const dir = output.split('|')[1]!;
     const printed = execFileSync(process.execPath, [path.join(dir, 'out/consumer.cjs')], { encoding: 'utf8' });
     expect(JSON.parse(printed)).toEqual({ pong: { type: 'pong', timestamp: 1705251000000 }, ok: true, bad: false });
+  });
+
+  it("a CommonJS consumer under module Node16 (as under TypeScript before 5.8): an import is refused, import() compiles and runs, as README says (tAB F1)", () => {
+    const refused = compile({ 'consumer.cts': "import { createPing } from 'realtime-contract';\nconsole.log(createPing(1));\n" }, { module: 'Node16', moduleResolution: 'Node16' });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/error TS1479: .*cannot be imported with 'require'/);
+    const { code, output } = compile({ 'dynamic.cts': CJS_DYNAMIC_CONSUMER }, { module: 'Node16', moduleResolution: 'Node16' });
+    expect(output.split('|')[0]).toBe('');
+    expect(code).toBe(0);
+    const printed = execFileSync(process.execPath, [path.join(output.split('|')[1]!, 'out/dynamic.cjs')], { encoding: 'utf8' });
+    expect(JSON.parse(printed)).toEqual({ ok: true, client: 'function' });
   });
 
   it('fails to compile a misspelled field', () => {
