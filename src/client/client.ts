@@ -283,9 +283,12 @@ export interface RealtimeClient {
    * The cursor is kept: `connect` again resumes where the stream stopped, for the same user.
    * To switch users give `{ forgetCursor: true }`: the next `connect` starts new (`resume:
    * "new"`), where it would ask the other user's stream from this one's cursor and replay its
-   * backlog as if live. Anything else as `options` forgets nothing (`promise.then(client.disconnect)`).
+   * backlog as if live. Anything else as `options` forgets nothing, so untyped code may pass the
+   * method itself as a callback (`promise.then(client.disconnect)`); typed code writes
+   * `promise.then(() => client.disconnect())`, the options type refusing a misspelt
+   * `{ forgetCursr: true }` (which would forget nothing, silently).
    */
-  disconnect(options?: { forgetCursor?: boolean }): void;
+  disconnect(options?: { forgetCursor?: boolean | undefined }): void;
 }
 
 type Handler = (...args: any[]) => void;

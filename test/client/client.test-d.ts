@@ -54,4 +54,13 @@ describe('client WebSocket option', () => {
     // @ts-expect-error a fetch that gives no response with status, ok, headers and text() is refused
     createRealtimeClient({ fetch: async (url: string) => url });
   });
+
+  it("takes disconnect as its JSDoc says: as a callback through an arrow, the options checked (a misspelt one would forget nothing, silently; tAB F7)", () => {
+    const client = createRealtimeClient({ url: 'wss://example.com/api/ws', WebSocket: NodeWebSocket });
+    const done = Promise.resolve('closed');
+    expectTypeOf(done.then(() => client.disconnect())).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(client.disconnect({ forgetCursor: true })).toEqualTypeOf<void>();
+    // @ts-expect-error forgetCursr is misspelt
+    client.disconnect({ forgetCursr: true });
+  });
 });
