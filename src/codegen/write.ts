@@ -109,6 +109,10 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
     if (stopped !== undefined) throw new Error(`generate stopped by ${stopped}: ${printable(outDir)} was left as it was`);
   };
   try {
+    goOn();
+    // Made without a recursive mkdir: procfs answers ENOENT to a name it cannot hold, which a
+    // recursive mkdir reads as "parent missing" and retries for ever (`--out /proc/x`: a tester).
+    await makeFolder(staging);
     for (const [relative, text] of files) {
       const file = path.join(staging, relative);
       goOn();
@@ -124,13 +128,33 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
     if (hadOutput) await rm(retired, { recursive: true, force: true });
   } catch (error) {
     if (stopped !== undefined) end();
-    else await rm(staging, { recursive: true, force: true });
+    // The output put back if it was moved aside and the new one could not take its place.
+    else undoWrite(target, staging, retired);
     throw error;
   } finally {
     for (const name of STOP_SIGNALS) process.off(name, interrupted);
   }
   // Stopped as the new output was swapped in: it stands, whole, and the signal ends the process.
   if (stopped !== undefined) end();
+}
+
+/**
+ * Makes the folder `dir` and any missing folders above it, one mkdir each, never recursive.
+ * A mkdir that answers ENOENT where the folder above exists (procfs) is thrown, not retried.
+ *
+ * @throws the mkdir's own error (its `code`: ENOENT, EACCES, ENOTDIR, EROFS …)
+ */
+export async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const parent = path.dirname(dir);
+    if (parent === dir || (await stat(parent).then((found) => found.isDirectory(), () => false))) throw error;
+    await makeFolder(parent);
+  }
+  await mkdir(dir);
 }
 
 /** Signals that stop `generate` mid-write: its staging folder is removed before it ends. */

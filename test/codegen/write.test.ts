@@ -95,3 +95,25 @@ describe('writeGenerated: folders a stopped generate left beside the output', ()
     expect(readFileSync(path.join(out, 'a.json'), 'utf8')).toBe('{"v":1}\n');
   });
 });
+
+describe('writeGenerated: where no folder can be made', () => {
+  it('rejects with ENOENT under /proc, which answers ENOENT to a mkdir of a name it cannot hold (a recursive mkdir retried for ever: a tester)', () => {
+    const parent = tempFolder();
+    const script = path.join(parent, 'child.mts');
+    writeFileSync(script, [
+      `import { writeGenerated } from ${JSON.stringify(WRITE)};`,
+      `await writeGenerated('/proc/rc-write-${process.pid}', new Map([['docs/a.md', 'x\\n']])).then(() => console.log('written'), (error) => console.log(error.code));`,
+    ].join('\n'));
+    // Bounded: before the fix the child never ended.
+    const child = spawnSync(process.execPath, ['--import', TSX, script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stdout.trim()).toBe('ENOENT');
+    expect(child.status).toBe(0);
+  });
+
+  it('still makes the missing folders above a new output', async () => {
+    const out = path.join(tempFolder(), 'a', 'b', 'generated');
+    await writeGenerated(out, new Map([['docs/a.md', 'x\n']]));
+    expect(readFileSync(path.join(out, 'docs', 'a.md'), 'utf8')).toBe('x\n');
+    expect(readdirSync(path.dirname(out))).toEqual(['generated']);
+  });
+});
