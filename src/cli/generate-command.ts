@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,9 +57,20 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     output.stderr(`realtime-contract: ${named ? '--out ' : ''}${printable(options.out)}: ${notFolder} (generate writes a folder of files: ${named ? 'name a new folder, or one it wrote' : 'move it away, or name another folder with --out'})\n`);
     return 2;
   }
+  // A folder on its way that is a link leading nowhere (an unmounted disk): said before the generators run (it was a raw ENOTDIR … mkdir after them).
+  const nowhere = danglingLink(options.out);
+  if (nowhere) {
+    output.stderr(cannotWrite(options, leadsNowhere(nowhere)));
+    return 2;
+  }
   if (!options.check) {
     // Refused before the generators run (seconds), and again with what this run writes.
-    const foreign = await codegen.foreignEntries(options.out, codegen.OUTPUT_NAMES);
+    const foreign = await codegen.foreignEntries(options.out, codegen.OUTPUT_NAMES).catch((error: unknown) => {
+      if (!isSystemError(error)) throw error;
+      output.stderr(writeFailure(error, options));
+      return undefined;
+    });
+    if (foreign === undefined) return 2;
     if (foreign.length > 0) {
       output.stderr(foreignMessage(codegen, options, foreign));
       return 2;
@@ -118,24 +129,108 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   }
   // What the write changes, for its line: `wrote 18 files` after a run that changed nothing read
   // as if something had (a fresh user). Nothing to change, nothing is written.
-  const { changed, lineEnds, missing, extra } = await codegen.checkGenerated(options.out, files);
-  if (changed.length + lineEnds.length + missing.length + extra.length === 0) {
-    await codegen.removeLeftovers(path.resolve(options.out));
-    output.stdout(`${printable(options.out)}/ was up to date (${files.size} files): nothing written, in ${Math.round(performance.now() - started)} ms\n`);
-    return 0;
-  }
+  let staleness;
   try {
+    staleness = await codegen.checkGenerated(options.out, files);
+    if (staleness.changed.length + staleness.lineEnds.length + staleness.missing.length + staleness.extra.length === 0) {
+      await codegen.removeLeftovers(path.resolve(options.out));
+      output.stdout(`${printable(options.out)}/ was up to date (${files.size} files): nothing written, in ${Math.round(performance.now() - started)} ms\n`);
+      return 0;
+    }
     await codegen.writeGenerated(options.out, files);
   } catch (error) {
     if (error instanceof codegen.ForeignOutputError) {
       output.stderr(foreignMessage(codegen, options, error.entries));
       return 2;
     }
+    // A raw `EACCES: … mkdir '/…/out.staging-19952'` named a folder the user never named, unescaped (a tester).
+    if (isSystemError(error)) {
+      output.stderr(writeFailure(error, options));
+      return 2;
+    }
     throw error;
   }
+  const { changed, lineEnds, missing, extra } = staleness;
   const counts = [[changed.length + lineEnds.length, 'changed'], [missing.length, 'new'], [extra.length, 'removed']] as const;
   output.stdout(`wrote ${files.size} files to ${printable(options.out)}/ (${counts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ')}) in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
+}
+
+/** Whether `error` is a failed system call (it carries an errno `code` such as EACCES). */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/**
+ * What is said of a system call's failure while `generate` reads or replaces `--out`: the
+ * folder as the user named it (not the `<out>.staging-<pid>` beside it), what happened, and
+ * that nothing was changed (writeGenerated removes its staging folder and puts the old output
+ * back), escaped like every other message. One line.
+ */
+export function writeFailure(error: NodeJS.ErrnoException, options: Pick<GenerateCommandOptions, 'out' | 'outNamed'>): string {
+  const target = path.resolve(options.out);
+  const beside = printable(`${path.dirname(options.out.replace(/[\\/]+\.?$/, '') || '.')}/`);
+  let what: string;
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      what = `permission denied (generate writes a new folder beside it, in ${beside}, and renames it into place)`;
+      break;
+    case 'EROFS':
+      what = 'a read-only file system';
+      break;
+    case 'ENOSPC':
+      what = 'no space left on the device (generate writes the new folder whole before it replaces the old one)';
+      break;
+    case 'EDQUOT':
+      what = 'the disk quota is used up (generate writes the new folder whole before it replaces the old one)';
+      break;
+    case 'EBUSY':
+      what = 'it is busy, or a mount point, which cannot be replaced by rename: generate replaces --out whole, so name a folder it can move';
+      break;
+    case 'ENAMETOOLONG':
+      what = `its name is too long for generate to write beside it (${printable(`${path.basename(target)}.staging-${process.pid}`)}): name a shorter folder`;
+      break;
+    case 'ENOENT':
+    case 'ENOTDIR':
+    case 'EEXIST': {
+      const link = danglingLink(options.out);
+      what = link
+        ? leadsNowhere(link)
+        : error.code === 'ENOENT'
+          ? `the file system of ${beside} refused to make a folder there (as procfs does): name a folder on a disk`
+          : `${printable(error.code)}: ${printable(error.message)}`;
+      break;
+    }
+    default:
+      what = printable(error.message);
+  }
+  return cannotWrite(options, what);
+}
+
+/** The line that says `--out` cannot be written, and why (`what`, already escaped). */
+function cannotWrite(options: Pick<GenerateCommandOptions, 'out' | 'outNamed'>, what: string): string {
+  return `realtime-contract: cannot write ${(options.outNamed ?? true) ? '--out ' : ''}${printable(options.out)}: ${what} (nothing was changed)\n`;
+}
+
+/** A link that leads nowhere, as `validate` says it: what it names, quoted and escaped. */
+function leadsNowhere(link: { path: string; to: string }): string {
+  return `${printable(link.path)} is a symbolic link to ${printable(JSON.stringify(link.to))}, which leads nowhere`;
+}
+
+/** The first folder on the way to `out` that is a symbolic link leading nowhere, with what it names; its path relative where `out` is. */
+function danglingLink(out: string): { path: string; to: string } | undefined {
+  const parts = path.resolve(out).split(path.sep);
+  for (let i = 2; i <= parts.length; i++) {
+    const at = parts.slice(0, i).join(path.sep) || path.sep;
+    try {
+      if (!lstatSync(at).isSymbolicLink()) continue;
+    } catch {
+      return undefined;
+    }
+    if (!existsSync(at)) return { path: path.isAbsolute(out) ? at : path.relative(process.cwd(), at), to: readlinkSync(at) };
+  }
+  return undefined;
 }
 
 /** The refusal of an output folder that holds what generate did not write, with the way out: `--out` only where it was named. */

@@ -430,3 +430,34 @@ describe('schema text in the generated TypeScript (found by a hostile tester)', 
     expect(files.get('contract.ts')).toContain('export const POLL_PATH = "/api/ws/poll*/x";');
   }, 120_000);
 });
+
+describe('generate: an --out it cannot write is named as given, with what happened (raw Node errors named <out>.staging-<pid>: a tester)', () => {
+  it('under /proc: exit 2 at once with a line naming --out (it looped for ever), and a link on the way that leads nowhere, escaped', () => {
+    const proc = `/proc/rc-generate-${process.pid}`;
+    expect(runGenerate(['--out', proc])).toMatchObject({
+      code: 2,
+      stderr: `realtime-contract: cannot write --out ${proc}: the file system of /proc/ refused to make a folder there (as procfs does): name a folder on a disk (nothing was changed)\n`,
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-out-'));
+    const link = path.join(dir, 'disk\u001b[31mRED');
+    symlinkSync('/nowhere/unmounted', link);
+    const result = runGenerate(['--out', path.join(link, 'gen')]);
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: `realtime-contract: cannot write --out ${dir}/disk\\u001b[31mRED/gen: ${dir}/disk\\u001b[31mRED is a symbolic link to "/nowhere/unmounted", which leads nowhere (nothing was changed)\n`,
+    });
+    expect(readdirSync(dir)).toEqual(['disk\u001b[31mRED']);
+    rmSync(dir, { recursive: true });
+  }, 180_000);
+
+  it('says what a failed system call meant, for a relative --out too, never naming the staging folder', async () => {
+    const { writeFailure } = await import('../../src/cli/generate-command.js');
+    const failed = async (run: () => Promise<unknown>) => run().then(() => expect.unreachable(), (error: NodeJS.ErrnoException) => error);
+    const { mkdir } = await import('node:fs/promises');
+    const perm = await failed(() => mkdir(`/sys/rc-${process.pid}.staging-1`));
+    expect(writeFailure(perm, { out: '/sys/rc' })).toBe('realtime-contract: cannot write --out /sys/rc: permission denied (generate writes a new folder beside it, in /sys/, and renames it into place) (nothing was changed)\n');
+    const long = await failed(() => mkdir(path.join(tmpdir(), `${'g'.repeat(256)}`)));
+    expect(writeFailure(long, { out: 'g'.repeat(245) })).toBe(`realtime-contract: cannot write --out ${'g'.repeat(245)}: its name is too long for generate to write beside it (${'g'.repeat(245)}.staging-${process.pid}): name a shorter folder (nothing was changed)\n`);
+    expect(writeFailure(perm, { out: 'generated', outNamed: false })).toContain('cannot write generated: permission denied (generate writes a new folder beside it, in ./,');
+  });
+});
