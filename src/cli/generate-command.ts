@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printable } from '../runtime/printable.js';
@@ -55,6 +55,13 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   if (notFolder !== undefined) {
     const named = options.outNamed ?? true;
     output.stderr(`realtime-contract: ${named ? '--out ' : ''}${printable(options.out)}: ${notFolder} (generate writes a folder of files: ${named ? 'name a new folder, or one it wrote' : 'move it away, or name another folder with --out'})\n`);
+    return 2;
+  }
+  // Written inside --schemas, the output was read back as schemas by the next run, which refused
+  // it and advised moving asyncapi.json into the contract (a tester). A dot-folder is skipped there.
+  const within = await insideSchemas(options);
+  if (within !== undefined) {
+    output.stderr(`realtime-contract: --out ${printable(options.out)} ${within === '' ? 'is' : 'is inside'} --schemas ${printable(options.schemas)}: generate would read its own output as schemas; name a folder outside it (nothing was changed)\n`);
     return 2;
   }
   // A folder on its way that is a link leading nowhere (an unmounted disk): said before the generators run (it was a raw ENOTDIR … mkdir after them).
@@ -154,6 +161,31 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   const counts = [[changed.length + lineEnds.length, 'changed'], [missing.length, 'new'], [extra.length, 'removed']] as const;
   output.stdout(`wrote ${files.size} files to ${printable(options.out)}/ (${counts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ')}) in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
+}
+
+/**
+ * Where `--out` lies inside `--schemas`, links resolved: its path below it (`''` for the folder
+ * itself), or undefined when it lies outside, or below a folder whose name starts with "."
+ * (which generate does not read).
+ */
+async function insideSchemas(options: Pick<GenerateCommandOptions, 'schemas' | 'out'>): Promise<string | undefined> {
+  const schemas = await realpath(options.schemas);
+  // The nearest folder of --out that exists, resolved, and the rest as written.
+  let existing = path.resolve(options.out);
+  const rest: string[] = [];
+  for (;;) {
+    const found = await realpath(existing).catch(() => undefined);
+    if (found !== undefined) {
+      existing = found;
+      break;
+    }
+    if (path.dirname(existing) === existing) return undefined;
+    rest.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  const below = path.relative(schemas, path.join(existing, ...rest));
+  if (below === '..' || below.startsWith(`..${path.sep}`) || path.isAbsolute(below)) return undefined;
+  return below.split(path.sep).some((part) => part.startsWith('.')) ? undefined : below;
 }
 
 /** Whether `error` is a failed system call (it carries an errno `code` such as EACCES). */

@@ -461,3 +461,22 @@ describe('generate: an --out it cannot write is named as given, with what happen
     expect(writeFailure(perm, { out: 'generated', outNamed: false })).toContain('cannot write generated: permission denied (generate writes a new folder beside it, in ./,');
   });
 });
+
+describe('generate: an --out inside --schemas', () => {
+  it('is refused before anything is written, with --check too (the next run read the output as schemas: a tester)', () => {
+    const { dir, schemas } = workspace();
+    const before = readdirSync(schemas).sort();
+    for (const args of [[], ['--check']]) {
+      expect(runGenerate([...args, '--schemas', schemas, '--out', path.join(schemas, 'generated')])).toMatchObject({
+        code: 2,
+        stderr: `realtime-contract: --out ${schemas}/generated is inside --schemas ${schemas}: generate would read its own output as schemas; name a folder outside it (nothing was changed)\n`,
+      });
+    }
+    // Through a link to the schemas folder, and the folder itself.
+    symlinkSync(schemas, path.join(dir, 'link'));
+    expect(runGenerate(['--schemas', schemas, '--out', path.join(dir, 'link', 'gen')]).stderr).toContain(`is inside --schemas ${schemas}:`);
+    expect(runGenerate(['--schemas', schemas, '--out', schemas]).stderr).toBe(`realtime-contract: --out ${schemas} is --schemas ${schemas}: generate would read its own output as schemas; name a folder outside it (nothing was changed)\n`);
+    expect(readdirSync(schemas).sort()).toEqual(before);
+    rmSync(dir, { recursive: true });
+  });
+});
