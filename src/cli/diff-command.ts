@@ -8,6 +8,7 @@ import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Leve
 import { printable, printableJson, quoted } from '../runtime/printable.js';
 import { readPackTarball, TarballError, TARBALL_MAX_BYTES, type PackContents } from '../diff/tarball.js';
 import { utf8Text } from '../shared/utf8.js';
+import { shellWord } from './generate-command.js';
 
 const run = promisify(execFile);
 
@@ -235,13 +236,12 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
 async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref): Promise<ContractSource> {
   const forced = spec !== ref;
   if (ref.startsWith('-')) throw new SourceError(`${spec}: not a git ref`);
-  const pathForm = /^([^:]+):(.*)$/.exec(ref);
   const gitBytes = async (args: string[]) => {
     try {
       return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' })).stdout;
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
-      const hint = pathForm ? `; the folder inside a ref is --schemas: write git:${pathForm[1]}${pathForm[2] === '' ? '' : ` --schemas ${pathForm[2]}`}` : '';
+      const hint = await pathFormHint(ref, cwd);
       throw new SourceError(`${spec}: not a ${forced ? '' : 'folder, tarball or '}git ref here${stderr ? ` (${stderr})` : ''}${hint}`);
     }
   };
@@ -264,6 +264,23 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
     files.set(name, parseSchema(read.text, `${spec}: ${folder}/${name}`, name, writtenFaults));
   }
   return { label: `${spec} (git ${commit.slice(0, 12)})`, kind: 'git', files, writtenFaults };
+}
+
+/**
+ * What is said of a side of the form `<x>:<path>` that is no ref: a Windows path (`C:\\…`,
+ * `C:/…`) is told so, with its WSL form (`/mnt/c/…`); git's `<ref>:<path>` is told the form
+ * that works, `git:<ref> --schemas <path>`, only where `<ref>` is a ref (`C:\\Users\\…` was told
+ * `git:C --schemas \\Users\\…`: a tester). Quoted for a POSIX shell, escaped by the caller.
+ */
+async function pathFormHint(ref: string, cwd: string): Promise<string> {
+  const drive = /^([A-Za-z]):([\\/].*)?$/.exec(ref);
+  if (drive) {
+    const wsl = `/mnt/${drive[1]!.toLowerCase()}${(drive[2] ?? '/').replace(/\\/g, '/')}`;
+    return `; it looks like a Windows path: name the folder as this system sees it (on WSL, ${shellWord(wsl)})`;
+  }
+  const pathForm = /^([^:]+):(.*)$/.exec(ref);
+  if (!pathForm || !(await isGitRef(pathForm[1]!, cwd))) return '';
+  return `; the folder inside a ref is --schemas: write git:${shellWord(pathForm[1]!)}${pathForm[2] === '' ? '' : ` --schemas ${shellWord(pathForm[2]!)}`}`;
 }
 
 /**

@@ -182,6 +182,19 @@ describe('a git side is named as it was given, and git\'s <ref>:<path> gets the 
     expect(suggested.report!.changes).toEqual([]);
   });
 
+  it('advises git:<ref> --schemas only where <ref> is a ref, quoted for the shell; a Windows path is told so, with its WSL form (a tester)', async () => {
+    expect(await diffCli('nosuchref:schemas', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: 'realtime-contract: nosuchref:schemas: not a folder, tarball or git ref here\n' });
+    expect(await diffCli('C:\\Users\\me\\realtime-contract\\schemas', 'dir:schemas', repo)).toMatchObject({
+      code: 2,
+      stderr: 'realtime-contract: C:\\Users\\me\\realtime-contract\\schemas: not a folder, tarball or git ref here; it looks like a Windows path: name the folder as this system sees it (on WSL, /mnt/c/Users/me/realtime-contract/schemas)\n',
+    });
+    expect(await diffCli('git:D:/my contracts/schemas', 'dir:schemas', repo)).toMatchObject({
+      code: 2,
+      stderr: "realtime-contract: git:D:/my contracts/schemas: not a git ref here; it looks like a Windows path: name the folder as this system sees it (on WSL, '/mnt/d/my contracts/schemas')\n",
+    });
+    expect((await diffCli('HEAD:my schemas', 'dir:schemas', repo)).stderr).toBe("realtime-contract: HEAD:my schemas: not a folder, tarball or git ref here; the folder inside a ref is --schemas: write git:HEAD --schemas 'my schemas'\n");
+  });
+
   it('a ref named without the prefix keeps its name, and one that is not there says what was tried', async () => {
     expect((await diffCli('HEAD', 'dir:schemas', repo)).report!.before).toMatch(/^HEAD \(git [0-9a-f]{12}\)$/);
     expect(await diffCli('git:no-such-ref', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: 'realtime-contract: git:no-such-ref: not a git ref here\n' });
