@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type * as GenerateCommandModule from './generate-command.js';
 import type * as DiffCommandModule from './diff-command.js';
 import { processOutput } from './report.js';
+import { printable } from '../runtime/printable.js';
 
 const output = processOutput();
 
@@ -67,6 +68,7 @@ if (generateCommand) {
     .option('--schemas <dir>', 'folder of the JSON Schemas', 'schemas')
     .option('--out <dir>', 'folder to replace with the artifacts (refused when its top level holds a name generate does not write)', 'generated')
     .action(async (options: { check: boolean; schemas: string; out: string }, command: Command) => {
+      if (currentFolderGone()) return;
       const { runGenerate } = (await import(generateCommand.href)) as typeof GenerateCommandModule;
       process.exitCode = await runGenerate({ ...options, outNamed: command.getOptionValueSource('out') !== 'default', schemasNamed: command.getOptionValueSource('schemas') !== 'default' }, output);
     });
@@ -124,6 +126,7 @@ if (diffCommand) {
     .addOption(new Option('--fail-on <level>', 'exit 1 when a change of this level or worse is found (major: when the changes call for a major release, code built on the generated types included)').choices(['breaking', 'strict', 'compatible', 'major', 'never']).default('breaking'))
     .option('--schemas <dir>', 'folder of the schemas in the working tree and in git refs', 'schemas')
     .action(async (old: string, current: string | undefined, options: { format: 'text' | 'json'; failOn: 'breaking' | 'strict' | 'compatible' | 'major' | 'never'; schemas: string }) => {
+      if (currentFolderGone()) return;
       const { runDiff } = (await import(diffCommand.href)) as typeof DiffCommandModule;
       process.exitCode = await runDiff(old, current, options, output);
     });
@@ -200,9 +203,28 @@ try {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every usage error exits 2 (commander prints the message).
     process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else {
-    process.stderr.write(`realtime-contract: ${(error as Error).message}\n`);
+  } else if (!currentFolderGone()) {
+    // Escaped like every other message: a path with a control character in a Node error reached the terminal raw (a tester).
+    process.stderr.write(`realtime-contract: ${printable((error as Error).message)}\n`);
     process.exitCode = 2;
+  }
+}
+
+/**
+ * Whether the current folder no longer exists (a shell left standing in a folder that
+ * `generate` replaced whole, or that was removed), said on stderr with exit code 2 if so: the
+ * generators' import failed on it, and was read as missing dev dependencies (npm ci), with a
+ * stack trace, and `diff` said `ENOENT … uv_cwd` (a tester).
+ */
+function currentFolderGone(): boolean {
+  try {
+    process.cwd();
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    process.stderr.write('realtime-contract: the current folder no longer exists (removed, or replaced whole by generate, as it replaces --out): cd into the checkout again (or any folder that exists)\n');
+    process.exitCode = 2;
+    return true;
   }
 }
 

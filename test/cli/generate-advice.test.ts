@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCommandLine, missingSchemasMessage, shellWord } from '../../src/cli/generate-command.js';
 
@@ -143,5 +144,30 @@ describe('generate: a --schemas that is no folder', () => {
     const real = path.resolve('.');
     expect(missingSchemasMessage({ schemas: 'schemas', schemasNamed: false, outNamed: false }, real, tmpdir())).toBe(`--schemas schemas (the default): no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(tmpdir(), 'schemas')}, as a relative --schemas is read from the current directory; the checkout's own are at ${path.join(real, 'schemas')}`);
     expect(missingSchemasMessage({ schemas: 'schemas/', schemasNamed: true, outNamed: true }, real, path.join(real, 'src'))).toBe(`--schemas schemas/: no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(real, 'src', 'schemas')}, as a relative --schemas is read from the current directory; run generate from the checkout's root (cd ..), or name --schemas ../schemas`);
+  });
+});
+
+describe('generate and diff from a current folder that no longer exists (one generate replaced whole)', () => {
+  it('say so, exit 2, with no npm ci advice and no stack trace (a tester)', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gone-cwd-'));
+    folders.push(work);
+    const script = path.join(work, 'gone.mts');
+    // The folder is removed once this process stands in it, as a shell stands in generated/docs when generate replaces generated/.
+    writeFileSync(script, [
+      `import { mkdirSync, rmdirSync } from 'node:fs';`,
+      `const dir = ${JSON.stringify(path.join(work, 'docs'))};`,
+      `mkdirSync(dir);`,
+      `process.chdir(dir);`,
+      `rmdirSync(dir);`,
+      `process.argv = [process.argv[0], ${JSON.stringify(CLI)}, ...process.argv.slice(2)];`,
+      `await import(${JSON.stringify(CLI)});`,
+    ].join('\n'));
+    const tsx = fileURLToPath(import.meta.resolve('tsx'));
+    const gone = 'realtime-contract: the current folder no longer exists (removed, or replaced whole by generate, as it replaces --out): cd into the checkout again (or any folder that exists)\n';
+    for (const args of [['generate', '--check', '--schemas', path.resolve('schemas'), '--out', path.resolve('generated')], ['diff', path.resolve('test/diff/v1.0'), path.resolve('schemas')]]) {
+      const result = spawnSync(process.execPath, ['--import', tsx, script, ...args], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.stderr, args[0]).toBe(gone);
+      expect(result.status).toBe(2);
+    }
   });
 });
