@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { invalidJsonAt, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
+import { invalidJsonAt, isSchemaFileName, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../runtime/printable.js';
@@ -209,7 +209,7 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   const folder = useNested ? nested : dir;
   let names: string[];
   try {
-    names = (await readdir(folder)).filter((name) => name.endsWith('.json')).sort();
+    names = (await readdir(folder)).filter(isSchemaFileName).sort();
   } catch (error) {
     throw new SourceError(`${spec}: cannot read the folder: ${(error as Error).message}`);
   }
@@ -249,7 +249,7 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
   const commit = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
   const folder = schemas.replace(/\/+$/, '');
   const listing = await git(['ls-tree', '--name-only', commit, '--', `./${folder}/`]);
-  const names = listing.split('\n').filter((line) => line.endsWith('.json')).map((line) => path.posix.basename(line)).sort();
+  const names = listing.split('\n').map((line) => path.posix.basename(line)).filter(isSchemaFileName).sort();
   if (!names.includes('protocol.json')) {
     // Run from a subfolder, `schemas` is read relative to it (a hostile tester read the error as a missing contract).
     const prefix = (await git(['rev-parse', '--show-prefix'])).trim();

@@ -18,7 +18,7 @@ export function staleContractWarning(roots = packageRoots(), digest: string = SC
     if (!existsSync(path.join(dir, 'definitions.json'))) continue;
     try {
       const files = readdirSync(dir)
-        .filter((name) => name.endsWith('.json'))
+        .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
         .map((name) => [name, JSON.parse(readFileSync(path.join(dir, name), 'utf8').replace(/^\uFEFF/, '')) as unknown] as const);
       const current = schemasDigest(files);
       if (current === digest) return undefined;

@@ -24,6 +24,15 @@ export const MAX_ENUM_VALUES = 10_000;
 export const NESTED_SCHEMA_PROBLEM = 'a schema file in a subfolder, which is not read: the contract is the *.json files at the top of the schemas folder (one per message type, beside definitions.json and protocol.json); move it up beside them (its $id named after the file), or out of the schemas folder';
 
 /**
+ * Whether a file of the schemas folder named `name` is a schema: a `*.json` file whose name does
+ * not start with "." (as folders so named are not looked into): an Emacs lock `.#trades.json`, a
+ * link that leads nowhere, or macOS's AppleDouble `._trades.json` (binary) stopped generate.
+ */
+export function isSchemaFileName(name: string): boolean {
+  return name.endsWith('.json') && !name.startsWith('.');
+}
+
+/**
  * The first `*.json` file (by name) in a subfolder of `schemaDir`, at any depth, relative to
  * `schemaDir` with "/" between folders; undefined when there is none. Links to folders are not
  * followed, and folders whose name starts with "." (an editor's `.vscode`, `.git`) are not looked
@@ -44,7 +53,7 @@ export async function nestedSchema(schemaDir: string): Promise<string | undefine
     for (const entry of entries) {
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.')) await visit([...folder, entry.name]);
-      } else if (folder.length > 0 && entry.name.endsWith('.json')) {
+      } else if (folder.length > 0 && isSchemaFileName(entry.name)) {
         found.push([...folder, entry.name].join('/'));
       }
     }
@@ -108,7 +117,7 @@ export function schemaTooDeep(text: string): string | undefined {
  * @throws SchemaError naming the file and JSON Pointer of the first fault
  */
 export async function loadContract(schemaDir: string): Promise<Contract> {
-  const names = (await readdir(schemaDir)).filter((name) => name.endsWith('.json')).sort();
+  const names = (await readdir(schemaDir)).filter(isSchemaFileName).sort();
   const nested = await nestedSchema(schemaDir);
   if (nested !== undefined) {
     // Not read, and not left unsaid: a message schema put in `schemas/sub/` was missing from every

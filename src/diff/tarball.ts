@@ -107,7 +107,7 @@ export async function readPackTarball(file: string, maxBytes = TARBALL_MAX_BYTES
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
       const schema = place.path === 'package/package.json' ? undefined : place.path.slice('package/schemas/'.length);
-      if (schema !== undefined && (schema.includes('/') || !schema.endsWith('.json'))) continue;
+      if (schema !== undefined && (schema.includes('/') || !schema.endsWith('.json') || schema.startsWith('.'))) continue;
       const read = utf8Text(Buffer.concat(chunks));
       if ('problem' in read) throw new TarballError(`${shown} in the tarball is ${read.problem}: nothing was read`);
       if (schema === undefined) packageJson = read.text;

@@ -807,3 +807,16 @@ describe('validate waits for a slow reader of its output (found by a fresh user)
     expect(written).toBeGreaterThan(40_000_000);
   }, 120_000);
 });
+
+describe('validate: files whose name starts with "." in a folder', () => {
+  it('are left alone in a folder walk (macOS ._x.json, an Emacs lock .#x.json), and read when named (a tester)', () => {
+    const folder = path.join(dir, 'dotfiles');
+    file('dotfiles/trade.json', tradeLine);
+    file('dotfiles/._trade.json', Buffer.from('\u0000\u0005\u0016\u0007\u0000\u0002\u0000\u0000Mac OS X        ', 'latin1'));
+    symlinkSync('user@host.12345:1733390000', path.join(folder, '.#trade.json'));
+    expect(cli(['validate', folder])).toMatchObject({ code: 0, stderr: '', stdout: '1 valid, 0 invalid\n' });
+    const named = cli(['validate', path.join(folder, '._trade.json')]);
+    expect(named.code).toBe(1);
+    expect(named.stdout).toContain('binary file');
+  });
+});

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +167,22 @@ describe('loadContract: a schema file in a subfolder', () => {
     mkdirSync(path.join(dir, 'notes', '.cache'), { recursive: true });
     writeFileSync(path.join(dir, 'notes', '.cache', 'x.json'), '{}');
     await expect(loadContract(dir)).resolves.toBeDefined();
+  });
+
+  it('reads no file whose name starts with "." (an Emacs lock .#trades.json, macOS ._trades.json stopped generate: a tester), nor does diff', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'load-dotfile-'));
+    cpSync('schemas', dir, { recursive: true });
+    const plain = await loadContract(dir);
+    symlinkSync('user@host.12345:1733390000', path.join(dir, '.#trades.json'));
+    writeFileSync(path.join(dir, '._trades.json'), Buffer.from('\u0000\u0005\u0016\u0007\u0000\u0002\u0000\u0000Mac OS X  \u00b0', 'latin1'));
+    mkdirSync(path.join(dir, 'notes'));
+    writeFileSync(path.join(dir, 'notes', '._draft.json'), '{}');
+    const contract = await loadContract(dir);
+    expect([...contract.files.keys()]).toEqual([...plain.files.keys()]);
+    const { readSource } = await import('../../src/cli/diff-command.js');
+    const side = await readSource(dir, { schemas: 'schemas' });
+    expect([...side.files.keys()]).toEqual([...plain.files.keys()].sort());
+    expect(side.writtenFaults).toEqual([]);
   });
 
   // Root reads a folder whatever its mode, so there is nothing to refuse: the title says why it skipped.
