@@ -820,3 +820,24 @@ describe('validate: files whose name starts with "." in a folder', () => {
     expect(named.stdout).toContain('binary file');
   });
 });
+
+describe('validate: standard input named as - and as /dev/stdin', () => {
+  it.skipIf(process.platform === 'win32')('follows one rule whatever the order: redirected from a file, read once; piped, refused naming both forms (a tester)', () => {
+    const bad = file('stdin-order.json', JSON.stringify({ ...trade, data: { ...trade.data, side: 'hold' } }));
+    const redirected = (args: string[]) => {
+      const fd = openSync(bad, 'r');
+      try {
+        const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'validate', ...args], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+        return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const once = redirected(['-', '/dev/stdin']);
+    expect(once).toMatchObject({ code: 1, stderr: '' });
+    expect(once.stdout).toMatch(/0 valid, 1 invalid\n$/);
+    expect(redirected(['/dev/stdin', '-'])).toMatchObject({ code: 1, stderr: '', stdout: once.stdout.replace(/^<stdin>/, '/dev/stdin') });
+    expect(cli(['validate', '-', '/dev/stdin'], { input: tradeLine })).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: 'realtime-contract: standard input can be named only once: it was named -, then /dev/stdin\n' });
+    expect(cli(['validate', '/dev/stdin', '-'], { input: tradeLine })).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: 'realtime-contract: standard input can be named only once: it was named /dev/stdin, then -\n' });
+  });
+});

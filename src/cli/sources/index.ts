@@ -93,7 +93,8 @@ export async function* readSources(paths: string[], options: SourceOptions): Asy
 export function readSourceBatches(paths: string[], options: SourceOptions & { largeNdjsonFrom: number | undefined }): AsyncGenerator<(SourceEntry | NdjsonFileEntry)[]>;
 export function readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry[]>;
 export async function* readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<(SourceEntry | NdjsonFileEntry)[]> {
-  let readStdin = false;
+  /** How standard input was first named (`-`, `/dev/stdin`), once it has been read. */
+  let stdinName: string | undefined;
   // A file is read once, however often it is named (`validate fixtures fixtures/a.ndjson`, a
   // link to it, a glob that overlaps): its problems were reported twice and its messages counted twice.
   const read = new Set<string>();
@@ -107,16 +108,19 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
     const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}${danglingLink(file, error)}` });
     try {
       if (given === '-') {
-        if (readStdin) {
-          yield [{ kind: 'unreadable', file: '<stdin>', reason: 'standard input (-) can be named only once' }];
-          continue;
-        }
-        readStdin = true;
         const stdin = options.stdin();
         // `validate a.ndjson - < a.ndjson`: a regular file on standard input is keyed as any file.
         const fd = (stdin as { fd?: unknown }).fd;
         const info = typeof fd === 'number' ? tryFstat(fd) : undefined;
-        if ((info?.isFile() || info?.isFIFO()) && !first(info)) continue;
+        // Redirected from a file, it is read once however it is named, `-` or `/dev/stdin`, in
+        // either order (`/dev/stdin -` was refused, `- /dev/stdin` read once: a tester).
+        if (info?.isFile() && !first(info)) continue;
+        if (stdinName !== undefined) {
+          yield [{ kind: 'unreadable', file: '<stdin>', reason: namedAgain(stdinName, given) }];
+          continue;
+        }
+        stdinName = given;
+        if (info?.isFIFO() && !first(info)) continue;
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
         yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes, true);
         continue;
@@ -128,11 +132,11 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // a file of no known type, with the advice `validate - < "/dev/stdin"`; a socket (what
         // spawnSync's input is) cannot be opened by that path at all (ENXIO): a fixer.
         if (info.isFile() && !first(info)) continue;
-        if (readStdin) {
-          yield [{ kind: 'unreadable', file: given, reason: `standard input (-, ${given}) can be named only once` }];
+        if (stdinName !== undefined) {
+          yield [{ kind: 'unreadable', file: given, reason: namedAgain(stdinName, given) }];
           continue;
         }
-        readStdin = true;
+        stdinName = given;
         const stdin = options.stdin();
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
         yield* readStream(stdin as AsyncIterable<Buffer>, given, options.input, options.duplicateKeys, options.maxDocumentBytes, true);
@@ -198,6 +202,11 @@ async function startsGzip(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Why standard input named again (not redirected from a file, which is read once) is refused: both names, as given. */
+function namedAgain(before: string, now: string): string {
+  return before === now ? `standard input (${now}) can be named only once` : `standard input can be named only once: it was named ${before}, then ${now}`;
 }
 
 /** Names of this process's standard input: a regular file named so is standard input redirected from it. */
