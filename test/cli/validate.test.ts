@@ -154,14 +154,14 @@ describe('realtime-contract validate', () => {
     expect(refused.stderr).toBe(`realtime-contract: cannot validate "${plain}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(plain)}, or --input json for one document)\n`);
     expect(refused.code).toBe(2);
     expect(cli(['validate', '--input', 'ndjson', plain]).code).toBe(0);
-    // A folder's .gz files are not read: a folder of nothing else holds no message files. One
-    // named as a gzipped message file is said, as a FIFO is (it was skipped without a word: a
-    // fresh tester); another .gz is no message file, as a .txt.
+    // A folder's .gz files are not read. One named as a gzipped message file is said, as a FIFO
+    // is (it was skipped without a word: a fresh tester), and then alone: not again as a folder
+    // without message files (tAD F5); another .gz is no message file, as a .txt.
     const folder = path.join(dir, 'gz-only');
     const gzipped = file('gz-only/events.ndjson.gz', bytes);
     file('gz-only/logs.gz', bytes);
     const notRead = `realtime-contract: cannot read "${gzipped}": named as a gzipped message file, so not read in a folder: decompress it first (zcat ${JSON.stringify(gzipped)} | realtime-contract validate -)\n`;
-    expect(cli(['validate', folder])).toMatchObject({ code: 2, stdout: '0 valid, 0 invalid\n', stderr: `${notRead}realtime-contract: no .json, .ndjson or .jsonl files under "${folder}"\n` });
+    expect(cli(['validate', folder])).toMatchObject({ code: 2, stdout: '0 valid, 0 invalid\n', stderr: notRead });
     // Beside message files, which are read.
     file('gz-only/events.ndjson', `${tradeLine}\n`);
     expect(cli(['validate', folder])).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: notRead });
@@ -839,5 +839,26 @@ describe('validate: standard input named as - and as /dev/stdin', () => {
     expect(redirected(['/dev/stdin', '-'])).toMatchObject({ code: 1, stderr: '', stdout: once.stdout.replace(/^<stdin>/, '/dev/stdin') });
     expect(cli(['validate', '-', '/dev/stdin'], { input: tradeLine })).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: 'realtime-contract: standard input can be named only once: it was named -, then /dev/stdin\n' });
     expect(cli(['validate', '/dev/stdin', '-'], { input: tradeLine })).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: 'realtime-contract: standard input can be named only once: it was named /dev/stdin, then -\n' });
+  });
+});
+
+describe('validate: a folder with nothing it can read', () => {
+  it('is reported once, by what is wrong under it, not again as holding no message files (a tester)', async () => {
+    const { createServer } = await import('node:net');
+    const folder = path.join(dir, 'only-socket');
+    mkdirSync(folder);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(folder, 's.json'), resolve));
+    try {
+      const result = cli(['validate', '--format', 'json', folder]);
+      expect(result.code).toBe(2);
+      const errors = (JSON.parse(result.stdout) as { errors: { file: string }[] }).errors;
+      expect(errors.map((error) => error.file)).toEqual([path.join(folder, 's.json')]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // An empty folder is still said to hold none.
+    mkdirSync(path.join(dir, 'empty-folder'));
+    expect(cli(['validate', path.join(dir, 'empty-folder')]).stderr).toBe(`realtime-contract: no .json, .ndjson or .jsonl files under "${path.join(dir, 'empty-folder')}"\n`);
   });
 });

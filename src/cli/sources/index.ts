@@ -145,7 +145,11 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
       if (info.isDirectory()) {
         const failures: SourceEntry[] = [];
         let found = 0;
-        for await (const file of messageFilesUnder(given, (file, error) => failures.push(unreadable(file, error)))) {
+        let failed = 0;
+        for await (const file of messageFilesUnder(given, (file, error) => {
+          failed++;
+          failures.push(unreadable(file, error));
+        })) {
           if (failures.length > 0) yield failures.splice(0);
           found++;
           const info = await stat(file).catch(() => undefined);
@@ -155,7 +159,9 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
           else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable);
         }
         if (failures.length > 0) yield failures.splice(0);
-        if (found === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
+        // Only where nothing under it was reported: a folder that cannot be listed (or whose one
+        // message file is a socket) was reported twice, the second time as holding no files (a tester).
+        if (found === 0 && failed === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
       } else if (info.isFile()) {
         // A named file holds what `--input json|ndjson` says, whatever its name (`validate
         // --input ndjson events.json` read it as one document, and a .txt was refused); under
