@@ -843,7 +843,7 @@ describe('validate: standard input named as - and as /dev/stdin', () => {
 });
 
 describe('validate: a folder with nothing it can read', () => {
-  it('is reported once, by what is wrong under it, not again as holding no message files (a tester)', async () => {
+  it('is reported once, by what is wrong under it, not again as holding no message files; a socket is said to be one, with no advice to name it (a tester)', async () => {
     const { createServer } = await import('node:net');
     const folder = path.join(dir, 'only-socket');
     mkdirSync(folder);
@@ -856,6 +856,17 @@ describe('validate: a folder with nothing it can read', () => {
       expect(errors.map((error) => error.file)).toEqual([path.join(folder, 's.json')]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+    // The socket alone, in a folder and named (tAD F6).
+    const mix = path.join(dir, 'mix');
+    mkdirSync(mix);
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(path.join(mix, 's.json'), resolve));
+    try {
+      expect(cli(['validate', mix])).toMatchObject({ code: 2, stderr: `realtime-contract: cannot read "${mix}/s.json": a socket, which cannot be read as a file\n` });
+      expect(cli(['validate', path.join(mix, 's.json')])).toMatchObject({ code: 2, stderr: `realtime-contract: cannot read "${mix}/s.json": a socket, which cannot be read as a file\n` });
+    } finally {
+      await new Promise((resolve) => socket.close(resolve));
     }
     // An empty folder is still said to hold none.
     mkdirSync(path.join(dir, 'empty-folder'));

@@ -38,11 +38,13 @@ export async function* messageFilesUnder(dir: string, fail: (file: string, error
     }
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
+    let isSocket = entry.isSocket();
     if (entry.isSymbolicLink()) {
       try {
         const info = await stat(target);
         isDirectory = info.isDirectory();
         isFile = info.isFile();
+        isSocket = info.isSocket();
       } catch (error) {
         if (!name.startsWith('.')) fail(target, error);
         continue;
@@ -56,12 +58,16 @@ export async function* messageFilesUnder(dir: string, fail: (file: string, error
     else if (isFile && MESSAGE_FILE.test(name)) yield target;
     // A FIFO, socket or device named like a message file: reading it from a folder walk could
     // wait forever for a writer, so it is not read, and the run says so.
-    else if (MESSAGE_FILE.test(name)) fail(target, new Error('not a regular file (a FIFO, socket or device), so not read in a folder: name it on the command line to read it'));
+    // A socket cannot be opened as a file at all: no advice to name it (named, it failed with ENXIO: a tester).
+    else if (MESSAGE_FILE.test(name)) fail(target, new Error(isSocket ? SOCKET : 'not a regular file (a FIFO or device), so not read in a folder: name it on the command line to read it'));
     // A message file gzipped (`events.ndjson.gz`): not read either, and said, as the FIFO above
     // (a folder of gzipped fixtures gave "N valid" without a word of them: a fresh tester).
     else if (GZIPPED_MESSAGE_FILE.test(name)) fail(target, new Error(`named as a gzipped message file, so not read in a folder: ${gzipWayOut(target)}`));
   }
 }
+
+/** What is said of a Unix socket named like a message file, in a folder or on the command line. */
+export const SOCKET = 'a socket, which cannot be read as a file';
 
 /** Why a file or folder whose name is not UTF-8 is not read: this tool names files as UTF-8 text, and Node opens them by that text. */
 const NOT_UTF8_NAME = 'its name is not UTF-8 (shown here with U+FFFD for the bytes that are not), and cannot be opened by it: rename it to read it';

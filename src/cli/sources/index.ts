@@ -33,7 +33,7 @@ import { open, stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText, scanDocument } from './document.js';
-import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
+import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
 import { binaryError, decodeUtf8, DOCUMENTS_HINT, lineAtByte, MAX_LINE_KEYS, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
@@ -178,6 +178,8 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (!gzip && options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (format !== undefined) yield* readFile(given, format, options, unreadable);
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(given)}, or --input json for one document)` }];
+      } else if (info.isSocket()) {
+        yield [{ kind: 'unreadable', file: given, reason: `cannot read "${given}": ${SOCKET}` }];
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
         // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.
