@@ -78,6 +78,7 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
     // as one, it compared the working tree with itself and found no changes (a hostile tester).
     // So is one empty after its prefix (`diff "git:$TAG"`, the spelling README advises for a
     // name that could be a folder): read as git's `<ref>:<path>`, it advised "write git:git" (a fresh tester).
+    if (options.schemas.trim() === '') throw new SourceError('--schemas is empty: name the folder of the schemas in the working tree and in git refs (schemas by default)');
     for (const [side, spec] of [['<old>', oldSpec], ['<new>', newSpec]] as const) {
       if (spec === undefined) continue;
       if (spec.trim() === '') throw new SourceError(`${side} is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)`);

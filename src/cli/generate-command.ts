@@ -36,6 +36,11 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     return 2;
   }
   const started = performance.now();
+  // `--schemas "$DIR"` with DIR unset: it was looked for as the current folder, and said missing there (a tester).
+  if (options.schemas === '') {
+    output.stderr('realtime-contract: --schemas is empty: name the folder of the JSON Schemas (schemas by default)\n');
+    return 2;
+  }
   const folder = await stat(options.schemas).then((found) => found.isDirectory(), () => false);
   if (!folder) {
     output.stderr(`realtime-contract: ${missingSchemasMessage(options)}\n`);

@@ -195,6 +195,10 @@ describe('a git side is named as it was given, and git\'s <ref>:<path> gets the 
     expect((await diffCli('HEAD:my schemas', 'dir:schemas', repo)).stderr).toBe("realtime-contract: HEAD:my schemas: not a folder, tarball or git ref here; the folder inside a ref is --schemas: write git:HEAD --schemas 'my schemas'\n");
   });
 
+  it('refuses an empty --schemas, as an empty side is (`--schemas "$DIR"` with DIR unset)', async () => {
+    expect(await diffCli('HEAD', 'dir:schemas', repo, '')).toMatchObject({ code: 2, stderr: 'realtime-contract: --schemas is empty: name the folder of the schemas in the working tree and in git refs (schemas by default)\n' });
+  });
+
   it('a ref named without the prefix keeps its name, and one that is not there says what was tried', async () => {
     expect((await diffCli('HEAD', 'dir:schemas', repo)).report!.before).toMatch(/^HEAD \(git [0-9a-f]{12}\)$/);
     expect(await diffCli('git:no-such-ref', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: 'realtime-contract: git:no-such-ref: not a git ref here\n' });
