@@ -477,7 +477,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const step = Math.min(maxDelay, base * factor ** (attempt - 1));
     // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin;
     // at most the backoff's cap: past 2^31 ms a timer fires at once (it polled 300 times a second).
-    return Math.max(Math.min(Number(retryAfter) * 1000, maxDelay) || 0, fullJitter ? roll() * step : step);
+    // Delay-seconds only, whole digits (RFC 9110 §10.2.3): `0x2`, `2e0`, `1.5` were waited (tAH).
+    return Math.max(/^\d+$/.test(retryAfter!) ? Math.min(+retryAfter! * 1000, maxDelay) : 0, fullJitter ? roll() * step : step);
   }
 
   /**
@@ -800,7 +801,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Told with the next attempt's time (schedule).
     if (!polling && httpStatus) status.lastHttpStatus = httpStatus;
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
-    if (usePolling && !polling && (refusedUpgrade || attempts >= fallbackAfter)) startPolling();
+    // A refused upgrade that says when to come back is polled meanwhile: its wait held the
+    // fallback back, up to 3 × backoff.maxMs with the poll endpoint working (tAH).
+    if (usePolling && !polling && (refusedUpgrade || retryAfter || attempts >= fallbackAfter)) startPolling();
     schedule(delay(attempts, retryAfter));
   }
 
@@ -952,7 +955,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // is a new stream (its history began again): messages may be lost (it went untold).
     // A raced answer from past the poll's position (a store that answers `gap` at its head,
     // with nothing replayed) skipped the positions between: told (they were lost untold: a hostile tester).
-    if ((resume === 'gap' || (resume === 'new' && socketSince) || (!resume && !continues && (!isAfter(cursor as string, since) || (sameStream(since!, since) && sameStream(cursor as string, cursor as string) && !sameStream(cursor as string, since))))) && !(raced && !isAfter(cursor as string, since))) {
+    // A `connection` with neither `resume` nor a cursor, to a socket that asked from a cursor, is a
+    // server that did not resume (a v1.0 node after a v1.1 one: a rolling deploy; every loss after
+    // it went untold: tAH).
+    if ((resume === 'gap' || (resume === 'new' && socketSince) || (message.type === 'connection' && mode === 'ws' && !resume && !isString(cursor) && socketSince) || (!resume && !continues && (!isAfter(cursor as string, since) || (sameStream(since!, since) && sameStream(cursor as string, cursor as string) && !sameStream(cursor as string, since))))) && !(raced && !isAfter(cursor as string, since))) {
       if (mine === run) gap(since, mode);
       // A handler disconnected before the loss was told: the next run resumes from before it,
       // and finds it again (from the new stream's cursor, it was never told).
@@ -1274,6 +1280,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       const wasOpen = !!socket && lastFrame > 0;
       const mode = open ? 'ws' : 'polling';
       forget();
+      // A socket that was open is left as a lost one is: the next, without a cursor to resume
+      // from (a v1.0 server), tells its `gap` (what came meanwhile was lost untold: tAH).
+      dropped ||= wasOpen;
       if (options?.forgetCursor) {
         forgets++;
         status.cursor = retold = dropped = null;

@@ -150,6 +150,56 @@ describe('the client against a v1.0 server (the spec: no cursors, ping server â†
   });
 });
 
+describe('the client when a socket cannot resume, found by attacking the fixes (tAH)', () => {
+  it('tells a gap after disconnect() then connect() to a v1.0 server: a plain disconnect keeps the place, and there is none to resume from (F1)', async () => {
+    const events: string[] = [];
+    let sockets = 0;
+    const url = await server((ws) => {
+      const mine = ++sockets;
+      ws.send(connection());
+      ws.send(trade(mine));
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    client.on('trades', (data) => events.push(data.id));
+    client.on('gap', (gap) => events.push(`gap ${gap.since} ${gap.cursor}`));
+    client.connect('tok');
+    await until(() => events.includes('t_1'), "the first socket's trade");
+    client.disconnect();
+    client.connect('tok');
+    await until(() => events.includes('t_2'), "the second socket's trade");
+    client.disconnect({ forgetCursor: true });
+    client.connect('tok');
+    await until(() => events.includes('t_3'), "the third socket's trade");
+    // Not after disconnect({ forgetCursor: true }): the app asked to start over.
+    expect(events).toEqual(['t_1', 'gap null null', 't_2', 't_3']);
+  });
+
+  it('tells a gap when a socket that asked from a cursor is answered by a connection with neither resume nor cursor (a v1.0 node after a v1.1 one) (F3)', async () => {
+    const events: string[] = [];
+    const asked: (string | null)[] = [];
+    const url = await server((ws, since) => {
+      asked.push(since);
+      const mine = asked.length;
+      // Socket 1 is a v1.1 node's; sockets 2 and 3 a v1.0 node's, which ignores `since`.
+      if (mine === 1) {
+        ws.send(connection({ cursor: 'e1.0' }, { resume: 'new' }));
+        ws.send(trade(1, 'e1.1'));
+      } else {
+        ws.send(connection());
+        ws.send(trade(mine));
+      }
+      if (mine < 3) setTimeout(() => ws.terminate(), 50);
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    client.on('trades', (data) => events.push(data.id));
+    client.on('gap', (gap) => events.push(`gap from ${gap.since}`));
+    client.connect('tok');
+    await until(() => events.includes('t_3'), "the third socket's trade");
+    expect(asked).toEqual([null, 'e1.1', 'e1.1']);
+    expect(events).toEqual(['t_1', 'gap from e1.1', 't_2', 'gap from e1.1', 't_3']);
+  });
+});
+
 describe('the client against a v1.1 server that answers a resume wrongly', () => {
   it('tells a gap when a `resumed` connection carries a cursor after the since it asked: the stream skipped the positions between (F3)', async () => {
     const events: string[] = [];
@@ -222,5 +272,52 @@ describe("a refused upgrade's Retry-After (Node, where ws shows the response)", 
     const wait = client.getStatus().nextAttemptAt! - refusedAt[1]!;
     expect(wait).toBeGreaterThanOrEqual(4900);
     expect(wait).toBeLessThanOrEqual(5000 + 1000);
+  }, 15_000);
+
+  it('is read as delay-seconds only, whole digits (RFC 9110): 0x2, +2, 2e0 and 1.5 are not waited (F2, tAH)', async () => {
+    const values = ['0x2', '+2', '2e0', '1.5'];
+    const refusedAt: number[] = [];
+    const url = await server(
+      () => {},
+      (_req, socket) => {
+        refusedAt.push(Date.now());
+        socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${values[(refusedAt.length - 1) % values.length]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        return true;
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, random: () => 0, backoff: { baseMs: 50, maxMs: 5000 } }));
+    client.connect('tok');
+    // Each ignored: the next attempt comes at once (random 0), never 1.5 s or 2 s later.
+    await until(() => refusedAt.length >= 5, 'five refused upgrades', 10_000);
+    for (let i = 1; i < 5; i++) expect(refusedAt[i]! - refusedAt[i - 1]!, `after Retry-After: ${values[i - 1]}`).toBeLessThan(1400);
+  }, 15_000);
+
+  it("starts the polling fallback at once, polls not held back by the socket's wait (F4, tAH)", async () => {
+    let upgrades = 0;
+    let polls = 0;
+    const wss = new WebSocketServer({ noServer: true });
+    const http = createServer((_req, res) => {
+      polls++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: `e1.${polls}`, resume: polls === 1 ? 'new' : 'resumed', messages: [JSON.parse(trade(polls, `e1.${polls}`))] }));
+    });
+    http.on('upgrade', (_req, socket) => {
+      upgrades++;
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      wss.close();
+      http.closeAllConnections();
+      http.close();
+    });
+    const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`;
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 50, maxMs: 60_000 } }));
+    const trades: string[] = [];
+    client.on('trades', (data) => trades.push(data.id));
+    client.connect('tok');
+    // Polled within a few seconds: before, the third socket attempt, 2 Ã— 30 s away, came first.
+    await until(() => trades.length >= 1, 'a polled trade', 5_000);
+    expect(upgrades).toBe(1);
+    expect(client.getStatus().mode).toBe('polling');
   }, 15_000);
 });
