@@ -385,8 +385,9 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * `ping` is false, it pings the server once after its first message with a `cursor` (it speaks
  * protocol v1.1), as the package's client does, and wants a `pong` echoing its timestamp within `PONG_TIMEOUT_MS` (10 000 ms),
  * or before `durationMs` ends when that comes first: none (keyword `keepalive`), one echoing
- * another timestamp, an `error` in its place, or a close while it awaits its pong (said on the
- * `close:` line) is a violation; a run that `count` or a signal ends first does not judge it.
+ * another timestamp, or a close while it awaits its pong (said on the
+ * `close:` line) is a violation; an `error` message read meanwhile is named in the violation
+ * when no pong follows (the likely refusal), and is none when the pong follows; a run that `count` or a signal ends first does not judge it.
  * Any other pong is unasked, a violation. A frame nested deeper than `MAX_NESTING_DEPTH` levels is
  * refused unparsed (keyword `depth`), as `validate` refuses such a line. Times are those frames
  * may have come at: a ping read late because this client was busy checking a large frame is
@@ -564,7 +565,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (pongState === 'awaited') {
         clearTimeout(pongTimer);
         pongState = 'refused';
-        ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? Date.now()) - pingTimestamp!} ms after it (if the ping made it close: ${CLIENT_PING})`;
+        ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? Date.now()) - pingTimestamp!} ms after it${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
       }
       violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords()})` : ''}${ping}` });
     }
@@ -665,8 +666,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let unread = false;
   /**
    * Listen's own ping, sent after the first message with a cursor (`options.ping`): its `timestamp`, the frame after which it went, and what
-   * became of it: awaited, answered by a pong echoing it, refused (an `error` in its place, a
-   * pong echoing another timestamp, a close), or reported unanswered within PONG_TIMEOUT_MS.
+   * became of it: awaited, answered by a pong echoing it, refused (a pong echoing another
+   * timestamp, a close), or reported unanswered within PONG_TIMEOUT_MS (with the `error` message
+   * read meanwhile, if one was: {@link errorMeanwhile}; an `error` followed by the pong is no refusal).
    */
   let pingTimestamp: number | null = null;
   let pongState: 'awaited' | 'answered' | 'refused' | 'late' | null = null;
@@ -675,6 +677,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let answeredBy: number | null = null;
   let pingAfter: number | null = null;
   const pingWords = () => `listen's ping (timestamp ${pingTimestamp}, sent after frame ${pingAfter}, the first with a cursor)`;
+  /** The first `error` message read while listen's ping awaited its pong: its frame, and ms after the ping. */
+  let errorMeanwhile: { index: number; after: number } | null = null;
+  /** Said when no pong came: the error message read meanwhile, as the likely refusal of the ping. */
+  const errorWords = () => (errorMeanwhile === null ? '' : `; an error message came meanwhile (frame ${errorMeanwhile.index}, ${errorMeanwhile.after} ms after the ping), the likely refusal`);
   let resolveDone = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   // Once the run has ended (count reached, duration over, closed), later frames and our own
@@ -708,7 +714,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       setImmediate(() => {
         if (pongState !== 'awaited' || stopped) return;
         pongState = 'late';
-        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none: ${CLIENT_PING}` });
+        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none${errorWords()}: ${CLIENT_PING}` });
       });
     }, PONG_TIMEOUT_MS);
   };
@@ -888,12 +894,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         for (const warning of findNonPortableIntegers(text, validate, scan, { value })) warn({ index, type, pointer: warning.pointer, message: warning.message });
         for (const notice of result.notices ?? []) warn({ index, type, pointer: notice.pointer, message: noticeMessage(notice) });
       }
-      // An `error` in place of the pong: the server refuses the client's ping (the package's client then emits it each time it pings).
-      if (type === 'error' && pongState === 'awaited') {
-        clearTimeout(pongTimer);
-        pongState = 'refused';
-        violate({ index, type, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()}, got an error message in its place, ${Date.now() - pingTimestamp!} ms after it: ${CLIENT_PING}` });
-      }
+      // An `error` while the ping awaits its pong: remembered, not concluded on: a server's own
+      // notice followed by the right pong is no refusal (a false violation: tAH F7). Said as the
+      // likely refusal only when no pong comes (the package's client then emits it each time it pings).
+      if (type === 'error' && pongState === 'awaited' && errorMeanwhile === null) errorMeanwhile = { index, after: Date.now() - pingTimestamp! };
       if (index === 0 && type !== 'connection') {
         violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
       }
@@ -1072,7 +1076,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
   // is a violation says it), or this client refused a frame: only the end of --duration.
   if (pongState === 'awaited' && report.close === null && refused === undefined && interruptedAt === null && !(options.count !== undefined && report.frames >= options.count)) {
-    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? Date.now()) - pingTimestamp!} ms after it: ${CLIENT_PING}` });
+    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? Date.now()) - pingTimestamp!} ms after it${errorWords()}: ${CLIENT_PING}` });
   }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });

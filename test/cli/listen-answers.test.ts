@@ -132,15 +132,31 @@ describe('listen pings a server that has shown a cursor (v1.1), as the client do
     expect(quiet.status).toBe(0);
   });
 
-  it('a server that answers the ping with an error is reported on that frame', async () => {
+  const errorMessage = JSON.stringify({ type: 'error', data: { code: 'INTERNAL_ERROR', message: 'upstream feed degraded' }, ts: '2026-01-14T16:30:00.000Z' });
+
+  it('a server that answers the ping with an error and no pong is reported, the error named as the likely refusal', async () => {
     const url = await wsServer((ws) => {
-      ws.on('message', () => ws.send(JSON.stringify({ type: 'error', data: { code: 'INVALID_MESSAGE', message: 'clients do not ping' }, ts: '2026-01-14T16:30:00.000Z' })));
+      ws.on('message', () => ws.send(errorMessage));
       ws.send(connection('new', 'e.0'));
     });
     const { status, stdout } = await listen([url, '--duration', '1s', '--ping-interval', '60000']);
-    expect(stdout).toMatch(/^frame 1: error \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\), got an error message in its place, \d+ ms after it: the package's client pings .*\(--no-ping sends none\)\n/);
-    expect(stdout).toMatch(/\n2 frames \(2 valid, 0 invalid\), 1 violation\n$/);
+    expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 1000 ms\), \d+ ms after it; an error message came meanwhile \(frame 1, \d+ ms after the ping\), the likely refusal: the package's client pings .*\(--no-ping sends none\)\n/);
+    expect(stdout).toMatch(/\nconnection 1, error 1\n2 frames \(2 valid, 0 invalid\), 1 violation\n$/);
     expect(status).toBe(1);
+  });
+
+  it('an error message followed by the pong echoing the ping passes: the error was no refusal (a false violation: tAH F7)', async () => {
+    const url = await wsServer((ws) => {
+      ws.on('message', (data) => {
+        const { timestamp } = JSON.parse(String(data)) as { timestamp: number };
+        ws.send(errorMessage);
+        setTimeout(() => ws.send(JSON.stringify({ type: 'pong', timestamp })), 20);
+      });
+      ws.send(connection('new', 'e.0'));
+    });
+    const { status, stdout } = await listen([url, '--duration', '1s', '--ping-interval', '60000']);
+    expect(stdout).toMatch(/^connection 1, error 1, pong 1\n3 frames \(3 valid, 0 invalid\), 0 violations\n$/);
+    expect(status).toBe(0);
   });
 
   it('a pong that echoes another timestamp is reported, and one more after the answer is unasked', async () => {
