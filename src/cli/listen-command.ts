@@ -393,7 +393,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * may have come at: a ping read late because this client was busy checking a large frame is
  * not late for that (only when it is late whenever it came while the client was busy). A run with
  * no frame at all, or that the server ends by closing with any code but 1000 and 1001
- * (GoingAway: a server shutting down), is a violation.
+ * (GoingAway: a server shutting down), is a violation; a 1000 while listen's ping awaits its pong is a
+ * warning (if the ping made it close, the package's client stays closed).
  * With `count`, exactly the first `count` frames are checked; later ones are ignored, and fewer
  * is a violation of its own (`protocol:`), whether `durationMs` ran out or the server closed
  * first, with whatever code: an early close with 4000 is reported as both.
@@ -551,6 +552,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (open?.fragmentBytes !== undefined) report.unfinished = { index: open.index, received: 0, announced: null, fragmentBytes: open.fragmentBytes };
     }
     const how = code === 1006 || code === 1005 ? `${closeWithoutCode(code)}${cutShort()}` : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}${cutShort()}`;
+    // A 1000 while listen's ping awaits its pong: a server may end the connection, so a warning,
+    // not a violation; but if the ping made it close, the package's client stays closed for good
+    // (1000 is "stay closed" for it): passed with no word (tAH F5).
+    if (counts && code === 1000 && pongState === 'awaited') {
+      clearTimeout(pongTimer);
+      pongState = 'refused';
+      warn({ index: null, type: null, pointer: '', message: `${how} (closed normally) while ${pingWords()} awaited its pong, ${(closedAt ?? Date.now()) - pingTimestamp!} ms after it${errorWords()}: if the ping made it close, the package's client stays closed (1000) after each such ping (${CLIENT_PING})` });
+      return;
+    }
     if (!counts || code === 1000 || code === CloseCode.GoingAway) return;
     // A close the contract gives a server for its own condition (a storage outage: 4410, which a
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).

@@ -132,6 +132,25 @@ describe('listen pings a server that has shown a cursor (v1.1), as the client do
     expect(quiet.status).toBe(0);
   });
 
+  it('a server that closes 1000 on a client ping gets a warning: the client stays closed after such a close (it passed with no word: tAH F5)', async () => {
+    const url = await wsServer((ws) => {
+      ws.on('message', () => ws.close(1000));
+      ws.send(connection('new', 'e.0'));
+    });
+    const { status, stdout, stderr } = await listen([url, '--duration', '2s', '--ping-interval', '60000']);
+    expect(stderr).toMatch(/^close: warning: - \(root\) the server closed the connection with 1000 \(closed normally\) while listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) awaited its pong, \d+ ms after it: if the ping made it close, the package's client stays closed \(1000\) after each such ping \(the package's client pings .*\(--no-ping sends none\)\)\n$/);
+    expect(stdout).toMatch(/^connection 1\nclosed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+    expect(status).toBe(0);
+    // 1001 (GoingAway: a server shutting down) stays as it was: no word.
+    const going = await wsServer((ws) => {
+      ws.on('message', () => ws.close(1001));
+      ws.send(connection('new', 'e.0'));
+    });
+    const away = await listen([going, '--duration', '2s', '--ping-interval', '60000']);
+    expect(away.stderr).toBe('');
+    expect(away.status).toBe(0);
+  });
+
   const errorMessage = JSON.stringify({ type: 'error', data: { code: 'INTERNAL_ERROR', message: 'upstream feed degraded' }, ts: '2026-01-14T16:30:00.000Z' });
 
   it('a server that answers the ping with an error and no pong is reported, the error named as the likely refusal', async () => {
