@@ -426,7 +426,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
  *   of a refused upgrade is printed; a handshake that runs out of time says whether the server
- *   began its answer, with its status line, or sent nothing)
+ *   began its answer, with its status line, or sent nothing; one begun and cut by a close
+ *   says so too, with its status line)
  * @throws RangeError for a `maxFrameBytes` that is not an integer from 1 to {@link MAX_FRAME_BYTES}
  */
 export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {
@@ -647,13 +648,19 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.once('close', stop);
   });
   /** Why the handshake ran out of time: no answer, or one begun and cut before the end of its headers (its status line shown). */
-  const noAnswer = () => {
-    if (answerBytes === 0) return `no answer within ${handshakeMs} ms`;
+  const noAnswer = () => (answerBytes === 0 ? `no answer within ${handshakeMs} ms` : `${begun()} and sent no end of its headers (an empty line) within ${handshakeMs} ms`);
+  /** What came of an answer begun: `the server began its answer ("HTTP/1.1 101 Switching Protocols", then 20 bytes of its headers)`. */
+  const begun = () => {
     const text = answerHead.toString('latin1');
     const end = /\r?\n/.exec(text);
     const line = end ? text.slice(0, end.index) : text;
     const rest = end ? `, then ${answerBytes - end.index - end[0].length} bytes of its headers` : `, ${answerBytes} bytes, its status line unfinished`;
-    return `the server began its answer (${JSON.stringify(cut(line, 100))}${rest}) and sent no end of its headers (an empty line) within ${handshakeMs} ms`;
+    return `the server began its answer (${JSON.stringify(cut(line, 100))}${rest})`;
+  };
+  /** Whether what came of the answer is the start of an HTTP one (not a TLS port's bytes). */
+  const begunHttp = () => {
+    const head = answerHead.subarray(0, 5).toString('latin1');
+    return answerBytes > 0 && (head.startsWith('HTTP/') || 'HTTP/'.startsWith(head));
   };
   let started = Date.now();
   let lastPing = started;
@@ -1038,6 +1045,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (fault) return resolve(scrub(`${fault} (${error.message})`));
       // Node's own parser words, "Parse Error: Header overflow", named no limit (a fresh user).
       if (error.code === 'HPE_HEADER_OVERFLOW') return resolve(scrub(`the server's answer to the upgrade has more header bytes than Node reads (${maxHeaderSize}; node --max-http-header-size=<bytes> raises it) (${error.message})`));
+      // An answer begun (its status line) and cut by a close said only "socket hang up", as one
+      // that sent nothing (tAH F6): said as the stall is, with what came.
+      if (error.code === 'ECONNRESET' && begunHttp()) return resolve(scrub(`${begun()} and closed the connection before the end of its headers (an empty line) (${error.message})`));
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
         void speaksTls(url!, 2000).then((tls) => resolve(scrub(connectError(error, url!, tls))));
       } else resolve(scrub(connectError(error, url!)));

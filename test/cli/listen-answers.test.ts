@@ -221,13 +221,14 @@ describe('listen: an upgrade answer begun and cut short (tAE F5)', () => {
   const sockets: Socket[] = [];
   afterEach(() => sockets.splice(0).forEach((socket) => socket.destroy()));
 
-  /** A TCP server that writes `answer` to the upgrade request and nothing more; its URL. */
-  async function stalling(answer: string): Promise<{ url: string; close: () => void }> {
+  /** A TCP server that writes `answer` to the upgrade request and nothing more (then ends the connection, with `end`); its URL. */
+  async function stalling(answer: string, end = false): Promise<{ url: string; close: () => void }> {
     const server = createServer((socket) => {
       sockets.push(socket);
       socket.on('error', () => undefined);
       socket.once('data', () => {
         if (answer !== '') socket.write(answer);
+        if (end) socket.end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -246,5 +247,19 @@ describe('listen: an upgrade answer begun and cut short (tAE F5)', () => {
     const silent = await listen([none.url, '--duration', '2s']);
     expect(silent.stderr).toBe(`realtime-contract: cannot connect to ${none.url}: Opening handshake has timed out: no answer within 2000 ms\n`);
     for (const server of [half, line, none]) server.close();
+  });
+
+  it('says the server began its answer and closed the connection, with its status line, where it said only "socket hang up" as for no answer (tAH F6)', async () => {
+    const half = await stalling('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n', true);
+    const cut = await listen([half.url, '--token', 'a.b.c', '--duration', '2s']);
+    expect(cut.stderr).toBe(`realtime-contract: cannot connect to ${half.url}?token=REDACTED: the server began its answer ("HTTP/1.1 101 Switching Protocols", then 20 bytes of its headers) and closed the connection before the end of its headers (an empty line) (socket hang up)\n`);
+    expect(cut.status).toBe(2);
+    const busy = await stalling('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n', true);
+    const refused = await listen([busy.url, '--duration', '2s']);
+    expect(refused.stderr).toBe(`realtime-contract: cannot connect to ${busy.url}: the server began its answer ("HTTP/1.1 503 Service Unavailable", then 16 bytes of its headers) and closed the connection before the end of its headers (an empty line) (socket hang up)\n`);
+    const none = await stalling('', true);
+    const silent = await listen([none.url, '--duration', '2s']);
+    expect(silent.stderr).toMatch(/^realtime-contract: cannot connect to \S+: socket hang up/);
+    for (const server of [half, busy, none]) server.close();
   });
 });
