@@ -17,7 +17,7 @@ import { validateMessage } from '../../src/index.js';
 import { isAfter, POLL_PATH, reconnectAdvice, sameStream, WEBSOCKET_PATH } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, RealtimeClient, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
-import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
+import { browserWindow, closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
 
 const servers: FakeServer[] = [];
 async function server(options: ConstructorParameters<typeof FakeServer>[0] = {}): Promise<FakeServer> {
@@ -1730,11 +1730,7 @@ describe('client: reconnection and resume', () => {
   });
 
   it("uses the browser's offline and online events as hints: verify the socket now, retry now", async () => {
-    // A browser's window, as far as the client looks at it.
-    const win = new EventTarget();
-    const g = globalThis as unknown as Record<string, unknown>;
-    g.addEventListener = win.addEventListener.bind(win);
-    g.removeEventListener = win.removeEventListener.bind(win);
+    const { win, restore } = browserWindow();
     try {
       const s = await server({ pingIntervalMs: 60_000 });
       const client = nodeClient(s.url, { pingIntervalMs: 60_000, pongTimeoutMs: 200, polling: false, backoff: { baseMs: 60_000, maxMs: 60_000 } });
@@ -1751,8 +1747,7 @@ describe('client: reconnection and resume', () => {
       await until(() => client.getStatus().mode === 'ws', 'the retry the online event brought forward', 20_000);
       expect(s.upgrades).toHaveLength(2);
     } finally {
-      delete g.addEventListener;
-      delete g.removeEventListener;
+      restore();
     }
   });
 

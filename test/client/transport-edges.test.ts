@@ -12,7 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient } from '../../src/client/client.js';
 import { httpReason } from '../../src/client/dashboard/http-reason.js';
 import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
-import { example, sleep, until } from './support/helpers.js';
+import { browserWindow, example, sleep, until } from './support/helpers.js';
 
 const TS = '2026-01-14T16:30:00.000Z';
 const trade = (cursor: string) => ({ ...example('trades'), data: { ...(example('trades').data as object), id: `t_${cursor}` }, cursor });
@@ -57,14 +57,8 @@ describe('the client at the edges of its transports', () => {
       },
       (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'),
     );
-    const win = new EventTarget();
-    const g = globalThis as unknown as Record<string, unknown>;
-    g.addEventListener = win.addEventListener.bind(win);
-    g.removeEventListener = win.removeEventListener.bind(win);
-    cleanups.push(() => {
-      delete g.addEventListener;
-      delete g.removeEventListener;
-    });
+    const { win, restore } = browserWindow();
+    cleanups.push(restore);
     const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 20_000, maxMs: 20_000 }, random: () => 0.99 }));
     client.connect('tok');
     await until(() => client.getStatus().mode === 'polling', 'polling (upgrades refused)');

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { createRealtimeClient } from '../../src/client/client.js';
 import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
-import { example, until } from './support/helpers.js';
+import { browserWindow, example, until } from './support/helpers.js';
 
 const TS = '2026-01-14T16:30:00.000Z';
 const trade = (n: number, cursor?: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id: `t_${n}` }, ...(cursor && { cursor }) });
@@ -47,6 +47,9 @@ function track(client: RealtimeClient): RealtimeClient {
   return client;
 }
 
+/** A client of `url` over the socket alone that retries within 50-100 ms, disconnected after the test. */
+const retrying = (url: string) => track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+
 describe('the client against a v1.0 server (the spec: no cursors, ping server â†’ client only)', () => {
   it('never pings a server that has shown no cursor: one that closes 1008 on anything but a pong keeps its socket (F1)', async () => {
     const received: string[] = [];
@@ -65,7 +68,7 @@ describe('the client against a v1.0 server (the spec: no cursors, ping server â†
       const timer = setInterval(() => ws.send(trade(++n)), 20);
       ws.on('close', () => clearInterval(timer));
     });
-    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    const client = retrying(url);
     let trades = 0;
     client.on('trades', () => trades++);
     client.connect('tok');
@@ -77,15 +80,8 @@ describe('the client against a v1.0 server (the spec: no cursors, ping server â†
   });
 
   it("does not ping a server that has shown no cursor on the browser's offline hint either, nor drop its socket for want of a pong (F1)", async () => {
-    // A browser's window, as far as the client looks at it.
-    const win = new EventTarget();
-    const g = globalThis as unknown as Record<string, unknown>;
-    g.addEventListener = win.addEventListener.bind(win);
-    g.removeEventListener = win.removeEventListener.bind(win);
-    cleanups.push(() => {
-      delete g.addEventListener;
-      delete g.removeEventListener;
-    });
+    const { win, restore } = browserWindow();
+    cleanups.push(restore);
     const received: string[] = [];
     let server1: ServerSocket | undefined;
     const url = await server((ws) => {
@@ -136,7 +132,7 @@ describe('the client against a v1.0 server (the spec: no cursors, ping server â†
       // The first socket is dropped (a network failure: no close frame).
       if (mine === 1) setTimeout(() => ws.terminate(), 50);
     });
-    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    const client = retrying(url);
     client.on('trades', (data) => events.push(data.id));
     client.on('gap', (gap) => {
       gaps.push(gap);
@@ -159,7 +155,7 @@ describe('the client when a socket cannot resume, found by attacking the fixes (
       ws.send(connection());
       ws.send(trade(mine));
     });
-    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    const client = retrying(url);
     client.on('trades', (data) => events.push(data.id));
     client.on('gap', (gap) => events.push(`gap ${gap.since} ${gap.cursor}`));
     client.connect('tok');
@@ -190,7 +186,7 @@ describe('the client when a socket cannot resume, found by attacking the fixes (
       }
       if (mine < 3) setTimeout(() => ws.terminate(), 50);
     });
-    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    const client = retrying(url);
     client.on('trades', (data) => events.push(data.id));
     client.on('gap', (gap) => events.push(`gap from ${gap.since}`));
     client.connect('tok');
@@ -217,7 +213,7 @@ describe('the client against a v1.1 server that answers a resume wrongly', () =>
         ws.send(trade(6, 'e1.6'));
       }
     });
-    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    const client = retrying(url);
     client.on('trades', (data) => events.push(data.id));
     client.on('gap', (gap) => {
       gaps.push(gap);
@@ -240,7 +236,7 @@ describe('the client against a v1.1 server that answers a resume wrongly', () =>
         setTimeout(() => ws.terminate(), 50);
       } else ws.send(trade(2, 'e1.2'));
     });
-    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
+    const client = retrying(url);
     client.on('trades', (data) => events.push(data.id));
     client.on('gap', () => events.push('gap'));
     client.connect('tok');

@@ -36,3 +36,22 @@ export function closeClients(): void {
   for (const client of clients) client.disconnect();
   clients.clear();
 }
+
+/**
+ * A browser's window, as far as the client looks at it (`addEventListener` for `online`,
+ * `offline`, `visibilitychange`), installed on globalThis: dispatch those events on the target
+ * returned. `restore()` removes it again.
+ */
+export function browserWindow(): { win: EventTarget; restore: () => void } {
+  const win = new EventTarget();
+  const g = globalThis as unknown as Record<string, unknown>;
+  g.addEventListener = win.addEventListener.bind(win);
+  g.removeEventListener = win.removeEventListener.bind(win);
+  return {
+    win,
+    restore: () => {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+    },
+  };
+}
