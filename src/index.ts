@@ -38,7 +38,7 @@ export {
 } from '../generated/contract.js';
 export type { Audience, CloseCodeInfo, Delivery, Direction } from '../generated/contract.js';
 export { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from './runtime/builders.js';
-export type { BuildOptions, CreateMessageArgs, CreateMessageOptions } from './runtime/builders.js';
+export type { BuildOptions, CreateMessageOptions } from './runtime/builders.js';
 export { isDateTime, isProducerDateTime } from './runtime/date-time.js';
 export type { RejectionReason, ValidationError, ValidationErrors } from './runtime/errors.js';
 export { parseMessage } from './runtime/parse.js';

@@ -51,7 +51,7 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
   // generated/typebox.ts, generated/contract.ts
   'Audience', 'CloseCode', 'CloseCodeInfo', 'Delivery', 'Direction', 'ErrorCode', 'MessageSchemas',
   // src/index.ts
-  'BuildOptions', 'CreateMessageArgs', 'CreateMessageOptions', 'Frame', 'MessageValidationError', 'RejectionReason', 'ValidationError', 'ValidationErrors', 'ValidationFailure', 'ValidationMode', 'ValidationNotice', 'ValidationOptions', 'ValidationResult', 'ValidationSuccess',
+  'BuildOptions', 'CreateMessageOptions', 'Frame', 'MessageValidationError', 'RejectionReason', 'ValidationError', 'ValidationErrors', 'ValidationFailure', 'ValidationMode', 'ValidationNotice', 'ValidationOptions', 'ValidationResult', 'ValidationSuccess',
 ];
 
 /**

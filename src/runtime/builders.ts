@@ -20,16 +20,6 @@ export interface CreateMessageOptions {
   validate?: boolean | undefined;
 }
 
-/**
- * The arguments of {@link createMessage}, a type and that type's data, paired per type: for a
- * union `T` (`kind: 'trades' | 'whale'`), `['trades', TradeData] | ['whale', WhaleData]`, so a
- * type known only at run time still takes only its own data (`MessageDataMap[T]` alone took any
- * of the union's data: `createMessage(kind, whaleData)` built a `trades` message holding a whale's).
- * A generic wrapper passes them on as they are:
- * `function send<T extends EnvelopeMessageType>(...args: CreateMessageArgs<T>) { return createMessage(...args); }`.
- */
-export type CreateMessageArgs<T extends EnvelopeMessageType = EnvelopeMessageType> = T extends unknown ? [type: T, data: MessageDataMap[T], options?: CreateMessageOptions] : never;
-
 /** Options of the builders that only validate. */
 export interface BuildOptions {
   /** Validate strictly (no `NaN` or `±Infinity` anywhere either; the keepalive builders take numbers only) and throw {@link MessageValidationError} when invalid. Default false. */
@@ -61,8 +51,6 @@ export class MessageValidationError extends Error {
  * Builds a `{ type, data, ts }` message, typed by `type`: `createMessage('trades', tradeData)`
  * is a `TradesMessage`. Stamps `ts` with the current time (RFC 3339, UTC, milliseconds:
  * `2026-01-14T16:30:00.000Z`) unless `options.ts` is given.
- * The type and data are typed as a pair ({@link CreateMessageArgs}): a type known only as a
- * union takes only data paired with it.
  *
  * @throws MessageValidationError with `{ validate: true }` when the message is invalid, or nested
  *   deeper than `JSON.stringify` can write (a few thousand levels, as the stack allows: the error's
@@ -73,7 +61,6 @@ export class MessageValidationError extends Error {
  *   when `type` is not the type of a message with data (untyped code: `"orders"`, `"ping"`), or `data` is undefined
  * @see websocket-message-schemas.md, "Message Structure"
  */
-export function createMessage<T extends EnvelopeMessageType>(...args: CreateMessageArgs<T>): MessageMap[T];
 export function createMessage<T extends EnvelopeMessageType>(type: T, data: MessageDataMap[T], options?: CreateMessageOptions): MessageMap[T] {
   checkOptionsObject('createMessage(type, data, options?)', options, ['validate', 'ts']);
   // Untyped code: a type without an envelope, or no data, went out wrong unless validated (a fresh user).

@@ -5,7 +5,6 @@ import {
   MESSAGE_TYPES,
   validateMessage,
   type ClientMessage,
-  type CreateMessageArgs,
   type EnvelopeMessageType,
   type GlobalMessage,
   type GlobalMessageType,
@@ -23,8 +22,6 @@ import {
   type TradeData,
   type TradesMessage,
   type WhaleData,
-  type WhaleMessage,
-  type CreateMessageOptions,
 } from '../../src/index.js';
 
 describe('generated types', () => {
@@ -98,37 +95,6 @@ describe('generated types', () => {
     expectTypeOf(createPong).returns.toEqualTypeOf<PongMessage>();
     // @ts-expect-error ping is built with createPing, it has no data
     createMessage('ping', {});
-  });
-
-  it("pairs createMessage's type and data per type when the type is a union: one type's data is refused for another (tAB F3)", () => {
-    const trade = {} as TradeData;
-    const whale = {} as WhaleData;
-    // A literal type: inferred, typed, and a wrong data refused at the data, as before.
-    expectTypeOf(createMessage('trades', trade)).toEqualTypeOf<TradesMessage>();
-    expectTypeOf(createMessage('trades', trade, { validate: true, ts: new Date() })).toEqualTypeOf<TradesMessage>();
-    // @ts-expect-error a whale's data is no trade's
-    createMessage('trades', whale);
-    // @ts-expect-error "sde" is misspelt
-    createMessage('trades', { ...trade, sde: 'buy' });
-    // A type known only as a union: its data must be that type's, whichever it is.
-    const build = (kind: 'trades' | 'whale', data: WhaleData) =>
-      // @ts-expect-error a whale's data is refused, `kind` may be 'trades' (it built a trades message holding a whale's data)
-      createMessage(kind, data);
-    const anyType = 'whale' as EnvelopeMessageType;
-    // @ts-expect-error any type with any type's data
-    createMessage(anyType, whale as MessageDataMap[EnvelopeMessageType]);
-    // Pairs that belong together pass, typed as the union of their messages.
-    const pair = ['whale', whale] as ['trades', TradeData] | ['whale', WhaleData];
-    expectTypeOf(createMessage(...pair)).toEqualTypeOf<TradesMessage | WhaleMessage>();
-    // A generic wrapper passes CreateMessageArgs on, and is checked per type as createMessage is.
-    const send = <T extends EnvelopeMessageType>(...args: CreateMessageArgs<T>): MessageMap[T] => createMessage(...args);
-    expectTypeOf(send('whale', whale)).toEqualTypeOf<WhaleMessage>();
-    // @ts-expect-error a whale's data is no trade's, through the wrapper too
-    send('trades', whale);
-    expectTypeOf<CreateMessageArgs<'trades' | 'whale'>>().toEqualTypeOf<
-      [type: 'trades', data: TradeData, options?: CreateMessageOptions] | [type: 'whale', data: WhaleData, options?: CreateMessageOptions]
-    >();
-    void build;
   });
 
   it('types a validated message as a Message', () => {

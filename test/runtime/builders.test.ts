@@ -2,14 +2,11 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../src/contract/load.js';
-import { createMessage, createPing, createPong, MessageValidationError, serializeMessage, type CreateMessageArgs } from '../../src/runtime/builders.js';
+import { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from '../../src/runtime/builders.js';
 import { isDateTime } from '../../src/runtime/date-time.js';
 import { validateMessage } from '../../src/runtime/validate.js';
-import type { PingMessage, TradeData } from '../../generated/types.js';
+import type { EnvelopeMessageType, MessageDataMap, PingMessage, TradeData } from '../../generated/types.js';
 import { messageArbitraries } from '../support/arbitraries.js';
-
-/** createMessage as untyped code (JavaScript) calls it. */
-const untypedCreateMessage = createMessage as unknown as (type?: unknown, data?: unknown, options?: unknown) => unknown;
 
 const contract = await loadContract('schemas');
 const arbitraries = messageArbitraries(contract);
@@ -85,7 +82,7 @@ describe('createMessage', () => {
       const payload = arbitraries.get(message.type)!.map((value) => (value as { data: unknown }).data);
       fc.assert(
         fc.property(payload, (data) => {
-          const built = createMessage(...([message.type, data] as CreateMessageArgs));
+          const built = createMessage(message.type as EnvelopeMessageType, data as MessageDataMap[EnvelopeMessageType]);
           const result = validateMessage(built, { mode: 'strict' });
           expect(result.ok ? true : result.errors).toBe(true);
           expect(isDateTime(built.ts)).toBe(true);
@@ -228,12 +225,12 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(createMessage('trades', tradeData, { validate: true, ts: '2026-01-14T16:30:00.000Z' }).ts).toBe('2026-01-14T16:30:00.000Z');
     // Untyped code: a type without an envelope, or no data, with or without validation (it built them silently: a fresh user).
     for (const options of [undefined, { validate: true }]) {
-      expect(() => untypedCreateMessage('orders', {}, options)).toThrow(new TypeError('createMessage(type, data, options?) needs the type of a message with data (connection, trades, bots, balances, decisions, metrics, whale, alerts, system_health, wallet, ai_tasks, error), got "orders"'));
-      expect(() => untypedCreateMessage('ping', {}, options)).toThrow(/got "ping"; ping and pong are flat: createPing\(\), createPong\(ping\)$/);
-      expect(() => untypedCreateMessage(undefined, {}, options)).toThrow(/needs the type of a message with data \(.*\), got nothing$/);
+      expect(() => createMessage('orders' as never, {} as never, options)).toThrow(new TypeError('createMessage(type, data, options?) needs the type of a message with data (connection, trades, bots, balances, decisions, metrics, whale, alerts, system_health, wallet, ai_tasks, error), got "orders"'));
+      expect(() => createMessage('ping' as never, {} as never, options)).toThrow(/got "ping"; ping and pong are flat: createPing\(\), createPong\(ping\)$/);
+      expect(() => createMessage(undefined as never, {} as never, options)).toThrow(/needs the type of a message with data \(.*\), got nothing$/);
       // A misspelt type is asked about, as the validators ask (a fresh user).
-      expect(() => untypedCreateMessage('trade', {}, options)).toThrow(/needs the type of a message with data \(.*\), got "trade"; did you mean "trades"\?$/);
-      expect(() => untypedCreateMessage('trades')).toThrow(new TypeError("createMessage(type, data, options?) needs the trades message's data, got nothing"));
+      expect(() => createMessage('trade' as never, {} as never, options)).toThrow(/needs the type of a message with data \(.*\), got "trade"; did you mean "trades"\?$/);
+      expect(() => (createMessage as (type: string) => unknown)('trades')).toThrow(new TypeError("createMessage(type, data, options?) needs the trades message's data, got nothing"));
     }
     expect(() => serializeMessage(createPing(1), true as never)).toThrow(/^serializeMessage\(message, options\?\): options must be an object/);
     // A message without JSON text: the frame would have been `undefined` (typed string).
