@@ -93,6 +93,18 @@ describe('createMessage', () => {
   });
 });
 
+describe('createMessage with a type known only as a union (README: TypeScript\'s limit; tAB)', () => {
+  it('compiles with another type\'s data, and { validate: true } refuses the message at the call', () => {
+    const whale: MessageDataMap['whale'] = { coin: 'BTC', platform: 'binance', flow_type: 'inflow', amount: 150.5, value_usd: 6500000, timestamp: '2026-01-14T16:30:00.000Z', signal: 'bullish' };
+    const kind = 'trades' as 'trades' | 'whale';
+    // Compiles: TypeScript does not pair the data with one member of the union.
+    const unchecked = createMessage(kind, whale);
+    expect(unchecked.type).toBe('trades');
+    expect(() => createMessage(kind, whale, { validate: true })).toThrow(MessageValidationError);
+    expect(createMessage('whale' as typeof kind, whale, { validate: true }).type).toBe('whale');
+  });
+});
+
 describe('createPing and createPong', () => {
   it('builds a flat ping with the current epoch milliseconds by default', () => {
     const before = Date.now();
