@@ -72,7 +72,7 @@ realtimeClient.on('trades', (d) => d.sidee);
 /** README: "`undefined` is the default" of each option; a consumer's values that may be unset, passed as they are. */
 const OPTIONS_CONSUMER = `
 import { createRealtimeClient } from 'realtime-contract/client';
-import { createRealtimeServer } from 'realtime-contract/server';
+import { createRealtimeServer, MemoryStreamStore } from 'realtime-contract/server';
 import { createMessage, createPing, createPong, serializeMessage, validateMessage, parseMessage, type ValidationMode } from 'realtime-contract';
 
 const timeout: number | undefined = process.env.TIMEOUT === undefined ? undefined : Number(process.env.TIMEOUT);
@@ -83,10 +83,12 @@ export const client = () => createRealtimeClient({
   pollTimeoutMs: undefined, random: undefined, backoff: { baseMs: timeout, factor: undefined, maxMs: undefined, stableMs: undefined, jitter: undefined },
 });
 export const server = () => createRealtimeServer({
-  jwt: { secret: 'a-demo-secret-of-at-least-32-bytes!!' }, port: timeout, host: process.env.HOST, path: undefined, pollPath: undefined,
+  jwt: { secret: 'a-demo-secret-of-at-least-32-bytes!!', issuer: process.env.JWT_ISSUER, audience: undefined, clockToleranceSec: timeout, allowTokensWithoutExp: undefined, userIdClaim: undefined, adminClaim: undefined, adminValue: undefined },
+  port: timeout, host: process.env.HOST, path: undefined, pollPath: undefined,
   webSocket: undefined, pingIntervalMs: timeout, logger: undefined, clientIp: undefined, outboundRate: undefined, store: undefined,
   allowedOrigins: undefined, maxConnectionsPerIp: undefined, storeUnavailableGraceMs: undefined, monotonicClock: undefined,
 });
+export const store = () => new MemoryStreamStore({ maxEntriesPerStream: timeout, maxEntries: undefined, maxBytes: undefined, maxAgeMs: undefined, epoch: process.env.EPOCH, now: undefined });
 export const checked = [validateMessage(null, { mode, direction: undefined }), parseMessage('{}', { mode: undefined, direction: undefined })];
 export const built = [createMessage('error', { code: 'X', message: 'm' }, { ts: undefined, validate: undefined }), createPing(1, { validate: undefined }), createPong(1, { validate: undefined })];
 export const text = serializeMessage(createPing(1), { validate: undefined });

@@ -33,23 +33,23 @@ export type PublicKeyAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
  */
 export interface JwtClaimOptions {
   /** Required `iss`. */
-  issuer?: string | string[];
+  issuer?: string | string[] | undefined;
   /**
    * Required `aud`: a token whose `aud` is none of these is refused with 401. Required with
    * `publicKey` and `jwksUrl` (see {@link JwtPublicKeyOptions.audience}); `null` accepts any
    * audience on purpose, as leaving it out does beside `secret`.
    */
-  audience?: string | string[] | null;
+  audience?: string | string[] | null | undefined;
   /** Tolerance on `exp` and `nbf`, in seconds (0 to 300), at the upgrade and for the 4401 close at `exp`. Default 5. */
-  clockToleranceSec?: number;
+  clockToleranceSec?: number | undefined;
   /** Accept tokens without `exp` (such a socket is never closed for expiry). Default false: `exp` is required (401 without it). */
-  allowTokensWithoutExp?: boolean;
+  allowTokensWithoutExp?: boolean | undefined;
   /** Claim holding the user id. Default `sub`. */
-  userIdClaim?: string;
+  userIdClaim?: string | undefined;
   /** Claim that marks an admin. Default `admin`. */
-  adminClaim?: string;
+  adminClaim?: string | undefined;
   /** Value of `adminClaim` that means admin (also matched inside an array claim such as roles). Default `true`. */
-  adminValue?: string | number | boolean;
+  adminValue?: string | number | boolean | undefined;
 }
 
 /** `{ secret }`: HS256, the only algorithm a shared secret verifies (no `algorithm`: a TypeError). */
@@ -77,7 +77,7 @@ export interface JwtPublicKeyOptions extends JwtClaimOptions {
    */
   audience: string | string[] | null;
   /** The algorithm of `publicKey`. Default RS256. */
-  algorithm?: PublicKeyAlgorithm;
+  algorithm?: PublicKeyAlgorithm | undefined;
   secret?: undefined;
   jwksUrl?: undefined;
   /** Not with `publicKey`: its algorithm is `algorithm` (a TypeError that says so). */
@@ -105,7 +105,7 @@ export interface JwtJwksOptions extends JwtClaimOptions {
    */
   audience: string | string[] | null;
   /** Algorithms accepted from the JWKS (pin one: `['ES256']`). Default RS256, ES256, EdDSA. */
-  jwksAlgorithms?: PublicKeyAlgorithm[];
+  jwksAlgorithms?: PublicKeyAlgorithm[] | undefined;
   secret?: undefined;
   publicKey?: undefined;
   /** Not with `jwksUrl`: pin its algorithms with `jwksAlgorithms` (a TypeError that says so; it was ignored, every algorithm accepted). */

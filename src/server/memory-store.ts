@@ -7,13 +7,13 @@ import { formatCursor, parseCursor, type ReadResult, type StreamEntry, type Stre
 /** Options of {@link MemoryStreamStore}, each checked by its constructor. */
 export interface MemoryStreamStoreOptions {
   /** Entries kept per user stream and in the global stream: an integer ≥ 1. Default 1 000. */
-  maxEntriesPerStream?: number;
+  maxEntriesPerStream?: number | undefined;
   /** Entries kept in all (the admins' log, which bounds memory): an integer ≥ 1. Default 100 000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages are large. An integer ≥ 1 (the newest entry stays whatever its size). Default 256 MiB. */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** How long an entry is kept, in milliseconds: a number > 0 (no 0 for "no bound", as the Redis store reads it: give Number.MAX_SAFE_INTEGER). Default 300 000 (5 min). */
-  maxAgeMs?: number;
+  maxAgeMs?: number | undefined;
   /**
    * The cursor epoch: 1-40 of `[0-9A-Za-z_~-]`, not all digits; default new per store (time and
    * random), so a restarted process reads old cursors as gaps. Leave it out outside tests: never
@@ -23,9 +23,9 @@ export interface MemoryStreamStoreOptions {
    * (spec "Backend Implementation Notes"; README, "The server").
    * @throws TypeError otherwise
    */
-  epoch?: string;
+  epoch?: string | undefined;
   /** Clock in milliseconds (tests). Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Every option's name: the type checker refuses a list that misses one. */
