@@ -27,6 +27,7 @@ export function checkGeneratable(contract: Contract): void {
   checkPollMessages(contract.messages, contract.documents, contract.files);
   checkStreamCursors(contract.messages, contract.files);
   checkClientMessages(contract.messages);
+  checkProtocolFactKeys(contract.protocolSchema);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
@@ -317,6 +318,39 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
  * ping, and has nothing to hand any other client message to.
  */
 export const SERVER_RECEIVES: readonly string[] = ['ping', 'pong'];
+
+/** The keys each fact of protocol.json is read by, with what the fact is, for its error. */
+const PROTOCOL_FACT_KEYS: readonly [fact: string, list: boolean, keys: readonly string[], expected: string][] = [
+  ['x-connection', false, ['url', 'path', 'authentication'], 'expected { url, path, authentication } strings'],
+  ['x-keepalive', false, ['pingIntervalMs', 'pongTimeoutMs'], 'expected { pingIntervalMs, pongTimeoutMs } integers (milliseconds)'],
+  ['x-polling', false, ['path', 'holdMs', 'maxMessages', 'description'], 'expected { path, holdMs, maxMessages, description } (holdMs in milliseconds)'],
+  ['x-close-codes', true, ['code', 'name', 'reconnect', 'description'], 'expected { code, name, reconnect, description }'],
+  ['x-error-codes', true, ['code', 'name', 'description'], 'expected { code, name, description }'],
+  ['x-version-history', true, ['version', 'date', 'changes'], 'expected { version, date (YYYY-MM-DD), changes }'],
+];
+
+/**
+ * A fact of protocol.json holds the keys it is read by and no other: another one (a misspelled
+ * `pongTimoutMs`, a note) was written into the AsyncAPI document as it was, and `diff` never
+ * compared it, so a change to it went unreported (a tester). A check of generate's, not the
+ * loader's: `diff` must still read an older release that shipped such a key (a tester), and
+ * warns of a newer side that has one.
+ *
+ * @throws SchemaError at the first other key, `protocol.json#/x-keepalive/pongTimoutMs`
+ */
+function checkProtocolFactKeys(protocol: SchemaNode): void {
+  for (const [fact, list, keys, expected] of PROTOCOL_FACT_KEYS) {
+    const value = (protocol as Record<string, unknown>)[fact];
+    const entries: [string, unknown][] = list ? (Array.isArray(value) ? value.map((entry, index) => [`/${fact}/${index}`, entry]) : []) : [[`/${fact}`, value]];
+    for (const [pointer, entry] of entries) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      const other = Object.keys(entry).find((key) => !keys.includes(key));
+      if (other !== undefined) {
+        throw new SchemaError('protocol.json', `${pointer}/${escapeToken(other)}`, `${expected}, and no other key: found ${JSON.stringify(other)} (misspelled? generate reads only these; remove it)`);
+      }
+    }
+  }
+}
 
 /**
  * A client→server direction only on the types the reference server receives

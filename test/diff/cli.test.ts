@@ -248,6 +248,17 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', V1_0, V1_1, '--fail-on', 'strict']).code).toBe(1);
   });
 
+  it('reads an older side whose protocol.json fact has a key nothing reads, and warns of a newer one (a release that shipped `pongTimoutMs` could not be diffed against: a tester)', () => {
+    const stray = path.join(work, 'stray-fact-key');
+    writeSchemas(stray, patchSchemas(readSchemas(), [{ op: 'add', path: '/protocol.json/x-keepalive/pongTimoutMs', value: 10000 }]));
+    const older = cli(['diff', stray, 'schemas', '--fail-on', 'never']);
+    expect(older.stderr).toBe('');
+    expect(older.code).toBe(0);
+    const newer = cli(['diff', 'schemas', stray, '--fail-on', 'never']);
+    expect(newer.stderr).toBe(`realtime-contract: warning: generate refuses ${stray} (folder): protocol.json#/x-keepalive/pongTimoutMs: expected { pingIntervalMs, pongTimeoutMs } integers (milliseconds), and no other key: found "pongTimoutMs" (misspelled? generate reads only these; remove it); compared as it is, but it cannot ship as it is\n`);
+    expect(newer.code).toBe(0);
+  });
+
   it('reads a git ref, and defaults the new side to the working tree', () => {
     const repo = path.join(work, 'repo');
     mkdirSync(repo, { recursive: true });
