@@ -821,6 +821,28 @@ describe('validate: files whose name starts with "." in a folder', () => {
   });
 });
 
+describe('validate: folders whose name starts with "." in a folder', () => {
+  it('are left alone in a folder walk (an editor\'s .vscode/, .git/), as generate and diff leave them, and read when named (a tester: their JSON was validated as messages)', () => {
+    const folder = path.join(dir, 'dotfolders');
+    file('dotfolders/trade.json', tradeLine);
+    file('dotfolders/.vscode/settings.json', '{"editor.tabSize": 2}\n');
+    file('dotfolders/.git/info.json', '{}\n');
+    expect(cli(['validate', folder])).toMatchObject({ code: 0, stderr: '', stdout: '1 valid, 0 invalid\n' });
+    const named = cli(['validate', path.join(folder, '.vscode')]);
+    expect(named.code).toBe(1);
+    expect(named.stdout).toMatch(/\.vscode\/settings\.json:1: .*\n0 valid, 1 invalid\n$/);
+  });
+
+  it('says a folder holding only files whose names start with "." skips them, and how to read them (it said there were none: a tester)', () => {
+    const one = path.join(dir, 'only-dotfile');
+    file('only-dotfile/.trades.json', tradeLine);
+    expect(cli(['validate', one])).toMatchObject({ code: 2, stdout: '0 valid, 0 invalid\n', stderr: `realtime-contract: no .json, .ndjson or .jsonl files under "${one}": 1 file whose name starts with "." is skipped (${one}/.trades.json): name it to read it\n` });
+    file('only-dotfile/.more.ndjson', `${tradeLine}\n`);
+    expect(cli(['validate', one]).stderr).toBe(`realtime-contract: no .json, .ndjson or .jsonl files under "${one}": 2 files whose names start with "." are skipped (${one}/.more.ndjson, …): name them to read them\n`);
+    expect(cli(['validate', path.join(one, '.trades.json'), path.join(one, '.more.ndjson')])).toMatchObject({ code: 0, stdout: '2 valid, 0 invalid\n' });
+  });
+});
+
 describe('validate: standard input named as - and as /dev/stdin', () => {
   it.skipIf(process.platform === 'win32')('follows one rule whatever the order: redirected from a file, read once; piped, refused naming both forms (a tester)', () => {
     const bad = file('stdin-order.json', JSON.stringify({ ...trade, data: { ...trade.data, side: 'hold' } }));

@@ -10,13 +10,15 @@ export const LINE_FILE = /\.(ndjson|jsonl)$/i;
 const GZIPPED_MESSAGE_FILE = /\.(json|ndjson|jsonl)\.gz$/i;
 
 /**
- * Message files below `dir`, recursively, in sorted order, but those whose name starts with "."
- * (`._x.json`, `.#x.json`), which are not looked at. Follows symbolic links (a linked
- * fixture is validated like any other), visits each real folder once (no link loops), and
- * reports an unreadable folder, a broken link, or a FIFO, socket or device named like a message
- * file through `fail`, and goes on with the others.
+ * Message files below `dir`, recursively, in sorted order, but files and folders whose name
+ * starts with "." (`._x.json`, `.#x.json`, `.vscode/`, `.git/`), which are not looked at, as
+ * generate and diff leave them beside the schemas; `skipped` hears of each such file named like
+ * a message file (not of what a dot-folder holds). Follows symbolic links (a linked fixture is
+ * validated like any other), visits each real folder once (no link loops), and reports an
+ * unreadable folder, a broken link, or a FIFO, socket or device named like a message file
+ * through `fail`, and goes on with the others.
  */
-export async function* messageFilesUnder(dir: string, fail: (file: string, error: unknown) => void, visited = new Set<string>()): AsyncGenerator<string> {
+export async function* messageFilesUnder(dir: string, fail: (file: string, error: unknown) => void, skipped: (file: string) => void = () => {}, visited = new Set<string>()): AsyncGenerator<string> {
   let entries: Dirent<Buffer>[];
   try {
     // As bytes: two folders whose real names are not UTF-8 would decode alike (a reviewer).
@@ -36,6 +38,14 @@ export async function* messageFilesUnder(dir: string, fail: (file: string, error
       if (MESSAGE_FILE.test(name) || entry.isDirectory() || entry.isSymbolicLink()) fail(target, new Error(NOT_UTF8_NAME));
       continue;
     }
+    // A file or folder whose name starts with "." is left alone, as generate and diff leave one
+    // beside the schemas: macOS's AppleDouble `._trade.json` (binary) and an Emacs lock
+    // `.#trade.json` (a link that leads nowhere) failed a folder of fixtures, and an editor's
+    // `.vscode/settings.json` was validated as a message (testers). Named on the command line it is read.
+    if (name.startsWith('.')) {
+      if (MESSAGE_FILE.test(name) && !entry.isDirectory()) skipped(target);
+      continue;
+    }
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     let isSocket = entry.isSocket();
@@ -46,15 +56,11 @@ export async function* messageFilesUnder(dir: string, fail: (file: string, error
         isFile = info.isFile();
         isSocket = info.isSocket();
       } catch (error) {
-        if (!name.startsWith('.')) fail(target, error);
+        fail(target, error);
         continue;
       }
     }
-    // A file whose name starts with "." is left alone, as generate leaves one beside the schemas:
-    // macOS's AppleDouble `._trade.json` (binary) and an Emacs lock `.#trade.json` (a link that
-    // leads nowhere) failed a folder of fixtures (a tester). Named on the command line it is read.
-    if (!isDirectory && name.startsWith('.')) continue;
-    if (isDirectory) yield* messageFilesUnder(target, fail, visited);
+    if (isDirectory) yield* messageFilesUnder(target, fail, skipped, visited);
     else if (isFile && MESSAGE_FILE.test(name)) yield target;
     // A FIFO, socket or device named like a message file: reading it from a folder walk could
     // wait forever for a writer, so it is not read, and the run says so.

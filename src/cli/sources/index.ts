@@ -146,10 +146,11 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         const failures: SourceEntry[] = [];
         let found = 0;
         let failed = 0;
+        const dotNamed: string[] = [];
         for await (const file of messageFilesUnder(given, (file, error) => {
           failed++;
           failures.push(unreadable(file, error));
-        })) {
+        }, (file) => dotNamed.push(file))) {
           if (failures.length > 0) yield failures.splice(0);
           found++;
           const info = await stat(file).catch(() => undefined);
@@ -161,7 +162,9 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (failures.length > 0) yield failures.splice(0);
         // Only where nothing under it was reported: a folder that cannot be listed (or whose one
         // message file is a socket) was reported twice, the second time as holding no files (a tester).
-        if (found === 0 && failed === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
+        // Files there all named with a leading "." are said to be skipped, with the way to read
+        // them: "no … files" was false of them (a tester).
+        if (found === 0 && failed === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"${dotNamed.length === 0 ? '' : `: ${dotNamed.length === 1 ? `1 file whose name starts with "." is skipped (${dotNamed[0]}): name it to read it` : `${dotNamed.length} files whose names start with "." are skipped (${dotNamed[0]}, …): name them to read them`}`}` }];
       } else if (info.isFile()) {
         // A named file holds what `--input json|ndjson` says, whatever its name (`validate
         // --input ndjson events.json` read it as one document, and a .txt was refused); under
