@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { printable } from '../runtime/printable.js';
@@ -90,7 +90,7 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
   const end = () => {
     clearTimeout(fallback);
     for (const name of STOP_SIGNALS) process.off(name, interrupted);
-    undoWrite(target, staging, retired);
+    undoWrite(target, staging, retired, made);
     if (process.listenerCount(stopped!) === 0) process.kill(process.pid, stopped!);
   };
   // The file operation in flight (one at a time) ends first, and the write stops at the next
@@ -102,6 +102,9 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
     stopped = signal;
     fallback = setTimeout(end, 2000);
   };
+  // The folders above the staging folder this run made (`--out a/b/out`: `a`, `a/b`), removed
+  // if the write fails: a failed write left them while it said nothing was changed (a tester).
+  const made: string[] = [];
   for (const name of STOP_SIGNALS) process.on(name, interrupted);
   await rm(staging, { recursive: true, force: true });
   // Where another listener keeps the process alive after the signal: what is undone is not redone.
@@ -112,7 +115,7 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
     goOn();
     // Made without a recursive mkdir: procfs answers ENOENT to a name it cannot hold, which a
     // recursive mkdir reads as "parent missing" and retries for ever (`--out /proc/x`: a tester).
-    await makeFolder(staging);
+    await makeFolder(staging, made);
     for (const [relative, text] of files) {
       const file = path.join(staging, relative);
       goOn();
@@ -129,7 +132,7 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
   } catch (error) {
     if (stopped !== undefined) end();
     // The output put back if it was moved aside and the new one could not take its place.
-    else undoWrite(target, staging, retired);
+    else undoWrite(target, staging, retired, made);
     throw error;
   } finally {
     for (const name of STOP_SIGNALS) process.off(name, interrupted);
@@ -141,30 +144,37 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
 /**
  * Makes the folder `dir` and any missing folders above it, one mkdir each, never recursive.
  * A mkdir that answers ENOENT where the folder above exists (procfs) is thrown, not retried.
+ * Each folder made is pushed onto `made`, outermost first, `dir` last: whoever undoes the
+ * work removes those it needs gone, innermost first.
  *
- * @throws the mkdir's own error (its `code`: ENOENT, EACCES, ENOTDIR, EROFS …)
+ * @throws the mkdir's own error (its `code`: ENOENT, EACCES, ENOTDIR, EROFS, ENAMETOOLONG …);
+ *   the folders above `dir` made before it are in `made`
  */
-export async function makeFolder(dir: string): Promise<void> {
+export async function makeFolder(dir: string, made: string[] = []): Promise<void> {
   try {
     await mkdir(dir);
+    made.push(dir);
     return;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     const parent = path.dirname(dir);
     if (parent === dir || (await stat(parent).then((found) => found.isDirectory(), () => false))) throw error;
-    await makeFolder(parent);
+    await makeFolder(parent, made);
   }
   await mkdir(dir);
+  made.push(dir);
 }
 
 /** Signals that stop `generate` mid-write: its staging folder is removed before it ends. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * Undoes a write stopped by a signal, synchronously (the process ends next): the output folder
- * put back if it was already moved aside, then the staging and retired folders removed.
+ * Undoes a write that failed or was stopped by a signal, synchronously (the process may end
+ * next): the output folder put back if it was already moved aside, then the staging and
+ * retired folders removed, then the folders above them this run `made`, innermost first, each
+ * only while empty (another process may have put something there since).
  */
-function undoWrite(target: string, staging: string, retired: string): void {
+function undoWrite(target: string, staging: string, retired: string, made: readonly string[]): void {
   try {
     if (!existsSync(target) && existsSync(retired)) renameSync(retired, target);
   } catch {
@@ -178,6 +188,15 @@ function undoWrite(target: string, staging: string, retired: string): void {
       rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     } catch {
       // left for removeLeftovers
+    }
+  }
+  for (const folder of [...made].reverse()) {
+    if (folder === staging) continue;
+    try {
+      rmdirSync(folder);
+    } catch {
+      // Not empty (or gone): left as it is.
+      break;
     }
   }
 }

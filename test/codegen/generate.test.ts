@@ -452,6 +452,26 @@ describe('generate: an --out it cannot write is named as given, with what happen
     rmSync(dir, { recursive: true });
   }, 180_000);
 
+  it('removes the folders above --out it made when the write fails, as "nothing was changed" says, and keeps them when it succeeds (they were left: a tester)', async () => {
+    const { writeGenerated } = await import('../../src/codegen/write.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-parents-'));
+    const files = new Map([['types.ts', 'export {};\n'], ['docs/messages.md', '# Messages\n']]);
+    for (const long of ['b'.repeat(250), 'q'.repeat(300)]) {
+      const error = await writeGenerated(path.join(dir, 'r1', 'r2', long), files).then(() => undefined, (caught: NodeJS.ErrnoException) => caught);
+      expect(error?.code).toBe('ENAMETOOLONG');
+      expect(readdirSync(dir)).toEqual([]);
+    }
+    // A folder that was there before stays, with what it held.
+    mkdirSync(path.join(dir, 'kept'));
+    await expect(writeGenerated(path.join(dir, 'kept', 'new', 'b'.repeat(250)), files)).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+    expect(readdirSync(dir)).toEqual(['kept']);
+    expect(readdirSync(path.join(dir, 'kept'))).toEqual([]);
+    await writeGenerated(path.join(dir, 'r1', 'r2', 'out'), files);
+    expect(readFileSync(path.join(dir, 'r1', 'r2', 'out', 'docs', 'messages.md'), 'utf8')).toBe('# Messages\n');
+    expect(readdirSync(path.join(dir, 'r1', 'r2'))).toEqual(['out']);
+    rmSync(dir, { recursive: true });
+  });
+
   it('says what a failed system call meant, for a relative --out too, never naming the staging folder', async () => {
     const { writeFailure } = await import('../../src/cli/generate-command.js');
     const failed = async (run: () => Promise<unknown>) => run().then(() => expect.unreachable(), (error: NodeJS.ErrnoException) => error);
