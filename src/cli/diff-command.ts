@@ -8,7 +8,7 @@ import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Leve
 import { printable, printableJson, quoted } from '../runtime/printable.js';
 import { readPackTarball, TarballError, TARBALL_MAX_BYTES, type PackContents } from '../diff/tarball.js';
 import { utf8Text } from '../shared/utf8.js';
-import { shellWord } from './generate-command.js';
+import { shellWord, windowsPathHint } from './generate-command.js';
 
 const run = promisify(execFile);
 
@@ -164,6 +164,12 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
   if (prefixed) {
     const [, kind, value] = prefixed as unknown as [string, 'git' | 'dir' | 'tarball', string];
     if (kind === 'git') return readGitRef(value, options.schemas, cwd, spec);
+    // A Windows path not found here: said so, with its WSL form, as of a side without a prefix
+    // (it was a raw `ENOENT … scandir '/…/C:\\Users\\…'`: a tester).
+    const windows = windowsPathHint(value, kind === 'tarball' ? 'the tarball' : 'the folder');
+    if (windows !== '' && !(await stat(path.resolve(cwd, value)).then(() => true, () => false))) {
+      throw new SourceError(`${spec}: no such ${kind === 'tarball' ? 'file' : 'folder'} here${windows}`);
+    }
     if (kind === 'tarball') return readTarball(path.resolve(cwd, value), spec);
     return readFolder(path.resolve(cwd, value), spec);
   }
@@ -188,6 +194,8 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
 /** The working tree's schema folder. */
 export async function readWorkingTree(options: Pick<DiffCommandOptions, 'schemas' | 'cwd'>): Promise<ContractSource> {
   const dir = path.resolve(options.cwd ?? process.cwd(), options.schemas);
+  const windows = windowsPathHint(options.schemas, 'the folder');
+  if (windows !== '' && !(await stat(dir).then(() => true, () => false))) throw new SourceError(`--schemas ${options.schemas}: no such folder here${windows}`);
   return { ...(await readFolder(dir, options.schemas)), label: `${options.schemas} (working tree)`, kind: 'working-tree' };
 }
 
@@ -255,7 +263,8 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
     // Run from a subfolder, `schemas` is read relative to it (a hostile tester read the error as a missing contract).
     const prefix = (await git(['rev-parse', '--show-prefix'])).trim();
     const where = prefix === '' ? '' : `; ${folder} is read relative to the current folder, ${prefix.replace(/\/$/, '')}/ of the repository: run diff from the repository's top, or give --schemas ${path.posix.relative(prefix, folder) || '.'}`;
-    throw new SourceError(`${spec}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}`);
+    // A Windows path is no folder inside a ref either (it was `no C:\\Users\\…/protocol.json at …`: a tester).
+    throw new SourceError(`${spec}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}${windowsPathHint(schemas, 'the folder', `--schemas ${schemas}`)}`);
   }
   const files: SchemaFiles = new Map();
   const writtenFaults: string[] = [];
@@ -274,11 +283,8 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
  * `git:C --schemas \\Users\\…`: a tester). Quoted for a POSIX shell, escaped by the caller.
  */
 async function pathFormHint(ref: string, cwd: string): Promise<string> {
-  const drive = /^([A-Za-z]):([\\/].*)?$/.exec(ref);
-  if (drive) {
-    const wsl = `/mnt/${drive[1]!.toLowerCase()}${(drive[2] ?? '/').replace(/\\/g, '/')}`;
-    return `; it looks like a Windows path: name the folder as this system sees it (on WSL, ${shellWord(wsl)})`;
-  }
+  const windows = windowsPathHint(ref);
+  if (windows !== '') return windows;
   const pathForm = /^([^:]+):(.*)$/.exec(ref);
   if (!pathForm || !(await isGitRef(pathForm[1]!, cwd))) return '';
   return `; the folder inside a ref is --schemas: write git:${shellWord(pathForm[1]!)}${pathForm[2] === '' ? '' : ` --schemas ${shellWord(pathForm[2]!)}`}`;

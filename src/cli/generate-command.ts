@@ -277,6 +277,21 @@ function foreignMessage(codegen: typeof import('../codegen/index.js'), options: 
 }
 
 /**
+ * What is said after a path that was not found and looks like a Windows one (`C:\\Users\\me\\x`,
+ * `C:/x`, `D:`): that it does, and its WSL form (`/mnt/c/Users/me/x`), quoted for a POSIX
+ * shell; `''` for any other. `what` names what to name (`the tarball` for a `.tgz`), `subject`
+ * what looks like one (`it`, `--schemas …`). Said for a
+ * side of `diff` with any prefix or none and for `--schemas` of `diff` and `generate` (only a
+ * bare side and a `git:` one were told: a tester).
+ */
+export function windowsPathHint(given: string, what = /\.(tgz|tar\.gz)$/i.test(given) ? 'the tarball' : 'the folder', subject = 'it'): string {
+  const drive = /^([A-Za-z]):([\\/].*)?$/.exec(given);
+  if (!drive) return '';
+  const wsl = `/mnt/${drive[1]!.toLowerCase()}${(drive[2] ?? '/').replace(/\\/g, '/')}`;
+  return `; ${subject} looks like a Windows path: name ${what} as this system sees it (on WSL, ${shellWord(wsl)})`;
+}
+
+/**
  * What is said of a `--schemas` that is no folder: for a relative one (the default `schemas`
  * too), where it was looked for and that it is read from the current directory, and from a
  * subfolder of the checkout the way back to its root. Run from a subfolder, generate said only
@@ -285,6 +300,8 @@ function foreignMessage(codegen: typeof import('../codegen/index.js'), options: 
 export function missingSchemasMessage(options: Pick<GenerateCommandOptions, 'schemas' | 'schemasNamed' | 'outNamed'>, root: string = checkoutRoot(), cwd: string = process.cwd()): string {
   const named = options.schemasNamed ?? true;
   const head = `--schemas ${printable(options.schemas)}${named ? '' : ' (the default)'}: no such folder (the folder of the JSON Schemas, one file per message type)`;
+  const windows = windowsPathHint(options.schemas, 'the folder');
+  if (windows !== '') return printable(`${head}${windows}`);
   if (path.isAbsolute(options.schemas)) return head;
   const whole = path.resolve(cwd, options.schemas);
   let way = '';

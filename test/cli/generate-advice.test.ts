@@ -142,6 +142,8 @@ describe('generate: a --schemas that is no folder', () => {
     expect(at(path.join(root, 'docs'), 'my-schemas')).toBe(`--schemas my-schemas: no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(root, 'docs', 'my-schemas')}, as a relative --schemas is read from the current directory`);
     // The real checkout: outside it, where its own are.
     const real = path.resolve('.');
+    // A Windows path: told so, with its WSL form, as diff tells it (it was "looked for /…/C:\\Users\\…": a tester).
+    expect(missingSchemasMessage({ schemas: 'C:\\Users\\me\\schemas', schemasNamed: true, outNamed: false }, real, tmpdir())).toBe('--schemas C:\\Users\\me\\schemas: no such folder (the folder of the JSON Schemas, one file per message type); it looks like a Windows path: name the folder as this system sees it (on WSL, /mnt/c/Users/me/schemas)');
     expect(missingSchemasMessage({ schemas: 'schemas', schemasNamed: false, outNamed: false }, real, tmpdir())).toBe(`--schemas schemas (the default): no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(tmpdir(), 'schemas')}, as a relative --schemas is read from the current directory; the checkout's own are at ${path.join(real, 'schemas')}`);
     expect(missingSchemasMessage({ schemas: 'schemas/', schemasNamed: true, outNamed: true }, real, path.join(real, 'src'))).toBe(`--schemas schemas/: no such folder (the folder of the JSON Schemas, one file per message type): looked for ${path.join(real, 'src', 'schemas')}, as a relative --schemas is read from the current directory; run generate from the checkout's root (cd ..), or name --schemas ../schemas`);
   });

@@ -44,6 +44,13 @@ async function diffCli(oldSpec: string, newSpec: string, cwd = ROOT, schemas = '
   return { code, stderr, ...(code === 0 && { report: JSON.parse(stdout) as Report }) };
 }
 
+/** Runs diff with the working tree as the new side. */
+async function diffCliWorkingTree(oldSpec: string, cwd: string, schemas: string): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const code = await runDiff(oldSpec, undefined, { format: 'json', failOn: 'never', schemas, cwd }, { stdout: () => {}, stderr: (text) => void (stderr += text) });
+  return { code, stderr };
+}
+
 async function diffPatched(older: PatchOperation[], newer: PatchOperation[]): Promise<Report> {
   const { code, stderr, report } = await diffCli(`dir:${writeSide(patchSchemas(base, older))}`, `dir:${writeSide(patchSchemas(base, newer))}`);
   expect(stderr).toBe('');
@@ -193,6 +200,15 @@ describe('a git side is named as it was given, and git\'s <ref>:<path> gets the 
       stderr: "realtime-contract: git:D:/my contracts/schemas: not a git ref here; it looks like a Windows path: name the folder as this system sees it (on WSL, '/mnt/d/my contracts/schemas')\n",
     });
     expect((await diffCli('HEAD:my schemas', 'dir:schemas', repo)).stderr).toBe("realtime-contract: HEAD:my schemas: not a folder, tarball or git ref here; the folder inside a ref is --schemas: write git:HEAD --schemas 'my schemas'\n");
+  });
+
+  it('tells a Windows path so after dir: and tarball: and in --schemas too, naming a tarball as one (they said a raw ENOENT, or nothing: a tester)', async () => {
+    const wsl = '(on WSL, /mnt/c/Users/me/schemas)\n';
+    expect(await diffCli('dir:C:\\Users\\me\\schemas', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: `realtime-contract: dir:C:\\Users\\me\\schemas: no such folder here; it looks like a Windows path: name the folder as this system sees it ${wsl}` });
+    expect(await diffCli('tarball:C:/Users/me/pkg.tgz', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: 'realtime-contract: tarball:C:/Users/me/pkg.tgz: no such file here; it looks like a Windows path: name the tarball as this system sees it (on WSL, /mnt/c/Users/me/pkg.tgz)\n' });
+    expect((await diffCli('C:\\Users\\me\\pkg.tgz', 'dir:schemas', repo)).stderr).toBe('realtime-contract: C:\\Users\\me\\pkg.tgz: not a folder, tarball or git ref here; it looks like a Windows path: name the tarball as this system sees it (on WSL, /mnt/c/Users/me/pkg.tgz)\n');
+    expect((await diffCli('HEAD', 'dir:schemas', repo, 'C:\\Users\\me\\schemas')).stderr).toMatch(/^realtime-contract: HEAD: no C:\\Users\\me\\schemas\/protocol\.json at [0-9a-f]{12}; --schemas C:\\Users\\me\\schemas looks like a Windows path: name the folder as this system sees it \(on WSL, \/mnt\/c\/Users\/me\/schemas\)\n$/);
+    expect(await diffCliWorkingTree('dir:schemas', repo, 'C:\\Users\\me\\schemas')).toMatchObject({ code: 2, stderr: `realtime-contract: --schemas C:\\Users\\me\\schemas: no such folder here; it looks like a Windows path: name the folder as this system sees it ${wsl}` });
   });
 
   it('refuses an empty --schemas, as an empty side is (`--schemas "$DIR"` with DIR unset)', async () => {
