@@ -47,6 +47,18 @@ function track(client: RealtimeClient): RealtimeClient {
   return client;
 }
 
+/** What `client` delivers, in order: each trade's id, and `gap` where a gap was told (each gap also in `gaps`). */
+function watched(client: RealtimeClient): { events: string[]; gaps: GapEvent[] } {
+  const events: string[] = [];
+  const gaps: GapEvent[] = [];
+  client.on('trades', (data) => events.push(data.id));
+  client.on('gap', (gap) => {
+    gaps.push(gap);
+    events.push('gap');
+  });
+  return { events, gaps };
+}
+
 /** A client of `url` over the socket alone that retries within 50-100 ms, disconnected after the test. */
 const retrying = (url: string) => track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } }));
 
@@ -122,8 +134,6 @@ describe('the client against a v1.0 server (the spec: no cursors, ping server â†
   });
 
   it('tells a gap when a socket replaces a lost one and there was no cursor to resume from, not on the first connect (F2)', async () => {
-    const events: string[] = [];
-    const gaps: GapEvent[] = [];
     let sockets = 0;
     const url = await server((ws) => {
       const mine = ++sockets;
@@ -133,11 +143,7 @@ describe('the client against a v1.0 server (the spec: no cursors, ping server â†
       if (mine === 1) setTimeout(() => ws.terminate(), 50);
     });
     const client = retrying(url);
-    client.on('trades', (data) => events.push(data.id));
-    client.on('gap', (gap) => {
-      gaps.push(gap);
-      events.push('gap');
-    });
+    const { events, gaps } = watched(client);
     client.connect('tok');
     await until(() => events.includes('t_2'), "the second socket's trade");
     // Told once, before the new socket's messages: an app that refetches on `gap` is told in time.
@@ -198,8 +204,6 @@ describe('the client when a socket cannot resume, found by attacking the fixes (
 
 describe('the client against a v1.1 server that answers a resume wrongly', () => {
   it('tells a gap when a `resumed` connection carries a cursor after the since it asked: the stream skipped the positions between (F3)', async () => {
-    const events: string[] = [];
-    const gaps: GapEvent[] = [];
     const asked: (string | null)[] = [];
     const url = await server((ws, since) => {
       asked.push(since);
@@ -214,11 +218,7 @@ describe('the client against a v1.1 server that answers a resume wrongly', () =>
       }
     });
     const client = retrying(url);
-    client.on('trades', (data) => events.push(data.id));
-    client.on('gap', (gap) => {
-      gaps.push(gap);
-      events.push('gap');
-    });
+    const { events, gaps } = watched(client);
     client.connect('tok');
     await until(() => events.includes('t_6'), 'the trade after the resume');
     expect(asked).toEqual([null, 'e1.2']);
