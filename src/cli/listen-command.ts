@@ -625,17 +625,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       warn({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `WebSocket ping frame ${pingFrames} not answered: the server has not read ${ws.bufferedAmount} bytes listen sent; no pong frame is queued past ${shownSize(MAX_UNSENT_BYTES)} unsent (this ping frame and each one after it while the server does not read; said once)` });
     }
   });
-  // The Sec-WebSocket-Key ws sent, to say what the server's accept should have been: ws keeps
-  // its request only until the answer (`_req`, not API: without it the expected value is described).
-  const sentKey = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-key');
-  const sentOffer = (ws as unknown as { _req?: ClientRequest | null })._req?.getHeader('sec-websocket-extensions');
+  // The upgrade request ws sent, which it keeps only until the answer (`_req`, not API: without
+  // it the expected accept is described, and the answer's bytes are not counted). Its
+  // Sec-WebSocket-Key says what the server's accept should have been.
+  const request = (ws as unknown as { _req?: ClientRequest | null })._req;
+  const sentKey = request?.getHeader('sec-websocket-key');
+  const sentOffer = request?.getHeader('sec-websocket-extensions');
   // What the server answered of the upgrade before its headers ended, from the request's socket
   // (ws and Node's http say nothing until the header block is whole): a server that began its
   // 101 and stalled read as one that sent nothing, "no answer" (tAE F5). The first bytes, for its
   // status line, and a count; read until the answer is whole.
   let answerBytes = 0;
   let answerHead = Buffer.alloc(0);
-  const request = (ws as unknown as { _req?: ClientRequest | null })._req;
   const onAnswerData = (chunk: Buffer) => {
     if (answerHead.length < 512) answerHead = Buffer.concat([answerHead, chunk.subarray(0, 512 - answerHead.length)]);
     answerBytes += chunk.length;
