@@ -72,7 +72,7 @@ realtimeClient.on('trades', (d) => d.sidee);
 /** README: "`undefined` is the default" of each option; a consumer's values that may be unset, passed as they are. */
 const OPTIONS_CONSUMER = `
 import { createRealtimeClient } from 'realtime-contract/client';
-import { createRealtimeServer, MemoryStreamStore } from 'realtime-contract/server';
+import { createRealtimeServer, createRedisStreamStore, MemoryStreamStore } from 'realtime-contract/server';
 import { createMessage, createPing, createPong, serializeMessage, validateMessage, parseMessage, type ValidationMode } from 'realtime-contract';
 
 const timeout: number | undefined = process.env.TIMEOUT === undefined ? undefined : Number(process.env.TIMEOUT);
@@ -89,6 +89,10 @@ export const server = () => createRealtimeServer({
   allowedOrigins: undefined, maxConnectionsPerIp: undefined, storeUnavailableGraceMs: undefined, monotonicClock: undefined,
 });
 export const store = () => new MemoryStreamStore({ maxEntriesPerStream: timeout, maxEntries: undefined, maxBytes: undefined, maxAgeMs: undefined, epoch: process.env.EPOCH, now: undefined });
+export const redis = () => createRedisStreamStore({
+  url: process.env.REDIS_URL, client: undefined, keyPrefix: process.env.PREFIX, maxMessages: timeout, maxAllMessages: undefined, maxAgeMs: undefined,
+  logger: undefined, connectTimeoutMs: timeout, commandTimeoutMs: undefined, maxQueuedBytes: undefined,
+});
 export const checked = [validateMessage(null, { mode, direction: undefined }), parseMessage('{}', { mode: undefined, direction: undefined })];
 export const built = [createMessage('error', { code: 'X', message: 'm' }, { ts: undefined, validate: undefined }), createPing(1, { validate: undefined }), createPong(1, { validate: undefined })];
 export const text = serializeMessage(createPing(1), { validate: undefined });
@@ -238,7 +242,7 @@ describe('the packed package, installed into a fresh project', () => {
     }
   });
 
-  it("takes `undefined` for each option whose default it is, with the consumer's exactOptionalPropertyTypes on: `{ url: process.env.WS_URL }` was refused, the options typed `?: T` (tAB F2)", () => {
+  it("takes `undefined` for each option whose default it is, with the consumer's exactOptionalPropertyTypes on: `{ url: process.env.WS_URL }` was refused, the options typed `?: T` (tAB F2), and the Redis store's `{ url: process.env.REDIS_URL }` still was after (tAJ F4)", () => {
     // @types/node, as a Node consumer installs it: the server's options name node:http's types.
     const types = path.join(consumer, 'node_modules/@types/node');
     if (!existsSync(types)) {

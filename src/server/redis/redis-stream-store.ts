@@ -26,32 +26,33 @@ export interface StreamGap {
 }
 
 /** Options of {@link createRedisStreamStore}. Every node of one deployment gives the same
- *  `keyPrefix`, `maxMessages`, `maxAllMessages` and `maxAgeMs` (the appending node trims). */
+ *  `keyPrefix`, `maxMessages`, `maxAllMessages` and `maxAgeMs` (the appending node trims).
+ *  An option given as `undefined` takes its default, as one left out does. */
 export interface RedisStreamStoreOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`). Either this or `client`. `db`
    *  is a number (default 0); one Redis refuses (above its `databases` setting) fails the start. */
-  url?: string;
+  url?: string | undefined;
   /** An ioredis client to send commands on; the store duplicates it for its subscription and
    *  does not quit it on close(). Logs, status() and errors name its server by the URL its
    *  options reach (`rediss://` with `tls`, an IPv6 host in brackets, or its socket path). */
-  client?: Redis;
+  client?: Redis | undefined;
   /** Prefix of every key and of the channel; nodes of one deployment share it. Default `rc`.
    *  Deployments on different databases of one Redis may share it too (see StoreKeys.channel). */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** Entries kept per user stream and in the global stream (count bound). Default 1000. */
-  maxMessages?: number;
+  maxMessages?: number | undefined;
   /** Entries kept in the all-stream: admin replay and a node's catch-up after a lost
    *  subscription. Default 100 000. */
-  maxAllMessages?: number;
+  maxAllMessages?: number | undefined;
   /** Age bound of every stream in milliseconds (0: none): older entries are trimmed, and a user
    *  stream without entries for this long expires. A cursor older than this reads as `gap` when
    *  the user's stream may have lost entries after it (expired, or re-created since).
    *  Default 600 000 (10 minutes). */
-  maxAgeMs?: number;
+  maxAgeMs?: number | undefined;
   /** Connection loss, recovery and gaps go here. Default: the console (info, warnings and errors). */
-  logger?: StoreLogger;
+  logger?: StoreLogger | undefined;
   /** How long the first connection may take before start fails, in ms. Default 5000. */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * How long a command may wait for Redis's answer, in ms. Default 5000. A Redis that stops
    * answering without closing its sockets (a hung host, a paused process, one holding writes, a
@@ -61,14 +62,14 @@ export interface RedisStreamStoreOptions {
    * connection drops mid-call; its rejection says so. With `client`, that client's own
    * `commandTimeout` option applies to commands instead (the heartbeat waits this long at most).
    */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /**
    * Bytes of appends a node holds while they wait to be sent to Redis (behind the 4 MiB it has
    * sent and not had answered), at most: past it an append rejects at once, not stored, rather
    * than the queue growing without bound (1 MB messages published faster than Redis took them
    * held 1.5 GB and resolved 30 s late). Default 64 MiB.
    */
-  maxQueuedBytes?: number;
+  maxQueuedBytes?: number | undefined;
 }
 
 /** A {@link StreamStore} on Redis, plus what the server needs to react to gaps. */

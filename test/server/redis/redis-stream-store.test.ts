@@ -343,6 +343,48 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await client.quit();
   });
 
+  it("takes undefined for each option as its default, as leaving it out does (a consumer's `keyPrefix: process.env.PREFIX`, which its types refused under exactOptionalPropertyTypes: tAJ F4)", async () => {
+    await withOwnRedis(async (own) => {
+      const unset = undefined;
+      const lines: unknown[][] = [];
+      const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args));
+      let s: RedisStreamStore | undefined;
+      try {
+        s = await createRedisStreamStore({
+          url: own.url, client: unset, keyPrefix: unset, maxMessages: unset, maxAllMessages: unset, maxAgeMs: unset,
+          logger: unset, connectTimeoutMs: unset, commandTimeoutMs: unset, maxQueuedBytes: unset,
+        });
+        // The logger: the console's.
+        expect(lines.map(([text]) => String(text))).toEqual([expect.stringContaining("event: 'redis-store-started'")]);
+        // keyPrefix `rc`, maxMessages 1000 per stream (trimmed back to it once 1000 / 16 = 62
+        // over), maxAllMessages 100 000, maxAgeMs 600 000.
+        expect(s.keys.global).toBe('rc:g');
+        await Promise.all(Array.from({ length: 1062 }, (_, n) => s!.append(null, 'whale', frame(n, null))));
+        await s.append('alice', 'trades', frame(1062, 'alice'));
+        const admin = new Redis(own.url);
+        try {
+          expect([await admin.xlen('rc:g'), await admin.xlen('rc:all')]).toEqual([1000, 1063]);
+          const ttl = await admin.pttl('rc:u:{alice}');
+          expect(ttl > 0 && ttl <= 600_000).toBe(true);
+        } finally {
+          await admin.quit();
+        }
+      } finally {
+        spy.mockRestore();
+        await s?.close();
+      }
+      // And `url: undefined` beside a client.
+      const client = new Redis(own.url);
+      try {
+        const onClient = await createRedisStreamStore({ url: unset, client, logger: collectingLogger() });
+        expect(onClient.status()).toMatchObject({ healthy: true });
+        await onClient.close();
+      } finally {
+        await client.quit();
+      }
+    });
+  });
+
   it("names a given client's Redis by a URL that reaches it: an IPv6 host in brackets, rediss:// for TLS, its socket path (it was redis://::1:6379, no URL, in the log, status() and errors: a fresh tester)", async () => {
     // ::1 in front of this Redis (on 127.0.0.1): a byte-for-byte relay.
     const relay = createNetServer((inbound) => {
