@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { invalidJsonAt, isSchemaFileName, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
+import { dotNamedSchemasSkipped, invalidJsonAt, isSchemaFileName, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../runtime/printable.js';
@@ -218,10 +218,14 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   const folder = useNested ? nested : dir;
   let names: string[];
   try {
-    names = (await readdir(folder)).filter(isSchemaFileName).sort();
+    names = await readdir(folder);
   } catch (error) {
     throw new SourceError(`${spec}: cannot read the folder: ${(error as Error).message}`);
   }
+  // `.definitions.json`, `.trades.json`… alone: none is read, and that is said (it was "no protocol.json").
+  const skipped = dotNamedSchemasSkipped(names);
+  if (skipped !== undefined) throw new NotAContract(`${spec}: no schema files (*.json) to read: ${skipped}`);
+  names = names.filter(isSchemaFileName).sort();
   if (!names.includes('protocol.json')) throw new NotAContract(`${spec}: not a folder of contract schemas (no protocol.json${useNested ? '' : ', and no schemas/ folder with one'})`);
   const files: SchemaFiles = new Map();
   const writtenFaults: string[] = [];
@@ -258,7 +262,10 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
   const commit = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
   const folder = schemas.replace(/\/+$/, '');
   const listing = await git(['ls-tree', '--name-only', commit, '--', `./${folder}/`]);
-  const names = listing.split('\n').map((line) => path.posix.basename(line)).filter(isSchemaFileName).sort();
+  const listed = listing.split('\n').filter((line) => line !== '').map((line) => path.posix.basename(line));
+  const skipped = dotNamedSchemasSkipped(listed);
+  if (skipped !== undefined) throw new SourceError(`${spec}: no schema files (*.json) in ${folder}/ at ${commit.slice(0, 12)}: ${skipped}`);
+  const names = listed.filter(isSchemaFileName).sort();
   if (!names.includes('protocol.json')) {
     // Run from a subfolder, `schemas` is read relative to it (a hostile tester read the error as a missing contract).
     const prefix = (await git(['rev-parse', '--show-prefix'])).trim();

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printable } from '../runtime/printable.js';
@@ -44,6 +44,13 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   const folder = await stat(options.schemas).then((found) => found.isDirectory(), () => false);
   if (!folder) {
     output.stderr(`realtime-contract: ${missingSchemasMessage(options)}\n`);
+    return 2;
+  }
+  // A folder of `.definitions.json`, `.trades.json`…: none is read, and it was said that
+  // definitions.json is missing; what is skipped is said, as validate says it of message files.
+  const skipped = codegen.dotNamedSchemasSkipped(await readdir(options.schemas).catch(() => []));
+  if (skipped !== undefined) {
+    output.stderr(`realtime-contract: ${printable(`--schemas ${options.schemas}${(options.schemasNamed ?? true) ? '' : ' (the default)'}: no schema files (*.json) to read: ${skipped}`)}\n`);
     return 2;
   }
   if (options.out === '') {

@@ -14,7 +14,7 @@ import { emitTypeBox } from './typebox.js';
 import { emitValidators } from './validators.js';
 import type { GeneratedFiles } from './write.js';
 
-export { SchemaError } from '../contract/index.js';
+export { dotNamedSchemasSkipped, SchemaError } from '../contract/index.js';
 export { checkGenerated, foreignEntries, foreignOutput, ForeignOutputError, removeLeftovers, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
 
 /**

@@ -33,6 +33,23 @@ export function isSchemaFileName(name: string): boolean {
 }
 
 /**
+ * Of the names of a schemas folder's files, what is said when none is a schema but some are
+ * `*.json` files whose names start with "." (`.definitions.json`, `.trades.json`), none read
+ * ({@link isSchemaFileName}): `2 files whose names start with "." are skipped
+ * (.definitions.json, …): rename them to read them`, as validate says of a folder of such message
+ * files. It was `definitions.json#: file is missing` (generate) or `no protocol.json` (diff), of
+ * a folder holding both. Undefined when a name is a schema's, or none is so named.
+ */
+export function dotNamedSchemasSkipped(names: readonly string[]): string | undefined {
+  if (names.some(isSchemaFileName)) return undefined;
+  const skipped = names.filter((name) => name.startsWith('.') && name.endsWith('.json')).sort();
+  if (skipped.length === 0) return undefined;
+  return skipped.length === 1
+    ? `1 file whose name starts with "." is skipped (${skipped[0]}): rename it to read it`
+    : `${skipped.length} files whose names start with "." are skipped (${skipped[0]}, …): rename them to read them`;
+}
+
+/**
  * The first `*.json` file (by name) in a subfolder of `schemaDir`, at any depth, relative to
  * `schemaDir` with "/" between folders; undefined when there is none. Links to folders are not
  * followed, and folders whose name starts with "." (an editor's `.vscode`, `.git`) are not looked

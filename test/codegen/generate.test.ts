@@ -319,6 +319,27 @@ describe('npm run generate', () => {
     expect(result.stderr).toBe('realtime-contract: --schemas /nonexistent-schemas: no such folder (the folder of the JSON Schemas, one file per message type)\n');
   });
 
+  it('says a --schemas folder of dot-named files alone skips them, as validate says of message files (it said definitions.json is missing, beside .definitions.json)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-dots-'));
+    const schemas = path.join(dir, 'schemas');
+    mkdirSync(schemas);
+    cpSync('schemas/definitions.json', path.join(schemas, '.definitions.json'));
+    cpSync('schemas/trades.json', path.join(schemas, '.trades.json'));
+    const out = path.join(dir, 'generated');
+    for (const args of [[], ['--check']]) {
+      expect(runGenerate([...args, '--schemas', schemas, '--out', out])).toMatchObject({
+        code: 2,
+        stderr: `realtime-contract: --schemas ${schemas}: no schema files (*.json) to read: 2 files whose names start with "." are skipped (.definitions.json, …): rename them to read them\n`,
+      });
+    }
+    rmSync(path.join(schemas, '.trades.json'));
+    expect(runGenerate(['--schemas', schemas, '--out', out])).toMatchObject({
+      code: 2,
+      stderr: `realtime-contract: --schemas ${schemas}: no schema files (*.json) to read: 1 file whose name starts with "." is skipped (.definitions.json): rename it to read it\n`,
+    });
+    expect(readdirSync(dir)).toEqual(['schemas']);
+  });
+
   it('says an --out that is a file, a symbolic link, or under a file, is not a folder, with --check too (it said ENOTDIR … scandir)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'generate-out-'));
     const file = path.join(dir, 'generated');

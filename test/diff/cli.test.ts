@@ -508,6 +508,27 @@ describe('realtime-contract diff', () => {
     expect(result.stderr).toMatch(/not a loadable contract: trades\.json#\/properties\/data\/x-unknown: unknown keyword/);
   });
 
+  it('says a --schemas folder of dot-named files alone skips them, as validate says of message files: in the working tree, a folder side and a git ref (it said no protocol.json, beside .protocol.json)', () => {
+    const repo = path.join(work, 'dot-named');
+    const dots = path.join(repo, 'dots');
+    mkdirSync(dots, { recursive: true });
+    for (const name of ['definitions.json', 'protocol.json', 'trades.json']) cpSync(path.join(ROOT, 'schemas', name), path.join(dots, `.${name}`));
+    const skipped = '3 files whose names start with "." are skipped (.definitions.json, …): rename them to read them';
+    expect(cli(['diff', path.join(ROOT, 'schemas'), '--schemas', dots])).toMatchObject({ code: 2, stdout: '', stderr: `realtime-contract: ${dots}: no schema files (*.json) to read: ${skipped}\n` });
+    expect(cli(['diff', `dir:${dots}`, path.join(ROOT, 'schemas')])).toMatchObject({ code: 2, stdout: '', stderr: `realtime-contract: dir:${dots}: no schema files (*.json) to read: ${skipped}\n` });
+    execFileSync('git', ['init', '-q', repo]);
+    execFileSync('git', ['-C', repo, 'add', '.']);
+    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'x']);
+    const commit = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(cli(['diff', 'HEAD', path.join(ROOT, 'schemas'), '--schemas', 'dots'], repo)).toMatchObject({
+      code: 2, stdout: '', stderr: `realtime-contract: HEAD: no schema files (*.json) in dots/ at ${commit.slice(0, 12)}: ${skipped}\n`,
+    });
+    // One file so named: said in the singular.
+    rmSync(path.join(dots, '.protocol.json'));
+    rmSync(path.join(dots, '.trades.json'));
+    expect(cli(['diff', `dir:${dots}`, path.join(ROOT, 'schemas')]).stderr).toBe(`realtime-contract: dir:${dots}: no schema files (*.json) to read: 1 file whose name starts with "." is skipped (.definitions.json): rename it to read it\n`);
+  });
+
   it('refuses an empty side, as from `diff "$TAG"` with TAG unset (a hostile tester: the working tree against itself, "no changes", exit 0)', () => {
     expect(cli(['diff', ''])).toMatchObject({ code: 2, stdout: '', stderr: 'realtime-contract: <old> is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)\n' });
     expect(cli(['diff', 'schemas', ' '])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('realtime-contract: <new> is empty:') });
