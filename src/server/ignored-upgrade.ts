@@ -64,7 +64,7 @@ export function watchHeaderLimits(server: EventEmitter): () => void {
  * ({@link watchHeaderLimits}) and the current one, in case the connection was accepted before
  * it was watched.
  */
-function headMayBeCut(server: EventEmitter, request: IncomingMessage): boolean {
+export function headMayBeCut(server: EventEmitter, request: IncomingMessage): boolean {
   const current = entriesKept((server as { maxHeadersCount?: number | null }).maxHeadersCount);
   const entries = Math.min(current, limitAtAccept.get(request.socket) ?? Infinity);
   return request.rawHeaders.length >= entries;

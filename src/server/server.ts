@@ -11,7 +11,7 @@ import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addUpgradeListener, attachInFront, watchParserRefusals } from './attach.js';
-import { offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
+import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, JWT_OPTIONS, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
@@ -219,7 +219,7 @@ export interface RealtimeServerStats {
    * Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable,
    * jwks-unavailable, authenticate-timeout, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
    * bad-handshake: a handshake RFC 6455 4.1 or 4.2.1 refuses (HTTP/1.0, a body), pipelined: behind an unanswered request of its connection, which is closed,
-   * headers-too-large: an offer of another protocol, h2c, refused 431 for a head Node may have cut; socket-destroyed: its connection
+   * headers-too-large: a WebSocket upgrade, or an offer of another protocol (h2c), refused 431 for a head Node may have cut; socket-destroyed: its connection
    * destroyed while its token was checked, by the client or by something else on the HTTP server, nothing answered (whether the check succeeded or failed), logged as `upgrade-dropped`;
    * socket-taken: its connection taken meanwhile by another WebSocket server's upgrade listener on the HTTP server, the app's, left to it, logged as `upgrade-dropped`).
    */
@@ -785,6 +785,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     // What `ws` would refuse with a 400 of its own (RFC 6455 4.2.1), before the token is verified: it did so after, the
     // user's attempt spent, neither counted nor logged (a hostile tester). And what it accepted that RFC 6455 4.1 does not (HTTP/1.0, a body).
+    // A head Node may have cut: the checks below read only the lines it kept, and a Content-Length, a Transfer-Encoding or
+    // a second Host past the cut was let through with a 101 (a security audit, tAM), as it was on the h2c path before.
+    if (headMayBeCut(httpServer, request)) {
+      countRefusedUpgrade('headers-too-large');
+      logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ...logIp(request), url: redactUrl(request.url) }, 'upgrade refused');
+      return refuseSocket(socket, 431, 'headers-too-large');
+    }
     const fault = handshakeFault(request);
     if (fault !== null) return refuseHandshake(request, socket, fault);
     // Read now: a socket destroyed while its token is checked has no address left to read.
@@ -1516,7 +1523,7 @@ function handshakeFault(request: IncomingMessage): string | null {
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
 const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' };
 
 /**
  * Answers a refused upgrade with a plain HTTP status and closes the TCP connection: no socket is

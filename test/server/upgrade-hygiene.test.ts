@@ -99,6 +99,34 @@ describe('an upgrade RFC 6455 4.1 does not allow', () => {
     }
   });
 
+  it('refuses 431 an upgrade whose head Node may have cut (1000 header lines or more): a body or a second Host past the cut got a 101 (a security audit, tAM)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    const server = await startServer({ logger: { info: log, warn: log, error: log } });
+    try {
+      const jwt = await token('alice');
+      const target = `/api/ws?token=${jwt}`;
+      /** An upgrade of five header lines and `filler` more, then `last`. */
+      const upgrade = (filler: number, last: string, body = '') => `GET ${target} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n${'a: b\r\n'.repeat(filler)}${last}\r\n\r\n${body}`;
+      for (const [what, request] of [
+        ['Content-Length past the cut', upgrade(995, 'Content-Length: 5', 'hello')],
+        ['Transfer-Encoding past the cut', upgrade(995, 'Transfer-Encoding: chunked', '0\r\n\r\n')],
+        ['a second Host past the cut', upgrade(1100, 'Host: y')],
+      ] as const) {
+        const { answer, statusLine, closedByServer } = await exchange(server.port, request);
+        expect([what, statusLine, closedByServer]).toEqual([what, 'HTTP/1.1 431 Request Header Fields Too Large', true]);
+        expect(answer).toContain('{"error":"headers-too-large"}');
+      }
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 3 });
+      expect(lines.filter((line) => line.event === 'upgrade-refused').map((line) => [line.status, line.reason])).toEqual(Array(3).fill([431, 'headers-too-large']));
+      expect(JSON.stringify(lines)).not.toContain(jwt.split('.')[2]);
+      // A head Node keeps whole is still answered on its merits.
+      expect((await exchange(server.port, upgrade(900, 'Content-Length: 0'), 500)).statusLine).toBe('HTTP/1.1 101 Switching Protocols');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("refuses them on an app's HTTP server too", async () => {
     const app = createServer((_, response) => response.writeHead(200).end('app'));
     const rt = createRealtimeServer({ server: app, jwt: { secret: SECRET } });
