@@ -301,7 +301,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   for (const given of options.allowOrigin ?? []) {
     const origin = originOf(given);
     if (origin === undefined) {
-      output.stderr(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${quoted(given)}\n`);
+      output.stderr(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${quoted(shownHost(given))}\n`);
       return 2;
     }
     origins.push(origin);

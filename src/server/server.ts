@@ -1894,7 +1894,8 @@ function checkOrigins(origins: unknown): void {
     }
     // Another scheme's origin (chrome-extension://…) is opaque to URL: its form is checked.
     const ok = /^https?:/i.test(origin) ? parsed === origin : /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(origin);
-    if (!ok) throw optionError(RangeError, name, asSent, origin, parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined);
+    // Shown as `host` is: user info given by mistake (an origin pasted from a URL with credentials) is `[redacted]` (tAM F2).
+    if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined);
   });
 }
 

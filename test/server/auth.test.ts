@@ -769,6 +769,8 @@ describe('origin, attempt limits, socket limits', () => {
     // Entries a browser never sends would refuse the dashboard in silence.
     expect(create(['https://dashboard.example.com/'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://dashboard.example.com/"; did you mean "https://dashboard.example.com"?'));
     expect(create(['HTTPS://Dashboard.example.com:443'])).toThrow(/did you mean "https:\/\/dashboard\.example\.com"\?$/);
+    // User info pasted with an origin (credentials) is shown as host's is: [redacted] (tAM F2).
+    expect(create(['https://u:hunter2pw@dashboard.example.com'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://[redacted]@dashboard.example.com"; did you mean "https://dashboard.example.com"?'));
     expect(create(['dashboard.example.com'])).toThrow(RangeError);
     expect(create(['*'])).toThrow(RangeError);
     // The origins browsers send pass, other schemes' (an extension's) and `null` included.
