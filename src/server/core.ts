@@ -86,6 +86,20 @@ const bump = (counts: Counts, key: string | number, by = 1) => {
   counts[key] = (counts[key] ?? 0) + by;
 };
 
+/**
+ * What is wrong with `userId` as the user of a per-user message (`<name> must be a non-empty
+ * string, got 5`), or undefined for a user id a token may name: a non-empty string of at most
+ * {@link MAX_USER_ID_LENGTH} characters with no half of a UTF-16 surrogate pair alone (auth
+ * refuses such a `sub`, counting characters as it does). `publish` and `startDemoProducer` check with it.
+ */
+export function userIdFault(name: string, userId: unknown): string | undefined {
+  // A number from a database (`user.id`) said "must be a non-empty string" as an empty string did: what it got tells the two apart.
+  if (typeof userId !== 'string' || userId === '') return `${name} must be a non-empty string, got ${preview(userId)}`;
+  if (userId.length > MAX_USER_ID_LENGTH && [...userId].length > MAX_USER_ID_LENGTH) return `${name} ${preview(userId)} is longer than ${MAX_USER_ID_LENGTH} characters, which no token names`;
+  if (hasLoneSurrogate(userId)) return `${name} ${preview(userId)} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`;
+  return undefined;
+}
+
 /** One accepted socket. Created by {@link RealtimeCore.accept}. */
 export class Connection implements Subscriber {
   /** Position of the last stream entry queued, so replay and live never repeat one. */
@@ -685,7 +699,8 @@ export class RealtimeCore {
    * Publishes a per-user message (`x-audience: user`) to `userId`'s stream: validated strictly
    * unless disabled, serialized once, given the next cursor, stored and fanned out.
    * @throws TypeError for a message that is not an object (nothing, a string such as a frame
-   *   already serialized), a type whose audience is not `user`, an empty user id, or one no
+   *   already serialized), a type whose audience is not `user`, a user id that is not a string or is
+   *   empty (the message says what it got), or one no
    *   token names: longer than {@link MAX_USER_ID_LENGTH} characters, or holding half a UTF-16
    *   surrogate pair alone (see {@link hasLoneSurrogate}); with validation off, a message with
    *   no JSON object text (a `toJSON` that returns nothing, or other than an object)
@@ -696,16 +711,12 @@ export class RealtimeCore {
    * and, from the server's `close()` on, with {@link serverClosedError} (nothing stored, whatever the store).
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
-    if (typeof userId !== 'string' || userId === '') {
+    const fault = userIdFault('userId', userId);
+    if (fault !== undefined) {
       // `publish(message, 'alice')`: the message first (a fresh user).
       const swapped = typeof message === 'string' && typeof (userId as { type?: unknown } | null)?.type === 'string';
-      throw new TypeError(`publish: userId must be a non-empty string${swapped ? '; the message goes second: publish(userId, message)' : ''}`);
+      throw new TypeError(`publish: ${fault}${swapped ? '; the message goes second: publish(userId, message)' : ''}`);
     }
-    // No token names such a user (auth refuses it, in characters as it counts them).
-    if (userId.length > MAX_USER_ID_LENGTH && [...userId].length > MAX_USER_ID_LENGTH) {
-      throw new TypeError(`publish: userId ${preview(userId)} is longer than ${MAX_USER_ID_LENGTH} characters, which no token names`);
-    }
-    if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${preview(userId)} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
     const type = typeOf(message, 'publish');
     if (audienceOf(type) !== 'user') throw new TypeError(`publish: ${preview(type)} is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);
     return this.append(userId, message);
