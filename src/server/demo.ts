@@ -11,14 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { GLOBAL_MESSAGE_TYPES, USER_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { Platform } from '../../generated/types.js';
 import { createMessage } from '../runtime/builders.js';
+import { preview } from '../runtime/errors.js';
+import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
+import { userIdFault } from './core.js';
 import type { GlobalMessage, UserMessage } from './protocol.js';
 import type { RealtimeServer } from './server.js';
 
 /** Options of {@link startDemoProducer}. */
 export interface DemoProducerOptions {
-  /** Users whose streams get per-user messages. */
+  /** Users whose streams get per-user messages: one or more user ids as `publish` takes them (non-empty strings of at most 256 characters). */
   users: readonly string[];
-  /** Time between two rounds (each round sends a few messages to each user), in ms. Default 1 000. */
+  /** Time between two rounds (each round sends a few messages to each user), in ms: a number > 0 and ≤ 2147483647 (Node's longest timer). Default 1 000. */
   intervalMs?: number;
   /** Seeded randomness is not needed: `Math.random` unless given (tests). */
   random?: () => number;
@@ -96,11 +99,49 @@ function dataOf(frame: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Every option's name: the type checker refuses a list that misses one. */
+const DEMO_OPTIONS = ['users', 'intervalMs', 'random', 'onError', 'onPublished', 'sentBefore'] as const;
+const allListed: [Exclude<keyof DemoProducerOptions, (typeof DEMO_OPTIONS)[number]>] extends [never] ? true : never = true;
+void allListed;
+
+/**
+ * Checks `server` and every option as the package's other constructors do: taken unchecked,
+ * `users: 'alice'` (an environment variable passed as is) published to users a, l, i, c and e,
+ * `intervalMs: 0` or a negative one published thousands of messages a second, a misspelt
+ * `interval` left the default in place, and no `users` failed every round later (tAP F11).
+ */
+function checkDemoOptions(server: unknown, options: unknown): asserts options is DemoProducerOptions {
+  const checks = optionChecks('startDemoProducer');
+  if (!hasMethods(server, ['publish', 'broadcast'])) throw checks.error(TypeError, 'server', 'a realtime server (its publish and broadcast)', server);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`startDemoProducer: options must be an object such as { users: ['alice', 'bob'] }, got ${preview(options)}`);
+  checks.known(options, DEMO_OPTIONS);
+  const given = options as Record<(typeof DEMO_OPTIONS)[number], unknown>;
+  if (!Array.isArray(given.users) || given.users.length === 0) throw checks.error(TypeError, 'users', "a non-empty array of user ids (['alice', 'bob'])", given.users);
+  given.users.forEach((user: unknown, index) => {
+    const fault = userIdFault(`users[${index}]`, user);
+    if (fault !== undefined) throw new TypeError(`startDemoProducer: ${fault}`);
+  });
+  checks.number('intervalMs', given.intervalMs, Number.MIN_VALUE, MAX_TIMER_MS, `a number of milliseconds > 0 and ≤ ${MAX_TIMER_MS}`, false);
+  for (const name of ['random', 'onError', 'onPublished'] as const) {
+    if (given[name] !== undefined && typeof given[name] !== 'function') throw checks.error(TypeError, name, 'a function', given[name]);
+  }
+  const sentBefore = given.sentBefore as { [Symbol.iterator]?: unknown } | null | undefined;
+  if (sentBefore !== undefined && typeof sentBefore?.[Symbol.iterator] !== 'function') throw checks.error(TypeError, 'sentBefore', 'an iterable of { userId, frame }', sentBefore);
+}
+
 /**
  * Starts publishing demo messages through `server` every `intervalMs`. Ids (trades, decisions,
  * alerts, tasks) carry a per-run prefix, so they stay unique across restarts.
+ * @throws TypeError, at once, for a `server` without `publish` and `broadcast`, options that are
+ *   not an object, an unknown option (with the name it most likely meant), `users` that is not
+ *   a non-empty array of user ids as `publish` takes them, an `intervalMs`, `random`,
+ *   `onError`, `onPublished` or `sentBefore` of the wrong type
+ * @throws RangeError for an `intervalMs` that is not a number > 0 and ≤ 2147483647 (NaN included)
  */
 export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broadcast'>, options: DemoProducerOptions): DemoProducer {
+  checkDemoOptions(server, options);
+  // Checked once: the caller's array changed later changes no round.
+  const users = [...options.users];
   const random = options.random ?? Math.random;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   let counter = 0;
@@ -210,7 +251,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
         failed(error);
       }
     };
-    for (const user of options.users) {
+    for (const user of users) {
       for (const message of userMessages(user)) send(message.type, () => server.publish(user, message));
       for (const [type, example] of userExamples) send(type, () => server.publish(user, stamped(example, now) as unknown as UserMessage));
     }

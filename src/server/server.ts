@@ -19,7 +19,7 @@ import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { endpointOf, requestUrl, samePath } from '../shared/request-url.js';
-import { hasMethods, optionChecks } from '../shared/options.js';
+import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
 import { preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
@@ -1639,9 +1639,6 @@ function withDetail(error: AuthError, detail: string): AuthError {
   details.set(error, detail);
   return error;
 }
-
-/** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */
 const { error: optionError, number: checkNumber, known: checkKnown } = optionChecks('createRealtimeServer');

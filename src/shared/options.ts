@@ -1,5 +1,8 @@
 import { nearestName, preview } from '../runtime/errors.js';
 
+/** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Whether `value` is an object with a function at each of `methods`: the duck type of an option
  * (an http server, a stream store, a pino-compatible logger with `['info', 'warn', 'error']`).

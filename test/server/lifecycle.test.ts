@@ -602,6 +602,50 @@ describe('demo producer', () => {
       await server.rt.close();
     }
   });
+
+  it('refuses a wrong option at the call, naming it, as the other constructors do (users: "alice" published to users a, l, i, c, e; intervalMs: 0 flooded the store: tAP F11)', async () => {
+    const server = await startServer();
+    try {
+      const refused = (options: unknown) => () => startDemoProducer(server.rt, options as never);
+      expect(refused({ users: 'alice' })).toThrow(new TypeError(`startDemoProducer: users must be a non-empty array of user ids (['alice', 'bob']), got "alice"`));
+      expect(refused({})).toThrow(new TypeError(`startDemoProducer: users must be a non-empty array of user ids (['alice', 'bob']), got nothing`));
+      expect(refused({ users: [] })).toThrow(/^startDemoProducer: users must be a non-empty array of user ids .*, got an empty array$/);
+      // Each user id as publish takes it: what publish would refuse at every round is refused here, once.
+      expect(refused({ users: ['alice', 5] })).toThrow(new TypeError('startDemoProducer: users[1] must be a non-empty string, got 5'));
+      expect(refused({ users: [''] })).toThrow(new TypeError('startDemoProducer: users[0] must be a non-empty string, got ""'));
+      expect(refused({ users: ['x'.repeat(257)] })).toThrow(/^startDemoProducer: users\[0\] "x+…?.*" is longer than 256 characters, which no token names$/);
+      expect(refused({ users: ['\ud800'] })).toThrow(/^startDemoProducer: users\[0\] "\\ud800" holds half a UTF-16 surrogate pair alone/);
+      // The bounds and units of the server's other durations.
+      for (const intervalMs of [0, -5, Number.NaN, Infinity, 2 ** 31]) {
+        expect(refused({ users: ['alice'], intervalMs })).toThrow(new RangeError(`startDemoProducer: intervalMs must be a number of milliseconds > 0 and ≤ 2147483647, got ${intervalMs === Infinity || Number.isNaN(intervalMs) ? `${intervalMs} (not a finite number)` : intervalMs}`));
+      }
+      expect(refused({ users: ['alice'], intervalMs: '1000' })).toThrow(new TypeError('startDemoProducer: intervalMs must be a number of milliseconds > 0 and ≤ 2147483647, got "1000"'));
+      // A misspelt key took the default in silence.
+      expect(refused({ users: ['alice'], interval: 50 })).toThrow(new TypeError('startDemoProducer: unknown option "interval"; did you mean "intervalMs"?'));
+      expect(refused({ users: ['alice'], onEror: () => undefined })).toThrow(new TypeError('startDemoProducer: unknown option "onEror"; did you mean "onError"?'));
+      expect(refused({ users: ['alice'], onError: 'log' })).toThrow(new TypeError('startDemoProducer: onError must be a function, got "log"'));
+      expect(refused({ users: ['alice'], sentBefore: 5 })).toThrow(new TypeError('startDemoProducer: sentBefore must be an iterable of { userId, frame }, got 5'));
+      expect(refused('alice')).toThrow(new TypeError(`startDemoProducer: options must be an object such as { users: ['alice', 'bob'] }, got "alice"`));
+      expect(() => startDemoProducer({} as never, { users: ['alice'] })).toThrow(new TypeError('startDemoProducer: server must be a realtime server (its publish and broadcast), got an object'));
+      const watcher = await connect(server.url({ token: await token('root', { admin: true }) }));
+      await watcher.until(() => watcher.count('connection') === 1);
+      // Given right, it publishes to the users given (a copy: the array changed later changes no round).
+      const users = ['alice'];
+      const demo = startDemoProducer(server.rt, { users, intervalMs: 2 ** 31 - 1 });
+      users.push('a');
+      try {
+        await demo.round();
+        // The global messages go last in a round: every user's came before them.
+        await watcher.until(() => watcher.count('whale') === 1 && watcher.count('system_health') === 1);
+        expect(watcher.count('trades')).toBe(1);
+      } finally {
+        demo.stop();
+        watcher.ws.close();
+      }
+    } finally {
+      await server.rt.close();
+    }
+  });
 });
 
 describe('connections that never send a byte', () => {
