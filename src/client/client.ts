@@ -283,10 +283,12 @@ export interface RealtimeClient {
    * The cursor is kept: `connect` again resumes where the stream stopped, for the same user.
    * To switch users give `{ forgetCursor: true }`: the next `connect` starts new (`resume:
    * "new"`), where it would ask the other user's stream from this one's cursor and replay its
-   * backlog as if live. Anything else as `options` forgets nothing, so untyped code may pass the
-   * method itself as a callback (`promise.then(client.disconnect)`); typed code writes
+   * backlog as if live. Anything but an object as `options` forgets nothing, so untyped code may
+   * pass the method itself as a callback (`promise.then(client.disconnect)`); typed code writes
    * `promise.then(() => client.disconnect())`, the options type refusing a misspelt
    * `{ forgetCursr: true }` (which would forget nothing, silently).
+   * @throws TypeError, before anything is closed, for an object whose `forgetCursor` is neither
+   *   undefined nor `true` or `false` (`{ forgetCursor: 'false' }` forgot the cursor)
    */
   disconnect(options?: { forgetCursor?: boolean | undefined }): void;
 }
@@ -1270,6 +1272,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     },
     getStatus: () => ({ ...status }),
     disconnect(options) {
+      // An object's forgetCursor is true or false, as the package's other booleans are: 'false' (a config string) forgot (tAP F14).
+      const forgetCursor = isObject(options) ? options!.forgetCursor : undefined;
+      if (forgetCursor !== undefined && !isBoolean(forgetCursor)) throw new TypeError(`disconnect: forgetCursor must be a boolean, got ${described(forgetCursor)}`);
       run++;
       for (const stop of tokenWaits) stop();
       listen(false);
@@ -1283,7 +1288,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // A socket that was open is left as a lost one is: the next, without a cursor to resume
       // from (a v1.0 server), tells its `gap` (what came meanwhile was lost untold: tAH).
       dropped ||= wasOpen;
-      if (options?.forgetCursor) {
+      if (forgetCursor) {
         forgets++;
         status.cursor = retold = dropped = null;
         clearRecent();

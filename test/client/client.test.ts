@@ -1538,6 +1538,33 @@ describe('client: reconnection and resume', () => {
     expect(seen).toEqual(['t1', 't2']);
   });
 
+  it("disconnect({ forgetCursor }) takes true or false alone, as the package's other booleans: 'false' (a config string) forgot the cursor; anything but an object as options still forgets nothing (tAP F14)", async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 1);
+    await until(() => seen.length === 1, 'a trade');
+    const cursor = client.getStatus().cursor;
+    expect(cursor).not.toBeNull();
+    for (const forgetCursor of ['false', 0, 1, null]) {
+      expect(() => client.disconnect({ forgetCursor } as never)).toThrow(new TypeError(`disconnect: forgetCursor must be a boolean, got ${forgetCursor === 'false' ? 'a string' : String(forgetCursor)}`));
+      // Refused before anything closed: still connected, the cursor kept.
+      expect(client.getStatus()).toMatchObject({ cursor, state: 'open', mode: 'ws', connected: true });
+    }
+    // Not an object: the method passed as a callback (`promise.then(client.disconnect)`) forgets nothing.
+    client.disconnect('forget' as never);
+    expect(client.getStatus()).toMatchObject({ cursor, state: 'idle' });
+    client.connect('good');
+    await until(() => s.upgrades.length === 2 && client.getStatus().mode === 'ws', 'the second socket');
+    client.disconnect({ forgetCursor: false });
+    expect(client.getStatus()).toMatchObject({ cursor, state: 'idle' });
+    client.disconnect({ forgetCursor: undefined });
+    expect(client.getStatus().cursor).toBe(cursor);
+  });
+
   it('disconnect({ forgetCursor: true }) from a message handler during a poll leaves the cursor forgotten (a reviewer: it was put back)', async () => {
     const polls: (string | null)[] = [];
     const held: ServerResponse[] = [];
