@@ -98,6 +98,21 @@ export const built = [createMessage('error', { code: 'X', message: 'm' }, { ts: 
 export const text = serializeMessage(createPing(1), { validate: undefined });
 `;
 
+/** README's client example: `connect(localStorage.getItem('token'))`, "or an async () => token" of the same storage, which gives null when empty. */
+const TOKEN_CONSUMER = `
+import { createRealtimeClient, type TokenSource } from 'realtime-contract/client';
+declare const storage: { getItem(key: string): string | null };
+export const connect = () => {
+  const client = createRealtimeClient({ url: 'wss://example.com/api/ws' });
+  client.connect(storage.getItem('token'));
+  client.connect(() => storage.getItem('token'));
+  client.connect(async () => storage.getItem('token'));
+  client.connect(async () => storage.getItem('token') ?? undefined);
+  const provider: TokenSource = () => undefined;
+  client.connect(provider);
+};
+`;
+
 beforeAll(() => {
   const packs = mkdtempSync(path.join(tmpdir(), 'pack-'));
   execFileSync('npm', ['pack', '--pack-destination', packs, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -251,6 +266,14 @@ describe('the packed package, installed into a fresh project', () => {
     }
     const { output } = compile({ 'options.mts': OPTIONS_CONSUMER }, { exactOptionalPropertyTypes: true, noEmit: true, types: ['node'] });
     expect(output.slice(0, output.lastIndexOf('|'))).toBe('');
+  });
+
+  it("takes a token provider that gives null or undefined (no token, as the runtime reads it and connect's TSDoc says), as README's async () => token of localStorage does; a number is refused (tAP F13: TS2345)", () => {
+    const { output } = compile({ 'token.mts': TOKEN_CONSUMER }, { noEmit: true });
+    expect(output.slice(0, output.lastIndexOf('|'))).toBe('');
+    const refused = compile({ 'number.mts': "import { createRealtimeClient } from 'realtime-contract/client';\ncreateRealtimeClient().connect(() => 42);\n" }, { noEmit: true });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/number\.mts\(2,.*error TS2345/);
   });
 
   it('ships the schemas and a working realtime-contract bin', () => {

@@ -13,8 +13,13 @@ export type ServerMessageType = ServerMessage['type'];
  */
 export type MessageData<T extends ServerMessageType> = T extends keyof ReceivedMessageDataMap ? ReceivedMessageDataMap[T] : ReceivedMessageMap[T];
 
-/** A token, or a function giving one (called before every connection attempt and poll). */
-export type TokenSource = string | (() => string | Promise<string>);
+/**
+ * A token, or a function giving one, or a promise of one (called before every connection attempt
+ * and poll). A provider's `null`, `undefined` or `''` is no token, as `connect(null)` is: state
+ * `unauthorized` (`() => localStorage.getItem('token')` of an empty storage). Anything else but a
+ * string is told as `CLIENT_TOKEN_ERROR`, a failed attempt.
+ */
+export type TokenSource = string | (() => string | null | undefined | Promise<string | null | undefined>);
 
 /** The longest wait the client sets, ms (23 days): a timer set past 2^31 - 1 ms fires at once (maxMs: Infinity polled a thousand times a second). */
 const MAX_TIMER_MS = 2e9;

@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createRealtimeClient, type RealtimeClient } from '../../src/client/index.js';
-import type { FetchLike, WebSocketConstructor, WebSocketLike } from '../../src/client/index.js';
+import type { FetchLike, TokenSource, WebSocketConstructor, WebSocketLike } from '../../src/client/index.js';
 import nodeFetch from './support/node-fetch-3.js';
 import type { ReceivedTradeData, ReceivedTradesMessage } from '../../generated/received-types.js';
 
@@ -28,6 +28,19 @@ describe('client WebSocket option', () => {
     expectTypeOf(client.connect(async () => 'token')).toEqualTypeOf<void>();
     // @ts-expect-error a number is no token (a TypeError at run time)
     client.connect(42);
+  });
+
+  it("takes README's \"or an async () => token\" of the same storage: a provider giving null or undefined is no token, as the runtime reads it (tAP F13: TS2345)", () => {
+    const client = createRealtimeClient({ url: 'wss://example.com/api/ws', WebSocket: NodeWebSocket });
+    const storage = { getItem: (key: string): string | null => key };
+    expectTypeOf(client.connect(() => storage.getItem('token'))).toEqualTypeOf<void>();
+    expectTypeOf(client.connect(async () => storage.getItem('token'))).toEqualTypeOf<void>();
+    expectTypeOf(client.connect(async () => storage.getItem('token') ?? undefined)).toEqualTypeOf<void>();
+    expectTypeOf(client.connect(() => undefined)).toEqualTypeOf<void>();
+    const provider: TokenSource = () => storage.getItem('token');
+    expectTypeOf(client.connect(provider)).toEqualTypeOf<void>();
+    // @ts-expect-error a provider of a number gives no token (CLIENT_TOKEN_ERROR at run time)
+    client.connect(() => 42);
   });
 
   it("types a trades handler as README's comment says: the data and the message as received", () => {
