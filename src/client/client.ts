@@ -332,7 +332,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, 40_000);
   const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 16 * 1024 * 1024);
   option('url', options.url, 'a string', isString);
-  option('pollUrl', options.pollUrl, 'an http(s) URL', isUrl);
+  // What is wrong said, as connect says it of `url` ("got a string" read as the type it must be: tAP F2).
+  const pollFault = options.pollUrl !== undefined && urlFault(options.pollUrl, /^https?:$/);
+  if (pollFault) throw new TypeError(`createRealtimeClient: pollUrl must be an absolute http: or https: URL, got ${pollFault}`);
   option('WebSocket', options.WebSocket, 'a function', isFunction);
   option('fetch', options.fetch, 'a function', isFunction);
   const g = globalThis as any;
@@ -588,13 +590,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const url = options.url ?? (g.location && g.location.origin.replace(/^http/, 'ws') + WEBSOCKET_PATH);
     if (!url) throw new TypeError('connect: no URL: outside a browser page, give createRealtimeClient({ url })');
     // A URL that cannot work would only fail every attempt, forever: say so once, at connect.
-    const parsed = parseUrl(url);
     // WebSocket constructors take http: and https: too (as ws: and wss:).
-    if (!parsed || !/^(ws|http)s?:$/.test(parsed.protocol) || parsed.hash) {
-      // The URL itself is not shown: it may carry a token. One that starts with `/` (`/api/ws`,
-      // `//host/api/ws`) is relative to a page, which the client does not resolve: said so (it
-      // read "a string that is not a URL").
-      const got = !parsed ? (url[0] === '/' ? 'a relative URL' : 'a string that is not a URL') : parsed.hash ? 'one with a #fragment, which WebSocket refuses' : `a URL of scheme ${parsed.protocol}`;
+    const got = urlFault(url, /^(ws|http)s?:$/) ?? (parseUrl(url)!.hash ? 'one with a #fragment, which WebSocket refuses' : '');
+    if (got) {
       throw new TypeError(`connect: the url must be an absolute ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got ${got}`);
     }
     return url;
@@ -1351,9 +1349,18 @@ const isBoolean = (v: unknown) => typeof v === 'boolean';
 const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'function';
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-/** An absolute http(s) URL: fetch polls nothing else (a `ws:` or `file:` one failed every poll, silently: a hostile tester), and a URL (a pattern let `http://127.0.0.1:99999` through: a reviewer). */
-function isUrl(text: unknown): boolean {
-  return /^https?:$/.test(parseUrl(text)?.protocol as string);
+/**
+ * What `url` is when it is not an absolute URL of a scheme `scheme` matches (`a relative URL`, `a
+ * URL of scheme ws:`), undefined when it is one. The URL itself is not shown: it may carry a
+ * token. One that starts with `/` (`/api/ws`, `//host/api/ws`) is relative to a page, which the
+ * client does not resolve. fetch polls http(s) alone (a `ws:` or `file:` pollUrl failed every
+ * poll, silently: a hostile tester), and a URL must parse (a pattern let `http://127.0.0.1:99999`
+ * through: a reviewer).
+ */
+function urlFault(url: unknown, scheme: RegExp): string | undefined {
+  if (!isString(url)) return described(url);
+  const parsed = parseUrl(url);
+  return !parsed ? (url[0] === '/' ? 'a relative URL' : 'a string that is not a URL') : scheme.test(parsed.protocol) ? undefined : `a URL of scheme ${parsed.protocol}`;
 }
 
 /** `text` as an absolute URL, or undefined when it is not one. */
