@@ -2,7 +2,7 @@ import type { ReceivedMessage, ReceivedServerMessage } from '../../generated/rec
 import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
 import { preview, thrownText, validationError, type ValidationErrors } from './errors.js';
 import { describeSyntaxError } from './json-syntax.js';
-import { checkValidationOptions, failure, validateMessage, type ValidationOptions, type ValidationResult } from './validate.js';
+import { checkValidationOptions, failure, PARSE_CALL, validateMessage, type ValidationOptions, type ValidationResult } from './validate.js';
 
 /**
  * One frame as a socket delivers it: text, or UTF-8 bytes. Covers Node `ws`'s `RawData`
@@ -27,7 +27,7 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  *   traps throw), or bytes too many to decode as one string (V8's longest is 2^29 - 24
  *   characters, about 512 MiB), a `json` error too. Never throws, whatever `frame` is.
  * @throws TypeError only for invalid `options` (see `validateMessage`), whatever the frame: one
- *   that is not JSON included
+ *   that is not JSON included; its message starts `parseMessage(frame, options?): `
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
@@ -38,24 +38,20 @@ export function parseMessage(frame: Frame, options?: ValidationOptions & { mode?
 /** Tolerant mode, or a mode known only at run time (options a wrapper passes through, `undefined` included): the message as a consumer receives it, closed lists open. */
 export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
+  // Checked first, whatever the frame (one that is no JSON included), and said as parseMessage's: validateMessage checks them again (a few reads).
+  if (options !== undefined) checkValidationOptions(options, PARSE_CALL);
   let text: string;
   if (typeof frame === 'string') {
     text = frame;
   } else {
     const decoded = decode(frame);
-    if (typeof decoded !== 'string') {
-      // Options are checked by validateMessage; a frame that never gets there has them checked
-      // here, so a bad option throws whatever the frame (a valid frame pays nothing more).
-      checkValidationOptions(options);
-      return failure('json', decoded);
-    }
+    if (typeof decoded !== 'string') return failure('json', decoded);
     text = decoded;
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    checkValidationOptions(options);
     return failure('json', [describeSyntaxError(text, (error as Error).message)]);
   }
   return options === undefined ? validateMessage(value) : validateMessage(value, options);

@@ -77,7 +77,7 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  *   direction is given), or `{ ok: false, reason, errors }` where `errors` holds the first
  *   fault found, `{ pointer, keyword, message, expected?, found?, hint? }`. Never throws for
  *   any value, a revoked Proxy or a throwing getter included (reason `invalid`).
- * @throws TypeError when `options` is not an object, or `options.mode` or `options.direction` is not one of its values, or `options` gives neither but another key (`{ mdoe: 'tolerant' }`: a programming error)
+ * @throws TypeError when `options` is not an object, or `options.mode` or `options.direction` is not one of its values, or `options` gives neither but another key (`{ mdoe: 'tolerant' }`: a programming error); its message starts `validateMessage(value, options?): `
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
@@ -92,13 +92,13 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
   let direction: Direction | undefined;
   if (options != null) {
     // `validateMessage(value, 'tolerant')` from untyped code would otherwise run in strict mode, silently.
-    if (typeof options !== 'object') badOptions(options, undefined, undefined);
+    if (typeof options !== 'object') badOptions(VALIDATE_CALL, options, undefined, undefined);
     mode = options.mode ?? 'strict';
     direction = options.direction;
-    if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(options, mode, direction);
+    if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(VALIDATE_CALL, options, mode, direction);
     // Neither option given: a misspelt one (`{ mdoe: 'tolerant' }`) would run in strict mode
     // silently (a fresh user). Only then are the keys read: the common call pays nothing.
-    if (direction === undefined && options.mode === undefined) noOtherOption(options);
+    if (direction === undefined && options.mode === undefined) noOtherOption(VALIDATE_CALL, options);
   }
   // The common case first, kept small for V8 to inline into its caller: strict, no direction
   // (a producer's or CI's call), on an object whose `type` names a message type. The mode is a
@@ -148,34 +148,38 @@ function validateOther(value: unknown, mode: ValidationMode, direction: Directio
   return slowPath(value, mode, direction);
 }
 
+/** The call an options error names, as the builders' do (`createMessage(type, data, options?): …`): a bare "options must be an object" gave a log reader nothing to search for (tAP F1). */
+const VALIDATE_CALL = 'validateMessage(value, options?)';
+export const PARSE_CALL = 'parseMessage(frame, options?)';
+
 /**
- * Throws the TypeError {@link validateMessage} throws for these `options`, by the same checks:
- * for `parseMessage`, whose frames that are no JSON never reach `validateMessage`: a bad option
- * throws on every frame, not on good ones only (a handler tested with garbage would not see it).
- * `validateMessage` checks inline, so a valid frame pays no second check.
+ * Throws the TypeError {@link validateMessage} throws for these `options`, by the same checks,
+ * naming `call`: for `parseMessage`, which checks them before anything else, so that a bad
+ * option throws on every frame, not on good ones only (a handler tested with garbage would not
+ * see it), and says `parseMessage`. `validateMessage` checks inline.
  */
-export function checkValidationOptions(options: ValidationOptions | undefined): void {
+export function checkValidationOptions(options: ValidationOptions | undefined, call: string): void {
   if (options == null) return;
-  if (typeof options !== 'object') badOptions(options, undefined, undefined);
+  if (typeof options !== 'object') badOptions(call, options, undefined, undefined);
   const mode = options.mode ?? 'strict';
   const direction = options.direction;
-  if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(options, mode, direction);
-  if (direction === undefined && options.mode === undefined) noOtherOption(options);
+  if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(call, options, mode, direction);
+  if (direction === undefined && options.mode === undefined) noOtherOption(call, options);
 }
 
-/** Invalid options: a programming error, thrown. */
-function badOptions(options: unknown, mode: unknown, direction: unknown): never {
-  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
-  if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
-  throw new TypeError(`direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
+/** Invalid options: a programming error, thrown, naming `call`. */
+function badOptions(call: string, options: unknown, mode: unknown, direction: unknown): never {
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${call}: options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
+  if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`${call}: options.mode must be "strict" or "tolerant", got ${preview(mode)}`);
+  throw new TypeError(`${call}: options.direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
 }
 
 /** Throws for a key of `options` (which names neither `mode` nor `direction`): a misspelt option. */
-function noOtherOption(options: object): void {
+function noOtherOption(call: string, options: object): void {
   // `validateMessage(value, [])`: no key, so none misspelt, yet not the options object it takes.
-  if (Array.isArray(options)) badOptions(options, undefined, undefined);
+  if (Array.isArray(options)) badOptions(call, options, undefined, undefined);
   // `{ mode: undefined }` (a value passed on, `{ mode: config.mode }`) is no option given, not a misspelling.
-  for (const key of Object.keys(options)) if (key !== 'mode' && key !== 'direction') throw new TypeError(`unknown validation option ${JSON.stringify(key)}; the options are mode and direction`);
+  for (const key of Object.keys(options)) if (key !== 'mode' && key !== 'direction') throw new TypeError(`${call}: unknown option ${JSON.stringify(key)}; the options are mode and direction`);
 }
 
 /** The description of what a compiled validator refused; a getter that throws while it is described is described instead. */

@@ -162,14 +162,30 @@ describe('validateMessage', () => {
     expect(() => validateMessage(trade, { mode: 'lenient' as 'strict' })).toThrow(TypeError);
   });
 
+  it('names the call in its options errors, as the builders do: a bare "options must be an object" thrown in a socket handler gave a log reader nothing to search for (tAP F1)', () => {
+    const frame = JSON.stringify(trade);
+    const cases: [options: unknown, tail: string][] = [
+      [{ mode: 'lax' }, 'options.mode must be "strict" or "tolerant", got "lax"'],
+      [{ mdoe: 'tolerant' }, 'unknown option "mdoe"; the options are mode and direction'],
+      ['tolerant', `options must be an object such as { mode: 'tolerant' }, got "tolerant"`],
+      [{ direction: 'up' }, 'options.direction must be "client-to-server" or "server-to-client", got "up"'],
+    ];
+    for (const [options, tail] of cases) {
+      expect(() => validateMessage(trade, options as never)).toThrow(new TypeError(`validateMessage(value, options?): ${tail}`));
+      // parseMessage's own name, on a frame that is JSON (validateMessage's check ran there) and on one that is not.
+      expect(() => parseMessage(frame, options as never)).toThrow(new TypeError(`parseMessage(frame, options?): ${tail}`));
+      expect(() => parseMessage('{"type":', options as never)).toThrow(new TypeError(`parseMessage(frame, options?): ${tail}`));
+    }
+  });
+
   it('throws a TypeError for options that are not an object, which ran in strict mode silently (found by a hostile tester)', () => {
-    expect(() => validateMessage(trade, 'tolerant' as never)).toThrow(`options must be an object such as { mode: 'tolerant' }, got "tolerant"`);
-    expect(() => parseMessage(JSON.stringify(trade), 'tolerant' as never)).toThrow(`options must be an object such as { mode: 'tolerant' }, got "tolerant"`);
+    expect(() => validateMessage(trade, 'tolerant' as never)).toThrow(`validateMessage(value, options?): options must be an object such as { mode: 'tolerant' }, got "tolerant"`);
+    expect(() => parseMessage(JSON.stringify(trade), 'tolerant' as never)).toThrow(`parseMessage(frame, options?): options must be an object such as { mode: 'tolerant' }, got "tolerant"`);
     expect(() => validateMessage(trade, true as never)).toThrow(TypeError);
     expect(validateMessage(trade, null as never).ok).toBe(true);
   });
 
-  it('parseMessage throws the same TypeError for bad options whatever the frame, not only when it is JSON (found by a fresh user)', () => {
+  it('parseMessage throws the same TypeError for bad options whatever the frame, not only when it is JSON, in its own name (found by a fresh user)', () => {
     const frames: unknown[] = [JSON.stringify(trade), '{"type":', new Uint8Array([0x7b, 0xff]), 42, new Blob(['{}'])];
     for (const options of ['tolerant', [], { mdoe: 'tolerant' }, { mode: 'lenient' }, { direction: 'up' }, true]) {
       let expected: unknown;
@@ -179,6 +195,7 @@ describe('validateMessage', () => {
         expected = error;
       }
       expect(expected, JSON.stringify(options)).toBeInstanceOf(TypeError);
+      expected = new TypeError((expected as TypeError).message.replace(/^validateMessage\(value, options\?\)/, 'parseMessage(frame, options?)'));
       // A bad JSON frame or bytes that are not UTF-8 returned a result: the TypeError came only with the first good frame.
       for (const frame of frames) expect(() => parseMessage(frame as string, options as never), `${JSON.stringify(options)} ${String(frame)}`).toThrow(expected as TypeError);
     }
@@ -188,11 +205,11 @@ describe('validateMessage', () => {
 
   it('throws a TypeError for a misspelt option, which ran in strict mode silently (found by a fresh user)', () => {
     const extra = { ...trade, data: { ...trade.data, extra: 1 } };
-    expect(() => validateMessage(extra, { mdoe: 'tolerant' } as never)).toThrow(new TypeError('unknown validation option "mdoe"; the options are mode and direction'));
-    expect(() => parseMessage(JSON.stringify(extra), { Mode: 'tolerant' } as never)).toThrow(/^unknown validation option "Mode"/);
+    expect(() => validateMessage(extra, { mdoe: 'tolerant' } as never)).toThrow(new TypeError('validateMessage(value, options?): unknown option "mdoe"; the options are mode and direction'));
+    expect(() => parseMessage(JSON.stringify(extra), { Mode: 'tolerant' } as never)).toThrow(/^parseMessage\(frame, options\?\): unknown option "Mode"/);
     // An array holds no key to call misspelt, yet it is not the options object either.
-    expect(() => validateMessage(extra, [] as never)).toThrow(new TypeError("options must be an object such as { mode: 'tolerant' }, got an empty array"));
-    expect(() => parseMessage(JSON.stringify(extra), [] as never)).toThrow(/^options must be an object/);
+    expect(() => validateMessage(extra, [] as never)).toThrow(new TypeError("validateMessage(value, options?): options must be an object such as { mode: 'tolerant' }, got an empty array"));
+    expect(() => parseMessage(JSON.stringify(extra), [] as never)).toThrow(/^parseMessage\(frame, options\?\): options must be an object/);
     // The options are the caller's own: a getter of theirs that throws is their error, as it was thrown.
     const boom = new Error('boom');
     expect(() => validateMessage(extra, { get mode(): never { throw boom; } } as never)).toThrow(boom);
