@@ -151,8 +151,12 @@ export function parseCursor(cursor: unknown): { epoch: string; position: number 
   return Number.isSafeInteger(position) ? { epoch: cursor.slice(0, dot), position } : null;
 }
 
-/** An epoch as {@link formatCursor} takes it: the cursor alphabet but the dot, at most 126 (a cursor is at most 128). */
-const EPOCH_PATTERN = /^[0-9A-Za-z_~-]{1,126}$/;
+/**
+ * An epoch as {@link formatCursor} takes it: the cursor alphabet but the dot. Its length is the
+ * cursor's check (a RangeError, as documented): a 127-character epoch was a TypeError "1-126",
+ * where a 126-character one with a long position was the RangeError (tAP F9).
+ */
+const EPOCH_PATTERN = /^[0-9A-Za-z_~-]+$/;
 /** The last epoch {@link formatCursor} found good (a store gives the same one on every append, checked once); at first nothing anyone can pass. */
 let checkedEpoch: string | symbol = Symbol('no epoch checked yet');
 
@@ -160,18 +164,20 @@ let checkedEpoch: string | symbol = Symbol('no epoch checked yet');
  * The cursor of `position` in `epoch`: `<epoch>.<position>`, which {@link parseCursor} reads
  * back. For a store of your own; called once per append, so it checks only what it must (an
  * epoch once, while the same is given again).
- * @param epoch 1 or more of `[0-9A-Za-z_~-]` (no dot: the dot ends the epoch)
+ * @param epoch 1 or more of `[0-9A-Za-z_~-]` (no dot: the dot ends the epoch), at most 126 with
+ *   position 0 (the cursor's length bounds it)
  * @param position an integer from 0 to `Number.MAX_SAFE_INTEGER`, written in decimal
  * @throws TypeError when `epoch` is not such a string, or `position` not a number
  * @throws RangeError when `position` is not a safe integer ≥ 0 (1.5, -1, NaN), or the cursor
- *   would be longer than the 128 characters the protocol allows
+ *   would be longer than the 128 characters the protocol allows (an epoch too long included,
+ *   whatever the position)
  */
 export function formatCursor(epoch: string, position: number): string {
   // A cursor built from anything else was one the contract refuses (`a b.1`), or one parseCursor
   // reads otherwise (`a.b.1`, `abc.1.5`), silently (a fresh user).
   if (epoch !== checkedEpoch) {
     if (typeof epoch !== 'string' || !EPOCH_PATTERN.test(epoch)) {
-      throw new TypeError(`formatCursor(epoch, position): epoch must be 1-126 of [0-9A-Za-z_~-] (no dot), got ${preview(epoch)}`);
+      throw new TypeError(`formatCursor(epoch, position): epoch must be 1 or more of [0-9A-Za-z_~-] (no dot), got ${preview(epoch)}`);
     }
     checkedEpoch = epoch;
   }

@@ -576,7 +576,7 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
       expect(CURSOR_PATTERN.test(cursor)).toBe(true);
       expect(parseCursor(cursor)).toEqual({ epoch, position });
     }
-    const epochError = (got: string) => new TypeError(`formatCursor(epoch, position): epoch must be 1-126 of [0-9A-Za-z_~-] (no dot), got ${got}`);
+    const epochError = (got: string) => new TypeError(`formatCursor(epoch, position): epoch must be 1 or more of [0-9A-Za-z_~-] (no dot), got ${got}`);
     expect(() => formatCursor('a b', 1)).toThrow(epochError('"a b"'));
     expect(() => formatCursor('a.b', 1)).toThrow(epochError('"a.b"'));
     expect(() => formatCursor('', 1)).toThrow(epochError('""'));
@@ -588,7 +588,10 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
     expect(() => formatCursor('abc', NaN)).toThrow(new RangeError(positionError('NaN (not a finite number)')));
     expect(() => formatCursor('abc', 2 ** 53)).toThrow(RangeError);
     expect(() => formatCursor('abc', '5' as never)).toThrow(new TypeError(positionError('"5"')));
-    expect(() => formatCursor('a'.repeat(200), 1)).toThrow(TypeError);
+    // Too long is the cursor's RangeError, whichever part is long: a 127-character epoch was a TypeError "1-126" (tAP F9).
+    expect(() => formatCursor('a'.repeat(127), 0)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 129 (an epoch of 127)'));
+    expect(() => formatCursor('a'.repeat(200), 1)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 202 (an epoch of 200)'));
+    expect(() => formatCursor('a'.repeat(126), 10)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 129 (an epoch of 126)'));
     expect(() => formatCursor('a'.repeat(120), 1234567890)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 131 (an epoch of 120)'));
   });
 
