@@ -373,24 +373,24 @@ const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'
  * the server is created, not a failure at the first token.
  * @throws TypeError naming the fault (never the key material)
  */
-function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm): KeyObject {
+function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm, { call, prefix }: VerifierNaming): KeyObject {
   // `in` read `'toString'` as an algorithm.
-  if (!Object.hasOwn(KEY_TYPES, algorithm)) throw new TypeError(`jwt: algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')} (the algorithm of publicKey), got ${preview(algorithm)}`);
+  if (!Object.hasOwn(KEY_TYPES, algorithm)) throw new TypeError(`${call}: ${prefix}algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')} (the algorithm of publicKey), got ${preview(algorithm)}`);
   // `publicKey: null` read `.type` of null.
-  if (typeof publicKey !== 'string' && !(publicKey instanceof KeyObject)) throw new TypeError(`jwt: publicKey must be a PEM string or a KeyObject, got ${preview(publicKey)}`);
+  if (typeof publicKey !== 'string' && !(publicKey instanceof KeyObject)) throw new TypeError(`${call}: ${prefix}publicKey must be a PEM string or a KeyObject, got ${preview(publicKey)}`);
   let key: KeyObject;
   try {
     key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
   } catch (error) {
-    throw new TypeError(`jwt: publicKey is not a PEM public key (${(error as { code?: string }).code ?? 'unreadable'})`);
+    throw new TypeError(`${call}: ${prefix}publicKey is not a PEM public key (${(error as { code?: string }).code ?? 'unreadable'})`);
   }
-  if (key.type !== 'public') throw new TypeError(`jwt: publicKey must be a public key, got a ${String(key.type)} key`);
+  if (key.type !== 'public') throw new TypeError(`${call}: ${prefix}publicKey must be a public key, got a ${String(key.type)} key`);
   const type = String(key.asymmetricKeyType);
   if (!KEY_TYPES[algorithm].includes(type)) {
-    throw new TypeError(`jwt: publicKey is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.toUpperCase()} key, which ${algorithm} does not verify with: set jwt.algorithm (${Object.entries(KEY_TYPES).map(([name, types]) => `${name} for ${types.join('/')}`).join(', ')})`);
+    throw new TypeError(`${call}: ${prefix}publicKey is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.toUpperCase()} key, which ${algorithm} does not verify with: set ${prefix}algorithm (${Object.entries(KEY_TYPES).map(([name, types]) => `${name} for ${types.join('/')}`).join(', ')})`);
   }
   if (algorithm === 'ES256' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new TypeError(`jwt: ES256 needs a P-256 key, got the curve ${String(key.asymmetricKeyDetails?.namedCurve)}`);
+    throw new TypeError(`${call}: ${prefix}publicKey must be a P-256 key for ES256, got the curve ${String(key.asymmetricKeyDetails?.namedCurve)}`);
   }
   return key;
 }
@@ -434,18 +434,29 @@ const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][
 /** Every option of {@link JwtOptions}: the type checker refuses a list that misses one (server.ts). */
 export const JWT_OPTIONS = ['secret', 'publicKey', 'algorithm', 'jwksUrl', 'jwksAlgorithms', 'issuer', 'audience', 'clockToleranceSec', 'allowTokensWithoutExp', 'userIdClaim', 'adminClaim', 'adminValue'] as const;
 
-const VERIFIER_CHECKS = optionChecks('createJwtVerifier');
+/**
+ * How a verifier's option errors name the call and its options: `createJwtVerifier:
+ * clockToleranceSec …` called directly, `createRealtimeServer: jwt.clockToleranceSec …` through
+ * the server's `jwt`. Both said `jwt: …`, an option a direct caller never wrote, where every other
+ * option of the server said `createRealtimeServer: <option>` (tAP F4).
+ */
+export interface VerifierNaming {
+  call: 'createJwtVerifier' | 'createRealtimeServer';
+  /** Before each option's name: `jwt.` through the server. */
+  prefix: '' | 'jwt.';
+}
+const DIRECT: VerifierNaming = { call: 'createJwtVerifier', prefix: '' };
 
 /**
  * The type of every option of {@link JwtOptions}: a wrong one was accepted and then refused
  * every token with 401, nothing saying why (`secret: 42`, `issuer: 42`), or crashed far from
  * its cause (`secret: null`: `Cannot read properties of null`).
  */
-function checkJwtOptions(options: JwtOptions): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`jwt must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got ${preview(options)}`);
+function checkJwtOptions(options: JwtOptions, { call, prefix }: VerifierNaming): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${call}: ${prefix ? 'jwt' : 'options'} must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got ${preview(options)}`);
   // A misspelt `audience` or `issuer` left that claim unchecked (a fresh user): createRealtimeServer
   // refuses it as `jwt.audiance` before it gets here.
-  VERIFIER_CHECKS.known(options, JWT_OPTIONS);
+  optionChecks(call).known(options, JWT_OPTIONS, prefix);
   for (const [name, expected, ok] of JWT_OPTION_TYPES) {
     const value = options[name];
     // A number out of its range is a RangeError, as every other option's is (`clockToleranceSec: -1`).
@@ -453,11 +464,11 @@ function checkJwtOptions(options: JwtOptions): void {
     // Which item of an array (`audience: ['app', '']`): "an array of 2 items" said not which (a fresh tester).
     const items: readonly unknown[] | undefined = Array.isArray(value) ? value : undefined;
     const item = items ? items.findIndex((one) => !ok([one])) : -1;
-    throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`jwt: ${name} must be ${expected}, got ${preview(value)}${item === -1 ? '' : `: ${name}[${item}] is ${preview(items![item])}`}`);
+    throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`${call}: ${prefix}${name} must be ${expected}, got ${preview(value)}${item === -1 ? '' : `: ${prefix}${name}[${item}] is ${preview(items![item])}`}`);
   }
   const jwksProblem = options.jwksUrl === undefined ? undefined : jwksUrlProblem(options.jwksUrl);
   // Its user info redacted: a password in the URL is not printed, even a wrong one.
-  if (jwksProblem !== undefined) throw new TypeError(`jwt: jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ${preview(redactUrl(String(options.jwksUrl)))}: ${jwksProblem}`);
+  if (jwksProblem !== undefined) throw new TypeError(`${call}: ${prefix}jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ${preview(redactUrl(String(options.jwksUrl)))}: ${jwksProblem}`);
 }
 
 /**
@@ -662,43 +673,52 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  *   algorithm is HS256; with `jwksUrl`, `jwksAlgorithms` pins it) or is not RS256, ES256 or
  *   EdDSA, `jwksAlgorithms` is given without `jwksUrl`, `jwksUrl` is not an absolute http(s)
  *   URL without user info, or `audience` is left out beside `publicKey` or `jwksUrl` (`null`
- *   accepts any audience) or is empty
+ *   accepts any audience) or is empty; its message starts `createJwtVerifier: ` (through
+ *   `createRealtimeServer`'s `jwt`, `createRealtimeServer: jwt.<option>`)
+ * @throws RangeError, at once, for a `clockToleranceSec` number outside 0 to 300 (seconds: 5000,
+ *   meant as milliseconds, included), NaN included
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
-  checkJwtOptions(options);
+  return jwtVerifier(options, DIRECT);
+}
+
+/** {@link createJwtVerifier}, its errors named as `naming` says (`createRealtimeServer: jwt.…` for the server's `jwt`). */
+export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token: string) => Promise<Principal> {
+  const { call, prefix } = naming;
+  checkJwtOptions(options, naming);
   const given = [options.secret !== undefined, options.publicKey !== undefined, options.jwksUrl !== undefined].filter(Boolean).length;
   if (given !== 1) {
     // `{ secret: process.env.JWT_SECRET }` with the variable unset: the key is named, not
     // "give exactly one", which sent a fresh user looking for a second key.
     const unset = given === 0 ? (['secret', 'publicKey', 'jwksUrl'] as const).filter((name) => Object.hasOwn(options, name)) : [];
     throw new TypeError(unset.length > 0
-      ? `jwt: ${unset.map((name) => `jwt.${name}`).join(' and ')} ${unset.length === 1 ? 'is' : 'are'} undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl`
-      : 'jwt: give exactly one of secret, publicKey or jwksUrl');
+      ? `${call}: ${unset.map((name) => prefix + name).join(' and ')} ${unset.length === 1 ? 'is' : 'are'} undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl`
+      : `${call}: give exactly one of ${prefix}secret, ${prefix}publicKey or ${prefix}jwksUrl`);
   }
   // Each was read by one key's branch only, and ignored beside another, whatever its value or
   // type: `{ secret, algorithm: 'HS512' }` refused every HS512 token as a bare invalid-token, and
   // `{ jwksUrl, algorithm: 'ES256' }`, meant to pin ES256, accepted RS256 and EdDSA too (a fresh user).
   const keyName = options.secret !== undefined ? 'secret' : options.publicKey !== undefined ? 'publicKey' : 'jwksUrl';
   if (options.algorithm !== undefined && keyName !== 'publicKey') {
-    throw new TypeError(`jwt: algorithm applies to publicKey only, got ${preview(options.algorithm)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave algorithm out; sign HS256)' : `with jwksUrl, pin the algorithms with jwksAlgorithms (e.g. jwksAlgorithms: [${JSON.stringify(typeof options.algorithm === 'string' && Object.hasOwn(KEY_TYPES, options.algorithm) ? options.algorithm : 'ES256')}])`}`);
+    throw new TypeError(`${call}: ${prefix}algorithm applies to publicKey only, got ${preview(options.algorithm)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave algorithm out; sign HS256)' : `with jwksUrl, pin the algorithms with jwksAlgorithms (e.g. jwksAlgorithms: [${JSON.stringify(typeof options.algorithm === 'string' && Object.hasOwn(KEY_TYPES, options.algorithm) ? options.algorithm : 'ES256')}])`}`);
   }
   if (options.jwksAlgorithms !== undefined && keyName !== 'jwksUrl') {
-    throw new TypeError(`jwt: jwksAlgorithms applies to jwksUrl only, got ${preview(options.jwksAlgorithms)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave jwksAlgorithms out; sign HS256)' : `with publicKey, give its one algorithm as algorithm (${Object.keys(KEY_TYPES).join(', ')})`}`);
+    throw new TypeError(`${call}: ${prefix}jwksAlgorithms applies to jwksUrl only, got ${preview(options.jwksAlgorithms)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave jwksAlgorithms out; sign HS256)' : `with publicKey, give its one algorithm as algorithm (${Object.keys(KEY_TYPES).join(', ')})`}`);
   }
   let key: Promise<Uint8Array | KeyObject | CryptoKey> | JWTVerifyGetKey;
   let algorithms: string[];
   if (options.secret !== undefined) {
     // `secret: 42` passed (42.byteLength < 32 is false) and every token then got 401.
     // Its type only (or its length in bytes, below), never its value: a secret is not printed, even a wrong one.
-    if (typeof options.secret !== 'string' && !(options.secret instanceof Uint8Array)) throw new TypeError(`jwt: secret must be a string or a Uint8Array of at least 32 bytes, got ${options.secret === null ? 'null' : Array.isArray(options.secret) ? 'an array' : typeof options.secret === 'object' ? 'an object' : `a ${typeof options.secret}`}`);
+    if (typeof options.secret !== 'string' && !(options.secret instanceof Uint8Array)) throw new TypeError(`${call}: ${prefix}secret must be a string or a Uint8Array of at least 32 bytes, got ${options.secret === null ? 'null' : Array.isArray(options.secret) ? 'an array' : typeof options.secret === 'object' ? 'an object' : `a ${typeof options.secret}`}`);
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
-    if (secret.byteLength < 32) throw new TypeError(`jwt: an HS256 secret must be at least 32 bytes, got ${secret.byteLength}`);
+    if (secret.byteLength < 32) throw new TypeError(`${call}: ${prefix}secret must be at least 32 bytes (HS256), got ${secret.byteLength}`);
     key = Promise.resolve(secret);
     algorithms = ['HS256'];
   } else if (options.publicKey !== undefined) {
     // `algorithm: null` was RS256.
     const algorithm = options.algorithm === undefined ? 'RS256' : options.algorithm;
-    key = Promise.resolve(publicKeyFor(options.publicKey, algorithm));
+    key = Promise.resolve(publicKeyFor(options.publicKey, algorithm, naming));
     algorithms = [algorithm];
   } else {
     // jose fetches the set again for an unknown `kid` at most once per cooldown (30 s by default).
@@ -754,7 +774,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
   // `admin: true` made an admin here: a security review). The audience is stated, or `null`;
   // checked after the key, whose faults are named first.
   if (keyName !== 'secret' && options.audience === undefined) {
-    throw new TypeError(`jwt: ${keyName} needs audience, the aud of this application's tokens (audience: 'https://api.example.com', a client id): ${keyName === 'jwksUrl' ? "an identity provider's key set signs tokens for every application of the tenant" : "an identity provider's public key signs tokens for every application it serves"}, and without audience a token issued to any of them is accepted here, its admin claim an admin; audience: null accepts any audience, if that is truly meant`);
+    throw new TypeError(`${call}: ${prefix}${keyName} needs ${prefix}audience, the aud of this application's tokens (audience: 'https://api.example.com', a client id): ${keyName === 'jwksUrl' ? "an identity provider's key set signs tokens for every application of the tenant" : "an identity provider's public key signs tokens for every application it serves"}, and without audience a token issued to any of them is accepted here, its admin claim an admin; audience: null accepts any audience, if that is truly meant`);
   }
   const userIdClaim = options.userIdClaim ?? 'sub';
   const adminClaim = options.adminClaim ?? 'admin';

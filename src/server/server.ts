@@ -12,7 +12,7 @@ import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addUpgradeListener, attachInFront, watchParserRefusals } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
-import { AuthError, createJwtVerifier, JWT_OPTIONS, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
+import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
@@ -339,7 +339,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
   const authenticateTimeoutMs = options.authenticateTimeoutMs ?? AUTHENTICATE_TIMEOUT_MS;
-  const verify = options.jwt !== undefined ? createJwtVerifier(options.jwt) : null;
+  const verify = options.jwt !== undefined ? jwtVerifier(options.jwt, { call: 'createRealtimeServer', prefix: 'jwt.' }) : null;
   const logger = options.logger === undefined ? null : containedLogger(options.logger);
   const path = options.path ?? WEBSOCKET_PATH;
   const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}/poll`) : options.pollPath;

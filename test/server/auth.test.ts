@@ -325,16 +325,16 @@ describe('public keys and JWKS, algorithms pinned', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
     const create = (jwt: JwtOptions) => () => createRealtimeServer({ jwt, port: 0, host: '127.0.0.1' });
     // An EC key with the default RS256 used to crash the process after it was listening.
-    expect(create({ publicKey: ecPem, audience: null })).toThrow(/^jwt: publicKey is an EC key, which RS256 does not verify with: set jwt\.algorithm/);
-    expect(create({ publicKey: 'not a key', audience: null })).toThrow(/^jwt: publicKey is not a PEM public key/);
-    expect(create({ publicKey: ec.privateKey, audience: null })).toThrow(/^jwt: publicKey must be a public key, got a private key/);
-    expect(create({ publicKey: p384, algorithm: 'ES256', audience: null })).toThrow(/^jwt: ES256 needs a P-256 key/);
-    expect(create({ publicKey: ecPem, algorithm: 'HS256' as never, audience: null })).toThrow(/^jwt: algorithm must be one of RS256, ES256, EdDSA/);
+    expect(create({ publicKey: ecPem, audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey is an EC key, which RS256 does not verify with: set jwt\.algorithm/);
+    expect(create({ publicKey: 'not a key', audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey is not a PEM public key/);
+    expect(create({ publicKey: ec.privateKey, audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey must be a public key, got a private key/);
+    expect(create({ publicKey: p384, algorithm: 'ES256', audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey must be a P-256 key for ES256/);
+    expect(create({ publicKey: ecPem, algorithm: 'HS256' as never, audience: null })).toThrow(/^createRealtimeServer: jwt\.algorithm must be one of RS256, ES256, EdDSA/);
     // README: an HS256 secret of at least 32 bytes, a shorter one a TypeError.
-    expect(create({ secret: 'short' })).toThrow(new TypeError('jwt: an HS256 secret must be at least 32 bytes, got 5'));
+    expect(create({ secret: 'short' })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be at least 32 bytes (HS256), got 5'));
     // `{ secret: process.env.JWT_SECRET }` with the variable unset names the key (a fresh user looked for a second one).
-    expect(create({ secret: undefined } as never)).toThrow(new TypeError('jwt: jwt.secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
-    expect(create({} as never)).toThrow(new TypeError('jwt: give exactly one of secret, publicKey or jwksUrl'));
+    expect(create({ secret: undefined } as never)).toThrow(new TypeError('createRealtimeServer: jwt.secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
+    expect(create({} as never)).toThrow(new TypeError('createRealtimeServer: give exactly one of jwt.secret, jwt.publicKey or jwt.jwksUrl'));
     // The message names the fault, never the key material.
     expect(() => create({ publicKey: `${ecPem}x`, audience: null })()).not.toThrow(/MFkw/);
     const server = await startServer({ jwt: { publicKey: ec.publicKey, algorithm: 'ES256', audience: null } });
@@ -344,34 +344,34 @@ describe('public keys and JWKS, algorithms pinned', () => {
   it('refuses JWT options of the wrong type when the server is created (`secret: 42` then refused every token with 401, nothing saying why: a hostile tester)', () => {
     const create = (jwt: unknown) => () => createRealtimeServer({ jwt: jwt as JwtOptions, port: 0, host: '127.0.0.1' });
     // Its type, never its value: a secret is not printed, even a wrong one.
-    expect(create({ secret: 42 })).toThrow(new TypeError('jwt: secret must be a string or a Uint8Array of at least 32 bytes, got a number'));
+    expect(create({ secret: 42 })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be a string or a Uint8Array of at least 32 bytes, got a number'));
     // `Cannot read properties of null (reading 'byteLength')`.
-    expect(create({ secret: null })).toThrow(new TypeError('jwt: secret must be a string or a Uint8Array of at least 32 bytes, got null'));
-    expect(create({ publicKey: null })).toThrow(new TypeError('jwt: publicKey must be a PEM string or a KeyObject, got null'));
-    expect(create({ secret: SECRET, issuer: 42 })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got 42'));
-    expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got an array of 2 items: audience\[1\] is 7$/);
+    expect(create({ secret: null })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be a string or a Uint8Array of at least 32 bytes, got null'));
+    expect(create({ publicKey: null })).toThrow(new TypeError('createRealtimeServer: jwt.publicKey must be a PEM string or a KeyObject, got null'));
+    expect(create({ secret: SECRET, issuer: 42 })).toThrow(new TypeError('createRealtimeServer: jwt.issuer must be a string or an array of strings, got 42'));
+    expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^createRealtimeServer: jwt\.audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got an array of 2 items: jwt\.audience\[1\] is 7$/);
     // Which item (a fresh tester: "an array of 2 items" said not which).
-    expect(create({ secret: SECRET, audience: ['dashboard', ''] })).toThrow(/, got an array of 2 items: audience\[1\] is ""$/);
-    expect(create({ secret: SECRET, issuer: ['https://id.example', null] })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got an array of 2 items: issuer[1] is null'));
-    expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^jwt: clockToleranceSec must be a number of seconds from 0 to 300 \(in seconds, not milliseconds\), got "5"$/);
+    expect(create({ secret: SECRET, audience: ['dashboard', ''] })).toThrow(/, got an array of 2 items: jwt\.audience\[1\] is ""$/);
+    expect(create({ secret: SECRET, issuer: ['https://id.example', null] })).toThrow(new TypeError('createRealtimeServer: jwt.issuer must be a string or an array of strings, got an array of 2 items: jwt.issuer[1] is null'));
+    expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^createRealtimeServer: jwt\.clockToleranceSec must be a number of seconds from 0 to 300 \(in seconds, not milliseconds\), got "5"$/);
     // Out of its range, a number is a RangeError, as the server's own numbers are.
-    expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got -1'));
+    expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('createRealtimeServer: jwt.clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got -1'));
     // 5000, meant as milliseconds, let expired tokens connect for 83 minutes (a fresh user).
-    expect(create({ secret: SECRET, clockToleranceSec: 5000 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got 5000'));
+    expect(create({ secret: SECRET, clockToleranceSec: 5000 })).toThrow(new RangeError('createRealtimeServer: jwt.clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got 5000'));
     expect(create({ secret: SECRET, clockToleranceSec: 300 })).not.toThrow();
     expect(create({ secret: SECRET, clockToleranceSec: NaN })).toThrow(RangeError);
-    expect(create({ secret: SECRET, allowTokensWithoutExp: 'yes' })).toThrow(/^jwt: allowTokensWithoutExp must be true or false/);
-    expect(create({ jwksUrl: 'https://auth.example/jwks.json', jwksAlgorithms: 'RS256' })).toThrow(/^jwt: jwksAlgorithms must be a non-empty array of RS256, ES256, EdDSA, got "RS256"$/);
-    expect(create({ secret: SECRET, userIdClaim: '' })).toThrow(/^jwt: userIdClaim must be a claim name, got ""$/);
-    expect(create('a-secret-of-at-least-32-bytes-long-really')).toThrow(/^jwt must be an object \(\{ secret \}, \{ publicKey, algorithm \} or \{ jwksUrl \}\), got "a-secret/);
-    expect(create(null)).toThrow(/^jwt must be an object .*, got null$/);
-    expect(create({ secret: SECRET, adminValue: null })).toThrow(/^jwt: adminValue must be a string, a number or a boolean, got null$/);
+    expect(create({ secret: SECRET, allowTokensWithoutExp: 'yes' })).toThrow(/^createRealtimeServer: jwt\.allowTokensWithoutExp must be true or false/);
+    expect(create({ jwksUrl: 'https://auth.example/jwks.json', jwksAlgorithms: 'RS256' })).toThrow(/^createRealtimeServer: jwt\.jwksAlgorithms must be a non-empty array of RS256, ES256, EdDSA, got "RS256"$/);
+    expect(create({ secret: SECRET, userIdClaim: '' })).toThrow(/^createRealtimeServer: jwt\.userIdClaim must be a claim name, got ""$/);
+    expect(create('a-secret-of-at-least-32-bytes-long-really')).toThrow(/^createRealtimeServer: jwt must be an object \(\{ secret \}, \{ publicKey, algorithm \} or \{ jwksUrl \}\), got "a-secret/);
+    expect(create(null)).toThrow(/^createRealtimeServer: jwt must be an object .*, got null$/);
+    expect(create({ secret: SECRET, adminValue: null })).toThrow(/^createRealtimeServer: jwt\.adminValue must be a string, a number or a boolean, got null$/);
     expect(create({ secret: new TextEncoder().encode(SECRET), issuer: ['a', 'b'], clockToleranceSec: 0 })).not.toThrow();
   });
 
   it("refuses at creation a jwksUrl that can never be fetched, naming it: one with user info or of another scheme than http(s) was 503 for every client for ever, and one that is no URL threw a bare \"Invalid URL\" (a fresh tester)", () => {
     const create = (jwksUrl: unknown) => () => createRealtimeServer({ jwt: { jwksUrl, audience: null } as JwtOptions, port: 0, host: '127.0.0.1' });
-    const must = 'jwt: jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ';
+    const must = 'createRealtimeServer: jwt.jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ';
     // The password is not printed, even a wrong one.
     expect(create('http://user:pw@[::1]:8080/jwks')).toThrow(new TypeError(`${must}"http://[redacted]@[::1]:8080/jwks": it holds user info (user:password@), which fetch refuses: give the URL without it`));
     expect(create(new URL('https://:pw@idp.example/jwks'))).toThrow(new TypeError(`${must}"https://[redacted]@idp.example/jwks": it holds user info (user:password@), which fetch refuses: give the URL without it`));
@@ -386,7 +386,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create('https://idp.example:8a/jwks')).toThrow(new TypeError(`${must}"https://idp.example:8a/jwks": not a URL: expected a port of digits after the host, got "8a"`));
     expect(create('https://[fe80::1%25eth0]/jwks')).toThrow(new TypeError(`${must}"https://[fe80::1%25eth0]/jwks": not a URL: the host "[fe80::1%25eth0]" names a zone ("%25eth0"), which a URL cannot hold: give an address without one`));
     expect(create('https://idp example/jwks')).toThrow(new TypeError(`${must}"https://idp example/jwks": not a URL: the host "idp example" holds a space`));
-    expect(() => createJwtVerifier({ jwksUrl: 'ftp://idp.example/jwks', audience: null })).toThrow(/^jwt: jwksUrl must be an http\(s\) URL .*its scheme is ftp:/);
+    expect(() => createJwtVerifier({ jwksUrl: 'ftp://idp.example/jwks', audience: null })).toThrow(/^createJwtVerifier: jwksUrl must be an http\(s\) URL .*its scheme is ftp:/);
     // Plain http stays accepted (an identity provider on this host or network), as do IPv6 in brackets and a URL object.
     for (const jwksUrl of ['http://[::1]:8080/jwks', 'HTTPS://IDP.example/jwks', new URL('https://idp.example/.well-known/jwks.json'), 'http://127.0.0.1:8080/jwks?tenant=a']) {
       expect(() => createJwtVerifier({ jwksUrl, audience: null })).not.toThrow();
@@ -399,6 +399,21 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(() => createJwtVerifier({ secret: SECRET, audiance: 'my-dashboard' } as JwtOptions)).toThrow(new TypeError('createJwtVerifier: unknown option "audiance"; did you mean "audience"?'));
     // Through the server, named where it sits.
     expect(() => createRealtimeServer({ jwt: { secret: SECRET, issuer_: 'auth' } as JwtOptions, port: 0, host: '127.0.0.1' })).toThrow(new TypeError('createRealtimeServer: unknown option "jwt.issuer_"; did you mean "jwt.issuer"?'));
+  });
+
+  it('names the call its option errors come from: createJwtVerifier: <option> called directly, createRealtimeServer: jwt.<option> through the server (both said `jwt:`, an option a direct caller never wrote: tAP F4)', () => {
+    const direct = (jwt: unknown) => () => createJwtVerifier(jwt as JwtOptions);
+    const server = (jwt: unknown) => () => createRealtimeServer({ jwt: jwt as JwtOptions, port: 0, host: '127.0.0.1' });
+    const tolerance = 'clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got 301';
+    expect(direct({ secret: SECRET, clockToleranceSec: 301 })).toThrow(new RangeError(`createJwtVerifier: ${tolerance}`));
+    expect(server({ secret: SECRET, clockToleranceSec: 301 })).toThrow(new RangeError(`createRealtimeServer: jwt.${tolerance}`));
+    expect(direct({ secret: 'short' })).toThrow(new TypeError('createJwtVerifier: secret must be at least 32 bytes (HS256), got 5'));
+    expect(server({ secret: 'short' })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be at least 32 bytes (HS256), got 5'));
+    expect(direct('a-secret')).toThrow(/^createJwtVerifier: options must be an object \(\{ secret \}, /);
+    expect(direct({ secret: undefined })).toThrow(new TypeError('createJwtVerifier: secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
+    expect(direct({})).toThrow(new TypeError('createJwtVerifier: give exactly one of secret, publicKey or jwksUrl'));
+    expect(direct({ publicKey: null })).toThrow(new TypeError('createJwtVerifier: publicKey must be a PEM string or a KeyObject, got null'));
+    expect(direct({ secret: SECRET, issuer: ['https://id.example', null] })).toThrow(new TypeError('createJwtVerifier: issuer must be a string or an array of strings, got an array of 2 items: issuer[1] is null'));
   });
 
   it('verifies against a JWKS served on 127.0.0.1, refusing keys it does not hold', async () => {
@@ -431,14 +446,14 @@ describe('public keys and JWKS, algorithms pinned', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`;
     const pem = await exportSPKI(idp.publicKey);
-    const unstated = /^jwt: (jwksUrl|publicKey) needs audience, the aud of this application's tokens \(audience: 'https:\/\/api\.example\.com', a client id\): an identity provider's (key set signs tokens for every application of the tenant|public key signs tokens for every application it serves), and without audience a token issued to any of them is accepted here, its admin claim an admin; audience: null accepts any audience, if that is truly meant$/;
+    const unstated = (call: string) => new RegExp(String.raw`^${call}(jwksUrl|publicKey) needs ${call.endsWith('.') ? 'jwt\\.' : ''}audience, the aud of this application's tokens \(audience: 'https:\/\/api\.example\.com', a client id\): an identity provider's (key set signs tokens for every application of the tenant|public key signs tokens for every application it serves), and without audience a token issued to any of them is accepted here, its admin claim an admin; audience: null accepts any audience, if that is truly meant$`);
     for (const jwt of [{ jwksUrl }, { jwksUrl, issuer: 'https://idp.example/' }, { publicKey: pem, algorithm: 'ES256' }, { jwksUrl, audience: undefined }] as unknown as JwtOptions[]) {
       expect(() => createJwtVerifier(jwt)).toThrow(TypeError);
-      expect(() => createJwtVerifier(jwt)).toThrow(unstated);
-      expect(() => createRealtimeServer({ jwt, port: 0, host: '127.0.0.1' })).toThrow(unstated);
+      expect(() => createJwtVerifier(jwt)).toThrow(unstated('createJwtVerifier: '));
+      expect(() => createRealtimeServer({ jwt, port: 0, host: '127.0.0.1' })).toThrow(unstated('createRealtimeServer: jwt\\.'));
     }
     // An empty one refused every token: a TypeError too. A secret is this app's own: no audience needed.
-    for (const audience of ['', [], ['']]) expect(() => createJwtVerifier({ jwksUrl, audience } as JwtOptions)).toThrow(/^jwt: audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got /);
+    for (const audience of ['', [], ['']]) expect(() => createJwtVerifier({ jwksUrl, audience } as JwtOptions)).toThrow(/^createJwtVerifier: audience must be a non-empty string, a non-empty array of them, or null \(any audience\), got /);
     expect(() => createJwtVerifier({ secret: SECRET })).not.toThrow();
     const sign = (aud: string) => new SignJWT({ admin: true }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('https://idp.example/').setAudience(aud).setSubject('mallory').setExpirationTime('1h').sign(idp.privateKey);
     const otherApps = await sign('billing-app');
