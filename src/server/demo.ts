@@ -148,7 +148,10 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
   const id = (prefix: string) => `${prefix}_${run}_${++counter}`;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const round2 = (n: number) => Math.round(n * 100) / 100;
-  const started = Date.now();
+  // Uptimes are durations: on a clock that never steps (a wall clock set back an hour made them
+  // negative, refused at publish, and no metrics or system_health went for that hour: tAO).
+  const started = performance.now();
+  const uptime = () => Math.floor((performance.now() - started) / 1000);
   const price: Record<string, number> = { 'BTC-ZAR': 850_000, 'ETH-ZAR': 45_000, 'XRP-ZAR': 11, 'SOL-ZAR': 2_600 };
   const tasks = new Map<string, { id: string; type: (typeof TASK_TYPES)[number]; progress: number; startedAt: string }>();
   /** Trades sent to each user, and made by each bot, by this producer: the metrics' and the bots' trade counts (they were the id counter, every id of every user: a fresh user). */
@@ -217,7 +220,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
       }),
       createMessage('metrics', {
         total_pnl: round2(1250 + random() * 100), total_pnl_percent: round2(12.5 + random()), active_bots: 3, total_bots: 3, total_trades: trades, win_rate: 0.68,
-        exposure: round2(random() * 0.8), risk_level: 'moderate', uptime_seconds: Math.floor((Date.now() - started) / 1000), trades_per_hour: 2.5,
+        exposure: round2(random() * 0.8), risk_level: 'moderate', uptime_seconds: uptime(), trades_per_hour: 2.5,
       }),
       createMessage('alerts', {
         id: id('alert'), severity, category: 'risk', title: 'Exposure check', message: severity === 'info' ? 'Exposure within limits' : 'Exposure near its limit',
@@ -260,7 +263,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     for (const message of [
       createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: whaleBtc, value_usd: Math.round((whaleBtc * price['BTC-ZAR']!) / ZAR_PER_USD), timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
       createMessage('system_health', {
-        status: 'healthy', uptime: Math.floor((Date.now() - started) / 1000), cpu_percent: round2(20 + random() * 40), memory_percent: round2(40 + random() * 30), disk_percent: 35,
+        status: 'healthy', uptime: uptime(), cpu_percent: round2(20 + random() * 40), memory_percent: round2(40 + random() * 30), disk_percent: 35,
         database: 'connected', redis: 'connected', exchange_connections: { luno: 'connected', binance: 'connected', kucoin: 'connected', kraken: 'connected', valr: 'connected' },
         last_trade: now, error_rate: round2(random() * 0.02),
       }),
