@@ -25,6 +25,12 @@ export type TokenSource = string | (() => string | null | undefined | Promise<st
 const MAX_TIMER_MS = 2e9;
 
 /**
+ * A clock that never steps (whole ms), for every duration the client measures: `performance.now()`,
+ * raised by 1e10 so that a time `MAX_TIMER_MS` before it is still positive (0 means "never").
+ */
+const now = () => Math.floor(performance.now() + 1e10);
+
+/**
  * Where the client is: `mode` is what the spec's `getStatus()` shows. `waiting` for the next
  * attempt; `closed` after the server's 1000 close (at once: no attempt is due, so never
  * `waiting` first) until `connect`.
@@ -391,17 +397,26 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     recent.clear();
     evicted = resumedFrom = null;
   }
-  /** When the socket opened: a frame `stableMs` or more after it makes the connection stable. */
+  // Every duration the client measures (the allowed silence, rtt, the connect timeout, the
+  // poll's quick answers, when an attempt is due) is on `now()`, a clock that never steps: on
+  // the wall clock, one set back an hour kept a dead socket shown open for that hour, and one set
+  // forward dropped a live socket as 4408 silent (tAO). Epoch values shown (`lastMessageAt`,
+  // `nextAttemptAt`, the ping's timestamp) stay wall time.
+  /** When the socket opened (`now()`): a frame `stableMs` or more after it makes the connection stable. */
   let openedAt = 0;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** When the socket's last frame came (`now()`), 0 until it opens. */
   let lastFrame = 0;
   /**
-   * When the client's ping went (epoch ms), -1 when none awaits its pong, NaN while the socket's
+   * When the client's ping went (epoch ms, its timestamp), -1 when none awaits its pong, NaN while the socket's
    * server has not shown it speaks protocol v1.1 (no message with a `cursor` yet): a client ping
    * is v1.1's, and a v1.0 server (the spec's: ping is server → client only) may close on it.
    */
   let pingSent = NaN;
-  /** When the last pong went, and the timer of the next one (the latest ping's). */
+  /** When that ping went (`now()`), and when the next attempt is due (`now()`). */
+  let pingAt = 0;
+  let due = 0;
+  /** When the last pong went (`now()`), and the timer of the next one (the latest ping's). */
   let ponged = 0;
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by connect/disconnect: async work of an older run ends quietly. */
@@ -522,6 +537,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function schedule(ms: number): void {
     clear();
     if (set({ ...(status.state !== 'unauthorized' && (polling ? { state: 'polling' } : { mode: 'offline', state: 'waiting' })), nextAttemptAt: Math.ceil(Date.now() + ms) })) timer = setTimeout(attempt, ms);
+    due = now() + ms;
   }
 
   /** The source's token. A provider that has not answered within the connect timeout failed (a hung one stalled the client for good). */
@@ -616,7 +632,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const wasUnauthorized = status.state === 'unauthorized';
     if (!set({ state: wasUnauthorized ? status.state : polling ? 'polling' : 'connecting', nextAttemptAt: null })) return;
     // The connect timeout counts the wait for the token too.
-    const end = Date.now() + connectTimeout;
+    const end = now() + connectTimeout;
     const t = await getToken();
     // Another token, or a provider that failed (null): no longer refused, a failure is retried as any.
     if (mine !== run || (wasUnauthorized && t !== undefined && !set({ state: 'connecting' }))) return;
@@ -640,10 +656,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (mine === run) failed();
       return;
     }
-    connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), end - Date.now());
+    connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), end - now());
     ws.onopen = () => {
       clearTimeout(connectTimer);
-      openedAt = lastFrame = Date.now();
+      openedAt = lastFrame = now();
       // A socket takes over on its first frame, not its open: behind a proxy that holds frames
       // back, an open probe stopped polling for the whole allowed silence (40 s), the status
       // reading `ws` (a reviewer), and a first socket read `ws`, connected, with no data (a
@@ -813,7 +829,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function frame(raw: unknown): void {
-    lastFrame = status.lastMessageAt = Date.now();
+    lastFrame = now();
+    status.lastMessageAt = Date.now();
     if (!open && !take(socket!)) return;
     let value: unknown;
     // The protocol's messages are JSON in text frames. A binary frame arrives as a Buffer (ws),
@@ -905,12 +922,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // closed 4408 again and again. (A negative wait is 0: setTimeout's own rule, in browsers and Node.)
       clearTimeout(pongTimer);
       pongTimer = setTimeout(() => {
-        ponged = Date.now();
+        ponged = now();
         send({ type: 'pong', timestamp: message.timestamp });
         ping();
-      }, Math.min(250, ponged + 250 - Date.now()));
+      }, Math.min(250, ponged + 250 - now()));
     } else if (message.type === 'pong' && message.timestamp === pingSent) {
-      set({ rtt: Date.now() - pingSent });
+      set({ rtt: now() - pingAt });
       pingSent = -1;
     }
     // A value the contract does not list (tolerant mode lets it through) is read as none: the
@@ -993,7 +1010,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   /** Pings the socket's server, when it has shown it speaks v1.1 (`pingSent` not NaN): `rtt` is measured so. */
   function ping(): void {
-    if (pingSent === pingSent) send({ type: 'ping', timestamp: (pingSent = Date.now()) });
+    if (pingSent === pingSent) {
+      pingAt = now();
+      send({ type: 'ping', timestamp: (pingSent = Date.now()) });
+    }
   }
 
   /** One timer per client: fires at the end of the allowed silence, re-arms while frames arrive. */
@@ -1003,10 +1023,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     watchdog = setTimeout(
       () => {
         if (!ws || socket !== ws) return;
-        if (Date.now() - lastFrame >= silenceMs) drop(ws, 4408, 'silent');
+        if (now() - lastFrame >= silenceMs) drop(ws, 4408, 'silent');
         else watch();
       },
-      Math.max(10, lastFrame + silenceMs - Date.now()),
+      Math.max(10, lastFrame + silenceMs - now()),
     );
   }
 
@@ -1047,7 +1067,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const abort = (pollAbort = new AbortController());
         const timeout = setTimeout(() => abort.abort(), pollTimeout);
         const asked = status.cursor;
-        const sent = Date.now();
+        const sent = now();
         try {
           const response: FetchResponseLike = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl())), {
             headers: { authorization: `Bearer ${t}` },
@@ -1178,7 +1198,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // whatever the cursor: a caching proxy) makes the client wait a second, or it polled
             // hundreds of times a second.
             const nothing = status.duplicates - repeats === body.messages.length || gapsTold !== gapsBefore;
-            quick = asked && (nothing || status.cursor === asked) && Date.now() - sent < 250 ? quick + 1 : 0;
+            quick = asked && (nothing || status.cursor === asked) && now() - sent < 250 ? quick + 1 : 0;
             if (quick > 1) wait = 1000;
           }
         } catch {
@@ -1212,7 +1232,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // (`lastFrame` is 0 until it opens.) Only a server that has shown v1.1 (a cursor: deliver)
       // is pinged: another's socket, or one that has passed no frame yet, is left to its allowed silence.
       if (socket && lastFrame && pingSent === pingSent) {
-        lastFrame = Date.now() - silenceMs + pongTimeout;
+        lastFrame = now() - silenceMs + pongTimeout;
         ping();
         watch();
       }
@@ -1232,7 +1252,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function soon(): void {
     if (timer === undefined) return;
     const wait = roll() * Math.min(base, 1000);
-    if (!status.nextAttemptAt || status.nextAttemptAt > Date.now() + wait) schedule(wait);
+    if (due > now() + wait) schedule(wait);
   }
 
   function listen(on: boolean): void {
