@@ -605,8 +605,11 @@ function unusableKey(error: unknown): boolean {
 const TOKEN_LOOKUP_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
 const tokenLookupFault = (error: unknown): boolean => TOKEN_LOOKUP_FAULTS.has(String((error as { code?: unknown } | null)?.code));
 
-/** Seconds since the epoch of the year 5138: an `iat` past it was written in milliseconds. */
+/** Seconds since the epoch of the year 5138: an `iat`, `exp` or `nbf` past it was written in milliseconds. */
 const MAX_SECONDS = 1e11;
+
+/** The hint said of a JWT time claim past {@link MAX_SECONDS} (`Date.now()` given where seconds are meant), else `''`. */
+const inMilliseconds = (value: unknown): string => (typeof value === 'number' && value > MAX_SECONDS ? ': in milliseconds? JWT times are seconds' : '');
 
 /**
  * What jose refused in a token, for a log: its code (ERR_JWT_EXPIRED, …) and what it means, the
@@ -615,14 +618,14 @@ const MAX_SECONDS = 1e11;
  * characters, any JWT in it redacted.
  */
 function joseFault(error: unknown, token: string, algorithms: readonly string[]): string {
-  const { code, claim, reason, message } = (error ?? {}) as { code?: unknown; claim?: unknown; reason?: unknown; message?: unknown };
+  const { code, claim, reason, message, payload } = (error ?? {}) as { code?: unknown; claim?: unknown; reason?: unknown; message?: unknown; payload?: { nbf?: unknown } };
   if (typeof code !== 'string') return 'unverifiable';
   if ((code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' || code === 'ERR_JWT_EXPIRED') && typeof claim === 'string') {
     const what =
       reason === 'missing' ? `${claim} missing`
       : reason === 'invalid' ? `${claim} is not a number`
       : claim === 'exp' ? 'exp in the past'
-      : claim === 'nbf' ? 'nbf in the future (not valid yet)'
+      : claim === 'nbf' ? `nbf in the future (not valid yet)${inMilliseconds(payload?.nbf)}`
       : claim === 'iss' || claim === 'aud' ? `${claim} is not the ${claim === 'iss' ? 'issuer' : 'audience'} expected`
       : `${claim} refused`;
     return `${code}: ${redactJwts(what).slice(0, 80)}`;
@@ -648,7 +651,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `iat` later than now + `clockToleranceSec`, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
  * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
- * `exp`, `nbf` or `iat` that is not a finite number (`1e400` reads as Infinity) is refused too.
+ * `exp`, `nbf` or `iat` that is not a finite number (`1e400` reads as Infinity) is refused too,
+ * and one past the year 5138 (1e11 s: written in milliseconds) with the hint `in milliseconds? JWT
+ * times are seconds` (`exp too far in the future: …`, `nbf in the future (not valid yet): …`).
  * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The reason says why, never with the token:
  * `invalid token (<jose's code>: <what>)`, the claim named (`ERR_JWT_CLAIM_VALIDATION_FAILED: exp
  * missing`, `ERR_JWT_EXPIRED: exp in the past`), an `alg` refused beside those allowed
@@ -813,7 +818,11 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     // Issued later than now (beyond the tolerance): a clock off, or a token made for later. jose
     // checks `iat` only against a maximum age; PyJWT and others refuse it, and so does this.
     // One of milliseconds (`iat: Date.now()`) is past the year 5000: said so.
-    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + toleranceSec) throw new AuthError(401, `invalid token (iat in the future${payload.iat > MAX_SECONDS ? ': in milliseconds? JWT times are seconds' : ''})`);
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + toleranceSec) throw new AuthError(401, `invalid token (iat in the future${inMilliseconds(payload.iat)})`);
+    // An `exp` of milliseconds (`exp: Date.now() + 3600_000`, meant as an hour) lies past the year
+    // 5000: such a token never expired, with `exp` required (tAO). Refused as such an `iat` is.
+    // (An `nbf` of milliseconds is one jose refuses as not valid yet: its reason says so too.)
+    if (inMilliseconds(payload.exp)) throw new AuthError(401, `invalid token (exp too far in the future${inMilliseconds(payload.exp)})`);
     const userId = payload[userIdClaim];
     const problem = userIdProblem(userId);
     if (problem !== undefined) throw new AuthError(401, `invalid token (${userIdClaim} ${problem})`);

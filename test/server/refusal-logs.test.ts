@@ -63,6 +63,9 @@ describe("a refused token's reason is in the operator's log (detail), never the 
     ['signed HS512', () => new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject('alice').setExpirationTime('1h').sign(key), /^ERR_JOSE_ALG_NOT_ALLOWED: alg "HS512" not allowed, only HS256$/],
     ['a wrong secret', () => token('alice', {}, new TextEncoder().encode('another-secret-of-at-least-32-bytes!!')), /^ERR_JWS_SIGNATURE_VERIFICATION_FAILED: the signature does not verify/],
     ['not valid yet', () => token('alice', { nbf: now() + 600 }), /^ERR_JWT_CLAIM_VALIDATION_FAILED: nbf in the future/],
+    // Written in milliseconds, meant as an hour: it never expired, exp required (tAO).
+    ['exp in milliseconds', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt().setExpirationTime(Date.now() + 3_600_000).sign(key), /^exp too far in the future: in milliseconds\? JWT times are seconds$/],
+    ['nbf in milliseconds', () => token('alice', { nbf: Date.now() }), /^ERR_JWT_CLAIM_VALIDATION_FAILED: nbf in the future \(not valid yet\): in milliseconds\? JWT times are seconds$/],
   ];
 
   it('logs why on poll-refused and upgrade-refused, answers {"error":"invalid-token"} alone', async () => {
@@ -95,6 +98,11 @@ describe("a refused token's reason is in the operator's log (detail), never the 
   it("createJwtVerifier's own reason names the claim (it said only ERR_JWT_CLAIM_VALIDATION_FAILED for a missing exp)", async () => {
     const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').sign(key);
     await expect(createJwtVerifier({ secret: SECRET })(noExp)).rejects.toMatchObject({ status: 401, reason: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing)' });
+    // An exp in milliseconds (meant: an hour) was accepted as one of the year 58 898 (tAO), with and without iat.
+    for (const claims of [{ iat: now(), exp: Date.now() + 3_600_000 }, { exp: Date.now() + 3_600_000 }]) {
+      const expMs = await new SignJWT({ sub: 'alice', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+      await expect(createJwtVerifier({ secret: SECRET })(expMs)).rejects.toMatchObject({ status: 401, reason: 'invalid token (exp too far in the future: in milliseconds? JWT times are seconds)' });
+    }
     const otherAudience = await token('alice', { aud: 'another-service' });
     await expect(createJwtVerifier({ secret: SECRET, audience: 'dashboard' })(otherAudience)).rejects.toMatchObject({ reason: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: aud is not the audience expected)' });
     await expect(createJwtVerifier({ secret: SECRET, issuer: 'auth' })(await token('alice', { iss: 'someone-else' }))).rejects.toMatchObject({ reason: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: iss is not the issuer expected)' });
