@@ -462,6 +462,51 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 180_000);
 
+  it("says an expired token expired and a forged one refused by the server's word (the poll's 401 body), whatever the browser's clock (3 h behind, it said the expired one was refused: tAO)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const seen = (page: Page) => page.evaluate(() => ({
+        state: document.getElementById('state')!.textContent,
+        connection: document.querySelector('#panel-connection .rows li')?.textContent?.replace(/^\S+ /, ''),
+        note: document.getElementById('login-note')!.textContent,
+        form: !document.getElementById('login')!.hidden,
+      }));
+      /** A page whose wall clock (Date) is `skewMs` off: a laptop with a wrong clock or time zone. */
+      const pageWithClock = async (skewMs: number) => {
+        const context = await browser.newContext();
+        await context.addInitScript((skew) => {
+          const Real = Date;
+          const realNow = Real.now.bind(Real);
+          class Skewed extends Real {
+            constructor(...args: unknown[]) {
+              if (args.length === 0) super(realNow() + skew);
+              else super(...(args as [string]));
+            }
+            static override now() {
+              return realNow() + skew;
+            }
+          }
+          globalThis.Date = Skewed as DateConstructor;
+        }, skewMs);
+        return context.newPage();
+      };
+      // Expired an hour ago; by a browser clock 3 h behind, it has 2 h to go.
+      const behind = await pageWithClock(-3 * 3_600_000);
+      await behind.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice', -3600)}`);
+      await expect.poll(() => seen(behind), { timeout: 60_000 }).toMatchObject({ form: true });
+      expect(await seen(behind)).toEqual({ state: 'unauthorized, token expired, HTTP 401', connection: 'error: token expired', note: 'This token expired: paste a new one (serve --demo prints new ones at each start).', form: true });
+      // Signed with another secret, its exp an hour ahead; by a browser clock 3 h ahead, it expired.
+      const ahead = await pageWithClock(3 * 3_600_000);
+      const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime(Math.floor(Date.now() / 1000) + 3600).sign(new TextEncoder().encode(`another-${SECRET}`));
+      await ahead.goto(`http://127.0.0.1:${h.port}/?token=${forged}`);
+      await expect.poll(() => seen(ahead), { timeout: 60_000 }).toMatchObject({ form: true });
+      expect(await seen(ahead)).toEqual({ state: 'unauthorized, HTTP 401', connection: 'error: token refused', note: 'The server refused this token (HTTP 401): paste another one.', form: true });
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
+
   it("says in the connection panel how a socket closed (the server's code and reason: a socket closed as too slow said nothing of why: a tester)", async () => {
     const h = await harness({ handleHttp: dashboardHandler() });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });

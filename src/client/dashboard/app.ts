@@ -9,7 +9,7 @@
  */
 import { SERVER_MESSAGE_TYPES } from '../../../generated/contract.js';
 import type { MessageDataMap } from '../../../generated/types.js';
-import realtimeClient, { type RealtimeStatus } from '../index.js';
+import { createRealtimeClient, type FetchLike, type RealtimeStatus } from '../index.js';
 import { httpReason } from './http-reason.js';
 
 type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => string };
@@ -43,6 +43,23 @@ function closedWith(close: RealtimeStatus['lastClose']): string {
 
 /** The `exp` claim (epoch s) of the token this page connected with, if it has one (see whom()). */
 let tokenExp: number | undefined;
+/**
+ * The server's word on the last poll it refused 401 for this page's token: the body's `error`
+ * (`token-expired`, `invalid-token`), or undefined when it gave none (or none was refused yet).
+ */
+let refusedAs: string | undefined;
+/** The page's fetch, which reads the `error` of a poll's 401 body (the client reads no refusal's body). */
+const pageFetch: FetchLike = async (url, init) => {
+  const response = await fetch(url, init);
+  if (response.status === 401) {
+    const body: unknown = await response.clone().json().catch(() => undefined);
+    const error = (body as { error?: unknown } | null | undefined)?.error;
+    refusedAs = typeof error === 'string' ? error : undefined;
+  }
+  return response;
+};
+/** The page's client: the package's, on the page's host, polling through {@link pageFetch}. */
+const realtimeClient = createRealtimeClient({ fetch: pageFetch });
 /** `HH:MM:SS` of `ms` (milliseconds since the epoch), its date first (`YYYY-MM-DD HH:MM:SS`, local) when that is not today: a token two days old read "expired at 10:26:43". */
 function expiryTime(ms: number): string {
   const at = new Date(ms);
@@ -54,13 +71,18 @@ function expiryTime(ms: number): string {
 
 /**
  * Whether the server refused the token for its age: a socket closed 4401 (`token expired`: no
- * HTTP request was refused, `lastHttpStatus` is null and `lastClose` says it), or a request refused
- * 401 with a token whose `exp` is past by this browser's clock (the client reads no refusal's body,
- * `{"error":"token-expired"}`). Said as "refused", as a token signed with another secret is, it
- * read as a wrong or revoked token, not one to renew (a fresh tester).
+ * HTTP request was refused, `lastHttpStatus` is null and `lastClose` says it), or a poll refused
+ * 401 whose body says `{"error":"token-expired"}`. The browser's clock decides only when the
+ * server said nothing (a 401 without such a body): a token whose `exp` is past by it. Said as
+ * "refused", as a token signed with another secret is, it read as a wrong or revoked token, not
+ * one to renew (a fresh tester); decided by the browser's clock, a clock hours behind said an
+ * expired token was refused, and one ahead said a forged one expired (tAO).
  */
 function expired(status: RealtimeStatus): boolean {
-  return status.state === 'unauthorized' && (status.lastHttpStatus === null ? status.lastClose?.code === 4401 : status.lastHttpStatus === 401 && tokenExp !== undefined && tokenExp * 1000 <= Date.now());
+  if (status.state !== 'unauthorized') return false;
+  if (status.lastHttpStatus === null) return status.lastClose?.code === 4401;
+  if (status.lastHttpStatus !== 401) return false;
+  return refusedAs !== undefined ? refusedAs === 'token-expired' : tokenExp !== undefined && tokenExp * 1000 <= Date.now();
 }
 
 const BADGE: Record<RealtimeStatus['mode'], string> = { ws: 'WebSocket', polling: 'Polling', offline: 'Offline' };
@@ -279,6 +301,7 @@ function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
   const who = whom(token);
   tokenExp = who?.exp;
+  refusedAs = undefined;
   $('user').textContent = who?.sub || '–';
   $('user').title = who ? `${who.sub}${who.admin ? ' (all users: the admin claim)' : ''}` : '–';
   $('user').classList.toggle('all', who?.admin === true);
