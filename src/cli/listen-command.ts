@@ -25,6 +25,17 @@ const HEARTBEAT_MS = 20;
 const HELD_MS = 100;
 
 /**
+ * The clock every duration listen measures runs on (whole ms, never stepping: `performance.now()`):
+ * ping intervals, the pong wait, the held loop, the run's end. On the wall clock, a step of the
+ * machine's clock during a run (NTP stepping a fresh VM, a VM resumed) was reported as the
+ * server's keepalive violation, an interval of -3596987 ms included (tAO).
+ */
+const clock = (): number => Math.floor(performance.now());
+
+/** The wall time (epoch ms) at `at`, a time on {@link clock}: what is compared with a token's exp. */
+const wallAt = (at: number): number => Date.now() - (clock() - at);
+
+/**
  * The largest message listen reads, bytes, and its default (ws's own `maxPayload`): a larger one
  * is reported, not held (`--max-frame` lowers it). A frame's check is not interrupted, so this
  * bounds how long one frame can hold a run past `--duration`.
@@ -559,7 +570,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (counts && code === 1000 && pongState === 'awaited') {
       clearTimeout(pongTimer);
       pongState = 'refused';
-      warn({ index: null, type: null, pointer: '', message: `${how} (closed normally) while ${pingWords()} awaited its pong, ${(closedAt ?? Date.now()) - pingTimestamp!} ms after it${errorWords()}: if the ping made it close, the package's client stays closed (1000) after each such ping (${CLIENT_PING})` });
+      warn({ index: null, type: null, pointer: '', message: `${how} (closed normally) while ${pingWords()} awaited its pong, ${(closedAt ?? clock()) - pingAt} ms after it${errorWords()}: if the ping made it close, the package's client stays closed (1000) after each such ping (${CLIENT_PING})` });
       return;
     }
     if (!counts || code === 1000 || code === CloseCode.GoingAway) return;
@@ -568,7 +579,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const listed = SERVER_CONDITION_CLOSES.get(code);
     if (listed !== undefined) warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: ${listed}, a close the contract lists (reconnect and resume)` });
     // When it may first have come: a close read late, its event loop held by a long check, came earlier (a reviewer).
-    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && arrivedAfter(Date.now()) >= expiresAt - EXP_SKEW_MS) {
+    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && wallAt(arrivedAfter(clock())) >= expiresAt - EXP_SKEW_MS) {
       warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()} (give a token that outlives --duration)` });
     } else {
       // A close while listen's ping awaits its pong: said with it (a server that closes on a client ping passed: tAE F1).
@@ -576,7 +587,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (pongState === 'awaited') {
         clearTimeout(pongTimer);
         pongState = 'refused';
-        ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? Date.now()) - pingTimestamp!} ms after it${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
+        ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? clock()) - pingAt} ms after it${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
       }
       violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords()})` : ''}${ping}` });
     }
@@ -588,11 +599,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // right after (HELD_MS), may have happened any time since it was last free: the keepalive
   // checks take that earliest time for a ping's or the end's (a frame checked for 56 s made the
   // next ping, and the silence before the end, look late: a hostile tester).
-  let freeAt = Date.now();
+  let freeAt = clock();
   let heldFrom = freeAt;
   let heldUntil = -Infinity;
   const heartbeat = setInterval(() => {
-    const now = Date.now();
+    const now = clock();
     if (now - freeAt > HELD_MS) {
       // Held since freeAt; one stretch with the last when it follows it closely (frames that waited through both).
       if (freeAt - heldUntil > HELD_MS) heldFrom = freeAt;
@@ -601,7 +612,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     freeAt = now;
   }, HEARTBEAT_MS);
   heartbeat.unref();
-  /** The earliest time something seen at `seen` (`Date.now()` then) may have happened: itself, unless the loop was held. */
+  /** The earliest time something seen at `seen` (`clock()` then) may have happened: itself, unless the loop was held. */
   const arrivedAfter = (seen: number) => (seen - freeAt > HELD_MS ? freeAt : seen - heldUntil <= HELD_MS ? heldFrom : seen);
 
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
@@ -663,7 +674,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const head = answerHead.subarray(0, 5).toString('latin1');
     return answerBytes > 0 && (head.startsWith('HTTP/') || 'HTTP/'.startsWith(head));
   };
-  let started = Date.now();
+  let started = clock();
   let lastPing = started;
   // What the client keeps to drop a repeated message (judgeCursor): the last cursor seen, the
   // last RECENT_CURSORS delivered (with the frame that carried each, to name it), the last one
@@ -689,6 +700,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * read meanwhile, if one was: {@link errorMeanwhile}; an `error` followed by the pong is no refusal).
    */
   let pingTimestamp: number | null = null;
+  /** When listen's ping went (`clock()`): the durations after it are measured from it. */
+  let pingAt = 0;
   let pongState: 'awaited' | 'answered' | 'refused' | 'late' | null = null;
   let pongTimer: NodeJS.Timeout | undefined;
   /** The frame whose pong answered listen's ping, for the words of a later pong. */
@@ -710,7 +723,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let endedAt: number | null = null;
   const finish = () => {
     stopped = true;
-    endedAt ??= arrivedAfter(Date.now());
+    endedAt ??= arrivedAfter(clock());
     resolveDone();
   };
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
@@ -725,6 +738,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     pingAfter = index;
     // One ping, so a pong that echoes it is known as its answer.
     pingTimestamp = Date.now();
+    pingAt = clock();
     pongState = 'awaited';
     ws.send(JSON.stringify({ type: 'ping', timestamp: pingTimestamp }));
     pongTimer = setTimeout(() => {
@@ -746,7 +760,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** While a refused upgrade's body is read: says the refusal with what came of it. */
   let refusal: (() => void) | undefined;
   const interrupt = (signal: NodeJS.Signals) => {
-    interruptedAt = Date.now();
+    interruptedAt = clock();
     interruptedBy = signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal;
     for (const other of STOP_SIGNALS) process.off(other, interrupt);
     if (opened) finish();
@@ -795,7 +809,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   ws.on('close', (code, reason) => {
     if (stopped) return;
-    closedAt = arrivedAfter(Date.now());
+    closedAt = arrivedAfter(clock());
     // A socket that never opened is reported as a connection failure (exit 2) instead.
     serverClosed(code, reason, opened);
     finish();
@@ -803,7 +817,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   ws.on('message', (data, isBinary) => {
     if (stopped) return;
     const index = report.frames++;
-    const now = Date.now();
+    const now = clock();
     if (isBinary) {
       report.invalid++;
       violate({ index, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' });
@@ -915,7 +929,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // An `error` while the ping awaits its pong: remembered, not concluded on: a server's own
       // notice followed by the right pong is no refusal (a false violation: tAH F7). Said as the
       // likely refusal only when no pong comes (the package's client then emits it each time it pings).
-      if (type === 'error' && pongState === 'awaited' && errorMeanwhile === null) errorMeanwhile = { index, after: Date.now() - pingTimestamp! };
+      if (type === 'error' && pongState === 'awaited' && errorMeanwhile === null) errorMeanwhile = { index, after: clock() - pingAt };
       if (index === 0 && type !== 'connection') {
         violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
       }
@@ -1063,7 +1077,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     return 2;
   }
   ws.on('error', () => undefined);
-  started = Date.now();
+  started = clock();
   if (pings === 0) lastPing = lastPingEarliest = started;
   const timer = setTimeout(finish, durationMs);
   // A server that sends its close frame but leaves TCP open: ws says nothing until it gives up
@@ -1071,7 +1085,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let closingSeenAt: number | null = null;
   const watch = setInterval(() => {
     if (ws.readyState !== WebSocket.CLOSING || stopped) return;
-    closingSeenAt = arrivedAfter(Date.now());
+    closingSeenAt = arrivedAfter(clock());
     finish();
   }, 50);
   await done;
@@ -1083,7 +1097,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // it to end. Ended here, the close event carries the server's code and reason; the silence
     // after it is not a keepalive fault.
     const closed = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
-      closedAt = closingSeenAt ?? Date.now();
+      closedAt = closingSeenAt ?? clock();
       serverClosed(code, reason, true);
       resolve();
     }));
@@ -1097,7 +1111,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
   // is a violation says it), or this client refused a frame: only the end of --duration.
   if (pongState === 'awaited' && report.close === null && refused === undefined && interruptedAt === null && !(options.count !== undefined && report.frames >= options.count)) {
-    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? Date.now()) - pingTimestamp!} ms after it${errorWords()}: ${CLIENT_PING}` });
+    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? clock()) - pingAt} ms after it${errorWords()}: ${CLIENT_PING}` });
   }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
@@ -1118,7 +1132,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   // The last stretch, up to the end of the run or the server's close: a server that stopped
   // pinging is silent past the interval.
-  const end = closedAt ?? endedAt ?? Date.now();
+  const end = closedAt ?? endedAt ?? clock();
   clearInterval(heartbeat);
   if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
   if (report.close === null) {
