@@ -543,9 +543,23 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * token without `exp`, or no token at all (it was told "for a token without an exp" when none
    * was given: a fresh user).
    */
-  const expiryWords = () => (!tokenSent
+  const expiryWords = (closedWall: number) => (!tokenSent
     ? 'but no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter'
-    : expiresAt === undefined ? 'for a token without a numeric exp' : `${Math.round((expiresAt - Date.now()) / 1000)} s before the token's exp`);
+    : expiresAt === undefined ? 'for a token without a numeric exp' : `${Math.round((expiresAt - closedWall) / 1000)} s before the token's exp by listen's clock, ${clockWords()}`);
+  /**
+   * How far the server's clock was ahead of listen's (ms, negative when behind), by the `Date`
+   * header of its 101 answer, less up to 1 s (the header is in whole seconds); undefined without
+   * one. Against listen's clock when it asked the upgrade, which the answer follows at once on
+   * the server's side; listen may read that answer later (its loop busy starting the run).
+   */
+  let serverAhead: number | undefined;
+  /** The exp is the server's to judge, by its clock: what listen can tell of the two clocks. */
+  const clockWords = () => {
+    if (serverAhead === undefined) return "which may be behind the server's by that much (the server's 101 answer had no Date header to compare the clocks)";
+    const ahead = serverAhead + 500;
+    const s = Math.round(Math.abs(ahead) / 1000);
+    return `the server's clock being ${Math.abs(ahead) < 1000 ? 'within a second of' : `about ${s} s ${ahead > 0 ? 'ahead of' : 'behind'}`} listen's (by the Date header of its 101 answer)`;
+  };
   /**
    * The server's close, kept for the report; any code but 1000, 1001 and those of
    * {@link SERVER_CONDITION_CLOSES} (a warning) before the run ends is a violation (`counts`:
@@ -555,6 +569,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    */
   const serverClosed = (code: number, reason: Buffer, counts: boolean) => {
     report.close = { code, reason: scrub(reason.toString()) };
+    /** When the close may first have come, by listen's wall clock. */
+    const closedWall = wallAt(closedAt ?? arrivedAfter(clock()));
     // Cut in the middle of a frame: said, and where (a drop between frames read the same: a fresh user).
     if (code === 1006 && refused === undefined) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
     // A close frame while a message sent in fragments was open discards that message: said too
@@ -579,8 +595,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const listed = SERVER_CONDITION_CLOSES.get(code);
     if (listed !== undefined) warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: ${listed}, a close the contract lists (reconnect and resume)` });
     // When it may first have come: a close read late, its event loop held by a long check, came earlier (a reviewer).
-    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && wallAt(arrivedAfter(clock())) >= expiresAt - EXP_SKEW_MS) {
-      warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()} (give a token that outlives --duration)` });
+    // When the close may have come by the server's clock, as far as its Date header tells it
+    // (a machine a minute behind the server's made the close at exp + 5 s a violation "55 s
+    // before the token's exp", with no word of the clocks: tAO). The latest it may have read.
+    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && closedWall + Math.max(0, (serverAhead ?? -Infinity) + 1000) >= expiresAt - EXP_SKEW_MS) {
+      const byServer = closedWall < expiresAt - EXP_SKEW_MS ? `, by the server's clock (${clockWords()})` : '';
+      warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()}${byServer} (give a token that outlives --duration)` });
     } else {
       // A close while listen's ping awaits its pong: said with it (a server that closes on a client ping passed: tAE F1).
       let ping = '';
@@ -589,7 +609,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         pongState = 'refused';
         ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? clock()) - pingAt} ms after it${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
       }
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords()})` : ''}${ping}` });
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords(closedWall)})` : ''}${ping}` });
     }
   };
 
@@ -623,6 +643,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // run short (a fresh tester). A server may ping at any time (RFC 6455 §5.5.2): listen answers
   // each, as the client answers the protocol's pings, while no more than MAX_UNSENT_BYTES it sent
   // is unsent, which bounds its memory when a server floods pings and does not read.
+  /** When the upgrade was asked, by listen's wall clock (see {@link serverAhead}). */
+  const askedWall = Date.now();
   const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, autoPong: false });
   /** RFC 6455 ping frames received, and whether one went unanswered because the server does not read (said once). */
   let pingFrames = 0;
@@ -993,7 +1015,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let handshakeTimer: NodeJS.Timeout | undefined;
   /** The server's 101 answer, once ws has it (its headers say what ws refused in it). */
   let answer: IncomingMessage | undefined;
-  ws.once('upgrade', (response) => (answer = response));
+  ws.once('upgrade', (response) => {
+    answer = response;
+    const date = Date.parse(response.headers.date ?? '');
+    if (Number.isFinite(date)) serverAhead = date - askedWall;
+  });
   const connected = await new Promise<true | string>((resolve) => {
     handshakeTimer = setTimeout(() => {
       resolve(scrub(`Opening handshake has timed out: ${noAnswer()}`));

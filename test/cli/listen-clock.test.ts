@@ -7,15 +7,26 @@
  * SIGUSR2.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { stopWsServers, wsServer } from '../support/listen.js';
+import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 const STEP_DATE = path.resolve('test/support/step-date.cjs');
 const HOUR = 3_600_000;
 afterEach(stopWsServers);
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
 
 const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
 const ping = (timestamp: number) => JSON.stringify({ type: 'ping', timestamp });
@@ -84,5 +95,44 @@ describe('listen when its wall clock steps during a run', () => {
     expect(report.violations).toEqual([]);
     expect(report.pingIntervals.every((ms) => ms >= 0)).toBe(true);
     expect(status, stdout).toBe(0);
+  });
+});
+
+/**
+ * A server whose 101 answer carries a `Date` header `aheadMs` ahead of the real time (none for
+ * null), then sends `connection` and closes with 4401 "x" at once: a server whose clock reads
+ * the token expired.
+ */
+async function closing4401(aheadMs: number | null): Promise<string> {
+  const server = createServer();
+  servers.push(server);
+  server.on('upgrade', (request, socket: Socket) => {
+    const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    const payload = Buffer.from(connection);
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${aheadMs !== null ? `Date: ${new Date(Date.now() + aheadMs).toUTCString()}\r\n` : ''}\r\n`);
+    socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload, Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78])]));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
+}
+
+const tokenExpiringIn = (seconds: number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime(Math.floor(Date.now() / 1000) + seconds).sign(new TextEncoder().encode('x'.repeat(40)));
+
+describe("listen's 4401 judged against the token's exp when the server's clock is not listen's", () => {
+  it("a 4401 at exp + 5 s by a server clock a minute ahead of listen's, its Date header saying so, is a warning that names the clocks", { timeout: 60_000 }, async () => {
+    // By listen's clock the token has 55 s to go; by the server's (60 s ahead), it expired 5 s ago.
+    const { status, stdout, stderr } = await runListen([await closing4401(60_000), '--token', await tokenExpiringIn(55), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
+    expect(stderr).toMatch(/^close: warning: - \(root\) the server closed the connection with 4401 "x" before the run ended: TokenExpired, the token's exp being \S+, by the server's clock \(the server's clock being about 60 s ahead of listen's \(by the Date header of its 101 answer\)\) \(give a token that outlives --duration\)$/m);
+    expect(stdout).toMatch(/0 violations\n$/);
+    expect(status).toBe(0);
+  });
+
+  it('an early 4401 says by whose clock: a Date header that agrees with listen\'s clock, or none (then listen\'s clock may be behind)', { timeout: 60_000 }, async () => {
+    const agreed = await runListen([await closing4401(0), '--token', await tokenExpiringIn(600), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
+    expect(agreed.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, \d+ s before the token's exp by listen's clock, the server's clock being within a second of listen's \(by the Date header of its 101 answer\)\)$/m);
+    expect(agreed.status).toBe(1);
+    const none = await runListen([await closing4401(null), '--token', await tokenExpiringIn(600), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
+    expect(none.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, \d+ s before the token's exp by listen's clock, which may be behind the server's by that much \(the server's 101 answer had no Date header to compare the clocks\)\)$/m);
+    expect(none.status).toBe(1);
   });
 });
