@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { addUpgradeListener, attachInFront, watchParserRefusals } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
+import { containedLogger } from './contained-logger.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
@@ -182,7 +183,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`) and of a malformed handshake (`bad-handshake`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws loses its line, never a request. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`) and of a malformed handshake (`bad-handshake`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
   logger?: Logger | undefined;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number | undefined;
@@ -1894,24 +1895,4 @@ function checkOrigins(origins: unknown): void {
     // Shown as `host` is: user info given by mistake (an origin pasted from a URL with credentials) is `[redacted]` (tAM F2).
     if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined);
   });
-}
-
-/**
- * `logger` with every method contained: a logger that throws (a closed transport, a full disk)
- * loses that line, never the request or the process. A refusal's log line threw in a promise
- * callback, and the unhandled rejection ended the process (a hostile tester).
- */
-function containedLogger(logger: Logger): Logger {
-  const contained =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (object: object, message?: string): void => {
-      try {
-        // Called as a method (pino needs its `this`), with the arguments it was given.
-        if (message === undefined) logger[level]!(object);
-        else logger[level]!(object, message);
-      } catch {
-        // Nowhere left to say it.
-      }
-    };
-  return { info: contained('info'), warn: contained('warn'), error: contained('error'), ...(logger.debug === undefined ? {} : { debug: contained('debug') }) };
 }

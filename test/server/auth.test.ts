@@ -1043,6 +1043,33 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('a logger whose methods are async and reject never takes the process down: any client\'s refusal is logged, the line lost (an unhandled rejection ended the process: tAT F1)', async () => {
+    let calls = 0;
+    const rejecting = async () => {
+      calls++;
+      throw new Error('log sink down');
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const server = await startServer({ logger: { info: rejecting, warn: rejecting, error: rejecting, debug: rejecting } });
+    try {
+      expect((await refusedStatus(server.url({ token: 'not.a.jwt' }))).status).toBe(401);
+      expect((await fetch(server.http('/api/ws/poll?token=not.a.jwt'), { signal: AbortSignal.timeout(5000) })).status).toBe(401);
+      const client = await connect(server.url({ token: await token('u1') }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      await eventually(() => server.rt.stats().connections === 0);
+      expect(calls).toBeGreaterThanOrEqual(3);
+      // Node reports a rejection left unhandled once the microtasks of its turn have run.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled.map((reason) => (reason as Error).message)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await server.rt.close();
+    }
+  });
+
   it('refuses sockets past maxSocketsPerUser with 429', async () => {
     const server = await startServer({ maxSocketsPerUser: 2 });
     try {
