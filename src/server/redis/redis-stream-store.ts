@@ -7,6 +7,7 @@ import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
 import { APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
+import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, optionChecks } from '../../shared/options.js';
 import { pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
@@ -49,7 +50,8 @@ export interface RedisStreamStoreOptions {
    *  the user's stream may have lost entries after it (expired, or re-created since).
    *  Default 600 000 (10 minutes). */
   maxAgeMs?: number | undefined;
-  /** Connection loss, recovery and gaps go here. Default: the console (info, warnings and errors). */
+  /** Connection loss, recovery and gaps go here (pino-compatible: info, warn and error). A method that throws, or returns a
+   *  promise that rejects, loses its line, never the store or the process. Default: the console (info, warnings and errors). */
   logger?: StoreLogger | undefined;
   /** How long the first connection may take before start fails, in ms. Default 5000. */
   connectTimeoutMs?: number | undefined;
@@ -398,7 +400,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const maxAllMessages = options.maxAllMessages ?? 100_000;
   const maxAgeMs = options.maxAgeMs ?? 600_000;
   const commandTimeoutMs = options.commandTimeoutMs ?? 5000;
-  const logger = options.logger ?? consoleLogger;
+  // Contained as the server's is: a logger that threw failed the start with both connections open
+  // (the process never exited), and, from an ioredis event handler, ended the process when Redis
+  // went away; an async one's rejection did the same, unhandled (tAT F4).
+  const logger = containedLogger(options.logger ?? consoleLogger);
   const keys: StoreKeys = {
     epoch: `${prefix}:epoch`,
     epochStart: `${prefix}:epoch-start`,

@@ -343,6 +343,59 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await client.quit();
   });
 
+  it('a logger that throws, or whose promise rejects, loses its lines, never the store: the start succeeds (it rejected, both connections left open), and Redis lost then back is ridden out (the process ended from onDown: tAT F4)', async () => {
+    await withOwnRedis(async (own) => {
+      const crashes: unknown[] = [];
+      const onCrash = (error: unknown) => void crashes.push(error);
+      process.on('uncaughtException', onCrash);
+      process.on('unhandledRejection', onCrash);
+      const raw = new Redis(own.url);
+      const clients = async () => String(await raw.client('LIST')).split('\n').filter((line: string) => line.trim() !== '').length;
+      try {
+        const before = await clients();
+        let calls = 0;
+        const throwing = () => {
+          calls++;
+          throw new Error('log transport closed');
+        };
+        const rejecting = async () => {
+          calls++;
+          throw new Error('log sink down');
+        };
+        for (const logger of [{ info: throwing, warn: throwing, error: throwing }, { info: rejecting, warn: rejecting, error: rejecting }]) {
+          const s = await createRedisStreamStore({ url: own.url, keyPrefix: `lg${calls}`, commandTimeoutMs: 500, logger });
+          try {
+            expect(s.status().healthy).toBe(true);
+            await s.append('alice', 'trades', frame(1, 'alice'));
+            const started = calls;
+            expect(started).toBeGreaterThanOrEqual(1);
+            // Redis crashes and comes back: its loss and recovery are logged (the lines lost), the store recovers.
+            await own.stop();
+            await waitFor(() => !s.status().healthy, 'the store unhealthy');
+            await own.restart();
+            await waitFor(() => s.status().healthy, 'the store healthy again');
+            expect(calls).toBeGreaterThan(started);
+            await s.append('alice', 'trades', frame(2, 'alice'));
+          } finally {
+            await s.close();
+          }
+        }
+        // Every connection the stores opened is closed (Redis's count of clients, this one's included, as before).
+        let count = await clients();
+        for (let tries = 0; count !== before && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          count = await clients();
+        }
+        expect(count).toBe(before);
+        expect(crashes.map((error) => (error as Error).message)).toEqual([]);
+      } finally {
+        process.off('uncaughtException', onCrash);
+        process.off('unhandledRejection', onCrash);
+        raw.disconnect();
+      }
+    });
+  });
+
   it("takes undefined for each option as its default, as leaving it out does (a consumer's `keyPrefix: process.env.PREFIX`, which its types refused under exactOptionalPropertyTypes: tAJ F4)", async () => {
     await withOwnRedis(async (own) => {
       const unset = undefined;
