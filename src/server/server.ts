@@ -647,6 +647,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         throw error instanceof AuthError && VERIFIER_REASON.test(error.reason) ? verifierRefusal(error) : error;
       }
       if (principal === null) throw new AuthError(401, 'invalid-token');
+      // A missing `return` (or `if (!session) return;`): refused as null is, and said so. It was the server's own TypeError
+      // (reading `userId` of undefined), logged at error level as "authentication hook threw", though the hook threw nothing (tAT F3).
+      if (principal === undefined) {
+        const said = 'the authenticate hook returned undefined: return a principal or null';
+        logger?.warn({ event: 'authenticate-returned-undefined', ...logIp(request) }, said);
+        throw withDetail(new AuthError(401, 'invalid-token'), said);
+      }
       // What the JWT path checks of its user id, for any hook: "\ud800" shared a Redis stream with "\ufffd" (a reviewer).
       const problem = userIdProblem(principal.userId);
       if (problem !== undefined) {

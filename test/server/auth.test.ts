@@ -1244,6 +1244,28 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it('refuses a hook that returns undefined (a missing return) as null, and says so at warn level: it was logged as "authentication hook threw", an error, with the server\'s own TypeError (tAT F3)', async () => {
+    const lines: { level: string; object: Record<string, unknown>; message: string | undefined }[] = [];
+    const at = (level: string) => (object: object, message?: string) => void lines.push({ level, object: object as Record<string, unknown>, message });
+    const server = await startServer({ logger: { info: at('info'), warn: at('warn'), error: at('error') }, jwt: undefined, allowedOrigins: '*', authenticate: () => undefined as unknown as null });
+    try {
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      expect((await fetch(server.http('/api/ws/poll'), { signal: AbortSignal.timeout(5000) })).status).toBe(401);
+      const said = 'the authenticate hook returned undefined: return a principal or null';
+      expect(lines.filter((line) => line.object.event === 'authenticate-returned-undefined').map(({ level, message }) => [level, message])).toEqual([
+        ['warn', said],
+        ['warn', said],
+      ]);
+      expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+      expect(lines.filter((line) => /-refused$/.test(String(line.object.event))).map((line) => [line.object.reason, line.object.detail])).toEqual([
+        ['invalid-token', said],
+        ['invalid-token', said],
+      ]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("refuses a hook's admin that is not true or false ('false' made an admin: a hostile tester), logged as authenticate-bad-admin; absent is not an admin", async () => {
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
