@@ -162,9 +162,10 @@ const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, string>>
  *   realtime server on `server` serves (to another path, or, `pathname` undefined, to another
  *   protocol): the first of theirs added, when the app has no `upgrade` listener of its own, so
  *   that two servers on one app's server do not each leave those to the other, holding such an
- *   upgrade unanswered with no timeout. And `remove()`, which takes `listener` off.
+ *   upgrade unanswered with no timeout. `appListens()`: whether `server` has `upgrade` listeners
+ *   other than the realtime servers' (the app's own). And `remove()`, which takes `listener` off.
  */
-export function addUpgradeListener(server: EventEmitter, path: string, listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; remove(): void } {
+export function addUpgradeListener(server: EventEmitter, path: string, listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; appListens(): boolean; remove(): void } {
   let listeners = upgradeListeners.get(server);
   if (listeners === undefined) upgradeListeners.set(server, (listeners = new Map()));
   const own = listeners;
@@ -175,6 +176,7 @@ export function addUpgradeListener(server: EventEmitter, path: string, listener:
       if ([...own.values()].some((path) => samePath(pathname, path))) return false;
       return server.listenerCount('upgrade') === own.size && own.keys().next().value === listener;
     },
+    appListens: () => server.listenerCount('upgrade') > own.size,
     remove: () => {
       server.off('upgrade', listener);
       own.delete(listener);

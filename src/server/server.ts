@@ -748,6 +748,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     return refused;
   };
 
+  /** Whether `pathname` is one this server answers (`path` or `pollPath`, a trailing slash more or less). */
+  const ownPath = (pathname: string | undefined): boolean => samePath(pathname, path) || (pollPath !== false && samePath(pathname, pollPath));
+
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = requestUrl(request.url);
     // An upgrade pipelined behind a request of the same connection still unanswered (a held
@@ -763,7 +766,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Another protocol (h2c: curl --http2, Java's HttpClient) is ignored, as RFC 9110 7.8 lets a server do, and the request is
       // served as if it offered none: by the app's listeners, the poll path, handleHttp. It was a 404 to all (`path` a 400 of ws's,
       // after its token was verified). Served so behind an unanswered request, it would be answered out of turn too.
-      if (!upgrades.answersUnserved(undefined)) return;
+      // Without upgrade listeners of the app's, one realtime server serves them all (the first: see answersUnserved). With
+      // them, each serves those to its own paths, as it serves their WebSocket upgrades, and leaves every other to the app's
+      // listeners: a poll that offered h2c got no answer, its connection held with no timeout, beside the listener README
+      // recommends, which returns for every path but its own (tAT F2).
+      if (!upgrades.answersUnserved(undefined) && !(upgrades.appListens() && ownPath(url?.pathname))) return;
       if (answerPending(request.socket)) return pipelined();
       if (!serveIgnoringUpgrade(httpServer, request, socket, head)) {
         // Refused 431, its head one Node may have cut: counted and logged as every other refusal (it was neither: a hostile tester).

@@ -265,6 +265,47 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(rt.stats().refusedUpgrades).toEqual({});
   });
 
+  it("serves an h2c offer to its own paths beside an app's upgrade listener (README's: its own path, and it returns for the realtime server's), and leaves every other to that listener (a poll that offered h2c got no answer, its connection held with no timeout: tAT F2)", async () => {
+    const http = createServer((request, response) => response.end(`app ${request.url} upgrade=${request.headers.upgrade ?? 'none'}`));
+    const appWss = new WebSocketServer({ noServer: true });
+    cleanup.push(async () => appWss.close());
+    // README's listener.
+    const realtimePaths = new Set(['/api/ws', '/api/ws/', '/api/ws/poll', '/api/ws/poll/']);
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+      if (pathname === '/app-socket') return appWss.handleUpgrade(request, socket, head, (ws) => ws.send('{"type":"app"}'));
+      if (realtimePaths.has(pathname)) return;
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 10\r\n\r\napp: no h2');
+    });
+    const rt = attach(http);
+    const port = await listen(http);
+    const sockets = new Set<Duplex>();
+    http.on('connection', (socket: Duplex) => sockets.add(socket));
+    cleanup.push(async () => sockets.forEach((socket) => socket.destroy()));
+    const jwt = await token('alice');
+    const h2c = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\nAuthorization: Bearer ${jwt}\r\n\r\n`;
+    const own = await converse(port, [h2c('/api/ws/poll'), h2c('/api/ws/poll/?since='), h2c('/api/ws'), 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    expect(own.answers).toEqual([
+      expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/),
+      expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/),
+      expect.stringMatching(/^HTTP\/1\.1 426 Upgrade Required \{"error":"upgrade-required"/),
+      'HTTP/1.1 200 OK app /health upgrade=none',
+    ]);
+    expect(own.closed).toBe(true);
+    // Another path's offer is the app listener's alone: answered once, by it.
+    expect(await converse(port, [h2c('/hello')])).toEqual({ answers: ['HTTP/1.1 404 Not Found app: no h2'], closed: true });
+    const webSocketElsewhere = 'GET /other HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    expect(await converse(port, [webSocketElsewhere])).toEqual({ answers: ['HTTP/1.1 404 Not Found app: no h2'], closed: true });
+    // The app's WebSocket and the realtime server's go on.
+    const appClient = new Client(new WebSocket(`ws://127.0.0.1:${port}/app-socket`));
+    await appClient.until(() => appClient.count('app') === 1, 10_000, "the app's message");
+    appClient.ws.close();
+    const client = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${jwt}`));
+    await client.until(() => client.count('connection') === 1, 10_000, 'the connection message');
+    client.ws.close();
+    expect(rt.stats().refusedUpgrades).toEqual({});
+  });
+
   it('refuses 431 a request offering h2c whose head Node may have cut (about 1000 header lines): rebuilt without the Content-Length past the cut, its body was served as a request of its own (a reviewer: request smuggling)', async () => {
     const seen: string[] = [];
     const http = createServer((request, response) => {
