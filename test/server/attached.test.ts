@@ -472,6 +472,12 @@ describe('a server attached to the app\'s HTTP server', () => {
     http.on('upgrade', (request: IncomingMessage, socket: Duplex) => request.url === '/other' && socket.end('HTTP/1.1 418 I\'m a teapot\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntea'));
     expect((await converse(port, [upgrade('/other')], 2000)).answers).toEqual(['HTTP/1.1 418 I\'m a teapot tea']);
     expect((await converse(port, [upgrade('/a/ws')], 2000)).answers).toEqual(['HTTP/1.1 401 Unauthorized {"error":"no-token"}']);
+    // With the app's listener, each serves an h2c offer to its own poll path, once (tAT F2); another path's is the app's.
+    const jwt = await token('alice');
+    const polls = await converse(port, [upgrade(`/a/ws/poll?token=${jwt}`, 'h2c'), upgrade(`/b/ws/poll?token=${jwt}`, 'h2c'), 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], 2000);
+    expect(polls.answers).toEqual([expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/), expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/), 'HTTP/1.1 200 OK app']);
+    expect(polls.closed).toBe(true);
+    expect((await converse(port, [upgrade('/other', 'h2c')], 2000)).answers).toEqual(['HTTP/1.1 418 I\'m a teapot tea']);
   });
 
   it('a listener the app prepends, adds once or removes later is guarded, fires once, and goes as asked', async () => {
