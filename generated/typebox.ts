@@ -33,6 +33,14 @@ function open<T extends TObject>(schema: T): TOpen<T> {
   return Type.Unsafe(schema);
 }
 
+/**
+ * The key of a map (`Type.Record(MapKey, …)`): any string, its value checked whatever the key holds.
+ * TypeBox's own string key is the pattern `^(.*)$`, which a key holding a line terminator (\n, \r,
+ * U+2028, U+2029) does not match: TypeBox and Fastify's ajv then left that key's value unchecked, where
+ * the validators check every value. `[\s\S]` matches every character. `Static` is unchanged: `Record<string, …>`.
+ */
+const MapKey = Type.String({ pattern: '^[\\s\\S]*$' });
+
 /** RFC 3339 date-time (ISO 8601 profile), e.g. "2026-01-14T16:30:00.000Z". Producers (strict mode) write the profile every generated language parses as is (Go's time.Parse(time.RFC3339Nano), Python 3.11's datetime.fromisoformat, JavaScript's Date.parse): `YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)` with an upper-case `T` and `Z`, 1 to 9 fraction digits if any, seconds 00-59 (no leap second) and a year from 0001; any UTC offset is fine. Consumers (tolerant mode) accept any RFC 3339 date-time, lower-case `t`/`z` and a leap second (23:59:60 UTC) included, because other producers format time differently; JavaScript's `Date` cannot parse a leap second, so consumers that call `new Date(ts)` should expect an invalid date for it. Producers in this package always write UTC with milliseconds. Spec: Message Structure. */
 export const Timestamp = Type.String({
   format: 'date-time',
@@ -361,7 +369,7 @@ export const BalancesData = Type.Object(
       ],
       { description: 'Exchange name, or "all" for balances aggregated over every exchange.' },
     ),
-    balances: Type.Record(Type.String(), AssetBalance, {
+    balances: Type.Record(MapKey, AssetBalance, {
       description:
         'Object mapping asset code (e.g. "BTC", "ZAR") → balance details. Keys are open: any asset the account holds.',
     }),
@@ -709,7 +717,7 @@ export const SystemHealthData = Type.Object(
     disk_percent: described(Percent, 'Disk use, as a percentage from 0 to 100.'),
     database: described(DependencyState, 'Database connection state, e.g. "connected".'),
     redis: described(DependencyState, 'Redis connection state, e.g. "connected".'),
-    exchange_connections: Type.Record(Type.String(), DependencyState, {
+    exchange_connections: Type.Record(MapKey, DependencyState, {
       description:
         'Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an exchange can be watched before bots trade on it.',
     }),

@@ -89,6 +89,15 @@ function open<T extends TObject>(schema: T): TOpen<T> {
   return Type.Unsafe(schema);
 }`);
   }
+  if (emitter.helpers.has('map')) {
+    helpers.push(`/**
+ * The key of a map (\`Type.Record(MapKey, …)\`): any string, its value checked whatever the key holds.
+ * TypeBox's own string key is the pattern \`^(.*)$\`, which a key holding a line terminator (\\n, \\r,
+ * U+2028, U+2029) does not match: TypeBox and Fastify's ajv then left that key's value unchecked, where
+ * the validators check every value. \`[\\s\\S]\` matches every character. \`Static\` is unchanged: \`Record<string, …>\`.
+ */
+const MapKey = Type.String({ pattern: '^[\\\\s\\\\S]*$' });`);
+  }
   const formatSetup =
     registrations.length === 0
       ? ''
@@ -273,7 +282,7 @@ class Emitter {
   readonly formats = new Set<string>();
   /** Format name → where it is first used, to report a format without a checker. */
   readonly formatSites = new Map<string, Origin>();
-  readonly helpers = new Set<'described' | 'open'>();
+  readonly helpers = new Set<'described' | 'open' | 'map'>();
 
   schema(node: SchemaNode, at: Origin): string {
     const fail = failure(at);
@@ -370,7 +379,9 @@ class Emitter {
 
   /**
    * An object with `properties` becomes `Type.Object`, closed or open as the schema says; one
-   * without, whose `additionalProperties` is a schema, is a map: `Type.Record(Type.String(), …)`.
+   * without, whose `additionalProperties` is a schema, is a map: `Type.Record(MapKey, …)`, whose
+   * key matches every string (TypeBox's own `Type.String()` key, `^(.*)$`, matched no key holding a
+   * line terminator, and its value went unchecked by TypeBox and by Fastify's ajv alike).
    */
   private object(node: SchemaNode, options: string[], at: Origin): string {
     const fail = failure(at);
@@ -382,7 +393,8 @@ class Emitter {
       }
       if (required.size > 0) fail('required', '"required" on a map is not supported');
       const values = this.schema(additionalProperties as SchemaNode, [at[0], `${at[1]}/additionalProperties`]);
-      return `Type.Record(Type.String(), ${values}${trailing(options)})`;
+      this.helpers.add('map');
+      return `Type.Record(MapKey, ${values}${trailing(options)})`;
     }
     for (const name of required) {
       if (!Object.hasOwn(properties, name)) fail('required', `required property "${name}" is not listed in "properties"`);

@@ -191,6 +191,24 @@ describe('TypeBox schemas accept and reject exactly what the strict ajv validato
     expect(TypeCompiler.Compile(TB.AssetBalance).Check({ free: 1, locked: 0, total: 1, extra: 0 })).toBe(false);
     expect(TypeCompiler.Compile(TB.BalancesData.properties.balances).Check({ DOGE: { free: 1, locked: 0, total: 1 } })).toBe(true);
   });
+
+  it("checks a map's value whatever its key holds, a line terminator too (TypeBox's own map key, ^(.*)$, matched none, and the value went unchecked: tAS F5)", () => {
+    const maps = [
+      [TB.BalancesData.properties.balances, { free: 1, locked: 0, total: 1 }, { free: 'lots', locked: -1 }],
+      [TB.SystemHealthData.properties.exchange_connections, 'connected', 42],
+    ] as const;
+    const disagreements: string[] = [];
+    for (const [schema, good, bad] of maps) {
+      const compiled = TypeCompiler.Compile(schema);
+      for (const key of ['BTC', 'BT\nC', 'BTC\n', '\rBTC', 'a\u2028b', 'a\u2029b', '']) {
+        for (const [value, expected] of [[good, true], [bad, false]] as const) {
+          const verdicts = [Value.Check(schema, { [key]: value }), compiled.Check({ [key]: value })];
+          if (verdicts.some((verdict) => verdict !== expected)) disagreements.push(`${JSON.stringify(key)} → ${JSON.stringify(value)}: Value ${verdicts[0]}, compiler ${verdicts[1]}`);
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
 });
 
 describe('emitTypeBox', () => {
