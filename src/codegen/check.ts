@@ -11,7 +11,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaE
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, no `const` beside an `enum`, closed lists of one JSON type, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
+ * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
  * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
@@ -28,6 +28,7 @@ export function checkGeneratable(contract: Contract): void {
   checkStreamCursors(contract.messages, contract.files);
   checkClientMessages(contract.messages);
   checkProtocolFactKeys(contract.protocolSchema);
+  checkErrorCodes(contract);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
@@ -350,6 +351,50 @@ function checkProtocolFactKeys(protocol: SchemaNode): void {
       }
     }
   }
+}
+
+/**
+ * The error codes are written twice: in protocol.json (`x-error-codes`: each code's name and
+ * description, read by contract.ts's `ErrorCode` / `ERROR_CODES` and the reference's table of
+ * known codes) and in error.json (`data.code`'s `x-known-values`, read by types.ts's
+ * `ErrorData['code']` and the reference's field row). Lists that differ were generated in
+ * silence, and the reference contradicted itself (tAS F2): each code must be in both, in any
+ * order. An `error` message whose `data.code` has no `x-known-values`, or a protocol.json
+ * without codes (either way the list is written once), is left alone.
+ *
+ * @throws SchemaError at `data.code`'s `x-known-values` (error.json), naming protocol.json's
+ *   `/x-error-codes` and each code written in one place only
+ */
+function checkErrorCodes(contract: Contract): void {
+  const error = contract.messages.find((message) => message.type === 'error');
+  if (!error) return;
+  const { files } = contract;
+  const child = (parent: { file: string; pointer: string; node: SchemaNode }, name: string) => {
+    const properties = parent.node.properties as Record<string, SchemaNode> | undefined;
+    if (properties === undefined || !Object.hasOwn(properties, name)) return undefined;
+    return followRefs(files, parent.file, properties[name]!, `${parent.pointer}/properties/${escapeToken(name)}`);
+  };
+  const data = child({ file: error.file, pointer: '', node: error.schema }, 'data');
+  const code = data && child(data, 'code');
+  const known = code?.node['x-known-values'];
+  const listed = contract.protocol.errorCodes.map((entry) => entry.code);
+  // No codes in protocol.json: an older release's contract, which `diff` reads with an empty
+  // list in place of the x-error-codes it predates, writes them once (a v1.0 newer side was
+  // warned of).
+  if (!code || !Array.isArray(known) || listed.length === 0) return;
+  const onlyKnown = known.filter((value) => !listed.includes(value as string));
+  const onlyListed = listed.filter((value) => !known.includes(value));
+  if (onlyKnown.length === 0 && onlyListed.length === 0) return;
+  const codes = (values: readonly unknown[]) => values.map((value) => JSON.stringify(value)).join(', ');
+  const differences = [
+    ...(onlyKnown.length > 0 ? [`only here: ${codes(onlyKnown)} (add ${onlyKnown.length === 1 ? 'it' : 'each'} to protocol.json's x-error-codes with a name and a description, or remove ${onlyKnown.length === 1 ? 'it' : 'them'} here)`] : []),
+    ...(onlyListed.length > 0 ? [`only in protocol.json#/x-error-codes: ${codes(onlyListed)} (add ${onlyListed.length === 1 ? 'it' : 'each'} here, or remove ${onlyListed.length === 1 ? 'it' : 'them'} there)`] : []),
+  ];
+  throw new SchemaError(
+    code.file,
+    `${code.pointer}/x-known-values`,
+    `expected the same error codes as protocol.json#/x-error-codes (the reference, types.ts's ErrorData['code'] and contract.ts's ErrorCode show both lists), got ${differences.join('; ')}`,
+  );
 }
 
 /**

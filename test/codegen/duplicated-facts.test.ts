@@ -1,0 +1,86 @@
+/**
+ * Facts the schemas write in two places must agree, or generate refuses and `diff` warns (tAS F2,
+ * F4): the reference, the types and the constants showed both versions side by side.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compareSources, readSource } from '../../src/cli/diff-command.js';
+import { checkGeneratable } from '../../src/codegen/check.js';
+import { contractFromTexts, SchemaError } from '../../src/contract/index.js';
+
+const SCHEMAS = path.resolve(import.meta.dirname, '../../schemas');
+const NAMES = ['ai_tasks', 'alerts', 'balances', 'bots', 'connection', 'decisions', 'definitions', 'error', 'metrics', 'ping', 'poll-response', 'pong', 'protocol', 'system_health', 'trades', 'wallet', 'whale'];
+
+type Json = Record<string, any>;
+
+/** The shipped schema files, parsed, with `edit` applied: file name → schema. */
+function edited(edit: (files: Record<string, Json>) => void): Map<string, string> {
+  const files = Object.fromEntries(NAMES.map((name) => [`${name}.json`, JSON.parse(readFileSync(path.join(SCHEMAS, `${name}.json`), 'utf8')) as Json]));
+  edit(files);
+  return new Map(Object.entries(files).map(([file, schema]) => [file, JSON.stringify(schema)]));
+}
+
+/** generate's checks on the edited files: the SchemaError they throw, or undefined. */
+function refusal(edit: (files: Record<string, Json>) => void): SchemaError | undefined {
+  try {
+    checkGeneratable(contractFromTexts(edited(edit)));
+    return undefined;
+  } catch (error) {
+    if (error instanceof SchemaError) return error;
+    throw error;
+  }
+}
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `diff`'s warnings that generate refuses the newer side: the shipped schemas against the edited ones. */
+async function diffWarnings(edit: (files: Record<string, Json>) => void): Promise<string[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'duplicated-facts-'));
+  made.push(dir);
+  cpSync(SCHEMAS, dir, { recursive: true });
+  for (const [file, text] of edited(edit)) writeFileSync(path.join(dir, file), text);
+  const warnings: string[] = [];
+  await compareSources(await readSource(`dir:${SCHEMAS}`, { schemas: 'schemas' }), await readSource(`dir:${dir}`, { schemas: 'schemas' }), (problem) => warnings.push(problem));
+  return warnings;
+}
+
+const knownCodes = (files: Record<string, Json>): string[] => files['error.json']!.definitions.ErrorData.properties.code['x-known-values'];
+
+describe('the error codes: protocol.json x-error-codes and error.json data.code x-known-values', () => {
+  it('takes the shipped schemas, and the same codes in another order', () => {
+    expect(refusal(() => undefined)).toBeUndefined();
+    expect(refusal((files) => knownCodes(files).reverse())).toBeUndefined();
+  });
+
+  it("diff warns of nothing on a newer side that predates x-error-codes (v1.0: diff reads it with an empty list in its place)", async () => {
+    const V1_0 = path.resolve(import.meta.dirname, '../diff/v1.0/schemas');
+    const warnings: string[] = [];
+    await compareSources(await readSource(`dir:${V1_0}`, { schemas: 'schemas' }), await readSource(`dir:${V1_0}`, { schemas: 'schemas' }), (problem) => warnings.push(problem));
+    expect(warnings).toEqual([]);
+  });
+
+  it('refuses a code written in one list only, naming both places and each code that differs', () => {
+    const error = refusal((files) => {
+      files['protocol.json']!['x-error-codes'].push({ code: 'QUOTA_EXCEEDED', name: 'QuotaExceeded', description: 'Over quota.' });
+      knownCodes(files).push('BAD_SCOPE');
+    });
+    expect(error).toMatchObject({ file: 'error.json', pointer: '/definitions/ErrorData/properties/code/x-known-values' });
+    expect(error!.problem).toContain('protocol.json#/x-error-codes');
+    expect(error!.problem).toContain('only here: "BAD_SCOPE"');
+    expect(error!.problem).toContain('only in protocol.json#/x-error-codes: "QUOTA_EXCEEDED"');
+    // One side only: a code dropped from x-known-values.
+    const dropped = refusal((files) => knownCodes(files).splice(knownCodes(files).indexOf('RATE_LIMITED'), 1));
+    expect(dropped?.problem).toMatch(/only in protocol\.json#\/x-error-codes: "RATE_LIMITED"/);
+    expect(dropped?.problem).not.toContain('only here');
+  });
+
+  it('diff warns that generate refuses such a newer side', async () => {
+    const warnings = await diffWarnings((files) => knownCodes(files).push('BAD_SCOPE'));
+    expect(warnings).toEqual([expect.stringContaining('error.json#/definitions/ErrorData/properties/code/x-known-values: expected the same error codes as protocol.json#/x-error-codes')]);
+  });
+});
