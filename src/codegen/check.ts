@@ -11,7 +11,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaE
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
+ * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, keepalive figures in the ping and pong descriptions that are x-keepalive's, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
  * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
@@ -29,6 +29,7 @@ export function checkGeneratable(contract: Contract): void {
   checkClientMessages(contract.messages);
   checkProtocolFactKeys(contract.protocolSchema);
   checkErrorCodes(contract);
+  checkKeepaliveFigures(contract);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
@@ -395,6 +396,48 @@ function checkErrorCodes(contract: Contract): void {
     `${code.pointer}/x-known-values`,
     `expected the same error codes as protocol.json#/x-error-codes (the reference, types.ts's ErrorData['code'] and contract.ts's ErrorCode show both lists), got ${differences.join('; ')}`,
   );
+}
+
+/** A figure of time in prose: `30 s`, `10s`, `30000 ms`, `2 minutes`; the number and its unit. */
+const TIME_FIGURE = /(?<![\w.])(\d+(?:\.\d+)?)\s?(ms|milliseconds?|s|secs?|seconds?|min|minutes?)(?![\w])/gi;
+
+/** A figure's unit in milliseconds. */
+function unitMs(unit: string): number {
+  const lower = unit.toLowerCase();
+  if (lower === 'ms' || lower.startsWith('millisecond')) return 1;
+  if (lower.startsWith('min')) return 60_000;
+  return 1000;
+}
+
+/**
+ * The keepalive times are written once, in protocol.json's `x-keepalive`, which the server's
+ * defaults, the reference's Keepalive section and the AsyncAPI document read. A figure of time
+ * written by hand in a `description` of the ping or pong message ("every 30 s", "within 10 s")
+ * must be one of them: after a change to `x-keepalive` the messages table, the ping and pong
+ * sections, their TSDoc and the AsyncAPI messages kept the old figures beside the new ones
+ * (tAS F4).
+ *
+ * @throws SchemaError at the first description with a figure that is neither
+ *   `pingIntervalMs` nor `pongTimeoutMs`, naming both
+ */
+function checkKeepaliveFigures(contract: Contract): void {
+  const { pingIntervalMs, pongTimeoutMs } = contract.protocol.keepalive;
+  const seconds = (ms: number) => `${ms} ms, ${ms / 1000} s`;
+  for (const message of contract.messages.filter((m) => m.type === 'ping' || m.type === 'pong')) {
+    forEachSubschema(message.schema, (node, pointer) => {
+      if (typeof node.description !== 'string') return;
+      for (const [figure, number, unit] of node.description.matchAll(TIME_FIGURE)) {
+        const ms = Number(number) * unitMs(unit!);
+        if (ms === pingIntervalMs || ms === pongTimeoutMs) continue;
+        throw new SchemaError(
+          message.file,
+          `${pointer}/description`,
+          `says "${figure}", but protocol.json#/x-keepalive has pingIntervalMs ${pingIntervalMs} (${seconds(pingIntervalMs)}) and pongTimeoutMs ${pongTimeoutMs} (${seconds(pongTimeoutMs)}): ` +
+            'the keepalive times are written there, and the server, the Keepalive section and the AsyncAPI document read them; write the figure from x-keepalive, or leave it out',
+        );
+      }
+    });
+  }
 }
 
 /**

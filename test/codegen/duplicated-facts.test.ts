@@ -84,3 +84,46 @@ describe('the error codes: protocol.json x-error-codes and error.json data.code 
     expect(warnings).toEqual([expect.stringContaining('error.json#/definitions/ErrorData/properties/code/x-known-values: expected the same error codes as protocol.json#/x-error-codes')]);
   });
 });
+
+describe("the keepalive times: protocol.json x-keepalive and the figures in the ping and pong descriptions", () => {
+  const keepalive = (files: Record<string, Json>, pingIntervalMs: number, pongTimeoutMs: number) => {
+    files['protocol.json']!['x-keepalive'] = { pingIntervalMs, pongTimeoutMs };
+  };
+
+  it('refuses a figure x-keepalive no longer gives, naming the description, the figure and both times', () => {
+    const error = refusal((files) => keepalive(files, 20000, 5000));
+    expect(error).toMatchObject({ file: 'ping.json', pointer: '/description' });
+    expect(error!.problem).toContain('says "30 s", but protocol.json#/x-keepalive has pingIntervalMs 20000 (20000 ms, 20 s) and pongTimeoutMs 5000 (5000 ms, 5 s)');
+    // The ping's figure rewritten, the pong's still stale.
+    const pong = refusal((files) => {
+      keepalive(files, 20000, 5000);
+      files['ping.json']!.description = files['ping.json']!.description.replace('every 30 s', 'every 20 s');
+    });
+    expect(pong).toMatchObject({ file: 'pong.json', pointer: '/description', problem: expect.stringContaining('says "10 s"') });
+    // A figure in a field's description, in another unit.
+    const field = refusal((files) => void (files['pong.json']!.properties.timestamp.description += ' Sent within 15000 ms.'));
+    expect(field).toMatchObject({ file: 'pong.json', pointer: '/properties/timestamp/description', problem: expect.stringContaining('says "15000 ms"') });
+  });
+
+  it('takes figures x-keepalive gives, in any unit, and descriptions without figures', () => {
+    expect(refusal((files) => {
+      keepalive(files, 20000, 5000);
+      files['ping.json']!.description = files['ping.json']!.description.replace('every 30 s', 'every 20000 ms');
+      files['pong.json']!.description = files['pong.json']!.description.replace('within 10 s', 'within 5 seconds');
+    })).toBeUndefined();
+    expect(refusal((files) => {
+      keepalive(files, 60000, 10000);
+      files['ping.json']!.description = files['ping.json']!.description.replace('every 30 s', 'every 1 minute');
+    })).toBeUndefined();
+    expect(refusal((files) => {
+      keepalive(files, 20000, 5000);
+      files['ping.json']!.description = files['ping.json']!.description.replace(' every 30 s', ' at the ping interval');
+      files['pong.json']!.description = files['pong.json']!.description.replace(' within 10 s of the ping', ' within the pong timeout');
+    })).toBeUndefined();
+  });
+
+  it('diff warns that generate refuses such a newer side', async () => {
+    const warnings = await diffWarnings((files) => keepalive(files, 20000, 10000));
+    expect(warnings).toEqual([expect.stringContaining('ping.json#/description: says "30 s", but protocol.json#/x-keepalive has pingIntervalMs 20000')]);
+  });
+});

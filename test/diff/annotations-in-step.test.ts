@@ -51,8 +51,10 @@ const EDITS: Record<string, [string, PatchOperation[], 'changed' | 'same' | 'ref
     ['a key nothing reads', [{ op: 'add', path: '/protocol.json/x-connection/note', value: 'hi' }], 'refused'],
   ],
   'x-keepalive': [
-    ['the ping interval', [{ op: 'replace', path: '/protocol.json/x-keepalive/pingIntervalMs', value: 20000 }], 'changed'],
-    ['the pong timeout', [{ op: 'replace', path: '/protocol.json/x-keepalive/pongTimeoutMs', value: 5000 }], 'changed'],
+    // With the figure ping.json's and pong.json's descriptions give (generate refuses one x-keepalive no longer gives: tAS F4).
+    ['the ping interval', [{ op: 'replace', path: '/protocol.json/x-keepalive/pingIntervalMs', value: 20000 }, { op: 'replace', path: '/ping.json/description', value: (base.get('ping.json') as { description: string }).description.replace('every 30 s', 'every 20 s') }], 'changed'],
+    ['the pong timeout', [{ op: 'replace', path: '/protocol.json/x-keepalive/pongTimeoutMs', value: 5000 }, { op: 'replace', path: '/pong.json/description', value: (base.get('pong.json') as { description: string }).description.replace('within 10 s', 'within 5 s') }], 'changed'],
+    ["the ping interval alone, ping.json's \"every 30 s\" left as it was", [{ op: 'replace', path: '/protocol.json/x-keepalive/pingIntervalMs', value: 20000 }], 'refused'],
     ['a key nothing reads', [{ op: 'add', path: '/protocol.json/x-keepalive/pongTimoutMs', value: 5000 }], 'refused'],
   ],
   'x-polling': [
