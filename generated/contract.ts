@@ -205,7 +205,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 });
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:3ef945c47c68f014cee7bdde0c7b218f80e32470e09881b611af76402ea32d40";
+export const SCHEMAS_DIGEST = "sha256:910c8bce74b8f348fcf29c955df63f082a6da779dcf41c3cec4becf34cf35675";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

@@ -119,7 +119,7 @@ export interface ReceivedTradeData {
    */
   bot_id: Identifier;
   /**
-   * Exchange name (luno, binance, kucoin, kraken, valr).
+   * Exchange name.
    */
   platform: ReceivedPlatform;
   /**

@@ -224,7 +224,7 @@ export const TradeData = Type.Object(
   {
     id: described(Identifier, 'Trade unique identifier.'),
     bot_id: described(Identifier, 'Bot that executed trade.'),
-    platform: described(Platform, 'Exchange name (luno, binance, kucoin, kraken, valr).'),
+    platform: described(Platform, 'Exchange name.'),
     symbol: described(TradingPair, 'Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".'),
     side: described(Side, '"buy" or "sell".'),
     quantity: Type.Number({

@@ -221,7 +221,7 @@ export interface TradeData {
    */
   bot_id: Identifier;
   /**
-   * Exchange name (luno, binance, kucoin, kraken, valr).
+   * Exchange name.
    *
    * @see websocket-message-schemas.md, section "3. Trades"
    */

@@ -127,3 +127,13 @@ describe("the keepalive times: protocol.json x-keepalive and the figures in the 
     expect(warnings).toEqual([expect.stringContaining('ping.json#/description: says "30 s", but protocol.json#/x-keepalive has pingIntervalMs 20000')]);
   });
 });
+
+describe("the exchanges: definitions.json's Platform", () => {
+  it("trades' platform description names no exchange: the list is Platform's alone, which the reference row and the types show beside it (it listed the five by hand, and kept them after an exchange was added: tAS F4)", () => {
+    const trades = JSON.parse(readFileSync(path.join(SCHEMAS, 'trades.json'), 'utf8')) as Json;
+    const platform = trades.definitions.TradeData.properties.platform;
+    expect(platform.$ref).toBe('definitions.json#/definitions/Platform');
+    const exchanges: string[] = (JSON.parse(readFileSync(path.join(SCHEMAS, 'definitions.json'), 'utf8')) as Json).definitions.Platform.enum;
+    expect(exchanges.filter((exchange) => platform.description.includes(exchange))).toEqual([]);
+  });
+});

@@ -300,12 +300,10 @@ class PongMessage:
 
 
 class Platform(Enum):
-    """Exchange name (luno, binance, kucoin, kraken, valr).
+    """Exchange name.
 
     Exchange name. A closed list because the spec lists the exchanges (3. Trades): adding an
     exchange is a contract change.
-
-    Exchange name.
 
     Exchange holding the wallet.
     """
@@ -350,7 +348,7 @@ class TradeData:
     """Trade unique identifier."""
 
     platform: Platform
-    """Exchange name (luno, binance, kucoin, kraken, valr)."""
+    """Exchange name."""
 
     price: float
     """Execution price, in the quote asset per unit of base asset (ZAR per BTC for BTC-ZAR). 0

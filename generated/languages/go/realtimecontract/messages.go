@@ -266,7 +266,7 @@ type TradeData struct {
 	Fee float64 `json:"fee"`
 	// Trade unique identifier.
 	ID string `json:"id"`
-	// Exchange name (luno, binance, kucoin, kraken, valr).
+	// Exchange name.
 	Platform Platform `json:"platform"`
 	// Profit/loss if closing position, in the quote asset; null when the trade opens or adds to
 	// a position. Required but nullable: the key is always present so consumers can tell "no
@@ -808,12 +808,10 @@ const (
 	PongMessageTypePong PongMessageType = "pong"
 )
 
-// Exchange name (luno, binance, kucoin, kraken, valr).
+// Exchange name.
 //
 // Exchange name. A closed list because the spec lists the exchanges (3. Trades): adding an
 // exchange is a contract change.
-//
-// Exchange name.
 //
 // Exchange holding the wallet.
 type Platform string
