@@ -252,6 +252,8 @@ export interface RealtimeClientOptions {
    * Use the polling fallback, a boolean. Default true. Polls are GETs of `pollUrl` with the
    * token as `Authorization: Bearer`; a poll refused 401 or 403 is a refused token or origin, as
    * an upgrade's is: against a server without the reference server's poll endpoint, pass false.
+   * A 401 whose body is `{"error":"no-token"}` is none (a proxy dropped `Authorization`): polls
+   * send the token as `?token=` from then on, and one refused so again is a failed poll, retried.
    */
   polling?: boolean | undefined;
   /**
@@ -363,6 +365,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let socket: WebSocketLike | undefined;
   let open = false;
   let polling = false;
+  /**
+   * Polls send the token as `?token=` too, as the socket does: a poll was answered 401 `no-token`
+   * though it sent `Authorization` (a proxy or gateway dropped it; the server refused no token).
+   */
+  let tokenInQuery = false;
   let pollAbort: AbortController | undefined;
   /** Ends the poll loop's current wait at once (disconnect, or the socket took over). */
   let pollWake: (() => void) | undefined;
@@ -614,10 +621,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     return url;
   }
 
-  /** `url` with `since` (the last cursor) when there is one, and `token` for a socket. */
-  function address(url: string | URL, withToken?: boolean): string {
+  /** `url` with `since` (the last cursor) when there is one, and `?token=` when given (a socket's; a poll's behind a proxy that drops `Authorization`). */
+  function address(url: string | URL, withToken?: string | false): string {
     const u = new URL(url);
-    if (withToken && token) u.searchParams.set('token', token);
+    if (withToken) u.searchParams.set('token', withToken);
     if (status.cursor) u.searchParams.set('since', status.cursor);
     return u.href;
   }
@@ -649,7 +656,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       socketSince = status.cursor;
       // Nonzero once this socket opens (its close is then `lastClose`).
       lastFrame = 0;
-      ws = socket = new WS(address(wsUrl(), true));
+      ws = socket = new WS(address(wsUrl(), token));
     } catch (cause) {
       fault('CLIENT_TRANSPORT_ERROR', cause);
       socket = undefined;
@@ -1069,15 +1076,26 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const asked = status.cursor;
         const sent = now();
         try {
-          const response: FetchResponseLike = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl())), {
+          const response: FetchResponseLike = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl()), tokenInQuery && t), {
             headers: { authorization: `Bearer ${t}` },
             signal: abort.signal,
           });
           if (!alive()) return;
           const code = response.status;
+          // 401 `no-token` to a poll that sent its token: the server never saw it (a proxy or
+          // gateway dropped `Authorization`), so it refused none (it stopped the client
+          // `unauthorized` for good, the dashboard asking for another token: tAQ F2). Sent again
+          // at once as `?token=`, as the socket sends it; refused so too, a failed poll, retried
+          // (and so is a 401 whose body cannot be read).
+          const noToken = code === 401 && /"no-token"/.test((await readText(response, maxPollBytes)) as string);
+          if (!alive()) return;
+          if (noToken && !tokenInQuery) {
+            tokenInQuery = true;
+            continue;
+          }
           // The token this poll sent: a socket attempt meanwhile may have asked for another (a
           // valid one was marked refused for the poll's 401, and the client stopped: a hostile tester).
-          if (refusedToken(code, t)) return;
+          if (!noToken && refusedToken(code, t)) return;
           if (code === 429 || !response.ok) {
             // (A node-fetch body, a Node stream, has no cancel: it threw, and a 429 lost its Retry-After.)
             void (response.body as WebBody)?.cancel?.().catch(() => undefined);
