@@ -68,7 +68,12 @@ export interface RealtimeStatus {
   duplicates: number;
 }
 
-/** `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode), or a poll answer that is not a poll response (`message` its text when not JSON). */
+/**
+ * `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode), or a poll
+ * answer that is not a poll response (`message` its text when not JSON), or that does not move
+ * from the cursor asked, a third time in a row (keyword `stale` at `/cursor`: the same page again,
+ * as a cache that ignores the query gives; README "Fallback to polling").
+ */
 export interface InvalidEvent {
   reason: 'invalid' | 'json';
   /** The first fault found: never empty, so `errors[0]` needs no check (as on `validateMessage`'s result). */
@@ -1054,6 +1059,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let failures = 0;
     /** Empty answers in a row that came back within 250 ms to a poll with a cursor. */
     let quick = 0;
+    /** Answers in a row that did not move from the cursor asked (the same page again: a cache). */
+    let stuck = 0;
     let live = false;
     const alive = () => mine === loops && polling;
     const lost = () => {
@@ -1136,7 +1143,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
                 ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
                 : !isString(body.cursor) || !isCursor(body.cursor)
                   ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1-128 URL-safe characters), got ${described(body.cursor)}` }
-                  : undefined;
+                  : // The page of the cursor asked, again: its cursor is the one asked, and it holds
+                    // messages (a server's page ends at its last one, past the cursor), or says `gap`
+                    // or `new` (from nothing to nothing). A cache that ignores the query and
+                    // `no-store` answers so whatever the cursor: a third in a row is a failed poll
+                    // (the client read `connected`, `polling`, for good, its cursor frozen: tAQ F1).
+                    (stuck = asked && body.cursor === asked && (body.messages.length || body.resume !== 'resumed') ? stuck + 1 : 0) > 2
+                    ? { pointer: '/cursor', keyword: 'stale', message: 'expected a poll response past the cursor, got the same page again' }
+                    : undefined;
             if (wrong) {
               status.lastHttpStatus = code;
               emit('invalid', { reason: wrong.keyword === 'json' ? 'json' : 'invalid', errors: [wrong], message: wrong.keyword === 'json' || text === undefined ? text : body });
@@ -1179,7 +1193,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // `new` to a poll that sent a cursor (the contract gives it to polls without one): the
             // server forgot the cursor, and messages may be lost, as with `gap`.
             const lost = body.resume === 'gap' || (body.resume === 'new' && !!asked);
-            if (lost && since && since !== retold) gap(since, 'polling', body.cursor);
+            // Not for the same page again (above): one gap, not one per poll (tAQ F1).
+            if (lost && since && since !== retold && stuck < 2) gap(since, 'polling', body.cursor);
             retold = null;
             const repeats = status.duplicates;
             const gapsBefore = gapsTold;
@@ -1222,7 +1237,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         } catch {
           if (!alive()) return;
           lost();
-          wait = delay(++failures);
+          // The same page again: a second more, so never more than once a second, whatever the jitter gives.
+          wait = delay(++failures) + (stuck > 2 ? 1e3 : 0);
         } finally {
           clearTimeout(timeout);
           // A body not read to its end (not UTF-8: the decoder threw) is let go, not left open:

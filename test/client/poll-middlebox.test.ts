@@ -1,11 +1,11 @@
 /**
  * The polling fallback behind HTTP middleboxes (tAQ): a proxy that drops a poll's
- * `Authorization` header (F2).
+ * `Authorization` header (F2), and a cache that answers the same page whatever the cursor (F1).
  * Each middlebox is a `fetch` given to the client that does what the proxy did, in front of the
  * reference server on 127.0.0.1. Every wait is bounded; every server and client is stopped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../src/client/index.js';
+import type { FetchLike, GapEvent, InvalidEvent } from '../../src/client/index.js';
 import { closeClients, nodeClient, until } from './support/helpers.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
 
@@ -23,6 +23,31 @@ function stripping(polls: string[], query = false): FetchLike {
     const { authorization: _, ...headers } = init.headers;
     return fetch(u, { ...init, headers });
   };
+}
+
+/** A cache keyed on the path alone that ignores `Cache-Control: no-store` (a CDN set to "cache everything, ignore query string"): once `on`, the first 200 it sees is every later answer. */
+function pathCache(): { fetch: FetchLike; on: boolean; hits: number; clear(): void } {
+  let page: string | undefined;
+  const cache = {
+    on: false,
+    hits: 0,
+    clear() {
+      page = undefined;
+      cache.on = false;
+    },
+    fetch: (async (url, init) => {
+      if (page !== undefined) {
+        cache.hits++;
+        return new Response(page, { status: 200, headers: { 'content-type': 'application/json' } });
+      }
+      const response = await fetch(url, init);
+      if (!cache.on || response.status !== 200) return response;
+      const text = await response.text();
+      page = text;
+      return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as FetchLike,
+  };
+  return cache;
 }
 
 describe('polling behind middleboxes', () => {
@@ -63,5 +88,46 @@ describe('polling behind middleboxes', () => {
     h.refuseUpgrades = false;
     await until(() => client.getStatus().mode === 'ws', 'the socket with the same token');
     expect(states.has('unauthorized')).toBe(false);
+  });
+
+  it('a cache that answers the same page whatever the cursor: after a few such answers polling is failing (offline, an `invalid` event says why), and it delivers again once the cache is gone (tAQ F1: `connected`, `polling` for good, the cursor frozen)', async () => {
+    const h = await harness({ pollHoldMs: 1000 });
+    h.refuseUpgrades = true;
+    const cache = pathCache();
+    const client = nodeClient(h.url, { fetch: cache.fetch });
+    const seen: string[] = [];
+    const invalid: InvalidEvent[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('invalid', (e) => invalid.push(e));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'polling', 'polling');
+    await h.trades(1, 3);
+    await until(() => seen.length === 3, 'three trades');
+    cache.on = true;
+    await h.trades(4, 3);
+    await until(() => seen.length >= 4, 'the cached page');
+    await h.trades(7, 3);
+    await until(() => cache.hits >= 8 || client.getStatus().mode === 'offline', 'offline, or eight answers from the cache');
+    expect(client.getStatus()).toMatchObject({ mode: 'offline', connected: false, state: 'polling' });
+    expect(seen).not.toContain('t7');
+    expect(invalid[0]?.errors[0].message).toMatch(/same page/);
+    cache.clear();
+    await until(() => seen.length === 9 && client.getStatus().mode === 'polling', 'every trade, polling again');
+    expect(seen).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9']);
+  });
+
+  it('a cache that answers the first page (`new`) to every poll tells one gap, not one per poll (tAQ F1: a gap with the same since and cursor each second)', async () => {
+    const h = await harness({ pollHoldMs: 1000 });
+    h.refuseUpgrades = true;
+    const cache = pathCache();
+    cache.on = true;
+    const client = nodeClient(h.url, { fetch: cache.fetch });
+    const gaps: GapEvent[] = [];
+    client.on('gap', (g) => gaps.push(g));
+    client.connect(await sign('alice'));
+    await until(() => cache.hits >= 5, 'five answers from the cache');
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.since).toBe(gaps[0]!.cursor);
+    await until(() => client.getStatus().mode === 'offline', 'polling failing');
   });
 });
