@@ -862,7 +862,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           return;
         }
         const refused = refusal(error, request, 'upgrade', ip);
-        refuseSocket(socket, refused.status, refused.reason, refused.retryAfterSec);
+        refuseSocket(socket, refused.status, refused.reason, refused.retryAfterSec, { headers: challenge(refused.status, request, url) });
       },
     );
   };
@@ -973,7 +973,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // ever, offline, never told the origin was refused (a fresh user).
       if (allowCors(request, response, origin)) return;
     }
-    if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET' });
+    // HEAD is answered as its GET would be, headers only (RFC 9110 9.1, 9.3.2: it was 405), and never held: it delivers nothing.
+    const head = request.method === 'HEAD';
+    if (request.method !== 'GET' && !head) return sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;
     let waiter: PollWaiter | null = null;
@@ -998,7 +1000,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // (5 s, Node's keep-alive timeout), and its place under maxConnectionsPerIp is free meanwhile.
       const headers: Record<string, string> = refused.retryAfterSec ? { 'Retry-After': String(refused.retryAfterSec) } : {};
       if (refused.reason === 'authenticate-timeout') headers.Connection = 'close';
-      return sendHttp(response, refused.status, { error: refused.reason }, headers);
+      return sendHttp(response, refused.status, { error: refused.reason }, { ...headers, ...challenge(refused.status, request, url) });
     }
     // Answered by close() meanwhile, past shutdownTimeoutMs: the hook's late answer has nothing left to do.
     if (!authenticatingPolls.delete(response)) return;
@@ -1029,13 +1031,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           pacedPolls--;
         }
         if (left || response.destroyed) return;
-        if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
+        if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
       }
       let result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
       // One token held 250 polls at once (a hostile tester): past maxSocketsPerUser held, a poll
       // is answered at once, empty, and the client's next comes under pollsPerUser.
       const held = heldPolls.get(principal.userId) ?? 0;
-      if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown && !left && held < maxSocketsPerUser) {
+      if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown && !left && !head && held < maxSocketsPerUser) {
         // Nothing pending: hold until a publish reaches this viewer, the hold ends, the client
         // leaves, or the token expires (`exp` + the clock tolerance, as a socket's 4401).
         const expiresIn = principal.expiresAt === undefined ? Infinity : principal.expiresAt - now();
@@ -1055,7 +1057,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // past its token's expiry delivered what was published after it: a hostile tester).
         // (A timer may fire a millisecond or two before the wall clock reads its time: the hold
         // that ended at exp was answered 200, empty, on a token about to expire: a full run.)
-        if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
+        if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
         // Woken by close() with nothing routed to it: nothing new since the read above (it was
         // subscribed before it), so it answers that, at once. Read again, it waited the store's
         // command timeout on a hung Redis, and a graceful stop took 5 s more (a hostile tester).
@@ -1072,7 +1074,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
       }
       core.counters.pollsServed++;
-      for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
+      if (!head) for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
       sendHttp(response, 200, body);
     } catch (error) {
       logger?.error({ event: 'poll-failed', err: errorSummary(error) }, 'poll failed');
@@ -1537,6 +1539,16 @@ function handshakeFault(request: IncomingMessage): string | null {
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
 const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
+
+/**
+ * The `WWW-Authenticate` header of a 401 (RFC 9110 11.6.1: every 401 has one; RFC 6750 3: a
+ * Bearer challenge, `error="invalid_token"` when the request carried a token, `?token=` or
+ * `Authorization: Bearer`, and it was refused), else none: a gateway or monitor tells an auth
+ * challenge from another failure by it (it had none: tAQ F3).
+ */
+function challenge(status: number, request: IncomingMessage, url: URL): Record<string, string> {
+  return status === 401 ? { 'WWW-Authenticate': tokenOf(request, url) === null ? 'Bearer' : 'Bearer error="invalid_token"' } : {};
+}
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' };
 
