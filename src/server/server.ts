@@ -168,7 +168,9 @@ export interface RealtimeServerOptions {
   /**
    * How long a poll with nothing pending is held, in ms. Default POLL_HOLD_MS (25 000). Keep it below the
    * clients' `pollTimeoutMs` (40 000 in `realtime-contract/client`): a client abandons a longer-held poll as
-   * failed, and its status flaps connected/disconnected every quiet hold.
+   * failed, and its status flaps connected/disconnected every quiet hold. Keep it, and `pingIntervalMs`, below the idle
+   * timeout of any proxy on the path too: one that cuts a held poll or a quiet socket has the client report `offline`
+   * each time (nothing is lost; README "Delivery").
    */
   pollHoldMs?: number | undefined;
   /** Messages per poll response (and at most `maxBufferedBytes` of them). Default POLL_MAX_MESSAGES (500). */
