@@ -96,7 +96,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
           query: {
             type: 'object',
             properties: {
-              since: { ...cursor, description: 'The last cursor the client saw; without it the server answers at once with the head cursor and no messages.' },
+              since: { allOf: [cursor], description: 'The last cursor the client saw; without it the server answers at once with the head cursor and no messages.' },
               token: { type: 'string', description: 'The JWT, unless sent as `Authorization: Bearer <JWT>`.' },
             },
           },
@@ -158,7 +158,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
               type: 'object',
               properties: {
                 token: { type: 'string', description: 'The JWT, unless sent as `Authorization: Bearer <JWT>`. A refused upgrade gets an HTTP status and no socket: 401 for the token (retry only with a new one), 403, 429, and 503 to retry with the same token after `Retry-After`; the websocket server\'s description lists them all.' },
-                since: { ...cursor, description: 'Resume after this cursor (protocol v1.1): the connection message says whether the stream resumed or has a gap.' },
+                since: { allOf: [cursor], description: 'Resume after this cursor (protocol v1.1): the connection message says whether the stream resumed or has a gap.' },
               },
             },
             headers: {
@@ -191,7 +191,10 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
   };
 }
 
-/** A bundled definition as an AsyncAPI schema: refs into `#/components/schemas/`, no `$schema`/`$id`, no message-level `x-` facts. */
+/**
+ * A bundled definition as an AsyncAPI schema: refs into `#/components/schemas/`, no `$schema`/`$id`, no
+ * message-level `x-` facts, and no keyword beside a `$ref` (see {@link keptBesideRef}).
+ */
 function forAsyncApi(node: SchemaNode): SchemaNode {
   return mapSchema(node, (child) => {
     const out: SchemaNode = {};
@@ -199,8 +202,21 @@ function forAsyncApi(node: SchemaNode): SchemaNode {
       if (keyword === '$schema' || keyword === '$id' || (keyword.startsWith('x-') && keyword !== 'x-known-values')) continue;
       out[keyword] = keyword === '$ref' && typeof value === 'string' ? value.replace(/^#\/definitions\//, '#/components/schemas/') : value;
     }
-    return out;
+    return keptBesideRef(out);
   });
+}
+
+/**
+ * A schema whose `$ref` has siblings (a field's own `description`, beside the shared definition it
+ * points at) as `{ allOf: [{ $ref }], ...siblings }`: AsyncAPI 3.0's Reference Object, like a draft-07
+ * `$ref`, ignores every sibling, so the parser (and Studio, generator, modelina) reported the
+ * definition's generic text in place of the field's own ("echoed unchanged" of pong's `timestamp` was
+ * lost). `allOf` of one schema accepts exactly what the schema accepts. A bare `$ref` stays as it is.
+ */
+function keptBesideRef(schema: SchemaNode): SchemaNode {
+  if (typeof schema.$ref !== 'string' || Object.keys(schema).length === 1) return schema;
+  const { $ref, ...siblings } = schema;
+  return { allOf: [{ $ref }], ...siblings };
 }
 
 function firstSentence(text: string): string {
