@@ -132,14 +132,20 @@ export interface ReceivedTradeData {
   side: ReceivedSide;
   /**
    * Amount traded, in units of the base asset (BTC for BTC-ZAR): the order's quantity. Greater than 0 whatever the `status`: a `pending`, `cancelled` or `failed` trade, which has traded nothing (yet), carries the quantity ordered, not 0; its `price`, `total` and `fee` may be 0. A trade sent with 0 is refused by every consumer, tolerant ones included, and its row keeps its previous status.
+   *
+   * Allowed: x > 0.
    */
   quantity: number;
   /**
    * Execution price, in the quote asset per unit of base asset (ZAR per BTC for BTC-ZAR). 0 or more: a pending market order may not have a price yet.
+   *
+   * Allowed: x ≥ 0.
    */
   price: number;
   /**
    * Total value (quantity * price), in the quote asset.
+   *
+   * Allowed: x ≥ 0.
    */
   total: number;
   /**
@@ -217,6 +223,8 @@ export interface ReceivedBotData {
   risk_mode: 'conservative' | 'moderate' | 'aggressive' | (string & {});
   /**
    * Allocated capital, in the quote asset of `symbol`.
+   *
+   * Allowed: x ≥ 0.
    */
   capital: number;
   /**
@@ -276,6 +284,8 @@ export interface ReceivedBalancesData {
   };
   /**
    * Total portfolio value in ZAR (South African rand).
+   *
+   * Allowed: x ≥ 0.
    */
   total_value_zar: number;
 }
@@ -468,6 +478,8 @@ export interface ReceivedWalletData {
   asset: Asset;
   /**
    * Amount moved, in units of `asset`.
+   *
+   * Allowed: x ≥ 0.
    */
   amount: number;
   /**

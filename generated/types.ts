@@ -29,11 +29,15 @@ export type NullableTimestamp = string | null;
 
 /**
  * Milliseconds since the Unix epoch (UTC), as returned by `Date.now()`. Integer, 0 to 8640000000000000 (the largest JavaScript Date). Spec: 2. Keepalive.
+ *
+ * Allowed: 0 ≤ x ≤ 8640000000000000.
  */
 export type EpochMilliseconds = number;
 
 /**
  * Opaque identifier assigned by the backend, e.g. "trade_12345". Non-empty string; no format is implied.
+ *
+ * Allowed: non-empty.
  */
 export type Identifier = string;
 
@@ -44,11 +48,15 @@ export type Platform = 'luno' | 'binance' | 'kucoin' | 'kraken' | 'valr';
 
 /**
  * Trading pair as BASE-QUOTE in upper case, e.g. "BTC-ZAR". Kept an open non-empty string: the spec gives only the example, and exchanges spell pairs differently.
+ *
+ * Allowed: non-empty.
  */
 export type TradingPair = string;
 
 /**
  * Asset (currency) code in upper case, e.g. "BTC", "ZAR". Non-empty string.
+ *
+ * Allowed: non-empty.
  */
 export type Asset = string;
 
@@ -59,21 +67,29 @@ export type Side = 'buy' | 'sell';
 
 /**
  * A fraction from 0 to 1 inclusive (0.68 means 68%), not a percentage.
+ *
+ * Allowed: 0 ≤ x ≤ 1.
  */
 export type Fraction = number;
 
 /**
  * A percentage from 0 to 100 inclusive (45.5 means 45.5%), not a fraction.
+ *
+ * Allowed: 0 ≤ x ≤ 100.
  */
 export type Percent = number;
 
 /**
  * A number greater than or equal to 0.
+ *
+ * Allowed: x ≥ 0.
  */
 export type NonNegativeNumber = number;
 
 /**
  * Position of a message in a stream (protocol v1.1), e.g. "k3x9a.1042". Opaque: clients never parse it, they keep the last one they received and send it back as `?since=<cursor>` to resume or poll. Increasing within a stream. 1 to 128 characters from RFC 3986's unreserved set (letters, digits, `.`, `_`, `~`, `-`), so it goes in a query string unescaped. The server embeds an epoch that changes whenever its storage loses history, so a cursor it cannot resume from is recognised and reported as a gap, never silently skipped.
+ *
+ * Allowed: matches `^[0-9A-Za-z._~-]{1,128}$`.
  */
 export type Cursor = string;
 
@@ -84,6 +100,8 @@ export type ResumeStatus = 'new' | 'resumed' | 'gap';
 
 /**
  * A whole number greater than or equal to 0.
+ *
+ * Allowed: x ≥ 0.
  */
 export type Count = number;
 
@@ -241,17 +259,23 @@ export interface TradeData {
   /**
    * Amount traded, in units of the base asset (BTC for BTC-ZAR): the order's quantity. Greater than 0 whatever the `status`: a `pending`, `cancelled` or `failed` trade, which has traded nothing (yet), carries the quantity ordered, not 0; its `price`, `total` and `fee` may be 0. A trade sent with 0 is refused by every consumer, tolerant ones included, and its row keeps its previous status.
    *
+   * Allowed: x > 0.
+   *
    * @see websocket-message-schemas.md, section "3. Trades"
    */
   quantity: number;
   /**
    * Execution price, in the quote asset per unit of base asset (ZAR per BTC for BTC-ZAR). 0 or more: a pending market order may not have a price yet.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "3. Trades"
    */
   price: number;
   /**
    * Total value (quantity * price), in the quote asset.
+   *
+   * Allowed: x ≥ 0.
    *
    * @see websocket-message-schemas.md, section "3. Trades"
    */
@@ -360,6 +384,8 @@ export interface BotData {
   /**
    * Allocated capital, in the quote asset of `symbol`.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "4. Bots"
    */
   capital: number;
@@ -439,6 +465,8 @@ export interface BalancesData {
   /**
    * Total portfolio value in ZAR (South African rand).
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "5. Balances"
    */
   total_value_zar: number;
@@ -453,17 +481,23 @@ export interface AssetBalance {
   /**
    * Available balance, in units of the asset.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "5. Balances"
    */
   free: number;
   /**
    * Balance in open orders, in units of the asset.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "5. Balances"
    */
   locked: number;
   /**
    * Total balance (free + locked), in units of the asset.
+   *
+   * Allowed: x ≥ 0.
    *
    * @see websocket-message-schemas.md, section "5. Balances"
    */
@@ -582,17 +616,23 @@ export interface MarketData {
   /**
    * Last price, in the quote asset per unit of base asset.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
   price: number;
   /**
    * Traded volume over the last 24 hours, in the quote asset.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
   volume_24h: number;
   /**
    * Relative Strength Index, 0 to 100 (an index, not a fraction); null when there is not enough history to compute it.
+   *
+   * Allowed: 0 ≤ x ≤ 100.
    *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
@@ -640,11 +680,15 @@ export interface Sizing {
   /**
    * Position size, in units of the base asset.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
   quantity: number;
   /**
    * Capital committed, in the quote asset.
+   *
+   * Allowed: x ≥ 0.
    *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
@@ -666,11 +710,15 @@ export interface Stops {
   /**
    * Stop-loss price, in the quote asset; null when none is set.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
   stop_loss: number | null;
   /**
    * Take-profit price, in the quote asset; null when none is set.
+   *
+   * Allowed: x ≥ 0.
    *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
@@ -761,11 +809,15 @@ export interface MetricsData {
   /**
    * Time since the trading engine started, in seconds (86400 = one day).
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "7. Metrics"
    */
   uptime_seconds: number;
   /**
    * Average trades per hour.
+   *
+   * Allowed: x ≥ 0.
    *
    * @see websocket-message-schemas.md, section "7. Metrics"
    */
@@ -814,6 +866,8 @@ export interface WhaleData {
   /**
    * Exchange the flow goes into or out of. An open string, unlike `platform` elsewhere: whale feeds watch exchanges the bots do not trade on.
    *
+   * Allowed: non-empty.
+   *
    * @see websocket-message-schemas.md, section "8. Whale Activity"
    */
   platform: 'luno' | 'binance' | 'kucoin' | 'kraken' | 'valr' | (string & {});
@@ -826,11 +880,15 @@ export interface WhaleData {
   /**
    * Amount moved, in units of `coin`.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "8. Whale Activity"
    */
   amount: number;
   /**
    * Value of the amount moved, in US dollars.
+   *
+   * Allowed: x ≥ 0.
    *
    * @see websocket-message-schemas.md, section "8. Whale Activity"
    */
@@ -980,6 +1038,8 @@ export interface SystemHealthData {
   /**
    * Time since the backend started, in seconds (86400 = one day), like `uptime_seconds` in metrics.
    *
+   * Allowed: x ≥ 0.
+   *
    * @see websocket-message-schemas.md, section "10. System Health"
    */
   uptime: number;
@@ -1102,6 +1162,8 @@ export interface WalletData {
   asset: Asset;
   /**
    * Amount moved, in units of `asset`.
+   *
+   * Allowed: x ≥ 0.
    *
    * @see websocket-message-schemas.md, section "11. Wallet"
    */
@@ -1266,6 +1328,8 @@ export interface ErrorMessage {
 export interface ErrorData {
   /**
    * Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string: the spec gives only the example; the known codes, and whether and when the reference server sends each, are listed in protocol.json (`x-error-codes`) and the docs.
+   *
+   * Allowed: non-empty.
    *
    * @see websocket-message-schemas.md, section "Error Handling"
    */

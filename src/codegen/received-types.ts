@@ -1,7 +1,9 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
 import { mapSchema, type Contract, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { withFieldNotes } from './field-notes.js';
 import { openKinds } from './tolerant-enum.js';
+import { noted } from './types.js';
 
 /** Prefix of the consumer-facing variant of a type: `TradeData` → `ReceivedTradeData`. */
 export const RECEIVED_PREFIX = 'Received';
@@ -26,12 +28,19 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
   const opens = closedListHolders(definitions);
   const received = (name: string) => (opens.has(name) ? RECEIVED_PREFIX + name : name);
 
+  // Whole messages and documents (PollResponse): their examples are in the reference, not in a comment.
+  const messageTitles = new Set([...contract.messages, ...contract.documents].map((m) => m.title));
   const declarations: string[] = [];
   const producerNames = new Set<string>();
   for (const [name, node] of Object.entries(definitions)) {
     if (!opens.has(name)) continue;
-    const open = mapSchema(node, (child) => {
+    const open = mapSchema(node, (child, pointer) => {
       const out: SchemaNode = { ...child };
+      // The same bounds, default and examples as the producer type's comment (types.ts).
+      if (pointer !== '' && noted(pointer)) {
+        const described = withFieldNotes(child.description, child);
+        if (described !== undefined) out.description = described;
+      }
       if (child.$ref !== undefined) {
         const target = child.$ref.slice('#/definitions/'.length);
         delete out.$ref;
@@ -53,7 +62,8 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
       return out;
     });
     const title = received(name);
-    const description = `${typeof node.description === 'string' ? `${node.description}\n\n` : ''}As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ${name}}.`;
+    const own = withFieldNotes(node.description, node, !messageTitles.has(name));
+    const description = `${typeof own === 'string' ? `${own}\n\n` : ''}As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ${name}}.`;
     const declaration = await compile({ ...open, title, description } as never, title, {
       bannerComment: '',
       additionalProperties: false,

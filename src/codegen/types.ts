@@ -1,6 +1,7 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
 import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
+import { withFieldNotes } from './field-notes.js';
 import { docText, stringLiteral } from './ts-text.js';
 
 /**
@@ -13,11 +14,13 @@ import { docText, stringLiteral } from './ts-text.js';
 export async function emitTypes(contract: Contract): Promise<Map<string, string>> {
   const { bundle } = contract;
   const sections = sectionsByDefinition(contract);
+  // Whole messages and documents (PollResponse): their examples are in the reference, not in a comment.
+  const messageTitles = new Set([...contract.messages, ...contract.documents].map((m) => m.title));
   // One compile per definition: every $ref is already a type name (see forTypeScript), so
   // each named type comes out once, under its own name, in schema order.
   const declarations: string[] = [];
   for (const [name, node] of Object.entries(bundle.definitions!)) {
-    const declaration = await compile({ ...forTypeScript(node, sections.get(name)), title: name } as never, name, {
+    const declaration = await compile({ ...forTypeScript(node, sections.get(name), messageTitles.has(name)), title: name } as never, name, {
       bannerComment: '',
       additionalProperties: false,
       declareExternallyReferenced: true,
@@ -104,9 +107,9 @@ function sectionsByDefinition(contract: Contract): Map<string, string> {
  * (autocompletion without closing the set), and every description gains an `@see` to the
  * spec section.
  */
-function forTypeScript(node: SchemaNode, section: string | undefined): SchemaNode {
+function forTypeScript(node: SchemaNode, section: string | undefined, isMessage: boolean): SchemaNode {
   const see = section ? `\n\n@see websocket-message-schemas.md, section "${section}"` : '';
-  return mapSchema(node, (child) => {
+  return mapSchema(node, (child, pointer) => {
     const out: SchemaNode = { ...child };
     if (child.$ref !== undefined) {
       // Name the referenced type instead of letting json-schema-to-typescript merge the
@@ -121,7 +124,16 @@ function forTypeScript(node: SchemaNode, section: string | undefined): SchemaNod
       // line break (prettier's code frame, no file named) and read `back\slash` as "backslash" (a hostile tester).
       out.tsType = [...known.map((value) => stringLiteral(value)), '(string & {})', ...(nullable ? ['null'] : [])].join(' | ');
     }
-    if (typeof child.description === 'string' && see) out.description = child.description + see;
+    // The bounds, default and examples the reference's row shows (fieldNotes), on the nodes whose
+    // comment is written: the definition, a property, a map's values. A bare `number` said nothing
+    // of the `minimum: 0` the validators enforce (testers).
+    const described = noted(pointer) ? withFieldNotes(child.description, child, !isMessage) : child.description;
+    if (typeof described === 'string') out.description = described + see;
     return out;
   });
+}
+
+/** Whether a node's description becomes a doc comment: the definition itself, a property, a map's values (see {@link forTypeScript}). */
+export function noted(pointer: string): boolean {
+  return pointer === '' || /\/properties\/[^/]+$/.test(pointer) || pointer.endsWith('/additionalProperties');
 }

@@ -227,6 +227,22 @@ function allowedParts(node: SchemaNode): string[] {
   return parts;
 }
 
+/**
+ * The bounds of a number or a string written on `node` itself, in the words of the reference's
+ * "Allowed values / range" cell: `0 < x ≤ 100`, `a multiple of 0.5`, `non-empty`, `length ≤ 128`,
+ * `matches …`; empty when it has none. The generated types' TSDoc says them in these words.
+ */
+export function boundParts(node: SchemaNode): string[] {
+  const parts: string[] = [];
+  const range = rangeText(node);
+  if (range) parts.push(range);
+  if (typeof node.multipleOf === 'number') parts.push(`a multiple of ${node.multipleOf}`);
+  const length = lengthText(node);
+  if (length) parts.push(length);
+  if (node.pattern !== undefined) parts.push(`matches ${codeSpan(node.pattern)}`);
+  return parts;
+}
+
 function literal(value: unknown): string {
   return codeSpan(JSON.stringify(value));
 }

@@ -1,0 +1,37 @@
+import type { SchemaNode } from '../contract/index.js';
+import { boundParts } from './docs/field-table.js';
+
+/**
+ * What the generated types' TSDoc says of a schema node beyond its description, as the reference's
+ * field table says it: the bounds TypeScript cannot express (`Allowed: x ≥ 0; a multiple of 0.5.`,
+ * from `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `minLength`,
+ * `maxLength` and `pattern`, on the node or on its inline `anyOf`/`oneOf` branches), then
+ * `@default` and one `@example` per example (JSON). An array's `minItems`/`maxItems` are
+ * json-schema-to-typescript's own `@minItems`/`@maxItems` tags, added after these.
+ *
+ * `withExamples: false` leaves out the examples (a message's own, which are whole messages and are
+ * in the reference). Empty when there is nothing to add.
+ */
+export function fieldNotes(node: SchemaNode, withExamples = true): string {
+  const bounds = [...new Set(branches(node).flatMap(boundParts))];
+  const notes: string[] = [];
+  if (bounds.length > 0) notes.push(`Allowed: ${bounds.join('; ')}.`);
+  const tags: string[] = [];
+  if ('default' in node) tags.push(`@default ${JSON.stringify(node.default)}`);
+  if (withExamples && Array.isArray(node.examples)) for (const example of node.examples) tags.push(`@example ${JSON.stringify(example)}`);
+  if (tags.length > 0) notes.push(tags.join('\n'));
+  return notes.join('\n\n');
+}
+
+/** `description` with {@link fieldNotes}' paragraphs after it (either may be empty). */
+export function withFieldNotes(description: string | undefined, node: SchemaNode, withExamples = true): string | undefined {
+  const notes = fieldNotes(node, withExamples);
+  if (!notes) return description;
+  return description ? `${description}\n\n${notes}` : notes;
+}
+
+/** The node and its inline alternatives (not followed through `$ref`: a named type's comment states its own bounds). */
+function branches(node: SchemaNode): SchemaNode[] {
+  const inline = [...(node.anyOf ?? []), ...(node.oneOf ?? [])].filter((branch) => branch.$ref === undefined);
+  return [node, ...inline.flatMap(branches)];
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleContract, loadContract, type Contract, type SchemaNode } from '../../src/contract/index.js';
+import { emitReceivedTypes } from '../../src/codegen/received-types.js';
+import { emitTypes } from '../../src/codegen/types.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const contract = await loadContract(path.join(ROOT, 'schemas'));
+
+/** The contract with `fields` added to trades' `data` (TradeData). */
+function withTradeFields(fields: Record<string, SchemaNode>): Contract {
+  const trades = contract.messages.find((m) => m.type === 'trades')!;
+  const schema = structuredClone(trades.schema);
+  Object.assign(schema.definitions!.TradeData!.properties!, fields);
+  const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+  return { ...model, bundle: bundleContract(model) };
+}
+
+/** The doc comment right above `key` in `interface`, its lines without the leading ` * `. */
+function docOf(text: string, name: string, key: string): string {
+  const body = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1];
+  expect(body, name).toBeDefined();
+  const comment = new RegExp(`/\\*\\*\\n((?:\\s*\\*.*\\n)*?)\\s*\\*/\\n\\s*${key}\\??:`).exec(body!)?.[1];
+  expect(comment, `${name}.${key}`).toBeDefined();
+  return comment!
+    .split('\n')
+    .map((line) => line.replace(/^\s*\* ?/, ''))
+    .join('\n')
+    .trim();
+}
+
+describe("the types' TSDoc states what the reference's row states", () => {
+  // A bare `number` said nothing of the `minimum: 0` the validators enforce, where an array got
+  // @minItems (testers): a producer reading the hover help of `total` did not learn -1 is refused.
+  it('gives a number or string field the bounds written on it, in the words of the reference', async () => {
+    const edited = withTradeFields({
+      leverage: { type: 'number', exclusiveMinimum: 0, maximum: 100, multipleOf: 0.5, description: 'Leverage.' },
+      note: { type: 'string', minLength: 2, maxLength: 40, pattern: '^[a-z ]+$', description: 'Note.' },
+      maybe: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }], description: 'Maybe.' },
+    });
+    const types = (await emitTypes(edited)).get('types.ts')!;
+    const received = (await emitReceivedTypes(edited)).get('received-types.ts')!;
+    for (const [text, name] of [[types, 'TradeData'], [received, 'ReceivedTradeData']] as const) {
+      expect(docOf(text, name, 'leverage')).toMatch(/^Leverage\.\n\nAllowed: 0 < x ≤ 100; a multiple of 0\.5\.(\n|$)/);
+      expect(docOf(text, name, 'note')).toMatch(/^Note\.\n\nAllowed: 2 ≤ length ≤ 40; matches `\^\[a-z \]\+\$`\./);
+      expect(docOf(text, name, 'maybe')).toMatch(/^Maybe\.\n\nAllowed: x ≥ 1\./);
+      // The shipped fields too: total's minimum 0.
+      expect(docOf(text, name, 'total')).toContain('Allowed: x ≥ 0.');
+    }
+  });
+});
