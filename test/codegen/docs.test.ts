@@ -203,6 +203,25 @@ describe('emitDocs', () => {
     }
   });
 
+  // `diff` calls a changed default or example documentation that generate rewrites the docs from;
+  // neither reached the reference (a tester).
+  it("states a field's default and examples after its description", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+    try {
+      await cp(SCHEMAS, dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+      Object.assign(schema.definitions!.TradeData!.properties!.fee!, { default: 0, examples: [2.55, -0.4] });
+      schema.definitions!.TradeData!.properties!.venue = { type: 'string', examples: ['a|b'], description: 'Venue.' };
+      await writeFile(file, JSON.stringify(schema));
+      const changed = sectionOf(emitDocs(await loadContract(dir)).get('docs/messages.md')!, 'trades');
+      expect(cells(tableRow(changed, 'data.fee')!).at(-1)).toMatch(/\. Default: `0`\. Examples: `2\.55`, `-0\.4`\. $/);
+      expect(cells(tableRow(changed, 'data.venue')!).at(-1)).toBe(' Venue. Example: `"a\\|b"`. ');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("states an array's size and uniqueness and a number's multipleOf (a hostile tester: the row said nothing, or x < 10 alone)", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
     try {

@@ -48,4 +48,21 @@ describe("the types' TSDoc states what the reference's row states", () => {
       expect(docOf(text, name, 'total')).toContain('Allowed: x ≥ 0.');
     }
   });
+
+  // `diff` calls a changed default or example documentation that generate rewrites the type
+  // comments from; neither reached them (a tester).
+  it("gives a field its default and examples as @default and @example tags", async () => {
+    const edited = withTradeFields({
+      fee: { type: 'number', default: 0, examples: [2.55, -0.4], description: 'Fee.' },
+      venue: { type: 'string', default: 'main', examples: ['main'], description: 'Venue.' },
+    });
+    const types = (await emitTypes(edited)).get('types.ts')!;
+    const received = (await emitReceivedTypes(edited)).get('received-types.ts')!;
+    for (const [text, name] of [[types, 'TradeData'], [received, 'ReceivedTradeData']] as const) {
+      expect(docOf(text, name, 'fee')).toMatch(/^Fee\.\n\n@default 0\n@example 2\.55\n@example -0\.4(\n|$)/);
+      expect(docOf(text, name, 'venue')).toMatch(/^Venue\.\n\n@default "main"\n@example "main"(\n|$)/);
+    }
+    // A message's own examples are whole messages, shown in the reference: not in its type's comment.
+    expect(types).not.toMatch(/@example \{/);
+  });
 });

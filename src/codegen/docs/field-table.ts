@@ -102,7 +102,7 @@ function fieldRows(contract: Contract, at: Located, path: string, required: stri
   const alternatives = alternativesOf(contract, at);
   const description =
     at.node.description ?? follow(contract, at).node.description ?? alternatives.options.map((o) => o.node.description).find((d) => d !== undefined) ?? '';
-  const rows: FieldRow[] = [{ path, type: typeText(contract, alternatives), required, allowed: allowedText(alternatives), description }];
+  const rows: FieldRow[] = [{ path, type: typeText(contract, alternatives), required, allowed: allowedText(alternatives), description: [description, defaultAndExamples(at.node, follow(contract, at).node)].filter(Boolean).join(' ') }];
   for (const option of alternatives.options) {
     if (expanding.has(option.node)) continue;
     const inner = new Set(expanding).add(option.node);
@@ -126,6 +126,22 @@ function fieldRows(contract: Contract, at: Located, path: string, required: stri
     }
   }
   return rows;
+}
+
+/**
+ * `Default: `0`. Examples: `2.55`, `-0.4`.` after a field's description: its `default` and
+ * `examples` as JSON, the field's own or else those of the definition it refers to; empty when it
+ * has neither. (They never reached the reference, though `diff` says generate rewrites the docs
+ * from them: a tester.)
+ */
+function defaultAndExamples(own: SchemaNode, referenced: SchemaNode): string {
+  const holder = (keyword: string) => (keyword in own ? own : keyword in referenced ? referenced : undefined);
+  const parts: string[] = [];
+  const withDefault = holder('default');
+  if (withDefault) parts.push(`Default: ${literal(withDefault.default)}.`);
+  const examples = holder('examples')?.examples;
+  if (Array.isArray(examples) && examples.length > 0) parts.push(`${examples.length === 1 ? 'Example' : 'Examples'}: ${examples.map(literal).join(', ')}.`);
+  return parts.join(' ');
 }
 
 function isStructured(node: SchemaNode): boolean {

@@ -133,6 +133,7 @@ export function messagesSection(contract: Contract, rows: Map<string, FieldRow[]
     '- **Required** `yes` means the key is always present. It may still be `null` when the type includes `null`. Keys under a nullable object are required only when that object is not `null`.',
     '- **Allowed values / range**: `"a" | "b"` is a closed list (anything else is rejected in strict mode, and passes with a notice in tolerant mode); “any string — known: …” is an open string whose known values are listed, and new values may appear at any time; `0 ≤ x ≤ 1` is an inclusive range; “other fields allowed” marks an object that accepts keys beyond those listed, even in strict mode.',
     '- **Type** `object (TradeData)` names the object’s TypeScript type in the generated `types.ts`.',
+    '- **Description** is the schema’s text, then the field’s `default` and `examples` where the schema gives them (“Default: `0`. Examples: `2.55`.”): a default says what an absent key stands for (this package’s validators do not fill it in).',
   ].join('\n');
   return [intro, ...contract.messages.map((m) => messageSection(m, rows.get(m.type)!))].join('\n\n');
 }
