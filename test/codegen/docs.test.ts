@@ -222,6 +222,30 @@ describe('emitDocs', () => {
     }
   });
 
+  // A const and a one-value closed list read alike, and the legend said such a value passes with a
+  // notice in tolerant mode: a const does not (a tester).
+  it('tells a fixed value (const) from a closed list of one value, and the legend says a fixed value is refused in both modes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+    try {
+      await cp(SCHEMAS, dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+      Object.assign(schema.definitions!.TradeData!.properties!, {
+        kind: { type: 'string', const: 'grid', description: 'Kind.' },
+        kind2: { type: 'string', enum: ['grid'], description: 'Kind 2.' },
+      });
+      await writeFile(file, JSON.stringify(schema));
+      const doc = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
+      const changed = sectionOf(doc, 'trades');
+      expect(cells(tableRow(changed, 'data.kind')!)[3]).toBe(' always `"grid"` ');
+      expect(cells(tableRow(changed, 'data.kind2')!)[3]).toBe(' `"grid"` ');
+      expect(cells(tableRow(changed, 'type')!)[3]).toBe(' always `"trades"` ');
+      expect(doc).toMatch(/“always `"a"`” is a fixed value \(`const`\): anything else is rejected in both modes, tolerant too/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("states an array's size and uniqueness and a number's multipleOf (a hostile tester: the row said nothing, or x < 10 alone)", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
     try {

@@ -224,7 +224,9 @@ export function allowedText(alternatives: Alternatives): string {
 
 function allowedParts(node: SchemaNode): string[] {
   const parts: string[] = [];
-  if (node.const !== undefined) parts.push(literal(node.const));
+  // A fixed value is no closed list: tolerant mode opens a list, never a `const` (a one-value list
+  // and a const read alike, and the legend's "passes with a notice in tolerant mode" misled: a tester).
+  if (node.const !== undefined) parts.push(`always ${literal(node.const)}`);
   if (node.enum) parts.push(node.enum.map(literal).join(' | '));
   const known = node['x-known-values'];
   if (known) parts.push(`any string — known: ${known.map(literal).join(', ')}`);
