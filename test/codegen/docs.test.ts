@@ -246,6 +246,34 @@ describe('emitDocs', () => {
     }
   });
 
+  // Both shapes' keys read "yes", always present, though a valid `leg` holds one of them (a tester).
+  it('names the shape of each key under a choice of object shapes, required within that shape', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+    try {
+      await cp(SCHEMAS, dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+      schema.definitions!.TradeData!.properties!.leg = {
+        description: 'One of two shapes.',
+        anyOf: [
+          { type: 'object', title: 'LegA', required: ['a'], additionalProperties: false, properties: { a: { type: 'integer', minimum: 1, description: 'A count.' }, note: { type: 'string', description: 'A note.' } } },
+          { type: 'object', required: ['b'], additionalProperties: false, properties: { b: { type: 'string', enum: ['x', 'y'], description: 'A choice.' } } },
+        ],
+      };
+      await writeFile(file, JSON.stringify(schema));
+      const doc = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
+      const changed = sectionOf(doc, 'trades');
+      expect(cells(tableRow(changed, 'data.leg.a')!)[2]).toBe(' yes, in `LegA` ');
+      expect(cells(tableRow(changed, 'data.leg.note')!)[2]).toBe(' no, in `LegA` ');
+      expect(cells(tableRow(changed, 'data.leg.b')!)[2]).toBe(' yes, in shape 2 ');
+      // A nullable object is one shape: its keys' rows stay as they were.
+      expect(cells(tableRow(sectionOf(doc, 'decisions'), 'data.sizing.quantity')!)[2]).toBe(' yes ');
+      expect(doc).toContain('each key’s row names its shape (“yes, in `LegA`”): required when the value is of that shape');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("states an array's size and uniqueness and a number's multipleOf (a hostile tester: the row said nothing, or x < 10 alone)", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
     try {

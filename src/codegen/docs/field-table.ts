@@ -38,7 +38,7 @@ export function messageRows(contract: Contract, message: MessageSchema): FieldRo
 }
 
 export function fieldTable(rows: FieldRow[]): string {
-  const body = rows.map((row) => `| \`${cell(row.path)}\` | ${cell(row.type)} | ${row.required} | ${cell(row.allowed)} | ${cell(prose(row.description))} |`);
+  const body = rows.map((row) => `| \`${cell(row.path)}\` | ${cell(row.type)} | ${cell(row.required)} | ${cell(row.allowed)} | ${cell(prose(row.description))} |`);
   return [FIELD_TABLE_HEADER, ...body].join('\n');
 }
 
@@ -86,10 +86,16 @@ export function cell(text: string): string {
 }
 
 /** Rows for the properties of an object node, each expanded by {@link fieldRows}. */
-export function propertyRows(contract: Contract, at: Located, prefix: string, expanding: ReadonlySet<SchemaNode>): FieldRow[] {
+export function propertyRows(contract: Contract, at: Located, prefix: string, expanding: ReadonlySet<SchemaNode>, shape?: string): FieldRow[] {
+  const within = shape === undefined ? '' : `, in ${shape}`;
   return Object.entries(at.node.properties ?? {}).flatMap(([key, child]) =>
-    fieldRows(contract, { node: child, file: at.file }, `${prefix}${key}`, at.node.required?.includes(key) ? 'yes' : 'no', expanding),
+    fieldRows(contract, { node: child, file: at.file }, `${prefix}${key}`, `${at.node.required?.includes(key) ? 'yes' : 'no'}${within}`, expanding),
   );
+}
+
+/** How a row names one of several object shapes of a field: its title (`LegA`), else `shape 2` (the second of the choice). */
+function shapeName(node: SchemaNode, index: number): string {
+  return node.title ? codeSpan(node.title) : `shape ${index + 1}`;
 }
 
 /**
@@ -103,6 +109,9 @@ function fieldRows(contract: Contract, at: Located, path: string, required: stri
   const description =
     at.node.description ?? follow(contract, at).node.description ?? alternatives.options.map((o) => o.node.description).find((d) => d !== undefined) ?? '';
   const rows: FieldRow[] = [{ path, type: typeText(contract, alternatives), required, allowed: allowedText(alternatives), description: [description, defaultAndExamples(at.node, follow(contract, at).node)].filter(Boolean).join(' ') }];
+  // A choice of object shapes: each key's row says which shape it belongs to and is required
+  // within that shape only (both shapes' keys read "yes", always present: a tester).
+  const shapes = alternatives.options.filter((option) => option.node.properties && !isMap(option.node));
   for (const option of alternatives.options) {
     if (expanding.has(option.node)) continue;
     const inner = new Set(expanding).add(option.node);
@@ -110,7 +119,8 @@ function fieldRows(contract: Contract, at: Located, path: string, required: stri
     if (isMap(option.node)) {
       rows.push(...fieldRows(contract, { node: entry as SchemaNode, file: option.file }, `${path}.<${mapKeyName(description)}>`, '—', inner));
     } else if (properties) {
-      rows.push(...propertyRows(contract, option, `${path}.`, inner));
+      const shape = shapes.length > 1 ? shapeName(option.node, shapes.indexOf(option)) : undefined;
+      rows.push(...propertyRows(contract, option, `${path}.`, inner, shape));
     }
     // The items under `[]`, as a map's values are under `<key>`: objects and maps for their
     // fields, scalars for their rules (a closed list, a pattern, a range), arrays for what they
