@@ -9,8 +9,11 @@ import { checkTolerant } from '../../generated/validators-tolerant.js';
  * `realtime-contract` gives the same verdict with its hints.
  */
 export interface ClientValidationError {
+  /** JSON Pointer (RFC 6901) of the value at fault, e.g. `/data/price`; `""` for the message itself. */
   pointer: string;
+  /** The schema keyword it breaks, e.g. `type`, `minimum`, `required`; `json` for a frame that is not JSON. */
   keyword: string;
+  /** `expected …, got …`, e.g. `expected a number >= 0, got -1`. */
   message: string;
 }
 

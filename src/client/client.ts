@@ -43,6 +43,7 @@ export interface RealtimeStatus {
   mode: 'ws' | 'polling' | 'offline';
   /** Whether messages can arrive now (`mode` is not `offline`). */
   connected: boolean;
+  /** What the client is doing ({@link ClientState}): `idle` before `connect`, `connecting`, `open`, `polling`, `waiting` for the next attempt, `unauthorized` (the token was refused: see `connect`), `closed` after the server's 1000 close. */
   state: ClientState;
   /** Consecutive failed attempts since the last stable connection (`backoff.stableMs`; the backoff exponent); 0 after `disconnect()`. */
   reconnectAttempts: number;
@@ -75,6 +76,7 @@ export interface RealtimeStatus {
  * as a cache that ignores the query gives; README "Fallback to polling").
  */
 export interface InvalidEvent {
+  /** `json`: not JSON (a binary frame included); `invalid`: JSON that breaks its type's schema, or a poll answer that is not a poll response. */
   reason: 'invalid' | 'json';
   /** The first fault found: never empty, so `errors[0]` needs no check (as on `validateMessage`'s result). */
   errors: [ClientValidationError, ...ClientValidationError[]];
@@ -88,7 +90,9 @@ export interface InvalidEvent {
 
 /** `unknown` event: a message of a type this version of the contract does not know. */
 export interface UnknownEvent {
+  /** The message's `type`, a string this version of the contract does not list (a newer server's). */
   type: string;
+  /** The whole message as parsed, unchecked beyond its `type`. */
   message: unknown;
 }
 
@@ -108,6 +112,7 @@ export interface GapEvent {
    * replaced a lost one without a cursor, null, told before that socket's first message.
    */
   cursor: string | null;
+  /** Where the gap was found: `ws` (a `connection` message, or a socket that replaced a lost one) or `polling` (a poll response). */
   mode: 'ws' | 'polling';
 }
 
@@ -121,6 +126,7 @@ export interface ClientFault {
   code: string;
   /** The event whose handler threw, for `CLIENT_HANDLER_ERROR`. */
   event?: string;
+  /** What was thrown (by the handler, the token provider, the WebSocket or `random`), as it came; for a `random` value outside [0, 1], a RangeError saying it. */
   cause: unknown;
 }
 
@@ -145,7 +151,9 @@ export type RealtimeEventMap = {
   status: [status: RealtimeStatus];
 };
 
+/** The name of an event {@link RealtimeClient.on} takes: a server message type, or `message`, `invalid`, `unknown`, `gap`, `status`. */
 export type RealtimeEvent = keyof RealtimeEventMap;
+/** A handler of event `E`: its arguments are {@link RealtimeEventMap}`[E]` (for a message type, its `data` then the whole message). */
 export type RealtimeHandler<E extends RealtimeEvent> = (...args: RealtimeEventMap[E]) => void;
 
 /** The part of a WebSocket the client uses: the browser's, Node 22's, or `ws`'s (`terminate()`, when it has one, drops a socket whose peer does not answer). */
@@ -166,6 +174,7 @@ export interface WebSocketLike {
   terminate?(): void;
 }
 
+/** The `WebSocket` option: a class the client calls `new` on with the socket's URL (`ws`'s `WebSocket`, or the browser's, the default). */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /**
@@ -193,9 +202,9 @@ export type FetchLike = (url: string, init: { headers: Record<string, string>; s
  * A value of the wrong type or out of range throws a TypeError from {@link createRealtimeClient}.
  */
 export interface BackoffOptions {
-  /** The first step, ms: a finite number > 0. Default 1000. */
+  /** The first step, ms: a number > 0 (Infinity too: every step is then `maxMs`). Default 1000. */
   baseMs?: number | undefined;
-  /** Each step's multiplier: a finite number ≥ 1. Default 2. */
+  /** Each step's multiplier: a number ≥ 1 (Infinity too: every step after the first is then `maxMs`). Default 2. */
   factor?: number | undefined;
   /** The longest step, ms: a number > 0 (Infinity, or more than 2e9, is taken as 2e9: a timer holds no more). Default 30 000. */
   maxMs?: number | undefined;
@@ -292,7 +301,13 @@ export interface RealtimeClient {
   connect(token?: TokenSource | null): void;
   /** Subscribes; the handler gets the typed `data` and the whole message. Returns the unsubscribe function. */
   on<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): () => void;
+  /**
+   * Unsubscribes `handler` from `type`, as the function {@link on} returns does. Unlike `on`, it
+   * never throws: an event with no such handler, an unknown event name or a handler that is not
+   * a function is nothing to remove, silently.
+   */
   off<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): void;
+  /** Where the client is now: a new {@link RealtimeStatus} object each call (the `status` event passes such a snapshot on each change). */
   getStatus(): RealtimeStatus;
   /**
    * Closes the socket (1000) or stops polling, cancels every timer; handlers stay subscribed.

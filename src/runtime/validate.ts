@@ -15,6 +15,10 @@ import { describeCompiledErrors, describeEnvelope, describeThrown, preview, vali
  */
 export type ValidationMode = 'strict' | 'tolerant';
 
+/**
+ * The options of `validateMessage` and `parseMessage`: both optional, for this call only. Any
+ * other key, or a value not listed here (`mode: 'lax'`), throws a TypeError.
+ */
 export interface ValidationOptions {
   /** Default `strict`. Applies to this call only. */
   mode?: ValidationMode | undefined;
@@ -43,7 +47,9 @@ export interface ValidationNotice {
 
 /** An accepted message: `message` is the input itself, now typed. */
 export interface ValidationSuccess<M = Message> {
+  /** Always `true`: test it to narrow a {@link ValidationResult}. */
   ok: true;
+  /** The input value itself (not a copy), typed as the message it is. */
   message: M;
   /**
    * Tolerant mode: the values accepted although outside a closed list, at least one. Absent
@@ -57,12 +63,18 @@ export interface ValidationSuccess<M = Message> {
  * errors, and survives spread, `structuredClone`, `postMessage` and `JSON.stringify`.
  */
 export interface ValidationFailure {
+  /** Always `false`: test it to narrow a {@link ValidationResult}. */
   ok: false;
+  /** Why, in one word a program can switch on: `unknown-type`, `wrong-direction`, `invalid`, … (see {@link RejectionReason}). */
   reason: RejectionReason;
   /** The first fault found (validation stops there); never empty. */
   errors: ValidationErrors;
 }
 
+/**
+ * What `validateMessage` and `parseMessage` return, never throw on a value: `{ ok: true, message }`
+ * (tolerant mode: `notices` too) or `{ ok: false, reason, errors }`. Narrow it on `ok`.
+ */
 export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFailure;
 
 /**

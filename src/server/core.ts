@@ -21,9 +21,17 @@ import { redactJwts } from '../shared/secrets.js';
 
 /** A pino-compatible logger: structured object first, then a message. */
 export interface Logger {
+  /** Optional: detail no one needs in production. Called as the other three. */
   debug?(object: object, message?: string): void;
+  /**
+   * What happens to connections: `object.event` names the line (`upgrade-refused`, `poll-refused`,
+   * `close`, …), the other keys its facts (no token: JWTs are redacted); `message` is a short
+   * sentence. Called as a method of the logger (pino's `this`); a throw loses that line only.
+   */
   info(object: object, message?: string): void;
+  /** Something to look at (a slow client dropped, a store fault told once, …); called as `info`. */
   warn(object: object, message?: string): void;
+  /** A fault of the server or its store (`poll-failed`, `store-status-threw`, …), `object.err` summarising the error; called as `info`. */
   error(object: object, message?: string): void;
 }
 

@@ -46,6 +46,7 @@ export interface DemoProducerOptions {
 export interface DemoProducer {
   /** Sends one round at once (each user gets one message of every per-user type, everyone a whale and a system_health). */
   round(): Promise<void>;
+  /** Stops the timer: no round starts after it (a round already running still publishes), and `onError` is told nothing more. Idempotent. */
   stop(): void;
 }
 

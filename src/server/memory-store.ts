@@ -20,7 +20,7 @@ export interface MemoryStreamStoreOptions {
    * reuse an epoch of a store whose entries this one does not hold (a fixed one from config, a
    * restarted process). This store numbers positions from 1 again, so an old `<epoch>.283` reads
    * as `resumed` once it has passed 283, and what it published up to there is lost with no `gap`
-   * (spec "Backend Implementation Notes"; README, "The server").
+   * (the reference, generated/docs/messages.md, "Delivery and resume"; README, "The server").
    * @throws TypeError otherwise
    */
   epoch?: string | undefined;
@@ -131,6 +131,7 @@ class Log {
  * got meanwhile (their content stays theirs).
  */
 export class MemoryStreamStore implements StreamStore {
+  /** The epoch of every cursor this store gives (`<epoch>.<position>`): the `epoch` option, else a new one per store (from the time and a random part). */
   readonly epoch: string;
   private seq = 0;
   private readonly all = new Log(0);

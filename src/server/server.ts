@@ -204,7 +204,9 @@ export interface RealtimeServerOptions {
 
 /** What `stats()` returns. */
 export interface RealtimeServerStats {
+  /** Open WebSocket connections now (admins' included). */
   connections: number;
+  /** Of those, the connections of admins (they receive every user's messages). */
   admins: number;
   /** Polls being read or held now (one paused first, waiting for its user's next read slot under `pollsPerUser`'s pacing, from its read on). */
   pendingPolls: number;
@@ -244,6 +246,7 @@ export interface RealtimeServerStats {
   refusedConnections: number;
   /** Bytes held unsent now (queues + socket buffers): over all connections, and the largest one. */
   bufferedBytes: { total: number; max: number };
+  /** Poll responses answered with 200 since the server started (a refused or failed poll is not counted). */
   pollsServed: number;
   /**
    * Entries the stream store gave against the cursor rule of `StreamStore.append`, per fault:
@@ -253,6 +256,7 @@ export interface RealtimeServerStats {
    * logged once, a position fault once per epoch (`store-cursor-unreadable`, `store-cursor-not-increasing`, errors).
    */
   storeFaults: Record<string, number>;
+  /** The stream store's `status()` now (unhealthy when it threw or gave no object; after `close()`, the server's own store reads unhealthy). */
   store: { healthy: boolean; detail?: string };
 }
 

@@ -30,6 +30,7 @@ export interface StreamEntry {
   cursor: string;
   /** null: audience global. */
   userId: string | null;
+  /** The message's `type`, as in `frame`. */
   type: MessageType;
   /** The JSON text sent on the wire, cursor included. */
   frame: string;
@@ -46,9 +47,11 @@ export interface StreamEntry {
  * dashboard reconnecting after a restart loses nothing published since).
  */
 export interface ReadResult {
+  /** `new` (no `since`), `resumed` (nothing lost after `since`) or `gap` (some of it is gone, or the cursor is unusable): the `resume` of the connection message or poll. */
   resume: 'new' | 'resumed' | 'gap';
   /** Where the reader continues from: the last entry's cursor, else `since` (resumed; a store may give a later position it knows holds nothing for the reader, as the Redis store gives its head) or the head (new, gap). */
   cursor: string;
+  /** The entries for the viewer after `since`, in cursor order: at most `limit`, and within `maxBytes` past the first. */
   entries: StreamEntry[];
   /**
    * Whether entries may follow this page: the read stopped at `limit` or `maxBytes`. Optional
@@ -59,10 +62,21 @@ export interface ReadResult {
 
 /** Who reads: a user sees their entries and global ones; an admin sees every entry. */
 export interface StreamViewer {
+  /** The user whose stream is read: the connection's `Principal.userId`. */
   userId: string;
+  /** The connection's `Principal.admin`: an admin reads every user's entries, not only `userId`'s. */
   admin: boolean;
 }
 
+/**
+ * Where a server keeps its streams: what `publish`/`broadcast` append, what a resuming socket or
+ * a poll reads, and the live feed every socket is fed from. Pass one as the server's `store`
+ * option: `MemoryStreamStore` (one process), `createRedisStreamStore` (several nodes), or a
+ * store of your own implementing these methods (cursors from {@link formatCursor}; see
+ * {@link StreamStore.append} for what the server relies on). The server never closes a store
+ * passed in: `server.close()` closes only the `MemoryStreamStore` it made when `store` was not
+ * given, so one store may outlive a server (close it yourself after `server.close()`).
+ */
 export interface StreamStore {
   /**
    * Assigns the next cursor, builds the frame with `frame(cursor)`, stores it, and fans it out
@@ -114,6 +128,11 @@ export interface StreamStore {
    * what the store knows, without a round trip.
    */
   status(): { healthy: boolean; detail?: string };
+  /**
+   * Releases what the store holds open (the Redis store's connections; the memory store drops its
+   * listeners). After it, `status()` reads unhealthy. Called by the server only on the store it
+   * made itself; a store you passed as `store` is yours to close, after `server.close()`.
+   */
   close(): Promise<void>;
 }
 

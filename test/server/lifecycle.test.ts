@@ -52,6 +52,19 @@ describe('close and stats', () => {
     await expect(connect(server.url({ token: jwt }))).rejects.toThrow();
   });
 
+  // StreamStore's TSDoc says which store close() closes (it said so only by implication: a tester).
+  it('close(): closes the store it made itself, never one passed as `store`, which stays usable', async () => {
+    const store = new MemoryStreamStore();
+    const server = await startServer({ store });
+    await server.rt.close();
+    expect(store.status().healthy).toBe(true);
+    const entry = await store.append(null, 'whale', (cursor) => JSON.stringify({ ...whale(100), cursor }));
+    expect((await store.read({ userId: 'u1', admin: false }, null, 10)).resume).toBe('new');
+    expect(entry.cursor).toMatch(/\.\d+$/);
+    await store.close();
+    expect(store.status().healthy).toBe(false);
+  });
+
   it('close(): answers a held poll when no socket is open too', async () => {
     // Before, close() woke the poll and closed every HTTP connection at once: the poll got a reset.
     const server = await startServer({ pollHoldMs: 20_000 });
