@@ -27,28 +27,28 @@ import type {
 /**
  * Exchange name. A closed list because the spec lists the exchanges (3. Trades): adding an exchange is a contract change.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link Platform}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `Platform` (types.ts).
  */
 export type ReceivedPlatform = 'luno' | 'binance' | 'kucoin' | 'kraken' | 'valr' | (string & {});
 
 /**
  * Order side.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link Side}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `Side` (types.ts).
  */
 export type ReceivedSide = 'buy' | 'sell' | (string & {});
 
 /**
  * What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state. The stream continues from the given `cursor`: first whatever the server still holds after it (possibly nothing; e.g. what a restarted server received since), in order, then live messages. Those held messages may already be in the refetched state: apply them as updates, not as new on top of it (a state replaces its key's; an event may be one the refetch already holds).
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ResumeStatus}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `ResumeStatus` (types.ts).
  */
 export type ReceivedResumeStatus = 'new' | 'resumed' | 'gap' | (string & {});
 
 /**
  * Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ConnectionMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `ConnectionMessage` (types.ts).
  */
 export interface ReceivedConnectionMessage {
   /**
@@ -69,7 +69,7 @@ export interface ReceivedConnectionMessage {
 /**
  * Connection state of the real-time channel. `resume` (protocol v1.1, optional) says whether the stream continues where the client left off; the message's top-level `cursor` is the position the stream continues from.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ConnectionData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `ConnectionData` (types.ts).
  */
 export interface ReceivedConnectionData {
   /**
@@ -86,7 +86,7 @@ export interface ReceivedConnectionData {
 /**
  * New trade executed or trade status updated. A user's trades are private account data: sent only to that user (and admins). An event: every trade is delivered, never dropped or merged.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link TradesMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `TradesMessage` (types.ts).
  */
 export interface ReceivedTradesMessage {
   /**
@@ -107,7 +107,7 @@ export interface ReceivedTradesMessage {
 /**
  * One trade, sent when it is executed and again whenever its status changes. Every field is required so that a dashboard can replace its row whole.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link TradeData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `TradeData` (types.ts).
  */
 export interface ReceivedTradeData {
   /**
@@ -169,7 +169,7 @@ export interface ReceivedTradeData {
 /**
  * Bot status or configuration changed. A user's bots are private: sent only to that user (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous one, so under backpressure only the latest per bot is delivered.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link BotsMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `BotsMessage` (types.ts).
  */
 export interface ReceivedBotsMessage {
   /**
@@ -190,7 +190,7 @@ export interface ReceivedBotsMessage {
 /**
  * A bot's full state, sent whenever its status or configuration changes. Every field is required so that a dashboard can replace its row whole.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link BotData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `BotData` (types.ts).
  */
 export interface ReceivedBotData {
   /**
@@ -248,7 +248,7 @@ export interface ReceivedBotData {
 /**
  * Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones, within one user's stream. A limit of v1.x: the message carries no user id, so on an admin's socket, which gets every user's, two users' balances of one platform cannot be told apart (an admin dashboard shows them as they come, not as one state).
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link BalancesMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `BalancesMessage` (types.ts).
  */
 export interface ReceivedBalancesMessage {
   /**
@@ -269,7 +269,7 @@ export interface ReceivedBalancesMessage {
 /**
  * Balances of one exchange account, or of all accounts aggregated.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link BalancesData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `BalancesData` (types.ts).
  */
 export interface ReceivedBalancesData {
   /**
@@ -293,7 +293,7 @@ export interface ReceivedBalancesData {
 /**
  * AI trading decision made. Decisions of a user's bots are private: sent only to that user (and admins). An event: every decision is delivered.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link DecisionsMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `DecisionsMessage` (types.ts).
  */
 export interface ReceivedDecisionsMessage {
   /**
@@ -314,7 +314,7 @@ export interface ReceivedDecisionsMessage {
 /**
  * One AI trading decision with the inputs it was based on. Every key is required; `sizing` and `stops` are null for a "hold" decision, which opens no position.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link DecisionData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `DecisionData` (types.ts).
  */
 export interface ReceivedDecisionData {
   /**
@@ -368,7 +368,7 @@ export interface ReceivedDecisionData {
 /**
  * System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered. Alerts are per user (`x-audience: user`), so a system-wide alert (`bot_id` null) is published to each user it concerns, and an admin receives one copy per user; the state of the whole system, sent once to everyone, is `system_health` (global).
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link AlertsMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `AlertsMessage` (types.ts).
  */
 export interface ReceivedAlertsMessage {
   /**
@@ -389,7 +389,7 @@ export interface ReceivedAlertsMessage {
 /**
  * One alert. Every key is required; `bot_id` and `platform` are null for an alert that concerns the whole system rather than one bot or exchange.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link AlertData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `AlertData` (types.ts).
  */
 export interface ReceivedAlertData {
   /**
@@ -433,7 +433,7 @@ export interface ReceivedAlertData {
 /**
  * Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account data: sent only to that user (and admins). An event: every wallet event is delivered.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link WalletMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `WalletMessage` (types.ts).
  */
 export interface ReceivedWalletMessage {
   /**
@@ -454,7 +454,7 @@ export interface ReceivedWalletMessage {
 /**
  * One deposit or withdrawal event. The spec gives no field list, only the example: every key of the example is typed and required; `address` and `txid` are null where the chain has none yet.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link WalletData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `WalletData` (types.ts).
  */
 export interface ReceivedWalletData {
   /**
@@ -503,7 +503,7 @@ export interface ReceivedWalletData {
 /**
  * AI tool task status update. AI tasks run for a user's bots: sent only to that user (and admins). A state keyed by `data.task_id`: a task's latest progress supersedes the previous one.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link AiTasksMessage}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `AiTasksMessage` (types.ts).
  */
 export interface ReceivedAiTasksMessage {
   /**
@@ -524,7 +524,7 @@ export interface ReceivedAiTasksMessage {
 /**
  * Progress of one AI tool task. Every key is required; `result`, `started_at` and `completed_at` are null until the task gets that far.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link AiTaskData}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `AiTaskData` (types.ts).
  */
 export interface ReceivedAiTaskData {
   /**
@@ -567,7 +567,7 @@ export interface ReceivedAiTaskData {
 /**
  * Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after `since` — the same envelopes the socket carries, in order, with the same isolation — and the cursor to poll from next. Not a WebSocket message.
  *
- * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link PollResponse}.
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `PollResponse` (types.ts).
  */
 export interface ReceivedPollResponse {
   /**

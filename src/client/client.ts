@@ -289,7 +289,7 @@ export interface RealtimeClientOptions {
 /** The spec's `realtimeClient`. @see websocket-message-schemas.md, "Frontend Usage Example" */
 export interface RealtimeClient {
   /**
-   * Starts connecting (at once, then reconnecting by itself until {@link disconnect}). A token
+   * Starts connecting (at once, then reconnecting by itself until {@link RealtimeClient.disconnect}). A token
    * refused (HTTP 401, close 4401) is not sent again: a fixed one stops the retries (state
    * `unauthorized`) until `connect` is called again; a provider is asked again after each
    * backoff step until it gives a different token (or none: it stops). Calling `connect` while
@@ -302,7 +302,7 @@ export interface RealtimeClient {
   /** Subscribes; the handler gets the typed `data` and the whole message. Returns the unsubscribe function. */
   on<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): () => void;
   /**
-   * Unsubscribes `handler` from `type`, as the function {@link on} returns does. Unlike `on`, it
+   * Unsubscribes `handler` from `type`, as the function {@link RealtimeClient.on} returns does. Unlike `on`, it
    * never throws: an event with no such handler, an unknown event name or a handler that is not
    * a function is nothing to remove, silently.
    */

@@ -63,7 +63,7 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
     });
     const title = received(name);
     const own = withFieldNotes(node.description, node, !messageTitles.has(name));
-    const description = `${typeof own === 'string' ? `${own}\n\n` : ''}As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ${name}}.`;
+    const description = `${typeof own === 'string' ? `${own}\n\n` : ''}As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build \`${name}\` (types.ts).`;
     const declaration = await compile({ ...open, title, description } as never, title, {
       bannerComment: '',
       additionalProperties: false,

@@ -14,7 +14,7 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
 
 /**
  * Parses one WebSocket frame (or NDJSON line) and validates it: UTF-8 decoding for bytes,
- * `JSON.parse`, then {@link validateMessage} with the same options.
+ * `JSON.parse`, then `validateMessage` with the same options.
  *
  * @param frame the JSON text of one message, or its UTF-8 bytes. A byte-order mark is a `json`
  *   error either way (RFC 8259 §8.1: networked JSON has none; a browser's `JSON.parse` refuses

@@ -190,21 +190,21 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
 /**
  * `url` (a request target such as `/api/ws?token=…`) with the value of `token`, and of any
  * parameter whose name says it holds a secret (`id_token`, `api_key`, `authorization`, …:
- * {@link isSecretName}), replaced by `[redacted]`, for logs. A parameter is recognised by its
+ * `isSecretName`), replaced by `[redacted]`, for logs. A parameter is recognised by its
  * name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
  * redacted too; one that holds a JWT under any other name, or as its name (`?<jwt>`,
  * `?token%3D<jwt>`), is `[redacted]` whole, and
  * so are three parameters in a row whose values are a JWT's three parts (`?t=<header>&t=<payload>&t=<signature>`).
  * A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
  * (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
- * holds a `?` or `#`: {@link withoutLooseUserInfo}) is `[redacted]`, and so is any JWT in the host
+ * holds a `?` or `#`: `withoutLooseUserInfo`) is `[redacted]`, and so is any JWT in the host
  * or the path (see {@link redactOrigin}); a parameter whose value is a URL with user info is
  * redacted as a secret's is.
  *
  * Bounded: a `url` longer than {@link MAX_REDACTED_LENGTH} characters, or of more than
  * {@link MAX_REDACTED_PARAMETERS} parameters, is not read through (each refused request's URL is
  * logged, and 16 KB of `?a&a&…` cost 16 ms of CPU per refusal: a hostile tester): see
- * {@link cutShort}. The work is then at most that of a URL within the bounds.
+ * `cutShort`. The work is then at most that of a URL within the bounds.
  */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
@@ -297,7 +297,7 @@ function withoutLooseUserInfo(url: string): string {
   return `${url.slice(0, start)}[redacted]${url.slice(start + at)}`;
 }
 
-/** Whether `text` holds user info, as the URL parser reads it or as {@link withoutLooseUserInfo} does. */
+/** Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does. */
 function holdsUserInfoAnyhow(text: string): boolean {
   return withoutUserInfo(text) !== text || withoutLooseUserInfo(text) !== text || holdsUserInfo(text);
 }
@@ -650,8 +650,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
  * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `iat` later than now + `clockToleranceSec`, `exp` missing (unless `allowTokensWithoutExp`), or a
- * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
- * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
+ * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} (256) characters,
+ * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it).
  * `exp`, `nbf` or `iat` that is not a finite number (`1e400` reads as Infinity) is refused too,
  * and one past the year 5138 (1e11 s: written in milliseconds) with the hint `in milliseconds? JWT
  * times are seconds` (`exp too far in the future: …`, `nbf in the future (not valid yet): …`).

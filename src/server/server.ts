@@ -84,7 +84,7 @@ export interface RealtimeServerOptions {
    * refused can read its poll's 403 (`origin`) and stop.
    */
   allowedOrigins?: readonly string[] | ((origin: string) => boolean) | '*' | undefined;
-  /** Where streams are kept. Default a new {@link MemoryStreamStore} (closed with the server). */
+  /** Where streams are kept. Default a new `MemoryStreamStore`, closed by `close()`; a store given here is never closed by the server (close it yourself, after `close()`). */
   store?: StreamStore | undefined;
   /** Validate every published message strictly, throwing at the call site. Default: true unless NODE_ENV is production. */
   validateOutbound?: boolean | undefined;
@@ -263,12 +263,29 @@ export interface RealtimeServerStats {
 /** The running server. */
 export interface RealtimeServer {
   /**
-   * Per-user message to `userId`'s sockets and polls (and admins'). See {@link RealtimeCore.publish}. From `close()` on (while
-   * it drains too), whatever the store, it rejects with an Error whose `code` is `ERR_SERVER_CLOSED` (`publish() after close():
-   * …`), nothing stored or sent; a message its synchronous checks refuse still throws.
+   * Publishes a per-user message (`x-audience: user`) to `userId`'s sockets and polls (and admins'): validated strictly
+   * unless `validateOutbound` is false, serialized once, given the next cursor, stored and fanned out. Resolves with the
+   * stored entry (its `cursor`). What it refuses (below) is a programming error, thrown synchronously before any promise
+   * exists (as is what `JSON.stringify` throws with validation off: a cycle, a BigInt), so a `.catch()` on the result does
+   * not see it. The promise rejects when the store cannot take the message, and from `close()` on (while it drains too),
+   * whatever the store, with an Error whose `code` is `ERR_SERVER_CLOSED` (`publish() after close(): …`), nothing stored
+   * or sent.
+   * @throws TypeError, synchronously, for a message that is not an object (nothing, a string such as a frame already
+   *   serialized), a type whose audience is not `user`, a user id that is not a non-empty string or that no token names
+   *   (over 256 characters, or holding half a UTF-16 surrogate pair alone); with validation off, a message with no JSON
+   *   object text (a `toJSON` that returns nothing, or other than an object)
+   * @throws MessageValidationError (from `realtime-contract`), synchronously, when validation is on and the message is
+   *   invalid or holds half a surrogate pair alone in a string: nothing is stored or sent
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry>;
-  /** Global message to everyone. See {@link RealtimeCore.broadcast}. After `close()`, as `publish` (`broadcast() after close(): …`). */
+  /**
+   * Publishes a global message (`x-audience: global`) to every user's sockets and polls, as `publish` does. What it
+   * refuses (below) is thrown synchronously, not rejected; the promise rejects when the store cannot take the message,
+   * and from `close()` on with `ERR_SERVER_CLOSED` (`broadcast() after close(): …`).
+   * @throws TypeError, synchronously, for a message that is not an object, a type whose audience is not `global`, or, with
+   *   validation off, a message with no JSON object text
+   * @throws MessageValidationError (from `realtime-contract`), synchronously, when validation is on and the message is invalid
+   */
   broadcast(message: GlobalMessage): Promise<StreamEntry>;
   /** Counters and gauges. */
   stats(): RealtimeServerStats;
