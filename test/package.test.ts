@@ -159,6 +159,25 @@ describe('the packed package, installed into a fresh project', () => {
     for (const target of targets) expect(shipped.has(path.posix.normalize(target)), target).toBe(true);
   });
 
+  // The type comments cite the spec (`@see websocket-message-schemas.md, section …`) and the Redis
+  // store's SCALE.md, neither of which was in the package (a tester).
+  it('ships the documents its type comments cite: the spec under spec/, and the Redis store\'s SCALE.md', () => {
+    const installed = path.join(consumer, 'node_modules/realtime-contract');
+    const shipped = new Set(filesUnder(installed));
+    const declarations = [...shipped].filter((file) => file.endsWith('.d.ts')).map((file) => readFileSync(path.join(installed, file), 'utf8'));
+    expect(declarations.some((text) => text.includes('@see websocket-message-schemas.md'))).toBe(true);
+    expect(shipped.has('spec/websocket-message-schemas.md')).toBe(true);
+    expect(readFileSync(path.join(installed, 'spec/websocket-message-schemas.md'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'spec/websocket-message-schemas.md'), 'utf8'));
+    const scale = declarations.filter((text) => text.includes('SCALE.md'));
+    expect(scale.length).toBeGreaterThan(0);
+    for (const text of scale) expect(text).not.toMatch(/(?<!src\/server\/redis\/)SCALE\.md/);
+    expect(shipped.has('src/server/redis/SCALE.md')).toBe(true);
+    // Nor do they send the reader to a source file, a script's name or an issue tracker the package has not.
+    for (const text of declarations) expect(text).not.toMatch(/cursor\.ts|ROTATE_SCRIPT\)|\(issue \d+|StoreKeys\.channel/);
+    const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
+    expect(readme).toContain('`spec/websocket-message-schemas.md`');
+  });
+
   it('ships no module that statically imports a package it does not depend on', () => {
     const installed = path.join(consumer, 'node_modules/realtime-contract');
     const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;

@@ -9,7 +9,7 @@ export type ServerMessageType = ServerMessage['type'];
 /**
  * What a handler of `type` receives first: the message's `data`, or the whole message for the
  * flat `ping`/`pong`. Consumer-facing (`Received…`) types: a closed list also admits values a
- * newer server may add, as the client's tolerant validation does (issue 13).
+ * newer server may add, as the client's tolerant validation does.
  */
 export type MessageData<T extends ServerMessageType> = T extends keyof ReceivedMessageDataMap ? ReceivedMessageDataMap[T] : ReceivedMessageMap[T];
 

@@ -5,7 +5,8 @@ import { loadContract } from '../../src/contract/load.js';
 import { FIXTURES } from '../support/fixtures.js';
 
 const contract = await loadContract('schemas');
-const SPEC = path.join(FIXTURES, 'spec/websocket-message-schemas.md');
+// Shipped in the package (`spec/`): the `@see websocket-message-schemas.md` comments cite it.
+const SPEC = path.resolve(import.meta.dirname, '../../spec/websocket-message-schemas.md');
 const SHARED_SPEC = path.resolve('../shared/spec/websocket-message-schemas.md');
 
 /** The JSON examples of the spec, as text, in order (the envelope sketch is not JSON). */

@@ -38,7 +38,7 @@ export interface RedisStreamStoreOptions {
    *  options reach (`rediss://` with `tls`, an IPv6 host in brackets, or its socket path). */
   client?: Redis | undefined;
   /** Prefix of every key and of the channel; nodes of one deployment share it. Default `rc`.
-   *  Deployments on different databases of one Redis may share it too (see StoreKeys.channel). */
+   *  Deployments on different databases of one Redis may share it too: the channel's name carries the database (`<keyPrefix>:fanout:db<N>` on database N ≠ 0). */
   keyPrefix?: string | undefined;
   /** Entries kept per user stream and in the global stream (count bound). Default 1000. */
   maxMessages?: number | undefined;
@@ -92,7 +92,7 @@ export interface RedisStreamStore extends StreamStore {
 
 interface StoreKeys {
   epoch: string;
-  /** `<epoch> <position>`: where the epoch a rotation started begins (see ROTATE_SCRIPT). */
+  /** `<epoch> <position>`: where the epoch a rotation started begins (written by the rotation's script). */
   epochStart: string;
   seq: string;
   head: string;
@@ -296,7 +296,7 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
 }
 
 /**
- * Creates a StreamStore on Redis (issue 12) and connects it. Layout under `keyPrefix`:
+ * Creates a StreamStore on Redis and connects it: one store shared by several server nodes, each its own process. Layout under `keyPrefix`:
  * `:u:{<userId>}` one stream per user (expires `maxAgeMs` after its last entry), `:g` the global
  * stream, `:all` every entry (admin replay, node catch-up), `:seq` the dense sequence, `:head`
  * the last position used or handed out, `:epoch` the epoch, `:epoch-start` where an epoch a
@@ -307,12 +307,15 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  * one order. Appends made in one event-loop turn share a script call and its PUBLISH, at most
  * 256 entries and 4 MiB of them (an entry larger than that goes alone), and at most 4 MiB of
  * them wait for Redis's answer at a time: under Redis's default `client-output-buffer-limit
- * pubsub 32mb 8mb 60`, past which Redis drops every node's subscription (SCALE.md, "Large
- * messages and bursts"). Cursors are `<epoch>.<position>` like the in-memory store's (see cursor.ts).
+ * pubsub 32mb 8mb 60`, past which Redis drops every node's subscription: with messages of several MB, or many nodes
+ * publishing bursts at once, raise that limit (`src/server/redis/SCALE.md` in the package, its note
+ * "Large messages and bursts"). Cursors are `<epoch>.<position>` like the in-memory store's: the
+ * epoch 16 hex digits, the first a letter, created once and gone when Redis loses its data; the
+ * position max(Redis TIME in µs, the previous one + 1), from one sequence for every stream.
  *
  * Connections: one for commands, one for the subscription (never shared). With `client`, its
  * own options apply to commands (e.g. its offline queue holds appends while Redis is away).
- * Redis must not evict these keys: use `maxmemory-policy noeviction` (see SCALE.md). Another
+ * Redis must not evict these keys: use `maxmemory-policy noeviction` (`src/server/redis/SCALE.md`). Another
  * policy, with a `maxmemory` set, is logged at start (`redis-eviction-policy`, a warning): an
  * evicted key loses its entries, and a resume past them reads `resumed`, not `gap`.
  *

@@ -2,7 +2,7 @@
  * Lua scripts of the Redis stream store, run with EVALSHA through ioredis `defineCommand`.
  * Each runs atomically in Redis, which is what makes every node see one order.
  *
- * Entry ids are `<position>-<seq>` (see cursor.ts): position = max(TIME in µs, head + 1), seq =
+ * Entry ids are `<position>-<seq>` (the cursor `<epoch>.<position>` carries the position): position = max(TIME in µs, head + 1), seq =
  * INCR. Both increase together across the user streams, the global stream and the all-stream,
  * so merging by id gives append order.
  *
