@@ -5,7 +5,8 @@ import { boundParts } from './docs/field-table.js';
  * What the generated types' TSDoc says of a schema node beyond its description, as the reference's
  * field table says it: the bounds TypeScript cannot express (`Allowed: x ≥ 0; a multiple of 0.5.`,
  * from `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `minLength`,
- * `maxLength` and `pattern`, on the node or on its inline `anyOf`/`oneOf` branches), then
+ * `maxLength` and `pattern`, on the node or on its inline `anyOf`/`oneOf` branches; an array's
+ * `uniqueItems` and its inline items' bounds, `each item length ≤ 10`), then
  * `@default` and one `@example` per example (JSON). An array's `minItems`/`maxItems` are
  * json-schema-to-typescript's own `@minItems`/`@maxItems` tags, added after these.
  *
@@ -14,6 +15,13 @@ import { boundParts } from './docs/field-table.js';
  */
 export function fieldNotes(node: SchemaNode, withExamples = true): string {
   const bounds = [...new Set(branches(node).flatMap(boundParts))];
+  // An array's rules beyond its size (its @minItems/@maxItems): unique items, and inline items' own bounds.
+  if (node.uniqueItems === true) bounds.push('items unique');
+  const { items } = node;
+  if (items && typeof items === 'object' && !Array.isArray(items) && items.$ref === undefined) {
+    const inner = [...new Set(branches(items).flatMap(boundParts))];
+    if (inner.length > 0) bounds.push(`each item ${inner.join(', ')}`);
+  }
   const notes: string[] = [];
   if (bounds.length > 0) notes.push(`Allowed: ${bounds.join('; ')}.`);
   const tags: string[] = [];
