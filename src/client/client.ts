@@ -250,6 +250,7 @@ export interface RealtimeClientOptions {
    * what the client calls, {@link FetchLike}). Default `globalThis.fetch`.
    */
   fetch?: FetchLike | undefined;
+  /** How long to wait between reconnection attempts ({@link BackoffOptions}); each key defaults on its own. */
   backoff?: BackoffOptions | undefined;
   /**
    * An attempt that has not opened after this long (ms, > 0) is abandoned. Default 10 000. The wait for a
@@ -259,6 +260,7 @@ export interface RealtimeClientOptions {
   connectTimeoutMs?: number | undefined;
   /** Silence longer than `pingIntervalMs + pongTimeoutMs` (ms, each > 0) means a dead socket. Defaults from the contract (30 000 + 10 000). */
   pingIntervalMs?: number | undefined;
+  /** See `pingIntervalMs`: the second part of the silence that means a dead socket, ms (> 0). Default from the contract (10 000). */
   pongTimeoutMs?: number | undefined;
   /** Failed socket attempts before polling, a number ≥ 0 (Infinity: never). Default 3. A refused upgrade (the HTTP side works) switches at once. */
   fallbackAfter?: number | undefined;
