@@ -145,7 +145,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                     if (typeof data2 !== "string") {
                       return reject(instancePath + "/data/status", "type", { type: "string" }, data2);
                     }
-                    if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
+                    if (!embedded0.includes(data2)) {
                       {
                         func0(notices, instancePath + "/data/status", data2, embedded0);
                       }
@@ -157,7 +157,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                       if (typeof data3 !== "string") {
                         return reject(instancePath + "/data/mode", "type", { type: "string" }, data3);
                       }
-                      if (!(data3 === "ws" || data3 === "polling")) {
+                      if (!embedded1.includes(data3)) {
                         {
                           func0(notices, instancePath + "/data/mode", data3, embedded1);
                         }
@@ -169,7 +169,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                         if (typeof data4 !== "string") {
                           return reject(instancePath + "/data/resume", "type", { type: "string" }, data4);
                         }
-                        if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
+                        if (!embedded2.includes(data4)) {
                           {
                             func0(notices, instancePath + "/data/resume", data4, embedded2);
                           }
@@ -384,7 +384,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                         if (typeof data4 !== "string") {
                           return reject(instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
-                        if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
+                        if (!embedded3.includes(data4)) {
                           {
                             func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
@@ -409,7 +409,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                             if (typeof data6 !== "string") {
                               return reject(instancePath + "/data/side", "type", { type: "string" }, data6);
                             }
-                            if (!(data6 === "buy" || data6 === "sell")) {
+                            if (!embedded4.includes(data6)) {
                               {
                                 func0(notices, instancePath + "/data/side", data6, embedded4);
                               }
@@ -467,7 +467,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                       if (typeof data11 !== "string") {
                                         return reject(instancePath + "/data/status", "type", { type: "string" }, data11);
                                       }
-                                      if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
+                                      if (!embedded5.includes(data11)) {
                                         {
                                           func0(notices, instancePath + "/data/status", data11, embedded5);
                                         }
@@ -607,7 +607,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                         if (typeof data4 !== "string") {
                           return reject(instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
-                        if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
+                        if (!embedded3.includes(data4)) {
                           {
                             func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
@@ -632,7 +632,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                             if (typeof data6 !== "string") {
                               return reject(instancePath + "/data/status", "type", { type: "string" }, data6);
                             }
-                            if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
+                            if (!embedded7.includes(data6)) {
                               {
                                 func0(notices, instancePath + "/data/status", data6, embedded7);
                               }
@@ -644,7 +644,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                               if (typeof data7 !== "string") {
                                 return reject(instancePath + "/data/trading_mode", "type", { type: "string" }, data7);
                               }
-                              if (!(data7 === "paper" || data7 === "live")) {
+                              if (!embedded8.includes(data7)) {
                                 {
                                   func0(notices, instancePath + "/data/trading_mode", data7, embedded8);
                                 }
@@ -656,7 +656,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                 if (typeof data8 !== "string") {
                                   return reject(instancePath + "/data/risk_mode", "type", { type: "string" }, data8);
                                 }
-                                if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
+                                if (!embedded9.includes(data8)) {
                                   {
                                     func0(notices, instancePath + "/data/risk_mode", data8, embedded9);
                                   }
@@ -821,7 +821,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                     if (typeof data2 !== "string") {
                       return reject(instancePath + "/data/platform", "type", { type: "string" }, data2);
                     }
-                    if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
+                    if (!embedded11.includes(data2)) {
                       {
                         func0(notices, instancePath + "/data/platform", data2, embedded11);
                       }
@@ -1035,7 +1035,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                           if (typeof data5 !== "string") {
                             return reject(instancePath + "/data/platform", "type", { type: "string" }, data5);
                           }
-                          if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
+                          if (!embedded3.includes(data5)) {
                             {
                               func0(notices, instancePath + "/data/platform", data5, embedded3);
                             }
@@ -1047,7 +1047,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                             if (typeof data6 !== "string") {
                               return reject(instancePath + "/data/decision", "type", { type: "string" }, data6);
                             }
-                            if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
+                            if (!embedded12.includes(data6)) {
                               {
                                 func0(notices, instancePath + "/data/decision", data6, embedded12);
                               }
@@ -1827,7 +1827,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                       if (typeof data3 !== "string") {
                         return reject(instancePath + "/data/severity", "type", { type: "string" }, data3);
                       }
-                      if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
+                      if (!embedded13.includes(data3)) {
                         {
                           func0(notices, instancePath + "/data/severity", data3, embedded13);
                         }
@@ -1934,7 +1934,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                     }
                                     errors++;
                                   }
-                                  if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
+                                  if (!embedded3.includes(data8)) {
                                     {
                                       if (typeof data8 == "string") {
                                         func0(notices, instancePath + "/data/platform", data8, embedded14[0].enum);
@@ -2318,7 +2318,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                       if (typeof data3 !== "string") {
                         return reject(instancePath + "/data/platform", "type", { type: "string" }, data3);
                       }
-                      if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
+                      if (!embedded3.includes(data3)) {
                         {
                           func0(notices, instancePath + "/data/platform", data3, embedded3);
                         }
@@ -2488,7 +2488,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                       if (typeof data3 !== "string") {
                         return reject(instancePath + "/data/task_type", "type", { type: "string" }, data3);
                       }
-                      if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
+                      if (!embedded15.includes(data3)) {
                         {
                           func0(notices, instancePath + "/data/task_type", data3, embedded15);
                         }
@@ -2500,7 +2500,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                         if (typeof data4 !== "string") {
                           return reject(instancePath + "/data/status", "type", { type: "string" }, data4);
                         }
-                        if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
+                        if (!embedded16.includes(data4)) {
                           {
                             func0(notices, instancePath + "/data/status", data4, embedded16);
                           }

@@ -5,7 +5,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, ERROR_SLOT_SOURCE, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
+import { callReject, closedListLookups, ERROR_SLOT_SOURCE, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
 
@@ -404,7 +404,7 @@ ${messageSwitch(contract, 'false')}
   return new Map([
     ['validators.js', header + js],
     ['validators.d.ts', header + validatorsDts(contract)],
-    ['validators-tolerant.js', header + tolerantJs],
+    ['validators-tolerant.js', header + closedListLookups(tolerantJs)],
     ['validators-tolerant.d.ts', header + TOLERANT_DTS],
   ]);
 }
