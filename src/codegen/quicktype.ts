@@ -408,10 +408,20 @@ const PYTHON_FROM_INT = `def from_int(x: Any) -> int:
 `;
 const PYTHON_FROM_WHOLE_NUMBER = `def from_int(x: Any) -> int:
     # JSON Schema counts a whole number written as a float (1705251000000.0, as Python's json
-    # module writes floats) as an integer: read it as the integer it equals.
-    if isinstance(x, float) and x.is_integer():
-        return int(x)
+    # module writes floats) as an integer: read it as the integer it equals. A number past a
+    # float's range (1e400, which Python's json reads as inf, or 1 followed by 400 zeros), which
+    # JavaScript reads as Infinity and the schema refuses, raises ValueError, as in a number field.
+    if isinstance(x, float):
+        if x != x or x in (float("inf"), float("-inf")):
+            raise ValueError(f"expected a finite number, found {x}")
+        if x.is_integer():
+            return int(x)
     assert isinstance(x, int) and not isinstance(x, bool)
+    if isinstance(x, int):
+        try:
+            float(x)
+        except OverflowError:
+            raise ValueError(f"expected a number, found an integer of {x.bit_length()} bits, past a float's range") from None
     return x
 
 
@@ -427,8 +437,9 @@ def from_absent_or_value(obj: dict, key: str) -> Any:
 const PYTHON_DOC = `"""Types of the real-time WebSocket protocol, generated from its JSON Schemas.
 
 Decode with \`<message>_from_dict(json.loads(text))\`, encode with
-\`json.dumps(<message>_to_dict(message))\`. The decoders check types and required keys; they are
-not the validator (ranges, patterns and formats are checked by \`realtime-contract validate\`).
+\`json.dumps(<message>_to_dict(message), allow_nan=False)\`. The decoders check types and required
+keys; they are not the validator (ranges, patterns and formats are checked by
+\`realtime-contract validate\`).
 
 - A required key is always written, null included when the schema allows null (\`pnl\`).
 - A field that may be None defaults to None (an optional key's is then left out, a nullable
@@ -439,6 +450,11 @@ not the validator (ranges, patterns and formats are checked by \`realtime-contra
   null for such a key, as the schema does.
 - An integer field accepts a whole float (\`1705251000000.0\`), as JSON Schema does, and is
   written back as an integer.
+- A number past a float's range (\`1e400\`, which json reads as inf, or 1 followed by 400 zeros),
+  which JavaScript reads as Infinity and the schema refuses, raises ValueError in a number or
+  integer field, decoding and encoding alike (NaN too). In \`AiTaskResult\`, which is not
+  checked, json reads it as inf, which json.dumps writes as \`Infinity\` (not JSON) unless
+  given allow_nan=False, which raises ValueError instead.
 - \`AiTaskResult\` (the \`result\` of an \`ai_tasks\` message, an object the schema leaves open)
   is a plain dict: its keys are kept as they are and not checked, the typed ones
   (\`checks_passed\`, \`checks_failed\`, \`issues\`) included. Each of \`PollResponse.messages\`
@@ -452,12 +468,17 @@ function pythonFixups(text: string): string {
   if (!text.includes(PYTHON_TO_ENUM)) throw new Error("quicktype's Python to_enum is no longer the one this generator replaces");
   if (!text.includes(PYTHON_FROM_UNION)) throw new Error("quicktype's Python from_union is no longer the one this generator replaces");
   if (text.includes('from_float(') && !text.includes(PYTHON_FROM_FLOAT)) throw new Error("quicktype's Python from_float is no longer the one this generator replaces");
+  if (text.includes('from_none(') && !text.includes(PYTHON_FROM_NONE)) throw new Error("quicktype's Python from_none is no longer the one this generator replaces");
+  if (text.includes('to_float(') && !text.includes(PYTHON_TO_FLOAT)) throw new Error("quicktype's Python to_float is no longer the one this generator replaces");
+  if (text.includes('to_float(') && !text.includes('from_float(')) throw new Error("quicktype's Python to_float is written without from_float, which its replacement calls");
   const [header, ...rest] = text.split('\n');
   return nameUnionFields([header, '', PYTHON_DOC.trimEnd(), ...rest].join('\n'))
     .replace(PYTHON_FROM_INT, PYTHON_FROM_WHOLE_NUMBER)
     .replace(PYTHON_TO_ENUM, PYTHON_TO_ENUM_OR_VALUE)
     .replace(PYTHON_FROM_UNION, PYTHON_FROM_UNION_SAID)
-    .replace(PYTHON_FROM_FLOAT, PYTHON_FROM_FINITE_FLOAT);
+    .replace(PYTHON_FROM_FLOAT, PYTHON_FROM_FINITE_FLOAT)
+    .replace(PYTHON_TO_FLOAT, PYTHON_TO_FINITE_FLOAT)
+    .replace(PYTHON_FROM_NONE, PYTHON_FROM_NONE_CHECKED);
 }
 
 /** quicktype's Python choice between types (an optional or nullable field): a value of none of them raised a bare AssertionError, hiding why each refused it (a reviewer: an unlisted value of an optional Enum field). */
@@ -509,6 +530,32 @@ const PYTHON_FROM_FINITE_FLOAT = `def from_float(x: Any) -> float:
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"expected a finite number, found {value}")
     return value
+`;
+
+/** quicktype's Python check of null: a bare assert, which \`python -O\` strips, so that a nullable number field took 1e400 (inf) under -O, where the number check refused it first (from_union tries null last). */
+const PYTHON_FROM_NONE = `def from_none(x: Any) -> Any:
+    assert x is None
+    return x
+`;
+
+/** The same, raising ValueError, which -O keeps; from_union reports it as "not null", as it did the AssertionError. */
+const PYTHON_FROM_NONE_CHECKED = `def from_none(x: Any) -> Any:
+    if x is not None:
+        raise ValueError("not null")
+    return x
+`;
+
+/** quicktype's Python encoder of a number field: it wrote NaN, inf (as \`NaN\`, \`Infinity\`: not JSON) and True (\`true\`) into a number field, which the decoders refuse (a tester). */
+const PYTHON_TO_FLOAT = `def to_float(x: Any) -> float:
+    assert isinstance(x, (int, float))
+    return x
+`;
+
+/** The same, refusing what the decoder refuses (from_float): a bool, and with ValueError a number no float holds; a number is written as it is. */
+const PYTHON_TO_FINITE_FLOAT = `def to_float(x: Any) -> float:
+    assert isinstance(x, (int, float)) and not isinstance(x, bool)
+    from_float(x)  # NaN, inf or an integer past a float's range: ValueError, as on decoding
+    return x
 `;
 
 /**

@@ -503,7 +503,62 @@ describe('generated Python and Go types', () => {
     ].join('\n'));
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
     expect(readme).toContain("(`ValueError: TradeData.pnl: 'abc' is none of the field's types: not a number; not null`)");
-    expect(readme).toContain("a number past a float's range (`1e400`, or 1 followed by 400 zeros) raises `ValueError` too, which the `except` clause above catches");
+    expect(readme).toContain("a number past a float's range (`1e400`, or 1 followed by 400 zeros; NaN too) in a number or integer field raises `ValueError` too, `-O` or not, which the `except` clause above catches; so do the encoders");
+  });
+
+  // An integer field took 1e400 with a bare AssertionError (inf under -O, echoed as Infinity) and
+  // 1 followed by 400 zeros without an error (tAP F16); the encoders wrote NaN, Infinity (not
+  // JSON) and true into number fields, which the decoders refuse (tAN F4); a number past a
+  // float's range in the open AiTaskResult was written back as Infinity (tAN F3).
+  it.skipIf(!pythonTool.available)(`Python refuses a number past a float's range in integer fields too, decoding and encoding, under -O too ${pythonTool.reason}`.trimEnd(), () => {
+    const big = `1${'0'.repeat(400)}`;
+    const script = [
+      'def attempt(label, f):',
+      '  try:',
+      '    print(label, "accepted", json.dumps(f()))',
+      '  except (AssertionError, KeyError, ValueError) as error:',
+      '    print(label, type(error).__name__, error)',
+      'trade = json.loads(sys.argv[2])',
+      'bots = json.loads(sys.argv[3])',
+      `attempt("ping 1e400", lambda: rc.ping_message_to_dict(rc.ping_message_from_dict(json.loads('{"type":"ping","timestamp":1e400}'))))`,
+      `attempt("ping big", lambda: rc.ping_message_to_dict(rc.ping_message_from_dict(json.loads('{"type":"ping","timestamp":${big}}'))))`,
+      'bots["data"]["trades_count"] = float("-inf")',
+      'attempt("bots -inf", lambda: rc.bots_message_to_dict(rc.bots_message_from_dict(bots)))',
+      'for value in [float("nan"), float("inf"), 10 ** 400]:',
+      '  m = rc.trades_message_from_dict(trade)',
+      '  m.data.price = value',
+      '  attempt("price " + repr(value)[:5], lambda: rc.trades_message_to_dict(m))',
+      'm = rc.trades_message_from_dict(trade)',
+      'm.data.pnl = float("inf")',
+      'attempt("pnl inf", lambda: rc.trades_message_to_dict(m))',
+      'attempt("pong inf", lambda: rc.pong_message_to_dict(rc.PongMessage(timestamp=float("inf"), type=rc.PongMessageType.PONG)))',
+      'task = rc.ai_tasks_message_from_dict(json.loads(sys.argv[4]))',
+      'try:\n  json.dumps(rc.ai_tasks_message_to_dict(task), allow_nan=False)\nexcept ValueError as error:\n  print("result", error)',
+    ];
+    const file = (name: string) => readFileSync(path.join(ROOT, `test/fixtures/valid/spec/${name}.json`), 'utf8');
+    const task = file('ai_tasks').replace('"checks_failed": 0', '"checks_failed": 0, "score": 1e400');
+    expect(task).toContain('1e400');
+    expect(validateMessage(JSON.parse(task)).ok).toBe(true);
+    const expected = [
+      'ping 1e400 ValueError expected a finite number, found inf',
+      "ping big ValueError expected a number, found an integer of 1329 bits, past a float's range",
+      'bots -inf ValueError expected a finite number, found -inf',
+      'price nan ValueError expected a finite number, found nan',
+      'price inf ValueError expected a finite number, found inf',
+      "price 10000 ValueError expected a number, found an integer of 1329 bits, past a float's range",
+      "pnl inf ValueError TradeData.pnl: inf is none of the field's types: expected a finite number, found inf; not null",
+      'pong inf ValueError expected a finite number, found inf',
+      'result Out of range float values are not JSON compliant',
+      '',
+    ].join('\n');
+    const result = runWithModule('python-non-finite', script, [file('trades'), file('bots'), task]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(expected);
+    const dir = path.join(work, 'python-non-finite');
+    const stripped = spawnSync('python3', ['-B', '-O', '-c', ['import sys, json', 'sys.path.insert(0, sys.argv[1])', 'import realtime_contract as rc', ...script].join('\n'), dir, file('trades'), file('bots'), task], { encoding: 'utf8' });
+    expect(stripped.stderr).toBe('');
+    expect(stripped.stdout).toBe(expected);
+    expect(generated.get(PYTHON_FILE)!).toContain('`json.dumps(<message>_to_dict(message), allow_nan=False)`');
   });
 
   // What README says of the Python decoders: quicktype's `assert`s, bare, and gone under `python -O` (a hostile tester).

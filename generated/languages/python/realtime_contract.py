@@ -3,8 +3,9 @@
 """Types of the real-time WebSocket protocol, generated from its JSON Schemas.
 
 Decode with `<message>_from_dict(json.loads(text))`, encode with
-`json.dumps(<message>_to_dict(message))`. The decoders check types and required keys; they are
-not the validator (ranges, patterns and formats are checked by `realtime-contract validate`).
+`json.dumps(<message>_to_dict(message), allow_nan=False)`. The decoders check types and required
+keys; they are not the validator (ranges, patterns and formats are checked by
+`realtime-contract validate`).
 
 - A required key is always written, null included when the schema allows null (`pnl`).
 - A field that may be None defaults to None (an optional key's is then left out, a nullable
@@ -15,6 +16,11 @@ not the validator (ranges, patterns and formats are checked by `realtime-contrac
   null for such a key, as the schema does.
 - An integer field accepts a whole float (`1705251000000.0`), as JSON Schema does, and is
   written back as an integer.
+- A number past a float's range (`1e400`, which json reads as inf, or 1 followed by 400 zeros),
+  which JavaScript reads as Infinity and the schema refuses, raises ValueError in a number or
+  integer field, decoding and encoding alike (NaN too). In `AiTaskResult`, which is not
+  checked, json reads it as inf, which json.dumps writes as `Infinity` (not JSON) unless
+  given allow_nan=False, which raises ValueError instead.
 - `AiTaskResult` (the `result` of an `ai_tasks` message, an object the schema leaves open)
   is a plain dict: its keys are kept as they are and not checked, the typed ones
   (`checks_passed`, `checks_failed`, `issues`) included. Each of `PollResponse.messages`
@@ -31,7 +37,8 @@ EnumT = TypeVar("EnumT", bound=Enum)
 
 
 def from_none(x: Any) -> Any:
-    assert x is None
+    if x is not None:
+        raise ValueError("not null")
     return x
 
 
@@ -68,10 +75,20 @@ def to_class(c: Type[T], x: Any) -> dict:
 
 def from_int(x: Any) -> int:
     # JSON Schema counts a whole number written as a float (1705251000000.0, as Python's json
-    # module writes floats) as an integer: read it as the integer it equals.
-    if isinstance(x, float) and x.is_integer():
-        return int(x)
+    # module writes floats) as an integer: read it as the integer it equals. A number past a
+    # float's range (1e400, which Python's json reads as inf, or 1 followed by 400 zeros), which
+    # JavaScript reads as Infinity and the schema refuses, raises ValueError, as in a number field.
+    if isinstance(x, float):
+        if x != x or x in (float("inf"), float("-inf")):
+            raise ValueError(f"expected a finite number, found {x}")
+        if x.is_integer():
+            return int(x)
     assert isinstance(x, int) and not isinstance(x, bool)
+    if isinstance(x, int):
+        try:
+            float(x)
+        except OverflowError:
+            raise ValueError(f"expected a number, found an integer of {x.bit_length()} bits, past a float's range") from None
     return x
 
 
@@ -98,7 +115,8 @@ def from_float(x: Any) -> float:
 
 
 def to_float(x: Any) -> float:
-    assert isinstance(x, (int, float))
+    assert isinstance(x, (int, float)) and not isinstance(x, bool)
+    from_float(x)  # NaN, inf or an integer past a float's range: ValueError, as on decoding
     return x
 
 
