@@ -2,7 +2,7 @@
 export interface JsonTextScan {
   /** How many keys the text writes: strings followed (after optional whitespace) by a colon. */
   keys: number;
-  /** Whether some number of the text is a whole float (`1.0`, `1e3`) or an integer beyond ±(2^53 − 1), by {@link isNonPortable}. */
+  /** Whether some number of the text is a whole float (`1.0`, `1e3`), an integer beyond ±(2^53 − 1) or a number past a double's range, by {@link isNonPortable}. */
   nonPortable: boolean;
   /**
    * With a `maxDepth`: offset of the `[` or `{` that opens level `maxDepth + 1` of the text's
@@ -250,9 +250,9 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Whether the JSON number written `written` is a whole float (`1.0`, `1e3`) or an integer beyond ±(2^53 − 1). */
+/** Whether the JSON number written `written` is a whole float (`1.0`, `1e3`), an integer beyond ±(2^53 − 1), or past a double's range (`1e400`, read as Infinity). */
 export function isNonPortable(written: string, value = Number(written)): boolean {
-  return (/[.eE]/.test(written) && Number.isInteger(value)) || (/^-?\d+$/.test(written) && Math.abs(value) > Number.MAX_SAFE_INTEGER);
+  return (/[.eE]/.test(written) && Number.isInteger(value)) || (/^-?\d+$/.test(written) && Math.abs(value) > Number.MAX_SAFE_INTEGER) || !Number.isFinite(value);
 }
 
 /** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line, and per inbound frame of the server). */

@@ -32,7 +32,12 @@ export type Validate = (value: unknown) => { ok: boolean; errors?: readonly { po
  * code that checks `isinstance(x, int)`, and most strict decoders refuse it. Integers beyond
  * ±(2^53 − 1) lose digits in JavaScript and do not fit Go's int64 beyond ±(2^63 − 1).
  *
- * Only numbers in an integer slot are reported: a whole float in a `number` field (a price
+ * Numbers past a double's range (`1e400`, 1 followed by 400 zeros) are reported too: a valid
+ * message holds one only where the schema gives no type (the open `result` of `ai_tasks`), and
+ * JavaScript reads it as Infinity (which `JSON.stringify` writes as null), Python's json `1e400`
+ * as inf (which `json.dumps` writes as `Infinity`, not JSON); Go's decoded JSON keeps it as written.
+ *
+ * Other numbers are reported only in an integer slot: a whole float in a `number` field (a price
  * of `100.0`) is fine everywhere. Whether a slot wants an integer is asked of `validate`: the
  * number is replaced by 0.5 and the validator must then refuse it there with a `type` error
  * that names an integer; no schema is walked here.
@@ -120,7 +125,7 @@ function mayWarn(text: string, validate: Validate, parsed: { value: unknown; val
     // A loop, not map and join: their arrays' maps vary with the path, and V8 threw away this function's code for it once per process.
     let pointer = '';
     for (let i = 0; i < within.length; i++) pointer += `/${escapeToken(String(within[i]))}`;
-    return isIntegerSlot(message, within, pointer, validate);
+    return !Number.isFinite(values[at]) || isIntegerSlot(message, within, pointer, validate);
   });
 }
 
@@ -150,7 +155,9 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
     const message: unknown = inArray ? (document as unknown[])[path[0] as number] : document;
     const within = inArray ? path.slice(1) : path;
     const pointer = within.map((step) => `/${escapeToken(String(step))}`).join('');
-    if (within.length === 0 || !valid(message) || !isIntegerSlot(message, within, pointer, validate)) continue;
+    if (within.length === 0 || !valid(message)) continue;
+    const integer = isIntegerSlot(message, within, pointer, validate);
+    if (!integer && Number.isFinite(value)) continue;
     // Cut as a number at fault is (a hostile tester: 100,000 digits printed whole).
     const shown = cut(written, MAX_WRITTEN);
     warnings.push({
@@ -159,7 +166,9 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
       offset,
       written,
       // Beyond 2^53 the float's value is not the number written: say that, not "write <value>".
-      message: /^-?\d+$/.test(written) || Math.abs(value) > Number.MAX_SAFE_INTEGER
+      message: !integer
+        ? `${shown} is past a double's range: JavaScript reads it as ${value} (JSON.stringify writes null)${/^-?\d+$/.test(written) ? '' : ` and Python's json as ${value > 0 ? 'inf' : '-inf'} (json.dumps writes ${value}, which is not JSON)`}; write a finite number`
+        : /^-?\d+$/.test(written) || Math.abs(value) > Number.MAX_SAFE_INTEGER
         ? `${shown} is beyond ±(2^53 − 1): JavaScript reads it as ${wholeText(value)}${beyondInt64(written) ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
         : !wholeAsWritten(written)
           // `100.0000000000000000001`, `5e-400`: not an integer, but a double cannot tell.

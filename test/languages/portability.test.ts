@@ -99,6 +99,19 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(warnings[0]!.message).toMatch(/is beyond ±\(2\^53 − 1\): JavaScript reads it as Infinity and Go's int64 cannot hold it/);
   });
 
+  // The open `result` of ai_tasks puts no type on an unknown key: 1e400 there was valid without
+  // a word, where JavaScript reads Infinity and Python's json.dumps wrote it back as Infinity,
+  // which no JSON parser reads (a tester).
+  it('names a number past a double\'s range where the schema puts no type (the open result of ai_tasks)', () => {
+    const text = readFileSync(path.join(FIXTURES, 'ai_tasks.json'), 'utf8').replace('"issues": []', `"issues": [], "score": 1e400, "low": -1.5e400, "big": 1${'0'.repeat(400)}, "fine": 1.0`);
+    expect(validateMessage(JSON.parse(text)).ok).toBe(true);
+    expect(findNonPortableIntegers(text, validateMessage)).toEqual([
+      { pointer: '/data/result/score', offset: text.indexOf('1e400'), written: '1e400', message: "1e400 is past a double's range: JavaScript reads it as Infinity (JSON.stringify writes null) and Python's json as inf (json.dumps writes Infinity, which is not JSON); write a finite number" },
+      { pointer: '/data/result/low', offset: text.indexOf('-1.5e400'), written: '-1.5e400', message: "-1.5e400 is past a double's range: JavaScript reads it as -Infinity (JSON.stringify writes null) and Python's json as -inf (json.dumps writes -Infinity, which is not JSON); write a finite number" },
+      { pointer: '/data/result/big', offset: text.indexOf('1000'), written: `1${'0'.repeat(400)}`, message: expect.stringMatching(/^10{40,}\.\.\. is past a double's range: JavaScript reads it as Infinity \(JSON\.stringify writes null\); write a finite number$/) },
+    ]);
+  });
+
   it('says nothing about plain integers, invalid messages or text that is not JSON', () => {
     expect(findNonPortableIntegers('{"type":"ping","timestamp":1705251000000}', validateMessage)).toEqual([]);
     expect(findNonPortableIntegers('{"type":"ping","timestamp":-1.0}', validateMessage)).toEqual([]);
