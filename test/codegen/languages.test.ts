@@ -619,6 +619,19 @@ describe('generated Python and Go types', () => {
     expect(result.stdout).toBe('<nil> 0\n');
   });
 
+  // What README says of Go's keys: encoding/json matches them without regard to case, so an
+  // unknown "Price" beside "price" set the price (a tester: 1 in Go, 850000 in JavaScript and Python).
+  it.skipIf(!goTool.available)(`Go reads a key that differs from a field's only in case into that field, the later winning, as README says ${goTool.reason}`.trimEnd(), () => {
+    const trade = readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8').replace('"price": 850000', '"price": 850000, "Price": 1');
+    expect(trade).toContain('"Price": 1');
+    expect(parseMessage(trade, { mode: 'tolerant' })).toMatchObject({ ok: true, message: { data: { price: 850000 } } });
+    const result = runGoMain('key-case', 'm, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))\n\tfmt.Println(m.Data.Price, err)', trade);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('1 <nil>\n');
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('`encoding/json` matches keys without regard to case: a key that differs from a field\'s only in case (`"Price"` beside `"price"`) is read into that field, the later of the two winning');
+  });
+
   // What README says of Go's integers: int64, where the schema's counts have no maximum (a fresh user).
   it.skipIf(!goTool.available)(`Go refuses a count past int64 that the validators accept ${goTool.reason}`.trimEnd(), () => {
     const metrics = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/metrics.json'), 'utf8')) as { data: Record<string, unknown> };
