@@ -740,6 +740,12 @@ describe('generated Python and Go types', () => {
     });
   });
 
+  it.skipIf(!pythonTool.available)(`Python refuses each null that Go now refuses too ${pythonTool.reason}`.trimEnd(), () => {
+    const outcomes = python().slice(cases.length + 1 + nullForOptional.length);
+    expect(outcomes).toHaveLength(nullWhereRefused.length + 1);
+    for (const outcome of outcomes) expect(outcome).toStrictEqual({ error: expect.stringMatching(/^(AssertionError|ValueError|KeyError)\b/) });
+  });
+
   describe.skipIf(!pythonTool.available)(`Python refuses null for an optional key the schema does not let be null, as the validator does ${pythonTool.reason}`.trimEnd(), () => {
     it.each(nullForOptional.map((c, index) => [c.name, index] as const))('%s', (_name, index) => {
       expect(python()[cases.length + 1 + index]).toStrictEqual({ error: expect.stringMatching(/^ValueError: \w+ may be left out but not be null$/) });
