@@ -605,119 +605,44 @@ const GO_NULLS = `
 // refuseNulls returns an error when data, the JSON of *v (a struct named name), is null, holds
 // null at one of keys, or holds an array or object at one of itemsOf with a null item: the
 // schema refuses null there, where encoding/json would read it as the zero value without an
-// error. Keys are matched exactly, as the schema matches them, and the last of a key written
-// twice counts, as for encoding/json. Anything else is left to the decode that follows.
+// error. Keys are matched exactly, as the schema matches them. Anything else is left to the
+// decode that follows.
 func refuseNulls(data []byte, v interface{}, name string, keys []string, itemsOf []string) error {
 	if string(data) == "null" {
 		return &json.UnmarshalTypeError{Value: "null", Type: reflect.TypeOf(v).Elem()}
 	}
-	if len(data) == 0 || data[0] != '{' {
+	var object map[string]json.RawMessage
+	if json.Unmarshal(data, &object) != nil {
 		return nil
 	}
-	values := make([][]byte, len(keys)+len(itemsOf))
-	keep := func(key string, value []byte) {
-		for i, listed := range keys {
-			if key == listed {
-				values[i] = value
-			}
-		}
-		for i, listed := range itemsOf {
-			if key == listed {
-				values[len(keys)+i] = value
-			}
-		}
-	}
-	members(data, keep)
-	for i, key := range keys {
-		if string(values[i]) == "null" {
+	for _, key := range keys {
+		if value, ok := object[key]; ok && string(value) == "null" {
 			return nullError(v, name, key, "")
 		}
 	}
-	for i, key := range itemsOf {
-		var err error
-		check := func(item string, value []byte) {
-			if err == nil && string(value) == "null" {
-				err = nullError(v, name, key, item)
+	for _, key := range itemsOf {
+		var items []json.RawMessage
+		var entries map[string]json.RawMessage
+		if json.Unmarshal(object[key], &items) == nil {
+			for i, item := range items {
+				if string(item) == "null" {
+					return nullError(v, name, key, strconv.Itoa(i))
+				}
 			}
-		}
-		members(values[len(keys)+i], check)
-		if err != nil {
-			return err
+		} else if json.Unmarshal(object[key], &entries) == nil {
+			names := make([]string, 0, len(entries))
+			for entry := range entries {
+				names = append(names, entry)
+			}
+			sort.Strings(names)
+			for _, entry := range names {
+				if string(entries[entry]) == "null" {
+					return nullError(v, name, key, entry)
+				}
+			}
 		}
 	}
 	return nil
-}
-
-// members calls f with each key of the JSON object data, or each index of the JSON array data,
-// and the text of its value, in text order; it does nothing for other JSON. data is valid JSON,
-// as encoding/json hands it to an UnmarshalJSON: one pass, nothing decoded but keys with escapes.
-func members(data []byte, f func(key string, value []byte)) {
-	i := skipSpace(data, 0)
-	if i >= len(data) || (data[i] != '{' && data[i] != '[') {
-		return
-	}
-	object := data[i] == '{'
-	for index := 0; ; index++ {
-		i = skipSpace(data, i+1)
-		if i >= len(data) || data[i] == '}' || data[i] == ']' {
-			return
-		}
-		key := strconv.Itoa(index)
-		if object {
-			end := valueEnd(data, i)
-			if bytes.IndexByte(data[i:end], '\\\\') < 0 {
-				key = string(data[i+1 : end-1])
-			} else if json.Unmarshal(data[i:end], &key) != nil {
-				return
-			}
-			i = skipSpace(data, skipSpace(data, end)+1)
-		}
-		end := valueEnd(data, i)
-		f(key, data[i:end])
-		i = skipSpace(data, end)
-		if i >= len(data) || data[i] != ',' {
-			return
-		}
-	}
-}
-
-// valueEnd returns where the JSON value that starts at data[i] ends.
-func valueEnd(data []byte, i int) int {
-	depth := 0
-	for ; i < len(data); i++ {
-		switch data[i] {
-		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\\\' {
-					i++
-				}
-			}
-			if depth == 0 {
-				return i + 1
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 {
-				return i
-			}
-			if depth--; depth == 0 {
-				return i + 1
-			}
-		case ',', ':', ' ', '\\t', '\\n', '\\r':
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return i
-}
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\\t' || data[i] == '\\n' || data[i] == '\\r') {
-		i++
-	}
-	return i
 }
 
 // nullError is the error of a null at key (at its item, when item is not "") of *v: a
@@ -1074,7 +999,7 @@ ${body.join('\n')}
     result = result.replace(/^(func unmarshalUnion\(data \[\]byte,.*\{\n)/m, '$1\tdata = integersFromWholeNumbers(data)\n');
   }
   if (needsWholeNumbers) for (const name of ['bytes', 'math', 'strconv', 'strings']) imports.add(name);
-  if (needsNulls) for (const name of ['bytes', 'reflect', 'strconv', 'strings']) imports.add(name);
+  if (needsNulls) for (const name of ['reflect', 'sort', 'strconv', 'strings']) imports.add(name);
   // Every decode keeps numbers as written where Go holds decoded JSON (interface{}).
   result = result.replace(/\bjson\.Unmarshal\(/g, 'unmarshalKeepingNumbers(');
   methods.forEach((method, i) => (methods[i] = method.replace(/\bjson\.Unmarshal\(/g, 'unmarshalKeepingNumbers(')));
