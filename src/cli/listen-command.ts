@@ -543,20 +543,28 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * token without `exp`, or no token at all (it was told "for a token without an exp" when none
    * was given: a fresh user).
    */
-  const expiryWords = (closedWall: number) => (!tokenSent
+  const expiryWords = (closedWall: number, closedServer: number | undefined) => (!tokenSent
     ? 'but no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter'
-    : expiresAt === undefined ? 'for a token without a numeric exp' : `${Math.round((expiresAt - closedWall) / 1000)} s before the token's exp by listen's clock, ${clockWords()}`);
+    : expiresAt === undefined
+      ? 'for a token without a numeric exp'
+      : closedServer === undefined
+        ? `${Math.round((expiresAt - closedWall) / 1000)} s before the token's exp by listen's clock, ${clockWords()}`
+        : `${Math.round((expiresAt - closedServer) / 1000)} s before the token's exp by the server's clock (the Date header of its 101 answer, carried forward on listen's monotonic clock; ${clockWords()})`);
   /**
-   * How far the server's clock was ahead of listen's (ms, negative when behind), by the `Date`
-   * header of its 101 answer, less up to 1 s (the header is in whole seconds); undefined without
-   * one. Against listen's clock when it asked the upgrade, which the answer follows at once on
-   * the server's side; listen may read that answer later (its loop busy starting the run).
+   * The server's clock by the `Date` header of its 101 answer (`date`, ms, in whole seconds: the
+   * server's time was up to 1 s past it), `at` when listen read that answer ({@link clock}) and
+   * `wall` listen's wall clock then; undefined without one. The server's time at a later moment is
+   * carried forward on the monotonic clock ({@link serverTimeAt}): a step of listen's wall clock
+   * during the run, or an answer that came late, changes nothing (tAV: the offset taken when the
+   * upgrade was asked, applied to the wall clock at the close, misjudged both).
    */
-  let serverAhead: number | undefined;
+  let serverDate: { date: number; at: number; wall: number } | undefined;
+  /** The earliest the server's clock may have read at `at` ({@link clock}), or undefined without a Date header. */
+  const serverTimeAt = (at: number) => (serverDate === undefined ? undefined : serverDate.date + (at - serverDate.at));
   /** The exp is the server's to judge, by its clock: what listen can tell of the two clocks. */
   const clockWords = () => {
-    if (serverAhead === undefined) return "which may be behind the server's by that much (the server's 101 answer had no Date header to compare the clocks)";
-    const ahead = serverAhead + 500;
+    if (serverDate === undefined) return "which may be behind the server's by that much (the server's 101 answer had no Date header to compare the clocks)";
+    const ahead = serverDate.date + 500 - serverDate.wall;
     const s = Math.round(Math.abs(ahead) / 1000);
     return `the server's clock being ${Math.abs(ahead) < 1000 ? 'within a second of' : `about ${s} s ${ahead > 0 ? 'ahead of' : 'behind'}`} listen's (by the Date header of its 101 answer)`;
   };
@@ -570,7 +578,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const serverClosed = (code: number, reason: Buffer, counts: boolean) => {
     report.close = { code, reason: scrub(reason.toString()) };
     /** When the close may first have come, by listen's wall clock. */
-    const closedWall = wallAt(closedAt ?? arrivedAfter(clock()));
+    const closedMono = closedAt ?? arrivedAfter(clock());
+    const closedWall = wallAt(closedMono);
+    const closedServer = serverTimeAt(closedMono);
     // Cut in the middle of a frame: said, and where (a drop between frames read the same: a fresh user).
     if (code === 1006 && refused === undefined) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
     // A close frame while a message sent in fragments was open discards that message: said too
@@ -598,8 +608,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // When the close may have come by the server's clock, as far as its Date header tells it
     // (a machine a minute behind the server's made the close at exp + 5 s a violation "55 s
     // before the token's exp", with no word of the clocks: tAO). The latest it may have read.
-    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && closedWall + Math.max(0, (serverAhead ?? -Infinity) + 1000) >= expiresAt - EXP_SKEW_MS) {
-      const byServer = closedWall < expiresAt - EXP_SKEW_MS ? `, by the server's clock (${clockWords()})` : '';
+    // With a Date header the server's clock alone decides (the latest it may have read: the header
+    // is in whole seconds); without one, listen's.
+    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && (closedServer === undefined ? closedWall : closedServer + 1000) >= expiresAt - EXP_SKEW_MS) {
+      const byServer = closedServer !== undefined && closedWall < expiresAt - EXP_SKEW_MS ? `, by the server's clock (${clockWords()})` : '';
       warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()}${byServer} (give a token that outlives --duration)` });
     } else {
       // A close while listen's ping awaits its pong: said with it (a server that closes on a client ping passed: tAE F1).
@@ -609,7 +621,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         pongState = 'refused';
         ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? clock()) - pingAt} ms after it${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
       }
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords(closedWall)})` : ''}${ping}` });
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords(closedWall, closedServer === undefined ? undefined : closedServer + 1000)})` : ''}${ping}` });
     }
   };
 
@@ -643,8 +655,6 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // run short (a fresh tester). A server may ping at any time (RFC 6455 §5.5.2): listen answers
   // each, as the client answers the protocol's pings, while no more than MAX_UNSENT_BYTES it sent
   // is unsent, which bounds its memory when a server floods pings and does not read.
-  /** When the upgrade was asked, by listen's wall clock (see {@link serverAhead}). */
-  const askedWall = Date.now();
   const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, autoPong: false });
   /** RFC 6455 ping frames received, and whether one went unanswered because the server does not read (said once). */
   let pingFrames = 0;
@@ -1018,7 +1028,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   ws.once('upgrade', (response) => {
     answer = response;
     const date = Date.parse(response.headers.date ?? '');
-    if (Number.isFinite(date)) serverAhead = date - askedWall;
+    if (Number.isFinite(date)) serverDate = { date, at: clock(), wall: Date.now() };
   });
   const connected = await new Promise<true | string>((resolve) => {
     handshakeTimer = setTimeout(() => {

@@ -103,14 +103,15 @@ describe('listen when its wall clock steps during a run', () => {
  * null), then sends `connection` and closes with 4401 "x" at once: a server whose clock reads
  * the token expired.
  */
-async function closing4401(aheadMs: number | null): Promise<string> {
+async function closing4401(aheadMs: number | null, afterMs = 0): Promise<string> {
   const server = createServer();
   servers.push(server);
   server.on('upgrade', (request, socket: Socket) => {
     const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
     const payload = Buffer.from(connection);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${aheadMs !== null ? `Date: ${new Date(Date.now() + aheadMs).toUTCString()}\r\n` : ''}\r\n`);
-    socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload, Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78])]));
+    socket.write(Buffer.from([0x81, payload.length, ...payload]));
+    setTimeout(() => socket.write(Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78])), afterMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
@@ -129,10 +130,43 @@ describe("listen's 4401 judged against the token's exp when the server's clock i
 
   it('an early 4401 says by whose clock: a Date header that agrees with listen\'s clock, or none (then listen\'s clock may be behind)', { timeout: 60_000 }, async () => {
     const agreed = await runListen([await closing4401(0), '--token', await tokenExpiringIn(600), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
-    expect(agreed.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, \d+ s before the token's exp by listen's clock, the server's clock being within a second of listen's \(by the Date header of its 101 answer\)\)$/m);
+    expect(agreed.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, \d+ s before the token's exp by the server's clock \(the Date header of its 101 answer, carried forward on listen's monotonic clock; the server's clock being within a second of listen's \(by the Date header of its 101 answer\)\)\)$/m);
     expect(agreed.status).toBe(1);
     const none = await runListen([await closing4401(null), '--token', await tokenExpiringIn(600), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
     expect(none.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, \d+ s before the token's exp by listen's clock, which may be behind the server's by that much \(the server's 101 answer had no Date header to compare the clocks\)\)$/m);
     expect(none.status).toBe(1);
+  });
+});
+
+describe("listen's 4401 by the server's Date header when listen's own wall clock steps during the run (tAV)", () => {
+  /** listen against `url`, its wall clock stepped by `stepMs` `afterMs` into the run. */
+  const stepped = (url: string, args: string[], stepMs: number, afterMs: number) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--require', STEP_DATE, '--import', 'tsx', CLI, 'listen', url, ...args], { env: { ...process.env, CLOCK_STEP_MS: String(stepMs) } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      // Stepped once listen has connected: its upgrade is asked within the first seconds of the child (tsx's start included).
+      const step = setTimeout(() => child.kill('SIGUSR2'), afterMs);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
+      child.on('close', (status) => {
+        clearTimeout(step);
+        clearTimeout(kill);
+        resolve({ status, stdout, stderr });
+      });
+    });
+
+  it("a 4401 after exp by the server's clock is a warning though listen's clock was set back an hour meanwhile, and one an hour early a violation though listen's was set forward", { timeout: 90_000 }, async () => {
+    // The server closes 6 s after listen connects, with a token that expired 1 s before (by both clocks, which agree).
+    const late = await stepped(await closing4401(0, 6000), ['--token', await tokenExpiringIn(8), '--duration', '20s', '--ping-interval', '60000', '--no-ping'], -HOUR, 4000);
+    expect(late.stderr).toMatch(/^close: warning: - \(root\) the server closed the connection with 4401 "x" before the run ended: TokenExpired/m);
+    expect(late.status).toBe(0);
+    // An hour early by the server's clock (and the real time), listen's clock set forward an hour meanwhile.
+    const early = await stepped(await closing4401(0, 6000), ['--token', await tokenExpiringIn(HOUR / 1000), '--duration', '20s', '--ping-interval', '60000', '--no-ping'], HOUR, 4000);
+    expect(early.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, \d+ s before the token's exp by the server's clock/m);
+    expect(early.status).toBe(1);
   });
 });
