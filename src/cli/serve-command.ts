@@ -147,7 +147,7 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
       // A message refused is that type's fault; anything else (a store that is down) is every type's: said once, not once per type.
       const faults = first ? said : outage;
       const fault = first ? `${type} ${first.pointer} ${first.keyword}` : text;
-      if (!first) since ??= Date.now();
+      if (!first) since ??= performance.now();
       if (faults.has(fault) || said.size + outage.size >= 100) return;
       faults.add(fault);
       write(first
@@ -156,7 +156,7 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
     },
     published: (type) => {
       if (since === null) return;
-      write(`realtime-contract serve: the demo producer publishes again (${type} first), after ${Math.round((Date.now() - since) / 1000)} s\n`);
+      write(`realtime-contract serve: the demo producer publishes again (${type} first), after ${Math.round((performance.now() - since) / 1000)} s\n`);
       since = null;
       outage.clear();
     },

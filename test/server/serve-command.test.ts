@@ -163,6 +163,21 @@ describe('serve --demo: faults of its producer', () => {
     report(refusal(-0.5), 'trades');
     expect(lines.slice(3)).toEqual(['realtime-contract serve: the demo producer cannot publish (whale first): Redis did not answer within 5000 ms (said once; it tries again every round and says when it publishes again)\n']);
   });
+
+  it("times an outage on a clock that never steps: the wall clock set back an hour during it said 'after -3597 s' (tAV F3)", () => {
+    const lines: string[] = [];
+    const { failed, published } = producerFaults((line) => lines.push(line));
+    const realNow = Date.now;
+    try {
+      failed(new Error('Redis did not answer within 5000 ms'), 'trades');
+      const stepped = realNow() - 3_600_000;
+      Date.now = () => stepped;
+      published('trades');
+    } finally {
+      Date.now = realNow;
+    }
+    expect(lines[1]).toBe('realtime-contract serve: the demo producer publishes again (trades first), after 0 s\n');
+  });
 });
 
 describe('serve --demo: browsers refused for their origin', () => {
