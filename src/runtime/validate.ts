@@ -105,7 +105,7 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
   if (options != null) {
     // `validateMessage(value, 'tolerant')` from untyped code would otherwise run in strict mode, silently.
     if (typeof options !== 'object') badOptions(VALIDATE_CALL, options, undefined, undefined);
-    mode = options.mode ?? 'strict';
+    mode = options.mode === undefined ? 'strict' : options.mode;
     direction = options.direction;
     if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(VALIDATE_CALL, options, mode, direction);
     // Neither option given: a misspelt one (`{ mdoe: 'tolerant' }`) would run in strict mode
@@ -173,7 +173,7 @@ export const PARSE_CALL = 'parseMessage(frame, options?)';
 export function checkValidationOptions(options: ValidationOptions | undefined, call: string): void {
   if (options == null) return;
   if (typeof options !== 'object') badOptions(call, options, undefined, undefined);
-  const mode = options.mode ?? 'strict';
+  const mode = options.mode === undefined ? 'strict' : options.mode;
   const direction = options.direction;
   if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(call, options, mode, direction);
   if (direction === undefined && options.mode === undefined) noOtherOption(call, options);

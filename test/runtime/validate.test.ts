@@ -166,6 +166,8 @@ describe('validateMessage', () => {
     const frame = JSON.stringify(trade);
     const cases: [options: unknown, tail: string][] = [
       [{ mode: 'lax' }, 'options.mode must be "strict" or "tolerant", got "lax"'],
+      // null (JSON has no undefined: a config's mode) ran strict silently, where direction: null threw (tAV F4).
+      [{ mode: null }, 'options.mode must be "strict" or "tolerant", got null'],
       [{ mdoe: 'tolerant' }, 'unknown option "mdoe"; the options are mode and direction'],
       ['tolerant', `options must be an object such as { mode: 'tolerant' }, got "tolerant"`],
       [{ direction: 'up' }, 'options.direction must be "client-to-server" or "server-to-client", got "up"'],
