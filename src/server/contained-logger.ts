@@ -21,10 +21,11 @@ export function containedLogger<L extends Pick<Logger, 'info' | 'warn' | 'error'
     (object: object, message?: string): void => {
       try {
         const returned: unknown = message === undefined ? logger[level]!(object) : logger[level]!(object, message);
-        // A thenable's rejection, handled; its `then` may itself throw (a getter), caught below.
+        // A thenable's rejection, handled; both callbacks given, for a thenable that calls the first without
+        // checking it is one (tAU F1: "onFulfilled is not a function" ended the process); its `then` may throw (caught below).
         if ((typeof returned === 'object' || typeof returned === 'function') && returned !== null) {
           const then = (returned as { then?: unknown }).then;
-          if (typeof then === 'function') then.call(returned, undefined, ignore);
+          if (typeof then === 'function') then.call(returned, ignore, ignore);
         }
       } catch {
         // Nowhere left to say it.

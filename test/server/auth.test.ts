@@ -11,6 +11,7 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWKS_MAX_BYTES, redactOrigin } from '../../src/server/auth.js';
 import { AuthError, createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
+import { containedLogger } from '../../src/server/contained-logger.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -1041,6 +1042,20 @@ describe('origin, attempt limits, socket limits', () => {
     } finally {
       await server.rt.close();
     }
+  });
+
+  it("a logger returning a thenable that calls its first callback unchecked is handed functions for both (one ended the process: onFulfilled is not a function, tAU F1)", () => {
+    const handed: string[] = [];
+    const naive = (_object: object, _message?: string) => ({
+      then(onFulfilled: unknown, onRejected: unknown) {
+        handed.push(typeof onFulfilled, typeof onRejected);
+      },
+    });
+    const logger = containedLogger({ info: naive, warn: naive, error: naive, debug: naive });
+    logger.info({ event: 'x' });
+    logger.error({ event: 'y' }, 'message');
+    logger.debug!({ event: 'z' });
+    expect(handed).toEqual(Array(6).fill('function'));
   });
 
   it('a logger whose methods are async and reject never takes the process down: any client\'s refusal is logged, the line lost (an unhandled rejection ended the process: tAT F1)', async () => {
