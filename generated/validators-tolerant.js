@@ -196,7 +196,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data5);
                 }
               }
             } else {
@@ -489,7 +489,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                                 return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             } else {
-                                              return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data13);
+                                              return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data13);
                                             }
                                           }
                                         } else {
@@ -523,7 +523,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data14);
                 }
               }
             } else {
@@ -717,7 +717,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (true) {
                                           if (typeof data13 !== "string" && data13 !== null) {
-                                            return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data13);
+                                            return reject(instancePath + "/data/last_trade", "type", { type: embedded10, format: "date-time" }, data13);
                                           }
                                           if (true) {
                                             if (typeof data13 === "string") {
@@ -757,7 +757,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data14);
                 }
               }
             } else {
@@ -932,7 +932,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data9);
                 }
               }
             } else {
@@ -1343,7 +1343,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data26);
                                                 }
                                               } else {
-                                                return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data26);
+                                                return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data26);
                                               }
                                             }
                                           } else {
@@ -1378,7 +1378,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data27);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data27);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data27);
                 }
               }
             } else {
@@ -1587,7 +1587,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data12);
                 }
               }
             } else {
@@ -1713,7 +1713,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                                     return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data7);
                                   }
                                 } else {
-                                  return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data7);
+                                  return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data7);
                                 }
                               }
                             } else {
@@ -1749,7 +1749,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data9);
                 }
               }
             } else {
@@ -1995,7 +1995,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                           return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data10);
                                         }
                                       } else {
-                                        return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data10);
+                                        return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data10);
                                       }
                                     }
                                   } else {
@@ -2026,7 +2026,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data11);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data11);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data11);
                 }
               }
             } else {
@@ -2192,7 +2192,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (typeof data11 !== "string" && data11 !== null) {
-                                      return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data11);
+                                      return reject(instancePath + "/data/last_trade", "type", { type: embedded10, format: "date-time" }, data11);
                                     }
                                     if (true) {
                                       if (typeof data11 === "string") {
@@ -2247,7 +2247,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data13);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data13);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data13);
                 }
               }
             } else {
@@ -2411,7 +2411,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data10);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data10);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data10);
                 }
               }
             } else {
@@ -2577,7 +2577,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data10 !== "string" && data10 !== null) {
-                                return reject(instancePath + "/data/started_at", "type", { type: embedded10 }, data10);
+                                return reject(instancePath + "/data/started_at", "type", { type: embedded10, format: "date-time" }, data10);
                               }
                               if (true) {
                                 if (typeof data10 === "string") {
@@ -2591,7 +2591,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  return reject(instancePath + "/data/completed_at", "type", { type: embedded10 }, data11);
+                                  return reject(instancePath + "/data/completed_at", "type", { type: embedded10, format: "date-time" }, data11);
                                 }
                                 if (true) {
                                   if (typeof data11 === "string") {
@@ -2626,7 +2626,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data12);
                 }
               }
             } else {
@@ -2732,7 +2732,7 @@ function validate13(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data5);
                 }
               }
             } else {

@@ -6,7 +6,7 @@ export interface CompiledValidatorError {
   /**
    * The JSON Schema keyword that failed, e.g. "enum"; `x-closed` for a property the schema does
    * not name (strict mode only, params `{ additionalProperty }`), `x-date-time` for a timestamp
-   * (params `{ format: "date-time" }`), `x-nullable-object` for a value that is neither an object
+   * (params `{ format: "date-time" }`; its `type` error's params carry that format too), `x-nullable-object` for a value that is neither an object
    * nor null where the schema says `anyOf: [<object>, { type: "null" }]` (params `{ type: "object,null" }`).
    */
   keyword: string;

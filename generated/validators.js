@@ -231,7 +231,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data5);
                 }
               }
             } else {
@@ -548,7 +548,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                                 return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             } else {
-                                              return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data13);
+                                              return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data13);
                                             }
                                           }
                                         } else {
@@ -593,7 +593,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data14);
                 }
               }
             } else {
@@ -801,7 +801,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (true) {
                                           if (typeof data13 !== "string" && data13 !== null) {
-                                            return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data13);
+                                            return reject(instancePath + "/data/last_trade", "type", { type: embedded10, format: "date-time" }, data13);
                                           }
                                           if (true) {
                                             if (typeof data13 === "string") {
@@ -852,7 +852,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data14);
                 }
               }
             } else {
@@ -1047,7 +1047,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data9);
                 }
               }
             } else {
@@ -1492,7 +1492,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data26);
                                                 }
                                               } else {
-                                                return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data26);
+                                                return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data26);
                                               }
                                             }
                                           } else {
@@ -1538,7 +1538,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data27);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data27);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data27);
                 }
               }
             } else {
@@ -1764,7 +1764,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data12);
                 }
               }
             } else {
@@ -1896,7 +1896,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                                     return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data7);
                                   }
                                 } else {
-                                  return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data7);
+                                  return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data7);
                                 }
                               }
                             } else {
@@ -1943,7 +1943,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data9);
                 }
               }
             } else {
@@ -2205,7 +2205,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                           return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data10);
                                         }
                                       } else {
-                                        return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data10);
+                                        return reject(instancePath + "/data/timestamp", "type", { type: "string", format: "date-time" }, data10);
                                       }
                                     }
                                   } else {
@@ -2247,7 +2247,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data11);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data11);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data11);
                 }
               }
             } else {
@@ -2419,7 +2419,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (typeof data11 !== "string" && data11 !== null) {
-                                      return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data11);
+                                      return reject(instancePath + "/data/last_trade", "type", { type: embedded10, format: "date-time" }, data11);
                                     }
                                     if (true) {
                                       if (typeof data11 === "string") {
@@ -2485,7 +2485,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data13);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data13);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data13);
                 }
               }
             } else {
@@ -2668,7 +2668,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data10);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data10);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data10);
                 }
               }
             } else {
@@ -2844,7 +2844,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data10 !== "string" && data10 !== null) {
-                                return reject(instancePath + "/data/started_at", "type", { type: embedded10 }, data10);
+                                return reject(instancePath + "/data/started_at", "type", { type: embedded10, format: "date-time" }, data10);
                               }
                               if (true) {
                                 if (typeof data10 === "string") {
@@ -2858,7 +2858,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  return reject(instancePath + "/data/completed_at", "type", { type: embedded10 }, data11);
+                                  return reject(instancePath + "/data/completed_at", "type", { type: embedded10, format: "date-time" }, data11);
                                 }
                                 if (true) {
                                   if (typeof data11 === "string") {
@@ -2904,7 +2904,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data12);
                 }
               }
             } else {
@@ -3022,7 +3022,7 @@ function validate13(data, instancePath, strict, notices, knownType) {
                     return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string", format: "date-time" }, data5);
                 }
               }
             } else {

@@ -771,3 +771,39 @@ export function closedListLookups(code: string): string {
   });
   return applyEdits(code, edits);
 }
+
+/**
+ * Gives the type error of a date-time field its format: `reject(path, "type", { type: "string" }, x)`
+ * (or `{ type: ["string", "null"] }`, a nullable one) becomes `reject(path, "type", { type: …,
+ * format: "date-time" }, x)` where the same validator function rejects `path` with
+ * `x-date-time` (one function checks one schema, where a path is one field), so the runtime can
+ * say what string is expected: an epoch number in `ts` was told only "expected a string" (tAO
+ * F9). Only the rejection's object literal changes: a valid message runs the same code. Run
+ * after {@link withErrorSlot} (`reject(instancePath, keyword, params, data)`).
+ *
+ * @throws Error when such a type rejection's params are not an object literal of its `type` alone
+ */
+export function withDateTimeTypeParams(code: string): string {
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  const edits: { start: number; end: number; text: string }[] = [];
+  const rejects = (root: AnyNode, keyword: string): AnyNode[] => {
+    const calls: AnyNode[] = [];
+    full(root, (node: AnyNode) => {
+      if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'reject' && node.arguments[1]?.value === keyword) calls.push(node);
+    });
+    return calls;
+  };
+  const pathOf = (call: AnyNode) => code.slice(call.arguments[0].start, call.arguments[0].end);
+  full(ast, (node: AnyNode) => {
+    if (node.type !== 'FunctionDeclaration') return;
+    const paths = new Set(rejects(node.body, 'x-date-time').map(pathOf));
+    for (const call of rejects(node.body, 'type')) {
+      if (!paths.has(pathOf(call))) continue;
+      const params = call.arguments[2];
+      const type = params?.type === 'ObjectExpression' && params.properties.length === 1 ? params.properties[0] : undefined;
+      if (type?.key?.name !== 'type') throw new Error(`withDateTimeTypeParams: a type rejection it does not know: ${code.slice(call.start, call.end)}`);
+      edits.push({ start: type.end, end: type.end, text: ', format: "date-time"' });
+    }
+  });
+  return applyEdits(code, edits);
+}

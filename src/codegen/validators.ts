@@ -5,7 +5,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, closedListLookups, ERROR_SLOT_SOURCE, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
+import { callReject, closedListLookups, ERROR_SLOT_SOURCE, withDateTimeTypeParams, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
 
@@ -376,7 +376,7 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
   const messageExports = new Set(contract.messages.map((m) => exportName(m.type)));
-  const code = withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))))), messageExports));
+  const code = withDateTimeTypeParams(withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))))), messageExports)));
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\nexport ${CODE_POINTS_SOURCE}\n`],
     ['compiled.js', compiledSource(withKnownObject(code))],
@@ -569,7 +569,7 @@ export interface CompiledValidatorError {
   /**
    * The JSON Schema keyword that failed, e.g. "enum"; \`x-closed\` for a property the schema does
    * not name (strict mode only, params \`{ additionalProperty }\`), \`x-date-time\` for a timestamp
-   * (params \`{ format: "date-time" }\`), \`x-nullable-object\` for a value that is neither an object
+   * (params \`{ format: "date-time" }\`; its \`type\` error's params carry that format too), \`x-nullable-object\` for a value that is neither an object
    * nor null where the schema says \`anyOf: [<object>, { type: "null" }]\` (params \`{ type: "object,null" }\`).
    */
   keyword: string;

@@ -110,7 +110,12 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
       return validationError(instancePath, 'format', expectedOf(error, strict), preview(here), formatHint(here, strict));
     }
     case 'type': {
-      return validationError(instancePath, keyword, expectedOf(error, strict), typed(at(error, value)));
+      const here = at(error, value);
+      // A date-time field's type error carries its format (the generated validators'): say what
+      // string, and how to write epoch milliseconds (ping and pong's form) as one (tAO F9).
+      const expected = expectedOf(error, strict);
+      const dateTime = params.format !== undefined;
+      return validationError(instancePath, keyword, dateTime ? expected.replace('a string', DATE_TIME_STRING) : expected, typed(here), dateTime && typeof here == 'number' ? EPOCH_HINT : undefined);
     }
     case 'x-nullable-object':
       // A nullable object (`anyOf: [<object>, { type: "null" }]` in the schema), compiled without the anyOf.
@@ -199,6 +204,11 @@ const FORMAT_NAMES: Record<string, string> = {
   'date-time': 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z"',
 };
 
+/** What a date-time field given another type (an epoch number) is told it needs. */
+const DATE_TIME_STRING = 'an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z"';
+
+const EPOCH_HINT = 'epoch milliseconds? write new Date(ms).toISOString()';
+
 const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001)';
 
 const SPACE_HINT = ', and write "T" between the date and the time, not a space';
@@ -210,6 +220,8 @@ function formatHint(here: unknown, strict: boolean): string | undefined {
   // (an impossible date, a wrong type) need neither, and a rejection should stay cheap.
   const last = here.charCodeAt(here.length - 1);
   const space = here.charCodeAt(10) === 32;
+  // Epoch seconds or milliseconds in quotes.
+  if (last >= 48 && last <= 57 && /^\d{9,}$/.test(here)) return EPOCH_HINT;
   if (last >= 48 && last <= 57 && /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) return `the UTC offset is missing: add "Z" or an offset such as "+02:00"${space ? SPACE_HINT : ''}`;
   if (space && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(here)) return SPACE_HINT.slice(6);
   if (strict && (here.includes('t') || here.includes('z')) && /^\d{4}-\d\d-\d\d[Tt][\d:.]+([Zz]|[+-]\d\d:\d\d)$/.test(here)) return 'strict mode needs upper-case "T" and "Z": Go and Python parse only those';

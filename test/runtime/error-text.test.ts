@@ -82,6 +82,30 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     }
   });
 
+  it('a date-time given as epoch milliseconds (ping and pong\'s form) is told what string, and how to write one (tAO F9)', () => {
+    // It was told only "expected a string, got a number 1705251000000", with no hint.
+    const hint = 'epoch milliseconds? write new Date(ms).toISOString()';
+    const trade = specExample('trades');
+    for (const mode of ['strict', 'tolerant'] as const) {
+      expect(first({ ...trade, ts: 1705251000000 }, mode)).toMatchObject({
+        pointer: '/ts',
+        keyword: 'type',
+        message: `expected an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z", got a number 1705251000000; ${hint}`,
+        hint,
+      });
+      // Quoted, as a producer told "a string" would send it next.
+      expect(first({ ...trade, ts: '1705251000000' }, mode)).toMatchObject({ pointer: '/ts', keyword: 'format', hint });
+    }
+    // A nullable date-time field says null too; another type than a number has no epoch hint.
+    const bot = specExample('bots');
+    bot.data.last_trade = 1705251000;
+    expect(first(bot)).toMatchObject({ pointer: '/data/last_trade', message: `expected an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" or null, got a number 1705251000; ${hint}` });
+    expect(first({ ...trade, ts: true })).toMatchObject({ message: 'expected an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z", got a boolean true' });
+    expect(first({ ...trade, ts: true }).hint).toBeUndefined();
+    // A field that is no date-time keeps its plain type error.
+    expect(first({ ...trade, data: { ...trade.data, symbol: 5 } }).message).toBe('expected a string, got a number 5');
+  });
+
   it.each([
     ['trade', 'trades'],
     ['Trades', 'trades'],
