@@ -604,6 +604,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).
     const listed = SERVER_CONDITION_CLOSES.get(code);
     if (listed !== undefined) warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: ${listed}, a close the contract lists (reconnect and resume)` });
+    // A 4408 that may have come before listen's pong to the last ping went, that ping read late
+    // (listen's loop held: a long frame check, a paused process): listen could not answer in
+    // time, and the server dropped it as documented. Said as listen's (it was the server's
+    // violation, exit 1: tAO F7), as a ping read late is judged by when it may have come.
+    else if (code === CloseCode.PongTimeout && pings > 0 && lastPing - lastPingEarliest > HELD_MS && closedAt !== null && closedAt <= lastPing) {
+      warn({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `${how} before the run ended: listen's loop was held ${lastPing - lastPingEarliest} ms (a long frame check, a paused process) and answered the server's last ping only then, when the server may already have closed: the server's keepalive, not a fault of it` });
+    }
     // When it may first have come: a close read late, its event loop held by a long check, came earlier (a reviewer).
     // When the close may have come by the server's clock, as far as its Date header tells it
     // (a machine a minute behind the server's made the close at exp + 5 s a violation "55 s

@@ -1,0 +1,65 @@
+/**
+ * `listen` held (its process paused, as a long frame check or a stopped CI runner holds its
+ * loop) past the server's pong timeout: the reference server closes 4408 as documented, and
+ * that close is listen's own doing, said as a warning, not the server's violation (tAO F7).
+ * README `listen`: "A ping read late because `listen` was busy checking a large frame is
+ * judged by when it may have come, not when it was read."
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { harness, sign, stopHarnesses } from '../client/support/reference.js';
+import { runListen, stopWsServers, wsServer } from '../support/listen.js';
+
+const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+afterEach(stopHarnesses);
+afterEach(stopWsServers);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it.skipIf(process.platform === 'win32')('a 4408 that follows a stretch in which listen was held is said as listen\'s, a warning: exit 0', async () => {
+  const h = await harness({ pingIntervalMs: 1000, pongTimeoutMs: 500 });
+  const token = await sign('alice');
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', h.url, '--ping-interval', '1s', '--duration', '8s', '--no-ping', '--format', 'json'], {
+    env: { ...process.env, REALTIME_CONTRACT_TOKEN: token },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  try {
+    const end = performance.now() + 15_000;
+    while (h.upgrades.length === 0 && performance.now() < end) await sleep(20);
+    expect(h.upgrades.length).toBe(1);
+    // Past a ping or two answered on time, then held for 2.5 s: pings come and go unanswered, the server closes 4408.
+    await sleep(1500);
+    child.kill('SIGSTOP');
+    await sleep(2500);
+    child.kill('SIGCONT');
+    const status = await exited;
+    const report = JSON.parse(stdout) as { close: { code: number } | null; violations: { keyword?: string; message: string }[]; warnings: { keyword?: string; message: string }[] };
+    expect(report.close?.code, stderr).toBe(4408);
+    expect(report.violations).toEqual([]);
+    expect(report.warnings).toContainEqual(expect.objectContaining({ keyword: 'keepalive', message: expect.stringMatching(/^the server closed the connection with 4408 .* listen's loop was held \d+ ms/) }));
+    expect(status).toBe(0);
+  } finally {
+    clearTimeout(kill);
+    child.kill('SIGCONT');
+  }
+});
+
+it('a 4408 after a ping listen answered at once stays the server\'s violation: exit 1', async () => {
+  // A server that drops the socket as pong timeout right after its ping, though listen's loop was never held.
+  const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z' });
+  const url = await wsServer((ws) => {
+    ws.send(connection);
+    ws.send(JSON.stringify({ type: 'ping', timestamp: Date.now() }));
+    ws.once('message', () => setTimeout(() => ws.close(4408, 'pong timeout'), 200));
+  });
+  const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping', '--format', 'json']);
+  const report = JSON.parse(stdout) as { violations: { keyword?: string; message: string }[] };
+  expect(report.violations).toEqual([expect.objectContaining({ keyword: 'close', message: expect.stringMatching(/^the server closed the connection with 4408 "pong timeout" before the run ended/) })]);
+  expect(status).toBe(1);
+});
