@@ -1806,9 +1806,14 @@ export function hostProblem(host: string, portName: string): string | undefined 
   return `give the host alone (${JSON.stringify(name)})${port}`;
 }
 
-/** `host` as an error shows it: the user info of a URL or `user:password@host` given by mistake is `[redacted]`, as jwksUrl's. */
+/**
+ * `host` (or an origin) as an error shows it: the user info of a URL or `user:password@host` given
+ * by mistake is `[redacted]`, as jwksUrl's, wherever it stands: after `//`, at the start, or after
+ * a space or comma (a list given as one entry, a value with a leading space: only the first form
+ * was, and the others printed the password: tAU F2).
+ */
 export function shownHost(host: string): string {
-  return host.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, (_, scheme: string | undefined) => `${scheme ?? ''}[redacted]@`);
+  return host.replace(/(^|\/\/|[\s,])[^\s,/?#]*@/g, (_, lead: string) => `${lead}[redacted]@`);
 }
 
 /** A boolean option: `webSocket: 'false'` was true. */
@@ -1939,8 +1944,8 @@ function checkOrigins(origins: unknown): void {
     } catch {
       parsed = undefined;
     }
-    // Another scheme's origin (chrome-extension://…) is opaque to URL: its form is checked.
-    const ok = /^https?:/i.test(origin) ? parsed === origin : /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(origin);
+    // Another scheme's origin (chrome-extension://…) is opaque to URL: its form is checked (no user info: no browser sends one, tAU F2).
+    const ok = /^https?:/i.test(origin) ? parsed === origin : /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s@]+$/i.test(origin);
     // Shown as `host` is: user info given by mistake (an origin pasted from a URL with credentials) is `[redacted]` (tAM F2).
     if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined);
   });

@@ -787,8 +787,21 @@ describe('origin, attempt limits, socket limits', () => {
     expect(create(['HTTPS://Dashboard.example.com:443'])).toThrow(/did you mean "https:\/\/dashboard\.example\.com"\?$/);
     // User info pasted with an origin (credentials) is shown as host's is: [redacted] (tAM F2).
     expect(create(['https://u:hunter2pw@dashboard.example.com'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://[redacted]@dashboard.example.com"; did you mean "https://dashboard.example.com"?'));
+    // Wherever it stands: a leading space or tab, a list given as one entry, no scheme, a password holding @ (tAU F2).
+    for (const entry of [' https://u:hunter2pw@a.example', '\thttps://u:hunter2pw@a.example', 'https://a.example, https://u:hunter2pw@b.example', '//u:hunter2pw@a.example', 'u:hunter2pw@a.example', 'https://u:hunter2@pw@a.example']) {
+      let message = '';
+      try {
+        create([entry])();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, entry).toMatch(/\[redacted\]@/);
+      expect(message, entry).not.toMatch(/hunter2|pw@/);
+    }
     expect(create(['dashboard.example.com'])).toThrow(RangeError);
     expect(create(['*'])).toThrow(RangeError);
+    // No browser sends user info in Origin, an extension's neither: such an entry would never match.
+    expect(create(['chrome-extension://u:hunter2pw@abcdefghijklmnop'])).toThrow(/got "chrome-extension:\/\/\[redacted\]@abcdefghijklmnop"$/);
     // The origins browsers send pass, other schemes' (an extension's) and `null` included.
     const server = await startServer({ allowedOrigins: ['https://dashboard.example.com', 'http://localhost:3000', 'http://[::1]:8080', 'chrome-extension://abcdefghijklmnop', 'null'] });
     try {
