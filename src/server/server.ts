@@ -185,7 +185,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`) and of a malformed handshake (`bad-handshake`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with credentials redacted, a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
   logger?: Logger | undefined;
   /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number | undefined;
@@ -747,6 +747,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     return refusalLogs.take(`${kind} ${reason} ${'address' in found ? ipLimitKey(found.address) : socketAddress}`, monotonicNow());
   };
 
+  /** Logs a head refused 431 as one Node may have cut (a WebSocket upgrade's, an h2c offer's): once per address each 10 s, as a malformed handshake is (each was logged: tAU F6). */
+  const logTooLarge = (request: IncomingMessage): void => {
+    const notLogged = refusalLogTurn('upgrade', 'headers-too-large', request, request.socket.remoteAddress);
+    if (notLogged !== null) logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'upgrade refused');
+  };
+
   /** The AuthError a failed admission is answered with: a hook's error of another kind is 401 `invalid-token`, and logged (`authenticate-failed`). */
   const refusalOf = (error: unknown, request: IncomingMessage): AuthError => {
     if (error instanceof AuthError) return error;
@@ -798,7 +804,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (!serveIgnoringUpgrade(httpServer, request, socket, head)) {
         // Refused 431, its head one Node may have cut: counted and logged as every other refusal (it was neither: a hostile tester).
         countRefusedUpgrade('headers-too-large');
-        logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ...logIp(request), url: redactUrl(request.url) }, 'upgrade refused');
+        logTooLarge(request);
       }
       return;
     }
@@ -827,7 +833,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // a second Host past the cut was let through with a 101 (a security audit, tAM), as it was on the h2c path before.
     if (headMayBeCut(httpServer, request)) {
       countRefusedUpgrade('headers-too-large');
-      logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ...logIp(request), url: redactUrl(request.url) }, 'upgrade refused');
+      logTooLarge(request);
       return refuseSocket(socket, 431, 'headers-too-large');
     }
     const fault = handshakeFault(request);
@@ -1675,7 +1681,7 @@ const MAX_REFUSAL_REASONS = 64;
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** The refusals logged at most once per {@link REFUSAL_LOG_INTERVAL_MS} per kind and address: those a client can repeat at will, before or without a token (all counted in stats()). */
-const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake']);
+const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake', 'headers-too-large']);
 
 /** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
 const OWN_REFUSALS: ReadonlySet<string> = new Set(['authenticate-timeout', 'invalid-token', 'jwks-unavailable', 'no-token', 'origin', 'rate-ip', 'rate-user', 'shutting-down', 'store-unavailable', 'token-expired', 'too-many-sockets']);

@@ -360,8 +360,9 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(await converse(port, [post(1001, smuggled)], 2000)).toEqual(refused);
     // Each refusal counted and logged, as every other is.
     expect(rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 3 });
+    // Logged once per address each 10 s, as a malformed handshake is: a client repeats it at will (tAU F6).
     expect(logged.filter((line) => line.includes('"event":"upgrade-refused"'))).toEqual(
-      Array(3).fill('{"event":"upgrade-refused","status":431,"reason":"headers-too-large","ip":"127.0.0.1","url":"/public"}'),
+      Array(1).fill('{"event":"upgrade-refused","status":431,"reason":"headers-too-large","ip":"127.0.0.1","url":"/public"}'),
     );
   });
 

@@ -118,7 +118,8 @@ describe('an upgrade RFC 6455 4.1 does not allow', () => {
         expect(answer).toContain('{"error":"headers-too-large"}');
       }
       expect(server.rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 3 });
-      expect(lines.filter((line) => line.event === 'upgrade-refused').map((line) => [line.status, line.reason])).toEqual(Array(3).fill([431, 'headers-too-large']));
+      // Logged once per address each 10 s, as a malformed handshake is: a client repeats it at will (tAU F6).
+      expect(lines.filter((line) => line.event === 'upgrade-refused').map((line) => [line.status, line.reason])).toEqual([[431, 'headers-too-large']]);
       expect(JSON.stringify(lines)).not.toContain(jwt.split('.')[2]);
       // A head Node keeps whole is still answered on its merits.
       expect((await exchange(server.port, upgrade(900, 'Content-Length: 0'), 500)).statusLine).toBe('HTTP/1.1 101 Switching Protocols');
