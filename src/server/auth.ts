@@ -699,7 +699,7 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     const unset = given === 0 ? (['secret', 'publicKey', 'jwksUrl'] as const).filter((name) => Object.hasOwn(options, name)) : [];
     throw new TypeError(unset.length > 0
       ? `${call}: ${unset.map((name) => prefix + name).join(' and ')} ${unset.length === 1 ? 'is' : 'are'} undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl`
-      : `${call}: give exactly one of ${prefix}secret, ${prefix}publicKey or ${prefix}jwksUrl`);
+      : `${call}: give exactly one of ${prefix}secret, ${prefix}publicKey or ${prefix}jwksUrl, got ${given === 0 ? 'none' : (['secret', 'publicKey', 'jwksUrl'] as const).filter((name) => options[name] !== undefined).map((name) => prefix + name).join(' and ')}`);
   }
   // Each was read by one key's branch only, and ignored beside another, whatever its value or
   // type: `{ secret, algorithm: 'HS512' }` refused every HS512 token as a bare invalid-token, and

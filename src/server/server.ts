@@ -358,7 +358,7 @@ const MAX_FRAGMENTS = 16;
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRealtimeServer: options must be an object with jwt or authenticate, got ${preview(options)}`);
   checkKnown(options, SERVER_OPTIONS);
-  if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError('createRealtimeServer: give exactly one of jwt or authenticate');
+  if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError(`createRealtimeServer: give exactly one of jwt or authenticate, got ${options.jwt === undefined ? 'none' : 'both'}`);
   checkOptions(options);
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;

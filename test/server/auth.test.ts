@@ -335,7 +335,9 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: 'short' })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be at least 32 bytes (HS256), got 5'));
     // `{ secret: process.env.JWT_SECRET }` with the variable unset names the key (a fresh user looked for a second one).
     expect(create({ secret: undefined } as never)).toThrow(new TypeError('createRealtimeServer: jwt.secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
-    expect(create({} as never)).toThrow(new TypeError('createRealtimeServer: give exactly one of jwt.secret, jwt.publicKey or jwt.jwksUrl'));
+    expect(create({} as never)).toThrow(new TypeError('createRealtimeServer: give exactly one of jwt.secret, jwt.publicKey or jwt.jwksUrl, got none'));
+    // Two given: named, never their values (tAU F3).
+    expect(create({ secret: SECRET, jwksUrl: 'https://issuer.example/jwks.json' } as never)).toThrow(new TypeError('createRealtimeServer: give exactly one of jwt.secret, jwt.publicKey or jwt.jwksUrl, got jwt.secret and jwt.jwksUrl'));
     // The message names the fault, never the key material.
     expect(() => create({ publicKey: `${ecPem}x`, audience: null })()).not.toThrow(/MFkw/);
     const server = await startServer({ jwt: { publicKey: ec.publicKey, algorithm: 'ES256', audience: null } });
@@ -412,7 +414,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(server({ secret: 'short' })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be at least 32 bytes (HS256), got 5'));
     expect(direct('a-secret')).toThrow(/^createJwtVerifier: options must be an object \(\{ secret \}, /);
     expect(direct({ secret: undefined })).toThrow(new TypeError('createJwtVerifier: secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
-    expect(direct({})).toThrow(new TypeError('createJwtVerifier: give exactly one of secret, publicKey or jwksUrl'));
+    expect(direct({})).toThrow(new TypeError('createJwtVerifier: give exactly one of secret, publicKey or jwksUrl, got none'));
     expect(direct({ publicKey: null })).toThrow(new TypeError('createJwtVerifier: publicKey must be a PEM string or a KeyObject, got null'));
     expect(direct({ secret: SECRET, issuer: ['https://id.example', null] })).toThrow(new TypeError('createJwtVerifier: issuer must be a string or an array of strings, got an array of 2 items: issuer[1] is null'));
   });
