@@ -124,7 +124,8 @@ export type JwtOptions = JwtSecretOptions | JwtPublicKeyOptions | JwtJwksOptions
 /**
  * Custom authentication: a principal, or null to refuse with 401. Throw {@link AuthError} for
  * another status. `undefined` (a missing `return`) is refused as null is, and logged at warn level
- * (`authenticate-returned-undefined`). A principal whose `userId` is not a user id (see {@link userIdProblem}), whose
+ * (`authenticate-returned-undefined`); anything else not an object (the user id itself, `false`) is
+ * refused with 401 and logged (`authenticate-not-a-principal`). A principal whose `userId` is not a user id (see {@link userIdProblem}), whose
  * `admin` is not a boolean or absent, or whose `expiresAt` is not a number (NaN included) is
  * refused with 401 and logged. A promise that has not settled within the server's
  * `authenticateTimeoutMs` (10 000 ms by default) is refused with 503 `authenticate-timeout` and

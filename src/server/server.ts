@@ -677,6 +677,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         logger?.warn({ event: 'authenticate-returned-undefined', ...logIp(request) }, said);
         throw withDetail(new AuthError(401, 'invalid-token'), said);
       }
+      // Not an object at all (the user id itself, `session && {…}` with a false session): said as such, not as a bad user id (tAU F4).
+      if (typeof principal !== 'object') {
+        const said = `the authenticate hook returned ${typeof principal === 'string' ? 'a string' : preview(principal)}: return a principal { userId } or null`;
+        logger?.error({ event: 'authenticate-not-a-principal', got: typeof principal, ...logIp(request) }, said);
+        throw withDetail(new AuthError(401, 'invalid-token'), said);
+      }
       // What the JWT path checks of its user id, for any hook: "\ud800" shared a Redis stream with "\ufffd" (a reviewer).
       const problem = userIdProblem(principal.userId);
       if (problem !== undefined) {

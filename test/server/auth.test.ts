@@ -1296,6 +1296,25 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it('refuses a hook that returns the user id itself or false, said as such: it was logged as "gave a user id that is not a non-empty string", false for \'alice\' (tAU F4)', async () => {
+    const lines: { level: string; object: Record<string, unknown>; message: string | undefined }[] = [];
+    const at = (level: string) => (object: object, message?: string) => void lines.push({ level, object: object as Record<string, unknown>, message });
+    const answers: unknown[] = ['alice', false];
+    let next = 0;
+    const server = await startServer({ logger: { info: at('info'), warn: at('warn'), error: at('error') }, jwt: undefined, allowedOrigins: '*', authenticate: () => answers[next++] as null });
+    try {
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      expect(lines.filter((line) => line.object.event === 'authenticate-not-a-principal').map(({ level, message }) => [level, message])).toEqual([
+        ['error', 'the authenticate hook returned a string: return a principal { userId } or null'],
+        ['error', 'the authenticate hook returned false: return a principal { userId } or null'],
+      ]);
+      expect(lines.filter((line) => line.object.event === 'authenticate-bad-user-id')).toEqual([]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("refuses a hook's admin that is not true or false ('false' made an admin: a hostile tester), logged as authenticate-bad-admin; absent is not an admin", async () => {
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
