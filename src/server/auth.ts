@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { createPublicKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
@@ -375,6 +375,16 @@ const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'
  * the server is created, not a failure at the first token.
  * @throws TypeError naming the fault (never the key material)
  */
+/** Whether `pem` reads as a private key. */
+function isPrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm, { call, prefix }: VerifierNaming): KeyObject {
   // `in` read `'toString'` as an algorithm.
   if (!Object.hasOwn(KEY_TYPES, algorithm)) throw new TypeError(`${call}: ${prefix}algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')} (the algorithm of publicKey), got ${preview(algorithm)}`);
@@ -387,6 +397,9 @@ function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorit
     throw new TypeError(`${call}: ${prefix}publicKey is not a PEM public key (${(error as { code?: string }).code ?? 'unreadable'})`);
   }
   if (key.type !== 'public') throw new TypeError(`${call}: ${prefix}publicKey must be a public key, got a ${String(key.type)} key`);
+  // A private key's PEM: Node derives its public key in silence, where the same key as a KeyObject is refused just above; a
+  // server holding the private key could sign tokens (tAU F7).
+  if (typeof publicKey === 'string' && isPrivateKey(publicKey)) throw new TypeError(`${call}: ${prefix}publicKey must be a public key, got a private key's PEM: give its public key (a server that holds the private one could sign tokens)`);
   const type = String(key.asymmetricKeyType);
   if (!KEY_TYPES[algorithm].includes(type)) {
     throw new TypeError(`${call}: ${prefix}publicKey is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.toUpperCase()} key, which ${algorithm} does not verify with: set ${prefix}algorithm (${Object.entries(KEY_TYPES).map(([name, types]) => `${name} for ${types.join('/')}`).join(', ')})`);

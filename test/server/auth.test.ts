@@ -329,6 +329,8 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ publicKey: ecPem, audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey is an EC key, which RS256 does not verify with: set jwt\.algorithm/);
     expect(create({ publicKey: 'not a key', audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey is not a PEM public key/);
     expect(create({ publicKey: ec.privateKey, audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey must be a public key, got a private key/);
+    // The same key's PEM, which Node read as its public key in silence (tAU F7).
+    expect(create({ publicKey: ec.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, algorithm: 'ES256', audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey must be a public key, got a private key's PEM/);
     expect(create({ publicKey: p384, algorithm: 'ES256', audience: null })).toThrow(/^createRealtimeServer: jwt\.publicKey must be a P-256 key for ES256/);
     expect(create({ publicKey: ecPem, algorithm: 'HS256' as never, audience: null })).toThrow(/^createRealtimeServer: jwt\.algorithm must be one of RS256, ES256, EdDSA/);
     // README: an HS256 secret of at least 32 bytes, a shorter one a TypeError.
