@@ -308,6 +308,30 @@ export interface RealtimeServer {
   readonly httpServer: HttpServer | HttpsServer;
   /** Handles a poll or `handleHttp` request; false when it is not one (for frameworks that route themselves). */
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /**
+   * Whether this server answers `request`, one your HTTP server's `upgrade` listeners were given, itself (README, "Upgrades
+   * are not taken that way"): an upgrade to `path` or `pollPath` (a trailing slash more or less), the request target read
+   * as the server reads it (`//x/api/ws` is the path `//x/api/ws`, not a host; a target no URL can be read from is no path of
+   * its). Your `upgrade` listener returns, writing nothing, when it is true. While your server has `upgrade` listeners of
+   * its own, that is all it answers; without them (asked from elsewhere), the upgrades to other paths and protocols it
+   * answers too. False from the end of `close()` on. Never throws for a request Node emitted; writes nothing to the socket.
+   */
+  answersUpgrade(request: IncomingMessage): boolean;
+  /**
+   * Serves `request`, given to your HTTP server's `upgrade` listeners with `socket` and `head`, as the plain request it also
+   * is (RFC 9110 7.8: a server may ignore an upgrade offer): without its offer (no `Upgrade` header, no `upgrade` in
+   * `Connection`), Node reads it again on `socket` and your `request` listeners answer it (your routes; your 404), the
+   * connection going on as HTTP/1.1. For an `Upgrade: h2c` offer (`curl --http2`, Java's HttpClient on `http://`) to your
+   * routes, and a WebSocket upgrade to a path no one serves (your routes' answer: no 101, so the client's handshake fails).
+   * Call it at once, in the listener. A head of `maxHeadersCount` lines or more is refused `431` and its connection closed,
+   * one pipelined behind a request still unanswered has its connection closed (counted in `stats().refusedUpgrades` as
+   * `headers-too-large`, `pipelined`); a socket that cannot take the request back (already ended) is destroyed.
+   * @returns true when it took the request (served, or refused as above); false, writing nothing, for one a realtime
+   *   server on your HTTP server answers itself ({@link answersUpgrade}), which it leaves to it. Never throws for a
+   *   request Node emitted.
+   * @see https://www.rfc-editor.org/rfc/rfc9110#section-7.8
+   */
+  serveAsRequest(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** The stream store in use. */
   readonly store: StreamStore;
 }
@@ -786,17 +810,43 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** Whether `pathname` is one this server answers (`path` or `pollPath`, a trailing slash more or less). */
   const ownPath = (pathname: string | undefined): boolean => samePath(pathname, path) || (pollPath !== false && samePath(pathname, pollPath));
 
+  /**
+   * Whether this server's upgrade listener answers `request` (its target's `pathname`, as requestUrl reads it): a WebSocket
+   * upgrade to its paths, a WebSocket one to a path no realtime server serves when no listener of the app's will answer it, an
+   * offer of another protocol (h2c) to its paths beside the app's listeners, to any path without them (see answersUnserved).
+   * A WebSocket upgrade to `pollPath` beside the app's listeners was left to them, which README's listener returned for: held.
+   */
+  const answersUpgradeTo = (request: IncomingMessage, pathname: string | undefined): boolean =>
+    offersWebSocket(request) ? ownPath(pathname) || upgrades.answersUnserved(pathname) : upgrades.answersUnserved(undefined) || (upgrades.appListens() && ownPath(pathname));
+  let upgradesListened = true;
+  const answersUpgrade = (request: IncomingMessage): boolean => upgradesListened && answersUpgradeTo(request, requestUrl(request.url)?.pathname);
+
+  /**
+   * Closes the connection of an upgrade pipelined behind a request of the same connection still unanswered (a held poll):
+   * HTTP/1.1 answers in order, but Node emits the upgrade at once. Its 101 went out first, and the poll's answer, alice's
+   * messages, later into bob's socket frames behind a proxy that pipelines (a hostile tester). The poll is retried from its cursor.
+   */
+  const refusePipelined = (request: IncomingMessage): void => {
+    countRefusedUpgrade('pipelined');
+    logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
+    request.socket.destroy();
+  };
+
+  /** Serves an upgrade `request` as the plain request it also is (ignored-upgrade.ts): answered in turn, or refused 431 (a head Node may have cut). */
+  const serveAsRequest = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (answerPending(request.socket)) return refusePipelined(request);
+    if (!serveIgnoringUpgrade(httpServer, request, socket, head)) {
+      // Refused 431, its head one Node may have cut: counted and logged as every other refusal (it was neither: a hostile tester).
+      countRefusedUpgrade('headers-too-large');
+      logTooLarge(request);
+    }
+  };
+
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = requestUrl(request.url);
-    // An upgrade pipelined behind a request of the same connection still unanswered (a held
-    // poll): HTTP/1.1 answers in order, but Node emits the upgrade at once. Its 101 went out
-    // first, and the poll's answer, alice's messages, later into bob's socket frames behind a
-    // proxy that pipelines (a hostile tester). The connection goes; the poll is retried from its cursor.
-    const pipelined = (): void => {
-      countRefusedUpgrade('pipelined');
-      logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
-      request.socket.destroy();
-    };
+    // Another realtime server on this HTTP server, or the app's own upgrade listener, answers the others.
+    if (!answersUpgradeTo(request, url?.pathname)) return;
+    const pipelined = (): void => refusePipelined(request);
     if (!offersWebSocket(request)) {
       // Another protocol (h2c: curl --http2, Java's HttpClient) is ignored, as RFC 9110 7.8 lets a server do, and the request is
       // served as if it offered none: by the app's listeners, the poll path, handleHttp. It was a 404 to all (`path` a 400 of ws's,
@@ -805,18 +855,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // them, each serves those to its own paths, as it serves their WebSocket upgrades, and leaves every other to the app's
       // listeners: a poll that offered h2c got no answer, its connection held with no timeout, beside the listener README
       // recommends, which returns for every path but its own (tAT F2).
-      if (!upgrades.answersUnserved(undefined) && !(upgrades.appListens() && ownPath(url?.pathname))) return;
-      if (answerPending(request.socket)) return pipelined();
-      if (!serveIgnoringUpgrade(httpServer, request, socket, head)) {
-        // Refused 431, its head one Node may have cut: counted and logged as every other refusal (it was neither: a hostile tester).
-        countRefusedUpgrade('headers-too-large');
-        logTooLarge(request);
-      }
-      return;
+      return serveAsRequest(request, socket, head);
     }
     if (url === undefined || !samePath(url.pathname, path)) {
-      // Another realtime server on this HTTP server, or the app's own upgrade listener, may serve this path.
-      if (!upgrades.answersUnserved(url?.pathname)) return;
       countRefusedUpgrade(url ? 'not-found' : 'bad-request-target');
       return refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
     }
@@ -1254,6 +1295,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
   const upgrades = addUpgradeListener(httpServer, path, onUpgrade);
+  let answerers = upgradeAnswerers.get(httpServer);
+  if (answerers === undefined) upgradeAnswerers.set(httpServer, (answerers = new Set()));
+  answerers.add(answersUpgrade);
   const releasePaths = ownServer ? () => undefined : claimPaths(httpServer, path, pollPath);
   const unwatchHeaderLimits = watchHeaderLimits(httpServer);
   // Node's HTTP parser answers these itself (431, 400, 408), before any request reaches this server: counted and logged as its own
@@ -1299,6 +1343,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.stop();
     clearInterval(sweep);
     upgrades.remove();
+    upgradesListened = false;
+    answerers.delete(answersUpgrade);
     releasePaths();
     unwatchHeaderLimits();
     unwatchParserRefusals();
@@ -1327,9 +1373,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     },
     httpServer,
     handleRequest,
+    answersUpgrade,
+    // Left to the realtime server that answers it, this one or another on the same HTTP server: served here too, it was answered twice.
+    serveAsRequest: (request, socket, head) => {
+      if ([...(upgradeAnswerers.get(httpServer) ?? [])].some((answers) => answers(request))) return false;
+      serveAsRequest(request, socket, head);
+      return true;
+    },
     store,
   };
 }
+
+/** Each HTTP server's realtime servers' answersUpgrade, while their upgrade listeners are on it. */
+const upgradeAnswerers = new WeakMap<object, Set<(request: IncomingMessage) => boolean>>();
 
 const FRAME_OPTIONS = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
 const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: typeof FRAME_OPTIONS): Buffer[] } }).Sender;

@@ -5,6 +5,7 @@
  * listeners the HTTP server had when the realtime server was created.
  */
 import { createServer, Server as HttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createConnection, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,6 +59,20 @@ function converse(port: number, requests: string[], ms = 3000): Promise<{ answer
       resolve({ answers, closed: true });
     });
   });
+}
+
+/**
+ * README's upgrade listener for an app's own WebSocket endpoint beside the realtime server (the
+ * code block with `answersUpgrade`), run as README writes it, added to `http`: `server` is the
+ * realtime server there. Returns the app's `sockets`, its `noServer` WebSocketServer on `/app-socket`.
+ */
+function readmeUpgradeListener(http: Server, server: RealtimeServer): WebSocketServer {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const blocks = readme.split('```ts\n').slice(1).map((block) => block.slice(0, block.indexOf('```')));
+  const [code, ...others] = blocks.filter((block) => block.includes('answersUpgrade(request)'));
+  expect(others).toEqual([]);
+  // Plain JavaScript, as README shows it (no type annotations to strip).
+  return new Function('http', 'server', 'WebSocketServer', `${code}\nreturn sockets;`)(http, server, WebSocketServer) as WebSocketServer;
 }
 
 describe('a server attached to the app\'s HTTP server', () => {
@@ -265,26 +280,26 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(rt.stats().refusedUpgrades).toEqual({});
   });
 
-  it("serves an h2c offer to its own paths beside an app's upgrade listener (README's: its own path, and it returns for the realtime server's), and leaves every other to that listener (a poll that offered h2c got no answer, its connection held with no timeout: tAT F2)", async () => {
-    const http = createServer((request, response) => response.end(`app ${request.url} upgrade=${request.headers.upgrade ?? 'none'}`));
-    const appWss = new WebSocketServer({ noServer: true });
-    cleanup.push(async () => appWss.close());
-    // README's listener.
-    const realtimePaths = new Set(['/api/ws', '/api/ws/', '/api/ws/poll', '/api/ws/poll/']);
-    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-      if (pathname === '/app-socket') return appWss.handleUpgrade(request, socket, head, (ws) => ws.send('{"type":"app"}'));
-      if (realtimePaths.has(pathname)) return;
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 10\r\n\r\napp: no h2');
+  it("README's upgrade listener, run as README writes it: the realtime paths (an h2c offer to them too) and the app's socket work, the app's routes answer an h2c offer (they got 404), a bad request target is answered (one ended the process: tAU F9), and `//x/api/ws` too (held open, unanswered: tAU F8)", async () => {
+    const http = createServer((request, response) => {
+      const known = request.url === '/health' || request.url === '/hello';
+      response.statusCode = known ? 200 : 404;
+      response.end(`app ${request.url} upgrade=${request.headers.upgrade ?? 'none'}`);
     });
     const rt = attach(http);
+    const appWss = readmeUpgradeListener(http, rt);
+    cleanup.push(async () => appWss.close());
+    appWss.on('connection', (ws) => ws.send('{"type":"app"}'));
     const port = await listen(http);
+    // Bounded when it fails: a socket held unanswered is never read, so its close is never seen, and http.close() waited for it.
     const sockets = new Set<Duplex>();
     http.on('connection', (socket: Duplex) => sockets.add(socket));
     cleanup.push(async () => sockets.forEach((socket) => socket.destroy()));
     const jwt = await token('alice');
     const h2c = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\nAuthorization: Bearer ${jwt}\r\n\r\n`;
-    const own = await converse(port, [h2c('/api/ws/poll'), h2c('/api/ws/poll/?since='), h2c('/api/ws'), 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    const webSocket = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    const last = 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+    const own = await converse(port, [h2c('/api/ws/poll'), h2c('/api/ws/poll/?since='), h2c('/api/ws'), last]);
     expect(own.answers).toEqual([
       expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/),
       expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/),
@@ -292,18 +307,49 @@ describe('a server attached to the app\'s HTTP server', () => {
       'HTTP/1.1 200 OK app /health upgrade=none',
     ]);
     expect(own.closed).toBe(true);
-    // Another path's offer is the app listener's alone: answered once, by it.
-    expect(await converse(port, [h2c('/hello')])).toEqual({ answers: ['HTTP/1.1 404 Not Found app: no h2'], closed: true });
-    const webSocketElsewhere = 'GET /other HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
-    expect(await converse(port, [webSocketElsewhere])).toEqual({ answers: ['HTTP/1.1 404 Not Found app: no h2'], closed: true });
+    // The app's routes, offered h2c (curl --http2, Java's HttpClient): served as the plain requests they are, once each.
+    expect(await converse(port, [h2c('/hello'), h2c('/nope'), last])).toEqual({
+      answers: ['HTTP/1.1 200 OK app /hello upgrade=none', 'HTTP/1.1 404 Not Found app /nope upgrade=none', 'HTTP/1.1 200 OK app /health upgrade=none'],
+      closed: true,
+    });
+    // Targets `new URL` throws for, and `//x/…`, which it read as the host x and the path /api/ws: answered, the process alive.
+    for (const target of ['http://x:99999/api/ws', 'http://[/api/ws', '//x/api/ws', '//x/api/ws/poll']) {
+      for (const offer of [h2c(target), webSocket(target)]) {
+        expect(await converse(port, [offer, last])).toEqual({ answers: [`HTTP/1.1 404 Not Found app ${target} upgrade=none`, 'HTTP/1.1 200 OK app /health upgrade=none'], closed: true });
+      }
+    }
+    // A WebSocket upgrade to another path gets the app's 404; to the poll path, the realtime server's (it was held open, unanswered).
+    expect(await converse(port, [webSocket('/other'), last])).toEqual({ answers: ['HTTP/1.1 404 Not Found app /other upgrade=none', 'HTTP/1.1 200 OK app /health upgrade=none'], closed: true });
+    expect(await converse(port, [webSocket('/api/ws/poll')])).toEqual({ answers: ['HTTP/1.1 404 Not Found {"error":"not-found"}'], closed: true });
     // The app's WebSocket and the realtime server's go on.
-    const appClient = new Client(new WebSocket(`ws://127.0.0.1:${port}/app-socket`));
+    const appClient = new Client(new WebSocket(`ws://127.0.0.1:${port}/app-socket?x=1`));
     await appClient.until(() => appClient.count('app') === 1, 10_000, "the app's message");
     appClient.ws.close();
     const client = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${jwt}`));
     await client.until(() => client.count('connection') === 1, 10_000, 'the connection message');
     client.ws.close();
-    expect(rt.stats().refusedUpgrades).toEqual({});
+    expect(rt.stats().refusedUpgrades).toEqual({ 'not-found': 1 });
+  });
+
+  it('serveAsRequest leaves what a realtime server answers to it, returning false, and serves every other: a listener that hands it every upgrade answers each once', async () => {
+    const http = createServer((request, response) => response.end(`app ${request.url}`));
+    const a = attach(http, '/a/ws');
+    const b = attach(http, '/b/ws');
+    const returned: boolean[] = [];
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void returned.push(a.serveAsRequest(request, socket, head)));
+    const port = await listen(http);
+    const jwt = await token('alice');
+    const h2c = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n`;
+    const webSocket = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    const polls = await converse(port, [h2c(`/a/ws/poll?token=${jwt}`), h2c(`/b/ws/poll?token=${jwt}`), h2c('/hello'), 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    expect(polls).toEqual({ answers: [expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/), expect.stringMatching(/^HTTP\/1\.1 200 OK \{"cursor":/), 'HTTP/1.1 200 OK app /hello', 'HTTP/1.1 200 OK app /health'], closed: true });
+    for (const path of ['/a/ws', '/b/ws']) expect(await converse(port, [webSocket(path)])).toEqual({ answers: ['HTTP/1.1 401 Unauthorized {"error":"no-token"}'], closed: true });
+    expect(returned).toEqual([false, false, true, false, false]);
+    expect([a.answersUpgrade, b.answersUpgrade].map((answers) => answers({ url: '/b/ws/', headers: { upgrade: 'websocket' } } as IncomingMessage))).toEqual([false, true]);
+    // Closed, a server answers nothing more: its paths are the app's.
+    await b.close();
+    expect(b.answersUpgrade({ url: '/b/ws', headers: { upgrade: 'websocket' } } as IncomingMessage)).toBe(false);
+    expect(await converse(port, [h2c('/b/ws/poll'), 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])).toEqual({ answers: ['HTTP/1.1 200 OK app /b/ws/poll', 'HTTP/1.1 200 OK app /health'], closed: true });
   });
 
   it('refuses 431 a request offering h2c whose head Node may have cut (about 1000 header lines): rebuilt without the Content-Length past the cut, its body was served as a request of its own (a reviewer: request smuggling)', async () => {
