@@ -80,6 +80,21 @@ function cells(row: string): string[] {
   return row.slice(1, -1).split(/(?<!\\)\|/);
 }
 
+/** The reference generated from a copy of the schemas whose trades.json `edit` changed (the copy removed after). */
+async function docsWithTrades(edit: (schema: SchemaNode) => void): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+  try {
+    await cp(SCHEMAS, dir, { recursive: true });
+    const file = path.join(dir, 'trades.json');
+    const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+    edit(schema);
+    await writeFile(file, JSON.stringify(schema));
+    return emitDocs(await loadContract(dir)).get('docs/messages.md')!;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('emitDocs', () => {
   let contract: Contract;
   let doc: string;
@@ -165,94 +180,59 @@ describe('emitDocs', () => {
   });
 
   it('follows a changed description in the schemas', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
-    try {
-      await cp(SCHEMAS, dir, { recursive: true });
-      const file = path.join(dir, 'trades.json');
-      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
-      const before = schema.definitions!.TradeData!.properties!.fee!.description!;
+    let before = '';
+    const changed = await docsWithTrades((schema) => {
+      before = schema.definitions!.TradeData!.properties!.fee!.description!;
       const after = 'Fee charged by the exchange | in the quote asset.';
       schema.definitions!.TradeData!.properties!.fee!.description = after;
-      await writeFile(file, JSON.stringify(schema));
-
-      const changed = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
-      const row = tableRow(sectionOf(changed, 'trades'), 'data.fee')!;
-      expect(row).toContain('Fee charged by the exchange \\| in the quote asset.');
-      expect(row).not.toContain(before);
-      expect(cells(row)).toHaveLength(5);
-      expect(sectionOf(changed, 'bots')).toBe(sectionOf(doc, 'bots'));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const row = tableRow(sectionOf(changed, 'trades'), 'data.fee')!;
+    expect(row).toContain('Fee charged by the exchange \\| in the quote asset.');
+    expect(row).not.toContain(before);
+    expect(cells(row)).toHaveLength(5);
+    expect(sectionOf(changed, 'bots')).toBe(sectionOf(doc, 'bots'));
   });
 
   it('writes a pattern or a value that holds backticks as one code span (a hostile tester: the cell broke)', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
-    try {
-      await cp(SCHEMAS, dir, { recursive: true });
-      const file = path.join(dir, 'trades.json');
-      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+    const changed = await docsWithTrades((schema) => {
       schema.definitions!.TradeData!.properties!.symbol = { type: 'string', pattern: '^[`]+$', description: 'Backticks.' };
       schema.definitions!.TradeData!.properties!.id = { const: 'a``b', description: 'Fixed.' };
-      await writeFile(file, JSON.stringify(schema));
-      const changed = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
-      expect(tableRow(sectionOf(changed, 'trades'), 'data.symbol')).toContain('matches ``^[`]+$``');
-      expect(tableRow(sectionOf(changed, 'trades'), 'data.id')).toContain('```"a``b"```');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    expect(tableRow(sectionOf(changed, 'trades'), 'data.symbol')).toContain('matches ``^[`]+$``');
+    expect(tableRow(sectionOf(changed, 'trades'), 'data.id')).toContain('```"a``b"```');
   });
 
   // `diff` calls a changed default or example documentation that generate rewrites the docs from;
   // neither reached the reference (a tester).
   it("states a field's default and examples after its description", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
-    try {
-      await cp(SCHEMAS, dir, { recursive: true });
-      const file = path.join(dir, 'trades.json');
-      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+    const reference = await docsWithTrades((schema) => {
       Object.assign(schema.definitions!.TradeData!.properties!.fee!, { default: 0, examples: [2.55, -0.4] });
       schema.definitions!.TradeData!.properties!.venue = { type: 'string', examples: ['a|b'], description: 'Venue.' };
-      await writeFile(file, JSON.stringify(schema));
-      const changed = sectionOf(emitDocs(await loadContract(dir)).get('docs/messages.md')!, 'trades');
-      expect(cells(tableRow(changed, 'data.fee')!).at(-1)).toMatch(/\. Default: `0`\. Examples: `2\.55`, `-0\.4`\. $/);
-      expect(cells(tableRow(changed, 'data.venue')!).at(-1)).toBe(' Venue. Example: `"a\\|b"`. ');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const changed = sectionOf(reference, 'trades');
+    expect(cells(tableRow(changed, 'data.fee')!).at(-1)).toMatch(/\. Default: `0`\. Examples: `2\.55`, `-0\.4`\. $/);
+    expect(cells(tableRow(changed, 'data.venue')!).at(-1)).toBe(' Venue. Example: `"a\\|b"`. ');
   });
 
   // A const and a one-value closed list read alike, and the legend said such a value passes with a
   // notice in tolerant mode: a const does not (a tester).
   it('tells a fixed value (const) from a closed list of one value, and the legend says a fixed value is refused in both modes', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
-    try {
-      await cp(SCHEMAS, dir, { recursive: true });
-      const file = path.join(dir, 'trades.json');
-      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+    const doc = await docsWithTrades((schema) => {
       Object.assign(schema.definitions!.TradeData!.properties!, {
         kind: { type: 'string', const: 'grid', description: 'Kind.' },
         kind2: { type: 'string', enum: ['grid'], description: 'Kind 2.' },
       });
-      await writeFile(file, JSON.stringify(schema));
-      const doc = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
-      const changed = sectionOf(doc, 'trades');
-      expect(cells(tableRow(changed, 'data.kind')!)[3]).toBe(' always `"grid"` ');
-      expect(cells(tableRow(changed, 'data.kind2')!)[3]).toBe(' `"grid"` ');
-      expect(cells(tableRow(changed, 'type')!)[3]).toBe(' always `"trades"` ');
-      expect(doc).toMatch(/“always `"a"`” is a fixed value \(`const`\): anything else is rejected in both modes, tolerant too/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const changed = sectionOf(doc, 'trades');
+    expect(cells(tableRow(changed, 'data.kind')!)[3]).toBe(' always `"grid"` ');
+    expect(cells(tableRow(changed, 'data.kind2')!)[3]).toBe(' `"grid"` ');
+    expect(cells(tableRow(changed, 'type')!)[3]).toBe(' always `"trades"` ');
+    expect(doc).toMatch(/“always `"a"`” is a fixed value \(`const`\): anything else is rejected in both modes, tolerant too/);
   });
 
   // Both shapes' keys read "yes", always present, though a valid `leg` holds one of them (a tester).
   it('names the shape of each key under a choice of object shapes, required within that shape', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
-    try {
-      await cp(SCHEMAS, dir, { recursive: true });
-      const file = path.join(dir, 'trades.json');
-      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+    const doc = await docsWithTrades((schema) => {
       schema.definitions!.TradeData!.properties!.leg = {
         description: 'One of two shapes.',
         anyOf: [
@@ -260,45 +240,30 @@ describe('emitDocs', () => {
           { type: 'object', required: ['b'], additionalProperties: false, properties: { b: { type: 'string', enum: ['x', 'y'], description: 'A choice.' } } },
         ],
       };
-      await writeFile(file, JSON.stringify(schema));
-      const doc = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
-      const changed = sectionOf(doc, 'trades');
-      expect(cells(tableRow(changed, 'data.leg.a')!)[2]).toBe(' yes, in `LegA` ');
-      expect(cells(tableRow(changed, 'data.leg.note')!)[2]).toBe(' no, in `LegA` ');
-      expect(cells(tableRow(changed, 'data.leg.b')!)[2]).toBe(' yes, in shape 2 ');
-      // A nullable object is one shape: its keys' rows stay as they were.
-      expect(cells(tableRow(sectionOf(doc, 'decisions'), 'data.sizing.quantity')!)[2]).toBe(' yes ');
-      expect(doc).toContain('each key’s row names its shape (“yes, in `LegA`”): required when the value is of that shape');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const changed = sectionOf(doc, 'trades');
+    expect(cells(tableRow(changed, 'data.leg.a')!)[2]).toBe(' yes, in `LegA` ');
+    expect(cells(tableRow(changed, 'data.leg.note')!)[2]).toBe(' no, in `LegA` ');
+    expect(cells(tableRow(changed, 'data.leg.b')!)[2]).toBe(' yes, in shape 2 ');
+    // A nullable object is one shape: its keys' rows stay as they were.
+    expect(cells(tableRow(sectionOf(doc, 'decisions'), 'data.sizing.quantity')!)[2]).toBe(' yes ');
+    expect(doc).toContain('each key’s row names its shape (“yes, in `LegA`”): required when the value is of that shape');
   });
 
   it("states an array's size and uniqueness and a number's multipleOf (a hostile tester: the row said nothing, or x < 10 alone)", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
-    try {
-      await cp(SCHEMAS, dir, { recursive: true });
-      const file = path.join(dir, 'trades.json');
-      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+    const reference = await docsWithTrades((schema) => {
       schema.definitions!.TradeData!.properties!.tags = { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 5, uniqueItems: true, description: 'Tags.' };
       schema.definitions!.TradeData!.properties!.legs = { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Legs.' };
       schema.definitions!.TradeData!.properties!.lots = { type: 'number', multipleOf: 0.5, exclusiveMaximum: 10, description: 'Lots.' };
-      await writeFile(file, JSON.stringify(schema));
-      const changed = sectionOf(emitDocs(await loadContract(dir)).get('docs/messages.md')!, 'trades');
-      expect(cells(tableRow(changed, 'data.tags')!)).toContain(' 2 ≤ items ≤ 5; items unique ');
-      expect(cells(tableRow(changed, 'data.legs')!)).toContain(' items ≥ 1 ');
-      expect(cells(tableRow(changed, 'data.lots')!)).toContain(' x < 10; a multiple of 0.5 ');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const changed = sectionOf(reference, 'trades');
+    expect(cells(tableRow(changed, 'data.tags')!)).toContain(' 2 ≤ items ≤ 5; items unique ');
+    expect(cells(tableRow(changed, 'data.legs')!)).toContain(' items ≥ 1 ');
+    expect(cells(tableRow(changed, 'data.lots')!)).toContain(' x < 10; a multiple of 0.5 ');
   });
 
   it("states the rules of an array's items, and documents the objects of an array of arrays (a hostile tester: \"array of string\" and an empty cell)", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
-    try {
-      await cp(SCHEMAS, dir, { recursive: true });
-      const file = path.join(dir, 'trades.json');
-      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+    const reference = await docsWithTrades((schema) => {
       Object.assign(schema.definitions!.TradeData!.properties!, {
         tags: { type: 'array', items: { type: 'string', enum: ['alpha', 'beta'] }, description: 'Tags.' },
         codes: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{3}$' }, description: 'Codes.' },
@@ -309,24 +274,21 @@ describe('emitDocs', () => {
         notesOrNull: { type: 'array', items: { type: ['string', 'null'] }, description: 'Notes, each nullable.' },
         legs: { type: 'array', items: { type: 'array', items: { type: 'object', properties: { q: { type: 'number', minimum: 1, description: 'Leg quantity.' } }, required: ['q'], additionalProperties: false } }, description: 'Legs.' },
       });
-      await writeFile(file, JSON.stringify(schema));
-      const changed = sectionOf(emitDocs(await loadContract(dir)).get('docs/messages.md')!, 'trades');
-      const itemRow = (field: string) => cells(tableRow(changed, field)!).map((text) => text.trim());
-      expect(itemRow('data.tags[]')).toEqual(['`data.tags[]`', 'string', '—', '`"alpha"` \\| `"beta"`', '']);
-      expect(itemRow('data.codes[]')[3]).toBe('matches `^[A-Z]{3}$`');
-      expect(itemRow('data.digits[]').slice(1, 4)).toEqual(['integer', '—', '0 ≤ x ≤ 9']);
-      expect(itemRow('data.venues[]')[3]).toContain('`"luno"`');
-      expect(itemRow('data.legs[]')[1]).toBe('array of object');
-      expect(itemRow('data.legs[][].q')).toEqual(['`data.legs[][].q`', 'number', 'yes', 'x ≥ 1', 'Leg quantity.']);
-      // A nullable array and an array of nullable items read alike (a hostile tester).
-      expect(itemRow('data.maybeNotes')[1]).toBe('array of string \\| null');
-      expect(itemRow('data.notesOrNull')[1]).toBe('array of (string \\| null)');
-      // Plain items add nothing to "array of string": no row of their own.
-      expect(tableRow(changed, 'data.notes')).toBeDefined();
-      expect(tableRow(changed, 'data.notes[]')).toBeUndefined();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const changed = sectionOf(reference, 'trades');
+    const itemRow = (field: string) => cells(tableRow(changed, field)!).map((text) => text.trim());
+    expect(itemRow('data.tags[]')).toEqual(['`data.tags[]`', 'string', '—', '`"alpha"` \\| `"beta"`', '']);
+    expect(itemRow('data.codes[]')[3]).toBe('matches `^[A-Z]{3}$`');
+    expect(itemRow('data.digits[]').slice(1, 4)).toEqual(['integer', '—', '0 ≤ x ≤ 9']);
+    expect(itemRow('data.venues[]')[3]).toContain('`"luno"`');
+    expect(itemRow('data.legs[]')[1]).toBe('array of object');
+    expect(itemRow('data.legs[][].q')).toEqual(['`data.legs[][].q`', 'number', 'yes', 'x ≥ 1', 'Leg quantity.']);
+    // A nullable array and an array of nullable items read alike (a hostile tester).
+    expect(itemRow('data.maybeNotes')[1]).toBe('array of string \\| null');
+    expect(itemRow('data.notesOrNull')[1]).toBe('array of (string \\| null)');
+    // Plain items add nothing to "array of string": no row of their own.
+    expect(tableRow(changed, 'data.notes')).toBeDefined();
+    expect(tableRow(changed, 'data.notes[]')).toBeUndefined();
   });
 
   it('lists every top-level key of the enveloped messages in the envelope, with the messages that may carry it (a fresh tester: "exactly these three keys", while stream messages carry cursor)', () => {
