@@ -115,7 +115,7 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
       // string, and how to write epoch milliseconds (ping and pong's form) as one (tAO F9).
       const expected = expectedOf(error, strict);
       const dateTime = params.format !== undefined;
-      return validationError(instancePath, keyword, dateTime ? expected.replace('a string', DATE_TIME_STRING) : expected, typed(here), dateTime && typeof here == 'number' ? EPOCH_HINT : undefined);
+      return validationError(instancePath, keyword, dateTime ? expected.replace('a string', DATE_TIME_STRING) : expected, typed(here), dateTime && typeof here == 'number' ? epochHint(here) : undefined);
     }
     case 'x-nullable-object':
       // A nullable object (`anyOf: [<object>, { type: "null" }]` in the schema), compiled without the anyOf.
@@ -207,7 +207,15 @@ const FORMAT_NAMES: Record<string, string> = {
 /** What a date-time field given another type (an epoch number) is told it needs. */
 const DATE_TIME_STRING = 'an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z"';
 
-const EPOCH_HINT = 'epoch milliseconds? write new Date(ms).toISOString()';
+/**
+ * How to write an epoch time as the string wanted, by its size: whole seconds (1e9 to 1e11, 2001
+ * to 5138) or milliseconds (1e11 to 1e14); any other number (negative, fractional, Infinity) has
+ * none. One hint for both sent epoch seconds on to 1970 (tAY F1).
+ */
+function epochHint(epoch: number): string | undefined {
+  if (!Number.isInteger(epoch) || epoch < 1e9 || epoch >= 1e14) return undefined;
+  return epoch < 1e11 ? 'epoch seconds? write new Date(seconds * 1000).toISOString()' : 'epoch milliseconds? write new Date(ms).toISOString()';
+}
 
 const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001)';
 
@@ -221,7 +229,7 @@ function formatHint(here: unknown, strict: boolean): string | undefined {
   const last = here.charCodeAt(here.length - 1);
   const space = here.charCodeAt(10) === 32;
   // Epoch seconds or milliseconds in quotes.
-  if (last >= 48 && last <= 57 && /^\d{9,}$/.test(here)) return EPOCH_HINT;
+  if (last >= 48 && last <= 57 && /^\d{10,14}$/.test(here)) return epochHint(Number(here));
   if (last >= 48 && last <= 57 && /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) return `the UTC offset is missing: add "Z" or an offset such as "+02:00"${space ? SPACE_HINT : ''}`;
   if (space && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(here)) return SPACE_HINT.slice(6);
   if (strict && (here.includes('t') || here.includes('z')) && /^\d{4}-\d\d-\d\d[Tt][\d:.]+([Zz]|[+-]\d\d:\d\d)$/.test(here)) return 'strict mode needs upper-case "T" and "Z": Go and Python parse only those';

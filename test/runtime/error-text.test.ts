@@ -99,9 +99,14 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     // A nullable date-time field says null too; another type than a number has no epoch hint.
     const bot = specExample('bots');
     bot.data.last_trade = 1705251000;
-    expect(first(bot)).toMatchObject({ pointer: '/data/last_trade', message: `expected an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" or null, got a number 1705251000; ${hint}` });
+    expect(first(bot)).toMatchObject({ pointer: '/data/last_trade', message: 'expected an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" or null, got a number 1705251000; epoch seconds? write new Date(seconds * 1000).toISOString()' });
     expect(first({ ...trade, ts: true })).toMatchObject({ message: 'expected an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z", got a boolean true' });
     expect(first({ ...trade, ts: true }).hint).toBeUndefined();
+    // Epoch seconds are told as seconds (new Date(ms) of them is 1970), and a number no epoch time (negative, fractional, Infinity) gets no hint (tAY F1).
+    const seconds = 'epoch seconds? write new Date(seconds * 1000).toISOString()';
+    expect(first({ ...trade, ts: 1705251000 }).hint).toBe(seconds);
+    expect(first({ ...trade, ts: '1705251000' }).hint).toBe(seconds);
+    for (const ts of [-1, 1.5, 1705251000.5, 1e20]) expect(first({ ...trade, ts }).hint, String(ts)).toBeUndefined();
     // A field that is no date-time keeps its plain type error.
     expect(first({ ...trade, data: { ...trade.data, symbol: 5 } }).message).toBe('expected a string, got a number 5');
   });
