@@ -37,8 +37,7 @@ const GO_PACKAGE = 'realtimecontract';
  * and the Python decoder rejects a message that lacks one (KeyError). Beyond quicktype, so
  * that the types and the schema agree (issue 8): integer fields read whole floats
  * (`1705251000000.0`) as the validator does; Go writes nil required maps and slices as `{}` /
- * `[]`, and those held in an array or a map too, and refuses a nil required union; Go's decoders refuse null where the
- * schema does (encoding/json read it as the zero value) and name the struct and key in their errors; Python refuses null for an optional key the schema does not let be null; a choice of
+ * `[]`, and those held in an array or a map too, and refuses a nil required union; Python refuses null for an optional key the schema does not let be null; a choice of
  * object types stays decoded JSON; each file's header says so. The Go is laid out as gofmt
  * does ({@link layOutGo}), without Go.
  *
@@ -595,120 +594,19 @@ const PYTHON_TO_ENUM_OR_VALUE = `def to_enum(c: Type[EnumT], x: Any) -> EnumT:
     return x.value
 `;
 
-/**
- * The Go helpers of every generated UnmarshalJSON: null refused where the schema refuses it
- * (encoding/json read `"price": null` as 0 and `"data": null` as an empty struct, without an
- * error: a tester), and errors that name the type and field (encoding/json renamed an error
- * returned by an UnmarshalJSON after the outer field, `MetricsMessage.data of type int64`: a tester).
- */
-const GO_NULLS = `
-// refuseNulls returns an error when data, the JSON of *v (a struct named name), is null, holds
-// null at one of keys, or holds an array or object at one of itemsOf with a null item: the
-// schema refuses null there, where encoding/json would read it as the zero value without an
-// error. Keys are matched exactly, as the schema matches them. Anything else is left to the
-// decode that follows.
-func refuseNulls(data []byte, v interface{}, name string, keys []string, itemsOf []string) error {
-	if string(data) == "null" {
-		return &json.UnmarshalTypeError{Value: "null", Type: reflect.TypeOf(v).Elem()}
-	}
-	var object map[string]json.RawMessage
-	if json.Unmarshal(data, &object) != nil {
-		return nil
-	}
-	for _, key := range keys {
-		if value, ok := object[key]; ok && string(value) == "null" {
-			return nullError(v, name, key, "")
-		}
-	}
-	for _, key := range itemsOf {
-		var items []json.RawMessage
-		var entries map[string]json.RawMessage
-		if json.Unmarshal(object[key], &items) == nil {
-			for i, item := range items {
-				if string(item) == "null" {
-					return nullError(v, name, key, strconv.Itoa(i))
-				}
-			}
-		} else if json.Unmarshal(object[key], &entries) == nil {
-			names := make([]string, 0, len(entries))
-			for entry := range entries {
-				names = append(names, entry)
-			}
-			sort.Strings(names)
-			for _, entry := range names {
-				if string(entries[entry]) == "null" {
-					return nullError(v, name, key, entry)
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// nullError is the error of a null at key (at its item, when item is not "") of *v: a
-// *json.UnmarshalTypeError naming the struct, the key and the Go type that refuses null there
-// (float64 for an optional *float64).
-func nullError(v interface{}, name, key, item string) error {
-	err := &json.UnmarshalTypeError{Value: "null", Struct: name, Field: key}
-	structType := reflect.TypeOf(v).Elem()
-	for i := 0; i < structType.NumField(); i++ {
-		if strings.Split(structType.Field(i).Tag.Get("json"), ",")[0] == key {
-			err.Type = structType.Field(i).Type
-		}
-	}
-	for err.Type.Kind() == reflect.Ptr {
-		err.Type = err.Type.Elem()
-	}
-	if item != "" {
-		err.Type = err.Type.Elem()
-		err.Field += "." + item
-	}
-	return decodeError{err}
-}
-
+/** The Go helpers of the int64 fields' UnmarshalJSON: whole numbers written with a fraction or exponent, and the type's name in errors. */
+const GO_WHOLE_NUMBERS = `
 // namedAs gives an error of encoding/json the name of the type whose UnmarshalJSON decoded
 // through a local type: "Go struct field plain.timestamp" said nothing of the message (a
-// fresh tester). It returns a type error as a decodeError, which keeps that name.
+// fresh tester). Where the type is a field of another, encoding/json names that field instead
+// (MetricsMessage.data).
 func namedAs(name string, err error) error {
-	if typeError, ok := err.(*json.UnmarshalTypeError); ok {
-		if typeError.Struct == "plain" {
-			typeError.Struct = name
-		}
-		return decodeError{typeError}
+	if typeError, ok := err.(*json.UnmarshalTypeError); ok && typeError.Struct == "plain" {
+		typeError.Struct = name
 	}
 	return err
 }
 
-// decodeError is a *json.UnmarshalTypeError (errors.As finds it) that encoding/json passes on
-// unchanged: it renames the struct and field of one an UnmarshalJSON returns after the outer
-// field (MetricsMessage.data of type int64, for MetricsData.total_trades).
-type decodeError struct{ *json.UnmarshalTypeError }
-
-func (e decodeError) Unwrap() error { return e.UnmarshalTypeError }
-`;
-
-/** `text` as Go comment lines of at most 92 characters. */
-function wrapComment(text: string): string {
-  const words = text.split(' ');
-  return words.reduce<string[]>((lines, word) => (lines.length > 0 && `${lines.at(-1)!} ${word}`.length <= 92 ? [...lines.slice(0, -1), `${lines.at(-1)!} ${word}`] : [...lines, `// ${word}`]), []).join('\n');
-}
-
-/**
- * Whether the schema `node` refuses null: it does not allow null and says what it holds (a
- * type, a closed list, a constant, properties, or a choice of such). A schema that holds
- * anything (`{}`: an open object's values, a choice of object types left as decoded JSON)
- * is not said to refuse it.
- */
-function refusesNull(node: SchemaNode, schema: SchemaNode): boolean {
-  const target = resolveLocal(node, schema);
-  if (allowsNull(target, schema)) return false;
-  if (target.type !== undefined || target.enum !== undefined || target.const !== undefined || target.properties !== undefined) return true;
-  const branches = target.anyOf ?? target.oneOf;
-  return branches !== undefined && branches.length > 0 && branches.every((branch) => refusesNull(branch, schema));
-}
-
-/** The Go helper of the int64 fields' UnmarshalJSON: whole numbers written with a fraction or exponent. */
-const GO_WHOLE_NUMBERS = `
 // integersFromWholeNumbers rewrites, outside strings, each number written with a fraction or
 // an exponent whose value is whole (1705251000000.0, 1.7e12) as an integer literal. JSON Schema
 // counts such numbers as integers and producers such as Python's json module write them, but
@@ -805,14 +703,9 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 // map (map[string]*T) is written as null. Fill every required field.
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
-// (1705251000000.0), as JSON Schema does. Null is refused where the schema refuses it (a
-// required or optional key, an item of an array or a map, a message), as a value of the wrong
-// JSON type is; an explicit null for an optional key that may be null reads as absent. A
-// missing key is not refused: it reads as its zero value, a required one too. Such errors are
-// a *json.UnmarshalTypeError (find it with errors.As) naming the struct and the key
-// (MetricsData.total_trades). encoding/json matches keys without regard to case: a key that
-// differs from a field's only in case ("Price" beside "price") is read into that field, the
-// later of the two winning, where the schema and Python take it for an unknown key.
+// (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent,
+// and one the schema refuses (a required key, "data") as the zero value, without an error, as a
+// missing key does: Marshal then writes that zero. Validate what a Go relay writes.
 // Closed lists and the Type constant are not checked: a value the schema does not list (a new
 // platform, another message's "type") is read and written back as it is, where the schema and
 // Python's decoders refuse it; compare with the constants where it matters.
@@ -882,7 +775,6 @@ interface GoField {
 function goFixups(text: string, schema: SchemaNode): string {
   const methods: string[] = [];
   let needsWholeNumbers = false;
-  let needsNulls = false;
   let needsErrors = false;
   for (const match of text.matchAll(new RegExp(`^type (${IDENTIFIER}) struct \\{\\n([\\s\\S]*?)^\\}`, 'gmu'))) {
     const name = match[1]!;
@@ -893,43 +785,18 @@ function goFixups(text: string, schema: SchemaNode): string {
       key: field[3]?.split(',')[0],
       omitempty: field[3]?.split(',').includes('omitempty') ?? false,
     }));
+    if (fields.some((field) => /\bint64\b/.test(field.type))) {
+      needsWholeNumbers = true;
+      methods.push(`// UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
+// which JSON Schema counts as integers, into the int64 fields.
+func (r *${name}) UnmarshalJSON(data []byte) error {
+	type plain ${name}
+	return namedAs(${JSON.stringify(name)}, json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r)))
+}`);
+    }
     const definition = schema.definitions![name];
     const property = (field: GoField) => (definition?.properties && field.key !== undefined ? definition.properties[field.key] : undefined);
     const required = (field: GoField) => field.key !== undefined && definition?.required?.includes(field.key) === true;
-    // encoding/json reads null as the zero value of a non-pointer field (`"price": null` as 0,
-    // `"data": null` as an empty struct) and of a slice's or map's items, without an error; a
-    // relay then wrote a refused message back as a valid one (a tester); and as absent for an
-    // optional key. The keys the schema refuses null for, required or optional, and the slices
-    // and maps whose items it refuses null for, are checked first.
-    const nullKeys = fields.filter((field) => {
-      const of = property(field);
-      return of !== undefined && refusesNull(of, schema);
-    });
-    const nullItems = fields.filter((field) => {
-      const of = property(field);
-      if (of === undefined || !/^\*?(\[\]|map\[string\])[^*]/.test(field.type)) return false;
-      const target = nonNullPart(of, schema);
-      const inner = target.items ?? target.additionalProperties;
-      return typeof inner === 'object' && inner !== null && !Array.isArray(inner) && refusesNull(inner, schema);
-    });
-    const wholeNumbers = fields.some((field) => /\bint64\b/.test(field.type));
-    if (wholeNumbers || nullKeys.length + nullItems.length > 0) {
-      needsWholeNumbers ||= wholeNumbers;
-      needsNulls = true;
-      const list = (names: GoField[]) => (names.length === 0 ? 'nil' : `[]string{${names.map((field) => JSON.stringify(field.key)).join(', ')}}`);
-      const says = [
-        'refuses null where the schema does (a null key or item, and the value itself: encoding/json would read it as the zero value)',
-        ...(wholeNumbers ? ['reads whole numbers written with a fraction or an exponent (1.0, 1e3), which JSON Schema counts as integers, into the int64 fields'] : []),
-      ];
-      methods.push(`${wrapComment(`UnmarshalJSON ${says.join(', and ')}.`)}
-func (r *${name}) UnmarshalJSON(data []byte) error {
-	type plain ${name}
-	if err := refuseNulls(data, r, ${JSON.stringify(name)}, ${list(nullKeys)}, ${list(nullItems)}); err != nil {
-		return err
-	}
-	return namedAs(${JSON.stringify(name)}, json.Unmarshal(${wholeNumbers ? 'integersFromWholeNumbers(data)' : 'data'}, (*plain)(r)))
-}`);
-    }
     const empty = fields.filter((field) => {
       const of = property(field);
       return of !== undefined && !field.omitempty && /^(map\[|\[\])/.test(field.type) && required(field) && !allowsNull(of, schema);
@@ -952,7 +819,8 @@ func (r *${name}) UnmarshalJSON(data []byte) error {
         ...empty.map((field) => `writes a nil ${field.name} as ${field.type.startsWith('map[') ? '{}' : '[]'}`),
         ...nested.map(({ field }) => `writes each nil slice or map held in ${field.name} as [] or {}`),
       ];
-      const comment = wrapComment(`MarshalJSON ${says.join(', ')}: the schema refuses null there, which encoding/json would write.`);
+      const words = `MarshalJSON ${says.join(', ')}: the schema refuses null there, which encoding/json would write.`.split(' ');
+      const comment = words.reduce<string[]>((lines, word) => (lines.length > 0 && `${lines.at(-1)!} ${word}`.length <= 92 ? [...lines.slice(0, -1), `${lines.at(-1)!} ${word}`] : [...lines, `// ${word}`]), []);
       const body = [
         ...unions.map((field) => `\tif r.${field.name} == nil {\n\t\treturn nil, errors.New(${JSON.stringify(`${name}.${field.name} (${field.key}) is required and may not be null: set it`)})\n\t}`),
         ...empty.map((field) => `\tif r.${field.name} == nil {\n\t\tr.${field.name} = ${field.type}{}\n\t}`),
@@ -961,7 +829,7 @@ func (r *${name}) UnmarshalJSON(data []byte) error {
           : `\tr.${field.name} = ${fill('r.' + field.name, 1)}`),
       ];
       if (unions.length > 0) needsErrors = true;
-      methods.push(`${comment}
+      methods.push(`${comment.join('\n')}
 func (r ${name}) MarshalJSON() ([]byte, error) {
 	type plain ${name}
 ${body.join('\n')}
@@ -980,9 +848,8 @@ ${body.join('\n')}
   //   a present [] or {} (a relay rewrote the message; a hostile tester), and without it nil
   //   was written as null (an optional nullable array). As a pointer, nil leaves the key out
   //   and a pointer to an empty one is written as [] or {}.
-  // An explicit null for an optional key that may be null decodes as nil in each case, so it is
-  // re-encoded as absent, which the schema also accepts (the header says so); one that may not
-  // be null is refused (refuseNulls).
+  // An explicit null for an optional key decodes as nil in each case, so it is re-encoded as
+  // absent, which the schema also accepts (the header says so).
   let result = text.replace(new RegExp(`^type (${IDENTIFIER}) struct \\{\\n([\\s\\S]*?)^\\}`, 'gmu'), (struct: string, name: string) => {
     const definition = schema.definitions![name];
     if (!definition?.properties) return struct;
@@ -999,7 +866,6 @@ ${body.join('\n')}
     result = result.replace(/^(func unmarshalUnion\(data \[\]byte,.*\{\n)/m, '$1\tdata = integersFromWholeNumbers(data)\n');
   }
   if (needsWholeNumbers) for (const name of ['bytes', 'math', 'strconv', 'strings']) imports.add(name);
-  if (needsNulls) for (const name of ['reflect', 'sort', 'strconv', 'strings']) imports.add(name);
   // Every decode keeps numbers as written where Go holds decoded JSON (interface{}).
   result = result.replace(/\bjson\.Unmarshal\(/g, 'unmarshalKeepingNumbers(');
   methods.forEach((method, i) => (methods[i] = method.replace(/\bjson\.Unmarshal\(/g, 'unmarshalKeepingNumbers(')));
@@ -1008,5 +874,5 @@ ${body.join('\n')}
   const importBlock = `import (\n${[...imports].sort().map((name) => `\t"${name}"\n`).join('')})\n`;
   result = result.replace(/^import "[^"]+"\n/gm, '').replace(/^(package \w+\n\n)/m, `$1${importBlock}\n`);
   result = result.replace(/^(package \w+\n)/m, `${GO_DOC}$1`);
-  return `${result.trimEnd()}\n\n${methods.join('\n\n')}\n${GO_KEEPING_NUMBERS}${needsNulls ? GO_NULLS : ''}${needsWholeNumbers ? GO_WHOLE_NUMBERS : ''}`;
+  return `${result.trimEnd()}\n\n${methods.join('\n\n')}\n${GO_KEEPING_NUMBERS}${needsWholeNumbers ? GO_WHOLE_NUMBERS : ''}`;
 }

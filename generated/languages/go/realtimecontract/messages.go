@@ -19,14 +19,9 @@
 // map (map[string]*T) is written as null. Fill every required field.
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
-// (1705251000000.0), as JSON Schema does. Null is refused where the schema refuses it (a
-// required or optional key, an item of an array or a map, a message), as a value of the wrong
-// JSON type is; an explicit null for an optional key that may be null reads as absent. A
-// missing key is not refused: it reads as its zero value, a required one too. Such errors are
-// a *json.UnmarshalTypeError (find it with errors.As) naming the struct and the key
-// (MetricsData.total_trades). encoding/json matches keys without regard to case: a key that
-// differs from a field's only in case ("Price" beside "price") is read into that field, the
-// later of the two winning, where the schema and Python take it for an unknown key.
+// (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent,
+// and one the schema refuses (a required key, "data") as the zero value, without an error, as a
+// missing key does: Marshal then writes that zero. Validate what a Go relay writes.
 // Closed lists and the Type constant are not checked: a value the schema does not list (a new
 // platform, another message's "type") is read and written back as it is, where the schema and
 // Python's decoders refuse it; compare with the constants where it matters.
@@ -44,8 +39,6 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -1010,110 +1003,25 @@ const (
 	ErrorMessageTypeError ErrorMessageType = "error"
 )
 
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *ConnectionMessage) UnmarshalJSON(data []byte) error {
-	type plain ConnectionMessage
-	if err := refuseNulls(data, r, "ConnectionMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("ConnectionMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *ConnectionData) UnmarshalJSON(data []byte) error {
-	type plain ConnectionData
-	if err := refuseNulls(data, r, "ConnectionData", []string{"mode", "resume", "status"}, nil); err != nil {
-		return err
-	}
-	return namedAs("ConnectionData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value), and reads whole numbers written
-// with a fraction or an exponent (1.0, 1e3), which JSON Schema counts as integers, into the
-// int64 fields.
+// UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
+// which JSON Schema counts as integers, into the int64 fields.
 func (r *PingMessage) UnmarshalJSON(data []byte) error {
 	type plain PingMessage
-	if err := refuseNulls(data, r, "PingMessage", []string{"timestamp", "type"}, nil); err != nil {
-		return err
-	}
 	return namedAs("PingMessage", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
 }
 
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value), and reads whole numbers written
-// with a fraction or an exponent (1.0, 1e3), which JSON Schema counts as integers, into the
-// int64 fields.
+// UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
+// which JSON Schema counts as integers, into the int64 fields.
 func (r *PongMessage) UnmarshalJSON(data []byte) error {
 	type plain PongMessage
-	if err := refuseNulls(data, r, "PongMessage", []string{"timestamp", "type"}, nil); err != nil {
-		return err
-	}
 	return namedAs("PongMessage", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
 }
 
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *TradesMessage) UnmarshalJSON(data []byte) error {
-	type plain TradesMessage
-	if err := refuseNulls(data, r, "TradesMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("TradesMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *TradeData) UnmarshalJSON(data []byte) error {
-	type plain TradeData
-	if err := refuseNulls(data, r, "TradeData", []string{"bot_id", "fee", "id", "platform", "price", "quantity", "side", "status", "symbol", "timestamp", "total"}, nil); err != nil {
-		return err
-	}
-	return namedAs("TradeData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *BotsMessage) UnmarshalJSON(data []byte) error {
-	type plain BotsMessage
-	if err := refuseNulls(data, r, "BotsMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("BotsMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value), and reads whole numbers written
-// with a fraction or an exponent (1.0, 1e3), which JSON Schema counts as integers, into the
-// int64 fields.
+// UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
+// which JSON Schema counts as integers, into the int64 fields.
 func (r *BotData) UnmarshalJSON(data []byte) error {
 	type plain BotData
-	if err := refuseNulls(data, r, "BotData", []string{"capital", "id", "name", "platform", "pnl", "risk_mode", "status", "symbol", "trades_count", "trading_mode", "win_rate"}, nil); err != nil {
-		return err
-	}
 	return namedAs("BotData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *BalancesMessage) UnmarshalJSON(data []byte) error {
-	type plain BalancesMessage
-	if err := refuseNulls(data, r, "BalancesMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("BalancesMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *BalancesData) UnmarshalJSON(data []byte) error {
-	type plain BalancesData
-	if err := refuseNulls(data, r, "BalancesData", []string{"balances", "platform", "total_value_zar"}, []string{"balances"}); err != nil {
-		return err
-	}
-	return namedAs("BalancesData", unmarshalKeepingNumbers(data, (*plain)(r)))
 }
 
 // MarshalJSON writes a nil Balances as {}: the schema refuses null there, which
@@ -1126,146 +1034,11 @@ func (r BalancesData) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(r))
 }
 
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *AssetBalance) UnmarshalJSON(data []byte) error {
-	type plain AssetBalance
-	if err := refuseNulls(data, r, "AssetBalance", []string{"free", "locked", "total"}, nil); err != nil {
-		return err
-	}
-	return namedAs("AssetBalance", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *DecisionsMessage) UnmarshalJSON(data []byte) error {
-	type plain DecisionsMessage
-	if err := refuseNulls(data, r, "DecisionsMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("DecisionsMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *DecisionData) UnmarshalJSON(data []byte) error {
-	type plain DecisionData
-	if err := refuseNulls(data, r, "DecisionData", []string{"bot_id", "component_scores", "confidence", "decision", "id", "market_data", "platform", "reasoning", "regime_state", "symbol", "timestamp"}, nil); err != nil {
-		return err
-	}
-	return namedAs("DecisionData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *ComponentScores) UnmarshalJSON(data []byte) error {
-	type plain ComponentScores
-	if err := refuseNulls(data, r, "ComponentScores", []string{"risk", "sentiment", "technical"}, nil); err != nil {
-		return err
-	}
-	return namedAs("ComponentScores", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *MarketData) UnmarshalJSON(data []byte) error {
-	type plain MarketData
-	if err := refuseNulls(data, r, "MarketData", []string{"price", "volume_24h"}, nil); err != nil {
-		return err
-	}
-	return namedAs("MarketData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *Sizing) UnmarshalJSON(data []byte) error {
-	type plain Sizing
-	if err := refuseNulls(data, r, "Sizing", []string{"capital", "quantity", "risk_per_trade"}, nil); err != nil {
-		return err
-	}
-	return namedAs("Sizing", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *MetricsMessage) UnmarshalJSON(data []byte) error {
-	type plain MetricsMessage
-	if err := refuseNulls(data, r, "MetricsMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("MetricsMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value), and reads whole numbers written
-// with a fraction or an exponent (1.0, 1e3), which JSON Schema counts as integers, into the
-// int64 fields.
+// UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
+// which JSON Schema counts as integers, into the int64 fields.
 func (r *MetricsData) UnmarshalJSON(data []byte) error {
 	type plain MetricsData
-	if err := refuseNulls(data, r, "MetricsData", []string{"active_bots", "exposure", "risk_level", "total_bots", "total_pnl", "total_pnl_percent", "total_trades", "trades_per_hour", "uptime_seconds", "win_rate"}, nil); err != nil {
-		return err
-	}
 	return namedAs("MetricsData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *WhaleMessage) UnmarshalJSON(data []byte) error {
-	type plain WhaleMessage
-	if err := refuseNulls(data, r, "WhaleMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("WhaleMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *WhaleData) UnmarshalJSON(data []byte) error {
-	type plain WhaleData
-	if err := refuseNulls(data, r, "WhaleData", []string{"amount", "coin", "flow_type", "platform", "signal", "timestamp", "value_usd"}, nil); err != nil {
-		return err
-	}
-	return namedAs("WhaleData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *AlertsMessage) UnmarshalJSON(data []byte) error {
-	type plain AlertsMessage
-	if err := refuseNulls(data, r, "AlertsMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("AlertsMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *AlertData) UnmarshalJSON(data []byte) error {
-	type plain AlertData
-	if err := refuseNulls(data, r, "AlertData", []string{"action_required", "category", "id", "message", "severity", "timestamp", "title"}, nil); err != nil {
-		return err
-	}
-	return namedAs("AlertData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *SystemHealthMessage) UnmarshalJSON(data []byte) error {
-	type plain SystemHealthMessage
-	if err := refuseNulls(data, r, "SystemHealthMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("SystemHealthMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *SystemHealthData) UnmarshalJSON(data []byte) error {
-	type plain SystemHealthData
-	if err := refuseNulls(data, r, "SystemHealthData", []string{"cpu_percent", "database", "disk_percent", "error_rate", "exchange_connections", "memory_percent", "redis", "status", "uptime"}, []string{"exchange_connections"}); err != nil {
-		return err
-	}
-	return namedAs("SystemHealthData", unmarshalKeepingNumbers(data, (*plain)(r)))
 }
 
 // MarshalJSON writes a nil ExchangeConnections as {}: the schema refuses null there, which
@@ -1278,76 +1051,11 @@ func (r SystemHealthData) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(r))
 }
 
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *WalletMessage) UnmarshalJSON(data []byte) error {
-	type plain WalletMessage
-	if err := refuseNulls(data, r, "WalletMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("WalletMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value), and reads whole numbers written
-// with a fraction or an exponent (1.0, 1e3), which JSON Schema counts as integers, into the
-// int64 fields.
+// UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
+// which JSON Schema counts as integers, into the int64 fields.
 func (r *WalletData) UnmarshalJSON(data []byte) error {
 	type plain WalletData
-	if err := refuseNulls(data, r, "WalletData", []string{"amount", "asset", "confirmations", "event", "platform", "status"}, nil); err != nil {
-		return err
-	}
 	return namedAs("WalletData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *AiTasksMessage) UnmarshalJSON(data []byte) error {
-	type plain AiTasksMessage
-	if err := refuseNulls(data, r, "AiTasksMessage", []string{"cursor", "data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("AiTasksMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *AiTaskData) UnmarshalJSON(data []byte) error {
-	type plain AiTaskData
-	if err := refuseNulls(data, r, "AiTaskData", []string{"progress", "status", "task_id", "task_type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("AiTaskData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *ErrorMessage) UnmarshalJSON(data []byte) error {
-	type plain ErrorMessage
-	if err := refuseNulls(data, r, "ErrorMessage", []string{"data", "ts", "type"}, nil); err != nil {
-		return err
-	}
-	return namedAs("ErrorMessage", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *ErrorData) UnmarshalJSON(data []byte) error {
-	type plain ErrorData
-	if err := refuseNulls(data, r, "ErrorData", []string{"code", "details", "message"}, nil); err != nil {
-		return err
-	}
-	return namedAs("ErrorData", unmarshalKeepingNumbers(data, (*plain)(r)))
-}
-
-// UnmarshalJSON refuses null where the schema does (a null key or item, and the value
-// itself: encoding/json would read it as the zero value).
-func (r *PollResponse) UnmarshalJSON(data []byte) error {
-	type plain PollResponse
-	if err := refuseNulls(data, r, "PollResponse", []string{"cursor", "messages", "resume"}, nil); err != nil {
-		return err
-	}
-	return namedAs("PollResponse", unmarshalKeepingNumbers(data, (*plain)(r)))
 }
 
 // MarshalJSON writes a nil Messages as []: the schema refuses null there, which
@@ -1379,89 +1087,16 @@ func unmarshalKeepingNumbers(data []byte, v interface{}) error {
 	return json.Unmarshal(data, &raw)
 }
 
-// refuseNulls returns an error when data, the JSON of *v (a struct named name), is null, holds
-// null at one of keys, or holds an array or object at one of itemsOf with a null item: the
-// schema refuses null there, where encoding/json would read it as the zero value without an
-// error. Keys are matched exactly, as the schema matches them. Anything else is left to the
-// decode that follows.
-func refuseNulls(data []byte, v interface{}, name string, keys []string, itemsOf []string) error {
-	if string(data) == "null" {
-		return &json.UnmarshalTypeError{Value: "null", Type: reflect.TypeOf(v).Elem()}
-	}
-	var object map[string]json.RawMessage
-	if json.Unmarshal(data, &object) != nil {
-		return nil
-	}
-	for _, key := range keys {
-		if value, ok := object[key]; ok && string(value) == "null" {
-			return nullError(v, name, key, "")
-		}
-	}
-	for _, key := range itemsOf {
-		var items []json.RawMessage
-		var entries map[string]json.RawMessage
-		if json.Unmarshal(object[key], &items) == nil {
-			for i, item := range items {
-				if string(item) == "null" {
-					return nullError(v, name, key, strconv.Itoa(i))
-				}
-			}
-		} else if json.Unmarshal(object[key], &entries) == nil {
-			names := make([]string, 0, len(entries))
-			for entry := range entries {
-				names = append(names, entry)
-			}
-			sort.Strings(names)
-			for _, entry := range names {
-				if string(entries[entry]) == "null" {
-					return nullError(v, name, key, entry)
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// nullError is the error of a null at key (at its item, when item is not "") of *v: a
-// *json.UnmarshalTypeError naming the struct, the key and the Go type that refuses null there
-// (float64 for an optional *float64).
-func nullError(v interface{}, name, key, item string) error {
-	err := &json.UnmarshalTypeError{Value: "null", Struct: name, Field: key}
-	structType := reflect.TypeOf(v).Elem()
-	for i := 0; i < structType.NumField(); i++ {
-		if strings.Split(structType.Field(i).Tag.Get("json"), ",")[0] == key {
-			err.Type = structType.Field(i).Type
-		}
-	}
-	for err.Type.Kind() == reflect.Ptr {
-		err.Type = err.Type.Elem()
-	}
-	if item != "" {
-		err.Type = err.Type.Elem()
-		err.Field += "." + item
-	}
-	return decodeError{err}
-}
-
 // namedAs gives an error of encoding/json the name of the type whose UnmarshalJSON decoded
 // through a local type: "Go struct field plain.timestamp" said nothing of the message (a
-// fresh tester). It returns a type error as a decodeError, which keeps that name.
+// fresh tester). Where the type is a field of another, encoding/json names that field instead
+// (MetricsMessage.data).
 func namedAs(name string, err error) error {
-	if typeError, ok := err.(*json.UnmarshalTypeError); ok {
-		if typeError.Struct == "plain" {
-			typeError.Struct = name
-		}
-		return decodeError{typeError}
+	if typeError, ok := err.(*json.UnmarshalTypeError); ok && typeError.Struct == "plain" {
+		typeError.Struct = name
 	}
 	return err
 }
-
-// decodeError is a *json.UnmarshalTypeError (errors.As finds it) that encoding/json passes on
-// unchanged: it renames the struct and field of one an UnmarshalJSON returns after the outer
-// field (MetricsMessage.data of type int64, for MetricsData.total_trades).
-type decodeError struct{ *json.UnmarshalTypeError }
-
-func (e decodeError) Unwrap() error { return e.UnmarshalTypeError }
 
 // integersFromWholeNumbers rewrites, outside strings, each number written with a fraction or
 // an exponent whose value is whole (1705251000000.0, 1.7e12) as an integer literal. JSON Schema
