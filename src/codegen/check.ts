@@ -398,8 +398,12 @@ function checkErrorCodes(contract: Contract): void {
   );
 }
 
-/** A figure of time in prose: `30 s`, `10s`, `30000 ms`, `2 minutes`; the number and its unit. */
-const TIME_FIGURE = /(?<![\w.])(\d+(?:\.\d+)?)\s?(ms|milliseconds?|s|secs?|seconds?|min|minutes?)(?![\w])/gi;
+/**
+ * A figure of time in prose: `30 s`, `10s`, `30000 ms`, `30,000 ms`, `30-second`, `2 minutes`;
+ * the number (thousands separated by commas or not) and its unit. `30,000 ms` was read as
+ * `000 ms`, and `30-second` not at all (tAY F3).
+ */
+const TIME_FIGURE = /(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)[\s-]?(ms|milliseconds?|s|secs?|seconds?|min|minutes?)(?![\w])/gi;
 
 /** A figure's unit in milliseconds. */
 function unitMs(unit: string): number {
@@ -427,7 +431,7 @@ function checkKeepaliveFigures(contract: Contract): void {
     forEachSubschema(message.schema, (node, pointer) => {
       if (typeof node.description !== 'string') return;
       for (const [figure, number, unit] of node.description.matchAll(TIME_FIGURE)) {
-        const ms = Number(number) * unitMs(unit!);
+        const ms = Number(number!.replace(/,/g, '')) * unitMs(unit!);
         if (ms === pingIntervalMs || ms === pongTimeoutMs) continue;
         throw new SchemaError(
           message.file,

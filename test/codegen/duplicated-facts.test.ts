@@ -103,6 +103,14 @@ describe("the keepalive times: protocol.json x-keepalive and the figures in the 
     // A figure in a field's description, in another unit.
     const field = refusal((files) => void (files['pong.json']!.properties.timestamp.description += ' Sent within 15000 ms.'));
     expect(field).toMatchObject({ file: 'pong.json', pointer: '/properties/timestamp/description', problem: expect.stringContaining('says "15000 ms"') });
+    // Written with a hyphen, as an adjective: it went unread (tAY F3).
+    const hyphen = refusal((files) => void (files['ping.json']!.description += ' A 45-second interval.'));
+    expect(hyphen).toMatchObject({ file: 'ping.json', problem: expect.stringContaining('says "45-second"') });
+  });
+
+  it('reads a figure with thousands separated by commas whole: "30,000 ms" was read as "000 ms" and refused (tAY F3)', () => {
+    expect(refusal((files) => void (files['ping.json']!.description += ' That is 30,000 ms.'))).toBeUndefined();
+    expect(refusal((files) => void (files['ping.json']!.description += ' That is 31,000 ms.'))).toMatchObject({ problem: expect.stringContaining('says "31,000 ms"') });
   });
 
   it('takes figures x-keepalive gives, in any unit, and descriptions without figures', () => {
