@@ -379,6 +379,20 @@ function checkErrorCodes(contract: Contract): void {
   const code = data && child(data, 'code');
   const known = code?.node['x-known-values'];
   const listed = contract.protocol.errorCodes.map((entry) => entry.code);
+  // Each code and each name once: contract.ts's ErrorCode and ERROR_CODES are objects keyed by them,
+  // and a copy-pasted entry wrote a contract.ts that did not compile (TS1117; tAY F2).
+  for (const key of ['code', 'name'] as const) {
+    const seen = new Map<string, number>();
+    contract.protocol.errorCodes.forEach((entry, index) => {
+      const first = seen.get(entry[key]);
+      if (first !== undefined) throw new SchemaError('protocol.json', `/x-error-codes/${index}/${key}`, `expected each error ${key} once, got ${JSON.stringify(entry[key])} again (first at /x-error-codes/${first})`);
+      seen.set(entry[key], index);
+    });
+  }
+  if (code && Array.isArray(known)) {
+    const twice = known.findIndex((value, index) => known.indexOf(value) !== index);
+    if (twice !== -1) throw new SchemaError(code.file, `${code.pointer}/x-known-values/${twice}`, `expected each known value once, got ${JSON.stringify(known[twice])} again`);
+  }
   // No codes in protocol.json: an older release's contract, which `diff` reads with an empty
   // list in place of the x-error-codes it predates, writes them once (a v1.0 newer side was
   // warned of).

@@ -79,6 +79,22 @@ describe('the error codes: protocol.json x-error-codes and error.json data.code 
     expect(dropped?.problem).not.toContain('only here');
   });
 
+  it('refuses an error code or name written twice, and a known value written twice: contract.ts did not compile (TS1117; tAY F2)', () => {
+    const again = (key: 'code' | 'name') =>
+      refusal((files) => {
+        const codes = files['protocol.json']!['x-error-codes'] as { code: string; name: string; description: string }[];
+        codes.push({ ...codes[0]!, ...(key === 'code' ? { name: 'Another' } : { code: 'ANOTHER' }) });
+        if (key === 'name') files['error.json']!.definitions.ErrorData.properties.code['x-known-values'].push('ANOTHER');
+      });
+    expect(again('code')).toMatchObject({ file: 'protocol.json', pointer: expect.stringMatching(/^\/x-error-codes\/\d+\/code$/), problem: expect.stringMatching(/^expected each error code once, got ".+" again \(first at \/x-error-codes\/0\)$/) });
+    expect(again('name')).toMatchObject({ file: 'protocol.json', pointer: expect.stringMatching(/^\/x-error-codes\/\d+\/name$/), problem: expect.stringContaining('expected each error name once') });
+    const known = refusal((files) => {
+      const values = files['error.json']!.definitions.ErrorData.properties.code['x-known-values'] as string[];
+      values.push(values[0]!);
+    });
+    expect(known).toMatchObject({ file: 'error.json', problem: expect.stringMatching(/^expected each known value once, got ".+" again$/) });
+  });
+
   it('diff warns that generate refuses such a newer side', async () => {
     const warnings = await diffWarnings((files) => knownCodes(files).push('BAD_SCOPE'));
     expect(warnings).toEqual([expect.stringContaining('error.json#/definitions/ErrorData/properties/code/x-known-values: expected the same error codes as protocol.json#/x-error-codes')]);
