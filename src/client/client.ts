@@ -1109,9 +1109,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           // 401 `no-token` to a poll that sent its token: the server never saw it (a proxy or
           // gateway dropped `Authorization`), so it refused none (it stopped the client
           // `unauthorized` for good, the dashboard asking for another token: tAQ F2). Sent again
-          // at once as `?token=`, as the socket sends it; refused so too, a failed poll, retried
-          // (and so is a 401 whose body cannot be read).
-          const noToken = code === 401 && /"no-token"/.test((await readText(response, maxPollBytes)) as string);
+          // at once as `?token=`, as the socket sends it; refused so too, a failed poll, retried.
+          // A 401 whose body cannot be read (not UTF-8: a gateway's Latin-1 page) is a refusal,
+          // as before: it was a failed poll, retried with the refused token for good (tAX F1).
+          const noToken = code === 401 && /"no-token"/.test((await readText(response, maxPollBytes).catch(() => '')) as string);
           if (!alive()) return;
           if (noToken && !tokenInQuery) {
             tokenInQuery = true;
@@ -1160,12 +1161,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
                 ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
                 : !isString(body.cursor) || !isCursor(body.cursor)
                   ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1-128 URL-safe characters), got ${described(body.cursor)}` }
-                  : // The page of the cursor asked, again: its cursor is the one asked, and it holds
-                    // messages (a server's page ends at its last one, past the cursor), or says `gap`
-                    // or `new` (from nothing to nothing). A cache that ignores the query and
-                    // `no-store` answers so whatever the cursor: a third in a row is a failed poll
-                    // (the client read `connected`, `polling`, for good, its cursor frozen: tAQ F1).
-                    (stuck = asked && body.cursor === asked && (body.messages.length || body.resume !== 'resumed') ? stuck + 1 : 0) > 2
+                  : // The page of the cursor asked, again: its cursor is the one asked, and its last
+                    // message is at that cursor too (a repeat: a server's page ends at its last one,
+                    // past the cursor), or it says `gap` or `new` (from nothing to nothing). A cache
+                    // that ignores the query and `no-store` answers so whatever the cursor: a third
+                    // in a row is a failed poll (the client read `connected`, `polling`, for good, its
+                    // cursor frozen: tAQ F1). Not an empty answer without `resume` or with one not
+                    // listed (a quiet stream's), nor messages without cursors (new ones were dropped: tAX F2, F3).
+                    (stuck = asked && body.cursor === asked && (body.resume === 'gap' || body.resume === 'new' || (body.messages[body.messages.length - 1] as { cursor?: unknown } | undefined)?.cursor === asked) ? stuck + 1 : 0) > 2
                     ? { pointer: '/cursor', keyword: 'stale', message: 'expected a poll response past the cursor, got the same page again' }
                     : undefined;
             if (wrong) {

@@ -4,15 +4,31 @@
  * Each middlebox is a `fetch` given to the client that does what the proxy did, in front of the
  * reference server on 127.0.0.1. Every wait is bounded; every server and client is stopped.
  */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FetchLike, GapEvent, InvalidEvent } from '../../src/client/index.js';
 import { closeClients, nodeClient, until } from './support/helpers.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
 
+const servers: Server[] = [];
 afterEach(async () => {
   closeClients();
   await stopHarnesses();
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
 });
+
+/** A server of its own on 127.0.0.1 that refuses every upgrade (404) and answers each poll with `answer`: the client's url for it. */
+async function pollServer(answer: (request: IncomingMessage, response: ServerResponse) => void): Promise<string> {
+  const server = createServer(answer);
+  servers.push(server);
+  server.on('upgrade', (_request, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
+}
 
 /** A proxy that drops `Authorization` from plain requests (an API gateway, a corporate proxy), and with `query` the `?token=` too. */
 function stripping(polls: string[], query = false): FetchLike {
@@ -129,5 +145,56 @@ describe('polling behind middleboxes', () => {
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.since).toBe(gaps[0]!.cursor);
     await until(() => client.getStatus().mode === 'offline', 'polling failing');
+  });
+
+  it('a quiet stream whose answers carry no `resume`, or one not listed, stays a working poll: the same cursor, empty, is no cached page (tAX F2: offline from the third)', async () => {
+    for (const resume of [undefined, 'continued']) {
+      let polls = 0;
+      const url = await pollServer((request, response) => {
+        polls++;
+        const since = new URL(request.url!, 'http://x').searchParams.get('since');
+        const body = since === null ? { cursor: 'e1.5', resume: 'new', messages: [] } : { cursor: since, ...(resume ? { resume } : {}), messages: [] };
+        setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), since === null ? 0 : 100);
+      });
+      const client = nodeClient(url);
+      const invalid: InvalidEvent[] = [];
+      client.on('invalid', (e) => invalid.push(e));
+      client.connect('a.b.c');
+      await until(() => polls >= 6, 'six polls');
+      expect([resume, client.getStatus()]).toMatchObject([resume, { mode: 'polling', connected: true }]);
+      expect(invalid).toEqual([]);
+      client.disconnect();
+    }
+  });
+
+  it('messages without cursors at an unchanged poll cursor are delivered, every one: they are no repeats (tAX F3: dropped from the third poll, untold)', async () => {
+    let next = 1;
+    const url = await pollServer((request, response) => {
+      const since = new URL(request.url!, 'http://x').searchParams.get('since');
+      const messages = since === null || next > 6 ? [] : [{ type: 'trades', data: { id: `t${next++}`, bot_id: 'b', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 1, price: 1, total: 1, fee: 0, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z' }];
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e1.5', resume: since === null ? 'new' : 'resumed', messages })), since === null ? 0 : 50);
+    });
+    const client = nodeClient(url);
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect('a.b.c');
+    await until(() => seen.length === 6, 'six trades');
+    expect(seen).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
+  });
+
+  it("a 401 whose body is not UTF-8 (a gateway's Latin-1 page) refuses the token: unauthorized, as before (tAX F1: polled with it for good)", async () => {
+    const page = Buffer.from('<html><body>Zugriff verweigert: ung\xfcltiges Token</body></html>', 'latin1');
+    let polls = 0;
+    const url = await pollServer((_request, response) => {
+      polls++;
+      response.writeHead(401, { 'content-type': 'text/html; charset=iso-8859-1', 'content-length': page.length }).end(page);
+    });
+    const client = nodeClient(url);
+    client.connect('a.fixed.token');
+    await until(() => client.getStatus().state === 'unauthorized', 'unauthorized');
+    expect(client.getStatus()).toMatchObject({ lastHttpStatus: 401, nextAttemptAt: null });
+    const after = polls;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(polls).toBe(after);
   });
 });
