@@ -4,7 +4,7 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHead
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
-import { isSecretName, leniently, looksLikeJwt, redactJwts } from '../shared/secrets.js';
+import { isSecretName, leniently, looksLikeJwt, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -483,7 +483,11 @@ function checkJwtOptions(options: JwtOptions, { call, prefix }: VerifierNaming):
   }
   const jwksProblem = options.jwksUrl === undefined ? undefined : jwksUrlProblem(options.jwksUrl);
   // Its user info redacted: a password in the URL is not printed, even a wrong one.
-  if (jwksProblem !== undefined) throw new TypeError(`${call}: ${prefix}jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ${preview(redactUrl(String(options.jwksUrl)))}: ${jwksProblem}`);
+  // With an `@` in it, a complaint that quotes a piece of the text may quote the password's (`a port of digits …, got "pa"`): not said (tAW F1).
+  if (jwksProblem !== undefined) {
+    const shown = withUserInfoShownRedacted(redactUrl(String(options.jwksUrl)));
+    throw new TypeError(`${call}: ${prefix}jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ${preview(shown)}: ${String(options.jwksUrl).includes('@') && jwksProblem.includes('"') ? USER_INFO_PROBLEM : jwksProblem}`);
+  }
 }
 
 /**
@@ -505,7 +509,7 @@ function jwksUrlProblem(value: string | URL): string | undefined {
     return authorityFault(text) ?? 'not an absolute URL (https://… or http://…)';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `its scheme is ${url.protocol}, and a key set is fetched over https: or http: only`;
-  if (url.username !== '' || url.password !== '') return 'it holds user info (user:password@), which fetch refuses: give the URL without it';
+  if (url.username !== '' || url.password !== '') return USER_INFO_PROBLEM;
   return undefined;
 }
 
@@ -657,6 +661,9 @@ function joseFault(error: unknown, token: string, algorithms: readonly string[])
   if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return `${code}: the signature does not verify (signed with another secret or key?)`;
   return typeof message === 'string' && message !== '' ? `${code}: ${redactJwts(message).slice(0, 120)}` : code;
 }
+
+/** What is wrong with a jwksUrl that holds user info (or an `@` the parser may not read as such). */
+const USER_INFO_PROBLEM = 'it holds user info (user:password@), which fetch refuses: give the URL without it';
 
 /** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty; each part must also be canonical (checked apart). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

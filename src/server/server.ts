@@ -21,6 +21,7 @@ import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { endpointOf, requestUrl, samePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
+import { withUserInfoShownRedacted } from '../shared/secrets.js';
 import { preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
@@ -1874,14 +1875,9 @@ export function hostProblem(host: string, portName: string): string | undefined 
   return `give the host alone (${JSON.stringify(name)})${port}`;
 }
 
-/**
- * `host` (or an origin) as an error shows it: the user info of a URL or `user:password@host` given
- * by mistake is `[redacted]`, as jwksUrl's, wherever it stands: after `//`, at the start, or after
- * a space or comma (a list given as one entry, a value with a leading space: only the first form
- * was, and the others printed the password: tAU F2).
- */
+/** `host` or an origin as an error shows it: its user info `[redacted]` ({@link withUserInfoShownRedacted}). */
 export function shownHost(host: string): string {
-  return host.replace(/(^|\/\/|[\s,])[^\s,/?#]*@/g, (_, lead: string) => `${lead}[redacted]@`);
+  return withUserInfoShownRedacted(host);
 }
 
 /** A boolean option: `webSocket: 'false'` was true. */
