@@ -153,11 +153,11 @@ function guard(server: EventEmitter, raw: Listener): Listener {
 /** A realtime server's `upgrade` listener. */
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-/** The realtime servers' `upgrade` listeners on each HTTP server, with the path each serves, in the order they were added. */
-const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, string>>();
+/** The realtime servers' `upgrade` listeners on each HTTP server, with the paths each serves (`path`, `pollPath`), in the order they were added. */
+const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, readonly string[]>>();
 
 /**
- * Adds `listener`, a realtime server's serving `path`, to `server`'s `upgrade` listeners.
+ * Adds `listener`, a realtime server's serving `paths` (its `path` and `pollPath`), to `server`'s `upgrade` listeners.
  * @returns `answersUnserved(pathname)`: whether `listener` is the one to answer an upgrade that no
  *   realtime server on `server` serves (to another path, or, `pathname` undefined, to another
  *   protocol): the first of theirs added, when the app has no `upgrade` listener of its own, so
@@ -165,15 +165,16 @@ const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, string>>
  *   upgrade unanswered with no timeout. `appListens()`: whether `server` has `upgrade` listeners
  *   other than the realtime servers' (the app's own). And `remove()`, which takes `listener` off.
  */
-export function addUpgradeListener(server: EventEmitter, path: string, listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; appListens(): boolean; remove(): void } {
+export function addUpgradeListener(server: EventEmitter, paths: readonly string[], listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; appListens(): boolean; remove(): void } {
   let listeners = upgradeListeners.get(server);
   if (listeners === undefined) upgradeListeners.set(server, (listeners = new Map()));
   const own = listeners;
-  own.set(listener, path);
+  own.set(listener, paths);
   server.on('upgrade', listener);
   return {
     answersUnserved: (pathname) => {
-      if ([...own.values()].some((path) => samePath(pathname, path))) return false;
+      // Another's pollPath too: the first refused a WebSocket upgrade to the second's as not-found, and the second again (tAW F2).
+      if ([...own.values()].some((paths) => paths.some((path) => samePath(pathname, path)))) return false;
       return server.listenerCount('upgrade') === own.size && own.keys().next().value === listener;
     },
     appListens: () => server.listenerCount('upgrade') > own.size,

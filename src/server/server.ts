@@ -1295,7 +1295,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // In front of the app's `request` listeners, those added later too (src/server/attach.ts).
     detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
-  const upgrades = addUpgradeListener(httpServer, path, onUpgrade);
+  const upgrades = addUpgradeListener(httpServer, pollPath === false ? [path] : [path, pollPath], onUpgrade);
   let answerers = upgradeAnswerers.get(httpServer);
   if (answerers === undefined) upgradeAnswerers.set(httpServer, (answerers = new Set()));
   answerers.add(answersUpgrade);

@@ -659,3 +659,20 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     ]);
   });
 });
+
+describe('two realtime servers on one HTTP server, without an upgrade listener of the app', () => {
+  it("answer each WebSocket upgrade once, the other's pollPath included: the first refused the second's as not-found, and the second again (tAW F2)", async () => {
+    const http = createServer((_request, response) => response.writeHead(404).end('app 404'));
+    const port = await listen(http);
+    const first = attach(http, '/a');
+    const second = attach(http, '/b');
+    const upgrade = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    const answers: string[] = [];
+    for (const path of ['/b/poll', '/a/poll', '/c', '/b', '/a']) answers.push((await exchange(port, upgrade(path))).split('\r\n')[0]!);
+    expect(answers).toEqual(['HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found', 'HTTP/1.1 401 Unauthorized', 'HTTP/1.1 401 Unauthorized']);
+    expect([first.stats().refusedUpgrades, second.stats().refusedUpgrades]).toEqual([
+      { 'not-found': 2, 'no-token': 1 },
+      { 'not-found': 1, 'no-token': 1 },
+    ]);
+  });
+});
