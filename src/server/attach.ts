@@ -186,6 +186,17 @@ export function addUpgradeListener(server: EventEmitter, paths: readonly string[
   };
 }
 
+/**
+ * Whether a plain request to `pathname` on `server` has someone to answer it: a realtime server's
+ * `path` or `pollPath`, or a `request` listener of the app's. Without either, Node holds it
+ * unanswered, with no timeout (an upgrade served as a request on a WebSocket-only app: tAW F3).
+ */
+export function answeredAsRequest(server: EventEmitter, pathname: string | undefined): boolean {
+  if (server.listenerCount('request') > (dispatchers.has(server) ? 1 : 0)) return true;
+  const paths = upgradeListeners.get(server);
+  return paths !== undefined && [...paths.values()].some((list) => list.some((path) => samePath(pathname, path)));
+}
+
 /** What Node's HTTP parser refused a request for: the reason counted, and the status Node's own answer has. */
 export interface ParserRefusal {
   reason: 'headers-too-large' | 'chunk-extensions-too-large' | 'request-timeout' | 'bad-request';

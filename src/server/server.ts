@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { addUpgradeListener, attachInFront, watchParserRefusals } from './attach.js';
+import { addUpgradeListener, answeredAsRequest, attachInFront, watchParserRefusals } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { containedLogger } from './contained-logger.js';
@@ -323,7 +323,8 @@ export interface RealtimeServer {
    * is (RFC 9110 7.8: a server may ignore an upgrade offer): without its offer (no `Upgrade` header, no `upgrade` in
    * `Connection`), Node reads it again on `socket` and your `request` listeners answer it (your routes; your 404), the
    * connection going on as HTTP/1.1. For an `Upgrade: h2c` offer (`curl --http2`, Java's HttpClient on `http://`) to your
-   * routes, and a WebSocket upgrade to a path no one serves (your routes' answer: no 101, so the client's handshake fails).
+   * routes, and a WebSocket upgrade to a path no one serves (your routes' answer: no 101, so the client's handshake fails;
+   * `404` `{"error":"not-found"}`, counted as `not-found`, when your server has no `request` listener of its own).
    * Call it at once, in the listener. A head of `maxHeadersCount` lines or more is refused `431` and its connection closed,
    * one pipelined behind a request still unanswered has its connection closed (counted in `stats().refusedUpgrades` as
    * `headers-too-large`, `pipelined`); a socket that cannot take the request back (already ended) is destroyed.
@@ -836,6 +837,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** Serves an upgrade `request` as the plain request it also is (ignored-upgrade.ts): answered in turn, or refused 431 (a head Node may have cut). */
   const serveAsRequest = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (answerPending(request.socket)) return refusePipelined(request);
+    // No one to answer it as a request (no `request` listener of the app's, a path no realtime server serves): 404 here,
+    // as README's listener answered before it served such upgrades as requests; Node held them (tAW F3).
+    if (!answeredAsRequest(httpServer, requestUrl(request.url)?.pathname)) {
+      countRefusedUpgrade('not-found');
+      return refuseSocket(socket, 404, 'not-found');
+    }
     if (!serveIgnoringUpgrade(httpServer, request, socket, head)) {
       // Refused 431, its head one Node may have cut: counted and logged as every other refusal (it was neither: a hostile tester).
       countRefusedUpgrade('headers-too-large');

@@ -676,3 +676,22 @@ describe('two realtime servers on one HTTP server, without an upgrade listener o
     ]);
   });
 });
+
+describe("README's upgrade listener on a WebSocket-only app (createServer() with no request listener, as README's first example)", () => {
+  it('answers an upgrade or an h2c offer to a path no one serves 404: Node held it open, unanswered, with no timeout (tAW F3)', async () => {
+    const http = createServer();
+    const port = await listen(http);
+    const rt = attach(http);
+    const sockets = readmeUpgradeListener(http, rt);
+    cleanup.push(async () => sockets.close());
+    const websocket = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    const ws = await exchange(port, `GET /nope HTTP/1.1\r\nHost: x\r\n${websocket}\r\n`);
+    const h2c = await exchange(port, 'GET /nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
+    expect([ws.split('\r\n')[0], h2c.split('\r\n')[0]]).toEqual(['HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found']);
+    expect(ws).toContain('{"error":"not-found"}');
+    // The realtime server's own paths still answer: its poll path (no token: 401) offered h2c, and its socket path.
+    expect((await exchange(port, 'GET /api/ws/poll HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: h2c\r\n\r\n')).split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect((await exchange(port, `GET /api/ws HTTP/1.1\r\nHost: x\r\n${websocket}\r\n`)).split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect(rt.stats().refusedUpgrades).toMatchObject({ 'not-found': 2 });
+  });
+});
