@@ -166,8 +166,8 @@ describe('the packed package, installed into a fresh project', () => {
     const shipped = new Set(filesUnder(installed));
     const declarations = [...shipped].filter((file) => file.endsWith('.d.ts')).map((file) => readFileSync(path.join(installed, file), 'utf8'));
     expect(declarations.some((text) => text.includes('@see websocket-message-schemas.md'))).toBe(true);
-    expect(shipped.has('spec/websocket-message-schemas.md')).toBe(true);
-    expect(readFileSync(path.join(installed, 'spec/websocket-message-schemas.md'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'spec/websocket-message-schemas.md'), 'utf8'));
+    expect(shipped.has('schemas/websocket-message-schemas.md')).toBe(true);
+    expect(readFileSync(path.join(installed, 'schemas/websocket-message-schemas.md'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'schemas/websocket-message-schemas.md'), 'utf8'));
     const scale = declarations.filter((text) => text.includes('SCALE.md'));
     expect(scale.length).toBeGreaterThan(0);
     for (const text of scale) expect(text).not.toMatch(/(?<!src\/server\/redis\/)SCALE\.md/);
@@ -175,7 +175,7 @@ describe('the packed package, installed into a fresh project', () => {
     // Nor do they send the reader to a source file, a script's name or an issue tracker the package has not.
     for (const text of declarations) expect(text).not.toMatch(/cursor\.ts|ROTATE_SCRIPT\)|\(issue \d+|StoreKeys\.channel/);
     const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
-    expect(readme).toContain('`spec/websocket-message-schemas.md`');
+    expect(readme).toContain('`schemas/websocket-message-schemas.md`');
   });
 
   it('ships no module that statically imports a package it does not depend on', () => {

@@ -6,7 +6,7 @@ import { FIXTURES } from '../support/fixtures.js';
 
 const contract = await loadContract('schemas');
 // Shipped in the package (`spec/`): the `@see websocket-message-schemas.md` comments cite it.
-const SPEC = path.resolve(import.meta.dirname, '../../spec/websocket-message-schemas.md');
+const SPEC = path.resolve(import.meta.dirname, '../../schemas/websocket-message-schemas.md');
 const SHARED_SPEC = path.resolve('../shared/spec/websocket-message-schemas.md');
 
 /** The JSON examples of the spec, as text, in order (the envelope sketch is not JSON). */
