@@ -88,12 +88,11 @@ export function leniently(text: string): string {
  * (a leading space, a list given as one entry, `//user:pw@host`, a password with `/`: tAU F2, tAW F1).
  */
 export function withUserInfoShownRedacted(host: string): string {
-  // Everything from the first `//` (else past a scheme and its `/`, else the start) to the last `@`: a password may
-  // hold `/`, `?`, `#`, a space or a comma (base64 ones hold `/`), which the URL grammar's user info does not,
-  // and each stopped a tighter match, the password printed whole or in part (tAW F1).
+  // Everything from past a leading `scheme://` (or `//`), else from the start, to the last `@`: a password may
+  // hold `/`, `?`, `#`, `//`, a space or a comma (base64 ones hold `/`), which the URL grammar's user info does not,
+  // and each stopped a tighter match, the password printed whole or in part (tAW F1, tAZ F1).
   const at = host.lastIndexOf('@');
   if (at === -1) return host;
-  const slashes = host.indexOf('//');
-  const start = slashes !== -1 && slashes < at ? slashes + 2 : (/^[a-z][a-z0-9+.-]*:\/+/i.exec(host)?.[0].length ?? 0);
+  const start = Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(host)?.[0].length ?? 0, at);
   return `${host.slice(0, start)}[redacted]${host.slice(at)}`;
 }
