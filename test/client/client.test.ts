@@ -1515,17 +1515,23 @@ describe('client: reconnection and resume', () => {
     expect(status).toMatchObject({ cursor: 'e1.10', duplicates: 0 });
   });
 
-  it('disconnect() keeps the cursor for the same user; disconnect({ forgetCursor: true }) starts the next connect new (a hostile tester: a switched user got the other\'s backlog replayed)', async () => {
+  /** A client of a server of its own, on its socket after `count` trades (t1…): the trade ids it saw, and its cursor then. */
+  const onSocketAfter = async (count: number) => {
     const s = await server();
     const client = nodeClient(s.url);
     const seen: string[] = [];
     client.on('trades', (t) => seen.push(t.id));
     client.connect('good');
     await until(() => client.getStatus().mode === 'ws', 'the socket');
-    trades(s, 1, 2);
-    await until(() => seen.length === 2, 'two trades');
+    trades(s, 1, count);
+    await until(() => seen.length === count, `${count} trades`);
     const cursor = client.getStatus().cursor;
     expect(cursor).not.toBeNull();
+    return { s, client, seen, cursor };
+  };
+
+  it('disconnect() keeps the cursor for the same user; disconnect({ forgetCursor: true }) starts the next connect new (a hostile tester: a switched user got the other\'s backlog replayed)', async () => {
+    const { s, client, seen, cursor } = await onSocketAfter(2);
     client.disconnect();
     expect(client.getStatus().cursor).toBe(cursor);
     client.connect('good');
@@ -1542,16 +1548,7 @@ describe('client: reconnection and resume', () => {
   });
 
   it("disconnect({ forgetCursor }) takes true or false alone, as the package's other booleans: 'false' (a config string) forgot the cursor; anything but an object as options still forgets nothing (tAP F14)", async () => {
-    const s = await server();
-    const client = nodeClient(s.url);
-    const seen: string[] = [];
-    client.on('trades', (t) => seen.push(t.id));
-    client.connect('good');
-    await until(() => client.getStatus().mode === 'ws', 'the socket');
-    trades(s, 1, 1);
-    await until(() => seen.length === 1, 'a trade');
-    const cursor = client.getStatus().cursor;
-    expect(cursor).not.toBeNull();
+    const { s, client, cursor } = await onSocketAfter(1);
     for (const forgetCursor of ['false', 0, 1, null]) {
       expect(() => client.disconnect({ forgetCursor } as never)).toThrow(new TypeError(`disconnect: forgetCursor must be a boolean, got ${forgetCursor === 'false' ? 'a string' : String(forgetCursor)}`));
       // Refused before anything closed: still connected, the cursor kept.
