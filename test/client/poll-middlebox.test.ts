@@ -25,7 +25,11 @@ afterEach(async () => {
 async function pollServer(answer: (request: IncomingMessage, response: ServerResponse) => void): Promise<string> {
   const server = createServer(answer);
   servers.push(server);
-  server.on('upgrade', (_request, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+  server.on('upgrade', (_request, socket) => {
+    // The client resets such a socket as it reads the answer: an unheard ECONNRESET would end the run.
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
 }
