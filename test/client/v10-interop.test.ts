@@ -30,6 +30,8 @@ async function server(onSocket: (ws: ServerSocket, since: string | null) => void
   const wss = new WebSocketServer({ noServer: true });
   const http = createServer((_req, res) => res.writeHead(404).end());
   http.on('upgrade', (req, socket, head) => {
+    // The client resets a refused socket as it reads the answer: an unheard ECONNRESET would end the run.
+    socket.on('error', () => undefined);
     if (refuse?.(req, socket)) return;
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, new URL(req.url!, 'http://x').searchParams.get('since')));
   });
@@ -297,6 +299,7 @@ describe("a refused upgrade's Retry-After (Node, where ws shows the response)", 
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: `e1.${polls}`, resume: polls === 1 ? 'new' : 'resumed', messages: [JSON.parse(trade(polls, `e1.${polls}`))] }));
     });
     http.on('upgrade', (_req, socket) => {
+      socket.on('error', () => undefined);
       upgrades++;
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });

@@ -29,6 +29,8 @@ export class Harness {
     this.http = createServer();
     this.http.on('upgrade', (_req, socket) => {
       this.upgrades.push({ at: Date.now(), refused: this.refuseUpgrades });
+      // The client resets a refused socket as it reads the answer: an unheard ECONNRESET would end the run.
+      socket.on('error', () => undefined);
       if (this.refuseUpgrades) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
     this.server = createRealtimeServer({ server: this.http, jwt: { secret: SECRET }, store: this.store, ...options });
