@@ -16,7 +16,7 @@
  * when it has one, instead of `request`: a tracker, put first while the app has one (any listener
  * turns off Node's own 100 Continue), lets the realtime servers see it too.
  *
- * Upgrades go to every `upgrade` listener: {@link addUpgradeListener} lets the realtime servers on
+ * Upgrades go to every `upgrade` listener: {@link addRealtimeServer} lets the realtime servers on
  * one HTTP server know each other's, so that one of them answers an upgrade none of them serves.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -153,35 +153,64 @@ function guard(server: EventEmitter, raw: Listener): Listener {
 /** A realtime server's `upgrade` listener. */
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-/** The realtime servers' `upgrade` listeners on each HTTP server, with the paths each serves (`path`, `pollPath`), in the order they were added. */
-const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, readonly string[]>>();
+/** A realtime server on an HTTP server, as the others on it know it. */
+export interface RealtimeServerEntry {
+  /** Its `upgrade` listener. */
+  listener: UpgradeListener;
+  /** The paths it serves: its `path`, and its `pollPath` or false. */
+  path: string;
+  pollPath: string | false;
+  /** Whether its upgrade listener answers `request` (its `answersUpgrade`). */
+  answers(request: IncomingMessage): boolean;
+}
+
+/** The open realtime servers on each HTTP server, in the order they were added: the one registry of them. */
+const realtimeServers = new WeakMap<EventEmitter, Set<RealtimeServerEntry>>();
+
+/** Which of `entry`'s options names `pathname` (`path` and `path/` alike, as samePath compares them), if one does. */
+function servedAs(entry: RealtimeServerEntry, pathname: string | undefined): 'path' | 'pollPath' | undefined {
+  if (samePath(pathname, entry.path)) return 'path';
+  return entry.pollPath !== false && samePath(pathname, entry.pollPath) ? 'pollPath' : undefined;
+}
+
+/** Which option (`path`, `pollPath`) of an open realtime server on `server` names `pathname`, or undefined when none serves it. */
+export function servedPath(server: EventEmitter, pathname: string | undefined): 'path' | 'pollPath' | undefined {
+  for (const entry of realtimeServers.get(server) ?? []) {
+    const option = servedAs(entry, pathname);
+    if (option !== undefined) return option;
+  }
+  return undefined;
+}
 
 /**
- * Adds `listener`, a realtime server's serving `paths` (its `path` and `pollPath`), to `server`'s `upgrade` listeners.
- * @returns `answersUnserved(pathname)`: whether `listener` is the one to answer an upgrade that no
+ * Adds a realtime server, `entry`, to `server`'s: its listener to the `upgrade` listeners, its paths
+ * to those served.
+ * @returns `answersUnserved(pathname)`: whether `entry` is the one to answer an upgrade that no
  *   realtime server on `server` serves (to another path, or, `pathname` undefined, to another
  *   protocol): the first of theirs added, when the app has no `upgrade` listener of its own, so
  *   that two servers on one app's server do not each leave those to the other, holding such an
  *   upgrade unanswered with no timeout. `appListens()`: whether `server` has `upgrade` listeners
- *   other than the realtime servers' (the app's own). And `remove()`, which takes `listener` off.
+ *   other than the realtime servers' (the app's own). `answeredByOne(request)`: whether the
+ *   upgrade listener of one of them answers `request`. And `remove()`, which takes `entry` off.
  */
-export function addUpgradeListener(server: EventEmitter, paths: readonly string[], listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; appListens(): boolean; remove(): void } {
-  let listeners = upgradeListeners.get(server);
-  if (listeners === undefined) upgradeListeners.set(server, (listeners = new Map()));
-  const own = listeners;
-  own.set(listener, paths);
-  server.on('upgrade', listener);
+export function addRealtimeServer(server: EventEmitter, entry: RealtimeServerEntry): { answersUnserved(pathname: string | undefined): boolean; appListens(): boolean; answeredByOne(request: IncomingMessage): boolean; remove(): void } {
+  let entries = realtimeServers.get(server);
+  if (entries === undefined) realtimeServers.set(server, (entries = new Set()));
+  const own = entries;
+  own.add(entry);
+  server.on('upgrade', entry.listener);
   return {
     answersUnserved: (pathname) => {
       // Another's pollPath too: the first refused a WebSocket upgrade to the second's as not-found, and the second again (tAW F2).
-      if ([...own.values()].some((paths) => paths.some((path) => samePath(pathname, path)))) return false;
-      return server.listenerCount('upgrade') === own.size && own.keys().next().value === listener;
+      if (servedPath(server, pathname) !== undefined) return false;
+      return server.listenerCount('upgrade') === own.size && own.values().next().value === entry;
     },
     appListens: () => server.listenerCount('upgrade') > own.size,
+    answeredByOne: (request) => [...own].some((one) => one.answers(request)),
     remove: () => {
-      server.off('upgrade', listener);
-      own.delete(listener);
-      if (own.size === 0 && upgradeListeners.get(server) === own) upgradeListeners.delete(server);
+      server.off('upgrade', entry.listener);
+      own.delete(entry);
+      if (own.size === 0 && realtimeServers.get(server) === own) realtimeServers.delete(server);
     },
   };
 }
@@ -193,8 +222,7 @@ export function addUpgradeListener(server: EventEmitter, paths: readonly string[
  */
 export function answeredAsRequest(server: EventEmitter, pathname: string | undefined): boolean {
   if (server.listenerCount('request') > (dispatchers.has(server) ? 1 : 0)) return true;
-  const paths = upgradeListeners.get(server);
-  return paths !== undefined && [...paths.values()].some((list) => list.some((path) => samePath(pathname, path)));
+  return servedPath(server, pathname) !== undefined;
 }
 
 /** What Node's HTTP parser refused a request for: the reason counted, and the status Node's own answer has. */

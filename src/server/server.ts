@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { addUpgradeListener, answeredAsRequest, attachInFront, watchParserRefusals } from './attach.js';
+import { addRealtimeServer, answeredAsRequest, attachInFront, servedPath, watchParserRefusals } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { containedLogger } from './contained-logger.js';
@@ -19,7 +19,7 @@ import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
-import { endpointOf, requestUrl, samePath } from '../shared/request-url.js';
+import { requestUrl, samePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
 import { withUserInfoShownRedacted } from '../shared/secrets.js';
 import { preview } from '../runtime/errors.js';
@@ -1302,11 +1302,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // In front of the app's `request` listeners, those added later too (src/server/attach.ts).
     detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
-  const upgrades = addUpgradeListener(httpServer, pollPath === false ? [path] : [path, pollPath], onUpgrade);
-  let answerers = upgradeAnswerers.get(httpServer);
-  if (answerers === undefined) upgradeAnswerers.set(httpServer, (answerers = new Set()));
-  answerers.add(answersUpgrade);
-  const releasePaths = ownServer ? () => undefined : claimPaths(httpServer, path, pollPath);
+  const upgrades = addRealtimeServer(httpServer, { listener: onUpgrade, path, pollPath, answers: answersUpgrade });
   const unwatchHeaderLimits = watchHeaderLimits(httpServer);
   // Node's HTTP parser answers these itself (431, 400, 408), before any request reaches this server: counted and logged as its own
   // refusals are (its own 431, `headers-too-large`, was; Node's was neither). Who answers them is left as it was (src/server/attach.ts).
@@ -1352,8 +1348,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     clearInterval(sweep);
     upgrades.remove();
     upgradesListened = false;
-    answerers.delete(answersUpgrade);
-    releasePaths();
     unwatchHeaderLimits();
     unwatchParserRefusals();
     detach();
@@ -1384,16 +1378,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     answersUpgrade,
     // Left to the realtime server that answers it, this one or another on the same HTTP server: served here too, it was answered twice.
     serveAsRequest: (request, socket, head) => {
-      if ([...(upgradeAnswerers.get(httpServer) ?? [])].some((answers) => answers(request))) return false;
+      if (upgrades.answeredByOne(request)) return false;
       serveAsRequest(request, socket, head);
       return true;
     },
     store,
   };
 }
-
-/** Each HTTP server's realtime servers' answersUpgrade, while their upgrade listeners are on it. */
-const upgradeAnswerers = new WeakMap<object, Set<(request: IncomingMessage) => boolean>>();
 
 const FRAME_OPTIONS = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
 const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: typeof FRAME_OPTIONS): Buffer[] } }).Sender;
@@ -1813,35 +1804,16 @@ function isAsyncFunction(value: unknown): boolean {
   return typeof value === 'function' && /^Async(?:Generator)?Function$/.test(String(value.constructor?.name));
 }
 
-/** The paths the open realtime servers attached to each HTTP server serve, each with the option of theirs that names it (`path`, `pollPath`). */
-const servedPaths = new WeakMap<object, Map<string, 'path' | 'pollPath'>>();
-
 /**
  * Throws a RangeError when a realtime server still open on `server` serves `path` or `pollPath` (as
  * its own `path` or `pollPath`): the first would take the requests the second is for.
  */
-function checkPathsFree(server: object, path: string, pollPath: string | false): void {
-  const served = servedPaths.get(server);
-  if (served === undefined) return;
+function checkPathsFree(server: HttpServer | HttpsServer, path: string, pollPath: string | false): void {
   for (const [name, value] of [['path', path], ['pollPath', pollPath]] as const) {
-    const other = value === false ? undefined : served.get(endpointOf(value));
+    const other = value === false ? undefined : servedPath(server, value);
     if (other === undefined) continue;
     throw optionError(RangeError, name, 'a path no other open realtime server on this HTTP server serves', value, `another one serves it (its ${other}): await its close() first, or give this one another ${name}`);
   }
-}
-
-/** Records `server`'s paths as served ({@link checkPathsFree}); returns what frees them. */
-function claimPaths(server: object, path: string, pollPath: string | false): () => void {
-  let served = servedPaths.get(server);
-  if (served === undefined) servedPaths.set(server, (served = new Map()));
-  const own = served;
-  // Keyed as samePath compares them: `/a/` is `/a`.
-  own.set(endpointOf(path), 'path');
-  if (pollPath !== false) own.set(endpointOf(pollPath), 'pollPath');
-  return () => {
-    own.delete(endpointOf(path));
-    if (pollPath !== false) own.delete(endpointOf(pollPath));
-  };
 }
 
 /**

@@ -184,6 +184,24 @@ describe('a server attached to the app\'s HTTP server', () => {
     await bob.closed;
   });
 
+  it("refuses a second server on a path of a standalone server's own HTTP server (`rt.httpServer`), as on an app's: its paths were not counted as served", async () => {
+    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET } });
+    cleanup.push(() => first.close());
+    await first.listening;
+    expect(() => createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET }, path: '/api/ws/poll', pollPath: false })).toThrow(
+      new RangeError('createRealtimeServer: path must be a path no other open realtime server on this HTTP server serves, got "/api/ws/poll"; another one serves it (its pollPath): await its close() first, or give this one another path'),
+    );
+    // Other paths on it are free, and each server keeps its own.
+    const v2 = createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET }, path: '/v2/ws', pollPath: false });
+    cleanup.push(() => v2.close());
+    const port = first.address()!.port;
+    const alice = new Client(new WebSocket(`ws://127.0.0.1:${port}/v2/ws?token=${await token('alice')}`));
+    await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message on /v2/ws');
+    expect([first.stats().connections, v2.stats().connections]).toEqual([0, 1]);
+    alice.ws.close();
+    await alice.closed;
+  });
+
   it("leaves an upgrade to an app's own WebSocket server that took its connection while its token was checked, counted and logged as socket-taken (a second handleUpgrade threw, and ended the process: a fresh user)", async () => {
     const lines: string[] = [];
     const log = (line: object) => void lines.push(JSON.stringify(line));
