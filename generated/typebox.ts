@@ -24,9 +24,10 @@ function described<T extends TSchema>(schema: T, description: string): T {
 /**
  * An object schema that admits properties it does not list. TypeBox's `Static` has no index
  * signature, so it is added here to match types.ts (`[k: string]: unknown`). An interface, so that
- * the emitted declarations name it and leave `Static` to the consumer's compiler options.
+ * the emitted declarations name it and leave `Static` to the consumer's compiler options; exported,
+ * so that a consumer's own declarations can name it too (a value built from such a schema).
  */
-interface TOpen<T extends TObject> extends TUnsafe<Evaluate<Static<T> & { [k: string]: unknown }>> {}
+export interface TOpen<T extends TObject> extends TUnsafe<Evaluate<Static<T> & { [k: string]: unknown }>> {}
 
 /** An object schema that admits properties it does not list: {@link TOpen}. */
 function open<T extends TObject>(schema: T): TOpen<T> {

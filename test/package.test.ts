@@ -161,7 +161,7 @@ describe('the packed package, installed into a fresh project', () => {
 
   // The type comments cite the spec (`@see websocket-message-schemas.md, section …`) and the Redis
   // store's SCALE.md, neither of which was in the package (a tester).
-  it('ships the documents its type comments cite: the spec under spec/, and the Redis store\'s SCALE.md', () => {
+  it('ships the documents its type comments cite: the spec beside the schemas, and the Redis store\'s SCALE.md', () => {
     const installed = path.join(consumer, 'node_modules/realtime-contract');
     const shipped = new Set(filesUnder(installed));
     const declarations = [...shipped].filter((file) => file.endsWith('.d.ts')).map((file) => readFileSync(path.join(installed, file), 'utf8'));
@@ -173,7 +173,7 @@ describe('the packed package, installed into a fresh project', () => {
     for (const text of scale) expect(text).not.toMatch(/(?<!src\/server\/redis\/)SCALE\.md/);
     expect(shipped.has('src/server/redis/SCALE.md')).toBe(true);
     // Nor do they send the reader to a source file, a script's name or an issue tracker the package has not.
-    for (const text of declarations) expect(text).not.toMatch(/cursor\.ts|ROTATE_SCRIPT\)|\(issue \d+|StoreKeys\.channel/);
+    for (const text of declarations) expect(text).not.toMatch(/cursor\.ts|ROTATE_SCRIPT\)|\(issue \d+|RedisStreamStoreKeys\.channel/);
     const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
     expect(readme).toContain('`schemas/websocket-message-schemas.md`');
   });
@@ -274,6 +274,35 @@ describe('the packed package, installed into a fresh project', () => {
       const unequal = errors.map((line) => checked.get(Number(/typebox\.mts\((\d+),/.exec(line)?.[1])) ?? line);
       expect({ exactOptionalPropertyTypes, unequal }).toEqual({ exactOptionalPropertyTypes, unequal: [] });
     }
+  });
+
+  it("lets a consumer that emits declarations (a library, a monorepo's composite project) export values built from the TypeBox schemas and a Redis store's keys: TOpen and the store's keys type were not exported, and tsc refused each such export with TS4023 (tBA F1)", () => {
+    for (const [scope, name] of [['@sinclair', '@sinclair'], ['@types', '@types/node']] as const) {
+      const link = path.join(consumer, 'node_modules', name);
+      if (!existsSync(link)) {
+        mkdirSync(path.dirname(link), { recursive: true });
+        symlinkSync(path.join(ROOT, 'node_modules', name), link, 'dir');
+      }
+      expect(existsSync(path.join(consumer, 'node_modules', scope))).toBe(true);
+    }
+    const library = [
+      "import { Type } from '@sinclair/typebox';",
+      "import { AiTasksMessage, Message, MessageSchemas, PollResponse, TradesMessage } from 'realtime-contract/typebox';",
+      "import type { RedisStreamStore } from 'realtime-contract/server';",
+      'export const tradesRoute = { body: TradesMessage };',
+      'export const aiTasksRoute = { body: AiTasksMessage };',
+      'export const batch = Type.Array(AiTasksMessage);',
+      'export const anyMessage = { body: Message, reply: PollResponse };',
+      'export const schemas = { ...MessageSchemas };',
+      'export const keysOf = (store: RedisStreamStore) => store.keys;',
+      '',
+    ].join('\n');
+    const { code, output } = compile({ 'library.mts': library }, { declaration: true, emitDeclarationOnly: true, outDir: 'types', types: ['node'] });
+    expect(output.slice(0, output.lastIndexOf('|'))).toBe('');
+    expect(code).toBe(0);
+    const emitted = readFileSync(path.join(output.slice(output.lastIndexOf('|') + 1), 'types/library.d.mts'), 'utf8');
+    expect(emitted).toContain('import("realtime-contract/typebox").TOpen<');
+    expect(emitted).toMatch(/RedisStreamStoreKeys/);
   });
 
   it("takes `undefined` for each option whose default it is, with the consumer's exactOptionalPropertyTypes on: `{ url: process.env.WS_URL }` was refused, the options typed `?: T` (tAB F2), and the Redis store's `{ url: process.env.REDIS_URL }` still was after (tAJ F4)", () => {

@@ -20,4 +20,4 @@ export type { ReadResult, StreamEntry, StreamStore, StreamViewer } from './strea
 export { startDemoProducer } from './demo.js';
 export type { DemoProducer, DemoProducerOptions } from './demo.js';
 export { createRedisStreamStore, redactRedisUrl } from './redis/index.js';
-export type { RedisStreamStore, RedisStreamStoreOptions, StoreLogger, StreamGap } from './redis/index.js';
+export type { RedisStreamStore, RedisStreamStoreKeys, RedisStreamStoreOptions, StoreLogger, StreamGap } from './redis/index.js';

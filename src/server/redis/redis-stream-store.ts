@@ -87,10 +87,11 @@ export interface RedisStreamStore extends StreamStore {
   /** Orders two cursors of one epoch (negative: `a` first); throws RangeError otherwise. */
   compare(a: string, b: string): number;
   /** The keys and channel the store uses (for tests and operations). */
-  readonly keys: StoreKeys;
+  readonly keys: RedisStreamStoreKeys;
 }
 
-interface StoreKeys {
+/** The Redis keys and the pub/sub channel a {@link RedisStreamStore} uses (its `keys`): for tests and operations. */
+export interface RedisStreamStoreKeys {
   epoch: string;
   /** `<epoch> <position>`: where the epoch a rotation started begins (written by the rotation's script). */
   epochStart: string;
@@ -391,7 +392,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   if (options.client !== undefined && !(Number.isInteger(clientDb) && (clientDb as number) >= 0 && (clientDb as number) <= MAX_DATABASE)) {
     throw new TypeError(`createRedisStreamStore: client's db option must be a database number from 0 to ${MAX_DATABASE}, got ${preview(clientDb)}`);
   }
-  /** The database of every key; the fan-out channel's name carries it (see StoreKeys.channel). */
+  /** The database of every key; the fan-out channel's name carries it (see RedisStreamStoreKeys.channel). */
   const database = options.url !== undefined ? (urlDatabase(options.url) as number) : (clientDb as number);
   // Its first use is once Redis answered: `logger: 42` failed the start with the connections open.
   if (options.logger !== undefined && !hasMethods(options.logger, ['info', 'warn', 'error'])) {
@@ -407,7 +408,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   // (the process never exited), and, from an ioredis event handler, ended the process when Redis
   // went away; an async one's rejection did the same, unhandled (tAT F4).
   const logger = containedLogger(options.logger ?? consoleLogger);
-  const keys: StoreKeys = {
+  const keys: RedisStreamStoreKeys = {
     epoch: `${prefix}:epoch`,
     epochStart: `${prefix}:epoch-start`,
     seq: `${prefix}:seq`,
@@ -1294,7 +1295,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return (err as Error | null)?.name === 'MaxRetriesPerRequestError' ? 'the connection dropped before it answered' : String((err as Error | null)?.message);
   }
 
-  /** The epoch start record (see {@link StoreKeys.epochStart}), or null when there is none. */
+  /** The epoch start record (see {@link RedisStreamStoreKeys.epochStart}), or null when there is none. */
   async function recordedStart(): Promise<string | null> {
     const recorded: unknown = await answer(cmd.get(keys.epochStart), 'read');
     if (recorded === null || typeof recorded === 'string') return recorded;
@@ -1310,7 +1311,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
 
   /**
-   * The position epoch `current` begins after (see {@link StoreKeys.epochStart}), given the
+   * The position epoch `current` begins after (see {@link RedisStreamStoreKeys.epochStart}), given the
    * record Redis holds (`recorded`, null: none), or undefined when it records another epoch's. No
    * record reads as 0, the whole epoch: a Redis started empty, or restored from a backup whose
    * `:epoch` key was deleted (SCALE.md), whose entries an old cursor then gets after its gap,
