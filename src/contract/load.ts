@@ -467,6 +467,19 @@ function checkVersionHistory(version: string, history: unknown[]): void {
   }
 }
 
+/**
+ * Keywords of the drafts after 7 (2019-09, 2020-12) that a schema written to them reaches for, with
+ * the draft-07 way: refused as unknown, they were told no more than a misspelling.
+ */
+const LATER_DRAFT_KEYWORDS: Readonly<Record<string, string>> = {
+  $defs: 'the schemas are draft-07, which names it "definitions"',
+  deprecated: 'the schemas are draft-07, which has no such keyword: begin the description with "@deprecated" and why (the TSDoc and the reference show it)',
+  dependentRequired: 'the schemas are draft-07, which writes it as "dependencies" with an array of names',
+  dependentSchemas: 'the schemas are draft-07, which writes it as "dependencies" with a schema',
+  prefixItems: 'the schemas are draft-07, which writes it as "items" with an array of schemas',
+  unevaluatedProperties: 'the schemas are draft-07, which has "additionalProperties" instead (it sees only the properties of its own schema)',
+};
+
 /** Keywords whose value is an object keyed by names (of properties, definitions, patterns). */
 const NAMED_MAPS = ['properties', 'patternProperties', 'definitions', 'dependencies'] as const;
 
@@ -478,8 +491,10 @@ function checkKeywords(file: string, root: SchemaNode): void {
   forEachSubschema(root, (node, pointer) => {
     for (const keyword of Object.keys(node)) {
       if (!KNOWN_KEYWORDS.has(keyword)) {
-        const near = nearestName(keyword, [...KNOWN_KEYWORDS]);
-        throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"${near === undefined ? '' : `; did you mean "${near}"?`}`);
+        const later = Object.hasOwn(LATER_DRAFT_KEYWORDS, keyword) ? LATER_DRAFT_KEYWORDS[keyword] : undefined;
+        const near = later === undefined ? nearestName(keyword, [...KNOWN_KEYWORDS]) : undefined;
+        const hint = later !== undefined ? `; ${later}` : near === undefined ? '' : `; did you mean "${near}"?`;
+        throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"${hint}`);
       }
     }
     // JSON.parse keeps it as a name, but code that copies names into an object sets the copy's

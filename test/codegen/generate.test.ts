@@ -153,6 +153,15 @@ describe('npm run generate', () => {
       delete data.required;
       return jsonText(trades);
     }, /trades\.json#\/definitions\/TradeData\/requird: unknown keyword "requird"; did you mean "required"\?/],
+    ['a keyword of a later draft (2019-09, 2020-12): deprecated, said with the draft-07 way', (trades: any) => {
+      trades.definitions.TradeData.properties.fee.deprecated = true;
+      return jsonText(trades);
+    }, /trades\.json#\/definitions\/TradeData\/properties\/fee\/deprecated: unknown keyword "deprecated"; the schemas are draft-07, which has no such keyword: begin the description with "@deprecated" and why/],
+    ['a keyword of a later draft: $defs', (trades: any) => {
+      trades.$defs = trades.definitions;
+      delete trades.definitions;
+      return jsonText(trades);
+    }, /trades\.json#\/\$defs: unknown keyword "\$defs"; the schemas are draft-07, which names it "definitions"/],
     ['a wrong type name', (trades: any) => {
       const pnl = trades.definitions.TradeData.properties.pnl;
       expect(pnl.type).toEqual(['number', 'null']);
