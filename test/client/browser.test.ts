@@ -10,13 +10,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { SignJWT } from 'jose';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
 import { createRealtimeServer, MemoryStreamStore } from '../../src/server/index.js';
 import { findTool } from '../support/toolchain.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
-import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
+import { type Harness, harness, SECRET, sign, stopHarnesses } from './support/reference.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../.scratch/client');
 
@@ -612,3 +612,66 @@ async function clientPage(): Promise<{ origin: string; close(): Promise<void> }>
     },
   };
 }
+
+/**
+ * The pieces of a row as drawn, left to right: each piece's first occurrence in the row's text
+ * (across its text nodes), placed by the left edge of its Range.
+ */
+function drawnOrder(page: Page, selector: string, pieces: string[]): Promise<string[]> {
+  return page.locator(selector).first().evaluate((item, wanted) => {
+    const nodes: Text[] = [];
+    const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+    const text = nodes.map((node) => node.data).join('');
+    const at = (offset: number): [Text, number] => {
+      for (const node of nodes) {
+        if (offset <= node.data.length) return [node, offset];
+        offset -= node.data.length;
+      }
+      throw new Error('past the end');
+    };
+    const left = (piece: string) => {
+      const start = text.indexOf(piece);
+      if (start < 0) throw new Error(`${piece} not in ${text}`);
+      const range = document.createRange();
+      range.setStart(...at(start));
+      range.setEnd(...at(start + piece.length));
+      return range.getBoundingClientRect().left;
+    };
+    return wanted.map((piece) => [piece, left(piece)] as const).sort((a, b) => a[1] - b[1]).map(([piece]) => piece);
+  }, pieces);
+}
+
+/** A stream message of `type`, the spec's example with `data` changed. */
+function message(type: string, data: Record<string, unknown>, id = `${type}-${Math.random()}`): never {
+  const base = example(type) as { data: Record<string, unknown> };
+  return { ...base, data: { ...base.data, id, ...data } } as never;
+}
+
+describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chromiumTool.reason} (tBE)`, () => {
+  let browser: Browser | undefined;
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+  const open = async (h: Harness, options: Parameters<Browser['newContext']>[0] = {}) => {
+    browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    const page = await (await browser.newContext(options)).newPage();
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+    return page;
+  };
+
+  it("keeps a row's order whatever its fields hold: right-to-left text, a U+202E (a Hebrew title drew the message's 75% before it; `Fill\\u202E` reversed the rest of the row: tBE)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h);
+    await h.server.publish('alice', message('alerts', { severity: 'warning', title: 'התראה', message: '75% exposure, reduce positions' }));
+    await h.server.publish('alice', message('trades', { symbol: 'ש-ZAR', quantity: 0.001, price: 850000, platform: 'luno' }));
+    await expect.poll(() => page.locator('#panel-trades .rows li').count(), { timeout: 15_000 }).toBe(1);
+    expect(await drawnOrder(page, '#panel-alerts .rows li', ['[warning]', 'התראה', '75%', 'exposure'])).toEqual(['[warning]', 'התראה', '75%', 'exposure']);
+    expect(await drawnOrder(page, '#panel-trades .rows li', ['0.001', 'ש-ZAR', '@', '850000', 'on luno'])).toEqual(['0.001', 'ש-ZAR', '@', '850000', 'on luno']);
+    await h.server.publish('alice', message('alerts', { severity: 'warning', title: 'Fill\u202E', message: 'sold 0.5 BTC at 850000' }));
+    await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(2);
+    expect(await drawnOrder(page, '#panel-alerts .rows li', ['[warning]', 'Fill', 'sold', '0.5', 'BTC', '850000'])).toEqual(['[warning]', 'Fill', 'sold', '0.5', 'BTC', '850000']);
+  }, 60_000);
+});

@@ -12,7 +12,30 @@ import type { MessageDataMap } from '../../../generated/types.js';
 import { createRealtimeClient, type FetchLike, type RealtimeStatus } from '../index.js';
 import { httpReason } from './http-reason.js';
 
-type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => string };
+/**
+ * A row's text in parts: the line's own words (strings), and what a message holds (`field`: its
+ * open strings, a server's close reason, a cursor). Each field is drawn in its own `<bdi>`, so
+ * that right-to-left text or a U+202E in one cannot reorder the rest of the row (a Hebrew title
+ * drew the message's `75%` before it; `Fill\u202E` reversed `sold 0.5 BTC at 850000`: tBE).
+ */
+type Row = (string | { field: string })[];
+/**
+ * A row from a template: its literal text as is, each value a field; a number as text, a row
+ * spliced in (a part shown only sometimes: `d.pnl === null ? [] : row`…``).
+ */
+function row(literals: TemplateStringsArray, ...values: (string | number | Row)[]): Row {
+  const parts: Row = [literals[0]!];
+  values.forEach((value, i) => {
+    if (Array.isArray(value)) parts.push(...value);
+    else parts.push(typeof value === 'number' ? String(value) : { field: String(value) });
+    parts.push(literals[i + 1]!);
+  });
+  return parts;
+}
+/** A row as one string (a title): each field between FSI and PDI (U+2068, U+2069), isolated as a `<bdi>` is. */
+const plain = (parts: Row): string => parts.map((part) => (typeof part === 'string' ? part : `\u2068${part.field}\u2069`)).join('');
+
+type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => Row };
 
 /** One line per message, typed by its type: these functions break the build if a field is renamed. */
 const SUMMARY: Summaries = {
@@ -21,24 +44,24 @@ const SUMMARY: Summaries = {
   // an expired one as expired.
   connection: (d) =>
     d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized'
-      ? `error: ${realtimeClient.getStatus().lastHttpStatus === 403 ? 'refused (HTTP 403)' : expired(realtimeClient.getStatus()) ? 'token expired' : 'token refused'}`
-      : `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}${d.status === 'disconnected' ? closedWith(realtimeClient.getStatus().lastClose) : ''}`,
-  trades: (d) => `${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? '' : `, pnl ${d.pnl}`}`,
-  bots: (d) => `${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
-  balances: (d) => `${d.platform}: ${Object.entries(d.balances).map(([asset, b]) => `${b.total} ${asset}`).join(' + ')}, worth ${d.total_value_zar} ZAR`,
-  decisions: (d) => `${d.decision} ${d.symbol} at ${Math.round(d.confidence * 100)}%: ${d.reasoning}`,
-  metrics: (d) => `pnl ${d.total_pnl} (${d.total_pnl_percent}%), ${d.active_bots}/${d.total_bots} bots, ${d.total_trades} trades`,
-  whale: (d) => `${d.flow_type} ${d.amount} ${d.coin} ($${d.value_usd}) on ${d.platform}, ${d.signal}`,
-  alerts: (d) => `[${d.severity}] ${d.title}: ${d.message}`,
-  system_health: (d) => `${d.status}, cpu ${d.cpu_percent}%, mem ${d.memory_percent}%, db ${d.database}`,
-  wallet: (d) => `${d.event} ${d.amount} ${d.asset} on ${d.platform} (${d.status})`,
-  ai_tasks: (d) => `${d.task_type} ${d.status} ${Math.round(d.progress * 100)}%`,
-  error: (d) => `${d.code}: ${d.message}`,
+      ? [`error: ${realtimeClient.getStatus().lastHttpStatus === 403 ? 'refused (HTTP 403)' : expired(realtimeClient.getStatus()) ? 'token expired' : 'token refused'}`]
+      : row`${d.status} over ${d.mode}${d.resume ? row` (${d.resume})` : []}${d.status === 'disconnected' ? closedWith(realtimeClient.getStatus().lastClose) : []}`,
+  trades: (d) => row`${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? [] : row`, pnl ${d.pnl}`}`,
+  bots: (d) => row`${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
+  balances: (d) => row`${d.platform}: ${Object.entries(d.balances).flatMap(([asset, b], i) => row`${i ? [' + '] : []}${b.total} ${asset}`)}, worth ${d.total_value_zar} ZAR`,
+  decisions: (d) => row`${d.decision} ${d.symbol} at ${Math.round(d.confidence * 100)}%: ${d.reasoning}`,
+  metrics: (d) => row`pnl ${d.total_pnl} (${d.total_pnl_percent}%), ${d.active_bots}/${d.total_bots} bots, ${d.total_trades} trades`,
+  whale: (d) => row`${d.flow_type} ${d.amount} ${d.coin} ($${d.value_usd}) on ${d.platform}, ${d.signal}`,
+  alerts: (d) => row`[${d.severity}] ${d.title}: ${d.message}`,
+  system_health: (d) => row`${d.status}, cpu ${d.cpu_percent}%, mem ${d.memory_percent}%, db ${d.database}`,
+  wallet: (d) => row`${d.event} ${d.amount} ${d.asset} on ${d.platform} (${d.status})`,
+  ai_tasks: (d) => row`${d.task_type} ${d.status} ${Math.round(d.progress * 100)}%`,
+  error: (d) => row`${d.code}: ${d.message}`,
 };
 
 /** A lost socket's close, as its row says it (`, closed 1013 too slow`): why it closed was nowhere on the page (a fresh tester). */
-function closedWith(close: RealtimeStatus['lastClose']): string {
-  return close ? `, closed ${close.code}${close.reason ? ` ${close.reason}` : ''}` : '';
+function closedWith(close: RealtimeStatus['lastClose']): Row {
+  return close ? row`, closed ${close.code}${close.reason ? row` ${close.reason}` : []}` : [];
 }
 
 /** The `exp` claim (epoch s) of the token this page connected with, if it has one (see whom()). */
@@ -112,17 +135,24 @@ function clock(ts: string): string {
 /** The reader's `prefers-reduced-motion: reduce`, read at each message (it may change while the page is open). */
 const still = matchMedia('(prefers-reduced-motion: reduce)');
 
-function show(type: string, text: string, ts?: string): void {
+function show(type: string, text: Row, ts?: string): void {
   counts[type] = (counts[type] ?? 0) + 1;
   const section = document.getElementById(`panel-${type}`) ?? panel(type);
   section.querySelector('.count')!.textContent = String(counts[type]);
-  const row = document.createElement('li');
+  const item = document.createElement('li');
   // A field the tolerant client takes may be long (300 KB made the panel thousands of lines
   // tall: a hostile tester): a row shows its first 300 characters.
-  const line = `${ts ? `${clock(ts)} ` : ''}${text}`;
-  row.textContent = line.length > 300 ? `${line.slice(0, /[\uD800-\uDBFF]/.test(line[298]!) ? 298 : 299)}…` : line;
+  let room = 300;
+  for (const part of ts ? [...row`${clock(ts)} `, ...text] : text) {
+    const whole = typeof part === 'string' ? part : part.field;
+    if (room <= 0 || !whole) continue;
+    const cut = whole.length < room ? whole : `${whole.slice(0, /[\uD800-\uDBFF]/.test(whole[room - 2]!) ? room - 2 : room - 1)}…`;
+    room -= cut.length;
+    if (typeof part === 'string') item.append(cut);
+    else item.append(Object.assign(document.createElement('bdi'), { textContent: cut }));
+  }
   const rows = section.querySelector('.rows')!;
-  rows.prepend(row);
+  rows.prepend(item);
   while (rows.children.length > KEEP) rows.lastElementChild!.remove();
   // Not lit where the reader asked for reduced motion (every panel blinked once a second, for good: a fresh tester).
   if (!still.matches) flashing.add(section);
@@ -251,7 +281,7 @@ function render(status: RealtimeStatus): void {
 for (const type of SERVER_MESSAGE_TYPES) {
   if (type === 'ping' || type === 'pong') continue;
   panel(type);
-  const summary = (SUMMARY[type as keyof Summaries] as ((data: unknown) => string) | undefined) ?? ((data: unknown) => JSON.stringify(data, null, 1).replace(/\n\s*/g, ' '));
+  const summary = (SUMMARY[type as keyof Summaries] as ((data: unknown) => Row) | undefined) ?? ((data: unknown) => row`${JSON.stringify(data, null, 1).replace(/\n\s*/g, ' ')}`);
   realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => show(type, summary(data), message.ts)) as never);
 }
 realtimeClient.on('ping', () => {
@@ -265,15 +295,15 @@ const now = () => new Date().toISOString();
 // Said in the header too: the events panel may be below the fold (a fresh user missed it).
 let gaps = 0;
 realtimeClient.on('gap', (e) => {
-  const text = `gap: messages after ${e.since ?? 'the start'} may be lost (${e.mode}); what follows is the server's stream now — refetch state`;
+  const text = row`gap: messages after ${e.since ?? 'the start'} may be lost (${e.mode}); what follows is the server's stream now — refetch state`;
   const at = now();
   show('events', text, at);
   $('gaps').textContent = String(++gaps);
-  $('gap-stat').title = `last at ${clock(at)}: ${text}`;
+  $('gap-stat').title = `last at ${clock(at)}: ${plain(text)}`;
   $('gap-stat').hidden = false;
 });
-realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`, now()));
-realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now()));
+realtimeClient.on('invalid', (e) => show('events', row`invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${String(e.errors[0]?.message)}`, now()));
+realtimeClient.on('unknown', (e) => show('events', row`unknown type ${e.type}`, now()));
 
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
