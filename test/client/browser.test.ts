@@ -674,4 +674,18 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(2);
     expect(await drawnOrder(page, '#panel-alerts .rows li', ['[warning]', 'Fill', 'sold', '0.5', 'BTC', '850000'])).toEqual(['[warning]', 'Fill', 'sold', '0.5', 'BTC', '850000']);
   }, 60_000);
+
+  it('names a close on the row of the socket it belongs to only: a lost poll has none (a crash while polling read "closed 1001 server shutting down", an earlier socket\'s close: tBE)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const page = await open(h);
+    const first = () => page.locator('#panel-connection .rows li').first().textContent();
+    await h.stop();
+    await expect.poll(first, { timeout: 30_000 }).toMatch(/^\S+ disconnected over ws, closed 1001 server shutting down$/);
+    h.refuseUpgrades = true;
+    await h.start({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    await expect.poll(() => page.locator('#badge').textContent(), { timeout: 45_000 }).toBe('Polling');
+    await h.stop();
+    await expect.poll(first, { timeout: 30_000 }).toMatch(/^\S+ disconnected over polling/);
+    expect(await first()).toMatch(/^\S+ disconnected over polling$/);
+  }, 120_000);
 });

@@ -45,7 +45,7 @@ const SUMMARY: Summaries = {
   connection: (d) =>
     d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized'
       ? [`error: ${realtimeClient.getStatus().lastHttpStatus === 403 ? 'refused (HTTP 403)' : expired(realtimeClient.getStatus()) ? 'token expired' : 'token refused'}`]
-      : row`${d.status} over ${d.mode}${d.resume ? row` (${d.resume})` : []}${d.status === 'disconnected' ? closedWith(realtimeClient.getStatus().lastClose) : []}`,
+      : row`${d.status} over ${d.mode}${d.resume ? row` (${d.resume})` : []}${d.status === 'disconnected' ? closedWith(d.mode) : []}`,
   trades: (d) => row`${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? [] : row`, pnl ${d.pnl}`}`,
   bots: (d) => row`${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
   balances: (d) => row`${d.platform}: ${Object.entries(d.balances).flatMap(([asset, b], i) => row`${i ? [' + '] : []}${b.total} ${asset}`)}, worth ${d.total_value_zar} ZAR`,
@@ -59,9 +59,19 @@ const SUMMARY: Summaries = {
   error: (d) => row`${d.code}: ${d.message}`,
 };
 
-/** A lost socket's close, as its row says it (`, closed 1013 too slow`): why it closed was nowhere on the page (a fresh tester). */
-function closedWith(close: RealtimeStatus['lastClose']): Row {
-  return close ? row`, closed ${close.code}${close.reason ? row` ${close.reason}` : []}` : [];
+/** The close a `disconnected` row named last: a close is named once, on the row of its own socket. */
+let namedClose: RealtimeStatus['lastClose'] = null;
+/**
+ * A lost socket's close, as its row says it (`, closed 1013 too slow`): why it closed was nowhere
+ * on the page (a fresh tester). Only over `ws`, and a close not named yet: the client keeps the
+ * last socket's close (`lastClose`) for good, and a lost poll, which has none, was given it (a
+ * crash read `closed 1001 server shutting down`, the close of a socket lost minutes before: tBE).
+ */
+function closedWith(mode: string): Row {
+  const close = realtimeClient.getStatus().lastClose;
+  if (mode !== 'ws' || !close || close === namedClose) return [];
+  namedClose = close;
+  return row`, closed ${close.code}${close.reason ? row` ${close.reason}` : []}`;
 }
 
 /** The `exp` claim (epoch s) of the token this page connected with, if it has one (see whom()). */
