@@ -6,6 +6,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
+import { MemoryStreamStore } from '../../src/server/index.js';
 import { findTool } from '../support/toolchain.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
 
@@ -240,4 +241,33 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     expect(await look()).toEqual({ cut: false, stop: true, focused: 'state-stat' });
     expect(await page.locator('#state').textContent()).toMatch(/HTTP 503$/);
   }, 60_000);
+
+  it('tells a screen reader a gap, in the polite live region, once per gap (a reconnect that lost messages was said as one that lost none: tBE)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      const w = window as unknown as { told: string[] };
+      w.told = [];
+      addEventListener('DOMContentLoaded', () => new MutationObserver(() => w.told.push(document.getElementById('announce')!.textContent!)).observe(document.getElementById('announce')!, { childList: true, characterData: true, subtree: true }));
+    });
+    const told = () => page.evaluate(() => (window as unknown as { told: string[] }).told);
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+    await h.trades(1, 1);
+    await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe('1');
+    // Back with its streams gone (a new store): a gap, each time.
+    for (const gaps of [1, 2]) {
+      await h.stop();
+      await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('Offline');
+      await h.start({ store: new MemoryStreamStore(), handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+      await expect.poll(() => page.locator('#gaps').textContent(), { timeout: 45_000 }).toBe(String(gaps));
+      await expect.poll(async () => (await told()).at(-1)).toBe('connection WebSocket, messages may have been lost');
+      expect((await told()).filter((text) => text.includes('lost'))).toHaveLength(gaps);
+    }
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const said = await told();
+    // Nothing said twice in a row: the mode it came back over is not told again after the gap.
+    expect(said.filter((text, i) => i > 0 && said[i - 1]!.startsWith(text))).toEqual([]);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 /**
  * The demo dashboard's browser code, bundled with the client (see handler.ts): a live panel
- * per message type, the connection badge (WebSocket / Polling / Offline; its changes, and only
- * they, said in a live region for screen readers), rtt and counts.
+ * per message type, the connection badge (WebSocket / Polling / Offline; its changes and the
+ * gaps, and only they, said in a live region for screen readers), rtt and counts.
  * The token comes from the page's `?token=` (what `serve --demo` prints; removed from the
  * address bar once read) or the form, which comes back when the server refuses the token.
  * The header's messages and cursor follow every message, redrawn at most once per frame.
@@ -234,9 +234,9 @@ $('state-stat').addEventListener('blur', fitState);
 let lastState: RealtimeStatus['state'] = 'idle';
 /**
  * The mode the screen reader was last told (the page opens Offline, as its badge says): a
- * change of mode, and only that, is written to the polite live region `#announce` (the badge
- * changed unannounced: a fresh tester); the countdown and the counts, which change every
- * second, are not.
+ * change of mode, and a gap (with the mode), and only they, are written to the polite live
+ * region `#announce` (the badge changed unannounced: a fresh tester); the countdown and the
+ * counts, which change every second, are not.
  */
 let toldMode: RealtimeStatus['mode'] = 'offline';
 /** The HTTP status that belongs to the failures since the client was last connected (an older one is no reason it is offline now). */
@@ -311,6 +311,10 @@ realtimeClient.on('gap', (e) => {
   $('gaps').textContent = String(++gaps);
   $('gap-stat').title = `last at ${clock(at)}: ${plain(text)}`;
   $('gap-stat').hidden = false;
+  // Told as the mode is, in the polite live region, once per gap: it was shown only, and a
+  // screen reader heard a reconnect that lost messages as one that lost none (tBE). With the
+  // mode it came back over, which is then not told again.
+  $('announce').textContent = `connection ${BADGE[(toldMode = e.mode)]}, messages may have been lost`;
 });
 realtimeClient.on('invalid', (e) => show('events', row`invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${String(e.errors[0]?.message)}`, now()));
 realtimeClient.on('unknown', (e) => show('events', row`unknown type ${e.type}`, now()));
