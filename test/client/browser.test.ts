@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { SignJWT } from 'jose';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
 import { createRealtimeServer, MemoryStreamStore } from '../../src/server/index.js';
@@ -654,9 +654,10 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     await browser?.close();
     browser = undefined;
   });
-  const open = async (h: Harness, options: Parameters<Browser['newContext']>[0] = {}) => {
+  const open = async (h: Harness, options: Parameters<Browser['newContext']>[0] = {}, before?: (page: Page) => Promise<unknown>) => {
     browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
     const page = await (await browser.newContext(options)).newPage();
+    await before?.(page);
     await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
     await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
     return page;
@@ -688,4 +689,26 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     await expect.poll(first, { timeout: 30_000 }).toMatch(/^\S+ disconnected over polling/);
     expect(await first()).toMatch(/^\S+ disconnected over polling$/);
   }, 120_000);
+
+  it('names the type and id of a message it drops (two rows read "invalid invalid: /data/timestamp …", a dropped critical alert as a dropped trade: tBE)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    // The page's socket, through to the server, with frames of a faulty server written into it.
+    let socket: WebSocketRoute | undefined;
+    const page = await open(h, {}, (p) => p.routeWebSocket(/\/api\/ws/, (ws) => {
+      ws.connectToServer();
+      socket = ws;
+    }));
+    const events = () => page.locator('#panel-events .rows li').allTextContents();
+    socket!.send(JSON.stringify({ ...message('trades', { timestamp: 'yesterday' }, 'trade_1'), cursor: 'x.1' }));
+    socket!.send(JSON.stringify({ ...message('alerts', { severity: 'critical', title: 'Margin call', timestamp: 'yesterday' }, 'alert_2'), cursor: 'x.2' }));
+    socket!.send(JSON.stringify({ type: 'alerts', data: 'nothing' }));
+    socket!.send('{not json');
+    await expect.poll(async () => (await events()).length, { timeout: 15_000 }).toBe(4);
+    expect((await events()).map((text) => text.replace(/^\S+ /, '')).reverse()).toEqual([
+      'invalid trades trade_1: /data/timestamp expected an RFC 3339 date-time, got "yesterday"',
+      'invalid alerts alert_2: /data/timestamp expected an RFC 3339 date-time, got "yesterday"',
+      expect.stringMatching(/^invalid alerts: \//),
+      expect.stringMatching(/^invalid frame \(not JSON\): \(root\) /),
+    ]);
+  }, 60_000);
 });

@@ -316,7 +316,15 @@ realtimeClient.on('gap', (e) => {
   // mode it came back over, which is then not told again.
   $('announce').textContent = `connection ${BADGE[(toldMode = e.mode)]}, messages may have been lost`;
 });
-realtimeClient.on('invalid', (e) => show('events', row`invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${String(e.errors[0]?.message)}`, now()));
+// Which message was dropped: its type and id where it has them (strings), as `invalid alerts
+// alert_2: …`; a frame that is not JSON as such. It read `invalid invalid: /data/timestamp …`,
+// a dropped critical alert as a dropped trade (tBE).
+realtimeClient.on('invalid', (e) => {
+  const { type, data } = ((typeof e.message === 'object' && e.message) || {}) as { type?: unknown; data?: unknown };
+  const id = typeof data === 'object' && data ? (data as { id?: unknown }).id : undefined;
+  const which = e.reason === 'json' ? ['frame (not JSON)'] : typeof type === 'string' ? row`${type}${typeof id === 'string' ? row` ${id}` : []}` : ['message'];
+  show('events', row`invalid ${which}: ${e.errors[0]?.pointer || '(root)'} ${String(e.errors[0]?.message)}`, now());
+});
 realtimeClient.on('unknown', (e) => show('events', row`unknown type ${e.type}`, now()));
 
 const form = $('login') as HTMLFormElement;
