@@ -188,7 +188,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const local = new Date(trade.ts).toLocaleTimeString('en-GB', { timeZone: 'Africa/Johannesburg', hour12: false });
       expect(local).not.toBe(trade.ts.slice(11, 19));
       expect(await page.locator('#panel-trades .rows li').first().textContent()).toMatch(new RegExp(`^${local} `));
-      // A long field shows its first 300 characters (300 KB made a panel thousands of lines tall: a hostile tester).
+      // A long field shows its first 200 characters, the row under 300 (300 KB made a panel thousands of lines tall: a hostile tester).
       const alert = example('alerts') as { data: { message: string } };
       await h.server.publish('alice', { ...alert, data: { ...alert.data, message: '😀'.repeat(100_000) } } as never);
       await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(1);
@@ -699,8 +699,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
       socket = ws;
     }));
     const events = () => page.locator('#panel-events .rows li').allTextContents();
-    socket!.send(JSON.stringify({ ...message('trades', { timestamp: 'yesterday' }, 'trade_1'), cursor: 'x.1' }));
-    socket!.send(JSON.stringify({ ...message('alerts', { severity: 'critical', title: 'Margin call', timestamp: 'yesterday' }, 'alert_2'), cursor: 'x.2' }));
+    socket!.send(JSON.stringify({ ...(message('trades', { timestamp: 'yesterday' }, 'trade_1') as object), cursor: 'x.1' }));
+    socket!.send(JSON.stringify({ ...(message('alerts', { severity: 'critical', title: 'Margin call', timestamp: 'yesterday' }, 'alert_2') as object), cursor: 'x.2' }));
     socket!.send(JSON.stringify({ type: 'alerts', data: 'nothing' }));
     socket!.send('{not json');
     await expect.poll(async () => (await events()).length, { timeout: 15_000 }).toBe(4);
@@ -710,5 +710,23 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
       expect.stringMatching(/^invalid alerts: \//),
       expect.stringMatching(/^invalid frame \(not JSON\): \(root\) /),
     ]);
+  }, 60_000);
+
+  it("cuts each long field, not the row: the fields after it are shown (a long symbol hid a failed trade's status and price, a long title an alert's message: tBE)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h);
+    await h.server.publish('alice', message('trades', { symbol: 'S'.repeat(295), status: 'failed', price: 123.45 }));
+    await h.server.publish('alice', message('bots', { name: 'N'.repeat(315), status: 'error', pnl: -4999 }));
+    await h.server.publish('alice', message('alerts', { title: 'T'.repeat(306), message: 'withdrawals halted: move funds now' }));
+    await h.server.publish('alice', message('alerts', { title: 'Big', message: '😀'.repeat(100_000) }));
+    await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(2);
+    const first = (type: string) => page.locator(`#panel-${type} .rows li`).last().textContent();
+    expect(await first('trades')).toMatch(/ S{199}… @ 123\.45 on \w+ — failed$/);
+    expect(await first('bots')).toMatch(/^\S+ N{199}… \(.+\) error, pnl -4999, win \d+%$/);
+    expect(await first('alerts')).toMatch(/ T{199}…: withdrawals halted: move funds now$/);
+    // Still bounded: a 100,000-character field shows its first 200 (300 KB made a panel thousands of lines tall).
+    const big = (await page.locator('#panel-alerts .rows li').first().textContent())!;
+    expect([big.length < 300, big.endsWith('😀…')]).toEqual([true, true]);
+    expect(() => encodeURIComponent(big), 'no half of a character at the cut').not.toThrow();
   }, 60_000);
 });

@@ -145,21 +145,22 @@ function clock(ts: string): string {
 /** The reader's `prefers-reduced-motion: reduce`, read at each message (it may change while the page is open). */
 const still = matchMedia('(prefers-reduced-motion: reduce)');
 
+/** `text`, or its first `max` - 1 characters and `…` when longer (no half of a surrogate pair). */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, /[\uD800-\uDBFF]/.test(text[max - 2]!) ? max - 2 : max - 1)}…`;
+}
+
 function show(type: string, text: Row, ts?: string): void {
   counts[type] = (counts[type] ?? 0) + 1;
   const section = document.getElementById(`panel-${type}`) ?? panel(type);
   section.querySelector('.count')!.textContent = String(counts[type]);
   const item = document.createElement('li');
   // A field the tolerant client takes may be long (300 KB made the panel thousands of lines
-  // tall: a hostile tester): a row shows its first 300 characters.
-  let room = 300;
+  // tall: a hostile tester): each field shows its first 200 characters, and the row the fields
+  // after it (the row's first 300 hid a failed trade's status and price after a long symbol: tBE).
   for (const part of ts ? [...row`${clock(ts)} `, ...text] : text) {
-    const whole = typeof part === 'string' ? part : part.field;
-    if (room <= 0 || !whole) continue;
-    const cut = whole.length < room ? whole : `${whole.slice(0, /[\uD800-\uDBFF]/.test(whole[room - 2]!) ? room - 2 : room - 1)}…`;
-    room -= cut.length;
-    if (typeof part === 'string') item.append(cut);
-    else item.append(Object.assign(document.createElement('bdi'), { textContent: cut }));
+    if (typeof part === 'string') item.append(part);
+    else if (part.field) item.append(Object.assign(document.createElement('bdi'), { textContent: cut(part.field, 200) }));
   }
   const rows = section.querySelector('.rows')!;
   rows.prepend(item);
