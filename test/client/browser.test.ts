@@ -729,4 +729,15 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect([big.length < 300, big.endsWith('😀…')]).toEqual([true, true]);
     expect(() => encodeURIComponent(big), 'no half of a character at the cut').not.toThrow();
   }, 60_000);
+
+  it('shows numbers in decimal, as written, at every size (a 50-satoshi trade read "buy 5e-7 BTC-ZAR @ 1e+21": tBE)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h);
+    await h.server.publish('alice', message('trades', { side: 'buy', quantity: 0.0000005, symbol: 'BTC-ZAR', price: 1e21, pnl: -0.00000015 }));
+    await h.server.publish('alice', message('trades', { side: 'sell', quantity: 1.25e-10, symbol: 'SHIB-ZAR', price: 1.5e22, pnl: 0.001 }));
+    await expect.poll(() => page.locator('#panel-trades .rows li').count(), { timeout: 15_000 }).toBe(2);
+    const rows = await page.locator('#panel-trades .rows li').allTextContents();
+    expect(rows[1]).toMatch(/ buy 0\.0000005 BTC-ZAR @ 1000000000000000000000 on \w+ — \w+, pnl -0\.00000015$/);
+    expect(rows[0]).toMatch(/ sell 0\.000000000125 SHIB-ZAR @ 15000000000000000000000 on \w+ — \w+, pnl 0\.001$/);
+  }, 60_000);
 });

@@ -27,10 +27,22 @@ function row(literals: TemplateStringsArray, ...values: (string | number | Row)[
   const parts: Row = [literals[0]!];
   values.forEach((value, i) => {
     if (Array.isArray(value)) parts.push(...value);
-    else parts.push(typeof value === 'number' ? String(value) : { field: String(value) });
+    else parts.push(typeof value === 'number' ? decimal(value) : { field: String(value) });
     parts.push(literals[i + 1]!);
   });
   return parts;
+}
+/**
+ * A number in decimal, as JSON wrote it where it can be: JS writes one below 1e-6 or from 1e21 in
+ * exponent notation, and a 50-satoshi trade read `buy 5e-7 BTC-ZAR` (tBE). The digits are the
+ * shortest that read back as the number (`String`'s), the exponent moved into zeros:
+ * `0.0000005`, `1000000000000000000000`.
+ */
+function decimal(n: number): string {
+  const [, sign, digits, fraction = '', exponent] = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(String(n)) ?? [];
+  if (exponent === undefined) return String(n);
+  const e = Number(exponent);
+  return e < 0 ? `${sign}0.${'0'.repeat(-e - 1)}${digits}${fraction}` : `${sign}${digits}${fraction}${'0'.repeat(e - fraction.length)}`;
 }
 /** A row as one string (a title): each field between FSI and PDI (U+2068, U+2069), isolated as a `<bdi>` is. */
 const plain = (parts: Row): string => parts.map((part) => (typeof part === 'string' ? part : `\u2068${part.field}\u2069`)).join('');
