@@ -270,4 +270,36 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     // Nothing said twice in a row: the mode it came back over is not told again after the gap.
     expect(said.filter((text, i) => i > 0 && said[i - 1]!.startsWith(text))).toEqual([]);
   }, 120_000);
+
+  it("shows a user's name cut by the header whole to the keyboard and a tap, as the state (maria.fernand… at every width, whole in a title no keyboard or touch user sees: tBE)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const sub = 'maria.fernandez-lopez@desk.example.com';
+    for (const width of [390, 1280]) {
+      const page = await (await browser.newContext({ viewport: { width, height: 700 }, hasTouch: true })).newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign(sub)}`);
+      await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+      const look = () => page.evaluate(() => {
+        const user = document.getElementById('user')!;
+        const text = document.createRange();
+        text.selectNodeContents(user);
+        const box = user.getBoundingClientRect();
+        return { whole: text.getBoundingClientRect().width <= box.width + 0.5 && box.right <= innerWidth, stop: document.getElementById('user-stat')!.tabIndex === 0, focused: document.activeElement!.id };
+      });
+      await expect.poll(look, { timeout: 5_000 }).toEqual({ whole: false, stop: true, focused: '' });
+      await page.keyboard.press('Tab');
+      expect(await look(), `${width} px`).toEqual({ whole: true, stop: true, focused: 'user-stat' });
+      expect(await page.locator('#user').textContent()).toBe(sub);
+      await page.keyboard.press('Tab');
+      expect((await look()).whole, `${width} px, cut again`).toBe(false);
+      await page.locator('#user-stat').tap();
+      expect(await look(), `${width} px, tapped`).toEqual({ whole: true, stop: true, focused: 'user-stat' });
+      await page.close();
+    }
+    // A short name is whole: no stop.
+    const page = await browser.newPage({ viewport: { width: 390, height: 700 } });
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+    expect(await page.locator('#user-stat').getAttribute('tabindex')).toBeNull();
+  }, 60_000);
 });

@@ -233,16 +233,19 @@ setInterval(() => {
  * when focused (page.ts): its title, the whole text, shows to a mouse only (at 390 px a phone
  * read `attempt 4, HTT…` and nothing more: a fresh tester). Not a stop while it is whole; kept
  * one while focused (shown whole then, it is cut no longer). Its width follows the window too.
+ * The user's name the same way (`user maria.fernand…` at every width, whole to a mouse only, on
+ * the page whose button switches users: tBE).
  */
 function fitState(): void {
-  const stat = $('state-stat');
-  const shown = $('state');
-  if (stat === document.activeElement) return;
-  if (shown.scrollWidth > shown.clientWidth) stat.tabIndex = 0;
-  else stat.removeAttribute('tabindex');
+  for (const [stat, shown] of [[$('state-stat'), $('state')], [$('user-stat'), $('user')]] as const) {
+    if (stat === document.activeElement) continue;
+    if (shown.scrollWidth > shown.clientWidth) stat.tabIndex = 0;
+    else stat.removeAttribute('tabindex');
+  }
 }
 addEventListener('resize', fitState);
 $('state-stat').addEventListener('blur', fitState);
+$('user-stat').addEventListener('blur', fitState);
 
 let lastState: RealtimeStatus['state'] = 'idle';
 /**

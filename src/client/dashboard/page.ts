@@ -27,6 +27,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   /* A long subject (an e-mail address) is cut, whole in its title: it took the state's room, and the button off the page at 1280 px (a reviewer). An admin's "(all users)" is beside it, never cut (it read "admin (all user…": a fresh user), and the subject gives it room. */
   #user { display: inline-block; max-width: 9.5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   #user.all { max-width: 5em; }
+  /* Cut, it is a stop for Tab and a tap (app.ts), and shown whole when focused, as the state is: its title shows to a mouse only (tBE). */
+  #user-stat:focus #user { max-width: none; white-space: normal; overflow-wrap: anywhere; }
   #state { display: inline-block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   #state-stat:focus #state { white-space: normal; overflow-wrap: anywhere; }
   /* From 1200 px the header is one line whatever it holds: the state gives up room, cut at its end (whole in its title and when focused), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
@@ -80,7 +82,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <header>
   <h1>realtime-contract</h1>
   <span class="badge" id="badge" data-mode="offline">Offline</span>
-  <span class="stat" title="the token's subject (sub), as the token says (all users: the demo's admin claim); the server decides what it may see">user <b id="user">–</b><span id="scope" hidden> (all users)</span></span>
+  <span class="stat" id="user-stat" title="the token's subject (sub), as the token says (all users: the demo's admin claim); the server decides what it may see">user <b id="user">–</b><span id="scope" hidden> (all users)</span></span>
   <span class="stat">rtt <b id="rtt">–</b></span>
   <span class="stat" id="state-stat">state <b id="state">idle</b></span>
   <span class="stat" title="valid messages received for this token, of every type: stream messages, connection messages, pings and pongs">messages <b id="received">0</b></span>
