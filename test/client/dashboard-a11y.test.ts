@@ -302,4 +302,20 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
     expect(await page.locator('#user-stat').getAttribute('tabindex')).toBeNull();
   }, 60_000);
+
+  it('keeps the header in view only where the window is tall enough: at 400 % zoom it scrolls away with the page (it stayed, two thirds of a 320×256 window: tBE)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    for (const [width, height, sticky] of [[320, 256, false], [480, 270, false], [1280, 800, true], [390, 700, true]] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+      await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+      // Rows enough to scroll at every size (a long session's panels).
+      await page.evaluate(() => document.getElementById('panels')!.style.setProperty('padding-bottom', '3000px'));
+      await page.evaluate(() => scrollTo(0, 200));
+      const top = await page.evaluate(() => ({ scrolled: scrollY, top: document.querySelector('header')!.getBoundingClientRect().top }));
+      expect(top, `${width}×${height}`).toEqual({ scrolled: 200, top: sticky ? 0 : -200 });
+      await page.close();
+    }
+  }, 60_000);
 });

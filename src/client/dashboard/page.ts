@@ -12,7 +12,9 @@ export const DASHBOARD_HTML = `<!doctype html>
   [hidden] { display: none !important; }
   body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--text); }
   /* Wrapped (a long state, a narrow screen), its lines stay close: the panels are what matters. */
-  header { display: flex; flex-wrap: wrap; gap: .25rem .8rem; align-items: center; padding: .6rem 1.2rem; border-bottom: 1px solid #27313b; position: sticky; top: 0; background: var(--bg); }
+  header { display: flex; flex-wrap: wrap; gap: .25rem .8rem; align-items: center; padding: .6rem 1.2rem; border-bottom: 1px solid #27313b; background: var(--bg); }
+  /* Kept in view only where the window is tall enough: at 400 % zoom (320×256) the header, three lines and more, took two thirds of it, and stayed (tBE). */
+  @media (min-height: 500px) { header { position: sticky; top: 0; } }
   h1 { font-size: 1.1rem; margin: 0; }
   .badge { padding: .2rem .7rem; border-radius: 1rem; font-weight: 600; color: #0f1419; background: var(--offline); }
   .badge[data-mode="ws"] { background: var(--ws); }
