@@ -740,4 +740,19 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect(rows[1]).toMatch(/ buy 0\.0000005 BTC-ZAR @ 1000000000000000000000 on \w+ — \w+, pnl -0\.00000015$/);
     expect(rows[0]).toMatch(/ sell 0\.000000000125 SHIB-ZAR @ 15000000000000000000000 on \w+ — \w+, pnl 0\.001$/);
   }, 60_000);
+
+  it("shows a leap second in the browser's time zone, as every other time (23:59:60Z was shown as written among New York's times, 5 hours off: tBE)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    let socket: WebSocketRoute | undefined;
+    const page = await open(h, { timezoneId: 'America/New_York' }, (p) => p.routeWebSocket(/\/api\/ws/, (ws) => {
+      ws.connectToServer();
+      socket = ws;
+    }));
+    for (const [i, ts] of ['2016-12-31T23:59:59Z', '2016-12-31T23:59:60Z', '2017-01-01T00:00:00Z', '2017-01-01T01:59:60.5+02:00'].entries()) {
+      socket!.send(JSON.stringify({ ...(message('trades', { timestamp: ts }) as object), ts, cursor: `x.${i + 1}` }));
+    }
+    await expect.poll(() => page.locator('#panel-trades .rows li').count(), { timeout: 15_000 }).toBe(4);
+    const times = (await page.locator('#panel-trades .rows li').allTextContents()).map((text) => text.slice(0, 8)).reverse();
+    expect(times).toEqual(['18:59:59', '18:59:60', '19:00:00', '18:59:60']);
+  }, 60_000);
 });

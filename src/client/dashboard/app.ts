@@ -147,11 +147,16 @@ function panel(type: string): HTMLElement {
 
 /**
  * `HH:MM:SS` of an RFC 3339 time in this browser's time zone, as a person reading the dashboard
- * expects (it showed UTC unsaid: a fresh user); a time that does not parse, as written.
+ * expects (it showed UTC unsaid: a fresh user); a leap second (`23:59:60Z`, which `Date` does not
+ * read) as the local second before it and `:60` (it was shown as written, its UTC among local
+ * times, 5 hours off in New York: tBE); a time that does not parse, as written.
  */
 function clock(ts: string): string {
   const at = new Date(ts);
-  return Number.isNaN(at.getTime()) ? ts.slice(11, 19) : at.toTimeString().slice(0, 8);
+  if (!Number.isNaN(at.getTime())) return at.toTimeString().slice(0, 8);
+  const leap = /^(.{16}):60(.*)$/.exec(ts);
+  const before = leap ? new Date(`${leap[1]}:59${leap[2]}`) : at;
+  return Number.isNaN(before.getTime()) ? ts.slice(11, 19) : `${before.toTimeString().slice(0, 6)}60`;
 }
 
 /** The reader's `prefers-reduced-motion: reduce`, read at each message (it may change while the page is open). */
