@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
 import { findTool } from '../support/toolchain.js';
+import { example } from './support/helpers.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
 
 afterEach(stopHarnesses);
@@ -317,5 +318,40 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
       expect(top, `${width}×${height}`).toEqual({ scrolled: 200, top: sticky ? 0 : -200 });
       await page.close();
     }
+  }, 60_000);
+
+  it('holds the rows still while the reader pauses (a toggle button, by keyboard too), and draws what came meanwhile when resumed (rows moved each second and left after 5 s, with no way to stop them: WCAG 2.2.2, tBE)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const page = await browser.newPage({ viewport: { width: 320, height: 256 } });
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+    const rows = () => page.locator('#panel-trades .rows li').allTextContents();
+    const count = () => page.locator('#panel-trades .count').textContent();
+    // Told apart by their quantity (1, 2, …).
+    const base = example('trades') as { data: object };
+    const trades = async (from: number, n: number) => {
+      for (let q = from; q < from + n; q++) await h.server.publish('alice', { ...base, data: { ...base.data, id: `t${q}`, quantity: q } } as never);
+    };
+    await trades(1, 2);
+    await expect.poll(count, { timeout: 15_000 }).toBe('2');
+    const before = await rows();
+    // By keyboard: a toggle button, at the panels' top.
+    await page.locator('#pause').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#pause').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'pause', pressed: true }).count()).toBe(1);
+    await trades(3, 7);
+    // Counted, not drawn: the rows stay as they were.
+    await expect.poll(count, { timeout: 15_000 }).toBe('9');
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await rows()).toEqual(before);
+    await page.keyboard.press('Space');
+    expect(await page.locator('#pause').getAttribute('aria-pressed')).toBe('false');
+    // The newest first, as they came: the last five of the nine.
+    expect((await rows()).map((text) => text.split(' ')[2])).toEqual(['9', '8', '7', '6', '5']);
+    // And live again.
+    await trades(10, 1);
+    await expect.poll(async () => (await rows())[0]!.split(' ')[2], { timeout: 15_000 }).toBe('10');
   }, 60_000);
 });

@@ -180,12 +180,39 @@ function show(type: string, text: Row, ts?: string): void {
     else if (part.field) item.append(Object.assign(document.createElement('bdi'), { textContent: cut(part.field, 200) }));
   }
   const rows = section.querySelector('.rows')!;
+  if (paused) {
+    // Held, the newest first, the last KEEP only: drawn when the reader resumes.
+    const waiting = held.get(rows) ?? [];
+    held.set(rows, [item, ...waiting].slice(0, KEEP));
+    return void scheduleRender();
+  }
   rows.prepend(item);
   while (rows.children.length > KEEP) rows.lastElementChild!.remove();
   // Not lit where the reader asked for reduced motion (every panel blinked once a second, for good: a fresh tester).
   if (!still.matches) flashing.add(section);
   scheduleRender();
 }
+
+/**
+ * Paused by the reader (the pause button): the panels' rows are held still, and what comes
+ * meanwhile is counted and kept for each panel (its last KEEP rows) until resumed. A row moved
+ * down a line each second and left after about 5 (WCAG 2.2.2: a reader at 400 % zoom or in a
+ * screen reader's browse mode could not finish one: tBE).
+ */
+let paused = false;
+const held = new Map<Element, HTMLLIElement[]>();
+function pause(on: boolean): void {
+  paused = on;
+  // Its name stays (a toggle's state is its aria-pressed, drawn as its colour).
+  $('pause').setAttribute('aria-pressed', String(on));
+  if (on) return;
+  for (const [rows, items] of held) {
+    rows.prepend(...items);
+    while (rows.children.length > KEEP) rows.lastElementChild!.remove();
+  }
+  held.clear();
+}
+$('pause').addEventListener('click', () => pause(!paused));
 
 /** Panels that received since the last frame: their flash restarts once per frame. */
 const flashing = new Set<HTMLElement>();
@@ -389,6 +416,7 @@ function start(token: string): void {
     section.querySelector('.count')!.textContent = '0';
     section.querySelector('.rows')!.replaceChildren();
   }
+  held.clear();
   gaps = 0;
   $('gap-stat').hidden = true;
   realtimeClient.connect(token);

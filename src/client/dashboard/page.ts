@@ -23,6 +23,11 @@ export const DASHBOARD_HTML = `<!doctype html>
   .stat.gap b { color: var(--polling); }
   button { background: var(--panel); color: var(--text); border: 1px solid #333; border-radius: .3rem; padding: .25rem .6rem; font: inherit; cursor: pointer; }
   header button { margin-left: auto; }
+  /* Out of the header, which has no room for it at 1280 px: at the panels' top right. */
+  .tools { display: flex; justify-content: flex-end; margin: 0; padding: .6rem 1.2rem 0; }
+  .tools + main { padding-top: .6rem; }
+  /* Pressed: the rows are held (app.ts). */
+  #pause[aria-pressed="true"] { background: var(--polling); color: var(--bg); font-weight: 600; }
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   /* Offline, the state says the attempt, when the next is due and the HTTP status: its whole width where the header has room (a 21em cap cut the 'HTTP 503' at every width, 1920 px with 786 px of header empty: a fresh tester), cut at its end only where the header is full, whole in its title and, cut, shown whole when focused: by Tab or a tap, where no title shows (app.ts makes it focusable then). The header stays one line (it wrapped on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
@@ -75,7 +80,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   .count { color: var(--dim); font-variant-numeric: tabular-nums; }
   .rows { margin: 0; padding: 0; list-style: none; font: 12px/1.5 ui-monospace, monospace; }
   /* On a phone the label is a line above the input (the input and its buttons keep one line at 390 px). */
-  @media (max-width: 600px) { header { gap: .15rem .9rem; padding: .5rem .8rem; } main { padding: .6rem .8rem; } form { padding: .6rem .8rem; } #login-note, #login label { flex-basis: 100%; } }
+  @media (max-width: 600px) { header { gap: .15rem .9rem; padding: .5rem .8rem; } main, .tools + main { padding: .6rem .8rem; } .tools { padding: .5rem .8rem 0; } form { padding: .6rem .8rem; } #login-note, #login label { flex-basis: 100%; } }
   /* A message's line wraps rather than losing its end (status, pnl) to an ellipsis. */
   .rows li { overflow-wrap: anywhere; padding-left: 4.5em; text-indent: -4.5em; border-top: 1px solid #222b34; }
 </style>
@@ -95,6 +100,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 </header>
 <form id="login"><label for="token">Token</label><input id="token" name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button type="submit">Connect</button><button type="button" id="cancel" hidden>Cancel</button><span class="stat" id="login-note" role="alert"></span></form>
 <span class="sr" id="announce" role="status"></span>
+<p class="tools"><button type="button" id="pause" aria-pressed="false" title="hold the panels' rows still (messages are still received and counted)">pause</button></p>
 <main id="panels"></main>
 <script type="module" src="/dashboard.js"></script>
 </body>
