@@ -15,7 +15,7 @@
  * report.rejected([{ file, line, type: messageType(value), error }]); // one invalid message
  * report.warning(file, line, '/timestamp 1.0 is an integer written as a float: …'); // verdict unchanged
  * report.fault('cannot read "x.json": no such file or folder', 'x.json'); // usage / I/O: exit 2
- * process.exitCode = report.finish();                   // prints the count or the JSON object
+ * process.exitCode = await report.finish();             // prints the count or the JSON object
  * ```
  *
  * Exit codes ({@link ExitCode}): 0 everything valid, 1 some message rejected, 2 a usage or I/O
@@ -214,15 +214,20 @@ export class Report {
     return this.faults.length > 0 ? ExitCode.Fault : this.invalid > 0 ? ExitCode.Rejected : ExitCode.Ok;
   }
 
-  /** Prints what is held and `N valid, M invalid` (text), or the {@link JsonReport}, and returns the exit code. */
-  finish(): ExitCode {
+  /**
+   * Prints what is held and `N valid, M invalid` (text), or the {@link JsonReport}, and resolves
+   * to the exit code. JSON output copies the spilled warnings in chunks of about 64 KiB and waits
+   * for a slow reader ({@link Output.drained}) between them: to a pipe, the whole spill was
+   * queued in memory at once (`validate --format json … | jq` ran out of heap, its JSON cut).
+   */
+  async finish(): Promise<ExitCode> {
     if (this.options.format === 'text') {
       this.pending += `${this.valid} valid, ${this.invalid} invalid\n`;
       this.flush();
     } else {
       const warnings = this.warnings.map((warning) => inertJson(warning)).join(',\n');
       this.pending += `${this.written === 0 ? '{"problems":[' : '\n'}],\n"warnings":[${warnings === '' ? '' : `\n${warnings}`}`;
-      if (this.spill) this.copySpill(this.spill);
+      if (this.spill) await this.copySpill(this.spill);
       for (const warning of this.unspilled) this.pending += `,\n${inertJson(warning)}`;
       const tail: Pick<JsonReport, 'errors' | 'valid' | 'invalid'> = { errors: this.faults, valid: this.valid, invalid: this.invalid };
       this.pending += `${warnings === '' ? '' : '\n'}],\n${inertJson(tail).slice(1)}\n`;
@@ -231,8 +236,8 @@ export class Report {
     return this.exitCode;
   }
 
-  /** Writes the spilled warnings after the ones held (each entry already starts with its comma), and closes the file. */
-  private copySpill(spill: { fd: number; bytes: number }): void {
+  /** Writes the spilled warnings after the ones held (each entry already starts with its comma), waiting for a slow reader between chunks, and closes the file. */
+  private async copySpill(spill: { fd: number; bytes: number }): Promise<void> {
     const buffer = Buffer.alloc(FLUSH_AT);
     // A character may straddle two reads: the decoder holds its first bytes until the rest come.
     const decoder = new StringDecoder('utf8');
@@ -241,7 +246,10 @@ export class Report {
       if (read === 0) break;
       position += read;
       this.pending += decoder.write(buffer.subarray(0, read));
-      if (this.pending.length >= FLUSH_AT) this.flush();
+      if (this.pending.length >= FLUSH_AT) {
+        this.flush();
+        await this.drained();
+      }
     }
     closeSync(spill.fd);
     this.spill = undefined;

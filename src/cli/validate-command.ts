@@ -85,7 +85,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
   } finally {
     await parallel?.close();
   }
-  return report.finish();
+  return await report.finish();
 }
 
 /** How {@link createChecker} judges entries. */

@@ -336,7 +336,7 @@ describe('findDuplicateKeys', () => {
 });
 
 describe('Report', () => {
-  it('prints one line per problem and a count, and exits 0, 1 or 2', () => {
+  it('prints one line per problem and a count, and exits 0, 1 or 2', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const report = new Report({ format: 'text', stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
@@ -345,12 +345,12 @@ describe('Report', () => {
     report.rejected([{ file: 'a.json', line: 2, type: 'ping', error: { pointer: '/timestamp', keyword: 'minimum', message: 'expected a number >= 0, got -1' } }]);
     expect(report.exitCode).toBe(ExitCode.Rejected);
     report.fault('cannot read "b.json": no such file or folder', 'b.json');
-    expect(report.finish()).toBe(ExitCode.Fault);
+    expect(await report.finish()).toBe(ExitCode.Fault);
     expect(out).toEqual(['a.json:2: ping /timestamp expected a number >= 0, got -1\n', '1 valid, 1 invalid\n']);
     expect(err).toEqual(['realtime-contract: cannot read "b.json": no such file or folder\n']);
   });
 
-  it('writes stdout in few writes, but never after what it wrote to stderr since', () => {
+  it('writes stdout in few writes, but never after what it wrote to stderr since', async () => {
     const writes: string[] = [];
     const report = new Report({ format: 'text', stdout: (text) => writes.push(`out ${text}`), stderr: (text) => writes.push(`err ${text}`) });
     const problem = (line: number) => ({ file: 'a.ndjson', line, type: 'ping', error: { pointer: '/timestamp', keyword: 'minimum', message: 'expected a number >= 0, got -1' } });
@@ -363,7 +363,7 @@ describe('Report', () => {
     report.rejected([problem(5)]);
     report.fault('cannot read "b.json": no such file or folder', 'b.json');
     report.rejected([problem(6)]);
-    expect(report.finish()).toBe(ExitCode.Fault);
+    expect(await report.finish()).toBe(ExitCode.Fault);
     const line = (n: number) => `a.ndjson:${n}: ping /timestamp expected a number >= 0, got -1\n`;
     expect(writes).toEqual([
       `out ${line(1)}${line(2)}`,
@@ -375,12 +375,12 @@ describe('Report', () => {
     ]);
   });
 
-  it('prints one JSON object whose problems are the place then the error', () => {
+  it('prints one JSON object whose problems are the place then the error', async () => {
     const out: string[] = [];
     const report = new Report({ format: 'json', stdout: (text) => out.push(text), stderr: () => undefined });
     report.rejected([{ file: 'a.json', line: 1, index: 0, type: null, error: { pointer: '', keyword: 'type', message: 'expected a message object, got 1' } }]);
     report.warning('b.ndjson', 3, '/timestamp 1.0 is an integer written as a float');
-    report.finish();
+    await report.finish();
     expect(JSON.parse(out.join(''))).toEqual({
       valid: 0,
       invalid: 1,

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, createWriteStream, mkdirSync, openSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -894,4 +894,36 @@ describe('validate: a folder with nothing it can read', () => {
     mkdirSync(path.join(dir, 'empty-folder'));
     expect(cli(['validate', path.join(dir, 'empty-folder')]).stderr).toBe(`realtime-contract: no .json, .ndjson or .jsonl files under "${path.join(dir, 'empty-folder')}"\n`);
   });
+});
+
+describe('validate --format json to a pipe whose reader is slow, with many warnings (a tester: out of heap, its JSON cut)', () => {
+  // Warnings past the 10,000 held wait in a temporary file; finish copied it to stdout in one
+  // synchronous loop, which to a pipe queued the whole spill in memory: with a 96 MB heap, a
+  // fatal "heap out of memory" and JSON cut after some 200 KB. Each ping's timestamp is written
+  // as a float (a Python producer's time.time() * 1000): valid, with one warning each.
+  it.skipIf(process.platform === 'win32')('waits for the reader between chunks: exit 0 and the whole object, in a small heap', async () => {
+    let pings = '';
+    for (let i = 0; i < 10_000; i++) pings += `{"type":"ping","timestamp":${1705251000000 + i}.0}\n`;
+    const target = path.join(dir, 'float-pings.ndjson');
+    const fd = openSync(target, 'w');
+    for (let i = 0; i < 25; i++) writeFileSync(fd, pings);
+    closeSync(fd);
+    const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=96', CLI, 'validate', '--format', 'json', '--jobs', '1', target], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    // A slow reader: a pause after each chunk it takes.
+    child.stdout.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 2);
+    });
+    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    expect(stderr).not.toContain('heap out of memory');
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const report = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { warnings: { line: number }[]; valid: number; invalid: number };
+    expect(report).toMatchObject({ valid: 250_000, invalid: 0 });
+    expect(report.warnings).toHaveLength(250_000);
+    expect(report.warnings[249_999]!.line).toBe(250_000);
+  }, 300_000);
 });
