@@ -2,7 +2,7 @@ import { asWritten } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import type { ValidationError } from '../runtime/errors.js';
 import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
-import { messageType, noticeMessage, Report, shownPointer, type Findings, type Output, type Problem } from './report.js';
+import { messageType, noticeMessage, oneLine, Report, shownPointer, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
 import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
 import { findLoneSurrogates, lineLookup, loneSurrogateError, mayHoldSurrogateEscape, type LoneSurrogate } from './sources/text.js';
@@ -60,6 +60,11 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     duplicateKeys: options.mode === 'strict',
     stdin: output.stdin,
     onTerminal: () => output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n'),
+    // Said on stderr whatever the format: the report itself is the file skipped.
+    onSkipped: (_file: string, reason: string) => {
+      report.flush();
+      output.stderr(`realtime-contract: warning: ${oneLine(reason)}\n`);
+    },
   };
   const batches = readSourceBatches(paths, { ...sources, largeNdjsonFrom: parallel ? (options.parallelFrom ?? PARALLEL_FROM) : undefined });
   const check = createChecker({ mode: options.mode, warn: true, allErrors }, report);

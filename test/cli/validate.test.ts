@@ -927,3 +927,24 @@ describe('validate --format json to a pipe whose reader is slow, with many warni
     expect(report.warnings[249_999]!.line).toBe(250_000);
   }, 300_000);
 });
+
+describe('validate: the file that is its own standard output', () => {
+  // `validate --format json . > report.json` in a CI job's root found the report it was writing,
+  // read it half-written and failed a valid tree (exit 1: "report.json:1 expected at least one
+  // message, got an empty file", or a cut JSON text in a large tree: a tester).
+  it.skipIf(process.platform === 'win32')('is skipped and named on stderr, in a folder walk and when named; the verdict is the tree\'s', () => {
+    const folder = path.join(dir, 'own-report');
+    file('own-report/trade.json', tradeLine);
+    file('own-report/nested/more.ndjson', `${tradeLine}\n${tradeLine}\n`);
+    for (const [report, args] of [['report.json', ['.']], ['nested/zz-report.ndjson', ['.']], ['named.json', ['trade.json', 'named.json']]] as const) {
+      const fd = openSync(path.join(folder, report), 'w');
+      const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'validate', '--format', 'json', ...args], { cwd: folder, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      closeSync(fd);
+      expect(result.stderr).toBe(`realtime-contract: warning: "${report}" is skipped: it is this command's standard output (the report being written), not a message file\n`);
+      expect(result.status).toBe(0);
+      const json = JSON.parse(readFileSync(path.join(folder, report), 'utf8')) as { valid: number; problems: unknown[] };
+      expect(json).toMatchObject({ valid: args[0] === '.' ? 3 : 1, invalid: 0, problems: [], errors: [] });
+      rmSync(path.join(folder, report));
+    }
+  }, 60_000);
+});

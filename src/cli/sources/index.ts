@@ -62,6 +62,14 @@ export interface SourceOptions {
   /** Called when stdin is a terminal, before reading it (e.g. to say "end with Ctrl-D"). */
   onTerminal?: () => void;
   /**
+   * Called, instead of reading it, for a regular file that is this process's standard output
+   * (the same device and inode as descriptor 1: `validate --format json . > report.json`
+   * finds the report it is writing), with its path as found and the sentence that says so.
+   * Such a file is never read: it held the command's own half-written output, judged as an
+   * invalid message file. Without this callback it is skipped silently.
+   */
+  onSkipped?: (file: string, reason: string) => void;
+  /**
    * Regular `.ndjson`/`.jsonl` files of at least this many bytes are not read: each is one
    * `ndjson-file` entry, for a caller that reads them its own way (`validate` hands their
    * blocks to worker threads). Default: every file is read.
@@ -76,7 +84,8 @@ export interface SourceOptions {
  * (by extension), a regular file as {@link SourceOptions.input} says, under `auto` by its
  * extension (`.json` one document, `.ndjson`/`.jsonl` NDJSON), and a FIFO,
  * character device or socket by {@link SourceOptions.input}. A file or FIFO named twice (or
- * reached twice: through a folder, a link, standard input redirected from it) is read the first time only. Never throws for I/O: an
+ * reached twice: through a folder, a link, standard input redirected from it) is read the first time only; a regular file that
+ * is this process's standard output is not read at all ({@link SourceOptions.onSkipped}). Never throws for I/O: an
  * unreadable path is an `unreadable` entry and the other paths are still read.
  */
 export async function* readSources(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry> {
@@ -98,6 +107,15 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
   // A file is read once, however often it is named (`validate fixtures fixtures/a.ndjson`, a
   // link to it, a glob that overlaps): its problems were reported twice and its messages counted twice.
   const read = new Set<string>();
+  // Where the command writes its report, when that is a regular file (`> report.json`).
+  const stdout = tryFstat(1);
+  const ownOutput = stdout?.isFile() ? stdout : undefined;
+  /** Whether `file` (`info`) is the command's own standard output, said through `onSkipped` if so. */
+  const isOwnOutput = (file: string, info: { dev: number; ino: number }): boolean => {
+    if (ownOutput === undefined || ownOutput.dev !== info.dev || ownOutput.ino !== info.ino) return false;
+    options.onSkipped?.(file, `"${file}" is skipped: it is this command's standard output (the report being written), not a message file`);
+    return true;
+  };
   const first = (info: { dev: number; ino: number }): boolean => {
     const key = `${info.dev}:${info.ino}`;
     if (read.has(key)) return false;
@@ -154,7 +172,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
           if (failures.length > 0) yield failures.splice(0);
           found++;
           const info = await stat(file).catch(() => undefined);
-          if (info !== undefined && !first(info)) continue;
+          if (info !== undefined && (isOwnOutput(file, info) || !first(info))) continue;
           const large = options.largeNdjsonFrom !== undefined && LINE_FILE.test(file) ? await largeFile(file, options.largeNdjsonFrom) : undefined;
           if (large) yield [large];
           else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable);
@@ -176,6 +194,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // decides, not its name (a fresh user). A `.gz` of anything else is a file of no known type.
         const gzip = options.input === 'auto' && /\.gz$/i.test(given) && (await startsGzip(given));
         const format = options.input !== 'auto' ? options.input : gzip ? 'ndjson' : MESSAGE_FILE.test(given) ? (LINE_FILE.test(given) ? 'ndjson' : 'json') : undefined;
+        if (isOwnOutput(given, info)) continue;
         // Keyed once it is read: a `.txt` refused here is then read as `- < notes.txt` (it was skipped as read: a reviewer).
         if (format !== undefined && !first(info)) continue;
         if (!gzip && options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
