@@ -107,6 +107,14 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     throw error;
   }
   if (options.check) {
+    // The default --out read from another folder than the checkout's root (`--schemas ../schemas`
+    // from test/) is no folder there: all of it was "missing", and the command advised wrote the
+    // checkout's own generated/, which the check never read (a tester). Said as a missing --schemas is.
+    const absent = missingOutMessage(options);
+    if (absent !== undefined) {
+      output.stderr(`realtime-contract: ${absent}\n`);
+      return 2;
+    }
     const staleness = await codegen.checkGenerated(options.out, files);
     // What generate will not replace, it refuses: `npm run generate` alone is no way out (a
     // stray .DS_Store sent the user round in a circle: a hostile tester).
@@ -325,15 +333,40 @@ export function missingSchemasMessage(options: Pick<GenerateCommandOptions, 'sch
 }
 
 /**
- * The command that writes what `options` names: `npm run generate`, with the `--schemas` and
- * `--out` the user named after `--` where they are not the checkout's own `schemas/` and
- * `generated/`. npm runs the script in the checkout's root, so a folder is written relative to
- * it, or whole where it lies outside; quoted for a POSIX shell where it needs to be.
+ * What `generate --check` says of the default `--out` when it is no folder and not the
+ * checkout's own `generated/` (the check run from a subfolder, or from a monorepo's root, with
+ * `--schemas` named): where it looked, that a relative `--out` is read from the current
+ * directory, and the way back (`cd ..`, or `--out ../generated`) or where the checkout's own is.
+ * Undefined when there is nothing to say: `--out` named (the advised command writes it), found,
+ * or the checkout's own (a checkout not yet generated).
+ */
+export function missingOutMessage(options: Pick<GenerateCommandOptions, 'out' | 'outNamed'>, root: string = checkoutRoot(), cwd: string = process.cwd()): string | undefined {
+  if (options.outNamed ?? true) return undefined;
+  const whole = path.resolve(cwd, options.out);
+  const own = path.join(root, 'generated');
+  if (whole === own || existsSync(whole)) return undefined;
+  const up = path.relative(cwd, root);
+  let way = '';
+  if (existsSync(own)) {
+    way = up !== '' && up.split(path.sep).every((part) => part === '..')
+      ? `; run generate from the checkout's root (cd ${shellWord(up)}), or name it: --out ${shellWord(path.join(up, 'generated'))}`
+      : `; the checkout's own is at ${printable(own)}: name it with --out`;
+  }
+  return `--out ${printable(options.out)} (the default): no such folder to compare: looked for ${printable(whole)}, as a relative --out is read from the current directory${way}`;
+}
+
+/**
+ * The command that writes what `options` names, so that the same check then passes: `npm run
+ * generate`, with `--schemas` and `--out` after `--` where they are not the checkout's own
+ * `schemas/` and `generated/`, named or the defaults read from another current directory (npm
+ * runs the script in the checkout's root: `npm run generate` alone wrote a folder the check never
+ * read). A folder is written relative to the root, or whole where it lies outside; quoted for a
+ * POSIX shell where it needs to be.
  */
 export function generateCommandLine(options: Pick<GenerateCommandOptions, 'schemas' | 'out' | 'schemasNamed' | 'outNamed'>, root: string = checkoutRoot()): string {
   const args: string[] = [];
-  const named = [['--schemas', options.schemas, 'schemas', options.schemasNamed], ['--out', options.out, 'generated', options.outNamed]] as const;
-  for (const [flag, folder, standard] of named.filter(([, , , given]) => given ?? true)) {
+  const named = [['--schemas', options.schemas, 'schemas'], ['--out', options.out, 'generated']] as const;
+  for (const [flag, folder, standard] of named) {
     const whole = path.resolve(folder);
     const inside = path.relative(root, whole);
     const written = inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside) ? whole : inside;

@@ -30,9 +30,11 @@ describe('generate --check: the way out it advises', () => {
     expect(generateCommandLine({ schemas: path.join(root, 'schemas'), out: path.join(root, 'generated/') }, root)).toBe('npm run generate');
   });
 
-  it('repeats no folder the user did not name', () => {
-    expect(generateCommandLine({ schemas: 'schemas', out: 'generated', schemasNamed: false, outNamed: false }, '/elsewhere')).toBe('npm run generate');
-    expect(generateCommandLine({ schemas: 'schemas', out: 'build/gen', schemasNamed: false, outNamed: true }, path.resolve('.'))).toBe('npm run generate -- --out build/gen');
+  it('names a default folder only where it is not the checkout\'s own: read from another current directory, npm would write another one (a tester)', () => {
+    const root = path.resolve('.');
+    expect(generateCommandLine({ schemas: 'schemas', out: 'generated', schemasNamed: false, outNamed: false }, root)).toBe('npm run generate');
+    expect(generateCommandLine({ schemas: 'schemas', out: 'build/gen', schemasNamed: false, outNamed: true }, root)).toBe('npm run generate -- --out build/gen');
+    expect(generateCommandLine({ schemas: 'schemas', out: 'generated', schemasNamed: false, outNamed: false }, '/elsewhere')).toBe(`npm run generate -- --schemas ${shellWord(path.join(root, 'schemas'))} --out ${shellWord(path.join(root, 'generated'))}`);
   });
 
   it('names --schemas and --out where they are other folders: relative to the checkout, where npm runs the script, or whole outside it; quoted for the shell', () => {
@@ -64,6 +66,37 @@ describe('generate --check: the way out it advises', () => {
     const run = spawnSync('sh', ['-c', advised], { encoding: 'utf8', timeout: 150_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(runGenerate(['--check', '--schemas', schemas, '--out', out]).code).toBe(0);
+  });
+});
+
+describe('generate --check with the default --out, away from the checkout\'s root (a tester: "stale", and a command that wrote another folder)', () => {
+  it('says where it looked for a default --out that is no folder there, and the way back (exit 2)', { timeout: 150_000 }, () => {
+    const root = path.resolve('.');
+    const sub = path.join(root, 'test');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'generate', '--check', '--schemas', '../schemas'], { encoding: 'utf8', timeout: 150_000, cwd: sub });
+    expect(result.stderr).toBe(`realtime-contract: --out generated (the default): no such folder to compare: looked for ${path.join(sub, 'generated')}, as a relative --out is read from the current directory; run generate from the checkout's root (cd ..), or name it: --out ../generated\n`);
+    expect(result.status).toBe(2);
+    // The way back works.
+    const back = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'generate', '--check', '--schemas', '../schemas', '--out', '../generated'], { encoding: 'utf8', timeout: 150_000, cwd: sub });
+    expect(back.status, back.stderr).toBe(0);
+  });
+
+  it('where the default --out is a folder there, advises the command that rewrites that folder, which makes the check pass', { timeout: 300_000 }, () => {
+    const root = path.resolve('.');
+    const work = mkdtempSync(path.join(tmpdir(), 'generate-default-out-'));
+    folders.push(work);
+    const out = path.join(work, 'generated');
+    cpSync('generated', out, { recursive: true });
+    writeFileSync(path.join(out, 'types.ts'), `${readFileSync(path.join(out, 'types.ts'), 'utf8')}// edited\n`);
+    const check = () => spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'generate', '--check', '--schemas', path.join(root, 'schemas')], { encoding: 'utf8', timeout: 150_000, cwd: work });
+    const stale = check();
+    expect(stale.status).toBe(1);
+    const advised = `npm run generate -- --out ${shellWord(out)}`;
+    expect(stale.stderr.split('\n')[0]).toBe(`realtime-contract: generated/ is stale; run \`${advised}\`:`);
+    const run = spawnSync('sh', ['-c', advised], { encoding: 'utf8', timeout: 150_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const fresh = check();
+    expect(fresh.status, fresh.stderr).toBe(0);
   });
 });
 
