@@ -253,8 +253,14 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
     try {
       return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' })).stdout;
     } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
-      const hint = await pathFormHint(ref, cwd);
+      // No git on the PATH (a slim CI image): execFile's ENOENT has no stderr, and the ref was blamed (a tester).
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new SourceError(forced
+          ? `${spec}: git was not found on the PATH, and a git ref is read with it: install git (a folder of schemas or an npm pack tarball needs none)`
+          : `${spec}: not a folder or tarball here, and git was not found on the PATH to read it as a git ref: install git (a folder of schemas or an npm pack tarball needs none)`);
+      }
+      const stderr = String((error as { stderr?: Buffer | string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+      const hint = (await pathFormHint(ref, cwd)) || (await shallowHint(cwd));
       throw new SourceError(`${spec}: not a ${forced ? '' : 'folder, tarball or '}git ref here${stderr ? ` (${stderr})` : ''}${hint}`);
     }
   };
@@ -281,6 +287,22 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
     files.set(name, parseSchema(read.text, `${spec}: ${folder}/${name}`, name, writtenFaults));
   }
   return { label: `${spec} (git ${commit.slice(0, 12)})`, kind: 'git', files, writtenFaults };
+}
+
+/**
+ * What is said of a ref not found in a shallow clone (`git clone --depth 1`, actions/checkout's
+ * default): its history, or the ref, may not be fetched (`HEAD~1`, a release tag), and how to
+ * fetch it; `''` in a full clone or outside a repository. `HEAD~1` was said to be no ref, with
+ * nothing of the shallow history (a tester).
+ */
+async function shallowHint(cwd: string): Promise<string> {
+  try {
+    const { stdout } = await run('git', ['rev-parse', '--is-shallow-repository'], { cwd });
+    if (stdout.trim() !== 'true') return '';
+  } catch {
+    return '';
+  }
+  return '; this repository is a shallow clone (git clone --depth, actions/checkout\'s default), so the commit may not be fetched: fetch the history (git fetch --unshallow; with actions/checkout, fetch-depth: 0) or the ref itself (git fetch origin tag <tag>)';
 }
 
 /**

@@ -646,3 +646,46 @@ describe('realtime-contract diff', () => {
     expect(integer.semver).toBe('major');
   });
 });
+
+describe('diff <ref> where git cannot read it (a tester: "not a git ref here", the cause unsaid)', () => {
+  it.skipIf(process.platform === 'win32')('says that git was not found on the PATH (a slim CI image), exit 2', () => {
+    const bin = path.join(work, 'node-only-bin');
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const run = (side: string) => spawnSync(process.execPath, ['--import', TSX, CLI, 'diff', side], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, PATH: bin }, timeout: 120_000 });
+    const forced = run('git:HEAD');
+    expect(forced.stderr).toBe('realtime-contract: git:HEAD: git was not found on the PATH, and a git ref is read with it: install git (a folder of schemas or an npm pack tarball needs none)\n');
+    expect(forced.status).toBe(2);
+    const bare = run('HEAD');
+    expect(bare.stderr).toBe('realtime-contract: HEAD: not a folder or tarball here, and git was not found on the PATH to read it as a git ref: install git (a folder of schemas or an npm pack tarball needs none)\n');
+    expect(bare.status).toBe(2);
+    // A folder needs no git.
+    expect(run('test/diff/v1.0').status).toBe(0);
+  });
+
+  it('says that a shallow clone may not have fetched the ref, and how to fetch it (actions/checkout\'s default depth 1), exit 2', () => {
+    const origin = path.join(work, 'shallow-origin');
+    mkdirSync(origin, { recursive: true });
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=diff test', '-c', 'user.email=diff@test.invalid', '-c', 'commit.gpgsign=false', '-c', 'protocol.file.allow=always', ...args], { cwd, encoding: 'utf8' });
+    git(origin, 'init', '--quiet', '--initial-branch=main');
+    cpSync(path.join(V1_0, 'schemas'), path.join(origin, 'schemas'), { recursive: true });
+    git(origin, 'add', 'schemas');
+    git(origin, 'commit', '--quiet', '-m', 'v1.0');
+    git(origin, 'tag', 'v1.0');
+    cpSync(path.join(V1_1, 'schemas'), path.join(origin, 'schemas'), { recursive: true });
+    git(origin, 'commit', '--quiet', '-am', 'v1.1');
+    const shallow = path.join(work, 'shallow-clone');
+    git(work, 'clone', '--quiet', '--depth', '1', '--no-tags', `file://${origin}`, shallow);
+    const hint = "; this repository is a shallow clone (git clone --depth, actions/checkout's default), so the commit may not be fetched: fetch the history (git fetch --unshallow; with actions/checkout, fetch-depth: 0) or the ref itself (git fetch origin tag <tag>)";
+    const parent = cli(['diff', 'HEAD~1'], shallow);
+    expect(parent.stderr).toBe(`realtime-contract: HEAD~1: not a folder, tarball or git ref here${hint}\n`);
+    expect(parent.code).toBe(2);
+    expect(cli(['diff', 'git:v1.0'], shallow).stderr).toBe(`realtime-contract: git:v1.0: not a git ref here${hint}\n`);
+    // The way out works.
+    git(shallow, 'fetch', '--quiet', '--unshallow', '--tags');
+    expect(cli(['diff', 'HEAD~1', '--fail-on', 'never'], shallow).code).toBe(0);
+    expect(cli(['diff', 'v1.0', '--fail-on', 'never'], shallow).code).toBe(0);
+    // A full clone is not told so.
+    expect(cli(['diff', 'no-such-ref'], origin).stderr).toBe('realtime-contract: no-such-ref: not a folder, tarball or git ref here\n');
+  });
+});
