@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type * as GenerateCommandModule from './generate-command.js';
 import type * as DiffCommandModule from './diff-command.js';
-import { processOutput } from './report.js';
+import { oneLine, processOutput } from './report.js';
 import { printable } from '../runtime/printable.js';
 
 const output = processOutput();
@@ -14,6 +14,9 @@ const program = new Command('realtime-contract')
   .description('Validate messages against the real-time WebSocket contract, serve it, and check a server against it (in a checkout: regenerate its artifacts and diff two versions).')
   .version(packageVersion())
   .exitOverride()
+  // Inherited by every command: an option's value is echoed escaped, as paths are
+  // (`--format "json\r"` from a CRLF-saved CI script printed `argument 'json' is invalid`).
+  .configureOutput({ outputError: (text, write) => write(escapedLines(text)) })
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',
@@ -34,7 +37,7 @@ program
   .argument('<paths...>', 'files, folders, FIFOs or <(process substitution), or - for standard input')
   // `cat x.ndjson | realtime-contract validate` said only that paths are missing (a fresh user).
   .configureOutput({
-    outputError: (text, write) => write(text.includes("missing required argument 'paths'") ? `${text}(- reads standard input: cat messages.ndjson | realtime-contract validate -)\n` : text),
+    outputError: (text, write) => write(escapedLines(text.includes("missing required argument 'paths'") ? `${text}(- reads standard input: cat messages.ndjson | realtime-contract validate -)\n` : text)),
   })
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields (producers, CI); tolerant lets them pass (consumers)').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per rejected message; json: one JSON object').choices(['text', 'json']).default('text'))
@@ -144,6 +147,11 @@ for (const [name, available] of [['generate', generateCommand], ['diff', diffCom
       process.stderr.write(`realtime-contract: ${name} needs a checkout of the realtime-contract repository with its dev dependencies (npm ci); the installed package ships no ${name === 'generate' ? 'code generators' : 'contract model (ajv) to read schemas with'}\n`);
       process.exitCode = 2;
     });
+}
+
+/** commander's error text with each line escaped as the CLI's own messages are (`\r`, `\u001b`), its line ends kept. */
+function escapedLines(text: string): string {
+  return text.split('\n').map(oneLine).join('\n');
 }
 
 function fraction(value: string): number {

@@ -948,3 +948,21 @@ describe('validate: the file that is its own standard output', () => {
     }
   }, 60_000);
 });
+
+describe('the argument parser\'s errors: an option\'s value with a control character', () => {
+  // A CI script saved with CRLF line ends passes `json\r` as the last word of a line: the raw
+  // carriage return hid itself, `argument 'json' is invalid. Allowed choices are text, json.` (a tester).
+  it('is shown escaped, as paths are, for a choice and for a parsed value, in every command', () => {
+    const run = (args: string[]) => {
+      const result = cli(args);
+      expect(result.code).toBe(2);
+      return result.stderr.split('\n')[0];
+    };
+    expect(run(['validate', 'test/fixtures/valid', '--format', 'json\r'])).toBe("error: option '--format <format>' argument 'json\\r' is invalid. Allowed choices are text, json.");
+    expect(run(['validate', 'test/fixtures/valid', '--mode', 'strict\r'])).toBe("error: option '--mode <mode>' argument 'strict\\r' is invalid. Allowed choices are strict, tolerant.");
+    expect(run(['validate', 'test/fixtures/valid', '--jobs', '2\r'])).toBe("error: option '--jobs <n>' argument '2\\r' is invalid. expected an integer from 1 to 16");
+    expect(run(['diff', 'test/diff/v1.0', '--fail-on', 'strict\u001b[2K'])).toBe("error: option '--fail-on <level>' argument 'strict\\u001b[2K' is invalid. Allowed choices are breaking, strict, compatible, major, never.");
+    // The hint validate adds stays on its own line.
+    expect(cli(['validate']).stderr).toBe("error: missing required argument 'paths'\n(- reads standard input: cat messages.ndjson | realtime-contract validate -)\n(run with --help for usage)\n");
+  });
+});
