@@ -3,6 +3,10 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printable } from '../runtime/printable.js';
+import { shellWord, windowsPathHint } from './path-hints.js';
+
+// Where they were first written: diff and the tests import them from here.
+export { shellWord, windowsPathHint } from './path-hints.js';
 
 /** Options of `realtime-contract generate`. */
 export interface GenerateCommandOptions {
@@ -292,21 +296,6 @@ function foreignMessage(codegen: typeof import('../codegen/index.js'), options: 
 }
 
 /**
- * What is said after a path that was not found and looks like a Windows one (`C:\\Users\\me\\x`,
- * `C:/x`, `D:`): that it does, and its WSL form (`/mnt/c/Users/me/x`), quoted for a POSIX
- * shell; `''` for any other. `what` names what to name (`the tarball` for a `.tgz`), `subject`
- * what looks like one (`it`, `--schemas …`). Said for a
- * side of `diff` with any prefix or none and for `--schemas` of `diff` and `generate` (only a
- * bare side and a `git:` one were told: a tester).
- */
-export function windowsPathHint(given: string, what = /\.(tgz|tar\.gz)$/i.test(given) ? 'the tarball' : 'the folder', subject = 'it'): string {
-  const drive = /^([A-Za-z]):([\\/].*)?$/.exec(given);
-  if (!drive) return '';
-  const wsl = `/mnt/${drive[1]!.toLowerCase()}${(drive[2] ?? '/').replace(/\\/g, '/')}`;
-  return `; ${subject} looks like a Windows path: name ${what} as this system sees it (on WSL, ${shellWord(wsl)})`;
-}
-
-/**
  * What is said of a `--schemas` that is no folder: for a relative one (the default `schemas`
  * too), where it was looked for and that it is read from the current directory, and from a
  * subfolder of the checkout the way back to its root. Run from a subfolder, generate said only
@@ -384,11 +373,6 @@ export function lineEndsNote(out: string, root: string = checkoutRoot()): string
   return path.resolve(out) === path.join(root, 'generated')
     ? '.gitattributes pins LF for generated/'
     : 'a .gitattributes rule `text eol=lf` for this folder keeps them LF';
-}
-
-/** `word` as a POSIX shell reads it back: as it is when it holds no character the shell treats specially, otherwise in single quotes. */
-export function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The checkout this runs from, where `npm run` runs its scripts: the nearest folder above this module with a package.json (src/cli from source, dist/src/cli once built). */

@@ -966,3 +966,26 @@ describe('the argument parser\'s errors: an option\'s value with a control chara
     expect(cli(['validate']).stderr).toBe("error: missing required argument 'paths'\n(- reads standard input: cat messages.ndjson | realtime-contract validate -)\n(run with --help for usage)\n");
   });
 });
+
+describe('validate: a name not found that is a Windows path or a glob no shell expanded', () => {
+  // `diff` and `generate` said "looks like a Windows path"; validate, the CI command, said only
+  // "no such file or folder" (a tester): an npm script on Windows runs under cmd.exe, which
+  // expands no `*`, and a quoted pattern in a CI file is not expanded either.
+  it('says which it looks like and the way out, exit 2; a plain name not found is said as before', () => {
+    const said = (given: string) => {
+      const result = cli(['validate', given]);
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    const glob = 'it is a glob pattern, which the CLI does not expand and the shell did not (it was quoted, or the shell expands none, as cmd.exe): name the folder instead (folders are read recursively), or let the shell expand it';
+    expect(said('test/fixtures/valid/**/*.json')).toBe(`realtime-contract: cannot read "test/fixtures/valid/**/*.json": no such file or folder; ${glob}\n`);
+    expect(said('test/fixtures/valid/spec/{trades,bots}.json')).toBe(`realtime-contract: cannot read "test/fixtures/valid/spec/{trades,bots}.json": no such file or folder; ${glob}\n`);
+    expect(said('test/fixtures/valid/spec/trade?.json')).toContain(glob);
+    expect(said('test\\fixtures\\valid\\spec\\trades.json')).toBe('realtime-contract: cannot read "test\\fixtures\\valid\\spec\\trades.json": no such file or folder; it looks like a Windows path: folders are separated by / here (test/fixtures/valid/spec/trades.json)\n');
+    expect(said('C:\\Users\\me\\repo\\test\\fixtures\\valid')).toBe('realtime-contract: cannot read "C:\\Users\\me\\repo\\test\\fixtures\\valid": no such file or folder; it looks like a Windows path: name the file or folder as this system sees it (on WSL, /mnt/c/Users/me/repo/test/fixtures/valid)\n');
+    expect(said('test/fixtures/valid/no-such.json')).toBe('realtime-contract: cannot read "test/fixtures/valid/no-such.json": no such file or folder\n');
+    // A file whose name holds such a character is read as any other.
+    file('glob-named/[1].json', tradeLine);
+    expect(cli(['validate', path.join(dir, 'glob-named/[1].json')])).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
+  });
+});

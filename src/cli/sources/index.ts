@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fstatSync, lstatSync, readlinkSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
+import { notFoundHint } from '../path-hints.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
@@ -123,7 +124,8 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
     return true;
   };
   for (const given of paths) {
-    const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}${danglingLink(file, error)}` });
+    // A name given that is not found may be a Windows path or a glob no shell expanded: said, as diff and generate say it (a tester).
+    const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}${danglingLink(file, error) || (file === given && (error as NodeJS.ErrnoException).code === 'ENOENT' ? notFoundHint(given) : '')}` });
     try {
       if (given === '-') {
         const stdin = options.stdin();
