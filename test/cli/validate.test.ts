@@ -989,3 +989,34 @@ describe('validate: a name not found that is a Windows path or a glob no shell e
     expect(cli(['validate', path.join(dir, 'glob-named/[1].json')])).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
   });
 });
+
+describe('validate: NDJSON in a .json file past 256 MiB', () => {
+  // A small one is told it is NDJSON and how to read it; one past the limit of a document was
+  // told its size alone, though --input ndjson (or its name) reads it (a tester).
+  it('is told it holds one message per line, with the way out, beside its size (exit 1)', () => {
+    const target = path.join(dir, 'big-export.json');
+    const lines = `${tradeLine}\n`.repeat(20_000);
+    const fd = openSync(target, 'w');
+    for (let written = 0; written <= 256 * 1024 * 1024; written += Buffer.byteLength(lines)) writeFileSync(fd, lines);
+    closeSync(fd);
+    try {
+      const result = cli(['validate', target]);
+      expect(result.stdout).toBe(`${target}:1: - (root) expected one JSON document of at most 256 MiB, got more than 256 MiB; it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson\n0 valid, 1 invalid\n`);
+      expect(result.code).toBe(1);
+    } finally {
+      rmSync(target, { force: true });
+    }
+  }, 180_000);
+
+  it('is told so from its first lines only: a pretty-printed document too long is told its size alone', async () => {
+    const { readSources } = await import('../../src/cli/sources/index.js');
+    const read = async (name: string, text: string) => {
+      const entries = [];
+      for await (const entry of readSources([file(name, text)], { input: 'auto', duplicateKeys: true, stdin: () => process.stdin, maxDocumentBytes: 64 * 1024 })) entries.push(entry);
+      return entries.map((entry) => (entry.kind === 'syntax' ? entry.error.message : entry.kind));
+    };
+    const expected = 'expected one JSON document of at most 64 KiB, got more than 64 KiB';
+    expect(await read('lines.json', `${tradeLine}\n`.repeat(1000))).toEqual([`${expected}; it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson`]);
+    expect(await read('pretty.json', JSON.stringify(Array.from({ length: 300 }, () => trade), null, 2))).toEqual([expected]);
+  });
+});

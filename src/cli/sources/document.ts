@@ -54,7 +54,7 @@ function isJson(text: string): boolean {
  * line's fault, said without the hint). A pretty-printed document's lines after the first
  * start otherwise (`"key":`, `}`).
  */
-function isMessagePerLine(text: string): boolean {
+export function isMessagePerLine(text: string): boolean {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
   return lines.length >= 2 && lines.every((line) => line.startsWith('{') || line.startsWith('[') || isJson(line)) && isJson(lines[0]!);
 }

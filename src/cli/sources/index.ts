@@ -33,11 +33,11 @@ import { open, stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
 import { notFoundHint } from '../path-hints.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
-import { readDocument, readDocumentText, scanDocument } from './document.js';
+import { isMessagePerLine, readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { binaryError, decodeUtf8, DOCUMENTS_HINT, lineAtByte, MAX_LINE_KEYS, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
+import { binaryError, decodeUtf8, DOCUMENTS_HINT, lineAtByte, MAX_LINE_KEYS, ndjsonWayOut, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -316,7 +316,10 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   if (!Buffer.isBuffer(whole)) {
     if (format === 'json') {
       await whole.rest[Symbol.asyncIterator]().return?.();
-      yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${byteSize(limit)}`, `more than ${byteSize(limit)}`) }];
+      const error = validationError('', 'json', `one JSON document of at most ${byteSize(limit)}`, `more than ${byteSize(limit)}`);
+      // NDJSON in a large `.json` file (an export dumped under that name) was told its size alone,
+      // where a small one is told it is NDJSON and how to read it (a tester): said from its first lines.
+      yield [{ kind: 'syntax', file, line: 1, error: startsMessagePerLine(whole.held) ? withHint(error, `it holds one message per line (NDJSON): ${ndjsonWayOut(stream)}`) : error }];
       return;
     }
     // Too long to read whole. NDJSON (whose line 1 was too long to see whole, or is blank or
@@ -380,6 +383,27 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     return;
   }
   yield* inBatches(readDocumentText(text, file, duplicateKeys, parsed ?? undefined, scan));
+}
+
+/** How much of a text too long to read whole {@link startsMessagePerLine} looks at. */
+const NDJSON_LOOK_BYTES = 1024 * 1024;
+
+/**
+ * Whether the first lines of `held` (the whole lines of its first MiB, at least two) are
+ * messages one per line, as `isMessagePerLine` judges a small document: the first one JSON,
+ * each starting with `{`.
+ */
+function startsMessagePerLine(held: readonly Buffer[]): boolean {
+  const first: Buffer[] = [];
+  let size = 0;
+  for (const chunk of held) {
+    if (size >= NDJSON_LOOK_BYTES) break;
+    first.push(chunk);
+    size += chunk.length;
+  }
+  const head = Buffer.concat(first).subarray(0, NDJSON_LOOK_BYTES);
+  const end = head.lastIndexOf(10);
+  return end !== -1 && isMessagePerLine(stripBom(head.subarray(0, end).toString('utf8')));
 }
 
 /** Whether `text` starts with `[` or `{` after JSON whitespace: then {@link isOneValue} is exact about whether `JSON.parse` may accept it. */
