@@ -30,7 +30,12 @@ export interface Change {
   /**
    * Who fails, from the level and direction: `tolerant-consumers` and `strict-consumers`
    * (server→client), `older-clients` (client→server: the newer server rejects what they send),
-   * `older-peers` (message and protocol facts); and `producer-code`, in either direction, when
+   * `older-peers` (message and protocol facts); `newer-consumers` (server→client) when consumers
+   * built on the newer contract may reject some of what an older server sends (a narrowing, a
+   * required field added, a change that both widens and narrows) and, for a message, what older
+   * servers stored (a Redis stream, the memory store, a journal), which the upgraded servers
+   * replay to them until it leaves the store: upgrading servers first does not spare it;
+   * and `producer-code`, in either direction, when
    * the generated type of what producers build narrows (a field they must now supply, a value
    * they may no longer use, a field of a type added to an open object, where they may have sent
    * that key with another value): code that builds the message no longer compiles; and
@@ -56,7 +61,7 @@ export interface Change {
 }
 
 /** Who a change can break. */
-export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code' | 'other-language-code' | 'python-consumers' | 'importing-code';
+export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'newer-consumers' | 'producer-code' | 'other-language-code' | 'python-consumers' | 'importing-code';
 
 /** A change before {@link Change.breaks} is derived. */
 export type ChangeInput = Omit<Change, 'breaks'>;
@@ -274,6 +279,7 @@ function listsLeftBehind(before: Contract, after: Contract): ChangeInput[] {
 /** `change` with who it breaks, and what it does to code built on the generated types (producer code, Go and Python). */
 function withCodeImpact(change: ChangeInput): Change {
   const breaks = whoBreaks(change);
+  if (NEWER_CONSUMERS_REJECT.has(change)) breaks.push('newer-consumers');
   let impact = change.impact;
   if (narrowsBuiltType(change)) {
     impact += '; code that builds the message may no longer compile against the newer generated types: a major release';
@@ -593,6 +599,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   const { rule, pointer, before, after, text } = delta;
   let level: Level;
   let impact: string;
+  let newerReject = false;
   if (rule === 'message-removed') {
     level = 'breaking';
     impact = direction === 'server-to-client' ? 'older consumers no longer receive it' : 'the newer server rejects it from older clients';
@@ -603,8 +610,10 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
       impact = sameByList(delta) ? 'the values the closed list admits decide what passes, each added or removed one said by itself' : 'no value changes validity';
     } else if (delta.accepts === 'fewer') {
       level = 'compatible';
-      // The other way round, during a rollout: a consumer built on the newer contract meets a server still on the older one.
-      impact = `${who} accept everything the newer server sends; ${who.replace('older', 'newer')} may reject what an older server still sends: upgrade servers first`;
+      // The other way round, during a rollout: a consumer built on the newer contract meets a server still on the older one,
+      // and, after it, the messages older servers stored, which the upgraded ones replay.
+      impact = `${who} accept everything the newer server sends; ${who.replace('older', 'newer')} may reject what an older server still sends: upgrade servers first${storedNote(kind)}`;
+      newerReject = true;
     } else if (delta.tolerantSurvives) {
       level = 'strict';
       impact = rule === 'message-added'
@@ -615,15 +624,17 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
             ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
             : rule === 'required-property-added'
               ? // Also a narrowing, the other way round: a newer consumer requires what an older server never sends.
-                `strict ${who} reject the unknown field; tolerant ones ignore it; ${who.replace('older', 'newer')} reject what an older server still sends, which lacks it: upgrade servers first`
+                `strict ${who} reject the unknown field; tolerant ones ignore it; ${who.replace('older', 'newer')} reject what an older server still sends, which lacks it: upgrade servers first${storedNote(kind)}`
               : `strict ${who} reject the unknown field; tolerant ones ignore it`;
     } else {
       level = 'breaking';
       impact = rule === 'enum-value-added' || rule === 'enum-removed'
         // Tolerant mode opens a list to values of the types it lists, that its own `type` admits; a fixed value (`const`) not at all.
         ? `${who} reject the new value${rule === 'enum-removed' ? 's' : ''}, in tolerant mode too, which opens a closed list only to values of the JSON types it holds (and its type admits), and a fixed value (const) not at all`
-        : `${who} reject some messages the newer server may send, in tolerant and strict mode`;
+        : `${who} reject some messages the newer server may send, in tolerant and strict mode${delta.accepts === 'different' ? `; ${who.replace('older', 'newer')} may reject some of what an older server sends${kind === 'message' ? ', and of what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store' : ''}` : ''}`;
+      newerReject = delta.accepts === 'different';
     }
+    if (rule === 'required-property-added' && delta.tolerantSurvives) newerReject = true;
   } else {
     if (delta.accepts === 'same') {
       level = 'compatible';
@@ -642,8 +653,31 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   if (delta.fieldTypes !== undefined) FIELD_TYPES.set(change, delta.fieldTypes);
   if (delta.narrowsBuiltType !== undefined) BUILT_TYPE.set(change, delta.narrowsBuiltType);
   if (delta.accepts === 'same') EQUIVALENT.add(change);
+  if (newerReject) NEWER_CONSUMERS_REJECT.add(change);
   return change;
 }
+
+/**
+ * What a change that narrows what the server sends does to the messages older servers stored,
+ * for a message (a document, the poll response, is made for each request, never stored):
+ * upgrading servers first does not spare them. The upgraded servers replay them from the store
+ * (a Redis stream, a `MemoryStreamStore` they share, the demo's journal) to consumers built on
+ * the newer contract, which reject them (the client's `invalid` event: the message dropped, its
+ * cursor passed, the resume still `resumed`) until they leave the store (a tester lost a whale
+ * that way, told to upgrade servers first).
+ */
+function storedNote(kind: 'message' | 'document'): string {
+  return kind === 'message'
+    ? '; yet newer consumers may also reject what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store: upgrading servers first does not spare it'
+    : '';
+}
+
+/**
+ * The server→client changes after which consumers built on the newer contract may reject some
+ * of what an older server sent (`newer-consumers` in {@link Change.breaks}): a
+ * narrowing, a required field added, a change that both widens and narrows.
+ */
+const NEWER_CONSUMERS_REJECT = new WeakSet<ChangeInput>();
 
 /**
  * Whether a type rule that admits the same values does so because both sides are closed lists:

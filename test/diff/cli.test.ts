@@ -17,6 +17,8 @@ const TSX = fileURLToPath(import.meta.resolve('tsx'));
 const V1_0 = path.join(ROOT, 'test/diff/v1.0');
 /** The contract at v1.1 (a copy of schemas/ then): the v1.0 → v1.1 test does not move with later edits to schemas/. */
 const V1_1 = path.join(ROOT, 'test/diff/v1.1');
+/** What a server→client narrowing's impact says of the messages older servers stored (tBD F1). */
+const STORED = '; yet newer consumers may also reject what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store: upgrading servers first does not spare it';
 
 /** Runs the real CLI in a child process, from `cwd` (git commands and relative paths start there). */
 function cli(args: string[], cwd = ROOT) {
@@ -222,7 +224,7 @@ describe('realtime-contract diff', () => {
     ]));
     const pong = json(['diff', 'schemas', required]).changes.filter((c) => c.subject === 'pong');
     expect(pong).toEqual([
-      expect.objectContaining({ rule: 'required-property-added', level: 'strict', direction: 'server-to-client', pointer: '/node', breaks: ['strict-consumers', 'producer-code'] }),
+      expect.objectContaining({ rule: 'required-property-added', level: 'strict', direction: 'server-to-client', pointer: '/node', breaks: ['strict-consumers', 'newer-consumers', 'producer-code'] }),
       expect.objectContaining({ rule: 'required-property-added', level: 'breaking', direction: 'client-to-server', pointer: '/node', breaks: ['older-clients', 'producer-code'] }),
     ]);
     // The WebSocket path moves: a fact of the protocol, no direction; every older peer fails.
@@ -585,6 +587,23 @@ describe('realtime-contract diff', () => {
     expect(strings.breaks).toEqual(['strict-consumers', 'python-consumers']);
   });
 
+  it('says of a narrowing that newer consumers reject what older servers stored, which the upgraded servers replay: upgrading servers first does not spare it (tBD: a stored whale dropped as invalid after a resume told "resumed")', () => {
+    const raised = path.join(work, 'whale-minimum');
+    writeSchemas(raised, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/whale.json/definitions/WhaleData/properties/amount/minimum', value: 1 }]));
+    const [change] = json(['diff', 'schemas', raised]).changes;
+    expect(change).toMatchObject({
+      rule: 'range-narrowed', level: 'compatible', subject: 'whale', direction: 'server-to-client', pointer: '/data/amount', breaks: ['newer-consumers'],
+      impact: `older consumers accept everything the newer server sends; newer consumers may reject what an older server still sends: upgrade servers first${STORED}`,
+    });
+    const { code, stdout } = cli(['diff', 'schemas', raised]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`upgrade servers first${STORED} [range-narrowed]`);
+    // README says it where it says to upgrade servers first, and names the peer.
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('consumers built on the newer contract may reject what an older server still sends: upgrade servers first. Upgrading servers first does not spare what older servers stored');
+    expect(readme).toContain('- `newer-consumers` (server → client');
+  });
+
   it('calls for a major release when what producers build narrows, though the wire change is strict or compatible (found by a fresh user)', () => {
     const field = { type: 'string', description: 'Venue.' };
     const required = path.join(work, 'required-field');
@@ -595,8 +614,8 @@ describe('realtime-contract diff', () => {
     const report = json(['diff', 'schemas', required]);
     expect(report.changes).toContainEqual(expect.objectContaining({
       rule: 'required-property-added', level: 'strict', subject: 'trades', direction: 'server-to-client', pointer: '/data/venue',
-      impact: 'strict older consumers reject the unknown field; tolerant ones ignore it; newer consumers reject what an older server still sends, which lacks it: upgrade servers first; code that builds the message may no longer compile against the newer generated types: a major release',
-      breaks: ['strict-consumers', 'producer-code'],
+      impact: `strict older consumers reject the unknown field; tolerant ones ignore it; newer consumers reject what an older server still sends, which lacks it: upgrade servers first${STORED}; code that builds the message may no longer compile against the newer generated types: a major release`,
+      breaks: ['strict-consumers', 'newer-consumers', 'producer-code'],
     }));
     // The protocol follows the wire alone (minor); the package, the types too (major).
     expect(report).toMatchObject({ worst: 'strict', semver: 'major', protocolVersion: { suggested: '1.2' } });
@@ -604,9 +623,11 @@ describe('realtime-contract diff', () => {
     const removed = path.join(work, 'value-removed');
     writeSchemas(removed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'remove', path: '/trades.json/definitions/TradeData/properties/status/enum/3' }]));
     const narrowed = json(['diff', 'schemas', removed]);
-    expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['producer-code', 'other-language-code'] });
-    // And the other way round during a rollout: consumers built on the newer contract meet older servers.
+    expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['newer-consumers', 'producer-code', 'other-language-code'] });
+    // And the other way round during a rollout: consumers built on the newer contract meet older servers, and then what
+    // older servers stored, which the upgraded servers replay (a tester lost a stored whale, told to upgrade servers first).
     expect(narrowed.changes[0]?.impact).toMatch(/^older consumers accept everything the newer server sends; newer consumers may reject what an older server still sends: upgrade servers first; /);
+    expect(narrowed.changes[0]?.impact).toContain(`upgrade servers first${STORED}; `);
     expect(narrowed.changes[0]?.text).toBe('value "failed" removed from the closed list');
     // One value removed and one added: said as a possible rename, whose old branch stops matching unsaid (a fresh user).
     const renamed = path.join(work, 'value-renamed');
@@ -639,10 +660,10 @@ describe('realtime-contract diff', () => {
     const wide = retyped({ type: ['number', 'string'] });
     const dropped = json(['diff', wide, retyped({ type: 'number' })]);
     // Go and Python had a union there, and have float64 / float now: their code changes too.
-    expect(dropped.changes[0]).toMatchObject({ rule: 'type-narrowed', breaks: ['producer-code', 'other-language-code'] });
+    expect(dropped.changes[0]).toMatchObject({ rule: 'type-narrowed', breaks: ['newer-consumers', 'producer-code', 'other-language-code'] });
     expect(dropped.semver).toBe('major');
     const integer = json(['diff', retyped({ type: 'number' }), retyped({ type: 'integer' })]);
-    expect(integer.changes[0]).toMatchObject({ rule: 'type-narrowed', breaks: ['other-language-code'] });
+    expect(integer.changes[0]).toMatchObject({ rule: 'type-narrowed', breaks: ['newer-consumers', 'other-language-code'] });
     expect(integer.semver).toBe('major');
   });
 });

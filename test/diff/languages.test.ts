@@ -24,8 +24,8 @@ describe('integer ↔ number (found by a fresh user: a minor release whose Go co
     // The bound went with the number: no second change (`range-widened`, "exclusiveMinimum 0 removed").
     expect(quantity(report.changes).map(({ rule, breaks, impact }) => ({ rule, breaks, impact: impact.replace(/^.*?; /, '') }))).toEqual([{
       rule: 'type-changed',
-      breaks: ['tolerant-consumers', 'strict-consumers', 'producer-code', 'other-language-code'],
-      impact: 'code that builds the message may no longer compile against the newer generated types: a major release; Go and Python give the field another type: code built on them may no longer compile, a major release',
+      breaks: ['tolerant-consumers', 'strict-consumers', 'newer-consumers', 'producer-code', 'other-language-code'],
+      impact: 'newer consumers may reject some of what an older server sends, and of what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store; code that builds the message may no longer compile against the newer generated types: a major release; Go and Python give the field another type: code built on them may no longer compile, a major release',
     }]);
     expect(report.semver).toBe('major');
   });
@@ -89,7 +89,7 @@ describe('what Go and Python types follow beside the field types (found by a hos
     // ai_tasks' result is open with typed fields (a map in Go and Python): closed, it becomes a struct.
     const closed = patchSchemas(before, [{ op: 'replace', path: '/ai_tasks.json/definitions/AiTaskResult/additionalProperties', value: false }]);
     const [forbidden] = at((await diffFiles(before, closed)).changes, 'ai_tasks', '/data/result').filter((c) => c.rule === 'additional-properties-forbidden');
-    expect(forbidden?.breaks).toEqual(['producer-code', 'other-language-code']);
+    expect(forbidden?.breaks).toEqual(['newer-consumers', 'producer-code', 'other-language-code']);
     expect(forbidden?.impact).toMatch(/Go and Python now type the object as a struct or class, not a map/);
   });
 

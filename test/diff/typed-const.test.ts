@@ -20,7 +20,7 @@ const at = async (before: object, after: object) =>
 describe('diff: a const beside its own type', () => {
   it('changed to another string: breaking, and Go and Python lose the old constant', async () => {
     expect(await at({ type: 'string', const: 'x' }, { type: 'string', const: 'y' })).toEqual([
-      { rule: 'const-changed', level: 'breaking', breaks: ['tolerant-consumers', 'strict-consumers', 'producer-code', 'other-language-code'] },
+      { rule: 'const-changed', level: 'breaking', breaks: ['tolerant-consumers', 'strict-consumers', 'newer-consumers', 'producer-code', 'other-language-code'] },
     ]);
   });
 
@@ -33,13 +33,13 @@ describe('diff: a const beside its own type', () => {
   it('added beside a type: it narrows (compatible), producer code must follow, and Go and Python gain an enum type', async () => {
     // `K *string` became `K *TradeDataNote`, `Optional[str]` an Enum: the reverse of const-removed (a hostile tester).
     expect(await at({ type: 'string' }, { type: 'string', const: 'x' })).toEqual([
-      { rule: 'const-added', level: 'compatible', breaks: ['producer-code', 'other-language-code'] },
+      { rule: 'const-added', level: 'compatible', breaks: ['newer-consumers', 'producer-code', 'other-language-code'] },
     ]);
   });
 
   it('a closed list of strings added to an open string: Go and Python gain its type, as when one is removed', async () => {
     expect(await at({ type: 'string' }, { type: 'string', enum: ['a', 'b'] })).toEqual([
-      { rule: 'enum-added', level: 'compatible', breaks: ['producer-code', 'other-language-code'] },
+      { rule: 'enum-added', level: 'compatible', breaks: ['newer-consumers', 'producer-code', 'other-language-code'] },
     ]);
     expect(await at({ type: 'string', enum: ['a', 'b'] }, { type: 'string' })).toEqual([
       { rule: 'enum-removed', level: 'strict', breaks: ['strict-consumers', 'python-consumers', 'other-language-code'] },
@@ -47,13 +47,13 @@ describe('diff: a const beside its own type', () => {
   });
 
   it('a number fixed or closed: Go and Python keep the plain number type', async () => {
-    expect(await at({ type: 'integer' }, { type: 'integer', const: 1 })).toEqual([{ rule: 'const-added', level: 'compatible', breaks: ['producer-code'] }]);
-    expect(await at({ type: 'integer' }, { type: 'integer', enum: [1, 2] })).toEqual([{ rule: 'enum-added', level: 'compatible', breaks: ['producer-code'] }]);
+    expect(await at({ type: 'integer' }, { type: 'integer', const: 1 })).toEqual([{ rule: 'const-added', level: 'compatible', breaks: ['newer-consumers', 'producer-code'] }]);
+    expect(await at({ type: 'integer' }, { type: 'integer', enum: [1, 2] })).toEqual([{ rule: 'enum-added', level: 'compatible', breaks: ['newer-consumers', 'producer-code'] }]);
   });
 
   it('a number changed: no Go or Python constant is named after it', async () => {
     expect(await at({ type: 'integer', const: 1 }, { type: 'integer', const: 2 })).toEqual([
-      { rule: 'const-changed', level: 'breaking', breaks: ['tolerant-consumers', 'strict-consumers', 'producer-code'] },
+      { rule: 'const-changed', level: 'breaking', breaks: ['tolerant-consumers', 'strict-consumers', 'newer-consumers', 'producer-code'] },
     ]);
   });
 
@@ -65,7 +65,7 @@ describe('diff: a const beside its own type', () => {
 
   it('a value that passed, refused by a new type: it narrows, compatible', async () => {
     const changes = await at({ type: 'string', const: 'x' }, { type: 'integer', const: 'x' });
-    expect(changes).toEqual([{ rule: 'type-changed', level: 'compatible', breaks: ['producer-code', 'other-language-code'] }]);
+    expect(changes).toEqual([{ rule: 'type-changed', level: 'compatible', breaks: ['newer-consumers', 'producer-code', 'other-language-code'] }]);
   });
 
   it('integer made number around the same const: the same value passes, no release for the wire', async () => {
