@@ -6,6 +6,7 @@ import { checkExamples, checkGeneratable } from './check.js';
 import { escapeInvisible } from './invisible.js';
 import { emitLanguages } from './quicktype.js';
 import { checkEnumCaseNames } from './quicktype-names.js';
+import { checkSpecSections, readSpec } from './spec-sections.js';
 import { loadContract } from '../contract/index.js';
 import { emitReceivedTypes } from './received-types.js';
 import { emitShippedSchema } from './shipped-schema.js';
@@ -24,7 +25,9 @@ export { checkGenerated, foreignEntries, foreignOutput, ForeignOutputError, remo
  * written as `\uXXXX` in every file, never raw (invisible.ts).
  *
  * @throws SchemaError (file and JSON Pointer) when a schema is broken, or one of its `examples` fails it,
- *   or two values of a closed list would get one enum case name in Go or Python (quicktype-names.ts)
+ *   or two values of a closed list would get one enum case name in Go or Python (quicktype-names.ts),
+ *   or its `x-spec-section` is not a heading of `websocket-message-schemas.md` beside the schemas
+ *   (spec-sections.ts; that file missing too)
  */
 /**
  * Every top-level name `generate` may write in its output folder (`formats.js` and
@@ -39,6 +42,9 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   // carry, what the Python and Go types cannot express) is refused here, before any generator
   // runs, so that the error names the file and pointer rather than a generator's symptom.
   checkGeneratable(contract);
+  // Each x-spec-section is a heading of the spec beside the schemas, which the generated
+  // reference titles and type comments cite (a misspelt one was cited as it was: a tester).
+  checkSpecSections(contract, await readSpec(schemaDir));
   // Two values of a closed list that quicktype's Go or Python naming calls alike ("" and
   // "empty"): asked of quicktype's renderers themselves, so async, and after the checks above.
   await checkEnumCaseNames(contract);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,8 @@ const EDITS: Record<string, [string, PatchOperation[], 'changed' | 'same' | 'ref
   'x-audience': [['an audience', [{ op: 'replace', path: '/alerts.json/x-audience', value: 'global' }], 'changed']],
   'x-delivery': [['a delivery class', [{ op: 'replace', path: '/trades.json/x-delivery', value: { class: 'state', key: null } }], 'changed']],
   'x-spec-section': [
-    ["a message's spec section", [{ op: 'replace', path: '/trades.json/x-spec-section', value: '3. Trade events' }], 'changed'],
+    // Another heading of the spec beside the schemas: generate refuses a section it does not have (test/codegen/spec-sections.test.ts).
+    ["a message's spec section", [{ op: 'replace', path: '/trades.json/x-spec-section', value: 'Message Types' }], 'changed'],
   ],
   'x-known-values': [['known values', [{ op: 'add', path: '/wallet.json/definitions/WalletData/properties/status/x-known-values/-', value: 'reorged' }], 'changed']],
   'x-version': [['a version', [{ op: 'replace', path: '/protocol.json/x-version', value: '1.2' }, { op: 'add', path: '/protocol.json/x-version-history/-', value: { version: '1.2', date: '2026-12-05', changes: 'Docs.' } }], 'changed']],
@@ -92,6 +93,8 @@ async function generateFiles(files: Map<string, unknown>): Promise<GeneratedFile
   const dir = mkdtempSync(path.join(tmpdir(), 'in-step-'));
   folders.push(dir);
   for (const [name, schema] of files) writeFileSync(path.join(dir, name), `${JSON.stringify(schema, null, 2)}\n`);
+  // The spec whose headings the sections name, as beside schemas/.
+  copyFileSync(path.resolve(import.meta.dirname, '../../schemas/websocket-message-schemas.md'), path.join(dir, 'websocket-message-schemas.md'));
   return generate(dir);
 }
 
