@@ -52,7 +52,7 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
   // generated/received-types.ts
   'ReceivedClientMessage', 'ReceivedMessage', 'ReceivedMessageDataMap', 'ReceivedMessageMap', 'ReceivedServerMessage',
   // generated/typebox.ts, generated/contract.ts
-  'Audience', 'CloseCode', 'CloseCodeInfo', 'Delivery', 'Direction', 'ErrorCode', 'MessageSchemas',
+  'Audience', 'CloseCode', 'CloseCodeInfo', 'Delivery', 'Direction', 'ErrorCode', 'MessageSchemas', 'TOpen',
   // src/index.ts
   'BuildOptions', 'CreateMessageOptions', 'Frame', 'MessageValidationError', 'RejectionReason', 'ValidationError', 'ValidationErrors', 'ValidationFailure', 'ValidationMode', 'ValidationNotice', 'ValidationOptions', 'ValidationResult', 'ValidationSuccess',
 ];
@@ -65,8 +65,8 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
  * type name quicktype's Python renderer forbids.
  */
 export const IMPORTED_TYPE_NAMES: readonly string[] = [
-  // generated/typebox.ts, from @sinclair/typebox, and the interface it declares
-  'Evaluate', 'FormatRegistry', 'Static', 'TObject', 'TOpen', 'TSchema', 'TUnsafe', 'Type',
+  // generated/typebox.ts, from @sinclair/typebox (the interface it declares, TOpen, it exports: reserved above)
+  'Evaluate', 'FormatRegistry', 'Static', 'TObject', 'TSchema', 'TUnsafe', 'Type',
   // generated/languages/python: from enum and typing, and its type variables
   'Any', 'Callable', 'Dict', 'Enum', 'EnumT', 'List', 'Optional', 'T', 'TypeVar',
   // Python's keywords and typing's names that quicktype gives no type (it renames the type)
