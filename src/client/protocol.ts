@@ -3,7 +3,7 @@
  * @see websocket-message-schemas.md, protocol v1.1
  * @see generated/docs/messages.md, "Keepalive", "Close codes", "Delivery and resume"
  */
-export { CONNECTION_MESSAGE_TYPES, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
+export { CONNECTION_MESSAGE_TYPES, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_PATH, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
 
 /**
  * The reconnect advice of `CLOSE_CODES` (protocol.json `x-close-codes`) for close `code`,

@@ -1,0 +1,54 @@
+/**
+ * The client follows the contract's protocol facts it is built with (generated/contract.ts), not
+ * the shipped contract's figures: here a contract as a maintainer may edit protocol.json (a longer
+ * poll hold), stood in for by a mock of generated/contract.js; the server side is a real HTTP
+ * server on 127.0.0.1 (tBD F4).
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { createRealtimeClient, type FetchLike, type RealtimeClient } from '../../src/client/client.js';
+
+/** The edited contract: `x-polling.holdMs` 45 000 (the shipped one holds 25 000). */
+vi.mock('../../generated/contract.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../generated/contract.js')>()),
+  POLL_HOLD_MS: 45_000,
+}));
+
+const stops: (() => unknown)[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+describe('client: the contract facts it is built with', () => {
+  it('waits for a quiet poll as long as the contract says the server holds it (POLL_HOLD_MS + 15 000 by default)', async () => {
+    // A server that refuses the socket (404: poll at once) and holds every poll unanswered, as a quiet stream's.
+    const held: IncomingMessage[] = [];
+    const server = createServer((request) => held.push(request));
+    server.on('upgrade', (_request, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise((resolve) => server.close(resolve)), () => server.closeAllConnections());
+    const { port } = server.address() as AddressInfo;
+    const signals: AbortSignal[] = [];
+    const fetch: FetchLike = (url, init) => {
+      signals.push(init.signal);
+      return globalThis.fetch(url, init);
+    };
+    // Only the timers are fake: the poll's timeout fires when the test says, the sockets are real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const client: RealtimeClient = createRealtimeClient({ url: `ws://127.0.0.1:${port}/api/ws`, WebSocket, fetch, random: () => 0 });
+    stops.push(() => client.disconnect());
+    client.connect('t');
+    // (vi.waitFor moves the fake clock on by its interval at each look: a few ms here.)
+    await vi.waitFor(() => expect(held.length).toBe(1), { timeout: 10_000, interval: 5 });
+    expect(signals.length).toBe(1);
+    // Past the shipped default (40 000) but within the edited hold: still waited for.
+    vi.advanceTimersByTime(50_000);
+    expect(signals[0]!.aborted).toBe(false);
+    // Past the hold plus the margin (60 000 after the poll was sent): abandoned as failed.
+    vi.advanceTimersByTime(10_000);
+    expect(signals[0]!.aborted).toBe(true);
+  });
+});
