@@ -1,7 +1,7 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ClientMessage, ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, described, isObject, type ClientValidationError } from './check.js';
-import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, POLL_HOLD_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
+import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_SUFFIX, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -233,9 +233,9 @@ export interface RealtimeClientOptions {
    */
   url?: string | undefined;
   /**
-   * Polling URL, an absolute http(s) URL string (a TypeError otherwise). Default: `url` with http(s) and `/poll` after its path
-   * (`wss://host/prefix/api/ws` → `https://host/prefix/api/ws/poll`), where the reference server
-   * polls by default.
+   * Polling URL, an absolute http(s) URL string (a TypeError otherwise). Default: `url` with http(s) and, after its path,
+   * what the contract's `POLL_PATH` adds to `WEBSOCKET_PATH`, `/poll` (`wss://host/prefix/api/ws` →
+   * `https://host/prefix/api/ws/poll`), where the reference server polls by default.
    */
   pollUrl?: string | undefined;
   /**
@@ -1452,13 +1452,14 @@ function parseUrl(text: unknown): URL | undefined {
 }
 
 /**
- * The default polling URL of a socket URL: http(s), the same host and path, and `/poll` (the
- * server's default too: `POLL_PATH` is `WEBSOCKET_PATH` + `/poll`, and a server given another
- * `path` polls at that path + `/poll`).
+ * The default polling URL of a socket URL: http(s), the same host and path, and what the
+ * contract's `POLL_PATH` adds to its `WEBSOCKET_PATH` (`/poll` for `/api/ws/poll` and `/api/ws`;
+ * generate refuses a `POLL_PATH` that is not under `WEBSOCKET_PATH`). The server's default too:
+ * it serves `POLL_PATH`, and given another `path` polls at that path plus the same part.
  */
 export function pollUrlOf(socketUrl: string): URL {
   const url = new URL(socketUrl.replace(/^ws/i, 'http'));
-  url.pathname = url.pathname.replace(/\/*$/, '/poll');
+  url.pathname = url.pathname.replace(/\/*$/, POLL_SUFFIX);
   url.search = '';
   url.hash = '';
   return url;

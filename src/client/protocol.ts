@@ -4,6 +4,14 @@
  * @see generated/docs/messages.md, "Keepalive", "Close codes", "Delivery and resume"
  */
 export { CONNECTION_MESSAGE_TYPES, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_PATH, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
+import { POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
+
+/**
+ * What the contract's polling path adds to its socket path (`/poll`: `/api/ws/poll` is
+ * `/api/ws` + `/poll`; generate refuses a `POLL_PATH` that is not under `WEBSOCKET_PATH`): the
+ * client polls its socket URL's path plus this, the server its `path` plus this.
+ */
+export const POLL_SUFFIX = POLL_PATH.slice(WEBSOCKET_PATH.replace(/\/+$/, '').length);
 
 /**
  * The reconnect advice of `CLOSE_CODES` (protocol.json `x-close-codes`) for close `code`,

@@ -30,6 +30,7 @@ export function checkGeneratable(contract: Contract): void {
   checkProtocolFactKeys(contract.protocolSchema);
   checkErrorCodes(contract);
   checkKeepaliveFigures(contract);
+  checkPollingPath(contract);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
@@ -456,6 +457,34 @@ function checkKeepaliveFigures(contract: Contract): void {
       }
     });
   }
+}
+
+/** The `x-polling.description` of the placeholder `diff` reads a contract older than `x-polling` with (src/diff/align.ts). */
+export const UNDECLARED_POLLING = 'Not declared by this contract version.';
+
+/**
+ * `x-polling.path` extends `x-connection.path` by a path of its own (`/api/ws` → `/api/ws/poll`):
+ * a client knows its socket URL only (a proxy may serve it under a prefix, `/prefix/api/ws`), so
+ * its default poll URL is that URL's path plus the rest of `x-polling.path`
+ * (src/client/client.ts, `pollUrlOf`), and the server given another `path` polls at that path
+ * plus the same rest. Another path (`/api/poll`) was accepted, the server served it, and the
+ * client built from the same contract polled `/api/ws/poll`, 404 for ever (tBD F5).
+ *
+ * @throws SchemaError at `protocol.json#/x-polling/path`
+ */
+function checkPollingPath(contract: Contract): void {
+  // A contract older than x-polling (v1.0), as `diff` reads it with a placeholder in its place (src/diff/align.ts): none to check.
+  if (contract.protocol.polling.description === UNDECLARED_POLLING) return;
+  const socket = contract.protocol.connection.path.replace(/\/+$/, '');
+  const poll = contract.protocol.polling.path;
+  if (poll.startsWith(`${socket}/`) && poll.length > socket.length + 1) return;
+  throw new SchemaError(
+    'protocol.json',
+    '/x-polling/path',
+    `expected a path under x-connection.path ${JSON.stringify(contract.protocol.connection.path)} (such as ${JSON.stringify(`${socket}/poll`)}), got ${JSON.stringify(poll)}: ` +
+      "the client knows only its socket URL, whose path may carry a proxy's prefix, so its default poll URL is that path plus what x-polling.path adds to x-connection.path " +
+      '(src/client/client.ts, pollUrlOf), and the server given another path polls there too; a path elsewhere would be served and never polled',
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { SchemaNode } from '../contract/index.js';
 import type { ChangeInput } from './index.js';
+import { UNDECLARED_POLLING } from '../codegen/check.js';
 
 /** Schema files by file name, as parsed JSON. */
 export type SchemaFiles = Map<string, SchemaNode>;
@@ -14,7 +15,7 @@ const MESSAGE_FACTS: Record<string, unknown> = {
   'x-delivery': { class: 'event' },
 };
 const PROTOCOL_FACTS: Record<string, unknown> = {
-  'x-polling': { path: '/', holdMs: 0, maxMessages: 0, description: 'Not declared by this contract version.' },
+  'x-polling': { path: '/', holdMs: 0, maxMessages: 0, description: UNDECLARED_POLLING },
   'x-close-codes': [],
   'x-error-codes': [],
 };

@@ -46,8 +46,8 @@ export interface RealtimeServerOptions {
    */
   path?: string | undefined;
   /**
-   * Polling endpoint path, or false to serve none: as `path` is, and not `path` itself. Default `path` + `/poll`: POLL_PATH
-   * (`/api/ws/poll`) with the default `path`, where the client looks for it by default.
+   * Polling endpoint path, or false to serve none: as `path` is, and not `path` itself. Default `path` + what POLL_PATH adds to
+   * WEBSOCKET_PATH (`/poll`): POLL_PATH (`/api/ws/poll`) with the default `path`, where the client looks for it by default.
    */
   pollPath?: string | false | undefined;
   /**
@@ -392,7 +392,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const verify = options.jwt !== undefined ? jwtVerifier(options.jwt, { call: 'createRealtimeServer', prefix: 'jwt.' }) : null;
   const logger = options.logger === undefined ? null : containedLogger(options.logger);
   const path = options.path ?? WEBSOCKET_PATH;
-  const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}/poll`) : options.pollPath;
+  const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}${POLL_PATH.slice(WEBSOCKET_PATH.replace(/\/+$/, '').length)}`) : options.pollPath;
   // Attached beside another realtime server that serves one of its paths, both took that path's upgrades, and the
   // first valid client's ended the process (ws: handleUpgrade called more than once); its polls went to the first alone (a fresh user).
   if (options.server !== undefined) checkPathsFree(options.server, path, pollPath);

@@ -1,19 +1,24 @@
 /**
  * The client follows the contract's protocol facts it is built with (generated/contract.ts), not
  * the shipped contract's figures: here a contract as a maintainer may edit protocol.json (a longer
- * poll hold), stood in for by a mock of generated/contract.js; the server side is a real HTTP
- * server on 127.0.0.1 (tBD F4).
+ * poll hold, another polling path), stood in for by a mock of generated/contract.js; the server side is a real HTTP
+ * server on 127.0.0.1 (tBD F4, F5).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { createRealtimeClient, type FetchLike, type RealtimeClient } from '../../src/client/client.js';
+import { createRealtimeClient, pollUrlOf, type FetchLike, type RealtimeClient } from '../../src/client/client.js';
+import { createRealtimeServer } from '../../src/server/index.js';
 
-/** The edited contract: `x-polling.holdMs` 45 000 (the shipped one holds 25 000). */
+/**
+ * The edited contract: `x-polling.holdMs` 45 000 (the shipped one holds 25 000), `x-polling.path`
+ * `/api/ws/longpoll` (shipped: `/api/ws/poll`).
+ */
 vi.mock('../../generated/contract.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../generated/contract.js')>()),
   POLL_HOLD_MS: 45_000,
+  POLL_PATH: '/api/ws/longpoll',
 }));
 
 const stops: (() => unknown)[] = [];
@@ -50,5 +55,21 @@ describe('client: the contract facts it is built with', () => {
     // Past the hold plus the margin (60 000 after the poll was sent): abandoned as failed.
     vi.advanceTimersByTime(10_000);
     expect(signals[0]!.aborted).toBe(true);
+  });
+
+  it("polls where the contract's polling path is, relative to its socket path, as the server serves it (a server given another path too)", async () => {
+    // What POLL_PATH adds to WEBSOCKET_PATH, after the socket URL's own path (a proxy's prefix kept).
+    expect(pollUrlOf('wss://example.com/prefix/api/ws').href).toBe('https://example.com/prefix/api/ws/longpoll');
+    expect(pollUrlOf('ws://127.0.0.1:9/v2/stream/').href).toBe('http://127.0.0.1:9/v2/stream/longpoll');
+    // The reference server given path /v2/stream serves its polls where that client polls: a poll without a token is refused 401, not 404.
+    const http = createServer();
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise((resolve) => http.close(resolve)));
+    const rt = createRealtimeServer({ server: http, jwt: { secret: 'a-secret-of-at-least-32-bytes-long!!' }, path: '/v2/stream' });
+    stops.push(() => rt.close());
+    const { port } = http.address() as AddressInfo;
+    const response = await fetch(pollUrlOf(`ws://127.0.0.1:${port}/v2/stream`), { signal: AbortSignal.timeout(10_000) });
+    await response.arrayBuffer();
+    expect(response.status).toBe(401);
   });
 });

@@ -161,3 +161,24 @@ describe("the exchanges: definitions.json's Platform", () => {
     expect(exchanges.filter((exchange) => platform.description.includes(exchange))).toEqual([]);
   });
 });
+
+describe("the polling path: protocol.json x-polling.path under x-connection.path (tBD F5)", () => {
+  const paths = (files: Record<string, Json>, socket: string, poll: string) => {
+    files['protocol.json']!['x-connection'].path = socket;
+    files['protocol.json']!['x-polling'].path = poll;
+  };
+
+  it('refuses a polling path that is not under the socket path, saying the client would never poll it', () => {
+    for (const poll of ['/api/poll', '/api/ws', '/api/ws/', '/api/wspoll']) {
+      const error = refusal((files) => paths(files, '/api/ws', poll));
+      expect([poll, error?.file, error?.pointer]).toEqual([poll, 'protocol.json', '/x-polling/path']);
+      expect(error!.problem).toContain(`expected a path under x-connection.path "/api/ws" (such as "/api/ws/poll"), got ${JSON.stringify(poll)}`);
+      expect(error!.problem).toContain('src/client/client.ts, pollUrlOf');
+    }
+  });
+
+  it('takes a polling path under the socket path, whatever its name', () => {
+    expect(refusal((files) => paths(files, '/api/ws', '/api/ws/longpoll'))).toBeUndefined();
+    expect(refusal((files) => paths(files, '/ws', '/ws/poll'))).toBeUndefined();
+  });
+});

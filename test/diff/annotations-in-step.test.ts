@@ -47,7 +47,9 @@ const EDITS: Record<string, [string, PatchOperation[], 'changed' | 'same' | 'ref
   'x-version': [['a version', [{ op: 'replace', path: '/protocol.json/x-version', value: '1.2' }, { op: 'add', path: '/protocol.json/x-version-history/-', value: { version: '1.2', date: '2026-12-05', changes: 'Docs.' } }], 'changed']],
   'x-connection': [
     ['the URL example', [{ op: 'replace', path: '/protocol.json/x-connection/url', value: 'wss://example.com/api/ws?token=<JWT>' }], 'changed'],
-    ['the path', [{ op: 'replace', path: '/protocol.json/x-connection/path', value: '/api/v2/ws' }], 'changed'],
+    // With the polling path under it (generate refuses one elsewhere, which the client never polls: tBD F5).
+    ['the path', [{ op: 'replace', path: '/protocol.json/x-connection/path', value: '/api/v2/ws' }, { op: 'replace', path: '/protocol.json/x-polling/path', value: '/api/v2/ws/poll' }], 'changed'],
+    ['the path alone, x-polling.path left under the old one', [{ op: 'replace', path: '/protocol.json/x-connection/path', value: '/api/v2/ws' }], 'refused'],
     ['the authentication notes', [{ op: 'replace', path: '/protocol.json/x-connection/authentication', value: 'A JWT.' }], 'changed'],
     ['a key nothing reads', [{ op: 'add', path: '/protocol.json/x-connection/note', value: 'hi' }], 'refused'],
   ],
@@ -59,7 +61,8 @@ const EDITS: Record<string, [string, PatchOperation[], 'changed' | 'same' | 'ref
     ['a key nothing reads', [{ op: 'add', path: '/protocol.json/x-keepalive/pongTimoutMs', value: 5000 }], 'refused'],
   ],
   'x-polling': [
-    ['the path', [{ op: 'replace', path: '/protocol.json/x-polling/path', value: '/api/v2/poll' }], 'changed'],
+    ['the path', [{ op: 'replace', path: '/protocol.json/x-polling/path', value: '/api/ws/longpoll' }], 'changed'],
+    ['a path not under x-connection.path', [{ op: 'replace', path: '/protocol.json/x-polling/path', value: '/api/v2/poll' }], 'refused'],
     ['the hold', [{ op: 'replace', path: '/protocol.json/x-polling/holdMs', value: 20000 }], 'changed'],
     ['the messages per response', [{ op: 'replace', path: '/protocol.json/x-polling/maxMessages', value: 100 }], 'changed'],
     ['the description', [{ op: 'replace', path: '/protocol.json/x-polling/description', value: 'Poll.' }], 'changed'],

@@ -229,7 +229,8 @@ describe('realtime-contract diff', () => {
     ]);
     // The WebSocket path moves: a fact of the protocol, no direction; every older peer fails.
     const moved = path.join(work, 'path-moved');
-    writeSchemas(moved, patchSchemas(readSchemas(), [{ op: 'replace', path: '/protocol.json/x-connection/path', value: '/api/v2/ws' }]));
+    // (The polling path with it: generate refuses one that is not under the socket's.)
+    writeSchemas(moved, patchSchemas(readSchemas(), [{ op: 'replace', path: '/protocol.json/x-connection/path', value: '/api/v2/ws' }, { op: 'replace', path: '/protocol.json/x-polling/path', value: '/api/v2/ws/poll' }]));
     expect(json(['diff', 'schemas', moved]).changes).toContainEqual(
       expect.objectContaining({ rule: 'connection-path-changed', level: 'breaking', subject: null, direction: null, pointer: '/x-connection/path', breaks: ['older-peers'] }),
     );
