@@ -173,6 +173,12 @@ export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = /* @__PUR
   4429: /* @__PURE__ */ Object.freeze({ name: "RateLimited", reconnect: "yes", description: "The client sent messages faster than the server's rate limit after being warned with a RATE_LIMITED error. Reconnect after backoff, and send less." } as const),
 });
 
+/**
+ * The close codes whose advice is not `yes`, with their advice (`CLOSE_CODES` without the descriptions, for a
+ * browser bundle): any other code, and 1006 (a dropped connection), means reconnect with backoff. The client reads it.
+ */
+export const RECONNECT_ADVICE: Readonly<Record<number, 'no' | 'with-new-token'>> = /* @__PURE__ */ Object.freeze({ 1000: "no", 4401: "with-new-token" });
+
 /** Known `error.data.code` values (`x-error-codes` in protocol.json), by name: each one's description says when the reference server sends it, or that it never does. */
 export const ErrorCode = /* @__PURE__ */ Object.freeze({
   /** A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.) */

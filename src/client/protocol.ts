@@ -4,7 +4,7 @@
  * @see generated/docs/messages.md, "Keepalive", "Close codes", "Delivery and resume"
  */
 export { CONNECTION_MESSAGE_TYPES, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_PATH, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
-import { POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
+import { POLL_PATH, RECONNECT_ADVICE, WEBSOCKET_PATH } from '../../generated/contract.js';
 
 /**
  * What the contract's polling path adds to its socket path (`/poll`: `/api/ws/poll` is
@@ -14,13 +14,15 @@ import { POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 export const POLL_SUFFIX = POLL_PATH.slice(WEBSOCKET_PATH.replace(/\/+$/, '').length);
 
 /**
- * The reconnect advice of `CLOSE_CODES` (protocol.json `x-close-codes`) for close `code`,
- * without bundling their descriptions into a browser: 1000 stay closed, 4401 only with a new
- * token, every other code (and 1006, a dropped connection) reconnect with backoff. A test
- * checks this against every entry of `CLOSE_CODES`, so it cannot drift from the contract.
+ * The reconnect advice of `CLOSE_CODES` (protocol.json `x-close-codes`) for close `code`, read
+ * from the contract's `RECONNECT_ADVICE` (its codes whose advice is not `yes`, without their
+ * descriptions, which a browser bundle should not carry): with the shipped contract 1000 stays
+ * closed, 4401 only with a new token, every other code (and 1006, a dropped connection)
+ * reconnects with backoff. A code a contract adds is followed as it advises (a hard-coded list
+ * reconnected for ever to a new `no` code: tBD F6).
  */
 export function reconnectAdvice(code: number): 'yes' | 'no' | 'with-new-token' {
-  return code === 1000 ? 'no' : code === 4401 ? 'with-new-token' : 'yes';
+  return RECONNECT_ADVICE[code] ?? 'yes';
 }
 
 /** Whether `value` is a cursor as definitions.json's `Cursor` says: 1 to 128 of RFC 3986's unreserved characters. */

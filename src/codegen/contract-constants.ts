@@ -115,6 +115,12 @@ export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = /* @__PUR
 ${protocol.closeCodes.map((c) => `  ${c.code}: /* @__PURE__ */ Object.freeze({ name: ${JSON.stringify(c.name)}, reconnect: ${JSON.stringify(c.reconnect)}, description: ${JSON.stringify(c.description)} } as const),`).join('\n')}
 });
 
+/**
+ * The close codes whose advice is not \`yes\`, with their advice (\`CLOSE_CODES\` without the descriptions, for a
+ * browser bundle): any other code, and 1006 (a dropped connection), means reconnect with backoff. The client reads it.
+ */
+export const RECONNECT_ADVICE: Readonly<Record<number, 'no' | 'with-new-token'>> = /* @__PURE__ */ Object.freeze({${protocol.closeCodes.filter((c) => c.reconnect !== 'yes').map((c) => ` ${c.code}: ${JSON.stringify(c.reconnect)}`).join(',')} });
+
 /** Known \`error.data.code\` values (\`x-error-codes\` in protocol.json), by name: each one's description says when the reference server sends it, or that it never does. */
 export const ErrorCode = /* @__PURE__ */ Object.freeze({
 ${protocol.errorCodes.map((c) => `  /** ${doc(c.description)} */\n  ${c.name}: ${JSON.stringify(c.code)},`).join('\n')}

@@ -1,24 +1,26 @@
 /**
  * The client follows the contract's protocol facts it is built with (generated/contract.ts), not
  * the shipped contract's figures: here a contract as a maintainer may edit protocol.json (a longer
- * poll hold, another polling path), stood in for by a mock of generated/contract.js; the server side is a real HTTP
- * server on 127.0.0.1 (tBD F4, F5).
+ * poll hold, another polling path, a new close code), stood in for by a mock of generated/contract.js; the server side is a real HTTP
+ * server on 127.0.0.1 (tBD F4, F5, F6).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient, pollUrlOf, type FetchLike, type RealtimeClient } from '../../src/client/client.js';
 import { createRealtimeServer } from '../../src/server/index.js';
 
 /**
  * The edited contract: `x-polling.holdMs` 45 000 (the shipped one holds 25 000), `x-polling.path`
- * `/api/ws/longpoll` (shipped: `/api/ws/poll`).
+ * `/api/ws/longpoll` (shipped: `/api/ws/poll`), a close code 4403 whose advice is not to reconnect.
  */
 vi.mock('../../generated/contract.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../generated/contract.js')>()),
   POLL_HOLD_MS: 45_000,
   POLL_PATH: '/api/ws/longpoll',
+  // A close code added with reconnect "no", as generate writes it (test/codegen/duplicated-facts.test.ts).
+  RECONNECT_ADVICE: { 1000: 'no', 4401: 'with-new-token', 4403: 'no' },
 }));
 
 const stops: (() => unknown)[] = [];
@@ -71,5 +73,23 @@ describe('client: the contract facts it is built with', () => {
     const response = await fetch(pollUrlOf(`ws://127.0.0.1:${port}/v2/stream`), { signal: AbortSignal.timeout(10_000) });
     await response.arrayBuffer();
     expect(response.status).toBe(401);
+  });
+
+  it('follows the advice of a close code the contract adds: "no" stays closed after one socket', async () => {
+    let sockets = 0;
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wss.on('connection', (ws) => {
+      sockets++;
+      ws.close(4403, 'account suspended');
+    });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    stops.push(() => new Promise((resolve) => wss.close(resolve)));
+    const client = createRealtimeClient({ url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, WebSocket, polling: false, random: () => 0 });
+    stops.push(() => client.disconnect());
+    client.connect('t');
+    // (A client that reconnects opens a socket at each zero-length backoff step.)
+    await vi.waitFor(() => expect(client.getStatus().state).toBe('closed'), { timeout: 10_000, interval: 20 });
+    expect(client.getStatus().lastClose).toEqual({ code: 4403, reason: 'account suspended' });
+    expect(sockets).toBe(1);
   });
 });

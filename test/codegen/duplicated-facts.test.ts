@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareSources, readSource } from '../../src/cli/diff-command.js';
 import { checkGeneratable } from '../../src/codegen/check.js';
+import { emitConstants } from '../../src/codegen/contract-constants.js';
 import { contractFromTexts, SchemaError } from '../../src/contract/index.js';
 
 const SCHEMAS = path.resolve(import.meta.dirname, '../../schemas');
@@ -180,5 +181,17 @@ describe("the polling path: protocol.json x-polling.path under x-connection.path
   it('takes a polling path under the socket path, whatever its name', () => {
     expect(refusal((files) => paths(files, '/api/ws', '/api/ws/longpoll'))).toBeUndefined();
     expect(refusal((files) => paths(files, '/ws', '/ws/poll'))).toBeUndefined();
+  });
+});
+
+describe("the close codes' advice: protocol.json x-close-codes, read by the client from contract.ts (tBD F6)", () => {
+  it("writes each code whose advice is not \"yes\" into RECONNECT_ADVICE, a code added too, and no description", () => {
+    const files = edited((f) => {
+      f['protocol.json']!['x-close-codes'].push({ code: 4403, name: 'AccountSuspended', reconnect: 'no', description: 'The account was suspended. Do not reconnect.' });
+    });
+    const contract = contractFromTexts(files);
+    checkGeneratable(contract);
+    const line = emitConstants(contract).get('contract.ts')!.split('\n').find((text) => text.startsWith('export const RECONNECT_ADVICE'));
+    expect(line).toBe(`export const RECONNECT_ADVICE: Readonly<Record<number, 'no' | 'with-new-token'>> = /* @__PURE__ */ Object.freeze({ 1000: "no", 4401: "with-new-token", 4403: "no" });`);
   });
 });
