@@ -11,6 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
+import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
 import { hostProblem, shownHost } from '../server/server.js';
@@ -348,11 +349,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   const actual = demo.server.address()!.port;
   // As a browser writes it: `http://localhost`, not `http://localhost:80`, on port 80.
   const site = demoOrigin(urlHost(options.host ?? '127.0.0.1'), actual);
-  const base = `${site.replace(/^http:/, 'ws:')}/api/ws`;
+  // The paths and times the demo server serves: its defaults, the contract's (a contract that moved them printed the old ones: tBD F3).
+  const base = `${site.replace(/^http:/, 'ws:')}${WEBSOCKET_PATH}`;
   output.stdout(
     [
       // The PID is this node process's own, not an `npx` or tsx wrapper's: `kill -9` it to try a crash.
-      `realtime-contract demo server on ${hostPort(options.host ?? '127.0.0.1', actual)} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : 'path /api/ws'}, polling /api/ws/poll)${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
+      `realtime-contract demo server on ${hostPort(options.host ?? '127.0.0.1', actual)} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : `path ${WEBSOCKET_PATH}`}, polling ${POLL_PATH})${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
       `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       ...(journal
@@ -379,9 +381,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
             `  websocat "${base}?token=${demo.tokens.alice}"`,
             `  const ws = new WebSocket('${base}?token=${demo.tokens.alice}');`,
           ]),
-      `  curl "${site}/api/ws/poll?token=${demo.tokens.alice}"`,
+      `  curl "${site}${POLL_PATH}?token=${demo.tokens.alice}"`,
       '    (a poll without since answers at once with a cursor and no messages; add &since=<that cursor> for what comes after it)',
-      ...(options.websocket === false ? [] : ['Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within 10 s, or the server closes with 4408.']),
+      ...(options.websocket === false ? [] : [`Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within ${PONG_TIMEOUT_MS / 1000} s, or the server closes with ${CloseCode.PongTimeout}.`]),
       'The demo producer sends a message of every stream type each second (connection, ping, pong and error come from the server itself). Ctrl-C stops.',
       '',
     ].join('\n'),

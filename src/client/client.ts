@@ -213,7 +213,7 @@ export interface BackoffOptions {
   /**
    * A message that comes this long or more after the socket opened, ms (a number ≥ 0), resets the
    * attempts to 0: the connection is stable. On a quiet stream that is the server's ping (every
-   * 30 s); a socket that passes its first frames and then nothing is no stable connection, and
+   * `PING_INTERVAL_MS`, 30 s in the shipped contract); a socket that passes its first frames and then nothing is no stable connection, and
    * its silent drop a failed attempt like the others. Default 10 000.
    */
   stableMs?: number | undefined;
@@ -258,9 +258,9 @@ export interface RealtimeClientOptions {
    * "Error: timeout"), and the attempt is retried with backoff. A poll's token waits as long.
    */
   connectTimeoutMs?: number | undefined;
-  /** Silence longer than `pingIntervalMs + pongTimeoutMs` (ms, each > 0) means a dead socket. Defaults from the contract (30 000 + 10 000). */
+  /** Silence longer than `pingIntervalMs + pongTimeoutMs` (ms, each > 0) means a dead socket. Defaults from the contract: `PING_INTERVAL_MS` + `PONG_TIMEOUT_MS` (30 000 + 10 000 in the shipped contract). */
   pingIntervalMs?: number | undefined;
-  /** See `pingIntervalMs`: the second part of the silence that means a dead socket, ms (> 0). Default from the contract (10 000). */
+  /** See `pingIntervalMs`: the second part of the silence that means a dead socket, ms (> 0). Default from the contract: `PONG_TIMEOUT_MS` (10 000 in the shipped contract). */
   pongTimeoutMs?: number | undefined;
   /** Failed socket attempts before polling, a number ≥ 0 (Infinity: never). Default 3. A refused upgrade (the HTTP side works) switches at once. */
   fallbackAfter?: number | undefined;
@@ -881,7 +881,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
     else {
       // Stable when a message (JSON in a text frame, a repeat or an invalid one too) comes
-      // stableMs or more after the open, the server's ping on a quiet stream (every 30 s). Not a
+      // stableMs or more after the open, the server's ping on a quiet stream (every PING_INTERVAL_MS). Not a
       // timer: one started at the open had every socket of a proxy that passes no frame count
       // as stable (the allowed silence is longer than stableMs), and one started at the first
       // message every socket of a path that passes the first frames and then nothing (a fresh

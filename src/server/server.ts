@@ -89,9 +89,9 @@ export interface RealtimeServerOptions {
   store?: StreamStore | undefined;
   /** Validate every published message strictly, throwing at the call site. Default: true unless NODE_ENV is production. */
   validateOutbound?: boolean | undefined;
-  /** Milliseconds between pings. Default PING_INTERVAL_MS (30 000). */
+  /** Milliseconds between pings. Default PING_INTERVAL_MS (protocol.json `x-keepalive.pingIntervalMs`; 30 000 in the shipped contract). */
   pingIntervalMs?: number | undefined;
-  /** Milliseconds a ping waits for its pong before the socket is closed with 4408 (counted from the oldest unanswered ping). Default PONG_TIMEOUT_MS (10 000). */
+  /** Milliseconds a ping waits for its pong before the socket is closed with 4408 (counted from the oldest unanswered ping). Default PONG_TIMEOUT_MS (protocol.json `x-keepalive.pongTimeoutMs`; 10 000 in the shipped contract). */
   pongTimeoutMs?: number | undefined;
   /**
    * Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009, unread (ws refuses it
@@ -167,8 +167,8 @@ export interface RealtimeServerOptions {
    */
   storeUnavailableGraceMs?: number | null | undefined;
   /**
-   * How long a poll with nothing pending is held, in ms. Default POLL_HOLD_MS (25 000). Keep it below the
-   * clients' `pollTimeoutMs` (40 000 in `realtime-contract/client`): a client abandons a longer-held poll as
+   * How long a poll with nothing pending is held, in ms. Default POLL_HOLD_MS (protocol.json `x-polling.holdMs`; 25 000 in the shipped contract). Keep it below the
+   * clients' `pollTimeoutMs` (POLL_HOLD_MS + 15 000 by default in `realtime-contract/client`, 40 000 with the shipped hold): a client abandons a longer-held poll as
    * failed, and its status flaps connected/disconnected every quiet hold. Keep it, and `pingIntervalMs`, below the idle
    * timeout of any proxy on the path too: one that cuts a held poll or a quiet socket has the client report `offline`
    * each time (nothing is lost; README "Delivery").
