@@ -316,6 +316,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *
  * Connections: one for commands, one for the subscription (never shared). With `client`, its
  * own options apply to commands (e.g. its offline queue holds appends while Redis is away).
+ * Of read()'s page reads (those that read entries), at most two are sent on the command
+ * connection at a time, the others waiting in the node in order: the heartbeat and appends
+ * wait behind two pages at most, never behind a resume storm's every page.
  * Redis must not evict these keys: use `maxmemory-policy noeviction` (`src/server/redis/SCALE.md`). Another
  * policy, with a `maxmemory` set, is logged at start (`redis-eviction-policy`, a warning): an
  * evicted key loses its entries, and a resume past them reads `resumed`, not `gap`.
@@ -1323,6 +1326,29 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return recordedEpoch === current && /^\d+$/.test(position ?? '') ? Number(position) : undefined;
   }
 
+  /**
+   * Page reads of store.read() (a resume's or a poll's entries) sent on the command connection
+   * and not answered yet, and those waiting for one of the READS_IN_FLIGHT slots, first come
+   * first sent. Redis answers a connection's commands in order, so every read sent is ahead of
+   * the heartbeat and the appends sent after it: 150 sockets resuming at once on one node, each
+   * reading a page of 1 MiB, held the heartbeat and publishes past commandTimeoutMs, and the node
+   * counted its own busy Redis as lost and closed every socket with 1011 (tBF F1).
+   */
+  let readsInFlight = 0;
+  const readWaiters: (() => void)[] = [];
+  async function pageRead(streams: string[], since: number, limit: number, maxBytes: number): Promise<DecodedRead> {
+    if (readsInFlight < READS_IN_FLIGHT) readsInFlight++;
+    else await new Promise<void>((resolve) => readWaiters.push(resolve));
+    try {
+      return await readStreams(streams, since, limit, maxBytes);
+    } finally {
+      // The slot goes to the next read waiting, if any.
+      const next = readWaiters.shift();
+      if (next) next();
+      else readsInFlight--;
+    }
+  }
+
   /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
   async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
     let reply: unknown;
@@ -1417,7 +1443,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
     const whole = (read: DecodedRead) => read.epoch === current.epoch && read.streams.every((s) => parseEntryId(s.deleted)!.position < first);
     if (parseEntryId(origin.deleted)!.position > start || !whole(check)) return plain;
-    const fresh = await readStreams(streams, start, Math.max(1, limit), maxBytes);
+    const fresh = await pageRead(streams, start, Math.max(1, limit), maxBytes);
     // Trimmed meanwhile (appends go on between the two reads): the page would skip what was lost.
     if (!whole(fresh)) return plain;
     const { entries, more } = merged(fresh, viewer, limit, maxBytes);
@@ -1472,7 +1498,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         if (await replaced(head, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
         if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded, head.epoch), limit, maxBytes);
       }
-      const read = await readStreams(streams, pos.position, Math.max(1, limit), maxBytes);
+      const read = await pageRead(streams, pos.position, Math.max(1, limit), maxBytes);
       if (await replaced(read, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
       // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
       // records the last id each trim removed, so this is exact), or the user's stream expired
@@ -1580,6 +1606,13 @@ const MAX_FOREIGN_EPOCHS = 64;
 
 /** How often a node asks Redis whether it still answers (and takes a write), on both connections, ms. */
 const HEARTBEAT_MS = 1000;
+
+/**
+ * Page reads of store.read() a node has sent Redis and not had answered, at most (see pageRead):
+ * the heartbeat and appends wait behind these alone, not behind every resume under way. Others
+ * wait in the node, in order. Two keep Redis busy while the node decodes an answer.
+ */
+const READS_IN_FLIGHT = 2;
 
 /** How long close() waits for Redis to answer QUIT, ms. */
 const QUIT_WAIT_MS = 1000;
