@@ -10,8 +10,8 @@ export interface FixtureMessage {
   value: unknown;
 }
 
-/** Every message in the fixture files under `folder` (`valid` or `invalid`), sorted by file. */
-export function readFixtureMessages(folder: 'valid' | 'invalid'): FixtureMessage[] {
+/** Every message in the fixture files under `folder` (`valid`, `invalid`, or the delivery envelopes' `delivery/valid` and `delivery/invalid`), sorted by file. */
+export function readFixtureMessages(folder: 'valid' | 'invalid' | 'delivery/valid' | 'delivery/invalid'): FixtureMessage[] {
   const root = path.join(FIXTURES, folder);
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((file) => /\.(json|ndjson|jsonl)$/.test(file))
@@ -27,6 +27,6 @@ export function readFixtureMessages(folder: 'valid' | 'invalid'): FixtureMessage
         .map(({ line, index }) => ({ name: `${name}:${index + 1}`, value: JSON.parse(line) as unknown }));
     }
     const value = JSON.parse(text) as unknown;
-    return Array.isArray(value) && folder === 'valid' ? value.map((item, index) => ({ name: `${name}[${index}]`, value: item })) : [{ name, value }];
+    return Array.isArray(value) && folder.endsWith('valid') && !folder.endsWith('invalid') ? value.map((item, index) => ({ name: `${name}[${index}]`, value: item })) : [{ name, value }];
   });
 }
