@@ -33,7 +33,7 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(','))
 const runs = (section: string) => only === null || only.has(section);
 const micro = quick ? { rounds: 9, batchNs: 100_000, warmupNs: 5_000_000 } : { rounds: 41, batchNs: 200_000, warmupNs: 20_000_000 };
 /**
- * The isolated sections (validation, parse; isolate.ts): the rounds spread over 3 draws of
+ * The isolated sections (validation, parse, levers; isolate.ts): the rounds spread over 3 draws of
  * fresh isolates, each primed for 1 s of its CPU time in all, cycling through every set it
  * times, before it is timed (in the quick run too: less is too short, see below). Primed for
  * 100 ms, as the bench did before 2026-12-02, the strict validators of the mixed stream were
@@ -156,7 +156,7 @@ if (runs('parse')) {
 let levers: LeverRow[] | undefined;
 if (runs('levers')) {
   log('levers');
-  levers = await benchLevers(inputs, micro);
+  levers = await benchLevers(inputs, isolated);
 }
 
 let cli: CliBench | undefined;

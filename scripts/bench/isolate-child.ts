@@ -36,6 +36,10 @@ async function build(subject: Subject): Promise<Entry['fn']> {
       return (text: string) => handValidate(JSON.parse(text));
     case 'parse':
       return (text: string) => parseMessage(text, { mode: 'strict' });
+    case 'lever': {
+      const { buildLever } = await import('./lever-subjects.js');
+      return buildLever(subject.id, subject.types);
+    }
     case 'parse-first-error':
       return (text: string) => {
         const result = parseMessage(text, { mode: 'strict' });

@@ -27,7 +27,9 @@ export type Subject =
   /** `parseMessage(text, { mode: 'strict' })`. */
   | { kind: 'parse' }
   /** The same, reading a rejection's first error, as a caller that logs or answers it does. */
-  | { kind: 'parse-first-error' };
+  | { kind: 'parse-first-error' }
+  /** A function of the levers section, by id (lever-subjects.ts). */
+  | { kind: 'lever'; id: string; types: readonly string[] };
 
 export interface IsolatedEntry {
   /** Unique within one {@link interleaveIsolated} call. */

@@ -1,7 +1,11 @@
 /**
  * Section: where strict validation spends its time against the hand-written limit (issue 14,
  * item 3), so that whoever changes the runtime or the generator knows what each lever is worth.
- * Measured on the mixed stream of valid messages, every entry interleaved with the limit:
+ * Measured on the mixed stream of valid messages, every entry interleaved with the limit, each
+ * in a process of its own as sections 1–2 measure (isolate.ts, lever-subjects.ts): in the
+ * bench's main process `loadInputs` has already run the limit on every type, and there it
+ * ran at half its isolated speed on ping, so that this table printed ping's strict validator at
+ * 1.2× the limit while section 1 printed 2× (tBG F9):
  *
  * - the wrapper: `validateMessage` against the compiled validator of the type called directly
  *   (on ping, the smallest message, where a fixed cost weighs most, and on trades and decisions);
@@ -14,11 +18,9 @@
  *   whole share of the format);
  * - the date-time functions alone, per timestamp, on every timestamp of the inputs.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
 import { isDateTime, validateMessage } from '../../src/index.js';
-import { readSchemas } from './candidates.js';
-import { handDateTime, handValidate } from './hand.js';
-import { interleave, median, ratio, type Entry, type InterleaveOptions, type Ratio } from './harness.js';
+import { median, ratio, type Ratio, type Samples } from './harness.js';
+import { interleaveIsolated, type IsolatedEntry, type IsolatedOptions } from './isolate.js';
 import { mixedStream, type TypeInputs } from './inputs.js';
 import { iqr, ns, table, x } from './report.js';
 
@@ -33,42 +35,31 @@ export interface LeverRow {
   reading: string;
 }
 
-/** ajv at run time with `dateTime` as the date-time format and refs inlined or not. */
-function compile(types: readonly string[], dateTime: (value: string) => boolean, inline: boolean): Record<string, ValidateFunction> {
-  const schemas = readSchemas();
-  const keywords = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (typeof node === 'object' && node !== null) for (const [k, v] of Object.entries(node)) (k.startsWith('x-') ? keywords.add(k) : walk(v));
-  };
-  schemas.forEach(walk);
-  const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, ...(inline ? { inlineRefs: 10_000 } : {}) });
-  ajv.addFormat('date-time', dateTime);
-  ajv.addVocabulary([...keywords]);
-  for (const schema of schemas) ajv.addSchema(schema);
-  return Object.fromEntries(types.map((type) => [type, ajv.getSchema(`https://realtime-contract.dev/schemas/${type}.json`)!]));
-}
-
-function dispatch(table: Record<string, (value: unknown) => unknown>): (value: unknown) => boolean {
-  const lookup: Record<string, ((value: unknown) => unknown) | undefined> = Object.assign(Object.create(null), table);
-  return (value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    const type = (value as { type?: unknown }).type;
-    const check = typeof type === 'string' ? lookup[type] : undefined;
-    return check !== undefined && check(value) === true;
-  };
+/**
+ * Whether the generated validator of `type` called directly (`checkMessage(type, value,
+ * 'strict')`, the module's own entry) gives strict's verdicts on `values`; the reason if not.
+ */
+async function directAgrees(type: string, values: readonly unknown[]): Promise<string | undefined> {
+  const { checkMessage } = await import('../../generated/validators.js');
+  if (values.some((v) => (checkMessage(type, v, 'strict') === null) !== validateMessage(v, { mode: 'strict' }).ok)) return 'calling the generated validator directly does not give strict verdicts';
+  return undefined;
 }
 
 /**
- * The generated validator of `type` called directly, without `validateMessage` around it:
- * `checkMessage(type, value, 'strict')`, the module's own entry (a switch on the type, the
- * mode as an argument); the reason when its verdicts are not strict's.
+ * Times the levers `ids` on `values`, each in an isolate of its own (isolate.ts), as section 1
+ * times its candidates: each isolate also primes and times the invalid messages `invalid(id)`
+ * (samples `<id>/invalid`, not reported), since a validator that has rejected messages runs
+ * its accepted ones at another speed than one that never has.
  */
-async function directCompiled(type: string, values: readonly unknown[]): Promise<{ fn: (value: unknown) => boolean } | { reason: string }> {
-  const { checkMessage } = await import('../../generated/validators.js');
-  const fn = (value: unknown) => checkMessage(type, value, 'strict') === null;
-  if (values.some((v) => fn(v) !== validateMessage(v, { mode: 'strict' }).ok)) return { reason: 'calling the generated validator directly does not give strict verdicts' };
-  return { fn };
+function isolatedLevers(ids: readonly string[], types: readonly string[], values: readonly unknown[], parse: boolean, options: IsolatedOptions, invalid: (id: string) => readonly unknown[] = () => []): Promise<Samples> {
+  const asTexts = (list: readonly unknown[]) => list.map((v) => (parse ? JSON.stringify(v) : (v as string)));
+  const texts = asTexts(values);
+  const entries: IsolatedEntry[] = ids.flatMap((id) => {
+    const subject = { kind: 'lever', id, types } as const;
+    const bad = asTexts(invalid(id));
+    return [{ id, isolate: id, subject, texts, parse }, ...(bad.length > 0 ? [{ id: `${id}/invalid`, isolate: id, subject, texts: bad, parse }] : [])];
+  });
+  return interleaveIsolated(entries, options);
 }
 
 /** Types whose wrapper share is measured: the smallest message and two large ones. */
@@ -81,18 +72,11 @@ function timestamps(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-export async function benchLevers(inputs: readonly TypeInputs[], options: InterleaveOptions): Promise<LeverRow[]> {
+export async function benchLevers(inputs: readonly TypeInputs[], options: IsolatedOptions): Promise<LeverRow[]> {
   const types = inputs.map((t) => t.type);
   const stream = mixedStream(inputs, 'valid');
-  const entries: Entry[] = [
-    { id: 'hand', fn: handValidate, inputs: stream },
-    { id: 'strict', fn: (v: unknown) => validateMessage(v, { mode: 'strict' }).ok, inputs: stream },
-    { id: 'nested', fn: dispatch(compile(types, isDateTime, false)), inputs: stream },
-    { id: 'inline', fn: dispatch(compile(types, isDateTime, true)), inputs: stream },
-    { id: 'inline-fast', fn: dispatch(compile(types, handDateTime as (v: string) => boolean, true)), inputs: stream },
-    { id: 'inline-none', fn: dispatch(compile(types, () => true, true)), inputs: stream },
-  ];
-  const samples = interleave(entries, options);
+  const invalidStream = mixedStream(inputs, 'invalid');
+  const samples = await isolatedLevers(['hand', 'strict', 'nested', 'inline', 'inline-fast', 'inline-none'], types, stream, true, options, () => invalidStream);
   const get = (id: string) => samples.get(id)!;
   const m = (id: string) => median(get(id));
   const vsHand = (id: string) => ratio(get(id), get('hand'));
@@ -100,13 +84,8 @@ export async function benchLevers(inputs: readonly TypeInputs[], options: Interl
 
   const stamps = stream.flatMap((v) => timestamps(v));
   const perMessage = stamps.length / stream.length;
-  const dt = interleave(
-    [
-      { id: 'package', fn: isDateTime, inputs: stamps },
-      { id: 'fast', fn: handDateTime, inputs: stamps },
-    ],
-    options,
-  );
+  const dtSamples = await isolatedLevers(['dt-package', 'dt-fast'], types, stamps, false, options);
+  const dt = new Map([['package', dtSamples.get('dt-package')!], ['fast', dtSamples.get('dt-fast')!]]);
 
   const rows: LeverRow[] = [
     { id: 'hand', label: 'hand-written limit', ns: m('hand'), vsBase: vsHand('hand'), reading: 'the yardstick' },
@@ -114,19 +93,16 @@ export async function benchLevers(inputs: readonly TypeInputs[], options: Interl
   ];
   for (const type of WRAPPER_TYPES) {
     const valid = inputs.find((t) => t.type === type)?.valid.map((m) => m.value) ?? [];
-    const direct = await directCompiled(type, valid);
-    if (!('fn' in direct)) {
-      rows.push({ id: `direct-${type}`, label: `${type}: generated validator called directly`, ns: NaN, vsBase: { median: NaN, q1: NaN, q3: NaN }, reading: `not measured: ${direct.reason}` });
+    const invalid = inputs.find((t) => t.type === type)?.invalid.map((m) => m.value) ?? [];
+    // The generated validator called directly expects an object of its type (validateMessage tests that first).
+    const invalidFor = (id: string) => (id.startsWith('direct:') ? invalid.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { type?: unknown }).type === type) : invalid);
+    const disagrees = await directAgrees(type, valid);
+    if (disagrees !== undefined) {
+      rows.push({ id: `direct-${type}`, label: `${type}: generated validator called directly`, ns: NaN, vsBase: { median: NaN, q1: NaN, q3: NaN }, reading: `not measured: ${disagrees}` });
       continue;
     }
-    const t = interleave(
-      [
-        { id: 'hand', fn: handValidate, inputs: valid },
-        { id: 'strict', fn: (v: unknown) => validateMessage(v, { mode: 'strict' }).ok, inputs: valid },
-        { id: 'direct', fn: direct.fn, inputs: valid },
-      ],
-      options,
-    );
+    const t = await isolatedLevers(['hand', 'strict', `direct:${type}`], types, valid, true, options, invalidFor);
+    t.set('direct', t.get(`direct:${type}`)!);
     const tm = (id: string) => median(t.get(id)!);
     const td = (a: string, b: string) => median(t.get(a)!.map((value, round) => value - t.get(b)![round]!));
     rows.push(
@@ -148,7 +124,7 @@ export async function benchLevers(inputs: readonly TypeInputs[], options: Interl
 export function leversTable(rows: readonly LeverRow[]): string {
   return [
     '## 8. Where strict validation spends its time (levers)',
-    'Mixed stream of valid messages. Ratio: against the hand-written limit, same round (date-time rows: against `isDateTime`, per timestamp). Differences are medians of same-round differences, ns per message. The ajv rows are built at run time from the schemas (`additionalProperties: false`, not the generated key count), so read their differences, not their level.',
+    'Mixed stream of valid messages. Every variant runs in a process of its own, primed and drawn as in section 1 (valid and invalid messages; only the valid ones are reported). Ratio: against the hand-written limit, same round (date-time rows: against `isDateTime`, per timestamp). Differences are medians of same-round differences, ns per message. The ajv rows are built at run time from the schemas (`additionalProperties: false`, not the generated key count), so read their differences, not their level.',
     table(['variant', 'median', 'ratio (IQR)', 'reading'], rows.map((r) => [r.label, Number.isNaN(r.ns) ? '—' : ns(r.ns), Number.isNaN(r.vsBase.median) ? '—' : `${x(r.vsBase.median)} (${iqr(r.vsBase)})`, r.reading])),
   ].join('\n\n');
 }
