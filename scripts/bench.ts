@@ -19,6 +19,7 @@ import { benchClientSize, clientSizeReport } from './bench/client.js';
 import { buildCandidates, ROOT } from './bench/candidates.js';
 import { benchCli, type CliBench } from './bench/cli.js';
 import { benchGenerate, type GenerateFigure } from './bench/generate.js';
+import { ratio } from './bench/harness.js';
 import { loadInputs, mixedStream } from './bench/inputs.js';
 import { benchLevers, leversTable, type LeverRow } from './bench/levers.js';
 import { runLiveSlots, type LiveResult } from './bench/live.js';
@@ -221,14 +222,23 @@ if (runs('generate')) {
 // The live system's own sections (server and redis helpers): they fill the slots of live.ts.
 let server: ServerBenchFigures | undefined;
 if (runs('server')) {
+  // A missed target is measured again (up to ATTEMPTS runs), and judged on the rounds of every
+  // run pooled, as validation is; every run's own figure is reported, not only the last.
+  const pooled = { naive: [] as number[], ours: [] as number[] };
+  const figures: string[] = [];
   let attempts = 0;
   do {
     attempts++;
     log(`server${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
-    if (server) retries.push({ section: 'server', type: 'fan-out', attempt: attempts - 1, figure: `${server.fanout.burst.cpuRatio.toFixed(1)}×` });
     server = await benchServer({ quick, log });
-  } while (server.fanout.burst.cpuRatio < SERVER_FANOUT_TARGET && attempts < ATTEMPTS);
-  targets.push({ target: `server fan-out to ${server.clients} clients ≥ ${SERVER_FANOUT_TARGET}× a naive ws loop (server CPU, peak)`, measured: `${server.fanout.burst.cpuRatio.toFixed(1)}×`, spread: '', ok: server.fanout.burst.cpuRatio >= SERVER_FANOUT_TARGET, attempts });
+    pooled.naive.push(...server.fanout.burst.cpuMs.naive);
+    pooled.ours.push(...server.fanout.burst.cpuMs.ours);
+    const own = server.fanout.burst.cpuRatio;
+    figures.push(`run ${attempts}: ${x(own.median)} (IQR ${iqr(own)})`);
+    if (ratio(pooled.naive, pooled.ours).median < SERVER_FANOUT_TARGET && attempts < ATTEMPTS) retries.push({ section: 'server', type: 'fan-out', attempt: attempts, figure: `${x(own.median)}, IQR ${iqr(own)}` });
+  } while (ratio(pooled.naive, pooled.ours).median < SERVER_FANOUT_TARGET && attempts < ATTEMPTS);
+  const fan = ratio(pooled.naive, pooled.ours);
+  targets.push({ target: `server fan-out to ${server.clients} clients ≥ ${SERVER_FANOUT_TARGET}× a naive ws loop (server CPU, peak; ${pooled.naive.length} interleaved rounds${attempts > 1 ? ` of ${attempts} runs pooled: ${figures.join('; ')}` : ''})`, measured: x(fan.median), spread: iqr(fan), ok: fan.median >= SERVER_FANOUT_TARGET, attempts });
   sections.push(serverTable(server));
 }
 
