@@ -56,7 +56,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 export function summaryTable(targets: readonly TargetResult[]): string {
   return [
     '## Targets (issue 14)',
-    'Ratios are medians over interleaved rounds of same-round ratios; "IQR" is their interquartile range. A target that fails is measured again (up to 3 times) before it is reported failed; "runs" says how many measurements the verdict rests on: for validation and parsing, all of them pooled (each is a new draw of fresh processes), elsewhere the last one.',
+    'Ratios are medians over interleaved rounds of same-round ratios; "IQR" is their interquartile range. A target that fails is measured again (up to 3 times) before it is reported failed; "runs" says how many measurements the verdict rests on: for validation and parsing, all of them pooled (each is a new draw of fresh processes), for the server fan-out all of them pooled too (the figure of each run is named with the target), elsewhere the last one.',
     table(['target', 'measured (worst case)', 'IQR', 'verdict', 'runs'], targets.map((t) => [t.target, t.measured, t.spread, mark(t.ok), String(t.attempts)])),
   ].join('\n\n');
 }
