@@ -478,6 +478,16 @@ const LATER_DRAFT_KEYWORDS: Readonly<Record<string, string>> = {
   dependentSchemas: 'the schemas are draft-07, which writes it as "dependencies" with a schema',
   prefixItems: 'the schemas are draft-07, which writes it as "items" with an array of schemas',
   unevaluatedProperties: 'the schemas are draft-07, which has "additionalProperties" instead (it sees only the properties of its own schema)',
+  unevaluatedItems: 'the schemas are draft-07, which has "additionalItems" instead (beside an "items" array)',
+  minContains: 'the schemas are draft-07, whose "contains" asks for one matching item at least, and no count',
+  maxContains: 'the schemas are draft-07, whose "contains" asks for one matching item at least, and no count',
+  $anchor: 'the schemas are draft-07, which names a place by a "definitions" entry: refer to it as "#/definitions/<name>"',
+  $dynamicRef: 'the schemas are draft-07, which has "$ref" alone',
+  $dynamicAnchor: 'the schemas are draft-07, which has "$ref" alone',
+  $recursiveRef: 'the schemas are draft-07, which has "$ref" alone',
+  $recursiveAnchor: 'the schemas are draft-07, which has "$ref" alone',
+  $vocabulary: 'the schemas are draft-07, which has no vocabularies',
+  contentSchema: 'the schemas are draft-07, which has "contentMediaType" and "contentEncoding" but no "contentSchema"',
 };
 
 /** Keywords whose value is an object keyed by names (of properties, definitions, patterns). */

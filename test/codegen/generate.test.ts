@@ -157,6 +157,10 @@ describe('npm run generate', () => {
       trades.definitions.TradeData.properties.fee.deprecated = true;
       return jsonText(trades);
     }, /trades\.json#\/definitions\/TradeData\/properties\/fee\/deprecated: unknown keyword "deprecated"; the schemas are draft-07, which has no such keyword: begin the description with "@deprecated" and why/],
+    ['a keyword of a later draft: minContains', (trades: any) => {
+      trades.definitions.TradeData.minContains = 1;
+      return jsonText(trades);
+    }, /trades\.json#\/definitions\/TradeData\/minContains: unknown keyword "minContains"; the schemas are draft-07, whose "contains" asks for one matching item at least, and no count/],
     ['a keyword of a later draft: $defs', (trades: any) => {
       trades.$defs = trades.definitions;
       delete trades.definitions;
