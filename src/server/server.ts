@@ -295,6 +295,8 @@ export interface RealtimeServer {
    * then terminates those left. An upgrade still being authenticated is answered 503 `shutting-down` at once, a poll still
    * being authenticated when the wait ends too: a hook that never settles holds close() at most `shutdownTimeoutMs`, and no connection. Calls
    * after the first return the first's promise. From the call on, `publish` and `broadcast` reject (`ERR_SERVER_CLOSED`).
+   * With its own HTTP server (`port`), it closes that too; a connection on it that is not its own (a socket of a second
+   * realtime server attached to `httpServer`) is ended once the same `shutdownTimeoutMs` has passed, its client seeing 1006.
    */
   close(): Promise<void>;
   /**
@@ -1243,6 +1245,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // Idle connections that never send their headers go after 10 s (Node's default: 60 s, checked every 30 s).
   const httpServer: HttpServer | HttpsServer = options.server ?? createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 });
   let refusedConnections = 0;
+  /**
+   * Every connection of its own HTTP server, upgraded ones included: closeAllConnections() ends only those Node still
+   * parses HTTP on, and httpServer.close() waits for the rest, such as a socket of a second realtime server attached to
+   * `rt.httpServer` (close() waited as long as that socket stayed: a tester). close() ends those left past its drain.
+   */
+  const ownSockets = new Set<Socket>();
+  if (ownServer) {
+    httpServer.on('connection', (socket: Socket) => {
+      if (ownSockets.has(socket)) return;
+      ownSockets.add(socket);
+      socket.once('close', () => ownSockets.delete(socket));
+    });
+  }
   if (ownServer && options.maxConnectionsPerIp !== null) {
     const maxPerIp = options.maxConnectionsPerIp ?? 1024;
     const exempt = options.maxConnectionsPerIp === undefined ? LOOPBACK : null;
@@ -1356,10 +1371,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Closed before it listened: its listen() is still resolving the host, and would listen after.
     if (ownServer) await listening.catch(() => undefined);
     if (ownServer && httpServer.listening) {
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeAllConnections();
+      // What is left is another's (a second realtime server's socket, an app's upgrade): given the rest of the drain
+      // to close it (its own close() sends 1001), then ended, its client seeing the connection lost (1006).
+      let timer: NodeJS.Timeout | undefined;
+      const drained = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, Math.min(deadline, deadline - (monotonicNow() - started))))));
+      await Promise.race([closed, drained]);
+      clearTimeout(timer);
+      for (const socket of ownSockets) socket.destroy();
+      await closed;
     }
   };
 

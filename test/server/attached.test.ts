@@ -202,6 +202,35 @@ describe('a server attached to the app\'s HTTP server', () => {
     await alice.closed;
   });
 
+  it("resolves a standalone server's close() while a second server on its `rt.httpServer` holds a socket: past its drain that socket is ended (it waited for ever: a tester)", async () => {
+    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false, shutdownTimeoutMs: 300 });
+    cleanup.push(() => first.close());
+    await first.listening;
+    const second = createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET } });
+    cleanup.push(() => second.close());
+    const port = first.address()!.port;
+    const bob = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${await token('bob')}`));
+    await bob.until(() => bob.count('connection') === 1, 10_000, 'the connection message on /api/ws');
+    await first.close();
+    expect(first.httpServer.listening).toBe(false);
+    // The second's client sees its connection lost (no close frame: the first has none of its sockets to send one on).
+    expect(await bob.closed).toBe(1006);
+    await eventually(() => second.stats().connections === 0, 5000, "the second server's count of its connections");
+    await second.close();
+  });
+
+  it("leaves a second server on a standalone server's `rt.httpServer` its own 1001 when both are closed together", async () => {
+    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false });
+    cleanup.push(() => first.close());
+    await first.listening;
+    const second = createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET } });
+    cleanup.push(() => second.close());
+    const bob = new Client(new WebSocket(`ws://127.0.0.1:${first.address()!.port}/api/ws?token=${await token('bob')}`));
+    await bob.until(() => bob.count('connection') === 1, 10_000, 'the connection message on /api/ws');
+    await Promise.all([first.close(), second.close()]);
+    expect(await bob.closed).toBe(1001);
+  });
+
   it("leaves an upgrade to an app's own WebSocket server that took its connection while its token was checked, counted and logged as socket-taken (a second handleUpgrade threw, and ended the process: a fresh user)", async () => {
     const lines: string[] = [];
     const log = (line: object) => void lines.push(JSON.stringify(line));
