@@ -3,6 +3,7 @@ import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
+import { AS_A_REQUEST_NAMES_IT, unservablePath } from '../shared/request-url.js';
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
 import { checkInvisibleText } from './invisible.js';
 import { checkTypeBoxSupport } from './typebox.js';
@@ -473,8 +474,10 @@ export const UNDECLARED_POLLING = 'Not declared by this contract version.';
  * @throws SchemaError at `protocol.json#/x-polling/path`
  */
 function checkPollingPath(contract: Contract): void {
+  checkServablePath('/x-connection/path', contract.protocol.connection.path);
   // A contract older than x-polling (v1.0), as `diff` reads it with a placeholder in its place (src/diff/align.ts): none to check.
   if (contract.protocol.polling.description === UNDECLARED_POLLING) return;
+  checkServablePath('/x-polling/path', contract.protocol.polling.path);
   const socket = contract.protocol.connection.path.replace(/\/+$/, '');
   const poll = contract.protocol.polling.path;
   if (poll.startsWith(`${socket}/`) && poll.length > socket.length + 1) return;
@@ -484,6 +487,26 @@ function checkPollingPath(contract: Contract): void {
     `expected a path under x-connection.path ${JSON.stringify(contract.protocol.connection.path)} (such as ${JSON.stringify(`${socket}/poll`)}), got ${JSON.stringify(poll)}: ` +
       "the client knows only its socket URL, whose path may carry a proxy's prefix, so its default poll URL is that path plus what x-polling.path adds to x-connection.path " +
       '(src/client/client.ts, pollUrlOf), and the server given another path polls there too; a path elsewhere would be served and never polled',
+  );
+}
+
+/**
+ * `x-connection.path` and `x-polling.path` are the server's default `path` and `pollPath`, judged
+ * by the rules the server applies to those options ({@link unservablePath}): a query, a fragment,
+ * a dot segment or a character the URL parser escapes (`/api/ws/poll?x=1`, `/api/ws/./poll`,
+ * `/api/ws/po ll`) was generated, the server never matched it, and the client built from the
+ * same contract polled 404 for ever, offline (tBH F1).
+ *
+ * @throws SchemaError at `protocol.json#<pointer>`
+ */
+function checkServablePath(pointer: '/x-connection/path' | '/x-polling/path', path: string): void {
+  const fault = unservablePath(path);
+  if (fault === undefined) return;
+  throw new SchemaError(
+    'protocol.json',
+    pointer,
+    `expected ${AS_A_REQUEST_NAMES_IT}, starting with /, got ${JSON.stringify(path)}` +
+      `${fault.read === undefined ? '' : `: a request for it reads as ${JSON.stringify(fault.read)}`}, so the server (whose default ${pointer === '/x-connection/path' ? 'path' : 'pollPath'} it is) would never serve it and the client would ask for it in vain`,
   );
 }
 

@@ -19,7 +19,7 @@ import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
-import { requestUrl, samePath } from '../shared/request-url.js';
+import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
 import { withUserInfoShownRedacted } from '../shared/secrets.js';
 import { preview } from '../runtime/errors.js';
@@ -1919,10 +1919,10 @@ function checkOptions(options: RealtimeServerOptions): void {
     if (!value.startsWith('/')) throw optionError(RangeError, name, expected, value);
     // Compared with a request's path as the URL parser reads it: a query (`/api/ws?x=1`), a
     // fragment or a dot segment (`/api/../poll`) never matched, nor did a character it escapes.
-    const read = requestUrl(value)?.pathname;
-    if (read !== value) {
-      const asNamed = "a path as a request's URL names it (no query, fragment or dot segment; characters escaped as URLs escape them)";
-      throw optionError(RangeError, name, name === 'path' ? asNamed : `${asNamed}, or false`, value, read === undefined ? undefined : `a request for it reads as ${JSON.stringify(read)}`);
+    const fault = unservablePath(value);
+    if (fault !== undefined) {
+      const asNamed = AS_A_REQUEST_NAMES_IT;
+      throw optionError(RangeError, name, name === 'path' ? asNamed : `${asNamed}, or false`, value, fault.read === undefined ? undefined : `a request for it reads as ${JSON.stringify(fault.read)}`);
     }
   }
   // Polls on the WebSocket path were never served: that path answers plain requests with 426.

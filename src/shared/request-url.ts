@@ -33,3 +33,20 @@ export function samePath(pathname: string | undefined, path: string): boolean {
 export function endpointOf(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
+
+/** What a served path must be, in words (the server's `path`/`pollPath` errors, generate's of the contract's paths). */
+export const AS_A_REQUEST_NAMES_IT = "a path as a request's URL names it (no query, fragment or dot segment; characters escaped as URLs escape them)";
+
+/**
+ * Whether `path` is one a request can name as it is: a server compares it with a request's path
+ * as {@link requestUrl} reads it, so a query (`/api/ws?x=1`), a fragment, a dot segment
+ * (`/api/./poll`) or a character the URL parser escapes (a space) never matched, and a client
+ * that asks for it is answered 404. Returns undefined when it can; else `{ read }`, the path a
+ * request for it reads as (undefined when no request can name it at all, such as one without a
+ * leading `/`). The server's `path` and `pollPath` options and generate's `x-connection.path` and
+ * `x-polling.path` are judged by it.
+ */
+export function unservablePath(path: string): { read: string | undefined } | undefined {
+  const read = path.startsWith('/') ? requestUrl(path)?.pathname : undefined;
+  return read === path ? undefined : { read };
+}

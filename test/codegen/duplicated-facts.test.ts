@@ -178,9 +178,27 @@ describe("the polling path: protocol.json x-polling.path under x-connection.path
     }
   });
 
+  it("refuses a socket or polling path no request can name as it is (a query, a dot segment, a space), as the server refuses its path and pollPath options: the server never served it and the client polled 404 for ever (tBH F1)", () => {
+    const cases: [string, string, string, string][] = [
+      ['/api/ws', '/api/ws/poll?x=1', '/x-polling/path', 'a request for it reads as "/api/ws/poll"'],
+      ['/api/ws', '/api/ws/./poll', '/x-polling/path', 'a request for it reads as "/api/ws/poll"'],
+      ['/api/ws', '/api/ws/po ll', '/x-polling/path', 'a request for it reads as "/api/ws/po%20ll"'],
+      ['/api/ws', '/api/ws/poll#x', '/x-polling/path', 'a request for it reads as "/api/ws/poll"'],
+      ['/rt/./socket', '/rt/./socket/poll', '/x-connection/path', 'a request for it reads as "/rt/socket"'],
+      ['api/ws', 'api/ws/poll', '/x-connection/path', 'starting with /, got "api/ws", so the server'],
+    ];
+    for (const [socket, poll, pointer, read] of cases) {
+      const error = refusal((files) => paths(files, socket, poll));
+      expect([poll, error?.file, error?.pointer]).toEqual([poll, 'protocol.json', pointer]);
+      expect(error!.problem).toContain("expected a path as a request's URL names it (no query, fragment or dot segment; characters escaped as URLs escape them)");
+      expect(error!.problem).toContain(read);
+    }
+  });
+
   it('takes a polling path under the socket path, whatever its name', () => {
     expect(refusal((files) => paths(files, '/api/ws', '/api/ws/longpoll'))).toBeUndefined();
     expect(refusal((files) => paths(files, '/ws', '/ws/poll'))).toBeUndefined();
+    expect(refusal((files) => paths(files, '/api/ws', '/api/ws/v2/long-poll_%41'))).toBeUndefined();
   });
 });
 
