@@ -4,6 +4,7 @@ import type { CompiledValidatorError } from '../../generated/validators.js';
 import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
 import { AS_A_REQUEST_NAMES_IT, unservablePath } from '../shared/request-url.js';
+import { MAX_TIMER_MS } from '../shared/options.js';
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
 import { checkInvisibleText } from './invisible.js';
 import { checkTypeBoxSupport } from './typebox.js';
@@ -32,6 +33,7 @@ export function checkGeneratable(contract: Contract): void {
   checkErrorCodes(contract);
   checkKeepaliveFigures(contract);
   checkPollingPath(contract);
+  checkPollingFigures(contract);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
@@ -488,6 +490,36 @@ function checkPollingPath(contract: Contract): void {
       "the client knows only its socket URL, whose path may carry a proxy's prefix, so its default poll URL is that path plus what x-polling.path adds to x-connection.path " +
       '(src/client/client.ts, pollUrlOf), and the server given another path polls there too; a path elsewhere would be served and never polled',
   );
+}
+
+/**
+ * `x-polling.holdMs` and `x-polling.maxMessages` are the server's default `pollHoldMs` and
+ * `pollMaxMessages` (and the client's poll timeout follows the hold), held to the bounds the
+ * server holds those options to (src/server/server.ts, checkOptions): a hold from 0 to
+ * {@link MAX_TIMER_MS} ms (Node fires a longer or negative timer at once, so every quiet poll
+ * was answered at once), at least one message a poll. `maxMessages: 0` was generated, and the
+ * same build's polling client showed "connected" while every message was lost to it (tBH F4).
+ *
+ * @throws SchemaError at `protocol.json#/x-polling/holdMs` or `#/x-polling/maxMessages`
+ */
+function checkPollingFigures(contract: Contract): void {
+  const { polling } = contract.protocol;
+  // A contract older than x-polling (v1.0), read by `diff` with a placeholder: none to check.
+  if (polling.description === UNDECLARED_POLLING) return;
+  if (!(polling.holdMs >= 0 && polling.holdMs <= MAX_TIMER_MS)) {
+    throw new SchemaError(
+      'protocol.json',
+      '/x-polling/holdMs',
+      `expected a number of milliseconds from 0 to ${MAX_TIMER_MS} (as the server's pollHoldMs option), got ${polling.holdMs}: it is the server's default poll hold, and a timer outside it fires at once, so every quiet poll would be answered at once`,
+    );
+  }
+  if (!(polling.maxMessages >= 1 && polling.maxMessages <= Number.MAX_SAFE_INTEGER)) {
+    throw new SchemaError(
+      'protocol.json',
+      '/x-polling/maxMessages',
+      `expected an integer ≥ 1 (as the server's pollMaxMessages option), got ${polling.maxMessages}: it is the most messages the server answers a poll with by default, and with none a polling client would show "connected" and receive nothing`,
+    );
+  }
 }
 
 /**

@@ -202,6 +202,31 @@ describe("the polling path: protocol.json x-polling.path under x-connection.path
   });
 });
 
+describe("the poll hold and size: protocol.json x-polling.holdMs and maxMessages, by the server's pollHoldMs and pollMaxMessages bounds (tBH F4)", () => {
+  const polling = (holdMs: number, maxMessages: number) => (files: Record<string, Json>) => Object.assign(files['protocol.json']!['x-polling'], { holdMs, maxMessages });
+
+  it('refuses maxMessages below 1: the same build\'s polling client showed "connected" and received nothing', () => {
+    for (const maxMessages of [0, -5]) {
+      const error = refusal(polling(25_000, maxMessages));
+      expect([error?.file, error?.pointer]).toEqual(['protocol.json', '/x-polling/maxMessages']);
+      expect(error!.problem).toContain(`expected an integer ≥ 1 (as the server's pollMaxMessages option), got ${maxMessages}`);
+    }
+  });
+
+  it('refuses a hold below 0 or past 2^31 - 1 ms, which the server answered at once', () => {
+    for (const holdMs of [-1000, 2 ** 31, 3_000_000_000]) {
+      const error = refusal(polling(holdMs, 500));
+      expect([error?.file, error?.pointer]).toEqual(['protocol.json', '/x-polling/holdMs']);
+      expect(error!.problem).toContain(`expected a number of milliseconds from 0 to 2147483647 (as the server's pollHoldMs option), got ${holdMs}`);
+    }
+  });
+
+  it('takes the bounds themselves', () => {
+    expect(refusal(polling(0, 1))).toBeUndefined();
+    expect(refusal(polling(2 ** 31 - 1, 100_000))).toBeUndefined();
+  });
+});
+
 describe("the close codes' advice: protocol.json x-close-codes, read by the client from contract.ts (tBD F6)", () => {
   it("writes each code whose advice is not \"yes\" into RECONNECT_ADVICE, a code added too, and no description", () => {
     const files = edited((f) => {
