@@ -4,7 +4,8 @@ import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:ht
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, * as wsModule from 'ws';
-import { CloseCode, PING_INTERVAL_MS, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
+import { CloseCode, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
+import { endpointOf, samePath } from '../shared/request-url.js';
 import { asWritten, numberLiterals } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
@@ -307,20 +308,32 @@ function extensionFault(header: string, offer: string): string {
 }
 
 /**
+ * What the contract's poll path adds to its socket path (`/poll` for `/api/ws` and
+ * `/api/ws/poll`): the client polls its socket URL's path plus it, and the server given another
+ * `path` polls there (generate checks that POLL_PATH is under WEBSOCKET_PATH).
+ */
+const POLL_SUFFIX = POLL_PATH.slice(WEBSOCKET_PATH.replace(/\/+$/, '').length);
+
+/**
  * Where the socket may be, said after a 404 to the upgrade at `url` (`query`: the URL given had
- * one, kept): a URL ending in `/poll` (or `/poll/`) names a poll endpoint, the reference
- * server's at its socket's path + `/poll` (the client derives it so), whatever that path is; any
- * other path than `/api/ws` (the dashboard's, `/`) gets the default path, said to be the default
- * (a server on another `path` answers 404 there too). Nothing at `/api/ws` itself. It said "the
- * reference server's socket is at /api/ws" as a fact, for the poll URL of a server on
- * `/api/realtime` too, whose socket is not there (a fresh tester).
+ * one, kept): a URL ending in the contract's poll suffix ({@link POLL_SUFFIX}, `/poll`; or it and
+ * `/`) names a poll endpoint, the reference server's at its socket's path + that suffix (the
+ * client derives it so), whatever that path is; any other path than WEBSOCKET_PATH (the
+ * dashboard's, `/`) gets the default path, said to be the default (a server on another `path`
+ * answers 404 there too). Nothing at WEBSOCKET_PATH itself. It said "the reference server's
+ * socket is at /api/ws" as a fact, for the poll URL of a server on `/api/realtime` too, whose
+ * socket is not there (a fresh tester); and it named the shipped `/api/ws` and `/poll` in a build
+ * whose contract moved them, where its server serves neither (tBH F2).
  */
 function socketHint(url: URL, query: boolean): string {
   const withQuery = query ? ', with the query as given' : '';
-  const poll = /^(\/.*[^/])\/poll\/?$/.exec(url.pathname)?.[1];
-  if (poll !== undefined) return ` (a URL ending in /poll names a poll endpoint, not a socket: the reference server's socket is the path without /poll, ${url.protocol}//${url.host}${poll}${withQuery})`;
-  if (url.pathname === '/api/ws' || url.pathname === '/api/ws/') return '';
-  return ` (a reference server with the default path has its socket at /api/ws: ${url.protocol}//${url.host}/api/ws${withQuery})`;
+  const pathname = endpointOf(url.pathname);
+  const poll = pathname.endsWith(POLL_SUFFIX) ? pathname.slice(0, -POLL_SUFFIX.length) : undefined;
+  if (poll !== undefined && /^\/.*[^/]$/.test(poll)) {
+    return ` (a URL ending in ${POLL_SUFFIX} names a poll endpoint, not a socket: the reference server's socket is the path without ${POLL_SUFFIX}, ${url.protocol}//${url.host}${poll}${withQuery})`;
+  }
+  if (samePath(url.pathname, WEBSOCKET_PATH)) return '';
+  return ` (a reference server with the default path has its socket at ${WEBSOCKET_PATH}: ${url.protocol}//${url.host}${WEBSOCKET_PATH}${withQuery})`;
 }
 
 /** Why a URL holds no IPv6 zone id, and what to give instead. */

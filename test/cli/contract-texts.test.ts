@@ -9,6 +9,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,7 +31,7 @@ beforeAll(() => {
   };
   replace('protocol.json', [
     ['"path": "/api/ws",', '"path": "/ws",'],
-    ['"path": "/api/ws/poll",', '"path": "/ws/poll",'],
+    ['"path": "/api/ws/poll",', '"path": "/ws/longpoll",'],
     ['"pingIntervalMs": 30000', '"pingIntervalMs": 45000'],
     ['"pongTimeoutMs": 10000', '"pongTimeoutMs": 5000'],
   ]);
@@ -54,6 +56,30 @@ describe('CLI texts follow the contract they are built with', () => {
     expect(text).not.toMatch(/30000 ms|10 s|\/api\/ws/);
   });
 
+  it("listen's hint after a 404: the contract's socket path and poll suffix, not the shipped /api/ws and /poll (tBH F2)", async () => {
+    // Any server's 404 to the upgrade: what listen says of it is the build's alone.
+    const server = createServer((_request, response) => response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not-found"}'));
+    server.on('upgrade', (_request, socket: Socket) => socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 21\r\nconnection: close\r\n\r\n{"error":"not-found"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const hint = async (pathname: string) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'listen', `${at}${pathname}`, '--token', 'x', '--count', '1'], { cwd: copy });
+        let err = '';
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+        const status = await new Promise((resolve) => child.once('exit', resolve));
+        expect(status, err).toBe(2);
+        return /HTTP 404 Not Found: "not-found"(.*)\n$/.exec(err)?.[1];
+      };
+      expect(await hint('/ws/longpoll')).toBe(` (a URL ending in /longpoll names a poll endpoint, not a socket: the reference server's socket is the path without /longpoll, ${at}/ws)`);
+      expect(await hint('/rt/longpoll/')).toBe(` (a URL ending in /longpoll names a poll endpoint, not a socket: the reference server's socket is the path without /longpoll, ${at}/rt)`);
+      expect(await hint('/')).toBe(` (a reference server with the default path has its socket at /ws: ${at}/ws)`);
+      expect(await hint('/ws/')).toBe('');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
+
   it('serve --demo: the banner names the paths it serves, its "Try it" poll answers 200, and the pong line says the contract\'s timeout', { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--port', '0', '--secret', 'a-demo-secret-of-at-least-32-bytes!!'], { cwd: copy, env: { ...process.env, TMPDIR: copy } });
     try {
@@ -65,11 +91,11 @@ describe('CLI texts follow the contract they are built with', () => {
         const look = setInterval(() => out.includes('Ctrl-C') && (clearInterval(look), resolve()), 50);
         child.once('exit', () => (clearInterval(look), reject(new Error(`serve ended: ${err}`))));
       });
-      expect(out).toMatch(/\(pid \d+; path \/ws, polling \/ws\/poll\)/);
+      expect(out).toMatch(/\(pid \d+; path \/ws, polling \/ws\/longpoll\)/);
       expect(out).toMatch(/websocat "ws:\/\/localhost:\d+\/ws\?token=/);
       expect(out).toContain('within 5 s, or the server closes with 4408.');
       expect(out).not.toContain('/api/ws');
-      const poll = /curl "(http:\/\/localhost:\d+\/ws\/poll\?token=[^"]+)"/.exec(out)?.[1];
+      const poll = /curl "(http:\/\/localhost:\d+\/ws\/longpoll\?token=[^"]+)"/.exec(out)?.[1];
       expect(poll, out).toBeDefined();
       const response = await fetch(poll!.replace('localhost', '127.0.0.1'), { signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
