@@ -1019,4 +1019,28 @@ describe('validate: NDJSON in a .json file past 256 MiB', () => {
     expect(await read('lines.json', `${tradeLine}\n`.repeat(1000))).toEqual([`${expected}; it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson`]);
     expect(await read('pretty.json', JSON.stringify(Array.from({ length: 300 }, () => trade), null, 2))).toEqual([expected]);
   });
+
+  // A folder's files go by their extensions whatever --input says: "or with --input ndjson" did
+  // nothing for them, and was said again when given (a tester).
+  it('in a folder, is told to rename it or name it itself with --input, under --input ndjson too', async () => {
+    const { readSources } = await import('../../src/cli/sources/index.js');
+    const folder = path.join(dir, 'found-in-folder');
+    mkdirSync(folder);
+    const big = path.join(folder, 'big.json');
+    const small = path.join(folder, 'small.json');
+    const pretty = path.join(folder, 'pretty.jsonl');
+    writeFileSync(big, `${tradeLine}\n`.repeat(1000));
+    writeFileSync(small, `${tradeLine}\n${tradeLine}\n`);
+    writeFileSync(pretty, '{\n  "type": "ping",\n  "timestamp": 1\n}\n');
+    for (const input of ['auto', 'ndjson'] as const) {
+      const hints = new Map<string, string | undefined>();
+      for await (const entry of readSources([folder], { input, duplicateKeys: true, stdin: () => process.stdin, maxDocumentBytes: 64 * 1024 })) {
+        if (entry.kind === 'syntax') hints.set(entry.file, entry.error.message.slice(entry.error.message.indexOf('; ') + 2));
+      }
+      const ndjson = (file: string) => `it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl (a folder's files go by their names, whatever --input says), or name the file itself: validate --input ndjson ${JSON.stringify(file)}`;
+      expect(hints.get(big)).toBe(ndjson(big));
+      expect(hints.get(small)).toBe(ndjson(small));
+      expect(hints.get(pretty)).toMatch(/^name it \.json \(a folder's files go by their names, whatever --input says\), or name the file itself: validate --input json ".*pretty\.jsonl"$/);
+    }
+  });
 });

@@ -37,7 +37,7 @@ import { isMessagePerLine, readDocument, readDocumentText, scanDocument } from '
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { binaryError, decodeUtf8, DOCUMENTS_HINT, lineAtByte, MAX_LINE_KEYS, ndjsonWayOut, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
+import { binaryError, decodeUtf8, DOCUMENTS_HINT, foundWayOut, jsonWayOut, lineAtByte, MAX_LINE_KEYS, ndjsonWayOut, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -177,7 +177,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
           if (info !== undefined && (isOwnOutput(file, info) || !first(info))) continue;
           const large = options.largeNdjsonFrom !== undefined && LINE_FILE.test(file) ? await largeFile(file, options.largeNdjsonFrom) : undefined;
           if (large) yield [large];
-          else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable);
+          else yield* asFound(readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable), file);
         }
         if (failures.length > 0) yield failures.splice(0);
         // Only where nothing under it was reported: a folder that cannot be listed (or whose one
@@ -269,6 +269,21 @@ async function largeFile(file: string, from: number): Promise<NdjsonFileEntry | 
     return info.isFile() && info.size >= from ? { kind: 'ndjson-file', file, size: info.size } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The way out in the hints of `file` found in a folder: {@link foundWayOut}, for the named file's (--input does not apply to it). */
+async function* asFound(batches: AsyncGenerator<SourceEntry[]>, file: string): AsyncGenerator<SourceEntry[]> {
+  const named = [['ndjson', ndjsonWayOut(false)], ['json', jsonWayOut(false)]] as const;
+  for await (const batch of batches) {
+    yield batch.map((entry) => {
+      if (entry.kind !== 'syntax' || entry.error.hint === undefined) return entry;
+      const { hint, message } = entry.error;
+      const match = named.find(([, wayOut]) => hint.endsWith(wayOut) && message.endsWith(hint));
+      if (match === undefined) return entry;
+      const found = `${hint.slice(0, -match[1].length)}${foundWayOut(match[0], file)}`;
+      return { ...entry, error: { ...entry.error, hint: found, message: `${message.slice(0, -hint.length)}${found}` } };
+    });
   }
 }
 

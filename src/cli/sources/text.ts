@@ -94,6 +94,17 @@ export const jsonWayOut = (stream: boolean) => (stream ? 'give --input json' : '
 /** How to have NDJSON read line by line: as {@link jsonWayOut}, by name for a file, with `--input ndjson` for a stream. */
 export const ndjsonWayOut = (stream: boolean) => (stream ? 'give --input ndjson' : 'such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson');
 
+/**
+ * {@link ndjsonWayOut} and {@link jsonWayOut} for a file found in a folder, which goes by its
+ * extension whatever `--input` says: renamed, or named itself with `--input` (the command to
+ * give). They were told "or with --input ndjson", which does nothing for a folder's files, and
+ * told it again when it was given (a tester).
+ *
+ * @param file the file's path as found under the folder named
+ */
+export const foundWayOut = (format: 'json' | 'ndjson', file: string) =>
+  `${format === 'ndjson' ? 'such a file is read line by line when named .ndjson or .jsonl' : 'name it .json'} (a folder's files go by their names, whatever --input says), or name the file itself: validate --input ${format} ${JSON.stringify(file)}`;
+
 /** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). A hint, as {@link withHint} takes it. */
 export const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
 
