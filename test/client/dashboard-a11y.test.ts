@@ -304,6 +304,37 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     expect(await page.locator('#user-stat').getAttribute('tabindex')).toBeNull();
   }, 60_000);
 
+  it("shows a long user name whole on focus at 1280 px without covering the header's other items or pushing its button off the window (the state's label was drawn over \"messages\", switch token cut: tBH)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    const sub = 'maria.fernanda.rodriguez.de.la.cruz@example.com';
+    for (const admin of [false, true]) {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign(sub, 3600, { admin })}`);
+      await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement!.id)).toBe('user-stat');
+      // Each shown item of the header: inside the window, its text inside its box, apart from the others.
+      const faults = await page.evaluate(() => {
+        const items = [...document.querySelectorAll('header > *')].filter((item) => (item as HTMLElement).offsetParent !== null) as HTMLElement[];
+        const boxes = items.map((item) => ({ id: item.id || item.textContent!.trim().split(' ')[0]!, item, box: item.getBoundingClientRect() }));
+        const found: string[] = [];
+        for (const { id, item, box } of boxes) {
+          if (box.left < 0 || box.right > innerWidth + 0.5) found.push(`${id} out of the window (${Math.round(box.left)}..${Math.round(box.right)})`);
+          if (item.scrollWidth > item.clientWidth + 1) found.push(`${id} text ${item.scrollWidth} px wide in ${item.clientWidth} px`);
+        }
+        for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) {
+          if (a.box.left < b.box.right - 0.5 && b.box.left < a.box.right - 0.5 && a.box.top < b.box.bottom - 0.5 && b.box.top < a.box.bottom - 0.5) found.push(`${a.id} over ${b.id}`);
+        }
+        return found;
+      });
+      expect(faults, admin ? 'admin' : 'user').toEqual([]);
+      const user = page.locator('#user');
+      expect(await user.evaluate((element) => element.scrollWidth <= element.clientWidth + 1)).toBe(true);
+      await page.context().close();
+    }
+  }, 60_000);
+
   it('keeps the header in view only where the window is tall enough: at 400 % zoom it scrolls away with the page (it stayed, two thirds of a 320×256 window: tBE)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     browser = await launch();

@@ -38,12 +38,15 @@ export const DASHBOARD_HTML = `<!doctype html>
   #user-stat:focus #user { max-width: none; white-space: normal; overflow-wrap: anywhere; }
   #state { display: inline-block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   #state-stat:focus #state { white-space: normal; overflow-wrap: anywhere; }
-  /* From 1200 px the header is one line whatever it holds: the state gives up room, cut at its end (whole in its title and when focused), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
+  /* From 1200 px the header is one line whatever it holds (but while a cut user name is focused): the state gives up room, cut at its end (whole in its title and when focused), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
   @media (min-width: 1200px) {
     header { flex-wrap: nowrap; gap: .25rem .7rem; }
     header > * { flex-shrink: 0; white-space: nowrap; }
     #state-stat { flex-shrink: 1; min-width: 0; display: flex; column-gap: .3em; }
     #state-stat #state { min-width: 0; }
+    /* While a cut user name is shown whole (focused), the header wraps: on one line the name took the state's room, its label drawn over "messages", and pushed the button off the window (tBH). */
+    header:has(#user-stat:focus) { flex-wrap: wrap; }
+    header:has(#user-stat:focus) > #user-stat { flex-shrink: 1; min-width: 0; white-space: normal; }
   }
   /* Below 1200 px the header wraps: what changes with the connection and the stream keeps the room of its longest usual text (the badge its longest word, rtt 999 ms, the counts 6 and 3 digits; the state a line of its own at 390 px, cut at its end, whole in its title), so a disconnect or a count moves nothing to another line (at 390 px the header grew and shrank by a line as the connection dropped and came back: a fresh user). */
   @media (max-width: 1199.98px) {
