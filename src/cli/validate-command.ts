@@ -4,7 +4,7 @@ import type { ValidationError } from '../runtime/errors.js';
 import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
 import { messageType, noticeMessage, oneLine, Report, shownPointer, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
-import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
+import { duplicateKeyError, readFoundFile, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
 import { findLoneSurrogates, lineLookup, loneSurrogateError, mayHoldSurrogateEscape, type LoneSurrogate } from './sources/text.js';
 
 /** Options of `realtime-contract validate`. */
@@ -76,7 +76,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
         if (entry.kind !== 'ndjson-file') check(entry);
         // (A file the workers leave, maybe one pretty-printed document, is read serially.)
         else if (!parallel!.usable || !(await parallel!.validateFile(entry.file, report, check))) {
-          for await (const serial of readSourceBatches([entry.file], sources)) {
+          for await (const serial of entry.found ? readFoundFile(entry.file, sources) : readSourceBatches([entry.file], sources)) {
             serial.forEach(check);
             report.flush();
             await report.drained();

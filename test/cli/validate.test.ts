@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultJobs, ParallelValidation } from '../../src/cli/parallel.js';
 import { runValidate, type ValidateCommandOptions } from '../../src/cli/validate-command.js';
+import { shellWord } from '../../src/cli/path-hints.js';
 import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
 
 const CLI = path.resolve('src/cli/main.ts');
@@ -151,7 +152,7 @@ describe('realtime-contract validate', () => {
     // Named .gz but not gzip: a file of no known type, as a .txt is (exit 2), with the --input to give.
     const plain = file('plain.ndjson.gz', `${tradeLine}\n`);
     const refused = cli(['validate', plain]);
-    expect(refused.stderr).toBe(`realtime-contract: cannot validate "${plain}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(plain)}, or --input json for one document)\n`);
+    expect(refused.stderr).toBe(`realtime-contract: cannot validate "${plain}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${shellWord(plain)}, or --input json for one document)\n`);
     expect(refused.code).toBe(2);
     expect(cli(['validate', '--input', 'ndjson', plain]).code).toBe(0);
     // A folder's .gz files are not read. One named as a gzipped message file is said, as a FIFO
@@ -241,7 +242,7 @@ describe('realtime-contract validate', () => {
     const { code, stderr } = cli(['validate', folder, text]);
     expect(stderr.trimEnd().split('\n')).toEqual([
       `realtime-contract: no .json, .ndjson or .jsonl files under "${folder}"`,
-      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(text)}, or --input json for one document)`,
+      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${shellWord(text)}, or --input json for one document)`,
     ]);
     expect(code).toBe(2);
     // The way out it names works (a fresh user had to find it).
@@ -710,6 +711,15 @@ describe('realtime-contract validate', () => {
       expect((await run(targets[2]!, { jobs: 2, parallelFrom: 0 })).stdout).toMatch(/\n1 valid, 2 invalid\n$/);
     }, 60_000);
 
+    it("a folder's large .jsonl goes by its extension whatever --input says, as its small one does, with a found file's way out (the workers left it to be read as if named: a tester)", async () => {
+      const pretty = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ type: 'ping', timestamp: i })), null, 2);
+      const folder = path.dirname(file('jobs-found/pretty.jsonl', `${pretty}\n`));
+      const serial = await run(folder, { jobs: 1, input: 'json' });
+      expect(serial.stdout).toMatch(/or name the file itself: validate --input json \S*pretty\.jsonl\n/);
+      expect(serial.stdout).toMatch(/\n0 valid, 1 invalid\n$/);
+      expect(await run(folder, { jobs: 2, blockBytes: 5, parallelFrom: 0, input: 'json' })).toEqual(serial);
+    }, 60_000);
+
     it('a line too long to hold, ending in CRLF, has the size one thread gives it, whatever the block size', async () => {
       const target = path.join(dir, 'jobs-giant-crlf.ndjson');
       const out = createWriteStream(target);
@@ -1032,15 +1042,19 @@ describe('validate: NDJSON in a .json file past 256 MiB', () => {
     writeFileSync(big, `${tradeLine}\n`.repeat(1000));
     writeFileSync(small, `${tradeLine}\n${tradeLine}\n`);
     writeFileSync(pretty, '{\n  "type": "ping",\n  "timestamp": 1\n}\n');
+    // Quoted for a shell as the other hints' paths are: in double quotes, `$USD` was expanded (a tester).
+    const dollar = path.join(folder, 'prices $USD.json');
+    writeFileSync(dollar, `${tradeLine}\n${tradeLine}\n`);
     for (const input of ['auto', 'ndjson'] as const) {
       const hints = new Map<string, string | undefined>();
       for await (const entry of readSources([folder], { input, duplicateKeys: true, stdin: () => process.stdin, maxDocumentBytes: 64 * 1024 })) {
         if (entry.kind === 'syntax') hints.set(entry.file, entry.error.message.slice(entry.error.message.indexOf('; ') + 2));
       }
-      const ndjson = (file: string) => `it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl (a folder's files go by their names, whatever --input says), or name the file itself: validate --input ndjson ${JSON.stringify(file)}`;
+      const ndjson = (file: string) => `it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl (a folder's files go by their names, whatever --input says), or name the file itself: validate --input ndjson ${shellWord(file)}`;
       expect(hints.get(big)).toBe(ndjson(big));
       expect(hints.get(small)).toBe(ndjson(small));
-      expect(hints.get(pretty)).toMatch(/^name it \.json \(a folder's files go by their names, whatever --input says\), or name the file itself: validate --input json ".*pretty\.jsonl"$/);
+      expect(hints.get(dollar)).toMatch(/validate --input ndjson '\/\S*\/prices \$USD\.json'$/);
+      expect(hints.get(pretty)).toMatch(/^name it \.json \(a folder's files go by their names, whatever --input says\), or name the file itself: validate --input json \S*pretty\.jsonl$/);
     }
   });
 });

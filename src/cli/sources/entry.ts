@@ -62,6 +62,8 @@ export interface NdjsonFileEntry {
   file: string;
   /** Its size in bytes when it was found. */
   size: number;
+  /** Found in a folder (not named): it goes by its extension whatever `--input` says ({@link readFoundFile}). */
+  found?: true;
 }
 
 /** What a source yields, in input order. */

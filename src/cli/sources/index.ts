@@ -31,7 +31,7 @@ import path from 'node:path';
 import { fstatSync, lstatSync, readlinkSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
-import { notFoundHint } from '../path-hints.js';
+import { notFoundHint, shellWord } from '../path-hints.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { isMessagePerLine, readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
@@ -201,7 +201,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (format !== undefined && !first(info)) continue;
         if (!gzip && options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (format !== undefined) yield* readFile(given, format, options, unreadable);
-        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${JSON.stringify(given)}, or --input json for one document)` }];
+        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${shellWord(given)}, or --input json for one document)` }];
       } else if (info.isSocket()) {
         yield [{ kind: 'unreadable', file: given, reason: `cannot read "${given}": ${SOCKET}` }];
       } else {
@@ -266,10 +266,21 @@ function danglingLink(file: string, error: unknown): string {
 async function largeFile(file: string, from: number): Promise<NdjsonFileEntry | undefined> {
   try {
     const info = await stat(file);
-    return info.isFile() && info.size >= from ? { kind: 'ndjson-file', file, size: info.size } : undefined;
+    return info.isFile() && info.size >= from ? { kind: 'ndjson-file', file, size: info.size, found: true } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Reads `file`, found in a folder, as the folder's files are read: by its extension whatever
+ * `--input` says, its hints the way out for a found file. For a large one `validate`'s workers
+ * leave (an `ndjson-file` entry with `found`): read as a named file, it went by `--input` instead,
+ * so the same folder's small and large `.jsonl` were read two ways (a tester).
+ */
+export function readFoundFile(file: string, options: SourceOptions): AsyncGenerator<SourceEntry[]> {
+  const unreadable = (at: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file: at, reason: `cannot read "${at}": ${describeIoError(error)}${danglingLink(at, error)}` });
+  return asFound(readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable), file);
 }
 
 /** The way out in the hints of `file` found in a folder: {@link foundWayOut}, for the named file's (--input does not apply to it). */

@@ -5,6 +5,7 @@ import { countKeys, scanJsonText, type JsonTextScan } from '../../languages/json
 import { escapeToken } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import { firstInvalidUtf8Byte } from '../../shared/utf8.js';
+import { shellWord } from '../path-hints.js';
 
 /**
  * Most levels of nesting of arrays and objects the CLI reads in one message (an NDJSON line, a
@@ -103,7 +104,7 @@ export const ndjsonWayOut = (stream: boolean) => (stream ? 'give --input ndjson'
  * @param file the file's path as found under the folder named
  */
 export const foundWayOut = (format: 'json' | 'ndjson', file: string) =>
-  `${format === 'ndjson' ? 'such a file is read line by line when named .ndjson or .jsonl' : 'name it .json'} (a folder's files go by their names, whatever --input says), or name the file itself: validate --input ${format} ${JSON.stringify(file)}`;
+  `${format === 'ndjson' ? 'such a file is read line by line when named .ndjson or .jsonl' : 'name it .json'} (a folder's files go by their names, whatever --input says), or name the file itself: validate --input ${format} ${shellWord(file)}`;
 
 /** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). A hint, as {@link withHint} takes it. */
 export const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
