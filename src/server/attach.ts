@@ -182,6 +182,11 @@ export function servedPath(server: EventEmitter, pathname: string | undefined): 
   return undefined;
 }
 
+/** Whether a realtime server is still open on `server` (attached to it, its upgrade listener on it). */
+export function hasRealtimeServers(server: EventEmitter): boolean {
+  return (realtimeServers.get(server)?.size ?? 0) > 0;
+}
+
 /**
  * Adds a realtime server, `entry`, to `server`'s: its listener to the `upgrade` listeners, its paths
  * to those served.

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { addRealtimeServer, answeredAsRequest, attachInFront, servedPath, watchParserRefusals } from './attach.js';
+import { addRealtimeServer, answeredAsRequest, attachInFront, hasRealtimeServers, servedPath, watchParserRefusals } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { containedLogger } from './contained-logger.js';
@@ -1372,7 +1372,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (ownServer) await listening.catch(() => undefined);
     if (ownServer && httpServer.listening) {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeAllConnections();
+      // Another realtime server still on it (attached to `rt.httpServer`) is given the drain for its requests too: its
+      // held polls were cut at once, unanswered, while its sockets had the drain (a tester). Idle ones go now either way.
+      if (hasRealtimeServers(httpServer)) httpServer.closeIdleConnections();
+      else httpServer.closeAllConnections();
       // What is left is another's (a second realtime server's socket, an app's upgrade): given the rest of the drain
       // to close it (its own close() sends 1001), then ended, its client seeing the connection lost (1006).
       let timer: NodeJS.Timeout | undefined;

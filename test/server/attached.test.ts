@@ -219,6 +219,26 @@ describe('a server attached to the app\'s HTTP server', () => {
     await second.close();
   });
 
+  it("leaves a second server on a standalone server's `rt.httpServer` its held polls through the first's drain: its own close() answers them (they were cut at once, unanswered, when the first closed: a tester)", async () => {
+    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false, shutdownTimeoutMs: 3000 });
+    cleanup.push(() => first.close());
+    await first.listening;
+    const second = createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET } });
+    cleanup.push(() => second.close());
+    const url = `http://127.0.0.1:${first.address()!.port}/api/ws/poll?token=${await token('bob')}`;
+    // The first poll is answered at once with the stream's cursor; the next, from it, is held.
+    const { cursor } = (await (await fetch(url)).json()) as { cursor: string };
+    const poll = fetch(`${url}&since=${encodeURIComponent(cursor)}`);
+    await eventually(() => second.stats().pendingPolls === 1, 5000, 'the poll held by the second server');
+    const closing = first.close();
+    await eventually(() => !first.httpServer.listening, 5000, 'the first server no longer listening');
+    await second.close();
+    const answer = await poll;
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ messages: [] });
+    await closing;
+  });
+
   it("leaves a second server on a standalone server's `rt.httpServer` its own 1001 when both are closed together", async () => {
     const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false });
     cleanup.push(() => first.close());
