@@ -1,6 +1,7 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ClientMessage, ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, described, isObject, type ClientValidationError } from './check.js';
+import { CLIENT_MAX_TIMER_MS, POLL_TIMEOUT_MARGIN_MS } from '../shared/client-timers.js';
 import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_SUFFIX, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
@@ -22,7 +23,7 @@ export type MessageData<T extends ServerMessageType> = T extends keyof ReceivedM
 export type TokenSource = string | (() => string | null | undefined | Promise<string | null | undefined>);
 
 /** The longest wait the client sets, ms (23 days): a timer set past 2^31 - 1 ms fires at once (maxMs: Infinity polled a thousand times a second). */
-const MAX_TIMER_MS = 2e9;
+const MAX_TIMER_MS = CLIENT_MAX_TIMER_MS;
 
 /**
  * A clock that never steps (whole ms), for every duration the client measures: `performance.now()`,
@@ -364,7 +365,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const usePolling = option('polling', options.polling, 'a boolean', isBoolean, true);
   const connectTimeout = num('connectTimeoutMs', options.connectTimeoutMs, 10_000);
   // From the contract's hold (a server built with a longer one had every quiet poll abandoned: tBD F4).
-  const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, POLL_HOLD_MS + 15_000);
+  const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, POLL_HOLD_MS + POLL_TIMEOUT_MARGIN_MS);
   const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 16 * 1024 * 1024);
   option('url', options.url, 'a string', isString);
   // What is wrong said, as connect says it of `url` ("got a string" read as the type it must be: tAP F2).

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
 import { AS_A_REQUEST_NAMES_IT, unservablePath } from '../shared/request-url.js';
 import { MAX_TIMER_MS } from '../shared/options.js';
+import { CLIENT_MAX_TIMER_MS, POLL_TIMEOUT_MARGIN_MS } from '../shared/client-timers.js';
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
 import { checkInvisibleText } from './invisible.js';
 import { checkTypeBoxSupport } from './typebox.js';
@@ -511,6 +512,16 @@ function checkPollingFigures(contract: Contract): void {
       'protocol.json',
       '/x-polling/holdMs',
       `expected a number of milliseconds from 0 to ${MAX_TIMER_MS} (as the server's pollHoldMs option), got ${polling.holdMs}: it is the server's default poll hold, and a timer outside it fires at once, so every quiet poll would be answered at once`,
+    );
+  }
+  // The client's default poll timeout is the hold + POLL_TIMEOUT_MARGIN_MS, and it waits CLIENT_MAX_TIMER_MS at most:
+  // a longer hold, and the same build's client gave up on every quiet poll before the server answered it (tBI F4).
+  const longestHold = CLIENT_MAX_TIMER_MS - POLL_TIMEOUT_MARGIN_MS;
+  if (polling.holdMs > longestHold) {
+    throw new SchemaError(
+      'protocol.json',
+      '/x-polling/holdMs',
+      `expected a number of milliseconds from 0 to ${longestHold}, got ${polling.holdMs}: the client waits for a poll's answer ${POLL_TIMEOUT_MARGIN_MS} ms past the hold, and ${CLIENT_MAX_TIMER_MS} ms at most, so it would give up on every quiet poll before the server answered it`,
     );
   }
   if (!(polling.maxMessages >= 1 && polling.maxMessages <= Number.MAX_SAFE_INTEGER)) {

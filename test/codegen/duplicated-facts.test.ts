@@ -221,9 +221,17 @@ describe("the poll hold and size: protocol.json x-polling.holdMs and maxMessages
     }
   });
 
+  it("refuses a hold the client cannot wait for: its poll timeout is the hold + 15 000 ms, and 2e9 ms at most (a hold past 1 999 985 000 ms, and the same build's client gave up on every quiet poll: tBI F4)", () => {
+    for (const holdMs of [1_999_985_001, 2 ** 31 - 1]) {
+      const error = refusal(polling(holdMs, 500));
+      expect([error?.file, error?.pointer]).toEqual(['protocol.json', '/x-polling/holdMs']);
+      expect(error!.problem).toBe(`expected a number of milliseconds from 0 to 1999985000, got ${holdMs}: the client waits for a poll's answer 15000 ms past the hold, and 2000000000 ms at most, so it would give up on every quiet poll before the server answered it`);
+    }
+  });
+
   it('takes the bounds themselves', () => {
     expect(refusal(polling(0, 1))).toBeUndefined();
-    expect(refusal(polling(2 ** 31 - 1, 100_000))).toBeUndefined();
+    expect(refusal(polling(1_999_985_000, 100_000))).toBeUndefined();
   });
 });
 
