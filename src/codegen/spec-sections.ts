@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { readSchemaText, SchemaError, type Contract } from '../contract/index.js';
+import { editDistance } from '../runtime/errors.js';
 
 /** The team's spec, beside the schemas (`schemas/websocket-message-schemas.md`, shipped in the package), whose headings `x-spec-section` names. */
 export const SPEC_FILE = 'websocket-message-schemas.md';
@@ -21,26 +23,21 @@ export async function readSpec(schemaDir: string): Promise<string> {
   return read.text;
 }
 
-/**
- * The headings of a Markdown text (ATX headings, `#` to `######`, outside fenced code blocks),
- * as written after the `#`s, trimmed, with a closing run of `#`s dropped: `### 8. Whale
- * Activity` is `8. Whale Activity`.
- */
-export function markdownHeadings(markdown: string): string[] {
-  const headings: string[] = [];
-  let fence: string | undefined;
-  for (const line of markdown.split(/\r\n|\r|\n/)) {
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker !== undefined) {
-      if (fence === undefined) fence = marker;
-      else if (marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
-      continue;
-    }
-    if (fence !== undefined) continue;
-    const heading = /^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
-    if (heading) headings.push((heading[1] ?? '').trim());
-  }
-  return headings.filter((heading) => heading !== '');
+/** A heading of a Markdown text: its text as written after the `#`s (or above the underline), and its level, 1 to 6. */
+export interface MarkdownHeading {
+  text: string;
+  level: number;
+}
+
+/** The headings of a Markdown text, in order, as markdown-it reads them (code blocks, setext and closing `#`s as CommonMark says). */
+export function markdownHeadings(markdown: string): MarkdownHeading[] {
+  const tokens = new MarkdownIt().parse(markdown, {});
+  const headings: MarkdownHeading[] = [];
+  tokens.forEach((token, i) => {
+    const text = token.type === 'heading_open' ? tokens[i + 1]?.content.trim() : undefined;
+    if (text) headings.push({ text, level: Number(token.tag.slice(1)) });
+  });
+  return headings;
 }
 
 /**
@@ -55,14 +52,15 @@ export function markdownHeadings(markdown: string): string[] {
  * @throws SchemaError at the schema's `/x-spec-section`, naming the nearest heading
  */
 export function checkSpecSections(contract: Contract, spec: string): void {
-  const headings = markdownHeadings(spec);
+  const outline = markdownHeadings(spec);
+  const headings = outline.map((heading) => heading.text);
   const cited = [
     ...contract.messages.map((message) => ({ file: message.file, section: message.section, type: message.type as string | undefined })),
     ...(contract.documents ?? []).map((document) => ({ file: document.file, section: document.section, type: undefined })),
   ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const { file, section, type } of cited) {
     if (section.trim() !== '' && headings.includes(section)) continue;
-    const near = nearestHeading(section, headings, type === undefined ? undefined : typeSection(spec, type));
+    const near = nearestHeading(section, headings, type === undefined ? undefined : typeSection(outline, type));
     const what = section.trim() === '' ? `is ${section === '' ? 'empty' : 'blank'}` : `${JSON.stringify(section)} is not a heading of ${SPEC_FILE}`;
     throw new SchemaError(
       file,
@@ -79,15 +77,10 @@ export function checkSpecSections(contract: Contract, spec: string): void {
  * under `### 8. Whale Activity`): the heading above it of a higher level; undefined where the
  * spec has no heading for the type.
  */
-function typeSection(spec: string, type: string): string | undefined {
-  const lines = spec.split(/\r\n|\r|\n/);
-  const at = lines.findIndex((line) => new RegExp(`^ {0,3}(#{1,6})[ \\t]+\`${type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\`[ \\t]*$`).test(line));
+function typeSection(outline: readonly MarkdownHeading[], type: string): string | undefined {
+  const at = outline.findIndex((heading) => heading.text === `\`${type}\``);
   if (at < 0) return undefined;
-  const level = /^ {0,3}(#+)/.exec(lines[at]!)![1]!.length;
-  for (let i = at - 1; i >= 0; i--) {
-    const heading = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*$/.exec(lines[i]!);
-    if (heading && heading[1]!.length < level) return heading[2]!.replace(/[ \t]+#+$/, '').trim();
-  }
+  for (let i = at - 1; i >= 0; i--) if (outline[i]!.level < outline[at]!.level) return outline[i]!.text;
   return undefined;
 }
 
@@ -107,15 +100,4 @@ function nearestHeading(section: string, headings: readonly string[], typeHeadin
   }
   if (best !== undefined && section.trim() !== '' && bestDistance < section.trim().length / 2) return best;
   return typeHeading !== undefined && headings.includes(typeHeading) ? typeHeading : best;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions), for headings of a few dozen characters. */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
 }

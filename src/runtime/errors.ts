@@ -318,7 +318,7 @@ export function nearestName(word: string, names: readonly string[]): string | un
 const rows: number[][] = [[], [], []];
 
 /** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (`pnig` → `ping` is one). */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let [before, row, next] = rows as [number[], number[], number[]];
   for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {

@@ -59,9 +59,9 @@ describe('generate: x-spec-section is a heading of websocket-message-schemas.md'
   });
 
   it('takes a heading of any level as written after its #s, and not a line of a code block', async () => {
-    expect(markdownHeadings('# A\n## B ##\n   ### C\n```sh\n# not a heading\n```\n~~~\n## nor this\n~~~\n#### `whale`\n#nope\n')).toEqual(['A', 'B', 'C', '`whale`']);
+    expect(markdownHeadings('# A\n## B ##\n   ### C\n```sh\n# not a heading\n```\n~~~\n## nor this\n~~~\n#### `whale`\n#nope\n').map((heading) => heading.text)).toEqual(['A', 'B', 'C', '`whale`']);
     const spec = readFileSync(path.join(ROOT, 'schemas/websocket-message-schemas.md'), 'utf8');
-    expect(markdownHeadings(spec)).toEqual(expect.arrayContaining(['Error Handling', 'Backend Implementation Notes', '2. Keepalive', '12. AI Tasks']));
+    expect(markdownHeadings(spec).map((heading) => heading.text)).toEqual(expect.arrayContaining(['Error Handling', 'Backend Implementation Notes', '2. Keepalive', '12. AI Tasks']));
     // A heading of another level than the message sections' is a section too.
     const error = await generate(schemasWith('whale.json', 'Message Types')).then(() => undefined, (caught: unknown) => caught);
     expect(error).toBeUndefined();
