@@ -202,12 +202,18 @@ describe('a server attached to the app\'s HTTP server', () => {
     await alice.closed;
   });
 
-  it("resolves a standalone server's close() while a second server on its `rt.httpServer` holds a socket: past its drain that socket is ended (it waited for ever: a tester)", async () => {
-    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false, shutdownTimeoutMs: 300 });
+  /** A standalone server on `/a/ws` (no poll path; `options` added), and a second attached to its `rt.httpServer` on the default paths: both closed after the test. */
+  async function standaloneWithSecond(options: { shutdownTimeoutMs?: number } = {}) {
+    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false, ...options });
     cleanup.push(() => first.close());
     await first.listening;
     const second = createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET } });
     cleanup.push(() => second.close());
+    return { first, second };
+  }
+
+  it("resolves a standalone server's close() while a second server on its `rt.httpServer` holds a socket: past its drain that socket is ended (it waited for ever: a tester)", async () => {
+    const { first, second } = await standaloneWithSecond({ shutdownTimeoutMs: 300 });
     const port = first.address()!.port;
     const bob = new Client(new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${await token('bob')}`));
     await bob.until(() => bob.count('connection') === 1, 10_000, 'the connection message on /api/ws');
@@ -220,11 +226,7 @@ describe('a server attached to the app\'s HTTP server', () => {
   });
 
   it("leaves a second server on a standalone server's `rt.httpServer` its held polls through the first's drain: its own close() answers them (they were cut at once, unanswered, when the first closed: a tester)", async () => {
-    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false, shutdownTimeoutMs: 3000 });
-    cleanup.push(() => first.close());
-    await first.listening;
-    const second = createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET } });
-    cleanup.push(() => second.close());
+    const { first, second } = await standaloneWithSecond({ shutdownTimeoutMs: 3000 });
     const url = `http://127.0.0.1:${first.address()!.port}/api/ws/poll?token=${await token('bob')}`;
     // The first poll is answered at once with the stream's cursor; the next, from it, is held.
     const { cursor } = (await (await fetch(url)).json()) as { cursor: string };
@@ -240,11 +242,7 @@ describe('a server attached to the app\'s HTTP server', () => {
   });
 
   it("leaves a second server on a standalone server's `rt.httpServer` its own 1001 when both are closed together", async () => {
-    const first = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, path: '/a/ws', pollPath: false });
-    cleanup.push(() => first.close());
-    await first.listening;
-    const second = createRealtimeServer({ server: first.httpServer, jwt: { secret: SECRET } });
-    cleanup.push(() => second.close());
+    const { first, second } = await standaloneWithSecond();
     const bob = new Client(new WebSocket(`ws://127.0.0.1:${first.address()!.port}/api/ws?token=${await token('bob')}`));
     await bob.until(() => bob.count('connection') === 1, 10_000, 'the connection message on /api/ws');
     await Promise.all([first.close(), second.close()]);
