@@ -4,7 +4,7 @@ import { validationError } from '../../runtime/errors.js';
 import { parsePointer } from '../../runtime/json-pointer.js';
 import type { SourceEntry, SyntaxEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, binaryError, sniffBinary, type DuplicateKey } from './text.js';
+import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, type Origin, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, binaryError, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -15,7 +15,7 @@ import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, 
  * @param bytes the whole document (UTF-8; a byte-order mark is dropped)
  * @param duplicateKeys whether to look for keys written twice
  */
-export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: boolean, stream = file === '<stdin>'): Generator<SourceEntry> {
+export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: boolean, origin: Origin = file === '<stdin>' ? 'stream' : 'named'): Generator<SourceEntry> {
   const binary = sniffBinary(bytes.subarray(0, 65536), file);
   if (binary) {
     yield { kind: 'syntax', file, line: 1, error: binaryError(binary) };
@@ -31,7 +31,7 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
     // NDJSON in a `.json` file (or given as --input json): its second line is "not JSON after
     // JSON". Said with the way out (a fresh user read only the parser's words).
     if (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && isMessagePerLine(decoded.text)) {
-      const hint = `it holds one message per line (NDJSON): ${ndjsonWayOut(stream)}`;
+      const hint = `it holds one message per line (NDJSON): ${ndjsonWayOut(origin, file)}`;
       yield { ...entry, error: withHint(entry.error, hint) };
     } else yield entry;
   }

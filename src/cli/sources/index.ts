@@ -37,7 +37,7 @@ import { isMessagePerLine, readDocument, readDocumentText, scanDocument } from '
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { binaryError, decodeUtf8, DOCUMENTS_HINT, foundWayOut, jsonWayOut, lineAtByte, MAX_LINE_KEYS, ndjsonWayOut, notUtf8Head, sniffBinary, stripBom, withHint } from './text.js';
+import { binaryError, decodeUtf8, DOCUMENTS_HINT, lineAtByte, MAX_LINE_KEYS, ndjsonWayOut, notUtf8Head, type Origin, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -142,7 +142,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         stdinName = given;
         if (info?.isFIFO() && !first(info)) continue;
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
-        yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes, true);
+        yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes, 'stream');
         continue;
       }
       const info = await stat(given);
@@ -159,7 +159,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         stdinName = given;
         const stdin = options.stdin();
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
-        yield* readStream(stdin as AsyncIterable<Buffer>, given, options.input, options.duplicateKeys, options.maxDocumentBytes, true);
+        yield* readStream(stdin as AsyncIterable<Buffer>, given, options.input, options.duplicateKeys, options.maxDocumentBytes, 'stream');
         continue;
       }
       if (info.isDirectory()) {
@@ -177,7 +177,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
           if (info !== undefined && (isOwnOutput(file, info) || !first(info))) continue;
           const large = options.largeNdjsonFrom !== undefined && LINE_FILE.test(file) ? await largeFile(file, options.largeNdjsonFrom) : undefined;
           if (large) yield [large];
-          else yield* asFound(readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable), file);
+          else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable, 'found');
         }
         if (failures.length > 0) yield failures.splice(0);
         // Only where nothing under it was reported: a folder that cannot be listed (or whose one
@@ -211,7 +211,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // after its writer had gone, and the run waited for ever for another (a fresh tester).
         if (!first(info)) continue;
         const format = options.input === 'auto' && LINE_FILE.test(given) ? 'ndjson' : options.input;
-        yield* readStream(readBytes(given), given, format, options.duplicateKeys, options.maxDocumentBytes, true);
+        yield* readStream(readBytes(given), given, format, options.duplicateKeys, options.maxDocumentBytes, 'stream');
       }
     } catch (error) {
       // Standard input is `<stdin>` here too, as in its problems (it read `cannot read "-"`).
@@ -280,27 +280,12 @@ async function largeFile(file: string, from: number): Promise<NdjsonFileEntry | 
  */
 export function readFoundFile(file: string, options: SourceOptions): AsyncGenerator<SourceEntry[]> {
   const unreadable = (at: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file: at, reason: `cannot read "${at}": ${describeIoError(error)}${danglingLink(at, error)}` });
-  return asFound(readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable), file);
+  return readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable, 'found');
 }
 
-/** The way out in the hints of `file` found in a folder: {@link foundWayOut}, for the named file's (--input does not apply to it). */
-async function* asFound(batches: AsyncGenerator<SourceEntry[]>, file: string): AsyncGenerator<SourceEntry[]> {
-  const named = [['ndjson', ndjsonWayOut(false)], ['json', jsonWayOut(false)]] as const;
-  for await (const batch of batches) {
-    yield batch.map((entry) => {
-      if (entry.kind !== 'syntax' || entry.error.hint === undefined) return entry;
-      const { hint, message } = entry.error;
-      const match = named.find(([, wayOut]) => hint.endsWith(wayOut) && message.endsWith(hint));
-      if (match === undefined) return entry;
-      const found = `${hint.slice(0, -match[1].length)}${foundWayOut(match[0], file)}`;
-      return { ...entry, error: { ...entry.error, hint: found, message: `${message.slice(0, -hint.length)}${found}` } };
-    });
-  }
-}
-
-async function* readFile(file: string, format: InputFormat, options: SourceOptions, unreadable: (file: string, error: unknown) => SourceEntry): AsyncGenerator<SourceEntry[]> {
+async function* readFile(file: string, format: InputFormat, options: SourceOptions, unreadable: (file: string, error: unknown) => SourceEntry, origin: Origin = 'named'): AsyncGenerator<SourceEntry[]> {
   try {
-    yield* readStream(readBytes(file), file, format, options.duplicateKeys, options.maxDocumentBytes);
+    yield* readStream(readBytes(file), file, format, options.duplicateKeys, options.maxDocumentBytes, origin);
   } catch (error) {
     yield [unreadable(file, error)];
   }
@@ -313,7 +298,7 @@ async function* readFile(file: string, format: InputFormat, options: SourceOptio
  * `json` reads it whole, after a look at its first 64 KiB: binary data there (see
  * {@link sniffBinary}), or a first line of 64 KiB that is not UTF-8, is one error at once.
  */
-async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean, limit = MAX_DOCUMENT_BYTES, stream = false): AsyncGenerator<SourceEntry[]> {
+async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean, limit = MAX_DOCUMENT_BYTES, origin: Origin = 'named'): AsyncGenerator<SourceEntry[]> {
   if (format === 'auto') {
     const { head, rest } = await peekFirstLine(bytes);
     bytes = rest as AsyncIterable<Buffer>;
@@ -335,7 +320,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     bytes = rest as AsyncIterable<Buffer>;
   }
   if (format === 'ndjson') {
-    yield* readNdjsonBatches(bytes, file, duplicateKeys, stream);
+    yield* readNdjsonBatches(bytes, file, duplicateKeys, origin);
     return;
   }
   const whole = await readAllBytes(bytes, limit);
@@ -345,7 +330,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
       const error = validationError('', 'json', `one JSON document of at most ${byteSize(limit)}`, `more than ${byteSize(limit)}`);
       // NDJSON in a large `.json` file (an export dumped under that name) was told its size alone,
       // where a small one is told it is NDJSON and how to read it (a tester): said from its first lines.
-      yield [{ kind: 'syntax', file, line: 1, error: startsMessagePerLine(whole.held) ? withHint(error, `it holds one message per line (NDJSON): ${ndjsonWayOut(stream)}`) : error }];
+      yield [{ kind: 'syntax', file, line: 1, error: startsMessagePerLine(whole.held) ? withHint(error, `it holds one message per line (NDJSON): ${ndjsonWayOut(origin, file)}`) : error }];
       return;
     }
     // Too long to read whole. NDJSON (whose line 1 was too long to see whole, or is blank or
@@ -353,7 +338,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // Anything else (a pretty-printed document, `yes |`) is one error, not millions of
     // broken lines.
     if (looksLikeNdjson(whole.held, 16, false)) {
-      yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys, stream);
+      yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys, origin);
       return;
     }
     await whole.rest[Symbol.asyncIterator]().return?.();
@@ -363,7 +348,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   if (format === 'json') {
     // Documents one after another in a .json file said so too (a .ndjson of pretty-printed
     // messages renamed .json, as the NDJSON reader advises, got the parser's words only: a hostile tester).
-    yield* inBatches([...readDocument(whole, file, duplicateKeys, stream)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? { ...entry, error: withHint(entry.error, DOCUMENTS_HINT) } : entry)));
+    yield* inBatches([...readDocument(whole, file, duplicateKeys, origin)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? { ...entry, error: withHint(entry.error, DOCUMENTS_HINT) } : entry)));
     return;
   }
   const decoded = decodeUtf8(whole);
@@ -387,7 +372,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // (pretty-printed documents one after another) is one syntax error where the text stops
     // being JSON, with the way out, not one error per line (or where it nests too deep).
     if (looksLikeNdjson([whole], Infinity, true)) {
-      yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys, stream);
+      yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys, origin);
       return;
     }
     if ('error' in decoded) {

@@ -4,7 +4,7 @@ import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiterals } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, withHint, lineAt, MAX_LINE_BRACKETS, MAX_LINE_KEYS, MAX_NESTING_DEPTH, nestingError, bracketsError, keysError, notUtf8Error, notUtf8Head, binaryError, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, type Origin, withHint, lineAt, MAX_LINE_BRACKETS, MAX_LINE_KEYS, MAX_NESTING_DEPTH, nestingError, bracketsError, keysError, notUtf8Error, notUtf8Head, binaryError, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -28,7 +28,7 @@ const SNIFF_BYTES = 65536;
  *   paid per chunk (64 KiB from a file), not per line. A file without a single non-blank line
  *   gives one error, `an empty file` (`empty input` on standard input; or `only whitespace`).
  */
-export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean, stream = file === '<stdin>'): AsyncGenerator<SourceEntry[]> {
+export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean, origin: Origin = file === '<stdin>' ? 'stream' : 'named'): AsyncGenerator<SourceEntry[]> {
   const { head, rest, close } = await peekFirstLine(bytes);
   const binary = sniffBinary(head, file);
   if (binary) {
@@ -61,7 +61,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
         const count = lines.filter((line) => line.trim() !== '').length;
         // Several documents are no more read as .json than as NDJSON: the way out that works for them (a fresh user followed "name it .json").
         const what = one ? 'a pretty-printed JSON document' : 'pretty-printed JSON text, not one document';
-        const hint = !one ? DOCUMENTS_HINT : jsonWayOut(stream);
+        const hint = !one ? DOCUMENTS_HINT : jsonWayOut(origin, file);
         yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `${what} (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, hint) }];
         return;
       }
@@ -82,7 +82,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
     blank = true;
     const entries: SourceEntry[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const entry = lineEntry(lines[i]!, file, duplicateKeys, !ndjsonKnown && (stream ? 'stream' : true));
+      const entry = lineEntry(lines[i]!, file, duplicateKeys, !ndjsonKnown && origin);
       if (entry !== undefined) entries.push(entry);
     }
     if (entries.length > 0) {
@@ -90,7 +90,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
       yield entries;
     }
   }
-  if (seen === 0) yield [emptyFileEntry(file, blank, stream)];
+  if (seen === 0) yield [emptyFileEntry(file, blank, origin === 'stream')];
 }
 
 /** A first line that opens a pretty-printed document: a lone `{` or `[` (after a byte-order mark). */
@@ -137,7 +137,7 @@ export async function* readNdjson(bytes: AsyncIterable<Uint8Array | string> | It
 }
 
 /** One line from the splitter as an entry; undefined for a blank line (only spaces, tabs and the like). */
-export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean, prettyHint: boolean | 'stream' = true): SourceEntry | undefined {
+export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean, prettyHint: Origin | false = 'named'): SourceEntry | undefined {
   if ('text' in line) {
     const text = line.text;
     // Blank lines are skipped; a line that starts with a printable character is not blank.
@@ -170,10 +170,11 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  * @param scanned `scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS, MAX_LINE_KEYS)` when the caller made it (the
  *   NDJSON splitter does, in the text of its chunk)
  * @param prettyHint whether a lone `{` or `[` on line 1 may be said to open a pretty-printed
- *   document: not when the caller found whole objects on the lines after it; `'stream'` when
- *   the text comes from a stream (standard input, a pipe), which is told `--input json`, not to rename it
+ *   document (`false` when the caller found whole objects on the lines after it), and where
+ *   the text came from, which decides the way out said ({@link Origin}: a stream is told
+ *   `--input json`, not to rename it)
  */
-export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan, prettyHint: boolean | 'stream' = true): SourceEntry {
+export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan, prettyHint: Origin | false = 'named'): SourceEntry {
   const scan = scanned ?? scanJsonText(text, undefined, MAX_NESTING_DEPTH, MAX_LINE_BRACKETS, MAX_LINE_KEYS);
   if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!) };
   if (scan.manyAt !== undefined) return { kind: 'syntax', file, line, error: bracketsError(scan.manyAt, text[scan.manyAt]!) };
@@ -186,7 +187,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
     // Line 1 a lone `{` or `[`: one pretty-printed document, read line by line (every line is
     // then an error). Said once, with the way out (a fresh user's `.jsonl`).
     if (prettyHint && line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {
-      const hint = `the file looks like one pretty-printed JSON document, not one message per line: ${jsonWayOut(prettyHint === 'stream' || file === '<stdin>')}`;
+      const hint = `the file looks like one pretty-printed JSON document, not one message per line: ${jsonWayOut(file === '<stdin>' ? 'stream' : prettyHint, file)}`;
       return { kind: 'syntax', file, line, error: withHint(syntax, hint) };
     }
     // A carriage return left in a line is a line end only classic Mac OS writes alone: the whole

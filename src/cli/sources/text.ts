@@ -85,15 +85,23 @@ export function cliSyntaxError(text: string, reason: string): ValidationError {
 }
 
 /**
+ * Where a text being read came from, which decides the way out its hints give: `named`, a file
+ * named on the command line (rename it, or give `--input`); `stream`, standard input, a pipe or
+ * a FIFO (no name to change: give `--input`); `found`, a file found in a folder, which goes by
+ * its extension whatever `--input` says ({@link foundWayOut}).
+ */
+export type Origin = 'named' | 'stream' | 'found';
+
+/**
  * How to have one JSON document read whole: a file is named `.json` or given `--input json`; a
  * stream (standard input, a pipe, a FIFO, `/dev/stdin`) has no name to change, and is read so
  * with `--input json`. Said
  * by the name it was given, `/dev/stdin` was told to "name it .json" (a fixer).
  */
-export const jsonWayOut = (stream: boolean) => (stream ? 'give --input json' : 'name it .json, or give --input json');
+export const jsonWayOut = (origin: Origin, file: string) => (origin === 'found' ? foundWayOut('json', file) : origin === 'stream' ? 'give --input json' : 'name it .json, or give --input json');
 
 /** How to have NDJSON read line by line: as {@link jsonWayOut}, by name for a file, with `--input ndjson` for a stream. */
-export const ndjsonWayOut = (stream: boolean) => (stream ? 'give --input ndjson' : 'such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson');
+export const ndjsonWayOut = (origin: Origin, file: string) => (origin === 'found' ? foundWayOut('ndjson', file) : origin === 'stream' ? 'give --input ndjson' : 'such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson');
 
 /**
  * {@link ndjsonWayOut} and {@link jsonWayOut} for a file found in a folder, which goes by its
