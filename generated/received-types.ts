@@ -8,19 +8,23 @@ import type {
   ComponentScores,
   Count,
   Cursor,
+  ErrorData,
   ErrorMessage,
   Fraction,
   Identifier,
   MarketData,
+  MetricsData,
   MetricsMessage,
   NullableTimestamp,
   PingMessage,
   PongMessage,
   Sizing,
   Stops,
+  SystemHealthData,
   SystemHealthMessage,
   Timestamp,
   TradingPair,
+  WhaleData,
   WhaleMessage,
 } from './types.js';
 
@@ -612,6 +616,18 @@ export type ReceivedSystemHealthMessage = SystemHealthMessage;
 
 /** As a consumer receives it: the same as {@link ErrorMessage}, which holds no closed list. */
 export type ReceivedErrorMessage = ErrorMessage;
+
+/** As a consumer receives it: the same as {@link MetricsData}, which holds no closed list. */
+export type ReceivedMetricsData = MetricsData;
+
+/** As a consumer receives it: the same as {@link WhaleData}, which holds no closed list. */
+export type ReceivedWhaleData = WhaleData;
+
+/** As a consumer receives it: the same as {@link SystemHealthData}, which holds no closed list. */
+export type ReceivedSystemHealthData = SystemHealthData;
+
+/** As a consumer receives it: the same as {@link ErrorData}, which holds no closed list. */
+export type ReceivedErrorData = ErrorData;
 
 /** Any message as a tolerant consumer receives it. */
 export type ReceivedMessage =

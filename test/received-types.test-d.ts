@@ -1,6 +1,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   parseMessage,
+  type ErrorData,
+  type MessageDataMap,
+  type MetricsData,
+  type ReceivedErrorData,
+  type ReceivedMetricsData,
+  type ReceivedSystemHealthData,
+  type ReceivedWhaleData,
+  type SystemHealthData,
+  type WhaleData,
   validateMessage,
   type Message,
   type PingMessage,
@@ -36,6 +45,15 @@ describe('consumer-facing (Received) types', () => {
   it('accept every producer message: what a producer builds, a consumer can hold', () => {
     expectTypeOf<Message>().toMatchTypeOf<ReceivedMessage>();
     expectTypeOf<ReceivedPingMessage>().toEqualTypeOf<PingMessage>();
+  });
+
+  it('name every payload, as README says: an alias of the producer type where it holds no closed list (ReceivedWhaleData did not exist: tBL F5)', () => {
+    expectTypeOf<ReceivedWhaleData>().toEqualTypeOf<WhaleData>();
+    expectTypeOf<ReceivedMetricsData>().toEqualTypeOf<MetricsData>();
+    expectTypeOf<ReceivedSystemHealthData>().toEqualTypeOf<SystemHealthData>();
+    expectTypeOf<ReceivedErrorData>().toEqualTypeOf<ErrorData>();
+    expectTypeOf<ReceivedMessageDataMap['whale']>().toEqualTypeOf<ReceivedWhaleData>();
+    expectTypeOf<MessageDataMap['metrics']>().toEqualTypeOf<ReceivedMetricsData>();
   });
 
   it('are what tolerant validation returns; strict returns the producer types', () => {

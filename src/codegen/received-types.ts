@@ -17,7 +17,8 @@ export const RECEIVED_PREFIX = 'Received';
  * list (`enum`) gets a `Received` twin in which that list is open:
  * `ReceivedTradeData['platform']` is `'luno' | … | 'valr' | (string & {})`, so a consumer
  * still gets autocompletion but must handle a value it does not know. Types without a closed
- * list are aliased (`ReceivedPingMessage = PingMessage`), so every message has a `Received`
+ * list are aliased (`ReceivedPingMessage = PingMessage`, `ReceivedWhaleData = WhaleData`), so
+ * every message and every payload (the definition a message's `data` refers to) has a `Received`
  * name. The families: `ReceivedMessage`, `ReceivedServerMessage`, `ReceivedMessageMap`,
  * `ReceivedMessageDataMap`. A client (`on('trades', d => …)`) hands out the `Received` types;
  * `validateMessage`/`parseMessage` in tolerant mode return them.
@@ -81,6 +82,15 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
       producerNames.add(m.title);
       return `/** As a consumer receives it: the same as {@link ${m.title}}, which holds no closed list. */\nexport type ${RECEIVED_PREFIX}${m.title} = ${m.title};`;
     });
+  // Each message's payload (`data`, a definition) gets its `Received` name too, an alias where it
+  // holds no closed list: a consumer writes `(data: ReceivedWhaleData) => …` as it writes
+  // `ReceivedTradeData`, without knowing which payloads hold a closed list, and keeps the open
+  // type if a later contract adds one (tBL F5).
+  const payloads = [...new Set(contract.messages.map(payloadOf).filter((name): name is string => name !== undefined && !opens.has(name)))];
+  for (const payload of payloads) {
+    producerNames.add(payload);
+    aliases.push(`/** As a consumer receives it: the same as {@link ${payload}}, which holds no closed list. */\nexport type ${RECEIVED_PREFIX}${payload} = ${payload};`);
+  }
   const names = (messages: MessageSchema[]) => union(messages.map((m) => RECEIVED_PREFIX + m.title));
   const enveloped = contract.messages.filter((m) => m.enveloped);
   const example = enveloped.find((m) => m.type === 'trades') ?? enveloped[0]!;
@@ -117,6 +127,12 @@ ${enveloped.map((m) => `  ${JSON.stringify(m.type)}: ${RECEIVED_PREFIX}${m.title
   const missing = clientNames.filter((name) => !producerNames.has(name));
   const withImports = missing.length === 0 ? text : text.replace(`import type { ${[...producerNames].sort().join(', ')} }`, `import type { ${[...producerNames, ...missing].sort().join(', ')} }`);
   return new Map([['received-types.ts', await format(withImports, { parser: 'typescript', singleQuote: true, printWidth: 120 })]]);
+}
+
+/** The definition a message's `data` refers to (`WhaleData`), or undefined when it has no `data` (ping) or writes it in place. */
+function payloadOf(message: MessageSchema): string | undefined {
+  const ref = message.schema.properties?.['data']?.$ref;
+  return ref?.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : undefined;
 }
 
 /** The directions of a message, whether the model holds one (`direction`) or several (`directions`). */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/codegen/index.js';
+import { loadContract } from '../../src/contract/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const GO_FILE = 'languages/go/realtimecontract/messages.go';
@@ -77,6 +78,18 @@ describe('tolerant validation and the Received types', () => {
     expect(data).toMatch(/\n {2}level\?: 1 \| 2 \| 3 \| \(number & \{\}\);/);
     expect(data).toMatch(/\n {2}bare\?: 'a' \| 'b' \| \(string & \{\}\);/);
   }, 120_000);
+});
+
+describe('the Received names', () => {
+  it('are one per message and per payload (the definition its data refers to), as README says: ReceivedWhaleData was missing (tBL F5)', async () => {
+    const contract = await loadContract(path.join(ROOT, 'schemas'));
+    const received = readFileSync(path.join(ROOT, 'generated/received-types.ts'), 'utf8');
+    const exported = new Set([...received.matchAll(/^export (?:type|interface) (\w+)/gm)].map((m) => m[1]!));
+    const payloads = contract.messages.flatMap((m) => (m.schema.properties?.['data']?.$ref ?? '').match(/^#\/definitions\/(\w+)$/)?.[1] ?? []);
+    expect(payloads).toContain('WhaleData');
+    const names = [...contract.messages.map((m) => m.title), ...payloads].map((name) => `Received${name}`);
+    expect(names.filter((name) => !exported.has(name))).toEqual([]);
+  });
 });
 
 describe('a union of JSON types', () => {
