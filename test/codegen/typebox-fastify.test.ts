@@ -1,16 +1,17 @@
 /**
  * README "TypeBox schemas in Fastify": with Fastify's default validator settings the TypeBox
  * schemas let through, and rewrite, messages the contract refuses; with the setup README shows
- * (ajv's `coerceTypes` and `removeAdditional` off, the contract's `date-time` check) a route
- * accepts what strict mode accepts, unchanged, and refuses the rest. Requests go through
- * `fastify.inject` (no socket).
+ * (ajv's `coerceTypes` and `removeAdditional` off, the contract's `date-time` check) a route's
+ * schema accepts what strict mode accepts, unchanged, and refuses the rest; Fastify's JSON
+ * parser, before it, differs where README says (a `__proto__` key, a `constructor.prototype`,
+ * a byte-order mark, `bodyLimit`). Requests go through `fastify.inject` (no socket).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Message, TradesMessage } from '../../generated/typebox.js';
-import { isProducerDateTime } from '../../src/index.js';
+import { isProducerDateTime, parseMessage } from '../../src/index.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
@@ -37,7 +38,9 @@ function withRoutes(app: FastifyInstance): FastifyInstance {
 
 const defaults = withRoutes(Fastify());
 const readme = withRoutes(readmeFastify());
-afterAll(() => Promise.all([defaults.close(), readme.close()]));
+/** Instances a test set up with other options, closed at the end. */
+const opened: FastifyInstance[] = [];
+afterAll(() => Promise.all([defaults.close(), readme.close(), ...opened.map((app) => app.close())]));
 
 const ts = '2026-01-14T16:30:00.000Z';
 const trade = { id: 'trade_12345', bot_id: 'bot_abc', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: ts };
@@ -142,6 +145,44 @@ describe('TypeBox schemas as Fastify body schemas', () => {
       }
     }
     expect(disagreements).toEqual([]);
+  });
+
+  it("with README's setup, differ from strict mode only where README says, at Fastify's JSON parser before the schema: a __proto__ key, a constructor.prototype, a byte-order mark, a body past bodyLimit (it said the route takes what strict mode accepts: tBL F3)", async () => {
+    const text = (type: string) => JSON.stringify(contract(type).examples[0]);
+    const health = text('system_health');
+    const aiTask = contract('ai_tasks').examples[0] as { data: { result: Record<string, unknown> } };
+    const frames = {
+      proto: health.replace(/"exchange_connections":\{"(\w+)"/, '"exchange_connections":{"__proto__"'),
+      constructor: JSON.stringify({ ...aiTask, data: { ...aiTask.data, result: { ...aiTask.data.result, constructor: { prototype: { polluted: true } } } } }),
+      bom: `\ufeff${health}`,
+      large: JSON.stringify({ ...aiTask, data: { ...aiTask.data, result: { ...aiTask.data.result, issues: Array.from({ length: 1 << 17 }, (_, i) => `issue ${i}`) } } }),
+    };
+    expect(frames.proto).toContain('{"__proto__":"');
+    expect(Buffer.byteLength(frames.large)).toBeGreaterThan(1 << 20);
+    const strict = Object.fromEntries(Object.entries(frames).map(([name, frame]) => [name, parseMessage(frame).ok]));
+    expect(strict).toEqual({ proto: true, constructor: true, bom: false, large: true });
+    const send = async (app: FastifyInstance, frame: string) => {
+      const response = await app.inject({ method: 'POST', url: '/message', headers: { 'content-type': 'application/json' }, payload: frame });
+      return { status: response.statusCode, code: response.statusCode === 200 ? undefined : response.json<{ code: string }>().code, unchanged: response.body === frame.replace(/^\ufeff/, '') };
+    };
+    expect(await send(readme, frames.proto)).toEqual({ status: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY', unchanged: false });
+    expect(await send(readme, frames.constructor)).toEqual({ status: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY', unchanged: false });
+    expect(await send(readme, frames.bom)).toEqual({ status: 200, code: undefined, unchanged: true });
+    expect(await send(readme, frames.large)).toEqual({ status: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', unchanged: false });
+    // The settings README names: 'ignore' takes both keys unchanged, 'remove' drops them (a changed message), bodyLimit a larger body.
+    const withOptions = (options: Record<string, unknown>) => {
+      const app = withRoutes(Fastify({ ...options, ajv: { customOptions: { coerceTypes: false, removeAdditional: false }, onCreate: (ajv) => ajv.addFormat('date-time', isProducerDateTime) } }));
+      opened.push(app);
+      return app;
+    };
+    const ignoring = withOptions({ onProtoPoisoning: 'ignore', onConstructorPoisoning: 'ignore', bodyLimit: 4 << 20 });
+    expect(await send(ignoring, frames.proto)).toEqual({ status: 200, code: undefined, unchanged: true });
+    expect(await send(ignoring, frames.constructor)).toEqual({ status: 200, code: undefined, unchanged: true });
+    expect(await send(ignoring, frames.large)).toEqual({ status: 200, code: undefined, unchanged: true });
+    const removing = withOptions({ onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' });
+    const removed = await removing.inject({ method: 'POST', url: '/message', headers: { 'content-type': 'application/json' }, payload: frames.proto });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.body).not.toContain('__proto__');
   });
 
   it("with README's setup, a querystring's number is no longer coerced from its text (the options are the instance's)", async () => {
