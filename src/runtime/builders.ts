@@ -29,9 +29,12 @@ export interface BuildOptions {
 /**
  * Thrown by a builder called with `{ validate: true }` on a message the contract rejects.
  * `message` names each pointer and fault: `invalid trades message: /data/side expected one
- * of "buy", "sell", got "hold"`; a type or pointer that is not printable ASCII is shown escaped
- * there (`/data/x\n` for a key holding a newline), a pointer cut at 200 characters, so the text
- * stays one line in a log. `type` and each error's `pointer` hold them as they are.
+ * of "buy", "sell", got "hold"`; a type or pointer is shown there as inside a JSON string, its
+ * control and invisible characters (format characters, U+2028/9, default-ignorable code points,
+ * half a surrogate pair) escaped (`/data/x\n` for a key holding a newline, `\u202e`), `"` and
+ * `\` as `\"` and `\\`, other characters as they are (`/data/ключ`), a pointer cut at 200
+ * characters, so the text stays one line in a log and hides nothing. `type` and each error's `pointer` hold
+ * them as they are.
  */
 export class MessageValidationError extends Error {
   override readonly name = 'MessageValidationError';

@@ -77,6 +77,35 @@ describe('createMessage', () => {
     expect(() => createMessage('trades', { ...tradeData, [long]: 1 } as unknown as TradeData, { validate: true })).toThrow(/^invalid trades message: \/data\/k{191}\.\.\. expected no property "k{57}\.\.\."/);
   });
 
+  it('escapes in its message what README says and no more: controls, invisible characters, half a surrogate pair, " and \\; other text (é, ключ, 😀, a no-break space) as it is (README said it escaped all but printable ASCII: tBL F2)', () => {
+    const pointerIn = (key: string) => {
+      try {
+        createMessage('trades', { ...tradeData, [key]: 1 } as unknown as TradeData, { validate: true });
+      } catch (thrown) {
+        const { message } = thrown as MessageValidationError;
+        return message.slice('invalid trades message: '.length, message.indexOf(' expected'));
+      }
+      throw new Error(`${JSON.stringify(key)} was accepted`);
+    };
+    const shown = Object.fromEntries(['x\n', 'a\u0085b', 'to\u200bken', 'a\u202eb', 'a\u2028b', 'a\u00adb', 'a\ud800b', 'a"b', 'a\\b', 'é', 'ключ', '😀', 'prix\u00a0', 'plain'].map((key) => [key, pointerIn(key)]));
+    expect(shown).toEqual({
+      'x\n': '/data/x\\n',
+      'a\u0085b': '/data/a\\u0085b',
+      'to\u200bken': '/data/to\\u200bken',
+      'a\u202eb': '/data/a\\u202eb',
+      'a\u2028b': '/data/a\\u2028b',
+      'a\u00adb': '/data/a\\u00adb',
+      'a\ud800b': '/data/a\\ud800b',
+      'a"b': '/data/a\\"b',
+      'a\\b': '/data/a\\\\b',
+      'é': '/data/é',
+      'ключ': '/data/ключ',
+      '😀': '/data/😀',
+      'prix\u00a0': '/data/prix\u00a0',
+      plain: '/data/plain',
+    });
+  });
+
   it('builds messages that always pass strict validation from arbitrary valid payloads', () => {
     for (const message of contract.messages.filter((m) => m.enveloped)) {
       const payload = arbitraries.get(message.type)!.map((value) => (value as { data: unknown }).data);
