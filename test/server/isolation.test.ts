@@ -128,6 +128,10 @@ describe('isolation, counted', () => {
     const cut = trade('trade_cut', { symbol: 'BTC-\ud83d' as never });
     expect(() => server.rt.publish('u1', cut)).toThrow(/^invalid trades message: \/data\/symbol expected text whose surrogate escapes come in pairs/);
     expect(() => server.rt.broadcast({ ...whale(1), data: { ...whale(1).data, signal: '\udfff' } } as never)).toThrow(MessageValidationError);
+    // With the keyword README names (Validating messages: keyword `loneSurrogate`; tBL F4).
+    for (const send of [() => server.rt.publish('u1', cut), () => server.rt.broadcast({ ...whale(1), data: { ...whale(1).data, signal: '\udfff' } } as never)]) {
+      expect(send).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ keyword: 'loneSurrogate' })] }));
+    }
     // What is checked is the text that goes out: an ORM document's `toJSON` (a hostile tester's
     // class went out with `_id` and `__v` after the object passed), or a getter read twice.
     class TradeDocument {
