@@ -252,6 +252,41 @@ describe('serve --demo', () => {
     }
   });
 
+  it('started as README says, through npx tsx: the PID on its first line is the server\'s node process, and kill -9 of it ends the npx and tsx wrappers too (tBL F4: only a start without a wrapper was held)', { timeout: 120_000 }, async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'demo-wrapper-'));
+    // Its own process group, so that the test can see every wrapper end, and end them if they do not.
+    const wrapper = spawn('npx', ['tsx', 'src/cli/main.ts', 'serve', '--demo', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TMPDIR: home } });
+    let out = '';
+    wrapper.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+    wrapper.stderr!.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => wrapper.on('exit', resolve));
+    const groupAlive = () => {
+      try {
+        process.kill(-wrapper.pid!, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      while (!out.includes('Ctrl-C') && wrapper.exitCode === null) await sleep(50);
+      const pid = Number(/^realtime-contract demo server on 127\.0\.0\.1:\d+ \(pid (\d+);/m.exec(out)?.[1]);
+      expect(pid, out).toBeGreaterThan(0);
+      expect(pid).not.toBe(wrapper.pid);
+      // The server's own node process: node running main.ts, not npm, sh or tsx's cli.
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(command.join(' ')).toMatch(/node .*src\/cli\/main\.ts serve --demo/);
+      expect(command.join(' ')).not.toMatch(/npm|\.bin\/tsx/);
+      process.kill(pid, 'SIGKILL');
+      expect(await exited).not.toBe(0);
+      // Every process of the group ends (npm's exit comes first; tsx's may follow it).
+      while (groupAlive()) await sleep(50);
+    } finally {
+      if (groupAlive()) process.kill(-wrapper.pid!, 'SIGKILL');
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('prints URLs of the address it listens on: with --host 127.0.0.2 or ::1 they named localhost, maybe another demo (a fresh user)', async () => {
     // An IPv6 address as a browser writes it, shortened (a reviewer: the origin of the page opened at the address as given was refused).
     for (const [host, shown] of [['127.0.0.2', '127.0.0.2'], ['::1', '[::1]'], ['::ffff:127.0.0.1', '[::ffff:7f00:1]']] as const) {
