@@ -85,6 +85,54 @@ describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
     await http.close();
   });
 
+  it('a demo on Redis killed and started again resumes a poll from its last cursor, and its counts start again from 1, as README says (tBL F4: no test restarted one)', { timeout: 120_000 }, async () => {
+    const store = await RedisServer.start();
+    const secret = 'a-restarted-demo-secret-of-32-bytes-or-more';
+    const args = ['--demo', '--port', '0', '--redis', store.url, '--secret', secret];
+    try {
+      const start = async () => {
+        const run = serve(args);
+        children.push(run.child);
+        await until(() => /alice \(user\): +\S+/.test(run.output()) && /on 127\.0\.0\.1:\d+ \(pid/.test(run.output()), 'the demo');
+        return { ...run, port: Number(/on 127\.0\.0\.1:(\d+) \(pid/.exec(run.output())![1]), alice: /alice \(user\): +(\S+)/.exec(run.output())![1]! };
+      };
+      type Poll = { cursor: string; resume: string; messages: { type: string; data: { id?: string; total_trades?: number } }[] };
+      const poll = async (port: number, token: string, since?: string) =>
+        (await (await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${token}${since === undefined ? '' : `&since=${since}`}`)).json()) as Poll;
+      const runOf = (id: string) => /^trade_(.+)_\d+$/.exec(id)![1]!;
+
+      const first = await start();
+      let cursor = (await poll(first.port, first.alice)).cursor;
+      const before: Poll['messages'] = [];
+      while (!before.some((m) => m.type === 'metrics' && m.data.total_trades! >= 2)) {
+        const page = await poll(first.port, first.alice, cursor);
+        before.push(...page.messages);
+        cursor = page.cursor;
+      }
+      const firstRun = runOf(before.find((m) => m.type === 'trades')!.data.id!);
+      first.child.kill('SIGKILL');
+      await first.exit;
+
+      const second = await start();
+      const after: Poll['messages'] = [];
+      const resumes: string[] = [];
+      const secondRunTrade = () => after.findIndex((m) => m.type === 'trades' && runOf(m.data.id!) !== firstRun);
+      while (secondRunTrade() < 0 || !after.slice(secondRunTrade()).some((m) => m.type === 'metrics')) {
+        const page = await poll(second.port, second.alice, cursor);
+        resumes.push(page.resume);
+        after.push(...page.messages);
+        cursor = page.cursor;
+      }
+      expect(resumes[0]).toBe('resumed');
+      // The new run's first metrics counts its first trade: 1, not on from the first run's.
+      expect(after.slice(secondRunTrade()).find((m) => m.type === 'metrics')!.data.total_trades).toBe(1);
+      second.child.kill('SIGTERM');
+      expect(await second.exit).toBe(0);
+    } finally {
+      await store.stop();
+    }
+  });
+
   it('two demo nodes with one Redis and one secret: a dashboard on one node gets what the other publishes', { timeout: 90_000 }, async () => {
     redis = await RedisServer.start();
     const secret = 'a-shared-demo-secret-of-32-bytes-or-more';
