@@ -432,8 +432,9 @@ export function cut(text: string, max: number): string {
  * most `max` UTF-16 code units (see {@link cut}): as it is when printable ASCII, else escaped as
  * the inside of a JSON string, without the quotes (see {@link inertJsonText}): `/data/x\n…` for
  * a key with a newline, `\u001b`, `\u202e`, half a surrogate pair as `\ud800`, and `"` and `\`
- * as `\"` and `\\`. A key or type from a hostile value cannot break or forge the line a log
- * prints it on; plain text, the usual case, reads as it is.
+ * as `\"` and `\\`; other characters, `é` or `ключ`, stay as they are. A key or type from a
+ * hostile value cannot break or forge the line a log prints it on; plain text, the usual case,
+ * reads as it is.
  */
 export function inertBare(text: string, max: number): string {
   const short = cut(text, max);
