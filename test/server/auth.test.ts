@@ -981,7 +981,7 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
-  it('counts an IPv6 address by its /64 and an IPv4-mapped one as its IPv4 address (one host has 2^64 addresses: a hostile tester)', async () => {
+  it('counts an IPv6 address by its /64, an IPv4-mapped one as its IPv4 address, a Teredo or link-local one by itself (one host has 2^64 addresses: a hostile tester)', async () => {
     const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (request) => String(request.headers['x-forwarded-for']) });
     try {
       const jwt = await token('u1');
@@ -998,6 +998,14 @@ describe('origin, attempt limits, socket limits', () => {
       (await connect(server.url({ token: jwt }), from('64:ff9b::198.51.100.1'))).ws.close();
       (await connect(server.url({ token: jwt }), from('64:ff9b::198.51.100.2'))).ws.close();
       expect((await refusedStatus(server.url({ token: jwt }), from('::ffff:0:198.51.100.2'))).status).toBe(429);
+      // A Teredo address (2001:0::/32) counts by itself: its /64 is its relay's, which every client
+      // of that relay shares; two of one /64 are two buckets, one written otherwise is the same one.
+      (await connect(server.url({ token: jwt }), from('2001:0:4136:e378:8000:63bf:3fff:fdd2'))).ws.close();
+      (await connect(server.url({ token: jwt }), from('2001:0:4136:e378:8000:63bf:3fff:fdd3'))).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), from('2001::4136:E378:8000:63BF:3FFF:FDD3'))).status).toBe(429);
+      // A link-local one too (its /64 is every link's).
+      (await connect(server.url({ token: jwt }), from('fe80::1'))).ws.close();
+      (await connect(server.url({ token: jwt }), from('fe80::2'))).ws.close();
     } finally {
       await server.rt.close();
     }
