@@ -599,6 +599,37 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(published.length).toBeGreaterThanOrEqual(12);
   });
 
+  it('splits a turn of more than 256 small appends into script calls of 256 at most, each one PUBLISH; every entry delivered once, in append order', async () => {
+    const a = await store();
+    const b = await store();
+    const raw = new Redis(redis.url);
+    // Entries per fan-out message (each frame holds one `"data":{"n":`).
+    const published: number[] = [];
+    raw.on('messageBuffer', (_channel: Buffer, payload: Buffer) => void published.push(String(payload).split('"data":{"n":').length - 1));
+    await raw.subscribe(a.keys.channel);
+    const seen: string[] = [];
+    b.subscribe((e) => void seen.push(e.cursor));
+    const users = ['alice', 'bob', null];
+    let cursors: string[];
+    try {
+      // In one turn of the event loop: 600 entries of a few bytes, far below 4 MiB.
+      cursors = (await Promise.all(Array.from({ length: 600 }, (_, n) => a.append(users[n % 3] ?? null, users[n % 3] ? 'trades' : 'whale', frame(n, users[n % 3] ?? null))))).map((e) => e.cursor);
+      await waitFor(() => seen.length >= 600, 'every entry on the other node');
+      await waitFor(() => published.reduce((x, y) => x + y, 0) >= 600, 'every fan-out message', 5000).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await raw.quit();
+    }
+    // Each script call PUBLISHes once, its entries in one message.
+    expect(published).toEqual([256, 256, 88]);
+    expect(seen).toEqual(cursors);
+    for (let i = 1; i < cursors.length; i++) expect(a.compare(cursors[i - 1]!, cursors[i]!)).toBeLessThan(0);
+    const [epoch, first] = cursors[0]!.split('.');
+    // Read back: alice's own and the whales, in append order.
+    const alice = await b.read({ userId: 'alice', admin: false }, `${epoch}.${Number(first) - 1}`, 1000);
+    expect(numbers(alice.entries)).toEqual(Array.from({ length: 600 }, (_, n) => n).filter((n) => n % 3 !== 1));
+  });
+
   it('has at most 4 MiB of appends waiting for Redis at a time: 100 MB sent at once outlasted the command timeout (the node counted Redis as lost) and piled up in subscribers’ output buffers', async () => {
     const log = collectingLogger();
     const a = await store({ logger: log });
