@@ -166,4 +166,35 @@ describe.skipIf(!tool.available)(`a running store whose Redis address answers ot
       await redis.stop();
     }
   });
+
+  it('a Redis restarted with fewer `databases` under a running store: unhealthy, redis-database-refused logged once, retried, never on database 0; recovers when Redis takes its database again', { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const logger = collectingLogger();
+    const store = await createRedisStreamStore({ url: `${redis.url}/5`, keyPrefix: 'db', logger });
+    const admin = new Redis(redis.url, { lazyConnect: true, retryStrategy: () => 200 });
+    admin.on('error', () => undefined);
+    try {
+      await store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }));
+      await redis.restart(0, ['--databases', '2']);
+      await waitFor(() => logger.events.some((e) => e.event === 'redis-database-refused'), 'redis-database-refused');
+      const connections = async () => Number(/total_connections_received:(\d+)/.exec(await admin.info('stats'))![1]);
+      const after = await connections();
+      await waitFor(async () => (await connections()) >= after + 3, 'three more refused attempts');
+      expect(logger.events.filter((e) => e.event === 'redis-database-refused')).toEqual([{ level: 'error', event: 'redis-database-refused', err: 'ERR DB index is out of range' }]);
+      expect(store.status()).toMatchObject({ healthy: false, detail: expect.stringContaining('Redis refused database 5') });
+      const append = await store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor })).then(() => 'stored', (error: Error) => error.message);
+      expect(append).not.toBe('stored');
+      // Not on another database meanwhile.
+      expect(await admin.dbsize()).toBe(0);
+      await redis.restart();
+      await waitFor(() => store.status().healthy, 'healthy again');
+      expect(logger.events.map((e) => e.event)).toContain('redis-recovered');
+      expect((await store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }))).cursor).toMatch(/^e[0-9a-f]+\.\d+$/);
+      expect(await admin.dbsize()).toBe(0);
+    } finally {
+      admin.disconnect();
+      await store.close();
+      await redis.stop();
+    }
+  });
 });
