@@ -4,7 +4,7 @@ import { createRealtimeClient } from '../../../src/client/client.js';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/redis/index.js';
 import type { RealtimeServer } from '../../../src/server/index.js';
 import { findTool } from '../../support/toolchain.js';
-import { connect, eventually, startServer, token, trade, type Client } from '../helpers.js';
+import { connect, eventually, refusedStatus, startServer, token, trade, type Client } from '../helpers.js';
 import { RedisServer } from './redis-server.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -142,4 +142,56 @@ describe.skipIf(!tool.available)(`a node cut off from Redis closes its sockets w
     expect(events.map((e) => e.event)).not.toContain('store-unavailable-close');
     alice.ws.close();
   }, 60_000);
+});
+
+/**
+ * README's three-node sample, `redis-cli shutdown nosave` then Redis started again (empty): a
+ * node whose Redis is back within `storeUnavailableGraceMs` closes its sockets with 4410 and
+ * they resume to `gap`; one past it closed them with 1013 already, refuses their reconnects with
+ * 503 while Redis is away, and they resume to `gap` once it is back. Redis of its own: restarted.
+ */
+describe.skipIf(!tool.available)(`Redis restarted empty, within the grace period or past it ${tool.reason}`, () => {
+  it('within it: 4410, then gap on resume; past it: 1013, 503 while Redis is away, then gap on resume', { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const stores: RedisStreamStore[] = [];
+    const servers: RealtimeServer[] = [];
+    try {
+      for (let i = 0; i < 2; i++) stores.push(await createRedisStreamStore({ url: redis.url, keyPrefix: 'empty', logger: quiet }));
+      // A back within its grace period (a minute: Redis is restarted well before), B past its own.
+      const a = await startServer({ store: stores[0], storeUnavailableGraceMs: 60_000, logger: quiet });
+      const b = await startServer({ store: stores[1], storeUnavailableGraceMs: 300, logger: quiet });
+      servers.push(a.rt, b.rt);
+      const jwt = await token('alice');
+      const onA = await connect(a.url({ token: jwt }));
+      const onB = await connect(b.url({ token: jwt }));
+      await a.rt.publish('alice', trade('t1'));
+      await onA.until(() => onA.stream.length === 1, 10_000, 't1 on A');
+      await onB.until(() => onB.stream.length === 1, 10_000, 't1 on B');
+      const cursor = onA.stream[0]!.cursor!;
+
+      await redis.stop();
+      await onB.until(() => onB.closeCode !== null, 20_000, 'B to close the socket');
+      expect(onB.closeCode).toBe(1013);
+      expect((await refusedStatus(b.url({ token: jwt, since: cursor }))).status).toBe(503);
+      // Away a while longer (A looks at its store's health each second): A, within its grace period, keeps the socket.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(onA.closeCode).toBeNull();
+
+      await redis.restart();
+      await onA.until(() => onA.closeCode !== null, 20_000, 'A to close the socket');
+      expect(onA.closeCode).toBe(4410);
+      await eventually(() => a.rt.stats().store.healthy && b.rt.stats().store.healthy, 20_000, 'both nodes back on Redis');
+      for (const node of [a, b]) {
+        const resumed = await connect(node.url({ token: jwt, since: cursor }));
+        await resumed.until(() => resumed.count('connection') === 1, 10_000, 'the connection message');
+        expect(resumed.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' } });
+        resumed.ws.close();
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all(stores.map((s) => s.close()));
+      await redis.stop();
+    }
+  });
 });
