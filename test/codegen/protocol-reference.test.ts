@@ -217,3 +217,51 @@ describe('contract decisions stated where a user reads them', () => {
     expect(DECISIONS).toMatch(/an admin dashboard shows these messages as they come/);
   });
 });
+
+/**
+ * Decisions a spec conformance audit (tBP F1–F6) found made but not said where a reader who
+ * compares the package to the spec looks: README's "Decisions the spec leaves open" (and, where
+ * the reference describes the field, the schema descriptions) state each; the behaviour each
+ * states is held here or by the test named beside it.
+ */
+describe('decisions the spec leaves open, stated in README and the reference (tBP)', () => {
+  let contract: Contract;
+  let doc: string;
+  const description = (file: string, pointer: string) => {
+    let node: any = contract.files.get(file);
+    for (const part of pointer.split('/').filter(Boolean)) node = node[part];
+    return node.description as string;
+  };
+
+  beforeAll(async () => {
+    contract = await loadContract(SCHEMAS);
+    doc = emitDocs(contract).get('docs/messages.md')!;
+  });
+
+  it('the protocol-level decisions are listed, each pointing to where it is detailed (F4-F6)', () => {
+    // The behaviours are held elsewhere: keepalive.test.ts ("a client whose pongs echo another
+    // timestamp…", "…refused as invalid…", "one timer pings every socket in the same round…"),
+    // client.test.ts ("a ping the contract refuses…", "a normal close by the server (1000) is
+    // not retried"), listen.test.ts ("reports an invalid ping and does not answer it…"),
+    // inbound.test.ts ("rate limit: one RATE_LIMITED error, then 4429…"), delivery.test.ts
+    // ("a long poll returns within a second of a publish…").
+    for (const claim of [
+      /\*\*A pong answers a ping only by echoing its `timestamp`\*\*/,
+      /one with any key beyond `type` and `timestamp` \(the base structure's `ts` included\) is refused `INVALID_MESSAGE`; a socket whose pongs are all such is closed 4408/,
+      /\*\*`ping`\/`pong` `timestamp` is an integer\*\*/,
+      /invalid in both modes, tolerant included, so the package client does not answer it/,
+      /`listen` reports it \(`ping \/timestamp expected an integer, got a number 1\.5`\) and does not answer it either/,
+      /\*\*One ping timer for all sockets\*\*[^.]*a socket's first ping comes 0–30 s after it opens/,
+      /\*\*The package client does not reconnect after a close with 1000\*\*/,
+      /\*\*Close codes and error codes\*\*/,
+      /\*\*The polling fallback\*\*[^.]*`GET \/api\/ws\/poll\?since=<cursor>`/,
+      /\*\*Rate limiting\*\*[^.]*20 messages a second per socket \(burst 40\); past it frames are dropped with one `RATE_LIMITED` error, and more than 20 dropped in a row close the socket with 4429/,
+    ]) expect(DECISIONS).toMatch(claim);
+    // Each link into the reference names one of its headings or anchors.
+    const anchors = new Set([...doc.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
+    for (const m of doc.matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(m[1]!);
+    const links = [...DECISIONS.matchAll(/\]\(generated\/docs\/messages\.md#([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThanOrEqual(5);
+    expect(links.filter((link) => !anchors.has(link))).toEqual([]);
+  });
+});

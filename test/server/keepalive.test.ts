@@ -39,6 +39,25 @@ describe('keepalive', () => {
     }
   });
 
+  it("one timer pings every socket in the same round: a socket opened between rounds gets its first ping with the others' next one, less than an interval after it opened (README, Decisions)", async () => {
+    const server = await startServer({ pingIntervalMs: INTERVAL, pongTimeoutMs: TIMEOUT });
+    try {
+      const first = await connect(server.url({ token: await token('first') }));
+      await first.until(() => first.count('ping') === 1, INTERVAL * 5, 'the first round');
+      const later = await connect(server.url({ token: await token('later') }));
+      await later.until(() => later.count('ping') === 1, INTERVAL * 5, "the later socket's first ping");
+      const stamps = (client: Client) => client.frames.filter((f) => f.type === 'ping').map((f) => f.timestamp!);
+      // The later socket's first ping is a round the first socket gets too, one timestamp for both (a timer per
+      // socket would ping it an interval after it opened, at its own time), and not the round the first got alone.
+      await first.until(() => stamps(first).includes(stamps(later)[0]!), INTERVAL * 5, "the later socket's round on the first socket");
+      expect(stamps(later)[0]).not.toBe(stamps(first)[0]);
+      first.ws.close();
+      later.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('answers a client ping with a pong echoing its timestamp', async () => {
     const server = await startServer();
     try {
