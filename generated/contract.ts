@@ -211,7 +211,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 });
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:910c8bce74b8f348fcf29c955df63f082a6da779dcf41c3cec4becf34cf35675";
+export const SCHEMAS_DIGEST = "sha256:1fd4bcf0582caa76f9328419816dcb831ea34b90bc19b42932430a9d53b34479";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

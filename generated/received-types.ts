@@ -61,11 +61,11 @@ export interface ReceivedConnectionMessage {
   type: 'connection';
   data: ReceivedConnectionData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }
@@ -99,11 +99,11 @@ export interface ReceivedTradesMessage {
   type: 'trades';
   data: ReceivedTradeData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }
@@ -182,11 +182,11 @@ export interface ReceivedBotsMessage {
   type: 'bots';
   data: ReceivedBotData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }
@@ -261,11 +261,11 @@ export interface ReceivedBalancesMessage {
   type: 'balances';
   data: ReceivedBalancesData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }
@@ -306,11 +306,11 @@ export interface ReceivedDecisionsMessage {
   type: 'decisions';
   data: ReceivedDecisionData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }
@@ -381,11 +381,11 @@ export interface ReceivedAlertsMessage {
   type: 'alerts';
   data: ReceivedAlertData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }
@@ -446,11 +446,11 @@ export interface ReceivedWalletMessage {
   type: 'wallet';
   data: ReceivedWalletData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }
@@ -516,11 +516,11 @@ export interface ReceivedAiTasksMessage {
   type: 'ai_tasks';
   data: ReceivedAiTaskData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
   cursor?: Cursor;
 }

@@ -173,11 +173,14 @@ export const ConnectionMessage = Type.Object(
   {
     type: Type.Literal('connection', { description: 'Message type identifier.' }),
     data: ConnectionData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -265,11 +268,14 @@ export const TradesMessage = Type.Object(
   {
     type: Type.Literal('trades', { description: 'Message type identifier.' }),
     data: TradeData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -325,11 +331,14 @@ export const BotsMessage = Type.Object(
   {
     type: Type.Literal('bots', { description: 'Message type identifier.' }),
     data: BotData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -388,11 +397,14 @@ export const BalancesMessage = Type.Object(
   {
     type: Type.Literal('balances', { description: 'Message type identifier.' }),
     data: BalancesData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -512,11 +524,14 @@ export const DecisionsMessage = Type.Object(
   {
     type: Type.Literal('decisions', { description: 'Message type identifier.' }),
     data: DecisionData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -571,11 +586,14 @@ export const MetricsMessage = Type.Object(
   {
     type: Type.Literal('metrics', { description: 'Message type identifier.' }),
     data: MetricsData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -627,11 +645,14 @@ export const WhaleMessage = Type.Object(
   {
     type: Type.Literal('whale', { description: 'Message type identifier.' }),
     data: WhaleData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -679,11 +700,14 @@ export const AlertsMessage = Type.Object(
   {
     type: Type.Literal('alerts', { description: 'Message type identifier.' }),
     data: AlertData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -741,11 +765,14 @@ export const SystemHealthMessage = Type.Object(
   {
     type: Type.Literal('system_health', { description: 'Message type identifier.' }),
     data: SystemHealthData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -801,11 +828,14 @@ export const WalletMessage = Type.Object(
   {
     type: Type.Literal('wallet', { description: 'Message type identifier.' }),
     data: WalletData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -878,11 +908,14 @@ export const AiTasksMessage = Type.Object(
   {
     type: Type.Literal('ai_tasks', { description: 'Message type identifier.' }),
     data: AiTaskData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
     cursor: Type.Optional(
       described(
         Cursor,
-        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
       ),
     ),
   },
@@ -928,7 +961,10 @@ export const ErrorMessage = Type.Object(
   {
     type: Type.Literal('error', { description: 'Message type identifier.' }),
     data: ErrorData,
-    ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    ts: described(
+      Timestamp,
+      "When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.",
+    ),
   },
   {
     additionalProperties: false,

@@ -119,13 +119,13 @@ export interface ConnectionMessage {
   type: 'connection';
   data: ConnectionData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "1. Connection Status"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "1. Connection Status"
    */
@@ -207,13 +207,13 @@ export interface TradesMessage {
   type: 'trades';
   data: TradeData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "3. Trades"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "3. Trades"
    */
@@ -320,13 +320,13 @@ export interface BotsMessage {
   type: 'bots';
   data: BotData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "4. Bots"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "4. Bots"
    */
@@ -429,13 +429,13 @@ export interface BalancesMessage {
   type: 'balances';
   data: BalancesData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "5. Balances"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "5. Balances"
    */
@@ -518,13 +518,13 @@ export interface DecisionsMessage {
   type: 'decisions';
   data: DecisionData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "6. Decisions"
    */
@@ -739,13 +739,13 @@ export interface MetricsMessage {
   type: 'metrics';
   data: MetricsData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "7. Metrics"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "7. Metrics"
    */
@@ -838,13 +838,13 @@ export interface WhaleMessage {
   type: 'whale';
   data: WhaleData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "8. Whale Activity"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "8. Whale Activity"
    */
@@ -921,13 +921,13 @@ export interface AlertsMessage {
   type: 'alerts';
   data: AlertData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "9. Alerts"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "9. Alerts"
    */
@@ -1010,13 +1010,13 @@ export interface SystemHealthMessage {
   type: 'system_health';
   data: SystemHealthData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "10. System Health"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "10. System Health"
    */
@@ -1116,13 +1116,13 @@ export interface WalletMessage {
   type: 'wallet';
   data: WalletData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "11. Wallet"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "11. Wallet"
    */
@@ -1208,13 +1208,13 @@ export interface AiTasksMessage {
   type: 'ai_tasks';
   data: AiTaskData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "12. AI Tasks"
    */
   ts: Timestamp;
   /**
-   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    *
    * @see websocket-message-schemas.md, section "12. AI Tasks"
    */
@@ -1313,7 +1313,7 @@ export interface ErrorMessage {
   type: 'error';
   data: ErrorData;
   /**
-   * When the message was sent (RFC 3339).
+   * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    *
    * @see websocket-message-schemas.md, section "Error Handling"
    */

@@ -238,6 +238,43 @@ describe('decisions the spec leaves open, stated in README and the reference (tB
     doc = emitDocs(contract).get('docs/messages.md')!;
   });
 
+  it("messages are ordered by cursor, not ts: a stream's producer ts, going backwards, is delivered, replayed and polled as given, in publish order; the descriptions and README say so (F1)", async () => {
+    const server = await startServer();
+    try {
+      const jwt = await token('alice');
+      const live = await connect(server.url({ token: jwt }));
+      await live.until(() => live.count('connection') === 1);
+      const from = live.frames[0]!.cursor!;
+      const stamps = [new Date().toISOString(), new Date(Date.now() - 3_600_000).toISOString(), '2099-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z'];
+      const cursors: string[] = [];
+      for (const [i, ts] of stamps.entries()) cursors.push((await server.rt.publish('alice', { ...trade(`t_order_${i}`), ts } as never)).cursor);
+      await live.until(() => live.stream.length === 4);
+      const seen = (frames: { cursor?: string; ts?: unknown; data?: Record<string, unknown> }[]) => frames.map((f) => [f.data!.id, f.ts, f.cursor]);
+      const expected = stamps.map((ts, i) => [`t_order_${i}`, ts, cursors[i]]);
+      expect(seen(live.stream)).toEqual(expected);
+      const replay = await connect(server.url({ token: jwt, since: from }));
+      await replay.until(() => replay.stream.length === 4);
+      expect(replay.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'resumed' } });
+      expect(replay.stream).toEqual(live.stream);
+      const polled = (await (await fetch(server.http(`/api/ws/poll?since=${from}`), { headers: { authorization: `Bearer ${jwt}` } })).json()) as { messages: { cursor?: string; ts?: unknown; data?: Record<string, unknown> }[] };
+      expect(seen(polled.messages)).toEqual(expected);
+      live.ws.close();
+      replay.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+    for (const file of ['trades.json', 'connection.json', 'error.json', 'system_health.json']) {
+      expect(description(file, '/properties/ts'), file).toMatch(/its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards/);
+      expect(description(file, '/properties/ts'), file).toMatch(/It does not order messages: `cursor` does\./);
+    }
+    expect(description('trades.json', '/properties/cursor')).toMatch(/delivered, replayed and polled in cursor order[^:]*: that order, not `ts`, is the stream's/);
+    const envelope = section(doc, 'Message envelope');
+    expect(envelope).toMatch(/\| `ts` \|[^\n]*never stamped nor checked by the server/);
+    expect(envelope).toMatch(/\| `cursor` \|[^\n]*that order, not `ts`, is the stream's/);
+    expect(DECISIONS).toMatch(/\*\*Messages are ordered by `cursor`, not by `ts`\*\*/);
+    expect(DECISIONS).toMatch(/`ts` is the producer's: the server stores and sends it as given, never stamped nor checked against its clock/);
+  });
+
   it('the protocol-level decisions are listed, each pointing to where it is detailed (F4-F6)', () => {
     // The behaviours are held elsewhere: keepalive.test.ts ("a client whose pongs echo another
     // timestamp…", "…refused as invalid…", "one timer pings every socket in the same round…"),

@@ -219,15 +219,22 @@ class ConnectionMessage:
     """
     data: ConnectionData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: ConnectionMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -448,15 +455,22 @@ class TradesMessage:
     """
     data: TradeData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: TradesMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -595,15 +609,22 @@ class BotsMessage:
     """
     data: BotData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: BotsMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -713,15 +734,22 @@ class BalancesMessage:
     """
     data: BalancesData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: BalancesMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -966,15 +994,22 @@ class DecisionsMessage:
     """
     data: DecisionData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: DecisionsMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -1079,15 +1114,22 @@ class MetricsMessage:
     """
     data: MetricsData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: MetricsMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -1175,15 +1217,22 @@ class WhaleMessage:
     """
     data: WhaleData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: WhaleMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -1291,15 +1340,22 @@ class AlertsMessage:
     """
     data: AlertData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: AlertsMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -1404,15 +1460,22 @@ class SystemHealthMessage:
     """
     data: SystemHealthData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: SystemHealthMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -1504,15 +1567,22 @@ class WalletMessage:
     """
     data: WalletData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: WalletMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -1618,15 +1688,22 @@ class AiTasksMessage:
     """
     data: AiTaskData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: AiTasksMessageType
     """Message type identifier."""
 
     cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-    increasing within a stream. A client keeps the last one it received and reconnects with
-    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+    the order the server stored its messages in (publish order on one node; with several
+    nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+    client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+    Absent from v1.0 servers.
     """
 
     @staticmethod
@@ -1693,8 +1770,12 @@ class ErrorMessage:
     """
     data: ErrorData
     ts: str
-    """When the message was sent (RFC 3339)."""
-
+    """When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+    is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+    within a stream it may go backwards (two producers' clocks, a message queued before it
+    was published) and a replayed message keeps it; `connection` and `error` carry the
+    server's clock. It does not order messages: `cursor` does.
+    """
     type: ErrorMessageType
     """Message type identifier."""
 

@@ -197,11 +197,18 @@ func (r *PollResponse) Marshal() ([]byte, error) {
 // socket and is never stored or replayed.
 type ConnectionMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string        `json:"cursor,omitempty"`
 	Data   ConnectionData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type ConnectionMessageType `json:"type"`
@@ -248,11 +255,18 @@ type PongMessage struct {
 // merged.
 type TradesMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string   `json:"cursor,omitempty"`
 	Data   TradeData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type TradesMessageType `json:"type"`
@@ -300,11 +314,18 @@ type TradeData struct {
 // one, so under backpressure only the latest per bot is delivered.
 type BotsMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string `json:"cursor,omitempty"`
 	Data   BotData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type BotsMessageType `json:"type"`
@@ -350,11 +371,18 @@ type BotData struct {
 // come, not as one state).
 type BalancesMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string      `json:"cursor,omitempty"`
 	Data   BalancesData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type BalancesMessageType `json:"type"`
@@ -386,11 +414,18 @@ type AssetBalance struct {
 // (and admins). An event: every decision is delivered.
 type DecisionsMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string      `json:"cursor,omitempty"`
 	Data   DecisionData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type DecisionsMessageType `json:"type"`
@@ -478,11 +513,18 @@ type Stops struct {
 // shows them as they come, not as one state).
 type MetricsMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string     `json:"cursor,omitempty"`
 	Data   MetricsData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type MetricsMessageType `json:"type"`
@@ -519,11 +561,18 @@ type MetricsData struct {
 // to all. An event: every detection is delivered.
 type WhaleMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string   `json:"cursor,omitempty"`
 	Data   WhaleData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type WhaleMessageType `json:"type"`
@@ -558,11 +607,18 @@ type WhaleData struct {
 // everyone, is `system_health` (global).
 type AlertsMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string   `json:"cursor,omitempty"`
 	Data   AlertData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type AlertsMessageType `json:"type"`
@@ -597,11 +653,18 @@ type AlertData struct {
 // previous one.
 type SystemHealthMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string          `json:"cursor,omitempty"`
 	Data   SystemHealthData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type SystemHealthMessageType `json:"type"`
@@ -639,11 +702,18 @@ type SystemHealthData struct {
 // data: sent only to that user (and admins). An event: every wallet event is delivered.
 type WalletMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string    `json:"cursor,omitempty"`
 	Data   WalletData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type WalletMessageType `json:"type"`
@@ -677,11 +747,18 @@ type WalletData struct {
 // previous one.
 type AiTasksMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
-	// increasing within a stream. A client keeps the last one it received and reconnects with
-	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
+	// the order the server stored its messages in (publish order on one node; with several
+	// nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A
+	// client keeps the last one it received and reconnects with `?since=<cursor>` to resume.
+	// Absent from v1.0 servers.
 	Cursor *string    `json:"cursor,omitempty"`
 	Data   AiTaskData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type AiTasksMessageType `json:"type"`
@@ -710,7 +787,11 @@ type AiTaskData struct {
 // one socket sent, so it goes to that socket only and is never stored or replayed.
 type ErrorMessage struct {
 	Data ErrorData `json:"data"`
-	// When the message was sent (RFC 3339).
+	// When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts`
+	// is its publisher's, stored and sent as given, never stamped nor checked by the server, so
+	// within a stream it may go backwards (two producers' clocks, a message queued before it
+	// was published) and a replayed message keeps it; `connection` and `error` carry the
+	// server's clock. It does not order messages: `cursor` does.
 	Ts string `json:"ts"`
 	// Message type identifier.
 	Type ErrorMessageType `json:"type"`
