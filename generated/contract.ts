@@ -211,7 +211,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 });
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:1fd4bcf0582caa76f9328419816dcb831ea34b90bc19b42932430a9d53b34479";
+export const SCHEMAS_DIGEST = "sha256:3f993a14b7706ecd55ea3202a23848e42978189afaae0e147d60942c748cbea3";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

@@ -152,11 +152,12 @@ export const Count = Type.Integer({
 export const ConnectionData = Type.Object(
   {
     status: Type.Union([Type.Literal('connected'), Type.Literal('disconnected'), Type.Literal('error')], {
-      description: 'Connection state. Closed list: the spec lists the values.',
+      description:
+        'Connection state. Closed list: the spec lists the values. The reference server sends only `connected`; `disconnected` and `error` (a refused token) are what the package client reports to its app itself, or what another server may send.',
     }),
     mode: Type.Union([Type.Literal('ws'), Type.Literal('polling')], {
       description:
-        'Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed list: the spec lists the values.',
+        'Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed list: the spec lists the values. The reference server sends only `ws` (it answers a poll with a PollResponse, which holds no `connection`); `polling` is what the package client reports to its app itself when it falls back to polling.',
     }),
     resume: Type.Optional(ResumeStatus),
   },
@@ -168,7 +169,7 @@ export const ConnectionData = Type.Object(
   },
 );
 
-/** Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed. */
+/** Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed. The reference server sends it once per socket, as its first message: `connected` over `ws`, with `resume` and the `cursor` it continues from. It never sends `disconnected`, `error` or `polling`: a lost socket is told by its close code, a poll by its HTTP answer (a PollResponse holds no `connection`). Those values are a client's own reports (the package client tells its app each) or another server's, so a consumer accepts them but does not wait for them from the reference server. */
 export const ConnectionMessage = Type.Object(
   {
     type: Type.Literal('connection', { description: 'Message type identifier.' }),
@@ -188,7 +189,7 @@ export const ConnectionMessage = Type.Object(
     additionalProperties: false,
     title: 'ConnectionMessage',
     description:
-      'Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed.',
+      "Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed. The reference server sends it once per socket, as its first message: `connected` over `ws`, with `resume` and the `cursor` it continues from. It never sends `disconnected`, `error` or `polling`: a lost socket is told by its close code, a poll by its HTTP answer (a PollResponse holds no `connection`). Those values are a client's own reports (the package client tells its app each) or another server's, so a consumer accepts them but does not wait for them from the reference server.",
   },
 );
 

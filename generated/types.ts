@@ -106,7 +106,7 @@ export type ResumeStatus = 'new' | 'resumed' | 'gap';
 export type Count = number;
 
 /**
- * Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed.
+ * Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed. The reference server sends it once per socket, as its first message: `connected` over `ws`, with `resume` and the `cursor` it continues from. It never sends `disconnected`, `error` or `polling`: a lost socket is told by its close code, a poll by its HTTP answer (a PollResponse holds no `connection`). Those values are a client's own reports (the package client tells its app each) or another server's, so a consumer accepts them but does not wait for them from the reference server.
  *
  * @see websocket-message-schemas.md, section "1. Connection Status"
  */
@@ -139,13 +139,13 @@ export interface ConnectionMessage {
  */
 export interface ConnectionData {
   /**
-   * Connection state. Closed list: the spec lists the values.
+   * Connection state. Closed list: the spec lists the values. The reference server sends only `connected`; `disconnected` and `error` (a refused token) are what the package client reports to its app itself, or what another server may send.
    *
    * @see websocket-message-schemas.md, section "1. Connection Status"
    */
   status: 'connected' | 'disconnected' | 'error';
   /**
-   * Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed list: the spec lists the values.
+   * Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed list: the spec lists the values. The reference server sends only `ws` (it answers a poll with a PollResponse, which holds no `connection`); `polling` is what the package client reports to its app itself when it falls back to polling.
    *
    * @see websocket-message-schemas.md, section "1. Connection Status"
    */

@@ -13,7 +13,7 @@ import { loadContract } from '../../src/contract/load.js';
 import type { Contract } from '../../src/contract/schema.js';
 import { createMessage } from '../../src/runtime/builders.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
-import { balance, connect, refusedStatus, startServer, token, trade } from '../server/helpers.js';
+import { balance, connect, refusedStatus, SECRET, startServer, token, trade, type Client } from '../server/helpers.js';
 
 const SCHEMAS = new URL('../../schemas', import.meta.url).pathname;
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -273,6 +273,31 @@ describe('decisions the spec leaves open, stated in README and the reference (tB
     expect(envelope).toMatch(/\| `cursor` \|[^\n]*that order, not `ts`, is the stream's/);
     expect(DECISIONS).toMatch(/\*\*Messages are ordered by `cursor`, not by `ts`\*\*/);
     expect(DECISIONS).toMatch(/`ts` is the producer's: the server stores and sends it as given, never stamped nor checked against its clock/);
+  });
+
+  it('the server sends `connection` once per socket, connected over ws, as its first frame, and nothing more before a 4401 or 1001 close; the connection descriptions and README say the other values are the client\'s own (F2)', async () => {
+    const server = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 0 } });
+    let expiring: Client, staying: Client;
+    try {
+      expiring = await connect(server.url({ token: await token('alice', { exp: Math.floor(Date.now() / 1000) + 2 }) }));
+      staying = await connect(server.url({ token: await token('bob') }));
+      expect(await expiring.closed).toBe(4401);
+      await staying.until(() => staying.count('connection') === 1);
+    } finally {
+      await server.rt.close();
+    }
+    expect(await staying.closed).toBe(1001);
+    for (const client of [expiring, staying]) {
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' } });
+      expect(client.frames.filter((frame) => frame.type === 'connection')).toHaveLength(1);
+    }
+    expect(description('connection.json', '/')).toMatch(/The reference server sends it once per socket, as its first message: `connected` over `ws`/);
+    expect(description('connection.json', '/')).toMatch(/It never sends `disconnected`, `error` or `polling`/);
+    expect(description('connection.json', '/definitions/ConnectionData/properties/status')).toMatch(/The reference server sends only `connected`/);
+    expect(description('connection.json', '/definitions/ConnectionData/properties/mode')).toMatch(/The reference server sends only `ws`/);
+    expect(doc).toMatch(/\| `data\.status` \|[^\n]*The reference server sends only `connected`/);
+    expect(DECISIONS).toMatch(/\*\*The server sends `connection` once per socket, as `\{ "status": "connected", "mode": "ws" \}`\*\*/);
+    expect(DECISIONS).toMatch(/the package client tells its app `disconnected`, `error` \(a refused token\) and `polling` itself/);
   });
 
   it('the protocol-level decisions are listed, each pointing to where it is detailed (F4-F6)', () => {

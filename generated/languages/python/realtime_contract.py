@@ -137,7 +137,9 @@ def from_list(f: Callable[[Any], T], x: Any) -> List[T]:
 
 class ConnectionDataMode(Enum):
     """Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
-    list: the spec lists the values.
+    list: the spec lists the values. The reference server sends only `ws` (it answers a poll
+    with a PollResponse, which holds no `connection`); `polling` is what the package client
+    reports to its app itself when it falls back to polling.
     """
     POLLING = "polling"
     WS = "ws"
@@ -167,8 +169,10 @@ class ResumeStatus(Enum):
 
 
 class ConnectionDataStatus(Enum):
-    """Connection state. Closed list: the spec lists the values."""
-
+    """Connection state. Closed list: the spec lists the values. The reference server sends only
+    `connected`; `disconnected` and `error` (a refused token) are what the package client
+    reports to its app itself, or what another server may send.
+    """
     CONNECTED = "connected"
     DISCONNECTED = "disconnected"
     ERROR = "error"
@@ -182,11 +186,15 @@ class ConnectionData:
     """
     mode: ConnectionDataMode
     """Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
-    list: the spec lists the values.
+    list: the spec lists the values. The reference server sends only `ws` (it answers a poll
+    with a PollResponse, which holds no `connection`); `polling` is what the package client
+    reports to its app itself when it falls back to polling.
     """
     status: ConnectionDataStatus
-    """Connection state. Closed list: the spec lists the values."""
-
+    """Connection state. Closed list: the spec lists the values. The reference server sends only
+    `connected`; `disconnected` and `error` (a refused token) are what the package client
+    reports to its app itself, or what another server may send.
+    """
     resume: Optional[ResumeStatus] = None
 
     @staticmethod
@@ -215,7 +223,12 @@ class ConnectionMessageType(Enum):
 @dataclass
 class ConnectionMessage:
     """Sent when connection state changes. It describes this socket only, so it goes to that
-    socket and is never stored or replayed.
+    socket and is never stored or replayed. The reference server sends it once per socket, as
+    its first message: `connected` over `ws`, with `resume` and the `cursor` it continues
+    from. It never sends `disconnected`, `error` or `polling`: a lost socket is told by its
+    close code, a poll by its HTTP answer (a PollResponse holds no `connection`). Those
+    values are a client's own reports (the package client tells its app each) or another
+    server's, so a consumer accepts them but does not wait for them from the reference server.
     """
     data: ConnectionData
     ts: str

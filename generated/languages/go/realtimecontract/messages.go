@@ -194,7 +194,12 @@ func (r *PollResponse) Marshal() ([]byte, error) {
 }
 
 // Sent when connection state changes. It describes this socket only, so it goes to that
-// socket and is never stored or replayed.
+// socket and is never stored or replayed. The reference server sends it once per socket, as
+// its first message: `connected` over `ws`, with `resume` and the `cursor` it continues
+// from. It never sends `disconnected`, `error` or `polling`: a lost socket is told by its
+// close code, a poll by its HTTP answer (a PollResponse holds no `connection`). Those
+// values are a client's own reports (the package client tells its app each) or another
+// server's, so a consumer accepts them but does not wait for them from the reference server.
 type ConnectionMessage struct {
 	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
 	// increasing within a stream. A stream is delivered, replayed and polled in cursor order,
@@ -219,10 +224,14 @@ type ConnectionMessage struct {
 // is the position the stream continues from.
 type ConnectionData struct {
 	// Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
-	// list: the spec lists the values.
+	// list: the spec lists the values. The reference server sends only `ws` (it answers a poll
+	// with a PollResponse, which holds no `connection`); `polling` is what the package client
+	// reports to its app itself when it falls back to polling.
 	Mode   ConnectionDataMode `json:"mode"`
 	Resume *ResumeStatus      `json:"resume,omitempty"`
-	// Connection state. Closed list: the spec lists the values.
+	// Connection state. Closed list: the spec lists the values. The reference server sends only
+	// `connected`; `disconnected` and `error` (a refused token) are what the package client
+	// reports to its app itself, or what another server may send.
 	Status ConnectionDataStatus `json:"status"`
 }
 
@@ -829,7 +838,9 @@ type PollResponse struct {
 }
 
 // Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
-// list: the spec lists the values.
+// list: the spec lists the values. The reference server sends only `ws` (it answers a poll
+// with a PollResponse, which holds no `connection`); `polling` is what the package client
+// reports to its app itself when it falls back to polling.
 type ConnectionDataMode string
 
 const (
@@ -861,7 +872,9 @@ const (
 	ResumeStatusResumed ResumeStatus = "resumed"
 )
 
-// Connection state. Closed list: the spec lists the values.
+// Connection state. Closed list: the spec lists the values. The reference server sends only
+// `connected`; `disconnected` and `error` (a refused token) are what the package client
+// reports to its app itself, or what another server may send.
 type ConnectionDataStatus string
 
 const (
