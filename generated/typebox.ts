@@ -745,7 +745,7 @@ export const SystemHealthData = Type.Object(
     redis: described(DependencyState, 'Redis connection state, e.g. "connected".'),
     exchange_connections: Type.Record(MapKey, DependencyState, {
       description:
-        'Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an exchange can be watched before bots trade on it.',
+        'Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an exchange can be watched before bots trade on it, and none is required: the spec example\'s five may be absent, and `{}` is valid.',
     }),
     last_trade: described(
       NullableTimestamp,

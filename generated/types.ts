@@ -1074,7 +1074,7 @@ export interface SystemHealthData {
    */
   redis: DependencyState;
   /**
-   * Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an exchange can be watched before bots trade on it.
+   * Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an exchange can be watched before bots trade on it, and none is required: the spec example's five may be absent, and `{}` is valid.
    *
    * @see websocket-message-schemas.md, section "10. System Health"
    */

@@ -12,6 +12,7 @@ import { emitDocs } from '../../src/codegen/docs/index.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { Contract } from '../../src/contract/schema.js';
 import { createMessage } from '../../src/runtime/builders.js';
+import { validateMessage } from '../../src/runtime/validate.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
 import { balance, connect, refusedStatus, SECRET, startServer, token, trade, type Client } from '../server/helpers.js';
 
@@ -298,6 +299,24 @@ describe('decisions the spec leaves open, stated in README and the reference (tB
     expect(doc).toMatch(/\| `data\.status` \|[^\n]*The reference server sends only `connected`/);
     expect(DECISIONS).toMatch(/\*\*The server sends `connection` once per socket, as `\{ "status": "connected", "mode": "ws" \}`\*\*/);
     expect(DECISIONS).toMatch(/the package client tells its app `disconnected`, `error` \(a refused token\) and `polling` itself/);
+  });
+
+  it("system_health's exchange_connections is an open map: `{}` and one without the spec's valr pass strict mode and are broadcast; the description and README list it among the exceptions (F3)", async () => {
+    const health = (exchange_connections: Record<string, string>) => createMessage('system_health', { status: 'healthy', uptime: 86400, cpu_percent: 45.5, memory_percent: 62.3, disk_percent: 35, database: 'connected', redis: 'connected', exchange_connections, last_trade: null, error_rate: 0.01 } as never);
+    const maps: Record<string, string>[] = [{}, { luno: 'connected', binance: 'connected', kucoin: 'connected', kraken: 'connected' }];
+    for (const map of maps) expect(validateMessage(health(map), { mode: 'strict' }).ok, JSON.stringify(map)).toBe(true);
+    const server = await startServer({ validateOutbound: true });
+    try {
+      const client = await connect(server.url({ token: await token('alice') }));
+      await server.rt.broadcast(health({}) as never);
+      await client.until(() => client.stream.length === 1);
+      expect(client.stream[0]!.data).toMatchObject({ exchange_connections: {} });
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+    expect(description('system_health.json', '/definitions/SystemHealthData/properties/exchange_connections')).toMatch(/none is required: the spec example's five may be absent, and `\{\}` is valid/);
+    expect(DECISIONS).toMatch(/are the optional exceptions, and so are the keys of `system_health`'s `exchange_connections`: an open map[^.]*`\{\}` passes/);
   });
 
   it('the protocol-level decisions are listed, each pointing to where it is detailed (F4-F6)', () => {

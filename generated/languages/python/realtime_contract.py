@@ -1409,7 +1409,8 @@ class SystemHealthData:
 
     exchange_connections: Dict[str, str]
     """Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an
-    exchange can be watched before bots trade on it.
+    exchange can be watched before bots trade on it, and none is required: the spec example's
+    five may be absent, and `{}` is valid.
     """
     memory_percent: float
     """Memory use, as a percentage from 0 to 100."""

@@ -691,7 +691,8 @@ type SystemHealthData struct {
 	// Share of recent operations that failed, as a fraction from 0 to 1 (0.01 = 1%).
 	ErrorRate float64 `json:"error_rate"`
 	// Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an
-	// exchange can be watched before bots trade on it.
+	// exchange can be watched before bots trade on it, and none is required: the spec example's
+	// five may be absent, and `{}` is valid.
 	ExchangeConnections map[string]string `json:"exchange_connections"`
 	// Last trade timestamp (RFC 3339); null when no trade has happened yet. Required but
 	// nullable.
