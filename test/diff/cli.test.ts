@@ -667,6 +667,40 @@ describe('realtime-contract diff', () => {
     expect(integer.changes[0]).toMatchObject({ rule: 'type-narrowed', breaks: ['newer-consumers', 'other-language-code'] });
     expect(integer.semver).toBe('major');
   });
+
+  it('exits on a change that breaks only generated code by its wire level under each --fail-on, as README says (tBM F4)', async () => {
+    const exitCodes = async (folder: string) => {
+      const codes: Record<string, number> = {};
+      for (const failOn of ['breaking', 'strict', 'compatible', 'major'] as const) {
+        codes[failOn] = await runDiff('schemas', folder, { format: 'text', failOn, schemas: 'schemas', cwd: ROOT }, { stdout: () => {}, stderr: () => {} });
+      }
+      return codes;
+    };
+    // A type renamed: the wire is the same, the report's one change `compatible`: it passes breaking and strict; compatible
+    // stops on it, as on any change (a description's too); major, on the major release it calls for.
+    const renamed = path.join(work, 'fail-on-renamed');
+    writeSchemas(renamed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/trades.json/title', value: 'TradeMessage' }]));
+    expect(await exitCodes(renamed)).toEqual({ breaking: 0, strict: 0, compatible: 1, major: 1 });
+    // A value removed from a server→client list narrows the wire too: a minor protocol version, which, undeclared, is a
+    // strict finding (protocol-version-not-bumped) that strict stops on; declared, strict passes it.
+    const removal = [{ op: 'remove', path: '/definitions.json/definitions/Platform/enum/4' }] as const;
+    const removed = path.join(work, 'fail-on-removed');
+    writeSchemas(removed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [...removal]));
+    expect(await exitCodes(removed)).toEqual({ breaking: 0, strict: 1, compatible: 1, major: 1 });
+    const bumped = path.join(work, 'fail-on-removed-bumped');
+    writeSchemas(bumped, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [...removal, { op: 'replace', path: '/protocol.json/x-version', value: '1.2' }]));
+    expect(await exitCodes(bumped)).toEqual({ breaking: 0, strict: 0, compatible: 1, major: 1 });
+    // Number narrowed to integer: the same as a value removed.
+    const integer = path.join(work, 'fail-on-integer');
+    writeSchemas(integer, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/fee/type', value: 'integer' }]));
+    expect(await exitCodes(integer)).toEqual({ breaking: 0, strict: 1, compatible: 1, major: 1 });
+    // A description changed: compatible stops on it too (any change), and nothing else does.
+    const described = path.join(work, 'fail-on-described');
+    writeSchemas(described, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/fee/description', value: 'Fee.' }]));
+    expect(await exitCodes(described)).toEqual({ breaking: 0, strict: 0, compatible: 1, major: 0 });
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('`--fail-on compatible` stops on any change. A change that breaks only code built on the generated types is `compatible` there: a type renamed passes `breaking` and `strict`.');
+  }, 180_000); // 20 comparisons, each loading two contracts
 });
 
 describe('diff <ref> where git cannot read it (a tester: "not a git ref here", the cause unsaid)', () => {
