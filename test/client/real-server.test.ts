@@ -53,6 +53,25 @@ describe('client against the reference server', () => {
     expect(calls).toBe(2);
   });
 
+  it('a fixed token stops the client at its expiry (4401): disconnected, then unauthorized, no new socket until connect (README; tBM F7)', async () => {
+    const h = await harness();
+    const client = nodeClient(h.url);
+    const told: string[] = [];
+    client.on('connection', (d) => told.push(d.status));
+    client.connect(await sign('alice', 2));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await until(() => client.getStatus().lastClose?.code === 4401, 'the expiry close', 15_000);
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    // Backoff is 50-400 ms here: a reconnect would have come by now.
+    await sleep(1000);
+    expect(client.getStatus()).toMatchObject({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null });
+    expect(told).toEqual(['connected', 'disconnected', 'error']);
+    expect(h.upgrades).toHaveLength(1);
+    // A new token from connect: connected again.
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket with a new token');
+  });
+
   it('survives a restart of the server (the store kept): nothing lost or doubled', async () => {
     const h = await harness();
     const client = nodeClient(h.url, { fallbackAfter: 100 });
