@@ -173,7 +173,7 @@ export class Report {
   warning(file: string, line: number, text: string, index?: number): void {
     if (this.options.format === 'text') {
       this.flush();
-      this.options.stderr(`${oneLine(`${file}:${line}: warning: ${index === undefined ? '' : `[${index}] `}${text}`)}\n`);
+      this.options.stderr(`${oneLine(`${shownName(file)}:${line}: warning: ${index === undefined ? '' : `[${index}] `}${text}`)}\n`);
       return;
     }
     const warning = index === undefined ? { file, line, message: text } : { file, line, index, message: text };
@@ -261,12 +261,22 @@ export class Report {
  * message of a `.json` array (several may share a line); a long type or pointer is cut, a missing type is `-`.
  */
 export function formatProblem({ file, line, index, type, error }: Problem): string {
-  return oneLine(`${file}:${line}: ${index === undefined ? '' : `[${index}] `}${type === null ? '-' : cut(type, 40)} ${shownPointer(error.pointer)} ${error.message}`);
+  return oneLine(`${shownName(file)}:${line}: ${index === undefined ? '' : `[${index}] `}${type === null ? '-' : cut(type, 40)} ${shownPointer(error.pointer)} ${error.message}`);
 }
 
-/** A pointer as text output shows it: `(root)` for the root, cut past 200 characters (a key may be megabytes long; JSON output keeps it whole). */
+/** A pointer as text output shows it: `(root)` for the root, cut past 200 characters (a key may be megabytes long; JSON output keeps it whole), escaped as {@link shownName}. */
 export function shownPointer(pointer: string): string {
-  return pointer === '' ? '(root)' : cut(pointer, 200);
+  return pointer === '' ? '(root)' : shownName(cut(pointer, 200));
+}
+
+/**
+ * A file name or a JSON Pointer as text output shows it, on one line: {@link oneLine}'s escapes,
+ * with a backslash doubled too (`a\\u202eb` for the six characters `\u202e`, `a\u202eb` for
+ * U+202E), so a name holding what reads as an escape cannot pass for the name it spells (tBM).
+ * The message after it quotes its values so already (`got "a\\u202eb"`).
+ */
+export function shownName(text: string): string {
+  return oneLine(text.replaceAll('\\', '\\\\'));
 }
 
 /** The `type` of a value when it is an object with a string `type`, else null. Never throws. */

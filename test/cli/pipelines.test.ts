@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -313,6 +313,27 @@ describe('realtime-contract validate in a pipeline', () => {
     const more = '{"type":"ping","timestamp":1,"ti\ud834\udd73me\u3164s\ufe0ft\u17b4amp":1}';
     expect(cli(['validate', '-'], more).stdout).toMatch(/^<stdin>:1: ping \/ti\\ud834\\udd73me\\u3164s\\ufe0ft\\u17b4amp expected no property "ti\\ud834\\udd73me\\u3164s\\ufe0ft\\u17b4amp"/);
     expect(cli(['validate', '--format', 'json', '-'], more).stdout).toContain('"pointer":"/ti\\ud834\\udd73me\\u3164s\\ufe0ft\\u17b4amp"');
+  });
+
+  it('shows a backslash in a file name or a key doubled, so a name holding the six characters \\u202e cannot pass for one holding U+202E (tBM F2)', () => {
+    const folder = path.join(dir, 'backslash');
+    mkdirSync(folder);
+    // a<U+202E>b.ndjson and a\u202eb.ndjson (a backslash, then u202e): they printed alike, `a\u202eb.ndjson`.
+    writeFileSync(path.join(folder, 'a\u202eb.ndjson'), `${ping(-1)}\n`);
+    writeFileSync(path.join(folder, 'a\\u202eb.ndjson'), `${ping(-1)}\n`);
+    const lines = cli(['validate', folder]).stdout.split('\n').filter((line) => line.includes('/timestamp')).map((line) => line.slice(0, line.indexOf(':1:')));
+    expect(lines.sort()).toEqual([`${folder}/a\\\\u202eb.ndjson`, `${folder}/a\\u202eb.ndjson`]);
+    // A warning names its file so too (tolerant mode, a value outside its closed list).
+    const trade = JSON.parse(readFileSync(path.resolve('test/fixtures/valid/spec/trades.json'), 'utf8')) as { data: object };
+    const hold = JSON.stringify({ ...trade, data: { ...trade.data, side: 'hold' } });
+    const warned = file('c\\u200bd.ndjson', `${hold}\n`);
+    expect(cli(['validate', '--mode', 'tolerant', warned]).stderr).toMatch(/^\S*\/c\\\\u200bd\.ndjson:1: warning: \/data\/side "hold" is not a value/m);
+    // Keys: k<U+202E>b and k\u202eb, as the message after them already told apart.
+    const keys = cli(['validate', '-'], '{"type":"ping","timestamp":1,"k\\u202eb":1}\n{"type":"ping","timestamp":1,"k\\\\u202eb":1}\n').stdout;
+    expect(keys).toBe('<stdin>:1: ping /k\\u202eb expected no property "k\\u202eb" (unknown to the schema), got 1\n<stdin>:2: ping /k\\\\u202eb expected no property "k\\\\u202eb" (unknown to the schema), got 1\n0 valid, 2 invalid\n');
+    // JSON output keeps them as data, exact.
+    const json = JSON.parse(cli(['validate', '--format', 'json', folder]).stdout) as { problems: { file: string }[] };
+    expect(json.problems.map((problem) => problem.file).sort()).toEqual([path.join(folder, 'a\\u202eb.ndjson'), path.join(folder, 'a\u202eb.ndjson')]);
   });
 
   it('reports every fault of a message with --all-errors, counting the message once', () => {
