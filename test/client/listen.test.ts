@@ -224,6 +224,26 @@ describe('listen', () => {
     expect(lines.at(-3)).toMatch(/, t998 1, 201 of types past the first 1000$/);
   });
 
+  it('lists the first 1000 warnings and counts the rest (warningCount), in text and JSON: a tolerant listen of a stream of values outside a closed list keeps its memory bounded (tBM F5)', async () => {
+    // 1,100 trades whose side no list holds: each a warning in tolerant mode, none a violation.
+    const held = Array.from({ length: 1100 }, (_, i) => JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'hold' }, cursor: `e.${i + 1}` }));
+    const server = await fixtureServer([connection, ...held]);
+    const args = [server.url, '--mode', 'tolerant', '--count', String(held.length + 1), '--no-ping'];
+    const text = await listen(args);
+    expect(text.status).toBe(0);
+    const warned = text.stderr.trim().split('\n');
+    expect(warned.filter((line) => /^frame \d+: warning: trades \/data\/side "hold" is not a value/.test(line))).toHaveLength(1000);
+    expect(warned.at(-1)).toBe('more warnings are counted, not printed: the first 1000 are above');
+    expect(warned).toHaveLength(1001);
+    const json = await listen([...args, '--format', 'json']);
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as { warnings: { index: number }[]; warningCount: number; violationCount: number };
+    expect(report.warnings).toHaveLength(1000);
+    // Frames count from 0, the connection message's: the trades are frames 1 to 1100.
+    expect([report.warnings[0]?.index, report.warnings.at(-1)?.index]).toEqual([1, 1000]);
+    expect(report).toMatchObject({ warningCount: 1100, violationCount: 0 });
+  });
+
   it('reports a key written twice and a lone surrogate (strict, as validate) and a text frame that is not UTF-8, not a close of the server', async () => {
     const server = await fixtureServer([connection, '{"type":"ping","timestamp":1,"timestamp":2}', '{"type":"error","data":{"code":"E","message":"half \\udc00"},"ts":"2026-01-14T16:30:00.000Z"}', Buffer.from([0x7b, 0xff, 0x7d])]);
     const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--duration', '3s', '--count', '10', '--ping-interval', '60000']);
