@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchBundles, type BundleFigure } from './bench/bundle.js';
 import { benchClientSize, clientSizeReport } from './bench/client.js';
-import { buildCandidates, ROOT } from './bench/candidates.js';
+import { buildCandidates, DIST, ROOT } from './bench/candidates.js';
 import { benchCli, type CliBench } from './bench/cli.js';
 import { benchGenerate, type GenerateFigure } from './bench/generate.js';
 import { ratio } from './bench/harness.js';
@@ -190,7 +190,7 @@ if (runs('bundles')) {
     { target: '`createPing` alone < 1 KB min+gzip (browser)', measured: `${(pingBundle.gzipBytes / 1024).toFixed(1)} KB`, spread: '', ok: pingBundle.gzipBytes < TARGETS.createPingGzipBytes, attempts: 1 },
   );
   sections.push(bundleTable(bundles));
-  const clientSize = clientSizeReport(await benchClientSize());
+  const clientSize = clientSizeReport(await benchClientSize(path.join(DIST, 'src/client/index.js')));
   targets.push({ ...clientSize.target, spread: '', attempts: 1 });
   sections.push(clientSize.markdown);
 }
