@@ -1554,6 +1554,10 @@ describe('client: reconnection and resume', () => {
       // Refused before anything closed: still connected, the cursor kept.
       expect(client.getStatus()).toMatchObject({ cursor, state: 'open', mode: 'ws', connected: true });
     }
+    // `on` throws while connected too (README: only calls the app makes throw, connected or not; tBM F6), and closes nothing.
+    expect(() => client.on('trade' as never, () => {})).toThrow(TypeError);
+    expect(() => client.on('trades', 'handler' as never)).toThrow(TypeError);
+    expect(client.getStatus()).toMatchObject({ cursor, state: 'open', mode: 'ws', connected: true });
     // Not an object: the method passed as a callback (`promise.then(client.disconnect)`) forgets nothing.
     client.disconnect('forget' as never);
     expect(client.getStatus()).toMatchObject({ cursor, state: 'idle' });
