@@ -1135,7 +1135,17 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   ws.on('error', () => undefined);
   started = clock();
   if (pings === 0) lastPing = lastPingEarliest = started;
-  const timer = setTimeout(finish, durationMs);
+  // The run's end. When it comes late, listen's loop held by a long check, what the server sent
+  // meanwhile waits unread in the socket: it came inside the run and is read first (one turn of
+  // the loop, which reads what has come before setImmediate's callback runs). A close with 4000,
+  // or an invalid frame, sent while a large frame was checked past --duration was dropped unread:
+  // exit 0 for a backend that broke the contract inside the run (tBQ F10).
+  const due = clock() + durationMs;
+  const timer = setTimeout(() => {
+    if (clock() - due <= HELD_MS) return finish();
+    endedAt = arrivedAfter(clock());
+    setImmediate(finish);
+  }, durationMs);
   // A server that sends its close frame but leaves TCP open: ws says nothing until it gives up
   // (30 s). Its socket is CLOSING from that frame on: the run ends there, and the close is read below.
   let closingSeenAt: number | null = null;
@@ -1153,7 +1163,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // it to end. Ended here, the close event carries the server's code and reason; the silence
     // after it is not a keepalive fault.
     const closed = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
-      closedAt = closingSeenAt ?? clock();
+      closedAt = closingSeenAt ?? arrivedAfter(clock());
       serverClosed(code, reason, true);
       resolve();
     }));
