@@ -446,7 +446,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * `durationMs` ends the run between frames; a frame whose check has begun is checked whole (it
  * cannot be interrupted), so one frame can hold the run past `durationMs` for as long as its
  * check takes, which grows with its size: `maxFrameBytes` bounds that (a larger frame is refused
- * unread, a violation that ends the run).
+ * unread, a violation that ends the run). What came meanwhile (a close, more frames) is read and
+ * judged before the run ends (one turn of the loop).
  *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
  *   of a refused upgrade is printed; a handshake that runs out of time says whether the server
