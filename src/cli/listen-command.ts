@@ -77,6 +77,19 @@ const SERVER_CONDITION_CLOSES: ReadonlyMap<number, string> = new Map([
  */
 const EXP_SKEW_MS = 5_000;
 
+/**
+ * How long past the `exp` of the token listen sent, ms, a server may still accept the upgrade
+ * (JWT libraries' clock tolerance, a server's clock behind): later, by the server's clock when its
+ * 101 answer has a Date header, else by listen's, the accepted upgrade is a violation. The contract
+ * validates the token before the upgrade, and refuses an expired one with 401; a backend that
+ * accepted a token dead for an hour passed, and its 4401 was excused as a run that outlived the
+ * token (tBQ F1).
+ */
+const ACCEPT_LEEWAY_MS = 30_000;
+
+/** The contract's rule a server that accepts an expired token breaks. */
+const TOKEN_RULE = 'the server validates the token before it accepts the connection and refuses a missing, malformed, expired or badly signed one with HTTP 401 (Connecting)';
+
 /** Said with each fault of the answer to listen's ping: the client pings, and a v1.0 server has no such rule. */
 const CLIENT_PING = "the package's client pings a server once it has shown protocol v1.1 (a message with a cursor): a client may ping the server, which answers with a pong; v1.0 servers (the spec's) send no cursor and are not pinged (--no-ping sends none)";
 
@@ -573,6 +586,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * upgrade was asked, applied to the wall clock at the close, misjudged both).
    */
   let serverDate: { date: number; at: number; wall: number } | undefined;
+  /** How long the token's exp had passed when the server accepted the upgrade, and by whose clock (`55 s before it by listen's clock …`); undefined when it had not. */
+  let expiredAtUpgrade: string | undefined;
+  /** Whether it had expired past {@link ACCEPT_LEEWAY_MS}: the accepted upgrade is then a violation. */
+  let acceptedExpired = false;
   /** The earliest the server's clock may have read at `at` ({@link clock}), or undefined without a Date header. */
   const serverTimeAt = (at: number) => (serverDate === undefined ? undefined : serverDate.date + (at - serverDate.at));
   /** The exp is the server's to judge, by its clock: what listen can tell of the two clocks. */
@@ -633,7 +650,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // is in whole seconds); without one, listen's.
     else if (code === CloseCode.TokenExpired && expiresAt !== undefined && (closedServer === undefined ? closedWall : closedServer + 1000) >= expiresAt - EXP_SKEW_MS) {
       const byServer = closedServer !== undefined && closedWall < expiresAt - EXP_SKEW_MS ? `, by the server's clock (${clockWords()})` : '';
-      warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()}${byServer} (give a token that outlives --duration)` });
+      warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()}${byServer} (${expiredAtUpgrade === undefined ? 'give a token that outlives --duration' : `the token had expired at the upgrade, ${expiredAtUpgrade}, and the server accepted it${acceptedExpired ? ' (the protocol violation)' : ''}: give a token that has not expired and outlives --duration`})` });
     } else {
       // A close while listen's ping awaits its pong: said with it (a server that closes on a client ping passed: tAE F1).
       let ping = '';
@@ -1050,6 +1067,20 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     answer = response;
     const date = Date.parse(response.headers.date ?? '');
     if (Number.isFinite(date)) serverDate = { date, at: clock(), wall: Date.now() };
+  });
+  // The token the server accepted (the upgrade is its word that the token was valid): one whose exp had passed by the server's clock (its Date header) or, without one, by listen's.
+  ws.once('open', () => {
+    if (!tokenSent || expiresAt === undefined) return;
+    const now = serverDate?.date ?? Date.now();
+    // Within the clocks' difference a 4401 is taken at its word (EXP_SKEW_MS): a token due as listen started is no fault.
+    if (now - expiresAt < EXP_SKEW_MS) return;
+    const seconds = Math.round((now - expiresAt) / 1000);
+    const whose = serverDate === undefined ? "by listen's clock (the server's 101 answer had no Date header to compare the clocks)" : `by the server's clock (the Date header of its 101 answer; ${clockWords()})`;
+    expiredAtUpgrade = `${seconds} s before it ${whose}`;
+    acceptedExpired = now - expiresAt > ACCEPT_LEEWAY_MS;
+    if (acceptedExpired) {
+      violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected the server to refuse the upgrade with HTTP 401, got it accepted with a token that had expired (its exp ${new Date(expiresAt).toISOString()}, ${expiredAtUpgrade}; more than ${ACCEPT_LEEWAY_MS / 1000} s, past any clock tolerance): ${TOKEN_RULE}` });
+    }
   });
   const connected = await new Promise<true | string>((resolve) => {
     handshakeTimer = setTimeout(() => {

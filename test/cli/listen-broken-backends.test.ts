@@ -2,7 +2,9 @@
  * `listen` pointed at backends that break the contract in ways it let pass or misnamed (tBQ):
  * each is said as the contract break it is.
  */
+import { SignJWT } from 'jose';
 import { afterEach, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
 afterEach(stopWsServers);
@@ -48,4 +50,45 @@ it('an invalid frame that comes while listen checks a large frame past --duratio
   expect(report.invalid).toBe(1);
   expect(report.violations).toContainEqual(expect.objectContaining({ index: 2 }));
   expect(status).toBe(1);
+});
+
+const tokenExpiringIn = (seconds: number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime(Math.floor(Date.now() / 1000) + seconds).sign(new TextEncoder().encode('x'.repeat(40)));
+
+// tBQ F1: a backend that accepted a token dead for an hour passed (exit 0), and its 4401 was
+// excused with "give a token that outlives --duration", which no --duration would have helped.
+it('a server that accepts a token expired an hour before the upgrade breaks the contract (401 before the upgrade), and its 4401 is not excused as a run that outlived the token: exit 1', async () => {
+  const url = await wsServer((ws) => {
+    ws.send(connection);
+    setTimeout(() => ws.close(4401, 'token expired'), 200);
+  });
+  const { status, stdout, stderr } = await runListen([url, '--token', await tokenExpiringIn(-3600), '--duration', '3s', '--no-ping']);
+  expect(stdout).toMatch(/^protocol: - \(root\) expected the server to refuse the upgrade with HTTP 401, got it accepted with a token that had expired \(its exp \S+, \d+ s before it by listen's clock .*\): the server validates the token before it accepts the connection/m);
+  expect(stderr).toMatch(/^close: warning: .* 4401 "token expired" before the run ended: TokenExpired, .*the token had expired at the upgrade, \d+ s before it by listen's clock .*, and the server accepted it \(the protocol violation\): give a token that has not expired/m);
+  expect(stderr).not.toContain('(give a token that outlives --duration)');
+  expect(status).toBe(1);
+});
+
+it("a server that accepts an expired token and streams on breaks the contract too: exit 1 (JSON: keyword protocol)", async () => {
+  const url = await wsServer((ws) => ws.send(connection));
+  const { status, stdout } = await runListen([url, '--token', await tokenExpiringIn(-3600), '--duration', '500ms', '--no-ping', '--format', 'json']);
+  const report = JSON.parse(stdout) as Report;
+  expect(report.violations).toEqual([expect.objectContaining({ index: null, keyword: 'protocol', message: expect.stringContaining('expected the server to refuse the upgrade with HTTP 401') })]);
+  expect(status).toBe(1);
+});
+
+it("by the server's own clock (the Date header of its 101 answer): a token that had expired by that clock at the upgrade was to be refused", async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  try {
+    await new Promise((resolve) => wss.once('listening', resolve));
+    // A server clock an hour ahead of listen's; the token has a minute left by listen's clock.
+    wss.on('headers', (headers) => headers.push(`Date: ${new Date(Date.now() + 3_600_000).toUTCString()}`));
+    wss.on('connection', (ws) => ws.send(connection));
+    const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
+    const { status, stdout } = await runListen([url, '--token', await tokenExpiringIn(60), '--duration', '500ms', '--no-ping']);
+    expect(stdout).toMatch(/^protocol: - \(root\) expected the server to refuse the upgrade with HTTP 401, got it accepted with a token that had expired \(its exp \S+, \d+ s before it by the server's clock \(the Date header of its 101 answer; the server's clock being about 3600 s ahead of listen's/m);
+    expect(status).toBe(1);
+  } finally {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
 });
