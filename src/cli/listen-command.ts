@@ -815,8 +815,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // After what came meanwhile is read: a loop held by a long check has the pong waiting unread.
       setImmediate(() => {
         if (pongState !== 'awaited' || stopped) return;
+        // Said when the pong comes late, with its frame and how late, or at the run's end as none:
+        // a pong 10.5 s after the ping was said to be none, though counted (tBQ F4).
         pongState = 'late';
-        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none${errorWords()}: ${CLIENT_PING}` });
       });
     }, PONG_TIMEOUT_MS);
   };
@@ -919,6 +920,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const answer = type === 'pong' && pingTimestamp !== null && value!.timestamp === pingTimestamp && pongState !== 'answered';
       if (answer) {
         clearTimeout(pongTimer);
+        if (pongState === 'late') {
+          // Past the pong timeout, by when it may first have come (a loop held by a long check reads it late).
+          const after = arrivedAfter(now) - pingAt;
+          if (after > PONG_TIMEOUT_MS) violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got it late, ${after} ms after the ping (frame ${index}): a client that pings replaces a socket whose pong has not come by then (${CLIENT_PING})` });
+        }
         pongState = 'answered';
         answeredBy = index;
       }
@@ -1205,6 +1211,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
   if (report.close === null && refused === undefined && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
   clearTimeout(pongTimer);
+  // Listen's ping unanswered within the pong timeout, and after it until the run ended.
+  if (pongState === 'late') {
+    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none${errorWords()}: ${CLIENT_PING}` });
+  }
   // Listen's ping unanswered when the run ended before the pong timeout: said with what ended it.
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
   // is a violation says it), or this client refused a frame: only the end of --duration.

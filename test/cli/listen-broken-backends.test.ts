@@ -92,3 +92,20 @@ it("by the server's own clock (the Date header of its 101 answer): a token that 
     await new Promise((resolve) => wss.close(resolve));
   }
 });
+
+// tBQ F4: a pong 10.5 s after listen's ping was said to be "none", while the report counted it (pong 1).
+it("a pong that comes after the contract's pong timeout is said to have come late, with its frame and how late: exit 1", { timeout: 60_000 }, async () => {
+  const url = await wsServer((ws) => {
+    ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' }));
+    ws.on('message', (raw) => {
+      const message = JSON.parse(String(raw)) as { type: string; timestamp: number };
+      if (message.type === 'ping') setTimeout(() => ws.send(JSON.stringify({ type: 'pong', timestamp: message.timestamp })), 10_500);
+    });
+  });
+  const { status, stdout, stderr } = await runListen([url, '--duration', '13s', '--ping-interval', '60000', '--format', 'json'], {}, 40_000);
+  const report = JSON.parse(stdout) as Report & { counts: Record<string, number> };
+  expect(report.counts, stderr).toEqual({ connection: 1, pong: 1 });
+  expect(report.violations).toEqual([expect.objectContaining({ index: null, keyword: 'keepalive', message: expect.stringMatching(/^expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got it late, \d+ ms after the ping \(frame 1\)/) })]);
+  expect(report.violations[0]!.message).not.toContain('got none');
+  expect(status).toBe(1);
+});
