@@ -1097,6 +1097,23 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.once('unexpected-response', (_req, res) => {
       // Answered: its refusal is read (up to 2 s), not cut short by the handshake's limit.
       clearTimeout(handshakeTimer);
+      // A 101 that Node did not take as an upgrade: an acceptance that lacks a header RFC 6455
+      // requires (a proxy that drops the hop-by-hop Connection and Upgrade), said as "the server
+      // refused the upgrade with HTTP 101 Switching Protocols" (tBQ F8). Named, as ws's faults of the 101 are.
+      if (res.statusCode === 101) {
+        const header = (name: string) => (res.headers[name] === undefined ? undefined : String(res.headers[name]));
+        const connection = header('connection');
+        const upgrade = header('upgrade');
+        const shownHeader = (value: string | undefined) => (value === undefined ? 'none' : JSON.stringify(cut(value, 100)));
+        const missing = connection === undefined || !connection.split(',').some((token) => token.trim().toLowerCase() === 'upgrade')
+          ? `must say Connection: Upgrade (RFC 6455 §4.2.2), got ${shownHeader(connection)}`
+          : upgrade === undefined || upgrade.trim().toLowerCase() !== 'websocket'
+            ? `must say Upgrade: websocket (RFC 6455 §4.2.2), got ${shownHeader(upgrade)}`
+            : `was not taken as an upgrade (HTTP/${res.httpVersion})`;
+        ws.terminate();
+        resolve(oneLine(scrub(`the server's 101 answer ${missing}: a client fails the connection for such an answer (RFC 6455 §4.1), as ws does (a proxy on the way may drop these hop-by-hop headers)`)));
+        return;
+      }
       // What the server says of its refusal (`{"error":"token-expired"}`): at most 1 KiB, for at most 2 s.
       const chunks: Buffer[] = [];
       let size = 0;

@@ -3,6 +3,9 @@
  * each is said as the contract break it is.
  */
 import { SignJWT } from 'jose';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { runListen, stopWsServers, wsServer } from '../support/listen.js';
@@ -108,4 +111,30 @@ it("a pong that comes after the contract's pong timeout is said to have come lat
   expect(report.violations).toEqual([expect.objectContaining({ index: null, keyword: 'keepalive', message: expect.stringMatching(/^expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got it late, \d+ ms after the ping \(frame 1\)/) })]);
   expect(report.violations[0]!.message).not.toContain('got none');
   expect(status).toBe(1);
+});
+
+// tBQ F8: a 101 without Connection: Upgrade (or without Upgrade), as a proxy that drops hop-by-hop
+// headers sends it, was said to be "the server refused the upgrade with HTTP 101 Switching Protocols".
+it("a 101 answer without Connection: Upgrade, or without Upgrade, names the missing header: exit 2", async () => {
+  for (const [headers, said] of [
+    ['Upgrade: websocket\r\n', "the server's 101 answer must say Connection: Upgrade (RFC 6455 §4.2.2), got none"],
+    ['Connection: Upgrade\r\n', "the server's 101 answer must say Upgrade: websocket (RFC 6455 §4.2.2), got none"],
+  ] as const) {
+    const server = createServer();
+    server.on('upgrade', (request, socket: Socket) => {
+      const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.on('error', () => undefined);
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\n${headers}Sec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { status, stderr } = await runListen([`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, '--token', 'abcdefghijk', '--duration', '3s']);
+      expect(stderr).toContain(said);
+      expect(stderr).not.toContain('refused');
+      expect(status).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
 });
