@@ -841,6 +841,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   for (const signal of STOP_SIGNALS) process.once(signal, interrupt);
   /** A frame this client refused (not UTF-8, over --max-frame (ws's maxPayload), a bad opcode): ws then closes the socket itself. */
   let refused: Error | undefined;
+  /** Whether that frame was the server's close frame (said on the close: line, no frame of the count). */
+  let refusedClose = false;
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
   // code below runs; an error before 'open' is a connection failure, handled below.
   ws.on('error', (error) => {
@@ -849,7 +851,6 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // connection to end (30 s for a server that leaves it open). The close that follows (1006,
     // or 1002 and the like) is this client's, not the server's: no server close is reported.
     refused = error;
-    report.invalid++;
     // ws's own limit on a message's size is listen's, not the contract's: said as such.
     const code = (error as { code?: string }).code;
     const tooLarge = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH';
@@ -866,15 +867,21 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // ws gives a close frame's reason that is not UTF-8 the code and words of a text frame's
     // ("Invalid WebSocket frame: invalid UTF-8 sequence", WS_ERR_INVALID_UTF8): its Receiver's
     // opcode, 8 (close) when it refuses, tells them apart (a fresh user: read as a bad text frame).
-    const closeReason = code === 'WS_ERR_INVALID_UTF8' && receiverOf(ws)._opcode === 0x8;
+    // The server's close frame, refused: the server's close, said on the close: line, no message
+    // frame of the count (a close with 1005 was "frame 1", counted toward --count: tBQ F2).
+    if (receiverOf(ws)._opcode === 0x8) {
+      refusedClose = true;
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, receiverOf(ws)._payloadLength)}, which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
+      finish();
+      return;
+    }
+    report.invalid++;
     violate({
       index: report.frames++, type: null, pointer: '', keyword: 'frame',
       // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
       message: `${tooLarge
         ? `expected a message of at most ${shownSize(maxFrame)} (the most listen reads: --max-frame, ${shownSize(MAX_FRAME_BYTES)} by default; the contract sets no limit), ${larger}`
-        : closeReason
-          ? `expected a close frame whose reason is UTF-8 (RFC 6455 §5.5.1), got one whose reason is not, which this client had to refuse: ${scrub(error.message)}`
-          : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
+        : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
     });
     finish();
   });
@@ -1248,7 +1255,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const cause = report.close
       ? report.close.code === 1006 ? ` before the connection ended without a close frame${cutShort()}` : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}${cutShort()}`
       : refused !== undefined
-        ? ' before this client refused a frame'
+        ? refusedClose ? " before this client refused the server's close frame" : ' before this client refused a frame'
         : interruptedAt !== null
           ? ` before ${interruptedBy} ended the run after ${interruptedAt - started} ms`
           : '';
@@ -1515,6 +1522,32 @@ function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefi
   if (first !== undefined && (first & 0x0f) >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : undefined;
   if (state === 0 && (buffered > 0 || open)) return { index, received: buffered, announced: null, ...fragments };
   return undefined;
+}
+
+/**
+ * What is wrong with a server's close frame that ws refused (`code`, `message`: ws's error;
+ * `length`: the payload length its header announced), as RFC 6455 has it: a status code no
+ * endpoint may send (§7.4.1, §7.4.2), a reason that is not UTF-8 (§5.5.1), a payload of one byte
+ * or over 125 (§5.5, §5.5.1). ws's words alone ("invalid status code 1005") said neither that
+ * it was the server's close nor why (tBQ F2).
+ */
+function closeFrameFault(code: string | undefined, message: string, length: unknown): string {
+  if (code === 'WS_ERR_INVALID_UTF8') return 'expected a close frame whose reason is UTF-8 (RFC 6455 §5.5.1), got one whose reason is not';
+  if (code === 'WS_ERR_INVALID_CLOSE_CODE') {
+    const status = Number(/(\d+)$/.exec(message)?.[1]);
+    const why = status === 1005 || status === 1006 || status === 1015
+      ? `reserved: it "MUST NOT be set as a status code in a Close control frame by an endpoint" (RFC 6455 §7.4.1; ${status === 1005 ? 'what an endpoint reports for a close frame without a code' : status === 1006 ? 'what an endpoint reports for a connection that ended without a close frame' : 'what an endpoint reports for a failed TLS handshake'})`
+      : status < 1000 ? 'below 1000: no status code (RFC 6455 §7.4.2)'
+        : status < 3000 ? 'reserved for RFC 6455 and its extensions, and not defined by them (RFC 6455 §7.4.1, §7.4.2)'
+          : 'past 4999: no status code (RFC 6455 §7.4.2)';
+    return `expected a close frame whose status code is one a server may send (RFC 6455 §7.4: 1000 to 1003, 1007 to 1014, 3000 to 4999), got ${Number.isFinite(status) ? status : 'another'} (${why})`;
+  }
+  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') {
+    return length === 1
+      ? 'expected a close frame whose payload is empty or begins with a 2-byte status code (RFC 6455 §5.5.1), got one of 1 byte'
+      : `expected a close frame of at most 125 bytes (RFC 6455 §5.5), got one of ${typeof length === 'number' ? length : 'more'} bytes`;
+  }
+  return 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
 }
 
 /**

@@ -138,3 +138,25 @@ it("a 101 answer without Connection: Upgrade, or without Upgrade, names the miss
     }
   }
 });
+
+// tBQ F2: a close frame with a code no endpoint may send (1005, 1015, 999) was said in ws's words
+// as "frame 1", a message frame of the count (it completed --count 2), with no close: line.
+it("a close frame with a reserved or invalid status code, or a payload of 1 byte, is the server's close said as such, no message frame: exit 1", async () => {
+  for (const [bytes, said] of [
+    [[0x88, 0x02, 0x03, 0xed], /^close: - \(root\) expected a close frame whose status code is one a server may send \(RFC 6455 §7\.4: 1000 to 1003, 1007 to 1014, 3000 to 4999\), got 1005 \(reserved: it "MUST NOT be set as a status code in a Close control frame by an endpoint" \(RFC 6455 §7\.4\.1; what an endpoint reports for a close frame without a code\)\), which this client had to refuse: Invalid WebSocket frame: invalid status code 1005; the run ends here/m],
+    [[0x88, 0x02, 0x03, 0xf7], /^close: - \(root\) expected a close frame whose status code .* got 1015 \(reserved: .*a failed TLS handshake\)\)/m],
+    [[0x88, 0x02, 0x03, 0xe7], /^close: - \(root\) expected a close frame whose status code .* got 999 \(below 1000: no status code \(RFC 6455 §7\.4\.2\)\)/m],
+    [[0x88, 0x01, 0x03], /^close: - \(root\) expected a close frame whose payload is empty or begins with a 2-byte status code \(RFC 6455 §5\.5\.1\), got one of 1 byte/m],
+  ] as const) {
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      (ws as unknown as { _socket: Socket })._socket.write(Buffer.from(bytes));
+    });
+    const { status, stdout } = await runListen([url, '--token', 'abcdefghijk', '--duration', '10s', '--count', '2', '--no-ping']);
+    expect(stdout).toMatch(said);
+    expect(stdout).toMatch(/^protocol: - \(root\) expected 2 frames within 10000 ms, got 1 before this client refused the server's close frame$/m);
+    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 2 violations$/m);
+    expect(status).toBe(1);
+    await stopWsServers();
+  }
+});
