@@ -763,6 +763,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let pings = 0;
   /** Whether a ping went unanswered because the server does not read (said once, as a warning). */
   let unread = false;
+  /** Whether a ping stamped in epoch seconds was said (once, as a warning). */
+  let secondsPing = false;
   /**
    * Listen's own ping, sent after the first message with a cursor (`options.ping`): its `timestamp`, the frame after which it went, and what
    * became of it: awaited, answered by a pong echoing it, refused (a pong echoing another
@@ -955,6 +957,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         else if (!unread) {
           unread = true;
           warn({ index, type: 'ping', pointer: '', message: `not answered: the server has not read ${ws.bufferedAmount} bytes listen sent; no pong is queued past ${shownSize(MAX_UNSENT_BYTES)} unsent, as the client queues none (this ping and each one after it while the server does not read; said once)` });
+        }
+        // A timestamp that is now in epoch seconds: the schema's range admits it (1970 in ms), the
+        // contract means ms; the same mistake in `ts` got a hint, this passed silently (tBQ F5). Said once.
+        const stamp = value!.timestamp;
+        if (!secondsPing && typeof stamp === 'number' && Math.abs(stamp * 1000 - Date.now()) < 86_400_000) {
+          secondsPing = true;
+          warn({ index, type: 'ping', pointer: '/timestamp', message: `${stamp} is now in epoch seconds (${new Date(stamp * 1000).toISOString()} read so; as ms it is ${new Date(stamp).toISOString()}): the contract's ping timestamp is milliseconds since the Unix epoch, Date.now() (said once)` });
         }
         // When this client was held up checking frames before this one, the ping may have come
         // any time since it was last free: judged by the bounds of when it came, not by when it was read.

@@ -160,3 +160,16 @@ it("a close frame with a reserved or invalid status code, or a payload of 1 byte
     await stopWsServers();
   }
 });
+
+// tBQ F5: a ping stamped in epoch seconds passed silently, while `ts` in seconds gets a hint.
+it('a ping whose timestamp is now in epoch seconds gets a warning, said once: exit 0', async () => {
+  const url = await wsServer((ws) => {
+    ws.send(connection);
+    for (let i = 0; i < 2; i++) ws.send(JSON.stringify({ type: 'ping', timestamp: Math.floor(Date.now() / 1000) }));
+  });
+  // Pings at once, said as no violation (--tolerance 1): only the seconds are judged here.
+  const { status, stdout, stderr } = await runListen([url, '--token', 'abcdefghijk', '--duration', '10s', '--count', '3', '--no-ping', '--tolerance', '1']);
+  expect(stderr).toMatch(/^frame 1: warning: ping \/timestamp \d+ is now in epoch seconds \(.*\): the contract's ping timestamp is milliseconds since the Unix epoch, Date\.now\(\) \(said once\)$/m);
+  expect(stderr).not.toMatch(/^frame 2: warning/m);
+  expect(status, stdout).toBe(0);
+});
