@@ -696,6 +696,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, autoPong: false });
   /** RFC 6455 ping frames received, and whether one went unanswered because the server does not read (said once). */
   let pingFrames = 0;
+  /** `pingFrames` when the last `ping` message came: those since are said with a silence (tBQ F11). */
+  let pingFramesAtPing = 0;
   let pingFramesUnread = false;
   ws.on('ping', (data) => {
     pingFrames++;
@@ -974,6 +976,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         if (pings++ > 0 && report.pingIntervals.length < MAX_LISTED) report.pingIntervals.push(now - lastPing);
         lastPing = now;
         lastPingEarliest = earliest;
+        pingFramesAtPing = pingFrames;
       }
       // Strict mode, as `validate`: a key written twice is a fault (I-JSON, RFC 7493); JSON.parse keeps the last.
       // So is a lone surrogate (`"\ud800"`), which UTF-8 cannot carry.
@@ -1322,6 +1325,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     }
   }
 
+  /**
+   * WebSocket (RFC 6455) ping frames that came during a silence of `ping` messages: a server that
+   * keeps alive as ws's heartbeat does was told "got none", with no word of the frames that came (tBQ F11).
+   */
+  function frameWords(): string {
+    const frames = pingFrames - pingFramesAtPing;
+    return frames === 0 ? '' : ` (${frames} WebSocket ping frame${frames === 1 ? '' : 's'} came meanwhile: the contract's keepalive is the JSON message {"type":"ping","timestamp":…}, which the package's client answers, not RFC 6455 ping frames, which a browser answers unseen)`;
+  }
+
   function checkPing(elapsed: number, since: string, index: number | null, silent = false): void {
     const early = index !== null && since !== 'the connection' && elapsed < interval - slack;
     if (silent || early || elapsed > interval + slack) {
@@ -1330,7 +1342,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         type: silent ? null : 'ping',
         pointer: '',
         keyword: 'keepalive',
-        message: `expected a ping every ${interval} ms (± ${Math.round(slack)} ms), got ${silent ? 'none for ' : ''}${elapsed} ms since ${since}`,
+        message: `expected a ping every ${interval} ms (± ${Math.round(slack)} ms), got ${silent ? 'none for ' : ''}${elapsed} ms since ${since}${silent ? frameWords() : ''}`,
       });
     }
   }

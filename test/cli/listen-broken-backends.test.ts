@@ -173,3 +173,15 @@ it('a ping whose timestamp is now in epoch seconds gets a warning, said once: ex
   expect(stderr).not.toMatch(/^frame 2: warning/m);
   expect(status, stdout).toBe(0);
 });
+
+// tBQ F11: a server that keeps alive with RFC 6455 ping frames (ws's heartbeat) was told "got none", not a word of the frames.
+it('a silence of ping messages says the WebSocket ping frames that came meanwhile: exit 1', async () => {
+  const url = await wsServer((ws) => {
+    ws.send(connection);
+    ws.ping();
+    ws.ping();
+  });
+  const { status, stdout } = await runListen([url, '--token', 'abcdefghijk', '--duration', '1500ms', '--ping-interval', '1s', '--no-ping']);
+  expect(stdout).toMatch(/^keepalive: - \(root\) expected a ping every 1000 ms \(± 100 ms\), got none for \d+ ms since the connection \(2 WebSocket ping frames came meanwhile: the contract's keepalive is the JSON message \{"type":"ping","timestamp":…\}/m);
+  expect(status).toBe(1);
+});
