@@ -1160,8 +1160,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         const retryAfter = res.headers['retry-after'];
         const location = res.statusCode! >= 300 && res.statusCode! < 400 ? res.headers.location : undefined;
         const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(location, 200)}` : ''}`;
+        const contract = refusalFault(res.statusCode!, typeof error === 'string' ? error : '', retryAfter);
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
-        resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}${headers}`)));
+        resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}${headers}${contract}`)));
       };
       refusal = done;
       const timer = setTimeout(done, 2000);
@@ -1543,6 +1544,37 @@ function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefi
   if (first !== undefined && (first & 0x0f) >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : undefined;
   if (state === 0 && (buffered > 0 || open)) return { index, received: buffered, announced: null, ...fragments };
   return undefined;
+}
+
+/** The statuses the contract gives a refused upgrade (Connecting), and what each says. */
+const CONTRACT_REFUSALS: ReadonlyMap<number, string> = new Map([
+  [400, 'malformed handshake'],
+  [401, 'missing, malformed, expired or badly signed token'],
+  [403, 'origin not allowed'],
+  [404, 'no WebSocket at this path'],
+  [405, 'method other than GET'],
+  [426, 'a plain request without the upgrade'],
+  [429, 'too many attempts or sockets'],
+  [431, 'request headers too large'],
+  [503, 'the server cannot check the token or serve the stream now'],
+]);
+
+/**
+ * Where a refused upgrade breaks the contract's refusals (Connecting), said after it (`status`,
+ * `reason` the body's words, `retryAfter` its header): a status the contract does not give (200,
+ * 500), a 403 (origin) whose reason names the token (a 401's), a 429 or 503 whose Retry-After is
+ * neither seconds nor an HTTP date. A redirect is no refusal of its own. '' for none. Each was
+ * shown as a plain "cannot connect", as a conforming 401 is (tBQ F9).
+ */
+function refusalFault(status: number, reason: string, retryAfter: string | undefined): string {
+  if (status >= 300 && status < 400) return '';
+  const listed = `the contract refuses an upgrade with ${[...CONTRACT_REFUSALS].map(([code, words]) => `${code} (${words})`).join(', ')} (Connecting)`;
+  if (!CONTRACT_REFUSALS.has(status)) return ` (HTTP ${status} is no refusal the contract gives: ${listed})`;
+  if (status === 403 && /token|jwt|expired|signature|unauthori[sz]ed/i.test(reason)) return ' (403 is the contract\'s refusal of an origin; a fault of the token is 401 (Connecting))';
+  if ((status === 429 || status === 503) && retryAfter !== undefined && !/^\s*\d+\s*$/.test(retryAfter) && !Number.isFinite(Date.parse(retryAfter))) {
+    return ` (Retry-After expected a number of seconds, as the contract has it (Connecting), or an HTTP date (RFC 9110 §10.2.3), got ${JSON.stringify(cut(retryAfter, 60))})`;
+  }
+  return '';
 }
 
 /**

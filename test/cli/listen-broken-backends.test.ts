@@ -185,3 +185,27 @@ it('a silence of ping messages says the WebSocket ping frames that came meanwhil
   expect(stdout).toMatch(/^keepalive: - \(root\) expected a ping every 1000 ms \(± 100 ms\), got none for \d+ ms since the connection \(2 WebSocket ping frames came meanwhile: the contract's keepalive is the JSON message \{"type":"ping","timestamp":…\}/m);
   expect(status).toBe(1);
 });
+
+// tBQ F9: a refusal that breaks the contract's statuses was a plain "cannot connect", as a conforming 401 is.
+it("a refused upgrade that breaks the contract's refusals says so: a status it does not give, 403 for a token, a Retry-After not in seconds (exit 2)", async () => {
+  for (const [answer, said] of [
+    ['HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n\r\noops!', /the server refused the upgrade with HTTP 500 Internal Server Error: "oops!" \(HTTP 500 is no refusal the contract gives: the contract refuses an upgrade with 400 \(malformed handshake\), 401 \(missing, malformed, expired or badly signed token\), .*503 .*\(Connecting\)\)$/m],
+    ['HTTP/1.1 403 Forbidden\r\nContent-Length: 25\r\n\r\n{"error":"token-invalid"}', /HTTP 403 Forbidden: "token-invalid" \(403 is the contract's refusal of an origin; a fault of the token is 401 \(Connecting\)\)$/m],
+    ['HTTP/1.1 429 Too Many Requests\r\nRetry-After: soon\r\nContent-Length: 0\r\n\r\n', /HTTP 429 Too Many Requests; Retry-After: soon \(Retry-After expected a number of seconds, as the contract has it \(Connecting\), or an HTTP date \(RFC 9110 §10\.2\.3\), got "soon"\)$/m],
+  ] as const) {
+    const server = createServer();
+    server.on('upgrade', (_request, socket: Socket) => {
+      socket.on('error', () => undefined);
+      socket.end(answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { status, stderr } = await runListen([`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, '--token', 'abcdefghijk', '--duration', '3s']);
+      expect(stderr).toMatch(said);
+      expect(status).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+});
