@@ -885,7 +885,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
       message: `${tooLarge
         ? `expected a message of at most ${shownSize(maxFrame)} (the most listen reads: --max-frame, ${shownSize(MAX_FRAME_BYTES)} by default; the contract sets no limit), ${larger}`
-        : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
+        // zlib's own words ("invalid block type") said nothing of compression (tBQ F3).
+        : code?.startsWith('Z_')
+          ? `expected a permessage-deflate payload that inflates (RFC 7692 §7.2.2: the frame was compressed, RSV1 set), got one zlib refuses (${code}): ${scrub(error.message)}`
+          : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
     });
     finish();
   });

@@ -209,3 +209,21 @@ it("a refused upgrade that breaks the contract's refusals says so: a status it d
     }
   }
 });
+
+// tBQ F3: a compressed frame whose payload does not inflate was said in zlib's words alone ("invalid block type").
+it('a permessage-deflate frame whose payload does not inflate is said to be that: exit 1', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
+  try {
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (ws) => {
+      ws.send(connection, () => (ws as unknown as { _socket: Socket })._socket.write(Buffer.from([0xc1, 0x04, 0xde, 0xad, 0xbe, 0xef])));
+    });
+    const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
+    const { status, stdout } = await runListen([url, '--token', 'abcdefghijk', '--duration', '5s', '--no-ping']);
+    expect(stdout).toMatch(/^frame 1: - \(root\) expected a permessage-deflate payload that inflates \(RFC 7692 §7\.2\.2: the frame was compressed, RSV1 set\), got one zlib refuses \(Z_DATA_ERROR\): invalid block type; the run ends here/m);
+    expect(status).toBe(1);
+  } finally {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
+});
