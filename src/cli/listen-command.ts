@@ -586,6 +586,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * upgrade was asked, applied to the wall clock at the close, misjudged both).
    */
   let serverDate: { date: number; at: number; wall: number } | undefined;
+  /** A Date header of the 101 answer that is no date (`Date: garbage`), as written: said as such, not as none (tBQ F1). */
+  let unreadDate: string | undefined;
+  /** Why the clocks cannot be compared: no Date header, or one that is no date. */
+  const noDate = () => (unreadDate === undefined ? "the server's 101 answer had no Date header to compare the clocks" : `the server's 101 answer had a Date header that is no HTTP date, ${JSON.stringify(cut(unreadDate, 60))}, to compare the clocks`);
   /** How long the token's exp had passed when the server accepted the upgrade, and by whose clock (`55 s before it by listen's clock …`); undefined when it had not. */
   let expiredAtUpgrade: string | undefined;
   /** Whether it had expired past {@link ACCEPT_LEEWAY_MS}: the accepted upgrade is then a violation. */
@@ -594,7 +598,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const serverTimeAt = (at: number) => (serverDate === undefined ? undefined : serverDate.date + (at - serverDate.at));
   /** The exp is the server's to judge, by its clock: what listen can tell of the two clocks. */
   const clockWords = () => {
-    if (serverDate === undefined) return "which may be behind the server's by that much (the server's 101 answer had no Date header to compare the clocks)";
+    if (serverDate === undefined) return `which may be behind the server's by that much (${noDate()})`;
     const ahead = serverDate.date + 500 - serverDate.wall;
     const s = Math.round(Math.abs(ahead) / 1000);
     return `the server's clock being ${Math.abs(ahead) < 1000 ? 'within a second of' : `about ${s} s ${ahead > 0 ? 'ahead of' : 'behind'}`} listen's (by the Date header of its 101 answer)`;
@@ -1095,6 +1099,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     answer = response;
     const date = Date.parse(response.headers.date ?? '');
     if (Number.isFinite(date)) serverDate = { date, at: clock(), wall: Date.now() };
+    else if (response.headers.date !== undefined) unreadDate = response.headers.date;
   });
   // The token the server accepted (the upgrade is its word that the token was valid): one whose exp had passed by the server's clock (its Date header) or, without one, by listen's.
   ws.once('open', () => {
@@ -1103,7 +1108,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Within the clocks' difference a 4401 is taken at its word (EXP_SKEW_MS): a token due as listen started is no fault.
     if (now - expiresAt < EXP_SKEW_MS) return;
     const seconds = Math.round((now - expiresAt) / 1000);
-    const whose = serverDate === undefined ? "by listen's clock (the server's 101 answer had no Date header to compare the clocks)" : `by the server's clock (the Date header of its 101 answer; ${clockWords()})`;
+    const whose = serverDate === undefined ? `by listen's clock (${noDate()})` : `by the server's clock (the Date header of its 101 answer; ${clockWords()})`;
     expiredAtUpgrade = `${seconds} s before it ${whose}`;
     acceptedExpired = now - expiresAt > ACCEPT_LEEWAY_MS;
     if (acceptedExpired) {

@@ -227,3 +227,23 @@ it('a permessage-deflate frame whose payload does not inflate is said to be that
     await new Promise((resolve) => wss.close(resolve));
   }
 });
+
+// tBQ F1 (minor): a Date header that is no date was said to be none.
+it("a Date header of the 101 answer that is no date is said to be that, not none", async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  try {
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('headers', (headers) => headers.push('Date: garbage'));
+    wss.on('connection', (ws) => {
+      ws.send(connection);
+      ws.close(4401, 'x');
+    });
+    const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
+    const { status, stdout } = await runListen([url, '--token', await tokenExpiringIn(600), '--duration', '3s', '--no-ping']);
+    expect(stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, \d+ s before the token's exp by listen's clock, which may be behind the server's by that much \(the server's 101 answer had a Date header that is no HTTP date, "garbage", to compare the clocks\)\)$/m);
+    expect(status).toBe(1);
+  } finally {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
+});
