@@ -1,12 +1,41 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
+import { buildAsyncApi } from '../src/codegen/asyncapi.js';
+import { contractFromTexts } from '../src/contract/index.js';
 import { validateMessage } from '../src/runtime/validate.js';
 import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, POLL_PATH, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../generated/contract.js';
 
 const text = readFileSync('generated/asyncapi.json', 'utf8');
 const doc = JSON.parse(text) as Record<string, any>;
 const parser = new Parser();
+
+/** The shipped schema files, parsed, with `edit` applied, as a contract. */
+function editedContract(edit: (files: Record<string, Record<string, any>>) => void = () => undefined) {
+  const files = Object.fromEntries(readdirSync('schemas').filter((name) => name.endsWith('.json')).map((name) => [name, JSON.parse(readFileSync(`schemas/${name}`, 'utf8'))]));
+  edit(files);
+  return contractFromTexts(new Map(Object.entries(files).map(([name, schema]) => [name, JSON.stringify(schema)])));
+}
+
+/**
+ * Every schema below a component schema that a code generator declares a type for (a closed list,
+ * an object, a choice, a field's `allOf` of one `$ref`), by its JSON Pointer: its `title`, or
+ * undefined when it has none (modelina then names it `AnonymousSchema_<position>`).
+ */
+function typeTitles(document: Record<string, any>): Map<string, string | undefined> {
+  const titles = new Map<string, string | undefined>();
+  const visit = (node: any, pointer: string, root: boolean) => {
+    if (typeof node !== 'object' || node === null || typeof node.$ref === 'string') return;
+    const wrapper = node.allOf?.length === 1 && typeof node.allOf[0].$ref === 'string';
+    if (!root && (wrapper || node.enum !== undefined || node.const !== undefined || node.properties !== undefined || node.anyOf !== undefined || node.oneOf !== undefined)) titles.set(pointer, node.title);
+    for (const [key, child] of Object.entries<any>(node.properties ?? {})) visit(child, `${pointer}/properties/${key}`, false);
+    if (typeof node.items === 'object') visit(node.items, `${pointer}/items`, false);
+    if (typeof node.additionalProperties === 'object') visit(node.additionalProperties, `${pointer}/additionalProperties`, false);
+    for (const keyword of ['anyOf', 'oneOf']) (node[keyword] ?? []).forEach((branch: any, index: number) => visit(branch, `${pointer}/${keyword}/${index}`, false));
+  };
+  for (const [name, schema] of Object.entries(document.components.schemas)) visit(schema, `/components/schemas/${name}`, true);
+  return titles;
+}
 
 /** Diagnostics at error (0) or warning (1) severity; information (2) and hints (3), such as "use 3.1.0", pass. */
 async function problems(source: string) {
@@ -81,5 +110,49 @@ describe('generated/asyncapi.json', () => {
     expect(payload('pong').properties()!.timestamp!.description()).toBe(bundled.definitions.PongMessage.properties.timestamp.description);
     expect(payload('pong').properties()!.timestamp!.description()).toMatch(/echoed unchanged/);
     expect(payload('trades').properties()!.data!.properties()!.bot_id!.description()).toBe('Bot that executed trade.');
+  });
+
+  // modelina named every field of a shared type beside its own description, and every inline closed
+  // list, AnonymousSchema_<position>: Platform was five unassignable enums, and one field added to
+  // TradeData renamed BotData's trading mode's type to its status's (tBK F1).
+  it('names every closed list, object and choice: a field of a shared type by the type, an inline one after its place', () => {
+    const titles = typeTitles(doc);
+    expect(titles.size).toBeGreaterThan(40);
+    expect([...titles].filter(([, title]) => title === undefined).map(([pointer]) => pointer)).toEqual([]);
+    const at = (pointer: string) => titles.get(`/components/schemas/${pointer}`);
+    for (const type of ['TradeData', 'BotData', 'WalletData']) expect(at(`${type}/properties/platform`)).toBe('Platform');
+    expect(at('TradeData/properties/side')).toBe('Side');
+    expect(at('PollResponse/properties/resume')).toBe('ResumeStatus');
+    expect(at('TradeData/properties/status')).toBe('TradeDataStatus');
+    expect(at('BotData/properties/trading_mode')).toBe('BotDataTradingMode');
+    // A field's wrapper is titled with the type it refers to, never another's name.
+    for (const [pointer, title] of titles) {
+      const node = pointer.split('/').slice(1).reduce((parent: any, key) => parent[key], doc);
+      if (node.allOf?.length === 1 && node.allOf[0].$ref) expect(`#/components/schemas/${title}`, pointer).toBe(node.allOf[0].$ref);
+    }
+    // Two places never share a name, unless both are the same shared type.
+    const owners = new Map<string, string>();
+    for (const [pointer, title] of titles) {
+      const node = pointer.split('/').slice(1).reduce((parent: any, key) => parent[key], doc);
+      if (node.allOf?.length === 1 && node.allOf[0].$ref) continue;
+      expect(owners.get(title!), `${title} at ${pointer}`).toBeUndefined();
+      expect(Object.keys(doc.components.schemas), `${title} at ${pointer}`).not.toContain(title);
+      owners.set(title!, pointer);
+    }
+  });
+
+  it('keeps every name when an optional field is added to a schema', () => {
+    const before = typeTitles(buildAsyncApi(editedContract()));
+    expect(before).toEqual(typeTitles(doc));
+    const after = typeTitles(
+      buildAsyncApi(
+        editedContract((files) => {
+          files['trades.json']!.definitions.TradeData.properties = { venue: { type: 'string', enum: ['spot', 'margin'], description: 'Venue of the trade.' }, ...files['trades.json']!.definitions.TradeData.properties };
+        }),
+      ),
+    );
+    expect(after.get('/components/schemas/TradeData/properties/venue')).toBe('TradeDataVenue');
+    after.delete('/components/schemas/TradeData/properties/venue');
+    expect(after).toEqual(before);
   });
 });

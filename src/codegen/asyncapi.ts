@@ -36,7 +36,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
   const poll = contract.documents.find((d) => d.title === 'PollResponse');
 
   const schemas: Record<string, SchemaNode> = {};
-  for (const [name, node] of Object.entries(bundle.definitions ?? {})) schemas[name] = forAsyncApi(node);
+  for (const [name, node] of Object.entries(bundle.definitions ?? {})) schemas[name] = named(forAsyncApi(node), name);
 
   const messages: Record<string, unknown> = {};
   for (const message of contract.messages) {
@@ -219,6 +219,43 @@ function keptBesideRef(schema: SchemaNode): SchemaNode {
   return { allOf: [{ $ref }], ...siblings };
 }
 
+/**
+ * `definition` (the component schema `name`) with a `title` on every schema below it that code
+ * generators declare a type for, so that they name it as the package does rather than by position
+ * (modelina's `AnonymousSchema_13` for TradeData's platform, renumbered by any field added before
+ * it: tBK F1); modelina names a model after `title` first.
+ *  - A field's `{ allOf: [{ $ref }], description }` ({@link keptBesideRef}) is titled with the
+ *    definition it refers to (`Platform`): one type wherever it is used, as a bare `$ref` is.
+ *  - A closed list (`enum`, `const`), an object of its own (`properties`) or a choice (`anyOf`,
+ *    `oneOf`) is titled after its place, as the generated Go and Python name it:
+ *    `<Parent><Property>` (`TradeDataStatus`), `<…>Item` for an array's items, `<…>Value` for a
+ *    map's values, `<…>Option<n>` for a choice's own inline branch (n from 1, in order).
+ *  - A title the schema gives is kept; a bare `$ref` is left as it is (the component names it).
+ * Places are unique names (generate refuses two types named alike: language-shape.ts), and a
+ * name depends on its place only, so adding a field renames no other type.
+ */
+function named(definition: SchemaNode, name: string): SchemaNode {
+  const visit = (node: SchemaNode, place: string, root: boolean): SchemaNode => {
+    if (typeof node !== 'object' || node === null || typeof node.$ref === 'string') return node;
+    let out: SchemaNode = { ...node };
+    const wrapped = node.allOf?.length === 1 && typeof node.allOf[0]!.$ref === 'string' ? node.allOf[0]!.$ref : undefined;
+    const typed = node.enum !== undefined || node.const !== undefined || node.properties !== undefined || node.anyOf !== undefined || node.oneOf !== undefined;
+    if (!root && typeof node.title !== 'string') {
+      if (wrapped !== undefined) out = { title: decodeURIComponent(wrapped.slice(wrapped.lastIndexOf('/') + 1)).replace(/~1/g, '/').replace(/~0/g, '~'), ...out };
+      else if (typed) out = { title: place, ...out };
+    }
+    if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, visit(child, `${place}${pascal(key)}`, false)]));
+    if (node.items !== undefined && !Array.isArray(node.items)) out.items = visit(node.items, `${place}Item`, false);
+    if (typeof node.additionalProperties === 'object') out.additionalProperties = visit(node.additionalProperties, `${place}Value`, false);
+    for (const keyword of ['anyOf', 'oneOf'] as const) {
+      const branches = node[keyword];
+      if (Array.isArray(branches)) out[keyword] = branches.map((branch, index) => visit(branch, `${place}Option${index + 1}`, false));
+    }
+    return out;
+  };
+  return visit(definition, name, true);
+}
+
 function firstSentence(text: string): string {
   const match = /^(.+?[.!?])(\s|$)/.exec(text);
   return (match ? match[1]! : text).trim();
@@ -233,8 +270,13 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function pascal(type: string): string {
-  return type.split(/[_-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+/** A message type or property name in PascalCase, as language-shape.ts names a place (`ai_tasks` → `AiTasks`, `bot-id` → `BotId`). */
+function pascal(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
 }
 
 function arrow(direction: Direction): string {
