@@ -77,6 +77,20 @@ describe('generated/asyncapi.json', () => {
     expect(byAction('receive')).toEqual([...CLIENT_MESSAGE_TYPES].sort());
   });
 
+  // A `null` address is "unknown" (AsyncAPI 3.0): the Markdown template titled all 17 operations
+  // "SEND `null` Operation" (tBK F4).
+  it('gives each channel its path as its address, following protocol.json', () => {
+    expect(doc.channels.stream.address).toBe(WEBSOCKET_PATH);
+    expect(doc.channels.poll.address).toBe(POLL_PATH);
+    const moved = buildAsyncApi(
+      editedContract((files) => {
+        files['protocol.json']!['x-connection'].path = '/rt/socket';
+        files['protocol.json']!['x-polling'].path = '/rt/socket/poll';
+      }),
+    ) as Record<string, any>;
+    expect([moved.channels.stream.address, moved.channels.poll.address]).toEqual(['/rt/socket', '/rt/socket/poll']);
+  });
+
   it('describes the polling endpoint', () => {
     expect(doc.servers.polling).toMatchObject({ protocol: 'https', pathname: POLL_PATH });
     expect(doc.operations.sendPollResponse).toMatchObject({ action: 'send', bindings: { http: { method: 'GET' } }, messages: [{ $ref: '#/channels/poll/messages/PollResponse' }] });

@@ -12,12 +12,13 @@ export const ASYNCAPI_VERSION = '3.0.0';
  * - One server, `wss://<host>/api/ws`, authenticated with the JWT in the `token` query
  *   parameter (security scheme `httpApiKey` in query) or an `Authorization: Bearer` header;
  *   the WebSocket channel binding describes the handshake (`GET`, query `token` and `since`).
- * - One channel for the socket, with every message; one operation per message and direction.
+ * - One channel for the socket (its address the socket's path, `/api/ws`), with every message; one
+ *   operation per message and direction.
  * - Every message under `components.messages` with its payload (`#/components/schemas/<Title>`)
  *   and the schema's examples; every definition under `components.schemas`, `$ref`s rewritten
  *   from `#/definitions/X` to `#/components/schemas/X` (the parser resolves refs against the
  *   whole document).
- * - The polling fallback: a second server (`https`, the poll path) and channel whose operation
+ * - The polling fallback: a second server (`https`, the poll path) and channel (its address the poll path) whose operation
  *   has the HTTP binding `GET` with its query, answering the PollResponse document.
  *
  * Pure: the same contract gives the same bytes.
@@ -146,7 +147,9 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
     },
     channels: {
       stream: {
-        address: null,
+        // The path itself, as the server's `pathname` (a `null` address means "unknown" in AsyncAPI
+        // 3.0: the Markdown template titled every operation "SEND `null`": tBK F4).
+        address: protocol.connection.path,
         title: 'The WebSocket connection',
         description: 'A WebSocket has one channel: the connection itself. Every frame is one JSON message, discriminated by `type`.',
         servers: [{ $ref: '#/servers/websocket' }],
@@ -171,7 +174,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
       },
       ...(poll && {
         poll: {
-          address: null,
+          address: protocol.polling.path,
           title: 'The polling fallback',
           description: protocol.polling.description,
           servers: [{ $ref: '#/servers/polling' }],
