@@ -19,7 +19,8 @@ export const ASYNCAPI_VERSION = '3.0.0';
  *   from `#/definitions/X` to `#/components/schemas/X` (the parser resolves refs against the
  *   whole document).
  * - The polling fallback: a second server (`https`, the poll path) and channel (its address the poll path) whose operation
- *   has the HTTP binding `GET` with its query, answering the PollResponse document.
+ *   has the HTTP binding `GET` with its query, answering the PollResponse document; `info.x-polling`
+ *   holds its path, hold (`holdMs`, milliseconds) and `maxMessages`, which its texts name with their figures.
  *
  * Pure: the same contract gives the same bytes.
  */
@@ -68,6 +69,13 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
     };
   }
 
+  // x-polling's description names its facts (`<path>`, `holdMs`, `maxMessages`): each with its
+  // figure, and the facts under info's x-polling as the keepalive's are (tBK F2).
+  const pollingFacts = { path: protocol.polling.path, holdMs: protocol.polling.holdMs, maxMessages: protocol.polling.maxMessages };
+  const pollingText = protocol.polling.description
+    .replace(/<path>/g, protocol.polling.path)
+    .replace(/`(holdMs|maxMessages)`/g, (name, key: 'holdMs' | 'maxMessages') => `${name} (${pollingFacts[key]})`);
+
   const cursor = { $ref: '#/components/schemas/Cursor' };
   const operations: Record<string, unknown> = {};
   for (const message of contract.messages) {
@@ -90,7 +98,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
       channel: { $ref: '#/channels/poll' },
       title: 'Answer a poll',
       summary: `GET ${protocol.polling.path}?since=<cursor>: the messages after the cursor, held up to ${protocol.polling.holdMs} ms when none are pending, at most ${protocol.polling.maxMessages} per response.`,
-      description: protocol.polling.description,
+      description: pollingText,
       bindings: {
         http: {
           method: 'GET',
@@ -121,6 +129,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
       'x-close-codes': protocol.closeCodes,
       'x-error-codes': protocol.errorCodes,
       'x-keepalive': protocol.keepalive,
+      ...(poll && { 'x-polling': pollingFacts }),
     },
     defaultContentType: 'application/json',
     servers: {
@@ -140,7 +149,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
           pathname: protocol.polling.path,
           title: 'Polling fallback',
           summary: `https://${host}${protocol.polling.path}?since=<cursor>`,
-          description: protocol.polling.description,
+          description: pollingText,
           security,
         },
       }),
@@ -176,7 +185,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
         poll: {
           address: protocol.polling.path,
           title: 'The polling fallback',
-          description: protocol.polling.description,
+          description: pollingText,
           servers: [{ $ref: '#/servers/polling' }],
           messages: { [poll.title]: { $ref: `#/components/messages/${poll.title}` } },
         },
