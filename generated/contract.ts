@@ -211,7 +211,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 });
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:622258243f75d744a028333d9ff3f82df1004c9dcdc0971d5a817af5ec7a4980";
+export const SCHEMAS_DIGEST = "sha256:f9b8cf5cb2ef081bf4638dc889f4124739c01af2b6c876fa4ac493d96fa4dba3";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

@@ -569,7 +569,7 @@ export interface ReceivedAiTaskData {
 }
 
 /**
- * Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after `since` — the same envelopes the socket carries, in order, with the same isolation — and the cursor to poll from next. Not a WebSocket message.
+ * Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation Notes 5): `GET <x-polling.path>?since=<cursor>` answers with the caller's stream after `since` — the same envelopes the socket carries, in order, with the same isolation — and the cursor to poll from next. Not a WebSocket message.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build `PollResponse` (types.ts).
  */

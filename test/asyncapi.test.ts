@@ -79,7 +79,7 @@ describe('generated/asyncapi.json', () => {
 
   // A `null` address is "unknown" (AsyncAPI 3.0): the Markdown template titled all 17 operations
   // "SEND `null` Operation" (tBK F4).
-  it('gives each channel its path as its address, following protocol.json', () => {
+  it('gives each channel its path as its address, and every text the paths, following protocol.json', () => {
     expect(doc.channels.stream.address).toBe(WEBSOCKET_PATH);
     expect(doc.channels.poll.address).toBe(POLL_PATH);
     const moved = buildAsyncApi(
@@ -89,6 +89,13 @@ describe('generated/asyncapi.json', () => {
       }),
     ) as Record<string, any>;
     expect([moved.channels.stream.address, moved.channels.poll.address]).toEqual(['/rt/socket', '/rt/socket/poll']);
+    // Every text follows too: PollResponse's summary and description kept `GET /api/ws/poll` (tBK F3).
+    const texts = JSON.stringify(moved);
+    expect(texts).not.toContain('/api/ws');
+    expect(texts).not.toMatch(/<x-(?:polling|connection)\.path>/);
+    expect(moved.components.messages.PollResponse.summary).toContain('`GET /rt/socket/poll?since=<cursor>`');
+    expect(doc.components.messages.PollResponse.description).toContain(`\`GET ${POLL_PATH}?since=<cursor>\``);
+    expect(doc.components.schemas.PollResponse.description).toContain(`\`GET ${POLL_PATH}?since=<cursor>\``);
   });
 
   // The polling texts said "up to `holdMs` milliseconds" and "at most `maxMessages`", names the

@@ -35,13 +35,19 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
   const url = new URL(protocol.connection.url.replace(/<[^>]*>/g, 'x'));
   const host = url.host;
   const messageTypes = contract.messages.map((m) => m.type);
-  const poll = contract.documents.find((d) => d.title === 'PollResponse');
+  const found = contract.documents.find((d) => d.title === 'PollResponse');
 
+  // A schema's text names the paths by protocol.json's keys (`GET <x-polling.path>?since=<cursor>`):
+  // written out here, so that the document follows a moved path (it kept `/api/ws/poll`: tBK F3).
+  const withPaths = (text: string) => text.replace(/<x-polling\.path>/g, protocol.polling.path).replace(/<x-connection\.path>/g, protocol.connection.path);
   const schemas: Record<string, SchemaNode> = {};
-  for (const [name, node] of Object.entries(bundle.definitions ?? {})) schemas[name] = named(forAsyncApi(node), name);
+  for (const [name, node] of Object.entries(bundle.definitions ?? {})) schemas[name] = named(forAsyncApi(node, withPaths), name);
 
   const messages: Record<string, unknown> = {};
-  for (const message of contract.messages) {
+  const described = <T extends { schema: SchemaNode }>(message: T): T => ({ ...message, schema: { ...message.schema, ...(typeof message.schema.description === 'string' && { description: withPaths(message.schema.description) }) } });
+  const poll = found === undefined ? undefined : described(found);
+  const contractMessages = contract.messages.map(described);
+  for (const message of contractMessages) {
     messages[message.type] = {
       name: message.type,
       title: message.title,
@@ -78,7 +84,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
 
   const cursor = { $ref: '#/components/schemas/Cursor' };
   const operations: Record<string, unknown> = {};
-  for (const message of contract.messages) {
+  for (const message of contractMessages) {
     for (const direction of message.directions) {
       const action = direction === 'server-to-client' ? 'send' : 'receive';
       operations[`${action}${pascal(message.type)}`] = {
@@ -205,14 +211,15 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
 
 /**
  * A bundled definition as an AsyncAPI schema: refs into `#/components/schemas/`, no `$schema`/`$id`, no
- * message-level `x-` facts, and no keyword beside a `$ref` (see {@link keptBesideRef}).
+ * message-level `x-` facts, no keyword beside a `$ref` (see {@link keptBesideRef}), and each
+ * description's `<x-polling.path>` / `<x-connection.path>` written out (`withPaths`).
  */
-function forAsyncApi(node: SchemaNode): SchemaNode {
+function forAsyncApi(node: SchemaNode, withPaths: (text: string) => string): SchemaNode {
   return mapSchema(node, (child) => {
     const out: SchemaNode = {};
     for (const [keyword, value] of Object.entries(child)) {
       if (keyword === '$schema' || keyword === '$id' || (keyword.startsWith('x-') && keyword !== 'x-known-values')) continue;
-      out[keyword] = keyword === '$ref' && typeof value === 'string' ? value.replace(/^#\/definitions\//, '#/components/schemas/') : value;
+      out[keyword] = keyword === '$ref' && typeof value === 'string' ? value.replace(/^#\/definitions\//, '#/components/schemas/') : keyword === 'description' && typeof value === 'string' ? withPaths(value) : value;
     }
     return keptBesideRef(out);
   });

@@ -14,7 +14,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaE
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, keepalive figures in the ping and pong descriptions that are x-keepalive's, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
+ * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, keepalive figures in the ping and pong descriptions that are x-keepalive's, requests (`GET <path>`) in descriptions of protocol.json's paths, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
  * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
@@ -34,6 +34,7 @@ export function checkGeneratable(contract: Contract): void {
   checkErrorCodes(contract);
   checkKeepaliveFigures(contract);
   checkPollingPath(contract);
+  checkRequestPaths(contract);
   checkPollingFigures(contract);
   checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
@@ -491,6 +492,40 @@ function checkPollingPath(contract: Contract): void {
       "the client knows only its socket URL, whose path may carry a proxy's prefix, so its default poll URL is that path plus what x-polling.path adds to x-connection.path " +
       '(src/client/client.ts, pollUrlOf), and the server given another path polls there too; a path elsewhere would be served and never polled',
   );
+}
+
+/** A request written in prose: `GET /api/ws/poll?since=<cursor>`, its path. */
+const REQUEST_PATH = /\bGET\s+(\/[^\s?#`'"()<>,;]*)/g;
+
+/**
+ * The paths are written once, in protocol.json's `x-connection.path` and `x-polling.path`, which
+ * the server, the client and the AsyncAPI servers read. A request written by hand in a schema's
+ * `description` (`GET /api/ws/poll?since=<cursor>` in poll-response.json) must name one of them:
+ * after a change to the paths, the reference, the TSDoc and the AsyncAPI PollResponse message kept
+ * the old path beside the new one (tBK F3), as a stale keepalive figure was kept.
+ *
+ * @throws SchemaError at the first description with a `GET <path>` of neither path, naming both
+ */
+function checkRequestPaths(contract: Contract): void {
+  const { connection, polling } = contract.protocol;
+  const paths = polling.description === UNDECLARED_POLLING ? [connection.path] : [connection.path, polling.path];
+  for (const [file, schema] of contract.files) {
+    forEachSubschema(schema, (node, pointer) => {
+      if (typeof node.description !== 'string') return;
+      for (const [written, found] of node.description.matchAll(REQUEST_PATH)) {
+        // A sentence's own stop after the path (`… with GET /api/ws.`) is not the path's.
+        const path = found!.replace(/[.:!]+$/, '');
+        const request = written.slice(0, written.length - (found!.length - path.length));
+        if (paths.includes(path)) continue;
+        throw new SchemaError(
+          file,
+          `${pointer}/description`,
+          `says "${request}", but protocol.json has x-connection.path ${JSON.stringify(connection.path)}${paths.length > 1 ? ` and x-polling.path ${JSON.stringify(polling.path)}` : ''}: ` +
+            'the paths are written there, and the server, the client and the AsyncAPI document read them; write the path from protocol.json, or leave it out',
+        );
+      }
+    });
+  }
 }
 
 /**

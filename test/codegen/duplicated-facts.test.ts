@@ -102,6 +102,44 @@ describe('the error codes: protocol.json x-error-codes and error.json data.code 
   });
 });
 
+// The poll's path moved, and the PollResponse message of asyncapi.json (and the reference, the
+// TSDoc) still said `GET /api/ws/poll?since=<cursor>` beside the new path (tBK F3).
+describe('the paths: protocol.json x-connection.path and x-polling.path and the requests in descriptions', () => {
+  /** The paths moved, poll-response.json's description naming the request by the shipped path (as it did). */
+  const moved = (files: Record<string, Json>) => {
+    files['protocol.json']!['x-connection'].path = '/rt/socket';
+    files['protocol.json']!['x-polling'].path = '/rt/socket/poll';
+    files['poll-response.json']!.description = files['poll-response.json']!.description.replace('GET <x-polling.path>?', 'GET /api/ws/poll?');
+  };
+
+  it('takes the shipped schemas with the paths moved: poll-response.json names the request by x-polling.path, which the AsyncAPI document writes out', () => {
+    expect(refusal((files) => {
+      files['protocol.json']!['x-connection'].path = '/rt/socket';
+      files['protocol.json']!['x-polling'].path = '/rt/socket/poll';
+    })).toBeUndefined();
+  });
+
+  it('refuses a request of a path protocol.json no longer gives, naming the description, the request and both paths', () => {
+    const error = refusal(moved);
+    expect(error).toMatchObject({ file: 'poll-response.json', pointer: '/description' });
+    expect(error!.problem).toContain('says "GET /api/ws/poll", but protocol.json has x-connection.path "/rt/socket" and x-polling.path "/rt/socket/poll"');
+    const field = refusal((files) => void (files['trades.json']!.properties.cursor.description += ' Poll it with GET /api/poll.'));
+    expect(field).toMatchObject({ file: 'trades.json', pointer: '/properties/cursor/description', problem: expect.stringContaining('says "GET /api/poll"') });
+  });
+
+  it('takes requests of the paths protocol.json gives, and descriptions without one', () => {
+    expect(refusal((files) => {
+      moved(files);
+      files['poll-response.json']!.description = files['poll-response.json']!.description.replace('GET /api/ws/poll?', 'GET /rt/socket/poll?');
+    })).toBeUndefined();
+    expect(refusal((files) => {
+      moved(files);
+      files['poll-response.json']!.description = files['poll-response.json']!.description.replace('`GET /api/ws/poll?since=<cursor>`', 'a poll');
+    })).toBeUndefined();
+    expect(refusal((files) => void (files['trades.json']!.properties.cursor.description += ' The upgrade is GET /api/ws.'))).toBeUndefined();
+  });
+});
+
 describe("the keepalive times: protocol.json x-keepalive and the figures in the ping and pong descriptions", () => {
   const keepalive = (files: Record<string, Json>, pingIntervalMs: number, pongTimeoutMs: number) => {
     files['protocol.json']!['x-keepalive'] = { pingIntervalMs, pongTimeoutMs };

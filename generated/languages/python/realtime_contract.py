@@ -1812,7 +1812,7 @@ class ErrorMessage:
 @dataclass
 class PollResponse:
     """Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation
-    Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after
+    Notes 5): `GET <x-polling.path>?since=<cursor>` answers with the caller's stream after
     `since` — the same envelopes the socket carries, in order, with the same isolation — and
     the cursor to poll from next. Not a WebSocket message.
     """

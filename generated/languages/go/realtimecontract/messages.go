@@ -820,7 +820,7 @@ type ErrorData struct {
 }
 
 // Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation
-// Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after
+// Notes 5): `GET <x-polling.path>?since=<cursor>` answers with the caller's stream after
 // `since` — the same envelopes the socket carries, in order, with the same isolation — and
 // the cursor to poll from next. Not a WebSocket message.
 type PollResponse struct {
