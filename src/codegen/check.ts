@@ -14,7 +14,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaE
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, keepalive figures in the ping and pong descriptions that are x-keepalive's, requests (`GET <path>`) in descriptions of protocol.json's paths, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
+ * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, message types that differ in more than case and punctuation, keepalive figures in the ping and pong descriptions that are x-keepalive's, requests (`GET <path>`) in descriptions of protocol.json's paths, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
  * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
@@ -27,6 +27,7 @@ export function checkGeneratable(contract: Contract): void {
   checkBounds(contract.files);
   checkInvisibleText(contract.files);
   checkNames(contract.files);
+  checkMessageTypes(contract.messages);
   checkPollMessages(contract.messages, contract.documents, contract.files);
   checkStreamCursors(contract.messages, contract.files);
   checkClientMessages(contract.messages);
@@ -147,6 +148,33 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
         values.set(folded, value);
       });
     });
+  }
+}
+
+/**
+ * Two message types that differ only in case or punctuation (`ai_tasks` beside `aiTasks`,
+ * `ai-tasks` or `ai.tasks`): the generated code names each after its type, and those names
+ * coincide (the validators' export `message_ai_tasks`, the AsyncAPI operation `sendAiTasks`, Go's
+ * and Python's types), so one stood for the other: the AsyncAPI document lost ai_tasks' operation in
+ * silence, and generate blamed ai_tasks.json's untouched example, checked with the other type's
+ * validator (tBK F6).
+ *
+ * @throws SchemaError at the later file's `/properties/type/const`, naming both types and files
+ */
+function checkMessageTypes(messages: readonly MessageSchema[]): void {
+  const seen = new Map<string, MessageSchema>();
+  for (const message of messages) {
+    const folded = fold(message.type);
+    const other = seen.get(folded);
+    if (other !== undefined) {
+      throw new SchemaError(
+        message.file,
+        '/properties/type/const',
+        `expected a message type that differs from the others in more than case and punctuation, got ${JSON.stringify(message.type)} beside ${JSON.stringify(other.type)} (${other.file}): ` +
+          'the generated code names each type after it (the validators\' message_… export, the AsyncAPI operation, the Go and Python names), and both would take one name, so one would stand for the other; rename one of them',
+      );
+    }
+    seen.set(folded, message);
   }
 }
 

@@ -194,3 +194,40 @@ describe('Python defaults', () => {
     expect(trade).toContain('    pnl: Optional[float] = None\n');
   });
 });
+
+// A type beside ai_tasks that differs only in case or punctuation: asyncapi.json's operation
+// sendAiTasks sent the new type only, ai_tasks left with none (aiTasks), or generate blamed
+// ai_tasks.json's untouched example, checked with the new type's validator (ai-tasks, ai.tasks;
+// their validators' export was message_ai_tasks too): tBK F6.
+describe('message types that differ only in case or punctuation', () => {
+  /** A copy of schemas/ with a global stream message of type `type` (its file `<type>.json`), listed by the poll response: generate's verdict. */
+  async function withType(type: string): Promise<unknown> {
+    const dir = schemasWith('poll-response.json', editSchema<{ properties: { messages: { items: { anyOf: unknown[] } } } }>((schema) => void schema.properties.messages.items.anyOf.push({ $ref: `${type}.json` })));
+    const message = JSON.parse(readFileSync('schemas/whale.json', 'utf8'));
+    Object.assign(message, { $id: `https://realtime-contract.dev/schemas/${type}.json`, title: 'AiTaskEventsMessage', description: 'AI task event. Public: broadcast to all. An event: every one is delivered.' });
+    message.properties.type = { const: type, description: 'Message type identifier.' };
+    message.properties.data = { $ref: '#/definitions/AiTaskEventData' };
+    message.definitions = { AiTaskEventData: { title: 'AiTaskEventData', description: 'One event.', type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', description: 'Name.' } } } };
+    message.examples = [{ type, data: { name: 'x' }, ts: '2026-01-14T16:30:00.000Z' }];
+    writeFileSync(path.join(dir, `${type}.json`), JSON.stringify(message));
+    return generate(dir).then(
+      () => 'generated',
+      (error: unknown) => error,
+    );
+  }
+
+  it.each(['aiTasks', 'ai-tasks', 'ai.tasks', 'AI_TASKS'])('refuses %s beside ai_tasks, naming both types and both files', async (type) => {
+    const error = await withType(type);
+    expect(error).toBeInstanceOf(SchemaError);
+    const files = [`${type}.json`, 'ai_tasks.json'].sort();
+    const [later, earlier] = (error as SchemaError).file === files[0] ? files : [files[1]!, files[0]!];
+    expect(error).toMatchObject({ file: later, pointer: '/properties/type/const' });
+    const other = earlier === 'ai_tasks.json' ? 'ai_tasks' : type;
+    expect((error as SchemaError).problem).toContain(`beside ${JSON.stringify(other)} (${earlier})`);
+    expect((error as SchemaError).problem).toContain('differs from the others in more than case and punctuation');
+  });
+
+  it('takes a type that differs in more than that', async () => {
+    expect(await withType('ai_task_events')).toBe('generated');
+  });
+});
