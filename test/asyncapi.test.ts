@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { buildAsyncApi } from '../src/codegen/asyncapi.js';
 import { contractFromTexts } from '../src/contract/index.js';
+import { startServer } from './server/helpers.js';
 import { validateMessage } from '../src/runtime/validate.js';
 import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../generated/contract.js';
 
@@ -117,7 +119,7 @@ describe('generated/asyncapi.json', () => {
 
   it('describes the polling endpoint', () => {
     expect(doc.servers.polling).toMatchObject({ protocol: 'https', pathname: POLL_PATH });
-    expect(doc.operations.sendPollResponse).toMatchObject({ action: 'send', bindings: { http: { method: 'GET' } }, messages: [{ $ref: '#/channels/poll/messages/PollResponse' }] });
+    expect(doc.operations.sendPollResponse).toMatchObject({ action: 'send', bindings: { http: { method: 'GET' } }, messages: [{ $ref: '#/channels/poll/messages/PollResponse' }, { $ref: '#/channels/poll/messages/PollRefusal' }] });
     expect(doc.components.messages.PollResponse.payload).toEqual({ $ref: '#/components/schemas/PollResponse' });
   });
 
@@ -192,5 +194,57 @@ describe('generated/asyncapi.json', () => {
     expect(after.get('/components/schemas/TradeData/properties/venue')).toBe('TradeDataVenue');
     after.delete('/components/schemas/TradeData/properties/venue');
     expect(after).toEqual(before);
+  });
+
+  // A client generated from the document could not tell no-token (resend with ?token=) from
+  // invalid-token (stop): the refusals' bodies were named nowhere in it (tBK F5).
+  it('names the refusals a real server answers an upgrade and a poll with, by status and code, and their body', async () => {
+    const server = await startServer();
+    try {
+      /** A GET of `path` (an upgrade when `upgrade`), its status and body. */
+      const answer = (path: string, options: { upgrade?: boolean; method?: string; headers?: Record<string, string> } = {}) =>
+        new Promise<[number, unknown]>((resolve, reject) => {
+          const headers = { ...options.headers, ...(options.upgrade && { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }) };
+          const req = request(server.http(path), { method: options.method ?? 'GET', headers }, (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += chunk));
+            response.on('end', () => resolve([response.statusCode!, JSON.parse(body)]));
+          });
+          req.on('upgrade', () => reject(new Error('upgraded')));
+          req.on('error', reject);
+          req.end();
+        });
+      const answers: [kind: 'upgrade' | 'poll', [number, unknown]][] = [
+        ['upgrade', await answer(WEBSOCKET_PATH, { upgrade: true })],
+        ['upgrade', await answer(`${WEBSOCKET_PATH}?token=not.a.jwt`, { upgrade: true })],
+        ['poll', await answer(POLL_PATH)],
+        ['poll', await answer(`${POLL_PATH}?token=not.a.jwt`)],
+        ['poll', await answer(POLL_PATH, { headers: { Authorization: 'Bearer not.a.jwt' } })],
+        ['poll', await answer(POLL_PATH, { method: 'POST' })],
+      ];
+      expect(answers.map(([, [status, body]]) => [status, body])).toEqual([
+        [401, { error: 'no-token' }],
+        [401, { error: 'invalid-token' }],
+        [401, { error: 'no-token' }],
+        [401, { error: 'invalid-token' }],
+        [401, { error: 'invalid-token' }],
+        [405, { error: 'method-not-allowed' }],
+      ]);
+      const listed = doc.info['x-refusal-codes'] as { code: string; status: number; on: string[]; description: string }[];
+      const body = doc.components.schemas[doc.components.messages.PollRefusal.payload.$ref.split('/').at(-1)];
+      for (const [kind, [status, answered]] of answers) {
+        const code = (answered as { error: string }).error;
+        expect(listed.find((entry) => entry.code === code && entry.status === status)?.on, `${status} ${code}`).toContain(kind);
+        const text = kind === 'upgrade' ? doc.channels.stream.description : doc.components.messages.PollRefusal.description;
+        expect(text).toMatch(new RegExp(`${status} [^;]*\`${code}\``));
+        expect(body.required).toEqual(['error']);
+        expect(Object.keys(answered as object).every((key) => key in body.properties)).toBe(true);
+        expect(body.properties.error['x-known-values']).toContain(code);
+      }
+      expect(doc.channels.poll.messages.PollRefusal).toEqual({ $ref: '#/components/messages/PollRefusal' });
+      for (const entry of listed) expect(entry.description.length, entry.code).toBeGreaterThan(10);
+    } finally {
+      await server.rt.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { mapSchema, type Contract, type Direction, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { REFUSALS } from '../shared/refusals.js';
 
 /** AsyncAPI version of the generated document (the parser's hint to use 3.1.0 is informational). */
 export const ASYNCAPI_VERSION = '3.0.0';
@@ -82,6 +83,30 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
     .replace(/<path>/g, protocol.polling.path)
     .replace(/`(holdMs|maxMessages)`/g, (name, key: 'holdMs' | 'maxMessages') => `${name} (${pollingFacts[key]})`);
 
+  // A refused upgrade or poll: plain HTTP, its body `{"error":<code>}`, the code a client switches on
+  // (no-token: resend with ?token=; invalid-token: stop). The server's own list (src/shared/refusals.ts),
+  // which the document named none of (tBK F5).
+  const refusalsOn = (on: 'upgrade' | 'poll') =>
+    [...new Set(REFUSALS.filter((refusal) => refusal.on.includes(on)).map((refusal) => refusal.status))]
+      .map((status) => `${status} ${REFUSALS.filter((refusal) => refusal.status === status && refusal.on.includes(on)).map((refusal) => `\`${refusal.code}\``).join(', ')}`)
+      .join('; ');
+  const refusalBody = (on: 'upgrade' | 'poll') =>
+    `A refused ${on === 'upgrade' ? 'upgrade' : 'poll'} is answered with an HTTP status and the body \`{"error":<code>}\` (and a \`detail\` for a person where there is more to say), whose code is the one to switch on: ${refusalsOn(on)}. info.x-refusal-codes says what each means and what a client does; an \`authenticate\` hook may refuse with codes of its own.`;
+  if (poll) {
+    messages[REFUSAL_MESSAGE] = {
+      name: REFUSAL_MESSAGE,
+      title: 'Poll refused',
+      summary: 'A refused poll: an HTTP status other than 200 and `{"error":<code>}`.',
+      description: refusalBody('poll'),
+      contentType: 'application/json',
+      payload: { $ref: `#/components/schemas/${REFUSAL_SCHEMA}` },
+      examples: [
+        { name: 'no-token', summary: '401: no token (resend with `?token=`)', payload: { error: 'no-token' } },
+        { name: 'invalid-token', summary: '401: the token is refused (retry only with a new one)', payload: { error: 'invalid-token' } },
+      ],
+    };
+  }
+
   const cursor = { $ref: '#/components/schemas/Cursor' };
   const operations: Record<string, unknown> = {};
   for (const message of contractMessages) {
@@ -118,7 +143,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
           bindingVersion: '0.3.0',
         },
       },
-      messages: [{ $ref: `#/channels/poll/messages/${poll.title}` }],
+      messages: [{ $ref: `#/channels/poll/messages/${poll.title}` }, { $ref: `#/channels/poll/messages/${REFUSAL_MESSAGE}` }],
     };
   }
 
@@ -135,6 +160,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
       'x-close-codes': protocol.closeCodes,
       'x-error-codes': protocol.errorCodes,
       'x-keepalive': protocol.keepalive,
+      'x-refusal-codes': REFUSALS.map(({ code, status, on, description }) => ({ code, status, on, description })),
       ...(poll && { 'x-polling': pollingFacts }),
     },
     defaultContentType: 'application/json',
@@ -166,7 +192,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
         // 3.0: the Markdown template titled every operation "SEND `null`": tBK F4).
         address: protocol.connection.path,
         title: 'The WebSocket connection',
-        description: 'A WebSocket has one channel: the connection itself. Every frame is one JSON message, discriminated by `type`.',
+        description: `A WebSocket has one channel: the connection itself. Every frame is one JSON message, discriminated by \`type\`. ${refusalBody('upgrade')}`,
         servers: [{ $ref: '#/servers/websocket' }],
         messages: Object.fromEntries(messageTypes.map((type) => [type, { $ref: `#/components/messages/${type}` }])),
         bindings: {
@@ -193,13 +219,27 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
           title: 'The polling fallback',
           description: pollingText,
           servers: [{ $ref: '#/servers/polling' }],
-          messages: { [poll.title]: { $ref: `#/components/messages/${poll.title}` } },
+          messages: { [poll.title]: { $ref: `#/components/messages/${poll.title}` }, [REFUSAL_MESSAGE]: { $ref: `#/components/messages/${REFUSAL_MESSAGE}` } },
         },
       }),
     },
     operations,
     components: {
-      schemas,
+      schemas: {
+        ...schemas,
+        ...(poll && {
+          [REFUSAL_SCHEMA]: {
+            title: 'HttpRefusal',
+            description: 'The body of a refused upgrade or poll (any status but 101 and 200).',
+            type: 'object',
+            required: ['error'],
+            properties: {
+              error: { type: 'string', description: 'The refusal\'s code, kebab-case: the one a client switches on (info.x-refusal-codes).', 'x-known-values': [...new Set(REFUSALS.map((refusal) => refusal.code))] },
+              detail: { type: 'string', description: 'What a person reads, where there is more to say than the code.' },
+            },
+          },
+        }),
+      },
       messages,
       securitySchemes: {
         token: { type: 'httpApiKey', name: 'token', in: 'query', description: 'The JWT as the `token` query parameter (browsers cannot set headers on a WebSocket).' },
@@ -208,6 +248,12 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
     },
   };
 }
+
+/** The poll channel's message of a refused poll, beside PollResponse under `components.messages`. */
+const REFUSAL_MESSAGE = 'PollRefusal';
+
+/** The component schema of a refusal's body: not PascalCase, so never a definition's name (check.ts). */
+const REFUSAL_SCHEMA = 'http-refusal';
 
 /**
  * A bundled definition as an AsyncAPI schema: refs into `#/components/schemas/`, no `$schema`/`$id`, no

@@ -21,6 +21,7 @@ import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
+import { REFUSALS } from '../shared/refusals.js';
 import { withUserInfoShownRedacted } from '../shared/secrets.js';
 import { preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
@@ -1769,7 +1770,7 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake', 'headers-too-large']);
 
 /** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
-const OWN_REFUSALS: ReadonlySet<string> = new Set(['authenticate-timeout', 'invalid-token', 'jwks-unavailable', 'no-token', 'origin', 'rate-ip', 'rate-user', 'shutting-down', 'store-unavailable', 'token-expired', 'too-many-sockets']);
+const OWN_REFUSALS: ReadonlySet<string> = new Set(REFUSALS.filter((refusal) => refusal.own).map((refusal) => refusal.code));
 
 /**
  * Why a refusal was made, for its log line's `detail` (the verifier's reason: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`),
