@@ -22,6 +22,10 @@ export const ASYNCAPI_VERSION = '3.0.0';
  * - The polling fallback: a second server (`https`, the poll path) and channel (its address the poll path) whose operation
  *   has the HTTP binding `GET` with its query, answering the PollResponse document; `info.x-polling`
  *   holds its path, hold (`holdMs`, milliseconds) and `maxMessages`, which its texts name with their figures.
+ * - The refusals of an upgrade and a poll (src/shared/refusals.ts, the server's list): each status
+ *   and `{"error":<code>}` code under `info.x-refusal-codes`, by status in the socket channel's
+ *   description, and as the poll's `PollRefusal` message (payload `http-refusal`).
+ * - Every closed list, object and choice titled as Go and Python name it ({@link named}).
  *
  * Pure: the same contract gives the same bytes.
  */
