@@ -107,6 +107,38 @@ describe('close and stats', () => {
     expect(server.rt.stats()).toMatchObject({ connections: 0, refusedUpgrades: { 'shutting-down': 1 }, refusedPolls: { 'shutting-down': 1 } });
   });
 
+  it('close(): counts shutdownTimeoutMs from the call, however long sending 1001 to every socket takes, and ends the sockets still open then, 1001 sent or not (the drain began once every socket had its 1001, and lasted up to 1 s past it: 20 000 sockets took 9.7 s with the default 5 s, tBS F2)', async () => {
+    // The server's clock stands still but for the first socket's 1001, which takes the whole drain (as that loop did with thousands).
+    let now = 0;
+    const onLine = (line: { event?: string } | undefined): void => {
+      if (line?.event === 'close' && now === 0) now = 1000;
+    };
+    const logger = { info: onLine, warn: onLine, error: onLine };
+    const many = { perSecond: 1_000_000, burst: 1_000_000 };
+    const server = await startServer({ shutdownTimeoutMs: 1000, monotonicClock: () => now, logger, maxSocketsPerUser: 1000, attemptsPerIp: many, attemptsPerUser: many });
+    // Clients that read but never answer a close frame: only close() ends them.
+    const jwt = await token('u1');
+    const clients = Array.from({ length: 300 }, () => {
+      const socket = createConnection({ host: '127.0.0.1', port: server.port }, () => socket.write(`GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`));
+      let received = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+      socket.on('error', () => undefined);
+      const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      // The server's frames are unmasked: 0x88, the length, then the code (1001 = 0x03e9).
+      const got1001 = (): boolean => received.some((byte, at) => byte === 0x88 && received[at + 2] === 0x03 && received[at + 3] === 0xe9);
+      return { socket, ended, got1001 };
+    });
+    await eventually(() => server.rt.stats().connections === 300, 10_000, '300 sockets open');
+    const closing = server.rt.close();
+    expect(await Promise.race([closing.then(() => 'closed'), sleep(5000).then(() => 'still closing')])).toBe('closed');
+    expect(await Promise.race([Promise.all(clients.map((client) => client.ended)).then(() => 'all ended'), sleep(2000).then(() => 'some open')])).toBe('all ended');
+    const sent = clients.filter((client) => client.got1001()).length;
+    // Those the deadline found before their 1001 were ended all the same, with none.
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(300);
+    expect(server.rt.stats()).toMatchObject({ connections: 0, closes: { 1001: sent, 1006: 300 - sent } });
+  });
+
   it('close(): answers a held poll without reading a store that no longer answers (a hung Redis held it the command timeout: a hostile tester)', async () => {
     const memory = new MemoryStreamStore();
     let reads = 0;
