@@ -755,4 +755,46 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     const times = (await page.locator('#panel-trades .rows li').allTextContents()).map((text) => text.slice(0, 8)).reverse();
     expect(times).toEqual(['18:59:59', '18:59:60', '19:00:00', '18:59:60']);
   }, 60_000);
+
+  /** Before the page's script: its wall clock (`Date`, `Date.now`) `window.shift` ms off, which a test may change (a clock hours off, an NTP step); `performance` is left alone, as a step leaves it. */
+  const clockOff = (shift: number) => (page: Page) => page.addInitScript((initial) => {
+    const Real = Date;
+    const w = window as unknown as { shift: number };
+    w.shift = initial;
+    const shifted = () => Real.now() + w.shift;
+    globalThis.Date = class extends Real {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(shifted());
+        else super(...(args as [string]));
+      }
+      static override now() {
+        return shifted();
+      }
+    } as DateConstructor;
+  }, shift);
+  /** Seconds since midnight of `HH:MM:SS`, and how far apart two such times are (either way, across midnight too). */
+  const apart = (a: string, b: string) => {
+    const seconds = (t: string) => t.split(':').reduce((sum, part) => sum * 60 + Number(part), 0);
+    const d = Math.abs(seconds(a) - seconds(b)) % 86_400;
+    return Math.min(d, 86_400 - d);
+  };
+
+  it("stamps the rows the client makes (a lost socket, a gap) on the server's clock, as the server's rows, with the browser's clock an hour behind (a disconnect read an hour before the connect it followed: tBR)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h, { timezoneId: 'UTC' }, clockOff(-3_600_000));
+    const rows = () => page.locator('#panel-connection .rows li').allTextContents();
+    await h.trades(1, 1);
+    await h.stop();
+    await expect.poll(async () => (await rows())[0], { timeout: 30_000 }).toMatch(/^\S+ disconnected over ws, closed 1001 server shutting down$/);
+    // Back with another store, which holds none of the page's stream: the page is told a gap.
+    (h as { store: MemoryStreamStore }).store = new MemoryStreamStore();
+    await h.start({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    await expect.poll(() => page.locator('#panel-events .rows li').count(), { timeout: 45_000 }).toBe(1);
+    await expect.poll(async () => (await rows())[0], { timeout: 45_000 }).toMatch(/^\S+ connected over ws \((new|gap)\)$/);
+    const server = new Date().toISOString().slice(11, 19);
+    // Oldest first: connected (the server's), disconnected (the client's), connected (the server's); the gap (the client's).
+    const seen = [...(await rows()).reverse(), ...(await page.locator('#panel-events .rows li').allTextContents()), (await page.locator('#gap-stat').getAttribute('title'))!.replace(/^last at (\S+): /, '$1 ')];
+    expect(seen.map((text) => text.slice(9).split(':')[0])).toEqual(['connected over ws (new)', 'disconnected over ws, closed 1001 server shutting down', expect.stringMatching(/^connected over ws \((new|gap)\)$/), 'gap', 'gap']);
+    for (const text of seen) expect(apart(text.slice(0, 8), server), `${text}, the server's clock reads ${server}`).toBeLessThan(120);
+  }, 120_000);
 });

@@ -105,6 +105,39 @@ const pageFetch: FetchLike = async (url, init) => {
 };
 /** The page's client: the package's, on the page's host, polling through {@link pageFetch}. */
 const realtimeClient = createRealtimeClient({ fetch: pageFetch });
+/** This page's monotonic clock as epoch ms: a step of the wall clock (`Date`) does not move it. */
+const steady = () => performance.timeOrigin + performance.now();
+/**
+ * The server's clock minus {@link steady} (ms), learned from the server's messages (their `ts`,
+ * a ping's `timestamp`): the largest such difference seen, the least delayed (a replayed message's
+ * `ts` is older), renewed by the next one once a minute old. Undefined until the server has said
+ * a time.
+ */
+let skew: number | undefined;
+let skewAt = -Infinity;
+function learn(serverMs: number): void {
+  const at = performance.now();
+  const seen = serverMs - steady();
+  if (!Number.isFinite(seen)) return;
+  if (skew === undefined || seen >= skew || at - skewAt > 60_000) [skew, skewAt] = [seen, at];
+}
+/**
+ * Now on the server's clock, for the rows the client makes itself (a lost socket, a connection
+ * over polling, a gap, a dropped message: they carry the browser's time), as RFC 3339: the
+ * browser's clock may be hours off, and its rows were shown among the server's an hour before the
+ * connection they followed (tBR). The browser's own clock until the server has said a time.
+ */
+const now = () => new Date(skew === undefined ? Date.now() : steady() + skew).toISOString();
+/**
+ * Whether a message is one the client made itself, stamped with the browser's clock: a
+ * `connection` but the server's greeting (`connected` over `ws`, the only one a server sends),
+ * an `error` of the client's own (`CLIENT_…`, a handler that threw).
+ */
+function local(type: string, data: unknown): boolean {
+  const d = (data ?? {}) as { status?: unknown; mode?: unknown; code?: unknown };
+  if (type === 'connection') return !(d.status === 'connected' && d.mode === 'ws');
+  return type === 'error' && typeof d.code === 'string' && d.code.startsWith('CLIENT_');
+}
 /** `HH:MM:SS` of `ms` (milliseconds since the epoch), its date first (`YYYY-MM-DD HH:MM:SS`, local) when that is not today: a token two days old read "expired at 10:26:43". */
 function expiryTime(ms: number): string {
   const at = new Date(ms);
@@ -340,16 +373,20 @@ for (const type of SERVER_MESSAGE_TYPES) {
   if (type === 'ping' || type === 'pong') continue;
   panel(type);
   const summary = (SUMMARY[type as keyof Summaries] as ((data: unknown) => Row) | undefined) ?? ((data: unknown) => row`${JSON.stringify(data, null, 1).replace(/\n\s*/g, ' ')}`);
-  realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => show(type, summary(data), message.ts)) as never);
+  realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => {
+    // The client's own rows on the server's clock, as the server's are (see now()).
+    if (local(type, data)) return show(type, summary(data), now());
+    if (typeof message.ts === 'string') learn(Date.parse(message.ts));
+    show(type, summary(data), message.ts);
+  }) as never);
 }
-realtimeClient.on('ping', () => {
+realtimeClient.on('ping', (message: { timestamp?: unknown }) => {
+  if (typeof message.timestamp === 'number') learn(message.timestamp);
   counts.ping = (counts.ping ?? 0) + 1;
   scheduleRender();
 });
 realtimeClient.on('status', render);
 // What came after `since` may be lost; the messages that follow are the stream the server holds now.
-// The client's own events, stamped with the time they happened (they carry no `ts`).
-const now = () => new Date().toISOString();
 // Said in the header too: the events panel may be below the fold (a fresh user missed it).
 let gaps = 0;
 realtimeClient.on('gap', (e) => {
