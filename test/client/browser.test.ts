@@ -797,4 +797,38 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect(seen.map((text) => text.slice(9).split(':')[0])).toEqual(['connected over ws (new)', 'disconnected over ws, closed 1001 server shutting down', expect.stringMatching(/^connected over ws \((new|gap)\)$/), 'gap', 'gap']);
     for (const text of seen) expect(apart(text.slice(0, 8), server), `${text}, the server's clock reads ${server}`).toBeLessThan(120);
   }, 120_000);
+
+  it('counts down to the next attempt on the monotonic clock: a wall clock set back or forward an hour while retrying does not move it (it read "socket in 3613 s" for an attempt seconds away, or nothing: tBR)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h, {}, clockOff(0));
+    await h.stop();
+    const countdown = (text: string) => /in (\d+) s/.exec(text)?.[1];
+    // Set back an hour, then forward an hour (to where it was).
+    for (const step of [-3_600_000, 3_600_000]) {
+      // The same attempt throughout (the client's `nextAttemptAt` unchanged), 4 s or more away
+      // (not under way when read again): read again where an attempt came between. The step stays.
+      let read: { before: string; after: string; still: boolean } | undefined;
+      for (let tries = 0; tries < 20 && !(read && Number(countdown(read.before)) >= 4 && read.still); tries++) {
+        await expect.poll(() => page.locator('#state').textContent(), { timeout: 45_000 }).toMatch(/ in \d+ s/);
+        read = await page.evaluate(async (by) => {
+          const w = window as unknown as { shift: number; dashboard: { client: { getStatus(): { nextAttemptAt: number | null } } } };
+          const due = () => w.dashboard.client.getStatus().nextAttemptAt;
+          const state = () => document.getElementById('state')!.textContent!;
+          // The countdown is redrawn each second: read once redrawn for this attempt.
+          const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+          const first = due();
+          await sleep(1100);
+          const before = state();
+          const still = due() === first;
+          w.shift += by;
+          await sleep(1500);
+          return { before, after: state(), still: still && due() === first };
+        }, step);
+      }
+      expect(read!.still && Number(countdown(read!.before)) >= 4, JSON.stringify(read)).toBe(true);
+      const [before, after] = [Number(countdown(read!.before)), Number(countdown(read!.after))];
+      expect(after, `${read!.before} → ${read!.after}, the clock stepped ${step / 1000} s`).toBeGreaterThanOrEqual(before - 3);
+      expect(after, `${read!.before} → ${read!.after}, the clock stepped ${step / 1000} s`).toBeLessThanOrEqual(before);
+    }
+  }, 180_000);
 });

@@ -283,9 +283,25 @@ function scheduleRender(): void {
  */
 function nextTry(status: RealtimeStatus): string {
   // (While connecting, the attempt is under way: the time it was due is past.)
-  if (status.nextAttemptAt === null || status.state === 'connecting' || status.nextAttemptAt <= Date.now()) return '';
-  const seconds = Math.ceil((status.nextAttemptAt - Date.now()) / 1000);
+  if (status.nextAttemptAt === null || status.state === 'connecting' || status.nextAttemptAt !== dueFor) return '';
+  const left = dueAt - performance.now();
+  if (left <= 0) return '';
+  const seconds = Math.ceil(left / 1000);
   return status.state === 'polling' ? `, socket in ${seconds} s` : `, next try in ${seconds} s`;
+}
+/**
+ * The attempt the countdown counts down to: the status's `nextAttemptAt` (wall time) and when it
+ * is due on the page's monotonic clock (`performance.now()`), its delay read once, when a status
+ * first gave it (`nextAttemptAt - Date.now()` then). Counted from the wall clock, a clock set back
+ * an hour while retrying read `socket in 3613 s` for an attempt 13 s away, and one set forward
+ * showed none (tBR): the client's own timers are monotonic.
+ */
+let dueFor: number | null = null;
+let dueAt = 0;
+function schedule(status: RealtimeStatus): void {
+  if (status.nextAttemptAt === dueFor) return;
+  dueFor = status.nextAttemptAt;
+  if (dueFor !== null) dueAt = performance.now() + dueFor - Date.now();
 }
 // The countdown moves while nothing else does.
 setInterval(() => {
@@ -385,7 +401,11 @@ realtimeClient.on('ping', (message: { timestamp?: unknown }) => {
   counts.ping = (counts.ping ?? 0) + 1;
   scheduleRender();
 });
-realtimeClient.on('status', render);
+// The attempt's delay read as each status comes, before it is drawn.
+realtimeClient.on('status', (status) => {
+  schedule(status);
+  render(status);
+});
 // What came after `since` may be lost; the messages that follow are the stream the server holds now.
 // Said in the header too: the events panel may be below the fold (a fresh user missed it).
 let gaps = 0;
