@@ -462,6 +462,10 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * unread, a violation that ends the run). What came meanwhile (a close, more frames) is read and
  * judged before the run ends (one turn of the loop).
  *
+ * An empty token (`token: ''`, a URL's `?token=` with nothing after it and no `token` to replace
+ * it) is refused before connecting (exit 2), naming which: an unset variable, sent as no token,
+ * was said as "no token was given: --token, …".
+ *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
  *   of a refused upgrade is printed; a handshake that runs out of time says whether the server
  *   began its answer, with its status line, or sent nothing; one begun and cut by a close
@@ -492,6 +496,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const why = url ? (error as Error).message : (authorityFault(target) ?? `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`);
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
     output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText(why)}\n`);
+    return 2;
+  }
+  // `?token=` with nothing after it (`?token=$JWT`, JWT unset) was sent as no token, and the 401
+  // said "no token was given", the URL showing `token=REDACTED` (tBT F9). A --token replaces it.
+  if (!options.token && url.searchParams.has('token') && url.searchParams.get('token')!.trim() === '') {
+    output.stderr(`realtime-contract: cannot listen to "${redact(url)}": its token query parameter is empty (an unset variable, as in ?token=$JWT with JWT unset?): give the token, or drop the parameter to connect without one\n`);
+    return 2;
+  }
+  if (options.token === '') {
+    output.stderr('realtime-contract: cannot listen: the token given is empty (an unset variable?): give the token, or none to connect without one\n');
     return 2;
   }
   if (options.token) {

@@ -105,7 +105,17 @@ program
   .command('listen')
   .description('connect to a running server, answer its pings, and check every frame and the keepalive timing against the contract')
   .argument('<ws-url>', `e.g. ws://localhost:8000${contract.WEBSOCKET_PATH ?? '/api/ws'}`)
-  .addOption(new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_TOKEN'))
+  // An empty one (`--token "$JWT"` with JWT unset, an empty REALTIME_CONTRACT_TOKEN) was dropped in
+  // silence, and the server's 401 was said as "no token was given: --token, …" (tBT F9): refused
+  // here, commander naming the option or the variable it came from.
+  .addOption(
+    new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list')
+      .env('REALTIME_CONTRACT_TOKEN')
+      .argParser((v: string) => {
+        if (v.trim() === '') throw new InvalidArgumentError('expected a token, got an empty one (an unset variable, as in --token "$JWT" with JWT unset?): give the token, or leave out both --token and REALTIME_CONTRACT_TOKEN to connect without one');
+        return v;
+      }),
+  )
   .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m, 1h; a bare number is seconds, under 1000 (5000 alone is refused: write 5000ms or 5000s) (default 60s, with --count too)', (v: string) => duration(v, 's'))
   .option('--count <n>', 'stop after n frames (fewer, when --duration runs out or the server closes, is a violation)', (v: string) => positiveInteger(v))
   .option('--ping-interval <time>', `the ping interval to check against: 30s, 30000ms; a bare number is milliseconds, at least 1000 (30 alone is refused: write 30s or 30ms) (default the contract's PING_INTERVAL_MS${figure(contract.PING_INTERVAL_MS)})`, (v: string) => duration(v, 'ms', false))

@@ -311,6 +311,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     output.stderr(`realtime-contract serve: --secret must be at least 32 bytes (HS256), got ${Buffer.byteLength(options.secret)}\n`);
     return 2;
   }
+  // `--redis "$REDIS_URL"` with the variable unset ran the node alone, without a word, while an
+  // empty --host, --port or --secret is refused (tBT F10): each node then missed the others' messages.
+  if (options.redis !== undefined && options.redis.trim() === '') {
+    output.stderr(`realtime-contract serve: --redis must be a Redis URL such as redis://127.0.0.1:6379, got ${quoted(options.redis)} (an unset variable, as in --redis "$REDIS_URL" with REDIS_URL unset?); leave --redis out to keep the streams in this process\n`);
+    return 2;
+  }
   let store: StreamStore | undefined;
   if (options.redis) {
     try {

@@ -450,7 +450,7 @@ describe('listen', () => {
     expect(opaque.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, for a token without a numeric exp\)$/m);
     expect(opaque.status).toBe(1);
     // With no token at all, not one "without an exp" (a fresh user).
-    const none = await listen([await rawServer(close4401), '--duration', '3s', '--ping-interval', '60000', '--no-ping'], { REALTIME_CONTRACT_TOKEN: '' });
+    const none = await listen([await rawServer(close4401), '--duration', '3s', '--ping-interval', '60000', '--no-ping'], { REALTIME_CONTRACT_TOKEN: undefined });
     expect(none.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended \(TokenExpired, but no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter\)$/m);
     expect(none.status).toBe(1);
     const early = await listen([await rawServer(close4401), '--token', await sign('alice', 600), '--duration', '3s', '--ping-interval', '60000', '--no-ping']);

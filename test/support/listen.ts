@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
 /** Runs `realtime-contract listen <args>` (killed after `killAfterMs`) and collects its output. */
-export function runListen(args: string[], env: Record<string, string> = {}, killAfterMs = 20_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runListen(args: string[], env: Record<string, string | undefined> = {}, killAfterMs = 20_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
     let stdout = '';
