@@ -45,7 +45,14 @@ export interface ContractSource {
 }
 
 /** A side that cannot be read: a usage or I/O error (exit 2). */
-export class SourceError extends Error {}
+export class SourceError extends Error {
+  /** Which side could not be read (`<old>` or `<new>`), when the error is one side's; else undefined (`--schemas`, no contract model). */
+  side: 'old' | 'new' | undefined;
+  constructor(message: string, side?: 'old' | 'new') {
+    super(message);
+    this.side = side;
+  }
+}
 
 /**
  * `realtime-contract diff <old> [<new>]`: compares two contracts and classifies every change
@@ -60,7 +67,8 @@ export class SourceError extends Error {}
  *
  * Text output: one line per change, `<level> <subject> <pointer> (<direction>): <what> — <who
  * it breaks> [<rule>]`, then a summary line with the counts, the release and the protocol
- * version. JSON output: `{ before, after, ...DiffReport }`. A side may come from anyone (a
+ * version. JSON output: `{ before, after, ...DiffReport }`; when a side cannot be read,
+ * `{ error, side? }` (`side` `old` or `new`; the error on stderr too). A side may come from anyone (a
  * tarball above all): every character of what is printed that could forge terminal output (a
  * control character, such as the escape that starts an ANSI sequence, or a bidirectional
  * control) is written as `\uXXXX`, in text and JSON output and in error messages alike.
@@ -73,6 +81,8 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
   let report: DiffReport;
   let before: ContractSource;
   let after: ContractSource;
+  /** The side being read, named in an error that does not say which itself. */
+  let reading: 'old' | 'new' | undefined;
   try {
     // An empty side is a mistake (`diff "$TAG"` with TAG unset), not the current folder: read
     // as one, it compared the working tree with itself and found no changes (a hostile tester).
@@ -81,16 +91,24 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
     if (options.schemas.trim() === '') throw new SourceError('--schemas is empty: name the folder of the schemas in the working tree and in git refs (schemas by default)');
     for (const [side, spec] of [['<old>', oldSpec], ['<new>', newSpec]] as const) {
       if (spec === undefined) continue;
-      if (spec.trim() === '') throw new SourceError(`${side} is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)`);
+      const which = side === '<old>' ? 'old' : 'new';
+      if (spec.trim() === '') throw new SourceError(`${side} is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)`, which);
       const prefix = /^(git|dir|tarball):\s*$/.exec(spec)?.[1] as keyof typeof PREFIXED | undefined;
-      if (prefix !== undefined) throw new SourceError(`${side} is empty after its prefix: name ${PREFIXED[prefix]} after ${prefix}: (omit <new> for the working tree)`);
+      if (prefix !== undefined) throw new SourceError(`${side} is empty after its prefix: name ${PREFIXED[prefix]} after ${prefix}: (omit <new> for the working tree)`, which);
     }
+    reading = 'old';
     before = await readSource(oldSpec, options);
+    reading = 'new';
     after = newSpec === undefined ? await readWorkingTree(options) : await readSource(newSpec, options);
+    reading = undefined;
     report = await compareSources(before, after, (problem) => output.stderr(`realtime-contract: warning: generate refuses ${printable(after.label)}: ${printable(problem)}; compared as it is, but it cannot ship as it is\n`));
   } catch (error) {
     if (error instanceof SourceError) {
       output.stderr(`realtime-contract: ${printable(error.message)}\n`);
+      // As validate and listen do: a CI step that keeps stdout as the report got an empty one, and
+      // a JSON parse error, the reason only on stderr (tBT F12).
+      const side = error.side ?? reading;
+      if (options.format === 'json') output.stdout(`${printableJson(JSON.stringify({ error: error.message, ...(side && { side }) }, null, 2))}\n`);
       return 2;
     }
     throw error;
@@ -126,15 +144,15 @@ export async function compareSources(before: ContractSource, after: ContractSour
   // Loaded from memory, as the loader reads a folder: nothing of either side is written to disk
   // (both were written to a temporary folder, and a TMPDIR that could not be written, or a
   // tarball's file name too long for it, failed the diff with the system's words: a fresh tester).
-  const load = (files: SchemaFiles, label: string) => {
+  const load = (files: SchemaFiles, label: string, side: 'old' | 'new') => {
     try {
       return contractFromTexts(new Map([...files].map(([file, schema]) => [file, JSON.stringify(schema)])));
     } catch (error) {
-      throw new SourceError(`${label}: not a loadable contract: ${(error as Error).message}`);
+      throw new SourceError(`${label}: not a loadable contract: ${(error as Error).message}`, side);
     }
   };
-  const oldContract = load(aligned.before, before.label);
-  const newContract = load(aligned.after, after.label);
+  const oldContract = load(aligned.before, before.label, 'old');
+  const newContract = load(aligned.after, after.label, 'new');
   if (onNotGeneratable) {
     // The newer side is the one about to ship: a contract `generate` refuses (an unknown format,
     // a name Go and Python cannot carry) was compared in silence (a hostile tester). The older

@@ -326,6 +326,25 @@ describe('realtime-contract diff', () => {
     expect(result.stderr).toMatch(/trades\.json: not a JSON schema \(invalid JSON at line \d+, column \d+: got "\\"/);
   });
 
+  it('with --format json, puts a side it cannot read in its JSON on stdout, as validate and listen do (stdout was empty: tBT F12)', () => {
+    const missing = cli(['diff', 'nosuchref-of-tbt', '--format', 'json']);
+    expect(missing.code).toBe(2);
+    const report = JSON.parse(missing.stdout) as { error: string; side?: string };
+    expect(report.side).toBe('old');
+    expect(report.error).toMatch(/^nosuchref-of-tbt: /);
+    // The same words on stderr, as the text output gives them.
+    expect(missing.stderr).toBe(`realtime-contract: ${report.error}\n`);
+    // The newer side, named so: a folder that holds a schema that is not JSON.
+    const dir = path.join(work, 'broken-json-new');
+    cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trades.json'), '{ broken');
+    const broken = cli(['diff', path.join(ROOT, 'schemas'), dir, '--format', 'json']);
+    expect(broken.code).toBe(2);
+    expect(JSON.parse(broken.stdout)).toEqual({ error: expect.stringContaining('trades.json: not a JSON schema'), side: 'new' });
+    // A fault of neither side has none.
+    expect(JSON.parse(cli(['diff', 'HEAD', '--schemas', ' ', '--format', 'json']).stdout)).toEqual({ error: expect.stringMatching(/^--schemas is empty/) });
+  });
+
   it('says which schema is nested too deep to read, before anything recurses into it (a hostile tester: a stack overflow, no file named)', () => {
     const dir = path.join(work, 'deep-schema');
     cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
