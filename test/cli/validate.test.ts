@@ -251,6 +251,19 @@ describe('realtime-contract validate', () => {
     expect({ code: named.code, stdout: named.stdout, stderr: named.stderr }).toEqual({ code: 0, stdout: '1 valid, 0 invalid\n', stderr: '' });
   });
 
+  it('says that the --input given made a named file read the other way, and not to rename it to the name it has (it said "name it .json" of a .json: tBT F15)', () => {
+    const ping = (timestamp: number) => JSON.stringify({ type: 'ping', timestamp });
+    const pretty = file('input-advice/pretty.json', `{\n  "type": "ping",\n  "timestamp": 1\n}\n`);
+    expect(cli(['validate', '--input', 'ndjson', pretty]).stdout).toMatch(/pretty\.json:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\{"\); it was read as one message per line because of --input ndjson, whatever its name: drop --input \(its name says one document\), or give --input json\n/);
+    const lines = file('input-advice/lines.ndjson', `${ping(1)}\n${ping(2)}\n`);
+    expect(cli(['validate', '--input', 'json', lines]).stdout).toMatch(/lines\.ndjson:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): it was read as one document because of --input json, whatever its name: drop --input \(its name says one message per line\), or give --input ndjson\n/);
+    // A name that says the same as the --input given: only the other --input helps.
+    const jsonl = file('input-advice/lines.json', `${ping(1)}\n${ping(2)}\n`);
+    expect(cli(['validate', '--input', 'json', jsonl]).stdout).toMatch(/; it holds one message per line \(NDJSON\): it was read as one document because of --input json, whatever its name: give --input ndjson\n/);
+    // Each way out it gives works.
+    for (const args of [[pretty], ['--input', 'json', pretty], [lines], ['--input', 'ndjson', lines], ['--input', 'ndjson', jsonl]]) expect(cli(['validate', ...args]).code).toBe(0);
+  });
+
   it('reads a named file as --input json or ndjson says, whatever its extension, both ways (it went by the extension alone)', () => {
     const ping = (timestamp: number) => JSON.stringify({ type: 'ping', timestamp });
     // NDJSON named .json: two messages with --input ndjson (by its name, one broken document).

@@ -200,7 +200,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // Keyed once it is read: a `.txt` refused here is then read as `- < notes.txt` (it was skipped as read: a reviewer).
         if (format !== undefined && !first(info)) continue;
         if (!gzip && options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
-        else if (format !== undefined) yield* readFile(given, format, options, unreadable);
+        else if (format !== undefined) yield* readFile(given, format, options, unreadable, options.input === 'auto' ? 'named' : 'flagged');
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${shellWord(given)}, or --input json for one document)` }];
       } else if (info.isSocket()) {
         yield [{ kind: 'unreadable', file: given, reason: `cannot read "${given}": ${SOCKET}` }];

@@ -6,6 +6,7 @@ import { escapeToken } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import { firstInvalidUtf8Byte } from '../../shared/utf8.js';
 import { shellWord } from '../path-hints.js';
+import { LINE_FILE, MESSAGE_FILE } from './files.js';
 
 /**
  * Most levels of nesting of arrays and objects the CLI reads in one message (an NDJSON line, a
@@ -86,11 +87,25 @@ export function cliSyntaxError(text: string, reason: string): ValidationError {
 
 /**
  * Where a text being read came from, which decides the way out its hints give: `named`, a file
- * named on the command line (rename it, or give `--input`); `stream`, standard input, a pipe or
+ * named on the command line (rename it, or give `--input`); `flagged`, one named with an
+ * explicit `--input json|ndjson`, which overrides its name (renaming does nothing: give the
+ * other `--input`, or drop it when the name says the right format); `stream`, standard input, a pipe or
  * a FIFO (no name to change: give `--input`); `found`, a file found in a folder, which goes by
  * its extension whatever `--input` says ({@link foundWayOut}).
  */
-export type Origin = 'named' | 'stream' | 'found';
+export type Origin = 'named' | 'flagged' | 'stream' | 'found';
+
+/**
+ * The way out for a file read as `read` because `--input <read>` was given, when it holds the
+ * other format: `pretty.json` under `--input ndjson` was told to "name it .json", the name it had
+ * (tBT F15).
+ */
+const flaggedWayOut = (wanted: 'json' | 'ndjson', file: string) => {
+  const read = wanted === 'json' ? 'ndjson' : 'json';
+  const named = LINE_FILE.test(file) ? 'ndjson' : MESSAGE_FILE.test(file) ? 'json' : undefined;
+  const as = read === 'ndjson' ? 'one message per line' : 'one document';
+  return `it was read as ${as} because of --input ${read}, whatever its name: ${named === wanted ? `drop --input (its name says ${wanted === 'json' ? 'one document' : 'one message per line'}), or give --input ${wanted}` : `give --input ${wanted}`}`;
+};
 
 /**
  * How to have one JSON document read whole: a file is named `.json` or given `--input json`; a
@@ -98,10 +113,10 @@ export type Origin = 'named' | 'stream' | 'found';
  * with `--input json`. Said
  * by the name it was given, `/dev/stdin` was told to "name it .json" (a fixer).
  */
-export const jsonWayOut = (origin: Origin, file: string) => (origin === 'found' ? foundWayOut('json', file) : origin === 'stream' ? 'give --input json' : 'name it .json, or give --input json');
+export const jsonWayOut = (origin: Origin, file: string) => (origin === 'found' ? foundWayOut('json', file) : origin === 'stream' ? 'give --input json' : origin === 'flagged' ? flaggedWayOut('json', file) : 'name it .json, or give --input json');
 
 /** How to have NDJSON read line by line: as {@link jsonWayOut}, by name for a file, with `--input ndjson` for a stream. */
-export const ndjsonWayOut = (origin: Origin, file: string) => (origin === 'found' ? foundWayOut('ndjson', file) : origin === 'stream' ? 'give --input ndjson' : 'such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson');
+export const ndjsonWayOut = (origin: Origin, file: string) => (origin === 'found' ? foundWayOut('ndjson', file) : origin === 'stream' ? 'give --input ndjson' : origin === 'flagged' ? flaggedWayOut('ndjson', file) : 'such a file is read line by line when named .ndjson or .jsonl, or with --input ndjson');
 
 /**
  * {@link ndjsonWayOut} and {@link jsonWayOut} for a file found in a folder, which goes by its
