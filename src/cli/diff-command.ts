@@ -48,9 +48,28 @@ export interface ContractSource {
 export class SourceError extends Error {
   /** Which side could not be read (`<old>` or `<new>`), when the error is one side's; else undefined (`--schemas`, no contract model). */
   side: 'old' | 'new' | undefined;
-  constructor(message: string, side?: 'old' | 'new') {
+  /** The faults of the side's other files, found with this one (each file's own: it is not JSON, not a valid schema), a line each. */
+  more: readonly string[];
+  constructor(message: string, side?: 'old' | 'new', more: readonly string[] = []) {
     super(message);
     this.side = side;
+    this.more = more;
+  }
+}
+
+/** Throws, when `problems` holds any, the {@link SourceError} of them all: the first its message, the others `more`. */
+function throwProblems(problems: readonly string[]): void {
+  if (problems.length > 0) throw new SourceError(problems[0]!, undefined, problems.slice(1));
+}
+
+/** {@link parseSchema}, its fault pushed on `problems` (undefined returned) rather than thrown, so that every file of a side is read before it is refused. */
+function parseOrNote(problems: string[], ...args: Parameters<typeof parseSchema>): SchemaNode | undefined {
+  try {
+    return parseSchema(...args);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    problems.push(error.message);
+    return undefined;
   }
 }
 
@@ -104,11 +123,11 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
     report = await compareSources(before, after, (problem) => output.stderr(`realtime-contract: warning: generate refuses ${printable(after.label)}: ${printable(problem)}; compared as it is, but it cannot ship as it is\n`));
   } catch (error) {
     if (error instanceof SourceError) {
-      output.stderr(`realtime-contract: ${printable(error.message)}\n`);
+      for (const message of [error.message, ...error.more]) output.stderr(`realtime-contract: ${printable(message)}\n`);
       // As validate and listen do: a CI step that keeps stdout as the report got an empty one, and
       // a JSON parse error, the reason only on stderr (tBT F12).
       const side = error.side ?? reading;
-      if (options.format === 'json') output.stdout(`${printableJson(JSON.stringify({ error: error.message, ...(side && { side }) }, null, 2))}\n`);
+      if (options.format === 'json') output.stdout(`${printableJson(JSON.stringify({ error: error.message, ...(error.more.length > 0 && { errors: [error.message, ...error.more] }), ...(side && { side }) }, null, 2))}\n`);
       return 2;
     }
     throw error;
@@ -148,7 +167,8 @@ export async function compareSources(before: ContractSource, after: ContractSour
     try {
       return contractFromTexts(new Map([...files].map(([file, schema]) => [file, JSON.stringify(schema)])));
     } catch (error) {
-      throw new SourceError(`${label}: not a loadable contract: ${(error as Error).message}`, side);
+      const others = error instanceof SchemaError ? error.others.map((other) => `${label}: not a loadable contract: ${other.message}`) : [];
+      throw new SourceError(`${label}: not a loadable contract: ${(error as Error).message}`, side, others);
     }
   };
   const oldContract = load(aligned.before, before.label, 'old');
@@ -247,11 +267,13 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   if (!names.includes('protocol.json')) throw new NotAContract(`${spec}: not a folder of contract schemas (no protocol.json${useNested ? '' : ', and no schemas/ folder with one'})`);
   const files: SchemaFiles = new Map();
   const writtenFaults: string[] = [];
+  const problems: string[] = [];
   for (const name of names) {
     const read = await readSchemaText(path.join(folder, name));
-    if ('problem' in read) throw new SourceError(`${spec}: ${name}: ${read.problem}`);
-    files.set(name, parseSchema(read.text, `${spec}: ${name}`, name, writtenFaults));
+    const schema = 'problem' in read ? void problems.push(`${spec}: ${name}: ${read.problem}`) : parseOrNote(problems, read.text, `${spec}: ${name}`, name, writtenFaults);
+    if (schema !== undefined) files.set(name, schema);
   }
+  throwProblems(problems);
   // Compared without it, as generate would not read it (it refuses the folder): said, not skipped unsaid.
   const subfolder = await nestedSchema(folder).catch(() => undefined);
   if (subfolder !== undefined) writtenFaults.push(`${subfolder}: ${NESTED_SCHEMA_PROBLEM}`);
@@ -299,11 +321,13 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
   }
   const files: SchemaFiles = new Map();
   const writtenFaults: string[] = [];
+  const problems: string[] = [];
   for (const name of names) {
     const read = utf8Text(await gitBytes(['show', `${commit}:./${folder}/${name}`]));
-    if ('problem' in read) throw new SourceError(`${spec}: ${folder}/${name}: ${read.problem}`);
-    files.set(name, parseSchema(read.text, `${spec}: ${folder}/${name}`, name, writtenFaults));
+    const schema = 'problem' in read ? void problems.push(`${spec}: ${folder}/${name}: ${read.problem}`) : parseOrNote(problems, read.text, `${spec}: ${folder}/${name}`, name, writtenFaults);
+    if (schema !== undefined) files.set(name, schema);
   }
+  throwProblems(problems);
   return { label: `${spec} (git ${commit.slice(0, 12)})`, kind: 'git', files, writtenFaults };
 }
 
@@ -360,7 +384,12 @@ async function readTarball(file: string, spec: string): Promise<ContractSource> 
   if (!contents.schemas.has('protocol.json')) throw new SourceError(`${spec}: no package/schemas/protocol.json in the tarball (not an npm pack of realtime-contract?)`);
   const files: SchemaFiles = new Map();
   const writtenFaults: string[] = [];
-  for (const [name, text] of contents.schemas) files.set(name, parseSchema(text, `${spec}: ${quoted(`package/schemas/${name}`)}`, name, writtenFaults));
+  const problems: string[] = [];
+  for (const [name, text] of contents.schemas) {
+    const schema = parseOrNote(problems, text, `${spec}: ${quoted(`package/schemas/${name}`)}`, name, writtenFaults);
+    if (schema !== undefined) files.set(name, schema);
+  }
+  throwProblems(problems);
   let pkg: { name?: unknown; version?: unknown } = {};
   try {
     const parsed: unknown = JSON.parse(contents.packageJson ?? '{}');

@@ -105,7 +105,8 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   } catch (error) {
     if (error instanceof codegen.SchemaError) {
       // A file's name, a key or a value quoted in the problem: escaped, not acted on by the terminal (a hostile tester's `z\x1b[31mz\n.json`).
-      output.stderr(`realtime-contract: ${printable(`${path.join(options.schemas, error.file)}#${error.pointer}: ${error.problem}`)}\n`);
+      // Every file's own fault, a line each (they took a run each: tBT F2).
+      for (const fault of [error, ...error.others]) output.stderr(`realtime-contract: ${printable(`${path.join(options.schemas, fault.file)}#${fault.pointer}: ${fault.problem}`)}\n`);
       return 2;
     }
     throw error;

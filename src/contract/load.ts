@@ -131,7 +131,8 @@ export function schemaTooDeep(text: string): string | undefined {
  * Then builds the bundle every target reads.
  *
  * @returns the contract, messages ordered by spec section, with its bundle
- * @throws SchemaError naming the file and JSON Pointer of the first fault
+ * @throws SchemaError naming the file and JSON Pointer of the first fault; the first fault of each
+ *   other file broken on its own in its `others`
  */
 export async function loadContract(schemaDir: string): Promise<Contract> {
   const names = (await readdir(schemaDir)).filter(isSchemaFileName).sort();
@@ -143,11 +144,13 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     throw new SchemaError(nested, '', NESTED_SCHEMA_PROBLEM);
   }
   const texts = new Map<string, string>();
+  const unreadable: SchemaError[] = [];
   for (const name of names) {
     const read = await readSchemaText(path.join(schemaDir, name));
-    if ('problem' in read) throw new SchemaError(name, '', read.problem);
-    texts.set(name, read.text);
+    if ('problem' in read) unreadable.push(new SchemaError(name, '', read.problem));
+    else texts.set(name, read.text);
   }
+  if (unreadable.length > 0) throw new SchemaError(unreadable[0]!.file, unreadable[0]!.pointer, unreadable[0]!.problem, unreadable.slice(1));
   return contractFromTexts(texts);
 }
 
@@ -160,29 +163,49 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
  *
  * @param texts the `*.json` files at the top of a schemas folder, by name (in any order)
  * @returns the contract, messages ordered by spec section, with its bundle
- * @throws SchemaError naming the file and JSON Pointer of the first fault
+ * @throws SchemaError naming the file and JSON Pointer of the first fault; the first fault of each
+ *   other file broken on its own in its `others`
  */
 export function contractFromTexts(texts: ReadonlyMap<string, string>): Contract {
   const files = new Map<string, SchemaNode>();
+  /** The first fault of each file found so far, by file name: every file is checked on its own before one is refused. */
+  const faults = new Map<string, SchemaError>();
+  /** Runs a check of one file, keeping its fault (the file is then left out of the later checks). */
+  const ofFile = (name: string, check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      faults.set(name, error);
+    }
+  };
   for (const name of [...texts.keys()].sort()) {
     const text = texts.get(name)!;
-    let schema: unknown;
-    try {
-      schema = JSON.parse(text);
-    } catch (error) {
-      throw new SchemaError(name, '', invalidJsonAt(text, (error as Error).message));
-    }
-    if (!isObject(schema)) throw new SchemaError(name, '', 'expected a JSON Schema object');
-    // Before anything walks it by recursion (the duplicate-key check, ajv): a schema nested
-    // 3,000 levels deep ran out of stack with no file named (a hostile tester).
-    const deep = schemaTooDeep(text);
-    if (deep !== undefined) throw new SchemaError(name, '', deep);
-    const fault = writtenTextFault(text);
-    if (fault) throw new SchemaError(name, fault.pointer, fault.problem);
-    files.set(name, schema as SchemaNode);
+    ofFile(name, () => {
+      let schema: unknown;
+      try {
+        schema = JSON.parse(text);
+      } catch (error) {
+        throw new SchemaError(name, '', invalidJsonAt(text, (error as Error).message));
+      }
+      if (!isObject(schema)) throw new SchemaError(name, '', 'expected a JSON Schema object');
+      // Before anything walks it by recursion (the duplicate-key check, ajv): a schema nested
+      // 3,000 levels deep ran out of stack with no file named (a hostile tester).
+      const deep = schemaTooDeep(text);
+      if (deep !== undefined) throw new SchemaError(name, '', deep);
+      const fault = writtenTextFault(text);
+      if (fault) throw new SchemaError(name, fault.pointer, fault.problem);
+      files.set(name, schema as SchemaNode);
+    });
   }
   const metaSchema = new Ajv({ strict: false, validateFormats: false });
-  for (const [name, schema] of files) {
+  for (const [name, schema] of files) ofFile(name, () => checkFile(name, schema));
+  if (faults.size > 0) {
+    const [first, ...others] = [...faults.keys()].sort().map((name) => faults.get(name)!);
+    throw new SchemaError(first!.file, first!.pointer, first!.problem, others);
+  }
+  /** What one file must be on its own: its enums' sizes, draft-07, its `$id`, its keywords. */
+  function checkFile(name: string, schema: SchemaNode): void {
     // Before the meta-schema: ajv checks `enum`'s uniqueItems pair by pair, 60 s for 60,000
     // values (a hostile tarball held `diff` and `generate` that long: a hostile tester).
     forEachSubschema(schema, (node, pointer) => {

@@ -30,6 +30,24 @@ function withName(schema: SchemaNode, mapOf: (copy: SchemaNode) => object): Sche
 }
 
 describe('loadContract', () => {
+  it('names every file broken on its own in one throw: the first as the error, the others in `others` (they took a run each: tBT F2)', async () => {
+    const dir = schemasWith({
+      'bots.json': (schema) => ({ ...schema, requird: ['type'] }),
+      'alerts.json': (schema) => ({ ...schema, title: 7 }),
+    });
+    writeFileSync(path.join(dir, 'trades.json'), '{ broken');
+    writeFileSync(path.join(dir, 'whale.json'), '{\n  "a": 1,\n  "b": \n}\n');
+    const error = await loadContract(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaError);
+    const faults = [error as SchemaError, ...(error as SchemaError).others];
+    expect(faults.map((fault) => `${fault.file}#${fault.pointer}`)).toEqual(['alerts.json#/title', 'bots.json#/requird', 'trades.json#', 'whale.json#']);
+    expect(faults.map((fault) => fault.problem)).toEqual([expect.stringMatching(/^not a valid draft-07 schema/), expect.stringMatching(/^unknown keyword "requird"/), expect.stringMatching(/^invalid JSON at line 1, column 3/), expect.stringMatching(/^invalid JSON at line 4, column 1/)]);
+    // Its message is the first fault's alone, as with one broken file.
+    expect((error as SchemaError).message).toBe(`alerts.json#/title: ${faults[0]!.problem}`);
+    // One broken file: no others.
+    expect(((await loadContract(schemasWith({ 'bots.json': (schema) => ({ ...schema, requird: [] }) })).catch((e: unknown) => e)) as SchemaError).others).toEqual([]);
+  });
+
   it('reads message schemas (a type const and x-direction), documents (neither) and the two shared files', async () => {
     const contract = await loadContract('schemas');
     expect(contract.documents.map((d) => d.file)).toEqual(['poll-response.json']);

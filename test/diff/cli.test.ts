@@ -345,6 +345,26 @@ describe('realtime-contract diff', () => {
     expect(JSON.parse(cli(['diff', 'HEAD', '--schemas', ' ', '--format', 'json']).stdout)).toEqual({ error: expect.stringMatching(/^--schemas is empty/) });
   });
 
+  it('names every schema file of a side that is not JSON in one run, and generate every file broken on its own (a run each: tBT F2)', () => {
+    const dir = path.join(work, 'several-broken');
+    cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trades.json'), '{ broken');
+    writeFileSync(path.join(dir, 'whale.json'), '{\n  "a": 1,\n  "b": \n}\n');
+    const diff = cli(['diff', path.join(ROOT, 'schemas'), dir]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr.trimEnd().split('\n').map((line) => /^realtime-contract: .*: (\w+\.json): not a JSON schema/.exec(line)?.[1])).toEqual(['trades.json', 'whale.json']);
+    const json = JSON.parse(cli(['diff', path.join(ROOT, 'schemas'), dir, '--format', 'json']).stdout) as { error: string; errors: string[]; side: string };
+    expect(json.errors).toHaveLength(2);
+    expect(json.error).toBe(json.errors[0]);
+    expect(json.side).toBe('new');
+    // generate: those two and a third broken otherwise, each on its line.
+    const bots = path.join(dir, 'bots.json');
+    writeFileSync(bots, readFileSync(bots, 'utf8').replace('"required"', '"requird"'));
+    const generate = cli(['generate', '--check', '--schemas', dir]);
+    expect(generate.code).toBe(2);
+    expect(generate.stderr.trimEnd().split('\n').map((line) => /^realtime-contract: .*[\\/](\w+\.json)#/.exec(line)?.[1])).toEqual(['bots.json', 'trades.json', 'whale.json']);
+  });
+
   it('says which schema is nested too deep to read, before anything recurses into it (a hostile tester: a stack overflow, no file named)', () => {
     const dir = path.join(work, 'deep-schema');
     cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
