@@ -272,49 +272,45 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     output.stderr('realtime-contract serve: only --demo is available from the command line; embed createRealtimeServer from "realtime-contract/server" for a real backend\n');
     return 2;
   }
+  // Every option's fault, said together (a fault each run: tBT F3).
+  const faults: string[] = [];
   // Digits only: Number() would take `1e3`, `0x1F90` and `''` (port 0, a random one) as ports.
   const port = typeof options.port === 'string' ? (/^\d{1,5}$/.test(options.port) ? Number(options.port) : NaN) : (options.port ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${quoted(String(options.port))}\n`);
-    return 2;
+    faults.push(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${quoted(String(options.port))}\n`);
   }
   // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
   if (options.host !== undefined && options.host.trim() === '') {
-    output.stderr(`realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${quoted(String(options.host))}\n`);
-    return 2;
-  }
-  // A scoped IPv6 address (`fe80::1%eth0`, `::1%lo`): Node listens on it, but a URL has no
-  // place for its zone (WHATWG URLs refuse one, `%25` too), so every URL the demo printed was one
-  // no browser, `Origin` header or `listen` could use (a fresh tester). Any `%`: no host name has one.
-  if (options.host !== undefined && options.host.includes('%') && isIPv6(options.host)) {
+    faults.push(`realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${quoted(String(options.host))}\n`);
+  } else if (options.host !== undefined && options.host.includes('%') && isIPv6(options.host)) {
+    // A scoped IPv6 address (`fe80::1%eth0`, `::1%lo`): Node listens on it, but a URL has no
+    // place for its zone (WHATWG URLs refuse one, `%25` too), so every URL the demo printed was one
+    // no browser, `Origin` header or `listen` could use (a fresh tester). Any `%`: no host name has one.
     const zone = options.host.slice(options.host.indexOf('%'));
-    output.stderr(`realtime-contract serve: --host cannot be a scoped IPv6 address (with a zone, ${quoted(zone, 40)}), got ${quoted(options.host)}: a URL has no place for a zone (browsers and listen refuse one), so no URL the demo printed would open. Give an address without one (::1, a global address), or --host :: for every interface and open the demo at the machine's global address, with --allow-origin for that page's origin\n`);
-    return 2;
-  }
-  // `--host [::1]` (as the demo's URLs write it), a URL or host:port failed only at listen, with getaddrinfo's ENOTFOUND.
-  const hostHint = options.host === undefined ? undefined : hostProblem(options.host, '--port');
-  if (hostHint !== undefined) {
-    output.stderr(`realtime-contract serve: --host must be a host name or address, got ${quoted(shownHost(options.host!))}; ${hostHint}\n`);
-    return 2;
+    faults.push(`realtime-contract serve: --host cannot be a scoped IPv6 address (with a zone, ${quoted(zone, 40)}), got ${quoted(options.host)}: a URL has no place for a zone (browsers and listen refuse one), so no URL the demo printed would open. Give an address without one (::1, a global address), or --host :: for every interface and open the demo at the machine's global address, with --allow-origin for that page's origin\n`);
+  } else {
+    // `--host [::1]` (as the demo's URLs write it), a URL or host:port failed only at listen, with getaddrinfo's ENOTFOUND.
+    const hostHint = options.host === undefined ? undefined : hostProblem(options.host, '--port');
+    if (hostHint !== undefined) faults.push(`realtime-contract serve: --host must be a host name or address, got ${quoted(shownHost(options.host!))}; ${hostHint}\n`);
   }
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.
   const origins: string[] = [];
   for (const given of options.allowOrigin ?? []) {
     const origin = originOf(given);
     if (origin === undefined) {
-      output.stderr(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${quoted(shownHost(given))}\n`);
-      return 2;
-    }
-    origins.push(origin);
+      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${quoted(shownHost(given))}\n`);
+    } else origins.push(origin);
   }
   if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {
-    output.stderr(`realtime-contract serve: --secret must be at least 32 bytes (HS256), got ${Buffer.byteLength(options.secret)}\n`);
-    return 2;
+    faults.push(`realtime-contract serve: --secret must be at least 32 bytes (HS256), got ${Buffer.byteLength(options.secret)}\n`);
   }
   // `--redis "$REDIS_URL"` with the variable unset ran the node alone, without a word, while an
   // empty --host, --port or --secret is refused (tBT F10): each node then missed the others' messages.
   if (options.redis !== undefined && options.redis.trim() === '') {
-    output.stderr(`realtime-contract serve: --redis must be a Redis URL such as redis://127.0.0.1:6379, got ${quoted(options.redis)} (an unset variable, as in --redis "$REDIS_URL" with REDIS_URL unset?); leave --redis out to keep the streams in this process\n`);
+    faults.push(`realtime-contract serve: --redis must be a Redis URL such as redis://127.0.0.1:6379, got ${quoted(options.redis)} (an unset variable, as in --redis "$REDIS_URL" with REDIS_URL unset?); leave --redis out to keep the streams in this process\n`);
+  }
+  if (faults.length > 0) {
+    for (const fault of faults) output.stderr(fault);
     return 2;
   }
   let store: StreamStore | undefined;

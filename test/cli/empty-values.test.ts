@@ -45,3 +45,11 @@ describe('serve: an empty --redis', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('serve: several wrong options', () => {
+  it('names every one in one run, not the first alone (a fault each run: tBT F3)', { timeout: 60_000 }, () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--demo', '--port', '1e3', '--host', '[::1]', '--secret', 'short', '--allow-origin', 'foo', '--redis', ''], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trimEnd().split('\n').map((line) => /^realtime-contract serve: (--[a-z-]+) /.exec(line)?.[1])).toEqual(['--port', '--host', '--allow-origin', '--secret', '--redis']);
+  });
+});
