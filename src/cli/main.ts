@@ -221,6 +221,32 @@ function positiveInteger(value: string): number {
   return Number(value);
 }
 
+// Every wrong option value of a run, said together: commander stops at the first, so that
+// `validate --mode lax --jobs 0 --input xml` took three runs (tBT F3). Each option's check
+// records its refusal, in commander's words, and the command stops before its action with all
+// of them. (An option from the environment, --token, still stops at once: its words say where
+// the value came from, which a check cannot tell. Unknown options and missing arguments are
+// found before, by commander, one at a time.)
+const refusedValues: string[] = [];
+for (const command of program.commands) {
+  for (const option of command.options) {
+    const check = option.parseArg;
+    if (check === undefined || option.envVar !== undefined) continue;
+    option.parseArg = <T>(value: string, previous: T): T => {
+      try {
+        return check.call(option, value, previous) as T;
+      } catch (error) {
+        if (!(error instanceof InvalidArgumentError)) throw error;
+        refusedValues.push(`error: option '${option.flags}' argument '${value}' is invalid. ${error.message}`);
+        return undefined as T;
+      }
+    };
+  }
+}
+program.hook('preAction', (_program, command) => {
+  if (refusedValues.length > 0) command.error(refusedValues.join('\n'), { code: 'commander.invalidArgument' });
+});
+
 try {
   await program.parseAsync();
 } catch (error) {

@@ -988,6 +988,25 @@ describe('the argument parser\'s errors: an option\'s value with a control chara
     // The hint validate adds stays on its own line.
     expect(cli(['validate']).stderr).toBe("error: missing required argument 'paths'\n(- reads standard input: cat messages.ndjson | realtime-contract validate -)\n(run with --help for usage)\n");
   });
+
+  it('names every wrong option value of a run, a line each, not the first alone (a fault each run: tBT F3)', () => {
+    const validate = cli(['validate', '--mode', 'lax', '--jobs', '0', '--input', 'xml', 'test/fixtures/valid']);
+    expect(validate.code).toBe(2);
+    expect(validate.stdout).toBe('');
+    expect(validate.stderr).toBe(
+      [
+        "error: option '--mode <mode>' argument 'lax' is invalid. Allowed choices are strict, tolerant.",
+        "error: option '--jobs <n>' argument '0' is invalid. expected an integer from 1 to 16",
+        "error: option '--input <format>' argument 'xml' is invalid. Allowed choices are auto, json, ndjson.",
+        '(run with --help for usage)',
+        '',
+      ].join('\n'),
+    );
+    // listen's, before it connects to anything (no server on that port).
+    const listen = cli(['listen', 'ws://127.0.0.1:9/api/ws', '--ping-interval', '30', '--duration', '5000', '--tolerance', '9']);
+    expect(listen.code).toBe(2);
+    expect(listen.stderr.split('\n').map((line) => /^error: option '(--[a-z-]+)/.exec(line)?.[1]).filter(Boolean)).toEqual(['--ping-interval', '--duration', '--tolerance']);
+  });
 });
 
 describe('validate: a name not found that is a Windows path or a glob no shell expanded', () => {
