@@ -46,11 +46,11 @@ export interface ContractSource {
 
 /** A side that cannot be read: a usage or I/O error (exit 2). */
 export class SourceError extends Error {
-  /** Which side could not be read (`<old>` or `<new>`), when the error is one side's; else undefined (`--schemas`, no contract model). */
-  side: 'old' | 'new' | undefined;
+  /** Which side could not be read (`<old>`, `<new>` or both), when the error is the sides'; else undefined (`--schemas`, no contract model). */
+  side: 'old' | 'new' | 'both' | undefined;
   /** The faults of the side's other files, found with this one (each file's own: it is not JSON, not a valid schema), a line each. */
   more: readonly string[];
-  constructor(message: string, side?: 'old' | 'new', more: readonly string[] = []) {
+  constructor(message: string, side?: 'old' | 'new' | 'both', more: readonly string[] = []) {
     super(message);
     this.side = side;
     this.more = more;
@@ -87,7 +87,8 @@ function parseOrNote(problems: string[], ...args: Parameters<typeof parseSchema>
  * Text output: one line per change, `<level> <subject> <pointer> (<direction>): <what> — <who
  * it breaks> [<rule>]`, then a summary line with the counts, the release and the protocol
  * version. JSON output: `{ before, after, ...DiffReport }`; when a side cannot be read,
- * `{ error, side? }` (`side` `old` or `new`; the error on stderr too). A side may come from anyone (a
+ * `{ error, errors?, side? }` (`side` `old`, `new` or `both`; `errors` every fault when there are
+ * several; the errors on stderr too). A side may come from anyone (a
  * tarball above all): every character of what is printed that could forge terminal output (a
  * control character, such as the escape that starts an ANSI sequence, or a bidirectional
  * control) is written as `\uXXXX`, in text and JSON output and in error messages alike.
@@ -101,7 +102,7 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
   let before: ContractSource;
   let after: ContractSource;
   /** The side being read, named in an error that does not say which itself. */
-  let reading: 'old' | 'new' | undefined;
+  let reading: 'old' | 'new' | 'both' | undefined;
   try {
     // An empty side is a mistake (`diff "$TAG"` with TAG unset), not the current folder: read
     // as one, it compared the working tree with itself and found no changes (a hostile tester).
@@ -116,7 +117,18 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
       if (prefix !== undefined) throw new SourceError(`${side} is empty after its prefix: name ${PREFIXED[prefix]} after ${prefix}: (omit <new> for the working tree)`, which);
     }
     reading = 'old';
-    before = await readSource(oldSpec, options);
+    try {
+      before = await readSource(oldSpec, options);
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      // Both sides broken were named a run each (tBT F2): the newer is read too, and said after.
+      const newer = await (newSpec === undefined ? readWorkingTree(options) : readSource(newSpec, options)).then(
+        () => undefined,
+        (other: unknown) => (other instanceof SourceError ? other : undefined),
+      );
+      if (newer === undefined) throw error;
+      throw new SourceError(error.message, 'both', [...error.more, newer.message, ...newer.more]);
+    }
     reading = 'new';
     after = newSpec === undefined ? await readWorkingTree(options) : await readSource(newSpec, options);
     reading = undefined;

@@ -357,6 +357,14 @@ describe('realtime-contract diff', () => {
     expect(json.errors).toHaveLength(2);
     expect(json.error).toBe(json.errors[0]);
     expect(json.side).toBe('new');
+    // Both sides broken: both named (the older alone was).
+    const older = path.join(work, 'several-broken-old');
+    cpSync(path.join(ROOT, 'schemas'), older, { recursive: true });
+    writeFileSync(path.join(older, 'alerts.json'), '[');
+    const both = cli(['diff', older, dir, '--format', 'json']);
+    expect(both.code).toBe(2);
+    expect(both.stderr.trimEnd().split('\n').map((line) => /^realtime-contract: .*: (\w+\.json): not a JSON schema/.exec(line)?.[1])).toEqual(['alerts.json', 'trades.json', 'whale.json']);
+    expect((JSON.parse(both.stdout) as { side: string; errors: string[] }).side).toBe('both');
     // generate: those two and a third broken otherwise, each on its line.
     const bots = path.join(dir, 'bots.json');
     writeFileSync(bots, readFileSync(bots, 'utf8').replace('"required"', '"requird"'));
