@@ -50,6 +50,8 @@ export class SourceError extends Error {
   side: 'old' | 'new' | 'both' | undefined;
   /** The faults of the side's other files, found with this one (each file's own: it is not JSON, not a valid schema), a line each. */
   more: readonly string[];
+  /** Whether the side was found and its schema files are at fault (not JSON, unreadable files), not the side itself (no such ref, folder or tarball). */
+  inFiles = false;
   constructor(message: string, side?: 'old' | 'new' | 'both', more: readonly string[] = []) {
     super(message);
     this.side = side;
@@ -59,7 +61,7 @@ export class SourceError extends Error {
 
 /** Throws, when `problems` holds any, the {@link SourceError} of them all: the first its message, the others `more`. */
 function throwProblems(problems: readonly string[]): void {
-  if (problems.length > 0) throw new SourceError(problems[0]!, undefined, problems.slice(1));
+  if (problems.length > 0) throw Object.assign(new SourceError(problems[0]!, undefined, problems.slice(1)), { inFiles: true });
 }
 
 /** {@link parseSchema}, its fault pushed on `problems` (undefined returned) rather than thrown, so that every file of a side is read before it is refused. */
@@ -121,10 +123,12 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
       before = await readSource(oldSpec, options);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
-      // Both sides broken were named a run each (tBT F2): the newer is read too, and said after.
+      // Both sides' broken files were named a run each (tBT F2): the newer is read too, and its
+      // broken files said after. Only theirs: a side not found from a subfolder is the older's fault too, said once.
+      if (!error.inFiles) throw error;
       const newer = await (newSpec === undefined ? readWorkingTree(options) : readSource(newSpec, options)).then(
         () => undefined,
-        (other: unknown) => (other instanceof SourceError ? other : undefined),
+        (other: unknown) => (other instanceof SourceError && other.inFiles ? other : undefined),
       );
       if (newer === undefined) throw error;
       throw new SourceError(error.message, 'both', [...error.more, newer.message, ...newer.more]);
