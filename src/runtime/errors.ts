@@ -504,10 +504,29 @@ export function preview(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value} (not a finite number)`;
   if (typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${plural(value.length, 'item')}`;
-  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'object') return objectPreview(value);
   if (typeof value === 'bigint') return `a bigint ${value}n`;
   if (typeof value === 'function') return 'a function';
   return `a ${typeof value}`;
+}
+
+/**
+ * An object that is not an array, as {@link preview} says it: a Promise (any thenable: an async
+ * factory's result, `createRedisStreamStore(…)` or `response.text()` without `await`) and a
+ * Date (where a timestamp string goes) by what they are, any other as `an object`. A getter or
+ * Proxy that throws when read is just `an object`.
+ */
+function objectPreview(value: object): string {
+  try {
+    if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise (did you forget await?)';
+    if (Object.prototype.toString.call(value) === '[object Date]') {
+      const time = (value as Date).getTime();
+      return Number.isNaN(time) ? 'an invalid Date' : `a Date (${(value as Date).toISOString()})`;
+    }
+  } catch {
+    // A Proxy's trap or a `then` getter that throws: nothing more to say.
+  }
+  return 'an object';
 }
 
 /** `1 item`, `2 items`: a count and its noun. */

@@ -36,6 +36,11 @@ describe('parseMessage takes what ws and the browser deliver (issue 8, item 16)'
     expect(result).toMatchObject({ ok: false, reason: 'json', errors: [{ found: 'a Blob', hint: expect.stringContaining("binaryType = 'arraybuffer'") }] });
   });
 
+  it('says a Promise is one, and to await it: a frame read as `response.text()` without await was "an object" (tBT F7)', () => {
+    const result = parseMessage(Promise.resolve('{}') as never);
+    expect(result).toMatchObject({ ok: false, reason: 'json', errors: [{ found: 'a Promise (did you forget await?)' }] });
+  });
+
   it('says an array of strings is not a frame, not that it threw when read (found by a hostile tester)', () => {
     const result = parseMessage(['{"type":', '"ping"}'] as never);
     expect(result).toEqual({

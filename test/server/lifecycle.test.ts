@@ -806,6 +806,9 @@ describe('options', () => {
       [{ pingIntervalMs: 3e9 }, RangeError, /pingIntervalMs must be a number of milliseconds > 0 and ≤ 2147483647, got 3000000000/],
       [{ pollHoldMs: '25000' }, TypeError, /pollHoldMs must be a number of milliseconds/],
       [{ store: new Map() }, TypeError, /store must be a StreamStore/],
+      // createRedisStreamStore(…) without await: "got an object" confirmed what the user thought they gave (tBT F7).
+      [{ store: Promise.resolve(new MemoryStreamStore()) }, TypeError, /store must be a StreamStore \(.*\), got a Promise \(did you forget await\?\)$/],
+      [{ server: Promise.resolve(createServer()) }, TypeError, /server must be .*, got a Promise \(did you forget await\?\)/],
       [{ clientIp: 'x-forwarded-for' }, TypeError, /clientIp must be a function, got "x-forwarded-for"/],
       [{ handleHttp: {} }, TypeError, /handleHttp must be a function, got an object/],
       [{ monotonicClock: 0 }, TypeError, /^createRealtimeServer: monotonicClock must be a function, got 0$/],
