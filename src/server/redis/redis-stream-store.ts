@@ -363,8 +363,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   of Redis finds Redis in another epoch; otherwise it is not this Redis's (`foreign-epoch`, a
  *   warning once per epoch) and dropped. No socket is closed on a record's word alone.
  *
- * @throws Error (a rejection) when neither or both of `url` and `client` are given, or Redis is
- *   unreachable; TypeError when `options` is not an object, `client` not an ioredis client,
+ * @throws Error (a rejection) when Redis is unreachable; TypeError when neither or both of `url`
+ *   and `client` are given, `url` is empty or undefined (an unset environment variable), `options` is not an object, `client` not an ioredis client,
  *   `logger` not an object with info, warn and error functions, a number option or `keyPrefix`
  *   not of its type, or
  *   `url` not a string ioredis reads as a Redis server: `redis://…`, `rediss://…`, `host:port`
@@ -378,7 +378,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${preview(options)}`);
   // First: a misspelt `URL` would otherwise read as no url at all.
   optionChecks('createRedisStreamStore').known(options, STORE_OPTIONS);
-  if (!options.url === !options.client) throw new Error('createRedisStreamStore: give exactly one of url and client');
+  // An empty or undefined url beside no client is most likely `url: process.env.REDIS_URL` unset:
+  // "give exactly one of url and client" read as satisfied to the user who gave `url` (tBT F10).
+  if (options.client === undefined && 'url' in options && (options.url === '' || options.url === undefined)) {
+    throw new TypeError(`createRedisStreamStore: url is ${options.url === '' ? 'empty' : 'undefined'} (an unset environment variable?): give redis://[user:password@]host:port[/db], or a client`);
+  }
+  if (!options.url === !options.client) throw new TypeError(`createRedisStreamStore: give exactly one of url and client, got ${options.url ? 'both' : 'neither'}`);
   if (options.url !== undefined) {
     // Never the URL itself in these messages: it may hold a password.
     if (typeof options.url !== 'string') throw new TypeError(`createRedisStreamStore: url must be a string (redis://[user:password@]host:port[/db]), got ${preview(options.url)}`);

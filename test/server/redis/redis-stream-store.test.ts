@@ -98,6 +98,11 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     // `Cannot read properties of undefined (reading 'url')`, `url.startsWith is not a function`.
     expect(await refusal(undefined)).toEqual(new TypeError('createRedisStreamStore: options must be an object with url or client, got nothing'));
     expect(await refusal(null)).toEqual(new TypeError('createRedisStreamStore: options must be an object with url or client, got null'));
+    // `url: process.env.REDIS_URL` unset: "give exactly one of url and client", a plain Error, read as satisfied (tBT F10).
+    expect(await refusal({ url: '' })).toEqual(new TypeError('createRedisStreamStore: url is empty (an unset environment variable?): give redis://[user:password@]host:port[/db], or a client'));
+    expect(await refusal({ url: undefined })).toEqual(new TypeError('createRedisStreamStore: url is undefined (an unset environment variable?): give redis://[user:password@]host:port[/db], or a client'));
+    expect(await refusal({})).toEqual(new TypeError('createRedisStreamStore: give exactly one of url and client, got neither'));
+    expect(await refusal({ url: 'redis://127.0.0.1:1', client: { duplicate() {} } })).toEqual(new TypeError('createRedisStreamStore: give exactly one of url and client, got both'));
     expect(await refusal({ url: 42 })).toEqual(new TypeError('createRedisStreamStore: url must be a string (redis://[user:password@]host:port[/db]), got 42'));
     expect(await refusal({ client: {} })).toEqual(new TypeError('createRedisStreamStore: client must be an ioredis client, got an object'));
     expect(await refusal({ url: 'redis://127.0.0.1:1', logger: 42 })).toEqual(new TypeError('createRedisStreamStore: logger must be an object with info, warn and error functions, got 42'));
