@@ -113,7 +113,7 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number | undefined;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null | undefined;
-  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. No address (null, undefined, an empty or blank string) counts as the socket's. A hook that throws, or returns anything but a string, null or undefined at once (a promise), refuses the request with 401 (logged as `client-ip-threw`); an `async` function is a TypeError at creation. Log lines name this address as `ip` (and the socket's as `socketIp` when it differs). */
+  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. No address (null, undefined, an empty or blank string) counts as the socket's. A hook that throws, or returns anything but a string, null or undefined at once (a promise), refuses the request with 401 (logged as `client-ip-threw`), and so does a string that is no IP address (the whole X-Forwarded-For list, garbage: `client-ip-not-an-address`), each counted under the socket's address by `attemptsPerIp`; an `async` function is a TypeError at creation. Log lines name this address as `ip` (and the socket's as `socketIp` when it differs). */
   clientIp?: ((request: IncomingMessage) => string | null | undefined) | undefined;
   /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token, while the JWKS cannot be fetched or when `authenticate` times out (a poll whose token is verified gives its attempt back, whatever follows: a store that is away included). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit | undefined;
@@ -572,11 +572,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * it. A promise (an async hook) or an object is a TypeError: it was a Map key of its own, a
    * bucket per request, past attemptsPerIp (as an async allowedOrigins let every origin in: a hostile tester).
    */
-  const clientAddresses = new WeakMap<IncomingMessage, { address: string } | { error: unknown }>();
-  const clientAddressOf = (request: IncomingMessage): { address: string } | { error: unknown } => {
+  const clientAddresses = new WeakMap<IncomingMessage, ClientAddress>();
+  const clientAddressOf = (request: IncomingMessage): ClientAddress => {
     const known = clientAddresses.get(request);
     if (known !== undefined) return known;
-    let found: { address: string } | { error: unknown };
+    let found: ClientAddress;
     if (options.clientIp === undefined) found = { address: request.socket.remoteAddress ?? 'unknown' };
     else {
       try {
@@ -590,22 +590,36 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // No address (null, undefined, '' or blanks: a proxy's header missing) is the socket's, as
         // without the hook: '' was a bucket of its own, one that every such request shared.
         const address = given == null ? '' : hookAddress(given);
-        found = { address: address !== '' ? address : hookAddress(request.socket.remoteAddress ?? 'unknown') };
+        // A string that is no IP address (the whole X-Forwarded-For list, which the client writes
+        // the start of; garbage) was a bucket of its own: a client that varied the header escaped
+        // attemptsPerIp (tBT F14).
+        if (address !== '' && !isIpAddress(address)) {
+          const list = address.includes(',') ? ' (the whole X-Forwarded-For list? return the entry your proxy appended, the last)' : '';
+          found = { error: new TypeError(`clientIp returned ${preview(address)}: not an IP address${list}`), event: 'client-ip-not-an-address' };
+        } else found = { address: address !== '' ? address : hookAddress(request.socket.remoteAddress ?? 'unknown') };
       } catch (error) {
-        found = { error };
+        found = { error, event: 'client-ip-threw' };
       }
     }
     clientAddresses.set(request, found);
     return found;
   };
 
-  /** The key `attemptsPerIp` counts `request` under ({@link ipLimitKey}); a `clientIp` hook that throws refuses it with 401 (logged as `client-ip-threw`). */
+  /**
+   * The key `attemptsPerIp` counts `request` under ({@link ipLimitKey}); a `clientIp` hook that
+   * throws refuses it with 401 (logged as `client-ip-threw`), and so does one that returns no IP
+   * address (`client-ip-not-an-address`), each after taking an attempt of the socket's address:
+   * a client that makes the hook fail (a header it varies) is held to attemptsPerIp all the same.
+   */
   const clientIpOf = (request: IncomingMessage): string => {
     const found = clientAddressOf(request);
     if ('address' in found) return ipLimitKey(found.address);
+    const wait = perIp.take(ipLimitKey(request.socket.remoteAddress ?? 'unknown'), monotonicNow());
+    if (wait > 0) throw new AuthError(429, 'rate-ip', wait);
     // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
-    logger?.error({ event: 'client-ip-threw', err: errorSummary(found.error) }, 'clientIp hook threw: request refused');
-    throw withDetail(new AuthError(401, 'invalid-token'), 'the clientIp hook threw (client-ip-threw)');
+    if (found.event === 'client-ip-threw') logger?.error({ event: found.event, err: errorSummary(found.error) }, 'clientIp hook threw: request refused');
+    else logger?.error({ event: found.event, err: errorSummary(found.error) }, 'clientIp hook returned no IP address: request refused');
+    throw withDetail(new AuthError(401, 'invalid-token'), `the clientIp hook ${found.event === 'client-ip-threw' ? 'threw' : 'returned no IP address'} (${found.event})`);
   };
 
   /**
@@ -1626,6 +1640,14 @@ function ipLimitKey(address: string): string {
   // A /64 that holds many hosts, or none: Teredo's is its relay's, link-local's every link's.
   if (range === 'teredo' || range === 'linkLocal' || range === 'loopback' || range === 'unspecified' || range === 'multicast') return parsed.toString();
   return `${new ipaddr.IPv6([...parsed.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}
+
+/** What `clientAddressOf` found: the client's address, or why the `clientIp` hook gave none (the log line's event). */
+type ClientAddress = { address: string } | { error: unknown; event: 'client-ip-threw' | 'client-ip-not-an-address' };
+
+/** Whether `address` ({@link hookAddress}'s) is an IPv4 address in four decimal parts or an IPv6 address. */
+function isIpAddress(address: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
 }
 
 /**

@@ -972,10 +972,11 @@ describe('origin, attempt limits, socket limits', () => {
       expect((await refusedStatus(server.url({ token: jwt }), from('"[2001:db8:7::3]:8443"'))).status).toBe(429);
       (await connect(server.url({ token: jwt }), from('[2001:db8:8::1]:443'))).ws.close();
       // Not read as legacy forms: zero-padded, it is not 192.168.1.8's (octal), nor is a number 1.2.3.4's.
+      // Neither is an address as written (refused 401, counted under the socket's: tBT F14), nor another client's bucket.
       (await connect(server.url({ token: jwt }), from('192.168.1.8'))).ws.close();
-      (await connect(server.url({ token: jwt }), from('192.168.001.010'))).ws.close();
       (await connect(server.url({ token: jwt }), from('1.2.3.4'))).ws.close();
-      (await connect(server.url({ token: jwt }), from('16909060'))).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), from('192.168.001.010'))).status).toBe(401);
+      expect((await refusedStatus(server.url({ token: jwt }), from('16909060'))).status).toBe(429);
     } finally {
       await server.rt.close();
     }
@@ -1025,6 +1026,38 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('a clientIp hook that returns no IP address (the whole X-Forwarded-For list, garbage) refuses with 401, logged with what it was, and counts the socket\'s address: a client that varied the header escaped attemptsPerIp (tBT F14)', async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    // The raw header: `.split(',').pop()` forgotten.
+    const server = await startServer({ logger: { info: log, warn: log, error: log }, attemptsPerIp: { perSecond: 0.1, burst: 3 }, clientIp: (request) => String(request.headers['x-forwarded-for'] ?? '') });
+    try {
+      const jwt = await token('u1');
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}`, 'x-forwarded-for': `spoof-${i}, 203.0.113.9` } })).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      const refused = lines.filter((line) => line.includes('"event":"client-ip-not-an-address"'));
+      expect(refused).toHaveLength(3);
+      expect(refused[0]).toContain('clientIp returned \\"spoof-0, 203.0.113.9\\": not an IP address (the whole X-Forwarded-For list? return the entry your proxy appended, the last)');
+      expect(lines.join('\n')).toMatch(/"event":"poll-refused".*"detail":"the clientIp hook returned no IP address \(client-ip-not-an-address\)"/);
+    } finally {
+      await server.rt.close();
+    }
+    // One address, with a port, in brackets, quoted, is one; garbage without a comma is said so without the list's advice.
+    const single = await startServer({ logger: { info: log, warn: log, error: log }, clientIp: (request) => String(request.headers['x-forwarded-for'] ?? '') });
+    try {
+      const jwt = await token('u1');
+      for (const address of ['203.0.113.9', '203.0.113.9:5678', '[2001:db8::1]:443', '"[2001:db8::1]"']) {
+        (await connect(single.url({ token: jwt }), { headers: { 'x-forwarded-for': address } })).ws.close();
+      }
+      lines.length = 0;
+      expect((await refusedStatus(single.url({ token: jwt }), { headers: { 'x-forwarded-for': 'not-an-ip' } })).status).toBe(401);
+      expect(lines.join('\n')).toContain('clientIp returned \\"not-an-ip\\": not an IP address"');
+    } finally {
+      await single.rt.close();
+    }
+  });
+
   it('a clientIp hook that throws refuses with 401, logged under its own name (it was "authentication hook threw")', async () => {
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
@@ -1049,11 +1082,13 @@ describe('origin, attempt limits, socket limits', () => {
     }
     // A hook that returns a promise: its promise was a bucket of its own per request, past attemptsPerIp. Refused as a hook that
     // throws (an `async` one is refused at creation: clientip.test.ts).
-    const asyncHook = await startServer({ logger: { info: log, warn: log, error: log }, attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (() => Promise.resolve('203.0.113.7')) as unknown as () => string });
+    const asyncHook = await startServer({ logger: { info: log, warn: log, error: log }, attemptsPerIp: { perSecond: 0.1, burst: 2 }, clientIp: (() => Promise.resolve('203.0.113.7')) as unknown as () => string });
     try {
       const jwt = await token('u1');
       expect((await refusedStatus(asyncHook.url({ token: jwt }))).status).toBe(401);
       expect((await refusedStatus(asyncHook.url({ token: jwt }))).status).toBe(401);
+      // Each counted under the socket's address: a failing hook is no way past attemptsPerIp (tBT F14).
+      expect((await refusedStatus(asyncHook.url({ token: jwt }))).status).toBe(429);
       expect(lines.filter((line) => line.includes('clientIp must return the address as a string at once, got a Promise (an async function?)'))).toHaveLength(2);
     } finally {
       await asyncHook.rt.close();

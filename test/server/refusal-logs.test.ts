@@ -206,9 +206,12 @@ describe('behind a proxy the log names the client clientIp found, not the proxy'
       const direct = parsed('poll-refused').at(-1)!;
       expect(direct.ip).toBe('127.0.0.1');
       expect(direct).not.toHaveProperty('socketIp');
-      // Whatever the proxy let through, a line stays short.
+      // Whatever the proxy let through, a line stays short: no IP address, it is refused, the socket's address named (tBT F14).
       expect((await fetch(server.http('/api/ws/poll?token=bad'), { headers: { 'x-forwarded-for': 'x'.repeat(1000) } })).status).toBe(401);
-      expect(parsed('poll-refused').at(-1)).toMatchObject({ ip: 'x'.repeat(100), socketIp: '127.0.0.1' });
+      expect(parsed('poll-refused').at(-1)).toMatchObject({ ip: '127.0.0.1', detail: 'the clientIp hook returned no IP address (client-ip-not-an-address)' });
+      const [notAddress] = parsed('client-ip-not-an-address');
+      expect(JSON.stringify(notAddress).length).toBeLessThan(300);
+      expect(notAddress).toMatchObject({ err: { message: expect.stringMatching(/^clientIp returned "x{10,}.*: not an IP address$/) } });
     } finally {
       await server.rt.close();
     }
