@@ -189,7 +189,8 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
 }
 
 /**
- * `url` (a request target such as `/api/ws?token=…`) with the value of `token`, and of any
+ * `url` (a request target such as `/api/ws?token=…`, an absolute URL, or a `URL` object, read as
+ * its `href`) with the value of `token`, and of any
  * parameter whose name says it holds a secret (`id_token`, `api_key`, `authorization`, …:
  * `isSecretName`), replaced by `[redacted]`, for logs. A parameter is recognised by its
  * name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
@@ -207,8 +208,11 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * logged, and 16 KB of `?a&a&…` cost 16 ms of CPU per refusal: a hostile tester): see
  * `cutShort`. The work is then at most that of a URL within the bounds.
  */
-export function redactUrl(url: string | undefined): string {
+export function redactUrl(url: string | URL | undefined): string {
   if (url === undefined) return '';
+  // A URL object is its href. Anything else not a string (null, a number) is said so: a log
+  // line's redaction threw "text.indexOf is not a function", which took the logging handler with it (tBT F5).
+  if (typeof url !== 'string') return Object.prototype.toString.call(url) === '[object URL]' ? redactUrl((url as URL).href) : `<${url === null ? 'null' : typeof url}, not a URL>`;
   if (url.length > MAX_REDACTED_LENGTH || moreAmpersandsThan(url, MAX_REDACTED_PARAMETERS - 1)) return cutShort(url);
   // A fragment is never sent by a browser, and Node passes one through: a credential in it
   // (`?x=1#&token=…`) was logged whole (a hostile tester). It is never logged.

@@ -133,6 +133,11 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(redactUrl('/api/ws#token=eyJ.secret')).toBe('/api/ws#[redacted]');
     expect(redactUrl('/api/ws/poll#?token=eyJ.secret')).toBe('/api/ws/poll#[redacted]');
     expect(redactUrl('/api/ws?since=k.1&tok%65n&x=%zz')).toBe('/api/ws?since=k.1&tok%65n=[redacted]&x=%zz');
+    // A URL object is its href; anything else is said, never thrown from a logging path ("text.indexOf is not a function": tBT F5).
+    expect(redactUrl(new URL('http://u:pw@h/api/ws?token=abc&x=1'))).toBe(redactUrl('http://u:pw@h/api/ws?token=abc&x=1'));
+    expect(redactUrl(new URL('http://h/api/ws?token=abc'))).toBe('http://h/api/ws?token=[redacted]');
+    expect(redactUrl(null as never)).toBe('<null, not a URL>');
+    expect(redactUrl(42 as never)).toBe('<number, not a URL>');
     expect(redactUrl('/api/ws')).toBe('/api/ws');
   });
 
