@@ -13,7 +13,8 @@ export interface Principal {
   /**
    * Admins receive every user's messages. From an `authenticate` hook it must be true or false
    * (absent reads as false): anything else (`'false'`, 1) is refused with 401, logged as
-   * `authenticate-bad-admin`.
+   * `authenticate-bad-admin`. Another key (`isAdmin`, `role`) is not read: logged once per name
+   * at warn level as `authenticate-unknown-key`, with the key it most likely meant.
    */
   admin: boolean;
   /**

@@ -23,7 +23,7 @@ import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
 import { withUserInfoShownRedacted } from '../shared/secrets.js';
-import { preview } from '../runtime/errors.js';
+import { nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
 /** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */
@@ -734,8 +734,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // What the JWT path checks of its user id, for any hook: "\ud800" shared a Redis stream with "\ufffd" (a reviewer).
       const problem = userIdProblem(principal.userId);
       if (problem !== undefined) {
-        logger?.error({ event: 'authenticate-bad-user-id', problem }, `the authentication hook gave a user id that ${problem}`);
-        throw withDetail(new AuthError(401, 'invalid-token'), `the authentication hook gave a user id that ${problem}`);
+        // What it found, and where it looked: a hook that returns the JWT's claims (`{ sub }`) was told only "is not a non-empty string" (tBT F6).
+        const userId: unknown = principal.userId;
+        const got = userId === undefined ? 'nothing' : userId === null ? 'null' : userId === '' ? 'an empty string' : typeof userId;
+        const said = `the authentication hook gave a user id that ${problem}${userId === undefined ? missingUserIdHint(principal) : `: got ${got} in userId`}`;
+        logger?.error({ event: 'authenticate-bad-user-id', problem, got, ...(userId === undefined ? { keys: principalKeys(principal) } : {}) }, said);
+        throw withDetail(new AuthError(401, 'invalid-token'), said);
       }
       // And its admin flag, read by truthiness: `admin: 'false'` made an admin (a hostile tester).
       const admin: unknown = principal.admin;
@@ -749,9 +753,34 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         logger?.error({ event: 'authenticate-bad-expires-at', got: typeof expiresAt === 'number' ? 'NaN' : typeof expiresAt }, 'the authentication hook gave an expiresAt that is not a number of ms since the epoch');
         throw withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook gave an expiresAt that is not a number of ms since the epoch');
       }
+      warnUnknownPrincipalKeys(principal);
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
     return principal;
+  };
+
+  /** The keys of a principal warned about already ({@link warnUnknownPrincipalKeys}): at most 32 names, each said once. */
+  const unknownPrincipalKeys = new Set<string>();
+  /**
+   * Warns, once per name, of a key of a hook's principal the server does not read: `isAdmin: true`
+   * or `role: 'admin'` was a plain user, silently, the admin seeing only their own stream (tBT F6).
+   */
+  const warnUnknownPrincipalKeys = (principal: object): void => {
+    if (logger === null || unknownPrincipalKeys.size >= 32) return;
+    let keys: string[];
+    try {
+      keys = Object.keys(principal);
+    } catch {
+      return;
+    }
+    for (const key of keys) {
+      if (PRINCIPAL_KEYS.includes(key) || unknownPrincipalKeys.has(key) || unknownPrincipalKeys.size >= 32) continue;
+      unknownPrincipalKeys.add(key);
+      const near = /admin|role/i.test(key) ? 'admin' : nearestName(key, PRINCIPAL_KEYS);
+      const name = JSON.stringify(key.slice(0, 40));
+      logger.warn({ event: 'authenticate-unknown-key', key: key.slice(0, 40), ...(near === undefined ? {} : { didYouMean: near }) },
+        `the authentication hook's principal has a key ${name} the server does not read, ignored${near === undefined ? '' : `: did you mean ${JSON.stringify(near)}?`} (a principal is { userId, admin?, expiresAt? }; said once per key)`);
+    }
   };
 
   /**
@@ -1640,6 +1669,25 @@ function ipLimitKey(address: string): string {
   // A /64 that holds many hosts, or none: Teredo's is its relay's, link-local's every link's.
   if (range === 'teredo' || range === 'linkLocal' || range === 'loopback' || range === 'unspecified' || range === 'multicast') return parsed.toString();
   return `${new ipaddr.IPv6([...parsed.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}
+
+/** The keys of a {@link Principal}, which a hook's principal may have. */
+const PRINCIPAL_KEYS: readonly string[] = ['userId', 'admin', 'expiresAt'];
+
+/** Up to 10 own keys of a hook's principal (each cut to 40 characters), for a log line; none of their values. */
+function principalKeys(principal: object): string[] {
+  try {
+    return Object.keys(principal).slice(0, 10).map((key) => key.slice(0, 40));
+  } catch {
+    return [];
+  }
+}
+
+/** Where the user id of a principal without `userId` likely is: `; it has no userId (it has "sub": give { userId: … })`. */
+function missingUserIdHint(principal: object): string {
+  const keys = principalKeys(principal);
+  const likely = keys.find((key) => /^(sub|id|uid|user|user_?id|username|email)$/i.test(key) || nearestName(key, ['userId']) !== undefined);
+  return `: it has no userId${likely === undefined ? (keys.length === 0 ? '' : ` (its keys: ${keys.join(', ')})`) : ` (it has ${JSON.stringify(likely)}: give { userId: … })`}`;
 }
 
 /** What `clientAddressOf` found: the client's address, or why the `clientIp` hook gave none (the log line's event). */

@@ -1404,6 +1404,37 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it("says what a hook's bad user id was and where it looked (the JWT's claims, { sub }, were 'a user id that is not a non-empty string'), and warns once of a key it does not read ({ isAdmin: true } was a plain user, silently) (tBT F6)", async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const given: object[] = [{ sub: 'alice', exp: 1 }, { userId: 5 }, { userId: 'u1', isAdmin: true }, { userId: 'u2', isAdmin: true }];
+    let next = 0;
+    const server = await startServer({ logger: { info: log, warn: log, error: log }, jwt: undefined, allowedOrigins: '*', authenticate: () => given[next++] as never });
+    try {
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      const bad = lines.filter((line) => line.includes('"event":"authenticate-bad-user-id"'));
+      expect(bad[0]).toContain('"got":"nothing","keys":["sub","exp"]');
+      expect(bad[0]).toContain('the authentication hook gave a user id that is not a non-empty string: it has no userId (it has "sub": give { userId: … })');
+      expect(bad[1]).toContain('"got":"number"');
+      expect(bad[1]).toContain('is not a non-empty string: got number in userId');
+      const clients: Client[] = [];
+      for (let i = 0; i < 2; i++) {
+        const client = await connect(server.url());
+        await client.until(() => client.count('connection') === 1);
+        clients.push(client);
+      }
+      // Fails closed (a plain user), and said, once.
+      expect(server.rt.stats().admins).toBe(0);
+      for (const client of clients) client.ws.close();
+      const unknown = lines.filter((line) => line.includes('"event":"authenticate-unknown-key"'));
+      expect(unknown).toEqual([expect.stringContaining(`"key":"isAdmin","didYouMean":"admin"}`)]);
+      expect(unknown[0]).toContain(`the authentication hook's principal has a key "isAdmin" the server does not read, ignored: did you mean "admin"?`);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('agrees to no subprotocol: a token offered as one is never echoed in the handshake (ws agreed to the first offered: a hostile tester)', async () => {
     const server = await startServer();
     try {
