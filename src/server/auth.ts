@@ -674,6 +674,31 @@ const USER_INFO_PROBLEM = 'it holds user info (user:password@), which fetch refu
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
+ * What makes `token` no compact JWS (RFC 7515 7.1: three base64url parts, unpadded, joined by
+ * dots), said without any of its text, for the refusal's log line: jose's bare `ERR_JWS_INVALID`
+ * told nothing of the usual slips, a header's `Bearer ` pasted into `?token=`, the quotes of `jq`
+ * without `-r`, the line break of `$(cat token.txt)` (tBT F13).
+ */
+export function malformedJws(token: string): string {
+  const why = /^bearer\s/i.test(token)
+    ? 'it starts with "Bearer ": give the token alone in ?token=, or the whole "Bearer <token>" as the Authorization header'
+    : /^["'].*["']$/s.test(token)
+      ? 'it is in quotes (jq without -r?): give the token alone'
+      : /[\r\n]\s*$/.test(token)
+        ? 'it ends in a line break (read from a file written with echo?): trim it'
+        : /\s/.test(token)
+          ? 'it holds whitespace'
+          : token.split('.').length !== 3
+            ? `it has ${token.split('.').length} dot-separated parts, not 3`
+            : /[^A-Za-z0-9_.-]/.test(token)
+              ? `it holds a character outside base64url (${/=/.test(token) ? '"=" padding' : `at position ${token.search(/[^A-Za-z0-9_.-]/)}`})`
+              : token.split('.').some((part) => part === '')
+                ? 'one of its parts is empty'
+                : 'a part is not canonical base64url (unused bits set)';
+  return `not a compact JWS: ${why}`;
+}
+
+/**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
  * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `iat` later than now + `clockToleranceSec`, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} (256) characters,
@@ -824,7 +849,7 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     // token many strings, past a list of revoked tokens kept by their text (a hostile tester).
     // Canonical too: the unused bits of a part's last character are zero (a decoder ignores
     // them, and an HS256 signature had four spellings that verified: a reviewer).
-    if (!COMPACT_JWS.test(token) || token.split('.').some((part) => Buffer.from(part, 'base64url').toString('base64url') !== part)) throw new AuthError(401, 'invalid token (ERR_JWS_INVALID)');
+    if (!COMPACT_JWS.test(token) || token.split('.').some((part) => Buffer.from(part, 'base64url').toString('base64url') !== part)) throw new AuthError(401, `invalid token (ERR_JWS_INVALID: ${malformedJws(token)})`);
     let payload: JWTPayload;
     try {
       payload =

@@ -703,7 +703,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     let principal: Principal | null;
     if (verify !== null) {
       const token = tokenOf(request, url);
-      if (token === null) throw new AuthError(401, 'no-token');
+      if (token === null) {
+        // A token under another scheme (`Authorization: Basic <jwt>`) was "no-token" with no word why (tBT F13).
+        const header = request.headers.authorization;
+        if (typeof header !== 'string' || header.trim() === '') throw new AuthError(401, 'no-token');
+        throw withDetail(new AuthError(401, 'no-token'), authorizationFault(header));
+      }
       try {
         principal = await verify(token);
       } catch (error) {
@@ -1669,6 +1674,22 @@ function ipLimitKey(address: string): string {
   // A /64 that holds many hosts, or none: Teredo's is its relay's, link-local's every link's.
   if (range === 'teredo' || range === 'linkLocal' || range === 'loopback' || range === 'unspecified' || range === 'multicast') return parsed.toString();
   return `${new ipaddr.IPv6([...parsed.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}
+
+/** Authorization schemes a `no-token` log line names (IANA's registry, and the common `Token`): a first word that is none of them may be the credential itself. */
+const KNOWN_SCHEMES = ['Basic', 'Digest', 'Negotiate', 'NTLM', 'Token', 'DPoP', 'HOBA', 'Mutual', 'SCRAM-SHA-1', 'SCRAM-SHA-256', 'vapid', 'AWS4-HMAC-SHA256', 'ApiKey', 'JWT'];
+
+/**
+ * Why an `Authorization` header gave no token, for a `no-token` refusal's log line: its scheme
+ * when it is a known one (`Basic`), never the rest, which is the credential.
+ */
+function authorizationFault(header: string): string {
+  const word = /^\s*(\S+)/.exec(header)?.[1] ?? '';
+  if (word.toLowerCase() === 'bearer') return 'the Authorization header is "Bearer" without one token after it';
+  const scheme = KNOWN_SCHEMES.find((known) => known.toLowerCase() === word.toLowerCase());
+  return scheme === undefined
+    ? 'the Authorization header does not start with "Bearer ": give "Bearer <token>" or ?token='
+    : `the Authorization header has the ${scheme} scheme, not Bearer: give "Bearer <token>" or ?token=`;
 }
 
 /** The keys of a {@link Principal}, which a hook's principal may have. */

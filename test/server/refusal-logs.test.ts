@@ -108,12 +108,40 @@ describe("a refused token's reason is in the operator's log (detail), never the 
     await expect(createJwtVerifier({ secret: SECRET, issuer: 'auth' })(await token('alice', { iss: 'someone-else' }))).rejects.toMatchObject({ reason: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED: iss is not the issuer expected)' });
   });
 
+  it('says what makes a token malformed, without its text, and why an Authorization header gave no token: the log said only ERR_JWS_INVALID, and no-token for a Basic header (tBT F13)', async () => {
+    const jwt = await token('alice');
+    const { logger, parsed } = recorder();
+    const server = await startServer({ logger });
+    try {
+      const cases: [string, Record<string, string>, string, string][] = [
+        ['?token=Bearer%20' + jwt, {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it starts with "Bearer ": give the token alone in ?token=, or the whole "Bearer <token>" as the Authorization header'],
+        ['?token=%22' + jwt + '%22', {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it is in quotes (jq without -r?): give the token alone'],
+        ['?token=' + jwt + '%0A', {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it ends in a line break (read from a file written with echo?): trim it'],
+        ['?token=' + jwt.split('.').slice(0, 2).join('.'), {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it has 2 dot-separated parts, not 3'],
+        ['?token=' + jwt + '%3D', {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it holds a character outside base64url ("=" padding)'],
+        ['', { authorization: `Basic ${jwt}` }, 'no-token', 'the Authorization header has the Basic scheme, not Bearer: give "Bearer <token>" or ?token='],
+        ['', { authorization: jwt }, 'no-token', 'the Authorization header does not start with "Bearer ": give "Bearer <token>" or ?token='],
+      ];
+      for (const [query, headers, reason, detail] of cases) {
+        const poll = await fetch(server.http(`/api/ws/poll${query}`), { headers });
+        expect([poll.status, await poll.json()], detail).toEqual([401, { error: reason }]);
+        expect(parsed('poll-refused').at(-1), detail).toMatchObject({ reason, detail });
+      }
+      // No header at all: no-token, with nothing more to say.
+      expect((await fetch(server.http('/api/ws/poll'))).status).toBe(401);
+      expect(parsed('poll-refused').at(-1)).not.toHaveProperty('detail');
+      for (const line of parsed('poll-refused')) expect(JSON.stringify(line)).not.toContain(jwt.split('.')[2]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("logs why a hook's principal was refused on the refusal's line too", async () => {
     const { logger, parsed } = recorder();
     const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => ({ userId: '', admin: false }), logger } as Partial<RealtimeServerOptions>);
     try {
       expect((await fetch(server.http('/api/ws/poll'))).status).toBe(401);
-      expect(parsed('poll-refused').at(-1)).toMatchObject({ reason: 'invalid-token', detail: 'the authentication hook gave a user id that is not a non-empty string' });
+      expect(parsed('poll-refused').at(-1)).toMatchObject({ reason: 'invalid-token', detail: 'the authentication hook gave a user id that is not a non-empty string: got an empty string in userId' });
     } finally {
       await server.rt.close();
     }
