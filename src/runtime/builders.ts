@@ -154,7 +154,9 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
  * text itself is validated, so what fails is what would go on the wire (a field JSON drops,
  * such as an inherited or non-enumerable one, counts as missing), and a `NaN` or `±Infinity`
  * anywhere, which JSON would write as `null`, is an error at its pointer, as is a string with
- * half a UTF-16 surrogate pair alone (keyword `loneSurrogate`), which UTF-8 cannot carry.
+ * half a UTF-16 surrogate pair alone (keyword `loneSurrogate`), which UTF-8 cannot carry. A
+ * `Date`, whose text is its ISO string, makes it judge the object too, as `publish` does: a
+ * Date where the schema wants a string is refused, with the hint `give date.toISOString()`.
  *
  * @throws MessageValidationError with `{ validate: true }` when the frame is invalid, or the
  *   message is nested deeper than `JSON.stringify` can write (a few thousand levels, as the stack
@@ -171,11 +173,19 @@ export function serializeMessage(message: Message, options?: BuildOptions): stri
     if (text === undefined) throw new TypeError(`serializeMessage(message, options?) needs a message object, got ${preview(message)}`);
     return text;
   }
-  const text = finite(message);
+  const dates = { found: false };
+  const text = finite(message, dates);
   // `undefined`, a function, a Symbol: JSON.stringify writes nothing at all.
   if (text === undefined) throw new MessageValidationError(undefined, [validationError('', 'type', 'a message object', preview(message))]);
   const result = parseMessage(text, { mode: 'strict' });
   if (!result.ok) throw new MessageValidationError(messageType(message), result.errors);
+  // A Date writes its ISO string, so the text passed, while publish (which validates the object
+  // first) and createMessage({ validate: true }) refuse it: judged as they judge it, so the check
+  // and the send agree (tBT F8).
+  if (dates.found) {
+    const object = validateMessage(message, { mode: 'strict' });
+    if (!object.ok) throw new MessageValidationError(messageType(message), object.errors);
+  }
   // JSON.stringify escapes a lone surrogate: a text without `\u` holds none.
   const [lone] = text.includes('\\u') ? findLoneSurrogates(result.message, 1) : [];
   if (lone) throw new MessageValidationError(messageType(message), [loneSurrogateError(lone)]);
@@ -208,7 +218,7 @@ function checked<M extends PingMessage | PongMessage>(message: M, check: (data: 
  * JSON cannot carry: `JSON.stringify` writes `NaN` and `±Infinity` as `null`, so a broken
  * P&L would read as "no P&L yet".
  */
-function finite(message: unknown): string | undefined {
+function finite(message: unknown, dates?: { found: boolean }): string | undefined {
   const pointers = new Map<object, string>();
   let text: string | undefined;
   // The place last reached: where JSON.stringify, which recurses once per level, ran out of stack.
@@ -223,6 +233,13 @@ function finite(message: unknown): string | undefined {
           throw new MessageValidationError(messageType(message), [validationError(at, 'type', 'a JSON value', `a reference to ${seen ? inertBare(seen, 200) : 'the message itself'}, which holds it (a cycle)`)]);
         }
         pointers.set(value, at);
+      } else if (dates !== undefined && !dates.found && typeof value === 'string' && this !== undefined && /^[-+]?\d{4,6}-\d\d-\d\dT/.test(value)) {
+        // A Date's toJSON wrote it (its raw value is still at `key`): said to the caller, to judge the object too.
+        try {
+          dates.found = Object.prototype.toString.call((this as Record<string, unknown>)[key]) === '[object Date]';
+        } catch {
+          // A getter that throws on a second read: judged by its text alone.
+        }
       } else if (typeof value === 'bigint') {
         throw new MessageValidationError(messageType(message), [validationError(at, 'type', 'a JSON value', `a bigint ${value}n`, 'JSON has no BigInt: JSON.stringify would throw')]);
       } else if (typeof value === 'number' && !Number.isFinite(value)) {

@@ -115,7 +115,7 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
       // string, and how to write epoch milliseconds (ping and pong's form) as one (tAO F9).
       const expected = expectedOf(error, strict);
       const dateTime = params.format !== undefined;
-      return validationError(instancePath, keyword, dateTime ? expected.replace('a string', DATE_TIME_STRING) : expected, typed(here), dateTime && typeof here == 'number' ? epochHint(here) : undefined);
+      return validationError(instancePath, keyword, dateTime ? expected.replace('a string', DATE_TIME_STRING) : expected, typed(here), isDate(here) ? dateHint(dateTime, expected) : dateTime && typeof here == 'number' ? epochHint(here) : undefined);
     }
     case 'x-nullable-object':
       // A nullable object (`anyOf: [<object>, { type: "null" }]` in the schema), compiled without the anyOf.
@@ -189,7 +189,10 @@ export function describeFlatError({ keyword, params, instancePath }: CompiledVal
     const name = String(params.missingProperty);
     return [validationError(`${instancePath}/${name}`, keyword, `required property ${JSON.stringify(name)}`, 'nothing')];
   }
-  if (keyword === 'type') return [validationError(instancePath, keyword, String(params.type).split(',').map(article).join(' or '), typed(here))];
+  if (keyword === 'type') {
+    const expected = String(params.type).split(',').map(article).join(' or ');
+    return [validationError(instancePath, keyword, expected, typed(here), isDate(here) ? dateHint(false, expected) : undefined)];
+  }
   // A key the message inherits (a polluted Object.prototype): for...in sees it.
   if (keyword === 'x-closed') return [unknownPropertyError(instancePath, String(params.additionalProperty), message[String(params.additionalProperty)])];
   const bound = keyword.endsWith('imum');
@@ -212,6 +215,17 @@ const DATE_TIME_STRING = 'an RFC 3339 date-time string such as "2026-01-14T16:30
  * to 5138) or milliseconds (1e11 to 1e14); any other number (negative, fractional, Infinity) has
  * none. One hint for both sent epoch seconds on to 1970 (tAY F1).
  */
+/** Whether `value` is a Date, of this realm or another (an iframe's, a vm context's): its tag says so, not instanceof. */
+function isDate(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Date]';
+}
+
+/** How to write a Date where a date-time string (`toISOString()`) or a number of milliseconds (`getTime()`) goes: it was "got an object", no hint (tBT F8). */
+function dateHint(dateTime: boolean, expected: string): string | undefined {
+  if (dateTime) return 'a Date is an object, not JSON text: give date.toISOString()';
+  return /number|integer/.test(expected) ? 'a Date is an object: give date.getTime() for milliseconds since the epoch' : undefined;
+}
+
 function epochHint(epoch: number): string | undefined {
   if (!Number.isInteger(epoch) || epoch < 1e9 || epoch >= 1e14) return undefined;
   return epoch < 1e11 ? 'epoch seconds? write new Date(seconds * 1000).toISOString()' : 'epoch milliseconds? write new Date(ms).toISOString()';

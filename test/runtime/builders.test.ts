@@ -106,6 +106,34 @@ describe('createMessage', () => {
     });
   });
 
+  it('says a Date in a timestamp is one, and how to write it; serializeMessage({ validate: true }) refuses it as createMessage and publish do (it passed what publish refused: tBT F8)', () => {
+    const date = new Date(Date.UTC(2026, 0, 14, 16, 30));
+    const data = { ...tradeData, timestamp: date as unknown as string };
+    let built: unknown;
+    try {
+      createMessage('trades', data, { validate: true });
+    } catch (error) {
+      built = error;
+    }
+    expect(built).toBeInstanceOf(MessageValidationError);
+    expect((built as MessageValidationError).errors[0]).toMatchObject({ pointer: '/data/timestamp', found: 'a Date (2026-01-14T16:30:00.000Z)', hint: 'a Date is an object, not JSON text: give date.toISOString()' });
+    const message = createMessage('trades', data);
+    expect(() => serializeMessage(message)).not.toThrow();
+    let serialized: unknown;
+    try {
+      serializeMessage(message, { validate: true });
+    } catch (error) {
+      serialized = error;
+    }
+    expect(serialized).toBeInstanceOf(MessageValidationError);
+    expect((serialized as MessageValidationError).errors).toEqual((built as MessageValidationError).errors);
+    // A ping's epoch milliseconds, given a Date by validateMessage's caller: getTime().
+    const ping = validateMessage({ type: 'ping', timestamp: date });
+    expect(!ping.ok && ping.errors[0]).toMatchObject({ pointer: '/timestamp', hint: 'a Date is an object: give date.getTime() for milliseconds since the epoch' });
+    // A date-time string is still a string (no Date met): unchanged.
+    expect(serializeMessage(createMessage('trades', tradeData), { validate: true })).toContain('"timestamp":"2026-01-14T16:30:00.000Z"');
+  });
+
   it('builds messages that always pass strict validation from arbitrary valid payloads', () => {
     for (const message of contract.messages.filter((m) => m.enveloped)) {
       const payload = arbitraries.get(message.type)!.map((value) => (value as { data: unknown }).data);
