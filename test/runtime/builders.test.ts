@@ -305,14 +305,14 @@ describe('createPing and createPong with { validate: true } say what validateMes
     // A message without JSON text: the frame would have been `undefined` (typed string).
     expect(() => serializeMessage(undefined as never)).toThrow('serializeMessage(message, options?) needs a message object, got nothing');
     // An invalid Date says which option, not "Invalid time value".
-    expect(() => createMessage('trades', tradeData, { ts: new Date(Number.NaN) })).toThrow(new RangeError('options.ts is an invalid Date (its time is NaN)'));
+    expect(() => createMessage('trades', tradeData, { ts: new Date(Number.NaN) })).toThrow(new RangeError('createMessage(type, data, options?): options.ts is an invalid Date (its time is NaN)'));
   });
 
   it('refuses as options.ts a Date RFC 3339 cannot write, outside the years 0001 to 9999', () => {
     // toISOString gives "+055840-…" or "0000-…": a ts no consumer accepts, sent silently
     // without validation (seconds multiplied by 1000 twice: a fresh user).
-    expect(() => createMessage('trades', tradeData, { ts: new Date(1.7e15) })).toThrow(new RangeError('options.ts must be a Date from 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years), got +055840-11-08T22:13:20.000Z (1700000000000000 ms since the epoch)'));
-    expect(() => createMessage('trades', tradeData, { ts: new Date(8.64e15) })).toThrow(/^options\.ts must be a Date from 0001-01-01 to 9999-12-31 UTC .*, got \+275760-09-13T00:00:00\.000Z \(8640000000000000 ms since the epoch\)$/);
+    expect(() => createMessage('trades', tradeData, { ts: new Date(1.7e15) })).toThrow(new RangeError('createMessage(type, data, options?): options.ts must be a Date from 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years), got +055840-11-08T22:13:20.000Z (1700000000000000 ms since the epoch)'));
+    expect(() => createMessage('trades', tradeData, { ts: new Date(8.64e15) })).toThrow(/^createMessage\(type, data, options\?\): options\.ts must be a Date from 0001-01-01 to 9999-12-31 UTC .*, got \+275760-09-13T00:00:00\.000Z \(8640000000000000 ms since the epoch\)$/);
     expect(() => createMessage('trades', tradeData, { ts: new Date('0000-12-31T23:59:59.999Z') })).toThrow(/, got 0000-12-31T23:59:59\.999Z \(-62135596800001 ms since the epoch\)$/);
     expect(() => createMessage('trades', tradeData, { ts: new Date(-8.64e15) })).toThrow(/, got -271821-04-20T00:00:00\.000Z /);
     // The first and last instants it can write are stamped as given.
@@ -372,8 +372,12 @@ describe('builders given what JSON cannot hold', () => {
   });
 
   it('options.ts that is neither a Date nor a string, and a message that is not an object, are said so', () => {
-    expect(() => createMessage('trades', tradeData, { ts: 5 as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got 5'));
-    expect(() => createMessage('trades', tradeData, { ts: null as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got null'));
+    expect(() => createMessage('trades', tradeData, { ts: 5 as unknown as string })).toThrow(new TypeError('createMessage(type, data, options?): options.ts must be a Date or an RFC 3339 string, got 5'));
+    expect(() => createMessage('trades', tradeData, { ts: null as unknown as string })).toThrow(new TypeError('createMessage(type, data, options?): options.ts must be a Date or an RFC 3339 string, got null'));
+    // A string is checked as the type says it must be (RFC 3339, as strict validation reads it): 'yesterday' went out as ts (tBT F4).
+    for (const ts of ['yesterday', '2026-01-14 16:30:00Z', '2026-01-14T16:30:00', '2026-13-01T00:00:00Z', '2026-01-14t16:30:00z', '1705251000000']) {
+      expect(() => createMessage('trades', tradeData, { ts }), ts).toThrow(new RangeError(`createMessage(type, data, options?): options.ts must be an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" (upper-case T and Z, a UTC offset, year from 0001) or a Date, got ${JSON.stringify(ts)}`));
+    }
     // A Date from another realm (a vm context, an iframe) is a Date all the same.
     expect(createMessage('trades', tradeData, { ts: runInNewContext('new Date(0)') as Date }).ts).toBe('1970-01-01T00:00:00.000Z');
     expect(() => serializeMessage(undefined as never, { validate: true })).toThrow('invalid untyped message: (root) expected a message object, got nothing');
