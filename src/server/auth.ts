@@ -689,7 +689,7 @@ export function malformedJws(token: string): string {
         : /\s/.test(token)
           ? 'it holds whitespace'
           : token.split('.').length !== 3
-            ? `it has ${token.split('.').length} dot-separated parts, not 3`
+            ? token.includes('.') ? `it has ${token.split('.').length} dot-separated parts, not 3` : 'it has no dots (a compact JWS is three parts joined by dots: a session id or an opaque token?)'
             : /[^A-Za-z0-9_.-]/.test(token)
               ? `it holds a character outside base64url (${/=/.test(token) ? '"=" padding' : `at position ${token.search(/[^A-Za-z0-9_.-]/)}`})`
               : token.split('.').some((part) => part === '')

@@ -118,6 +118,7 @@ describe("a refused token's reason is in the operator's log (detail), never the 
         ['?token=%22' + jwt + '%22', {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it is in quotes (jq without -r?): give the token alone'],
         ['?token=' + jwt + '%0A', {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it ends in a line break (read from a file written with echo?): trim it'],
         ['?token=' + jwt.split('.').slice(0, 2).join('.'), {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it has 2 dot-separated parts, not 3'],
+        ['?token=abc', {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it has no dots (a compact JWS is three parts joined by dots: a session id or an opaque token?)'],
         ['?token=' + jwt + '%3D', {}, 'invalid-token', 'ERR_JWS_INVALID: not a compact JWS: it holds a character outside base64url ("=" padding)'],
         ['', { authorization: `Basic ${jwt}` }, 'no-token', 'the Authorization header has the Basic scheme, not Bearer: give "Bearer <token>" or ?token='],
         ['', { authorization: jwt }, 'no-token', 'the Authorization header does not start with "Bearer ": give "Bearer <token>" or ?token='],
