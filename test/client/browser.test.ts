@@ -831,4 +831,19 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
       expect(after, `${read!.before} → ${read!.after}, the clock stepped ${step / 1000} s`).toBeLessThanOrEqual(before);
     }
   }, 180_000);
+
+  it("keeps the rows the client makes on the server's clock when a producer stamps its ts 2 h ahead (ts is the producer's, unchecked: one such trade moved a disconnect 2 h: tBU)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h, { timezoneId: 'UTC' });
+    const base = example('trades') as { data: Record<string, unknown> };
+    const ahead = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    await h.server.publish('alice', { type: 'trades', data: { ...base.data, id: 'future' }, ts: ahead } as never);
+    // Shown with its own ts, as every message is.
+    await expect.poll(async () => (await page.locator('#panel-trades .rows li').allTextContents())[0], { timeout: 15_000 }).toMatch(new RegExp(`^${ahead.slice(11, 19)} `));
+    await h.stop();
+    const rows = page.locator('#panel-connection .rows li');
+    await expect.poll(async () => (await rows.allTextContents())[0], { timeout: 30_000 }).toMatch(/^\S+ disconnected over ws, closed 1001 server shutting down$/);
+    const server = new Date().toISOString().slice(11, 19);
+    for (const text of await rows.allTextContents()) expect(apart(text.slice(0, 8), server), `${text}, the server's clock reads ${server}`).toBeLessThan(120);
+  }, 90_000);
 });

@@ -108,17 +108,19 @@ const realtimeClient = createRealtimeClient({ fetch: pageFetch });
 /** This page's monotonic clock as epoch ms: a step of the wall clock (`Date`) does not move it. */
 const steady = () => performance.timeOrigin + performance.now();
 /**
- * The server's clock minus {@link steady} (ms), learned from the server's messages (their `ts`,
- * a ping's `timestamp`): the largest such difference seen, the least delayed (a replayed message's
- * `ts` is older), renewed by the next one once a minute old. Undefined until the server has said
- * a time.
+ * The server's clock minus {@link steady} (ms), learned from what the server itself stamps: its
+ * `connection` greeting's `ts` and a ping's `timestamp` (epoch ms; one before 2001, epoch
+ * seconds, is not a clock to take). Never from a message's `ts`: that is its producer's,
+ * unchecked, and one trade stamped 2 h ahead moved every row the client made 2 h (tBU). The
+ * largest such difference seen, the least delayed, renewed by the next one once a minute old.
+ * Undefined until the server has said a time.
  */
 let skew: number | undefined;
 let skewAt = -Infinity;
 function learn(serverMs: number): void {
   const at = performance.now();
   const seen = serverMs - steady();
-  if (!Number.isFinite(seen)) return;
+  if (!(serverMs >= 978_307_200_000) || !Number.isFinite(seen)) return;
   if (skew === undefined || seen >= skew || at - skewAt > 60_000) [skew, skewAt] = [seen, at];
 }
 /**
@@ -392,7 +394,8 @@ for (const type of SERVER_MESSAGE_TYPES) {
   realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => {
     // The client's own rows on the server's clock, as the server's are (see now()).
     if (local(type, data)) return show(type, summary(data), now());
-    if (typeof message.ts === 'string') learn(Date.parse(message.ts));
+    // The server's greeting only (local() leaves no other connection here): see learn().
+    if (type === 'connection' && typeof message.ts === 'string') learn(Date.parse(message.ts));
     show(type, summary(data), message.ts);
   }) as never);
 }
