@@ -4,7 +4,8 @@ import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { buildAsyncApi } from '../src/codegen/asyncapi.js';
 import { contractFromTexts } from '../src/contract/index.js';
-import { startServer } from './server/helpers.js';
+import { startServer, token } from './server/helpers.js';
+import { MemoryStreamStore } from '../src/server/index.js';
 import { validateMessage } from '../src/runtime/validate.js';
 import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../generated/contract.js';
 
@@ -198,14 +199,20 @@ describe('generated/asyncapi.json', () => {
 
   // A client generated from the document could not tell no-token (resend with ?token=) from
   // invalid-token (stop): the refusals' bodies were named nowhere in it (tBK F5).
+  // It listed WebSocket-off's 404 as `not-found`, which the server answers `websocket-off`, and
+  // not a poll's 500 `internal-error`: a client switching on the code never polled instead (tBU F4).
   it('names the refusals a real server answers an upgrade and a poll with, by status and code, and their body', async () => {
     const server = await startServer();
+    const off = await startServer({ webSocket: false });
+    const failing = new MemoryStreamStore();
+    failing.read = () => Promise.reject(new Error('a read that fails'));
+    const broken = await startServer({ store: failing, logger: { info() {}, warn() {}, error() {} } });
     try {
       /** A GET of `path` (an upgrade when `upgrade`), its status and body. */
-      const answer = (path: string, options: { upgrade?: boolean; method?: string; headers?: Record<string, string> } = {}) =>
+      const answer = (path: string, options: { upgrade?: boolean; method?: string; headers?: Record<string, string>; of?: typeof server } = {}) =>
         new Promise<[number, unknown]>((resolve, reject) => {
           const headers = { ...options.headers, ...(options.upgrade && { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }) };
-          const req = request(server.http(path), { method: options.method ?? 'GET', headers }, (response) => {
+          const req = request((options.of ?? server).http(path), { method: options.method ?? 'GET', headers }, (response) => {
             let body = '';
             response.on('data', (chunk: Buffer) => (body += chunk));
             response.on('end', () => resolve([response.statusCode!, JSON.parse(body)]));
@@ -221,6 +228,9 @@ describe('generated/asyncapi.json', () => {
         ['poll', await answer(`${POLL_PATH}?token=not.a.jwt`)],
         ['poll', await answer(POLL_PATH, { headers: { Authorization: 'Bearer not.a.jwt' } })],
         ['poll', await answer(POLL_PATH, { method: 'POST' })],
+        ['upgrade', await answer(`${WEBSOCKET_PATH}?token=${await token('alice')}`, { upgrade: true, of: off })],
+        ['upgrade', await answer('/elsewhere', { upgrade: true })],
+        ['poll', await answer(`${POLL_PATH}?token=${await token('alice')}`, { of: broken })],
       ];
       expect(answers.map(([, [status, body]]) => [status, body])).toEqual([
         [401, { error: 'no-token' }],
@@ -229,6 +239,9 @@ describe('generated/asyncapi.json', () => {
         [401, { error: 'invalid-token' }],
         [401, { error: 'invalid-token' }],
         [405, { error: 'method-not-allowed' }],
+        [404, { error: 'websocket-off' }],
+        [404, { error: 'not-found' }],
+        [500, { error: 'internal-error' }],
       ]);
       const listed = doc.info['x-refusal-codes'] as { code: string; status: number; on: string[]; description: string }[];
       const body = doc.components.schemas[doc.components.messages.PollRefusal.payload.$ref.split('/').at(-1)];
@@ -243,8 +256,10 @@ describe('generated/asyncapi.json', () => {
       }
       expect(doc.channels.poll.messages.PollRefusal).toEqual({ $ref: '#/components/messages/PollRefusal' });
       for (const entry of listed) expect(entry.description.length, entry.code).toBeGreaterThan(10);
+      // not-found is no longer said to be WebSocket-off's answer.
+      expect(listed.find((entry) => entry.code === 'not-found')?.description).not.toMatch(/WebSocket off/i);
     } finally {
-      await server.rt.close();
+      await Promise.all([server.rt.close(), off.rt.close(), broken.rt.close()]);
     }
   });
 });
