@@ -522,8 +522,14 @@ function checkPollingPath(contract: Contract): void {
   );
 }
 
-/** A request written in prose: `GET /api/ws/poll?since=<cursor>`, its path. */
-const REQUEST_PATH = /\bGET\s+(\/[^\s?#`'"()<>,;]*)/g;
+/**
+ * A request written in prose: `GET /api/ws/poll?since=<cursor>`, its path: the characters of a
+ * URL path (RFC 3986 pchar and `/`) but those Markdown text puts around one (`*`, `(`, `)`, `'`,
+ * `,`, `;`: descriptions are Markdown, and `**GET /api/ws/poll**` or `[GET /api/ws](…)` was read
+ * as the path `/api/ws/poll**`, `/api/ws]`: tBU F3); a query, a fragment, a bracket, a space
+ * ends it.
+ */
+const REQUEST_PATH = /\bGET\s+(\/[A-Za-z0-9\-._~%!$&+=:@/]*)/g;
 
 /**
  * The paths are written once, in protocol.json's `x-connection.path` and `x-polling.path`, which
@@ -541,8 +547,9 @@ function checkRequestPaths(contract: Contract): void {
     forEachSubschema(schema, (node, pointer) => {
       if (typeof node.description !== 'string') return;
       for (const [written, found] of node.description.matchAll(REQUEST_PATH)) {
-        // A sentence's own stop after the path (`… with GET /api/ws.`) is not the path's.
-        const path = found!.replace(/[.:!]+$/, '');
+        // A sentence's own stop after the path (`… with GET /api/ws.`) is not the path's, nor
+        // Markdown's `_…_` or `~~…~~` around it.
+        const path = found!.replace(/[.:!_~]+$/, '');
         const request = written.slice(0, written.length - (found!.length - path.length));
         if (paths.includes(path)) continue;
         throw new SchemaError(

@@ -138,6 +138,17 @@ describe('the paths: protocol.json x-connection.path and x-polling.path and the 
     })).toBeUndefined();
     expect(refusal((files) => void (files['trades.json']!.properties.cursor.description += ' The upgrade is GET /api/ws.'))).toBeUndefined();
   });
+
+  // Descriptions are Markdown (the AsyncAPI and HTML docs render them): its emphasis and link
+  // were read as part of the path, and `**GET /api/ws/poll**` was refused as a stale path (tBU F3).
+  it('reads a path in Markdown up to the emphasis, link or bracket around it, and still refuses a stale one so written', () => {
+    const said = (text: string) => refusal((files) => void (files['system_health.json']!.description += ` ${text}`));
+    expect(said('Poll with **GET /api/ws/poll** when the socket fails.')).toBeUndefined();
+    expect(said('Open [GET /api/ws](https://example.com/docs) first.')).toBeUndefined();
+    expect(said('Open _GET /api/ws_, or *GET /api/ws/poll*; then ~~GET /api/ws~~ {GET /api/ws} |GET /api/ws|.')).toBeUndefined();
+    expect(said('Poll with **GET /api/ws/old-poll** when the socket fails.')).toMatchObject({ file: 'system_health.json', pointer: '/description', problem: expect.stringContaining('says "GET /api/ws/old-poll", but protocol.json') });
+    expect(said('Open [GET /api/socket](https://example.com/docs) first.')).toMatchObject({ problem: expect.stringContaining('says "GET /api/socket", but') });
+  });
 });
 
 describe("the keepalive times: protocol.json x-keepalive and the figures in the ping and pong descriptions", () => {
