@@ -1581,6 +1581,34 @@ const CONTRACT_REFUSALS: ReadonlyMap<number, string> = new Map([
   [503, 'the server cannot check the token or serve the stream now'],
 ]);
 
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '([01]\\d|2[0-3]):([0-5]\\d):([0-5]\\d|60)';
+/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate, then the obsolete rfc850-date and asctime-date. */
+const HTTP_DATES = [
+  new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`),
+  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`),
+  new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`),
+];
+
+/**
+ * Whether a Retry-After value is what RFC 9110 §10.2.3 allows: delay-seconds (digits only) or an
+ * HTTP-date (§5.6.7: IMF-fixdate, rfc850-date or asctime-date, a day from 1 to 31). Surrounding
+ * whitespace is allowed (a field value's). Date.parse alone read "1.5", "-1" and "soon 1" as
+ * dates (tBU F2).
+ */
+function isRetryAfter(value: string): boolean {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return true;
+  for (const [index, pattern] of HTTP_DATES.entries()) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const day = Number(index === 2 ? match[2] : match[1]);
+    return day >= 1 && day <= 31;
+  }
+  return false;
+}
+
 /**
  * Where a refused upgrade breaks the contract's refusals (Connecting), said after it (`status`,
  * `reason` the body's words, `retryAfter` its header): a status the contract does not give (200,
@@ -1593,7 +1621,7 @@ function refusalFault(status: number, reason: string, retryAfter: string | undef
   const listed = `the contract refuses an upgrade with ${[...CONTRACT_REFUSALS].map(([code, words]) => `${code} (${words})`).join(', ')} (Connecting)`;
   if (!CONTRACT_REFUSALS.has(status)) return ` (HTTP ${status} is no refusal the contract gives: ${listed})`;
   if (status === 403 && /token|jwt|expired|signature|unauthori[sz]ed/i.test(reason)) return ' (403 is the contract\'s refusal of an origin; a fault of the token is 401 (Connecting))';
-  if ((status === 429 || status === 503) && retryAfter !== undefined && !/^\s*\d+\s*$/.test(retryAfter) && !Number.isFinite(Date.parse(retryAfter))) {
+  if ((status === 429 || status === 503) && retryAfter !== undefined && !isRetryAfter(retryAfter)) {
     return ` (Retry-After expected a number of seconds, as the contract has it (Connecting), or an HTTP date (RFC 9110 §10.2.3), got ${JSON.stringify(cut(retryAfter, 60))})`;
   }
   return '';

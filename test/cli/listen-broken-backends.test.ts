@@ -192,6 +192,10 @@ it("a refused upgrade that breaks the contract's refusals says so: a status it d
     ['HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n\r\noops!', /the server refused the upgrade with HTTP 500 Internal Server Error: "oops!" \(HTTP 500 is no refusal the contract gives: the contract refuses an upgrade with 400 \(malformed handshake\), 401 \(missing, malformed, expired or badly signed token\), .*503 .*\(Connecting\)\)$/m],
     ['HTTP/1.1 403 Forbidden\r\nContent-Length: 25\r\n\r\n{"error":"token-invalid"}', /HTTP 403 Forbidden: "token-invalid" \(403 is the contract's refusal of an origin; a fault of the token is 401 \(Connecting\)\)$/m],
     ['HTTP/1.1 429 Too Many Requests\r\nRetry-After: soon\r\nContent-Length: 0\r\n\r\n', /HTTP 429 Too Many Requests; Retry-After: soon \(Retry-After expected a number of seconds, as the contract has it \(Connecting\), or an HTTP date \(RFC 9110 §10\.2\.3\), got "soon"\)$/m],
+    // tBU F2: Date.parse read these as dates; none is delay-seconds nor an HTTP-date.
+    ...['1.5', '-1', 'soon 1'].map((value) => [`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${value}\r\nContent-Length: 0\r\n\r\n`, new RegExp(`HTTP 429 Too Many Requests; Retry-After: ${value.replace('.', '\\.')} \\(Retry-After expected a number of seconds, .*, got "${value.replace('.', '\\.')}"\\)$`, 'm')] as const),
+    // What RFC 9110 allows is said as a plain refusal: seconds, an IMF-fixdate and the two obsolete forms.
+    ...['120', 'Sun, 06 Nov 1994 08:49:37 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994'].map((value) => [`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${value}\r\nContent-Length: 0\r\n\r\n`, new RegExp(`HTTP 503 Service Unavailable; Retry-After: ${value}$`, 'm')] as const),
   ] as const) {
     const server = createServer();
     server.on('upgrade', (_request, socket: Socket) => {
