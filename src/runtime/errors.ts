@@ -115,7 +115,7 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
       // string, and how to write epoch milliseconds (ping and pong's form) as one (tAO F9).
       const expected = expectedOf(error, strict);
       const dateTime = params.format !== undefined;
-      return validationError(instancePath, keyword, dateTime ? expected.replace('a string', DATE_TIME_STRING) : expected, typed(here), isDate(here) ? dateHint(dateTime, expected) : dateTime && typeof here == 'number' ? epochHint(here) : undefined);
+      return validationError(instancePath, keyword, dateTime ? expected.replace('a string', DATE_TIME_STRING) : expected, typed(here), isDate(here) ? dateHint(dateTime, expected) : dateTime && typeof here == 'number' ? epochHint(here) : keepaliveSecondsHint(instancePath, here, value));
     }
     case 'x-nullable-object':
       // A nullable object (`anyOf: [<object>, { type: "null" }]` in the schema), compiled without the anyOf.
@@ -123,6 +123,17 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
     default:
       return validationError(instancePath, keyword, expectedOf(error, strict), preview(at(error, value)));
   }
+}
+
+/**
+ * A ping's or pong's `timestamp` in fractional epoch seconds (1e9 to 1e11: 2001 to 5138), as
+ * Python's `time.time()` gives: it failed as no integer, and rounding it alone would leave seconds
+ * (tBU F6). `undefined` for any other value or place.
+ */
+function keepaliveSecondsHint(instancePath: string, here: unknown, message: unknown): string | undefined {
+  const type = (message as { type?: unknown } | null)?.type;
+  if (instancePath !== '/timestamp' || (type !== 'ping' && type !== 'pong') || typeof here != 'number' || Number.isInteger(here) || !(here >= 1e9 && here < 1e11)) return undefined;
+  return "epoch seconds (Python's time.time())? the timestamp is milliseconds since the epoch, Date.now(): multiply by 1000 and round";
 }
 
 /** The value where `error` failed, as the validator read it (`data`), or else read again from `value`. */
@@ -191,7 +202,7 @@ export function describeFlatError({ keyword, params, instancePath }: CompiledVal
   }
   if (keyword === 'type') {
     const expected = String(params.type).split(',').map(article).join(' or ');
-    return [validationError(instancePath, keyword, expected, typed(here), isDate(here) ? dateHint(false, expected) : undefined)];
+    return [validationError(instancePath, keyword, expected, typed(here), isDate(here) ? dateHint(false, expected) : keepaliveSecondsHint(instancePath, here, message))];
   }
   // A key the message inherits (a polluted Object.prototype): for...in sees it.
   if (keyword === 'x-closed') return [unknownPropertyError(instancePath, String(params.additionalProperty), message[String(params.additionalProperty)])];

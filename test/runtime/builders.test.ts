@@ -192,7 +192,7 @@ describe('createPing and createPong with { validate: true } say what validateMes
   // What untyped code may pass as a timestamp: every kind of JSON and JavaScript value.
   const timestamps: unknown[] = [
     0, 1, 1705251000000, 8_640_000_000_000_000, Number.MAX_SAFE_INTEGER, -0,
-    1.5, 1705251000000.5, -1, -0.5, 8_640_000_000_000_001, 2 ** 53, 1e21, Number.MIN_VALUE,
+    1.5, 1705251000000.5, 1796506133.776, -1, -0.5, 8_640_000_000_000_001, 2 ** 53, 1e21, Number.MIN_VALUE,
     Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
     null, true, false, '', '1700000000000', 'x'.repeat(80), [], [1], [1, 2], {}, { a: Number.NaN }, Object.create(null),
     new Date(0), 10n, Symbol('s'), () => 1, new Proxy({}, {}), revoked.proxy,

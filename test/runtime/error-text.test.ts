@@ -111,6 +111,17 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(first({ ...trade, data: { ...trade.data, symbol: 5 } }).message).toBe('expected a string, got a number 5');
   });
 
+  it("a ping or pong timestamp in fractional epoch seconds (Python's time.time()) is told it looks like seconds, not only that it is no integer (tBU F6)", () => {
+    const hint = "epoch seconds (Python's time.time())? the timestamp is milliseconds since the epoch, Date.now(): multiply by 1000 and round";
+    for (const mode of ['strict', 'tolerant'] as const) {
+      for (const type of ['ping', 'pong']) {
+        expect(first({ type, timestamp: 1796506133.776 }, mode)).toMatchObject({ pointer: '/timestamp', keyword: 'type', message: `expected an integer, got a number 1796506133.776; ${hint}`, hint });
+      }
+    }
+    // Fractional milliseconds, or a fraction no epoch time in seconds, keep the plain fault.
+    for (const timestamp of [1.5, 1796506133776.5]) expect(first({ type: 'ping', timestamp }).hint, String(timestamp)).toBeUndefined();
+  });
+
   it.each([
     ['trade', 'trades'],
     ['Trades', 'trades'],
