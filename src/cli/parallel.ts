@@ -23,7 +23,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ValidationMode } from '../runtime/validate.js';
-import type { Findings, Problem } from './report.js';
+import { quotedName, type Findings, type Problem } from './report.js';
 import { describeIoError, emptyFileEntry, opensPrettyDocument, type SourceEntry } from './sources/index.js';
 import { binaryError, notUtf8Head, sniffBinary } from './sources/text.js';
 
@@ -130,14 +130,14 @@ export class ParallelValidation {
     try {
       handle = await open(file, 'r');
     } catch (error) {
-      findings.fault(`cannot read "${file}": ${describeIoError(error)}`, file);
+      findings.fault(`cannot read ${quotedName(file)}: ${describeIoError(error)}`, file);
       return true;
     }
     try {
       try {
         ({ head, size } = await readHead(handle));
       } catch (error) {
-        findings.fault(`cannot read "${file}": ${describeIoError(error)}`, file);
+        findings.fault(`cannot read ${quotedName(file)}: ${describeIoError(error)}`, file);
         return true;
       }
       const binary = sniffBinary(head, file);
@@ -182,7 +182,7 @@ export class ParallelValidation {
     const stopped = (error: WorkerFailure) => {
       this.broken ??= error.message;
       findings.flush();
-      findings.fault(`stopped validating "${file}" at line ${line} (${error.message.split('\n')[0]}); run with --jobs 1`, file);
+      findings.fault(`stopped validating ${quotedName(file)} at line ${line} (${error.message.split('\n')[0]}); run with --jobs 1`, file);
     };
     const replay = () => {
       for (let parts = this.answers.get(replayed); parts !== undefined && parts.length > 0; parts = this.answers.get(replayed)) {
@@ -234,7 +234,7 @@ export class ParallelValidation {
       if (error instanceof WorkerFailure) return stopped(error);
       throw error;
     }
-    if (readError !== undefined) findings.fault(`cannot read "${file}": ${describeIoError(readError)}`, file);
+    if (readError !== undefined) findings.fault(`cannot read ${quotedName(file)}: ${describeIoError(readError)}`, file);
     else if (entries === 0) check(emptyFileEntry(file, size > 0));
   }
 

@@ -155,7 +155,8 @@ export class Report {
    * @param file the path it concerns: JSON output's `file`
    */
   fault(reason: string, file: string): void {
-    this.faults.push({ file, message: reason });
+    // As a problem's message: already escaped, so it reads the same through any JSON reader (tBU F1).
+    this.faults.push({ file, message: oneLine(reason) });
     if (this.options.format === 'text') {
       this.flush();
       this.options.stderr(`realtime-contract: ${oneLine(reason)}\n`);
@@ -277,6 +278,15 @@ export function shownPointer(pointer: string): string {
  */
 export function shownName(text: string): string {
   return oneLine(text.replaceAll('\\', '\\\\'));
+}
+
+/**
+ * A file name quoted in a sentence (`cannot read "…"`, `no … files under "…"`), in text and JSON
+ * output alike: {@link shownName}'s escapes, and a `"` in it as `\"`, so two names never print
+ * alike and a name cannot close its quotes (tBU F1: only `file:line:` lines were escaped so).
+ */
+export function quotedName(name: string): string {
+  return `"${shownName(name).replaceAll('"', '\\"')}"`;
 }
 
 /** The `type` of a value when it is an object with a string `type`, else null. Never throws. */

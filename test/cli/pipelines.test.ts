@@ -336,6 +336,34 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(json.problems.map((problem) => problem.file).sort()).toEqual([path.join(folder, 'a\\u202eb.ndjson'), path.join(folder, 'a\u202eb.ndjson')]);
   });
 
+  it('quotes a file name escaped in every line that names one, text and JSON: cannot read, no files under, cannot validate (tBU F1)', () => {
+    const folder = path.join(dir, 'quoted');
+    mkdirSync(folder);
+    const bidi = 'a\u202eb';
+    const slash = 'a\\u202eb';
+    // Two missing files: they read alike, `cannot read "…/a\u202eb.ndjson"`.
+    const missing = [bidi, slash].map((name) => cli(['validate', path.join(folder, `${name}.ndjson`)]).stderr.split('\n')[0]);
+    expect(missing[0]).toBe(`realtime-contract: cannot read "${folder}/a\\u202eb.ndjson": no such file or folder`);
+    expect(missing[1]).toMatch(new RegExp(`^realtime-contract: cannot read "${folder}/a\\\\\\\\u202eb\\.ndjson": no such file or folder`));
+    // Two empty folders, and a third whose only file is dot-named (said by name).
+    for (const name of [bidi, slash, 'dot']) mkdirSync(path.join(folder, name));
+    writeFileSync(path.join(folder, 'dot', `.${slash}.ndjson`), `${ping(1)}\n`);
+    expect(cli(['validate', path.join(folder, bidi)]).stderr).toBe(`realtime-contract: no .json, .ndjson or .jsonl files under "${folder}/a\\u202eb"\n`);
+    expect(cli(['validate', path.join(folder, slash)]).stderr).toBe(`realtime-contract: no .json, .ndjson or .jsonl files under "${folder}/a\\\\u202eb"\n`);
+    expect(cli(['validate', path.join(folder, 'dot')]).stderr).toContain(`1 file whose name starts with "." is skipped (${folder}/dot/.a\\\\u202eb.ndjson): name it`);
+    // A quote in a name cannot close its quotes.
+    const quoted = path.join(folder, 'q".txt');
+    writeFileSync(quoted, `${ping(1)}\n`);
+    expect(cli(['validate', quoted]).stderr).toMatch(/^realtime-contract: cannot validate "\S*\/q\\"\.txt": expected a \.json/);
+    // JSON output: `file` is the name, exact; `message` quotes it already escaped, with no raw U+202E.
+    for (const [name, shown] of [[bidi, 'a\\u202eb'], [slash, 'a\\\\u202eb']]) {
+      const { errors } = JSON.parse(cli(['validate', '--format', 'json', path.join(folder, `${name}.ndjson`)]).stdout) as { errors: { file: string; message: string }[] };
+      expect(errors[0]!.file).toBe(path.join(folder, `${name}.ndjson`));
+      expect(errors[0]!.message).toContain(`cannot read "${folder}/${shown}.ndjson": no such file or folder`);
+      expect(errors[0]!.message).not.toContain('\u202e');
+    }
+  });
+
   it('reports every fault of a message with --all-errors, counting the message once', () => {
     const message = JSON.stringify({ type: 'alerts', data: { id: 'a', severity: 'bad', title: 5 }, ts: 'noon', extra: 1 });
     const first = cli(['validate', '-'], message);

@@ -32,6 +32,7 @@ import { fstatSync, lstatSync, readlinkSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
 import { notFoundHint, shellWord } from '../path-hints.js';
+import { quotedName, shownName } from '../report.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { isMessagePerLine, readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
@@ -114,7 +115,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
   /** Whether `file` (`info`) is the command's own standard output, said through `onSkipped` if so. */
   const isOwnOutput = (file: string, info: { dev: number; ino: number }): boolean => {
     if (ownOutput === undefined || ownOutput.dev !== info.dev || ownOutput.ino !== info.ino) return false;
-    options.onSkipped?.(file, `"${file}" is skipped: it is this command's standard output (the report being written), not a message file`);
+    options.onSkipped?.(file, `${quotedName(file)} is skipped: it is this command's standard output (the report being written), not a message file`);
     return true;
   };
   const first = (info: { dev: number; ino: number }): boolean => {
@@ -125,7 +126,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
   };
   for (const given of paths) {
     // A name given that is not found may be a Windows path or a glob no shell expanded: said, as diff and generate say it (a tester).
-    const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}${danglingLink(file, error) || (file === given && (error as NodeJS.ErrnoException).code === 'ENOENT' ? notFoundHint(given) : '')}` });
+    const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read ${quotedName(file)}: ${describeIoError(error)}${danglingLink(file, error) || (file === given && (error as NodeJS.ErrnoException).code === 'ENOENT' ? notFoundHint(given) : '')}` });
     try {
       if (given === '-') {
         const stdin = options.stdin();
@@ -184,7 +185,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // message file is a socket) was reported twice, the second time as holding no files (a tester).
         // Files there all named with a leading "." are said to be skipped, with the way to read
         // them: "no … files" was false of them (a tester).
-        if (found === 0 && failed === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"${dotNamed.length === 0 ? '' : `: ${dotNamed.length === 1 ? `1 file whose name starts with "." is skipped (${dotNamed[0]}): name it to read it` : `${dotNamed.length} files whose names start with "." are skipped (${dotNamed[0]}, …): name them to read them`}`}` }];
+        if (found === 0 && failed === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under ${quotedName(given)}${dotNamed.length === 0 ? '' : `: ${dotNamed.length === 1 ? `1 file whose name starts with "." is skipped (${shownName(dotNamed[0]!)}): name it to read it` : `${dotNamed.length} files whose names start with "." are skipped (${shownName(dotNamed[0]!)}, …): name them to read them`}`}` }];
       } else if (info.isFile()) {
         // A named file holds what `--input json|ndjson` says, whatever its name (`validate
         // --input ndjson events.json` read it as one document, and a .txt was refused); under
@@ -201,9 +202,9 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (format !== undefined && !first(info)) continue;
         if (!gzip && options.largeNdjsonFrom !== undefined && format === 'ndjson' && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (format !== undefined) yield* readFile(given, format, options, unreadable, options.input === 'auto' ? 'named' : 'flagged');
-        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${shellWord(given)}, or --input json for one document)` }];
+        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate ${quotedName(given)}: expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file: say what it holds, validate --input ndjson ${shellWord(given)}, or --input json for one document)` }];
       } else if (info.isSocket()) {
-        yield [{ kind: 'unreadable', file: given, reason: `cannot read "${given}": ${SOCKET}` }];
+        yield [{ kind: 'unreadable', file: given, reason: `cannot read ${quotedName(given)}: ${SOCKET}` }];
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
         // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.
@@ -256,7 +257,7 @@ function danglingLink(file: string, error: unknown): string {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return '';
   try {
     // "which leads nowhere": the target may be a link itself, whose own target is missing.
-    return lstatSync(file).isSymbolicLink() ? ` (it is a symbolic link to ${JSON.stringify(readlinkSync(file))}, which leads nowhere)` : '';
+    return lstatSync(file).isSymbolicLink() ? ` (it is a symbolic link to ${quotedName(readlinkSync(file))}, which leads nowhere)` : '';
   } catch {
     return '';
   }
@@ -279,7 +280,7 @@ async function largeFile(file: string, from: number): Promise<NdjsonFileEntry | 
  * so the same folder's small and large `.jsonl` were read two ways (a tester).
  */
 export function readFoundFile(file: string, options: SourceOptions): AsyncGenerator<SourceEntry[]> {
-  const unreadable = (at: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file: at, reason: `cannot read "${at}": ${describeIoError(error)}${danglingLink(at, error)}` });
+  const unreadable = (at: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file: at, reason: `cannot read ${quotedName(at)}: ${describeIoError(error)}${danglingLink(at, error)}` });
   return readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable, 'found');
 }
 
