@@ -1,5 +1,6 @@
 import { mapSchema, type Contract, type Direction, type MessageSchema, type SchemaNode } from '../contract/index.js';
 import { REFUSALS } from '../shared/refusals.js';
+import { pascal } from './language-shape.js';
 
 /** AsyncAPI version of the generated document (the parser's hint to use 3.1.0 is informational). */
 export const ASYNCAPI_VERSION = '3.0.0';
@@ -337,15 +338,6 @@ function withoutDirection(sentence: string): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** A message type or property name in PascalCase, as language-shape.ts names a place (`ai_tasks` → `AiTasks`, `bot-id` → `BotId`). */
-function pascal(text: string): string {
-  return text
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
-    .join('');
 }
 
 function arrow(direction: Direction): string {

@@ -374,7 +374,8 @@ function openObjectAsMap(node: SchemaNode): SchemaNode {
   return { ...rest, additionalProperties: typeof node.additionalProperties === 'object' ? node.additionalProperties : {} };
 }
 
-function pascal(text: string): string {
+/** A message type or property name in PascalCase, as the generated languages name a place (`ai_tasks` → `AiTasks`, `bot-id` → `BotId`). */
+export function pascal(text: string): string {
   return text
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)

@@ -146,18 +146,8 @@ describe('the protocol reference and AsyncAPI against the reference server', () 
  * and types) and README's "Decisions the spec leaves open" state each, and what to send.
  */
 describe('contract decisions stated where a user reads them', () => {
-  let contract: Contract;
-  let doc: string;
-  const description = (file: string, pointer: string) => {
-    let node: any = contract.files.get(file);
-    for (const part of pointer.split('/').filter(Boolean)) node = node[part];
-    return node.description as string;
-  };
-
-  beforeAll(async () => {
-    contract = await loadContract(SCHEMAS);
-    doc = emitDocs(contract).get('docs/messages.md')!;
-  });
+  const read = loadedReference();
+  const description = read.description;
 
   it("a cancelled trade with quantity 0 is refused by the server; the quantity's description and README say to send the order's quantity", async () => {
     const server = await startServer({ validateOutbound: true });
@@ -213,7 +203,7 @@ describe('contract decisions stated where a user reads them', () => {
       await server.rt.close();
     }
     for (const file of ['metrics.json', 'balances.json']) expect(description(file, '/'), file).toMatch(/A limit of v1\.x: the message carries no user id/);
-    expect(section(doc, 'Delivery and resume')).toMatch(/\*\*Admin streams \(a limit of v1\.x\)\.\*\* A message carries no user id/);
+    expect(section(read.doc, 'Delivery and resume')).toMatch(/\*\*Admin streams \(a limit of v1\.x\)\.\*\* A message carries no user id/);
     expect(DECISIONS).toMatch(/\*\*An admin's stream carries no user id\*\* \(a limit of v1\.x\)/);
     expect(DECISIONS).toMatch(/an admin dashboard shows these messages as they come/);
   });
@@ -226,18 +216,8 @@ describe('contract decisions stated where a user reads them', () => {
  * states is held here or by the test named beside it.
  */
 describe('decisions the spec leaves open, stated in README and the reference (tBP)', () => {
-  let contract: Contract;
-  let doc: string;
-  const description = (file: string, pointer: string) => {
-    let node: any = contract.files.get(file);
-    for (const part of pointer.split('/').filter(Boolean)) node = node[part];
-    return node.description as string;
-  };
-
-  beforeAll(async () => {
-    contract = await loadContract(SCHEMAS);
-    doc = emitDocs(contract).get('docs/messages.md')!;
-  });
+  const read = loadedReference();
+  const description = read.description;
 
   it("messages are ordered by cursor, not ts: a stream's producer ts, going backwards, is delivered, replayed and polled as given, in publish order; the descriptions and README say so (F1)", async () => {
     const server = await startServer();
@@ -269,7 +249,7 @@ describe('decisions the spec leaves open, stated in README and the reference (tB
       expect(description(file, '/properties/ts'), file).toMatch(/It does not order messages: `cursor` does\./);
     }
     expect(description('trades.json', '/properties/cursor')).toMatch(/delivered, replayed and polled in cursor order[^:]*: that order, not `ts`, is the stream's/);
-    const envelope = section(doc, 'Message envelope');
+    const envelope = section(read.doc, 'Message envelope');
     expect(envelope).toMatch(/\| `ts` \|[^\n]*never stamped nor checked by the server/);
     expect(envelope).toMatch(/\| `cursor` \|[^\n]*that order, not `ts`, is the stream's/);
     expect(DECISIONS).toMatch(/\*\*Messages are ordered by `cursor`, not by `ts`\*\*/);
@@ -296,7 +276,7 @@ describe('decisions the spec leaves open, stated in README and the reference (tB
     expect(description('connection.json', '/')).toMatch(/It never sends `disconnected`, `error` or `polling`/);
     expect(description('connection.json', '/definitions/ConnectionData/properties/status')).toMatch(/The reference server sends only `connected`/);
     expect(description('connection.json', '/definitions/ConnectionData/properties/mode')).toMatch(/The reference server sends only `ws`/);
-    expect(doc).toMatch(/\| `data\.status` \|[^\n]*The reference server sends only `connected`/);
+    expect(read.doc).toMatch(/\| `data\.status` \|[^\n]*The reference server sends only `connected`/);
     expect(DECISIONS).toMatch(/\*\*The server sends `connection` once per socket, as `\{ "status": "connected", "mode": "ws" \}`\*\*/);
     expect(DECISIONS).toMatch(/the package client tells its app `disconnected`, `error` \(a refused token\) and `polling` itself/);
   });
@@ -339,10 +319,31 @@ describe('decisions the spec leaves open, stated in README and the reference (tB
       /\*\*Rate limiting\*\*[^.]*20 messages a second per socket \(burst 40\); past it frames are dropped with one `RATE_LIMITED` error, and more than 20 dropped in a row close the socket with 4429/,
     ]) expect(DECISIONS).toMatch(claim);
     // Each link into the reference names one of its headings or anchors.
-    const anchors = new Set([...doc.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
-    for (const m of doc.matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(m[1]!);
+    const anchors = new Set([...read.doc.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
+    for (const m of read.doc.matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(m[1]!);
     const links = [...DECISIONS.matchAll(/\]\(generated\/docs\/messages\.md#([^)]+)\)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThanOrEqual(5);
     expect(links.filter((link) => !anchors.has(link))).toEqual([]);
   });
 });
+
+/**
+ * The contract and its generated reference, loaded in the `beforeAll` of the describe that calls
+ * it: `contract`, `doc` (docs/messages.md) and `description(file, pointer)`, a schema node's text.
+ */
+function loadedReference(): { contract: Contract; doc: string; description: (file: string, pointer: string) => string } {
+  const read = {
+    contract: undefined as unknown as Contract,
+    doc: '',
+    description: (file: string, pointer: string) => {
+      let node: any = read.contract.files.get(file);
+      for (const part of pointer.split('/').filter(Boolean)) node = node[part];
+      return node.description as string;
+    },
+  };
+  beforeAll(async () => {
+    read.contract = await loadContract(SCHEMAS);
+    read.doc = emitDocs(read.contract).get('docs/messages.md')!;
+  });
+  return read;
+}
