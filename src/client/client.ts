@@ -193,7 +193,7 @@ export interface FetchResponseLike {
 
 /**
  * What the client calls a fetch with: the poll URL, the token as `authorization: Bearer …`,
- * and a signal that aborts a poll past `pollTimeoutMs` or at `disconnect()`. The global fetch
+ * and a signal that aborts a poll that brings no byte for `pollTimeoutMs`, or at `disconnect()`. The global fetch
  * (browsers, Node 20) and node-fetch 3 are one.
  */
 export type FetchLike = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<FetchResponseLike>;
@@ -280,7 +280,9 @@ export interface RealtimeClientOptions {
    */
   maxPollBytes?: number | undefined;
   /**
-   * A poll request not answered after this long (ms, > 0) is abandoned. Default from the contract:
+   * A poll that brings no byte for this long (ms, > 0) is abandoned, a failed poll: counted from
+   * the request, then from each chunk of the answer (a page still arriving on a slow link is read
+   * to its end, however long it takes in all: tBO F1). Default from the contract:
    * `POLL_HOLD_MS` (protocol.json `x-polling.holdMs`, how long the server holds a quiet poll) +
    * 15 000, so a hold the contract raises is still waited for: 40 000 with the shipped 25 000.
    */
@@ -877,7 +879,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         wrong = '';
       }
     } catch (cause) {
-      wrong = `JSON, got a syntax error (${String((cause as Error).message)})`;
+      wrong = `JSON, got a syntax error (${(cause as Error).message})`;
     }
     if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
     else {
@@ -1102,7 +1104,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         wait = delay(++failures);
       } else {
         const abort = (pollAbort = new AbortController());
-        const timeout = setTimeout(() => abort.abort(), pollTimeout);
+        // `pollTimeoutMs` without a byte, not in all: a page still arriving on a slow link (66 KB
+        // at 1 KB/s) was abandoned at 40 s and asked again from the same cursor, for good (tBO F1).
+        let timeout: ReturnType<typeof setTimeout> | undefined;
+        const arm = () => {
+          clearTimeout(timeout);
+          timeout = setTimeout(() => abort.abort(), pollTimeout);
+        };
+        arm();
         const asked = status.cursor;
         const sent = now();
         try {
@@ -1118,7 +1127,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           // at once as `?token=`, as the socket sends it; refused so too, a failed poll, retried.
           // A 401 whose body cannot be read (not UTF-8: a gateway's Latin-1 page) is a refusal,
           // as before: it was a failed poll, retried with the refused token for good (tAX F1).
-          const noToken = code === 401 && /"no-token"/.test((await readText(response, maxPollBytes).catch(() => '')) as string);
+          const noToken = code === 401 && /"no-token"/.test((await readText(response, maxPollBytes, arm).catch(() => '')) as string);
           if (!alive()) return;
           if (noToken && !tokenInQuery) {
             tokenInQuery = true;
@@ -1128,8 +1137,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           // valid one was marked refused for the poll's 401, and the client stopped: a hostile tester).
           if (!noToken && refusedToken(code, t)) return;
           if (code === 429 || !response.ok) {
-            // (A node-fetch body, a Node stream, has no cancel: it threw, and a 429 lost its Retry-After.)
-            void (response.body as WebBody)?.cancel?.().catch(() => undefined);
+            // Its body is let go by the abort below (`finally`), as any poll's.
             wait = delay(++failures, response.headers.get('retry-after'));
             // 429, polling faster than the server allows (catching up page after page): not a
             // loss, the server is there. Wait as long as it says, and stay connected.
@@ -1145,14 +1153,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             let wrong: ClientValidationError | undefined;
             let text: string | undefined;
             try {
-              text = await readText(response, maxPollBytes);
+              text = await readText(response, maxPollBytes, arm);
               // Too long: a failed poll that says why (it failed unsaid, the upgrade's status shown: a hostile tester).
               if (text === undefined) wrong = { pointer: '', keyword: 'maxLength', message: `expected at most ${maxPollBytes} bytes (maxPollBytes), got more` };
               else body = JSON.parse(text);
             } catch (cause) {
-              // Bytes that are not UTF-8 too (they failed unsaid, the upgrade's status shown: a fresh
-              // user), and a body cut off while read (a failed poll either way).
-              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got a body it cannot read (${String((cause as Error).message)})` };
+              // A body cut off while read (a reset, the timeout: readText's 0) is a network failure,
+              // told as one: it was an `invalid` JSON answer with `lastHttpStatus` 200 (tBO F2). Bytes
+              // that are not UTF-8 (they failed unsaid, the upgrade's status shown: a fresh user) or
+              // not JSON are an answer that is no poll response.
+              if (cause === 0) throw cause;
+              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got a body it cannot read (${(cause as Error).message})` };
             }
             if (!alive()) return;
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
@@ -1466,26 +1477,30 @@ export function pollUrlOf(socketUrl: string): URL {
   return url;
 }
 
+/** A body whose read failed (the connection cut, the poll's timeout): thrown as 0, a network failure, not an answer that is no poll response. */
+const cut = (): never => {
+  throw 0;
+};
+
 /** A poll response's body as the client reads it: a web stream, or (node-fetch's) a body with neither method. */
-type WebBody = Partial<Pick<ReadableStream<Uint8Array>, 'cancel' | 'getReader'>> | null | undefined;
+type WebBody = Partial<Pick<ReadableStream<Uint8Array>, 'getReader'>> | null | undefined;
 
 /**
- * The text of `response`, read at most `max` bytes: a larger one is cancelled and a RangeError
- * thrown (a hostile server's 900 MiB poll answer was read whole into memory). A body that is
+ * The text of `response`, read at most `max` bytes: past them, undefined, the rest let go by
+ * the poll's abort, its caller's `finally` (a hostile server's 900 MiB poll answer was read whole into memory). A body that is
  * not a web stream (a `fetch` option such as node-fetch's, whose polls all failed) is read
- * whole, then bounded.
+ * whole, then bounded. `progress` is called on each chunk read (the poll's timeout counts from
+ * the last one). Bytes that are not UTF-8 throw the decoder's TypeError; a read that fails, 0.
  */
-async function readText(response: FetchResponseLike, max: number): Promise<string | undefined> {
+async function readText(response: FetchResponseLike, max: number, progress: () => void): Promise<string | undefined> {
   // Said too long by its Content-Length: not read at all (16 MiB were read on every retry).
-  if (Number(response.headers.get('content-length')) > max) {
-    void (response.body as WebBody)?.cancel?.().catch(() => undefined);
-    return undefined;
-  }
+  // (Here and below, the poll's abort lets the body go: its `finally`.)
+  if (Number(response.headers.get('content-length')) > max) return undefined;
   // (A body that is not a web stream is decoded by the fetch given, as it decodes: node-fetch's
   // `text()` puts U+FFFD in place of bytes that are not UTF-8. Decoding them here costs the
   // browser bundle bytes it does not have.)
   if (!isFunction((response.body as WebBody)?.getReader)) {
-    const whole = await response.text();
+    const whole = await response.text().catch(cut);
     return whole.length > max ? undefined : whole;
   }
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -1494,12 +1509,10 @@ async function readText(response: FetchResponseLike, max: number): Promise<strin
   let text = '';
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(cut);
+    progress();
     if (done) return text + decoder.decode();
-    if ((size += value.byteLength) > max) {
-      void reader.cancel().catch(() => undefined);
-      return undefined;
-    }
+    if ((size += value.byteLength) > max) return undefined;
     text += decoder.decode(value, { stream: true });
   }
 }

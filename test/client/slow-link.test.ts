@@ -1,0 +1,159 @@
+/**
+ * The client behind a path that is slow or stalls, through a TCP proxy of the test's own (tBO):
+ * a poll page that takes longer than `pollTimeoutMs` while its bytes keep coming completes; a
+ * poll cut or timed out while its body is read is a network failure, not an `invalid` answer;
+ * a path that passes a socket's first frames and then nothing leaves polling in charge until a
+ * probe proves itself.
+ */
+import { createServer, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InvalidEvent, RealtimeStatus } from '../../src/client/index.js';
+import { closeClients, nodeClient, until } from './support/helpers.js';
+import { harness, sign, stopHarnesses } from './support/reference.js';
+
+const stops: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  closeClients();
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+  await stopHarnesses();
+});
+
+interface Proxy {
+  url: string;
+  /** WebSocket upgrades seen. */
+  upgrades: number;
+  /** Whether a socket stalls after its first frames (set false: the path heals). */
+  stall: boolean;
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 to `port`. `throttle`: server → client bytes go `slice` bytes every
+ * 20 ms. `stallAfter`: a WebSocket connection passes the upgrade's answer and this many frames
+ * server → client, then nothing (HTTP requests pass untouched) while `stall` is true.
+ */
+async function proxy(port: number, options: { throttle?: number; stallAfter?: number }): Promise<Proxy> {
+  const state: Proxy = { url: '', upgrades: 0, stall: true };
+  const sockets = new Set<Socket>();
+  const server: TcpServer = createTcpServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    let ws: boolean | undefined;
+    client.on('data', (chunk: Buffer) => {
+      if (ws === undefined && (ws = /upgrade: websocket/i.test(chunk.toString('latin1')))) state.upgrades++;
+      upstream.write(chunk);
+    });
+    let pending = Buffer.alloc(0);
+    /** Server → client bytes let through so far on a stalling socket: the upgrade's answer, then whole frames. */
+    let head = -1;
+    let frames = 0;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    upstream.on('data', (chunk: Buffer) => {
+      if (ws && options.stallAfter !== undefined && state.stall) {
+        pending = Buffer.concat([pending, chunk]);
+        for (;;) {
+          if (head < 0) {
+            const end = pending.indexOf('\r\n\r\n');
+            if (end < 0) return;
+            client.write(pending.subarray(0, end + 4));
+            pending = pending.subarray(end + 4);
+            head = 0;
+          }
+          if (frames >= options.stallAfter || pending.length < 2) return;
+          // A server's frame: unmasked, its length in 7 bits, or 16 or 64 after them.
+          const short = pending[1]! & 127;
+          const [at, size] = short === 126 ? [4, pending.length >= 4 ? pending.readUInt16BE(2) : -1] : short === 127 ? [10, pending.length >= 10 ? Number(pending.readBigUInt64BE(2)) : -1] : [2, short];
+          if (size < 0 || pending.length < at + size) return;
+          client.write(pending.subarray(0, at + size));
+          pending = pending.subarray(at + size);
+          frames++;
+        }
+      }
+      if (!options.throttle) return void client.write(chunk);
+      pending = Buffer.concat([pending, chunk]);
+      timer ??= setInterval(() => {
+        if (pending.length) client.write(pending.subarray(0, options.throttle));
+        pending = pending.subarray(options.throttle);
+      }, 20);
+    });
+    upstream.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stops.push(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  state.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
+  return state;
+}
+
+describe('the client on a slow link', () => {
+  it('completes a poll page that takes longer than pollTimeoutMs while its bytes keep coming: each poll of the backlog was abandoned at the timeout and asked again from the same cursor, for good (tBO F1)', async () => {
+    // Quiet polls are held 100 ms, within the client's pollTimeoutMs (500 ms).
+    const h = await harness({ pollHoldMs: 100 });
+    h.refuseUpgrades = true;
+    // 1 KB every 20 ms: a page of 66 KB takes about 1.3 s, each 20 ms of it bringing bytes.
+    const p = await proxy(h.port, { throttle: 1024 });
+    const client = nodeClient(p.url, { fallbackAfter: 0, pollTimeoutMs: 500 });
+    const ids: string[] = [];
+    const invalid: InvalidEvent[] = [];
+    client.on('trades', (data) => ids.push(data.id));
+    client.on('invalid', (event) => invalid.push(event));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().cursor !== null, 'a cursor by polling');
+    // About 66 KB: the backlog a client finds on its way back.
+    await h.trades(1, 200);
+    await until(() => ids.length >= 200, 'the backlog by polling', 30_000);
+    expect(ids).toEqual(Array.from({ length: 200 }, (_, i) => `t${i + 1}`));
+    expect(invalid).toEqual([]);
+    expect(client.getStatus()).toMatchObject({ mode: 'polling', connected: true });
+  });
+});
+
+/** An HTTP server on 127.0.0.1 that refuses every upgrade with 404 and answers each poll with 200 and the start of a body, then `end` (cut or stall). */
+async function halfBody(end: (socket: Socket) => void): Promise<{ url: string; polls: number }> {
+  const state = { url: '', polls: 0 };
+  const server: Server = createServer((_req, res) => {
+    state.polls++;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+    res.write('{"cursor":"e.1","messages":[');
+    setTimeout(() => end(res.socket!), 20);
+  });
+  server.on('upgrade', (_req, socket) => {
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stops.push(() => new Promise((resolve) => server.close(resolve)).then(() => server.closeAllConnections()));
+  state.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
+  return state;
+}
+
+describe('a poll whose body is cut or stalls while it is read', () => {
+  for (const [name, end] of [
+    ['its connection reset', (socket: Socket) => socket.resetAndDestroy()],
+    ['no byte for pollTimeoutMs', () => undefined],
+  ] as const) {
+    it(`${name}: a network failure, retried, no invalid event, lastHttpStatus not the 200 it began with (it was an invalid JSON answer, HTTP 200: tBO F2)`, async () => {
+      const server = await halfBody(end);
+      const client = nodeClient(server.url, { pollTimeoutMs: 300 });
+      const invalid: InvalidEvent[] = [];
+      const statuses: RealtimeStatus[] = [];
+      client.on('invalid', (event) => invalid.push(event));
+      client.on('status', (status) => statuses.push(status));
+      client.connect('token');
+      await until(() => server.polls >= 3, 'three polls');
+      expect(invalid).toEqual([]);
+      // The probes' refused upgrades (404) say the status; no poll's 200 is shown.
+      expect(statuses.map((s) => s.lastHttpStatus)).not.toContain(200);
+      expect(client.getStatus()).toMatchObject({ mode: 'offline', state: 'polling' });
+    });
+  }
+});
