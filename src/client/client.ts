@@ -40,7 +40,7 @@ export type ClientState = 'idle' | 'connecting' | 'open' | 'polling' | 'waiting'
 
 /** {@link RealtimeClient.getStatus}: a snapshot (a new object each call). Times are epoch ms, durations ms. */
 export interface RealtimeStatus {
-  /** `ws` while the socket is open, from its first frame (an open socket that has passed none is still `connecting`: a proxy may hold frames back), `polling` while the polling fallback delivers, else `offline`. */
+  /** `ws` while the socket is open, from its first frame (an open socket that has passed none is still `connecting`: a proxy may hold frames back; a probe after a stall, while polling, from the frame that proves it stable: README "Fallback to polling"), `polling` while the polling fallback delivers, else `offline`. */
   mode: 'ws' | 'polling' | 'offline';
   /** Whether messages can arrive now (`mode` is not `offline`). */
   connected: boolean;
@@ -413,6 +413,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** A socket that took over was lost since a socket last took over (null: forgotten with the cursor): the next one, without a cursor to resume from, tells a `gap`. */
   let dropped: boolean | null = false;
   /**
+   * Nonzero (the attempts it closed at) when the last socket that took over was lost before it
+   * was stable (a path that passes the first frames, then nothing): while polling, a probe then
+   * takes over only once it has passed a frame `stableMs` after its open, opened again from
+   * the cursor (each probe took over at its first frame and stalled again, 15-30 s of nothing
+   * between bursts, for good: tBO F3).
+   */
+  let stalled = 0;
+  /**
    * The last `RECENT_CURSORS` (protocol.ts: 1000) cursors delivered, in order: a replayed
    * overlap is dropped though its cursors are opaque (`isAfter` orders only `<epoch>.<n>`). Emptied when the stream starts over.
    */
@@ -726,10 +734,16 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   /** The socket takes over from polling, if any: false when it was let go, or a handler disconnected. */
   function take(ws: WebSocketLike): boolean {
+    // On trial (`stalled`, polling): its frames before then are let go (the polls deliver
+    // them); proven, it is opened again from the polls' cursor, and that one takes over (never
+    // this one, polls failing or not: the messages it let go would be lost).
+    const trial = stalled && polling;
+    if (trial && lastFrame - openedAt < stableMs) return false;
     // Sent without `since` (there was no cursor yet), it opened after a poll gave one: the
     // server answers it from its head, past what polling delivered, and what came between
     // was lost, untold (a hostile tester lost 142 trades). Opened again, from the cursor.
-    if (!socketSince && status.cursor) {
+    if ((!socketSince && status.cursor) || trial) {
+      stalled = 0;
       detach(ws, 1000, '');
       socket = undefined;
       void attempt();
@@ -793,6 +807,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     stopTimers();
     const lost = wasOpen && !polling;
     dropped ||= wasOpen;
+    // Lost before it was stable (the attempts not reset): the next probe is on trial (take).
+    if (wasOpen) stalled = status.reconnectAttempts;
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).

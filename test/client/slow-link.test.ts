@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvalidEvent, RealtimeStatus } from '../../src/client/index.js';
-import { closeClients, nodeClient, until } from './support/helpers.js';
+import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
 
 const stops: (() => Promise<unknown>)[] = [];
@@ -25,6 +25,8 @@ interface Proxy {
   upgrades: number;
   /** Whether a socket stalls after its first frames (set false: the path heals). */
   stall: boolean;
+  /** HTTP (not WebSocket) connections: passed, their answers held back, or cut (and new ones refused). */
+  http: 'pass' | 'hold' | 'cut';
 }
 
 /**
@@ -33,7 +35,8 @@ interface Proxy {
  * server → client, then nothing (HTTP requests pass untouched) while `stall` is true.
  */
 async function proxy(port: number, options: { throttle?: number; stallAfter?: number }): Promise<Proxy> {
-  const state: Proxy = { url: '', upgrades: 0, stall: true };
+  const state: Proxy = { url: '', upgrades: 0, stall: true, http: 'pass' };
+  const plain = new Set<Socket>();
   const sockets = new Set<Socket>();
   const server: TcpServer = createTcpServer((client) => {
     const upstream = connect(port, '127.0.0.1');
@@ -48,14 +51,20 @@ async function proxy(port: number, options: { throttle?: number; stallAfter?: nu
     let ws: boolean | undefined;
     client.on('data', (chunk: Buffer) => {
       if (ws === undefined && (ws = /upgrade: websocket/i.test(chunk.toString('latin1')))) state.upgrades++;
+      if (!ws) plain.add(client);
+      if (!ws && state.http === 'cut') return void client.destroy();
       upstream.write(chunk);
     });
     let pending = Buffer.alloc(0);
     /** Server → client bytes let through so far on a stalling socket: the upgrade's answer, then whole frames. */
     let head = -1;
     let frames = 0;
+    /** A stalling connection that has let its frames through: it stays stalled, whatever `stall` becomes (the path heals for new connections). */
+    let stalled = false;
     let timer: ReturnType<typeof setInterval> | undefined;
     upstream.on('data', (chunk: Buffer) => {
+      if (!ws && state.http !== 'pass') return;
+      if (stalled) return;
       if (ws && options.stallAfter !== undefined && state.stall) {
         pending = Buffer.concat([pending, chunk]);
         for (;;) {
@@ -66,7 +75,8 @@ async function proxy(port: number, options: { throttle?: number; stallAfter?: nu
             pending = pending.subarray(end + 4);
             head = 0;
           }
-          if (frames >= options.stallAfter || pending.length < 2) return;
+          if (frames >= options.stallAfter) return void (stalled = true);
+          if (pending.length < 2) return;
           // A server's frame: unmasked, its length in 7 bits, or 16 or 64 after them.
           const short = pending[1]! & 127;
           const [at, size] = short === 126 ? [4, pending.length >= 4 ? pending.readUInt16BE(2) : -1] : short === 127 ? [10, pending.length >= 10 ? Number(pending.readBigUInt64BE(2)) : -1] : [2, short];
@@ -86,7 +96,11 @@ async function proxy(port: number, options: { throttle?: number; stallAfter?: nu
     upstream.on('close', () => clearInterval(timer));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const cut = setInterval(() => {
+    if (state.http === 'cut') for (const s of plain) s.destroy();
+  }, 10);
   stops.push(async () => {
+    clearInterval(cut);
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => server.close(resolve));
   });
@@ -156,4 +170,65 @@ describe('a poll whose body is cut or stalls while it is read', () => {
       expect(client.getStatus()).toMatchObject({ mode: 'offline', state: 'polling' });
     });
   }
+});
+
+describe('a path that passes the first frames of each socket, then nothing', () => {
+  it('leaves polling in charge until a probe passes a frame stableMs after its open: each probe took over at its first frame and stalled, the stream in bursts (tBO F3)', async () => {
+    const h = await harness();
+    // The upgrade's answer and the `connection` message pass, then nothing.
+    const p = await proxy(h.port, { stallAfter: 1 });
+    // The allowed silence (1.2 s) is longer than stableMs (1 s): a stalled socket is dropped, a healthy one proves itself first.
+    const client = nodeClient(p.url, { pingIntervalMs: 800, pongTimeoutMs: 400, backoff: { baseMs: 50, maxMs: 400, stableMs: 1000 } });
+    const ids: string[] = [];
+    const modes: RealtimeStatus['mode'][] = [];
+    client.on('trades', (data) => ids.push(data.id));
+    client.on('status', (status) => modes.push(status.mode));
+    client.connect(await sign('alice'));
+    // Trades from the client's first cursor on: one published before it is not its to get.
+    await until(() => client.getStatus().cursor !== null, 'a first cursor');
+    let published = 0;
+    const publisher = setInterval(() => void h.trades(++published, 1), 50);
+    stops.push(async () => clearInterval(publisher));
+    await until(() => modes.includes('polling'), 'the fallback to polling', 30_000);
+    const probes = p.upgrades;
+    await until(() => p.upgrades >= probes + 2 && ids.length >= published - 1, 'two stalled probes, the trades polled meanwhile', 30_000);
+    // Polls stayed in charge: no stalled probe took over.
+    expect(modes.slice(modes.indexOf('polling'))).not.toContain('ws');
+    expect(client.getStatus()).toMatchObject({ mode: 'polling', state: 'polling' });
+    // The path heals: a probe proves itself and the socket takes over, nothing lost or delivered twice.
+    p.stall = false;
+    await until(() => client.getStatus().mode === 'ws', 'the socket back', 20_000);
+    clearInterval(publisher);
+    await until(() => ids.length >= published, 'every trade', 20_000);
+    expect(ids).toEqual(Array.from({ length: published }, (_, i) => `t${i + 1}`));
+  });
+
+  it("a probe on trial whose polls fail meanwhile is opened again from the polls' cursor once proven, never taken over itself: the messages it let go would be lost", async () => {
+    const h = await harness();
+    const p = await proxy(h.port, { stallAfter: 1 });
+    const client = nodeClient(p.url, { pingIntervalMs: 800, pongTimeoutMs: 400, backoff: { baseMs: 50, maxMs: 400, stableMs: 1000 } });
+    const ids: string[] = [];
+    const modes: RealtimeStatus['mode'][] = [];
+    client.on('trades', (data) => ids.push(data.id));
+    client.on('status', (status) => modes.push(status.mode));
+    client.connect(await sign('alice'));
+    // Trades from the client's first cursor on: one published before it is not its to get.
+    await until(() => client.getStatus().cursor !== null, 'a first cursor');
+    let published = 0;
+    const publisher = setInterval(() => void h.trades(++published, 1), 50);
+    stops.push(async () => clearInterval(publisher));
+    await until(() => modes.includes('polling'), 'the fallback to polling', 30_000);
+    // The path heals; as the next probe opens (on trial: its frames let go), the polls' answers
+    // are held back, then their connections cut: the trades meanwhile came by the probe alone.
+    p.stall = false;
+    const probes = p.upgrades;
+    await until(() => p.upgrades > probes, 'a probe');
+    p.http = 'hold';
+    await sleep(300);
+    p.http = 'cut';
+    await until(() => client.getStatus().mode === 'ws', 'the socket', 20_000);
+    clearInterval(publisher);
+    await until(() => ids.length >= published, 'every trade', 20_000);
+    expect(ids).toEqual(Array.from({ length: published }, (_, i) => `t${i + 1}`));
+  });
 });
