@@ -173,11 +173,16 @@ describe('a poll whose body is cut or stalls while it is read', () => {
 });
 
 describe('a path that passes the first frames of each socket, then nothing', () => {
-  it('leaves polling in charge until a probe passes a frame stableMs after its open: each probe took over at its first frame and stalled, the stream in bursts (tBO F3)', async () => {
+  /**
+   * A client behind a proxy that passes each socket's upgrade answer and first frame (the
+   * `connection` message), then nothing, once it has fallen back to polling; trades `t1`, `t2`, …
+   * published every 50 ms from its first cursor on (`published` counts them, `publisher` stops them).
+   * The allowed silence (1.2 s) is longer than stableMs (1 s): a stalled socket is dropped, a
+   * healthy one proves itself first.
+   */
+  async function polledOnStallingPath() {
     const h = await harness();
-    // The upgrade's answer and the `connection` message pass, then nothing.
     const p = await proxy(h.port, { stallAfter: 1 });
-    // The allowed silence (1.2 s) is longer than stableMs (1 s): a stalled socket is dropped, a healthy one proves itself first.
     const client = nodeClient(p.url, { pingIntervalMs: 800, pongTimeoutMs: 400, backoff: { baseMs: 50, maxMs: 400, stableMs: 1000 } });
     const ids: string[] = [];
     const modes: RealtimeStatus['mode'][] = [];
@@ -186,38 +191,31 @@ describe('a path that passes the first frames of each socket, then nothing', () 
     client.connect(await sign('alice'));
     // Trades from the client's first cursor on: one published before it is not its to get.
     await until(() => client.getStatus().cursor !== null, 'a first cursor');
-    let published = 0;
-    const publisher = setInterval(() => void h.trades(++published, 1), 50);
-    stops.push(async () => clearInterval(publisher));
+    const run = { p, client, ids, modes, published: 0, publisher: undefined as unknown as ReturnType<typeof setInterval> };
+    run.publisher = setInterval(() => void h.trades(++run.published, 1), 50);
+    stops.push(async () => clearInterval(run.publisher));
     await until(() => modes.includes('polling'), 'the fallback to polling', 30_000);
+    return run;
+  }
+  it('leaves polling in charge until a probe passes a frame stableMs after its open: each probe took over at its first frame and stalled, the stream in bursts (tBO F3)', async () => {
+    const run = await polledOnStallingPath();
+    const { p, client, ids, modes } = run;
     const probes = p.upgrades;
-    await until(() => p.upgrades >= probes + 2 && ids.length >= published - 1, 'two stalled probes, the trades polled meanwhile', 30_000);
+    await until(() => p.upgrades >= probes + 2 && ids.length >= run.published - 1, 'two stalled probes, the trades polled meanwhile', 30_000);
     // Polls stayed in charge: no stalled probe took over.
     expect(modes.slice(modes.indexOf('polling'))).not.toContain('ws');
     expect(client.getStatus()).toMatchObject({ mode: 'polling', state: 'polling' });
     // The path heals: a probe proves itself and the socket takes over, nothing lost or delivered twice.
     p.stall = false;
     await until(() => client.getStatus().mode === 'ws', 'the socket back', 20_000);
-    clearInterval(publisher);
-    await until(() => ids.length >= published, 'every trade', 20_000);
-    expect(ids).toEqual(Array.from({ length: published }, (_, i) => `t${i + 1}`));
+    clearInterval(run.publisher);
+    await until(() => ids.length >= run.published, 'every trade', 20_000);
+    expect(ids).toEqual(Array.from({ length: run.published }, (_, i) => `t${i + 1}`));
   });
 
   it("a probe on trial whose polls fail meanwhile is opened again from the polls' cursor once proven, never taken over itself: the messages it let go would be lost", async () => {
-    const h = await harness();
-    const p = await proxy(h.port, { stallAfter: 1 });
-    const client = nodeClient(p.url, { pingIntervalMs: 800, pongTimeoutMs: 400, backoff: { baseMs: 50, maxMs: 400, stableMs: 1000 } });
-    const ids: string[] = [];
-    const modes: RealtimeStatus['mode'][] = [];
-    client.on('trades', (data) => ids.push(data.id));
-    client.on('status', (status) => modes.push(status.mode));
-    client.connect(await sign('alice'));
-    // Trades from the client's first cursor on: one published before it is not its to get.
-    await until(() => client.getStatus().cursor !== null, 'a first cursor');
-    let published = 0;
-    const publisher = setInterval(() => void h.trades(++published, 1), 50);
-    stops.push(async () => clearInterval(publisher));
-    await until(() => modes.includes('polling'), 'the fallback to polling', 30_000);
+    const run = await polledOnStallingPath();
+    const { p, client, ids, modes } = run;
     // The path heals; as the next probe opens (on trial: its frames let go), the polls' answers
     // are held back, then their connections cut: the trades meanwhile came by the probe alone.
     p.stall = false;
@@ -227,8 +225,8 @@ describe('a path that passes the first frames of each socket, then nothing', () 
     await sleep(300);
     p.http = 'cut';
     await until(() => client.getStatus().mode === 'ws', 'the socket', 20_000);
-    clearInterval(publisher);
-    await until(() => ids.length >= published, 'every trade', 20_000);
-    expect(ids).toEqual(Array.from({ length: published }, (_, i) => `t${i + 1}`));
+    clearInterval(run.publisher);
+    await until(() => ids.length >= run.published, 'every trade', 20_000);
+    expect(ids).toEqual(Array.from({ length: run.published }, (_, i) => `t${i + 1}`));
   });
 });
