@@ -282,7 +282,8 @@ export interface RealtimeClientOptions {
   /**
    * A poll that brings no byte for this long (ms, > 0) is abandoned, a failed poll: counted from
    * the request, then from each chunk of the answer (a page still arriving on a slow link is read
-   * to its end, however long it takes in all: tBO F1). Default from the contract:
+   * to its end, however long it takes in all: tBO F1; one dribbled a byte at a time, until
+   * `maxPollBytes`). Default from the contract:
    * `POLL_HOLD_MS` (protocol.json `x-polling.holdMs`, how long the server holds a quiet poll) +
    * 15 000, so a hold the contract raises is still waited for: 40 000 with the shipped 25 000.
    */
@@ -884,7 +885,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function frame(raw: unknown): void {
     lastFrame = now();
     status.lastMessageAt = Date.now();
-    if (!open && !take(socket!)) return;
     let value: unknown;
     // The protocol's messages are JSON in text frames. A binary frame arrives as a Buffer (ws),
     // an ArrayBuffer or a Blob (browsers): not a message, whatever its bytes hold.
@@ -896,6 +896,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       }
     } catch (cause) {
       wrong = `JSON, got a syntax error (${(cause as Error).message})`;
+    }
+    if (!open && !take(socket!)) {
+      // A probe on trial answers the server's pings, and delivers nothing else: its pings went
+      // unanswered, and one that came within stableMs of the open (one timer pings every socket:
+      // any time after it) had the server close it 4408, each probe, on a quiet stream (tBV F3).
+      if ((value as { type?: unknown } | null)?.type === 'ping' && socket) deliver(value, 'ws');
+      return;
     }
     if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
     else {
@@ -1386,6 +1393,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       const forgetCursor = isObject(options) ? options!.forgetCursor : undefined;
       if (forgetCursor !== undefined && !isBoolean(forgetCursor)) throw new TypeError(`disconnect: forgetCursor must be a boolean, got ${described(forgetCursor)}`);
       run++;
+      // A run's stalls are its own: the next connect's probes were still put on trial (tBV F1).
+      stalled = 0;
       for (const stop of tokenWaits) stop();
       listen(false);
       clear();

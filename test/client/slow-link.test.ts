@@ -178,10 +178,10 @@ describe('a path that passes the first frames of each socket, then nothing', () 
    * `connection` message), then nothing, once it has fallen back to polling; trades `t1`, `t2`, …
    * published every 50 ms from its first cursor on (`published` counts them, `publisher` stops them).
    * The allowed silence (1.2 s) is longer than stableMs (1 s): a stalled socket is dropped, a
-   * healthy one proves itself first.
+   * healthy one proves itself first. `server`: the server's options (its keepalive).
    */
-  async function polledOnStallingPath() {
-    const h = await harness();
+  async function polledOnStallingPath(server: Parameters<typeof harness>[0] = {}) {
+    const h = await harness(server);
     const p = await proxy(h.port, { stallAfter: 1 });
     const client = nodeClient(p.url, { pingIntervalMs: 800, pongTimeoutMs: 400, backoff: { baseMs: 50, maxMs: 400, stableMs: 1000 } });
     const ids: string[] = [];
@@ -191,7 +191,7 @@ describe('a path that passes the first frames of each socket, then nothing', () 
     client.connect(await sign('alice'));
     // Trades from the client's first cursor on: one published before it is not its to get.
     await until(() => client.getStatus().cursor !== null, 'a first cursor');
-    const run = { p, client, ids, modes, published: 0, publisher: undefined as unknown as ReturnType<typeof setInterval> };
+    const run = { h, p, client, ids, modes, published: 0, publisher: undefined as unknown as ReturnType<typeof setInterval> };
     run.publisher = setInterval(() => void h.trades(++run.published, 1), 50);
     stops.push(async () => clearInterval(run.publisher));
     await until(() => modes.includes('polling'), 'the fallback to polling', 30_000);
@@ -211,6 +211,35 @@ describe('a path that passes the first frames of each socket, then nothing', () 
     clearInterval(run.publisher);
     await until(() => ids.length >= run.published, 'every trade', 20_000);
     expect(ids).toEqual(Array.from({ length: run.published }, (_, i) => `t${i + 1}`));
+  });
+
+  it("a probe on trial answers the server's pings: one that pings more often than stableMs closed each probe 4408 before a frame could prove it, and polls stayed in charge on a healthy path (tBV F3)", async () => {
+    // The server pings every 300 ms and wants its pong within 400: no probe lives 1 s (stableMs) unanswered.
+    const run = await polledOnStallingPath({ pingIntervalMs: 300, pongTimeoutMs: 400 });
+    const { p, client, ids } = run;
+    p.stall = false;
+    await until(() => client.getStatus().mode === 'ws', 'the socket back', 20_000);
+    clearInterval(run.publisher);
+    await until(() => ids.length >= run.published, 'every trade', 20_000);
+    expect(ids).toEqual(Array.from({ length: run.published }, (_, i) => `t${i + 1}`));
+  });
+
+  it("a run's stalls are its own: after disconnect() and connect(), a probe made while polling takes over at its first frame, with no trial (tBV F1)", async () => {
+    const run = await polledOnStallingPath();
+    const { h, p, client } = run;
+    client.disconnect();
+    p.stall = false;
+    // Refused upgrades: the new run polls at once.
+    h.refuseUpgrades = true;
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'polling', 'polling');
+    const accepted = () => h.upgrades.filter((upgrade) => !upgrade.refused).length;
+    const before = accepted();
+    h.refuseUpgrades = false;
+    await until(() => client.getStatus().mode === 'ws', 'the socket', 20_000);
+    clearInterval(run.publisher);
+    // One socket opened and took over; on trial, the first was let go once proven and another opened.
+    expect(accepted() - before).toBe(1);
   });
 
   it("a probe on trial whose polls fail meanwhile is opened again from the polls' cursor once proven, never taken over itself: the messages it let go would be lost", async () => {
