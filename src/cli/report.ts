@@ -29,7 +29,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { printableJson, printableWith } from '../runtime/printable.js';
 import { byteSize, caseSlip, cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
-import type { Place } from './sources/index.js';
+import type { Place } from './sources/entry.js';
 
 /** Exit codes of every command. */
 export const ExitCode = {

@@ -1,7 +1,6 @@
 import { createReadStream, type Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipWayOut } from './text.js';
 
 /** Extensions of message files: `.json` holds one document, `.ndjson`/`.jsonl` one message per line. */
 export const MESSAGE_FILE = /\.(json|ndjson|jsonl)$/i;
@@ -119,4 +118,9 @@ export function describeIoError(error: unknown): string {
   // A name given on the command line that is not UTF-8 reaches Node with U+FFFD in it.
   if (code === 'ENOENT' && String((error as NodeJS.ErrnoException).path ?? '').includes('\uFFFD')) return 'no such file or folder by this name; a name that is not UTF-8 arrives with U+FFFD in place of its bytes and cannot be opened: rename it to read it';
   return (code && known[code]) ?? (error as Error).message;
+}
+
+/** What to do with gzip data read from `file` (`<stdin>`: a file named `file.gz`): `decompress it first (zcat "events.ndjson.gz" | realtime-contract validate -)`. */
+export function gzipWayOut(file: string): string {
+  return `decompress it first (${file === '<stdin>' ? 'zcat file.gz' : `zcat ${JSON.stringify(file)}`} | realtime-contract validate -)`;
 }

@@ -6,7 +6,7 @@ import { escapeToken } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import { firstInvalidUtf8Byte } from '../../shared/utf8.js';
 import { shellWord } from '../path-hints.js';
-import { LINE_FILE, MESSAGE_FILE } from './files.js';
+import { gzipWayOut, LINE_FILE, MESSAGE_FILE } from './files.js';
 
 /**
  * Most levels of nesting of arrays and objects the CLI reads in one message (an NDJSON line, a
@@ -240,11 +240,6 @@ export function sniffBinary(head: Uint8Array, file = '<stdin>'): { found: string
 }
 
 const SAVE_AS_UTF8 = 'save it as UTF-8';
-
-/** What to do with gzip data read from `file` (`<stdin>`: a file named `file.gz`): `decompress it first (zcat "events.ndjson.gz" | realtime-contract validate -)`. */
-export function gzipWayOut(file: string): string {
-  return `decompress it first (${file === '<stdin>' ? 'zcat file.gz' : `zcat ${JSON.stringify(file)}`} | realtime-contract validate -)`;
-}
 
 /** The error for an input {@link sniffBinary} found to be no UTF-8 JSON text. */
 export function binaryError(binary: { found: string; hint?: string }): ValidationError {
