@@ -4,14 +4,14 @@ import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:ht
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, * as wsModule from 'ws';
-import { CloseCode, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
+import { CloseCode, PING_INTERVAL_MS, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { endpointOf, samePath } from '../shared/request-url.js';
 import { asWritten, numberLiterals } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { failure, validateMessage } from '../runtime/validate.js';
-import { isAfter, isCursor, judgeCursor, RECENT_CURSORS, remember, sameStream } from '../client/protocol.js';
+import { isAfter, isCursor, judgeCursor, POLL_SUFFIX, RECENT_CURSORS, remember, sameStream } from '../client/protocol.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
@@ -319,13 +319,6 @@ function extensionFault(header: string, offer: string): string {
   }
   return `which ws refused (listen offered ${JSON.stringify(offer)})`;
 }
-
-/**
- * What the contract's poll path adds to its socket path (`/poll` for `/api/ws` and
- * `/api/ws/poll`): the client polls its socket URL's path plus it, and the server given another
- * `path` polls there (generate checks that POLL_PATH is under WEBSOCKET_PATH).
- */
-const POLL_SUFFIX = POLL_PATH.slice(WEBSOCKET_PATH.replace(/\/+$/, '').length);
 
 /**
  * Where the socket may be, said after a 404 to the upgrade at `url` (`query`: the URL given had

@@ -9,7 +9,8 @@ import { POLL_PATH, RECONNECT_ADVICE, WEBSOCKET_PATH } from '../../generated/con
 /**
  * What the contract's polling path adds to its socket path (`/poll`: `/api/ws/poll` is
  * `/api/ws` + `/poll`; generate refuses a `POLL_PATH` that is not under `WEBSOCKET_PATH`): the
- * client polls its socket URL's path plus this, the server its `path` plus this.
+ * client polls its socket URL's path plus this, the server its `path` plus this (server.ts and
+ * `listen` read it here: one reading of it).
  */
 export const POLL_SUFFIX = POLL_PATH.slice(WEBSOCKET_PATH.replace(/\/+$/, '').length);
 

@@ -23,6 +23,7 @@ import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
 import { withUserInfoShownRedacted } from '../shared/secrets.js';
+import { POLL_SUFFIX } from '../client/protocol.js';
 import { nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
@@ -400,7 +401,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const verify = options.jwt !== undefined ? jwtVerifier(options.jwt, { call: 'createRealtimeServer', prefix: 'jwt.' }) : null;
   const logger = options.logger === undefined ? null : containedLogger(options.logger);
   const path = options.path ?? WEBSOCKET_PATH;
-  const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}${POLL_PATH.slice(WEBSOCKET_PATH.replace(/\/+$/, '').length)}`) : options.pollPath;
+  const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}${POLL_SUFFIX}`) : options.pollPath;
   // Attached beside another realtime server that serves one of its paths, both took that path's upgrades, and the
   // first valid client's ended the process (ws: handleUpgrade called more than once); its polls went to the first alone (a fresh user).
   if (options.server !== undefined) checkPathsFree(options.server, path, pollPath);
