@@ -9,7 +9,14 @@ import { validateMessage } from './validate.js';
 
 /** Options of {@link createMessage}. */
 export interface CreateMessageOptions {
-  /** The envelope's `ts`: a Date (of the years 0001 to 9999, UTC), or an RFC 3339 string (in the form strict validation takes: upper-case T and Z, a UTC offset) used as given, a RangeError otherwise. Default: now, as UTC with milliseconds. */
+  /**
+   * The envelope's `ts`: a Date (of the years 0001 to 9999, UTC), or an RFC 3339 string used as
+   * given. Without `{ validate: true }` only the string's form is checked (a RangeError
+   * otherwise): upper-case T and Z, a UTC offset, month 01 to 12, day 01 to 31, time to 23:59:59
+   * or 24:00:00, as `Date.parse` reads it; not the calendar: `2026-02-30T00:00:00Z`, year 0000 and
+   * hour 24 are built as given, and strict validation (`{ validate: true }`, which checks the date
+   * whole, or a consumer's) refuses them. Default: now, as UTC with milliseconds.
+   */
   ts?: Date | string | undefined;
   /**
    * Validate the built message strictly, and check that it has no `NaN` or `±Infinity`
@@ -59,7 +66,7 @@ export class MessageValidationError extends Error {
  *   deeper than `JSON.stringify` can write (a few thousand levels, as the stack allows: the error's
  *   pointer is where it ran out); without it, such a message is built, and `serializeMessage`
  *   throws `JSON.stringify`'s RangeError on it
- * @throws RangeError when `options.ts` is an invalid Date, or a Date outside 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years), or, without `{ validate: true }` (which says it at `/ts`, with the full check), a string not in the form of an RFC 3339 date-time as strict validation takes it (`'yesterday'`, a space for `T`, no UTC offset, month 13)
+ * @throws RangeError when `options.ts` is an invalid Date, or a Date outside 0001-01-01 to 9999-12-31 UTC (RFC 3339 has four-digit years), or, without `{ validate: true }` (which says it at `/ts`, with the full check), a string not in the form of an RFC 3339 date-time (`'yesterday'`, a space for `T`, no UTC offset, month 13, day 32): the form only, not the calendar (`2026-02-30`, year 0000 and hour 24 are built, and strict validation refuses them)
  * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object or holds a key other than `validate` and `ts`;
  *   when `type` is not the type of a message with data (untyped code: `"orders"`, `"ping"`), or `data` is undefined
  * @see websocket-message-schemas.md, "Message Structure"
@@ -80,7 +87,7 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
   // Checked as the type is: 'yesterday' went out as ts unless { validate: true } (tBT F4), which
   // says it as a MessageValidationError at /ts, with its hints (a space for T, epoch milliseconds).
   if (typeof given === 'string' && !options?.validate && !(RFC3339_FORM.test(given) && !Number.isNaN(Date.parse(given)))) {
-    throw new RangeError(`${CREATE_MESSAGE}: options.ts must be an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" (upper-case T and Z, a UTC offset, year from 0001) or a Date, got ${preview(given)}`);
+    throw new RangeError(`${CREATE_MESSAGE}: options.ts must be an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" (its form: upper-case T and Z, a UTC offset, month 01 to 12, day 01 to 31) or a Date, got ${preview(given)}`);
   }
   const ts = given === undefined ? new Date().toISOString() : typeof given === 'string' ? given : isoString(given as Date);
   const message = { type, data, ts } as unknown as MessageMap[T];
@@ -99,7 +106,7 @@ const ENVELOPE_TYPES: readonly string[] = ENVELOPE_MESSAGE_TYPES;
 /**
  * The form of an RFC 3339 date-time as strict validation takes it (upper-case T and Z, a UTC
  * offset), for `options.ts` without `{ validate: true }`: the form, and a date `Date.parse`
- * reads. Not date-time.ts's full check, whose second copy (the validators bundle their own) cost
+ * reads (fields in range: Feb 30, year 0000 and 24:00:00 pass). Not date-time.ts's full check, whose second copy (the validators bundle their own) cost
  * 1 KB min+gzip in a bundle with createMessage; `{ validate: true }` runs that one.
  */
 const RFC3339_FORM = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;

@@ -376,7 +376,12 @@ describe('builders given what JSON cannot hold', () => {
     expect(() => createMessage('trades', tradeData, { ts: null as unknown as string })).toThrow(new TypeError('createMessage(type, data, options?): options.ts must be a Date or an RFC 3339 string, got null'));
     // A string is checked as the type says it must be (RFC 3339, as strict validation reads it): 'yesterday' went out as ts (tBT F4).
     for (const ts of ['yesterday', '2026-01-14 16:30:00Z', '2026-01-14T16:30:00', '2026-13-01T00:00:00Z', '2026-01-14t16:30:00z', '1705251000000']) {
-      expect(() => createMessage('trades', tradeData, { ts }), ts).toThrow(new RangeError(`createMessage(type, data, options?): options.ts must be an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" (upper-case T and Z, a UTC offset, year from 0001) or a Date, got ${JSON.stringify(ts)}`));
+      expect(() => createMessage('trades', tradeData, { ts }), ts).toThrow(new RangeError(`createMessage(type, data, options?): options.ts must be an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" (its form: upper-case T and Z, a UTC offset, month 01 to 12, day 01 to 31) or a Date, got ${JSON.stringify(ts)}`));
+    }
+    // The form only, as the docstring says (tBZ F1): a date the calendar lacks is built as given, and strict validation refuses it at /ts.
+    for (const ts of ['2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2026-01-14T24:00:00Z']) {
+      expect(createMessage('trades', tradeData, { ts }).ts, ts).toBe(ts);
+      expect(() => createMessage('trades', tradeData, { ts, validate: true }), ts).toThrow(/^invalid trades message: \/ts expected an RFC 3339 date-time/);
     }
     // A Date from another realm (a vm context, an iframe) is a Date all the same.
     expect(createMessage('trades', tradeData, { ts: runInNewContext('new Date(0)') as Date }).ts).toBe('1970-01-01T00:00:00.000Z');
