@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { printableJson, printableWith } from '../runtime/printable.js';
-import { byteSize, caseSlip, cut, preview, type ValidationError } from '../runtime/errors.js';
+import { caseSlip, cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/entry.js';
 

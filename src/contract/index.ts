@@ -8,11 +8,11 @@
  *   definitions, protocol facts, every file, and `bundle` (one document, local `$ref`s only).
  * - `forEachSubschema` / `mapSchema`: the one subschema walker (ajv's json-schema-traverse).
  * - `resolveRef` / `followRefs`: the one `$ref` resolver.
- * - `KNOWN_KEYWORDS`, `ANNOTATION_KEYWORDS`, `PROJECT_KEYWORDS`, `isAnnotation`: the one list of keywords.
+ * - `KNOWN_KEYWORDS`, `ANNOTATION_KEYWORDS`, `PROJECT_KEYWORDS`: the one list of keywords.
  * - `SchemaError`: a fault with its file and JSON Pointer.
  */
 export { bundleContract, sourceOf } from './bundle.js';
-export { ANNOTATION_KEYWORDS, DRAFT7_ANNOTATIONS, DRAFT7_KEYWORDS, isAnnotation, KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
+export { ANNOTATION_KEYWORDS, DRAFT7_ANNOTATIONS, DRAFT7_KEYWORDS, KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 export { contractFromTexts, dotNamedSchemasSkipped, invalidJsonAt, isSchemaFileName, loadContract, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, SCHEMA_FILE_MAX_BYTES, schemaTooDeep } from './load.js';
 export { checkNoRefCycle, followRefs, inlineRefs, resolveRef, type RefTarget } from './refs.js';
 export { SchemaError } from './schema-error.js';

@@ -47,8 +47,3 @@ export const DRAFT7_KEYWORDS = [
 
 /** Every keyword a schema in `schemas/` may use; anything else is refused as a misspelling. */
 export const KNOWN_KEYWORDS: ReadonlySet<string> = new Set<string>([...DRAFT7_KEYWORDS, ...ANNOTATION_KEYWORDS]);
-
-/** Whether `keyword` only annotates (validators ignore it). */
-export function isAnnotation(keyword: string): boolean {
-  return ANNOTATION_KEYWORDS.has(keyword);
-}

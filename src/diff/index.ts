@@ -1,5 +1,5 @@
 import { forEachSubschema, type Contract, type Direction, type SchemaNode } from '../contract/index.js';
-import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
+import { worse, type Level, type RuleId } from './rules.js';
 import { definitionNames, documentationChanges, titleChanges, type DocumentationKind } from './annotations.js';
 import { escapeToken, resolvePointer, unescapeToken } from '../runtime/json-pointer.js';
 import { languageTypeNames, NameClashError } from '../codegen/language-shape.js';
@@ -832,12 +832,5 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Every rule id, for tools and tests. */
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
-
-/** Checks the level names a caller passes (`--fail-on`). */
-export function isLevel(value: string): value is Level {
-  return (LEVELS as readonly string[]).includes(value);
-}
 
 export type { SchemaDelta, SchemaNode };

@@ -33,13 +33,6 @@ export const LEVELS: readonly Level[] = ['compatible', 'strict', 'breaking'];
  */
 export type Acceptance = 'more' | 'fewer' | 'different' | 'same';
 
-/** One rule: its id (kebab-case, like oasdiff) and what it means. */
-export interface Rule {
-  id: string;
-  /** One line: what changed. */
-  summary: string;
-}
-
 /** Every rule, by id. Tests check each is exercised in both directions by the corpus. */
 export const RULES = {
   // Messages

@@ -26,13 +26,6 @@ export interface TextLine {
   scan?: JsonTextScan | undefined;
 }
 
-/** One line as bytes (a view into the chunk read, valid until the next line is requested). */
-export interface ByteLine {
-  number: number;
-  /** The line's UTF-8 bytes without LF, CR or (on line 1) byte-order mark. */
-  bytes: Uint8Array;
-}
-
 /** A line longer than `maxLineBytes`: reported by size, its content skipped. */
 export interface TooLongLine {
   number: number;
@@ -88,31 +81,11 @@ const CR = 13;
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
- * Lines of `source` as text, one at a time. Convenient; each line costs one turn of the
- * async-iteration protocol (a promise), which at a million lines is measurable: a reader that
- * wants every last MB/s iterates {@link ndjsonLineBatches} instead.
- *
- * @param source a byte stream: a Node `Readable` (e.g. `fs.createReadStream(file)`; the default
- *   64 KiB chunks keep peak memory low), `process.stdin`, or any async iterable of `Uint8Array`
- *   chunks. String chunks (a stream with an encoding set) are accepted too.
- * @returns every line in order (blank lines included, so `number` is the line number a text
- *   editor shows), then the last line if the stream does not end with LF. An empty stream gives none.
- *   Malformed UTF-8 becomes U+FFFD, as in `Buffer#toString`, or a {@link NotUtf8Line} (see
- *   {@link NdjsonLinesOptions.invalidUtf8}); a line too long, a {@link TooLongLine}. A line's `text` shares the
- *   characters of its chunk's text: keeping one line keeps that chunk's text alive.
- */
-export async function* ndjsonLines(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<NdjsonLine> {
-  for await (const batch of ndjsonLineBatches(source, options)) {
-    for (let i = 0; i < batch.length; i++) yield batch[i]!;
-  }
-}
-
-/**
- * The same lines as {@link ndjsonLines}, in batches: all the lines that end in one chunk of
- * `source`, so the async-iteration cost is paid per chunk, not per line, and a reader can
- * handle a whole batch synchronously. Per line it allocates the line's text (a slice of its
- * chunk's decoded text) and its `{ number, text }` record, nothing else; per chunk, one
- * decoded text and the batch array.
+ * The lines of `source` as text, in batches: all the lines that end in one chunk of `source`,
+ * so the async-iteration cost is paid per chunk, not per line, and a reader can handle a whole
+ * batch synchronously. Per line it allocates the line's text (a slice of its chunk's decoded
+ * text) and its `{ number, text }` record, nothing else; per chunk, one decoded text and the
+ * batch array.
  *
  * ```ts
  * for await (const lines of ndjsonLineBatches(createReadStream(file), { invalidUtf8: 'report' })) {
@@ -120,8 +93,15 @@ export async function* ndjsonLines(source: AsyncIterable<Uint8Array | string>, o
  * }
  * ```
  *
+ * @param source a byte stream: a Node `Readable` (e.g. `fs.createReadStream(file)`; the default
+ *   64 KiB chunks keep peak memory low), `process.stdin`, or any async iterable of `Uint8Array`
+ *   chunks. String chunks (a stream with an encoding set) are accepted too.
  * @returns one non-empty array per chunk that ends a line (chunks inside a long line give
- *   none), in order; the same lines, numbers and options as {@link ndjsonLines}
+ *   none), in order: every line (blank lines included, so `number` is the line number a text
+ *   editor shows), then the last line if the stream does not end with LF. An empty stream gives
+ *   none. Malformed UTF-8 becomes U+FFFD, as in `Buffer#toString`, or a {@link NotUtf8Line} (see
+ *   {@link NdjsonLinesOptions.invalidUtf8}); a line too long, a {@link TooLongLine}. A line's
+ *   `text` shares the characters of its chunk's text: keeping one line keeps that chunk's text alive.
  */
 export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<NdjsonLine[]> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -235,63 +215,4 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
 
 function decode(bytes: Uint8Array): string {
   return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : decoder.decode(bytes);
-}
-
-/**
- * Lines of `source` as bytes, for a consumer that parses UTF-8 itself (e.g. `parseMessage`
- * accepts a `Uint8Array`). Each `bytes` is a view into a chunk that the next chunk does not
- * overwrite, but copy it if you keep it past the loop body: a view keeps its whole chunk alive.
- * Same lines, numbers and `maxLineBytes` as {@link ndjsonLines}; `invalidUtf8` does not apply (the
- * bytes are handed over as read).
- */
-export async function* ndjsonByteLines(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<ByteLine | TooLongLine> {
-  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  let number = 0;
-  let carry: Uint8Array[] = [];
-  let carried = 0;
-
-  const finish = (bytes: Uint8Array): ByteLine | TooLongLine => {
-    number++;
-    let from = 0;
-    let to = bytes.length;
-    if (number === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) from = 3;
-    if (to > from && bytes[to - 1] === CR) to--;
-    if (to - from > max) return { number, tooLong: to - from };
-    return { number, bytes: from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to) };
-  };
-
-  for await (const piece of source) {
-    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-    let start = 0;
-    for (let end = chunk.indexOf(LF); end !== -1; end = chunk.indexOf(LF, start)) {
-      if (carried > 0) {
-        const size = carried + end;
-        if (size > max + 1) {
-          number++;
-          yield { number, tooLong: size };
-        } else {
-          carry.push(chunk.subarray(0, end));
-          yield finish(Buffer.concat(carry, size));
-        }
-        carry = [];
-        carried = 0;
-      } else {
-        yield finish(chunk.subarray(start, end));
-      }
-      start = end + 1;
-    }
-    if (start < chunk.length) {
-      carried += chunk.length - start;
-      if (carried <= max + 1) carry.push(chunk.subarray(start));
-      else carry = [];
-    }
-  }
-  if (carried > 0) {
-    if (carried > max + 1) {
-      number++;
-      yield { number, tooLong: carried };
-    } else {
-      yield finish(Buffer.concat(carry, carried));
-    }
-  }
 }
