@@ -210,7 +210,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
   INTERNAL_ERROR: /* @__PURE__ */ Object.freeze({ name: "InternalError", description: "The spec's example: a server that failed to process a request. Reserved: the reference server never sends it. Where it fails to process (it cannot read its stream store for a new socket), it closes the socket with 1011 (`InternalError`) instead, with no `error` message: reconnect with backoff and resume with the last cursor." } as const),
 });
 
-/** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
+/** The schema files this was generated from (src/shared/schemas-digest.ts): the CLI warns when schemas/ beside it says otherwise. */
 export const SCHEMAS_DIGEST = "sha256:f9b8cf5cb2ef081bf4638dc889f4124739c01af2b6c876fa4ac493d96fa4dba3";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */

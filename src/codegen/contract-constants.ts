@@ -133,7 +133,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 ${protocol.errorCodes.map((c) => `  ${c.code}: /* @__PURE__ */ Object.freeze({ name: ${JSON.stringify(c.name)}, description: ${JSON.stringify(c.description)} } as const),`).join('\n')}
 });
 
-/** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
+/** The schema files this was generated from (src/shared/schemas-digest.ts): the CLI warns when schemas/ beside it says otherwise. */
 export const SCHEMAS_DIGEST = ${JSON.stringify(schemasDigest(contract.files))};
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */

@@ -12,7 +12,7 @@
  *    block, so a comment line or a blank line between two fields starts a new alignment
  *    section (quicktype padded every field to its longest comment).
  *
- * The test `test/languages.test.ts` runs `gofmt -l` over the output where Go exists.
+ * The test `test/codegen/languages.test.ts` runs `gofmt -l` over the output where Go exists.
  *
  * @param text Go source with `\n` line ends
  * @returns the same source, gofmt-clean
