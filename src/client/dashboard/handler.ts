@@ -22,8 +22,11 @@ let bundle: Promise<string> | undefined;
 
 /**
  * Bundles src/client/dashboard/app.ts (or its compiled .js) for browsers with esbuild:
- * ESM, minified, no Node module reachable. Writes it to `outfile` when given.
- * @throws Error when esbuild is not installed and no prebuilt bundle exists
+ * ESM, minified, no Node module reachable. Writes it to `outfile` when given. It never reads
+ * the prebuilt `dashboard.bundle.js` (the handler serves that one without calling it).
+ * @returns the bundle's code (a promise); it rejects with an Error when neither app.ts nor
+ *   app.js is next to this module, when esbuild cannot be imported (not installed), when
+ *   esbuild fails, or when `outfile` cannot be written
  */
 export async function buildDashboard(outfile?: string): Promise<string> {
   const entry = [path.join(HERE, 'app.ts'), path.join(HERE, 'app.js')].find((file) => existsSync(file));
