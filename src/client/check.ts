@@ -11,7 +11,15 @@ import { checkTolerant } from '../../generated/validators-tolerant.js';
 export interface ClientValidationError {
   /** JSON Pointer (RFC 6901) of the value at fault, e.g. `/data/price`; `""` for the message itself. */
   pointer: string;
-  /** The schema keyword it breaks, e.g. `type`, `minimum`, `required`; `json` for a frame that is not JSON. */
+  /**
+   * What it breaks. For a message, the schema keyword `validateMessage` names in tolerant mode
+   * (`type`, `required`, `const`, `pattern`, `minLength`, `minimum`, `format`, `anyOf`, …); `json`
+   * for a frame that is not JSON. For a poll answer that is no poll response: `json` (a body
+   * that is not UTF-8 JSON), `type` at `""` (not an object) or `/messages` (no array), `pattern`
+   * at `/cursor` (no valid cursor), `stale` at `/cursor` (the same page a third time in a row),
+   * `maxPollBytes` at `""` (a body larger than that option: a size in bytes, no schema's), and
+   * `anyOf` at `/type` for a message in it that is no stream message.
+   */
   keyword: string;
   /** `expected …, got …`, e.g. `expected a number >= 0, got -1`. */
   message: string;

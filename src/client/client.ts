@@ -74,7 +74,8 @@ export interface RealtimeStatus {
  * `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode), or a poll
  * answer that is not a poll response (`message` its text when not JSON), or that does not move
  * from the cursor asked, a third time in a row (keyword `stale` at `/cursor`: the same page again,
- * as a cache that ignores the query gives; README "Fallback to polling").
+ * as a cache that ignores the query gives; README "Fallback to polling"), or that is larger than
+ * `maxPollBytes` (keyword `maxPollBytes`). {@link ClientValidationError.keyword} lists them all.
  */
 export interface InvalidEvent {
   /** `json`: not JSON (a binary frame included); `invalid`: JSON that breaks its type's schema, or a poll answer that is not a poll response. */
@@ -1177,8 +1178,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             let text: string | undefined;
             try {
               text = await readText(response, maxPollBytes, arm);
-              // Too long: a failed poll that says why (it failed unsaid, the upgrade's status shown: a hostile tester).
-              if (text === undefined) wrong = { pointer: '', keyword: 'maxLength', message: `expected at most ${maxPollBytes} bytes (maxPollBytes), got more` };
+              // Too long: a failed poll that says why (it failed unsaid, the upgrade's status shown: a hostile tester),
+              // keyword the option's name: JSON Schema's `maxLength` (a string's characters) read as a schema fault (tBZ F11).
+              if (text === undefined) wrong = { pointer: '', keyword: 'maxPollBytes', message: `expected at most ${maxPollBytes} bytes (maxPollBytes), got more` };
               else body = JSON.parse(text);
             } catch (cause) {
               // A body cut off while read (a reset, the timeout: readText's 0) is a network failure,

@@ -15,9 +15,13 @@ export interface ValidationError {
   /** JSON Pointer (RFC 6901) of the value at fault, e.g. `/data/side`; `""` is the whole message. For a missing property, where it should be. */
   pointer: string;
   /**
-   * The JSON Schema keyword that failed (`required`, `enum`, `type`, `format`, `additionalProperties`, …),
-   * `discriminator` for an unknown message type, `x-direction` for a type sent the wrong way, or
-   * `json` for text (or bytes) that is not JSON.
+   * The JSON Schema keyword that failed (`required`, `enum`, `type`, `format`, `additionalProperties`,
+   * `anyOf`, `minimum`, `maxLength`, …; `type` too for what JSON cannot write, which the builders and
+   * `serializeMessage` refuse with `{ validate: true }`: `NaN`, a BigInt, a cycle, nesting too deep),
+   * or one of this library's own: `discriminator` for an unknown message type, `x-direction` for a
+   * type sent the wrong way, `json` for text (or bytes) that is not JSON, and `loneSurrogate` for a
+   * string holding half a UTF-16 surrogate pair alone (the builders and `serializeMessage` with
+   * `{ validate: true }`; `validateMessage` does not look).
    */
   keyword: string;
   /** `expected <expected>, got <found>`, then `; <hint>` when there is one. One line. */

@@ -977,7 +977,7 @@ describe('client: a hostile polling server', () => {
       expect(statuses).toContain(200);
       // Each says why (a hostile tester saw nothing but the upgrade's status).
       await until(() => invalid.length >= 2, 'an invalid event for each of two answers');
-      expect(invalid[0]).toEqual({ reason: 'invalid', errors: [{ pointer: '', keyword: 'maxLength', message: 'expected at most 1048576 bytes (maxPollBytes), got more' }], message: undefined });
+      expect(invalid[0]).toEqual({ reason: 'invalid', errors: [{ pointer: '', keyword: 'maxPollBytes', message: 'expected at most 1048576 bytes (maxPollBytes), got more' }], message: undefined });
       expect(invalid[1]).toEqual(invalid[0]);
       capped.disconnect();
       // Under the limit, the same answer is read.
