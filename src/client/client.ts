@@ -32,8 +32,9 @@ const MAX_TIMER_MS = CLIENT_MAX_TIMER_MS;
 const now = () => Math.floor(performance.now() + 1e10);
 
 /**
- * Where the client is: `mode` is what the spec's `getStatus()` shows. `waiting` for the next
- * attempt; `closed` after the server's 1000 close (at once: no attempt is due, so never
+ * Where the client is: `mode` is what the spec's `getStatus()` shows. `idle` before the first
+ * `connect` and again after `disconnect()` (nothing running, handlers kept); `waiting` for the
+ * next attempt; `closed` after the server's 1000 close (at once: no attempt is due, so never
  * `waiting` first) until `connect`.
  */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'polling' | 'waiting' | 'unauthorized' | 'closed';
@@ -44,7 +45,7 @@ export interface RealtimeStatus {
   mode: 'ws' | 'polling' | 'offline';
   /** Whether messages can arrive now (`mode` is not `offline`). */
   connected: boolean;
-  /** What the client is doing ({@link ClientState}): `idle` before `connect`, `connecting`, `open`, `polling`, `waiting` for the next attempt, `unauthorized` (the token was refused: see `connect`), `closed` after the server's 1000 close. */
+  /** What the client is doing ({@link ClientState}): `idle` before `connect` and after `disconnect()`, `connecting`, `open`, `polling`, `waiting` for the next attempt, `unauthorized` (the token was refused: see `connect`), `closed` after the server's 1000 close. */
   state: ClientState;
   /** Consecutive failed attempts since the last stable connection (`backoff.stableMs`; the backoff exponent); 0 after `disconnect()`. */
   reconnectAttempts: number;
@@ -310,7 +311,16 @@ export interface RealtimeClient {
    * @throws TypeError when `token` is given and is neither a string nor a function
    */
   connect(token?: TokenSource | null): void;
-  /** Subscribes; the handler gets the typed `data` and the whole message. Returns the unsubscribe function. */
+  /**
+   * Subscribes `handler` to event `type`. What it gets is {@link RealtimeEventMap}`[type]`: for a
+   * message type, its typed `data` and the whole message (for `error`, a third argument, the
+   * {@link ClientFault}, when the fault is the client's own); for `message`, the whole message;
+   * for `status`, a {@link RealtimeStatus}; for `gap`, `invalid` and `unknown`, their event object.
+   * Subscribing the same handler twice is one subscription.
+   * @returns the unsubscribe function (as {@link RealtimeClient.off})
+   * @throws TypeError when `handler` is not a function, or `type` is no event (`on('trade')`, a
+   *   misspelt `trades`, would never fire; a type a newer server sends comes as `unknown`)
+   */
   on<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): () => void;
   /**
    * Unsubscribes `handler` from `type`, as the function {@link RealtimeClient.on} returns does. Unlike `on`, it
@@ -322,6 +332,8 @@ export interface RealtimeClient {
   getStatus(): RealtimeStatus;
   /**
    * Closes the socket (1000) or stops polling, cancels every timer; handlers stay subscribed.
+   * The state is `idle` again, as before the first `connect` (`mode` `offline`, no attempt due,
+   * `reconnectAttempts` 0).
    * A socket with `terminate()` (`ws`) lets its connection go at once, the server's answer to
    * the close not awaited: a dead peer held a Node process 30 s.
    * The cursor is kept: `connect` again resumes where the stream stopped, for the same user.
