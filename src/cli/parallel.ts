@@ -77,8 +77,7 @@ export interface RangeRequest {
   end: number;
 }
 
-/** A finding of a worker, in the order it was found; line numbers count from the range's first line (1). */
-/** What a worker found in a line, without the file's name (the range's file). */
+/** What a worker found in a line, in the order it was found, without the file's name (the range's file); line numbers count from the range's first line (1). */
 export type Finding = { rejected: Omit<Problem, 'file'>[] } | { warning: { line: number; text: string } };
 
 /**

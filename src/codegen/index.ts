@@ -19,6 +19,13 @@ export { dotNamedSchemasSkipped, SchemaError } from '../contract/index.js';
 export { checkGenerated, foreignEntries, foreignOutput, ForeignOutputError, removeLeftovers, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
 
 /**
+ * Every top-level name `generate` may write in its output folder (`formats.js` and
+ * `formats.d.ts` only for a contract with a `format`): what an `--out` folder may hold before
+ * the generators run. {@link generate} refuses to write outside these names.
+ */
+export const OUTPUT_NAMES: ReadonlySet<string> = new Set(['asyncapi.json', 'cli', 'contract.ts', 'docs', 'formats.d.ts', 'formats.js', 'languages', 'received-types.ts', 'schema', 'typebox.ts', 'types.ts', 'validators-tolerant.d.ts', 'validators-tolerant.js', 'validators.d.ts', 'validators.js']);
+
+/**
  * Runs every generator over the schemas in `schemaDir`. Pure: nothing is written; the
  * result maps a path relative to `generated/` to its text, in sorted order, byte-for-byte
  * the same on every run. An invisible or control character from a value of the contract is
@@ -29,13 +36,6 @@ export { checkGenerated, foreignEntries, foreignOutput, ForeignOutputError, remo
  *   or its `x-spec-section` is not a heading of `websocket-message-schemas.md` beside the schemas
  *   (spec-sections.ts; that file missing too)
  */
-/**
- * Every top-level name `generate` may write in its output folder (`formats.js` and
- * `formats.d.ts` only for a contract with a `format`): what an `--out` folder may hold before
- * the generators run. {@link generate} refuses to write outside these names.
- */
-export const OUTPUT_NAMES: ReadonlySet<string> = new Set(['asyncapi.json', 'cli', 'contract.ts', 'docs', 'formats.d.ts', 'formats.js', 'languages', 'received-types.ts', 'schema', 'typebox.ts', 'types.ts', 'validators-tolerant.d.ts', 'validators-tolerant.js', 'validators.d.ts', 'validators.js']);
-
 export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);
   // What the generators cannot follow (a format the validators lack, a stream polls cannot

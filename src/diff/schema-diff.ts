@@ -527,8 +527,6 @@ function withoutAnnotations(node: SchemaNode): SchemaNode {
   return rest;
 }
 
-/** The JSON types a schema admits, or undefined when `type` does not constrain it. */
-/** The JSON types a node admits: its `type`, or else the types of its closed list's values; undefined for any. */
 /** Shapes of a `oneOf` read as the `anyOf` of its branches (theirs share no JSON type): named as written in what is said of them. */
 const WRITTEN_AS_ONE_OF = new WeakSet<SchemaNode>();
 
@@ -547,6 +545,7 @@ function disjointTypes(branches: readonly Shape[]): boolean {
   return true;
 }
 
+/** The JSON types a node admits: its `type`, or else the types of its closed list's values (`enum`, or `const` as a list of one); undefined for any. */
 function typesOf(node: SchemaNode): Set<string> | undefined {
   if (node.type !== undefined) return new Set(Array.isArray(node.type) ? node.type : [node.type]);
   if (Array.isArray(node.enum)) return new Set(node.enum.map(jsonType));

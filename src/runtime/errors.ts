@@ -225,11 +225,6 @@ const FORMAT_NAMES: Record<string, string> = {
 /** What a date-time field given another type (an epoch number) is told it needs. */
 const DATE_TIME_STRING = 'an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z"';
 
-/**
- * How to write an epoch time as the string wanted, by its size: whole seconds (1e9 to 1e11, 2001
- * to 5138) or milliseconds (1e11 to 1e14); any other number (negative, fractional, Infinity) has
- * none. One hint for both sent epoch seconds on to 1970 (tAY F1).
- */
 /** Whether `value` is a Date, of this realm or another (an iframe's, a vm context's): its tag says so, not instanceof. */
 function isDate(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Date]';
@@ -241,6 +236,11 @@ function dateHint(dateTime: boolean, expected: string): string | undefined {
   return /number|integer/.test(expected) ? 'a Date is an object: give date.getTime() for milliseconds since the epoch' : undefined;
 }
 
+/**
+ * How to write an epoch time as the string wanted, by its size: whole seconds (1e9 to 1e11, 2001
+ * to 5138) or milliseconds (1e11 to 1e14); any other number (negative, fractional, Infinity) has
+ * none. One hint for both sent epoch seconds on to 1970 (tAY F1).
+ */
 function epochHint(epoch: number): string | undefined {
   if (!Number.isInteger(epoch) || epoch < 1e9 || epoch >= 1e14) return undefined;
   return epoch < 1e11 ? 'epoch seconds? write new Date(seconds * 1000).toISOString()' : 'epoch milliseconds? write new Date(ms).toISOString()';
