@@ -19,7 +19,9 @@ export interface Principal {
   admin: boolean;
   /**
    * When the credentials expire, in milliseconds since the epoch: an upgrade at or after it is
-   * refused with 401 and an open socket is closed with 4401 then. The JWT verifier sets it to
+   * refused with 401 and an open socket is closed with 4401 then. From a hook, one below 1e11 (a
+   * JWT's `exp` in seconds, a duration) is refused with 401 `invalid-token` and logged as
+   * `authenticate-bad-expires-at`: no expiry before March 1973 is meant. The JWT verifier sets it to
    * `exp` + the clock tolerance, so `exp` gets the same grace at the upgrade and during the connection.
    */
   expiresAt?: number;
@@ -127,8 +129,9 @@ export type JwtOptions = JwtSecretOptions | JwtPublicKeyOptions | JwtJwksOptions
  * another status. `undefined` (a missing `return`) is refused as null is, and logged at warn level
  * (`authenticate-returned-undefined`); anything else not an object (the user id itself, `false`) is
  * refused with 401 and logged (`authenticate-not-a-principal`). A principal whose `userId` is not a user id (see {@link userIdProblem}), whose
- * `admin` is not a boolean or absent, or whose `expiresAt` is not a number (NaN included) is
- * refused with 401 and logged. A promise that has not settled within the server's
+ * `admin` is not a boolean or absent, or whose `expiresAt` is not a number (NaN included) or is one below 1e11 (before March 1973
+ * as ms: epoch seconds, a duration) is refused with 401 and logged (`authenticate-bad-expires-at`, with
+ * `in seconds?` from 1e9 up). A promise that has not settled within the server's
  * `authenticateTimeoutMs` (10 000 ms by default) is refused with 503 `authenticate-timeout` and
  * `Retry-After: 5`, its connection closed; what it settles to later is ignored.
  */

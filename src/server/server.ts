@@ -759,6 +759,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         logger?.error({ event: 'authenticate-bad-expires-at', got: typeof expiresAt === 'number' ? 'NaN' : typeof expiresAt }, 'the authentication hook gave an expiresAt that is not a number of ms since the epoch');
         throw withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook gave an expiresAt that is not a number of ms since the epoch');
       }
+      // Or before 1973 as ms (1e11): a JWT's `exp` in seconds refused every client `token-expired`, with no word why (tCC F4).
+      if (typeof expiresAt === 'number' && expiresAt < MIN_EXPIRES_AT_MS) {
+        const seconds = expiresAt >= 1e9;
+        const said = `the authentication hook gave an expiresAt of ${expiresAt} (${Math.abs(expiresAt) <= 8.64e15 ? `${new Date(expiresAt).toISOString()} as milliseconds` : 'no date'}): ${seconds ? 'in seconds? expiresAt is milliseconds since the epoch (seconds * 1000)' : 'a duration? expiresAt is a time, in milliseconds since the epoch'}`;
+        logger?.error({ event: 'authenticate-bad-expires-at', got: seconds ? 'seconds' : 'before 1973', expiresAt }, said);
+        throw withDetail(new AuthError(401, 'invalid-token'), said);
+      }
       warnUnknownPrincipalKeys(principal);
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
@@ -785,7 +792,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const near = /admin|role/i.test(key) ? 'admin' : nearestName(key, PRINCIPAL_KEYS);
       const name = JSON.stringify(key.slice(0, 40));
       logger.warn({ event: 'authenticate-unknown-key', key: key.slice(0, 40), ...(near === undefined ? {} : { didYouMean: near }) },
-        `the authentication hook's principal has a key ${name} the server does not read, ignored${near === undefined ? '' : `: did you mean ${JSON.stringify(near)}?`} (a principal is { userId, admin?, expiresAt? }; said once per key)`);
+        `the authentication hook's principal has a key ${name} the server does not read, ignored${near === undefined ? '' : `: did you mean ${JSON.stringify(near)}${near === 'expiresAt' ? ' (milliseconds since the epoch, not seconds)' : ''}?`} (a principal is { userId, admin?, expiresAt? }; said once per key)`);
     }
   };
 
@@ -1692,6 +1699,12 @@ function authorizationFault(header: string): string {
     ? 'the Authorization header does not start with "Bearer ": give "Bearer <token>" or ?token='
     : `the Authorization header has the ${scheme} scheme, not Bearer: give "Bearer <token>" or ?token=`;
 }
+
+/**
+ * The least `expiresAt` a hook's principal may give, in ms since the epoch (1e11: March 1973). Below it is no
+ * expiry anyone means: epoch seconds (1e9 to 1e11, 2001 to 5138), a duration, 0 or a negative number.
+ */
+const MIN_EXPIRES_AT_MS = 1e11;
 
 /** The keys of a {@link Principal}, which a hook's principal may have. */
 const PRINCIPAL_KEYS: readonly string[] = ['userId', 'admin', 'expiresAt'];

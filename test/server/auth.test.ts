@@ -1336,6 +1336,42 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it("refuses a hook's expiresAt in seconds (a JWT's exp) as authenticate-bad-expires-at with the seconds hint: it refused every client token-expired, with no detail (tCC F4)", async () => {
+    const lines: { level: string; object: Record<string, unknown>; message: string | undefined }[] = [];
+    const at = (level: string) => (object: object, message?: string) => void lines.push({ level, object: object as Record<string, unknown>, message });
+    const seconds = Math.floor(Date.now() / 1000) + 3600;
+    const given = [seconds, 3_600_000, seconds * 1000];
+    let next = 0;
+    // `expires` (a JWT's exp renamed) is warned of with the unit expiresAt takes: renamed as told, it was seconds read as ms.
+    const server = await startServer({ logger: { info: at('info'), warn: at('warn'), error: at('error') }, jwt: undefined, allowedOrigins: '*', authenticate: () => (next === 0 ? { userId: 'u1', expires: given[next++] } : { userId: 'u1', admin: false, expiresAt: given[next++ - 1]! }) as never });
+    try {
+      const first = await connect(server.url());
+      await first.until(() => first.count('connection') === 1);
+      first.ws.terminate();
+      expect(lines.filter((line) => line.object.event === 'authenticate-unknown-key').map((line) => line.message)).toEqual([
+        `the authentication hook's principal has a key "expires" the server does not read, ignored: did you mean "expiresAt" (milliseconds since the epoch, not seconds)? (a principal is { userId, admin?, expiresAt? }; said once per key)`,
+      ]);
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      // In milliseconds, the same time is taken.
+      const client = await connect(server.url());
+      await client.until(() => client.count('connection') === 1);
+      client.ws.terminate();
+      const bad = lines.filter((line) => line.object.event === 'authenticate-bad-expires-at');
+      expect(bad.map((line) => [line.level, line.object.got, line.object.expiresAt])).toEqual([['error', 'seconds', seconds], ['error', 'before 1973', 3_600_000]]);
+      expect(bad[0]!.message).toBe(`the authentication hook gave an expiresAt of ${seconds} (${new Date(seconds).toISOString()} as milliseconds): in seconds? expiresAt is milliseconds since the epoch (seconds * 1000)`);
+      expect(bad[1]!.message).toBe(`the authentication hook gave an expiresAt of 3600000 (${new Date(3_600_000).toISOString()} as milliseconds): a duration? expiresAt is a time, in milliseconds since the epoch`);
+      // The refusal says it too, not a bare token-expired.
+      await eventually(() => lines.filter((line) => line.object.event === 'upgrade-refused').length === 2);
+      expect(lines.filter((line) => line.object.event === 'upgrade-refused').map((line) => [line.object.reason, line.object.detail])).toEqual([
+        ['invalid-token', bad[0]!.message],
+        ['invalid-token', bad[1]!.message],
+      ]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('refuses a hook that returns undefined (a missing return) as null, and says so at warn level: it was logged as "authentication hook threw", an error, with the server\'s own TypeError (tAT F3)', async () => {
     const lines: { level: string; object: Record<string, unknown>; message: string | undefined }[] = [];
     const at = (level: string) => (object: object, message?: string) => void lines.push({ level, object: object as Record<string, unknown>, message });
