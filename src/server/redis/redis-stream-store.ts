@@ -169,7 +169,8 @@ export function redactRedisUrl(url: string): string {
     u.username = '';
     u.password = '';
     redactQuery(u.searchParams);
-    return u.toString().replace(/\/$/, '');
+    // `redis://` (no host) stays itself: it was `redis:/`, no URL (tCC F3).
+    return u.toString().replace(/([^/])\/$/, '$1');
   } catch {
     return 'redis://<unparsable url>';
   }
@@ -197,6 +198,10 @@ function clientRedisUrl(options: RedisOptions, database: number): string {
  * error showed the password (a hostile tester), as did `redis:/u:pw@host` (one slash).
  */
 export function redisUrlProblem(url: string): string | undefined {
+  // ioredis's "Invalid URL" (a leading blank) came without the function's name; a trailing one was "a port that is not a number".
+  if (url.trim() !== url) return `a URL with blanks or a line break around it (${redactRedisUrl(url.trim())}): trim it`;
+  const hostless = hostlessProblem(url);
+  if (hostless !== undefined) return hostless;
   if (/^rediss?:\/\//i.test(url)) return portProblem(url);
   if (url.startsWith('/') && !url.startsWith('//')) {
     // ioredis's connect error names the path: a URL that lost its scheme would show its password.
@@ -216,6 +221,29 @@ export function redisUrlProblem(url: string): string | undefined {
   if (scheme === 'redis' || scheme === 'rediss') return `a ${scheme}: URL without its two slashes (${shown})`;
   if (scheme !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return `a ${scheme}:// URL${shown.includes('<unparsable url>') ? '' : ` (${shown})`}`;
   return `host:port followed by a path, which ioredis reads as a socket path (${shown.replace(/^redis:\/\//, '')}); a database number goes in a redis:// URL`;
+}
+
+/**
+ * Why `url` names no host, or undefined: ioredis then takes its default, localhost:6379, so
+ * `redis://${REDIS_HOST}` with the variable unset (`redis://`), `redis:///3`, `?db=1` or a port
+ * alone (`6379`) started the store on whatever Redis listens there, silently (tCC F3). Parsed as
+ * ioredis parses it; a socket path (`/…`) needs no host, and a URL that does not parse is left to
+ * the other checks.
+ */
+function hostlessProblem(url: string): string | undefined {
+  if (url.startsWith('/') && !url.startsWith('//')) return undefined;
+  // ioredis's isInt: a number alone is a port.
+  if (!Number.isNaN(Number(url)) && (Number.parseFloat(url) | 0) === Number.parseFloat(url)) {
+    return `a port alone (${JSON.stringify(url.slice(0, 20))}), which ioredis reads as localhost:${url}: give host:port`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(/^rediss?:\/\//i.test(url) ? url : url.startsWith('//') ? `redis:${url}` : `redis://${url}`);
+  } catch {
+    return undefined;
+  }
+  if (parsed.hostname !== '') return undefined;
+  return `a URL with no host (${redactRedisUrl(url)}), which ioredis reads as localhost:6379 (an unset variable, as in redis://$REDIS_HOST?)`;
 }
 
 /**
@@ -364,13 +392,16 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   warning once per epoch) and dropped. No socket is closed on a record's word alone.
  *
  * @throws Error (a rejection) when Redis is unreachable; TypeError when neither or both of `url`
- *   and `client` are given, `url` is empty or undefined (an unset environment variable), `options` is not an object, `client` not an ioredis client,
+ *   and `client` are given, `url` is empty, blanks alone or undefined (an unset environment variable;
+ *   empty or blank beside a `client` too), `options` is not an object, `client` not an ioredis client,
  *   `logger` not an object with info, warn and error functions, a number option or `keyPrefix`
  *   not of its type, or
  *   `url` not a string ioredis reads as a Redis server: `redis://…`, `rediss://…`, `host:port`
  *   or a socket path (`/…`), so not `valkey://…`, `redis+sentinel://…`, `unix://…` nor
  *   `redis:/…`, which ioredis takes for socket paths; or its database (path, else `?db=`) not
- *   digits from 0 to 2147483647 (`/rc`, `/-1`), nor `client`'s `db` option, or its port not a number from 0 to 65535 (`host:notaport`). No message holds a password. RangeError
+ *   digits from 0 to 2147483647 (`/rc`, `/-1`), nor `client`'s `db` option, or its port not a number from 0 to 65535 (`host:notaport`),
+ *   or it names no host (`redis://`, `redis:///3`, `?db=1`, a port alone: ioredis would dial
+ *   localhost:6379), or has blanks or a line break around it. No message holds a password. RangeError
  *   when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,
  *   a timeout not above 0) or `keyPrefix` is empty.
  */
@@ -380,8 +411,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   optionChecks('createRedisStreamStore').known(options, STORE_OPTIONS);
   // An empty or undefined url beside no client is most likely `url: process.env.REDIS_URL` unset:
   // "give exactly one of url and client" read as satisfied to the user who gave `url` (tBT F10).
-  if (options.client === undefined && 'url' in options && (options.url === '' || options.url === undefined)) {
-    throw new TypeError(`createRedisStreamStore: url is ${options.url === '' ? 'empty' : 'undefined'} (an unset environment variable?): give redis://[user:password@]host:port[/db], or a client`);
+  // Blanks alone (a variable holding a space or a line break) too: ioredis read them as no URL and dialled
+  // localhost:6379 (tCC F3). Beside a client as well: '' passed as "no url" yet named the fan-out channel
+  // database 0's while the keys went to the client's database (tCC F10).
+  const blank = typeof options.url === 'string' && options.url.trim() === '';
+  if (blank || (options.client === undefined && 'url' in options && options.url === undefined)) {
+    const found = options.url === undefined ? 'undefined' : options.url === '' ? 'empty' : `blank (${JSON.stringify(options.url.slice(0, 20))}${options.url.length > 20 ? '…' : ''})`;
+    throw new TypeError(`createRedisStreamStore: url is ${found} (an unset environment variable?)${options.client === undefined ? ': give redis://[user:password@]host:port[/db], or a client' : ', beside a client: give exactly one of url and client (the client alone: leave url out)'}`);
   }
   if (!options.url === !options.client) throw new TypeError(`createRedisStreamStore: give exactly one of url and client, got ${options.url ? 'both' : 'neither'}`);
   if (options.url !== undefined) {
@@ -459,7 +495,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(url!, connectionOptions);
   } catch (error) {
     // ioredis's TypeError for a URL it cannot parse (a port of 99999) carries the whole URL, password included, as `input` (a hostile tester).
-    throw new TypeError(`not a Redis URL ioredis can read: ${where} (${(error as Error).message})`);
+    throw new TypeError(`createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got one ioredis cannot read: ${where} (${(error as Error).message})`);
   }
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });

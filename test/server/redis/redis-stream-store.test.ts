@@ -122,6 +122,42 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(await refusal({ URL: url })).toEqual(new TypeError('createRedisStreamStore: unknown option "URL"; did you mean "url"?'));
   });
 
+  it('refuses a blank or host-less url, which ioredis reads as localhost:6379, and an empty one beside a client, whose database it took for 0 (tCC F3, F10)', async () => {
+    const expected = 'createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got';
+    // `url: process.env.REDIS_URL` holding blanks, and `redis://${REDIS_HOST}` with the variable unset: each dialled 127.0.0.1:6379.
+    for (const [url, found] of [[' ', '" "'], ['\n', '"\\n"'], ['\t ', '"\\t "']]) {
+      expect(await refusal({ url, connectTimeoutMs: 500, logger: quiet }), url).toEqual(new TypeError(`createRedisStreamStore: url is blank (${found}) (an unset environment variable?): give redis://[user:password@]host:port[/db], or a client`));
+    }
+    const hostless: [string, string][] = [
+      ['redis://', 'redis://'],
+      ['rediss://', 'rediss://'],
+      ['REDIS://', 'redis://'],
+      ['redis:///3', 'redis:///3'],
+      ['redis://?db=2', 'redis://?db=2'],
+      ['//', 'redis://'],
+      ['?db=1', 'redis://?db=1'],
+    ];
+    for (const [url, shown] of hostless) {
+      expect(await refusal({ url, connectTimeoutMs: 500, logger: quiet }), url).toEqual(new TypeError(`${expected} a URL with no host (${shown}), which ioredis reads as localhost:6379 (an unset variable, as in redis://$REDIS_HOST?)`));
+    }
+    expect(await refusal({ url: '6379', connectTimeoutMs: 500, logger: quiet })).toEqual(new TypeError(`${expected} a port alone ("6379"), which ioredis reads as localhost:6379: give host:port`));
+    // Blanks around a URL: ioredis's "Invalid URL" came without the function's name, and a trailing one was "a port that is not a number".
+    for (const url of [' redis://u:s3cretpw@127.0.0.1:1', 'redis://u:s3cretpw@127.0.0.1:1\n', '127.0.0.1:1 ']) {
+      const error = await refusal({ url, connectTimeoutMs: 500, logger: quiet });
+      expect(error, url).toEqual(new TypeError(`${expected} a URL with blanks or a line break around it (${redactRedisUrl(url.trim())}): trim it`));
+      expect(error!.message).not.toContain('s3cret');
+    }
+    // Beside a client, an empty url passed as "no url" yet made the fan-out channel database 0's (rc:fanout), the keys the client's database 5's.
+    const client = new Redis({ host: '127.0.0.1', port: 1, db: 5, lazyConnect: true });
+    try {
+      expect(await refusal({ url: '', client, logger: quiet })).toEqual(new TypeError('createRedisStreamStore: url is empty (an unset environment variable?), beside a client: give exactly one of url and client (the client alone: leave url out)'));
+      expect(await refusal({ url: ' ', client, logger: quiet })).toEqual(new TypeError('createRedisStreamStore: url is blank (" ") (an unset environment variable?), beside a client: give exactly one of url and client (the client alone: leave url out)'));
+      expect(client.status).toBe('wait');
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('refuses a database that is not a number at once, naming the path without the password (`/rc` sent SELECT NaN and the process died of an unhandled ReplyError: a hostile tester)', async () => {
     const expected = 'createRedisStreamStore: url must name a database number from 0 to 2147483647 (redis://host:port/<db>), got';
     const cases: [string, string][] = [

@@ -85,6 +85,13 @@ describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
     await http.close();
   });
 
+  it('refuses a host-less --redis (redis://$REDIS_HOST with the variable unset): it started on whatever Redis listens on localhost:6379 (tCC F3)', async () => {
+    const run = serve(['--demo', '--port', '0', '--redis', 'redis://']);
+    children.push(run.child);
+    expect(await run.exit).toBe(2);
+    expect(run.output()).toBe('realtime-contract serve: --redis must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got a URL with no host (redis://), which ioredis reads as localhost:6379 (an unset variable, as in redis://$REDIS_HOST?)\n');
+  });
+
   it('a demo on Redis killed and started again resumes a poll from its last cursor, and its counts start again from 1, as README says (tBL F4: no test restarted one)', { timeout: 120_000 }, async () => {
     const store = await RedisServer.start();
     const secret = 'a-restarted-demo-secret-of-32-bytes-or-more';
