@@ -13,6 +13,9 @@
  * Two more parts of the interface (small, for every implementation):
  * - `parseCursor` / `formatCursor` / `CURSOR_PATTERN` below: the one reading of a cursor the
  *   server needs to drop a live entry already sent by a replay (positions compared as numbers).
+ *   It is the client's reading too (src/client/protocol.ts, `isAfter`): an epoch of digits only
+ *   (`1705251000.6`, a decimal number to a client, which does not order it) is no cursor here
+ *   either, so a store cannot make cursors the server orders and its clients do not.
  * - `onGap` (optional, added by the Redis store): live entries lost beyond replay → 4410.
  */
 import type { MessageType } from '../../generated/types.js';
@@ -156,7 +159,9 @@ export const CURSOR_PATTERN = /^[0-9A-Za-z._~-]{1,128}$/;
 /**
  * `<epoch>.<position>` with a decimal position, or null when `cursor` is not one: not a string
  * (`undefined` from an absent query parameter included), not of {@link CURSOR_PATTERN}, without
- * exactly one dot, or with a position that is not a safe integer written without leading zeros.
+ * exactly one dot, with an epoch of digits only (`1705251000.6`: the client reads that as a
+ * decimal number and does not order it, so neither does the server), or with a position that is
+ * not a safe integer written without leading zeros.
  */
 export function parseCursor(cursor: unknown): { epoch: string; position: number } | null {
   // `CURSOR_PATTERN.test(undefined)` reads the text "undefined", which matches: then `indexOf` threw.
@@ -167,7 +172,8 @@ export function parseCursor(cursor: unknown): { epoch: string; position: number 
   const digits = cursor.slice(dot + 1);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(digits)) return null;
   const position = Number(digits);
-  return Number.isSafeInteger(position) ? { epoch: cursor.slice(0, dot), position } : null;
+  const epoch = cursor.slice(0, dot);
+  return Number.isSafeInteger(position) && !ALL_DIGITS.test(epoch) ? { epoch, position } : null;
 }
 
 /**
@@ -176,6 +182,8 @@ export function parseCursor(cursor: unknown): { epoch: string; position: number 
  * where a 126-character one with a long position was the RangeError (tAP F9).
  */
 const EPOCH_PATTERN = /^[0-9A-Za-z_~-]+$/;
+/** An epoch the client cannot order (src/client/protocol.ts's `CURSOR` wants one character besides digits and dots): refused by {@link formatCursor}, not read by {@link parseCursor}. */
+const ALL_DIGITS = /^[0-9]+$/;
 /** The last epoch {@link formatCursor} found good (a store gives the same one on every append, checked once); at first nothing anyone can pass. */
 let checkedEpoch: string | symbol = Symbol('no epoch checked yet');
 
@@ -183,13 +191,15 @@ let checkedEpoch: string | symbol = Symbol('no epoch checked yet');
  * The cursor of `position` in `epoch`: `<epoch>.<position>`, which {@link parseCursor} reads
  * back. For a store of your own; called once per append, so it checks only what it must (an
  * epoch once, while the same is given again).
- * @param epoch 1 or more of `[0-9A-Za-z_~-]` (no dot: the dot ends the epoch), at most 126 with
- *   position 0 (the cursor's length bounds it)
+ * @param epoch 1 or more of `[0-9A-Za-z_~-]` (no dot: the dot ends the epoch), not all digits
+ *   (clients read `1705251000.6` as a decimal number and do not order it: write a time stamp
+ *   with a letter before it, `e1705251000`), at most 126 with position 0 (the cursor's length
+ *   bounds it)
  * @param position an integer from 0 to `Number.MAX_SAFE_INTEGER`, written in decimal
  * @throws TypeError when `epoch` is not such a string, or `position` not a number
- * @throws RangeError when `position` is not a safe integer ≥ 0 (1.5, -1, NaN), or the cursor
- *   would be longer than the 128 characters the protocol allows (an epoch too long included,
- *   whatever the position)
+ * @throws RangeError when `epoch` is all digits, when `position` is not a safe integer ≥ 0
+ *   (1.5, -1, NaN), or when the cursor would be longer than the 128 characters the protocol
+ *   allows (an epoch too long included, whatever the position)
  */
 export function formatCursor(epoch: string, position: number): string {
   // A cursor built from anything else was one the contract refuses (`a b.1`), or one parseCursor
@@ -197,6 +207,9 @@ export function formatCursor(epoch: string, position: number): string {
   if (epoch !== checkedEpoch) {
     if (typeof epoch !== 'string' || !EPOCH_PATTERN.test(epoch)) {
       throw new TypeError(`formatCursor(epoch, position): epoch must be 1 or more of [0-9A-Za-z_~-] (no dot), got ${preview(epoch)}`);
+    }
+    if (ALL_DIGITS.test(epoch)) {
+      throw new RangeError(`formatCursor(epoch, position): epoch must not be all digits: clients read <digits>.<n> as a decimal number and do not order it; put a letter in it (a time stamp as "e1705251000"), got ${preview(epoch)}`);
     }
     checkedEpoch = epoch;
   }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkPollResponseDocument } from '../../generated/validators.js';
+import { isAfter, sameStream } from '../../src/client/protocol.js';
 import { createMessage } from '../../src/index.js';
 import { CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
 import { alert, balance, bot, connect, eventually, sleep, startServer, token, trade, whale, type Frame } from './helpers.js';
@@ -593,6 +594,28 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
     expect(() => formatCursor('a'.repeat(200), 1)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 202 (an epoch of 200)'));
     expect(() => formatCursor('a'.repeat(126), 10)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 129 (an epoch of 126)'));
     expect(() => formatCursor('a'.repeat(120), 1234567890)).toThrow(new RangeError('formatCursor(epoch, position): a cursor is at most 128 characters, got 131 (an epoch of 120)'));
+  });
+
+  it("reads a cursor as the client does: formatCursor refuses an all-digit epoch with a RangeError saying why and what to use, parseCursor reads no such cursor, and every cursor parseCursor reads the client orders by its position (tBZ F2: '1705251000.6' was made and read, and clients took '1705251000.5' for after it)", () => {
+    expect(() => formatCursor('1705251000', 6)).toThrow(
+      new RangeError('formatCursor(epoch, position): epoch must not be all digits: clients read <digits>.<n> as a decimal number and do not order it; put a letter in it (a time stamp as "e1705251000"), got "1705251000"'),
+    );
+    expect(() => formatCursor('0', 0)).toThrow(RangeError);
+    // After a good epoch was checked (the once-per-epoch path) too.
+    expect(formatCursor('e1705251000', 6)).toBe('e1705251000.6');
+    expect(() => formatCursor('1705251000', 7)).toThrow(RangeError);
+    for (const cursor of ['1705251000.6', '0.0', '123.45']) expect(parseCursor(cursor)).toBeNull();
+    // The server's reading and the client's agree on every cursor the server reads.
+    const epochs = ['e1705251000', '1e', '0-', 'a', '_', '~9', 'x'.repeat(100)];
+    for (const epoch of epochs) {
+      for (const [a, b] of [[5, 6], [9, 10], [0, 1], [99, 1000], [Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER]] as const) {
+        const older = formatCursor(epoch, a);
+        const newer = formatCursor(epoch, b);
+        expect(parseCursor(older)).toEqual({ epoch, position: a });
+        expect(sameStream(older, newer)).toBe(true);
+        expect([isAfter(newer, older), isAfter(older, newer)]).toEqual([true, false]);
+      }
+    }
   });
 
   it('parseCursor answers null, as for any unreadable cursor, for a value that is not a string (it threw a raw TypeError for undefined)', () => {
