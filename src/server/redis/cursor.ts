@@ -26,8 +26,12 @@ export interface EntryId {
 const CURSOR = /^([0-9a-f]{1,64})\.(0|[1-9][0-9]{0,15})$/;
 const ENTRY_ID = /^(\d{1,20})-(\d{1,20})$/;
 
-/** Parses `<epoch>.<position>`; null when the text is not a cursor of this store (→ `gap`). */
-export function parseCursor(cursor: string): ParsedCursor | null {
+/**
+ * Parses `<epoch>.<position>` of this store (epoch `[0-9a-f]{1,64}`); null when the text is not
+ * a cursor of this store (→ `gap`). Narrower than stream-store.ts's public `parseCursor`, which
+ * reads any store's cursors (`a-b.5`): hence another name.
+ */
+export function parseRedisCursor(cursor: string): ParsedCursor | null {
   const m = CURSOR.exec(cursor);
   if (!m) return null;
   const position = Number(m[2]);
@@ -41,8 +45,11 @@ export function parseEntryId(id: string): EntryId | null {
   return { position: Number(m[1]), seq: Number(m[2]) };
 }
 
-/** Builds the cursor of `position` in `epoch`. */
-export function formatCursor(epoch: string, position: number | string): string {
+/**
+ * Builds the cursor of `position` in `epoch`, both as this store keeps them (an epoch it made, a
+ * position read from Redis), unchecked: what the public `formatCursor` checks holds for them.
+ */
+export function formatRedisCursor(epoch: string, position: number | string): string {
   return `${epoch}.${position}`;
 }
 
@@ -50,9 +57,9 @@ export function formatCursor(epoch: string, position: number | string): string {
  * Orders two cursors of this store: negative when `a` comes before `b`, 0 when equal.
  * @throws RangeError when either is malformed or they are of different epochs (not comparable).
  */
-export function compareCursors(a: string, b: string): number {
-  const pa = parseCursor(a);
-  const pb = parseCursor(b);
+export function compareRedisCursors(a: string, b: string): number {
+  const pa = parseRedisCursor(a);
+  const pb = parseRedisCursor(b);
   if (!pa || !pb || pa.epoch !== pb.epoch) throw new RangeError(`cursors ${a} and ${b} are not of one epoch`);
   return pa.position - pb.position;
 }

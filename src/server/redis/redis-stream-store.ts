@@ -4,12 +4,12 @@ import { createConnection } from 'node:net';
 import { inspect } from 'node:util';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
-import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
+import { compareRedisCursors, formatRedisCursor, parseEntryId, parseRedisCursor, type EntryId } from './cursor.js';
 import { APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
-import { hasMethods, optionChecks } from '../../shared/options.js';
+import { hasMethods, MAX_TIMER_MS, optionChecks } from '../../shared/options.js';
 import { pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -321,7 +321,7 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
   }
   for (const name of ['maxMessages', 'maxAllMessages', 'maxQueuedBytes'] as const) number(name, options[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
   number('maxAgeMs', options.maxAgeMs, 0, Number.MAX_SAFE_INTEGER, 'an integer number of milliseconds ≥ 0 (0: no age bound)');
-  for (const name of ['connectTimeoutMs', 'commandTimeoutMs'] as const) number(name, options[name], Number.MIN_VALUE, 2 ** 31 - 1, 'a number of milliseconds > 0 and ≤ 2147483647', false);
+  for (const name of ['connectTimeoutMs', 'commandTimeoutMs'] as const) number(name, options[name], Number.MIN_VALUE, MAX_TIMER_MS, `a number of milliseconds > 0 and ≤ ${MAX_TIMER_MS}`, false);
 }
 
 /**
@@ -966,7 +966,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** Delivers one published entry in order, or starts a catch-up when entries are missing. */
   function handle(published: Published): void {
-    const pos = parseCursor(published.entry.cursor);
+    const pos = parseRedisCursor(published.entry.cursor);
     if (!pos) {
       logger.error({ event: 'unreadable-entry', sample: published.entry.cursor }, 'unreadable entry on the fan-out channel');
       return;
@@ -1283,7 +1283,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const reply = await cmd.rcAppend(...args);
       // One cursor per entry, or `!` and why: an answer of another shape is no Redis's (a server
       // answering `+OK` gave publishers ioredis's "Cannot read properties of undefined").
-      if (!Array.isArray(reply) || reply.length !== batch.length || !reply.every((c) => typeof c === 'string' && (c.startsWith('!') || parseCursor(c) !== null))) {
+      if (!Array.isArray(reply) || reply.length !== batch.length || !reply.every((c) => typeof c === 'string' && (c.startsWith('!') || parseRedisCursor(c) !== null))) {
         throw new NotRedisReply(`the append script's reply is ${preview(reply)}, expected ${batch.length === 1 ? 'an array of 1 cursor' : `an array of ${batch.length} cursors`}`);
       }
       const cursors = reply as string[];
@@ -1471,7 +1471,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * the all-stream's first entry after the start.
    */
   async function otherEpoch(viewer: StreamViewer, streams: string[], current: DecodedRead, start: number | undefined, limit: number, maxBytes: number): Promise<ReadResult> {
-    const plain: ReadResult = { resume: 'gap', cursor: formatCursor(current.epoch, current.head), entries: [] };
+    const plain: ReadResult = { resume: 'gap', cursor: formatRedisCursor(current.epoch, current.head), entries: [] };
     if (start === undefined) return plain;
     // Nothing of this epoch is lost when the all-stream was never trimmed past its start, and no
     // stream of the viewer lost an entry after the epoch's first one (a user stream's "deleted"
@@ -1488,7 +1488,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // Trimmed meanwhile (appends go on between the two reads): the page would skip what was lost.
     if (!whole(fresh)) return plain;
     const { entries, more } = merged(fresh, viewer, limit, maxBytes);
-    return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(fresh.epoch, fresh.head), entries, more };
+    return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatRedisCursor(fresh.epoch, fresh.head), entries, more };
   }
 
   const store: RedisStreamStore = {
@@ -1518,10 +1518,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // another epoch: what this epoch holds follows its gap, as for a Redis restarted empty.
       // It was read as no cursor at all, and answered from the head (a fresh user lost the
       // first trades of a migration).
-      const pos = since === null ? null : (parseCursor(since) ?? (parseAnyCursor(since) && { epoch: '', position: 0 }));
+      const pos = since === null ? null : (parseRedisCursor(since) ?? (parseAnyCursor(since) && { epoch: '', position: 0 }));
       if (pos === null) {
         const read = await readStreams([], 0, 1);
-        return { resume: since === null ? 'new' : 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
+        return { resume: since === null ? 'new' : 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
       }
       const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
       // What this node had seen before the read was sent: entries it sees while the read is
@@ -1554,20 +1554,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // A page that ends before the last position removed leaves its reader where one that got
         // that entry live stands: the next page from it is a gap too.
         const { entries, more } = merged(read, viewer, limit, maxBytes);
-        return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(read.epoch, read.head), entries, more };
+        return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatRedisCursor(read.epoch, read.head), entries, more };
       }
       if (pos.epoch !== read.epoch) {
         // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
         return otherEpoch(viewer, streams, read, epochStart(await recordedStart(), read.epoch), limit, maxBytes);
       }
       // Ahead of the head: no cursor this epoch gave.
-      if (pos.position > read.head) return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
+      if (pos.position > read.head) return { resume: 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
       const { entries, more } = merged(read, viewer, limit, maxBytes);
       // Nothing for this reader up to the head (which the read moved to now; every later entry
       // comes after it): the head is where it stands. Answered `since`, a quiet user's cursor
       // grew older than maxAgeMs while its held polls came back empty, and its stream, never
       // written, read as expired: a false `gap` every maxAgeMs (a hostile tester).
-      const at = entries.length > 0 ? entries[entries.length - 1]!.cursor : more ? since! : formatCursor(read.epoch, Math.max(read.head, pos.position));
+      const at = entries.length > 0 ? entries[entries.length - 1]!.cursor : more ? since! : formatRedisCursor(read.epoch, Math.max(read.head, pos.position));
       return { resume: 'resumed', cursor: at, entries, more };
     },
 
@@ -1581,7 +1581,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return () => gapListeners.delete(listener);
     },
 
-    compare: compareCursors,
+    compare: compareRedisCursors,
 
     status() {
       // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
@@ -1752,7 +1752,7 @@ function decodeStored(item: [string, string[]], epoch: string, userId: string | 
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
   return {
-    cursor: formatCursor(epoch, parseEntryId(id)!.position),
+    cursor: formatRedisCursor(epoch, parseEntryId(id)!.position),
     userId: userId === undefined ? (JSON.parse(fields.u ?? 'null') as string | null) : userId,
     type: fields.t as MessageType,
     frame: fields.f ?? '',
@@ -1809,7 +1809,7 @@ function decodePublished(payload: Buffer): Published[] | null {
       const key = line();
       const length = line();
       if (length === null || cursor === null || seq === null || type === null || user === null || key === null) return null;
-      if (!parseCursor(cursor) || !DECIMAL.test(seq) || !DECIMAL.test(length)) return null;
+      if (!parseRedisCursor(cursor) || !DECIMAL.test(seq) || !DECIMAL.test(length)) return null;
       const seqNumber = Number(seq);
       const end = at + Number(length);
       if (!Number.isSafeInteger(seqNumber) || seqNumber < 1 || !(end <= payload.length)) return null;
