@@ -16,7 +16,7 @@ import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
-import { isSecretName, looksLikeJwt } from '../shared/secrets.js';
+import { isSecretName, looksLikeJwt, REDACTED, redactJwts } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -441,7 +441,7 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  *
  * The token (`token`, or a `token` query parameter or password in the URL), and the value of any
  * other query parameter whose name says it holds a secret (`api_key`, `access_token`, `password`,
- * `sig`, …), is never printed whole: the URL's own is always `REDACTED`, and in anything else (error texts, what the server
+ * `sig`, …), is never printed whole: the URL's own is always `[redacted]` (the server's mark too), and in anything else (error texts, what the server
  * sends back, as written or URL-, JSON- or JSON Pointer-escaped) a secret of 8 characters or
  * more is redacted wherever it appears, whole or any 8 characters of it, while a shorter one only
  * where it stands alone (a shorter value of another parameter named as a secret, not at all
@@ -492,7 +492,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     return 2;
   }
   // `?token=` with nothing after it (`?token=$JWT`, JWT unset) was sent as no token, and the 401
-  // said "no token was given", the URL showing `token=REDACTED` (tBT F9). A --token replaces it.
+  // said "no token was given", the URL showing `token=[redacted]` (tBT F9). A --token replaces it.
   if (!options.token && url.searchParams.has('token') && url.searchParams.get('token')!.trim() === '') {
     output.stderr(`realtime-contract: cannot listen to "${redact(url)}": its token query parameter is empty (an unset variable, as in ?token=$JWT with JWT unset?): give the token, or drop the parameter to connect without one\n`);
     return 2;
@@ -1390,7 +1390,7 @@ const WHOLE_SECRET_LENGTH = 8;
 const WORD = /^[\p{L}\p{M}\p{N}\p{Pc}]$/u;
 
 /**
- * `text` with each of `secrets` replaced by `REDACTED`: one of {@link WHOLE_SECRET_LENGTH}
+ * `text` with each of `secrets` replaced by {@link REDACTED}: one of {@link WHOLE_SECRET_LENGTH}
  * characters or more wherever it appears, a shorter one only where it stands alone, that is
  * where no letter, digit or `_` continues it on a side where it begins or ends with one (a
  * secret `x` goes in `got "x"` and `token x.`, stays in `expected`). Longest secret first, each
@@ -1400,7 +1400,7 @@ function redactWhole(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length >= WHOLE_SECRET_LENGTH) {
-      out = out.split(secret).join('REDACTED');
+      out = out.split(secret).join(REDACTED);
       continue;
     }
     // Its first and last characters, whole code points (an emoji is a pair of UTF-16 units).
@@ -1408,7 +1408,7 @@ function redactWhole(text: string, secrets: readonly string[]): string {
     const [first, last] = [points[0]!, points.at(-1)!];
     const before = WORD.test(first) ? '(?<![\\p{L}\\p{M}\\p{N}\\p{Pc}])' : '';
     const after = WORD.test(last) ? '(?![\\p{L}\\p{M}\\p{N}\\p{Pc}])' : '';
-    out = out.replace(new RegExp(`${before}${escapeRegExp(secret)}${after}`, 'gu'), 'REDACTED');
+    out = out.replace(new RegExp(`${before}${escapeRegExp(secret)}${after}`, 'gu'), REDACTED);
   }
   return out;
 }
@@ -1440,7 +1440,7 @@ function redactPieces(text: string, secrets: readonly string[]): string {
       }
       let end = at + 8;
       while (end < out.length && pieces.has(out.slice(end - 7, end + 1))) end++;
-      kept += `${out.slice(from, at)}REDACTED`;
+      kept += `${out.slice(from, at)}${REDACTED}`;
       from = at = end;
     }
     out = kept + out.slice(from);
@@ -1462,21 +1462,11 @@ function redactText(text: string): string {
   return redactJwts(
     text
       // A name holds no separator: one pass, linear (a name allowed to hold `?` backtracked over a server's `?a?a?a…`: a reviewer).
-      .replace(/([?&;#]([^=?&;#\s"']*)=)([^&;#\s"']*)/g, (whole: string, head: string, name: string) => (isSecretName(name) ? `${head}REDACTED` : whole))
-      .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@'),
+      .replace(/([?&;#]([^=?&;#\s"']*)=)([^&;#\s"']*)/g, (whole: string, head: string, name: string) => (isSecretName(name) ? `${head}${REDACTED}` : whole))
+      .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`),
   );
 }
 
-/**
- * `text` with every JWT-shaped run ({@link looksLikeJwt}) replaced, whatever names it: `?bearer=`,
- * `;token=` in the path, `?t=` were printed whole (a hostile tester). Only a run that begins as
- * a JOSE header does (`ey` or `ew`: base64url of `{"`, `{ `, `{\n`): a host name such as
- * `contoso-realtime.azurewebsites.net` was redacted too (a reviewer). Linear: runs of
- * `[A-Za-z0-9_.-]` are matched without backtracking, each judged by a split.
- */
-function redactJwts(text: string): string {
-  return text.replace(/[\w.-]+/g, (run) => (/^e[wy]/.test(run) && looksLikeJwt(run) ? 'REDACTED' : run));
-}
 
 /** The `exp` of a JWT, in ms since the epoch, read without verifying it (listen cannot: it holds no key); undefined for none or another kind of token. */
 function expiryOf(token: string | null): number | undefined {
@@ -1493,9 +1483,16 @@ function expiryOf(token: string | null): number | undefined {
 function redact(url: URL): string {
   const copy = new URL(url.href);
   // Every parameter kept in its place, repeated ones too.
-  if ([...copy.searchParams.keys()].some(isSecretName)) copy.search = new URLSearchParams([...copy.searchParams].map(([name, value]) => [name, isSecretName(name) ? 'REDACTED' : value])).toString();
-  if (copy.password) copy.password = 'REDACTED';
-  return redactJwts(copy.href);
+  // Pair by pair, and the password after: a URLSearchParams or URL given the mark writes it `%5Bredacted%5D`.
+  if ([...copy.searchParams.keys()].some(isSecretName)) {
+    copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? `${new URLSearchParams([[name, '']]).toString()}${REDACTED}` : new URLSearchParams([[name, value]]).toString())).join('&');
+  }
+  if (!copy.password) return redactJwts(copy.href);
+  copy.password = 'p';
+  // The user name holds no `:` (the URL writes it `%3A`): the first `:p@` after the scheme's `//` is the password's.
+  const href = copy.href;
+  const at = href.indexOf(':p@', href.indexOf('//') + 2);
+  return redactJwts(`${href.slice(0, at + 1)}${REDACTED}${href.slice(at + 2)}`);
 }
 
 /** Where a frame stood when the stream stopped: what of it had come (see {@link unfinishedFrame}). */

@@ -4,7 +4,7 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHead
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
-import { isSecretName, leniently, looksLikeJwt, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { isSecretName, JWT_HEADER, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -223,7 +223,7 @@ export function redactUrl(url: string | URL | undefined): string {
   const whole = withoutLooseUserInfo(url);
   const hash = whole.indexOf('#');
   const base = hash === -1 ? whole : whole.slice(0, hash);
-  const fragment = hash === -1 ? '' : '#[redacted]';
+  const fragment = hash === -1 ? '' : `#${REDACTED}`;
   const start = base.indexOf('?');
   const target = redactOrigin(start === -1 ? base : base.slice(0, start));
   if (start === -1) return target + fragment;
@@ -233,18 +233,18 @@ export function redactUrl(url: string | URL | undefined): string {
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     // Decoded as tokenOf's URLSearchParams decodes it (a leading `?` dropped: `??token=`); without `%`, `+` or that there is nothing to decode.
     const name = /^\?|[%+]/.test(rawName) ? ([...new URLSearchParams(`${rawName}=`).keys()][0] ?? '') : rawName;
-    if (isSecretName(name)) return `${rawName}=[redacted]`;
+    if (isSecretName(name)) return `${rawName}=${REDACTED}`;
     // A URL with user info as a parameter (`?next=https://alice:hunter2@bank/`, encoded or not) was logged as sent (a reviewer).
     // No user info without an `@`: the parser is not asked then (a log line of thousands of parameters).
     const value = leniently(equals === -1 ? parameter : parameter.slice(equals + 1));
-    if (value.includes('@') && holdsUserInfoAnyhow(value)) return equals === -1 ? '[redacted]' : `${rawName}=[redacted]`;
-    return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? '[redacted]' : parameter;
+    if (value.includes('@') && holdsUserInfoAnyhow(value)) return equals === -1 ? REDACTED : `${rawName}=${REDACTED}`;
+    return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? REDACTED : parameter;
   });
-  // A JWT split over parameters, each part harmless alone: a reader of the log joins them again.
+  // A JWT split over parameters, each part harmless alone: a reader of the log joins them again (its shape: secrets.ts).
   const values = raw.map((parameter) => leniently(parameter.slice(parameter.indexOf('=') + 1)));
   for (let i = 0; i + 2 < values.length; i++) {
-    if (JWT_HEADER.test(values[i]!) && JWT_PART.test(values[i + 1]!) && SIGNATURE_PART.test(values[i + 2]!)) {
-      for (let j = i; j < i + 3; j++) parameters[j] = raw[j]!.includes('=') ? `${raw[j]!.slice(0, raw[j]!.indexOf('='))}=[redacted]` : '[redacted]';
+    if (JWT_HEADER.test(values[i]!) && JWT_PAYLOAD.test(values[i + 1]!) && JWT_SIGNATURE.test(values[i + 2]!)) {
+      for (let j = i; j < i + 3; j++) parameters[j] = raw[j]!.includes('=') ? `${raw[j]!.slice(0, raw[j]!.indexOf('='))}=${REDACTED}` : REDACTED;
     }
   }
   return `${target}?${parameters.join('&')}${fragment}`;
@@ -303,22 +303,13 @@ function withoutLooseUserInfo(url: string): string {
   const cut = authority.search(/[?#]/);
   // An `@` before the parser's end of the authority: user info it reads itself (withoutUserInfo).
   if (at === -1 || cut === -1 || cut > at || authority.lastIndexOf('@', cut) !== -1) return url;
-  return `${url.slice(0, start)}[redacted]${url.slice(start + at)}`;
+  return `${url.slice(0, start)}${REDACTED}${url.slice(start + at)}`;
 }
 
 /** Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does. */
 function holdsUserInfoAnyhow(text: string): boolean {
   return withoutUserInfo(text) !== text || withoutLooseUserInfo(text) !== text || holdsUserInfo(text);
 }
-
-/**
- * A JWT's header alone (a JSON object's base64url: `eyJ…`, 12 characters or more: two ids and a
- * version, `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, were redacted as one: a
- * reviewer); its payload (base64url, 12 or more); its signature (base64url, maybe empty: `alg: none`).
- */
-const JWT_HEADER = /^eyJ[\w-]{9,}$/;
-const JWT_PART = /^[\w-]{12,}$/;
-const SIGNATURE_PART = /^[\w-]*$/;
 
 /**
  * A URL, origin or request target without what may carry a credential, for logs: its user info
@@ -334,7 +325,7 @@ const SIGNATURE_PART = /^[\w-]*$/;
 export function redactOrigin(text: string): string {
   if (text.length > MAX_REDACTED_LENGTH) return `[${text.length} characters not logged]`;
   const redacted = redactJwts(withoutUserInfo(text));
-  return holdsUserInfo(redacted) ? '[redacted]' : redacted;
+  return holdsUserInfo(redacted) ? REDACTED : redacted;
 }
 
 /**
@@ -358,7 +349,7 @@ function withoutUserInfo(text: string): string {
   if (scheme === 0 && start < 2) return text;
   const end = read.slice(start).search(/[/?#]/);
   const at = read.lastIndexOf('@', end === -1 ? read.length : start + end);
-  return at < start ? text : `${read.slice(0, start)}[redacted]${read.slice(at)}`;
+  return at < start ? text : `${read.slice(0, start)}${REDACTED}${read.slice(at)}`;
 }
 
 /** Whether the URL parser finds user info in `text`, read alone or against a base (`//user@host`), but `[redacted]`. */
@@ -366,7 +357,7 @@ function holdsUserInfo(text: string): boolean {
   for (const base of [undefined, 'http://base.invalid']) {
     try {
       const url = new URL(text, base);
-      if ((url.username !== '' && url.username !== '%5Bredacted%5D') || url.password !== '') return true;
+      if ((url.username !== '' && url.username !== encodeURIComponent(REDACTED)) || url.password !== '') return true;
     } catch {
       // Not a URL read so: no user info to find.
     }

@@ -1,6 +1,14 @@
 /*
- * What in a URL may be a secret, for the server's logs and the CLI's output alike.
+ * What in a URL may be a secret, for the server's logs and the CLI's output alike, and the one
+ * mark that replaces it in both.
  */
+
+/**
+ * What every redaction writes in place of a secret, in the server's logs and errors
+ * (`redactUrl`, `redactRedisUrl`, an option's user info) and in the CLI's output (`listen`,
+ * `serve`): one mark an operator can search for (README documents it).
+ */
+export const REDACTED = '[redacted]';
 
 /**
  * Names of query parameters that hold a secret, by their last word (after `_`, `-` or `.`, or a
@@ -38,14 +46,14 @@ export function looksLikeJwt(text: string): boolean {
 
 /**
  * `text` with each run that holds a JWT (as {@link holdsJwt} finds one, percent-encoded or
- * not) replaced by `[redacted]`: a run is what lies between characters a JWT never holds (`:`,
+ * not) replaced by {@link REDACTED}: a run is what lies between characters a JWT never holds (`:`,
  * `@`, `/`, `?`, …), so a token in a URL's user info or host, or in an `Origin`, goes whole
  * and nothing else does. Linear in `text`.
  */
 export function redactJwts(text: string): string {
   return text
     .split(/([^\w.%-]+)/)
-    .map((run, i) => (i % 2 === 0 && (holdsJwt(run) || (run.includes('%') && holdsJwt(leniently(run)))) ? '[redacted]' : run))
+    .map((run, i) => (i % 2 === 0 && (holdsJwt(run) || (run.includes('%') && holdsJwt(leniently(run)))) ? REDACTED : run))
     .join('');
 }
 
@@ -64,12 +72,26 @@ export function holdsJwt(text: string): boolean {
   return false;
 }
 
-/** A part that ends with a JWT header: `eyJ` and 9 or more base64url characters. */
-const JWT_HEADER_END = /eyJ[\w-]{9,}$/;
+/**
+ * The shape of a JWT, the one definition the server and the CLI use: a header that is a JSON
+ * object's base64url, `eyJ` (from `{"`) and 9 or more base64url characters (12 or more in all:
+ * two ids and a version, `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, were
+ * taken for one), then a payload of 12 or more base64url characters, then a signature (maybe
+ * empty: `alg: none`).
+ */
+const JWT_HEADER_SOURCE = String.raw`eyJ[\w-]{9,}`;
+/** A part that is a JWT header, whole. */
+export const JWT_HEADER = new RegExp(`^${JWT_HEADER_SOURCE}$`);
+/** A part that is a JWT payload: 12 or more base64url characters. */
+export const JWT_PAYLOAD = /^[\w-]{12,}$/;
+/** A part that is a JWT signature: base64url, maybe empty. */
+export const JWT_SIGNATURE = /^[\w-]*$/;
+/** A part that ends with a JWT header. */
+const JWT_HEADER_END = new RegExp(`${JWT_HEADER_SOURCE}$`);
 
 /** A part that ends with 12 base64url characters; one that is 12 or more of them. */
 const TOKEN_RUN_END = /[\w-]{12}$/;
-const TOKEN_RUN = /^[\w-]{12,}$/;
+const TOKEN_RUN = JWT_PAYLOAD;
 
 /**
  * `text` percent-decoded as far as it decodes, twice (a JWT encoded twice, `%252E`, still shows),
@@ -94,5 +116,5 @@ export function withUserInfoShownRedacted(host: string): string {
   const at = host.lastIndexOf('@');
   if (at === -1) return host;
   const start = Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(host)?.[0].length ?? 0, at);
-  return `${host.slice(0, start)}[redacted]${host.slice(at)}`;
+  return `${host.slice(0, start)}${REDACTED}${host.slice(at)}`;
 }

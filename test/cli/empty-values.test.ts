@@ -28,7 +28,7 @@ describe('listen: an empty token', () => {
     expect(env.stderr).toMatch(/^error: option '--token <jwt>' value '' from env 'REALTIME_CONTRACT_TOKEN' is invalid\. expected a token, got an empty one/);
     const query = await runListen([`${url}?token=`, '--count', '1'], { REALTIME_CONTRACT_TOKEN: undefined });
     expect(query.status).toBe(2);
-    expect(query.stderr).toBe(`realtime-contract: cannot listen to "${url}?token=REDACTED": its token query parameter is empty (an unset variable, as in ?token=$JWT with JWT unset?): give the token, or drop the parameter to connect without one\n`);
+    expect(query.stderr).toBe(`realtime-contract: cannot listen to "${url}?token=[redacted]": its token query parameter is empty (an unset variable, as in ?token=$JWT with JWT unset?): give the token, or drop the parameter to connect without one\n`);
     expect(connections).toBe(0);
     // A --token given replaces the URL's empty one, and the variable's empty one is not read then.
     const replaced = await runListen([`${url}?token=`, '--token', 't0ken', '--count', '1', '--duration', '3s'], { REALTIME_CONTRACT_TOKEN: '' });

@@ -238,7 +238,7 @@ describe('listen: an upgrade answer begun and cut short (tAE F5)', () => {
   it('says the server began its 101 answer and sent no end of its headers, with its status line; one that sent nothing is "no answer"', async () => {
     const half = await stalling('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n');
     const cut = await listen([half.url, '--token', 'a.b.c', '--duration', '2s']);
-    expect(cut.stderr).toBe(`realtime-contract: cannot connect to ${half.url}?token=REDACTED: Opening handshake has timed out: the server began its answer ("HTTP/1.1 101 Switching Protocols", then 20 bytes of its headers) and sent no end of its headers (an empty line) within 2000 ms\n`);
+    expect(cut.stderr).toBe(`realtime-contract: cannot connect to ${half.url}?token=[redacted]: Opening handshake has timed out: the server began its answer ("HTTP/1.1 101 Switching Protocols", then 20 bytes of its headers) and sent no end of its headers (an empty line) within 2000 ms\n`);
     expect(cut.status).toBe(2);
     const line = await stalling('HTTP/1.1 10');
     const partial = await listen([line.url, '--duration', '2s']);
@@ -252,7 +252,7 @@ describe('listen: an upgrade answer begun and cut short (tAE F5)', () => {
   it('says the server began its answer and closed the connection, with its status line, where it said only "socket hang up" as for no answer (tAH F6)', async () => {
     const half = await stalling('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n', true);
     const cut = await listen([half.url, '--token', 'a.b.c', '--duration', '2s']);
-    expect(cut.stderr).toBe(`realtime-contract: cannot connect to ${half.url}?token=REDACTED: the server began its answer ("HTTP/1.1 101 Switching Protocols", then 20 bytes of its headers) and closed the connection before the end of its headers (an empty line) (socket hang up)\n`);
+    expect(cut.stderr).toBe(`realtime-contract: cannot connect to ${half.url}?token=[redacted]: the server began its answer ("HTTP/1.1 101 Switching Protocols", then 20 bytes of its headers) and closed the connection before the end of its headers (an empty line) (socket hang up)\n`);
     expect(cut.status).toBe(2);
     const busy = await stalling('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n', true);
     const refused = await listen([busy.url, '--duration', '2s']);

@@ -647,7 +647,7 @@ describe('listen', () => {
     expect((await said('ws://:8080/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://:8080/api/ws": expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)\n');
     // A scoped IPv6 address: its zone is what no URL holds (a fresh tester: said to be no absolute URL), RFC 6874's %25 form too.
     const zoned = 'which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one\n';
-    expect(await said('ws://[::1%lo]:8000/api/ws?token=abc')).toEqual({ status: 2, stderr: `realtime-contract: cannot listen to "ws://[::1%lo]:8000/api/ws?token=REDACTED": the host [::1%lo] names a zone (%lo), ${zoned}` });
+    expect(await said('ws://[::1%lo]:8000/api/ws?token=abc')).toEqual({ status: 2, stderr: `realtime-contract: cannot listen to "ws://[::1%lo]:8000/api/ws?token=[redacted]": the host [::1%lo] names a zone (%lo), ${zoned}` });
     expect((await said('ws://[fe80::1%25eth0]:8000/api/ws')).stderr).toBe(`realtime-contract: cannot listen to "ws://[fe80::1%25eth0]:8000/api/ws": the host [fe80::1%25eth0] names a zone (%25eth0), ${zoned}`);
   });
 
@@ -661,7 +661,7 @@ describe('listen', () => {
     expect((await said('ws://2001:db8::1/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://2001:db8::1/api/ws": an IPv6 address goes in brackets in a URL, the port after them: ws://[2001:db8::1]/api/ws, got "2001:db8::1" without brackets\n');
     // Neither the password nor the token is repeated.
     expect((await said('http://user:secret-password@::1:8000/api/ws?token=abcdefghijkl')).stderr).toBe(
-      'realtime-contract: cannot listen to "http://user:REDACTED@::1:8000/api/ws?token=REDACTED": an IPv6 address goes in brackets in a URL, the port after them: http://[::1]:8000/api/ws (with the query as given), got "::1:8000" without brackets\n',
+      'realtime-contract: cannot listen to "http://user:[redacted]@::1:8000/api/ws?token=[redacted]": an IPv6 address goes in brackets in a URL, the port after them: http://[::1]:8000/api/ws (with the query as given), got "::1:8000" without brackets\n',
     );
     // With a port past 65535: both faults said, not "expected a port of digits" (a fresh tester).
     expect((await said('ws://::1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://::1:99999/api/ws": an IPv6 address goes in brackets in a URL, the port after them (ws://[::1]:PORT/…), and the port 99999 is out of range (0–65535), got "::1:99999" without brackets\n');
@@ -855,7 +855,7 @@ describe('listen', () => {
     stops.push(stopHarnesses);
     const expired = await listen([h.url, '--token', await sign('alice', -60), '--count', '1']);
     expect(expired.status).toBe(2);
-    expect(expired.stderr).toBe(`realtime-contract: cannot connect to ${h.url}?token=REDACTED: the server refused the upgrade with HTTP 401 Unauthorized: "token-expired"\n`);
+    expect(expired.stderr).toBe(`realtime-contract: cannot connect to ${h.url}?token=[redacted]: the server refused the upgrade with HTTP 401 Unauthorized: "token-expired"\n`);
     const none = await listen([h.url, '--count', '1']);
     expect(none.stderr).toBe(`realtime-contract: cannot connect to ${h.url}: the server refused the upgrade with HTTP 401 Unauthorized: "no-token" (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)\n`);
     // The dashboard's URL (`/`) given instead of the socket's: where the socket is (a fresh user had a bare 404).
@@ -1100,10 +1100,10 @@ describe('listen', () => {
       const run = await listen([url, '--token', token, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
       expect(run.status).toBe(1);
       expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');
-      expect(run.stdout + run.stderr).toContain('REDACTED');
+      expect(run.stdout + run.stderr).toContain('[redacted]');
       if (format === 'text') {
         // The reason is one quoted string: the server cannot add a line to the report.
-        expect(run.stdout).toContain('closed by the server: 4000 "/api/ws?token=REDACTED\\n1 frame (1 valid, 0 invalid), 0 violations"');
+        expect(run.stdout).toContain('closed by the server: 4000 "/api/ws?token=[redacted]\\n1 frame (1 valid, 0 invalid), 0 violations"');
         expect(run.stdout.split('\n').filter((line) => line === '1 frame (1 valid, 0 invalid), 0 violations')).toEqual([]);
       }
     }
@@ -1124,11 +1124,11 @@ describe('listen', () => {
       const out = run.stdout + run.stderr;
       for (const secret of ['KEYVALUE', 'ACCESSVALUE', 'PASSVALUE', 'CAMELVALUE']) expect(out).not.toContain(secret);
       // what is not a secret stays readable (the URL: in JSON below)
-      expect(out).toContain('"REDACTED REDACTED REDACTED REDACTED trades ann 4000 compact"');
+      expect(out).toContain('"[redacted] [redacted] [redacted] [redacted] trades ann 4000 compact"');
       if (format === 'text') expect(run.stdout.split('\n')).toContain('connection 1, trades 1');
       if (format === 'json') {
         const report = JSON.parse(run.stdout) as { url: string; counts: Record<string, number>; close: { code: number } };
-        expect(report.url).toBe(`${url}?api_key=REDACTED&access_token=REDACTED&password=REDACTED&apiKey=REDACTED&sort_key=REDACTED&author=ann&design=4000&view=compact`);
+        expect(report.url).toBe(`${url}?api_key=[redacted]&access_token=[redacted]&password=[redacted]&apiKey=[redacted]&sort_key=[redacted]&author=ann&design=4000&view=compact`);
         expect(report.counts).toEqual({ connection: 1, trades: 1 });
         expect(report.close.code).toBe(4000);
       }
@@ -1136,12 +1136,12 @@ describe('listen', () => {
     // a target that is not a URL is redacted by pattern
     const bad = await listen(['ws://[::1:99/api/ws?api_key=KEYVALUE12345&view=compact', '--count', '1']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('api_key=REDACTED&view=compact');
+    expect(bad.stderr).toContain('api_key=[redacted]&view=compact');
     expect(bad.stderr).not.toContain('KEYVALUE');
   });
 
   it('redacts a token under 8 characters only where it stands alone, so that the report stays readable (found by a tester)', async () => {
-    // Before: every "x" of the output was redacted for --token x ("eREDACTEDpected").
+    // Before: every "x" of the output was redacted for --token x ("e[redacted]pected").
     const url = await echoServer((ws, request) => {
       const echoed = new URL(request.url!, 'http://x').searchParams.get('token')!;
       ws.send(connection);
@@ -1151,18 +1151,18 @@ describe('listen', () => {
     for (const token of ['x', 'abc-123']) {
       const run = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000', '--no-ping']);
       expect(run.stdout, token).toBe([
-        'frame 1: trades /data/side expected one of "buy", "sell", got "REDACTED"',
-        'close: - (root) the server closed the connection with 4001 "bad token REDACTED." before the run ended',
+        'frame 1: trades /data/side expected one of "buy", "sell", got "[redacted]"',
+        'close: - (root) the server closed the connection with 4001 "bad token [redacted]." before the run ended',
         'connection 1, trades 1',
-        'closed by the server: 4001 "bad token REDACTED."',
+        'closed by the server: 4001 "bad token [redacted]."',
         '2 frames (1 valid, 1 invalid), 2 violations',
         '',
       ].join('\n'));
       expect(run.status, token).toBe(1);
       const json = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000', '--no-ping', '--format', 'json']);
       const report = JSON.parse(json.stdout) as { url: string; violations: { message: string }[] };
-      expect(report.url).toMatch(/\?token=REDACTED$/);
-      expect(report.violations[0]!.message).toBe('expected one of "buy", "sell", got "REDACTED"');
+      expect(report.url).toMatch(/\?token=\[redacted\]$/);
+      expect(report.violations[0]!.message).toBe('expected one of "buy", "sell", got "[redacted]"');
       // Never where it stands alone, as a value or a word.
       expect(run.stdout + run.stderr + json.stdout + json.stderr, token).not.toMatch(new RegExp(`(?<![\\w-])${token}(?![\\w-])`));
     }
@@ -1222,16 +1222,16 @@ describe('listen', () => {
     const unnamed = [`ws://127.0.0.1:${refusedPort}/x?bearer=${token}`, `ws://127.0.0.1:${refusedPort}/x;token=${token}`, `ws://127.0.0.1:${refusedPort}/x?t=${token}`, `ws://127.0.0.1:99999/x?t=${token}`];
     // A host name is not a token, however long its labels (it was redacted: a reviewer).
     const host = await listen([`ftp://contoso-realtime.azurewebsites.net/api/ws?t=${token}`, '--count', '1']);
-    expect(host.stderr).toContain('"ftp://contoso-realtime.azurewebsites.net/api/ws?t=REDACTED"');
+    expect(host.stderr).toContain('"ftp://contoso-realtime.azurewebsites.net/api/ws?t=[redacted]"');
     for (const url of unnamed) {
       const run = await listen([url, '--count', '1']);
       expect(run.status).toBe(2);
-      expect(run.stdout + run.stderr).toMatch(/\/x[?;][a-z]+=REDACTED/);
+      expect(run.stdout + run.stderr).toMatch(/\/x[?;][a-z]+=\[redacted\]/);
       expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');
     }
     for (const run of runs) {
       expect(run.status).toBe(2);
-      expect(run.stdout + run.stderr).toMatch(/token=REDACTED/);
+      expect(run.stdout + run.stderr).toMatch(/token=\[redacted\]/);
       expect(run.stdout).not.toContain(token);
       expect(run.stderr).not.toContain(token);
       expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');

@@ -10,6 +10,7 @@ import type { Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../../shared/options.js';
+import { REDACTED } from '../../shared/secrets.js';
 import { pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -131,7 +132,7 @@ const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
 
 /**
  * `redis://user:secret@host:6379/0` → `redis://host:6379/0`, and `?password=secret` →
- * `?password=REDACTED` (any parameter whose name says pass, secret, token, auth, user, key or
+ * `?password=[redacted]` (any parameter whose name says pass, secret, token, auth, user, key or
  * cert): the form the store logs and throws, never with credentials. Read as ioredis reads it:
  * `user:secret@host:6379` and `//host` are `redis://` URLs, `/path/to.sock?password=…` a socket
  * path whose query is redacted too. Any other string gets the same treatment, whatever its
@@ -141,20 +142,18 @@ const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
  */
 export function redactRedisUrl(url: string): string {
   if (typeof url !== 'string') return `<${url === null ? 'null' : typeof url}, not a URL>`;
-  const redactQuery = (query: URLSearchParams) => {
-    // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
-    for (const name of new Set(query.keys())) if (SECRET_PARAMETER.test(name)) query.set(name, 'REDACTED');
-  };
+  // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
+  // Written pair by pair: a URLSearchParams given the mark writes it `%5Bredacted%5D`.
+  const redactedQuery = (query: URLSearchParams) =>
+    [...query].map(([name, value]) => (SECRET_PARAMETER.test(name) ? `${new URLSearchParams([[name, '']]).toString()}${REDACTED}` : new URLSearchParams([[name, value]]).toString())).join('&');
   if (url.startsWith('/') && !url.startsWith('//')) {
     const at = url.indexOf('?');
     const path = at === -1 ? url : url.slice(0, at);
     // `/user:secret@host` is no socket anyone has, but a URL that lost its scheme: its userinfo goes.
     const userinfo = path.lastIndexOf('@');
-    const shown = userinfo !== -1 && path.slice(0, userinfo).includes(':') ? `/REDACTED${path.slice(userinfo)}` : path;
+    const shown = userinfo !== -1 && path.slice(0, userinfo).includes(':') ? `/${REDACTED}${path.slice(userinfo)}` : path;
     if (at === -1) return shown;
-    const query = new URLSearchParams(url.slice(at + 1));
-    redactQuery(query);
-    return `${shown}?${query.toString()}`;
+    return `${shown}?${redactedQuery(new URLSearchParams(url.slice(at + 1)))}`;
   }
   // The scheme and its slashes stay; up to the last `@` after them goes. Parsed as a URL alone, a
   // scheme but redis's kept its password: `valkey://u:secret@host` gave `redis://valkey//u:secret@host`
@@ -168,7 +167,7 @@ export function redactRedisUrl(url: string): string {
     const u = new URL(redisForm ? (/^rediss?:\/\//i.test(stripped) ? stripped : stripped.startsWith('//') ? `redis:${stripped}` : `redis://${stripped}`) : stripped);
     u.username = '';
     u.password = '';
-    redactQuery(u.searchParams);
+    if ([...u.searchParams.keys()].some((name) => SECRET_PARAMETER.test(name))) u.search = redactedQuery(u.searchParams);
     // `redis://` (no host) stays itself: it was `redis:/`, no URL (tCC F3).
     return u.toString().replace(/([^/])\/$/, '$1');
   } catch {

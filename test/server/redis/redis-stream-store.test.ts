@@ -9,6 +9,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, redactRedisUrl, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
 import type { StreamEntry } from '../../../src/server/stream-store.js';
+import { redactUrl } from '../../../src/server/auth.js';
 import { findTool } from '../../support/toolchain.js';
 import { freePort, RedisServer } from './redis-server.js';
 import { selfSignedCertificate } from '../../support/self-signed.js';
@@ -63,14 +64,14 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       ['valkey://u:s3cretpw@127.0.0.1:6379', 'valkey://127.0.0.1:6379'],
       ['unix://u:s3cretpw@/tmp/redis.sock', 'unix:///tmp/redis.sock'],
       ['redis:/u:s3cretpw@127.0.0.1:6379', 'redis:/127.0.0.1:6379'],
-      ['https://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw', 'https://127.0.0.1:6379/0?password=REDACTED'],
+      ['https://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw', 'https://127.0.0.1:6379/0?password=[redacted]'],
       ['redis+sentinel://u:s3cretpw@h1:26379,h2:26379/mymaster', 'redis://<unparsable url>'],
       // A password holding `@`, `/` or `?` as it is, not encoded: no part of it shows.
       ['redis://u:p@s3cretpw@127.0.0.1:6379/0', 'redis://127.0.0.1:6379/0'],
       ['redis://u:1234/s3cretpw@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
       ['rediss://:s3cret?pw@127.0.0.1:6380', 'rediss://127.0.0.1:6380'],
       // A URL that lost its scheme, read as a socket path.
-      ['/u:s3cretpw@127.0.0.1:6379', '/REDACTED@127.0.0.1:6379'],
+      ['/u:s3cretpw@127.0.0.1:6379', '/[redacted]@127.0.0.1:6379'],
       ['/run/redis@6379.sock', '/run/redis@6379.sock'],
     ];
     for (const [url, redacted] of cases) {
@@ -80,6 +81,14 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(redactRedisUrl(42 as never)).toBe('<number, not a URL>');
   });
 
+  it("marks what it hides as the server's redactUrl does, [redacted]: one mark to search the one log for (tBZ F7: the Redis store wrote REDACTED)", () => {
+    const store = redactRedisUrl('redis://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw&db=0');
+    const server = redactUrl('http://u:s3cretpw@127.0.0.1/api/ws?password=s3cretpw');
+    expect(store).toBe('redis://127.0.0.1:6379/0?password=[redacted]&db=0');
+    expect(server).toBe('http://[redacted]@127.0.0.1/api/ws?password=[redacted]');
+    expect(redactRedisUrl('/u:s3cretpw@host?password=s3cretpw')).toBe('/[redacted]@host?password=[redacted]');
+  });
+
   it('refuses a URL ioredis would not read as a Redis server, naming its scheme without the password (the error showed it, and ioredis took it for a socket path)', async () => {
     const expected = 'createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got';
     const cases: [string, string][] = [
@@ -87,7 +96,7 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       ['redis+sentinel://u:s3cretpw@127.0.0.1:26379/mymaster', 'a redis+sentinel:// URL (redis+sentinel://127.0.0.1:26379/mymaster)'],
       ['unix://u:s3cretpw@/tmp/redis.sock', 'a unix:// URL (unix:///tmp/redis.sock)'],
       ['redis:/u:s3cretpw@127.0.0.1:6379', 'a redis: URL without its two slashes (redis:/127.0.0.1:6379)'],
-      ['/u:s3cretpw@127.0.0.1:6379', 'a socket path holding user:password@ (/REDACTED@127.0.0.1:6379)'],
+      ['/u:s3cretpw@127.0.0.1:6379', 'a socket path holding user:password@ (/[redacted]@127.0.0.1:6379)'],
       ['127.0.0.1:6379/0', 'host:port followed by a path, which ioredis reads as a socket path (127.0.0.1:6379/0); a database number goes in a redis:// URL'],
     ];
     for (const [url, found] of cases) {
@@ -169,8 +178,8 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       ['redis://127.0.0.1:1/2147483648', 'path "/2147483648" (redis://127.0.0.1:1/2147483648)'],
       ['//127.0.0.1:1/0.5', 'path "/0.5" (redis://127.0.0.1:1/0.5)'],
       // The query's db, read when the path names none (a socket path's too).
-      ['redis://127.0.0.1:1?db=rc&password=s3cretpw', '?db="rc" (redis://127.0.0.1:1?db=rc&password=REDACTED)'],
-      ['/run/redis.sock?db=&password=s3cretpw', '?db="" (/run/redis.sock?db=&password=REDACTED)'],
+      ['redis://127.0.0.1:1?db=rc&password=s3cretpw', '?db="rc" (redis://127.0.0.1:1?db=rc&password=[redacted])'],
+      ['/run/redis.sock?db=&password=s3cretpw', '?db="" (/run/redis.sock?db=&password=[redacted])'],
       // A password holding an unencoded `/`: the rest of it reads as the path, never shown.
       ['redis://u:12/s3cretpw@127.0.0.1:1/0', 'a path holding "@" (redis://127.0.0.1:1/0): a "/" in a password is written %2F'],
     ];
@@ -215,13 +224,13 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await attempt.catch((err: Error) => expect(err.message).not.toContain('s3cret'));
     // ioredis reads a password from the query too (a hostile tester saw it in the log, the serve line, stats and this error).
     const query = createRedisStreamStore({ url: `redis://127.0.0.1:${down.port}/?password=hunter2secret&db=0&sentinelPassword=x2`, connectTimeoutMs: 1000, logger: collectingLogger() });
-    await expect(query).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/?password=REDACTED&db=0&sentinelPassword=REDACTED:`);
-    expect(redactRedisUrl('redis://localhost:6391?Password=a&username=b&tls_key=c')).toBe('redis://localhost:6391?Password=REDACTED&username=REDACTED&tls_key=REDACTED');
+    await expect(query).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/?password=[redacted]&db=0&sentinelPassword=[redacted]:`);
+    expect(redactRedisUrl('redis://localhost:6391?Password=a&username=b&tls_key=c')).toBe('redis://localhost:6391?Password=[redacted]&username=[redacted]&tls_key=[redacted]');
     // The forms ioredis reads without a scheme (`serve --redis host:port`), and a socket path (a reviewer: `default:s3cret@host` came back whole).
     expect(redactRedisUrl('default:s3cret@127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
     expect(redactRedisUrl('//:s3cret@127.0.0.1:6379/1')).toBe('redis://127.0.0.1:6379/1');
-    expect(redactRedisUrl('127.0.0.1:6379?password=s3cret')).toBe('redis://127.0.0.1:6379?password=REDACTED');
-    expect(redactRedisUrl('/run/redis.sock?db=2&password=s3cret')).toBe('/run/redis.sock?db=2&password=REDACTED');
+    expect(redactRedisUrl('127.0.0.1:6379?password=s3cret')).toBe('redis://127.0.0.1:6379?password=[redacted]');
+    expect(redactRedisUrl('/run/redis.sock?db=2&password=s3cret')).toBe('/run/redis.sock?db=2&password=[redacted]');
     expect(redactRedisUrl('/run/redis.sock')).toBe('/run/redis.sock');
     // A URL ioredis cannot parse: its TypeError carried the whole URL as `input` (a hostile tester). Its port is named as the fault, never shown (a fresh user).
     const invalid = await createRedisStreamStore({ url: 'redis://app:s3cret@127.0.0.1:99999', logger: collectingLogger() }).catch((error: unknown) => error);
