@@ -58,7 +58,9 @@ export interface ReadResult {
   entries: StreamEntry[];
   /**
    * Whether entries may follow this page: the read stopped at `limit` or `maxBytes`. Optional
-   * for stores written before it: a reader then assumes more only when the page holds `limit`.
+   * for stores written before it: a resuming socket's replay then reads on from the page's `cursor`
+   * after every page that holds entries, until a page comes back empty (one read more per
+   * resume, whatever the page's size: give `more` to spare it).
    */
   more?: boolean;
 }
