@@ -6,13 +6,13 @@ import { formatCursor, parseCursor, type ReadResult, type StreamEntry, type Stre
 
 /** Options of {@link MemoryStreamStore}, each checked by its constructor. */
 export interface MemoryStreamStoreOptions {
-  /** Entries kept per user stream and in the global stream: an integer ≥ 1. Default 1 000. */
+  /** Entries kept per user stream and in the global stream: an integer ≥ 1. Default 1 000. The Redis store's `maxMessages`. */
   maxEntriesPerStream?: number | undefined;
-  /** Entries kept in all (the admins' log, which bounds memory): an integer ≥ 1. Default 100 000. */
+  /** Entries kept in all (the admins' log, which bounds memory): an integer ≥ 1. Default 100 000. The Redis store's `maxAllMessages`. */
   maxEntries?: number | undefined;
   /** Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages are large. An integer ≥ 1 (the newest entry stays whatever its size). Default 256 MiB. */
   maxBytes?: number | undefined;
-  /** How long an entry is kept, in milliseconds: a number > 0 (no 0 for "no bound", as the Redis store reads it: give Number.MAX_SAFE_INTEGER). Default 300 000 (5 min). */
+  /** How long an entry is kept, in milliseconds: a number ≥ 0, 0 for no age bound (as the Redis store reads it: one `maxAgeMs` means the same in both). Default 300 000 (5 min). */
   maxAgeMs?: number | undefined;
   /**
    * The cursor epoch: 1-40 of `[0-9A-Za-z_~-]`, not all digits; default new per store (time and
@@ -27,6 +27,9 @@ export interface MemoryStreamStoreOptions {
   /** Clock in milliseconds (tests). Default `Date.now`. */
   now?: (() => number) | undefined;
 }
+
+/** The Redis store's names of this store's bounds (RedisStreamStoreOptions): what a deployment moved from it gives. */
+const REDIS_NAMES: Readonly<Record<string, (typeof STORE_OPTIONS)[number]>> = { maxMessages: 'maxEntriesPerStream', maxAllMessages: 'maxEntries' };
 
 /** Every option's name: the type checker refuses a list that misses one. */
 const STORE_OPTIONS = ['maxEntriesPerStream', 'maxEntries', 'maxBytes', 'maxAgeMs', 'epoch', 'now'] as const;
@@ -44,10 +47,10 @@ void allListed;
 function checkStoreOptions(options: unknown): asserts options is MemoryStreamStoreOptions {
   const checks = optionChecks('MemoryStreamStore');
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, got ${preview(options)}`);
-  checks.known(options, STORE_OPTIONS);
+  checks.known(options, STORE_OPTIONS, '', { names: REDIS_NAMES, whose: "the Redis store's" });
   const given = options as Record<(typeof STORE_OPTIONS)[number], unknown>;
   for (const name of ['maxEntriesPerStream', 'maxEntries', 'maxBytes'] as const) checks.number(name, given[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
-  checks.number('maxAgeMs', given.maxAgeMs, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, 'a number of milliseconds > 0', false);
+  checks.number('maxAgeMs', given.maxAgeMs, 0, Number.MAX_SAFE_INTEGER, 'a number of milliseconds ≥ 0 (0: no age bound)', false);
   if (given.now !== undefined && typeof given.now !== 'function') throw checks.error(TypeError, 'now', 'a function returning milliseconds', given.now);
   // All digits, `<epoch>.<n>` reads as a decimal number, which clients do not order (a hostile tester).
   const { epoch } = given;
@@ -158,10 +161,11 @@ export class MemoryStreamStore implements StreamStore {
 
   /**
    * @throws TypeError when `options` is not an object, holds a key it does not know (with the
-   *   one it most likely meant), a number option that is not a number, an `epoch` that is not
+   *   one it most likely meant; the Redis store's `maxMessages` and `maxAllMessages` with this
+   *   store's name of them), a number option that is not a number, an `epoch` that is not
    *   1-40 of `[0-9A-Za-z_~-]` or is all digits, or a `now` that is not a function
    * @throws RangeError when a number option is out of its range (NaN, below 1, not an integer;
-   *   `maxAgeMs` not above 0)
+   *   `maxAgeMs` below 0)
    */
   constructor(options: MemoryStreamStoreOptions = {}) {
     checkStoreOptions(options);
@@ -331,7 +335,8 @@ export class MemoryStreamStore implements StreamStore {
 
   /** Drops entries over the count, byte or age bound, oldest first, from every log holding them. */
   private evict(): void {
-    const oldest = this.now() - this.maxAgeMs;
+    // maxAgeMs 0: no age bound.
+    const oldest = this.maxAgeMs === 0 ? -Infinity : this.now() - this.maxAgeMs;
     for (;;) {
       const first = this.all.first();
       // The newest entry stays whatever its size: a message larger than maxBytes is kept alone.

@@ -25,9 +25,11 @@ export interface OptionChecks {
    * Throws a TypeError for the first own key of `options` that is not one of `names` (a
    * misspelt option was ignored, its default taken, silently: `allowedOrigin` let every origin
    * in), with the name it most likely meant, or else the names it takes. `prefix` names the
-   * object the options are in (`jwt.`).
+   * object the options are in (`jwt.`). `elsewhere` maps the names another factory gives the
+   * same options to this one's: such a key is said so (`maxMessages is the Redis store's name;
+   * here it is maxEntriesPerStream`), where the nearest name would mislead.
    */
-  known(options: object, names: readonly string[], prefix?: string): void;
+  known(options: object, names: readonly string[], prefix?: string, elsewhere?: { names: Readonly<Record<string, string>>; whose: string }): void;
 }
 
 /** The checks of the factory `factory` (`createRealtimeServer`, `createRedisStreamStore`). */
@@ -41,9 +43,12 @@ export function optionChecks(factory: string): OptionChecks {
       if (typeof value !== 'number') throw error(TypeError, name, expected, value);
       if (!((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)) throw error(RangeError, name, expected, value);
     },
-    known(options, names, prefix = '') {
+    known(options, names, prefix = '', elsewhere) {
       const stray = Object.keys(options).find((key) => !names.includes(key));
       if (stray === undefined) return;
+      if (elsewhere !== undefined && Object.hasOwn(elsewhere.names, stray)) {
+        throw new TypeError(`${factory}: unknown option ${JSON.stringify(prefix + stray)}; ${stray} is ${elsewhere.whose} name; here it is ${prefix + elsewhere.names[stray]}`);
+      }
       const near = nearestName(stray, names);
       throw new TypeError(`${factory}: unknown option ${JSON.stringify(prefix + stray.slice(0, 60))}; ${near === undefined ? `it takes ${names.map((name) => prefix + name).join(', ')}` : `did you mean ${JSON.stringify(prefix + near)}?`}`);
     },

@@ -767,6 +767,19 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
+  it("reads maxAgeMs: 0 as the Redis store does, no age bound, and names the Redis store's names of its bounds with its own (tBZ F9: 0 was a RangeError here, and maxMessages got no hint)", async () => {
+    let now = 0;
+    const store = new MemoryStreamStore({ maxAgeMs: 0, now: () => now, epoch: 'e0' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    await store.append('u', 'trades', frame);
+    now = 10 * 365 * 24 * 3600 * 1000;
+    await store.append('u', 'trades', frame);
+    expect(await store.read({ userId: 'u', admin: false }, 'e0.0', 10)).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e0.1' }, { cursor: 'e0.2' }] });
+    await store.close();
+    expect(() => new MemoryStreamStore({ maxMessages: 10 } as never)).toThrow(new TypeError('MemoryStreamStore: unknown option "maxMessages"; maxMessages is the Redis store\'s name; here it is maxEntriesPerStream'));
+    expect(() => new MemoryStreamStore({ maxAllMessages: 10 } as never)).toThrow(new TypeError('MemoryStreamStore: unknown option "maxAllMessages"; maxAllMessages is the Redis store\'s name; here it is maxEntries'));
+  });
+
   it('refuses an epoch of digits only, whose cursors clients read as decimal numbers and never order (a hostile tester), and one outside the cursor alphabet', () => {
     expect(() => new MemoryStreamStore({ epoch: '1705251000' })).toThrow(new TypeError('MemoryStreamStore: epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got "1705251000"'));
     expect(() => new MemoryStreamStore({ epoch: 'a.b' })).toThrow(TypeError);
@@ -784,8 +797,7 @@ describe('MemoryStreamStore', () => {
     expect(() => new MemoryStreamStore({ maxEntriesPerStream: 0 })).toThrow(new RangeError('MemoryStreamStore: maxEntriesPerStream must be an integer ≥ 1, got 0'));
     expect(() => new MemoryStreamStore({ maxEntriesPerStream: 2.5 })).toThrow(RangeError);
     expect(() => new MemoryStreamStore({ maxEntries: '1000' as never })).toThrow(new TypeError('MemoryStreamStore: maxEntries must be an integer ≥ 1, got "1000"'));
-    // 0 is not "no age bound" here, as the Redis store reads it: every entry would age out at once.
-    expect(() => new MemoryStreamStore({ maxAgeMs: 0 })).toThrow(new RangeError('MemoryStreamStore: maxAgeMs must be a number of milliseconds > 0, got 0'));
+    expect(() => new MemoryStreamStore({ maxAgeMs: -1 })).toThrow(new RangeError('MemoryStreamStore: maxAgeMs must be a number of milliseconds ≥ 0 (0: no age bound), got -1'));
     expect(() => new MemoryStreamStore({ now: 5 as never })).toThrow(new TypeError('MemoryStreamStore: now must be a function returning milliseconds, got 5'));
     expect(() => new MemoryStreamStore(null as never)).toThrow(new TypeError('MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, got null'));
     expect(() => new MemoryStreamStore('small' as never)).toThrow(TypeError);

@@ -41,12 +41,12 @@ export interface RedisStreamStoreOptions {
   /** Prefix of every key and of the channel; nodes of one deployment share it. Default `rc`.
    *  Deployments on different databases of one Redis may share it too: the channel's name carries the database (`<keyPrefix>:fanout:db<N>` on database N ≠ 0). */
   keyPrefix?: string | undefined;
-  /** Entries kept per user stream and in the global stream (count bound). Default 1000. */
+  /** Entries kept per user stream and in the global stream (count bound). Default 1000. MemoryStreamStore's `maxEntriesPerStream`. */
   maxMessages?: number | undefined;
   /** Entries kept in the all-stream: admin replay and a node's catch-up after a lost
-   *  subscription. Default 100 000. */
+   *  subscription. Default 100 000. MemoryStreamStore's `maxEntries`. */
   maxAllMessages?: number | undefined;
-  /** Age bound of every stream in milliseconds (0: none): older entries are trimmed, and a user
+  /** Age bound of every stream in milliseconds (0: none, as in MemoryStreamStore): older entries are trimmed, and a user
    *  stream without entries for this long expires. A cursor older than this reads as `gap` when
    *  the user's stream may have lost entries after it (expired, or re-created since).
    *  Default 600 000 (10 minutes). */
@@ -302,6 +302,9 @@ function urlDatabase(url: string): number | string {
   return db ?? `${expected}, got ?db=${JSON.stringify(values[values.length - 1])} (${shown})`;
 }
 
+/** MemoryStreamStore's names of this store's bounds: what a deployment moved from it gives. */
+const MEMORY_NAMES: Readonly<Record<string, (typeof STORE_OPTIONS)[number]>> = { maxEntriesPerStream: 'maxMessages', maxEntries: 'maxAllMessages' };
+
 /** Every option's name: the type checker refuses a list that misses one. */
 const STORE_OPTIONS = ['url', 'client', 'keyPrefix', 'maxMessages', 'maxAllMessages', 'maxAgeMs', 'logger', 'connectTimeoutMs', 'commandTimeoutMs', 'maxQueuedBytes'] as const;
 type UnlistedOption = Exclude<keyof RedisStreamStoreOptions, (typeof STORE_OPTIONS)[number]>;
@@ -390,7 +393,10 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   of Redis finds Redis in another epoch; otherwise it is not this Redis's (`foreign-epoch`, a
  *   warning once per epoch) and dropped. No socket is closed on a record's word alone.
  *
- * @throws Error (a rejection) when Redis is unreachable; TypeError when neither or both of `url`
+ * Every fault below is a rejection of the promise it returns, never a synchronous throw (the
+ * function is async): `await` it, or `.catch` it.
+ *
+ * @throws Error (rejects) when Redis is unreachable; TypeError (rejects) when neither or both of `url`
  *   and `client` are given, `url` is empty, blanks alone or undefined (an unset environment variable;
  *   empty or blank beside a `client` too), `options` is not an object, `client` not an ioredis client,
  *   `logger` not an object with info, warn and error functions, a number option or `keyPrefix`
@@ -400,14 +406,16 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   `redis:/…`, which ioredis takes for socket paths; or its database (path, else `?db=`) not
  *   digits from 0 to 2147483647 (`/rc`, `/-1`), nor `client`'s `db` option, or its port not a number from 0 to 65535 (`host:notaport`),
  *   or it names no host (`redis://`, `redis:///3`, `?db=1`, a port alone: ioredis would dial
- *   localhost:6379), or has blanks or a line break around it. No message holds a password. RangeError
- *   when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,
+ *   localhost:6379), or has blanks or a line break around it, or an option it does not know
+ *   (MemoryStreamStore's `maxEntriesPerStream` and `maxEntries` named as such, with this store's
+ *   `maxMessages` and `maxAllMessages`). No message holds a password. RangeError
+ *   (rejects) when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,
  *   a timeout not above 0) or `keyPrefix` is empty.
  */
 export async function createRedisStreamStore(options: RedisStreamStoreOptions): Promise<RedisStreamStore> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${preview(options)}`);
   // First: a misspelt `URL` would otherwise read as no url at all.
-  optionChecks('createRedisStreamStore').known(options, STORE_OPTIONS);
+  optionChecks('createRedisStreamStore').known(options, STORE_OPTIONS, '', { names: MEMORY_NAMES, whose: "MemoryStreamStore's" });
   // An empty or undefined url beside no client is most likely `url: process.env.REDIS_URL` unset:
   // "give exactly one of url and client" read as satisfied to the user who gave `url` (tBT F10).
   // Blanks alone (a variable holding a space or a line break) too: ioredis read them as no URL and dialled

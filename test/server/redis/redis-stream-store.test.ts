@@ -129,6 +129,9 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     // A misspelt option was ignored, its default taken.
     expect(await refusal({ url, maxAge: 1000 })).toEqual(new TypeError('createRedisStreamStore: unknown option "maxAge"; did you mean "maxAgeMs"?'));
     expect(await refusal({ URL: url })).toEqual(new TypeError('createRedisStreamStore: unknown option "URL"; did you mean "url"?'));
+    // MemoryStreamStore's names of the same bounds: said so, with this store's (tBZ F9).
+    expect(await refusal({ url, maxEntriesPerStream: 10 })).toEqual(new TypeError('createRedisStreamStore: unknown option "maxEntriesPerStream"; maxEntriesPerStream is MemoryStreamStore\'s name; here it is maxMessages'));
+    expect(await refusal({ url, maxEntries: 10 })).toEqual(new TypeError('createRedisStreamStore: unknown option "maxEntries"; maxEntries is MemoryStreamStore\'s name; here it is maxAllMessages'));
   });
 
   it('refuses a blank or host-less url, which ioredis reads as localhost:6379, and an empty one beside a client, whose database it took for 0 (tCC F3, F10)', async () => {
