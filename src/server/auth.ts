@@ -693,8 +693,10 @@ export function malformedJws(token: string): string {
 }
 
 /**
- * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
- * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `iat` later than now + `clockToleranceSec`, `exp` missing (unless `allowTokensWithoutExp`), or a
+ * Builds the verifier of {@link JwtOptions}: `(token) => Promise<Principal>`, which never throws:
+ * its promise rejects with {@link AuthError} 401 on any fault of the token: a token not in compact
+ * form (base64url without padding), a value that is not a string (`undefined` from an absent
+ * header included), a bad signature or claim, `iat` later than now + `clockToleranceSec`, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} (256) characters,
  * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it).
  * `exp`, `nbf` or `iat` that is not a finite number (`1e400` reads as Infinity) is refused too,
@@ -839,6 +841,9 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     ...(options.audience !== undefined && options.audience !== null ? { audience: options.audience } : {}),
   };
   return async (token) => {
+    // What a hook passes for an absent header (`verify(req.headers.authorization?.slice(7))`) is
+    // a token that is not one: an AuthError 401 as any other, not `token.split is not a function`.
+    if (typeof token !== 'string') throw new AuthError(401, `invalid token (ERR_JWS_INVALID: not a compact JWS: ${token === undefined ? 'no token (undefined)' : `not a string (${token === null ? 'null' : Array.isArray(token) ? 'an array' : typeof token})`})`);
     // Base64url without padding only (RFC 7515 §2): jose also reads `<token>=`, which made one
     // token many strings, past a list of revoked tokens kept by their text (a hostile tester).
     // Canonical too: the unused bits of a part's last character are zero (a decoder ignores

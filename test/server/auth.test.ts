@@ -403,6 +403,15 @@ describe('public keys and JWKS, algorithms pinned', () => {
     }
   });
 
+  it("createJwtVerifier's verifier rejects a token that is not a string with an AuthError 401, as any bad token (tBZ F10: an authenticate hook's verify(header?.slice(7)) for an absent header rejected with 'token.split is not a function')", async () => {
+    const verify = createJwtVerifier({ secret: SECRET });
+    for (const [token, why] of [[undefined, 'no token (undefined)'], [null, 'not a string (null)'], [42, 'not a string (number)'], [['a.b.c'], 'not a string (an array)']] as const) {
+      const refused = await verify(token as never).then(() => undefined, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(AuthError);
+      expect(refused).toMatchObject({ status: 401, reason: `invalid token (ERR_JWS_INVALID: not a compact JWS: ${why})` });
+    }
+  });
+
   it('createJwtVerifier refuses an option it does not know, as the server does: a misspelt audience left tokens for another service accepted (a fresh user)', async () => {
     const other = await token('alice', { aud: 'another-service' });
     await expect(createJwtVerifier({ secret: SECRET, audience: 'my-dashboard' })(other)).rejects.toMatchObject({ status: 401 });
