@@ -232,7 +232,14 @@ export interface RealtimeServerStats {
    * socket-taken: its connection taken meanwhile by another WebSocket server's upgrade listener on the HTTP server, the app's, left to it, logged as `upgrade-dropped`).
    */
   refusedUpgrades: Record<string, number>;
-  /** Polls refused, per reason (as for upgrades; socket-destroyed: its client left while its token was checked, nothing answered, logged as `poll-dropped`). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's own; later ones count as `other`. */
+  /**
+   * Polls refused or failed, per reason (as for upgrades, with the codes src/shared/refusals.ts lists for a poll: method-not-allowed
+   * (405, a method other than GET or HEAD), store-unavailable (503, whether the store was down as the poll came, went down while it
+   * was held, or failed its read as it found itself down), internal-error (500: the read failed while the store said it was up, or
+   * the response failed its schema; logged as `poll-failed`); socket-destroyed: its client left while its token was checked, nothing
+   * answered, logged as `poll-dropped`). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's
+   * own; later ones count as `other`.
+   */
   refusedPolls: Record<string, number>;
   /**
    * Requests Node's HTTP parser refused on the HTTP server in use (its `clientError` event), before any listener saw them, so whether
@@ -249,7 +256,7 @@ export interface RealtimeServerStats {
   refusedConnections: number;
   /** Bytes held unsent now (queues + socket buffers): over all connections, and the largest one. */
   bufferedBytes: { total: number; max: number };
-  /** Poll responses answered with 200 since the server started (a refused or failed poll is not counted). */
+  /** Poll responses answered with 200 since the server started (a refused or failed poll is not counted here: see `refusedPolls`). */
   pollsServed: number;
   /**
    * Entries the stream store gave against the cursor rule of `StreamStore.append`, per fault:
@@ -828,6 +835,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const countRefusedUpgrade = (reason: string): void => {
     core.counters.refusedUpgrades[reason] = (core.counters.refusedUpgrades[reason] ?? 0) + 1;
   };
+  /**
+   * Counts a poll refused or failed outside {@link refusal} (`stats().refusedPolls`), under one of
+   * the server's own poll codes (REFUSALS: `method-not-allowed`, `store-unavailable`,
+   * `internal-error`): a 405 and a failed poll were counted nowhere, an upgrade's 405 was (tBZ F14).
+   */
+  const countRefusedPoll = (reason: 'method-not-allowed' | 'store-unavailable' | 'internal-error'): void => {
+    core.counters.refusedPolls[reason] = (core.counters.refusedPolls[reason] ?? 0) + 1;
+  };
 
   /**
    * Refusals a client can repeat at will logged, per kind, reason and address (as `attemptsPerIp` counts it): one line each
@@ -1123,7 +1138,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     // HEAD is answered as its GET would be, headers only (RFC 9110 9.1, 9.3.2: it was 405), and never held: it delivers nothing.
     const head = request.method === 'HEAD';
-    if (request.method !== 'GET' && !head) return sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
+    if (request.method !== 'GET' && !head) {
+      countRefusedPoll('method-not-allowed');
+      return sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
+    }
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;
     let waiter: PollWaiter | null = null;
@@ -1200,7 +1218,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         }
         if (response.destroyed) return;
         // Woken because the store went down: said at once, as a poll made now is answered.
-        if (!waiter.routed && !shuttingDown && !storeStatus().healthy) return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+        if (!waiter.routed && !shuttingDown && !storeStatus().healthy) {
+          countRefusedPoll('store-unavailable');
+          return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+        }
         // Expired while held: what came for it is the next poll's, with a new token (a poll held
         // past its token's expiry delivered what was published after it: a hostile tester).
         // (A timer may fire a millisecond or two before the wall clock reads its time: the hold
@@ -1229,8 +1250,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (response.headersSent) return;
       // A read the store failed as it found itself down (a hung Redis, after commandTimeoutMs):
       // the 503 a poll made a moment later gets, not a 500.
-      if (!storeStatus().healthy) sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
-      else sendHttp(response, 500, { error: 'internal-error' });
+      const reason = storeStatus().healthy ? 'internal-error' : 'store-unavailable';
+      countRefusedPoll(reason);
+      if (reason === 'store-unavailable') sendHttp(response, 503, { error: reason }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+      else sendHttp(response, 500, { error: reason });
     } finally {
       core.removeSubscriber(waiter);
       polls.delete(waiter);

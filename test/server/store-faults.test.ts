@@ -202,6 +202,35 @@ describe('store faults', () => {
     }
   });
 
+  it("counts every poll refused or failed in stats().refusedPolls under its code, as an upgrade's: a 405, a read failed while the store said it was up (500), one failed as it found itself down (503) and one held when it went down (tBZ F14: none was counted anywhere)", async () => {
+    const store = new FlakyStore();
+    const server = await startServer({ store, pollHoldMs: 25_000, logger: { info: () => {}, warn: () => {}, error: () => {} } });
+    try {
+      const headers = { authorization: `Bearer ${await token('u1')}` };
+      const refusedPolls = () => server.rt.stats().refusedPolls;
+      expect((await fetch(server.http('/api/ws/poll'), { method: 'POST', headers })).status).toBe(405);
+      expect(refusedPolls()).toEqual({ 'method-not-allowed': 1 });
+      const head = (await (await fetch(server.http('/api/ws/poll'), { headers })).json()) as { cursor: string };
+      store.failReads = true;
+      store.silentFaults = true;
+      expect((await fetch(server.http('/api/ws/poll'), { headers })).status).toBe(500);
+      expect(refusedPolls()).toEqual({ 'method-not-allowed': 1, 'internal-error': 1 });
+      store.learnsOnFailure = true;
+      expect((await fetch(server.http('/api/ws/poll'), { headers })).status).toBe(503);
+      expect(refusedPolls()).toEqual({ 'method-not-allowed': 1, 'internal-error': 1, 'store-unavailable': 1 });
+      store.failReads = false;
+      store.learnsOnFailure = false;
+      const held = fetch(server.http(`/api/ws/poll?since=${head.cursor}`), { headers });
+      await eventually(() => server.rt.stats().pendingPolls === 1, 5000, 'the poll held');
+      store.failReads = true;
+      expect((await held).status).toBe(503);
+      expect(refusedPolls()).toEqual({ 'method-not-allowed': 1, 'internal-error': 1, 'store-unavailable': 2 });
+      expect(server.rt.stats().pollsServed).toBe(1);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a poll whose read fails as the store finds itself down gets 503 + Retry-After, as the polls after it (found by a fresh user)', async () => {
     const store = new FlakyStore();
     const server = await startServer({ store, logger: { info: () => {}, warn: () => {}, error: () => {} } });
