@@ -413,16 +413,20 @@ function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorit
 export const MAX_USER_ID_LENGTH = 256;
 
 /**
- * What keeps `userId` from being a user id, as a phrase (`is not a non-empty string`, `longer
- * than 256 characters`, `holds half a UTF-16 surrogate pair alone`), or undefined when it is
- * one. Every principal is held to it, from a JWT or an `authenticate` hook: half a surrogate
- * pair is refused as UTF-8 (Redis keys) cannot carry it, so `"\ud800"` and `"\ufffd"` would
- * share one stream.
+ * What keeps `userId` from being a user id, as a phrase to follow its name (`is not a non-empty
+ * string`, `is longer than 256 characters`, `holds half a UTF-16 surrogate pair alone`), or
+ * undefined when it is one: a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters
+ * (code points) with no half of a UTF-16 surrogate pair alone. The one check of a user id, in
+ * one wording: every principal is held to it, from a JWT (`invalid token (sub is not a non-empty
+ * string)`) or an `authenticate` hook, and so is every user `publish` and `startDemoProducer`
+ * are given (`publish: userId is not a non-empty string, got 5`), so that nothing is published
+ * to a user no token names. Half a surrogate pair is refused as UTF-8 (Redis keys) cannot carry
+ * it, so `"\ud800"` and `"\ufffd"` would share one stream.
  */
 export function userIdProblem(userId: unknown): string | undefined {
   if (typeof userId !== 'string' || userId === '') return 'is not a non-empty string';
   // Characters (code points), as the message says: 129 emoji were "longer than 256 characters" (a hostile tester).
-  if (userId.length > MAX_USER_ID_LENGTH && [...userId].length > MAX_USER_ID_LENGTH) return `longer than ${MAX_USER_ID_LENGTH} characters`;
+  if (userId.length > MAX_USER_ID_LENGTH && [...userId].length > MAX_USER_ID_LENGTH) return `is longer than ${MAX_USER_ID_LENGTH} characters`;
   return hasLoneSurrogate(userId) ? 'holds half a UTF-16 surrogate pair alone' : undefined;
 }
 

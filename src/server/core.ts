@@ -12,7 +12,7 @@ import { createMessage, MessageValidationError, serializeMessage } from '../runt
 import { cut, inertBare, preview } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
-import { MAX_USER_ID_LENGTH, type Principal } from './auth.js';
+import { userIdProblem, type Principal } from './auth.js';
 import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
 import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
@@ -95,17 +95,15 @@ const bump = (counts: Counts, key: string | number, by = 1) => {
 };
 
 /**
- * What is wrong with `userId` as the user of a per-user message (`<name> must be a non-empty
- * string, got 5`), or undefined for a user id a token may name: a non-empty string of at most
- * {@link MAX_USER_ID_LENGTH} characters with no half of a UTF-16 surrogate pair alone (auth
- * refuses such a `sub`, counting characters as it does). `publish` and `startDemoProducer` check with it.
+ * What is wrong with `userId` as the user of a per-user message, said after `name` as auth says a
+ * token's (`userId is not a non-empty string, got 5`), or undefined for a user id a token may
+ * name: {@link userIdProblem}, the one check, with what was given. `publish` and
+ * `startDemoProducer` check with it.
  */
 export function userIdFault(name: string, userId: unknown): string | undefined {
-  // A number from a database (`user.id`) said "must be a non-empty string" as an empty string did: what it got tells the two apart.
-  if (typeof userId !== 'string' || userId === '') return `${name} must be a non-empty string, got ${preview(userId)}`;
-  if (userId.length > MAX_USER_ID_LENGTH && [...userId].length > MAX_USER_ID_LENGTH) return `${name} ${preview(userId)} is longer than ${MAX_USER_ID_LENGTH} characters, which no token names`;
-  if (hasLoneSurrogate(userId)) return `${name} ${preview(userId)} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`;
-  return undefined;
+  const problem = userIdProblem(userId);
+  // A number from a database (`user.id`) read as an empty string did: what it got tells the two apart.
+  return problem === undefined ? undefined : `${name} ${problem}, got ${preview(userId)}`;
 }
 
 /** One accepted socket. Created by {@link RealtimeCore.accept}. */
@@ -709,7 +707,7 @@ export class RealtimeCore {
    * @throws TypeError for a message that is not an object (nothing, a string such as a frame
    *   already serialized), a type whose audience is not `user`, a user id that is not a string or is
    *   empty (the message says what it got), or one no
-   *   token names: longer than {@link MAX_USER_ID_LENGTH} characters, or holding half a UTF-16
+   *   token names: longer than 256 characters (`MAX_USER_ID_LENGTH`, auth.ts), or holding half a UTF-16
    *   surrogate pair alone (see {@link hasLoneSurrogate}); with validation off, a message with
    *   no JSON object text (a `toJSON` that returns nothing, or other than an object)
    * @throws MessageValidationError when validation is on and the message is invalid, or holds

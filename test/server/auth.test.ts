@@ -412,6 +412,20 @@ describe('public keys and JWKS, algorithms pinned', () => {
     }
   });
 
+  it("says what is wrong with a token's user id in the words publish uses for one it is given: one check, one wording (tBZ F3: 'sub longer than 256 characters' beside 'userId \"…\" is longer than 256 characters, which no token names')", async () => {
+    const verify = createJwtVerifier({ secret: SECRET });
+    const signed = (sub: string) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+    const server = createRealtimeServer({ jwt: { secret: SECRET }, port: 0 });
+    try {
+      for (const [sub, problem] of [['u'.repeat(257), 'is longer than 256 characters'], ['\ud800', 'holds half a UTF-16 surrogate pair alone']] as const) {
+        await expect(verify(await signed(sub))).rejects.toMatchObject({ status: 401, reason: `invalid token (sub ${problem})` });
+        expect(() => server.publish(sub, { type: 'trades', data: {} } as never)).toThrow(new RegExp(`^publish: userId ${problem}, got `));
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('createJwtVerifier refuses an option it does not know, as the server does: a misspelt audience left tokens for another service accepted (a fresh user)', async () => {
     const other = await token('alice', { aud: 'another-service' });
     await expect(createJwtVerifier({ secret: SECRET, audience: 'my-dashboard' })(other)).rejects.toMatchObject({ status: 401 });
