@@ -15,6 +15,7 @@ import {
   WEBSOCKET_PATH,
 } from '../../generated/contract.js';
 import type { GlobalMessage, MessageType, ServerMessage, UserMessage } from '../../generated/types.js';
+import { parsePointer } from '../runtime/json-pointer.js';
 
 export { CloseCode, ErrorCode, MESSAGE_AUDIENCES, MESSAGE_DELIVERY, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH };
 export type { GlobalMessage, UserMessage };
@@ -34,9 +35,10 @@ export function stateKeyOf(message: ServerMessage): string | undefined {
   if (delivery === undefined || delivery.class !== 'state') return undefined;
   if (delivery.key === null) return '';
   let value: unknown = message;
-  for (const token of delivery.key.split('/').slice(1)) {
+  // Unescaped as every JSON Pointer of the package is (runtime/json-pointer.ts): `~1` → `/`, then `~0` → `~`.
+  for (const token of parsePointer(delivery.key)) {
     if (typeof value !== 'object' || value === null) return '';
-    value = (value as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+    value = (value as Record<string, unknown>)[token];
   }
   return value === undefined || value === null ? '' : String(value);
 }
