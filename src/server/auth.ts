@@ -368,12 +368,6 @@ function holdsUserInfo(text: string): boolean {
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */
 const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'], ES256: ['ec'], EdDSA: ['ed25519', 'ed448'] };
 
-/**
- * `publicKey` as a KeyObject, read now (synchronously), so a key that is not a public key, or
- * not one `algorithm` verifies with (an EC key with the default RS256), is a TypeError when
- * the server is created, not a failure at the first token.
- * @throws TypeError naming the fault (never the key material)
- */
 /** Whether `pem` reads as a private key. */
 function isPrivateKey(pem: string): boolean {
   try {
@@ -384,6 +378,12 @@ function isPrivateKey(pem: string): boolean {
   }
 }
 
+/**
+ * `publicKey` as a KeyObject, read now (synchronously), so a key that is not a public key, or
+ * not one `algorithm` verifies with (an EC key with the default RS256), is a TypeError when
+ * the server is created, not a failure at the first token.
+ * @throws TypeError naming the fault (never the key material)
+ */
 function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm, { call, prefix }: VerifierNaming): KeyObject {
   // `in` read `'toString'` as an algorithm.
   if (!Object.hasOwn(KEY_TYPES, algorithm)) throw new TypeError(`${call}: ${prefix}algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')} (the algorithm of publicKey), got ${preview(algorithm)}`);

@@ -763,18 +763,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     lostAt = performance.now();
     logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; reconnecting (the server refuses new sockets, and closes those open past its storeUnavailableGraceMs)');
   };
-  /**
-   * A command Redis did not answer in time: Redis is hung (or the network drops packets), and
-   * the socket looks fine. Count it as lost and remake the connection, so appends reject at
-   * once and new sockets get 503 until it answers again.
-   */
   /** The command connection is being remade after a command went unanswered (until it is ready again). */
   let remaking = false;
+  /**
+   * Whether `err` is a command Redis did not answer in time: Redis is hung (or the network drops
+   * packets), and the socket looks fine. Then counted as lost and the connection remade
+   * ({@link commandsUnanswered}), so appends reject at once and new sockets get 503 until it
+   * answers again.
+   */
   const unanswered = (err: unknown): boolean => {
     if (!started || closed || !/timed out/i.test((err as Error)?.message ?? '')) return false;
     commandsUnanswered();
     return true;
   };
+  /** Counts Redis as lost (`onDown`) and remakes the command connection, once per loss. */
   function commandsUnanswered(): void {
     lastError = `no answer within ${commandTimeoutMs} ms`;
     onDown();
@@ -1617,11 +1619,6 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   return store;
 }
 
-/**
- * Ends a connection: QUIT, answered within {@link QUIT_WAIT_MS}, else a hard disconnect. A hung
- * Redis (paused, a dead host whose sockets stay open) never answers: close() waited the whole
- * command timeout for it, and a graceful stop took 10 s, past a container's stop grace.
- */
 /** Whether `host:port` takes a TCP connection within `timeoutMs` (closed at once, never written to). */
 function acceptsTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -1636,6 +1633,11 @@ function acceptsTcp(host: string, port: number, timeoutMs: number): Promise<bool
   });
 }
 
+/**
+ * Ends a connection: QUIT, answered within {@link QUIT_WAIT_MS}, else a hard disconnect. A hung
+ * Redis (paused, a dead host whose sockets stay open) never answers: close() waited the whole
+ * command timeout for it, and a graceful stop took 10 s, past a container's stop grace.
+ */
 async function quit(client: Redis): Promise<void> {
   if (client.status === 'ready') {
     let timer: ReturnType<typeof setTimeout> | undefined;
