@@ -354,7 +354,7 @@ export interface RealtimeServer {
   readonly store: StreamStore;
 }
 
-/** Default {@link ServerOptions.maxPayloadBytes}: 1 KiB. */
+/** Default {@link RealtimeServerOptions.maxPayloadBytes}: 1 KiB. */
 const MAX_PAYLOAD_BYTES = 1024;
 
 /**
