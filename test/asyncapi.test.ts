@@ -59,7 +59,7 @@ describe('generated/asyncapi.json', () => {
 
   it('describes the server wss://…/api/ws with the token query parameter through the WebSocket binding', () => {
     expect(doc.asyncapi).toBe('3.0.0');
-    expect(doc.servers.websocket).toMatchObject({ protocol: 'wss', pathname: WEBSOCKET_PATH });
+    expect(doc.servers.websocket).toMatchObject({ protocol: 'wss', host: 'your-domain.com' });
     expect(doc.components.securitySchemes.token).toEqual(expect.objectContaining({ type: 'httpApiKey', in: 'query', name: 'token' }));
     expect(doc.channels.stream.bindings.ws).toMatchObject({ method: 'GET', query: { type: 'object', properties: { token: { type: 'string' }, since: { allOf: [{ $ref: '#/components/schemas/Cursor' }] } } } });
   });
@@ -101,6 +101,15 @@ describe('generated/asyncapi.json', () => {
     expect(doc.components.schemas.PollResponse.description).toContain(`\`GET ${POLL_PATH}?since=<cursor>\``);
   });
 
+  // A reader composes host + the server's pathname + the channel's address (the spec's gitter
+  // example: pathname /v1, address /rooms/…): with the path in both, /api/ws/api/ws (tCC F7).
+  it('gives each path once: the URL a reader composes from server and channel is the one the server serves', async () => {
+    const { document } = await parser.parse(text);
+    const composed = document!.channels().all().flatMap((channel) => channel.servers().all().map((server) => [channel.id(), `${server.protocol()}://${server.host()}${server.pathname() ?? ''}${channel.address() ?? ''}`]));
+    expect(Object.fromEntries(composed)).toEqual({ stream: `wss://your-domain.com${WEBSOCKET_PATH}`, poll: `https://your-domain.com${POLL_PATH}` });
+    expect(doc.servers.websocket.summary).toContain(`wss://your-domain.com${WEBSOCKET_PATH}?`);
+  });
+
   // The polling texts said "up to `holdMs` milliseconds" and "at most `maxMessages`", names the
   // document defined nowhere, so the rendered docs showed bare identifiers (tBK F2).
   it('defines the polling facts its texts name, as the keepalive\'s, and writes their figures there', () => {
@@ -119,7 +128,7 @@ describe('generated/asyncapi.json', () => {
   });
 
   it('describes the polling endpoint', () => {
-    expect(doc.servers.polling).toMatchObject({ protocol: 'https', pathname: POLL_PATH });
+    expect(doc.servers.polling).toMatchObject({ protocol: 'https', host: 'your-domain.com' });
     expect(doc.operations.sendPollResponse).toMatchObject({ action: 'send', bindings: { http: { method: 'GET' } }, messages: [{ $ref: '#/channels/poll/messages/PollResponse' }, { $ref: '#/channels/poll/messages/PollRefusal' }] });
     expect(doc.components.messages.PollResponse.payload).toEqual({ $ref: '#/components/schemas/PollResponse' });
   });

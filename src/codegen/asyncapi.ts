@@ -11,7 +11,8 @@ export const ASYNCAPI_VERSION = '3.0.0';
  *
  * - Described from the server's side: it `send`s server→client messages and `receive`s
  *   client→server ones (ping and pong both ways); a client does the opposite.
- * - One server, `wss://<host>/api/ws`, authenticated with the JWT in the `token` query
+ * - One server, `wss://<host>` (no `pathname`: the channel's address is the path, which AsyncAPI
+ *   readers append to the server's host and pathname), authenticated with the JWT in the `token` query
  *   parameter (security scheme `httpApiKey` in query) or an `Authorization: Bearer` header;
  *   the WebSocket channel binding describes the handshake (`GET`, query `token` and `since`).
  * - One channel for the socket (its address the socket's path, `/api/ws`), with every message; one
@@ -20,7 +21,7 @@ export const ASYNCAPI_VERSION = '3.0.0';
  *   and the schema's examples; every definition under `components.schemas`, `$ref`s rewritten
  *   from `#/definitions/X` to `#/components/schemas/X` (the parser resolves refs against the
  *   whole document).
- * - The polling fallback: a second server (`https`, the poll path) and channel (its address the poll path) whose operation
+ * - The polling fallback: a second server (`https`, the host alone) and channel (its address the poll path) whose operation
  *   has the HTTP binding `GET` with its query, answering the PollResponse document; `info.x-polling`
  *   holds its path, hold (`holdMs`, milliseconds) and `maxMessages`, which its texts name with their figures.
  * - The refusals of an upgrade and a poll (src/shared/refusals.ts, the server's list): each status
@@ -173,7 +174,6 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
       websocket: {
         host,
         protocol: 'wss',
-        pathname: protocol.connection.path,
         title: 'WebSocket endpoint',
         summary: `wss://${host}${protocol.connection.path}?token=<JWT>[&since=<cursor>]`,
         description: protocol.connection.authentication,
@@ -183,7 +183,6 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
         polling: {
           host,
           protocol: 'https',
-          pathname: protocol.polling.path,
           title: 'Polling fallback',
           summary: `https://${host}${protocol.polling.path}?since=<cursor>`,
           description: pollingText,
@@ -193,8 +192,10 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
     },
     channels: {
       stream: {
-        // The path itself, as the server's `pathname` (a `null` address means "unknown" in AsyncAPI
-        // 3.0: the Markdown template titled every operation "SEND `null`": tBK F4).
+        // The path itself (a `null` address means "unknown" in AsyncAPI 3.0: the Markdown template
+        // titled every operation "SEND `null`": tBK F4). Said once: a reader composes the server's
+        // host and pathname, then the channel's address, so the servers have no pathname (with
+        // both, tools built wss://host/api/ws/api/ws: tCC F7).
         address: protocol.connection.path,
         title: 'The WebSocket connection',
         description: `A WebSocket has one channel: the connection itself. Every frame is one JSON message, discriminated by \`type\`. ${refusalBody('upgrade')}`,
