@@ -118,7 +118,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
   for (const message of contractMessages) {
     for (const direction of message.directions) {
       const action = direction === 'server-to-client' ? 'send' : 'receive';
-      operations[`${action}${pascal(message.type)}`] = {
+      operations[operationName(action, message.type)] = {
         action,
         channel: { $ref: '#/channels/stream' },
         title: `${action === 'send' ? 'Send' : 'Receive'} ${message.type}`,
@@ -130,7 +130,7 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
     }
   }
   if (poll) {
-    operations.sendPollResponse = {
+    operations[POLL_OPERATION] = {
       action: 'send',
       channel: { $ref: '#/channels/poll' },
       title: 'Answer a poll',
@@ -256,7 +256,20 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
 }
 
 /** The poll channel's message of a refused poll, beside PollResponse under `components.messages`. */
-const REFUSAL_MESSAGE = 'PollRefusal';
+export const REFUSAL_MESSAGE = 'PollRefusal';
+
+/** The poll's operation, under `operations` beside the message types' ({@link operationName}). */
+export const POLL_OPERATION = 'sendPollResponse';
+
+/**
+ * The operation of message type `type` in `action` (`send`: server→client, `receive`), as
+ * `operations` names it: `sendTrades`, `receivePong`. check.ts refuses a message type whose name
+ * would be {@link POLL_OPERATION}, or whose message key would be the poll's, as one would stand
+ * for the other (`poll_response` lost its operation in silence: tCC F11).
+ */
+export function operationName(action: 'send' | 'receive', type: string): string {
+  return `${action}${pascal(type)}`;
+}
 
 /** The component schema of a refusal's body: not PascalCase, so never a definition's name (check.ts). */
 const REFUSAL_SCHEMA = 'http-refusal';

@@ -3,7 +3,8 @@ import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
-import { AS_A_REQUEST_NAMES_IT, unservablePath } from '../shared/request-url.js';
+import { AS_A_REQUEST_NAMES_IT, endpointOf, unservablePath } from '../shared/request-url.js';
+import { operationName, POLL_OPERATION, REFUSAL_MESSAGE } from './asyncapi.js';
 import { MAX_TIMER_MS } from '../shared/options.js';
 import { CLIENT_MAX_TIMER_MS, POLL_TIMEOUT_MARGIN_MS } from '../shared/client-timers.js';
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
@@ -14,7 +15,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaE
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, message types that differ in more than case and punctuation, keepalive figures in the ping and pong descriptions that are x-keepalive's, requests (`GET <path>`) in descriptions of protocol.json's paths, no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
+ * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, message types that differ in more than case and punctuation, none named in asyncapi.json as the poll is (`sendPollResponse`, `PollResponse`, `PollRefusal`), keepalive figures in the ping and pong descriptions that are x-keepalive's, requests (`GET <path>`) in descriptions of protocol.json's paths (a trailing slash more or less, as the server compares them), no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
  * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
@@ -28,6 +29,7 @@ export function checkGeneratable(contract: Contract): void {
   checkInvisibleText(contract.files);
   checkNames(contract.files);
   checkMessageTypes(contract.messages);
+  checkPollNames(contract);
   checkPollMessages(contract.messages, contract.documents, contract.files);
   checkStreamCursors(contract.messages, contract.files);
   checkClientMessages(contract.messages);
@@ -175,6 +177,33 @@ function checkMessageTypes(messages: readonly MessageSchema[]): void {
       );
     }
     seen.set(folded, message);
+  }
+}
+
+/**
+ * A message type whose name in asyncapi.json is one the poll takes: its operation
+ * `sendPollResponse` (a server→client `poll_response`, `pollResponse`, `poll-response`), or its
+ * key under `components.messages` (`PollResponse`, the poll's answer, or `PollRefusal`). The poll's
+ * replaced it in silence: the stream channel listed `poll_response` and no operation sent it,
+ * as with two types of one name (tCC F11).
+ *
+ * @throws SchemaError at the message's `/properties/type/const`, naming the name both would take
+ */
+function checkPollNames(contract: Contract): void {
+  const poll = contract.documents.find((document) => document.title === 'PollResponse');
+  if (poll === undefined) return;
+  for (const message of contract.messages) {
+    const taken = message.directions.includes('server-to-client') && operationName('send', message.type) === POLL_OPERATION
+      ? `its operation would be ${POLL_OPERATION}, the poll's (GET <x-polling.path>) in asyncapi.json`
+      : message.type === poll.title || message.type === REFUSAL_MESSAGE
+        ? `its message would be components.messages.${message.type}, the poll's ${message.type === poll.title ? 'answer' : 'refusal'} in asyncapi.json`
+        : undefined;
+    if (taken === undefined) continue;
+    throw new SchemaError(
+      message.file,
+      '/properties/type/const',
+      `expected a message type whose name in asyncapi.json is not one the poll takes, got ${JSON.stringify(message.type)}: ${taken}, so one would stand for the other and the document would lose this type's in silence; rename it`,
+    );
   }
 }
 
@@ -551,7 +580,9 @@ function checkRequestPaths(contract: Contract): void {
         // Markdown's `_…_` or `~~…~~` around it.
         const path = found!.replace(/[.:!_~]+$/, '');
         const request = written.slice(0, written.length - (found!.length - path.length));
-        if (paths.includes(path)) continue;
+        // Compared as the server compares a request's path with its own: one trailing slash more or
+        // less is the same endpoint (`GET /api/ws/poll/` is served as /api/ws/poll: tCC F9).
+        if (paths.some((served) => endpointOf(served) === endpointOf(path))) continue;
         throw new SchemaError(
           file,
           `${pointer}/description`,

@@ -149,6 +149,16 @@ describe('the paths: protocol.json x-connection.path and x-polling.path and the 
     expect(said('Poll with **GET /api/ws/old-poll** when the socket fails.')).toMatchObject({ file: 'system_health.json', pointer: '/description', problem: expect.stringContaining('says "GET /api/ws/old-poll", but protocol.json') });
     expect(said('Open [GET /api/socket](https://example.com/docs) first.')).toMatchObject({ problem: expect.stringContaining('says "GET /api/socket", but') });
   });
+
+  // The server serves /api/ws/poll/ as /api/ws/poll (samePath): the request was refused as stale,
+  // the message naming the path protocol.json gives (tCC F9).
+  it('takes a path with one trailing slash as the server does, and still refuses another path so written', () => {
+    const said = (text: string) => refusal((files) => void (files['trades.json']!.description += ` ${text}`));
+    expect(said('Polled with GET /api/ws/poll/ as well.')).toBeUndefined();
+    expect(said('Upgraded with GET /api/ws/ too.')).toBeUndefined();
+    expect(said('Polled with GET /api/ws/poll// as well.')).toMatchObject({ file: 'trades.json', problem: expect.stringContaining('says "GET /api/ws/poll//"') });
+    expect(said('Polled with GET /api/ws/old/ as well.')).toMatchObject({ file: 'trades.json', problem: expect.stringContaining('says "GET /api/ws/old/"') });
+  });
 });
 
 describe("the keepalive times: protocol.json x-keepalive and the figures in the ping and pong descriptions", () => {

@@ -230,4 +230,16 @@ describe('message types that differ only in case or punctuation', () => {
   it('takes a type that differs in more than that', async () => {
     expect(await withType('ai_task_events')).toBe('generated');
   });
+
+  // poll_response's operation, sendPollResponse, is the poll's: asyncapi.json kept the poll's, and
+  // the stream channel listed poll_response with no operation sending it (tCC F11).
+  it.each([
+    ['poll_response', 'its operation would be sendPollResponse'],
+    ['PollRefusal', 'its message would be components.messages.PollRefusal'],
+  ])('refuses %s, whose name in asyncapi.json the poll takes, naming its file', async (type, words) => {
+    const error = await withType(type);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect(error).toMatchObject({ file: `${type}.json`, pointer: '/properties/type/const' });
+    expect((error as SchemaError).problem).toContain(`got ${JSON.stringify(type)}: ${words}`);
+  });
 });
