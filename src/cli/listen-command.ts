@@ -1104,8 +1104,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let answer: IncomingMessage | undefined;
   ws.once('upgrade', (response) => {
     answer = response;
-    const date = Date.parse(response.headers.date ?? '');
-    if (Number.isFinite(date)) serverDate = { date, at: clock(), wall: Date.now() };
+    // By RFC 9110's grammar, as Retry-After is: Date.parse took "2099" for the server's clock (tCC F1).
+    const date = httpDate(response.headers.date ?? '');
+    if (date !== undefined) serverDate = { date, at: clock(), wall: Date.now() };
     else if (response.headers.date !== undefined) unreadDate = response.headers.date;
   });
   // The token the server accepted (the upgrade is its word that the token was valid): one whose exp had passed by the server's clock (its Date header) or, without one, by listen's.
@@ -1588,15 +1589,40 @@ const HTTP_DATES = [
  * dates (tBU F2).
  */
 function isRetryAfter(value: string): boolean {
+  return /^\d+$/.test(value.trim()) || httpDate(value) !== undefined;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The time (epoch ms, UTC) an HTTP-date names (RFC 9110 §5.6.7: IMF-fixdate, rfc850-date with
+ * its two-digit year read as the RFC says, more than 50 years ahead being the past century, or
+ * asctime-date; all in GMT), surrounding whitespace allowed; undefined for anything else, a day
+ * its month does not have (`Feb 30`) included. Date.parse read "2099", "1.5", "soon 1" and
+ * "Dec 6 2099" as dates, and a date without "GMT" in local time: the 101 answer's `Date: 2099`
+ * was the server's clock, 72 years ahead (tCC F1).
+ */
+function httpDate(value: string): number | undefined {
   const text = value.trim();
-  if (/^\d+$/.test(text)) return true;
   for (const [index, pattern] of HTTP_DATES.entries()) {
     const match = pattern.exec(text);
     if (!match) continue;
-    const day = Number(index === 2 ? match[2] : match[1]);
-    return day >= 1 && day <= 31;
+    const [day, month, year] = index === 2 ? [Number(match[2]), match[1]!, Number(match[6])] : [Number(match[1]), match[2]!, Number(match[3])];
+    const [hour, minute, second] = index === 2 ? [match[3], match[4], match[5]].map(Number) : [match[4], match[5], match[6]].map(Number);
+    let fullYear = year;
+    if (index === 1) {
+      const thisYear = new Date().getUTCFullYear();
+      fullYear = Math.floor(thisYear / 100) * 100 + year;
+      if (fullYear > thisYear + 50) fullYear -= 100;
+    }
+    const monthIndex = MONTHS.indexOf(month);
+    const date = new Date(0);
+    date.setUTCFullYear(fullYear, monthIndex, day);
+    // A day past its month's end rolls over into the next month: no such date.
+    if (date.getUTCMonth() !== monthIndex || day < 1) return undefined;
+    return date.getTime() + ((hour! * 60 + minute!) * 60 + second!) * 1000;
   }
-  return false;
+  return undefined;
 }
 
 /**
