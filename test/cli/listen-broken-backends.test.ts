@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { runListen, stopWsServers, wsServer } from '../support/listen.js';
+import { SECRET, startServer, token } from '../server/helpers.js';
 
 afterEach(stopWsServers);
 
@@ -94,6 +95,25 @@ it("by the server's own clock (the Date header of its 101 answer): a token that 
     for (const ws of wss.clients) ws.terminate();
     await new Promise((resolve) => wss.close(resolve));
   }
+});
+
+// tCC F6: the package's own server, configured with jwt.clockToleranceSec 120 (it takes 0 to 300),
+// accepts a token expired a minute before, as told; listen called it a violator past 30 s.
+it("the package's own server with a clock tolerance of 120 s accepting a token expired 60 s before is a warning naming the tolerance listen assumed, not a violation: exit 0", async () => {
+  const { rt, url } = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 120 } });
+  try {
+    const { status, stdout, stderr } = await runListen([url(), '--token', await token('alice', { exp: Math.floor(Date.now() / 1000) - 60 }), '--duration', '1s', '--no-ping']);
+    expect(stderr).toMatch(/^protocol: warning: - \(root\) the server accepted the upgrade with a token that had expired \(its exp \S+, \d+ s before it by listen's clock .*\): within the clock tolerance listen allows a server, 300 s \(the most the reference server's jwt.clockToleranceSec takes\), so no violation/m);
+    expect(stdout).toMatch(/0 violations\n$/);
+    expect(status).toBe(0);
+  } finally {
+    await rt.close();
+  }
+  // Past 300 s, the most any reference server takes: the violation says the tolerance assumed.
+  const stale = await wsServer((ws) => ws.send(connection));
+  const { status, stdout } = await runListen([stale, '--token', await tokenExpiringIn(-400), '--duration', '500ms', '--no-ping']);
+  expect(stdout).toMatch(/^protocol: - \(root\) expected the server to refuse the upgrade with HTTP 401, got it accepted with a token that had expired \(its exp \S+, 40\d s before it by listen's clock .*; more than 300 s, past the clock tolerance listen allows a server, the most the reference server takes: jwt.clockToleranceSec up to 300 s\)/m);
+  expect(status).toBe(1);
 });
 
 // tCC F1: Date.parse read "2099" as the server's clock, 72 years ahead: a token valid for an hour
