@@ -25,7 +25,7 @@ function largeFrame(keys: number): string {
   return parts.join('');
 }
 
-type Report = { close: { code: number } | null; frames: number; invalid: number; violations: { index: number | null; keyword: string; message: string }[] };
+type Report = { close: { code: number } | null; frames: number; invalid: number; violations: { index: number | null; keyword: string; message: string }[]; warnings: { index: number | null; keyword?: string; message: string }[] };
 
 // tBQ F10: what came while listen checked a large frame, past --duration, was read after the run's
 // end and dropped: a close with 4000, or an invalid frame, that came inside the run passed (exit 0).
