@@ -871,6 +871,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let refused: Error | undefined;
   /** Whether that frame was the server's close frame (said on the close: line, no frame of the count). */
   let refusedClose = false;
+  /** The ping or pong control frame refused, if that frame was one (no message frame of the count either). */
+  let refusedControl: string | undefined;
+  /** The first two bytes of the last frame header ws's Receiver read ({@link watchHeaders}). */
+  let lastHeader: readonly [number, number] | undefined;
+  ws.once('open', () => watchHeaders(ws, (header) => (lastHeader = header)));
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
   // code below runs; an error before 'open' is a connection failure, handled below.
   ws.on('error', (error) => {
@@ -897,9 +902,20 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // opcode, 8 (close) when it refuses, tells them apart (a fresh user: read as a bad text frame).
     // The server's close frame, refused: the server's close, said on the close: line, no message
     // frame of the count (a close with 1005 was "frame 1", counted toward --count: tBQ F2).
-    if (receiverOf(ws)._opcode === 0x8) {
+    // A control frame refused in its header (its length past 125, RSV1, no FIN): ws has not read
+    // its length (126 and 127 are the 7-bit markers: "of 126 bytes" was said of one of 200) and,
+    // for a bit it refuses first, not even its opcode (tCC F2): both from the header's bytes.
+    const control = refusedInHeader(ws, code, lastHeader);
+    if (control?.opcode === 0x8 || (control === undefined && receiverOf(ws)._opcode === 0x8)) {
       refusedClose = true;
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, receiverOf(ws)._payloadLength)}, which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, control === undefined ? receiverOf(ws)._payloadLength : control.length)}, which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
+      finish();
+      return;
+    }
+    // A ping or pong control frame is no message frame either: it was "frame 1" in ws's words, of the count (tCC F2).
+    if (control !== undefined) {
+      refusedControl = control.opcode === 0x9 ? 'ping' : 'pong';
+      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
@@ -1295,7 +1311,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const cause = report.close
       ? report.close.code === 1006 ? ` before the connection ended without a close frame${cutShort()}` : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}${cutShort()}`
       : refused !== undefined
-        ? refusedClose ? " before this client refused the server's close frame" : ' before this client refused a frame'
+        ? refusedClose ? " before this client refused the server's close frame" : refusedControl !== undefined ? ` before this client refused the server's ${refusedControl} frame` : ' before this client refused a frame'
         : interruptedAt !== null
           ? ` before ${interruptedBy} ended the run after ${interruptedAt - started} ms`
           : '';
@@ -1672,12 +1688,66 @@ function closeFrameFault(code: string | undefined, message: string, length: unkn
           : 'past 4999: no status code (RFC 6455 §7.4.2)';
     return `expected a close frame whose status code is one a server may send (RFC 6455 §7.4: 1000 to 1003, 1007 to 1014, 3000 to 4999), got ${Number.isFinite(status) ? status : 'another'} (${why})`;
   }
-  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') {
-    return length === 1
-      ? 'expected a close frame whose payload is empty or begins with a 2-byte status code (RFC 6455 §5.5.1), got one of 1 byte'
-      : `expected a close frame of at most 125 bytes (RFC 6455 §5.5), got one of ${typeof length === 'number' ? length : 'more'} bytes`;
+  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && length === 1) return 'expected a close frame whose payload is empty or begins with a 2-byte status code (RFC 6455 §5.5.1), got one of 1 byte';
+  return controlFrameFault('close', code, typeof length === 'number' ? length : undefined) ?? 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
+}
+
+/**
+ * What is wrong with a control frame's header (`kind` close, ping or pong) that ws refused
+ * (`code`, its error's), as RFC 6455 has it: a payload over 125 bytes (`length` the size its
+ * header gave, undefined when its extended length had not come), fragmented (no FIN), a reserved
+ * bit set. Undefined for another fault.
+ */
+function controlFrameFault(kind: string, code: string | undefined, length: number | undefined): string | undefined {
+  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return `expected a ${kind} frame of at most 125 bytes (RFC 6455 §5.5), got one ${length === undefined ? 'whose header gave more' : `of ${length} bytes`}`;
+  if (code === 'WS_ERR_EXPECTED_FIN') return `expected a ${kind} frame with FIN set (RFC 6455 §5.5: a control frame is never fragmented), got one without`;
+  if (code === 'WS_ERR_UNEXPECTED_RSV_1' || code === 'WS_ERR_UNEXPECTED_RSV_2_3') {
+    const bits = code === 'WS_ERR_UNEXPECTED_RSV_1' ? 'RSV1' : 'RSV2 and RSV3';
+    return `expected a ${kind} frame with ${bits} clear (RFC 6455 §5.2: set only by an extension that defines it; permessage-deflate never compresses a control frame, RFC 7692 §6.1), got one with ${code === 'WS_ERR_UNEXPECTED_RSV_1' ? 'it' : 'one of them'} set`;
   }
-  return 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
+  return undefined;
+}
+
+/** ws's errors for a frame it refuses in its first two bytes (receiver.js, getInfo). */
+const HEADER_FAULTS = new Set(['WS_ERR_UNEXPECTED_RSV_2_3', 'WS_ERR_UNEXPECTED_RSV_1', 'WS_ERR_EXPECTED_FIN', 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', 'WS_ERR_INVALID_OPCODE']);
+
+/**
+ * Has `seen` told the first two bytes of each frame header ws's Receiver reads (ws 8: its
+ * `consume(2)` in state 0, GET_INFO), wrapping that method of this socket's Receiver: when ws
+ * refuses a frame in its header, it keeps no opcode (a reserved bit is refused before it reads
+ * it) and, of a length past 125, only the 7-bit marker (126, 127). Nothing for another shape of
+ * ws (no Receiver with a `consume`): then {@link refusedInHeader} tells nothing.
+ */
+function watchHeaders(ws: WebSocket, seen: (header: readonly [number, number]) => void): void {
+  const receiver = (ws as unknown as { _receiver?: { consume?: unknown; _state?: unknown } | null })._receiver;
+  if (typeof receiver?.consume !== 'function') return;
+  const consume = receiver.consume as (n: number) => Uint8Array;
+  receiver.consume = function (this: typeof receiver, n: number): Uint8Array {
+    const bytes = consume.call(this, n);
+    if (n === 2 && this._state === 0) seen([bytes[0]!, bytes[1]!]);
+    return bytes;
+  };
+}
+
+/**
+ * The control frame (close 8, ping 9, pong 10) ws refused in its header, if it was one (`code`
+ * ws's error, `header` its first two bytes, {@link watchHeaders}): its opcode, and the payload
+ * length its header gave: the 7-bit length, or the 16- or 64-bit one after it when that has come
+ * (ws buffers it unread), undefined when not.
+ */
+function refusedInHeader(ws: WebSocket, code: string | undefined, header: readonly [number, number] | undefined): { opcode: number; length: number | undefined } | undefined {
+  if (header === undefined || code === undefined || !HEADER_FAULTS.has(code)) return undefined;
+  const opcode = header[0] & 0x0f;
+  if (opcode < 0x8 || opcode > 0xa) return undefined;
+  const marker = header[1] & 0x7f;
+  if (marker < 126) return { opcode, length: marker };
+  const { _buffers: buffers } = receiverOf(ws);
+  const size = marker === 126 ? 2 : 8;
+  const parts = Array.isArray(buffers) ? buffers.filter((b): b is Uint8Array => b instanceof Uint8Array) : [];
+  const bytes = Buffer.concat(parts).subarray(0, size);
+  if (bytes.length < size) return { opcode, length: undefined };
+  const length = size === 2 ? bytes.readUInt16BE(0) : Number(bytes.readBigUInt64BE(0));
+  return { opcode, length };
 }
 
 /**

@@ -249,6 +249,31 @@ it("a close frame with a reserved or invalid status code, or a payload of 1 byte
   }
 });
 
+// tCC F2: a close frame over 125 bytes was "of 126 bytes" (ws's 7-bit marker, not the length its
+// header gave), and a ping control frame ws refused (too long, RSV1 set) was "frame 1" in ws's
+// words, a message frame of the count, as a refused close frame was before tBQ F2.
+it('a control frame refused in its header is said with the length its header gave, and a ping or pong so refused is no message frame: exit 1', async () => {
+  const long = (opcode: number, size: number) => [opcode, ...(size < 65536 ? [126, size >> 8, size & 0xff] : [127, 0, 0, 0, 0, (size >>> 24) & 0xff, (size >> 16) & 0xff, (size >> 8) & 0xff, size & 0xff]), 0x03, 0xe8, ...Array<number>(size - 2).fill(0x61)];
+  for (const [bytes, said, end] of [
+    [long(0x88, 200), /^close: - \(root\) expected a close frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 200 bytes, which this client had to refuse: /m, 'close'],
+    [long(0x88, 70_000), /^close: - \(root\) expected a close frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 70000 bytes, which/m, 'close'],
+    [long(0x89, 200), /^frame: - \(root\) expected a ping frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 200 bytes, a control frame \(no message frame of the count\), which this client had to refuse: /m, 'ping'],
+    [[0xc9, 0x05, ...Buffer.from('Hello')], /^frame: - \(root\) expected a ping frame with RSV1 clear \(RFC 6455 §5\.2: .*\), got one with it set, a control frame/m, 'ping'],
+    [[0x0a, 0x00], /^frame: - \(root\) expected a pong frame with FIN set \(RFC 6455 §5\.5: a control frame is never fragmented\), got one without, a control frame/m, 'pong'],
+  ] as const) {
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      (ws as unknown as { _socket: Socket })._socket.write(Buffer.from(bytes));
+    });
+    const { status, stdout } = await runListen([url, '--token', 'abcdefghijk', '--duration', '10s', '--count', '2', '--no-ping']);
+    expect(stdout).toMatch(said);
+    expect(stdout).toMatch(new RegExp(`^protocol: - \\(root\\) expected 2 frames within 10000 ms, got 1 before this client refused the server's ${end} frame$`, 'm'));
+    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 2 violations$/m);
+    expect(status).toBe(1);
+    await stopWsServers();
+  }
+});
+
 // tBQ F5: a ping stamped in epoch seconds passed silently, while `ts` in seconds gets a hint.
 it('a ping whose timestamp is now in epoch seconds gets a warning, said once: exit 0', async () => {
   const url = await wsServer((ws) => {
