@@ -798,6 +798,26 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     for (const text of seen) expect(apart(text.slice(0, 8), server), `${text}, the server's clock reads ${server}`).toBeLessThan(120);
   }, 120_000);
 
+  // Over polling the server sends no greeting and no ping: the dashboard learned no clock, and its
+  // own rows stayed an hour behind the messages around them (tCC F8). The poll answers' Date header is the server's.
+  it("stamps the rows the client makes over polling on the server's clock too, with the browser's clock an hour behind", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    h.refuseUpgrades = true;
+    browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    const page = await (await browser.newContext({ timezoneId: 'UTC' })).newPage();
+    await clockOff(-3_600_000)(page);
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => page.locator('#badge').textContent(), { timeout: 45_000 }).toBe('Polling');
+    const rows = () => page.locator('#panel-connection .rows li').allTextContents();
+    await expect.poll(async () => (await rows())[0], { timeout: 30_000 }).toMatch(/^\S+ connected over polling/);
+    await h.stop();
+    await expect.poll(async () => (await rows())[0], { timeout: 30_000 }).toMatch(/^\S+ disconnected over polling/);
+    const server = new Date().toISOString().slice(11, 19);
+    const seen = await rows();
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    for (const text of seen) expect(apart(text.slice(0, 8), server), `${text}, the server's clock reads ${server}`).toBeLessThan(120);
+  }, 120_000);
+
   it('counts down to the next attempt on the monotonic clock: a wall clock set back or forward an hour while retrying does not move it (it read "socket in 3613 s" for an attempt seconds away, or nothing: tBR)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
     const page = await open(h, {}, clockOff(0));

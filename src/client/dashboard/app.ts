@@ -96,6 +96,8 @@ let refusedAs: string | undefined;
 /** The page's fetch, which reads the `error` of a poll's 401 body (the client reads no refusal's body). */
 const pageFetch: FetchLike = async (url, init) => {
   const response = await fetch(url, init);
+  // Over polling the server stamps no message: its answer's Date header is its clock (tCC F8).
+  learn(Date.parse(response.headers.get('date') ?? ''));
   if (response.status === 401) {
     const body: unknown = await response.clone().json().catch(() => undefined);
     const error = (body as { error?: unknown } | null | undefined)?.error;
@@ -110,7 +112,8 @@ const steady = () => performance.timeOrigin + performance.now();
 /**
  * The server's clock minus {@link steady} (ms), learned from what the server itself stamps: its
  * `connection` greeting's `ts` and a ping's `timestamp` (epoch ms; one before 2001, epoch
- * seconds, is not a clock to take). Never from a message's `ts`: that is its producer's,
+ * seconds, is not a clock to take), and over polling, where it sends neither, a poll answer's
+ * `Date` header (whole seconds: up to 1 s behind). Never from a message's `ts`: that is its producer's,
  * unchecked, and one trade stamped 2 h ahead moved every row the client made 2 h (tBU). The
  * largest such difference seen, the least delayed, renewed by the next one once a minute old.
  * Undefined until the server has said a time.
