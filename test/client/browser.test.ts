@@ -676,6 +676,31 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect(await drawnOrder(page, '#panel-alerts .rows li', ['[warning]', 'Fill', 'sold', '0.5', 'BTC', '850000'])).toEqual(['[warning]', 'Fill', 'sold', '0.5', 'BTC', '850000']);
   }, 60_000);
 
+  it("keeps a row's order whatever a field's bidi controls and separators: a U+2069, U+2029, U+0085 or U+001C before a U+202E ended its <bdi> and drew the price 850000 as 000058 (tCA F6)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h);
+    // Every bidi control (embeddings, overrides, isolates, their closers, the marks), every
+    // paragraph separator (class B) and segment separator (class S), each before a U+202E;
+    // unmatched closers; more nested openers than the bidi algorithm's depth (125).
+    const controls = [...'\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c', ...'\n\r\x1c\x1d\x1e\x85\u2029', ...'\t\x0b\x1f'];
+    const symbols = [
+      ...controls.map((c) => `BTC-ZAR${c}\u202e`),
+      'BTC-ZAR\u2069\u2069\u202c\u202c\u202e',
+      `BTC-ZAR${'\u2067'.repeat(130)}\u202e`,
+      `BTC-ZAR${'\u202b'.repeat(130)}\u2069\u202e`,
+      `\u2067BTC-ZAR\u202e${'\u2069'.repeat(3)}\u202e`,
+    ];
+    const pieces = ['sell', '0.5', '@', '85', '0000', ' on ', 'luno', '—', 'filled', 'pnl', '98', '76'];
+    const wrong: Record<string, string[]> = {};
+    for (const [i, symbol] of symbols.entries()) {
+      await h.server.publish('alice', message('trades', { side: 'sell', quantity: 0.5, symbol, price: 850000, platform: 'luno', status: 'filled', pnl: 9876 }));
+      await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe(String(i + 1));
+      const order = await drawnOrder(page, '#panel-trades .rows li', pieces);
+      if (order.join() !== pieces.join()) wrong[JSON.stringify(symbol).slice(0, 40)] = order;
+    }
+    expect(wrong).toEqual({});
+  }, 60_000);
+
   it('names a close on the row of the socket it belongs to only: a lost poll has none (a crash while polling read "closed 1001 server shutting down", an earlier socket\'s close: tBE)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     const page = await open(h);

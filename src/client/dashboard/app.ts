@@ -44,8 +44,33 @@ function decimal(n: number): string {
   const e = Number(exponent);
   return e < 0 ? `${sign}0.${'0'.repeat(-e - 1)}${digits}${fraction}` : `${sign}${digits}${fraction}${'0'.repeat(e - fraction.length)}`;
 }
+/**
+ * A field's text as drawn in its isolate (a `<bdi>`, or FSI … PDI in a title), such that nothing in
+ * it ends the isolate: a paragraph separator (bidi class B: U+000A, U+000D, U+001C–U+001E, U+0085,
+ * U+2029), which ends every isolate and embedding, as a space; a PDI (U+2069) or PDF (U+202C) that
+ * closes nothing the field opened, left out (the PDI closed the `<bdi>` itself); and the field's
+ * embeddings, overrides and isolates (U+202A, U+202B, U+202D, U+202E, U+2066–U+2068) it leaves
+ * open closed at its end, deepest first. A U+202E after a U+2069 or U+2029 drew the rest of the
+ * row reversed, price 850000 as 000058 (tCA F6). Every other character is kept.
+ */
+function contained(text: string): string {
+  const open: string[] = [];
+  const kept = text.replace(/[\n\r\x1c-\x1e\x85\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    // What closes each one open, the last opened last: a PDI closes the embeddings inside its isolate too.
+    if (c === '\u202c') return open.at(-1) === c ? (open.pop(), c) : '';
+    if (c === '\u2069') {
+      const at = open.lastIndexOf(c);
+      if (at < 0) return '';
+      open.length = at;
+      return c;
+    }
+    if (c >= '\u202a') return open.push(c >= '\u2066' ? '\u2069' : '\u202c'), c;
+    return ' ';
+  });
+  return kept + open.reverse().join('');
+}
 /** A row as one string (a title): each field between FSI and PDI (U+2068, U+2069), isolated as a `<bdi>` is. */
-const plain = (parts: Row): string => parts.map((part) => (typeof part === 'string' ? part : `\u2068${part.field}\u2069`)).join('');
+const plain = (parts: Row): string => parts.map((part) => (typeof part === 'string' ? part : `\u2068${contained(part.field)}\u2069`)).join('');
 
 type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => Row };
 
@@ -215,7 +240,7 @@ function show(type: string, text: Row, ts?: string): void {
   // after it (the row's first 300 hid a failed trade's status and price after a long symbol: tBE).
   for (const part of ts ? [...row`${clock(ts)} `, ...text] : text) {
     if (typeof part === 'string') item.append(part);
-    else if (part.field) item.append(Object.assign(document.createElement('bdi'), { textContent: cut(part.field, 200) }));
+    else if (part.field) item.append(Object.assign(document.createElement('bdi'), { textContent: contained(cut(part.field, 200)) }));
   }
   const rows = section.querySelector('.rows')!;
   if (paused) {
