@@ -194,7 +194,7 @@ export interface FetchResponseLike {
 }
 
 /**
- * What the client calls a fetch with: the poll URL, the token as `authorization: Bearer …`,
+ * What the client calls a fetch with: the poll URL, the token as `authorization: Bearer …` (or in the URL, `?token=`, with no header: see `polling`),
  * and a signal that aborts a poll that brings no byte for `pollTimeoutMs`, or at `disconnect()`. The global fetch
  * (browsers, Node 20) and node-fetch 3 are one.
  */
@@ -269,7 +269,8 @@ export interface RealtimeClientOptions {
   fallbackAfter?: number | undefined;
   /**
    * Use the polling fallback, a boolean. Default true. Polls are GETs of `pollUrl` with the
-   * token as `Authorization: Bearer`; a poll refused 401 or 403 is a refused token or origin, as
+   * token as `Authorization: Bearer` (one with anything but visible ASCII, which a header cannot
+   * carry as given, as `?token=` alone, as the socket sends it); a poll refused 401 or 403 is a refused token or origin, as
    * an upgrade's is: against a server without the reference server's poll endpoint, pass false.
    * A 401 whose body is `{"error":"no-token"}` is none (a proxy dropped `Authorization`): polls
    * send the token as `?token=` from then on, and one refused so again is a failed poll, retried.
@@ -547,8 +548,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** A `connection` event in the spec's shape, for changes the server does not announce itself. */
   function announce(state: ConnectionData['status'], mode: ConnectionData['mode'], extra?: Pick<ConnectionData, 'resume'>): void {
     // Typed: a field the contract makes required in `connection` data is a type error here, as on the server.
-    const data: ConnectionData = { status: state, mode, ...extra };
-    local('connection', data);
+    local('connection', { status: state, mode, ...extra } satisfies ConnectionData);
   }
 
   /**
@@ -784,9 +784,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function detach(ws: WebSocketLike, code: number, reason: string): void {
+    // Not `onerror`, set to nothing once and for all by attempt(): `ws` throws an 'error' nobody
+    // listens to when a connecting socket is closed.
     ws.onclose = ws.onmessage = ws.onopen = null;
-    // Not null: `ws` throws an 'error' nobody listens to when a connecting socket is closed.
-    ws.onerror = () => {};
     try {
       ws.close(code, reason);
       // `ws` (Node) waits 30 s for the peer's answer to a close: a dead peer held the socket,
@@ -1151,8 +1151,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const asked = status.cursor;
         const sent = now();
         try {
-          const response: FetchResponseLike = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl()), tokenInQuery && t), {
-            headers: { authorization: `Bearer ${t}` },
+          // A token a header cannot carry as given (white space, which fetch trims, a character
+          // past U+00FF, on which it throws; anything but visible ASCII) goes as `?token=` alone, as
+          // the socket sends it: the server judges the same text on both paths (`token\n` was taken
+          // by polls and refused by sockets, and `token…` threw in fetch: polls retried for good,
+          // never told `unauthorized`: tCA F7).
+          const response: FetchResponseLike = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl()), (tokenInQuery || /[^!-~]/.test(t)) && t), {
+            headers: /[^!-~]/.test(t) ? {} : { authorization: `Bearer ${t}` },
             signal: abort.signal,
           });
           if (!alive()) return;

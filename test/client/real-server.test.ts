@@ -35,6 +35,31 @@ describe('client against the reference server', () => {
     await until(() => client.getStatus().mode === 'ws', 'the socket with a good token');
   });
 
+  it('judges a token alike over the socket and over polls: white space around it, a character a header cannot carry (`token\\n` was taken by polls and refused by sockets; `token…` threw in fetch, and a polling client retried for good, never told unauthorized: tCA F7)', async () => {
+    const good = await sign('alice');
+    const tokens = { good, 'line break after': `${good}\n`, 'space before': ` ${good}`, 'U+200B after': `${good}\u200b`, '… after': `${good}…` };
+    const verdicts: Record<string, string[]> = {};
+    for (const webSocket of [true, false]) {
+      const h = await harness({ webSocket });
+      for (const [name, token] of Object.entries(tokens)) {
+        const client = nodeClient(h.url, { fallbackAfter: 0 });
+        client.connect(token);
+        await until(() => client.getStatus().connected || client.getStatus().state === 'unauthorized', `a verdict on the token with ${name}, webSocket ${webSocket}`);
+        const { state, mode, lastHttpStatus } = client.getStatus();
+        (verdicts[name] ??= []).push(state === 'unauthorized' ? `unauthorized, HTTP ${lastHttpStatus}` : `connected over ${mode}`);
+        client.disconnect();
+      }
+      await h.stop();
+    }
+    expect(verdicts).toEqual({
+      good: ['connected over ws', 'connected over polling'],
+      'line break after': ['unauthorized, HTTP 401', 'unauthorized, HTTP 401'],
+      'space before': ['unauthorized, HTTP 401', 'unauthorized, HTTP 401'],
+      'U+200B after': ['unauthorized, HTTP 401', 'unauthorized, HTTP 401'],
+      '… after': ['unauthorized, HTTP 401', 'unauthorized, HTTP 401'],
+    });
+  }, 30_000);
+
   it('an expired token (4401) is replaced by the provider, and the stream resumes', async () => {
     const h = await harness();
     const client = nodeClient(h.url);
