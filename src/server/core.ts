@@ -709,7 +709,8 @@ export class RealtimeCore {
    *   empty (the message says what it got), or one no
    *   token names: longer than 256 characters (`MAX_USER_ID_LENGTH`, auth.ts), or holding half a UTF-16
    *   surrogate pair alone (see {@link hasLoneSurrogate}); with validation off, a message with
-   *   no JSON object text (a `toJSON` that returns nothing, or other than an object)
+   *   no JSON object text (a `toJSON` that returns nothing, or other than an object); with
+   *   validation on or off, one whose JSON text is `{}` or holds a `cursor` (from its `toJSON`)
    * @throws MessageValidationError when validation is on and the message is invalid, or holds
    *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
    * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
@@ -732,7 +733,8 @@ export class RealtimeCore {
    * Publishes a global message (`x-audience: global`) to every connected user.
    * @throws TypeError for a message that is not an object, a type whose audience is not
    *   `global`, or, with validation off, a message with no JSON object text (a `toJSON` that
-   *   returns nothing, or other than an object)
+   *   returns nothing, or other than an object); with validation on or off, one whose JSON text
+   *   is `{}` or holds a `cursor`
    * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
    * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
    * validation is off; the promise rejects when the store cannot take the message, and, from the
@@ -768,6 +770,16 @@ export class RealtimeCore {
           ? `${called}: the message has no JSON text (JSON.stringify gives nothing: a toJSON that returns undefined?); nothing was sent`
           : `${called}: the message's JSON text must be an object, got ${preview(text)} (from its toJSON?); nothing was sent`);
       }
+    }
+    // No member (`{}`: a toJSON that drops every field, fields inherited through Object.create)
+    // took the cursor as `{,"cursor":…}`, no JSON; a `cursor` of its own (a toJSON that gives a
+    // relay's stored document) went out twice, `"cursor":"old.1","cursor":"<new>"`, validated or
+    // not: neither is a frame to send (tCA F2, F3). (JSON.stringify writes the key as is.)
+    if (text === '{}' || (text.includes('"cursor":') && Object.hasOwn(JSON.parse(text) as object, 'cursor'))) {
+      const called = userId === null ? 'broadcast' : 'publish';
+      throw new TypeError(text === '{}'
+        ? `${called}: the message's JSON text is {}, no field (from its toJSON, or fields inherited: Object.create?); nothing was sent`
+        : `${called}: the server assigns cursors: the message's JSON text holds one (from its toJSON?); nothing was sent`);
     }
     // After the server's close(): refused, whatever the store. Its own store rejected with a bare `stream store is closed`
     // (or, while it drained, stored what no socket would get), and an app's resolved and stored it (a fresh user).

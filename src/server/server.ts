@@ -283,7 +283,8 @@ export interface RealtimeServer {
    * @throws TypeError, synchronously, for a message that is not an object (nothing, a string such as a frame already
    *   serialized), a type whose audience is not `user`, a user id that is not a non-empty string or that no token names
    *   (over 256 characters, or holding half a UTF-16 surrogate pair alone); with validation off, a message with no JSON
-   *   object text (a `toJSON` that returns nothing, or other than an object)
+   *   object text (a `toJSON` that returns nothing, or other than an object); with validation on or off, one whose JSON
+   *   text is `{}` or holds a `cursor` of its own (from its `toJSON`: the server assigns cursors)
    * @throws MessageValidationError (from `realtime-contract`), synchronously, when validation is on and the message is
    *   invalid or holds half a surrogate pair alone in a string: nothing is stored or sent
    */
@@ -293,7 +294,8 @@ export interface RealtimeServer {
    * refuses (below) is thrown synchronously, not rejected; the promise rejects when the store cannot take the message,
    * and from `close()` on with `ERR_SERVER_CLOSED` (`broadcast() after close(): …`).
    * @throws TypeError, synchronously, for a message that is not an object, a type whose audience is not `global`, or, with
-   *   validation off, a message with no JSON object text
+   *   validation off, a message with no JSON object text; with validation on or off, one whose JSON text is `{}` or holds
+   *   a `cursor` of its own
    * @throws MessageValidationError (from `realtime-contract`), synchronously, when validation is on and the message is invalid
    */
   broadcast(message: GlobalMessage): Promise<StreamEntry>;

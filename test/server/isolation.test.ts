@@ -152,6 +152,45 @@ describe('isolation, counted', () => {
 });
 
 describe('validation switch', () => {
+  it('with validation on or off, a message whose JSON text is {} or holds a cursor of its own is a TypeError at the call site, and the others go out as JSON with one cursor (`{,"cursor":…}` and `"cursor":"old.1","cursor":…` were stored and sent: tCA F2, F3)', async () => {
+    for (const validateOutbound of [false, true]) {
+      const server = await startServer({ validateOutbound });
+      try {
+        const socket = await connect(server.url({ token: await token('u1') }));
+        const raw: string[] = [];
+        socket.ws.on('message', (data) => raw.push(String(data)));
+        await socket.until(() => socket.count('connection') === 1);
+        const published = server.rt.stats().published;
+        class Stored {
+          toJSON() {
+            return { ...trade(), cursor: 'old.1' };
+          }
+        }
+        const wrong = [{ ...trade(), toJSON: () => ({}) }, Object.create(trade()), Object.assign(new Stored(), trade()), { ...trade(), toJSON: () => ({ ...trade(), cursor: 'old.1' }) }];
+        const errors = wrong.map((message) => {
+          try {
+            void server.rt.publish('u1', message as never);
+            return 'published';
+          } catch (error) {
+            return `${(error as Error).name}: ${(error as Error).message}`;
+          }
+        });
+        // (With validation, an object with a `toJSON` key, or a text without `type`, is invalid first.)
+        const empty = validateOutbound ? expect.stringMatching(/^MessageValidationError: /) : 'TypeError: publish: the message\'s JSON text is {}, no field (from its toJSON, or fields inherited: Object.create?); nothing was sent';
+        const cursor = 'TypeError: publish: the server assigns cursors: the message\'s JSON text holds one (from its toJSON?); nothing was sent';
+        expect(errors, `validateOutbound ${validateOutbound}`).toEqual([empty, empty, cursor, validateOutbound ? expect.stringMatching(/^MessageValidationError: /) : cursor]);
+        expect(server.rt.stats().published).toBe(published);
+        // Nothing of them was sent: the next message is the socket's first stream frame, JSON with one cursor, the server's.
+        const entry = await server.rt.publish('u1', trade());
+        await socket.until(() => socket.count('trades') === 1);
+        const frames = raw.filter((frame) => frame.includes('"trades"'));
+        expect(frames.map((frame) => [JSON.parse(frame).cursor, frame.split('"cursor"').length - 1])).toEqual([[entry.cursor, 1]]);
+      } finally {
+        await server.rt.close();
+      }
+    }
+  });
+
   it('with validation off, a message whose toJSON gives nothing (or not an object) is a TypeError at the call site, nothing stored or counted (it was an internal "reading \'slice\'" from the store: a fresh user)', async () => {
     const production = await startServer({ validateOutbound: false });
     try {
