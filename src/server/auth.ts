@@ -57,7 +57,7 @@ export interface JwtClaimOptions {
 
 /** `{ secret }`: HS256, the only algorithm a shared secret verifies (no `algorithm`: a TypeError). */
 export interface JwtSecretOptions extends JwtClaimOptions {
-  /** HS256 shared secret, at least 32 bytes (a string is UTF-8 encoded). */
+  /** HS256 shared secret, at least 32 bytes (a string is UTF-8 encoded: one with half a surrogate pair alone, which UTF-8 cannot carry, is a TypeError). */
   secret: string | Uint8Array;
   publicKey?: undefined;
   /** Not with `secret`: the algorithm is HS256 (a TypeError that says so). */
@@ -724,7 +724,7 @@ export function malformedJws(token: string): string {
  * each time, no failed fetch: the set may be mended.
  *
  * @throws TypeError, at once, naming the option, when the options are not one of `secret` (a
- *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, any
+ *   string, well-formed UTF-16, or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, any
  *   option is of the wrong type (never the key material), one is unknown (`audiance`: "did
  *   you mean "audience"?"), `algorithm` is given without `publicKey` (with `secret` the
  *   algorithm is HS256; with `jwksUrl`, `jwksAlgorithms` pins it) or is not RS256, ES256 or
@@ -768,6 +768,9 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     // `secret: 42` passed (42.byteLength < 32 is false) and every token then got 401.
     // Its type only (or its length in bytes, below), never its value: a secret is not printed, even a wrong one.
     if (typeof options.secret !== 'string' && !(options.secret instanceof Uint8Array)) throw new TypeError(`${call}: ${prefix}secret must be a string or a Uint8Array of at least 32 bytes, got ${options.secret === null ? 'null' : Array.isArray(options.secret) ? 'an array' : typeof options.secret === 'object' ? 'an object' : `a ${typeof options.secret}`}`);
+    // Half a surrogate pair alone went in as the bytes of U+FFFD, unsaid: `'\ud800'.repeat(11)` was a 33-byte
+    // key, and `'\udfff'.repeat(11)` signed tokens it took (tCA F8). Its place only, never the secret.
+    if (typeof options.secret === 'string' && hasLoneSurrogate(options.secret)) throw new TypeError(`${call}: ${prefix}secret must be well-formed UTF-16 (it is UTF-8 encoded), got a string with half a surrogate pair alone at index ${options.secret.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/)} (give the key's bytes as a Uint8Array)`);
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (secret.byteLength < 32) throw new TypeError(`${call}: ${prefix}secret must be at least 32 bytes (HS256), got ${secret.byteLength}`);
     key = Promise.resolve(secret);

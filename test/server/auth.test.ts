@@ -340,6 +340,11 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ publicKey: ecPem, algorithm: 'HS256' as never, audience: null })).toThrow(/^createRealtimeServer: jwt\.algorithm must be one of RS256, ES256, EdDSA/);
     // README: an HS256 secret of at least 32 bytes, a shorter one a TypeError.
     expect(create({ secret: 'short' })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be at least 32 bytes (HS256), got 5'));
+    // Half a surrogate pair alone, which UTF-8 cannot carry: it went in as U+FFFD's bytes, and another such secret's tokens verified (tCA F8).
+    expect(create({ secret: '\ud800'.repeat(11) })).toThrow(new TypeError('createRealtimeServer: jwt.secret must be well-formed UTF-16 (it is UTF-8 encoded), got a string with half a surrogate pair alone at index 0 (give the key\'s bytes as a Uint8Array)'));
+    expect(create({ secret: `${SECRET}😀\udfff` })).toThrow(new RegExp(`half a surrogate pair alone at index ${SECRET.length + 2} `));
+    const whole = createRealtimeServer({ jwt: { secret: `${SECRET}😀` }, port: 0, host: '127.0.0.1' });
+    await whole.close();
     // `{ secret: process.env.JWT_SECRET }` with the variable unset names the key (a fresh user looked for a second one).
     expect(create({ secret: undefined } as never)).toThrow(new TypeError('createRealtimeServer: jwt.secret is undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl'));
     expect(create({} as never)).toThrow(new TypeError('createRealtimeServer: give exactly one of jwt.secret, jwt.publicKey or jwt.jwksUrl, got none'));
