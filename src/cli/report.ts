@@ -265,7 +265,7 @@ export function formatProblem({ file, line, index, type, error }: Problem): stri
   return oneLine(`${shownName(file)}:${line}: ${index === undefined ? '' : `[${index}] `}${type === null ? '-' : cut(type, 40)} ${shownPointer(error.pointer)} ${error.message}`);
 }
 
-/** A pointer as text output shows it: `(root)` for the root, cut past 200 characters (a key may be megabytes long; JSON output keeps it whole), escaped as {@link shownName}. */
+/** A pointer as text output shows it: `(root)` for the root, cut past 200 UTF-16 code units, never inside a character (a key may be megabytes long; JSON output keeps it whole), escaped as {@link shownName}. */
 export function shownPointer(pointer: string): string {
   return pointer === '' ? '(root)' : shownName(cut(pointer, 200));
 }

@@ -97,7 +97,8 @@ export function described(value: unknown): string {
 export const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function failure(pointer: string, keyword: string, expected: string, found: unknown): Checked {
-  // JSON text of what was found (80 characters at most, `...` where cut); JSON.stringify would call Infinity null.
+  // JSON text of what was found (80 UTF-16 code units at most, `...` where cut; the cut may leave half a
+  // surrogate pair, which no byte of the bundle's budget is left to avoid: tCA F5); JSON.stringify would call Infinity null.
   let shown: string;
   try {
     const text = typeof found === 'number' && !isFinite(found) ? String(found) : JSON.stringify(found) ?? 'nothing';

@@ -40,7 +40,7 @@ export interface BuildOptions {
  * control and invisible characters (format characters, U+2028/9, default-ignorable code points,
  * half a surrogate pair) escaped (`/data/x\n` for a key holding a newline, `\u202e`), `"` and
  * `\` as `\"` and `\\`, other characters as they are (`/data/ключ`), a pointer cut at 200
- * characters, so the text stays one line in a log and hides nothing. `type` and each error's `pointer` hold
+ * UTF-16 code units (a character past U+FFFF counts two; never between its halves), so the text stays one line in a log and hides nothing. `type` and each error's `pointer` hold
  * them as they are.
  */
 export class MessageValidationError extends Error {

@@ -188,12 +188,12 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const local = new Date(trade.ts).toLocaleTimeString('en-GB', { timeZone: 'Africa/Johannesburg', hour12: false });
       expect(local).not.toBe(trade.ts.slice(11, 19));
       expect(await page.locator('#panel-trades .rows li').first().textContent()).toMatch(new RegExp(`^${local} `));
-      // A long field shows its first 200 characters, the row under 300 (300 KB made a panel thousands of lines tall: a hostile tester).
+      // A long field shows its first 200 characters (code points), the row under 300 (300 KB made a panel thousands of lines tall: a hostile tester).
       const alert = example('alerts') as { data: { message: string } };
       await h.server.publish('alice', { ...alert, data: { ...alert.data, message: '😀'.repeat(100_000) } } as never);
       await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(1);
       const row = (await page.locator('#panel-alerts .rows li').first().textContent())!;
-      expect([row.length <= 300, row.endsWith('😀…')]).toEqual([true, true]);
+      expect([[...row].length <= 300, row.endsWith('😀…')]).toEqual([true, true]);
       expect(() => encodeURIComponent(row), 'no half of a character at the cut').not.toThrow();
     } finally {
       await browser.close();
@@ -751,8 +751,39 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect(await first('alerts')).toMatch(/ T{199}…: withdrawals halted: move funds now$/);
     // Still bounded: a 100,000-character field shows its first 200 (300 KB made a panel thousands of lines tall).
     const big = (await page.locator('#panel-alerts .rows li').first().textContent())!;
-    expect([big.length < 300, big.endsWith('😀…')]).toEqual([true, true]);
+    expect([[...big].length < 300, big.endsWith(`${'😀'.repeat(199)}…`)]).toEqual([true, true]);
     expect(() => encodeURIComponent(big), 'no half of a character at the cut').not.toThrow();
+  }, 60_000);
+
+  it('counts the characters of a cut in code points, never cutting an emoji: the user a token names, a field (40 emoji in a sub were cut at 31 and half of one, drawn U+FFFD: tCA F1)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    const page = await browser.newPage();
+    const user = async (sub: string) => {
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign(sub)}`);
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      return page.locator('#user').textContent();
+    };
+    expect(await user('😀'.repeat(40))).toBe('😀'.repeat(40));
+    expect(await user('😀'.repeat(64))).toBe('😀'.repeat(64));
+    expect(await user('😀'.repeat(70))).toBe(`${'😀'.repeat(63)}…`);
+    await h.server.publish('😀'.repeat(70), message('alerts', { title: '😀'.repeat(150), message: `x${'😀'.repeat(250)}` }));
+    await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('#panel-alerts .rows li bdi').allTextContents()).toEqual(expect.arrayContaining(['😀'.repeat(150), `x${'😀'.repeat(198)}…`]));
+  }, 60_000);
+
+  it('shows half a surrogate pair alone in a field as its escape, `\\ud83d`: the client\'s `invalid` text, cut in UTF-16 units, drew a U+FFFD (tCA F5)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    let socket: WebSocketRoute | undefined;
+    const page = await open(h, {}, (p) => p.routeWebSocket(/\/api\/ws/, (ws) => {
+      ws.connectToServer();
+      socket = ws;
+    }));
+    socket!.send(JSON.stringify({ ...(message('alerts', { severity: ['😀'.repeat(60)] }, 'alert_9') as object), cursor: 'x.1' }));
+    await expect.poll(() => page.locator('#panel-events .rows li').count(), { timeout: 15_000 }).toBe(1);
+    const row = (await page.locator('#panel-events .rows li').first().textContent())!;
+    expect(row).toContain(`invalid alerts alert_9: /data/severity expected a value of type string, got ["${'😀'.repeat(37)}\\ud83d...`);
+    expect(() => encodeURIComponent(row), 'no half of a character drawn').not.toThrow();
   }, 60_000);
 
   it('shows numbers in decimal, as written, at every size (a 50-satoshi trade read "buy 5e-7 BTC-ZAR @ 1e+21": tBE)', async () => {

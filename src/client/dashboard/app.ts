@@ -51,11 +51,14 @@ function decimal(n: number): string {
  * closes nothing the field opened, left out (the PDI closed the `<bdi>` itself); and the field's
  * embeddings, overrides and isolates (U+202A, U+202B, U+202D, U+202E, U+2066–U+2068) it leaves
  * open closed at its end, deepest first. A U+202E after a U+2069 or U+2029 drew the rest of the
- * row reversed, price 850000 as 000058 (tCA F6). Every other character is kept.
+ * row reversed, price 850000 as 000058 (tCA F6). Half a surrogate pair alone is shown as its
+ * escape (`\ud83d`). Every other character is kept.
  */
 function contained(text: string): string {
   const open: string[] = [];
-  const kept = text.replace(/[\n\r\x1c-\x1e\x85\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+  const kept = text.replace(/[\n\r\x1c-\x1e\x85\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
+    // Half a surrogate pair alone (the client's `invalid` text, cut in UTF-16 units) as `\ud83d`, as the package's own messages show one: it was drawn as U+FFFD (tCA F5).
+    if (c >= '\ud800' && c <= '\udfff') return `\\u${c.charCodeAt(0).toString(16)}`;
     // What closes each one open, the last opened last: a PDI closes the embeddings inside its isolate too.
     if (c === '\u202c') return open.at(-1) === c ? (open.pop(), c) : '';
     if (c === '\u2069') {
@@ -225,9 +228,16 @@ function clock(ts: string): string {
 /** The reader's `prefers-reduced-motion: reduce`, read at each message (it may change while the page is open). */
 const still = matchMedia('(prefers-reduced-motion: reduce)');
 
-/** `text`, or its first `max` - 1 characters and `…` when longer (no half of a surrogate pair). */
+/**
+ * `text`, or its first `max` - 1 characters and `…` when it has more than `max`: characters are
+ * code points (an emoji is one, as the server counts a `sub`), never half a surrogate pair (the
+ * token's `sub` was cut in UTF-16 units, inside an emoji, and 40 emoji were cut at 64: tCA F1).
+ */
 function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, /[\uD800-\uDBFF]/.test(text[max - 2]!) ? max - 2 : max - 1)}…`;
+  if (text.length <= max) return text;
+  // The first 2 × max code units hold at least max characters, or the whole text.
+  const chars = [...text.slice(0, 2 * max)];
+  return chars.length <= max && text.length <= 2 * max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 function show(type: string, text: Row, ts?: string): void {
@@ -236,7 +246,7 @@ function show(type: string, text: Row, ts?: string): void {
   section.querySelector('.count')!.textContent = String(counts[type]);
   const item = document.createElement('li');
   // A field the tolerant client takes may be long (300 KB made the panel thousands of lines
-  // tall: a hostile tester): each field shows its first 200 characters, and the row the fields
+  // tall: a hostile tester): each field shows its first 200 characters (code points), and the row the fields
   // after it (the row's first 300 hid a failed trade's status and price after a long symbol: tBE).
   for (const part of ts ? [...row`${clock(ts)} `, ...text] : text) {
     if (typeof part === 'string') item.append(part);
@@ -466,7 +476,7 @@ realtimeClient.on('unknown', (e) => show('events', row`unknown type ${e.type}`, 
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
 /**
- * Whom a JWT names: its `sub` (cut at 64 characters), and whether it has the demo's `admin: true`
+ * Whom a JWT names: its `sub` (cut at 64 characters, code points), and whether it has the demo's `admin: true`
  * claim (every user's stream), and its `exp` (to say a refused token expired), read without verifying
  * it (the header says which user's stream this is; the server decides what it may see); undefined
  * for a token that is not a JWT with a string `sub`.
@@ -477,7 +487,7 @@ function whom(token: string): { sub: string; admin: boolean; exp?: number } | un
     const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as { sub?: unknown; admin?: unknown; exp?: unknown };
     if (typeof claims.sub !== 'string') return undefined;
     // A long subject (or one of direction overrides) would push the header about: cut, as a preview.
-    return { sub: claims.sub.length > 64 ? `${claims.sub.slice(0, 63)}…` : claims.sub, admin: claims.admin === true, ...(Number.isFinite(claims.exp) && { exp: claims.exp as number }) };
+    return { sub: cut(claims.sub, 64), admin: claims.admin === true, ...(Number.isFinite(claims.exp) && { exp: claims.exp as number }) };
   } catch {
     return undefined;
   }
