@@ -383,7 +383,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const connectTimeout = num('connectTimeoutMs', options.connectTimeoutMs, 10_000);
   // From the contract's hold (a server built with a longer one had every quiet poll abandoned: tBD F4).
   const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, POLL_HOLD_MS + POLL_TIMEOUT_MARGIN_MS);
-  const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 16 * 1024 * 1024);
+  const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 2 ** 24); // 16 MiB
   option('url', options.url, 'a string', isString);
   // What is wrong said, as connect says it of `url` ("got a string" read as the type it must be: tAP F2).
   const pollFault = options.pollUrl !== undefined && urlFault(options.pollUrl, /^https?:$/);
