@@ -6,7 +6,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultJobs, ParallelValidation } from '../../src/cli/parallel.js';
+import { defaultJobs, MAX_JOBS, ParallelValidation } from '../../src/cli/parallel.js';
 import { runValidate, type ValidateCommandOptions } from '../../src/cli/validate-command.js';
 import { shellWord } from '../../src/cli/path-hints.js';
 import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
@@ -204,6 +204,18 @@ describe('realtime-contract validate', () => {
     expect(stderr).toBe(`realtime-contract: cannot read "${path.join(dir, 'nope.json')}": no such file or folder\n`);
     expect(stdout).toBe('1 valid, 0 invalid\n');
     expect(code).toBe(2);
+  });
+
+  it('exits 2, not 1, for a missing file beside an invalid message: the file never read outweighs the invalid one, which is still reported (tBY F2: only a symbolic-link test saw exit 1 here)', () => {
+    // Exit 1 would tell CI "invalid messages" and hide that a file was never checked at all.
+    const bad = file('fault-and-invalid/bad.json', JSON.stringify({ type: 'ping', timestamp: 'soon' }));
+    const missing = path.join(dir, 'fault-and-invalid/missing.json');
+    for (const args of [[missing, bad], [bad, missing]]) {
+      const { code, stdout, stderr } = cli(['validate', ...args]);
+      expect(stderr).toBe(`realtime-contract: cannot read "${missing}": no such file or folder\n`);
+      expect(stdout).toBe(`${bad}:1: ping /timestamp expected an integer, got a string "soon"\n0 valid, 1 invalid\n`);
+      expect(code).toBe(2);
+    }
   });
 
   it('reads a file once however often it is named: twice, through its folder, through a link (its problems were reported twice and its messages counted twice)', () => {
@@ -782,6 +794,17 @@ describe('realtime-contract validate', () => {
         vi.doUnmock('node:os');
         vi.resetModules();
       }
+    });
+
+    it('takes --jobs 16, the most README and --help allow and the worker pool\'s MAX_JOBS (tBY F1: refusing it failed no test)', () => {
+      // README: "16 at most"; --help: "1 to 16"; the worker pool's own bound, MAX_JOBS, is the same.
+      expect(MAX_JOBS).toBe(16);
+      expect(readFileSync('README.md', 'utf8')).toContain('(default: one per CPU, at most 4; 16 at most)');
+      expect(cli(['validate', '--help']).stdout).toMatch(/--jobs <n>\s+worker threads for NDJSON files of 8 MiB or more, 1 to 16\b/);
+      const { code, stdout, stderr } = cli(['validate', '--jobs', String(MAX_JOBS), 'test/fixtures/valid']);
+      expect(stderr).toBe('');
+      expect(stdout).toBe(`${readFixtureMessages('valid').length} valid, 0 invalid\n`);
+      expect(code).toBe(0);
     });
 
     it('the CLI hands an NDJSON file of 8 MiB or more to its workers, with the output of --jobs 1', () => {
