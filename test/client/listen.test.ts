@@ -139,6 +139,31 @@ describe('listen', () => {
     expect(stdout).toMatch(/^frame 2: ping \(root\) expected a ping every 60000 ms \(± 6000 ms\), got \d+ ms since the previous ping$/m);
   });
 
+  it('judges a ping by the default tolerance, ± 10 % of --ping-interval: one 8 % early passes, one 15 % late is said (not only the ± in its words: tBY F3)', async () => {
+    // Each ping goes a set time after listen's pong to the one before, which listen sends once it
+    // has read that ping: listen cannot see the gap shorter than it is, only longer (a busy machine).
+    const interval = 1500;
+    const gaps = [1380, 1725];
+    let timer: NodeJS.Timeout | undefined;
+    const url = await echoServer((ws) => {
+      ws.send(connection);
+      ws.send(JSON.stringify({ type: 'ping', timestamp: 1705251000000 }));
+      ws.on('message', (raw) => {
+        const { type, timestamp } = JSON.parse(String(raw)) as { type: string; timestamp: number };
+        const gap = gaps.shift();
+        if (type === 'pong' && gap !== undefined) timer = setTimeout(() => ws.send(JSON.stringify({ type: 'ping', timestamp: timestamp + gap })), gap);
+      });
+    });
+    stops.push(async () => clearTimeout(timer));
+    const { status, stdout } = await listen([url, '--count', '4', '--ping-interval', String(interval), '--no-ping', '--format', 'json']);
+    const report = JSON.parse(stdout) as { frames: number; violations: { index: number | null; keyword: string; message: string }[] };
+    expect(report.frames).toBe(4);
+    // Frame 3, 8 % early, is no violation; frame 4, 15 % late, is the only one.
+    expect(report.violations.map(({ index, keyword }) => ({ index, keyword }))).toEqual([{ index: 3, keyword: 'keepalive' }]);
+    expect(report.violations[0]!.message).toMatch(/^expected a ping every 1500 ms \(± 150 ms\), got \d+ ms since the previous ping$/);
+    expect(status).toBe(1);
+  });
+
   it('answers a ping that only strict mode refuses, as the client would (else the server drops the socket and ends the check: a reviewer)', async () => {
     const ping = { type: 'ping', timestamp: 1705251000000, region: 'eu' };
     const server = await fixtureServer([connection, JSON.stringify(ping)]);
@@ -1058,6 +1083,17 @@ describe('listen', () => {
     const { status, stdout } = await listen([server.url, '--count', '3', '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
     expect(stdout).toBe('protocol: - (root) expected 3 frames within 1000 ms, got 1\nconnection 1\n1 frame (1 valid, 0 invalid), 1 violation\n');
     expect(status).toBe(1);
+  });
+
+  it('--count N against a server that sends N - 1 frames is a violation, and N frames end the run with none (a frame short passed: tBY F4)', async () => {
+    const server = await fixtureServer([connection, JSON.stringify(trade)]);
+    const short = await listen([server.url, '--count', '3', '--duration', '1s', '--ping-interval', '60000', '--no-ping']);
+    expect(short.stdout).toBe('protocol: - (root) expected 3 frames within 1000 ms, got 2\nconnection 1, trades 1\n2 frames (2 valid, 0 invalid), 1 violation\n');
+    expect(short.status).toBe(1);
+    // Ended by the Nth frame, not by --duration (a minute; the helper kills a run at 20 s).
+    const exact = await listen([server.url, '--count', '2', '--duration', '60s', '--ping-interval', '60000', '--no-ping']);
+    expect(exact.stdout).toBe('connection 1, trades 1\n2 frames (2 valid, 0 invalid), 0 violations\n');
+    expect(exact.status).toBe(0);
   });
 
   it('never prints the token a server echoes back (a field, a key, a type, the close reason), and quotes the close reason', async () => {
