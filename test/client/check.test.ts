@@ -43,6 +43,16 @@ describe('the client\'s description of a rejected message', () => {
     expect(check(cases[1])).toMatchObject({ errors: [{ pointer: '/data/sizing', keyword: 'anyOf', message: 'expected an object or null, got 5' }] });
   });
 
+  it('a message without "type" is keyword required at /type, as validateMessage says; a "type" that is no string, keyword type (README: its pointer and keyword are validateMessage\'s; tBX F2)', () => {
+    const cases: Array<[unknown, string]> = [[{ data: {} }, 'required'], [{ ...example('trades'), type: undefined }, 'required'], [{ type: 5, data: {} }, 'type'], [{ type: null }, 'type']];
+    for (const [value, keyword] of cases) {
+      const full = validateMessage(value, { mode: 'tolerant' });
+      const short = check(value);
+      expect(short.ok ? 'accepted' : short.errors.map(({ pointer, keyword }) => ({ pointer, keyword })), JSON.stringify(value)).toEqual(full.ok ? 'accepted' : full.errors.slice(0, 1).map(({ pointer, keyword }) => ({ pointer, keyword })));
+      expect(short.ok ? 'accepted' : short.errors[0], JSON.stringify(value)).toMatchObject({ pointer: '/type', keyword });
+    }
+  });
+
   it('a value longer than 80 characters is cut with "..."', () => {
     const long = check({ ...example('trades'), data: { ...(example('trades').data as object), quantity: 'y'.repeat(200) } });
     expect(long.ok ? '' : long.errors[0]!.message).toBe(`expected a value of type number, got "${'y'.repeat(76)}...`);
