@@ -388,6 +388,14 @@ describe('builders given what JSON cannot hold', () => {
     expect(() => serializeMessage(undefined as never, { validate: true })).toThrow('invalid untyped message: (root) expected a message object, got nothing');
   });
 
+  it('refuses options.ts of month 13 without { validate: true }, as a RangeError naming the call; and a day, hour or minute out of range (README, Building messages; tBX F6)', () => {
+    // The form alone matches these: Date.parse refuses their fields (the JSDoc's "month 13").
+    for (const ts of ['2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-01-32T00:00:00Z', '2026-01-14T25:00:00Z', '2026-01-14T16:60:00Z']) {
+      expect(() => createMessage('trades', tradeData, { ts }), ts).toThrow(new RangeError(`createMessage(type, data, options?): options.ts must be an RFC 3339 date-time string such as "2026-01-14T16:30:00.000Z" (its form: upper-case T and Z, a UTC offset, month 01 to 12, day 01 to 31) or a Date, got ${JSON.stringify(ts)}`));
+    }
+    expect(createMessage('trades', tradeData, { ts: '2026-12-31T23:59:59.999Z' }).ts).toBe('2026-12-31T23:59:59.999Z');
+  });
+
   it('validateMessage cuts a long unknown key in its text (the pointer names it whole)', () => {
     const key = 'k'.repeat(100_000);
     const result = validateMessage({ type: 'ping', timestamp: 1, [key]: 1 });
