@@ -304,6 +304,33 @@ describe('JWT claims: userIdClaim, adminClaim and adminValue', () => {
   });
 });
 
+describe('JWT claims: only the exact admin value makes an admin', () => {
+  it('an admin claim of 1, "1", "true", [1] or ["true"] is no admin with the default adminValue (true): such a socket gets only its own messages, never another user\'s (a loose comparison made an issuer\'s numeric flag an admin: tBW F4)', async () => {
+    const server = await startServer();
+    try {
+      const root = await connect(server.url({ token: await token('root', { admin: true }) }));
+      const claims: Record<string, unknown>[] = [{ admin: 1 }, { admin: '1' }, { admin: 'true' }, { admin: [1] }, { admin: ['true'] }];
+      const others: Client[] = [];
+      for (const [i, claim] of claims.entries()) others.push(await connect(server.url({ token: await token(`mallory${i}`, claim) })));
+      for (const client of [root, ...others]) await client.until(() => client.count('connection') === 1);
+      const bobs = await server.rt.publish('bob', trade('for_bob'));
+      await root.until(() => root.stream.length === 1, 5000, "bob's trade at the admin");
+      expect(root.stream[0]!.cursor).toBe(bobs.cursor);
+      // Each socket's frames come in stream order: its own trade, published after bob's, comes after bob's were it an admin.
+      const owns = [];
+      for (const i of claims.keys()) owns.push(await server.rt.publish(`mallory${i}`, trade(`for_mallory${i}`)));
+      for (const [i, client] of others.entries()) {
+        await client.until(() => client.stream.length >= 1, 5000, `mallory${i}'s own trade`);
+        expect(client.stream.map((f) => f.cursor), `admin claim ${JSON.stringify(claims[i])}`).toEqual([owns[i]!.cursor]);
+      }
+      expect(server.rt.stats()).toMatchObject({ connections: 1 + claims.length, admins: 1 });
+      for (const client of [root, ...others]) client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe('public keys and JWKS, algorithms pinned', () => {
   const algorithms: PublicKeyAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
   for (const alg of algorithms) {
