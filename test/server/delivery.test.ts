@@ -416,6 +416,25 @@ describe('polling endpoint', () => {
     }
   });
 
+  it('answers at most the contract\'s 500 messages a poll (x-polling.maxMessages) with every option the default: 600 pending come as 500, then the 100 left from the last one\'s cursor (a default of 1000 went unnoticed: tBW F9)', async () => {
+    const server = await startServer();
+    try {
+      const jwt = await token('pager');
+      const { cursor } = await poll(server.http('/api/ws/poll'), jwt);
+      const published: string[] = [];
+      for (let i = 0; i < 600; i++) published.push((await server.rt.publish('pager', trade(`page_${i}`))).cursor);
+      const first = await poll(server.http(`/api/ws/poll?since=${cursor}`), jwt);
+      expect(first.resume).toBe('resumed');
+      expect(first.messages).toHaveLength(500);
+      expect(first.messages.map((m) => m.cursor)).toEqual(published.slice(0, 500));
+      expect(first.cursor).toBe(published[499]);
+      const second = await poll(server.http(`/api/ws/poll?since=${first.cursor}`), jwt);
+      expect(second.messages.map((m) => m.cursor)).toEqual(published.slice(500));
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a long poll returns within a second of a publish, and empty at the end of its hold', async () => {
     const server = await startServer({ ...RELAXED, pollHoldMs: 5000 });
     try {
