@@ -959,6 +959,42 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('by default allows 50 attempts per IP at once, then 10 a second, and 20 upgrades per user at once, then 2 a second; 429 past them (README options table; the clock stands still, so no token comes back meanwhile: tBW F5)', async () => {
+    let clock = 1_000;
+    const server = await startServer({ monotonicClock: () => clock });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 51; i++) statuses.push((await refusedStatus(server.url({ token: 'bad' }))).status);
+      expect(statuses.slice(0, 50)).toEqual(Array(50).fill(401));
+      expect(statuses[50]).toBe(429);
+      // Even a good token, from this IP.
+      expect((await refusedStatus(server.url({ token: await token('u1') }))).status).toBe(429);
+      clock += 100;
+      expect((await refusedStatus(server.url({ token: 'bad' }))).status).toBe(401);
+      expect((await refusedStatus(server.url({ token: 'bad' }))).status).toBe(429);
+    } finally {
+      await server.rt.close();
+    }
+    const perUser = await startServer({ monotonicClock: () => clock });
+    try {
+      const jwt = await token('u1');
+      for (let i = 0; i < 20; i++) {
+        const client = await connect(perUser.url({ token: jwt }));
+        client.ws.close();
+        await client.closed;
+      }
+      expect((await refusedStatus(perUser.url({ token: jwt }))).status).toBe(429);
+      expect(perUser.rt.stats().refusedUpgrades).toMatchObject({ 'rate-user': 1 });
+      // Another user is not affected; the first again half a second later.
+      (await connect(perUser.url({ token: await token('u2') }))).ws.close();
+      clock += 500;
+      (await connect(perUser.url({ token: jwt }))).ws.close();
+      expect((await refusedStatus(perUser.url({ token: jwt }))).status).toBe(429);
+    } finally {
+      await perUser.rt.close();
+    }
+  });
+
   it('counts a poll against its IP only when its token is refused: many dashboards behind one NAT keep polling', async () => {
     const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 3 }, pollHoldMs: 0 });
     try {
