@@ -139,6 +139,32 @@ describe('close and stats', () => {
     expect(server.rt.stats()).toMatchObject({ connections: 0, closes: { 1001: sent, 1006: 300 - sent } });
   });
 
+  it('close(): by default drains 5 s from the call: a client that never answers its 1001 holds close() until the server\'s clock reads 5 000 ms past the call, then is ended (README "drains up to 5 s"; a default of 10 s went unnoticed: tBW F6)', async () => {
+    let now = 0;
+    const server = await startServer({ monotonicClock: () => now });
+    const jwt = await token('u1');
+    const socket = createConnection({ host: '127.0.0.1', port: server.port }, () => socket.write(`GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`));
+    socket.on('error', () => undefined);
+    socket.resume();
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    try {
+      await eventually(() => server.rt.stats().connections === 1, 5000, 'the socket open');
+      let state = 'closing';
+      const closing = server.rt.close().then(() => (state = 'closed'));
+      await sleep(100);
+      now = 4_999;
+      // The drain's loop reads the clock every 10 ms: still draining with a millisecond left.
+      await sleep(200);
+      expect(state).toBe('closing');
+      now = 5_000;
+      expect(await Promise.race([closing, sleep(3000).then(() => 'still closing at 5 000 ms')])).toBe('closed');
+      await ended;
+      expect(server.rt.stats()).toMatchObject({ connections: 0, closes: { 1001: 1 } });
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('close(): answers a held poll without reading a store that no longer answers (a hung Redis held it the command timeout: a hostile tester)', async () => {
     const memory = new MemoryStreamStore();
     let reads = 0;
