@@ -1267,6 +1267,35 @@ describe('origin, attempt limits, socket limits', () => {
   });
 });
 
+describe('maxSocketsPerUser by default', () => {
+  it('lets one user hold 10 sockets and 10 polls at once by default: the 11th socket is refused 429, the 11th poll answered at once, empty; another user is not affected (README options table; a default of 11 went unnoticed: tBW F11)', async () => {
+    const server = await startServer();
+    try {
+      const jwt = await token('u1');
+      const open: Client[] = [];
+      for (let i = 0; i < 10; i++) open.push(await connect(server.url({ token: jwt })));
+      expect((await refusedStatus(server.url({ token: jwt }))).status).toBe(429);
+      expect(server.rt.stats().refusedUpgrades).toMatchObject({ 'too-many-sockets': 1 });
+      const other = await connect(server.url({ token: await token('u2') }));
+      for (const client of [...open, other]) client.ws.close();
+      await eventually(() => server.rt.stats().connections === 0);
+      // Polls with nothing pending past their cursor: 10 held, the 11th answered at once.
+      const headers = { authorization: `Bearer ${jwt}` };
+      const { cursor } = (await (await fetch(server.http('/api/ws/poll'), { headers })).json()) as { cursor: string };
+      const held: Promise<unknown>[] = [];
+      for (let i = 0; i < 10; i++) held.push(fetch(server.http(`/api/ws/poll?since=${cursor}`), { headers }).then((r) => r.json()));
+      await eventually(() => server.rt.stats().pendingPolls === 10, 5000, '10 polls held');
+      const eleventh = await fetch(server.http(`/api/ws/poll?since=${cursor}`), { headers, signal: AbortSignal.timeout(5000) });
+      expect({ status: eleventh.status, body: await eleventh.json() }).toEqual({ status: 200, body: { cursor, resume: 'resumed', messages: [] } });
+      expect(server.rt.stats().pendingPolls).toBe(10);
+      const published = await server.rt.publish('u1', trade('to_the_held'));
+      for (const body of await Promise.all(held)) expect(body).toMatchObject({ resume: 'resumed', messages: [{ cursor: published.cursor }] });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe('maxSocketsPerUser with an authenticate hook that resumes many upgrades at once', () => {
   it('holds: 20 upgrades whose hook awaits one shared lookup open 10 sockets, the others get 429 (it opened 20: a hostile tester)', async () => {
     let ready!: () => void;
