@@ -2,7 +2,8 @@
  * Delivery (issue 10): cursors, resume under faults, gaps, forged cursors, the polling endpoint
  * (same sequence as the socket, long poll), and the in-memory store's bounds.
  */
-import { describe, expect, it } from 'vitest';
+import { get as httpGet } from 'node:http';
+import { describe, expect, it, vi } from 'vitest';
 import { checkPollResponseDocument } from '../../generated/validators.js';
 import { isAfter, sameStream } from '../../src/client/protocol.js';
 import { createMessage } from '../../src/index.js';
@@ -431,6 +432,42 @@ describe('polling endpoint', () => {
       const second = await poll(server.http(`/api/ws/poll?since=${first.cursor}`), jwt);
       expect(second.messages.map((m) => m.cursor)).toEqual(published.slice(500));
     } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('holds a poll with nothing pending 25 s by default (the contract\'s x-polling.holdMs), then answers it empty: on fake timers, still held at 24 999 ms, answered at 25 000 (a default of 30 s went unnoticed, one clients and proxies cut: tBW F11)', async () => {
+    const server = await startServer();
+    // Turns of the event loop, not timers (faked below), bounded by the real clock.
+    const turnsUntil = async (test: () => boolean, what: string): Promise<void> => {
+      const deadline = performance.now() + 5000;
+      while (!test()) {
+        if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    try {
+      const jwt = await token('holder');
+      // The cursor of a publish, not of a poll: a first poll is read at once, never paced on a timer.
+      const { cursor } = await server.rt.publish('holder', trade('before'));
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      let answer: { status: number; body: string } | undefined;
+      // node:http, whose timers are Node's own, not the faked globals.
+      httpGet(server.http(`/api/ws/poll?since=${cursor}`), { headers: { authorization: `Bearer ${jwt}` } }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => (answer = { status: response.statusCode!, body }));
+      });
+      await turnsUntil(() => server.rt.stats().pendingPolls === 1, 'the poll held');
+      vi.advanceTimersByTime(24_999);
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(answer).toBeUndefined();
+      expect(server.rt.stats().pendingPolls).toBe(1);
+      vi.advanceTimersByTime(1);
+      await turnsUntil(() => answer !== undefined, 'the answer at 25 000 ms');
+      expect(answer!.status).toBe(200);
+      expect(JSON.parse(answer!.body)).toEqual({ cursor, resume: 'resumed', messages: [] });
+    } finally {
+      vi.useRealTimers();
       await server.rt.close();
     }
   });
