@@ -703,6 +703,43 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
+  it('keeps by default 1 000 entries per stream, each for 5 min, and 100 000 in the admins\' log: a reader that far behind resumes with nothing lost, one entry more is a gap (README "Delivery"; defaults of 999, 10 min and 200 000 went unnoticed: tBW F1)', async () => {
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    const alice = { userId: 'alice', admin: false };
+    const perStream = new MemoryStreamStore();
+    const first = await perStream.append(null, 'whale', frame);
+    for (let i = 0; i < 1000; i++) await perStream.append(null, 'whale', frame);
+    const behind = await perStream.read(alice, first.cursor, 5000);
+    expect({ resume: behind.resume, entries: behind.entries.length }).toEqual({ resume: 'resumed', entries: 1000 });
+    await perStream.append(null, 'whale', frame);
+    expect((await perStream.read(alice, first.cursor, 5000)).resume).toBe('gap');
+    await perStream.close();
+
+    // The store's own clock, in ms.
+    let clock = 1_000_000;
+    const aged = new MemoryStreamStore({ now: () => clock });
+    const old = await aged.append(null, 'whale', frame);
+    await aged.append(null, 'whale', frame);
+    clock += 5 * 60_000;
+    await aged.append(null, 'whale', frame);
+    expect((await aged.read(alice, old.cursor, 10)).resume).toBe('resumed');
+    clock += 1;
+    await aged.append(null, 'whale', frame);
+    expect((await aged.read(alice, old.cursor, 10)).resume).toBe('gap');
+    await aged.close();
+
+    const all = new MemoryStreamStore();
+    const admin = { userId: 'root', admin: true };
+    const start = await all.append('u0', 'trades', frame);
+    // 200 users, 500 entries each: no stream past its own bound.
+    for (let i = 1; i <= 100_000; i++) await all.append(`u${i % 200}`, 'trades', frame);
+    expect((await all.read(admin, start.cursor, 1)).resume).toBe('resumed');
+    expect(all.size).toBe(100_000);
+    await all.append('u1', 'trades', frame);
+    expect((await all.read(admin, start.cursor, 1)).resume).toBe('gap');
+    await all.close();
+  });
+
   it("a user whose cursor the global stream was trimmed past is told gap, then their own messages still held and the global ones, in stream order (README: the gap answered nothing, and a user's own trades since were skipped: a fresh tester)", async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 3, epoch: 'e1' });
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
