@@ -2,6 +2,7 @@
  * Delivery (issue 10): cursors, resume under faults, gaps, forged cursors, the polling endpoint
  * (same sequence as the socket, long poll), and the in-memory store's bounds.
  */
+import { readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { checkPollResponseDocument } from '../../generated/validators.js';
@@ -672,6 +673,19 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
         expect([isAfter(newer, older), isAfter(older, newer)]).toEqual([true, false]);
       }
     }
+  });
+
+  it('CURSOR_PATTERN is the contract\'s Cursor pattern, 1 to 128 characters: a cursor of 128 is read, one of 129 is not, by CURSOR_PATTERN and parseCursor alike (a bound of 129 went unnoticed: tBW F8)', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../generated/schema/messages.schema.json', import.meta.url), 'utf8')) as { definitions?: Record<string, { pattern?: string }>; $defs?: Record<string, { pattern?: string }> };
+    expect(CURSOR_PATTERN.source).toBe((schema.definitions ?? schema.$defs)!.Cursor!.pattern);
+    const longest = `${'a'.repeat(126)}.1`;
+    expect(longest).toHaveLength(128);
+    expect(CURSOR_PATTERN.test(longest)).toBe(true);
+    expect(parseCursor(longest)).toEqual({ epoch: 'a'.repeat(126), position: 1 });
+    const over = `${'a'.repeat(127)}.1`;
+    expect(CURSOR_PATTERN.test(over)).toBe(false);
+    expect(parseCursor(over)).toBeNull();
+    expect(CURSOR_PATTERN.test('')).toBe(false);
   });
 
   it('parseCursor answers null, as for any unreadable cursor, for a value that is not a string (it threw a raw TypeError for undefined)', () => {
