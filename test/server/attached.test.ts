@@ -437,7 +437,7 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 1 });
   });
 
-  it('refuses 431 an h2c head by the HTTP server\'s maxHeadersCount in header lines, as Node cuts it: set to 100, a head of 60 lines was refused (rawHeaders, a name and a value a line, was compared with it: a hostile tester)', async () => {
+  it('refuses 431 an h2c head of the HTTP server\'s maxHeadersCount header lines or more, as Node cuts it: set to 100, a head of 60 lines was refused (rawHeaders, a name and a value a line, was compared with it: a hostile tester)', async () => {
     const seen: string[] = [];
     const http = createServer((request, response) => {
       seen.push(`${request.method} ${request.url}`);
@@ -460,6 +460,8 @@ describe('a server attached to the app\'s HTTP server', () => {
       expect((await converse(port, [post(whole, 'abc')], 2000)).answers, `maxHeadersCount ${maxHeadersCount}, ${whole} lines`).toEqual(['HTTP/1.1 200 OK app']);
       // Cut: Node reads the body by a Content-Length the rebuilt head would not hold.
       expect(await converse(port, [post(cut, smuggled)], 2000), `maxHeadersCount ${maxHeadersCount}, ${cut} lines`).toEqual(refused);
+      // Exactly the limit: Node keeps as many, so whether it cut one cannot be told: refused too (README "or more"; tBW F7).
+      expect(await converse(port, [post(maxHeadersCount, smuggled)], 2000), `maxHeadersCount ${maxHeadersCount}, ${maxHeadersCount} lines`).toEqual(refused);
       expect(seen).toEqual(['POST /public', 'POST /public']);
     }
     // 0: Node keeps every line, and cuts none.
@@ -469,8 +471,9 @@ describe('a server attached to the app\'s HTTP server', () => {
     http.maxHeadersCount = null as unknown as number;
     expect((await converse(port, [post(999, 'abc')], 2000)).answers).toEqual(['HTTP/1.1 200 OK app']);
     expect(await converse(port, [post(1001, smuggled)], 2000)).toEqual(refused);
+    expect(await converse(port, [post(1000, smuggled)], 2000)).toEqual(refused);
     // Each refusal counted and logged, as every other is.
-    expect(rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 3 });
+    expect(rt.stats().refusedUpgrades).toEqual({ 'headers-too-large': 6 });
     // Logged once per address each 10 s, as a malformed handshake is: a client repeats it at will (tAU F6).
     expect(logged.filter((line) => line.includes('"event":"upgrade-refused"'))).toEqual(
       Array(1).fill('{"event":"upgrade-refused","status":431,"reason":"headers-too-large","ip":"127.0.0.1","url":"/public"}'),
