@@ -85,6 +85,43 @@ describe('resume', () => {
     }
   });
 
+  it('reads a replay from the store in pages of at most 1 000 messages by default: a socket 1 200 behind (600 of its own, 600 broadcasts) gets all 1 200, in order, from a page of 1 000 and one of 200 (README "Delivery"; a default of 2 000 went unnoticed: tBW F10)', async () => {
+    // A store of one's own sees each page the server asks for: its limit and what it answered.
+    const memory = new MemoryStreamStore();
+    const reads: { since: string | null; limit: number; entries: number }[] = [];
+    const store: StreamStore = {
+      append: (...args) => memory.append(...args),
+      read: async (viewer, since, limit, maxBytes) => {
+        const result = await memory.read(viewer, since, limit, maxBytes);
+        reads.push({ since, limit, entries: result.entries.length });
+        return result;
+      },
+      subscribe: (listener) => memory.subscribe(listener),
+      status: () => memory.status(),
+      close: () => memory.close(),
+    };
+    const server = await startServer({ store });
+    try {
+      const start = await server.rt.publish('replayer', trade('start'));
+      const published: string[] = [];
+      // Their own and broadcasts, 600 each: both streams within the store's 1 000, so nothing is lost.
+      for (let i = 0; i < 600; i++) {
+        published.push((await server.rt.publish('replayer', trade(`r${i}`))).cursor);
+        published.push((await server.rt.broadcast(whale(i))).cursor);
+      }
+      const client = await connect(server.url({ token: await token('replayer'), since: start.cursor }));
+      await client.until(() => client.stream.length >= 1200, 10_000, 'the replay');
+      expect(client.stream.map((f) => f.cursor)).toEqual(published);
+      expect(reads.slice(0, 2)).toEqual([
+        { since: start.cursor, limit: 1000, entries: 1000 },
+        { since: published[999], limit: 1000, entries: 200 },
+      ]);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a cursor older than the buffer → gap, then what is still held, then live; of another epoch, malformed or ahead → gap, then live', async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 10 });
     const server = await startServer({ store, ...RELAXED });
