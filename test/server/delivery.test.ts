@@ -122,6 +122,47 @@ describe('resume', () => {
     }
   });
 
+  it('no message twice between the replay and the live stream on resume: one published while the replay is read, which that read returns last, is sent once (README "Delivery": each once; a duplicate on resume was caught only by a store-fault test: tBW F3)', async () => {
+    // A store whose replay read sees a message published while it is read: stored, and routed live to the socket
+    // (subscribed before its first read), so it is both the replay's last entry and a live one.
+    const memory = new MemoryStreamStore();
+    let publishDuringRead: (() => Promise<StreamEntry>) | null = null;
+    const store: StreamStore = {
+      append: (...args) => memory.append(...args),
+      read: async (...args) => {
+        const publish = args[1] !== null ? publishDuringRead : null;
+        publishDuringRead = null;
+        if (publish !== null) await publish();
+        return memory.read(...args);
+      },
+      subscribe: (listener) => memory.subscribe(listener),
+      status: () => memory.status(),
+      close: () => memory.close(),
+    };
+    const server = await startServer({ store });
+    try {
+      const start = await server.rt.publish('resumer', trade('start'));
+      const published: string[] = [];
+      for (let i = 0; i < 3; i++) published.push((await server.rt.publish('resumer', trade(`before_${i}`))).cursor);
+      publishDuringRead = async () => {
+        const entry = await server.rt.publish('resumer', trade('during'));
+        published.push(entry.cursor);
+        return entry;
+      };
+      const client = await connect(server.url({ token: await token('resumer'), since: start.cursor }));
+      await client.until(() => client.stream.length >= 4, 5000, 'the replay');
+      expect(publishDuringRead).toBeNull();
+      // The next live one comes after any repeat, in stream order.
+      published.push((await server.rt.publish('resumer', trade('after'))).cursor);
+      await client.until(() => client.stream.some((f) => f.cursor === published[4]), 5000, 'the next live message');
+      expect(client.stream.map((f) => f.cursor)).toEqual(published);
+      expect(server.rt.stats().storeFaults).toEqual({});
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a cursor older than the buffer → gap, then what is still held, then live; of another epoch, malformed or ahead → gap, then live', async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 10 });
     const server = await startServer({ store, ...RELAXED });
