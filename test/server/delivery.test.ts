@@ -290,7 +290,6 @@ describe('resume', () => {
       for (let i = 0; i < 30; i++) published.push((await server.rt.publish('alice', trade(`backlog_${i}`))).cursor);
       const jwt = await token('alice');
       const first = await connect(server.url({ token: jwt, since }));
-      const closed = new Promise<{ code: number; reason: string }>((resolve) => first.ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
       // The first page (10 entries) arrives; the next read is held at the gate.
       await first.until(() => first.stream.length === 10, 10_000, 'the first replay page');
       await eventually(() => store.resumedReads === 2, 5000, 'the second replay read');
@@ -302,7 +301,7 @@ describe('resume', () => {
         liveBytes += Buffer.byteLength(entry.frame);
       }
       await first.until(() => first.closeCode !== null, 10_000, 'the close');
-      expect(await closed).toEqual({ code: 1013, reason: 'replay overtaken by live traffic' });
+      expect({ code: await first.closed, reason: first.closeReason }).toEqual({ code: 1013, reason: 'replay overtaken by live traffic' });
       expect(server.rt.stats().slowClientCloses).toBe(1);
       expect(first.stream).toHaveLength(10);
       store.open();

@@ -36,18 +36,23 @@ export interface Frame {
   [key: string]: unknown;
 }
 
+/** How long `closed` waits for the socket to close before it rejects, in ms (vitest's own 60 s said neither which wait nor what came). */
+export const CLOSE_WAIT_MS = 10_000;
+
 /** A connected client that records every frame and answers pings unless told not to. */
 export class Client {
   readonly frames: Frame[] = [];
   closeCode: number | null = null;
-  readonly closed: Promise<number>;
-  private waiters: { test: () => boolean; resolve: () => void }[] = [];
+  closeReason = '';
+  private readonly closing: Promise<number>;
+  private waiters: { test: () => boolean; resolve: () => void; reject: (error: Error) => void }[] = [];
   answerPings = true;
 
   constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => {
-      ws.on('close', (code) => {
+    this.closing = new Promise((resolve) => {
+      ws.on('close', (code, reason) => {
         this.closeCode = code;
+        this.closeReason = String(reason);
         this.check();
         resolve(code);
       });
@@ -63,22 +68,56 @@ export class Client {
     });
   }
 
+  /** The close code, once the socket closes; rejects, saying what the socket got, if it is still open {@link CLOSE_WAIT_MS} after the call. */
+  get closed(): Promise<number> {
+    return this.closedWithin(CLOSE_WAIT_MS);
+  }
+
+  /** The close code, once the socket closes; rejects if it is still open `ms` after the call. */
+  closedWithin(ms: number): Promise<number> {
+    if (this.closeCode !== null) return Promise.resolve(this.closeCode);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`socket still open ${ms} ms after waiting for its close began; ${this.got()}`)), ms);
+    });
+    return Promise.race([this.closing, deadline]).finally(() => clearTimeout(timer));
+  }
+
   /** Frames of stream types (those with a cursor, but not `connection`). */
   readonly stream: Frame[] = [];
 
-  /** Resolves when `test()` holds (checked on every frame and on close); rejects after `ms`. */
+  /**
+   * Resolves when `test()` holds (checked on every frame and on close); rejects after `ms`, or at once when the socket
+   * closes with `test()` still false (nothing can make it true then), saying the close code and reason.
+   */
   until(test: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
     if (test()) return Promise.resolve();
+    if (this.closeCode !== null) return Promise.reject(new Error(`waiting for ${what} on a socket already closed; ${this.got()}`));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.frames.length} frames, close ${this.closeCode}`)), ms);
-      this.waiters.push({
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting for ${what}; ${this.got()}`));
+      }, ms);
+      const waiter = {
         test,
         resolve: () => {
           clearTimeout(timer);
           resolve();
         },
-      });
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(new Error(`${error.message} while waiting for ${what}; ${this.got()}`));
+        },
+      };
+      this.waiters.push(waiter);
     });
+  }
+
+  /** What the socket got, for an error: the frames' count and last type, and the close. */
+  private got(): string {
+    const last = this.frames.at(-1)?.type;
+    const close = this.closeCode === null ? 'not closed' : `closed ${this.closeCode}${this.closeReason === '' ? '' : ` "${this.closeReason}"`}`;
+    return `got ${this.frames.length} frames${last === undefined ? '' : ` (last ${last})`}, ${close}`;
   }
 
   private readonly counts = new Map<string, number>();
@@ -88,8 +127,9 @@ export class Client {
 
   private check(): void {
     this.waiters = this.waiters.filter((w) => {
-      if (!w.test()) return true;
-      w.resolve();
+      if (w.test()) w.resolve();
+      else if (this.closeCode !== null) w.reject(new Error('the socket closed'));
+      else return true;
       return false;
     });
   }

@@ -344,9 +344,8 @@ describe('hostile input', () => {
       // A client's own 1008 without a reason is echoed as it came, not given that reason.
       const peer = await connect(server.url({ token: await token('peer') }));
       await peer.until(() => peer.count('connection') === 1);
-      const echoed = new Promise<[number, string]>((resolve) => peer.ws.once('close', (code, text: Buffer) => resolve([code, text.toString()])));
       peer.ws.close(1008);
-      expect(await echoed).toEqual([1008, '']);
+      expect([await peer.closed, peer.closeReason]).toEqual([1008, '']);
     } finally {
       await server.rt.close();
     }
@@ -394,9 +393,9 @@ describe('hostile input', () => {
       for (const [i, { name, send, code, reason }] of cases.entries()) {
         const client = await connect(server.url({ token: await token(`fault-${i}`) }));
         await client.until(() => client.count('connection') === 1);
-        const closed = new Promise<[number, string]>((resolve) => client.ws.once('close', (closeCode, text: Buffer) => resolve([closeCode, text.toString()])));
         send(client);
-        const [got, text] = await closed;
+        const got = await client.closed;
+        const text = client.closeReason;
         expect([name, got, text]).toEqual([name, code, reason]);
         expect(Buffer.byteLength(text)).toBeLessThanOrEqual(123);
       }
@@ -414,10 +413,9 @@ describe('hostile input', () => {
     try {
       const client = await connect(server.url({ token: await token('huge') }));
       await client.until(() => client.count('connection') === 1);
-      const closed = new Promise<[number, string]>((resolve) => client.ws.once('close', (code, text: Buffer) => resolve([code, text.toString()])));
       // A masked text frame whose 64-bit length is 2^53.
       (client.ws as unknown as { _socket: Socket })._socket.write(Buffer.from([0x81, 0xff, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]));
-      expect(await closed).toEqual([CloseCode.MessageTooBig, 'message too big: its length is over 2^53 - 1']);
+      expect([await client.closed, client.closeReason]).toEqual([CloseCode.MessageTooBig, 'message too big: its length is over 2^53 - 1']);
     } finally {
       await server.rt.close();
     }

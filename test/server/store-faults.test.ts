@@ -331,7 +331,7 @@ describe('store faults', () => {
       return { lines, logger: { info: log, warn: log, error: log } };
     };
     /** The close code and reason the client got. */
-    const closeOf = (client: Client) => new Promise<[number, string]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, String(reason)])));
+    const closeOf = async (client: Client): Promise<[number, string]> => [await client.closed, client.closeReason];
 
     it('are closed with 1013 `stream store unavailable` once it stays unhealthy past the grace period, logged with their count: their clients reconnect and resume from their cursors once it is back, nothing lost (they stayed open, fed nothing, pinged as healthy: a fresh tester)', async () => {
       const store = new FlakyStore();
