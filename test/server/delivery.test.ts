@@ -794,7 +794,7 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
-  it('keeps by default 1 000 entries per stream, each for 5 min, and 100 000 in the admins\' log: a reader that far behind resumes with nothing lost, one entry more is a gap (README "Delivery"; defaults of 999, 10 min and 200 000 went unnoticed: tBW F1)', async () => {
+  it('keeps by default 1 000 entries per stream, each for 5 min, 100 000 in the admins\' log and 256 MiB of frames: a reader that far behind resumes with nothing lost, one entry more is a gap (README "Delivery"; defaults of 999, 10 min, 200 000 and 512 MiB went unnoticed: tBW F1)', async () => {
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
     const alice = { userId: 'alice', admin: false };
     const perStream = new MemoryStreamStore();
@@ -829,6 +829,17 @@ describe('MemoryStreamStore', () => {
     await all.append('u1', 'trades', frame);
     expect((await all.read(admin, start.cursor, 1)).resume).toBe('gap');
     await all.close();
+
+    // 256 MiB of frames: 256 of 1 MiB each are held after a small first one (one string, counted each time it is stored).
+    const mebibyte = 'x'.repeat(1024 * 1024);
+    const bytes = new MemoryStreamStore();
+    const small = await bytes.append(null, 'whale', frame);
+    for (let i = 0; i < 256; i++) await bytes.append(null, 'whale', () => mebibyte);
+    const held = await bytes.read(alice, small.cursor, 1000);
+    expect({ resume: held.resume, entries: held.entries.length }).toEqual({ resume: 'resumed', entries: 256 });
+    await bytes.append(null, 'whale', frame);
+    expect((await bytes.read(alice, small.cursor, 1)).resume).toBe('gap');
+    await bytes.close();
   });
 
   it("a user whose cursor the global stream was trimmed past is told gap, then their own messages still held and the global ones, in stream order (README: the gap answered nothing, and a user's own trades since were skipped: a fresh tester)", async () => {
