@@ -227,6 +227,23 @@ it("a 101 answer without Connection: Upgrade, or without Upgrade, names the miss
   }
 });
 
+/**
+ * Sends the greeting, then `bytes` raw on the socket: listen (`--count 2`) must say the frame as
+ * `said`, that it got 1 frame of 2 before it refused the server's `end` frame, and exit 1.
+ */
+async function expectRefusedFrame(bytes: readonly number[], said: RegExp, end: string): Promise<void> {
+  const url = await wsServer((ws) => {
+    ws.send(connection);
+    (ws as unknown as { _socket: Socket })._socket.write(Buffer.from(bytes));
+  });
+  const { status, stdout } = await runListen([url, '--token', 'abcdefghijk', '--duration', '10s', '--count', '2', '--no-ping']);
+  expect(stdout).toMatch(said);
+  expect(stdout).toMatch(new RegExp(`^protocol: - \\(root\\) expected 2 frames within 10000 ms, got 1 before this client refused the server's ${end} frame$`, 'm'));
+  expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 2 violations$/m);
+  expect(status).toBe(1);
+  await stopWsServers();
+}
+
 // tBQ F2: a close frame with a code no endpoint may send (1005, 1015, 999) was said in ws's words
 // as "frame 1", a message frame of the count (it completed --count 2), with no close: line.
 it("a close frame with a reserved or invalid status code, or a payload of 1 byte, is the server's close said as such, no message frame: exit 1", async () => {
@@ -236,16 +253,7 @@ it("a close frame with a reserved or invalid status code, or a payload of 1 byte
     [[0x88, 0x02, 0x03, 0xe7], /^close: - \(root\) expected a close frame whose status code .* got 999 \(below 1000: no status code \(RFC 6455 §7\.4\.2\)\)/m],
     [[0x88, 0x01, 0x03], /^close: - \(root\) expected a close frame whose payload is empty or begins with a 2-byte status code \(RFC 6455 §5\.5\.1\), got one of 1 byte/m],
   ] as const) {
-    const url = await wsServer((ws) => {
-      ws.send(connection);
-      (ws as unknown as { _socket: Socket })._socket.write(Buffer.from(bytes));
-    });
-    const { status, stdout } = await runListen([url, '--token', 'abcdefghijk', '--duration', '10s', '--count', '2', '--no-ping']);
-    expect(stdout).toMatch(said);
-    expect(stdout).toMatch(/^protocol: - \(root\) expected 2 frames within 10000 ms, got 1 before this client refused the server's close frame$/m);
-    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 2 violations$/m);
-    expect(status).toBe(1);
-    await stopWsServers();
+    await expectRefusedFrame(bytes, said, 'close');
   }
 });
 
@@ -261,16 +269,7 @@ it('a control frame refused in its header is said with the length its header gav
     [[0xc9, 0x05, ...Buffer.from('Hello')], /^frame: - \(root\) expected a ping frame with RSV1 clear \(RFC 6455 §5\.2: .*\), got one with it set, a control frame/m, 'ping'],
     [[0x0a, 0x00], /^frame: - \(root\) expected a pong frame with FIN set \(RFC 6455 §5\.5: a control frame is never fragmented\), got one without, a control frame/m, 'pong'],
   ] as const) {
-    const url = await wsServer((ws) => {
-      ws.send(connection);
-      (ws as unknown as { _socket: Socket })._socket.write(Buffer.from(bytes));
-    });
-    const { status, stdout } = await runListen([url, '--token', 'abcdefghijk', '--duration', '10s', '--count', '2', '--no-ping']);
-    expect(stdout).toMatch(said);
-    expect(stdout).toMatch(new RegExp(`^protocol: - \\(root\\) expected 2 frames within 10000 ms, got 1 before this client refused the server's ${end} frame$`, 'm'));
-    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 2 violations$/m);
-    expect(status).toBe(1);
-    await stopWsServers();
+    await expectRefusedFrame(bytes, said, end);
   }
 });
 
