@@ -476,7 +476,9 @@ realtimeClient.on('unknown', (e) => show('events', row`unknown type ${e.type}`, 
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
 /**
- * Whom a JWT names: its `sub` (cut at 64 characters, code points), and whether it has the demo's `admin: true`
+ * Whom a JWT names: its `sub`, whole (up to 256 characters, as the server takes it: the header
+ * cuts it for display, by CSS, and shows it whole when focused and in its title; cut at 64 here,
+ * two users whose names shared 63 characters could not be told apart: tCE F2), and whether it has the demo's `admin: true`
  * claim (every user's stream), and its `exp` (to say a refused token expired), read without verifying
  * it (the header says which user's stream this is; the server decides what it may see); undefined
  * for a token that is not a JWT with a string `sub`.
@@ -486,8 +488,7 @@ function whom(token: string): { sub: string; admin: boolean; exp?: number } | un
     const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
     const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as { sub?: unknown; admin?: unknown; exp?: unknown };
     if (typeof claims.sub !== 'string') return undefined;
-    // A long subject (or one of direction overrides) would push the header about: cut, as a preview.
-    return { sub: cut(claims.sub, 64), admin: claims.admin === true, ...(Number.isFinite(claims.exp) && { exp: claims.exp as number }) };
+    return { sub: claims.sub, admin: claims.admin === true, ...(Number.isFinite(claims.exp) && { exp: claims.exp as number }) };
   } catch {
     return undefined;
   }
@@ -501,7 +502,8 @@ function start(token: string): void {
   tokenExp = who?.exp;
   refusedAs = undefined;
   $('user').textContent = who?.sub || '–';
-  $('user').title = who ? `${who.sub}${who.admin ? ' (all users: the admin claim)' : ''}` : '–';
+  // Isolated in its title, as the gaps tooltip's fields are: a U+202E in the sub drew "(all users: the admin claim)" reversed (tCE F3).
+  $('user').title = who ? `${plain(row`${who.sub}`)}${who.admin ? ' (all users: the admin claim)' : ''}` : '–';
   $('user').classList.toggle('all', who?.admin === true);
   $('scope').hidden = who?.admin !== true;
   closeForm();
