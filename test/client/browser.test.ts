@@ -755,7 +755,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect(() => encodeURIComponent(big), 'no half of a character at the cut').not.toThrow();
   }, 60_000);
 
-  it('counts the characters of a cut in code points, never cutting an emoji: the user a token names, a field (40 emoji in a sub were cut at 31 and half of one, drawn U+FFFD: tCA F1)', async () => {
+  it('counts the characters of a cut as a reader sees them (grapheme clusters), never cutting one: a flag, a ZWJ family, a letter and its accent (a flag was cut to a lone 🇿, a family to "man ZWJ woman", é to e: tCE F1; 40 emoji in a sub were cut at 31 and half of one, drawn U+FFFD: tCA F1)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
     browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
     const page = await browser.newPage();
@@ -766,9 +766,17 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     };
     // The user's name is whole in the page (the header cuts it for display only: see dashboard-a11y).
     expect(await user('😀'.repeat(70))).toBe('😀'.repeat(70));
-    await h.server.publish('😀'.repeat(70), message('alerts', { title: '😀'.repeat(150), message: `x${'😀'.repeat(250)}` }));
-    await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(1);
-    expect(await page.locator('#panel-alerts .rows li bdi').allTextContents()).toEqual(expect.arrayContaining(['😀'.repeat(150), `x${'😀'.repeat(198)}…`]));
+    expect(await user('🇿🇦'.repeat(40))).toBe('🇿🇦'.repeat(40));
+    const [flag, family, e] = ['🇿🇦', '👨‍👩‍👧‍👦', 'e\u0301'];
+    await h.server.publish('🇿🇦'.repeat(40), message('alerts', { title: '😀'.repeat(150), message: `x${'😀'.repeat(250)}` }));
+    await h.server.publish('🇿🇦'.repeat(40), message('alerts', { title: flag.repeat(250), message: family.repeat(250) }));
+    await h.server.publish('🇿🇦'.repeat(40), message('alerts', { title: e.repeat(250), message: `${flag.repeat(199)}${e}` }));
+    await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(3);
+    const fields = await page.locator('#panel-alerts .rows li bdi').allTextContents();
+    expect(fields).toEqual(expect.arrayContaining(['😀'.repeat(150), `x${'😀'.repeat(198)}…`]));
+    expect(fields).toEqual(expect.arrayContaining([`${flag.repeat(199)}…`, `${family.repeat(199)}…`, `${e.repeat(199)}…`]));
+    // 200 characters exactly: whole.
+    expect(fields).toContain(`${flag.repeat(199)}${e}`);
   }, 60_000);
 
   it('shows half a surrogate pair alone in a field as its escape, `\\ud83d`: the client\'s `invalid` text, cut in UTF-16 units, drew a U+FFFD (tCA F5)', async () => {
