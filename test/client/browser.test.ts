@@ -825,6 +825,31 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect(await drawnOrder(page, '#tip', ['admin', '(all', 'users:', 'the', 'claim)'])).toEqual(['admin', '(all', 'users:', 'the', 'claim)']);
   }, 60_000);
 
+  it("cuts a right-to-left user name at its logical end: its first words shown, the … on its left (a Hebrew name showed its last words: tCE F5)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    const words = ['אחת', 'שתיים', 'שלוש', 'ארבע', 'חמש', 'שש', 'שבע'];
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign(words.join(' '))}`);
+    await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+    const shown = await page.locator('#user').evaluate((user, all) => {
+      const node = user.firstChild as Text;
+      const box = user.getBoundingClientRect();
+      return all.filter((word) => {
+        const range = document.createRange();
+        const at = node.data.indexOf(word);
+        range.setStart(node, at);
+        range.setEnd(node, at + word.length);
+        const r = range.getBoundingClientRect();
+        return r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+      });
+    }, words);
+    // Cut (not every word fits), from its end.
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(words.length);
+    expect(shown).toEqual(words.slice(0, shown.length));
+  }, 60_000);
+
   it('shows numbers in decimal, as written, at every size (a 50-satoshi trade read "buy 5e-7 BTC-ZAR @ 1e+21": tBE)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
     const page = await open(h);

@@ -32,6 +32,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   /* Offline, the state says the attempt, when the next is due and the HTTP status: its whole width where the header has room (a 21em cap cut the 'HTTP 503' at every width, 1920 px with 786 px of header empty: a fresh tester), cut at its end only where the header is full, whole in its title and, cut, shown whole when focused: by Tab or a tap, where no title shows (app.ts makes it focusable then). The header stays one line (it wrapped on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
   /* A long subject (an e-mail address) is cut, whole in its title: it took the state's room, and the button off the page at 1280 px (a reviewer). An admin's "(all users)" is beside it, never cut (it read "admin (all user…": a fresh user), and the subject gives it room. */
+  /* Its own direction (dir="auto") decides which end is cut: a right-to-left name keeps its start, the … at its left (it showed a Hebrew name's last words: tCE F5). */
   #user { display: inline-block; max-width: 9.5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   #user.all { max-width: 5em; }
   /* Cut, it is a stop for Tab and a tap (app.ts), and shown whole when focused, as the state is: its title shows to a mouse only (tBE). */
@@ -92,7 +93,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <header>
   <h1>realtime-contract</h1>
   <span class="badge" id="badge" data-mode="offline">Offline</span>
-  <span class="stat" id="user-stat" title="the token's subject (sub), as the token says (all users: the demo's admin claim); the server decides what it may see">user <b id="user">–</b><span id="scope" hidden> (all users)</span></span>
+  <span class="stat" id="user-stat" title="the token's subject (sub), as the token says (all users: the demo's admin claim); the server decides what it may see">user <b id="user" dir="auto">–</b><span id="scope" hidden> (all users)</span></span>
   <span class="stat">rtt <b id="rtt">–</b></span>
   <span class="stat" id="state-stat">state <b id="state">idle</b></span>
   <span class="stat" title="valid messages received for this token, of every type: stream messages, connection messages, pings and pongs">messages <b id="received">0</b></span>
