@@ -850,6 +850,21 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     expect(shown).toEqual(words.slice(0, shown.length));
   }, 60_000);
 
+  it('shows the bidi controls of a value the client refused as escapes, so the client\'s own quotes stay where it wrote them (`got "A\\u202eBCD"` drew `got "A"DCB`: tCE F4)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    let socket: WebSocketRoute | undefined;
+    const page = await open(h, {}, (p) => p.routeWebSocket(/\/api\/ws/, (ws) => {
+      ws.connectToServer();
+      socket = ws;
+    }));
+    socket!.send(JSON.stringify({ ...(message('trades', { quantity: 'A\u202eBCD' }, 'trade_1') as object), cursor: 'x.1' }));
+    await expect.poll(() => page.locator('#panel-events .rows li').count(), { timeout: 15_000 }).toBe(1);
+    const row = (await page.locator('#panel-events .rows li').first().textContent())!;
+    expect(row.replace(/^\S+ /, '')).toBe('invalid trades trade_1: /data/quantity expected a value of type number, got "A\\u202eBCD"');
+    // (The row wraps in its panel: the value only, which is on one line.)
+    expect(await drawnOrder(page, '#panel-events .rows li', ['"A', 'B', 'C', 'D"'])).toEqual(['"A', 'B', 'C', 'D"']);
+  }, 60_000);
+
   it('shows numbers in decimal, as written, at every size (a 50-satoshi trade read "buy 5e-7 BTC-ZAR @ 1e+21": tBE)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
     const page = await open(h);

@@ -474,6 +474,13 @@ realtimeClient.on('gap', (e) => {
   // mode it came back over, which is then not told again.
   $('announce').textContent = `connection ${BADGE[(toldMode = e.mode)]}, messages may have been lost`;
 });
+/**
+ * The client's words about a dropped message with each bidirectional control in them (U+061C,
+ * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) shown as its escape, `\u202e`, as the server's own
+ * errors write one (`got "Fill\u202e"`): they come from the found value, and in the same field a
+ * U+202E in `got "A\u202eBCD"` drew the client's closing quote after `A` (`got "A"DCB`: tCE F4).
+ */
+const visible = (text: string) => text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 // Which message was dropped: its type and id where it has them (strings), as `invalid alerts
 // alert_2: …`; a frame that is not JSON as such. It read `invalid invalid: /data/timestamp …`,
 // a dropped critical alert as a dropped trade (tBE).
@@ -481,7 +488,7 @@ realtimeClient.on('invalid', (e) => {
   const { type, data } = ((typeof e.message === 'object' && e.message) || {}) as { type?: unknown; data?: unknown };
   const id = typeof data === 'object' && data ? (data as { id?: unknown }).id : undefined;
   const which = e.reason === 'json' ? ['frame (not JSON)'] : typeof type === 'string' ? row`${type}${typeof id === 'string' ? row` ${id}` : []}` : ['message'];
-  show('events', row`invalid ${which}: ${e.errors[0]?.pointer || '(root)'} ${String(e.errors[0]?.message)}`, now());
+  show('events', row`invalid ${which}: ${e.errors[0]?.pointer || '(root)'} ${visible(String(e.errors[0]?.message))}`, now());
 });
 realtimeClient.on('unknown', (e) => show('events', row`unknown type ${e.type}`, now()));
 
