@@ -987,6 +987,27 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     }
   }, 180_000);
 
+  // Chromium's performance.now() on Linux does not advance while the machine sleeps: the rows
+  // the client made on wake, before the server's next stamp, were as early as the machine had slept (tCE).
+  it("stamps a row made on wake from sleep on the server's clock: a monotonic clock that missed the sleep does not make it early", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    const page = await open(h, { timezoneId: 'UTC' }, (p) => p.addInitScript(() => {
+      // `window.slept` ms missing from the monotonic clock, as after a sleep it did not count.
+      const real = performance.now.bind(performance);
+      const w = window as unknown as { slept: number };
+      w.slept = 0;
+      performance.now = () => real() - w.slept;
+    }));
+    const rows = () => page.locator('#panel-connection .rows li').allTextContents();
+    await expect.poll(async () => (await rows())[0], { timeout: 15_000 }).toMatch(/^\S+ connected over ws/);
+    // An hour asleep: the wall clock (and the server's) moved on an hour, the monotonic clock did not.
+    await page.evaluate(() => void ((window as unknown as { slept: number }).slept = 3_600_000));
+    await h.stop();
+    await expect.poll(async () => (await rows())[0], { timeout: 30_000 }).toMatch(/^\S+ disconnected over ws, closed 1001 server shutting down$/);
+    const server = new Date().toISOString().slice(11, 19);
+    for (const text of await rows()) expect(apart(text.slice(0, 8), server), `${text}, the server's clock reads ${server}`).toBeLessThan(120);
+  }, 90_000);
+
   it("keeps the rows the client makes on the server's clock when a producer stamps its ts 2 h ahead (ts is the producer's, unchecked: one such trade moved a disconnect 2 h: tBU)", async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
     const page = await open(h, { timezoneId: 'UTC' });

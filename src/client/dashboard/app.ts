@@ -148,19 +148,30 @@ const steady = () => performance.timeOrigin + performance.now();
  */
 let skew: number | undefined;
 let skewAt = -Infinity;
+/**
+ * The server's clock minus the browser's wall clock (`Date.now()`, ms), learned at each server
+ * stamp as {@link skew} is (the last one): the monotonic clock may not advance while the machine
+ * sleeps (Chromium's on Linux), and a socket lost on wake, before the next stamp, was stamped as
+ * early as the machine had slept (tCE). Where it reads later than {@link skew}, it is taken: a
+ * sleep, or a wall clock stepped forward since the last stamp (until the next one; a step back
+ * leaves {@link skew} the later one).
+ */
+let wallSkew = 0;
 function learn(serverMs: number): void {
   const at = performance.now();
   const seen = serverMs - steady();
   if (!(serverMs >= 978_307_200_000) || !Number.isFinite(seen)) return;
+  wallSkew = serverMs - Date.now();
   if (skew === undefined || seen >= skew || at - skewAt > 60_000) [skew, skewAt] = [seen, at];
 }
 /**
  * Now on the server's clock, for the rows the client makes itself (a lost socket, a connection
  * over polling, a gap, a dropped message: they carry the browser's time), as RFC 3339: the
  * browser's clock may be hours off, and its rows were shown among the server's an hour before the
- * connection they followed (tBR). The browser's own clock until the server has said a time.
+ * connection they followed (tBR). The later of the two clocks carried forward from the server's
+ * stamps ({@link skew}, {@link wallSkew}); the browser's own clock until the server has said a time.
  */
-const now = () => new Date(skew === undefined ? Date.now() : steady() + skew).toISOString();
+const now = () => new Date(skew === undefined ? Date.now() : Math.max(steady() + skew, Date.now() + wallSkew)).toISOString();
 /**
  * Whether a message is one the client made itself, stamped with the browser's clock: a
  * `connection` but the server's greeting (`connected` over `ws`, the only one a server sends),
