@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { MessageType } from '../../generated/types.js';
 import { preview } from '../runtime/errors.js';
 import { optionChecks } from '../shared/options.js';
-import { formatCursor, parseCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from './stream-store.js';
+import { formatCursor, isAllDigitEpochCursor, parseCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from './stream-store.js';
 
 /** Options of {@link MemoryStreamStore}, each checked by its constructor. */
 export interface MemoryStreamStoreOptions {
@@ -203,7 +203,9 @@ export class MemoryStreamStore implements StreamStore {
   read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity): Promise<ReadResult> {
     const head = formatCursor(this.epoch, this.seq);
     if (since === null) return Promise.resolve({ resume: 'new', cursor: head, entries: [] });
-    const parsed = parseCursor(since);
+    // An all-digit epoch is no epoch of this store's (it has a letter): a cursor a client kept
+    // from before formatCursor refused such epochs is of another epoch, as the Redis store reads it.
+    const parsed = parseCursor(since) ?? (isAllDigitEpochCursor(since) ? { epoch: '', position: 0 } : null);
     // A cursor of another epoch was made before this store's history began (a restart): what
     // it missed before is lost, but all this store holds is new to it, when none is evicted.
     const foreign = parsed !== null && parsed.epoch !== this.epoch;

@@ -114,7 +114,8 @@ export interface StreamStore {
    *   read from its cursor is a `gap` again; one that ends past it continues `resumed`;
    * - `gap` with no entries, from the head, for a malformed cursor or one ahead of the head; a
    *   cursor of another epoch gets what the store holds since that epoch began, when none of it
-   *   is gone (see {@link ReadResult}).
+   *   is gone (see {@link ReadResult}); so does one of an all-digit epoch, which `formatCursor`
+   *   made before it refused them and a client may still hold ({@link isAllDigitEpochCursor}).
    */
   read(viewer: StreamViewer, since: string | null, limit: number, maxBytes?: number): Promise<ReadResult>;
   /** Live entries appended on any node, in append order. Returns an unsubscribe function. */
@@ -176,6 +177,19 @@ export function parseCursor(cursor: unknown): { epoch: string; position: number 
   const position = Number(digits);
   const epoch = cursor.slice(0, dot);
   return Number.isSafeInteger(position) && !ALL_DIGITS.test(epoch) ? { epoch, position } : null;
+}
+
+/**
+ * Whether `cursor` is `<digits>.<position>`, a cursor {@link parseCursor} no longer reads but
+ * `formatCursor` made until it refused an all-digit epoch, so clients may still hold one: a
+ * store reads it as a cursor of another epoch (`gap`, then what it holds), never as an
+ * unreadable one (`gap` from its head, empty: a kept `1705251000.6` lost what was published
+ * since after a restart on the in-memory store, while the Redis store replayed it: tCD F5).
+ * Internal to the stores (not exported from the package).
+ */
+export function isAllDigitEpochCursor(cursor: string): boolean {
+  const dot = cursor.indexOf('.');
+  return dot > 0 && CURSOR_PATTERN.test(cursor) && ALL_DIGITS.test(cursor.slice(0, dot)) && /^(0|[1-9][0-9]{0,15})$/.test(cursor.slice(dot + 1)) && Number.isSafeInteger(Number(cursor.slice(dot + 1)));
 }
 
 /**

@@ -772,6 +772,24 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
 });
 
 describe('MemoryStreamStore', () => {
+  it("reads a cursor a client kept with an all-digit epoch ('1705251000.6', made before formatCursor refused such epochs) as one of another epoch: gap, then everything held for the user, as the Redis store answers; a malformed one stays a gap from the head (tCD F5: it was gap with 0 messages)", async () => {
+    const store = new MemoryStreamStore({ epoch: 'e1' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    const alice = { userId: 'alice', admin: false };
+    const own = [await store.append('alice', 'trades', frame), await store.append('bob', 'trades', frame), await store.append(null, 'whale', frame), await store.append('alice', 'trades', frame)];
+    const held = [own[0]!, own[2]!, own[3]!].map((e) => e.cursor);
+    for (const since of ['1705251000.6', '0.0', '123.999999', 'e1705251000.6']) {
+      const r = await store.read(alice, since, 100);
+      expect(r.resume, since).toBe('gap');
+      expect(r.entries.map((e) => e.cursor), since).toEqual(held);
+      expect(r.cursor, since).toBe('e1.4');
+    }
+    for (const since of ['not-a-cursor', '1705251000.06', '1705251000.x', '1705251000']) {
+      expect(await store.read(alice, since, 100), since).toEqual({ resume: 'gap', cursor: 'e1.4', entries: [] });
+    }
+    await store.close();
+  });
+
   it('bounds streams by count and by age, and reports what it lost as a gap', async () => {
     let clock = 0;
     const store = new MemoryStreamStore({ maxEntriesPerStream: 3, maxEntries: 5, maxAgeMs: 1000, now: () => clock, epoch: 'e1' });

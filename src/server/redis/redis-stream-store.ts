@@ -11,7 +11,7 @@ import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks } from '../../shared/options.js';
 import { REDACTED } from '../../shared/secrets.js';
-import { pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
+import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
  *  logger (structured object with an `event` first, then a message). */
@@ -1527,7 +1527,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // another epoch: what this epoch holds follows its gap, as for a Redis restarted empty.
       // It was read as no cursor at all, and answered from the head (a fresh user lost the
       // first trades of a migration).
-      const pos = since === null ? null : (parseRedisCursor(since) ?? (parseAnyCursor(since) && { epoch: '', position: 0 }));
+      const pos = since === null ? null : (parseRedisCursor(since) ?? ((parseAnyCursor(since) || isAllDigitEpochCursor(since)) ? { epoch: '', position: 0 } : null));
       if (pos === null) {
         const read = await readStreams([], 0, 1);
         return { resume: since === null ? 'new' : 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };

@@ -829,6 +829,11 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     const moved = await s.read(viewer, 'mx7ke3lw505822c1.144', 10);
     expect(moved.resume).toBe('gap');
     expect(moved.entries.map((x) => x.cursor)).toEqual([e.cursor, global.cursor]);
+    // One a client kept with an all-digit epoch (formatCursor made them before it refused them)
+    // too, as the in-memory store answers it (tCD F5).
+    const kept = await s.read(viewer, '1705251000.6', 10);
+    expect(kept.resume).toBe('gap');
+    expect(kept.entries.map((x) => x.cursor)).toEqual([e.cursor, global.cursor]);
   });
 
   it('answers a cursor of another epoch with a plain gap once its history is trimmed', async () => {
