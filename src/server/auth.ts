@@ -4,7 +4,7 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHead
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
-import { isSecretName, JWT_HEADER, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { isJwtHeader, isSecretName, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -243,7 +243,7 @@ export function redactUrl(url: string | URL | undefined): string {
   // A JWT split over parameters, each part harmless alone: a reader of the log joins them again (its shape: secrets.ts).
   const values = raw.map((parameter) => leniently(parameter.slice(parameter.indexOf('=') + 1)));
   for (let i = 0; i + 2 < values.length; i++) {
-    if (JWT_HEADER.test(values[i]!) && JWT_PAYLOAD.test(values[i + 1]!) && JWT_SIGNATURE.test(values[i + 2]!)) {
+    if (isJwtHeader(values[i]!) && JWT_PAYLOAD.test(values[i + 1]!) && JWT_SIGNATURE.test(values[i + 2]!)) {
       for (let j = i; j < i + 3; j++) parameters[j] = raw[j]!.includes('=') ? `${raw[j]!.slice(0, raw[j]!.indexOf('='))}=${REDACTED}` : REDACTED;
     }
   }

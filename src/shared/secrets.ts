@@ -58,36 +58,66 @@ export function redactJwts(text: string): string {
 }
 
 /**
- * {@link looksLikeJwt} with the header a JSON object's base64url (`eyJ…`, from `{"`): hosts and
+ * {@link looksLikeJwt} with a JWT header ({@link isJwtHeader}) before the payload: hosts and
  * paths hold long dotted names (`my-company-portal.azurewebsites.net`, a bundle's
  * `main_application.3b2c….js`), which the looser test took for tokens, and a log lost the origin
- * an operator must allow.
+ * an operator must allow. The header may stand after other text in its part (`x=<jwt>`,
+ * `;session=x/<jwt>` once split).
  */
 export function holdsJwt(text: string): boolean {
   if (!text.includes('.')) return false;
   const parts = text.split('.');
   for (let i = 0; i + 2 < parts.length; i++) {
-    if (JWT_HEADER_END.test(parts[i]!) && TOKEN_RUN.test(parts[i + 1]!)) return true;
+    if (TOKEN_RUN.test(parts[i + 1]!) && endsWithJwtHeader(parts[i]!)) return true;
   }
   return false;
 }
 
 /**
- * The shape of a JWT, the one definition the server and the CLI use: a header that is a JSON
- * object's base64url, `eyJ` (from `{"`) and 9 or more base64url characters (12 or more in all:
- * two ids and a version, `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, were
- * taken for one), then a payload of 12 or more base64url characters, then a signature (maybe
- * empty: `alg: none`).
+ * The shape of a JWT, the one definition the server and the CLI use: a header that is the
+ * base64url of a JSON object, 12 or more base64url characters that decode to `{`, any JSON
+ * white space, then `"` (`eyJ…` from `{"`, and a header written with spaces or lines: `eyAi…`
+ * from `{ "`, `ewog…` from `{\n  "`, which listen printed whole: tCD F1; two ids and a version,
+ * `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, are no header), then a payload
+ * of 12 or more base64url characters, then a signature (maybe empty: `alg: none`). A host name
+ * is no header: `eyeglass-shop`, `ewok-games` decode to no `{"`.
  */
-const JWT_HEADER_SOURCE = String.raw`eyJ[\w-]{9,}`;
-/** A part that is a JWT header, whole. */
-export const JWT_HEADER = new RegExp(`^${JWT_HEADER_SOURCE}$`);
+export function isJwtHeader(part: string): boolean {
+  return part.length >= 12 && TOKEN_RUN.test(part) && decodesToJsonObject(part);
+}
 /** A part that is a JWT payload: 12 or more base64url characters. */
 export const JWT_PAYLOAD = /^[\w-]{12,}$/;
 /** A part that is a JWT signature: base64url, maybe empty. */
 export const JWT_SIGNATURE = /^[\w-]*$/;
-/** A part that ends with a JWT header. */
-const JWT_HEADER_END = new RegExp(`${JWT_HEADER_SOURCE}$`);
+
+/** What a JSON object with a member begins with, decoded: `{`, white space, `"`. */
+const JSON_OBJECT_START = /^\{[ \t\r\n]*"/;
+/** How the base64 of {@link JSON_OBJECT_START} begins. */
+const HEADER_PREFIX = /^e(?:y[AJ]|w[ok0])/;
+/** Base64url characters read to find that start: 48 bytes, room for an indentation. */
+const HEADER_PROBE = 64;
+
+/** Whether base64url `run` (from its first character) decodes to {@link JSON_OBJECT_START}. */
+function decodesToJsonObject(run: string): boolean {
+  // `{` then `"`, a space, `\n`, `\r` or `\t` begins so in base64 (`eyJ`, `eyA`, `ewo`, `ew0`, `ewk`): most starts are left there.
+  if (!HEADER_PREFIX.test(run)) return false;
+  return JSON_OBJECT_START.test(Buffer.from(run.slice(0, HEADER_PROBE), 'base64url').toString('latin1'));
+}
+
+/**
+ * Whether `part` ends with a JWT header ({@link isJwtHeader}): its last run of base64url
+ * characters, from any of its characters at least 12 before the end. Linear in `part`: the run
+ * is found by a scan from the end (a regular expression anchored at the end tried every start,
+ * 16 KB of one letter then took seconds), and each start decodes at most {@link HEADER_PROBE}.
+ */
+function endsWithJwtHeader(part: string): boolean {
+  let start = part.length;
+  while (start > 0 && /[\w-]/.test(part[start - 1]!)) start--;
+  for (let i = start; i + 12 <= part.length; i++) {
+    if (decodesToJsonObject(part.slice(i, i + HEADER_PROBE))) return true;
+  }
+  return false;
+}
 
 /** A part that ends with 12 base64url characters; one that is 12 or more of them. */
 const TOKEN_RUN_END = /[\w-]{12}$/;

@@ -1233,6 +1233,30 @@ describe('listen', () => {
     expect(stdout).toContain('frame 2: ping /timestamp expected an integer, got a number 1.50 (read as 1.5)\n');
   });
 
+  it('redacts a JWT whose header is written with spaces or lines (`{ "alg"` → eyAi…, `{\\n  "alg"` → ewog…), under any name or in the path, as one whose header is `eyJ…`; host names of such letters stay (tCD F1: printed whole since one JWT shape)', async () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64url');
+    const payload = b64(JSON.stringify({ sub: 'alice', exp: 9999999999 }));
+    const server = await new FakeServer().start();
+    const port = server.port;
+    await server.stop();
+    for (const header of ['{\n  "alg": "HS256",\n  "typ": "JWT"\n}', '{ "alg": "HS256" }', '{\r\n\t"alg": "none"}']) {
+      const jwt = `${b64(header)}.${payload}.c2lnbmF0dXJlc2lnbmF0dXJl`;
+      expect(jwt).toMatch(/^e(yA|wo|w0)/);
+      for (const [url, shown] of [
+        [`ws://127.0.0.1:${port}/api/ws?t=${jwt}`, `ws://127.0.0.1:${port}/api/ws?t=[redacted]`],
+        [`ws://127.0.0.1:${port}/api/ws;session=x/${jwt}`, `ws://127.0.0.1:${port}/api/ws;session=x/[redacted]`],
+      ] as const) {
+        const run = await listen([url, '--count', '1']);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain(`cannot connect to ${shown}: `);
+        expect(run.stdout + run.stderr).not.toContain(payload);
+        expect(run.stdout + run.stderr).not.toContain('c2lnbmF0dXJl');
+      }
+    }
+    const host = await listen([`ftp://eyeglass-store-online.example.com/api/ws?next=ewok-games-international.example.org`, '--count', '1']);
+    expect(host.stderr).toContain('"ftp://eyeglass-store-online.example.com/api/ws?next=ewok-games-international.example.org"');
+  });
+
   it('never prints the token, on any failing path', async () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
     const server = await new FakeServer().start();
