@@ -226,8 +226,9 @@ export function redisUrlProblem(url: string): string | undefined {
  * Why `url` names no host, or undefined: ioredis then takes its default, localhost:6379, so
  * `redis://${REDIS_HOST}` with the variable unset (`redis://`), `redis:///3`, `?db=1` or a port
  * alone (`6379`) started the store on whatever Redis listens there, silently (tCC F3). Parsed as
- * ioredis parses it; a socket path (`/…`) needs no host, and a URL that does not parse is left to
- * the other checks.
+ * ioredis parses it; a socket path (`/…`) needs no host, nor does a URL whose query gives one
+ * (`redis://?host=10.0.0.5&port=6380`, `redis://?path=/run/redis.sock`: ioredis reads them), and
+ * a URL that does not parse is left to the other checks.
  */
 function hostlessProblem(url: string): string | undefined {
   if (url.startsWith('/') && !url.startsWith('//')) return undefined;
@@ -242,6 +243,10 @@ function hostlessProblem(url: string): string | undefined {
     return undefined;
   }
   if (parsed.hostname !== '') return undefined;
+  // ioredis takes what the URL itself leaves out from its query (lodash's defaults over it):
+  // `redis://?host=10.0.0.5&port=6380`, `redis://?path=/run/redis.sock` name their server there,
+  // and were refused as naming none (tCD F3). An empty one (`?host=$REDIS_HOST`, unset) does not.
+  if (parsed.searchParams.get('host') || parsed.searchParams.get('path')) return undefined;
   return `a URL with no host (${redactRedisUrl(url)}), which ioredis reads as localhost:6379 (an unset variable, as in redis://$REDIS_HOST?)`;
 }
 
@@ -406,7 +411,7 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   `redis:/…`, which ioredis takes for socket paths; or its database (path, else `?db=`) not
  *   digits from 0 to 2147483647 (`/rc`, `/-1`), nor `client`'s `db` option, or its port not a number from 0 to 65535 (`host:notaport`),
  *   or it names no host (`redis://`, `redis:///3`, `?db=1`, a port alone: ioredis would dial
- *   localhost:6379), or has blanks or a line break around it, or an option it does not know
+ *   localhost:6379; `?host=` or `?path=` in the query names one, as ioredis reads it), or has blanks or a line break around it, or an option it does not know
  *   (MemoryStreamStore's `maxEntriesPerStream` and `maxEntries` named as such, with this store's
  *   `maxMessages` and `maxAllMessages`). No message holds a password. RangeError
  *   (rejects) when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,

@@ -148,6 +148,10 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       ['redis://?db=2', 'redis://?db=2'],
       ['//', 'redis://'],
       ['?db=1', 'redis://?db=1'],
+      // A host or socket the query leaves empty (`?host=$REDIS_HOST`, unset), or a port alone there.
+      ['redis://?host=&port=6380', 'redis://?host=&port=6380'],
+      ['redis://?port=6380', 'redis://?port=6380'],
+      ['redis://?path=', 'redis://?path='],
     ];
     for (const [url, shown] of hostless) {
       expect(await refusal({ url, connectTimeoutMs: 500, logger: quiet }), url).toEqual(new TypeError(`${expected} a URL with no host (${shown}), which ioredis reads as localhost:6379 (an unset variable, as in redis://$REDIS_HOST?)`));
@@ -527,6 +531,39 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     const socket = path.join(mkdtempSync(path.join(tmpdir(), 'rc-sock-')), 'none.sock');
     expect(await rejection({ path: socket, db: 2 })).toMatch(new RegExp(`^Redis unreachable at ${socket.replace(/[.]/g, '\\.')}\\?db=2: `));
     rmSync(path.dirname(socket), { recursive: true });
+  });
+
+  it('starts on a url that names its server in the query, as ioredis reads it (`redis://?host=…&port=…`, `&db=3`, `redis://?path=<socket>`): they worked before the host-less refusal, which refused them as naming no host (tCD F3)', async () => {
+    const hosted = await store({ url: `redis://?host=127.0.0.1&port=${redis.port}` });
+    expect(hosted.status().healthy).toBe(true);
+    const inThree = await store({ url: `redis://?host=127.0.0.1&port=${redis.port}&db=3` });
+    await inThree.append('alice', 'trades', frame(1, 'alice'));
+    const direct = new Redis({ host: '127.0.0.1', port: redis.port, db: 3, lazyConnect: true });
+    try {
+      await direct.connect();
+      expect(await direct.xlen(inThree.keys.user('alice'))).toBe(1);
+    } finally {
+      direct.disconnect();
+    }
+    // A socket path in the query: a redis-server of its own listening on a unix socket only.
+    const dir = mkdtempSync(path.join(tmpdir(), 'rc-sock-'));
+    const socket = path.join(dir, 'r.sock');
+    const child = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      let onSocket: RedisStreamStore | undefined;
+      for (let tries = 0; onSocket === undefined && tries < 100; tries++) {
+        onSocket = await createRedisStreamStore({ url: `redis://?path=${socket}`, keyPrefix: 'q', connectTimeoutMs: 1000, logger: collectingLogger() }).catch(async (error: Error) => {
+          if (!/unreachable/.test(error.message)) throw error;
+          await new Promise((r) => setTimeout(r, 100));
+          return undefined;
+        });
+      }
+      expect(onSocket?.status()).toMatchObject({ healthy: true, detail: expect.stringContaining(socket) });
+      await onSocket!.close();
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('two deployments on databases 0 and 1 of one Redis, with one key prefix, never see each other’s fan-out (pub/sub channels are not per database: each closed every socket of the other with 4410, a hostile tester)', async () => {
