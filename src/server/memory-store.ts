@@ -12,7 +12,7 @@ export interface MemoryStreamStoreOptions {
   maxEntries?: number | undefined;
   /** Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages are large. An integer ≥ 1 (the newest entry stays whatever its size). Default 256 MiB. */
   maxBytes?: number | undefined;
-  /** How long an entry is kept, in milliseconds: a number ≥ 0, 0 for no age bound (as the Redis store reads it: one `maxAgeMs` means the same in both). Default 300 000 (5 min). */
+  /** How long an entry is kept, in milliseconds: an integer ≥ 0, 0 for no age bound (as the Redis store reads it: one `maxAgeMs` means the same in both, and a fraction is a RangeError in both, PEXPIRE taking whole milliseconds only). Default 300 000 (5 min). */
   maxAgeMs?: number | undefined;
   /**
    * The cursor epoch: 1-40 of `[0-9A-Za-z_~-]`, not all digits; default new per store (time and
@@ -50,7 +50,9 @@ function checkStoreOptions(options: unknown): asserts options is MemoryStreamSto
   checks.known(options, STORE_OPTIONS, '', { names: REDIS_NAMES, whose: "the Redis store's" });
   const given = options as Record<(typeof STORE_OPTIONS)[number], unknown>;
   for (const name of ['maxEntriesPerStream', 'maxEntries', 'maxBytes'] as const) checks.number(name, given[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
-  checks.number('maxAgeMs', given.maxAgeMs, 0, Number.MAX_SAFE_INTEGER, 'a number of milliseconds ≥ 0 (0: no age bound)', false);
+  // Whole milliseconds, the Redis store's rule (its PEXPIRE takes no fraction): one value meant
+  // a bound here and a RangeError there, `0.1 * 3 * 60_000 * 10` (180000.00000000003) among them (tCD F2).
+  checks.number('maxAgeMs', given.maxAgeMs, 0, Number.MAX_SAFE_INTEGER, 'an integer number of milliseconds ≥ 0 (0: no age bound)');
   if (given.now !== undefined && typeof given.now !== 'function') throw checks.error(TypeError, 'now', 'a function returning milliseconds', given.now);
   // All digits, `<epoch>.<n>` reads as a decimal number, which clients do not order (a hostile tester).
   const { epoch } = given;
@@ -165,7 +167,7 @@ export class MemoryStreamStore implements StreamStore {
    *   store's name of them), a number option that is not a number, an `epoch` that is not
    *   1-40 of `[0-9A-Za-z_~-]` or is all digits, or a `now` that is not a function
    * @throws RangeError when a number option is out of its range (NaN, below 1, not an integer;
-   *   `maxAgeMs` below 0)
+   *   `maxAgeMs` below 0 or not an integer, as in the Redis store)
    */
   constructor(options: MemoryStreamStoreOptions = {}) {
     checkStoreOptions(options);

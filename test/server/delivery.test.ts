@@ -993,6 +993,15 @@ describe('MemoryStreamStore', () => {
     expect(() => new MemoryStreamStore({ maxAllMessages: 10 } as never)).toThrow(new TypeError('MemoryStreamStore: unknown option "maxAllMessages"; maxAllMessages is the Redis store\'s name; here it is maxEntries'));
   });
 
+  it("takes maxAgeMs as the Redis store does, whole milliseconds: a fraction (0.1 * 3 * 60_000 * 10, 180000.00000000003) is the same RangeError in both, as Redis's PEXPIRE takes no fraction (tCD F2: it started a memory store and failed the Redis one on a move)", () => {
+    const computed = 0.1 * 3 * 60_000 * 10;
+    expect(computed).not.toBe(180_000);
+    for (const maxAgeMs of [computed, 0.5, 1.5]) {
+      expect(() => new MemoryStreamStore({ maxAgeMs }), String(maxAgeMs)).toThrow(new RangeError(`MemoryStreamStore: maxAgeMs must be an integer number of milliseconds ≥ 0 (0: no age bound), got ${maxAgeMs}`));
+    }
+    expect(new MemoryStreamStore({ maxAgeMs: Math.round(computed) }).size).toBe(0);
+  });
+
   it('refuses an epoch of digits only, whose cursors clients read as decimal numbers and never order (a hostile tester), and one outside the cursor alphabet', () => {
     expect(() => new MemoryStreamStore({ epoch: '1705251000' })).toThrow(new TypeError('MemoryStreamStore: epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got "1705251000"'));
     expect(() => new MemoryStreamStore({ epoch: 'a.b' })).toThrow(TypeError);
@@ -1010,12 +1019,12 @@ describe('MemoryStreamStore', () => {
     expect(() => new MemoryStreamStore({ maxEntriesPerStream: 0 })).toThrow(new RangeError('MemoryStreamStore: maxEntriesPerStream must be an integer ≥ 1, got 0'));
     expect(() => new MemoryStreamStore({ maxEntriesPerStream: 2.5 })).toThrow(RangeError);
     expect(() => new MemoryStreamStore({ maxEntries: '1000' as never })).toThrow(new TypeError('MemoryStreamStore: maxEntries must be an integer ≥ 1, got "1000"'));
-    expect(() => new MemoryStreamStore({ maxAgeMs: -1 })).toThrow(new RangeError('MemoryStreamStore: maxAgeMs must be a number of milliseconds ≥ 0 (0: no age bound), got -1'));
+    expect(() => new MemoryStreamStore({ maxAgeMs: -1 })).toThrow(new RangeError('MemoryStreamStore: maxAgeMs must be an integer number of milliseconds ≥ 0 (0: no age bound), got -1'));
     expect(() => new MemoryStreamStore({ now: 5 as never })).toThrow(new TypeError('MemoryStreamStore: now must be a function returning milliseconds, got 5'));
     expect(() => new MemoryStreamStore(null as never)).toThrow(new TypeError('MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, got null'));
     expect(() => new MemoryStreamStore('small' as never)).toThrow(TypeError);
     // What it takes still works: the smallest bounds, and a store given no options at all.
-    const store = new MemoryStreamStore({ maxEntriesPerStream: 1, maxEntries: 1, maxBytes: 1, maxAgeMs: 0.5, now: () => 0, epoch: 'e7' });
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 1, maxEntries: 1, maxBytes: 1, maxAgeMs: 1, now: () => 0, epoch: 'e7' });
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
     await store.append('u', 'trades', frame);
     await store.append('u', 'trades', frame);

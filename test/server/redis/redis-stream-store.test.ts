@@ -122,6 +122,8 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(await refusal({ url, maxAllMessages: 0 })).toEqual(new RangeError('createRedisStreamStore: maxAllMessages must be an integer ≥ 1, got 0'));
     expect(await refusal({ url, maxQueuedBytes: Number.NaN })).toEqual(new RangeError('createRedisStreamStore: maxQueuedBytes must be an integer ≥ 1, got NaN (not a finite number)'));
     expect(await refusal({ url, maxAgeMs: 1.5 })).toEqual(new RangeError('createRedisStreamStore: maxAgeMs must be an integer number of milliseconds ≥ 0 (0: no age bound), got 1.5'));
+    // As MemoryStreamStore refuses it (tCD F2): one value, one answer in both stores.
+    expect(await refusal({ url, maxAgeMs: 0.1 * 3 * 60_000 * 10 })).toEqual(new RangeError('createRedisStreamStore: maxAgeMs must be an integer number of milliseconds ≥ 0 (0: no age bound), got 180000.00000000003'));
     expect(await refusal({ url, commandTimeoutMs: 0 })).toEqual(new RangeError('createRedisStreamStore: commandTimeoutMs must be a number of milliseconds > 0 and ≤ 2147483647, got 0'));
     expect(await refusal({ url, connectTimeoutMs: null })).toEqual(new TypeError('createRedisStreamStore: connectTimeoutMs must be a number of milliseconds > 0 and ≤ 2147483647, got null'));
     expect(await refusal({ url, keyPrefix: '' })).toEqual(new RangeError('createRedisStreamStore: keyPrefix must be a non-empty string, got ""'));
