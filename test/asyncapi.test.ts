@@ -83,15 +83,15 @@ describe('generated/asyncapi.json', () => {
   // A `null` address is "unknown" (AsyncAPI 3.0): the Markdown template titled all 17 operations
   // "SEND `null` Operation" (tBK F4).
   it('gives each channel its path as its address, and every text the paths, following protocol.json', () => {
-    expect(doc.channels.stream.address).toBe(WEBSOCKET_PATH);
-    expect(doc.channels.poll.address).toBe(POLL_PATH);
+    expect(`/${doc.channels.stream.address}`).toBe(WEBSOCKET_PATH);
+    expect(`/${doc.channels.poll.address}`).toBe(POLL_PATH);
     const moved = buildAsyncApi(
       editedContract((files) => {
         files['protocol.json']!['x-connection'].path = '/rt/socket';
         files['protocol.json']!['x-polling'].path = '/rt/socket/poll';
       }),
     ) as Record<string, any>;
-    expect([moved.channels.stream.address, moved.channels.poll.address]).toEqual(['/rt/socket', '/rt/socket/poll']);
+    expect([moved.channels.stream.address, moved.channels.poll.address]).toEqual(['rt/socket', 'rt/socket/poll']);
     // Every text follows too: PollResponse's summary and description kept `GET /api/ws/poll` (tBK F3).
     const texts = JSON.stringify(moved);
     expect(texts).not.toContain('/api/ws');
@@ -101,12 +101,19 @@ describe('generated/asyncapi.json', () => {
     expect(doc.components.schemas.PollResponse.description).toContain(`\`GET ${POLL_PATH}?since=<cursor>\``);
   });
 
-  // A reader composes host + the server's pathname + the channel's address (the spec's gitter
-  // example: pathname /v1, address /rooms/…): with the path in both, /api/ws/api/ws (tCC F7).
-  it('gives each path once: the URL a reader composes from server and channel is the one the server serves', async () => {
+  // A reader joins the server's URL and the channel's address: with the path in both,
+  // /api/ws/api/ws (tCC F7); with an address /api/ws, the parser's url() (which ends with `/`)
+  // made wss://your-domain.com//api/ws, a path the server answers 404 (tCD F4). The address is
+  // relative, and each channel's description says how to join it.
+  it('gives each path once: the URL a reader composes from server and channel, as @asyncapi/parser hands them out, is the one the server serves', async () => {
     const { document } = await parser.parse(text);
-    const composed = document!.channels().all().flatMap((channel) => channel.servers().all().map((server) => [channel.id(), `${server.protocol()}://${server.host()}${server.pathname() ?? ''}${channel.address() ?? ''}`]));
-    expect(Object.fromEntries(composed)).toEqual({ stream: `wss://your-domain.com${WEBSOCKET_PATH}`, poll: `https://your-domain.com${POLL_PATH}` });
+    const served = { stream: `wss://your-domain.com${WEBSOCKET_PATH}`, poll: `https://your-domain.com${POLL_PATH}` };
+    const pairs = document!.channels().all().flatMap((channel) => channel.servers().all().map((server) => ({ id: channel.id(), url: server.url(), address: channel.address()! })));
+    expect(pairs).toHaveLength(2);
+    expect(Object.fromEntries(pairs.map(({ id, url, address }) => [id, url + address]))).toEqual(served);
+    expect(Object.fromEntries(pairs.map(({ id, url, address }) => [id, new URL(address, url).href]))).toEqual(served);
+    for (const { id, address } of pairs) expect(document!.channels().get(id)!.description(), id).toContain(`\`${served[id as keyof typeof served]}\``);
+    for (const { address } of pairs) expect(address).not.toMatch(/^\//);
     expect(doc.servers.websocket.summary).toContain(`wss://your-domain.com${WEBSOCKET_PATH}?`);
   });
 

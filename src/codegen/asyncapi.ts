@@ -11,11 +11,14 @@ export const ASYNCAPI_VERSION = '3.0.0';
  *
  * - Described from the server's side: it `send`s server→client messages and `receive`s
  *   client→server ones (ping and pong both ways); a client does the opposite.
- * - One server, `wss://<host>` (no `pathname`: the channel's address is the path, which AsyncAPI
- *   readers append to the server's host and pathname), authenticated with the JWT in the `token` query
+ * - One server, `wss://<host>` (no `pathname`: the channel's address is the path, relative,
+ *   `api/ws`, so it resolves against the server's URL as @asyncapi/parser's `url()` gives it,
+ *   `wss://<host>/` with its slash: `url() + address` and `new URL(address, url())` are both
+ *   `wss://<host>/api/ws`; `/api/ws` made `//api/ws`, which the server answers 404: tCD F4),
+ *   authenticated with the JWT in the `token` query
  *   parameter (security scheme `httpApiKey` in query) or an `Authorization: Bearer` header;
  *   the WebSocket channel binding describes the handshake (`GET`, query `token` and `since`).
- * - One channel for the socket (its address the socket's path, `/api/ws`), with every message; one
+ * - One channel for the socket (its address the socket's path without its first slash, `api/ws`), with every message; one
  *   operation per message and direction.
  * - Every message under `components.messages` with its payload (`#/components/schemas/<Title>`)
  *   and the schema's examples; every definition under `components.schemas`, `$ref`s rewritten
@@ -195,10 +198,11 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
         // The path itself (a `null` address means "unknown" in AsyncAPI 3.0: the Markdown template
         // titled every operation "SEND `null`": tBK F4). Said once: a reader composes the server's
         // host and pathname, then the channel's address, so the servers have no pathname (with
-        // both, tools built wss://host/api/ws/api/ws: tCC F7).
-        address: protocol.connection.path,
+        // both, tools built wss://host/api/ws/api/ws: tCC F7), and the address has no leading
+        // slash: the parser's url() ends with one (`//api/ws`, answered 404: tCD F4).
+        address: relativeAddress(protocol.connection.path),
         title: 'The WebSocket connection',
-        description: `A WebSocket has one channel: the connection itself. Every frame is one JSON message, discriminated by \`type\`. ${refusalBody('upgrade')}`,
+        description: `A WebSocket has one channel: the connection itself. Every frame is one JSON message, discriminated by \`type\`. ${addressRule('wss', host, protocol.connection.path)} ${refusalBody('upgrade')}`,
         servers: [{ $ref: '#/servers/websocket' }],
         messages: Object.fromEntries(messageTypes.map((type) => [type, { $ref: `#/components/messages/${type}` }])),
         bindings: {
@@ -221,9 +225,9 @@ export function buildAsyncApi(contract: Contract): Record<string, unknown> {
       },
       ...(poll && {
         poll: {
-          address: protocol.polling.path,
+          address: relativeAddress(protocol.polling.path),
           title: 'The polling fallback',
-          description: pollingText,
+          description: `${pollingText} ${addressRule('https', host, protocol.polling.path)}`,
           servers: [{ $ref: '#/servers/polling' }],
           messages: { [poll.title]: { $ref: `#/components/messages/${poll.title}` }, [REFUSAL_MESSAGE]: { $ref: `#/components/messages/${REFUSAL_MESSAGE}` } },
         },
@@ -279,6 +283,20 @@ const REFUSAL_SCHEMA = 'http-refusal';
  * message-level `x-` facts, no keyword beside a `$ref` (see {@link keptBesideRef}), and each
  * description's `<x-polling.path>` / `<x-connection.path>` written out (`withPaths`).
  */
+/** A path as a channel's address: relative (`api/ws`), so it resolves against a server's URL that ends with `/`. */
+function relativeAddress(path: string): string {
+  return path.replace(/^\/+/, '');
+}
+
+/**
+ * The composition rule, said in the channel's description: AsyncAPI 3 sets none, and readers
+ * join the parser's `server.url()` (always ending with `/`) and the address, or resolve the
+ * address against it as a URL reference; both give the served path.
+ */
+function addressRule(scheme: string, host: string, path: string): string {
+  return `Its address is relative to its server's URL: resolve it against \`${scheme}://${host}/\` (as \`new URL(address, server.url())\`, or \`server.url() + address\`, the URL ending with \`/\`) to get \`${scheme}://${host}${path}\`.`;
+}
+
 function forAsyncApi(node: SchemaNode, withPaths: (text: string) => string): SchemaNode {
   return mapSchema(node, (child) => {
     const out: SchemaNode = {};
