@@ -10,14 +10,14 @@ import { CLIENT_MAX_TIMER_MS, POLL_TIMEOUT_MARGIN_MS } from '../shared/client-ti
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
 import { checkInvisibleText } from './invisible.js';
 import { checkTypeBoxSupport } from './typebox.js';
-import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { checkNoRefCycle, followRefs, forEachSubschema, inlinedSchemaCount, SCHEMA_BASE_URI, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
  * on strings, no `const` beside an `enum`, closed lists of one JSON type, the same error codes in protocol.json and error.json, message types that differ in more than case and punctuation, none named in asyncapi.json as the poll is (`sendPollResponse`, `PollResponse`, `PollRefusal`), keepalive figures in the ping and pong descriptions that are x-keepalive's, requests (`GET <path>`) in descriptions of protocol.json's paths (a trailing slash more or less, as the server compares them), no invisible or control character in text the generated code and docs carry as it is ({@link checkInvisibleText}), names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
- * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, and only what the TypeBox generator can express
+ * carry the stream, a client→server direction only on the types the reference server receives (ping, pong), no recursive schema, no message larger than {@link MAX_INLINED_SCHEMAS} schema objects once its `$ref`s are inlined, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
  * generator runs; `diff` runs the same checks to warn that generate would refuse a side.
  *
@@ -43,8 +43,31 @@ export function checkGeneratable(contract: Contract): void {
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
   for (const { file, schema } of contract.messages) checkNoRefCycle(contract.files, file, schema);
+  // Shared definitions each referring twice to the next: inlined, 2^n copies (a tester's chain of
+  // 12 kept generate busy past 2 minutes, without a word).
+  for (const { file, schema } of contract.messages) checkInlinedSize(contract.files, file, schema);
   checkLanguageSupport(contract);
   checkTypeBoxSupport(contract);
+}
+
+/**
+ * The most schema objects (each subschema one, a `$ref` counted as what it inlines) a message
+ * may hold once every `$ref` is inlined, as the validators compile it (README "What stops
+ * generation"). The largest shipped message, decisions, holds 34; a chain of 8 definitions
+ * each referring twice to the next holds about 770 and took generate 20 s.
+ */
+export const MAX_INLINED_SCHEMAS = 1000;
+
+/** Refuses a message whose inlined form (see {@link MAX_INLINED_SCHEMAS}) is too large, naming the chain of `$ref`s that makes it so. */
+function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, schema: SchemaNode): void {
+  const { count, chain } = inlinedSchemaCount(files, file, schema);
+  if (count <= MAX_INLINED_SCHEMAS) return;
+  const shown = chain.length > 6 ? [...chain.slice(0, 3), `… (${chain.length - 5} more)`, ...chain.slice(-2)] : chain;
+  throw new SchemaError(
+    file,
+    '',
+    `with every $ref inlined (as the validators are compiled) this message would hold ${count.toLocaleString('en-US')} schema objects, more than the bound of ${MAX_INLINED_SCHEMAS.toLocaleString('en-US')}: the largest part is the chain of $refs ${shown.join(' → ')}; a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain`,
+  );
 }
 
 /**

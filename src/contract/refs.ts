@@ -88,6 +88,59 @@ export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: st
   walk(node, file, '');
 }
 
+/**
+ * How many schema objects `node` (found in `file`) holds once {@link inlineRefs} has inlined
+ * every `$ref` (a `$ref` counts as the inlined size of its target; `definitions` not counted),
+ * computed with each target walked once. `chain`: the `$ref` targets (file#pointer each) that
+ * make it large, from the first `$ref` below `node` down, at each step the target whose
+ * inlined form is the largest. The `$ref`s must form no cycle ({@link checkNoRefCycle} first).
+ *
+ * @throws Error when the `$ref`s form a cycle after all
+ */
+export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[] } {
+  const sizes = new Map<string, { count: number; largest: string | undefined } | 'open'>();
+  const measure = (current: SchemaNode, at: string): { count: number; largest: string | undefined } => {
+    let count = 0;
+    let largest: string | undefined;
+    let largestCount = -1;
+    forEachSubschema(current, (child) => {
+      if (child.$ref === undefined) {
+        count++;
+        return;
+      }
+      const target = resolveRef(files, at, child.$ref);
+      if (!target) {
+        count++;
+        return;
+      }
+      const key = `${target.file}#${target.pointer}`;
+      let size = sizes.get(key);
+      if (size === 'open') throw new Error(`$ref cycle through ${key}`);
+      if (size === undefined) {
+        sizes.set(key, 'open');
+        const { definitions: _definitions, ...rest } = target.node;
+        size = measure(rest, target.file);
+        sizes.set(key, size);
+      }
+      count += size.count;
+      if (size.count > largestCount) {
+        largest = key;
+        largestCount = size.count;
+      }
+    });
+    return { count, largest };
+  };
+  const { definitions: _definitions, ...rest } = node;
+  const root = measure(rest, file);
+  const chain: string[] = [];
+  for (let key = root.largest; key !== undefined && !chain.includes(key); ) {
+    chain.push(key);
+    const size = sizes.get(key);
+    key = size === undefined || size === 'open' ? undefined : size.largest;
+  }
+  return { count: root.count, chain };
+}
+
 /** Why a `$ref` that leads back to a schema it stands in (through `loop`, file#pointer each) cannot be generated. */
 function recursionProblem(ref: string, loop: readonly string[]): string {
   // A type that holds itself (a tree): the validators inline every $ref, and the generated types name none of the recursion.
