@@ -1121,6 +1121,47 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await admin.quit();
   });
 
+  it('catches up a single entry whose fan-out message a node missed (one record lost across a subscriber reconnect): its subscribers get it, in order, with no gap (tCF F5: a node skipping exactly one stored entry went unnoticed)', async () => {
+    const a = await store();
+    const b = await store();
+    const seen: StreamEntry[] = [];
+    const gaps: StreamGap[] = [];
+    b.subscribe((e) => seen.push(e));
+    b.onGap((g) => gaps.push(g));
+    const raw = new Redis(redis.url);
+    try {
+      const first = await a.append('alice', 'trades', frame(1, 'alice'));
+      // Stored by the store's own script, its PUBLISH sent where no node listens.
+      const missed = await rawAppend(raw, `t${prefixCount}`, 'alice', '{"n":2}', `t${prefixCount}:lost`);
+      const third = await a.append('alice', 'trades', frame(3, 'alice'));
+      // The last entry reaches node B after the one before it, or a gap is reported.
+      await waitFor(() => seen.some((e) => e.cursor === third.cursor) || gaps.length > 0, 'the last entry or a gap on node B');
+      expect(gaps).toEqual([]);
+      expect(seen.map((e) => e.cursor)).toEqual([first.cursor, missed, third.cursor]);
+    } finally {
+      await raw.quit();
+    }
+  });
+
+  it('says gap, not resumed, to a reader whose cursor is older than maxAgeMs once its stream expired with entries it missed (tCF F6: it answered resumed with nothing)', async () => {
+    const s = await store({ maxAgeMs: 1000 });
+    const viewer = { userId: 'alice', admin: false };
+    const read = await s.append('alice', 'trades', frame(1, 'alice'));
+    await s.append('alice', 'trades', frame(2, 'alice')); // missed by the reader
+    const raw = new Redis(redis.url);
+    try {
+      // Her stream expires maxAgeMs after its last entry (PEXPIRE): wait until Redis dropped it.
+      const key = `t${prefixCount}:u:{alice}`;
+      for (let tries = 0; (await raw.exists(key)) === 1; tries++) {
+        if (tries > 200) throw new Error('the stream never expired');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await raw.quit();
+    }
+    expect(await s.read(viewer, read.cursor, 10)).toMatchObject({ resume: 'gap' });
+  });
+
   it('catches up hole after hole without delivering an entry twice or out of order', async () => {
     // A sequence number taken without an entry (a script that failed mid-batch) is a hole the
     // node fills from the all-stream; holes found while one is being filled used to start
@@ -1841,10 +1882,10 @@ class IsolatedNode {
 }
 
 /** Appends as a node does (the store's script), without a store: a store of this process reads the channel too, and could get stuck. */
-async function rawAppend(raw: Redis, prefix: string, userId: string | null, frameText: string): Promise<string> {
+async function rawAppend(raw: Redis, prefix: string, userId: string | null, frameText: string, channel = `${prefix}:fanout`): Promise<string> {
   const stream = userId === null ? `${prefix}:g` : `${prefix}:u:{${userId}}`;
   const keys = [`${prefix}:epoch`, `${prefix}:seq`, `${prefix}:head`, `${prefix}:all`, stream];
-  const args = [newEpochForTest(), 1000, 1000, 0, `${prefix}:fanout`, userId === null ? 'whale' : 'trades', JSON.stringify(userId), 'null', 0, 1, frameText];
+  const args = [newEpochForTest(), 1000, 1000, 0, channel, userId === null ? 'whale' : 'trades', JSON.stringify(userId), 'null', 0, 1, frameText];
   return ((await raw.eval(APPEND_SCRIPT, keys.length, ...keys, ...args)) as string[])[0]!;
 }
 
