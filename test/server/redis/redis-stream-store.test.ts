@@ -1162,6 +1162,41 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(await s.read(viewer, read.cursor, 10)).toMatchObject({ resume: 'gap' });
   });
 
+  it('two nodes that notice one loss of writes agree on one new epoch, the one Redis holds: one gap each, and what follows is delivered with no other (tCF F2: each started its own epoch, a node\'s sockets told of an epoch Redis never held)', async () => {
+    const rotations: { node: string; to: string }[] = [];
+    const logger = (node: string) => ({
+      ...collectingLogger(),
+      warn: (o: object) => void ((o as { event?: string }).event === 'epoch-rotated' && rotations.push({ node, to: String((o as { to?: string }).to) })),
+    });
+    const a = await store({ logger: logger('A') });
+    const b = await store({ logger: logger('B') });
+    const seen: Record<string, StreamEntry[]> = { A: [], B: [] };
+    const gaps: Record<string, StreamGap[]> = { A: [], B: [] };
+    a.subscribe((e) => seen.A!.push(e));
+    b.subscribe((e) => seen.B!.push(e));
+    a.onGap((g) => gaps.A!.push(g));
+    b.onGap((g) => gaps.B!.push(g));
+    const raw = new Redis(redis.url);
+    try {
+      for (let n = 0; n < 5; n++) await a.append(null, 'whale', frame(n, null));
+      await waitFor(() => seen.A!.length === 5 && seen.B!.length === 5, '5 entries on both nodes');
+      // Redis comes back without its latest writes, its epoch kept: the sequence goes back.
+      await raw.set(`t${prefixCount}:seq`, '1');
+      await a.append(null, 'whale', frame(5, null));
+      await waitFor(() => gaps.A!.length > 0 && gaps.B!.length > 0, 'a gap on both nodes');
+      const held = await raw.get(`t${prefixCount}:epoch`);
+      expect(new Set(rotations.map((r) => r.to))).toEqual(new Set([held]));
+      // The next entry is of the epoch both nodes are in: delivered, no second gap.
+      const later = await a.append(null, 'whale', frame(6, null));
+      expect(later.cursor.split('.')[0]).toBe(held);
+      await waitFor(() => [seen.A!, seen.B!].every((list) => list.some((e) => e.cursor === later.cursor)) || gaps.A!.length + gaps.B!.length > 2, 'the next entry on both nodes');
+      await new Promise((r) => setTimeout(r, 100));
+      expect([gaps.A!.length, gaps.B!.length]).toEqual([1, 1]);
+    } finally {
+      await raw.quit();
+    }
+  });
+
   it('catches up hole after hole without delivering an entry twice or out of order', async () => {
     // A sequence number taken without an entry (a script that failed mid-batch) is a hole the
     // node fills from the all-stream; holes found while one is being filled used to start
