@@ -1197,6 +1197,36 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('trims by age a user stream and the global stream that keep receiving: nothing much older than maxAgeMs is kept, though maxMessages is far off (tCF F1: the age trim could be switched off unnoticed)', async () => {
+    const s = await store({ maxAgeMs: 1000, maxMessages: 1000 });
+    const raw = new Redis(redis.url);
+    try {
+      await s.append('bob', 'trades', frame(0, 'bob'));
+      await s.append(null, 'whale', frame(0, null));
+      // Appends every 50 ms keep bob's stream alive (it expires maxAgeMs after its last entry) past maxAgeMs + 1/16.
+      const start = Date.now();
+      let n = 1;
+      for (; Date.now() - start < 1300; n++) {
+        await s.append('bob', 'trades', frame(n, 'bob'));
+        await s.append(null, 'whale', frame(n, null));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // 32 appends in a row to each stream: the age trim runs on one append in 32.
+      const burst = n;
+      for (let i = 0; i < 32; i++) await s.append('bob', 'trades', frame(burst + i, 'bob'));
+      for (let i = 0; i < 32; i++) await s.append(null, 'whale', frame(burst + i, null));
+      n = burst + 32;
+      for (const key of [`t${prefixCount}:u:{bob}`, `t${prefixCount}:g`]) {
+        expect(await raw.xlen(key)).toBeLessThan(n);
+        const [[, fields]] = (await raw.xrange(key, '-', '+', 'COUNT', 1)) as [string, string[]][] as [[string, string[]]];
+        const oldest = JSON.parse(fields[fields.indexOf('f') + 1]!) as { data: { n: number } };
+        expect(oldest.data.n, key).toBeGreaterThan(0);
+      }
+    } finally {
+      await raw.quit();
+    }
+  });
+
   it('catches up hole after hole without delivering an entry twice or out of order', async () => {
     // A sequence number taken without an entry (a script that failed mid-batch) is a hole the
     // node fills from the all-stream; holes found while one is being filled used to start
