@@ -1227,6 +1227,26 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('keeps, by default, 100 000 entries in the all-stream (10 200 are all there: an admin replays from the first) and a user stream for 10 minutes after its last entry (tCF F3, F4: defaults of 10 000 and 60 000 passed every test)', async () => {
+    const s = await store();
+    const raw = new Redis(redis.url);
+    try {
+      const appended = await Promise.all(Array.from({ length: 10_200 }, (_, n) => s.append(null, 'whale', frame(n, null))));
+      // 10 000 kept, trimmed once 128 over, would hold 10 128 at most.
+      expect(await raw.xlen(`t${prefixCount}:all`)).toBe(10_200);
+      const replay = await s.read({ userId: null, admin: true }, appended[0]!.cursor, 10);
+      expect(replay.resume).toBe('resumed');
+      expect(numbers(replay.entries)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      await s.append('alice', 'trades', frame(0, 'alice'));
+      // maxAgeMs 600 000: the stream expires 10 minutes after its last entry (a few ms of this test aside).
+      const ttl = await raw.pttl(`t${prefixCount}:u:{alice}`);
+      expect(ttl).toBeGreaterThan(590_000);
+      expect(ttl).toBeLessThanOrEqual(600_000);
+    } finally {
+      await raw.quit();
+    }
+  });
+
   it('catches up hole after hole without delivering an entry twice or out of order', async () => {
     // A sequence number taken without an entry (a script that failed mid-batch) is a hole the
     // node fills from the all-stream; holes found while one is being filled used to start
