@@ -1234,7 +1234,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       const appended = await Promise.all(Array.from({ length: 10_200 }, (_, n) => s.append(null, 'whale', frame(n, null))));
       // 10 000 kept, trimmed once 128 over, would hold 10 128 at most.
       expect(await raw.xlen(`t${prefixCount}:all`)).toBe(10_200);
-      const replay = await s.read({ userId: null, admin: true }, appended[0]!.cursor, 10);
+      const replay = await s.read({ userId: 'root', admin: true }, appended[0]!.cursor, 10);
       expect(replay.resume).toBe('resumed');
       expect(numbers(replay.entries)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       await s.append('alice', 'trades', frame(0, 'alice'));
@@ -1667,6 +1667,32 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries again');
       expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered']));
       await server.rt.close();
+    });
+  });
+
+  it('by default, holds 64 MiB of appends waiting for a Redis that stopped answering, refusing more at once, and rejects a waiting append after 5000 ms (tCF F7, F8: defaults of 640 MiB and 50 000 ms passed every test)', async () => {
+    await withOwnRedis(async (own) => {
+      const s = await createRedisStreamStore({ url: own.url, logger: collectingLogger() });
+      try {
+        own.pause();
+        const first = s.append('alice', 'trades', frame(0, 'alice')).then(() => 'stored', (error: Error) => error.message);
+        // 80 publishes of 1 MiB while nothing answers: those past 64 MiB waiting are refused at once.
+        const big = 'x'.repeat(1 << 20);
+        const refusedAtOnce: string[] = [];
+        const more = Array.from({ length: 80 }, () => s.append('bob', 'trades', (c) => JSON.stringify({ c, big })).catch((error: Error) => void refusedAtOnce.push(error.message)));
+        await new Promise((r) => setTimeout(r, 200));
+        expect(refusedAtOnce.length).toBeGreaterThanOrEqual(10);
+        expect(refusedAtOnce.length).toBeLessThanOrEqual(20);
+        for (const message of refusedAtOnce) expect(message).toMatch(/^6\d MiB of appends already wait to be sent to Redis \(maxQueuedBytes\): not stored/);
+        // The first append is rejected at commandTimeoutMs, 5000 ms; Redis stays frozen for 8 s at most.
+        const outcome = await Promise.race([first, new Promise((r) => setTimeout(r, 8000, 'no answer after 8 s'))]);
+        own.resume();
+        expect(outcome).toMatch(/within 5000 ms/);
+        await Promise.allSettled(more);
+      } finally {
+        own.resume();
+        await s.close();
+      }
     });
   });
 
