@@ -1375,12 +1375,13 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       const seq = Number(await raw.get(`${prefix}:seq`));
       const stranger = (n: number) => `e0123456789abcde.${Date.now() * 1000}\n${seq + n}\ntrades\n"carol"\nnull\n2\n{}`;
       for (let n = 1; n <= 3; n++) await raw.publish(`${prefix}:fanout`, stranger(n));
-      await waitFor(() => logger.events.some((e) => e.event === 'foreign-epoch'), 'the warning');
       const second = await node.append('carol', 'trades', frame(2, 'carol'));
-      await waitFor(() => seen.length === 2, 'the next entry');
-      expect(seen).toEqual([first, second]);
+      // The next entry of this Redis, or what a record taken on trust did: a gap, sockets closed.
+      await waitFor(() => seen.length >= 2 || gaps.length > 0 || carol.closeCode !== null, 'the next entry');
+      await new Promise((r) => setTimeout(r, 100));
       expect(gaps).toEqual([]);
       expect(carol.closeCode).toBeNull();
+      expect(seen).toEqual([first, second]);
       // Said once for the epoch, however many of its records come.
       expect(logger.events.filter((e) => e.level !== 'info').map((e) => `${e.level} ${e.event}`)).toEqual(['warn foreign-epoch']);
 
