@@ -637,6 +637,18 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     for (const e of seenB) expect(byCursor.get(e.cursor)).toEqual(e);
   });
 
+  it('gives appends in a row, from one node or two, cursors of one epoch: a reader resumes from any of them (tCF M07: every append starting a new epoch was caught only by timeouts)', async () => {
+    const a = await store();
+    const b = await store();
+    const appended = [
+      await a.append('alice', 'trades', frame(1, 'alice')),
+      await a.append('alice', 'trades', frame(2, 'alice')),
+      await b.append(null, 'whale', frame(3, null)),
+    ];
+    expect(new Set(appended.map((e) => e.cursor.split('.')[0])).size).toBe(1);
+    expect(await a.read({ userId: 'alice', admin: false }, appended[0]!.cursor, 10)).toMatchObject({ resume: 'resumed', entries: appended.slice(1) });
+  });
+
   it('carries any user id, key and frame text unchanged: non-ASCII, emoji, newlines, batched or not', async () => {
     const a = await store();
     const b = await store();
