@@ -4,14 +4,13 @@
  * units, and 21 emoji were "more than 40 characters" (a hostile tester). Checked on the
  * strict, tolerant and every-error validators generated from a contract with such bounds.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, expect, it } from 'vitest';
-import { generate } from '../../src/codegen/index.js';
+import { tradeValidatorsWith } from '../support/trade-validators.js';
 import { codePoints } from '../../src/codegen/validators.js';
 
 // CommonJS default export, as ESM sees it.
@@ -20,25 +19,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'string-length-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-type Check = (type: string, data: unknown, mode?: string) => unknown;
 
 it('agree with a default ajv on the bundled schema for strings of emoji, lone surrogates and plain text, at and around the bounds', async () => {
-  const dir = path.join(work, 'schemas');
-  cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
-  const file = path.join(dir, 'trades.json');
-  const schema = JSON.parse(readFileSync(file, 'utf8'));
-  schema.definitions.TradeData.properties.note = { type: 'string', minLength: 3, maxLength: 5, description: 'A note.' };
-  schema.definitions.TradeData.properties.tag = { type: 'string', maxLength: 0, description: 'Always empty.' };
-  writeFileSync(file, JSON.stringify(schema, null, 2));
-  const files = await generate(dir);
-  const formats = pathToFileURL(path.join(work, 'formats.mjs')).href;
-  writeFileSync(path.join(work, 'formats.mjs'), files.get('formats.js')!);
-  for (const name of ['validators.js', 'validators-tolerant.js', 'cli/all-errors-validators.js']) {
-    writeFileSync(path.join(work, name.replace(/\//g, '-').replace(/\.js$/, '.mjs')), files.get(name)!.replace(/(["'])\.{1,2}\/formats\.js\1/g, JSON.stringify(formats)));
-  }
-  const strict = ((await import(pathToFileURL(path.join(work, 'validators.mjs')).href)) as { checkMessage: Check }).checkMessage;
-  const tolerant = ((await import(pathToFileURL(path.join(work, 'validators-tolerant.mjs')).href)) as { checkTolerant: Check }).checkTolerant;
-  const every = ((await import(pathToFileURL(path.join(work, 'cli-all-errors-validators.mjs')).href)) as { validators: Record<string, (data: unknown) => boolean> }).validators;
+  const { files, strict, tolerant, every } = await tradeValidatorsWith(work, {
+    note: { type: 'string', minLength: 3, maxLength: 5, description: 'A note.' },
+    tag: { type: 'string', maxLength: 0, description: 'Always empty.' },
+  });
   const ajv = new Ajv();
   addFormats(ajv);
   const bundled = ajv.compile(JSON.parse(files.get('schema/messages.schema.json')!) as object);

@@ -6,40 +6,25 @@
  * `length === limit`), and a nullable object given an array. Checked on validators generated
  * from a contract of our own in a temporary folder, and (the array) on the shipped ones.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../src/codegen/index.js';
+import { tradeValidatorsWith, type Check } from '../support/trade-validators.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'validator-boundaries-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-type Check = (type: string, data: unknown, mode?: string) => unknown;
 let strict: Check;
 let tolerant: Check;
 let every: Record<string, (data: unknown) => boolean>;
 const fixture = (type: string) => JSON.parse(readFileSync(path.join(ROOT, `test/fixtures/valid/spec/${type}.json`), 'utf8')) as { data: Record<string, unknown> };
 
 beforeAll(async () => {
-  const dir = path.join(work, 'schemas');
-  cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
-  const file = path.join(dir, 'trades.json');
-  const schema = JSON.parse(readFileSync(file, 'utf8'));
   // TradeData has 12 required properties: an optional one makes the strict validators count keys.
-  schema.definitions.TradeData.properties.note = { type: 'string', minLength: 2, description: 'An optional note of at least two characters.' };
-  writeFileSync(file, JSON.stringify(schema, null, 2));
-  const files = await generate(dir);
-  const formats = pathToFileURL(path.join(work, 'formats.mjs')).href;
-  writeFileSync(path.join(work, 'formats.mjs'), files.get('formats.js')!);
-  for (const name of ['validators.js', 'validators-tolerant.js', 'cli/all-errors-validators.js']) {
-    writeFileSync(path.join(work, name.replace(/\//g, '-').replace(/\.js$/, '.mjs')), files.get(name)!.replace(/(["'])\.{1,2}\/formats\.js\1/g, JSON.stringify(formats)));
-  }
-  strict = ((await import(pathToFileURL(path.join(work, 'validators.mjs')).href)) as { checkMessage: Check }).checkMessage;
-  tolerant = ((await import(pathToFileURL(path.join(work, 'validators-tolerant.mjs')).href)) as { checkTolerant: Check }).checkTolerant;
-  every = ((await import(pathToFileURL(path.join(work, 'cli-all-errors-validators.mjs')).href)) as { validators: Record<string, (data: unknown) => boolean> }).validators;
+  ({ strict, tolerant, every } = await tradeValidatorsWith(work, { note: { type: 'string', minLength: 2, description: 'An optional note of at least two characters.' } }));
 }, 120_000);
 
 describe('strict mode on an object of more than 4 properties with an optional one', () => {

@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/index.js';
+import { describe, expect, it } from 'vitest';
+import { loadContract, type SchemaNode } from '../../src/contract/index.js';
+import { editedSchemas } from '../support/edited-schemas.js';
 
 /**
  * Edits a user made while evolving the contract that the loader accepted, and that then failed
@@ -10,28 +10,7 @@ import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/i
  * version bump without its history entry (the docs left the version out).
  */
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-
-/** schemas/ in a temporary folder, with `edit` applied to the named files. */
-function schemasWith(edits: Record<string, (schema: SchemaNode) => SchemaNode>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'evolution-'));
-  folders.push(dir);
-  cpSync('schemas', dir, { recursive: true });
-  for (const [file, edit] of Object.entries(edits)) {
-    const target = path.join(dir, file);
-    writeFileSync(target, JSON.stringify(edit(JSON.parse(readFileSync(target, 'utf8')) as SchemaNode), null, 2));
-  }
-  return dir;
-}
-
-async function loadError(edits: Record<string, (schema: SchemaNode) => SchemaNode>): Promise<SchemaError> {
-  const error = await loadContract(schemasWith(edits)).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SchemaError);
-  return error as SchemaError;
-}
+const { schemasWith, loadError } = editedSchemas('evolution-');
 
 const stateKey = (key: string) => (schema: SchemaNode): SchemaNode => ({ ...schema, 'x-delivery': { class: 'state', key } });
 

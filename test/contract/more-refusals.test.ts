@@ -1,8 +1,6 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/index.js';
+import { describe, expect, it } from 'vitest';
+import { type SchemaNode } from '../../src/contract/index.js';
+import { editedSchemas } from '../support/edited-schemas.js';
 
 /**
  * Refusals of the loader and the bundle that no other test reached: each was removed by hand
@@ -10,28 +8,7 @@ import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/i
  * refused by `loadContract` (so by `generate`), at the place to fix.
  */
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-
-/** schemas/ in a temporary folder, with `edit` applied to the named files. */
-function schemasWith(edits: Record<string, (schema: SchemaNode) => SchemaNode>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'more-refusals-'));
-  folders.push(dir);
-  cpSync('schemas', dir, { recursive: true });
-  for (const [file, edit] of Object.entries(edits)) {
-    const target = path.join(dir, file);
-    writeFileSync(target, JSON.stringify(edit(JSON.parse(readFileSync(target, 'utf8')) as SchemaNode), null, 2));
-  }
-  return dir;
-}
-
-async function loadError(edits: Record<string, (schema: SchemaNode) => SchemaNode>): Promise<SchemaError> {
-  const error = await loadContract(schemasWith(edits)).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SchemaError);
-  return error as SchemaError;
-}
+const { loadError } = editedSchemas('more-refusals-');
 
 describe('two schema files defining the same definition name', () => {
   it('are refused, naming both files (the bundle keys definitions by name: one type would silently take the other\'s shape)', async () => {
