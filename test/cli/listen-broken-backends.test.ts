@@ -118,6 +118,20 @@ it("the package's own server with a clock tolerance of 120 s accepting a token e
   expect(status).toBe(1);
 });
 
+/** Runs `run` against a WebSocket server on loopback whose 101 answer has `Date: <header>` and which greets each socket with `connection`; stops it after. */
+async function withDateHeader(header: string, run: (url: string) => Promise<void>): Promise<void> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  try {
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('headers', (headers) => headers.push(`Date: ${header}`));
+    wss.on('connection', (ws) => ws.send(connection));
+    await run(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`);
+  } finally {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
+}
+
 // tCC F1: Date.parse read "2099" as the server's clock, 72 years ahead: a token valid for an hour
 // was "accepted though expired" (exit 1); "soon 1" read as 2001 hid a real violation.
 it.each([
@@ -127,20 +141,12 @@ it.each([
   ['soon 1', -600, 1],
   ['Sat, 06 Dec 2026 00:00:00', -600, 1],
 ])('a Date header %j of the 101 answer is no HTTP date: said so, and listen\'s clock judges the token (exp in %i s: exit %i)', async (header, expiresIn, exit) => {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  try {
-    await new Promise((resolve) => wss.once('listening', resolve));
-    wss.on('headers', (headers) => headers.push(`Date: ${header}`));
-    wss.on('connection', (ws) => ws.send(connection));
-    const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
+  await withDateHeader(header, async (url) => {
     const { status, stdout } = await runListen([url, '--token', await tokenExpiringIn(expiresIn), '--duration', '500ms', '--no-ping']);
     if (exit === 0) expect(stdout).toMatch(/0 violations\n$/);
     else expect(stdout).toContain(`s before it by listen's clock (the server's 101 answer had a Date header that is no HTTP date, ${JSON.stringify(header)}, to compare the clocks)`);
     expect(status).toBe(exit);
-  } finally {
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  }
+  });
 });
 
 it("a Date header in each form RFC 9110 gives (IMF-fixdate, rfc850, asctime) is the server's clock", async () => {
@@ -148,19 +154,11 @@ it("a Date header in each form RFC 9110 gives (IMF-fixdate, rfc850, asctime) is 
   const [, day, dd, mon, yyyy, time] = /^(\w+), (\d{2}) (\w{3}) (\d{4}) (\S+) GMT$/.exec(ahead.toUTCString())!;
   const long = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][ahead.getUTCDay()];
   for (const header of [ahead.toUTCString(), `${long}, ${dd}-${mon}-${yyyy!.slice(2)} ${time} GMT`, `${day} ${mon} ${String(Number(dd)).padStart(2, ' ')} ${time} ${yyyy}`]) {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    try {
-      await new Promise((resolve) => wss.once('listening', resolve));
-      wss.on('headers', (headers) => headers.push(`Date: ${header}`));
-      wss.on('connection', (ws) => ws.send(connection));
-      const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
+    await withDateHeader(header, async (url) => {
       const { status, stdout } = await runListen([url, '--token', await tokenExpiringIn(60), '--duration', '500ms', '--no-ping']);
       expect(stdout, header).toMatch(/by the server's clock \(the Date header of its 101 answer; the server's clock being about 3[56]\d\d s ahead of listen's/);
       expect(status).toBe(1);
-    } finally {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise((resolve) => wss.close(resolve));
-    }
+    });
   }
 });
 
