@@ -2010,7 +2010,14 @@ export function hostProblem(host: string, portName: string): string | undefined 
   if (isIP(host) !== 0) return undefined;
   const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
   // Letters, digits, `.`, `-` and `_` make a host name; `*` or `%` (outside a scoped IPv6 address) none getaddrinfo finds.
-  if (/^[\p{L}\p{N}._-]+$/u.test(host)) return undefined;
+  if (/^[\p{L}\p{N}._-]+$/u.test(host)) {
+    // An empty label (`bogus..host`, `.host`) or digits and dots that are no IPv4 address (`300.1.1.1`,
+    // `1.2.3`) name nothing getaddrinfo finds: they failed only at listen, after the other options
+    // were judged, one run later (a fresh user).
+    if (/^\.|\.\./.test(host)) return `a host name has no empty label (".." or a leading "."): ${JSON.stringify(host)}`;
+    if (/^[\d.]+$/.test(host)) return 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1)';
+    return undefined;
+  }
   if (/\s/.test(host)) {
     const trimmed = host.trim();
     return trimmed !== '' && !/\s/.test(trimmed) && hostProblem(trimmed, portName) === undefined ? `a host holds no spaces: ${JSON.stringify(trimmed)}` : generic;

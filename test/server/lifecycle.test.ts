@@ -860,6 +860,9 @@ describe('options', () => {
       [' ::1', 'a host holds no spaces: "::1"'],
       ['*', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
       ['example%20com', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
+      // getaddrinfo's ENOTFOUND at listen, one run after the other options were judged (tCH F3).
+      ['bogus..host', 'a host name has no empty label (".." or a leading "."): "bogus..host"'],
+      ['300.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1)'],
     ];
     for (const [host, hint] of cases) {
       const error = thrown({ host });

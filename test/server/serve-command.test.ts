@@ -601,7 +601,7 @@ describe('serve --demo', () => {
     // As the demo's own URLs write ::1, or a URL: refused as a usage error, not "cannot listen on [[::1]]:…: getaddrinfo ENOTFOUND" (a tester).
     const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
     // A `%` outside a scoped IPv6 address is no zone (it was said to be one: a tester); user info is not shown.
-    for (const [host, shown, hint] of [['[::1]', '[::1]', 'give an IPv6 address without brackets ("::1")'], ['localhost:8000', 'localhost:8000', 'give the host alone ("localhost") and its port as --port (8000)'], ['example%20com', 'example%20com', generic], ['*', '*', generic], ['user:s3cretpw@localhost', '[redacted]@localhost', 'give the host alone ("localhost")']]) {
+    for (const [host, shown, hint] of [['[::1]', '[::1]', 'give an IPv6 address without brackets ("::1")'], ['localhost:8000', 'localhost:8000', 'give the host alone ("localhost") and its port as --port (8000)'], ['example%20com', 'example%20com', generic], ['*', '*', generic], ['user:s3cretpw@localhost', '[redacted]@localhost', 'give the host alone ("localhost")'], ['bogus..host', 'bogus..host', 'a host name has no empty label (".." or a leading "."): "bogus..host"'], ['999.1.1.1', '999.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1)']]) {
       const result = run('--port', '0', '--host', host!);
       expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must be a host name or address, got ${JSON.stringify(shown)}; ${hint}\n` });
     }
