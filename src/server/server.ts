@@ -76,7 +76,10 @@ export interface RealtimeServerOptions {
    * send them (`['https://dashboard.example.com']`: scheme://host[:port], no path, no trailing
    * slash; compared whole), or a function. A string is a TypeError, not a list of one (from an
    * environment variable: `value.split(',')`), but `'*'`: any origin, said on purpose. A request
-   * without `Origin` (not a browser) passes. Default: any with `jwt`. With `authenticate` there is
+   * without `Origin` passes (not a browser, or a page's same-origin GET), unless an array or a function is given and its
+   * `Sec-Fetch-Site` (Fetch Metadata, sent by browsers) is not `same-origin` nor `none`: a no-cors request (`<img>`) or a
+   * navigation from another origin's page, which sends no `Origin` but its visitor's cookies, is refused as a wrong
+   * origin is (403 `origin`). Default: any with `jwt`. With `authenticate` there is
    * no default (a TypeError at creation that says so): a hook may read a cookie, which a browser
    * sends with a socket that any page opens (WebSockets have no CORS), so with any origin allowed
    * any site could read its visitor's stream (cross-site WebSocket hijacking: a security review);
@@ -577,6 +580,22 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   /**
+   * `Sec-Fetch-Site` (Fetch Metadata, a browser's) of a request without `Origin` that a listed `allowedOrigins`
+   * (an array or a function) refuses: any but `same-origin` and `none` (a page of another origin, of the same
+   * site or not). Browsers send no `Origin` on a no-cors GET (`<img src>`, `fetch(url, { mode: 'no-cors' })`) nor
+   * on a navigation, from another origin too, and attach the cookies: such a poll passed as a client's that sends no
+   * `Origin`, was authenticated by a cookie-reading hook and served, and the other page learnt when its visitor's
+   * messages came (tCN F3). A request without the header (curl, a Node client) or a page's same-origin one is
+   * undefined: it passes, as before.
+   */
+  const otherOriginWithoutOrigin = (request: IncomingMessage): string | undefined => {
+    if (origins === undefined || request.headers.origin !== undefined) return undefined;
+    const site = request.headers['sec-fetch-site'];
+    if (typeof site !== 'string' || site === 'same-origin' || site === 'none') return undefined;
+    return site;
+  };
+
+  /**
    * The client's address per `clientIp` (its port dropped; the socket's when it gives none), or
    * what the hook threw, read once per request: the rate limit counts it and the log lines name
    * it. A promise (an async hook) or an object is a TypeError: it was a Map key of its own, a
@@ -656,6 +675,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const admit = async (request: IncomingMessage, url: URL, kind: 'upgrade' | 'poll'): Promise<Principal> => {
     if (shuttingDown) throw new AuthError(503, 'shutting-down');
     if (!originAllowed(request)) throw new AuthError(403, 'origin');
+    const site = otherOriginWithoutOrigin(request);
+    if (site !== undefined) throw withDetail(new AuthError(403, 'origin'), `no Origin header, and Sec-Fetch-Site: ${site === 'cross-site' || site === 'same-site' ? JSON.stringify(site) : 'another value'}: a request of a page of another origin that sends none (no-cors: <img>, fetch mode no-cors; a navigation)`);
     const ip = clientIpOf(request);
     // Every attempt takes a token of its IP's bucket, before any work. A poll with a valid token
     // gives it back (below): a dashboard that polls makes a request a second or so, and a dozen
@@ -883,7 +904,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const notLogged = refusalLogTurn(kind, refused.reason, request, socketAddress);
     if (notLogged === null) return refused;
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
-    const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
+    // None when the header was absent (refused by its Sec-Fetch-Site: `detail` says so): 'undefined' named no origin.
+    const origin = refused.reason === 'origin' && request.headers.origin !== undefined ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
     // Why, for the operator (the client's body keeps its code alone: it goes to whoever sent the token); never the token.
     const detail = details.get(refused);
     logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ...(detail === undefined ? {} : { detail }), ...logIp(request, socketAddress), url: redactUrl(request.url), ...origin, ...(notLogged > 0 ? { notLogged } : {}) }, `${kind} refused`);

@@ -588,6 +588,53 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
   }, 45_000);
 });
 
+describe.skipIf(!chromiumTool.available)(`another origin's page, in chromium ${chromiumTool.reason} (tCN F3)`, () => {
+  it("refuses as a wrong origin the no-cors polls (<img>, fetch mode no-cors) of another origin's page that carry its visitor's cookie: they send no Origin, and a cookie hook served them", async () => {
+    let appOrigin = '';
+    const cookies: (string | undefined)[] = [];
+    const server = createRealtimeServer({
+      port: 0,
+      host: '127.0.0.1',
+      allowedOrigins: (origin) => origin === appOrigin,
+      authenticate: (request) => {
+        cookies.push(request.headers.cookie);
+        return request.headers.cookie === 'sid=alice-session' ? { userId: 'alice', admin: false } : null;
+      },
+      // The app's page logs alice in: a Lax cookie, which the browser sends from the same site (another port) too.
+      handleHttp: (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'sid=alice-session; Path=/; HttpOnly; SameSite=Lax' }).end('<p>app</p>');
+        return true;
+      },
+    });
+    await server.listening;
+    appOrigin = `http://127.0.0.1:${server.address()!.port}`;
+    const other: Server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<p>other</p>'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`${appOrigin}/`);
+      await tab.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
+      await tab.evaluate((poll) => {
+        for (let i = 0; i < 2; i++) void fetch(`${poll}?f=${i}`, { mode: 'no-cors', credentials: 'include' }).catch(() => undefined);
+        new Image().src = `${poll}?img=1`;
+      }, `${appOrigin}/api/ws/poll`);
+      await expect.poll(() => (server.stats().refusedPolls.origin ?? 0) + cookies.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      expect(server.stats().refusedPolls.origin).toBe(3);
+      expect(cookies).toEqual([]);
+      // Alice's own page polls, same-origin (no Origin either): served.
+      await tab.goto(`${appOrigin}/`);
+      expect(await tab.evaluate(async () => (await fetch('/api/ws/poll')).status)).toBe(200);
+      expect(cookies).toEqual(['sid=alice-session']);
+    } finally {
+      await browser.close();
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+      await server.close();
+    }
+  }, 45_000);
+});
+
 /**
  * A page on an origin of its own (127.0.0.1, another port) that loads the client, bundled from
  * source, as `globalThis.createRealtimeClient`. `close()` stops its server.

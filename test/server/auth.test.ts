@@ -1383,6 +1383,52 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it("refuses as a wrong origin a poll or upgrade without Origin whose Sec-Fetch-Site names another origin's page: a no-cors <img> or fetch sends no Origin, and a cookie hook served that page its visitor's polls (tCN F3)", async () => {
+    const seen: unknown[] = [];
+    const hook = (request: IncomingMessage) => {
+      seen.push(request.headers['sec-fetch-site']);
+      return request.headers.cookie === 'session=alice' ? { userId: 'alice', admin: false } : null;
+    };
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => lines.push(line as Record<string, unknown>);
+    const listed = await startServer({ jwt: undefined, authenticate: hook, allowedOrigins: ['https://dashboard.example'], logger: { info: log, warn: log, error: log } });
+    const checked = await startServer({ jwt: undefined, authenticate: hook, allowedOrigins: (origin) => origin === 'https://dashboard.example' });
+    const any = await startServer({ jwt: undefined, authenticate: hook, allowedOrigins: '*' });
+    const poll = (server: typeof listed, headers: Record<string, string>) => fetch(server.http('/api/ws/poll'), { headers: { cookie: 'session=alice', ...headers } });
+    try {
+      for (const server of [listed, checked]) {
+        // What a browser sends from a page of another port or subdomain (same-site) or another site: no Origin, the cookie.
+        for (const site of ['cross-site', 'same-site']) {
+          for (const mode of ['no-cors', 'navigate']) {
+            const response = await poll(server, { 'sec-fetch-site': site, 'sec-fetch-mode': mode, 'sec-fetch-dest': mode === 'navigate' ? 'document' : 'image' });
+            expect([response.status, await response.json()]).toEqual([403, { error: 'origin' }]);
+          }
+        }
+        expect((await refusedStatus(server.url(), { headers: { cookie: 'session=alice', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'websocket' } })).status).toBe(403);
+        expect(server.rt.stats().refusedPolls.origin).toBe(4);
+        expect(server.rt.stats().refusedUpgrades.origin).toBe(1);
+      }
+      // Refused before the hook read the cookie.
+      expect(seen).toEqual([]);
+      // Logged as a wrong origin is, the why in `detail`, no `origin` named.
+      const refusedPoll = lines.find((line) => line.event === 'poll-refused');
+      expect(refusedPoll).toMatchObject({ status: 403, reason: 'origin', detail: expect.stringContaining('no Origin header, and Sec-Fetch-Site: "cross-site"') });
+      expect(refusedPoll).not.toHaveProperty('origin');
+      // The page's own same-origin poll, a URL typed in the address bar, a client that sends no Fetch Metadata, an allowed origin's CORS poll: served.
+      for (const server of [listed, checked]) {
+        for (const headers of <Record<string, string>[]>[{ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }, { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }, {}, { origin: 'https://dashboard.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' }]) {
+          expect((await poll(server, headers)).status).toBe(200);
+        }
+      }
+      // '*' said on purpose: any origin, as before.
+      expect((await poll(any, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' })).status).toBe(200);
+    } finally {
+      await listed.rt.close();
+      await checked.rt.close();
+      await any.rt.close();
+    }
+  });
+
   it("counts a hook's own refusal reasons in stats() up to 64 of them, the rest as other: one naming its user grew the map per refusal (a fresh user)", async () => {
     const server = await startServer({ jwt: undefined, attemptsPerIp: { perSecond: 1000, burst: 1000 }, allowedOrigins: ['https://dashboard.example'], authenticate: (request) => { throw new AuthError(403, `banned-${String(request.headers['x-user'])}`); } });
     try {
