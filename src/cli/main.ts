@@ -89,13 +89,18 @@ const serveCommand = program
   .option('--demo', 'required: demo secret, tokens for two users and an admin, and a producer of every stream type')
   .option('--port <port>', 'port to listen on', '8000')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--redis <url>', 'keep streams in Redis (redis://host:port) so several serve processes share fan-out and resume')
-  .option('--secret <secret>', 'HS256 demo secret, at least 32 bytes (give every node the same one with --redis; default: a random one, kept in a folder of the temp dir that only you can open, so a restarted demo accepts the tokens it printed)')
+  // From the environment, the secret (and a Redis password) stay out of the process list, which every local user reads
+  // (`ps`, /proc/<pid>/cmdline): with the secret, one signs an admin token for the demo (tCN F2). Named as listen's
+  // REALTIME_CONTRACT_TOKEN is; the option given wins.
+  .addOption(new Option('--redis <url>', 'keep streams in Redis (redis://host:port) so several serve processes share fan-out and resume; from the environment, a password in it stays out of the process list').env('REALTIME_CONTRACT_REDIS'))
+  .addOption(new Option('--secret <secret>', 'HS256 demo secret, at least 32 bytes (give every node the same one with --redis; default: a random one, kept in a folder of the temp dir that only you can open, so a restarted demo accepts the tokens it printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_SECRET'))
   .option('--allow-origin <origin...>', 'browser origins allowed besides the demo\'s own (http://localhost:PORT, http://127.0.0.1:PORT, the listening host)')
   .option('--no-websocket', 'refuse WebSocket upgrades (404), so clients fall back to long polling: to try the fallback')
   .action(async (options: { demo?: boolean; port: string; host: string; redis?: string; secret?: string; allowOrigin?: string[]; websocket: boolean }) => {
     const { runServe } = await import('./serve-command.js');
-    process.exitCode = await runServe(options, output);
+    // A refusal names what the value was given as: the variable, when it came from the environment.
+    const named = (option: 'secret' | 'redis', variable: string) => (serveCommand.getOptionValueSource(option) === 'env' ? { [option]: variable } : {});
+    process.exitCode = await runServe({ ...options, names: { ...named('secret', 'REALTIME_CONTRACT_SECRET'), ...named('redis', 'REALTIME_CONTRACT_REDIS') } }, output);
   });
 // The usage line names every option, made from them so that none is left out (it said only
 // `[options]`, and README's copy had lost --redis and --secret): --demo is required.

@@ -34,6 +34,8 @@ export interface ServeOptions {
   allowOrigin?: string[];
   /** `--no-websocket`: false refuses upgrades, so clients fall back to polling (default true). */
   websocket?: boolean;
+  /** What `secret` and `redis` were given as, for the refusals that name them: the environment variable (`REALTIME_CONTRACT_SECRET`, `REALTIME_CONTRACT_REDIS`) when they came from it. Default `--secret`, `--redis`. */
+  names?: { secret?: string; redis?: string };
 }
 
 interface Output {
@@ -302,12 +304,16 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     } else origins.push(origin);
   }
   if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {
-    faults.push(`realtime-contract serve: --secret must be at least 32 bytes (HS256), got ${Buffer.byteLength(options.secret)}\n`);
+    faults.push(`realtime-contract serve: ${options.names?.secret ?? '--secret'} must be at least 32 bytes (HS256), got ${Buffer.byteLength(options.secret)}\n`);
   }
   // `--redis "$REDIS_URL"` with the variable unset ran the node alone, without a word, while an
   // empty --host, --port or --secret is refused (tBT F10): each node then missed the others' messages.
   if (options.redis !== undefined && options.redis.trim() === '') {
-    faults.push(`realtime-contract serve: --redis must be a Redis URL such as redis://127.0.0.1:6379, got ${quoted(options.redis)} (an unset variable, as in --redis "$REDIS_URL" with REDIS_URL unset?); leave --redis out to keep the streams in this process\n`);
+    faults.push(
+      options.names?.redis === undefined
+        ? `realtime-contract serve: --redis must be a Redis URL such as redis://127.0.0.1:6379, got ${quoted(options.redis)} (an unset variable, as in --redis "$REDIS_URL" with REDIS_URL unset?); leave --redis out to keep the streams in this process\n`
+        : `realtime-contract serve: ${options.names.redis} must be a Redis URL such as redis://127.0.0.1:6379, got ${quoted(options.redis)}; unset it to keep the streams in this process\n`,
+    );
   }
   if (faults.length > 0) {
     for (const fault of faults) output.stderr(fault);
@@ -319,7 +325,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       store = await createRedisStreamStore({ url: options.redis });
     } catch (error) {
       // The store's refusal of the URL (never with its password), worded for the flag.
-      output.stderr(`realtime-contract serve: ${(error as Error).message.replace(/^createRedisStreamStore: url /, '--redis ')}\n`);
+      output.stderr(`realtime-contract serve: ${(error as Error).message.replace(/^createRedisStreamStore: url /, `${options.names?.redis ?? '--redis'} `)}\n`);
       return 2;
     }
   }

@@ -4,6 +4,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
@@ -568,6 +569,40 @@ describe('serve --demo', () => {
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
   });
+
+  it('takes its secret from REALTIME_CONTRACT_SECRET, out of the process list, which every local user reads (its own --secret was the only way: tCN F2); --secret wins, and a refusal names the variable', async () => {
+    const secret = 'a-demo-secret-from-the-environment-of-32-bytes';
+    const demo = await startDemoProcess([], { env: { ...process.env, REALTIME_CONTRACT_SECRET: secret } });
+    try {
+      expect(demo.output()).toContain(`HS256 demo secret: ${secret}\n`);
+      const alice = /alice \(user\): +(\S+)/.exec(demo.output())![1]!;
+      const [header, payload, signature] = alice.split('.');
+      expect(createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')).toBe(signature);
+      // What `ps` shows of it.
+      if (process.platform === 'linux') expect(readFileSync(`/proc/${demo.child.pid}/cmdline`, 'utf8')).not.toContain(secret);
+      demo.child.kill('SIGTERM');
+      expect(await demo.exited).toBe(0);
+    } finally {
+      demo.child.kill('SIGKILL');
+    }
+    const run = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+    // Empty (`REALTIME_CONTRACT_SECRET="$SECRET"` with SECRET unset), or short: refused, the variable named.
+    for (const given of ['', 'short']) {
+      const refused = run({ REALTIME_CONTRACT_SECRET: given });
+      expect([refused.status, refused.stderr]).toEqual([2, `realtime-contract serve: REALTIME_CONTRACT_SECRET must be at least 32 bytes (HS256), got ${given.length}\n`]);
+    }
+    // --secret given wins over the variable.
+    const flag = run({ REALTIME_CONTRACT_SECRET: secret }, '--secret', 'short');
+    expect([flag.status, flag.stderr]).toEqual([2, 'realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n']);
+    // The Redis URL too (a password in it out of `ps`): read, and named when refused.
+    for (const [given, said] of [
+      ['', 'realtime-contract serve: REALTIME_CONTRACT_REDIS must be a Redis URL such as redis://127.0.0.1:6379, got ""; unset it to keep the streams in this process\n'],
+      ['http://user:hunter2@127.0.0.1:6379', 'realtime-contract serve: REALTIME_CONTRACT_REDIS must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got a http:// URL (http://127.0.0.1:6379)\n'],
+    ] as const) {
+      const refused = run({ REALTIME_CONTRACT_REDIS: given });
+      expect([refused.status, refused.stderr]).toEqual([2, said]);
+    }
+  }, 60_000);
 
   it('on a port something else holds, says it cannot listen and leaves no journal behind (a reviewer)', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-busy-'));

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
@@ -9,8 +10,8 @@ import { freePort, RedisServer } from './redis-server.js';
 const tool = findTool('redis-server');
 const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
 
-function serve(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let text = '';
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
@@ -135,6 +136,33 @@ describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
       expect(after.slice(secondRunTrade()).find((m) => m.type === 'metrics')!.data.total_trades).toBe(1);
       second.child.kill('SIGTERM');
       expect(await second.exit).toBe(0);
+    } finally {
+      await store.stop();
+    }
+  });
+
+  it('takes a Redis URL with its password and the secret from REALTIME_CONTRACT_REDIS and REALTIME_CONTRACT_SECRET, out of the process list (tCN F2)', { timeout: 60_000 }, async () => {
+    const store = await RedisServer.start();
+    const raw = new Redis(store.url);
+    await raw.config('SET', 'requirepass', 'hunter2-redis-pw');
+    raw.disconnect();
+    const url = `redis://:hunter2-redis-pw@127.0.0.1:${store.port}`;
+    const secret = 'a-demo-secret-from-the-environment-of-32-bytes';
+    try {
+      const run = serve(['--demo', '--port', '0'], { REALTIME_CONTRACT_REDIS: url, REALTIME_CONTRACT_SECRET: secret });
+      children.push(run.child);
+      await until(() => /alice \(user\): +\S+/.test(run.output()), 'the demo');
+      expect(run.output()).toContain(`streams in redis redis://127.0.0.1:${store.port} connected`);
+      expect(run.output()).toContain(`HS256 demo secret: ${secret}\n`);
+      const cmdline = readFileSync(`/proc/${run.child.pid}/cmdline`, 'utf8');
+      expect(cmdline).not.toContain('hunter2');
+      expect(cmdline).not.toContain(secret);
+      // Its streams are in that Redis: alice's poll is served from it.
+      const port = Number(/on 127\.0\.0\.1:(\d+)/.exec(run.output())![1]);
+      const alice = /alice \(user\): +(\S+)/.exec(run.output())![1]!;
+      expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${alice}`)).status).toBe(200);
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
     } finally {
       await store.stop();
     }
