@@ -52,7 +52,7 @@ export interface Demo {
   secret: string;
   /** Tokens valid for 24 h: two users and an admin. */
   tokens: { alice: string; bob: string; admin: string };
-  /** Origins allowed to open a socket or poll (a request without `Origin` passes too; any other gets 403). */
+  /** Origins allowed to open a socket or poll (a request without `Origin` passes too, but for one whose `Sec-Fetch-Site` names another origin's page; any other gets 403). */
   allowedOrigins: string[];
   producer: DemoProducer;
   /** Stops the producer and closes the server. */
