@@ -946,6 +946,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (isBinary) {
       report.invalid++;
       violate({ index, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' });
+      // The client reads no message from it (README, `invalid`): a binary first frame hides no
+      // connection message, as a frame too deep to read does not (it passed with the frame fault alone).
+      if (index === 0) violate({ index, type: null, pointer: '/type', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got a binary frame (the client reads no message from one)' });
     } else {
       const text = (data as Buffer).toString('utf8');
       // One pass over the text before any parse (a frame of 90 MB nested 45,000,000 deep ran

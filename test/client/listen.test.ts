@@ -102,6 +102,24 @@ describe('listen', () => {
     expect(server.received).toContain(JSON.stringify({ type: 'pong', timestamp: 1705251000000 }));
   });
 
+  it('refuses a binary frame whatever it holds, as the client does (messages travel as text): a violation of that frame, not a message read; as the first frame, also no connection message', async () => {
+    // The connection message itself, then a trade, each sent as binary: the bytes are valid JSON of a valid message.
+    const url = await echoServer((ws) => {
+      ws.send(Buffer.from(connection), { binary: true });
+      ws.send(Buffer.from(JSON.stringify(trade)), { binary: true });
+    });
+    const { status, stdout } = await listen([url, '--count', '2', '--ping-interval', '60000', '--no-ping', '--format', 'json']);
+    const report = JSON.parse(stdout) as { frames: number; valid: number; invalid: number; counts: Record<string, number>; violations: { index: number | null; keyword: string; message: string }[] };
+    expect(report).toMatchObject({ frames: 2, valid: 0, invalid: 2, counts: {} });
+    expect(report.violations).toEqual([
+      { index: 0, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' },
+      // The first frame, read as no message: no connection message either (it was not said).
+      { index: 0, type: null, pointer: '/type', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got a binary frame (the client reads no message from one)' },
+      { index: 1, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' },
+    ]);
+    expect(status).toBe(1);
+  });
+
   it('--all-errors reports every fault of a frame, as validate --all-errors does (a fresh user: only the first was shown)', async () => {
     const faulty = { ...trade, ts: '2026-01-14T16:30:00', data: { ...(trade.data as object), extra: 1 } };
     const server = await fixtureServer([connection, JSON.stringify(faulty), '{"type":"ping","timestamp":1,"timestamp":"x"}']);
