@@ -37,17 +37,35 @@ describe('listen: the unit of --duration and --ping-interval', () => {
     expect(readme).toContain(`\`--ping-interval\` to the contract's \`PING_INTERVAL_MS\` (${PING_INTERVAL_MS.toLocaleString('en-US')} ms)`);
   });
 
-  it('reads --duration 60 as 60 s, and 2m, 1h with their units', async () => {
-    // One frame, then a close: fewer than --count frames, a violation that names the duration in ms.
+  it('reads --duration 60 as 60 s, and 2m, 1h with their units; without --duration, 60 s (README: "defaults to 60 s", with --count too)', async () => {
+    // One frame, then a close: fewer than --count frames, a violation that names the duration in ms
+    // (the default is read from those words, not waited out).
     const url = await wsServer((ws) => {
       ws.send(connection);
       ws.close(1000);
     });
-    for (const [given, ms] of [['60', 60_000], ['2m', 120_000], ['1h', 3_600_000], ['1500ms', 1500]] as const) {
-      const { status, stdout } = await runListen([url, '--count', '2', '--duration', given]);
+    for (const [given, ms] of [[undefined, 60_000], ['60', 60_000], ['2m', 120_000], ['1h', 3_600_000], ['1500ms', 1500]] as const) {
+      const { status, stdout } = await runListen([url, '--count', '2', ...(given === undefined ? [] : ['--duration', given])]);
       expect(stdout.split('\n')[0]).toBe(`protocol: - (root) expected 2 frames within ${ms} ms, got 1 before the server closed the connection`);
       expect(status).toBe(1);
     }
+  });
+
+  it('refuses a bare --duration from 1000 on (maybe meant as ms) and a bare --ping-interval under 1000 (maybe meant as s), taking 999 and 1000 respectively (README)', async () => {
+    // Nothing listens at port 9: a value taken goes on to connect and fails there (exit 2, another error).
+    const refused = (option: string, given: string) => runListen(['ws://127.0.0.1:9/api/ws', option, given]);
+    const thousand = await refused('--duration', '1000');
+    expect(thousand.stderr).toContain("error: option '--duration <time>' argument '1000' is invalid. a bare number is seconds here, and 1000 s (17 min) may be meant as milliseconds: write 1000ms, or 1000s if it is seconds\n");
+    expect(thousand.status).toBe(2);
+    const below = await refused('--duration', '999');
+    expect(below.stderr).not.toContain('is invalid');
+    expect(below.stderr).toContain('realtime-contract: cannot connect to ws://127.0.0.1:9/api/ws');
+    const short = await refused('--ping-interval', '999');
+    expect(short.stderr).toContain("error: option '--ping-interval <time>' argument '999' is invalid. a bare number is milliseconds here, and 999 ms is surely not meant: write 999s, or 999ms if it is\n");
+    expect(short.status).toBe(2);
+    const second = await refused('--ping-interval', '1000');
+    expect(second.stderr).not.toContain('is invalid');
+    expect(second.stderr).toContain('realtime-contract: cannot connect to ws://127.0.0.1:9/api/ws');
   });
 
   it('reads --ping-interval 30000 as 30000 ms, as 30s is', async () => {
