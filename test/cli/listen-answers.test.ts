@@ -53,10 +53,24 @@ describe('listen: the resume of the connection message against the since asked (
   });
 
   it('passes what the contract allows: "new" without since, "resumed" from the since itself, "gap" to one, no resume (v1.0), "resumed" without a cursor', async () => {
-    for (const [resume, cursor, query] of [['new', 'e1.5', ''], ['resumed', 'e1.2', '?since=e1.2'], ['gap', 'e2.0', '?since=e1.2'], [undefined, undefined, '?since=e1.2'], [undefined, 'e1.0', ''], ['resumed', undefined, '?since=e1.2'], ['gap', 'e1.0', '?since=']] as const) {
+    for (const [resume, cursor, query] of [['new', 'e1.5', ''], ['resumed', 'e1.2', '?since=e1.2'], ['gap', 'e2.0', '?since=e1.2'], [undefined, undefined, '?since=e1.2'], [undefined, 'e1.0', ''], ['resumed', undefined, '?since=e1.2']] as const) {
       const { status, stdout } = await answered(resume, cursor, query);
       expect(stdout, `${resume} ${cursor} ${query}`).toMatch(/^connection 1\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
       expect(status).toBe(0);
+    }
+  });
+
+  it('an empty since= names no position: "new" and "gap" answer it and pass, "resumed" is reported (README)', async () => {
+    for (const [resume, cursor] of [['new', 'e1.0'], ['new', undefined], ['gap', 'e1.0']] as const) {
+      const { status, stdout } = await answered(resume, cursor, '?since=');
+      expect(stdout, `${resume} ${cursor}`).toMatch(/^connection 1\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+      expect(status).toBe(0);
+    }
+    // Without a cursor too: nothing else in the frame to fault.
+    for (const cursor of ['e1.0', undefined]) {
+      const { status, stdout } = await answered('resumed', cursor, '?since=');
+      expect(stdout, `resumed ${cursor}`).toBe('frame 0: connection /data/resume expected "new" or "gap" (listen asked with an empty since, which names no position), got "resumed", which says every message after since follows (ResumeStatus)\nconnection 1\n1 frame (1 valid, 0 invalid), 1 violation\n');
+      expect(status).toBe(1);
     }
   });
 
