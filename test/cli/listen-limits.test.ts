@@ -80,6 +80,13 @@ describe('listen --max-frame: the largest message read, what bounds one frame\'s
       expect(stderr).toContain(`error: option '--max-frame <size>' argument '${given}' is invalid. ${said}`);
       expect(status).toBe(2);
     }
+    // The most, 100 MiB, is taken, written either way: the run goes on to connect (nothing listens at port 1).
+    for (const given of ['100MiB', '104857600', '102400KiB']) {
+      const { status, stderr } = await runListen(['ws://127.0.0.1:1/api/ws', '--max-frame', given]);
+      expect(stderr, given).not.toContain('is invalid');
+      expect(stderr, given).toContain('realtime-contract: cannot connect to ws://127.0.0.1:1/api/ws');
+      expect(status).toBe(2);
+    }
   });
 });
 
