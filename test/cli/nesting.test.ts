@@ -212,6 +212,21 @@ describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
     expect(status).toBe(1);
   });
 
+  it('--count N ends the run on an N-th frame nested too deep, though more frames come (README: "checks exactly the first N frames")', async () => {
+    const past = aiTask(MAX_NESTING_DEPTH - 2);
+    const url = await server((ws) => {
+      for (const frame of [connection, past.text, connection, tradeLine]) ws.send(frame);
+    });
+    // --duration is no end here: a run past frame 2 would read the frames after it, all sent at once.
+    const { status, stdout } = await listen([url, '--count', '2', '--duration', '5s', '--ping-interval', '60000', '--no-ping']);
+    expect(stdout.trim().split('\n')).toEqual([
+      `frame 1: - (root) ${LIMIT} at position ${past.where}`,
+      'connection 1',
+      '2 frames (1 valid, 1 invalid), 1 violation',
+    ]);
+    expect(status).toBe(1);
+  });
+
   it('a frame that takes long to check makes no ping read after it late or early: pings are judged by when they may have come', async () => {
     // 30 MB with a key written twice at its end (strict mode walks all of it to find where):
     // seconds of checking, while the server pings on time. The pings that came meanwhile were
