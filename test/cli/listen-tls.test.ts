@@ -113,6 +113,13 @@ describe('listen: what a TLS failure says', () => {
     expect(trusted.status).toBe(0);
   });
 
+  it('an https:// URL is taken as wss:// (README): it connects over TLS, and is shown so', async () => {
+    const { port, certFile } = await tlsServer();
+    const run = await runListen([`https://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s', '--format', 'json'], { NODE_EXTRA_CA_CERTS: certFile });
+    expect(JSON.parse(run.stdout)).toMatchObject({ url: `wss://127.0.0.1:${port}/api/ws`, frames: 1, valid: 1, violationCount: 0 });
+    expect(run.status).toBe(0);
+  });
+
   it('ws:// to a port that speaks TLS: says so, with the wss:// URL to give', async () => {
     const { port } = await tlsServer();
     const plain = await runListen([`ws://127.0.0.1:${port}/api/ws`, '--count', '1', '--duration', '5s']);
