@@ -157,6 +157,29 @@ describe('listen', () => {
     expect(stdout).toMatch(/^frame 2: ping \(root\) expected a ping every 60000 ms \(± 6000 ms\), got \d+ ms since the previous ping$/m);
   });
 
+  it('--tolerance sets the margin around --ping-interval: 0.2 is ± 20 %, and 1 lets a ping come any time before twice the interval (README)', async () => {
+    // Two pings back to back: early against any margin under the whole interval.
+    const server = await fixtureServer([connection, JSON.stringify({ type: 'ping', timestamp: 1705251000000 }), JSON.stringify({ type: 'ping', timestamp: 1705251000001 })]);
+    const wider = await listen([server.url, '--count', '3', '--ping-interval', '60000', '--tolerance', '0.2']);
+    expect(wider.stdout).toMatch(/^frame 2: ping \(root\) expected a ping every 60000 ms \(± 12000 ms\), got \d+ ms since the previous ping$/m);
+    expect(wider.status).toBe(1);
+    const whole = await listen([server.url, '--count', '3', '--ping-interval', '60000', '--tolerance', '1']);
+    expect(whole.stdout).toBe('connection 1, ping 2\n3 frames (3 valid, 0 invalid), 0 violations\n');
+    expect(whole.status).toBe(0);
+  });
+
+  it('keeps the first 1000 ping intervals in JSON (pingIntervals), however many pings come (README: memory bounded)', async () => {
+    const ping = JSON.stringify({ type: 'ping', timestamp: 1705251000000 });
+    const server = await fixtureServer([connection, ...Array.from({ length: 1500 }, () => ping)]);
+    const { stdout } = await listen([server.url, '--count', '1501', '--ping-interval', '60000', '--no-ping', '--format', 'json']);
+    const report = JSON.parse(stdout) as { frames: number; pingIntervals: unknown[]; counts: Record<string, number> };
+    expect(report.frames).toBe(1501);
+    expect(report.counts.ping).toBe(1500);
+    // 1499 intervals between 1500 pings: the first 1000 kept.
+    expect(report.pingIntervals).toHaveLength(1000);
+    expect(report.pingIntervals.every((ms) => typeof ms === 'number' && ms >= 0)).toBe(true);
+  });
+
   it('judges a ping by the default tolerance, ± 10 % of --ping-interval: one 8 % early passes, one 15 % late is said (not only the ± in its words: tBY F3)', async () => {
     // Each ping goes a set time after listen's pong to the one before, which listen sends once it
     // has read that ping: listen cannot see the gap shorter than it is, only longer (a busy machine).
@@ -476,16 +499,6 @@ describe('listen', () => {
     expect(bare.stdout).toMatch(/^the server closed the connection without a status code \(its close frame carried none; ws reports 1005\)\n1 frame \(1 valid, 0 invalid\), 2 violations\n$/m);
     expect(bare.stdout).not.toContain('with 1005');
     expect(bare.status).toBe(1);
-    // A close the contract gives a server for its own condition (4410: a storage outage, which a
-    // Redis restart sends) is a warning, not a violation (a fresh user); 1011 stays one.
-    const gap = await listen([await rawServer(Buffer.from([0x88, 0x0c, 0x11, 0x3a, ...Buffer.from('stream gap')])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
-    expect(gap.stdout).toMatch(/closed by the server: 4410 "stream gap"\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
-    expect(gap.stderr).toContain('close: warning: - (root) the server closed the connection with 4410 "stream gap" before the run ended: StreamGap, a close the contract lists (reconnect and resume)\n');
-    expect(gap.status).toBe(0);
-    // 1013 (TryAgainLater: a server over its load) is one of those too.
-    const later = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xf5])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
-    expect(later.stderr).toContain('close: warning: - (root) the server closed the connection with 1013 before the run ended: TryAgainLater, a close the contract lists (reconnect and resume)\n');
-    expect(later.status).toBe(0);
     // 4401 (TokenExpired) is a violation before the token listen holds expires (a reviewer), or
     // for a token without an exp; at its exp a warning (a reviewer: a run that outlived its token failed).
     const close4401 = Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78]);
@@ -509,6 +522,19 @@ describe('listen', () => {
     const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000', '--no-ping']);
     expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(normal.status).toBe(0);
+  });
+
+  it('a close the contract gives a server for its own condition, 4410 (StreamGap) or 1013 (TryAgainLater), is a warning on stderr, not a violation: exit 0 (README)', async () => {
+    // A close the contract gives a server for its own condition (4410: a storage outage, which a
+    // Redis restart sends) is a warning, not a violation (a fresh user); 1011 stays one.
+    const gap = await listen([await rawServer(Buffer.from([0x88, 0x0c, 0x11, 0x3a, ...Buffer.from('stream gap')])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
+    expect(gap.stdout).toMatch(/closed by the server: 4410 "stream gap"\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+    expect(gap.stderr).toContain('close: warning: - (root) the server closed the connection with 4410 "stream gap" before the run ended: StreamGap, a close the contract lists (reconnect and resume)\n');
+    expect(gap.status).toBe(0);
+    // 1013 (TryAgainLater: a server over its load) is one of those too.
+    const later = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xf5])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000', '--no-ping']);
+    expect(later.stderr).toContain('close: warning: - (root) the server closed the connection with 1013 before the run ended: TryAgainLater, a close the contract lists (reconnect and resume)\n');
+    expect(later.status).toBe(0);
   });
 
   it('a 4401 close within 5 s before the token\'s exp is a warning, not a violation (the two clocks differ)', async () => {
@@ -539,6 +565,23 @@ describe('listen', () => {
     expect(seen).toBe('from-the-environment');
     expect(run.status).toBe(0);
     expect(run.stdout + run.stderr).not.toContain('from-the-environment');
+  });
+
+  it('--token (or REALTIME_CONTRACT_TOKEN) replaces a token given in the URL, said in a note on stderr (README); with no URL token, no note', async () => {
+    const seen: (string | null)[] = [];
+    const url = await echoServer((ws, request) => {
+      seen.push(new URL(request.url!, 'http://x').searchParams.get('token'));
+      ws.send(connection);
+    });
+    const note = 'realtime-contract: note: --token (or REALTIME_CONTRACT_TOKEN) replaces the token in the URL\n';
+    const flag = await listen([`${url}?token=in-the-url`, '--token', 'from-the-flag', '--count', '1']);
+    expect(flag.stderr).toBe(note);
+    expect(flag.status).toBe(0);
+    const variable = await listen([`${url}?token=in-the-url`, '--count', '1'], { REALTIME_CONTRACT_TOKEN: 'from-the-environment' });
+    expect(variable.stderr).toBe(note);
+    const alone = await listen([url, '--token', 'from-the-flag', '--count', '1']);
+    expect(alone.stderr).toBe('');
+    expect(seen).toEqual(['from-the-flag', 'from-the-environment', 'from-the-flag']);
   });
 
   it('shows nothing a server sends as terminal control sequences, nor most of a token cut short in an error text', async () => {
