@@ -298,7 +298,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       timeout: 30_000,
     });
     try {
-      const page = await browser.newPage();
+      // A context of its own, so that a second tab of the same browser profile can be opened below.
+      const page = await (await browser.newContext()).newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       page.on('console', (message) => {
@@ -365,9 +366,12 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.reload();
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
       expect(page.url()).toBe(`http://127.0.0.1:${h.port}/`);
-      const fresh = await page.context().browser()!.newPage();
+      // The token is the tab's (sessionStorage), not the origin's: a new tab of the same browser
+      // profile asks for one and connects as nobody (in localStorage it connected as alice: tCJ F11).
+      const fresh = await page.context().newPage();
       await fresh.goto(`http://127.0.0.1:${h.port}/`);
       await expect.poll(() => fresh.locator('#login-note').textContent()).toMatch(/^No token: paste one/);
+      expect(await fresh.locator('#user').textContent()).toBe('–');
       await fresh.close();
       // Another user without a reload (there was no way but `?token=`: a fresh user): the
       // header's button brings the form back; the panels start new, with that user's stream only.
@@ -384,12 +388,19 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.locator('#cancel').click();
       expect(await page.locator('#login').isVisible()).toBe(false);
       expect([await page.locator('#user').textContent(), await page.locator('#badge').textContent(), await page.locator('#panel-trades .count').textContent()]).toEqual(['alice', 'WebSocket', before]);
+      // bob's backlog, sent while alice's stream is shown: his stream starts new, not from alice's
+      // cursor, so none of it is replayed into his panels as if live (tCJ F3).
+      await h.trades(10, 3, 'bob');
       await page.locator('#switch').click();
       expect(await page.locator('#login').isVisible()).toBe(true);
       await page.locator('#login input[name="token"]').fill(await sign('bob'));
       await page.locator('#login button[type="submit"]').click();
       await expect.poll(() => page.locator('#panel-trades .count').textContent()).toBe('0');
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      await expect.poll(() => page.locator('#panel-connection .rows li').first().textContent(), { timeout: 15_000 }).toMatch(/ connected over ws/);
+      // bob's panels start empty: no row of alice's is left drawn under his name (tCJ F1).
+      expect(await page.locator('#panel-connection .rows li').allTextContents()).toEqual([expect.stringMatching(/^\S+ connected over ws \(new\)$/)]);
+      expect(await page.locator('.panel:not(#panel-connection) .rows li').allTextContents()).toEqual([]);
       // Whose stream it is, from the token's sub (it said nowhere: a fresh user).
       expect(await page.locator('#user').textContent()).toBe('bob');
       expect(await page.locator('#panel-trades').evaluate((panel) => getComputedStyle(panel).color)).toBe('rgb(214, 221, 228)');
@@ -409,6 +420,13 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await expect.poll(() => page.locator('#gap-stat').isVisible(), { timeout: 45_000 }).toBe(true);
       expect(await page.locator('#gaps').textContent()).toBe('1');
       expect(await page.locator('#gap-stat').getAttribute('title')).toMatch(/^last at \d\d:\d\d:\d\d: gap: messages after \S+ may be lost/);
+      // bob's gap is his: switched to alice, the header says none (tCJ F4).
+      await page.locator('#switch').click();
+      await page.locator('#login input[name="token"]').fill(await sign('alice'));
+      await page.locator('#login button[type="submit"]').click();
+      await expect.poll(() => page.locator('#user').textContent()).toBe('alice');
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      expect(await page.locator('#gap-stat').isVisible()).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
