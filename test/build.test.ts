@@ -4,9 +4,14 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startDemoProcess } from './support/demo-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const copy = mkdtempSync(path.join(tmpdir(), 'build-'));
+/** `node --import` this: esbuild (a devDependency) cannot be imported, as in an installed package. */
+const WITHOUT_ESBUILD = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(
+  `data:text/javascript,export async function resolve(s,c,next){if(s==='esbuild')throw Object.assign(new Error("Cannot find package 'esbuild'"),{code:'ERR_MODULE_NOT_FOUND'});return next(s,c)}`,
+)})`;
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 function build() {
@@ -43,6 +48,21 @@ describe('npm run build', () => {
     expect(statSync(path.join(copy, 'dist/src/cli/main.js')).mode & 0o111).toBe(0o111);
     expect(readdirSync(copy).filter((entry) => entry.startsWith('.dist-'))).toEqual([]);
   }, 240_000);
+
+  it("serves the dashboard from a build with its prebuilt dashboard.bundle.js, without esbuild (an installed package's would 500: tCJ F5)", async () => {
+    const prebuilt = path.join(copy, 'dist/src/client/dashboard/dashboard.bundle.js');
+    const { child, output, exited } = await startDemoProcess([], { node: ['--import', WITHOUT_ESBUILD, path.join(copy, 'dist/src/cli/main.js')] });
+    try {
+      const url = /^Dashboard: (\S+)$/m.exec(output())?.[1];
+      expect(url, output()).toBeDefined();
+      const script = await fetch(new URL('/dashboard.js', url!.replace('localhost', '127.0.0.1')));
+      expect([script.status, await script.text()]).toEqual([200, readFileSync(prebuilt, 'utf8')]);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('a required field added to ping, pong or connection data (a contract owner, tAC)', () => {

@@ -1,6 +1,6 @@
 /**
  * `realtime-contract serve --demo --port 0 …` in a child process, for the tests of the bin:
- * started from source with tsx, its stdout and stderr collected, ready once it prints how to
+ * started from source with tsx (or a build, given node's arguments), its stdout and stderr collected, ready once it prints how to
  * stop it (or after 30 s). The test stops it; `kill` at the end of a test is a safety net.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
@@ -16,8 +16,12 @@ export interface DemoProcess {
   exited: Promise<number | null>;
 }
 
-export async function startDemoProcess(args: readonly string[] = [], options: Pick<SpawnOptions, 'env'> = {}): Promise<DemoProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--demo', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+/**
+ * @param options.node - node's arguments before `serve` (default: the source's main.ts under tsx),
+ *   e.g. a built dist/src/cli/main.js
+ */
+export async function startDemoProcess(args: readonly string[] = [], { node = ['--import', 'tsx', MAIN], ...options }: Pick<SpawnOptions, 'env'> & { node?: readonly string[] } = {}): Promise<DemoProcess> {
+  const child = spawn(process.execPath, [...node, 'serve', '--demo', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk));
