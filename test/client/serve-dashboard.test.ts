@@ -10,6 +10,8 @@ describe('serve --demo: the dashboard', () => {
     try {
       const url = /Dashboard: (http:\/\/localhost:\d+\/\?token=\S+)/.exec(out)?.[1];
       expect(url, out).toBeDefined();
+      // alice's stream, with the token printed for alice (the admin's opened every user's: tCJ F2).
+      expect(new URL(url!).searchParams.get('token'), out).toBe(/^alice \(user\):\s+(\S+)$/m.exec(out)?.[1]);
       // The admin's view, with the admin token printed above it (it said nowhere how to open it: a fresh user).
       const admin = /^Admin dashboard \(every user's stream\): (\S+)$/m.exec(out)?.[1];
       expect(admin, out).toBe(`${url!.slice(0, url!.indexOf('?'))}?token=${/^admin \(admin\): (\S+)$/m.exec(out)?.[1]}`);
