@@ -754,6 +754,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
       `BTC-ZAR${'\u2067'.repeat(130)}\u202e`,
       `BTC-ZAR${'\u202b'.repeat(130)}\u2069\u202e`,
       `\u2067BTC-ZAR\u202e${'\u2069'.repeat(3)}\u202e`,
+      // Right-to-left text after a stray closer or a separator: kept, it took the price into its run, drawn before it (tCJ F9).
+      ...['\u2069', '\u202c', '\u2029', '\x85', '\n', '\x1c'].map((c) => `BTC-ZAR${c}ש`),
     ];
     const pieces = ['sell', '0.5', '@', '85', '0000', ' on ', 'luno', '—', 'filled', 'pnl', '98', '76'];
     const wrong: Record<string, string[]> = {};
@@ -764,6 +766,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
       if (order.join() !== pieces.join()) wrong[JSON.stringify(symbol).slice(0, 40)] = order;
     }
     expect(wrong).toEqual({});
+    // Live, a panel keeps its last five rows, newest first (each grew by a row a message, for good: tCJ F6).
+    expect(await page.locator('#panel-trades .rows li').count()).toBe(5);
   }, 60_000);
 
   it('names a close on the row of the socket it belongs to only: a lost poll has none (a crash while polling read "closed 1001 server shutting down", an earlier socket\'s close: tBE)', async () => {
