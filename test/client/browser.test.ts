@@ -575,6 +575,14 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const status = () => tab.evaluate(() => (globalThis as unknown as { client: { getStatus(): { state: string; lastHttpStatus: number | null } } }).client.getStatus());
       await expect.poll(async () => (await status()).state, { timeout: 15_000 }).toBe('unauthorized');
       expect((await status()).lastHttpStatus).toBe(403);
+      // The dashboard says so in its connection panel: refused for the origin, not the token (tCJ F10).
+      // Served by the server it connects to, its socket is refused (its origin is not allowed), but its polls,
+      // same-origin GETs, say no origin, as a program's, and are let through: here they say another, as a page of another origin's do.
+      const served = await harness({ allowedOrigins: ['https://dashboard.example.com'], handleHttp: dashboardHandler() });
+      const dashboard = await browser.newPage();
+      await dashboard.route(/\/api\/ws\/poll\b/, async (route) => route.fulfill({ response: await route.fetch({ headers: { ...route.request().headers(), origin: 'https://elsewhere.example' } }) }));
+      await dashboard.goto(`http://127.0.0.1:${served.port}/?token=${await sign('alice')}`);
+      await expect.poll(() => dashboard.locator('#panel-connection .rows li').first().textContent(), { timeout: 15_000 }).toMatch(/^\S+ error: refused \(HTTP 403\)$/);
     } finally {
       await browser.close();
       await page.close();
