@@ -814,6 +814,34 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     ]);
   }, 60_000);
 
+  it("counts the duplicates of the user shown: switched to another, the header's count starts at 0 (it kept the last user's: tCJ F4)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
+    // The page's socket, through to the server, which sends a trade once more: a duplicate the client drops.
+    let socket: WebSocketRoute | undefined;
+    let trade = '';
+    const page = await open(h, {}, (p) => p.routeWebSocket(/\/api\/ws/, (ws) => {
+      ws.connectToServer().onMessage((frame) => {
+        if (String(frame).includes('"type":"trades"')) trade = String(frame);
+        ws.send(frame);
+      });
+      socket = ws;
+    }));
+    await h.trades(1, 1);
+    await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('1');
+    socket!.send(trade);
+    // A dropped duplicate is no event: the header shows it with what comes next.
+    await h.trades(2, 1);
+    await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('2');
+    expect(await page.evaluate(() => (window as unknown as { dashboard: { client: { getStatus(): { duplicates: number } } } }).dashboard.client.getStatus().duplicates)).toBe(1);
+    await expect.poll(() => page.locator('#duplicates').textContent(), { timeout: 15_000 }).toBe('1');
+    await page.locator('#switch').click();
+    await page.locator('#login input[name="token"]').fill(await sign('bob'));
+    await page.locator('#login button[type="submit"]').click();
+    await expect.poll(() => page.locator('#user').textContent()).toBe('bob');
+    await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+    expect(await page.locator('#duplicates').textContent()).toBe('0');
+  }, 60_000);
+
   it("cuts each long field, not the row: the fields after it are shown (a long symbol hid a failed trade's status and price, a long title an alert's message: tBE)", async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000 });
     const page = await open(h);
