@@ -790,6 +790,18 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard rows, in chromium ${chr
     await h.stop();
     await expect.poll(first, { timeout: 30_000 }).toMatch(/^\S+ disconnected over polling/);
     expect(await first()).toMatch(/^\S+ disconnected over polling$/);
+    // Nor one of a socket that opened and closed while the polls delivered (each socket cut before
+    // its first frame, as by a proxy: its close, on no row, was not the lost poll's: tCJ F7).
+    const p = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const polled = await (await browser!.newContext()).newPage();
+    await polled.routeWebSocket(/\/api\/ws/, (ws) => ws.connectToServer().onMessage(() => ws.close({ code: 1011, reason: 'cut by a proxy' })));
+    await polled.goto(`http://127.0.0.1:${p.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => polled.locator('#badge').textContent(), { timeout: 45_000 }).toBe('Polling');
+    expect(await polled.evaluate(() => (window as unknown as { dashboard: { client: { getStatus(): { lastClose: unknown } } } }).dashboard.client.getStatus().lastClose)).toEqual({ code: 1011, reason: 'cut by a proxy' });
+    await p.stop();
+    const lost = () => polled.locator('#panel-connection .rows li').first().textContent();
+    await expect.poll(lost, { timeout: 30_000 }).toMatch(/^\S+ disconnected over polling/);
+    expect(await lost()).toMatch(/^\S+ disconnected over polling$/);
   }, 120_000);
 
   it('names the type and id of a message it drops (two rows read "invalid invalid: /data/timestamp …", a dropped critical alert as a dropped trade: tBE)', async () => {
