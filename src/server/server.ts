@@ -2033,11 +2033,12 @@ export function hostProblem(host: string, portName: string): string | undefined 
   const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
   // Letters, digits, `.`, `-` and `_` make a host name; `*` or `%` (outside a scoped IPv6 address) none getaddrinfo finds.
   if (/^[\p{L}\p{N}._-]+$/u.test(host)) {
-    // An empty label (`bogus..host`, `.host`) or digits and dots that are no IPv4 address (`300.1.1.1`,
-    // `1.2.3`) name nothing getaddrinfo finds: they failed only at listen, after the other options
-    // were judged, one run later (a fresh user).
+    // An empty label (`bogus..host`, `.host`) or digits and dots that inet_aton reads as no IPv4
+    // address (`300.1.1.1`, `1.2.3.4.5`, `08.1.1.1`) name nothing getaddrinfo finds: they failed only
+    // at listen, after the other options were judged, one run later (a fresh user). The shorthands
+    // it does read (`127.1`, `0`, `2130706433`, `1.2.3` as 1.2.0.3, `0177.0.0.1` in octal) listen.
     if (/^\.|\.\./.test(host)) return `a host name has no empty label (".." or a leading "."): ${JSON.stringify(host)}`;
-    if (/^[\d.]+$/.test(host)) return 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1)';
+    if (/^[\d.]+$/.test(host) && inetAton(host) === undefined) return 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)';
     return undefined;
   }
   if (/\s/.test(host)) {
@@ -2056,6 +2057,27 @@ export function hostProblem(host: string, portName: string): string | undefined 
   const port = url.port === '' ? '' : ` and its port as ${portName} (${url.port})`;
   if (/^\[[^\]]*\](?::\d*)?$/.test(host)) return `give an IPv6 address without brackets (${JSON.stringify(name)})${port}`;
   return `give the host alone (${JSON.stringify(name)})${port}`;
+}
+
+/**
+ * The IPv4 address (`a.b.c.d`) inet_aton, and so getaddrinfo and `listen`, reads `text` as, or undefined: one to four
+ * numbers split by `.`, each decimal, octal after a leading `0` or hex after `0x`; every one but the last is a byte
+ * (0 to 255) and the last fills the bytes left (`127.1` is 127.0.0.1, `2130706433` too, `1.2.3` is 1.2.0.3).
+ */
+function inetAton(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length > 4) return undefined;
+  const values: number[] = [];
+  for (const part of parts) {
+    const match = /^(?:0x([\da-f]+)|(0[0-7]*)|([1-9]\d*))$/i.exec(part);
+    if (match === null) return undefined;
+    values.push(match[1] !== undefined ? parseInt(match[1], 16) : match[2] !== undefined ? parseInt(match[2], 8) : Number(match[3]));
+  }
+  const last = values.pop()!;
+  if (values.some((value) => value > 255) || last >= 2 ** (8 * (4 - values.length))) return undefined;
+  const bytes = [...values];
+  for (let shift = 8 * (3 - values.length); shift >= 0; shift -= 8) bytes.push(Math.floor(last / 2 ** shift) % 256);
+  return bytes.join('.');
 }
 
 /** `host` or an origin as an error shows it: its user info `[redacted]` ({@link withUserInfoShownRedacted}). */

@@ -862,7 +862,12 @@ describe('options', () => {
       ['example%20com', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
       // getaddrinfo's ENOTFOUND at listen, one run after the other options were judged (tCH F3).
       ['bogus..host', 'a host name has no empty label (".." or a leading "."): "bogus..host"'],
-      ['300.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1)'],
+      // Digits and dots inet_aton reads as no address: a byte over 255, five parts, 8 in an octal part, a last part over its bytes.
+      ['300.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      ['1.2.3.4.5', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      ['08.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      ['127.0.0.1.', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      ['4294967296', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
     ];
     for (const [host, hint] of cases) {
       const error = thrown({ host });
@@ -877,11 +882,13 @@ describe('options', () => {
       expect(thrown({ host })?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got ${JSON.stringify(shown)}; ${hint}`);
     }
     // Every form of an address or name Node listens on is still taken.
-    for (const host of ['::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'LOCALHOST', '127.0.0.1', '::1%lo']) {
+    // So are the IPv4 shorthands getaddrinfo reads (inet_aton): each is 127.0.0.1 (they were refused: tCL F1).
+    for (const host of ['::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'LOCALHOST', '127.0.0.1', '::1%lo', '127.1', '127.0.1', '2130706433', '0177.0.0.1', '0x7f.1']) {
       const server = createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host });
       try {
         await server.listening;
         expect(server.address()?.port, host).toBeGreaterThan(0);
+        if (/^[\dx.]+$/.test(host)) expect(server.address()?.address, host).toBe('127.0.0.1');
       } finally {
         await server.close();
       }
