@@ -1,5 +1,5 @@
 import { parse, type Node } from 'acorn';
-import { ancestor, full } from 'acorn-walk';
+import { ancestor, full } from './walk.js';
 import { characterClassPattern } from '../contract/character-class.js';
 
 /**
@@ -725,9 +725,17 @@ const STRICT = 'strict';
 
 /** `code` with each `{ start, end, text }` replacing its range; the ranges must not overlap (an insertion at a point may share it with a replacement). */
 function applyEdits(code: string, edits: { start: number; end: number; text: string }[]): string {
-  let result = code;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  // Joined in one pass (one slice per edit, not a copy of the whole text per edit: an object of 1,000 properties has thousands of edits).
+  const pieces: string[] = [];
+  let at = 0;
+  // Two edits of one range (insertions at one point): the later one first, as when each was applied from the end.
+  const order = edits.map((edit, index) => ({ edit, index })).sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || b.index - a.index);
+  for (const { edit } of order) {
+    pieces.push(code.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  pieces.push(code.slice(at));
+  return pieces.join('');
 }
 
 /**

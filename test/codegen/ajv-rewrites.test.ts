@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callReject, closedListLookups, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withCharacterClassPatterns, withoutConstantErrorCount, withKnownObject, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
+import { callReject, closedListLookups, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withCharacterClassPatterns, withoutConstantErrorCount, withoutConstantValidFlags, withKnownObject, withoutRedundantNumberChecks, withPurePatterns, withTypeArgument, REJECT_SOURCE } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
 const AJV_LIKE = `export function validate0(data){
@@ -91,6 +91,36 @@ return null;
     const writes = 'export function validate0(data){\nif(data && typeof data == "object" && !Array.isArray(data)){\ndata.x = 1;\n}\n}';
     expect(() => hoistPropertyLoads(writes)).toThrow(/writes to data\.x/);
   });
+});
+
+/**
+ * ajv's code for an object of `n` number properties, as its standalone code nests it: each
+ * property's check inside the `if (valid0)` of the one before, so `n` blocks deep.
+ */
+function wideAjvLike(n: number): string {
+  let body = '';
+  for (let i = n - 1; i >= 0; i--) {
+    const check = `if(data.p${i} !== undefined){\nlet data${i} = data.p${i};\nconst _errs${i} = errors;\nif(!((typeof data${i} == "number") && (isFinite(data${i})))){\nvalidate0.errors = [{instancePath:"/p${i}",schemaPath:"#/properties/p${i}/type",keyword:"type",params:{type: "number"}}];\nreturn false;\n}\nvar valid0 = _errs${i} === errors;\n}\nelse {\nvar valid0 = true;\n}\n`;
+    body = i === n - 1 ? check : `${check}if(valid0){\n${body}}\n`;
+  }
+  return `export function validate0(data){\nlet errors = 0;\nif(data && typeof data == "object" && !Array.isArray(data)){\n${body}}\nelse {\nvalidate0.errors = [{instancePath:"",schemaPath:"#/type",keyword:"type",params:{type: "object"}}];\nreturn false;\n}\nvalidate0.errors = null;\nreturn errors === 0;\n}`;
+}
+
+describe('ajv output of a wide object', () => {
+  it('every rewrite takes an object of 1,500 properties, nested 1,500 blocks deep, and keeps its verdicts (600 stopped generate with a bare "Maximum call stack size exceeded": tCL F3)', async () => {
+    const code = wideAjvLike(1500);
+    let rewritten = code;
+    for (const rewrite of [slimErrorObjects, callReject, hoistPropertyLoads, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withPurePatterns, withCharacterClassPatterns]) {
+      rewritten = rewrite(rewritten);
+    }
+    const source = `${REJECT_SOURCE}\n${rewritten}`;
+    const original = await load(code);
+    const validate = await load(source);
+    const good = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`p${i}`, i]));
+    expect(validate(good)).toBe(true);
+    for (const value of [{ ...good, p1499: 'x' }, { ...good, p0: null }, { p700: Infinity }, [], 'x']) expect(validate(value)).toBe(original(value));
+    expect(validate({ ...good, p1499: 'x' })).toBe(false);
+  }, 120_000);
 });
 
 describe('the other rewrites of ajv output', () => {
