@@ -58,15 +58,28 @@ export function checkGeneratable(contract: Contract): void {
  */
 export const MAX_INLINED_SCHEMAS = 1000;
 
-/** Refuses a message whose inlined form (see {@link MAX_INLINED_SCHEMAS}) is too large, naming the chain of `$ref`s that makes it so. */
+/**
+ * Refuses a message whose inlined form (see {@link MAX_INLINED_SCHEMAS}) is too large, naming what makes it so: the chain of
+ * `$ref`s whose copies make most of it, or else (no copies to speak of: one object of 1,000 properties, a tester) the
+ * object with the most properties.
+ */
 function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, schema: SchemaNode): void {
-  const { count, chain } = inlinedSchemaCount(files, file, schema);
+  const { count, chain, distinct, widest } = inlinedSchemaCount(files, file, schema);
   if (count <= MAX_INLINED_SCHEMAS) return;
+  const size = `with every $ref inlined (as the validators are compiled) this message would hold ${count.toLocaleString('en-US')} schema objects, more than the bound of ${MAX_INLINED_SCHEMAS.toLocaleString('en-US')}`;
+  if (count - distinct <= distinct && widest !== undefined) {
+    const copies = count - distinct;
+    throw new SchemaError(
+      file,
+      '',
+      `${size}: ${copies === 0 ? 'no $ref target is copied' : `copies of $ref targets add only ${copies.toLocaleString('en-US')}`}: the message is that wide itself; its widest object, ${widest.at}, has ${widest.properties.toLocaleString('en-US')} properties (each a schema object). Give it fewer properties (split the message into several)`,
+    );
+  }
   const shown = chain.length > 6 ? [...chain.slice(0, 3), `… (${chain.length - 5} more)`, ...chain.slice(-2)] : chain;
   throw new SchemaError(
     file,
     '',
-    `with every $ref inlined (as the validators are compiled) this message would hold ${count.toLocaleString('en-US')} schema objects, more than the bound of ${MAX_INLINED_SCHEMAS.toLocaleString('en-US')}: the largest part is the chain of $refs ${shown.join(' → ')}; a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain`,
+    `${size}: the largest part is the chain of $refs ${shown.join(' → ')}; a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain`,
   );
 }
 

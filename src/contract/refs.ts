@@ -93,24 +93,33 @@ export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: st
  * every `$ref` (a `$ref` counts as the inlined size of its target; `definitions` not counted),
  * computed with each target walked once. `chain`: the `$ref` targets (file#pointer each) that
  * make it large, from the first `$ref` below `node` down, at each step the target whose
- * inlined form is the largest. The `$ref`s must form no cycle ({@link checkNoRefCycle} first).
+ * inlined form is the largest. `distinct`: the count with each target counted once (`count`
+ * minus `distinct` is what copies of targets add). `widest`: the object with the most
+ * `properties` in `node` or any target (file#pointer, and how many), undefined when none has
+ * any. The `$ref`s must form no cycle ({@link checkNoRefCycle} first).
  *
  * @throws Error when the `$ref`s form a cycle after all
  */
-export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[] } {
+export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[]; distinct: number; widest: { at: string; properties: number } | undefined } {
   const sizes = new Map<string, { count: number; largest: string | undefined } | 'open'>();
-  const measure = (current: SchemaNode, at: string): { count: number; largest: string | undefined } => {
+  let distinct = 0;
+  let widest: { at: string; properties: number } | undefined;
+  const measure = (current: SchemaNode, at: string, pointer: string): { count: number; largest: string | undefined } => {
     let count = 0;
     let largest: string | undefined;
     let largestCount = -1;
-    forEachSubschema(current, (child) => {
+    forEachSubschema(current, (child, childPointer) => {
       if (child.$ref === undefined) {
         count++;
+        distinct++;
+        const properties = child.properties && typeof child.properties === 'object' ? Object.keys(child.properties).length : 0;
+        if (properties > (widest?.properties ?? 0)) widest = { at: `${at}#${pointer}${childPointer}`, properties };
         return;
       }
       const target = resolveRef(files, at, child.$ref);
       if (!target) {
         count++;
+        distinct++;
         return;
       }
       const key = `${target.file}#${target.pointer}`;
@@ -119,7 +128,7 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
       if (size === undefined) {
         sizes.set(key, 'open');
         const { definitions: _definitions, ...rest } = target.node;
-        size = measure(rest, target.file);
+        size = measure(rest, target.file, target.pointer);
         sizes.set(key, size);
       }
       count += size.count;
@@ -131,14 +140,14 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     return { count, largest };
   };
   const { definitions: _definitions, ...rest } = node;
-  const root = measure(rest, file);
+  const root = measure(rest, file, '');
   const chain: string[] = [];
   for (let key = root.largest; key !== undefined && !chain.includes(key); ) {
     chain.push(key);
     const size = sizes.get(key);
     key = size === undefined || size === 'open' ? undefined : size.largest;
   }
-  return { count: root.count, chain };
+  return { count: root.count, chain, distinct, widest };
 }
 
 /** Why a `$ref` that leads back to a schema it stands in (through `loop`, file#pointer each) cannot be generated. */

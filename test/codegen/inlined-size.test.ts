@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_INLINED_SCHEMAS } from '../../src/codegen/check.js';
+import { checkGeneratable, MAX_INLINED_SCHEMAS } from '../../src/codegen/check.js';
 import { forEachSubschema, inlinedSchemaCount, inlineRefs, loadContract } from '../../src/contract/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -42,6 +42,19 @@ describe('a message too large once its $refs are inlined', () => {
     expect(result.stderr).toContain('3,221,225,488 schema objects, more than the bound of 1,000');
     expect(result.stderr).toMatch(/chain of \$refs trades\.json#\/definitions\/TradeData → trades\.json#\/definitions\/C0 → .* trades\.json#\/definitions\/C30;/);
   }, 90_000);
+
+  it('a message past the bound by one wide object, with no chain to flatten, is refused naming that object and its properties, not a chain (tCL F3)', async () => {
+    const dir = path.join(work, 'wide');
+    cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
+    const file = path.join(dir, 'metrics.json');
+    const metrics = JSON.parse(readFileSync(file, 'utf8'));
+    for (let i = 0; i < 1000; i++) metrics.definitions.MetricsData.properties[`extra${i}`] = { type: 'number' };
+    writeFileSync(file, JSON.stringify(metrics, null, 2));
+    const contract = await loadContract(dir);
+    expect(() => checkGeneratable(contract)).toThrow(
+      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold 1,015 schema objects, more than the bound of 1,000: copies of \$ref targets add only 3: the message is that wide itself; its widest object, metrics\.json#\/definitions\/MetricsData, has 1,010 properties \(each a schema object\)\. Give it fewer properties \(split the message into several\)$/,
+    );
+  });
 
   it('counts what inlineRefs would write, and the shipped messages stay far below the bound', async () => {
     const chain = await loadContract(chainSchemas(5));
