@@ -3,10 +3,10 @@ import { base } from 'acorn-walk';
 
 /**
  * acorn-walk's `full` and `ancestor`, the same visits in the same order, on a stack of their own
- * rather than the call stack. ajv writes each property of an object inside the `if` of the one
- * before, so one object of 600 properties nests its code some 1,800 blocks deep: acorn-walk,
- * which recurses several calls per level, ran out of stack there, and generate said only
- * "Maximum call stack size exceeded" (a tester, tCL F3). acorn-walk's own `base` still says
+ * rather than the call stack. ajv writes each property of an object inside the `if (valid0)` of
+ * the one before, so one object of 600 properties nests its code 600 blocks deep: acorn-walk,
+ * which recurses several calls per level (more than acorn's parser), ran out of stack there,
+ * and generate said only "Maximum call stack size exceeded" (a tester, tCL F3). acorn-walk's own `base` still says
  * which children each node has (and under which override type, `Statement`, `Pattern` …).
  */
 
