@@ -908,14 +908,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const control = refusedInHeader(ws, code, lastHeader);
     if (control?.opcode === 0x8 || (control === undefined && receiverOf(ws)._opcode === 0x8)) {
       refusedClose = true;
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, control === undefined ? receiverOf(ws)._payloadLength : control.length)}, which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, control === undefined ? receiverOf(ws)._payloadLength : control.length)}, which this client had to refuse: ${scrub(wsWords(error.message, code, control?.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
     // A ping or pong control frame is no message frame either: it was "frame 1" in ws's words, of the count (tCC F2).
     if (control !== undefined) {
       refusedControl = control.opcode === 0x9 ? 'ping' : 'pong';
-      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
+      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
@@ -1709,6 +1709,19 @@ function controlFrameFault(kind: string, code: string | undefined, length: numbe
     return `expected a ${kind} frame with ${bits} clear (RFC 6455 §5.2: set only by an extension that defines it; permessage-deflate never compresses a control frame, RFC 7692 §6.1), got one with ${code === 'WS_ERR_UNEXPECTED_RSV_1' ? 'it' : 'one of them'} set`;
   }
   return undefined;
+}
+
+/**
+ * ws's `message` for a frame it refused (`code`), without the 7-bit length marker it gives as a
+ * control frame's length ("invalid payload length 126" of a close of 200 bytes: 126 says a 16-bit
+ * length follows, 127 a 64-bit one) where that is not the length the header gave (`length`,
+ * undefined when its extended length had not come): the line said "got one of 200 bytes" and
+ * then 126 (tCL F4). A true length (a pong of 126 bytes, a close of 1 byte) is kept.
+ */
+function wsWords(message: string, code: string | undefined, length: number | undefined): string {
+  if (code !== 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return message;
+  const marker = /^(.*invalid payload length) (\d+)$/.exec(message);
+  return marker !== null && Number(marker[2]) !== length ? marker[1]! : message;
 }
 
 /** ws's errors for a frame it refuses in its first two bytes (receiver.js, getInfo). */

@@ -261,9 +261,11 @@ it("a close frame with a reserved or invalid status code, or a payload of 1 byte
 it('a control frame refused in its header is said with the length its header gave, and a ping or pong so refused is no message frame: exit 1', async () => {
   const long = (opcode: number, size: number) => [opcode, ...(size < 65536 ? [126, size >> 8, size & 0xff] : [127, 0, 0, 0, 0, (size >>> 24) & 0xff, (size >> 16) & 0xff, (size >> 8) & 0xff, size & 0xff]), 0x03, 0xe8, ...Array<number>(size - 2).fill(0x61)];
   for (const [bytes, said, end] of [
-    [long(0x88, 200), /^close: - \(root\) expected a close frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 200 bytes, which this client had to refuse: /m, 'close'],
-    [long(0x88, 70_000), /^close: - \(root\) expected a close frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 70000 bytes, which/m, 'close'],
-    [long(0x89, 200), /^frame: - \(root\) expected a ping frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 200 bytes, a control frame \(no message frame of the count\), which this client had to refuse: /m, 'ping'],
+    // One size on the line: ws's "invalid payload length 126" (or 127) is the header's 7-bit marker, not the size (tCL F4).
+    [long(0x88, 200), /^close: - \(root\) expected a close frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 200 bytes, which this client had to refuse: Invalid WebSocket frame: invalid payload length; the run ends here/m, 'close'],
+    [long(0x88, 70_000), /^close: - \(root\) expected a close frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 70000 bytes, which this client had to refuse: Invalid WebSocket frame: invalid payload length; the run ends here/m, 'close'],
+    [long(0x89, 200), /^frame: - \(root\) expected a ping frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 200 bytes, a control frame \(no message frame of the count\), which this client had to refuse: Invalid WebSocket frame: invalid payload length; the run ends here/m, 'ping'],
+    [long(0x8a, 126), /^frame: - \(root\) expected a pong frame of at most 125 bytes \(RFC 6455 §5\.5\), got one of 126 bytes, a control frame \(no message frame of the count\), which this client had to refuse: Invalid WebSocket frame: invalid payload length 126; the run ends here/m, 'pong'],
     [[0xc9, 0x05, ...Buffer.from('Hello')], /^frame: - \(root\) expected a ping frame with RSV1 clear \(RFC 6455 §5\.2: .*\), got one with it set, a control frame/m, 'ping'],
     [[0x0a, 0x00], /^frame: - \(root\) expected a pong frame with FIN set \(RFC 6455 §5\.5: a control frame is never fragmented\), got one without, a control frame/m, 'pong'],
   ] as const) {
