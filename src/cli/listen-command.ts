@@ -1515,8 +1515,9 @@ function redact(url: URL): string {
   const copy = new URL(url.href);
   // Every parameter kept in its place, repeated ones too.
   // Pair by pair, and the password after: a URLSearchParams or URL given the mark writes it `%5Bredacted%5D`.
+  // A name that holds an encoded `=` (`?session_id%3D<value>`) holds its value too: that parameter is `[redacted]` whole.
   if ([...copy.searchParams.keys()].some(isSecretName)) {
-    copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? `${new URLSearchParams([[name, '']]).toString()}${REDACTED}` : new URLSearchParams([[name, value]]).toString())).join('&');
+    copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? (name.includes('=') ? REDACTED : `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`) : new URLSearchParams([[name, value]]).toString())).join('&');
   }
   if (!copy.password) return redactJwts(copy.href);
   copy.password = 'p';

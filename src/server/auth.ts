@@ -233,7 +233,8 @@ export function redactUrl(url: string | URL | undefined): string {
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     // Decoded as tokenOf's URLSearchParams decodes it (a leading `?` dropped: `??token=`); without `%`, `+` or that there is nothing to decode.
     const name = /^\?|[%+]/.test(rawName) ? ([...new URLSearchParams(`${rawName}=`).keys()][0] ?? '') : rawName;
-    if (isSecretName(name)) return `${rawName}=${REDACTED}`;
+    // A name that holds an encoded `=` (`?token%3D<value>`, `?session_id%3D<value>`) holds its value too: redacted whole.
+    if (isSecretName(name)) return name.includes('=') ? REDACTED : `${rawName}=${REDACTED}`;
     // A URL with user info as a parameter (`?next=https://alice:hunter2@bank/`, encoded or not) was logged as sent (a reviewer).
     // No user info without an `@`: the parser is not asked then (a log line of thousands of parameters).
     const value = leniently(equals === -1 ? parameter : parameter.slice(equals + 1));

@@ -11,22 +11,34 @@
 export const REDACTED = '[redacted]';
 
 /**
- * Names of query parameters that hold a secret, by their last word (after `_`, `-` or `.`, or a
- * camelCase capital): `token`, `access_token`, `id_token`, `api_key`, `apiKey`, `password`,
- * `pwd`, `client_secret`, `sig`, `auth`, `authorization`, `jwt`, `session_id`, a one-time
- * `ticket` (CAS, a WebSocket ticket), `bearer`, `otp`, `pin`, `passcode`, `cookie`, …; not
- * `author`, `design` or `monkey`. `code` is one alone (OAuth's `?code=`) or after a word that
- * makes it a credential (`auth_code`, `verificationCode`, `otp-code`, `device_code`), not a
- * `country_code` or `status_code`.
+ * Names of query parameters that hold a secret: a secret's word anywhere in the name, in any case
+ * and whatever separates the words (`_`, `-`, `.`, a camelCase capital, a digit, or nothing):
+ * `token`, `access_token`, `accesstoken`, `Authtoken`, `token_value`, `tokens`, `id_token`,
+ * `api_key`, `apiKey`, `api_key_v2`, `privatekey`, `password`, `pwd`, `client_secret`,
+ * `clientsecret`, `sig`, `auth`, `authorization`, `jwt`, `session`, `session_id`, `session-id`,
+ * `JSESSIONID`, a one-time `ticket` (CAS, a WebSocket ticket, and so `ticket_id`), `bearer`,
+ * `otp`, `pin`, `passcode`, `cookie`, …. A short word (`key`, `pass`, `pin`, `sig`, `auth`, `sid`,
+ * …) counts as a word of its own only (or glued after a word that makes it a credential:
+ * `accesskey`, `secretkey`, `dbpwd`): not `author`, `design`, `monkey`, `spinner` or `bypass`;
+ * `cursor` and `user` hold no secret's word. `code` is one alone (OAuth's `?code=`) or after a
+ * word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`, `device_code`),
+ * not a `country_code` or `status_code`. One rule for the server's logs (`redactUrl`) and
+ * `listen`'s output; `name` is the parameter's name, decoded.
  */
-const SECRET_WORD = /(?:^|[_.-])(?:token|key|apikey|secret|pass|passwd|password|passcode|passphrase|pwd|pin|sig|signature|hmac|auth|authorization|bearer|jwt|session|sessionid|sid|cookie|ticket|otp|totp|hotp|mfa|assertion|credentials?)$/i;
-const SECRET_CAMEL = /[a-z0-9](?:Token|Key|Secret|Pass|Password|Passcode|Passphrase|Pin|Sig|Signature|Hmac|Auth|Authorization|Bearer|Session|SessionId|Cookie|Ticket|Otp|Totp|Mfa|Assertion|Credentials?)$/;
-const SECRET_CODE = /^code$|(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|one[_.-]?time)[_.-]?code$/i;
-
-/** Whether a query parameter named `name` (decoded) holds a secret by its name. */
 export function isSecretName(name: string): boolean {
-  return SECRET_WORD.test(name) || SECRET_CAMEL.test(name) || SECRET_CODE.test(name);
+  // The name's letters and digits alone, lower case: the long words are found in it wherever they stand, across any separator.
+  const joined = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  if (SECRET_WORD_ANYWHERE.test(joined) || SECRET_CODE.test(joined)) return true;
+  // Its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
+  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word));
 }
+
+/** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped). */
+const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)keys?|pwd|otp$/;
+/** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
+const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
+/** `code` alone, or after a word that makes it a credential (on the name's letters and digits, lower case). */
+const SECRET_CODE = /^code$|(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|onetime)code/;
 
 /**
  * Whether `text` holds a JWT, whatever it is called: two base64url runs of 12 characters or more

@@ -1213,7 +1213,7 @@ describe('listen', () => {
       // The values echoed back (a close reason holds at most 123 bytes).
       ws.close(4000, [...new URL(request.url!, 'http://x').searchParams.values()].join(' '));
     });
-    // A short value of a parameter named as a secret is hidden in the URL only; names that only contain a secret's word are no secrets.
+    // A short value of a parameter named as a secret is hidden in the URL only; a secret's short word inside another word (author, design) makes no secret.
     const target = `${url}?api_key=KEYVALUE12345&access_token=ACCESSVALUE678&password=PASSVALUE9012&apiKey=CAMELVALUE345&sort_key=trades&author=ann&design=4000&view=compact`;
     for (const format of ['text', 'json']) {
       const run = await listen([target, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
@@ -1316,6 +1316,16 @@ describe('listen', () => {
     }
     const host = await listen([`ftp://eyeglass-store-online.example.com/api/ws?next=ewok-games-international.example.org`, '--count', '1']);
     expect(host.stderr).toContain('"ftp://eyeglass-store-online.example.com/api/ws?next=ewok-games-international.example.org"');
+  });
+
+  it('redacts a parameter whose name holds a secret\'s word anywhere, in any case and with any separator or none, and keeps cursor and user (tCN F1: session_id, accesstoken, api_key_v2 printed whole)', async () => {
+    const server = await new FakeServer().start();
+    const port = server.port;
+    await server.stop();
+    const run = await listen([`ws://127.0.0.1:${port}/api/ws?session_id=S3CR3T-abc&accesstoken=OPAQUE-xyz&api_key_v2=K3Y-v2&cursor=e.12&user=ann&session-id%3DS3CR3T-def`, '--count', '1']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`cannot connect to ws://127.0.0.1:${port}/api/ws?session_id=[redacted]&accesstoken=[redacted]&api_key_v2=[redacted]&cursor=e.12&user=ann&[redacted]: `);
+    for (const secret of ['S3CR3T', 'OPAQUE', 'K3Y']) expect(run.stdout + run.stderr).not.toContain(secret);
   });
 
   it('never prints the token, on any failing path', async () => {

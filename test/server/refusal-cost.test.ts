@@ -37,7 +37,8 @@ describe('redactUrl is bounded: a target past 2 048 characters or 64 parameters 
   });
 
   it('decodes a name as before within the bounds: a leading ? is dropped as URLSearchParams drops it', () => {
-    expect(redactUrl('/x??token=abc&a=1&?jwt=def&to%6Ben=ghi&api+key=jkl')).toBe('/x??token=[redacted]&a=1&?jwt=[redacted]&to%6Ben=[redacted]&api+key=jkl');
+    // `api+key` is `api key` decoded: a secret's word after any separator, a space too (tCN F1).
+    expect(redactUrl('/x??token=abc&a=1&?jwt=def&to%6Ben=ghi&api+key=jkl&cursor=mno')).toBe('/x??token=[redacted]&a=1&?jwt=[redacted]&to%6Ben=[redacted]&api+key=[redacted]&cursor=mno');
   });
 
   it('reads 64 parameters one by one, not 65', () => {
