@@ -42,7 +42,8 @@ const SECRET_CODE = /^code$|(?:auth|authorization|verification|verify|access|otp
 
 /**
  * Whether `text` holds a JWT, whatever it is called: two base64url runs of 12 characters or more
- * (a header of any spelling, `eyJ…` or not, and a payload), each followed by a dot. A token
+ * (a header of any spelling, `eyJ…` or not, and a payload), each followed by a dot, or a compact
+ * JWE whose encrypted key is empty (`<header>..<iv>.<ciphertext>.<tag>`: {@link isJweRest}). A token
  * under a name no list foresees (`?id_token=`, `?<jwt>`, `?token%3D<jwt>`) is one; a cursor
  * (`k3x9a.1042`) is not. Linear in `text`: it is run on every refused request's URL, and a
  * regular expression for it backtracked, 16 KB of one letter blocking the server for a second.
@@ -51,9 +52,19 @@ export function looksLikeJwt(text: string): boolean {
   if (!text.includes('.')) return false;
   const parts = text.split('.');
   for (let i = 0; i + 2 < parts.length; i++) {
-    if (TOKEN_RUN_END.test(parts[i]!) && TOKEN_RUN.test(parts[i + 1]!)) return true;
+    if (TOKEN_RUN_END.test(parts[i]!) && (TOKEN_RUN.test(parts[i + 1]!) || isJweRest(parts, i + 1))) return true;
   }
   return false;
+}
+
+/**
+ * Whether `parts[from]` on are what follows a compact JWE's header when its encrypted key is
+ * empty (RFC 7516 §7.1: `alg: "dir"` or `"ECDH-ES"`, as Auth.js session tokens are): that empty
+ * part, an initialization vector of 12 or more base64url characters, then the ciphertext and
+ * the tag. A JWT is a JWS or a JWE (RFC 7519 §1); a JWE with an encrypted key has the JWS's shape.
+ */
+function isJweRest(parts: string[], from: number): boolean {
+  return parts[from] === '' && from + 3 < parts.length && TOKEN_RUN.test(parts[from + 1]!);
 }
 
 /**
@@ -80,7 +91,7 @@ export function holdsJwt(text: string): boolean {
   if (!text.includes('.')) return false;
   const parts = text.split('.');
   for (let i = 0; i + 2 < parts.length; i++) {
-    if (TOKEN_RUN.test(parts[i + 1]!) && endsWithJwtHeader(parts[i]!)) return true;
+    if ((TOKEN_RUN.test(parts[i + 1]!) || isJweRest(parts, i + 1)) && endsWithJwtHeader(parts[i]!)) return true;
   }
   return false;
 }
@@ -91,7 +102,9 @@ export function holdsJwt(text: string): boolean {
  * white space, then `"` (`eyJ…` from `{"`, and a header written with spaces or lines: `eyAi…`
  * from `{ "`, `ewog…` from `{\n  "`, which listen printed whole: tCD F1; two ids and a version,
  * `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, are no header), then a payload
- * of 12 or more base64url characters, then a signature (maybe empty: `alg: none`). A host name
+ * of 12 or more base64url characters, then a signature (maybe empty: `alg: none`); or, for a JWE
+ * (RFC 7516 §7.1), an encrypted key of 12 or more, or an empty one (`alg: "dir"`) followed by an
+ * initialization vector of 12 or more, a ciphertext and a tag. A host name
  * is no header: `eyeglass-shop`, `ewok-games` decode to no `{"`.
  */
 export function isJwtHeader(part: string): boolean {

@@ -1318,6 +1318,22 @@ describe('listen', () => {
     expect(host.stderr).toContain('"ftp://eyeglass-store-online.example.com/api/ws?next=ewok-games-international.example.org"');
   });
 
+  it('redacts a compact JWE whose encrypted key is empty (alg "dir", as Auth.js session tokens: <header>..<iv>.<ciphertext>.<tag>), under any name or in the path (tCL F2: printed whole)', async () => {
+    const server = await new FakeServer().start();
+    const port = server.port;
+    await server.stop();
+    const jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..M2Fm0Qk3bLn8yXqA.8cQfGm2b1Yx4ZkPqR7sVt0WnEa9dHj6L3uIo5rTyUpA.Zx9Qw8Er7Ty6Ui5Op4As3D';
+    for (const [url, shown] of [
+      [`ws://127.0.0.1:${port}/api/ws?t=${jwe}`, `ws://127.0.0.1:${port}/api/ws?t=[redacted]`],
+      [`ws://127.0.0.1:${port}/api/ws/${jwe}`, `ws://127.0.0.1:${port}/api/ws/[redacted]`],
+    ] as const) {
+      const run = await listen([url, '--count', '1']);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`cannot connect to ${shown}: `);
+      expect(run.stdout + run.stderr).not.toContain('8cQfGm2b1Yx4');
+    }
+  });
+
   it('redacts a parameter whose name holds a secret\'s word anywhere, in any case and with any separator or none, and keeps cursor and user (tCN F1: session_id, accesstoken, api_key_v2 printed whole)', async () => {
     const server = await new FakeServer().start();
     const port = server.port;

@@ -230,6 +230,13 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     }
   });
 
+  it('redacts a compact JWE whose encrypted key is empty (alg "dir": <header>..<iv>.<ciphertext>.<tag>) in the query and in the path (tCL F2: the path logged it whole)', () => {
+    const jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..M2Fm0Qk3bLn8yXqA.8cQfGm2b1Yx4ZkPqR7sVt0WnEa9dHj6L3uIo5rTyUpA.Zx9Qw8Er7Ty6Ui5Op4As3D';
+    expect(redactUrl(`/api/ws?t=${jwe}&b=2`)).toBe('/api/ws?[redacted]&b=2');
+    expect(redactUrl(`/api/ws/${jwe}?b=2`)).toBe('/api/ws/[redacted]?b=2');
+    // Dotted names with an empty label stay.
+    expect(redactUrl('/static/main_application..3b2c4d5e6f7a8b9c.chunk.js')).toBe('/static/main_application..3b2c4d5e6f7a8b9c.chunk.js');
+  });
 });
 
 describe('behind a proxy the log names the client clientIp found, not the proxy', () => {
