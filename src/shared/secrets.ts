@@ -29,14 +29,15 @@ export function isSecretName(name: string): boolean {
   // The name's letters and digits alone, lower case: the long words are found in it wherever they stand, across any separator.
   const joined = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
   if (SECRET_WORD_ANYWHERE.test(joined) || SECRET_CODE.test(joined)) return true;
-  // Its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
-  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word));
+  // Its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2), when a short word is in it at all.
+  return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word));
 }
 
 /** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped). */
 const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)keys?|pwd|otp$/;
 /** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
 const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
+const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
 /** `code` alone, or after a word that makes it a credential (on the name's letters and digits, lower case). */
 const SECRET_CODE = /^code$|(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|onetime)code/;
 
