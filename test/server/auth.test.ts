@@ -156,6 +156,19 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     for (const query of [`id=${spaced}`, `x=${header}%2E${payload}%2E${signature}%`, `x=${header}%252E${payload}%252E${signature}`]) {
       expect(redactUrl(`/api/ws/poll?${query}&b=2`), query).toBe('/api/ws/poll?[redacted]&b=2');
     }
+    // Its dots percent-encoded, once or twice, in the path, the host of an absolute-form target or a refused Origin (tCK F6: untested).
+    for (const dot of ['%2E', '%252E']) {
+      const encoded = `${header}${dot}${payload}${dot}${signature}`;
+      expect(redactUrl(`/api/ws/${encoded}/poll`), dot).toBe('/api/ws/[redacted]/poll');
+      expect(redactUrl(`http://${encoded}.example/api/ws`), dot).toBe('http://[redacted]/api/ws');
+      expect(redactOrigin(`https://${encoded}.example`), dot).toBe('https://[redacted]');
+    }
+    // A header written with spaces or lines (eyAi…, ewog…), in the path and split over three parameters (tCK F7: only listen's test held it).
+    for (const json of ['{ "alg": "HS256" }', '{\n  "alg": "HS256"\n}']) {
+      const written = Buffer.from(json).toString('base64url');
+      expect(redactUrl(`/api/ws/${written}.${payload}.${signature}`), json).toBe('/api/ws/[redacted]');
+      expect(redactUrl(`/api/ws/poll?a=${written}&b=${payload}&c=${signature}`), json).toBe('/api/ws/poll?a=[redacted]&b=[redacted]&c=[redacted]');
+    }
     // A cursor is no JWT.
     expect(redactUrl('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2');
     // And in the server's log of a refused poll.
@@ -864,7 +877,7 @@ describe('origin, attempt limits, socket limits', () => {
       expect(message, entry).not.toMatch(/hunter2|pw@/);
     }
     // The host option's and jwksUrl's errors alike.
-    for (const [options, what] of [[{ host: 'user:hunter2/pw@example.com' }, 'host'], [{ host: 'user:hunter2//pw@example.com' }, 'host //'], [{ jwt: { jwksUrl: 'user:hunter2//pw@idp.example/jwks', audience: null } }, 'jwksUrl //'], [{ jwt: { jwksUrl: 'https://user:hunter2/pw@idp.example/jwks', audience: null } }, 'jwksUrl']] as const) {
+    for (const [options, what] of [[{ host: 'user:hunter2/pw@example.com' }, 'host'], [{ host: 'user:hunter2@pw@example.com' }, 'host @'], [{ host: 'user:hunter2//pw@example.com' }, 'host //'], [{ jwt: { jwksUrl: 'user:hunter2//pw@idp.example/jwks', audience: null } }, 'jwksUrl //'], [{ jwt: { jwksUrl: 'https://user:hunter2/pw@idp.example/jwks', audience: null } }, 'jwksUrl']] as const) {
       let message = '';
       try {
         createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', ...options } as never);
