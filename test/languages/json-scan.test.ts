@@ -153,6 +153,12 @@ describe('scanJsonText (the one pass that spares the CLI its exact scans)', () =
     );
   });
 
+  it('counts ±(2^53 − 1) portable, the integers past it not, as the warning says: "keep integers within ±9007199254740991"', () => {
+    for (const written of ['9007199254740991', '-9007199254740991']) expect(isNonPortable(written), written).toBe(false);
+    for (const written of ['9007199254740992', '-9007199254740992']) expect(isNonPortable(written), written).toBe(true);
+    expect(scanJsonText('{"n":9007199254740991}').nonPortable).toBe(false);
+  });
+
   it('reads each number that may round to a whole double, however close its fraction is to one', () => {
     for (const written of ['999999999999999.01', '99999999999999.999', '9999999999999.9999', '1.0000000000000001', '0.99999999999999999', '123456789012345.96875', '4503599627370495.5']) {
       expect(scanJsonText(`{"n":${written}}`).nonPortable).toBe(Number.isInteger(Number(written)));

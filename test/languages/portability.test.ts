@@ -61,6 +61,8 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(rest).toEqual([]);
     expect(warning).toMatchObject({ pointer: '/data/trades_count', written: '9007199254740993' });
     expect(warning?.message).toContain('JavaScript reads it as 9007199254740992');
+    // 2^53 − 1 itself is within "keep integers within ±9007199254740991": no warning (tCK F1: its edge was untested).
+    expect(findNonPortableIntegers(bot('9007199254740991'), validateMessage)).toEqual([]);
     expect(findNonPortableIntegers(bot('18446744073709551616'), validateMessage)[0]?.message).toContain("Go's int64 cannot hold it");
     // At int64's edge, told exactly: as doubles both are 2^63 (2^63 passed as fitting: a hostile tester).
     expect(findNonPortableIntegers(bot('9223372036854775808'), validateMessage)[0]?.message).toContain("Go's int64 cannot hold it");
