@@ -236,6 +236,30 @@ for (const journal of held) await journal.store.close();`;
     await journal.store.close();
   });
 
+  it.runIf(process.platform === 'linux')("keeps the lock of a live demo whose memory grew since it wrote it: a second demo keeps its streams in memory (a start time read from a field that changes as a process runs let it take the journal over: tCK F3)", async () => {
+    const file = journalFile();
+    // A live holder that says when it runs, and grows by 64 MiB when told to: its size and times change, its start time does not.
+    const script = "process.stdout.write('up'); process.stdin.once('data', () => { globalThis.kept = Buffer.alloc(64 * 2 ** 20, 1); process.stdout.write('grown'); }); setInterval(() => {}, 1000);";
+    const holder = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const said = () => new Promise<string>((resolve) => holder.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    try {
+      expect(await said()).toBe('up');
+      const started = processStartTime(holder.pid!)!;
+      // Started after this process, in clock ticks since boot.
+      expect(Number(started)).toBeGreaterThanOrEqual(Number(processStartTime(process.pid)));
+      // The lock as the holder's takeLock writes it.
+      writeFileSync(`${file}.lock`, `${holder.pid} ${started}\n`);
+      holder.stdin.write('grow\n');
+      expect(await said()).toBe('grown');
+      const second = openDemoJournal(file, () => {});
+      expect(second).toMatchObject({ kept: false, restored: { fresh: `another demo (pid ${holder.pid}) keeps the journal of this port` } });
+      await second.store.close();
+      expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${holder.pid} ${started}\n`);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
   it("removes the journals of other ports and checkouts not written for a day, but not one a live demo holds", async () => {
     const dir = path.dirname(journalFile());
     const day = Date.now() / 1000 - 24 * 3600 - 60;
