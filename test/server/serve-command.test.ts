@@ -357,7 +357,7 @@ describe('serve --demo', () => {
     }
   });
 
-  it('keeps its secret across a restart, so a token printed by the first run still connects to the second', async () => {
+  it('keeps its secret across a restart, so a token printed by the first run still connects to the second; on port 0, not its streams: no journal is written or taken back (README)', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-secret-'));
     const run = async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], {
@@ -378,9 +378,14 @@ describe('serve --demo', () => {
       expect(statSync(secret![2]!).mode & 0o777).toBe(0o600);
       const alice = /alice \(user\): +(\S+)/.exec(first.out)![1]!;
       await first.stop();
+      // Port 0 is a new port each start: a journal would be taken back by every --port 0 demo (tCK F5: only an origins test held it).
+      const portZero = 'Streams in memory only (port 0 is a new port each start: no journal is kept): a restart is a gap for open dashboards\n';
+      expect(first.out).toContain(portZero);
+      expect(readdirSync(path.dirname(secret![2]!)).filter((name) => name.startsWith('journal-'))).toEqual([]);
       const second = await run();
       try {
         expect(second.out).toContain(`HS256 demo secret: ${secret![1]}`);
+        expect(second.out).toContain(portZero);
         const port = /ws:\/\/localhost:(\d+)\/api\/ws/.exec(second.out)![1]!;
         const client = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}`);
         await client.until(() => client.frames.length >= 1, 10_000);
