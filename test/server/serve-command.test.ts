@@ -570,6 +570,8 @@ describe('serve --demo', () => {
     expect(run('--allow-origin', 'https://dash.example/app').status).toBe(2);
     // A password in it is not printed (tAM F2).
     expect(run('--allow-origin', 'https://u:hunter2pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app"\n');
+    // Nor a part of one holding @ (tCK F2: only an allowedOrigins type test held it).
+    expect(run('--allow-origin', 'https://u:hunter2@pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app"\n');
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
