@@ -366,10 +366,12 @@ function schedule(status: RealtimeStatus): void {
   dueFor = status.nextAttemptAt;
   if (dueFor !== null) dueAt = performance.now() + dueFor - Date.now();
 }
-// The countdown moves while nothing else does.
+// The countdown moves while nothing else does; and a duplicate the client drops changes its
+// count in place, with no event (client.ts): the header showed the old count until the next
+// message, ping or change of state (fxBS). Drawn within the second, only when it changed.
 setInterval(() => {
   const status = realtimeClient.getStatus();
-  if (status.mode === 'offline' && status.nextAttemptAt !== null) scheduleRender();
+  if ((status.mode === 'offline' && status.nextAttemptAt !== null) || $('duplicates').textContent !== String(status.duplicates - since.duplicates)) scheduleRender();
 }, 1000);
 
 /**
