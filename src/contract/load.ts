@@ -582,7 +582,15 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           }
           const found = self as { file: string; at: string; ref: string } | undefined;
           if (found) throw new SchemaError(found.file, found.at, `a $ref to the place it stands (${JSON.stringify(found.ref)}): it defines nothing, and compiling it never ends`);
-          throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}); look for $refs that lead back to where they start with no schema between`);
+          // $refs that lead from one to the next back to the first, with no schema between.
+          const loop = refLoop(files);
+          if (loop) throw new SchemaError(loop.file, loop.at, `$refs that lead back to where they start with no schema between (${loop.keys.join(' → ')}): they define nothing, and ajv ran out of stack compiling them (${error.message})`);
+          // No cycle: nested too deep (a chain of 450 definitions, each one's property a $ref to
+          // the next, was told to look for a cycle: fxBS).
+          const { depth, at, refs } = refNesting(files, name);
+          const chain = refs.length <= 4 ? refs : [...refs.slice(0, 3), `… ${refs.length - 4} more …`, refs.at(-1)!];
+          if (depth <= SAFE_REF_NESTING) throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}), with no $ref that leads back to where it starts and ${depth} schemas nested at most`);
+          throw new SchemaError(name, at, `cannot be compiled: nested ${depth} schemas deep once its $refs are followed (${refs.length} $refs, one inside the next${chain.length > 0 ? `: ${chain.join(' → ')}` : ''}), and ajv, which compiles a schema by recursion, ran out of stack (${error.message}); keep the nesting within ${SAFE_REF_NESTING} levels (no $ref leads back here: this is depth, not a cycle)`);
         }
         const message = (error as Error).message.replace(/^strict mode: /, '');
         // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,
@@ -610,6 +618,111 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
       }
     }
   }
+}
+
+/**
+ * Schemas nested one inside the next, `$ref`s followed, that ajv compiles with room to spare on
+ * Node's default stack: a chain of definitions ran out of it past about 160 (`items`, each a
+ * `$ref` to the next) to 200 (a property each); a message schema nests about 10.
+ */
+const SAFE_REF_NESTING = 100;
+
+/**
+ * The first `$ref` (file, pointer of the node holding it) that leads, through nodes that are
+ * each a `$ref` and nothing between, back to itself, with the loop (file#pointer each);
+ * undefined when there is none.
+ */
+function refLoop(files: ReadonlyMap<string, SchemaNode>): { file: string; at: string; keys: string[] } | undefined {
+  for (const [file, root] of files) {
+    let loop: { file: string; at: string; keys: string[] } | undefined;
+    forEachSubschema(root, (node, at) => {
+      if (loop !== undefined || node.$ref === undefined) return;
+      const keys = [`${file}#${at}`];
+      const seen = new Set(keys);
+      for (let current: SchemaNode = node, currentFile = file; current.$ref !== undefined; ) {
+        const target = resolveRef(files, currentFile, current.$ref);
+        if (!target) return;
+        const key = `${target.file}#${target.pointer}`;
+        if (seen.has(key)) {
+          if (key === keys[0]) loop = { file, at, keys: [...keys, key] };
+          return;
+        }
+        keys.push(key);
+        seen.add(key);
+        ({ node: current, file: currentFile } = target);
+      }
+    });
+    if (loop) return loop;
+  }
+  return undefined;
+}
+
+/**
+ * How deep the schemas of `file` nest once their `$ref`s are followed: of its root and its
+ * definitions (what ajv compiles of it), the one with the most subschemas on one path, each
+ * inside the one before (a node holding a `$ref` counts as its target, whose siblings draft-07
+ * ignores; a `$ref` back into the path, a recursion ajv compiles as a call, ends it;
+ * `definitions` are no nesting). `at`: the pointer of the first `$ref` on that path in `file`
+ * (else of that root or definition); `refs`: the targets of the `$ref`s followed on it
+ * (file#pointer each). Measured without recursion: it is told where ajv ran out of stack.
+ */
+function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { depth: number; at: string; refs: string[] } {
+  const places = new Map<SchemaNode, { file: string; pointer: string; children: SchemaNode[] }>();
+  for (const [name, root] of files) {
+    forEachSubschema(root, (node, pointer, slot) => {
+      places.set(node, { file: name, pointer, children: [] });
+      if (slot && slot.keyword !== 'definitions') places.get(slot.parent)?.children.push(node);
+    });
+  }
+  /** Each node measured: its depth, and the next node on its deepest path (with the target's key when a $ref leads there). */
+  const measured = new Map<SchemaNode, { depth: number; next?: SchemaNode; ref?: string }>();
+  const successors = (node: SchemaNode): { node: SchemaNode; ref?: string }[] => {
+    const place = places.get(node);
+    if (node.$ref === undefined) return (place?.children ?? []).map((child) => ({ node: child }));
+    const target = place === undefined ? undefined : resolveRef(files, place.file, node.$ref);
+    return target === undefined || !places.has(target.node) ? [] : [{ node: target.node, ref: `${target.file}#${target.pointer}` }];
+  };
+  const measure = (start: SchemaNode): number => {
+    const open = new Set<SchemaNode>();
+    const stack: { node: SchemaNode; next: { node: SchemaNode; ref?: string }[]; best: { depth: number; next?: SchemaNode; ref?: string } }[] = [];
+    const enter = (node: SchemaNode) => {
+      open.add(node);
+      stack.push({ node, next: successors(node), best: { depth: 0 } });
+    };
+    if (!measured.has(start)) enter(start);
+    while (stack.length > 0) {
+      const frame = stack.at(-1)!;
+      const step = frame.next.pop();
+      if (step === undefined) {
+        stack.pop();
+        open.delete(frame.node);
+        // A $ref is its target; any other node is one level above its deepest subschema.
+        measured.set(frame.node, frame.node.$ref === undefined ? { ...frame.best, depth: frame.best.depth + 1 } : frame.best.depth === 0 ? { depth: 1 } : frame.best);
+        continue;
+      }
+      if (open.has(step.node)) continue;
+      const done = measured.get(step.node);
+      if (done === undefined) {
+        frame.next.push(step);
+        enter(step.node);
+      } else if (done.depth > frame.best.depth) frame.best = { depth: done.depth, next: step.node, ...(step.ref !== undefined && { ref: step.ref }) };
+    }
+    return measured.get(start)!.depth;
+  };
+  const root = files.get(file)!;
+  let deepest = root;
+  for (const start of [root, ...Object.values(root.definitions ?? {})]) {
+    if (isObject(start) && measure(start as SchemaNode) > measure(deepest)) deepest = start as SchemaNode;
+  }
+  const refs: string[] = [];
+  let at: string | undefined;
+  for (let node: SchemaNode | undefined = deepest; node !== undefined; ) {
+    const result: { depth: number; next?: SchemaNode; ref?: string } | undefined = measured.get(node);
+    if (at === undefined && node.$ref !== undefined && places.get(node)?.file === file) at = places.get(node)!.pointer;
+    if (result?.ref !== undefined) refs.push(result.ref);
+    node = result?.next;
+  }
+  return { depth: measure(deepest), at: at ?? places.get(deepest)?.pointer ?? '', refs };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SchemaNode } from '../../src/contract/index.js';
+import { loadContract, type SchemaNode } from '../../src/contract/index.js';
 import { editedSchemas } from '../support/edited-schemas.js';
 
 /**
@@ -8,7 +8,7 @@ import { editedSchemas } from '../support/edited-schemas.js';
  * refused by `loadContract` (so by `generate`), at the place to fix.
  */
 
-const { loadError } = editedSchemas('more-refusals-');
+const { loadError, schemasWith } = editedSchemas('more-refusals-');
 
 describe('two schema files defining the same definition name', () => {
   it('are refused, naming both files (the bundle keys definitions by name: one type would silently take the other\'s shape)', async () => {
@@ -57,5 +57,39 @@ describe('protocol.json x-close-codes', () => {
     expect(error.file).toBe('protocol.json');
     expect(error.pointer).toMatch(/^\/x-close-codes\/\d+$/);
     expect(error.message).toMatch(/4000–4999/);
+  });
+});
+
+describe('a schema nested too deep through $refs, with no cycle', () => {
+  /** `count` definitions in alerts.json, each one's `next` (a property, or its items) a $ref to the one after; the message's property `extra` refers to the first. */
+  const chain = (count: number, slot: 'properties' | 'items') => (schema: SchemaNode): SchemaNode => {
+    const definitions: Record<string, SchemaNode> = {};
+    for (let i = 0; i < count; i++) {
+      const next = { $ref: `#/definitions/Level${i + 1}` };
+      definitions[`Level${i}`] = i === count - 1 ? { type: 'object' } : slot === 'items' ? { type: 'array', items: next } : { type: 'object', properties: { next } };
+    }
+    return { ...schema, definitions: { ...schema.definitions, ...definitions }, properties: { ...schema.properties, extra: { $ref: '#/definitions/Level0' } } };
+  };
+
+  it('is refused with the depth found, the $refs followed and a limit: it was told to look for $refs that lead back to where they start, when none does (450 levels: fxBS)', async () => {
+    const error = await loadError({ 'alerts.json': chain(450, 'properties') });
+    expect(error.file).toBe('alerts.json');
+    expect(error.pointer).toBe('/properties/extra');
+    expect(error.problem).toMatch(/^cannot be compiled: nested 451 schemas deep once its \$refs are followed \(450 \$refs, one inside the next: alerts\.json#\/definitions\/Level0 → alerts\.json#\/definitions\/Level1 → alerts\.json#\/definitions\/Level2 → … 446 more … → alerts\.json#\/definitions\/Level449\), and ajv, which compiles a schema by recursion, ran out of stack \(.+\); keep the nesting within 100 levels/);
+    expect(error.problem).not.toMatch(/lead back to where they start/);
+  });
+
+  it('loads a chain within the limit it tells (100 levels, each an items $ref to the next)', async () => {
+    const contract = await loadContract(schemasWith({ 'alerts.json': chain(100, 'items') }));
+    expect(contract.files.get('alerts.json')!.definitions!.Level99).toEqual({ type: 'object' });
+  });
+
+  it('$refs that lead back to where they start, with no schema between, are named with their loop (they were left to be looked for)', async () => {
+    const error = await loadError({
+      'alerts.json': (schema) => ({ ...schema, definitions: { ...schema.definitions, A: { $ref: '#/definitions/B' }, B: { $ref: '#/definitions/A' } }, properties: { ...schema.properties, extra: { $ref: '#/definitions/A' } } }),
+    });
+    expect(error.file).toBe('alerts.json');
+    expect(error.pointer).toBe('/definitions/A');
+    expect(error.problem).toMatch(/^\$refs that lead back to where they start with no schema between \(alerts\.json#\/definitions\/A → alerts\.json#\/definitions\/B → alerts\.json#\/definitions\/A\)/);
   });
 });
