@@ -442,7 +442,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const recent = new Set<string>();
   /** The last cursor let go from `recent` (null: none since it was emptied): ordered cursors after it that `recent` lacks were never delivered. */
   let evicted: string | null = null;
-  /** `gap` events told, ever: a poll loop's measure of answers that only said the stream was lost. */
+  /**
+   * `gap` events told since the current socket was asked for (nonzero: a poll told a loss while
+   * it connected): also a poll loop's measure of answers that only said the stream was lost.
+   */
   let gapsTold = 0;
   /**
    * The cursor a socket or poll asked from that the server answered `resumed` (or the client's
@@ -471,6 +474,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    * When the client's ping went (epoch ms, its timestamp), -1 when none awaits its pong, NaN while the socket's
    * server has not shown it speaks protocol v1.1 (no message with a `cursor` yet): a client ping
    * is v1.1's, and a v1.0 server (the spec's: ping is server → client only) may close on it.
+   * (NaN also marks the socket's first answer with a cursor, which may be a poll's race: deliver.)
    */
   let pingSent = NaN;
   /** When that ping went (`now()`), and when the next attempt is due (`now()`). */
@@ -706,6 +710,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let ws: WebSocketLike;
     try {
       socketSince = status.cursor;
+      gapsTold = 0;
       // Nonzero once this socket opens (its close is then `lastClose`).
       lastFrame = 0;
       ws = socket = new WS(address(wsUrl(), token));
@@ -980,11 +985,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       return;
     }
     const message = result.message as ReceivedServerMessage;
-    // A cursor shows the socket's server speaks v1.1, which lets the client ping: from now on, to measure `rtt`.
-    if (mode === 'ws' && isString(cursor) && pingSent !== pingSent) {
-      pingSent = 0;
-      ping();
-    }
     if (message.type === 'ping') {
       // At most one answer (a pong, and the client's ping) every 250 ms (8 frames a second), to the latest ping:
       // a burst of pings (a network stall, a server pinging every 50 ms) had as many pongs and
@@ -1013,12 +1013,24 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // it is (they were lost untold: tAE). (The `since` asked, after a poll moved the client on
     // meanwhile, is the right answer: no gap.)
     if (resume === 'resumed' && socketSince && isString(cursor) && cursor !== socketSince && isAfter(cursor, since!)) resume = 'gap';
-    // While this socket was connecting (asking from `socketSince`), a poll may have found that
-    // cursor lost, said `gap`, and delivered part of the new stream: when the connection
-    // answers with that same new stream, its gap is the one already told, and the client's
-    // later position in it stands (the replay up to it is duplicates). Any other answer is
-    // the server's to give: a store that lost its history in the same epoch starts over.
-    const raced = mode === 'ws' && sameStream(cursor as string, since) && !sameStream(since!, socketSince);
+    // While this socket was connecting (asking from `socketSince`), polls may have moved the
+    // client on: found that cursor lost, said `gap` and delivered part of the new stream (in
+    // the same epoch or a new one), or delivered what the store let go since. The socket's
+    // first answer (`pingSent` is NaN until a message with a cursor) in the client's epoch and
+    // after what it asked from is then no stream that started over: the client's later
+    // position stands, and the replay up to it is duplicates (it was delivered twice, and the
+    // loss told twice: tCM F1). Its `gap` is the one a poll told meanwhile (`gapsTold`), or,
+    // if none did, a loss the polls did not see (maybe past their cursor: the store let go
+    // other streams' entries after it), told. One at or before what it asked from, or a later
+    // `connection` on the socket (its stream is told: no race), is the server's to give: a
+    // store that lost its history in the same epoch starts over.
+    const first = mode === 'ws' && pingSent !== pingSent;
+    const raced = first && sameStream(cursor as string, since) && isAfter(cursor as string, socketSince);
+    // A cursor shows the socket's server speaks v1.1, which lets the client ping: from now on, to measure `rtt`.
+    if (first && isString(cursor)) {
+      pingSent = 0;
+      ping();
+    }
     // Without `resume` (it is optional), a cursor the client asked from or delivered is where
     // the stream continues: it was taken as a new stream, and the replay after it delivered
     // again (a hostile tester).
@@ -1053,7 +1065,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // A `connection` with neither `resume` nor a cursor, to a socket that asked from a cursor, is a
     // server that did not resume (a v1.0 node after a v1.1 one: a rolling deploy; every loss after
     // it went untold: tAH).
-    if ((resume === 'gap' || (resume === 'new' && socketSince) || (message.type === 'connection' && mode === 'ws' && !resume && !isString(cursor) && socketSince) || (!resume && !continues && (!isAfter(cursor as string, since) || (sameStream(since!, since) && sameStream(cursor as string, cursor as string) && !sameStream(cursor as string, since))))) && !(raced && !isAfter(cursor as string, since))) {
+    if ((resume === 'gap' || (resume === 'new' && socketSince) || (message.type === 'connection' && mode === 'ws' && !resume && !isString(cursor) && socketSince) || (!resume && !continues && (!isAfter(cursor as string, since) || (sameStream(since!, since) && sameStream(cursor as string, cursor as string) && !sameStream(cursor as string, since))))) && !(raced && gapsTold && !isAfter(cursor as string, since))) {
       if (mine === run) gap(since, mode);
       // A handler disconnected before the loss was told: the next run resumes from before it,
       // and finds it again (from the new stream's cursor, it was never told).
@@ -1271,7 +1283,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // messages on its next poll, from the same cursor, without being told again.
             // `new` to a poll that sent a cursor (the contract gives it to polls without one): the
             // server forgot the cursor, and messages may be lost, as with `gap`.
-            const lost = body.resume === 'gap' || (body.resume === 'new' && !!asked);
+            const lost = body.resume === 'gap' || (body.resume === 'new' && asked);
             // Not for the same page again (above): one gap, not one per poll (tAQ F1).
             if (lost && since && since !== retold && stuck < 2) gap(since, 'polling', body.cursor);
             retold = null;
