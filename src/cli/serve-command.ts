@@ -370,7 +370,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
             ? `Streams kept in ${journal.file} (${'entries' in journal.restored ? `${journal.restored.entries} entries of the last 5 minutes taken back` : `new: ${journal.restored.fresh}`}), so a demo killed and started again on this port within 5 minutes resumes its dashboards without a gap`
             : `Streams in memory only (${'fresh' in journal.restored ? journal.restored.fresh : 'the journal cannot be written'}): a restart is a gap for open dashboards`]
         : !store
-          ? [`Streams in memory only (${port === 0 ? 'port 0 is a new port each start: no journal is kept' : kept === undefined ? 'with --secret, no journal is kept' : `no journal without a kept secret: ${kept.notKept}`}): a restart is a gap for open dashboards`]
+          ? [`Streams in memory only (${port === 0 ? 'port 0 is a new port each start: no journal is kept' : kept === undefined ? `with ${options.names?.secret ?? '--secret'}, no journal is kept` : `no journal without a kept secret: ${kept.notKept}`}): a restart is a gap for open dashboards`]
           : []),
       '',
       `alice (user):  ${demo.tokens.alice}`,

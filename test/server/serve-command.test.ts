@@ -479,6 +479,16 @@ describe('serve --demo', () => {
     }
   });
 
+  it('names REALTIME_CONTRACT_SECRET, not --secret, as why no journal is kept when the secret came from there (tCO F5: a user who gave no --secret was told of one)', async () => {
+    const demo = await startDemoProcess(['--port', String(await freePort())], { env: { ...process.env, REALTIME_CONTRACT_SECRET: 'y'.repeat(32) } });
+    try {
+      expect(demo.output()).toContain('Streams in memory only (with REALTIME_CONTRACT_SECRET, no journal is kept): a restart is a gap for open dashboards\n');
+    } finally {
+      demo.child.kill('SIGTERM');
+      await demo.exited;
+    }
+  });
+
   it.skipIf(process.platform === 'win32')('never uses a secret another user could have planted or read in the shared temporary folder', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-planted-'));
     const dir = path.join(tmp, `realtime-contract-demo-${userInfo().username}`);
