@@ -2038,7 +2038,8 @@ export function hostProblem(host: string, portName: string): string | undefined 
     // at listen, after the other options were judged, one run later (a fresh user). The shorthands
     // it does read (`127.1`, `0`, `2130706433`, `1.2.3` as 1.2.0.3, `0177.0.0.1` in octal) listen.
     if (/^\.|\.\./.test(host)) return `a host name has no empty label (".." or a leading "."): ${JSON.stringify(host)}`;
-    if (/^[\d.]+$/.test(host) && inetAton(host) === undefined) return 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)';
+    // Hex parts too (`0x100.1`, `0x100000000`: out of range, they failed at listen while `256.1` was refused here: tCO F6).
+    if (host.split('.').every((part) => /^(?:\d*|0x[\da-f]+)$/i.test(part)) && inetAton(host) === undefined) return 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)';
     return undefined;
   }
   if (/\s/.test(host)) {

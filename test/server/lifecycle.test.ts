@@ -868,6 +868,9 @@ describe('options', () => {
       ['08.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
       ['127.0.0.1.', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
       ['4294967296', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      // Hex parts out of range as well: they reached listen while 256.1 was refused here (tCO F6).
+      ['0x100.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      ['0x100000000', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
     ];
     for (const [host, hint] of cases) {
       const error = thrown({ host });
