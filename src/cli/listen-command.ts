@@ -1489,11 +1489,22 @@ function secretParams(url: URL): [string, string][] {
  * `api_key=<value>`, {@link isSecretName}) and `user:password@` credentials redacted by
  * pattern: for a target that does not parse as a URL, and error messages that may quote it.
  */
+/** A query parameter's name as written, decoded (`+` a space), or as written when it does not decode. */
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
 function redactText(text: string): string {
   return redactJwts(
     text
       // A name holds no separator: one pass, linear (a name allowed to hold `?` backtracked over a server's `?a?a?a…`: a reviewer).
       .replace(/([?&;#]([^=?&;#\s"']*)=)([^&;#\s"']*)/g, (whole: string, head: string, name: string) => (isSecretName(name) ? `${head}${REDACTED}` : whole))
+      // A name holding an encoded `=` (`?token%3D<value>`, no raw `=`) holds its value too: `[redacted]` whole, as redact() does (tCO F7).
+      .replace(/([?&;#])([^=?&;#\s"']*%3d[^=?&;#\s"']*)(?=[&;#\s"']|$)/gi, (whole: string, separator: string, name: string) => (isSecretName(decodedName(name)) ? `${separator}${REDACTED}` : whole))
       .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`),
   );
 }

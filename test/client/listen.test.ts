@@ -729,6 +729,10 @@ describe('listen', () => {
     };
     expect(await said('ws://127.0.0.1:99999/')).toEqual({ status: 2, stderr: 'realtime-contract: cannot listen to "ws://127.0.0.1:99999/": the port 99999 is out of range (0–65535)\n' });
     expect((await said('ws://[::1]:65536/api/ws?token=abc')).stderr).toContain(': the port 65536 is out of range (0–65535)\n');
+    // A secret name holding an encoded `=` is `[redacted]` whole here too, as on a URL that parses (tCO F7: printed in clear); others stay as given.
+    expect((await said('ws://127.0.0.1:99999/api/ws?session_id%3Dsupersecretvalue123&user=ann')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?[redacted]&user=ann": the port 99999 is out of range (0–65535)\n');
+    expect((await said('ws://127.0.0.1:99999/api/ws?a=1&token%3Dsupersecretvalue123')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?a=1&[redacted]": the port 99999 is out of range (0–65535)\n');
+    expect((await said('ws://127.0.0.1:99999/api/ws?country%3Dfr')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?country%3Dfr": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://127.0.0.1:80a/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80a/api/ws": expected a port of digits after the host, got "80a"\n');
     expect((await said('ws://:8080/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://:8080/api/ws": expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)\n');
     // A scoped IPv6 address: its zone is what no URL holds (a fresh tester: said to be no absolute URL), RFC 6874's %25 form too.
