@@ -28,23 +28,48 @@ export const REDACTED = '[redacted]';
 export function isSecretName(name: string): boolean {
   // The name's letters and digits alone, lower case: the long words are found in it wherever they stand, across any separator.
   const joined = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
-  if (SECRET_WORD_ANYWHERE.test(joined) || SECRET_CODE.test(joined)) return true;
-  // Its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2), when a short word is in it at all.
-  return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word));
+  if (SECRET_WORD_ANYWHERE.test(joined) || joined === 'code') return true;
+  // Its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
+  const words = name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? [];
+  // A `key` or `code` glued after a word that makes it a credential ends a word of the name: `app_key`, `apiKeyV2`, `device_code`,
+  // not `app_keyboard`, `oauth_keyword` or `device_codec`, whose word goes on (tCO F3: they were taken for `appkey`, `devicecode`).
+  if (joined.includes('key') || joined.includes('code')) {
+    const spelled = words.join('').toLowerCase();
+    const ends = new Set<number>();
+    let at = 0;
+    for (const word of words) ends.add((at += word.length));
+    if (endsAWord(SECRET_KEY, spelled, ends) || endsAWord(SECRET_CODE, spelled, ends)) return true;
+  }
+  // A short word is a secret's as a word of its own.
+  return SECRET_SHORT_ANYWHERE.test(joined) && words.some((word) => SECRET_SHORT_WORD.test(word));
+}
+
+/** Whether `pattern` (global) matches `text` anywhere ending where one of its words ends, at `ends` (an `s` after it, a plural, too). */
+function endsAWord(pattern: RegExp, text: string, ends: Set<number>): boolean {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const end = match.index + match[0].length;
+    if (ends.has(end) || (text[end] === 's' && ends.has(end + 1))) return true;
+    pattern.lastIndex = match.index + 1;
+  }
+  return false;
 }
 
 /** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped). */
-const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)keys?|pwd|otp$/;
+const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|pwd|otp$/;
+/** `key` after a word that makes it a credential (on the name's letters and digits, lower case; global: {@link endsAWord} finds each). */
+const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)key/g;
 /** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
 const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
 const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
-/** `code` alone, or after a word that makes it a credential (on the name's letters and digits, lower case). */
-const SECRET_CODE = /^code$|(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|onetime)code/;
+/** `code` after a word that makes it a credential (on the name's letters and digits, lower case; global: {@link endsAWord} finds each); `code` alone is one too. */
+const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|onetime)code/g;
 
 /**
  * Whether `text` holds a JWT, whatever it is called: two base64url runs of 12 characters or more
  * (a header of any spelling, `eyJ…` or not, and a payload), each followed by a dot, or a compact
- * JWE whose encrypted key is empty (`<header>..<iv>.<ciphertext>.<tag>`: {@link isJweRest}). A token
+ * JWE whose encrypted key is empty (`<header>..<iv>.<ciphertext>.<tag>`: {@link isJweRest}), its header a JSON object's
+ * ({@link isJwtHeader}: a `..` in a file name or a range is none). A token
  * under a name no list foresees (`?id_token=`, `?<jwt>`, `?token%3D<jwt>`) is one; a cursor
  * (`k3x9a.1042`) is not. Linear in `text`: it is run on every refused request's URL, and a
  * regular expression for it backtracked, 16 KB of one letter blocking the server for a second.
@@ -53,7 +78,8 @@ export function looksLikeJwt(text: string): boolean {
   if (!text.includes('.')) return false;
   const parts = text.split('.');
   for (let i = 0; i + 2 < parts.length; i++) {
-    if (TOKEN_RUN_END.test(parts[i]!) && (TOKEN_RUN.test(parts[i + 1]!) || isJweRest(parts, i + 1))) return true;
+    // A JWE's shape needs its header, as holdsJwt's does: `report_2024_final..backup_version_2.tar.gz` has the rest of one (tCO F3).
+    if (TOKEN_RUN_END.test(parts[i]!) && (TOKEN_RUN.test(parts[i + 1]!) || (isJweRest(parts, i + 1) && endsWithJwtHeader(parts[i]!)))) return true;
   }
   return false;
 }

@@ -211,6 +211,13 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
   it('keeps names that hold no secret', () => {
     const plain = '/api/ws?country_code=ZA&status_code=200&since=e.12&topic=btc&cursor=e.12&user=ann&author=me&design=4&monkey=1&spinner=on&bypass=no&userId=7';
     expect(redactUrl(plain)).toBe(plain);
+    // A `key` or `code` inside a longer word is none of a secret's, after a credential's word too (tCO F3: app_keyboard read as appkey, device_codec as devicecode).
+    const words = '/api/ws?app_keyboard=qwerty&secure_keyboard=on&oauth_keyword=x&device_codec=h264&ApiKeyboard=1&deviceCodec=vp9';
+    expect(redactUrl(words)).toBe(words);
+    // The same words ending there are: glued, with a separator, camelCase, plural, or followed by another word.
+    for (const name of ['app_key', 'appKey', 'appkey', 'api_keys', 'client_key_id', 'device_code', 'deviceCode', 'oauth_code', 'auth_codes', '2fa_code']) {
+      expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?${name}=[redacted]&user=ann`);
+    }
   });
 
   it('redacts a name that holds a secret\'s word anywhere, in any case and with any separator or none (tCN F1: session_id, accesstoken, api_key_v2… were logged in clear, sessionId redacted)', async () => {
@@ -236,6 +243,8 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     expect(redactUrl(`/api/ws/${jwe}?b=2`)).toBe('/api/ws/[redacted]?b=2');
     // Dotted names with an empty label stay.
     expect(redactUrl('/static/main_application..3b2c4d5e6f7a8b9c.chunk.js')).toBe('/static/main_application..3b2c4d5e6f7a8b9c.chunk.js');
+    // A `..` in a query value without a JWT header before it is no JWE: a file name, a range (tCO F3: logged as `?[redacted]`, its name too).
+    for (const plain of ['/api/ws/poll?file=report_2024_final..backup_version_2.tar.gz&since=abc', '/api/ws/poll?range=release_2024_11..release_2024_12.0.1']) expect(redactUrl(plain)).toBe(plain);
   });
 });
 
