@@ -908,14 +908,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const control = refusedInHeader(ws, code, lastHeader);
     if (control?.opcode === 0x8 || (control === undefined && receiverOf(ws)._opcode === 0x8)) {
       refusedClose = true;
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, control === undefined ? receiverOf(ws)._payloadLength : control.length)}, which this client had to refuse: ${scrub(wsWords(error.message, code, control?.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, control === undefined ? receiverOf(ws)._payloadLength : control.length, control?.extended)}, which this client had to refuse: ${scrub(wsWords(error.message, code, control?.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
     // A ping or pong control frame is no message frame either: it was "frame 1" in ws's words, of the count (tCC F2).
     if (control !== undefined) {
       refusedControl = control.opcode === 0x9 ? 'ping' : 'pong';
-      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
+      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length, control.extended) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
@@ -1692,7 +1692,7 @@ function refusalFault(status: number, reason: string, retryAfter: string | undef
  * or over 125 (§5.5, §5.5.1). ws's words alone ("invalid status code 1005") said neither that
  * it was the server's close nor why (tBQ F2).
  */
-function closeFrameFault(code: string | undefined, message: string, length: unknown): string {
+function closeFrameFault(code: string | undefined, message: string, length: unknown, extended?: number): string {
   if (code === 'WS_ERR_INVALID_UTF8') return 'expected a close frame whose reason is UTF-8 (RFC 6455 §5.5.1), got one whose reason is not';
   if (code === 'WS_ERR_INVALID_CLOSE_CODE') {
     const status = Number(/(\d+)$/.exec(message)?.[1]);
@@ -1703,8 +1703,8 @@ function closeFrameFault(code: string | undefined, message: string, length: unkn
           : 'past 4999: no status code (RFC 6455 §7.4.2)';
     return `expected a close frame whose status code is one a server may send (RFC 6455 §7.4: 1000 to 1003, 1007 to 1014, 3000 to 4999), got ${Number.isFinite(status) ? status : 'another'} (${why})`;
   }
-  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && length === 1) return 'expected a close frame whose payload is empty or begins with a 2-byte status code (RFC 6455 §5.5.1), got one of 1 byte';
-  return controlFrameFault('close', code, typeof length === 'number' ? length : undefined) ?? 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
+  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && length === 1 && extended === undefined) return 'expected a close frame whose payload is empty or begins with a 2-byte status code (RFC 6455 §5.5.1), got one of 1 byte';
+  return controlFrameFault('close', code, typeof length === 'number' ? length : undefined, extended) ?? 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
 }
 
 /**
@@ -1713,7 +1713,11 @@ function closeFrameFault(code: string | undefined, message: string, length: unkn
  * header gave, undefined when its extended length had not come), fragmented (no FIN), a reserved
  * bit set. Undefined for another fault.
  */
-function controlFrameFault(kind: string, code: string | undefined, length: number | undefined): string | undefined {
+function controlFrameFault(kind: string, code: string | undefined, length: number | undefined, extended?: number): string | undefined {
+  // A length of 125 or less written in an extended field (126 then 16 bits, 127 then 64): no size is wrong, its writing is (tCO F2: "at most 125 bytes, got one of 5").
+  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && extended !== undefined && length !== undefined && length <= 125) {
+    return `expected a ${kind} frame whose length is in its 7-bit field (RFC 6455 §5.5: at most 125 bytes; §5.2: in the minimal number of bytes), got one whose header gives its ${length} byte${length === 1 ? '' : 's'} in an extended ${extended === 126 ? 16 : 64}-bit length (marker ${extended})`;
+  }
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return `expected a ${kind} frame of at most 125 bytes (RFC 6455 §5.5), got one ${length === undefined ? 'whose header gave more' : `of ${length} bytes`}`;
   if (code === 'WS_ERR_EXPECTED_FIN') return `expected a ${kind} frame with FIN set (RFC 6455 §5.5: a control frame is never fragmented), got one without`;
   if (code === 'WS_ERR_UNEXPECTED_RSV_1' || code === 'WS_ERR_UNEXPECTED_RSV_2_3') {
@@ -1733,7 +1737,8 @@ function controlFrameFault(kind: string, code: string | undefined, length: numbe
 function wsWords(message: string, code: string | undefined, length: number | undefined): string {
   if (code !== 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return message;
   const marker = /^(.*invalid payload length) (\d+)$/.exec(message);
-  return marker !== null && Number(marker[2]) !== length ? marker[1]! : message;
+  // A length of 125 or less keeps it: the marker is then the fault, an extended length where none may be (tCO F2).
+  return marker !== null && Number(marker[2]) !== length && (length === undefined || length > 125) ? marker[1]! : message;
 }
 
 /** ws's errors for a frame it refuses in its first two bytes (receiver.js, getInfo). */
@@ -1763,7 +1768,7 @@ function watchHeaders(ws: WebSocket, seen: (header: readonly [number, number]) =
  * length its header gave: the 7-bit length, or the 16- or 64-bit one after it when that has come
  * (ws buffers it unread), undefined when not.
  */
-function refusedInHeader(ws: WebSocket, code: string | undefined, header: readonly [number, number] | undefined): { opcode: number; length: number | undefined } | undefined {
+function refusedInHeader(ws: WebSocket, code: string | undefined, header: readonly [number, number] | undefined): ControlHeader | undefined {
   if (header === undefined || code === undefined || !HEADER_FAULTS.has(code)) return undefined;
   const opcode = header[0] & 0x0f;
   if (opcode < 0x8 || opcode > 0xa) return undefined;
@@ -1773,9 +1778,16 @@ function refusedInHeader(ws: WebSocket, code: string | undefined, header: readon
   const size = marker === 126 ? 2 : 8;
   const parts = Array.isArray(buffers) ? buffers.filter((b): b is Uint8Array => b instanceof Uint8Array) : [];
   const bytes = Buffer.concat(parts).subarray(0, size);
-  if (bytes.length < size) return { opcode, length: undefined };
+  if (bytes.length < size) return { opcode, length: undefined, extended: marker };
   const length = size === 2 ? bytes.readUInt16BE(0) : Number(bytes.readBigUInt64BE(0));
-  return { opcode, length };
+  return { opcode, length, extended: marker };
+}
+
+/** A control frame's header as {@link refusedInHeader} read it: `extended` the 7-bit marker (126, 127) when its length was written in an extended field. */
+interface ControlHeader {
+  opcode: number;
+  length: number | undefined;
+  extended?: number;
 }
 
 /**
