@@ -94,26 +94,36 @@ export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: st
  * computed with each target walked once. `chain`: the `$ref` targets (file#pointer each) that
  * make it large, from the first `$ref` below `node` down, at each step the target whose
  * inlined form is the largest. `distinct`: the count with each target counted once (`count`
- * minus `distinct` is what copies of targets add). `widest`: the object with the most
- * `properties` in `node` or any target (file#pointer, and how many), undefined when none has
- * any. The `$ref`s must form no cycle ({@link checkNoRefCycle} first).
+ * minus `distinct` is what copies of targets add). `widest`: the schema in `node` or any target
+ * with the most subschemas under one keyword (file#pointer, the keyword, how many): an object's
+ * `properties`, an `anyOf`'s branches, `patternProperties`, an `items` array, …; undefined when
+ * none has any. The `$ref`s must form no cycle ({@link checkNoRefCycle} first).
  *
  * @throws Error when the `$ref`s form a cycle after all
  */
-export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[]; distinct: number; widest: { at: string; properties: number } | undefined } {
+export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[]; distinct: number; widest: WidestPlace | undefined } {
   const sizes = new Map<string, { count: number; largest: string | undefined } | 'open'>();
   let distinct = 0;
-  let widest: { at: string; properties: number } | undefined;
+  let widest: WidestPlace | undefined;
+  // Subschemas under each schema's keyword (`file#pointer` of the schema, a space, the keyword), each target walked once:
+  // only `properties` were counted, and a message wide through a 1,100-branch anyOf was told of an object of 11 properties (tCO F4).
+  const under = new Map<string, number>();
   const measure = (current: SchemaNode, at: string, pointer: string): { count: number; largest: string | undefined } => {
     let count = 0;
     let largest: string | undefined;
     let largestCount = -1;
-    forEachSubschema(current, (child, childPointer) => {
+    forEachSubschema(current, (child, childPointer, slot) => {
+      if (slot !== undefined) {
+        // The parent's pointer: the child's without `/keyword` (and `/key` for a keyword of many: properties, anyOf, …).
+        const parent = childPointer.split('/').slice(0, slot.key === undefined ? -1 : -2).join('/');
+        const place = `${at}#${pointer}${parent} ${slot.keyword}`;
+        const subschemas = (under.get(place) ?? 0) + 1;
+        under.set(place, subschemas);
+        if (subschemas > (widest?.subschemas ?? 0)) widest = { at: `${at}#${pointer}${parent}`, keyword: slot.keyword, subschemas };
+      }
       if (child.$ref === undefined) {
         count++;
         distinct++;
-        const properties = child.properties && typeof child.properties === 'object' ? Object.keys(child.properties).length : 0;
-        if (properties > (widest?.properties ?? 0)) widest = { at: `${at}#${pointer}${childPointer}`, properties };
         return;
       }
       const target = resolveRef(files, at, child.$ref);
@@ -148,6 +158,13 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     key = size === undefined || size === 'open' ? undefined : size.largest;
   }
   return { count: root.count, chain, distinct, widest };
+}
+
+/** Where a schema holds the most subschemas under one keyword ({@link inlinedSchemaCount}): file#pointer of the schema, the keyword, how many. */
+export interface WidestPlace {
+  at: string;
+  keyword: string;
+  subschemas: number;
 }
 
 /** Why a `$ref` that leads back to a schema it stands in (through `loop`, file#pointer each) cannot be generated. */

@@ -56,6 +56,47 @@ describe('a message too large once its $refs are inlined', () => {
     );
   });
 
+  /** schemas/ in a folder of its own, metrics.json changed by `edit`, loaded. */
+  const edited = async (name: string, edit: (metrics: { definitions: Record<string, { properties: Record<string, unknown> }> }) => void) => {
+    const dir = path.join(work, name);
+    cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
+    const file = path.join(dir, 'metrics.json');
+    const metrics = JSON.parse(readFileSync(file, 'utf8'));
+    edit(metrics);
+    writeFileSync(file, JSON.stringify(metrics, null, 2));
+    return loadContract(dir);
+  };
+  const numbers = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'number' }]));
+
+  it('a message past the bound by the copies of a $ref target, within it without them, is told the copies, not its width (tCO F1: "the message is that wide itself")', async () => {
+    const twice = await edited('wide-twice', (metrics) => {
+      metrics.definitions.Wide = { type: 'object', properties: numbers(600) } as never;
+      Object.assign(metrics.definitions.MetricsData!.properties, { w1: { $ref: '#/definitions/Wide' }, w2: { $ref: '#/definitions/Wide' } });
+    });
+    expect(() => checkGeneratable(twice)).toThrow(
+      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold 1,217 schema objects, more than the bound of 1,000: copies of \$ref targets add 604 of them \(without them it would hold 613, within the bound\); the largest part is the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Wide; .* Refer to fewer copies, or flatten the chain$/,
+    );
+    // Referred to once, the same definition generates.
+    const once = await edited('wide-once', (metrics) => {
+      metrics.definitions.Wide = { type: 'object', properties: numbers(600) } as never;
+      Object.assign(metrics.definitions.MetricsData!.properties, { w1: { $ref: '#/definitions/Wide' } });
+    });
+    expect(() => checkGeneratable(once)).not.toThrow();
+  });
+
+  it('a message wide through an anyOf or patternProperties is told that place and keyword, not the object with the most properties (tCO F4: an object of 11 properties was blamed)', async () => {
+    const anyOf = await edited('wide-anyof', (metrics) => {
+      metrics.definitions.MetricsData!.properties.choice = { anyOf: Array.from({ length: 1100 }, (_, i) => ({ type: 'integer', const: i })) };
+    });
+    expect(() => checkGeneratable(anyOf)).toThrow(
+      /: copies of \$ref targets add only 3: the message is that wide itself; its widest place, metrics\.json#\/definitions\/MetricsData\/properties\/choice, holds 1,100 subschemas in its anyOf \(each a schema object\)\. Give it fewer branches \(a choice among values is one enum; or split the message into several\)$/,
+    );
+    const patterns = await edited('wide-patterns', (metrics) => {
+      metrics.definitions.MetricsData!.properties.pp = { type: 'object', patternProperties: Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`^x${i}$`, { type: 'number' }])) };
+    });
+    expect(() => checkGeneratable(patterns)).toThrow(/the message is that wide itself; its widest place, metrics\.json#\/definitions\/MetricsData\/properties\/pp, holds 1,100 subschemas in its patternProperties \(each a schema object\)\. Give it fewer patterns /);
+  });
+
   it('counts what inlineRefs would write, and the shipped messages stay far below the bound', async () => {
     const chain = await loadContract(chainSchemas(5));
     const trades = chain.messages.find((message) => message.type === 'trades')!;
