@@ -22,7 +22,8 @@ export const REDACTED = '[redacted]';
  * `accesskey`, `secretkey`, `dbpwd`): not `author`, `design`, `monkey`, `spinner` or `bypass`;
  * `cursor` and `user` hold no secret's word. `code` is one alone (OAuth's `?code=`) or after a
  * word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`, `device_code`),
- * not a `country_code` or `status_code`. One rule for the server's logs (`redactUrl`) and
+ * not a `country_code` or `status_code`; glued after such a word, `key` and `code` end a word of the name
+ * (`app_key`, `deviceCode`), not `app_keyboard` or `device_codec`. One rule for the server's logs (`redactUrl`) and
  * `listen`'s output; `name` is the parameter's name, decoded.
  */
 export function isSecretName(name: string): boolean {
