@@ -22,49 +22,32 @@ export const REDACTED = '[redacted]';
  * `accesskey`, `secretkey`, `dbpwd`): not `author`, `design`, `monkey`, `spinner` or `bypass`;
  * `cursor` and `user` hold no secret's word. `code` is one alone (OAuth's `?code=`) or after a
  * word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`, `device_code`),
- * not a `country_code` or `status_code`; glued after such a word, `key` and `code` end a word of the name
- * (`app_key`, `deviceCode`), not `app_keyboard` or `device_codec`. One rule for the server's logs (`redactUrl`) and
+ * not a `country_code` or `status_code`; glued after such a word, `key` and `code` count whatever follows
+ * (`apikeyv2`, `privatekeypem`, `resetcodeurl`) but an ordinary word they begin (`app_keyboard`, `oauth_keyword`,
+ * `device_codec`). One rule for the server's logs (`redactUrl`) and
  * `listen`'s output; `name` is the parameter's name, decoded.
  */
 export function isSecretName(name: string): boolean {
   // The name's letters and digits alone, lower case: the long words are found in it wherever they stand, across any separator.
   const joined = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
   if (SECRET_WORD_ANYWHERE.test(joined) || joined === 'code') return true;
-  // Its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
-  const words = name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? [];
-  // A `key` or `code` glued after a word that makes it a credential ends a word of the name: `app_key`, `apiKeyV2`, `device_code`,
-  // not `app_keyboard`, `oauth_keyword` or `device_codec`, whose word goes on (tCO F3: they were taken for `appkey`, `devicecode`).
-  if (joined.includes('key') || joined.includes('code')) {
-    const spelled = words.join('').toLowerCase();
-    const ends = new Set<number>();
-    let at = 0;
-    for (const word of words) ends.add((at += word.length));
-    if (endsAWord(SECRET_KEY, spelled, ends) || endsAWord(SECRET_CODE, spelled, ends)) return true;
-  }
-  // A short word is a secret's as a word of its own.
-  return SECRET_SHORT_ANYWHERE.test(joined) && words.some((word) => SECRET_SHORT_WORD.test(word));
-}
-
-/** Whether `pattern` (global) matches `text` anywhere ending where one of its words ends, at `ends` (an `s` after it, a plural, too). */
-function endsAWord(pattern: RegExp, text: string, ends: Set<number>): boolean {
-  pattern.lastIndex = 0;
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    const end = match.index + match[0].length;
-    if (ends.has(end) || (text[end] === 's' && ends.has(end + 1))) return true;
-    pattern.lastIndex = match.index + 1;
-  }
-  return false;
+  // `key` or `code` glued after a word that makes it a credential, whatever follows (`apikeyv2`, `privatekeypem`,
+  // `resetcodeurl`), unless it goes on into an ordinary word (`app_keyboard`, `oauth_keyword`, `device_codec`: tCO F3,
+  // and all of them in clear was tCP F2).
+  if (SECRET_KEY.test(joined) || SECRET_CODE.test(joined)) return true;
+  // A short word is a secret's as a word of its own: its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
+  return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word));
 }
 
 /** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped). */
 const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|pwd|otp$/;
-/** `key` after a word that makes it a credential (on the name's letters and digits, lower case; global: {@link endsAWord} finds each). */
-const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)key/g;
+/** `key` after a word that makes it a credential, not going on into an ordinary word (on the name's letters and digits, lower case). */
+const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)key(?!board|word|note|stone|stroke|pad|frame|hole|chain)/;
 /** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
 const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
 const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
-/** `code` after a word that makes it a credential (on the name's letters and digits, lower case; global: {@link endsAWord} finds each); `code` alone is one too. */
-const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|onetime)code/g;
+/** `code` after a word that makes it a credential, not `codec` or `codex` (on the name's letters and digits, lower case); `code` alone is one too. */
+const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|onetime)code(?![cx])/;
 
 /**
  * Whether `text` holds a JWT, whatever it is called: two base64url runs of 12 characters or more

@@ -220,8 +220,8 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     }
   });
 
-  it('redacts a name that holds a secret\'s word anywhere, in any case and with any separator or none (tCN F1: session_id, accesstoken, api_key_v2… were logged in clear, sessionId redacted)', async () => {
-    const names = ['session_id', 'session-id', 'JSESSIONID', 'sessionId', 'accesstoken', 'authtoken', 'Authtoken', 'apitoken', 'idtoken', 'refreshtoken', 'sessiontoken', 'clientsecret', 'privatekey', 'secretkey', 'accesskey', 'sessionkey', 'token_value', 'tokenValue', 'tokens', 'secrets', 'passwords', 'api_key_v2', 'ticket_id', 'X-Auth-Token'];
+  it('redacts a name that holds a secret\'s word anywhere, in any case and with any separator or none (tCN F1: session_id, accesstoken, api_key_v2… were logged in clear, sessionId redacted; tCP F2: a credential\'s key or code glued to more letters, apikeyv2, privatekeypem, resetcodeurl, in clear again after tCO F3\'s fix)', async () => {
+    const names = ['session_id', 'session-id', 'JSESSIONID', 'sessionId', 'accesstoken', 'authtoken', 'Authtoken', 'apitoken', 'idtoken', 'refreshtoken', 'sessiontoken', 'clientsecret', 'privatekey', 'secretkey', 'accesskey', 'sessionkey', 'token_value', 'tokenValue', 'tokens', 'secrets', 'passwords', 'api_key_v2', 'ticket_id', 'X-Auth-Token', 'apikeyv2', 'api_keyv2', 'APIKEYV2', 'privatekeypem', 'clientkeyb64', 'signingkeyjwk', 'licensekeyfile', 'authcodev2', 'resetcodeurl'];
     for (const name of names) expect(redactUrl(`/api/ws?cursor=e.12&${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?cursor=e.12&${name}=[redacted]&user=ann`);
     // Its value in the name, after an encoded `=`: the parameter goes whole.
     expect(redactUrl('/api/ws?session_id%3DOPAQUE-S3CR3T&user=ann')).toBe('/api/ws?[redacted]&user=ann');
