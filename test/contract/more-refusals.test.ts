@@ -79,6 +79,16 @@ describe('a schema nested too deep through $refs, with no cycle', () => {
     expect(error.problem).not.toMatch(/lead back to where they start/);
   });
 
+  it('a ring of 450 (the last $ref back to the first) is told it is a recursion, not "depth, not a cycle" (tCP F1: shortened as told, it met the recursion refusal the message denied)', async () => {
+    const ring = (schema: SchemaNode): SchemaNode => {
+      const withChain = chain(450, 'properties')(schema);
+      return { ...withChain, definitions: { ...withChain.definitions, Level449: { type: 'object', properties: { next: { $ref: '#/definitions/Level0' } } } } };
+    };
+    const error = await loadError({ 'alerts.json': ring });
+    expect(error.problem).toMatch(/its last \$ref leads back to alerts\.json#\/definitions\/Level0: a recursion/);
+    expect(error.problem).not.toMatch(/not a cycle/);
+  });
+
   it('loads a chain within the limit it tells (100 levels, each an items $ref to the next)', async () => {
     const contract = await loadContract(schemasWith({ 'alerts.json': chain(100, 'items') }));
     expect(contract.files.get('alerts.json')!.definitions!.Level99).toEqual({ type: 'object' });
