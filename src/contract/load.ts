@@ -5,7 +5,7 @@ import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
-import { followRefs, resolveRef } from './refs.js';
+import { checkNoRefCycle, followRefs, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
@@ -585,14 +585,20 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           // $refs that lead from one to the next back to the first, with no schema between.
           const loop = refLoop(files);
           if (loop) throw new SchemaError(loop.file, loop.at, `$refs that lead back to where they start with no schema between (${loop.keys.join(' → ')}): they define nothing, and ajv ran out of stack compiling them (${error.message})`);
+          // A recursion (a ring of definitions, each a property's $ref to the next): ajv ran out of stack before it met
+          // the $ref back, and generate refuses it whatever its length; it was told "this is depth, not a cycle" (tCP F1, tCQ F3).
+          try {
+            checkNoRefCycle(files, name, files.get(name)!);
+          } catch (cycle) {
+            if (cycle instanceof SchemaError) throw new SchemaError(cycle.file, cycle.pointer, `${cycle.problem} (ajv ran out of stack compiling it, before it met that $ref: ${error.message})`);
+            throw cycle;
+          }
           // No cycle: nested too deep (a chain of 450 definitions, each one's property a $ref to
           // the next, was told to look for a cycle: fxBS).
-          const { depth, at, refs, recursion } = refNesting(files, name);
+          const { depth, at, refs } = refNesting(files, name);
           const chain = refs.length <= 4 ? refs : [...refs.slice(0, 3), `… ${refs.length - 4} more …`, refs.at(-1)!];
-          // A ring of definitions (each a property's $ref to the next, the last back to the first) was told "this is depth, not a cycle" (tCP F1).
-          const ending = recursion === undefined ? '(no $ref leads back here: this is depth, not a cycle)' : `(its last $ref leads back to ${recursion}: a recursion, which ajv compiles one schema inside the next until it meets that $ref, and which generate refuses whatever its length; bound its depth with a schema per level)`;
           if (depth <= SAFE_REF_NESTING) throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}), with no $ref that leads back to where it starts and ${depth} schemas nested at most`);
-          throw new SchemaError(name, at, `cannot be compiled: nested ${depth} schemas deep once its $refs are followed (${refs.length} $refs, one inside the next${chain.length > 0 ? `: ${chain.join(' → ')}` : ''}), and ajv, which compiles a schema by recursion, ran out of stack (${error.message}); keep the nesting within ${SAFE_REF_NESTING} levels ${ending}`);
+          throw new SchemaError(name, at, `cannot be compiled: nested ${depth} schemas deep once its $refs are followed (${refs.length} $refs, one inside the next${chain.length > 0 ? `: ${chain.join(' → ')}` : ''}), and ajv, which compiles a schema by recursion, ran out of stack (${error.message}); keep the nesting within ${SAFE_REF_NESTING} levels (no $ref leads back here: this is depth, not a cycle)`);
         }
         const message = (error as Error).message.replace(/^strict mode: /, '');
         // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,
@@ -666,10 +672,9 @@ function refLoop(files: ReadonlyMap<string, SchemaNode>): { file: string; at: st
  * ignores; a `$ref` back into the path, a recursion ajv compiles as a call, ends it;
  * `definitions` are no nesting). `at`: the pointer of the first `$ref` on that path in `file`
  * (else of that root or definition); `refs`: the targets of the `$ref`s followed on it
- * (file#pointer each); `recursion`: where the path's last `$ref` leads back into it, if it does (a ring
- * of definitions). Measured without recursion: it is told where ajv ran out of stack.
+ * (file#pointer each). Measured without recursion: it is told where ajv ran out of stack.
  */
-function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { depth: number; at: string; refs: string[]; recursion?: string } {
+function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { depth: number; at: string; refs: string[] } {
   const places = new Map<SchemaNode, { file: string; pointer: string; children: SchemaNode[] }>();
   for (const [name, root] of files) {
     forEachSubschema(root, (node, pointer, slot) => {
@@ -719,19 +724,13 @@ function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { dep
   }
   const refs: string[] = [];
   let at: string | undefined;
-  const path = new Set<SchemaNode>();
-  let last: SchemaNode = deepest;
   for (let node: SchemaNode | undefined = deepest; node !== undefined; ) {
-    path.add((last = node));
     const result: { depth: number; next?: SchemaNode; ref?: string } | undefined = measured.get(node);
     if (at === undefined && node.$ref !== undefined && places.get(node)?.file === file) at = places.get(node)!.pointer;
     if (result?.ref !== undefined) refs.push(result.ref);
     node = result?.next;
   }
-  // The path ends at a $ref back into it: a recursion, which ajv compiles one schema inside the next until it meets that $ref.
-  const back = last.$ref === undefined ? undefined : successors(last)[0];
-  const recursion = back !== undefined && path.has(back.node) ? back.ref : undefined;
-  return { depth: measure(deepest), at: at ?? places.get(deepest)?.pointer ?? '', refs, ...(recursion !== undefined && { recursion }) };
+  return { depth: measure(deepest), at: at ?? places.get(deepest)?.pointer ?? '', refs };
 }
 
 /**

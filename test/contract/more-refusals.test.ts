@@ -79,14 +79,19 @@ describe('a schema nested too deep through $refs, with no cycle', () => {
     expect(error.problem).not.toMatch(/lead back to where they start/);
   });
 
-  it('a ring of 450 (the last $ref back to the first) is told it is a recursion, not "depth, not a cycle" (tCP F1: shortened as told, it met the recursion refusal the message denied)', async () => {
+  it('a ring of 450 (the last $ref back to the first) is told it is a recursion, which generate refuses, not "depth, not a cycle" (tCP F1: shortened as told, it met the recursion refusal the message denied; tCQ F3: a deeper property on the ring\'s last definition)', async () => {
     const ring = (schema: SchemaNode): SchemaNode => {
       const withChain = chain(450, 'properties')(schema);
       return { ...withChain, definitions: { ...withChain.definitions, Level449: { type: 'object', properties: { next: { $ref: '#/definitions/Level0' } } } } };
     };
     const error = await loadError({ 'alerts.json': ring });
-    expect(error.problem).toMatch(/its last \$ref leads back to alerts\.json#\/definitions\/Level0: a recursion/);
+    expect(error.pointer).toBe('/definitions/Level449/properties/next/$ref');
+    expect(error.problem).toMatch(/^\$ref "#\/definitions\/Level0" leads back to a schema it stands in \(alerts\.json#\/definitions\/Level0 → .*\): a recursive schema cannot be generated .* \(ajv ran out of stack compiling it, before it met that \$ref: /);
     expect(error.problem).not.toMatch(/not a cycle/);
+    // One more property nested deeper on the last definition, so the deepest path ends there and not at the $ref back (tCQ F3).
+    const deeper = await loadError({ 'alerts.json': (schema) => { const ringed = ring(schema); return { ...ringed, definitions: { ...ringed.definitions, Level449: { type: 'object', properties: { next: { $ref: '#/definitions/Level0' }, more: { type: 'object', properties: { x: { type: 'object' } } } } } } }; } });
+    expect(deeper.problem).toMatch(/leads back to a schema it stands in/);
+    expect(deeper.problem).not.toMatch(/not a cycle/);
   });
 
   it('loads a chain within the limit it tells (100 levels, each an items $ref to the next)', async () => {
