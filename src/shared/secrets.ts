@@ -34,20 +34,26 @@ export function isSecretName(name: string): boolean {
   // `key` or `code` glued after a word that makes it a credential, whatever follows (`apikeyv2`, `privatekeypem`,
   // `resetcodeurl`), unless it goes on into an ordinary word (`app_keyboard`, `oauth_keyword`, `device_codec`: tCO F3,
   // and all of them in clear was tCP F2).
-  if (SECRET_KEY.test(joined) || SECRET_CODE.test(joined)) return true;
+  // On the name with its separators kept (a camelCase capital is one), so that what follows is told glued (`codec`) or a word of its own (`code_check`: tCQ F1).
+  if ((joined.includes('key') || joined.includes('code')) && (SECRET_KEY.test(spaced(name)) || SECRET_CODE.test(spaced(name)))) return true;
   // A short word is a secret's as a word of its own: its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
   return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word));
 }
 
 /** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped). */
 const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|pwd|otp$/;
-/** `key` after a word that makes it a credential, not going on into an ordinary word (on the name's letters and digits, lower case). */
-const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)key(?!board|word|note|stone|stroke|pad|frame|hole|chain)/;
+/** `key` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`keyboard`, `keymap`). */
+const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)_?key(?!(?:board|word|note|stone|stroke|pad|frame|hole|chain|map|space|code)s?(?![a-z]))/;
 /** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
 const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
 const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
-/** `code` after a word that makes it a credential, not `codec` or `codex` (on the name's letters and digits, lower case); `code` alone is one too. */
-const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|onetime)code(?![cx])/;
+/** `code` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`codec`, `codename`); `code` alone is one too. */
+const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|one_?time)_?code(?!(?:c|x|name|base|page|point|gen|book)s?(?![a-z]))/;
+
+/** `name` lower case, each run of characters other than letters and digits, and each camelCase capital, one `_`: `apiKeyV2` → `api_key_v2`. */
+function spaced(name: string): string {
+  return name.replace(/([a-z0-9])(?=[A-Z])/g, '$1_').toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
 
 /**
  * Whether `text` holds a JWT, whatever it is called: two base64url runs of 12 characters or more
