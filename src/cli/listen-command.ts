@@ -908,14 +908,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const control = refusedInHeader(ws, code, lastHeader);
     if (control?.opcode === 0x8 || (control === undefined && receiverOf(ws)._opcode === 0x8)) {
       refusedClose = true;
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, control === undefined ? receiverOf(ws)._payloadLength : control.length, control?.extended)}, which this client had to refuse: ${scrub(wsWords(error.message, code, control?.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${closeFrameFault(code, error.message, control === undefined ? receiverOf(ws)._payloadLength : control.length, control?.extended)}, which this client had to refuse: ${scrub(wsWords(error.message, code, control?.length, control?.extended))}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
     // A ping or pong control frame is no message frame either: it was "frame 1" in ws's words, of the count (tCC F2).
     if (control !== undefined) {
       refusedControl = control.opcode === 0x9 ? 'ping' : 'pong';
-      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length, control.extended) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length))}; the run ends here (ws closes the connection after a frame it refuses)` });
+      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length, control.extended) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length, control.extended))}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
@@ -1718,6 +1718,10 @@ function controlFrameFault(kind: string, code: string | undefined, length: numbe
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && extended !== undefined && length !== undefined && length <= 125) {
     return `expected a ${kind} frame whose length is in its 7-bit field (RFC 6455 §5.5: at most 125 bytes; §5.2: in the minimal number of bytes), got one whose header gives its ${length} byte${length === 1 ? '' : 's'} in an extended ${extended === 126 ? 16 : 64}-bit length (marker ${extended})`;
   }
+  // The marker came and its extended length not yet (a later TCP segment): ws refuses on the marker alone, so that is what is told, no size (tCQ F5: "got one whose header gave more").
+  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && extended !== undefined && length === undefined) {
+    return `expected a ${kind} frame whose length is in its 7-bit field (RFC 6455 §5.5: at most 125 bytes; §5.2: in the minimal number of bytes), got one whose header writes its length in an extended ${extended === 126 ? 16 : 64}-bit field (marker ${extended}), refused before that length came`;
+  }
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return `expected a ${kind} frame of at most 125 bytes (RFC 6455 §5.5), got one ${length === undefined ? 'whose header gave more' : `of ${length} bytes`}`;
   if (code === 'WS_ERR_EXPECTED_FIN') return `expected a ${kind} frame with FIN set (RFC 6455 §5.5: a control frame is never fragmented), got one without`;
   if (code === 'WS_ERR_UNEXPECTED_RSV_1' || code === 'WS_ERR_UNEXPECTED_RSV_2_3') {
@@ -1732,12 +1736,15 @@ function controlFrameFault(kind: string, code: string | undefined, length: numbe
  * control frame's length ("invalid payload length 126" of a close of 200 bytes: 126 says a 16-bit
  * length follows, 127 a 64-bit one) where that is not the length the header gave (`length`,
  * undefined when its extended length had not come): the line said "got one of 200 bytes" and
- * then 126 (tCL F4). A true length (a pong of 126 bytes, a close of 1 byte) is kept.
+ * then 126 (tCL F4). A true length (a pong of 126 bytes, a close of 1 byte) is kept, and so is the
+ * marker (`extended`, 126 or 127) of a header whose extended length had not come.
  */
-function wsWords(message: string, code: string | undefined, length: number | undefined): string {
+function wsWords(message: string, code: string | undefined, length: number | undefined, extended?: number): string {
   if (code !== 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return message;
   const marker = /^(.*invalid payload length) (\d+)$/.exec(message);
-  // A length of 125 or less keeps it: the marker is then the fault, an extended length where none may be (tCO F2).
+  // A length of 125 or less keeps it: the marker is then the fault, an extended length where none may be (tCO F2);
+  // so does a marker whose extended length had not come: no size is said in its place (tCQ F5).
+  if (extended !== undefined && length === undefined) return message;
   return marker !== null && Number(marker[2]) !== length && (length === undefined || length > 125) ? marker[1]! : message;
 }
 

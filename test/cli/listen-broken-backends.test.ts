@@ -276,6 +276,17 @@ it('a control frame refused in its header is said with the length its header gav
   }
 });
 
+// tCQ F5: a header whose 16-bit extended length comes in a later TCP segment (ws refuses on the marker alone)
+// was "at most 125 bytes, got one whose header gave more", ws's marker dropped and no size in its place.
+it('a control frame whose extended length has not come when ws refuses its marker is told that marker, ws\'s marker kept: exit 1', async () => {
+  for (const [bytes, said, end] of [
+    [[0x89, 126], /^frame: - \(root\) expected a ping frame whose length is in its 7-bit field \(RFC 6455 §5\.5: at most 125 bytes; §5\.2: in the minimal number of bytes\), got one whose header writes its length in an extended 16-bit field \(marker 126\), refused before that length came, a control frame \(no message frame of the count\), which this client had to refuse: Invalid WebSocket frame: invalid payload length 126; the run ends here/m, 'ping'],
+    [[0x88, 127, 0, 0], /^close: - \(root\) expected a close frame whose length is in its 7-bit field \(.*\), got one whose header writes its length in an extended 64-bit field \(marker 127\), refused before that length came, which this client had to refuse: Invalid WebSocket frame: invalid payload length 127; the run ends here/m, 'close'],
+  ] as const) {
+    await expectRefusedFrame(bytes, said, end);
+  }
+});
+
 // tBQ F5: a ping stamped in epoch seconds passed silently, while `ts` in seconds gets a hint.
 it('a ping whose timestamp is now in epoch seconds gets a warning, said once: exit 0', async () => {
   const url = await wsServer((ws) => {
