@@ -59,13 +59,15 @@ export function checkGeneratable(contract: Contract): void {
 export const MAX_INLINED_SCHEMAS = 1000;
 
 /**
- * Refuses a message whose inlined form (see {@link MAX_INLINED_SCHEMAS}) is too large, naming what makes it so: the chain of
- * `$ref`s whose copies cross the bound (without them the message is within it) or make most of it, or else (the message
+ * Refuses a message whose inlined form (see {@link MAX_INLINED_SCHEMAS}) is too large, naming what makes it so: what the
+ * copies of `$ref` targets add when they cross the bound (without them the message is within it) or make most of it, the
+ * target whose copies add the most (how many times it is inlined, how many `$ref`s lead to it, the chain of `$ref`s to it)
+ * and, when it holds more than the copies add, the message's widest place; or else (the message
  * past the bound with each target counted once: one object of 1,000 properties, a tester) the place with the most
  * subschemas under one keyword (an object's properties, an anyOf's branches, patternProperties, …).
  */
 function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, schema: SchemaNode): void {
-  const { count, chain, distinct, widest } = inlinedSchemaCount(files, file, schema);
+  const { count, chain, copied, distinct, widest } = inlinedSchemaCount(files, file, schema);
   if (count <= MAX_INLINED_SCHEMAS) return;
   const size = `with every $ref inlined (as the validators are compiled) this message would hold ${count.toLocaleString('en-US')} schema objects, more than the bound of ${MAX_INLINED_SCHEMAS.toLocaleString('en-US')}`;
   const copies = count - distinct;
@@ -80,10 +82,20 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
   }
   const shown = chain.length > 6 ? [...chain.slice(0, 3), `… (${chain.length - 5} more)`, ...chain.slice(-2)] : chain;
   const within = distinct <= MAX_INLINED_SCHEMAS ? ` (without them it would hold ${distinct.toLocaleString('en-US')}, within the bound)` : '';
+  const n = (value: number) => value.toLocaleString('en-US');
+  // The definition whose copies add the most, not the largest $ref target: one referred to once, never copied, was named
+  // "the largest part" of a message tipped over the bound by another's copies (tCQ F4).
+  const most = copied === undefined
+    ? ''
+    : `; the copies of ${copied.at} add the most, ${n(copied.adds)} (${n(copied.own)} schema object${copied.own === 1 ? '' : 's'} of its own, inlined ${n(copied.inlined)} times: ${n(copied.refs)} $ref${copied.refs === 1 ? ' leads' : 's lead'} to it${chain.length > 1 ? `, through the chain of $refs ${shown.join(' → ')}` : ''})`;
+  // And the message's own width, when its widest place holds more than all the copies add.
+  const wide = widest !== undefined && widest.subschemas >= copies
+    ? `; the message is wide itself: its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has ${n(widest.subschemas)} properties` : `place, ${widest.at}, holds ${n(widest.subschemas)} subschemas in its ${widest.keyword}`}`
+    : '';
   throw new SchemaError(
     file,
     '',
-    `${size}: copies of $ref targets add ${copies.toLocaleString('en-US')} of them${within}; the largest part is the chain of $refs ${shown.join(' → ')}; a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain`,
+    `${size}: copies of $ref targets add ${n(copies)} of them${within}${most}${wide}; a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain${wide === '' ? '' : ', or give the wide place fewer'}`,
   );
 }
 

@@ -91,27 +91,35 @@ export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: st
 /**
  * How many schema objects `node` (found in `file`) holds once {@link inlineRefs} has inlined
  * every `$ref` (a `$ref` counts as the inlined size of its target; `definitions` not counted),
- * computed with each target walked once. `chain`: the `$ref` targets (file#pointer each) that
- * make it large, from the first `$ref` below `node` down, at each step the target whose
- * inlined form is the largest. `distinct`: the count with each target counted once (`count`
- * minus `distinct` is what copies of targets add). `widest`: the schema in `node` or any target
+ * computed with each target walked once. `copied`: the target whose copies add the most
+ * ({@link CopiedTarget}: the schema objects of its own times the copies past the first), undefined
+ * when no target is inlined more than once; `chain`: the `$ref` targets (file#pointer each) that
+ * lead to it from `node`, ending with it, at each step back the place that inlines it most often
+ * (empty when `copied` is undefined: a definition referred to once was named as "the largest
+ * part" of a message whose copies were another's, tCQ F4). `distinct`: the count with each
+ * target counted once (`count` minus `distinct` is what copies of targets add, the sum over
+ * targets of their own objects times their copies past the first). `widest`: the schema in `node` or any target
  * with the most subschemas under one keyword (file#pointer, the keyword, how many): an object's
  * `properties`, an `anyOf`'s branches, `patternProperties`, an `items` array, …; undefined when
  * none has any. The `$ref`s must form no cycle ({@link checkNoRefCycle} first).
  *
  * @throws Error when the `$ref`s form a cycle after all
  */
-export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[]; distinct: number; widest: WidestPlace | undefined } {
-  const sizes = new Map<string, { count: number; largest: string | undefined } | 'open'>();
+export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[]; copied: CopiedTarget | undefined; distinct: number; widest: WidestPlace | undefined } {
+  const sizes = new Map<string, { count: number } | 'open'>();
+  // Per target (and '' for `node`): its schema objects of its own (not through a $ref), and how many $refs of it lead to each target.
+  const own = new Map<string, number>();
+  const refsTo = new Map<string, Map<string, number>>();
   let distinct = 0;
   let widest: WidestPlace | undefined;
   // Subschemas under each schema's keyword (`file#pointer` of the schema, a space, the keyword), each target walked once:
   // only `properties` were counted, and a message wide through a 1,100-branch anyOf was told of an object of 11 properties (tCO F4).
   const under = new Map<string, number>();
-  const measure = (current: SchemaNode, at: string, pointer: string): { count: number; largest: string | undefined } => {
+  const measure = (current: SchemaNode, at: string, pointer: string, self: string): { count: number } => {
     let count = 0;
-    let largest: string | undefined;
-    let largestCount = -1;
+    let mine = 0;
+    const edges = new Map<string, number>();
+    refsTo.set(self, edges);
     forEachSubschema(current, (child, childPointer, slot) => {
       if (slot !== undefined) {
         // The parent's pointer: the child's without `/keyword` (and `/key` for a keyword of many: properties, anyOf, …).
@@ -123,12 +131,14 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
       }
       if (child.$ref === undefined) {
         count++;
+        mine++;
         distinct++;
         return;
       }
       const target = resolveRef(files, at, child.$ref);
       if (!target) {
         count++;
+        mine++;
         distinct++;
         return;
       }
@@ -138,26 +148,73 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
       if (size === undefined) {
         sizes.set(key, 'open');
         const { definitions: _definitions, ...rest } = target.node;
-        size = measure(rest, target.file, target.pointer);
+        size = measure(rest, target.file, target.pointer, key);
         sizes.set(key, size);
       }
       count += size.count;
-      if (size.count > largestCount) {
-        largest = key;
-        largestCount = size.count;
-      }
+      edges.set(key, (edges.get(key) ?? 0) + 1);
     });
-    return { count, largest };
+    own.set(self, mine);
+    return { count };
   };
   const { definitions: _definitions, ...rest } = node;
-  const root = measure(rest, file, '');
-  const chain: string[] = [];
-  for (let key = root.largest; key !== undefined && !chain.includes(key); ) {
-    chain.push(key);
-    const size = sizes.get(key);
-    key = size === undefined || size === 'open' ? undefined : size.largest;
+  const root = measure(rest, file, '', '');
+  // How many times each target is inlined: the sum, over the places whose $refs lead to it, of theirs times those $refs,
+  // in topological order (a place before the targets it refers to; the $refs form no cycle).
+  const order: string[] = [];
+  const visited = new Set<string>();
+  const visit = (key: string): void => {
+    visited.add(key);
+    for (const next of refsTo.get(key)?.keys() ?? []) if (!visited.has(next)) visit(next);
+    order.push(key);
+  };
+  visit('');
+  order.reverse();
+  const times = new Map<string, number>([['', 1]]);
+  const refs = new Map<string, number>();
+  for (const key of order) {
+    for (const [next, many] of refsTo.get(key) ?? []) {
+      times.set(next, (times.get(next) ?? 0) + (times.get(key) ?? 0) * many);
+      refs.set(next, (refs.get(next) ?? 0) + many);
+    }
   }
-  return { count: root.count, chain, distinct, widest };
+  let copied: CopiedTarget | undefined;
+  for (const key of order) {
+    if (key === '') continue;
+    const inlined = times.get(key) ?? 1;
+    const adds = (own.get(key) ?? 0) * (inlined - 1);
+    if (adds > 0 && adds > (copied?.adds ?? 0)) copied = { at: key, own: own.get(key) ?? 0, inlined, refs: refs.get(key) ?? 0, adds };
+  }
+  // Back from it to `node`, at each step the place that inlines it most often.
+  const chain: string[] = [];
+  for (let key = copied?.at; key !== undefined && key !== '' && !chain.includes(key); ) {
+    chain.unshift(key);
+    let from: string | undefined;
+    let most = -1;
+    for (const [place, edges] of refsTo) {
+      const many = edges.get(key);
+      if (many !== undefined && (times.get(place) ?? 0) * many > most) {
+        from = place;
+        most = (times.get(place) ?? 0) * many;
+      }
+    }
+    key = from;
+  }
+  return { count: root.count, chain, copied, distinct, widest };
+}
+
+/**
+ * The `$ref` target whose copies add the most to a message's inlined form ({@link inlinedSchemaCount}):
+ * file#pointer, its schema objects of its own (not through a `$ref`), how many times it is inlined,
+ * how many `$ref`s lead to it (each counted once, in the message or a target), and what its copies
+ * past the first add (`own` times `inlined` - 1).
+ */
+export interface CopiedTarget {
+  at: string;
+  own: number;
+  inlined: number;
+  refs: number;
+  adds: number;
 }
 
 /** Where a schema holds the most subschemas under one keyword ({@link inlinedSchemaCount}): file#pointer of the schema, the keyword, how many. */
