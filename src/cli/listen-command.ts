@@ -1484,11 +1484,6 @@ function secretParams(url: URL): [string, string][] {
   return [...url.searchParams].filter(([name]) => isSecretName(name));
 }
 
-/**
- * Any text with the values of query parameters named as secrets (`token=<value>`,
- * `api_key=<value>`, {@link isSecretName}) and `user:password@` credentials redacted by
- * pattern: for a target that does not parse as a URL, and error messages that may quote it.
- */
 /** A query parameter's name as written, decoded (`+` a space), or as written when it does not decode. */
 function decodedName(name: string): string {
   try {
@@ -1498,6 +1493,11 @@ function decodedName(name: string): string {
   }
 }
 
+/**
+ * Any text with the values of query parameters named as secrets (`token=<value>`,
+ * `api_key=<value>`, {@link isSecretName}) and `user:password@` credentials redacted by
+ * pattern: for a target that does not parse as a URL, and error messages that may quote it.
+ */
 function redactText(text: string): string {
   return redactJwts(
     text
