@@ -54,18 +54,20 @@ describe('listen: the unit of --duration and --ping-interval', () => {
   it('refuses a bare --duration from 1000 on (maybe meant as ms) and a bare --ping-interval under 1000 (maybe meant as s), taking 999 and 1000 respectively (README)', async () => {
     // Nothing listens at port 9: a value taken goes on to connect and fails there (exit 2, another error).
     const refused = (option: string, given: string) => runListen(['ws://127.0.0.1:9/api/ws', option, given]);
-    const thousand = await refused('--duration', '1000');
-    expect(thousand.stderr).toContain("error: option '--duration <time>' argument '1000' is invalid. a bare number is seconds here, and 1000 s (17 min) may be meant as milliseconds: write 1000ms, or 1000s if it is seconds\n");
-    expect(thousand.status).toBe(2);
-    const below = await refused('--duration', '999');
-    expect(below.stderr).not.toContain('is invalid');
-    expect(below.stderr).toContain('realtime-contract: cannot connect to ws://127.0.0.1:9/api/ws');
-    const short = await refused('--ping-interval', '999');
-    expect(short.stderr).toContain("error: option '--ping-interval <time>' argument '999' is invalid. a bare number is milliseconds here, and 999 ms is surely not meant: write 999s, or 999ms if it is\n");
-    expect(short.status).toBe(2);
-    const second = await refused('--ping-interval', '1000');
-    expect(second.stderr).not.toContain('is invalid');
-    expect(second.stderr).toContain('realtime-contract: cannot connect to ws://127.0.0.1:9/api/ws');
+    const refusals = [
+      ['--duration', '1000', "error: option '--duration <time>' argument '1000' is invalid. a bare number is seconds here, and 1000 s (17 min) may be meant as milliseconds: write 1000ms, or 1000s if it is seconds\n"],
+      ['--ping-interval', '999', "error: option '--ping-interval <time>' argument '999' is invalid. a bare number is milliseconds here, and 999 ms is surely not meant: write 999s, or 999ms if it is\n"],
+    ] as const;
+    for (const [option, given, words] of refusals) {
+      const run = await refused(option, given);
+      expect(run.stderr).toContain(words);
+      expect(run.status).toBe(2);
+    }
+    for (const [option, given] of [['--duration', '999'], ['--ping-interval', '1000']] as const) {
+      const run = await refused(option, given);
+      expect(run.stderr).not.toContain('is invalid');
+      expect(run.stderr).toContain('realtime-contract: cannot connect to ws://127.0.0.1:9/api/ws');
+    }
   });
 
   it('reads --ping-interval 30000 as 30000 ms, as 30s is', async () => {
