@@ -35,7 +35,10 @@ export function isSecretName(name: string): boolean {
   // `resetcodeurl`), unless it goes on into an ordinary word (`app_keyboard`, `oauth_keyword`, `device_codec`: tCO F3,
   // and all of them in clear was tCP F2).
   // On the name with its separators kept (a camelCase capital is one), so that what follows is told glued (`codec`) or a word of its own (`code_check`: tCQ F1).
-  if ((joined.includes('key') || joined.includes('code')) && (SECRET_KEY.test(spaced(name)) || SECRET_CODE.test(spaced(name)))) return true;
+  if (joined.includes('key') || joined.includes('code')) {
+    const words = spaced(name);
+    if (SECRET_KEY.test(words) || SECRET_CODE.test(words)) return true;
+  }
   // A short word is a secret's as a word of its own: its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
   return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word));
 }
