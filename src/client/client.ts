@@ -1016,7 +1016,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // While this socket was connecting (asking from `socketSince`), polls may have moved the
     // client on: found that cursor lost, said `gap` and delivered part of the new stream (in
     // the same epoch or a new one), or delivered what the store let go since. The socket's
-    // first answer (`pingSent` is NaN until a message with a cursor) in the client's epoch and
+    // first answer (`pingSent` is NaN until a message with a cursor, then the rtt ping's time:
+    // the rtt code must keep NaN for "no cursor yet on this socket") in the client's epoch and
     // after what it asked from is then no stream that started over: the client's later
     // position stands, and the replay up to it is duplicates (it was delivered twice, and the
     // loss told twice: tCM F1). Its `gap` is the one a poll told meanwhile (`gapsTold`), or,
@@ -1060,6 +1061,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // cursor is in `recent` by now, or it has none: never behind.)
     // A `connection` without `resume` whose ordered cursor is of another epoch than the client's
     // is a new stream (its history began again): messages may be lost (it went untold).
+    // (`sameStream(x, x)` reads "x is an ordered cursor": kept over a helper of its own for the
+    // bundle's bytes.)
     // A raced answer from past the poll's position (a store that answers `gap` at its head,
     // with nothing replayed) skipped the positions between: told (they were lost untold: a hostile tester).
     // A `connection` with neither `resume` nor a cursor, to a socket that asked from a cursor, is a
