@@ -835,13 +835,31 @@ function referencedFirst(files: ReadonlyMap<string, SchemaNode>): string[] {
   return order;
 }
 
-/** Every `$ref`, in every subschema, resolves among the schema files. */
+/**
+ * Every `$ref`, in every subschema, resolves among the schema files. One whose `%` is not followed
+ * by two hex digits of UTF-8 (`#/definitions/100%`) is told so, and how a `%` is written: it
+ * stopped the loader and `diff` with a bare "URI malformed", no file named (tCW F6).
+ */
 function checkRefs(file: string, root: SchemaNode, files: ReadonlyMap<string, SchemaNode>): void {
   forEachSubschema(root, (node, pointer) => {
     if (node.$ref !== undefined && !resolveRef(files, file, node.$ref)) {
-      throw new SchemaError(file, `${pointer}/$ref`, `$ref "${node.$ref}" resolves to nothing`);
+      const escape = badPercentEscape(node.$ref);
+      const why = escape === undefined ? '' : `: expected a URI reference, each "%" followed by two hex digits of a UTF-8 character, got ${JSON.stringify(escape)} (a "%" in a name is written "%25")`;
+      throw new SchemaError(file, `${pointer}/$ref`, `$ref "${node.$ref}" resolves to nothing${why}`);
     }
   });
+}
+
+/** The first `%` escape of `ref` that does not decode (with the two characters after it, as written), or undefined when all do. */
+function badPercentEscape(ref: string): string | undefined {
+  for (const match of ref.matchAll(/(?:%[0-9A-Fa-f]{2})+|%.{0,2}/gs)) {
+    try {
+      decodeURIComponent(match[0]);
+    } catch {
+      return match[0];
+    }
+  }
+  return undefined;
 }
 
 /** `invalid JSON at line 3, column 7: got "}"`, from `JSON.parse`'s message for `text`, with the hint `validate` gives (a byte-order mark: drop it). */

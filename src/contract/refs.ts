@@ -18,19 +18,24 @@ const BASE = new URL(SCHEMA_BASE_URI);
  * JSON Pointer), among the schema files of the contract. No network, no file system.
  *
  * @param files schema files by file name, as read
- * @returns the target, or undefined when the ref leaves `schemas/`, names no file, or its
+ * @returns the target, or undefined when the ref is no URI reference (a `%` not followed by two
+ *   hex digits of UTF-8, as in `#/definitions/100%`), leaves `schemas/`, names no file, or its
  *   pointer resolves to nothing (or to something that is not a schema object)
  */
 export function resolveRef(files: ReadonlyMap<string, SchemaNode>, file: string, ref: string): RefTarget | undefined {
   let url: URL;
+  let target: string;
+  let pointer: string;
   try {
     url = new URL(ref, BASE.href + file);
+    // A "%" not followed by two hex digits of UTF-8 (`#/definitions/100%`) is kept as written by
+    // the URL parser, and decoding it threw URIError out of the loader, no file named (tCW F6).
+    target = decodeURIComponent(url.pathname.slice(BASE.pathname.length));
+    pointer = decodeURIComponent(url.hash.slice(1));
   } catch {
     return undefined;
   }
   if (url.origin !== BASE.origin || !url.pathname.startsWith(BASE.pathname) || url.search !== '') return undefined;
-  const target = decodeURIComponent(url.pathname.slice(BASE.pathname.length));
-  const pointer = decodeURIComponent(url.hash.slice(1));
   const root = files.get(target);
   const node = root === undefined ? undefined : resolvePointer(root, pointer);
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadContract, type SchemaNode } from '../../src/contract/index.js';
+import { loadContract, resolveRef, type SchemaNode } from '../../src/contract/index.js';
 import { editedSchemas } from '../support/edited-schemas.js';
 
 /**
@@ -106,5 +106,22 @@ describe('a schema nested too deep through $refs, with no cycle', () => {
     expect(error.file).toBe('alerts.json');
     expect(error.pointer).toBe('/definitions/A');
     expect(error.problem).toMatch(/^\$refs that lead back to where they start with no schema between \(alerts\.json#\/definitions\/A → alerts\.json#\/definitions\/B → alerts\.json#\/definitions\/A\)/);
+  });
+});
+
+describe('a $ref whose "%" escape does not decode', () => {
+  it('is refused at its place with what was expected and found, and the resolver says it resolves to nothing: it stopped the loader with a bare "URI malformed" (tCW F6)', async () => {
+    for (const [ref, got] of [['#/definitions/100%', '"%"'], ['#/definitions/%E0', '"%E0"'], ['defs%ZZ.json#/x', '"%ZZ"']] as const) {
+      const error = await loadError({ 'alerts.json': (schema) => ({ ...schema, properties: { ...schema.properties, extra: { $ref: ref } } }) });
+      expect(error.file).toBe('alerts.json');
+      expect(error.pointer).toBe('/properties/extra/$ref');
+      expect(error.problem).toBe(`$ref ${JSON.stringify(ref)} resolves to nothing: expected a URI reference, each "%" followed by two hex digits of a UTF-8 character, got ${got} (a "%" in a name is written "%25")`);
+      expect(resolveRef(new Map([['alerts.json', { definitions: {} }]]), 'alerts.json', ref)).toBeUndefined();
+    }
+  });
+
+  it('"%25" for a "%" in a definition\'s name resolves', async () => {
+    const contract = await loadContract(schemasWith({ 'alerts.json': (schema) => ({ ...schema, definitions: { ...schema.definitions, '100%': { type: 'string' } }, properties: { ...schema.properties, extra: { $ref: '#/definitions/100%25' } } }) }));
+    expect(contract.files.get('alerts.json')!.properties!.extra).toEqual({ $ref: '#/definitions/100%25' });
   });
 });
