@@ -5,7 +5,7 @@ import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
-import { checkNoRefCycle, followRefs, resolveRef } from './refs.js';
+import { followRefs, recursionProblem, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
@@ -587,18 +587,17 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           if (loop) throw new SchemaError(loop.file, loop.at, `$refs that lead back to where they start with no schema between (${loop.keys.join(' → ')}): they define nothing, and ajv ran out of stack compiling them (${error.message})`);
           // A recursion (a ring of definitions, each a property's $ref to the next): ajv ran out of stack before it met
           // the $ref back, and generate refuses it whatever its length; it was told "this is depth, not a cycle" (tCP F1, tCQ F3).
-          try {
-            checkNoRefCycle(files, name, files.get(name)!);
-          } catch (cycle) {
-            if (cycle instanceof SchemaError) throw new SchemaError(cycle.file, cycle.pointer, `${cycle.problem} (ajv ran out of stack compiling it, before it met that $ref: ${error.message})`);
-            throw cycle;
-          }
+          // Only a ring on the deepest path, itself nested deeper than compiles, is blamed: a small tree elsewhere in the
+          // file, which ajv compiles, was (tCW F1); and the check is made without recursion: the cycle check run before
+          // ran out of stack itself on a chain of 3,000, and its bare RangeError left the loader (tCW F7).
+          const { depth, at, refs, ring, shallowRing } = refNesting(files, name);
+          if (ring) throw new SchemaError(ring.file, ring.pointer, `${recursionProblem(ring.ref, ring.loop)} (ajv ran out of stack compiling it, before it met that $ref: ${error.message}; the ring nests ${ring.span} schemas, one inside the next)`);
           // No cycle: nested too deep (a chain of 450 definitions, each one's property a $ref to
           // the next, was told to look for a cycle: fxBS).
-          const { depth, at, refs } = refNesting(files, name);
           const chain = refs.length <= 4 ? refs : [...refs.slice(0, 3), `… ${refs.length - 4} more …`, refs.at(-1)!];
+          const ending = shallowRing === undefined ? '(no $ref leads back here: this is depth, not a cycle)' : `(this is depth: the $ref on the way that leads back, at ${shallowRing.file}#${shallowRing.pointer}, closes a ring of ${shallowRing.span} schemas, which ajv compiles)`;
           if (depth <= SAFE_REF_NESTING) throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}), with no $ref that leads back to where it starts and ${depth} schemas nested at most`);
-          throw new SchemaError(name, at, `cannot be compiled: nested ${depth} schemas deep once its $refs are followed (${refs.length} $refs, one inside the next${chain.length > 0 ? `: ${chain.join(' → ')}` : ''}), and ajv, which compiles a schema by recursion, ran out of stack (${error.message}); keep the nesting within ${SAFE_REF_NESTING} levels (no $ref leads back here: this is depth, not a cycle)`);
+          throw new SchemaError(name, at, `cannot be compiled: nested ${depth} schemas deep once its $refs are followed (${refs.length} $refs, one inside the next${chain.length > 0 ? `: ${chain.join(' → ')}` : ''}), and ajv, which compiles a schema by recursion, ran out of stack (${error.message}); keep the nesting within ${SAFE_REF_NESTING} levels ${ending}`);
         }
         const message = (error as Error).message.replace(/^strict mode: /, '');
         // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,
@@ -672,9 +671,15 @@ function refLoop(files: ReadonlyMap<string, SchemaNode>): { file: string; at: st
  * ignores; a `$ref` back into the path, a recursion ajv compiles as a call, ends it;
  * `definitions` are no nesting). `at`: the pointer of the first `$ref` on that path in `file`
  * (else of that root or definition); `refs`: the targets of the `$ref`s followed on it
- * (file#pointer each). Measured without recursion: it is told where ajv ran out of stack.
+ * (file#pointer each). `ring`: on that path (ajv compiles a file's root with its definitions, so
+ * which of them it was compiling when it ran out of stack does not tell), the `$ref` (its file, its pointer ending in `/$ref`) that leads back to a schema
+ * on that path with more than {@link SAFE_REF_NESTING} schemas nested between (a ring of
+ * definitions, which ajv compiles one inside the next until it meets that `$ref`), its loop
+ * (file#pointer each, as {@link checkNoRefCycle} tells it) and how many schemas it nests; the
+ * deepest such. `shallowRing`: the deepest ring there within that bound (which ajv compiles: a
+ * tree), when there is no `ring`. Measured without recursion: it is told where ajv ran out of stack.
  */
-function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { depth: number; at: string; refs: string[] } {
+function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { depth: number; at: string; refs: string[]; ring?: Ring; shallowRing?: Ring } {
   const places = new Map<SchemaNode, { file: string; pointer: string; children: SchemaNode[] }>();
   for (const [name, root] of files) {
     forEachSubschema(root, (node, pointer, slot) => {
@@ -730,7 +735,37 @@ function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { dep
     if (result?.ref !== undefined) refs.push(result.ref);
     node = result?.next;
   }
-  return { depth: measure(deepest), at: at ?? places.get(deepest)?.pointer ?? '', refs };
+  const keyOf = (node: SchemaNode) => `${places.get(node)!.file}#${places.get(node)!.pointer}`;
+  // Any $ref on the deepest path, or held by a schema on it, back to an earlier schema on it.
+  const path: SchemaNode[] = [];
+  for (let node: SchemaNode | undefined = deepest; node !== undefined; node = measured.get(node)?.next) path.push(node);
+  const index = new Map(path.map((node, i) => [node, i]));
+  let ring: Ring | undefined;
+  let shallowRing: Ring | undefined;
+  path.forEach((node, i) => {
+    for (const holder of node.$ref !== undefined ? [node] : places.get(node)!.children) {
+      if (holder.$ref === undefined) continue;
+      const target = resolveRef(files, places.get(holder)!.file, holder.$ref);
+      const j = target === undefined ? undefined : index.get(target.node);
+      if (j === undefined || j > i) continue;
+      const span = path.slice(j, i + 1).filter((between) => between.$ref === undefined).length;
+      const loop = [keyOf(path[j]!), ...path.slice(j, i).flatMap((between) => measured.get(between)?.ref ?? []), keyOf(path[j]!)];
+      const found = { file: places.get(holder)!.file, pointer: `${places.get(holder)!.pointer}/$ref`, ref: holder.$ref, loop, span };
+      if (span > SAFE_REF_NESTING) {
+        if (span > (ring?.span ?? 0)) ring = found;
+      } else if (span > (shallowRing?.span ?? 0)) shallowRing = found;
+    }
+  });
+  return { depth: measure(deepest), at: at ?? places.get(deepest)?.pointer ?? '', refs, ...(ring !== undefined ? { ring } : shallowRing !== undefined && { shallowRing }) };
+}
+
+/** A `$ref` that leads back to a schema it stands in ({@link refNesting}): its file, its pointer (ending in `/$ref`), the ref as written, its loop (file#pointer each) and the schemas nested around it. */
+interface Ring {
+  file: string;
+  pointer: string;
+  ref: string;
+  loop: string[];
+  span: number;
 }
 
 /**

@@ -230,7 +230,7 @@ export interface WidestPlace {
 }
 
 /** Why a `$ref` that leads back to a schema it stands in (through `loop`, file#pointer each) cannot be generated. */
-function recursionProblem(ref: string, loop: readonly string[]): string {
+export function recursionProblem(ref: string, loop: readonly string[]): string {
   // A type that holds itself (a tree): the validators inline every $ref, and the generated types name none of the recursion.
   return `$ref ${JSON.stringify(ref)} leads back to a schema it stands in (${loop.join(' → ')}): a recursive schema cannot be generated (the validators are compiled with every $ref inlined); bound its depth with a schema per level`;
 }

@@ -94,6 +94,33 @@ describe('a schema nested too deep through $refs, with no cycle', () => {
     expect(deeper.problem).not.toMatch(/not a cycle/);
   });
 
+  it('beside a small recursion elsewhere in the file (a tree, which ajv compiles), is told its depth, not the tree: the tree was blamed as what ajv ran out of stack on "before it met that $ref" (tCW F1)', async () => {
+    const tree: SchemaNode = { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/definitions/Tree' } } } };
+    const withTree = (schema: SchemaNode): SchemaNode => ({ ...schema, definitions: { ...schema.definitions, Tree: tree }, properties: { ...schema.properties, tree: { $ref: '#/definitions/Tree' } } });
+    // The tree alone loads.
+    await loadContract(schemasWith({ 'alerts.json': withTree }));
+    const error = await loadError({ 'alerts.json': (schema) => chain(450, 'properties')(withTree(schema)) });
+    expect(error.file).toBe('alerts.json');
+    expect(error.pointer).toBe('/properties/extra');
+    expect(error.problem).toMatch(/^cannot be compiled: nested 451 schemas deep once its \$refs are followed .*; keep the nesting within 100 levels \(no \$ref leads back here: this is depth, not a cycle\)$/);
+    // The tree at the chain's end, on the deepest path: still the depth, the tree named as a ring ajv compiles.
+    const atEnd = await loadError({
+      'alerts.json': (schema) => {
+        const chained = chain(450, 'properties')(schema);
+        return { ...chained, definitions: { ...chained.definitions, Tree: tree, Level449: { type: 'object', properties: { next: { $ref: '#/definitions/Tree' } } } } };
+      },
+    });
+    expect(atEnd.pointer).toBe('/properties/extra');
+    expect(atEnd.problem).toMatch(/^cannot be compiled: nested 45\d schemas deep .*\(this is depth: the \$ref on the way that leads back, at alerts\.json#\/definitions\/Tree\/properties\/children\/items\/\$ref, closes a ring of 2 schemas, which ajv compiles\)$/);
+  });
+
+  it('of 3,001 levels is told its depth and place: the cycle check run first ran out of stack itself, and a bare "Maximum call stack size exceeded" left the loader (tCW F7)', async () => {
+    const error = await loadError({ 'alerts.json': chain(3001, 'properties') });
+    expect(error.file).toBe('alerts.json');
+    expect(error.pointer).toBe('/properties/extra');
+    expect(error.problem).toMatch(/^cannot be compiled: nested 3002 schemas deep once its \$refs are followed \(3001 \$refs, one inside the next: alerts\.json#\/definitions\/Level0 → .* → alerts\.json#\/definitions\/Level3000\), .*this is depth, not a cycle\)$/);
+  });
+
   it('loads a chain within the limit it tells (100 levels, each an items $ref to the next)', async () => {
     const contract = await loadContract(schemasWith({ 'alerts.json': chain(100, 'items') }));
     expect(contract.files.get('alerts.json')!.definitions!.Level99).toEqual({ type: 'object' });
