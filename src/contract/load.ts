@@ -517,11 +517,16 @@ const LATER_DRAFT_KEYWORDS: Readonly<Record<string, string>> = {
 const NAMED_MAPS = ['properties', 'patternProperties', 'definitions', 'dependencies'] as const;
 
 /**
- * Only known keywords (anything else is a misspelling), `required` names among the `properties`,
- * and no name `__proto__` in a map of names, in every subschema.
+ * Only known keywords (anything else is a misspelling), no `$id` but the file's own (at its root),
+ * `required` names among the `properties`, and no name `__proto__` in a map of names, in every subschema.
  */
 function checkKeywords(file: string, root: SchemaNode): void {
   forEachSubschema(root, (node, pointer) => {
+    // Draft-07 (and ajv) resolve the $refs under a subschema's $id against it; the contract resolves each against its
+    // file (resolveRef, inlineRefs): a $ref under one was "resolves to nothing" where draft-07 finds it (tCW F10).
+    if (pointer !== '' && Object.hasOwn(node, '$id')) {
+      throw new SchemaError(file, `${pointer}/$id`, `a subschema's own "$id" is not supported: the contract resolves every $ref against its file's $id, where draft-07 would resolve those under this one against it; remove it, and refer to a schema of another file by that file's name ("definitions.json#/definitions/<name>")`);
+    }
     for (const keyword of Object.keys(node)) {
       if (!KNOWN_KEYWORDS.has(keyword)) {
         const later = Object.hasOwn(LATER_DRAFT_KEYWORDS, keyword) ? LATER_DRAFT_KEYWORDS[keyword] : undefined;

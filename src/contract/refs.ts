@@ -15,7 +15,8 @@ const BASE = new URL(SCHEMA_BASE_URI);
 /**
  * The one `$ref` resolver of the contract: resolves `ref`, written in `file`, as draft-07 does
  * (a URI reference against the file's `$id`, {@link SCHEMA_BASE_URI} + file name; the fragment a
- * JSON Pointer), among the schema files of the contract. No network, no file system.
+ * JSON Pointer), among the schema files of the contract. No network, no file system. A subschema's
+ * own `$id`, against which draft-07 would resolve the `$ref`s under it, is not read: the loader refuses one.
  *
  * @param files schema files by file name, as read
  * @returns the target, or undefined when the ref is no URI reference (a `%` not followed by two

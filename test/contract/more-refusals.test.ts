@@ -152,3 +152,18 @@ describe('a $ref whose "%" escape does not decode', () => {
     expect(contract.files.get('alerts.json')!.properties!.extra).toEqual({ $ref: '#/definitions/100%25' });
   });
 });
+
+describe('a $id in a subschema', () => {
+  it('is refused at its place as not supported: draft-07 resolves the $refs under it against it, and one was refused as "resolves to nothing" where draft-07 finds it (tCW F10)', async () => {
+    const error = await loadError({
+      'alerts.json': (schema) => ({
+        ...schema,
+        definitions: { ...schema.definitions, Nested: { $id: 'definitions.json', type: 'object', properties: { c: { $ref: '#/definitions/Cursor' } } } },
+        properties: { ...schema.properties, nested: { $ref: '#/definitions/Nested' } },
+      }),
+    });
+    expect(error.file).toBe('alerts.json');
+    expect(error.pointer).toBe('/definitions/Nested/$id');
+    expect(error.problem).toMatch(/^a subschema's own "\$id" is not supported: the contract resolves every \$ref against its file's \$id/);
+  });
+});
