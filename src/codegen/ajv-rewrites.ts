@@ -380,14 +380,14 @@ function restoringRegions(body: AnyNode, snapshots: ReadonlyMap<string, AnyNode>
   return escapes ? undefined : regions;
 }
 
-/** Calls `visit` for each Identifier under `root` that is a value read: not a declared name, not a property key or a non-computed member property. */
+/**
+ * Calls `visit` for each Identifier under `root` that is visited as an expression ({@link ancestor}):
+ * not a declared name, a parameter or an assignment's target, the target of `x += 1` included (each
+ * a `VariablePattern`), and not a property key or a non-computed member property (not visited).
+ */
 function ancestorReads(root: AnyNode, visit: (identifier: AnyNode) => void): void {
   ancestor(root, {
-    Identifier(node: AnyNode, _state: unknown, ancestors: AnyNode[]) {
-      const parent = ancestors[ancestors.length - 2];
-      if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
-      if (parent?.type === 'Property' && parent.key === node && !parent.computed && !parent.shorthand) return;
-      if (parent?.type === 'VariableDeclarator' && parent.id === node) return;
+    Identifier(node: AnyNode) {
       visit(node);
     },
   });
@@ -485,7 +485,7 @@ export function withCharacterClassPatterns(code: string): string {
       if (!classes.has(name)) return;
       const parent = ancestors[ancestors.length - 2] as AnyNode;
       const grandparent = ancestors[ancestors.length - 3] as AnyNode | undefined;
-      if (parent.type === 'VariableDeclarator' && parent.id === node) return;
+      // Its declaration's name is a `VariablePattern`, not visited here.
       if (parent.type === 'MemberExpression' && parent.object === node && !parent.computed && parent.property.name === 'test' && grandparent?.type === 'CallExpression' && grandparent.callee === parent && grandparent.arguments.length === 1) calls.push(parent);
       else otherUses.add(name);
     },

@@ -61,7 +61,12 @@ export function full(root: Node, callback: (node: Node) => void): void {
   });
 }
 
-/** acorn-walk's `ancestor`: the visitor of each node's type (as visited: `Identifier`, not a pattern's `VariablePattern`), with the nodes from `root` down to it. */
+/**
+ * acorn-walk's `ancestor`: the visitor of each node's type as visited, with the nodes from `root`
+ * down to it. An identifier in a pattern (a declared name, a parameter, an assignment's target,
+ * `x` of `x += 1` too) is visited as `VariablePattern`, not `Identifier`; a non-computed member
+ * property or property key is not visited at all.
+ */
 export function ancestor(root: Node, visitors: Record<string, (node: any, state: unknown, ancestors: any[]) => void>): void {
   walk(root, (node, type, ancestors) => {
     visitors[type]?.(node, ancestors, ancestors);
