@@ -745,22 +745,33 @@ function refNesting(files: ReadonlyMap<string, SchemaNode>, file: string): { dep
   const path: SchemaNode[] = [];
   for (let node: SchemaNode | undefined = deepest; node !== undefined; node = measured.get(node)?.next) path.push(node);
   const index = new Map(path.map((node, i) => [node, i]));
-  let ring: Ring | undefined;
-  let shallowRing: Ring | undefined;
+  // Schemas (not $refs) on the path before each index: the nesting between two places of it.
+  const schemasBefore = [0];
+  for (const node of path) schemasBefore.push(schemasBefore.at(-1)! + (node.$ref === undefined ? 1 : 0));
+  type Back = { holder: SchemaNode; from: number; to: number; span: number };
+  let deepBack: Back | undefined;
+  let shallowBack: Back | undefined;
   path.forEach((node, i) => {
     for (const holder of node.$ref !== undefined ? [node] : places.get(node)!.children) {
       if (holder.$ref === undefined) continue;
       const target = resolveRef(files, places.get(holder)!.file, holder.$ref);
       const j = target === undefined ? undefined : index.get(target.node);
       if (j === undefined || j > i) continue;
-      const span = path.slice(j, i + 1).filter((between) => between.$ref === undefined).length;
-      const loop = [keyOf(path[j]!), ...path.slice(j, i).flatMap((between) => measured.get(between)?.ref ?? []), keyOf(path[j]!)];
-      const found = { file: places.get(holder)!.file, pointer: `${places.get(holder)!.pointer}/$ref`, ref: holder.$ref, loop, span };
-      if (span > SAFE_REF_NESTING) {
-        if (span > (ring?.span ?? 0)) ring = found;
-      } else if (span > (shallowRing?.span ?? 0)) shallowRing = found;
+      const back = { holder, from: j, to: i, span: schemasBefore[i + 1]! - schemasBefore[j]! };
+      if (back.span > SAFE_REF_NESTING) {
+        if (back.span > (deepBack?.span ?? 0)) deepBack = back;
+      } else if (back.span > (shallowBack?.span ?? 0)) shallowBack = back;
     }
   });
+  const toRing = ({ holder, from, to, span }: Back): Ring => ({
+    file: places.get(holder)!.file,
+    pointer: `${places.get(holder)!.pointer}/$ref`,
+    ref: holder.$ref!,
+    loop: [keyOf(path[from]!), ...path.slice(from, to).flatMap((between) => measured.get(between)?.ref ?? []), keyOf(path[from]!)],
+    span,
+  });
+  const ring = deepBack === undefined ? undefined : toRing(deepBack);
+  const shallowRing = shallowBack === undefined ? undefined : toRing(shallowBack);
   return { depth: measure(deepest), at: at ?? places.get(deepest)?.pointer ?? '', refs, ...(ring !== undefined ? { ring } : shallowRing !== undefined && { shallowRing }) };
 }
 
