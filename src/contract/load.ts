@@ -680,7 +680,7 @@ function refLoop(files: ReadonlyMap<string, SchemaNode>): { file: string; at: st
  * which of them it was compiling when it ran out of stack does not tell), the `$ref` (its file, its pointer ending in `/$ref`) that leads back to a schema
  * on that path with more than {@link SAFE_REF_NESTING} schemas nested between (a ring of
  * definitions, which ajv compiles one inside the next until it meets that `$ref`), its loop
- * (file#pointer each, as {@link checkNoRefCycle} tells it) and how many schemas it nests; the
+ * (file#pointer each, as `checkNoRefCycle` in refs.ts tells it) and how many schemas it nests; the
  * deepest such. `shallowRing`: the deepest ring there within that bound (which ajv compiles: a
  * tree), when there is no `ring`. Measured without recursion: it is told where ajv ran out of stack.
  */
