@@ -1704,16 +1704,17 @@ function closeFrameFault(code: string | undefined, message: string, length: unkn
     return `expected a close frame whose status code is one a server may send (RFC 6455 §7.4: 1000 to 1003, 1007 to 1014, 3000 to 4999), got ${Number.isFinite(status) ? status : 'another'} (${why})`;
   }
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && length === 1 && extended === undefined) return 'expected a close frame whose payload is empty or begins with a 2-byte status code (RFC 6455 §5.5.1), got one of 1 byte';
-  return controlFrameFault('close', code, typeof length === 'number' ? length : undefined, extended) ?? 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
+  return controlFrameFault('close', code, typeof length === 'number' || typeof length === 'bigint' ? length : undefined, extended) ?? 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
 }
 
 /**
  * What is wrong with a control frame's header (`kind` close, ping or pong) that ws refused
  * (`code`, its error's), as RFC 6455 has it: a payload over 125 bytes (`length` the size its
- * header gave, undefined when its extended length had not come), fragmented (no FIN), a reserved
- * bit set. Undefined for another fault.
+ * header gave, a bigint past 2^53 - 1, undefined when its extended length had not come; a 64-bit
+ * one with its most significant bit set said so, §5.2), fragmented (no FIN), a reserved bit set.
+ * Undefined for another fault.
  */
-function controlFrameFault(kind: string, code: string | undefined, length: number | undefined, extended?: number): string | undefined {
+function controlFrameFault(kind: string, code: string | undefined, length: number | bigint | undefined, extended?: number): string | undefined {
   // A length of 125 or less written in an extended field (126 then 16 bits, 127 then 64): no size is wrong, its writing is (tCO F2: "at most 125 bytes, got one of 5").
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && extended !== undefined && length !== undefined && length <= 125) {
     return `expected a ${kind} frame whose length is in its 7-bit field (RFC 6455 §5.5: at most 125 bytes; §5.2: in the minimal number of bytes), got one whose header gives its ${length} byte${length === 1 ? '' : 's'} in an extended ${extended === 126 ? 16 : 64}-bit length (marker ${extended})`;
@@ -1722,7 +1723,8 @@ function controlFrameFault(kind: string, code: string | undefined, length: numbe
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && extended !== undefined && length === undefined) {
     return `expected a ${kind} frame whose length is in its 7-bit field (RFC 6455 §5.5: at most 125 bytes; §5.2: in the minimal number of bytes), got one whose header writes its length in an extended ${extended === 126 ? 16 : 64}-bit field (marker ${extended}), refused before that length came`;
   }
-  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return `expected a ${kind} frame of at most 125 bytes (RFC 6455 §5.5), got one ${length === undefined ? 'whose header gave more' : `of ${length} bytes`}`;
+  // A 64-bit length with its most significant bit set is a second fault of the header, said with the size (tCV F4).
+  if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return `expected a ${kind} frame of at most 125 bytes (RFC 6455 §5.5), got one ${length === undefined ? 'whose header gave more' : `of ${length} bytes${typeof length === 'bigint' && length >= 2n ** 63n ? ', a 64-bit length whose most significant bit is set (RFC 6455 §5.2: it MUST be 0)' : ''}`}`;
   if (code === 'WS_ERR_EXPECTED_FIN') return `expected a ${kind} frame with FIN set (RFC 6455 §5.5: a control frame is never fragmented), got one without`;
   if (code === 'WS_ERR_UNEXPECTED_RSV_1' || code === 'WS_ERR_UNEXPECTED_RSV_2_3') {
     const bits = code === 'WS_ERR_UNEXPECTED_RSV_1' ? 'RSV1' : 'RSV2 and RSV3';
@@ -1739,7 +1741,7 @@ function controlFrameFault(kind: string, code: string | undefined, length: numbe
  * then 126 (tCL F4). A true length (a pong of 126 bytes, a close of 1 byte) is kept, and so is the
  * marker (`extended`, 126 or 127) of a header whose extended length had not come.
  */
-function wsWords(message: string, code: string | undefined, length: number | undefined, extended?: number): string {
+function wsWords(message: string, code: string | undefined, length: number | bigint | undefined, extended?: number): string {
   if (code !== 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return message;
   const marker = /^(.*invalid payload length) (\d+)$/.exec(message);
   // A length of 125 or less keeps it: the marker is then the fault, an extended length where none may be (tCO F2);
@@ -1786,14 +1788,20 @@ function refusedInHeader(ws: WebSocket, code: string | undefined, header: readon
   const parts = Array.isArray(buffers) ? buffers.filter((b): b is Uint8Array => b instanceof Uint8Array) : [];
   const bytes = Buffer.concat(parts).subarray(0, size);
   if (bytes.length < size) return { opcode, length: undefined, extended: marker };
-  const length = size === 2 ? bytes.readUInt16BE(0) : Number(bytes.readBigUInt64BE(0));
+  // A 64-bit length past 2^53 - 1 kept exact, a bigint: as a number it rounds (2^64 - 1 was said as 18446744073709552000, tCV F4).
+  const wide = size === 8 ? bytes.readBigUInt64BE(0) : undefined;
+  const length = wide === undefined ? bytes.readUInt16BE(0) : wide <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(wide) : wide;
   return { opcode, length, extended: marker };
 }
 
-/** A control frame's header as {@link refusedInHeader} read it: `extended` the 7-bit marker (126, 127) when its length was written in an extended field. */
+/**
+ * A control frame's header as {@link refusedInHeader} read it: `length` in bytes, a bigint when
+ * past 2^53 - 1 (exact: a number would round it); `extended` the 7-bit marker (126, 127) when its
+ * length was written in an extended field.
+ */
 interface ControlHeader {
   opcode: number;
-  length: number | undefined;
+  length: number | bigint | undefined;
   extended?: number;
 }
 
