@@ -62,41 +62,55 @@ export const MAX_INLINED_SCHEMAS = 1000;
  * Refuses a message whose inlined form (see {@link MAX_INLINED_SCHEMAS}) is too large, naming what makes it so: what the
  * copies of `$ref` targets add when they cross the bound (without them the message is within it) or make most of it, the
  * target whose copies add the most (how many times it is inlined, how many `$ref`s lead to it, the chain of `$ref`s to it)
- * and, when it holds more than the copies add, the message's widest place; or else (the message
- * past the bound with each target counted once: one object of 1,000 properties, a tester) the place with the most
- * subschemas under one keyword (an object's properties, an anyOf's branches, patternProperties, …).
+ * and, when it holds more than the copies add, the message's widest place (the chain's doubling told only when the target
+ * is inlined more often than `$ref`s lead to it); or else (the message past the bound with each target counted once: one
+ * object of 1,000 properties, a tester) the place with the most subschemas under one keyword (an object's properties, an
+ * anyOf's branches, patternProperties, …), when without it the message might be within the bound; when not, how many
+ * `$ref` targets the message spans and the chain of `$ref`s whose targets hold the most of it (110 definitions each a
+ * property's `$ref` to the next).
  */
 function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, schema: SchemaNode): void {
-  const { count, chain, copied, distinct, widest } = inlinedSchemaCount(files, file, schema);
+  const { count, chain, copied, distinct, widest, spread } = inlinedSchemaCount(files, file, schema);
   if (count <= MAX_INLINED_SCHEMAS) return;
   const size = `with every $ref inlined (as the validators are compiled) this message would hold ${count.toLocaleString('en-US')} schema objects, more than the bound of ${MAX_INLINED_SCHEMAS.toLocaleString('en-US')}`;
   const copies = count - distinct;
   // The message is that wide itself only when, each target counted once, it is past the bound: copies of a definition of
   // 600 properties referred to twice (613 objects without them) were said to add "only 604", the width blamed (tCO F1).
+  const copiedWords = copies === 0 ? 'no $ref target is copied' : `copies of $ref targets add only ${copies.toLocaleString('en-US')}`;
+  const shorten = (links: readonly string[]) => (links.length > 6 ? [...links.slice(0, 3), `… (${links.length - 5} more)`, ...links.slice(-2)] : links).join(' → ');
+  // Wide only when a place holds enough that, without it, the message might be within the bound: a chain of 110 definitions
+  // of 10 properties each was told "that wide itself" and to give one of them fewer properties (tCV F11).
+  if (distinct > MAX_INLINED_SCHEMAS && copies <= distinct && (widest === undefined || distinct - widest.subschemas > MAX_INLINED_SCHEMAS)) {
+    const place = widest === undefined ? '' : ` (its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has only ${widest.subschemas.toLocaleString('en-US')} properties` : `place, ${widest.at}, holds only ${widest.subschemas.toLocaleString('en-US')} subschemas in its ${widest.keyword}`})`;
+    const chained = spread.chain.length > 1
+      ? `; the chain of $refs ${shorten(spread.chain)}, ${spread.chain.length.toLocaleString('en-US')} deep (each target inside the one before), holds ${spread.objects.toLocaleString('en-US')} of them`
+      : '';
+    throw new SchemaError(file, '', `${size}: ${copiedWords}: the message is that large itself, and no one place in it is wide${place}: it holds ${distinct.toLocaleString('en-US')} schema objects across ${spread.targets.toLocaleString('en-US')} $ref target${spread.targets === 1 ? '' : 's'}${chained}. Split the message into several${chained === '' ? '' : ', or shorten the chain'}`);
+  }
   if (distinct > MAX_INLINED_SCHEMAS && copies <= distinct && widest !== undefined) {
     const many = widest.subschemas.toLocaleString('en-US');
     const what = widest.keyword === 'properties'
       ? `its widest object, ${widest.at}, has ${many} properties (each a schema object). Give it fewer properties (split the message into several)`
       : `its widest place, ${widest.at}, holds ${many} subschemas in its ${widest.keyword} (each a schema object). ${WIDE_ADVICE[widest.keyword] ?? 'Give it fewer (split the message into several)'}`;
-    throw new SchemaError(file, '', `${size}: ${copies === 0 ? 'no $ref target is copied' : `copies of $ref targets add only ${copies.toLocaleString('en-US')}`}: the message is that wide itself; ${what}`);
+    throw new SchemaError(file, '', `${size}: ${copiedWords}: the message is that wide itself; ${what}`);
   }
-  const shown = chain.length > 6 ? [...chain.slice(0, 3), `… (${chain.length - 5} more)`, ...chain.slice(-2)] : chain;
   const within = distinct <= MAX_INLINED_SCHEMAS ? ` (without them it would hold ${distinct.toLocaleString('en-US')}, within the bound)` : '';
   const n = (value: number) => value.toLocaleString('en-US');
   // The definition whose copies add the most, not the largest $ref target: one referred to once, never copied, was named
   // "the largest part" of a message tipped over the bound by another's copies (tCQ F4).
   const most = copied === undefined
     ? ''
-    : `; the copies of ${copied.at} add the most, ${n(copied.adds)} (${n(copied.own)} schema object${copied.own === 1 ? '' : 's'} of its own, inlined ${n(copied.inlined)} times: ${n(copied.refs)} $ref${copied.refs === 1 ? ' leads' : 's lead'} to it${chain.length > 1 ? `, through the chain of $refs ${shown.join(' → ')}` : ''})`;
+    : `; the copies of ${copied.at} add the most, ${n(copied.adds)} (${n(copied.own)} schema object${copied.own === 1 ? '' : 's'} of its own, inlined ${n(copied.inlined)} times: ${n(copied.refs)} $ref${copied.refs === 1 ? ' leads' : 's lead'} to it${chain.length > 1 ? `, through the chain of $refs ${shorten(chain)}` : ''})`;
   // And the message's own width, when its widest place holds more than all the copies add.
   const wide = widest !== undefined && widest.subschemas >= copies
     ? `; the message is wide itself: its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has ${n(widest.subschemas)} properties` : `place, ${widest.at}, holds ${n(widest.subschemas)} subschemas in its ${widest.keyword}`}`
     : '';
-  throw new SchemaError(
-    file,
-    '',
-    `${size}: copies of $ref targets add ${n(copies)} of them${within}${most}${wide}; a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain${wide === '' ? '' : ', or give the wide place fewer'}`,
-  );
+  // The chain doubles the copies only when the definition is inlined more often than $refs lead to it (a place that refers
+  // to it is itself copied): one referred to twice from the message was told to "flatten the chain", with none (tCV F7).
+  const why = copied !== undefined && copied.inlined > copied.refs
+    ? 'a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain'
+    : 'each $ref to it inlines one copy (no place that refers to it is copied in turn: no chain multiplies them). Refer to it from fewer places';
+  throw new SchemaError(file, '', `${size}: copies of $ref targets add ${n(copies)} of them${within}${most}${wide}; ${why}${wide === '' ? '' : ', or give the wide place fewer'}`);
 }
 
 /** What to do of a place wide through a keyword other than `properties` ({@link checkInlinedSize}). */

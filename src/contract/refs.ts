@@ -107,11 +107,13 @@ export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: st
  * targets of their own objects times their copies past the first). `widest`: the schema in `node` or any target
  * with the most subschemas under one keyword (file#pointer, the keyword, how many): an object's
  * `properties`, an `anyOf`'s branches, `patternProperties`, an `items` array, …; undefined when
- * none has any. The `$ref`s must form no cycle ({@link checkNoRefCycle} first).
+ * none has any. `spread`: how many targets the message reaches, and the chain of `$ref`s whose
+ * targets hold the most of it ({@link SpreadChain}). The `$ref`s must form no cycle
+ * ({@link checkNoRefCycle} first).
  *
  * @throws Error when the `$ref`s form a cycle after all
  */
-export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[]; copied: CopiedTarget | undefined; distinct: number; widest: WidestPlace | undefined } {
+export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { count: number; chain: string[]; copied: CopiedTarget | undefined; distinct: number; widest: WidestPlace | undefined; spread: SpreadChain } {
   const sizes = new Map<string, { count: number } | 'open'>();
   // Per target (and '' for `node`): its schema objects of its own (not through a $ref), and how many $refs of it lead to each target.
   const own = new Map<string, number>();
@@ -206,7 +208,34 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     }
     key = from;
   }
-  return { count: root.count, chain, copied, distinct, widest };
+  // The chain of $refs whose targets, each counted once, hold the most schema objects of their own: what makes a message
+  // large that no place makes wide, 110 definitions each a property's $ref to the next (tCV F11: an object of 10
+  // properties was named "that wide"). Each place's heaviest chain below it, targets after the places that refer to them.
+  const heaviest = new Map<string, { objects: number; next: string | undefined }>();
+  for (const key of [...order].reverse()) {
+    let best: { objects: number; next: string | undefined } = { objects: 0, next: undefined };
+    for (const next of refsTo.get(key)?.keys() ?? []) {
+      const below = heaviest.get(next)?.objects ?? 0;
+      if (below > best.objects) best = { objects: below, next };
+    }
+    heaviest.set(key, { objects: (key === '' ? 0 : own.get(key) ?? 0) + best.objects, next: best.next });
+  }
+  const deepest: string[] = [];
+  for (let key = heaviest.get('')?.next; key !== undefined; key = heaviest.get(key)?.next) deepest.push(key);
+  const spread: SpreadChain = { chain: deepest, objects: heaviest.get('')?.objects ?? 0, targets: order.length - 1 };
+  return { count: root.count, chain, copied, distinct, widest, spread };
+}
+
+/**
+ * The `$ref` targets of a message ({@link inlinedSchemaCount}): `targets` how many it reaches
+ * (each counted once); `chain` the chain of `$ref`s from the message (file#pointer of each target,
+ * in order) whose targets hold the most schema objects of their own (not through a `$ref`), and
+ * `objects` how many that is (empty and 0 when it reaches none).
+ */
+export interface SpreadChain {
+  chain: string[];
+  objects: number;
+  targets: number;
 }
 
 /**

@@ -41,6 +41,8 @@ describe('a message too large once its $refs are inlined', () => {
     expect(result.stderr).toContain('trades.json#');
     expect(result.stderr).toContain('3,221,225,488 schema objects, more than the bound of 1,000');
     expect(result.stderr).toMatch(/the copies of trades\.json#\/definitions\/C30 add the most, 2,147,483,646 \(2 schema objects of its own, inlined 1,073,741,824 times: 2 \$refs lead to it, through the chain of \$refs trades\.json#\/definitions\/TradeData → trades\.json#\/definitions\/C0 → .* trades\.json#\/definitions\/C30\);/);
+    // Inlined more often than $refs lead to it: the chain's doubling is what multiplies it, and is told (tCV F7: told only then).
+    expect(result.stderr).toMatch(/doubles at every step\. Refer to fewer copies, or flatten the chain$/m);
   }, 90_000);
 
   it('a message past the bound by one wide object, with no chain to flatten, is refused naming that object and its properties, not a chain (tCL F3)', async () => {
@@ -74,7 +76,7 @@ describe('a message too large once its $refs are inlined', () => {
       Object.assign(metrics.definitions.MetricsData!.properties, { w1: { $ref: '#/definitions/Wide' }, w2: { $ref: '#/definitions/Wide' } });
     });
     expect(() => checkGeneratable(twice)).toThrow(
-      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold 1,217 schema objects, more than the bound of 1,000: copies of \$ref targets add 604 of them \(without them it would hold 613, within the bound\); the copies of metrics\.json#\/definitions\/Wide add the most, 601 \(601 schema objects of its own, inlined 2 times: 2 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Wide\); a definition .* Refer to fewer copies, or flatten the chain$/,
+      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold 1,217 schema objects, more than the bound of 1,000: copies of \$ref targets add 604 of them \(without them it would hold 613, within the bound\); the copies of metrics\.json#\/definitions\/Wide add the most, 601 \(601 schema objects of its own, inlined 2 times: 2 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Wide\); each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from fewer places$/,
     );
     // Referred to once, the same definition generates.
     const once = await edited('wide-once', (metrics) => {
@@ -93,8 +95,45 @@ describe('a message too large once its $refs are inlined', () => {
       Object.assign(metrics.definitions.MetricsData!.properties, Object.fromEntries([1, 2, 3, 4].map((i) => [`s${i}`, { $ref: '#/definitions/Small' }])));
     });
     expect(() => checkGeneratable(tipped)).toThrow(
-      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold [\d,]+ schema objects, more than the bound of 1,000: copies of \$ref targets add \d+ of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/Small add the most, 18 \(6 schema objects of its own, inlined 4 times: 4 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Small\); the message is wide itself: its widest object, metrics\.json#\/definitions\/MetricsData\/properties\/wide, has 965 properties; .* Refer to fewer copies, or flatten the chain, or give the wide place fewer$/,
+      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold [\d,]+ schema objects, more than the bound of 1,000: copies of \$ref targets add \d+ of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/Small add the most, 18 \(6 schema objects of its own, inlined 4 times: 4 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Small\); the message is wide itself: its widest object, metrics\.json#\/definitions\/MetricsData\/properties\/wide, has 965 properties; each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from fewer places, or give the wide place fewer$/,
     );
+  });
+
+  // tCV F7: a definition of 600 properties referred to from two properties of the message itself was told "a chain of definitions each
+  // referring twice to the next doubles at every step … or flatten the chain", with no chain: each $ref makes one copy.
+  it('a definition copied by two $refs of the message itself, no chain between, is told to be referred to from fewer places, not to flatten a chain (tCV F7)', async () => {
+    const direct = await edited('wide-direct', (metrics) => {
+      metrics.definitions.Wide = { type: 'object', properties: numbers(600) } as never;
+      Object.assign((metrics as unknown as { properties: Record<string, unknown> }).properties, { w1: { $ref: '#/definitions/Wide' }, w2: { $ref: '#/definitions/Wide' } });
+    });
+    let said = '';
+    try {
+      checkGeneratable(direct);
+    } catch (error) {
+      said = (error as Error).message;
+    }
+    expect(said).toMatch(/: copies of \$ref targets add 60\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/Wide add the most, 601 \(601 schema objects of its own, inlined 2 times: 2 \$refs lead to it\); each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from fewer places$/);
+    expect(said).not.toMatch(/flatten the chain|doubles|through the chain/);
+  });
+
+  // tCV F11: 110 definitions, each an object of 9 properties and `next`, a $ref to the next, no definition copied: the refusal said
+  // "the message is that wide itself" and to give X0, of 10 properties, fewer; no place is wide, the chain is long.
+  it('a message large through a long chain of distinct definitions, no place wide, is told the chain and its length, not an object to narrow (tCV F11)', async () => {
+    const chained = await edited('chain-distinct', (metrics) => {
+      for (let i = 0; i < 110; i++) {
+        const next = i + 1 < 110 ? { $ref: `#/definitions/X${i + 1}` } : { type: 'string' };
+        metrics.definitions[`X${i}`] = { type: 'object', properties: { ...Object.fromEntries(Array.from({ length: 9 }, (_, j) => [`f${j}`, { type: 'string' }])), next } } as never;
+      }
+      metrics.definitions.MetricsData!.properties.x = { $ref: '#/definitions/X0' };
+    });
+    let said = '';
+    try {
+      checkGeneratable(chained);
+    } catch (error) {
+      said = (error as Error).message;
+    }
+    expect(said).toMatch(/^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold [\d,]+ schema objects, more than the bound of 1,000: copies of \$ref targets add only \d: the message is that large itself, and no one place in it is wide \(its widest object, metrics\.json#\/definitions\/MetricsData, has only \d+ properties\): it holds [\d,]+ schema objects across 11[0-9] \$ref targets; the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/X0 → metrics\.json#\/definitions\/X1 → … \(106 more\) → metrics\.json#\/definitions\/X108 → metrics\.json#\/definitions\/X109, 111 deep \(each target inside the one before\), holds 1,1\d\d of them\. Split the message into several, or shorten the chain$/);
+    expect(said).not.toMatch(/that wide itself|Give it fewer properties/);
   });
 
   it('a message wide through an anyOf or patternProperties is told that place and keyword, not the object with the most properties (tCO F4: an object of 11 properties was blamed)', async () => {
