@@ -77,9 +77,11 @@ export interface RealtimeServerOptions {
    * slash; compared whole), or a function. A string is a TypeError, not a list of one (from an
    * environment variable: `value.split(',')`), but `'*'`: any origin, said on purpose. A request
    * without `Origin` passes (not a browser, or a page's same-origin GET), unless an array or a function is given and its
-   * `Sec-Fetch-Site` (Fetch Metadata, sent by browsers) is not `same-origin` nor `none`: a no-cors request (`<img>`) or a
+   * `Sec-Fetch-Site` (Fetch Metadata) is not `same-origin` nor `none`: a no-cors request (`<img>`) or a
    * navigation from another origin's page, which sends no `Origin` but its visitor's cookies, is refused as a wrong
-   * origin is (403 `origin`). Default: any with `jwt`. With `authenticate` there is
+   * origin is (403 `origin`). Browsers send Fetch Metadata only to an `https:` URL or to `localhost`, `127.0.0.1`,
+   * `[::1]`: over plain `http:` to a name or LAN address such a request passes, so serve a cookie-reading
+   * `authenticate` over https (README "Origins"). Default: any with `jwt`. With `authenticate` there is
    * no default (a TypeError at creation that says so): a hook may read a cookie, which a browser
    * sends with a socket that any page opens (WebSockets have no CORS), so with any origin allowed
    * any site could read its visitor's stream (cross-site WebSocket hijacking: a security review);
