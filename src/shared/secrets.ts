@@ -53,9 +53,13 @@ const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
 /** `code` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`codec`, `codename`); `code` alone is one too. */
 const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|one_?time)_?code(?!(?:c|x|name|base|page|point|gen|book)s?(?![a-z]))/;
 
-/** `name` lower case, each run of characters other than letters and digits, and each camelCase capital, one `_`: `apiKeyV2` → `api_key_v2`. */
+/**
+ * `name` lower case, each run of characters other than letters and digits, and each camelCase capital (one after a
+ * lower-case letter), one `_`: `apiKeyV2` → `api_key_v2`. A capital after a digit goes on the digit's word: `2FA_code` is
+ * `2fa_code`, as `2fa_code` is (it was `2_fa_code`, which no `2fa` matches, and `2FA_code`, `2FACode` were logged in clear: tCW F2).
+ */
 function spaced(name: string): string {
-  return name.replace(/([a-z0-9])(?=[A-Z])/g, '$1_').toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  return name.replace(/([a-z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }
 
 /**

@@ -214,8 +214,9 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     // A `key` or `code` inside a longer word is none of a secret's, after a credential's word too (tCO F3: app_keyboard read as appkey, device_codec as devicecode; tCQ F2: codename, keyspace, keymap, codebase, codepage).
     const words = '/api/ws?app_keyboard=qwerty&secure_keyboard=on&oauth_keyword=x&device_codec=h264&ApiKeyboard=1&deviceCodec=vp9&device_codename=x&app_keyspace=s&client_keymap=m&security_codebase=b&email_codepage=1252';
     expect(redactUrl(words)).toBe(words);
-    // The same words ending there are: glued, with a separator, camelCase, plural, or followed by another word, one beginning with c or x too (tCQ F1: code_check was read as codec).
-    for (const name of ['app_key', 'appKey', 'appkey', 'api_keys', 'client_key_id', 'device_code', 'deviceCode', 'oauth_code', 'auth_codes', '2fa_code', 'email_code_check', 'reset_code_confirm', 'smsCodeConfirmation', 'verificationCodeCheck', 'device_code_x']) {
+    // The same words ending there are: glued, with a separator, camelCase, plural, or followed by another word, one beginning with c or x too (tCQ F1: code_check was read as codec),
+    // and in any case, a digit's word in capitals too (tCW F2: 2FA_code, 2FACode, 2FA-Code were logged in clear, 2fa_code redacted).
+    for (const name of ['app_key', 'appKey', 'appkey', 'api_keys', 'client_key_id', 'device_code', 'deviceCode', 'oauth_code', 'auth_codes', '2fa_code', '2FA_code', '2FACode', '2FA-Code', '2faCode', 'MFA_code', 'email_code_check', 'reset_code_confirm', 'smsCodeConfirmation', 'verificationCodeCheck', 'device_code_x']) {
       expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?${name}=[redacted]&user=ann`);
     }
   });
