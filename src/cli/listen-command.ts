@@ -1495,14 +1495,20 @@ function decodedName(name: string): string {
 
 /**
  * Any text with the values of query parameters named as secrets (`token=<value>`,
- * `api_key=<value>`, {@link isSecretName}) and `user:password@` credentials redacted by
+ * `api_key=<value>`, `%74oken=<value>`: {@link isSecretName} of the name decoded) and `user:password@` credentials redacted by
  * pattern: for a target that does not parse as a URL, and error messages that may quote it.
  */
 function redactText(text: string): string {
   return redactJwts(
     text
       // A name holds no separator: one pass, linear (a name allowed to hold `?` backtracked over a server's `?a?a?a…`: a reviewer).
-      .replace(/([?&;#]([^=?&;#\s"']*)=)([^&;#\s"']*)/g, (whole: string, head: string, name: string) => (isSecretName(name) ? `${head}${REDACTED}` : whole))
+      // The name decoded, as redact() and the server read it (`?%74oken=`, `?api%5Fkey=` were printed in clear: tCW F3); one that holds
+      // an encoded `=` (`?token%3D<value>=1`) holds a value: `[redacted]` whole, as redact() does.
+      .replace(/([?&;#])([^=?&;#\s"']*)=([^&;#\s"']*)/g, (whole: string, separator: string, name: string) => {
+        const decoded = decodedName(name);
+        if (!isSecretName(decoded)) return whole;
+        return decoded.includes('=') ? `${separator}${REDACTED}` : `${separator}${name}=${REDACTED}`;
+      })
       // A name holding an encoded `=` (`?token%3D<value>`, no raw `=`) holds its value too: `[redacted]` whole, as redact() does (tCO F7).
       .replace(/([?&;#])([^=?&;#\s"']*%3d[^=?&;#\s"']*)(?=[&;#\s"']|$)/gi, (whole: string, separator: string, name: string) => (isSecretName(decodedName(name)) ? `${separator}${REDACTED}` : whole))
       .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`),
