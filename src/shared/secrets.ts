@@ -50,7 +50,7 @@ const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|
 /** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
 const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
 const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
-/** `code` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`codec`, `codename`); `code` alone is one too. */
+/** `code` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`codec`, `codename`). Not `code` alone, which {@link isSecretName} takes itself (OAuth's `?code=`). */
 const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|mfa|2fa|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|one_?time)_?code(?!(?:c|x|name|base|page|point|gen|book)s?(?![a-z]))/;
 
 /**
@@ -121,14 +121,16 @@ export function holdsJwt(text: string): boolean {
 }
 
 /**
- * The shape of a JWT, the one definition the server and the CLI use: a header that is the
- * base64url of a JSON object, 12 or more base64url characters that decode to `{`, any JSON
+ * Whether `part`, one part of a compact JWT (no dot in it), is a JWT's header, the one definition the server and
+ * the CLI use: the base64url of a JSON object, 12 or more base64url characters that decode to `{`, any JSON
  * white space, then `"` (`eyJ…` from `{"`, and a header written with spaces or lines: `eyAi…`
  * from `{ "`, `ewog…` from `{\n  "`, which listen printed whole: tCD F1; two ids and a version,
- * `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, are no header), then a payload
- * of 12 or more base64url characters, then a signature (maybe empty: `alg: none`); or, for a JWE
- * (RFC 7516 §7.1), an encrypted key of 12 or more, or an empty one (`alg: "dir"`) followed by an
- * initialization vector of 12 or more, a ciphertext and a tag. A host name
+ * `?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2`, are no header). A whole token
+ * (`<header>.<payload>.<signature>`) is not one: the header alone is tested here. The parts after
+ * it are {@link JWT_PAYLOAD} (12 or more base64url characters) and {@link JWT_SIGNATURE} (maybe
+ * empty: `alg: none`), or, for a JWE (RFC 7516 §7.1), an encrypted key of 12 or more, or an empty
+ * one (`alg: "dir"`) followed by an initialization vector of 12 or more, a ciphertext and a tag
+ * (`isJweRest`): {@link holdsJwt} finds a whole one in a text. A host name
  * is no header: `eyeglass-shop`, `ewok-games` decode to no `{"`.
  */
 export function isJwtHeader(part: string): boolean {
