@@ -16,7 +16,7 @@ import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
-import { isSecretName, looksLikeJwt, REDACTED, redactJwts } from '../shared/secrets.js';
+import { isSecretName, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -387,7 +387,17 @@ function authorityFault(target: string): string | undefined {
       return `an IPv6 address goes in brackets in a URL, the port after them: ${scheme}${address}${cut(rest!, 100)}${target.includes('?') ? ' (with the query as given)' : ''}, got ${JSON.stringify(cut(written, 60))} without brackets`;
     }
   }
-  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) return `expected a port of digits after the host, got ${JSON.stringify(cut(port, 40))}`;
+  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) {
+    // An `@` after it: the host read was a user name and the "port" the start of a password that holds a `/`, `?` or `#`,
+    // which end the authority (`ws://alice:s3cr/et@host:8080/…`): user info read to the last `@`, as the URL is shown,
+    // and the password not quoted as the port (tCW F11: `got "s3cr"`).
+    const at = target.lastIndexOf('@');
+    if (at >= authority[0].length) {
+      const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(target)![0];
+      return authorityFault(`${scheme}${target.slice(at + 1)}`) ?? `the user info before the "@" holds a "/", "?" or "#", where a URL's host ends: percent-encode them in it (%2F, %3F, %23)`;
+    }
+    return `expected a port of digits after the host, got ${JSON.stringify(cut(port, 40))}`;
+  }
   if (port !== undefined && port !== '' && Number(port) > 65535) return `the port ${cut(port, 40)} is out of range (0–65535)`;
   if (host === '') return `expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)`;
   return undefined;
@@ -498,8 +508,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const scheme = /^(wss?|https?)\/\//i.exec(target)?.[1];
     // Nor does it say which part: an absolute URL with port 99999 was said to be no absolute URL (a fresh user).
     const why = url ? (error as Error).message : (authorityFault(target) ?? `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`);
-    // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
-    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText(why)}\n`);
+    // An unparsable URL is redacted by pattern: the token must not reach the terminal either way. Its password is read to
+    // the last `@`, as an option's is: one holding `/`, `?` or `#` stops the URL's authority, and was printed (tCW F11).
+    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(withPasswordShownRedacted(target))}": ${redactText(why)}\n`);
     return 2;
   }
   // `?token=` with nothing after it (`?token=$JWT`, JWT unset) was sent as no token, and the 401

@@ -191,11 +191,31 @@ export function leniently(text: string): string {
  * (a leading space, a list given as one entry, `//user:pw@host`, a password with `/`: tAU F2, tAW F1).
  */
 export function withUserInfoShownRedacted(host: string): string {
-  // Everything from past a leading `scheme://` (or `//`), else from the start, to the last `@`: a password may
-  // hold `/`, `?`, `#`, `//`, a space or a comma (base64 ones hold `/`), which the URL grammar's user info does not,
-  // and each stopped a tighter match, the password printed whole or in part (tAW F1, tAZ F1).
-  const at = host.lastIndexOf('@');
-  if (at === -1) return host;
-  const start = Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(host)?.[0].length ?? 0, at);
-  return `${host.slice(0, start)}${REDACTED}${host.slice(at)}`;
+  const span = userInfoSpan(host);
+  return span ? `${host.slice(0, span.start)}${REDACTED}${host.slice(span.at)}` : host;
+}
+
+/**
+ * `url`, one URL as given (it may not parse: `listen`'s target), with the password of its user info `[redacted]` and
+ * the user name kept, as a parsed URL's is shown (`ws://alice:[redacted]@host/…`): the user info read as
+ * {@link withUserInfoShownRedacted} reads it, to the last `@` (a password holding `/`, `?` or `#` was printed whole,
+ * or its start: tCW F11), the password from its first `:` (a user name holds none: the URL writes it `%3A`). One
+ * whose user info holds no `:` comes back as it is.
+ */
+export function withPasswordShownRedacted(url: string): string {
+  const span = userInfoSpan(url);
+  const colon = span ? url.indexOf(':', span.start) : -1;
+  return span && colon !== -1 && colon < span.at ? `${url.slice(0, colon + 1)}${REDACTED}${url.slice(span.at)}` : url;
+}
+
+/**
+ * Where the user info of `url` (a URL or host as given, which may not parse) lies: from `start`, past a leading
+ * `scheme://` (or `//`), else the start, to `at`, the index of its last `@`; undefined with no `@`.
+ */
+function userInfoSpan(url: string): { start: number; at: number } | undefined {
+  // To the last `@`: a password may hold `/`, `?`, `#`, `//`, a space or a comma (base64 ones hold `/`), which the
+  // URL grammar's user info does not, and each stopped a tighter match, the password printed whole or in part (tAW F1, tAZ F1).
+  const at = url.lastIndexOf('@');
+  if (at === -1) return undefined;
+  return { start: Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(url)?.[0].length ?? 0, at), at };
 }

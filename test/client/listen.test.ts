@@ -739,6 +739,14 @@ describe('listen', () => {
     expect((await said('ws://127.0.0.1:99999/api/ws?country%5Fcode=fr&%75ser=ann')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?country%5Fcode=fr&%75ser=ann": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://127.0.0.1:99999/api/ws?country%3Dfr')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?country%3Dfr": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://127.0.0.1:80a/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80a/api/ws": expected a port of digits after the host, got "80a"\n');
+    // A password holding `/`, `?` or `#` (base64 ones hold `/`) ends the URL's authority: neither shown nor quoted as the port, the user info read to the
+    // last `@` as an option's is (tCW F11: printed whole, or its start as `got "s3cr"`); the fault after it is said, a user name without a password kept.
+    for (const mark of ['/', '?', '#']) {
+      expect(await said(`ws://alice:s3cr${mark}et@127.0.0.1:8080/api/ws?token=abc`)).toEqual({ status: 2, stderr: 'realtime-contract: cannot listen to "ws://alice:[redacted]@127.0.0.1:8080/api/ws?token=[redacted]": the user info before the "@" holds a "/", "?" or "#", where a URL\'s host ends: percent-encode them in it (%2F, %3F, %23)\n' });
+    }
+    expect((await said('ws://alice:s3cr/et@127.0.0.1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://alice:[redacted]@127.0.0.1:99999/api/ws": the port 99999 is out of range (0–65535)\n');
+    expect((await said('ws://alice:hunter2/p@ss@127.0.0.1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://alice:[redacted]@127.0.0.1:99999/api/ws": the port 99999 is out of range (0–65535)\n');
+    expect((await said('ws://alice@127.0.0.1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://alice@127.0.0.1:99999/api/ws": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://:8080/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://:8080/api/ws": expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)\n');
     // A scoped IPv6 address: its zone is what no URL holds (a fresh tester: said to be no absolute URL), RFC 6874's %25 form too.
     const zoned = 'which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one\n';
