@@ -203,7 +203,7 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * so are three parameters in a row whose values are a JWT's three parts (`?t=<header>&t=<payload>&t=<signature>`).
  * A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
  * (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
- * holds a `?` or `#`: `withoutLooseUserInfo`) is `[redacted]`, and so is any JWT in the host
+ * holds a `/`, `?` or `#`: `withoutLooseUserInfo`) is `[redacted]`, and so is any JWT in the host
  * or the path (see {@link redactOrigin}); a parameter whose value is a URL with user info is
  * redacted as a secret's is.
  *
@@ -289,9 +289,13 @@ function cutShort(url: string): string {
 /**
  * `url` with what a reader takes for user info `[redacted]` where the URL parser ends the
  * authority before it: a `?` or `#` unescaped in a password (`http://user:p?ss@host/`: to the
- * parser the host `user`, a port `p` and a query `ss@host/`) was logged as sent (a reviewer).
+ * parser the host `user`, a port `p` and a query `ss@host/`) was logged as sent (a reviewer),
+ * and so was a `/` or `\` in one (`http://user:pa/ss@host/`, base64 passwords hold `/`: tCW F11).
  * From the slashes after a scheme (or two without one) to the last `@` before the next slash or
- * backslash, when a `?` or `#` comes before that `@` and no `@` before it. Linear in `url`.
+ * backslash, when a `?` or `#` comes before that `@` and no `@` before it; else, when the
+ * parser's authority (to the first `/`, `\`, `?` or `#`) holds no `@` and a `:` followed by
+ * what is no port of digits, to the last `@` after it (as `withUserInfoShownRedacted` reads an
+ * option's user info: a `/api/ws?x=a@b` after a real port stays). Linear in `url`.
  */
 function withoutLooseUserInfo(url: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].length ?? 0;
@@ -303,8 +307,15 @@ function withoutLooseUserInfo(url: string): string {
   const at = authority.lastIndexOf('@');
   const cut = authority.search(/[?#]/);
   // An `@` before the parser's end of the authority: user info it reads itself (withoutUserInfo).
-  if (at === -1 || cut === -1 || cut > at || authority.lastIndexOf('@', cut) !== -1) return url;
-  return `${url.slice(0, start)}${REDACTED}${url.slice(start + at)}`;
+  if (at !== -1 && cut !== -1 && cut < at && authority.lastIndexOf('@', cut) === -1) return `${url.slice(0, start)}${REDACTED}${url.slice(start + at)}`;
+  // A `/` in the password: the parser's host is the user name and its "port" the password's start, which no URL
+  // parses; an `@` after them ends the user info (an IPv6 host's brackets, a port of digits: none).
+  const end = url.slice(start).search(/[/\\?#]/);
+  const parsed = end === -1 ? '' : url.slice(start, start + end);
+  const last = url.lastIndexOf('@');
+  const colon = parsed.indexOf(':');
+  if (colon === -1 || parsed.includes('@') || parsed.startsWith('[') || /^\d*$/.test(parsed.slice(colon + 1)) || last < start + end) return url;
+  return `${url.slice(0, start)}${REDACTED}${url.slice(last)}`;
 }
 
 /** Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does. */

@@ -281,6 +281,13 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     // (`http://user:p?ss@host/`), and a URL with user info as a parameter, encoded or not (both logged as sent: a reviewer).
     expect(redactUrl('http://user:p?ss@host/')).toBe('http://[redacted]@host/');
     expect(redactUrl('//user:p#ss@host/x')).toBe('//[redacted]@host/x');
+    // A `/` (or `\\`) ends it as well, base64 passwords hold one (tCW F11: logged as sent); a path or query that merely holds an `@`
+    // after a host and a port of digits, or an IPv6 host, stays.
+    expect(redactUrl('http://user:pa/ss@host/api/ws?x=1&token=abc')).toBe('http://[redacted]@host/api/ws?x=1&token=[redacted]');
+    expect(redactUrl('//user:pa/ss@host/x')).toBe('//[redacted]@host/x');
+    expect(redactUrl('http://user:pa\\ss@host/x')).toBe('http://[redacted]@host/x');
+    expect(redactUrl('http://user:pa/s@s@host/x')).toBe('http://[redacted]@host/x');
+    for (const plain of ['http://host:8080/api/ws?e=a@b', 'http://[::1]:80/a@b', 'http://host/users/@alice']) expect(redactUrl(plain)).toBe(plain);
     expect(redactUrl('https://u:pw@h/?next=https://alice:hunter2@bank/&b=2')).toBe('https://[redacted]@h/?next=[redacted]&b=2');
     expect(redactUrl('/x?redirect_uri=http%3A%2F%2Fa%3Asecret%40b&c=d@e')).toBe('/x?redirect_uri=[redacted]&c=d@e');
     expect(redactUrl('/x?https://alice:hunter2@bank/')).toBe('/x?[redacted]');
