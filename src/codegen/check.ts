@@ -10,7 +10,7 @@ import { CLIENT_MAX_TIMER_MS, POLL_TIMEOUT_MARGIN_MS } from '../shared/client-ti
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
 import { checkInvisibleText } from './invisible.js';
 import { checkTypeBoxSupport } from './typebox.js';
-import { checkNoRefCycle, followRefs, forEachSubschema, inlinedSchemaCount, SCHEMA_BASE_URI, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { checkNoRefCycle, followRefs, forEachSubschema, inlinedSchemaCount, linkPath, SCHEMA_BASE_URI, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
@@ -77,13 +77,12 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
   // The message is that wide itself only when, each target counted once, it is past the bound: copies of a definition of
   // 600 properties referred to twice (613 objects without them) were said to add "only 604", the width blamed (tCO F1).
   const copiedWords = copies === 0 ? 'no $ref target is copied' : `copies of $ref targets add only ${copies.toLocaleString('en-US')}`;
-  const shorten = (links: readonly string[]) => (links.length > 6 ? [...links.slice(0, 3), `… (${links.length - 5} more)`, ...links.slice(-2)] : links).join(' → ');
   // Wide only when a place holds enough that, without it, the message might be within the bound: a chain of 110 definitions
   // of 10 properties each was told "that wide itself" and to give one of them fewer properties (tCV F11).
   if (distinct > MAX_INLINED_SCHEMAS && copies <= distinct && (widest === undefined || distinct - widest.subschemas > MAX_INLINED_SCHEMAS)) {
     const place = widest === undefined ? '' : ` (its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has only ${widest.subschemas.toLocaleString('en-US')} properties` : `place, ${widest.at}, holds only ${widest.subschemas.toLocaleString('en-US')} subschemas in its ${widest.keyword}`})`;
     const chained = spread.chain.length > 1
-      ? `; the chain of $refs ${shorten(spread.chain)}, ${spread.chain.length.toLocaleString('en-US')} deep (each target inside the one before), holds ${spread.objects.toLocaleString('en-US')} of them`
+      ? `; the chain of $refs ${linkPath(spread.chain)}, ${spread.chain.length.toLocaleString('en-US')} deep (each target inside the one before), holds ${spread.objects.toLocaleString('en-US')} of them`
       : '';
     throw new SchemaError(file, '', `${size}: ${copiedWords}: the message is that large itself, and no one place in it is wide${place}: it holds ${distinct.toLocaleString('en-US')} schema objects across ${spread.targets.toLocaleString('en-US')} $ref target${spread.targets === 1 ? '' : 's'}${chained}. Split the message into several${chained === '' ? '' : ', or shorten the chain'}`);
   }
@@ -100,7 +99,7 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
   // "the largest part" of a message tipped over the bound by another's copies (tCQ F4).
   const most = copied === undefined
     ? ''
-    : `; the copies of ${copied.at} add the most, ${n(copied.adds)} (${n(copied.own)} schema object${copied.own === 1 ? '' : 's'} of its own, inlined ${n(copied.inlined)} times: ${n(copied.refs)} $ref${copied.refs === 1 ? ' leads' : 's lead'} to it${chain.length > 1 ? `, through the chain of $refs ${shorten(chain)}` : ''})`;
+    : `; the copies of ${copied.at} add the most, ${n(copied.adds)} (${n(copied.own)} schema object${copied.own === 1 ? '' : 's'} of its own, inlined ${n(copied.inlined)} times: ${n(copied.refs)} $ref${copied.refs === 1 ? ' leads' : 's lead'} to it${chain.length > 1 ? `, through the chain of $refs ${linkPath(chain)}` : ''})`;
   // And the message's own width, when its widest place holds more than all the copies add.
   const wide = widest !== undefined && widest.subschemas >= copies
     ? `; the message is wide itself: its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has ${n(widest.subschemas)} properties` : `place, ${widest.at}, holds ${n(widest.subschemas)} subschemas in its ${widest.keyword}`}`

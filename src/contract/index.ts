@@ -10,8 +10,10 @@
  * - `resolveRef` / `followRefs`: the one `$ref` resolver.
  * - `KNOWN_KEYWORDS`, `ANNOTATION_KEYWORDS`, `PROJECT_KEYWORDS`: the one list of keywords.
  * - `SchemaError`: a fault with its file and JSON Pointer.
+ * - `linkPath`: the one way a refusal names a path of `$ref`s (a long one shortened).
  */
 export { bundleContract, sourceOf } from './bundle.js';
+export { linkPath } from './link-path.js';
 export { ANNOTATION_KEYWORDS, DRAFT7_ANNOTATIONS, DRAFT7_KEYWORDS, KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 export { contractFromTexts, dotNamedSchemasSkipped, invalidJsonAt, isSchemaFileName, loadContract, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, SCHEMA_FILE_MAX_BYTES, schemaTooDeep } from './load.js';
 export { checkNoRefCycle, followRefs, inlinedSchemaCount, inlineRefs, resolveRef, type RefTarget } from './refs.js';

@@ -6,6 +6,7 @@ import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../r
 import { bundleContract } from './bundle.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 import { followRefs, recursionProblem, resolveRef } from './refs.js';
+import { linkPath } from './link-path.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
@@ -589,7 +590,7 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           if (found) throw new SchemaError(found.file, found.at, `a $ref to the place it stands (${JSON.stringify(found.ref)}): it defines nothing, and compiling it never ends`);
           // $refs that lead from one to the next back to the first, with no schema between.
           const loop = refLoop(files);
-          if (loop) throw new SchemaError(loop.file, loop.at, `$refs that lead back to where they start with no schema between (${loop.keys.join(' → ')}): they define nothing, and ajv ran out of stack compiling them (${error.message})`);
+          if (loop) throw new SchemaError(loop.file, loop.at, `$refs that lead back to where they start with no schema between (${linkPath(loop.keys)}): they define nothing, and ajv ran out of stack compiling them (${error.message})`);
           // A recursion (a ring of definitions, each a property's $ref to the next): ajv ran out of stack before it met
           // the $ref back, and generate refuses it whatever its length; it was told "this is depth, not a cycle" (tCP F1, tCQ F3).
           // Only a ring on the deepest path, itself nested deeper than compiles, is blamed: a small tree elsewhere in the
@@ -599,10 +600,9 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           if (ring) throw new SchemaError(ring.file, ring.pointer, `${recursionProblem(ring.ref, ring.loop)} (ajv ran out of stack compiling it, before it met that $ref: ${error.message}; the ring nests ${ring.span} schemas, one inside the next)`);
           // No cycle: nested too deep (a chain of 450 definitions, each one's property a $ref to
           // the next, was told to look for a cycle: fxBS).
-          const chain = refs.length <= 4 ? refs : [...refs.slice(0, 3), `… ${refs.length - 4} more …`, refs.at(-1)!];
           const ending = shallowRing === undefined ? '(no $ref leads back here: this is depth, not a cycle)' : `(this is depth: the $ref on the way that leads back, at ${shallowRing.file}#${shallowRing.pointer}, closes a ring of ${shallowRing.span} schemas, which ajv compiles)`;
           if (depth <= SAFE_REF_NESTING) throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}), with no $ref that leads back to where it starts and ${depth} schemas nested at most`);
-          throw new SchemaError(name, at, `cannot be compiled: nested ${depth} schemas deep once its $refs are followed (${refs.length} $refs, one inside the next${chain.length > 0 ? `: ${chain.join(' → ')}` : ''}), and ajv, which compiles a schema by recursion, ran out of stack (${error.message}); keep the nesting within ${SAFE_REF_NESTING} levels ${ending}`);
+          throw new SchemaError(name, at, `cannot be compiled: nested ${depth} schemas deep once its $refs are followed (${refs.length} $refs, one inside the next${refs.length > 0 ? `: ${linkPath(refs)}` : ''}), and ajv, which compiles a schema by recursion, ran out of stack (${error.message}); keep the nesting within ${SAFE_REF_NESTING} levels ${ending}`);
         }
         const message = (error as Error).message.replace(/^strict mode: /, '');
         // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,

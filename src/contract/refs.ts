@@ -1,6 +1,7 @@
 import { resolvePointer } from '../runtime/json-pointer.js';
 import { forEachSubschema, mapSchema } from './walk.js';
 import { SchemaError } from './schema-error.js';
+import { linkPath } from './link-path.js';
 import { SCHEMA_BASE_URI, type SchemaNode } from './schema.js';
 
 /** Where a `$ref` leads: the file (name under `schemas/`), the JSON Pointer in it, and the node there. */
@@ -259,10 +260,10 @@ export interface WidestPlace {
   subschemas: number;
 }
 
-/** Why a `$ref` that leads back to a schema it stands in (through `loop`, file#pointer each) cannot be generated. */
+/** Why a `$ref` that leads back to a schema it stands in (through `loop`, file#pointer each, named as {@link linkPath} shortens it) cannot be generated. */
 export function recursionProblem(ref: string, loop: readonly string[]): string {
   // A type that holds itself (a tree): the validators inline every $ref, and the generated types name none of the recursion.
-  return `$ref ${JSON.stringify(ref)} leads back to a schema it stands in (${loop.join(' → ')}): a recursive schema cannot be generated (the validators are compiled with every $ref inlined); bound its depth with a schema per level`;
+  return `$ref ${JSON.stringify(ref)} leads back to a schema it stands in (${linkPath(loop)}): a recursive schema cannot be generated (the validators are compiled with every $ref inlined); bound its depth with a schema per level`;
 }
 
 /**

@@ -75,7 +75,7 @@ describe('a schema nested too deep through $refs, with no cycle', () => {
     const error = await loadError({ 'alerts.json': chain(450, 'properties') });
     expect(error.file).toBe('alerts.json');
     expect(error.pointer).toBe('/properties/extra');
-    expect(error.problem).toMatch(/^cannot be compiled: nested 451 schemas deep once its \$refs are followed \(450 \$refs, one inside the next: alerts\.json#\/definitions\/Level0 → alerts\.json#\/definitions\/Level1 → alerts\.json#\/definitions\/Level2 → … 446 more … → alerts\.json#\/definitions\/Level449\), and ajv, which compiles a schema by recursion, ran out of stack \(.+\); keep the nesting within 100 levels/);
+    expect(error.problem).toMatch(/^cannot be compiled: nested 451 schemas deep once its \$refs are followed \(450 \$refs, one inside the next: alerts\.json#\/definitions\/Level0 → alerts\.json#\/definitions\/Level1 → alerts\.json#\/definitions\/Level2 → … \(445 more\) → alerts\.json#\/definitions\/Level448 → alerts\.json#\/definitions\/Level449\), and ajv, which compiles a schema by recursion, ran out of stack \(.+\); keep the nesting within 100 levels/);
     expect(error.problem).not.toMatch(/lead back to where they start/);
   });
 
@@ -133,6 +133,43 @@ describe('a schema nested too deep through $refs, with no cycle', () => {
     expect(error.file).toBe('alerts.json');
     expect(error.pointer).toBe('/definitions/A');
     expect(error.problem).toMatch(/^\$refs that lead back to where they start with no schema between \(alerts\.json#\/definitions\/A → alerts\.json#\/definitions\/B → alerts\.json#\/definitions\/A\)/);
+  });
+});
+
+describe('a long loop of $refs, as a refusal names it (tCV F5)', () => {
+  /** `count` definitions in alerts.json, `Ring0` … `Ring<count-1>`, each `link(next)` for the $ref to the one after, the last's back to `Ring0`; the message's property `extra` refers to the first. */
+  const ringOf = (count: number, link: (ref: SchemaNode) => SchemaNode) => (schema: SchemaNode): SchemaNode => {
+    const definitions: Record<string, SchemaNode> = {};
+    for (let i = 0; i < count; i++) definitions[`Ring${i}`] = link({ $ref: `#/definitions/Ring${(i + 1) % count}` });
+    return { ...schema, definitions: { ...schema.definitions, ...definitions }, properties: { ...schema.properties, extra: { $ref: '#/definitions/Ring0' } } };
+  };
+  const property = (next: SchemaNode): SchemaNode => ({ type: 'object', properties: { next } });
+  const bare = (next: SchemaNode): SchemaNode => next;
+  const key = (i: number) => `alerts.json#/definitions/Ring${i}`;
+
+  it('a ring of 450 definitions is named by its first links, how many more, and its last two, the $ref back that closes it: all 450 were listed, one line of 17,876 characters', async () => {
+    const error = await loadError({ 'alerts.json': ringOf(450, property) });
+    expect(error.pointer).toBe('/definitions/Ring449/properties/next/$ref');
+    expect(error.problem).toContain(`leads back to a schema it stands in (${key(0)} → ${key(1)} → ${key(2)} → … (446 more) → ${key(449)} → ${key(0)}): a recursive schema cannot be generated`);
+    expect(error.problem).not.toContain(key(3));
+    expect(error.message).not.toContain('\n');
+    expect(error.message.length).toBeLessThan(1000);
+  });
+
+  it('a loop of 450 bare $refs, with no schema between, likewise: it listed every one', async () => {
+    const error = await loadError({ 'alerts.json': ringOf(450, bare) });
+    expect(error.pointer).toBe('/definitions/Ring0');
+    expect(error.problem).toMatch(/^\$refs that lead back to where they start with no schema between \(/);
+    expect(error.problem).toContain(`(${key(0)} → ${key(1)} → ${key(2)} → … (446 more) → ${key(449)} → ${key(0)}): they define nothing`);
+    expect(error.problem).not.toContain(key(3));
+    expect(error.message).not.toContain('\n');
+    expect(error.message.length).toBeLessThan(1000);
+  });
+
+  it('a short loop is still listed whole (6 links: eliding one would save nothing)', async () => {
+    const error = await loadError({ 'alerts.json': ringOf(5, bare) });
+    expect(error.problem).toContain(`(${[0, 1, 2, 3, 4, 0].map(key).join(' → ')}): they define nothing`);
+    expect(error.problem).not.toContain('more)');
   });
 });
 
