@@ -422,9 +422,11 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
  * with 401. The temporary folder is shared: a kept secret is used only when its folder and file
  * are this user's and nobody else can read or write them (else another user could have planted
  * it and would know it). Otherwise the secret is not kept, and `notKept` says why.
+ * The folder is named after the user, or after the uid (`uid-12345`) when the uid has no user
+ * name (`docker run --user 12345`, OpenShift's random uid: `os.userInfo()` throws ENOENT there).
  */
 function keptDemoSecret(): { secret: string; file: string; notKept?: string; replaced?: string } {
-  const dir = path.join(tmpdir(), `realtime-contract-demo-${userInfo().username}`);
+  const dir = path.join(tmpdir(), `realtime-contract-demo-${demoFolderOwner()}`);
   const file = path.join(dir, 'hs256-secret');
   const fresh = randomBytes(32).toString('hex');
   // Mode bits and owners mean nothing on Windows, where the temporary folder is per user.
@@ -455,5 +457,19 @@ function keptDemoSecret(): { secret: string; file: string; notKept?: string; rep
     return replaced === undefined ? { secret: fresh, file } : { secret: fresh, file, replaced };
   } catch (error) {
     return { secret: fresh, file, notKept: `cannot keep it in ${file}: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The user name the demo's folder in the shared temporary folder is named after: the login name,
+ * or `uid-N` for a uid with no passwd entry, where `os.userInfo()` throws ("uv_os_get_passwd
+ * returned ENOENT"; tCX F1: the demo refused to start there).
+ */
+function demoFolderOwner(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // Without getuid (Windows) the temporary folder is the user's own anyway.
+    return typeof process.getuid === 'function' ? `uid-${process.getuid()}` : 'unnamed-user';
   }
 }

@@ -524,6 +524,34 @@ describe('serve --demo', () => {
     }
   });
 
+  // A uid with no passwd entry (docker run --user 12345, OpenShift's random uid), taken in a user namespace of its own where one can be made.
+  const unnamedUid = ['--user', '--map-user=12345', '--map-group=12345'];
+  const canUnshare = process.platform === 'linux' && spawnSync('unshare', [...unnamedUid, 'true']).status === 0 && spawnSync('getent', ['passwd', '12345']).status !== 0;
+  it.skipIf(!canUnshare)('starts under a uid with no user name, its secret kept in a folder named after the uid (tCX F1: exit 2, "uv_os_get_passwd returned ENOENT")', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'demo-unnamed-'));
+    const start = async () => {
+      const child = spawn('unshare', [...unnamedUid, process.execPath, '--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      for (let i = 0; i < 600 && !out.includes('Ctrl-C') && child.exitCode === null; i++) await sleep(50);
+      child.kill('SIGTERM');
+      return { out, code: await exited };
+    };
+    try {
+      const first = await start();
+      expect(first.out).not.toContain('uv_os_get_passwd');
+      const file = path.join(tmp, 'realtime-contract-demo-uid-12345', 'hs256-secret');
+      expect(first.out).toContain(`kept in ${file}, so a restarted demo accepts the same tokens`);
+      expect(first.code).toBe(0);
+      const secret = readFileSync(file, 'utf8').trim();
+      expect((await start()).out).toContain(`HS256 demo secret: ${secret} (kept in ${file}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('lets browsers in only from its own origins and --allow-origin; clients without Origin pass; a refused origin is said once', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', 'https://dash.example/', 'https://other.example'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
