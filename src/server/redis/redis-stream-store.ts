@@ -369,7 +369,15 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   handshake: the same without the question);
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
- *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
+ *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`;
+ *   an answer to the first read that waiting cannot change (see startRefusal): a read-only replica
+ *   holding no epoch → `Redis at <url> is a read-only replica (READONLY …): give the primary's URL`,
+ *   a Redis Cluster node (CROSSSLOT, CLUSTERDOWN, MOVED, ASK, TRYAGAIN) → `… is a Redis Cluster
+ *   node (…): Redis Cluster is not supported; …`, the epoch key of another type → `… holds
+ *   <keyPrefix>:epoch as another type than the store's epoch (WRONGTYPE …): …`, a full Redis
+ *   holding no epoch → `… holds no epoch key (…) and is full, so refuses to write one (OOM …): …`.
+ *   Other answers (LOADING, MASTERDOWN) are waited for: the read is retried each 200 ms, its
+ *   `redis-error` line (catch-up) at most once each 10 s with `unlogged`, the failures not said.
  * - Credentials refused while reconnecting (a password changed) → `redis-credentials-refused`
  *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff.
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
@@ -480,6 +488,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   };
 
   let started = false;
+  /** The start resolved: the store is in use (started is set before its first catch-up). */
+  let running = false;
   let closed = false;
   const connectionOptions: RedisOptions = {
     lazyConnect: true,
@@ -732,7 +742,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     reached = true;
     databaseRefused.delete(client);
   };
-  const report = (event: string, client?: Redis) => (err: Error) => {
+  const report = (event: string, client?: Redis, fields: Record<string, unknown> = {}) => (err: Error) => {
     if (client && refusedSelect(err, client)) return;
     // A reply with no command waiting for it (ioredis: "Command queue state error. … Last reply: OK"),
     // or bytes that are no reply at all (an HTTP server: `Unknown RESP type 60 "<"`).
@@ -757,7 +767,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return;
     }
     // While reconnecting every attempt fails: log the loss once (redis-lost), not each attempt.
-    if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
+    if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message, ...fields }, `redis ${event} error`);
   };
   const onDown = () => {
     if (!started || closed) return;
@@ -1041,9 +1051,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /**
    * Brings `last` up to the head: replays the all-stream after `last` to the listeners (or reports
-   * a gap), then delivers what arrived live meanwhile. Retries while Redis is away.
+   * a gap), then delivers what arrived live meanwhile. Retries while Redis is away (each 200 ms;
+   * its `redis-error` line at most once each 10 s, see catchUpFailed).
+   * @param atStart - the start's own: an answer waiting cannot change (see startRefusal) rejects
+   *   it instead, and the start with it.
    */
-  async function sync(): Promise<void> {
+  async function sync(atStart = false): Promise<void> {
     if (syncing) return;
     syncing = true;
     // Set when an entry drained below finds another hole and starts the next sync: the flag is
@@ -1057,7 +1070,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           await catchUp();
           break;
         } catch (err) {
-          report('catch-up')(err as Error);
+          if (atStart) {
+            const refused = startRefusal(err);
+            if (refused !== undefined) throw refused;
+          }
+          catchUpFailed(err as Error);
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }
@@ -1070,6 +1087,27 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     } finally {
       if (!handedOver) syncing = false;
     }
+  }
+
+  /** When the last catch-up `redis-error` line was logged (monotonic clock), and the failures since that no line said. */
+  let catchUpLoggedAt = -Infinity;
+  let catchUpUnlogged = 0;
+  /**
+   * A catch-up failed (it is retried each 200 ms): said as report() says it, at most once each
+   * 10 s, the failures not said counted in the next line (`unlogged`). A start that waited on a
+   * Redis loading its dataset, or refusing the epoch, wrote 4–5 lines a second (tCX F3).
+   */
+  function catchUpFailed(err: Error): void {
+    const now = performance.now();
+    if (now - catchUpLoggedAt < APPEND_LOG_MS) {
+      if (!(lostSince !== null && notRedisToldFor === lostSince)) lastError = err.message;
+      catchUpUnlogged++;
+      return;
+    }
+    catchUpLoggedAt = now;
+    const unlogged = catchUpUnlogged;
+    catchUpUnlogged = 0;
+    report('catch-up', undefined, unlogged > 0 ? { unlogged } : {})(err);
   }
 
   async function catchUp(): Promise<void> {
@@ -1143,6 +1181,35 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
 
   /**
+   * The start's rejection for what Redis answered to its read, when waiting cannot change the
+   * answer, else undefined (the start waits: LOADING, a connection lost meanwhile, …). Before,
+   * the start retried each 200 ms for ever, logging each time, and `serve --redis` never listened
+   * nor exited (tCX F3).
+   * - READONLY: a replica, which never takes the epoch (a replica already holding the primary's
+   *   epoch starts, and refuses each publish with READONLY: append-refused).
+   * - CROSSSLOT, MOVED, ASK, CLUSTERDOWN, TRYAGAIN: a Redis Cluster node, which the store does not
+   *   support (its scripts take keys of several slots).
+   * - WRONGTYPE: the epoch key (`<keyPrefix>:epoch`) holds another type: another application's
+   *   key under the same prefix.
+   * - OOM: no epoch, and Redis is full (noeviction): none can be written. (A running store reads
+   *   unhealthy instead, epoch-refused, until one is.)
+   */
+  function startRefusal(err: unknown): StartRefused | undefined {
+    const message = String((err as Error | null)?.message);
+    // Redis's own words: the reply, or the one the read script met writing the epoch (see READ_SCRIPT's NOEPOCH).
+    const words = /^Redis holds no epoch key and refused to write one \(([^]*)\): no cursor can be given until it does$/.exec(message)?.[1] ?? message;
+    const said = words.replace(/\.? script: [^]*$/, '');
+    const code = /^[A-Z]+\b/.exec(said)?.[0];
+    if (code === 'READONLY') return new StartRefused(`Redis at ${where} is a read-only replica (${said}): give the primary's URL`);
+    if (code !== undefined && ['CROSSSLOT', 'MOVED', 'ASK', 'CLUSTERDOWN', 'TRYAGAIN'].includes(code)) {
+      return new StartRefused(`Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`);
+    }
+    if (code === 'WRONGTYPE') return new StartRefused(`Redis at ${where} holds ${keys.epoch} as another type than the store's epoch (${said}): another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`);
+    if (code === 'OOM' && words !== message) return new StartRefused(`Redis at ${where} holds no epoch key (${keys.epoch}) and is full, so refuses to write one (${said}): free memory or raise maxmemory, then start again`);
+    return undefined;
+  }
+
+  /**
    * Redis's `maxmemory-policy` when it may evict keys (a `maxmemory` set), else undefined. An
    * evicted stream key loses its entries without a trace: a resume past them reads `resumed`
    * with nothing (a hostile tester deleted a user's key). Asked once, at start; a Redis that
@@ -1182,13 +1249,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // Other failures are the catch-up's, as before (it waits for a Redis that refuses an epoch).
     await readStreams([], 0, 1).catch((err: unknown) => {
       if (notRedisDetail !== null) throw err;
+      const refused = startRefusal(err);
+      if (refused !== undefined) throw refused;
     });
     if (notRedisDetail !== null) throw new Error(lastError);
     evicting = await evictionPolicy();
     started = true;
     await sub.subscribe(keys.channel);
     subscribed = true;
-    await sync();
+    await sync(true);
+    running = true;
   } catch (err) {
     closed = true;
     sub.disconnect();
@@ -1198,6 +1268,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (refusal !== undefined) {
       throw new Error(`Redis at ${where} refused database ${database} (${refusal}): a server has databases 0 to its \`databases\` setting less one (0 to 15 by default)`);
     }
+    if (err instanceof StartRefused) throw new Error(err.message);
     // A reply no Redis gives (see notRedis), or bytes that are no reply (an HTTP server: `Unknown RESP type 60 "<"`).
     if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
     const reason = lastError || (err as Error).message;
@@ -1414,7 +1485,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (!(err instanceof ReplyError) || !message.startsWith('NOEPOCH ')) throw err;
       // Unhealthy before the caller hears of it: the server answers the poll 503, not 500.
       const why = message.slice('NOEPOCH '.length).replace(/\.? script: [^]*$/, '').replace(/\.\)$/, ')');
-      if (epochRefused === null) logger.error({ event: 'epoch-refused', url: where, err: why }, 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one');
+      // Not at start, which rejects instead (see startRefusal): there is no server yet to answer 503.
+      if (epochRefused === null && running) logger.error({ event: 'epoch-refused', url: where, err: why }, 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one');
       epochRefused = why;
       throw new Error(`${why}: no cursor can be given until it does`);
     }
@@ -1719,6 +1791,14 @@ class NotRedisReply extends Error {
   constructor(readonly detail: string) {
     super(detail);
     this.name = 'NotRedisReply';
+  }
+}
+
+/** What Redis answered at start, that waiting cannot change (see startRefusal in createRedisStreamStore): the start rejects with its message. */
+class StartRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartRefused';
   }
 }
 

@@ -46,7 +46,8 @@ async function answersPing(port: number, locked = false): Promise<boolean> {
       text += d.toString();
       if (text.includes('\r\n')) {
         socket.destroy();
-        resolve(text.startsWith('+PONG') || (locked && text.startsWith('-NOAUTH')));
+        // A replica cut off from its primary under replica-serve-stale-data no answers MASTERDOWN: up too.
+        resolve(text.startsWith('+PONG') || text.startsWith('-MASTERDOWN') || (locked && text.startsWith('-NOAUTH')));
       }
     });
   });
@@ -69,9 +70,10 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(port?: number, options: { dir?: string } = {}): Promise<RedisServer> {
+  /** `options.extra`: more redis-server arguments (`--replicaof`, `--cluster-enabled yes`, …), for this start only. */
+  static async start(port?: number, options: { dir?: string; extra?: readonly string[] } = {}): Promise<RedisServer> {
     const server = new RedisServer(port ?? (await freePort()), options.dir);
-    await server.startProcess();
+    await server.startProcess(options.extra);
     return server;
   }
 

@@ -1,0 +1,153 @@
+/**
+ * What `createRedisStreamStore` (and `serve --redis`) does at start with a Redis it can never start
+ * on — a read-only replica, a Redis Cluster node, an epoch key of another type, a full Redis with no
+ * epoch — and with one it has only to wait for (tCX F3: each retried every 200 ms for ever, a
+ * `redis-error` line each time, and serve never listened nor exited).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
+import { findTool } from '../../support/toolchain.js';
+import { freePort, RedisServer } from './redis-server.js';
+
+const tool = findTool('redis-server');
+const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
+
+type Record_ = { level: string } & Record<string, unknown>;
+function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>) => void> } {
+  const records: Record_[] = [];
+  const at = (level: string) => (fields: Record<string, unknown>) => void records.push({ level, ...fields });
+  return { records, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+/** `serve --demo --port 0 --redis <url>`: its exit code and everything it printed. */
+async function serve(url: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--demo', '--port', '0', '--redis', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  // A start that hangs is ended by the test's own timeout; the child with it.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it cannot use ${tool.reason}`, () => {
+  const servers: RedisServer[] = [];
+  const stores: RedisStreamStore[] = [];
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    for (const server of servers) await server.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  // In a folder of its own: a replica writes the snapshot it receives there (the working folder else).
+  const start = async (extra: readonly string[] = [], port?: number) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'redis-start-'));
+    dirs.push(dir);
+    const server = await RedisServer.start(port, { dir, extra });
+    servers.push(server);
+    return server;
+  };
+
+  it('rejects a read-only replica holding no epoch, saying to give the primary, and serve exits 2 with that one line', { timeout: 90_000 }, async () => {
+    const primary = await start();
+    const replica = await start(['--replicaof', '127.0.0.1', String(primary.port)]);
+    const { records, logger } = recordingLogger();
+    await expect(createRedisStreamStore({ url: replica.url, logger })).rejects.toThrow(
+      `Redis at ${replica.url} is a read-only replica (READONLY You can't write against a read only replica): give the primary's URL`,
+    );
+    expect(records).toEqual([]);
+    const run = await serve(replica.url);
+    expect(run.code).toBe(2);
+    expect(run.output).toBe(`realtime-contract serve: Redis at ${replica.url} is a read-only replica (READONLY You can't write against a read only replica): give the primary's URL\n`);
+  });
+
+  it('rejects an epoch key of another type (another application\'s key under the prefix), naming the key and the way out', async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.rpush('rc:epoch', 'x');
+      await expect(createRedisStreamStore({ url: server.url, logger: recordingLogger().logger })).rejects.toThrow(
+        `Redis at ${server.url} holds rc:epoch as another type than the store's epoch (WRONGTYPE Operation against a key holding the wrong kind of value): another application's key under the key prefix "rc"? Delete it, or give the store another keyPrefix`,
+      );
+      // Under another prefix it starts.
+      const store = await createRedisStreamStore({ url: server.url, keyPrefix: 'other', logger: recordingLogger().logger });
+      stores.push(store);
+      expect(store.status().healthy).toBe(true);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('rejects a Redis Cluster node, with no slots (CLUSTERDOWN) and with them all (CROSSSLOT): not supported', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'redis-cluster-'));
+    dirs.push(dir);
+    const node = await start(['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf')]);
+    const said = (words: string) => `Redis at ${node.url} is a Redis Cluster node (${words}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
+    await expect(createRedisStreamStore({ url: node.url, logger: recordingLogger().logger })).rejects.toThrow(said('CLUSTERDOWN Hash slot not served'));
+    const raw = new Redis(node.url);
+    try {
+      await raw.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      for (let i = 0; i < 200 && !/cluster_state:ok/.test(await raw.call('CLUSTER', 'INFO') as string); i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      raw.disconnect();
+    }
+    await expect(createRedisStreamStore({ url: node.url, logger: recordingLogger().logger })).rejects.toThrow(said("CROSSSLOT Keys in request don't hash to the same slot"));
+  });
+
+  it('rejects a full Redis (noeviction) holding no epoch: none can be written', async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.eval("for i = 1, 20000 do redis.call('SET', 'filler:' .. i, string.rep('x', 100)) end", 0);
+      await raw.config('SET', 'maxmemory-policy', 'noeviction');
+      await raw.config('SET', 'maxmemory', '1mb');
+      const { records, logger } = recordingLogger();
+      await expect(createRedisStreamStore({ url: server.url, logger })).rejects.toThrow(
+        `Redis at ${server.url} holds no epoch key (rc:epoch) and is full, so refuses to write one (OOM command not allowed when used memory > 'maxmemory'): free memory or raise maxmemory, then start again`,
+      );
+      // Not "reads and new sockets refused (503) until it takes one": there is no server to refuse them.
+      expect(records.filter((r) => r.event === 'epoch-refused')).toEqual([]);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('waits for a replica cut off from its primary (MASTERDOWN), saying so once, not at each retry, and starts once it answers', { timeout: 60_000 }, async () => {
+    const primaryPort = await freePort();
+    const replica = await start(['--replicaof', '127.0.0.1', String(primaryPort), '--replica-serve-stale-data', 'no']);
+    const raw = new Redis(replica.url);
+    const { records, logger } = recordingLogger();
+    let settled: string | undefined;
+    const starting = createRedisStreamStore({ url: replica.url, logger }).then(
+      (store) => (stores.push(store), (settled = 'resolved'), store),
+      (err: Error) => ((settled = `rejected: ${err.message}`), undefined),
+    );
+    try {
+      // Ten refused reads: the store retried at least ten times (each 200 ms).
+      const refusedReads = async () => Number(/errorstat_MASTERDOWN:count=(\d+)/.exec(await raw.info('errorstats'))?.[1] ?? 0);
+      while ((await refusedReads()) < 10) await new Promise((r) => setTimeout(r, 100));
+      expect(settled).toBeUndefined();
+      expect(records).toEqual([{ level: 'warn', event: 'redis-error', connection: 'catch-up', url: replica.url, err: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'." }]);
+      // Its primary comes, holding an epoch: the replica takes it, and the store starts on it.
+      const primary = await start([], primaryPort);
+      const store = await createRedisStreamStore({ url: primary.url, logger: recordingLogger().logger });
+      stores.push(store);
+      const fromPrimary = new Redis(primary.url);
+      const epoch = await fromPrimary.get('rc:epoch');
+      fromPrimary.disconnect();
+      expect(epoch).not.toBeNull();
+      const started = await starting;
+      expect(settled).toBe('resolved');
+      expect(started!.status().detail).toContain(`epoch ${epoch}`);
+    } finally {
+      raw.disconnect();
+    }
+  });
+});
