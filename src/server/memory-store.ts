@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import type { MessageType } from '../../generated/types.js';
 import { preview } from '../runtime/errors.js';
 import { optionChecks } from '../shared/options.js';
@@ -10,7 +11,14 @@ export interface MemoryStreamStoreOptions {
   maxEntriesPerStream?: number | undefined;
   /** Entries kept in all (the admins' log, which bounds memory): an integer ≥ 1. Default 100 000. The Redis store's `maxAllMessages`. */
   maxEntries?: number | undefined;
-  /** Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages are large. An integer ≥ 1 (the newest entry stays whatever its size). Default 256 MiB. */
+  /**
+   * Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages
+   * are large. An integer ≥ 1 (the newest entry stays whatever its size). Default
+   * 256 MiB, or a quarter of the process's heap limit when that is less
+   * (`--max-old-space-size=128`: 44 MiB). The heap holds 1.5 to 2 times `maxBytes` for them (2 when
+   * a frame holds a character past U+00FF, which V8 keeps in two bytes each), so give a larger
+   * one only with a heap to match.
+   */
   maxBytes?: number | undefined;
   /** How long an entry is kept, in milliseconds: an integer ≥ 0, 0 for no age bound (as the Redis store reads it: one `maxAgeMs` means the same in both, and a fraction is a RangeError in both, PEXPIRE taking whole milliseconds only). Default 300 000 (5 min). */
   maxAgeMs?: number | undefined;
@@ -26,6 +34,24 @@ export interface MemoryStreamStoreOptions {
   epoch?: string | undefined;
   /** Clock in milliseconds (tests). Default `Date.now`. */
   now?: (() => number) | undefined;
+}
+
+/**
+ * The default `maxBytes` of {@link MemoryStreamStore}, in bytes: 256 MiB, or a quarter of
+ * `v8.getHeapStatistics().heap_size_limit` when that is less. The heap holds 1.5 to 2 times the
+ * frames' bytes (their strings and entries), so this leaves room for the rest of the process.
+ * 256 MiB alone was more than a small heap holds (`--max-old-space-size=128`, or a small
+ * container's default): with 4 KiB messages the process died of OOM at ~100 MiB of them, every
+ * stream lost, instead of evicting (tCX F2). Where V8's statistics are not to be had, 256 MiB.
+ */
+export function defaultMaxBytes(): number {
+  const cap = 256 * 1024 * 1024;
+  try {
+    const limit = getHeapStatistics().heap_size_limit;
+    return Number.isFinite(limit) && limit > 0 ? Math.max(1, Math.min(cap, Math.floor(limit / 4))) : cap;
+  } catch {
+    return cap;
+  }
 }
 
 /** The Redis store's names of this store's bounds (RedisStreamStoreOptions): what a deployment moved from it gives. */
@@ -173,7 +199,7 @@ export class MemoryStreamStore implements StreamStore {
     checkStoreOptions(options);
     this.maxPerStream = options.maxEntriesPerStream ?? 1000;
     this.maxEntries = options.maxEntries ?? 100_000;
-    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? defaultMaxBytes();
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
     this.now = options.now ?? Date.now;
     this.epoch = options.epoch ?? Date.now().toString(36) + randomBytes(4).toString('hex');

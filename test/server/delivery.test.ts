@@ -2,6 +2,7 @@
  * Delivery (issue 10): cursors, resume under faults, gaps, forged cursors, the polling endpoint
  * (same sequence as the socket, long poll), and the in-memory store's bounds.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
@@ -772,6 +773,38 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
 });
 
 describe('MemoryStreamStore', () => {
+  it('by default holds no more frames than a small heap (--max-old-space-size=96) holds: it evicts, the process lives on (tCX F2: 256 MiB of 4 KiB frames, and it died of OOM, every stream lost)', { timeout: 120_000 }, async () => {
+    // 160 MiB of 4 KiB frames, to 1 000 users, in a process whose heap is smaller than that.
+    const child = spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=96',
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { MemoryStreamStore } = await import(${JSON.stringify(new URL('../../src/server/memory-store.ts', import.meta.url).href)});
+        const store = new MemoryStreamStore();
+        const body = 'x'.repeat(4096);
+        let last;
+        for (let i = 0; i < 40000; i++) last = await store.append('u' + (i % 1000), 'alerts', (cursor) => JSON.stringify({ type: 'alerts', cursor, data: { message: body, n: i } }));
+        const newest = await store.read({ userId: 'u999', admin: false }, null, 1);
+        console.log(JSON.stringify({ size: store.size, newest: last.cursor, cursor: newest.cursor }));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, err: err.slice(-300) }).toEqual({ code: 0, err: '' });
+    const { size, newest, cursor } = JSON.parse(out) as { size: number; newest: string; cursor: string };
+    // Evicted (each frame is past 4 KiB: 40 000 of them are past 160 MiB), and still answering.
+    expect(size).toBeLessThan(40_000);
+    expect(cursor).toBe(newest);
+  });
+
   it("reads a cursor a client kept with an all-digit epoch ('1705251000.6', made before formatCursor refused such epochs) as one of another epoch: gap, then everything held for the user, as the Redis store answers; a malformed one stays a gap from the head (tCD F5: it was gap with 0 messages)", async () => {
     const store = new MemoryStreamStore({ epoch: 'e1' });
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
