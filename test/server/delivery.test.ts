@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { get as httpGet } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { checkPollResponseDocument } from '../../generated/validators.js';
@@ -882,6 +883,8 @@ describe('MemoryStreamStore', () => {
     await all.close();
 
     // 256 MiB of frames: 256 of 1 MiB each are held after a small first one (one string, counted each time it is stored).
+    // (With a heap limit of 1 GiB or more, as the test workers have: a smaller heap holds a quarter of its limit, see 'a small heap'.)
+    expect(getHeapStatistics().heap_size_limit).toBeGreaterThanOrEqual(1024 * 1024 * 1024);
     const mebibyte = 'x'.repeat(1024 * 1024);
     const bytes = new MemoryStreamStore();
     const small = await bytes.append(null, 'whale', frame);
