@@ -883,7 +883,7 @@ describe('MemoryStreamStore', () => {
     await all.close();
 
     // 256 MiB of frames: 256 of 1 MiB each are held after a small first one (one string, counted each time it is stored).
-    // (With a heap limit of 1 GiB or more, as the test workers have: a smaller heap holds a quarter of its limit, see 'a small heap'.)
+    // (With a heap limit of 1 GiB or more, as test/vitest.config.ts gives the test workers: a smaller heap holds a quarter of its limit, see 'a small heap'.)
     expect(getHeapStatistics().heap_size_limit).toBeGreaterThanOrEqual(1024 * 1024 * 1024);
     const mebibyte = 'x'.repeat(1024 * 1024);
     const bytes = new MemoryStreamStore();
