@@ -211,12 +211,17 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
   it('keeps names that hold no secret', () => {
     const plain = '/api/ws?country_code=ZA&status_code=200&since=e.12&topic=btc&cursor=e.12&user=ann&author=me&design=4&monkey=1&spinner=on&bypass=no&userId=7';
     expect(redactUrl(plain)).toBe(plain);
+    // An ordinary word that ends in key or pass, in any case (tCV F2's fix reads a glued key or pass as a secret's word).
+    const ordinary = '/api/ws?MONKEY=1&turkey=2&hockey=3&hotkey=ctrl-k&Bypass=1&compass=n&overpass=4';
+    expect(redactUrl(ordinary)).toBe(ordinary);
     // A `key` or `code` inside a longer word is none of a secret's, after a credential's word too (tCO F3: app_keyboard read as appkey, device_codec as devicecode; tCQ F2: codename, keyspace, keymap, codebase, codepage).
     const words = '/api/ws?app_keyboard=qwerty&secure_keyboard=on&oauth_keyword=x&device_codec=h264&ApiKeyboard=1&deviceCodec=vp9&device_codename=x&app_keyspace=s&client_keymap=m&security_codebase=b&email_codepage=1252';
     expect(redactUrl(words)).toBe(words);
     // The same words ending there are: glued, with a separator, camelCase, plural, or followed by another word, one beginning with c or x too (tCQ F1: code_check was read as codec),
     // and in any case, a digit's word in capitals too (tCW F2: 2FA_code, 2FACode, 2FA-Code were logged in clear, 2fa_code redacted).
-    for (const name of ['app_key', 'appKey', 'appkey', 'api_keys', 'client_key_id', 'device_code', 'deviceCode', 'oauth_code', 'auth_codes', '2fa_code', '2FA_code', '2FACode', '2FA-Code', '2faCode', 'MFA_code', 'email_code_check', 'reset_code_confirm', 'smsCodeConfirmation', 'verificationCodeCheck', 'device_code_x']) {
+    for (const name of ['app_key', 'appKey', 'appkey', 'api_keys', 'client_key_id', 'device_code', 'deviceCode', 'oauth_code', 'auth_codes', '2fa_code', '2FA_code', '2FACode', '2FA-Code', '2faCode', 'MFA_code', 'email_code_check', 'reset_code_confirm', 'smsCodeConfirmation', 'verificationCodeCheck', 'device_code_x',
+      // A key or pass glued after any word, in any case, as its camelCase spelling is, and the two-factor code spelled out (tCV F2: logged in clear, PassKey and AccountKey redacted).
+      'passkey', 'PASSKEY', 'PassKey', 'accountkey', 'privkey', 'recoverykey', 'decryptionkey', 'enckey', 'signkey', 'passkeys', 'dbpass', 'adminpass', 'two_factor_code', 'twoFactorCode', 'tfa_code', 'second_factor_code', 'hotp_code']) {
       expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?${name}=[redacted]&user=ann`);
     }
   });
