@@ -12,7 +12,8 @@ export const REDACTED = '[redacted]';
 
 /**
  * Names of query parameters that hold a secret: a secret's word anywhere in the name, in any case
- * and whatever separates the words (`_`, `-`, `.`, a camelCase capital, a digit, or nothing):
+ * and whatever separates the words (`_`, `-`, `.`, a camelCase capital, a digit, or nothing; one
+ * read across a `_`, `-` or `.` begins at a word: not `switch_mac`'s hmac, {@link holdsSecretWord}):
  * `token`, `access_token`, `accesstoken`, `Authtoken`, `token_value`, `tokens`, `id_token`,
  * `api_key`, `apiKey`, `api_key_v2`, `privatekey`, `password`, `pwd`, `client_secret`,
  * `clientsecret`, `sig`, `auth`, `authorization`, `jwt`, `session`, `session_id`, `session-id`,
@@ -33,7 +34,7 @@ export const REDACTED = '[redacted]';
 export function isSecretName(name: string): boolean {
   // The name's letters and digits alone, lower case: the long words are found in it wherever they stand, across any separator.
   const joined = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
-  if (SECRET_WORD_ANYWHERE.test(joined) || joined === 'code') return true;
+  if (joined === 'code' || holdsSecretWord(name)) return true;
   // `key` or `code` glued after a word that makes it a credential, whatever follows (`apikeyv2`, `privatekeypem`,
   // `resetcodeurl`), unless it goes on into an ordinary word (`app_keyboard`, `oauth_keyword`, `device_codec`: tCO F3,
   // and all of them in clear was tCP F2).
@@ -48,7 +49,36 @@ export function isSecretName(name: string): boolean {
   return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word) || (SECRET_GLUED_END.test(word) && !ORDINARY_GLUED_END.test(word)));
 }
 
-/** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped). */
+/**
+ * Whether `name` holds one of {@link SECRET_WORD_ANYWHERE}'s words in its letters and digits, its separators dropped
+ * (`access_token`, `accesstoken`, `pass_word`, `sess-id`), one read across a separator beginning at one of the name's
+ * words: the end of one word and the start of the next make none (`switch_mac` is no hmac, `last_ok_entry` no token,
+ * `photo_kenya` no token, `dot_p` no otp: all were redacted, tCV F10). A camelCase capital is no separator here
+ * (`switchMac` is read as `switchmac`, which holds hmac): the rule errs on redacting. Linear in `name`'s length times
+ * the words' count.
+ */
+function holdsSecretWord(name: string): boolean {
+  const words = name.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== '');
+  const joined = words.join('');
+  // Where each word begins in `joined`, and where one ends before the next begins.
+  const starts = new Set<number>();
+  let at = 0;
+  for (const word of words) {
+    starts.add(at);
+    at += word.length;
+  }
+  const find = new RegExp(SECRET_WORD_ANYWHERE.source, 'g');
+  for (let match = find.exec(joined); match !== null; match = find.exec(joined)) {
+    const end = match.index + match[0].length;
+    let crosses = false;
+    for (const start of starts) if (start > match.index && start < end) crosses = true;
+    if (!crosses || starts.has(match.index)) return true;
+    find.lastIndex = match.index + 1;
+  }
+  return false;
+}
+
+/** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped: {@link holdsSecretWord}). */
 const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|pwd|otp$/;
 /** `key` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`keyboard`, `keymap`). */
 const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)_?key(?!(?:board|word|note|stone|stroke|pad|frame|hole|chain|map|space|code)s?(?![a-z]))/;

@@ -214,6 +214,11 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     // An ordinary word that ends in key or pass, in any case (tCV F2's fix reads a glued key or pass as a secret's word).
     const ordinary = '/api/ws?MONKEY=1&turkey=2&hockey=3&hotkey=ctrl-k&Bypass=1&compass=n&overpass=4';
     expect(redactUrl(ordinary)).toBe(ordinary);
+    // The end of one word and the start of the next make no secret's word (tCV F10: switch_mac read as hmac, last_ok_entry as token, dot_p as otp, redacted).
+    const across = '/api/ws?switch_mac=00:11:22:33:44:55&last_ok_entry=42&photo_kenya=nairobi.jpg&dot_p=3';
+    expect(redactUrl(across)).toBe(across);
+    // One a separator cuts into whole words is still one: pass_word, sess-id, t_o_k_e_n.
+    for (const name of ['pass_word', 'sess-id', 't_o_k_e_n', 'to-ken', 'x_pass_words']) expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?${name}=[redacted]&user=ann`);
     // A `key` or `code` inside a longer word is none of a secret's, after a credential's word too (tCO F3: app_keyboard read as appkey, device_codec as devicecode; tCQ F2: codename, keyspace, keymap, codebase, codepage).
     const words = '/api/ws?app_keyboard=qwerty&secure_keyboard=on&oauth_keyword=x&device_codec=h264&ApiKeyboard=1&deviceCodec=vp9&device_codename=x&app_keyspace=s&client_keymap=m&security_codebase=b&email_codepage=1252';
     expect(redactUrl(words)).toBe(words);
