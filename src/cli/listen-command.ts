@@ -532,7 +532,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** Whether a token goes with the upgrade (`?token=`, from --token, the variable or the URL). */
   const tokenSent = !!url.searchParams.get('token');
   const shown = redact(url);
-  const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
+  // A user name alone is taken for a credential (`<token>@host`), as redact() takes it; one beside a password is a name.
+  const raw = [options.token, url.searchParams.get('token'), url.password ? decodedUserInfo(url.password) : url.username ? decodedUserInfo(url.username) : null].filter((s): s is string => !!s);
   // Other parameters named as secrets: hidden in the URL always, and elsewhere when long enough
   // to be a credential (a `sort_key=trades` must not redact every "trades" the server sends).
   const named = secretParams(url).map(([, value]) => value).filter((value) => value.length >= WHOLE_SECRET_LENGTH);
@@ -1495,6 +1496,15 @@ function secretParams(url: URL): [string, string][] {
   return [...url.searchParams].filter(([name]) => isSecretName(name));
 }
 
+/** A URL's user name or password as ws sends it, decoded, or as written when it does not decode (`%zz`: decodeURIComponent threw). */
+function decodedUserInfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /** A query parameter's name as written, decoded (`+` a space), or as written when it does not decode. */
 function decodedName(name: string): string {
   try {
@@ -1546,6 +1556,14 @@ function redact(url: URL): string {
   // A name that holds an encoded `=` (`?session_id%3D<value>`) holds its value too: that parameter is `[redacted]` whole.
   if ([...copy.searchParams.keys()].some(isSecretName)) {
     copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? (name.includes('=') ? REDACTED : `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`) : new URLSearchParams([[name, value]]).toString())).join('&');
+  }
+  // A user name with no password may be the credential (`wss://<token>@host`, which ws sends as Basic credentials: it was
+  // printed, tCV F6): the user info goes whole, as the server's log shows any.
+  if (!copy.password && copy.username) {
+    copy.username = 'u';
+    const href = copy.href;
+    const at = href.indexOf('u@', href.indexOf('//') + 2);
+    return redactJwts(`${href.slice(0, at)}${REDACTED}${href.slice(at + 1)}`);
   }
   if (!copy.password) return redactJwts(copy.href);
   copy.password = 'p';

@@ -238,13 +238,15 @@ export function withUserInfoShownRedacted(host: string): string {
  * `url`, one URL as given (it may not parse: `listen`'s target), with the password of its user info `[redacted]` and
  * the user name kept, as a parsed URL's is shown (`ws://alice:[redacted]@host/…`): the user info read as
  * {@link withUserInfoShownRedacted} reads it, to the last `@` (a password holding `/`, `?` or `#` was printed whole,
- * or its start: tCW F11), the password from its first `:` (a user name holds none: the URL writes it `%3A`). One
- * whose user info holds no `:` comes back as it is.
+ * or its start: tCW F11), the password from its first `:` (a user name holds none: the URL writes it `%3A`). User
+ * info with no `:` is `[redacted]` whole, as the server's log shows any: a user name alone may be the credential
+ * (`https://<token>@host`, sent as Basic credentials; it was printed: tCV F6).
  */
 export function withPasswordShownRedacted(url: string): string {
   const span = userInfoSpan(url);
-  const colon = span ? url.indexOf(':', span.start) : -1;
-  return span && colon !== -1 && colon < span.at ? `${url.slice(0, colon + 1)}${REDACTED}${url.slice(span.at)}` : url;
+  if (!span) return url;
+  const colon = url.indexOf(':', span.start);
+  return colon !== -1 && colon < span.at ? `${url.slice(0, colon + 1)}${REDACTED}${url.slice(span.at)}` : withUserInfoShownRedacted(url);
 }
 
 /**

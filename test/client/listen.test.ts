@@ -746,7 +746,8 @@ describe('listen', () => {
     }
     expect((await said('ws://alice:s3cr/et@127.0.0.1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://alice:[redacted]@127.0.0.1:99999/api/ws": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://alice:hunter2/p@ss@127.0.0.1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://alice:[redacted]@127.0.0.1:99999/api/ws": the port 99999 is out of range (0–65535)\n');
-    expect((await said('ws://alice@127.0.0.1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://alice@127.0.0.1:99999/api/ws": the port 99999 is out of range (0–65535)\n');
+    // A user name with no password may be the credential (https://<token>@host): the user info goes whole, as the server logs it (tCV F6: printed).
+    expect((await said('ws://ghpS3CRETTOKEN123@127.0.0.1:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://[redacted]@127.0.0.1:99999/api/ws": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://:8080/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://:8080/api/ws": expected a host after "//", got none (such as ws://127.0.0.1:8080/api/ws)\n');
     // A scoped IPv6 address: its zone is what no URL holds (a fresh tester: said to be no absolute URL), RFC 6874's %25 form too.
     const zoned = 'which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one\n';
@@ -1359,6 +1360,19 @@ describe('listen', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`cannot connect to ws://127.0.0.1:${port}/api/ws?session_id=[redacted]&accesstoken=[redacted]&api_key_v2=[redacted]&cursor=e.12&user=ann&[redacted]: `);
     for (const secret of ['S3CR3T', 'OPAQUE', 'K3Y']) expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('redacts a URL\'s user name given with no password, which ws sends as Basic credentials (a token as wss://<token>@host), and keeps one beside a password (tCV F6: printed in clear)', async () => {
+    const server = await new FakeServer().start();
+    const port = server.port;
+    await server.stop();
+    const alone = await listen([`ws://ghpS3CRETTOKEN123@127.0.0.1:${port}/api/ws`, '--count', '1']);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain(`cannot connect to ws://[redacted]@127.0.0.1:${port}/api/ws: `);
+    expect(alone.stdout + alone.stderr).not.toContain('S3CRET');
+    const named = await listen([`ws://alice:pw-S3CRET@127.0.0.1:${port}/api/ws`, '--count', '1']);
+    expect(named.stderr).toContain(`cannot connect to ws://alice:[redacted]@127.0.0.1:${port}/api/ws: `);
+    expect(named.stdout + named.stderr).not.toContain('S3CRET');
   });
 
   it('never prints the token, on any failing path', async () => {
