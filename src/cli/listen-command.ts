@@ -510,7 +510,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const why = url ? (error as Error).message : (authorityFault(target) ?? `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`);
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way. Its password is read to
     // the last `@`, as an option's is: one holding `/`, `?` or `#` stops the URL's authority, and was printed (tCW F11).
-    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(withPasswordShownRedacted(target))}": ${redactText(why)}\n`);
+    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(withFragmentRedacted(withPasswordShownRedacted(target)))}": ${redactText(why)}\n`);
     return 2;
   }
   // `?token=` with nothing after it (`?token=$JWT`, JWT unset) was sent as no token, and the 401
@@ -1551,6 +1551,9 @@ function expiryOf(token: string | null): number | undefined {
 /** The URL with its token, other parameters named as secrets and any credentials replaced: safe to print and log. */
 function redact(url: URL): string {
   const copy = new URL(url.href);
+  // A fragment, whatever it holds, is `#[redacted]`, as the server logs one (one of a URL of another scheme, refused, was printed: tCV F8).
+  const fragment = copy.hash !== '' ? `#${REDACTED}` : '';
+  copy.hash = '';
   // Every parameter kept in its place, repeated ones too.
   // Pair by pair, and the password after: a URLSearchParams or URL given the mark writes it `%5Bredacted%5D`.
   // A name that holds an encoded `=` (`?session_id%3D<value>`) holds its value too: that parameter is `[redacted]` whole.
@@ -1563,14 +1566,24 @@ function redact(url: URL): string {
     copy.username = 'u';
     const href = copy.href;
     const at = href.indexOf('u@', href.indexOf('//') + 2);
-    return redactJwts(`${href.slice(0, at)}${REDACTED}${href.slice(at + 1)}`);
+    return redactJwts(`${href.slice(0, at)}${REDACTED}${href.slice(at + 1)}`) + fragment;
   }
-  if (!copy.password) return redactJwts(copy.href);
+  if (!copy.password) return redactJwts(copy.href) + fragment;
   copy.password = 'p';
   // The user name holds no `:` (the URL writes it `%3A`): the first `:p@` after the scheme's `//` is the password's.
   const href = copy.href;
   const at = href.indexOf(':p@', href.indexOf('//') + 2);
-  return redactJwts(`${href.slice(0, at + 1)}${REDACTED}${href.slice(at + 2)}`);
+  return redactJwts(`${href.slice(0, at + 1)}${REDACTED}${href.slice(at + 2)}`) + fragment;
+}
+
+/**
+ * `target` as given (it does not parse), with what follows its first `#` after the user info (to its last `@`) as
+ * `#[redacted]`: a fragment is never shown, as for a URL that parses (`got one (not shown: …)`) and in the server's
+ * log; `#x=<secret>` was printed when the target did not parse (tCV F8).
+ */
+function withFragmentRedacted(target: string): string {
+  const hash = target.indexOf('#', target.lastIndexOf('@') + 1);
+  return hash === -1 ? target : `${target.slice(0, hash)}#${REDACTED}`;
 }
 
 /** Where a frame stood when the stream stopped: what of it had come (see {@link unfinishedFrame}). */

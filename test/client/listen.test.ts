@@ -738,6 +738,10 @@ describe('listen', () => {
     expect((await said('ws://127.0.0.1:99999/api/ws?token%3Dsupersecretvalue123=1&user=ann')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?[redacted]&user=ann": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://127.0.0.1:99999/api/ws?country%5Fcode=fr&%75ser=ann')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?country%5Fcode=fr&%75ser=ann": the port 99999 is out of range (0–65535)\n');
     expect((await said('ws://127.0.0.1:99999/api/ws?country%3Dfr')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?country%3Dfr": the port 99999 is out of range (0–65535)\n');
+    // A fragment is never shown, whatever it holds, in a target that does not parse as in one that does, and the server's log (tCV F8: printed).
+    expect((await said('ws://127.0.0.1:99999/api/ws?a=1#x=supersecretvalue123')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?a=1#[redacted]": the port 99999 is out of range (0–65535)\n');
+    expect((await said('ws://127.0.0.1:99999/api/ws#supersecretvalue123')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws#[redacted]": the port 99999 is out of range (0–65535)\n');
+    expect((await said('ftp://127.0.0.1/api/ws#x=supersecretvalue123')).stderr).toBe('realtime-contract: cannot listen to "ftp://127.0.0.1/api/ws#[redacted]": expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)\n');
     expect((await said('ws://127.0.0.1:80a/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80a/api/ws": expected a port of digits after the host, got "80a"\n');
     // A password holding `/`, `?` or `#` (base64 ones hold `/`) ends the URL's authority: neither shown nor quoted as the port, the user info read to the
     // last `@` as an option's is (tCW F11: printed whole, or its start as `got "s3cr"`); the fault after it is said, a user name without a password kept.
