@@ -16,7 +16,7 @@ import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
-import { isSecretName, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
+import { holdsSecretParameter, isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -1525,9 +1525,10 @@ function redactText(text: string): string {
       // A name holds no separator: one pass, linear (a name allowed to hold `?` backtracked over a server's `?a?a?a…`: a reviewer).
       // The name decoded, as redact() and the server read it (`?%74oken=`, `?api%5Fkey=` were printed in clear: tCW F3); one that holds
       // an encoded `=` (`?token%3D<value>=1`) holds a value: `[redacted]` whole, as redact() does.
-      .replace(/([?&;#])([^=?&;#\s"']*)=([^&;#\s"']*)/g, (whole: string, separator: string, name: string) => {
+      .replace(/([?&;#])([^=?&;#\s"']*)=([^&;#\s"']*)/g, (whole: string, separator: string, name: string, value: string) => {
         const decoded = decodedName(name);
-        if (!isSecretName(decoded)) return whole;
+        // A value that is a URL with a parameter named as a secret goes whole, as redact() does (tCV F12).
+        if (!isSecretName(decoded)) return holdsSecretParameter(leniently(value)) ? `${separator}${name}=${REDACTED}` : whole;
         return decoded.includes('=') ? `${separator}${REDACTED}` : `${separator}${name}=${REDACTED}`;
       })
       // A name holding an encoded `=` (`?token%3D<value>`, no raw `=`) holds its value too: `[redacted]` whole, as redact() does (tCO F7).
@@ -1557,8 +1558,11 @@ function redact(url: URL): string {
   // Every parameter kept in its place, repeated ones too.
   // Pair by pair, and the password after: a URLSearchParams or URL given the mark writes it `%5Bredacted%5D`.
   // A name that holds an encoded `=` (`?session_id%3D<value>`) holds its value too: that parameter is `[redacted]` whole.
-  if ([...copy.searchParams.keys()].some(isSecretName)) {
-    copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? (name.includes('=') ? REDACTED : `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`) : new URLSearchParams([[name, value]]).toString())).join('&');
+  // A parameter whose value is a URL with a parameter named as a secret (`?return_to=https://app/cb?access_token=…`) goes whole
+  // too, as the server logs it (printed in clear: tCV F12).
+  const nested = (value: string) => holdsSecretParameter(leniently(value));
+  if ([...copy.searchParams].some(([name, value]) => isSecretName(name) || nested(value))) {
+    copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? (name.includes('=') ? REDACTED : `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`) : nested(value) ? `${new URLSearchParams([[name, '']]).toString()}${REDACTED}` : new URLSearchParams([[name, value]]).toString())).join('&');
   }
   // A user name with no password may be the credential (`wss://<token>@host`, which ws sends as Basic credentials: it was
   // printed, tCV F6): the user info goes whole, as the server's log shows any.

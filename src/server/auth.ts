@@ -4,7 +4,7 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHead
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
-import { isJwtHeader, isSecretName, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { holdsSecretParameter, isJwtHeader, isSecretName, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -239,6 +239,8 @@ export function redactUrl(url: string | URL | undefined): string {
     // No user info without an `@`: the parser is not asked then (a log line of thousands of parameters).
     const value = leniently(equals === -1 ? parameter : parameter.slice(equals + 1));
     if (value.includes('@') && holdsUserInfoAnyhow(value)) return equals === -1 ? REDACTED : `${rawName}=${REDACTED}`;
+    // So is one whose value is a URL with a parameter named as a secret (`?return_to=https://app/cb?access_token=…`: logged as sent, tCV F12).
+    if (equals !== -1 && holdsSecretParameter(value)) return `${rawName}=${REDACTED}`;
     return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? REDACTED : parameter;
   });
   // A JWT split over parameters, each part harmless alone: a reader of the log joins them again (its shape: secrets.ts).

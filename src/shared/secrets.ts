@@ -78,6 +78,19 @@ function holdsSecretWord(name: string): boolean {
   return false;
 }
 
+/**
+ * Whether `value`, a query parameter's value (percent-decoded), holds a URL's parameter whose name says it holds a
+ * secret ({@link isSecretName}, of the name decoded): a name after a `?`, `#`, `&` or `;` and before an `=`
+ * (`?return_to=https://app.example/cb?access_token=<token>`, an OAuth redirect's `#access_token=`, `?next=/cb?code=…`).
+ * Such a parameter is redacted whole, as one whose value is a URL with user info is (it was logged and printed
+ * in clear: tCV F12). Linear in `value`'s length.
+ */
+export function holdsSecretParameter(value: string): boolean {
+  if (!value.includes('=')) return false;
+  for (const [, name] of value.matchAll(/[?#&;]([^=?#&;]*)=/g)) if (isSecretName(leniently(name!))) return true;
+  return false;
+}
+
 /** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped: {@link holdsSecretWord}). */
 const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|pwd|otp$/;
 /** `key` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`keyboard`, `keymap`). */

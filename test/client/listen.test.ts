@@ -1379,6 +1379,18 @@ describe('listen', () => {
     expect(named.stdout + named.stderr).not.toContain('S3CRET');
   });
 
+  it('redacts whole a parameter whose value is a URL with a parameter named as a secret (an OAuth return_to), as the server logs it (tCV F12: printed in clear)', async () => {
+    const server = await new FakeServer().start();
+    const port = server.port;
+    await server.stop();
+    const query = 'return_to=https%3A%2F%2Fapp.example%2Fcb%3Faccess_token%3DS3CRETNESTED&next=%2Fcb%3Fpage%3D2';
+    const parsed = await listen([`ws://127.0.0.1:${port}/api/ws?${query}`, '--count', '1']);
+    expect(parsed.stderr).toContain(`cannot connect to ws://127.0.0.1:${port}/api/ws?return_to=[redacted]&next=%2Fcb%3Fpage%3D2: `);
+    const unparsed = await listen([`ws://127.0.0.1:99999/api/ws?${query}`, '--count', '1']);
+    expect(unparsed.stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?return_to=[redacted]&next=%2Fcb%3Fpage%3D2": the port 99999 is out of range (0–65535)\n');
+    for (const run of [parsed, unparsed]) expect(run.stdout + run.stderr).not.toContain('S3CRET');
+  });
+
   it('never prints the token, on any failing path', async () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
     const server = await new FakeServer().start();

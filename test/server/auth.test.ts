@@ -291,6 +291,10 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(redactUrl('https://u:pw@h/?next=https://alice:hunter2@bank/&b=2')).toBe('https://[redacted]@h/?next=[redacted]&b=2');
     expect(redactUrl('/x?redirect_uri=http%3A%2F%2Fa%3Asecret%40b&c=d@e')).toBe('/x?redirect_uri=[redacted]&c=d@e');
     expect(redactUrl('/x?https://alice:hunter2@bank/')).toBe('/x?[redacted]');
+    // So is one whose value is a URL with a parameter named as a secret, in its query or fragment (tCV F12: logged as sent); one without stays.
+    expect(redactUrl('/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Faccess_token%3DS3CRETNESTED&b=2')).toBe('/api/ws?return_to=[redacted]&b=2');
+    expect(redactUrl('/api/ws?r=https://app.example/cb%23id_token%3DS3CRET&next=%2Fcb%3Fcode%3DS3CRET')).toBe('/api/ws?r=[redacted]&next=[redacted]');
+    for (const plain of ['/api/ws?next=%2Fcb%3Fpage%3D2%26sort%3Dasc', '/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Fcountry_code%3Dfr', '/api/ws?q=a%3Db']) expect(redactUrl(plain)).toBe(plain);
     expect(redactUrl('http://user:pw@host#x@y')).toBe('http://[redacted]@host#[redacted]');
     // Every @ before the host, and a path that merely holds one, as the parser reads them.
     expect(redactOrigin('http://a@b:secret@host/x')).toBe('http://[redacted]@host/x');
