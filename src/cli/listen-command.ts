@@ -1516,7 +1516,7 @@ function decodedName(name: string): string {
 
 /**
  * Any text with the values of query parameters named as secrets (`token=<value>`,
- * `api_key=<value>`, `%74oken=<value>`: {@link isSecretName} of the name decoded) and `user:password@` credentials redacted by
+ * `api_key=<value>`, `%74oken=<value>`: {@link isSecretName} of the name decoded), `user:password@` credentials and a `//user@` alone redacted by
  * pattern: for a target that does not parse as a URL, and error messages that may quote it.
  */
 function redactText(text: string): string {
@@ -1533,7 +1533,9 @@ function redactText(text: string): string {
       })
       // A name holding an encoded `=` (`?token%3D<value>`, no raw `=`) holds its value too: `[redacted]` whole, as redact() does (tCO F7).
       .replace(/([?&;#])([^=?&;#\s"']*%3d[^=?&;#\s"']*)(?=[&;#\s"']|$)/gi, (whole: string, separator: string, name: string) => (isSecretName(decodedName(name)) ? `${separator}${REDACTED}` : whole))
-      .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`),
+      .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`)
+      // User info with no password goes whole, as redact() shows it (a token as the user name: tCV F6); `//user:[redacted]@` holds a `:`.
+      .replace(/\/\/[^/@\s:"']+@/g, `//${REDACTED}@`),
   );
 }
 

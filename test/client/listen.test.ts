@@ -855,6 +855,8 @@ describe('listen', () => {
     const answers = [
       'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
       'HTTP/1.1 302 Found\r\nLocation: wss://example.com/api/ws\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      // User info in a Location, a user name alone too (a token given so: tCV F6), and a secret under a percent-encoded name (tCV F1).
+      'HTTP/1.1 302 Found\r\nLocation: https://ghpS3CRETUSER@idp.example/login?%73ession%5Fid=S3CRETSESSION&next=%2Fa\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
     ];
     const refuser = createServer();
     refuser.on('upgrade', (_request, socket: Socket) => socket.end(answers.shift() ?? ''));
@@ -867,6 +869,8 @@ describe('listen', () => {
     const moved = await listen([url, '--count', '1']);
     expect(moved.status).toBe(2);
     expect(moved.stderr).toContain('the server refused the upgrade with HTTP 302 Found; Location: wss://example.com/api/ws\n');
+    const credentialed = await listen([url, '--count', '1']);
+    expect(credentialed.stderr).toContain('the server refused the upgrade with HTTP 302 Found; Location: https://[redacted]@idp.example/login?%73ession%5Fid=[redacted]&next=%2Fa\n');
   });
 
   it('exits 0 on a conforming stream of every type with pings on time', async () => {
