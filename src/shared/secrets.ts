@@ -20,9 +20,9 @@ export const REDACTED = '[redacted]';
  * `JSESSIONID`, a one-time `ticket` (CAS, a WebSocket ticket, and so `ticket_id`), `bearer`,
  * `otp`, `pin`, `passcode`, `cookie`, …. A short word (`key`, `pass`, `pin`, `sig`, `auth`, `sid`,
  * …) counts as a word of its own only (or glued after a word that makes it a credential:
- * `accesskey`, `secretkey`, `dbpwd`), and `key` or `pass` ending a word glued after any letters
- * too, in any case (`passkey`, `PASSKEY`, `accountkey`, `privkey`, `dbpass`), but an ordinary word's
- * end: not `author`, `design`, `monkey`, `turkey`, `hotkey`, `spinner`, `bypass` or `compass`;
+ * `accesskey`, `secretkey`, `dbpwd`), and one ending a word glued after any letters too, in any case
+ * (`passkey`, `PASSKEY`, `accountkey`, `privkey`, `dbpass`, `userpin`), but an ordinary word's
+ * end: not `author`, `design`, `monkey`, `turkey`, `hotkey`, `spinner`, `spin`, `bypass` or `compass`;
  * `cursor` and `user` hold no secret's word. `code` is one alone (OAuth's `?code=`) or after a
  * word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`, `device_code`,
  * `two_factor_code`, `tfa_code`),
@@ -44,8 +44,8 @@ export function isSecretName(name: string): boolean {
     if (SECRET_KEY.test(words) || SECRET_CODE.test(words)) return true;
   }
   // A short word is a secret's as a word of its own: its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
-  // `key` or `pass` ending a word glued after other letters is one too, but an ordinary word's end (`monkey`, `bypass`): the same name
-  // read one way in any case (`PassKey` was redacted, `passkey`, `PASSKEY`, `accountkey`, `privkey`, `dbpass` logged in clear: tCV F2).
+  // `key`, `pass`, `pin`, `sig`, `sid` or `auth` ending a word glued after other letters is one too, but an ordinary word's end (`monkey`,
+  // `bypass`, `spin`): the same name read one way in any case (`PassKey` was redacted, `passkey`, `PASSKEY`, `accountkey`, `privkey`, `dbpass` logged in clear: tCV F2).
   return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word) || (SECRET_GLUED_END.test(word) && !ORDINARY_GLUED_END.test(word)));
 }
 
@@ -96,10 +96,13 @@ const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|
 /** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
 const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
 const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
-/** A word (of {@link isSecretName}'s split) that ends in `key` or `pass` glued after other letters, plural or not, in any case: `passkey`, `PASSKEY`, `privkey`, `dbpass`. */
-const SECRET_GLUED_END = /^[a-z]+(?:keys?|pass(?:es)?)$/i;
-/** The ordinary words among {@link SECRET_GLUED_END}'s, which hold no secret: `monkey`, `turkey`, `hotkey`, `bypass`, `compass`. */
-const ORDINARY_GLUED_END = /^(?:(?:mon|don|tur|hoc|joc|whis|lac|flun|malar|po|ho|jo|smo|hot|turn)keys?|(?:by|com|encom|over|under|tres|sur|im)pass(?:es)?)$/i;
+/**
+ * A word (of {@link isSecretName}'s split) that ends in a short secret's word glued after other letters, plural or not,
+ * in any case, as its camelCase spelling has it as a word of its own: `passkey`, `PASSKEY`, `privkey`, `dbpass`, `userpin`, `reqsig`.
+ */
+const SECRET_GLUED_END = /^[a-z]+(?:keys?|pass(?:es)?|pins?|sigs?|sids?|auth)$/i;
+/** The ordinary words among {@link SECRET_GLUED_END}'s, which hold no secret: `monkey`, `turkey`, `hotkey`, `bypass`, `compass`, `spin`, `hairpin`, `oauth` (a protocol's name). */
+const ORDINARY_GLUED_END = /^(?:(?:mon|don|tur|hoc|joc|whis|lac|flun|malar|po|ho|jo|smo|hot|turn)keys?|(?:by|com|encom|over|under|tres|sur|im)pass(?:es)?|(?:s|backs|tops|sides|tails|lu|pip|hat|linch|lynch|tie|hair|king|push|clothes|terra|cho)pins?|oauth)$/i;
 /** `code` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`codec`, `codename`). Not `code` alone, which {@link isSecretName} takes itself (OAuth's `?code=`). */
 const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|hotp|mfa|2fa|tfa|(?:two|2|multi|second)_?factor|2sv|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|one_?time)_?code(?!(?:c|x|name|base|page|point|gen|book)s?(?![a-z]))/;
 

@@ -212,7 +212,7 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     const plain = '/api/ws?country_code=ZA&status_code=200&since=e.12&topic=btc&cursor=e.12&user=ann&author=me&design=4&monkey=1&spinner=on&bypass=no&userId=7';
     expect(redactUrl(plain)).toBe(plain);
     // An ordinary word that ends in key or pass, in any case (tCV F2's fix reads a glued key or pass as a secret's word).
-    const ordinary = '/api/ws?MONKEY=1&turkey=2&hockey=3&hotkey=ctrl-k&Bypass=1&compass=n&overpass=4';
+    const ordinary = '/api/ws?MONKEY=1&turkey=2&hockey=3&hotkey=ctrl-k&Bypass=1&compass=n&overpass=4&spin=cw&tailspin=1&hairpin=2&spinner=on';
     expect(redactUrl(ordinary)).toBe(ordinary);
     // The end of one word and the start of the next make no secret's word (tCV F10: switch_mac read as hmac, last_ok_entry as token, dot_p as otp, redacted).
     const across = '/api/ws?switch_mac=00:11:22:33:44:55&last_ok_entry=42&photo_kenya=nairobi.jpg&dot_p=3';
@@ -226,7 +226,7 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     // and in any case, a digit's word in capitals too (tCW F2: 2FA_code, 2FACode, 2FA-Code were logged in clear, 2fa_code redacted).
     for (const name of ['app_key', 'appKey', 'appkey', 'api_keys', 'client_key_id', 'device_code', 'deviceCode', 'oauth_code', 'auth_codes', '2fa_code', '2FA_code', '2FACode', '2FA-Code', '2faCode', 'MFA_code', 'email_code_check', 'reset_code_confirm', 'smsCodeConfirmation', 'verificationCodeCheck', 'device_code_x',
       // A key or pass glued after any word, in any case, as its camelCase spelling is, and the two-factor code spelled out (tCV F2: logged in clear, PassKey and AccountKey redacted).
-      'passkey', 'PASSKEY', 'PassKey', 'accountkey', 'privkey', 'recoverykey', 'decryptionkey', 'enckey', 'signkey', 'passkeys', 'dbpass', 'adminpass', 'two_factor_code', 'twoFactorCode', 'tfa_code', 'second_factor_code', 'hotp_code']) {
+      'passkey', 'PASSKEY', 'PassKey', 'accountkey', 'privkey', 'recoverykey', 'decryptionkey', 'enckey', 'signkey', 'passkeys', 'dbpass', 'adminpass', 'userpin', 'ATMPIN', 'reqsig', 'websid', 'useauth', 'two_factor_code', 'twoFactorCode', 'tfa_code', 'second_factor_code', 'hotp_code']) {
       expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?${name}=[redacted]&user=ann`);
     }
   });
