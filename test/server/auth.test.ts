@@ -1453,6 +1453,26 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it("serves a poll or upgrade without Origin whose Sec-Fetch-Site names another origin's page with jwt's default allowedOrigins (left out: any origin), as README says (tCT F6: no test held it)", async () => {
+    const server = await startServer();
+    try {
+      const jwt = await token('alice');
+      for (const site of ['cross-site', 'same-site']) {
+        for (const mode of ['no-cors', 'navigate']) {
+          const response = await fetch(server.http(`/api/ws/poll?token=${jwt}`), { headers: { 'sec-fetch-site': site, 'sec-fetch-mode': mode, 'sec-fetch-dest': mode === 'navigate' ? 'document' : 'image' } });
+          expect(response.status, `${site} ${mode}`).toBe(200);
+        }
+      }
+      const client = await connect(server.url({ token: jwt }), { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'websocket' } });
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      expect(server.rt.stats().refusedPolls.origin ?? 0).toBe(0);
+      expect(server.rt.stats().refusedUpgrades.origin ?? 0).toBe(0);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("counts a hook's own refusal reasons in stats() up to 64 of them, the rest as other: one naming its user grew the map per refusal (a fresh user)", async () => {
     const server = await startServer({ jwt: undefined, attemptsPerIp: { perSecond: 1000, burst: 1000 }, allowedOrigins: ['https://dashboard.example'], authenticate: (request) => { throw new AuthError(403, `banned-${String(request.headers['x-user'])}`); } });
     try {
