@@ -862,9 +862,13 @@ describe('options', () => {
       ['example%20com', 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces'],
       // getaddrinfo's ENOTFOUND at listen, one run after the other options were judged (tCH F3).
       ['bogus..host', 'a host name has no empty label (".." or a leading "."): "bogus..host"'],
+      // A leading "." is an empty label too, as the refusal says (tCT F9: no test held it).
+      ['.localhost', 'a host name has no empty label (".." or a leading "."): ".localhost"'],
       // Digits and dots inet_aton reads as no address: a byte over 255, five parts, 8 in an octal part, a last part over its bytes.
       ['300.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
       ['1.2.3.4.5', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      // Five parts whose last would fit the bytes left (0): refused for the fifth part itself, not for a value out of range (tCT F8).
+      ['1.2.3.4.0', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
       ['08.1.1.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
       ['127.0.0.1.', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
       ['4294967296', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
