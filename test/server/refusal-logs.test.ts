@@ -248,6 +248,33 @@ describe('parameters whose names say they hold a secret: ticket, code, bearer, o
     }
   });
 
+  it("redacts a short secret's word of its own in the server's log line: split off by a camelCase capital, beside another word, plural (tCT F7, F10, F13: userPin, pinCode, user_pin, keys: only listen's test held one rule of them, none the others)", async () => {
+    const { lines, logger } = recorder();
+    let clock = 0;
+    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: 'alice', admin: false }), allowedOrigins: ['https://dashboard.example.com'], logger, monotonicClock: () => clock } as Partial<RealtimeServerOptions>);
+    const secret = 'S3CR3T-4921';
+    const names = [
+      // A camelCase capital splits the words: the short word leads or ends the name (README: "a short word … only as a word of its own").
+      'userPin', 'adminPass', 'mySig', 'pinCode', 'keyId', 'authHeader',
+      // Beside another word, past a separator.
+      'user_pin', 'my-sig', 'admin.pass',
+      // Plural (secrets.ts: "plural or not").
+      'keys', 'KEYS', 'user_keys', 'pins', 'sigs',
+    ];
+    try {
+      for (const name of names) {
+        expect((await refusedStatus(`ws://127.0.0.1:${server.port}/api/ws?${name}=${secret}&user=ann`, { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
+        expect(lines.at(-1), name).toContain(`"url":"/api/ws?${name}=[redacted]&user=ann"`);
+        // A refusal for the origin is logged once per address each 10 s (README).
+        clock += 10_000;
+      }
+      expect(lines).toHaveLength(names.length);
+      expect(lines.join('\n')).not.toContain(secret);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('redacts a compact JWE whose encrypted key is empty (alg "dir": <header>..<iv>.<ciphertext>.<tag>) in the query and in the path (tCL F2: the path logged it whole)', () => {
     const jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..M2Fm0Qk3bLn8yXqA.8cQfGm2b1Yx4ZkPqR7sVt0WnEa9dHj6L3uIo5rTyUpA.Zx9Qw8Er7Ty6Ui5Op4As3D';
     expect(redactUrl(`/api/ws?t=${jwe}&b=2`)).toBe('/api/ws?[redacted]&b=2');
