@@ -315,12 +315,21 @@ describe('serve --demo', () => {
     }
   });
 
+  /** The host the printed URLs name for each --host, as README says: localhost on 127.0.0.1 or every interface, else the host given (IPv6 in brackets, shortened). Written out, not urlHost's answer (tCS F8: the test below checked urlHost against itself). */
+  const printed: Record<string, string> = { '127.0.0.1': 'localhost', localhost: 'localhost', '0.0.0.0': 'localhost', '::': 'localhost', '::1': '[::1]', '127.0.0.2': '127.0.0.2', '::ffff:127.0.0.1': '[::ffff:7f00:1]' };
+
+  it('names localhost in its URLs on 127.0.0.1 and on every interface (0.0.0.0, ::), else the --host given (tCS F8: --host 0.0.0.0 was held by no test)', () => {
+    // Not started on 0.0.0.0 here (tests listen on loopback only): the function the printed URLs are made with.
+    for (const [host, shown] of Object.entries(printed)) expect({ host, shown: urlHost(host) }).toEqual({ host, shown });
+    expect(urlHost('[::]')).toBe('localhost');
+  });
+
   it('lets in the origin a browser sends from the Dashboard URL it prints, on port 80 too (a fresh tester: it allowed http://localhost:80, browsers send http://localhost)', () => {
     for (const port of [80, 443, 8000]) {
       for (const host of ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1', '127.0.0.2', '::ffff:127.0.0.1']) {
         const allowed = demoOrigins(host, port);
         // The page the demo's Dashboard: line opens, and the one at the --host given.
-        for (const page of [`http://${urlHost(host)}:${port}/?token=t`, `http://${host.includes(':') ? `[${host}]` : host}:${port}/`]) {
+        for (const page of [`http://${printed[host]}:${port}/?token=t`, `http://${host.includes(':') ? `[${host}]` : host}:${port}/`]) {
           expect({ host, port, allowed: allowed.includes(new URL(page).origin) }).toEqual({ host, port, allowed: true });
         }
         // Each one a browser could send: no default port written.
@@ -524,6 +533,68 @@ describe('serve --demo', () => {
     }
   });
 
+  /** Starts `serve --demo --port 0` with TMPDIR `tmp`, stops it with SIGTERM once it is ready: what it printed and its exit code. */
+  const startStop = async (tmp: string) => {
+    const demo = await startDemoProcess([], { env: { ...process.env, TMPDIR: tmp } });
+    demo.child.kill('SIGTERM');
+    return { out: demo.output(), code: await demo.exited };
+  };
+
+  it.skipIf(process.platform === 'win32')("never uses a kept secret its group could read or write, or one in a folder its group can open (tCS F3: only others' bits were held; a member of the group signs an admin token)", async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'demo-group-'));
+    const dir = path.join(tmp, `realtime-contract-demo-${userInfo().username}`);
+    const file = path.join(dir, 'hs256-secret');
+    const planted = 'b'.repeat(64);
+    try {
+      // A folder the group can open and write to: not used, nothing kept there.
+      mkdirSync(dir, { mode: 0o700 });
+      chmodSync(dir, 0o770);
+      writeFileSync(file, `${planted}\n`, { mode: 0o600 });
+      const open = await startStop(tmp);
+      expect(open.out).toMatch(/HS256 demo secret: [0-9a-f]{64} \(not kept: .* is not a folder that only you can open; a restarted demo prints new tokens/);
+      expect(open.out).not.toContain(planted);
+      expect(open.code).toBe(0);
+      // A private folder, a file the group can read (0640) or write (0620): replaced by a new one of mode 0600.
+      chmodSync(dir, 0o700);
+      for (const mode of [0o640, 0o620]) {
+        writeFileSync(file, `${planted}\n`);
+        chmodSync(file, mode);
+        const shared = await startStop(tmp);
+        expect({ mode: mode.toString(8), planted: shared.out.includes(planted) }).toEqual({ mode: mode.toString(8), planted: false });
+        expect(shared.out).toContain(`(new: the kept one was not a private file (others could read or write it); kept in ${file}, so a restarted demo accepts the same tokens`);
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        expect(readFileSync(file, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+        expect(shared.code).toBe(0);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('replaces a private kept secret that is not 64 hex digits (cut short, edited) with a new one, says so and starts (tCS F9: never held; a short one would fail every later start)', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'demo-cut-secret-'));
+    const dir = path.join(tmp, `realtime-contract-demo-${userInfo().username}`);
+    const file = path.join(dir, 'hs256-secret');
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+      let last = '';
+      for (const kept of ['abcd', 'c'.repeat(63), 'C'.repeat(64)]) {
+        writeFileSync(file, `${kept}\n`, { mode: 0o600 });
+        const started = await startStop(tmp);
+        const secret = /^HS256 demo secret: (\S+) \(new: the kept one was not a secret this demo writes; kept in (\S+), so a restarted demo accepts the same tokens/m.exec(started.out);
+        expect({ kept, said: secret !== null, code: started.code }, started.out).toEqual({ kept, said: true, code: 0 });
+        expect(secret![1]).toMatch(/^[0-9a-f]{64}$/);
+        expect(secret![2]).toBe(file);
+        expect(readFileSync(file, 'utf8')).toBe(`${secret![1]}\n`);
+        last = secret![1]!;
+      }
+      // The next start takes the new one as it is.
+      expect((await startStop(tmp)).out).toContain(`HS256 demo secret: ${last} (kept in ${file},`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   // A uid with no passwd entry (docker run --user 12345, OpenShift's random uid), taken in a user namespace of its own where one can be made.
   const unnamedUid = ['--user', '--map-user=12345', '--map-group=12345'];
   const canUnshare = process.platform === 'linux' && spawnSync('unshare', [...unnamedUid, 'true']).status === 0 && spawnSync('getent', ['passwd', '12345']).status !== 0;
@@ -613,6 +684,16 @@ describe('serve --demo', () => {
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
+    // One byte short, and 16 characters of 31 bytes: refused as a usage error, with the other faults, in bytes (tCS F2:
+    // a floor of 6 to 31 passed, and the server's own check then said "cannot listen on …").
+    for (const short of ['s'.repeat(31), `${'é'.repeat(15)}s`]) {
+      const refused = run('--secret', short, '--allow-origin', 'not a url');
+      expect({ status: refused.status, stdout: refused.stdout, stderr: refused.stderr }).toEqual({
+        status: 2,
+        stdout: '',
+        stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "not a url"\nrealtime-contract serve: --secret must be at least 32 bytes (HS256), got 31\n',
+      });
+    }
   });
 
   it('takes its secret from REALTIME_CONTRACT_SECRET, out of the process list, which every local user reads (its own --secret was the only way: tCN F2); --secret wins, and a refusal names the variable', async () => {
@@ -632,7 +713,8 @@ describe('serve --demo', () => {
     }
     const run = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
     // Empty (`REALTIME_CONTRACT_SECRET="$SECRET"` with SECRET unset), or short: refused, the variable named.
-    for (const given of ['', 'short']) {
+    // One byte short too (tCS F2: only 0 and 5 bytes were held, and the server's own check said "cannot listen on …: jwt.secret …").
+    for (const given of ['', 'short', 's'.repeat(31)]) {
       const refused = run({ REALTIME_CONTRACT_SECRET: given });
       expect([refused.status, refused.stderr]).toEqual([2, `realtime-contract serve: REALTIME_CONTRACT_SECRET must be at least 32 bytes (HS256), got ${given.length}\n`]);
     }
