@@ -34,4 +34,16 @@ describe('serve: its options in the help and in README', () => {
     const quoted = /```\n(realtime-contract serve .*)\n```/.exec(section.slice(0, section.indexOf('\n- ')))?.[1];
     expect(quoted).toBe(usage);
   });
+
+  it('listens on 127.0.0.1:8000 unless told otherwise, the port of the spec\'s websocat URL and README\'s (tCS F1: every test gives --port 0, so another default passed)', { timeout: 60_000 }, () => {
+    // The defaults commander applies, as --help shows them (a demo is not started on port 8000 here: tests listen on port 0).
+    const help = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect(help.status, help.stderr).toBe(0);
+    const option = (name: string) => help.stdout.split('\n').find((line) => line.trimStart().startsWith(`${name} `))?.trim().replace(/\s+/g, ' ');
+    expect(option('--port')).toBe('--port <port> port to listen on (default: "8000")');
+    expect(option('--host')).toBe('--host <host> address to listen on (default: "127.0.0.1")');
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain('(port 8000 and host 127.0.0.1 by default;');
+    expect(readme).toContain('`websocat "ws://localhost:8000/api/ws?token=…"`');
+  });
 });
