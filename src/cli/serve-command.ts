@@ -354,6 +354,20 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     output.stderr(`realtime-contract serve: cannot listen on ${hostPort(options.host ?? '127.0.0.1', port)}: ${(error as Error).message}\n`);
     return 2;
   }
+  // Before the banner says "Ctrl-C stops": a SIGTERM sent as soon as it is read (a script, a
+  // test) came before the handlers under load and killed the demo by the signal, not exit 0 (tCS).
+  const why = new Promise<'signal' | 'output'>((resolve) => {
+    const stop = (reason: 'signal' | 'output') => {
+      process.off('SIGINT', signalled);
+      process.off('SIGTERM', signalled);
+      resolve(reason);
+    };
+    const signalled = () => stop('signal');
+    process.on('SIGINT', signalled);
+    process.on('SIGTERM', signalled);
+    // Its one line is said already (processOutput).
+    void output.stdoutFailed?.then(() => stop('output'));
+  });
   const actual = demo.server.address()!.port;
   // As a browser writes it: `http://localhost`, not `http://localhost:80`, on port 80.
   const site = demoOrigin(urlHost(options.host ?? '127.0.0.1'), actual);
@@ -396,21 +410,10 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       '',
     ].join('\n'),
   );
-  const why = await new Promise<'signal' | 'output'>((resolve) => {
-    const stop = (reason: 'signal' | 'output') => {
-      process.off('SIGINT', signalled);
-      process.off('SIGTERM', signalled);
-      resolve(reason);
-    };
-    const signalled = () => stop('signal');
-    process.on('SIGINT', signalled);
-    process.on('SIGTERM', signalled);
-    // Its one line is said already (processOutput).
-    void output.stdoutFailed?.then(() => stop('output'));
-  });
+  const reason = await why;
   await demo.stop();
   await store?.close();
-  if (why === 'output') return 2;
+  if (reason === 'output') return 2;
   output.stdout('stopped\n');
   return 0;
 }
