@@ -260,6 +260,42 @@ for (const journal of held) await journal.store.close();`;
     }
   });
 
+  it('takes back the entries of a journal whose last line a kill -9 cut short in mid-write, in the same epoch, and goes on writing whole lines after them (tCS F11)', async () => {
+    const file = journalFile();
+    const first = openDemoJournal(file, () => {});
+    let cursor = '';
+    for (let n = 1; n <= 3; n++) cursor = (await first.store.append('alice', 'alerts', frame(n), null)).cursor;
+    const [epoch] = cursor.split('.');
+    await first.store.close();
+    // A fourth entry's line, cut short: no newline after it (its frame never reached a socket).
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"p":4,"u":"alice","t":"alerts","k":null,"at":17`);
+    const second = openDemoJournal(file, () => {});
+    expect(second.restored).toMatchObject({ entries: 3, epoch });
+    const read = await second.store.read(alice, `${epoch}.1`, 100);
+    expect([read.resume, read.entries.map(nOf)]).toEqual(['resumed', [2, 3]]);
+    // Position 4 again (the cut one was never sent), on a line of its own: a third start takes all four back.
+    expect((await second.store.append('alice', 'alerts', frame(4), null)).cursor).toBe(`${epoch}.4`);
+    await second.store.close();
+    const third = openDemoJournal(file, () => {});
+    expect(third.restored).toMatchObject({ entries: 4, epoch });
+    await third.store.close();
+  });
+
+  it("is readable and writable by its owner alone (0600), as its lock is: it holds every user's messages (tCS F10: only a test of restored entries held it)", async () => {
+    const file = journalFile();
+    const mode = (name: string) => (statSync(name).mode & 0o777).toString(8);
+    const first = openDemoJournal(file, () => {});
+    await first.store.append('alice', 'alerts', frame(1), null);
+    expect([mode(file), mode(`${file}.lock`)]).toEqual(['600', '600']);
+    await first.store.close();
+    // Taken back and rewritten by the next start: still its owner's alone.
+    const second = openDemoJournal(file, () => {});
+    expect(second.restored).toMatchObject({ entries: 1 });
+    await second.store.append('bob', 'alerts', frame(2), null);
+    expect([mode(file), mode(`${file}.lock`)]).toEqual(['600', '600']);
+    await second.store.close();
+  });
+
   it("removes the journals of other ports and checkouts not written for a day, but not one a live demo holds", async () => {
     const dir = path.dirname(journalFile());
     const day = Date.now() / 1000 - 24 * 3600 - 60;
@@ -270,9 +306,14 @@ for (const journal of held) await journal.store.close();`;
     old('journal-8000-0123abcd.ndjson');
     old('journal-8000-0123abcd.ndjson.4242.tmp');
     old('journal-8001-0123abcd.ndjson');
-    // Held by a live process (the test runner's parent): left, as is its lock.
+    // Held by a live process (the test runner's parent) since a day, as a demo stopped (Ctrl-Z) for a day holds it: left, as is its lock.
+    // Its lock older than a minute, so that what keeps it is its live holder (tCS F4: a lock made just now kept it by its age alone).
     writeFileSync(path.join(dir, 'journal-8001-0123abcd.ndjson.lock'), `${process.ppid}\n`);
+    utimesSync(path.join(dir, 'journal-8001-0123abcd.ndjson.lock'), day, day);
     writeFileSync(path.join(dir, 'journal-8002-0123abcd.ndjson'), '{"journal":2,"epoch":"abc","head":0}\n');
+    // Not written for 23 hours: less than a day, left (tCS F5: only journals just written were, so an hour's limit passed).
+    writeFileSync(path.join(dir, 'journal-8007-0123abcd.ndjson'), '{"journal":2,"epoch":"abc","head":0}\n');
+    utimesSync(path.join(dir, 'journal-8007-0123abcd.ndjson'), day + 3600 + 60, day + 3600 + 60);
     // Locks without a journal: one of a process gone (swept), one of a live one (left).
     old('journal-8004-0123abcd.ndjson.lock');
     writeFileSync(path.join(dir, 'journal-8005-0123abcd.ndjson.lock'), `${process.ppid}\n`);
@@ -284,7 +325,7 @@ for (const journal of held) await journal.store.close();`;
     const own = openDemoJournal(path.join(dir, 'journal-8003-0123abcd.ndjson'), () => {});
     expect(readdirSync(dir).sort()).toEqual([
       'journal-8001-0123abcd.ndjson', 'journal-8001-0123abcd.ndjson.lock', 'journal-8002-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson.lock',
-      'journal-8005-0123abcd.ndjson.lock', 'journal-8006-0123abcd.ndjson', 'journal-8006-0123abcd.ndjson.lock', 'notes.ndjson',
+      'journal-8005-0123abcd.ndjson.lock', 'journal-8006-0123abcd.ndjson', 'journal-8006-0123abcd.ndjson.lock', 'journal-8007-0123abcd.ndjson', 'notes.ndjson',
     ]);
     await own.store.close();
   });
