@@ -385,9 +385,12 @@ describe('realtime-contract validate', () => {
 
   it('names the part of a well-formed timestamp that does not exist (a 30th of February read as the generic RFC 3339 text)', () => {
     const at = (ts: string) => JSON.stringify({ ...trade, ts });
-    const lines = ['2026-02-29T12:00:00.000Z', '2024-02-30T12:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z', '2026-01-14T24:00:00Z', '2026-01-14T12:60:00Z', '2026-01-14T12:00:00+24:00', '2026-01-14T16:30:00.0000000001Z', '2026-01-14T16:30:00+0200', '2016-12-31T12:59:60Z', '2016-12-31T23:59:60+01:00', '2026-01-14T16:30:00.000Z'].map(at);
+    const lines = ['2026-02-29T12:00:00.000Z', '2024-02-30T12:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z', '2026-01-14T24:00:00Z', '2026-01-14T12:60:00Z', '2026-01-14T12:00:00+24:00', '2026-01-14T16:30:00.0000000001Z', '2026-01-14T16:30:00+0200', '2016-12-31T12:59:60Z', '2016-12-31T23:59:60+01:00',
+      // tCS F6, F7: a minute before the leap second, and the offset's minutes; then the leap second itself in UTC and
+      // at +01:00, which exists (only strict mode's second below 60 refuses it): no hint that contradicts it.
+      '2016-12-31T23:58:60Z', '2026-01-14T16:30:00+01:60', '2016-12-31T23:59:60Z', '2017-01-01T00:59:60+01:00', '2026-01-14T16:30:00.000Z'].map(at);
     const { stdout } = cli(['validate', file('impossible.ndjson', `${lines.join('\n')}\n`)]);
-    const hints = stdout.split('\n').slice(0, -2).map((line) => line.slice(line.lastIndexOf('; ') + 2));
+    const hints = stdout.split('\n').slice(0, -2).map((line) => (line.includes('; ') ? line.slice(line.lastIndexOf('; ') + 2) : '(no hint)'));
     expect(hints).toEqual([
       'day 29 does not exist in February 2026 (28 days)',
       'day 30 does not exist in February 2024 (29 days)',
@@ -401,9 +404,13 @@ describe('realtime-contract validate', () => {
       'the offset +0200 needs a colon: +02:00',
       'second 60 (a leap second) exists only at 23:59:60 UTC',
       'second 60 (a leap second) exists only at 23:59:60 UTC',
+      'second 60 (a leap second) exists only at 23:59:60 UTC',
+      'the offset +01:60 does not exist (hours 00 to 23, minutes 00 to 59)',
+      '(no hint)',
+      '(no hint)',
     ]);
     expect(stdout).toContain(':1: trades /ts expected an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001), got "2026-02-29T12:00:00.000Z"; day 29');
-    expect(stdout.trim().split('\n').at(-1)).toBe('1 valid, 11 invalid');
+    expect(stdout.trim().split('\n').at(-1)).toBe('1 valid, 15 invalid');
     // The same hint in JSON output, as its own field.
     const json = JSON.parse(cli(['validate', '--format', 'json', file('impossible-one.ndjson', `${lines[0]}\n`)]).stdout);
     expect(json.problems[0]).toMatchObject({ pointer: '/ts', keyword: 'format', hint: 'day 29 does not exist in February 2026 (28 days)' });
