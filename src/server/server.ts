@@ -169,8 +169,11 @@ export interface RealtimeServerOptions {
    * while this node's pings kept them looking connected. A store healthy again within the grace
    * period closes nothing. Timed on `monotonicClock`, the store's health looked at every second
    * while a socket is open (every quarter of a shorter grace period, at least 25 ms apart), so a
-   * socket closes up to that much after it. A number from 0 to 2^31 - 1, or null: never (open
-   * sockets stay open for the outage). Default 10 000.
+   * socket closes up to that much after it. A store with `onHealth` (the Redis store) has each
+   * outage timed from the moment it began, and one healthy again in between, however briefly,
+   * starts the next afresh; a store without it is timed from the first look that found it
+   * unhealthy, and a healthy stretch between two looks goes unseen. A number from 0 to
+   * 2^31 - 1, or null: never (open sockets stay open for the outage). Default 10 000.
    */
   storeUnavailableGraceMs?: number | null | undefined;
   /**
@@ -521,16 +524,29 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // clients looking connected (a fresh tester): past the grace period they are closed with 1013, to
   // reconnect to a healthy node, or to this one once the store is back, from their cursors.
   const storeGraceMs = options.storeUnavailableGraceMs === undefined ? STORE_UNAVAILABLE_GRACE_MS : options.storeUnavailableGraceMs;
-  /** When (`monotonicNow`) the store was first seen unhealthy with a socket open, or null. */
+  /**
+   * When (`monotonicNow`) the store's outage began, or null: told by a store with `onHealth` (the
+   * Redis store), else when it was first seen unhealthy with a socket open.
+   */
   let storeUnhealthySince: number | null = null;
+  // Each outage timed from its start, and one healthy again in between, however briefly, starts
+  // the next afresh. Looked at only each second (a quarter of a shorter grace), a Redis back for
+  // less than that between two outages went unseen: a flapping Redis's short outages added up to
+  // one, every socket was closed 1013 though none lasted the grace period, and the warning's
+  // "unavailable for" counted from the first while its detail's "since" named the last (tCU F1).
+  const storeWithHealth = store as StreamStore;
+  const healthTold = storeGraceMs !== null && typeof storeWithHealth.onHealth === 'function';
+  const unsubscribeHealth = healthTold ? storeWithHealth.onHealth!((healthy) => void (storeUnhealthySince = healthy ? null : monotonicNow())) : undefined;
   const outageWatch =
     storeGraceMs === null
       ? undefined
       : setInterval(
           () => {
             if (shuttingDown) return clearInterval(outageWatch);
-            // No socket open: none to close, and each one opened meanwhile was admitted healthy.
-            if (core.connections.size === 0 || storeStatus().healthy) return void (storeUnhealthySince = null);
+            // No socket open: none to close, and each one opened meanwhile was admitted healthy
+            // (an outage a store tells of is timed from its start all the same).
+            if (core.connections.size === 0) return void (healthTold || (storeUnhealthySince = null));
+            if (storeStatus().healthy) return void (storeUnhealthySince = null);
             const at = monotonicNow();
             storeUnhealthySince ??= at;
             if (at - storeUnhealthySince < storeGraceMs) return;
@@ -1455,6 +1471,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const deadline = options.shutdownTimeoutMs ?? 5000;
     const timeLeft = (): number => deadline - (monotonicNow() - started);
     shuttingDown = true;
+    if (typeof unsubscribeHealth === 'function') unsubscribeHealth();
     core.refuseAppends();
     clearInterval(healthWatch);
     healthWatch = undefined;

@@ -17,6 +17,8 @@
  *   (`1705251000.6`, a decimal number to a client, which does not order it) is no cursor here
  *   either, so a store cannot make cursors the server orders and its clients do not.
  * - `onGap` (optional, added by the Redis store): live entries lost beyond replay → 4410.
+ * - `onHealth` (optional, added by the Redis store): each change of `status().healthy`, as it
+ *   happens, so `storeUnavailableGraceMs` times each outage from its start.
  */
 import type { MessageType } from '../../generated/types.js';
 import { preview } from '../runtime/errors.js';
@@ -125,6 +127,15 @@ export interface StreamStore {
    *  than its all-stream keeps). The server closes every socket with 4410 StreamGap; clients
    *  reconnect with `since` and read `gap` or resume. Returns an unsubscribe function. */
   onGap?(listener: (gap: { reason: string; detail: string }) => void): () => void;
+  /**
+   * Optional: tells `listener` each change of `status().healthy` as it happens (false: the store
+   * went unhealthy; true: healthy again), never the same value twice in a row. The server times
+   * `storeUnavailableGraceMs` by it: an outage from the moment it began, and one healthy again in
+   * between, however briefly, starts afresh. A store without it is looked at every second while a
+   * socket is open (see `status()`), and a healthy stretch that falls between two looks is not
+   * seen: short outages of a flapping store add up to one. Returns an unsubscribe function.
+   */
+  onHealth?(listener: (healthy: boolean) => void): () => void;
   /**
    * Health for stats(): e.g. { healthy: true } ; errors go to the logger. Unhealthy, the server
    * refuses upgrades and polls with 503 `store-unavailable`, and closes the sockets open once it

@@ -85,6 +85,14 @@ export interface RedisStreamStore extends StreamStore {
    * unsubscribe function.
    */
   onGap(listener: (gap: StreamGap) => void): () => void;
+  /**
+   * Called as `status().healthy` changes: false when Redis is counted as lost (the moment
+   * `redis-lost` is logged and `status()`'s "unavailable since" begins), or reads are refused,
+   * or the store is closed; true when it has recovered (`redis-recovered`). Never the same value
+   * twice in a row; a listener that throws is logged (`listener-threw`). Returns an
+   * unsubscribe function.
+   */
+  onHealth(listener: (healthy: boolean) => void): () => void;
   /** Orders two cursors of one epoch (negative: `a` first); throws RangeError otherwise. */
   compare(a: string, b: string): number;
   /** The keys and channel the store uses (for tests and operations). */
@@ -526,6 +534,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
+  /** onHealth's listeners, and the health last told them (null: none yet). */
+  const healthListeners = new Set<(healthy: boolean) => void>();
+  let toldHealthy: boolean | null = null;
   const placeholder = `~~${randomBytes(8).toString('hex')}~~`;
   // 16 hex digits, the first a letter: an epoch of digits alone (1 in 1,850 random ones) is one
   // the client does not order, since `1705251000.6` may be a decimal time (a reviewer).
@@ -777,6 +788,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     lostSince = Date.now();
     lostAt = performance.now();
     logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; reconnecting (the server refuses new sockets, and closes those open past its storeUnavailableGraceMs)');
+    healthChanged();
   };
   /** The command connection is being remade after a command went unanswered (until it is ready again). */
   let remaking = false;
@@ -932,6 +944,31 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // What the next loss says is its own: an error of this one (an ECONNREFUSED while Redis was
     // down) showed in the status of a later loss that had no error of its own (a hostile tester).
     lastError = '';
+    healthChanged();
+  }
+
+  /** What `status().healthy` says. */
+  function isHealthy(): boolean {
+    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null;
+  }
+  /**
+   * Tells onHealth's listeners when `status().healthy` changed since they were last told. Called
+   * wherever what it reads changes as the store sees it (Redis lost or recovered, reads refused or
+   * taken again, closed): the server timed `storeUnavailableGraceMs` by looking at `status()` each
+   * second, and a Redis back for less than that between two outages went unseen, so the outages
+   * added up to one and sockets were closed 1013 though none lasted the grace period (tCU F1).
+   */
+  function healthChanged(): void {
+    const healthy = isHealthy();
+    if (healthy === toldHealthy) return;
+    toldHealthy = healthy;
+    for (const listener of healthListeners) {
+      try {
+        listener(healthy);
+      } catch (err) {
+        logger.error({ event: 'listener-threw', err: (err as Error)?.message }, 'health listener threw');
+      }
+    }
   }
 
   /**
@@ -1259,6 +1296,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     subscribed = true;
     await sync(true);
     running = true;
+    healthChanged();
   } catch (err) {
     closed = true;
     sub.disconnect();
@@ -1488,6 +1526,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // Not at start, which rejects instead (see startRefusal): there is no server yet to answer 503.
       if (epochRefused === null && running) logger.error({ event: 'epoch-refused', url: where, err: why }, 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one');
       epochRefused = why;
+      healthChanged();
       throw new Error(`${why}: no cursor can be given until it does`);
     }
     let read: DecodedRead;
@@ -1500,6 +1539,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (epochRefused !== null) {
       logger.info({ event: 'epoch-written', url: where }, 'Redis took an epoch again: reads go on');
       epochRefused = null;
+      healthChanged();
     }
     return read;
   }
@@ -1667,12 +1707,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return () => gapListeners.delete(listener);
     },
 
+    onHealth(listener: (healthy: boolean) => void): () => void {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
+    },
+
     compare: compareRedisCursors,
 
     status() {
       // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
       if (closed) return { healthy: false, detail: `redis ${where} closed` };
-      const healthy = cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null;
+      const healthy = isHealthy();
       if (epochRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${epochRefused}` };
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
@@ -1682,6 +1727,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      healthChanged();
+      healthListeners.clear();
       clearInterval(heartbeat);
       clearTimeout(subscribeRetry);
       refusedLogLater.stop();

@@ -1,3 +1,7 @@
+import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeClient } from '../../../src/client/client.js';
@@ -192,6 +196,82 @@ describe.skipIf(!tool.available)(`Redis restarted empty, within the grace period
       await Promise.all(servers.map((s) => s.close()));
       await Promise.all(stores.map((s) => s.close()));
       await redis.stop();
+    }
+  });
+});
+
+/**
+ * A flapping Redis (a crash/restart loop, a failover that flips twice): each outage far shorter
+ * than `storeUnavailableGraceMs`, back and healthy a moment between them. The server looked at
+ * the store's health each second only, never saw those moments, and timed the outages as one:
+ * every socket was closed 1013, and the warning said "unavailable for" the sum beside a detail
+ * "unavailable since" the last one began (tCU F1). Redis of its own, restarted as of a SAVE (its
+ * epoch and entries kept: no 4410).
+ */
+describe.skipIf(!tool.available)(`a flapping Redis ${tool.reason}`, () => {
+  it('outages each shorter than the grace period close nothing, however many in a row; a long one then closes 1013, timed from its own start', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-flap-'));
+    const redis = await RedisServer.start(undefined, { dir });
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const store = await createRedisStreamStore({ url: redis.url, keyPrefix: 'flap', logger: quiet });
+    // The server's looks at the store's health, counted: the test makes each healthy stretch fall between two.
+    let looks = 0;
+    const looked: RedisStreamStore = { ...store, status: () => (looks++, store.status()) };
+    const events: Record<string, unknown>[] = [];
+    const log = (o: object) => void events.push(o as Record<string, unknown>);
+    // Looked at each second: 6 looks in a row that never see Redis healthy span 5 s or more.
+    const graceMs = 5000;
+    const server = await startServer({ store: looked, storeUnavailableGraceMs: graceMs, logger: { info: () => {}, warn: log, error: log } });
+    try {
+      const alice = await connect(server.url({ token: await token('alice') }));
+      await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message');
+      await server.rt.publish('alice', trade('t1'));
+      await alice.until(() => alice.stream.length === 1, 10_000, 't1');
+      const admin = new Redis(redis.url);
+      await admin.save();
+      admin.disconnect();
+
+      // Down until the server has looked at least once, then back until the store reads healthy,
+      // and down again at once: until 8 healthy stretches in a row fell between two looks.
+      let unseen = 0;
+      const outagesMs: number[] = [];
+      for (let round = 0; unseen < 8 && round < 40 && alice.closeCode === null; round++) {
+        const downAt = performance.now();
+        await redis.stop();
+        await eventually(() => !store.status().healthy, 20_000, 'the store to see Redis away');
+        const seen = looks;
+        await eventually(() => looks > seen || alice.closeCode !== null, 20_000, 'a look while Redis is away');
+        const lookedAt = looks;
+        await redis.restart();
+        await eventually(() => store.status().healthy || alice.closeCode !== null, 20_000, 'the store back on Redis');
+        outagesMs.push(Math.round(performance.now() - downAt));
+        unseen = looks === lookedAt ? unseen + 1 : 0;
+      }
+      expect({ closeCode: alice.closeCode, closes: events.filter((e) => e.event === 'store-unavailable-close'), unseen }, `outages of ${outagesMs.join(', ')} ms, grace ${graceMs} ms`).toEqual({
+        closeCode: null,
+        closes: [],
+        unseen: 8,
+      });
+      // Nothing lost meanwhile: the socket still delivers.
+      await server.rt.publish('alice', trade('t2'));
+      await alice.until(() => alice.stream.length === 2, 10_000, 't2 on the same socket');
+
+      // A real outage, past the grace period: 1013, and the warning's "unavailable for" no longer than
+      // this outage (it counted the flapping before it too), with the detail's "unavailable since".
+      const lastDownAt = performance.now();
+      await redis.stop();
+      await alice.until(() => alice.closeCode !== null, 30_000, 'the socket closed');
+      const downForMs = performance.now() - lastDownAt;
+      expect(alice.closeCode).toBe(1013);
+      const closes = events.filter((e) => e.event === 'store-unavailable-close');
+      expect(closes).toEqual([expect.objectContaining({ count: 1, detail: expect.stringContaining('unavailable since') })]);
+      expect(closes[0]!.unavailableMs).toBeGreaterThanOrEqual(graceMs);
+      expect(closes[0]!.unavailableMs).toBeLessThanOrEqual(Math.ceil(downForMs));
+    } finally {
+      await server.rt.close();
+      await store.close();
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
