@@ -209,6 +209,30 @@ describe.skipIf(!tool.available)(`Redis restarted empty, within the grace period
  * epoch and entries kept: no 4410).
  */
 describe.skipIf(!tool.available)(`a flapping Redis ${tool.reason}`, () => {
+  it("the Redis store's onHealth tells each change of status().healthy as it happens, never the same twice in a row: false as Redis is lost (status() says since when), true once it is back, false on close", { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const store = await createRedisStreamStore({ url: redis.url, keyPrefix: 'told', logger: { info: () => {}, warn: () => {}, error: () => {} } });
+    try {
+      const told: { healthy: boolean; status: boolean; detail: string | undefined }[] = [];
+      const unsubscribe = store.onHealth((healthy) => void told.push({ healthy, status: store.status().healthy, detail: store.status().detail }));
+      const lost = { healthy: false, status: false, detail: expect.stringMatching(/ unavailable since \d{4}-/) };
+      const back = { healthy: true, status: true, detail: expect.stringContaining('connected') };
+      for (let round = 1; round <= 3; round++) {
+        await redis.restart(100);
+        await eventually(() => store.status().healthy && told.length === 2 * round, 20_000, `the store back on Redis (${round})`);
+      }
+      expect(told).toEqual([lost, back, lost, back, lost, back]);
+      const closing: boolean[] = [];
+      store.onHealth((healthy) => void closing.push(healthy));
+      unsubscribe();
+      await store.close();
+      expect([told.length, closing]).toEqual([6, [false]]);
+    } finally {
+      await store.close();
+      await redis.stop();
+    }
+  });
+
   it('outages each shorter than the grace period close nothing, however many in a row; a long one then closes 1013, timed from its own start', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rc-flap-'));
     const redis = await RedisServer.start(undefined, { dir });
