@@ -227,3 +227,81 @@ it.each(['gap', 'new'])('over polling too: a %s answer past the cursor the poll 
   expect(gaps).toEqual([{ since: 'e.5', cursor: 'e.8', mode: 'polling' }]);
   expect(client!.getStatus()).toMatchObject({ cursor: 'e.8', duplicates: 3 });
 });
+
+// tCT's mutants of the resume rule that no test above caught (F1, F3, F4, F5): each case below is
+// the boundary or the later-message half of a rule README states ("Resume without duplicates").
+
+it('a gap answered AT the cursor the client asked from (a store that lost its history at its head), then a replay of what it delivered: told once, nothing delivered twice (tCT F1)', async () => {
+  const { ids, gaps, asked } = await run(
+    (send, ws) => {
+      send(connection({ resume: 'new' }, 'e.0'));
+      for (let k = 1; k <= 3; k++) send(trade(k));
+      ws.close(1011);
+    },
+    (send) => {
+      send(connection({ resume: 'gap' }, 'e.3')); // gap at the client's own cursor
+      for (const k of [2, 3, 4]) send(trade(k)); // t2, t3 again, then on
+    },
+  );
+  await until(() => ids.includes('t4'), 't4');
+  expect(asked).toEqual([null, 'e.3']);
+  // README: after a gap of the client's epoch at or after its cursor, the positions up to it
+  // were delivered, and a replay of them is dropped (it was t2, t3 twice, and a second gap at e.2).
+  expect(ids).toEqual(['t1', 't2', 't3', 't4']);
+  expect(gaps).toEqual([{ since: 'e.3', cursor: 'e.3', mode: 'ws' }]);
+  expect(client!.getStatus()).toMatchObject({ cursor: 'e.4', duplicates: 2 });
+});
+
+it('a later connection on the same socket saying gap behind the client (a gateway re-attached to a restarted upstream) is no race with a poll: told, and the new stream delivered (tCT F3)', async () => {
+  const { ids, gaps } = await run(
+    (send) => {
+      send(connection({ resume: 'new' }, 'e.0'));
+      for (let k = 1; k <= 5; k++) send(trade(k));
+      send(connection({ resume: 'gap' }, 'e.2')); // the upstream started over at e.2, same epoch
+      for (const k of [3, 4, 9]) send({ ...trade(k), data: { ...(trade(k).data as object), id: `r${k}` } });
+    },
+    () => undefined,
+  );
+  await until(() => ids.includes('r9'), 'r9');
+  // The restarted stream's messages are new ones: delivered (they were dropped as repeats of t3, t4).
+  expect(ids).toEqual(['t1', 't2', 't3', 't4', 't5', 'r3', 'r4', 'r9']);
+  expect(gaps).toEqual([{ since: 'e.5', cursor: 'e.2', mode: 'ws' }]);
+  expect(client!.getStatus().duplicates).toBe(0);
+});
+
+it('a later connection on a socket asked without since, saying new in another epoch, is told as a gap before its messages (tCT F4)', async () => {
+  const order: string[] = [];
+  const { gaps } = await run(
+    (send) => {
+      send(connection({ resume: 'new' }, 'e1.0'));
+      for (let k = 1; k <= 2; k++) send({ ...trade(k), cursor: `e1.${k}` });
+      send(connection({ resume: 'new' }, 'e2.0')); // the server's history began again
+      send({ ...trade(3), cursor: 'e2.1' });
+    },
+    () => undefined,
+  );
+  client!.on('gap', () => void order.push('gap'));
+  client!.on('trades', (data) => void order.push(data.id));
+  await until(() => order.includes('t3'), 't3');
+  expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e2.0', mode: 'ws' }]);
+  expect(order).toEqual(['t1', 't2', 'gap', 't3']);
+});
+
+it('a resumed answer at a cursor behind the since asked (a server off the contract) is no loss: no gap told, and nothing delivered twice (tCT F5)', async () => {
+  const { ids, gaps, asked } = await run(
+    (send, ws) => {
+      send(connection({ resume: 'new' }, 'e.0'));
+      for (let k = 1; k <= 3; k++) send(trade(k));
+      ws.close(1011);
+    },
+    (send) => {
+      send(connection({ resume: 'resumed' }, 'e.2')); // asked from e.3
+      for (const k of [3, 4]) send(trade(k));
+    },
+  );
+  await until(() => ids.includes('t4'), 't4');
+  expect(asked).toEqual([null, 'e.3']);
+  expect(ids).toEqual(['t1', 't2', 't3', 't4']);
+  expect(gaps).toEqual([]);
+  expect(client!.getStatus().duplicates).toBe(1);
+});
