@@ -9,11 +9,12 @@
  *
  * The reference server with a small memory store, behind a TCP proxy on 127.0.0.1 that refuses
  * the first upgrade (404: the client polls at once) and holds the next one until the polls have
- * delivered what the test waits for: no delay, no timing.
+ * delivered what the test waits for: no delay, no timing. (tCT F2, F12: the same race after an
+ * earlier gap in the client's life, and a probe answered `gap` exactly at the cursor the polls reached.)
  */
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GapEvent } from '../../src/client/index.js';
+import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
 import { closeClients, nodeClient, until } from './support/helpers.js';
 import { type Harness, harness, sign, stopHarnesses } from './support/reference.js';
@@ -80,8 +81,14 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
    * her probe, asking from t1's cursor too, is held until `polled` holds (and `meanwhile` is
    * done); then it takes over, and t9 comes live on it, after whatever it replays.
    */
-  async function run(page: number, away: (h: Harness) => Promise<unknown>, polled: (events: string[]) => boolean, meanwhile: (h: Harness, events: string[]) => Promise<unknown> = async () => undefined) {
-    const store = new MemoryStreamStore({ maxEntriesPerStream: 3 });
+  async function run(
+    page: number,
+    away: (h: Harness) => Promise<unknown>,
+    polled: (events: string[]) => boolean,
+    meanwhile: (h: Harness, events: string[]) => Promise<unknown> = async () => undefined,
+    // `before` runs once the first socket is open, before t1: what the client lived through earlier.
+    { store = new MemoryStreamStore({ maxEntriesPerStream: 3 }), before }: { store?: MemoryStreamStore; before?: (h: Harness, client: RealtimeClient, events: string[], token: string) => Promise<unknown> } = {},
+  ) {
     const h = await harness({ store, pollMaxMessages: page, replayLimit: 1000, pollHoldMs: 1000 });
     const p = await proxy(h.port);
     // One probe while polling (the held one): the backoff's next wait is a minute.
@@ -96,6 +103,7 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
     const token = await sign('alice');
     client.connect(token);
     await until(() => client.getStatus().mode === 'ws', 'the first socket');
+    await before?.(h, client, events, token);
     await h.trades(1, 1);
     await until(() => events.includes('t1'), 't1');
     const t1 = client.getStatus().cursor;
@@ -141,5 +149,62 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
     expect(events).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 'gap ws', 't9']);
     expect(gaps).toEqual([{ since: polledTo, cursor: polledTo, mode: 'ws' }]);
     expect(duplicates).toBe(3);
+  });
+
+  it('a loss the polls did not tell is told even when an earlier gap was told in the client\'s life: gaps told count from this socket\'s ask (tCT F2)', async () => {
+    // Before t1: t101 live, then away while t102..t105 are published (t102 evicted): a told gap.
+    // Then the set-up of the test above: that earlier gap is no poll's telling of this loss.
+    const { events, gaps, polledTo, duplicates } = await run(
+      2,
+      (h) => h.trades(2, 2),
+      (e) => e.includes('t3'),
+      async (h, e) => {
+        await h.trades(4, 3);
+        await until(() => e.includes('t6'), 't6 polled');
+      },
+      {
+        before: async (h, client, e, token) => {
+          await h.trades(101, 1);
+          await until(() => e.includes('t101'), 't101');
+          client.disconnect();
+          await h.trades(102, 4);
+          client.connect(token);
+          await until(() => e.includes('t105'), 't105, after the earlier gap');
+        },
+      },
+    );
+    expect(events).toEqual(['t101', 'gap ws', 't103', 't104', 't105', 't1', 't2', 't3', 't4', 't5', 't6', 'gap ws', 't9']);
+    expect(gaps[1]).toEqual({ since: polledTo, cursor: polledTo, mode: 'ws' });
+    expect(duplicates).toBe(3);
+  });
+
+  it('the probe answered gap AT the cursor the polls reached (a store that answers gap at its head, nothing replayed), after a poll told the loss: told once (tCT F12)', async () => {
+    /** A memory store that answers a read from `plainGapFrom` as one that cannot replay: `gap` at its head, nothing after it. */
+    class PlainGapStore extends MemoryStreamStore {
+      plainGapFrom: string | null = null;
+      answered: string | undefined;
+      override async read(...args: Parameters<MemoryStreamStore['read']>): ReturnType<MemoryStreamStore['read']> {
+        if (args[1] === null || args[1] !== this.plainGapFrom) return super.read(...args);
+        const { cursor } = await super.read(args[0], null, args[2], args[3]);
+        this.answered = cursor;
+        return { resume: 'gap', cursor, entries: [] };
+      }
+    }
+    const store = new PlainGapStore({ maxEntriesPerStream: 3 });
+    let t1: string | null = null;
+    // As the first test: t2..t4 lost, the poll tells the gap and delivers t5..t7; the probe, from
+    // t1's cursor, is answered `gap` at the head, t7's cursor, where the polls left the client.
+    const { events, gaps, polledTo, duplicates } = await run(
+      2,
+      (h) => h.trades(2, 6),
+      (e) => e.includes('t7'),
+      async () => void (store.plainGapFrom = t1),
+      { store, before: async (_h, client) => void client.on('trades', (d) => void (d.id === 't1' && (t1 = client.getStatus().cursor))) },
+    );
+    expect(store.answered).toBe(polledTo);
+    // One loss, found by both: the poll's gap, not told again by the socket.
+    expect(events).toEqual(['t1', 'gap polling', 't5', 't6', 't7', 't9']);
+    expect(gaps).toHaveLength(1);
+    expect(duplicates).toBe(0);
   });
 });
