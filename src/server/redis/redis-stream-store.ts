@@ -378,13 +378,17 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`;
- *   an answer to the first read that waiting cannot change (see startRefusal): a read-only replica
- *   holding no epoch → `Redis at <url> is a read-only replica (READONLY …): give the primary's URL`,
- *   a Redis Cluster node (CROSSSLOT, CLUSTERDOWN, MOVED, ASK, TRYAGAIN) → `… is a Redis Cluster
- *   node (…): Redis Cluster is not supported; …`, the epoch key of another type → `… holds
- *   <keyPrefix>:epoch as another type than the store's epoch (WRONGTYPE …): …`, a full Redis
+ *   a replica (ROLE says so, read-only or writable: see replicaOf) → `Redis at <url> is a replica
+ *   (of <host:port>): what is written on a replica never reaches its primary nor the other nodes;
+ *   give the primary's URL`; an answer to the first read that waiting cannot change (see
+ *   startRefusal): a read-only replica ROLE did not tell (refused to the ACL user) → `Redis at <url>
+ *   is a read-only replica (READONLY …): give the primary's URL`, a Redis Cluster node (CROSSSLOT,
+ *   CLUSTERDOWN, MOVED, ASK, TRYAGAIN, or a database given: `ERR SELECT is not allowed in cluster
+ *   mode`) → `… is a Redis Cluster node (…): Redis Cluster is not supported; …`, a key of the
+ *   store of another type (`<keyPrefix>:epoch`, `:seq`, `:head`, `:all`) → `… holds <key> as a
+ *   <type>, where the store keeps a <type> (WRONGTYPE …): …`, a full Redis
  *   holding no epoch → `… holds no epoch key (…) and is full, so refuses to write one (OOM …): …`.
- *   Other answers (LOADING, MASTERDOWN) are waited for: the read is retried each 200 ms, its
+ *   Other answers (LOADING, NOREPLICAS) are waited for: the read is retried each 200 ms, its
  *   `redis-error` line (catch-up) at most once each 10 s with `unlogged`, the failures not said.
  * - Credentials refused while reconnecting (a password changed) → `redis-credentials-refused`
  *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff.
@@ -597,6 +601,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * new socket 1011 while status() said healthy (a hostile tester).
    */
   let epochRefused: string | null = null;
+  /** Whether the epoch-refused line was logged for the refusal epochRefused holds (not at start). */
+  let epochRefusedSaid = false;
   /**
    * The append-refused and append-accepted lines: at most one of each every APPEND_LOG_MS (on the
    * monotonic clock: a wall clock stepped back 1 h kept the next warning unsaid for that long).
@@ -1108,7 +1114,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           break;
         } catch (err) {
           if (atStart) {
-            const refused = startRefusal(err);
+            const refused = await startRefusal(err);
             if (refused !== undefined) throw refused;
           }
           catchUpFailed(err as Error);
@@ -1219,19 +1225,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /**
    * The start's rejection for what Redis answered to its read, when waiting cannot change the
-   * answer, else undefined (the start waits: LOADING, a connection lost meanwhile, …). Before,
-   * the start retried each 200 ms for ever, logging each time, and `serve --redis` never listened
-   * nor exited (tCX F3).
-   * - READONLY: a replica, which never takes the epoch (a replica already holding the primary's
-   *   epoch starts, and refuses each publish with READONLY: append-refused).
+   * answer, else undefined (the start waits: LOADING, NOREPLICAS, a connection lost meanwhile, …).
+   * Before, the start retried each 200 ms for ever, logging each time, and `serve --redis` never
+   * listened nor exited (tCX F3).
+   * - READONLY: a replica, which never takes the epoch (one that ROLE did not tell: see replicaOf).
    * - CROSSSLOT, MOVED, ASK, CLUSTERDOWN, TRYAGAIN: a Redis Cluster node, which the store does not
    *   support (its scripts take keys of several slots).
-   * - WRONGTYPE: the epoch key (`<keyPrefix>:epoch`) holds another type: another application's
-   *   key under the same prefix.
+   * - WRONGTYPE: one of the keys the read takes (`<keyPrefix>:epoch`, `:seq`, `:head`) holds
+   *   another type: another application's key under the same prefix. Named as TYPE tells it
+   *   (see ofAnotherType); the epoch was named whichever it was, and deleting it changed nothing (tCZ F2).
    * - OOM: no epoch, and Redis is full (noeviction): none can be written. (A running store reads
    *   unhealthy instead, epoch-refused, until one is.)
    */
-  function startRefusal(err: unknown): StartRefused | undefined {
+  async function startRefusal(err: unknown): Promise<StartRefused | undefined> {
     const message = String((err as Error | null)?.message);
     // Redis's own words: the reply, or the one the read script met writing the epoch (see READ_SCRIPT's NOEPOCH).
     const words = /^Redis holds no epoch key and refused to write one \(([^]*)\): no cursor can be given until it does$/.exec(message)?.[1] ?? message;
@@ -1239,13 +1245,56 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const code = /^[A-Z]+\b/.exec(said)?.[0];
     if (code === 'READONLY') return new StartRefused(`Redis at ${where} is a read-only replica (${said}): give the primary's URL`);
     if (code !== undefined && ['CROSSSLOT', 'MOVED', 'ASK', 'CLUSTERDOWN', 'TRYAGAIN'].includes(code)) {
-      return new StartRefused(`Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`);
+      return new StartRefused(clusterRefusal(said));
     }
-    if (code === 'WRONGTYPE') return new StartRefused(`Redis at ${where} holds ${keys.epoch} as another type than the store's epoch (${said}): another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`);
+    if (code === 'WRONGTYPE') {
+      const found = await ofAnotherType([keys.epoch, keys.seq, keys.head]);
+      const which = found ?? `one of ${keys.epoch}, ${keys.seq} and ${keys.head} as another type than the store's`;
+      return new StartRefused(`Redis at ${where} holds ${which} (${said}): ${anotherApplications}`);
+    }
     if (code === 'OOM' && words !== message) return new StartRefused(`Redis at ${where} holds no epoch key (${keys.epoch}) and is full, so refuses to write one (${said}): free memory or raise maxmemory, then start again`);
     return undefined;
   }
 
+  const clusterRefusal = (said: string) => `Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
+  const anotherApplications = `another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`;
+  /** The type the store keeps in each of its own keys (a user's stream is checked at each append instead). */
+  const keptAs = new Map<string, string>([[keys.epoch, 'string'], [keys.seq, 'string'], [keys.head, 'string'], [keys.all, 'stream']]);
+  /**
+   * Those of `names` (keys of keptAs) that hold another type than the store keeps there, said
+   * `<key> as a list, where the store keeps a string` (joined by "and"), or undefined when none
+   * does, or when Redis did not answer TYPE (a Cluster node, a connection lost: the start's other
+   * checks say why).
+   */
+  async function ofAnotherType(names: readonly string[]): Promise<string | undefined> {
+    let types: unknown[];
+    try {
+      types = await Promise.all(names.map((name) => cmd.type(name)));
+    } catch {
+      return undefined;
+    }
+    const wrong = names.flatMap((name, i) => (types[i] === 'none' || types[i] === keptAs.get(name) || typeof types[i] !== 'string' ? [] : [`${name} as a ${types[i] as string}, where the store keeps a ${keptAs.get(name)!}`]));
+    return wrong.length > 0 ? wrong.join(' and ') : undefined;
+  }
+  /**
+   * `host:port` of the primary when Redis says it is a replica (ROLE: `slave`, or `replica`),
+   * else undefined (a primary, or a Redis that refuses ROLE: an ACL user without it, a renamed
+   * command; the first read then says what it says). Asked at start, before anything is written:
+   * a writable replica (`replica-read-only no`) took the store's keys and publishes, which never
+   * reached its primary nor the other nodes and were lost at its next resync, and one cut off
+   * from its primary (MASTERDOWN) was waited for, to become a read-only replica (tCZ F5).
+   */
+  async function replicaOf(): Promise<string | undefined> {
+    let reply: unknown;
+    try {
+      reply = await cmd.call('ROLE');
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(reply) || (String(reply[0]) !== 'slave' && String(reply[0]) !== 'replica')) return undefined;
+    const host = String(reply[1]);
+    return `${host.includes(':') ? `[${host}]` : host}:${String(reply[2])}`;
+  }
   /**
    * Redis's `maxmemory-policy` when it may evict keys (a `maxmemory` set), else undefined. An
    * evicted stream key loses its entries without a trace: a resume past them reads `resumed`
@@ -1280,13 +1329,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     await sub.connect();
     // ioredis reports a refused SELECT as an error and connects all the same, on database 0.
     if (databaseRefused.size > 0) throw new Error(lastError);
+    const primary = await replicaOf();
+    if (primary !== undefined) {
+      throw new StartRefused(`Redis at ${where} is a replica (of ${primary}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`);
+    }
     // A first read, its reply checked (see decodeRead), before anything counts as started: a
     // catch-up that fails is retried for as long as it takes (the start never ended), and a
     // server answering `+OK` to everything read as Redis.
     // Other failures are the catch-up's, as before (it waits for a Redis that refuses an epoch).
-    await readStreams([], 0, 1).catch((err: unknown) => {
+    await readStreams([], 0, 1).catch(async (err: unknown) => {
       if (notRedisDetail !== null) throw err;
-      const refused = startRefusal(err);
+      const refused = await startRefusal(err);
       if (refused !== undefined) throw refused;
     });
     if (notRedisDetail !== null) throw new Error(lastError);
@@ -1295,6 +1348,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     await sub.subscribe(keys.channel);
     subscribed = true;
     await sync(true);
+    // The all-stream, which the first read does not take: of another type, every publish failed
+    // on it (append-refused) on a store that had started (tCZ F2).
+    const all = await ofAnotherType([keys.all]);
+    if (all !== undefined) throw new StartRefused(`Redis at ${where} holds ${all}: ${anotherApplications}`);
     running = true;
     healthChanged();
   } catch (err) {
@@ -1303,6 +1360,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (ownsClient) cmd.disconnect();
     else detachCmd();
     const refusal = [...databaseRefused.values()][0];
+    // A Cluster node refuses SELECT: the Cluster is what is refused, not the database (tCZ F4).
+    if (refusal !== undefined && /\bcluster mode\b/i.test(refusal)) throw new Error(clusterRefusal(refusal));
     if (refusal !== undefined) {
       throw new Error(`Redis at ${where} refused database ${database} (${refusal}): a server has databases 0 to its \`databases\` setting less one (0 to 15 by default)`);
     }
@@ -1523,8 +1582,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (!(err instanceof ReplyError) || !message.startsWith('NOEPOCH ')) throw err;
       // Unhealthy before the caller hears of it: the server answers the poll 503, not 500.
       const why = message.slice('NOEPOCH '.length).replace(/\.? script: [^]*$/, '').replace(/\.\)$/, ')');
-      // Not at start, which rejects instead (see startRefusal): there is no server yet to answer 503.
-      if (epochRefused === null && running) logger.error({ event: 'epoch-refused', url: where, err: why }, 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one');
+      // Not at start, which rejects or waits instead (see startRefusal): there is no server yet to answer 503.
+      if (epochRefused === null && running) {
+        epochRefusedSaid = true;
+        logger.error({ event: 'epoch-refused', url: where, err: why }, 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one');
+      }
       epochRefused = why;
       healthChanged();
       throw new Error(`${why}: no cursor can be given until it does`);
@@ -1537,8 +1599,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       throw err instanceof NotRedisReply ? notRedis(err.detail, cmd) : err;
     }
     if (epochRefused !== null) {
-      logger.info({ event: 'epoch-written', url: where }, 'Redis took an epoch again: reads go on');
+      // Said only after the epoch-refused it pairs with: a start that waited on a refusal (NOREPLICAS) logs neither (tCZ F3).
+      if (epochRefusedSaid) logger.info({ event: 'epoch-written', url: where }, 'Redis took an epoch again: reads go on');
       epochRefused = null;
+      epochRefusedSaid = false;
       healthChanged();
     }
     return read;

@@ -1,6 +1,6 @@
 /**
  * What `createRedisStreamStore` (and `serve --redis`) does at start with a Redis it can never start
- * on — a read-only replica, a Redis Cluster node, an epoch key of another type, a full Redis with no
+ * on — a replica, a Redis Cluster node, a key of the store of another type, a full Redis with no
  * epoch — and with one it has only to wait for (tCX F3: each retried every 200 ms for ever, a
  * `redis-error` line each time, and serve never listened nor exited).
  */
@@ -55,28 +55,61 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     return server;
   };
 
-  it('rejects a read-only replica holding no epoch, saying to give the primary, and serve exits 2 with that one line', { timeout: 90_000 }, async () => {
+  it('rejects a replica, read-only or writable, saying to give the primary, and serve exits 2 with that one line', { timeout: 90_000 }, async () => {
     const primary = await start();
     const replica = await start(['--replicaof', '127.0.0.1', String(primary.port)]);
+    const said = `Redis at ${replica.url} is a replica (of 127.0.0.1:${primary.port}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`;
     const { records, logger } = recordingLogger();
-    await expect(createRedisStreamStore({ url: replica.url, logger })).rejects.toThrow(
-      `Redis at ${replica.url} is a read-only replica (READONLY You can't write against a read only replica): give the primary's URL`,
-    );
+    await expect(createRedisStreamStore({ url: replica.url, logger })).rejects.toThrow(said);
     expect(records).toEqual([]);
     const run = await serve(replica.url);
     expect(run.code).toBe(2);
-    expect(run.output).toBe(`realtime-contract serve: Redis at ${replica.url} is a read-only replica (READONLY You can't write against a read only replica): give the primary's URL\n`);
+    expect(run.output).toBe(`realtime-contract serve: ${said}\n`);
+    // Writable (replica-read-only no): its publishes would stay on it, lost at its next resync (tCZ F5).
+    const raw = new Redis(replica.url);
+    try {
+      await raw.config('SET', 'replica-read-only', 'no');
+      await expect(createRedisStreamStore({ url: replica.url, logger })).rejects.toThrow(said);
+      expect(records).toEqual([]);
+      // Nothing written on it.
+      expect(await raw.keys('rc:*')).toEqual([]);
+    } finally {
+      raw.disconnect();
+    }
   });
 
-  it('rejects an epoch key of another type (another application\'s key under the prefix), naming the key and the way out', async () => {
+  it('rejects a replica cut off from its primary (MASTERDOWN) at once, rather than wait for a replica', { timeout: 60_000 }, async () => {
+    const primaryPort = await freePort();
+    const replica = await start(['--replicaof', '127.0.0.1', String(primaryPort), '--replica-serve-stale-data', 'no']);
+    const { records, logger } = recordingLogger();
+    await expect(createRedisStreamStore({ url: replica.url, logger })).rejects.toThrow(
+      `Redis at ${replica.url} is a replica (of 127.0.0.1:${primaryPort}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`,
+    );
+    expect(records).toEqual([]);
+  });
+
+  it('rejects a key of the store of another type (another application\'s key under the prefix), naming that key and the way out', async () => {
     const server = await start();
     const raw = new Redis(server.url);
     try {
-      await raw.rpush('rc:epoch', 'x');
-      await expect(createRedisStreamStore({ url: server.url, logger: recordingLogger().logger })).rejects.toThrow(
-        `Redis at ${server.url} holds rc:epoch as another type than the store's epoch (WRONGTYPE Operation against a key holding the wrong kind of value): another application's key under the key prefix "rc"? Delete it, or give the store another keyPrefix`,
-      );
-      // Under another prefix it starts.
+      const way = `another application's key under the key prefix "rc"? Delete it, or give the store another keyPrefix`;
+      const wrongType = '(WRONGTYPE Operation against a key holding the wrong kind of value)';
+      // Each key the first read takes, and the all-stream, which it does not: every publish failed on it (tCZ F2).
+      for (const [key, said] of [
+        ['rc:epoch', `holds rc:epoch as a list, where the store keeps a string ${wrongType}`],
+        ['rc:seq', `holds rc:seq as a list, where the store keeps a string ${wrongType}`],
+        ['rc:head', `holds rc:head as a list, where the store keeps a string ${wrongType}`],
+        ['rc:all', 'holds rc:all as a list, where the store keeps a stream'],
+      ] as const) {
+        await raw.rpush(key, 'x');
+        const { records, logger } = recordingLogger();
+        await expect(createRedisStreamStore({ url: server.url, logger })).rejects.toThrow(`Redis at ${server.url} ${said}: ${way}`);
+        expect(records.filter((r) => r.event !== 'redis-error')).toEqual([]);
+        await raw.del(key);
+      }
+      // Under another prefix it starts (the last start wrote rc:head: replaced by a list).
+      await raw.del('rc:head');
+      await raw.rpush('rc:head', 'x');
       const store = await createRedisStreamStore({ url: server.url, keyPrefix: 'other', logger: recordingLogger().logger });
       stores.push(store);
       expect(store.status().healthy).toBe(true);
@@ -91,6 +124,10 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     const node = await start(['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf')]);
     const said = (words: string) => `Redis at ${node.url} is a Redis Cluster node (${words}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
     await expect(createRedisStreamStore({ url: node.url, logger: recordingLogger().logger })).rejects.toThrow(said('CLUSTERDOWN Hash slot not served'));
+    // Given a database, the Cluster node refuses SELECT: it is the Cluster that is refused, not the database (tCZ F4).
+    await expect(createRedisStreamStore({ url: `${node.url}/1`, logger: recordingLogger().logger })).rejects.toThrow(
+      `Redis at ${node.url}/1 is a Redis Cluster node (ERR SELECT is not allowed in cluster mode): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`,
+    );
     const raw = new Redis(node.url);
     try {
       await raw.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
@@ -119,33 +156,28 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     }
   });
 
-  it('waits for a replica cut off from its primary (MASTERDOWN), saying so once, not at each retry, and starts once it answers', { timeout: 60_000 }, async () => {
-    const primaryPort = await freePort();
-    const replica = await start(['--replicaof', '127.0.0.1', String(primaryPort), '--replica-serve-stale-data', 'no']);
-    const raw = new Redis(replica.url);
+  it('waits for a Redis that refuses to write the epoch for now (NOREPLICAS), saying so once, not at each retry, and starts once it takes one, with no epoch-written line', { timeout: 60_000 }, async () => {
+    const server = await start(['--min-replicas-to-write', '1']);
     const { records, logger } = recordingLogger();
     let settled: string | undefined;
-    const starting = createRedisStreamStore({ url: replica.url, logger }).then(
+    const starting = createRedisStreamStore({ url: server.url, logger }).then(
       (store) => (stores.push(store), (settled = 'resolved'), store),
       (err: Error) => ((settled = `rejected: ${err.message}`), undefined),
     );
+    const raw = new Redis(server.url);
     try {
-      // Ten refused reads: the store retried at least ten times (each 200 ms).
-      const refusedReads = async () => Number(/errorstat_MASTERDOWN:count=(\d+)/.exec(await raw.info('errorstats'))?.[1] ?? 0);
-      while ((await refusedReads()) < 10) await new Promise((r) => setTimeout(r, 100));
+      while (records.length === 0 && settled === undefined) await new Promise((r) => setTimeout(r, 50));
       expect(settled).toBeUndefined();
-      expect(records).toEqual([{ level: 'warn', event: 'redis-error', connection: 'catch-up', url: replica.url, err: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'." }]);
-      // Its primary comes, holding an epoch: the replica takes it, and the store starts on it.
-      const primary = await start([], primaryPort);
-      const store = await createRedisStreamStore({ url: primary.url, logger: recordingLogger().logger });
-      stores.push(store);
-      const fromPrimary = new Redis(primary.url);
-      const epoch = await fromPrimary.get('rc:epoch');
-      fromPrimary.disconnect();
-      expect(epoch).not.toBeNull();
+      expect(records).toEqual([{ level: 'warn', event: 'redis-error', connection: 'catch-up', url: server.url, err: expect.stringMatching(/^Redis holds no epoch key and refused to write one \(NOREPLICAS /) }]);
+      await raw.config('SET', 'min-replicas-to-write', '0');
       const started = await starting;
       expect(settled).toBe('resolved');
+      const epoch = await raw.get('rc:epoch');
+      expect(epoch).not.toBeNull();
       expect(started!.status().detail).toContain(`epoch ${epoch}`);
+      // No "Redis took an epoch again" at start: no epoch-refused was logged before it (tCZ F3).
+      expect(records.map((r) => r.event)).not.toContain('epoch-written');
+      expect(records.map((r) => r.event)).not.toContain('epoch-refused');
     } finally {
       raw.disconnect();
     }
