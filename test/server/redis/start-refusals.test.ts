@@ -78,6 +78,21 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     }
   });
 
+  it('rejects a read-only replica whose ROLE is refused to the ACL user by its READONLY answer, saying to give the primary', { timeout: 60_000 }, async () => {
+    const primary = await start();
+    const replica = await start(['--replicaof', '127.0.0.1', String(primary.port)]);
+    const raw = new Redis(replica.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'norole', 'on', '>pw', '~*', '&*', '+@all', '-role');
+      const url = replica.url.replace('redis://', 'redis://norole:pw@');
+      await expect(createRedisStreamStore({ url, logger: recordingLogger().logger })).rejects.toThrow(
+        `Redis at ${replica.url} is a read-only replica (READONLY You can't write against a read only replica): give the primary's URL`,
+      );
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('rejects a replica cut off from its primary (MASTERDOWN) at once, rather than wait for a replica', { timeout: 60_000 }, async () => {
     const primaryPort = await freePort();
     const replica = await start(['--replicaof', '127.0.0.1', String(primaryPort), '--replica-serve-stale-data', 'no']);
