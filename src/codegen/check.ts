@@ -63,11 +63,13 @@ export const MAX_INLINED_SCHEMAS = 1000;
  * copies of `$ref` targets add when they cross the bound (without them the message is within it) or make most of it, the
  * target whose copies add the most (how many times it is inlined, how many `$ref`s lead to it, the chain of `$ref`s to it)
  * and, when it holds more than the copies add, the message's widest place (the chain's doubling told only when the target
- * is inlined more often than `$ref`s lead to it); or else (the message past the bound with each target counted once: one
+ * is inlined more often than `$ref`s lead to it and its copies multiply along a chain; when they are the copies of a
+ * definition that holds it, each `$ref` to that one inlining one, that definition to refer to from fewer places); or else (the message past the bound with each target counted once: one
  * object of 1,000 properties, a tester) the place with the most subschemas under one keyword (an object's properties, an
  * anyOf's branches, patternProperties, …), when without it the message might be within the bound; when not, how many
  * `$ref` targets the message spans and the chain of `$ref`s whose targets hold the most of it (110 definitions each a
- * property's `$ref` to the next).
+ * property's `$ref` to the next) when without that chain it might be within the bound, else how many objects are written
+ * in the message itself and how many the heaviest chain holds (advised split, not shortened).
  */
 function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, schema: SchemaNode): void {
   const { count, chain, copied, distinct, widest, spread } = inlinedSchemaCount(files, file, schema);
@@ -81,10 +83,13 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
   // of 10 properties each was told "that wide itself" and to give one of them fewer properties (tCV F11).
   if (distinct > MAX_INLINED_SCHEMAS && copies <= distinct && (widest === undefined || distinct - widest.subschemas > MAX_INLINED_SCHEMAS)) {
     const place = widest === undefined ? '' : ` (its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has only ${widest.subschemas.toLocaleString('en-US')} properties` : `place, ${widest.at}, holds only ${widest.subschemas.toLocaleString('en-US')} subschemas in its ${widest.keyword}`})`;
-    const chained = spread.chain.length > 1
+    // The chain is advised shortened only when, without it, the message might be within the bound: a message of 1,115 objects
+    // written in it was told of a chain of 3 small definitions holding 6, "or shorten the chain" (tCZ F6).
+    const shortens = spread.chain.length > 1 && count - spread.inlined <= MAX_INLINED_SCHEMAS;
+    const chained = shortens
       ? `; the chain of $refs ${linkPath(spread.chain)}, ${spread.chain.length.toLocaleString('en-US')} deep (each target inside the one before), holds ${spread.objects.toLocaleString('en-US')} of them`
-      : '';
-    throw new SchemaError(file, '', `${size}: ${copiedWords}: the message is that large itself, and no one place in it is wide${place}: it holds ${distinct.toLocaleString('en-US')} schema objects across ${spread.targets.toLocaleString('en-US')} $ref target${spread.targets === 1 ? '' : 's'}${chained}. Split the message into several${chained === '' ? '' : ', or shorten the chain'}`);
+      : `, ${spread.own.toLocaleString('en-US')} of them written in the message itself (not through a $ref)${spread.chain.length > 1 ? `; the most any chain of $refs holds is ${spread.objects.toLocaleString('en-US')} (${linkPath(spread.chain)}): without its targets the message would still hold ${(count - spread.inlined).toLocaleString('en-US')}` : ''}`;
+    throw new SchemaError(file, '', `${size}: ${copiedWords}: the message is that large itself, and no one place in it is wide${place}: it holds ${distinct.toLocaleString('en-US')} schema objects across ${spread.targets.toLocaleString('en-US')} $ref target${spread.targets === 1 ? '' : 's'}${chained}. Split the message into several${shortens ? ', or shorten the chain' : ''}`);
   }
   if (distinct > MAX_INLINED_SCHEMAS && copies <= distinct && widest !== undefined) {
     const many = widest.subschemas.toLocaleString('en-US');
@@ -104,11 +109,15 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
   const wide = widest !== undefined && widest.subschemas >= copies
     ? `; the message is wide itself: its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has ${n(widest.subschemas)} properties` : `place, ${widest.at}, holds ${n(widest.subschemas)} subschemas in its ${widest.keyword}`}`
     : '';
-  // The chain doubles the copies only when the definition is inlined more often than $refs lead to it (a place that refers
-  // to it is itself copied): one referred to twice from the message was told to "flatten the chain", with none (tCV F7).
-  const why = copied !== undefined && copied.inlined > copied.refs
-    ? 'a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain'
-    : 'each $ref to it inlines one copy (no place that refers to it is copied in turn: no chain multiplies them). Refer to it from fewer places';
+  // A chain doubles the copies only when they multiply along it: one referred to twice from the message was told to "flatten
+  // the chain", with none (tCV F7), and so was one held once by a definition referred to 3 times (tCZ F7): the $refs to that
+  // one make the copies, and it is the one to refer to from fewer places.
+  const origin = copied?.origin;
+  const why = copied === undefined || origin?.at === copied.at
+    ? 'each $ref to it inlines one copy (no place that refers to it is copied in turn: no chain multiplies them). Refer to it from fewer places'
+    : origin !== undefined
+      ? `each copy of ${origin.at} holds one of ${copied.at}, and each of the ${n(origin.refs)} $refs to ${origin.at} inlines one copy of it (no place that refers to it is copied in turn: no chain multiplies them). Refer to ${origin.at} from fewer places`
+      : 'a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain';
   throw new SchemaError(file, '', `${size}: copies of $ref targets add ${n(copies)} of them${within}${most}${wide}; ${why}${wide === '' ? '' : ', or give the wide place fewer'}`);
 }
 

@@ -109,7 +109,8 @@ export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: st
  * with the most subschemas under one keyword (file#pointer, the keyword, how many): an object's
  * `properties`, an `anyOf`'s branches, `patternProperties`, an `items` array, …; undefined when
  * none has any. `spread`: how many targets the message reaches, and the chain of `$ref`s whose
- * targets hold the most of it ({@link SpreadChain}). The `$ref`s must form no cycle
+ * targets hold the most of it, and the message's own objects ({@link SpreadChain}). `copied.origin`: the target whose
+ * `$ref`s alone make its copies, when no chain multiplies them ({@link CopiedTarget}). The `$ref`s must form no cycle
  * ({@link checkNoRefCycle} first).
  *
  * @throws Error when the `$ref`s form a cycle after all
@@ -192,7 +193,7 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     if (key === '') continue;
     const inlined = times.get(key) ?? 1;
     const adds = (own.get(key) ?? 0) * (inlined - 1);
-    if (adds > 0 && adds > (copied?.adds ?? 0)) copied = { at: key, own: own.get(key) ?? 0, inlined, refs: refs.get(key) ?? 0, adds };
+    if (adds > 0 && adds > (copied?.adds ?? 0)) copied = { at: key, own: own.get(key) ?? 0, inlined, refs: refs.get(key) ?? 0, adds, origin: undefined };
   }
   // Back from it to `node`, at each step the place that inlines it most often.
   const chain: string[] = [];
@@ -209,6 +210,13 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     }
     key = from;
   }
+  // Where its copies come from: the first target on the chain inlined more than once, when the copies of `copied` are its
+  // copies and no more (nothing after it on the chain multiplies them) and each $ref to it inlines one. A definition
+  // referred to 3 times holding one $ref to a large one was told a chain doubled its copies, nothing doubling (tCZ F7).
+  if (copied !== undefined) {
+    const first = chain.find((key) => (times.get(key) ?? 1) > 1);
+    if (first !== undefined && times.get(first) === copied.inlined && times.get(first) === refs.get(first)) copied.origin = { at: first, refs: refs.get(first) ?? 0 };
+  }
   // The chain of $refs whose targets, each counted once, hold the most schema objects of their own: what makes a message
   // large that no place makes wide, 110 definitions each a property's $ref to the next (tCV F11: an object of 10
   // properties was named "that wide"). Each place's heaviest chain below it, targets after the places that refer to them.
@@ -223,20 +231,25 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
   }
   const deepest: string[] = [];
   for (let key = heaviest.get('')?.next; key !== undefined; key = heaviest.get(key)?.next) deepest.push(key);
-  const spread: SpreadChain = { chain: deepest, objects: heaviest.get('')?.objects ?? 0, targets: order.length - 1 };
+  const inlinedChain = deepest.reduce((sum, key) => sum + (own.get(key) ?? 0) * (times.get(key) ?? 1), 0);
+  const spread: SpreadChain = { chain: deepest, objects: heaviest.get('')?.objects ?? 0, inlined: inlinedChain, targets: order.length - 1, own: own.get('') ?? 0 };
   return { count: root.count, chain, copied, distinct, widest, spread };
 }
 
 /**
  * The `$ref` targets of a message ({@link inlinedSchemaCount}): `targets` how many it reaches
- * (each counted once); `chain` the chain of `$ref`s from the message (file#pointer of each target,
+ * (each counted once); `own` the message's objects written in it; `chain` the chain of `$ref`s from the message (file#pointer of each target,
  * in order) whose targets hold the most schema objects of their own (not through a `$ref`), and
  * `objects` how many that is (empty and 0 when it reaches none).
  */
 export interface SpreadChain {
   chain: string[];
   objects: number;
+  /** The same objects counted as often as they are inlined: what the message would hold fewer without the chain's targets' own objects. */
+  inlined: number;
   targets: number;
+  /** The message's schema objects of its own: written in it, not through a `$ref`. */
+  own: number;
 }
 
 /**
@@ -251,6 +264,13 @@ export interface CopiedTarget {
   inlined: number;
   refs: number;
   adds: number;
+  /**
+   * The target whose `$ref`s alone make the copies, when one does: the first on the chain to `at` inlined more than once
+   * (`at` itself, or one that holds it, as a definition referred to from 3 places holding one `$ref` to `at`), when each
+   * `$ref` to it inlines one copy (none of the places that refer to it is copied) and nothing after it on the chain
+   * multiplies them; with how many `$ref`s lead to it. Undefined when the copies multiply along a chain.
+   */
+  origin: { at: string; refs: number } | undefined;
 }
 
 /** Where a schema holds the most subschemas under one keyword ({@link inlinedSchemaCount}): file#pointer of the schema, the keyword, how many. */

@@ -136,6 +136,61 @@ describe('a message too large once its $refs are inlined', () => {
     expect(said).not.toMatch(/that wide itself|Give it fewer properties/);
   });
 
+  /** The message's own properties (not MetricsData's, a $ref target), for shapes written in the message itself. */
+  const rootProperties = (metrics: unknown) => (metrics as { properties: Record<string, unknown> }).properties;
+  /** Definitions D0 → D1 → … → D(n-1), each an object of `props` properties and `next`, a $ref to the next. */
+  const chainOf = (metrics: { definitions: Record<string, unknown> }, n: number, props: number) => {
+    for (let i = 0; i < n; i++) metrics.definitions[`D${i}`] = { type: 'object', properties: { ...numbers(props), ...(i + 1 < n ? { next: { $ref: `#/definitions/D${i + 1}` } } : {}) } };
+  };
+  const refusal = (contract: Awaited<ReturnType<typeof loadContract>>) => {
+    try {
+      checkGeneratable(contract);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  };
+
+  // tCZ F6: a message of 11 objects of 100 properties written in it, and a chain of 3 small definitions, was told the chain
+  // held 6 of its 1,121 objects and to "shorten the chain": without the chain it would still hold 1,115.
+  it('a message large by what is written in it is not told to shorten a chain that holds little of it; a chain holding enough is (tCZ F6)', async () => {
+    const inline = await edited('inline-smallchain', (metrics) => {
+      chainOf(metrics, 3, 1);
+      rootProperties(metrics).x = { $ref: '#/definitions/D0' };
+      rootProperties(metrics).y = { type: 'object', properties: Object.fromEntries(Array.from({ length: 11 }, (_, o) => [`o${o}`, { type: 'object', properties: numbers(100) }])) };
+    });
+    const said = refusal(inline);
+    expect(said).toMatch(/: copies of \$ref targets add only \d: the message is that large itself, and no one place in it is wide \(its widest object, metrics\.json#\/properties\/y\/properties\/o0, has only 100 properties\): it holds 1,1\d\d schema objects across \d+ \$ref targets, 1,1\d\d of them written in the message itself \(not through a \$ref\); the most any chain of \$refs holds is \d \([^)]+\): without its targets the message would still hold 1,1\d\d\. Split the message into several$/);
+    expect(said).not.toMatch(/shorten the chain/);
+    // A chain of 6 definitions of 100 properties beside 5 such objects written in the message: without it, within the bound.
+    const half = await edited('inline-bigchain', (metrics) => {
+      chainOf(metrics, 6, 100);
+      rootProperties(metrics).x = { $ref: '#/definitions/D0' };
+      rootProperties(metrics).y = { type: 'object', properties: Object.fromEntries(Array.from({ length: 5 }, (_, o) => [`o${o}`, { type: 'object', properties: numbers(100) }])) };
+    });
+    expect(refusal(half)).toMatch(/; the chain of \$refs metrics\.json#\/definitions\/D0 → metrics\.json#\/definitions\/D1 → metrics\.json#\/definitions\/D2 → metrics\.json#\/definitions\/D3 → metrics\.json#\/definitions\/D4 → metrics\.json#\/definitions\/D5, 6 deep \(each target inside the one before\), holds 606 of them\. Split the message into several, or shorten the chain$/);
+  });
+
+  // tCZ F7: x, y and z each a $ref to A, whose one property is a $ref to B of 400 properties: told "a chain … doubles at every
+  // step … or flatten the chain"; nothing doubles (3 copies of A, each holding one B), and A is the one referred to 3 times.
+  it('a large definition copied with the one that holds it, referred to from 3 places, is told that one to refer to from fewer places, not a doubling chain (tCZ F7)', async () => {
+    const held = await edited('twice-then-once', (metrics) => {
+      metrics.definitions.A = { type: 'object', properties: { b: { $ref: '#/definitions/B' } } } as never;
+      metrics.definitions.B = { type: 'object', properties: numbers(400) } as never;
+      Object.assign(rootProperties(metrics), { x: { $ref: '#/definitions/A' }, y: { $ref: '#/definitions/A' }, z: { $ref: '#/definitions/A' } });
+    });
+    const said = refusal(held);
+    expect(said).toMatch(/: copies of \$ref targets add 80\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/B add the most, 802 \(401 schema objects of its own, inlined 3 times: 1 \$ref leads to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A inlines one copy of it \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A from fewer places$/);
+    expect(said).not.toMatch(/flatten the chain|doubles/);
+    // Referred to once, A generates.
+    const once = await edited('twice-then-once-fixed', (metrics) => {
+      metrics.definitions.A = { type: 'object', properties: { b: { $ref: '#/definitions/B' } } } as never;
+      metrics.definitions.B = { type: 'object', properties: numbers(400) } as never;
+      rootProperties(metrics).x = { $ref: '#/definitions/A' };
+    });
+    expect(refusal(once)).toBe('');
+  });
+
   it('a message wide through an anyOf or patternProperties is told that place and keyword, not the object with the most properties (tCO F4: an object of 11 properties was blamed)', async () => {
     const anyOf = await edited('wide-anyof', (metrics) => {
       metrics.definitions.MetricsData!.properties.choice = { anyOf: Array.from({ length: 1100 }, (_, i) => ({ type: 'integer', const: i })) };
