@@ -112,11 +112,13 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
   // A chain doubles the copies only when they multiply along it: one referred to twice from the message was told to "flatten
   // the chain", with none (tCV F7), and so was one held once by a definition referred to 3 times (tCZ F7): the $refs to that
   // one make the copies, and it is the one to refer to from fewer places.
-  const origin = copied?.origin;
-  const why = copied === undefined || origin?.at === copied.at
+  const sources = copied?.sources;
+  const holders = sources?.filter((source) => source.at !== copied?.at) ?? [];
+  const direct = sources?.find((source) => source.at === copied?.at);
+  const why = copied === undefined || (sources !== undefined && holders.length === 0)
     ? 'each $ref to it inlines one copy (no place that refers to it is copied in turn: no chain multiplies them). Refer to it from fewer places'
-    : origin !== undefined
-      ? `each copy of ${origin.at} holds one of ${copied.at}, and each of the ${n(origin.refs)} $refs to ${origin.at} inlines one copy of it (no place that refers to it is copied in turn: no chain multiplies them). Refer to ${origin.at} from fewer places`
+    : sources !== undefined
+      ? `each copy of ${holders.map((holder) => holder.at).join(' and of ')} holds one of ${copied.at}, and each of the ${[...holders, ...(direct === undefined ? [] : [direct])].map((source) => `${n(source.refs)} $ref${source.refs === 1 ? '' : 's'} to ${source.at}${source.others === 0 ? '' : source.refs === 1 ? ' from a place not copied' : ' from places not copied'}`).join(' and the ')} inlines one copy of it (no copied place reaches it by more than one path: no chain multiplies them). Refer to ${[...holders, ...(direct === undefined ? [] : [direct])].map((source) => source.at).join(' and ')} from fewer places`
       : 'a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain';
   throw new SchemaError(file, '', `${size}: copies of $ref targets add ${n(copies)} of them${within}${most}${wide}; ${why}${wide === '' ? '' : ', or give the wide place fewer'}`);
 }

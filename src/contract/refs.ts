@@ -109,8 +109,8 @@ export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: st
  * with the most subschemas under one keyword (file#pointer, the keyword, how many): an object's
  * `properties`, an `anyOf`'s branches, `patternProperties`, an `items` array, …; undefined when
  * none has any. `spread`: how many targets the message reaches, and the chain of `$ref`s whose
- * targets hold the most of it, and the message's own objects ({@link SpreadChain}). `copied.origin`: the target whose
- * `$ref`s alone make its copies, when no chain multiplies them ({@link CopiedTarget}). The `$ref`s must form no cycle
+ * targets hold the most of it, and the message's own objects ({@link SpreadChain}). `copied.sources`: the targets whose
+ * `$ref`s make its copies, when no chain multiplies them ({@link CopiedTarget}). The `$ref`s must form no cycle
  * ({@link checkNoRefCycle} first).
  *
  * @throws Error when the `$ref`s form a cycle after all
@@ -193,7 +193,7 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     if (key === '') continue;
     const inlined = times.get(key) ?? 1;
     const adds = (own.get(key) ?? 0) * (inlined - 1);
-    if (adds > 0 && adds > (copied?.adds ?? 0)) copied = { at: key, own: own.get(key) ?? 0, inlined, refs: refs.get(key) ?? 0, adds, origin: undefined };
+    if (adds > 0 && adds > (copied?.adds ?? 0)) copied = { at: key, own: own.get(key) ?? 0, inlined, refs: refs.get(key) ?? 0, adds, sources: undefined };
   }
   // Back from it to `node`, at each step the place that inlines it most often.
   const chain: string[] = [];
@@ -210,12 +210,28 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     }
     key = from;
   }
-  // Where its copies come from: the first target on the chain inlined more than once, when the copies of `copied` are its
-  // copies and no more (nothing after it on the chain multiplies them) and each $ref to it inlines one. A definition
-  // referred to 3 times holding one $ref to a large one was told a chain doubled its copies, nothing doubling (tCZ F7).
+  // Where its copies come from, when no chain multiplies them: no copied place (inlined more than once) reaches it by more
+  // than one path, so each $ref from a place inlined once to it, or to a copied place that holds it, inlines one copy. A
+  // definition referred to 3 times holding one $ref to a large one was told a chain doubled its copies (tCZ F7).
   if (copied !== undefined) {
-    const first = chain.find((key) => (times.get(key) ?? 1) > 1);
-    if (first !== undefined && times.get(first) === copied.inlined && times.get(first) === refs.get(first)) copied.origin = { at: first, refs: refs.get(first) ?? 0 };
+    const target = copied.at;
+    const rank = (key: string) => (key === target ? order.length : order.indexOf(key));
+    const paths = new Map<string, number>();
+    for (const key of [...order].reverse()) {
+      let many = key === target ? 1 : 0;
+      for (const [next, refsOf] of refsTo.get(key) ?? []) many += refsOf * (paths.get(next) ?? 0);
+      paths.set(key, many);
+    }
+    const multiplies = order.some((key) => key !== '' && key !== target && (times.get(key) ?? 1) > 1 && (paths.get(key) ?? 0) > 1);
+    if (!multiplies) {
+      const sources = new Map<string, number>();
+      for (const [place, edges] of refsTo) {
+        if ((times.get(place) ?? 1) !== 1) continue;
+        for (const [next, many] of edges) if ((paths.get(next) ?? 0) > 0 && (next === target || (times.get(next) ?? 1) > 1)) sources.set(next, (sources.get(next) ?? 0) + many);
+      }
+      // Those holding it first (in topological order), itself last.
+      copied.sources = [...sources].map(([at, refsOf]) => ({ at, refs: refsOf, others: (refs.get(at) ?? 0) - refsOf })).sort((a, b) => rank(a.at) - rank(b.at));
+    }
   }
   // The chain of $refs whose targets, each counted once, hold the most schema objects of their own: what makes a message
   // large that no place makes wide, 110 definitions each a property's $ref to the next (tCV F11: an object of 10
@@ -265,12 +281,14 @@ export interface CopiedTarget {
   refs: number;
   adds: number;
   /**
-   * The target whose `$ref`s alone make the copies, when one does: the first on the chain to `at` inlined more than once
-   * (`at` itself, or one that holds it, as a definition referred to from 3 places holding one `$ref` to `at`), when each
-   * `$ref` to it inlines one copy (none of the places that refer to it is copied) and nothing after it on the chain
-   * multiplies them; with how many `$ref`s lead to it. Undefined when the copies multiply along a chain.
+   * Where the copies come from when no chain multiplies them (no copied place reaches `at` by more than one path): each
+   * target whose `$ref`s from places inlined once each inline one copy (`at` itself, or a copied one that holds it, as a
+   * definition referred to from 3 places holding one `$ref` to `at`), with how many such `$ref`s lead to it (`refs`) and
+   * how many others, from copied places, whose copies are counted where those places are (`others`); those holding
+   * `at` first, `at` last. Undefined when the copies multiply along a chain (each of a chain's definitions referring twice
+   * to the next).
    */
-  origin: { at: string; refs: number } | undefined;
+  sources: { at: string; refs: number; others: number }[] | undefined;
 }
 
 /** Where a schema holds the most subschemas under one keyword ({@link inlinedSchemaCount}): file#pointer of the schema, the keyword, how many. */

@@ -180,8 +180,24 @@ describe('a message too large once its $refs are inlined', () => {
       Object.assign(rootProperties(metrics), { x: { $ref: '#/definitions/A' }, y: { $ref: '#/definitions/A' }, z: { $ref: '#/definitions/A' } });
     });
     const said = refusal(held);
-    expect(said).toMatch(/: copies of \$ref targets add 80\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/B add the most, 802 \(401 schema objects of its own, inlined 3 times: 1 \$ref leads to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A inlines one copy of it \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A from fewer places$/);
+    expect(said).toMatch(/: copies of \$ref targets add 80\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/B add the most, 802 \(401 schema objects of its own, inlined 3 times: 1 \$ref leads to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A inlines one copy of it \(no copied place reaches it by more than one path: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A from fewer places$/);
     expect(said).not.toMatch(/flatten the chain|doubles/);
+    // With a $ref to B of the message's own beside them: 4 copies, one per $ref, still none doubling.
+    const beside = await edited('twice-then-once-beside', (metrics) => {
+      metrics.definitions.A = { type: 'object', properties: { b: { $ref: '#/definitions/B' } } } as never;
+      metrics.definitions.B = { type: 'object', properties: numbers(400) } as never;
+      Object.assign(rootProperties(metrics), { x: { $ref: '#/definitions/A' }, y: { $ref: '#/definitions/A' }, z: { $ref: '#/definitions/A' }, w: { $ref: '#/definitions/B' } });
+    });
+    const besideSaid = refusal(beside);
+    expect(besideSaid).toMatch(/inlined 4 times: 2 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A and the 1 \$ref to metrics\.json#\/definitions\/B from a place not copied inlines one copy of it \(no copied place reaches it by more than one path: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A and metrics\.json#\/definitions\/B from fewer places$/);
+    expect(besideSaid).not.toMatch(/flatten the chain|doubles/);
+    // A referring twice to B: 3 × 2 copies, multiplied along the chain, told so.
+    const multiplied = await edited('three-times-two', (metrics) => {
+      metrics.definitions.A = { type: 'object', properties: { b: { $ref: '#/definitions/B' }, c: { $ref: '#/definitions/B' } } } as never;
+      metrics.definitions.B = { type: 'object', properties: numbers(200) } as never;
+      Object.assign(rootProperties(metrics), { x: { $ref: '#/definitions/A' }, y: { $ref: '#/definitions/A' }, z: { $ref: '#/definitions/A' } });
+    });
+    expect(refusal(multiplied)).toMatch(/inlined 6 times: 2 \$refs lead to it, .*doubles at every step\. Refer to fewer copies, or flatten the chain$/);
     // Referred to once, A generates.
     const once = await edited('twice-then-once-fixed', (metrics) => {
       metrics.definitions.A = { type: 'object', properties: { b: { $ref: '#/definitions/B' } } } as never;
