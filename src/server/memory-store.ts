@@ -12,11 +12,15 @@ export interface MemoryStreamStoreOptions {
   /** Entries kept in all (the admins' log, which bounds memory): an integer ≥ 1. Default 100 000. The Redis store's `maxAllMessages`. */
   maxEntries?: number | undefined;
   /**
-   * Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages
-   * are large. An integer ≥ 1 (the newest entry stays whatever its size). Default
-   * 256 MiB, or a quarter of the process's heap limit when that is less
-   * (`--max-old-space-size=128`: 44 MiB). The heap holds 1.5 to 2 times `maxBytes` for them (2 when
-   * a frame holds a character past U+00FF, which V8 keeps in two bytes each), so give a larger
+   * Bytes of heap the held entries may take, oldest evicted first: what bounds memory. An
+   * integer ≥ 1 (the newest entry stays whatever its size). Each entry counts its frame as V8
+   * keeps it (1 byte a character; 2 for every character when the frame holds one past U+00FF,
+   * an emoji or a Cyrillic name) plus 512 B for the entry itself, its cursor, its user's log and
+   * the slots in the logs (a 300-byte frame counts about 800 B); what is kept of a user whose
+   * entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id, at
+   * most a quarter of `maxBytes`. The heap holds about `maxBytes` for them (measured: 1 to 1.3
+   * times). Default 256 MiB, or half the heap's old space when that is less (see
+   * {@link defaultMaxBytes}: `--max-old-space-size=128`: 64 MiB; 48: 24 MiB), so give a larger
    * one only with a heap to match.
    */
   maxBytes?: number | undefined;
@@ -37,21 +41,54 @@ export interface MemoryStreamStoreOptions {
 }
 
 /**
- * The default `maxBytes` of {@link MemoryStreamStore}, in bytes: 256 MiB, or a quarter of
- * `v8.getHeapStatistics().heap_size_limit` when that is less. The heap holds 1.5 to 2 times the
- * frames' bytes (their strings and entries), so this leaves room for the rest of the process.
- * 256 MiB alone was more than a small heap holds (`--max-old-space-size=128`, or a small
- * container's default): with 4 KiB messages the process died of OOM at ~100 MiB of them, every
- * stream lost, instead of evicting (tCX F2). Where V8's statistics are not to be had, 256 MiB.
+ * What an entry of {@link MemoryStreamStore} counts against `maxBytes` besides its frame, in
+ * bytes: the entry object, its cursor, the slots of the logs holding it and, when it is a user's
+ * only one, that user's log. Measured (Node 20, 64-bit): about 240 B an entry when users have
+ * many, 480 B when each entry is another user's.
+ */
+const ENTRY_OVERHEAD_BYTES = 512;
+
+/** The room V8 gives the young generation on top of `--max-old-space-size` (3 semi-spaces of 16 MiB, Node 20 on 64-bit). */
+const YOUNG_GENERATION_BYTES = 48 * 1024 * 1024;
+
+/**
+ * The default `maxBytes` of {@link MemoryStreamStore}, in bytes: 256 MiB, or half the heap's old
+ * space when that is less: `v8.getHeapStatistics().heap_size_limit` less the 48 MiB of the young
+ * generation it also counts (`--max-old-space-size=48` gives a limit of 96 MiB), halved. The
+ * store counts what its entries take in the heap (frames as V8 keeps them, 512 B an entry), so
+ * the other half is left to the rest of the process and the collector. Before, a quarter of the
+ * limit in UTF-8 bytes of frames only: `--max-old-space-size=48` died of OOM with 300-byte
+ * messages (24 MiB of them took 2-3 times that) and a 64 MiB heap with 4 KiB frames holding an
+ * emoji (tCZ F1). Where V8's statistics are not to be had, 256 MiB.
  */
 export function defaultMaxBytes(): number {
   const cap = 256 * 1024 * 1024;
   try {
     const limit = getHeapStatistics().heap_size_limit;
-    return Number.isFinite(limit) && limit > 0 ? Math.max(1, Math.min(cap, Math.floor(limit / 4))) : cap;
+    if (!(Number.isFinite(limit) && limit > 0)) return cap;
+    // A limit of at most twice the young generation is not one the flags above give: half of it for the old space.
+    const oldSpace = limit > 2 * YOUNG_GENERATION_BYTES ? limit - YOUNG_GENERATION_BYTES : limit / 2;
+    return Math.max(1, Math.min(cap, Math.floor(oldSpace / 2)));
   } catch {
     return cap;
   }
+}
+
+/**
+ * What a floor kept for a user whose log was dropped (MemoryStreamStore's droppedFloors) counts
+ * against `maxBytes` besides the user id's characters, in bytes: its slot in the map and the id's
+ * string header. Measured (Node 20, 64-bit): about 80 B.
+ */
+const FLOOR_OVERHEAD_BYTES = 128;
+
+/** What the floor of `userId` counts against `maxBytes`. */
+function floorHeld(userId: string): number {
+  return (/[^\u0000-\u00ff]/.test(userId) ? 2 : 1) * userId.length + FLOOR_OVERHEAD_BYTES;
+}
+
+/** What an entry of `frame` counts against `maxBytes`: its characters as V8 keeps them, and {@link ENTRY_OVERHEAD_BYTES}. */
+function heldBytes(frame: string): number {
+  return (/[^\u0000-\u00ff]/.test(frame) ? 2 : 1) * frame.length + ENTRY_OVERHEAD_BYTES;
 }
 
 /** The Redis store's names of this store's bounds (RedisStreamStoreOptions): what a deployment moved from it gives. */
@@ -90,8 +127,10 @@ function checkStoreOptions(options: unknown): asserts options is MemoryStreamSto
 interface Stored extends StreamEntry {
   position: number;
   at: number;
-  /** The frame's UTF-8 length. */
+  /** The frame's UTF-8 length (what a read's `maxBytes` pages by). */
   bytes: number;
+  /** What it counts against the store's `maxBytes`: {@link heldBytes}. */
+  held: number;
 }
 
 /** An entry of a store before this one, at its own position and time. */
@@ -172,16 +211,19 @@ export class MemoryStreamStore implements StreamStore {
    * `evictedUpTo` of each user log dropped once empty, oldest first, so that such a user's old
    * cursor still reads as `gap` and nobody else's does (one floor for all would tell a quiet user
    * `gap` whenever another user's last message aged out). At most
-   * `maxEntries` are kept, as many as the all-log holds entries.
+   * `maxEntries` are kept, as many as the all-log holds entries, and at most a quarter of
+   * `maxBytes` by {@link floorBytes}: with a new user each message they outlive the entries.
    */
   private readonly droppedFloors = new Map<string, number>();
+  /** What the floors count against `maxBytes`: {@link FLOOR_OVERHEAD_BYTES} and the user id's characters each. */
+  private floorBytes = 0;
   /** Highest floor forgotten from {@link droppedFloors} (and a restored journal's start): a user with neither a log nor a floor starts there. */
   private forgottenFloor = 0;
   private readonly listeners = new Set<(entry: StreamEntry) => void>();
   private readonly maxPerStream: number;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
-  /** Bytes of the frames in all. */
+  /** What the entries in all count against `maxBytes` ({@link heldBytes}). */
   private bytes = 0;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
@@ -215,7 +257,7 @@ export class MemoryStreamStore implements StreamStore {
     const position = ++this.seq;
     const cursor = formatCursor(this.epoch, position);
     const text = frame(cursor);
-    const entry: Stored = { cursor, userId, type, frame: text, key: key ?? null, position, at: this.now(), bytes: Buffer.byteLength(text) };
+    const entry: Stored = { cursor, userId, type, frame: text, key: key ?? null, position, at: this.now(), bytes: Buffer.byteLength(text), held: heldBytes(text) };
     this.keep(entry);
     this.evict();
     for (const listener of this.listeners) {
@@ -327,7 +369,7 @@ export class MemoryStreamStore implements StreamStore {
   /** Into the all-log and the entry's own log, that one cut to `maxEntriesPerStream`. */
   private keep(entry: Stored): void {
     this.all.push(entry);
-    this.bytes += entry.bytes;
+    this.bytes += entry.held;
     const own = this.logOf(entry.userId, true)!;
     own.push(entry);
     if (own.length > this.maxPerStream) own.shift();
@@ -341,7 +383,7 @@ export class MemoryStreamStore implements StreamStore {
       for (const { userId, type, frame, key, position, at } of entries) {
         if (!(Number.isSafeInteger(position) && position > store.seq)) throw new Error(`restoreMemoryStore: position ${position} does not follow ${store.seq}`);
         store.seq = position;
-        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ?? null, position, at, bytes: Buffer.byteLength(frame) });
+        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ?? null, position, at, bytes: Buffer.byteLength(frame), held: heldBytes(frame) });
       }
       store.evict();
     };
@@ -352,7 +394,7 @@ export class MemoryStreamStore implements StreamStore {
     let log = this.users.get(userId);
     if (log === undefined && create) {
       log = new Log(this.floorOf(userId));
-      this.droppedFloors.delete(userId);
+      if (this.droppedFloors.delete(userId)) this.floorBytes -= floorHeld(userId);
       this.users.set(userId, log);
     }
     return log;
@@ -370,18 +412,20 @@ export class MemoryStreamStore implements StreamStore {
     for (;;) {
       const first = this.all.first();
       // The newest entry stays whatever its size: a message larger than maxBytes is kept alone.
-      if (first === undefined || (this.all.length <= this.maxEntries && (this.bytes <= this.maxBytes || this.all.length === 1) && first.at >= oldest)) break;
+      if (first === undefined || (this.all.length <= this.maxEntries && (this.bytes + this.floorBytes <= this.maxBytes || this.all.length === 1) && first.at >= oldest)) break;
       this.all.shift();
-      this.bytes -= first.bytes;
+      this.bytes -= first.held;
       const own = this.logOf(first.userId, false);
       if (own !== undefined && own.first() === first) {
         own.shift();
         if (own.length === 0 && first.userId !== null) {
           this.users.delete(first.userId);
           this.droppedFloors.set(first.userId, own.evictedUpTo);
-          if (this.droppedFloors.size > this.maxEntries) {
-            const [oldest, floor] = this.droppedFloors.entries().next().value!;
-            this.droppedFloors.delete(oldest);
+          this.floorBytes += floorHeld(first.userId);
+          while (this.droppedFloors.size > this.maxEntries || this.floorBytes > this.maxBytes / 4) {
+            const [forgotten, floor] = this.droppedFloors.entries().next().value!;
+            this.droppedFloors.delete(forgotten);
+            this.floorBytes -= floorHeld(forgotten);
             this.forgottenFloor = Math.max(this.forgottenFloor, floor);
           }
         }

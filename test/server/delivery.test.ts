@@ -774,36 +774,49 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
 });
 
 describe('MemoryStreamStore', () => {
-  it('by default holds no more frames than a small heap (--max-old-space-size=96) holds: it evicts, the process lives on (tCX F2: 256 MiB of 4 KiB frames, and it died of OOM, every stream lost)', { timeout: 120_000 }, async () => {
-    // 160 MiB of 4 KiB frames, to 1 000 users, in a process whose heap is smaller than that.
-    const child = spawn(
-      process.execPath,
-      [
-        '--max-old-space-size=96',
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `const { MemoryStreamStore } = await import(${JSON.stringify(new URL('../../src/server/memory-store.ts', import.meta.url).href)});
-        const store = new MemoryStreamStore();
-        const body = 'x'.repeat(4096);
-        let last;
-        for (let i = 0; i < 40000; i++) last = await store.append('u' + (i % 1000), 'alerts', (cursor) => JSON.stringify({ type: 'alerts', cursor, data: { message: body, n: i } }));
-        const newest = await store.read({ userId: 'u999', admin: false }, null, 1);
-        console.log(JSON.stringify({ size: store.size, newest: last.cursor, cursor: newest.cursor }));`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect({ code, err: err.slice(-300) }).toEqual({ code: 0, err: '' });
-    const { size, newest, cursor } = JSON.parse(out) as { size: number; newest: string; cursor: string };
-    // Evicted (each frame is past 4 KiB: 40 000 of them are past 160 MiB), and still answering.
-    expect(size).toBeLessThan(40_000);
-    expect(cursor).toBe(newest);
+  it('by default holds no more than a small heap holds: it evicts, the process lives on, with 4 KiB frames, 300-byte ones and 4 KiB ones holding an emoji, from --max-old-space-size=32 to 128 (tCX F2: 256 MiB of 4 KiB frames died of OOM in 96 MiB; tCZ F1: 300-byte frames died in 32 and 48 MiB, and 4 KiB ones with an emoji in 64 MiB, every stream lost)', { timeout: 600_000 }, async () => {
+    // Each child appends more than its heap holds to a default store, spread over many users.
+    const run = (heapMiB: number, frameChars: number, emoji: boolean, count: number, users: number) => {
+      const child = spawn(
+        process.execPath,
+        [
+          `--max-old-space-size=${heapMiB}`,
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `const { MemoryStreamStore } = await import(${JSON.stringify(new URL('../../src/server/memory-store.ts', import.meta.url).href)});
+          const store = new MemoryStreamStore();
+          const body = ${emoji ? `'😀' + 'x'.repeat(${frameChars - 2})` : `'x'.repeat(${frameChars})`};
+          let last;
+          for (let i = 0; i < ${count}; i++) last = await store.append('user-' + (i % ${users}), 'alerts', (cursor) => JSON.stringify({ type: 'alerts', cursor, data: { message: body, n: i } }));
+          const newest = await store.read({ userId: 'user-' + ((${count} - 1) % ${users}), admin: false }, null, 1);
+          console.log(JSON.stringify({ size: store.size, newest: last.cursor, cursor: newest.cursor }));`,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d));
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      return new Promise<{ name: string; code: number | null; err: string; out: string }>((resolve) =>
+        child.once('exit', (code) => resolve({ name: `${heapMiB} MiB, ${count} frames of ${frameChars} characters${emoji ? ' with an emoji' : ''} to ${users} users`, code, err: err.slice(-300), out })),
+      );
+    };
+    // 160 MiB of 4 KiB frames to 1 000 users in 96 MiB (tCX F2); 300-byte frames (a trade message's
+    // size), 150 000 of them to 10 000 users and to a new user each; 4 KiB frames with an emoji (V8
+    // keeps such a string in two bytes a character), 60 000 to 1 000 users. Two children at a time.
+    const cases: [number, number, boolean, number, number][] = [[96, 4096, false, 40_000, 1000]];
+    for (const heap of [32, 48, 64, 128]) cases.push([heap, 250, false, 150_000, 10_000], [heap, 250, false, 150_000, 150_000], [heap, 4096, true, 60_000, 1000]);
+    const results: Awaited<ReturnType<typeof run>>[] = [];
+    for (let i = 0; i < cases.length; i += 2) results.push(...(await Promise.all(cases.slice(i, i + 2).map((c) => run(...c)))));
+    for (const { name, code, err, out } of results) {
+      expect({ code, err }, name).toEqual({ code: 0, err: '' });
+      const { size, newest, cursor } = JSON.parse(out) as { size: number; newest: string; cursor: string };
+      // Evicted, and still answering with the newest.
+      expect(size, name).toBeLessThan(Number(name.match(/, (\d+) frames/)![1]));
+      expect(cursor, name).toBe(newest);
+    }
   });
 
   it("reads a cursor a client kept with an all-digit epoch ('1705251000.6', made before formatCursor refused such epochs) as one of another epoch: gap, then everything held for the user, as the Redis store answers; a malformed one stays a gap from the head (tCD F5: it was gap with 0 messages)", async () => {
@@ -882,10 +895,10 @@ describe('MemoryStreamStore', () => {
     expect((await all.read(admin, start.cursor, 1)).resume).toBe('gap');
     await all.close();
 
-    // 256 MiB of frames: 256 of 1 MiB each are held after a small first one (one string, counted each time it is stored).
-    // (With a heap limit of 1 GiB or more, as test/vitest.config.ts gives the test workers: a smaller heap holds a quarter of its limit, see 'a small heap'.)
+    // 256 MiB: 256 entries of 1 MiB each (a frame of 1 MiB less 512 characters, and the 512 B counted per entry) are held after a small first one (one string, counted each time it is stored).
+    // (With a heap limit of 1 GiB or more, as test/vitest.config.ts gives the test workers: a smaller heap holds half its old space, see 'a small heap'.)
     expect(getHeapStatistics().heap_size_limit).toBeGreaterThanOrEqual(1024 * 1024 * 1024);
-    const mebibyte = 'x'.repeat(1024 * 1024);
+    const mebibyte = 'x'.repeat(1024 * 1024 - 512);
     const bytes = new MemoryStreamStore();
     const small = await bytes.append(null, 'whale', frame);
     for (let i = 0; i < 256; i++) await bytes.append(null, 'whale', () => mebibyte);
@@ -956,7 +969,7 @@ describe('MemoryStreamStore', () => {
 
   it('bounds what it keeps by bytes too: large messages evict the oldest, and a cursor before them reads gap (found by a hostile tester)', async () => {
     // Before, 300 messages of 500 KB held 150 MB until their 5 minutes were up.
-    const store = new MemoryStreamStore({ maxBytes: 10_000, epoch: 'e4' });
+    const store = new MemoryStreamStore({ maxBytes: 12_000, epoch: 'e4' }); // 4 entries: each frame (~2 KB) and 512 B counted per entry
     const frame = (cursor: string) => JSON.stringify({ cursor, pad: 'x'.repeat(2000) });
     const first = await store.append('u', 'alerts', frame);
     for (let i = 0; i < 20; i++) await store.append('u', 'alerts', frame);
