@@ -12,7 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // A heap limit of its own, not one V8 derives from the machine's memory: the memory store's
-    // default maxBytes is half its old space up to 256 MiB, and delivery.test.ts holds that default.
+    // default maxBytes is half of what its old space leaves up to 256 MiB, and delivery.test.ts holds that default.
     execArgv: ['--max-old-space-size=4096'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },

@@ -19,9 +19,9 @@ export interface MemoryStreamStoreOptions {
    * the slots in the logs (a 300-byte frame counts about 800 B); what is kept of a user whose
    * entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id, at
    * most a quarter of `maxBytes`. The heap holds about `maxBytes` for them (measured: 1 to 1.3
-   * times). Default 256 MiB, or half the heap's old space when that is less (see
-   * {@link defaultMaxBytes}: `--max-old-space-size=128`: 64 MiB; 48: 24 MiB), so give a larger
-   * one only with a heap to match.
+   * times). Default 256 MiB, or half of what the heap's old space leaves when that is less (see
+   * {@link defaultMaxBytes}: `--max-old-space-size=128`: 56 MiB; 48: 16 MiB; 32: 8 MiB), so give
+   * a larger one only with a heap to match.
    */
   maxBytes?: number | undefined;
   /** How long an entry is kept, in milliseconds: an integer ≥ 0, 0 for no age bound (as the Redis store reads it: one `maxAgeMs` means the same in both, and a fraction is a RangeError in both, PEXPIRE taking whole milliseconds only). Default 300 000 (5 min). */
@@ -50,16 +50,19 @@ const ENTRY_OVERHEAD_BYTES = 512;
 
 /** The room V8 gives the young generation on top of `--max-old-space-size` (3 semi-spaces of 16 MiB, Node 20 on 64-bit). */
 const YOUNG_GENERATION_BYTES = 48 * 1024 * 1024;
+/** One semi-space of the young generation: what a scavenge may move into the old space at once. */
+const SEMI_SPACE_BYTES = 16 * 1024 * 1024;
 
 /**
- * The default `maxBytes` of {@link MemoryStreamStore}, in bytes: 256 MiB, or half the heap's old
- * space when that is less: `v8.getHeapStatistics().heap_size_limit` less the 48 MiB of the young
- * generation it also counts (`--max-old-space-size=48` gives a limit of 96 MiB), halved. The
- * store counts what its entries take in the heap (frames as V8 keeps them, 512 B an entry), so
- * the other half is left to the rest of the process and the collector. Before, a quarter of the
- * limit in UTF-8 bytes of frames only: `--max-old-space-size=48` died of OOM with 300-byte
- * messages (24 MiB of them took 2-3 times that) and a 64 MiB heap with 4 KiB frames holding an
- * emoji (tCZ F1). Where V8's statistics are not to be had, 256 MiB.
+ * The default `maxBytes` of {@link MemoryStreamStore}, in bytes: 256 MiB, or half of what the
+ * old space leaves when that is less: `v8.getHeapStatistics().heap_size_limit` less the 48 MiB
+ * of young generation it also counts (`--max-old-space-size=48` gives a limit of 96 MiB), less
+ * the 16 MiB a scavenge may move into it at once, halved (`--max-old-space-size=32`: 8 MiB; 48:
+ * 16 MiB; 128: 56 MiB; 528 or more: 256 MiB). The store counts what its entries take in the
+ * heap (frames as V8 keeps them, 512 B an entry), so the other half is left to the rest of the
+ * process. Before, a quarter of the limit in UTF-8 bytes of frames only: `--max-old-space-size=48`
+ * died of OOM with 300-byte messages (24 MiB of them took 2-3 times that) and a 64 MiB heap with
+ * 4 KiB frames holding an emoji (tCZ F1). Where V8's statistics are not to be had, 256 MiB.
  */
 export function defaultMaxBytes(): number {
   const cap = 256 * 1024 * 1024;
@@ -68,7 +71,9 @@ export function defaultMaxBytes(): number {
     if (!(Number.isFinite(limit) && limit > 0)) return cap;
     // A limit of at most twice the young generation is not one the flags above give: half of it for the old space.
     const oldSpace = limit > 2 * YOUNG_GENERATION_BYTES ? limit - YOUNG_GENERATION_BYTES : limit / 2;
-    return Math.max(1, Math.min(cap, Math.floor(oldSpace / 2)));
+    // A scavenge moves up to a semi-space (16 MiB) into the old space, and gives up (OOM) when that much is not free.
+    const usable = Math.max(oldSpace / 2, oldSpace - SEMI_SPACE_BYTES);
+    return Math.max(1, Math.min(cap, Math.floor(usable / 2)));
   } catch {
     return cap;
   }
