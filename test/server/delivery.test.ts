@@ -861,7 +861,7 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
-  it('keeps by default 1 000 entries per stream, each for 5 min, 100 000 in the admins\' log and 256 MiB of frames: a reader that far behind resumes with nothing lost, one entry more is a gap (README "Delivery"; defaults of 999, 10 min, 200 000 and 512 MiB went unnoticed: tBW F1)', async () => {
+  it('keeps by default 1 000 entries per stream, each for 5 min, 100 000 in the admins\' log and 256 MiB counted (frames and 512 B an entry): a reader that far behind resumes with nothing lost, one entry more is a gap (README "Delivery"; defaults of 999, 10 min, 200 000 and 512 MiB went unnoticed: tBW F1)', async () => {
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
     const alice = { userId: 'alice', admin: false };
     const perStream = new MemoryStreamStore();
