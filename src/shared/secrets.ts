@@ -12,52 +12,60 @@ export const REDACTED = '[redacted]';
 
 /**
  * Names of query parameters that hold a secret: a secret's word anywhere in the name, in any case
- * and whatever separates the words (`_`, `-`, `.`, a camelCase capital, a digit, or nothing; one
- * read across a `_`, `-` or `.` begins at a word: not `switch_mac`'s hmac, {@link holdsSecretWord}):
- * `token`, `access_token`, `accesstoken`, `Authtoken`, `token_value`, `tokens`, `id_token`,
- * `api_key`, `apiKey`, `api_key_v2`, `privatekey`, `password`, `pwd`, `client_secret`,
- * `clientsecret`, `sig`, `auth`, `authorization`, `jwt`, `session`, `session_id`, `session-id`,
+ * and whatever separates the words (`_`, `-`, `.`, a digit, or nothing; one read across a `_`, `-`
+ * or `.` begins at a word or with 3 letters or more of it: not `switch_mac`'s hmac, `usersess_id`'s sessid,
+ * {@link holdsSecretWord}): `token`, `access_token`, `accesstoken`, `Authtoken`, `token_value`, `tokens`,
+ * `id_token`, `api_key`, `apiKey`, `api_key_v2`, `privatekey`, `password`, `pwd`, `pw`, `pswd`, `creds`,
+ * `client_secret`, `clientsecret`, `sig`, `auth`, `authorization`, `jwt`, `session`, `session_id`, `session-id`,
  * `JSESSIONID`, a one-time `ticket` (CAS, a WebSocket ticket, and so `ticket_id`), `bearer`,
- * `otp`, `pin`, `passcode`, `cookie`, …. A short word (`key`, `pass`, `pin`, `sig`, `auth`, `sid`,
- * …) counts as a word of its own only (or glued after a word that makes it a credential:
- * `accesskey`, `secretkey`, `dbpwd`), and one ending a word glued after any letters too, in any case
- * (`passkey`, `PASSKEY`, `accountkey`, `privkey`, `dbpass`, `userpin`), but an ordinary word's
- * end: not `author`, `design`, `monkey`, `turkey`, `hotkey`, `spinner`, `spin`, `bypass` or `compass`;
- * `cursor` and `user` hold no secret's word. `code` is one alone (OAuth's `?code=`) or after a
- * word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`, `device_code`,
- * `two_factor_code`, `tfa_code`),
- * not a `country_code` or `status_code`; glued after such a word, `key` and `code` count whatever follows
- * (`apikeyv2`, `privatekeypem`, `resetcodeurl`) but an ordinary word they begin (`app_keyboard`, `oauth_keyword`,
- * `device_codec`). One rule for the server's logs (`redactUrl`) and
- * `listen`'s output; `name` is the parameter's name, decoded.
+ * `otp`, `pin`, `passcode`, `cookie`, ….
+ *
+ * The verdict does not depend on case: `name` is read lower case, so a camelCase capital splits no word
+ * (`isSecretName(n) === isSecretName(n.toLowerCase()) === isSecretName(n.toUpperCase())`; `otpValue` was redacted and
+ * `otpvalue` logged in clear, `hotKey` redacted and `hotkey` not: tCY F3, F11). A short word ({@link SHORT}: `key`, `pass`,
+ * `pin`, `sig`, `sid`, `auth`, `otp`, `mfa`, `pw`, `pswd`, `cred`, …) is a secret's as a word of its own, or glued to
+ * other letters: ending a word (`passkey`, `accountkey`, `privkey`, `dbpass`, `userpin`, `userpw`), or beginning one,
+ * maybe after a common qualifier ({@link QUALIFIER}: `otpvalue`, `pinnumber`, `authheader`, `userpinhash`, `mykeyid`),
+ * but an ordinary word's end or start: not `author`, `design`, `monkey`, `turkey`, `hotkey`, `sortkey`, `cachekey`,
+ * `spinner`, `spin`, `bypass`, `compass`, `keyboard`, `passenger`, `ping`, `sidebar`, `signin`, `ssid`, `processid`.
+ * A short word inside a glued word after other letters (`foopinhash`, `fooPinHash`) is none: in lower case it
+ * cannot be told from `shopping`, `groupinfo`, `design`. `cursor` and `user` hold no secret's word. `code` is one
+ * alone (OAuth's `?code=`) or after a word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`,
+ * `device_code`, `two_factor_code`, `tfa_code`), not a `country_code` or `status_code`; after such a word, `key` and
+ * `code` count whatever follows (`apikeyv2`, `privatekeypem`, `resetcodeurl`) but an ordinary word they begin
+ * (`app_keyboard`, `oauth_keyword`, `device_codec`). One rule for the server's logs (`redactUrl`) and `listen`'s
+ * output; `name` is the parameter's name, decoded.
  */
 export function isSecretName(name: string): boolean {
-  // The name's letters and digits alone, lower case: the long words are found in it wherever they stand, across any separator.
-  const joined = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
-  if (joined === 'code' || holdsSecretWord(name)) return true;
+  // Lower case first, and only that read after: whatever case the name is written in, one verdict (tCY F3, F11).
+  const lower = name.toLowerCase();
+  // The name's letters and digits alone: the long words are found in it wherever they stand, across any separator.
+  const joined = lower.replace(/[^a-z0-9]+/g, '');
+  if (joined === 'code' || holdsSecretWord(lower)) return true;
   // `key` or `code` glued after a word that makes it a credential, whatever follows (`apikeyv2`, `privatekeypem`,
   // `resetcodeurl`), unless it goes on into an ordinary word (`app_keyboard`, `oauth_keyword`, `device_codec`: tCO F3,
-  // and all of them in clear was tCP F2).
-  // On the name with its separators kept (a camelCase capital is one), so that what follows is told glued (`codec`) or a word of its own (`code_check`: tCQ F1).
+  // and all of them in clear was tCP F2). On the name with its separators kept, so that what follows is told glued
+  // (`codec`) or a word of its own (`code_check`: tCQ F1).
   if (joined.includes('key') || joined.includes('code')) {
-    const words = spaced(name);
+    const words = lower.replace(/[^a-z0-9]+/g, '_');
     if (SECRET_KEY.test(words) || SECRET_CODE.test(words)) return true;
   }
-  // A short word is a secret's as a word of its own: its words, split at separators, camelCase capitals and digits (`APIKey` → api, key; `key2` → key, 2).
-  // `key`, `pass`, `pin`, `sig`, `sid` or `auth` ending a word glued after other letters is one too, but an ordinary word's end (`monkey`,
-  // `bypass`, `spin`): the same name read one way in any case (`PassKey` was redacted, `passkey`, `PASSKEY`, `accountkey`, `privkey`, `dbpass` logged in clear: tCV F2).
-  return SECRET_SHORT_ANYWHERE.test(joined) && (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).some((word) => SECRET_SHORT_WORD.test(word) || (SECRET_GLUED_END.test(word) && !ORDINARY_GLUED_END.test(word)));
+  // A short word: its words are the runs of letters (`key2` → key; `APIKey` → apikey, which ends in key).
+  if (!SHORT_ANYWHERE.test(joined)) return false;
+  return (lower.match(/[a-z]+/g) ?? []).some((word) => SHORT_WORD.test(word) || (GLUED_END.test(word) && !ORDINARY_END.test(word)) || GLUED_START.test(word) || QUALIFIED_SID.test(word));
 }
 
 /**
- * Whether `name` holds one of {@link SECRET_WORD_ANYWHERE}'s words in its letters and digits, its separators dropped
+ * Whether `name` (lower case) holds one of {@link SECRET_WORD_ANYWHERE}'s words in its letters and digits, its separators dropped
  * (`access_token`, `accesstoken`, `pass_word`, `sess-id`), one read across a separator beginning at one of the name's
- * words: the end of one word and the start of the next make none (`switch_mac` is no hmac, `last_ok_entry` no token,
- * `photo_kenya` no token, `dot_p` no otp: all were redacted, tCV F10). A camelCase capital is no separator here
- * (`switchMac` is read as `switchmac`, which holds hmac): the rule errs on redacting. Linear in `name`'s length.
+ * words, or with 3 letters or more of the word it begins in: the last letter or two of one word and the start of the next
+ * make none (`switch_mac` is no hmac, `last_ok_entry` no token, `photo_kenya` no token, `dot_p` no otp: all were
+ * redacted, tCV F10), but `usersess_id`, `PHPSESS_ID`, `userTick_et` are (`userSess_id` was logged in clear: tCY F11).
+ * A camelCase capital is no separator (`switchMac` is read as `switchmac`, which holds hmac): the rule errs on redacting.
+ * Linear in `name`'s length.
  */
 function holdsSecretWord(name: string): boolean {
-  const words = name.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== '');
+  const words = name.split(/[^a-z0-9]+/).filter((word) => word !== '');
   const joined = words.join('');
   // The word each character of `joined` stands in, by its index among the words (a name may be a server's megabyte: no scan per match).
   const wordAt = new Uint32Array(joined.length);
@@ -69,8 +77,8 @@ function holdsSecretWord(name: string): boolean {
   const find = new RegExp(SECRET_WORD_ANYWHERE.source, 'g');
   for (let match = find.exec(joined); match !== null; match = find.exec(joined)) {
     const { index } = match;
-    // Within one word, or from a word's first character.
-    if (wordAt[index] === wordAt[index + match[0].length - 1] || index === 0 || wordAt[index - 1] !== wordAt[index]) return true;
+    // Within one word, from a word's first character, or from 3 letters or more before the word's end.
+    if (wordAt[index] === wordAt[index + match[0].length - 1] || index === 0 || wordAt[index - 1] !== wordAt[index] || wordAt[index + 2] === wordAt[index]) return true;
     find.lastIndex = index + 1;
   }
   return false;
@@ -90,30 +98,69 @@ export function holdsSecretParameter(value: string): boolean {
 }
 
 /** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped: {@link holdsSecretWord}). */
-const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|assertion|authorization|pwd|otp$/;
-/** `key` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`keyboard`, `keymap`). */
+const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|creds|assertion|authorization|pwd|pswd|otp$/;
+/** `key` after a word that makes it a credential, glued or not, whatever follows (on the name lower case, its separators `_`), but an ordinary word it begins (`keyboard`, `keymap`). */
 const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)_?key(?!(?:board|word|note|stone|stroke|pad|frame|hole|chain|map|space|code)s?(?![a-z]))/;
-/** Short words that are a secret's only as a word of their own (`key`, not `monkey`), plural or not. */
-const SECRET_SHORT_WORD = /^(?:keys?|pass|passwd|pwd|pins?|sigs?|auth|sid|otp|totp|hotp|mfa)$/i;
-const SECRET_SHORT_ANYWHERE = /key|pass|pwd|pin|sig|auth|sid|otp|mfa/;
-/**
- * A word (of {@link isSecretName}'s split) that ends in a short secret's word glued after other letters, plural or not,
- * in any case, as its camelCase spelling has it as a word of its own: `passkey`, `PASSKEY`, `privkey`, `dbpass`, `userpin`, `reqsig`.
- */
-const SECRET_GLUED_END = /^[a-z]+(?:keys?|pass(?:es)?|pins?|sigs?|sids?|auth)$/i;
-/** The ordinary words among {@link SECRET_GLUED_END}'s, which hold no secret: `monkey`, `turkey`, `hotkey`, `bypass`, `compass`, `spin`, `hairpin`, `oauth` (a protocol's name). */
-const ORDINARY_GLUED_END = /^(?:(?:mon|don|tur|hoc|joc|whis|lac|flun|malar|po|ho|jo|smo|hot|turn)keys?|(?:by|com|encom|over|under|tres|sur|im)pass(?:es)?|(?:s|backs|tops|sides|tails|lu|pip|hat|linch|lynch|tie|hair|king|push|clothes|terra|cho)pins?|oauth)$/i;
-/** `code` after a word that makes it a credential, glued or not, whatever follows (on {@link spaced}), but an ordinary word it begins (`codec`, `codename`). Not `code` alone, which {@link isSecretName} takes itself (OAuth's `?code=`). */
+/** `code` after a word that makes it a credential, glued or not, whatever follows (as {@link SECRET_KEY}), but an ordinary word it begins (`codec`, `codename`). Not `code` alone, which {@link isSecretName} takes itself (OAuth's `?code=`). */
 const SECRET_CODE = /(?:auth|authorization|verification|verify|access|otp|totp|hotp|mfa|2fa|tfa|(?:two|2|multi|second)_?factor|2sv|confirmation|confirm|reset|recovery|login|magic|device|security|sms|email|invite|one_?time)_?code(?!(?:c|x|name|base|page|point|gen|book)s?(?![a-z]))/;
 
+/** The short words, each a secret's as a word of its own (plural or not) and glued to other letters ({@link isSecretName}). */
+const SHORT = 'keys?|pass(?:es)?|pins?|sigs?|auth|otps?|mfa|pws?|psw|creds?';
+/** Short words that are a secret's as a word of their own (`key`, `pw`), plural or not. */
+const SHORT_WORD = /^(?:keys?|pass|pins?|sigs?|sids?|auth|otps?|mfa|pws?|psw|creds?|passwd|pwd|pswd|totp|hotp)$/;
+/** What any name with a short word holds somewhere (a quick test before the words are read). */
+const SHORT_ANYWHERE = /key|pass|pin|sig|sid|auth|otp|mfa|pw|psw|cred/;
+/** A word that ends in a short word glued after other letters: `passkey`, `privkey`, `dbpass`, `userpin`, `reqsig`, `userpw`, `dbcreds` (`sid`: {@link QUALIFIED_SID}). */
+const GLUED_END = new RegExp(`^[a-z]+(?:${SHORT})$`);
 /**
- * `name` lower case, each run of characters other than letters and digits, and each camelCase capital (one after a
- * lower-case letter), one `_`: `apiKeyV2` → `api_key_v2`. A capital after a digit goes on the digit's word: `2FA_code` is
- * `2fa_code`, as `2fa_code` is (it was `2_fa_code`, which no `2fa` matches, and `2FA_code`, `2FACode` were logged in clear: tCW F2).
+ * The ordinary words among {@link GLUED_END}'s, which hold no secret: `monkey`, `hotkey`, a database's or a cache's key
+ * (`sortkey`, `cachekey`, `idempotencykey`: tCY F4), `bypass`, `compass`, a season or boarding pass, `spin`, `hairpin`,
+ * `tenpin`, `respin`, `oauth` (a protocol's name, `googleoauth` too), `reauth`, `noauth`, `preauth`, a `typesig`.
  */
-function spaced(name: string): string {
-  return name.replace(/([a-z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/[^a-z0-9]+/g, '_');
-}
+const ORDINARY_END = new RegExp(
+  '^(?:' +
+    [
+      '(?:mon|don|tur|hoc|joc|whis|lac|flun|malar|po|ho|jo|smo|hot|turn|mic|door|latch|sort|order|group|partition|range|hash|routing|cache|idempotency|primary|foreign|composite|dedup|dedupe|lookup|index|map|row|column|cursor|shard|bucket)keys?',
+      '(?:by|com|encom|over|under|tres|sur|im|season|bus|boarding|day|rail|free)pass(?:es)?',
+      '(?:s|backs|tops|sides|tails|autos|res|frees|lu|pip|hat|linch|lynch|tie|hair|king|push|clothes|terra|cho|ten|rolling|safety|bobby|drawing)pins?',
+      '(?:[a-z]*o|re|no|pre)auth',
+      'typesigs?',
+    ].join('|') +
+    ')$',
+);
+/**
+ * Common qualifiers a short word is glued after, then followed by more letters (`userpinhash`, `mykeyid`, `dbpassvalue`):
+ * a short word inside a glued word after any other letters cannot be told from an ordinary word's (`shopping`, `design`).
+ */
+const QUALIFIER = 'x|j|my|user|users|web|api|access|db|app|auth|id|client|refresh|oauth|php|wp|admin|login|reset|account|root|new|old|current|master|private|secret|temp|default|device|mobile|server|service|session|sms|email|card|atm|bank|wifi|ssh|gpg|pgp|ftp|smtp|mail|proxy|vpn';
+/**
+ * `sid` ending a word glued after one or two {@link QUALIFIER}s only (`websid`, `phpsid`, `usersid`, `accesssid`): after other
+ * letters it is most often an `s` and an id (`hasid`, `processid`, `statusid`, `classid`, a network's `ssid`, `bssid`: tCY F4).
+ */
+const QUALIFIED_SID = new RegExp(`^(?:${QUALIFIER}){1,2}sids?$`);
+/**
+ * A word that begins with a short word followed by more letters, maybe after one or two {@link QUALIFIER}s: `otpvalue`,
+ * `pinnumber`, `authheader`, `keyid`, `passhash`, `sigvalue`, `sidvalue`, `authdata`, `userpinhash`; but an ordinary word
+ * it begins: `keyboard`, `keyword`, `passenger`, `passport`, `pine`, `ping`, `pinned`, `sign`, `sigma`, `side`, `author`,
+ * `authentic`, `credit`, `pwa`.
+ */
+const GLUED_START = new RegExp(
+  `^(?:${QUALIFIER}){0,2}(?:` +
+    [
+      'key(?!board|word|note|stone|stroke|pad|frame|hole|chain|map|space|press|down|ed|ing|of|binding)',
+      'pass(?!age|enger|ive|ion|ed|es|ing|through|thru|over|able|erby|port|kit)',
+      'pin(?!e|g|k|t|ch|nacl|nate|ned|ning|ion|ball|point|wheel|to|o|a|up|yin|afore|hole|ky|y)',
+      'sig(?!n|ma|il|ht|alg|graph|term|int|kill|hup|usr|pipe|chld|quit|stop|cont|alrm|segv|abrt|winch)',
+      'sid(?!e|ing|le|ney)',
+      'auth(?!or|entic)',
+      'otp',
+      'mfa',
+      'pw(?!a|rite)',
+      'psw',
+      'cred(?!it|o|en|ib|ul)',
+    ].join('|') +
+    ')[a-z]',
+);
 
 /**
  * Whether `text` holds a JWT, whatever it is called: two base64url runs of 12 characters or more

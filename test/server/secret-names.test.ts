@@ -1,0 +1,123 @@
+/*
+ * Which query parameter names hold a secret (`isSecretName`, the one rule of the server's log redaction and of
+ * `listen`'s output): the verdict does not depend on case, the credential words' family is known, and ordinary
+ * glued names are kept in clear (tCY F2, F3, F4, F11).
+ */
+import { describe, expect, it } from 'vitest';
+import { redactUrl } from '../../src/server/index.js';
+import { isSecretName } from '../../src/shared/secrets.js';
+
+/** How the server logs `?<name>=<value>&user=ann`: redacted, or as sent. */
+function logged(name: string): 'redacted' | 'clear' {
+  const url = `/api/ws?${name}=OPAQUE-S3CR3T&user=ann`;
+  const out = redactUrl(url);
+  if (out === `/api/ws?${name}=[redacted]&user=ann`) return 'redacted';
+  expect(out, name).toBe(url);
+  return 'clear';
+}
+
+/** `name` with each letter's case drawn from `seed` (a fixed sequence: the same run every time). */
+function mixedCase(name: string, seed: number): string {
+  let state = seed;
+  return [...name]
+    .map((char) => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state & 1024 ? char.toUpperCase() : char.toLowerCase();
+    })
+    .join('');
+}
+
+const SHORT_WORDS = ['key', 'pass', 'pin', 'sig', 'sid', 'auth', 'otp', 'mfa', 'pw', 'pwd', 'pswd', 'cred', 'creds'];
+const LONG_WORDS = ['token', 'secret', 'password', 'passwd', 'passcode', 'passphrase', 'session', 'sessid', 'cookie', 'ticket', 'jwt', 'bearer', 'signature', 'hmac', 'credential', 'assertion', 'authorization', 'apikey', 'api_key', 'accesstoken', 'sessionid', 'code'];
+const PREFIXES = ['', 'x', 'my', 'user', 'web', 'api', 'access', 'db', 'app', 'auth', 'id', 'client', 'refresh', 'oauth', 'php', 'j', 'X-Amz-', 'wp', 'admin', 'login', 'reset'];
+const SUFFIXES = ['', 'id', 'value', 'v2', 's', 'hash', 'data', 'str', 'key', 'code', 'token', 'url', 'name', 'number', 'header', 'info'];
+const SEPARATORS = ['', '_', '-', '.', 'Cap'];
+const capital = (word: string) => (word === '' ? '' : word[0]!.toUpperCase() + word.slice(1));
+
+/** Every name of a word between a prefix and a suffix, with each separator or a camelCase capital (as tCY's case-gaps sweep). */
+function* sweep(words: string[]): Generator<string> {
+  for (const word of words) for (const prefix of PREFIXES) for (const suffix of SUFFIXES) for (const before of SEPARATORS) for (const after of SEPARATORS) {
+    if (before === 'Cap' && prefix === '') continue;
+    yield prefix + (before === 'Cap' ? capital(word) : prefix === '' ? word : before + word) + (after === 'Cap' ? capital(suffix) : suffix === '' ? '' : after + suffix);
+  }
+}
+
+describe("a name's verdict does not depend on its case (tCY F3, F11: otpValue redacted, otpvalue in clear; hotKey redacted, hotkey not: 1,314 such pairs)", () => {
+  it('holds isSecretName(n) === isSecretName(n.toLowerCase()) === isSecretName(n.toUpperCase()), and a mixed case, over a generated sweep', () => {
+    const differing: string[] = [];
+    let seed = 1;
+    for (const name of sweep([...SHORT_WORDS, ...LONG_WORDS])) {
+      const verdict = isSecretName(name);
+      for (const spelling of [name.toLowerCase(), name.toUpperCase(), mixedCase(name, seed++)]) if (isSecretName(spelling) !== verdict) differing.push(`${name}/${spelling}`);
+    }
+    expect(differing).toEqual([]);
+  });
+
+  it('resolves the difference toward redaction: a short secret word of its own in camelCase, beginning the name or after a common qualifier, is redacted in every case, glued too', () => {
+    const clear: string[] = [];
+    // But `sig` before an `n`: lower case, `sigName`, `sigNumber` read as the ordinary `sign…` (`signIn`, `signal`, `signup`), which stay in clear.
+    for (const name of sweep(SHORT_WORDS)) if (!/sig[^a-z]?n/i.test(name) && (!isSecretName(name) || !isSecretName(name.toLowerCase()))) clear.push(name);
+    // A long word anywhere; `code` is a secret's alone or after a credential's word only (not `xCode`, `idCode`).
+    for (const name of sweep(LONG_WORDS)) if (!isSecretName(name) && !/code/i.test(name)) clear.push(name);
+    expect(clear).toEqual([]);
+  });
+
+  it('logs each named spelling of tCY F3 and F11 redacted, whatever its case', () => {
+    const names = [
+      // F3: a short word glued before another word: redacted in camelCase, in clear lower or upper case.
+      'otpValue', 'otpvalue', 'OTPVALUE', 'pinNumber', 'pinnumber', 'PINNUMBER', 'authHeader', 'authheader', 'AUTHHEADER', 'authInfo', 'authinfo', 'AUTHINFO',
+      'otpId', 'otpid', 'keyValue', 'keyvalue', 'passHash', 'passhash', 'pinHash', 'pinhash', 'sigValue', 'sigvalue', 'sidValue', 'sidvalue', 'authData', 'authdata',
+      // After a common qualifier, the short word in the middle.
+      'userPinHash', 'userpinhash', 'USERPINHASH', 'myKeyId', 'mykeyid', 'dbPassValue', 'dbpassvalue',
+      // F11: a long word read across a separator from inside a word, its camelCase capital no separator.
+      'userSess_id', 'usersess_id', 'USERSESS_ID', 'appSess_id', 'mySess_id', 'PHPSESS_ID', 'userSess-Id', 'user_sess_id', 'userTick_et', 'usertick_et',
+      // A keyCode after a credential's word (it was redacted camelCase: api_keyCode).
+      'api_keyCode', 'api_keycode',
+    ];
+    for (const name of names) expect(logged(name), name).toBe('redacted');
+  });
+});
+
+describe("a password's short spellings and a credential's (tCY F2: pw, user_pw, pswd, creds were logged in clear)", () => {
+  it('redacts the family in the log line, alone, with a separator, glued and in any case', () => {
+    const names = [
+      'pw', 'PW', 'pws', 'user_pw', 'userpw', 'userPw', 'db-pw', 'admin.pw', 'pw_hash', 'pwhash', 'newpw', 'oldPw',
+      'pwd', 'user_pwd', 'dbpwd', 'passwd', 'user_passwd', 'pswd', 'PSWD', 'user_pswd', 'psw', 'user_psw',
+      'pass', 'password', 'pass_word', 'passphrase', 'passcode',
+      'creds', 'CREDS', 'cred', 'user_creds', 'usercreds', 'dbCreds', 'aws.creds', 'credential', 'credentials', 'client_credentials', 'credsJson',
+    ];
+    for (const name of names) expect(logged(name), name).toBe('redacted');
+  });
+
+  it('keeps the ordinary words those spellings begin in clear: credit, pwa, incredible', () => {
+    for (const name of ['credit', 'credit_card_last4', 'creditLimit', 'credo', 'pwa', 'pwaInstalled', 'upward', 'incredible']) expect(logged(name), name).toBe('clear');
+  });
+});
+
+describe('ordinary names kept in clear, in any case (tCY F4: sortkey, cachekey, ssid, reauth, tenpin became secrets, and listen blanked their values everywhere)', () => {
+  it('keeps ordinary glued keys, passes, pins, sids, auths and sigs, and the ordinary words a short word begins', () => {
+    const names = [
+      // F4: a database's or a cache's key, a physical one; a network's ssid; an auth flag; a bowling pin, a spin.
+      'sortkey', 'sortKey', 'SORTKEY', 'orderkey', 'groupkey', 'partitionkey', 'rangekey', 'hashkey', 'routingkey', 'cachekey', 'idempotencykey', 'primarykey', 'foreignkey', 'doorkey', 'latchkey', 'mickey',
+      'ssid', 'SSID', 'essid', 'bssid', 'objectsid', 'processid', 'processId', 'classid', 'statusid', 'hasId',
+      'tenpin', 'rollingpin', 'freespins', 'respin', 'autospin', 'reauth', 'noauth', 'preauth', 'seasonpass', 'buspass', 'boardingpass', 'typesig',
+      // README's ordinary words, now in every case (hotKey, byPass, keyBoard, hairPin, OAuthProvider were redacted camelCase: tCY F3's inverse).
+      'author', 'design', 'monkey', 'turkey', 'hotkey', 'hotKey', 'HotKey', 'spinner', 'spin', 'bypass', 'byPass', 'compass', 'keyBoard', 'hairPin', 'OAuthProvider', 'oauthProvider', 'cursor', 'user',
+      // The ordinary words a short word begins.
+      'keyboard', 'keyboardLayout', 'keyword', 'keywords', 'keyframe', 'passenger', 'passport', 'passage', 'passThrough', 'pinned', 'ping', 'pingInterval', 'pine', 'pinpoint',
+      'sign', 'signIn', 'signup', 'signal', 'sigma', 'SIGTERM', 'side', 'sidebar', 'authority', 'authenticated', 'authorName',
+      // Across a separator, the end of one word and the start of the next (tCV F10).
+      'switch_mac', 'last_ok_entry', 'photo_kenya', 'dot_p',
+      // A short word inside a glued word after other letters is an ordinary word's as often (shopping, groupinfo): lower case tells none.
+      'shopping', 'groupInfo', 'typing', 'inside', 'processing',
+    ];
+    for (const name of names) {
+      expect(logged(name), name).toBe('clear');
+      expect(isSecretName(name.toUpperCase()), name).toBe(false);
+    }
+  });
+
+  it('still redacts a glued key, pin or sid a qualifier or a credential word goes before (no leak reopened)', () => {
+    for (const name of ['passkey', 'accountkey', 'privkey', 'apikey', 'userpin', 'ATMPIN', 'websid', 'usersid', 'phpsid', 'accesssid', 'sid', 'ordersig', 'dbpass', 'sort_key', 'sort-key', 'key', 'keys']) expect(logged(name), name).toBe('redacted');
+  });
+});
