@@ -24,7 +24,8 @@ export const REDACTED = '[redacted]';
  * (`isSecretName(n) === isSecretName(n.toLowerCase()) === isSecretName(n.toUpperCase())`; `otpValue` was redacted and
  * `otpvalue` logged in clear, `hotKey` redacted and `hotkey` not: tCY F3, F11). A short word ({@link SHORT}: `key`, `pass`,
  * `pin`, `sig`, `sid`, `auth`, `otp`, `mfa`, `pw`, `pswd`, `cred`, …) is a secret's as a word of its own, or glued to
- * other letters: ending a word (`passkey`, `accountkey`, `privkey`, `dbpass`, `userpin`, `userpw`), or beginning one,
+ * other letters: ending a word (`passkey`, `accountkey`, `privkey`, `dbpass`, `userpin`, `userpw`; `sid` after a qualifier
+ * only, {@link QUALIFIED_SID}), or beginning one,
  * maybe after a common qualifier ({@link QUALIFIER}: `otpvalue`, `pinnumber`, `authheader`, `userpinhash`, `mykeyid`),
  * but an ordinary word's end or start: not `author`, `design`, `monkey`, `turkey`, `hotkey`, `sortkey`, `cachekey`,
  * `spinner`, `spin`, `bypass`, `compass`, `keyboard`, `passenger`, `ping`, `sidebar`, `signin`, `ssid`, `processid`.
@@ -37,8 +38,9 @@ export const REDACTED = '[redacted]';
  * output; `name` is the parameter's name, decoded.
  */
 export function isSecretName(name: string): boolean {
-  // Lower case first, and only that read after: whatever case the name is written in, one verdict (tCY F3, F11).
-  const lower = name.toLowerCase();
+  // Lower case first, and only that read after: whatever case the name is written in, one verdict (tCY F3, F11). Upper
+  // case before, so that a letter whose capital is ASCII reads as that (`paßword` as `PASSWORD` does, `ſecret`, a Kelvin K).
+  const lower = name.toUpperCase().toLowerCase();
   // The name's letters and digits alone: the long words are found in it wherever they stand, across any separator.
   const joined = lower.replace(/[^a-z0-9]+/g, '');
   if (joined === 'code' || holdsSecretWord(lower)) return true;

@@ -51,6 +51,11 @@ describe("a name's verdict does not depend on its case (tCY F3, F11: otpValue re
       for (const spelling of [name.toLowerCase(), name.toUpperCase(), mixedCase(name, seed++)]) if (isSecretName(spelling) !== verdict) differing.push(`${name}/${spelling}`);
     }
     expect(differing).toEqual([]);
+    // Letters whose capital or small letter is ASCII: the name reads as its capitals do, on the safe side (`paßword` is `PASSWORD`).
+    for (const name of ['paßword', 'ſecret', 'ſession_id', '\u212Aey', 'api_\u212Aey', 'İd_token', 'user_paſs', 'ınfo']) {
+      expect([isSecretName(name.toLowerCase()), isSecretName(name.toUpperCase())], name).toEqual([isSecretName(name), isSecretName(name)]);
+    }
+    expect(['paßword', 'ſecret', '\u212Aey', 'user_paſs'].map(isSecretName)).toEqual([true, true, true, true]);
   });
 
   it('resolves the difference toward redaction: a short secret word of its own in camelCase, beginning the name or after a common qualifier, is redacted in every case, glued too', () => {
