@@ -13,7 +13,7 @@ export const REDACTED = '[redacted]';
 /**
  * Names of query parameters that hold a secret: a secret's word anywhere in the name, in any case
  * and whatever separates the words (`_`, `-`, `.`, a digit, or nothing; one read across a `_`, `-`
- * or `.` begins at a word or with 3 letters or more of it: not `switch_mac`'s hmac, `usersess_id`'s sessid,
+ * or `.` begins at a word or with 4 letters or more of it: `usersess_id`'s sessid, not `switch_mac`'s hmac,
  * {@link holdsSecretWord}): `token`, `access_token`, `accesstoken`, `Authtoken`, `token_value`, `tokens`,
  * `id_token`, `api_key`, `apiKey`, `api_key_v2`, `privatekey`, `password`, `pwd`, `pw`, `pswd`, `creds`,
  * `client_secret`, `clientsecret`, `sig`, `auth`, `authorization`, `jwt`, `session`, `session_id`, `session-id`,
@@ -60,7 +60,7 @@ export function isSecretName(name: string): boolean {
 /**
  * Whether `name` (lower case) holds one of {@link SECRET_WORD_ANYWHERE}'s words in its letters and digits, its separators dropped
  * (`access_token`, `accesstoken`, `pass_word`, `sess-id`), one read across a separator beginning at one of the name's
- * words, or with 3 letters or more of the word it begins in: the last letter or two of one word and the start of the next
+ * words, or with 4 letters or more of the word it begins in: the last letters (up to 3) of one word and the start of the next
  * make none (`switch_mac` is no hmac, `last_ok_entry` no token, `photo_kenya` no token, `dot_p` no otp: all were
  * redacted, tCV F10), but `usersess_id`, `PHPSESS_ID`, `userTick_et` are (`userSess_id` was logged in clear: tCY F11).
  * A camelCase capital is no separator (`switchMac` is read as `switchmac`, which holds hmac): the rule errs on redacting.
@@ -79,8 +79,8 @@ function holdsSecretWord(name: string): boolean {
   const find = new RegExp(SECRET_WORD_ANYWHERE.source, 'g');
   for (let match = find.exec(joined); match !== null; match = find.exec(joined)) {
     const { index } = match;
-    // Within one word, from a word's first character, or from 3 letters or more before the word's end.
-    if (wordAt[index] === wordAt[index + match[0].length - 1] || index === 0 || wordAt[index - 1] !== wordAt[index] || wordAt[index + 2] === wordAt[index]) return true;
+    // Within one word, from a word's first character, or from 4 letters or more before the word's end (`sess`, `tick`; not `msec_return`'s secret).
+    if (wordAt[index] === wordAt[index + match[0].length - 1] || index === 0 || wordAt[index - 1] !== wordAt[index] || wordAt[index + 3] === wordAt[index]) return true;
     find.lastIndex = index + 1;
   }
   return false;

@@ -112,7 +112,7 @@ describe('ordinary names kept in clear, in any case (tCY F4: sortkey, cachekey, 
       'keyboard', 'keyboardLayout', 'keyword', 'keywords', 'keyframe', 'passenger', 'passport', 'passage', 'passThrough', 'pinned', 'ping', 'pingInterval', 'pine', 'pinpoint',
       'sign', 'signIn', 'signup', 'signal', 'sigma', 'SIGTERM', 'side', 'sidebar', 'authority', 'authenticated', 'authorName',
       // Across a separator, the end of one word and the start of the next (tCV F10).
-      'switch_mac', 'last_ok_entry', 'photo_kenya', 'dot_p',
+      'switch_mac', 'last_ok_entry', 'photo_kenya', 'dot_p', 'msec_return', 'usec_retry',
       // A short word inside a glued word after other letters is an ordinary word's as often (shopping, groupinfo): lower case tells none.
       'shopping', 'groupInfo', 'typing', 'inside', 'processing',
     ];
