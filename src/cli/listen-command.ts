@@ -16,7 +16,8 @@ import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
-import { holdsSecretParameter, isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
+import { holdsUserInfoAnyhow, redactUrl, valueHoldsSecret, withPathParametersRedacted } from '../server/auth.js';
+import { isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -392,7 +393,8 @@ function authorityFault(target: string): string | undefined {
     // which end the authority (`ws://alice:s3cr/et@host:8080/…`): user info read to the last `@`, as the URL is shown,
     // and the password not quoted as the port (tCW F11: `got "s3cr"`).
     const at = target.lastIndexOf('@');
-    if (at >= authority[0].length) {
+    // Only where the server's log reads user info: an `@` in a fragment is none (`ws://[::1/…#k@…`: tCY F5).
+    if (at >= authority[0].length && holdsUserInfoAnyhow(target)) {
       const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(target)![0];
       return authorityFault(`${scheme}${target.slice(at + 1)}`) ?? `the user info before the "@" holds a "/", "?" or "#", where a URL's host ends: percent-encode them in it (%2F, %3F, %23)`;
     }
@@ -510,7 +512,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const why = url ? (error as Error).message : (authorityFault(target) ?? `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`);
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way. Its password is read to
     // the last `@`, as an option's is: one holding `/`, `?` or `#` stops the URL's authority, and was printed (tCW F11).
-    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(withFragmentRedacted(withPasswordShownRedacted(target)))}": ${redactText(why)}\n`);
+    // A target whose scheme was left out (`alice:hunter2@host/…`) parses as a URL of scheme `alice:`, its user info a path: read as given (printed: tCY F5).
+    const shownTarget = url && (url.protocol === 'ws:' || url.protocol === 'wss:' || !/^[^/?#]*@/.test(target)) ? redact(url) : unparsedShown(target);
+    output.stderr(`realtime-contract: cannot listen to "${shownTarget}": ${redactText(why)}\n`);
     return 2;
   }
   // `?token=` with nothing after it (`?token=$JWT`, JWT unset) was sent as no token, and the 401
@@ -536,7 +540,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const raw = [options.token, url.searchParams.get('token'), url.password ? decodedUserInfo(url.password) : url.username ? decodedUserInfo(url.username) : null].filter((s): s is string => !!s);
   // Other parameters named as secrets: hidden in the URL always, and elsewhere when long enough
   // to be a credential (a `sort_key=trades` must not redact every "trades" the server sends).
-  const named = secretParams(url).map(([, value]) => value).filter((value) => value.length >= WHOLE_SECRET_LENGTH);
+  // So are those nested in a value redact() hides (`?return_to=https://app/cb?api_key=<value>`, `?next=https://alice:<password>@bank/`):
+  // they were hidden in the URL and printed where the server echoed them (tCY F10).
+  const named = [...secretParams(url).map(([, value]) => value), ...[...url.searchParams.values()].flatMap(nestedSecrets)].filter((value) => value.length >= WHOLE_SECRET_LENGTH);
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
   // Pointer token. (A server that knows the token can always print a transform of it.)
   const secrets = [...new Set([...raw, ...named].flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
@@ -1214,14 +1220,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         }
         const reason = typeof error === 'string' && error.trim() !== '' ? `: ${JSON.stringify(cut(error.trim(), 200))}` : '';
         // A TLS port's answer to plain HTTP (Go's "Client sent an HTTP request to an HTTPS server.", nginx's "The plain HTTP request was sent to HTTPS port").
-        const hint = res.statusCode === 400 && url.protocol === 'ws:' && /\bHTTPS\b/i.test(body) ? ` (${TLS_THERE})` : res.statusCode === 401 && raw.length === 0
+        const hint = res.statusCode === 400 && url.protocol === 'ws:' && /\bHTTPS\b(?!:)/i.test(body) ? ` (${TLS_THERE})` : res.statusCode === 401 && raw.length === 0
           ? ' (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)'
           : res.statusCode === 404 ? socketHint(url, new URL(target).search !== '') : '';
         // When to try again and where the server sends the client: the first things one asks of a
         // 429 or 503, and of a redirect (http: to https:); they were left out (a hostile tester).
         const retryAfter = res.headers['retry-after'];
+        // Redacted as the server logs a URL (user info whole, in any form the parser reads, `#[redacted]`), then cut: cut first,
+        // a long user info lost its `@` and was shown (tCY F1).
         const location = res.statusCode! >= 300 && res.statusCode! < 400 ? res.headers.location : undefined;
-        const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(location, 200)}` : ''}`;
+        const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(redactUrl(location), 200)}` : ''}`;
         const contract = refusalFault(res.statusCode!, typeof error === 'string' ? error : '', retryAfter);
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
         resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}${headers}${contract}`)));
@@ -1496,6 +1504,23 @@ function secretParams(url: URL): [string, string][] {
   return [...url.searchParams].filter(([name]) => isSecretName(name));
 }
 
+/**
+ * The secrets nested in a query parameter's value (decoded) that redact() hides it for: the values of the parameters
+ * named as secrets of a URL in it, and its password (or user name alone); none when it holds none.
+ */
+function nestedSecrets(value: string): string[] {
+  const decoded = leniently(value);
+  if (!valueHoldsSecret(decoded)) return [];
+  const found = [...decoded.matchAll(/[?#&;]([^=?#&;]*)=([^&#;]*)/g)].filter(([, name]) => isSecretName(leniently(name!))).map(([, , secret]) => leniently(secret!));
+  try {
+    const nested = new URL(decoded);
+    if (nested.password || nested.username) found.push(decodedUserInfo(nested.password || nested.username));
+  } catch {
+    // Not a URL the parser reads: its named parameters only.
+  }
+  return found;
+}
+
 /** A URL's user name or password as ws sends it, decoded, or as written when it does not decode (`%zz`: decodeURIComponent threw). */
 function decodedUserInfo(part: string): string {
   try {
@@ -1505,12 +1530,13 @@ function decodedUserInfo(part: string): string {
   }
 }
 
-/** A query parameter's name as written, decoded (`+` a space), or as written when it does not decode. */
+/** A query parameter's name as written, decoded (`+` a space); when one escape does not decode, the others decoded as URLSearchParams decodes them. */
 function decodedName(name: string): string {
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));
   } catch {
-    return name;
+    // An escape that does not decode (`%74oken%FF`) leaves the others read, as the server's URLSearchParams reads them (printed: tCY F9).
+    return [...new URLSearchParams(`${name.replace(/[&=]/g, '')}=`).keys()][0] ?? name;
   }
 }
 
@@ -1528,14 +1554,27 @@ function redactText(text: string): string {
       .replace(/([?&;#])([^=?&;#\s"']*)=([^&;#\s"']*)/g, (whole: string, separator: string, name: string, value: string) => {
         const decoded = decodedName(name);
         // A value that is a URL with a parameter named as a secret goes whole, as redact() does (tCV F12).
-        if (!isSecretName(decoded)) return holdsSecretParameter(leniently(value)) ? `${separator}${name}=${REDACTED}` : whole;
+        // So does one that is a URL with user info (`?next=https%3A%2F%2Falice%3Ahunter2%40bank%2F`): the server's rule (printed: tCY F7).
+        if (!isSecretName(decoded)) return valueHoldsSecret(leniently(value)) ? `${separator}${name}=${REDACTED}` : whole;
         return decoded.includes('=') ? `${separator}${REDACTED}` : `${separator}${name}=${REDACTED}`;
       })
       // A name holding an encoded `=` (`?token%3D<value>`, no raw `=`) holds its value too: `[redacted]` whole, as redact() does (tCO F7).
-      .replace(/([?&;#])([^=?&;#\s"']*%3d[^=?&;#\s"']*)(?=[&;#\s"']|$)/gi, (whole: string, separator: string, name: string) => (isSecretName(decodedName(name)) ? `${separator}${REDACTED}` : whole))
+      // The name read whole at once (a lookahead and its backreference take no step back): `[^…]*%3d[^…]*` backtracked over
+      // each `%3d` of a run a server sent, quadratic (120 KB: 35 s, the event loop held: tCY F8).
+      .replace(/([?&;#])(?=([^=?&;#\s"']*))\2(?=[&;#\s"']|$)/g, (whole: string, separator: string, name: string) => (/%3d/i.test(name) && isSecretName(decodedName(name)) ? `${separator}${REDACTED}` : whole))
       .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`)
+      // A password holding a `/` (base64 ones do: `https://alice:pa/ss@idp/`), where the part before that `/` is no port of
+      // digits, to an `@` at most 512 characters on, as the server's log reads one (withoutLooseUserInfo; printed: tCY F1).
+      .replace(/(\/\/[^/@\s:"'[]*:)(?=[^/@\s"']*[^\d/@\s"'])[^@\s"']{0,512}@/g, `$1${REDACTED}@`)
       // User info with no password goes whole, as redact() shows it (a token as the user name: tCV F6); `//user:[redacted]@` holds a `:`.
-      .replace(/\/\/[^/@\s:"']+@/g, `//${REDACTED}@`),
+      .replace(/\/\/[^/@\s:"']+@/g, `//${REDACTED}@`)
+      // The same JSON-escaped (`https:\/\/alice:hunter2@…`, PHP's json_encode default, in a body that is no JSON), and after
+      // a web scheme's `:` without slashes (`https:alice:hunter2@…`, which the URL parser reads as user info): printed (tCY F1, aside).
+      // (Its escaped slashes, `\/` or `\\/` once quoted again, read from a run's first backslash: linear.)
+      .replace(/((?<!\\)(?:\\+\/){2}[^/\\@\s:"']*:)[^/\\@\s"']*@/g, `$1${REDACTED}@`)
+      .replace(/((?<!\\)(?:\\+\/){2})[^/\\@\s:"']+@/g, `$1${REDACTED}@`)
+      .replace(/\b((?:https?|wss?):[^/\\@\s:"']*:)[^/\\@\s"']{0,512}@/gi, `$1${REDACTED}@`)
+      .replace(/\b((?:https?|wss?):)[^/\\@\s:"']+@/gi, `$1${REDACTED}@`),
   );
 }
 
@@ -1557,12 +1596,15 @@ function redact(url: URL): string {
   // A fragment, whatever it holds, is `#[redacted]`, as the server logs one (one of a URL of another scheme, refused, was printed: tCV F8).
   const fragment = copy.hash !== '' ? `#${REDACTED}` : '';
   copy.hash = '';
+  // A path parameter named as a secret (`;jsessionid=`), as the server logs it (printed: tCY F6).
+  copy.pathname = withPathParametersRedacted(copy.pathname);
   // Every parameter kept in its place, repeated ones too.
   // Pair by pair, and the password after: a URLSearchParams or URL given the mark writes it `%5Bredacted%5D`.
   // A name that holds an encoded `=` (`?session_id%3D<value>`) holds its value too: that parameter is `[redacted]` whole.
   // A parameter whose value is a URL with a parameter named as a secret (`?return_to=https://app/cb?access_token=…`) goes whole
   // too, as the server logs it (printed in clear: tCV F12).
-  const nested = (value: string) => holdsSecretParameter(leniently(value));
+  // One with user info (`?next=https://alice:hunter2@bank/`) too: the server's own rule, valueHoldsSecret (printed: tCY F7).
+  const nested = (value: string) => valueHoldsSecret(leniently(value));
   if ([...copy.searchParams].some(([name, value]) => isSecretName(name) || nested(value))) {
     copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? (name.includes('=') ? REDACTED : `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`) : nested(value) ? `${new URLSearchParams([[name, '']]).toString()}${REDACTED}` : new URLSearchParams([[name, value]]).toString())).join('&');
   }
@@ -1583,12 +1625,23 @@ function redact(url: URL): string {
 }
 
 /**
- * `target` as given (it does not parse), with what follows its first `#` after the user info (to its last `@`) as
- * `#[redacted]`: a fragment is never shown, as for a URL that parses (`got one (not shown: …)`) and in the server's
- * log; `#x=<secret>` was printed when the target did not parse (tCV F8).
+ * `target` as given (it does not parse), redacted by pattern: its password (user info read to the last `@`, when the
+ * server's log reads user info in it: `holdsUserInfoAnyhow`), a fragment, and {@link redactText}'s secrets.
+ * An `@` in a fragment or query after a host and port is no user info (`ws://127.0.0.1:99999/api/ws#login=a@b:<secret>`
+ * printed the fragment's tail and hid the port and path: tCY F5).
  */
-function withFragmentRedacted(target: string): string {
-  const hash = target.indexOf('#', target.lastIndexOf('@') + 1);
+function unparsedShown(target: string): string {
+  const userInfo = holdsUserInfoAnyhow(target) || !/^[a-z][a-z\d+.-]*:\/\//i.test(target);
+  return redactText(withFragmentRedacted(userInfo ? withPasswordShownRedacted(target) : target, userInfo));
+}
+
+/**
+ * `target` as given (it does not parse), with what follows its first `#` after the user info (to its last `@`, when
+ * `userInfo`) as `#[redacted]`: a fragment is never shown, as for a URL that parses (`got one (not shown: …)`) and in
+ * the server's log; `#x=<secret>` was printed when the target did not parse (tCV F8).
+ */
+function withFragmentRedacted(target: string, userInfo: boolean): string {
+  const hash = target.indexOf('#', userInfo ? target.lastIndexOf('@') + 1 : 0);
   return hash === -1 ? target : `${target.slice(0, hash)}#${REDACTED}`;
 }
 

@@ -204,8 +204,9 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
  * (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
  * holds a `/`, `?` or `#`: `withoutLooseUserInfo`) is `[redacted]`, and so is any JWT in the host
- * or the path (see {@link redactOrigin}); a parameter whose value is a URL with user info is
- * redacted as a secret's is.
+ * or the path (see {@link redactOrigin}), and the value of a path parameter named as a secret
+ * (`;jsessionid=`: `withPathParametersRedacted`); a parameter whose value is a URL with user info is
+ * redacted as a secret's is ({@link valueHoldsSecret}).
  *
  * Bounded: a `url` longer than {@link MAX_REDACTED_LENGTH} characters, or of more than
  * {@link MAX_REDACTED_PARAMETERS} parameters, is not read through (each refused request's URL is
@@ -225,7 +226,7 @@ export function redactUrl(url: string | URL | undefined): string {
   const base = hash === -1 ? whole : whole.slice(0, hash);
   const fragment = hash === -1 ? '' : `#${REDACTED}`;
   const start = base.indexOf('?');
-  const target = redactOrigin(start === -1 ? base : base.slice(0, start));
+  const target = withPathParametersRedacted(redactOrigin(start === -1 ? base : base.slice(0, start)));
   if (start === -1) return target + fragment;
   const raw = base.slice(start + 1).split('&');
   const parameters = raw.map((parameter) => {
@@ -237,10 +238,9 @@ export function redactUrl(url: string | URL | undefined): string {
     if (isSecretName(name)) return name.includes('=') ? REDACTED : `${rawName}=${REDACTED}`;
     // A URL with user info as a parameter (`?next=https://alice:hunter2@bank/`, encoded or not) was logged as sent (a reviewer).
     // No user info without an `@`: the parser is not asked then (a log line of thousands of parameters).
-    const value = leniently(equals === -1 ? parameter : parameter.slice(equals + 1));
-    if (value.includes('@') && holdsUserInfoAnyhow(value)) return equals === -1 ? REDACTED : `${rawName}=${REDACTED}`;
     // So is one whose value is a URL with a parameter named as a secret (`?return_to=https://app/cb?access_token=…`: logged as sent, tCV F12).
-    if (equals !== -1 && holdsSecretParameter(value)) return `${rawName}=${REDACTED}`;
+    const value = leniently(equals === -1 ? parameter : parameter.slice(equals + 1));
+    if (equals === -1 ? value.includes('@') && holdsUserInfoAnyhow(value) : valueHoldsSecret(value)) return equals === -1 ? REDACTED : `${rawName}=${REDACTED}`;
     return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? REDACTED : parameter;
   });
   // A JWT split over parameters, each part harmless alone: a reader of the log joins them again (its shape: secrets.ts).
@@ -320,8 +320,28 @@ function withoutLooseUserInfo(url: string): string {
   return `${url.slice(0, start)}${REDACTED}${url.slice(last)}`;
 }
 
-/** Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does. */
-function holdsUserInfoAnyhow(text: string): boolean {
+/**
+ * Whether a query parameter's value, percent-decoded (`leniently`), is one {@link redactUrl} redacts whole: a URL with
+ * user info (`https://alice:hunter2@bank/`, in any form the parser or `withoutLooseUserInfo` reads as one) or with a
+ * parameter named as a secret (`holdsSecretParameter`). The one rule of the server's log and of `listen`'s output
+ * (listen printed `?next=https://alice:hunter2@bank/` the server logs `?next=[redacted]`: tCY F7). Linear in `value`.
+ */
+export function valueHoldsSecret(value: string): boolean {
+  return (value.includes('@') && holdsUserInfoAnyhow(value)) || holdsSecretParameter(value);
+}
+
+/**
+ * `path` (a URL's path, before its query) with the value of each `;name=value` path parameter whose name says it holds
+ * a secret ({@link isSecretName}, of the name decoded) `[redacted]`: `/api/ws;jsessionid=[redacted]`, the classic URL
+ * shape of a session id (it was logged and printed in clear, though redacted nested in a value: tCY F6). Linear in `path`.
+ */
+export function withPathParametersRedacted(path: string): string {
+  if (!path.includes(';')) return path;
+  return path.replace(/;(?=([^;=/?#]*))\1=([^;/?#]*)/g, (whole: string, name: string) => (isSecretName(leniently(name)) ? `;${name}=${REDACTED}` : whole));
+}
+
+/** Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does (see {@link redactUrl}). */
+export function holdsUserInfoAnyhow(text: string): boolean {
   return withoutUserInfo(text) !== text || withoutLooseUserInfo(text) !== text || holdsUserInfo(text);
 }
 

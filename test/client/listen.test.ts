@@ -1331,7 +1331,7 @@ describe('listen', () => {
       expect(jwt).toMatch(/^e(yA|wo|w0)/);
       for (const [url, shown] of [
         [`ws://127.0.0.1:${port}/api/ws?t=${jwt}`, `ws://127.0.0.1:${port}/api/ws?t=[redacted]`],
-        [`ws://127.0.0.1:${port}/api/ws;session=x/${jwt}`, `ws://127.0.0.1:${port}/api/ws;session=x/[redacted]`],
+        [`ws://127.0.0.1:${port}/api/ws;session=x/${jwt}`, `ws://127.0.0.1:${port}/api/ws;session=[redacted]/[redacted]` /* a path parameter named as a secret: tCY F6 */],
       ] as const) {
         const run = await listen([url, '--count', '1']);
         expect(run.status).toBe(2);

@@ -1,0 +1,169 @@
+/**
+ * What `listen` prints of a URL's secrets in the shapes the server's log (`redactUrl`) already
+ * reads (tCY F1, F5–F10 and its aside): a URL with user info nested in a query value, a
+ * redirect's Location and a server's text with user info in loose shapes, an `@` in an
+ * unparsable target's fragment, `;jsessionid=` path parameters, a bad escape in a secret's name,
+ * a nested secret echoed back, a quadratic pattern. Real sockets on 127.0.0.1 (port 0); listen
+ * in-process, or as a child process where a run could block its event loop.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runListen as listenIn, type ListenCommandOptions } from '../../src/cli/listen-command.js';
+import { redactUrl } from '../../src/server/index.js';
+import { runListen, stopWsServers, wsServer } from '../support/listen.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await stopWsServers();
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** listen run in-process: its exit code and what it wrote. */
+async function said(target: string, options: Partial<ListenCommandOptions> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const output = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), stdin: () => process.stdin };
+  const status = await listenIn(target, { mode: 'strict', format: 'text', durationMs: 2000, ...options }, output);
+  return { status, stdout, stderr };
+}
+
+/** A port on 127.0.0.1 nothing listens on (one just closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A plain HTTP server on 127.0.0.1 answering every request with `status`, `headers` and `body`; its ws:// URL. */
+async function answering(status: number, headers: Record<string, string>, body = ''): Promise<string> {
+  const server = createServer((_request, response) => {
+    response.writeHead(status, headers);
+    response.end(body);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
+}
+
+const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
+
+describe('listen: URL-shaped secrets, as the server logs them', () => {
+  it('a query value that is a URL with user info is [redacted] whole, as redactUrl logs it: stderr, the JSON report, an unparsable target, a redirect (tCY F7)', async () => {
+    const port = await closedPort();
+    for (const value of ['https://alice:hunter2@bank.example/', 'https%3A%2F%2Falice%3Ahunter2%40bank.example%2F', 'https://TOKENVALUE123@bank.example/', 'postgres://app:hunter2@db/prod']) {
+      const target = `ws://127.0.0.1:${port}/api/ws?next=${value}&x=1`;
+      expect(redactUrl(`/api/ws?next=${value}&x=1`)).toBe('/api/ws?next=[redacted]&x=1');
+      const text = await said(target);
+      expect(text.status).toBe(2);
+      expect(text.stderr).toContain(`cannot connect to ws://127.0.0.1:${port}/api/ws?next=[redacted]&x=1: `);
+      const json = await said(target, { format: 'json' });
+      expect(JSON.parse(json.stdout).url).toBe(`ws://127.0.0.1:${port}/api/ws?next=[redacted]&x=1`);
+      expect(`${text.stderr}${json.stdout}${json.stderr}`).not.toMatch(/hunter2|TOKENVALUE/);
+    }
+    expect((await said('ws://127.0.0.1:99999/api/ws?u=https%3A%2F%2Falice%3Ahunter2%40bank%2F&x=1')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?u=[redacted]&x=1": the port 99999 is out of range (0–65535)\n');
+    const redirect = await answering(302, { location: 'https://idp.example/cb?next=https%3A%2F%2Falice%3Ahunter2%40bank%2F' });
+    expect((await said(redirect)).stderr).toContain('; Location: https://idp.example/cb?next=[redacted]');
+  });
+
+  it("a redirect's Location is redacted before it is cut, its user info in loose shapes and its fragment hidden; a server's text in those shapes too (tCY F1)", async () => {
+    const long = `${'A'.repeat(200)}SECRETTAIL${'B'.repeat(20)}`;
+    const cases: [string, string][] = [
+      ['https://alice:pa/ss@idp.example/login', 'https://[redacted]@idp.example/login'],
+      ['https:alice:hunter2@idp.example/login', 'https:[redacted]@idp.example/login'],
+      [`https://${long}@idp.example/login`, 'https://[redacted]@idp.example/login'],
+      ['https://app.example/cb#Zk9xQ2pVb3hTZWNyZXRPcGFxdWU', 'https://app.example/cb#[redacted]'],
+    ];
+    for (const [location, shown] of cases) {
+      const url = await answering(302, { location });
+      const { stderr } = await said(url);
+      expect(stderr).toContain(`the server refused the upgrade with HTTP 302 Found; Location: ${shown}\n`);
+      expect(stderr).not.toMatch(/pa\/ss|hunter2|AAAAAAAA|SECRETTAIL|Zk9x/);
+    }
+    for (const [reason, shown] of [
+      ['retry at https://alice:pa/ss@idp.example/', 'retry at https://alice:[redacted]@idp.example/'],
+      ['retry at https:alice:hunter2@idp.example/', 'retry at https:alice:[redacted]@idp.example/'],
+      ['retry at https://alice:hunter2@idp.example/', 'retry at https://alice:[redacted]@idp.example/'],
+      // A port of digits, then an `@` in the path: no user info, shown as sent.
+      ['see ws://127.0.0.1:8080/users/a@b.c', 'see ws://127.0.0.1:8080/users/a@b.c'],
+    ]) {
+      const url = await wsServer((ws) => {
+        ws.send(connection);
+        ws.close(4000, reason);
+      });
+      const { stdout } = await said(url, { format: 'json' });
+      expect(JSON.parse(stdout).close).toEqual({ code: 4000, reason: shown });
+    }
+  });
+
+  it('an unparsable target with an @ in its fragment or query: the fragment hidden, host, port and path shown, no user-info fault; one without its scheme has its password hidden (tCY F5)', async () => {
+    const cases: [string, string][] = [
+      ['ws://127.0.0.1:99999/api/ws#login=alice@example.com:Hunter2Secret', '"ws://127.0.0.1:99999/api/ws#[redacted]": the port 99999 is out of range (0–65535)'],
+      ['ws://127.0.0.1:99999/api/ws#x=1&cb=https://app/@Zk9xQ2pVb3hTZWNyZXQ', '"ws://127.0.0.1:99999/api/ws#[redacted]": the port 99999 is out of range (0–65535)'],
+      ['ws://127.0.0.1:99999/api/ws?x=1&email=a@b.c', '"ws://127.0.0.1:99999/api/ws?x=1&email=a@b.c": the port 99999 is out of range (0–65535)'],
+      ['alice:hunter2@127.0.0.1:23001/api/ws', '"alice:[redacted]@127.0.0.1:23001/api/ws": expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)'],
+    ];
+    for (const [target, shown] of cases) expect((await said(target)).stderr).toBe(`realtime-contract: cannot listen to ${shown}\n`);
+    const bracket = (await said('ws://[::1/api/ws#k@Zk9xQ2pVb3hTZWNyZXQ')).stderr;
+    expect(bracket).toContain('"ws://[::1/api/ws#[redacted]"');
+    expect(bracket).not.toContain('user info');
+    expect(bracket).not.toContain('Zk9x');
+    // User info holding a `#` is still read to its last `@` (tCW F11).
+    expect((await said('ws://alice:s3cr#et@127.0.0.1:99999/api/ws')).stderr).toContain('"ws://alice:[redacted]@127.0.0.1:99999/api/ws"');
+  });
+
+  it('a ;jsessionid= or ;token= path parameter is [redacted] by redactUrl and listen, parsed or not (tCY F6)', async () => {
+    expect(redactUrl('/api/ws;jsessionid=ABCDEF123SECRET?x=1')).toBe('/api/ws;jsessionid=[redacted]?x=1');
+    expect(redactUrl('/api/ws;token=ABCDEF123SECRET')).toBe('/api/ws;token=[redacted]');
+    expect(redactUrl('/api/ws;v=2/x;lang=fr')).toBe('/api/ws;v=2/x;lang=fr');
+    const port = await closedPort();
+    expect((await said(`ws://127.0.0.1:${port}/api/ws;jsessionid=ABCDEF123SECRET;v=2?x=1`)).stderr).toContain(`cannot connect to ws://127.0.0.1:${port}/api/ws;jsessionid=[redacted];v=2?x=1: `);
+    expect((await said('ws://127.0.0.1:99999/api/ws;jsessionid=ABCDEF123SECRET')).stderr).toContain('"ws://127.0.0.1:99999/api/ws;jsessionid=[redacted]"');
+  });
+
+  it('a key of 1 MB of %3d a server sends is scrubbed in time linear in it: the run ends with its report (tCY F8: quadratic, ~40 min)', { timeout: 120_000 }, async () => {
+    const key = `?${'%3d'.repeat(350_000)}=`;
+    const url = await wsServer((ws) => {
+      ws.send(JSON.stringify({ type: 'connection', [key]: 1 }));
+      setTimeout(() => ws.close(1000), 100);
+    });
+    // Killed after 90 s (status null) if it blocks; it takes a few seconds once linear.
+    const run = await runListen([url, '--mode', 'strict', '--duration', '5s', '--format', 'json'], {}, 90_000);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).frames).toBe(1);
+  });
+
+  it('a secret name with one escape that does not decode (?%74oken%FF=) is read as the server reads it, in an unparsable target (tCY F9)', async () => {
+    expect(redactUrl('/api/ws?%74oken%FF=SECRETVALUE123')).toBe('/api/ws?%74oken%FF=[redacted]');
+    expect((await said('ws://127.0.0.1:99999/api/ws?%74oken%FF=SECRETVALUE123')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:99999/api/ws?%74oken%FF=[redacted]": the port 99999 is out of range (0–65535)\n');
+  });
+
+  it('a secret nested in a query value is scrubbed where the server echoes it, as a named one is (tCY F10)', async () => {
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      ws.close(4000, 'unknown key LongSecretValue123');
+    });
+    for (const query of ['return_to=https%3A%2F%2Fapp.example%2Fcb%3Fapi_key%3DLongSecretValue123', 'next=https%3A%2F%2Falice%3ALongSecretValue123%40bank.example%2F']) {
+      const { stdout } = await said(`${url}?${query}`, { format: 'json' });
+      const report = JSON.parse(stdout);
+      expect(report.close).toEqual({ code: 4000, reason: 'unknown key [redacted]' });
+      expect(stdout).not.toContain('LongSecretValue123');
+    }
+  });
+
+  it('a 400 whose body names an https URL gets no "speaks TLS" hint; a JSON-escaped https:\\/\\/user:password@ in it is redacted (tCY aside)', async () => {
+    // Not JSON (PHP's json_encode escapes `/` as `\/`), said as written.
+    const body = `refused: {"error":"bad-origin","detail":"use https:\\/\\/alice:hunter2@app.example\\/ instead"}`;
+    const url = await answering(400, { 'content-type': 'text/plain' }, body);
+    const { stderr } = await said(url);
+    expect(stderr).toContain('the server refused the upgrade with HTTP 400');
+    expect(stderr).toContain('alice:[redacted]@app.example');
+    expect(stderr).not.toContain('hunter2');
+    expect(stderr).not.toContain('speaks TLS');
+    // Go's answer of a TLS port to plain HTTP keeps its hint.
+    const tls = await answering(400, {}, 'Client sent an HTTP request to an HTTPS server.\n');
+    expect((await said(tls)).stderr).toContain('speaks TLS');
+  });
+});
