@@ -1561,11 +1561,12 @@ function redactText(text: string): string {
       // A name holding an encoded `=` (`?token%3D<value>`, no raw `=`) holds its value too: `[redacted]` whole, as redact() does (tCO F7).
       // The name read whole at once (a lookahead and its backreference take no step back): `[^…]*%3d[^…]*` backtracked over
       // each `%3d` of a run a server sent, quadratic (120 KB: 35 s, the event loop held: tCY F8).
-      .replace(/([?&;#])(?=([^=?&;#\s"']*))\2(?=[&;#\s"']|$)/g, (whole: string, separator: string, name: string) => (/%3d/i.test(name) && isSecretName(decodedName(name)) ? `${separator}${REDACTED}` : whole))
+      // (A lookbehind then finds its `%3d`, within the name: no callback for each `&a` of a long text.)
+      .replace(/([?&;#])(?=([^=?&;#\s"']*))\2(?<=%3d[^=?&;#\s"']*)(?=[&;#\s"']|$)/gi, (whole: string, separator: string, name: string) => (isSecretName(decodedName(name)) ? `${separator}${REDACTED}` : whole))
       .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`)
       // A password holding a `/` (base64 ones do: `https://alice:pa/ss@idp/`), where the part before that `/` is no port of
-      // digits, to an `@` at most 512 characters on, as the server's log reads one (withoutLooseUserInfo; printed: tCY F1).
-      .replace(/(\/\/[^/@\s:"'[]*:)(?=[^/@\s"']*[^\d/@\s"'])[^@\s"']{0,512}@/g, `$1${REDACTED}@`)
+      // digits, to an `@` at most 256 characters on (a bound: each `//x:` of a long text reads no further), as the server's log reads one (withoutLooseUserInfo; printed: tCY F1).
+      .replace(/(\/\/[^/@\s:"'[]*:)(?=[^/@\s"']*[^\d/@\s"'])[^@\s"']{0,256}@/g, `$1${REDACTED}@`)
       // User info with no password goes whole, as redact() shows it (a token as the user name: tCV F6); `//user:[redacted]@` holds a `:`.
       .replace(/\/\/[^/@\s:"']+@/g, `//${REDACTED}@`)
       // The same JSON-escaped (`https:\/\/alice:hunter2@…`, PHP's json_encode default, in a body that is no JSON), and after
@@ -1573,7 +1574,7 @@ function redactText(text: string): string {
       // (Its escaped slashes, `\/` or `\\/` once quoted again, read from a run's first backslash: linear.)
       .replace(/((?<!\\)(?:\\+\/){2}[^/\\@\s:"']*:)[^/\\@\s"']*@/g, `$1${REDACTED}@`)
       .replace(/((?<!\\)(?:\\+\/){2})[^/\\@\s:"']+@/g, `$1${REDACTED}@`)
-      .replace(/\b((?:https?|wss?):[^/\\@\s:"']*:)[^/\\@\s"']{0,512}@/gi, `$1${REDACTED}@`)
+      .replace(/\b((?:https?|wss?):[^/\\@\s:"']*:)[^/\\@\s"']{0,256}@/gi, `$1${REDACTED}@`)
       .replace(/\b((?:https?|wss?):)[^/\\@\s:"']+@/gi, `$1${REDACTED}@`),
   );
 }
