@@ -171,7 +171,8 @@ export interface RealtimeServerOptions {
    * while a socket is open (every quarter of a shorter grace period, at least 25 ms apart), so a
    * socket closes up to that much after it. A store with `onHealth` (the Redis store) has each
    * outage timed from the moment it began, and one healthy again in between, however briefly,
-   * starts the next afresh; a store without it is timed from the first look that found it
+   * starts the next afresh (the Redis store sees a Redis back at its next reconnect attempt, at
+   * most 500 ms apart, so one answering again 500 ms or more before the grace ends closes nothing); a store without it is timed from the first look that found it
    * unhealthy, and a healthy stretch between two looks goes unseen. A number from 0 to
    * 2^31 - 1, or null: never (open sockets stay open for the outage). Default 10 000.
    */

@@ -397,7 +397,7 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   Redis (…)`, the connection remade every 2 s. Not caught: extra replies, one of them null,
  *   end the process inside ioredis (README, "Several server nodes on Redis").
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
- *   caller knows the message was not stored); reconnects with backoff. Lost includes a
+ *   caller knows the message was not stored); reconnects with backoff (100 ms more each attempt, at most 500 ms apart, so a Redis back is seen within 500 ms). Lost includes a
  *   connection that leaves a command or the heartbeat (each second: an empty script on the
  *   command connection, which Redis holds while writes are paused, a PING on the subscriber one)
  *   unanswered for `commandTimeoutMs`: a subscriber connection gone silent is remade too. On return the node
@@ -512,7 +512,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     autoResubscribe: false,
-    retryStrategy: (times) => (started && !closed ? Math.min(100 * times, 2000) : null),
+    // At most RECONNECT_MAX_DELAY_MS apart: the store sees a Redis back only at an attempt, and with
+    // ioredis's 2 s a Redis back 9.5 s into an outage was seen at 10.5 s, its sockets closed 1013
+    // past a 10 s storeUnavailableGraceMs though Redis answered within it (tDA F1).
+    retryStrategy: (times) => (started && !closed ? Math.min(100 * times, RECONNECT_MAX_DELAY_MS) : null),
     commandTimeout: commandTimeoutMs,
     // How long a socket ended by close() may take to close before it is destroyed (ioredis's
     // default, 2 s, held a stopping process that long on a hung Redis: a hostile tester).
@@ -1844,6 +1847,12 @@ const MAX_FOREIGN_EPOCHS = 64;
 
 /** How often a node asks Redis whether it still answers (and takes a write), on both connections, ms. */
 const HEARTBEAT_MS = 1000;
+/**
+ * The longest wait between two reconnect attempts while Redis is away (ioredis's backoff, 100 ms
+ * more each attempt, up to this): a Redis back is seen up to this much later, so it must answer at
+ * least this long before the server's storeUnavailableGraceMs ends for its sockets to stay open.
+ */
+const RECONNECT_MAX_DELAY_MS = 500;
 
 /**
  * Page reads of store.read() a node has sent Redis and not had answered, at most (see pageRead):
