@@ -388,8 +388,11 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   store of another type (`<keyPrefix>:epoch`, `:seq`, `:head`, `:all`) → `… holds <key> as a
  *   <type>, where the store keeps a <type> (WRONGTYPE …): …`, a full Redis
  *   holding no epoch → `… holds no epoch key (…) and is full, so refuses to write one (OOM …): …`.
- *   Other answers (LOADING, NOREPLICAS) are waited for: the read is retried each 200 ms, its
+ *   Other answers (NOREPLICAS) are waited for: the read is retried each 200 ms, its
  *   `redis-error` line (catch-up) at most once each 10 s with `unlogged`, the failures not said.
+ *   A Redis loading its dataset (LOADING) is waited for, looked at each 200 ms, with a
+ *   `redis-loading` warning (`loadedPercent`, `etaSeconds`) at most once each 10 s, also when a
+ *   running node reconnects to a Redis that loads.
  * - Credentials refused while reconnecting (a password changed) → `redis-credentials-refused`
  *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff.
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
@@ -516,6 +519,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // ioredis's 2 s a Redis back 9.5 s into an outage was seen at 10.5 s, its sockets closed 1013
     // past a 10 s storeUnavailableGraceMs though Redis answered within it (tDA F1).
     retryStrategy: (times) => (started && !closed ? Math.min(100 * times, RECONNECT_MAX_DELAY_MS) : null),
+    // Redis loading its dataset: its ready check is made again this often (ioredis: up to 10 s), so
+    // the store starts, or reads healthy, within about that of Redis answering.
+    maxLoadingRetryTime: LOADING_LOOK_MS,
     commandTimeout: commandTimeoutMs,
     // How long a socket ended by close() may take to close before it is destroyed (ioredis's
     // default, 2 s, held a stopping process that long on a hung Redis: a hostile tester).
@@ -907,15 +913,55 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     remaking = false;
     maybeRecovered();
   };
+  /** When the last redis-loading line was logged (monotonic clock); the look at Redis's INFO while it loads. */
+  let loadingLoggedAt = -Infinity;
+  let loadingWatch: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Connected, not ready: ioredis's ready check holds the connection while Redis loads its
+   * dataset (INFO `loading:1`), and nothing was said: a node started on a Redis loading 22 s
+   * wrote no line, hung to an operator (tDA F2). Looked at each LOADING_LOOK_MS (INFO may be
+   * sent while Redis loads), said in a `redis-loading` warning at most once each 10 s.
+   */
+  const watchLoading = () => {
+    clearInterval(loadingWatch);
+    loadingWatch = setInterval(() => {
+      if (closed || cmd.status !== 'connect') return void clearInterval(loadingWatch);
+      cmd.info('persistence').then(
+        (info: unknown) => {
+          if (closed || cmd.status !== 'connect' || typeof info !== 'string' || !/^loading:1\r?$/m.test(info)) return;
+          const now = performance.now();
+          if (now - loadingLoggedAt < APPEND_LOG_MS) return;
+          loadingLoggedAt = now;
+          const field = (name: string) => new RegExp(`^${name}:([0-9.]+)\\r?$`, 'm').exec(info)?.[1];
+          const percent = field('loading_loaded_perc');
+          const etaSeconds = field('loading_eta_seconds');
+          logger.warn(
+            { event: 'redis-loading', url: where, ...(percent === undefined ? {} : { loadedPercent: Number(percent) }), ...(etaSeconds === undefined ? {} : { etaSeconds: Number(etaSeconds) }) },
+            `Redis at ${where} is loading its dataset into memory${percent === undefined ? '' : ` (${percent} %)`}: waiting for it${running ? '' : ' before the store starts'}`,
+          );
+        },
+        () => undefined,
+      );
+    }, LOADING_LOOK_MS);
+    loadingWatch.unref();
+  };
+  const stopLoadingWatch = () => clearInterval(loadingWatch);
   cmd.on('error', onCmdError);
   cmd.on('close', onDown);
   cmd.on('connect', onCmdConnect);
+  cmd.on('connect', watchLoading);
   cmd.on('ready', onCmdReady);
+  cmd.on('ready', stopLoadingWatch);
+  cmd.on('close', stopLoadingWatch);
   const detachCmd = () => {
     cmd.off('error', onCmdError);
     cmd.off('close', onDown);
     cmd.off('ready', onCmdReady);
     cmd.off('connect', onCmdConnect);
+    cmd.off('connect', watchLoading);
+    cmd.off('ready', stopLoadingWatch);
+    cmd.off('close', stopLoadingWatch);
+    stopLoadingWatch();
   };
   sub.on('error', report('subscriber connection', sub));
   sub.on('close', () => {
@@ -1853,6 +1899,8 @@ const HEARTBEAT_MS = 1000;
  * least this long before the server's storeUnavailableGraceMs ends for its sockets to stay open.
  */
 const RECONNECT_MAX_DELAY_MS = 500;
+/** How often a connection held by Redis loading its dataset looks again (ioredis's ready check, and the redis-loading watch), ms. */
+const LOADING_LOOK_MS = 200;
 
 /**
  * Page reads of store.read() a node has sent Redis and not had answered, at most (see pageRead):
