@@ -378,7 +378,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`;
- *   a replica (ROLE says so, read-only or writable: see replicaOf) → `Redis at <url> is a replica
+ *   a replica (ROLE says so, read-only or writable, before the first read and again once the
+ *   start's catch-up is done: see replicaOf) → `Redis at <url> is a replica
  *   (of <host:port>): what is written on a replica never reaches its primary nor the other nodes;
  *   give the primary's URL`; an answer to the first read that waiting cannot change (see
  *   startRefusal): a read-only replica ROLE did not tell (refused to the ACL user) → `Redis at <url>
@@ -386,7 +387,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   CLUSTERDOWN, MOVED, ASK, TRYAGAIN, or a database given: `ERR SELECT is not allowed in cluster
  *   mode`) → `… is a Redis Cluster node (…): Redis Cluster is not supported; …`, a key of the
  *   store of another type (`<keyPrefix>:epoch`, `:seq`, `:head`, `:all`) → `… holds <key> as a
- *   <type>, where the store keeps a <type> (WRONGTYPE …): …`, a full Redis
+ *   <type>, where the store keeps a <type> (WRONGTYPE …): …` (each such key, `as another type`
+ *   where TYPE is refused), a key of the right type holding a value the store never writes (see
+ *   badValues) → `… holds <key> "<value>", where the store keeps <what>…: …`, a full Redis
  *   holding no epoch → `… holds no epoch key (…) and is full, so refuses to write one (OOM …): …`.
  *   Other answers (NOREPLICAS) are waited for: the read is retried each 200 ms, its
  *   `redis-error` line (catch-up) at most once each 10 s with `unlogged`, the failures not said.
@@ -1285,8 +1288,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    *   (see ofAnotherType); the epoch was named whichever it was, and deleting it changed nothing (tCZ F2).
    * - OOM: no epoch, and Redis is full (noeviction): none can be written. (A running store reads
    *   unhealthy instead, epoch-refused, until one is.)
+   * - A Lua error in the read script (`user_script:<line>:`) with a store key holding a value the
+   *   store never writes (see badValues): rc:head not a number ("attempt to compare nil with
+   *   number"), which the start waited on for ever (tDB F6). Every key found wrong is named.
+   * - A StartRefused already (readStreams's, for an epoch or sequence another application's key holds).
    */
   async function startRefusal(err: unknown): Promise<StartRefused | undefined> {
+    if (err instanceof StartRefused) return err;
     const message = String((err as Error | null)?.message);
     // Redis's own words: the reply, or the one the read script met writing the epoch (see READ_SCRIPT's NOEPOCH).
     const words = /^Redis holds no epoch key and refused to write one \(([^]*)\): no cursor can be given until it does$/.exec(message)?.[1] ?? message;
@@ -1297,9 +1305,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return new StartRefused(clusterRefusal(said));
     }
     if (code === 'WRONGTYPE') {
-      const found = await ofAnotherType([keys.epoch, keys.seq, keys.head]);
-      const which = found ?? `one of ${keys.epoch}, ${keys.seq} and ${keys.head} as another type than the store's`;
+      // Every key found wrong at once, the all-stream and a key holding another value too (one a start, before: tDB F6).
+      const found = [await ofAnotherType([keys.epoch, keys.seq, keys.head, keys.all]), ...(await badValues())].filter((x) => x !== undefined);
+      const which = found.length > 0 ? found.join(' and ') : `one of ${keys.epoch}, ${keys.seq} and ${keys.head} as another type than the store's`;
       return new StartRefused(`Redis at ${where} holds ${which} (${said}): ${anotherApplications}`);
+    }
+    // A Lua error in the read script: rc:head holding no number ("attempt to compare nil with
+    // number"), which the start waited on for ever, logging it each 10 s (tDB F6).
+    if (/\buser_script:\d+:/.test(said)) {
+      const found = [await ofAnotherType([keys.all]), ...(await badValues())].filter((x) => x !== undefined);
+      if (found.length > 0) return new StartRefused(`Redis at ${where} holds ${found.join(' and ')} (${said}): ${anotherApplications}`);
     }
     if (code === 'OOM' && words !== message) return new StartRefused(`Redis at ${where} holds no epoch key (${keys.epoch}) and is full, so refuses to write one (${said}): free memory or raise maxmemory, then start again`);
     return undefined;
@@ -1320,16 +1335,49 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     try {
       types = await Promise.all(names.map((name) => cmd.type(name)));
     } catch {
-      return undefined;
+      // TYPE refused (an ACL user without it): asked by the commands the store runs on the key
+      // (GET, XLEN), which answer WRONGTYPE for another type. Every publish was refused on an
+      // rc:all of another type, on a store that had started healthy (tDB F4).
+      types = await Promise.all(
+        names.map(async (name) => {
+          try {
+            await (keptAs.get(name) === 'stream' ? cmd.xlen(name) : cmd.get(name));
+            return 'none';
+          } catch (err) {
+            return /^WRONGTYPE\b/.test(String((err as Error | null)?.message)) ? 'another type' : undefined;
+          }
+        }),
+      );
     }
-    const wrong = names.flatMap((name, i) => (types[i] === 'none' || types[i] === keptAs.get(name) || typeof types[i] !== 'string' ? [] : [`${name} as a ${types[i] as string}, where the store keeps a ${keptAs.get(name)!}`]));
+    const wrong = names.flatMap((name, i) => (types[i] === 'none' || types[i] === keptAs.get(name) || typeof types[i] !== 'string' ? [] : [`${name} as ${types[i] === 'another type' ? 'another type' : `a ${types[i] as string}`}, where the store keeps a ${keptAs.get(name)!}`]));
     return wrong.length > 0 ? wrong.join(' and ') : undefined;
+  }
+  /**
+   * Those of the store's string keys (`<keyPrefix>:epoch`, `:seq`, `:head`) that hold a value the
+   * store never writes there, said `<key> "<value>", where the store keeps <what>`: another
+   * application's key of the same type. Asked at start only, when the read failed on such a value
+   * (see startRefusal, readStreams); a key that is absent, of another type or not answered is not
+   * in the list.
+   */
+  async function badValues(): Promise<string[]> {
+    const expected: [string, RegExp, string][] = [
+      [keys.epoch, EPOCH, '1 to 64 hex digits'],
+      [keys.seq, DECIMAL, 'a decimal integer'],
+      [keys.head, DECIMAL, 'a decimal integer (microseconds)'],
+    ];
+    const values = await Promise.all(expected.map(([name]) => cmd.get(name).catch(() => null)));
+    return expected.flatMap(([name, shape, what], i) => {
+      const value = values[i];
+      return typeof value === 'string' && !shape.test(value) ? [`${name} ${preview(value)}, where the store keeps ${what}`] : [];
+    });
   }
   /**
    * `host:port` of the primary when Redis says it is a replica (ROLE: `slave`, or `replica`),
    * else undefined (a primary, or a Redis that refuses ROLE: an ACL user without it, a renamed
-   * command; the first read then says what it says). Asked at start, before anything is written:
-   * a writable replica (`replica-read-only no`) took the store's keys and publishes, which never
+   * command; the first read then says what it says). Asked at start, before anything is written,
+   * and again once the start's catch-up is done (a start that waited on NOREPLICAS went on onto a
+   * Redis made a writable replica meanwhile: tDB F5); not while running (README). Before, a
+   * writable replica (`replica-read-only no`) took the store's keys and publishes, which never
    * reached its primary nor the other nodes and were lost at its next resync, and one cut off
    * from its primary (MASTERDOWN) was waited for, to become a read-only replica (tCZ F5).
    */
@@ -1378,16 +1426,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     await sub.connect();
     // ioredis reports a refused SELECT as an error and connects all the same, on database 0.
     if (databaseRefused.size > 0) throw new Error(lastError);
+    const replicaRefusal = (primary: string) => new StartRefused(`Redis at ${where} is a replica (of ${primary}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`);
     const primary = await replicaOf();
-    if (primary !== undefined) {
-      throw new StartRefused(`Redis at ${where} is a replica (of ${primary}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`);
-    }
+    if (primary !== undefined) throw replicaRefusal(primary);
     // A first read, its reply checked (see decodeRead), before anything counts as started: a
     // catch-up that fails is retried for as long as it takes (the start never ended), and a
     // server answering `+OK` to everything read as Redis.
     // Other failures are the catch-up's, as before (it waits for a Redis that refuses an epoch).
     await readStreams([], 0, 1).catch(async (err: unknown) => {
-      if (notRedisDetail !== null) throw err;
+      if (notRedisDetail !== null || err instanceof StartRefused) throw err;
       const refused = await startRefusal(err);
       if (refused !== undefined) throw refused;
     });
@@ -1397,6 +1444,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     await sub.subscribe(keys.channel);
     subscribed = true;
     await sync(true);
+    // Asked again once the catch-up is done: a start that waited (NOREPLICAS) on a Redis made a
+    // writable replica meanwhile went on and stored on the replica (tDB F5). A running store does
+    // not ask again (README).
+    const demotedTo = await replicaOf();
+    if (demotedTo !== undefined) throw replicaRefusal(demotedTo);
     // The all-stream, which the first read does not take: of another type, every publish failed
     // on it (append-refused) on a store that had started (tCZ F2).
     const all = await ofAnotherType([keys.all]);
@@ -1644,6 +1696,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     try {
       read = decodeRead(reply, streams.length);
     } catch (err) {
+      // At start, an epoch or sequence that another application's key holds (rc:seq "build-42"):
+      // not "is it the Redis port?", which it is (tDB F6).
+      if (!started && err instanceof NotRedisReply && /^the read script's (epoch|sequence) is /.test(err.detail)) {
+        const found = await badValues();
+        if (found.length > 0) throw new StartRefused(`Redis at ${where} holds ${found.join(' and ')}: ${anotherApplications}`);
+      }
       // Unhealthy before the caller hears of it (a poll gets 503), and in words, not a TypeError.
       throw err instanceof NotRedisReply ? notRedis(err.detail, cmd) : err;
     }

@@ -197,4 +197,81 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
       raw.disconnect();
     }
   });
+
+  it('rejects a store key holding another application\'s value (rc:head, rc:seq, rc:epoch), naming the key, its value and what the store keeps there, every key wrong at once (tDB F6)', { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const way = `another application's key under the key prefix "rc"? Delete it, or give the store another keyPrefix`;
+      const refused = async () => {
+        const { records, logger } = recordingLogger();
+        const settled = await createRedisStreamStore({ url: server.url, logger }).then(
+          (store) => (stores.push(store), 'started'),
+          (err: Error) => err.message,
+        );
+        expect(records.filter((r) => r.event !== 'redis-error')).toEqual([]);
+        return settled;
+      };
+      // The start waited for ever on it, logging a Lua error each 10 s.
+      await raw.set('rc:head', 'deadbeef-sha');
+      const head = await refused();
+      expect(head).toMatch(new RegExp(`^Redis at ${server.url} holds rc:head "deadbeef-sha", where the store keeps a decimal integer \\(microseconds\\) \\(ERR user_script:\\d+: .*\\): `));
+      expect(head.endsWith(`: ${way}`)).toBe(true);
+      // Told "does not answer as Redis … is it the Redis port?".
+      await raw.del('rc:head');
+      await raw.set('rc:seq', 'build-42');
+      expect(await refused()).toBe(`Redis at ${server.url} holds rc:seq "build-42", where the store keeps a decimal integer: ${way}`);
+      await raw.del('rc:seq');
+      await raw.set('rc:epoch', 'has space');
+      expect(await refused()).toBe(`Redis at ${server.url} holds rc:epoch "has space", where the store keeps 1 to 64 hex digits: ${way}`);
+      // Two at once: both named, not one a start.
+      await raw.set('rc:seq', 'abc');
+      await raw.set('rc:head', '');
+      expect(await refused()).toMatch(new RegExp(`^Redis at ${server.url} holds rc:epoch "has space", where the store keeps 1 to 64 hex digits and rc:seq "abc", where the store keeps a decimal integer and rc:head "", where`));
+      await raw.del('rc:epoch', 'rc:seq', 'rc:head');
+      await raw.hset('rc:all', 'a', 'b');
+      await raw.sadd('rc:head', 'x');
+      expect(await refused()).toBe(
+        `Redis at ${server.url} holds rc:head as a set, where the store keeps a string and rc:all as a hash, where the store keeps a stream (WRONGTYPE Operation against a key holding the wrong kind of value): ${way}`,
+      );
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('rejects an all-stream of another type to an ACL user without TYPE, as with it (tDB F4)', { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'notype', 'on', '>pw', '~*', '&*', '+@all', '-type', '-role', '-config');
+      await raw.set('rc:all', 'x');
+      const url = server.url.replace('redis://', 'redis://notype:pw@');
+      await expect(createRedisStreamStore({ url, logger: recordingLogger().logger })).rejects.toThrow(
+        `Redis at ${server.url} holds rc:all as another type, where the store keeps a stream: another application's key under the key prefix "rc"? Delete it, or give the store another keyPrefix`,
+      );
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('rejects a start that waited (NOREPLICAS) on a Redis made a writable replica meanwhile, rather than store on the replica (tDB F5)', { timeout: 60_000 }, async () => {
+    const primary = await start();
+    const server = await start(['--min-replicas-to-write', '1', '--replica-read-only', 'no']);
+    const { records, logger } = recordingLogger();
+    let settled: string | undefined;
+    const starting = createRedisStreamStore({ url: server.url, logger }).then(
+      (store) => (stores.push(store), (settled = 'resolved'), store),
+      (err: Error) => ((settled = `rejected: ${err.message}`), undefined),
+    );
+    const raw = new Redis(server.url);
+    try {
+      while (records.length === 0 && settled === undefined) await new Promise((r) => setTimeout(r, 50));
+      expect(settled).toBeUndefined();
+      await raw.call('REPLICAOF', '127.0.0.1', String(primary.port));
+      await starting;
+      expect(settled).toBe(`rejected: Redis at ${server.url} is a replica (of 127.0.0.1:${primary.port}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`);
+    } finally {
+      raw.disconnect();
+    }
+  });
 });
