@@ -15,12 +15,12 @@ export interface MemoryStreamStoreOptions {
    * Bytes of heap the held entries may take, oldest evicted first: what bounds memory. An
    * integer ≥ 1 (the newest entry stays whatever its size). Each entry counts its frame as V8
    * keeps it (1 byte a character; 2 for every character when the frame holds one past U+00FF,
-   * an emoji or a Cyrillic name) plus 512 B for the entry itself, its cursor, its user's log and
+   * an emoji or a Cyrillic name), its state key's (`append`'s `key`) likewise, plus 512 B for the entry itself, its cursor, its user's log and
    * the slots in the logs (a 300-byte frame counts about 800 B); what is kept of a user whose
    * entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id, at
    * most a quarter of `maxBytes`. The heap holds about `maxBytes` for them (measured: 1 to 1.3
    * times). Default 256 MiB, or half of what the heap's old space leaves when that is less (see
-   * {@link defaultMaxBytes}: `--max-old-space-size=128`: 56 MiB; 48: 16 MiB; 32: 8 MiB), so give
+   * {@link defaultMaxBytes}: `--max-old-space-size=128`: 56 MiB; 48: 16 MiB; 32: 8 MiB; 24: 4 MiB; 16: 2 MiB), so give
    * a larger one only with a heap to match.
    */
   maxBytes?: number | undefined;
@@ -57,8 +57,9 @@ const SEMI_SPACE_BYTES = 16 * 1024 * 1024;
  * The default `maxBytes` of {@link MemoryStreamStore}, in bytes: 256 MiB, or half of what the
  * old space leaves when that is less: `v8.getHeapStatistics().heap_size_limit` less the 48 MiB
  * of young generation it also counts (`--max-old-space-size=48` gives a limit of 96 MiB), less
- * the 16 MiB a scavenge may move into it at once, halved (`--max-old-space-size=32`: 8 MiB; 48:
- * 16 MiB; 128: 56 MiB; 528 or more: 256 MiB). The store counts what its entries take in the
+ * the 16 MiB a scavenge may move into it at once (but at least a quarter of the old space is
+ * kept), halved (`--max-old-space-size=16`: 2 MiB; 24: 4 MiB; 32: 8 MiB; 48: 16 MiB; 128: 56 MiB;
+ * 528 or more: 256 MiB). The store counts what its entries take in the
  * heap (frames as V8 keeps them, 512 B an entry), so the other half is left to the rest of the
  * process. Before, a quarter of the limit in UTF-8 bytes of frames only: `--max-old-space-size=48`
  * died of OOM with 300-byte messages (24 MiB of them took 2-3 times that) and a 64 MiB heap with
@@ -69,10 +70,15 @@ export function defaultMaxBytes(): number {
   try {
     const limit = getHeapStatistics().heap_size_limit;
     if (!(Number.isFinite(limit) && limit > 0)) return cap;
-    // A limit of at most twice the young generation is not one the flags above give: half of it for the old space.
-    const oldSpace = limit > 2 * YOUNG_GENERATION_BYTES ? limit - YOUNG_GENERATION_BYTES : limit / 2;
-    // A scavenge moves up to a semi-space (16 MiB) into the old space, and gives up (OOM) when that much is not free.
-    const usable = Math.max(oldSpace / 2, oldSpace - SEMI_SPACE_BYTES);
+    // Node 20 gives a limit of the old space and 48 MiB for every --max-old-space-size, 16 (64 MiB) as
+    // 128 (176): the young generation is taken off whatever the size (measured for 8 to 256). Before,
+    // it was taken off only above 96 MiB and half of a smaller limit read as the old space: 32 gave
+    // 12 MiB, not 8, 16 gave 8 MiB (half the old space), and the store alone died of OOM at 16, the
+    // whole server at 24 (tDB F2). A limit of 48 MiB or less is not one the flags give: half of it.
+    const oldSpace = limit > YOUNG_GENERATION_BYTES ? limit - YOUNG_GENERATION_BYTES : limit / 2;
+    // A scavenge moves up to a semi-space (16 MiB) into the old space, and gives up (OOM) when that
+    // much is not free; an old space of 21 MiB or less keeps a quarter of itself (16: 2 MiB).
+    const usable = Math.max(oldSpace / 4, oldSpace - SEMI_SPACE_BYTES);
     return Math.max(1, Math.min(cap, Math.floor(usable / 2)));
   } catch {
     return cap;
@@ -88,12 +94,22 @@ const FLOOR_OVERHEAD_BYTES = 128;
 
 /** What the floor of `userId` counts against `maxBytes`. */
 function floorHeld(userId: string): number {
-  return (/[^\u0000-\u00ff]/.test(userId) ? 2 : 1) * userId.length + FLOOR_OVERHEAD_BYTES;
+  return stringBytes(userId) + FLOOR_OVERHEAD_BYTES;
 }
 
-/** What an entry of `frame` counts against `maxBytes`: its characters as V8 keeps them, and {@link ENTRY_OVERHEAD_BYTES}. */
-function heldBytes(frame: string): number {
-  return (/[^\u0000-\u00ff]/.test(frame) ? 2 : 1) * frame.length + ENTRY_OVERHEAD_BYTES;
+/** A string's characters as V8 keeps them: 1 byte each, or 2 for every one when it holds one past U+00FF. */
+function stringBytes(text: string): number {
+  return (/[^\u0000-\u00ff]/.test(text) ? 2 : 1) * text.length;
+}
+
+/**
+ * What an entry of `frame` counts against `maxBytes`: its characters as V8 keeps them, its state
+ * key's too (a string of its own beside the frame, kept as long as the entry: a `bots` `data.id`
+ * has no maximum length, and 64 KiB ids held twice what was counted, a 128 MiB heap dying of OOM,
+ * tDB F1), and {@link ENTRY_OVERHEAD_BYTES}.
+ */
+function heldBytes(frame: string, key: string | null | undefined): number {
+  return stringBytes(frame) + (key ? stringBytes(key) : 0) + ENTRY_OVERHEAD_BYTES;
 }
 
 /** The Redis store's names of this store's bounds (RedisStreamStoreOptions): what a deployment moved from it gives. */
@@ -262,7 +278,7 @@ export class MemoryStreamStore implements StreamStore {
     const position = ++this.seq;
     const cursor = formatCursor(this.epoch, position);
     const text = frame(cursor);
-    const entry: Stored = { cursor, userId, type, frame: text, key: key ?? null, position, at: this.now(), bytes: Buffer.byteLength(text), held: heldBytes(text) };
+    const entry: Stored = { cursor, userId, type, frame: text, key: key ?? null, position, at: this.now(), bytes: Buffer.byteLength(text), held: heldBytes(text, key) };
     this.keep(entry);
     this.evict();
     for (const listener of this.listeners) {
@@ -388,7 +404,7 @@ export class MemoryStreamStore implements StreamStore {
       for (const { userId, type, frame, key, position, at } of entries) {
         if (!(Number.isSafeInteger(position) && position > store.seq)) throw new Error(`restoreMemoryStore: position ${position} does not follow ${store.seq}`);
         store.seq = position;
-        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ?? null, position, at, bytes: Buffer.byteLength(frame), held: heldBytes(frame) });
+        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ?? null, position, at, bytes: Buffer.byteLength(frame), held: heldBytes(frame, key) });
       }
       store.evict();
     };

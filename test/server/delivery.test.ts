@@ -774,9 +774,10 @@ describe('formatCursor and parseCursor (exported for a store of your own)', () =
 });
 
 describe('MemoryStreamStore', () => {
-  it('by default holds no more than a small heap holds: it evicts, the process lives on, with 4 KiB frames, 300-byte ones and 4 KiB ones holding an emoji, from --max-old-space-size=32 to 128 (tCX F2: 256 MiB of 4 KiB frames died of OOM in 96 MiB; tCZ F1: 300-byte frames died in 32, 40 and 48 MiB, and 4 KiB ones with an emoji in 64 MiB, every stream lost)', { timeout: 600_000 }, async () => {
+  it('by default holds no more than a small heap holds: it evicts, the process lives on, with 4 KiB frames, 300-byte ones and 4 KiB ones holding an emoji, from --max-old-space-size=16 to 128, and state messages whose key (a bots data.id) is 8 or 64 KiB (tDB F1: the key was not counted, 128 MiB died of OOM; tDB F2: 16 MiB died; tCX F2: 256 MiB of 4 KiB frames died of OOM in 96 MiB; tCZ F1: 300-byte frames died in 32, 40 and 48 MiB, and 4 KiB ones with an emoji in 64 MiB, every stream lost)', { timeout: 600_000 }, async () => {
     // Each child appends more than its heap holds to a default store, spread over many users.
-    const run = (heapMiB: number, frameChars: number, emoji: boolean, count: number, users: number) => {
+    // keyChars: each frame a bots message whose data.id, the state key append is given, is a fresh string of that many characters.
+    const run = (heapMiB: number, frameChars: number, emoji: boolean, count: number, users: number, keyChars = 0) => {
       const child = spawn(
         process.execPath,
         [
@@ -791,7 +792,14 @@ describe('MemoryStreamStore', () => {
           let last;
           // JSON.stringify makes a flat string; joined parts make a cons string, which V8 flattens into a copy when the store reads it.
           const frame = ${emoji ? `(cursor, i) => '{"type":"alerts","cursor":"' + cursor + '","data":{"message":"' + body + '","n":' + i + '}}'` : `(cursor, i) => JSON.stringify({ type: 'alerts', cursor, data: { message: body, n: i } })`};
-          for (let i = 0; i < ${count}; i++) last = await store.append('user-' + (i % ${users}), 'alerts', (cursor) => frame(cursor, i));
+          const { randomBytes } = await import('node:crypto');
+          for (let i = 0; i < ${count}; i++) {
+            if (${keyChars} > 0) {
+              // The key a string of its own beside the frame, as core.ts hands stateKeyOf(message) to the store.
+              const id = randomBytes(${keyChars} / 2).toString('hex');
+              last = await store.append('user-' + (i % ${users}), 'bots', (cursor) => JSON.stringify({ type: 'bots', cursor, data: { id, name: 'b', n: i } }), id);
+            } else last = await store.append('user-' + (i % ${users}), 'alerts', (cursor) => frame(cursor, i));
+          }
           const newest = await store.read({ userId: 'user-' + ((${count} - 1) % ${users}), admin: false }, null, 1);
           console.log(JSON.stringify({ size: store.size, newest: last.cursor, cursor: newest.cursor }));`,
         ],
@@ -802,13 +810,15 @@ describe('MemoryStreamStore', () => {
       child.stdout.on('data', (d: Buffer) => (out += d));
       child.stderr.on('data', (d: Buffer) => (err += d));
       return new Promise<{ name: string; code: number | null; err: string; out: string }>((resolve) =>
-        child.once('exit', (code) => resolve({ name: `${heapMiB} MiB, ${count} frames of ${frameChars} characters${emoji ? ' with an emoji' : ''} to ${users} users`, code, err: err.slice(-300), out })),
+        child.once('exit', (code) => resolve({ name: `${heapMiB} MiB, ${count} frames of ${keyChars > 0 ? `bots with ${keyChars}-character ids` : `${frameChars} characters${emoji ? ' with an emoji' : ''}`} to ${users} users`, code, err: err.slice(-300), out })),
       );
     };
     // 160 MiB of 4 KiB frames to 1 000 users in 96 MiB (tCX F2); 300-byte frames (a trade message's
     // size), 150 000 of them to 10 000 users and to a new user each; 4 KiB frames with an emoji (V8
     // keeps such a string in two bytes a character), 60 000 to 1 000 users, joined from parts. Two children at a time.
-    const cases: [number, number, boolean, number, number][] = [[96, 4096, false, 40_000, 1000]];
+    // 16 and 24 MiB (tDB F2: the default was half the old space at 16, which died of OOM); state
+    // messages with 64 KiB ids (each key counted twice what the frame held: 500 MB of them) and 8 KiB ones.
+    const cases: [number, number, boolean, number, number, number?][] = [[96, 4096, false, 40_000, 1000], [16, 4096, true, 20_000, 1000], [24, 4096, true, 30_000, 1000], [128, 0, false, 4000, 4000, 65_536], [128, 0, false, 40_000, 40_000, 8192]];
     for (const heap of [32, 40, 48, 64, 128]) cases.push([heap, 250, false, 150_000, 10_000], [heap, 250, false, 150_000, 150_000], [heap, 4096, true, 60_000, 1000]);
     const results: Awaited<ReturnType<typeof run>>[] = [];
     for (let i = 0; i < cases.length; i += 2) results.push(...(await Promise.all(cases.slice(i, i + 2).map((c) => run(...c)))));
@@ -819,6 +829,23 @@ describe('MemoryStreamStore', () => {
       expect(size, name).toBeLessThan(Number(name.match(/, (\d+) frames/)![1]));
       expect(cursor, name).toBe(newest);
     }
+  });
+
+  it("gives the default maxBytes README's Delivery figures give under each --max-old-space-size it names, from 16 to 128 (tDB F2: 32 gave 12 MiB where README said 8, 16 gave 8 MiB, half the old space)", { timeout: 120_000 }, async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const sentence = readme.match(/a quarter of the old space at least: ((?:\d+ MiB under [`\w=-]+, )+)the other half/)?.[1];
+    expect(sentence).toBeDefined();
+    const figures = [...sentence!.matchAll(/(\d+) MiB under (?:`--max-old-space-size=)?(\d+)`?/g)].map((m) => ({ heap: Number(m[2]), mib: Number(m[1]) }));
+    expect(figures.map((f) => f.heap).sort((a, b) => a - b)).toEqual([16, 24, 32, 48, 128]);
+    const given = await Promise.all(
+      figures.map(({ heap }) => {
+        const child = spawn(process.execPath, [`--max-old-space-size=${heap}`, '--import', 'tsx', '--input-type=module', '-e', `const { defaultMaxBytes } = await import(${JSON.stringify(new URL('../../src/server/memory-store.ts', import.meta.url).href)}); console.log(defaultMaxBytes());`], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d));
+        return new Promise<{ heap: number; mib: number }>((resolve) => child.once('exit', () => resolve({ heap, mib: Number(out) / 2 ** 20 })));
+      }),
+    );
+    expect(given).toEqual(figures);
   });
 
   it("reads a cursor a client kept with an all-digit epoch ('1705251000.6', made before formatCursor refused such epochs) as one of another epoch: gap, then everything held for the user, as the Redis store answers; a malformed one stays a gap from the head (tCD F5: it was gap with 0 messages)", async () => {
