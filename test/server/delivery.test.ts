@@ -996,6 +996,17 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
+  it("counts a state message's key against maxBytes as its frame is: long bots ids evict the oldest (tDB F1: the key, a string of its own beside the frame, was not counted, and 64 KiB ids held twice what was counted)", async () => {
+    const store = new MemoryStreamStore({ maxBytes: 12_000, epoch: 'e9' }); // 4 entries: each key (2 000 characters), a short frame and 512 B
+    for (let i = 0; i < 20; i++) {
+      const id = `${i}`.padStart(2000, 'b');
+      await store.append('u', 'bots', (cursor) => JSON.stringify({ type: 'bots', cursor, data: { n: i } }), id);
+    }
+    expect(store.size).toBe(4);
+    expect((await store.read({ userId: 'u', admin: false }, 'e9.16', 100)).entries.map((e) => e.cursor)).toEqual(['e9.17', 'e9.18', 'e9.19', 'e9.20']);
+    await store.close();
+  });
+
   it('bounds what it keeps by bytes too: large messages evict the oldest, and a cursor before them reads gap (found by a hostile tester)', async () => {
     // Before, 300 messages of 500 KB held 150 MB until their 5 minutes were up.
     const store = new MemoryStreamStore({ maxBytes: 12_000, epoch: 'e4' }); // 4 entries: each frame (~2 KB) and 512 B counted per entry
