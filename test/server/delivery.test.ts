@@ -818,7 +818,7 @@ describe('MemoryStreamStore', () => {
     // keeps such a string in two bytes a character), 60 000 to 1 000 users, joined from parts. Two children at a time.
     // 16 and 24 MiB (tDB F2: the default was half the old space at 16, which died of OOM); state
     // messages with 64 KiB ids (each key counted twice what the frame held: 500 MB of them) and 8 KiB ones.
-    const cases: [number, number, boolean, number, number, number?][] = [[96, 4096, false, 40_000, 1000], [16, 4096, true, 20_000, 1000], [24, 4096, true, 30_000, 1000], [128, 0, false, 4000, 4000, 65_536], [128, 0, false, 40_000, 40_000, 8192]];
+    const cases: [number, number, boolean, number, number, number?][] = [[96, 4096, false, 40_000, 1000], [16, 4096, true, 60_000, 1000], [24, 4096, true, 60_000, 1000], [128, 0, false, 4000, 4000, 65_536], [128, 0, false, 40_000, 40_000, 8192]];
     for (const heap of [32, 40, 48, 64, 128]) cases.push([heap, 250, false, 150_000, 10_000], [heap, 250, false, 150_000, 150_000], [heap, 4096, true, 60_000, 1000]);
     const results: Awaited<ReturnType<typeof run>>[] = [];
     for (let i = 0; i < cases.length; i += 2) results.push(...(await Promise.all(cases.slice(i, i + 2).map((c) => run(...c)))));
