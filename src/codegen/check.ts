@@ -62,9 +62,11 @@ export const MAX_INLINED_SCHEMAS = 1000;
  * Refuses a message whose inlined form (see {@link MAX_INLINED_SCHEMAS}) is too large, naming what makes it so: what the
  * copies of `$ref` targets add when they cross the bound (without them the message is within it) or make most of it, the
  * target whose copies add the most (how many times it is inlined, how many `$ref`s lead to it, the chain of `$ref`s to it)
- * and, when it holds more than the copies add, the message's widest place (the chain's doubling told only when the target
- * is inlined more often than `$ref`s lead to it and its copies multiply along a chain; when they are the copies of a
- * definition that holds it, each `$ref` to that one inlining one, that definition to refer to from fewer places); or else (the message past the bound with each target counted once: one
+ * and, when it holds more than the copies add or without them the message is still over, the message's widest place (when
+ * the copies multiply along a chain, each link's `$ref`s and their product; when they are the copies of a definition that
+ * holds it, each `$ref` to that one inlining one, that definition); where to refer from fewer places, at most how many
+ * (each `$ref` fewer taking what one copy holds, times the copies of the place holding it), or, when all of them removed
+ * would not bring it within the bound, what it would still hold and what else must change; or else (the message past the bound with each target counted once: one
  * object of 1,000 properties, a tester) the place with the most subschemas under one keyword (an object's properties, an
  * anyOf's branches, patternProperties, …), when without it the message might be within the bound; when not, how many
  * `$ref` targets the message spans and the chain of `$ref`s whose targets hold the most of it (110 definitions each a
@@ -98,29 +100,71 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
       : `its widest place, ${widest.at}, holds ${many} subschemas in its ${widest.keyword} (each a schema object). ${WIDE_ADVICE[widest.keyword] ?? 'Give it fewer (split the message into several)'}`;
     throw new SchemaError(file, '', `${size}: ${copiedWords}: the message is that wide itself; ${what}`);
   }
-  const within = distinct <= MAX_INLINED_SCHEMAS ? ` (without them it would hold ${distinct.toLocaleString('en-US')}, within the bound)` : '';
   const n = (value: number) => value.toLocaleString('en-US');
+  // Over the bound without the copies too, that said, and the widest place named with them: the copies of 31 $refs were
+  // most of a message whose object of 991 properties kept it at 1,013 without them, told only "Refer to it from fewer
+  // places", a second refusal after that was followed (tDB F3b).
+  const within = distinct <= MAX_INLINED_SCHEMAS ? ` (without them it would hold ${n(distinct)}, within the bound)` : ` (without them it would still hold ${n(distinct)}, over the bound)`;
   // The definition whose copies add the most, not the largest $ref target: one referred to once, never copied, was named
   // "the largest part" of a message tipped over the bound by another's copies (tCQ F4).
   const most = copied === undefined
     ? ''
     : `; the copies of ${copied.at} add the most, ${n(copied.adds)} (${n(copied.own)} schema object${copied.own === 1 ? '' : 's'} of its own, inlined ${n(copied.inlined)} times: ${n(copied.refs)} $ref${copied.refs === 1 ? ' leads' : 's lead'} to it${chain.length > 1 ? `, through the chain of $refs ${linkPath(chain)}` : ''})`;
-  // And the message's own width, when its widest place holds more than all the copies add.
-  const wide = widest !== undefined && widest.subschemas >= copies
+  // And the message's own width, when its widest place holds more than all the copies add, or without them it is still over.
+  const wide = widest !== undefined && (widest.subschemas >= copies || distinct > MAX_INLINED_SCHEMAS)
     ? `; the message is wide itself: its widest ${widest.keyword === 'properties' ? `object, ${widest.at}, has ${n(widest.subschemas)} properties` : `place, ${widest.at}, holds ${n(widest.subschemas)} subschemas in its ${widest.keyword}`}`
     : '';
+  // How many $refs fewer at one place bring the message within the bound, each taking `each` schema objects away; or, when
+  // all of them would not, what the message would still hold (tDB F3: "Refer to fewer copies" named no place and no number).
+  const excess = count - MAX_INLINED_SCHEMAS;
+  const cut = (what: string, refs: number, each: number): { text: string; enough: boolean; takes: number } => {
+    const fewer = each === 0 ? Infinity : Math.ceil(excess / each);
+    const plural = (many: number) => `${n(many)} place${many === 1 ? '' : 's'}`;
+    return fewer <= refs
+      ? { text: `${what} from ${refs - fewer === 0 ? 'no place' : `at most ${plural(refs - fewer)}`} (now ${plural(refs)}; each $ref fewer there takes ${n(each)} schema objects away: ${n(fewer)} fewer bring${fewer === 1 ? 's' : ''} the message to ${n(count - fewer * each)})`, enough: true, takes: fewer * each }
+      : { text: `${what} from fewer places (now ${plural(refs)}; each $ref fewer there takes ${n(each)} schema objects away, all ${n(refs)} only ${n(refs * each)}: it would still hold ${n(count - refs * each)})`, enough: false, takes: refs * each };
+  };
+  // At most two places advised (the first and the last that alone bring it within the bound), else the one taking the most away.
+  const advise = (all: { text: string; enough: boolean; takes: number }[]): string => {
+    const sufficient = all.filter((one) => one.enough);
+    const cuts = sufficient.length > 0
+      ? (sufficient.length <= 2 ? sufficient : [sufficient[0], sufficient.at(-1)].flatMap((one) => (one === undefined ? [] : [one])))
+      : [...all].sort((a, b) => b.takes - a.takes).slice(0, 1);
+    const joined = cuts.map((one) => one.text).join(', or ');
+    const text = `${joined.charAt(0).toUpperCase()}${joined.slice(1)}`;
+    const enough = cuts.some((one) => one.enough);
+    if (enough) return `${text}${wide === '' ? '' : ', or give the wide place fewer'}`;
+    return `${text}; that alone cannot bring it within the bound: ${wide === '' ? 'split the message into several' : 'give the wide place fewer too (or split the message into several)'}`;
+  };
+  const label = (key: string) => (key === '' ? 'the message' : key);
   // A chain doubles the copies only when they multiply along it: one referred to twice from the message was told to "flatten
   // the chain", with none (tCV F7), and so was one held once by a definition referred to 3 times (tCZ F7): the $refs to that
-  // one make the copies, and it is the one to refer to from fewer places.
+  // one make the copies, and it is the one to refer to from fewer places. Where they do multiply, each link's $refs are told
+  // and how many fewer at which link bring the message within the bound: flattening the chain changes no count (tDB F3).
   const sources = copied?.sources;
   const holders = sources?.filter((source) => source.at !== copied?.at) ?? [];
   const direct = sources?.find((source) => source.at === copied?.at);
-  const why = copied === undefined || (sources !== undefined && holders.length === 0)
-    ? 'each $ref to it inlines one copy (no place that refers to it is copied in turn: no chain multiplies them). Refer to it from fewer places'
-    : sources !== undefined
-      ? `each copy of ${holders.map((holder) => holder.at).join(' and of ')} holds one of ${copied.at}, and each of the ${[...holders, ...(direct === undefined ? [] : [direct])].map((source) => `${n(source.refs)} $ref${source.refs === 1 ? '' : 's'} to ${source.at}${source.others === 0 ? '' : source.refs === 1 ? ' from a place not copied' : ' from places not copied'}`).join(' and the ')} inlines one copy of it (no copied place reaches it by more than one path: no chain multiplies them). Refer to ${[...holders, ...(direct === undefined ? [] : [direct])].map((source) => source.at).join(' and ')} from fewer places`
-      : 'a definition referred to from several places of another is copied into each, so a chain of definitions each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain';
-  throw new SchemaError(file, '', `${size}: copies of $ref targets add ${n(copies)} of them${within}${most}${wide}; ${why}${wide === '' ? '' : ', or give the wide place fewer'}`);
+  let why: string;
+  if (copied === undefined) {
+    why = 'no $ref target is copied. Split the message into several';
+  } else if (sources !== undefined && holders.length === 0) {
+    const refs = direct?.refs ?? copied.refs;
+    why = `each $ref to it inlines one copy (no place that refers to it is copied in turn: no chain multiplies them). ${advise([cut(`refer to it${direct !== undefined && direct.others > 0 ? ' (from places not copied)' : ''}`, refs, direct?.size ?? copied.own)])}`;
+  } else if (sources !== undefined) {
+    const all = [...holders, ...(direct === undefined ? [] : [direct])];
+    why = `each copy of ${holders.map((holder) => holder.at).join(' and of ')} holds one of ${copied.at}, and each of the ${all.map((source) => `${n(source.refs)} $ref${source.refs === 1 ? '' : 's'} to ${source.at}${source.others === 0 ? '' : source.refs === 1 ? ' from a place not copied' : ' from places not copied'}`).join(' and the ')} inlines one copy of it (no copied place reaches it by more than one path: no chain multiplies them). ${advise(all.map((source) => cut(`refer to ${source.at}`, source.refs, source.size)))}`;
+  } else {
+    // Links of one $ref (the message's to its data's definition) multiply nothing: not told, nor advised removed.
+    const links = copied.links.filter((link) => link.refs > 1);
+    const product = links.reduce((sum, link) => sum * link.refs, 1);
+    const along = links.map((link) => `${link.inlined === 1 ? label(link.from) : `each of the ${n(link.inlined)} copies of ${link.from}`} holds ${n(link.refs)} $refs to ${link.to}`).join(', ');
+    const copiesOf = product === copied.inlined ? `${n(product)} copies` : `${n(product)} of its ${n(copied.inlined)} copies, the others through other places`;
+    const factors = links.length <= 4 ? links.map((link) => n(link.refs)).join(' × ') : `${n(links[0]?.refs ?? 0)} × ${n(links[1]?.refs ?? 0)} × … × ${n(links.at(-1)?.refs ?? 0)}, ${n(links.length)} factors`;
+    const told = links.length <= 4 ? along : `${links.length} links of it hold more than one $ref to the next, the first: ${along.split(', ')[0]}, …, the last: ${along.split(', ').at(-1)}`;
+    const all = links.map((link) => cut(`refer to ${link.to} in ${label(link.from)}`, link.refs, link.inlined * link.size));
+    why = `its copies multiply along that chain: ${told} (${factors} = ${copiesOf}). ${advise(all)}`;
+  }
+  throw new SchemaError(file, '', `${size}: copies of $ref targets add ${n(copies)} of them${within}${most}${wide}; ${why}`);
 }
 
 /** What to do of a place wide through a keyword other than `properties` ({@link checkInlinedSize}). */

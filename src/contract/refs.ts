@@ -193,7 +193,7 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     if (key === '') continue;
     const inlined = times.get(key) ?? 1;
     const adds = (own.get(key) ?? 0) * (inlined - 1);
-    if (adds > 0 && adds > (copied?.adds ?? 0)) copied = { at: key, own: own.get(key) ?? 0, inlined, refs: refs.get(key) ?? 0, adds, sources: undefined };
+    if (adds > 0 && adds > (copied?.adds ?? 0)) copied = { at: key, own: own.get(key) ?? 0, inlined, refs: refs.get(key) ?? 0, adds, sources: undefined, links: [] };
   }
   // Back from it to `node`, at each step the place that inlines it most often.
   const chain: string[] = [];
@@ -210,6 +210,17 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
     }
     key = from;
   }
+  const sizeOf = (key: string): number => {
+    const size = sizes.get(key);
+    return size === undefined || size === 'open' ? 0 : size.count;
+  };
+  // Each link of that chain: how many $refs of the place before lead to the next, how often that place is inlined, and what
+  // one copy of the next holds: one $ref fewer there takes away `inlined` times `size` (tDB F3: the advice named no place).
+  const links: ChainLink[] = chain.map((to, index) => {
+    const from = index === 0 ? '' : chain[index - 1] ?? '';
+    return { from, to, refs: refsTo.get(from)?.get(to) ?? 0, inlined: times.get(from) ?? 1, size: sizeOf(to) };
+  });
+  if (copied !== undefined) copied.links = links;
   // Where its copies come from, when no chain multiplies them: no copied place (inlined more than once) reaches it by more
   // than one path, so each $ref from a place inlined once to it, or to a copied place that holds it, inlines one copy. A
   // definition referred to 3 times holding one $ref to a large one was told a chain doubled its copies (tCZ F7).
@@ -230,7 +241,7 @@ export function inlinedSchemaCount(files: ReadonlyMap<string, SchemaNode>, file:
         for (const [next, many] of edges) if ((paths.get(next) ?? 0) > 0 && (next === target || (times.get(next) ?? 1) > 1)) sources.set(next, (sources.get(next) ?? 0) + many);
       }
       // Those holding it first (in topological order), itself last.
-      copied.sources = [...sources].map(([at, refsOf]) => ({ at, refs: refsOf, others: (refs.get(at) ?? 0) - refsOf })).sort((a, b) => rank(a.at) - rank(b.at));
+      copied.sources = [...sources].map(([at, refsOf]) => ({ at, refs: refsOf, others: (refs.get(at) ?? 0) - refsOf, size: sizeOf(at) })).sort((a, b) => rank(a.at) - rank(b.at));
     }
   }
   // The chain of $refs whose targets, each counted once, hold the most schema objects of their own: what makes a message
@@ -286,9 +297,25 @@ export interface CopiedTarget {
    * definition referred to from 3 places holding one `$ref` to `at`), with how many such `$ref`s lead to it (`refs`) and
    * how many others, from copied places, whose copies are counted where those places are (`others`); those holding
    * `at` first, `at` last. Undefined when the copies multiply along a chain (each of a chain's definitions referring twice
-   * to the next).
+   * to the next). `size`: the schema objects one inlined copy of `at` holds (one such `$ref` fewer takes them away).
    */
-  sources: { at: string; refs: number; others: number }[] | undefined;
+  sources: { at: string; refs: number; others: number; size: number }[] | undefined;
+  /** The chain of `$ref`s to `at` (the place inlining it most at each step back), link by link from the message ({@link ChainLink}). */
+  links: ChainLink[];
+}
+
+/**
+ * One link of the chain of `$ref`s to a copied target ({@link CopiedTarget}): `from` the place ('' the message itself, else
+ * file#pointer of a target), `to` the target it refers to, `refs` how many `$ref`s of `from` lead to `to`, `inlined` how
+ * many times `from` is inlined (1 for the message), `size` the schema objects one inlined copy of `to` holds. Removing
+ * one of those `$ref`s lowers the message's inlined count by `inlined` × `size`.
+ */
+export interface ChainLink {
+  from: string;
+  to: string;
+  refs: number;
+  inlined: number;
+  size: number;
 }
 
 /** Where a schema holds the most subschemas under one keyword ({@link inlinedSchemaCount}): file#pointer of the schema, the keyword, how many. */

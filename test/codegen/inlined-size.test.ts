@@ -42,7 +42,8 @@ describe('a message too large once its $refs are inlined', () => {
     expect(result.stderr).toContain('3,221,225,488 schema objects, more than the bound of 1,000');
     expect(result.stderr).toMatch(/the copies of trades\.json#\/definitions\/C30 add the most, 2,147,483,646 \(2 schema objects of its own, inlined 1,073,741,824 times: 2 \$refs lead to it, through the chain of \$refs trades\.json#\/definitions\/TradeData → trades\.json#\/definitions\/C0 → .* trades\.json#\/definitions\/C30\);/);
     // Inlined more often than $refs lead to it: the chain's doubling is what multiplies it, and is told (tCV F7: told only then).
-    expect(result.stderr).toMatch(/doubles at every step\. Refer to fewer copies, or flatten the chain$/m);
+    expect(result.stderr).toMatch(/its copies multiply along that chain: 30 links of it hold more than one \$ref to the next, .* \(2 × 2 × … × 2, 30 factors = 1,073,741,824 copies\)\. Refer to trades\.json#\/definitions\/C1 in trades\.json#\/definitions\/C0 from no place \(now 2 places; each \$ref fewer there takes [\d,]+ schema objects away: 2 fewer bring the message to \d+\)/m);
+    expect(result.stderr).not.toMatch(/flatten the chain/);
   }, 90_000);
 
   it('a message past the bound by one wide object, with no chain to flatten, is refused naming that object and its properties, not a chain (tCL F3)', async () => {
@@ -76,7 +77,7 @@ describe('a message too large once its $refs are inlined', () => {
       Object.assign(metrics.definitions.MetricsData!.properties, { w1: { $ref: '#/definitions/Wide' }, w2: { $ref: '#/definitions/Wide' } });
     });
     expect(() => checkGeneratable(twice)).toThrow(
-      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold 1,217 schema objects, more than the bound of 1,000: copies of \$ref targets add 604 of them \(without them it would hold 613, within the bound\); the copies of metrics\.json#\/definitions\/Wide add the most, 601 \(601 schema objects of its own, inlined 2 times: 2 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Wide\); each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from fewer places$/,
+      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold 1,217 schema objects, more than the bound of 1,000: copies of \$ref targets add 604 of them \(without them it would hold 613, within the bound\); the copies of metrics\.json#\/definitions\/Wide add the most, 601 \(601 schema objects of its own, inlined 2 times: 2 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Wide\); each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from at most 1 place \(now 2 places; each \$ref fewer there takes 601 schema objects away: 1 fewer brings the message to 616\)$/,
     );
     // Referred to once, the same definition generates.
     const once = await edited('wide-once', (metrics) => {
@@ -95,7 +96,7 @@ describe('a message too large once its $refs are inlined', () => {
       Object.assign(metrics.definitions.MetricsData!.properties, Object.fromEntries([1, 2, 3, 4].map((i) => [`s${i}`, { $ref: '#/definitions/Small' }])));
     });
     expect(() => checkGeneratable(tipped)).toThrow(
-      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold [\d,]+ schema objects, more than the bound of 1,000: copies of \$ref targets add \d+ of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/Small add the most, 18 \(6 schema objects of its own, inlined 4 times: 4 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Small\); the message is wide itself: its widest object, metrics\.json#\/definitions\/MetricsData\/properties\/wide, has 965 properties; each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from fewer places, or give the wide place fewer$/,
+      /^metrics\.json#: with every \$ref inlined \(as the validators are compiled\) this message would hold [\d,]+ schema objects, more than the bound of 1,000: copies of \$ref targets add \d+ of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/Small add the most, 18 \(6 schema objects of its own, inlined 4 times: 4 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/MetricsData → metrics\.json#\/definitions\/Small\); the message is wide itself: its widest object, metrics\.json#\/definitions\/MetricsData\/properties\/wide, has 965 properties; each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from at most 3 places \(now 4 places; each \$ref fewer there takes 6 schema objects away: 1 fewer brings the message to 999\), or give the wide place fewer$/,
     );
   });
 
@@ -112,7 +113,7 @@ describe('a message too large once its $refs are inlined', () => {
     } catch (error) {
       said = (error as Error).message;
     }
-    expect(said).toMatch(/: copies of \$ref targets add 60\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/Wide add the most, 601 \(601 schema objects of its own, inlined 2 times: 2 \$refs lead to it\); each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from fewer places$/);
+    expect(said).toMatch(/: copies of \$ref targets add 60\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/Wide add the most, 601 \(601 schema objects of its own, inlined 2 times: 2 \$refs lead to it\); each \$ref to it inlines one copy \(no place that refers to it is copied in turn: no chain multiplies them\)\. Refer to it from at most 1 place \(now 2 places; each \$ref fewer there takes 601 schema objects away: 1 fewer brings the message to \d+\)$/);
     expect(said).not.toMatch(/flatten the chain|doubles|through the chain/);
   });
 
@@ -180,7 +181,7 @@ describe('a message too large once its $refs are inlined', () => {
       Object.assign(rootProperties(metrics), { x: { $ref: '#/definitions/A' }, y: { $ref: '#/definitions/A' }, z: { $ref: '#/definitions/A' } });
     });
     const said = refusal(held);
-    expect(said).toMatch(/: copies of \$ref targets add 80\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/B add the most, 802 \(401 schema objects of its own, inlined 3 times: 1 \$ref leads to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A inlines one copy of it \(no copied place reaches it by more than one path: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A from fewer places$/);
+    expect(said).toMatch(/: copies of \$ref targets add 80\d of them \(without them it would hold [\d,]+, within the bound\); the copies of metrics\.json#\/definitions\/B add the most, 802 \(401 schema objects of its own, inlined 3 times: 1 \$ref leads to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A inlines one copy of it \(no copied place reaches it by more than one path: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A from at most 2 places \(now 3 places; each \$ref fewer there takes 402 schema objects away: 1 fewer brings the message to \d+\)$/);
     expect(said).not.toMatch(/flatten the chain|doubles/);
     // With a $ref to B of the message's own beside them: 4 copies, one per $ref, still none doubling.
     const beside = await edited('twice-then-once-beside', (metrics) => {
@@ -189,7 +190,7 @@ describe('a message too large once its $refs are inlined', () => {
       Object.assign(rootProperties(metrics), { x: { $ref: '#/definitions/A' }, y: { $ref: '#/definitions/A' }, z: { $ref: '#/definitions/A' }, w: { $ref: '#/definitions/B' } });
     });
     const besideSaid = refusal(beside);
-    expect(besideSaid).toMatch(/inlined 4 times: 2 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A and the 1 \$ref to metrics\.json#\/definitions\/B from a place not copied inlines one copy of it \(no copied place reaches it by more than one path: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A and metrics\.json#\/definitions\/B from fewer places$/);
+    expect(besideSaid).toMatch(/inlined 4 times: 2 \$refs lead to it, through the chain of \$refs metrics\.json#\/definitions\/A → metrics\.json#\/definitions\/B\); each copy of metrics\.json#\/definitions\/A holds one of metrics\.json#\/definitions\/B, and each of the 3 \$refs to metrics\.json#\/definitions\/A and the 1 \$ref to metrics\.json#\/definitions\/B from a place not copied inlines one copy of it \(no copied place reaches it by more than one path: no chain multiplies them\)\. Refer to metrics\.json#\/definitions\/A from at most 1 place \(now 3 places; each \$ref fewer there takes 402 schema objects away: 2 fewer bring the message to 818\)$/);
     expect(besideSaid).not.toMatch(/flatten the chain|doubles/);
     // A referring twice to B: 3 × 2 copies, multiplied along the chain, told so.
     const multiplied = await edited('three-times-two', (metrics) => {
@@ -197,7 +198,8 @@ describe('a message too large once its $refs are inlined', () => {
       metrics.definitions.B = { type: 'object', properties: numbers(200) } as never;
       Object.assign(rootProperties(metrics), { x: { $ref: '#/definitions/A' }, y: { $ref: '#/definitions/A' }, z: { $ref: '#/definitions/A' } });
     });
-    expect(refusal(multiplied)).toMatch(/inlined 6 times: 2 \$refs lead to it, .*doubles at every step\. Refer to fewer copies, or flatten the chain$/);
+    expect(refusal(multiplied)).toMatch(/inlined 6 times: 2 \$refs lead to it, .*its copies multiply along that chain: .* holds 3 \$refs to metrics\.json#\/definitions\/A, each of the 3 copies of metrics\.json#\/definitions\/A holds 2 \$refs to metrics\.json#\/definitions\/B \(3 × 2 = 6 copies\)\. Refer to /);
+    expect(refusal(multiplied)).not.toMatch(/flatten the chain|doubles|twice/);
     // Referred to once, A generates.
     const once = await edited('twice-then-once-fixed', (metrics) => {
       metrics.definitions.A = { type: 'object', properties: { b: { $ref: '#/definitions/B' } } } as never;
@@ -205,6 +207,50 @@ describe('a message too large once its $refs are inlined', () => {
       rootProperties(metrics).x = { $ref: '#/definitions/A' };
     });
     expect(refusal(once)).toBe('');
+  });
+
+  /** D (an object of 40 string properties), H (2 properties and `toD` $refs to D), and in MetricsData `toH` $refs to H, `direct` to D, `strings` strings. */
+  const multiplying = (name: string, shape: { toD: number; toH: number; direct?: number; strings?: number; hProps?: number }) => edited(name, (metrics) => {
+    const strings = (n: number, prefix: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, { type: 'string' }]));
+    const refs = (n: number, prefix: string, to: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, { $ref: `#/definitions/${to}` }]));
+    metrics.definitions.D = { type: 'object', additionalProperties: false, properties: strings(40, 'p') } as never;
+    metrics.definitions.H = { type: 'object', additionalProperties: false, properties: { ...strings(shape.hProps ?? 2, 'p'), ...refs(shape.toD, 'd', 'D') } } as never;
+    Object.assign(metrics.definitions.MetricsData!.properties, refs(shape.toH, 'h', 'H'), refs(shape.direct ?? 0, 'x', 'D'), strings(shape.strings ?? 0, 's'));
+  });
+  const D = 'metrics\\.json#\\/definitions\\/D';
+  const H = 'metrics\\.json#\\/definitions\\/H';
+
+  // tDB F3: copies multiplied along a short chain (15 $refs to H, each copy holding 2 to D) were told "a chain of definitions
+  // each referring twice to the next doubles at every step. Refer to fewer copies, or flatten the chain": flattening (the
+  // message referring to D 30 times) leaves the same count, "fewer copies" named no place, and "twice" was said of 10 × 3.
+  it('copies multiplied along a short chain are told each link\'s $refs and how many fewer at which link bring the message within the bound, not to flatten the chain (tDB F3)', async () => {
+    const said = refusal(await multiplying('f3-15x2', { toD: 2, toH: 15 }));
+    expect(said).toMatch(new RegExp(`inlined 30 times: 2 \\$refs lead to it, through the chain of \\$refs metrics\\.json#\\/definitions\\/MetricsData → ${H} → ${D}\\); its copies multiply along that chain: metrics\\.json#\\/definitions\\/MetricsData holds 15 \\$refs to ${H}, each of the 15 copies of ${H} holds 2 \\$refs to ${D} \\(15 × 2 = 30 copies\\)\\. Refer to ${H} in metrics\\.json#\\/definitions\\/MetricsData from at most 11 places \\(now 15 places; each \\$ref fewer there takes 85 schema objects away: 4 fewer bring the message to \\d+\\), or refer to ${D} in ${H} from at most 1 place \\(now 2 places; each \\$ref fewer there takes 615 schema objects away: 1 fewer brings the message to \\d+\\)$`));
+    expect(said).not.toMatch(/flatten|doubles|twice|fewer copies/);
+    // Each piece of advice, followed, generates; flattening the chain (D referred to 30 times from the message) does not.
+    expect(refusal(await multiplying('f3-11x2', { toD: 2, toH: 11 }))).toBe('');
+    expect(refusal(await multiplying('f3-15x1', { toD: 1, toH: 15 }))).toBe('');
+    expect(refusal(await multiplying('f3-12x2', { toD: 2, toH: 12 }))).toMatch(/more than the bound/);
+    const flat = refusal(await multiplying('f3-flat', { toD: 0, toH: 15, direct: 30 }));
+    expect(flat).toMatch(new RegExp(`no chain multiplies them\\)\\. Refer to it from at most 22 places \\(now 30 places; each \\$ref fewer there takes 41 schema objects away: 8 fewer bring the message to \\d+\\)$`));
+    // 10 $refs to a definition holding 3 to D: 10 × 3, not "twice".
+    const tenByThree = refusal(await multiplying('f3-10x3', { toD: 3, toH: 10, hProps: 1 }));
+    expect(tenByThree).toMatch(new RegExp(`metrics\\.json#\\/definitions\\/MetricsData holds 10 \\$refs to ${H}, each of the 10 copies of ${H} holds 3 \\$refs to ${D} \\(10 × 3 = 30 copies\\)\\. Refer to ${H} in metrics\\.json#\\/definitions\\/MetricsData from at most 7 places \\(now 10 places; each \\$ref fewer there takes 125 schema objects away: 3 fewer bring the message to \\d+\\), or refer to ${D} in ${H} from at most 2 places \\(now 3 places; each \\$ref fewer there takes 410 schema objects away: 1 fewer brings the message to \\d+\\)$`));
+    expect(tenByThree).not.toMatch(/twice|flatten/);
+    expect(refusal(await multiplying('f3-7x3', { toD: 3, toH: 7, hProps: 1 }))).toBe('');
+    expect(refusal(await multiplying('f3-10x2', { toD: 2, toH: 10, hProps: 1 }))).toBe('');
+  });
+
+  // tDB F3b: copies most of the message (31 $refs to D) but 1,013 without them, over the bound too: told only "Refer to it
+  // from fewer places"; followed to one $ref, a second refusal named the wide object.
+  it('copies most of a message that is over the bound without them too are told so, with the wide place and how many $refs fewer bring it within (tDB F3b)', async () => {
+    const said = refusal(await multiplying('f3b', { toD: 0, toH: 0, direct: 31, strings: 960 }));
+    expect(said).toMatch(new RegExp(`copies of \\$ref targets add [\\d,]+ of them \\(without them it would still hold 1,0\\d\\d, over the bound\\); the copies of ${D} add the most, 1,230 \\(41 schema objects of its own, inlined 31 times: 31 \\$refs lead to it, through the chain of \\$refs metrics\\.json#\\/definitions\\/MetricsData → ${D}\\); the message is wide itself: its widest object, metrics\\.json#\\/definitions\\/MetricsData, has [\\d,]+ properties; each \\$ref to it inlines one copy \\(no place that refers to it is copied in turn: no chain multiplies them\\)\\. Refer to it from no place \\(now 31 places; each \\$ref fewer there takes 41 schema objects away: 31 fewer bring the message to \\d+\\), or give the wide place fewer$`));
+    expect(refusal(await multiplying('f3b-none', { toD: 0, toH: 0, direct: 0, strings: 960 }))).toBe('');
+    expect(refusal(await multiplying('f3b-one', { toD: 0, toH: 0, direct: 1, strings: 960 }))).toMatch(/more than the bound/);
+    // With 1,000 strings, no $ref removed brings it under: said so, and what else must change.
+    const wider = refusal(await multiplying('f3b-wider', { toD: 0, toH: 0, direct: 31, strings: 1000 }));
+    expect(wider).toMatch(new RegExp(`Refer to it from fewer places \\(now 31 places; each \\$ref fewer there takes 41 schema objects away, all 31 only 1,271: it would still hold 1,0\\d\\d\\); that alone cannot bring it within the bound: give the wide place fewer too \\(or split the message into several\\)$`));
   });
 
   it('a message wide through an anyOf or patternProperties is told that place and keyword, not the object with the most properties (tCO F4: an object of 11 properties was blamed)', async () => {
