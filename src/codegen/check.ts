@@ -152,7 +152,7 @@ function checkInlinedSize(files: ReadonlyMap<string, SchemaNode>, file: string, 
     why = `each $ref to it inlines one copy (no place that refers to it is copied in turn: no chain multiplies them). ${advise([cut(`refer to it${direct !== undefined && direct.others > 0 ? ' (from places not copied)' : ''}`, refs, direct?.size ?? copied.own)])}`;
   } else if (sources !== undefined) {
     const all = [...holders, ...(direct === undefined ? [] : [direct])];
-    why = `each copy of ${holders.map((holder) => holder.at).join(' and of ')} holds one of ${copied.at}, and each of the ${all.map((source) => `${n(source.refs)} $ref${source.refs === 1 ? '' : 's'} to ${source.at}${source.others === 0 ? '' : source.refs === 1 ? ' from a place not copied' : ' from places not copied'}`).join(' and the ')} inlines one copy of it (no copied place reaches it by more than one path: no chain multiplies them). ${advise(all.map((source) => cut(`refer to ${source.at}`, source.refs, source.size)))}`;
+    why = `each copy of ${holders.map((holder) => holder.at).join(' and of ')} holds one of ${copied.at}, and each of the ${all.map((source) => `${n(source.refs)} $ref${source.refs === 1 ? '' : 's'} to ${source.at}${source.others === 0 ? '' : source.refs === 1 ? ' from a place not copied' : ' from places not copied'}`).join(' and the ')} inlines one copy of it (no copied place reaches it by more than one path: no chain multiplies them). ${advise(all.map((source) => cut(`refer to ${source.at}${source.others === 0 ? '' : ' (from places not copied)'}`, source.refs, source.size)))}`;
   } else {
     // Links of one $ref (the message's to its data's definition) multiply nothing: not told, nor advised removed.
     const links = copied.links.filter((link) => link.refs > 1);
