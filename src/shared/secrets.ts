@@ -20,17 +20,19 @@ export const REDACTED = '[redacted]';
  * `JSESSIONID`, a one-time `ticket` (CAS, a WebSocket ticket, and so `ticket_id`), `bearer`,
  * `otp`, `pin`, `passcode`, `cookie`, ….
  *
- * The verdict does not depend on case: `name` is read lower case, so a camelCase capital splits no word
- * (`isSecretName(n) === isSecretName(n.toLowerCase()) === isSecretName(n.toUpperCase())`; `otpValue` was redacted and
- * `otpvalue` logged in clear, `hotKey` redacted and `hotkey` not: tCY F3, F11). A short word ({@link SHORT}: `key`, `pass`,
+ * A capital only adds a redaction, never removes one: `isSecretName(n.toLowerCase())` implies `isSecretName(n)` for every
+ * case variant `n`. The name is read lower case (`otpValue`, `otpvalue`, `OTPVALUE` alike: tCY F3, F11), and, if that finds
+ * no secret, once more with a camelCase capital as a word boundary (`ldapPassValue`, `githubKeyValue`, `customerPinCode`,
+ * `fooPinHash` redacted; `ldappassvalue`, `foopinhash` in clear: tDC F3), but not where the two words glued make an
+ * ordinary word (`hotKey`, `byPass`, `keyBoard`, `hairPin`, `OAuthProvider`, `signIn`, `groupInfo` in clear). A short word ({@link SHORT}: `key`, `pass`,
  * `pin`, `sig`, `sid`, `auth`, `otp`, `mfa`, `pw`, `pswd`, `cred`, …) is a secret's as a word of its own, or glued to
  * other letters: ending a word (`passkey`, `accountkey`, `privkey`, `dbpass`, `userpin`, `userpw`; `sid` after a qualifier
  * only, {@link QUALIFIED_SID}), or beginning one,
  * maybe after a common qualifier ({@link QUALIFIER}: `otpvalue`, `pinnumber`, `authheader`, `userpinhash`, `mykeyid`),
  * but an ordinary word's end or start: not `author`, `design`, `monkey`, `turkey`, `hotkey`, `sortkey`, `cachekey`,
  * `spinner`, `spin`, `bypass`, `compass`, `keyboard`, `passenger`, `ping`, `sidebar`, `signin`, `ssid`, `processid`.
- * A short word inside a glued word after other letters (`foopinhash`, `fooPinHash`) is none: in lower case it
- * cannot be told from `shopping`, `groupinfo`, `design`. `cursor` and `user` hold no secret's word. `code` is one
+ * A short word inside a glued word after other letters, all lower case (`foopinhash`), is none: it cannot be told from
+ * `shopping`, `groupinfo`, `design`. `cursor` and `user` hold no secret's word. `code` is one
  * alone (OAuth's `?code=`) or after a word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`,
  * `device_code`, `two_factor_code`, `tfa_code`), not a `country_code` or `status_code`; after such a word, `key` and
  * `code` count whatever follows (`apikeyv2`, `privatekeypem`, `resetcodeurl`) but an ordinary word they begin
@@ -38,6 +40,37 @@ export const REDACTED = '[redacted]';
  * output; `name` is the parameter's name, decoded.
  */
 export function isSecretName(name: string): boolean {
+  // A capital sharp s has no capital of its own to go up to (`'ẞ'.toUpperCase()` is `ẞ`, its small `ß` goes up to `SS`):
+  // read as `SS`, so that `PAẞWORD` reads as `paßword` and `PASSWORD` do (it was in clear: tDC F6).
+  const folded = name.replace(/\u1E9E/g, 'SS');
+  // Either reading redacts: the name case-folded, or read with a camelCase capital as a word boundary (tDC F3: `ldapPassValue`,
+  // `githubKeyValue`, `customerPinCode` were in clear). A capital only adds a redaction, never removes one.
+  // (Only a short word can be found by a split: a long one is read across any separator.)
+  return readsAsSecret(folded) || (/[A-Z]/.test(folded) && SHORT_ANYWHERE.test(folded.toLowerCase()) && readsAsSecret(withCamelBoundaries(folded)));
+}
+
+/**
+ * `name` with a `_` at each camelCase capital that begins a word (`ldapPassValue` → `ldap_Pass_Value`, `ldapPASSValue` →
+ * `ldap_PASS_Value`), but not where the two words glued read in clear ({@link readsAsSecret}): an ordinary word written
+ * in camelCase stays one (`hotKey`, `byPass`, `keyBoard`, `hairPin`, `OAuth`, `signIn`, `groupInfo`). Each capital's two
+ * words are tested alone (each word in two tests at most): linear in `name`'s length.
+ */
+function withCamelBoundaries(name: string): string {
+  const words = name.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
+  let out = words[0]!;
+  for (let index = 1; index < words.length; index++) {
+    const before = words[index - 1]!;
+    let start = before.length;
+    while (start > 0 && /[A-Za-z]/.test(before[start - 1]!)) start--;
+    const left = before.slice(start);
+    const right = /^[A-Za-z]*/.exec(words[index]!)![0];
+    out += (readsAsSecret(left + right) ? '_' : '') + words[index];
+  }
+  return out;
+}
+
+/** {@link isSecretName}'s rule on `name` case-folded: a camelCase capital is no separator here. */
+function readsAsSecret(name: string): boolean {
   // Lower case first, and only that read after: whatever case the name is written in, one verdict (tCY F3, F11). Upper
   // case before, so that a letter whose capital is ASCII reads as that (`paßword` as `PASSWORD` does, `ſecret`, a Kelvin K).
   const lower = name.toUpperCase().toLowerCase();

@@ -42,20 +42,28 @@ function* sweep(words: string[]): Generator<string> {
   }
 }
 
-describe("a name's verdict does not depend on its case (tCY F3, F11: otpValue redacted, otpvalue in clear; hotKey redacted, hotkey not: 1,314 such pairs)", () => {
-  it('holds isSecretName(n) === isSecretName(n.toLowerCase()) === isSecretName(n.toUpperCase()), and a mixed case, over a generated sweep', () => {
-    const differing: string[] = [];
+describe("a capital only adds a redaction, never removes one (tCY F3, F11: otpValue redacted, otpvalue in clear; tDC F3: ldapPassValue redacted, then in clear)", () => {
+  it('holds isSecretName(n.toLowerCase()) ⇒ isSecretName(n) for every case variant n (upper, mixed, camelCase), over a generated sweep', () => {
+    const lost: string[] = [];
     let seed = 1;
     for (const name of sweep([...SHORT_WORDS, ...LONG_WORDS])) {
-      const verdict = isSecretName(name);
-      for (const spelling of [name.toLowerCase(), name.toUpperCase(), mixedCase(name, seed++)]) if (isSecretName(spelling) !== verdict) differing.push(`${name}/${spelling}`);
+      if (!isSecretName(name.toLowerCase())) continue;
+      for (const spelling of [name, name.toUpperCase(), mixedCase(name, seed++), mixedCase(name, seed++)]) if (!isSecretName(spelling)) lost.push(`${name}/${spelling}`);
     }
-    expect(differing).toEqual([]);
-    // Letters whose capital or small letter is ASCII: the name reads as its capitals do, on the safe side (`paßword` is `PASSWORD`).
-    for (const name of ['paßword', 'ſecret', 'ſession_id', '\u212Aey', 'api_\u212Aey', 'İd_token', 'user_paſs', 'ınfo']) {
+    expect(lost).toEqual([]);
+    // Letters whose capital or small letter is ASCII: the name reads as its capitals do, on the safe side (`paßword` is `PASSWORD`;
+    // a capital sharp s, `PAẞWORD`, too: it was in clear, tDC F6).
+    for (const name of ['paßword', 'PAẞWORD', 'paẞword', 'ſecret', 'ſession_id', '\u212Aey', 'api_\u212Aey', 'İd_token', 'user_paſs', 'USER_PAẞ', 'ınfo']) {
       expect([isSecretName(name.toLowerCase()), isSecretName(name.toUpperCase())], name).toEqual([isSecretName(name), isSecretName(name)]);
     }
-    expect(['paßword', 'ſecret', '\u212Aey', 'user_paſs'].map(isSecretName)).toEqual([true, true, true, true]);
+    expect(['paßword', 'PAẞWORD', 'paẞword', 'ſecret', '\u212Aey', 'user_paſs', 'USER_PAẞ'].map(isSecretName)).toEqual([true, true, true, true, true, true, true]);
+  });
+
+  it('reads a camelCase capital as a word boundary too: a short word inside a camelCase name is redacted, as it was before the case-folded rule (tDC F3)', () => {
+    const names = ['ldapPassValue', 'redisPassValue', 'ldapPASSValue', 'ldapAuthHeader', 'githubKeyValue', 'vaultKeyData', 'customerPinCode', 'lockPinCode', 'kafkaSigValue', 'fooPinHash', 'LdapPassValue'];
+    for (const name of names) expect(logged(name), name).toBe('redacted');
+    // Their lower case still reads as the ordinary glued words it cannot be told from (`shopping`, `groupinfo`): a capital only adds.
+    for (const name of names) expect(logged(name.toLowerCase()), name.toLowerCase()).toBe('clear');
   });
 
   it('resolves the difference toward redaction: a short secret word of its own in camelCase, beginning the name or after a common qualifier, is redacted in every case, glued too', () => {
