@@ -149,13 +149,13 @@ const SHORT_ANYWHERE = /key|pass|pin|sig|sid|auth|otp|mfa|pw|psw|cred/;
 const GLUED_END = new RegExp(`^[a-z]+(?:${SHORT})$`);
 /**
  * The ordinary words among {@link GLUED_END}'s, which hold no secret: `monkey`, `hotkey`, a database's or a cache's key
- * (`sortkey`, `cachekey`, `idempotencykey`: tCY F4), `bypass`, `compass`, a season or boarding pass, `spin`, `hairpin`,
+ * (`sortkey`, `cachekey`, `idempotencykey`: tCY F4), a public key (`pubkey`, a reCAPTCHA `sitekey`: tDC F8), `bypass`, `compass`, a season or boarding pass, `spin`, `hairpin`,
  * `tenpin`, `respin`, `oauth` (a protocol's name, `googleoauth` too), `reauth`, `noauth`, `preauth`, a `typesig`.
  */
 const ORDINARY_END = new RegExp(
   '^(?:' +
     [
-      '(?:mon|don|tur|hoc|joc|whis|lac|flun|malar|po|ho|jo|smo|hot|turn|mic|door|latch|sort|order|group|partition|range|hash|routing|cache|idempotency|primary|foreign|composite|dedup|dedupe|lookup|index|map|row|column|cursor|shard|bucket)keys?',
+      '(?:mon|don|tur|hoc|joc|whis|lac|flun|malar|po|ho|jo|smo|hot|turn|mic|door|latch|pub|site|sort|order|group|partition|range|hash|routing|cache|idempotency|primary|foreign|composite|dedup|dedupe|lookup|index|map|row|column|cursor|shard|bucket)keys?',
       '(?:by|com|encom|over|under|tres|sur|im|season|bus|boarding|day|rail|free)pass(?:es)?',
       '(?:s|backs|tops|sides|tails|autos|res|frees|lu|pip|hat|linch|lynch|tie|hair|king|push|clothes|terra|cho|ten|rolling|safety|bobby|drawing)pins?',
       '(?:[a-z]*o|re|no|pre)auth',
@@ -177,17 +177,18 @@ const QUALIFIED_SID = new RegExp(`^(?:${QUALIFIER}){1,2}sids?$`);
  * A word that begins with a short word followed by more letters, maybe after one or two {@link QUALIFIER}s: `otpvalue`,
  * `pinnumber`, `authheader`, `keyid`, `passhash`, `sigvalue`, `sidvalue`, `authdata`, `userpinhash`; but an ordinary word
  * it begins: `keyboard`, `keyword`, `passenger`, `passport`, `pine`, `ping`, `pinned`, `sign`, `sigma`, `side`, `author`,
- * `authentic`, `credit`, `pwa`.
+ * `authentic`, `credit`, `pwa`; and, as a whole word, `keycloak`, `keyset`, `keyrange`, `keylen`, `keygen`, `pinboard`,
+ * `authz`, `authn` (tDC F8; a `pincode` stays redacted).
  */
 const GLUED_START = new RegExp(
   `^(?:${QUALIFIER}){0,2}(?:` +
     [
-      'key(?!board|word|note|stone|stroke|pad|frame|hole|chain|map|space|press|down|ed|ing|of|binding)',
+      'key(?!board|word|note|stone|stroke|pad|frame|hole|chain|map|space|press|down|ed|ing|of|binding|(?:cloak|set|range|len|gen)s?$)',
       'pass(?!age|enger|ive|ion|ed|es|ing|through|thru|over|able|erby|port|kit)',
-      'pin(?!e|g|k|t|ch|nacl|nate|ned|ning|ion|ball|point|wheel|to|o|a|up|yin|afore|hole|ky|y)',
+      'pin(?!e|g|k|t|ch|nacl|nate|ned|ning|ion|ball|point|wheel|to|o|a|up|yin|afore|hole|ky|y|boards?$)',
       'sig(?!n|ma|il|ht|alg|graph|term|int|kill|hup|usr|pipe|chld|quit|stop|cont|alrm|segv|abrt|winch)',
       'sid(?!e|ing|le|ney)',
-      'auth(?!or|entic)',
+      'auth(?!or|entic|[nz]$)',
       'otp',
       'mfa',
       'pw(?!a|rite)',

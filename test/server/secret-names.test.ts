@@ -123,6 +123,8 @@ describe('ordinary names kept in clear, in any case (tCY F4: sortkey, cachekey, 
       'switch_mac', 'last_ok_entry', 'photo_kenya', 'dot_p', 'msec_return', 'usec_retry',
       // A short word inside a glued word after other letters is an ordinary word's as often (shopping, groupinfo): lower case tells none.
       'shopping', 'groupInfo', 'typing', 'inside', 'processing',
+      // Public keys, a product's name, a key's set, range, length and generator, a board, authorization and authentication (tDC F8).
+      'pubkey', 'sitekey', 'keycloak', 'keyset', 'keyrange', 'keylen', 'keygen', 'pinboard', 'authz', 'authn',
     ];
     for (const name of names) {
       expect(logged(name), name).toBe('clear');
@@ -131,6 +133,6 @@ describe('ordinary names kept in clear, in any case (tCY F4: sortkey, cachekey, 
   });
 
   it('still redacts a glued key, pin or sid a qualifier or a credential word goes before (no leak reopened)', () => {
-    for (const name of ['passkey', 'accountkey', 'privkey', 'apikey', 'userpin', 'ATMPIN', 'websid', 'usersid', 'phpsid', 'accesssid', 'sid', 'ordersig', 'dbpass', 'sort_key', 'sort-key', 'key', 'keys']) expect(logged(name), name).toBe('redacted');
+    for (const name of ['passkey', 'accountkey', 'privkey', 'apikey', 'userpin', 'ATMPIN', 'websid', 'usersid', 'phpsid', 'accesssid', 'sid', 'ordersig', 'dbpass', 'sort_key', 'sort-key', 'key', 'keys', 'pincode', 'keysetid', 'authzcode', 'authnvalue', 'privatekeyset']) expect(logged(name), name).toBe('redacted');
   });
 });
