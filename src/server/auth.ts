@@ -272,7 +272,7 @@ function moreAmpersandsThan(text: string, count: number): boolean {
 
 /**
  * A request target past {@link redactUrl}'s bounds, as it is logged: its path (redacted as
- * {@link redactOrigin} redacts one) and, for what follows, how many characters were not logged:
+ * {@link redactOrigin} redacts one, its secret path parameters as {@link withPathParametersRedacted}) and, for what follows, how many characters were not logged:
  * `/api/ws/poll?[16007 characters not logged]`. A path longer than 256 characters is kept to
  * its last `/` within them (`/a/b/[15990 characters not logged]`), so no segment is logged
  * cut, a token's first half included; a target that does not start with one `/` and a
@@ -285,7 +285,8 @@ function cutShort(url: string): string {
   const end = head.search(/[?#]/);
   const path = end !== -1 ? head.slice(0, end) : head.slice(0, head.lastIndexOf('/', KEPT_PATH_LENGTH - 1) + 1);
   const kept = end !== -1 && head[end] === '?' ? `${path}?` : path;
-  return `${redactOrigin(path)}${kept.length > path.length ? '?' : ''}[${url.length - kept.length} characters not logged]`;
+  // Its secret path parameters too, as a short target's (`;jsessionid=` was logged in clear past 64 `&`: tDC F5).
+  return `${withPathParametersRedacted(redactOrigin(path))}${kept.length > path.length ? '?' : ''}[${url.length - kept.length} characters not logged]`;
 }
 
 /**

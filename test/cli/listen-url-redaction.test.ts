@@ -153,6 +153,12 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     }
   });
 
+  it('redactUrl past its bounds still hides a secret path parameter (tDC F5)', () => {
+    expect(redactUrl(`/api/ws;jsessionid=SESSIONSECRET123?x=${'y'.repeat(2100)}`)).toBe('/api/ws;jsessionid=[redacted]?[2102 characters not logged]');
+    expect(redactUrl(`/api/ws;jsessionid=SESSIONSECRET123?${'a&'.repeat(70)}`)).toBe('/api/ws;jsessionid=[redacted]?[140 characters not logged]');
+    expect(redactUrl(`/api/ws;jsessionid=SESSIONSECRET123/${'b'.repeat(3000)}`)).toBe('/api/ws;jsessionid=[redacted]/[3000 characters not logged]');
+  });
+
   it('a 400 whose body names an https URL gets no "speaks TLS" hint; a JSON-escaped https:\\/\\/user:password@ in it is redacted (tCY aside)', async () => {
     // Not JSON (PHP's json_encode escapes `/` as `\/`), said as written.
     const body = `refused: {"error":"bad-origin","detail":"use https:\\/\\/alice:hunter2@app.example\\/ instead"}`;
