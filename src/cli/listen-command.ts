@@ -542,7 +542,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // to be a credential (a `sort_key=trades` must not redact every "trades" the server sends).
   // So are those nested in a value redact() hides (`?return_to=https://app/cb?api_key=<value>`, `?next=https://alice:<password>@bank/`):
   // they were hidden in the URL and printed where the server echoed them (tCY F10).
-  const named = [...secretParams(url).map(([, value]) => value), ...[...url.searchParams.values()].flatMap(nestedSecrets)].filter((value) => value.length >= WHOLE_SECRET_LENGTH);
+  // A secret path parameter's value (`;jsessionid=<value>`: tDC F1) and the value a secret name holds after an encoded `=`
+  // (`?session_id%3D<value>`, hidden whole in the URL: tDC F9) too: hidden in the URL, printed where the server echoed them.
+  const inPath = [...url.pathname.matchAll(/;([^;=/]*)=([^;/]*)/g)].filter(([, name]) => isSecretName(leniently(name!))).map(([, , value]) => leniently(value!));
+  const inName = secretParams(url).filter(([name]) => name.includes('=')).map(([name]) => name.slice(name.indexOf('=') + 1));
+  const named = [...secretParams(url).map(([, value]) => value), ...inPath, ...inName, ...[...url.searchParams.values()].flatMap(nestedSecrets)].filter((value) => value.length >= WHOLE_SECRET_LENGTH);
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
   // Pointer token. (A server that knows the token can always print a transform of it.)
   const secrets = [...new Set([...raw, ...named].flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
@@ -1512,11 +1516,27 @@ function nestedSecrets(value: string): string[] {
   const decoded = leniently(value);
   if (!valueHoldsSecret(decoded)) return [];
   const found = [...decoded.matchAll(/[?#&;]([^=?#&;]*)=([^&#;]*)/g)].filter(([, name]) => isSecretName(leniently(name!))).map(([, , secret]) => leniently(secret!));
+  let parsed = false;
   try {
     const nested = new URL(decoded);
     if (nested.password || nested.username) found.push(decodedUserInfo(nested.password || nested.username));
+    // The parser's password ends at a decoded `?` or `#` the server's rule reads past (`pass%3Fword`): tDC F2.
+    parsed = !!(nested.password || nested.username) && !/[?#]/.test(decoded.slice(0, decoded.lastIndexOf('@')));
   } catch {
-    // Not a URL the parser reads: its named parameters only.
+    // Not a URL the parser reads (`//alice:pw@bank/`, `https://alice:pa/ss@bank/`): read below.
+  }
+  // User info by the server's rule that the parser does not give (`alice:pw@bank` read as a scheme `alice:`, no base
+  // for `//…`, a `/` in the password) was printed where the server echoed it (tDC F2): the part between the first `:`
+  // after the scheme and the last `@` (the password), else the user name alone, else the whole value.
+  if (!parsed && decoded.includes('@') && holdsUserInfoAnyhow(decoded)) {
+    const at = decoded.lastIndexOf('@');
+    const scheme = /^[a-z][a-z0-9+.-]*:(?=[/\\])/i.exec(decoded)?.[0].length ?? 0;
+    const colon = decoded.indexOf(':', scheme);
+    let from = scheme;
+    while (decoded[from] === '/' || decoded[from] === '\\') from++;
+    const password = colon !== -1 && colon < at ? decoded.slice(colon + 1, at) : '';
+    const user = decoded.slice(from, at);
+    found.push(password.length >= WHOLE_SECRET_LENGTH ? password : user.length >= WHOLE_SECRET_LENGTH ? user : decoded);
   }
   return found;
 }

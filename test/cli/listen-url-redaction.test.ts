@@ -153,6 +153,27 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     }
   });
 
+  it('a secret path parameter, a value held in a secret name, and a password nested in a loose user-info shape are scrubbed where the server echoes them (tDC F1, F9, F2)', async () => {
+    const leaked: string[] = [];
+    for (const [target, secret] of [
+      [';jsessionid=SESSIONSECRET123', 'SESSIONSECRET123'],
+      ['?session_id%3DSECRETVALUE99', 'SECRETVALUE99'],
+      ['?token%3DSECRETVALUE99', 'SECRETVALUE99'],
+      ['?next=//alice:password123@bank/', 'password123'],
+      ['?next=alice:password123@bank', 'password123'],
+      ['?next=https://alice:pa/ssword123@bank/', 'pa/ssword123'],
+      ['?next=https://alice:pass%3Fword123@bank/', 'pass?word123'],
+      ['?next=https://alice:pass%23word123@bank/', 'pass#word123'],
+      ['?next=//TOKENVALUE123@bank', 'TOKENVALUE123'],
+    ] as const) {
+      const url = await answering(400, { 'content-type': 'text/plain' }, `unknown session ${secret}`);
+      const { stderr } = await said(`${url}${target}`);
+      expect(stderr).toContain('the server refused the upgrade with HTTP 400');
+      if (!stderr.includes('unknown session [redacted]') || stderr.includes(secret)) leaked.push(target);
+    }
+    expect(leaked).toEqual([]);
+  });
+
   it('redactUrl past its bounds still hides a secret path parameter (tDC F5)', () => {
     expect(redactUrl(`/api/ws;jsessionid=SESSIONSECRET123?x=${'y'.repeat(2100)}`)).toBe('/api/ws;jsessionid=[redacted]?[2102 characters not logged]');
     expect(redactUrl(`/api/ws;jsessionid=SESSIONSECRET123?${'a&'.repeat(70)}`)).toBe('/api/ws;jsessionid=[redacted]?[140 characters not logged]');
