@@ -1653,7 +1653,28 @@ function redact(url: URL): string {
  */
 function unparsedShown(target: string): string {
   const userInfo = holdsUserInfoAnyhow(target) || !/^[a-z][a-z\d+.-]*:\/\//i.test(target);
-  return redactText(withFragmentRedacted(userInfo ? withPasswordShownRedacted(target) : target, userInfo));
+  return redactText(withTargetParametersRedacted(withFragmentRedacted(userInfo ? withPasswordShownRedacted(target) : target, userInfo)));
+}
+
+/**
+ * An unparsed `target` with the value of each query parameter named as a secret read to the next `&` or `#` (or the end)
+ * `[redacted]`, as the URL parser ends it, and so the value of a path parameter named as one to the next `;`, `/`, `?` or
+ * `#`; a name that holds an encoded `=` (`?token%3D<value>`) goes whole. {@link redactText} ends a name and a value at a
+ * space or quote, as it must in a server's prose: `?password=hunter2 hunter3` printed ` hunter3`, `?pass word=hunter2`
+ * whole (tDC F4). Linear in `target`.
+ */
+function withTargetParametersRedacted(target: string): string {
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
+  const rest = query === -1 ? '' : target.slice(query);
+  const secret = (separator: string, name: string, whole: string) => {
+    const decoded = decodedName(name);
+    return !isSecretName(decoded) ? whole : decoded.includes('=') ? `${separator}${REDACTED}` : `${separator}${name}=${REDACTED}`;
+  };
+  return (
+    path.replace(/;([^=;/?#]*)=([^;/?#]*)/g, (whole: string, name: string) => secret(';', name, whole)) +
+    rest.replace(/([?&])([^=?&#]*)(=[^&#]*)?/g, (whole: string, separator: string, name: string, value: string | undefined) => (value === undefined && !/%3d/i.test(name) ? whole : secret(separator, name, whole)))
+  );
 }
 
 /**

@@ -180,6 +180,14 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect(redactUrl(`/api/ws;jsessionid=SESSIONSECRET123/${'b'.repeat(3000)}`)).toBe('/api/ws;jsessionid=[redacted]/[3000 characters not logged]');
   });
 
+  it("an unparsable target's secret value is [redacted] to the next & or #, a space or a quote in it or in its name (tDC F4)", async () => {
+    const shown: string[] = [];
+    for (const target of ['/p?password=hunter2 hunter3', '/p?pass word=hunter2&x=1', '/p?api_key=abc"defghijk', '/p;jsessionid=abc defghijk', '/p?token%3Dabc def&y=2']) {
+      shown.push(/cannot listen to "(.*)": the port/.exec((await said(`ws://127.0.0.1:99999${target}`)).stderr)?.[1] ?? '');
+    }
+    expect(shown).toEqual(['/p?password=[redacted]', '/p?pass word=[redacted]&x=1', '/p?api_key=[redacted]', '/p;jsessionid=[redacted]', '/p?[redacted]&y=2'].map((target) => `ws://127.0.0.1:99999${target}`));
+  });
+
   it('a 400 whose body names an https URL gets no "speaks TLS" hint; a JSON-escaped https:\\/\\/user:password@ in it is redacted (tCY aside)', async () => {
     // Not JSON (PHP's json_encode escapes `/` as `\/`), said as written.
     const body = `refused: {"error":"bad-origin","detail":"use https:\\/\\/alice:hunter2@app.example\\/ instead"}`;
