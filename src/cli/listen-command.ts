@@ -1572,6 +1572,10 @@ function redactText(text: string): string {
       // The name decoded, as redact() and the server read it (`?%74oken=`, `?api%5Fkey=` were printed in clear: tCW F3); one that holds
       // an encoded `=` (`?token%3D<value>=1`) holds a value: `[redacted]` whole, as redact() does.
       .replace(/([?&;#])([^=?&;#\s"']*)=([^&;#\s"']*)/g, (whole: string, separator: string, name: string, value: string) => {
+        // A path parameter's value ends at a `?` or `/`: the query after it read on its own (a Location's `;jsessionid=[redacted]?a=1`
+        // lost its `?a=1`, and `…?[140 characters not logged]` was half eaten: tDC F7).
+        const end = separator === ';' ? value.search(/[?/]/) : -1;
+        if (end !== -1) return `${redactText(`${separator}${name}=${value.slice(0, end)}`)}${redactText(value.slice(end))}`;
         const decoded = decodedName(name);
         // A value that is a URL with a parameter named as a secret goes whole, as redact() does (tCV F12).
         // So does one that is a URL with user info (`?next=https%3A%2F%2Falice%3Ahunter2%40bank%2F`): the server's rule (printed: tCY F7).

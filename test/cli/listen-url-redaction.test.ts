@@ -188,6 +188,13 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect(shown).toEqual(['/p?password=[redacted]', '/p?pass word=[redacted]&x=1', '/p?api_key=[redacted]', '/p;jsessionid=[redacted]', '/p?[redacted]&y=2'].map((target) => `ws://127.0.0.1:99999${target}`));
   });
 
+  it("a redirect's Location keeps its query after a secret path parameter, as redactUrl shows it (tDC F7)", async () => {
+    const short = await answering(302, { location: '/login;jsessionid=SESSIONSECRET123?a=1' });
+    expect((await said(short)).stderr).toContain('Location: /login;jsessionid=[redacted]?a=1');
+    const long = await answering(302, { location: `/login;jsessionid=SESSIONSECRET123?${'a&'.repeat(70)}` });
+    expect((await said(long)).stderr).toContain('Location: /login;jsessionid=[redacted]?[140 characters not logged]');
+  });
+
   it('a 400 whose body names an https URL gets no "speaks TLS" hint; a JSON-escaped https:\\/\\/user:password@ in it is redacted (tCY aside)', async () => {
     // Not JSON (PHP's json_encode escapes `/` as `\/`), said as written.
     const body = `refused: {"error":"bad-origin","detail":"use https:\\/\\/alice:hunter2@app.example\\/ instead"}`;
