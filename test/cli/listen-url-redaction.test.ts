@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closedPort } from '../support/ports.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runListen as listenIn, type ListenCommandOptions } from '../../src/cli/listen-command.js';
 import { redactUrl } from '../../src/server/index.js';
@@ -28,14 +29,6 @@ async function said(target: string, options: Partial<ListenCommandOptions> = {})
   return { status, stdout, stderr };
 }
 
-/** A port on 127.0.0.1 nothing listens on (one just closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A plain HTTP server on 127.0.0.1 answering every request with `status`, `headers` and `body`; its ws:// URL. */
 async function answering(status: number, headers: Record<string, string>, body = ''): Promise<string> {

@@ -6,7 +6,7 @@
  * the client waited out the rest of its backoff (tAO F8). A real client on `ws`, against a port
  * of 127.0.0.1 nothing listens on.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import { closedPort } from '../support/ports.js';
 import { afterEach, expect, it, vi } from 'vitest';
 import { browserWindow, closeClients, nodeClient } from './support/helpers.js';
 
@@ -15,14 +15,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** A port of 127.0.0.1 that refuses connections: one the system gave, closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Waits on the monotonic clock (the helpers' `until` reads the wall clock this test moves). */
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {

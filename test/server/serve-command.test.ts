@@ -9,6 +9,7 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
+import { closedPort } from '../support/ports.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
 import { demoOrigins, originRefusals, producerFaults, urlHost } from '../../src/cli/serve-command.js';
 import { startDemoProducer } from '../../src/server/index.js';
@@ -17,14 +18,6 @@ import { connect, refusedStatus, sleep, startServer, token, trade } from './help
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** A port free on 127.0.0.1 a moment ago. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the demo producer', () => {
   it('says each message the server refuses, with its type, and still sends the round\'s other types (found by a fresh user)', async () => {
@@ -421,7 +414,7 @@ describe('serve --demo', () => {
 
   it('on a port of its own, a demo killed (kill -9) and started again resumes a cursor of the first run: resumed, nothing lost or repeated', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-journal-'));
-    const port = await freePort();
+    const port = await closedPort();
     const run = async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
       let out = '';
@@ -483,7 +476,7 @@ describe('serve --demo', () => {
   }, 60_000);
 
   it('says when its streams are kept in memory only: with --secret, no journal (a hostile tester: nothing said so)', async () => {
-    const demo = await startDemoProcess(['--port', String(await freePort()), '--secret', 'x'.repeat(32)]);
+    const demo = await startDemoProcess(['--port', String(await closedPort()), '--secret', 'x'.repeat(32)]);
     try {
       expect(demo.output()).toContain('Streams in memory only (with --secret, no journal is kept): a restart is a gap for open dashboards\n');
     } finally {
@@ -493,7 +486,7 @@ describe('serve --demo', () => {
   });
 
   it('names REALTIME_CONTRACT_SECRET, not --secret, as why no journal is kept when the secret came from there (tCO F5: a user who gave no --secret was told of one)', async () => {
-    const demo = await startDemoProcess(['--port', String(await freePort())], { env: { ...process.env, REALTIME_CONTRACT_SECRET: 'y'.repeat(32) } });
+    const demo = await startDemoProcess(['--port', String(await closedPort())], { env: { ...process.env, REALTIME_CONTRACT_SECRET: 'y'.repeat(32) } });
     try {
       expect(demo.output()).toContain('Streams in memory only (with REALTIME_CONTRACT_SECRET, no journal is kept): a restart is a gap for open dashboards\n');
     } finally {
