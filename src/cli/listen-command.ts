@@ -1572,10 +1572,10 @@ function redactText(text: string): string {
       // The name decoded, as redact() and the server read it (`?%74oken=`, `?api%5Fkey=` were printed in clear: tCW F3); one that holds
       // an encoded `=` (`?token%3D<value>=1`) holds a value: `[redacted]` whole, as redact() does.
       .replace(/([?&;#])([^=?&;#\s"']*)=([^&;#\s"']*)/g, (whole: string, separator: string, name: string, value: string) => {
-        // A path parameter's value ends at a `?` or `/`: the query after it read on its own (a Location's `;jsessionid=[redacted]?a=1`
-        // lost its `?a=1`, and `…?[140 characters not logged]` was half eaten: tDC F7).
-        const end = separator === ';' ? value.search(/[?/]/) : -1;
-        if (end !== -1) return `${redactText(`${separator}${name}=${value.slice(0, end)}`)}${redactText(value.slice(end))}`;
+        // A path parameter redacted already (a Location, through redactUrl) ends there: the query after it is read on its own
+        // (`;jsessionid=[redacted]?a=1` lost its `?a=1`, `…?[140 characters not logged]` was half eaten: tDC F7). Any other
+        // one's value runs to the next `&`, `;`, `#`, space or quote, a `/` or `?` in it too (`;Password=Xy7/Qw9` printed `/Qw9`: tDE F2).
+        if (separator === ';' && value.startsWith(REDACTED) && /^[?/]/.test(value.slice(REDACTED.length))) return `${separator}${name}=${REDACTED}${redactText(value.slice(REDACTED.length))}`;
         const decoded = decodedName(name);
         // A value that is a URL with a parameter named as a secret goes whole, as redact() does (tCV F12).
         // So does one that is a URL with user info (`?next=https%3A%2F%2Falice%3Ahunter2%40bank%2F`): the server's rule (printed: tCY F7).

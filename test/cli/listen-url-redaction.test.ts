@@ -188,6 +188,13 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect((await said(long)).stderr).toContain('Location: /login;jsessionid=[redacted]?[140 characters not logged]');
   });
 
+  it("a secret path parameter in a server's text is redacted to its end, a / or ? in its value too (tDE F2: the rest after it was printed)", async () => {
+    const body = 'refused: bad ;Password=Xy7/Qw9+Zt2?k; and ;session=AbCd/EfGh+IjKl== and a;token=ab?cd';
+    const { stderr } = await said(await answering(400, { 'content-type': 'text/plain' }, body));
+    expect(stderr).toContain(';Password=[redacted]; and ;session=[redacted] and a;token=[redacted]');
+    for (const part of ['Qw9', 'Zt2', 'EfGh', 'IjKl', '?cd']) expect(stderr).not.toContain(part);
+  });
+
   it('a 400 whose body names an https URL gets no "speaks TLS" hint; a JSON-escaped https:\\/\\/user:password@ in it is redacted (tCY aside)', async () => {
     // Not JSON (PHP's json_encode escapes `/` as `\/`), said as written.
     const body = `refused: {"error":"bad-origin","detail":"use https:\\/\\/alice:hunter2@app.example\\/ instead"}`;
