@@ -51,20 +51,20 @@ export function isSecretName(name: string): boolean {
 
 /**
  * `name` with a `_` at each camelCase capital that begins a word (`ldapPassValue` → `ldap_Pass_Value`, `ldapPASSValue` →
- * `ldap_PASS_Value`), but not where the two words glued read in clear ({@link readsAsSecret}): an ordinary word written
- * in camelCase stays one (`hotKey`, `byPass`, `keyBoard`, `hairPin`, `OAuth`, `signIn`, `groupInfo`). Each capital's two
- * words are tested alone (each word in two tests at most): linear in `name`'s length.
+ * `ldap_PASS_Value`, `pinEntry` → `pin_Entry`, `TOTPSeed` → `TOTP_Seed`), but not where the two words glued make an
+ * ordinary word ({@link ORDINARY_GLUED}): one written in camelCase stays one (`hotKey`, `byPass`, `keyBoard`, `hairPin`,
+ * `OAuth`, `mapKeys`, `PassThrough`). Every other capital is a boundary: the capital says where a word begins, which the
+ * rule on the name case-folded has to guess (`ldapsid`, `pinentry`, `totpvalue` in clear; `ldapSid`, `pinEntry`,
+ * `totpValue` were too when a boundary was taken only where the glued words read as a secret: tDE F1). Linear in
+ * `name`'s length.
  */
 function withCamelBoundaries(name: string): string {
   const words = name.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
   let out = words[0]!;
   for (let index = 1; index < words.length; index++) {
-    const before = words[index - 1]!;
-    let start = before.length;
-    while (start > 0 && /[A-Za-z]/.test(before[start - 1]!)) start--;
-    const left = before.slice(start);
+    const left = /[A-Za-z]*$/.exec(words[index - 1]!)![0];
     const right = /^[A-Za-z]*/.exec(words[index]!)![0];
-    out += (readsAsSecret(left + right) ? '_' : '') + words[index];
+    out += (ORDINARY_GLUED.test(`${left}${right}`.toLowerCase()) ? '' : '_') + words[index];
   }
   return out;
 }
@@ -162,6 +162,14 @@ const ORDINARY_END = new RegExp(
       'typesigs?',
     ].join('|') +
     ')$',
+);
+/**
+ * Ordinary words a camelCase capital may split into a short secret's word and another ({@link withCamelBoundaries}): those of
+ * {@link ORDINARY_END} (`hotKey`, `byPass`, `hairPin`, `OAuth`, `mapKeys`) and the ordinary words a short word begins
+ * (`keyBoard`, `keyWord`, `PassThrough`, `passPort`, `pinPoint`), whole words only.
+ */
+const ORDINARY_GLUED = new RegExp(
+  `${ORDINARY_END.source}|^(?:key(?:board|word|note|stone|stroke|pad|frame|hole|chain|map|space|press|cloak|set|range|len|gen)|pass(?:age|enger|port|through|thru|over|kit)|pin(?:point|ball|wheel|hole|board))s?$`,
 );
 /**
  * Common qualifiers a short word is glued after, then followed by more letters (`userpinhash`, `mykeyid`, `dbpassvalue`):

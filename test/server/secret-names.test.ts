@@ -66,6 +66,11 @@ describe("a capital only adds a redaction, never removes one (tCY F3, F11: otpVa
     for (const name of names) expect(logged(name.toLowerCase()), name.toLowerCase()).toBe('clear');
   });
 
+  it('takes every camelCase capital as a boundary, not only where the glued words read as a secret: totpValue, ldapSid, pinEntry redacted as at a2c88b6 (tDE F1); an ordinary word in camelCase stays one', () => {
+    for (const name of ['totpValue', 'TOTPSeed', 'hotpValue', 'ldapSid', 'pinEntry', 'pinTemp', 'pinTan', 'sigName']) expect(logged(name), name).toBe('redacted');
+    for (const name of ['hotKey', 'byPass', 'keyBoard', 'hairPin', 'OAuthProvider', 'mapKeys', 'PassThrough', 'sortKey', 'signIn', 'groupInfo', 'processId', 'authorName', 'pingInterval']) expect(logged(name), name).toBe('clear');
+  });
+
   it('resolves the difference toward redaction: a short secret word of its own in camelCase, beginning the name or after a common qualifier, is redacted in every case, glued too', () => {
     const clear: string[] = [];
     // But `sig` before an `n`: lower case, `sigName`, `sigNumber` read as the ordinary `sign…` (`signIn`, `signal`, `signup`), which stay in clear.
