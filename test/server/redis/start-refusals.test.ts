@@ -55,6 +55,19 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     return server;
   };
 
+  /** A store started on `url` and seen waiting: its first log line came before it settled (`settled()`: 'resolved', 'rejected: <message>' or undefined). */
+  const waitingStart = async (url: string) => {
+    const { records, logger } = recordingLogger();
+    let settled: string | undefined;
+    const starting = createRedisStreamStore({ url, logger }).then(
+      (store) => (stores.push(store), (settled = 'resolved'), store),
+      (err: Error) => ((settled = `rejected: ${err.message}`), undefined),
+    );
+    while (records.length === 0 && settled === undefined) await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBeUndefined();
+    return { records, starting, settled: () => settled };
+  };
+
   it('rejects a replica, read-only or writable, saying to give the primary, and serve exits 2 with that one line', { timeout: 90_000 }, async () => {
     const primary = await start();
     const replica = await start(['--replicaof', '127.0.0.1', String(primary.port)]);
@@ -173,20 +186,13 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
 
   it('waits for a Redis that refuses to write the epoch for now (NOREPLICAS), saying so once, not at each retry, and starts once it takes one, with no epoch-written line', { timeout: 60_000 }, async () => {
     const server = await start(['--min-replicas-to-write', '1']);
-    const { records, logger } = recordingLogger();
-    let settled: string | undefined;
-    const starting = createRedisStreamStore({ url: server.url, logger }).then(
-      (store) => (stores.push(store), (settled = 'resolved'), store),
-      (err: Error) => ((settled = `rejected: ${err.message}`), undefined),
-    );
+    const { records, starting, settled } = await waitingStart(server.url);
     const raw = new Redis(server.url);
     try {
-      while (records.length === 0 && settled === undefined) await new Promise((r) => setTimeout(r, 50));
-      expect(settled).toBeUndefined();
       expect(records).toEqual([{ level: 'warn', event: 'redis-error', connection: 'catch-up', url: server.url, err: expect.stringMatching(/^Redis holds no epoch key and refused to write one \(NOREPLICAS /) }]);
       await raw.config('SET', 'min-replicas-to-write', '0');
       const started = await starting;
-      expect(settled).toBe('resolved');
+      expect(settled()).toBe('resolved');
       const epoch = await raw.get('rc:epoch');
       expect(epoch).not.toBeNull();
       expect(started!.status().detail).toContain(`epoch ${epoch}`);
@@ -257,19 +263,12 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
   it('rejects a start that waited (NOREPLICAS) on a Redis made a writable replica meanwhile, rather than store on the replica (tDB F5)', { timeout: 60_000 }, async () => {
     const primary = await start();
     const server = await start(['--min-replicas-to-write', '1', '--replica-read-only', 'no']);
-    const { records, logger } = recordingLogger();
-    let settled: string | undefined;
-    const starting = createRedisStreamStore({ url: server.url, logger }).then(
-      (store) => (stores.push(store), (settled = 'resolved'), store),
-      (err: Error) => ((settled = `rejected: ${err.message}`), undefined),
-    );
+    const { starting, settled } = await waitingStart(server.url);
     const raw = new Redis(server.url);
     try {
-      while (records.length === 0 && settled === undefined) await new Promise((r) => setTimeout(r, 50));
-      expect(settled).toBeUndefined();
       await raw.call('REPLICAOF', '127.0.0.1', String(primary.port));
       await starting;
-      expect(settled).toBe(`rejected: Redis at ${server.url} is a replica (of 127.0.0.1:${primary.port}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`);
+      expect(settled()).toBe(`rejected: Redis at ${server.url} is a replica (of 127.0.0.1:${primary.port}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`);
     } finally {
       raw.disconnect();
     }
