@@ -1,29 +1,13 @@
 import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createRedisStreamStore } from '../../../src/server/redis/index.js';
 import { findTool } from '../../support/toolchain.js';
-import { RedisServer } from './redis-server.js';
+import { pingAnswer, RedisServer } from './redis-server.js';
 
 const tool = findTool('redis-server');
-
-/** Redis's first answer to PING on `port`, or null when nothing answers. */
-function pingAnswer(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect(port, '127.0.0.1');
-    let text = '';
-    socket.setTimeout(500, () => (socket.destroy(), resolve(null)));
-    socket.on('error', () => resolve(null));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => {
-      text += d.toString();
-      if (text.includes('\r\n')) socket.destroy(), resolve(text.trim());
-    });
-  });
-}
 
 /**
  * A node started on a Redis still loading its dataset waits for it, as README says, and says so:

@@ -35,22 +35,25 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port in RC_TEST_PORTS=${process.env.RC_TEST_PORTS}`);
 }
 
-async function answersPing(port: number, locked = false): Promise<boolean> {
+/** Redis's first answer to PING on `port` (`+PONG`, `-LOADING …`, `-MASTERDOWN …`), or null when nothing answers within 500 ms. */
+export function pingAnswer(port: number): Promise<string | null> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
-    socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
-    socket.on('error', () => resolve(false));
+    socket.setTimeout(500, () => (socket.destroy(), resolve(null)));
+    socket.on('error', () => resolve(null));
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (d) => {
       text += d.toString();
-      if (text.includes('\r\n')) {
-        socket.destroy();
-        // A replica cut off from its primary under replica-serve-stale-data no answers MASTERDOWN: up too.
-        resolve(text.startsWith('+PONG') || text.startsWith('-MASTERDOWN') || (locked && text.startsWith('-NOAUTH')));
-      }
+      if (text.includes('\r\n')) socket.destroy(), resolve(text.trim());
     });
   });
+}
+
+async function answersPing(port: number, locked = false): Promise<boolean> {
+  const text = await pingAnswer(port);
+  // A replica cut off from its primary under replica-serve-stale-data no answers MASTERDOWN: up too.
+  return text !== null && (text.startsWith('+PONG') || text.startsWith('-MASTERDOWN') || (locked && text.startsWith('-NOAUTH')));
 }
 
 /**
