@@ -131,13 +131,12 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
     expect(duplicates).toBe(3);
   });
 
-  it('the probe finds a loss the polls did not tell (what they delivered, evicted since): told, and nothing delivered twice', async () => {
-    // The polls resume t2, t3 from t1's cursor, then t4..t6 (which evict t1..t3); the probe,
-    // from t1's cursor, is answered `gap` before t4. The client cannot tell this loss from one
-    // past what the polls delivered (entries of the user's other streams let go: tCM's seed
-    // 40092 lost 6 broadcasts so, untold): it is told, at the client's cursor, and the replay
-    // up to there is dropped.
-    const { events, gaps, polledTo, duplicates } = await run(
+  /**
+   * The polls resume t2, t3 from t1's cursor, then t4..t6 (which evict t1..t3), while the probe
+   * asks from t1's cursor: the set-up of the two tests below.
+   */
+  const evictedAfterPolls = (options: Parameters<typeof run>[4] = {}) =>
+    run(
       2,
       (h) => h.trades(2, 2),
       (e) => e.includes('t3'),
@@ -145,7 +144,16 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
         await h.trades(4, 3);
         await until(() => e.includes('t6'), 't6 polled');
       },
+      options,
     );
+
+  it('the probe finds a loss the polls did not tell (what they delivered, evicted since): told, and nothing delivered twice', async () => {
+    // The polls resume t2, t3 from t1's cursor, then t4..t6 (which evict t1..t3); the probe,
+    // from t1's cursor, is answered `gap` before t4. The client cannot tell this loss from one
+    // past what the polls delivered (entries of the user's other streams let go: tCM's seed
+    // 40092 lost 6 broadcasts so, untold): it is told, at the client's cursor, and the replay
+    // up to there is dropped.
+    const { events, gaps, polledTo, duplicates } = await evictedAfterPolls();
     expect(events).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 'gap ws', 't9']);
     expect(gaps).toEqual([{ since: polledTo, cursor: polledTo, mode: 'ws' }]);
     expect(duplicates).toBe(3);
@@ -154,25 +162,16 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
   it('a loss the polls did not tell is told even when an earlier gap was told in the client\'s life: gaps told count from this socket\'s ask (tCT F2)', async () => {
     // Before t1: t101 live, then away while t102..t105 are published (t102 evicted): a told gap.
     // Then the set-up of the test above: that earlier gap is no poll's telling of this loss.
-    const { events, gaps, polledTo, duplicates } = await run(
-      2,
-      (h) => h.trades(2, 2),
-      (e) => e.includes('t3'),
-      async (h, e) => {
-        await h.trades(4, 3);
-        await until(() => e.includes('t6'), 't6 polled');
+    const { events, gaps, polledTo, duplicates } = await evictedAfterPolls({
+      before: async (h, client, e, token) => {
+        await h.trades(101, 1);
+        await until(() => e.includes('t101'), 't101');
+        client.disconnect();
+        await h.trades(102, 4);
+        client.connect(token);
+        await until(() => e.includes('t105'), 't105, after the earlier gap');
       },
-      {
-        before: async (h, client, e, token) => {
-          await h.trades(101, 1);
-          await until(() => e.includes('t101'), 't101');
-          client.disconnect();
-          await h.trades(102, 4);
-          client.connect(token);
-          await until(() => e.includes('t105'), 't105, after the earlier gap');
-        },
-      },
-    );
+    });
     expect(events).toEqual(['t101', 'gap ws', 't103', 't104', 't105', 't1', 't2', 't3', 't4', 't5', 't6', 'gap ws', 't9']);
     expect(gaps[1]).toEqual({ since: polledTo, cursor: polledTo, mode: 'ws' });
     expect(duplicates).toBe(3);
