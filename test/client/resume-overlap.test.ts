@@ -231,13 +231,16 @@ it.each(['gap', 'new'])('over polling too: a %s answer past the cursor the poll 
 // tCT's mutants of the resume rule that no test above caught (F1, F3, F4, F5): each case below is
 // the boundary or the later-message half of a rule README states ("Resume without duplicates").
 
+/** A first socket that delivers t1..t3 of a new stream (epoch `e`), then is cut (1011): the client asks again from e.3. */
+const threeThenCut = (send: (m: object) => void, ws: WebSocket): void => {
+  send(connection({ resume: 'new' }, 'e.0'));
+  for (let k = 1; k <= 3; k++) send(trade(k));
+  ws.close(1011);
+};
+
 it('a gap answered AT the cursor the client asked from (a store that lost its history at its head), then a replay of what it delivered: told once, nothing delivered twice (tCT F1)', async () => {
   const { ids, gaps, asked } = await run(
-    (send, ws) => {
-      send(connection({ resume: 'new' }, 'e.0'));
-      for (let k = 1; k <= 3; k++) send(trade(k));
-      ws.close(1011);
-    },
+    threeThenCut,
     (send) => {
       send(connection({ resume: 'gap' }, 'e.3')); // gap at the client's own cursor
       for (const k of [2, 3, 4]) send(trade(k)); // t2, t3 again, then on
@@ -289,11 +292,7 @@ it('a later connection on a socket asked without since, saying new in another ep
 
 it('a resumed answer at a cursor behind the since asked (a server off the contract) is no loss: no gap told, and nothing delivered twice (tCT F5)', async () => {
   const { ids, gaps, asked } = await run(
-    (send, ws) => {
-      send(connection({ resume: 'new' }, 'e.0'));
-      for (let k = 1; k <= 3; k++) send(trade(k));
-      ws.close(1011);
-    },
+    threeThenCut,
     (send) => {
       send(connection({ resume: 'resumed' }, 'e.2')); // asked from e.3
       for (const k of [3, 4]) send(trade(k));
