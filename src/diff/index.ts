@@ -32,8 +32,8 @@ export interface Change {
    * (server→client), `older-clients` (client→server: the newer server rejects what they send),
    * `older-peers` (message and protocol facts); `newer-consumers` (server→client) when consumers
    * built on the newer contract may reject some of what an older server sends (a narrowing, a
-   * required field added, a change that both widens and narrows) and, for a message, what older
-   * servers stored (a Redis stream, the memory store, a journal), which the upgraded servers
+   * required field added, a change that both widens and narrows, a message type removed) and, for
+   * a message servers store (not `x-audience: "connection"`), what older servers stored (a Redis stream, the memory store, a journal), which the upgraded servers
    * replay to them until it leaves the store: upgrading servers first does not spare it;
    * and `producer-code`, in either direction, when
    * the generated type of what producers build narrows (a field they must now supply, a value
@@ -124,7 +124,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     const old = oldMessages.get(message.type);
     if (!old) {
       for (const direction of message.directions) {
-        changes.push(classify({ rule: 'message-added', pointer: '', accepts: 'more', tolerantSurvives: true, text: `message type "${message.type}" added` }, message.type, direction, 'message'));
+        changes.push(classify({ rule: 'message-added', pointer: '', accepts: 'more', tolerantSurvives: true, text: `message type "${message.type}" added` }, message.type, direction, 'message', false));
       }
       continue;
     }
@@ -154,7 +154,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     const deltas = diffSchemas(old.schema, message.schema, resolveBefore, resolveAfter, '', messageNodes);
     for (const direction of message.directions) {
       if (!old.directions.includes(direction)) continue;
-      for (const delta of deltas) changes.push(classify(delta, message.type, direction, 'message'));
+      for (const delta of deltas) changes.push(classify(delta, message.type, direction, 'message', isStored(old)));
     }
   }
   for (const old of before.messages) {
@@ -162,7 +162,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     for (const direction of old.directions) {
       // Its generated type goes with it (`WhaleMessage`: TypeScript, Go, Python), as a title
       // renamed is gone: importing-code too (it read only the consumers: a fresh user).
-      const change = classify({ rule: 'message-removed', pointer: '', accepts: 'fewer', text: `message type "${old.type}" removed, and its type ${JSON.stringify(old.title)} with it` }, old.type, direction, 'message');
+      const change = classify({ rule: 'message-removed', pointer: '', accepts: 'fewer', text: `message type "${old.type}" removed, and its type ${JSON.stringify(old.title)} with it` }, old.type, direction, 'message', isStored(old));
       change.impact += `; code that imports ${old.title} from the generated types (TypeScript, Go, Python) no longer compiles`;
       changes.push(change);
     }
@@ -176,7 +176,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
       changes.push(messageFact('document-added', document.title, null, 'compatible', `document ${document.title} (${document.file}) added`, 'older peers do not use it'));
       continue;
     }
-    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter, '', messageNodes)) changes.push(classify(delta, document.title, 'server-to-client', 'document'));
+    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter, '', messageNodes)) changes.push(classify(delta, document.title, 'server-to-client', 'document', false));
   }
   for (const old of before.documents ?? []) {
     if (!newDocuments.has(old.file)) changes.push(messageFact('document-removed', old.title, null, 'breaking', `document ${old.title} (${old.file}) removed`, 'older clients that use it fail'));
@@ -593,16 +593,22 @@ function arrow(direction: Direction): string {
  * in which case only strict validators fail. Client→server: widening never hurts (the newer
  * server accepts more); anything else may reject what an older client sends. The level is
  * judged for older peers; a compatible narrowing (server→client) or widening (client→server)
- * says in its impact that newer peers need servers upgraded first.
+ * says in its impact that newer peers need servers upgraded first. `stored`: whether older servers
+ * stored messages of the type (see {@link isStored}), which the upgraded ones replay.
  */
-function classify(delta: SchemaDelta, subject: string, direction: Direction, kind: 'message' | 'document'): ChangeInput {
+function classify(delta: SchemaDelta, subject: string, direction: Direction, kind: 'message' | 'document', stored: boolean): ChangeInput {
   const { rule, pointer, before, after, text } = delta;
   let level: Level;
   let impact: string;
   let newerReject = false;
   if (rule === 'message-removed') {
     level = 'breaking';
-    impact = direction === 'server-to-client' ? 'older consumers no longer receive it' : 'the newer server rejects it from older clients';
+    // The other way round too: a consumer built on the newer contract meets an older server that still sends the type, and the
+    // messages of it older servers stored, as an unknown type (tDJ F4: only the older consumers were named).
+    impact = direction === 'server-to-client'
+      ? `older consumers no longer receive it; newer consumers reject it as unknown-type from an older server that still sends it (tolerant ones skip it, strict ones fail): upgrade servers first${storedNote(stored)}`
+      : 'the newer server rejects it from older clients';
+    newerReject = direction === 'server-to-client';
   } else if (direction === 'server-to-client') {
     const who = kind === 'document' ? 'older clients' : 'older consumers';
     if (delta.accepts === 'same') {
@@ -612,7 +618,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
       level = 'compatible';
       // The other way round, during a rollout: a consumer built on the newer contract meets a server still on the older one,
       // and, after it, the messages older servers stored, which the upgraded ones replay.
-      impact = `${who} accept everything the newer server sends; ${who.replace('older', 'newer')} may reject what an older server still sends: upgrade servers first${storedNote(kind)}`;
+      impact = `${who} accept everything the newer server sends; ${who.replace('older', 'newer')} may reject what an older server still sends: upgrade servers first${storedNote(stored)}`;
       newerReject = true;
     } else if (delta.tolerantSurvives) {
       level = 'strict';
@@ -624,14 +630,14 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
             ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
             : rule === 'required-property-added'
               ? // Also a narrowing, the other way round: a newer consumer requires what an older server never sends.
-                `strict ${who} reject the unknown field; tolerant ones ignore it; ${who.replace('older', 'newer')} reject what an older server still sends, which lacks it: upgrade servers first${storedNote(kind)}`
+                `strict ${who} reject the unknown field; tolerant ones ignore it; ${who.replace('older', 'newer')} reject what an older server still sends, which lacks it: upgrade servers first${storedNote(stored)}`
               : `strict ${who} reject the unknown field; tolerant ones ignore it`;
     } else {
       level = 'breaking';
       impact = rule === 'enum-value-added' || rule === 'enum-removed'
         // Tolerant mode opens a list to values of the types it lists, that its own `type` admits; a fixed value (`const`) not at all.
         ? `${who} reject the new value${rule === 'enum-removed' ? 's' : ''}, in tolerant mode too, which opens a closed list only to values of the JSON types it holds (and its type admits), and a fixed value (const) not at all`
-        : `${who} reject some messages the newer server may send, in tolerant and strict mode${delta.accepts === 'different' ? `; ${who.replace('older', 'newer')} may reject some of what an older server sends${kind === 'message' ? ', and of what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store' : ''}` : ''}`;
+        : `${who} reject some messages the newer server may send, in tolerant and strict mode${delta.accepts === 'different' ? `; ${who.replace('older', 'newer')} may reject some of what an older server sends${stored ? ', and of what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store' : ''}` : ''}`;
       newerReject = delta.accepts === 'different';
     }
     if (rule === 'required-property-added' && delta.tolerantSurvives) newerReject = true;
@@ -659,23 +665,34 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
 
 /**
  * What a change that narrows what the server sends does to the messages older servers stored,
- * for a message (a document, the poll response, is made for each request, never stored):
+ * for a message they stored (a document, the poll response, is made for each request, and a
+ * message of a connection's own, `x-audience: "connection"`, is sent by the server on each
+ * socket: neither is ever stored, tDJ F3):
  * upgrading servers first does not spare them. The upgraded servers replay them from the store
  * (a Redis stream, a `MemoryStreamStore` they share, the demo's journal) to consumers built on
  * the newer contract, which reject them (the client's `invalid` event: the message dropped, its
  * cursor passed, the resume still `resumed`) until they leave the store (a tester lost a whale
  * that way, told to upgrade servers first).
  */
-function storedNote(kind: 'message' | 'document'): string {
-  return kind === 'message'
+function storedNote(stored: boolean): string {
+  return stored
     ? '; yet newer consumers may also reject what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store: upgrading servers first does not spare it'
     : '';
 }
 
 /**
+ * Whether servers store messages of `message`'s type, to replay them: a per-user or global one
+ * (`x-audience` `user`, `global`); not one of a connection's own (`connection`: connection, ping,
+ * pong, error), which the server sends on each socket itself, never through the stream.
+ */
+function isStored(message: { audience: string }): boolean {
+  return message.audience !== 'connection';
+}
+
+/**
  * The server→client changes after which consumers built on the newer contract may reject some
  * of what an older server sent (`newer-consumers` in {@link Change.breaks}): a
- * narrowing, a required field added, a change that both widens and narrows.
+ * narrowing, a required field added, a change that both widens and narrows, a message type removed.
  */
 const NEWER_CONSUMERS_REJECT = new WeakSet<ChangeInput>();
 

@@ -652,6 +652,34 @@ describe('realtime-contract diff', () => {
     expect(readme).toContain('- `newer-consumers` (server → client');
   });
 
+  it("says nothing of a store for a connection's own message, which is never stored: upgrading servers first is enough (tDJ F3)", () => {
+    const narrowed = path.join(work, 'connection-status-narrowed');
+    writeSchemas(narrowed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/connection.json/definitions/ConnectionData/properties/status/enum', value: ['connected'] }]));
+    const changes = json(['diff', 'schemas', narrowed]).changes.filter((c) => c.subject === 'connection' && c.direction === 'server-to-client');
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) {
+      expect(change.breaks).toContain('newer-consumers');
+      expect(change.impact).toContain('upgrade servers first');
+      expect(change.impact).not.toContain('stored');
+    }
+    // A stored type's same narrowing keeps the note.
+    const trades = path.join(work, 'trade-status-narrowed');
+    writeSchemas(trades, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'remove', path: '/trades.json/definitions/TradeData/properties/status/enum/3' }]));
+    expect(json(['diff', 'schemas', trades]).changes[0]?.impact).toContain(STORED);
+  });
+
+  it('names newer-consumers for a message type removed, which newer consumers meet from older servers and from the store as an unknown type (tDJ F4)', () => {
+    const removed = path.join(work, 'whale-removed');
+    const schemas = readSchemas(path.join(ROOT, 'schemas'));
+    schemas.delete('whale.json');
+    schemas.set('poll-response.json', JSON.parse(JSON.stringify(schemas.get('poll-response.json')).replace('{"$ref":"whale.json"},', '')));
+    writeSchemas(removed, schemas);
+    const change = json(['diff', 'schemas', removed]).changes.find((c) => c.rule === 'message-removed' && c.subject === 'whale')!;
+    expect(change).toMatchObject({ level: 'breaking', direction: 'server-to-client' });
+    expect(change.breaks).toEqual(expect.arrayContaining(['tolerant-consumers', 'strict-consumers', 'newer-consumers', 'importing-code', 'other-language-code']));
+    expect(change.impact).toBe(`older consumers no longer receive it; newer consumers reject it as unknown-type from an older server that still sends it (tolerant ones skip it, strict ones fail): upgrade servers first${STORED}; code that imports WhaleMessage from the generated types (TypeScript, Go, Python) no longer compiles`);
+  });
+
   it('calls for a major release when what producers build narrows, though the wire change is strict or compatible (found by a fresh user)', () => {
     const field = { type: 'string', description: 'Venue.' };
     const required = path.join(work, 'required-field');
