@@ -16,8 +16,8 @@ import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
-import { holdsUserInfoAnyhow, redactUrl, valueHoldsSecret, withPathParametersRedacted } from '../server/auth.js';
-import { isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
+import { holdsUserInfoAnyhow, redactUrl } from '../server/auth.js';
+import { holdsSecretParameter, isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -1230,7 +1230,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // When to try again and where the server sends the client: the first things one asks of a
         // 429 or 503, and of a redirect (http: to https:); they were left out (a hostile tester).
         const retryAfter = res.headers['retry-after'];
-        // Redacted as the server logs a URL (user info whole, in any form the parser reads, `#[redacted]`), then cut: cut first,
+        // Redacted as the server logs a URL (redactUrl: every value but a `since` cursor, user info whole, `#[redacted]`), then cut: cut first,
         // a long user info lost its `@` and was shown (tCY F1).
         const location = res.statusCode! >= 300 && res.statusCode! < 400 ? res.headers.location : undefined;
         const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(redactUrl(location), 200)}` : ''}`;
@@ -1503,6 +1503,26 @@ function redactPieces(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/**
+ * Whether a query parameter's value, percent-decoded (`leniently`), is one listen hides whole: a URL with user info
+ * (`https://alice:hunter2@bank/`, in any form the parser or the server's log reads as one: `holdsUserInfoAnyhow`) or with a
+ * parameter named as a secret (`holdsSecretParameter`): listen printed `?next=https://alice:hunter2@bank/` (tCY F7).
+ * Linear in `value`.
+ */
+function valueHoldsSecret(value: string): boolean {
+  return (value.includes('@') && holdsUserInfoAnyhow(value)) || holdsSecretParameter(value);
+}
+
+/**
+ * `path` (a URL's path, before its query) with the value of each `;name=value` path parameter whose name says it holds
+ * a secret ({@link isSecretName}, of the name decoded) `[redacted]`: `/api/ws;jsessionid=[redacted]`, the classic URL
+ * shape of a session id (it was printed in clear, though redacted nested in a value: tCY F6). Linear in `path`.
+ */
+function withPathParametersRedacted(path: string): string {
+  if (!path.includes(';')) return path;
+  return path.replace(/;(?=([^;=/?#]*))\1=([^;/?#]*)/g, (whole: string, name: string) => (isSecretName(leniently(name)) ? `;${name}=${REDACTED}` : whole));
+}
+
 /** The query parameters of `url` whose names say they hold a secret, as `[name, value]`. */
 function secretParams(url: URL): [string, string][] {
   return [...url.searchParams].filter(([name]) => isSecretName(name));
@@ -1578,7 +1598,7 @@ function redactText(text: string): string {
         if (separator === ';' && value.startsWith(REDACTED) && /^[?/]/.test(value.slice(REDACTED.length))) return `${separator}${name}=${REDACTED}${redactText(value.slice(REDACTED.length))}`;
         const decoded = decodedName(name);
         // A value that is a URL with a parameter named as a secret goes whole, as redact() does (tCV F12).
-        // So does one that is a URL with user info (`?next=https%3A%2F%2Falice%3Ahunter2%40bank%2F`): the server's rule (printed: tCY F7).
+        // So does one that is a URL with user info (`?next=https%3A%2F%2Falice%3Ahunter2%40bank%2F`): valueHoldsSecret (printed: tCY F7).
         if (!isSecretName(decoded)) return valueHoldsSecret(leniently(value)) ? `${separator}${name}=${REDACTED}` : whole;
         return decoded.includes('=') ? `${separator}${REDACTED}` : `${separator}${name}=${REDACTED}`;
       })
@@ -1621,14 +1641,14 @@ function redact(url: URL): string {
   // A fragment, whatever it holds, is `#[redacted]`, as the server logs one (one of a URL of another scheme, refused, was printed: tCV F8).
   const fragment = copy.hash !== '' ? `#${REDACTED}` : '';
   copy.hash = '';
-  // A path parameter named as a secret (`;jsessionid=`), as the server logs it (printed: tCY F6).
+  // A path parameter named as a secret (`;jsessionid=`; the server's log redacts every one's value: printed, tCY F6).
   copy.pathname = withPathParametersRedacted(copy.pathname);
   // Every parameter kept in its place, repeated ones too.
   // Pair by pair, and the password after: a URLSearchParams or URL given the mark writes it `%5Bredacted%5D`.
   // A name that holds an encoded `=` (`?session_id%3D<value>`) holds its value too: that parameter is `[redacted]` whole.
   // A parameter whose value is a URL with a parameter named as a secret (`?return_to=https://app/cb?access_token=…`) goes whole
-  // too, as the server logs it (printed in clear: tCV F12).
-  // One with user info (`?next=https://alice:hunter2@bank/`) too: the server's own rule, valueHoldsSecret (printed: tCY F7).
+  // too (printed in clear: tCV F12).
+  // One with user info (`?next=https://alice:hunter2@bank/`) too: valueHoldsSecret (printed: tCY F7).
   const nested = (value: string) => valueHoldsSecret(leniently(value));
   if ([...copy.searchParams].some(([name, value]) => isSecretName(name) || nested(value))) {
     copy.search = [...copy.searchParams].map(([name, value]) => (isSecretName(name) ? (name.includes('=') ? REDACTED : `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`) : nested(value) ? `${new URLSearchParams([[name, '']]).toString()}${REDACTED}` : new URLSearchParams([[name, value]]).toString())).join('&');

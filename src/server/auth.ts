@@ -4,7 +4,8 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHead
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
-import { holdsSecretParameter, isJwtHeader, isSecretName, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { CURSOR_PATTERN } from './stream-store.js';
+import { isJwtHeader, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -194,24 +195,34 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
 
 /**
  * `url` (a request target such as `/api/ws?token=…`, an absolute URL, or a `URL` object, read as
- * its `href`) with the value of `token`, and of any
- * parameter whose name says it holds a secret (`id_token`, `api_key`, `authorization`, …:
- * `isSecretName`), replaced by `[redacted]`, for logs. A parameter is recognised by its
- * name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
- * redacted too; one that holds a JWT under any other name, or as its name (`?<jwt>`,
- * `?token%3D<jwt>`), is `[redacted]` whole, and
- * so are three parameters in a row whose values are a JWT's three parts (`?t=<header>&t=<payload>&t=<signature>`).
- * A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
- * (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
- * holds a `/`, `?` or `#`: `withoutLooseUserInfo`) is `[redacted]`, and so is any JWT in the host
- * or the path (see {@link redactOrigin}), and the value of a path parameter named as a secret
- * (`;jsessionid=`: `withPathParametersRedacted`); a parameter whose value is a URL with user info is
- * redacted as a secret's is ({@link valueHoldsSecret}).
+ * its `href`) as the server logs it: what it keeps is what the protocol defines and holds no
+ * secret, everything else is `[redacted]` (an allow-list: no name a client may give is logged
+ * with its value unless the protocol defines it).
+ *
+ * - A query parameter's value is kept only for `since` (its name decoded as {@link tokenOf}'s
+ *   `URLSearchParams` decodes one: `%73ince` too) when the value, decoded, is a cursor
+ *   (`CURSOR_PATTERN`) not shaped like a JWT: `?since=k3x9a.1042`. Every other parameter with an
+ *   `=` is logged as `<name as sent>=[redacted]`, whatever its value: `?token=[redacted]`,
+ *   `?x=[redacted]`, `?since=[redacted]` for `since=https://a:b@x/`; and three kept cursors in a
+ *   row (among the `since` values kept) that are a JWT's header, payload and signature are
+ *   `since=[redacted]` each.
+ * - A parameter with no `=` is kept whole only when its name, decoded, is one the protocol
+ *   defines (`since`, `token`); any other is `[redacted]` whole (it may be a bare secret:
+ *   `?<jwt>`, `?s3cr3t`); an empty one (`?&`) stays empty.
+ * - A name that holds an encoded `=` (`?token%3D<jwt>`) or is shaped like a JWT is `[redacted]`
+ *   whole, `=` and value included.
+ * - Every path parameter's value is `[redacted]` (`;jsessionid=[redacted]`, `;v=[redacted]`; one
+ *   with no `=`, or whose name holds an encoded `=`: `;[redacted]`): the protocol has none.
+ * - A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
+ *   (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
+ *   holds a `/`, `?` or `#`: `withoutLooseUserInfo`) is `[redacted]`, and so is any JWT in the host
+ *   or the path (see {@link redactOrigin}).
  *
  * Bounded: a `url` longer than {@link MAX_REDACTED_LENGTH} characters, or of more than
  * {@link MAX_REDACTED_PARAMETERS} parameters, is not read through (each refused request's URL is
  * logged, and 16 KB of `?a&a&…` cost 16 ms of CPU per refusal: a hostile tester): see
- * `cutShort`. The work is then at most that of a URL within the bounds.
+ * `cutShort`. The work is then at most that of a URL within the bounds, linear in its length.
+ * `undefined` is `''`; anything else not a string nor a `URL` is `<null, not a URL>` or the like, never a throw.
  */
 export function redactUrl(url: string | URL | undefined): string {
   if (url === undefined) return '';
@@ -226,32 +237,43 @@ export function redactUrl(url: string | URL | undefined): string {
   const base = hash === -1 ? whole : whole.slice(0, hash);
   const fragment = hash === -1 ? '' : `#${REDACTED}`;
   const start = base.indexOf('?');
-  const target = withPathParametersRedacted(redactOrigin(start === -1 ? base : base.slice(0, start)));
+  const target = withPathParameterValuesRedacted(redactOrigin(start === -1 ? base : base.slice(0, start)));
   if (start === -1) return target + fragment;
+  // An allow-list, not a deny-list of secret-looking names: a word heuristic was patched six rounds in a row for
+  // names it left in clear (`foopinhash=`, `ldapSid=`); a name the protocol does not define is never logged with its value.
   const raw = base.slice(start + 1).split('&');
-  const parameters = raw.map((parameter) => {
+  /** The kept `since` cursors, by their index in `raw`: a JWT split over them is redacted below. */
+  const cursors: { at: number; value: string }[] = [];
+  const parameters = raw.map((parameter, at) => {
+    if (parameter === '') return parameter;
     const equals = parameter.indexOf('=');
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     // Decoded as tokenOf's URLSearchParams decodes it (a leading `?` dropped: `??token=`); without `%`, `+` or that there is nothing to decode.
     const name = /^\?|[%+]/.test(rawName) ? ([...new URLSearchParams(`${rawName}=`).keys()][0] ?? '') : rawName;
-    // A name that holds an encoded `=` (`?token%3D<value>`, `?session_id%3D<value>`) holds its value too: redacted whole.
-    if (isSecretName(name)) return name.includes('=') ? REDACTED : `${rawName}=${REDACTED}`;
-    // A URL with user info as a parameter (`?next=https://alice:hunter2@bank/`, encoded or not) was logged as sent (a reviewer).
-    // No user info without an `@`: the parser is not asked then (a log line of thousands of parameters).
-    // So is one whose value is a URL with a parameter named as a secret (`?return_to=https://app/cb?access_token=…`: logged as sent, tCV F12).
-    const value = leniently(equals === -1 ? parameter : parameter.slice(equals + 1));
-    if (equals === -1 ? value.includes('@') && holdsUserInfoAnyhow(value) : valueHoldsSecret(value)) return equals === -1 ? REDACTED : `${rawName}=${REDACTED}`;
-    return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? REDACTED : parameter;
+    // A name that holds an encoded `=` (`?token%3D<value>`) holds its value too, and one shaped like a JWT is one: redacted whole.
+    if (name.includes('=') || looksLikeJwt(rawName) || looksLikeJwt(leniently(rawName))) return REDACTED;
+    if (equals === -1) return PROTOCOL_NAMES.has(name) ? parameter : REDACTED;
+    if (name === 'since') {
+      const value = /[%+]/.test(parameter) ? ([...new URLSearchParams(`s=${parameter.slice(equals + 1)}`).values()][0] ?? '') : parameter.slice(equals + 1);
+      if (CURSOR_PATTERN.test(value) && !looksLikeJwt(value)) {
+        cursors.push({ at, value });
+        return parameter;
+      }
+    }
+    return `${rawName}=${REDACTED}`;
   });
-  // A JWT split over parameters, each part harmless alone: a reader of the log joins them again (its shape: secrets.ts).
-  const values = raw.map((parameter) => leniently(parameter.slice(parameter.indexOf('=') + 1)));
-  for (let i = 0; i + 2 < values.length; i++) {
-    if (isJwtHeader(values[i]!) && JWT_PAYLOAD.test(values[i + 1]!) && JWT_SIGNATURE.test(values[i + 2]!)) {
-      for (let j = i; j < i + 3; j++) parameters[j] = raw[j]!.includes('=') ? `${raw[j]!.slice(0, raw[j]!.indexOf('='))}=${REDACTED}` : REDACTED;
+  // A JWT split over kept cursors (`?since=<header>&since=<payload>&since=<signature>`), each part a cursor's shape alone:
+  // a reader of the log joins them again (its shape: secrets.ts).
+  for (let i = 0; i + 2 < cursors.length; i++) {
+    if (isJwtHeader(cursors[i]!.value) && JWT_PAYLOAD.test(cursors[i + 1]!.value) && JWT_SIGNATURE.test(cursors[i + 2]!.value)) {
+      for (let j = i; j < i + 3; j++) parameters[cursors[j]!.at] = `${raw[cursors[j]!.at]!.slice(0, raw[cursors[j]!.at]!.indexOf('='))}=${REDACTED}`;
     }
   }
   return `${target}?${parameters.join('&')}${fragment}`;
 }
+
+/** The query parameters the protocol defines, the only names {@link redactUrl} keeps with no `=` (`?since`, `?token`). */
+const PROTOCOL_NAMES: ReadonlySet<string> = new Set(['since', 'token']);
 
 /** Longest URL {@link redactUrl} (or text {@link redactOrigin}) reads through, in characters. */
 export const MAX_REDACTED_LENGTH = 2048;
@@ -272,7 +294,7 @@ function moreAmpersandsThan(text: string, count: number): boolean {
 
 /**
  * A request target past {@link redactUrl}'s bounds, as it is logged: its path (redacted as
- * {@link redactOrigin} redacts one, its secret path parameters as {@link withPathParametersRedacted}) and, for what follows, how many characters were not logged:
+ * {@link redactOrigin} redacts one, its path parameters' values as {@link withPathParameterValuesRedacted}) and, for what follows, how many characters were not logged:
  * `/api/ws/poll?[16007 characters not logged]`. A path longer than 256 characters is kept to
  * its last `/` within them (`/a/b/[15990 characters not logged]`), so no segment is logged
  * cut, a token's first half included; a target that does not start with one `/` and a
@@ -285,8 +307,8 @@ function cutShort(url: string): string {
   const end = head.search(/[?#]/);
   const path = end !== -1 ? head.slice(0, end) : head.slice(0, head.lastIndexOf('/', KEPT_PATH_LENGTH - 1) + 1);
   const kept = end !== -1 && head[end] === '?' ? `${path}?` : path;
-  // Its secret path parameters too, as a short target's (`;jsessionid=` was logged in clear past 64 `&`: tDC F5).
-  return `${withPathParametersRedacted(redactOrigin(path))}${kept.length > path.length ? '?' : ''}[${url.length - kept.length} characters not logged]`;
+  // Its path parameters' values too, as a short target's (`;jsessionid=` was logged in clear past 64 `&`: tDC F5).
+  return `${withPathParameterValuesRedacted(redactOrigin(path))}${kept.length > path.length ? '?' : ''}[${url.length - kept.length} characters not logged]`;
 }
 
 /**
@@ -322,23 +344,19 @@ function withoutLooseUserInfo(url: string): string {
 }
 
 /**
- * Whether a query parameter's value, percent-decoded (`leniently`), is one {@link redactUrl} redacts whole: a URL with
- * user info (`https://alice:hunter2@bank/`, in any form the parser or `withoutLooseUserInfo` reads as one) or with a
- * parameter named as a secret (`holdsSecretParameter`). The one rule of the server's log and of `listen`'s output
- * (listen printed `?next=https://alice:hunter2@bank/` the server logs `?next=[redacted]`: tCY F7). Linear in `value`.
+ * `path` (a URL's path, before its query) with the value of every path parameter `[redacted]`: `;name=value` is
+ * `;name=[redacted]` (`/api/ws;jsessionid=[redacted]`, the classic URL shape of a session id, `;v=[redacted]`), and one
+ * with no `=`, or whose name holds an encoded `=` or is shaped like a JWT, is `;[redacted]` whole: the protocol defines
+ * none, so none is logged. An empty one (`;;`) stays. Linear in `path`.
  */
-export function valueHoldsSecret(value: string): boolean {
-  return (value.includes('@') && holdsUserInfoAnyhow(value)) || holdsSecretParameter(value);
-}
-
-/**
- * `path` (a URL's path, before its query) with the value of each `;name=value` path parameter whose name says it holds
- * a secret ({@link isSecretName}, of the name decoded) `[redacted]`: `/api/ws;jsessionid=[redacted]`, the classic URL
- * shape of a session id (it was logged and printed in clear, though redacted nested in a value: tCY F6). Linear in `path`.
- */
-export function withPathParametersRedacted(path: string): string {
+function withPathParameterValuesRedacted(path: string): string {
   if (!path.includes(';')) return path;
-  return path.replace(/;(?=([^;=/?#]*))\1=([^;/?#]*)/g, (whole: string, name: string) => (isSecretName(leniently(name)) ? `;${name}=${REDACTED}` : whole));
+  return path.replace(/;([^;/?#]*)/g, (whole: string, parameter: string) => {
+    if (parameter === '') return whole;
+    const equals = parameter.indexOf('=');
+    const name = equals === -1 ? '' : parameter.slice(0, equals);
+    return equals === -1 || leniently(name).includes('=') || looksLikeJwt(name) || looksLikeJwt(leniently(name)) ? `;${REDACTED}` : `;${name}=${REDACTED}`;
+  });
 }
 
 /** Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does (see {@link redactUrl}). */

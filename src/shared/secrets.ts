@@ -1,5 +1,6 @@
 /*
- * What in a URL may be a secret, for the server's logs and the CLI's output alike, and the one
+ * What in a URL may be a secret (a JWT's shape, user info; for the CLI's output, a secret-looking
+ * parameter name too: the server's log keeps only the protocol's names, `redactUrl`), and the one
  * mark that replaces it in both.
  */
 
@@ -36,8 +37,9 @@ export const REDACTED = '[redacted]';
  * alone (OAuth's `?code=`) or after a word that makes it a credential (`auth_code`, `verificationCode`, `otp-code`,
  * `device_code`, `two_factor_code`, `tfa_code`), not a `country_code` or `status_code`; after such a word, `key` and
  * `code` count whatever follows (`apikeyv2`, `privatekeypem`, `resetcodeurl`) but an ordinary word they begin
- * (`app_keyboard`, `oauth_keyword`, `device_codec`). One rule for the server's logs (`redactUrl`) and `listen`'s
- * output; `name` is the parameter's name, decoded.
+ * (`app_keyboard`, `oauth_keyword`, `device_codec`). `listen`'s rule for the URL it is given and the values it blanks
+ * where a server echoes them (the server's log reads no name so: `redactUrl` keeps a value under the protocol's `since`
+ * only); `name` is the parameter's name, decoded.
  */
 export function isSecretName(name: string): boolean {
   // A capital sharp s has no capital of its own to go up to (`'ẞ'.toUpperCase()` is `ẞ`, its small `ß` goes up to `SS`):
@@ -123,8 +125,7 @@ function holdsSecretWord(name: string): boolean {
  * Whether `value`, a query parameter's value (percent-decoded), holds a URL's parameter whose name says it holds a
  * secret ({@link isSecretName}, of the name decoded): a name after a `?`, `#`, `&` or `;` and before an `=`
  * (`?return_to=https://app.example/cb?access_token=<token>`, an OAuth redirect's `#access_token=`, `?next=/cb?code=…`).
- * Such a parameter is redacted whole, as one whose value is a URL with user info is (it was logged and printed
- * in clear: tCV F12). Linear in `value`'s length.
+ * `listen` hides such a parameter whole, as one whose value is a URL with user info (it was printed in clear: tCV F12). Linear in `value`'s length.
  */
 export function holdsSecretParameter(value: string): boolean {
   if (!value.includes('=')) return false;

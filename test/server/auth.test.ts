@@ -126,13 +126,14 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect((await refusedStatus(url.toString())).status).toBe(401);
     await sleep(20);
     for (const line of lines) expect(line).not.toContain(jwt.split('.')[2]);
-    expect(lines.some((line) => line.includes('?a=1&%74oken=[redacted]&b=2'))).toBe(true);
+    expect(lines.some((line) => line.includes('?a=[redacted]&%74oken=[redacted]&b=[redacted]'))).toBe(true);
     expect(redactUrl('/api/ws?Access_Token=abc&jwt=def#frag')).toBe('/api/ws?Access_Token=[redacted]&jwt=[redacted]#[redacted]');
     // A token after a `#` (Node passes a fragment through in a request target; found by a hostile tester).
-    expect(redactUrl('/api/ws?x=1#&token=eyJ.secret')).toBe('/api/ws?x=1#[redacted]');
+    expect(redactUrl('/api/ws?x=1#&token=eyJ.secret')).toBe('/api/ws?x=[redacted]#[redacted]');
     expect(redactUrl('/api/ws#token=eyJ.secret')).toBe('/api/ws#[redacted]');
     expect(redactUrl('/api/ws/poll#?token=eyJ.secret')).toBe('/api/ws/poll#[redacted]');
-    expect(redactUrl('/api/ws?since=k.1&tok%65n&x=%zz')).toBe('/api/ws?since=k.1&tok%65n=[redacted]&x=%zz');
+    // A bare `token` (its name encoded) holds no value: kept whole, as the protocol's name; `x` is no name of the protocol's.
+    expect(redactUrl('/api/ws?since=k.1&tok%65n&x=%zz')).toBe('/api/ws?since=k.1&tok%65n&x=[redacted]');
     // A URL object is its href; anything else is said, never thrown from a logging path ("text.indexOf is not a function": tBT F5).
     expect(redactUrl(new URL('http://u:pw@h/api/ws?token=abc&x=1'))).toBe(redactUrl('http://u:pw@h/api/ws?token=abc&x=1'));
     expect(redactUrl(new URL('http://h/api/ws?token=abc'))).toBe('http://h/api/ws?token=[redacted]');
@@ -141,20 +142,20 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(redactUrl('/api/ws')).toBe('/api/ws');
   });
 
-  it('redacts a JWT under any name, or as a name, and parameters whose names say they hold a secret (a hostile tester: six logged whole)', async () => {
+  it('redacts a JWT under any name, or as a name, and every value under a name the protocol does not define (a hostile tester: six logged whole)', async () => {
     const jwt = await good('u1');
     const cases = [`id_token=${jwt}`, `authorization=Bearer%20${jwt}`, `api_key=${jwt}`, `token%3D${jwt}`, jwt, `token[]=${jwt}`, `x=${encodeURIComponent(jwt)}`];
     for (const query of cases) {
       const redacted = redactUrl(`/api/ws/poll?since=k.1&${query}&b=2`);
       expect(redacted, query).not.toContain(jwt.split('.')[1]);
-      expect(redacted, query).toMatch(/^\/api\/ws\/poll\?since=k\.1&.*\[redacted\]&b=2$/);
+      expect(redacted, query).toMatch(/^\/api\/ws\/poll\?since=k\.1&.*\[redacted\]&b=\[redacted\]$/);
     }
-    expect(redactUrl('/x?api_key=opaque&clientSecret=s&author=me')).toBe('/x?api_key=[redacted]&clientSecret=[redacted]&author=me');
+    expect(redactUrl('/x?api_key=opaque&clientSecret=s&author=me')).toBe('/x?api_key=[redacted]&clientSecret=[redacted]&author=[redacted]');
     // Any header spelling (a leading space: `IHsi…`), dots encoded with a stray `%` after, or encoded twice (the re-check of the fix).
     const [header, payload, signature] = jwt.split('.');
     const spaced = `${Buffer.from(` ${Buffer.from(header!, 'base64url').toString()}`).toString('base64url')}.${payload}.${signature}`;
     for (const query of [`id=${spaced}`, `x=${header}%2E${payload}%2E${signature}%`, `x=${header}%252E${payload}%252E${signature}`]) {
-      expect(redactUrl(`/api/ws/poll?${query}&b=2`), query).toBe('/api/ws/poll?[redacted]&b=2');
+      expect(redactUrl(`/api/ws/poll?${query}&b=2`), query).toBe(`/api/ws/poll?${query.slice(0, query.indexOf('='))}=[redacted]&b=[redacted]`);
     }
     // Its dots percent-encoded, once or twice, in the path, the host of an absolute-form target or a refused Origin (tCK F6: untested).
     for (const dot of ['%2E', '%252E']) {
@@ -170,7 +171,7 @@ describe('HS256: every refused token gets 401 and no socket', () => {
       expect(redactUrl(`/api/ws/poll?a=${written}&b=${payload}&c=${signature}`), json).toBe('/api/ws/poll?a=[redacted]&b=[redacted]&c=[redacted]');
     }
     // A cursor is no JWT.
-    expect(redactUrl('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2');
+    expect(redactUrl('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=[redacted]');
     // And in the server's log of a refused poll.
     const url = new URL(server.url({ token: 'x' }).replace('/api/ws', '/api/ws/poll').replace(/^ws/, 'http'));
     url.search = `?id_token=${jwt}`;
@@ -181,12 +182,13 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(lines.some((line) => line.includes('poll-refused') && line.includes('/api/ws/poll?id_token=[redacted]'))).toBe(true);
   });
 
-  it('keeps what is no JWT in a log: a host of long labels (the origin an operator must allow), a bundle name, ids in a row (a reviewer: each was [redacted])', async () => {
+  it('keeps what is no JWT in a log: a host of long labels (the origin an operator must allow), a bundle name, cursors in a row (a reviewer: each was [redacted])', async () => {
     const jwt = await token('alice');
     expect(redactOrigin('https://my-company-portal.azurewebsites.net')).toBe('https://my-company-portal.azurewebsites.net');
     expect(redactOrigin(`https://${jwt}.example`)).toBe('https://[redacted]');
     expect(redactUrl('/assets/main_application.3b2c1d4e5f6a7b8c9d0e.js')).toBe('/assets/main_application.3b2c1d4e5f6a7b8c9d0e.js');
-    expect(redactUrl('/api/ws/poll?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2')).toBe('/api/ws/poll?clientId=dashboard_main_01&deviceLabel=trading_desk_a&v=2');
+    // Three cursors in a row that are no JWT's parts (no header among them) stay: only a kept `since` value can hold a part.
+    expect(redactUrl('/api/ws/poll?since=dashboard_main_01&since=trading_desk_a&since=2')).toBe('/api/ws/poll?since=dashboard_main_01&since=trading_desk_a&since=2');
     const [header, payload, signature] = jwt.split('.');
     expect(redactUrl(`/api/ws/poll?a=${header}&b=${payload}&c=${signature}&since=k.1`)).toBe('/api/ws/poll?a=[redacted]&b=[redacted]&c=[redacted]&since=k.1');
   });
@@ -223,7 +225,7 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     } finally {
       await own.rt.close();
     }
-    expect(redactUrl('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2');
+    expect(redactUrl('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=[redacted]');
   });
 
   it('logs no user info in any form the URL parser reads as one: after slashes, backslashes or none, a tab, or two slashes without a scheme (a hostile tester found http:///user:pw@host logged whole)', async () => {
@@ -283,22 +285,23 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(redactUrl('//user:p#ss@host/x')).toBe('//[redacted]@host/x');
     // A `/` (or `\\`) ends it as well, base64 passwords hold one (tCW F11: logged as sent); a path or query that merely holds an `@`
     // after a host and a port of digits, or an IPv6 host, stays.
-    expect(redactUrl('http://user:pa/ss@host/api/ws?x=1&token=abc')).toBe('http://[redacted]@host/api/ws?x=1&token=[redacted]');
+    expect(redactUrl('http://user:pa/ss@host/api/ws?x=1&token=abc')).toBe('http://[redacted]@host/api/ws?x=[redacted]&token=[redacted]');
     expect(redactUrl('//user:pa/ss@host/x')).toBe('//[redacted]@host/x');
     expect(redactUrl('http://user:pa\\ss@host/x')).toBe('http://[redacted]@host/x');
     expect(redactUrl('http://user:pa/s@s@host/x')).toBe('http://[redacted]@host/x');
-    for (const plain of ['http://host:8080/api/ws?e=a@b', 'http://[::1]:80/a@b', 'http://host/users/@alice']) expect(redactUrl(plain)).toBe(plain);
-    expect(redactUrl('https://u:pw@h/?next=https://alice:hunter2@bank/&b=2')).toBe('https://[redacted]@h/?next=[redacted]&b=2');
-    expect(redactUrl('/x?redirect_uri=http%3A%2F%2Fa%3Asecret%40b&c=d@e')).toBe('/x?redirect_uri=[redacted]&c=d@e');
+    for (const plain of ['http://[::1]:80/a@b', 'http://host/users/@alice']) expect(redactUrl(plain)).toBe(plain);
+    expect(redactUrl('http://host:8080/api/ws?e=a@b')).toBe('http://host:8080/api/ws?e=[redacted]');
+    expect(redactUrl('https://u:pw@h/?next=https://alice:hunter2@bank/&b=2')).toBe('https://[redacted]@h/?next=[redacted]&b=[redacted]');
+    expect(redactUrl('/x?redirect_uri=http%3A%2F%2Fa%3Asecret%40b&c=d@e')).toBe('/x?redirect_uri=[redacted]&c=[redacted]');
     expect(redactUrl('/x?https://alice:hunter2@bank/')).toBe('/x?[redacted]');
-    // So is one whose value is a URL with a parameter named as a secret, in its query or fragment (tCV F12: logged as sent); one without stays.
-    expect(redactUrl('/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Faccess_token%3DS3CRETNESTED&b=2')).toBe('/api/ws?return_to=[redacted]&b=2');
+    // So is one whose value is a URL with a parameter named as a secret, in its query or fragment (tCV F12: logged as sent), and any other value.
+    expect(redactUrl('/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Faccess_token%3DS3CRETNESTED&b=2')).toBe('/api/ws?return_to=[redacted]&b=[redacted]');
     expect(redactUrl('/api/ws?r=https://app.example/cb%23id_token%3DS3CRET&next=%2Fcb%3Fcode%3DS3CRET')).toBe('/api/ws?r=[redacted]&next=[redacted]');
-    for (const plain of ['/api/ws?next=%2Fcb%3Fpage%3D2%26sort%3Dasc', '/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Fcountry_code%3Dfr', '/api/ws?q=a%3Db']) expect(redactUrl(plain)).toBe(plain);
+    for (const plain of ['/api/ws?next=%2Fcb%3Fpage%3D2%26sort%3Dasc', '/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Fcountry_code%3Dfr', '/api/ws?q=a%3Db']) expect(redactUrl(plain)).toBe(`${plain.slice(0, plain.indexOf('='))}=[redacted]`);
     expect(redactUrl('http://user:pw@host#x@y')).toBe('http://[redacted]@host#[redacted]');
     // Every @ before the host, and a path that merely holds one, as the parser reads them.
     expect(redactOrigin('http://a@b:secret@host/x')).toBe('http://[redacted]@host/x');
-    expect(redactUrl('/@alice/posts?x=a@b')).toBe('/@alice/posts?x=a@b');
+    expect(redactUrl('/@alice/posts?x=a@b')).toBe('/@alice/posts?x=[redacted]');
     expect(redactOrigin('https://ok.example')).toBe('https://ok.example');
   });
 });
