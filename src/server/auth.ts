@@ -359,7 +359,10 @@ function withPathParameterValuesRedacted(path: string): string {
   });
 }
 
-/** Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does (see {@link redactUrl}). */
+/**
+ * Whether `text` holds user info, as the URL parser reads it or as `withoutLooseUserInfo` does (as {@link redactUrl} redacts
+ * one): `listen`'s test of its target and of a query value, so that it hides what the server's log would. Linear in `text`.
+ */
 export function holdsUserInfoAnyhow(text: string): boolean {
   return withoutUserInfo(text) !== text || withoutLooseUserInfo(text) !== text || holdsUserInfo(text);
 }
