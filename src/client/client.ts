@@ -1189,20 +1189,23 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             tokenInQuery = true;
             continue;
           }
-          // The token this poll sent: a socket attempt meanwhile may have asked for another (a
-          // valid one was marked refused for the poll's 401, and the client stopped: a hostile tester).
-          if (!noToken && refusedToken(code, t)) return;
           if (code === 429 || !response.ok) {
-            // Its body is let go by the abort below (`finally`), as any poll's.
-            wait = delay(++failures, response.headers.get('retry-after'));
             // 429, polling faster than the server allows (catching up page after page): not a
             // loss, the server is there. Wait as long as it says, and stay connected.
-            // Any other: 401 with a token provider may give another token, after the same backoff.
             if (code === 429) set({ lastHttpStatus: code });
             else {
               status.lastHttpStatus = code;
               lost();
             }
+            // Any other is a lost connection, told `disconnected` first, a refused token's too:
+            // a fixed one that expired while polls delivered went from `connected` straight to
+            // `error`, and an app kept its "live" indicator on (tDK F1). The token this poll sent:
+            // a socket attempt meanwhile may have asked for another (a valid one was marked
+            // refused for the poll's 401, and the client stopped: a hostile tester).
+            if (!alive() || (!noToken && refusedToken(code, t))) return;
+            // 401 with a token provider may give another token, after the same backoff.
+            // Its body is let go by the abort below (`finally`), as any poll's.
+            wait = delay(++failures, response.headers.get('retry-after'));
           } else {
             // Its shape as checked below (JSON.parse gives any).
             let body = {} as { cursor: string; resume?: ConnectionData['resume']; messages: unknown[] };

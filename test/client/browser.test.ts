@@ -465,6 +465,9 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
           note: `This token expired at ${at}: paste a new one (serve --demo prints new ones at each start).`,
           form: true,
         });
+        // The connection lost first, over polling as over the socket: polling went from `connected` straight to the error (tDK F1).
+        const rows = await page.evaluate(() => [...document.querySelectorAll('#panel-connection .rows li')].slice(0, 2).map((li) => li.textContent!.replace(/^\S+ /, '')));
+        expect(rows, mode).toEqual(['error: token expired', mode === 'WebSocket' ? 'disconnected over ws, closed 4401 token expired' : 'disconnected over polling']);
         const status = await page.evaluate(() => (window as unknown as { dashboard: { client: { getStatus(): object } } }).dashboard.client.getStatus());
         expect(status, mode).toMatchObject(mode === 'WebSocket' ? { lastClose: { code: 4401, reason: 'token expired' }, lastHttpStatus: null } : { lastHttpStatus: 401 });
         // A token the server refuses for another reason (signed with another secret), pasted next: refused, not expired.

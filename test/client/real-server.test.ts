@@ -97,6 +97,28 @@ describe('client against the reference server', () => {
     await until(() => client.getStatus().mode === 'ws', 'the socket with a new token');
   });
 
+  it('a fixed token that expires while the client polls (a held poll answered 401): disconnected over polling, then unauthorized and error, as over the socket (README; it went from connected straight to error, and an app kept its "live" indicator on: tDK F1)', async () => {
+    const h = await harness({ jwt: { secret: SECRET, clockToleranceSec: 0 } });
+    // A proxy without WebSocket support: every upgrade refused, the client polls after the first.
+    h.refuseUpgrades = true;
+    const client = nodeClient(h.url, { fallbackAfter: 0 });
+    const told: string[] = [];
+    const at: string[] = [];
+    client.on('connection', (d) => {
+      told.push(`${d.status} over ${d.mode}`);
+      // What getStatus() says to a handler of each: offline once the connection is lost.
+      at.push(`${client.getStatus().state}, ${client.getStatus().mode}`);
+    });
+    client.connect(await sign('alice', 2));
+    await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state', 15_000);
+    // Backoff is 50-400 ms here: a poll or probe would have come by now.
+    await sleep(1000);
+    expect(client.getStatus()).toMatchObject({ state: 'unauthorized', mode: 'offline', connected: false, nextAttemptAt: null, lastHttpStatus: 401 });
+    expect(told).toEqual(['connected over polling', 'disconnected over polling', 'error over polling']);
+    expect(at.slice(1)).toEqual(['polling, offline', 'unauthorized, offline']);
+  });
+
   it('survives a restart of the server (the store kept): nothing lost or doubled', async () => {
     const h = await harness();
     const client = nodeClient(h.url, { fallbackAfter: 100 });
