@@ -17,7 +17,8 @@ export interface MemoryStreamStoreOptions {
    * integer ≥ 1 (the newest entry stays whatever its size). Each entry counts its frame as V8
    * keeps it (1 byte a character; 2 for every character when the frame holds one past U+00FF,
    * an emoji or a Cyrillic name; a frame V8 made in two though every character fits in one is
-   * kept as a one-byte copy), its state key's (`append`'s `key`) likewise, plus 512 B for the entry itself, its cursor, its user's log and
+   * kept as a one-byte copy), its state key's (`append`'s `key`, of which it keeps a copy, as
+   * of a user id: never the larger string one was cut from) likewise, plus 512 B for the entry itself, its cursor, its user's log and
    * the slots in the logs (a 300-byte frame counts about 800 B); what is kept of a user whose
    * entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id, at
    * most a quarter of `maxBytes`. The heap holds about `maxBytes` for them (measured: 1 to 1.3
@@ -143,6 +144,19 @@ function oneByte(frame: string): string {
 }
 
 /**
+ * A copy of `text` (a state key, a user id) that holds nothing else: a string the caller cut
+ * from a larger one (`line.split(',')[0]`, `slice`, a regex capture) is a V8 slice that keeps
+ * its whole parent alive (the CSV line, the batch a feed handed over), and the store kept it as
+ * long as the entry or the user, counted as its few characters or not at all: 48 and 128 MiB
+ * heaps died of OOM (tDF F3). One byte a character when every one fits in one, as
+ * {@link oneByte}. About 0.1 µs for a 36-character id (Node 20, measured); a user id is copied
+ * once, when the store first keeps that user, a key for each entry.
+ */
+function ownCopy(text: string): string {
+  return text === '' ? text : copyOf(text, pastLatin1(text) ? 'utf16le' : 'latin1');
+}
+
+/**
  * What an entry of `frame` counts against `maxBytes`: its characters as V8 keeps them, its state
  * key's too (a string of its own beside the frame, kept as long as the entry: a `bots` `data.id`
  * has no maximum length, and 64 KiB ids held twice what was counted, a 128 MiB heap dying of OOM,
@@ -217,6 +231,8 @@ class Log {
   constructor(
     /** Position of the last entry evicted: a reader at or after it has lost nothing. */
     public evictedUpTo: number,
+    /** Whose log it is (the store's own copy of the id: {@link ownCopy}), null for the global log. */
+    readonly userId: string | null,
   ) {}
   get length(): number {
     return this.items.length - this.start;
@@ -265,8 +281,8 @@ export class MemoryStreamStore implements StreamStore {
   /** The epoch of every cursor this store gives (`<epoch>.<position>`): the `epoch` option, else a new one per store (from the time and a random part). */
   readonly epoch: string;
   private seq = 0;
-  private readonly all = new Log(0);
-  private readonly global = new Log(0);
+  private readonly all = new Log(0, null);
+  private readonly global = new Log(0, null);
   private readonly users = new Map<string, Log>();
   /**
    * `evictedUpTo` of each user log dropped once empty, oldest first, so that such a user's old
@@ -318,7 +334,7 @@ export class MemoryStreamStore implements StreamStore {
     const position = ++this.seq;
     const cursor = formatCursor(this.epoch, position);
     const text = oneByte(frame(cursor));
-    const entry: Stored = { cursor, userId, type, frame: text, key: key ?? null, position, at: this.now(), bytes: Buffer.byteLength(text), held: heldBytes(text, key) };
+    const entry: Stored = { cursor, userId, type, frame: text, key: key ? ownCopy(key) : (key ?? null), position, at: this.now(), bytes: Buffer.byteLength(text), held: heldBytes(text, key) };
     this.keep(entry);
     this.evict();
     for (const listener of this.listeners) {
@@ -427,11 +443,12 @@ export class MemoryStreamStore implements StreamStore {
     return Promise.resolve();
   }
 
-  /** Into the all-log and the entry's own log, that one cut to `maxEntriesPerStream`. */
+  /** Into the all-log and the entry's own log, that one cut to `maxEntriesPerStream`; the entry holds the log's copy of its user id. */
   private keep(entry: Stored): void {
     this.all.push(entry);
     this.bytes += entry.held;
     const own = this.logOf(entry.userId, true)!;
+    entry.userId = own.userId;
     own.push(entry);
     if (own.length > this.maxPerStream) own.shift();
   }
@@ -445,7 +462,7 @@ export class MemoryStreamStore implements StreamStore {
         const frame = oneByte(given);
         if (!(Number.isSafeInteger(position) && position > store.seq)) throw new Error(`restoreMemoryStore: position ${position} does not follow ${store.seq}`);
         store.seq = position;
-        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ?? null, position, at, bytes: Buffer.byteLength(frame), held: heldBytes(frame, key) });
+        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ? ownCopy(key) : (key ?? null), position, at, bytes: Buffer.byteLength(frame), held: heldBytes(frame, key) });
       }
       store.evict();
     };
@@ -455,9 +472,9 @@ export class MemoryStreamStore implements StreamStore {
     if (userId === null) return this.global;
     let log = this.users.get(userId);
     if (log === undefined && create) {
-      log = new Log(this.floorOf(userId));
+      log = new Log(this.floorOf(userId), ownCopy(userId));
       if (this.droppedFloors.delete(userId)) this.floorBytes -= floorHeld(userId);
-      this.users.set(userId, log);
+      this.users.set(log.userId!, log);
     }
     return log;
   }

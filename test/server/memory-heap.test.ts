@@ -41,4 +41,28 @@ describe('MemoryStreamStore: what the heap holds for what it counts', () => {
     expect(size).toBeLessThan(6000);
     expect(ratio).toBeLessThanOrEqual(1.3);
   });
+
+  // Batches of 100 CSV lines of 2 KB, one string each as a feed hands them over; the id is a line's first field, 36 characters, as split gives it.
+  const batches = (use: string) => `
+    for (let b = 0; b < 300; b++) {
+      const batch = Array.from({ length: 100 }, (_, k) => String(b).padStart(8, '0') + '-' + String(k).padStart(4, '0') + '-4000-8000-000000000000,running,' + 'x'.repeat(2000)).join('\\n');
+      for (const line of batch.split('\\n')) {
+        const id = line.split(',')[0];
+        ${use}
+      }
+    }`;
+
+  it("keeps a copy of a state key that is a substring of a larger text, not the text: the heap holds no more than 1.3 times maxBytes (tDF F3: a bots data.id split from a CSV line kept its whole batch alive, counted as its 36 characters, and 48 and 128 MiB heaps died of OOM)", { timeout: 120_000 }, async () => {
+    const { ratio, size, err } = await heldPerByteCounted(batches(`await store.append('u' + (b % 50), 'bots', (cursor) => JSON.stringify({ type: 'bots', cursor, data: { id, name: 'grid' } }), id);`));
+    expect(err).toBe('');
+    expect(size).toBeLessThan(30_000);
+    expect(ratio).toBeLessThanOrEqual(1.3);
+  });
+
+  it("keeps a copy of a user id that is a substring of a larger text, not the text: the heap holds no more than 1.3 times maxBytes (tDF F3: a user id split from a CSV line kept its whole batch alive, not counted at all, and 48 and 128 MiB heaps died of OOM)", { timeout: 120_000 }, async () => {
+    const { ratio, size, err } = await heldPerByteCounted(batches(`await store.append(id, 'alerts', (cursor) => JSON.stringify({ type: 'alerts', cursor, data: { n: b } }));`));
+    expect(err).toBe('');
+    expect(size).toBeLessThan(30_000);
+    expect(ratio).toBeLessThanOrEqual(1.3);
+  });
 });
