@@ -22,7 +22,7 @@ export interface MemoryStreamStoreOptions {
    * the slots in the logs (a 300-byte frame counts about 800 B); what is kept of a user whose
    * entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id, at
    * most a quarter of `maxBytes`. The heap holds about `maxBytes` for them (measured: 1 to 1.3
-   * times). Default 256 MiB, or half of what the heap's old space leaves when that is less (see
+   * times). Default 256 MiB, or half of what the heap's old space leaves (past a semi-space of young generation, `--max-semi-space-size` read) when that is less (see
    * {@link defaultMaxBytes}: `--max-old-space-size=128`: 56 MiB; 48: 16 MiB; 32: 8 MiB; 24: 4 MiB; 16: 2 MiB), so give
    * a larger one only with a heap to match.
    */
@@ -51,37 +51,66 @@ export interface MemoryStreamStoreOptions {
  */
 const ENTRY_OVERHEAD_BYTES = 512;
 
-/** The room V8 gives the young generation on top of `--max-old-space-size` (3 semi-spaces of 16 MiB, Node 20 on 64-bit). */
-const YOUNG_GENERATION_BYTES = 48 * 1024 * 1024;
-/** One semi-space of the young generation: what a scavenge may move into the old space at once. */
+/** A semi-space of the young generation when `--max-semi-space-size` is not given (Node 20 on 64-bit): the young generation takes 3 of them on top of the old space in the heap limit. */
 const SEMI_SPACE_BYTES = 16 * 1024 * 1024;
 
 /**
+ * The value of the last `--<name>=<n>` flag (`-` or `_` between words, as V8 takes them) this
+ * process was started with, in NODE_OPTIONS or on its command line (`process.execArgv`), which
+ * comes after and wins, as Node reads them; undefined when there is none.
+ */
+function v8Flag(name: string): number | undefined {
+  const pattern = new RegExp(`^--${name.replaceAll('-', '[-_]')}=(\\d+)$`);
+  let value: number | undefined;
+  for (const arg of [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv]) {
+    const match = pattern.exec(arg);
+    if (match) value = Number(match[1]);
+  }
+  return value;
+}
+
+/**
  * The default `maxBytes` of {@link MemoryStreamStore}, in bytes: 256 MiB, or half of what the
- * old space leaves when that is less: `v8.getHeapStatistics().heap_size_limit` less the 48 MiB
- * of young generation it also counts (`--max-old-space-size=48` gives a limit of 96 MiB), less
- * the 16 MiB a scavenge may move into it at once (but at least a quarter of the old space is
- * kept), halved (`--max-old-space-size=16`: 2 MiB; 24: 4 MiB; 32: 8 MiB; 48: 16 MiB; 128: 56 MiB;
- * 528 or more: 256 MiB). The store counts what its entries take in the
- * heap (frames as V8 keeps them, 512 B an entry), so the other half is left to the rest of the
- * process. Before, a quarter of the limit in UTF-8 bytes of frames only: `--max-old-space-size=48`
- * died of OOM with 300-byte messages (24 MiB of them took 2-3 times that) and a 64 MiB heap with
- * 4 KiB frames holding an emoji (tCZ F1). Where V8's statistics are not to be had, 256 MiB.
+ * old space leaves when that is less: the old space, less the semi-space a scavenge may move
+ * into it at once (but at least a quarter of the old space is kept), halved
+ * (`--max-old-space-size=16`: 2 MiB; 24: 4 MiB; 32: 8 MiB; 48: 16 MiB; 64: 24 MiB; 128: 56 MiB;
+ * 528 or more: 256 MiB). The old space is `--max-old-space-size` when given (in NODE_OPTIONS or
+ * on the command line), else `v8.getHeapStatistics().heap_size_limit` less the 3 semi-spaces of
+ * young generation it also counts; the semi-space is `--max-semi-space-size` when given (V8
+ * rounds it up to a power of two: 24 is 32 MiB), else what the limit leaves past the old space
+ * (16 MiB: `--max-old-space-size=48` gives a limit of 96 MiB). Before, a fixed 48 MiB was taken
+ * off the limit and 16 MiB set aside: with `--max-semi-space-size=64` a 64 MiB old space got
+ * 96 MiB and the process died of OOM (tDF F5); it gets 8 MiB. The store counts what its entries
+ * take in the heap (frames as V8 keeps them, 512 B an entry), so the other half is left to the
+ * rest of the process. Where V8's statistics are not to be had, 256 MiB.
  */
 export function defaultMaxBytes(): number {
   const cap = 256 * 1024 * 1024;
+  const mebibyte = 1024 * 1024;
   try {
     const limit = getHeapStatistics().heap_size_limit;
     if (!(Number.isFinite(limit) && limit > 0)) return cap;
-    // Node 20 gives a limit of the old space and 48 MiB for every --max-old-space-size, 16 (64 MiB) as
-    // 128 (176): the young generation is taken off whatever the size (measured for 8 to 256). Before,
-    // it was taken off only above 96 MiB and half of a smaller limit read as the old space: 32 gave
-    // 12 MiB, not 8, 16 gave 8 MiB (half the old space), and the store alone died of OOM at 16, the
-    // whole server at 24 (tDB F2). A limit of 48 MiB or less is not one the flags give: half of it.
-    const oldSpace = limit > YOUNG_GENERATION_BYTES ? limit - YOUNG_GENERATION_BYTES : limit / 2;
-    // A scavenge moves up to a semi-space (16 MiB) into the old space, and gives up (OOM) when that
-    // much is not free; an old space of 21 MiB or less keeps a quarter of itself (16: 2 MiB).
-    const usable = Math.max(oldSpace / 4, oldSpace - SEMI_SPACE_BYTES);
+    const oldFlag = v8Flag('max-old-space-size');
+    const semiFlag = v8Flag('max-semi-space-size');
+    const semi = semiFlag !== undefined && semiFlag > 0 ? mebibyte * 2 ** Math.ceil(Math.log2(semiFlag)) : undefined;
+    let oldSpace: number;
+    let setAside: number;
+    if (oldFlag !== undefined && oldFlag > 0 && oldFlag * mebibyte < limit) {
+      oldSpace = oldFlag * mebibyte;
+      setAside = semi ?? (limit - oldSpace) / 3;
+    } else if (semi !== undefined && limit > 3 * semi) {
+      oldSpace = limit - 3 * semi;
+      setAside = semi;
+    } else {
+      // Node 20 gives a limit of the old space and 48 MiB for every --max-old-space-size, 16 (64 MiB) as
+      // 128 (176) (measured for 8 to 256). Before, the young generation was taken off only above
+      // 96 MiB, and the store alone died of OOM at 16 (tDB F2). A limit of 48 MiB or less is not one the flags give: half of it.
+      oldSpace = limit > 3 * SEMI_SPACE_BYTES ? limit - 3 * SEMI_SPACE_BYTES : limit / 2;
+      setAside = SEMI_SPACE_BYTES;
+    }
+    // A scavenge moves up to a semi-space into the old space, and gives up (OOM) when that much
+    // is not free; a small old space keeps a quarter of itself (16: 2 MiB).
+    const usable = Math.max(oldSpace / 4, oldSpace - setAside);
     return Math.max(1, Math.min(cap, Math.floor(usable / 2)));
   } catch {
     return cap;

@@ -66,3 +66,42 @@ describe('MemoryStreamStore: what the heap holds for what it counts', () => {
     expect(ratio).toBeLessThanOrEqual(1.3);
   });
 });
+
+/** Runs `script` (an ES module, `STORE` the store's module URL) in a child node given `flags`, on its command line or in NODE_OPTIONS; its exit code, stdout and the end of its stderr. */
+async function runWith(flags: string[], where: 'command line' | 'NODE_OPTIONS', script: string): Promise<{ code: number | null; out: string; err: string }> {
+  const args = [...(where === 'command line' ? flags : []), '--import', 'tsx', '--input-type=module', '-e', `const STORE = ${STORE};\n${script}`];
+  const env = where === 'NODE_OPTIONS' ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags.join(' ')}`.trim() } : process.env;
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, out: out.trim(), err: err.slice(-300) };
+}
+
+describe('MemoryStreamStore: the default maxBytes follows the old space configured', () => {
+  it("takes the young generation's semi-space from --max-semi-space-size, on the command line or in NODE_OPTIONS, not a fixed 48 MiB off the heap limit: with --max-semi-space-size=64 a default store in a 64 MiB old space evicts and the process lives (tDF F5: the default was 96 MiB, more than the old space, and the process died of OOM)", { timeout: 300_000 }, async () => {
+    const defaults = (flags: string[], where: 'command line' | 'NODE_OPTIONS') => runWith(flags, where, 'const { defaultMaxBytes } = await import(STORE); console.log(defaultMaxBytes() / 2 ** 20);');
+    // Half of what the old space leaves once a semi-space (what a scavenge may move into it at once) is set aside, a quarter of the old space at least.
+    for (const where of ['command line', 'NODE_OPTIONS'] as const) {
+      expect(await defaults(['--max-old-space-size=64'], where), where).toEqual({ code: 0, out: '24', err: '' });
+      expect(await defaults(['--max-old-space-size=64', '--max-semi-space-size=64'], where), where).toEqual({ code: 0, out: '8', err: '' });
+      expect(await defaults(['--max-old-space-size=96', '--max-semi-space-size=64'], where), where).toEqual({ code: 0, out: '16', err: '' });
+      // V8 rounds a semi-space up to a power of two: 24 is 32.
+      expect(await defaults(['--max_old_space_size=128', '--max-semi-space-size=24'], where), where).toEqual({ code: 0, out: '48', err: '' });
+      expect(await defaults(['--max-semi-space-size=1', '--max-old-space-size=64'], where), where).toEqual({ code: 0, out: '31.5', err: '' });
+    }
+    // 160 MiB of 4 KiB alerts to 1 000 users: the process lives, the store evicts and answers with the newest.
+    const fill = `const { MemoryStreamStore } = await import(STORE);
+      const store = new MemoryStreamStore();
+      const body = 'x'.repeat(4000);
+      let last;
+      for (let i = 0; i < 40000; i++) last = await store.append('user-' + (i % 1000), 'alerts', (cursor) => JSON.stringify({ type: 'alerts', cursor, data: { message: body, n: i } }));
+      const newest = await store.read({ userId: 'user-' + (39999 % 1000), admin: false }, null, 1);
+      console.log(store.size < 40000 && newest.cursor === last.cursor);`;
+    for (const [flags, where] of [[['--max-old-space-size=64', '--max-semi-space-size=64'], 'command line'], [['--max-old-space-size=96', '--max-semi-space-size=64'], 'NODE_OPTIONS']] as const) {
+      expect(await runWith([...flags], where, fill), `${flags.join(' ')} (${where})`).toEqual({ code: 0, out: 'true', err: '' });
+    }
+  });
+});
