@@ -107,6 +107,17 @@ describe('MemoryStreamStore: the default maxBytes follows the old space configur
   });
 });
 
+describe('MemoryStreamStore: user ids', () => {
+  it("counts each user's id while the user has entries, not only once their log is dropped: with a new 256-character id for each small message the heap holds no more than 1.3 times maxBytes (tDF F4: it held 1.3 to 1.46 times, past the documented 1.3)", { timeout: 120_000 }, async () => {
+    const { ratio, size, err } = await heldPerByteCounted(`
+      const { randomBytes } = await import('node:crypto');
+      for (let i = 0; i < 40000; i++) await store.append(randomBytes(128).toString('hex'), 'alerts', (cursor) => JSON.stringify({ type: 'alerts', cursor, data: { n: i } }));`);
+    expect(err).toBe('');
+    expect(size).toBeLessThan(40_000);
+    expect(ratio).toBeLessThanOrEqual(1.3);
+  });
+});
+
 describe('MemoryStreamStore: the floors of dropped users', () => {
   it("forgets the oldest floor without walking the floors from their start each time: no Map iteration per append, whatever the number of users (tDF F1: each forget took a new iterator of a Map whose front held every floor deleted since its last rehash, and a publish to one of 100 000+ users cost 50-200 µs instead of 3-5)", async () => {
     // Each message to a new user, 2 000 entries kept: past the first 4 000 appends each one drops a user and forgets the oldest floor.
