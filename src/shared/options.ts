@@ -18,7 +18,9 @@ export interface OptionChecks {
   /**
    * Throws unless `value` is undefined or a number within [min, max] (an integer unless
    * `integer` is false): a TypeError for another type (`'1000'` compared as a number
-   * before), a RangeError for NaN or a number out of range.
+   * before), a RangeError for NaN or a number out of range. One above `max` that `expected`
+   * does not name is told the bound (`; at most 9007199254740991 (Number.MAX_SAFE_INTEGER)`):
+   * `maxBytes: 2 ** 53` was told it must be "an integer ≥ 1", which it is (tDF F6).
    */
   number(name: string, value: unknown, min: number, max: number, expected: string, integer?: boolean): void;
   /**
@@ -41,7 +43,9 @@ export function optionChecks(factory: string): OptionChecks {
     number(name, value, min, max, expected, integer = true) {
       if (value === undefined) return;
       if (typeof value !== 'number') throw error(TypeError, name, expected, value);
-      if (!((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)) throw error(RangeError, name, expected, value);
+      if ((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max) return;
+      const above = value > max && (integer ? Number.isInteger(value) : Number.isFinite(value)) && !expected.includes(String(max));
+      throw error(RangeError, name, expected, value, above ? `at most ${max}${max === Number.MAX_SAFE_INTEGER ? ' (Number.MAX_SAFE_INTEGER)' : ''}` : undefined);
     },
     known(options, names, prefix = '', elsewhere) {
       const stray = Object.keys(options).find((key) => !names.includes(key));
