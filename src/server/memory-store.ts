@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import * as v8 from 'node:v8';
-import { getHeapStatistics } from 'node:v8';
 import type { MessageType } from '../../generated/types.js';
 import { preview } from '../runtime/errors.js';
 import { optionChecks } from '../shared/options.js';
@@ -17,15 +16,17 @@ export interface MemoryStreamStoreOptions {
    * integer ≥ 1 (the newest entry stays whatever its size). Each entry counts its frame as V8
    * keeps it (1 byte a character; 2 for every character when the frame holds one past U+00FF,
    * an emoji or a Cyrillic name; a frame V8 made in two though every character fits in one is
-   * kept as a one-byte copy), its state key's (`append`'s `key`, of which it keeps a copy, as
-   * of a user id: never the larger string one was cut from) likewise, plus 512 B for the entry itself, its cursor, its user's log and
-   * the slots in the logs (a 300-byte frame counts about 800 B); a user with entries counts
-   * their id's characters once; what is kept of a user whose
-   * entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id, at
-   * most a quarter of `maxBytes`. The heap holds about `maxBytes` for them (measured, Node 20:
-   * 0.5 to 1.05 times, with short or 256-character user ids, one user per message or 1 000). Default 256 MiB, or half of what the heap's old space leaves (past a semi-space of young generation, `--max-semi-space-size` read) when that is less (see
-   * {@link defaultMaxBytes}: `--max-old-space-size=128`: 56 MiB; 48: 16 MiB; 32: 8 MiB; 24: 4 MiB; 16: 2 MiB), so give
-   * a larger one only with a heap to match.
+   * kept as a one-byte copy), its state key's (`append`'s `key`) likewise, plus 512 B for the
+   * entry itself, its cursor, its user's log and the slots in the logs (a 300-byte frame counts
+   * about 800 B); a user with entries counts their id's characters once; what is kept of a user
+   * whose entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id,
+   * at most a quarter of `maxBytes`. The store keeps its own copy of a key and of a user id,
+   * never the larger string one was cut from. The heap holds about `maxBytes` for them
+   * (measured, Node 20: 0.5 to 1.05 times, with short or 256-character user ids, one user per
+   * message or 1 000). Default 256 MiB, or half of what the heap's old space leaves past a
+   * semi-space of young generation when that is less (see {@link defaultMaxBytes}, which reads
+   * `--max-old-space-size` and `--max-semi-space-size`: `--max-old-space-size=128`: 56 MiB; 48:
+   * 16 MiB; 32: 8 MiB; 24: 4 MiB; 16: 2 MiB), so give a larger one only with a heap to match.
    */
   maxBytes?: number | undefined;
   /** How long an entry is kept, in milliseconds: an integer ≥ 0, 0 for no age bound (as the Redis store reads it: one `maxAgeMs` means the same in both, and a fraction is a RangeError in both, PEXPIRE taking whole milliseconds only). Default 300 000 (5 min). */
@@ -89,7 +90,7 @@ export function defaultMaxBytes(): number {
   const cap = 256 * 1024 * 1024;
   const mebibyte = 1024 * 1024;
   try {
-    const limit = getHeapStatistics().heap_size_limit;
+    const limit = v8.getHeapStatistics().heap_size_limit;
     if (!(Number.isFinite(limit) && limit > 0)) return cap;
     const oldFlag = v8Flag('max-old-space-size');
     const semiFlag = v8Flag('max-semi-space-size');
