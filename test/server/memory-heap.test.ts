@@ -9,7 +9,8 @@ const MAX_BYTES = 8 * 1024 * 1024;
  * Fills a MemoryStreamStore of maxBytes 8 MiB past its bound in a child process (its own heap,
  * `--expose-gc`) with what `fill` appends (`store` in scope, an async body), and gives what the
  * heap holds for it once collected, per byte counted (README, "Delivery": the bytes counted are
- * what the entries take in the heap; memory-store.ts, maxBytes: "measured: 1 to 1.3 times").
+ * what the entries take in the heap; memory-store.ts, maxBytes: about `maxBytes`, measured 0.5
+ * to 1.05 times). The tests allow up to 1.3: half the old space is left to the rest of the process.
  */
 async function heldPerByteCounted(fill: string): Promise<{ ratio: number; size: number; err: string }> {
   const script = `const { MemoryStreamStore } = await import(${STORE});
