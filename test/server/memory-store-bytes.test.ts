@@ -63,4 +63,65 @@ describe('MemoryStreamStore: what it counts against maxBytes', () => {
       await store.close();
     }
   });
+
+  describe('the floors of users whose entries are all evicted', () => {
+    const maxBytes = 100_000;
+    /** A user id of 2 000 characters: a floor counts 2 128 B (its characters and 128 B), so a quarter of maxBytes holds 11. */
+    const longId = (name: string) => `${name}-`.padEnd(2000, 'x');
+    const FLOOR = 2000 + 128;
+    const frame = (n: number) => (cursor: string) => JSON.stringify({ type: 'alerts', cursor, data: { n } });
+    /** What the entries held count at least (each frame, ASCII, and 512 B): what README says an entry counts. */
+    const entriesCounted = async (store: MemoryStreamStore, epoch: string) => (await held(store, epoch)).reduce((sum, text) => sum + text.length + 512, 0);
+
+    it('count against maxBytes and take at most a quarter of it: users of 2 000-character ids, one message each among a steady stream, leave 11 floors (old cursors of theirs still read resumed), and the entries held and the floors together stay within maxBytes (tDI F2: floors taking all of maxBytes, or not counted at all, went unnoticed)', async () => {
+      const store = new MemoryStreamStore({ maxBytes, epoch: 'f1' });
+      const leavers: { id: string; position: number }[] = [];
+      let n = 0;
+      for (let round = 0; round < 60; round++) {
+        const id = longId(`leaver-${round}`);
+        const { cursor } = await store.append(id, 'alerts', frame(n++));
+        leavers.push({ id, position: Number(cursor.split('.')[1]) });
+        for (let i = 0; i < 20; i++) await store.append('steady', 'alerts', frame(n++));
+      }
+      const heldCursors = new Set((await held(store, 'f1')).map((text) => JSON.parse(text).cursor));
+      const dropped = leavers.filter(({ position }) => !heldCursors.has(`f1.${position}`));
+      expect(dropped.length).toBeGreaterThan(40);
+      // A user who never wrote starts where the floors forgotten end: an older cursor of theirs reads gap.
+      const quiet = { userId: 'quiet', admin: false };
+      let forgotten = 0;
+      while (forgotten < n && (await store.read(quiet, `f1.${forgotten}`, 100)).resume === 'gap') forgotten++;
+      expect(forgotten).toBeGreaterThan(0);
+      // A dropped user whose floor is kept lost nothing after their last message: resumed from its
+      // cursor (gap from before it); one whose floor is forgotten starts where the others do.
+      const kept = dropped.filter(({ position }) => position > forgotten);
+      for (const { id, position } of dropped) {
+        const user = { userId: id, admin: false };
+        expect((await store.read(user, `f1.${position}`, 100)).resume).toBe(position >= forgotten ? 'resumed' : 'gap');
+        expect((await store.read(user, `f1.${position - 1}`, 100)).resume).toBe('gap');
+      }
+      expect(kept.length).toBe(Math.floor(maxBytes / 4 / FLOOR));
+      expect(kept.length * FLOOR).toBeLessThanOrEqual(maxBytes / 4);
+      expect((await entriesCounted(store, 'f1')) + kept.length * FLOOR).toBeLessThanOrEqual(maxBytes);
+      await store.close();
+    });
+
+    it('of a user who comes back no longer count: a user of a 2 000-character id whose message is evicted, writing again 40 times among a steady stream, leaves the store holding as many entries as maxBytes allows each time (tDI F2: their floor stayed counted, the store held fewer and fewer and then threw)', async () => {
+      const store = new MemoryStreamStore({ maxBytes, epoch: 'f2' });
+      const leaver = longId('leaver');
+      let n = 0;
+      for (let round = 0; round < 40; round++) {
+        const { cursor } = await store.append(leaver, 'alerts', frame(n++));
+        for (let i = 0; i < 200; i++) await store.append('steady', 'alerts', frame(n++));
+        // The leaver's message is evicted and their floor kept: resumed from its cursor, gap from before it.
+        const position = Number(cursor.split('.')[1]);
+        expect((await store.read({ userId: leaver, admin: false }, `f2.${position}`, 100)).resume).toBe('resumed');
+        expect((await store.read({ userId: leaver, admin: false }, `f2.${position - 1}`, 100)).resume).toBe('gap');
+        // Held: maxBytes less that one floor, less at most what the next entry would take past it (two entries of slack).
+        const counted = await entriesCounted(store, 'f2');
+        expect(counted, `round ${round}: entries counted, within maxBytes less the floor`).toBeLessThanOrEqual(maxBytes - FLOOR);
+        expect(counted, `round ${round}: entries counted, as many as fit`).toBeGreaterThan(maxBytes - FLOOR - 2 * 600);
+      }
+      await store.close();
+    });
+  });
 });
