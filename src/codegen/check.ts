@@ -937,6 +937,11 @@ export function checkLanguageSupport(contract: Contract): void {
       // `false` (no value is valid) has no type in Go or Python: quicktype refused it at a
       // pointer into the bundle, not the file (a hostile tester).
       for (const [keyword, child] of [...Object.entries(node.properties ?? {}).map(([key, value]) => [`properties/${escapeToken(key)}`, value] as const), ['items', node.items] as const]) {
+        // `true` (any value) as a property: the generators read a property's schema as an object,
+        // and generate stopped with a TypeError's text, no file (a tester, tDJ F9). `{}` is the same schema.
+        if ((child as unknown) === true && keyword !== 'items') {
+          throw new SchemaError(file, `${pointer}/${keyword}`, 'expected a schema object, got true, which the generators do not read as a property\'s schema: write {} (any value), the same schema');
+        }
         if ((child as unknown) === false) {
           const advice = keyword === 'items' ? 'for an array that must be empty, use "maxItems": 0' : 'leave the property out (an object with "additionalProperties": false refuses it already)';
           throw new SchemaError(file, `${pointer}/${keyword}`, `expected a schema some value satisfies, got false, which the Go and Python types cannot carry: ${advice}`);

@@ -390,7 +390,9 @@ class Emitter {
     const required = new Set(node.required ?? []);
     if (properties === undefined) {
       if (typeof additionalProperties !== 'object') {
-        fail('additionalProperties', 'an object without "properties" needs an "additionalProperties" schema (a map)');
+        // `true` is a schema too, but not one the generators read here (a tester, tDJ F9): `{}` is.
+        const written = additionalProperties === undefined ? 'none' : JSON.stringify(additionalProperties);
+        fail('additionalProperties', `an object without "properties" needs an "additionalProperties" schema object (a map: the values' schema, {} for any value), got ${written}`);
       }
       if (required.size > 0) fail('required', '"required" on a map is not supported');
       const values = this.schema(additionalProperties as SchemaNode, [at[0], `${at[1]}/additionalProperties`]);

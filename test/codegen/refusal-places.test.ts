@@ -56,3 +56,19 @@ describe('a refusal at its place', () => {
     expect(verdict).toEqual(['trades.json', '/definitions/TradeData/properties/mood', expect.any(String)]);
   }, 60_000);
 });
+
+describe('a property whose schema is true (any value)', () => {
+  // generate stopped with a TypeError's text ("Cannot use 'in' operator to search for 'default' in true"),
+  // no file, no pointer, while `{}`, the same schema, generated (a tester, tDJ F9).
+  const advice = /^trades\.json#.*: expected a schema object, got true, .*: write \{\} \(any value\), the same schema$/;
+  it('is refused at its place, in a definition, in a nested object and at the message\'s top level, with the form to write', async () => {
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = true))).toEqual(['trades.json', '/definitions/TradeData/properties/meta', expect.stringMatching(advice)]);
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { type: 'object', properties: { a: true } }))).toEqual(['trades.json', '/definitions/TradeData/properties/meta/properties/a', expect.stringMatching(advice)]);
+    expect(await generateTrades((s) => void ((s as unknown as { properties: Record<string, unknown> }).properties.extra = true))).toEqual(['trades.json', '/properties/extra', expect.stringMatching(advice)]);
+  }, 60_000);
+
+  it('"additionalProperties": true on an object without properties is told to write {} for a map of any values', async () => {
+    const verdict = await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { type: 'object', additionalProperties: true }));
+    expect(verdict).toEqual(['trades.json', '/definitions/TradeData/properties/meta/additionalProperties', expect.stringContaining('{} for any value), got true')]);
+  }, 60_000);
+});
