@@ -4,7 +4,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import type { Contract } from '../contract/index.js';
 import { ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
-import { CODE_POINTS_SOURCE, createAjv, UNKNOWN_KEY_SOURCE } from './validators.js';
+import { CODE_POINTS_SOURCE, createAjv, JSON_EQUAL_SOURCE, UNKNOWN_KEY_SOURCE, withoutRuntimeRequires } from './validators.js';
 import { sourceRoot } from './source-root.js';
 
 const ROOT = sourceRoot(import.meta.url);
@@ -23,7 +23,7 @@ export async function emitAllErrorsValidators(contract: Contract): Promise<Map<s
   // The validators' own ajv set-up (closed objects and the date-time profile per call), with every error.
   const ajv = createAjv(contract, _`formats`, { allErrors: true });
   const exportName = (type: string) => `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
-  const code = standaloneCode.default(ajv, Object.fromEntries(contract.messages.map((m) => [exportName(m.type), m.schema.$id!])));
+  const code = withoutRuntimeRequires(standaloneCode.default(ajv, Object.fromEntries(contract.messages.map((m) => [exportName(m.type), m.schema.$id!]))));
   const entry = `import * as compiled from 'virtual:compiled.js';
 export const validators = {
   __proto__: null,
@@ -36,7 +36,7 @@ ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportNa
       pluginBuild.onResolve({ filter: /^virtual:/ }, (args) => ({ path: args.path.slice('virtual:'.length), namespace: 'virtual' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
         // The tolerant `enum` keyword of createAjv calls enumNotice by name, as in validators.js.
-        contents: `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\n${ENUM_NOTICE_SOURCE}\n${UNKNOWN_KEY_SOURCE}\n${CODE_POINTS_SOURCE}\n${code}`,
+        contents: `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\n${ENUM_NOTICE_SOURCE}\n${UNKNOWN_KEY_SOURCE}\n${CODE_POINTS_SOURCE}\n${JSON_EQUAL_SOURCE}\n${code}`,
         loader: 'js',
         resolveDir: ROOT,
       }));

@@ -85,6 +85,43 @@ export const CODE_POINTS_SOURCE = `function codePoints(text) {
   return count;
 }`;
 
+/**
+ * Whether two JSON values are equal (ajv's deep equality for `uniqueItems` on items that may be
+ * objects or arrays, and for a `const` or closed list of such values): the same primitive, or
+ * arrays of equal items in order, or objects of the same keys with equal values, in any order.
+ * The generated modules hold a copy ({@link JSON_EQUAL_SOURCE}) where a schema needs it, in
+ * place of ajv's `require("ajv/dist/runtime/equal")`, which they cannot call (no `require`).
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.hasOwn(b, key) || !jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/** Source of {@link jsonEqual} for the generated modules. */
+export const JSON_EQUAL_SOURCE = `function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.prototype.hasOwnProperty.call(b, key) || !jsonEqual(a[key], b[key])) return false;
+  return true;
+}`;
+
+/**
+ * ajv's standalone `code` with its one runtime helper the contract's schemas can need, deep
+ * equality (`uniqueItems` on items that may be objects or arrays: a tester's array of unique
+ * objects stopped generate, tDJ F7), called as {@link jsonEqual} instead of `require`d.
+ */
+export function withoutRuntimeRequires(code: string): string {
+  return code.replaceAll('require("ajv/dist/runtime/equal").default', 'jsonEqual');
+}
+
 /** Source of {@link unknownKey} for the generated modules. */
 export const UNKNOWN_KEY_SOURCE = `function unknownKey(data, known) {
   for (const key in data) if (!known.includes(key)) return key;
@@ -376,9 +413,9 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
   const messageExports = new Set(contract.messages.map((m) => exportName(m.type)));
-  const code = withDateTimeTypeParams(withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))))), messageExports)));
+  const code = withDateTimeTypeParams(withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(withoutRuntimeRequires(standaloneCode.default(ajv, exports))))))))))))), messageExports)));
   const sources = new Map([
-    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\nexport ${CODE_POINTS_SOURCE}\n`],
+    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\nexport ${CODE_POINTS_SOURCE}\nexport ${JSON_EQUAL_SOURCE}\n`],
     ['compiled.js', compiledSource(withKnownObject(code))],
   ]);
   const entry = `${ENTRY_HEAD}
@@ -426,7 +463,7 @@ ${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${cal
 /** The module of ajv's rewritten `code` with its imports; `anyDateTime`: its `checkDateTime` is date-time.ts's `checkAnyDateTime` (no fast path). */
 function compiledSource(code: string, anyDateTime = false): string {
   const dateTime = anyDateTime ? `checkAnyDateTime as checkDateTime } from ${JSON.stringify(DATE_TIME_MODULE)};\nimport { formats` : 'formats, checkDateTime';
-  return `import { ${dateTime} } from ${JSON.stringify(FORMATS_MODULE)};\nimport { codePoints, enumNotice, unknownKey } from 'virtual:notices.js';\n${ERROR_SLOT_SOURCE}\n${code}`;
+  return `import { ${dateTime} } from ${JSON.stringify(FORMATS_MODULE)};\nimport { codePoints, enumNotice, jsonEqual, unknownKey } from 'virtual:notices.js';\n${ERROR_SLOT_SOURCE}\n${code}`;
 }
 
 /** esbuild's bundle of `entry`, whose `virtual:<name>` imports are `sources`, as one dependency-free ES module. */

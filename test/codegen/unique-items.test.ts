@@ -1,0 +1,67 @@
+/**
+ * `uniqueItems` on an array whose items may be objects or arrays (valid draft-07): ajv compiles it
+ * with its deep equality, which its standalone code `require`s, and generate stopped with an
+ * internal check's message and a slice of bundled ajv code, no file, no pointer (a tester, tDJ F7).
+ * The generated validators (strict, tolerant, every-error) now carry their own equality of JSON
+ * values, so such a contract generates and its duplicates are refused.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonEqual } from '../../src/codegen/validators.js';
+import { tradeValidatorsWith, type Check, type TradeValidators } from '../support/trade-validators.js';
+import { readFileSync } from 'node:fs';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(path.join(tmpdir(), 'unique-items-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8')) as { data: Record<string, unknown> };
+
+let validators: TradeValidators;
+beforeAll(async () => {
+  validators = await tradeValidatorsWith(work, {
+    legs: { type: 'array', uniqueItems: true, description: 'Venues of the trade.', items: { type: 'object', additionalProperties: false, required: ['venue'], properties: { venue: { type: 'string' } } } },
+    grid: { type: 'array', uniqueItems: true, description: 'Rows.', items: { type: 'array', items: { type: 'number' } } },
+    anything: { type: 'array', uniqueItems: true, description: 'Any values, each once.' },
+  });
+}, 120_000);
+
+const verdicts = (data: Record<string, unknown>) => {
+  const message = { ...trade, data: { ...trade.data, ...data } };
+  const { strict, tolerant, every } = validators as { strict: Check; tolerant: Check; every: TradeValidators['every'] };
+  return [strict('trades', message, 'strict') === null, tolerant('trades', message) === null, every.trades!.call({ strict: true }, message)];
+};
+
+describe('uniqueItems on arrays of objects, of arrays and of any values', () => {
+  it('generates (no require of ajv\'s runtime in the validators)', () => {
+    for (const name of ['validators.js', 'validators-tolerant.js', 'cli/all-errors-validators.js']) expect(validators.files.get(name)).not.toMatch(/\brequire\(/);
+  });
+
+  it.each([
+    ['two equal objects', { legs: [{ venue: 'a' }, { venue: 'a' }] }],
+    ['two equal arrays', { grid: [[1, 2], [3], [1, 2]] }],
+    ['two equal nested values, keys in another order', { anything: [{ x: [1, { y: 2, z: null }] }, 'x', { x: [1, { z: null, y: 2 }] }] }],
+  ])('refuses %s in the strict, tolerant and every-error validators', (_name, data) => {
+    expect(verdicts(data)).toEqual([false, false, false]);
+  });
+
+  it.each([
+    ['objects that differ', { legs: [{ venue: 'a' }, { venue: 'b' }] }],
+    ['arrays that differ in order or length', { grid: [[1, 2], [2, 1], [1, 2, 3], []] }],
+    ['values of different shapes', { anything: [{ x: [1, { y: 2 }] }, { x: [1, { y: 3 }] }, [], {}, [1], { 0: 1 }, 1, '1', null, true] }],
+  ])('accepts %s', (_name, data) => {
+    expect(verdicts(data)).toEqual([true, true, true]);
+  });
+});
+
+describe('jsonEqual', () => {
+  it('is equality of JSON values: objects by keys in any order, arrays in order, an array never an object', () => {
+    expect(jsonEqual({ a: [1, { b: null }], c: 'x' }, { c: 'x', a: [1, { b: null }] })).toBe(true);
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false);
+    expect(jsonEqual([1], { 0: 1 })).toBe(false);
+    expect(jsonEqual({ a: undefined }, { b: undefined })).toBe(false);
+    expect(jsonEqual({}, null)).toBe(false);
+    expect(jsonEqual(1, 1.0)).toBe(true);
+  });
+});
