@@ -108,6 +108,22 @@ function fragmentText(fragment: string): string {
 /** Levels of nesting (objects and arrays) a schema file may have: the message schemas use about 10. */
 const MAX_SCHEMA_DEPTH = 256;
 
+/** The `$schema` of every shipped file: draft-07's meta-schema. */
+const DRAFT_07_META_SCHEMA = 'http://json-schema.org/draft-07/schema#';
+
+/**
+ * The `$schema` values a file may declare (or none): draft-07's meta-schema, with or without
+ * its empty fragment, and ajv's alias of it, `http://json-schema.org/schema` (read as draft-07).
+ */
+const DRAFT_07_META_SCHEMAS: ReadonlySet<string> = new Set([DRAFT_07_META_SCHEMA, 'http://json-schema.org/draft-07/schema', 'http://json-schema.org/schema#', 'http://json-schema.org/schema']);
+
+/** What to do about a `$schema` outside {@link DRAFT_07_META_SCHEMAS}, after its refusal's "got …". */
+function draftAdvice(declared: unknown): string {
+  if (typeof declared !== 'string') return ': $schema is a URI, a string';
+  if (/^https?:\/\/json-schema\.org\/draft-07\/schema#?$/i.test(declared)) return ': the same draft, whose meta-schema is named with http:// (and in lower case), as the shipped schemas write it';
+  return ': the contract is read as draft-07 only: write the file in draft-07 (a later keyword is then told its draft-07 form, "definitions" for "$defs") and declare that draft';
+}
+
 /**
  * Why the JSON text of a schema file is nested too deep to be read (more than 256 levels of
  * objects and arrays, told by a linear scan: the readers of schemas, ajv among them, recurse),
@@ -121,7 +137,7 @@ export function schemaTooDeep(text: string): string | undefined {
 
 /**
  * Reads every `*.json` file of `schemaDir` and checks it: valid JSON without a key doubled in
- * an object, a valid draft-07 schema,
+ * an object, a valid draft-07 schema (a `$schema`, if any, draft-07's: {@link DRAFT_07_META_SCHEMAS}),
  * only known keywords (`KNOWN_KEYWORDS`), every `$ref` in every subschema resolvable, a `$id`
  * under {@link SCHEMA_BASE_URI} named after the file. A file with `properties.type.const` and
  * `x-direction` is a message schema and needs a `title`, `description`, `x-direction` (a
@@ -212,6 +228,12 @@ export function contractFromTexts(texts: ReadonlyMap<string, string>): Contract 
     forEachSubschema(schema, (node, pointer) => {
       if (Array.isArray(node.enum) && node.enum.length > MAX_ENUM_VALUES) throw new SchemaError(name, `${pointer}/enum`, `a closed list of at most ${MAX_ENUM_VALUES} values, got ${node.enum.length}`);
     });
+    // Before the meta-schema, which ajv picks by `$schema`: another draft's threw ajv's bare "no schema
+    // with key or ref …", without the file, and hid every other file's fault (a tester, tDJ F1).
+    const declared = schema.$schema as unknown;
+    if (declared !== undefined && !(typeof declared === 'string' && DRAFT_07_META_SCHEMAS.has(declared))) {
+      throw new SchemaError(name, '/$schema', `expected ${JSON.stringify(DRAFT_07_META_SCHEMA)} (draft-07), got ${JSON.stringify(declared)}${draftAdvice(declared)}`);
+    }
     if (!metaSchema.validateSchema(schema)) {
       const [error] = metaSchema.errors ?? [];
       const pointer = error?.instancePath ?? '';

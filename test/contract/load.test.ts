@@ -48,6 +48,37 @@ describe('loadContract', () => {
     expect(((await loadContract(schemasWith({ 'bots.json': (schema) => ({ ...schema, requird: [] }) })).catch((e: unknown) => e)) as SchemaError).others).toEqual([]);
   });
 
+  it('names a file that declares another draft, or a $schema that is no string, at #/$schema, each in one run beside other files\' faults (was ajv\'s bare "no schema with key or ref", one file: tDJ F1)', async () => {
+    const dir = schemasWith({
+      'trades.json': (schema) => ({ ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema' }),
+      'bots.json': (schema) => ({ ...schema, $schema: 'http://json-schema.org/draft-04/schema#' }),
+      'whale.json': (schema) => ({ ...schema, $schema: 'https://json-schema.org/draft-07/schema#' }),
+      'metrics.json': (schema) => ({ ...schema, $schema: 7 }),
+      'alerts.json': (schema) => ({ ...schema, $id: 'https://x/alerts.json' }),
+      'balances.json': (schema) => ({ ...schema, foo: 1 }),
+    });
+    const error = await loadContract(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaError);
+    const faults = [error as SchemaError, ...(error as SchemaError).others];
+    const expected = 'expected "http://json-schema.org/draft-07/schema#" (draft-07), got';
+    expect(faults.map((fault) => `${fault.file}#${fault.pointer}: ${fault.problem}`)).toEqual([
+      expect.stringMatching(/^alerts\.json#\/\$id: expected/),
+      expect.stringMatching(/^balances\.json#\/foo: unknown keyword "foo"/),
+      `bots.json#/$schema: ${expected} "http://json-schema.org/draft-04/schema#": the contract is read as draft-07 only: write the file in draft-07 (a later keyword is then told its draft-07 form, "definitions" for "$defs") and declare that draft`,
+      `metrics.json#/$schema: ${expected} 7: $schema is a URI, a string`,
+      expect.stringMatching(/^trades\.json#\/\$schema: expected "http:\/\/json-schema\.org\/draft-07\/schema#" \(draft-07\), got "https:\/\/json-schema\.org\/draft\/2020-12\/schema": the contract is read as draft-07 only/),
+      `whale.json#/$schema: ${expected} "https://json-schema.org/draft-07/schema#": the same draft, whose meta-schema is named with http:// (and in lower case), as the shipped schemas write it`,
+    ]);
+  });
+
+  it('reads a file without $schema, or with draft-07\'s written without its "#"', async () => {
+    const dir = schemasWith({
+      'trades.json': ({ $schema: _drop, ...schema }) => schema,
+      'bots.json': (schema) => ({ ...schema, $schema: 'http://json-schema.org/draft-07/schema' }),
+    });
+    expect((await loadContract(dir)).messages.length).toBeGreaterThan(0);
+  });
+
   it('reads message schemas (a type const and x-direction), documents (neither) and the two shared files', async () => {
     const contract = await loadContract('schemas');
     expect(contract.documents.map((d) => d.file)).toEqual(['poll-response.json']);
