@@ -386,7 +386,7 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   is a read-only replica (READONLY …): give the primary's URL`, a Redis Cluster node (CROSSSLOT,
  *   CLUSTERDOWN, MOVED, ASK, TRYAGAIN, or a database given: `ERR SELECT is not allowed in cluster
  *   mode`) → `… is a Redis Cluster node (…): Redis Cluster is not supported; …`, a key of the
- *   store of another type (`<keyPrefix>:epoch`, `:seq`, `:head`, `:all`) → `… holds <key> as a
+ *   store of another type (`<keyPrefix>:epoch`, `:seq`, `:head`, `:all`, `:g`) → `… holds <key> as a
  *   <type>, where the store keeps a <type> (WRONGTYPE …): …` (each such key, `as another type`
  *   where TYPE is refused), a key of the right type holding a value the store never writes (see
  *   badValues) → `… holds <key> "<value>", where the store keeps <what>…: …`, a full Redis
@@ -416,7 +416,10 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   the ACL (every command it runs, the channel) and that each stream key is a stream. An ACL
  *   refusal, or an all-stream of another type, rejects the whole batch (`NOPERM … not stored`);
  *   a user's stream of another type rejects that user's publishes alone (`WRONGTYPE … not
- *   stored`), the others are stored. Logged as `append-refused`.
+ *   stored`), the others are stored. Logged as `append-refused`. Such a stream (or a global
+ *   stream made another type after the start) also fails the reads that take it, rejecting with
+ *   `Redis at <url> holds <key> as a <type>, where the store keeps a stream, so that user's
+ *   (every user's, for `:g`) resumes and polls with a cursor fail, …: another application's key …`.
  * - Redis without its epoch key (deleted after a restore) and refusing to write one (full under
  *   noeviction) → no cursor can be given: reads reject, status() unhealthy (`epoch-refused`,
  *   an error) until a read (the heartbeat's meanwhile) writes one (`epoch-written`).
@@ -1306,7 +1309,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (code === 'WRONGTYPE') {
       // Every key found wrong at once, the all-stream and a key holding another value too (one a start, before: tDB F6).
-      const found = [await ofAnotherType([keys.epoch, keys.seq, keys.head, keys.all]), ...(await badValues())].filter((x) => x !== undefined);
+      const found = [await ofAnotherType([keys.epoch, keys.seq, keys.head, keys.all, keys.global]), ...(await badValues())].filter((x) => x !== undefined);
       const which = found.length > 0 ? found.join(' and ') : `one of ${keys.epoch}, ${keys.seq} and ${keys.head} as another type than the store's`;
       return new StartRefused(`Redis at ${where} holds ${which} (${said}): ${anotherApplications}`);
     }
@@ -1323,7 +1326,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const clusterRefusal = (said: string) => `Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
   const anotherApplications = `another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`;
   /** The type the store keeps in each of its own keys (a user's stream is checked at each append instead). */
-  const keptAs = new Map<string, string>([[keys.epoch, 'string'], [keys.seq, 'string'], [keys.head, 'string'], [keys.all, 'stream']]);
+  const keptAs = new Map<string, string>([[keys.epoch, 'string'], [keys.seq, 'string'], [keys.head, 'string'], [keys.all, 'stream'], [keys.global, 'stream']]);
   /**
    * Those of `names` (keys of keptAs) that hold another type than the store keeps there, said
    * `<key> as a list, where the store keeps a string` (joined by "and"), or undefined when none
@@ -1449,9 +1452,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // not ask again (README).
     const demotedTo = await replicaOf();
     if (demotedTo !== undefined) throw replicaRefusal(demotedTo);
-    // The all-stream, which the first read does not take: of another type, every publish failed
-    // on it (append-refused) on a store that had started (tCZ F2).
-    const all = await ofAnotherType([keys.all]);
+    // The all-stream and the global stream, which the first read does not take: of another type,
+    // every publish failed on the one (append-refused), and every resume and poll with a cursor
+    // on the other (1011, 500), on a store that had started healthy (tCZ F2, tDG F2).
+    const all = await ofAnotherType([keys.all, keys.global]);
     if (all !== undefined) throw new StartRefused(`Redis at ${where} holds ${all}: ${anotherApplications}`);
     running = true;
     healthChanged();
@@ -1680,6 +1684,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       reply = await answer(cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0), 'read');
     } catch (err) {
       const message = String((err as Error | null)?.message);
+      // A stream key of another type (see READ_SCRIPT): the key named, and what to do, in the
+      // resume-failed and poll-failed lines; Redis's bare WRONGTYPE and the script's SHA said neither (tDG F2).
+      const wrong = err instanceof ReplyError ? /^WRONGTYPE (.+) holds (a \S+|another type), not a stream\b/.exec(message) : null;
+      if (wrong !== null) {
+        const whose = wrong[1] === keys.global ? "every user's resumes and polls with a cursor fail" : "that user's resumes and polls with a cursor fail";
+        throw new Error(`Redis at ${where} holds ${wrong[1]!} as ${wrong[2]!}, where the store keeps a stream, so ${whose}, as publishes to it do: ${anotherApplications}`);
+      }
       if (!(err instanceof ReplyError) || !message.startsWith('NOEPOCH ')) throw err;
       // Unhealthy before the caller hears of it: the server answers the poll 503, not 500.
       const why = message.slice('NOEPOCH '.length).replace(/\.? script: [^]*$/, '').replace(/\.\)$/, ')');

@@ -183,7 +183,9 @@ return cursors
  * read: KEYS = epoch, seq, head, stream 1 [, stream 2]. ARGV = candidate epoch, since position
  * (exclusive), limit, max bytes (of the frames past the first entry; 0: no byte bound). Moves
  * the head up to the current time (so a cursor handed out says when; the next append is after
- * it even if the clock steps back), unless Redis refuses writes (full): the head then stays. Returns [epoch, head position, now µs, seq, then per stream:
+ * it even if the clock steps back), unless Redis refuses writes (full): the head then stays. A
+ * stream key holding another type fails the read: `WRONGTYPE <key> holds a <type>, not a stream`
+ * (`another type` where TYPE is refused). Returns [epoch, head position, now µs, seq, then per stream:
  * exists (0/1), max-deleted-entry-id, entries (XRANGE reply), cut (1 when entries were left out
  * for the byte bound)].
  */
@@ -218,7 +220,15 @@ for i = 4, #KEYS do
   local key = KEYS[i]
   local bytes = 0
   if redis.call('EXISTS', key) == 1 then
-    local info = redis.call('XINFO', 'STREAM', key)
+    -- A stream key holding another type (another application's key under the prefix): said with
+    -- the key, as the append script says it. XINFO's bare WRONGTYPE named no key, and every
+    -- resume and poll of its reader failed with it (tDG F2).
+    local info = redis.pcall('XINFO', 'STREAM', key)
+    if type(info) == 'table' and info.err then
+      if string.sub(info.err, 1, 9) ~= 'WRONGTYPE' then return info end
+      local t = redis.pcall('TYPE', key)
+      return redis.error_reply('WRONGTYPE ' .. key .. ' holds ' .. (type(t) == 'table' and t.ok and ('a ' .. t.ok) or 'another type') .. ', not a stream')
+    end
     local deleted = '0-0'
     for j = 1, #info, 2 do
       if info[j] == 'max-deleted-entry-id' then deleted = info[j + 1] end
