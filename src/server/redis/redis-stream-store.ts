@@ -397,7 +397,10 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   `redis-loading` warning (`loadedPercent`, `etaSeconds`) at most once each 10 s, also when a
  *   running node reconnects to a Redis that loads.
  * - Credentials refused while reconnecting (a password changed) → `redis-credentials-refused`
- *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff.
+ *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff. A
+ *   command the store needs refused to the ACL user once running (NOPERM: EVAL or EVALSHA taken
+ *   from the user, met at a reconnect) → `redis-command-refused` (an error, once per reason
+ *   until Redis is back), unhealthy, the catch-up retried each 200 ms.
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
  *   error, once per loss), unhealthy, reads and appends reject with `<url> does not answer as
  *   Redis (…)`, the connection remade every 2 s. Not caught: extra replies, one of them null,
@@ -697,7 +700,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   const databaseRefused = new Map<Redis, string>();
   let refusalToldFor: number | null = null;
-  /** Credential refusals (WRONGPASS, NOAUTH) logged since Redis was last healthy (see report()). */
+  /** Credential refusals (WRONGPASS, NOAUTH) and commands refused (NOPERM) logged since Redis was last healthy (see report()). */
   const credentialsToldOf = new Set<string>();
   const refusedSelect = (err: Error, client: Redis): boolean => {
     if ((err as { command?: { name?: string } }).command?.name !== 'select') return false;
@@ -784,6 +787,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // The ready check's INFO unknown (ioredis takes an unknown HELLO for an older Redis and ignores CLIENT SETINFO's errors): a POP3 server.
     if (client && !started && /^ERR unknown command\b/.test(err.message)) return void notRedis(err.message, client);
     const credentials = /^(WRONGPASS|NOAUTH)\b/.test(err.message);
+    // A command refused to the ACL user once running: EVAL or EVALSHA taken from the user, met at
+    // a reconnect (ioredis sends EVAL first on each connection). Only redis-lost was said, the
+    // node unhealthy for good (tDG F1).
+    if (started && !closed && running && /^NOPERM\b/.test(err.message)) {
+      lastError = err.message;
+      if (!credentialsToldOf.has(err.message)) {
+        credentialsToldOf.add(err.message);
+        logger.error(
+          { event: 'redis-command-refused', url: where, connection: event, err: err.message },
+          'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA): unavailable until the ACL grants it, retrying',
+        );
+      }
+      return;
+    }
     // While the address answers as no Redis would, the status says so, not "no connection" (the store's own 2 s wait).
     if (!credentials && lostSince !== null && notRedisToldFor === lostSince) return;
     lastError = err.message;
@@ -1284,6 +1301,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * Before, the start retried each 200 ms for ever, logging each time, and `serve --redis` never
    * listened nor exited (tCX F3).
    * - READONLY: a replica, which never takes the epoch (one that ROLE did not tell: see replicaOf).
+   * - NOPERM: the ACL user may not run EVAL or EVALSHA (ioredis sends EVAL first on each
+   *   connection, then EVALSHA), or a command or key of the read script.
    * - CROSSSLOT, MOVED, ASK, CLUSTERDOWN, TRYAGAIN: a Redis Cluster node, which the store does not
    *   support (its scripts take keys of several slots).
    * - WRONGTYPE: one of the keys the read takes (`<keyPrefix>:epoch`, `:seq`, `:head`) holds
@@ -1304,6 +1323,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const said = words.replace(/\.? script: [^]*$/, '');
     const code = /^[A-Z]+\b/.exec(said)?.[0];
     if (code === 'READONLY') return new StartRefused(`Redis at ${where} is a read-only replica (${said}): give the primary's URL`);
+    // EVALSHA or EVAL (the store's scripts), or a command of the read script, refused to the ACL
+    // user: said as SUBSCRIBE's refusal is. The start waited for ever, a catch-up line each 10 s (tDG F1).
+    if (code === 'NOPERM') return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
     if (code !== undefined && ['CROSSSLOT', 'MOVED', 'ASK', 'CLUSTERDOWN', 'TRYAGAIN'].includes(code)) {
       return new StartRefused(clusterRefusal(said));
     }

@@ -3,6 +3,7 @@
  * another type, an ACL user without the scripting commands, a store key of a value out of range.
  * Each refusal names what is wrong and what to do.
  */
+import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
@@ -10,6 +11,44 @@ import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
 
 const tool = findTool('redis-server');
+const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
+
+/** `serve --demo --port 0 --redis <url>`: its exit code and everything it printed (ended at 60 s, a start that hangs). */
+async function serve(url: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--demo', '--port', '0', '--redis', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+/** How a start settled within `ms` ('started', the rejection's message, or 'still waiting'); a store that started is closed. */
+async function settled(url: string, ms = 20_000): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const starting = createRedisStreamStore({ url, logger: recordingLogger().logger });
+  const outcome = await Promise.race([
+    starting.then(
+      async (store) => (await store.close(), 'started'),
+      (err: Error) => err.message,
+    ),
+    new Promise<string>((resolve) => (timer = setTimeout(resolve, ms, 'still waiting'))),
+  ]);
+  clearTimeout(timer);
+  // A start still waiting is ended when it settles.
+  if (outcome === 'still waiting') void starting.then((store) => store.close(), () => undefined);
+  return outcome;
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 type Record_ = { level: string } & Record<string, unknown>;
 function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>, message?: string) => void> } {
@@ -67,5 +106,41 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     } finally {
       raw.disconnect();
     }
+  });
+
+  it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'noevalsha', 'on', '>pw7', '~*', '&*', '+@all', '-evalsha');
+      await raw.call('ACL', 'SETUSER', 'noeval', 'on', '>pw8', '~*', '&*', '+@all', '-eval');
+      const refused = `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM`;
+      const noEvalsha = server.url.replace('redis://', 'redis://noevalsha:pw7@');
+      const withoutEvalsha = await settled(noEvalsha);
+      expect(withoutEvalsha.startsWith(refused)).toBe(true);
+      expect(withoutEvalsha).toMatch(/'evalsha'/);
+      const withoutEval = await settled(server.url.replace('redis://', 'redis://noeval:pw8@'));
+      expect(withoutEval.startsWith(refused)).toBe(true);
+      expect(withoutEval).toMatch(/'eval'/);
+      const run = await serve(noEvalsha);
+      expect(run.code).toBe(2);
+      expect(run.output).toMatch(new RegExp(`^realtime-contract serve: ${refused.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*'evalsha'.*\n$`));
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('logs redis-command-refused when a running node reconnects to a Redis that refuses its user EVAL now (tDG F1)', { timeout: 60_000 }, async () => {
+    const server = await start(['--user', 'noeval', 'on', '>pw', '~*', '&*', '+@all']);
+    const { records, logger } = recordingLogger();
+    const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://noeval:pw@'), logger });
+    stores.push(store);
+    // Restarted with EVAL taken from the user: the reconnected connection sends EVAL first.
+    await server.restart(0, ['--user', 'noeval', 'on', '>pw', '~*', '&*', '+@all', '-eval']);
+    await waitFor(() => records.some((r) => r.event === 'redis-command-refused'), 'redis-command-refused');
+    const refusedLines = records.filter((r) => r.event === 'redis-command-refused');
+    expect(refusedLines).toHaveLength(1);
+    expect(refusedLines[0]).toMatchObject({ level: 'error', url: server.url, err: expect.stringMatching(/^NOPERM .*'eval'/) });
+    expect(store.status()).toMatchObject({ healthy: false, detail: expect.stringMatching(/NOPERM .*'eval'/) });
   });
 });
