@@ -1379,21 +1379,27 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
   /**
    * Those of the store's string keys (`<keyPrefix>:epoch`, `:seq`, `:head`) that hold a value the
-   * store never writes there, said `<key> "<value>", where the store keeps <what>`: another
-   * application's key of the same type. Asked at start only, when the read failed on such a value
+   * store never writes there, said `<key> "<value>", where the store keeps <what>` (digits past
+   * 2^53 − 1 end `… up to 9007199254740991`): another application's key of the same type. Asked at start only, when the read failed on such a value
    * (see startRefusal, readStreams); a key that is absent, of another type or not answered is not
    * in the list.
    */
   async function badValues(): Promise<string[]> {
-    const expected: [string, RegExp, string][] = [
+    // A decimal integer the read can use: a safe integer, as the read's reply is checked (see isCount).
+    const decimal = { test: (value: string) => DECIMAL.test(value) && Number.isSafeInteger(Number(value)) };
+    const expected: [string, { test(value: string): boolean }, string][] = [
       [keys.epoch, EPOCH, '1 to 64 hex digits'],
-      [keys.seq, DECIMAL, 'a decimal integer'],
-      [keys.head, DECIMAL, 'a decimal integer (microseconds)'],
+      [keys.seq, decimal, 'a decimal integer'],
+      [keys.head, decimal, 'a decimal integer (microseconds)'],
     ];
     const values = await Promise.all(expected.map(([name]) => cmd.get(name).catch(() => null)));
     return expected.flatMap(([name, shape, what], i) => {
       const value = values[i];
-      return typeof value === 'string' && !shape.test(value) ? [`${name} ${preview(value)}, where the store keeps ${what}`] : [];
+      if (typeof value !== 'string' || shape.test(value)) return [];
+      // Digits the store cannot use are told why: "9000000000000000000, where the store keeps a
+      // decimal integer" contradicted itself (tDG F4).
+      const why = shape !== decimal || !/^[0-9]+$/.test(value) ? '' : /^0[0-9]/.test(value) ? ' without leading zeros' : ` up to ${Number.MAX_SAFE_INTEGER}`;
+      return [`${name} ${preview(value)}, where the store keeps ${what}${why}`];
     });
   }
   /**
@@ -1729,9 +1735,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     try {
       read = decodeRead(reply, streams.length);
     } catch (err) {
-      // At start, an epoch or sequence that another application's key holds (rc:seq "build-42"):
+      // At start, an epoch, head or sequence that another application's key holds (rc:seq "build-42"):
       // not "is it the Redis port?", which it is (tDB F6).
-      if (!started && err instanceof NotRedisReply && /^the read script's (epoch|sequence) is /.test(err.detail)) {
+      // The head too: one past what Lua reads exactly (rc:head 9000000000000000000) was "is it the Redis port?" (tDG F4).
+      if (!started && err instanceof NotRedisReply && /^the read script's (epoch|head|sequence) is /.test(err.detail)) {
         const found = await badValues();
         if (found.length > 0) throw new StartRefused(`Redis at ${where} holds ${found.join(' and ')}: ${anotherApplications}`);
       }
@@ -2085,7 +2092,7 @@ function decodeRead(reply: unknown, streamCount: number): DecodedRead {
   if (!Array.isArray(reply) || reply.length !== 4 + 4 * streamCount) throw new NotRedisReply(`the read script's reply is ${preview(reply)}, expected ${shape}`);
   if (typeof reply[0] !== 'string' || !EPOCH.test(reply[0])) throw new NotRedisReply(`the read script's epoch is ${preview(reply[0])}, expected 1 to 64 hex digits`);
   for (const [i, name] of ['head', 'time', 'sequence'].entries()) {
-    if (!isCount(reply[i + 1])) throw new NotRedisReply(`the read script's ${name} is ${preview(reply[i + 1])}, expected a decimal integer`);
+    if (!isCount(reply[i + 1])) throw new NotRedisReply(`the read script's ${name} is ${preview(reply[i + 1])}, expected a decimal integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
   }
   const streams: DecodedRead['streams'] = [];
   for (let i = 0; i < streamCount; i++) {

@@ -143,4 +143,21 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     expect(refusedLines[0]).toMatchObject({ level: 'error', url: server.url, err: expect.stringMatching(/^NOPERM .*'eval'/) });
     expect(store.status()).toMatchObject({ healthy: false, detail: expect.stringMatching(/NOPERM .*'eval'/) });
   });
+
+  it('rejects an rc:head or rc:seq of digits out of range naming the key and the range, not "is it the Redis port?" (tDG F4)', async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const refused = (key: string, value: string, what: string) => `Redis at ${server.url} holds ${key} "${value}", where the store keeps ${what} up to 9007199254740991: ${way}`;
+      for (const value of ['9000000000000000000', '9223372036854775808', '99999999999999999999999']) {
+        await raw.set('rc:head', value);
+        expect(await settled(server.url)).toBe(refused('rc:head', value, 'a decimal integer (microseconds)'));
+      }
+      await raw.del('rc:head');
+      await raw.set('rc:seq', '9223372036854775806');
+      expect(await settled(server.url)).toBe(refused('rc:seq', '9223372036854775806', 'a decimal integer'));
+    } finally {
+      raw.disconnect();
+    }
+  });
 });
