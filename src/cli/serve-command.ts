@@ -134,15 +134,23 @@ export function originRefusals(write: (line: string) => void): Logger {
  * changed under the demo): writes one line per fault, that is per type, place and keyword
  * (whatever random value it held this round), or once per outage for other errors (a store
  * that is down fails every type alike), not every second; at most 100 faults. `published`,
- * called for each message the server took, ends an outage with a line that says so: the next
- * one is said again (a fresh user: a third Redis outage went unsaid, and none said it was over).
+ * called for each message the server took, ends an outage with a line that says so when its
+ * type is one that failed in it: the next one is said again (a fresh user: a third Redis outage
+ * went unsaid, and none said it was over). A type that keeps failing while others publish is
+ * said once.
  */
 export function producerFaults(write: (line: string) => void): { failed: (error: unknown, type: string) => void; published: (type: string) => void } {
   /** Each message's fault said (type, place, keyword): said once for good. */
   const said = new Set<string>();
-  /** The other faults said in this outage (a store that is down), and since when it lasts. */
+  /** The other faults said in this outage (a store that is down). */
   const outage = new Set<string>();
-  let since: number | null = null;
+  /**
+   * The types that failed so in this outage, each since when (monotonic clock): the outage ends
+   * when one of them publishes. Ended by any type's publish, one type the store refuses for good
+   * (its stream key of another type) while the others go said its "said once" line every round,
+   * each followed by "publishes again" (tDG F10).
+   */
+  const failing = new Map<string, number>();
   return {
     failed: (error, type) => {
       const first = error instanceof MessageValidationError ? error.errors[0] : undefined;
@@ -150,7 +158,7 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
       // A message refused is that type's fault; anything else (a store that is down) is every type's: said once, not once per type.
       const faults = first ? said : outage;
       const fault = first ? `${type} ${first.pointer} ${first.keyword}` : text;
-      if (!first) since ??= performance.now();
+      if (!first && !failing.has(type)) failing.set(type, performance.now());
       if (faults.has(fault) || said.size + outage.size >= 100) return;
       faults.add(fault);
       write(first
@@ -158,9 +166,10 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
         : `realtime-contract serve: the demo producer cannot publish (${type} first): ${cut(text, 300)} (said once; it tries again every round and says when it publishes again)\n`);
     },
     published: (type) => {
-      if (since === null) return;
+      const since = failing.get(type);
+      if (since === undefined) return;
       write(`realtime-contract serve: the demo producer publishes again (${type} first), after ${Math.round((performance.now() - since) / 1000)} s\n`);
-      since = null;
+      failing.clear();
       outage.clear();
     },
   };

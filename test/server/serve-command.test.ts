@@ -161,6 +161,20 @@ describe('serve --demo: faults of its producer', () => {
     expect(lines.slice(3)).toEqual(['realtime-contract serve: the demo producer cannot publish (whale first): Redis did not answer within 5000 ms (said once; it tries again every round and says when it publishes again)\n']);
   });
 
+  it('says once a type the store keeps refusing while the other types publish (its stream key of another type), and when it publishes again (tDG F10)', () => {
+    const lines: string[] = [];
+    const { failed, published } = producerFaults((line) => lines.push(line));
+    const refused = new Error('WRONGTYPE rc:g holds a string, not a stream: not stored');
+    for (let round = 0; round < 5; round++) {
+      failed(refused, 'whale');
+      published('trades');
+      published('alerts');
+    }
+    expect(lines).toEqual(['realtime-contract serve: the demo producer cannot publish (whale first): WRONGTYPE rc:g holds a string, not a stream: not stored (said once; it tries again every round and says when it publishes again)\n']);
+    published('whale');
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^realtime-contract serve: the demo producer publishes again \(whale first\), after \d+ s\n$/)]);
+  });
+
   it("times an outage on a clock that never steps: the wall clock set back an hour during it said 'after -3597 s' (tAV F3)", () => {
     const lines: string[] = [];
     const { failed, published } = producerFaults((line) => lines.push(line));
