@@ -393,6 +393,10 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   holding no epoch → `… holds no epoch key (…) and is full, so refuses to write one (OOM …): …`.
  *   Other answers (NOREPLICAS) are waited for: the read is retried each 200 ms, its
  *   `redis-error` line (catch-up) at most once each 10 s with `unlogged`, the failures not said.
+ *   A read Redis holds (`CLIENT PAUSE … WRITE`, what FAILOVER does: no answer within
+ *   `commandTimeoutMs`), or a Redis that goes away meanwhile, is waited for the same way, said in
+ *   a `redis-waiting` warning (the first once the first read waited `commandTimeoutMs`), never
+ *   `redis-lost`, which is of a running store.
  *   A Redis loading its dataset (LOADING) is waited for, looked at each 200 ms, with a
  *   `redis-loading` warning (`loadedPercent`, `etaSeconds`) at most once each 10 s, also when a
  *   running node reconnects to a Redis that loads.
@@ -825,9 +829,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (lostSince !== null) return;
     lostSince = Date.now();
     lostAt = performance.now();
-    logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; reconnecting (the server refuses new sockets, and closes those open past its storeUnavailableGraceMs)');
+    // Not before the start resolved: there is no server yet to refuse or close sockets, and the
+    // start says what it waits for (redis-waiting, see catchUpFailed). A start under CLIENT PAUSE
+    // said only this, 15 s in, of a server that did not exist (tDG F3).
+    lostSaid = running;
+    if (running) logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; reconnecting (the server refuses new sockets, and closes those open past its storeUnavailableGraceMs)');
     healthChanged();
   };
+  /** Whether the current loss was logged (redis-lost): redis-recovered is said of such a loss only. */
+  let lostSaid = false;
   /** The command connection is being remade after a command went unanswered (until it is ready again). */
   let remaking = false;
   /**
@@ -1015,8 +1025,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       beat();
       return;
     }
-    logger.info({ event: 'redis-recovered', url: where, downMs: Math.round(performance.now() - lostAt) }, 'redis connection recovered');
+    if (lostSaid) logger.info({ event: 'redis-recovered', url: where, downMs: Math.round(performance.now() - lostAt) }, 'redis connection recovered');
     lostSince = null;
+    lostSaid = false;
     credentialsToldOf.clear();
     notRedisToldFor = null;
     // What the next loss says is its own: an error of this one (an ECONNREFUSED while Redis was
@@ -1207,13 +1218,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   /** When the last catch-up `redis-error` line was logged (monotonic clock), and the failures since that no line said. */
   let catchUpLoggedAt = -Infinity;
   let catchUpUnlogged = 0;
+  /** A catch-up of the start timed out since the last line (Redis holds it: see catchUpFailed). */
+  let heldInWindow = false;
   /**
    * A catch-up failed (it is retried each 200 ms): said as report() says it, at most once each
    * 10 s, the failures not said counted in the next line (`unlogged`). A start that waited on a
-   * Redis loading its dataset, or refusing the epoch, wrote 4–5 lines a second (tCX F3).
+   * Redis loading its dataset, or refusing the epoch, wrote 4–5 lines a second (tCX F3). Before
+   * the start resolved, a read Redis left unanswered (it holds writes) or a Redis away is said as
+   * a `redis-waiting` warning instead (by the same rule), and no `redis-lost` (see onDown).
    */
   function catchUpFailed(err: Error): void {
     const now = performance.now();
+    const timedOut = /timed out|did not answer/i.test(err.message);
+    heldInWindow ||= timedOut;
     if (now - catchUpLoggedAt < APPEND_LOG_MS) {
       if (!(lostSince !== null && notRedisToldFor === lostSince)) lastError = err.message;
       catchUpUnlogged++;
@@ -1222,6 +1239,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     catchUpLoggedAt = now;
     const unlogged = catchUpUnlogged;
     catchUpUnlogged = 0;
+    const held = heldInWindow;
+    heldInWindow = false;
+    // The start waits on a Redis that holds its read (CLIENT PAUSE … WRITE, what FAILOVER does),
+    // or that went away meanwhile: said so each 10 s. It said nothing for 15 s, then one
+    // redis-lost line of sockets and a server not there yet, then nothing for the rest (tDG F3).
+    if (!running && !closed && (held || lostSince !== null)) {
+      if (!(lostSince !== null && notRedisToldFor === lostSince)) lastError = err.message;
+      const why = held ? `has not answered the store's read within ${commandTimeoutMs} ms: it holds writes (CLIENT PAUSE … WRITE, as FAILOVER does) or is busy` : 'is away';
+      logger.warn({ event: 'redis-waiting', url: where, err: err.message, ...(unlogged > 0 ? { unlogged } : {}) }, `Redis at ${where} ${why}: waiting for it before the store starts`);
+      return;
+    }
     report('catch-up', undefined, unlogged > 0 ? { unlogged } : {})(err);
   }
 
@@ -1468,6 +1496,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (notRedisDetail !== null || err instanceof StartRefused) throw err;
       const refused = await startRefusal(err);
       if (refused !== undefined) throw refused;
+      // Held (CLIENT PAUSE … WRITE): said now, not once the catch-up's read times out too.
+      if (/timed out/i.test(String((err as Error | null)?.message))) catchUpFailed(err as Error);
     });
     if (notRedisDetail !== null) throw new Error(lastError);
     evicting = await evictionPolicy();

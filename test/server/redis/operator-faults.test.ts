@@ -160,4 +160,33 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       raw.disconnect();
     }
   });
+
+  it("says each 10 s that the start waits on a Redis holding writes (CLIENT PAUSE … WRITE), never redis-lost before it started (tDG F3)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await (await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger })).close();
+      await raw.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+      const { records, logger } = recordingLogger();
+      let outcome: string | undefined;
+      const starting = createRedisStreamStore({ url: server.url, logger, commandTimeoutMs: 1000 }).then(
+        (store) => (stores.push(store), (outcome = 'started'), store),
+        (err: Error) => ((outcome = err.message), undefined),
+      );
+      const waiting = () => records.filter((r) => r.event === 'redis-waiting');
+      await waitFor(() => waiting().length >= 2 || outcome !== undefined, 'two redis-waiting lines');
+      expect(outcome).toBeUndefined();
+      for (const line of waiting()) {
+        expect(line).toMatchObject({ level: 'warn', url: server.url, message: `Redis at ${server.url} has not answered the store's read within 1000 ms: it holds writes (CLIENT PAUSE … WRITE, as FAILOVER does) or is busy: waiting for it before the store starts` });
+      }
+      await raw.call('CLIENT', 'UNPAUSE');
+      const store = await starting;
+      expect(outcome).toBe('started');
+      await waitFor(() => store!.status().healthy, 'the store healthy');
+      expect(records.map((r) => r.event).filter((e) => e === 'redis-lost' || e === 'redis-recovered')).toEqual([]);
+    } finally {
+      await raw.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      raw.disconnect();
+    }
+  });
 });
