@@ -1746,7 +1746,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // resume-failed and poll-failed lines; Redis's bare WRONGTYPE and the script's SHA said neither (tDG F2).
       const wrong = err instanceof ReplyError ? /^WRONGTYPE (.+) holds (a \S+|another type), not a stream\b/.exec(message) : null;
       if (wrong !== null) {
-        const whose = wrong[1] === keys.global ? "every user's resumes and polls with a cursor fail" : "that user's resumes and polls with a cursor fail";
+        const whose =
+          wrong[1] === keys.global
+            ? "every user's resumes and polls with a cursor fail"
+            : wrong[1] === keys.all
+              ? "admins' resumes and polls with a cursor fail, and the nodes' catch-up"
+              : "that user's resumes and polls with a cursor fail";
         throw new Error(`Redis at ${where} holds ${wrong[1]!} as ${wrong[2]!}, where the store keeps a stream, so ${whose}, as publishes to it do: ${anotherApplications}`);
       }
       if (!(err instanceof ReplyError) || !message.startsWith('NOEPOCH ')) throw err;

@@ -103,6 +103,12 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       await expect(store.read({ userId: 'bob', admin: false }, entry.cursor, 10)).rejects.toThrow(
         `Redis at ${server.url} holds rc:g as a list, where the store keeps a stream, so every user's resumes and polls with a cursor fail, as publishes to it do: ${way}`,
       );
+      // The all-stream, which an admin's reads take.
+      await raw.rename('rc:all', 'rc:all-aside');
+      await raw.lpush('rc:all', 'x');
+      await expect(store.read({ userId: 'admin', admin: true }, entry.cursor, 10)).rejects.toThrow(
+        `Redis at ${server.url} holds rc:all as a list, where the store keeps a stream, so admins' resumes and polls with a cursor fail, and the nodes' catch-up, as publishes to it do: ${way}`,
+      );
     } finally {
       raw.disconnect();
     }
