@@ -364,7 +364,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  * wait behind two pages at most, never behind a resume storm's every page.
  * Redis must not evict these keys: use `maxmemory-policy noeviction` (`src/server/redis/SCALE.md`). Another
  * policy, with a `maxmemory` set, is logged at start (`redis-eviction-policy`, a warning): an
- * evicted key loses its entries, and a resume past them reads `resumed`, not `gap`.
+ * evicted key loses its entries, and a resume past them reads `resumed`, not `gap`. The policy is
+ * asked with CONFIG GET, else (CONFIG refused, as managed services do) read from INFO memory;
+ * a Redis that tells neither gets the same warning with `policy: null`, saying it was not checked.
  *
  * Failure behaviour:
  * - Redis unreachable at start (refused, unroutable) → rejects with `Redis unreachable at <url
@@ -1452,33 +1454,48 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return `${host.includes(':') ? `[${host}]` : host}:${String(reply[2])}`;
   }
   /**
-   * Redis's `maxmemory-policy` when it may evict keys (a `maxmemory` set), else undefined. An
-   * evicted stream key loses its entries without a trace: a resume past them reads `resumed`
-   * with nothing (a hostile tester deleted a user's key). Asked once, at start; a Redis that
-   * refuses CONFIG (a managed one) is not asked again.
+   * Redis's `maxmemory-policy` when it may evict keys (a `maxmemory` set), else undefined; null
+   * when Redis told neither (see below). An evicted stream key loses its entries without a trace:
+   * a resume past them reads `resumed` with nothing (a hostile tester deleted a user's key). Asked
+   * once, at start: CONFIG GET, else, when CONFIG is refused (renamed or disabled, as managed
+   * services do), INFO memory's `maxmemory_policy` and `maxmemory`. CONFIG refused said nothing
+   * at all, though managed services default to `volatile-lru`, which evicts these keys (tDG F8).
    * @throws Error (see notRedis) when CONFIG GET answers other than `[name, value]` (a server
    *   answering `+OK` was read as policy `K`, the second letter).
    */
-  async function evictionPolicy(): Promise<string | undefined> {
-    const setting = async (name: string): Promise<string | undefined> => {
+  async function evictionPolicy(): Promise<string | null | undefined> {
+    const setting = async (name: string): Promise<string | undefined | 'refused'> => {
       let reply: unknown;
       try {
         reply = await cmd.config('GET', name);
       } catch {
-        return undefined; // CONFIG disabled or renamed: nothing to say.
+        return 'refused'; // CONFIG disabled or renamed: INFO says it.
       }
       // [] for a setting this Redis does not have.
       if (Array.isArray(reply) && (reply.length === 0 || (reply.length === 2 && reply[0] === name && typeof reply[1] === 'string'))) return reply[1] as string | undefined;
       throw notRedis(`CONFIG GET ${name} answered ${preview(reply)}, expected [${JSON.stringify(name)}, its value]`, cmd);
     };
-    const policy = await setting('maxmemory-policy');
+    let policy = await setting('maxmemory-policy');
+    let maxmemory: string | undefined | 'refused';
+    if (policy === 'refused') {
+      let info: unknown;
+      try {
+        info = await cmd.info('memory');
+      } catch {
+        return null;
+      }
+      const field = (name: string) => (typeof info === 'string' ? new RegExp(`^${name}:(\\S+?)\\r?$`, 'm').exec(info)?.[1] : undefined);
+      policy = field('maxmemory_policy');
+      maxmemory = field('maxmemory');
+      if (policy === undefined || maxmemory === undefined) return null;
+    }
     if (policy === undefined || policy === 'noeviction') return undefined;
     // Without a memory limit (maxmemory 0) nothing is evicted, whatever the policy.
-    const maxmemory = await setting('maxmemory');
+    maxmemory ??= await setting('maxmemory');
     return maxmemory === '0' ? undefined : policy;
   }
-  /** The eviction policy Redis reported at start, when it may evict keys (said after the start line). */
-  let evicting: string | undefined;
+  /** The eviction policy Redis reported at start, when it may evict keys, or null when it told none (said after the start line). */
+  let evicting: string | null | undefined;
   try {
     if (ownsClient) await cmd.connect();
     else if (cmd.status === 'wait') await cmd.connect();
@@ -1577,7 +1594,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
-  if (evicting !== undefined) {
+  if (evicting === null) {
+    logger.warn({ event: 'redis-eviction-policy', url: where, policy: null }, 'Redis told neither CONFIG GET nor INFO memory its maxmemory-policy: not checked; a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; make sure maxmemory-policy is noeviction (SCALE.md)');
+  } else if (evicting !== undefined) {
     logger.warn({ event: 'redis-eviction-policy', url: where, policy: evicting }, `Redis maxmemory-policy is ${evicting}: a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; set maxmemory-policy noeviction (SCALE.md)`);
   }
   // One heartbeat a second (see beat()).

@@ -388,6 +388,34 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('warns at start when Redis may evict its keys also where CONFIG is disabled, as managed services do: from INFO memory, else saying the policy was not checked (nothing was said: tDG F8)', async () => {
+    const own = await RedisServer.start(undefined, { extra: ['--maxmemory', '100mb', '--maxmemory-policy', 'volatile-lru', '--rename-command', 'CONFIG', ''] });
+    const raw = new Redis(own.url);
+    try {
+      const told = collectingLogger();
+      open.push(await createRedisStreamStore({ url: own.url, logger: told }));
+      expect(told.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([
+        { level: 'warn', event: 'redis-eviction-policy', message: 'Redis maxmemory-policy is volatile-lru: a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; set maxmemory-policy noeviction (SCALE.md)' },
+      ]);
+      // An ACL user refused CONFIG and INFO: the policy is not known, and the warning says it was not checked.
+      await raw.call('ACL', 'SETUSER', 'blind', 'on', '>blind-password', '~*', '&*', '+@all', '-config', '-info');
+      const blind = collectingLogger();
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined); // ioredis: "Skipping the ready check"
+      try {
+        open.push(await createRedisStreamStore({ url: `redis://blind:blind-password@127.0.0.1:${own.port}`, logger: blind }));
+      } finally {
+        warn.mockRestore();
+      }
+      expect(blind.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([
+        { level: 'warn', event: 'redis-eviction-policy', message: 'Redis told neither CONFIG GET nor INFO memory its maxmemory-policy: not checked; a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; make sure maxmemory-policy is noeviction (SCALE.md)' },
+      ]);
+    } finally {
+      raw.disconnect();
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      await own.stop();
+    }
+  });
+
   it('works on a given ioredis client, which it leaves open on close', async () => {
     const client = new Redis(redis.url);
     const s = await createRedisStreamStore({ client, keyPrefix: `t${prefixCount}`, logger: collectingLogger() });
