@@ -121,7 +121,7 @@ interface ScriptedRedis extends Redis {
   rcAppend: AppendCommand;
   rcRead: ReadCommand;
   rcRotate: (...args: string[]) => Promise<unknown>;
-  rcBeat: () => Promise<number>;
+  rcBeat: (epochKey: string) => Promise<unknown>;
 }
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
@@ -413,8 +413,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   end the process inside ioredis (README, "Several server nodes on Redis").
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
  *   caller knows the message was not stored); reconnects with backoff (100 ms more each attempt, at most 500 ms apart, so a Redis back is seen within 500 ms). Lost includes a
- *   connection that leaves a command or the heartbeat (each second: an empty script on the
- *   command connection, which Redis holds while writes are paused, a PING on the subscriber one)
+ *   connection that leaves a command or the heartbeat (each second: a script asking whether the
+ *   epoch key is there on the command connection, which Redis holds while writes are paused, a PING on the subscriber one)
  *   unanswered for `commandTimeoutMs`: a subscriber connection gone silent is remade too. On return the node
  *   replays from the all-stream what its subscription missed, in order, before live entries;
  *   when that is impossible (Redis restarted empty, or the all-stream no longer holds them) it
@@ -431,7 +431,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   (every user's, for `:g`) resumes and polls with a cursor fail, …: another application's key …`.
  * - Redis without its epoch key (deleted after a restore) and refusing to write one (full under
  *   noeviction) → no cursor can be given: reads reject, status() unhealthy (`epoch-refused`,
- *   an error) until a read (the heartbeat's meanwhile) writes one (`epoch-written`).
+ *   an error) until a read (the heartbeat's meanwhile) writes one (`epoch-written`). The
+ *   heartbeat finds the key gone within a second on an idle node too, and reads.
  * - A fan-out record of an epoch the node does not hold is a gap only once the node's own read
  *   of Redis finds Redis in another epoch; otherwise it is not this Redis's (`foreign-epoch`, a
  *   warning once per epoch) and dropped. No socket is closed on a record's word alone.
@@ -558,7 +559,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
   cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
-  cmd.defineCommand('rcBeat', { numberOfKeys: 0, lua: BEAT_SCRIPT });
+  cmd.defineCommand('rcBeat', { numberOfKeys: 1, lua: BEAT_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -891,8 +892,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     ]).finally(() => clearTimeout(timer));
   };
   /**
-   * One heartbeat: an empty script on the command connection (Redis holds it while writes are
-   * paused, as it holds appends and reads: see BEAT_SCRIPT) and a PING on the subscriber one (a
+   * One heartbeat: a script on the command connection that only asks whether the epoch key is
+   * there (Redis holds it while writes are paused, as it holds appends and reads: see
+   * BEAT_SCRIPT; the key gone, the node reads: see lookAtEpoch) and a PING on the subscriber one (a
    * subscribed connection answers PING), at most one at a time. A hung Redis is noticed by a command that waits past the command
    * timeout; on a node where nobody publishes none was sent, and status() said healthy while
    * every new socket was accepted, then closed with 1011 (a hostile tester); and a subscriber
@@ -902,16 +904,24 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   function beat(): void {
     if (!started || closed || beating || cmd.status !== 'ready' || sub.status !== 'ready') return;
     // A read writes the epoch when Redis takes it again (nobody else reads while polls get 503).
-    if (epochRefused !== null) void readStreams([], 0, 1).catch(() => undefined);
+    if (epochRefused !== null) lookAtEpoch();
     beating = true;
     const sentAfter = downs;
-    // 1; '1' from a given client with stringNumbers.
-    const beatReply = { what: 'script reply (return 1)', is: (value: unknown) => value === 1 || value === '1' };
+    // 1, or 0 for an epoch key gone; '1' or '0' from a given client with stringNumbers.
+    const beatReply = { what: 'script reply (1, or 0 without an epoch key)', is: (value: unknown) => value === 1 || value === '1' || value === 0 || value === '0' };
+    let epochGone = false;
+    const beatSent = cmd.rcBeat(keys.epoch).then((value) => {
+      epochGone = value === 0 || value === '0';
+      return value;
+    });
     // PONG; ['pong', ''] on a subscribed RESP2 connection (a given client's protocol).
     const pong = { what: 'PING reply', is: (value: unknown) => value === 'PONG' || (Array.isArray(value) && String(value[0]).toLowerCase() === 'pong') };
-    void Promise.all([within(cmd.rcBeat(), beatReply), within(sub.ping(), pong)]).then(([commands, subscriber]) => {
+    void Promise.all([within(beatSent, beatReply), within(sub.ping(), pong)]).then(([commands, subscriber]) => {
       beating = false;
       if (closed) return;
+      // The epoch key gone: this node's read writes one (a new epoch: its catch-up tells the gap)
+      // or finds it refused (unhealthy, epoch-refused), now, not when a socket or poll comes.
+      if (epochGone && commands === 'answered' && running && epochRefused === null) lookAtEpoch();
       // Never recovered on such an answer: a server that answered `+OK` to everything read as healthy.
       if (commands instanceof NotRedisReply) return void notRedis(commands.detail, cmd);
       if (subscriber instanceof NotRedisReply) return void notRedis(subscriber.detail, sub);
@@ -922,6 +932,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         maybeRecovered();
       }
     });
+  }
+  /**
+   * Reads Redis's epoch (writing one if it holds none, see READ_SCRIPT): refused, the store reads
+   * unhealthy (epoch-refused); another epoch than this node's, its catch-up reports the gap.
+   */
+  function lookAtEpoch(): void {
+    void readStreams([], 0, 1).then(
+      (read) => {
+        if (!closed && epoch !== null && read.epoch !== epoch) void sync();
+      },
+      () => undefined,
+    );
   }
   /** A command ioredis never sent: no connection (its offline queue is off). Its words ("Stream isn't writeable and enableOfflineQueue options is false") say neither (a hostile tester). */
   const unsent = (err: unknown): boolean => /isn't writeable/.test((err as Error)?.message ?? '');

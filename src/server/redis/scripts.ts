@@ -306,6 +306,13 @@ return epoch
  * a PING heartbeat read such a Redis as healthy, while every append and read (scripts, both)
  * waited, so idle nodes said healthy for the whole pause and busy ones flipped between
  * redis-lost and redis-recovered. Without a shebang, a script counts as one
- * that may write.
+ * that may write. KEYS = epoch. Returns 1, or 0 when the epoch key is gone (deleted after a
+ * restore): an idle node on a full Redis read healthy until a socket came, which it accepted and
+ * closed 1011 (tDG F5); told, the node reads, which writes an epoch or finds it refused. An
+ * EXISTS Redis refuses (an ACL user without it) answers 1: the heartbeat is about Redis answering.
  */
-export const BEAT_SCRIPT = 'return 1';
+export const BEAT_SCRIPT = `
+local ok, found = pcall(redis.call, 'EXISTS', KEYS[1])
+if ok and found == 0 then return 0 end
+return 1
+`;

@@ -1674,8 +1674,40 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         // Room again: the heartbeat's read writes an epoch; the old cursor is of another one.
         await admin.config('SET', 'maxmemory', '0');
         await waitFor(() => a.status().healthy, 'healthy again', 5000);
-        expect(logger.events.at(-1)).toMatchObject({ level: 'info', event: 'epoch-written' });
+        // Then the new epoch's gap, told by the node's catch-up (stream-gap).
+        expect(logger.events.filter((e) => e.event !== 'stream-gap').at(-1)).toMatchObject({ level: 'info', event: 'epoch-written' });
         expect((await a.read({ userId: 'alice', admin: false }, first.cursor, 10)).resume).toBe('gap');
+      } finally {
+        await admin.config('SET', 'maxmemory', '0').catch(() => undefined);
+        admin.disconnect();
+        await server.rt.close();
+      }
+    });
+  });
+
+  it('an idle node finds the epoch key of a full Redis gone within a heartbeat: unhealthy and epoch-refused with no read, a new socket refused 503 (it was accepted, then closed 1011: tDG F5); once Redis takes an epoch, the open socket is told the gap', async () => {
+    await withOwnRedis(async (full) => {
+      const logger = collectingLogger();
+      const a = await store({ url: full.url, logger });
+      const server = await startServer({ store: a });
+      const admin = new Redis(full.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await admin.connect();
+        const alice = await connect(server.url({ token: await token('alice') }));
+        await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message');
+        await admin.config('SET', 'maxmemory-policy', 'noeviction');
+        await admin.config('SET', 'maxmemory', '1');
+        await admin.del(a.keys.epoch);
+        // No poll, no socket, no publish: the heartbeat alone.
+        await waitFor(() => !a.status().healthy, 'the node to read unhealthy', 10_000);
+        expect(a.status().detail).toMatch(/ connected, reads refused: Redis holds no epoch key and refused to write one \(OOM command not allowed when used memory > 'maxmemory'\)$/);
+        expect(logger.events.filter((e) => e.event === 'epoch-refused')).toHaveLength(1);
+        const refused = await refusedStatus(server.url({ token: await token('bob') }));
+        expect([refused.status, refused.headers['retry-after']]).toEqual([503, '5']);
+        await admin.config('SET', 'maxmemory', '0');
+        await waitFor(() => a.status().healthy, 'healthy again', 10_000);
+        await alice.until(() => alice.closeCode !== null, 10_000, "alice's socket closed");
+        expect(alice.closeCode).toBe(4410);
       } finally {
         await admin.config('SET', 'maxmemory', '0').catch(() => undefined);
         admin.disconnect();
