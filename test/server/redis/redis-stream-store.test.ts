@@ -1659,9 +1659,13 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       try {
         await admin.connect();
         const first = await a.append('alice', 'trades', frame(1, 'alice'));
+        // onHealth: told each change once, never the same twice in a row (the server restarts its grace period at each false: tDI F4).
+        const told: boolean[] = [];
+        a.onHealth((healthy) => void told.push(healthy));
         await admin.config('SET', 'maxmemory-policy', 'noeviction');
         await admin.config('SET', 'maxmemory', '1');
         await admin.del(a.keys.epoch);
+        for (let i = 0; i < 3; i++) await a.read({ userId: 'alice', admin: false }, first.cursor, 10).catch(() => undefined);
         await expect(a.read({ userId: 'alice', admin: false }, first.cursor, 10)).rejects.toThrow(
           "Redis holds no epoch key and refused to write one (OOM command not allowed when used memory > 'maxmemory'): no cursor can be given until it does",
         );
@@ -1674,6 +1678,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         // Room again: the heartbeat's read writes an epoch; the old cursor is of another one.
         await admin.config('SET', 'maxmemory', '0');
         await waitFor(() => a.status().healthy, 'healthy again', 5000);
+        expect(told).toEqual([false, true]);
         // Then the new epoch's gap, told by the node's catch-up (stream-gap).
         expect(logger.events.filter((e) => e.event !== 'stream-gap').at(-1)).toMatchObject({ level: 'info', event: 'epoch-written' });
         expect((await a.read({ userId: 'alice', admin: false }, first.cursor, 10)).resume).toBe('gap');
