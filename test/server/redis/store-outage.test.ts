@@ -233,6 +233,30 @@ describe.skipIf(!tool.available)(`a flapping Redis ${tool.reason}`, () => {
     }
   });
 
+  it("an onHealth listener that throws is logged (listener-threw), and neither the store nor the other listeners are the worse for it: Redis lost and back is ridden out (without the catch, the throw left through ioredis's close handler and ended the process: tDI F7)", { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const lines: Record<string, unknown>[] = [];
+    const log = (o: object) => void lines.push(o as Record<string, unknown>);
+    const store = await createRedisStreamStore({ url: redis.url, keyPrefix: 'threw', logger: { info: log, warn: log, error: log } });
+    try {
+      store.onHealth((healthy) => {
+        throw new Error(`listener bug (${healthy})`);
+      });
+      const told: boolean[] = [];
+      store.onHealth((healthy) => void told.push(healthy));
+      await redis.restart(100);
+      await eventually(() => store.status().healthy && told.length === 2, 20_000, 'the store back on Redis');
+      expect(told).toEqual([false, true]);
+      expect(lines.filter((l) => l.event === 'listener-threw')).toEqual([
+        expect.objectContaining({ err: 'listener bug (false)' }),
+        expect.objectContaining({ err: 'listener bug (true)' }),
+      ]);
+    } finally {
+      await store.close();
+      await redis.stop();
+    }
+  });
+
   it('outages each shorter than the grace period close nothing, however many in a row; a long one then closes 1013, timed from its own start', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rc-flap-'));
     const redis = await RedisServer.start(undefined, { dir });
