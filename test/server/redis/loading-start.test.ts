@@ -33,11 +33,34 @@ it.skipIf(!tool.available)(`a store started while Redis loads its dataset logs r
     }
     const events: Record<string, unknown>[] = [];
     const log = (o: object) => void events.push(o as Record<string, unknown>);
-    const store = await createRedisStreamStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'loading', logger: { info: log, warn: log, error: log } });
+    // ioredis's ready check (INFO given a callback), when each connection made it: it is what holds
+    // the start while Redis loads, made again each 200 ms (maxLoadingRetryTime), else after Redis's
+    // loading_eta_seconds (1 s or more while its estimate is not 0, up to 10 s): the start resolved
+    // that late after Redis answered, and nothing saw it (tDI F8).
+    const readyChecks = new Map<Redis, number[]>();
+    const info = Redis.prototype.info;
+    Redis.prototype.info = function (this: Redis, ...args: unknown[]) {
+      if (typeof args[0] === 'function') readyChecks.set(this, [...(readyChecks.get(this) ?? []), performance.now()]);
+      return (info as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof info;
+    const startedAt = performance.now();
+    let store: Awaited<ReturnType<typeof createRedisStreamStore>>;
+    try {
+      store = await createRedisStreamStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'loading', logger: { info: log, warn: log, error: log } });
+    } finally {
+      Redis.prototype.info = info;
+    }
+    const waitedMs = performance.now() - startedAt;
     try {
       redis = await starting;
       const loading = events.filter((e) => e.event === 'redis-loading');
       expect(loading.length, JSON.stringify(events)).toBeGreaterThanOrEqual(1);
+      // At most one each 10 s (it was one each 200 ms without its bound).
+      expect(loading.length, `${loading.length} redis-loading lines in ${Math.round(waitedMs)} ms`).toBeLessThanOrEqual(1 + Math.floor(waitedMs / 10_000));
+      const gaps = [...readyChecks.values()].flatMap((times) => times.slice(1).map((t, i) => Math.round(t - times[i]!)));
+      expect(gaps.length, 'ready checks made again while Redis loaded').toBeGreaterThan(0);
+      // Each 200 ms, well under the 1 s and more that ioredis waits without the option.
+      expect(Math.max(...gaps), `ready checks ${gaps.join(', ')} ms apart`).toBeLessThan(1000);
       expect(loading[0]).toMatchObject({ url: `redis://127.0.0.1:${port}`, loadedPercent: expect.any(Number) });
       // Said before the start line, not after it.
       expect(events.findIndex((e) => e.event === 'redis-loading')).toBeLessThan(events.findIndex((e) => e.event === 'redis-store-started'));
