@@ -257,6 +257,40 @@ describe.skipIf(!tool.available)(`a flapping Redis ${tool.reason}`, () => {
     }
   });
 
+  it("an outage the Redis store tells of (onHealth) is timed from the moment it began, not from the server's next look a second later: the warning's unavailableMs counts from there (tDI F3)", { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const store = await createRedisStreamStore({ url: redis.url, keyPrefix: 'since', logger: { info: () => {}, warn: () => {}, error: () => {} } });
+    // The server's looks at the store's health (each second with this grace, a socket open).
+    let looks = 0;
+    const looked: RedisStreamStore = { ...store, status: () => (looks++, store.status()) };
+    const closes: { at: number; fields: Record<string, unknown> }[] = [];
+    const warn = (o: object) => void ((o as { event?: string }).event === 'store-unavailable-close' && closes.push({ at: performance.now(), fields: o as Record<string, unknown> }));
+    const graceMs = 4000;
+    const server = await startServer({ store: looked, storeUnavailableGraceMs: graceMs, logger: { info: () => {}, warn, error: () => {} } });
+    try {
+      const alice = await connect(server.url({ token: await token('alice') }));
+      await alice.until(() => alice.count('connection') === 1, 10_000, 'the connection message');
+      let lostAt: number | undefined;
+      store.onHealth((healthy) => void (healthy || (lostAt ??= performance.now())));
+      // Lost just after a look: the next look is a second after the outage began.
+      const seen = looks;
+      await eventually(() => looks > seen, 10_000, 'a look');
+      await redis.stop();
+      await alice.until(() => alice.closeCode !== null, 30_000, 'the socket closed');
+      expect(alice.closeCode).toBe(1013);
+      expect(closes).toHaveLength(1);
+      const { at, fields } = closes[0]!;
+      const sinceLostMs = at - lostAt!;
+      // Timed from the look, it read a second short of the outage (and closed a second late).
+      expect(fields.unavailableMs as number, `told ${Math.round(sinceLostMs)} ms after the store said Redis was lost`).toBeGreaterThanOrEqual(Math.floor(sinceLostMs) - 250);
+      expect(fields.unavailableMs as number).toBeGreaterThanOrEqual(graceMs);
+    } finally {
+      await server.rt.close();
+      await store.close();
+      await redis.stop();
+    }
+  });
+
   it('outages each shorter than the grace period close nothing, however many in a row; a long one then closes 1013, timed from its own start', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rc-flap-'));
     const redis = await RedisServer.start(undefined, { dir });
