@@ -273,6 +273,9 @@ function portProblem(url: string): string | undefined {
   return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`;
 }
 
+/** Which databases a Redis has, said where it refuses one (at start and while running). */
+const DATABASES = 'a server has databases 0 to its `databases` setting less one (0 to 15 by default)';
+
 /** The largest database number a URL may name: Redis's `databases` setting is an int. */
 const MAX_DATABASE = 2 ** 31 - 1;
 
@@ -674,6 +677,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   // Said at the end of the 10 s, standing for all the refusals held back (`unlogged`).
   const refusedLogLater = windowEnd(() => refusalLoggedAt, () => heldRefusal !== null && logRefused({ ...heldRefusal.fields, heldBack: true }, heldRefusal.message, refusalsUnlogged));
   const acceptedLogLater = windowEnd(() => acceptedLoggedAt, () => refusedSince === null && appendsSaid === 'refused' && logAccepted());
+  /**
+   * What to do about Redis's refusal of a write (`words`, its reply, or the epoch-refused reason quoting it) at run time, as the start says
+   * it of the same cause, after `; `; '' for a refusal with no such advice. The run-time lines gave
+   * Redis's words alone: an operator paged by `append-refused READONLY` was not told the node now
+   * points at a replica (tDG F6).
+   */
+  function remedy(words: string): string {
+    // Its code first, or in parentheses (the read script's NOEPOCH: `… refused to write one (OOM …)`).
+    const code = /(?:^|\()([A-Z]+)\b/.exec(words)?.[1];
+    if (code === 'READONLY') return `; Redis at ${where} is now a replica (a failover?): what is written on a replica never reaches its primary nor the other nodes; give the nodes the primary's URL`;
+    if (code === 'NOREPLICAS') return '; Redis takes writes only with enough replicas connected (min-replicas-to-write): bring its replicas back, or lower min-replicas-to-write';
+    if (code === 'OOM') return '; free memory or raise maxmemory';
+    return '';
+  }
   function logRefused(fields: Record<string, unknown>, message: string, unlogged: number): void {
     refusedLogLater.stop();
     logger.warn({ event: 'append-refused', url: where, ...fields, unlogged }, message);
@@ -714,7 +731,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // Once per loss of Redis: the connection is remade every 2 s while Redis refuses.
     if (started && !closed && lostSince !== refusalToldFor) {
       refusalToldFor = lostSince;
-      logger.error({ event: 'redis-database-refused', url: where, database, err: err.message }, `Redis refused database ${database}: not using another, reconnecting`);
+      logger.error({ event: 'redis-database-refused', url: where, database, err: err.message }, `Redis refused database ${database}: not using another, reconnecting; ${DATABASES}: restart it with more, or give the store a database it has`);
     }
     databaseRefused.set(client, err.message);
     lastError = `Redis refused database ${database}: ${err.message}`;
@@ -1565,7 +1582,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // A Cluster node refuses SELECT: the Cluster is what is refused, not the database (tCZ F4).
     if (refusal !== undefined && /\bcluster mode\b/i.test(refusal)) throw new Error(clusterRefusal(refusal));
     if (refusal !== undefined) {
-      throw new Error(`Redis at ${where} refused database ${database} (${refusal}): a server has databases 0 to its \`databases\` setting less one (0 to 15 by default)`);
+      throw new Error(`Redis at ${where} refused database ${database} (${refusal}): ${DATABASES}`);
     }
     if (err instanceof StartRefused) throw new Error(err.message);
     // A reply no Redis gives (see notRedis), or bytes that are no reply (an HTTP server: `Unknown RESP type 60 "<"`).
@@ -1711,7 +1728,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (err instanceof ReplyError) {
         refusedSince ??= Date.now();
         refusedUnsaidSince ??= refusedSince;
-        appendsRefused(batch.length, { err: refusal, refusedSince: new Date(refusedSince).toISOString() }, 'Redis refuses appends: publishes fail');
+        appendsRefused(batch.length, { err: refusal, refusedSince: new Date(refusedSince).toISOString() }, `Redis refuses appends: publishes fail${remedy(refusal)}`);
       }
       for (const q of batch) q.reject(reason);
     } finally {
@@ -1801,7 +1818,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // Not at start, which rejects or waits instead (see startRefusal): there is no server yet to answer 503.
       if (epochRefused === null && running) {
         epochRefusedSaid = true;
-        logger.error({ event: 'epoch-refused', url: where, err: why }, 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one');
+        logger.error({ event: 'epoch-refused', url: where, err: why }, `Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one${remedy(why)}`);
       }
       epochRefused = why;
       healthChanged();

@@ -9,8 +9,9 @@ const tool = findTool('redis-server');
 
 function collectingLogger() {
   const events: { level: string; event: string; err?: string }[] = [];
-  const at = (level: string) => (object: object) => void events.push({ level, event: String((object as { event?: string }).event), err: (object as { err?: string }).err });
-  return { events, info: at('info'), warn: at('warn'), error: at('error') };
+  const messages: string[] = [];
+  const at = (level: string) => (object: object, message?: string) => void (events.push({ level, event: String((object as { event?: string }).event), err: (object as { err?: string }).err }), messages.push(String(message)));
+  return { events, messages, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
@@ -181,6 +182,10 @@ describe.skipIf(!tool.available)(`a running store whose Redis address answers ot
       const after = await connections();
       await waitFor(async () => (await connections()) >= after + 3, 'three more refused attempts');
       expect(logger.events.filter((e) => e.event === 'redis-database-refused')).toEqual([{ level: 'error', event: 'redis-database-refused', err: 'ERR DB index is out of range' }]);
+      // What to do, as the start says it (tDG F6: "not using another, reconnecting" alone).
+      expect(logger.messages[logger.events.findIndex((e) => e.event === 'redis-database-refused')]).toBe(
+        'Redis refused database 5: not using another, reconnecting; a server has databases 0 to its `databases` setting less one (0 to 15 by default): restart it with more, or give the store a database it has',
+      );
       expect(store.status()).toMatchObject({ healthy: false, detail: expect.stringContaining('Redis refused database 5') });
       const append = await store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor })).then(() => 'stored', (error: Error) => error.message);
       expect(append).not.toBe('stored');

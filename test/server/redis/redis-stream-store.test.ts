@@ -1486,7 +1486,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         for (let i = 0; i < 5; i++) await expect(a.append('alice', 'trades', frame(3, 'alice'))).rejects.toThrow(/OOM/);
         // Said to the operator too, once per 10 s, and in the status, which stays healthy: a full
         // Redis refused every publish of the deployment in silence, "connected" (a hostile tester).
-        expect(logger.events.filter((e) => e.event === 'append-refused')).toEqual([{ level: 'warn', event: 'append-refused', message: 'Redis refuses appends: publishes fail' }]);
+        expect(logger.events.filter((e) => e.event === 'append-refused')).toEqual([{ level: 'warn', event: 'append-refused', message: 'Redis refuses appends: publishes fail; free memory or raise maxmemory' }]);
         expect(a.status()).toEqual({ healthy: true, detail: expect.stringMatching(/ connected, epoch \S+; appends refused since \S+Z: OOM command not allowed when used memory > 'maxmemory'$/) });
         // A read past the head (the head cannot move): what was stored, and a cursor every later entry comes after.
         const read = await a.read({ userId: 'alice', admin: false }, first.cursor, 10);
@@ -1511,6 +1511,28 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         await server.rt.close();
       }
     });
+  });
+
+  it('a running Redis made a replica, or short of replicas (min-replicas-to-write): append-refused says what to do, as the start does (Redis\'s words alone: tDG F6)', async () => {
+    for (const [set, reset, said] of [
+      [['CONFIG', 'SET', 'min-replicas-to-write', '1'], ['CONFIG', 'SET', 'min-replicas-to-write', '0'], 'Redis refuses appends: publishes fail; Redis takes writes only with enough replicas connected (min-replicas-to-write): bring its replicas back, or lower min-replicas-to-write'],
+      [['REPLICAOF', '127.0.0.1', '1'], ['REPLICAOF', 'NO', 'ONE'], 'Redis refuses appends: publishes fail; Redis at {url} is now a replica (a failover?): what is written on a replica never reaches its primary nor the other nodes; give the nodes the primary\'s URL'],
+    ] as const) {
+      await withOwnRedis(async (own) => {
+        const logger = collectingLogger();
+        const a = await store({ url: own.url, logger });
+        const admin = new Redis(own.url);
+        try {
+          await a.append('alice', 'trades', frame(1, 'alice'));
+          await admin.call(set[0], ...set.slice(1));
+          await expect(a.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow(/^(NOREPLICAS|READONLY) /);
+          expect(logger.events.filter((e) => e.event === 'append-refused')).toEqual([{ level: 'warn', event: 'append-refused', message: said.replace('{url}', own.url) }]);
+          await admin.call(reset[0], ...reset.slice(1));
+        } finally {
+          admin.disconnect();
+        }
+      });
+    }
   });
 
   it('a Redis whose memory hovers at maxmemory (appends refused, stored, refused…): at most one append-refused and one append-accepted each 10 s, and the log is never left saying the opposite past those 10 s (each flip logged a pair: tAG, 312 ms apart)', async () => {
@@ -1706,7 +1728,9 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         // No poll, no socket, no publish: the heartbeat alone.
         await waitFor(() => !a.status().healthy, 'the node to read unhealthy', 10_000);
         expect(a.status().detail).toMatch(/ connected, reads refused: Redis holds no epoch key and refused to write one \(OOM command not allowed when used memory > 'maxmemory'\)$/);
-        expect(logger.events.filter((e) => e.event === 'epoch-refused')).toHaveLength(1);
+        expect(logger.events.filter((e) => e.event === 'epoch-refused')).toEqual([
+          { level: 'error', event: 'epoch-refused', message: 'Redis holds no epoch and refuses to write one: reads and new sockets refused (503) until it takes one; free memory or raise maxmemory' },
+        ]);
         const refused = await refusedStatus(server.url({ token: await token('bob') }));
         expect([refused.status, refused.headers['retry-after']]).toEqual([503, '5']);
         await admin.config('SET', 'maxmemory', '0');
