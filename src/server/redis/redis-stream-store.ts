@@ -381,7 +381,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   is it a plain Redis port (redis://)?` (a certificate refused, or a hang-up before any
  *   handshake: the same without the question);
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
- *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
+ *   credentials (redis://user:password@host)` for NOAUTH, `(redis://user:password@localhost?path=<socket>)`
+ *   on a socket path, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`;
  *   a replica (ROLE says so, read-only or writable, before the first read and again once the
  *   start's catch-up is done: see replicaOf) → `Redis at <url> is a replica
@@ -800,6 +801,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const forgetRefusal = (client: Redis) => () => {
     reached = true;
     databaseRefused.delete(client);
+  };
+  /**
+   * How to give credentials to this Redis, for the NOAUTH hint: `redis://user:password@host`, or,
+   * on a socket path, `redis://user:password@localhost?path=<socket>`: the first form leaves the
+   * socket for TCP, and a socket path has no place for them (tDG F7).
+   */
+  const credentialsForm = (): string => {
+    const socket = cmd.options.path;
+    return typeof socket === 'string' && socket !== '' ? `redis://user:password@localhost?path=${socket}` : 'redis://user:password@host';
   };
   const report = (event: string, client?: Redis, fields: Record<string, unknown> = {}) => (err: Error) => {
     if (client && refusedSelect(err, client)) return;
@@ -1590,7 +1600,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const reason = lastError || (err as Error).message;
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
-    if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (redis://user:password@host): ${reason}`);
+    if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (${credentialsForm()}): ${reason}`);
     // The password was taken; the ACL user lacks a command or the fan-out channel (`&*`, allchannels).
     if (/NOPERM/.test(reason)) throw new Error(`Redis at ${where} refused a command or channel to this ACL user: ${reason}`);
     // The connection was made, and what is there does not know Redis's commands (a POP3 server:

@@ -596,6 +596,32 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('a socket path to a Redis that asks for a password: the start names a form that reaches the socket with one, and that form starts (it named redis://user:password@host, which leaves the socket for TCP: tDG F7)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rc-sock-'));
+    const socket = path.join(dir, 'r.sock');
+    const child = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--requirepass', 'sock-password', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      let refused: string | undefined;
+      for (let tries = 0; refused === undefined && tries < 100; tries++) {
+        refused = await createRedisStreamStore({ url: socket, connectTimeoutMs: 1000, logger: collectingLogger() }).then(
+          () => 'started',
+          async (error: Error) => {
+            if (!/unreachable/.test(error.message)) return error.message;
+            await new Promise((r) => setTimeout(r, 100));
+            return undefined;
+          },
+        );
+      }
+      expect(refused).toMatch(new RegExp(`^Redis at ${socket} requires credentials \\(redis://user:password@localhost\\?path=${socket}\\): NOAUTH`));
+      const told = await store({ url: `redis://:sock-password@localhost?path=${socket}` });
+      expect(told.status()).toMatchObject({ healthy: true, detail: expect.stringContaining(socket) });
+    } finally {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('two deployments on databases 0 and 1 of one Redis, with one key prefix, never see each other’s fan-out (pub/sub channels are not per database: each closed every socket of the other with 4410, a hostile tester)', async () => {
     const prefix = `t${prefixCount}`;
     const [zero, zeroToo, one, oneToo] = await Promise.all([store({ url: `${redis.url}/0` }), store({ url: redis.url }), store({ url: `${redis.url}/1` }), store({ url: `${redis.url}?db=1` })]);
