@@ -376,6 +376,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   without credentials>`; reached, and what answers is not Redis (no Redis reply, `-ERR unknown
  *   command`, a reply of another shape than the store's scripts give, nothing within
  *   `commandTimeoutMs`, a hang-up) → `<url> does not answer as Redis (…): is it the Redis port?`;
+ *   Redis without INFO (renamed away: Redis's own `ERR unknown command 'info', …`) → `Redis at <url>
+ *   has no INFO command (…): renamed or disabled (rename-command)? …` (INFO refused by the ACL is let through);
  *   `rediss://` at a port that takes the connection and gives no TLS (nothing within
  *   `connectTimeoutMs`, or bytes that are no TLS) → `<url> did not complete a TLS handshake (…):
  *   is it a plain Redis port (redis://)?` (a certificate refused, or a hang-up before any
@@ -1596,6 +1598,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (err instanceof StartRefused) throw new Error(err.message);
     // A reply no Redis gives (see notRedis), or bytes that are no reply (an HTTP server: `Unknown RESP type 60 "<"`).
+    // Redis's own words for a command it lacks, naming INFO (ioredis's ready check): Redis with INFO
+    // renamed away, which was asked "is it the Redis port?" (tDG F9). Other servers' `-ERR unknown
+    // command` (a POP3 server) do not quote the command so.
+    // (Set by the connections' handlers: the type checker takes it for null after the check above.)
+    const notRedisSaid = notRedisDetail as string | null;
+    if (notRedisSaid !== null && /^ERR unknown command ['`]info['`], with args beginning with:/i.test(notRedisSaid)) {
+      throw new Error(`Redis at ${where} has no INFO command (${notRedisSaid.trim()}): renamed or disabled (rename-command)? The store's client (ioredis) asks INFO whether Redis is ready: give it back`);
+    }
     if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
     const reason = lastError || (err as Error).message;
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.

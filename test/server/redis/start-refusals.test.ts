@@ -183,6 +183,13 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     expect(await outcome(node.url)).toBe(`rejected: ${said("CROSSSLOT Keys in request don't hash to the same slot")}`);
   });
 
+  it('rejects a Redis with INFO renamed away as such, not as a port where something else answers (tDG F9)', async () => {
+    const server = await start(['--rename-command', 'INFO', '']);
+    expect(await outcome(server.url)).toMatch(
+      new RegExp(`^rejected: Redis at ${server.url} has no INFO command \\(ERR unknown command 'info', with args beginning with:\\): renamed or disabled \\(rename-command\\)\\? The store's client \\(ioredis\\) asks INFO whether Redis is ready: give it back$`),
+    );
+  });
+
   it('rejects a full Redis (noeviction) holding no epoch: none can be written', async () => {
     const server = await start();
     const raw = new Redis(server.url);
