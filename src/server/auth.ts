@@ -4,8 +4,8 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHead
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks } from '../shared/options.js';
-import { CURSOR_PATTERN } from './stream-store.js';
-import { isJwtHeader, JWT_PAYLOAD, JWT_SIGNATURE, leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { parseCursor } from './stream-store.js';
+import { leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -195,24 +195,22 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
 
 /**
  * `url` (a request target such as `/api/ws?token=…`, an absolute URL, or a `URL` object, read as
- * its `href`) as the server logs it: what it keeps is what the protocol defines and holds no
- * secret, everything else is `[redacted]` (an allow-list: no name a client may give is logged
- * with its value unless the protocol defines it).
+ * its `href`) as the server logs it. Of the query, it keeps only what the protocol defines and
+ * holds no secret, everything else is `[redacted]` (an allow-list):
  *
- * - A query parameter's value is kept only for `since` (its name decoded as {@link tokenOf}'s
- *   `URLSearchParams` decodes one: `%73ince` too) when the value, decoded, is a cursor
- *   (`CURSOR_PATTERN`) not shaped like a JWT: `?since=k3x9a.1042`. Every other parameter with an
- *   `=` is logged as `<name as sent>=[redacted]`, whatever its value: `?token=[redacted]`,
- *   `?x=[redacted]`, `?since=[redacted]` for `since=https://a:b@x/`; and three kept cursors in a
- *   row (among the `since` values kept) that are a JWT's header, payload and signature are
- *   `since=[redacted]` each.
- * - A parameter with no `=` is kept whole only when its name, decoded, is one the protocol
- *   defines (`since`, `token`); any other is `[redacted]` whole (it may be a bare secret:
- *   `?<jwt>`, `?s3cr3t`); an empty one (`?&`) stays empty.
- * - A name that holds an encoded `=` (`?token%3D<jwt>`) or is shaped like a JWT is `[redacted]`
- *   whole, `=` and value included.
+ * - `since`'s value (its name decoded as {@link tokenOf}'s `URLSearchParams` decodes one:
+ *   `%73ince` too) when it is the query's only `since` and its value, decoded, is a cursor as
+ *   the package's stores write one (`<epoch>.<decimal position>`, {@link parseCursor}) not shaped
+ *   like a JWT: `?since=k3x9a.1042`; any other `since` is `since=[redacted]` (two of them both,
+ *   `since=https://a:b@x/`, a JWT). `token` is `token=[redacted]`; `?since` and `?token` with no
+ *   `=` are kept.
+ * - Every other parameter is `[redacted]` whole, name and value (`?x=1&since=e.1` is
+ *   `?[redacted]&since=e.1`): a name may hold a secret too (a bare `?s3cr3t`, which
+ *   `URLSearchParams` writes `s3cr3t=`; a JWT's header beside the rest of it as a cursor). An
+ *   empty one (`?&`) stays empty.
  * - Every path parameter's value is `[redacted]` (`;jsessionid=[redacted]`, `;v=[redacted]`; one
  *   with no `=`, or whose name holds an encoded `=`: `;[redacted]`): the protocol has none.
+ * - The path and host are logged as sent, but for what follows.
  * - A fragment, whatever it holds, is `#[redacted]`. Before the query, user info
  *   (`http://user:password@host/…`, in any form the URL parser reads as one, and one whose password
  *   holds a `/`, `?` or `#`: `withoutLooseUserInfo`) is `[redacted]`, and so is any JWT in the host
@@ -240,39 +238,36 @@ export function redactUrl(url: string | URL | undefined): string {
   const target = withPathParameterValuesRedacted(redactOrigin(start === -1 ? base : base.slice(0, start)));
   if (start === -1) return target + fragment;
   // An allow-list, not a deny-list of secret-looking names: a word heuristic was patched six rounds in a row for
-  // names it left in clear (`foopinhash=`, `ldapSid=`); a name the protocol does not define is never logged with its value.
+  // names it left in clear (`foopinhash=`, `ldapSid=`). A parameter the protocol does not define is never logged, name
+  // nor value: a name holds a secret too (a bare `?sk_live_…`, which URLSearchParams sends as `sk_live_…=`; a JWT's
+  // header as a name beside the rest as a cursor: tDM F1, F2).
   const raw = base.slice(start + 1).split('&');
-  /** The kept `since` cursors, by their index in `raw`: a JWT split over them is redacted below. */
-  const cursors: { at: number; value: string }[] = [];
-  const parameters = raw.map((parameter, at) => {
-    if (parameter === '') return parameter;
+  const names = raw.map((parameter) => {
     const equals = parameter.indexOf('=');
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     // Decoded as tokenOf's URLSearchParams decodes it (a leading `?` dropped: `??token=`); without `%`, `+` or that there is nothing to decode.
-    const name = /^\?|[%+]/.test(rawName) ? ([...new URLSearchParams(`${rawName}=`).keys()][0] ?? '') : rawName;
-    // A name that holds an encoded `=` (`?token%3D<value>`) holds its value too, and one shaped like a JWT is one: redacted whole.
-    if (name.includes('=') || looksLikeJwt(rawName) || looksLikeJwt(leniently(rawName))) return REDACTED;
-    if (equals === -1) return PROTOCOL_NAMES.has(name) ? parameter : REDACTED;
-    if (name === 'since') {
-      const value = /[%+]/.test(parameter) ? ([...new URLSearchParams(`s=${parameter.slice(equals + 1)}`).values()][0] ?? '') : parameter.slice(equals + 1);
-      if (CURSOR_PATTERN.test(value) && !looksLikeJwt(value)) {
-        cursors.push({ at, value });
-        return parameter;
-      }
-    }
-    return `${rawName}=${REDACTED}`;
+    return /^\?|[%+]/.test(rawName) ? ([...new URLSearchParams(`${rawName}=`).keys()][0] ?? '') : rawName;
   });
-  // A JWT split over kept cursors (`?since=<header>&since=<payload>&since=<signature>`), each part a cursor's shape alone:
-  // a reader of the log joins them again (its shape: secrets.ts).
-  for (let i = 0; i + 2 < cursors.length; i++) {
-    if (isJwtHeader(cursors[i]!.value) && JWT_PAYLOAD.test(cursors[i + 1]!.value) && JWT_SIGNATURE.test(cursors[i + 2]!.value)) {
-      for (let j = i; j < i + 3; j++) parameters[cursors[j]!.at] = `${raw[cursors[j]!.at]!.slice(0, raw[cursors[j]!.at]!.indexOf('='))}=${REDACTED}`;
+  // One `since` only: the server reads the first, and a token split over several cursors (`since=<header>&since=<payload>.<signature>`)
+  // was logged whole, each part a cursor's shape (tDM F1).
+  const oneSince = names.filter((name) => name === 'since').length === 1;
+  const parameters = raw.map((parameter, at) => {
+    if (parameter === '') return parameter;
+    const name = names[at]!;
+    if (!PROTOCOL_NAMES.has(name)) return REDACTED;
+    const equals = parameter.indexOf('=');
+    if (equals === -1) return parameter;
+    if (name === 'since' && oneSince) {
+      const value = /[%+]/.test(parameter) ? ([...new URLSearchParams(`s=${parameter.slice(equals + 1)}`).values()][0] ?? '') : parameter.slice(equals + 1);
+      // A cursor as the package's stores write one, `<epoch>.<decimal position>` (not a JWT's `<payload>.<signature>`).
+      if (parseCursor(value) !== null && !looksLikeJwt(value)) return parameter;
     }
-  }
+    return `${parameter.slice(0, equals)}=${REDACTED}`;
+  });
   return `${target}?${parameters.join('&')}${fragment}`;
 }
 
-/** The query parameters the protocol defines, the only names {@link redactUrl} keeps with no `=` (`?since`, `?token`). */
+/** The query parameters the protocol defines, the only ones {@link redactUrl} logs (`since`'s value, `token`'s name). */
 const PROTOCOL_NAMES: ReadonlySet<string> = new Set(['since', 'token']);
 
 /** Longest URL {@link redactUrl} (or text {@link redactOrigin}) reads through, in characters. */

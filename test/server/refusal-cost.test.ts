@@ -37,14 +37,16 @@ describe('redactUrl is bounded: a target past 2 048 characters or 64 parameters 
   });
 
   it('decodes a name as before within the bounds: a leading ? is dropped as URLSearchParams drops it', () => {
-    // `?since` and `%73ince` are `since` decoded, a cursor kept; every other value redacted, `token`'s under any spelling.
-    expect(redactUrl('/x??token=abc&a=1&?jwt=def&to%6Ben=ghi&api+key=jkl&cursor=mno&?since=k.1&%73ince=k.2&?token')).toBe('/x??token=[redacted]&a=[redacted]&?jwt=[redacted]&to%6Ben=[redacted]&api+key=[redacted]&cursor=[redacted]&?since=k.1&%73ince=k.2&?token');
+    // `?since` and `%73ince` are `since` decoded, a cursor kept when it is the only one; `token`'s value redacted under any
+    // spelling; every other parameter redacted whole.
+    expect(redactUrl('/x??token=abc&a=1&?jwt=def&to%6Ben=ghi&api+key=jkl&cursor=mno&?since=k.1&?token')).toBe('/x??token=[redacted]&[redacted]&[redacted]&to%6Ben=[redacted]&[redacted]&[redacted]&?since=k.1&?token');
+    expect(redactUrl('/x?a=1&%73ince=k.2')).toBe('/x?[redacted]&%73ince=k.2');
   });
 
   it('reads 64 parameters one by one, not 65', () => {
-    const params = (n: number) => Array.from({ length: n }, (_, i) => `since=k.${i}`).join('&');
-    expect(redactUrl(`/x?token=abc&${params(63)}`)).toBe(`/x?token=[redacted]&${params(63)}`);
-    const longer = `/x?token=abc&${params(64)}`;
+    const params = (n: number) => Array.from({ length: n }, (_, i) => `token=k.${i}`).join('&');
+    expect(redactUrl(`/x?since=k.1&${params(63)}`)).toBe(`/x?since=k.1&${params(63).replace(/k\.\d+/g, '[redacted]')}`);
+    const longer = `/x?since=k.1&${params(64)}`;
     expect(redactUrl(longer)).toBe(`/x?[${longer.length - 3} characters not logged]`);
   });
 
@@ -52,7 +54,7 @@ describe('redactUrl is bounded: a target past 2 048 characters or 64 parameters 
     const jwt = await token('alice');
     const at = (length: number) => `/api/ws?token=${jwt}&since=k.1&pad=${'x'.repeat(length - jwt.length - 29)}`;
     expect(at(2048)).toHaveLength(2048);
-    expect(redactUrl(at(2048))).toBe('/api/ws?token=[redacted]&since=k.1&pad=[redacted]');
+    expect(redactUrl(at(2048))).toBe('/api/ws?token=[redacted]&since=k.1&[redacted]');
     expect(redactUrl(at(2049))).toBe('/api/ws?[2041 characters not logged]');
     expect(redactUrl(at(2049))).not.toContain(jwt.split('.')[1]!.slice(0, 12));
   });

@@ -195,7 +195,7 @@ describe('query parameters the protocol does not define, named as secrets or not
       for (const name of ['ticket', 'code', 'bearer', 'otp', 'auth_code', 'verificationCode', 'pin', 'passcode', 'wsTicket']) {
         const url = `ws://127.0.0.1:${server.port}/api/ws?${name}=${secret}`;
         expect((await refusedStatus(url, { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
-        expect(lines.at(-1)).toContain(`"url":"/api/ws?${name}=[redacted]"`);
+        expect(lines.at(-1)).toContain('"url":"/api/ws?[redacted]"');
         // A refusal for the origin is logged once per address each 10 s (README): the next is logged, with how many were not.
         expect((await refusedStatus(url, { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
         clock += 10_000;
@@ -208,27 +208,27 @@ describe('query parameters the protocol does not define, named as secrets or not
     }
   });
 
-  it('logs no value under a name the protocol does not define, an ordinary name or a secret one alike: the name is kept, its value [redacted]', () => {
+  it('logs no value under a name the protocol does not define, an ordinary name or a secret one alike: the parameter is [redacted] whole, name and value', () => {
     // The names the word rule (isSecretName, listen's now) kept in clear, and those it redacted: one verdict in the log.
     const ordinary = ['country_code', 'status_code', 'topic', 'cursor', 'user', 'author', 'design', 'monkey', 'spinner', 'bypass', 'userId', 'MONKEY', 'hotkey', 'Bypass', 'hairpin',
       'switch_mac', 'last_ok_entry', 'photo_kenya', 'dot_p', 'app_keyboard', 'oauth_keyword', 'device_codec', 'ApiKeyboard', 'client_keymap', 'security_codebase'];
     const secret = ['pass_word', 'sess-id', 't_o_k_e_n', 'app_key', 'appKey', 'api_keys', 'device_code', '2FA_code', 'passkey', 'PASSKEY', 'dbpass', 'userpin', 'reqsig', 'websid', 'two_factor_code', 'hotp_code'];
-    for (const name of [...ordinary, ...secret]) expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&since=e.12`), name).toBe(`/api/ws?${name}=[redacted]&since=e.12`);
+    for (const name of [...ordinary, ...secret]) expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&since=e.12`), name).toBe('/api/ws?[redacted]&since=e.12');
     // Its value whatever it is: a MAC address, a number, a file name.
-    expect(redactUrl('/api/ws?switch_mac=00:11:22:33:44:55&last_ok_entry=42&photo_kenya=nairobi.jpg')).toBe('/api/ws?switch_mac=[redacted]&last_ok_entry=[redacted]&photo_kenya=[redacted]');
+    expect(redactUrl('/api/ws?switch_mac=00:11:22:33:44:55&last_ok_entry=42&photo_kenya=nairobi.jpg')).toBe('/api/ws?[redacted]&[redacted]&[redacted]');
   });
 
   it('redacts a name that holds a secret\'s word anywhere, in any case and with any separator or none (tCN F1: session_id, accesstoken, api_key_v2… were logged in clear, sessionId redacted; tCP F2: a credential\'s key or code glued to more letters, apikeyv2, privatekeypem, resetcodeurl, in clear again after tCO F3\'s fix)', async () => {
     const names = ['session_id', 'session-id', 'JSESSIONID', 'sessionId', 'accesstoken', 'authtoken', 'Authtoken', 'apitoken', 'idtoken', 'refreshtoken', 'sessiontoken', 'clientsecret', 'privatekey', 'secretkey', 'accesskey', 'sessionkey', 'token_value', 'tokenValue', 'tokens', 'secrets', 'passwords', 'api_key_v2', 'ticket_id', 'X-Auth-Token', 'apikeyv2', 'api_keyv2', 'APIKEYV2', 'privatekeypem', 'clientkeyb64', 'signingkeyjwk', 'licensekeyfile', 'authcodev2', 'resetcodeurl'];
-    for (const name of names) expect(redactUrl(`/api/ws?since=e.12&${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?since=e.12&${name}=[redacted]&user=[redacted]`);
+    for (const name of names) expect(redactUrl(`/api/ws?since=e.12&${name}=OPAQUE-S3CR3T&user=ann`), name).toBe('/api/ws?since=e.12&[redacted]&[redacted]');
     // Its value in the name, after an encoded `=`: the parameter goes whole.
-    expect(redactUrl('/api/ws?session_id%3DOPAQUE-S3CR3T&user=ann')).toBe('/api/ws?[redacted]&user=[redacted]');
+    expect(redactUrl('/api/ws?session_id%3DOPAQUE-S3CR3T&user=ann')).toBe('/api/ws?[redacted]&[redacted]');
     // Through a server's log line: a hook reads an app session from ?session_id=, a page of another origin is refused.
     const { lines, logger } = recorder();
     const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: 'alice', admin: false }), allowedOrigins: ['https://app.example'], logger } as Partial<RealtimeServerOptions>);
     try {
       expect((await refusedStatus(`ws://127.0.0.1:${server.port}/api/ws?session_id=S3CR3T-abc`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
-      expect(lines.at(-1)).toContain('"url":"/api/ws?session_id=[redacted]"');
+      expect(lines.at(-1)).toContain('"url":"/api/ws?[redacted]"');
       expect(lines.join('\n')).not.toContain('S3CR3T');
     } finally {
       await server.rt.close();
@@ -251,7 +251,7 @@ describe('query parameters the protocol does not define, named as secrets or not
     try {
       for (const name of names) {
         expect((await refusedStatus(`ws://127.0.0.1:${server.port}/api/ws?${name}=${secret}&user=ann`, { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
-        expect(lines.at(-1), name).toContain(`"url":"/api/ws?${name}=[redacted]&user=[redacted]"`);
+        expect(lines.at(-1), name).toContain('"url":"/api/ws?[redacted]&[redacted]"');
         // A refusal for the origin is logged once per address each 10 s (README).
         clock += 10_000;
       }
@@ -264,36 +264,44 @@ describe('query parameters the protocol does not define, named as secrets or not
 
   it('redacts a compact JWE whose encrypted key is empty (alg "dir": <header>..<iv>.<ciphertext>.<tag>) in the query and in the path (tCL F2: the path logged it whole)', () => {
     const jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..M2Fm0Qk3bLn8yXqA.8cQfGm2b1Yx4ZkPqR7sVt0WnEa9dHj6L3uIo5rTyUpA.Zx9Qw8Er7Ty6Ui5Op4As3D';
-    expect(redactUrl(`/api/ws?since=${jwe}&b=2`)).toBe('/api/ws?since=[redacted]&b=[redacted]');
+    expect(redactUrl(`/api/ws?since=${jwe}&b=2`)).toBe('/api/ws?since=[redacted]&[redacted]');
     expect(redactUrl(`/api/ws?${jwe}&since=k.1`)).toBe('/api/ws?[redacted]&since=k.1');
     expect(redactUrl(`/api/ws/${jwe}?since=k.1`)).toBe('/api/ws/[redacted]?since=k.1');
     // Dotted names with an empty label stay.
     expect(redactUrl('/static/main_application..3b2c4d5e6f7a8b9c.chunk.js')).toBe('/static/main_application..3b2c4d5e6f7a8b9c.chunk.js');
-    // A `..` in a cursor without a JWT header before it is no JWE (tCO F3: a file name, a range, was logged as `?[redacted]`, its name too).
-    for (const plain of ['/api/ws/poll?since=report_2024_final..backup_version_2.tar.gz', '/api/ws/poll?since=release_2024_11..release_2024_12.0.1']) expect(redactUrl(plain)).toBe(plain);
+    // A `..` in a path without a JWT header before it is no JWE (tCO F3: a file name was logged as `[redacted]`); in a
+    // `since`, it is no cursor of the stores' (`<epoch>.<decimal position>`): its value is redacted, its name kept.
+    for (const plain of ['/api/ws/poll/report_2024_final..backup_version_2.tar.gz', '/api/ws/poll/release_2024_11..release_2024_12.0.1']) expect(redactUrl(plain)).toBe(plain);
+    expect(redactUrl('/api/ws/poll?since=report_2024_final..backup_version_2.tar.gz')).toBe('/api/ws/poll?since=[redacted]');
   });
 });
 
 describe("the server's log keeps a URL's values under the protocol's names only (an allow-list): the word rule left foopinhash, x, a bare secret and ;v= in clear", () => {
-  it('logs a refused poll with every value but a since cursor redacted: foopinhash, x, a bare ?S3CR3T; since=https://a:b@x/ and since=<jwt> too', async () => {
+  it('logs a refused poll with every parameter but token\'s name and one since cursor redacted: foopinhash, x, a bare ?S3CR3T and its name; since=https://a:b@x/, since=<jwt>, two since too', async () => {
     const { logger, parsed } = recorder();
     const server = await startServer({ logger });
     const jwt = await token('alice');
     try {
       const cases: [string, string][] = [
-        ['?token=bad&foopinhash=S3CR3T', '?token=[redacted]&foopinhash=[redacted]'],
-        ['?token=bad&x=S3CR3T', '?token=[redacted]&x=[redacted]'],
+        ['?token=bad&foopinhash=S3CR3T', '?token=[redacted]&[redacted]'],
+        ['?token=bad&x=S3CR3T', '?token=[redacted]&[redacted]'],
         ['?token=bad&S3CR3T', '?token=[redacted]&[redacted]'],
         ['?token=bad&since=k3x9a.1042', '?token=[redacted]&since=k3x9a.1042'],
         ['?token=bad&since=https://a:b@x/', '?token=[redacted]&since=[redacted]'],
         [`?token=bad&since=${jwt}`, '?token=[redacted]&since=[redacted]'],
+        // A name holds a secret too: a bare one as URLSearchParams (listen) writes it, a JWT's header as a name beside the rest as a
+        // cursor; and a token split over two since cursors (tDM F1, F2: each logged whole).
+        ['?token=bad&sk_live_S3CR3T=', '?token=[redacted]&[redacted]'],
+        [`?token=bad&${jwt.split('.')[0]}=1&since=${jwt.split('.').slice(1).join('.')}`, '?token=[redacted]&[redacted]&since=[redacted]'],
+        [`?token=bad&since=${jwt.split('.')[0]}&since=${jwt.split('.').slice(1).join('.')}`, '?token=[redacted]&since=[redacted]&since=[redacted]'],
+        ['?token=bad&since=e1.1&since=e1.2', '?token=[redacted]&since=[redacted]&since=[redacted]'],
       ];
       for (const [query, logged] of cases) {
         expect((await fetch(server.http(`/api/ws/poll${query}`))).status, query).toBe(401);
         expect(parsed('poll-refused').at(-1), query).toMatchObject({ reason: 'invalid-token', url: `/api/ws/poll${logged}` });
       }
       const text = lines(parsed('poll-refused'));
-      for (const secret of ['S3CR3T', 'a:b@', jwt.split('.')[1]!, jwt.split('.')[2]!]) expect(text).not.toContain(secret);
+      for (const secret of ['S3CR3T', 'a:b@', jwt.split('.')[0]!, jwt.split('.')[1]!, jwt.split('.')[2]!]) expect(text).not.toContain(secret);
     } finally {
       await server.rt.close();
     }
@@ -304,7 +312,7 @@ describe("the server's log keeps a URL's values under the protocol's names only 
     const server = await startServer({ logger, handleHttp: () => { throw new Error('app down'); } } as Partial<RealtimeServerOptions>);
     try {
       expect((await fetch(server.http('/app;v=S3CR3T;jsessionid=S3CR3T;S3CR3T/page?since=k.1&x=S3CR3T'))).status).toBe(500);
-      expect(parsed('handle-http-threw').at(-1)).toMatchObject({ url: '/app;v=[redacted];jsessionid=[redacted];[redacted]/page?since=k.1&x=[redacted]' });
+      expect(parsed('handle-http-threw').at(-1)).toMatchObject({ url: '/app;v=[redacted];jsessionid=[redacted];[redacted]/page?since=k.1&[redacted]' });
       expect(lines(parsed('handle-http-threw'))).not.toContain('S3CR3T');
     } finally {
       await server.rt.close();

@@ -2,15 +2,16 @@
  * Which query parameter names hold a secret (`isSecretName`, `listen`'s rule for the URL it is given and the values it
  * blanks where a server echoes them): the verdict does not depend on case, the credential words' family is known, and
  * ordinary glued names are kept in clear (tCY F2, F3, F4, F11). The server's log no longer reads names so: it keeps a
- * value under a name the protocol defines only (`redactUrl`'s allow-list), and every name here is `[redacted]` in it.
+ * value under a name the protocol defines only (`redactUrl`'s allow-list), and every parameter here is `[redacted]` whole in it,
+ * name and value.
  */
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../../src/server/index.js';
 import { isSecretName } from '../../src/shared/secrets.js';
 
-/** listen's verdict on `?<name>=<value>` (`isSecretName`); the server's log redacts that value whatever the verdict. */
+/** listen's verdict on `?<name>=<value>` (`isSecretName`); the server's log redacts that parameter whole whatever the verdict. */
 function verdict(name: string): 'redacted' | 'clear' {
-  expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&user=ann`), name).toBe(`/api/ws?${name}=[redacted]&user=[redacted]`);
+  expect(redactUrl(`/api/ws?${name}=OPAQUE-S3CR3T&user=ann`), name).toBe('/api/ws?[redacted]&[redacted]');
   return isSecretName(name) ? 'redacted' : 'clear';
 }
 

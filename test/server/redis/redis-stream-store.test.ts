@@ -85,7 +85,7 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     const store = redactRedisUrl('redis://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw&db=0');
     const server = redactUrl('http://u:s3cretpw@127.0.0.1/api/ws?password=s3cretpw');
     expect(store).toBe('redis://127.0.0.1:6379/0?password=[redacted]&db=0');
-    expect(server).toBe('http://[redacted]@127.0.0.1/api/ws?password=[redacted]');
+    expect(server).toBe('http://[redacted]@127.0.0.1/api/ws?[redacted]');
     expect(redactRedisUrl('/u:s3cretpw@host?password=s3cretpw')).toBe('/[redacted]@host?password=[redacted]');
   });
 
