@@ -897,7 +897,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let refusedControl: string | undefined;
   /** The first two bytes of the last frame header ws's Receiver read ({@link watchHeaders}). */
   let lastHeader: readonly [number, number] | undefined;
-  ws.once('open', () => watchHeaders(ws, (header) => (lastHeader = header)));
+  /**
+   * The first frame of the message being read whose header wrote its length in more bytes than it
+   * needs (RFC 6455 §5.2: "the minimal number of bytes MUST be used"): `ws` reads it, a browser
+   * fails the connection there, and it passed (tDL F1). Said on that message's frame.
+   */
+  let longLength: { marker: 126 | 127; length: number | bigint; fragment: boolean } | undefined;
+  ws.once('open', () => watchHeaders(ws, (header) => (lastHeader = header), (marker, length) => {
+    if (longLength === undefined && (marker === 126 ? length < 126 : length < 65536)) longLength = { marker, length, fragment: !(lastHeader !== undefined && lastHeader[0] & 0x80 && (lastHeader[0] & 0x0f) !== 0) };
+  }));
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
   // code below runs; an error before 'open' is a connection failure, handled below.
   ws.on('error', (error) => {
@@ -965,6 +973,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (stopped) return;
     const index = report.frames++;
     const now = clock();
+    const tooLong = longLength;
+    longLength = undefined;
+    if (tooLong !== undefined) {
+      const { marker, length, fragment } = tooLong;
+      violate({ index, type: null, pointer: '', keyword: 'frame', message: `expected a ${isBinary ? 'binary' : 'text'} frame whose length is in the minimal number of bytes (RFC 6455 §5.2: 7 bits up to 125 bytes, 16 up to 65535), got ${fragment ? 'one in fragments, a header of which' : 'one whose header'} gives its ${length} byte${length === 1 ? '' : 's'} in an extended ${marker === 126 ? 16 : 64}-bit length (marker ${marker}): a browser fails the connection at such a frame` });
+    }
     if (isBinary) {
       report.invalid++;
       violate({ index, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' });
@@ -1053,7 +1067,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         ...(strict ? findDuplicateKeys(text, { value }, scan).map(({ pointer }) => duplicateKeyError(pointer)) : []),
         ...(strict && mayHoldSurrogateEscape(text) ? findLoneSurrogates(value).map(loneSurrogateError) : []),
       ];
-      const passed = textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
+      const passed = tooLong === undefined && textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
       if (passed) report.valid++;
       else report.invalid++;
       for (const error of textFaults) violate(faultOf(index, type, error));
@@ -1928,18 +1942,23 @@ const HEADER_FAULTS = new Set(['WS_ERR_UNEXPECTED_RSV_2_3', 'WS_ERR_UNEXPECTED_R
 
 /**
  * Has `seen` told the first two bytes of each frame header ws's Receiver reads (ws 8: its
- * `consume(2)` in state 0, GET_INFO), wrapping that method of this socket's Receiver: when ws
+ * `consume(2)` in state 0, GET_INFO), and `seenLength` the extended length of a data frame's
+ * (its 7-bit marker, 126 or 127, and the 16- or 64-bit length after it, a bigint of the 64),
+ * wrapping that method of this socket's Receiver: when ws
  * refuses a frame in its header, it keeps no opcode (a reserved bit is refused before it reads
  * it) and, of a length past 125, only the 7-bit marker (126, 127). Nothing for another shape of
  * ws (no Receiver with a `consume`): then {@link refusedInHeader} tells nothing.
  */
-function watchHeaders(ws: WebSocket, seen: (header: readonly [number, number]) => void): void {
+function watchHeaders(ws: WebSocket, seen: (header: readonly [number, number]) => void, seenLength: (marker: 126 | 127, length: number | bigint) => void): void {
   const receiver = (ws as unknown as { _receiver?: { consume?: unknown; _state?: unknown } | null })._receiver;
   if (typeof receiver?.consume !== 'function') return;
   const consume = receiver.consume as (n: number) => Uint8Array;
   receiver.consume = function (this: typeof receiver, n: number): Uint8Array {
     const bytes = consume.call(this, n);
     if (n === 2 && this._state === 0) seen([bytes[0]!, bytes[1]!]);
+    // States 1 and 2 (GET_PAYLOAD_LENGTH_16, _64): a data frame's extended length (ws refuses a control frame's at its marker).
+    else if (n === 2 && this._state === 1) seenLength(126, Buffer.from(bytes).readUInt16BE(0));
+    else if (n === 8 && this._state === 2) seenLength(127, Buffer.from(bytes).readBigUInt64BE(0));
     return bytes;
   };
 }
