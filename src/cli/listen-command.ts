@@ -279,12 +279,16 @@ function handshakeFault(message: string, answer: IncomingMessage, key: string | 
   if (message === 'Invalid Upgrade header') return `the server's 101 answer must say Upgrade: websocket (RFC 6455 §4.2.2), got ${found('upgrade')}`;
   if (message === 'Server indicated an extension that was not requested' || message === 'Invalid Sec-WebSocket-Extensions header') {
     const value = answer.headers['sec-websocket-extensions'];
-    return `the server chose the extension ${found('sec-websocket-extensions')} (Sec-WebSocket-Extensions), ${extensionFault(value === undefined ? '' : String(value), offer ?? 'permessage-deflate')}`;
+    const shownOffer = offer ?? 'permessage-deflate';
+    return `the server chose the extension ${found('sec-websocket-extensions')} (Sec-WebSocket-Extensions), ${extensionFault(value === undefined ? '' : String(value), shownOffer) ?? `which ws refused (listen offered ${JSON.stringify(shownOffer)})`}`;
   }
   return undefined;
 }
 
 /** ws's parser of Sec-WebSocket-Extensions (RFC 6455 §9.1): extension name to its offers, each parameter to its values (`true` for none). */
+/** ws's permessage-deflate (RFC 7692), whose `accept` throws for an answer ws refuses. */
+const PerMessageDeflate = (wsModule as unknown as { PerMessageDeflate: new (options: object, isServer: boolean, maxPayload: number) => { accept(offers: unknown): unknown } }).PerMessageDeflate;
+
 const parseExtensions = (wsModule as unknown as { extension: { parse(header: string): Record<string, Record<string, (string | true)[]>[]> } }).extension.parse;
 
 /** The permessage-deflate parameters a server may answer with (RFC 7692 §7.1), and the section of each. */
@@ -302,9 +306,13 @@ const DEFLATE_PARAMETERS: ReadonlyMap<string, string> = new Map([
  * the client refuse: one it does not define, one given twice, or a value out of its range. All
  * were said to be "an extension or parameter listen did not offer", false of
  * `server_max_window_bits=3`, a parameter a server may add unasked and whose value (8 to 15) was
- * the fault (a fresh tester).
+ * the fault (a fresh tester). Also what ws lets pass and a browser refuses (tDL F2), so that it
+ * is checked on every answer ({@link answerExtensionFault}): permessage-deflate chosen twice
+ * (listen offered it once), a window-bits value that is no decimal integer without leading
+ * zeroes (`08`, `+9`, `0x9`, `9.0`, `9e0`: ws reads it as a JavaScript number). Undefined when
+ * none of these is wrong.
  */
-function extensionFault(header: string, offer: string): string {
+function extensionFault(header: string, offer: string): string | undefined {
   let extensions: Record<string, Record<string, (string | true)[]>[]>;
   try {
     extensions = parseExtensions(header);
@@ -313,22 +321,49 @@ function extensionFault(header: string, offer: string): string {
   }
   const other = Object.keys(extensions).find((name) => name !== 'permessage-deflate');
   if (other !== undefined) return `but ${JSON.stringify(cut(other, 60))} is no extension listen offered: it offers only ${JSON.stringify(offer)}, and a client fails the handshake for an extension it did not ask for (RFC 6455 §9.1)`;
-  for (const parameters of extensions['permessage-deflate'] ?? []) {
+  const chosen = extensions['permessage-deflate'] ?? [];
+  if (chosen.length > 1) return `but it gives permessage-deflate ${chosen.length} times: a server answers with one of the offers (RFC 6455 §9.1, RFC 7692 §5), and listen offered it once ("${offer}"); a client fails the handshake for such an answer`;
+  for (const parameters of chosen) {
     for (const [name, values] of Object.entries(parameters)) {
       const section = DEFLATE_PARAMETERS.get(name);
       const shown = JSON.stringify(cut(name, 60));
       if (section === undefined) return `but its permessage-deflate parameter ${shown} is none RFC 7692 defines for a server's answer (${[...DEFLATE_PARAMETERS.keys()].join(', ')}): a client fails the handshake for such a parameter (RFC 7692 §7)`;
       if (values.length > 1) return `but it gives the permessage-deflate parameter ${name} ${values.length} times: a client fails the handshake for a parameter given more than once (RFC 7692 §7)`;
       const value = values[0]!;
-      const got = value === true ? 'none' : /^\d{1,9}$/.test(value) ? value : JSON.stringify(cut(value, 40));
+      const got = value === true ? 'none' : /^[1-9]\d{0,8}$/.test(value) ? value : JSON.stringify(cut(value, 40));
       if (name.endsWith('_no_context_takeover')) {
         if (value !== true) return `but its permessage-deflate parameter ${name} expected no value (RFC 7692 ${section}), got ${got}: a client fails the handshake for an invalid value (RFC 7692 §7)`;
       } else if (value === true || !/^\d+$/.test(value) || Number(value) < 8 || Number(value) > 15) {
         return `but its permessage-deflate parameter ${name} expected a value from 8 to 15 (RFC 7692 ${section}${name === 'client_max_window_bits' ? ', in a server\'s answer' : ''}), got ${got}: a client fails the handshake for an invalid value (RFC 7692 §7)`;
+      } else if (value.startsWith('0')) {
+        return `but its permessage-deflate parameter ${name} expected a value from 8 to 15 written without leading zeroes (RFC 7692 ${section}: "a decimal integer value without leading zeroes"), got ${got}: a client fails the handshake for an invalid value (RFC 7692 §7)`;
       }
     }
   }
-  return `which ws refused (listen offered ${JSON.stringify(offer)})`;
+  return undefined;
+}
+
+/**
+ * What is wrong with the Sec-WebSocket-Extensions of a 101 answer `ws` accepts (`answer`; `key`
+ * and `offer` what listen sent), by {@link extensionFault}: undefined when ws refuses the answer
+ * anyway (its Upgrade, Sec-WebSocket-Accept or Sec-WebSocket-Protocol, checked before its
+ * extensions: then said as ws refused it, {@link handshakeFault}), or when nothing is wrong.
+ */
+function answerExtensionFault(answer: IncomingMessage, key: string | undefined, offer: string | undefined): string | undefined {
+  const header = answer.headers['sec-websocket-extensions'];
+  if (header === undefined || key === undefined || offer === undefined) return undefined;
+  if (answer.headers.upgrade?.toLowerCase() !== 'websocket' || answer.headers['sec-websocket-protocol'] !== undefined) return undefined;
+  if (answer.headers['sec-websocket-accept'] !== createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64')) return undefined;
+  // Nor when ws refuses its extensions: said in handshakeFault, after ws's own words.
+  try {
+    const extensions = parseExtensions(header);
+    if (Object.keys(extensions).length !== 1 || extensions['permessage-deflate'] === undefined) return undefined;
+    new PerMessageDeflate({}, false, 0).accept(extensions['permessage-deflate']);
+  } catch {
+    return undefined;
+  }
+  const fault = extensionFault(header, offer);
+  return fault === undefined ? undefined : `the server chose the extension ${JSON.stringify(cut(header, 100))} (Sec-WebSocket-Extensions), ${fault} (ws reads it so, a browser does not)`;
 }
 
 /**
@@ -1170,8 +1205,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let handshakeTimer: NodeJS.Timeout | undefined;
   /** The server's 101 answer, once ws has it (its headers say what ws refused in it). */
   let answer: IncomingMessage | undefined;
+  /** A 101 answer ws accepts and a browser refuses ({@link answerExtensionFault}): the handshake fails with it. */
+  let answerFault: string | undefined;
   ws.once('upgrade', (response) => {
     answer = response;
+    // Before ws goes on: the connection is ended as a browser's is (ws checks its answer after this event).
+    answerFault = answerExtensionFault(response, typeof sentKey === 'string' ? sentKey : undefined, typeof sentOffer === 'string' ? sentOffer : undefined);
+    if (answerFault !== undefined) {
+      ws.terminate();
+      return;
+    }
     // By RFC 9110's grammar, as Retry-After is: Date.parse took "2099" for the server's clock (tCC F1).
     const date = httpDate(response.headers.date ?? '');
     if (date !== undefined) serverDate = { date, at: clock(), wall: Date.now() };
@@ -1264,6 +1307,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     });
     ws.once('error', (error: Error & { code?: string }) => {
       if (interruptedAt !== null) return resolve(`${interruptedBy} ended the run before the upgrade was answered`);
+      if (answerFault !== undefined) return resolve(scrub(answerFault));
       // A plain client that a TLS port hangs up on (Node's TLS server does, at an HTTP request): asked whether it speaks TLS.
       // The handshake's limit is over with the error: left armed, it ran out during the probe
       // and said "Opening handshake has timed out" in place of the probe's verdict.

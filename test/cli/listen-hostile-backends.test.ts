@@ -80,3 +80,21 @@ it('a data frame whose length is not in the minimal number of bytes is a violati
   expect(stdout).toContain(`frame 0: - (root) expected a text frame whose length is in the minimal number of bytes (RFC 6455 §5.2: 7 bits up to 125 bytes, 16 up to 65535), got one in fragments, a header of which gives its ${connection.length - 10} bytes in an extended 16-bit length (marker 126)`);
   expect(status).toBe(1);
 });
+
+// tDL F2: extension answers ws reads (it takes the first of two, and a window-bits value as a JavaScript number) passed (exit 0); a browser fails each handshake.
+it('permessage-deflate chosen twice, or a window-bits value that is no decimal integer without leading zeroes, fails the handshake with its fault named: exit 2', async () => {
+  const twice = 'but it gives permessage-deflate 2 times: a server answers with one of the offers (RFC 6455 §9.1, RFC 7692 §5), and listen offered it once ("permessage-deflate; client_max_window_bits"); a client fails the handshake for such an answer (ws reads it so, a browser does not)';
+  const zeroes = (name: string, section: string, value: string) => `but its permessage-deflate parameter ${name} expected a value from 8 to 15 written without leading zeroes (RFC 7692 ${section}: "a decimal integer value without leading zeroes"), got "${value}": a client fails the handshake for an invalid value (RFC 7692 §7) (ws reads it so, a browser does not)`;
+  const range = (value: string) => `but its permessage-deflate parameter server_max_window_bits expected a value from 8 to 15 (RFC 7692 §7.1.2.1), got "${value}": a client fails the handshake for an invalid value (RFC 7692 §7) (ws reads it so, a browser does not)`;
+  for (const [extensions, said] of [
+    ['permessage-deflate, permessage-deflate', twice],
+    ['permessage-deflate; server_max_window_bits=08', zeroes('server_max_window_bits', '§7.1.2.1', '08')],
+    ['permessage-deflate; client_max_window_bits=010', zeroes('client_max_window_bits', '§7.1.2.2', '010')],
+    ...['+9', '0x9', '9.0', '9e0'].map((value) => [`permessage-deflate; server_max_window_bits=${value}`, range(value)] as const),
+  ] as const) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key, [`Sec-WebSocket-Extensions: ${extensions}`])), frame(connection)])));
+    const { status, stderr } = await runListen([url, '--duration', '1s', '--no-ping']);
+    expect(stderr).toBe(`realtime-contract: cannot connect to ${url}: the server chose the extension ${JSON.stringify(extensions)} (Sec-WebSocket-Extensions), ${said}\n`);
+    expect(status).toBe(2);
+  }
+});
