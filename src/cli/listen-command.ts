@@ -928,7 +928,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let refused: Error | undefined;
   /** Whether that frame was the server's close frame (said on the close: line, no frame of the count). */
   let refusedClose = false;
-  /** The ping or pong control frame refused, if that frame was one (no message frame of the count either). */
+  /** The ping, pong or reserved control frame refused, if that frame was one (no message frame of the count either): `ping frame`, `control frame of reserved opcode 0xB`. */
   let refusedControl: string | undefined;
   /** The first two bytes of the last frame header ws's Receiver read ({@link watchHeaders}). */
   let lastHeader: readonly [number, number] | undefined;
@@ -979,8 +979,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     }
     // A ping or pong control frame is no message frame either: it was "frame 1" in ws's words, of the count (tCC F2).
     if (control !== undefined) {
-      refusedControl = control.opcode === 0x9 ? 'ping' : 'pong';
-      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${controlFrameFault(refusedControl, code, control.length, control.extended) ?? `expected a valid ${refusedControl} frame (RFC 6455 §5.5), got one this client had to refuse`}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length, control.extended))}; the run ends here (ws closes the connection after a frame it refuses)` });
+      // A reserved control opcode (0xB to 0xF) is a control frame too (RFC 6455 §5.2): it was "frame 1" of the count (tDL F5).
+      const kind = control.opcode === 0x9 ? 'ping' : control.opcode === 0xa ? 'pong' : undefined;
+      refusedControl = kind === undefined ? `control frame of reserved opcode 0x${control.opcode.toString(16).toUpperCase()}` : `${kind} frame`;
+      const fault = kind === undefined
+        ? `expected a control frame of opcode 0x8 (close), 0x9 (ping) or 0xA (pong), got one of opcode 0x${control.opcode.toString(16).toUpperCase()} (RFC 6455 §5.2: 0xB to 0xF are reserved for further control frames; a client fails the connection at one no extension it negotiated defines)`
+        : controlFrameFault(kind, code, control.length, control.extended) ?? `expected a valid ${kind} frame (RFC 6455 §5.5), got another`;
+      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${fault}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length, control.extended))}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
@@ -1396,7 +1401,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const cause = report.close
       ? report.close.code === 1006 ? ` before the connection ended without a close frame${cutShort()}` : ` before the server closed the connection${report.close.code === 1000 ? '' : report.close.code === 1005 ? ' without a status code' : ` with ${report.close.code}`}${cutShort()}`
       : refused !== undefined
-        ? refusedClose ? " before this client refused the server's close frame" : refusedControl !== undefined ? ` before this client refused the server's ${refusedControl} frame` : ' before this client refused a frame'
+        ? refusedClose ? " before this client refused the server's close frame" : refusedControl !== undefined ? ` before this client refused the server's ${refusedControl}` : ' before this client refused a frame'
         : interruptedAt !== null
           ? ` before ${interruptedBy} ended the run after ${interruptedAt - started} ms`
           : '';
@@ -1935,7 +1940,7 @@ function closeFrameFault(code: string | undefined, message: string, length: unkn
     return `expected a close frame whose status code is one a server may send (RFC 6455 §7.4: 1000 to 1003, 1007 to 1014, 3000 to 4999), got ${Number.isFinite(status) ? status : 'another'} (${why})`;
   }
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH' && length === 1 && extended === undefined) return 'expected a close frame whose payload is empty or begins with a 2-byte status code (RFC 6455 §5.5.1), got one of 1 byte';
-  return controlFrameFault('close', code, typeof length === 'number' || typeof length === 'bigint' ? length : undefined, extended) ?? 'expected a valid close frame (RFC 6455 §5.5.1), got one this client had to refuse';
+  return controlFrameFault('close', code, typeof length === 'number' || typeof length === 'bigint' ? length : undefined, extended) ?? 'expected a valid close frame (RFC 6455 §5.5.1), got another';
 }
 
 /**
@@ -1956,6 +1961,8 @@ function controlFrameFault(kind: string, code: string | undefined, length: numbe
   }
   // A 64-bit length with its most significant bit set is a second fault of the header, said with the size (tCV F4).
   if (code === 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH') return `expected a ${kind} frame of at most 125 bytes (RFC 6455 §5.5), got one ${length === undefined ? 'whose header gave more' : `of ${length} bytes${typeof length === 'bigint' && length >= 2n ** 63n ? ', a 64-bit length whose most significant bit is set (RFC 6455 §5.2: it MUST be 0)' : ''}`}`;
+  // Said as a control frame (a masked ping was "frame 1", a message frame of the count; a masked close "…had to refuse" twice: tDL F5).
+  if (code === 'WS_ERR_UNEXPECTED_MASK') return `expected a ${kind} frame that is not masked (RFC 6455 §5.1: a server never masks a frame it sends), got a masked one`;
   if (code === 'WS_ERR_EXPECTED_FIN') return `expected a ${kind} frame with FIN set (RFC 6455 §5.5: a control frame is never fragmented), got one without`;
   if (code === 'WS_ERR_UNEXPECTED_RSV_1' || code === 'WS_ERR_UNEXPECTED_RSV_2_3') {
     const bits = code === 'WS_ERR_UNEXPECTED_RSV_1' ? 'RSV1' : 'RSV2 and RSV3';
@@ -1982,7 +1989,7 @@ function wsWords(message: string, code: string | undefined, length: number | big
 }
 
 /** ws's errors for a frame it refuses in its first two bytes (receiver.js, getInfo). */
-const HEADER_FAULTS = new Set(['WS_ERR_UNEXPECTED_RSV_2_3', 'WS_ERR_UNEXPECTED_RSV_1', 'WS_ERR_EXPECTED_FIN', 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', 'WS_ERR_INVALID_OPCODE']);
+const HEADER_FAULTS = new Set(['WS_ERR_UNEXPECTED_RSV_2_3', 'WS_ERR_UNEXPECTED_RSV_1', 'WS_ERR_EXPECTED_FIN', 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', 'WS_ERR_INVALID_OPCODE', 'WS_ERR_UNEXPECTED_MASK']);
 
 /**
  * Has `seen` told the first two bytes of each frame header ws's Receiver reads (ws 8: its
@@ -2008,7 +2015,7 @@ function watchHeaders(ws: WebSocket, seen: (header: readonly [number, number]) =
 }
 
 /**
- * The control frame (close 8, ping 9, pong 10) ws refused in its header, if it was one (`code`
+ * The control frame (close 8, ping 9, pong 10, or one of a reserved opcode, 0xB to 0xF) ws refused in its header, or masked, if it was one (`code`
  * ws's error, `header` its first two bytes, {@link watchHeaders}): its opcode, and the payload
  * length its header gave: the 7-bit length, or the 16- or 64-bit one after it when that has come
  * (ws buffers it unread), undefined when not.
@@ -2016,7 +2023,7 @@ function watchHeaders(ws: WebSocket, seen: (header: readonly [number, number]) =
 function refusedInHeader(ws: WebSocket, code: string | undefined, header: readonly [number, number] | undefined): ControlHeader | undefined {
   if (header === undefined || code === undefined || !HEADER_FAULTS.has(code)) return undefined;
   const opcode = header[0] & 0x0f;
-  if (opcode < 0x8 || opcode > 0xa) return undefined;
+  if (opcode < 0x8) return undefined;
   const marker = header[1] & 0x7f;
   if (marker < 126) return { opcode, length: marker };
   const { _buffers: buffers } = receiverOf(ws);

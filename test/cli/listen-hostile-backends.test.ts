@@ -98,3 +98,21 @@ it('permessage-deflate chosen twice, or a window-bits value that is no decimal i
     expect(status).toBe(2);
   }
 });
+
+// tDL F5: a masked ping or pong (or a control frame of a reserved opcode) was "frame 1", a message frame of the count in
+// ws's words (it completed --count 2); a masked close said "…had to refuse" twice, under the wrong section.
+it('a masked control frame, or one of a reserved opcode, is said as that control frame, no message frame of the count: exit 1', async () => {
+  for (const [bytes, said, end] of [
+    [frame('hi', { opcode: 0x9, mask: true }), 'frame: - (root) expected a ping frame that is not masked (RFC 6455 §5.1: a server never masks a frame it sends), got a masked one, a control frame (no message frame of the count), which this client had to refuse: Invalid WebSocket frame: MASK must be clear; the run ends here', 'ping frame'],
+    [frame('hi', { opcode: 0xa, mask: true }), 'frame: - (root) expected a pong frame that is not masked (RFC 6455 §5.1: a server never masks a frame it sends), got a masked one, a control frame (no message frame of the count), which this client had to refuse: Invalid WebSocket frame: MASK must be clear; the run ends here', 'pong frame'],
+    [frame(Buffer.from([0x03, 0xe8]), { opcode: 0x8, mask: true }), 'close: - (root) expected a close frame that is not masked (RFC 6455 §5.1: a server never masks a frame it sends), got a masked one, which this client had to refuse: Invalid WebSocket frame: MASK must be clear; the run ends here', 'close frame'],
+    [frame('hi', { opcode: 0xb }), 'frame: - (root) expected a control frame of opcode 0x8 (close), 0x9 (ping) or 0xA (pong), got one of opcode 0xB (RFC 6455 §5.2: 0xB to 0xF are reserved for further control frames; a client fails the connection at one no extension it negotiated defines), a control frame (no message frame of the count), which this client had to refuse: Invalid WebSocket frame: invalid opcode 11; the run ends here', 'control frame of reserved opcode 0xB'],
+  ] as const) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), bytes])));
+    const { status, stdout } = await runListen([url, '--duration', '10s', '--count', '2', '--no-ping']);
+    expect(stdout.split('\n')).toContain(`${said} (ws closes the connection after a frame it refuses)`);
+    expect(stdout.split('\n')).toContain(`protocol: - (root) expected 2 frames within 10000 ms, got 1 before this client refused the server's ${end}`);
+    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 2 violations$/m);
+    expect(status).toBe(1);
+  }
+});
