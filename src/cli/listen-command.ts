@@ -265,7 +265,8 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /**
  * What `ws` refused in the server's 101 answer (`message`: its words, which name neither what
  * was expected nor what was found), said with both (`key`: the Sec-WebSocket-Key sent, `offer`
- * the Sec-WebSocket-Extensions sent, when known); undefined for another refusal.
+ * the Sec-WebSocket-Extensions sent, when known); undefined for another refusal. A
+ * Sec-WebSocket-Accept sent more than once is said so (RFC 6455 §11.3.3), with whether each was right.
  */
 function handshakeFault(message: string, answer: IncomingMessage, key: string | undefined, offer: string | undefined): string | undefined {
   const found = (name: string) => {
@@ -273,7 +274,15 @@ function handshakeFault(message: string, answer: IncomingMessage, key: string | 
     return value === undefined ? 'none' : JSON.stringify(cut(String(value), 100));
   };
   if (message === 'Invalid Sec-WebSocket-Accept header') {
-    const expected = key !== undefined ? JSON.stringify(createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64')) : 'the base64 SHA-1 of the key and the GUID';
+    const derived = key !== undefined ? createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64') : undefined;
+    const expected = derived !== undefined ? JSON.stringify(derived) : 'the base64 SHA-1 of the key and the GUID';
+    // Sent more than once (Node joins the lines with ", "): the count is the fault, not the derivation, which may be right in each (tDL F7).
+    const lines = answer.rawHeaders.filter((_, i) => i % 2 === 0 && answer.rawHeaders[i]!.toLowerCase() === 'sec-websocket-accept').length;
+    if (lines > 1) {
+      const values = answer.rawHeaders.filter((_, i) => i % 2 === 1 && answer.rawHeaders[i - 1]!.toLowerCase() === 'sec-websocket-accept');
+      const right = derived !== undefined && values.every((value) => value.trim() === derived) ? ', each the one derived from the Sec-WebSocket-Key listen sent' : `, ${values.slice(0, 3).map((value) => JSON.stringify(cut(value, 40))).join(', ')}${values.length > 3 ? ', …' : ''} (expected ${expected} once)`;
+      return `the server sent Sec-WebSocket-Accept ${lines} times${right}: it "MUST NOT appear more than once in an HTTP response" (RFC 6455 §11.3.3), and a client fails the connection for it`;
+    }
     return `the server's Sec-WebSocket-Accept is not the one derived from the Sec-WebSocket-Key listen sent (RFC 6455 §4.2.2): expected ${expected}, got ${found('sec-websocket-accept')}`;
   }
   if (message === 'Invalid Upgrade header') return `the server's 101 answer must say Upgrade: websocket (RFC 6455 §4.2.2), got ${found('upgrade')}`;

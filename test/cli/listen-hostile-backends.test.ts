@@ -116,3 +116,11 @@ it('a masked control frame, or one of a reserved opcode, is said as that control
     expect(status).toBe(1);
   }
 });
+
+// tDL F7: two Sec-WebSocket-Accept lines, both right, were said to be "not the one derived", which sent the author to check a right SHA-1.
+it('a Sec-WebSocket-Accept sent twice is said to be sent twice: exit 2', async () => {
+  const url = await rawServer((socket, key) => socket.write(upgraded(key, [`Sec-WebSocket-Accept: ${acceptOf(key)}`])));
+  const { status, stderr } = await runListen([url, '--duration', '1s', '--no-ping']);
+  expect(stderr).toBe(`realtime-contract: cannot connect to ${url}: the server sent Sec-WebSocket-Accept 2 times, each the one derived from the Sec-WebSocket-Key listen sent: it "MUST NOT appear more than once in an HTTP response" (RFC 6455 §11.3.3), and a client fails the connection for it (Invalid Sec-WebSocket-Accept header)\n`);
+  expect(status).toBe(2);
+});
