@@ -11,6 +11,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { failure, validateMessage } from '../runtime/validate.js';
+import { parseMessage } from '../runtime/parse.js';
 import { isAfter, isCursor, judgeCursor, POLL_SUFFIX, RECENT_CURSORS, remember, sameStream } from '../client/protocol.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
@@ -157,6 +158,8 @@ export interface Violation {
   found?: string;
   hint?: string;
   position?: number;
+  /** For a text frame that is not UTF-8 (keyword `frame`): the offset in bytes of its first invalid sequence in the message, as `validate` gives it. */
+  byteOffset?: number;
 }
 
 export interface ListenReport {
@@ -947,6 +950,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * fails the connection there, and it passed (tDL F1). Said on that message's frame.
    */
   let longLength: { marker: 126 | 127; length: number | bigint; fragment: boolean } | undefined;
+  /** The bytes of the text message ws refused as not UTF-8, if it refused one ({@link watchRefusedText}). */
+  let refusedText: () => Buffer | undefined = () => undefined;
+  ws.once('open', () => (refusedText = watchRefusedText(ws)));
   ws.once('open', () => watchHeaders(ws, (header) => (lastHeader = header), (marker, length) => {
     if (longLength === undefined && (marker === 126 ? length < 126 : length < 65536)) longLength = { marker, length, fragment: !(lastHeader !== undefined && lastHeader[0] & 0x80 && (lastHeader[0] & 0x0f) !== 0) };
   }));
@@ -999,10 +1005,25 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       return;
     }
     report.invalid++;
+    const ends = 'the run ends here (ws closes the connection after a frame it refuses)';
+    // Text that is not UTF-8, said as `validate` says it, with the byte and its offset ("invalid UTF-8 sequence" gave neither: tDL F3).
+    const bytes = code === 'WS_ERR_INVALID_UTF8' ? refusedText() : undefined;
+    const utf8 = bytes === undefined ? undefined : parseMessage(bytes);
+    if (utf8 !== undefined && !utf8.ok && utf8.errors[0].byteOffset !== undefined) {
+      const fault = utf8.errors[0];
+      violate({ ...faultOf(report.frames++, null, fault), keyword: 'frame', message: `${fault.message} (RFC 6455 §8.1: a text message is UTF-8, and a client fails the connection at one that is not), which this client had to refuse: ${scrub(error.message)}; ${ends}` });
+      finish();
+      return;
+    }
+    // A data frame refused in its header: the rule and where, not ws's words alone ("invalid opcode 1" of a text frame out of place: tDL F3).
+    const { _fragmented: open, _totalPayloadLength: openBytes, _extensions: extensions } = receiverOf(ws);
+    const dataFault = lastHeader !== undefined && HEADER_FAULTS.has(code ?? '')
+      ? dataFrameFault(code!, lastHeader, typeof open === 'number' && open !== 0 ? { opcode: open, bytes: typeof openBytes === 'number' ? openBytes : undefined } : undefined, typeof extensions === 'object' && extensions !== null && 'permessage-deflate' in extensions)
+      : undefined;
     violate({
       index: report.frames++, type: null, pointer: '', keyword: 'frame',
       // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
-      message: `${tooLarge
+      message: dataFault !== undefined ? `${dataFault}, which this client had to refuse: ${scrub(error.message)}; ${ends}` : `${tooLarge
         ? `expected a message of at most ${shownSize(maxFrame)} (the most listen reads: --max-frame, ${shownSize(MAX_FRAME_BYTES)} by default; the contract sets no limit), ${larger}`
         // zlib's own words ("invalid block type") said nothing of compression (tBQ F3).
         : code?.startsWith('Z_')
@@ -1497,8 +1518,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
  * has them), after the frame's place.
  */
 function faultOf(index: number, type: string | null, error: ValidationError): Violation {
-  const { pointer, keyword, message, expected, found, hint, position } = error;
-  return { index, type, pointer, keyword, message, ...(expected === undefined ? {} : { expected }), ...(found === undefined ? {} : { found }), ...(hint === undefined ? {} : { hint }), ...(position === undefined ? {} : { position }) };
+  const { pointer, keyword, message, expected, found, hint, position, byteOffset } = error;
+  return { index, type, pointer, keyword, message, ...(expected === undefined ? {} : { expected }), ...(found === undefined ? {} : { found }), ...(hint === undefined ? {} : { hint }), ...(position === undefined ? {} : { position }), ...(byteOffset === undefined ? {} : { byteOffset }) };
 }
 
 /** A frame's text parsed, or why it is not JSON (as `parseMessage` says it). */
@@ -1801,7 +1822,7 @@ export interface UnfinishedFrame {
 }
 
 /** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
-function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown; _fragmented?: unknown; _buffers?: unknown } {
+function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown; _fragmented?: unknown; _buffers?: unknown; _extensions?: unknown } {
   return (ws as unknown as { _receiver?: ReturnType<typeof receiverOf> | null })._receiver ?? {};
 }
 
@@ -2021,6 +2042,51 @@ function watchHeaders(ws: WebSocket, seen: (header: readonly [number, number]) =
     else if (n === 8 && this._state === 2) seenLength(127, Buffer.from(bytes).readBigUInt64BE(0));
     return bytes;
   };
+}
+
+/**
+ * Has the returned function give the bytes of the text message ws refused as not UTF-8 (ws 8:
+ * its Receiver's `dataMessage`, which drops the message's fragments before it checks them),
+ * wrapping that method of this socket's Receiver; undefined when it refused none (or for another
+ * shape of ws). Only a refused message is kept: one ws delivers leaves its state at 0 (GET_INFO)
+ * or 6 (DEFER_EVENT), a refused one where it was.
+ */
+function watchRefusedText(ws: WebSocket): () => Buffer | undefined {
+  const receiver = (ws as unknown as { _receiver?: { dataMessage?: unknown; _fragments?: unknown; _fin?: unknown; _opcode?: unknown; _state?: unknown } | null })._receiver;
+  if (typeof receiver?.dataMessage !== 'function') return () => undefined;
+  const dataMessage = receiver.dataMessage as (cb: unknown) => unknown;
+  let kept: Uint8Array[] | undefined;
+  receiver.dataMessage = function (this: typeof receiver, cb: unknown): unknown {
+    const fragments = this._fin === true && this._opcode === 1 && Array.isArray(this._fragments) ? (this._fragments as Uint8Array[]) : undefined;
+    const result = dataMessage.call(this, cb);
+    kept = fragments !== undefined && this._state !== 0 && this._state !== 6 ? fragments : undefined;
+    return result;
+  };
+  return () => (kept === undefined ? undefined : Buffer.concat(kept));
+}
+
+/**
+ * What is wrong with a data frame's header (`header`, its first two bytes: text, binary,
+ * continuation or a reserved opcode, 3 to 7) that ws refused (`code`, its error's), as RFC 6455
+ * has it: a text or binary frame while a message in fragments is unfinished (`open`, its opcode
+ * and its bytes so far), a continuation with none begun (§5.4), a reserved opcode (§5.2), a
+ * reserved bit no extension negotiated defines (`deflate`: permessage-deflate was, RFC 7692 §6.1),
+ * a masked frame (§5.1). Undefined for a control frame or another fault.
+ */
+function dataFrameFault(code: string, header: readonly [number, number], open: { opcode: number; bytes: number | undefined } | undefined, deflate: boolean): string | undefined {
+  const opcode = header[0] & 0x0f;
+  if (opcode >= 0x8) return undefined;
+  const kind = opcode === 1 ? 'text' : opcode === 2 ? 'binary' : opcode === 0 ? 'continuation' : `reserved (opcode 0x${opcode})`;
+  if (code === 'WS_ERR_INVALID_OPCODE' && opcode === 0) return 'expected a text or binary frame to begin a message, got a continuation frame (opcode 0) with no message in fragments begun (RFC 6455 §5.4: a continuation frame follows a first fragment that has no FIN)';
+  if (code === 'WS_ERR_INVALID_OPCODE' && opcode <= 2 && open !== undefined) {
+    return `expected a continuation frame (opcode 0) of the ${open.opcode === 2 ? 'binary' : 'text'} message in fragments that was unfinished${open.bytes === undefined ? '' : ` (${open.bytes} byte${open.bytes === 1 ? '' : 's'} so far)`} (RFC 6455 §5.4: no other data frame comes between a message's fragments), got a ${kind} frame (opcode ${opcode}): that message is lost`;
+  }
+  if (code === 'WS_ERR_INVALID_OPCODE') return `expected a data frame of opcode 0x0 (continuation), 0x1 (text) or 0x2 (binary), got one of opcode 0x${opcode} (RFC 6455 §5.2: 0x3 to 0x7 are reserved for further non-control frames; a client fails the connection at one no extension it negotiated defines)`;
+  if (code === 'WS_ERR_UNEXPECTED_RSV_1' && opcode === 0 && deflate) return 'expected a continuation frame with RSV1 clear (RFC 7692 §6.1: only the first frame of a compressed message sets it), got one with it set';
+  if (code === 'WS_ERR_UNEXPECTED_RSV_1') return `expected a ${kind} frame with RSV1 clear (RFC 6455 §5.2: set only by an extension that defines it, and the server's 101 answer negotiated none: RSV1 marks a permessage-deflate frame, RFC 7692 §6), got one with it set`;
+  if (code === 'WS_ERR_UNEXPECTED_RSV_2_3') return `expected a ${kind} frame with RSV2 and RSV3 clear (RFC 6455 §5.2: set only by an extension that defines them, and none listen offers does), got one with one of them set`;
+  if (code === 'WS_ERR_UNEXPECTED_MASK') return `expected a ${kind} frame that is not masked (RFC 6455 §5.1: a server never masks a frame it sends), got a masked one`;
+  return undefined;
 }
 
 /**

@@ -124,3 +124,30 @@ it('a Sec-WebSocket-Accept sent twice is said to be sent twice: exit 2', async (
   expect(stderr).toBe(`realtime-contract: cannot connect to ${url}: the server sent Sec-WebSocket-Accept 2 times, each the one derived from the Sec-WebSocket-Key listen sent: it "MUST NOT appear more than once in an HTTP response" (RFC 6455 §11.3.3), and a client fails the connection for it (Invalid Sec-WebSocket-Accept header)\n`);
   expect(status).toBe(2);
 });
+
+// tDL F3: data frames ws refused were told in its words alone: "invalid opcode 1" of a text frame out of place, "RSV1 must be
+// clear" with no word of the extension, "invalid UTF-8 sequence" with no byte nor offset (which `validate` gives).
+it('a data frame refused in its header says the rule broken and where, and text that is not UTF-8 its byte and offset: exit 1', async () => {
+  const ends = 'the run ends here (ws closes the connection after a frame it refuses)';
+  for (const [bytes, said] of [
+    [Buffer.concat([frame('{"type":"tr', { fin: false }), frame(connection)]), `frame 1: - (root) expected a continuation frame (opcode 0) of the text message in fragments that was unfinished (11 bytes so far) (RFC 6455 §5.4: no other data frame comes between a message's fragments), got a text frame (opcode 1): that message is lost, which this client had to refuse: Invalid WebSocket frame: invalid opcode 1; ${ends}`],
+    [frame('abc', { opcode: 0 }), `frame 1: - (root) expected a text or binary frame to begin a message, got a continuation frame (opcode 0) with no message in fragments begun (RFC 6455 §5.4: a continuation frame follows a first fragment that has no FIN), which this client had to refuse: Invalid WebSocket frame: invalid opcode 0; ${ends}`],
+    [frame(connection, { rsv: 4 }), `frame 1: - (root) expected a text frame with RSV1 clear (RFC 6455 §5.2: set only by an extension that defines it, and the server's 101 answer negotiated none: RSV1 marks a permessage-deflate frame, RFC 7692 §6), got one with it set, which this client had to refuse: Invalid WebSocket frame: RSV1 must be clear; ${ends}`],
+    [frame(connection, { mask: true }), `frame 1: - (root) expected a text frame that is not masked (RFC 6455 §5.1: a server never masks a frame it sends), got a masked one, which this client had to refuse: Invalid WebSocket frame: MASK must be clear; ${ends}`],
+    [frame(Buffer.concat([Buffer.from('{"type":"trades","x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])), `frame 1: - (root) expected UTF-8 text, got the byte 0xC3 at byte offset 22, which is not UTF-8 (RFC 6455 §8.1: a text message is UTF-8, and a client fails the connection at one that is not), which this client had to refuse: Invalid WebSocket frame: invalid UTF-8 sequence; ${ends}`],
+  ] as const) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), bytes])));
+    const { status, stdout } = await runListen([url, '--duration', '10s', '--no-ping']);
+    expect(stdout.split('\n')).toContain(said);
+    expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
+    expect(status).toBe(1);
+  }
+  // RSV1 on a continuation of a message, permessage-deflate negotiated: only a message's first frame sets it.
+  const deflate = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key, ['Sec-WebSocket-Extensions: permessage-deflate'])), frame(connection), frame('{"type":', { fin: false }), frame('"x"}', { opcode: 0, rsv: 4 })])));
+  const compressed = await runListen([deflate, '--duration', '10s', '--no-ping']);
+  expect(compressed.stdout.split('\n')).toContain(`frame 1: - (root) expected a continuation frame with RSV1 clear (RFC 7692 §6.1: only the first frame of a compressed message sets it), got one with it set, which this client had to refuse: Invalid WebSocket frame: RSV1 must be clear; ${ends}`);
+  // In JSON, the UTF-8 fault has validate's fields.
+  const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), frame(Buffer.from([0x7b, 0xff, 0x7d]))])));
+  const { stdout } = await runListen([url, '--duration', '10s', '--no-ping', '--format', 'json']);
+  expect((JSON.parse(stdout) as { violations: unknown[] }).violations).toContainEqual(expect.objectContaining({ index: 1, keyword: 'frame', expected: 'UTF-8 text', found: 'the byte 0xFF at byte offset 1, which is not UTF-8', byteOffset: 1 }));
+});

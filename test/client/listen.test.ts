@@ -317,7 +317,7 @@ describe('listen', () => {
     const lines = stdout.split('\n');
     expect(lines).toContain('protocol: - (root) expected 10 frames within 3000 ms, got 4 before this client refused a frame');
     expect(lines).toContain('frame 1: ping /timestamp expected each key once in an object (I-JSON, RFC 7493), got "timestamp" more than once; JSON.parse keeps only the last value');
-    expect(lines).toContainEqual(expect.stringMatching(/^frame 3: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8/));
+    expect(lines).toContainEqual(expect.stringMatching(/^frame 3: - \(root\) expected UTF-8 text, got the byte 0xFF at byte offset 1, which is not UTF-8 \(RFC 6455 §8\.1: .*\), which this client had to refuse: .*UTF-8/));
     expect(lines).toContainEqual(expect.stringMatching(/^frame 2: error \/data\/message expected text whose surrogate escapes come in pairs \(I-JSON, RFC 7493 §2\.1\), got "half \\udc00", which holds half a pair alone/));
     expect(stdout).not.toContain('the server closed the connection');
     const tolerant = await listen([server.url, '--token', 'secret-token', '--mode', 'tolerant', '--count', '2', '--ping-interval', '60000']);
@@ -467,7 +467,7 @@ describe('listen', () => {
   it('reports a refused frame or a close at once, though the server leaves the TCP connection open (ws waits 30 s for it)', async () => {
     const cases: [string, Buffer, RegExp][] = [
       // Said to end the run, which --duration would otherwise seem to have cut short (a hostile tester).
-      ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: Invalid WebSocket frame: invalid UTF-8 sequence; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
+      ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected UTF-8 text, got the byte 0xFF at byte offset 1, which is not UTF-8 \(RFC 6455 §8\.1: a text message is UTF-8, and a client fails the connection at one that is not\), which this client had to refuse: Invalid WebSocket frame: invalid UTF-8 sequence; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
       // A close frame's reason that is not UTF-8 is said to be that, not a text frame's (ws gives both the same words).
       ['a close whose reason is not UTF-8', Buffer.from([0x88, 0x04, 0x0f, 0xa0, 0xff, 0xfe]), /^close: - \(root\) expected a close frame whose reason is UTF-8 \(RFC 6455 §5\.5\.1\), got one whose reason is not, which this client had to refuse: Invalid WebSocket frame: invalid UTF-8 sequence; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
       ['a close with an invalid code', Buffer.from([0x88, 0x02, 0x07, 0xd0]), /^close: - \(root\) expected a close frame whose status code is one a server may send \(RFC 6455 §7\.4: 1000 to 1003, 1007 to 1014, 3000 to 4999\), got 2000 \(reserved for RFC 6455 and its extensions, .*invalid status code 2000; the run ends here/m],
