@@ -1325,7 +1325,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // Redacted as the server logs a URL (redactUrl: every value but a `since` cursor, user info whole, `#[redacted]`), then cut: cut first,
         // a long user info lost its `@` and was shown (tCY F1).
         const location = res.statusCode! >= 300 && res.statusCode! < 400 ? res.headers.location : undefined;
-        const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(redactUrl(location), 200)}` : ''}`;
+        // The versions a server speaks, which it sends with a refusal of the one asked (RFC 6455 §4.4): left out of a 426 (tDL F9).
+        const versions = res.headers['sec-websocket-version'];
+        const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(redactUrl(location), 200)}` : ''}${versions ? `; Sec-WebSocket-Version: ${cut(versions, 60)} (listen speaks 13, RFC 6455 §4.4)` : ''}`;
         const contract = refusalFault(res.statusCode!, typeof error === 'string' ? error : '', retryAfter);
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
         resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}${headers}${contract}`)));

@@ -151,3 +151,16 @@ it('a data frame refused in its header says the rule broken and where, and text 
   const { stdout } = await runListen([url, '--duration', '10s', '--no-ping', '--format', 'json']);
   expect((JSON.parse(stdout) as { violations: unknown[] }).violations).toContainEqual(expect.objectContaining({ index: 1, keyword: 'frame', expected: 'UTF-8 text', found: 'the byte 0xFF at byte offset 1, which is not UTF-8', byteOffset: 1 }));
 });
+
+// tDL F9: a refusal that names the WebSocket versions the server speaks was shown without them.
+it('a refused upgrade shows the Sec-WebSocket-Version the server speaks: exit 2', async () => {
+  for (const [answer, said] of [
+    ['HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 8\r\nContent-Length: 0\r\n\r\n', 'the server refused the upgrade with HTTP 426 Upgrade Required; Sec-WebSocket-Version: 8 (listen speaks 13, RFC 6455 §4.4)'],
+    ['HTTP/1.1 400 Bad Request\r\nSec-WebSocket-Version: 7, 8\r\nContent-Length: 11\r\n\r\nbad version', 'the server refused the upgrade with HTTP 400 Bad Request: "bad version"; Sec-WebSocket-Version: 7, 8 (listen speaks 13, RFC 6455 §4.4)'],
+  ] as const) {
+    const url = await rawServer((socket) => socket.end(answer));
+    const { status, stderr } = await runListen([url, '--duration', '2s']);
+    expect(stderr).toBe(`realtime-contract: cannot connect to ${url}: ${said}\n`);
+    expect(status).toBe(2);
+  }
+});
