@@ -790,6 +790,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** `pingFrames` when the last `ping` message came: those since are said with a silence (tBQ F11). */
   let pingFramesAtPing = 0;
   let pingFramesUnread = false;
+  ws.on('pong', () => {
+    if (pongState !== 'awaited' && pongState !== 'late') return;
+    if (pongFrames++ === 0) firstPongFrameAfter = clock() - pingAt;
+  });
   ws.on('ping', (data) => {
     pingFrames++;
     if (ws.readyState !== WebSocket.OPEN) return;
@@ -877,6 +881,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let errorMeanwhile: { index: number; after: number } | null = null;
   /** Said when no pong came: the error message read meanwhile, as the likely refusal of the ping. */
   const errorWords = () => (errorMeanwhile === null ? '' : `; an error message came meanwhile (frame ${errorMeanwhile.index}, ${errorMeanwhile.after} ms after the ping), the likely refusal`);
+  /** RFC 6455 pong frames that came after listen's ping (the first, ms after it): a server that answered in that layer was told "got none" (tDL F8). */
+  let pongFrames = 0;
+  let firstPongFrameAfter = 0;
+  const pongFrameWords = () => (pongFrames === 0 ? '' : ` (${pongFrames} WebSocket pong frame${pongFrames === 1 ? '' : 's'} came meanwhile, the first ${firstPongFrameAfter} ms after the ping: the contract's pong is the JSON message {"type":"pong","timestamp":…} in a text frame, not an RFC 6455 pong frame, which a browser's page never sees)`);
   let resolveDone = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   // Once the run has ended (count reached, duration over, closed), later frames and our own
@@ -914,7 +922,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // it until its end: tCC F5), as none by then; a pong that comes later is a warning that
         // says when (a pong 10.5 s after the ping was said to be none, though counted: tBQ F4).
         pongState = 'late';
-        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none by then${errorWords()}: ${CLIENT_PING}` });
+        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none by then${pongFrameWords()}${errorWords()}: ${CLIENT_PING}` });
       });
     }, PONG_TIMEOUT_MS);
   };
@@ -1421,7 +1429,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
   // is a violation says it), or this client refused a frame: only the end of --duration.
   if (pongState === 'awaited' && report.close === null && refused === undefined && interruptedAt === null && !(options.count !== undefined && report.frames >= options.count)) {
-    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? clock()) - pingAt} ms after it${errorWords()}: ${CLIENT_PING}` });
+    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? clock()) - pingAt} ms after it${pongFrameWords()}${errorWords()}: ${CLIENT_PING}` });
   }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });

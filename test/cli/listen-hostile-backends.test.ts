@@ -164,3 +164,24 @@ it('a refused upgrade shows the Sec-WebSocket-Version the server speaks: exit 2'
     expect(status).toBe(2);
   }
 });
+
+// tDL F8: a server that answered listen's JSON ping with an RFC 6455 pong frame was told "got none", the frame unnamed.
+it("a JSON ping answered with an RFC 6455 pong frame says the pong frame that came: exit 1", async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.0' }))]));
+    let read = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      read = Buffer.concat([read, chunk]);
+      // listen's frames: small, masked. Its ping is answered in the wrong layer: a pong frame carrying the JSON pong.
+      while (read.length >= 6 && read.length >= 6 + (read[1]! & 0x7f)) {
+        const size = read[1]! & 0x7f;
+        const payload = read.subarray(6, 6 + size).map((byte, i) => byte ^ read[2 + (i % 4)]!);
+        if ((read[0]! & 0x0f) === 1) socket.write(frame(JSON.stringify({ type: 'pong', timestamp: (JSON.parse(Buffer.from(payload).toString()) as { timestamp: number }).timestamp }), { opcode: 0xa }));
+        read = read.subarray(6 + size);
+      }
+    });
+  });
+  const { status, stdout } = await runListen([url, '--duration', '2s']);
+  expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 2000 ms\), \d+ ms after it \(1 WebSocket pong frame came meanwhile, the first \d+ ms after the ping: the contract's pong is the JSON message \{"type":"pong","timestamp":…\} in a text frame, not an RFC 6455 pong frame, which a browser's page never sees\): /m);
+  expect(status).toBe(1);
+});
