@@ -819,6 +819,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (answerHead.length < 512) answerHead = Buffer.concat([answerHead, chunk.subarray(0, 512 - answerHead.length)]);
     answerBytes += chunk.length;
   };
+  /** Interim (1xx) answers before the 101, as `100 Continue`: Node and ws skip them (RFC 9110 §15.2), a browser fails the handshake (tDL F4). */
+  const interim: string[] = [];
+  request?.on('information', (info: { statusCode: number; statusMessage: string }) => {
+    if (interim.length < 3) interim.push(`${info.statusCode}${info.statusMessage ? ` ${info.statusMessage}` : ''}`);
+  });
+  ws.once('open', () => {
+    if (interim.length > 0) warn({ index: null, type: null, pointer: '', keyword: 'protocol', message: `the server answered the upgrade with ${interim.map((answer) => `HTTP ${JSON.stringify(cut(answer, 60))}`).join(', then ')} before its 101: an interim answer ws skips (RFC 9110 §15.2), but a browser fails the handshake at it ("Unexpected response code"), and the dashboard never connects (RFC 6455 §4.2.2: the server's answer to the handshake is the 101)` });
+  });
   request?.once('socket', (socket) => {
     socket.on('data', onAnswerData);
     const stop = () => socket.off('data', onAnswerData);

@@ -185,3 +185,13 @@ it("a JSON ping answered with an RFC 6455 pong frame says the pong frame that ca
   expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 2000 ms\), \d+ ms after it \(1 WebSocket pong frame came meanwhile, the first \d+ ms after the ping: the contract's pong is the JSON message \{"type":"pong","timestamp":…\} in a text frame, not an RFC 6455 pong frame, which a browser's page never sees\): /m);
   expect(status).toBe(1);
 });
+
+// tDL F4: an interim 100 or 103 before the 101 passed in silence; a browser fails that handshake.
+it('an interim 1xx answer before the 101 is a warning that names it: exit 0', async () => {
+  for (const interim of ['100 Continue', '103 Early Hints']) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 ${interim}\r\n\r\n${upgraded(key)}`), frame(connection)])));
+    const { status, stderr } = await runListen([url, '--duration', '1s', '--no-ping']);
+    expect(stderr.split('\n')).toContain(`protocol: warning: - (root) the server answered the upgrade with HTTP "${interim}" before its 101: an interim answer ws skips (RFC 9110 §15.2), but a browser fails the handshake at it ("Unexpected response code"), and the dashboard never connects (RFC 6455 §4.2.2: the server's answer to the handshake is the 101)`);
+    expect(status).toBe(0);
+  }
+});
