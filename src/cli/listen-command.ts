@@ -262,6 +262,26 @@ function connectError(error: Error & { code?: string }, url: URL, speaksTls = fa
   return speaksTls ? `${TLS_THERE} (${text})` : text;
 }
 
+/**
+ * What in the server's answer to the upgrade (`head`, its first bytes) Node's HTTP parser, which
+ * ws uses, refuses, with what came: an answer that is no HTTP (`SSH-2.0-…`), one whose lines end
+ * in LF alone (RFC 9112 §2.2 lets a recipient accept it, and browsers do), one that folds a header
+ * line (obs-fold, RFC 9112 §5.2: browsers unfold it). Undefined when nothing came, or none of these
+ * is seen in it.
+ */
+function parseFault(head: Buffer): string | undefined {
+  if (head.length === 0) return undefined;
+  const text = head.toString('latin1');
+  const firstLine = JSON.stringify(cut(text.split(/\r?\n/)[0]!, 100));
+  if (!/^HTTP\/\d/.test(text)) return `the server's answer is not HTTP: it began ${firstLine} where an HTTP status line ("HTTP/1.1 101 Switching Protocols") was expected`;
+  const bare = /(?<!\r)\n/.exec(text);
+  if (bare !== null) return `the server's answer ends its lines with LF alone (${JSON.stringify(cut(text.slice(0, bare.index + 1), 100))}…), which Node's HTTP parser (ws's) refuses: a server ends them with CRLF (RFC 9112 §2.1; §2.2 lets a recipient accept a bare LF, and browsers do)`;
+  const end = text.indexOf('\r\n\r\n');
+  const fold = /\r\n([^\r\n]*)\r\n[ \t]/.exec(end === -1 ? text : text.slice(0, end + 2));
+  if (fold !== null) return `the server's answer folds a header line (obs-fold: a line that begins with a space or tab continues ${JSON.stringify(cut(fold[1]!, 60))}), which Node's HTTP parser (ws's) refuses: a server never sends it (RFC 9112 §5.2; a browser unfolds it)`;
+  return undefined;
+}
+
 /** RFC 6455 §1.3: what a server appends to the client's Sec-WebSocket-Key before hashing it. */
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -1379,9 +1399,20 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // An answer begun (its status line) and cut by a close said only "socket hang up", as one
       // that sent nothing (tAH F6): said as the stall is, with what came.
       if (error.code === 'ECONNRESET' && begunHttp()) return resolve(scrub(`${begun()} and closed the connection before the end of its headers (an empty line) (${error.message})`));
+      // What Node's parser refused, with what came: llhttp's words alone ("Parse Error: Expected HTTP/, RTSP/ or ICE/") showed neither (tDL F6).
+      // Read once the socket has handed over what came with the refused bytes (the parser refuses before they reach onAnswerData).
+      const parsed = () => (error.code?.startsWith('HPE_') ? parseFault(answerHead) : undefined);
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
-        void speaksTls(url!, 2000).then((tls) => resolve(scrub(connectError(error, url!, tls))));
-      } else resolve(scrub(connectError(error, url!)));
+        void speaksTls(url!, 2000).then((tls) => {
+          const fault = tls ? undefined : parsed();
+          resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!, tls)));
+        });
+      } else {
+        setImmediate(() => {
+          const fault = parsed();
+          resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!)));
+        });
+      }
     });
   });
   clearTimeout(handshakeTimer);

@@ -195,3 +195,17 @@ it('an interim 1xx answer before the 101 is a warning that names it: exit 0', as
     expect(status).toBe(0);
   }
 });
+
+// tDL F6: answers Node's HTTP parser refuses were told in llhttp's words alone, without what the server sent.
+it("an answer Node's HTTP parser refuses says what came and what is wrong with it: exit 2", async () => {
+  for (const [answer, said] of [
+    [(key: string) => upgraded(key).replaceAll('\r\n', '\n'), `the server's answer ends its lines with LF alone ("HTTP/1.1 101 Switching Protocols\\n"…), which Node's HTTP parser (ws's) refuses: a server ends them with CRLF (RFC 9112 §2.1; §2.2 lets a recipient accept a bare LF, and browsers do) (Parse Error: Missing expected CR after response line)`],
+    [(key: string) => upgraded(key).replace('Connection: Upgrade', 'Connection:\r\n Upgrade'), `the server's answer folds a header line (obs-fold: a line that begins with a space or tab continues "Connection:"), which Node's HTTP parser (ws's) refuses: a server never sends it (RFC 9112 §5.2; a browser unfolds it) (Parse Error: `],
+    [() => 'SSH-2.0-OpenSSH_9.2\r\n', `the server's answer is not HTTP: it began "SSH-2.0-OpenSSH_9.2" where an HTTP status line ("HTTP/1.1 101 Switching Protocols") was expected (Parse Error: `],
+  ] as const) {
+    const url = await rawServer((socket, key) => socket.write(answer(key)));
+    const { status, stderr } = await runListen([url, '--duration', '3s', '--no-ping']);
+    expect(stderr).toContain(`realtime-contract: cannot connect to ${url}: ${said}`);
+    expect(status).toBe(2);
+  }
+});
