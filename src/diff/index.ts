@@ -135,7 +135,10 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     }
     for (const direction of old.directions) {
       if (!message.directions.includes(direction)) {
-        changes.push(messageFact('direction-removed', message.type, direction, 'breaking', `no longer sent ${arrow(direction)}`, direction === 'client-to-server' ? 'the newer server rejects it from older clients' : 'older consumers no longer receive it', old.directions, message.directions));
+        // Server→client, as a type removed: newer consumers meet it from older servers, and from the store (tDM F3).
+        const removed = messageFact('direction-removed', message.type, direction, 'breaking', `no longer sent ${arrow(direction)}`, direction === 'client-to-server' ? 'the newer server rejects it from older clients' : `older consumers no longer receive it; newer consumers may reject it from an older server that still sends it so: upgrade servers first${storedNote(isStored(old))}`, old.directions, message.directions);
+        if (direction === 'server-to-client') NEWER_CONSUMERS_REJECT.add(removed);
+        changes.push(removed);
       }
     }
     if (old.audience !== message.audience) {
@@ -162,8 +165,11 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     for (const direction of old.directions) {
       // Its generated type goes with it (`WhaleMessage`: TypeScript, Go, Python), as a title
       // renamed is gone: importing-code too (it read only the consumers: a fresh user).
-      const change = classify({ rule: 'message-removed', pointer: '', accepts: 'fewer', text: `message type "${old.type}" removed, and its type ${JSON.stringify(old.title)} with it` }, old.type, direction, 'message', isStored(old));
-      change.impact += `; code that imports ${old.title} from the generated types (TypeScript, Go, Python) no longer compiles`;
+      // Its title kept by another type (the type renamed on the wire): the generated names stay (tDM F4).
+      const titleKept = after.messages.some((m) => m.title === old.title);
+      const change = classify({ rule: 'message-removed', pointer: '', accepts: 'fewer', text: titleKept ? `message type "${old.type}" removed; its type ${JSON.stringify(old.title)} is another type's now` : `message type "${old.type}" removed, and its type ${JSON.stringify(old.title)} with it` }, old.type, direction, 'message', isStored(old));
+      if (titleKept) TITLE_KEPT.add(change);
+      else change.impact += `; code that imports ${old.title} from the generated types (TypeScript, Go, Python) no longer compiles`;
       changes.push(change);
     }
   }
@@ -176,7 +182,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
       changes.push(messageFact('document-added', document.title, null, 'compatible', `document ${document.title} (${document.file}) added`, 'older peers do not use it'));
       continue;
     }
-    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter, '', messageNodes)) changes.push(classify(delta, document.title, 'server-to-client', 'document', false));
+    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter, '', messageNodes)) changes.push(classify(delta, document.title, 'server-to-client', 'document', true));
   }
   for (const old of before.documents ?? []) {
     if (!newDocuments.has(old.file)) changes.push(messageFact('document-removed', old.title, null, 'breaking', `document ${old.title} (${old.file}) removed`, 'older clients that use it fail'));
@@ -314,7 +320,7 @@ function withCodeImpact(change: ChangeInput): Change {
   }
   // Its generated types are gone, in every language: code that imports them, and code built on
   // them in Go and Python (a title renamed said importing-code, the message removed did not: a fresh user).
-  if (change.rule === 'message-removed') breaks.push('importing-code', 'other-language-code');
+  if (change.rule === 'message-removed' && !TITLE_KEPT.has(change)) breaks.push('importing-code', 'other-language-code');
   return { ...change, impact, breaks };
 }
 
@@ -606,7 +612,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
     // The other way round too: a consumer built on the newer contract meets an older server that still sends the type, and the
     // messages of it older servers stored, as an unknown type (tDJ F4: only the older consumers were named).
     impact = direction === 'server-to-client'
-      ? `older consumers no longer receive it; newer consumers reject it as unknown-type from an older server that still sends it (tolerant ones skip it, strict ones fail): upgrade servers first${storedNote(stored)}`
+      ? `older consumers no longer receive it; ${NEWER_MEET_REMOVED}${storedNote(stored)}`
       : 'the newer server rejects it from older clients';
     newerReject = direction === 'server-to-client';
   } else if (direction === 'server-to-client') {
@@ -665,9 +671,9 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
 
 /**
  * What a change that narrows what the server sends does to the messages older servers stored,
- * for a message they stored (a document, the poll response, is made for each request, and a
- * message of a connection's own, `x-audience: "connection"`, is sent by the server on each
- * socket: neither is ever stored, tDJ F3):
+ * for a message they stored or the poll response, made for each request of what the store holds
+ * (tDM F5), not a message of a connection's own, `x-audience: "connection"`, which the server
+ * sends on each socket and never stores (tDJ F3):
  * upgrading servers first does not spare them. The upgraded servers replay them from the store
  * (a Redis stream, a `MemoryStreamStore` they share, the demo's journal) to consumers built on
  * the newer contract, which reject them (the client's `invalid` event: the message dropped, its
@@ -688,6 +694,12 @@ function storedNote(stored: boolean): string {
 function isStored(message: { audience: string }): boolean {
   return message.audience !== 'connection';
 }
+
+/** What a server→client type or direction removed does to consumers built on the newer contract during a rollout. */
+const NEWER_MEET_REMOVED = 'newer consumers reject it as unknown-type from an older server that still sends it (tolerant ones skip it, strict ones fail): upgrade servers first';
+
+/** A message type removed whose title another type of the newer contract has: its generated names stay. */
+const TITLE_KEPT = new WeakSet<ChangeInput>();
 
 /**
  * The server→client changes after which consumers built on the newer contract may reject some

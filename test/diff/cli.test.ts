@@ -666,6 +666,12 @@ describe('realtime-contract diff', () => {
     const trades = path.join(work, 'trade-status-narrowed');
     writeSchemas(trades, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'remove', path: '/trades.json/definitions/TradeData/properties/status/enum/3' }]));
     expect(json(['diff', 'schemas', trades]).changes[0]?.impact).toContain(STORED);
+    // The poll response is made for each request, of what the store holds: its narrowing keeps the note (tDM F5).
+    const poll = path.join(work, 'poll-fewer-messages');
+    writeSchemas(poll, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/poll-response.json/properties/messages/maxItems', value: 10 }]));
+    const pollChanges = json(['diff', 'schemas', poll]).changes.filter((c) => c.subject === 'PollResponse');
+    expect(pollChanges.length).toBeGreaterThan(0);
+    for (const change of pollChanges) expect(change.impact).toContain(STORED);
   });
 
   it('names newer-consumers for a message type removed, which newer consumers meet from older servers and from the store as an unknown type (tDJ F4)', () => {
@@ -678,6 +684,25 @@ describe('realtime-contract diff', () => {
     expect(change).toMatchObject({ level: 'breaking', direction: 'server-to-client' });
     expect(change.breaks).toEqual(expect.arrayContaining(['tolerant-consumers', 'strict-consumers', 'newer-consumers', 'importing-code', 'other-language-code']));
     expect(change.impact).toBe(`older consumers no longer receive it; newer consumers reject it as unknown-type from an older server that still sends it (tolerant ones skip it, strict ones fail): upgrade servers first${STORED}; code that imports WhaleMessage from the generated types (TypeScript, Go, Python) no longer compiles`);
+  });
+
+  it('names newer-consumers for a type no longer sent server→client, and keeps importing-code out when another type takes the removed one\'s title (tDM F3, F4)', () => {
+    const oneWay = path.join(work, 'ping-client-only');
+    writeSchemas(oneWay, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/ping.json/x-direction', value: 'client-to-server' }]));
+    const removed = json(['diff', 'schemas', oneWay]).changes.find((c) => c.rule === 'direction-removed')!;
+    expect(removed).toMatchObject({ subject: 'ping', direction: 'server-to-client', level: 'breaking' });
+    expect(removed.breaks).toContain('newer-consumers');
+    expect(removed.impact).toBe('older consumers no longer receive it; newer consumers may reject it from an older server that still sends it so: upgrade servers first');
+    const renamed = path.join(work, 'whale-type-renamed');
+    const schemas = readSchemas(path.join(ROOT, 'schemas'));
+    schemas.set('whale.json', JSON.parse(JSON.stringify(schemas.get('whale.json')).replaceAll('"whale"', '"whale_alert"').replace('whale.json"', 'whale_alert.json"')));
+    schemas.set('whale_alert.json', schemas.get('whale.json')!);
+    schemas.delete('whale.json');
+    schemas.set('poll-response.json', JSON.parse(JSON.stringify(schemas.get('poll-response.json')).replace('{"$ref":"whale.json"}', '{"$ref":"whale_alert.json"}')));
+    writeSchemas(renamed, schemas);
+    const gone = json(['diff', 'schemas', renamed]).changes.find((c) => c.rule === 'message-removed' && c.subject === 'whale')!;
+    expect(gone.breaks).not.toContain('importing-code');
+    expect(gone.text).toBe('message type "whale" removed; its type "WhaleMessage" is another type\'s now');
   });
 
   it('calls for a major release when what producers build narrows, though the wire change is strict or compatible (found by a fresh user)', () => {
