@@ -457,27 +457,35 @@ function checkBounds(files: ReadonlyMap<string, SchemaNode>): void {
 }
 
 /**
- * Every `default` passes the schema it stands in, as every `examples` entry must: the bundled
- * schema and `asyncapi.json` ship it as what a field holds when it is absent (`"hold"` for a
- * status of `buy`/`sell` shipped; a hostile tester). Judged by a plain draft-07 ajv with the
- * contract's RFC 3339 check, each on its own schema with the `$ref`s it makes.
+ * Every `default`, and every `examples` entry below a file's root, passes the schema it stands
+ * in: the bundled schema and `asyncapi.json` ship a default as what a field holds when it is
+ * absent (`"hold"` for a status of `buy`/`sell` shipped; a hostile tester), and the reference
+ * and the TSDoc show a field's examples as values it may hold (`Example: \`-5\`` beside
+ * `minimum: 0` shipped; tDJ F2). Judged by a plain draft-07 ajv with the contract's RFC 3339
+ * check, each on its own schema with the `$ref`s it makes. A root's `examples` (a whole message
+ * or document) are {@link checkExamples}'s, against the validators generated.
  *
- * @throws SchemaError at the `default` of the first that fails, with ajv's reason
+ * @throws SchemaError at the `default`, or at `examples/<index>`, of the first that fails, with ajv's reason
  */
 function checkDefaults(files: ReadonlyMap<string, SchemaNode>): void {
-  const sites: [string, string, unknown][] = [];
-  for (const [file, schema] of files) forEachSubschema(schema, (node, pointer) => void (node.default !== undefined && sites.push([file, pointer, node.default])));
+  const sites: [string, string, unknown, string][] = [];
+  for (const [file, schema] of files) {
+    forEachSubschema(schema, (node, pointer) => {
+      if (node.default !== undefined) sites.push([file, pointer, node.default, 'default']);
+      if (pointer !== '' && Array.isArray(node.examples)) for (const [index, example] of (node.examples as unknown[]).entries()) sites.push([file, pointer, example, `examples/${index}`]);
+    });
+  }
   if (sites.length === 0) return;
   const ajv = new Ajv({ strict: false, logger: false, allErrors: false });
   ajv.addFormat('date-time', (value: string) => formats['date-time'](value, true));
   for (const schema of files.values()) ajv.addSchema(schema);
-  for (const [file, pointer, value] of sites) {
+  for (const [file, pointer, value, place] of sites) {
     const validate = ajv.getSchema(`${SCHEMA_BASE_URI}${file}#${pointer}`);
     if (validate !== undefined && !validate(value)) {
       const [error] = validate.errors ?? [];
       // ajv's words, but for a closed list, whose values it does not name.
       const reason = error?.keyword === 'enum' ? `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((known) => JSON.stringify(known)).join(', ')}` : (error?.message ?? 'fails');
-      throw new SchemaError(file, `${pointer}/default`, `expected a default its own schema accepts, got ${JSON.stringify(value)}: ${error?.instancePath ? `at ${error.instancePath} it` : 'it'} ${reason}`);
+      throw new SchemaError(file, `${pointer}/${place}`, `expected ${place === 'default' ? 'a default' : 'an example'} its own schema accepts, got ${JSON.stringify(value)}: ${error?.instancePath ? `at ${error.instancePath} it` : 'it'} ${reason}`);
     }
   }
 }
