@@ -138,8 +138,9 @@ export function schemaTooDeep(text: string): string | undefined {
 /**
  * Reads every `*.json` file of `schemaDir` and checks it: valid JSON without a key doubled in
  * an object, a valid draft-07 schema (a `$schema`, if any, draft-07's: {@link DRAFT_07_META_SCHEMAS}),
- * only known keywords (`KNOWN_KEYWORDS`), every `$ref` in every subschema resolvable, a `$id`
- * under {@link SCHEMA_BASE_URI} named after the file. A file with `properties.type.const` and
+ * only known keywords (`KNOWN_KEYWORDS`), every `$ref` in every subschema resolvable, a file
+ * name a message type can have (ASCII letters, digits, `_`, `-`, `.`, starting with a letter),
+ * a `$id` under {@link SCHEMA_BASE_URI} named after the file. A file with `properties.type.const` and
  * `x-direction` is a message schema and needs a `title`, `description`, `x-direction` (a
  * direction or an array of both), `x-audience`, `x-delivery`, `x-spec-section` and at least one
  * example; `definitions.json` and `protocol.json` are read as such; any other file is a document
@@ -240,8 +241,9 @@ export function contractFromTexts(texts: ReadonlyMap<string, string>): Contract 
       const found = resolvePointer(schema, pointer);
       throw new SchemaError(name, pointer, `not a valid draft-07 schema: expected ${error === undefined ? 'a valid schema' : metaSchemaWants(error, found)}, got ${JSON.stringify(found)}`);
     }
+    checkFileName(name, schema, files);
     if (schema.$id !== SCHEMA_BASE_URI + name) {
-      throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${schema.$id === undefined ? 'none' : JSON.stringify(schema.$id)}`);
+      throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${schema.$id === undefined ? 'none' : JSON.stringify(schema.$id)}${copyOf(name, schema, files)}`);
     }
     checkKeywords(name, schema);
   }
@@ -274,6 +276,32 @@ export function contractFromTexts(texts: ReadonlyMap<string, string>): Contract 
   for (const message of messages) checkStateKey(message, files);
   const model = { messages, documents, definitions, protocolSchema, protocol: readProtocol(protocolSchema), files };
   return { ...model, bundle: bundleContract(model) };
+}
+
+/** A message type, and so the name of its file before `.json`: it names the reference's links and generated code too. */
+const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+/**
+ * A file name no message type can have (`New Whale.json`, `trades copy.json`) is refused at the
+ * file, first: the `$id` and type its other refusals proposed were refused in turn, the file
+ * name last (tDJ F5).
+ *
+ * @throws SchemaError at the file's root, saying to move a copy out of the folder or to rename the file
+ */
+function checkFileName(name: string, schema: SchemaNode, files: ReadonlyMap<string, SchemaNode>): void {
+  const stem = name.slice(0, -'.json'.length);
+  if (TYPE_NAME.test(stem)) return;
+  const copy = copyOf(name, schema, files);
+  const renamed = stem.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, '');
+  const advice = copy || `: rename it${TYPE_NAME.test(renamed) ? ` (as ${JSON.stringify(`${renamed}.json`)})` : ''}, or move it out of the schemas folder if it is no part of the contract`;
+  throw new SchemaError(name, '', `expected a file name of ASCII letters, digits, "_", "-" and ".", starting with a letter, then ".json" (a message type names its file, and the file its $id), got ${JSON.stringify(name)}${advice}`);
+}
+
+/** `, the $id of trades.json: …` when `schema`'s `$id` is another file's (a backup copy beside it, `trades.orig.json`), else `''`. */
+function copyOf(name: string, schema: SchemaNode, files: ReadonlyMap<string, SchemaNode>): string {
+  const original = [...files.keys()].find((other) => other !== name && schema.$id === SCHEMA_BASE_URI + other);
+  if (original === undefined) return '';
+  return `, the $id of ${original}: a copy of it? Every *.json file at the top of the schemas folder is read as part of the contract: move a backup out of the folder (a new message type is named after its file, and gives that name to its $id and its type)`;
 }
 
 function toMessageSchema(file: string, schema: SchemaNode, files: ReadonlyMap<string, SchemaNode>): MessageSchema {
@@ -326,7 +354,7 @@ function toMessageSchema(file: string, schema: SchemaNode, files: ReadonlyMap<st
   if (typeof type !== 'string') throw new SchemaError(file, '/properties/type', 'a message schema needs `"type": { "const": "<message type>" }`');
   // It names the file, the reference's anchors (`#message-hello world` linked nowhere) and keys
   // of generated objects (`__proto__` stopped generate in esbuild, no file named: a hostile tester).
-  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(type)) throw new SchemaError(file, '/properties/type/const', `expected a message type of ASCII letters, digits, "_", "-" and ".", starting with a letter (it names the file, the reference's links and generated code), got ${JSON.stringify(type)}`);
+  if (!TYPE_NAME.test(type)) throw new SchemaError(file, '/properties/type/const', `expected a message type of ASCII letters, digits, "_", "-" and ".", starting with a letter (it names the file, the reference's links and generated code), got ${JSON.stringify(type)}`);
   if (`${type}.json` !== file) {
     // A copy of a message's schema, its type left as it was: not a rename (a hostile tester).
     const taken = files.has(`${type}.json`) ? `; ${type}.json defines the type "${type}" already: give this message a type of its own, "${file.replace(/\.json$/, '')}"` : '';

@@ -151,12 +151,34 @@ describe('loadContract', () => {
   it('refuses a message type that cannot name a file, a link of the reference and generated code alike (`__proto__` stopped generate with no file named; `hello world` linked nowhere)', async () => {
     const ping = JSON.parse(readFileSync('schemas/ping.json', 'utf8')) as SchemaNode;
     for (const type of ['__proto__', 'hello world', 'héllo']) {
-      const file = `${type}.json`;
+      // (In a file of a valid name: a file named after such a type is refused for its name first, below.)
+      const file = 'odd.json';
       const message = { ...ping, $id: `https://realtime-contract.dev/schemas/${file}`, title: 'OddMessage', properties: { ...ping.properties, type: { const: type } }, examples: [{ type, timestamp: 1 }] };
       const error = await loadContract(schemasWith({ [file]: () => message })).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(SchemaError);
       expect((error as Error).message).toBe(`${file}#/properties/type/const: expected a message type of ASCII letters, digits, "_", "-" and ".", starting with a letter (it names the file, the reference's links and generated code), got ${JSON.stringify(type)}`);
     }
+  });
+
+  it('refuses a file no message type can be named after at the file, first, and says a copy is one (its $id, then its type were proposed and refused in turn, the name last: tDJ F5)', async () => {
+    const whale = JSON.parse(readFileSync('schemas/whale.json', 'utf8')) as SchemaNode;
+    const named = 'expected a file name of ASCII letters, digits, "_", "-" and ".", starting with a letter, then ".json" (a message type names its file, and the file its $id), got';
+    const copy = 'a copy of it? Every *.json file at the top of the schemas folder is read as part of the contract: move a backup out of the folder (a new message type is named after its file, and gives that name to its $id and its type)';
+    // A copy as Finder makes it, its $id and type left as they were.
+    const copied = await loadContract(schemasWith({ 'whale copy.json': () => whale })).catch((caught: unknown) => caught);
+    expect(copied).toMatchObject({ file: 'whale copy.json', pointer: '' });
+    expect((copied as Error).message).toBe(`whale copy.json#: ${named} "whale copy.json", the $id of whale.json: ${copy}`);
+    // Its $id set to what the old refusal proposed, a URI with a raw space: the name is still the fault.
+    for (const file of ['New Whale.json', '__proto__.json', 'héllo.json']) {
+      const error = await loadContract(schemasWith({ [file]: () => ({ ...whale, $id: `https://realtime-contract.dev/schemas/${file}` }) })).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ file, pointer: '' });
+      expect((error as Error).message).toMatch(`${file}#: ${named} ${JSON.stringify(file)}: rename it`);
+    }
+    const renamed = await loadContract(schemasWith({ 'New Whale.json': () => ({ ...whale, $id: 'https://realtime-contract.dev/schemas/New Whale.json' }) })).catch((caught: unknown) => caught);
+    expect((renamed as Error).message).toBe(`New Whale.json#: ${named} "New Whale.json": rename it (as "New_Whale.json"), or move it out of the schemas folder if it is no part of the contract`);
+    // A backup of a valid name (trades.orig.json): its $id, another file's, says it is a copy.
+    const backup = await loadContract(schemasWith({ 'trades.orig.json': () => JSON.parse(readFileSync('schemas/trades.json', 'utf8')) })).catch((caught: unknown) => caught);
+    expect((backup as Error).message).toBe(`trades.orig.json#/$id: expected "https://realtime-contract.dev/schemas/trades.orig.json", got "https://realtime-contract.dev/schemas/trades.json", the $id of trades.json: ${copy}`);
   });
 
   it("says what the meta-schema wants in its own words, and a missing $id as none (it read \"expected must be object,boolean\", \"got undefined\": a hostile tester)", async () => {
