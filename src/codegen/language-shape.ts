@@ -66,7 +66,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   };
   /** `node` at the place named `title` (bundle pointer `at`): a $ref to a definition of its own where quicktype would declare a type. */
   const place = (node: SchemaNode, title: string, at: string): SchemaNode => {
-    if (node.$ref !== undefined) return node;
+    if (node.$ref !== undefined) return node.description === undefined ? { ...node, ...inlinedDescription(node.$ref) } : node;
     if (isStringList(node)) {
       // A nullable list (`enum: ["limit", null]`) is its list of strings, nullable where it stands:
       // quicktype named it after its values' property alone (`Kind`, then `PurpleKind` when another
@@ -89,6 +89,22 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
       return { ...define(name, { ...inside(union, name, at, true), title: name }, title, at), ...(description ? { description } : {}) };
     }
     return inside(node, title, at);
+  };
+  /**
+   * The description of the definition a bare `$ref` names, where quicktype writes that definition
+   * in place (a number, a string, an array: no type of its own to carry it), as the reference
+   * and the TypeScript types show it: Go and Python dropped it (tDJ F6). `{}` for a type declared
+   * by name (an object, a closed list, a union), whose own comment says it.
+   */
+  const inlinedDescription = (ref: string): SchemaNode => {
+    let target = definitionOf(ref, bundle.definitions)?.node;
+    // Through a definition that is a `$ref` itself, whose own description comes first.
+    let description = target?.description;
+    for (let hops = 0; target?.$ref !== undefined && hops < 64; hops++) {
+      target = definitionOf(target.$ref, bundle.definitions)?.node;
+      description ??= target?.description;
+    }
+    return description === undefined || target === undefined || target.properties !== undefined || isStringList(target) || isUnion(target, bundle) ? {} : { description };
   };
   /** An object's properties, each at its place. */
   const hoist = (node: SchemaNode, parent: string, at: string): SchemaNode => ({

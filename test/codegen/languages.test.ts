@@ -791,6 +791,33 @@ describe('an object that names fields made open (found by a hostile tester)', ()
   });
 });
 
+describe('a field written as a bare $ref to a number definition (tDJ F6: the reference and TypeScript showed its description, Go and Python dropped it)', () => {
+  it("carries the definition's description on the Go field and the Python attribute; a description beside the $ref still wins", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'realtime-contract-primitive-ref-'));
+    try {
+      mkdirSync(path.join(dir, 'schemas'));
+      for (const file of contract.files.keys()) {
+        const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', file), 'utf8')) as SchemaNode;
+        if (file === 'definitions.json') schema.definitions!.Quantity = { title: 'Quantity', type: 'number', exclusiveMinimum: 0, description: 'Amount traded, in units of the base asset.' };
+        if (file === 'trades.json') {
+          schema.definitions!.TradeData!.properties!.quantity = { $ref: 'definitions.json#/definitions/Quantity' };
+          schema.definitions!.TradeData!.properties!.total = { $ref: 'definitions.json#/definitions/Quantity', description: 'Quantity times price.' };
+        }
+        writeFileSync(path.join(dir, 'schemas', file), JSON.stringify(schema));
+      }
+      const emitted = await emitLanguages(await loadContract(path.join(dir, 'schemas')));
+      const goText = emitted.get(GO_FILE)!;
+      expect(goText).toMatch(/\n\t\/\/ Amount traded, in units of the base asset\.\n\tQuantity +float64 +`json:"quantity"`/);
+      expect(goText).toMatch(/\n\t\/\/ Quantity times price\.\n\tTotal +float64 +`json:"total"`/);
+      const pythonText = emitted.get(PYTHON_FILE)!;
+      expect(pythonText).toMatch(/\n {4}quantity: float\n {4}"""Amount traded, in units of the base asset\."""\n/);
+      expect(pythonText).toMatch(/\n {4}total: float\n {4}"""Quantity times price\."""\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Go encoders of nested slices and maps, and of a required union (a hostile tester: `[][]float64{nil}` was written `[null]`, a nil union `null`, both refused)', () => {
   it.skipIf(!goTool.available)(`write each nil slice or map held in an array or a map as [] or {}, and refuse a required union left nil ${goTool.reason}`.trimEnd(), async () => {
     const dir = path.join(work, 'nested-schemas');
