@@ -26,10 +26,9 @@ describe('a required field added beside a similarly named one (tDJ F8)', () => {
   /** The required property `trade` misses, described as validateMessage and validate --all-errors (whose first fault may be another) describe it. */
   const described = (trade: unknown) => {
     const check = (copy: unknown) => validators.strict('trades', copy, 'strict') as CompiledValidatorError[] | null;
-    const every = validators.every.trades!;
-    const recheckEvery = (copy: unknown) => (every.call({ strict: true }, copy) ? null : ((every as unknown as { errors: CompiledValidatorError[] }).errors));
-    every.call({ strict: true }, trade);
-    return [describeCompiledErrors(check(trade)!, trade, 'strict', check)[0], describeCompiledErrors((every as unknown as { errors: CompiledValidatorError[] }).errors.filter((e) => e.keyword === 'required'), trade, 'strict', recheckEvery)[0]];
+    const every = validators.every.trades! as unknown as { (this: { strict: boolean }, data: unknown): boolean; errors: CompiledValidatorError[] };
+    const recheckEvery = (copy: unknown) => (every.call({ strict: true }, copy) ? null : every.errors);
+    return [describeCompiledErrors(check(trade)!, trade, 'strict', check)[0], describeCompiledErrors(recheckEvery(trade)!.filter((e) => e.keyword === 'required'), trade, 'strict', recheckEvery)[0]];
   };
 
   it('an older trade, with its fee and no fees, is told fees is missing, not to rename fee', () => {
