@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as v8 from 'node:v8';
+import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
 import { preview } from '../runtime/errors.js';
 import { optionChecks } from '../shared/options.js';
@@ -20,8 +21,8 @@ export interface MemoryStreamStoreOptions {
    * entry itself, its cursor, its user's log and the slots in the logs (a 300-byte frame counts
    * about 800 B); a user with entries counts their id's characters once; what is kept of a user
    * whose entries are all evicted (to tell their old cursor `gap`) counts 128 B and the user id,
-   * at most a quarter of `maxBytes`. The store keeps its own copy of a key and of a user id,
-   * never the larger string one was cut from. The heap holds about `maxBytes` for them
+   * at most a quarter of `maxBytes`. The store keeps its own copy of a key, of a user id and
+   * of a type, never the larger string one was cut from. The heap holds about `maxBytes` for them
    * (measured, Node 20: 0.5 to 1.05 times, with short or 256-character user ids, one user per
    * message or 1 000). Default 256 MiB, or half of what the heap's old space leaves past a
    * semi-space of young generation when that is less (see {@link defaultMaxBytes}, which reads
@@ -185,6 +186,19 @@ function oneByte(frame: string): string {
  */
 function ownCopy(text: string): string {
   return text === '' ? text : copyOf(text, pastLatin1(text) ? 'utf16le' : 'latin1');
+}
+
+/** The contract's message type names, each its own string: what an entry keeps as its `type`. */
+const TYPE_NAMES: ReadonlyMap<string, MessageType> = new Map(MESSAGE_TYPES.map((type) => [type, type]));
+
+/**
+ * The store's own string for the message type `type`: the contract's name, or a copy of one it
+ * does not know. The caller's may be cut from a larger text (`line.split(',')[0]`: from 13
+ * characters, `system_health`, V8 makes a slice that keeps the whole batch alive), which the
+ * entry would keep uncounted: the heap held 4 times `maxBytes` (tDN F3).
+ */
+function ownType(type: MessageType): MessageType {
+  return TYPE_NAMES.get(type) ?? (ownCopy(type) as MessageType);
 }
 
 /**
@@ -375,7 +389,7 @@ export class MemoryStreamStore implements StreamStore {
     const position = ++this.seq;
     const cursor = formatCursor(this.epoch, position);
     const text = oneByte(frame(cursor));
-    const entry: Stored = { cursor, userId, type, frame: text, key: key ? ownCopy(key) : (key ?? null), position, at: this.now(), bytes: Buffer.byteLength(text), held: heldBytes(text, key) };
+    const entry: Stored = { cursor, userId, type: ownType(type), frame: text, key: key ? ownCopy(key) : (key ?? null), position, at: this.now(), bytes: Buffer.byteLength(text), held: heldBytes(text, key) };
     this.keep(entry);
     this.evict();
     for (const listener of this.listeners) {
@@ -503,7 +517,7 @@ export class MemoryStreamStore implements StreamStore {
         const frame = oneByte(given);
         if (!(Number.isSafeInteger(position) && position > store.seq)) throw new Error(`restoreMemoryStore: position ${position} does not follow ${store.seq}`);
         store.seq = position;
-        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ? ownCopy(key) : (key ?? null), position, at, bytes: Buffer.byteLength(frame), held: heldBytes(frame, key) });
+        store.keep({ cursor: formatCursor(store.epoch, position), userId, type: ownType(type), frame, key: key ? ownCopy(key) : (key ?? null), position, at, bytes: Buffer.byteLength(frame), held: heldBytes(frame, key) });
       }
       store.evict();
     };

@@ -67,6 +67,20 @@ describe('MemoryStreamStore: what the heap holds for what it counts', () => {
     expect(size).toBeLessThan(30_000);
     expect(ratio).toBeLessThanOrEqual(1.3);
   });
+
+  it("keeps the contract's own string for an entry's type, not one cut from a larger text: the heap holds no more than 1.3 times maxBytes (tDN F3: a system_health type split from a CSV line, 13 characters, a V8 slice, kept its whole batch alive uncounted, and the heap held 4 times maxBytes)", { timeout: 120_000 }, async () => {
+    const { ratio, size, err } = await heldPerByteCounted(`
+      for (let b = 0; b < 300; b++) {
+        const batch = Array.from({ length: 100 }, (_, k) => 'system_health,healthy,' + String(b * 100 + k).padStart(8, '0') + ',' + 'x'.repeat(2000)).join('\\n');
+        for (const line of batch.split('\\n')) {
+          const type = line.split(',')[0];
+          await store.append(null, type, (cursor) => '{"type":"system_health","cursor":"' + cursor + '","data":{"status":"healthy"}}');
+        }
+      }`);
+    expect(err).toBe('');
+    expect(size).toBeLessThan(30_000);
+    expect(ratio).toBeLessThanOrEqual(1.3);
+  });
 });
 
 /** Runs `script` (an ES module, `STORE` the store's module URL) in a child node given `flags`, on its command line or in NODE_OPTIONS; its exit code, stdout and the end of its stderr. */
