@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as v8 from 'node:v8';
+import { isMainThread, resourceLimits as workerLimits } from 'node:worker_threads';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
 import { preview } from '../runtime/errors.js';
@@ -26,8 +27,11 @@ export interface MemoryStreamStoreOptions {
    * (measured, Node 20: 0.5 to 1.05 times, with short or 256-character user ids, one user per
    * message or 1 000). Default 256 MiB, or half of what the heap's old space leaves past a
    * semi-space of young generation when that is less (see {@link defaultMaxBytes}, which reads
-   * `--max-old-space-size` and `--max-semi-space-size`: `--max-old-space-size=128`: 56 MiB; 48:
-   * 16 MiB; 32: 8 MiB; 24: 4 MiB; 16: 2 MiB), so give a larger one only with a heap to match.
+   * `--max-old-space-size` and `--max-semi-space-size`, in a worker its `resourceLimits`, and
+   * checks them against V8's heap limit: `--max-old-space-size=128`: 56 MiB; 48: 16 MiB; 32:
+   * 8 MiB; 24: 4 MiB; 16: 2 MiB; when they do not give the limit, as in a worker made with
+   * `execArgv: []` in a process given the flags, the default of the smallest old space the limit
+   * may hold, 8 MiB for a limit of 256 MiB), so give a larger one only with a heap to match.
    */
   maxBytes?: number | undefined;
   /** How long an entry is kept, in milliseconds: an integer ≥ 0, 0 for no age bound (as the Redis store reads it: one `maxAgeMs` means the same in both, and a fraction is a RangeError in both, PEXPIRE taking whole milliseconds only). Default 300 000 (5 min). */
@@ -57,19 +61,67 @@ const ENTRY_OVERHEAD_BYTES = 512;
 /** A semi-space of the young generation when `--max-semi-space-size` is not given (Node 20 on 64-bit): the young generation takes 3 of them on top of the old space in the heap limit. */
 const SEMI_SPACE_BYTES = 16 * 1024 * 1024;
 
+const MEBIBYTE = 1024 * 1024;
+
 /**
- * The value of the last `--<name>=<n>` flag (`-` or `_` between words, as V8 takes them) this
- * process was started with, in NODE_OPTIONS or on its command line (`process.execArgv`), which
- * comes after and wins, as Node reads them; undefined when there is none.
+ * The arguments of NODE_OPTIONS as Node splits them: at spaces outside double quotes, the quotes
+ * dropped and a backslash inside them taking the next character as it is
+ * (`"--max-old-space-size=64" --max-semi-space-size="64"` is two flags of 64).
  */
-function v8Flag(name: string): number | undefined {
-  const pattern = new RegExp(`^--${name.replaceAll('-', '[-_]')}=(\\d+)$`);
-  let value: number | undefined;
-  for (const arg of [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv]) {
-    const match = pattern.exec(arg);
-    if (match) value = Number(match[1]);
+function nodeOptionsArgs(options: string): string[] {
+  const args: string[] = [];
+  let current: string | undefined;
+  let quoted = false;
+  for (let i = 0; i < options.length; i++) {
+    let c = options[i]!;
+    if (c === '\\' && quoted && i + 1 < options.length) c = options[++i]!;
+    else if (c === '"') {
+      quoted = !quoted;
+      current ??= '';
+      continue;
+    } else if (/\s/.test(c) && !quoted) {
+      if (current !== undefined) args.push(current);
+      current = undefined;
+      continue;
+    }
+    current = (current ?? '') + c;
   }
-  return value;
+  if (current !== undefined) args.push(current);
+  return args;
+}
+
+/** The V8 flags that size the heap, each the last one given, in MiB (0 is V8's "not given": undefined); `unread` when one of them (or `--max-heap-size`, which does not say the split) is spelt in a way not read. */
+interface HeapFlags {
+  old?: number;
+  semi?: number;
+  unread: boolean;
+}
+
+/**
+ * The heap's V8 flags this process (or worker) was started with, in NODE_OPTIONS and then on
+ * its command line (`process.execArgv`), which comes after and wins, as Node reads them; the
+ * last one of a name wins, as V8 takes them. Spelt as V8 takes them: one dash or two, `-` or
+ * `_` between words, a value of decimal digits after `=`, with a `+` before them or not
+ * (`-max_old_space_size=+64`). A value of 0 is V8's "not given".
+ */
+function heapFlags(): HeapFlags {
+  const flags: HeapFlags = { unread: false };
+  const read = /^--?max[-_](old|semi)[-_]space[-_]size=\+?(\d+)$/;
+  const mentions = /max[-_]?(old|semi)[-_]?space|max[-_]?heap[-_]?size/i;
+  for (const arg of [...nodeOptionsArgs(process.env.NODE_OPTIONS ?? ''), ...process.execArgv]) {
+    const match = read.exec(arg);
+    if (match) {
+      const value = Number(match[2]);
+      if (match[1] === 'old') flags.old = value > 0 ? value : undefined;
+      else flags.semi = value > 0 ? value : undefined;
+    } else if (mentions.test(arg)) flags.unread = true;
+  }
+  return flags;
+}
+
+/** A semi-space of `bytes` as V8 sizes it, in bytes: rounded up to a power of two, 1 MiB at least. */
+function semiSpace(bytes: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(bytes, MEBIBYTE)));
 }
 
 /**
@@ -77,43 +129,64 @@ function v8Flag(name: string): number | undefined {
  * old space leaves when that is less: the old space, less the semi-space a scavenge may move
  * into it at once (but at least a quarter of the old space is kept), halved
  * (`--max-old-space-size=16`: 2 MiB; 24: 4 MiB; 32: 8 MiB; 48: 16 MiB; 64: 24 MiB; 128: 56 MiB;
- * 528 or more: 256 MiB). The old space is `--max-old-space-size` when given (in NODE_OPTIONS or
- * on the command line), else `v8.getHeapStatistics().heap_size_limit` less the 3 semi-spaces of
- * young generation it also counts; the semi-space is `--max-semi-space-size` when given (V8
- * rounds it up to a power of two: 24 is 32 MiB), else what the limit leaves past the old space
- * (16 MiB: `--max-old-space-size=48` gives a limit of 96 MiB). Before, a fixed 48 MiB was taken
- * off the limit and 16 MiB set aside: with `--max-semi-space-size=64` a 64 MiB old space got
- * 96 MiB and the process died of OOM (tDF F5); it gets 8 MiB. The store counts what its entries
- * take in the heap (frames as V8 keeps them, 512 B an entry), so the other half is left to the
- * rest of the process. Where V8's statistics are not to be had, 256 MiB.
+ * 528 or more: 256 MiB). V8's heap limit (`v8.getHeapStatistics().heap_size_limit`) counts the
+ * old space and 3 semi-spaces of young generation. The old space is `--max-old-space-size` and
+ * the semi-space `--max-semi-space-size` (V8 rounds it up to a power of two: 24 is 32 MiB),
+ * read from NODE_OPTIONS and the command line as Node and V8 take them (see heapFlags); in a
+ * worker thread, one not given is read from the worker's `resourceLimits`
+ * (`maxOldGenerationSizeMb`; `maxYoungGenerationSizeMb`, which holds 3 semi-spaces). One still
+ * unknown is what the limit leaves past the other; with neither (the main thread, no heap flag),
+ * the semi-space is Node's default, 16 MiB at most, and the old space the limit less 48 MiB (or
+ * half a limit of 48 MiB or less).
+ *
+ * What was read must give the heap limit: both within 1 MiB, or, with only the old space known,
+ * the limit must leave 3 semi-spaces of a power of two past it. When it does not (a flag given where this thread does not see it,
+ * which V8 still applies to every heap of the process: a worker made with `execArgv: []` or
+ * `env: {}` in a process started with the flags), or a heap flag is spelt in a way not read
+ * (`--max-semi-space-size= 64`, `--max-heap-size`), the default is the one of the smallest old
+ * space the limit may hold: past the largest power-of-two semi-space whose 3 fit in it (a limit
+ * of 256 MiB: a 64 MiB old space and semi-space, 8 MiB), which is no more than the default of
+ * any split of that limit, so safe whatever the split (tDN F1, F2: such a process or worker got
+ * 96 MiB in a 64 MiB old space and died of OOM). Give `maxBytes` to keep more there.
+ *
+ * The store counts what its entries take in the heap (frames as V8 keeps them, 512 B an entry),
+ * so the other half is left to the rest of the process. Where V8's statistics are not to be
+ * had, 256 MiB.
  */
 export function defaultMaxBytes(): number {
-  const cap = 256 * 1024 * 1024;
-  const mebibyte = 1024 * 1024;
+  const cap = 256 * MEBIBYTE;
   try {
     const limit = v8.getHeapStatistics().heap_size_limit;
     if (!(Number.isFinite(limit) && limit > 0)) return cap;
-    const oldFlag = v8Flag('max-old-space-size');
-    const semiFlag = v8Flag('max-semi-space-size');
-    const semi = semiFlag !== undefined && semiFlag > 0 ? mebibyte * 2 ** Math.ceil(Math.log2(semiFlag)) : undefined;
-    let oldSpace: number;
-    let setAside: number;
-    if (oldFlag !== undefined && oldFlag > 0 && oldFlag * mebibyte < limit) {
-      oldSpace = oldFlag * mebibyte;
-      setAside = semi ?? (limit - oldSpace) / 3;
-    } else if (semi !== undefined && limit > 3 * semi) {
-      oldSpace = limit - 3 * semi;
-      setAside = semi;
-    } else {
+    const flags = heapFlags();
+    const worker = isMainThread ? undefined : workerLimits;
+    const oldGiven = flags.old ?? (worker?.maxOldGenerationSizeMb !== undefined && worker.maxOldGenerationSizeMb > 0 ? worker.maxOldGenerationSizeMb : undefined);
+    const semiGiven = flags.semi !== undefined ? semiSpace(flags.semi * MEBIBYTE) : worker?.maxYoungGenerationSizeMb !== undefined && worker.maxYoungGenerationSizeMb > 0 ? semiSpace((worker.maxYoungGenerationSizeMb * MEBIBYTE) / 3) : undefined;
+    const old = oldGiven === undefined ? undefined : oldGiven * MEBIBYTE;
+    // The split, when what was read gives the limit.
+    let split: { oldSpace: number; semi: number } | undefined;
+    if (flags.unread) split = undefined;
+    else if (old !== undefined && semiGiven !== undefined) split = Math.abs(old + 3 * semiGiven - limit) < MEBIBYTE ? { oldSpace: old, semi: semiGiven } : undefined;
+    else if (old !== undefined) {
+      const semi = (limit - old) / 3;
+      split = semi >= MEBIBYTE / 4 && Math.abs(semiSpace(semi) - semi) < MEBIBYTE / 4 ? { oldSpace: old, semi } : undefined;
+    } else if (semiGiven !== undefined) split = limit - 3 * semiGiven > 0 ? { oldSpace: limit - 3 * semiGiven, semi: semiGiven } : undefined;
+    else {
       // Node 20 gives a limit of the old space and 48 MiB for every --max-old-space-size, 16 (64 MiB) as
-      // 128 (176) (measured for 8 to 256). Before, the young generation was taken off only above
-      // 96 MiB, and the store alone died of OOM at 16 (tDB F2). A limit of 48 MiB or less is not one the flags give: half of it.
-      oldSpace = limit > 3 * SEMI_SPACE_BYTES ? limit - 3 * SEMI_SPACE_BYTES : limit / 2;
-      setAside = SEMI_SPACE_BYTES;
+      // 128 (176) (measured for 8 to 256), and no default semi-space is larger. Before, the young generation was
+      // taken off only above 96 MiB, and the store alone died of OOM at 16 (tDB F2). A limit of 48 MiB or less
+      // is not one the flags give: half of it.
+      split = { oldSpace: limit > 3 * SEMI_SPACE_BYTES ? limit - 3 * SEMI_SPACE_BYTES : limit / 2, semi: SEMI_SPACE_BYTES };
+    }
+    if (split === undefined) {
+      // Whatever the split: the smaller the old space, the less the default, so the largest semi-space the limit holds.
+      let semi = MEBIBYTE;
+      while (3 * semi * 2 < limit) semi *= 2;
+      split = { oldSpace: limit - 3 * semi, semi };
     }
     // A scavenge moves up to a semi-space into the old space, and gives up (OOM) when that much
     // is not free; a small old space keeps a quarter of itself (16: 2 MiB).
-    const usable = Math.max(oldSpace / 4, oldSpace - setAside);
+    const usable = Math.max(split.oldSpace / 4, split.oldSpace - split.semi);
     return Math.max(1, Math.min(cap, Math.floor(usable / 2)));
   } catch {
     return cap;

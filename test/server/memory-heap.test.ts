@@ -1,4 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { MemoryStreamStore } from '../../src/server/index.js';
 
@@ -118,6 +123,60 @@ describe('MemoryStreamStore: the default maxBytes follows the old space configur
       console.log(store.size < 40000 && newest.cursor === last.cursor);`;
     for (const [flags, where] of [[['--max-old-space-size=64', '--max-semi-space-size=64'], 'command line'], [['--max-old-space-size=96', '--max-semi-space-size=64'], 'NODE_OPTIONS']] as const) {
       expect(await runWith([...flags], where, fill), `${flags.join(' ')} (${where})`).toEqual({ code: 0, out: 'true', err: '' });
+    }
+  });
+});
+
+describe('MemoryStreamStore: the default maxBytes never exceeds the heap it runs in', () => {
+  const defaults = (flags: string[], where: 'command line' | 'NODE_OPTIONS') => runWith(flags, where, 'const { defaultMaxBytes } = await import(STORE); console.log(defaultMaxBytes() / 2 ** 20);');
+
+  it("reads --max-old-space-size and --max-semi-space-size spelt as Node and V8 take them (quoted in NODE_OPTIONS, =+64, one dash), and falls back to the default of the smallest old space the heap limit may hold when a heap flag is spelt in a way it does not read (tDN F1: these gave 96 MiB in a 64 MiB old space and the process died of OOM)", { timeout: 120_000 }, async () => {
+    const cases: [string[], 'command line' | 'NODE_OPTIONS'][] = [
+      [['"--max-old-space-size=64"', '"--max-semi-space-size=64"'], 'NODE_OPTIONS'],
+      [['--max-old-space-size="64"', '--max-semi-space-size="64"'], 'NODE_OPTIONS'],
+      [['--max-old-space-size=+64', '--max-semi-space-size=+64'], 'command line'],
+      [['-max-old-space-size=64', '-max_semi_space_size=64'], 'command line'],
+      // V8 takes a space after the '=' (a limit of 256 MiB); not read, so the smallest old space 256 MiB may hold: 64 MiB past 3 semi-spaces of 64.
+      [['--max-old-space-size=64', '--max-semi-space-size= 64'], 'command line'],
+      // --max-heap-size does not say the split.
+      [['--max-heap-size=256'], 'command line'],
+    ];
+    for (const [flags, where] of cases) expect(await defaults(flags, where), `${flags.join(' ')} (${where})`).toEqual({ code: 0, out: '8', err: '' });
+    // What the flags give is what the heap limit holds: read as given, they keep their own default.
+    expect(await defaults(['"--max-old-space-size=128"'], 'NODE_OPTIONS')).toEqual({ code: 0, out: '56', err: '' });
+  });
+
+  it("reads a worker thread's resourceLimits, and a worker that does not see the process's heap flags (execArgv: [], env: {}) gets the default of the smallest old space its heap limit may hold, not one past it (tDN F2: such workers got 96 MiB in a 64 MiB old space and died of ERR_WORKER_OUT_OF_MEMORY)", { timeout: 120_000 }, async () => {
+    // Node 20's tsx loader does not reach workers: the store bundled to JavaScript.
+    const dir = await mkdtemp(join(tmpdir(), 'memory-heap-'));
+    try {
+      const store = join(dir, 'memory-store.mjs');
+      await build({ entryPoints: [fileURLToPath(new URL('../../src/server/memory-store.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', outfile: store, logLevel: 'silent' });
+      const script = join(dir, 'workers.mjs');
+      await writeFile(script, `import { Worker } from 'node:worker_threads';
+        const body = "const { parentPort, workerData } = require('node:worker_threads'); import(workerData).then((m) => parentPort.postMessage(m.defaultMaxBytes() / 2 ** 20));";
+        const out = {};
+        for (const [name, options] of Object.entries(JSON.parse(process.argv[2]))) {
+          out[name] = await new Promise((resolve, reject) => new Worker(body, { ...options, eval: true, workerData: ${JSON.stringify(pathToFileURL(store).href)} }).once('message', resolve).once('error', reject));
+        }
+        console.log(JSON.stringify(out));`);
+      const run = (args: string[], env: NodeJS.ProcessEnv, workers: Record<string, object>) => {
+        const child = spawn(process.execPath, [...args, script, JSON.stringify(workers)], { stdio: ['ignore', 'pipe', 'pipe'], env });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d));
+        child.stderr.on('data', (d: Buffer) => (err += d));
+        return new Promise<{ code: number | null; out: unknown; err: string }>((resolve) => child.once('exit', (code) => resolve({ code, out: out === '' ? out : JSON.parse(out), err })));
+      };
+      const { NODE_OPTIONS: _, ...env } = process.env;
+      // A 64 MiB old space and semi-spaces of 64 (a limit of 256 MiB): 8 MiB, as in the main thread.
+      const flags = ['--max-old-space-size=64', '--max-semi-space-size=64'];
+      expect(await run(flags, env, { inherited: {}, 'execArgv: []': { execArgv: [] }, 'resourceLimits but flags': { resourceLimits: { maxOldGenerationSizeMb: 512 } } })).toEqual({ code: 0, out: { inherited: 8, 'execArgv: []': 8, 'resourceLimits but flags': 8 }, err: '' });
+      expect(await run([], { ...env, NODE_OPTIONS: flags.join(' ') }, { inherited: {}, 'env: {}': { env: {} } })).toEqual({ code: 0, out: { inherited: 8, 'env: {}': 8 }, err: '' });
+      // No flags: the worker's own heap, as the same sizes given as flags.
+      expect(await run([], env, { young: { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 192 } }, old: { resourceLimits: { maxOldGenerationSizeMb: 64 } }, small: { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 6 } }, none: {} })).toEqual({ code: 0, out: { young: 8, old: 24, small: 31, none: 256 }, err: '' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
