@@ -870,7 +870,7 @@ describe('listen', () => {
     expect(moved.status).toBe(2);
     expect(moved.stderr).toContain('the server refused the upgrade with HTTP 302 Found; Location: wss://example.com/api/ws\n');
     const credentialed = await listen([url, '--count', '1']);
-    expect(credentialed.stderr).toContain('the server refused the upgrade with HTTP 302 Found; Location: https://[redacted]@idp.example/login?%73ession%5Fid=[redacted]&next=[redacted]\n');
+    expect(credentialed.stderr).toContain('the server refused the upgrade with HTTP 302 Found; Location: https://[redacted]@idp.example/login?[redacted]&[redacted]\n');
   });
 
   it('exits 0 on a conforming stream of every type with pings on time', async () => {
