@@ -874,7 +874,7 @@ export async function checkExamples(contract: Contract, validatorsCode: string):
       // Imported here: as-written reaches generated/ (through validate), which `generate` must
       // not need to load, or a checkout whose generated/ is broken could not be repaired.
       const { asWritten } = await import('../languages/as-written.js');
-      const fault = asWritten(describeCompiledErrors(errors, example, 'strict', check)[0]!, example, () => undefined);
+      const fault = asWritten(describeCompiledErrors(errors, example, 'strict')[0]!, example, () => undefined);
       throw new SchemaError(schema.file, `/examples/${index}${fault.pointer}`, `the example fails its own schema: ${fault.message}`);
     }
   }

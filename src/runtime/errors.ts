@@ -2,7 +2,7 @@
 // need a working generated/ to repair a broken one.
 import type { Direction } from '../../generated/contract.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
-import { escapeToken, parsePointer, resolvePointer } from './json-pointer.js';
+import { escapeToken, resolvePointer } from './json-pointer.js';
 
 /**
  * One reason a message was rejected: plain data (strings and numbers only), so it survives
@@ -64,23 +64,17 @@ export function validationError(pointer: string, keyword: string, expected: stri
  * value matches no branch of an `anyOf` (a nullable field), the fault inside the branch it
  * nearly matched (an object with a wrong field), or else every branch's expectation
  * (`one of "luno", … or null`).
- *
- * @param recheck the same validator (type and mode) as `errors` came from, run again on a copy of
- *   `value`: a required property missing beside a key one edit or two from it is hinted as that
- *   key misspelt (`"platfrom" is written: did you mean "platform"?`) only when the copy with the
- *   key renamed does not then miss the key itself, which the schema requires there (`fee` beside
- *   a required `fees` newly added; tDJ F8). Without it, any such key is hinted.
  */
-export function describeCompiledErrors(errors: readonly CompiledValidatorError[], value: unknown, mode: 'strict' | 'tolerant' = 'strict', recheck?: Recheck): ValidationErrors {
+export function describeCompiledErrors(errors: readonly CompiledValidatorError[], value: unknown, mode: 'strict' | 'tolerant' = 'strict'): ValidationErrors {
   const strict = mode !== 'tolerant';
   const last = errors[errors.length - 1];
   if (last === undefined) return [validationError('', 'unknown', 'a valid message', preview(value))];
-  if (last.keyword !== 'anyOf') return [describeOne(last, value, strict, recheck)];
+  if (last.keyword !== 'anyOf') return [describeOne(last, value, strict)];
   const branches = errors.filter((error) => error !== last);
   // A branch that failed deeper than the anyOf, or on the object's own keys, had the right
   // shape: its fault is the useful one.
   const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
-  if (inside) return [describeOne(inside, value, strict, recheck)];
+  if (inside) return [describeOne(inside, value, strict)];
   const here = at(last, value);
   // A branch's closed list says more than its type: `one of "luno", … or null`, not `a string
   // or one of …` (which reads as if any string would do). ajv checks a branch's type, then its
@@ -100,15 +94,12 @@ function listOfType(next: CompiledValidatorError | undefined, type: CompiledVali
   return values !== undefined && values.every((v) => types.includes(typeof v) || (typeof v === 'number' && types.includes(Number.isInteger(v) ? 'integer' : 'number')));
 }
 
-/** A compiled validator run again on another value: its errors, or null when the value passes (undefined: the same, for `checkMessage`'s unknown type). */
-export type Recheck = (value: unknown) => readonly CompiledValidatorError[] | null | undefined;
-
-function describeOne(error: CompiledValidatorError, value: unknown, strict: boolean, recheck: Recheck | undefined): ValidationError {
+function describeOne(error: CompiledValidatorError, value: unknown, strict: boolean): ValidationError {
   const { keyword, params, instancePath } = error;
   switch (keyword) {
     case 'required': {
       const name = String(params.missingProperty);
-      return validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property ${quote(name)}`, 'nothing', requiredHint(instancePath, name, value, recheck));
+      return validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property ${quote(name)}`, 'nothing', requiredHint(instancePath, name, value));
     }
     case 'additionalProperties':
     case 'x-closed': {
@@ -275,7 +266,7 @@ function formatHint(here: unknown, strict: boolean): string | undefined {
 }
 
 /** A message of an enveloped type with its fields at the top level instead of in `data`, all of them or this one. */
-function requiredHint(instancePath: string, name: string, value: unknown, recheck: Recheck | undefined): string | undefined {
+function requiredHint(instancePath: string, name: string, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (instancePath === '/data' && Object.prototype.hasOwnProperty.call(value, name)) return `${JSON.stringify(name)} is at the top level of the message: the spec puts it in data`;
   // The reverse: a keepalive message (flat) written in the envelope of the others (a fresh user).
@@ -286,8 +277,7 @@ function requiredHint(instancePath: string, name: string, value: unknown, rechec
   // A key written beside it that is a misspelling of it (`platfrom`): the fault the producer made.
   const here = resolvePointer(value, instancePath);
   if (typeof here === 'object' && here !== null) {
-    // Not a key the schema requires there itself (`fee` beside a required `fees`): renamed, it would be missed.
-    const typo = Object.keys(here).find((key) => key !== name && closestType(key, [name]) === name && !recheck?.(renamed(value, instancePath, key, name))?.some((e) => e.keyword === 'required' && e.instancePath === instancePath && e.params.missingProperty === key));
+    const typo = Object.keys(here).find((key) => key !== name && closestType(key, [name]) === name);
     if (typo !== undefined) return `${JSON.stringify(typo)} is written: did you mean ${JSON.stringify(name)}?`;
   }
   if (instancePath !== '' || name !== 'data') return undefined;
@@ -298,21 +288,6 @@ function requiredHint(instancePath: string, name: string, value: unknown, rechec
   // Said as a condition: a stray key may be no field of the type at all (`foo`), and moving it would not help.
   const shown = stray.slice(0, 3).map((key) => JSON.stringify(key));
   return `if ${shown.join(', ')}${stray.length > 3 ? ', …' : ''} ${stray.length === 1 ? 'is a field' : 'are fields'} of the message, the spec wraps ${stray.length === 1 ? 'it' : 'them'} in data: {"type":${JSON.stringify(type)},"data":{${shown.map((key) => `${key}:…`).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
-}
-
-/** A copy of `value` whose object at `instancePath` has `key` renamed `name`: only the objects on the way are copied. */
-function renamed(value: unknown, instancePath: string, key: string, name: string): unknown {
-  const tokens = parsePointer(instancePath);
-  const copy = (node: unknown, depth: number): unknown => {
-    const object = (Array.isArray(node) ? [...(node as unknown[])] : { ...(node as object) }) as Record<string, unknown>;
-    if (depth < tokens.length) object[tokens[depth]!] = copy(object[tokens[depth]!], depth + 1);
-    else {
-      object[name] = object[key];
-      delete object[key];
-    }
-    return object;
-  };
-  return copy(value, 0);
 }
 
 /**

@@ -2,7 +2,7 @@ import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, SERVER_MESSAGE_TYPES, type Directi
 import type { ReceivedMessage, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
 import { checkMessage, checkPingMessage, checkPongMessage, type CompiledNoticeSink, type CompiledValidatorError } from '../../generated/validators.js';
-import { describeCompiledErrors, describeEnvelope, describeThrown, preview, validationError, type Recheck, type RejectionReason, type ValidationErrors } from './errors.js';
+import { describeCompiledErrors, describeEnvelope, describeThrown, preview, validationError, type RejectionReason, type ValidationErrors } from './errors.js';
 
 /**
  * `strict` for producers and CI: unknown fields and unknown message types are rejected, and
@@ -197,7 +197,7 @@ function noOtherOption(call: string, options: object): void {
 /** The description of what a compiled validator refused; a getter that throws while it is described is described instead. */
 function rejected(errors: CompiledValidatorError[], value: unknown, mode: ValidationMode): ValidationFailure {
   try {
-    return failure('invalid', describeCompiledErrors(errors, value, mode, recheck(value, mode)));
+    return failure('invalid', describeCompiledErrors(errors, value, mode));
   } catch (error) {
     return failure('invalid', describeThrown(error, value));
   }
@@ -223,12 +223,7 @@ function classify(value: unknown, mode: ValidationMode, direction: Direction | u
   const errors = checkMessage(type, value, mode, notices, true);
   if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
   if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type, MESSAGE_TYPES_LIST));
-  return failure('invalid', describeCompiledErrors(errors, value, mode, recheck(value, mode)));
-}
-
-/** The validator `value` (a message object of a known type) was refused by, for the description to try a copy with (errors.ts cannot import generated/). */
-function recheck(value: unknown, mode: ValidationMode): Recheck {
-  return (copy) => checkMessage((value as { type: string }).type, copy, mode);
+  return failure('invalid', describeCompiledErrors(errors, value, mode));
 }
 
 const CLIENT_TYPES: readonly string[] = CLIENT_MESSAGE_TYPES;
