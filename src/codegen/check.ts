@@ -232,6 +232,8 @@ function isTypeUnion(node: SchemaNode): boolean {
  *  - two properties of one object, or two values of one closed list, do not differ only in case
  *    or punctuation (`side`, `Side`; `"buy"`, `"Buy"`): Go and Python gave both one name, and
  *    one of them silently took the other's.
+ *  - a definition is a schema object: one whose schema is `true` is told to write `{}`, one whose
+ *    schema is `false` to leave it out (after the checks of its name above).
  */
 function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
   // Every type's name: definitions' keys and every title (a file's, a nested schema's), each of which has a received twin.
@@ -259,6 +261,21 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
       // A title names a type where the schema is one (an object, a closed list, a union of JSON
       // types: Go's struct); elsewhere it is a label (`"Price in quote currency"`).
       else if (typeof node.title === 'string' && pointer !== '' && (node.properties !== undefined || node.enum !== undefined || node.type === 'object' || isTypeUnion(node))) typeName(node.title, file, `${pointer}/title`, 'a title');
+      // A definition whose schema is `true` or `false` is no subschema the walk visits: it went
+      // through no check of a definition, and generate wrote a type ServerMessage or Static beside
+      // the one the code exports or imports, which did not compile (a tester, tDP F11).
+      for (const [name, definition] of Object.entries(node.definitions ?? {})) {
+        if (typeof definition !== 'boolean') continue;
+        const at = `${pointer}/definitions/${escapeToken(name)}`;
+        typeName(name, file, at, 'a definition name');
+        throw new SchemaError(
+          file,
+          at,
+          definition
+            ? 'expected a schema object, got true, which the generators do not read as a definition: write {} (any value), the same schema'
+            : 'expected a schema some value satisfies, got false, which the Go and Python types cannot carry: leave the definition out, and every $ref to it',
+        );
+      }
       const seen = new Map<string, string>();
       for (const key of Object.keys(node.properties ?? {})) {
         const at = `${pointer}/properties/${escapeToken(key)}`;

@@ -72,3 +72,20 @@ describe('a property whose schema is true (any value)', () => {
     expect(verdict).toEqual(['trades.json', '/definitions/TradeData/properties/meta/additionalProperties', expect.stringContaining('{} for any value), got true')]);
   }, 60_000);
 });
+
+describe('a definition whose schema is true or false', () => {
+  // It went through no check of a definition: `"Static": true` gave typebox.ts a const Static beside
+  // its import of Static, which did not compile, and `true` an object type in types.ts but
+  // Type.Unknown() in typebox.ts (a tester, tDP F11).
+  const define = (name: string, value: boolean) => (s: Schema) => void ((s.definitions as Record<string, unknown>)[name] = value);
+  it('is put through the checks of a definition\'s name first', async () => {
+    expect(await generateTrades(define('Static', true))).toEqual(['trades.json', '/definitions/Static', expect.stringContaining('a name the generated TypeBox or Python module imports')]);
+    expect(await generateTrades(define('ServerMessage', true))).toEqual(['trades.json', '/definitions/ServerMessage', expect.stringContaining('a type the generated code or the package exports')]);
+    expect(await generateTrades(define('bad_name', false))).toEqual(['trades.json', '/definitions/bad_name', expect.stringContaining('PascalCase')]);
+  }, 60_000);
+
+  it('is refused at its place with the form to write: {} for true, leave it out for false', async () => {
+    expect(await generateTrades(define('Whatever', true))).toEqual(['trades.json', '/definitions/Whatever', expect.stringMatching(/got true, .*: write \{\} \(any value\), the same schema$/)]);
+    expect(await generateTrades(define('Whatever', false))).toEqual(['trades.json', '/definitions/Whatever', expect.stringMatching(/got false, .*: leave the definition out/)]);
+  }, 60_000);
+});
