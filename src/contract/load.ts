@@ -5,7 +5,7 @@ import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
-import { followRefs, recursionProblem, resolveRef } from './refs.js';
+import { followRefs, recursionProblem, resolveRef, resolveRefValue } from './refs.js';
 import { linkPath } from './link-path.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
@@ -939,11 +939,22 @@ function referencedFirst(files: ReadonlyMap<string, SchemaNode>): string[] {
 /**
  * Every `$ref`, in every subschema, resolves among the schema files. One whose `%` is not followed
  * by two hex digits of UTF-8 (`#/definitions/100%`) is told so, and how a `%` is written: it
- * stopped the loader and `diff` with a bare "URI malformed", no file named (tCW F6).
+ * stopped the loader and `diff` with a bare "URI malformed", no file named (tCW F6). One that
+ * resolves to a boolean schema (a definition `true` or `false`) is told so, with the form to write.
  */
 function checkRefs(file: string, root: SchemaNode, files: ReadonlyMap<string, SchemaNode>): void {
   forEachSubschema(root, (node, pointer) => {
     if (node.$ref !== undefined && !resolveRef(files, file, node.$ref)) {
+      // A definition `true` or `false` is there: "resolves to nothing" sent the user looking for a
+      // typo in a name spelt right (a tester, tDP F1).
+      const target = resolveRefValue(files, file, node.$ref);
+      if (typeof target?.value === 'boolean') {
+        const at = `${target.file === file ? '' : target.file}#${target.pointer}`;
+        const what = target.value
+          ? `true (any value), which the contract does not read behind a $ref: write {} at ${at}, the same schema`
+          : `false (no value is valid), which the Go and Python types cannot carry: leave out ${at} and every $ref to it`;
+        throw new SchemaError(file, `${pointer}/$ref`, `$ref "${node.$ref}" resolves to ${what}`);
+      }
       const escape = badPercentEscape(node.$ref);
       const why = escape === undefined ? '' : `: expected a URI reference, each "%" followed by two hex digits of a UTF-8 character, got ${JSON.stringify(escape)} (a "%" in a name is written "%25")`;
       throw new SchemaError(file, `${pointer}/$ref`, `$ref "${node.$ref}" resolves to nothing${why}`);

@@ -25,6 +25,19 @@ const BASE = new URL(SCHEMA_BASE_URI);
  *   pointer resolves to nothing (or to something that is not a schema object)
  */
 export function resolveRef(files: ReadonlyMap<string, SchemaNode>, file: string, ref: string): RefTarget | undefined {
+  const target = resolveRefValue(files, file, ref);
+  const node = target?.value;
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+  return { file: target!.file, pointer: target!.pointer, node: node as SchemaNode };
+}
+
+/**
+ * What `ref`, written in `file`, points at, as {@link resolveRef} resolves it, whatever it is
+ * (`true`, `false`, a string): the loader names a `$ref` to a boolean schema as such.
+ *
+ * @returns the target's file, pointer and value, or undefined where {@link resolveRef} finds no file or no value
+ */
+export function resolveRefValue(files: ReadonlyMap<string, SchemaNode>, file: string, ref: string): { file: string; pointer: string; value: unknown } | undefined {
   let url: URL;
   let target: string;
   let pointer: string;
@@ -39,9 +52,8 @@ export function resolveRef(files: ReadonlyMap<string, SchemaNode>, file: string,
   }
   if (url.origin !== BASE.origin || !url.pathname.startsWith(BASE.pathname) || url.search !== '') return undefined;
   const root = files.get(target);
-  const node = root === undefined ? undefined : resolvePointer(root, pointer);
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
-  return { file: target, pointer, node: node as SchemaNode };
+  const value = root === undefined ? undefined : resolvePointer(root, pointer);
+  return value === undefined ? undefined : { file: target, pointer, value };
 }
 
 /**

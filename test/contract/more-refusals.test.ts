@@ -190,6 +190,24 @@ describe('a $ref whose "%" escape does not decode', () => {
   });
 });
 
+describe('a $ref to a definition whose schema is true or false', () => {
+  // It was "resolves to nothing": the definition is there, spelt right (a tester, tDP F1).
+  it('says what it resolves to and the form to write, in the same file and in another', async () => {
+    const withAny = (value: boolean, ref: string) => (schema: SchemaNode) => ({ ...schema, definitions: { ...schema.definitions, Any: value as unknown as SchemaNode }, properties: { ...schema.properties, extra: { $ref: ref } } });
+    let error = await loadError({ 'alerts.json': withAny(true, '#/definitions/Any') });
+    expect(error).toMatchObject({ file: 'alerts.json', pointer: '/properties/extra/$ref' });
+    expect(error.problem).toBe('$ref "#/definitions/Any" resolves to true (any value), which the contract does not read behind a $ref: write {} at #/definitions/Any, the same schema');
+    error = await loadError({ 'alerts.json': withAny(false, '#/definitions/Any') });
+    expect(error.problem).toBe('$ref "#/definitions/Any" resolves to false (no value is valid), which the Go and Python types cannot carry: leave out #/definitions/Any and every $ref to it');
+    error = await loadError({
+      'definitions.json': (schema) => ({ ...schema, definitions: { ...schema.definitions, Any: true as unknown as SchemaNode } }),
+      'alerts.json': (schema) => ({ ...schema, properties: { ...schema.properties, extra: { type: 'array', items: { $ref: 'definitions.json#/definitions/Any' } } } }),
+    });
+    expect(error).toMatchObject({ file: 'alerts.json', pointer: '/properties/extra/items/$ref' });
+    expect(error.problem).toContain('resolves to true (any value), which the contract does not read behind a $ref: write {} at definitions.json#/definitions/Any, the same schema');
+  });
+});
+
 describe('a $id in a subschema', () => {
   it('is refused at its place as not supported: draft-07 resolves the $refs under it against it, and one was refused as "resolves to nothing" where draft-07 finds it (tCW F10)', async () => {
     const error = await loadError({
