@@ -918,7 +918,8 @@ const PYTHON_DECODER_NAMES: readonly string[] = ['obj', 'isinstance', 'dict', 'l
  * key or skip; one starting with a letter without case (`数量`), a Go field Go does not export;
  * one of {@link PYTHON_DECODER_NAMES}, which a Python decoder's local would shadow; a title
  * two schemas share; a definition whose `title` is not its key (quicktype names the type
- * after the title, every other generator after the key).
+ * after the title, every other generator after the key); a property whose schema is `true`
+ * (write `{}`), and a property, `items` or `anyOf` / `oneOf` branch whose schema is `false`.
  * Every other construct the loader and the TypeBox generator accept is handled by quicktype
  * (test/codegen/constructs.test.ts holds one small schema per construct).
  *
@@ -971,6 +972,13 @@ export function checkLanguageSupport(contract: Contract): void {
           const advice = keyword === 'items' ? 'for an array that must be empty, use "maxItems": 0' : 'leave the property out (an object with "additionalProperties": false refuses it already)';
           throw new SchemaError(file, `${pointer}/${keyword}`, `expected a schema some value satisfies, got false, which the Go and Python types cannot carry: ${advice}`);
         }
+      }
+      // The same `false` as a branch of a union went to quicktype, which refused it at a pointer
+      // into the generated bundle, in its own words (a tester, tDP F2).
+      for (const keyword of ['anyOf', 'oneOf'] as const) {
+        const branches: unknown[] = Array.isArray(node[keyword]) ? node[keyword] : [];
+        const index = branches.indexOf(false);
+        if (index !== -1) throw new SchemaError(file, `${pointer}/${keyword}/${index}`, 'expected a schema some value satisfies, got false, which the Go and Python types cannot carry: leave the branch out, which admits no value');
       }
     });
   }

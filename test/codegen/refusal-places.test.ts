@@ -89,3 +89,14 @@ describe('a definition whose schema is true or false', () => {
     expect(await generateTrades(define('Whatever', false))).toEqual(['trades.json', '/definitions/Whatever', expect.stringMatching(/got false, .*: leave the definition out/)]);
   }, 60_000);
 });
+
+describe('false as a branch of anyOf', () => {
+  // It went to quicktype, which refused it at messages.schema.json#/…, generate's own output, in its
+  // own words and without advice (a tester, tDP F2).
+  const advice = expect.stringMatching(/got false, which the Go and Python types cannot carry: leave the branch out/);
+  it('is refused at its place in the schema file, in a property, in items and in a map\'s values', async () => {
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { description: 'm', anyOf: [false, { type: 'string' }] }))).toEqual(['trades.json', '/definitions/TradeData/properties/meta/anyOf/0', advice]);
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { description: 'm', type: 'array', items: { anyOf: [{ type: 'string' }, false] } }))).toEqual(['trades.json', '/definitions/TradeData/properties/meta/items/anyOf/1', advice]);
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { description: 'm', type: 'object', additionalProperties: { anyOf: [false, { type: 'null' }] } }))).toEqual(['trades.json', '/definitions/TradeData/properties/meta/additionalProperties/anyOf/0', advice]);
+  }, 60_000);
+});
