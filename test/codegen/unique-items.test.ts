@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonEqual } from '../../src/codegen/validators.js';
+import { JSON_EQUAL_SOURCE, jsonEqual } from '../../src/codegen/validators.js';
 import { tradeValidatorsWith, type Check, type TradeValidators } from '../support/trade-validators.js';
 import { readFileSync } from 'node:fs';
 
@@ -63,5 +63,24 @@ describe('jsonEqual', () => {
     expect(jsonEqual({ a: undefined }, { b: undefined })).toBe(false);
     expect(jsonEqual({}, null)).toBe(false);
     expect(jsonEqual(1, 1.0)).toBe(true);
+  });
+
+  // Taking the keys of every array at every comparison (its index strings) made uniqueItems on
+  // arrays of arrays 10–30 times slower than ajv's equality, which compares by length and index (a tester, tDP F5).
+  it('compares arrays by length and index, never listing their keys, in the source and in the copy the generated modules hold', () => {
+    const generated = new Function(`${JSON_EQUAL_SOURCE}\nreturn jsonEqual;`)() as typeof jsonEqual;
+    for (const equal of [jsonEqual, generated]) {
+      let listed = 0;
+      const watched = (items: unknown[]) => new Proxy(items, { ownKeys: (target) => (listed++, Reflect.ownKeys(target)) });
+      expect(equal(watched([1, [2, 3], { a: [4] }]), watched([1, [2, 3], { a: [4] }]))).toBe(true);
+      expect(equal(watched([[1, 2, 3], [1, 2, 4]]), watched([[1, 2, 3], [1, 2, 5]]))).toBe(false);
+      expect(equal(watched([1, 2]), watched([1, 2, 3]))).toBe(false);
+      expect(listed).toBe(0);
+      expect(equal([1], { 0: 1 })).toBe(false);
+      expect(equal({ 0: 1 }, [1])).toBe(false);
+      expect(equal({ a: [1, { b: null }], c: 'x' }, { c: 'x', a: [1, { b: null }] })).toBe(true);
+      expect(equal([], {})).toBe(false);
+      expect(equal([NaN], [NaN])).toBe(true);
+    }
   });
 });
