@@ -392,7 +392,12 @@ class Emitter {
       if (typeof additionalProperties !== 'object') {
         // `true` is a schema too, but not one the generators read here (a tester, tDJ F9): `{}` is.
         const written = additionalProperties === undefined ? 'none' : JSON.stringify(additionalProperties);
-        fail('additionalProperties', `an object without "properties" needs an "additionalProperties" schema object (a map: the values' schema, {} for any value), got ${written}`);
+        // `false` (no key at all) is an object that must be empty: `{}` would turn it into a map of
+        // any values, `"properties": {}` keeps its meaning (a tester, tDP F8).
+        const advice = additionalProperties === false
+          ? `an object that must be empty: write "properties": {} beside "additionalProperties": false`
+          : `a map: the values' schema, {} for any value`;
+        fail('additionalProperties', `an object without "properties" needs an "additionalProperties" schema object (${advice}), got ${written}`);
       }
       if (required.size > 0) fail('required', '"required" on a map is not supported');
       const values = this.schema(additionalProperties as SchemaNode, [at[0], `${at[1]}/additionalProperties`]);

@@ -71,6 +71,14 @@ describe('a property whose schema is true (any value)', () => {
     const verdict = await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { type: 'object', additionalProperties: true }));
     expect(verdict).toEqual(['trades.json', '/definitions/TradeData/properties/meta/additionalProperties', expect.stringContaining('{} for any value), got true')]);
   }, 60_000);
+
+  it('"additionalProperties": false on an object without properties (one that must be empty) is told to write "properties": {}, not {}, which admits any key', async () => {
+    // It was told "{} for any value", which turns "no key allowed" into "any key, any value" (a tester, tDP F8).
+    const verdict = await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { description: 'm', type: 'object', additionalProperties: false }));
+    expect(verdict).toEqual(['trades.json', '/definitions/TradeData/properties/meta/additionalProperties', expect.stringContaining('(an object that must be empty: write "properties": {} beside "additionalProperties": false), got false')]);
+    expect(verdict).not.toEqual(expect.arrayContaining([expect.stringContaining('for any value')]));
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { description: 'm', type: 'object', properties: {}, additionalProperties: false }))).toBe('generated');
+  }, 60_000);
 });
 
 describe('a definition whose schema is true or false', () => {
