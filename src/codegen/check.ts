@@ -969,7 +969,13 @@ export function checkLanguageSupport(contract: Contract): void {
           throw new SchemaError(file, `${pointer}/${keyword}`, 'expected a schema object, got true, which the generators do not read as a property\'s schema: write {} (any value), the same schema');
         }
         if ((child as unknown) === false) {
-          const advice = keyword === 'items' ? 'for an array that must be empty, use "maxItems": 0' : 'leave the property out (an object with "additionalProperties": false refuses it already)';
+          // Leaving the property out keeps its meaning only where the object is closed: an open one
+          // then admits the key with any value, and was told it "refuses it already" (a tester, tDP F12).
+          const advice = keyword === 'items'
+            ? 'for an array that must be empty, use "maxItems": 0'
+            : node.additionalProperties === false
+              ? 'leave the property out (an object with "additionalProperties": false refuses it already)'
+              : 'this object admits keys it does not name ("additionalProperties" is not false), and no form the generators take refuses one of them: leave the property out to accept the key, or close the object with "additionalProperties": false, which refuses it and every other key it does not name';
           throw new SchemaError(file, `${pointer}/${keyword}`, `expected a schema some value satisfies, got false, which the Go and Python types cannot carry: ${advice}`);
         }
       }

@@ -108,3 +108,17 @@ describe('false as a branch of anyOf', () => {
     expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { description: 'm', type: 'object', additionalProperties: { anyOf: [false, { type: 'null' }] } }))).toEqual(['trades.json', '/definitions/TradeData/properties/meta/additionalProperties/anyOf/0', advice]);
   }, 60_000);
 });
+
+describe('a property whose schema is false (no value)', () => {
+  // In an open object, "leave the property out (an object with additionalProperties false refuses it
+  // already)" lets the key through with any value: the advice did not look at the object (a tester, tDP F12).
+  it('in a closed object is told to leave it out, the object refusing it already; in an open one, that leaving it out accepts the key', async () => {
+    const closed = await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { type: 'object', additionalProperties: false, properties: { a: { type: 'string' }, secret: false } }));
+    expect(closed).toEqual(['trades.json', '/definitions/TradeData/properties/meta/properties/secret', expect.stringMatching(/got false, .*: leave the property out \(an object with "additionalProperties": false refuses it already\)$/)]);
+    for (const additionalProperties of [true, undefined, { type: 'string' }]) {
+      const open = await generateTrades((s) => void (s.definitions.TradeData!.properties.meta = { type: 'object', additionalProperties, properties: { a: { type: 'string' }, secret: false } }));
+      expect(open).toEqual(['trades.json', '/definitions/TradeData/properties/meta/properties/secret', expect.stringContaining('this object admits keys it does not name ("additionalProperties" is not false), and no form the generators take refuses one of them: leave the property out to accept the key, or close the object')]);
+      expect(open).not.toEqual(expect.arrayContaining([expect.stringContaining('refuses it already')]));
+    }
+  }, 60_000);
+});
