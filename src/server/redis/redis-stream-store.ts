@@ -411,7 +411,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  * - Credentials refused while reconnecting (a password changed) → `redis-credentials-refused`
  *   (an error, once per reason until Redis is back), unhealthy, reconnecting with backoff. A
  *   command the store needs refused to the ACL user once running (NOPERM: EVAL or EVALSHA taken
- *   from the user, met at a reconnect) → `redis-command-refused` (an error, once per reason
+ *   from the user, met at a reconnect; a command inside the scripts, such as TIME, Redis 7.0
+ *   words `ERR The user executing the script can't run …`) → `redis-command-refused` (an error, once per reason
  *   until Redis is back), unhealthy, the catch-up retried each 200 ms.
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
  *   error, once per loss), unhealthy, reads and appends reject with `<url> does not answer as
@@ -826,13 +827,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // A command refused to the ACL user once running: EVAL or EVALSHA taken from the user, met at
     // a reconnect (ioredis sends EVAL first on each connection). Only redis-lost was said, the
     // node unhealthy for good (tDG F1).
-    if (started && !closed && running && /^NOPERM\b/.test(err.message)) {
+    if (started && !closed && running && aclRefused(err.message)) {
       lastError = err.message;
       if (!credentialsToldOf.has(err.message)) {
         credentialsToldOf.add(err.message);
         logger.error(
           { event: 'redis-command-refused', url: where, connection: event, err: err.message },
-          'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA): unavailable until the ACL grants it, retrying',
+          'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA, and the commands inside them): unavailable until the ACL grants it, retrying',
         );
       }
       return;
@@ -1383,7 +1384,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * listened nor exited (tCX F3).
    * - READONLY: a replica, which never takes the epoch (one that ROLE did not tell: see replicaOf).
    * - NOPERM: the ACL user may not run EVAL or EVALSHA (ioredis sends EVAL first on each
-   *   connection, then EVALSHA), or a command or key of the read script.
+   *   connection, then EVALSHA), or a command or key of the read script (a command inside a
+   *   script refused is Redis 7.0's `ERR The user executing the script can't run …`: see aclRefused).
    * - CROSSSLOT, MOVED, ASK, CLUSTERDOWN, TRYAGAIN: a Redis Cluster node, which the store does not
    *   support (its scripts take keys of several slots).
    * - WRONGTYPE: one of the keys the read takes (`<keyPrefix>:epoch`, `:seq`, `:head`) holds
@@ -1406,7 +1408,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (code === 'READONLY') return new StartRefused(`Redis at ${where} is a read-only replica (${said}): give the primary's URL`);
     // EVALSHA or EVAL (the store's scripts), or a command of the read script, refused to the ACL
     // user: said as SUBSCRIBE's refusal is. The start waited for ever, a catch-up line each 10 s (tDG F1).
-    if (code === 'NOPERM') return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
+    if (aclRefused(said)) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
     if (code !== undefined && ['CROSSSLOT', 'MOVED', 'ASK', 'CLUSTERDOWN', 'TRYAGAIN'].includes(code)) {
       return new StartRefused(clusterRefusal(said));
     }
@@ -1426,6 +1428,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return undefined;
   }
 
+  /**
+   * Redis refused a command to the ACL user: NOPERM, or, for a command inside a script (TIME in
+   * every script's now_us(), under an ACL of `+@read +@write +@scripting …`), Redis 7.0's
+   * `ERR The user executing the script can't run this command or subcommand` (7.2 says NOPERM).
+   * The start waited on the latter for ever, and a running node did not say redis-command-refused (tDO F3).
+   */
+  function aclRefused(message: string): boolean {
+    return /^NOPERM\b/.test(message) || /^ERR The user executing the script can't run\b/.test(message);
+  }
   const clusterRefusal = (said: string) => `Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
   const anotherApplications = `another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`;
   /** The type the store keeps in each of its own keys (a user's stream is checked at each append instead). */
@@ -1612,7 +1623,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (${credentialsForm()}): ${reason}`);
     // The password was taken; the ACL user lacks a command or the fan-out channel (`&*`, allchannels).
-    if (/NOPERM/.test(reason)) throw new Error(`Redis at ${where} refused a command or channel to this ACL user: ${reason}`);
+    if (/NOPERM/.test(reason) || aclRefused(reason)) throw new Error(`Redis at ${where} refused a command or channel to this ACL user: ${reason}`);
     // The connection was made, and what is there does not know Redis's commands (a POP3 server:
     // `-ERR unknown command`), or says nothing, or hangs up: not the network's fault, as
     // "unreachable" said (a fresh tester). Refused and unroutable addresses never connect.

@@ -150,6 +150,33 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     expect(store.status()).toMatchObject({ healthy: false, detail: expect.stringMatching(/NOPERM .*'eval'/) });
   });
 
+  it("refuses at start an ACL user refused a command inside the store's scripts (TIME), which Redis 7.0 words 'ERR The user executing the script can't run …', not NOPERM; serve exits 2; running, redis-command-refused (tDO F3)", { timeout: 120_000 }, async () => {
+    const server = await start(['--user', 'notime', 'on', '>pw', '~*', '&*', '+@all']);
+    const raw = new Redis(server.url);
+    const url = server.url.replace('redis://', 'redis://notime:pw@');
+    try {
+      // A running node first: restarted with TIME taken from the user (each script asks TIME).
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url, logger });
+      stores.push(store);
+      await server.restart(0, ['--user', 'notime', 'on', '>pw', '~*', '&*', '+@all', '-time']);
+      await waitFor(() => records.some((r) => r.event === 'redis-command-refused'), 'redis-command-refused');
+      expect(records.filter((r) => r.event === 'redis-command-refused')).toHaveLength(1);
+      expect(store.status()).toMatchObject({ healthy: false });
+      await store.close();
+      // A start: the same user refused at once, as for EVAL, not waited on for ever.
+      const refused = `Redis at ${server.url} refused a command or channel to this ACL user: `;
+      const outcome = await settled(url);
+      expect(outcome.startsWith(refused)).toBe(true);
+      expect(outcome).toMatch(/can't run this command|NOPERM/);
+      const run = await serve(url);
+      expect(run.code).toBe(2);
+      expect(run.output.startsWith(`realtime-contract serve: ${refused}`)).toBe(true);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('rejects an rc:head or rc:seq of digits out of range naming the key and the range, not "is it the Redis port?" (tDG F4)', async () => {
     const server = await start();
     const raw = new Redis(server.url);
