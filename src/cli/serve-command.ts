@@ -76,10 +76,10 @@ export interface DemoOptions {
   allowOrigins?: readonly string[];
   /** false: upgrades refused, polling only (`createRealtimeServer`'s `webSocket`). Default true. */
   webSocket?: boolean;
-  /** A message the server refused from the demo producer, with its type (`DemoProducerOptions.onError`). Default: none. */
-  onProducerError?: (error: unknown, type: string) => void;
-  /** A message the server took from the demo producer, with its type (`DemoProducerOptions.onPublished`). Default: none. */
-  onProducerPublished?: (type: string) => void;
+  /** A message the server refused from the demo producer, with its type and user (`DemoProducerOptions.onError`). Default: none. */
+  onProducerError?: (error: unknown, type: string, user?: string) => void;
+  /** A message the server took from the demo producer, with its type and user (`DemoProducerOptions.onPublished`). Default: none. */
+  onProducerPublished?: (type: string, user?: string) => void;
   /** Messages sent before a restart, for the producer's counts to go on from (`DemoProducerOptions.sentBefore`). */
   sentBefore?: Iterable<{ userId: string | null; frame: string }>;
 }
@@ -135,11 +135,12 @@ export function originRefusals(write: (line: string) => void): Logger {
  * (whatever random value it held this round), or once per outage for other errors (a store
  * that is down fails every type alike), not every second; at most 100 faults. `published`,
  * called for each message the server took, ends an outage with a line that says so when its
- * type is one that failed in it: the next one is said again (a fresh user: a third Redis outage
- * went unsaid, and none said it was over). A type that keeps failing while others publish is
- * said once.
+ * stream (type and user, undefined for a broadcast) is one that failed in it: the next one is
+ * said again (a fresh user: a third Redis outage went unsaid, and none said it was over). A type
+ * that keeps failing while others publish, or one user's stream while the same type publishes
+ * to another user, is said once.
  */
-export function producerFaults(write: (line: string) => void): { failed: (error: unknown, type: string) => void; published: (type: string) => void } {
+export function producerFaults(write: (line: string) => void): { failed: (error: unknown, type: string, user?: string) => void; published: (type: string, user?: string) => void } {
   /** Each message's fault said (type, place, keyword): said once for good. */
   const said = new Set<string>();
   /** The other faults said in this outage (a store that is down). */
@@ -148,25 +149,28 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
    * The types that failed so in this outage, each since when (monotonic clock): the outage ends
    * when one of them publishes. Ended by any type's publish, one type the store refuses for good
    * (its stream key of another type) while the others go said its "said once" line every round,
-   * each followed by "publishes again" (tDG F10).
+   * each followed by "publishes again" (tDG F10). Keyed by stream (type and user): one user's
+   * stream of another type (rc:u:{bob}) was said again each round once alice's publish of the
+   * same type ended the outage (tDO F1).
    */
   const failing = new Map<string, number>();
+  const stream = (type: string, user: string | undefined) => (user === undefined ? type : `${type}\u0000${user}`);
   return {
-    failed: (error, type) => {
+    failed: (error, type, user) => {
       const first = error instanceof MessageValidationError ? error.errors[0] : undefined;
       const text = error instanceof Error ? error.message : String(error);
       // A message refused is that type's fault; anything else (a store that is down) is every type's: said once, not once per type.
       const faults = first ? said : outage;
       const fault = first ? `${type} ${first.pointer} ${first.keyword}` : text;
-      if (!first && !failing.has(type)) failing.set(type, performance.now());
+      if (!first && !failing.has(stream(type, user))) failing.set(stream(type, user), performance.now());
       if (faults.has(fault) || said.size + outage.size >= 100) return;
       faults.add(fault);
       write(first
         ? `realtime-contract serve: the demo producer cannot publish ${type}: ${cut(text, 300)} (said once; the other types still go)\n`
         : `realtime-contract serve: the demo producer cannot publish (${type} first): ${cut(text, 300)} (said once; it tries again every round and says when it publishes again)\n`);
     },
-    published: (type) => {
-      const since = failing.get(type);
+    published: (type, user) => {
+      const since = failing.get(stream(type, user));
       if (since === undefined) return;
       write(`realtime-contract serve: the demo producer publishes again (${type} first), after ${Math.round((performance.now() - since) / 1000)} s\n`);
       failing.clear();

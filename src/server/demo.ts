@@ -27,12 +27,13 @@ export interface DemoProducerOptions {
   random?: () => number;
   /**
    * Called for each message the server refuses (a `MessageValidationError` once a schema
-   * changed under the demo, a store that is down), with its type; the round's other messages
-   * still go. Not called once stopped. Default: none.
+   * changed under the demo, a store that is down), with its type and the user whose stream it
+   * was for (undefined for a broadcast, and for `'examples'` and `'round'`); the round's other
+   * messages still go. Not called once stopped. Default: none.
    */
-  onError?: (error: unknown, type: string) => void;
-  /** Called for each message the server took (published or broadcast), with its type: with `onError`, when publishing works again. Not called once stopped. Default: none. */
-  onPublished?: (type: string) => void;
+  onError?: (error: unknown, type: string, user?: string) => void;
+  /** Called for each message the server took (published or broadcast), with its type and user (undefined for a broadcast): with `onError`, when publishing works again. Not called once stopped. Default: none. */
+  onPublished?: (type: string, user?: string) => void;
   /**
    * Messages a producer before this one sent (a demo restarted from its journal), oldest first,
    * each with its user: its trade counts go on from theirs (the last `metrics` of each user, the
@@ -242,12 +243,12 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     const now = new Date().toISOString();
     const sends: Promise<unknown>[] = [];
     // Each message alone: one the server refuses (it throws when the message fails its schema) stops no other.
-    const send = (type: string, publish: () => Promise<unknown>) => {
+    const send = (type: string, publish: () => Promise<unknown>, user?: string) => {
       const failed = (error: unknown) => {
-        if (!stopped) options.onError?.(error, type);
+        if (!stopped) options.onError?.(error, type, ...(user === undefined ? [] : [user]));
       };
       const published = () => {
-        if (!stopped) options.onPublished?.(type);
+        if (!stopped) options.onPublished?.(type, ...(user === undefined ? [] : [user]));
       };
       try {
         sends.push(publish().then(published, failed));
@@ -256,8 +257,8 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
       }
     };
     for (const user of users) {
-      for (const message of userMessages(user)) send(message.type, () => server.publish(user, message));
-      for (const [type, example] of userExamples) send(type, () => server.publish(user, stamped(example, now) as unknown as UserMessage));
+      for (const message of userMessages(user)) send(message.type, () => server.publish(user, message), user);
+      for (const [type, example] of userExamples) send(type, () => server.publish(user, stamped(example, now) as unknown as UserMessage), user);
     }
     for (const [type, example] of globalExamples) send(type, () => server.broadcast(stamped(example, now) as unknown as GlobalMessage));
     const whaleBtc = round2(50 + random() * 200);

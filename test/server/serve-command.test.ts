@@ -25,17 +25,19 @@ describe('the demo producer', () => {
     const server = await startServer();
     try {
       const client = await connect(server.url({ token: await token('alice') }));
-      const refused: { type: string; error: unknown }[] = [];
+      const refused: { type: string; error: unknown; user?: string }[] = [];
       const producer = startDemoProducer(
         {
           publish: (userId, message) => server.rt.publish(userId, message.type === 'trades' ? ({ ...message, data: { ...message.data, side: 'BUY' } } as unknown as typeof message) : message),
           broadcast: (message) => server.rt.broadcast(message),
         },
-        { users: ['alice'], intervalMs: 60_000, onError: (error, type) => refused.push({ type, error }) },
+        { users: ['alice'], intervalMs: 60_000, onError: (error, type, user) => refused.push({ type, error, user }) },
       );
       await producer.round();
       producer.stop();
       expect(refused.map((r) => r.type)).toEqual(['trades']);
+      // With the user whose stream it was for: one user's stream refused is not every user's (tDO F1).
+      expect(refused[0]!.user).toBe('alice');
       expect(refused[0]!.error).toBeInstanceOf(MessageValidationError);
       await client.until(() => client.stream.length === 9);
       expect(client.stream.map((f) => f.type).sort()).toEqual(['ai_tasks', 'alerts', 'balances', 'bots', 'decisions', 'metrics', 'system_health', 'wallet', 'whale']);
@@ -173,6 +175,23 @@ describe('serve --demo: faults of its producer', () => {
     expect(lines).toEqual(['realtime-contract serve: the demo producer cannot publish (whale first): WRONGTYPE rc:g holds a string, not a stream: not stored (said once; it tries again every round and says when it publishes again)\n']);
     published('whale');
     expect(lines.slice(1)).toEqual([expect.stringMatching(/^realtime-contract serve: the demo producer publishes again \(whale first\), after \d+ s\n$/)]);
+  });
+
+  it("says once one user's stream the store refuses while the same type publishes to another user (rc:u:{bob} a string), and when it publishes again (tDO F1)", () => {
+    const lines: string[] = [];
+    const { failed, published } = producerFaults((line) => lines.push(line));
+    const refused = new Error('WRONGTYPE rc:u:{bob} holds a string, not a stream: not stored');
+    for (let round = 0; round < 5; round++) {
+      published('trades', 'alice');
+      failed(refused, 'trades', 'bob');
+      published('alerts', 'alice');
+      failed(refused, 'alerts', 'bob');
+      published('whale');
+    }
+    expect(lines).toEqual(['realtime-contract serve: the demo producer cannot publish (trades first): WRONGTYPE rc:u:{bob} holds a string, not a stream: not stored (said once; it tries again every round and says when it publishes again)\n']);
+    published('trades', 'alice');
+    published('trades', 'bob');
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^realtime-contract serve: the demo producer publishes again \(trades first\), after \d+ s\n$/)]);
   });
 
   it("times an outage on a clock that never steps: the wall clock set back an hour during it said 'after -3597 s' (tAV F3)", () => {
