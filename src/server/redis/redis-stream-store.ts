@@ -1581,9 +1581,22 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (notRedisDetail !== null) throw new Error(lastError);
     evicting = await evictionPolicy();
     started = true;
-    await sub.subscribe(keys.channel);
-    subscribed = true;
+    // A Redis that went away meanwhile (a failover's old primary killed during CLIENT PAUSE … WRITE)
+    // is waited for as one held: before, SUBSCRIBE on the closed connection rejected the start with
+    // "is it the Redis port?" or ioredis's "Stream isn't writeable …" (tDO F4). Lost now: said
+    // "is away" (see catchUpFailed); the subscriber's 'ready' subscribes once it is back (resubscribe).
+    if (cmd.status !== 'ready' || sub.status !== 'ready') onDown();
+    // A connection closed before `started` was not remade (retryStrategy): remade from here on.
+    for (const connection of ownsClient ? [cmd, sub] : [sub]) if (connection.status === 'end') void connection.connect().catch(() => undefined);
+    try {
+      await sub.subscribe(keys.channel);
+      subscribed = true;
+    } catch (err) {
+      if (sub.status === 'ready') throw err;
+    }
     await sync(true);
+    // Asked again once Redis answered: away during the first ask, it told nothing (tDO F4).
+    if (evicting === null) evicting = await evictionPolicy();
     // Asked again once the catch-up is done: a start that waited (NOREPLICAS) on a Redis made a
     // writable replica meanwhile went on and stored on the replica (tDB F5). A running store does
     // not ask again (README).

@@ -194,6 +194,37 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it('waits for a Redis that goes away while it holds the start (CLIENT PAUSE … WRITE), during the first read or after the first redis-waiting line, and starts once it is back (tDO F4)', { timeout: 90_000 }, async () => {
+    const server = await start();
+    for (const when of ['during the first read', 'after the first redis-waiting line'] as const) {
+      const raw = new Redis(server.url);
+      try {
+        await raw.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+      } finally {
+        raw.disconnect();
+      }
+      const { records, logger } = recordingLogger();
+      let outcome: string | undefined;
+      const starting = createRedisStreamStore({ url: server.url, logger, commandTimeoutMs: 1000 }).then(
+        (store) => (stores.push(store), (outcome = 'started'), store),
+        (err: Error) => ((outcome = err.message), undefined),
+      );
+      if (when === 'during the first read') await new Promise((r) => setTimeout(r, 300));
+      else await waitFor(() => records.some((r) => r.event === 'redis-waiting') || outcome !== undefined, 'a redis-waiting line');
+      expect(outcome, when).toBeUndefined();
+      // Killed (a failover's old primary going down mid-pause), back empty and unpaused 3 s later.
+      await server.restart(3000);
+      expect(outcome, when).toBeUndefined();
+      const store = await starting;
+      expect(outcome, when).toBe('started');
+      await waitFor(() => store!.status().healthy, 'the store healthy');
+      // Said as waiting (away, or held before it went), never redis-lost or an error line.
+      expect(records.map((r) => r.event)).toEqual(['redis-waiting', 'redis-store-started']);
+      if (when === 'during the first read') expect(records[0]!.message).toBe(`Redis at ${server.url} is away: waiting for it before the store starts`);
+      await store!.close();
+    }
+  });
+
   it("says each 10 s that the start waits on a Redis holding writes (CLIENT PAUSE … WRITE), never redis-lost before it started (tDG F3)", { timeout: 60_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
