@@ -436,6 +436,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   stream made another type after the start) also fails the reads that take it, rejecting with
  *   `Redis at <url> holds <key> as a <type>, where the store keeps a stream, so that user's
  *   (every user's, for `:g`) resumes and polls with a cursor fail, …: another application's key …`.
+ *   `<keyPrefix>:epoch`, `:seq` or `:head` made another type while running fails every read, rejecting
+ *   with `Redis at <url> holds <key> as a <type>, where the store keeps a string (WRONGTYPE …), so
+ *   every resume and poll fails, as every publish does: another application's key …` (tDO F5).
  * - Redis without its epoch key (deleted after a restore) and refusing to write one (full under
  *   noeviction) → no cursor can be given: reads reject, status() unhealthy (`epoch-refused`,
  *   an error) until a read (the heartbeat's meanwhile) writes one (`epoch-written`). The
@@ -1855,6 +1858,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
               ? "admins' resumes and polls with a cursor fail, and the nodes' catch-up"
               : "that user's resumes and polls with a cursor fail";
         throw new Error(`Redis at ${where} holds ${wrong[1]!} as ${wrong[2]!}, where the store keeps a stream, so ${whose}, as publishes to it do: ${anotherApplications}`);
+      }
+      // rc:epoch, rc:seq or rc:head made another type on a running node (at start, startRefusal
+      // names it): every read and publish failed with Redis's bare WRONGTYPE and the script's SHA,
+      // no key named (tDO F5).
+      if (running && err instanceof ReplyError && /^WRONGTYPE Operation against a key\b/.test(message)) {
+        const found = await ofAnotherType([keys.epoch, keys.seq, keys.head]);
+        if (found !== undefined) {
+          throw new Error(`Redis at ${where} holds ${found} (${message.replace(/\.? script: [^]*$/, '')}), so every resume and poll fails, as every publish does: ${anotherApplications}`);
+        }
       }
       if (!(err instanceof ReplyError) || !message.startsWith('NOEPOCH ')) throw err;
       // Unhealthy before the caller hears of it: the server answers the poll 503, not 500.

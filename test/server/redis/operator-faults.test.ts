@@ -114,6 +114,27 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it('rc:head or rc:epoch made another type on a running node: reads reject naming the key and what to do, not bare WRONGTYPE (tDO F5)', async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const store = await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger });
+      stores.push(store);
+      await store.append(null, 'whale' as never, (cursor) => JSON.stringify({ cursor }));
+      await raw.del('rc:head');
+      await raw.hset('rc:head', 'a', 'b');
+      await expect(store.read({ userId: 'alice', admin: false }, null, 10)).rejects.toThrow(
+        new RegExp(`^Redis at ${server.url} holds rc:head as a hash, where the store keeps a string \\(WRONGTYPE [^)]*\\), so every resume and poll fails, as every publish does: ${way.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+      );
+      await raw.del('rc:head');
+      await raw.rename('rc:epoch', 'rc:epoch-aside');
+      await raw.rpush('rc:epoch', 'x');
+      await expect(store.read({ userId: 'alice', admin: false }, null, 10)).rejects.toThrow(`holds rc:epoch as a list, where the store keeps a string (WRONGTYPE`);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
