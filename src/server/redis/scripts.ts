@@ -56,7 +56,9 @@ end
  * (XLEN). A refusal of what the whole batch needs (a command, the channel, the all-stream) fails
  * the batch with an error reply, nothing written; an entry's own stream (a user's, or the
  * global one) holding another type refuses that entry alone (`!` and the reason), and the
- * others are stored.
+ * others are stored. A sequence the batch would take past 2^53 − 1 (rc:seq set near it by
+ * another application) fails the batch too (`ERR <seq key> holds "<value>", where the store
+ * keeps a decimal integer up to 9007199254740991, … not stored …`): reads refuse such a sequence.
  */
 export const APPEND_SCRIPT: string = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -129,6 +131,12 @@ do
   end
 end
 if stored == 0 then return cursors end
+-- The sequence past 2^53 - 1 (a value another application set near it): every read then failed
+-- as "not Redis" and the next start named the store's own value another application's (tDO F2).
+local seq_was = redis.call('GET', KEYS[2])
+if seq_was and tonumber(seq_was) and tonumber(seq_was) + stored > 9007199254740991 then
+  return redis.error_reply('ERR ' .. KEYS[2] .. ' holds "' .. seq_was .. '", where the store keeps a decimal integer up to 9007199254740991, and ' .. stored .. " more entries would pass it: not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
+end
 
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local maxlen = tonumber(ARGV[2])

@@ -135,6 +135,26 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it('refuses an append that would take rc:seq past 2^53 - 1, naming the key and the limit, and the reads go on (tDO F2)', async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.set('rc:seq', '9007199254740985');
+      const store = await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger });
+      stores.push(store);
+      const append = () => store.append(null, 'whale' as never, (cursor) => JSON.stringify({ cursor }));
+      let refusal: string | undefined;
+      for (let i = 0; i < 10 && refusal === undefined; i++) await append().catch((err: Error) => (refusal = err.message));
+      expect(refusal).toMatch(/^ERR rc:seq holds "900719925474099\d", where the store keeps a decimal integer up to 9007199254740991, and 1 more entries would pass it: not stored; another application's key/);
+      expect(Number(await raw.get('rc:seq'))).toBeLessThanOrEqual(9007199254740991);
+      // The store's reads are not told "not Redis" by a sequence of its own.
+      expect((await store.read({ userId: 'alice', admin: false }, null, 10)).resume).toBeDefined();
+      expect(store.status().healthy).toBe(true);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
