@@ -3,27 +3,14 @@
  * another type, an ACL user without the scripting commands, a store key of a value out of range.
  * Each refusal names what is wrong and what to do.
  */
-import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
 import { findTool } from '../../support/toolchain.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer, serveDemoOnRedis } from './redis-server.js';
 
 const tool = findTool('redis-server');
-const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
 
-/** `serve --demo --port 0 --redis <url>`: its exit code and everything it printed (ended at 60 s, a start that hangs). */
-async function serve(url: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--demo', '--port', '0', '--redis', url], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(timer);
-  return { code, output };
-}
 
 /** How a start settled within `ms` ('started', the rejection's message, or 'still waiting'); a store that started is closed. */
 async function settled(url: string, ms = 20_000): Promise<string> {
@@ -169,7 +156,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       const withoutEval = await settled(server.url.replace('redis://', 'redis://noeval:pw8@'));
       expect(withoutEval.startsWith(refused)).toBe(true);
       expect(withoutEval).toMatch(/'eval'/);
-      const run = await serve(noEvalsha);
+      const run = await serveDemoOnRedis(noEvalsha);
       expect(run.code).toBe(2);
       expect(run.output).toMatch(new RegExp(`^realtime-contract serve: ${refused.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*'evalsha'.*\n$`));
     } finally {
@@ -210,7 +197,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       const outcome = await settled(url);
       expect(outcome.startsWith(refused)).toBe(true);
       expect(outcome).toMatch(/can't run this command|NOPERM/);
-      const run = await serve(url);
+      const run = await serveDemoOnRedis(url);
       expect(run.code).toBe(2);
       expect(run.output.startsWith(`realtime-contract serve: ${refused}`)).toBe(true);
     } finally {

@@ -201,3 +201,19 @@ export class ServerNode {
     clearTimeout(timer);
   }
 }
+
+/**
+ * `serve --demo --port 0 --redis <url>` in a child process: its exit code and everything it printed. A start that
+ * hangs is ended at 60 s (SIGKILL), the child with it: a test of a start refused must not wait for ever.
+ */
+export async function serveDemoOnRedis(url: string): Promise<{ code: number | null; output: string }> {
+  const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--demo', '--port', '0', '--redis', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}

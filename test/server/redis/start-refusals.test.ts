@@ -4,7 +4,6 @@
  * epoch — and with one it has only to wait for (tCX F3: each retried every 200 ms for ever, a
  * `redis-error` line each time, and serve never listened nor exited).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,10 +11,9 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
 import { findTool } from '../../support/toolchain.js';
-import { freePort, RedisServer } from './redis-server.js';
+import { freePort, RedisServer, serveDemoOnRedis } from './redis-server.js';
 
 const tool = findTool('redis-server');
-const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
 
 type Record_ = { level: string } & Record<string, unknown>;
 function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>) => void> } {
@@ -24,18 +22,6 @@ function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn'
   return { records, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-/** `serve --demo --port 0 --redis <url>`: its exit code and everything it printed. */
-async function serve(url: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--demo', '--port', '0', '--redis', url], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  // A start that hangs is ended by the test's own timeout; the child with it.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(timer);
-  return { code, output };
-}
 
 describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it cannot use ${tool.reason}`, () => {
   const servers: RedisServer[] = [];
@@ -92,7 +78,7 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     const { records, logger } = recordingLogger();
     await expect(createRedisStreamStore({ url: replica.url, logger })).rejects.toThrow(said);
     expect(records).toEqual([]);
-    const run = await serve(replica.url);
+    const run = await serveDemoOnRedis(replica.url);
     expect(run.code).toBe(2);
     expect(run.output).toBe(`realtime-contract serve: ${said}\n`);
     // Writable (replica-read-only no): its publishes would stay on it, lost at its next resync (tCZ F5).
