@@ -926,8 +926,11 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
 
   // `true` admits any value, as no schema does (it compared as nothing: a map made open, or an
   // open object whose unnamed fields became numbers, passed as no change: a hostile tester).
-  const extraA = a.additionalProperties === true ? undefined : a.additionalProperties;
-  const extraB = b.additionalProperties === true ? undefined : b.additionalProperties;
+  // `{}` (annotations aside) admits any value too: `{}` and `true` are the same schema (it read
+  // "values of unnamed fields now constrained", the rewrite generate advises: tDP F9).
+  const bothMaps = isSchema(a.additionalProperties) && isSchema(b.additionalProperties);
+  const extraA = a.additionalProperties === true || (!bothMaps && admitsAny(a.additionalProperties)) ? undefined : a.additionalProperties;
+  const extraB = b.additionalProperties === true || (!bothMaps && admitsAny(b.additionalProperties)) ? undefined : b.additionalProperties;
   // An object with `properties` (`{}` too) is a struct (class) in Go and Python when closed, a
   // map otherwise (src/codegen/quicktype.ts, `openObjectAsMap`): the closed side decides whether
   // opening or closing one retypes it there (a map closed into a struct too: a reviewer).
@@ -1011,8 +1014,13 @@ function throughRefs(keyword: string, value: unknown, pointer: string, walk: Wal
 /** `items` (one schema for every item, or a list of them) and `uniqueItems`. */
 function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk, add: Add): void {
   // `true` admits any item, as no `items` does; `false` none (a schema, {@link NOTHING}).
-  const itemsA = a.items === undefined ? undefined : itemsSchema(a.items);
-  const itemsB = b.items === undefined ? undefined : itemsSchema(b.items);
+  const schemaA = a.items === undefined ? undefined : itemsSchema(a.items);
+  const schemaB = b.items === undefined ? undefined : itemsSchema(b.items);
+  // `{}` (annotations aside) admits any item as `true` and no `items` do: the same schema beside
+  // them (`{}` -> `true` read "items no longer constrained", a major break: tDP F9).
+  const bothSchemas = isSchema(schemaA) && isSchema(schemaB);
+  const itemsA = !bothSchemas && admitsAny(schemaA) ? undefined : schemaA;
+  const itemsB = !bothSchemas && admitsAny(schemaB) ? undefined : schemaB;
   if (isSchema(itemsA) && isSchema(itemsB)) compare(itemsA, itemsB, `${pointer}/*`, walk);
   else if (itemsA !== undefined && itemsB === undefined) add({ rule: 'schema-changed', accepts: 'more', before: itemsA, text: 'items no longer constrained' });
   else if (itemsA === undefined && itemsB !== undefined) add({ rule: 'schema-changed', accepts: 'fewer', after: itemsB, text: 'items now constrained' });
@@ -1022,6 +1030,11 @@ function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk
   if (uniqueA !== uniqueB) {
     add(uniqueB ? { rule: 'schema-changed', accepts: 'fewer', text: 'items must now be unique' } : { rule: 'schema-changed', accepts: 'more', text: 'items no longer need to be unique' });
   }
+}
+
+/** Whether `node` is a schema object with no keyword but annotations (`{}`): it admits any value, as `true` does. */
+function admitsAny(node: unknown): boolean {
+  return isSchema(node) && Object.keys(withoutAnnotations(node)).length === 0;
 }
 
 function itemsSchema(items: SchemaNode | SchemaNode[] | boolean): SchemaNode | SchemaNode[] | undefined {

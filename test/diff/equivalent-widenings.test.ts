@@ -224,3 +224,24 @@ describe('a git side is named as it was given, and git\'s <ref>:<path> gets the 
     expect(await diffCli('no-such-ref', 'dir:schemas', repo)).toMatchObject({ code: 2, stderr: 'realtime-contract: no-such-ref: not a folder, tarball or git ref here\n' });
   });
 });
+
+describe('items or a map\'s values of any value, written {}, true or left out, are the same schema', () => {
+  const ISSUES = `${AI_RESULT}/issues/items`;
+  it.each([
+    ['{}', 'true', [{ op: 'replace', path: ISSUES, value: {} }], [{ op: 'replace', path: ISSUES, value: true }]],
+    ['true', '{}', [{ op: 'replace', path: ISSUES, value: true }], [{ op: 'replace', path: ISSUES, value: {} }]],
+    ['{}', 'none', [{ op: 'replace', path: ISSUES, value: {} }], [{ op: 'remove', path: ISSUES }]],
+    ['none', '{ description }', [{ op: 'remove', path: ISSUES }], [{ op: 'replace', path: ISSUES, value: { description: 'An issue.' } }]],
+  ] as [string, string, PatchOperation[], PatchOperation[]][])('items %s -> %s: no change (it read "items no longer constrained", a major break)', async (_from, _to, older, newer) => {
+    const report = await diffPatched(older, newer);
+    expect(report.changes).toEqual([]);
+  });
+
+  it('additionalProperties {} -> true and back: no change (it read "values of unnamed fields now constrained")', async () => {
+    const map = (values: unknown) => [{ op: 'add', path: `${TRADE_DATA}/meta`, value: { type: 'object', additionalProperties: values, description: 'Meta.' } }] as PatchOperation[];
+    for (const [from, to] of [[{}, true], [true, {}]]) {
+      const report = await diffPatched(map(from), map(to), to === true ? '{} for any value' : undefined);
+      expect(report.changes, JSON.stringify([from, to])).toEqual([]);
+    }
+  });
+});
