@@ -4,7 +4,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import type { Contract } from '../contract/index.js';
 import { ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
-import { CODE_POINTS_SOURCE, createAjv, JSON_EQUAL_SOURCE, UNKNOWN_KEY_SOURCE, withoutRuntimeRequires } from './validators.js';
+import { CODE_POINTS_SOURCE, createAjv, JSON_EQUAL_SOURCE, UNKNOWN_KEY_SOURCE, withoutRuntimeRequires, withPrototypeFreeIndices } from './validators.js';
 import { sourceRoot } from './source-root.js';
 
 const ROOT = sourceRoot(import.meta.url);
@@ -23,7 +23,7 @@ export async function emitAllErrorsValidators(contract: Contract): Promise<Map<s
   // The validators' own ajv set-up (closed objects and the date-time profile per call), with every error.
   const ajv = createAjv(contract, _`formats`, { allErrors: true });
   const exportName = (type: string) => `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
-  const code = withoutRuntimeRequires(standaloneCode.default(ajv, Object.fromEntries(contract.messages.map((m) => [exportName(m.type), m.schema.$id!]))));
+  const code = withPrototypeFreeIndices(withoutRuntimeRequires(standaloneCode.default(ajv, Object.fromEntries(contract.messages.map((m) => [exportName(m.type), m.schema.$id!])))));
   const entry = `import * as compiled from 'virtual:compiled.js';
 export const validators = {
   __proto__: null,

@@ -135,6 +135,15 @@ export function withoutRuntimeRequires(code: string): string {
   return code.replaceAll('require("ajv/dist/runtime/equal").default', 'jsonEqual');
 }
 
+/**
+ * ajv's `uniqueItems` on items of scalar types indexes them in a plain object (`indices[item] = i`):
+ * a string item `"__proto__"` set that object's prototype, no index, so `["__proto__", "__proto__"]`
+ * passed (tDP F3). The index made an object without a prototype, where every string is an own key.
+ */
+export function withPrototypeFreeIndices(code: string): string {
+  return code.replace(/\bconst (indices\d*) = \{\};/g, 'const $1 = Object.create(null);');
+}
+
 /** Source of {@link unknownKey} for the generated modules. */
 export const UNKNOWN_KEY_SOURCE = `function unknownKey(data, known) {
   for (const key in data) if (!known.includes(key)) return key;
@@ -426,7 +435,7 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
   const messageExports = new Set(contract.messages.map((m) => exportName(m.type)));
-  const code = withDateTimeTypeParams(withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(withoutRuntimeRequires(standaloneCode.default(ajv, exports))))))))))))), messageExports)));
+  const code = withDateTimeTypeParams(withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(withPrototypeFreeIndices(withoutRuntimeRequires(standaloneCode.default(ajv, exports)))))))))))))), messageExports)));
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\nexport ${CODE_POINTS_SOURCE}\nexport ${JSON_EQUAL_SOURCE}\n`],
     ['compiled.js', compiledSource(withKnownObject(code))],

@@ -24,6 +24,7 @@ beforeAll(async () => {
     legs: { type: 'array', uniqueItems: true, description: 'Venues of the trade.', items: { type: 'object', additionalProperties: false, required: ['venue'], properties: { venue: { type: 'string' } } } },
     grid: { type: 'array', uniqueItems: true, description: 'Rows.', items: { type: 'array', items: { type: 'number' } } },
     anything: { type: 'array', uniqueItems: true, description: 'Any values, each once.' },
+    tags: { type: 'array', uniqueItems: true, description: 'Tags, each once.', items: { type: 'string' } },
   });
 }, 120_000);
 
@@ -42,6 +43,10 @@ describe('uniqueItems on arrays of objects, of arrays and of any values', () => 
     ['two equal objects', { legs: [{ venue: 'a' }, { venue: 'a' }] }],
     ['two equal arrays', { grid: [[1, 2], [3], [1, 2]] }],
     ['two equal nested values, keys in another order', { anything: [{ x: [1, { y: 2, z: null }] }, 'x', { x: [1, { z: null, y: 2 }] }] }],
+    ['two equal strings', { tags: ['a', 'b', 'a'] }],
+    ['two equal strings named like a property of every object', { tags: ['constructor', 'toString', 'constructor'] }],
+    // ajv's code indexed strings in a plain object: the second "__proto__" set its prototype, unseen (tDP F3).
+    ['two "__proto__" strings', { tags: JSON.parse('["__proto__", "x", "__proto__"]') as string[] }],
   ])('refuses %s in the strict, tolerant and every-error validators', (_name, data) => {
     expect(verdicts(data)).toEqual([false, false, false]);
   });
@@ -49,6 +54,7 @@ describe('uniqueItems on arrays of objects, of arrays and of any values', () => 
   it.each([
     ['objects that differ', { legs: [{ venue: 'a' }, { venue: 'b' }] }],
     ['arrays that differ in order or length', { grid: [[1, 2], [2, 1], [1, 2, 3], []] }],
+    ['strings that differ, "__proto__" among them', { tags: ['__proto__', 'constructor', 'a'] }],
     ['values of different shapes', { anything: [{ x: [1, { y: 2 }] }, { x: [1, { y: 3 }] }, [], {}, [1], { 0: 1 }, 1, '1', null, true] }],
   ])('accepts %s', (_name, data) => {
     expect(verdicts(data)).toEqual([true, true, true]);
