@@ -179,7 +179,9 @@ function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean
     case 'maxItems':
       return `an array of at ${keyword === 'minItems' ? 'least' : 'most'} ${plural(params.limit, 'item')}`;
     case 'uniqueItems':
-      return 'an array without duplicate items';
+      // The pair ajv found (`j` before `i`): in a long array of objects equal but for key order or
+      // `1` vs `1.0`, the array's pointer alone did not find them (tDP F7).
+      return typeof params.i === 'number' && typeof params.j === 'number' ? `an array without duplicate items (items ${params.j} and ${params.i} are equal)` : 'an array without duplicate items';
     case 'multipleOf':
       return `a multiple of ${String(params.multipleOf)}`;
     case 'pattern':

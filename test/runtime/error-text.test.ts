@@ -263,7 +263,9 @@ describe('keywords the shipped schemas do not use yet are described in words (fo
     expect(describe1('multipleOf', { multipleOf: 0.01 }, 0.075).message).toBe('expected a multiple of 0.01, got 0.075');
     expect(describe1('minItems', { limit: 1 }, []).message).toBe('expected an array of at least 1 item, got an empty array');
     expect(describe1('maxItems', { limit: 2 }, [1, 2, 3]).message).toBe('expected an array of at most 2 items, got an array of 3 items');
-    expect(describe1('uniqueItems', { i: 1, j: 0 }, [1, 1]).message).toBe('expected an array without duplicate items, got an array of 2 items');
+    // The pair is named: in a long array the array's pointer alone did not find it (tDP F7).
+    expect(describe1('uniqueItems', { i: 1, j: 0 }, [1, 1]).message).toBe('expected an array without duplicate items (items 0 and 1 are equal), got an array of 2 items');
+    expect(describe1('uniqueItems', { i: 37, j: 12 }, Array.from({ length: 50 }, (_, n) => (n === 37 ? 12 : n))).message).toBe('expected an array without duplicate items (items 12 and 37 are equal), got an array of 50 items');
     expect(describe1('maxLength', { limit: 3 }, 'abcd').message).toBe('expected a string of at most 3 characters, got "abcd"');
     // A closed list of many values is cut after 20 (10,000 of them made an error of 89 KB: a hostile tester).
     const values = Array.from({ length: 10_000 }, (_, i) => `v${i}`);
