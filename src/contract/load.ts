@@ -113,14 +113,17 @@ const DRAFT_07_META_SCHEMA = 'http://json-schema.org/draft-07/schema#';
 
 /**
  * The `$schema` values a file may declare (or none): draft-07's meta-schema, with or without
- * its empty fragment, and ajv's alias of it, `http://json-schema.org/schema` (read as draft-07).
+ * its empty fragment. Not `http://json-schema.org/schema`, ajv's alias of draft-07: that URI names
+ * the latest draft, and other tools read the file shipped as written so (Python's jsonschema as
+ * 2020-12: tDP F6).
  */
-const DRAFT_07_META_SCHEMAS: ReadonlySet<string> = new Set([DRAFT_07_META_SCHEMA, 'http://json-schema.org/draft-07/schema', 'http://json-schema.org/schema#', 'http://json-schema.org/schema']);
+const DRAFT_07_META_SCHEMAS: ReadonlySet<string> = new Set([DRAFT_07_META_SCHEMA, 'http://json-schema.org/draft-07/schema']);
 
 /** What to do about a `$schema` outside {@link DRAFT_07_META_SCHEMAS}, after its refusal's "got …". */
 function draftAdvice(declared: unknown): string {
   if (typeof declared !== 'string') return ': $schema is a URI, a string';
   if (/^https?:\/\/json-schema\.org\/draft-07\/schema#?$/i.test(declared)) return ': the same draft, whose meta-schema is named with http:// (and in lower case), as the shipped schemas write it';
+  if (/^https?:\/\/json-schema\.org\/schema#?$/i.test(declared)) return ': that URI names the latest draft, whichever it is (other tools read the file as 2020-12): declare draft-07 by its own URI';
   return ': the contract is read as draft-07 only: write the file in draft-07 (a later keyword is then told its draft-07 form, "definitions" for "$defs") and declare that draft';
 }
 

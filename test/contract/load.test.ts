@@ -56,6 +56,9 @@ describe('loadContract', () => {
       'metrics.json': (schema) => ({ ...schema, $schema: 7 }),
       'alerts.json': (schema) => ({ ...schema, $id: 'https://x/alerts.json' }),
       'balances.json': (schema) => ({ ...schema, foo: 1 }),
+      // The latest draft's URI (ajv's alias of draft-07) was read as draft-07, and shipped so (tDP F6).
+      'ping.json': (schema) => ({ ...schema, $schema: 'http://json-schema.org/schema#' }),
+      'pong.json': (schema) => ({ ...schema, $schema: 'http://json-schema.org/schema' }),
     });
     const error = await loadContract(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaError);
@@ -66,6 +69,8 @@ describe('loadContract', () => {
       expect.stringMatching(/^balances\.json#\/foo: unknown keyword "foo"/),
       `bots.json#/$schema: ${expected} "http://json-schema.org/draft-04/schema#": the contract is read as draft-07 only: write the file in draft-07 (a later keyword is then told its draft-07 form, "definitions" for "$defs") and declare that draft`,
       `metrics.json#/$schema: ${expected} 7: $schema is a URI, a string`,
+      `ping.json#/$schema: ${expected} "http://json-schema.org/schema#": that URI names the latest draft, whichever it is (other tools read the file as 2020-12): declare draft-07 by its own URI`,
+      `pong.json#/$schema: ${expected} "http://json-schema.org/schema": that URI names the latest draft, whichever it is (other tools read the file as 2020-12): declare draft-07 by its own URI`,
       expect.stringMatching(/^trades\.json#\/\$schema: expected "http:\/\/json-schema\.org\/draft-07\/schema#" \(draft-07\), got "https:\/\/json-schema\.org\/draft\/2020-12\/schema": the contract is read as draft-07 only/),
       `whale.json#/$schema: ${expected} "https://json-schema.org/draft-07/schema#": the same draft, whose meta-schema is named with http:// (and in lower case), as the shipped schemas write it`,
     ]);
