@@ -90,3 +90,22 @@ describe('jsonEqual', () => {
     }
   });
 });
+
+describe('TypeBox\'s own compiler beside the validators under uniqueItems', () => {
+  const levels = { levels: { type: 'array', uniqueItems: true, description: 'Price levels, each once.', items: { type: 'number' } } };
+
+  it('tells -0 from 0 where the validators find them equal, as README lists among its differences (tDP F4)', async () => {
+    const { Type } = await import('@sinclair/typebox');
+    const { TypeCompiler } = await import('@sinclair/typebox/compiler');
+    // The form typebox.ts gives such an array.
+    const { files, strict } = await tradeValidatorsWith(mkdtempSync(path.join(work, 'levels-')), levels);
+    expect(files.get('typebox.ts')).toMatch(/levels: Type\.Optional\(Type\.Array\(Type\.Number\(\), \{[^}]*uniqueItems: true/);
+    const compiled = TypeCompiler.Compile(Type.Array(Type.Number(), { uniqueItems: true }));
+    expect([compiled.Check([-0, 0]), compiled.Check([1, 1.0]), compiled.Check([0.5, 0.5])]).toEqual([true, false, false]);
+    // Two "__proto__" strings it refuses, as the validators now do (tDP F3): no difference to list.
+    expect(TypeCompiler.Compile(Type.Array(Type.String(), { uniqueItems: true })).Check(JSON.parse('["__proto__", "__proto__"]'))).toBe(false);
+    expect(strict('trades', { ...trade, data: { ...trade.data, levels: [-0, 0] } }, 'strict')).not.toBeNull();
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('under `uniqueItems` it tells `-0` from `0` (it hashes a number\'s bytes), where the validators, as JSON Schema, find them equal items');
+  }, 120_000);
+});
