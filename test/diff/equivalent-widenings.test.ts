@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +226,10 @@ describe('a git side is named as it was given, and git\'s <ref>:<path> gets the 
 });
 
 describe('items or a map\'s values of any value, written {}, true or left out, are the same schema', () => {
+  it('README says so', () => {
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toContain("an array's `items` or a map's values of any value written `{}`, `true` or left out, one for another (no change at all)");
+  });
+
   const ISSUES = `${AI_RESULT}/issues/items`;
   it.each([
     ['{}', 'true', [{ op: 'replace', path: ISSUES, value: {} }], [{ op: 'replace', path: ISSUES, value: true }]],
