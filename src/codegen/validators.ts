@@ -85,32 +85,7 @@ export const CODE_POINTS_SOURCE = `function codePoints(text) {
   return count;
 }`;
 
-/**
- * Whether two JSON values are equal (ajv's deep equality for `uniqueItems` on items that may be
- * objects or arrays, and for a `const` or closed list of such values): the same primitive, or
- * arrays of equal items in order, or objects of the same keys with equal values, in any order.
- * Arrays are compared by length and index, as ajv's own equality does: taking their keys (the
- * index strings of every array, at every comparison) made `uniqueItems` on arrays of arrays an
- * order of magnitude slower than ajv (a tester, tDP F5). Comparing n items is still ajv's
- * pairwise O(n²) loop. The generated modules hold a copy ({@link JSON_EQUAL_SOURCE}) where a schema needs it, in
- * place of ajv's `require("ajv/dist/runtime/equal")`, which they cannot call (no `require`).
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!Object.hasOwn(b, key) || !jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  return true;
-}
-
-/** Source of {@link jsonEqual} for the generated modules. */
+/** Source of {@link jsonEqual}, which the generated modules hold where a schema needs it (they cannot `require`). */
 export const JSON_EQUAL_SOURCE = `function jsonEqual(a, b) {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b;
@@ -125,6 +100,19 @@ export const JSON_EQUAL_SOURCE = `function jsonEqual(a, b) {
   for (const key of keys) if (!Object.prototype.hasOwnProperty.call(b, key) || !jsonEqual(a[key], b[key])) return false;
   return true;
 }`;
+
+/**
+ * Whether two JSON values are equal (ajv's deep equality for `uniqueItems` on items that may be
+ * objects or arrays, and for a `const` or closed list of such values): the same primitive, or
+ * arrays of equal items in order, or objects of the same keys with equal values, in any order.
+ * Arrays are compared by length and index, as ajv's own equality does: taking their keys (the
+ * index strings of every array, at every comparison) made `uniqueItems` on arrays of arrays an
+ * order of magnitude slower than ajv (a tester, tDP F5). Comparing n items is still ajv's
+ * pairwise O(n²) loop. Made from {@link JSON_EQUAL_SOURCE}, the one text of it, which the generated
+ * modules hold in place of ajv's `require("ajv/dist/runtime/equal")` (they cannot `require`): the
+ * function tested is the one they run.
+ */
+export const jsonEqual = new Function(`${JSON_EQUAL_SOURCE}\nreturn jsonEqual;`)() as (a: unknown, b: unknown) => boolean;
 
 /**
  * ajv's standalone `code` with its one runtime helper the contract's schemas can need, deep
