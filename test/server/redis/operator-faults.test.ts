@@ -247,7 +247,11 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       expect(outcome, when).toBe('started');
       await waitFor(() => store!.status().healthy, 'the store healthy');
       // Said as waiting (away, or held before it went), never redis-lost or an error line.
-      expect(records.map((r) => r.event)).toEqual(['redis-waiting', 'redis-store-started']);
+      // (One waiting line, or more on a loaded machine where the wait passes 10 s: each 10 s, as README says.)
+      const events = records.map((r) => r.event);
+      expect(events.at(-1)).toBe('redis-store-started');
+      expect(events.slice(0, -1).length).toBeGreaterThan(0);
+      expect(events.slice(0, -1).every((event) => event === 'redis-waiting'), events.join(', ')).toBe(true);
       if (when === 'during the first read') expect(records[0]!.message).toBe(`Redis at ${server.url} is away: waiting for it before the store starts`);
       await store!.close();
     }
