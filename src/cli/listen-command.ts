@@ -976,6 +976,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let refused: Error | undefined;
   /** Whether that frame was the server's close frame (said on the close: line, no frame of the count). */
   let refusedClose = false;
+  /** Whether ws refused a frame that came after the run ended (in the same read as the count's last): its close is this client's. */
+  let refusedAfterRun = false;
   /** The ping, pong or reserved control frame refused, if that frame was one (no message frame of the count either): `ping frame`, `control frame of reserved opcode 0xB`. */
   let refusedControl: string | undefined;
   /** The first two bytes of the last frame header ws's Receiver read ({@link watchHeaders}). */
@@ -995,6 +997,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
   // code below runs; an error before 'open' is a connection failure, handled below.
   ws.on('error', (error) => {
+    // A frame after the run ended (--count reached, in the same read) is not judged; ws closes
+    // the connection at it, which is no drop of the server's (said as a 1006: tDQ F1).
+    if (opened && stopped && refused === undefined) refusedAfterRun = true;
     if (!opened || stopped || refused !== undefined) return;
     // The server broke the framing: reported now, not when ws gives up waiting for the TCP
     // connection to end (30 s for a server that leaves it open). The close that follows (1006,
@@ -1449,7 +1454,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   clearTimeout(timer);
   clearInterval(watch);
   for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
-  if (ws.readyState === WebSocket.CLOSING && refused === undefined && report.close === null) {
+  if (ws.readyState === WebSocket.CLOSING && refused === undefined && !refusedAfterRun && report.close === null) {
     // The server sent its close frame but left the TCP connection open: ws would wait 30 s for
     // it to end. Ended here, the close event carries the server's code and reason; the silence
     // after it is not a keepalive fault.

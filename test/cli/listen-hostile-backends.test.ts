@@ -117,6 +117,18 @@ it('a masked control frame, or one of a reserved opcode, is said as that control
   }
 });
 
+// tDQ F1: --count reached, then a frame ws refuses in the same TCP read: ws closed the connection, which was said
+// as the server's drop (1006, "in the middle of frame 1 (8 bytes of its header had come)"), exit 1; in separate reads, exit 0.
+it('--count reached, a frame this client refuses in the same read after it is not judged, as in a later read: exit 0', async () => {
+  for (const bytes of [frame('abcd', { opcode: 0x9, mask: true }), frame('x', { opcode: 0x3 }), frame(connection, { rsv: 4 }), frame(connection, { mask: true })]) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), bytes])));
+    const { status, stdout } = await runListen([url, '--duration', '10s', '--count', '1', '--no-ping']);
+    expect(stdout).not.toContain('1006');
+    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 0 violations$/m);
+    expect(status).toBe(0);
+  }
+});
+
 // tDL F7: two Sec-WebSocket-Accept lines, both right, were said to be "not the one derived", which sent the author to check a right SHA-1.
 it('a Sec-WebSocket-Accept sent twice is said to be sent twice: exit 2', async () => {
   const url = await rawServer((socket, key) => socket.write(upgraded(key, [`Sec-WebSocket-Accept: ${acceptOf(key)}`])));
