@@ -991,7 +991,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** The bytes of the text message ws refused as not UTF-8, if it refused one ({@link watchRefusedText}). */
   let refusedText: () => Buffer | undefined = () => undefined;
   ws.once('open', () => (refusedText = watchRefusedText(ws)));
+  /** The last 64-bit length a data frame's header gave, exact: said when ws refuses it as past 2^53 - 1 (tDQ F4). */
+  let lastWide: bigint | undefined;
   ws.once('open', () => watchHeaders(ws, (header) => (lastHeader = header), (marker, length) => {
+    if (typeof length === 'bigint') lastWide = length;
     if (longLength === undefined && (marker === 126 ? length < 126 : length < 65536)) longLength = { marker, length, fragment: !(lastHeader !== undefined && lastHeader[0] & 0x80 && (lastHeader[0] & 0x0f) !== 0) };
   }));
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
@@ -1011,10 +1014,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // The size its header announced, which ws's error does not say ("Max payload size exceeded"):
     // its Receiver holds it when it refuses (the message's total so far, of all its fragments:
     // said as such, for no one header announced it, a fresh tester); a length past 2^53 - 1 it
-    // does not read, and says so.
+    // does not read: the one watchHeaders saw, exact (tDQ F4).
     const { _totalPayloadLength: total, _fragmented: fragmented } = receiverOf(ws);
     const larger = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
-      ? 'got one whose header announced more than 2^53 - 1 bytes'
+      ? lastWide === undefined ? 'got one whose header announced more than 2^53 - 1 bytes' : `got one of ${lastWide} bytes announced`
       : typeof total === 'number' && total > maxFrame
         ? typeof fragmented === 'number' && fragmented !== 0 ? `got one in fragments whose headers announced ${total} bytes so far` : `got one of ${total} bytes announced`
         : 'got a larger one';
@@ -1058,7 +1061,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     }
     // A data frame refused in its header: the rule and where, not ws's words alone ("invalid opcode 1" of a text frame out of place: tDL F3).
     const { _fragmented: open, _totalPayloadLength: openBytes, _extensions: extensions } = receiverOf(ws);
-    const dataFault = lastHeader !== undefined && HEADER_FAULTS.has(code ?? '')
+    // A 64-bit length with its most significant bit set is a framing fault (RFC 6455 §5.2), as a
+    // close frame's is said, not a message a larger --max-frame would read (tDQ F4).
+    const dataOpcode = lastHeader === undefined ? undefined : lastHeader[0] & 0x0f;
+    const dataFault = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH' && lastWide !== undefined && lastWide >= 2n ** 63n
+      ? `expected a ${dataOpcode === 2 ? 'binary' : dataOpcode === 0 ? 'continuation' : 'text'} frame whose 64-bit length has its most significant bit clear (RFC 6455 §5.2: it MUST be 0), got one of ${lastWide} bytes, a 64-bit length whose most significant bit is set`
+      : lastHeader !== undefined && HEADER_FAULTS.has(code ?? '')
       ? dataFrameFault(code!, lastHeader, typeof open === 'number' && open !== 0 ? { opcode: open, bytes: typeof openBytes === 'number' ? openBytes : undefined } : undefined, typeof extensions === 'object' && extensions !== null && 'permessage-deflate' in extensions)
       : undefined;
     violate({

@@ -129,6 +129,29 @@ it('--count reached, a frame this client refuses in the same read after it is no
   }
 });
 
+// tDQ F4: a data frame whose 64-bit length has its most significant bit set was said as "more than 2^53 - 1 bytes" over
+// --max-frame, not its size nor the §5.2 rule a close frame's is said with; 2^53 itself, a legal length, not its size either.
+it('a data frame whose 64-bit length is past 2^53 - 1 says the length its header gave, and the §5.2 rule when its top bit is set: exit 1', async () => {
+  const wide = (length: bigint, opcode = 1) => {
+    const head = Buffer.alloc(10);
+    head[0] = 0x80 | opcode;
+    head[1] = 127;
+    head.writeBigUInt64BE(length, 2);
+    return Buffer.concat([head, Buffer.from('hello')]);
+  };
+  const ends = 'which this client had to refuse: Unsupported WebSocket frame: payload length > 2^53 - 1; the run ends here (ws closes the connection after a frame it refuses)';
+  for (const [bytes, said] of [
+    [wide(0x8000000000000005n), `frame 1: - (root) expected a text frame whose 64-bit length has its most significant bit clear (RFC 6455 §5.2: it MUST be 0), got one of 9223372036854775813 bytes, a 64-bit length whose most significant bit is set, ${ends}`],
+    [wide(0xffffffffffffffffn, 2), `frame 1: - (root) expected a binary frame whose 64-bit length has its most significant bit clear (RFC 6455 §5.2: it MUST be 0), got one of 18446744073709551615 bytes, a 64-bit length whose most significant bit is set, ${ends}`],
+    [wide(2n ** 53n), 'frame 1: - (root) expected a message of at most 100 MiB (the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit), got one of 9007199254740992 bytes announced; the run ends here (ws closes the connection after a frame it refuses)'],
+  ] as const) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), bytes])));
+    const { status, stdout } = await runListen([url, '--duration', '10s', '--count', '2', '--no-ping']);
+    expect(stdout.split('\n')).toContain(said);
+    expect(status).toBe(1);
+  }
+});
+
 // tDL F7: two Sec-WebSocket-Accept lines, both right, were said to be "not the one derived", which sent the author to check a right SHA-1.
 it('a Sec-WebSocket-Accept sent twice is said to be sent twice: exit 2', async () => {
   const url = await rawServer((socket, key) => socket.write(upgraded(key, [`Sec-WebSocket-Accept: ${acceptOf(key)}`])));
