@@ -289,15 +289,27 @@ const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
  * file, first: the `$id` and type its other refusals proposed were refused in turn, the file
  * name last (tDJ F5).
  *
- * @throws SchemaError at the file's root, saying to move a copy out of the folder or to rename the file
+ * @throws SchemaError at the file's root, saying to move a copy out of the folder or to rename the file (to a name no file of the folder has)
  */
 function checkFileName(name: string, schema: SchemaNode, files: ReadonlyMap<string, SchemaNode>): void {
   const stem = name.slice(0, -'.json'.length);
   if (TYPE_NAME.test(stem)) return;
   const copy = copyOf(name, schema, files);
-  const renamed = stem.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, '');
+  const renamed = freeName(stem.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, ''), files);
   const advice = copy || `: rename it${TYPE_NAME.test(renamed) ? ` (as ${JSON.stringify(`${renamed}.json`)})` : ''}, or move it out of the schemas folder if it is no part of the contract`;
   throw new SchemaError(name, '', `expected a file name of ASCII letters, digits, "_", "-" and ".", starting with a letter, then ".json" (a message type names its file, and the file its $id), got ${JSON.stringify(name)}${advice}`);
+}
+
+/**
+ * `stem`, or `stem_2`, `stem_3`, … when a file of the folder has that name (in any case, as macOS
+ * and Windows folders compare them): `_trades.json` was told to be renamed `trades.json`, a file
+ * there, which the move would replace (tDR F3).
+ */
+function freeName(stem: string, files: ReadonlyMap<string, SchemaNode>): string {
+  const taken = new Set([...files.keys()].map((file) => file.toLowerCase()));
+  let name = stem;
+  for (let n = 2; taken.has(`${name}.json`.toLowerCase()); n++) name = `${stem}_${n}`;
+  return name;
 }
 
 /** `, the $id of trades.json: …` when `schema`'s `$id` is another file's (a backup copy beside it, `trades.orig.json`), else `''`. */

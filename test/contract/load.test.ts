@@ -181,6 +181,12 @@ describe('loadContract', () => {
     }
     const renamed = await loadContract(schemasWith({ 'New Whale.json': () => ({ ...whale, $id: 'https://realtime-contract.dev/schemas/New Whale.json' }) })).catch((caught: unknown) => caught);
     expect((renamed as Error).message).toBe(`New Whale.json#: ${named} "New Whale.json": rename it (as "New_Whale.json"), or move it out of the schemas folder if it is no part of the contract`);
+    // A name whose cleaned form is a file there (whale.json) is not proposed: the move would replace that file (tDR F3).
+    // Names compare in any case, as macOS and Windows folders do: Whale.json would replace whale.json there.
+    for (const [file, free] of [['_whale.json', 'whale_2.json'], ['1whale.json', 'whale_2.json'], ['-Whale.json', 'Whale_2.json']] as const) {
+      const taken = await loadContract(schemasWith({ [file]: () => ({ ...whale, $id: `https://realtime-contract.dev/schemas/${file}` }) })).catch((caught: unknown) => caught);
+      expect((taken as Error).message).toBe(`${file}#: ${named} ${JSON.stringify(file)}: rename it (as ${JSON.stringify(free)}), or move it out of the schemas folder if it is no part of the contract`);
+    }
     // A backup of a valid name (trades.orig.json): its $id, another file's, says it is a copy.
     const backup = await loadContract(schemasWith({ 'trades.orig.json': () => JSON.parse(readFileSync('schemas/trades.json', 'utf8')) })).catch((caught: unknown) => caught);
     expect((backup as Error).message).toBe(`trades.orig.json#/$id: expected "https://realtime-contract.dev/schemas/trades.orig.json", got "https://realtime-contract.dev/schemas/trades.json", the $id of trades.json: ${copy}`);
