@@ -277,9 +277,11 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
     return `"timestamp" is in data: ping and pong are flat, {"type":${JSON.stringify((value as { type?: unknown }).type)},"timestamp":…}, with no data and no ts`;
   }
   // A key written beside it that is a misspelling of it (`platfrom`): the fault the producer made.
+  // Up to nearestName's 40 characters, not closestType's 20 (a cap for type names): a field of
+  // 20 (`exchange_connections`) misspelt one longer was not hinted (tDR F4).
   const here = resolvePointer(value, instancePath);
   if (typeof here === 'object' && here !== null) {
-    const typo = Object.keys(here).find((key) => key !== name && closestType(key, [name]) === name);
+    const typo = Object.keys(here).find((key) => key !== name && nearestName(key.replace(/[- ]/g, '_'), [name]) === name);
     if (typo !== undefined) return `${JSON.stringify(typo)} is written: did you mean ${JSON.stringify(name)}?`;
   }
   if (instancePath !== '' || name !== 'data') return undefined;

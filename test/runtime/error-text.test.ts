@@ -244,6 +244,17 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(first({ type: 'trades', data: { ...rest, venue: 'luno' }, ts: '2026-01-14T16:30:00.000Z' }).hint).toBeUndefined();
   });
 
+  it('a misspelt required key longer than 20 characters gets its did-you-mean too (tDR F4: the cap for message type names left exchange_connectionss without one)', () => {
+    const data = { status: 'healthy', uptime: 1, cpu_percent: 1, memory_percent: 1, disk_percent: 1, database: 'connected', redis: 'connected', last_trade: null, error_rate: 0 };
+    for (const typo of ['exchange_connection', 'exchange_connectionss', 'exchange_connections_', 'Exchange-Connections']) {
+      expect(first({ type: 'system_health', data: { ...data, [typo]: {} }, ts: '2026-01-14T16:30:00.000Z' })).toMatchObject({
+        pointer: '/data/exchange_connections',
+        keyword: 'required',
+        hint: `${JSON.stringify(typo)} is written: did you mean "exchange_connections"?`,
+      });
+    }
+  });
+
   it('a JSON Schema given as a message says so (validate schemas/: its "type": "object" was read as a message type; a fresh user)', () => {
     const schema = JSON.parse(readFileSync('schemas/trades.json', 'utf8')) as object;
     expect(first(schema)).toMatchObject({ pointer: '/type', keyword: 'discriminator', hint: 'this is a JSON Schema, not a message: validate the messages it describes' });
