@@ -88,10 +88,14 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
       const name = node.title ?? title;
       return { ...define(name, { ...inside(union, name, at, true), title: name }, title, at), ...(description ? { description } : {}) };
     }
+    // A nullable `$ref` (`anyOf: [{ $ref }, { type: "null" }]`) carries the description as the bare
+    // one does: quicktype reads none from a branch (tDR F5).
+    const refs = node.description === undefined ? node.anyOf?.filter((branch) => branch.type !== 'null') : undefined;
+    if (refs?.length === 1 && refs[0]!.$ref !== undefined) return { ...inside(node, title, at), ...inlinedDescription(refs[0]!.$ref) };
     return inside(node, title, at);
   };
   /**
-   * The description of the definition a bare `$ref` names, where quicktype writes that definition
+   * The description of the definition a bare `$ref` names (or a nullable one, `anyOf: [{ $ref }, null]`), where quicktype writes that definition
    * in place (a number, a string, an array: no type of its own to carry it), as the reference
    * and the TypeScript types show it: Go and Python dropped it (tDJ F6). `{}` for a type declared
    * by name (an object, a closed list, a union), whose own comment says it.

@@ -816,6 +816,24 @@ describe('a field written as a bare $ref to a number definition (tDJ F6: the ref
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('carries it on a nullable field too, anyOf [$ref, null], as the reference shows it (tDR F5)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'realtime-contract-nullable-ref-'));
+    try {
+      mkdirSync(path.join(dir, 'schemas'));
+      for (const file of contract.files.keys()) {
+        const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', file), 'utf8')) as SchemaNode;
+        if (file === 'definitions.json') schema.definitions!.Money = { title: 'Money', type: 'number', description: 'Amount in ZAR.' };
+        if (file === 'trades.json') schema.definitions!.TradeData!.properties!.rebate = { anyOf: [{ $ref: 'definitions.json#/definitions/Money' }, { type: 'null' }] };
+        writeFileSync(path.join(dir, 'schemas', file), JSON.stringify(schema));
+      }
+      const emitted = await emitLanguages(await loadContract(path.join(dir, 'schemas')));
+      expect(emitted.get(GO_FILE)!).toMatch(/\n\t\/\/ Amount in ZAR\.\n\tRebate +\*float64 +`json:"rebate,omitempty"`/);
+      expect(emitted.get(PYTHON_FILE)!).toMatch(/\n {4}rebate: Optional\[float\] = None\n {4}"""Amount in ZAR\."""\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('Go encoders of nested slices and maps, and of a required union (a hostile tester: `[][]float64{nil}` was written `[null]`, a nil union `null`, both refused)', () => {
