@@ -315,7 +315,8 @@ function cutShort(url: string): string {
  * backslash, when a `?` or `#` comes before that `@` and no `@` before it; else, when the
  * parser's authority (to the first `/`, `\`, `?` or `#`) holds no `@` and a `:` followed by
  * what is no port of digits, to the last `@` after it (as `withUserInfoShownRedacted` reads an
- * option's user info: a `/api/ws?x=a@b` after a real port stays). Linear in `url`.
+ * option's user info: a `/api/ws?x=a@b` after a real port stays). Never past the first `?` or `#`
+ * after the slashes: there it stops, and the rest is a query or fragment (by the allow-list). Linear in `url`.
  */
 function withoutLooseUserInfo(url: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].length ?? 0;
@@ -327,7 +328,9 @@ function withoutLooseUserInfo(url: string): string {
   const at = authority.lastIndexOf('@');
   const cut = authority.search(/[?#]/);
   // An `@` before the parser's end of the authority: user info it reads itself (withoutUserInfo).
-  if (at !== -1 && cut !== -1 && cut < at && authority.lastIndexOf('@', cut) === -1) return `${url.slice(0, start)}${REDACTED}${url.slice(start + at)}`;
+  // Up to the `?` or `#`, not past it: what follows is read as a query or a fragment, by the allow-list (`//x?e=a@b&key=…`,
+  // which the server reads as a path and a query, lost its `?` to the cut and was logged from the `@` on: tDT F1).
+  if (at !== -1 && cut !== -1 && cut < at && authority.lastIndexOf('@', cut) === -1) return `${url.slice(0, start)}${REDACTED}${url.slice(start + cut)}`;
   // A `/` in the password: the parser's host is the user name and its "port" the password's start, which no URL
   // parses; an `@` after them ends the user info (an IPv6 host's brackets, a port of digits: none).
   const end = url.slice(start).search(/[/\\?#]/);
@@ -335,7 +338,12 @@ function withoutLooseUserInfo(url: string): string {
   const last = url.lastIndexOf('@');
   const colon = parsed.indexOf(':');
   if (colon === -1 || parsed.includes('@') || parsed.startsWith('[') || /^\d*$/.test(parsed.slice(colon + 1)) || last < start + end) return url;
-  return `${url.slice(0, start)}${REDACTED}${url.slice(last)}`;
+  // Never past a `?` or `#` (tDT F1: `//x:pw/y?e=c@d&key=…` was logged from its last `@` on): to the last `@` before it,
+  // else to it, what follows read as a query or a fragment.
+  const query = url.slice(start).search(/[?#]/);
+  if (query === -1 || start + query > last) return `${url.slice(0, start)}${REDACTED}${url.slice(last)}`;
+  const before = url.lastIndexOf('@', start + query);
+  return `${url.slice(0, start)}${REDACTED}${url.slice(before >= start + end ? before : start + query)}`;
 }
 
 /**

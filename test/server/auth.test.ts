@@ -286,8 +286,19 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     }
     // User info a reader sees where the parser sees none: a `?` or `#` in a password ends its authority
     // (`http://user:p?ss@host/`), and a URL with user info as a parameter, encoded or not (both logged as sent: a reviewer).
-    expect(redactUrl('http://user:p?ss@host/')).toBe('http://[redacted]@host/');
-    expect(redactUrl('//user:p#ss@host/x')).toBe('//[redacted]@host/x');
+    // Redacted up to the `?` or `#`, not past it: the rest is what the parser reads, a query (by the allow-list) or a fragment.
+    expect(redactUrl('http://user:p?ss@host/')).toBe('http://[redacted]?[redacted]');
+    expect(redactUrl('//user:p#ss@host/x')).toBe('//[redacted]#[redacted]');
+    // A target the server reads as a path and a query (`//x`, `/\\`, an absolute form without a path) with an `@` in a
+    // parameter: its other parameters were logged in clear from the `@` on, the `?` or `#` cut with the "user info" (tDT F1).
+    for (const [target, logged] of [
+      ['//x?email=a@b.example&api_key=SECRET1', '//[redacted]?[redacted]&[redacted]'],
+      ['/\\?email=a@b.example&api_key=SECRET2', '/\\[redacted]?[redacted]&[redacted]'],
+      ['http://app.example?email=a@b.example&api_key=SECRET3', 'http://[redacted]?[redacted]&[redacted]'],
+      ['//x#@access_token=SECRET4', '//[redacted]#[redacted]'],
+      ['//x:pw/y?a=1&e=c@d&api_key=SECRET5', '//[redacted]?[redacted]&[redacted]&[redacted]'],
+      ['http://user:pa/ss@host/p?e=a@b&k=SECRET6', 'http://[redacted]@host/p?[redacted]&[redacted]'],
+    ]) expect(redactUrl(target), target).toBe(logged);
     // A `/` (or `\\`) ends it as well, base64 passwords hold one (tCW F11: logged as sent); a path or query that merely holds an `@`
     // after a host and a port of digits, or an IPv6 host, stays.
     expect(redactUrl('http://user:pa/ss@host/api/ws?x=1&token=abc')).toBe('http://[redacted]@host/api/ws?[redacted]&token=[redacted]');
