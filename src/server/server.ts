@@ -197,7 +197,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
   logger?: Logger | undefined;
   /** How long, counted from its call, `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number | undefined;
@@ -1002,6 +1002,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // `Allow` names the one method an upgrade may use: `GET, HEAD` told a HEAD upgrade, refused, that HEAD was allowed.
     if (request.method !== 'GET') {
       countRefusedUpgrade('method-not-allowed');
+      // Logged as README says, once per address each 10 s: a client repeats it at will (it was counted and never logged: tDT F2).
+      const notLogged = refusalLogTurn('upgrade', 'method-not-allowed', request, request.socket.remoteAddress);
+      if (notLogged !== null) logger?.info({ event: 'upgrade-refused', status: 405, reason: 'method-not-allowed', detail: `an upgrade by ${preview(request.method)}: a WebSocket opens with a GET (RFC 6455 4.1)`, ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'upgrade refused');
       return refuseSocket(socket, 405, 'method-not-allowed', undefined, { headers: { Allow: 'GET' }, head: request.method === 'HEAD' });
     }
     // What `ws` would refuse with a 400 of its own (RFC 6455 4.2.1), before the token is verified: it did so after, the
@@ -1959,7 +1962,7 @@ const MAX_REFUSAL_REASONS = 64;
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** The refusals logged at most once per {@link REFUSAL_LOG_INTERVAL_MS} per kind and address: those a client can repeat at will, before or without a token (all counted in stats()). */
-const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake', 'headers-too-large']);
+const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake', 'headers-too-large', 'method-not-allowed']);
 
 /** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
 const OWN_REFUSALS: ReadonlySet<string> = new Set(REFUSALS.filter((refusal) => refusal.own).map((refusal) => refusal.code));

@@ -152,8 +152,10 @@ describe('an upgrade RFC 6455 4.1 does not allow', () => {
 });
 
 describe('the WebSocket path, asked otherwise (README)', () => {
-  it('answers a plain GET and a plain HEAD 426, another method 405 (Allow: GET, HEAD), an upgrade by HEAD or POST 405 (Allow: GET)', async () => {
-    const server = await startServer();
+  it('answers a plain GET and a plain HEAD 426, another method 405 (Allow: GET, HEAD), an upgrade by HEAD or POST 405 (Allow: GET), logged as upgrade-refused once per address each 10 s', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: Record<string, unknown>) => lines.push(line);
+    const server = await startServer({ logger: { info: log, warn: log, error: log } });
     try {
       const plain = (method: string) => exchange(server.port, `${method} /api/ws HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       const get = await plain('GET');
@@ -174,6 +176,9 @@ describe('the WebSocket path, asked otherwise (README)', () => {
         expect(upgrade.answer).toContain('\r\nAllow: GET\r\n');
       }
       expect(server.rt.stats().refusedUpgrades).toEqual({ 'method-not-allowed': 2 });
+      // README: logged as upgrade-refused; the second within 10 s from the same address is counted, not logged (tDT F2: never logged).
+      const refused = lines.filter((line) => line.event === 'upgrade-refused');
+      expect(refused).toEqual([expect.objectContaining({ status: 405, reason: 'method-not-allowed', detail: expect.stringContaining('an upgrade by "HEAD"'), url: '/api/ws' })]);
     } finally {
       await server.rt.close();
     }
