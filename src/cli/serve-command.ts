@@ -102,12 +102,18 @@ const ORIGINS_SAID = 20;
  * The log of `serve --demo`: a browser refused for its `Origin` (a dashboard opened at a LAN
  * address or another port gets a 403 it cannot show) is written as one line per origin, with
  * the flag that allows it; at most {@link ORIGINS_SAID} origins, then one line that says the
- * rest are not named. The server's other records are not printed.
+ * rest are not named. The server's failures (its `error` records: a resume or a poll the store
+ * failed, `resume-failed` and `poll-failed`; a hook that threw) are written too, each event at
+ * most once each {@link FAILURE_SAID_EVERY_MS} ms, with how many were not said since: a stream
+ * key another application wrote failed a user's every resume and poll with no line saying why
+ * (tDV F6). Its other records (`info`, `warn`: what a client may repeat at will) are not printed.
+ * `now` is a monotonic clock in milliseconds (a test's).
  */
-export function originRefusals(write: (line: string) => void): Logger {
+export function originRefusals(write: (line: string) => void, now: () => number = () => performance.now()): Logger {
   const said = new Set<string>();
   let silenced = false;
   const ignore = (): void => {};
+  const failures = new Map<string, { at: number; unsaid: number }>();
   return {
     info(record: object) {
       const { reason, origin, event } = record as { reason?: unknown; origin?: unknown; event?: unknown };
@@ -125,9 +131,25 @@ export function originRefusals(write: (line: string) => void): Logger {
       write(`realtime-contract serve: refused a browser from origin ${quoted(origin, 200)} (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 403)${allow}\n`);
     },
     warn: ignore,
-    error: ignore,
+    error(record: object, message?: string) {
+      const { event, err } = record as { event?: unknown; err?: { name?: unknown; code?: unknown; message?: unknown } };
+      const name = typeof event === 'string' ? event : 'error';
+      const last = failures.get(name);
+      const at = now();
+      if (last !== undefined && at - last.at < FAILURE_SAID_EVERY_MS) {
+        last.unsaid++;
+        return;
+      }
+      failures.set(name, { at, unsaid: 0 });
+      const why = err === undefined ? '' : `: ${quoted(String(err.message ?? err.name ?? ''), 500).slice(1, -1).replace(/\\"/g, '"')}`;
+      const unsaid = last !== undefined && last.unsaid > 0 ? `; ${last.unsaid} more not said since the last` : '';
+      write(`realtime-contract serve: ${typeof message === 'string' ? message : 'server error'} (${quoted(name, 60).slice(1, -1)})${why} (said at most once each ${FAILURE_SAID_EVERY_MS / 1000} s${unsaid})\n`);
+    },
   };
 }
+
+/** How often {@link originRefusals} writes a server failure of one event, in ms. */
+const FAILURE_SAID_EVERY_MS = 10_000;
 
 /**
  * What `serve --demo` does with a message the server refuses from its producer (a schema

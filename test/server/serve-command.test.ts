@@ -248,6 +248,28 @@ describe('serve --demo: browsers refused for their origin', () => {
   });
 });
 
+describe("serve --demo: the server's failures", () => {
+  it('writes a failed resume or poll (an error record) with its reason, each event at most once each 10 s with how many were not said, and nothing of warn (tDV F6: none was written)', () => {
+    const lines: string[] = [];
+    let clock = 0;
+    const logger = originRefusals((line) => lines.push(line), () => clock);
+    const store = { name: 'Error', message: 'Redis at redis://127.0.0.1:6379 holds rc:u:{bob} as a string, where the store keeps a stream: another application\'s key under the key prefix "rc"?' };
+    logger.error({ event: 'poll-failed', err: store }, 'poll failed');
+    logger.error({ event: 'poll-failed', err: store }, 'poll failed');
+    logger.error({ event: 'resume-failed', connection: 3, err: store }, 'reading the stream store failed');
+    logger.warn({ event: 'socket-error', err: { message: 'read ECONNRESET' } }, 'socket error');
+    clock = 9_999;
+    logger.error({ event: 'poll-failed', err: store }, 'poll failed');
+    clock = 10_001;
+    logger.error({ event: 'poll-failed', err: { message: 'line\nbreak' } }, 'poll failed');
+    expect(lines).toEqual([
+      'realtime-contract serve: poll failed (poll-failed): Redis at redis://127.0.0.1:6379 holds rc:u:{bob} as a string, where the store keeps a stream: another application\'s key under the key prefix "rc"? (said at most once each 10 s)\n',
+      'realtime-contract serve: reading the stream store failed (resume-failed): Redis at redis://127.0.0.1:6379 holds rc:u:{bob} as a string, where the store keeps a stream: another application\'s key under the key prefix "rc"? (said at most once each 10 s)\n',
+      'realtime-contract serve: poll failed (poll-failed): line\\nbreak (said at most once each 10 s; 2 more not said since the last)\n',
+    ]);
+  });
+});
+
 describe('serve --demo', () => {
   it('prints a secret and tokens, serves the demo stream at ws://localhost:PORT/api/ws?token=…, stops on SIGTERM', async () => {
     const { child, output, exited } = await startDemoProcess();
