@@ -530,7 +530,8 @@ const DIRECT: VerifierNaming = { call: 'createJwtVerifier', prefix: '' };
  * its cause (`secret: null`: `Cannot read properties of null`).
  */
 function checkJwtOptions(options: JwtOptions, { call, prefix }: VerifierNaming): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${call}: ${prefix ? 'jwt' : 'options'} must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got ${preview(options)}`);
+  // A string is not shown: it is most likely the secret itself (`jwt: process.env.JWT_SECRET`: printed whole, tDT F3).
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${call}: ${prefix ? 'jwt' : 'options'} must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got ${typeof options === 'string' ? `a string of ${(options as string).length} characters (not shown: it may be the secret; pass { secret: … })` : preview(options)}`);
   // A misspelt `audience` or `issuer` left that claim unchecked (a fresh user): createRealtimeServer
   // refuses it as `jwt.audiance` before it gets here.
   optionChecks(call).known(options, JWT_OPTIONS, prefix);
@@ -589,7 +590,8 @@ function authorityFault(text: string): string | undefined {
   const zone = host.startsWith('[') ? host.indexOf('%') : -1;
   if (zone >= 0) return `not a URL: the host ${shown(host)} names a zone (${shown(host.slice(zone, -1))}), which a URL cannot hold: give an address without one`;
   if (/\s/.test(host)) return `not a URL: the host ${shown(host)} holds a space`;
-  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) return `not a URL: expected a port of digits after the host, got ${shown(port)}`;
+  // Not shown: it may be a password whose `@host` is missing (tDT F4), as `serve --redis` says it.
+  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) return 'not a URL: expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)';
   if (port !== undefined && port !== '' && Number(port) > 65535) return `not a URL: the port ${port.length > 20 ? `${port.slice(0, 20)}…` : port} is out of range (0–65535)`;
   if (host === '') return 'not a URL: no host after "//"';
   return undefined;

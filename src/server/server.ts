@@ -2016,6 +2016,8 @@ function checkRate(name: string, value: unknown, nullable = false): void {
 
 /** A hook: undefined or a function. */
 function checkFunction(name: string, value: unknown): void {
+  // A string is not shown: a secret given in the wrong place (`authenticate: process.env.JWT_SECRET`) was printed whole (tDT F3).
+  if (typeof value === 'string') throw new TypeError(`createRealtimeServer: ${name} must be a function, got a string of ${value.length} characters (not shown: it may be a secret)`);
   if (value !== undefined && typeof value !== 'function') throw optionError(TypeError, name, 'a function', value);
 }
 

@@ -333,11 +333,18 @@ export function leniently(text: string): string {
 /**
  * A URL or host given as an option, as an error shows it (`host`, an origin, `jwksUrl`): the user info of a URL or
  * `user:password@host` given by mistake is `[redacted]`, wherever it stands and whatever it holds
- * (a leading space, a list given as one entry, `//user:pw@host`, a password with `/`: tAU F2, tAW F1).
+ * (a leading space, a list given as one entry, `//user:pw@host`, a password with `/`: tAU F2, tAW F1), and a port
+ * that is not digits, which may be a password whose `@host` is missing (`https://user:[redacted]/jwks`).
  */
 export function withUserInfoShownRedacted(host: string): string {
   const span = userInfoSpan(host);
-  return span ? `${host.slice(0, span.start)}${REDACTED}${host.slice(span.at)}` : host;
+  if (span) return `${host.slice(0, span.start)}${REDACTED}${host.slice(span.at)}`;
+  // No `@`: a password whose `@host` is missing reads as a port that is not digits (`https://user:pw/jwks`); it is
+  // `[redacted]`, as `serve --redis` does not show it (tDT F4: printed as the "port"). A host of more than one `:` (an IPv6
+  // address without brackets) is left as it is.
+  const port = /^(?:[a-z][a-z0-9+.-]*:)?(?:[/\\]{2})?[^/\\?#:@[\]]*:([^/\\?#]*)/i.exec(host);
+  if (port === null || port[1] === '' || /^\d+$/.test(port[1]!) || port[1]!.includes(':')) return host;
+  return `${host.slice(0, port[0].length - port[1]!.length)}${REDACTED}${host.slice(port[0].length)}`;
 }
 
 /**

@@ -448,7 +448,8 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: SECRET, allowTokensWithoutExp: 'yes' })).toThrow(/^createRealtimeServer: jwt\.allowTokensWithoutExp must be true or false/);
     expect(create({ jwksUrl: 'https://auth.example/jwks.json', jwksAlgorithms: 'RS256' })).toThrow(/^createRealtimeServer: jwt\.jwksAlgorithms must be a non-empty array of RS256, ES256, EdDSA, got "RS256"$/);
     expect(create({ secret: SECRET, userIdClaim: '' })).toThrow(/^createRealtimeServer: jwt\.userIdClaim must be a claim name, got ""$/);
-    expect(create('a-secret-of-at-least-32-bytes-long-really')).toThrow(/^createRealtimeServer: jwt must be an object \(\{ secret \}, \{ publicKey, algorithm \} or \{ jwksUrl \}\), got "a-secret/);
+    // The string itself is not shown: it is most likely the secret (tDT F3).
+    expect(create('a-secret-of-at-least-32-bytes-long-really')).toThrow(/^createRealtimeServer: jwt must be an object \(\{ secret \}, \{ publicKey, algorithm \} or \{ jwksUrl \}\), got a string of 41 characters \(not shown: it may be the secret; pass \{ secret: … \}\)$/);
     expect(create(null)).toThrow(/^createRealtimeServer: jwt must be an object .*, got null$/);
     expect(create({ secret: SECRET, adminValue: null })).toThrow(/^createRealtimeServer: jwt\.adminValue must be a string, a number or a boolean, got null$/);
     expect(create({ secret: new TextEncoder().encode(SECRET), issuer: ['a', 'b'], clockToleranceSec: 0 })).not.toThrow();
@@ -468,7 +469,15 @@ describe('public keys and JWKS, algorithms pinned', () => {
     // An absolute URL refused for its port, a zone or a space is said so, not "not an absolute URL" (a fresh tester); user info still not shown.
     expect(create('https://idp.example:99999/jwks')).toThrow(new TypeError(`${must}"https://idp.example:99999/jwks": not a URL: the port 99999 is out of range (0–65535)`));
     expect(create('https://user:s3cretpw@idp.example:99999/jwks')).toThrow(new TypeError(`${must}"https://[redacted]@idp.example:99999/jwks": not a URL: the port 99999 is out of range (0–65535)`));
-    expect(create('https://idp.example:8a/jwks')).toThrow(new TypeError(`${must}"https://idp.example:8a/jwks": not a URL: expected a port of digits after the host, got "8a"`));
+    // A port that is not digits is not shown: it may be a password whose @host is missing (tDT F4: `https://user:<password>/jwks` was printed whole).
+    expect(create('https://idp.example:8a/jwks')).toThrow(new TypeError(`${must}"https://idp.example:[redacted]/jwks": not a URL: expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)`));
+    for (const url of ['https://user:SEKRETpassw0rd/jwks', 'https://user:SEKRETpassw0rd']) expect(create(url)).toThrow(/^(?!.*SEKRET)/s);
+    expect(() => createRealtimeServer({ jwt: { secret: SECRET }, allowedOrigins: ['https://user:SEKRETpassw0rd'] })).toThrow(/^createRealtimeServer: allowedOrigins\[0\] must be .*, got "https:\/\/user:\[redacted\]"/);
+    // The secret given where an object or a function goes (`jwt: process.env.JWT_SECRET`) is not printed either (tDT F3).
+    const secret = 'SEKRET-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
+    expect(() => createJwtVerifier(secret as never)).toThrow(new TypeError(`createJwtVerifier: options must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got a string of ${secret.length} characters (not shown: it may be the secret; pass { secret: … })`));
+    expect(() => createRealtimeServer({ jwt: secret as never })).toThrow(`createRealtimeServer: jwt must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got a string of ${secret.length} characters (not shown: it may be the secret; pass { secret: … })`);
+    expect(() => createRealtimeServer({ authenticate: secret as never, allowedOrigins: '*' })).toThrow(new TypeError(`createRealtimeServer: authenticate must be a function, got a string of ${secret.length} characters (not shown: it may be a secret)`));
     expect(create('https://[fe80::1%25eth0]/jwks')).toThrow(new TypeError(`${must}"https://[fe80::1%25eth0]/jwks": not a URL: the host "[fe80::1%25eth0]" names a zone ("%25eth0"), which a URL cannot hold: give an address without one`));
     expect(create('https://idp example/jwks')).toThrow(new TypeError(`${must}"https://idp example/jwks": not a URL: the host "idp example" holds a space`));
     expect(() => createJwtVerifier({ jwksUrl: 'ftp://idp.example/jwks', audience: null })).toThrow(/^createJwtVerifier: jwksUrl must be an http\(s\) URL .*its scheme is ftp:/);
