@@ -59,6 +59,7 @@ end
  * others are stored. A sequence the batch would take past 2^53 − 1 (rc:seq set near it by
  * another application) fails the batch too (`ERR <seq key> holds "<value>", where the store
  * keeps a decimal integer up to 9007199254740991, … not stored …`): reads refuse such a sequence.
+ * A head the batch would take past it fails the batch the same way (`ERR <head key> holds …`).
  */
 export const APPEND_SCRIPT: string = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -136,6 +137,15 @@ if stored == 0 then return cursors end
 local seq_was = redis.call('GET', KEYS[2])
 if seq_was and tonumber(seq_was) and tonumber(seq_was) + stored > 9007199254740991 then
   return redis.error_reply('ERR ' .. KEYS[2] .. ' holds "' .. seq_was .. '", where the store keeps a decimal integer up to 9007199254740991, and ' .. stored .. " more entries would pass it: not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
+end
+-- The head likewise: the batch takes positions head + 1, head + 2, … (when the clock is behind
+-- it), and a position past 2^53 - 1 is no cursor (Lua's head + 1 no longer even increases there).
+-- An rc:head the start accepted (9007199254740990) had the entry stored, its publisher told "is it
+-- the Redis port?", every node's live feed drop it, and the next start refuse the store's own
+-- head as another application's key (tDV F1).
+local head_was = redis.call('GET', KEYS[3])
+if head_was and tonumber(head_was) and tonumber(head_was) + stored > 9007199254740991 then
+  return redis.error_reply('ERR ' .. KEYS[3] .. ' holds "' .. head_was .. '", where the store keeps a decimal integer (microseconds) up to 9007199254740991, and ' .. stored .. " more entries would pass it: not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
 end
 
 local epoch = ensure_epoch(KEYS[1], ARGV[1])

@@ -142,6 +142,32 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it('refuses an append that would take rc:head past 2^53 - 1, naming the key and the limit, storing nothing; the next start goes on (tDV F1)', async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.set('rc:head', '9007199254740990');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url, logger });
+      stores.push(store);
+      const append = () => store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }));
+      // One position left: the first append takes it, the next would pass 2^53 - 1.
+      expect((await append()).cursor).toMatch(/\.9007199254740991$/);
+      await expect(append()).rejects.toThrow(
+        /^ERR rc:head holds "9007199254740991", where the store keeps a decimal integer \(microseconds\) up to 9007199254740991, and 1 more entries would pass it: not stored; another application's key/,
+      );
+      expect(await raw.xlen('rc:all')).toBe(1);
+      expect(await raw.get('rc:head')).toBe('9007199254740991');
+      // Not "not Redis": the node reads healthy, its live feed dropped nothing as unreadable.
+      expect(store.status().healthy).toBe(true);
+      expect(records.filter((r) => r.level === 'error').map((r) => r.event)).toEqual([]);
+      await store.close();
+      expect(await settled(server.url)).toBe('started');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
