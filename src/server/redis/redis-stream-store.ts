@@ -1475,8 +1475,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   /**
    * Those of the store's string keys (`<keyPrefix>:epoch`, `:seq`, `:head`) that hold a value the
    * store never writes there, said `<key> "<value>", where the store keeps <what>` (digits past
-   * 2^53 − 1 end `… up to 9007199254740991`): another application's key of the same type. Asked at start only, when the read failed on such a value
-   * (see startRefusal, readStreams); a key that is absent, of another type or not answered is not
+   * 2^53 − 1 end `… up to 9007199254740991`): another application's key of the same type. Asked
+   * when the read failed on such a value, at start (see startRefusal, readStreams) and running
+   * (readStreams: tDV F2); a key that is absent, of another type or not answered is not
    * in the list.
    */
   async function badValues(): Promise<string[]> {
@@ -1868,7 +1869,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           throw new Error(`Redis at ${where} holds ${found} (${message.replace(/\.? script: [^]*$/, '')}), so every resume and poll fails, as every publish does: ${anotherApplications}`);
         }
       }
-      if (!(err instanceof ReplyError) || !message.startsWith('NOEPOCH ')) throw err;
+      // rc:head holding no number on a running node: the read script's Lua error ("attempt to
+      // compare nil with number"), its SHA and line, named no key, and the node read healthy (tDV F2).
+      if (running && err instanceof ReplyError && /\buser_script:\d+:/.test(message)) {
+        const found = await badValues();
+        if (found.length > 0) throw new Error(`Redis at ${where} holds ${found.join(' and ')}, so every resume and poll fails, as every publish does: ${anotherApplications}`);
+      }
+      if (!(err instanceof ReplyError)) throw err;
+      // Redis's words, without the script's SHA and line (` script: 241e…, on @user_script:53.`), as an append's are.
+      if (!message.startsWith('NOEPOCH ')) throw new ReplyError(message.replace(/\.? script: [^]*$/, '')) as Error;
       // Unhealthy before the caller hears of it: the server answers the poll 503, not 500.
       const why = message.slice('NOEPOCH '.length).replace(/\.? script: [^]*$/, '').replace(/\.\)$/, ')');
       // Not at start, which rejects or waits instead (see startRefusal): there is no server yet to answer 503.
@@ -1887,9 +1896,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // At start, an epoch, head or sequence that another application's key holds (rc:seq "build-42"):
       // not "is it the Redis port?", which it is (tDB F6).
       // The head too: one past what Lua reads exactly (rc:head 9000000000000000000) was "is it the Redis port?" (tDG F4).
-      if (!started && err instanceof NotRedisReply && /^the read script's (epoch|head|sequence) is /.test(err.detail)) {
+      // Running too: such a value set under a running node (another application's SET rc:seq abc)
+      // was "does not answer as Redis …: is it the Redis port?", the node counted as lost for good (tDV F2).
+      if (err instanceof NotRedisReply && /^the read script's (epoch|head|sequence) is /.test(err.detail)) {
         const found = await badValues();
-        if (found.length > 0) throw new StartRefused(`Redis at ${where} holds ${found.join(' and ')}: ${anotherApplications}`);
+        if (found.length > 0 && !running) throw new StartRefused(`Redis at ${where} holds ${found.join(' and ')}: ${anotherApplications}`);
+        if (found.length > 0) throw new Error(`Redis at ${where} holds ${found.join(' and ')}, so every resume and poll fails, as every publish does: ${anotherApplications}`);
       }
       // Unhealthy before the caller hears of it (a poll gets 503), and in words, not a TypeError.
       throw err instanceof NotRedisReply ? notRedis(err.detail, cmd) : err;

@@ -59,7 +59,9 @@ end
  * others are stored. A sequence the batch would take past 2^53 − 1 (rc:seq set near it by
  * another application) fails the batch too (`ERR <seq key> holds "<value>", where the store
  * keeps a decimal integer up to 9007199254740991, … not stored …`): reads refuse such a sequence.
- * A head the batch would take past it fails the batch the same way (`ERR <head key> holds …`).
+ * A head the batch would take past it fails the batch the same way (`ERR <head key> holds …`),
+ * and so does an epoch, sequence or head holding what the store never writes there (not 1 to 64
+ * hex digits, not a decimal integer): `ERR <key> holds "<value>", where the store keeps …: not stored; …`.
  */
 export const APPEND_SCRIPT: string = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -132,6 +134,25 @@ do
   end
 end
 if stored == 0 then return cursors end
+-- A store key holding a value the store never writes (another application's SET under the
+-- prefix): the epoch went into every cursor as it was ("not-hex!.1796…", which no node's live
+-- feed reads, the publisher told "is it the Redis port?"), a head or sequence of no digits failed
+-- halfway with Lua's or INCRBY's words, naming no key (tDV F2). Said as the start says it.
+local function decimal(v) return v == '0' or string.match(v, '^[1-9]%d*$') ~= nil end
+local function shown(v) if #v > 64 then return string.sub(v, 1, 64) .. '...' end return v end
+local function leading(v) if string.match(v, '^%d+$') then return ' without leading zeros' end return '' end
+local bad = {}
+local epoch_was = redis.call('GET', KEYS[1])
+if epoch_was and not (#epoch_was <= 64 and string.match(epoch_was, '^[0-9a-f]+$')) then
+  bad[#bad + 1] = KEYS[1] .. ' holds "' .. shown(epoch_was) .. '", where the store keeps 1 to 64 hex digits'
+end
+for _, k in ipairs({ {KEYS[2], 'a decimal integer'}, {KEYS[3], 'a decimal integer (microseconds)'} }) do
+  local v = redis.call('GET', k[1])
+  if v and not decimal(v) then bad[#bad + 1] = k[1] .. ' holds "' .. shown(v) .. '", where the store keeps ' .. k[2] .. leading(v) end
+end
+if #bad > 0 then
+  return redis.error_reply('ERR ' .. table.concat(bad, ' and ') .. ": not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
+end
 -- The sequence past 2^53 - 1 (a value another application set near it): every read then failed
 -- as "not Redis" and the next start named the store's own value another application's (tDO F2).
 local seq_was = redis.call('GET', KEYS[2])

@@ -168,6 +168,54 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("rc:epoch, rc:seq or rc:head set to a value the store never writes on a running node: publishes refused before any write and reads rejected, each naming the key, not 'is it the Redis port?' nor a Lua error (tDV F2)", async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url, logger });
+      stores.push(store);
+      const live: string[] = [];
+      store.subscribe((entry) => live.push(entry.cursor));
+      const append = () => store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }));
+      const { cursor } = await append();
+      const then = { epoch: await raw.get('rc:epoch'), seq: await raw.get('rc:seq'), head: await raw.get('rc:head') };
+      const cases: [string, string, string][] = [
+        ['rc:epoch', 'not-hex!', '1 to 64 hex digits'],
+        ['rc:seq', 'abc', 'a decimal integer'],
+        ['rc:head', 'deadbeef', 'a decimal integer (microseconds)'],
+        ['rc:head', '0042', 'a decimal integer (microseconds) without leading zeros'],
+      ];
+      for (const [key, value, what] of cases) {
+        await raw.set(key, value);
+        await expect(append(), key).rejects.toThrow(`ERR ${key} holds "${value}", where the store keeps ${what}: not stored; another application's key`);
+        expect(await raw.xlen('rc:all'), key).toBe(1);
+        const said = `Redis at ${server.url} holds ${key} "${value}", where the store keeps ${what}, so every resume and poll fails, as every publish does: ${way}`;
+        // (A head of leading zeros is one the read can take, and replaces by the time.)
+        if (value !== '0042') {
+          await expect(store.read({ userId: 'alice', admin: false }, cursor, 10), key).rejects.toThrow(said);
+          await expect(store.read({ userId: 'alice', admin: false }, null, 10), key).rejects.toThrow(said);
+        }
+        // A key's value, not Redis gone: the node is not counted as lost.
+        expect(store.status().healthy, key).toBe(true);
+        await raw.set('rc:epoch', then.epoch!);
+        await raw.set('rc:seq', then.seq!);
+        await raw.set('rc:head', then.head!);
+      }
+      // Digits past 2^53 - 1 are said with the range.
+      await raw.set('rc:seq', '9000000000000000000');
+      await expect(store.read({ userId: 'alice', admin: false }, cursor, 10)).rejects.toThrow(`holds rc:seq "9000000000000000000", where the store keeps a decimal integer up to 9007199254740991, so every resume`);
+      await raw.set('rc:seq', then.seq!);
+      expect(records.filter((r) => r.event === 'redis-not-redis' || r.event === 'unreadable-entry')).toEqual([]);
+      // Set right again, the store goes on: the next publish is stored and delivered live.
+      const next = await append();
+      await waitFor(() => live.includes(next.cursor), 'the next entry live');
+      expect(live).toEqual([cursor, next.cursor]);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
