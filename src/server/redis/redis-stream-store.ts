@@ -1338,7 +1338,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // A node that saw writes Redis lost records where the epoch it starts begins (see
         // ROTATE_SCRIPT); a Redis restarted empty, or whose epoch key was deleted, has none. Every
         // other node said "Redis lost its data" of a rotation too, when it had lost its latest writes.
-        const start = await recordedStart();
+        // An unreadable record (another type) is said, and the gap told all the same: the catch-up
+        // retried it for ever, every live entry held behind it and no gap told (tDV F3).
+        const start = await recordedStart().catch((err: unknown) => {
+          if (!(err instanceof EpochStartUnreadable)) throw err;
+          logger.error({ event: 'redis-error', connection: 'catch-up', url: where, err: err.message }, 'the epoch start record is unreadable: the epoch change is told as a gap all the same');
+          return null;
+        });
         const rotated = start?.split(' ')[0] === read.epoch;
         gap('epoch', `epoch ${epoch} → ${read.epoch}: ${rotated ? 'Redis came back without its latest writes (a node that had seen them started the new epoch)' : 'Redis lost its data (restarted empty, or its epoch key deleted)'}`);
         epoch = read.epoch;
@@ -1417,7 +1423,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (code === 'WRONGTYPE') {
       // Every key found wrong at once, the all-stream and a key holding another value too (one a start, before: tDB F6).
-      const found = [await ofAnotherType([keys.epoch, keys.seq, keys.head, keys.all, keys.global]), ...(await badValues())].filter((x) => x !== undefined);
+      const found = [await ofAnotherType([keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global]), ...(await badValues())].filter((x) => x !== undefined);
       const which = found.length > 0 ? found.join(' and ') : `one of ${keys.epoch}, ${keys.seq} and ${keys.head} as another type than the store's`;
       return new StartRefused(`Redis at ${where} holds ${which} (${said}): ${anotherApplications}`);
     }
@@ -1443,7 +1449,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const clusterRefusal = (said: string) => `Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
   const anotherApplications = `another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`;
   /** The type the store keeps in each of its own keys (a user's stream is checked at each append instead). */
-  const keptAs = new Map<string, string>([[keys.epoch, 'string'], [keys.seq, 'string'], [keys.head, 'string'], [keys.all, 'stream'], [keys.global, 'stream']]);
+  const keptAs = new Map<string, string>([[keys.epoch, 'string'], [keys.seq, 'string'], [keys.head, 'string'], [keys.epochStart, 'string'], [keys.all, 'stream'], [keys.global, 'stream']]);
   /**
    * Those of `names` (keys of keptAs) that hold another type than the store keeps there, said
    * `<key> as a list, where the store keeps a string` (joined by "and"), or undefined when none
@@ -1608,8 +1614,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (demotedTo !== undefined) throw replicaRefusal(demotedTo);
     // The all-stream and the global stream, which the first read does not take: of another type,
     // every publish failed on the one (append-refused), and every resume and poll with a cursor
-    // on the other (1011, 500), on a store that had started healthy (tCZ F2, tDG F2).
-    const all = await ofAnotherType([keys.all, keys.global]);
+    // on the other (1011, 500), on a store that had started healthy (tCZ F2, tDG F2). And the
+    // epoch start record: of another type, every resume of another epoch's cursor failed with
+    // Redis's bare WRONGTYPE, and the node's live feed stopped at the next epoch change (tDV F3).
+    const all = await ofAnotherType([keys.all, keys.global, keys.epochStart]);
     if (all !== undefined) throw new StartRefused(`Redis at ${where} holds ${all}: ${anotherApplications}`);
     running = true;
     healthChanged();
@@ -1792,7 +1800,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** The epoch start record (see {@link RedisStreamStoreKeys.epochStart}), or null when there is none. */
   async function recordedStart(): Promise<string | null> {
-    const recorded: unknown = await answer(cmd.get(keys.epochStart), 'read');
+    let recorded: unknown;
+    try {
+      recorded = await answer(cmd.get(keys.epochStart), 'read');
+    } catch (err) {
+      // Made another type on a running node (checked at start): Redis's bare WRONGTYPE named no
+      // key, failed every resume of another epoch's cursor, and held the node's catch-up, its
+      // live feed stopped for good with no gap told, the node healthy (tDV F3).
+      if (!/^WRONGTYPE\b/.test(String((err as Error | null)?.message))) throw err;
+      const found = await ofAnotherType([keys.epochStart]);
+      throw new EpochStartUnreadable(`Redis at ${where} holds ${found ?? `${keys.epochStart} as another type, where the store keeps a string`}, so every resume of another epoch's cursor fails: ${anotherApplications}`);
+    }
     if (recorded === null || typeof recorded === 'string') return recorded;
     throw notRedis(`GET ${keys.epochStart} answered ${preview(recorded)}, expected a string or nothing`, cmd);
   }
@@ -2214,6 +2232,9 @@ interface DecodedRead {
  * an epoch not of the store's form): the address answers, and is something else (a service that
  * answers `+OK` to everything, a confused proxy). `detail` says what was expected and what came.
  */
+/** The epoch start record (`<keyPrefix>:epoch-start`) holds another type than the store's string: its message names the key. */
+class EpochStartUnreadable extends Error {}
+
 class NotRedisReply extends Error {
   constructor(readonly detail: string) {
     super(detail);

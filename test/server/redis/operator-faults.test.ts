@@ -216,6 +216,41 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("rc:epoch-start of another type: refused at start, named; running, a resume of another epoch's cursor rejects naming it, and an epoch change is told as a gap, the live feed going on (tDV F3)", async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.rpush('rc:epoch-start', 'x');
+      expect(await settled(server.url)).toBe(`Redis at ${server.url} holds rc:epoch-start as a list, where the store keeps a string: ${way}`);
+      await raw.del('rc:epoch-start');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url, logger });
+      stores.push(store);
+      const live: string[] = [];
+      store.subscribe((entry) => live.push(entry.cursor));
+      let gaps = 0;
+      store.onGap(() => gaps++);
+      const append = () => store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }));
+      await append();
+      await raw.rpush('rc:epoch-start', 'x');
+      await expect(store.read({ userId: 'alice', admin: false }, 'e0000000000000aa.5', 10)).rejects.toThrow(
+        `Redis at ${server.url} holds rc:epoch-start as a list, where the store keeps a string, so every resume of another epoch's cursor fails: ${way}`,
+      );
+      // A new epoch (rc:epoch deleted after a restore, as README advises): told as a gap, and the new epoch's entries delivered live.
+      // (The entries before the gap are the resume's to give; those after it come live.)
+      await raw.del('rc:epoch');
+      await append();
+      await waitFor(() => gaps > 0, 'the gap told');
+      const next = await append();
+      await waitFor(() => live.includes(next.cursor), "the new epoch's entry live");
+      expect(gaps).toBe(1);
+      expect(records.some((r) => r.level === 'error' && String(r.err).includes('holds rc:epoch-start as a list'))).toBe(true);
+      expect(store.status().healthy).toBe(true);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
