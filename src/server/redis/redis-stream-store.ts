@@ -980,6 +980,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
   /** A command ioredis never sent: no connection (its offline queue is off). Its words ("Stream isn't writeable and enableOfflineQueue options is false") say neither (a hostile tester). */
   const unsent = (err: unknown): boolean => /isn't writeable/.test((err as Error)?.message ?? '');
+  /** ioredis's words for a command on a connection that is gone: never sent (see unsent), or dropped unanswered when it closed. */
+  const connectionGone = (err: unknown): boolean => unsent(err) || /^Connection is closed/.test((err as Error)?.message ?? '');
   const unavailable = (command: 'append' | 'read' | 'epoch rotation', outcome = ''): Error =>
     new Error(`Redis is unavailable (${closed ? 'the stream store is closed' : `no connection to it when the ${command} was sent`})${outcome}`);
   /** `reply`, or its failure in the store's words when ioredis never sent the command; a timeout marks Redis down. */
@@ -1130,7 +1132,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     try {
       await sub.subscribe(keys.channel);
     } catch (err) {
-      if (closed || sub.status !== 'ready') return; // the connection closed: its next 'ready' subscribes
+      // The connection closed (or ended, its 'close' not handled yet: see the start's): its next 'ready' subscribes.
+      if (closed || sub.status !== 'ready' || connectionGone(err)) return;
       onDown();
       if (/timed out/i.test((err as Error)?.message ?? '')) {
         lastError = `no answer to SUBSCRIBE within ${commandTimeoutMs} ms on the subscriber connection: remaking it`;
@@ -1602,7 +1605,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       await sub.subscribe(keys.channel);
       subscribed = true;
     } catch (err) {
-      if (sub.status === 'ready') throw err;
+      // Away, though ioredis still says ready: the peer ended the socket and its 'close' is not
+      // handled yet, so SUBSCRIBE throws "Stream isn't writeable" (or is rejected "Connection is
+      // closed"). The start was rejected so, "unreachable" or "is it the Redis port?", whenever
+      // Redis was killed within a few ms of the first read's end (tDV F5).
+      if (sub.status === 'ready' && !connectionGone(err)) throw err;
     }
     await sync(true);
     // Asked again once Redis answered: away during the first ask, it told nothing (tDO F4).

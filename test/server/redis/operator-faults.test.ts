@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer, serveDemoOnRedis } from './redis-server.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 const tool = findTool('redis-server');
 
@@ -363,6 +364,54 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       expect(events.slice(0, -1).every((event) => event === 'redis-waiting'), events.join(', ')).toBe(true);
       if (when === 'during the first read') expect(records[0]!.message).toBe(`Redis at ${server.url} is away: waiting for it before the store starts`);
       await store!.close();
+    }
+  });
+
+  it('waits for a Redis whose connections all close at once while it holds the start (CLIENT PAUSE … WRITE), whichever of them the store hears of first, and starts once it answers (tDV F5)', { timeout: 120_000 }, async () => {
+    // The test above kills redis-server, which closes the store's two connections in an order
+    // this process does not choose: it passed, while the same run in plain node was rejected
+    // ("Redis unreachable … Stream isn't writeable", "is it the Redis port?"), SUBSCRIBE sent on
+    // a connection that had ended, its close not handled yet. A proxy closes them in each order.
+    const server = await start();
+    const proxy = await TcpProxy.start(server.port);
+    try {
+      for (const order of ['oldest first', 'newest first'] as const) {
+        for (const when of ['during the first read', 'after the first redis-waiting line'] as const) {
+          const what = `${when}, ${order}`;
+          const raw = new Redis(server.url);
+          try {
+            await raw.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+          } finally {
+            raw.disconnect();
+          }
+          const { records, logger } = recordingLogger();
+          let outcome: string | undefined;
+          const starting = createRedisStreamStore({ url: proxy.url, logger, commandTimeoutMs: 1000 }).then(
+            (store) => (stores.push(store), (outcome = 'started'), store),
+            (err: Error) => ((outcome = err.message), undefined),
+          );
+          if (when === 'during the first read') await new Promise((r) => setTimeout(r, 300));
+          else await waitFor(() => records.some((r) => r.event === 'redis-waiting') || outcome !== undefined, 'a redis-waiting line');
+          expect(outcome, what).toBeUndefined();
+          expect(proxy.dropAll(order), what).toBe(2);
+          // Rejected at once before; now the store connects again (to a Redis still paused).
+          await waitFor(() => proxy.connections > 0 || outcome !== undefined, 'a connection made again');
+          expect(outcome, what).toBeUndefined();
+          const unpause = new Redis(server.url);
+          try {
+            await unpause.call('CLIENT', 'UNPAUSE');
+          } finally {
+            unpause.disconnect();
+          }
+          const store = await starting;
+          expect(outcome, what).toBe('started');
+          await waitFor(() => store!.status().healthy, 'the store healthy');
+          expect(records.filter((r) => r.level !== 'info' && r.event !== 'redis-waiting'), what).toEqual([]);
+          await store!.close();
+        }
+      }
+    } finally {
+      await proxy.close();
     }
   });
 

@@ -113,6 +113,27 @@ export class TcpProxy {
     return count;
   }
 
+  /** Connections open now. */
+  get connections(): number {
+    return this.links.size;
+  }
+
+  /**
+   * Closes every connection open now (both sides) at once, as a Redis that is killed does, the
+   * oldest first or the newest first (which of a client's connections hears of it first); new
+   * connections are taken as before. Returns how many.
+   */
+  dropAll(order: 'oldest first' | 'newest first' = 'oldest first'): number {
+    const count = this.links.size;
+    const links = [...this.links];
+    for (const link of order === 'oldest first' ? links : links.reverse()) {
+      link.client.destroy();
+      link.server.destroy();
+      this.links.delete(link);
+    }
+    return count;
+  }
+
   /** Stops listening and closes every connection. */
   async close(): Promise<void> {
     for (const link of this.links) {
