@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareRedisCursors, formatRedisCursor, parseEntryId, parseRedisCursor, type EntryId } from './cursor.js';
-import { APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
+import { ACL_SCRIPT, APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
@@ -122,6 +122,7 @@ interface ScriptedRedis extends Redis {
   rcRead: ReadCommand;
   rcRotate: (...args: string[]) => Promise<unknown>;
   rcBeat: (epochKey: string) => Promise<unknown>;
+  rcAcl: (...args: (string | number)[]) => Promise<unknown>;
 }
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
@@ -570,6 +571,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
   cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
   cmd.defineCommand('rcBeat', { numberOfKeys: 1, lua: BEAT_SCRIPT });
+  cmd.defineCommand('rcAcl', { numberOfKeys: 6, lua: ACL_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -1420,7 +1422,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (code === 'READONLY') return new StartRefused(`Redis at ${where} is a read-only replica (${said}): give the primary's URL`);
     // EVALSHA or EVAL (the store's scripts), or a command of the read script, refused to the ACL
     // user: said as SUBSCRIBE's refusal is. The start waited for ever, a catch-up line each 10 s (tDG F1).
-    if (aclRefused(said)) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
+    // Redis 7.0's words for a command inside a script name none: the ACL is asked which (tDV F4).
+    if (aclRefused(said)) {
+      const named = /^NOPERM\b/.test(said) ? undefined : await scriptCommandsRefused();
+      if (named !== undefined) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`);
+      return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
+    }
     if (code !== undefined && ['CROSSSLOT', 'MOVED', 'ASK', 'CLUSTERDOWN', 'TRYAGAIN'].includes(code)) {
       return new StartRefused(clusterRefusal(said));
     }
@@ -1438,6 +1445,23 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (code === 'OOM' && words !== message) return new StartRefused(`Redis at ${where} holds no epoch key (${keys.epoch}) and is full, so refuses to write one (${said}): free memory or raise maxmemory, then start again`);
     return undefined;
+  }
+
+  /**
+   * The commands of the store's scripts (and PUBLISH on the channel) the ACL refuses this user,
+   * asked with ACL_SCRIPT: `{ what: "NOPERM this ACL user may not run XINFO STREAM on rc:all, …,
+   * which the store's scripts run", grant: "grant it" }`, or undefined when none is refused or
+   * Redis did not answer (the start's other checks say why).
+   */
+  async function scriptCommandsRefused(): Promise<{ what: string; grant: string } | undefined> {
+    let reply: unknown;
+    try {
+      reply = await cmd.rcAcl(keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global, keys.channel);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(reply) || reply.length === 0 || !reply.every((c) => typeof c === 'string')) return undefined;
+    return { what: `NOPERM this ACL user may not run ${reply.join(', ')}, which the store's scripts run`, grant: reply.length === 1 ? 'grant it' : 'grant them' };
   }
 
   /**
@@ -1626,6 +1650,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // Redis's bare WRONGTYPE, and the node's live feed stopped at the next epoch change (tDV F3).
     const all = await ofAnotherType([keys.all, keys.global, keys.epochStart]);
     if (all !== undefined) throw new StartRefused(`Redis at ${where} holds ${all}: ${anotherApplications}`);
+    // Every command the scripts run, asked of the ACL: the first read meets GET, SET and TIME
+    // only, and a user without XINFO (every resume and poll with a cursor failed, and the
+    // catch-up after any reconnect, for good) or XADD (every publish) started healthy (tDV F4).
+    const refusedCommands = await scriptCommandsRefused();
+    if (refusedCommands !== undefined) throw new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${refusedCommands.what}: ${refusedCommands.grant}`);
     running = true;
     healthChanged();
   } catch (err) {

@@ -355,3 +355,39 @@ local ok, found = pcall(redis.call, 'EXISTS', KEYS[1])
 if ok and found == 0 then return 0 end
 return 1
 `;
+
+/**
+ * acl: KEYS = epoch, seq, head, epoch start, all-stream, global stream. ARGV = channel. Asks the
+ * ACL (`redis.acl_check_cmd`, Redis 7) for every command the store's scripts run, on the keys
+ * they run it on, and PUBLISH on the channel; writes nothing. Returns those refused, each
+ * `<COMMAND> on <key>` (a command unknown to this Redis, renamed away, said so too), or an empty
+ * array (and so on a Redis without acl_check_cmd, before 7.0). Asked at start: only the commands of the start's first read (GET, SET, TIME) were met
+ * there, and a user without XINFO, EXISTS or XADD started healthy, every resume or every publish
+ * failing after, and Redis 7.0's refusal of a command inside a script names none (tDV F4).
+ */
+export const ACL_SCRIPT = `
+if redis.acl_check_cmd == nil then return {} end
+local checks = { {'TIME'} }
+local function add(...) checks[#checks + 1] = {...} end
+add('GET', KEYS[1]) add('SET', KEYS[1], 'x')
+add('GET', KEYS[2]) add('INCRBY', KEYS[2], '1')
+add('GET', KEYS[3]) add('SET', KEYS[3], 'x')
+add('GET', KEYS[4]) add('SET', KEYS[4], 'x')
+for _, key in ipairs({ KEYS[5], KEYS[6] }) do
+  add('EXISTS', key) add('PEXPIRE', key, '1') add('XINFO', 'STREAM', key) add('XADD', key, '1-1', 'f', 'v')
+  add('XSETID', key, '1-1', 'MAXDELETEDID', '0-1') add('XLEN', key) add('XRANGE', key, '-', '+')
+  add('XREVRANGE', key, '+', '-') add('XTRIM', key, 'MINID', '1')
+end
+add('PUBLISH', ARGV[1], 'x')
+local refused = {}
+for _, c in ipairs(checks) do
+  local ok, allowed = pcall(redis.acl_check_cmd, unpack(c))
+  if not (ok and allowed) then
+    local name = c[1]
+    if name == 'XINFO' then name = 'XINFO STREAM' end
+    local on = c[1] == 'TIME' and '' or (' on ' .. (c[1] == 'XINFO' and c[3] or c[2]))
+    refused[#refused + 1] = name .. on .. (ok and '' or ' (unknown to this Redis: renamed?)')
+  end
+end
+return refused
+`;

@@ -252,6 +252,25 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("refuses at start an ACL user without a command the store's scripts run besides those of the first read (XINFO, EXISTS, XADD, PUBLISH, …), and names the one Redis 7.0 words 'can't run this command' (TIME) (tDV F4)", { timeout: 60_000 }, async () => {
+    const users: [string, string][] = [
+      ['-xinfo', 'XINFO STREAM on rc:all, XINFO STREAM on rc:g'],
+      ['-exists', 'EXISTS on rc:all, EXISTS on rc:g'],
+      ['-xadd', 'XADD on rc:all, XADD on rc:g'],
+      ['-publish', 'PUBLISH on rc:fanout'],
+      ['-time', 'TIME'],
+    ];
+    const server = await start(users.flatMap(([minus], i) => ['--user', `u${i}`, 'on', '>pw', '~*', '&*', '+@all', minus]));
+    for (const [i, [minus, refused]] of users.entries()) {
+      const outcome = await settled(server.url.replace('redis://', `redis://u${i}:pw@`));
+      expect(outcome, minus).toMatch(new RegExp(`^Redis at ${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} refused a command or channel to this ACL user: `));
+      expect(outcome, minus).toContain(`NOPERM this ACL user may not run ${refused}, which the store's scripts run`);
+      expect(outcome, minus).toMatch(/: grant (it|them)$/);
+    }
+    // TIME, met by the first read: Redis's own words kept beside the name.
+    expect(await settled(server.url.replace('redis://', 'redis://u4:pw@'))).toContain(`run TIME, which the store's scripts run (ERR The user executing the script can't run this command or subcommand): grant it`);
+  });
+
   it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
