@@ -10,7 +10,11 @@ export interface CompiledValidatorError {
    * nor null where the schema says `anyOf: [<object>, { type: "null" }]` (params `{ type: "object,null" }`).
    */
   keyword: string;
-  /** Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required. */
+  /**
+   * Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required (and
+   * `declaredNear`, outside `validators-tolerant.js`: the properties the object's schema declares
+   * that one edit or two make a property it requires, where there are such).
+   */
   params: Record<string, unknown>;
   /** The value at `instancePath` as the validator read it (the object, for `required` and `x-closed`). */
   data?: unknown;

@@ -815,3 +815,25 @@ export function withDateTimeTypeParams(code: string): string {
   });
   return applyEdits(code, edits);
 }
+
+/**
+ * The browser client's tolerant module without the declared names of a `required` rejection
+ * (`reject(path, "required", { missingProperty: m, declaredNear: obj0 }, x)` becomes
+ * `reject(path, "required", { missingProperty: m }, x)`): only the package root's did-you-mean
+ * reads them, and the client describes no hint, so its bundle does not carry the lists. Run
+ * after {@link withErrorSlot} (`reject(instancePath, keyword, params, data)`).
+ *
+ * @throws Error when a `required` rejection's params are not an object literal of `missingProperty`, then perhaps `declaredNear`
+ */
+export function withoutDeclaredNear(code: string): string {
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  const edits: { start: number; end: number; text: string }[] = [];
+  full(ast, (node: AnyNode) => {
+    if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'reject' || node.arguments[1]?.value !== 'required') return;
+    const params = node.arguments[2];
+    const names = params?.type === 'ObjectExpression' ? params.properties.map((p: AnyNode) => p.key?.name) : [];
+    if (names[0] !== 'missingProperty' || names.length > 2 || (names.length === 2 && names[1] !== 'declaredNear')) throw new Error(`withoutDeclaredNear: a required rejection it does not know: ${code.slice(node.start, node.end)}`);
+    if (names.length === 2) edits.push({ start: params.properties[0].end, end: params.properties[1].end, text: '' });
+  });
+  return applyEdits(code, edits);
+}

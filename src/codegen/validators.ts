@@ -3,9 +3,10 @@ import { Ajv, _, type Code, type CodeKeywordDefinition } from 'ajv';
 import { and, getProperty, Name, not, stringify } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
+import { misspells } from '../runtime/errors.js';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, closedListLookups, ERROR_SLOT_SOURCE, withDateTimeTypeParams, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
+import { callReject, closedListLookups, ERROR_SLOT_SOURCE, withDateTimeTypeParams, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument, withoutDeclaredNear } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
 
@@ -296,6 +297,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
   }
   addTolerantEnum(ajv, mode, formatsCode && _`enumNotice`);
   addNullFirstAnyOf(ajv);
+  addDeclaredNearToRequired(ajv);
   // Messages are compiled with their `$ref`s inlined: one flat function per message type.
   // Documents (the poll response) keep theirs, so they call the message validators instead
   // of holding a second copy of them; `inlineRefs: false` keeps ajv from copying them in.
@@ -348,6 +350,47 @@ function addNullFirstAnyOf(ajv: Ajv): void {
       else builtin.code(cxt);
     },
   });
+}
+
+/**
+ * ajv's `required`, whose rejection also names the properties its object schema declares that
+ * the runtime's did-you-mean would take for a misspelling of a required one (`{ missingProperty:
+ * "fees", declaredNear: obj0 }`, `const obj0 = ["fee","fees"]`): a key written beside a missing property
+ * is hinted as a misspelling of it (`"platfrom" is written: did you mean "platform"?`) only when
+ * the schema does not declare that key there itself (`fee` beside a newly required `fees` is no
+ * typo, and renamed it would be missed; tDJ F8). The list is made here, where the schema is at
+ * hand, with the runtime's own test ({@link misspells}), and read from the rejection: no second
+ * validation (a first fix validated a renamed copy per key, and `--all-errors` went quadratic;
+ * 3a6fac0, reverted). An object with no such pair (every object of the shipped contract) keeps
+ * ajv's `{ missingProperty }`, so the modules grow only where a schema has one. Only a rejection
+ * builds the object: a valid message runs the same code as ajv's. The browser client's tolerant
+ * module, which describes no hint, drops it ({@link withoutDeclaredNear}).
+ */
+function addDeclaredNearToRequired(ajv: Ajv): void {
+  const builtin = ajv.getKeyword('required') as CodeKeywordDefinition;
+  // Kept before the keyword that followed it, as for `anyOf`: the first error of an object stays the same.
+  const group = ajv.RULES.rules.find(({ rules }) => rules.some((rule) => rule.keyword === 'required'));
+  const next = group?.rules[group.rules.findIndex((rule) => rule.keyword === 'required') + 1]?.keyword;
+  ajv.removeKeyword('required');
+  ajv.addKeyword({
+    ...builtin,
+    ...(next !== undefined && { before: next }),
+    error: {
+      ...builtin.error!,
+      params: (cxt) => {
+        const near = declaredNear(cxt.parentSchema as SchemaNode);
+        if (near.length === 0) return _`{missingProperty: ${cxt.params.missingProperty}}`;
+        const names = cxt.gen.scopeValue('obj', { key: JSON.stringify(near), ref: near, code: stringify(near) });
+        return _`{missingProperty: ${cxt.params.missingProperty}, declaredNear: ${names}}`;
+      },
+    },
+  });
+}
+
+/** The properties `schema` declares that {@link misspells} a property it requires: those a did-you-mean must not name. */
+function declaredNear(schema: SchemaNode): string[] {
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  return Object.keys(schema.properties ?? {}).filter((key) => required.some((name) => misspells(key, name)));
 }
 
 const NON_VALIDATING_KEYWORDS = new Set(['title', 'description', 'examples', '$comment', 'default']);
@@ -439,7 +482,7 @@ ${contract.documents.map((d) => `export function check${d.title}Document(data, m
 
   // The browser client's: its date-time check without the fast path (the same verdicts, 0.26 KB
   // less min+gzip), room for the client's own code under socket.io-client's size.
-  const tolerantSources = new Map([...sources, ['compiled.js', compiledSource(tolerantOnly(code), true)]]);
+  const tolerantSources = new Map([...sources, ['compiled.js', compiledSource(withoutDeclaredNear(tolerantOnly(code)), true)]]);
   const tolerantEntry = `${ENTRY_HEAD}
 export function checkTolerant(type, data, notices, typeRead) {
   const known = typeRead === true ? type : undefined;
@@ -620,7 +663,11 @@ export interface CompiledValidatorError {
    * nor null where the schema says \`anyOf: [<object>, { type: "null" }]\` (params \`{ type: "object,null" }\`).
    */
   keyword: string;
-  /** Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required. */
+  /**
+   * Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required (and
+   * \`declaredNear\`, outside \`validators-tolerant.js\`: the properties the object's schema declares
+   * that one edit or two make a property it requires, where there are such).
+   */
   params: Record<string, unknown>;
   /** The value at \`instancePath\` as the validator read it (the object, for \`required\` and \`x-closed\`). */
   data?: unknown;

@@ -99,7 +99,7 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
   switch (keyword) {
     case 'required': {
       const name = String(params.missingProperty);
-      return validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property ${quote(name)}`, 'nothing', requiredHint(instancePath, name, value));
+      return validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property ${quote(name)}`, 'nothing', requiredHint(instancePath, name, value, params.declaredNear as readonly string[] | undefined));
     }
     case 'additionalProperties':
     case 'x-closed': {
@@ -267,8 +267,11 @@ function formatHint(here: unknown, strict: boolean): string | undefined {
   return undefined;
 }
 
-/** A message of an enveloped type with its fields at the top level instead of in `data`, all of them or this one. */
-function requiredHint(instancePath: string, name: string, value: unknown): string | undefined {
+/**
+ * A message of an enveloped type with its fields at the top level instead of in `data`, all of them or this one.
+ * @param declaredNear the properties the object's schema declares that {@link misspells} a required one, as the compiled `required` rejection names them
+ */
+function requiredHint(instancePath: string, name: string, value: unknown, declaredNear: readonly string[] | undefined): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (instancePath === '/data' && Object.prototype.hasOwnProperty.call(value, name)) return `${JSON.stringify(name)} is at the top level of the message: the spec puts it in data`;
   // The reverse: a keepalive message (flat) written in the envelope of the others (a fresh user).
@@ -281,7 +284,9 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
   // 20 (`exchange_connections`) misspelt one longer was not hinted (tDR F4).
   const here = resolvePointer(value, instancePath);
   if (typeof here === 'object' && here !== null) {
-    const typo = Object.keys(here).find((key) => key !== name && nearestName(key.replace(/[- ]/g, '_'), [name]) === name);
+    // Not a key the schema declares there itself (`fee` beside a newly required `fees`): renamed,
+    // it would be missed (tDJ F8). Asked of a near miss only, from the list the rejection carries.
+    const typo = Object.keys(here).find((key) => misspells(key, name) && !declaredNear?.includes(key));
     if (typo !== undefined) return `${JSON.stringify(typo)} is written: did you mean ${JSON.stringify(name)}?`;
   }
   if (instancePath !== '' || name !== 'data') return undefined;
@@ -292,6 +297,11 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
   // Said as a condition: a stray key may be no field of the type at all (`foo`), and moving it would not help.
   const shown = stray.slice(0, 3).map((key) => JSON.stringify(key));
   return `if ${shown.join(', ')}${stray.length > 3 ? ', …' : ''} ${stray.length === 1 ? 'is a field' : 'are fields'} of the message, the spec wraps ${stray.length === 1 ? 'it' : 'them'} in data: {"type":${JSON.stringify(type)},"data":{${shown.map((key) => `${key}:…`).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
+}
+
+/** Whether `key`, written beside a missing required property `name`, is taken for a misspelling of it (the did-you-mean of {@link requiredHint}). */
+export function misspells(key: string, name: string): boolean {
+  return key !== name && nearestName(key.replace(/[- ]/g, '_'), [name]) === name;
 }
 
 /**

@@ -19,16 +19,23 @@ export interface TradeValidators {
 
 /**
  * The validators generated from a copy of schemas/ in `work` whose `TradeData` has `properties`
- * added (optional ones), written as ES modules into `work` and imported: for checks of generated
- * code at boundaries the shipped contract never reaches.
+ * added (optional ones, but those named in `required`, which the trades in the examples of
+ * trades.json and poll-response.json are given with its value), written as ES modules into
+ * `work` and imported: for checks of generated code at boundaries the shipped contract never reaches.
  */
-export async function tradeValidatorsWith(work: string, properties: Record<string, object>): Promise<TradeValidators> {
+export async function tradeValidatorsWith(work: string, properties: Record<string, object>, required: Record<string, unknown> = {}): Promise<TradeValidators> {
   const dir = path.join(work, 'schemas');
   cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
   const file = path.join(dir, 'trades.json');
   const schema = JSON.parse(readFileSync(file, 'utf8'));
   Object.assign(schema.definitions.TradeData.properties, properties);
+  schema.definitions.TradeData.required.push(...Object.keys(required));
+  for (const example of schema.examples) Object.assign(example.data, required);
   writeFileSync(file, JSON.stringify(schema, null, 2));
+  const poll = path.join(dir, 'poll-response.json');
+  const document = JSON.parse(readFileSync(poll, 'utf8'));
+  for (const example of document.examples) for (const message of example.messages) if (message.type === 'trades') Object.assign(message.data, required);
+  writeFileSync(poll, JSON.stringify(document, null, 2));
   const files = await generate(dir);
   const formats = pathToFileURL(path.join(work, 'formats.mjs')).href;
   writeFileSync(path.join(work, 'formats.mjs'), files.get('formats.js')!);
