@@ -590,6 +590,29 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const retired = new Set<string>();
   /** Epochs of fan-out records a read of Redis proved not to be its own, already logged (see handle()). */
   const foreign = new Set<string>();
+  /** Entries the store never wrote that a read met, already logged (`<key> <id>`, see skipForeign). */
+  const foreignEntries = new Set<string>();
+  /**
+   * Whether `item`, read from `key`, is an entry the store never wrote (another application's
+   * XADD under the prefix): then it is skipped, and said once (an error line naming the key, the
+   * id and what to do). Decoded as the store's, it was sent as an empty text frame, a poll's JSON
+   * read `"messages":[,{…`, and in the all-stream a broadcast of no type went to every socket, or
+   * its sequence number read as Redis having lost writes and rotated the epoch (tDV F12).
+   */
+  function skipForeign(key: string, item: [string, string[]]): boolean {
+    const why = foreignEntry(item, key === keys.all);
+    if (why === undefined) return false;
+    const said = `${key} ${item[0]}`;
+    if (!foreignEntries.has(said)) {
+      if (foreignEntries.size >= MAX_FOREIGN_EPOCHS) foreignEntries.clear();
+      foreignEntries.add(said);
+      logger.error(
+        { event: 'foreign-entry', url: where, key, id: item[0], detail: why },
+        `Redis at ${where} holds an entry the store never wrote in ${key} (${item[0]}: ${why}): skipped by every read; another application's entry under the key prefix "${prefix}"? Delete it (XDEL ${key} ${item[0]}), or give the store another keyPrefix`,
+      );
+    }
+    return true;
+  }
   let syncing = false;
   const pending: Published[] = [];
   /** Records received on the fan-out channel so far (each record's `arrival` is its rank). */
@@ -1362,7 +1385,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // came back without its latest writes, and the epoch key survived. Cursors of the lost
       // stretch would read as resumed: start a new epoch, so that every node and every client is
       // told of the gap.
-      const reused = read.streams[0]?.entries.find((item) => parseEntryId(item[0])!.seq <= last!.seq);
+      const reused = read.streams[0]?.entries.find((item) => parseEntryId(item[0])!.seq <= last!.seq && !skipForeign(keys.all, item));
       if (read.seq < last.seq || reused !== undefined) {
         const why = reused ? `entry ${reused[0]} reuses a sequence number at or below ${last.seq}` : `the sequence went back from ${last.seq} to ${read.seq}`;
         const rotated = await rotate(read.epoch, why);
@@ -1379,6 +1402,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         return;
       }
       for (const item of stream.entries) {
+        // Another application's entry: passed (its position, so the next read starts after it), never delivered, its sequence number not taken.
+        if (skipForeign(keys.all, item)) {
+          last = { position: parseEntryId(item[0])!.position, seq: last.seq };
+          continue;
+        }
         last = parseEntryId(item[0])!;
         emit(decodeStored(item, read.epoch, undefined));
       }
@@ -1979,7 +2007,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     let horizon = Infinity;
     for (const s of read.streams) if (s.cut) horizon = Math.min(horizon, parseEntryId(s.entries[s.entries.length - 1]![0])!.position);
     const sorted = read.streams
-      .flatMap((s, i) => s.entries.map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
+      .flatMap((s, i) =>
+        s.entries
+          .filter((item) => !skipForeign(viewer.admin ? keys.all : i === 0 ? keys.user(viewer.userId) : keys.global, item))
+          .map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })),
+      )
       .filter((m) => m.position <= horizon)
       .sort((a, b) => a.position - b.position);
     const all = sorted.slice(0, Math.max(1, limit)).map((m) => m.entry);
@@ -2322,6 +2354,33 @@ function decodeRead(reply: unknown, streamCount: number): DecodedRead {
     streams.push({ exists: exists === 1 || exists === '1', deleted: deleted as string, entries: entries as [string, string[]][], cut: cut === 1 || cut === '1' });
   }
   return { epoch: reply[0], head: Number(reply[1]), nowUs: Number(reply[2]), seq: Number(reply[3]), streams };
+}
+
+/**
+ * Why `item` is not an entry the append script wrote, or undefined when it is one: the store
+ * writes fields `t` (a type), `k` (a key as JSON), `f` (the frame), and `u` (a user id as JSON)
+ * after `t` in the all-stream, in that order and no other.
+ */
+function foreignEntry(item: [string, string[]], inAll: boolean): string | undefined {
+  const names = inAll ? ['t', 'u', 'k', 'f'] : ['t', 'k', 'f'];
+  const flat = item[1];
+  const expected = `fields ${names.join(', ')}`;
+  if (flat.length !== names.length * 2 || names.some((name, i) => flat[2 * i] !== name)) {
+    const found = flat.filter((_, i) => i % 2 === 0);
+    return `${found.length === 0 ? 'no fields' : `fields ${found.slice(0, 8).map((name) => preview(name)).join(', ')}${found.length > 8 ? ', …' : ''}`}, where the store writes ${expected}`;
+  }
+  const value = (name: string) => flat[2 * names.indexOf(name) + 1]!;
+  if (value('t') === '') return `an empty type, where the store writes a message type`;
+  for (const name of inAll ? ['u', 'k'] : ['k']) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value(name));
+    } catch {
+      parsed = undefined;
+    }
+    if (!(parsed === null || typeof parsed === 'string')) return `field ${name} ${preview(value(name))}, where the store writes a string or null as JSON`;
+  }
+  return undefined;
 }
 
 /** A stream entry as XRANGE returns it → StreamEntry. `userId` undefined: read field `u`. */

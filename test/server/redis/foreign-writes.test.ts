@@ -1,0 +1,92 @@
+/**
+ * What another application writes into the store's keys under its prefix (tDV): an entry of its
+ * own in a stream, an entry ahead of the store's positions, an epoch start record of another
+ * epoch. The store never sends what it did not write, never stores half a batch, and names the key.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
+import type { StreamEntry } from '../../../src/server/stream-store.js';
+import type { StreamGap } from '../../../src/server/redis/redis-stream-store.js';
+import { findTool } from '../../support/toolchain.js';
+import { RedisServer } from './redis-server.js';
+
+const tool = findTool('redis-server');
+
+type Record_ = { level: string } & Record<string, unknown>;
+function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>, message?: string) => void> } {
+  const records: Record_[] = [];
+  const at = (level: string) => (fields: Record<string, unknown>, message?: string) => void records.push({ level, ...fields, message });
+  return { records, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const position = (cursor: string) => Number(cursor.split('.')[1]);
+const frame = (text: string) => () => JSON.stringify({ type: 'trades', data: { text } });
+
+describe.skipIf(!tool.available)(`the Redis store and another application's writes under its prefix ${tool.reason}`, () => {
+  const servers: RedisServer[] = [];
+  const stores: RedisStreamStore[] = [];
+  const raws: Redis[] = [];
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    for (const raw of raws) raw.disconnect();
+    for (const server of servers) await server.stop();
+  });
+  const setUp = async () => {
+    const server = await RedisServer.start();
+    servers.push(server);
+    const raw = new Redis(server.url);
+    raws.push(raw);
+    const log = recordingLogger();
+    const store = await createRedisStreamStore({ url: server.url, logger: log.logger });
+    stores.push(store);
+    return { server, raw, log, store };
+  };
+
+  it("skips and names another application's entry in a user's stream: never an empty frame, never a message of no type (tDV F12)", async () => {
+    const { raw, log, store } = await setUp();
+    const first = await store.append('bob', 'trades' as never, frame('one'));
+    await raw.xadd('rc:u:{bob}', `${position(first.cursor) + 1}-1`, 'foo', 'bar');
+    const second = await store.append('bob', 'trades' as never, frame('two'));
+    const read = await store.read({ userId: 'bob', admin: false }, first.cursor.replace(/\.\d+$/, `.${position(first.cursor) - 1}`), 100);
+    expect(read.resume).toBe('resumed');
+    expect(read.entries.map((e) => e.frame)).toEqual([first.frame, second.frame]);
+    expect(read.entries.every((e) => e.type === 'trades')).toBe(true);
+    const said = log.records.filter((r) => r.event === 'foreign-entry');
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ level: 'error', key: 'rc:u:{bob}', id: `${position(first.cursor) + 1}-1` });
+    expect(String(said[0]!.message)).toContain(`holds an entry the store never wrote in rc:u:{bob} (${position(first.cursor) + 1}-1: fields "foo", where the store writes fields t, k, f)`);
+    expect(String(said[0]!.message)).toContain(`Delete it (XDEL rc:u:{bob} ${position(first.cursor) + 1}-1)`);
+    // Said once, however often it is read.
+    await store.read({ userId: 'bob', admin: false }, first.cursor, 100);
+    expect(log.records.filter((r) => r.event === 'foreign-entry')).toHaveLength(1);
+  });
+
+  it("a node's catch-up skips and names another application's entry in the all-stream: no broadcast of no type, no epoch rotation (tDV F12)", async () => {
+    const { raw, log, store } = await setUp();
+    const got: StreamEntry[] = [];
+    const gaps: StreamGap[] = [];
+    store.subscribe((e) => got.push(e));
+    store.onGap((g) => gaps.push(g));
+    const first = await store.append(null, 'trades' as never, frame('one'));
+    await waitFor(() => got.length === 1, 'the first entry live');
+    // A sequence number taken and no entry (the next record is a hole: the node catches up from
+    // the all-stream), and another application's entry there, its sequence part below the node's.
+    await raw.incr('rc:seq');
+    await raw.xadd('rc:all', `${position(first.cursor) + 1}-1`, 'foo', 'bar');
+    const second = await store.append(null, 'trades' as never, frame('two'));
+    await waitFor(() => got.length >= 2 || gaps.length > 0, 'the second entry or a gap');
+    expect(gaps).toEqual([]);
+    expect(got.map((e) => e.frame)).toEqual([first.frame, second.frame]);
+    expect(log.records.filter((r) => r.event === 'epoch-rotated')).toEqual([]);
+    expect(log.records.find((r) => r.event === 'foreign-entry')).toMatchObject({ key: 'rc:all', id: `${position(first.cursor) + 1}-1` });
+  });
+});
