@@ -62,6 +62,8 @@ end
  * A head the batch would take past it fails the batch the same way (`ERR <head key> holds …`),
  * and so does an epoch, sequence or head holding what the store never writes there (not 1 to 64
  * hex digits, not a decimal integer): `ERR <key> holds "<value>", where the store keeps …: not stored; …`.
+ * A stream whose last id is at or after the position its entry takes (another application's
+ * entry ahead) refuses that entry, or the batch for the all-stream (`ERR <key> holds an entry id …`).
  */
 export const APPEND_SCRIPT: string = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -130,6 +132,51 @@ do
       cursors[i] = '!' .. seen[key]
     else
       stored = stored + 1
+    end
+  end
+end
+-- An id at or after the position the store writes next in a stream (another application's XADD
+-- under the prefix, ahead of the store's positions; or one it deleted, which leaves the stream's
+-- last id there): XADD refuses it, and the batch's entries written before that stayed stored,
+-- though every publish of it rejected, and unpublished (tDV F11). The stream's last id (XINFO,
+-- else its newest entry where XINFO is refused) against the position each entry takes, as the
+-- loop below gives them (the clock read again there is not earlier): the all-stream's refuses
+-- the batch, an entry's own stream that entry alone.
+do
+  local tops = {}
+  local function ahead(key, pos)
+    if tops[key] == nil then
+      local top = false
+      local info = redis.pcall('XINFO', 'STREAM', key)
+      if type(info) == 'table' and not info.err then
+        for j = 1, #info, 2 do
+          if info[j] == 'last-generated-id' then top = info[j + 1] end
+        end
+      else
+        local r = redis.pcall('XREVRANGE', key, '+', '-', 'COUNT', 1)
+        if type(r) == 'table' and not r.err and r[1] then top = r[1][1] end
+      end
+      tops[key] = top
+    end
+    local top = tops[key]
+    if top and (position_of(top) or 0) >= pos then
+      return 'ERR ' .. key .. ' holds an entry id ' .. top .. ', at or after the position the store writes next (' .. fmt(pos) .. "): not stored; another application's entry under the store's key prefix? Delete the key (XDEL leaves its last id there), or give the store another keyPrefix"
+    end
+    return nil
+  end
+  local pos = math.max(now_us(), (tonumber(redis.call('GET', KEYS[3]) or '0') or 0) + 1)
+  local why = ahead(KEYS[4], pos)
+  if why then return redis.error_reply(why) end
+  for i = 1, n do
+    if not refused[i] then
+      why = ahead(KEYS[4 + i], pos)
+      if why then
+        refused[i] = true
+        cursors[i] = '!' .. why
+        stored = stored - 1
+      else
+        pos = pos + 1
+      end
     end
   end
 end

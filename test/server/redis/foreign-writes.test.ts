@@ -89,4 +89,37 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(log.records.filter((r) => r.event === 'epoch-rotated')).toEqual([]);
     expect(log.records.find((r) => r.event === 'foreign-entry')).toMatchObject({ key: 'rc:all', id: `${position(first.cursor) + 1}-1` });
   });
+
+  it("refuses an entry whose stream holds another application's id ahead of the store's positions before any write, naming the key; the batch's other entries are stored and sent live (tDV F11)", async () => {
+    const { raw, log, store } = await setUp();
+    const got: StreamEntry[] = [];
+    store.subscribe((e) => got.push(e));
+    await store.append('alice', 'trades' as never, frame('a0'));
+    await waitFor(() => got.length === 1, 'the first entry live');
+    await raw.xadd('rc:u:{bob}', '8000000000000000-1', 'foo', 'bar');
+    const seqBefore = await raw.get('rc:seq');
+    // One batch: appends in one turn of the event loop.
+    const outcomes = await Promise.allSettled([store.append('alice', 'trades' as never, frame('a1')), store.append('bob', 'trades' as never, frame('b1'))]);
+    expect(outcomes[0]!.status).toBe('fulfilled');
+    expect(outcomes[1]!.status).toBe('rejected');
+    const why = String((outcomes[1] as PromiseRejectedResult).reason.message);
+    expect(why).toMatch(/^ERR rc:u:\{bob\} holds an entry id 8000000000000000-1, at or after the position the store writes next \(\d+\): not stored; another application's entry under the store's key prefix\? Delete the key/);
+    expect(await raw.xlen('rc:u:{bob}')).toBe(1);
+    expect(Number(await raw.get('rc:seq'))).toBe(Number(seqBefore) + 1);
+    await waitFor(() => got.length === 2, "alice's entry live");
+    expect(got[1]!.frame).toBe((outcomes[0] as PromiseFulfilledResult<StreamEntry>).value.frame);
+    expect(log.records.find((r) => r.event === 'append-refused')).toMatchObject({ stream: 'rc:u:{bob}' });
+  });
+
+  it("refuses a batch whole when the all-stream holds another application's id ahead, or a last id left ahead by XDEL: nothing written, the key named (tDV F11)", async () => {
+    const { raw, store } = await setUp();
+    await store.append('bob', 'trades' as never, frame('b0'));
+    await raw.xadd('rc:all', '8000000000000000-1', 'foo', 'bar');
+    const before = { seq: await raw.get('rc:seq'), bob: await raw.xlen('rc:u:{bob}'), all: await raw.xlen('rc:all'), head: await raw.get('rc:head') };
+    await expect(store.append('bob', 'trades' as never, frame('retry-me'))).rejects.toThrow(/^ERR rc:all holds an entry id 8000000000000000-1, at or after the position the store writes next \(\d+\): not stored; /);
+    // The last id stays where XDEL leaves it: refused the same way, not half written.
+    await raw.xdel('rc:all', '8000000000000000-1');
+    await expect(store.append('bob', 'trades' as never, frame('retry-me'))).rejects.toThrow(/^ERR rc:all holds an entry id 8000000000000000-1, /);
+    expect({ seq: await raw.get('rc:seq'), bob: await raw.xlen('rc:u:{bob}'), all: await raw.xlen('rc:all') + 1, head: await raw.get('rc:head') }).toEqual(before);
+  });
 });
