@@ -1889,15 +1889,23 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /**
    * The position epoch `current` begins after (see {@link RedisStreamStoreKeys.epochStart}), given the
-   * record Redis holds (`recorded`, null: none), or undefined when it records another epoch's. No
+   * record Redis holds (`recorded`, null: none), or undefined when the record is malformed. No
    * record reads as 0, the whole epoch: a Redis started empty, or restored from a backup whose
    * `:epoch` key was deleted (SCALE.md), whose entries an old cursor then gets after its gap,
-   * those it already had too.
+   * those it already had too; a record of another epoch as its position (the same, after an
+   * earlier rotation: see the comment inside).
    */
   function epochStart(recorded: string | null, current: string): number | undefined {
     if (recorded === null) return 0;
     const [recordedEpoch, position] = recorded.split(' ');
-    return recordedEpoch === current && /^\d+$/.test(position ?? '') ? Number(position) : undefined;
+    if (!/^\d+$/.test(position ?? '')) return undefined;
+    if (recordedEpoch === current) return Number(position);
+    // Another epoch's record: a rotation writes the epoch and its record together, so `current`
+    // began otherwise (its key deleted after a restore, as README advises), after that rotation:
+    // what follows the rotation's start is new to a cursor of another epoch (what precedes it the
+    // rotation marked gone in the all-stream). Read as no start at all, every entry of the new
+    // epoch was skipped with the `gap` of an old cursor (tDV F7).
+    return Number(position);
   }
 
   /**

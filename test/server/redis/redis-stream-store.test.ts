@@ -992,14 +992,15 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         expect(work.entries, `${viewer.userId} ${since}: ${JSON.stringify(work.calls)}`).toBeLessThanOrEqual(viewer.admin ? 1 : 3);
       }
     }
-    // The start Redis records is another epoch's: not even that.
+    // The start Redis records is another epoch's (an earlier rotation's, the epoch key deleted
+    // since): where the epoch began all the same (tDV F7), decided the same way: never a page.
     const raw = new Redis(redis.url);
     try {
       await raw.set(s.keys.epochStart, 'feedfacefeedface0 5');
       let r: Awaited<ReturnType<typeof s.read>> | undefined;
       const work = await rangesRead(s, async () => (r = await s.read(viewers[0]!, 'zzz.1', 500)));
       expect(r).toMatchObject({ resume: 'gap', entries: [] });
-      expect(work.calls).toEqual([]);
+      expect(work.entries, JSON.stringify(work.calls)).toBeLessThanOrEqual(3);
     } finally {
       await raw.quit();
     }
