@@ -1033,6 +1033,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   /** When the last redis-loading line was logged (monotonic clock); the look at Redis's INFO while it loads. */
   let loadingLoggedAt = -Infinity;
   let loadingWatch: ReturnType<typeof setInterval> | undefined;
+  /** Redis answered the watch below that it loads its dataset: it is Redis, and a close after that is Redis away (see connectWaiting). */
+  let loadingSeen = false;
   /**
    * Connected, not ready: ioredis's ready check holds the connection while Redis loads its
    * dataset (INFO `loading:1`), and nothing was said: a node started on a Redis loading 22 s
@@ -1046,6 +1048,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       cmd.info('persistence').then(
         (info: unknown) => {
           if (closed || cmd.status !== 'connect' || typeof info !== 'string' || !/^loading:1\r?$/m.test(info)) return;
+          loadingSeen = true;
           const now = performance.now();
           if (now - loadingLoggedAt < APPEND_LOG_MS) return;
           loadingLoggedAt = now;
@@ -1623,10 +1626,32 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
   /** The eviction policy Redis reported at start, when it may evict keys, or null when it told none (said after the start line). */
   let evicting: string | null | undefined;
+  /**
+   * Connects `client` (the start's), and again each 200 ms while it closes once Redis answered that
+   * it loads its dataset: a Redis that crashed while loading (killed, out of memory) and is
+   * brought back is waited for, a redis-waiting warning at most once each 10 s. Its close was
+   * "does not answer as Redis (it took the connection and closed it without an answer): is it the
+   * Redis port?" of the port that had just answered LOADING, and `serve --redis` exited 2 (tDV F14).
+   */
+  let awaySaidAt = -Infinity;
+  const connectWaiting = async (client: Redis): Promise<void> => {
+    for (;;) {
+      try {
+        return await client.connect();
+      } catch (err) {
+        if (!loadingSeen || closed || client.status !== 'end') throw err;
+        if (performance.now() - awaySaidAt >= APPEND_LOG_MS) {
+          awaySaidAt = performance.now();
+          logger.warn({ event: 'redis-waiting', url: where, err: noAnswer(err) }, `Redis at ${where} is away after it answered that it loads its dataset (crashed while loading?): waiting for it before the store starts`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, LOADING_LOOK_MS));
+      }
+    }
+  };
   try {
-    if (ownsClient) await cmd.connect();
+    if (ownsClient) await connectWaiting(cmd);
     else if (cmd.status === 'wait') await cmd.connect();
-    await sub.connect();
+    await connectWaiting(sub);
     // ioredis reports a refused SELECT as an error and connects all the same, on database 0.
     if (databaseRefused.size > 0) throw new Error(lastError);
     const replicaRefusal = (primary: string) => new StartRefused(`Redis at ${where} is a replica (of ${primary}): what is written on a replica never reaches its primary nor the other nodes; give the primary's URL`);
