@@ -1749,7 +1749,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           : closedUnanswered
             ? `it took the connection and closed it without an answer`
             : reason;
-        throw new Error(`${where} does not answer as Redis (${detail}): is it the Redis port?`);
+        // Nothing within commandTimeoutMs is what a Redis under CLIENT PAUSE (mode ALL, the default,
+        // a manual failover's step) or busy that long does too: "is it the Redis port?" alone sent
+        // the operator to check the port of the right Redis, paused for seconds (tDV F13).
+        const question = /timed out/i.test(reason) ? 'is it the Redis port, or a Redis paused (CLIENT PAUSE) or busy that long?' : 'is it the Redis port?';
+        throw new Error(`${where} does not answer as Redis (${detail}): ${question}`);
       }
     }
     // The port took the connection and gave no TLS: said "unreachable … connect ETIMEDOUT" (a
