@@ -122,4 +122,19 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     await expect(store.append('bob', 'trades' as never, frame('retry-me'))).rejects.toThrow(/^ERR rc:all holds an entry id 8000000000000000-1, /);
     expect({ seq: await raw.get('rc:seq'), bob: await raw.xlen('rc:u:{bob}'), all: await raw.xlen('rc:all') + 1, head: await raw.get('rc:head') }).toEqual(before);
   });
+
+  it("an operator's XTRIM of a user stream reads `resumed` without the entries removed, XDEL reads `gap` (README: do not trim by hand) (tDV F9)", async () => {
+    const { raw, store } = await setUp();
+    const cursors: string[] = [];
+    for (let i = 0; i < 6; i++) cursors.push((await store.append('carol', 'trades' as never, frame(`c${i}`))).cursor);
+    await raw.xtrim('rc:u:{carol}', 'MAXLEN', 3);
+    const trimmed = await store.read({ userId: 'carol', admin: false }, cursors[0]!, 10);
+    expect(trimmed.resume).toBe('resumed');
+    expect(trimmed.entries.map((e) => e.cursor)).toEqual(cursors.slice(3));
+    const [id] = (await raw.xrange('rc:u:{carol}', '-', '+', 'COUNT', 1))[0]!;
+    await raw.xdel('rc:u:{carol}', id);
+    const deleted = await store.read({ userId: 'carol', admin: false }, cursors[0]!, 10);
+    expect(deleted.resume).toBe('gap');
+    expect(deleted.entries.map((e) => e.cursor)).toEqual(cursors.slice(4));
+  });
 });
