@@ -1471,7 +1471,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // A Lua error in the read script: rc:head holding no number ("attempt to compare nil with
     // number"), which the start waited on for ever, logging it each 10 s (tDB F6).
     if (/\buser_script:\d+:/.test(said)) {
-      const found = [await ofAnotherType([keys.all]), ...(await badValues())].filter((x) => x !== undefined);
+      const found = [await ofAnotherType([keys.all, keys.global]), ...(await badValues())].filter((x) => x !== undefined);
       if (found.length > 0) return new StartRefused(`Redis at ${where} holds ${found.join(' and ')} (${said}): ${anotherApplications}`);
     }
     if (code === 'OOM' && words !== message) return new StartRefused(`Redis at ${where} holds no epoch key (${keys.epoch}) and is full, so refuses to write one (${said}): free memory or raise maxmemory, then start again`);
@@ -2019,7 +2019,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // was "does not answer as Redis …: is it the Redis port?", the node counted as lost for good (tDV F2).
       if (err instanceof NotRedisReply && /^the read script's (epoch|head|sequence) is /.test(err.detail)) {
         const found = await badValues();
-        if (found.length > 0 && !running) throw new StartRefused(`Redis at ${where} holds ${found.join(' and ')}: ${anotherApplications}`);
+        // At start, the stream keys of another type beside it too, named at once (one a start, before: tDV F10).
+        if (found.length > 0 && !running) throw new StartRefused(`Redis at ${where} holds ${[...found, await ofAnotherType([keys.all, keys.global])].filter((x) => x !== undefined).join(' and ')}: ${anotherApplications}`);
         if (found.length > 0) throw new Error(`Redis at ${where} holds ${found.join(' and ')}, so every resume and poll fails, as every publish does: ${anotherApplications}`);
       }
       // Unhealthy before the caller hears of it (a poll gets 503), and in words, not a TypeError.
