@@ -721,6 +721,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (code === 'READONLY') return `; Redis at ${where} is now a replica (a failover?): what is written on a replica never reaches its primary nor the other nodes; give the nodes the primary's URL`;
     if (code === 'NOREPLICAS') return '; Redis takes writes only with enough replicas connected (min-replicas-to-write): bring its replicas back, or lower min-replicas-to-write';
     if (code === 'OOM') return '; free memory or raise maxmemory';
+    // A stream key of another type (the append script's WRONGTYPE names it): said as the reads and the start say it (tDV F8).
+    if (code === 'WRONGTYPE' && /^WRONGTYPE \S+ holds /.test(words)) return `; ${anotherApplications}`;
     return '';
   }
   function logRefused(fields: Record<string, unknown>, message: string, unlogged: number): void {
@@ -1338,6 +1340,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       logger.warn({ event: 'redis-waiting', url: where, err: err.message, ...(unlogged > 0 ? { unlogged } : {}) }, `Redis at ${where} ${why}: waiting for it before the store starts`);
       return;
     }
+    // A refusal the start waits on that has a remedy (NOREPLICAS): its line said "redis catch-up
+    // error", neither that the start waits nor what to do (tDV F8).
+    const advice = running ? '' : remedy(err.message);
+    if (advice !== '' && !closed && lostSince === null) {
+      lastError = err.message;
+      logger.warn({ event: 'redis-error', connection: 'catch-up', url: where, err: err.message, ...(unlogged > 0 ? { unlogged } : {}) }, `Redis at ${where} refuses the store's first read for now: waiting for it before the store starts${advice}`);
+      return;
+    }
     report('catch-up', undefined, unlogged > 0 ? { unlogged } : {})(err);
   }
 
@@ -1844,7 +1854,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const refusals = batch.filter((_, i) => cursors[i]!.startsWith('!'));
       if (refusals.length > 0) {
         const why = cursors.find((c) => c.startsWith('!'))!.slice(1);
-        appendsRefused(refusals.length, { err: why, stream: refusals[0]!.stream }, 'Redis refuses appends to a stream: those publishes fail, nothing of them stored');
+        appendsRefused(refusals.length, { err: why, stream: refusals[0]!.stream }, `Redis refuses appends to a stream: those publishes fail, nothing of them stored${remedy(why)}`);
       }
       if (refusals.length === batch.length) {
         batch.forEach((q, i) => q.reject(new ReplyError(cursors[i]!.slice(1)) as Error));

@@ -137,4 +137,15 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(deleted.resume).toBe('gap');
     expect(deleted.entries.map((e) => e.cursor)).toEqual(cursors.slice(4));
   });
+
+  it("append-refused for the all-stream made another type says what to do, as the start and the reads say it (tDV F8)", async () => {
+    const { raw, log, store } = await setUp();
+    await store.append('alice', 'trades' as never, frame('a0'));
+    await raw.del('rc:all');
+    await raw.rpush('rc:all', 'x');
+    await expect(store.append('alice', 'trades' as never, frame('a1'))).rejects.toThrow('WRONGTYPE rc:all holds a list, not a stream: not stored');
+    expect(log.records.filter((r) => r.event === 'append-refused').map((r) => r.message)).toEqual([
+      `Redis refuses appends: publishes fail; another application's key under the key prefix "rc"? Delete it, or give the store another keyPrefix`,
+    ]);
+  });
 });

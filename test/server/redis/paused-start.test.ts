@@ -30,3 +30,27 @@ it.skipIf(!tool.available)(`a start under CLIENT PAUSE (mode ALL) names a paused
     admin.disconnect();
   }
 });
+
+/**
+ * A start waiting on a refusal it cannot end (NOREPLICAS: min-replicas-to-write with no replica)
+ * says that it waits, and what to do: its line said "redis catch-up error" alone (tDV F8).
+ */
+it.skipIf(!tool.available)(`a start waiting on NOREPLICAS says it waits and what to do ${tool.reason}`, { timeout: 60_000 }, async () => {
+  const server = await RedisServer.start(undefined, { extra: ['--min-replicas-to-write', '1'] });
+  servers.push(server);
+  const records: { fields: Record<string, unknown>; message?: string }[] = [];
+  const at = (fields: Record<string, unknown>, message?: string) => void records.push({ fields, message });
+  const starting = createRedisStreamStore({ url: server.url, logger: { info: at, warn: at, error: at } });
+  const admin = new Redis(server.url);
+  try {
+    while (records.length === 0) await new Promise((r) => setTimeout(r, 50));
+    expect(records[0]!.fields).toMatchObject({ event: 'redis-error', connection: 'catch-up' });
+    expect(records[0]!.message).toBe(
+      `Redis at ${server.url} refuses the store's first read for now: waiting for it before the store starts; Redis takes writes only with enough replicas connected (min-replicas-to-write): bring its replicas back, or lower min-replicas-to-write`,
+    );
+    await admin.config('SET', 'min-replicas-to-write', '0');
+    await (await starting).close();
+  } finally {
+    admin.disconnect();
+  }
+});
