@@ -1568,7 +1568,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (typeof value !== 'string' || shape.test(value)) return [];
       // Digits the store cannot use are told why: "9000000000000000000, where the store keeps a
       // decimal integer" contradicted itself (tDG F4).
-      const why = shape !== decimal || !/^[0-9]+$/.test(value) ? '' : /^0[0-9]/.test(value) ? ' without leading zeros' : ` up to ${Number.MAX_SAFE_INTEGER}`;
+      const why = !/^[0-9]+$/.test(value) ? '' : shape === EPOCH ? ', not all decimal digits (a cursor <digits>.<n> reads as a number)' : /^0[0-9]/.test(value) ? ' without leading zeros' : ` up to ${Number.MAX_SAFE_INTEGER}`;
       return [`${name} ${preview(value)}, where the store keeps ${what}${why}`];
     });
   }
@@ -2367,7 +2367,8 @@ class StartRefused extends Error {
 }
 
 /** An epoch as cursors carry it (see cursor.ts): hex digits, at most 64. */
-const EPOCH = /^[0-9a-f]{1,64}$/;
+/** An epoch the store writes (`e` and 15 hex digits; a rotation's too): 1 to 64 hex digits, not all decimal digits, which formatCursor refuses (tEC F3: `12345` passed, every entry then dropped from every live feed). */
+const EPOCH = /^(?![0-9]+$)[0-9a-f]{1,64}$/;
 
 /** A position, time or sequence number of the read script: a decimal integer ≥ 0 (a string, `%d`, or an integer reply). */
 const isCount = (value: unknown): boolean =>

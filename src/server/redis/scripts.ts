@@ -190,8 +190,10 @@ local function shown(v) if #v > 64 then return string.sub(v, 1, 64) .. '...' end
 local function leading(v) if string.match(v, '^%d+$') then return ' without leading zeros' end return '' end
 local bad = {}
 local epoch_was = redis.call('GET', KEYS[1])
-if epoch_was and not (#epoch_was <= 64 and string.match(epoch_was, '^[0-9a-f]+$')) then
-  bad[#bad + 1] = KEYS[1] .. ' holds "' .. shown(epoch_was) .. '", where the store keeps 1 to 64 hex digits'
+if epoch_was and not (#epoch_was <= 64 and string.match(epoch_was, '^[0-9a-f]+$') and not string.match(epoch_was, '^%d+$')) then
+  local digits = ''
+  if string.match(epoch_was, '^%d+$') then digits = ', not all decimal digits (a cursor <digits>.<n> reads as a number)' end
+  bad[#bad + 1] = KEYS[1] .. ' holds "' .. shown(epoch_was) .. '", where the store keeps 1 to 64 hex digits' .. digits
 end
 for _, k in ipairs({ {KEYS[2], 'a decimal integer'}, {KEYS[3], 'a decimal integer (microseconds)'} }) do
   local v = redis.call('GET', k[1])
