@@ -1762,7 +1762,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // Nothing within commandTimeoutMs is what a Redis under CLIENT PAUSE (mode ALL, the default,
         // a manual failover's step) or busy that long does too: "is it the Redis port?" alone sent
         // the operator to check the port of the right Redis, paused for seconds (tDV F13).
-        const question = /timed out/i.test(reason) ? 'is it the Redis port, or a Redis paused (CLIENT PAUSE) or busy that long?' : 'is it the Redis port?';
+        // A Redis at its maxclients hangs up too, its "-ERR max number of clients reached" never passed on by
+        // ioredis (the ready check's write meets EPIPE first): "is it the Redis port?" alone misled (tEC F6).
+        const question = /timed out/i.test(reason)
+          ? 'is it the Redis port, or a Redis paused (CLIENT PAUSE) or busy that long?'
+          : closedUnanswered
+            ? 'is it the Redis port, or a Redis at its maxclients (ERR max number of clients reached: INFO clients on it tells)?'
+            : 'is it the Redis port?';
         throw new Error(`${where} does not answer as Redis (${detail}): ${question}`);
       }
     }

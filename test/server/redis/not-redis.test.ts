@@ -80,7 +80,7 @@ describe('a server on the Redis port that is not Redis: refused at start as not 
     const silent = await notRedis({});
     const hangUp = await notRedis({ hangUp: true });
     try {
-      expect(await refusal(`redis://127.0.0.1:${hangUp.port}`)).toBe(`redis://127.0.0.1:${hangUp.port} does not answer as Redis (it took the connection and closed it without an answer): is it the Redis port?`);
+      expect(await refusal(`redis://127.0.0.1:${hangUp.port}`)).toBe(`redis://127.0.0.1:${hangUp.port} does not answer as Redis (it took the connection and closed it without an answer): is it the Redis port, or a Redis at its maxclients (ERR max number of clients reached: INFO clients on it tells)?`);
       const popped = await refusal(`redis://127.0.0.1:${pop3.port}`, { commandTimeoutMs: 1000 });
       // Which, depends on how its answers (one per chunk read) fall on ioredis's handshake commands.
       expect(popped).toMatch(new RegExp(`^redis://127\\.0\\.0\\.1:${pop3.port} does not answer as Redis \\((ERR unknown command\\): is it the Redis port|it took the connection and answered nothing within 1000 ms\\): is it the Redis port, or a Redis paused \\(CLIENT PAUSE\\) or busy that long)\\?$`));
@@ -92,6 +92,20 @@ describe('a server on the Redis port that is not Redis: refused at start as not 
     }
     // Nothing listening: unreachable, as before.
     expect(await refusal(`redis://127.0.0.1:${silent.port}`)).toMatch(new RegExp(`^Redis unreachable at redis://127\\.0\\.0\\.1:${silent.port}: .*ECONNREFUSED`));
+  });
+});
+
+describe.skipIf(!tool.available)(`a Redis at its maxclients ${tool.reason}`, () => {
+  it('is asked of beside the port: it hangs up on the store, its "-ERR max number of clients reached" never reaching ioredis (tEC F6: "is it the Redis port?" alone)', { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start(undefined, { extra: ['--maxclients', '1'] });
+    const holder = new Redis(redis.url);
+    try {
+      await holder.ping();
+      expect(await refusal(redis.url)).toBe(`${redis.url} does not answer as Redis (it took the connection and closed it without an answer): is it the Redis port, or a Redis at its maxclients (ERR max number of clients reached: INFO clients on it tells)?`);
+    } finally {
+      holder.disconnect();
+      await redis.stop();
+    }
   });
 });
 
