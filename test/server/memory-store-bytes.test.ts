@@ -123,5 +123,29 @@ describe('MemoryStreamStore: what it counts against maxBytes', () => {
       }
       await store.close();
     });
+
+    it('of a user who came back and was dropped again are kept when the slot of their first drop reaches the head of the queue: their cursor before their evicted message still reads gap while other users leave, one at a time (tDW F1, mutation M05: that stale slot forgot their newer floor, and the cursor read resumed over the lost message)', async () => {
+      const store = new MemoryStreamStore({ maxBytes, epoch: 'f3' });
+      const leaver = longId('leaver');
+      let n = 0;
+      const write = async (userId: string) => Number((await store.append(userId, 'alerts', frame(n++))).cursor.split('.')[1]);
+      const steady = async () => {
+        for (let i = 0; i < 200; i++) await write('steady');
+      };
+      // Dropped once (its queue slot stays behind, stale once the user writes again), then dropped again.
+      await write(leaver);
+      await steady();
+      const position = await write(leaver);
+      await steady();
+      const user = { userId: leaver, admin: false };
+      expect((await store.read(user, `f3.${position - 1}`, 100)).resume).toBe('gap');
+      // Other users leave, each floor pushing the oldest out: the leaver's first, stale slot reaches the head among them.
+      for (let k = 0; k < 30; k++) {
+        await write(longId(`other-${k}`));
+        await steady();
+        expect((await store.read(user, `f3.${position - 1}`, 100)).resume, `after the leaver's drop and ${k + 1} others`).toBe('gap');
+      }
+      await store.close();
+    });
   });
 });
