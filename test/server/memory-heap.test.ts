@@ -130,7 +130,7 @@ describe('MemoryStreamStore: the default maxBytes follows the old space configur
 describe('MemoryStreamStore: the default maxBytes never exceeds the heap it runs in', () => {
   const defaults = (flags: string[], where: 'command line' | 'NODE_OPTIONS') => runWith(flags, where, 'const { defaultMaxBytes } = await import(STORE); console.log(defaultMaxBytes() / 2 ** 20);');
 
-  it("reads --max-old-space-size and --max-semi-space-size spelt as Node and V8 take them (quoted in NODE_OPTIONS, =+64, one dash), and falls back to the default of the smallest old space the heap limit may hold when a heap flag is spelt in a way it does not read (tDN F1: these gave 96 MiB in a 64 MiB old space and the process died of OOM)", { timeout: 120_000 }, async () => {
+  it("reads --max-old-space-size and --max-semi-space-size spelt as Node and V8 take them (quoted in NODE_OPTIONS, =+64, one dash), and falls back to the default of the smallest old space the heap limit may hold when a heap flag is spelt in a way it does not read, a limit of 6 semi-spaces included (tDN F1: these gave 96 MiB in a 64 MiB old space and the process died of OOM; tDW F2: 96 or 192 MiB could give 1 byte)", { timeout: 120_000 }, async () => {
     const cases: [string[], 'command line' | 'NODE_OPTIONS'][] = [
       [['"--max-old-space-size=64"', '"--max-semi-space-size=64"'], 'NODE_OPTIONS'],
       [['--max-old-space-size="64"', '--max-semi-space-size="64"'], 'NODE_OPTIONS'],
@@ -142,6 +142,9 @@ describe('MemoryStreamStore: the default maxBytes never exceeds the heap it runs
       [['--max-heap-size=256'], 'command line'],
     ];
     for (const [flags, where] of cases) expect(await defaults(flags, where), `${flags.join(' ')} (${where})`).toEqual({ code: 0, out: '8', err: '' });
+    // A limit of exactly 6 semi-spaces (96 MiB: 16, 192: 32) takes that semi-space, not the next, which leaves no old space (tDW F2, mutation M08: a default of 1 byte, every resume a gap).
+    expect(await defaults(['--max-heap-size=96'], 'command line')).toEqual({ code: 0, out: '16', err: '' });
+    expect(await defaults(['--max-heap-size=192'], 'command line')).toEqual({ code: 0, out: '32', err: '' });
     // What the flags give is what the heap limit holds: read as given, they keep their own default.
     expect(await defaults(['"--max-old-space-size=128"'], 'NODE_OPTIONS')).toEqual({ code: 0, out: '56', err: '' });
   });
