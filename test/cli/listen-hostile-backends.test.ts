@@ -81,6 +81,35 @@ it('a data frame whose length is not in the minimal number of bytes is a violati
   expect(status).toBe(1);
 });
 
+// tDW F3 (mutations L01, L02): the minimal-length rule was held only by a ~90-byte frame forced longer, never at its bounds:
+// a check off by one failed every right 126-byte frame, or passed a 65535-byte one in the 64-bit form.
+it('the minimal-length rule at its bounds: 126 bytes in the 16-bit length and 65536 in the 64-bit pass, 125 in the 16-bit and 65535 in the 64-bit are violations', async () => {
+  /** The connection message padded with JSON whitespace to `size` bytes: a valid message of that length. */
+  const padded = (size: number) => `${connection.slice(0, -1)}${' '.repeat(size - connection.length)}}`;
+  for (const [size, extended, violation] of [
+    [125, 16, true],
+    [126, 16, false],
+    [65535, 16, false],
+    [65535, 64, true],
+    [65536, 64, false],
+  ] as const) {
+    const text = padded(size);
+    expect(text.length).toBe(size);
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(text, { extended })])));
+    const { status, stdout } = await runListen([url, '--duration', '10s', '--count', '1', '--no-ping']);
+    const said = `frame 0: - (root) expected a text frame whose length is in the minimal number of bytes (RFC 6455 §5.2: 7 bits up to 125 bytes, 16 up to 65535), got one whose header gives its ${size} bytes in an extended ${extended}-bit length (marker ${extended === 16 ? 126 : 127}): a browser fails the connection at such a frame`;
+    if (violation) {
+      expect(stdout, `${size} bytes in ${extended} bits`).toContain(said);
+      expect(stdout, `${size} bytes in ${extended} bits`).toMatch(/^1 frame \(0 valid, 1 invalid\), 1 violation$/m);
+      expect(status, `${size} bytes in ${extended} bits`).toBe(1);
+    } else {
+      expect(stdout, `${size} bytes in ${extended} bits`).not.toContain('minimal number of bytes');
+      expect(stdout, `${size} bytes in ${extended} bits`).toMatch(/^1 frame \(1 valid, 0 invalid\)/m);
+      expect(status, `${size} bytes in ${extended} bits`).toBe(0);
+    }
+  }
+});
+
 // tDL F2: extension answers ws reads (it takes the first of two, and a window-bits value as a JavaScript number) passed (exit 0); a browser fails each handshake.
 it('permessage-deflate chosen twice, or a window-bits value that is no decimal integer without leading zeroes, fails the handshake with its fault named: exit 2', async () => {
   const twice = 'but it gives permessage-deflate 2 times: a server answers with one of the offers (RFC 6455 §9.1, RFC 7692 §5), and listen offered it once ("permessage-deflate; client_max_window_bits"); a client fails the handshake for such an answer (ws reads it so, a browser does not)';
