@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -187,6 +187,14 @@ describe('loadContract', () => {
       const taken = await loadContract(schemasWith({ [file]: () => ({ ...whale, $id: `https://realtime-contract.dev/schemas/${file}` }) })).catch((caught: unknown) => caught);
       expect((taken as Error).message).toBe(`${file}#: ${named} ${JSON.stringify(file)}: rename it (as ${JSON.stringify(free)}), or move it out of the schemas folder if it is no part of the contract`);
     }
+    // The file there named with a capital (a message type Whale): whale.json, the cleaned name, is it in another case (tDW F8, mutation K03).
+    const capital = schemasWith({});
+    rmSync(path.join(capital, 'whale.json'));
+    const { examples: _, ...upper } = { ...whale, $id: 'https://realtime-contract.dev/schemas/Whale.json', properties: { ...(whale.properties as object), type: { ...((whale.properties as any).type as object), const: 'Whale' } } };
+    writeFileSync(path.join(capital, 'Whale.json'), JSON.stringify(upper, null, 2));
+    writeFileSync(path.join(capital, '_whale.json'), JSON.stringify({ ...upper, $id: 'https://realtime-contract.dev/schemas/_whale.json' }, null, 2));
+    const cased = await loadContract(capital).catch((caught: unknown) => caught);
+    expect((cased as Error).message).toBe(`_whale.json#: ${named} "_whale.json": rename it (as "whale_2.json"), or move it out of the schemas folder if it is no part of the contract`);
     // A backup of a valid name (trades.orig.json): its $id, another file's, says it is a copy.
     const backup = await loadContract(schemasWith({ 'trades.orig.json': () => JSON.parse(readFileSync('schemas/trades.json', 'utf8')) })).catch((caught: unknown) => caught);
     expect((backup as Error).message).toBe(`trades.orig.json#/$id: expected "https://realtime-contract.dev/schemas/trades.orig.json", got "https://realtime-contract.dev/schemas/trades.json", the $id of trades.json: ${copy}`);
