@@ -170,6 +170,8 @@ it('a data frame whose 64-bit length is past 2^53 - 1 says the length its header
   };
   const ends = 'which this client had to refuse: Unsupported WebSocket frame: payload length > 2^53 - 1; the run ends here (ws closes the connection after a frame it refuses)';
   for (const [bytes, said] of [
+    // Exactly 2^63: the top bit alone is set, the §5.2 rule still (tDW F7, mutation L09: it was said as too large).
+    [wide(2n ** 63n), `frame 1: - (root) expected a text frame whose 64-bit length has its most significant bit clear (RFC 6455 §5.2: it MUST be 0), got one of 9223372036854775808 bytes, a 64-bit length whose most significant bit is set, ${ends}`],
     [wide(0x8000000000000005n), `frame 1: - (root) expected a text frame whose 64-bit length has its most significant bit clear (RFC 6455 §5.2: it MUST be 0), got one of 9223372036854775813 bytes, a 64-bit length whose most significant bit is set, ${ends}`],
     [wide(0xffffffffffffffffn, 2), `frame 1: - (root) expected a binary frame whose 64-bit length has its most significant bit clear (RFC 6455 §5.2: it MUST be 0), got one of 18446744073709551615 bytes, a 64-bit length whose most significant bit is set, ${ends}`],
     [wide(2n ** 53n), 'frame 1: - (root) expected a message of at most 100 MiB (the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit), got one of 9007199254740992 bytes announced; the run ends here (ws closes the connection after a frame it refuses)'],
