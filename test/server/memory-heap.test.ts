@@ -224,4 +224,33 @@ describe('MemoryStreamStore: the floors of dropped users', () => {
     await store.close();
     expect(count).toBe(0);
   });
+
+  it('forgets the oldest floors first after the queue of floors was compacted: past 1 000 returns of users, 300 new users leave and the 100 dropped last (maxEntries 100) still read resumed from their last cursor (tDW F4, mutation M06: compaction kept the slots of users who came back and lost those of the floors held, which then were never forgotten and left room for fewer new ones)', async () => {
+    const store = new MemoryStreamStore({ maxEntries: 100, epoch: 'e2' });
+    const frame = (cursor: string) => `{"type":"alerts","data":{"n":1},"cursor":"${cursor}"}`;
+    const write = async (userId: string) => Number((await store.append(userId, 'alerts', frame)).cursor.split('.')[1]);
+    const flush = async () => {
+      for (let i = 0; i < 100; i++) await write('steady');
+    };
+    // 50 users leave: 50 floors, the oldest queued.
+    for (let i = 0; i < 50; i++) await write(`old-${i}`);
+    await flush();
+    // 10 users come back and leave 120 times: 1 200 slots of floors no longer held, past the 2 × 60 + 1 024 that compacts the queue.
+    for (let round = 0; round < 120; round++) {
+      for (let i = 0; i < 10; i++) await write(`back-${i}`);
+      await flush();
+    }
+    // 300 new users leave: the floors held are those of the 100 dropped last, the older ones (the first 50's too) forgotten first.
+    const positions: number[] = [];
+    for (let i = 0; i < 300; i++) positions.push(await write(`new-${i}`));
+    await flush();
+    for (let i = 200; i < 300; i++) {
+      const user = { userId: `new-${i}`, admin: false };
+      expect((await store.read(user, `e2.${positions[i]}`, 10)).resume, `new-${i} from its last cursor`).toBe('resumed');
+      expect((await store.read(user, `e2.${positions[i]! - 1}`, 10)).resume, `new-${i} from before its last message`).toBe('gap');
+    }
+    // The floors before are forgotten: new-198 starts where new-199's forgotten floor ends, past its last cursor.
+    expect((await store.read({ userId: 'new-198', admin: false }, `e2.${positions[198]}`, 10)).resume).toBe('gap');
+    await store.close();
+  });
 });
