@@ -409,6 +409,22 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       expect(blind.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([
         { level: 'warn', event: 'redis-eviction-policy', message: 'Redis told neither CONFIG GET nor INFO memory its maxmemory-policy: not checked; a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; make sure maxmemory-policy is noeviction (SCALE.md)' },
       ]);
+      // INFO memory answered without maxmemory_policy and maxmemory (as some Redis-compatible servers and proxies do):
+      // not checked either, and said so (tDW F5, mutation R09: nothing was said). The given client's INFO gives that answer.
+      const stripped = new Redis(own.url);
+      try {
+        await stripped.ping(); // ready: ioredis's own ready check (INFO) is done before INFO memory is changed
+        const info = stripped.info.bind(stripped) as (section: string) => Promise<string>;
+        vi.spyOn(stripped, 'info').mockImplementation(((section: string) => (section === 'memory' ? Promise.resolve('# Memory\r\nused_memory:1\r\n') : info(section))) as never);
+        const unsaid = collectingLogger();
+        open.push(await createRedisStreamStore({ client: stripped, logger: unsaid }));
+        expect(unsaid.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([
+          { level: 'warn', event: 'redis-eviction-policy', message: 'Redis told neither CONFIG GET nor INFO memory its maxmemory-policy: not checked; a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; make sure maxmemory-policy is noeviction (SCALE.md)' },
+        ]);
+        await Promise.all(open.splice(0).map((s) => s.close()));
+      } finally {
+        stripped.disconnect();
+      }
     } finally {
       raw.disconnect();
       await Promise.all(open.splice(0).map((s) => s.close()));
