@@ -582,7 +582,10 @@ form.addEventListener('keydown', (event) => {
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   // Blank: nothing to send (it said the server refused a token no request had carried: a fresh user).
-  const token = input.value.trim();
+  const text = input.value.trim();
+  // Its token, where a whole `Dashboard:` URL, an `alice (user):  eyJ…` line or `Bearer eyJ…` was pasted (README says
+  // to paste the one in the URL): the whole text was sent and refused 401, "paste another one" (tEA F2).
+  const token = /(?:^|[\s=:])(eyJ[\w-]*\.[\w-]*\.[\w-]*)(?:$|[\s&#])/.exec(text)?.[1] ?? text;
   if (token) start(token);
   else $('login-note').textContent = 'Paste a token first.';
 });
