@@ -106,7 +106,8 @@ const ORIGINS_SAID = 20;
  * failed, `resume-failed` and `poll-failed`; a hook that threw) are written too, each event at
  * most once each {@link FAILURE_SAID_EVERY_MS} ms, with how many were not said since: a stream
  * key another application wrote failed a user's every resume and poll with no line saying why
- * (tDV F6). Its other records (`info`, `warn`: what a client may repeat at will) are not printed.
+ * (tDV F6). A token refused is written with why (`detail`), once per reason each {@link FAILURE_SAID_EVERY_MS} ms
+ * (tEA F1). Its other records (`info`, `warn`: what a client may repeat at will) are not printed.
  * `now` is a monotonic clock in milliseconds (a test's).
  */
 export function originRefusals(write: (line: string) => void, now: () => number = () => performance.now()): Logger {
@@ -116,7 +117,18 @@ export function originRefusals(write: (line: string) => void, now: () => number 
   const failures = new Map<string, { at: number; unsaid: number }>();
   return {
     info(record: object) {
-      const { reason, origin, event } = record as { reason?: unknown; origin?: unknown; event?: unknown };
+      const { reason, origin, event, detail } = record as { reason?: unknown; origin?: unknown; event?: unknown; detail?: unknown };
+      // A token refused, with why (its exp missing, iat in milliseconds, a bad signature): a user signing their own tokens
+      // with the demo's secret heard only `401 invalid-token` (tEA F1). Once per reason each 10 s; never the token.
+      if ((reason === 'invalid-token' || reason === 'token-expired') && typeof detail === 'string') {
+        const key = `token ${detail}`;
+        const last = failures.get(key);
+        const at = now();
+        if ((last !== undefined && at - last.at < FAILURE_SAID_EVERY_MS) || (last === undefined && failures.size >= 100)) return;
+        failures.set(key, { at, unsaid: 0 });
+        write(`realtime-contract serve: refused a token (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 401 ${reason}): ${quoted(detail, 300).slice(1, -1).replace(/\\"/g, '"')}\n`);
+        return;
+      }
       if (reason !== 'origin' || typeof origin !== 'string' || said.has(origin)) return;
       if (said.size >= ORIGINS_SAID) {
         if (!silenced) write(`realtime-contract serve: more refused origins than ${ORIGINS_SAID}; the others are not named\n`);

@@ -270,6 +270,26 @@ describe("serve --demo: the server's failures", () => {
   });
 });
 
+describe('serve --demo: tokens refused', () => {
+  it('writes why a token was refused (the log line\'s detail, never the token), once per reason each 10 s (tEA F1: a token without exp heard only 401 invalid-token)', () => {
+    const lines: string[] = [];
+    let clock = 0;
+    const logger = originRefusals((line) => lines.push(line), () => clock);
+    const refused = (event: string, reason: string, detail?: string) => logger.info({ event, status: 401, reason, ...(detail === undefined ? {} : { detail }), ip: '127.0.0.1', url: '/api/ws?token=[redacted]' });
+    refused('upgrade-refused', 'invalid-token', 'ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim');
+    refused('upgrade-refused', 'invalid-token', 'ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim');
+    refused('poll-refused', 'token-expired', 'ERR_JWT_EXPIRED: "exp" claim timestamp check failed');
+    refused('poll-refused', 'no-token');
+    clock = 10_001;
+    refused('upgrade-refused', 'invalid-token', 'ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim');
+    expect(lines).toEqual([
+      'realtime-contract serve: refused a token (WebSocket upgrade answered 401 invalid-token): ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim\n',
+      'realtime-contract serve: refused a token (poll answered 401 token-expired): ERR_JWT_EXPIRED: "exp" claim timestamp check failed\n',
+      'realtime-contract serve: refused a token (WebSocket upgrade answered 401 invalid-token): ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim\n',
+    ]);
+  });
+});
+
 describe('serve --demo', () => {
   it('prints a secret and tokens, serves the demo stream at ws://localhost:PORT/api/ws?token=…, stops on SIGTERM', async () => {
     const { child, output, exited } = await startDemoProcess();
