@@ -334,15 +334,10 @@ function stripAnnotations(schema: SchemaNode): SchemaNode {
  * X listing values of several types no longer records a notice for a null that passed.
  */
 function addNullFirstAnyOf(ajv: Ajv): void {
-  const builtin = ajv.getKeyword('anyOf') as CodeKeywordDefinition;
-  // ajv appends a keyword added again to its group: keep `anyOf` where it was, before the same
-  // keyword, so that a node with `anyOf` next to `enum`, `oneOf`, … reports the same first error.
-  const group = ajv.RULES.rules.find(({ rules }) => rules.some((rule) => rule.keyword === 'anyOf'));
-  const next = group?.rules[group.rules.findIndex((rule) => rule.keyword === 'anyOf') + 1]?.keyword;
-  ajv.removeKeyword('anyOf');
+  const { builtin, place } = takeKeyword(ajv, 'anyOf');
   ajv.addKeyword({
     ...builtin,
-    ...(next !== undefined && { before: next }),
+    ...place,
     code(cxt) {
       const branches = cxt.schema as SchemaNode[];
       const nullable = branches.length === 2 && branches.some((branch) => Object.keys(branch).length === 1 && branch.type === 'null');
@@ -367,14 +362,10 @@ function addNullFirstAnyOf(ajv: Ajv): void {
  * module, which describes no hint, drops it ({@link withoutDeclaredNear}).
  */
 function addDeclaredNearToRequired(ajv: Ajv): void {
-  const builtin = ajv.getKeyword('required') as CodeKeywordDefinition;
-  // Kept before the keyword that followed it, as for `anyOf`: the first error of an object stays the same.
-  const group = ajv.RULES.rules.find(({ rules }) => rules.some((rule) => rule.keyword === 'required'));
-  const next = group?.rules[group.rules.findIndex((rule) => rule.keyword === 'required') + 1]?.keyword;
-  ajv.removeKeyword('required');
+  const { builtin, place } = takeKeyword(ajv, 'required');
   ajv.addKeyword({
     ...builtin,
-    ...(next !== undefined && { before: next }),
+    ...place,
     error: {
       ...builtin.error!,
       params: (cxt) => {
@@ -385,6 +376,19 @@ function addDeclaredNearToRequired(ajv: Ajv): void {
       },
     },
   });
+}
+
+/**
+ * ajv's own definition of `keyword`, removed, and where a replacement goes (`{ before: <the keyword that followed
+ * it in its group> }`): ajv appends a keyword added again to its group, and a node with `anyOf` or `required`
+ * next to `enum`, `oneOf`, … would report another first error.
+ */
+function takeKeyword(ajv: Ajv, keyword: string): { builtin: CodeKeywordDefinition; place: { before?: string } } {
+  const builtin = ajv.getKeyword(keyword) as CodeKeywordDefinition;
+  const group = ajv.RULES.rules.find(({ rules }) => rules.some((rule) => rule.keyword === keyword));
+  const next = group?.rules[group.rules.findIndex((rule) => rule.keyword === keyword) + 1]?.keyword;
+  ajv.removeKeyword(keyword);
+  return { builtin, place: next !== undefined ? { before: next } : {} };
 }
 
 /** The properties `schema` declares that {@link misspells} a property it requires: those a did-you-mean must not name. */
