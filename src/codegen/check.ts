@@ -3,6 +3,7 @@ import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { Ajv } from 'ajv';
 import { formats } from '../runtime/formats.js';
+import { withJsonEquality } from '../shared/json-equal.js';
 import { AS_A_REQUEST_NAMES_IT, endpointOf, unservablePath } from '../shared/request-url.js';
 import { operationName, POLL_OPERATION, REFUSAL_MESSAGE } from './asyncapi.js';
 import { MAX_TIMER_MS } from '../shared/options.js';
@@ -493,7 +494,9 @@ function checkDefaults(files: ReadonlyMap<string, SchemaNode>): void {
     });
   }
   if (sites.length === 0) return;
-  const ajv = new Ajv({ strict: false, logger: false, allErrors: false });
+  // The generated validators' equality for uniqueItems, enum and const: ajv's own threw on a
+  // `toString` key and passed two equal objects of `constructor` keys (tDX F1, F2).
+  const ajv = withJsonEquality(new Ajv({ strict: false, logger: false, allErrors: false }));
   ajv.addFormat('date-time', (value: string) => formats['date-time'](value, true));
   for (const schema of files.values()) ajv.addSchema(schema);
   for (const [file, pointer, value, place] of sites) {

@@ -9,6 +9,7 @@ import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contra
 import { callReject, closedListLookups, ERROR_SLOT_SOURCE, withDateTimeTypeParams, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withKnownObject, withPurePatterns, withTypeArgument, withoutDeclaredNear } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
+import { JSON_EQUAL_SOURCE, jsonEqual } from '../shared/json-equal.js';
 
 /**
  * The mode of a call in compiled code. In-process compilation (tests, `createAjv` without
@@ -86,34 +87,7 @@ export const CODE_POINTS_SOURCE = `function codePoints(text) {
   return count;
 }`;
 
-/** Source of {@link jsonEqual}, which the generated modules hold where a schema needs it (they cannot `require`). */
-export const JSON_EQUAL_SOURCE = `function jsonEqual(a, b) {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!Object.prototype.hasOwnProperty.call(b, key) || !jsonEqual(a[key], b[key])) return false;
-  return true;
-}`;
-
-/**
- * Whether two JSON values are equal (ajv's deep equality for `uniqueItems` on items that may be
- * objects or arrays, and for a `const` or closed list of such values): the same primitive, or
- * arrays of equal items in order, or objects of the same keys with equal values, in any order.
- * Arrays are compared by length and index, as ajv's own equality does: taking their keys (the
- * index strings of every array, at every comparison) made `uniqueItems` on arrays of arrays an
- * order of magnitude slower than ajv (a tester, tDP F5). Comparing n items is still ajv's
- * pairwise O(n²) loop. Made from {@link JSON_EQUAL_SOURCE}, the one text of it, which the generated
- * modules hold in place of ajv's `require("ajv/dist/runtime/equal")` (they cannot `require`): the
- * function tested is the one they run.
- */
-export const jsonEqual = new Function(`${JSON_EQUAL_SOURCE}\nreturn jsonEqual;`)() as (a: unknown, b: unknown) => boolean;
+export { JSON_EQUAL_SOURCE, jsonEqual };
 
 /**
  * ajv's standalone `code` with its one runtime helper the contract's schemas can need, deep

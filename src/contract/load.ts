@@ -13,6 +13,7 @@ import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { nearestName } from '../runtime/errors.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { writtenTextFault } from './written-text.js';
+import { withJsonEquality } from '../shared/json-equal.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /** The most a schema file may hold: the contract's largest is a few KiB. */
@@ -219,7 +220,9 @@ export function contractFromTexts(texts: ReadonlyMap<string, string>): Contract 
       files.set(name, schema as SchemaNode);
     });
   }
-  const metaSchema = new Ajv({ strict: false, validateFormats: false });
+  // Equal values as the generated validators judge them: ajv's own equality threw on an enum of
+  // objects with a `toString` key, with no file named (tDX F1).
+  const metaSchema = withJsonEquality(new Ajv({ strict: false, validateFormats: false }));
   for (const [name, schema] of files) ofFile(name, () => checkFile(name, schema));
   if (faults.size > 0) {
     const [first, ...others] = [...faults.keys()].sort().map((name) => faults.get(name)!);
@@ -629,7 +632,9 @@ function checkKeywords(file: string, root: SchemaNode): void {
 function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
   // Formats are annotations here: which ones the validators implement is `generate`'s concern
   // (src/codegen/check.ts), and `diff` reads a contract with any.
-  const ajv = new Ajv({ strict: true, allowUnionTypes: true, validateFormats: false, logger: false });
+  // Each file passed the meta-schema in checkFile, judged with the validators' equality: ajv's
+  // own check again, in addSchema, threw on an enum of objects with a `toString` key (tDX F1).
+  const ajv = new Ajv({ strict: true, allowUnionTypes: true, validateFormats: false, validateSchema: false, logger: false });
   ajv.addVocabulary([...PROJECT_KEYWORDS]);
   for (const schema of files.values()) ajv.addSchema(schema);
   // ajv reports a fault where it compiles it, which, through a `$ref`, is the schema that

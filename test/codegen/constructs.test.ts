@@ -146,6 +146,13 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   // A field's examples went into the reference and the TSDoc unchecked: only a message's own were (tDJ F2).
   { name: 'invalid_field_example', schema: object({ price: { type: 'number', minimum: 0, examples: [1, -5] } }, []), values: [{ price: 1 }], pointer: '/properties/price/examples/1', problem: /expected an example its own schema accepts, got -5: it must be >= 0$/ },
   { name: 'invalid_enum_example', schema: object({ side: { type: 'string', enum: ['buy', 'sell'], examples: ['nope'] } }, []), values: [{ side: 'buy' }], pointer: '/properties/side/examples/0', problem: /expected an example its own schema accepts, got "nope": it must be one of "buy", "sell"$/ },
+  // Judged with the validators' equality (jsonEqual), not ajv's: a "valueOf" key that is no function
+  // threw "a.valueOf is not a function" with no file (tDX F1); two objects of "constructor" keys
+  // that are objects passed, the validators refuse the array (tDX F2); ajv's words read
+  // "items ## 2 and 0 are identical" (tDX F3).
+  { name: 'unique_default_value_of', schema: { type: 'array', uniqueItems: true, items: { type: 'object', additionalProperties: {} }, default: [{ valueOf: 1 }, { valueOf: 1 }] }, values: [[]], pointer: '/default', problem: /expected a default its own schema accepts, got \[\{"valueOf":1\},\{"valueOf":1\}\]: it must be an array without duplicate items \(items 0 and 1 are equal\)$/ },
+  { name: 'unique_example_constructor', schema: { type: 'array', uniqueItems: true, items: { type: 'object', additionalProperties: {} }, examples: [[{ toString: 1 }, { toString: 2 }], [{ constructor: {} }, { constructor: {} }]] }, values: [[]], pointer: '/examples/1', problem: /expected an example its own schema accepts, got \[\{"constructor":\{\}\},\{"constructor":\{\}\}\]: it must be an array without duplicate items \(items 0 and 1 are equal\)$/ },
+  { name: 'unique_default_numbers', schema: { type: 'array', uniqueItems: true, items: { type: 'number' }, default: [1, 2, 1] }, values: [[]], pointer: '/default', problem: /expected a default its own schema accepts, got \[1,2,1\]: it must be an array without duplicate items \(items 0 and 2 are equal\)$/ },
   // It read "2.5 is not of "type" "integer" (TypeBox output)", as if the generator had failed (a fresh user).
   { name: 'enum_outside_its_type', schema: { type: 'integer', enum: [1, 2.5] }, values: [1], pointer: '/enum', problem: /expected only values of "type" "integer" in "enum", got 2\.5, which no message can hold/ },
   // TypeBox's compiler reads a pattern without the u flag: `\p{Lu}` was the letters "p{Lu}" there (a hostile tester).

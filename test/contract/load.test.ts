@@ -217,6 +217,9 @@ describe('loadContract', () => {
     // Before: `expected NOT have duplicate items (items ## 1 and 0 are identical)`.
     expect(await problem((schema) => status(schema, { enum: ['filled', 'pending', 'filled'] }))).toBe('trades.json#/definitions/TradeData/properties/status/enum: not a valid draft-07 schema: expected a list without repeats ("filled" is both item 0 and item 2), got ["filled","pending","filled"]');
     expect(await problem((schema) => ({ ...schema, required: ['type', 'data', 'type'] }))).toBe('trades.json#/required: not a valid draft-07 schema: expected a list without repeats ("type" is both item 0 and item 2), got ["type","data","type"]');
+    // Judged with the validators' equality: ajv's threw "a.toString is not a function", with no file (tDX F1).
+    expect(await problem((schema) => status(schema, { enum: [{ toString: 1 }, { toString: 1 }] }))).toBe('trades.json#/definitions/TradeData/properties/status/enum: not a valid draft-07 schema: expected a list without repeats ({"toString":1} is both item 0 and item 1), got [{"toString":1},{"toString":1}]');
+    await loadContract(schemasWith({ 'trades.json': (schema: any) => status(schema, { enum: [{ toString: 1 }, { valueOf: 2 }, { constructor: {} }] }) }));
     // Before: `expected > 0`.
     expect(await problem((schema) => status(schema, { type: 'number', multipleOf: 0 }))).toBe('trades.json#/definitions/TradeData/properties/status/multipleOf: not a valid draft-07 schema: expected more than 0, got 0');
     expect(await problem((schema) => status(schema, { type: 'string', minLength: -1 }))).toBe('trades.json#/definitions/TradeData/properties/status/minLength: not a valid draft-07 schema: expected 0 or more, got -1');
