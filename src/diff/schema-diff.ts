@@ -1027,7 +1027,12 @@ function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk
   else if (canonical('items', itemsA) !== canonical('items', itemsB)) add({ rule: 'schema-changed', accepts: 'different', before: itemsA, after: itemsB, text: '"items" changed' });
   const uniqueA = a.uniqueItems === true;
   const uniqueB = b.uniqueItems === true;
-  if (uniqueA !== uniqueB) {
+  // An array of at most one item has no two items to be equal: where either side holds no more
+  // (`maxItems` 0 or 1, `items: false`), uniqueItems changes no value's validity, and a change of
+  // the bound is told by its own keyword. It was told breaking, and asked for a major protocol
+  // version, beside `maxItems: 1` on both sides (tDX F5).
+  const atMostOne = (node: SchemaNode) => (node.items as unknown) === false || (typeof node.maxItems === 'number' && node.maxItems <= 1);
+  if (uniqueA !== uniqueB && !atMostOne(a) && !atMostOne(b)) {
     add(uniqueB ? { rule: 'schema-changed', accepts: 'fewer', text: 'items must now be unique' } : { rule: 'schema-changed', accepts: 'more', text: 'items no longer need to be unique' });
   }
 }
