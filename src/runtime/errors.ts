@@ -179,9 +179,10 @@ function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean
     case 'maxItems':
       return `an array of at ${keyword === 'minItems' ? 'least' : 'most'} ${plural(params.limit, 'item')}`;
     case 'uniqueItems':
-      // The pair ajv found (`j` before `i`): in a long array of objects equal but for key order or
-      // `1` vs `1.0`, the array's pointer alone did not find them (tDP F7).
-      return typeof params.i === 'number' && typeof params.j === 'number' ? `an array without duplicate items (items ${params.j} and ${params.i} are equal)` : 'an array without duplicate items';
+      // The pair ajv found: in a long array of objects equal but for key order or `1` vs `1.0`,
+      // the array's pointer alone did not find them (tDP F7). Smaller index first: ajv sets `i`
+      // to the later item for objects, to the earlier for scalars (tDX F4).
+      return typeof params.i === 'number' && typeof params.j === 'number' ? `an array without duplicate items (items ${Math.min(params.i, params.j)} and ${Math.max(params.i, params.j)} are equal)` : 'an array without duplicate items';
     case 'multipleOf':
       return `a multiple of ${String(params.multipleOf)}`;
     case 'pattern':

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonEqual } from '../../src/codegen/validators.js';
 import { tradeValidatorsWith, type Check, type TradeValidators } from '../support/trade-validators.js';
 import { readFileSync } from 'node:fs';
+import { describeCompiledErrors } from '../../src/runtime/errors.js';
+import type { CompiledValidatorError } from '../../generated/validators.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'unique-items-'));
@@ -49,6 +51,14 @@ describe('uniqueItems on arrays of objects, of arrays and of any values', () => 
     ['two "__proto__" strings', { tags: JSON.parse('["__proto__", "x", "__proto__"]') as string[] }],
   ])('refuses %s in the strict, tolerant and every-error validators', (_name, data) => {
     expect(verdicts(data)).toEqual([false, false, false]);
+  });
+
+  it('names the equal pair smaller index first, whatever the items (it read "items 2 and 0" for strings, "items 0 and 2" for objects: tDX F4)', () => {
+    for (const data of [{ tags: ['a', 'b', 'a'] }, { legs: [{ venue: 'a' }, { venue: 'b' }, { venue: 'a' }] }, { grid: [[1], [2], [1]] }]) {
+      const message = { ...trade, data: { ...trade.data, ...data } };
+      const errors = validators.strict('trades', message, 'strict') as CompiledValidatorError[];
+      expect(describeCompiledErrors(errors, message)[0]!.message).toMatch(/^expected an array without duplicate items \(items 0 and 2 are equal\), got an array of 3 items$/);
+    }
   });
 
   it.each([
