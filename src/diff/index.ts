@@ -182,7 +182,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
       changes.push(messageFact('document-added', document.title, null, 'compatible', `document ${document.title} (${document.file}) added`, 'older peers do not use it'));
       continue;
     }
-    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter, '', messageNodes)) changes.push(classify(delta, document.title, 'server-to-client', 'document', true));
+    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter, '', messageNodes)) changes.push(classify(delta, document.title, 'server-to-client', 'document', documentPartStored(document.title, delta.pointer)));
   }
   for (const old of before.documents ?? []) {
     if (!newDocuments.has(old.file)) changes.push(messageFact('document-removed', old.title, null, 'breaking', `document ${old.title} (${old.file}) removed`, 'older clients that use it fail'));
@@ -680,6 +680,17 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
  * cursor passed, the resume still `resumed`) until they leave the store (a tester lost a whale
  * that way, told to upgrade servers first).
  */
+/**
+ * Whether the part of a document at `pointer` comes from what servers store: the poll response
+ * is made for each request by the server that answers it, of the store's messages and cursor;
+ * its own envelope (`resume`, a field beside them) is the answering server's, so upgrading
+ * servers first spares a change there, which was told to wait for stores to drain (tDX F6).
+ * Any other document, and the poll response's root, are taken as stored.
+ */
+function documentPartStored(title: string, pointer: string): boolean {
+  return title !== 'PollResponse' || pointer === '' || /^\/(messages|cursor)(\/|$)/.test(pointer);
+}
+
 function storedNote(stored: boolean): string {
   return stored
     ? '; yet newer consumers may also reject what older servers stored (Redis streams, the memory store, journals), which the upgraded servers replay to them until it leaves the store: upgrading servers first does not spare it'
