@@ -6,7 +6,8 @@ import { boundParts } from './docs/field-table.js';
  * field table says it: the bounds TypeScript cannot express (`Allowed: x ≥ 0; a multiple of 0.5.`,
  * from `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `minLength`,
  * `maxLength` and `pattern`, on the node or on its inline `anyOf`/`oneOf` branches; an array's
- * `uniqueItems` and its inline items' bounds, `each item length ≤ 10`), then
+ * `uniqueItems` and its inline items' bounds, `each item length ≤ 10`, and their own
+ * `uniqueItems`, `each item's items unique`), then
  * `@default` and one `@example` per example (JSON). An array's `minItems`/`maxItems` are
  * json-schema-to-typescript's own `@minItems`/`@maxItems` tags, added after these.
  *
@@ -21,6 +22,8 @@ export function fieldNotes(node: SchemaNode, withExamples = true): string {
   if (items && typeof items === 'object' && !Array.isArray(items) && items.$ref === undefined) {
     const inner = [...new Set(branches(items).flatMap(boundParts))];
     if (inner.length > 0) bounds.push(`each item ${inner.join(', ')}`);
+    // An array of arrays: the reference's `[]` row says "items unique" of the inner arrays (tDX F7).
+    if (items.uniqueItems === true) bounds.push("each item's items unique");
   }
   const notes: string[] = [];
   if (bounds.length > 0) notes.push(`Allowed: ${bounds.join('; ')}.`);

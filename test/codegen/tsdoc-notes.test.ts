@@ -38,6 +38,7 @@ describe("the types' TSDoc states what the reference's row states", () => {
       note: { type: 'string', minLength: 2, maxLength: 40, pattern: '^[a-z ]+$', description: 'Note.' },
       maybe: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }], description: 'Maybe.' },
       tags: { type: 'array', items: { type: 'string', maxLength: 10 }, uniqueItems: true, minItems: 1, description: 'Tags.' },
+      nested: { type: 'array', items: { type: 'array', uniqueItems: true, items: {} }, description: 'Nested.' },
     });
     const types = (await emitTypes(edited)).get('types.ts')!;
     const received = (await emitReceivedTypes(edited)).get('received-types.ts')!;
@@ -45,6 +46,8 @@ describe("the types' TSDoc states what the reference's row states", () => {
       expect(docOf(text, name, 'leverage')).toMatch(/^Leverage\.\n\nAllowed: 0 < x ≤ 100; a multiple of 0\.5\.(\n|$)/);
       expect(docOf(text, name, 'note')).toMatch(/^Note\.\n\nAllowed: 2 ≤ length ≤ 40; matches `\^\[a-z \]\+\$`\./);
       expect(docOf(text, name, 'maybe')).toMatch(/^Maybe\.\n\nAllowed: x ≥ 1\./);
+      // The reference's `nested[]` row says "items unique"; the TSDoc said only "Nested." (tDX F7).
+      expect(docOf(text, name, 'nested')).toMatch(/^Nested\.\n\nAllowed: each item's items unique\.(\n|$)/);
       expect(docOf(text, name, 'tags')).toMatch(/^Tags\.\n\nAllowed: items unique; each item length ≤ 10\.\n[^]*@minItems 1/);
       // The shipped fields too: total's minimum 0.
       expect(docOf(text, name, 'total')).toContain('Allowed: x ≥ 0.');

@@ -205,7 +205,9 @@ function jsonTypeOf(value: unknown): JsonType {
 export function typeText(contract: Contract, alternatives: Alternatives): string {
   const labels = [...new Set(alternatives.options.map((option) => typeLabel(contract, option)))];
   if (alternatives.nullable) labels.push('null');
-  return labels.join(' | ') || 'any';
+  // An array beside another type in parentheses: "array of number | null" read as an array of
+  // nullable numbers for a nullable array (tDX F7).
+  return labels.map((label) => (labels.length > 1 && label.startsWith('array of ') ? `(${label})` : label)).join(' | ') || 'any';
 }
 
 function typeLabel(contract: Contract, { node, file }: Located): string {
