@@ -927,6 +927,39 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     endedAt ??= arrivedAfter(clock());
     resolveDone();
   };
+  /**
+   * Whether ws's Receiver has not finished with bytes it was handed: a compressed message
+   * (permessage-deflate) inflating, which zlib does apart from the loop (its state 5, INFLATING),
+   * a message whose event waits a turn (6, DEFER_EVENT), or bytes queued behind them (its
+   * `writableLength`). Such a message had come whole: a run that ended there dropped it unread,
+   * not judged, not counted, not said, exit 0 (tDY F9 at the end of --duration or a Ctrl-C, F13
+   * when the server's close and the end of TCP came with it).
+   */
+  const receiverBusy = () => {
+    const { _state: state, writableLength } = receiverOf(ws);
+    return state === 5 || state === 6 || (typeof writableLength === 'number' && writableLength > 0);
+  };
+  let draining = false;
+  /**
+   * The run's end (--duration, a signal): at once, or, while the Receiver holds a message it has
+   * not finished ({@link receiverBusy}), once it has: that message, and what came with it, came
+   * inside the run and is judged. Nothing is read from the socket meanwhile (ws.pause()): what
+   * comes after the end is not part of the run, and a server that streams compressed messages
+   * does not hold it past the one it had sent.
+   */
+  const endRun = () => {
+    if (stopped || draining) return;
+    if (!receiverBusy()) return finish();
+    draining = true;
+    endedAt ??= arrivedAfter(clock());
+    ws.pause();
+    const drained = setInterval(() => {
+      if (!stopped && receiverBusy()) return;
+      clearInterval(drained);
+      ws.resume();
+      finish();
+    }, 10);
+  };
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
   let opened = false;
   ws.once('open', () => (opened = true));
@@ -967,7 +1000,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     interruptedAt = clock();
     interruptedBy = signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal;
     for (const other of STOP_SIGNALS) process.off(other, interrupt);
-    if (opened) finish();
+    if (opened) endRun();
     else if (refusal) refusal();
     else ws.terminate();
   };
@@ -1446,15 +1479,17 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // exit 0 for a backend that broke the contract inside the run (tBQ F10).
   const due = clock() + durationMs;
   const timer = setTimeout(() => {
-    if (clock() - due <= HELD_MS) return finish();
+    if (clock() - due <= HELD_MS) return endRun();
     endedAt = arrivedAfter(clock());
-    setImmediate(finish);
+    setImmediate(endRun);
   }, durationMs);
   // A server that sends its close frame but leaves TCP open: ws says nothing until it gives up
   // (30 s). Its socket is CLOSING from that frame on: the run ends there, and the close is read below.
+  // ws says CLOSING at the end of TCP too, while its Receiver may still inflate a message that
+  // came before the close frame: the run ends once it has read them (tDY F13: that message was dropped).
   let closingSeenAt: number | null = null;
   const watch = setInterval(() => {
-    if (ws.readyState !== WebSocket.CLOSING || stopped) return;
+    if (ws.readyState !== WebSocket.CLOSING || stopped || receiverBusy()) return;
     closingSeenAt = arrivedAfter(clock());
     finish();
   }, 50);
@@ -1884,7 +1919,7 @@ export interface UnfinishedFrame {
 }
 
 /** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
-function receiverOf(ws: WebSocket): { _state?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown; _fragmented?: unknown; _buffers?: unknown; _extensions?: unknown } {
+function receiverOf(ws: WebSocket): { _state?: unknown; writableLength?: unknown; _bufferedBytes?: unknown; _payloadLength?: unknown; _totalPayloadLength?: unknown; _opcode?: unknown; _fragmented?: unknown; _buffers?: unknown; _extensions?: unknown } {
   return (ws as unknown as { _receiver?: ReturnType<typeof receiverOf> | null })._receiver ?? {};
 }
 
