@@ -1024,6 +1024,30 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** The bytes of the text message ws refused as not UTF-8, if it refused one ({@link watchRefusedText}). */
   let refusedText: () => Buffer | undefined = () => undefined;
   ws.once('open', () => (refusedText = watchRefusedText(ws)));
+  /**
+   * What came after the server's close frame: its bytes and the first two (the header of the
+   * frame they begin). The close is the last frame a server sends (RFC 6455 §5.5.1), and a
+   * browser fails the connection at one after it (1006, not the server's code); ws stops reading
+   * at the close (its Receiver keeps the rest of that read, and it stops listening to the socket),
+   * so such a frame passed unseen (tDY F2). Read from both, until the run ends.
+   */
+  let afterClose: { bytes: number; head: Buffer } | undefined;
+  ws.once('open', () => {
+    const { _receiver: receiver, _socket: socket } = ws as unknown as { _receiver?: { once?: unknown }; _socket?: { on?: unknown } };
+    if (typeof receiver?.once !== 'function' || typeof socket?.on !== 'function') return;
+    const tap = (chunk: Uint8Array) => {
+      if (stopped || chunk.length === 0) return;
+      afterClose ??= { bytes: 0, head: Buffer.alloc(0) };
+      afterClose.bytes += chunk.length;
+      if (afterClose.head.length < 2) afterClose.head = Buffer.concat([afterClose.head, chunk.subarray(0, 2 - afterClose.head.length)]);
+    };
+    (receiver.once as (event: string, listener: () => void) => void).call(receiver, 'conclude', () => {
+      if (stopped) return;
+      const { _buffers: buffers } = receiverOf(ws);
+      if (Array.isArray(buffers)) for (const buffer of buffers) if (buffer instanceof Uint8Array) tap(buffer);
+      (socket.on as (event: string, listener: (chunk: Buffer) => void) => void).call(socket, 'data', tap);
+    });
+  });
   /** The last 64-bit length a data frame's header gave, exact: said when ws refuses it as past 2^53 - 1 (tDQ F4). */
   let lastWide: bigint | undefined;
   ws.once('open', () => watchHeaders(ws, (header) => (lastHeader = header), (marker, length) => {
@@ -1508,6 +1532,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     }));
     ws.terminate();
     await closed;
+  }
+  if (afterClose !== undefined && report.close !== null) {
+    const { bytes, head } = afterClose;
+    const opcode = head[0]! & 0x0f;
+    const what = head.length === 0 ? '' : `, beginning ${opcode === 0x8 ? 'a second close frame' : opcode === 0x9 ? 'a ping frame' : opcode === 0xa ? 'a pong frame' : opcode <= 0x2 ? `a data frame (${['a continuation', 'a text', 'a binary'][opcode]} frame, opcode 0x${opcode})` : `a frame of reserved opcode 0x${opcode.toString(16).toUpperCase()}`}`;
+    violate({ index: null, type: null, pointer: '', keyword: 'close', message: `expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got ${bytes} more byte${bytes === 1 ? '' : 's'}${what}: a browser fails the connection there, and its page sees 1006 (abnormal closure), not the server's ${report.close.code}` });
   }
   // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
   if (report.close === null && refused === undefined && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;

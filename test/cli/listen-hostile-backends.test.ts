@@ -342,3 +342,26 @@ it.skipIf(process.platform === 'win32')('a compressed message still inflating wh
     child.kill('SIGCONT');
   }
 });
+
+// tDY F2: a frame after the server's close frame passed (exit 0, the close clean); a browser fails the connection at it (1006).
+it("anything after the server's close frame is a violation that names what came: exit 1", async () => {
+  const close = (code: number, reason: string) => frame(Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)]), { opcode: 8 });
+  const expected = "close: - (root) expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got";
+  for (const [after, ended, said] of [
+    [frame(connection), false, `${connection.length + 2} more bytes, beginning a data frame (a text frame, opcode 0x1)`],
+    [Buffer.concat([frame(connection), Buffer.from([0x81])]), true, `${connection.length + 3} more bytes, beginning a data frame (a text frame, opcode 0x1)`],
+    [close(1011, 'y'), false, '5 more bytes, beginning a second close frame'],
+    [frame('p', { opcode: 9 }), false, '3 more bytes, beginning a ping frame'],
+  ] as const) {
+    const url = await rawServer((socket, key) => {
+      // Then the end of TCP, as a server that closes its socket after it (or leaves it open).
+      const sent = Buffer.concat([Buffer.from(upgraded(key)), frame(connection), close(1000, 'x'), after]);
+      if (ended) socket.end(sent);
+      else socket.write(sent);
+    });
+    const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping']);
+    expect(stdout.split('\n')).toContain(`${expected} ${said}: a browser fails the connection there, and its page sees 1006 (abnormal closure), not the server's 1000`);
+    expect(stdout).toMatch(/^closed by the server: 1000 "x"\n1 frame \(1 valid, 0 invalid\), 1 violation$/m);
+    expect(status).toBe(1);
+  }
+});
