@@ -269,7 +269,7 @@ function connectError(error: Error & { code?: string }, url: URL, speaksTls = fa
  * line (obs-fold, RFC 9112 §5.2: browsers unfold it). Undefined when nothing came, or none of these
  * is seen in it.
  */
-function parseFault(head: Buffer): string | undefined {
+function parseFault(head: Buffer, error: { code?: string; message?: string; bytesParsed?: unknown; rawPacket?: unknown } = {}): string | undefined {
   if (head.length === 0) return undefined;
   const text = head.toString('latin1');
   const firstLine = JSON.stringify(cut(text.split(/\r?\n/)[0]!, 100));
@@ -279,7 +279,43 @@ function parseFault(head: Buffer): string | undefined {
   const end = text.indexOf('\r\n\r\n');
   const fold = /\r\n([^\r\n]*)\r\n[ \t]/.exec(end === -1 ? text : text.slice(0, end + 2));
   if (fold !== null) return `the server's answer folds a header line (obs-fold: a line that begins with a space or tab continues ${JSON.stringify(cut(fold[1]!, 60))}), which Node's HTTP parser (ws's) refuses: a server never sends it (RFC 9112 §5.2; a browser unfolds it)`;
-  return undefined;
+  return refusedLine(text, error);
+}
+
+/** What is wrong with a line Node's parser refuses, by its code: said before the parser's own words. */
+const PARSE_FAULTS: readonly (readonly [RegExp, string])[] = [
+  [/Invalid HTTP version/i, 'an HTTP version Node does not read (it reads HTTP/1.0 and HTTP/1.1: RFC 9112 §2.3)'],
+  [/Invalid header value char/i, 'a header value with a control character (RFC 9110 §5.5)'],
+  [/Invalid header token|Invalid header field char/i, 'a header name with a character a token may not hold, such as a space or a control (RFC 9110 §5.1)'],
+];
+
+/** Header names whose value is not shown: what a refused line of them holds may be a credential. */
+const SECRET_HEADERS = /^(?:set-cookie|cookie|authorization|proxy-authorization|www-authenticate|proxy-authenticate)$/i;
+
+/**
+ * Any other refusal of Node's HTTP parser (llhttp's words alone, "Parse Error: Invalid header
+ * token", named neither the line nor that a browser may read it: tDY F1): the line it refused,
+ * from the packet it parsed and where it stopped (`bytesParsed`), escaped, a Location's value
+ * redacted as a refusal's is, a credential header's not shown.
+ */
+function refusedLine(head: string, error: { code?: string; message?: string; bytesParsed?: unknown; rawPacket?: unknown }): string | undefined {
+  if (error.code === undefined || !error.code.startsWith('HPE_') || error.code === 'HPE_HEADER_OVERFLOW') return undefined;
+  const raw = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1') : head;
+  const at = typeof error.bytesParsed === 'number' && error.bytesParsed >= 0 ? Math.min(error.bytesParsed, raw.length) : 0;
+  const start = at === 0 ? 0 : raw.lastIndexOf('\n', at - 1) + 1;
+  const end = raw.indexOf('\n', start);
+  let line = raw.slice(start, end === -1 ? raw.length : end).replace(/\r$/, '');
+  const status = start === 0 && raw.startsWith('HTTP/');
+  const colon = line.indexOf(':');
+  if (!status && colon > 0) {
+    const name = line.slice(0, colon);
+    const value = line.slice(colon + 1).trim();
+    if (SECRET_HEADERS.test(name) || isSecretName(name)) line = `${name}: ${REDACTED}`;
+    else if (/^location$/i.test(name)) line = `${name}: ${redactUrl(value)}`;
+  }
+  // By llhttp's words: its codes are coarser (a control in a header value is HPE_INVALID_HEADER_TOKEN too).
+  const what = PARSE_FAULTS.find(([words]) => words.test(error.message ?? ''))?.[1];
+  return `the server's answer has ${status ? 'a status line' : 'a header line'} Node's HTTP parser (ws's) refuses, ${JSON.stringify(cut(line, 120))}${what === undefined ? '' : `: ${what}`}; a browser may read it, but listen cannot check such a backend`;
 }
 
 /** RFC 6455 §1.3: what a server appends to the client's Sec-WebSocket-Key before hashing it. */
@@ -1471,7 +1507,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (error.code === 'ECONNRESET' && begunHttp()) return resolve(scrub(`${begun()} and closed the connection before the end of its headers (an empty line) (${error.message})`));
       // What Node's parser refused, with what came: llhttp's words alone ("Parse Error: Expected HTTP/, RTSP/ or ICE/") showed neither (tDL F6).
       // Read once the socket has handed over what came with the refused bytes (the parser refuses before they reach onAnswerData).
-      const parsed = () => (error.code?.startsWith('HPE_') ? parseFault(answerHead) : undefined);
+      const parsed = () => (error.code?.startsWith('HPE_') ? parseFault(answerHead, error) : undefined);
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
         void speaksTls(url!, 2000).then((tls) => {
           const fault = tls ? undefined : parsed();
