@@ -46,6 +46,14 @@ const wallAt = (at: number): number => Date.now() - (clock() - at);
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
 /**
+ * The most fragments (RFC 6455 §5.4: frames of one message) `listen` reads of one message: a
+ * bound on its memory (each fragment is an object of its own, whatever its size, and 100 MiB of
+ * one-byte fragments would be 100 million), not the protocol's, which sets none. `ws`'s own
+ * client default, 16,384, failed a message a browser reads (tDY F4: 20,000 one-byte fragments).
+ */
+const MAX_FRAGMENTS = 1024 * 1024;
+
+/**
  * The most listen leaves unsent (bytes, ws's `bufferedAmount`) and still queues a pong, to a
  * `ping` message or to a WebSocket ping frame: the client's own limit. A server that floods pings
  * and never reads grew listen's memory by about 370 bytes a ping, 445 MB in a 40 s run, which
@@ -840,7 +848,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // run short (a fresh tester). A server may ping at any time (RFC 6455 §5.5.2): listen answers
   // each, as the client answers the protocol's pings, while no more than MAX_UNSENT_BYTES it sent
   // is unsent, which bounds its memory when a server floods pings and does not read.
-  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, autoPong: false });
+  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, maxFragments: MAX_FRAGMENTS, autoPong: false });
   /** RFC 6455 ping frames received, and whether one went unanswered because the server does not read (said once). */
   let pingFrames = 0;
   /** `pingFrames` when the last `ping` message came: those since are said with a silence (tBQ F11). */
@@ -1170,7 +1178,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // zlib's own words ("invalid block type") said nothing of compression (tBQ F3).
         : code?.startsWith('Z_')
           ? `expected a permessage-deflate payload that inflates (RFC 7692 §7.2.2: the frame was compressed, RSV1 set), got one zlib refuses (${code}): ${scrub(error.message)}`
-          : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
+          : error.message === 'Too many message fragments'
+            ? `expected a message in at most ${MAX_FRAGMENTS} fragments (the most listen reads, a bound on its memory; RFC 6455 §5.4 sets no limit, and a browser reads more), got one in more, which this client had to refuse: ${scrub(error.message)}`
+            : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
     });
     finish();
   });

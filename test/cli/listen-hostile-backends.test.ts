@@ -372,3 +372,20 @@ it("anything after the server's close frame is a violation that names what came:
     expect(status).toBe(1);
   }
 });
+
+// tDY F4: a message in more than 16,384 fragments (ws's client default) was refused, "Too many message
+// fragments", a legal message (RFC 6455 §5.4 sets no limit) a browser reads.
+it('a message in 20,000 fragments is read as one (exit 0); one in more than 1,048,576 is refused as past listen\'s own bound (exit 1)', async () => {
+  const message = Buffer.from(JSON.stringify({ type: 'error', data: { code: 'X', message: 'a'.repeat(20_000) }, ts: '2026-01-14T16:30:00.000Z' }));
+  const fragments = Array.from({ length: 20_000 }, (_, i) => frame(i === 19_999 ? message.subarray(i) : message.subarray(i, i + 1), { opcode: i === 0 ? 1 : 0, fin: i === 19_999 }));
+  const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), ...fragments])));
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stdout).toMatch(/^connection 1, error 1\n2 frames \(2 valid, 0 invalid\), 0 violations$/m);
+  expect(status).toBe(0);
+  // Past listen's own bound (2^20 fragments, a bound on its memory), said as its own, not the protocol's.
+  const empty = frame('', { opcode: 0, fin: false });
+  const many = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), frame('{', { fin: false }), ...Array.from({ length: 1024 * 1024 }, () => empty)])));
+  const over = await runListen([many, '--duration', '10s', '--no-ping'], {}, 60_000);
+  expect(over.stdout.split('\n')).toContain('frame 1: - (root) expected a message in at most 1048576 fragments (the most listen reads, a bound on its memory; RFC 6455 §5.4 sets no limit, and a browser reads more), got one in more, which this client had to refuse: Too many message fragments; the run ends here (ws closes the connection after a frame it refuses)');
+  expect(over.status).toBe(1);
+});
