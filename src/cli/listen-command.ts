@@ -953,6 +953,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let errorMeanwhile: { index: number; after: number } | null = null;
   /** Said when no pong came: the error message read meanwhile, as the likely refusal of the ping. */
   const errorWords = () => (errorMeanwhile === null ? '' : `; an error message came meanwhile (frame ${errorMeanwhile.index}, ${errorMeanwhile.after} ms after the ping), the likely refusal`);
+  /**
+   * The first pong message read while listen's ping awaited its pong that the client cannot take
+   * as the answer, invalid (a timestamp echoed as a string): "got none" was said with no word of
+   * it (tDY F3). Said with the keepalive line, its own fault on its frame's.
+   */
+  let invalidPong: { index: number; after: number } | null = null;
+  const invalidPongWords = () => (invalidPong === null ? '' : `; an invalid pong came meanwhile (frame ${invalidPong.index}, ${invalidPong.after} ms after the ping: its fault is on its own line), which the client does not take as the answer`);
   /** RFC 6455 pong frames that came after listen's ping (the first, ms after it): a server that answered in that layer was told "got none" (tDL F8). */
   let pongFrames = 0;
   let firstPongFrameAfter = 0;
@@ -1027,7 +1034,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // it until its end: tCC F5), as none by then; a pong that comes later is a warning that
         // says when (a pong 10.5 s after the ping was said to be none, though counted: tBQ F4).
         pongState = 'late';
-        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none by then${pongFrameWords()}${errorWords()}: ${CLIENT_PING}` });
+        violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none by then${pongFrameWords()}${invalidPongWords()}${errorWords()}: ${CLIENT_PING}` });
       });
     }, PONG_TIMEOUT_MS);
   };
@@ -1329,6 +1336,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // notice followed by the right pong is no refusal (a false violation: tAH F7). Said as the
       // likely refusal only when no pong comes (the package's client then emits it each time it pings).
       if (type === 'error' && pongState === 'awaited' && errorMeanwhile === null) errorMeanwhile = { index, after: clock() - pingAt };
+      if (type === 'pong' && !answer && !result.ok && pongState === 'awaited' && invalidPong === null) invalidPong = { index, after: clock() - pingAt };
       if (index === 0 && type !== 'connection') {
         violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
       }
@@ -1592,7 +1600,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
   // is a violation says it), or this client refused a frame: only the end of --duration.
   if (pongState === 'awaited' && report.close === null && refused === undefined && interruptedAt === null && !(options.count !== undefined && report.frames >= options.count)) {
-    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? clock()) - pingAt} ms after it${pongFrameWords()}${errorWords()}: ${CLIENT_PING}` });
+    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? clock()) - pingAt} ms after it${pongFrameWords()}${invalidPongWords()}${errorWords()}: ${CLIENT_PING}` });
   }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });

@@ -389,3 +389,24 @@ it('a message in 20,000 fragments is read as one (exit 0); one in more than 1,04
   expect(over.stdout.split('\n')).toContain('frame 1: - (root) expected a message in at most 1048576 fragments (the most listen reads, a bound on its memory; RFC 6455 §5.4 sets no limit, and a browser reads more), got one in more, which this client had to refuse: Too many message fragments; the run ends here (ws closes the connection after a frame it refuses)');
   expect(over.status).toBe(1);
 });
+
+// tDY F3: a pong that echoed listen's ping timestamp as a string was reported on its frame, and the keepalive line said "got none" with no word of it.
+it('a pong that is invalid (its timestamp a string) is named by the keepalive line: exit 1', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.0' }))]));
+    let read = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      read = Buffer.concat([read, chunk]);
+      while (read.length >= 6 && read.length >= 6 + (read[1]! & 0x7f)) {
+        const size = read[1]! & 0x7f;
+        const payload = read.subarray(6, 6 + size).map((byte, i) => byte ^ read[2 + (i % 4)]!);
+        if ((read[0]! & 0x0f) === 1) socket.write(frame(JSON.stringify({ type: 'pong', timestamp: String((JSON.parse(Buffer.from(payload).toString()) as { timestamp: number }).timestamp) })));
+        read = read.subarray(6 + size);
+      }
+    });
+  });
+  const { status, stdout } = await runListen([url, '--duration', '2s']);
+  expect(stdout).toMatch(/^frame 1: pong \/timestamp expected an integer, got a string "\d+"$/m);
+  expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 2000 ms\), \d+ ms after it; an invalid pong came meanwhile \(frame 1, \d+ ms after the ping: its fault is on its own line\), which the client does not take as the answer: /m);
+  expect(status).toBe(1);
+});
