@@ -1101,7 +1101,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   /** The last 64-bit length a data frame's header gave, exact: said when ws refuses it as past 2^53 - 1 (tDQ F4). */
   let lastWide: bigint | undefined;
-  ws.once('open', () => watchHeaders(ws, (header) => (lastHeader = header), (marker, length) => {
+  /** How many frame headers ws's Receiver has read: the first is the first thing the server sent after its 101. */
+  let headersSeen = 0;
+  ws.once('open', () => watchHeaders(ws, (header) => {
+    lastHeader = header;
+    headersSeen++;
+  }, (marker, length) => {
     if (typeof length === 'bigint') lastWide = length;
     if (longLength === undefined && (marker === 126 ? length < 126 : length < 65536)) longLength = { marker, length, fragment: !(lastHeader !== undefined && lastHeader[0] & 0x80 && (lastHeader[0] & 0x0f) !== 0) };
   }));
@@ -1137,6 +1142,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // A control frame refused in its header (its length past 125, RSV1, no FIN): ws has not read
     // its length (126 and 127 are the 7-bit markers: "of 126 bytes" was said of one of 200) and,
     // for a bit it refuses first, not even its opcode (tCC F2): both from the header's bytes.
+    // Text written on the upgraded socket without WebSocket framing (a hand-written backend that
+    // writes its JSON, or a second HTTP answer, after the 101): its bytes read as a frame header
+    // with reserved bits or opcodes, and were said as a reserved control frame, with ws's words of
+    // another fault after it (tDY F5). The first header printable text: said as what came.
+    const unframed = headersSeen === 1 && lastHeader !== undefined ? unframedText(ws, lastHeader) : undefined;
+    if (unframed !== undefined) {
+      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `expected a WebSocket frame after the server's 101 answer, got text without WebSocket framing, ${JSON.stringify(unframed)}… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
+      finish();
+      return;
+    }
     const control = refusedInHeader(ws, code, lastHeader);
     if (control?.opcode === 0x8 || (control === undefined && receiverOf(ws)._opcode === 0x8)) {
       refusedClose = true;
@@ -1149,7 +1164,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // A reserved control opcode (0xB to 0xF) is a control frame too (RFC 6455 §5.2): it was "frame 1" of the count (tDL F5).
       const kind = control.opcode === 0x9 ? 'ping' : control.opcode === 0xa ? 'pong' : undefined;
       refusedControl = kind === undefined ? `control frame of reserved opcode 0x${control.opcode.toString(16).toUpperCase()}` : `${kind} frame`;
-      const fault = kind === undefined
+      // The rule ws refused it by: a reserved bit is checked before the opcode (its words were of RSV bits, the rule said the opcode's: tDY F5).
+      const fault = kind === undefined && code !== 'WS_ERR_INVALID_OPCODE' && controlFrameFault(`reserved-opcode (0x${control.opcode.toString(16).toUpperCase()}) control`, code, control.length, control.extended) !== undefined
+        ? controlFrameFault(`reserved-opcode (0x${control.opcode.toString(16).toUpperCase()}) control`, code, control.length, control.extended)!
+        : kind === undefined
         ? `expected a control frame of opcode 0x8 (close), 0x9 (ping) or 0xA (pong), got one of opcode 0x${control.opcode.toString(16).toUpperCase()} (RFC 6455 §5.2: 0xB to 0xF are reserved for further control frames; a client fails the connection at one no extension it negotiated defines)`
         : controlFrameFault(kind, code, control.length, control.extended) ?? `expected a valid ${kind} frame (RFC 6455 §5.5), got another`;
       violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `${fault}, a control frame (no message frame of the count), which this client had to refuse: ${scrub(wsWords(error.message, code, control.length, control.extended))}; the run ends here (ws closes the connection after a frame it refuses)` });
@@ -2291,6 +2309,20 @@ function refusedInHeader(ws: WebSocket, code: string | undefined, header: readon
   const wide = size === 8 ? bytes.readBigUInt64BE(0) : undefined;
   const length = wide === undefined ? bytes.readUInt16BE(0) : wide <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(wide) : wide;
   return { opcode, length, extended: marker };
+}
+
+/**
+ * The start of what came, when the first frame header ws read, and what followed it in the same
+ * read, are printable text (`{"type":…`, `HTTP/1.1 200 OK`): a server that wrote without framing.
+ * Up to 40 characters; undefined when they are not text.
+ */
+function unframedText(ws: WebSocket, header: readonly [number, number]): string | undefined {
+  const { _buffers: buffers } = receiverOf(ws);
+  const parts = Array.isArray(buffers) ? buffers.filter((b): b is Uint8Array => b instanceof Uint8Array) : [];
+  const bytes = Buffer.concat([Buffer.from(header), ...parts]).subarray(0, 40);
+  // At least 8 bytes of text (a header's 2 bytes can be printable by chance: 0x7B is a frame header too).
+  if (bytes.length < 8 || !bytes.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0d || byte === 0x0a || byte === 0x09)) return undefined;
+  return bytes.toString('latin1');
 }
 
 /**

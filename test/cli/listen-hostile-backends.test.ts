@@ -410,3 +410,19 @@ it('a pong that is invalid (its timestamp a string) is named by the keepalive li
   expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 2000 ms\), \d+ ms after it; an invalid pong came meanwhile \(frame 1, \d+ ms after the ping: its fault is on its own line\), which the client does not take as the answer: /m);
   expect(status).toBe(1);
 });
+
+// tDY F5: text written on the upgraded socket without framing was said as a reserved-opcode control
+// frame, with ws's words of RSV bits after it: two faults, neither what came.
+it('text without WebSocket framing after the 101 is said as what came; a reserved-opcode frame refused for its RSV bits, by that rule: exit 1', async () => {
+  const ends = 'the run ends here (ws closes the connection after a frame it refuses)';
+  for (const [after, said] of [
+    [Buffer.from(`${connection}\n`), `frame: - (root) expected a WebSocket frame after the server's 101 answer, got text without WebSocket framing, "{\\"type\\":\\"connection\\",\\"data\\":{\\"status\\":\\"c"… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: Invalid WebSocket frame: RSV2 and RSV3 must be clear; ${ends}`],
+    [Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), `frame: - (root) expected a WebSocket frame after the server's 101 answer, got text without WebSocket framing, "HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n"… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: Invalid WebSocket frame: RSV1 must be clear; ${ends}`],
+    [Buffer.concat([frame(connection), Buffer.from([0xab, 0x00])]), `frame: - (root) expected a reserved-opcode (0xB) control frame with RSV2 and RSV3 clear (RFC 6455 §5.2: set only by an extension that defines it; permessage-deflate never compresses a control frame, RFC 7692 §6.1), got one with one of them set, a control frame (no message frame of the count), which this client had to refuse: Invalid WebSocket frame: RSV2 and RSV3 must be clear; ${ends}`],
+  ] as const) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), after])));
+    const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+    expect(stdout.split('\n')).toContain(said);
+    expect(status).toBe(1);
+  }
+});
