@@ -1128,12 +1128,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // its Receiver holds it when it refuses (the message's total so far, of all its fragments:
     // said as such, for no one header announced it, a fresh tester); a length past 2^53 - 1 it
     // does not read: the one watchHeaders saw, exact (tDQ F4).
-    const { _totalPayloadLength: total, _fragmented: fragmented } = receiverOf(ws);
+    const { _totalPayloadLength: total, _fragmented: fragmented, _compressed: compressed } = receiverOf(ws) as ReturnType<typeof receiverOf> & { _compressed?: unknown };
     const larger = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
       ? lastWide === undefined ? 'got one whose header announced more than 2^53 - 1 bytes' : `got one of ${lastWide} bytes announced`
       : typeof total === 'number' && total > maxFrame
         ? typeof fragmented === 'number' && fragmented !== 0 ? `got one in fragments whose headers announced ${total} bytes so far` : `got one of ${total} bytes announced`
-        : 'got a larger one';
+        // A compressed message under the limit as sent, past it inflated: "a larger one" read as wrong (tDY F8).
+        : compressed === true && typeof total === 'number'
+          ? `got a compressed one (permessage-deflate: its header${typeof fragmented === 'number' && fragmented !== 0 ? 's' : ''} announced ${total} bytes) that inflates past it`
+          : 'got a larger one';
     // ws gives a close frame's reason that is not UTF-8 the code and words of a text frame's
     // ("Invalid WebSocket frame: invalid UTF-8 sequence", WS_ERR_INVALID_UTF8): its Receiver's
     // opcode, 8 (close) when it refuses, tells them apart (a fresh user: read as a bad text frame).

@@ -426,3 +426,12 @@ it('text without WebSocket framing after the 101 is said as what came; a reserve
     expect(status).toBe(1);
   }
 });
+
+// tDY F8: a compressed message under --max-frame as sent, past it inflated, was "got a larger one", with no word of compression or size.
+it('a compressed message that inflates past --max-frame says so, with the size its header announced: exit 1', async () => {
+  const message = compressedInvalid(2000);
+  const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), message])));
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping', '--max-frame', '1KiB']);
+  expect(stdout.split('\n')).toContain(`frame 1: - (root) expected a message of at most 1 KiB (the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit), got a compressed one (permessage-deflate: its header announced ${message.length - 2} bytes) that inflates past it; the run ends here (ws closes the connection after a frame it refuses)`);
+  expect(status).toBe(1);
+});
