@@ -330,6 +330,21 @@ function refusedLine(head: string, error: { code?: string; message?: string; byt
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 /**
+ * Node's HTTP client keeps about 2,000 header names and values of an answer (`rawHeaders`: some
+ * 1,000 lines) and drops the others unsaid.
+ */
+const NODE_MAX_HEADER_FIELDS = 2000;
+
+/**
+ * A header not found in the answer: `none`, or, when Node kept only its first header lines
+ * ({@link NODE_MAX_HEADER_FIELDS}) and dropped the rest unsaid, none among those (it was "got none" of a header that came after
+ * them, which a browser reads: tDY F11).
+ */
+function noHeader(answer: IncomingMessage): string {
+  return answer.rawHeaders.length >= NODE_MAX_HEADER_FIELDS ? `none among the first ${answer.rawHeaders.length / 2} header lines, all Node's HTTP client (ws's) keeps of an answer with more: it drops the lines after them unsaid, which a browser reads, so listen cannot check such an answer` : 'none';
+}
+
+/**
  * What `ws` refused in the server's 101 answer (`message`: its words, which name neither what
  * was expected nor what was found), said with both (`key`: the Sec-WebSocket-Key sent, `offer`
  * the Sec-WebSocket-Extensions sent, when known); undefined for another refusal. A
@@ -338,7 +353,7 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 function handshakeFault(message: string, answer: IncomingMessage, key: string | undefined, offer: string | undefined): string | undefined {
   const found = (name: string) => {
     const value = answer.headers[name];
-    return value === undefined ? 'none' : JSON.stringify(cut(String(value), 100));
+    return value === undefined ? noHeader(answer) : JSON.stringify(cut(String(value), 100));
   };
   if (message === 'Invalid Sec-WebSocket-Accept header') {
     const derived = key !== undefined ? createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64') : undefined;
@@ -1468,7 +1483,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         const header = (name: string) => (res.headers[name] === undefined ? undefined : String(res.headers[name]));
         const connection = header('connection');
         const upgrade = header('upgrade');
-        const shownHeader = (value: string | undefined) => (value === undefined ? 'none' : JSON.stringify(cut(value, 100)));
+        const shownHeader = (value: string | undefined) => (value === undefined ? noHeader(res) : JSON.stringify(cut(value, 100)));
         const missing = connection === undefined || !connection.split(',').some((token) => token.trim().toLowerCase() === 'upgrade')
           ? `must say Connection: Upgrade (RFC 6455 §4.2.2), got ${shownHeader(connection)}`
           : upgrade === undefined || upgrade.trim().toLowerCase() !== 'websocket'

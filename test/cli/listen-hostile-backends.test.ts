@@ -435,3 +435,11 @@ it('a compressed message that inflates past --max-frame says so, with the size i
   expect(stdout.split('\n')).toContain(`frame 1: - (root) expected a message of at most 1 KiB (the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit), got a compressed one (permessage-deflate: its header announced ${message.length - 2} bytes) that inflates past it; the run ends here (ws closes the connection after a frame it refuses)`);
   expect(status).toBe(1);
 });
+
+// tDY F11: a 101 of more header lines than Node keeps was said to lack the Upgrade header it had, after them ("got none"); a browser connects.
+it('a 101 whose Upgrade header comes after the header lines Node keeps says so, not "got none": exit 2', async () => {
+  const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key).replace('\r\n', `\r\n${Array.from({ length: 1100 }, (_, i) => `x${i % 10}:\r\n`).join('')}`)), frame(connection)])));
+  const { status, stderr } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stderr).toMatch(/: the server's 101 answer must say Upgrade: websocket \(RFC 6455 §4\.2\.2\), got none among the first \d+ header lines, all Node's HTTP client \(ws's\) keeps of an answer with more: it drops the lines after them unsaid, which a browser reads, so listen cannot check such an answer \(Invalid Upgrade header\)/);
+  expect(status).toBe(2);
+});
