@@ -1219,6 +1219,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       message: dataFault !== undefined ? `${dataFault}, which this client had to refuse: ${scrub(error.message)}; ${ends}` : `${tooLarge
         ? `expected a message of at most ${shownSize(maxFrame)} (the most listen reads: --max-frame, ${shownSize(MAX_FRAME_BYTES)} by default; the contract sets no limit), ${larger}`
         // zlib's own words ("invalid block type") said nothing of compression (tBQ F3).
+        // A message that reaches back into the one before, after the server's own server_no_context_takeover: that rule, not corrupt data (tDY F6).
+        : code?.startsWith('Z_') && error.message === 'invalid distance too far back' && report.frames > 0 && noContextTakeover(extensions)
+          ? `expected a permessage-deflate payload that starts from an empty window (RFC 7692 §7.1.1.1: the server's 101 answer said server_no_context_takeover, so each message is compressed alone), got one that refers back into an earlier message, which zlib refuses (${code}): ${scrub(error.message)} (a browser keeps its window and reads it, a client that holds the server to its word does not)`
         : code?.startsWith('Z_')
           ? `expected a permessage-deflate payload that inflates (RFC 7692 §7.2.2: the frame was compressed, RSV1 set), got one zlib refuses (${code}): ${scrub(error.message)}`
           : error.message === 'Too many message fragments'
@@ -2327,6 +2330,13 @@ function refusedInHeader(ws: WebSocket, code: string | undefined, header: readon
   const wide = size === 8 ? bytes.readBigUInt64BE(0) : undefined;
   const length = wide === undefined ? bytes.readUInt16BE(0) : wide <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(wide) : wide;
   return { opcode, length, extended: marker };
+}
+
+/** Whether the permessage-deflate ws negotiated (its Receiver's `_extensions`) took server_no_context_takeover. */
+function noContextTakeover(extensions: unknown): boolean {
+  const deflate = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, { params?: unknown }>)['permessage-deflate'] : undefined;
+  const params = deflate?.params;
+  return typeof params === 'object' && params !== null && (params as Record<string, unknown>).server_no_context_takeover === true;
 }
 
 /**

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
-import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { afterEach, expect, it } from 'vitest';
 import { runListen } from '../support/listen.js';
 
@@ -442,4 +442,27 @@ it('a 101 whose Upgrade header comes after the header lines Node keeps says so, 
   const { status, stderr } = await runListen([url, '--duration', '2s', '--no-ping']);
   expect(stderr).toMatch(/: the server's 101 answer must say Upgrade: websocket \(RFC 6455 §4\.2\.2\), got none among the first \d+ header lines, all Node's HTTP client \(ws's\) keeps of an answer with more: it drops the lines after them unsaid, which a browser reads, so listen cannot check such an answer \(Invalid Upgrade header\)/);
   expect(status).toBe(2);
+});
+
+// tDY F6: a server that answered server_no_context_takeover and then kept its window was told "a payload zlib refuses: invalid distance too far back", not the parameter it broke.
+it('a message that refers back into the one before, after server_no_context_takeover, is said as that rule: exit 1', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(upgraded(key, ['Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover']));
+    // Two connection messages compressed by one stream: the second refers back into the first.
+    const deflate = createDeflateRaw();
+    const out: Buffer[] = [];
+    deflate.on('data', (chunk: Buffer) => out.push(chunk));
+    const send = (then?: () => void) => {
+      deflate.write(connection);
+      deflate.flush(zlibConstants.Z_SYNC_FLUSH, () => {
+        const bytes = Buffer.concat(out.splice(0));
+        socket.write(frame(bytes.subarray(0, bytes.length - 4), { rsv: 4 }));
+        then?.();
+      });
+    };
+    send(() => send());
+  });
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stdout.split('\n')).toContain("frame 1: - (root) expected a permessage-deflate payload that starts from an empty window (RFC 7692 §7.1.1.1: the server's 101 answer said server_no_context_takeover, so each message is compressed alone), got one that refers back into an earlier message, which zlib refuses (Z_DATA_ERROR): invalid distance too far back (a browser keeps its window and reads it, a client that holds the server to its word does not); the run ends here (ws closes the connection after a frame it refuses)");
+  expect(status).toBe(1);
 });
