@@ -118,7 +118,7 @@ function checkDemoOptions(server: unknown, options: unknown): asserts options is
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`startDemoProducer: options must be an object such as { users: ['alice', 'bob'] }, got ${preview(options)}`);
   checks.known(options, DEMO_OPTIONS);
   const given = options as Record<(typeof DEMO_OPTIONS)[number], unknown>;
-  if (!Array.isArray(given.users) || given.users.length === 0) throw checks.error(TypeError, 'users', "a non-empty array of user ids (['alice', 'bob'])", given.users);
+  if (!Array.isArray(given.users) || given.users.length === 0) throw checks.error(TypeError, 'users', "a non-empty array of user ids (['alice', 'bob'])", given.users, undefined, true);
   given.users.forEach((user: unknown, index) => {
     const fault = userIdFault(`users[${index}]`, user);
     if (fault !== undefined) throw new TypeError(`startDemoProducer: ${fault}`);

@@ -3,8 +3,7 @@ import * as v8 from 'node:v8';
 import { isMainThread, resourceLimits as workerLimits } from 'node:worker_threads';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
-import { preview } from '../runtime/errors.js';
-import { optionChecks } from '../shared/options.js';
+import { optionChecks, shownFound } from '../shared/options.js';
 import { formatCursor, isAllDigitEpochCursor, parseCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from './stream-store.js';
 
 /** Options of {@link MemoryStreamStore}, each checked by its constructor. */
@@ -302,7 +301,7 @@ void allListed;
  */
 function checkStoreOptions(options: unknown): asserts options is MemoryStreamStoreOptions {
   const checks = optionChecks('MemoryStreamStore');
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, got ${preview(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, got ${shownFound(options, false)}`);
   checks.known(options, STORE_OPTIONS, '', { names: REDIS_NAMES, whose: "the Redis store's" });
   const given = options as Record<(typeof STORE_OPTIONS)[number], unknown>;
   for (const name of ['maxEntriesPerStream', 'maxEntries', 'maxBytes'] as const) checks.number(name, given[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
@@ -313,7 +312,7 @@ function checkStoreOptions(options: unknown): asserts options is MemoryStreamSto
   // All digits, `<epoch>.<n>` reads as a decimal number, which clients do not order (a hostile tester).
   const { epoch } = given;
   if (epoch !== undefined && !(typeof epoch === 'string' && /^[0-9A-Za-z_~-]{1,40}$/.test(epoch) && !/^\d+$/.test(epoch))) {
-    throw checks.error(TypeError, 'epoch', '1-40 of [0-9A-Za-z_~-], not all digits', epoch);
+    throw checks.error(TypeError, 'epoch', '1-40 of [0-9A-Za-z_~-], not all digits', epoch, undefined, true);
   }
 }
 

@@ -20,7 +20,7 @@ import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
-import { hasMethods, MAX_TIMER_MS, optionChecks } from '../shared/options.js';
+import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
 import { withUserInfoShownRedacted } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
@@ -409,7 +409,7 @@ const MAX_FRAGMENTS = 16;
  *   (Node's timers fire such a one at once)
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`createRealtimeServer: options must be an object with jwt or authenticate, got ${preview(options)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`createRealtimeServer: options must be an object with jwt or authenticate, got ${shownFound(options, false)}`);
   checkKnown(options, SERVER_OPTIONS);
   if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError(`createRealtimeServer: give exactly one of jwt or authenticate, got ${options.jwt === undefined ? 'none' : 'both'}`);
   checkOptions(options);
@@ -2147,19 +2147,20 @@ function checkOptions(options: RealtimeServerOptions): void {
     if (value === undefined || (name === 'pollPath' && value === false)) continue;
     const expected = name === 'path' ? 'a path starting with /' : 'a path starting with /, or false';
     if (typeof value !== 'string') throw optionError(TypeError, name, expected, value);
-    if (!value.startsWith('/')) throw optionError(RangeError, name, expected, value);
+    // Its query or fragment as the server's log shows them (`/x?token=…`: printed, tEC F1).
+    if (!value.startsWith('/')) throw optionError(RangeError, name, expected, redactUrl(value));
     // Compared with a request's path as the URL parser reads it: a query (`/api/ws?x=1`), a
     // fragment or a dot segment (`/api/../poll`) never matched, nor did a character it escapes.
     const fault = unservablePath(value);
     if (fault !== undefined) {
       const asNamed = AS_A_REQUEST_NAMES_IT;
-      throw optionError(RangeError, name, name === 'path' ? asNamed : `${asNamed}, or false`, value, fault.read === undefined ? undefined : `a request for it reads as ${JSON.stringify(fault.read)}`);
+      throw optionError(RangeError, name, name === 'path' ? asNamed : `${asNamed}, or false`, redactUrl(value), fault.read === undefined ? undefined : `a request for it reads as ${JSON.stringify(fault.read)}`);
     }
   }
   // Polls on the WebSocket path were never served: that path answers plain requests with 426.
   // (`/api/ws/` included: the two are one endpoint, samePath.)
   if (typeof options.pollPath === 'string' && samePath(options.pollPath, options.path ?? WEBSOCKET_PATH)) {
-    throw optionError(RangeError, 'pollPath', `a path other than the WebSocket's (path: ${JSON.stringify(options.path ?? WEBSOCKET_PATH)}), or false`, options.pollPath);
+    throw optionError(RangeError, 'pollPath', `a path other than the WebSocket's (path: ${JSON.stringify(options.path ?? WEBSOCKET_PATH)}), or false`, redactUrl(options.pollPath));
   }
   if (typeof options.jwt === 'object' && options.jwt !== null) checkKnown(options.jwt, JWT_OPTIONS, 'jwt.');
   checkBoolean('webSocket', options.webSocket);
@@ -2225,7 +2226,7 @@ function checkOrigins(origins: unknown): void {
   // option is (one that returns a promise otherwise is refused per request: origin-check-async).
   if (isAsyncFunction(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, 'it must answer at once: an async function answers with a promise');
   if (origins === undefined || origins === '*' || typeof origins === 'function') return;
-  if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(origins)}] (a list from one variable: value.split(','))`);
+  if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(shownHost(origins))}] (a list from one variable: value.split(','))`, true);
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
   origins.forEach((origin: unknown, i) => {
     const name = `allowedOrigins[${i}]`;

@@ -1,4 +1,5 @@
 import { nearestName, preview } from '../runtime/errors.js';
+import { withUserInfoShownRedacted } from './secrets.js';
 
 /** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -13,8 +14,12 @@ export function hasMethods(value: unknown, methods: readonly string[]): boolean 
 
 /** The option checks of one Node-side factory, whose errors all start with its name. */
 export interface OptionChecks {
-  /** `<factory>: <name> must be <expected>, got <found>[; <hint>]`, `found` previewed (a string cut at 60 characters, an object as "an object"). */
-  error(Kind: typeof TypeError | typeof RangeError, name: string, expected: string, found: unknown, hint?: string): TypeError | RangeError;
+  /**
+   * `<factory>: <name> must be <expected>, got <found>[; <hint>]`, `found` as {@link shownFound} shows it (an object as "an
+   * object", a string cut at 60 characters, a URL's user info `[redacted]`). A string is taken to be of the option's type
+   * unless the error is a TypeError (`store: process.env.REDIS_URL`: the length only); `takesString` says otherwise.
+   */
+  error(Kind: typeof TypeError | typeof RangeError, name: string, expected: string, found: unknown, hint?: string, takesString?: boolean): TypeError | RangeError;
   /**
    * Throws unless `value` is undefined or a number within [min, max] (an integer unless
    * `integer` is false): a TypeError for another type (`'1000'` compared as a number
@@ -34,10 +39,24 @@ export interface OptionChecks {
   known(options: object, names: readonly string[], prefix?: string, elsewhere?: { names: Readonly<Record<string, string>>; whose: string }): void;
 }
 
+/**
+ * A value found where an option (or the options object) goes, as an error shows it. A string where the option takes
+ * none is said by its length only: it is most likely a secret or a Redis URL with its password given in the wrong
+ * place (`createRedisStreamStore(process.env.REDIS_URL)`, `store: process.env.REDIS_URL`, `createRealtimeServer(secret)`:
+ * printed up to 60 characters, the whole password of a typical URL: tEC F1), but one that reads as a number or a
+ * boolean (`maxBytes: '1000'`, `webSocket: 'false'`), which is shown. Any other string has a URL's user info
+ * `[redacted]` (`redis://[redacted]@host`), as `host` and origins are shown (withUserInfoShownRedacted).
+ */
+export function shownFound(found: unknown, takesString: boolean): string {
+  if (typeof found !== 'string') return preview(found);
+  if (takesString || /^\s*(?:[-+]?[\d.,_eE]{0,24}|true|false|null|undefined|NaN|[-+]?Infinity|yes|no|on|off)\s*$/i.test(found)) return preview(withUserInfoShownRedacted(found));
+  return `a string of ${found.length} characters (not shown: it may be a secret)`;
+}
+
 /** The checks of the factory `factory` (`createRealtimeServer`, `createRedisStreamStore`). */
 export function optionChecks(factory: string): OptionChecks {
-  const error: OptionChecks['error'] = (Kind, name, expected, found, hint) =>
-    new Kind(`${factory}: ${name} must be ${expected}, got ${preview(found)}${hint === undefined ? '' : `; ${hint}`}`);
+  const error: OptionChecks['error'] = (Kind, name, expected, found, hint, takesString = Kind !== TypeError) =>
+    new Kind(`${factory}: ${name} must be ${expected}, got ${shownFound(found, takesString)}${hint === undefined ? '' : `; ${hint}`}`);
   return {
     error,
     number(name, value, min, max, expected, integer = true) {

@@ -17,3 +17,53 @@ describe('integer options past Number.MAX_SAFE_INTEGER', () => {
     expect(() => createRealtimeServer({ port: 70000, jwt: { secret: SECRET } })).toThrow(new RangeError('createRealtimeServer: port must be an integer from 0 to 65535 (0: any free port), got 70000'));
   });
 });
+
+// tEC F1: `createRedisStreamStore(process.env.REDIS_URL)`, `store: process.env.REDIS_URL`, `createRealtimeServer(secret)`:
+// a string given where an object or a function goes was printed (up to 60 characters: the whole password of a typical URL).
+describe('a secret or a Redis URL given where an option takes no string', () => {
+  const secret = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
+  const url = `redis://default:${secret}@127.0.0.1:1`;
+  const hidden = (length: number) => `got a string of ${length} characters (not shown: it may be a secret)`;
+
+  it('is said by its length only, by every server-side factory', async () => {
+    const thrown = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    const rejected = (run: () => Promise<unknown>) => run().then(() => 'no error', (error: Error) => error.message);
+    const messages = [
+      thrown(() => createRealtimeServer(secret as never)),
+      thrown(() => createRealtimeServer({ jwt: { secret }, store: url as never })),
+      thrown(() => createRealtimeServer({ jwt: { secret }, logger: secret as never })),
+      thrown(() => createRealtimeServer({ jwt: { secret }, server: url as never })),
+      thrown(() => new MemoryStreamStore(secret as never)),
+      await rejected(() => createRedisStreamStore(url as never)),
+      await rejected(() => createRedisStreamStore({ client: url as never })),
+      await rejected(() => createRedisStreamStore({ url: 'redis://127.0.0.1:1', logger: secret as never })),
+    ];
+    for (const message of messages) expect(message).not.toContain(secret);
+    expect(messages).toEqual([
+      `createRealtimeServer: options must be an object with jwt or authenticate, ${hidden(secret.length)}`,
+      `createRealtimeServer: store must be a StreamStore (append, read, subscribe, status and close), ${hidden(url.length)}`,
+      `createRealtimeServer: logger must be an object with info, warn and error functions (pino, console), ${hidden(secret.length)}`,
+      `createRealtimeServer: server must be an http or https server (createServer(), fastify.server, the one app.listen() returns), ${hidden(url.length)}`,
+      `MemoryStreamStore: options must be an object such as { maxEntries: 100000 }, ${hidden(secret.length)}`,
+      `createRedisStreamStore: options must be an object with url or client, ${hidden(url.length)} (a URL string? pass { url })`,
+      `createRedisStreamStore: client must be an ioredis client, ${hidden(url.length)}`,
+      `createRedisStreamStore: logger must be an object with info, warn and error functions, ${hidden(secret.length)}`,
+    ]);
+  });
+
+  it('is shown when it reads as a number or a boolean, and a string an option takes has its URL password and query redacted', () => {
+    expect(() => new MemoryStreamStore({ maxEntries: '1000' as never })).toThrow('MemoryStreamStore: maxEntries must be an integer ≥ 1, got "1000"');
+    expect(() => createRealtimeServer({ jwt: { secret }, webSocket: 'false' as never })).toThrow('createRealtimeServer: webSocket must be true or false, got "false"');
+    expect(() => createRealtimeServer({ jwt: { secret }, path: `/x?token=${secret}` })).toThrow(/got "\/x\?token=\[redacted\]"/);
+    expect(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: `https://user:${secret}@app.example` as never })).toThrow(
+      'createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]), a function (origin) => boolean, or \'*\' for any, got "https://[redacted]@app.example"; pass an array: ["https://[redacted]@app.example"] (a list from one variable: value.split(\',\'))',
+    );
+  });
+});

@@ -9,7 +9,7 @@ import { ACL_SCRIPT, APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } fr
 import type { Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
-import { hasMethods, MAX_TIMER_MS, optionChecks } from '../../shared/options.js';
+import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
 import { REDACTED } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
@@ -468,7 +468,7 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   a timeout not above 0) or `keyPrefix` is empty.
  */
 export async function createRedisStreamStore(options: RedisStreamStoreOptions): Promise<RedisStreamStore> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${preview(options)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${shownFound(options, false)}${typeof options === 'string' ? ' (a URL string? pass { url })' : ''}`);
   // First: a misspelt `URL` would otherwise read as no url at all.
   optionChecks('createRedisStreamStore').known(options, STORE_OPTIONS, '', { names: MEMORY_NAMES, whose: "MemoryStreamStore's" });
   // An empty or undefined url beside no client is most likely `url: process.env.REDIS_URL` unset:
@@ -491,7 +491,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (typeof db === 'string') throw new TypeError(`createRedisStreamStore: url must name ${db}`);
   }
   if (options.client !== undefined && !(typeof options.client === 'object' && options.client !== null && typeof options.client.duplicate === 'function')) {
-    throw new TypeError(`createRedisStreamStore: client must be an ioredis client, got ${preview(options.client)}`);
+    throw new TypeError(`createRedisStreamStore: client must be an ioredis client, got ${shownFound(options.client, false)}`);
   }
   // ioredis made `db: 'rc'` NaN, which it then sends as `SELECT NaN` before every command.
   const clientDb: unknown = options.client?.options?.db ?? 0;
@@ -502,7 +502,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const database = options.url !== undefined ? (urlDatabase(options.url) as number) : (clientDb as number);
   // Its first use is once Redis answered: `logger: 42` failed the start with the connections open.
   if (options.logger !== undefined && !hasMethods(options.logger, ['info', 'warn', 'error'])) {
-    throw new TypeError(`createRedisStreamStore: logger must be an object with info, warn and error functions, got ${preview(options.logger)}`);
+    throw new TypeError(`createRedisStreamStore: logger must be an object with info, warn and error functions, got ${shownFound(options.logger, false)}`);
   }
   checkStoreOptions(options);
   const prefix = options.keyPrefix ?? 'rc';
