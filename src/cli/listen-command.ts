@@ -639,6 +639,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way. Its password is read to
     // the last `@`, as an option's is: one holding `/`, `?` or `#` stops the URL's authority, and was printed (tCW F11).
     // A target whose scheme was left out (`alice:hunter2@host/…`) parses as a URL of scheme `alice:`, its user info a path: read as given (printed: tCY F5).
+    // No `:` nor `/`: no URL, no host:port, no path; most likely the token given where the URL goes (`listen "$JWT"`): printed
+    // whole, where --token promises "never printed" (tEC F2). Said by its length.
+    if (!/[:/]/.test(target)) {
+      output.stderr(`realtime-contract: cannot listen to a value of ${target.length} characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n`);
+      return 2;
+    }
     const shownTarget = url && (url.protocol === 'ws:' || url.protocol === 'wss:' || !/^[^/?#]*@/.test(target)) ? redact(url) : unparsedShown(target);
     output.stderr(`realtime-contract: cannot listen to "${shownTarget}": ${redactText(why)}\n`);
     return 2;

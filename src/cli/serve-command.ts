@@ -18,6 +18,7 @@ import { hostProblem, shownHost } from '../server/server.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
+import { looksLikeJwt } from '../shared/secrets.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 
 export interface ServeOptions {
@@ -214,6 +215,22 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
 }
 
 /**
+ * Whether a value given where an origin, host or port goes looks like a secret given there by mistake (`--redis "$PASSWORD"`,
+ * `--port "$TOKEN"`, a secret taken by --allow-origin: printed, tEC F2): a JWT, or one word of 16 or more token characters
+ * that is no URL (`scheme://…`) nor dotted host[:port].
+ */
+export function secretLooking(value: string): boolean {
+  if (looksLikeJwt(value)) return true;
+  if (!/^[\w~+/=.-]{16,}$/.test(value)) return false;
+  return !/^(?:(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?\/?|[\d.]+)$/i.test(value);
+}
+
+/** A value given for `name` as a fault shows it: quoted, or by its length when {@link secretLooking}. */
+function shownValue(value: string, show: (value: string) => string = (given) => given): string {
+  return secretLooking(value) ? `a value of ${value.length} characters (not shown: it may be a secret)` : quoted(show(value));
+}
+
+/**
  * The host part of the URLs the demo prints: `localhost` where it reaches the demo (on
  * 127.0.0.1, the default, or every interface), else the address it listens on, an IPv6 one in
  * brackets. With `--host 127.0.0.2` they named localhost, which may be another demo that
@@ -326,7 +343,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // Digits only: Number() would take `1e3`, `0x1F90` and `''` (port 0, a random one) as ports.
   const port = typeof options.port === 'string' ? (/^\d{1,5}$/.test(options.port) ? Number(options.port) : NaN) : (options.port ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    faults.push(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${quoted(String(options.port))}\n`);
+    faults.push(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${shownValue(String(options.port))}\n`);
   }
   // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
   if (options.host !== undefined && options.host.trim() === '') {
@@ -340,14 +357,21 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   } else {
     // `--host [::1]` (as the demo's URLs write it), a URL or host:port failed only at listen, with getaddrinfo's ENOTFOUND.
     const hostHint = options.host === undefined ? undefined : hostProblem(options.host, '--port');
-    if (hostHint !== undefined) faults.push(`realtime-contract serve: --host must be a host name or address, got ${quoted(shownHost(options.host!))}; ${hostHint}\n`);
+    if (hostHint !== undefined) faults.push(`realtime-contract serve: --host must be a host name or address, got ${shownValue(options.host!, shownHost)}; ${hostHint}\n`);
   }
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.
   const origins: string[] = [];
   for (const given of options.allowOrigin ?? []) {
+    // --allow-origin takes every value up to the next option, and so an option after an empty variable (`--allow-origin
+    // $ORIGIN --secret "$S"`, ORIGIN unset) and its value: the secret was printed as an origin (tEC F2). The option is named,
+    // what follows it is not shown.
+    if (given.startsWith('-')) {
+      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got the option ${quoted(given.split('=')[0]!, 40)} and what follows it (not shown): --allow-origin takes every value up to the next option, so an empty variable before one (--allow-origin $ORIGIN with ORIGIN unset) makes it take that option; quote the variable ("$ORIGIN") or give --allow-origin last\n`);
+      break;
+    }
     const origin = originOf(given);
     if (origin === undefined) {
-      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${quoted(shownHost(given))}\n`);
+      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, shownHost)}\n`);
     } else origins.push(origin);
   }
   if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {
@@ -398,7 +422,11 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     await store?.close();
     // A journal this start made and never used (the port taken by something else) is not left behind.
     if (journal?.kept && 'fresh' in journal.restored && journal.restored.fresh === 'no journal yet') rmSync(journal.file, { force: true });
-    output.stderr(`realtime-contract serve: cannot listen on ${hostPort(options.host ?? '127.0.0.1', port)}: ${(error as Error).message}\n`);
+    // A host that reads as a secret (`--host "$TOKEN"`) was printed twice, here and in getaddrinfo's ENOTFOUND (tEC F2).
+    const host = options.host ?? '127.0.0.1';
+    const hidden = secretLooking(host);
+    const message = hidden ? (error as Error).message.split(host.toLowerCase()).join('[redacted]').split(host).join('[redacted]') : (error as Error).message;
+    output.stderr(`realtime-contract serve: cannot listen on ${hidden ? `a host of ${host.length} characters (not shown: it may be a secret), port ${port}` : hostPort(host, port)}: ${message}\n`);
     return 2;
   }
   // Before the banner says "Ctrl-C stops": a SIGTERM sent as soon as it is read (a script, a

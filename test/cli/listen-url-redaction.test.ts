@@ -210,4 +210,9 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     const tls = await answering(400, {}, 'Client sent an HTTP request to an HTTPS server.\n');
     expect((await said(tls)).stderr).toContain('speaks TLS');
   });
+
+  it('does not print a token given where the URL goes (listen "$JWT"): --token promises "never printed" (tEC F2)', async () => {
+    const token = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
+    expect(await said(token)).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: cannot listen to a value of 38 characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n' });
+  });
 });

@@ -780,6 +780,25 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     }
   });
 
+  it('does not print a secret that lands where an origin, a Redis URL, a port or a host goes: --allow-origin $ORIGIN (unset) taking --secret and its value, --redis "$PASSWORD", --port/--host "$TOKEN" (each printed it: tEC F2)', () => {
+    const secret = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const origin = run('--port', '0', '--allow-origin', '--secret', secret);
+    expect({ status: origin.status, stderr: origin.stderr }).toEqual({
+      status: 2,
+      stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got the option "--secret" and what follows it (not shown): --allow-origin takes every value up to the next option, so an empty variable before one (--allow-origin $ORIGIN with ORIGIN unset) makes it take that option; quote the variable ("$ORIGIN") or give --allow-origin last\n',
+    });
+    expect(run('--port', '0', '--allow-origin', secret).stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got a value of 38 characters (not shown: it may be a secret)\n');
+    expect(run('--port', secret).stderr).toBe('realtime-contract serve: --port must be an integer from 0 to 65535, got a value of 38 characters (not shown: it may be a secret)\n');
+    const host = run('--port', '0', '--host', secret);
+    expect(host.status).toBe(2);
+    expect(host.stderr).toMatch(/^realtime-contract serve: cannot listen on a host of 38 characters \(not shown: it may be a secret\), port 0: /);
+    const redis = run('--port', '0', '--redis', secret);
+    expect(redis.status).toBe(2);
+    expect(redis.stderr).toMatch(/^realtime-contract serve: Redis unreachable at redis:\/\/<a host of 38 characters, not shown: is it the password\? give redis:\/\/:password@host:port>: /);
+    for (const said of [host.stderr, redis.stderr]) expect(said.toLowerCase()).not.toContain(secret.toLowerCase());
+  });
+
   it('takes its secret from REALTIME_CONTRACT_SECRET, out of the process list, which every local user reads (its own --secret was the only way: tCN F2); --secret wins, and a refusal names the variable', async () => {
     const secret = 'a-demo-secret-from-the-environment-of-32-bytes';
     const demo = await startDemoProcess([], { env: { ...process.env, REALTIME_CONTRACT_SECRET: secret } });

@@ -232,6 +232,16 @@ export function redisUrlProblem(url: string): string | undefined {
 }
 
 /**
+ * Whether `url`, as given, is a bare word that reads as a secret rather than a host: no scheme, port, path or dot, 16 or
+ * more token characters with an upper-case letter or a character no host name holds (`~+/=`), or 32 or more hex digits.
+ * Host names are written in lower case; a password or token is not (tEC F1).
+ */
+function secretLookingHost(url: string): boolean {
+  if (!/^[\w~+/=-]{16,}$/.test(url) || url.includes('/')) return false;
+  return /[A-Z~+=]/.test(url) || /^[0-9a-f]{32,}$/i.test(url);
+}
+
+/**
  * Why `url` names no host, or undefined: ioredis then takes its default, localhost:6379, so
  * `redis://${REDIS_HOST}` with the variable unset (`redis://`), `redis:///3`, `?db=1` or a port
  * alone (`6379`) started the store on whatever Redis listens there, silently (tCC F3). Parsed as
@@ -557,7 +567,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const ownsClient = !options.client;
   // ioredis turns TLS on for `rediss://` in lower case only: `REDISS://` connected in plain text.
   const url = options.url?.replace(/^rediss?:\/\//i, (scheme) => scheme.toLowerCase());
-  const where = url ? redactRedisUrl(url) : clientRedisUrl(options.client!.options, database);
+  // A bare word that reads as a secret (`url: process.env.REDIS_PASSWORD`, `serve --redis "$PASSWORD"`) is dialled as a
+  // host, and was printed as one, in the URL and in getaddrinfo's ENOTFOUND (tEC F1, F2): said by its length.
+  const secretHost = url !== undefined && secretLookingHost(url);
+  const where = secretHost ? `redis://<a host of ${url.length} characters, not shown: is it the password? give redis://:password@host:port>` : url ? redactRedisUrl(url) : clientRedisUrl(options.client!.options, database);
   let cmd: ScriptedRedis;
   let sub: Redis;
   try {
@@ -1742,7 +1755,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       throw new Error(`Redis at ${where} has no INFO command (${notRedisSaid.trim()}): renamed or disabled (rename-command)? The store's client (ioredis) asks INFO whether Redis is ready: give it back`);
     }
     if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
-    const reason = lastError || (err as Error).message;
+    const said = lastError || (err as Error).message;
+    const reason = secretHost ? said.split(url).join(REDACTED) : said;
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (${credentialsForm()}): ${reason}`);
