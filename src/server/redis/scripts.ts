@@ -206,7 +206,7 @@ end
 -- as "not Redis" and the next start named the store's own value another application's (tDO F2).
 local seq_was = redis.call('GET', KEYS[2])
 if seq_was and tonumber(seq_was) and tonumber(seq_was) + stored > 9007199254740991 then
-  return redis.error_reply('ERR ' .. KEYS[2] .. ' holds "' .. seq_was .. '", where the store keeps a decimal integer up to 9007199254740991, and ' .. stored .. " more entries would pass it: not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
+  return redis.error_reply('ERR ' .. KEYS[2] .. ' holds "' .. seq_was .. '", where the store keeps a decimal integer up to 9007199254740991, and ' .. stored .. (stored == 1 and ' more entry' or ' more entries') .. " would pass it: not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
 end
 -- The head likewise: the batch takes positions head + 1, head + 2, … (when the clock is behind
 -- it), and a position past 2^53 - 1 is no cursor (Lua's head + 1 no longer even increases there).
@@ -215,7 +215,7 @@ end
 -- head as another application's key (tDV F1).
 local head_was = redis.call('GET', KEYS[3])
 if head_was and tonumber(head_was) and tonumber(head_was) + stored > 9007199254740991 then
-  return redis.error_reply('ERR ' .. KEYS[3] .. ' holds "' .. head_was .. '", where the store keeps a decimal integer (microseconds) up to 9007199254740991, and ' .. stored .. " more entries would pass it: not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
+  return redis.error_reply('ERR ' .. KEYS[3] .. ' holds "' .. head_was .. '", where the store keeps a decimal integer (microseconds) up to 9007199254740991, and ' .. stored .. (stored == 1 and ' more entry' or ' more entries') .. " would pass it: not stored; another application's key under the store's key prefix? Delete it (with the store's other keys), or give the store another keyPrefix")
 end
 
 local epoch = ensure_epoch(KEYS[1], ARGV[1])

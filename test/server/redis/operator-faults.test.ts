@@ -133,7 +133,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       const append = () => store.append(null, 'whale' as never, (cursor) => JSON.stringify({ cursor }));
       let refusal: string | undefined;
       for (let i = 0; i < 10 && refusal === undefined; i++) await append().catch((err: Error) => (refusal = err.message));
-      expect(refusal).toMatch(/^ERR rc:seq holds "900719925474099\d", where the store keeps a decimal integer up to 9007199254740991, and 1 more entries would pass it: not stored; another application's key/);
+      expect(refusal).toMatch(/^ERR rc:seq holds "900719925474099\d", where the store keeps a decimal integer up to 9007199254740991, and 1 more entry would pass it: not stored; another application's key/);
       expect(Number(await raw.get('rc:seq'))).toBeLessThanOrEqual(9007199254740991);
       // The store's reads are not told "not Redis" by a sequence of its own.
       expect((await store.read({ userId: 'alice', admin: false }, null, 10)).resume).toBeDefined();
@@ -155,7 +155,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       // One position left: the first append takes it, the next would pass 2^53 - 1.
       expect((await append()).cursor).toMatch(/\.9007199254740991$/);
       await expect(append()).rejects.toThrow(
-        /^ERR rc:head holds "9007199254740991", where the store keeps a decimal integer \(microseconds\) up to 9007199254740991, and 1 more entries would pass it: not stored; another application's key/,
+        /^ERR rc:head holds "9007199254740991", where the store keeps a decimal integer \(microseconds\) up to 9007199254740991, and 1 more entry would pass it: not stored; another application's key/,
       );
       expect(await raw.xlen('rc:all')).toBe(1);
       expect(await raw.get('rc:head')).toBe('9007199254740991');
