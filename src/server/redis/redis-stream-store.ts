@@ -1479,6 +1479,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // Redis 7.0's words for a command inside a script name none: the ACL is asked which (tDV F4).
     if (aclRefused(said)) {
       const named = /^NOPERM\b/.test(said) ? undefined : await scriptCommandsRefused();
+      if (named?.renamed) return new StartRefused(`Redis at ${where} ${named.what} (${said}): ${named.grant}`);
       if (named !== undefined) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`);
       return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
     }
@@ -1507,7 +1508,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * which the store's scripts run", grant: "grant it" }`, or undefined when none is refused or
    * Redis did not answer (the start's other checks say why).
    */
-  async function scriptCommandsRefused(): Promise<{ what: string; grant: string } | undefined> {
+  async function scriptCommandsRefused(): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
     let reply: unknown;
     try {
       reply = await cmd.rcAcl(keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global, keys.channel);
@@ -1515,7 +1516,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return undefined;
     }
     if (!Array.isArray(reply) || reply.length === 0 || !reply.every((c) => typeof c === 'string')) return undefined;
-    return { what: `NOPERM this ACL user may not run ${reply.join(', ')}, which the store's scripts run`, grant: reply.length === 1 ? 'grant it' : 'grant them' };
+    // A command renamed away (rename-command PUBLISH "") is no ACL refusal, nor is it granted: it was said as one, "grant it"
+    // to the default user (tEC F7). Said as INFO's is: renamed or disabled, give it back.
+    const UNKNOWN = ' (unknown to this Redis: renamed?)';
+    const missing = (reply as string[]).filter((c) => c.endsWith(UNKNOWN)).map((c) => c.slice(0, -UNKNOWN.length));
+    const refused = (reply as string[]).filter((c) => !c.endsWith(UNKNOWN));
+    const absent = `has no ${missing.join(', ')} (renamed or disabled: rename-command?), which the store's scripts run`;
+    const back = missing.length === 1 ? 'give it back' : 'give them back';
+    if (refused.length === 0) return { what: absent, grant: back, renamed: true };
+    const what = `NOPERM this ACL user may not run ${refused.join(', ')}, which the store's scripts run${missing.length > 0 ? `; and Redis ${absent}` : ''}`;
+    return { what, grant: `${refused.length === 1 ? 'grant it' : 'grant them'}${missing.length > 0 ? `, ${back}` : ''}`, renamed: false };
   }
 
   /**
@@ -1730,6 +1740,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // only, and a user without XINFO (every resume and poll with a cursor failed, and the
     // catch-up after any reconnect, for good) or XADD (every publish) started healthy (tDV F4).
     const refusedCommands = await scriptCommandsRefused();
+    if (refusedCommands?.renamed) throw new StartRefused(`Redis at ${where} ${refusedCommands.what}: ${refusedCommands.grant}`);
     if (refusedCommands !== undefined) throw new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${refusedCommands.what}: ${refusedCommands.grant}`);
     running = true;
     healthChanged();

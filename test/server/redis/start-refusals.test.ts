@@ -176,6 +176,11 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     );
   });
 
+  it('rejects a Redis with PUBLISH renamed away as such, not as an ACL refusal to grant (tEC F7)', async () => {
+    const server = await start(['--rename-command', 'PUBLISH', '']);
+    expect(await outcome(server.url)).toBe(`rejected: Redis at ${server.url} has no PUBLISH on rc:fanout (renamed or disabled: rename-command?), which the store's scripts run: give it back`);
+  });
+
   it('rejects a full Redis (noeviction) holding no epoch: none can be written', async () => {
     const server = await start();
     const raw = new Redis(server.url);
