@@ -1474,6 +1474,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const said = words.replace(/\.? script: [^]*$/, '');
     const code = /^[A-Z]+\b/.exec(said)?.[0];
     if (code === 'READONLY') return new StartRefused(`Redis at ${where} is a read-only replica (${said}): give the primary's URL`);
+    // EVALSHA or EVAL renamed away (rename-command EVALSHA ""): the start took it for a passing catch-up error and
+    // waited for ever, a line each 10 s (tEC F8). Said as INFO's is.
+    const unknown = /^ERR unknown command ['`]([^'`]+)['`], with args beginning with:/i.exec(said)?.[1];
+    if (unknown !== undefined) return new StartRefused(`Redis at ${where} has no ${unknown.toUpperCase()} command (${said.trim()}): renamed or disabled (rename-command)? The store runs its scripts with EVALSHA and EVAL: give it back`);
     // EVALSHA or EVAL (the store's scripts), or a command of the read script, refused to the ACL
     // user: said as SUBSCRIBE's refusal is. The start waited for ever, a catch-up line each 10 s (tDG F1).
     // Redis 7.0's words for a command inside a script name none: the ACL is asked which (tDV F4).
@@ -1764,6 +1768,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const notRedisSaid = notRedisDetail as string | null;
     if (notRedisSaid !== null && /^ERR unknown command ['`]info['`], with args beginning with:/i.test(notRedisSaid)) {
       throw new Error(`Redis at ${where} has no INFO command (${notRedisSaid.trim()}): renamed or disabled (rename-command)? The store's client (ioredis) asks INFO whether Redis is ready: give it back`);
+    }
+    // SUBSCRIBE (or another command the start sends) renamed away was said as "is it the Redis port?" (tEC F8). Redis's
+    // own words, quoting the command and its arguments; another server's `-ERR unknown command` does not.
+    const lacking = notRedisSaid ?? (lastError || (err as Error).message);
+    const unknownCommand = /(?:^|\()ERR unknown command ['`]([^'`]+)['`], with args beginning with:/i.exec(lacking)?.[1];
+    if (unknownCommand !== undefined) {
+      const words = /ERR unknown command [^]*?with args beginning with:[^)]*/i.exec(lacking)![0].trim();
+      throw new Error(`Redis at ${where} has no ${unknownCommand.toUpperCase()} command (${words}): renamed or disabled (rename-command)? The store needs it: give it back`);
     }
     if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
     const said = lastError || (err as Error).message;

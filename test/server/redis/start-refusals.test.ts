@@ -181,6 +181,13 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     expect(await outcome(server.url)).toBe(`rejected: Redis at ${server.url} has no PUBLISH on rc:fanout (renamed or disabled: rename-command?), which the store's scripts run: give it back`);
   });
 
+  it('rejects a Redis with EVALSHA or SUBSCRIBE renamed away, naming the command: the start waited for ever on EVALSHA, and said "is it the Redis port?" of SUBSCRIBE (tEC F8)', async () => {
+    const evalsha = await start(['--rename-command', 'EVALSHA', '']);
+    expect(await outcome(evalsha.url)).toMatch(new RegExp(`^rejected: Redis at ${evalsha.url} has no EVALSHA command \\(ERR unknown command 'evalsha'[^]*\\): renamed or disabled \\(rename-command\\)\\? The store runs its scripts with EVALSHA and EVAL: give it back$`));
+    const subscribe = await start(['--rename-command', 'SUBSCRIBE', '']);
+    expect(await outcome(subscribe.url)).toMatch(new RegExp(`^rejected: Redis at ${subscribe.url} has no SUBSCRIBE command \\(ERR unknown command 'subscribe'[^]*\\): renamed or disabled \\(rename-command\\)\\? The store needs it: give it back$`));
+  });
+
   it('rejects a full Redis (noeviction) holding no epoch: none can be written', async () => {
     const server = await start();
     const raw = new Redis(server.url);
