@@ -7,24 +7,9 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
 import { findTool } from '../../support/toolchain.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer, recordingLogger, waitFor } from './redis-server.js';
 
 const tool = findTool('redis-server');
-
-type Record_ = { level: string } & Record<string, unknown>;
-function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>, message?: string) => void> } {
-  const records: Record_[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message?: string) => void records.push({ level, ...fields, message });
-  return { records, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const frame = (i: number | string) => () => JSON.stringify({ type: 'trades', data: { i } });
 

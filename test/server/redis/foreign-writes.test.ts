@@ -9,24 +9,9 @@ import { createRedisStreamStore, type RedisStreamStore } from '../../../src/serv
 import type { StreamEntry } from '../../../src/server/stream-store.js';
 import type { StreamGap } from '../../../src/server/redis/redis-stream-store.js';
 import { findTool } from '../../support/toolchain.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer, recordingLogger, waitFor } from './redis-server.js';
 
 const tool = findTool('redis-server');
-
-type Record_ = { level: string } & Record<string, unknown>;
-function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>, message?: string) => void> } {
-  const records: Record_[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message?: string) => void records.push({ level, ...fields, message });
-  return { records, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
-}
-
-async function waitFor(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const position = (cursor: string) => Number(cursor.split('.')[1]);
 const frame = (text: string) => () => JSON.stringify({ type: 'trades', data: { text } });

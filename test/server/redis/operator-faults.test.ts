@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
 import { findTool } from '../../support/toolchain.js';
-import { RedisServer, serveDemoOnRedis } from './redis-server.js';
+import { RedisServer, serveDemoOnRedis, recordingLogger, waitFor } from './redis-server.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const tool = findTool('redis-server');
@@ -28,21 +28,6 @@ async function settled(url: string, ms = 20_000): Promise<string> {
   // A start still waiting is ended when it settles.
   if (outcome === 'still waiting') void starting.then((store) => store.close(), () => undefined);
   return outcome;
-}
-
-async function waitFor(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-type Record_ = { level: string } & Record<string, unknown>;
-function recordingLogger(): { records: Record_[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>, message?: string) => void> } {
-  const records: Record_[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message?: string) => void records.push({ level, ...fields, message });
-  return { records, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
 const way = `another application's key under the key prefix "rc"? Delete it, or give the store another keyPrefix`;

@@ -16,6 +16,25 @@ async function listenable(port: number): Promise<number | null> {
 /** The next port of `RC_TEST_PORTS` (`<first>-<last>`) to try: a machine shared by several runs gives each its own range. */
 let nextInRange = 0;
 
+/** A logger record as the store gave it: its level, its fields and its message. */
+export type LogRecord = { level: string } & Record<string, unknown>;
+
+/** A logger that keeps every record, for a test to read. */
+export function recordingLogger(): { records: LogRecord[]; logger: Record<'info' | 'warn' | 'error', (fields: Record<string, unknown>, message?: string) => void> } {
+  const records: LogRecord[] = [];
+  const at = (level: string) => (fields: Record<string, unknown>, message?: string) => void records.push({ level, ...fields, message });
+  return { records, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+/** Resolves once `condition` holds (asked each 50 ms); throws `timed out waiting for <what>` after `ms` milliseconds. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * A free TCP port on 127.0.0.1 (released before it is returned): the kernel picks it, or, under
  * `RC_TEST_PORTS=<first>-<last>`, the next free one of that range.
