@@ -116,18 +116,25 @@ export function originRefusals(write: (line: string) => void, now: () => number 
   let silenced = false;
   const ignore = (): void => {};
   const failures = new Map<string, { at: number; unsaid: number }>();
+  /** Whether `key`'s line is said now (at most once each FAILURE_SAID_EVERY_MS, of at most 100 keys): how many were not since, or null. */
+  const turn = (key: string): number | null => {
+    const last = failures.get(key);
+    const at = now();
+    if (last !== undefined && at - last.at < FAILURE_SAID_EVERY_MS) {
+      last.unsaid++;
+      return null;
+    }
+    if (last === undefined && failures.size >= 100) return null;
+    failures.set(key, { at, unsaid: 0 });
+    return last?.unsaid ?? 0;
+  };
   return {
     info(record: object) {
       const { reason, origin, event, detail } = record as { reason?: unknown; origin?: unknown; event?: unknown; detail?: unknown };
       // A token refused, with why (its exp missing, iat in milliseconds, a bad signature): a user signing their own tokens
       // with the demo's secret heard only `401 invalid-token` (tEA F1). Once per reason each 10 s; never the token.
       if ((reason === 'invalid-token' || reason === 'token-expired') && typeof detail === 'string') {
-        const key = `token ${detail}`;
-        const last = failures.get(key);
-        const at = now();
-        if ((last !== undefined && at - last.at < FAILURE_SAID_EVERY_MS) || (last === undefined && failures.size >= 100)) return;
-        failures.set(key, { at, unsaid: 0 });
-        write(`realtime-contract serve: refused a token (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 401 ${reason}): ${quoted(detail, 300).slice(1, -1).replace(/\\"/g, '"')}\n`);
+        if (turn(`token ${detail}`) !== null) write(`realtime-contract serve: refused a token (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 401 ${reason}): ${quoted(detail, 300).slice(1, -1).replace(/\\"/g, '"')}\n`);
         return;
       }
       if (reason !== 'origin' || typeof origin !== 'string' || said.has(origin)) return;
@@ -147,15 +154,10 @@ export function originRefusals(write: (line: string) => void, now: () => number 
     error(record: object, message?: string) {
       const { event, err } = record as { event?: unknown; err?: { name?: unknown; code?: unknown; message?: unknown } };
       const name = typeof event === 'string' ? event : 'error';
-      const last = failures.get(name);
-      const at = now();
-      if (last !== undefined && at - last.at < FAILURE_SAID_EVERY_MS) {
-        last.unsaid++;
-        return;
-      }
-      failures.set(name, { at, unsaid: 0 });
+      const notSaid = turn(name);
+      if (notSaid === null) return;
       const why = err === undefined ? '' : `: ${quoted(String(err.message ?? err.name ?? ''), 500).slice(1, -1).replace(/\\"/g, '"')}`;
-      const unsaid = last !== undefined && last.unsaid > 0 ? `; ${last.unsaid} more not said since the last` : '';
+      const unsaid = notSaid > 0 ? `; ${notSaid} more not said since the last` : '';
       write(`realtime-contract serve: ${typeof message === 'string' ? message : 'server error'} (${quoted(name, 60).slice(1, -1)})${why} (said at most once each ${FAILURE_SAID_EVERY_MS / 1000} s${unsaid})\n`);
     },
   };
