@@ -1970,20 +1970,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
 
   /**
-   * The position epoch `current` begins after (see {@link RedisStreamStoreKeys.epochStart}), given the
+   * The position the epoch in force begins after (see {@link RedisStreamStoreKeys.epochStart}), given the
    * record Redis holds (`recorded`, null: none), or undefined when the record is malformed. No
    * record reads as 0, the whole epoch: a Redis started empty, or restored from a backup whose
    * `:epoch` key was deleted (SCALE.md), whose entries an old cursor then gets after its gap,
    * those it already had too; a record of another epoch as its position (the same, after an
    * earlier rotation: see the comment inside).
    */
-  function epochStart(recorded: string | null, current: string): number | undefined {
+  function epochStart(recorded: string | null): number | undefined {
     if (recorded === null) return 0;
-    const [recordedEpoch, position] = recorded.split(' ');
+    const [, position] = recorded.split(' ');
     if (!/^\d+$/.test(position ?? '')) return undefined;
-    if (recordedEpoch === current) return Number(position);
-    // Another epoch's record: a rotation writes the epoch and its record together, so `current`
-    // began otherwise (its key deleted after a restore, as README advises), after that rotation:
+    // The record's position, whichever epoch it names. Another epoch's record: a rotation writes the
+    // epoch and its record together, so the epoch in force began otherwise (its key deleted after a
+    // restore, as README advises), after that rotation:
     // what follows the rotation's start is new to a cursor of another epoch (what precedes it the
     // rotation marked gone in the all-stream). Read as no start at all, every entry of the new
     // epoch was skipped with the `gap` of an old cursor (tDV F7).
@@ -2212,7 +2212,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // user polling `since=zzz.1` kept Redis's one thread busy (a security reviewer).
         const [head, recorded] = await Promise.all([readStreams([], 0, 1), recordedStart()]);
         if (await replaced(head, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
-        if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded, head.epoch), limit, maxBytes);
+        if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded), limit, maxBytes);
       }
       const read = await pageRead(streams, pos.position, Math.max(1, limit), maxBytes);
       if (await replaced(read, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
@@ -2233,7 +2233,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }
       if (pos.epoch !== read.epoch) {
         // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
-        return otherEpoch(viewer, streams, read, epochStart(await recordedStart(), read.epoch), limit, maxBytes);
+        return otherEpoch(viewer, streams, read, epochStart(await recordedStart()), limit, maxBytes);
       }
       // Ahead of the head: no cursor this epoch gave.
       if (pos.position > read.head) return { resume: 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
