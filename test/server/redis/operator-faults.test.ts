@@ -44,6 +44,28 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     servers.push(server);
     return server;
   };
+  /**
+   * Holds writes on the Redis at `redisUrl` (CLIENT PAUSE 60 s WRITE), starts a store on `storeUrl` (the Redis, or a proxy
+   * to it) with a 1000 ms command timeout, and waits 300 ms (`during the first read`) or for its first redis-waiting line.
+   * `outcome()`: undefined while it starts, 'started', or the rejection's message.
+   */
+  const startHeldByPause = async (redisUrl: string, storeUrl: string, when: 'during the first read' | 'after the first redis-waiting line') => {
+    const raw = new Redis(redisUrl);
+    try {
+      await raw.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+    } finally {
+      raw.disconnect();
+    }
+    const { records, logger } = recordingLogger();
+    let outcome: string | undefined;
+    const starting = createRedisStreamStore({ url: storeUrl, logger, commandTimeoutMs: 1000 }).then(
+      (store) => (stores.push(store), (outcome = 'started'), store),
+      (err: Error) => ((outcome = err.message), undefined),
+    );
+    if (when === 'during the first read') await new Promise((r) => setTimeout(r, 300));
+    else await waitFor(() => records.some((r) => r.event === 'redis-waiting') || outcome !== undefined, 'a redis-waiting line');
+    return { records, starting, outcome: () => outcome };
+  };
 
   it('rejects a global stream of another type at start, naming it, as the all-stream (tDG F2)', async () => {
     const server = await start();
@@ -341,26 +363,13 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
   it('waits for a Redis that goes away while it holds the start (CLIENT PAUSE … WRITE), during the first read or after the first redis-waiting line, and starts once it is back (tDO F4)', { timeout: 90_000 }, async () => {
     const server = await start();
     for (const when of ['during the first read', 'after the first redis-waiting line'] as const) {
-      const raw = new Redis(server.url);
-      try {
-        await raw.call('CLIENT', 'PAUSE', '60000', 'WRITE');
-      } finally {
-        raw.disconnect();
-      }
-      const { records, logger } = recordingLogger();
-      let outcome: string | undefined;
-      const starting = createRedisStreamStore({ url: server.url, logger, commandTimeoutMs: 1000 }).then(
-        (store) => (stores.push(store), (outcome = 'started'), store),
-        (err: Error) => ((outcome = err.message), undefined),
-      );
-      if (when === 'during the first read') await new Promise((r) => setTimeout(r, 300));
-      else await waitFor(() => records.some((r) => r.event === 'redis-waiting') || outcome !== undefined, 'a redis-waiting line');
-      expect(outcome, when).toBeUndefined();
+      const { records, starting, outcome } = await startHeldByPause(server.url, server.url, when);
+      expect(outcome(), when).toBeUndefined();
       // Killed (a failover's old primary going down mid-pause), back empty and unpaused 3 s later.
       await server.restart(3000);
-      expect(outcome, when).toBeUndefined();
+      expect(outcome(), when).toBeUndefined();
       const store = await starting;
-      expect(outcome, when).toBe('started');
+      expect(outcome(), when).toBe('started');
       await waitFor(() => store!.status().healthy, 'the store healthy');
       // Said as waiting (away, or held before it went), never redis-lost or an error line.
       // (One waiting line, or more on a loaded machine where the wait passes 10 s: each 10 s, as README says.)
@@ -384,25 +393,12 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       for (const order of ['oldest first', 'newest first'] as const) {
         for (const when of ['during the first read', 'after the first redis-waiting line'] as const) {
           const what = `${when}, ${order}`;
-          const raw = new Redis(server.url);
-          try {
-            await raw.call('CLIENT', 'PAUSE', '60000', 'WRITE');
-          } finally {
-            raw.disconnect();
-          }
-          const { records, logger } = recordingLogger();
-          let outcome: string | undefined;
-          const starting = createRedisStreamStore({ url: proxy.url, logger, commandTimeoutMs: 1000 }).then(
-            (store) => (stores.push(store), (outcome = 'started'), store),
-            (err: Error) => ((outcome = err.message), undefined),
-          );
-          if (when === 'during the first read') await new Promise((r) => setTimeout(r, 300));
-          else await waitFor(() => records.some((r) => r.event === 'redis-waiting') || outcome !== undefined, 'a redis-waiting line');
-          expect(outcome, what).toBeUndefined();
+          const { records, starting, outcome } = await startHeldByPause(server.url, proxy.url, when);
+          expect(outcome(), what).toBeUndefined();
           expect(proxy.dropAll(order), what).toBe(2);
           // Rejected at once before; now the store connects again (to a Redis still paused).
-          await waitFor(() => proxy.connections > 0 || outcome !== undefined, 'a connection made again');
-          expect(outcome, what).toBeUndefined();
+          await waitFor(() => proxy.connections > 0 || outcome() !== undefined, 'a connection made again');
+          expect(outcome(), what).toBeUndefined();
           const unpause = new Redis(server.url);
           try {
             await unpause.call('CLIENT', 'UNPAUSE');
@@ -410,7 +406,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
             unpause.disconnect();
           }
           const store = await starting;
-          expect(outcome, what).toBe('started');
+          expect(outcome(), what).toBe('started');
           await waitFor(() => store!.status().healthy, 'the store healthy');
           expect(records.filter((r) => r.level !== 'info' && r.event !== 'redis-waiting'), what).toEqual([]);
           await store!.close();
