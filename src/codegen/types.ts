@@ -110,7 +110,7 @@ function sectionsByDefinition(contract: Contract): Map<string, string> {
 function forTypeScript(node: SchemaNode, section: string | undefined, isMessage: boolean): SchemaNode {
   const see = section ? `\n\n@see websocket-message-schemas.md, section "${section}"` : '';
   return mapSchema(node, (child, pointer) => {
-    const out: SchemaNode = { ...child };
+    const out = forCompile(child);
     if (child.$ref !== undefined) {
       // Name the referenced type instead of letting json-schema-to-typescript merge the
       // reference with its siblings into a new, numbered type (Timestamp1, Timestamp2, …).
@@ -131,6 +131,18 @@ function forTypeScript(node: SchemaNode, section: string | undefined, isMessage:
     if (typeof described === 'string') out.description = described + see;
     return out;
   });
+}
+
+/**
+ * A copy of `node` without its data keywords (`default`, `examples`) for json-schema-to-typescript,
+ * which walks them as schemas: it followed a `$ref` key of a default as a reference (a file read from
+ * the working directory, or "Missing $ref pointer" with no schema file named) and called a
+ * `hasOwnProperty` key as the method ("schema.hasOwnProperty is not a function"; tEJ F1, F2). What they
+ * say is in the description already (withFieldNotes), and the library writes neither into a type.
+ */
+export function forCompile(node: SchemaNode): SchemaNode {
+  const { default: _default, examples: _examples, ...rest } = node;
+  return rest;
 }
 
 /** Whether a node's description becomes a doc comment: the definition itself, a property, a map's values (see {@link forTypeScript}). */

@@ -123,6 +123,13 @@ export const HANDLED: Construct[] = [
     schema: object({ aside: { type: 'string' }, ñame: { type: ['string', 'null'] }, prix_é: { type: 'string' }, größe: { type: 'integer' }, plain: { type: 'string' }, zz: { type: 'string' } }, ['ñame', 'plain']),
     values: [{ ñame: null, plain: 'x' }, { ñame: 'n', plain: 'x', prix_é: 'p', größe: 3 }],
   },
+  // Data keys a library reads as its own: a `hasOwnProperty` key in a default crashed generate with
+  // "schema.hasOwnProperty is not a function", a `$ref` key was followed as a reference (tEJ F1, F2).
+  {
+    name: 'data_keys_in_default_and_examples',
+    schema: { type: 'object', additionalProperties: { type: 'string' }, default: { hasOwnProperty: 'h', $ref: '#/nope' }, examples: [{ $ref: 'package.json', hasOwnProperty: 'h' }] },
+    values: [{}, { hasOwnProperty: 'h', $ref: '#/nope' }],
+  },
 ];
 
 /** Constructs `generate` refuses, with the pointer (below the construct's own) it names. */
