@@ -485,6 +485,36 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 180_000);
 
+  it("goes on from its cursor when given a new token of the user shown: the trades published while its token was expired are shown, the panels kept (it started new: they were lost, no gap told: tEK F1)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pingIntervalMs: 60_000, jwt: { secret: SECRET, clockToleranceSec: 0 } });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await browser.newPage();
+      // The script is bundled at the first request: not on the token's few seconds.
+      await page.goto(`http://127.0.0.1:${h.port}/`);
+      await expect.poll(() => page.locator('#login-note').textContent(), { timeout: 30_000 }).toMatch(/^No token/);
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice', 15)}`);
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      await h.trades(1, 2);
+      await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('2');
+      await expect.poll(() => page.evaluate(() => !document.getElementById('login')!.hidden), { timeout: 40_000 }).toBe(true);
+      await h.trades(3, 3);
+      await page.locator('#login input[name="token"]').fill(await sign('alice'));
+      await page.locator('#login button[type="submit"]').click();
+      await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('5');
+      expect(await page.locator('#panel-trades .rows li').count()).toBe(5);
+      expect(await page.evaluate(() => ({ gaps: !document.getElementById('gap-stat')!.hidden, duplicates: document.getElementById('duplicates')!.textContent }))).toEqual({ gaps: false, duplicates: '0' });
+      // Another user's token still starts new, the panels emptied.
+      await page.locator('#switch').click();
+      await page.locator('#login input[name="token"]').fill(await sign('bob'));
+      await page.locator('#login button[type="submit"]').click();
+      await expect.poll(() => page.locator('#user').textContent()).toBe('bob');
+      expect(await page.locator('#count-trades').textContent()).toBe('0');
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it("says an expired token expired and a forged one refused by the server's word (the poll's 401 body), whatever the browser's clock (3 h behind, it said the expired one was refused: tAO)", async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });

@@ -528,9 +528,15 @@ function whom(token: string): { sub: string; admin: boolean; exp?: number } | un
 
 /** This tab's token, in sessionStorage: a reload keeps it, another tab or a bookmark does not. */
 const TOKEN_KEY = 'realtime-contract-demo-token';
+/** Whose stream the panels show (`sub`, `admin` of the token last started), to tell a new token of the same user from another's. */
+let shown: { sub: string; admin: boolean } | undefined;
 function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
   const who = whom(token);
+  // A new token of the user shown (the last one expired, or was swapped) goes on from the cursor, the
+  // panels kept: it started new, and the trades of the outage were lost with no gap told (tEK F1).
+  const same = shown !== undefined && who?.sub === shown.sub && who.admin === shown.admin;
+  shown = who && { sub: who.sub, admin: who.admin };
   tokenExp = who?.exp;
   refusedAs = undefined;
   $('user').textContent = who?.sub || '–';
@@ -539,6 +545,11 @@ function start(token: string): void {
   $('user').classList.toggle('all', who?.admin === true);
   $('scope').hidden = who?.admin !== true;
   closeForm();
+  if (same) {
+    realtimeClient.disconnect();
+    realtimeClient.connect(token);
+    return;
+  }
   // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer),
   // and the panels too: the last user's trades are not shown as the next one's.
   realtimeClient.disconnect({ forgetCursor: true });
@@ -572,7 +583,7 @@ $('switch').addEventListener('click', () => {
   const asking = !form.hidden && $('cancel').hidden;
   form.hidden = false;
   $('cancel').hidden = asking || state === 'idle' || state === 'unauthorized' || state === 'closed';
-  $('login-note').textContent = 'Paste another token: its stream starts new.';
+  $('login-note').textContent = "Paste another token: another user's stream starts new, this user's goes on.";
   input.focus();
 });
 $('cancel').addEventListener('click', closeForm);
