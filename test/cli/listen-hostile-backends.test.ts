@@ -444,6 +444,19 @@ it('a 101 whose Upgrade header comes after the header lines Node keeps says so, 
   expect(status).toBe(2);
 });
 
+// tEI F5: a 101 of exactly 1,000 header lines (all of which Node keeps) without Upgrade was said to have lines dropped after them.
+it('a 101 of exactly 1,000 header lines without Upgrade says plain "got none": Node kept them all: exit 2 (tEI F5)', async () => {
+  const url = await rawServer((socket, key) => {
+    const lines = ['Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptOf(key)}`];
+    lines.push(...Array.from({ length: 1000 - lines.length }, (_, i) => `x${i}: v`));
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\n${lines.join('\r\n')}\r\n\r\n`);
+  });
+  const { status, stderr } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stderr).toContain(": the server's 101 answer must say Upgrade: websocket (RFC 6455 §4.2.2), got none: a client fails the connection for such an answer");
+  expect(stderr).not.toContain('among the first');
+  expect(status).toBe(2);
+});
+
 // tDY F6: a server that answered server_no_context_takeover and then kept its window was told "a payload zlib refuses: invalid distance too far back", not the parameter it broke.
 it('a message that refers back into the one before, after server_no_context_takeover, is said as that rule: exit 1', async () => {
   const url = await rawServer((socket, key) => {
