@@ -350,6 +350,40 @@ it.skipIf(process.platform === 'win32')('a compressed message still inflating wh
   }
 });
 
+// tEI F3 (mutation M48: Ctrl-C ended the run at once): the drain is the same at a Ctrl-C as at the end of
+// --duration. listen is stopped while the message comes and the SIGINT is sent: resumed, it reads
+// the message (its socket was readable first), begins inflating it, and then takes the SIGINT.
+it.skipIf(process.platform === 'win32')('a compressed message still inflating when Ctrl-C ends the run is judged before the run ends: exit 1 (tEI F3)', async () => {
+  const message = compressedInvalid(60 * 1024 * 1024);
+  let server: Socket | undefined;
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection)]));
+    server = socket;
+  });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--duration', '60s', '--no-ping']);
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  try {
+    for (let waited = 0; !stdout.includes('frame 0') && waited < 15_000; waited += 20) await sleep(20);
+    expect(server).toBeDefined();
+    child.kill('SIGSTOP');
+    await new Promise<void>((resolve) => server!.write(message, () => resolve()));
+    await sleep(500);
+    child.kill('SIGINT');
+    await sleep(100);
+    child.kill('SIGCONT');
+    const status = await exited;
+    expect(stdout.split('\n')).toContain(badTs);
+    expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
+    expect(status).toBe(1);
+  } finally {
+    clearTimeout(kill);
+    child.kill('SIGCONT');
+  }
+});
+
 // tDY F2: a frame after the server's close frame passed (exit 0, the close clean); a browser fails the connection at it (1006).
 it("anything after the server's close frame is a violation that names what came: exit 1", async () => {
   const close = (code: number, reason: string) => frame(Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)]), { opcode: 8 });
@@ -359,6 +393,9 @@ it("anything after the server's close frame is a violation that names what came:
     [Buffer.concat([frame(connection), Buffer.from([0x81])]), true, `${connection.length + 3} more bytes, beginning a data frame (a text frame, opcode 0x1)`],
     [close(1011, 'y'), false, '5 more bytes, beginning a second close frame'],
     [frame('p', { opcode: 9 }), false, '3 more bytes, beginning a ping frame'],
+    // tEI F11 (mutation M55: chunks of 2 bytes or fewer ignored): a stray CRLF, a lone byte.
+    [Buffer.from('\r\n'), true, '2 more bytes, beginning a frame of reserved opcode 0xD'],
+    [Buffer.from([0x89]), false, '1 more byte, beginning a ping frame'],
   ] as const) {
     const url = await rawServer((socket, key) => {
       // Then the end of TCP, as a server that closes its socket after it (or leaves it open).
@@ -411,6 +448,27 @@ it('a pong that is invalid (its timestamp a string) is named by the keepalive li
   expect(status).toBe(1);
 });
 
+// tEI F8 (mutation M54): the invalid pong was named only on the run-end line (--duration 2s); the line said live at
+// the contract's pong timeout (10 s), what a run without --duration reads, must name it too.
+it('a pong that is invalid is named by the keepalive line said at the pong timeout too: exit 1 (tEI F8)', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.0' }))]));
+    let read = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      read = Buffer.concat([read, chunk]);
+      while (read.length >= 6 && read.length >= 6 + (read[1]! & 0x7f)) {
+        const size = read[1]! & 0x7f;
+        const payload = read.subarray(6, 6 + size).map((byte, i) => byte ^ read[2 + (i % 4)]!);
+        if ((read[0]! & 0x0f) === 1) socket.write(frame(JSON.stringify({ type: 'pong', timestamp: String((JSON.parse(Buffer.from(payload).toString()) as { timestamp: number }).timestamp) })));
+        read = read.subarray(6 + size);
+      }
+    });
+  });
+  const { status, stdout } = await runListen([url, '--duration', '12s'], {}, 40_000);
+  expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none by then; an invalid pong came meanwhile \(frame 1, \d+ ms after the ping: its fault is on its own line\), which the client does not take as the answer: /m);
+  expect(status).toBe(1);
+});
+
 // tDY F5: text written on the upgraded socket without framing was said as a reserved-opcode control
 // frame, with ws's words of RSV bits after it: two faults, neither what came.
 it('text without WebSocket framing after the 101 is said as what came; a reserved-opcode frame refused for its RSV bits, by that rule: exit 1', async () => {
@@ -425,6 +483,16 @@ it('text without WebSocket framing after the 101 is said as what came; a reserve
     expect(stdout.split('\n')).toContain(said);
     expect(status).toBe(1);
   }
+});
+
+// tEI F9 (mutation M53): printable bytes refused as a frame header after valid frames are that frame's fault, not
+// "text without WebSocket framing", the rule of the first thing after the 101 only.
+it('printable bytes refused as a frame header after a valid frame are said by the rule that header breaks: exit 1 (tEI F9)', async () => {
+  const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), Buffer.from(`${connection}\n`)])));
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stdout).not.toContain('without WebSocket framing');
+  expect(stdout).toMatch(/^frame: - \(root\) expected a reserved-opcode \(0xB\) control frame with RSV2 and RSV3 clear \(RFC 6455 §5\.2: .*, which this client had to refuse: Invalid WebSocket frame: RSV2 and RSV3 must be clear; the run ends here/m);
+  expect(status).toBe(1);
 });
 
 // tDY F8: a compressed message under --max-frame as sent, past it inflated, was "got a larger one", with no word of compression or size.

@@ -215,4 +215,14 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     const token = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
     expect(await said(token)).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: cannot listen to a value of 38 characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n' });
   });
+
+  // tEI F2 (mutation M46: a `.` taken for a URL's): the tokens users paste hold dots (a JWT, `sk_live.…`); the test above has none.
+  it('does not print a token with dots given where the URL goes either: a dotted key, a JWT (tEI F2)', async () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.S3CR3TsignatureXYZ0123456789abcdef';
+    for (const token of ['sk_live.S3CR3Tvalue123456', jwt]) {
+      const result = await said(token);
+      expect(result, token).toEqual({ status: 2, stdout: '', stderr: `realtime-contract: cannot listen to a value of ${token.length} characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n` });
+      expect(result.stderr).not.toContain(token.split('.')[1]);
+    }
+  });
 });
