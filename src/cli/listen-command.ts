@@ -1221,14 +1221,17 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       : lastHeader !== undefined && HEADER_FAULTS.has(code ?? '')
       ? dataFrameFault(code!, lastHeader, typeof open === 'number' && open !== 0 ? { opcode: open, bytes: typeof openBytes === 'number' ? openBytes : undefined } : undefined, typeof extensions === 'object' && extensions !== null && 'permessage-deflate' in extensions)
       : undefined;
+    // Its index taken first: `report.frames > 0` read after `index: report.frames++` was always true,
+    // and a first message zlib refuses so was said to refer back into an earlier one (tEI F12).
+    const index = report.frames++;
     violate({
-      index: report.frames++, type: null, pointer: '', keyword: 'frame',
+      index, type: null, pointer: '', keyword: 'frame',
       // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
       message: dataFault !== undefined ? `${dataFault}, which this client had to refuse: ${scrub(error.message)}; ${ends}` : `${tooLarge
         ? `expected a message of at most ${shownSize(maxFrame)} (the most listen reads: --max-frame, ${shownSize(MAX_FRAME_BYTES)} by default; the contract sets no limit), ${larger}`
         // zlib's own words ("invalid block type") said nothing of compression (tBQ F3).
         // A message that reaches back into the one before, after the server's own server_no_context_takeover: that rule, not corrupt data (tDY F6).
-        : code?.startsWith('Z_') && error.message === 'invalid distance too far back' && report.frames > 0 && noContextTakeover(extensions)
+        : code?.startsWith('Z_') && error.message === 'invalid distance too far back' && index > 0 && noContextTakeover(extensions)
           ? `expected a permessage-deflate payload that starts from an empty window (RFC 7692 §7.1.1.1: the server's 101 answer said server_no_context_takeover, so each message is compressed alone), got one that refers back into an earlier message, which zlib refuses (${code}): ${scrub(error.message)} (a browser keeps its window and reads it, a client that holds the server to its word does not)`
         : code?.startsWith('Z_')
           ? `expected a permessage-deflate payload that inflates (RFC 7692 §7.2.2: the frame was compressed, RSV1 set), got one zlib refuses (${code}): ${scrub(error.message)}`

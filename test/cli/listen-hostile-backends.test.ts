@@ -547,3 +547,28 @@ it('a message that refers back into the one before, after server_no_context_take
   expect(stdout.split('\n')).toContain("frame 1: - (root) expected a permessage-deflate payload that starts from an empty window (RFC 7692 §7.1.1.1: the server's 101 answer said server_no_context_takeover, so each message is compressed alone), got one that refers back into an earlier message, which zlib refuses (Z_DATA_ERROR): invalid distance too far back (a browser keeps its window and reads it, a client that holds the server to its word does not); the run ends here (ws closes the connection after a frame it refuses)");
   expect(status).toBe(1);
 });
+
+// tEI F12 (mutation M56): a first compressed message that zlib refuses as "invalid distance too far back" has no
+// earlier message to refer into: corrupt data, said so, not as a broken server_no_context_takeover.
+it('a first compressed message that refers back past its start is said as a payload that does not inflate, not as context takeover: exit 1 (tEI F12)', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(upgraded(key, ['Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover']));
+    // Two connection messages compressed by one stream, only the second sent: it refers back into one never sent.
+    const deflate = createDeflateRaw();
+    const out: Buffer[] = [];
+    deflate.on('data', (chunk: Buffer) => out.push(chunk));
+    deflate.write(connection);
+    deflate.flush(zlibConstants.Z_SYNC_FLUSH, () => {
+      out.splice(0);
+      deflate.write(connection);
+      deflate.flush(zlibConstants.Z_SYNC_FLUSH, () => {
+        const bytes = Buffer.concat(out.splice(0));
+        socket.write(frame(bytes.subarray(0, bytes.length - 4), { rsv: 4 }));
+      });
+    });
+  });
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stdout.split('\n'), stdout).toContain('frame 0: - (root) expected a permessage-deflate payload that inflates (RFC 7692 §7.2.2: the frame was compressed, RSV1 set), got one zlib refuses (Z_DATA_ERROR): invalid distance too far back; the run ends here (ws closes the connection after a frame it refuses)');
+  expect(stdout).not.toContain('server_no_context_takeover');
+  expect(status).toBe(1);
+});
