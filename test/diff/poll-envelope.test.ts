@@ -30,4 +30,14 @@ describe('the poll response\'s impact and the store', () => {
     expect(cursor.map((change) => change.pointer)).toContain('/cursor');
     expect(cursor.find((change) => change.pointer === '/cursor')!.impact).toMatch(STORED);
   });
+
+  // tEI F17 (mutation M19: the root no longer taken as stored): its root holds the store's messages and cursor. Closing it
+  // (additionalProperties: false added back) narrows what older servers sent, and stored.
+  it('says what older servers stored for a narrowing at its root (tEI F17)', async () => {
+    const open = patchSchemas(base, [{ op: 'remove', path: '/poll-response.json/additionalProperties' }]);
+    const root = (await diffFiles(open, base)).changes.filter((change) => change.subject === 'PollResponse');
+    expect(root.map((change) => change.pointer)).toEqual(['']);
+    expect(root[0]!.impact).toMatch(/upgrade servers first/);
+    expect(root[0]!.impact).toMatch(STORED);
+  });
 });
