@@ -60,6 +60,10 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
 
   it('is shown when it reads as a number or a boolean, and a string an option takes has its URL password and query redacted', () => {
     expect(() => new MemoryStreamStore({ maxEntries: '1000' as never })).toThrow('MemoryStreamStore: maxEntries must be an integer ≥ 1, got "1000"');
+    // tEI F15 (mutations M30: only up to 4 characters read as a number; M34: the epoch hidden as a secret): a size of
+    // 9 digits given as a string is shown (the very mistake), and so is an epoch, which is no secret.
+    expect(() => new MemoryStreamStore({ maxBytes: '104857600' as never })).toThrow(/^MemoryStreamStore: maxBytes .*, got "104857600"$/);
+    expect(() => new MemoryStreamStore({ epoch: 'a.b' })).toThrow(/^MemoryStreamStore: epoch .*, got "a\.b"$/);
     expect(() => createRealtimeServer({ jwt: { secret }, webSocket: 'false' as never })).toThrow('createRealtimeServer: webSocket must be true or false, got "false"');
     expect(() => createRealtimeServer({ jwt: { secret }, path: `/x?token=${secret}` })).toThrow(/got "\/x\?token=\[redacted\]"/);
     expect(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: `https://user:${secret}@app.example` as never })).toThrow(

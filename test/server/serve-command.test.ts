@@ -799,6 +799,17 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     for (const said of [host.stderr, redis.stderr]) expect(said.toLowerCase()).not.toContain(secret.toLowerCase());
   });
 
+  // tEI F7 (mutation M43: only `--` options caught): commander hands a short option (`-x`) to --allow-origin's list too,
+  // and a short password after it was shown as an origin.
+  it('names a short option --allow-origin took, not what follows it (tEI F7)', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', '-x', 'hunter2'], { encoding: 'utf8', timeout: 30_000 });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({
+      status: 2,
+      stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got the option "-x" and what follows it (not shown): --allow-origin takes every value up to the next option, so an empty variable before one (--allow-origin $ORIGIN with ORIGIN unset) makes it take that option; quote the variable ("$ORIGIN") or give --allow-origin last\n',
+    });
+    expect(run.stderr).not.toContain('hunter2');
+  });
+
   it('takes its secret from REALTIME_CONTRACT_SECRET, out of the process list, which every local user reads (its own --secret was the only way: tCN F2); --secret wins, and a refusal names the variable', async () => {
     const secret = 'a-demo-secret-from-the-environment-of-32-bytes';
     const demo = await startDemoProcess([], { env: { ...process.env, REALTIME_CONTRACT_SECRET: secret } });

@@ -96,6 +96,26 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(log.records.find((r) => r.event === 'append-refused')).toMatchObject({ stream: 'rc:u:{bob}' });
   });
 
+  // tEI F13 (mutation M57: `>=` read as `>`): an id exactly at the position the store writes next, not only far past it:
+  // XADD refuses the store's id there too (its sequence part no higher), so it is refused up front, the others stored.
+  it("refuses an entry whose stream holds another application's id at the very position the store writes next (tEI F13)", async () => {
+    const { raw, store } = await setUp();
+    await store.append('alice', 'trades' as never, frame('a0'));
+    // The head ahead of the clock: the next position is head + 1, known before the append.
+    const head = 5_000_000_000_000_000;
+    await raw.set('rc:head', String(head));
+    const id = `${head + 1}-18446744073709551615`;
+    await raw.xadd('rc:u:{bob}', id, 'foo', 'bar');
+    const seqBefore = await raw.get('rc:seq');
+    // One batch, bob's entry first: it takes the position head + 1.
+    const outcomes = await Promise.allSettled([store.append('bob', 'trades' as never, frame('b1')), store.append('alice', 'trades' as never, frame('a1'))]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason.message)).toMatch(new RegExp(`^ERR rc:u:\\{bob\\} holds an entry id ${id}, at or after the position the store writes next \\(${head + 1}\\): not stored; `));
+    expect(position((outcomes[1] as PromiseFulfilledResult<StreamEntry>).value.cursor)).toBe(head + 1);
+    expect(await raw.xlen('rc:u:{bob}')).toBe(1);
+    expect(Number(await raw.get('rc:seq'))).toBe(Number(seqBefore) + 1);
+  });
+
   it("refuses a batch whole when the all-stream holds another application's id ahead, or a last id left ahead by XDEL: nothing written, the key named (tDV F11)", async () => {
     const { raw, store } = await setUp();
     await store.append('bob', 'trades' as never, frame('b0'));
