@@ -64,6 +64,8 @@ export const HANDLED: Construct[] = [
   { name: 'array', schema: { type: 'array', items: { type: 'string' }, minItems: 0, maxItems: 3, uniqueItems: true }, values: [[], ['a', 'b']] },
   // ajv's uniqueItems code tests each item's type again, in a form the integer rewrite did not read: generate stopped with an internal error (a hostile tester).
   { name: 'unique_integers', schema: { type: 'array', items: { type: 'integer' }, uniqueItems: true }, values: [[], [1, 2, 1767225600123]] },
+  // tEI F4 (mutation M08: "uniqueItems": false enforced as true): a default with duplicates, which the schema allows, generates.
+  { name: 'not_unique_default', schema: { type: 'array', uniqueItems: false, items: { type: 'number' }, default: [1, 1] }, values: [[1, 1], []] },
   { name: 'array_of_arrays', schema: { type: 'array', items: { type: 'array', items: { type: 'integer' } } }, values: [[[1, 2], []]] },
   { name: 'array_of_enums', schema: { type: 'array', items: { enum: ['a', 'b'] } }, values: [['a', 'b']] },
   { name: 'inline_object', schema: object({ a: { type: 'string' }, b: { type: 'integer' } }, ['a']), values: [{ a: 'x' }, { a: 'x', b: 2 }] },
@@ -153,6 +155,10 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   // A field's examples went into the reference and the TSDoc unchecked: only a message's own were (tDJ F2).
   { name: 'invalid_field_example', schema: object({ price: { type: 'number', minimum: 0, examples: [1, -5] } }, []), values: [{ price: 1 }], pointer: '/properties/price/examples/1', problem: /expected an example its own schema accepts, got -5: it must be >= 0$/ },
   { name: 'invalid_enum_example', schema: object({ side: { type: 'string', enum: ['buy', 'sell'], examples: ['nope'] } }, []), values: [{ side: 'buy' }], pointer: '/properties/side/examples/0', problem: /expected an example its own schema accepts, got "nope": it must be one of "buy", "sell"$/ },
+  // tEI F4 (mutations M10: const always passes, M09: any object, array or null passes an enum): a default outside a
+  // const, and an array default of a closed list of a string and null, are refused as the validators refuse them.
+  { name: 'invalid_const_default', schema: { type: 'string', const: 'buy', default: 'sell' }, values: ['buy'], pointer: '/default', problem: /expected a default its own schema accepts, got "sell": it must be equal to constant$/ },
+  { name: 'invalid_nullable_enum_default', schema: { enum: ['a', null], default: ['a'] }, values: ['a'], pointer: '/default', problem: /expected a default its own schema accepts, got \["a"\]: it must be one of "a", null$/ },
   // Judged with the validators' equality (jsonEqual), not ajv's: a "valueOf" key that is no function
   // threw "a.valueOf is not a function" with no file (tDX F1); two objects of "constructor" keys
   // that are objects passed, the validators refuse the array (tDX F2); ajv's words read
