@@ -435,6 +435,35 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 120_000);
 
+  // tEI F10 (mutations M61: only `=` before the token, M62: only the end of the text after it): the form's code names
+  // three pastes, and the test above pastes only the `Dashboard:` line. Each form, another user each time: its token is taken.
+  it('takes the token out of each pasted form: `Bearer …`, an `alice (user):  …` line, a URL with `&…` or `#…` after it (tEI F10)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=not-a-valid-token`);
+      await expect.poll(() => page.locator('#login').isVisible(), { timeout: 15_000 }).toBe(true);
+      const forms: [string, (token: string) => string][] = [
+        ['bob', (token) => `Bearer ${token}`],
+        ['carol', (token) => `carol (user):  ${token}`],
+        ['dave', (token) => `http://localhost:${h.port}/?token=${token}&x=1`],
+        ['erin', (token) => `http://localhost:${h.port}/?token=${token}#top`],
+      ];
+      for (const [user, pasted] of forms) {
+        if (!(await page.locator('#login').isVisible())) await page.locator('#switch').click();
+        const text = pasted(await sign(user));
+        await page.locator('#login input[name="token"]').fill(text);
+        await page.locator('#login button[type="submit"]').click();
+        await expect.poll(() => page.locator('#user').textContent(), { timeout: 15_000, message: text }).toBe(user);
+        await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000, message: text }).toBe('WebSocket');
+        expect(await page.locator('#login').isVisible(), text).toBe(false);
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it('says a token that expires while the page is open expired, over WebSocket (4401) and polling (401), not that it was refused (it read as a wrong token: a fresh tester)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000, jwt: { secret: SECRET, clockToleranceSec: 0 } });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
