@@ -460,9 +460,10 @@ export function withPurePatterns(code: string): string {
  * `RegExp#test` costs a call into the regular-expression engine, about 50 ns against 30 for the
  * loop, on a field that most stream messages carry. The pattern must be the whole of `^[…]$`
  * with `{m,n}`, `{n}`, `+` or `*` after the class, its class of printable ASCII characters and
- * ranges with no escapes (a `-` first or last is itself), its flags none or `u` (where every
- * character the class holds is ASCII, `u` changes nothing: a character outside it fails either
- * way, and the length counted in code points is the length in code units). `$` without the `m`
+ * ranges, escaped syntax characters and `\d`, `\w`, `\s` (a `-` first or last is itself: see
+ * {@link characterClassPattern}), its flags none or `u` (where no character the class holds is
+ * past U+FFFF or a surrogate, `u` changes nothing: a character outside it fails either way, and
+ * the length counted in code points is the length in code units). `$` without the `m`
  * flag is the end of the text, as the loop reads it. A pattern used other than as
  * `patternN.test(x)` is left as it is; so is every other pattern.
  */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { characterClassPattern } from '../../src/contract/character-class.js';
 import { callReject, closedListLookups, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withCharacterClassPatterns, withoutConstantErrorCount, withoutConstantValidFlags, withKnownObject, withoutRedundantNumberChecks, withPurePatterns, withTypeArgument, REJECT_SOURCE } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
@@ -183,9 +184,11 @@ return null;
       ['^[a-z]+$', ''], ['^[-a-f0-9]*$', 'u'], ['^[A-Z]{3}$', ''], ['^[ac-]{2,}$', ''], ['^[ !#]{0,2}$', 'u'],
       // Escaped members are themselves: an escaped `-` makes no range, an unescaped one after an escape does.
       ['^[0-9A-Za-z._~\\-]{1,128}$', 'u'], ['^[a\\-c]+$', 'u'], ['^[\\\\-a]*$', 'u'], ['^[\\]\\[.]{1,3}$', 'u'],
+      // Class escapes are their sets (tEJ F5), with no flag or `u`.
+      ['^[\\w.~-]{1,128}$', 'u'], ['^[\\w]+$', ''], ['^[\\d]+$', 'u'], ['^[\\s!]*$', 'u'], ['^[\\s]+$', ''], ['^[-\\d]{2}$', 'u'],
     ];
     const unhandled: [string, string][] = [
-      ['^[a-z]+@x$', 'u'], ['^[\\w]+$', 'u'], ['^[\\d]+$', 'u'], ['^[a\\]{1}$', 'u'], ['^[^a]+$', ''], ['^[a-z]+$', 'i'], ['[a-z]+', ''], ['^[z-a]+$', ''], ['^[a-z]{3,2}$', ''], ['^[é]+$', 'u'],
+      ['^[a-z]+@x$', 'u'], ['^[\\W]+$', 'u'], ['^[\\D]+$', 'u'], ['^[\\w]+$', 'i'], ['^[\\w-z]+$', ''], ['^[a-\\d]+$', ''], ['^[a\\]{1}$', 'u'], ['^[^a]+$', ''], ['^[a-z]+$', 'i'], ['[a-z]+', ''], ['^[z-a]+$', ''], ['^[a-z]{3,2}$', ''], ['^[é]+$', 'u'],
     ];
     const module = (patterns: [string, string][]) => patterns.map(([source, flags], i) =>
       `const pattern${i} = new RegExp(${JSON.stringify(source)}, ${JSON.stringify(flags)});\nexport function test${i}(value) { return pattern${i}.test(value); }`).join('\n');
@@ -198,10 +201,23 @@ return null;
 
     const tests = (await import(`data:text/javascript,${encodeURIComponent(out)}`)) as Record<string, (value: string) => boolean>;
     const regExps = handled.map(([source, flags]) => new RegExp(source, flags));
-    const alphabet = fc.constantFrom(...'az AZ09._~-!#\n\u00e9\ud83d\ude00\ud800'.split(''), 'b', 'c', 'f', 'g', '@', '/', '\\', '[', ']', 'Z', '^', '`');
+    const alphabet = fc.constantFrom(...'az AZ09._~-!#\n\u00e9\ud83d\ude00\ud800'.split(''), '_', '\t', '\v', '\r', '\u00a0', '\u2028', '\u200a', '\u200b', '\ufeff', '\u3000', '\u017f', '\u212a', 'b', 'c', 'f', 'g', '@', '/', '\\', '[', ']', 'Z', '^', '`');
     const check = (text: string) => regExps.forEach((regExp, i) => expect(tests[`test${i}`]!(text), `${regExp} on ${JSON.stringify(text)}`).toBe(regExp.test(text)));
     for (const text of ['', 'a', 'a\n', '\na', 'x'.repeat(128), 'x'.repeat(129), 'ABC', 'AB', 'ABCD', '-', 'a-c']) check(text);
     fc.assert(fc.property(fc.array(alphabet, { maxLength: 140 }).map((chars) => chars.join('')), (text) => check(text)), { numRuns: 3000 });
+  });
+
+  it('reads \\d, \\w and \\s in a class as the sets the engine has, for every code unit, with no flag or u (tEJ F5)', () => {
+    for (const escape of ['d', 'w', 's']) {
+      const { ranges } = characterClassPattern(`^[\\${escape}]+$`)!;
+      for (const flags of ['', 'u']) {
+        const regExp = new RegExp(`^[\\${escape}]$`, flags);
+        for (let code = 0; code <= 0xffff; code++) {
+          const inRanges = ranges.some(([low, high]) => code >= low && code <= high);
+          if (inRanges !== regExp.test(String.fromCharCode(code))) expect.fail(`\\${escape} /${flags}: U+${code.toString(16)} read ${inRanges}`);
+        }
+      }
+    }
   });
 
   it('withTypeArgument gives an exported validator the type its caller read, and reads it itself without one', async () => {

@@ -150,6 +150,15 @@ describe('a pattern changed (found by a hostile tester: the cursor narrowed was 
     expect(await levels('^[-~_.a-zA-Z0-9]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
     // And with the `-` escaped (it was compared as text: breaking; a hostile tester).
     expect(await levels('^[0-9A-Za-z._~\\-]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    // And with `\w` for `0-9A-Za-z_` (not read: breaking for every message, major; tEJ F5), `\d` for `0-9`.
+    expect(await levels('^[\\w.~-]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    expect(await levels('^[\\dA-Za-z._~-]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    expect(await levels('^[\\w.~]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    expect(await levels('^[\\w.~\\s-]{1,128}$')).toEqual(new Set(['server-to-client breaking']));
+    expect((await diffFiles(before, cursor('^[\\w.~-]{1,128}$'))).semver).toBe('patch');
+    // Any other escape, or a group round the class, is not read: both narrowed and relaxed.
+    expect(await levels('^[\\p{L}0-9._~-]{1,128}$')).toEqual(new Set(['server-to-client breaking']));
+    expect(await levels('^(?:[\\w.~-]){1,128}$')).toEqual(new Set(['server-to-client breaking']));
     // And so a patch release: no protocol version to bump, nothing `--fail-on compatible` stops on but the change itself (it asked for 1.2: a hostile tester).
     const same = await diffFiles(before, cursor('^[-0-9A-Za-z._~]{1,128}$'));
     expect(same).toMatchObject({ semver: 'patch', protocolVersion: { bumped: true } });
