@@ -242,6 +242,9 @@ const SCALAR_BUILDERS: Record<Exclude<JsonType, 'array' | 'object'>, string> = {
   null: 'Type.Null',
 };
 
+/** The way out of a tuple: one schema for every item, or an object. */
+const ONE_ITEMS_SCHEMA = 'write one schema for every item ("items": { … }, an "anyOf" of the types where places differ) with "minItems" and "maxItems" for the length, or an object with a named property for each place';
+
 /**
  * Why `keyword` is refused in `node`, with the way out where there is one: most of what is
  * refused here no generated language can carry either (a keyword refused with no way out left
@@ -257,6 +260,7 @@ function unsupported(keyword: string, node: SchemaNode): string {
     allOf: branches.length === 1 && branches[0]!.$ref !== undefined
       ? 'write its "$ref" alone in place of the "allOf", and put the keywords beside it in the definition it names; or write this schema whole, with its "type"'
       : 'merge its schemas into one',
+    additionalItems: `it applies only beside "items" as a list of schemas (a tuple), which is not supported either: ${ONE_ITEMS_SCHEMA}`,
   };
   const nowhere: Record<string, string | undefined> = {
     not: 'list what is allowed instead (an "enum", a "pattern", bounds)',
@@ -287,6 +291,8 @@ class Emitter {
 
   schema(node: SchemaNode, at: Origin): string {
     const fail = failure(at);
+    // Read as a schema, the list was refused as `keyword "0" is not supported here` (tEJ F3).
+    if (Array.isArray(node.items)) fail('items', `"items" as a list of schemas (a tuple) is not supported: ${ONE_ITEMS_SCHEMA}`);
     const types: JsonType[] = node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
     const allowed = new Set([...ANNOTATIONS, 'type']);
     for (const type of types) {

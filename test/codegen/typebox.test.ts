@@ -279,6 +279,10 @@ export const built: Pick<TradeData, 'tags' | 'legs'> = { tags, legs: tags.map(Nu
     ['contains', { type: 'array', items: { type: 'string' }, contains: { const: 'a' } }, 'contains', /say what every item is in "items"/],
     ['dependencies', { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false, dependencies: { a: ['b'] } }, 'dependencies', /make the properties required, or split the message type in two/],
     ['minProperties', { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 }, 'minProperties', /name the properties and make them "required"/],
+    // A tuple was refused as `keyword "0" is not supported here`, the list read as a schema (tEJ F3).
+    ['a tuple', { type: 'array', items: [{ type: 'string' }, { type: 'integer' }], minItems: 2, maxItems: 2 }, 'items', /^"items" as a list of schemas \(a tuple\) is not supported: write one schema for every item \("items": \{ … \}, an "anyOf" of the types where places differ\) with "minItems" and "maxItems" for the length, or an object with a named property for each place \(TypeBox output\)$/],
+    ['additionalItems', { type: 'array', additionalItems: false, items: [{ type: 'string' }], minItems: 1, maxItems: 1 }, 'items', /^"items" as a list of schemas \(a tuple\)/],
+    ['additionalItems alone', { type: 'array', additionalItems: false, items: { type: 'string' } }, 'additionalItems', /^keyword "additionalItems" is not supported here: it applies only beside "items" as a list of schemas \(a tuple\), which is not supported either: write one schema for every item/],
     ['a type list with null beside a $ref', { $ref: 'definitions.json#/definitions/TradingPair', type: ['string', 'null'] }, 'type', /for a \$ref that may be null write "anyOf": \[\{ "\$ref": <the same> \}, \{ "type": "null" \}\], as the shipped schemas do/],
   ])('refuses %s with the way out (a hostile tester: "is not supported here" alone)', async (_case, symbol, keyword, problem) => {
     const trades = contract.messages.find((m) => m.type === 'trades')!;
