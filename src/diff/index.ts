@@ -732,8 +732,9 @@ function sameByList(delta: SchemaDelta): boolean {
 /**
  * Changes that admit exactly the same values (`accepts: 'same'`): a pattern rewritten to match
  * the same strings (`[-0-9A-Za-z]` for `[0-9A-Za-z-]`), a closed list's type changed where its
- * values do not (`integer` made `number`, for `[1, 2]`), `number` with `multipleOf: 1` made
- * `integer`, a closed object's fields made the values of a map that admits the same values, a
+ * values do not (`integer` made `number`, for `[1, 2]`), the type of `number` with
+ * `multipleOf: 1` made `integer` (its `multipleOf` removed is a change of its own: the
+ * validators refuse a number from 1e21 up under it), a closed object's fields made the values of a map that admits the same values, a
  * field of any value (`{}`) added to an open object. For the protocol, a patch at most, as
  * documentation is, never a minor or a major one with a version to bump (a hostile tester; a
  * fixer's finding: a field of any value added read minor). Such a change may still retype the

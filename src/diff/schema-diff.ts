@@ -842,16 +842,19 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: stri
   };
   for (const keyword of LOWER_BOUNDS) bound(keyword, true);
   for (const keyword of UPPER_BOUNDS) bound(keyword, false);
-  // Between whole numbers alone, `integer` is `multipleOf: 1`: `{ "type": "number", "multipleOf": 1 }`
-  // made `{ "type": "integer" }` loses no bound ("multipleOf 1 removed" read as a widening).
-  const multipleA = (a.multipleOf ?? (integers ? 1 : undefined)) as number | undefined;
-  const multipleB = (b.multipleOf ?? (integers ? 1 : undefined)) as number | undefined;
+  // `integer` is not `multipleOf: 1`: the validators test a multiple as ajv does,
+  // `x / m !== parseInt(x / m)`, which refuses every number from 1e21 times `m` up (in
+  // magnitude: `parseInt` reads `1e+21` as 1), and `integer` admits them. `{ "type": "number",
+  // "multipleOf": 1 }` made `{ "type": "integer" }` was "no value passes or fails", and older
+  // consumers refuse a 1e21 the newer server may send (tEJ F4).
+  const multipleA = a.multipleOf as number | undefined;
+  const multipleB = b.multipleOf as number | undefined;
+  const huge = (multiple: number | undefined, now: string): string => (integers && multiple === 1 ? `: whole numbers from 1e21 up (in magnitude) ${now}, which the validators refuse under it, as ajv does, and integer admits` : '');
   if (multipleA !== multipleB && both('number')) {
-    if (multipleA === undefined) add({ rule: 'range-narrowed', accepts: 'fewer', after: multipleB, text: `multipleOf ${multipleB} added` });
-    else if (multipleB === undefined) add({ rule: 'range-widened', accepts: 'more', before: multipleA, text: `multipleOf ${multipleA} removed` });
+    if (multipleA === undefined) add({ rule: 'range-narrowed', accepts: 'fewer', after: multipleB, text: `multipleOf ${multipleB} added${huge(multipleB, 'no longer pass')}` });
+    else if (multipleB === undefined) add({ rule: 'range-widened', accepts: 'more', before: multipleA, text: `multipleOf ${multipleA} removed${huge(multipleA, 'pass now')}` });
     else {
-      const shown = (node: SchemaNode, multiple: number) => (node.multipleOf === undefined ? `${multiple} (integer)` : `${multiple}`);
-      const text = `multipleOf changed from ${shown(a, multipleA)} to ${shown(b, multipleB)}`;
+      const text = `multipleOf changed from ${multipleA} to ${multipleB}`;
       if (Number.isInteger(multipleB / multipleA)) add({ rule: 'range-narrowed', accepts: 'fewer', before: multipleA, after: multipleB, text });
       else if (Number.isInteger(multipleA / multipleB)) add({ rule: 'range-widened', accepts: 'more', before: multipleA, after: multipleB, text });
       else add({ rule: 'range-changed', accepts: 'different', before: multipleA, after: multipleB, text });

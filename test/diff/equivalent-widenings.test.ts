@@ -138,17 +138,29 @@ describe('a field added to an open object', () => {
   });
 });
 
-describe('number beside multipleOf 1 and integer admit the same values', () => {
-  it('either way: no breaking change, no protocol version, Go and Python retyped (float64 or int64)', async () => {
+describe('number beside multipleOf 1 and integer: whole numbers alone either way, but multipleOf refuses them from 1e21 up', () => {
+  // Reported as admitting the same values, "no value passes or fails", a patch, though the
+  // validators (as ajv) refuse 1e21 under multipleOf 1 and take it as an integer (tEJ F4).
+  it('the type retypes Go and Python alone; the multipleOf removed widens (breaking from server to client), added narrows', async () => {
     const number = [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 1, minimum: 0 } }] as PatchOperation[];
     const integer = [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer', minimum: 0 } }] as PatchOperation[];
-    for (const [from, to, rule] of [[number, integer, 'type-narrowed'], [integer, number, 'type-widened']] as const) {
-      const report = await diffPatched(from, to);
-      // It read as narrowed and widened at once ("multipleOf 1 removed"): breaking.
-      expect(summary(report.changes, 'trades')).toEqual([{ rule, level: 'compatible', pointer: '/data/lots', breaks: ['other-language-code'] }]);
-      expect(report.worst).toBe('compatible');
-      noProtocolBump(report);
-    }
+    const widened = await diffPatched(number, integer);
+    expect(summary(widened.changes, 'trades').map(({ rule, level, breaks }) => ({ rule, level, breaks }))).toEqual([
+      { rule: 'type-narrowed', level: 'compatible', breaks: ['other-language-code'] },
+      { rule: 'range-widened', level: 'breaking', breaks: expect.arrayContaining(['tolerant-consumers', 'strict-consumers']) },
+    ]);
+    expect(widened.changes.find((c) => c.rule === 'range-widened')!.text).toBe('multipleOf 1 removed: whole numbers from 1e21 up (in magnitude) pass now, which the validators refuse under it, as ajv does, and integer admits');
+    const narrowed = await diffPatched(integer, number);
+    expect(summary(narrowed.changes, 'trades').map(({ rule, level }) => ({ rule, level }))).toEqual([{ rule: 'type-widened', level: 'compatible' }, { rule: 'range-narrowed', level: 'compatible' }]);
+    // integer given multipleOf 1 narrows too (it was no change at all).
+    const given = await diffPatched([], [{ op: 'replace', path: '/definitions.json/definitions/Count', value: { ...(base.get('definitions.json')!.definitions!.Count as object), multipleOf: 1 } }]);
+    expect(given.changes.filter((c) => c.rule === 'range-narrowed').length).toBeGreaterThan(0);
+    expect(given.changes.find((c) => c.rule === 'range-narrowed')!.text).toBe('multipleOf 1 added: whole numbers from 1e21 up (in magnitude) no longer pass, which the validators refuse under it, as ajv does, and integer admits');
+    // With the multipleOf kept beside integer, no value passes or fails: the type alone.
+    const kept = await diffPatched(number, [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer', multipleOf: 1, minimum: 0 } }]);
+    expect(summary(kept.changes, 'trades')).toEqual([{ rule: 'type-narrowed', level: 'compatible', pointer: '/data/lots', breaks: ['other-language-code'] }]);
+    expect(kept.worst).toBe('compatible');
+    noProtocolBump(kept);
   });
 
   it('a whole multipleOf is still compared as a bound: number multiples of 2 made integers widen', async () => {
@@ -159,10 +171,8 @@ describe('number beside multipleOf 1 and integer admit the same values', () => {
 
 describe('a change that admits exactly the same values is a protocol patch at most', () => {
   it.each([
-    ['number with multipleOf 1 made integer', [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 1 } }], [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer' } }], 'major'],
+    ['number with multipleOf 1 made integer with multipleOf 1', [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 1 } }], [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer', multipleOf: 1 } }], 'major'],
     ['a field of any value added to an open object', [], [{ op: 'add', path: `${AI_RESULT}/note`, value: {} }], 'patch'],
-    // It read "multipleOf 1 added", a narrowing: a minor release and a protocol version.
-    ['integer given multipleOf 1', [], [{ op: 'replace', path: '/definitions.json/definitions/Count', value: { ...(base.get('definitions.json')!.definitions!.Count as object), multipleOf: 1 } }], 'none'],
   ] as [string, PatchOperation[], PatchOperation[], string][])('%s', async (_kind, older, newer, semver) => {
     const report = await diffPatched(older, newer);
     for (const change of report.changes) expect(change.level, `${change.rule}: ${change.text}`).toBe('compatible');
