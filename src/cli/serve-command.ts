@@ -15,6 +15,7 @@ import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../gen
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
 import { hostProblem, shownHost } from '../server/server.js';
+import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
@@ -108,33 +109,29 @@ const ORIGINS_SAID = 20;
  * most once each {@link FAILURE_SAID_EVERY_MS} ms, with how many were not said since: a stream
  * key another application wrote failed a user's every resume and poll with no line saying why
  * (tDV F6). A token refused is written with why (`detail`), once per reason each {@link FAILURE_SAID_EVERY_MS} ms
- * (tEA F1). Its other records (`info`, `warn`: what a client may repeat at will) are not printed.
+ * (tEA F1), its reason the detail's kind ({@link tokenReasonKind}: a client's own `alg` left out), with how many
+ * were not said since. Each of the two holds at most 100 keys, the one said least recently forgotten past them: a
+ * client cycling its own details silenced every later reason and failure (tEG F1). Its other records (`info`, `warn`: what a client may repeat at will) are not printed.
  * `now` is a monotonic clock in milliseconds (a test's).
  */
 export function originRefusals(write: (line: string) => void, now: () => number = () => performance.now()): Logger {
   const said = new Set<string>();
   let silenced = false;
   const ignore = (): void => {};
-  const failures = new Map<string, { at: number; unsaid: number }>();
-  /** Whether `key`'s line is said now (at most once each FAILURE_SAID_EVERY_MS, of at most 100 keys): how many were not since, or null. */
-  const turn = (key: string): number | null => {
-    const last = failures.get(key);
-    const at = now();
-    if (last !== undefined && at - last.at < FAILURE_SAID_EVERY_MS) {
-      last.unsaid++;
-      return null;
-    }
-    if (last === undefined && failures.size >= 100) return null;
-    failures.set(key, { at, unsaid: 0 });
-    return last?.unsaid ?? 0;
-  };
+  // Token refusals and server failures each in their own throttle, a key said least recently forgotten past 100: a
+  // client's own details (its alg header, one per request) filled one map of 100 keys for good, and no later token
+  // reason nor server failure was ever written (tEG F1).
+  const tokens = new LogThrottle(FAILURE_SAID_EVERY_MS, 100);
+  const failures = new LogThrottle(FAILURE_SAID_EVERY_MS, 100);
+  const unsaid = (count: number): string => (count > 0 ? `; ${count} more not said since the last` : '');
   return {
     info(record: object) {
       const { reason, origin, event, detail } = record as { reason?: unknown; origin?: unknown; event?: unknown; detail?: unknown };
       // A token refused, with why (its exp missing, iat in milliseconds, a bad signature): a user signing their own tokens
       // with the demo's secret heard only `401 invalid-token` (tEA F1). Once per reason each 10 s; never the token.
       if ((reason === 'invalid-token' || reason === 'token-expired') && typeof detail === 'string') {
-        if (turn(`token ${detail}`) !== null) write(`realtime-contract serve: refused a token (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 401 ${reason}): ${quoted(detail, 300).slice(1, -1).replace(/\\"/g, '"')}\n`);
+        const notSaid = tokens.take(tokenReasonKind(detail), now());
+        if (notSaid !== null) write(`realtime-contract serve: refused a token (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 401 ${reason}): ${quoted(detail, 300).slice(1, -1).replace(/\\"/g, '"')}${notSaid > 0 ? ` (said at most once each ${FAILURE_SAID_EVERY_MS / 1000} s${unsaid(notSaid)})` : ''}\n`);
         return;
       }
       if (reason !== 'origin' || typeof origin !== 'string' || said.has(origin)) return;
@@ -154,16 +151,25 @@ export function originRefusals(write: (line: string) => void, now: () => number 
     error(record: object, message?: string) {
       const { event, err } = record as { event?: unknown; err?: { name?: unknown; code?: unknown; message?: unknown } };
       const name = typeof event === 'string' ? event : 'error';
-      const notSaid = turn(name);
+      const notSaid = failures.take(name, now());
       if (notSaid === null) return;
       const why = err === undefined ? '' : `: ${quoted(String(err.message ?? err.name ?? ''), 500).slice(1, -1).replace(/\\"/g, '"')}`;
-      const unsaid = notSaid > 0 ? `; ${notSaid} more not said since the last` : '';
-      write(`realtime-contract serve: ${typeof message === 'string' ? message : 'server error'} (${quoted(name, 60).slice(1, -1)})${why} (said at most once each ${FAILURE_SAID_EVERY_MS / 1000} s${unsaid})\n`);
+      write(`realtime-contract serve: ${typeof message === 'string' ? message : 'server error'} (${quoted(name, 60).slice(1, -1)})${why} (said at most once each ${FAILURE_SAID_EVERY_MS / 1000} s${unsaid(notSaid)})\n`);
     },
   };
 }
 
-/** How often {@link originRefusals} writes a server failure of one event, in ms. */
+/**
+ * The kind of a token refusal's `detail`, which {@link originRefusals} says once each 10 s: the
+ * detail with what the client chose in it left out (a quoted value: its header's `alg`, a
+ * parameter's name; a number: a position, a count of parts), cut to 80 characters. Keyed by the
+ * whole detail, each request could make a reason of its own (`alg "X1"`, `alg "X2"`, …).
+ */
+export function tokenReasonKind(detail: string): string {
+  return detail.replace(/"(?:[^"\\]|\\.)*(?:"|$)/g, '"…"').replace(/\b\d+\b/g, 'N').slice(0, 80);
+}
+
+/** How often {@link originRefusals} writes a token refusal of one kind, or a server failure of one event, in ms. */
 const FAILURE_SAID_EVERY_MS = 10_000;
 
 /**

@@ -11,7 +11,7 @@ import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
 import { closedPort } from '../support/ports.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
-import { demoOrigins, originRefusals, producerFaults, urlHost } from '../../src/cli/serve-command.js';
+import { demoOrigins, originRefusals, producerFaults, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
 import { startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
@@ -285,8 +285,49 @@ describe('serve --demo: tokens refused', () => {
     expect(lines).toEqual([
       'realtime-contract serve: refused a token (WebSocket upgrade answered 401 invalid-token): ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim\n',
       'realtime-contract serve: refused a token (poll answered 401 token-expired): ERR_JWT_EXPIRED: "exp" claim timestamp check failed\n',
-      'realtime-contract serve: refused a token (WebSocket upgrade answered 401 invalid-token): ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim\n',
+      'realtime-contract serve: refused a token (WebSocket upgrade answered 401 invalid-token): ERR_JWT_CLAIM_VALIDATION_FAILED: missing required "exp" claim (said at most once each 10 s; 1 more not said since the last)\n',
     ]);
+  });
+});
+
+describe('serve --demo: a client cycling its own token details (tEG F1)', () => {
+  it('says each kind of reason once each 10 s, with how many were not said, and never silences a later reason or server failure', () => {
+    const lines: string[] = [];
+    let clock = 0;
+    const logger = originRefusals((line) => lines.push(line), () => clock);
+    const alg = (i: number) => logger.info({ event: 'poll-refused', status: 401, reason: 'invalid-token', detail: `ERR_JOSE_ALG_NOT_ALLOWED: alg "X${i}" not allowed, only HS256` });
+    // 130 algs of the client's choosing within 10 s: one line, not 100.
+    for (let i = 0; i < 130; i++) alg(i);
+    expect(lines).toEqual(['realtime-contract serve: refused a token (poll answered 401 invalid-token): ERR_JOSE_ALG_NOT_ALLOWED: alg "X0" not allowed, only HS256\n']);
+    // Another kind of reason, and a server failure, within those 10 s: said.
+    logger.info({ event: 'upgrade-refused', status: 401, reason: 'invalid-token', detail: 'ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing' });
+    logger.error({ event: 'resume-failed', err: { name: 'Error', message: 'WRONGTYPE rc:u:alice' } }, 'reading the stream store failed');
+    expect(lines).toHaveLength(3);
+    clock = 10_001;
+    alg(130);
+    expect(lines[3]).toBe('realtime-contract serve: refused a token (poll answered 401 invalid-token): ERR_JOSE_ALG_NOT_ALLOWED: alg "X130" not allowed, only HS256 (said at most once each 10 s; 129 more not said since the last)\n');
+    // Numbers the client shapes (a position, a count of parts) make no reason of their own either.
+    logger.info({ event: 'poll-refused', status: 401, reason: 'invalid-token', detail: 'ERR_JWS_INVALID: not a compact JWS: it has 4 dot-separated parts, not 3' });
+    logger.info({ event: 'poll-refused', status: 401, reason: 'invalid-token', detail: 'ERR_JWS_INVALID: not a compact JWS: it has 5 dot-separated parts, not 3' });
+    expect(lines).toHaveLength(5);
+    // An hour later, past any number of details: a real user's reason and a failure not seen before are said.
+    for (let i = 0; i < 300; i++) {
+      clock += 10_001;
+      alg(1000 + i);
+    }
+    logger.info({ event: 'poll-refused', status: 401, reason: 'invalid-token', detail: 'iat in the future: in milliseconds? JWT times are seconds' });
+    logger.error({ event: 'poll-failed', err: { name: 'Error', message: 'WRONGTYPE rc:u:bob' } }, 'poll failed');
+    expect(lines.slice(-2)).toEqual([
+      'realtime-contract serve: refused a token (poll answered 401 invalid-token): iat in the future: in milliseconds? JWT times are seconds\n',
+      'realtime-contract serve: poll failed (poll-failed): WRONGTYPE rc:u:bob (said at most once each 10 s)\n',
+    ]);
+  });
+
+  it('keys a reason by its kind: what the client chose (quoted values, numbers) left out', () => {
+    expect(tokenReasonKind('ERR_JOSE_ALG_NOT_ALLOWED: alg "X\\"1" not allowed, only HS256')).toBe('ERR_JOSE_ALG_NOT_ALLOWED: alg "…" not allowed, only HS256');
+    expect(tokenReasonKind('ERR_JOSE_GENERIC: cut "abc')).toBe('ERR_JOSE_GENERIC: cut "…"');
+    expect(tokenReasonKind('not a compact JWS: it holds a character outside base64url (at position 17)')).toBe('not a compact JWS: it holds a character outside base64url (at position N)');
+    expect(tokenReasonKind('ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing')).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing');
   });
 });
 
