@@ -19,7 +19,7 @@ import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
-import { looksLikeJwt } from '../shared/secrets.js';
+import { looksLikeJwt, secretWhereAddressGoes } from '../shared/secrets.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 
 export interface ServeOptions {
@@ -224,14 +224,10 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
 
 /**
  * Whether a value given where an origin, host or port goes looks like a secret given there by mistake (`--redis "$PASSWORD"`,
- * `--port "$TOKEN"`, a secret taken by --allow-origin: printed, tEC F2): a JWT, or one word of 16 or more token characters
- * that is no URL (`scheme://…`) nor dotted host[:port].
+ * `--port "$TOKEN"`, a secret taken by --allow-origin: printed, tEC F2): the one rule of the Redis store's url too,
+ * {@link secretWhereAddressGoes} (`Xk9mP2qR7wL4zT8b!`, `Pa55w0rdXyz` were shown: tEG F2).
  */
-export function secretLooking(value: string): boolean {
-  if (looksLikeJwt(value)) return true;
-  if (!/^[\w~+/=.-]{16,}$/.test(value)) return false;
-  return !/^(?:(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?\/?|[\d.]+)$/i.test(value);
-}
+export const secretLooking = secretWhereAddressGoes;
 
 /** A value given for `name` as a fault shows it: quoted, or by its length when {@link secretLooking}. */
 function shownValue(value: string, show: (value: string) => string = (given) => given): string {

@@ -237,6 +237,31 @@ function isJweRest(parts: string[], from: number): boolean {
 }
 
 /**
+ * Whether `value`, given where a host, a port, an origin or a Redis URL goes, reads as a secret given there by mistake
+ * (`--redis "$PASSWORD"`, `url: process.env.REDIS_PASSWORD`, `--port "$TOKEN"`, `--allow-origin` taking a secret): then
+ * it is said by its length only, never shown. The one rule of the CLI's options and the Redis store's url (two regular
+ * expressions of 16 characters or more showed `Xk9mP2qR7wL4zT8b!`, `Tr0ub4dor&3horse` and `Pa55w0rdXyz` whole: tEG F2).
+ * A JWT; or, for a value with no scheme (`scheme://…`, whose user info the redactions drop) that is no path (`/…`), one
+ * of 6 characters or more, with no `.` or `:`, that holds a character no host name, address, port or origin holds (any of
+ * `!$*,;()<>[\]^`{|}` but in `${NAME}`, an unexpanded variable; before a `?`, any of `&#+~=`, or a `%` but an IPv6 zone's
+ * or percent-encoding's), or that is mixed case (upper and lower
+ * case letters, 8 characters or more: host names are written in lower case; a password or token is not), or has an upper
+ * case letter among 16 characters or more, or is 32 or more hex digits. Brackets are an IPv6 address's only:
+ * `[::1]`, `[::1]:8000`.
+ */
+export function secretWhereAddressGoes(value: string): boolean {
+  if (looksLikeJwt(value)) return true;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('/')) return false;
+  const word = value.replace(/\$\{\w*\}/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, '');
+  const head = word.split('?')[0]!;
+  // A `%` of an IPv6 zone or of percent-encoding (`example%20com`) is a mistake to show, as is a lone `*` or a list (`127.0.0.1,::1`).
+  const holdsNoHostCharacter = /[!$*,;()<>[\]\\^`{|}]/.test(word) || /[&#+~=]/.test(head) || (/%(?![0-9a-f]{2})/i.test(head) && !/^[0-9a-f:.]+%[\w.-]+$/i.test(head));
+  if (holdsNoHostCharacter && word.length >= 6 && !/[.:]/.test(word)) return true;
+  if (/[A-Z]/.test(word) && ((/[a-z]/.test(word) && word.length >= 8) || word.length >= 16)) return true;
+  return /^[0-9a-f]{32,}$/i.test(word);
+}
+
+/**
  * `text` with each run that holds a JWT (as {@link holdsJwt} finds one, percent-encoded or
  * not) replaced by {@link REDACTED}: a run is what lies between characters a JWT never holds (`:`,
  * `@`, `/`, `?`, …), so a token in a URL's user info or host, or in an `Origin`, goes whole

@@ -11,7 +11,7 @@ import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
 import { closedPort } from '../support/ports.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
-import { demoOrigins, originRefusals, producerFaults, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
+import { demoOrigins, originRefusals, producerFaults, secretLooking, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
 import { startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
@@ -849,6 +849,23 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got the option "-x" and what follows it (not shown): --allow-origin takes every value up to the next option, so an empty variable before one (--allow-origin $ORIGIN with ORIGIN unset) makes it take that option; quote the variable ("$ORIGIN") or give --allow-origin last\n',
     });
     expect(run.stderr).not.toContain('hunter2');
+  });
+
+  it('does not print a password with a character no host, port or origin holds, nor a short mixed-case one, wherever an origin, a Redis URL, a port or a host goes (tEG F2: each was printed, twice for --redis)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    for (const secret of ['Xk9mP2qR7wL4zT8b!', 'Pa55w0rdXyz']) {
+      const said = [run('--port', '0', '--allow-origin', secret), run('--port', secret), run('--port', '0', '--host', secret), run('--port', '0', '--redis', secret)];
+      expect(said.map((one) => one.status)).toEqual([2, 2, 2, 2]);
+      expect(said[0]!.stderr).toBe(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got a value of ${secret.length} characters (not shown: it may be a secret)\n`);
+      expect(said[1]!.stderr).toBe(`realtime-contract serve: --port must be an integer from 0 to 65535, got a value of ${secret.length} characters (not shown: it may be a secret)\n`);
+      expect(said[3]!.stderr).toMatch(new RegExp(`^realtime-contract serve: Redis unreachable at redis://<a host of ${secret.length} characters, not shown: is it the password\\? give redis://:password@host:port>: `));
+      for (const one of said) expect(one.stderr.toLowerCase()).not.toContain(secret.toLowerCase());
+    }
+  });
+
+  it('takes a host, a port, an origin or a Redis URL for what it is, not for a secret (secretLooking, the Redis store\'s rule too)', () => {
+    for (const value of ['localhost', 'localhost:6379', '127.0.0.1:6379/1', '127.0.0.1:6379?password=s3cret', '[::1]:8000', 'fe80::1%eth0', 'redis-primary-01.internal', 'DESKTOP-AB12CD', 'my_redis', '8000', '80a', 'not a url', 'localhost:${PORT}', 'http://localhost:${PORT}', 'redis://u:p!ss@host:6379', '/run/redis.sock', '*', 'example%20com', '127.0.0.1,::1']) expect(secretLooking(value), value).toBe(false);
+    for (const value of ['Xk9mP2qR7wL4zT8b!', 'kX9.mP2!qR7wL4zTa', 'Tr0ub4dor&3horse', 'Tr0ub4dor#3', 'p%ssw0rd', 'Pa55w0rdXyz', 'XK9MP2QR7WL4ZT8B', '0123456789abcdef0123456789abcdef', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.Zm9vYmFyYmF6cXV4cXV1eHh5eg']) expect(secretLooking(value), value).toBe(true);
   });
 
   it('takes its secret from REALTIME_CONTRACT_SECRET, out of the process list, which every local user reads (its own --secret was the only way: tCN F2); --secret wins, and a refusal names the variable', async () => {

@@ -10,7 +10,7 @@ import type { Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
-import { REDACTED } from '../../shared/secrets.js';
+import { REDACTED, secretWhereAddressGoes } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -151,6 +151,9 @@ const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
  */
 export function redactRedisUrl(url: string): string {
   if (typeof url !== 'string') return `<${url === null ? 'null' : typeof url}, not a URL>`;
+  // A bare word that reads as a password (`redactRedisUrl(process.env.REDIS_URL)` with the variables mixed up) was shown whole (tEG F2).
+  const secretHost = secretLookingHost(url);
+  if (secretHost !== undefined) return secretHostShown(secretHost);
   // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
   // Written pair by pair: a URLSearchParams given the mark writes it `%5Bredacted%5D`.
   const redactedQuery = (query: URLSearchParams) =>
@@ -232,14 +235,18 @@ export function redisUrlProblem(url: string): string | undefined {
 }
 
 /**
- * Whether `url`, as given, is a bare word that reads as a secret rather than a host: no scheme, port, path or dot, 16 or
- * more token characters with an upper-case letter or a character no host name holds (`~+/=`), or 32 or more hex digits.
- * Host names are written in lower case; a password or token is not (tEC F1).
+ * The host of `url`, as given, when it is a bare one (no scheme, no `//`, no socket path: what follows any `user:password@`)
+ * that reads as a secret rather than a host ({@link secretWhereAddressGoes}: mixed case, 32 or more hex digits, a
+ * character no host holds, a JWT), else undefined: `url: process.env.REDIS_PASSWORD` is dialled as a host (tEC F1, tEG F2).
  */
-function secretLookingHost(url: string): boolean {
-  if (!/^[\w~+/=-]{16,}$/.test(url) || url.includes('/')) return false;
-  return /[A-Z~+=]/.test(url) || /^[0-9a-f]{32,}$/i.test(url);
+function secretLookingHost(url: string): string | undefined {
+  if (/^(?:[a-z][a-z0-9+.-]*:)?\//i.test(url)) return undefined;
+  const host = url.slice(url.lastIndexOf('@') + 1);
+  return host !== '' && secretWhereAddressGoes(host) ? host : undefined;
 }
+
+/** How {@link redactRedisUrl} and the store name a bare host that reads as a secret: by its length. */
+const secretHostShown = (host: string): string => `redis://<a host of ${host.length} characters, not shown: is it the password? give redis://:password@host:port>`;
 
 /**
  * Why `url` names no host, or undefined: ioredis then takes its default, localhost:6379, so
@@ -569,8 +576,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const url = options.url?.replace(/^rediss?:\/\//i, (scheme) => scheme.toLowerCase());
   // A bare word that reads as a secret (`url: process.env.REDIS_PASSWORD`, `serve --redis "$PASSWORD"`) is dialled as a
   // host, and was printed as one, in the URL and in getaddrinfo's ENOTFOUND (tEC F1, F2): said by its length.
-  const secretHost = url !== undefined && secretLookingHost(url);
-  const where = secretHost ? `redis://<a host of ${url.length} characters, not shown: is it the password? give redis://:password@host:port>` : url ? redactRedisUrl(url) : clientRedisUrl(options.client!.options, database);
+  const secretHost = url === undefined ? undefined : secretLookingHost(url);
+  const where = url ? redactRedisUrl(url) : clientRedisUrl(options.client!.options, database);
   let cmd: ScriptedRedis;
   let sub: Redis;
   try {
@@ -1779,7 +1786,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
     const said = lastError || (err as Error).message;
-    const reason = secretHost ? said.split(url).join(REDACTED) : said;
+    const reason = secretHost !== undefined ? said.split(url!).join(REDACTED).split(secretHost).join(REDACTED).split(secretHost.toLowerCase()).join(REDACTED) : said;
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (${credentialsForm()}): ${reason}`);

@@ -81,6 +81,15 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(redactRedisUrl(42 as never)).toBe('<number, not a URL>');
   });
 
+  it('redactRedisUrl never shows a bare word that reads as a password, which the store dials as a host (tEG F2: shown whole, README\'s own 32 hex digits included)', () => {
+    for (const word of ['Hunt3rTw0SecretKeyValueForJwtAbcdefgh', '0123456789abcdef0123456789abcdef', 'Xk9mP2qR7wL4zT8b!', 'Tr0ub4dor&3horse', 'Pa55w0rdXyz']) {
+      expect(redactRedisUrl(word)).toBe(`redis://<a host of ${word.length} characters, not shown: is it the password? give redis://:password@host:port>`);
+    }
+    // What follows the user info is the host: the password before it goes, the host stays.
+    expect(redactRedisUrl('u:p!ss@localhost:6379')).toBe('redis://localhost:6379');
+    expect(redactRedisUrl('localhost')).toBe('redis://localhost');
+  });
+
   it("marks what it hides as the server's redactUrl does, [redacted]: one mark to search the one log for (tBZ F7: the Redis store wrote REDACTED)", () => {
     const store = redactRedisUrl('redis://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw&db=0');
     const server = redactUrl('http://u:s3cretpw@127.0.0.1/api/ws?password=s3cretpw');
