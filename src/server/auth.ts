@@ -3,9 +3,9 @@ import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
-import { optionChecks } from '../shared/options.js';
+import { optionChecks, shownFound } from '../shared/options.js';
 import { parseCursor } from './stream-store.js';
-import { leniently, looksLikeJwt, REDACTED, redactJwts, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { leniently, looksLikeJwt, REDACTED, redactJwts, secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -445,7 +445,7 @@ function isPrivateKey(pem: string): boolean {
  */
 function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm, { call, prefix }: VerifierNaming): KeyObject {
   // `in` read `'toString'` as an algorithm.
-  if (!Object.hasOwn(KEY_TYPES, algorithm)) throw new TypeError(`${call}: ${prefix}algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')} (the algorithm of publicKey), got ${preview(algorithm)}`);
+  if (!Object.hasOwn(KEY_TYPES, algorithm)) throw new TypeError(`${call}: ${prefix}algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')} (the algorithm of publicKey), got ${shownAlgorithm(algorithm)}`);
   // `publicKey: null` read `.type` of null.
   if (typeof publicKey !== 'string' && !(publicKey instanceof KeyObject)) throw new TypeError(`${call}: ${prefix}publicKey must be a PEM string or a KeyObject, got ${preview(publicKey)}`);
   let key: KeyObject;
@@ -491,6 +491,16 @@ export function userIdProblem(userId: unknown): string | undefined {
 
 /** The largest `clockToleranceSec`: five minutes. */
 const MAX_CLOCK_TOLERANCE_SEC = 300;
+
+/**
+ * A value found where an algorithm (or a list of them) goes, as an error shows it: a JOSE algorithm's name (`HS512`,
+ * `RS256`) as it is, any other string by its length ({@link shownFound}): `algorithm: process.env.JWT_SECRET` printed
+ * the secret whole (tEG F4).
+ */
+const shownAlgorithm = (value: unknown): string => shownFound(value, typeof value === 'string' && /^(?:[A-Z]{2}\d{3}K?|EdDSA|Ed25519|Ed448|none)$/i.test(value));
+
+/** The options of {@link JWT_OPTION_TYPES} that take a string (as it is, or as an item): a wrong value of theirs is shown, any other option's string by its length. */
+const JWT_STRING_OPTIONS: ReadonlySet<string> = new Set(['jwksUrl', 'issuer', 'audience', 'userIdClaim', 'adminClaim', 'adminValue']);
 
 /** Where {@link checkJwtOptions} looks: each option of {@link JwtOptions} but the key, and what it must be. */
 const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][] = [
@@ -542,14 +552,18 @@ function checkJwtOptions(options: JwtOptions, { call, prefix }: VerifierNaming):
     // Which item of an array (`audience: ['app', '']`): "an array of 2 items" said not which (a fresh tester).
     const items: readonly unknown[] | undefined = Array.isArray(value) ? value : undefined;
     const item = items ? items.findIndex((one) => !ok([one])) : -1;
-    throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`${call}: ${prefix}${name} must be ${expected}, got ${preview(value)}${item === -1 ? '' : `: ${prefix}${name}[${item}] is ${preview(items![item])}`}`);
+    // A string where the option takes none (`clockToleranceSec: process.env.JWT_SECRET`) by its length only: it printed the secret (tEG F4).
+    const shown = (found: unknown): string => (name === 'jwksAlgorithms' ? shownAlgorithm(found) : shownFound(found, JWT_STRING_OPTIONS.has(name)));
+    throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`${call}: ${prefix}${name} must be ${expected}, got ${shown(value)}${item === -1 ? '' : `: ${prefix}${name}[${item}] is ${shown(items![item])}`}`);
   }
   const jwksProblem = options.jwksUrl === undefined ? undefined : jwksUrlProblem(options.jwksUrl);
   // Its user info redacted: a password in the URL is not printed, even a wrong one.
   // With an `@` in it, a complaint that quotes a piece of the text may quote the password's (`a port of digits …, got "pa"`): not said (tAW F1).
   if (jwksProblem !== undefined) {
-    const shown = withUserInfoShownRedacted(redactUrl(String(options.jwksUrl)));
-    throw new TypeError(`${call}: ${prefix}jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ${preview(shown)}: ${String(options.jwksUrl).includes('@') && jwksProblem.includes('"') ? USER_INFO_PROBLEM : jwksProblem}`);
+    const text = String(options.jwksUrl);
+    // A word with no scheme that reads as a secret (`jwksUrl: process.env.JWT_SECRET`, the variables mixed up) by its length (tEG F4).
+    const shown = !/^[a-z][a-z0-9+.-]*:/i.test(text) && secretWhereAddressGoes(text) ? shownFound(text, false) : preview(withUserInfoShownRedacted(redactUrl(text)));
+    throw new TypeError(`${call}: ${prefix}jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), got ${shown}: ${String(options.jwksUrl).includes('@') && jwksProblem.includes('"') ? USER_INFO_PROBLEM : jwksProblem}`);
   }
 }
 
@@ -818,7 +832,7 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
   // `{ jwksUrl, algorithm: 'ES256' }`, meant to pin ES256, accepted RS256 and EdDSA too (a fresh user).
   const keyName = options.secret !== undefined ? 'secret' : options.publicKey !== undefined ? 'publicKey' : 'jwksUrl';
   if (options.algorithm !== undefined && keyName !== 'publicKey') {
-    throw new TypeError(`${call}: ${prefix}algorithm applies to publicKey only, got ${preview(options.algorithm)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave algorithm out; sign HS256)' : `with jwksUrl, pin the algorithms with jwksAlgorithms (e.g. jwksAlgorithms: [${JSON.stringify(typeof options.algorithm === 'string' && Object.hasOwn(KEY_TYPES, options.algorithm) ? options.algorithm : 'ES256')}])`}`);
+    throw new TypeError(`${call}: ${prefix}algorithm applies to publicKey only, got ${shownAlgorithm(options.algorithm)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave algorithm out; sign HS256)' : `with jwksUrl, pin the algorithms with jwksAlgorithms (e.g. jwksAlgorithms: [${JSON.stringify(typeof options.algorithm === 'string' && Object.hasOwn(KEY_TYPES, options.algorithm) ? options.algorithm : 'ES256')}])`}`);
   }
   if (options.jwksAlgorithms !== undefined && keyName !== 'jwksUrl') {
     throw new TypeError(`${call}: ${prefix}jwksAlgorithms applies to jwksUrl only, got ${preview(options.jwksAlgorithms)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave jwksAlgorithms out; sign HS256)' : `with publicKey, give its one algorithm as algorithm (${Object.keys(KEY_TYPES).join(', ')})`}`);

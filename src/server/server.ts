@@ -22,7 +22,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { withUserInfoShownRedacted } from '../shared/secrets.js';
+import { secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
@@ -2147,8 +2147,9 @@ function checkOptions(options: RealtimeServerOptions): void {
     if (value === undefined || (name === 'pollPath' && value === false)) continue;
     const expected = name === 'path' ? 'a path starting with /' : 'a path starting with /, or false';
     if (typeof value !== 'string') throw optionError(TypeError, name, expected, value);
-    // Its query or fragment as the server's log shows them (`/x?token=…`: printed, tEC F1).
-    if (!value.startsWith('/')) throw optionError(RangeError, name, expected, redactUrl(value));
+    // Its query or fragment as the server's log shows them (`/x?token=…`: printed, tEC F1); a word that reads as a secret
+    // (`path: process.env.JWT_SECRET`) by its length, as a string given where an option takes none is (tEG F4).
+    if (!value.startsWith('/')) throw secretWhereAddressGoes(value) ? optionError(RangeError, name, expected, value, undefined, false) : optionError(RangeError, name, expected, redactUrl(value));
     // Compared with a request's path as the URL parser reads it: a query (`/api/ws?x=1`), a
     // fragment or a dot segment (`/api/../poll`) never matched, nor did a character it escapes.
     const fault = unservablePath(value);
@@ -2226,6 +2227,8 @@ function checkOrigins(origins: unknown): void {
   // option is (one that returns a promise otherwise is refused per request: origin-check-async).
   if (isAsyncFunction(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, 'it must answer at once: an async function answers with a promise');
   if (origins === undefined || origins === '*' || typeof origins === 'function') return;
+  // One that reads as a secret (a JWT, a mixed-case word) by its length, in the hint too: it was cut at 60 characters, then printed whole in the hint (tEG F4).
+  if (typeof origins === 'string' && secretWhereAddressGoes(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
   if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(shownHost(origins))}] (a list from one variable: value.split(','))`, true);
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
   origins.forEach((origin: unknown, i) => {

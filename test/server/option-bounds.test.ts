@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRealtimeServer, createRedisStreamStore, MemoryStreamStore } from '../../src/server/index.js';
+import { createJwtVerifier, createRealtimeServer, createRedisStreamStore, MemoryStreamStore } from '../../src/server/index.js';
 
 const SECRET = 'x'.repeat(40);
 
@@ -69,5 +69,42 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
     expect(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: `https://user:${secret}@app.example` as never })).toThrow(
       'createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]), a function (origin) => boolean, or \'*\' for any, got "https://[redacted]@app.example"; pass an array: ["https://[redacted]@app.example"] (a list from one variable: value.split(\',\'))',
     );
+  });
+
+  // tEG F4: the jwt options, path, jwksUrl and allowedOrigins' hint printed it whole (`jwksUrl: process.env.JWT_SECRET`).
+  it('is said by its length only by the jwt options, path, jwksUrl and allowedOrigins (its hint too), a JWT included', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.Zm9vYmFyYmF6cXV4cXV1eHh5eg';
+    const thrown = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    const messages = [
+      thrown(() => createRealtimeServer({ jwt: { secret, clockToleranceSec: secret as never } })),
+      thrown(() => createRealtimeServer({ jwt: { secret, allowTokensWithoutExp: secret as never } })),
+      thrown(() => createJwtVerifier({ jwksUrl: 'https://idp.example/jwks', audience: null, jwksAlgorithms: secret as never })),
+      thrown(() => createJwtVerifier({ secret, algorithm: secret as never })),
+      thrown(() => createJwtVerifier({ jwksUrl: secret, audience: null })),
+      thrown(() => createRealtimeServer({ jwt: { secret }, path: secret })),
+      thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: jwt as never })),
+    ];
+    for (const message of messages) expect(message).not.toMatch(/S3CR3T|eyJ/);
+    expect(messages).toEqual([
+      `createRealtimeServer: jwt.clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), ${hidden(secret.length)}`,
+      `createRealtimeServer: jwt.allowTokensWithoutExp must be true or false, ${hidden(secret.length)}`,
+      `createJwtVerifier: jwksAlgorithms must be a non-empty array of RS256, ES256, EdDSA, ${hidden(secret.length)}`,
+      `createJwtVerifier: algorithm applies to publicKey only, ${hidden(secret.length)} beside secret: with secret the algorithm is HS256 (leave algorithm out; sign HS256)`,
+      `createJwtVerifier: jwksUrl must be an http(s) URL (https://idp.example/.well-known/jwks.json), ${hidden(secret.length)}: not an absolute URL (https://… or http://…)`,
+      `createRealtimeServer: path must be a path starting with /, ${hidden(secret.length)}`,
+      `createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]), a function (origin) => boolean, or '*' for any, ${hidden(jwt.length)}; pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`,
+    ]);
+    // What such an option takes, given wrong, is still shown: an algorithm's name, a path or a URL without its scheme.
+    expect(thrown(() => createJwtVerifier({ secret, algorithm: 'HS512' as never }))).toMatch(/^createJwtVerifier: algorithm applies to publicKey only, got "HS512" beside secret/);
+    expect(thrown(() => createJwtVerifier({ jwksUrl: 'https://idp.example/jwks', audience: null, jwksAlgorithms: 'RS256' as never }))).toMatch(/, got "RS256"$/);
+    expect(thrown(() => createRealtimeServer({ jwt: { secret }, path: 'api/ws' }))).toBe('createRealtimeServer: path must be a path starting with /, got "api/ws"');
+    expect(thrown(() => createJwtVerifier({ jwksUrl: 'idp.example/jwks', audience: null }))).toMatch(/got "idp\.example\/jwks": not an absolute URL/);
   });
 });
