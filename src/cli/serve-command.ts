@@ -19,7 +19,7 @@ import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
-import { looksLikeJwt, secretWhereAddressGoes } from '../shared/secrets.js';
+import { looksLikeJwt, portNotShown, secretWhereAddressGoes } from '../shared/secrets.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 
 export interface ServeOptions {
@@ -375,7 +375,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     }
     const origin = originOf(given);
     if (origin === undefined) {
-      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, shownHost)}\n`);
+      // A port not shown is said to be the fault (tEG F3: `http://localhost:${PORT}` was refused as "http://localhost:[redacted]", no word why).
+      const port = secretLooking(given) ? undefined : portNotShown(given);
+      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, shownHost)}${port === undefined ? '' : `: ${port}`}\n`);
     } else origins.push(origin);
   }
   if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {

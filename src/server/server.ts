@@ -22,7 +22,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { portNotShown, secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
@@ -2246,6 +2246,7 @@ function checkOrigins(origins: unknown): void {
     // Another scheme's origin (chrome-extension://…) is opaque to URL: its form is checked (no user info: no browser sends one, tAU F2).
     const ok = /^https?:/i.test(origin) ? parsed === origin : /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s@]+$/i.test(origin);
     // Shown as `host` is: user info given by mistake (an origin pasted from a URL with credentials) is `[redacted]` (tAM F2).
-    if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined);
+    // A port not shown is said to be the fault (tEG F3: "http://localhost:[redacted]" alone read as a correct origin).
+    if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), portNotShown(origin) ?? (parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined));
   });
 }

@@ -388,6 +388,16 @@ export function withPasswordShownRedacted(url: string): string {
 }
 
 /**
+ * Why {@link withUserInfoShownRedacted} hid `host`'s port, or undefined when it did not: said beside the `[redacted]` mark,
+ * which alone read as a correct port hidden by the tool (`http://localhost:[redacted]` for an unexpanded
+ * `http://localhost:${PORT}`: tEG F3), as jwksUrl and `--redis` say it.
+ */
+export function portNotShown(host: string): string | undefined {
+  if (userInfoSpan(host) !== undefined || withUserInfoShownRedacted(host) === host) return undefined;
+  return 'its port is not a number of digits (not shown: it may be a password whose @host is missing; or a variable not expanded, as ${PORT} in a config file?)';
+}
+
+/**
  * Where the user info of `url` (a URL or host as given, which may not parse) lies: from `start`, past a leading
  * `scheme://` (or `//`), else the start, to `at`, the index of its last `@`; undefined with no `@`.
  */

@@ -903,6 +903,10 @@ describe('origin, attempt limits, socket limits', () => {
     expect(create(['HTTPS://Dashboard.example.com:443'])).toThrow(/did you mean "https:\/\/dashboard\.example\.com"\?$/);
     // User info pasted with an origin (credentials) is shown as host's is: [redacted] (tAM F2).
     expect(create(['https://u:hunter2pw@dashboard.example.com'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://[redacted]@dashboard.example.com"; did you mean "https://dashboard.example.com"?'));
+    // A port that is not digits (an unexpanded ${PORT}, `:300O`) is hidden, and said to be the fault (tEG F3: "http://localhost:[redacted]" alone).
+    for (const entry of ['http://localhost:${PORT}', 'http://localhost:300O', 'https://user:hunter2pw']) {
+      expect(create([entry]), entry).toThrow(new RangeError(`createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "${entry.replace(/:[^:]*$/, ':[redacted]')}"; its port is not a number of digits (not shown: it may be a password whose @host is missing; or a variable not expanded, as \${PORT} in a config file?)`));
+    }
     // Wherever it stands: a leading space or tab, a list given as one entry, no scheme, a password holding @ (tAU F2).
     // And a password holding `/`, `?`, `#`, a space or a comma, or one slash missing (tAW F1).
     for (const entry of [' https://u:hunter2pw@a.example', '\thttps://u:hunter2pw@a.example', 'https://a.example, https://u:hunter2pw@b.example', '//u:hunter2pw@a.example', 'u:hunter2pw@a.example', 'https://u:hunter2@pw@a.example', 'https://u:hunter2/pw@a.example', 'https://u:hunter2?pw@a.example', 'https://u:hunter2#pw@a.example', 'https://u:hunter2 pw@a.example', 'https://u:hunter2,pw@a.example', 'https:/u:hunter2pw@a.example', 'u:hunter2//pw@a.example', 'u:/hunter2pw@a.example']) {

@@ -863,6 +863,15 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     }
   });
 
+  it('says why an --allow-origin whose port is not digits is refused, the port not shown (tEG F3: "http://localhost:[redacted]" alone, an unexpanded ${PORT})', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const result = run('--port', '0', '--allow-origin', 'http://localhost:${PORT}');
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 2,
+      stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "http://localhost:[redacted]": its port is not a number of digits (not shown: it may be a password whose @host is missing; or a variable not expanded, as ${PORT} in a config file?)\n',
+    });
+  });
+
   it('takes a host, a port, an origin or a Redis URL for what it is, not for a secret (secretLooking, the Redis store\'s rule too)', () => {
     for (const value of ['localhost', 'localhost:6379', '127.0.0.1:6379/1', '127.0.0.1:6379?password=s3cret', '[::1]:8000', 'fe80::1%eth0', 'redis-primary-01.internal', 'DESKTOP-AB12CD', 'my_redis', '8000', '80a', 'not a url', 'localhost:${PORT}', 'http://localhost:${PORT}', 'redis://u:p!ss@host:6379', '/run/redis.sock', '*', 'example%20com', '127.0.0.1,::1']) expect(secretLooking(value), value).toBe(false);
     for (const value of ['Xk9mP2qR7wL4zT8b!', 'kX9.mP2!qR7wL4zTa', 'Tr0ub4dor&3horse', 'Tr0ub4dor#3', 'p%ssw0rd', 'Pa55w0rdXyz', 'XK9MP2QR7WL4ZT8B', '0123456789abcdef0123456789abcdef', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.Zm9vYmFyYmF6cXV4cXV1eHh5eg']) expect(secretLooking(value), value).toBe(true);
