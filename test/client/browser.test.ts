@@ -395,7 +395,9 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await h.trades(10, 3, 'bob');
       await page.locator('#switch').click();
       expect(await page.locator('#login').isVisible()).toBe(true);
-      await page.locator('#login input[name="token"]').fill(await sign('bob'));
+      // Pasted as the demo prints its curl line: the token ends at its quote, and token='s is taken, not a JWT's shape
+      // under another parameter before it (tEG F5: the whole text was sent and refused 401, or since='s JWT was).
+      await page.locator('#login input[name="token"]').fill(`curl "http://localhost:${h.port}/api/ws/poll?since=${await sign('alice')}&token=${await sign('bob')}"`);
       await page.locator('#login button[type="submit"]').click();
       await expect.poll(() => page.locator('#panel-trades .count').textContent()).toBe('0');
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');

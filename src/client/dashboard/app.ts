@@ -595,8 +595,11 @@ form.addEventListener('submit', (event) => {
   // Blank: nothing to send (it said the server refused a token no request had carried: a fresh user).
   const text = input.value.trim();
   // Its token, where a whole `Dashboard:` URL, an `alice (user):  eyJ…` line or `Bearer eyJ…` was pasted (README says
-  // to paste the one in the URL): the whole text was sent and refused 401, "paste another one" (tEA F2).
-  const token = /(?:^|[\s=:])(eyJ[\w-]*\.[\w-]*\.[\w-]*)(?:$|[\s&#])/.exec(text)?.[1] ?? text;
+  // to paste the one in the URL): the whole text was sent and refused 401, "paste another one" (tEA F2). `token=`'s first,
+  // then any, ended by anything a JWT does not hold: the demo's own websocat, curl and WebSocket lines end it with a quote,
+  // and a JWT's shape under another parameter (`since=`) was taken before it (tEG F5).
+  const jwt = '(eyJ[\\w-]*\\.[\\w-]*\\.[\\w-]*)(?![\\w.-])';
+  const token = (new RegExp(`[?&]token=${jwt}`).exec(text) ?? new RegExp(`(?:^|[^\\w.-])${jwt}`).exec(text))?.[1] ?? text;
   if (token) start(token);
   else $('login-note').textContent = 'Paste a token first.';
 });
