@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { dotNamedSchemasSkipped, invalidJsonAt, isSchemaFileName, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
@@ -305,9 +305,10 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
 async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref): Promise<ContractSource> {
   const forced = spec !== ref;
   if (ref.startsWith('-')) throw new SourceError(`${spec}: not a git ref`);
-  const gitBytes = async (args: string[]) => {
+  // `blame` names the argument git refused when it is not the ref (`--schemas …`, once the ref is found).
+  const gitBytes = async (args: string[], at = cwd, blame?: string) => {
     try {
-      return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' })).stdout;
+      return (await run('git', args, { cwd: at, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' })).stdout;
     } catch (error) {
       // No git on the PATH (a slim CI image): execFile's ENOENT has no stderr, and the ref was blamed (a tester).
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -315,36 +316,85 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
           ? `${spec}: git was not found on the PATH, and a git ref is read with it: install git (a folder of schemas or an npm pack tarball needs none)`
           : `${spec}: not a folder or tarball here, and git was not found on the PATH to read it as a git ref: install git (a folder of schemas or an npm pack tarball needs none)`);
       }
-      const stderr = String((error as { stderr?: Buffer | string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+      const stderr = gitReason(error);
+      // Every failure was worded as the ref being none, a --schemas git refused too (tEL F1).
+      if (blame !== undefined) throw new SourceError(`${blame}: git cannot read it in ${spec}${stderr ? ` (${stderr})` : ''}`);
       const hint = (await pathFormHint(ref, cwd)) || (await shallowHint(cwd));
       throw new SourceError(`${spec}: not a ${forced ? '' : 'folder, tarball or '}git ref here${stderr ? ` (${stderr})` : ''}${hint}`);
     }
   };
-  const git = async (args: string[]) => (await gitBytes(args)).toString('utf8');
+  const git = async (args: string[], at = cwd, blame?: string) => (await gitBytes(args, at, blame)).toString('utf8');
   const commit = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
-  const folder = schemas.replace(/\/+$/, '');
-  const listing = await git(['ls-tree', '--name-only', commit, '--', `./${folder}/`]);
+  // `--schemas` as the repository's path, whatever form it was given in (absolute, `../<checkout>/schemas`):
+  // it was passed to git as written, relative to the current folder, so an absolute one listed
+  // nothing ("no /…/schemas/protocol.json", a file that exists) and `../repo/schemas` was refused
+  // by git with the ref blamed (tEL F1). Git runs from the top, where that path is read.
+  const { top, folder } = await schemasInRepository(schemas, cwd, spec);
+  const given = `--schemas ${schemas}`;
+  const listing = await git(['ls-tree', '--name-only', commit, '--', `./${folder}/`], top, given);
   const listed = listing.split('\n').filter((line) => line !== '').map((line) => path.posix.basename(line));
   const skipped = dotNamedSchemasSkipped(listed);
   if (skipped !== undefined) throw new SourceError(`${spec}: no schema files (*.json) in ${folder}/ at ${commit.slice(0, 12)}: ${skipped}`);
   const names = listed.filter(isSchemaFileName).sort();
   if (!names.includes('protocol.json')) {
-    // Run from a subfolder, `schemas` is read relative to it (a hostile tester read the error as a missing contract).
-    const prefix = (await git(['rev-parse', '--show-prefix'])).trim();
-    const where = prefix === '' ? '' : `; ${folder} is read relative to the current folder, ${prefix.replace(/\/$/, '')}/ of the repository: run diff from the repository's top, or give --schemas ${path.posix.relative(prefix, folder) || '.'}`;
+    // Run from a subfolder, a relative `schemas` is read relative to it (a hostile tester read the error as a missing contract):
+    // the way to the folder of that name at the top, said only where the commit has a contract there (a hint must lead somewhere).
+    const prefix = (await git(['rev-parse', '--show-prefix'])).trim().replace(/\/$/, '');
+    const fromTop = path.posix.normalize(schemas.split(path.sep).join('/')).replace(/\/+$/, '');
+    const leads = prefix !== '' && !path.isAbsolute(schemas) && fromTop !== '..' && !fromTop.startsWith('../') && fromTop !== folder
+      && (await git(['ls-tree', '--name-only', commit, '--', `./${fromTop}/protocol.json`], top, given)).trim() !== '';
+    const where = leads
+      ? `; ${schemas} is read relative to the current folder, ${prefix}/ of the repository: run diff from the repository's top, or give --schemas ${path.posix.relative(prefix, fromTop) || '.'}`
+      : folder === fromTop ? '' : ` (${given})`;
     // A Windows path is no folder inside a ref either (it was `no C:\\Users\\…/protocol.json at …`: a tester).
-    throw new SourceError(`${spec}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}${windowsPathHint(schemas, 'the folder', `--schemas ${schemas}`)}`);
+    throw new SourceError(`${spec}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}${windowsPathHint(schemas, 'the folder', given)}`);
   }
   const files: SchemaFiles = new Map();
   const writtenFaults: string[] = [];
   const problems: string[] = [];
   for (const name of names) {
-    const read = utf8Text(await gitBytes(['show', `${commit}:./${folder}/${name}`]));
+    const read = utf8Text(await gitBytes(['show', `${commit}:./${folder}/${name}`], top, `--schemas ${schemas}`));
     const schema = 'problem' in read ? void problems.push(`${spec}: ${folder}/${name}: ${read.problem}`) : parseOrNote(problems, read.text, `${spec}: ${folder}/${name}`, name, writtenFaults);
     if (schema !== undefined) files.set(name, schema);
   }
   throwProblems(problems);
   return { label: `${spec} (git ${commit.slice(0, 12)})`, kind: 'git', files, writtenFaults };
+}
+
+/** Git's own reason for a failed command: the first line of its standard error (or the error's message). */
+function gitReason(error: unknown): string {
+  return String((error as { stderr?: Buffer | string }).stderr ?? (error as Error).message).trim().split('\n')[0] ?? '';
+}
+
+/**
+ * Where `--schemas` is inside the repository around `cwd`: the repository's top folder, and the
+ * folder's path from there (`/`-separated; `.` for the top itself). `schemas` is read from `cwd`
+ * (relative or absolute, through symbolic links), as the working tree's side reads it.
+ *
+ * @throws SourceError naming `--schemas` when it is outside that repository (git reads no
+ *   folder there), or naming `spec` when git cannot tell the repository's top (its reason said)
+ */
+async function schemasInRepository(schemas: string, cwd: string, spec: string): Promise<{ top: string; folder: string }> {
+  let top: string;
+  try {
+    top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
+  } catch (error) {
+    const reason = gitReason(error);
+    throw new SourceError(`${spec}: git cannot tell the top of the repository here, where --schemas ${schemas} is read from${reason ? ` (${reason})` : ''}`);
+  }
+  const realTop = await realpath(top).catch(() => top);
+  const lexical = path.resolve(await realpath(cwd).catch(() => cwd), schemas);
+  const inside = (dir: string): string | undefined => {
+    const relative = path.relative(realTop, dir);
+    if (relative === '') return '.';
+    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return undefined;
+    return relative.split(path.sep).join('/');
+  };
+  const folder = inside(lexical) ?? inside(await realpath(lexical).catch(() => lexical));
+  if (folder === undefined) {
+    throw new SourceError(`--schemas ${schemas}: ${lexical} is outside the repository at ${realTop}, whose commits ${spec} names: name the folder of the schemas inside it (relative to the current folder, or absolute), or run diff from the repository it is in`);
+  }
+  return { top: realTop, folder };
 }
 
 /**

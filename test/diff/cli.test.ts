@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,11 +136,50 @@ describe('realtime-contract diff', () => {
 
   it('run from a subfolder, says where it looked for the schemas and how to point at them (a hostile tester)', () => {
     const inSrc = cli(['diff', 'HEAD'], path.join(ROOT, 'src'));
-    expect(inSrc.stderr).toMatch(/^realtime-contract: HEAD: no schemas\/protocol\.json at [0-9a-f]{12}; schemas is read relative to the current folder, src\/ of the repository: run diff from the repository's top, or give --schemas \.\.\/schemas\n$/);
+    expect(inSrc.stderr).toMatch(/^realtime-contract: HEAD: no src\/schemas\/protocol\.json at [0-9a-f]{12}; schemas is read relative to the current folder, src\/ of the repository: run diff from the repository's top, or give --schemas \.\.\/schemas\n$/);
     expect(inSrc.code).toBe(2);
     const pointed = cli(['diff', 'HEAD', '--schemas', '../schemas', '--fail-on', 'never'], path.join(ROOT, 'src'));
     expect(pointed.code).toBe(0);
   });
+
+  it('reads --schemas inside a git ref as the folder it names from the current folder, absolute or through .. and links, as the working tree does; refuses one outside the repository by the name --schemas (tEL F1: "no /…/schemas/protocol.json", HEAD blamed as no git ref)', () => {
+    const repo = path.join(work, 'schemas-forms');
+    mkdirSync(path.join(repo, 'sub'), { recursive: true });
+    cpSync(path.join(ROOT, 'schemas'), path.join(repo, 'schemas'), { recursive: true });
+    writeFileSync(path.join(repo, 'sub/.keep'), '');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=diff test', '-c', 'user.email=diff@test.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '--quiet');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'contract');
+    const alias = path.join(work, 'schemas-forms-link');
+    symlinkSync(repo, alias);
+    const sub = path.join(repo, 'sub');
+    const same = (args: string[], cwd: string) => {
+      const { code, stdout, stderr } = cli(['diff', 'HEAD', ...args], cwd);
+      expect({ args, cwd, code, stderr }).toEqual({ args, cwd, code: 0, stderr: '' });
+      expect(stdout).toMatch(/^no changes from HEAD \(git [0-9a-f]{12}\) to /);
+    };
+    // The same folder in every form: the working tree read each, the ref neither absolute nor `../<checkout>/…`.
+    same(['--schemas', path.join(repo, 'schemas')], repo);
+    same(['--schemas', '../schemas-forms/schemas'], repo);
+    same(['--schemas', `${repo}/sub/../schemas`], sub);
+    same(['--schemas', path.join(alias, 'schemas')], repo);
+    same(['--schemas', 'schemas'], alias);
+    same(['--schemas', '../schemas'], sub);
+    // From a subfolder, the hint is a path inside the repository, and it works.
+    const inSub = cli(['diff', 'HEAD'], sub);
+    expect(inSub.stderr).toMatch(/^realtime-contract: HEAD: no sub\/schemas\/protocol\.json at [0-9a-f]{12}; schemas is read relative to the current folder, sub\/ of the repository: run diff from the repository's top, or give --schemas \.\.\/schemas\n$/);
+    // A folder the commit has no contract in, given absolute: named as the repository's path, and as given.
+    const empty = cli(['diff', 'HEAD', '--schemas', sub], repo);
+    expect(empty.stderr).toMatch(new RegExp(`^realtime-contract: HEAD: no sub/protocol\\.json at [0-9a-f]{12} \\(--schemas ${sub.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\n$`));
+    expect(empty.code).toBe(2);
+    // Outside the repository: --schemas is at fault, said so, not the ref.
+    const outside = cli(['diff', 'HEAD', '--schemas', '../../schemas'], sub);
+    const realWork = realpathSync(work);
+    expect(outside.stderr).toBe(`realtime-contract: --schemas ../../schemas: ${path.join(realWork, 'schemas')} is outside the repository at ${path.join(realWork, 'schemas-forms')}, whose commits HEAD names: name the folder of the schemas inside it (relative to the current folder, or absolute), or run diff from the repository it is in\n`);
+    expect(outside.code).toBe(2);
+    expect(cli(['diff', 'git:HEAD', '--schemas', path.join(ROOT, 'schemas')], repo).stderr).toMatch(/^realtime-contract: --schemas \/.*\/schemas: \/.*\/schemas is outside the repository at .*, whose commits git:HEAD names: /);
+  }, 300_000);
 
   it('finds nothing between the current contract and itself (exit 0)', () => {
     const { code, stdout, stderr } = cli(['diff', 'schemas', 'schemas']);
