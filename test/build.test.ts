@@ -55,7 +55,7 @@ describe('npm run build', () => {
     try {
       const url = /^Dashboard: (\S+)$/m.exec(output())?.[1];
       expect(url, output()).toBeDefined();
-      const script = await fetch(new URL('/dashboard.js', url!.replace('localhost', '127.0.0.1')));
+      const script = await fetch(new URL('/dashboard.js', url!));
       expect([script.status, await script.text()]).toEqual([200, readFileSync(prebuilt, 'utf8')]);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -26,7 +26,7 @@ export interface ServeOptions {
   demo?: boolean;
   /** Default 8000; 0 picks a free port. A string must be decimal digits (what `--port` gives). */
   port?: string | number;
-  /** Default 127.0.0.1 (`localhost` URLs reach it); an empty one is refused (it would mean every interface), and a scoped IPv6 one (`fe80::1%eth0`: no URL can name its zone). */
+  /** Default 127.0.0.1 (the printed URLs name it); an empty one is refused (it would mean every interface), and a scoped IPv6 one (`fe80::1%eth0`: no URL can name its zone). */
   host?: string;
   /** `redis://…`: streams in Redis, shared by every node started with the same URL. */
   redis?: string;
@@ -235,14 +235,18 @@ function shownValue(value: string, show: (value: string) => string = (given) => 
 }
 
 /**
- * The host part of the URLs the demo prints: `localhost` where it reaches the demo (on
- * 127.0.0.1, the default, or every interface), else the address it listens on, an IPv6 one in
- * brackets. With `--host 127.0.0.2` they named localhost, which may be another demo that
- * accepts the same kept tokens (a fresh user).
+ * The host part of the URLs the demo prints: the address it listens on, an IPv6 one in
+ * brackets; on every interface, the loopback address of that family (`127.0.0.1` on `0.0.0.0`,
+ * `[::1]` on `::`); on `localhost`, the address it listens on (`listening`, the server's, when
+ * given). With `--host 127.0.0.2` they named localhost, which may be another demo that accepts
+ * the same kept tokens (a fresh user); so they did on 127.0.0.1, which browsers (Chromium) send
+ * to `::1` first, where a second demo on the same port (`--host ::1`) answers the page (tEL F2).
  */
-export function urlHost(host: string): string {
+export function urlHost(host: string, listening?: string): string {
   const canonical = canonicalHost(host);
-  return canonical === '127.0.0.1' || canonical === 'localhost' || canonical === '0.0.0.0' || canonical === '[::]' ? 'localhost' : canonical;
+  if (canonical === '0.0.0.0') return '127.0.0.1';
+  if (canonical === '[::]') return '[::1]';
+  return canonical === 'localhost' && listening !== undefined ? canonicalHost(listening) : canonical;
 }
 
 /**
@@ -280,13 +284,14 @@ export function demoOrigin(host: string, port: number): string {
 
 /**
  * The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host
- * itself, and the IPv6 loopback `[::1]` on `::` (every interface, IPv4 and IPv6, loopback
+ * itself, the IPv6 loopback `[::1]` on `::` (every interface, IPv4 and IPv6, loopback
  * included: a page at `http://[::1]:PORT` was refused its socket there, `http://127.0.0.1:PORT`
- * not; a fresh tester). Each as a browser sends it ({@link demoOrigin}).
+ * not; a fresh tester), and the address it listens on (`listening`: `localhost` may be `::1`),
+ * which its printed URLs name ({@link urlHost}). Each as a browser sends it ({@link demoOrigin}).
  */
-export function demoOrigins(host: string, port: number): string[] {
+export function demoOrigins(host: string, port: number, listening?: string): string[] {
   const hostPart = canonicalHost(host);
-  const hosts = ['localhost', '127.0.0.1', hostPart, ...(hostPart === '[::]' ? ['::1'] : [])];
+  const hosts = ['localhost', '127.0.0.1', hostPart, ...(hostPart === '[::]' ? ['::1'] : []), ...(listening === undefined ? [] : [listening])];
   return [...new Set(hosts.map((name) => demoOrigin(name, port)))];
 }
 
@@ -314,8 +319,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.webSocket === false ? { webSocket: false } : {}),
   });
   await server.listening;
-  const port = server.address()!.port;
-  for (const origin of [...demoOrigins(options.host ?? '127.0.0.1', port), ...(options.allowOrigins ?? [])]) allowed.add(origin);
+  const { port, address } = server.address()!;
+  for (const origin of [...demoOrigins(options.host ?? '127.0.0.1', port, address), ...(options.allowOrigins ?? [])]) allowed.add(origin);
   const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000, ...(options.onProducerError ? { onError: options.onProducerError } : {}), ...(options.onProducerPublished ? { onPublished: options.onProducerPublished } : {}), ...(options.sentBefore ? { sentBefore: options.sentBefore } : {}) });
   const tokens = { alice: await sign('alice', false), bob: await sign('bob', false), admin: await sign('admin', true) };
   return {
@@ -449,9 +454,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     // Its one line is said already (processOutput).
     void output.stdoutFailed?.then(() => stop('output'));
   });
-  const actual = demo.server.address()!.port;
-  // As a browser writes it: `http://localhost`, not `http://localhost:80`, on port 80.
-  const site = demoOrigin(urlHost(options.host ?? '127.0.0.1'), actual);
+  const { port: actual, address: listening } = demo.server.address()!;
+  // As a browser writes it: `http://127.0.0.1`, not `http://127.0.0.1:80`, on port 80.
+  const site = demoOrigin(urlHost(options.host ?? '127.0.0.1', listening), actual);
   // The paths and times the demo server serves: its defaults, the contract's (a contract that moved them printed the old ones: tBD F3).
   const base = `${site.replace(/^http:/, 'ws:')}${WEBSOCKET_PATH}`;
   output.stdout(

@@ -92,12 +92,12 @@ describe('CLI texts follow the contract they are built with', () => {
         child.once('exit', () => (clearInterval(look), reject(new Error(`serve ended: ${err}`))));
       });
       expect(out).toMatch(/\(pid \d+; path \/ws, polling \/ws\/longpoll\)/);
-      expect(out).toMatch(/websocat "ws:\/\/localhost:\d+\/ws\?token=/);
+      expect(out).toMatch(/websocat "ws:\/\/127\.0\.0\.1:\d+\/ws\?token=/);
       expect(out).toContain('within 5 s, or the server closes with 4408.');
       expect(out).not.toContain('/api/ws');
-      const poll = /curl "(http:\/\/localhost:\d+\/ws\/longpoll\?token=[^"]+)"/.exec(out)?.[1];
+      const poll = /curl "(http:\/\/127\.0\.0\.1:\d+\/ws\/longpoll\?token=[^"]+)"/.exec(out)?.[1];
       expect(poll, out).toBeDefined();
-      const response = await fetch(poll!.replace('localhost', '127.0.0.1'), { signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(poll!, { signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       expect(response.status).toBe(200);
     } finally {

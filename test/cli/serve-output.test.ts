@@ -42,9 +42,9 @@ describe('serve --demo whose standard output cannot be written', () => {
     const stdoutFailed = new Promise<void>((resolve) => (fail = resolve));
     const run = runServe({ demo: true, port: 0, secret: 'a-demo-secret-of-at-least-32-bytes!!' }, { stdout: (text) => (out += text), stderr: (text) => (err += text), stdoutFailed });
     for (let i = 0; i < 400 && !out.includes('Ctrl-C'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)?.[1];
+    const url = /websocat "(ws:\/\/127\.0\.0\.1:\d+\/api\/ws\?token=[^"]+)"/.exec(out)?.[1];
     expect(url, out + err).toBeDefined();
-    const client = await connect(url!.replace('localhost', '127.0.0.1'));
+    const client = await connect(url!);
     fail();
     expect(await client.closed).toBe(1001);
     expect(await run).toBe(2);

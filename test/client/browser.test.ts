@@ -338,7 +338,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(await page.locator('#login-note').textContent()).toBe('Paste a token first.');
       // The whole `Dashboard:` line pasted, as README's "paste the one in the new Dashboard: URL" reads: its token is taken
       // (the whole text was sent, and refused 401: tEA F2).
-      await page.locator('#login input[name="token"]').fill(`Dashboard: http://localhost:${h.port}/?token=${await sign('alice')}`);
+      await page.locator('#login input[name="token"]').fill(`Dashboard: http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
       await page.locator('#login button[type="submit"]').click();
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
       expect(await page.locator('#login').isVisible()).toBe(false);

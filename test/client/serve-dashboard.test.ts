@@ -1,6 +1,8 @@
 /** `serve --demo` serves the demo dashboard at `/` and its script, and prints the dashboard's URLs with a token: alice's and the admin's. */
+import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startDemoProcess } from '../support/demo-process.js';
+import { findTool } from '../support/toolchain.js';
 import { closeClients, nodeClient, until } from './support/helpers.js';
 
 describe('serve --demo: the dashboard', () => {
@@ -8,20 +10,20 @@ describe('serve --demo: the dashboard', () => {
     const { child, output, exited } = await startDemoProcess();
     const out = output();
     try {
-      const url = /Dashboard: (http:\/\/localhost:\d+\/\?token=\S+)/.exec(out)?.[1];
+      const url = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out)?.[1];
       expect(url, out).toBeDefined();
       // alice's stream, with the token printed for alice (the admin's opened every user's: tCJ F2).
       expect(new URL(url!).searchParams.get('token'), out).toBe(/^alice \(user\):\s+(\S+)$/m.exec(out)?.[1]);
       // The admin's view, with the admin token printed above it (it said nowhere how to open it: a fresh user).
       const admin = /^Admin dashboard \(every user's stream\): (\S+)$/m.exec(out)?.[1];
       expect(admin, out).toBe(`${url!.slice(0, url!.indexOf('?'))}?token=${/^admin \(admin\): (\S+)$/m.exec(out)?.[1]}`);
-      const page = await fetch(url!.replace('localhost', '127.0.0.1'));
+      const page = await fetch(url!);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       const html = await page.text();
       expect(html).toContain('id="badge"');
       expect(html).toContain('src="/dashboard.js"');
-      const script = await fetch(new URL('/dashboard.js', url!.replace('localhost', '127.0.0.1')));
+      const script = await fetch(new URL('/dashboard.js', url!));
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
       const code = await script.text();
@@ -61,4 +63,37 @@ describe('serve --demo: the dashboard', () => {
       child.kill('SIGKILL');
     }
   });
+
+  it.skipIf(!findTool('chromium').available)('prints a Dashboard URL that opens this demo in chromium, with a second demo on ::1 of the same port (tEL F2: localhost, which chromium sends to ::1 first, opened the other one)', async () => {
+    // Both with one secret (README's: the kept one), so that the printed tokens pass on either: nothing else tells them apart.
+    const env = { ...process.env, REALTIME_CONTRACT_SECRET: 'two-demos-one-secret-of-at-least-32-bytes' };
+    const first = await startDemoProcess([], { env });
+    let second: Awaited<ReturnType<typeof startDemoProcess>> | undefined;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const url = /^Dashboard: (\S+)$/m.exec(first.output())?.[1];
+      const port = /^realtime-contract demo server on 127\.0\.0\.1:(\d+) /m.exec(first.output())?.[1];
+      expect(url && port, first.output()).toBeTruthy();
+      expect(url!.startsWith(`http://127.0.0.1:${port}/?token=`)).toBe(true);
+      // README's set-up: another demo on that port, on another address.
+      second = await startDemoProcess(['--host', '::1', '--port', port!], { env });
+      expect(second.output()).toMatch(new RegExp(`^realtime-contract demo server on \\[::1\\]:${port} `, 'm'));
+      // Which demo answers: each has its own epoch, the first part of the cursor its poll answers with.
+      const epoch = async (base: string) => ((await (await fetch(`${base}/api/ws/poll?token=${new URL(url!).searchParams.get('token')}`)).json()) as { cursor: string }).cursor.split('.')[0];
+      const own = await epoch(`http://127.0.0.1:${port}`);
+      const page = await browser.newPage();
+      await page.goto(url!);
+      // Asked from the page (the dashboard takes the token out of its address bar): the address chromium opened.
+      const seen = await page.evaluate(async (token) => ((await (await fetch(`/api/ws/poll?token=${token}`)).json()) as { cursor: string }).cursor.split('.')[0], new URL(url!).searchParams.get('token'));
+      expect(seen).toBe(own);
+      // The dashboard's own socket is let in (the page's origin is the demo's): it connects to this demo.
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+    } finally {
+      await browser.close();
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+    }
+  }, 120_000);
 });

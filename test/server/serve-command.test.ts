@@ -332,14 +332,14 @@ describe('serve --demo: a client cycling its own token details (tEG F1)', () => 
 });
 
 describe('serve --demo', () => {
-  it('prints a secret and tokens, serves the demo stream at ws://localhost:PORT/api/ws?token=…, stops on SIGTERM', async () => {
+  it('prints a secret and tokens, serves the demo stream at ws://127.0.0.1:PORT/api/ws?token=…, stops on SIGTERM', async () => {
     const { child, output, exited } = await startDemoProcess();
     const out = output();
     try {
       expect(out).toMatch(/HS256 demo secret: [0-9a-f]{64}/);
       // The PID README tells a user to kill -9 to try a crash: the server's own process (started here without a wrapper).
       expect(Number(/^realtime-contract demo server on 127\.0\.0\.1:\d+ \(pid (\d+); path \/api\/ws, polling \/api\/ws\/poll\)$/m.exec(out)?.[1])).toBe(child.pid);
-      const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!;
+      const url = /websocat "(ws:\/\/127\.0\.0\.1:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!;
       const admin = /admin \(admin\): (\S+)/.exec(out)![1]!;
       const client = await connect(url);
       const all = await connect(url.replace(/token=.*/, `token=${admin}`));
@@ -348,7 +348,7 @@ describe('serve --demo', () => {
       for (const frame of [...client.frames, ...all.frames]) expect(validateMessage(frame, { mode: 'strict' }).ok).toBe(true);
       expect(client.frames[0]).toMatchObject({ type: 'connection', data: { status: 'connected', mode: 'ws' } });
       // The printed poll: a cursor and no messages, then with &since= what came after it (a fresh user saw only the first).
-      const poll = /curl "(http:\/\/localhost:\d+\/api\/ws\/poll\?token=[^"]+)"/.exec(out)![1]!.replace('localhost', '127.0.0.1');
+      const poll = /curl "(http:\/\/127\.0\.0\.1:\d+\/api\/ws\/poll\?token=[^"]+)"/.exec(out)![1]!;
       const first = (await (await fetch(poll)).json()) as { cursor: string; messages: unknown[] };
       expect(first.messages).toEqual([]);
       expect(out).toContain('add &since=<that cursor> for what comes after it');
@@ -424,13 +424,17 @@ describe('serve --demo', () => {
     }
   });
 
-  /** The host the printed URLs name for each --host, as README says: localhost on 127.0.0.1 or every interface, else the host given (IPv6 in brackets, shortened). Written out, not urlHost's answer (tCS F8: the test below checked urlHost against itself). */
-  const printed: Record<string, string> = { '127.0.0.1': 'localhost', localhost: 'localhost', '0.0.0.0': 'localhost', '::': 'localhost', '::1': '[::1]', '127.0.0.2': '127.0.0.2', '::ffff:127.0.0.1': '[::ffff:7f00:1]' };
+  /** The host the printed URLs name for each --host, as README says: the address it listens on, the loopback of its family on every interface (IPv6 in brackets, shortened). Written out, not urlHost's answer (tCS F8: the test below checked urlHost against itself). */
+  const printed: Record<string, string> = { '127.0.0.1': '127.0.0.1', localhost: 'localhost', '0.0.0.0': '127.0.0.1', '::': '[::1]', '::1': '[::1]', '127.0.0.2': '127.0.0.2', '::ffff:127.0.0.1': '[::ffff:7f00:1]' };
 
-  it('names localhost in its URLs on 127.0.0.1 and on every interface (0.0.0.0, ::), else the --host given (tCS F8: --host 0.0.0.0 was held by no test)', () => {
+  it('names the address it listens on in its URLs, 127.0.0.1 by default, the loopback of its family on every interface (0.0.0.0, ::), never localhost, which browsers may send to another demo on ::1 (tEL F2; tCS F8: --host 0.0.0.0 was held by no test)', () => {
     // Not started on 0.0.0.0 here (tests listen on loopback only): the function the printed URLs are made with.
     for (const [host, shown] of Object.entries(printed)) expect({ host, shown: urlHost(host) }).toEqual({ host, shown });
-    expect(urlHost('[::]')).toBe('localhost');
+    expect(urlHost('[::]')).toBe('[::1]');
+    // On localhost, the address the server took for it.
+    expect(urlHost('localhost', '127.0.0.1')).toBe('127.0.0.1');
+    expect(urlHost('localhost', '::1')).toBe('[::1]');
+    expect(demoOrigins('localhost', 8123, '::1')).toEqual(['http://localhost:8123', 'http://127.0.0.1:8123', 'http://[::1]:8123']);
   });
 
   it('lets in the origin a browser sends from the Dashboard URL it prints, on port 80 too (a fresh tester: it allowed http://localhost:80, browsers send http://localhost)', () => {
@@ -508,7 +512,7 @@ describe('serve --demo', () => {
       try {
         expect(second.out).toContain(`HS256 demo secret: ${secret![1]}`);
         expect(second.out).toContain(portZero);
-        const port = /ws:\/\/localhost:(\d+)\/api\/ws/.exec(second.out)![1]!;
+        const port = /ws:\/\/127\.0\.0\.1:(\d+)\/api\/ws/.exec(second.out)![1]!;
         const client = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}`);
         await client.until(() => client.frames.length >= 1, 10_000);
         expect(client.frames[0]).toMatchObject({ type: 'connection' });
@@ -748,7 +752,7 @@ describe('serve --demo', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
-      const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!.replace('localhost', '127.0.0.1');
+      const url = /websocat "(ws:\/\/127\.0\.0\.1:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!;
       const port = /:(\d+)\/api\/ws/.exec(url)![1]!;
       expect(out).toContain(`Allowed origins: http://localhost:${port}, http://127.0.0.1:${port}, https://dash.example, https://other.example`);
       // On port 0, as with --secret, it says a restart is a gap (a fresh user: it said nothing).
