@@ -2100,10 +2100,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * The entries of a read, from every stream, in position order, at most `limit` and `maxBytes`
    * (past the first), and whether more may follow. A stream cut for the byte bound may hold
    * entries between those it gave and another stream's: the page ends at its last one.
+   * `reached`: the position up to which the read saw every entry of every stream (the lowest last
+   * position of a stream cut or full; Infinity when none is), where a page of none of the
+   * store's entries (only entries skipped as foreign) goes on from (see pageFrom).
    */
-  function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number): { entries: StreamEntry[]; more: boolean } {
+  function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number): { entries: StreamEntry[]; more: boolean; reached: number } {
     let horizon = Infinity;
-    for (const s of read.streams) if (s.cut) horizon = Math.min(horizon, parseEntryId(s.entries[s.entries.length - 1]![0])!.position);
+    let reached = Infinity;
+    for (const s of read.streams) {
+      const end = s.entries.length > 0 ? parseEntryId(s.entries[s.entries.length - 1]![0])!.position : Infinity;
+      if (s.cut) horizon = Math.min(horizon, end);
+      if (s.cut || s.entries.length >= Math.max(1, limit)) reached = Math.min(reached, end);
+    }
     const sorted = read.streams
       .flatMap((s, i) =>
         s.entries
@@ -2115,9 +2123,36 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const all = sorted.slice(0, Math.max(1, limit)).map((m) => m.entry);
     const entries = all.slice(0, pageLength(all, maxBytes));
     // More follow when a stream may hold more (cut, or full), or when this page left out some of
-    // what was read (two streams under the limit each may be over it together).
-    const full = read.streams.some((s) => s.cut || s.entries.length >= Math.max(1, limit));
-    return { entries, more: full || entries.length < sorted.length };
+    // what was read (two streams under the limit each may be over it together). A full stream
+    // whose page ends past the head holds none of the store's entries after it (the append
+    // script refuses to write behind an entry ahead): another application's, read from the head
+    // again by every read, which is no reason to read on.
+    const full = reached !== Infinity && reached <= read.head;
+    return { entries, more: full || entries.length < sorted.length, reached };
+  }
+
+  /**
+   * The answer of a page (`resume`, `otherwise` its cursor when it holds nothing and no more
+   * follow). A page of entries all skipped as foreign (another application's, at least `limit` of
+   * them in a row) is read on from where the read reached, until one of the store's or the end:
+   * answered with no entry, `more: true` and the cursor it was read from, every poll and replay
+   * read the same page again for ever, and a socket's replay ended there, the store's entries
+   * after it never sent, though told `resumed` (tEF F3).
+   */
+  async function pageFrom(
+    read: DecodedRead,
+    page: { entries: StreamEntry[]; more: boolean; reached: number },
+    resume: 'resumed' | 'gap',
+    otherwise: string,
+    viewer: StreamViewer,
+    limit: number,
+    maxBytes: number,
+  ): Promise<ReadResult> {
+    const { entries, more, reached } = page;
+    if (entries.length > 0) return { resume, cursor: entries[entries.length - 1]!.cursor, entries, more };
+    if (!more) return { resume, cursor: otherwise, entries, more };
+    const next = await store.read(viewer, formatRedisCursor(read.epoch, reached), limit, maxBytes);
+    return resume === 'gap' ? { ...next, resume } : next;
   }
 
   /**
@@ -2169,8 +2204,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const fresh = await pageRead(streams, start, Math.max(1, limit), maxBytes);
     // Trimmed meanwhile (appends go on between the two reads): the page would skip what was lost.
     if (!whole(fresh)) return plain;
-    const { entries, more } = merged(fresh, viewer, limit, maxBytes);
-    return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatRedisCursor(fresh.epoch, fresh.head), entries, more };
+    return pageFrom(fresh, merged(fresh, viewer, limit, maxBytes), 'gap', formatRedisCursor(fresh.epoch, fresh.head), viewer, limit, maxBytes);
   }
 
   const store: RedisStreamStore = {
@@ -2235,8 +2269,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // user's own trades and decisions (a dashboard cannot refetch them) were skipped with it.
         // A page that ends before the last position removed leaves its reader where one that got
         // that entry live stands: the next page from it is a gap too.
-        const { entries, more } = merged(read, viewer, limit, maxBytes);
-        return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatRedisCursor(read.epoch, read.head), entries, more };
+        return pageFrom(read, merged(read, viewer, limit, maxBytes), 'gap', formatRedisCursor(read.epoch, read.head), viewer, limit, maxBytes);
       }
       if (pos.epoch !== read.epoch) {
         // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
@@ -2244,13 +2277,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }
       // Ahead of the head: no cursor this epoch gave.
       if (pos.position > read.head) return { resume: 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
-      const { entries, more } = merged(read, viewer, limit, maxBytes);
       // Nothing for this reader up to the head (which the read moved to now; every later entry
       // comes after it): the head is where it stands. Answered `since`, a quiet user's cursor
       // grew older than maxAgeMs while its held polls came back empty, and its stream, never
       // written, read as expired: a false `gap` every maxAgeMs (a hostile tester).
-      const at = entries.length > 0 ? entries[entries.length - 1]!.cursor : more ? since! : formatRedisCursor(read.epoch, Math.max(read.head, pos.position));
-      return { resume: 'resumed', cursor: at, entries, more };
+      return pageFrom(read, merged(read, viewer, limit, maxBytes), 'resumed', formatRedisCursor(read.epoch, Math.max(read.head, pos.position)), viewer, limit, maxBytes);
     },
 
     subscribe(listener: (entry: StreamEntry) => void): () => void {

@@ -55,6 +55,36 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(log.records.filter((r) => r.event === 'foreign-entry')).toHaveLength(1);
   });
 
+  it("a page of another application's entries alone is read past: every read goes on to the store's entries after them, told `resumed`, never the same page again (tEF F3)", async () => {
+    const { raw, store } = await setUp();
+    const first = await store.append('bob', 'trades' as never, frame('one'));
+    for (let i = 1; i <= 3; i++) await raw.xadd('rc:u:{bob}', `${position(first.cursor) + i}-0`, 'foo', 'bar');
+    const second = await store.append('bob', 'trades' as never, frame('two'));
+    const third = await store.append('bob', 'trades' as never, frame('three'));
+    // Pages of 2 from the first entry's cursor: the first raw page holds two foreign entries alone.
+    // It was answered with no entry, `more: true` and the cursor it was read from, for ever.
+    const viewer = { userId: 'bob', admin: false };
+    const pages = async (from: string) => {
+      const got: string[] = [];
+      let since = from;
+      for (let page = 0; page < 4; page++) {
+        const read = await store.read(viewer, since, 2);
+        expect(read.resume).toBe('resumed');
+        expect(read.entries.length > 0 || !read.more).toBe(true);
+        got.push(...read.entries.map((e) => e.frame));
+        since = read.cursor;
+        if (!read.more) return got;
+      }
+      throw new Error(`still more after 4 pages from ${from}: ${got.join(' ')}`);
+    };
+    expect(await pages(first.cursor)).toEqual([second.frame, third.frame]);
+    // A gap's page likewise: a cursor of another epoch reads from the epoch's start.
+    const fresh = await store.read(viewer, `e0000000000000000.${position(first.cursor)}`, 1);
+    expect(fresh.resume).toBe('gap');
+    expect(fresh.entries.map((e) => e.frame)).toEqual([first.frame]);
+    expect(await pages(fresh.cursor)).toEqual([second.frame, third.frame]);
+  });
+
   it("a node's catch-up skips and names another application's entry in the all-stream: no broadcast of no type, no epoch rotation (tDV F12)", async () => {
     const { raw, log, store } = await setUp();
     const got: StreamEntry[] = [];
