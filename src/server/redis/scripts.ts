@@ -270,8 +270,10 @@ for i = 1, n do
   end
 end
 redis.call('SET', KEYS[3], fmt(position))
+-- The all-stream's age check likewise on one append in 32 (a batch that took a multiple of 32):
+-- it read rc:all's oldest entry on every batch, though README said one in 32 (tEF F2).
 local minpos_all = nil
-if max_age_us > 0 then minpos_all = now - max_age_us end
+if max_age_us > 0 and math.floor(seq / 32) > math.floor((seq - stored) / 32) then minpos_all = now - max_age_us end
 trim(KEYS[4], maxall, minpos_all, age_slack, id)
 redis.call('PUBLISH', ARGV[5], table.concat(published))
 return cursors
