@@ -121,7 +121,7 @@ interface ScriptedRedis extends Redis {
   rcAppend: AppendCommand;
   rcRead: ReadCommand;
   rcRotate: (...args: string[]) => Promise<unknown>;
-  rcBeat: (epochKey: string) => Promise<unknown>;
+  rcBeat: (epochKey: string, seqKey: string, headKey: string) => Promise<unknown>;
   rcAcl: (...args: (string | number)[]) => Promise<unknown>;
 }
 
@@ -590,7 +590,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
   cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
-  cmd.defineCommand('rcBeat', { numberOfKeys: 1, lua: BEAT_SCRIPT });
+  cmd.defineCommand('rcBeat', { numberOfKeys: 3, lua: BEAT_SCRIPT });
   cmd.defineCommand('rcAcl', { numberOfKeys: 6, lua: ACL_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
@@ -683,6 +683,23 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let epochRefused: string | null = null;
   /** Whether the epoch-refused line was logged for the refusal epochRefused holds (not at start). */
   let epochRefusedSaid = false;
+  /**
+   * Why every read fails on a running node, in its words, or null: rc:epoch, rc:seq or rc:head
+   * holding what the store never writes there (another application's SET, or another type). The
+   * node reads unhealthy meanwhile (503 with Retry-After), says it in status() and in one
+   * store-keys-refused line (again when the reason changes), and store-keys-accepted once a read
+   * (its heartbeat's, each second: BEAT_SCRIPT checks the three values) goes through. Before, the
+   * reads failed with the key named while status() said healthy and nothing was logged, until a
+   * reconnect's catch-up met it (tEF F6).
+   */
+  let keysRefused: string | null = null;
+  function refuseReads(why: string): void {
+    if (keysRefused !== why) {
+      logger.error({ event: 'store-keys-refused', url: where, err: why }, `every read and publish fails until the key is fixed: reads and new sockets refused (503): ${why}`);
+    }
+    keysRefused = why;
+    healthChanged();
+  }
   /**
    * The append-refused and append-accepted lines: at most one of each every APPEND_LOG_MS (on the
    * monotonic clock: a wall clock stepped back 1 h kept the next warning unsaid for that long).
@@ -983,15 +1000,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   function beat(): void {
     if (!started || closed || beating || cmd.status !== 'ready' || sub.status !== 'ready') return;
-    // A read writes the epoch when Redis takes it again (nobody else reads while polls get 503).
-    if (epochRefused !== null) lookAtEpoch();
+    // A read writes the epoch when Redis takes it again (nobody else reads while polls get 503);
+    // and goes through once the store's keys hold what it writes again.
+    if (epochRefused !== null || keysRefused !== null) lookAtEpoch();
     beating = true;
     const sentAfter = downs;
-    // 1, or 0 for an epoch key gone; '1' or '0' from a given client with stringNumbers.
-    const beatReply = { what: 'script reply (1, or 0 without an epoch key)', is: (value: unknown) => value === 1 || value === '1' || value === 0 || value === '0' };
+    // 1, 0 for an epoch key gone, 2 for a key holding what the store never writes; '1', '0', '2' from a given client with stringNumbers.
+    const beatReply = { what: 'script reply (1, 0 without an epoch key, or 2)', is: (value: unknown) => [0, 1, 2].includes(Number(value)) && String(value).length === 1 };
     let epochGone = false;
-    const beatSent = cmd.rcBeat(keys.epoch).then((value) => {
+    let keysBad = false;
+    const beatSent = cmd.rcBeat(keys.epoch, keys.seq, keys.head).then((value) => {
       epochGone = value === 0 || value === '0';
+      keysBad = value === 2 || value === '2';
       return value;
     });
     // PONG; ['pong', ''] on a subscribed RESP2 connection (a given client's protocol).
@@ -1002,6 +1022,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // The epoch key gone: this node's read writes one (a new epoch: its catch-up tells the gap)
       // or finds it refused (unhealthy, epoch-refused), now, not when a socket or poll comes.
       if (epochGone && commands === 'answered' && running && epochRefused === null) lookAtEpoch();
+      // A key holding what the store never writes: the read names it and turns the node unhealthy.
+      if (keysBad && commands === 'answered' && running && keysRefused === null) lookAtEpoch();
       // Never recovered on such an answer: a server that answered `+OK` to everything read as healthy.
       if (commands instanceof NotRedisReply) return void notRedis(commands.detail, cmd);
       if (subscriber instanceof NotRedisReply) return void notRedis(subscriber.detail, sub);
@@ -1147,7 +1169,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** What `status().healthy` says. */
   function isHealthy(): boolean {
-    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null;
+    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null;
   }
   /**
    * Tells onHealth's listeners when `status().healthy` changed since they were last told. Called
@@ -2045,14 +2067,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (running && err instanceof ReplyError && /^WRONGTYPE Operation against a key\b/.test(message)) {
         const found = await ofAnotherType([keys.epoch, keys.seq, keys.head]);
         if (found !== undefined) {
-          throw new Error(`Redis at ${where} holds ${found} (${message.replace(/\.? script: [^]*$/, '')}), so every resume and poll fails, as every publish does: ${anotherApplications}`);
+          const why = `Redis at ${where} holds ${found} (${message.replace(/\.? script: [^]*$/, '')}), so every resume and poll fails, as every publish does: ${anotherApplications}`;
+          refuseReads(why);
+          throw new Error(why);
         }
       }
       // rc:head holding no number on a running node: the read script's Lua error ("attempt to
       // compare nil with number"), its SHA and line, named no key, and the node read healthy (tDV F2).
       if (running && err instanceof ReplyError && /\buser_script:\d+:/.test(message)) {
         const found = await badValues();
-        if (found.length > 0) throw new Error(`Redis at ${where} holds ${found.join(' and ')}, so every resume and poll fails, as every publish does: ${anotherApplications}`);
+        if (found.length > 0) {
+          const why = `Redis at ${where} holds ${found.join(' and ')}, so every resume and poll fails, as every publish does: ${anotherApplications}`;
+          refuseReads(why);
+          throw new Error(why);
+        }
       }
       if (!(err instanceof ReplyError)) throw err;
       // Redis's words, without the script's SHA and line (` script: 241e…, on @user_script:53.`), as an append's are.
@@ -2081,10 +2109,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         const found = await badValues();
         // At start, the stream keys of another type beside it too, named at once (one a start, before: tDV F10).
         if (found.length > 0 && !running) throw new StartRefused(`Redis at ${where} holds ${[...found, await ofAnotherType([keys.all, keys.global])].filter((x) => x !== undefined).join(' and ')}: ${anotherApplications}`);
-        if (found.length > 0) throw new Error(`Redis at ${where} holds ${found.join(' and ')}, so every resume and poll fails, as every publish does: ${anotherApplications}`);
+        if (found.length > 0) {
+          const why = `Redis at ${where} holds ${found.join(' and ')}, so every resume and poll fails, as every publish does: ${anotherApplications}`;
+          refuseReads(why);
+          throw new Error(why);
+        }
       }
       // Unhealthy before the caller hears of it (a poll gets 503), and in words, not a TypeError.
       throw err instanceof NotRedisReply ? notRedis(err.detail, cmd) : err;
+    }
+    if (keysRefused !== null) {
+      logger.info({ event: 'store-keys-accepted', url: where }, "the store's keys hold what it writes again: reads go on");
+      keysRefused = null;
+      healthChanged();
     }
     if (epochRefused !== null) {
       // Said only after the epoch-refused it pairs with: a start that waited on a refusal (NOREPLICAS) logs neither (tCZ F3).
@@ -2306,6 +2343,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (closed) return { healthy: false, detail: `redis ${where} closed` };
       const healthy = isHealthy();
       if (epochRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${epochRefused}` };
+      if (keysRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${keysRefused}` };
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
       return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };

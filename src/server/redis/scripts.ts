@@ -406,14 +406,36 @@ return epoch
  * a PING heartbeat read such a Redis as healthy, while every append and read (scripts, both)
  * waited, so idle nodes said healthy for the whole pause and busy ones flipped between
  * redis-lost and redis-recovered. Without a shebang, a script counts as one
- * that may write. KEYS = epoch. Returns 1, or 0 when the epoch key is gone (deleted after a
+ * that may write. KEYS = epoch, seq, head. Returns 1, or 0 when the epoch key is gone (deleted after a
  * restore): an idle node on a full Redis read healthy until a socket came, which it accepted and
- * closed 1011 (tDG F5); told, the node reads, which writes an epoch or finds it refused. An
- * EXISTS Redis refuses (an ACL user without it) answers 1: the heartbeat is about Redis answering.
+ * closed 1011 (tDG F5); told, the node reads, which writes an epoch or finds it refused. Returns 2
+ * when one of the three holds what the store never writes there (another type, an epoch not of 1
+ * to 64 hex digits or all decimal, a sequence or head not decimal digits up to 2^53 − 1):
+ * every read and publish fails then, and a node that no read or catch-up met read healthy (tEF
+ * F6); told, the node reads, which names the key and turns the node unhealthy. A command Redis
+ * refuses (an ACL user without EXISTS or GET) answers 1: the heartbeat is about Redis answering.
  */
 export const BEAT_SCRIPT = `
 local ok, found = pcall(redis.call, 'EXISTS', KEYS[1])
 if ok and found == 0 then return 0 end
+local function value(key)
+  local got = redis.pcall('GET', key)
+  if type(got) == 'table' and got.err then
+    if string.match(got.err, '^WRONGTYPE') then return nil, true end
+    return nil, false
+  end
+  return got, false
+end
+-- Leading zeros aside (a read takes them, and its head replaces them), as the reads check.
+local function decimal(v) return string.match(v, '^%d+$') ~= nil and tonumber(v) <= 9007199254740991 end
+for i = 1, 3 do
+  local v, wrong = value(KEYS[i])
+  if wrong then return 2 end
+  if v then
+    if i == 1 and not (#v <= 64 and string.match(v, '^[0-9a-f]+$') and not string.match(v, '^%d+$')) then return 2 end
+    if i > 1 and not decimal(v) then return 2 end
+  end
+end
 return 1
 `;
 
