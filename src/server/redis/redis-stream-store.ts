@@ -894,14 +894,23 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // A command refused to the ACL user once running: EVAL or EVALSHA taken from the user, met at
     // a reconnect (ioredis sends EVAL first on each connection). Only redis-lost was said, the
     // node unhealthy for good (tDG F1).
-    if (started && !closed && running && aclRefused(err.message)) {
-      lastError = err.message;
+    if (started && !closed && running && (aclRefused(err.message) || aclNamedByRead(err.message))) {
+      lastError = aclNamed.get(err.message) ?? err.message;
       if (!credentialsToldOf.has(err.message)) {
         credentialsToldOf.add(err.message);
-        logger.error(
-          { event: 'redis-command-refused', url: where, connection: event, err: err.message },
-          'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA, and the commands inside them): unavailable until the ACL grants it, retrying',
-        );
+        // Redis 7.0's words for a command inside a script name none: the ACL is asked which, as
+        // the start does; the line and the status said only "can't run this command" (tEF F5).
+        const said = err.message;
+        void nameAclRefusal(said).then((named) => {
+          if (named !== said) {
+            aclNamed.set(said, named);
+            if (lastError === said) lastError = named;
+          }
+          logger.error(
+            { event: 'redis-command-refused', url: where, connection: event, err: named },
+            'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA, and the commands inside them): unavailable until the ACL grants it, retrying',
+          );
+        });
       }
       return;
     }
@@ -1570,6 +1579,22 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   function aclRefused(message: string): boolean {
     return /^NOPERM\b/.test(message) || /^ERR The user executing the script can't run\b/.test(message);
   }
+  /** A read's refusal already named (see readStreams), met again by report() from the catch-up. */
+  const aclNamedByRead = (message: string): boolean => message.startsWith(`Redis at ${where} refused a command or channel to this ACL user: `) || (message.startsWith(`Redis at ${where} has no `) && message.includes("which the store's scripts run"));
+  /** Refusals of Redis 7.0's words (`ERR The user executing the script can't run …`) already named by the ACL (see nameAclRefusal). */
+  const aclNamed = new Map<string, string>();
+  /**
+   * An ACL refusal met by a running node, with the commands the ACL refuses named (asked with
+   * ACL_SCRIPT, as the start asks): `Redis at … refused a command or channel to this ACL user:
+   * NOPERM this ACL user may not run XINFO STREAM on rc:all, … (ERR The user executing …): grant
+   * it`; `said` as it came when it names them already (NOPERM) or the ACL names none.
+   */
+  async function nameAclRefusal(said: string): Promise<string> {
+    if (/^NOPERM\b/.test(said) || aclNamedByRead(said)) return said;
+    const named = await scriptCommandsRefused();
+    if (named === undefined) return said;
+    return named.renamed ? `Redis at ${where} ${named.what} (${said}): ${named.grant}` : `Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`;
+  }
   const clusterRefusal = (said: string) => `Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
   const anotherApplications = `another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`;
   /** The type the store keeps in each of its own keys (a user's stream is checked at each append instead). */
@@ -2083,6 +2108,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         }
       }
       if (!(err instanceof ReplyError)) throw err;
+      // A command taken from the ACL user while running: named, as the start names it (tEF F5).
+      if (running && aclRefused(message)) {
+        const said = message.replace(/\.? script: [^]*$/, '');
+        const named = await nameAclRefusal(said);
+        if (named !== said) throw new Error(named);
+      }
       // Redis's words, without the script's SHA and line (` script: 241e…, on @user_script:53.`), as an append's are.
       if (!message.startsWith('NOEPOCH ')) throw new ReplyError(message.replace(/\.? script: [^]*$/, '')) as Error;
       // Unhealthy before the caller hears of it: the server answers the poll 503, not 500.

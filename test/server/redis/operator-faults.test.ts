@@ -358,6 +358,33 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("a command taken from the ACL user on a running node is named in the reads, the redis-command-refused line and the status, as the start names it (tEF F5: Redis 7.0's words named none)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'a3', 'reset', 'on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a3:pw@'), logger });
+      stores.push(store);
+      const { cursor } = await store.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }));
+      await raw.call('ACL', 'SETUSER', 'a3', '-xinfo');
+      const named = `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run XINFO STREAM on rc:all, XINFO STREAM on rc:g, which the store's scripts run (`;
+      const failure = await store.read({ userId: 'bob', admin: false }, cursor, 10).then(() => 'read', (err: Error) => err.message);
+      expect(failure.startsWith(named), failure).toBe(true);
+      expect(failure).toMatch(/\): grant them$/);
+      // Its connection remade: the line and the status name it too.
+      await raw.call('CLIENT', 'KILL', 'USER', 'a3');
+      await waitFor(() => records.some((r) => r.event === 'redis-command-refused'), 'redis-command-refused');
+      expect(String(records.find((r) => r.event === 'redis-command-refused')!.err).startsWith(named)).toBe(true);
+      await waitFor(() => (store.status().detail ?? '').includes(named), 'the status naming XINFO STREAM');
+      await raw.call('ACL', 'SETUSER', 'a3', '+xinfo');
+      await waitFor(() => store.status().healthy, 'healthy once granted');
+      expect((await store.read({ userId: 'bob', admin: false }, cursor, 10)).resume).toBe('resumed');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('rejects an rc:head or rc:seq of digits out of range naming the key and the range, not "is it the Redis port?" (tDG F4)', async () => {
     const server = await start();
     const raw = new Redis(server.url);
