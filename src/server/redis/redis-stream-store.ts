@@ -1370,6 +1370,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   function catchUpFailed(err: Error): void {
     const now = performance.now();
+    // Redis loading its dataset, met by the read itself: an ACL user without INFO (INFO is
+    // @dangerous) has ioredis skip its ready check, and the watch above cannot ask INFO, so the
+    // read met LOADING, said as a "redis catch-up error" each 10 s (tEF F7). Said as the watch
+    // says it, without the percentage it cannot read, under the same 10 s rule (at start: a
+    // running node's catch-up goes by report()'s redis-lost accounting).
+    if (!running && !closed && err instanceof ReplyError && /^LOADING\b/.test(err.message)) {
+      loadingSeen = true;
+      if (!(lostSince !== null && notRedisToldFor === lostSince)) lastError = err.message;
+      if (now - loadingLoggedAt < APPEND_LOG_MS) return;
+      loadingLoggedAt = now;
+      logger.warn({ event: 'redis-loading', url: where }, `Redis at ${where} is loading its dataset into memory: waiting for it before the store starts`);
+      return;
+    }
     const timedOut = /timed out|did not answer/i.test(err.message);
     heldInWindow ||= timedOut;
     if (now - catchUpLoggedAt < APPEND_LOG_MS) {
