@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
+import { requestUrl } from '../shared/request-url.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks, shownFound } from '../shared/options.js';
 import { parseCursor } from './stream-store.js';
@@ -126,7 +127,11 @@ export interface JwtJwksOptions extends JwtClaimOptions {
 export type JwtOptions = JwtSecretOptions | JwtPublicKeyOptions | JwtJwksOptions;
 
 /**
- * Custom authentication: a principal, or null to refuse with 401. Throw {@link AuthError} for
+ * Custom authentication: a principal, or null to refuse with 401: `no-token` when the request
+ * carried no token as {@link tokenOf} reads it (on which the client sends its poll again with
+ * `?token=`: a proxy dropped `Authorization`), `invalid-token` when it carried one. Read the token
+ * with {@link tokenOf}, as the `jwt` option does; a hook that reads it elsewhere (a cookie) and
+ * finds none throws `new AuthError(401, 'no-token')`. Throw {@link AuthError} for
  * another status. `undefined` (a missing `return`) is refused as null is, and logged at warn level
  * (`authenticate-returned-undefined`); anything else not an object (the user id itself, `false`) is
  * refused with 401 and logged (`authenticate-not-a-principal`). A principal whose `userId` is not a user id (see {@link userIdProblem}), whose
@@ -181,9 +186,18 @@ export class AuthError extends Error {
   }
 }
 
-/** The bearer token of a request: `?token=` (the spec's way) or `Authorization: Bearer`. */
-export function tokenOf(request: IncomingMessage, url: URL): string | null {
-  const query = url.searchParams.get('token');
+/**
+ * The bearer token of a request, read as the server's `jwt` option reads it: `?token=` (the
+ * spec's way) first, else `Authorization: Bearer <token>` (the scheme in any case, one or more
+ * spaces before the token, trailing white space dropped); `null` when there is none (another
+ * scheme, such as `Basic`, is none). For an `authenticate` hook that verifies the token itself:
+ * `authenticate: async (request) => { const token = tokenOf(request); … }`. `url` is the request's
+ * URL when the caller has parsed it already; by default `request.url` (a target such as
+ * `/api/ws?token=…`) is read.
+ */
+export function tokenOf(request: IncomingMessage, url?: URL): string | null {
+  if (url === undefined) url = requestUrl(request.url);
+  const query = url?.searchParams.get('token');
   if (query) return query;
   const header = request.headers.authorization;
   if (typeof header === 'string') {

@@ -772,7 +772,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // verifier's text (`invalid token (…)`), no code; it went out verbatim as the body (a reviewer).
         throw error instanceof AuthError && VERIFIER_REASON.test(error.reason) ? verifierRefusal(error) : error;
       }
-      if (principal === null) throw new AuthError(401, 'invalid-token');
+      // A request that carried no token is `no-token`, as the `jwt` option answers it: the client
+      // sends its poll again with `?token=` on that code (a proxy dropped `Authorization`), and a
+      // hook's null was `invalid-token` whatever the request held, which stopped it for good (tEM F1).
+      if (principal === null) {
+        if (tokenOf(request, url) !== null) throw new AuthError(401, 'invalid-token');
+        const header = request.headers.authorization;
+        if (typeof header !== 'string' || header.trim() === '') throw new AuthError(401, 'no-token');
+        throw withDetail(new AuthError(401, 'no-token'), authorizationFault(header));
+      }
       // A missing `return` (or `if (!session) return;`): refused as null is, and said so. It was the server's own TypeError
       // (reading `userId` of undefined), logged at error level as "authentication hook threw", though the hook threw nothing (tAT F3).
       if (principal === undefined) {
