@@ -141,7 +141,17 @@ export type JwtOptions = JwtSecretOptions | JwtPublicKeyOptions | JwtJwksOptions
  * `authenticateTimeoutMs` (10 000 ms by default) is refused with 503 `authenticate-timeout` and
  * `Retry-After: 5`, its connection closed; what it settles to later is ignored.
  */
-export type AuthenticateHook = (request: IncomingMessage) => Principal | null | Promise<Principal | null>;
+export type AuthenticateHook = (request: IncomingMessage) => HookPrincipal | null | Promise<HookPrincipal | null>;
+
+/**
+ * What an {@link AuthenticateHook} gives: a {@link Principal} whose `admin` may be left out, read
+ * as false (`{ userId: 'alice' }` is a plain user), as the server reads it at run time. A
+ * `Principal` (what `createJwtVerifier` gives) is one too.
+ */
+export interface HookPrincipal extends Omit<Principal, 'admin'> {
+  /** Admins receive every user's messages: true or false, or left out (false). Anything else (`'false'`, 1) is refused with 401, logged as `authenticate-bad-admin`. */
+  admin?: boolean | undefined;
+}
 
 /** An {@link AuthError} reason: a kebab-case code of at most 64 characters (`banned`, `rate-limited`). */
 const REFUSAL_CODE = /^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$/s;

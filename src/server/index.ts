@@ -9,7 +9,7 @@
 export { createRealtimeServer } from './server.js';
 export type { RealtimeServer, RealtimeServerOptions, RealtimeServerStats } from './server.js';
 export { AuthError, createJwtVerifier, redactUrl, tokenOf } from './auth.js';
-export type { AuthenticateHook, JwtClaimOptions, JwtJwksOptions, JwtOptions, JwtPublicKeyOptions, JwtSecretOptions, Principal, PublicKeyAlgorithm } from './auth.js';
+export type { AuthenticateHook, HookPrincipal, JwtClaimOptions, JwtJwksOptions, JwtOptions, JwtPublicKeyOptions, JwtSecretOptions, Principal, PublicKeyAlgorithm } from './auth.js';
 export type { InboundCheck, Logger } from './core.js';
 export { checkInbound } from './core.js';
 export type { RateLimit } from './rate-limit.js';

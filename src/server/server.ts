@@ -12,7 +12,7 @@ import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addRealtimeServer, answeredAsRequest, attachInFront, hasRealtimeServers, servedPath, watchParserRefusals } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
-import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
+import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type HookPrincipal, type JwtOptions, type Principal } from './auth.js';
 import { containedLogger } from './contained-logger.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
@@ -750,7 +750,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   /** The principal of a request's token (or of `authenticate`); throws AuthError for none or an expired one. */
   const authenticated = async (request: IncomingMessage, url: URL): Promise<Principal> => {
-    let principal: Principal | null;
+    let principal: HookPrincipal | null;
     if (verify !== null) {
       const token = tokenOf(request, url);
       if (token === null) {
@@ -824,9 +824,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         throw withDetail(new AuthError(401, 'invalid-token'), said);
       }
       warnUnknownPrincipalKeys(principal);
+      // Left out, it is false (tEM F2: the hook's type takes it so): a store's viewer and the log line had `admin: undefined`.
+      if (admin === undefined) principal = { ...principal, admin: false };
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
-    return principal;
+    return principal as Principal;
   };
 
   /** The keys of a principal warned about already ({@link warnUnknownPrincipalKeys}): at most 32 names, each said once. */
@@ -858,7 +860,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * (logged as such). A promise that settles later is ignored, its rejection too (no unhandled rejection); an answer that is
    * no promise is taken at once, and a hook that throws rejects, as before.
    */
-  const hookAnswer = (request: IncomingMessage): Promise<Principal | null> => {
+  const hookAnswer = (request: IncomingMessage): Promise<HookPrincipal | null> => {
     const answer = options.authenticate!(request);
     if (typeof (answer as PromiseLike<unknown> | null)?.then !== 'function') return Promise.resolve(answer);
     return new Promise((resolve, reject) => {

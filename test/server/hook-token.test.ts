@@ -55,6 +55,23 @@ describe('an authenticate hook and the token', () => {
     }
   });
 
+  it('serves a hook\'s principal without admin as a plain user, admin false in the connection log line (tEM F2)', async () => {
+    const lines: object[] = [];
+    const log = (o: object) => void lines.push(o);
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', logger: { info: log, warn: log, error: log }, authenticate: () => ({ userId: 'alice' }) });
+    try {
+      const poll = await fetch(server.http('/api/ws/poll'));
+      expect(poll.status).toBe(200);
+      await poll.arrayBuffer();
+      const socket = new WebSocket(server.url());
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      socket.close();
+      expect(lines).toContainEqual(expect.objectContaining({ event: 'connection-open', userId: 'alice', admin: false }));
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('lets a client behind a proxy that drops Authorization poll with ?token= against a hook that returns null', async () => {
     const verify = createJwtVerifier({ secret: SECRET });
     const server = await startServer({ jwt: undefined, webSocket: false, allowedOrigins: '*', authenticate: (req) => { const t = tokenOf(req); return t === null ? null : verify(t); } });

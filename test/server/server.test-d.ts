@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { GlobalMessage, UserMessage } from '../../src/index.js';
 import { createMessage } from '../../src/runtime/builders.js';
-import type { JwtOptions, RealtimeServer, RealtimeServerOptions, StreamEntry } from '../../src/server/index.js';
+import type { AuthenticateHook, JwtOptions, RealtimeServer, RealtimeServerOptions, StreamEntry } from '../../src/server/index.js';
 
 declare const server: RealtimeServer;
 declare const trade: ReturnType<typeof createMessage<'trades'>>;
@@ -74,5 +74,17 @@ describe('server options typing', () => {
     // @ts-expect-error a promise is no address
     const asynchronous: RealtimeServerOptions = { jwt: { secret: 'x'.repeat(32) }, clientIp: async () => '203.0.113.7' };
     void asynchronous;
+  });
+});
+
+describe('the authenticate hook\'s principal (tEM F2)', () => {
+  it('may leave admin out, as the server reads it at run time (absent: false)', () => {
+    const plain: AuthenticateHook = () => ({ userId: 'alice' });
+    const later: AuthenticateHook = async () => ({ userId: 'alice', expiresAt: Date.now() + 60_000 });
+    const admin: AuthenticateHook = () => ({ userId: 'root', admin: true });
+    void [plain, later, admin];
+    // @ts-expect-error admin is a boolean: 'false' is refused with 401 at run time
+    const wrong: AuthenticateHook = () => ({ userId: 'alice', admin: 'false' });
+    void wrong;
   });
 });
