@@ -168,6 +168,12 @@ export const VERIFIER_REASON = /^(?:invalid token|jwks-unavailable) \(.*\)$/s;
  * `jwks-unavailable`.) Made wrong inside an `authenticate` hook, the TypeError is the hook's
  * throw: 401 `invalid-token`, logged as `authenticate-failed`.
  *
+ * What `realtime-contract/client` does with the status: 401 refuses the token (a token provider
+ * is asked for another; a fixed token stops the client `unauthorized`), 429 and 503 are tried
+ * again later, and 403 stops the client `unauthorized` for good, with a token provider too, until
+ * `connect` is called again. A refusal that may pass (a lapsed session, a ban that ends) is 401
+ * or 429, not 403.
+ *
  * @throws TypeError when `status` is not 401, 403, 429 or 503, `reason` is not such a code
  *   (`"User Data: alice@example.com"` reached the body and stats() keys), or `retryAfterSec` is
  *   given and is not a whole number of seconds from 0 to 86 400 (computed values reached the

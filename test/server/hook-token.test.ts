@@ -111,4 +111,36 @@ describe('an authenticate hook and the token', () => {
       await server.rt.close();
     }
   });
+
+  it("is told by a hook's AuthError status what the client does: 403 stops it for good, a provider too; 401 asks the provider again (README, tEM F3)", async () => {
+    let refusals = 1;
+    let status: 401 | 403 = 403;
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => {
+      if (refusals > 0) {
+        refusals--;
+        throw new AuthError(status, 'banned');
+      }
+      return { userId: 'alice' };
+    } });
+    try {
+      for (const refusing of [403, 401] as const) {
+        status = refusing;
+        refusals = 1;
+        let asked = 0;
+        const client = createRealtimeClient({ url: server.url(), WebSocket, polling: false, backoff: { baseMs: 50, maxMs: 400, stableMs: 500 } });
+        const ended = new Promise<RealtimeStatus>((resolve) => {
+          client.on('status', (s) => {
+            if (s.state === 'unauthorized' || s.mode === 'ws') resolve(s);
+          });
+        });
+        client.connect(() => `token-${++asked}`);
+        const end = await ended;
+        client.disconnect();
+        if (refusing === 403) expect({ state: end.state, lastHttpStatus: end.lastHttpStatus, nextAttemptAt: end.nextAttemptAt, asked }).toEqual({ state: 'unauthorized', lastHttpStatus: 403, nextAttemptAt: null, asked: 1 });
+        else expect({ mode: end.mode, asked }).toEqual({ mode: 'ws', asked: 2 });
+      }
+    } finally {
+      await server.rt.close();
+    }
+  });
 });
