@@ -182,6 +182,14 @@ export const VERIFIER_REASON = /^(?:invalid token|jwks-unavailable) \(.*\)$/s;
  */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
+  /**
+   * The code the server answers this refusal with (the body's `error`, the `stats()` key):
+   * `reason` itself for an AuthError of your own; for {@link createJwtVerifier}'s, whose `reason`
+   * is a text for a person, `token-expired` (an expired token: the client may fetch a new one),
+   * `invalid-token` or `jwks-unavailable`. A hook that tries several verifiers tells an expired
+   * token by it (`error.code === 'token-expired'`), without matching `reason`'s wording.
+   */
+  readonly code: string;
   constructor(
     readonly status: 401 | 403 | 429 | 503,
     /** A short kebab-case code (`banned`): the body's `error` and a `stats()` key. */
@@ -199,6 +207,8 @@ export class AuthError extends Error {
       throw new TypeError(`AuthError: retryAfterSec must be a whole number of seconds from 0 to 86400, got ${preview(retryAfterSec)}`);
     }
     if (retryAfterSec !== undefined && status !== 429 && status !== 503) throw new TypeError(`AuthError: retryAfterSec is the Retry-After of a 429 or a 503, got ${retryAfterSec} with status ${status} (leave it out)`);
+    // The verifier's reason is prose (`invalid token (ERR_JWT_EXPIRED: exp in the past)`): a hook chaining two verifiers regex-matched it (tEM F6).
+    this.code = !VERIFIER_REASON.test(reason) ? reason : reason.startsWith('jwks-unavailable') ? 'jwks-unavailable' : /^invalid token \(ERR_JWT_EXPIRED\b/.test(reason) ? 'token-expired' : 'invalid-token';
   }
 }
 

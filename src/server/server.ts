@@ -745,7 +745,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // An expired token is named (a client can fetch a new one); other faults stay one reason
     // to the client, and the verifier's is the log line's `detail`: it was dropped, and a
     // developer wiring their own issuer could not learn "exp missing" or "alg HS512 not allowed" (a fresh user).
-    return withDetail(new AuthError(error.status, /ERR_JWT_EXPIRED/.test(error.reason) ? 'token-expired' : 'invalid-token'), /^invalid token \((.*)\)$/s.exec(error.reason)?.[1] ?? error.reason);
+    return withDetail(new AuthError(error.status, error.code === 'token-expired' ? 'token-expired' : 'invalid-token'), /^invalid token \((.*)\)$/s.exec(error.reason)?.[1] ?? error.reason);
   };
 
   /** The principal of a request's token (or of `authenticate`); throws AuthError for none or an expired one. */

@@ -104,4 +104,19 @@ describe('AuthError', () => {
       await server.rt.close();
     }
   });
+
+  it('has a code, the one the server answers it with: a hook chaining verifiers tells an expired token without matching reason (tEM F6)', async () => {
+    expect(new AuthError(403, 'banned').code).toBe('banned');
+    expect(new AuthError(401, 'no-token').code).toBe('no-token');
+    const now = Math.floor(Date.now() / 1000);
+    const first = createJwtVerifier({ secret: SECRET });
+    const refusal = async (verify: (token: string) => Promise<unknown>, sent: string) => verify(sent).then(() => undefined, (error: unknown) => error as AuthError);
+    const expired = await refusal(first, await token('alice', { exp: now - 60, iat: now - 120 }));
+    expect(expired).toBeInstanceOf(AuthError);
+    expect({ status: expired!.status, code: expired!.code }).toEqual({ status: 401, code: 'token-expired' });
+    expect((await refusal(first, 'not a token'))!.code).toBe('invalid-token');
+    const other = createJwtVerifier({ secret: 'another-secret-that-is-at-least-32-bytes' });
+    expect((await refusal(other, await token('alice')))!.code).toBe('invalid-token');
+    expect(new AuthError(503, 'jwks-unavailable (ERR_JWKS_TIMEOUT)', 5).code).toBe('jwks-unavailable');
+  });
 });
