@@ -747,7 +747,11 @@ export class RealtimeCore {
   }
 
   private append(userId: string | null, message: ServerMessage): Promise<StreamEntry> {
-    if ('cursor' in message) throw new TypeError('the server assigns cursors: publish messages without one');
+    // The call and what it found (tEM F8): a relay re-publishing a message it received was told only "publish messages without one", from broadcast too.
+    if ('cursor' in message) {
+      const called = userId === null ? 'broadcast' : 'publish';
+      throw new TypeError(`${called}: the message holds a cursor (${preview((message as { cursor?: unknown }).cursor)}): the server assigns cursors; ${called} it without one (\`const { cursor, ...message } = received\`); nothing was sent`);
+    }
     let text: string;
     if (this.options.validateOutbound) {
       // The object first, for its words about a NaN (JSON would write null: a nullable pnl would

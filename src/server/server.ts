@@ -292,8 +292,9 @@ export interface RealtimeServer {
    * @throws TypeError, synchronously, for a message that is not an object (nothing, a string such as a frame already
    *   serialized), a type whose audience is not `user`, a user id that is not a non-empty string or that no token names
    *   (over 256 characters, or holding half a UTF-16 surrogate pair alone); with validation off, a message with no JSON
-   *   object text (a `toJSON` that returns nothing, or other than an object); with validation on or off, one whose JSON
-   *   text is `{}` or holds a `cursor` of its own (from its `toJSON`: the server assigns cursors)
+   *   object text (a `toJSON` that returns nothing, or other than an object); with validation on or off, one that
+   *   holds a `cursor` (a message received from a server, as a relay holds it: `const { cursor, ...message } =
+   *   received`; the server assigns cursors), or whose JSON text is `{}` or holds a `cursor` of its own (from its `toJSON`)
    * @throws MessageValidationError (from `realtime-contract`), synchronously, when validation is on and the message is
    *   invalid or holds half a surrogate pair alone in a string: nothing is stored or sent
    */

@@ -123,7 +123,8 @@ describe('isolation, counted', () => {
     const before = server.rt.stats().published;
     const bad = trade('trade_bad', { side: 'BUY' });
     expect(() => server.rt.publish('u1', bad)).toThrow(MessageValidationError);
-    expect(() => server.rt.publish('u1', { ...trade(), cursor: 'forged.1' } as never)).toThrow(/assigns cursors/);
+    expect(() => server.rt.publish('u1', { ...trade(), cursor: 'forged.1' } as never)).toThrow(new TypeError('publish: the message holds a cursor ("forged.1"): the server assigns cursors; publish it without one (`const { cursor, ...message } = received`); nothing was sent'));
+    expect(() => server.rt.broadcast({ ...whale(1), cursor: 'up1.42' } as never)).toThrow(new TypeError('broadcast: the message holds a cursor ("up1.42"): the server assigns cursors; broadcast it without one (`const { cursor, ...message } = received`); nothing was sent'));
     // Half a surrogate pair alone (a symbol cut inside an emoji): the schema passes it, UTF-8 and strict consumers do not (a hostile tester).
     const cut = trade('trade_cut', { symbol: 'BTC-\ud83d' as never });
     expect(() => server.rt.publish('u1', cut)).toThrow(/^invalid trades message: \/data\/symbol expected text whose surrogate escapes come in pairs/);
