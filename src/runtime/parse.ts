@@ -16,6 +16,12 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  * Parses one WebSocket frame (or NDJSON line) and validates it: UTF-8 decoding for bytes,
  * `JSON.parse`, then `validateMessage` with the same options.
  *
+ * Typed by its options: in tolerant mode, or with a mode known only at run time (options a
+ * wrapper passes through, `undefined` included), the message as a consumer receives it
+ * (`Received…` types: closed lists open; with `direction: 'server-to-client'`, as a client
+ * receives it); in strict mode, `Message`, or `ServerMessage` / `ClientMessage` by direction.
+ * (This one doc serves every overload: the editor shows it whichever one a call resolves to.)
+ *
  * @param frame the JSON text of one message, or its UTF-8 bytes. A byte-order mark is a `json`
  *   error either way (RFC 8259 §8.1: networked JSON has none; a browser's `JSON.parse` refuses
  *   it), so a frame gets the same verdict as bytes on a server as it does as text in a browser.
@@ -32,10 +38,8 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' | undefined }): ValidationResult<ServerMessage>;
-/** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
 export function parseMessage(frame: Frame, options?: ValidationOptions & { mode?: 'strict' | undefined }): ValidationResult;
-/** Tolerant mode, or a mode known only at run time (options a wrapper passes through, `undefined` included): the message as a consumer receives it, closed lists open. */
 export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
   let text: string;

@@ -84,6 +84,12 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  * `options.mode`. The mode and direction belong to this call only: a call made while this
  * one runs (from a getter in the value) neither sees nor changes them.
  *
+ * Typed by its options: in tolerant mode, or with a mode known only at run time (options a
+ * wrapper passes through, `undefined` included), the message as a consumer receives it
+ * (`Received…` types: closed lists open; with `direction: 'server-to-client'`, as a client
+ * receives it); in strict mode, `Message`, or `ServerMessage` / `ClientMessage` by direction.
+ * (This one doc serves every overload: the editor shows it whichever one a call resolves to.)
+ *
  * @param value anything, typically the result of `JSON.parse`
  * @returns `{ ok: true, message }` (narrowed to `ClientMessage` or `ServerMessage` when a
  *   direction is given), or `{ ok: false, reason, errors }` where `errors` holds the first
@@ -94,10 +100,8 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' | undefined }): ValidationResult<ServerMessage>;
-/** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
 export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' | undefined }): ValidationResult;
-/** Tolerant mode, or a mode known only at run time (options a wrapper passes through, `undefined` included): the message as a consumer receives it, closed lists open. */
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
   let mode: ValidationMode = 'strict';
