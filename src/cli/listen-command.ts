@@ -26,6 +26,8 @@ const HEARTBEAT_MS = 20;
 
 /** Longer than this without a heartbeat, ms, and the event loop was held up (a long check): what it saw meanwhile came earlier. */
 const HELD_MS = 100;
+/** The longest the run's end waits for listen to read what it had fallen behind on (endRun): past it, the message begun is said as unfinished. */
+const DRAIN_MS = 5000;
 
 /**
  * The clock every duration listen measures runs on (whole ms, never stepping: `performance.now()`):
@@ -730,11 +732,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * bytes had come, then 36 of the 1050 bytes the next frame's header announced)`, or `…, and not
    * the final fragment` when no frame had begun after them.
    */
-  const arriving = ({ index, received, announced, fragmentBytes }: UnfinishedFrame) => {
+  const arriving = ({ index, received, announced, fragmentBytes, inflating }: UnfinishedFrame) => {
     const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
-    if (fragmentBytes === undefined) return `frame ${index} (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come)`;
+    // Listen's own lag, not the server's: what had come was not all read (tEH F11).
+    const behind = inflating || drainCut ? `, not judged: listen had fallen behind the server and had not read it ${DRAIN_MS} ms after the run ended${inflating ? ' (still inflating: permessage-deflate)' : ''}` : '';
+    if (inflating && fragmentBytes === undefined) return `frame ${index} (compressed, ${bytes(received)} had come whole${behind})`;
+    if (inflating) return `frame ${index} (compressed, in fragments: ${bytes(fragmentBytes!)} had come${behind})`;
+    if (fragmentBytes === undefined) return `frame ${index} (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come${behind})`;
     const next = announced !== null ? `then ${received} of the ${announced} bytes the next frame's header announced` : received > 0 ? `then ${bytes(received)} of the next frame's header` : 'and not the final fragment';
-    return `frame ${index} (in fragments: ${bytes(fragmentBytes)} had come, ${next})`;
+    return `frame ${index} (in fragments: ${bytes(fragmentBytes)} had come, ${next}${behind})`;
   };
   /** For a connection that ended without a close frame, in the middle of a frame: where. */
   const cutShort = () => (report.close !== null && report.unfinished !== null ? ` in the middle of ${arriving(report.unfinished)}` : '');
@@ -1015,25 +1021,64 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   };
   let draining = false;
   /**
-   * The run's end (--duration, a signal): at once, or, while the Receiver holds a message it has
-   * not finished ({@link receiverBusy}), once it has: that message, and what came with it, came
-   * inside the run and is judged. Nothing is read from the socket meanwhile (ws.pause()): what
-   * comes after the end is not part of the run, and a server that streams compressed messages
-   * does not hold it past the one it had sent.
+   * Bytes of the upgraded stream handed to ws (the socket's `data` events) and consumed by its
+   * Receiver (framed, inflated or not), counted from the open: a run that ends with bytes listen
+   * had read but not yet framed (ws pauses the socket while its Receiver is behind: back-pressure)
+   * reads them first ({@link endRun}).
+   */
+  let delivered = 0;
+  let consumed = 0;
+  /** What the drain at the run's end reads up to: every byte in listen's own socket at the end. */
+  let drainTarget = 0;
+  /** Whether the drain ran out of its bound ({@link DRAIN_MS}) with a message unfinished: said with it. */
+  let drainCut = false;
+  const socketOf = () => (ws as unknown as { _socket?: { readableLength?: unknown } | null })._socket;
+  const unreadBytes = () => {
+    const length = socketOf()?.readableLength;
+    return typeof length === 'number' ? length : 0;
+  };
+  /** Whether ws's Receiver is between messages, with nothing of the next one buffered. */
+  const betweenMessages = () => {
+    const { _state: state, _bufferedBytes: buffered, _fragmented: fragmented } = receiverOf(ws);
+    return state === 0 && buffered === 0 && (fragmented === 0 || fragmented === undefined) && !receiverBusy();
+  };
+  /**
+   * The run's end (--duration, a signal): at once, or, while listen is behind the server
+   * (its Receiver holds a message it has not finished, {@link receiverBusy}, or bytes wait unread
+   * in its socket, which ws pauses while the Receiver inflates), once it has caught up: every byte
+   * in listen's own socket at the end came inside the run, and the message they begin is read to
+   * its end, for the server sent it while listen fell behind (a compressed message in 200,000
+   * fragments, complete on the wire, was dropped unsaid: exit 0 for an invalid one, tEH F11). The
+   * run then ends at the first message boundary, so a server that streams does not hold it; and
+   * within DRAIN_MS, after which the message begun is said as unfinished, never dropped unsaid.
+   * A run where listen had kept up ends at once (a frame arriving then is said as arriving).
    */
   const endRun = () => {
     if (stopped || draining) return;
-    if (!receiverBusy()) return finish();
+    if (!receiverBusy() && unreadBytes() === 0) return finish();
     draining = true;
+    drainTarget = delivered + unreadBytes();
     endedAt ??= arrivedAfter(clock());
-    ws.pause();
+    const drainStart = clock();
     const drained = setInterval(() => {
-      if (!stopped && receiverBusy()) return;
+      if (!stopped && !(consumed >= drainTarget && betweenMessages())) {
+        if (clock() - drainStart < DRAIN_MS) return;
+        drainCut = true;
+      }
       clearInterval(drained);
-      ws.resume();
       finish();
     }, 10);
   };
+  ws.once('open', () => {
+    const { _receiver: receiver, _socket: socket } = ws as unknown as { _receiver?: { consume?: unknown } | null; _socket?: { on?: unknown } | null };
+    if (typeof receiver?.consume !== 'function' || typeof socket?.on !== 'function') return;
+    const consume = receiver.consume as (n: number) => Uint8Array;
+    receiver.consume = function (this: unknown, n: number): Uint8Array {
+      consumed += n;
+      return consume.call(this, n);
+    };
+    (socket.on as (event: string, listener: (chunk: Buffer) => void) => void).call(socket, 'data', (chunk) => (delivered += chunk.length));
+  });
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
   let opened = false;
   ws.once('open', () => (opened = true));
@@ -1443,6 +1488,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       }
     }
     if (options.count !== undefined && report.frames >= options.count) finish();
+  });
+  // The drain at the run's end stops at the message that ends what listen had in its socket ({@link endRun}).
+  ws.on('message', () => {
+    if (draining && !stopped && consumed >= drainTarget && receiverOf(ws)._fragmented === 0) finish();
   });
   // The handshake's limit, kept here: ws's handshakeTimeout is the socket's idle timeout, which
   // Node defers once while the upgrade request waits unsent behind a TLS handshake, so a wss:
@@ -2050,6 +2099,12 @@ export interface UnfinishedFrame {
    * Absent for a message in one frame, or still in its first fragment.
    */
   fragmentBytes?: number;
+  /**
+   * Present (true) when listen had the frame whole but not read it yet: a compressed message (or
+   * its fragments so far) still inflating, or bytes waiting in listen's own socket, when the drain
+   * at the run's end ran out of time (listen had fallen behind the server).
+   */
+  inflating?: true;
 }
 
 /** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
@@ -2086,6 +2141,8 @@ function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefi
   // 1 frame: a fresh tester). Between messages, nothing was arriving; among a message's
   // fragments, that message was, and no frame of it had begun.
   if ((state === 3 || state === 4) && typeof opcode === 'number' && opcode >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : undefined;
+  // 5 INFLATING, 6 DEFER_EVENT: a compressed frame had come whole and zlib had not finished it (the drain at the run's end ran out, DRAIN_MS): its payload's bytes.
+  if (state === 5 || state === 6) return { index, received: typeof total === 'number' && !open ? total : 0, announced: null, ...(open ? { fragmentBytes: typeof total === 'number' ? total : 0 } : {}), inflating: true };
   // ws's states (receiver.js): 0 GET_INFO, 1 and 2 the 16- and 64-bit length, 3 GET_MASK, 4 GET_DATA.
   if (state === 4 || state === 3) return { index, received: state === 4 ? buffered : 0, announced: length, ...fragments };
   // The first 2 bytes of the header are consumed on reading the 16- or 64-bit length.
@@ -2384,3 +2441,4 @@ interface ControlHeader {
 function closeWithoutCode(code: 1005 | 1006): string {
   return code === 1005 ? 'the server closed the connection without a status code (its close frame carried none; ws reports 1005)' : 'the connection ended without a close frame (1006)';
 }
+
