@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
@@ -28,6 +29,8 @@ const HEARTBEAT_MS = 20;
 const HELD_MS = 100;
 /** The longest the run's end waits for listen to read what it had fallen behind on (endRun): past it, the message begun is said as unfinished. */
 const DRAIN_MS = 5000;
+/** The 4 octets a client appends to a compressed message's payload before it inflates it (RFC 7692 §7.2.2). */
+const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
 /**
  * The clock every duration listen measures runs on (whole ms, never stepping: `performance.now()`):
@@ -1167,6 +1170,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       (socket.on as (event: string, listener: (chunk: Buffer) => void) => void).call(socket, 'data', tap);
     });
   });
+  /**
+   * A fault of a compressed message's DEFLATE stream that ws passes and a browser does not
+   * ({@link watchFinalBlocks}): said on the message's frame when ws delivers it (tEH F1).
+   */
+  let deflateFault: string | undefined;
+  ws.once('open', () => watchFinalBlocks(ws, (fault) => (deflateFault ??= fault)));
   /** The last 64-bit length a data frame's header gave, exact: said when ws refuses it as past 2^53 - 1 (tDQ F4). */
   let lastWide: bigint | undefined;
   /** How many frame headers ws's Receiver has read: the first is the first thing the server sent after its 101. */
@@ -1299,6 +1308,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const now = clock();
     const tooLong = longLength;
     longLength = undefined;
+    const finalBlock = deflateFault;
+    deflateFault = undefined;
+    if (finalBlock !== undefined) violate({ index, type: null, pointer: '', keyword: 'frame', message: finalBlock });
     if (tooLong !== undefined) {
       const { marker, length, fragment } = tooLong;
       violate({ index, type: null, pointer: '', keyword: 'frame', message: `expected a ${isBinary ? 'binary' : 'text'} frame whose length is in the minimal number of bytes (RFC 6455 §5.2: 7 bits up to 125 bytes, 16 up to 65535), got ${fragment ? 'one in fragments, a header of which' : 'one whose header'} gives its ${length} byte${length === 1 ? '' : 's'} in an extended ${marker === 126 ? 16 : 64}-bit length (marker ${marker}): a browser fails the connection at such a frame` });
@@ -1391,7 +1403,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         ...(strict ? findDuplicateKeys(text, { value }, scan).map(({ pointer }) => duplicateKeyError(pointer)) : []),
         ...(strict && mayHoldSurrogateEscape(text) ? findLoneSurrogates(value).map(loneSurrogateError) : []),
       ];
-      const passed = tooLong === undefined && textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
+      const passed = tooLong === undefined && finalBlock === undefined && textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
       if (passed) report.valid++;
       else report.invalid++;
       for (const error of textFaults) violate(faultOf(index, type, error));
@@ -2442,3 +2454,57 @@ function closeWithoutCode(code: 1005 | 1006): string {
   return code === 1005 ? 'the server closed the connection without a status code (its close frame carried none; ws reports 1005)' : 'the connection ended without a close frame (1006)';
 }
 
+/**
+ * Watches the DEFLATE stream of each compressed message (permessage-deflate) for a block with
+ * BFINAL set (RFC 7692 §7.2.3.4 allows one): ws's inflater ends there, drops whatever of the
+ * payload came after it, and starts afresh at the next message, where a browser reads on: it
+ * takes the bytes after the final block as a new stream (more text, or a failed connection when
+ * they do not inflate), and the 4 octets 00 00 ff ff it appends to a payload whose stream ended
+ * on its last byte as the start of one, so the next compressed message no longer inflates and it
+ * fails the connection there (1006), unless the octet 0x00 the RFC asks for followed the final
+ * block. Listen judged another message than a browser reads, and passed a backend a browser fails
+ * (tEH F1). `fault` is given the words for the message ws delivers next. Wraps ws 8's
+ * PerMessageDeflate `_decompress` of this socket (nothing for another shape of ws).
+ */
+function watchFinalBlocks(ws: WebSocket, fault: (words: string) => void): void {
+  type Inflate = { bytesWritten?: unknown };
+  const extensions = (ws as unknown as { _extensions?: Record<string, unknown> })._extensions;
+  const deflate = extensions?.['permessage-deflate'] as { _decompress?: unknown; _inflate?: Inflate | null } | undefined;
+  if (deflate === undefined || typeof deflate._decompress !== 'function') return;
+  const decompress = deflate._decompress as (data: Buffer, fin: boolean, callback: (error: Error | null, data?: Buffer) => void) => void;
+  /** Whether the last compressed message's DEFLATE stream ended on its payload's last byte, with no 0x00 octet after its final block. */
+  let endedBare = false;
+  const written = (inflate: Inflate | null | undefined) => (typeof inflate?.bytesWritten === 'number' ? inflate.bytesWritten : 0);
+  deflate._decompress = function (this: NonNullable<typeof deflate>, data: Buffer, fin: boolean, callback: (error: Error | null, data?: Buffer) => void): void {
+    const before = written(this._inflate);
+    // The first fragment of the message after one whose stream ended bare: a browser fails the connection here.
+    if (endedBare && this._inflate == null) {
+      fault("expected a permessage-deflate payload that inflates after the compressed message before it (RFC 7692 §7.2.3.4: a DEFLATE block with BFINAL set is followed by the octet 0x00, an empty block's header, so that the 00 00 ff ff a client appends to each payload still inflates, §7.2.2), got it after one whose DEFLATE stream ended on its final block with no such octet: ws starts a new stream and reads this message, a browser reads the appended octets as the start of a block and fails the connection here (1006): its page sees neither this message nor any after it");
+    }
+    endedBare = false;
+    let inflate: Inflate | null | undefined;
+    decompress.call(this, data, fin, (error, inflated) => {
+      if (error === null && this._inflate === null) {
+        // The stream ended in this call (ws closed its inflater): the input zlib took of this payload.
+        const consumed = written(inflate) - before;
+        const rest = data.subarray(Math.max(0, consumed));
+        if (rest.length === 0) endedBare = fin;
+        else {
+          // What a browser reads on: the rest as a new stream, with the 4 octets appended at the message's end.
+          let more: Buffer | undefined;
+          try {
+            more = inflateRawSync(fin ? Buffer.concat([rest, DEFLATE_TAIL]) : rest, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+          } catch {
+            more = undefined;
+          }
+          const after = `got one whose DEFLATE stream ended (a block with BFINAL set) ${rest.length} byte${rest.length === 1 ? '' : 's'} before the payload's end`;
+          const rule = 'expected a permessage-deflate payload that is one DEFLATE stream to its end (RFC 7692 §7.2.3.4: after a block with BFINAL set comes at most the octet 0x00, an empty block\'s header)';
+          if (more === undefined) fault(`${rule}, ${after}, bytes that do not inflate: ws drops them and reads the message, a browser inflates them too and fails the connection here (1006): its page never sees this message`);
+          else if (more.length > 0) fault(`${rule}, ${after}, which inflate to ${more.length} more byte${more.length === 1 ? '' : 's'} of the message: ws drops them, so the message judged here is not the one a browser reads (its page gets those bytes too)`);
+        }
+      }
+      callback(error, inflated);
+    });
+    inflate = this._inflate;
+  };
+}

@@ -93,3 +93,47 @@ it('a compressed message in many fragments that listen has fallen behind on at t
   expect(judged || said, stdout).toBe(true);
 });
 
+/** `text` compressed as a whole raw DEFLATE stream: its last block has BFINAL set (RFC 7692 §7.2.3.4). */
+const finalDeflated = (text: string) => deflateRawSync(text);
+
+// tEH F1: ws ends its inflater at a block with BFINAL set and drops what follows; a browser reads on.
+it('a compressed message after one whose DEFLATE stream ended bare on a final block is a violation of that message: a browser fails the connection there', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(finalDeflated(connection), { rsv: 4 }), frame(finalDeflated(trades('buy')), { rsv: 4 }), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 })]));
+    socket.end();
+  });
+  const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping']);
+  expect(stdout).toContain("frame 1: - (root) expected a permessage-deflate payload that inflates after the compressed message before it (RFC 7692 §7.2.3.4: a DEFLATE block with BFINAL set is followed by the octet 0x00, an empty block's header, so that the 00 00 ff ff a client appends to each payload still inflates, §7.2.2), got it after one whose DEFLATE stream ended on its final block with no such octet: ws starts a new stream and reads this message, a browser reads the appended octets as the start of a block and fails the connection here (1006): its page sees neither this message nor any after it");
+  expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
+  expect(status).toBe(1);
+});
+
+it('bytes after the final DEFLATE block of a payload are said: ones that do not inflate (a browser fails the connection), ones that do (a browser reads more of the message)', async () => {
+  const rule = "expected a permessage-deflate payload that is one DEFLATE stream to its end (RFC 7692 §7.2.3.4: after a block with BFINAL set comes at most the octet 0x00, an empty block's header)";
+  const garbage = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(Buffer.concat([finalDeflated(connection), Buffer.from('garbage!')]), { rsv: 4 }), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 })]));
+    socket.end();
+  });
+  const bad = await runListen([garbage, '--duration', '5s', '--no-ping']);
+  expect(bad.stdout).toContain(`frame 0: - (root) ${rule}, got one whose DEFLATE stream ended (a block with BFINAL set) 8 bytes before the payload's end, bytes that do not inflate: ws drops them and reads the message, a browser inflates them too and fails the connection here (1006): its page never sees this message`);
+  expect(bad.status).toBe(1);
+  const split = await rawServer((socket, key) => {
+    const rest = syncDeflated(connection.slice(48));
+    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(Buffer.concat([finalDeflated(connection.slice(0, 48)), rest]), { rsv: 4 }), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 })]));
+    socket.end();
+  });
+  const more = await runListen([split, '--duration', '5s', '--no-ping']);
+  expect(more.stdout).toContain(`frame 0: - (root) ${rule}, got one whose DEFLATE stream ended (a block with BFINAL set) `);
+  expect(more.stdout).toContain(`before the payload's end, which inflate to ${connection.length - 48} more bytes of the message: ws drops them, so the message judged here is not the one a browser reads (its page gets those bytes too)`);
+  expect(more.status).toBe(1);
+});
+
+it('a final DEFLATE block followed by the octet 0x00 (RFC 7692 §7.2.3.4), then another compressed message, is a clean run', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(Buffer.concat([finalDeflated(connection), Buffer.from([0])]), { rsv: 4 }), frame(Buffer.concat([finalDeflated(trades('buy')), Buffer.from([0])]), { rsv: 4 }), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 })]));
+    socket.end();
+  });
+  const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping']);
+  expect(stdout).toMatch(/^2 frames \(2 valid, 0 invalid\), 0 violations$/m);
+  expect(status).toBe(0);
+});
