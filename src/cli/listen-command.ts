@@ -29,6 +29,8 @@ const HEARTBEAT_MS = 20;
 const HELD_MS = 100;
 /** The longest the run's end waits for listen to read what it had fallen behind on (endRun): past it, the message begun is said as unfinished. */
 const DRAIN_MS = 5000;
+/** How long after the server's close frame listen reads on for what the server sends after it, when TCP stays open (a frame after the close is a violation). */
+const AFTER_CLOSE_MS = 500;
 /** The 4 octets a client appends to a compressed message's payload before it inflates it (RFC 7692 §7.2.2). */
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
@@ -1154,6 +1156,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * so such a frame passed unseen (tDY F2). Read from both, until the run ends.
    */
   let afterClose: { bytes: number; head: Buffer } | undefined;
+  /** When the server's close frame was read: the run reads AFTER_CLOSE_MS past it, unless TCP ends first. */
+  let closeFrameAt: number | null = null;
   ws.once('open', () => {
     const { _receiver: receiver, _socket: socket } = ws as unknown as { _receiver?: { once?: unknown }; _socket?: { on?: unknown } };
     if (typeof receiver?.once !== 'function' || typeof socket?.on !== 'function') return;
@@ -1164,6 +1168,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (afterClose.head.length < 2) afterClose.head = Buffer.concat([afterClose.head, chunk.subarray(0, 2 - afterClose.head.length)]);
     };
     (receiver.once as (event: string, listener: () => void) => void).call(receiver, 'conclude', () => {
+      closeFrameAt = clock();
       if (stopped) return;
       const { _buffers: buffers } = receiverOf(ws);
       if (Array.isArray(buffers)) for (const buffer of buffers) if (buffer instanceof Uint8Array) tap(buffer);
@@ -1677,9 +1682,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // ws says CLOSING at the end of TCP too, while its Receiver may still inflate a message that
   // came before the close frame: the run ends once it has read them (tDY F13: that message was dropped).
   let closingSeenAt: number | null = null;
+  // What comes in AFTER_CLOSE_MS after the close frame is read (a frame after it is a violation): a
+  // fixed span, where the 50 ms poll alone made a frame 20 ms after the close a coin toss (tEH F2).
   const watch = setInterval(() => {
     if (ws.readyState !== WebSocket.CLOSING || stopped || receiverBusy()) return;
-    closingSeenAt = arrivedAfter(clock());
+    if (closeFrameAt !== null && clock() - closeFrameAt < AFTER_CLOSE_MS) return;
+    closingSeenAt = closeFrameAt ?? arrivedAfter(clock());
     finish();
   }, 50);
   await done;

@@ -47,10 +47,10 @@ afterEach(() => {
   }
 });
 
-/** A TCP server on 127.0.0.1 that reads the upgrade request and hands its socket and Sec-WebSocket-Key to `answer`; its ws: URL. */
-async function rawServer(answer: (socket: Socket, key: string) => void): Promise<string> {
+/** A TCP server on 127.0.0.1 (`allowHalfOpen`: one that does not end its side when listen ends its) that reads the upgrade request and hands its socket and Sec-WebSocket-Key to `answer`; its ws: URL. */
+async function rawServer(answer: (socket: Socket, key: string) => void, allowHalfOpen = false): Promise<string> {
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  const server = createServer({ allowHalfOpen }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
@@ -136,4 +136,18 @@ it('a final DEFLATE block followed by the octet 0x00 (RFC 7692 §7.2.3.4), then 
   const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping']);
   expect(stdout).toMatch(/^2 frames \(2 valid, 0 invalid\), 0 violations$/m);
   expect(status).toBe(0);
+});
+
+// tEH F2: a frame shortly after the server's close frame was read or not by where the close fell in a 50 ms poll.
+it('a frame shortly after the server\'s close frame, TCP left open, is read and said every time', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 })]));
+    // Not ended at listen's own close (a half-open socket), as a server that leaves TCP open.
+    setTimeout(() => socket.write(frame('p', { opcode: 9 })), 100);
+  }, true);
+  for (let run = 0; run < 3; run++) {
+    const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping']);
+    expect(stdout).toContain("close: - (root) expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got 3 more bytes, beginning a ping frame: a browser fails the connection there");
+    expect(status).toBe(1);
+  }
 });
