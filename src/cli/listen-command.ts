@@ -1214,7 +1214,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const larger = code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
       ? lastWide === undefined ? 'got one whose header announced more than 2^53 - 1 bytes' : `got one of ${lastWide} bytes announced`
       : typeof total === 'number' && total > maxFrame
-        ? typeof fragmented === 'number' && fragmented !== 0 ? `got one in fragments whose headers announced ${total} bytes so far` : `got one of ${total} bytes announced`
+        // A compressed payload as sent, which ws bounds too: its message may be smaller (one of exactly the limit, in stored blocks, was said as "one of 1030 bytes": tEH F6).
+        ? compressed === true
+          ? `got a compressed ${typeof fragmented === 'number' && fragmented !== 0 ? `one in fragments whose headers announced ${total} bytes so far` : `frame whose header announced ${total} bytes`} (permessage-deflate: the payload as sent, which listen bounds too; the message it inflates to may be smaller)`
+          : typeof fragmented === 'number' && fragmented !== 0 ? `got one in fragments whose headers announced ${total} bytes so far` : `got one of ${total} bytes announced`
         // A compressed message under the limit as sent, past it inflated: "a larger one" read as wrong (tDY F8).
         : compressed === true && typeof total === 'number'
           ? `got a compressed one (permessage-deflate: its header${typeof fragmented === 'number' && fragmented !== 0 ? 's' : ''} announced ${total} bytes) that inflates past it`

@@ -151,3 +151,14 @@ it('a frame shortly after the server\'s close frame, TCP left open, is read and 
     expect(status).toBe(1);
   }
 });
+
+// tEH F6: a compressed message of exactly --max-frame, its payload larger as sent (stored blocks), was said as "one of 1030 bytes announced", a message that does not exist.
+it('a compressed frame larger than --max-frame as sent is said as a compressed frame of that size, not a message of it', async () => {
+  const text = trades('buy').padEnd(1024, ' ');
+  const stored = deflateRawSync(text, { level: 0, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const payload = stored.subarray(0, stored.length - 4);
+  const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(payload, { rsv: 4 })])));
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping', '--max-frame', '1KiB']);
+  expect(stdout.split('\n')).toContain(`frame 1: - (root) expected a message of at most 1 KiB (the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit), got a compressed frame whose header announced ${payload.length} bytes (permessage-deflate: the payload as sent, which listen bounds too; the message it inflates to may be smaller); the run ends here (ws closes the connection after a frame it refuses)`);
+  expect(status).toBe(1);
+});
