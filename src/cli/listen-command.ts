@@ -1234,9 +1234,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // writes its JSON, or a second HTTP answer, after the 101): its bytes read as a frame header
     // with reserved bits or opcodes, and were said as a reserved control frame, with ws's words of
     // another fault after it (tDY F5). The first header printable text: said as what came.
-    const unframed = headersSeen === 1 && lastHeader !== undefined ? unframedText(ws, lastHeader) : undefined;
+    // Asked of any header ws refuses, not only the first: a backend that frames its first message and writes the next raw (tEH F4).
+    const unframed = lastHeader !== undefined && (headersSeen === 1 || HEADER_FAULTS.has(code ?? '')) ? unframedText(ws, lastHeader) : undefined;
     if (unframed !== undefined) {
-      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `expected a WebSocket frame after the server's 101 answer, got text without WebSocket framing, ${JSON.stringify(unframed)}… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
+      const where = headersSeen === 1 ? "after the server's 101 answer" : `after frame ${report.frames - 1}`;
+      violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `expected a WebSocket frame ${where}, got text without WebSocket framing, ${JSON.stringify(unframed)}… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
     }
@@ -2431,17 +2433,26 @@ function noContextTakeover(extensions: unknown): boolean {
 }
 
 /**
- * The start of what came, when the first frame header ws read, and what followed it in the same
- * read, are printable text (`{"type":…`, `HTTP/1.1 200 OK`): a server that wrote without framing.
- * Up to 40 characters; undefined when they are not text.
+ * The start of what came, when the frame header ws refused, and what followed it in the same
+ * read, begin with printable text (`{"type":…`, `HTTP/1.1 200 OK`, a body after the 101, a stray
+ * CRLF): a server that wrote without framing. Text of 8 bytes or more, or of 2 or more that ends a
+ * line or runs up to a byte that begins a frame (a short HTTP body, `\r\n`, then a real frame:
+ * they were said as reserved or close frames with reserved bits, tEH F4). Up to 40 characters;
+ * undefined when they are not text.
  */
 function unframedText(ws: WebSocket, header: readonly [number, number]): string | undefined {
   const { _buffers: buffers } = receiverOf(ws);
   const parts = Array.isArray(buffers) ? buffers.filter((b): b is Uint8Array => b instanceof Uint8Array) : [];
   const bytes = Buffer.concat([Buffer.from(header), ...parts]).subarray(0, 40);
-  // At least 8 bytes of text (a header's 2 bytes can be printable by chance: 0x7B is a frame header too).
-  if (bytes.length < 8 || !bytes.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0d || byte === 0x0a || byte === 0x09)) return undefined;
-  return bytes.toString('latin1');
+  const text = (byte: number) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0d || byte === 0x0a || byte === 0x09;
+  let run = 0;
+  while (run < bytes.length && text(bytes[run]!)) run++;
+  // A frame's first byte after the text: FIN with a data or control opcode (RSV1 too, permessage-deflate), or a first fragment.
+  const next = bytes[run];
+  const frameStart = next !== undefined && [0x01, 0x02, 0x08, 0x09, 0x0a].includes(next & 0x0f) && (next & 0x30) === 0;
+  // At least 8 bytes of text (a header's 2 bytes can be printable by chance: 0x7B is a frame header too), or a line's end, or text then a frame.
+  if (run < 2 || (run < 8 && !(frameStart || (run === bytes.length && bytes[run - 1] === 0x0a)))) return undefined;
+  return bytes.subarray(0, run).toString('latin1');
 }
 
 /**

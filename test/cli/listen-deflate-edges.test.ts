@@ -162,3 +162,23 @@ it('a compressed frame larger than --max-frame as sent is said as a compressed f
   expect(stdout.split('\n')).toContain(`frame 1: - (root) expected a message of at most 1 KiB (the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit), got a compressed frame whose header announced ${payload.length} bytes (permessage-deflate: the payload as sent, which listen bounds too; the message it inflates to may be smaller); the run ends here (ws closes the connection after a frame it refuses)`);
   expect(status).toBe(1);
 });
+
+// tEH F4: a short body or a stray CRLF after the 101, then a real frame, was said as a reserved or
+// close frame with reserved bits; a message written raw after a framed one, as a reserved control frame.
+it('text written without framing before or between frames, however short, is said as text', async () => {
+  const said = (where: string, text: string) => `frame: - (root) expected a WebSocket frame ${where}, got text without WebSocket framing, ${JSON.stringify(text)}… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: `;
+  for (const [written, text] of [['hello', 'hello'], ['\r\n', '\r\n'], ['0\r\n\r\n', '0\r\n\r\n']] as const) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), Buffer.from(written), frame(connection)])));
+    const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+    expect(stdout).toContain(said("after the server's 101 answer", text));
+    expect(status).toBe(1);
+  }
+  const raw = `${trades('buy')}\n`;
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection)]));
+    setTimeout(() => socket.write(raw), 50);
+  });
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stdout).toContain(said('after frame 0', raw.slice(0, 40)));
+  expect(status).toBe(1);
+});
