@@ -1165,7 +1165,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (stopped || chunk.length === 0) return;
       afterClose ??= { bytes: 0, head: Buffer.alloc(0) };
       afterClose.bytes += chunk.length;
-      if (afterClose.head.length < 2) afterClose.head = Buffer.concat([afterClose.head, chunk.subarray(0, 2 - afterClose.head.length)]);
+      if (afterClose.head.length < 40) afterClose.head = Buffer.concat([afterClose.head, chunk.subarray(0, 40 - afterClose.head.length)]);
     };
     (receiver.once as (event: string, listener: () => void) => void).call(receiver, 'conclude', () => {
       closeFrameAt = clock();
@@ -1714,7 +1714,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   if (afterClose !== undefined && report.close !== null) {
     const { bytes, head } = afterClose;
     const opcode = head[0]! & 0x0f;
-    const what = head.length === 0 ? '' : `, beginning ${opcode === 0x8 ? 'a second close frame' : opcode === 0x9 ? 'a ping frame' : opcode === 0xa ? 'a pong frame' : opcode <= 0x2 ? `a data frame (${['a continuation', 'a text', 'a binary'][opcode]} frame, opcode 0x${opcode})` : `a frame of reserved opcode 0x${opcode.toString(16).toUpperCase()}`}`;
+    // Text after the close (an HTTP answer written on the socket) was "a second close frame": 'H' reads as opcode 8 (tEH F3).
+    const text = printableText(head);
+    const what = head.length === 0 ? '' : text !== undefined ? `, beginning text without WebSocket framing, ${JSON.stringify(text)}` : `, beginning ${opcode === 0x8 ? 'a second close frame' : opcode === 0x9 ? 'a ping frame' : opcode === 0xa ? 'a pong frame' : opcode <= 0x2 ? `a data frame (${['a continuation', 'a text', 'a binary'][opcode]} frame, opcode 0x${opcode})` : `a frame of reserved opcode 0x${opcode.toString(16).toUpperCase()}`}`;
     violate({ index: null, type: null, pointer: '', keyword: 'close', message: `expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got ${bytes} more byte${bytes === 1 ? '' : 's'}${what}: a browser fails the connection there, and its page sees 1006 (abnormal closure), not the server's ${report.close.code}` });
   }
   // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
@@ -2443,7 +2445,11 @@ function noContextTakeover(extensions: unknown): boolean {
 function unframedText(ws: WebSocket, header: readonly [number, number]): string | undefined {
   const { _buffers: buffers } = receiverOf(ws);
   const parts = Array.isArray(buffers) ? buffers.filter((b): b is Uint8Array => b instanceof Uint8Array) : [];
-  const bytes = Buffer.concat([Buffer.from(header), ...parts]).subarray(0, 40);
+  return printableText(Buffer.concat([Buffer.from(header), ...parts]).subarray(0, 40));
+}
+
+/** The printable text `bytes` begin with, by the rule of {@link unframedText}; undefined when they do not. */
+function printableText(bytes: Buffer): string | undefined {
   const text = (byte: number) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0d || byte === 0x0a || byte === 0x09;
   let run = 0;
   while (run < bytes.length && text(bytes[run]!)) run++;

@@ -182,3 +182,14 @@ it('text written without framing before or between frames, however short, is sai
   expect(stdout).toContain(said('after frame 0', raw.slice(0, 40)));
   expect(status).toBe(1);
 });
+
+// tEH F3: text after the server's close frame was "a second close frame" ('H' reads as opcode 8).
+it('text after the server\'s close frame is said as text, not as a second close frame', async () => {
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 }), Buffer.from('HTTP/1.1 200 OK\r\n')]));
+    socket.end();
+  });
+  const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping']);
+  expect(stdout).toContain(`close: - (root) expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got 17 more bytes, beginning text without WebSocket framing, "HTTP/1.1 200 OK\\r\\n": a browser fails the connection there`);
+  expect(status).toBe(1);
+});
