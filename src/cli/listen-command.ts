@@ -737,8 +737,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * bytes had come, then 36 of the 1050 bytes the next frame's header announced)`, or `…, and not
    * the final fragment` when no frame had begun after them.
    */
-  const arriving = ({ index, received, announced, fragmentBytes, inflating }: UnfinishedFrame) => {
+  const arriving = ({ index, received, announced, fragmentBytes, inflating, control }: UnfinishedFrame) => {
     const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
+    if (control !== undefined) return `the server's ${control} frame (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come; no message frame of the count)`;
     // Listen's own lag, not the server's: what had come was not all read (tEH F11).
     const behind = inflating || drainCut ? `, not judged: listen had fallen behind the server and had not read it ${DRAIN_MS} ms after the run ended${inflating ? ' (still inflating: permessage-deflate)' : ''}` : '';
     if (inflating && fragmentBytes === undefined) return `frame ${index} (compressed, ${bytes(received)} had come whole${behind})`;
@@ -2132,6 +2133,8 @@ export interface UnfinishedFrame {
    * at the run's end ran out of time (listen had fallen behind the server).
    */
   inflating?: true;
+  /** Of the server's close frame cut short (`close`): its kind; `index` is then no frame of the count, and `received` and `announced` are its own. */
+  control?: string;
 }
 
 /** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
@@ -2167,7 +2170,9 @@ function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefi
   // of the count (a ping frame cut in its payload was said to be "frame 1" of a run that counted
   // 1 frame: a fresh tester). Between messages, nothing was arriving; among a message's
   // fragments, that message was, and no frame of it had begun.
-  if ((state === 3 || state === 4) && typeof opcode === 'number' && opcode >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : undefined;
+  // A control frame cut short outside a message in fragments: said as the control frame it is, no frame of the count (a close frame cut short was "no close frame": tEH F8).
+  // (A ping or pong cut short is still nothing arriving between messages: a connection that ends there ends between messages.)
+  if ((state === 3 || state === 4) && typeof opcode === 'number' && opcode >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : opcode === 0x8 ? { index, received: state === 4 ? buffered : 0, announced: length, control: 'close' } : undefined;
   // 5 INFLATING, 6 DEFER_EVENT: a compressed frame had come whole and zlib had not finished it (the drain at the run's end ran out, DRAIN_MS): its payload's bytes.
   if (state === 5 || state === 6) return { index, received: typeof total === 'number' && !open ? total : 0, announced: null, ...(open ? { fragmentBytes: typeof total === 'number' ? total : 0 } : {}), inflating: true };
   // ws's states (receiver.js): 0 GET_INFO, 1 and 2 the 16- and 64-bit length, 3 GET_MASK, 4 GET_DATA.
@@ -2177,7 +2182,7 @@ function unfinishedFrame(ws: WebSocket, index: number): UnfinishedFrame | undefi
   // One byte of a header (ws reads it whole, at 2): that byte names the opcode, and a control
   // frame's is no message, as above (a ping cut after its first byte was still "frame 1": a fresh tester).
   const first = state === 0 && buffered > 0 && Array.isArray(buffers) && buffers[0] instanceof Uint8Array && buffers[0].length > 0 ? buffers[0][0]! : undefined;
-  if (first !== undefined && (first & 0x0f) >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : undefined;
+  if (first !== undefined && (first & 0x0f) >= 0x08) return open ? { index, received: 0, announced: null, fragmentBytes: whole } : (first & 0x0f) === 0x8 ? { index, received: buffered, announced: null, control: 'close' } : undefined;
   if (state === 0 && (buffered > 0 || open)) return { index, received: buffered, announced: null, ...fragments };
   return undefined;
 }

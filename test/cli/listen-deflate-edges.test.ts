@@ -193,3 +193,17 @@ it('text after the server\'s close frame is said as text, not as a second close 
   expect(stdout).toContain(`close: - (root) expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got 17 more bytes, beginning text without WebSocket framing, "HTTP/1.1 200 OK\\r\\n": a browser fails the connection there`);
   expect(status).toBe(1);
 });
+
+// tEH F8: a close frame cut short, or still arriving at the end of the run, was said as no close frame at all, or not said.
+it("the server's close frame cut short, or arriving when the run ends, is said as that close frame", async () => {
+  const close = frame(Buffer.concat([Buffer.from([0x03, 0xe8]), Buffer.from('bye bye')]), { opcode: 8 });
+  const cut = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), close.subarray(0, 3)]));
+    socket.end();
+  });
+  const ended = await runListen([cut, '--duration', '5s', '--no-ping']);
+  expect(ended.stdout).toContain("close: - (root) the connection ended without a close frame (1006) in the middle of the server's close frame (1 of the 9 bytes its header announced had come; no message frame of the count) before the run ended");
+  const held = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), close.subarray(0, 3)])));
+  const arriving = await runListen([held, '--duration', '1s', '--no-ping']);
+  expect(arriving.stdout).toContain("the server's close frame (1 of the 9 bytes its header announced had come; no message frame of the count) was still arriving when the run ended\n1 frame (1 valid, 0 invalid), 0 violations");
+});
