@@ -288,6 +288,8 @@ function parseFault(head: Buffer, error: { code?: string; message?: string; byte
   if (head.length === 0) return undefined;
   const text = head.toString('latin1');
   const firstLine = JSON.stringify(cut(text.split(/\r?\n/)[0]!, 100));
+  // A status line whose "HTTP" is not upper case is HTTP still, one Node refuses (RFC 9112 §2.3: the name is case-sensitive) and a browser reads: "not HTTP" sent a user to look for a wrong port (tEH F10).
+  if (/^http\/\d/i.test(text) && !/^HTTP\//.test(text)) return `the server's answer has a status line Node's HTTP parser (ws's) refuses, ${firstLine}: the protocol name is "HTTP" in upper case (RFC 9112 §2.3: it is case-sensitive); a browser may read it, but listen cannot check such a backend`;
   if (!/^HTTP\/\d/.test(text)) return `the server's answer is not HTTP: it began ${firstLine} where an HTTP status line ("HTTP/1.1 101 Switching Protocols") was expected`;
   const bare = /(?<!\r)\n/.exec(text);
   if (bare !== null) return `the server's answer ends its lines with LF alone (${JSON.stringify(cut(text.slice(0, bare.index + 1), 100))}…), which Node's HTTP parser (ws's) refuses: a server ends them with CRLF (RFC 9112 §2.1; §2.2 lets a recipient accept a bare LF, and browsers do)`;
@@ -1648,7 +1650,20 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // What Node's parser refused, with what came: llhttp's words alone ("Parse Error: Expected HTTP/, RTSP/ or ICE/") showed neither (tDL F6).
       // Read once the socket has handed over what came with the refused bytes (the parser refuses before they reach onAnswerData).
       const parsed = () => (error.code?.startsWith('HPE_') ? parseFault(answerHead, error) : undefined);
+      // A server that answered with an HTTP status line speaks no TLS: no probe (it held the verdict 2 s more, past --duration: tEH F5).
+      const answeredHttp = () => /^http\/\d/i.test(answerHead.subarray(0, 8).toString('latin1'));
       if (url!.protocol === 'ws:' && (error.code === 'ECONNRESET' || error.code?.startsWith('HPE_'))) {
+        if (error.code?.startsWith('HPE_')) {
+          setImmediate(() => {
+            if (!answeredHttp()) return void speaksTls(url!, 2000).then((tls) => {
+              const fault = tls ? undefined : parsed();
+              resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!, tls)));
+            });
+            const fault = parsed();
+            resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!)));
+          });
+          return;
+        }
         void speaksTls(url!, 2000).then((tls) => {
           const fault = tls ? undefined : parsed();
           resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!, tls)));

@@ -207,3 +207,22 @@ it("the server's close frame cut short, or arriving when the run ends, is said a
   const arriving = await runListen([held, '--duration', '1s', '--no-ping']);
   expect(arriving.stdout).toContain("the server's close frame (1 of the 9 bytes its header announced had come; no message frame of the count) was still arriving when the run ended\n1 frame (1 valid, 0 invalid), 0 violations");
 });
+
+// tEH F10: a lower-case "http/1.1" status line was "not HTTP"; F5: an answer Node's parser refuses
+// was held for a TLS probe (a second connection, 2 s more) though the server answered in plain HTTP.
+it('an HTTP answer Node refuses is said without a TLS probe; a lower-case status line is HTTP Node refuses, not "not HTTP"', async () => {
+  let connections = 0;
+  const answer = (status: string, extra: string[]) => rawServer((socket, key) => {
+    connections++;
+    socket.write([status, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptOf(key)}`, ...extra, '', ''].join('\r\n'));
+  });
+  const lower = await runListen([await answer('http/1.1 101 Switching Protocols', []), '--duration', '2s', '--no-ping']);
+  expect(lower.stderr).toContain('the server\'s answer has a status line Node\'s HTTP parser (ws\'s) refuses, "http/1.1 101 Switching Protocols": the protocol name is "HTTP" in upper case (RFC 9112 §2.3: it is case-sensitive); a browser may read it, but listen cannot check such a backend');
+  expect(lower.status).toBe(2);
+  expect(connections).toBe(1);
+  connections = 0;
+  const cr = await runListen([await answer('HTTP/1.1 101 Switching Protocols', ['X-A: a\rb']), '--duration', '2s', '--no-ping']);
+  expect(cr.stderr).toContain("Node's HTTP parser (ws's) refuses");
+  expect(cr.status).toBe(2);
+  expect(connections).toBe(1);
+});
