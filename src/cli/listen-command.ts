@@ -1300,6 +1300,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // A message that reaches back into the one before, after the server's own server_no_context_takeover: that rule, not corrupt data (tDY F6).
         : code?.startsWith('Z_') && error.message === 'invalid distance too far back' && index > 0 && noContextTakeover(extensions)
           ? `expected a permessage-deflate payload that starts from an empty window (RFC 7692 §7.1.1.1: the server's 101 answer said server_no_context_takeover, so each message is compressed alone), got one that refers back into an earlier message, which zlib refuses (${code}): ${scrub(error.message)} (a browser keeps its window and reads it, a client that holds the server to its word does not)`
+        // A reference further back than the window the server's own server_max_window_bits allows: that rule, not corrupt data (tEH F9).
+        : code?.startsWith('Z_') && error.message === 'invalid distance too far back' && serverWindowBits(extensions) !== undefined
+          ? `expected a permessage-deflate payload that refers back at most ${2 ** serverWindowBits(extensions)!} bytes (RFC 7692 §7.1.2.1: the server's 101 answer said server_max_window_bits=${serverWindowBits(extensions)}, so it compresses with a window of that size), got one that refers further back, which zlib refuses (${code}): ${scrub(error.message)} (a browser inflates with the largest window and reads it, a client that holds the server to its word does not)`
         : code?.startsWith('Z_')
           ? `expected a permessage-deflate payload that inflates (RFC 7692 §7.2.2: the frame was compressed, RSV1 set), got one zlib refuses (${code}): ${scrub(error.message)}`
           : error.message === 'Too many message fragments'
@@ -2445,6 +2448,14 @@ function refusedInHeader(ws: WebSocket, code: string | undefined, header: readon
   const wide = size === 8 ? bytes.readBigUInt64BE(0) : undefined;
   const length = wide === undefined ? bytes.readUInt16BE(0) : wide <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(wide) : wide;
   return { opcode, length, extended: marker };
+}
+
+/** The server_max_window_bits the permessage-deflate ws negotiated gives, when it gives one below 15 (the largest window). */
+function serverWindowBits(extensions: unknown): number | undefined {
+  const deflate = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, { params?: unknown }>)['permessage-deflate'] : undefined;
+  const params = deflate?.params;
+  const bits = typeof params === 'object' && params !== null ? (params as Record<string, unknown>).server_max_window_bits : undefined;
+  return typeof bits === 'number' && bits >= 8 && bits < 15 ? bits : undefined;
 }
 
 /** Whether the permessage-deflate ws negotiated (its Receiver's `_extensions`) took server_no_context_takeover. */

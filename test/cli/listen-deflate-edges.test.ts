@@ -226,3 +226,19 @@ it('an HTTP answer Node refuses is said without a TLS probe; a lower-case status
   expect(cr.status).toBe(2);
   expect(connections).toBe(1);
 });
+
+// tEH F9: a server that announces server_max_window_bits=8 and refers further back was told its payload "does not inflate", with no word of the rule it broke.
+it('a compressed message that refers back past the server\'s own server_max_window_bits names that rule', async () => {
+  const letters = Array.from({ length: 600 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+  const first = trades('buy', letters);
+  const second = trades('sell', letters);
+  const stored = deflateRawSync(first, { level: 0, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const after = deflateRawSync(second, { level: 9, dictionary: Buffer.from(first), finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const url = await rawServer((socket, key) => socket.write(Buffer.concat([
+    Buffer.from(upgraded(key, ['Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=8'])),
+    frame(connection), frame(stored.subarray(0, stored.length - 4), { rsv: 4 }), frame(after.subarray(0, after.length - 4), { rsv: 4 }),
+  ])));
+  const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+  expect(stdout).toContain('frame 2: - (root) expected a permessage-deflate payload that refers back at most 256 bytes (RFC 7692 §7.1.2.1: the server\'s 101 answer said server_max_window_bits=8, so it compresses with a window of that size), got one that refers further back, which zlib refuses (Z_DATA_ERROR): invalid distance too far back (a browser inflates with the largest window and reads it, a client that holds the server to its word does not)');
+  expect(status).toBe(1);
+});
