@@ -366,8 +366,11 @@ it.skipIf(process.platform === 'win32')('a compressed message still inflating wh
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
   try {
-    for (let waited = 0; !stdout.includes('frame 0') && waited < 15_000; waited += 20) await sleep(20);
+    // The connection, then a moment for its first frame, as above: listen prints no line for a valid
+    // frame, so a wait for "frame 0" was a fixed 15 s sleep, and a listen slow to start failed here (tEN F1).
+    for (let waited = 0; server === undefined && waited < 15_000; waited += 20) await sleep(20);
     expect(server).toBeDefined();
+    await sleep(500);
     child.kill('SIGSTOP');
     await new Promise<void>((resolve) => server!.write(message, () => resolve()));
     await sleep(500);
