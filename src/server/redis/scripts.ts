@@ -62,12 +62,8 @@ end
  * A head the batch would take past it fails the batch the same way (`ERR <head key> holds …`),
  * and so does an epoch, sequence or head holding what the store never writes there (not 1 to 64
  * hex digits, not a decimal integer): `ERR <key> holds "<value>", where the store keeps …: not stored; …`.
- * A stream holding an entry at or after the position its entry takes (another application's
- * entry ahead) refuses that entry, or the batch for the all-stream (`ERR <key> holds an entry id …`);
- * an all-stream whose last id XDEL left ahead refuses the batch at its first XADD, nothing stored
- * (`ERR <key> holds a last id at or after …`); a user's or the global stream whose last id XDEL
- * left ahead is not checked (no command tells it without copying entries): the script fails
- * there, the batch's entries before it stored.
+ * A stream whose last id is at or after the position its entry takes (another application's
+ * entry ahead) refuses that entry, or the batch for the all-stream (`ERR <key> holds an entry id …`).
  */
 export const APPEND_SCRIPT: string = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -140,28 +136,31 @@ do
   end
 end
 -- An id at or after the position the store writes next in a stream (another application's XADD
--- under the prefix, ahead of the store's positions): XADD refuses it, and the batch's entries
--- written before that stayed stored, though every publish of it rejected, and unpublished (tDV
--- F11). Asked with \`XRANGE key <pos> + COUNT 1\`, at the position each stream's first entry of
--- the batch takes, as the loop below gives them (the clock read again there is not earlier): empty
--- in the normal case, so it copies nothing. XINFO STREAM gave the last id, but built its whole
--- reply to give it, the stream's first and last entries with their frames: one message of 3 MB
--- made every publish cost Redis 12 ms for as long as it was held (tEF F1). What XINFO alone saw, a
--- last id left ahead by XDEL of such an entry (no entry there any more), is not asked: no command
--- gives it without copying entries. In the all-stream it fails the batch's first XADD, which
--- comes before every other write (see the loop); in a user's or the global stream the script fails
--- at that XADD, the batch's entries before it stored (README says so). The all-stream's refuses
+-- under the prefix, ahead of the store's positions; or one it deleted, which leaves the stream's
+-- last id there): XADD refuses it, and the batch's entries written before that stayed stored,
+-- though every publish of it rejected, and unpublished (tDV F11). The stream's last id (XINFO,
+-- else its newest entry where XINFO is refused) against the position each entry takes, as the
+-- loop below gives them (the clock read again there is not earlier): the all-stream's refuses
 -- the batch, an entry's own stream that entry alone.
 do
   local tops = {}
   local function ahead(key, pos)
     if tops[key] == nil then
-      local r = redis.call('XRANGE', key, fmt(pos), '+', 'COUNT', 1)
-      tops[key] = r[1] and r[1][1] or false
+      local top = false
+      local info = redis.pcall('XINFO', 'STREAM', key)
+      if type(info) == 'table' and not info.err then
+        for j = 1, #info, 2 do
+          if info[j] == 'last-generated-id' then top = info[j + 1] end
+        end
+      else
+        local r = redis.pcall('XREVRANGE', key, '+', '-', 'COUNT', 1)
+        if type(r) == 'table' and not r.err and r[1] then top = r[1][1] end
+      end
+      tops[key] = top
     end
     local top = tops[key]
-    if top then
-      return 'ERR ' .. key .. ' holds an entry id ' .. top .. ', at or after the position the store writes next (' .. fmt(pos) .. "): not stored; another application's entry under the store's key prefix? Delete the key, or give the store another keyPrefix"
+    if top and (position_of(top) or 0) >= pos then
+      return 'ERR ' .. key .. ' holds an entry id ' .. top .. ', at or after the position the store writes next (' .. fmt(pos) .. "): not stored; another application's entry under the store's key prefix? Delete the key (XDEL leaves its last id there), or give the store another keyPrefix"
     end
     return nil
   end
@@ -242,16 +241,6 @@ for i = 1, n do
     local cursor = epoch .. '.' .. fmt(position)
     local frame = table.concat(parts, cursor)
     local key = KEYS[4 + i]
-    -- The all-stream first: a last id left ahead in it by XDEL (which the check above cannot see)
-    -- fails the batch's first XADD, before any entry is written: the sequence is put back and
-    -- the batch refused, nothing stored (its later entries take later ids).
-    local added = redis.pcall('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
-    if type(added) == 'table' and added.err then
-      if #published > 0 then return redis.error_reply(added.err) end
-      if seq_was then redis.call('SET', KEYS[2], seq_was) else redis.call('DEL', KEYS[2]) end
-      if not string.find(added.err, 'smaller', 1, true) then return redis.error_reply(added.err) end
-      return redis.error_reply('ERR ' .. KEYS[4] .. ' holds a last id at or after ' .. id .. ", the id the store writes next (an entry deleted by XDEL leaves it there): not stored; another application's entry under the store's key prefix? Delete the key, or give the store another keyPrefix")
-    end
     local fresh = ttl > 0 and redis.call('EXISTS', key) == 0
     redis.call('XADD', key, id, 't', mtype, 'k', mkey, 'f', frame)
     if fresh and now - ttl * 1000 > 0 then
@@ -259,6 +248,7 @@ for i = 1, n do
       -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
       redis.call('XSETID', key, id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
     end
+    redis.call('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
     -- The age check reads the oldest entry (a copy of its frame): do it on one append in 32,
     -- which only delays trimming by age a little (the cursor's own age is checked on read).
     local minpos = nil
