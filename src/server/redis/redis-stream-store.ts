@@ -2179,8 +2179,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /**
    * The entries of a read, from every stream, in position order, at most `limit` and `maxBytes`
-   * (past the first), and whether more may follow. A stream cut for the byte bound may hold
-   * entries between those it gave and another stream's: the page ends at its last one.
+   * (past the first), and whether more may follow. A stream cut for the byte bound, or full, may
+   * hold entries between those it gave and another stream's: the page ends at its last one.
    * `reached`: the position up to which the read saw every entry of every stream (the lowest last
    * position of a stream cut or full; Infinity when none is), where a page of none of the
    * store's entries (only entries skipped as foreign) goes on from (see pageFrom).
@@ -2199,7 +2199,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           .filter((item) => !skipForeign(viewer.admin ? keys.all : i === 0 ? keys.user(viewer.userId) : keys.global, item))
           .map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })),
       )
-      .filter((m) => m.position <= horizon)
+      // Not past what a cut or full stream has not shown: a full stream's page of skipped foreign
+      // entries let another stream's later entry (a broadcast) take the page, its cursor past the
+      // full stream's own entries after them, never read (tEO F1).
+      .filter((m) => m.position <= Math.min(horizon, reached))
       .sort((a, b) => a.position - b.position);
     const all = sorted.slice(0, Math.max(1, limit)).map((m) => m.entry);
     const entries = all.slice(0, pageLength(all, maxBytes));

@@ -85,6 +85,27 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(await pages(fresh.cursor)).toEqual([second.frame, third.frame]);
   });
 
+  it("a page of another application's entries in a user's stream does not let a broadcast after them take the page: the user's own entries between are read, not skipped told `resumed` (tEO F1)", async () => {
+    const { raw, store } = await setUp();
+    const first = await store.append('bob', 'trades' as never, frame('one'));
+    for (let i = 1; i <= 2; i++) await raw.xadd('rc:u:{bob}', `${position(first.cursor) + i}-0`, 'foo', 'bar');
+    const own = await store.append('bob', 'trades' as never, frame('own'));
+    const broadcast = await store.append(null, 'alerts' as never, frame('broadcast'));
+    // Pages of 2: the user's stream is full of foreign entries, and the broadcast filled the page;
+    // its cursor went past `own`, which no read gave again.
+    const viewer = { userId: 'bob', admin: false };
+    const got: string[] = [];
+    let since = first.cursor;
+    for (let page = 0; page < 5; page++) {
+      const read = await store.read(viewer, since, 2);
+      expect(read.resume).toBe('resumed');
+      got.push(...read.entries.map((e) => e.frame));
+      since = read.cursor;
+      if (!read.more) break;
+    }
+    expect(got).toEqual([own.frame, broadcast.frame]);
+  });
+
   it("a node's catch-up skips and names another application's entry in the all-stream: no broadcast of no type, no epoch rotation (tDV F12)", async () => {
     const { raw, log, store } = await setUp();
     const got: StreamEntry[] = [];
