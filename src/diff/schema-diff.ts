@@ -781,6 +781,20 @@ function asInteger(limit: Limit | undefined, lower: boolean): Limit | undefined 
   return { value, exclusive: false, text: limit.text };
 }
 
+/**
+ * Whether the numeric bounds of `a` and of `b` both let through a number of magnitude 1e21 or
+ * more, the first the validators refuse under `multipleOf: 1` (as ajv: `parseInt` reads `1e+21`
+ * as 1) and `integer` admits.
+ */
+function bothAdmitHuge(a: SchemaNode, b: SchemaNode): boolean {
+  const HUGE = 1e21;
+  const admits = (limit: Limit | undefined, lower: boolean): boolean =>
+    limit === undefined || (lower ? limit.value < -HUGE || (limit.value === -HUGE && !limit.exclusive) : limit.value > HUGE || (limit.value === HUGE && !limit.exclusive));
+  const above = admits(limitOf(a, false), false) && admits(limitOf(b, false), false);
+  const below = admits(limitOf(a, true), true) && admits(limitOf(b, true), true);
+  return above || below;
+}
+
 /** -1 when `b` admits fewer values than `a` on that side, 1 when more, 0 when the same. */
 function compareLimits(a: Limit | undefined, b: Limit | undefined, lower: boolean): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
@@ -850,7 +864,12 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: stri
   const multipleA = a.multipleOf as number | undefined;
   const multipleB = b.multipleOf as number | undefined;
   const huge = (multiple: number | undefined, now: string): string => (integers && multiple === 1 ? `: whole numbers from 1e21 up (in magnitude) ${now}, which the validators refuse under it, as ajv does, and integer admits` : '');
-  if (multipleA !== multipleB && both('number')) {
+  // Where the bounds of both sides already refuse every number from 1e21 up in magnitude (an
+  // epoch in milliseconds under `maximum` 8.64e15), `multipleOf: 1` beside integers refuses
+  // nothing more: added or removed, no value passes or fails (it read `breaking` and asked for a
+  // major protocol version: tEP F6). A bound changed is reported by itself above.
+  const same = integers && (multipleA ?? multipleB) === 1 && (multipleA === undefined || multipleB === undefined) && !bothAdmitHuge(a, b);
+  if (multipleA !== multipleB && both('number') && !same) {
     if (multipleA === undefined) add({ rule: 'range-narrowed', accepts: 'fewer', after: multipleB, text: `multipleOf ${multipleB} added${huge(multipleB, 'no longer pass')}` });
     else if (multipleB === undefined) add({ rule: 'range-widened', accepts: 'more', before: multipleA, text: `multipleOf ${multipleA} removed${huge(multipleA, 'pass now')}` });
     else {

@@ -163,6 +163,33 @@ describe('number beside multipleOf 1 and integer: whole numbers alone either way
     noProtocolBump(kept);
   });
 
+  it('under bounds that refuse 1e21 on both sides, multipleOf 1 added or removed changes no value: the type alone (tEP F6)', async () => {
+    // EpochMilliseconds: `maximum` 8.64e15, written number + multipleOf 1 and back: it read breaking, protocol 2.0.
+    const epoch = base.get('definitions.json')!.definitions!.EpochMilliseconds as Record<string, unknown>;
+    const asNumber = [{ op: 'replace', path: '/definitions.json/definitions/EpochMilliseconds', value: { ...epoch, type: 'number', multipleOf: 1 } }] as PatchOperation[];
+    for (const [older, newer] of [[asNumber, []], [[], asNumber]] as const) {
+      const report = await diffPatched([...older], [...newer]);
+      expect(report.changes.map((c) => c.rule)).not.toContain('range-widened');
+      expect(report.changes.map((c) => c.rule)).not.toContain('range-narrowed');
+      expect(report.changes.every((c) => c.level === 'compatible')).toBe(true);
+      noProtocolBump(report);
+    }
+    // A bound of 1e21 exactly admits 1e21 (inclusive) and refuses it (exclusive); below -1e21 likewise.
+    const lots = (value: object) => [{ op: 'add', path: `${TRADE_DATA}/lots`, value }] as PatchOperation[];
+    const rules = async (bounds: object) => (await diffPatched(lots({ type: 'number', multipleOf: 1, ...bounds }), lots({ type: 'integer', ...bounds }))).changes.map((c) => c.rule);
+    expect(await rules({ maximum: 1e21 })).toContain('range-widened');
+    expect(await rules({ exclusiveMaximum: 1e21 })).toContain('range-widened'); // no minimum: -1e21 passes
+    expect(await rules({ exclusiveMaximum: 1e21, minimum: -1e21 })).toContain('range-widened');
+    expect(await rules({ exclusiveMaximum: 1e21, exclusiveMinimum: -1e21 })).not.toContain('range-widened');
+    expect(await rules({ minimum: 0, maximum: 999999999999999900000 })).not.toContain('range-widened');
+    // A bound on one side only: the other side's bound is a change of its own, multipleOf adds none.
+    const oneSide = (await diffPatched(lots({ type: 'number', multipleOf: 1, minimum: 0 }), lots({ type: 'integer', minimum: 0, maximum: 100 }))).changes.filter((c) => c.subject === 'trades');
+    expect(oneSide.map((c) => [c.rule, c.text])).toEqual([
+      ['type-narrowed', expect.any(String)],
+      ['range-narrowed', 'maximum 100 added'],
+    ]);
+  });
+
   it('a whole multipleOf is still compared as a bound: number multiples of 2 made integers widen', async () => {
     const report = await diffPatched([{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 2 } }], [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer' } }]);
     expect(summary(report.changes, 'trades').map(({ rule, level }) => ({ rule, level }))).toEqual([{ rule: 'type-narrowed', level: 'compatible' }, { rule: 'range-widened', level: 'breaking' }]);
