@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { formats } from '../runtime/formats.js';
 import { escapeToken } from '../runtime/json-pointer.js';
-import { ANNOTATION_KEYWORDS, forEachSubschema, SchemaError, type Contract, type JsonType, type SchemaNode } from '../contract/index.js';
+import { ANNOTATION_KEYWORDS, forEachSubschema, ONE_ITEMS_SCHEMA, SchemaError, type Contract, type JsonType, type SchemaNode } from '../contract/index.js';
 import { sourceRoot } from './source-root.js';
 import { docText } from './ts-text.js';
 
@@ -241,9 +241,6 @@ const SCALAR_BUILDERS: Record<Exclude<JsonType, 'array' | 'object'>, string> = {
   boolean: 'Type.Boolean',
   null: 'Type.Null',
 };
-
-/** The way out of a tuple: one schema for every item, or an object. */
-const ONE_ITEMS_SCHEMA = 'write one schema for every item ("items": { … }, an "anyOf" of the types where places differ) with "minItems" and "maxItems" for the length, or an object with a named property for each place';
 
 /**
  * Why `keyword` is refused in `node`, with the way out where there is one: most of what is

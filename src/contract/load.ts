@@ -560,6 +560,20 @@ function checkVersionHistory(version: string, history: unknown[]): void {
 }
 
 /**
+ * The way out `generate` takes for a tuple (`items` as a list of schemas, and `additionalItems`
+ * beside it), which TypeBox output does not support: said by the first refusal that leads there
+ * (ajv's tuple length, a `prefixItems`, an ignored `additionalItems`), not one run later (tEP F7).
+ */
+export const ONE_ITEMS_SCHEMA = 'write one schema for every item ("items": { … }, an "anyOf" of the types where places differ) with "minItems" and "maxItems" for the length, or an object with a named property for each place';
+
+/** What ajv's strict mode says of a tuple or of `additionalItems`, with generate's way out (tEP F7). */
+function tupleHint(message: string): string {
+  if (/^"items" is \d+-tuple/.test(message)) return `; generate takes no tuple (TypeBox output), with them or without: ${ONE_ITEMS_SCHEMA}`;
+  if (/^"additionalItems" is ignored/.test(message)) return `; remove it: it applies only beside "items" as a list of schemas (a tuple), which generate does not take (TypeBox output): ${ONE_ITEMS_SCHEMA}`;
+  return '';
+}
+
+/**
  * Keywords of the drafts after 7 (2019-09, 2020-12) that a schema written to them reaches for, with
  * the draft-07 way: refused as unknown, they were told no more than a misspelling.
  */
@@ -568,9 +582,9 @@ const LATER_DRAFT_KEYWORDS: Readonly<Record<string, string>> = {
   deprecated: 'the schemas are draft-07, which has no such keyword: begin the description with "@deprecated" and why (the TSDoc and the reference show it)',
   dependentRequired: 'the schemas are draft-07, which writes it as "dependencies" with an array of names',
   dependentSchemas: 'the schemas are draft-07, which writes it as "dependencies" with a schema',
-  prefixItems: 'the schemas are draft-07, which writes it as "items" with an array of schemas',
+  prefixItems: `the schemas are draft-07, which writes it as "items" with an array of schemas, a tuple, which generate does not take (TypeBox output): ${ONE_ITEMS_SCHEMA}`,
   unevaluatedProperties: 'the schemas are draft-07, which has "additionalProperties" instead (it sees only the properties of its own schema)',
-  unevaluatedItems: 'the schemas are draft-07, which has "additionalItems" instead (beside an "items" array)',
+  unevaluatedItems: `the schemas are draft-07, which has "additionalItems" instead (beside an "items" array, a tuple, which generate does not take: ${ONE_ITEMS_SCHEMA}; "maxItems" bounds the count)`,
   minContains: 'the schemas are draft-07, whose "contains" asks for one matching item at least, and no count',
   maxContains: 'the schemas are draft-07, whose "contains" asks for one matching item at least, and no count',
   $anchor: 'the schemas are draft-07, which names a place by a "definitions" entry: refer to it as "#/definitions/<name>"',
@@ -696,7 +710,7 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           const quoted = /^Invalid regular expression: \/(.*)\/u: /s.exec(message)?.[1];
           where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer, quoted) ?? badPattern(schema, '', quoted) ?? where;
         }
-        throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '').replace(/ at "[^"]*"/, '')}${typeHint(message, schema, where, keyword)}`);
+        throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '').replace(/ at "[^"]*"/, '')}${typeHint(message, schema, where, keyword)}${tupleHint(message)}`);
       }
     }
   }

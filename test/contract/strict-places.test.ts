@@ -130,6 +130,30 @@ describe('a schema fault is named where it is written (found by a fresh user)', 
   });
 });
 
+describe('a tuple: the first refusal gives the way out generate takes (tEP F7)', () => {
+  // ajv's "add minItems/additionalItems" and the prefixItems hint ("write items as an array") led
+  // to the tuple generate then refused, one run later, with the way out given only then.
+  const WAY_OUT = 'write one schema for every item ("items": { … }, an "anyOf" of the types where places differ) with "minItems" and "maxItems" for the length, or an object with a named property for each place';
+  const pair = (value: unknown) => (trades: Parameters<Parameters<typeof edited>[0]>[0]) => {
+    trades.definitions.TradeData!.properties.pair = value as SchemaNode;
+  };
+  it.each([
+    ['an items list', { type: 'array', items: [{ type: 'string' }, { type: 'number' }] }, 'items', /"items" is 2-tuple, but minItems or maxItems\/additionalItems are not specified or different; generate takes no tuple \(TypeBox output\), with them or without: /],
+    ['prefixItems', { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] }, 'prefixItems', /unknown keyword "prefixItems"; the schemas are draft-07, which writes it as "items" with an array of schemas, a tuple, which generate does not take \(TypeBox output\): /],
+    ['unevaluatedItems', { type: 'array', items: { type: 'string' }, unevaluatedItems: false }, 'unevaluatedItems', /unknown keyword "unevaluatedItems"; .*a tuple, which generate does not take: /],
+    ['additionalItems beside one items schema', { type: 'array', items: { type: 'string' }, additionalItems: false }, 'additionalItems', /"additionalItems" is ignored when "items" is not an array of schemas; remove it: it applies only beside "items" as a list of schemas \(a tuple\), which generate does not take \(TypeBox output\): /],
+  ])('%s', async (_case, value, keyword, problem) => {
+    const error = await refusal(pair(value));
+    expect(error).toMatchObject({ file: 'trades.json', pointer: `/definitions/TradeData/properties/pair/${keyword}` });
+    expect(error.problem).toMatch(problem);
+    expect(error.problem).toContain(WAY_OUT);
+  });
+  it('the way out it gives loads, and generate takes it', async () => {
+    const contract = await loadContract(edited(pair({ type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] }, minItems: 2, maxItems: 2 })));
+    expect(() => checkGeneratable(contract)).not.toThrow();
+  });
+});
+
 describe('the poll response lists the stream (found by a fresh user)', () => {
   it('refuses a new user message that polls cannot carry, and a per-connection message they list', async () => {
     // Before: `generate` passed, and every poll that covered an `orders` message answered 500.
