@@ -225,6 +225,7 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
       throw new SourceError(`${spec}: no such ${kind === 'tarball' ? 'file' : 'folder'} here${windows}`);
     }
     if (kind === 'tarball') return readTarball(path.resolve(cwd, value), spec);
+    if ((await stat(path.resolve(cwd, value)).catch(() => undefined))?.isFile()) throw fileForFolder(spec, `dir:${path.dirname(value)}`);
     return readFolder(path.resolve(cwd, value), spec);
   }
   const resolved = path.resolve(cwd, spec);
@@ -250,7 +251,17 @@ export async function readWorkingTree(options: Pick<DiffCommandOptions, 'schemas
   const dir = path.resolve(options.cwd ?? process.cwd(), options.schemas);
   const windows = windowsPathHint(options.schemas, 'the folder');
   if (windows !== '' && !(await stat(dir).then(() => true, () => false))) throw new SourceError(`--schemas ${options.schemas}: no such folder here${windows}`);
+  if ((await stat(dir).catch(() => undefined))?.isFile()) throw fileForFolder(`--schemas ${options.schemas}`, `--schemas ${path.dirname(options.schemas)}`);
   return { ...(await readFolder(dir, options.schemas)), label: `${options.schemas} (working tree)`, kind: 'working-tree' };
+}
+
+/**
+ * The refusal of a file given where the folder of the schemas goes (`--schemas
+ * schemas/definitions.json`): it read "no schemas/definitions.json/protocol.json" and "cannot read
+ * the folder: ENOTDIR", not what was wrong (tEP F9).
+ */
+function fileForFolder(where: string, folder: string): SourceError {
+  return new SourceError(`${where}: expected a folder of schemas (the one that holds protocol.json), got a file: give its folder, ${folder}`);
 }
 
 /** Whether `name` names a commit in the repository around `cwd` (`git rev-parse --verify`). */
@@ -337,6 +348,10 @@ async function readGitRef(ref: string, schemas: string, cwd: string, spec = ref)
   if (skipped !== undefined) throw new SourceError(`${spec}: no schema files (*.json) in ${folder}/ at ${commit.slice(0, 12)}: ${skipped}`);
   const names = listed.filter(isSchemaFileName).sort();
   if (!names.includes('protocol.json')) {
+    // A file named where the folder goes, in the working tree or in the commit (tEP F9).
+    const isFile = (await stat(path.resolve(cwd, schemas)).catch(() => undefined))?.isFile()
+      || (await run('git', ['cat-file', '-t', `${commit}:./${folder}`], { cwd: top }).then(({ stdout }) => String(stdout).trim() === 'blob', () => false));
+    if (isFile) throw fileForFolder(`${spec}: ${given}`, `--schemas ${path.dirname(schemas)}`);
     // Run from a subfolder, a relative `schemas` is read relative to it (a hostile tester read the error as a missing contract):
     // the way to the folder of that name at the top, said only where the commit has a contract there (a hint must lead somewhere).
     const prefix = (await git(['rev-parse', '--show-prefix'])).trim().replace(/\/$/, '');

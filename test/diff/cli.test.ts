@@ -181,6 +181,33 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', 'git:HEAD', '--schemas', path.join(ROOT, 'schemas')], repo).stderr).toMatch(/^realtime-contract: --schemas \/.*\/schemas: \/.*\/schemas is outside the repository at .*, whose commits git:HEAD names: /);
   }, 300_000);
 
+  it('says --schemas and dir: name a folder where a file is given (tEP F9: "no schemas/definitions.json/protocol.json", "ENOTDIR")', () => {
+    const repo = path.join(work, 'schemas-file');
+    cpSync(path.join(ROOT, 'schemas'), path.join(repo, 'schemas'), { recursive: true });
+    writeFileSync(path.join(repo, 'schemas', 'notes.txt'), 'kept in the commit, gone from the working tree\n');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=diff test', '-c', 'user.email=diff@test.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '--quiet');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'contract');
+    rmSync(path.join(repo, 'schemas', 'notes.txt'));
+    const refused = (args: string[], stderr: RegExp | string) => {
+      const result = cli(['diff', ...args], repo);
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      if (typeof stderr === 'string') expect(result.stderr).toBe(stderr);
+      else expect(result.stderr).toMatch(stderr);
+    };
+    const absolute = path.join(repo, 'schemas', 'definitions.json');
+    refused(['HEAD', '--schemas', absolute], `realtime-contract: HEAD: --schemas ${absolute}: expected a folder of schemas (the one that holds protocol.json), got a file: give its folder, --schemas ${path.join(repo, 'schemas')}\n`);
+    refused(['HEAD', '--schemas', 'schemas/protocol.json'], 'realtime-contract: HEAD: --schemas schemas/protocol.json: expected a folder of schemas (the one that holds protocol.json), got a file: give its folder, --schemas schemas\n');
+    // A file in the commit alone.
+    refused(['HEAD', 'HEAD', '--schemas', 'schemas/notes.txt'], 'realtime-contract: HEAD: --schemas schemas/notes.txt: expected a folder of schemas (the one that holds protocol.json), got a file: give its folder, --schemas schemas\n');
+    // The working tree's side, and a dir: side.
+    refused(['schemas', '--schemas', 'schemas/protocol.json'], 'realtime-contract: --schemas schemas/protocol.json: expected a folder of schemas (the one that holds protocol.json), got a file: give its folder, --schemas schemas\n');
+    refused(['dir:schemas/protocol.json', 'schemas'], 'realtime-contract: dir:schemas/protocol.json: expected a folder of schemas (the one that holds protocol.json), got a file: give its folder, dir:schemas\n');
+    // A folder without a contract is still said as before.
+    refused(['HEAD', '--schemas', 'nope'], /^realtime-contract: HEAD: no nope\/protocol\.json at [0-9a-f]{12}\n$/);
+  }, 300_000);
+
   it('finds nothing between the current contract and itself (exit 0)', () => {
     const { code, stdout, stderr } = cli(['diff', 'schemas', 'schemas']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
