@@ -4,6 +4,7 @@
  * goes WebSocket → Polling (upgrades refused) → WebSocket, and the counts match what the
  * server sent. A screenshot is saved under .scratch/client/ (ignored by git).
  */
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -446,15 +447,25 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${h.port}/?token=not-a-valid-token`);
       await expect.poll(() => page.locator('#login').isVisible(), { timeout: 15_000 }).toBe(true);
-      const forms: [string, (token: string) => string][] = [
+      // A token signed under a header written with white space (`{\n  "alg": "HS256"\n}`, `ewog…`), which the server takes.
+      const indented = async (user: string) => {
+        const payload = (await sign(user)).split('.')[1]!;
+        const header = Buffer.from('{\n  "alg": "HS256"\n}').toString('base64url');
+        return `${header}.${payload}.${createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url')}`;
+      };
+      const forms: [string, (token: string) => string, ((user: string) => Promise<string>)?][] = [
         ['bob', (token) => `Bearer ${token}`],
         ['carol', (token) => `carol (user):  ${token}`],
         ['dave', (token) => `http://localhost:${h.port}/?token=${token}&x=1`],
         ['erin', (token) => `http://localhost:${h.port}/?token=${token}#top`],
+        // tEP F8: a sentence's `.` after the token, and token='s value with a header not `eyJ…`: the whole text was sent, "refused".
+        ['frank', (token) => `Here is frank's token: ${token}.`],
+        ['grace', (token) => `http://localhost:${h.port}/?token=${token}`, indented],
+        ['heidi', (token) => `heidi's, with its header indented: ${token}.`, indented],
       ];
-      for (const [user, pasted] of forms) {
+      for (const [user, pasted, signer = sign] of forms) {
         if (!(await page.locator('#login').isVisible())) await page.locator('#switch').click();
-        const text = pasted(await sign(user));
+        const text = pasted(await signer(user));
         await page.locator('#login input[name="token"]').fill(text);
         await page.locator('#login button[type="submit"]').click();
         await expect.poll(() => page.locator('#user').textContent(), { timeout: 15_000, message: text }).toBe(user);

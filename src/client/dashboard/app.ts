@@ -597,8 +597,10 @@ form.addEventListener('submit', (event) => {
   // Its token, where a whole `Dashboard:` URL, an `alice (user):  eyJ…` line or `Bearer eyJ…` was pasted (README says
   // to paste the one in the URL): the whole text was sent and refused 401, "paste another one" (tEA F2). `token=`'s first,
   // then any, ended by anything a JWT does not hold: the demo's own websocat, curl and WebSocket lines end it with a quote,
-  // and a JWT's shape under another parameter (`since=`) was taken before it (tEG F5).
-  const jwt = '(eyJ[\\w-]*\\.[\\w-]*\\.[\\w-]*)(?![\\w.-])';
+  // and a JWT's shape under another parameter (`since=`) was taken before it (tEG F5). A `.` ends it where no part
+  // follows (a sentence's end: the whole text was sent), and a header may be JSON with white space (`ewog…`, as the
+  // server's isJwtHeader takes: `token=`'s was sent whole) (tEP F8).
+  const jwt = '(e(?:y[AJ]|w[ok0])[\\w-]*\\.[\\w-]*\\.[\\w-]*)(?![\\w-]|\\.[\\w-])';
   const token = (new RegExp(`[?&]token=${jwt}`).exec(text) ?? new RegExp(`(?:^|[^\\w.-])${jwt}`).exec(text))?.[1] ?? text;
   if (token) start(token);
   else $('login-note').textContent = 'Paste a token first.';
