@@ -14,7 +14,7 @@ import { SignJWT } from 'jose';
 import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
-import { hostProblem, shownHost } from '../server/server.js';
+import { hostProblem, hostReadsAsSecret, shownHost } from '../server/server.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
@@ -366,7 +366,11 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   } else {
     // `--host [::1]` (as the demo's URLs write it), a URL or host:port failed only at listen, with getaddrinfo's ENOTFOUND.
     const hostHint = options.host === undefined ? undefined : hostProblem(options.host, '--port');
-    if (hostHint !== undefined) faults.push(`realtime-contract serve: --host must be a host name or address, got ${shownValue(options.host!, shownHost)}; ${hostHint}\n`);
+    // Hidden as the hint hides it: the host name inside a URL or host/path too (tEP F1).
+    if (hostHint !== undefined) {
+      const hostShown = hostReadsAsSecret(options.host!) ? `a value of ${options.host!.length} characters (not shown: it may be a secret)` : shownValue(options.host!, shownHost);
+      faults.push(`realtime-contract serve: --host must be a host name or address, got ${hostShown}; ${hostHint}\n`);
+    }
   }
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.
   const origins: string[] = [];

@@ -2080,7 +2080,9 @@ export function hostProblem(host: string, portName: string): string | undefined 
   }
   if (/\s/.test(host)) {
     const trimmed = host.trim();
-    return trimmed !== '' && !/\s/.test(trimmed) && hostProblem(trimmed, portName) === undefined ? `a host holds no spaces: ${JSON.stringify(trimmed)}` : generic;
+    if (trimmed === '' || /\s/.test(trimmed) || hostProblem(trimmed, portName) !== undefined) return generic;
+    // A value said by its length as a secret is not quoted in the hint either (`--host 'Pa55w0rdXyz '` was: tEP F1).
+    return hostReadsAsSecret(trimmed) ? 'a host holds no spaces' : `a host holds no spaces: ${JSON.stringify(trimmed)}`;
   }
   if (!/[[\]/:@?#\\]/.test(host)) return generic;
   let url: URL;
@@ -2093,7 +2095,19 @@ export function hostProblem(host: string, portName: string): string | undefined 
   if (name === '' || hostProblem(name, portName) !== undefined) return generic;
   const port = url.port === '' ? '' : ` and its port as ${portName} (${url.port})`;
   if (/^\[[^\]]*\](?::\d*)?$/.test(host)) return `give an IPv6 address without brackets (${JSON.stringify(name)})${port}`;
+  // The host as given (the URL parser lower-cases it) when that reads as a secret: by no name (tEP F1).
+  if (hostReadsAsSecret(host)) return `give the host alone (not shown: it may be a secret)${port}`;
   return `give the host alone (${JSON.stringify(name)})${port}`;
+}
+
+/**
+ * Whether `host`, given where a host goes, reads as a secret ({@link secretWhereAddressGoes}), whole or the host name
+ * in it as given (`http://Pa55w0rdXyz`, `Pa55w0rdXyz/x`, `user:pw@Pa55w0rdXyz:80`): then neither the value nor
+ * {@link hostProblem}'s hint shows it (the hint quoted it, lower-cased or whole: tEP F1).
+ */
+export function hostReadsAsSecret(host: string): boolean {
+  const given = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?([^/?#:]*)/i.exec(host.trim())?.[1] ?? '';
+  return secretWhereAddressGoes(host) || secretWhereAddressGoes(host.trim()) || (given !== '' && secretWhereAddressGoes(given));
 }
 
 /**
@@ -2150,7 +2164,8 @@ function checkOptions(options: RealtimeServerOptions): void {
     // Node reads an empty host as every interface: the opposite of the default.
     if (options.host === '') throw optionError(RangeError, 'host', 'a host name or address', options.host, "give '0.0.0.0' or '::' to listen on every interface");
     const problem = hostProblem(options.host, '`port`');
-    if (problem !== undefined) throw optionError(RangeError, 'host', 'a host name or address', shownHost(options.host), problem);
+    // A host that reads as a secret (`host: process.env.REDIS_PASSWORD`) by its length, as the CLI's --host (tEP F1: it was shown twice).
+    if (problem !== undefined) throw hostReadsAsSecret(options.host) ? optionError(RangeError, 'host', 'a host name or address', options.host, problem, false) : optionError(RangeError, 'host', 'a host name or address', shownHost(options.host), problem);
   }
   // A path that does not start with `/` never matches a request: nothing would be served.
   for (const name of ['path', 'pollPath'] as const) {

@@ -888,6 +888,14 @@ describe('options', () => {
     ]) {
       expect(thrown({ host })?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got ${JSON.stringify(shown)}; ${hint}`);
     }
+    // One that reads as a secret, by its length, in the hint too (tEP F1: `host: 'Pa55w0rdXyz '` was shown twice).
+    for (const [host, hint] of [
+      ['Pa55w0rdXyz ', 'a host holds no spaces'],
+      ['Pa55w0rdXyz/x', 'give the host alone (not shown: it may be a secret)'],
+      ['http://Pa55w0rdXyz', 'give the host alone (not shown: it may be a secret)'],
+    ]) {
+      expect(thrown({ host })?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got a string of ${host!.length} characters (not shown: it may be a secret); ${hint}`);
+    }
     // Every form of an address or name Node listens on is still taken.
     // So are the IPv4 shorthands getaddrinfo reads (inet_aton): each is 127.0.0.1 (they were refused: tCL F1).
     for (const host of ['::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'LOCALHOST', '127.0.0.1', '::1%lo', '127.1', '127.0.1', '2130706433', '0177.0.0.1', '0x7f.1']) {

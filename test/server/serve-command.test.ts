@@ -867,6 +867,20 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     }
   });
 
+  it('says a --host that reads as a secret by its length in the hint too: after a space, a path, a scheme or a port (tEP F1: the hint quoted it, whole or lower-cased)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    for (const [host, hint] of [
+      ['Pa55w0rdXyz ', 'a host holds no spaces'],
+      ['Pa55w0rdXyz/x', 'give the host alone (not shown: it may be a secret)'],
+      ['http://Pa55w0rdXyz', 'give the host alone (not shown: it may be a secret)'],
+      ['Pa55w0rdXyz:8080', 'give the host alone (not shown: it may be a secret) and its port as --port (8080)'],
+    ] as const) {
+      const result = run('--port', '0', '--host', host);
+      expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must be a host name or address, got a value of ${host.length} characters (not shown: it may be a secret); ${hint}\n` });
+      expect(result.stderr.toLowerCase()).not.toContain('pa55w0rdxyz');
+    }
+  });
+
   it('says why an --allow-origin whose port is not digits is refused, the port not shown (tEG F3: "http://localhost:[redacted]" alone, an unexpanded ${PORT})', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     const result = run('--port', '0', '--allow-origin', 'http://localhost:${PORT}');
