@@ -153,7 +153,7 @@ export function redactRedisUrl(url: string): string {
   if (typeof url !== 'string') return `<${url === null ? 'null' : typeof url}, not a URL>`;
   // A bare word that reads as a password (`redactRedisUrl(process.env.REDIS_URL)` with the variables mixed up) was shown whole (tEG F2).
   const secretHost = secretLookingHost(url);
-  if (secretHost !== undefined) return secretHostShown(secretHost);
+  if (secretHost !== undefined) return secretHostShown(secretHost, url.slice(url.lastIndexOf('@') + 1 + secretHost.length));
   // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
   // Written pair by pair: a URLSearchParams given the mark writes it `%5Bredacted%5D`.
   const redactedQuery = (query: URLSearchParams) =>
@@ -242,11 +242,13 @@ export function redisUrlProblem(url: string): string | undefined {
 function secretLookingHost(url: string): string | undefined {
   if (/^(?:[a-z][a-z0-9+.-]*:)?\//i.test(url)) return undefined;
   const host = url.slice(url.lastIndexOf('@') + 1);
-  return host !== '' && secretWhereAddressGoes(host) ? host : undefined;
+  // Without its port: getaddrinfo's ENOTFOUND names the host alone, which the redaction looked for with `:6379` (tEP F2).
+  const name = /^[^:]*:\d*$/.test(host) ? host.slice(0, host.lastIndexOf(':')) : host;
+  return name !== '' && secretWhereAddressGoes(name) ? name : undefined;
 }
 
-/** How {@link redactRedisUrl} and the store name a bare host that reads as a secret: by its length. */
-const secretHostShown = (host: string): string => `redis://<a host of ${host.length} characters, not shown: is it the password? give redis://:password@host:port>`;
+/** How {@link redactRedisUrl} and the store name a bare host that reads as a secret: by its length, then its port as given. */
+const secretHostShown = (host: string, port = ''): string => `redis://<a host of ${host.length} characters, not shown: is it the password? give redis://:password@host:port>${port}`;
 
 /**
  * Why `url` names no host, or undefined: ioredis then takes its default, localhost:6379, so

@@ -81,9 +81,17 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(redactRedisUrl(42 as never)).toBe('<number, not a URL>');
   });
 
-  it('redactRedisUrl never shows a bare word that reads as a password, which the store dials as a host (tEG F2: shown whole, README\'s own 32 hex digits included)', () => {
+  it('redactRedisUrl never shows a bare word that reads as a password, which the store dials as a host (tEG F2: shown whole, README\'s own 32 hex digits included)', async () => {
     for (const word of ['Hunt3rTw0SecretKeyValueForJwtAbcdefgh', '0123456789abcdef0123456789abcdef', 'Xk9mP2qR7wL4zT8b!', 'Tr0ub4dor&3horse', 'Pa55w0rdXyz']) {
       expect(redactRedisUrl(word)).toBe(`redis://<a host of ${word.length} characters, not shown: is it the password? give redis://:password@host:port>`);
+    }
+    // With a port: the host alone is judged and counted, the port shown; getaddrinfo's ENOTFOUND, which names the host without
+    // its port, has it redacted too (tEP F2: `Pa55w0rdXyz:6379` was "a host of 16 characters … ENOTFOUND Pa55w0rdXyz").
+    for (const word of ['Pa55w0rdXyz', 'Tr0ub4dor&3horse']) {
+      expect(redactRedisUrl(`${word}:6379`)).toBe(`redis://<a host of ${word.length} characters, not shown: is it the password? give redis://:password@host:port>:6379`);
+      const error = await refusal({ url: `${word}:6379`, connectTimeoutMs: 2000, logger: quiet });
+      expect(error?.message).toMatch(/^Redis unreachable at redis:\/\/<a host of \d+ characters, not shown: is it the password\? give redis:\/\/:password@host:port>:6379: /);
+      expect(error?.message.toLowerCase()).not.toContain(word.toLowerCase());
     }
     // What follows the user info is the host: the password before it goes, the host stays.
     expect(redactRedisUrl('u:p!ss@localhost:6379')).toBe('redis://localhost:6379');
