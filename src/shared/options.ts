@@ -44,12 +44,13 @@ export interface OptionChecks {
  * none is said by its length only: it is most likely a secret or a Redis URL with its password given in the wrong
  * place (`createRedisStreamStore(process.env.REDIS_URL)`, `store: process.env.REDIS_URL`, `createRealtimeServer(secret)`:
  * printed up to 60 characters, the whole password of a typical URL: tEC F1), but one that reads as a number or a
- * boolean (`maxBytes: '1000'`, `webSocket: 'false'`), which is shown. Any other string has a URL's user info
+ * boolean (`maxBytes: '1000'`, `webSocket: 'false'`) or a duration (`'30s'`), which is shown. Any other string has a URL's user info
  * `[redacted]` (`redis://[redacted]@host`), as `host` and origins are shown (withUserInfoShownRedacted).
  */
 export function shownFound(found: unknown, takesString: boolean): string {
   if (typeof found !== 'string') return preview(found);
-  if (takesString || /^\s*(?:[-+]?[\d.,_eE]{0,24}|true|false|null|undefined|NaN|[-+]?Infinity|yes|no|on|off)\s*$/i.test(found)) return preview(withUserInfoShownRedacted(found));
+  // A duration with its unit (`clockToleranceSec: '30s'`, `'5m'`) is no secret either (tEP F3).
+  if (takesString || /^\s*(?:[-+]?[\d.,_eE]{0,24}|[-+]?[\d.]{1,24}\s*(?:ms|s|sec|m|min|h|d)|true|false|null|undefined|NaN|[-+]?Infinity|yes|no|on|off)\s*$/i.test(found)) return preview(withUserInfoShownRedacted(found));
   return `a string of ${found.length} characters (not shown: it may be a secret)`;
 }
 

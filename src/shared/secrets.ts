@@ -246,12 +246,22 @@ function isJweRest(parts: string[], from: number): boolean {
  * `!$*,;()<>[\]^`{|}` but in `${NAME}`, an unexpanded variable; before a `?`, any of `&#+~=`, or a `%` but an IPv6 zone's
  * or percent-encoding's), or that is mixed case (upper and lower
  * case letters, 8 characters or more: host names are written in lower case; a password or token is not), or has an upper
- * case letter among 16 characters or more, or is 32 or more hex digits. Brackets are an IPv6 address's only:
- * `[::1]`, `[::1]:8000`.
+ * case letter among 16 characters or more, or is 32 or more hex digits, or a GitHub or Slack token (`ghp_…`, `xoxb-…`);
+ * but never one that reads as a host name, `host:port` or a relative path once its unexpanded variables (`${NAME}`,
+ * `$NAME`, `%NAME%`) are left out ({@link readsAsHostOrPath}: `Johns-MacBook-Pro`, `Redis-Master:6379`, `ws/Stream`,
+ * `$REDIS_URL`). Brackets are an IPv6 address's only: `[::1]`, `[::1]:8000`.
  */
 export function secretWhereAddressGoes(value: string): boolean {
   if (looksLikeJwt(value)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('/')) return false;
+  if (/^[0-9a-f]{32,}$/i.test(value)) return true;
+  // A GitHub or Slack token, whose prefix no host name has (`_` is in none; tEP F4).
+  if (/^(?:gh[pousr]_|github_pat_|xox[abposr]-)[\w-]{8,}$/.test(value)) return true;
+  // An unexpanded variable, `${NAME}`, `$NAME` (a single-quoted shell, a .env read as is) or `%NAME%` (Windows cmd): its
+  // name in capitals, as environment variables are written (`Pa$$word` is none).
+  // What reads as a host name, host:port or a path, each part a word (tEP F3: `Johns-MacBook-Pro`, `App.Example.com`,
+  // `Redis-Master:6379`, `ws/Stream`, `$REDIS_URL`, `%PORT%` were said by their length, the user left to guess).
+  if (readsAsHostOrPath(value.replace(/\$\{\w*\}|\$[A-Z_][A-Z0-9_]*(?![a-z])|%[A-Z_][A-Z0-9_]*%/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, ''))) return false;
   const word = value.replace(/\$\{\w*\}/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, '');
   const head = word.split('?')[0]!;
   // A `%` of an IPv6 zone or of percent-encoding (`example%20com`) is a mistake to show, as is a lone `*` or a list (`127.0.0.1,::1`).
@@ -259,6 +269,21 @@ export function secretWhereAddressGoes(value: string): boolean {
   if (holdsNoHostCharacter && word.length >= 6 && !/[.:]/.test(word)) return true;
   if (/[A-Z]/.test(word) && ((/[a-z]/.test(word) && word.length >= 8) || word.length >= 16)) return true;
   return /^[0-9a-f]{32,}$/i.test(word);
+}
+
+/**
+ * Whether `word` reads as a host name, `host:port` or a relative path rather than a password: letters, digits, `.` and
+ * `-` (and `_` and `/` in a path), a `:port` of digits, each part between them a word: lower case and digits
+ * (`redis-primary-01`), digits, or letters alone in capitals or written as words (`MacBook`, `Johns`, `LOCALHOST`,
+ * `iPhone`); not a part mixing capitals and digits (`Pa55w0rdXyz`, `AKIAIOSFODNN7EXAMPLE`) or letters whose case
+ * changes within a word (`XkmPqRwL`), nor one of 16 characters or more with a capital and no `.`, `-`, `:` or `/`
+ * (`CorrectHorseBatteryStaple`).
+ */
+function readsAsHostOrPath(word: string): boolean {
+  const match = /^([A-Za-z0-9.-]*)(?::\d{1,5})?(\/[\w./-]*)?$/.exec(word);
+  if (match === null) return false;
+  if (/[A-Z]/.test(word) && word.length >= 16 && !/[.:/-]/.test(word)) return false;
+  return (match[1]! + (match[2] ?? '')).split(/[./_-]/).every((part) => /^[a-z0-9]*$/.test(part) || /^(?:[a-z]+|[A-Z]+[a-z]+)?(?:[A-Z]+[a-z]{2,})*[A-Z]*$/.test(part));
 }
 
 /**

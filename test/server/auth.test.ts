@@ -439,6 +439,8 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: SECRET, audience: ['dashboard', ''] })).toThrow(/, got an array of 2 items: jwt\.audience\[1\] is ""$/);
     expect(create({ secret: SECRET, issuer: ['https://id.example', null] })).toThrow(new TypeError('createRealtimeServer: jwt.issuer must be a string or an array of strings, got an array of 2 items: jwt.issuer[1] is null'));
     expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^createRealtimeServer: jwt\.clockToleranceSec must be a number of seconds from 0 to 300 \(in seconds, not milliseconds\), got "5"$/);
+    // With a unit, shown too: a duration is no secret (tEP F3: "a string of 3 characters (not shown: it may be a secret)").
+    expect(create({ secret: SECRET, clockToleranceSec: '30s' })).toThrow(/^createRealtimeServer: jwt\.clockToleranceSec must be a number of seconds from 0 to 300 \(in seconds, not milliseconds\), got "30s"$/);
     // Out of its range, a number is a RangeError, as the server's own numbers are.
     expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('createRealtimeServer: jwt.clockToleranceSec must be a number of seconds from 0 to 300 (in seconds, not milliseconds), got -1'));
     // 5000, meant as milliseconds, let expired tokens connect for 83 minutes (a fresh user).

@@ -896,6 +896,8 @@ describe('options', () => {
     ]) {
       expect(thrown({ host })?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got a string of ${host!.length} characters (not shown: it may be a secret); ${hint}`);
     }
+    // A relative path with a capital, an unexpanded variable: shown (tEP F3: said by their length).
+    for (const path of ['ws/Stream', '$WS_PATH']) expect(thrown({ path })?.message, path).toBe(`createRealtimeServer: path must be a path starting with /, got ${JSON.stringify(path)}`);
     // Every form of an address or name Node listens on is still taken.
     // So are the IPv4 shorthands getaddrinfo reads (inet_aton): each is 127.0.0.1 (they were refused: tCL F1).
     for (const host of ['::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'LOCALHOST', '127.0.0.1', '::1%lo', '127.1', '127.0.1', '2130706433', '0177.0.0.1', '0x7f.1']) {

@@ -895,6 +895,14 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     for (const value of ['Xk9mP2qR7wL4zT8b!', 'kX9.mP2!qR7wL4zTa', 'Tr0ub4dor&3horse', 'Tr0ub4dor#3', 'p%ssw0rd', 'Pa55w0rdXyz', 'XK9MP2QR7WL4ZT8B', '0123456789abcdef0123456789abcdef', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.Zm9vYmFyYmF6cXV4cXV1eHh5eg']) expect(secretLooking(value), value).toBe(true);
   });
 
+  it('shows what reads as a host name, host:port, a path or an unexpanded variable, mixed case or not, and still hides the passwords (tEP F3: a Mac\'s name, App.Example.com, ws/Stream, $REDIS_URL, %PORT% were said by their length)', () => {
+    for (const value of ['Johns-MacBook-Pro', 'My-MacBook-Pro.local', 'App.Example.com', 'MyHost.example.com', 'RedisMaster', 'Redis-Master:6379', 'ws/Stream', 'api/v1/Socket', 'Idp.Example.com/.well-known/jwks.json', '$REDIS_URL', '$REDIS_HOST:6379', '${REDIS_HOST}:6379', '%PORT%', '$WS_PATH']) expect(secretLooking(value), value).toBe(false);
+    for (const value of ['Pa55w0rdXyz:6379', 'Pa55w0rdXyz/x', 'AKIAIOSFODNN7EXAMPLE', 'Summer2024', 'P@$$W0RD', 'XkmPqRwLzTbQ', 'CorrectHorseBatteryStaple', 'ghp_abcdefghijklmnop1234', 'xoxb-1234-5678-abcdefgh']) expect(secretLooking(value), value).toBe(true);
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(run('--port', '%PORT%').stderr).toBe('realtime-contract serve: --port must be an integer from 0 to 65535, got "%PORT%"\n');
+    expect(run('--port', '0', '--allow-origin', 'App.Example.com').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "App.Example.com"\n');
+  });
+
   it('takes its secret from REALTIME_CONTRACT_SECRET, out of the process list, which every local user reads (its own --secret was the only way: tCN F2); --secret wins, and a refusal names the variable', async () => {
     const secret = 'a-demo-secret-from-the-environment-of-32-bytes';
     const demo = await startDemoProcess([], { env: { ...process.env, REALTIME_CONTRACT_SECRET: secret } });

@@ -96,6 +96,9 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     // What follows the user info is the host: the password before it goes, the host stays.
     expect(redactRedisUrl('u:p!ss@localhost:6379')).toBe('redis://localhost:6379');
     expect(redactRedisUrl('localhost')).toBe('redis://localhost');
+    // A host name with capitals, an unexpanded variable: shown, as `${REDIS_HOST}:6379` is (tEP F3).
+    expect(redactRedisUrl('Redis-Master:6379')).toBe('redis://Redis-Master:6379');
+    expect(redactRedisUrl('$REDIS_HOST:6379')).toBe('redis://$REDIS_HOST:6379');
   });
 
   it("marks what it hides as the server's redactUrl does, [redacted]: one mark to search the one log for (tBZ F7: the Redis store wrote REDACTED)", () => {
