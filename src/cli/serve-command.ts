@@ -15,6 +15,7 @@ import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../gen
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
 import { hostProblem, hostReadsAsSecret, shownHost } from '../server/server.js';
+import { JOSE_MESSAGE_SHOWN } from '../server/auth.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
@@ -166,7 +167,16 @@ export function originRefusals(write: (line: string) => void, now: () => number 
  * whole detail, each request could make a reason of its own (`alg "X1"`, `alg "X2"`, …).
  */
 export function tokenReasonKind(detail: string): string {
-  return detail.replace(/"(?:[^"\\]|\\.)*(?:"|$)/g, '"…"').replace(/\b\d+\b/g, 'N').slice(0, 80);
+  // From the first `"` to the last, whatever is between: jose quotes a `crit` parameter's name raw
+  // (`Extension Header Parameter "a"b" is not recognized`), so the letters after a `"` in it made a kind per request (tEP F5).
+  // What follows the last `"` is the client's too when jose's message was cut (JOSE_MESSAGE_SHOWN) inside the name.
+  const first = detail.indexOf('"');
+  if (first !== -1) {
+    const last = detail.lastIndexOf('"');
+    const cut = /^ERR_\w+: /.test(detail) && detail.length - detail.indexOf(': ') - 2 >= JOSE_MESSAGE_SHOWN;
+    detail = `${detail.slice(0, first)}"…"${last > first && !cut ? detail.slice(last + 1) : ''}`;
+  }
+  return detail.replace(/\b\d+\b/g, 'N').slice(0, 80);
 }
 
 /** How often {@link originRefusals} writes a token refusal of one kind, or a server failure of one event, in ms. */

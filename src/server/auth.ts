@@ -777,8 +777,11 @@ function joseFault(error: unknown, token: string, algorithms: readonly string[])
     return `${code}: alg ${redactJwts(JSON.stringify(alg) ?? 'undefined').slice(0, 40)} not allowed, only ${algorithms.join(', ')}`;
   }
   if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return `${code}: the signature does not verify (signed with another secret or key?)`;
-  return typeof message === 'string' && message !== '' ? `${code}: ${redactJwts(message).slice(0, 120)}` : code;
+  return typeof message === 'string' && message !== '' ? `${code}: ${redactJwts(message).slice(0, JOSE_MESSAGE_SHOWN)}` : code;
 }
+
+/** How many characters of jose's own message a token refusal's detail shows (`<code>: <message>`). */
+export const JOSE_MESSAGE_SHOWN = 120;
 
 /** What is wrong with a jwksUrl that holds user info (or an `@` the parser may not read as such). */
 const USER_INFO_PROBLEM = 'it holds user info (user:password@), which fetch refuses: give the URL without it';

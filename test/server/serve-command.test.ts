@@ -328,6 +328,14 @@ describe('serve --demo: a client cycling its own token details (tEG F1)', () => 
     expect(tokenReasonKind('ERR_JOSE_GENERIC: cut "abc')).toBe('ERR_JOSE_GENERIC: cut "…"');
     expect(tokenReasonKind('not a compact JWS: it holds a character outside base64url (at position 17)')).toBe('not a compact JWS: it holds a character outside base64url (at position N)');
     expect(tokenReasonKind('ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing')).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing');
+    // jose quotes a crit parameter's name raw: a `"` in it left the letters after it in the kind, one line per request (tEP F5).
+    for (const name of ['a"aaa', 'a"baa', 'x" y', '"', 'a'.repeat(60) + '"' + 'b'.repeat(40)]) {
+      const message = `Extension Header Parameter "${name}" is not recognized`.slice(0, 120);
+      expect(tokenReasonKind(`ERR_JOSE_NOT_SUPPORTED: ${message}`), name).toBe(message.length < 120 ? 'ERR_JOSE_NOT_SUPPORTED: Extension Header Parameter "…" is not recognized' : 'ERR_JOSE_NOT_SUPPORTED: Extension Header Parameter "…"');
+    }
+    for (const name of ['a'.repeat(60) + '"' + 'c'.repeat(60), 'a'.repeat(60) + '"' + 'd'.repeat(60)]) {
+      expect(tokenReasonKind(`ERR_JOSE_NOT_SUPPORTED: ${`Extension Header Parameter "${name}" is not recognized`.slice(0, 120)}`), name).toBe('ERR_JOSE_NOT_SUPPORTED: Extension Header Parameter "…"');
+    }
   });
 });
 
