@@ -106,7 +106,7 @@ const ORIGINS_SAID = 20;
  * address or another port gets a 403 it cannot show) is written as one line per origin, with
  * the flag that allows it; at most {@link ORIGINS_SAID} origins, then one line that says the
  * rest are not named. The server's failures (its `error` records: a resume or a poll the store
- * failed, `resume-failed` and `poll-failed`; a hook that threw) are written too, each event at
+ * failed, `resume-failed` and `poll-failed`; a hook that threw) are written too, each event and reason's kind at
  * most once each {@link FAILURE_SAID_EVERY_MS} ms, with how many were not said since: a stream
  * key another application wrote failed a user's every resume and poll with no line saying why
  * (tDV F6). A token refused is written with why (`detail`), once per reason each {@link FAILURE_SAID_EVERY_MS} ms
@@ -152,9 +152,11 @@ export function originRefusals(write: (line: string) => void, now: () => number 
     error(record: object, message?: string) {
       const { event, err } = record as { event?: unknown; err?: { name?: unknown; code?: unknown; message?: unknown } };
       const name = typeof event === 'string' ? event : 'error';
-      const notSaid = failures.take(name, now());
+      const reason = err === undefined ? '' : String(err.message ?? err.name ?? '');
+      // By event and reason's kind, as tokens are: another user's other fault was counted among the first one's "not said" (tEP F10).
+      const notSaid = failures.take(`${name}\n${tokenReasonKind(reason, 200)}`, now());
       if (notSaid === null) return;
-      const why = err === undefined ? '' : `: ${quoted(String(err.message ?? err.name ?? ''), 500).slice(1, -1).replace(/\\"/g, '"')}`;
+      const why = err === undefined ? '' : `: ${quoted(reason, 500).slice(1, -1).replace(/\\"/g, '"')}`;
       write(`realtime-contract serve: ${typeof message === 'string' ? message : 'server error'} (${quoted(name, 60).slice(1, -1)})${why} (said at most once each ${FAILURE_SAID_EVERY_MS / 1000} s${unsaid(notSaid)})\n`);
     },
   };
@@ -163,10 +165,10 @@ export function originRefusals(write: (line: string) => void, now: () => number 
 /**
  * The kind of a token refusal's `detail`, which {@link originRefusals} says once each 10 s: the
  * detail with what the client chose in it left out (a quoted value: its header's `alg`, a
- * parameter's name; a number: a position, a count of parts), cut to 80 characters. Keyed by the
+ * parameter's name; a number: a position, a count of parts), cut to `keep` characters. Keyed by the
  * whole detail, each request could make a reason of its own (`alg "X1"`, `alg "X2"`, …).
  */
-export function tokenReasonKind(detail: string): string {
+export function tokenReasonKind(detail: string, keep = 80): string {
   // From the first `"` to the last, whatever is between: jose quotes a `crit` parameter's name raw
   // (`Extension Header Parameter "a"b" is not recognized`), so the letters after a `"` in it made a kind per request (tEP F5).
   // What follows the last `"` is the client's too when jose's message was cut (JOSE_MESSAGE_SHOWN) inside the name.
@@ -176,7 +178,7 @@ export function tokenReasonKind(detail: string): string {
     const cut = /^ERR_\w+: /.test(detail) && detail.length - detail.indexOf(': ') - 2 >= JOSE_MESSAGE_SHOWN;
     detail = `${detail.slice(0, first)}"…"${last > first && !cut ? detail.slice(last + 1) : ''}`;
   }
-  return detail.replace(/\b\d+\b/g, 'N').slice(0, 80);
+  return detail.replace(/\b\d+\b/g, 'N').slice(0, keep);
 }
 
 /** How often {@link originRefusals} writes a token refusal of one kind, or a server failure of one event, in ms. */

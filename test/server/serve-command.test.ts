@@ -249,7 +249,7 @@ describe('serve --demo: browsers refused for their origin', () => {
 });
 
 describe("serve --demo: the server's failures", () => {
-  it('writes a failed resume or poll (an error record) with its reason, each event at most once each 10 s with how many were not said, and nothing of warn (tDV F6: none was written)', () => {
+  it('writes a failed resume or poll (an error record) with its reason, each event and reason at most once each 10 s with how many were not said, and nothing of warn (tDV F6: none was written)', () => {
     const lines: string[] = [];
     let clock = 0;
     const logger = originRefusals((line) => lines.push(line), () => clock);
@@ -261,11 +261,30 @@ describe("serve --demo: the server's failures", () => {
     clock = 9_999;
     logger.error({ event: 'poll-failed', err: store }, 'poll failed');
     clock = 10_001;
+    logger.error({ event: 'poll-failed', err: store }, 'poll failed');
     logger.error({ event: 'poll-failed', err: { message: 'line\nbreak' } }, 'poll failed');
     expect(lines).toEqual([
       'realtime-contract serve: poll failed (poll-failed): Redis at redis://127.0.0.1:6379 holds rc:u:{bob} as a string, where the store keeps a stream: another application\'s key under the key prefix "rc"? (said at most once each 10 s)\n',
       'realtime-contract serve: reading the stream store failed (resume-failed): Redis at redis://127.0.0.1:6379 holds rc:u:{bob} as a string, where the store keeps a stream: another application\'s key under the key prefix "rc"? (said at most once each 10 s)\n',
-      'realtime-contract serve: poll failed (poll-failed): line\\nbreak (said at most once each 10 s; 2 more not said since the last)\n',
+      'realtime-contract serve: poll failed (poll-failed): Redis at redis://127.0.0.1:6379 holds rc:u:{bob} as a string, where the store keeps a stream: another application\'s key under the key prefix "rc"? (said at most once each 10 s; 2 more not said since the last)\n',
+      'realtime-contract serve: poll failed (poll-failed): line\\nbreak (said at most once each 10 s)\n',
+    ]);
+  });
+
+  it('says another reason of the same event at once, not counted among the first one\'s "not said" (tEP F10: alice\'s fault was silenced by bob\'s)', () => {
+    const lines: string[] = [];
+    let clock = 0;
+    const logger = originRefusals((line) => lines.push(line), () => clock);
+    const bob = { name: 'Error', message: 'Redis at redis://127.0.0.1:6379 holds rc:u:{bob} as a string, where the store keeps a stream' };
+    const alice = { name: 'Error', message: 'Redis at redis://127.0.0.1:6379 holds rc:u:{alice} as a hash, where the store keeps a stream' };
+    for (let i = 0; i < 10; i++) logger.error({ event: 'poll-failed', err: bob }, 'poll failed');
+    logger.error({ event: 'poll-failed', err: alice }, 'poll failed');
+    clock = 10_001;
+    logger.error({ event: 'poll-failed', err: bob }, 'poll failed');
+    expect(lines).toEqual([
+      `realtime-contract serve: poll failed (poll-failed): ${bob.message} (said at most once each 10 s)\n`,
+      `realtime-contract serve: poll failed (poll-failed): ${alice.message} (said at most once each 10 s)\n`,
+      `realtime-contract serve: poll failed (poll-failed): ${bob.message} (said at most once each 10 s; 9 more not said since the last)\n`,
     ]);
   });
 });
