@@ -3,72 +3,15 @@
  * a browser reads otherwise than `ws` would have listen read them (tEH): each is judged as the
  * browser's client reads it, or said as the rule it breaks.
  */
-import { createHash } from 'node:crypto';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { afterEach, expect, it } from 'vitest';
 import { runListen } from '../support/listen.js';
+import { acceptOf, connection, deflateAnswer, frame, rawServer, stopRawServers, upgraded } from '../support/raw-backend.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' });
+afterEach(stopRawServers);
 
-/** A server frame (never masked unless `mask`): `extended` writes the length in the 16- or 64-bit field whatever it is. */
-function frame(payload: string | Buffer, { opcode = 1, fin = true, rsv = 0, mask = false, extended }: { opcode?: number; fin?: boolean; rsv?: number; mask?: boolean; extended?: 16 | 64 } = {}): Buffer {
-  const body = Buffer.from(payload);
-  const first = (fin ? 0x80 : 0) | (rsv << 4) | opcode;
-  const masked = mask ? 0x80 : 0;
-  const form = extended ?? (body.length < 126 ? 7 : body.length < 65536 ? 16 : 64);
-  const head = form === 7 ? Buffer.from([first, masked | body.length]) : Buffer.alloc(form === 16 ? 4 : 10);
-  if (form === 16) {
-    head[0] = first;
-    head[1] = masked | 126;
-    head.writeUInt16BE(body.length, 2);
-  } else if (form === 64) {
-    head[0] = first;
-    head[1] = masked | 127;
-    head.writeBigUInt64BE(BigInt(body.length), 2);
-  }
-  if (!mask) return Buffer.concat([head, body]);
-  const key = Buffer.from([1, 2, 3, 4]);
-  return Buffer.concat([head, key, body.map((byte, i) => byte ^ key[i % 4]!)]);
-}
-
-const acceptOf = (key: string) => createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-
-/** The 101 answer to `key`, with `extra` header lines. */
-const upgraded = (key: string, extra: string[] = []) => ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptOf(key)}`, ...extra, '', ''].join('\r\n');
-
-const servers: { close(): void; sockets: Set<Socket> }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    for (const socket of server.sockets) socket.destroy();
-    server.close();
-  }
-});
-
-/** A TCP server on 127.0.0.1 (`allowHalfOpen`: one that does not end its side when listen ends its) that reads the upgrade request and hands its socket and Sec-WebSocket-Key to `answer`; its ws: URL. */
-async function rawServer(answer: (socket: Socket, key: string) => void, allowHalfOpen = false): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer({ allowHalfOpen }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      answer(socket, /^sec-websocket-key:\s*(\S+)/im.exec(head)?.[1] ?? '');
-    };
-    socket.on('data', onData);
-  });
-  servers.push(Object.assign(server, { sockets }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
-}
-
-const deflateAnswer = (key: string) => upgraded(key, ['Sec-WebSocket-Extensions: permessage-deflate']);
 const trades = (side: string, id = 't1') => JSON.stringify({ type: 'trades', data: { id, bot_id: 'b', platform: 'luno', symbol: 'BTC-ZAR', side, quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z' });
 /** `text` as a permessage-deflate payload, sync-flushed with its 00 00 ff ff tail taken off (RFC 7692 §7.2.1). */
 const syncDeflated = (text: string) => {

@@ -4,72 +4,17 @@
  * said as the rule it breaks.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { constants as zlibConstants, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { afterEach, expect, it } from 'vitest';
 import { runListen } from '../support/listen.js';
+import { acceptOf, connection, deflateAnswer, frame, rawServer, stopRawServers, upgraded } from '../support/raw-backend.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' });
-
-/** A server frame (never masked unless `mask`): `extended` writes the length in the 16- or 64-bit field whatever it is. */
-function frame(payload: string | Buffer, { opcode = 1, fin = true, rsv = 0, mask = false, extended }: { opcode?: number; fin?: boolean; rsv?: number; mask?: boolean; extended?: 16 | 64 } = {}): Buffer {
-  const body = Buffer.from(payload);
-  const first = (fin ? 0x80 : 0) | (rsv << 4) | opcode;
-  const masked = mask ? 0x80 : 0;
-  const form = extended ?? (body.length < 126 ? 7 : body.length < 65536 ? 16 : 64);
-  const head = form === 7 ? Buffer.from([first, masked | body.length]) : Buffer.alloc(form === 16 ? 4 : 10);
-  if (form === 16) {
-    head[0] = first;
-    head[1] = masked | 126;
-    head.writeUInt16BE(body.length, 2);
-  } else if (form === 64) {
-    head[0] = first;
-    head[1] = masked | 127;
-    head.writeBigUInt64BE(BigInt(body.length), 2);
-  }
-  if (!mask) return Buffer.concat([head, body]);
-  const key = Buffer.from([1, 2, 3, 4]);
-  return Buffer.concat([head, key, body.map((byte, i) => byte ^ key[i % 4]!)]);
-}
-
-const acceptOf = (key: string) => createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-
-/** The 101 answer to `key`, with `extra` header lines. */
-const upgraded = (key: string, extra: string[] = []) => ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptOf(key)}`, ...extra, '', ''].join('\r\n');
-
-const servers: { close(): void; sockets: Set<Socket> }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    for (const socket of server.sockets) socket.destroy();
-    server.close();
-  }
-});
-
-/** A TCP server on 127.0.0.1 that reads the upgrade request and hands its socket and Sec-WebSocket-Key to `answer`; its ws: URL. */
-async function rawServer(answer: (socket: Socket, key: string) => void): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      answer(socket, /^sec-websocket-key:\s*(\S+)/im.exec(head)?.[1] ?? '');
-    };
-    socket.on('data', onData);
-  });
-  servers.push(Object.assign(server, { sockets }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
-}
+afterEach(stopRawServers);
 
 // tDL F1: a data frame whose length was written in more bytes than it needs passed (exit 0); a browser fails the connection at it.
 it('a data frame whose length is not in the minimal number of bytes is a violation of that frame: exit 1', async () => {
@@ -300,7 +245,6 @@ function compressedInvalid(size: number): Buffer {
   const deflated = deflateRawSync(text, { finishFlush: zlibConstants.Z_SYNC_FLUSH, level: 9 });
   return frame(deflated.subarray(0, deflated.length - 4), { rsv: 4 });
 }
-const deflateAnswer = (key: string) => upgraded(key, ['Sec-WebSocket-Extensions: permessage-deflate']);
 const badTs = 'frame 1: error /ts expected an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001), got "not a time"';
 
 // tDY F13: a compressed message, the server's close and the end of TCP in one go: ws says CLOSING
