@@ -3,7 +3,7 @@
  * lets them, or says them in its own words, while a browser fails the connection (tDL): each is
  * said as the rule it breaks.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { constants as zlibConstants, createDeflateRaw, deflateRawSync } from 'node:zlib';
@@ -262,36 +262,49 @@ it('a compressed message that comes with the server\'s close and the end of TCP 
   expect(status).toBe(1);
 });
 
-// tDY F9: a compressed message that had come whole, still inflating when --duration ended, was
-// dropped unread (not judged, not counted, not said), exit 0. listen is stopped while the message
-// comes and until past --duration: resumed, it reads it and begins inflating as the run ends.
-it.skipIf(process.platform === 'win32')('a compressed message still inflating when --duration ends is judged before the run ends: exit 1', async () => {
-  const message = compressedInvalid(60 * 1024 * 1024);
+/**
+ * listen (`--duration`, `--no-ping`) against a backend whose socket `whileStopped` is given while
+ * listen is stopped (SIGSTOP) after its connection and first frame; then resumed. Its exit and stdout.
+ */
+async function stoppedWhile(duration: string, whileStopped: (server: Socket, child: ChildProcess) => Promise<void>): Promise<{ status: number | null; stdout: string }> {
   let server: Socket | undefined;
   const url = await rawServer((socket, key) => {
     socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection)]));
     server = socket;
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--duration', '2s', '--no-ping']);
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--duration', duration, '--no-ping']);
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
   try {
+    // The connection, then a moment for its first frame: listen prints no line for a valid frame, so a
+    // wait for "frame 0" was a fixed 15 s sleep, and a listen slow to start failed (tEN F1).
     for (let waited = 0; server === undefined && waited < 15_000; waited += 20) await sleep(20);
+    expect(server).toBeDefined();
     await sleep(500);
     child.kill('SIGSTOP');
-    server!.write(message);
-    await sleep(2500);
+    await whileStopped(server!, child);
     child.kill('SIGCONT');
-    const status = await exited;
-    expect(stdout.split('\n')).toContain(badTs);
-    expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
-    expect(status).toBe(1);
+    return { status: await exited, stdout };
   } finally {
     clearTimeout(kill);
     child.kill('SIGCONT');
   }
+}
+
+// tDY F9: a compressed message that had come whole, still inflating when --duration ended, was
+// dropped unread (not judged, not counted, not said), exit 0. listen is stopped while the message
+// comes and until past --duration: resumed, it reads it and begins inflating as the run ends.
+it.skipIf(process.platform === 'win32')('a compressed message still inflating when --duration ends is judged before the run ends: exit 1', async () => {
+  const message = compressedInvalid(60 * 1024 * 1024);
+  const { status, stdout } = await stoppedWhile('2s', async (server) => {
+    server.write(message);
+    await sleep(2500);
+  });
+  expect(stdout.split('\n')).toContain(badTs);
+  expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
+  expect(status).toBe(1);
 });
 
 // tEI F3 (mutation M48: Ctrl-C ended the run at once): the drain is the same at a Ctrl-C as at the end of
@@ -299,36 +312,15 @@ it.skipIf(process.platform === 'win32')('a compressed message still inflating wh
 // the message (its socket was readable first), begins inflating it, and then takes the SIGINT.
 it.skipIf(process.platform === 'win32')('a compressed message still inflating when Ctrl-C ends the run is judged before the run ends: exit 1 (tEI F3)', async () => {
   const message = compressedInvalid(60 * 1024 * 1024);
-  let server: Socket | undefined;
-  const url = await rawServer((socket, key) => {
-    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection)]));
-    server = socket;
-  });
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--duration', '60s', '--no-ping']);
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  try {
-    // The connection, then a moment for its first frame, as above: listen prints no line for a valid
-    // frame, so a wait for "frame 0" was a fixed 15 s sleep, and a listen slow to start failed here (tEN F1).
-    for (let waited = 0; server === undefined && waited < 15_000; waited += 20) await sleep(20);
-    expect(server).toBeDefined();
-    await sleep(500);
-    child.kill('SIGSTOP');
-    await new Promise<void>((resolve) => server!.write(message, () => resolve()));
+  const { status, stdout } = await stoppedWhile('60s', async (server, child) => {
+    await new Promise<void>((resolve) => server.write(message, () => resolve()));
     await sleep(500);
     child.kill('SIGINT');
     await sleep(100);
-    child.kill('SIGCONT');
-    const status = await exited;
-    expect(stdout.split('\n')).toContain(badTs);
-    expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
-    expect(status).toBe(1);
-  } finally {
-    clearTimeout(kill);
-    child.kill('SIGCONT');
-  }
+  });
+  expect(stdout.split('\n')).toContain(badTs);
+  expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
+  expect(status).toBe(1);
 });
 
 // tDY F2: a frame after the server's close frame passed (exit 0, the close clean); a browser fails the connection at it (1006).
