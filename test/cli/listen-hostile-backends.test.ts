@@ -182,22 +182,30 @@ it('a refused upgrade shows the Sec-WebSocket-Version the server speaks: exit 2'
   }
 });
 
-// tDL F8: a server that answered listen's JSON ping with an RFC 6455 pong frame was told "got none", the frame unnamed.
-it("a JSON ping answered with an RFC 6455 pong frame says the pong frame that came: exit 1", async () => {
-  const url = await rawServer((socket, key) => {
+/**
+ * A backend that sends a v1.1 `connection` (a cursor: listen pings it) and answers each of
+ * listen's JSON pings (small masked text frames) with the frame `pong` builds from its timestamp.
+ */
+function pingAnswering(pong: (timestamp: number) => Buffer): Promise<string> {
+  return rawServer((socket, key) => {
     socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.0' }))]));
     let read = Buffer.alloc(0);
     socket.on('data', (chunk) => {
       read = Buffer.concat([read, chunk]);
-      // listen's frames: small, masked. Its ping is answered in the wrong layer: a pong frame carrying the JSON pong.
       while (read.length >= 6 && read.length >= 6 + (read[1]! & 0x7f)) {
         const size = read[1]! & 0x7f;
         const payload = read.subarray(6, 6 + size).map((byte, i) => byte ^ read[2 + (i % 4)]!);
-        if ((read[0]! & 0x0f) === 1) socket.write(frame(JSON.stringify({ type: 'pong', timestamp: (JSON.parse(Buffer.from(payload).toString()) as { timestamp: number }).timestamp }), { opcode: 0xa }));
+        if ((read[0]! & 0x0f) === 1) socket.write(pong((JSON.parse(Buffer.from(payload).toString()) as { timestamp: number }).timestamp));
         read = read.subarray(6 + size);
       }
     });
   });
+}
+
+// tDL F8: a server that answered listen's JSON ping with an RFC 6455 pong frame was told "got none", the frame unnamed.
+it("a JSON ping answered with an RFC 6455 pong frame says the pong frame that came: exit 1", async () => {
+  // Answered in the wrong layer: a pong frame carrying the JSON pong.
+  const url = await pingAnswering((timestamp) => frame(JSON.stringify({ type: 'pong', timestamp }), { opcode: 0xa }));
   const { status, stdout } = await runListen([url, '--duration', '2s']);
   expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 2000 ms\), \d+ ms after it \(1 WebSocket pong frame came meanwhile, the first \d+ ms after the ping: the contract's pong is the JSON message \{"type":"pong","timestamp":…\} in a text frame, not an RFC 6455 pong frame, which a browser's page never sees\): /m);
   expect(status).toBe(1);
@@ -368,19 +376,7 @@ it('a message in 20,000 fragments is read as one (exit 0); one in more than 1,04
 
 // tDY F3: a pong that echoed listen's ping timestamp as a string was reported on its frame, and the keepalive line said "got none" with no word of it.
 it('a pong that is invalid (its timestamp a string) is named by the keepalive line: exit 1', async () => {
-  const url = await rawServer((socket, key) => {
-    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.0' }))]));
-    let read = Buffer.alloc(0);
-    socket.on('data', (chunk) => {
-      read = Buffer.concat([read, chunk]);
-      while (read.length >= 6 && read.length >= 6 + (read[1]! & 0x7f)) {
-        const size = read[1]! & 0x7f;
-        const payload = read.subarray(6, 6 + size).map((byte, i) => byte ^ read[2 + (i % 4)]!);
-        if ((read[0]! & 0x0f) === 1) socket.write(frame(JSON.stringify({ type: 'pong', timestamp: String((JSON.parse(Buffer.from(payload).toString()) as { timestamp: number }).timestamp) })));
-        read = read.subarray(6 + size);
-      }
-    });
-  });
+  const url = await pingAnswering((timestamp) => frame(JSON.stringify({ type: 'pong', timestamp: String(timestamp) })));
   const { status, stdout } = await runListen([url, '--duration', '2s']);
   expect(stdout).toMatch(/^frame 1: pong \/timestamp expected an integer, got a string "\d+"$/m);
   expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none before the run ended \(--duration 2000 ms\), \d+ ms after it; an invalid pong came meanwhile \(frame 1, \d+ ms after the ping: its fault is on its own line\), which the client does not take as the answer: /m);
@@ -390,19 +386,7 @@ it('a pong that is invalid (its timestamp a string) is named by the keepalive li
 // tEI F8 (mutation M54): the invalid pong was named only on the run-end line (--duration 2s); the line said live at
 // the contract's pong timeout (10 s), what a run without --duration reads, must name it too.
 it('a pong that is invalid is named by the keepalive line said at the pong timeout too: exit 1 (tEI F8)', async () => {
-  const url = await rawServer((socket, key) => {
-    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.0' }))]));
-    let read = Buffer.alloc(0);
-    socket.on('data', (chunk) => {
-      read = Buffer.concat([read, chunk]);
-      while (read.length >= 6 && read.length >= 6 + (read[1]! & 0x7f)) {
-        const size = read[1]! & 0x7f;
-        const payload = read.subarray(6, 6 + size).map((byte, i) => byte ^ read[2 + (i % 4)]!);
-        if ((read[0]! & 0x0f) === 1) socket.write(frame(JSON.stringify({ type: 'pong', timestamp: String((JSON.parse(Buffer.from(payload).toString()) as { timestamp: number }).timestamp) })));
-        read = read.subarray(6 + size);
-      }
-    });
-  });
+  const url = await pingAnswering((timestamp) => frame(JSON.stringify({ type: 'pong', timestamp: String(timestamp) })));
   const { status, stdout } = await runListen([url, '--duration', '12s'], {}, 40_000);
   expect(stdout).toMatch(/^keepalive: - \(root\) expected a pong echoing listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) within 10000 ms \(the contract's pong timeout\), got none by then; an invalid pong came meanwhile \(frame 1, \d+ ms after the ping: its fault is on its own line\), which the client does not take as the answer: /m);
   expect(status).toBe(1);

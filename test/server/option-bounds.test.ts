@@ -3,6 +3,16 @@ import { createJwtVerifier, createRealtimeServer, createRedisStreamStore, Memory
 
 const SECRET = 'x'.repeat(40);
 
+/** The message `run` throws, or 'no error'. */
+const thrown = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+};
+
 describe('integer options past Number.MAX_SAFE_INTEGER', () => {
   it("are refused with the bound that refuses them, not with a message saying they must be what they are (tDF F6: 2^53 was 'must be an integer ≥ 1, got 9007199254740992')", async () => {
     const bound = '; at most 9007199254740991 (Number.MAX_SAFE_INTEGER)';
@@ -26,14 +36,6 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
   const hidden = (length: number) => `got a string of ${length} characters (not shown: it may be a secret)`;
 
   it('is said by its length only, by every server-side factory', async () => {
-    const thrown = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return 'no error';
-    };
     const rejected = (run: () => Promise<unknown>) => run().then(() => 'no error', (error: Error) => error.message);
     const messages = [
       thrown(() => createRealtimeServer(secret as never)),
@@ -74,14 +76,6 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
   // tEG F4: the jwt options, path, jwksUrl and allowedOrigins' hint printed it whole (`jwksUrl: process.env.JWT_SECRET`).
   it('is said by its length only by the jwt options, path, jwksUrl and allowedOrigins (its hint too), a JWT included', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.Zm9vYmFyYmF6cXV4cXV1eHh5eg';
-    const thrown = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return 'no error';
-    };
     const messages = [
       thrown(() => createRealtimeServer({ jwt: { secret, clockToleranceSec: secret as never } })),
       thrown(() => createRealtimeServer({ jwt: { secret, allowTokensWithoutExp: secret as never } })),
