@@ -107,7 +107,7 @@ describe('realtime-contract validate in a pipeline', () => {
     const cp1252 = Buffer.concat([Buffer.from('{"type":"error","data":{"code":"X","message":"caf'), Buffer.from([0xe9]), Buffer.from('"},"ts":"2026-01-14T16:30:00.000Z"}\n')]);
     const json = file('cp1252.json', cp1252);
     const ndjson = file('cp1252.ndjson', Buffer.concat([Buffer.from(`${ping(1)}\n`), cp1252]));
-    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset} of the input, which is not UTF-8 (save the file as UTF-8)`;
+    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset} of the input, which is not UTF-8; save it as UTF-8`;
     expect(cli(['validate', json, ndjson])).toMatchObject({
       code: 1,
       stdout: `${json}:1: - (root) ${reason(49)}\n${ndjson}:2: - (root) ${reason(49 + ping(1).length + 1)}\n1 valid, 2 invalid\n`,
@@ -165,7 +165,7 @@ describe('realtime-contract validate in a pipeline', () => {
     const bytes = Buffer.concat(parts);
     expect([bytes[offsets[0]!], bytes[offsets[1]!], bytes.subarray(CHUNK - 1, CHUNK + 2).toString('utf8')]).toEqual([0xe9, 0xe9, '€']);
     const target = file('chunks.ndjson', bytes);
-    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset} of the input, which is not UTF-8 (save the file as UTF-8)`;
+    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset} of the input, which is not UTF-8; save it as UTF-8`;
     const expected = `${target}:${badLines[0]}: - (root) ${reason(offsets[0]!)}\n${target}:${badLines[1]}: - (root) ${reason(offsets[1]!)}\n${lastLine - 2} valid, 2 invalid\n`;
     expect(cli(['validate', target])).toMatchObject({ code: 1, stdout: expected, stderr: '' });
     expect(cli(['validate', '--input', 'ndjson', '-'], bytes)).toMatchObject({ code: 1, stdout: expected.replaceAll(target, '<stdin>') });
@@ -202,7 +202,7 @@ describe('realtime-contract validate in a pipeline', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     clearTimeout(kill);
     child.stdin.destroy();
-    expect(stdout).toBe('<stdin>:1: - (root) expected UTF-8 text, got the byte 0xFF at byte offset 0 of the input, which is not UTF-8 (save the file as UTF-8)\n0 valid, 1 invalid\n');
+    expect(stdout).toBe('<stdin>:1: - (root) expected UTF-8 text, got the byte 0xFF at byte offset 0 of the input, which is not UTF-8; save it as UTF-8\n0 valid, 1 invalid\n');
     expect(cli(['validate', '-'], Buffer.from([0xff, 0xff, 0xff])).stdout).toBe(stdout);
     expect(code).toBe(1);
   });

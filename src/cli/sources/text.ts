@@ -197,7 +197,8 @@ export function decodeUtf8(bytes: Uint8Array, baseOffset = 0): { text: string } 
 export function notUtf8Error(offset: number, byte: number): ValidationError {
   const hex = `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   // The offset counts from the start of the file (a line's other positions count from the line).
-  return { ...validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset} of the input, which is not UTF-8 (save the file as UTF-8)`), byteOffset: offset };
+  // The way out is the hint, as a UTF-16 file's (it was in `found`, which JSON output's readers take for what was found: a tester).
+  return { ...validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset} of the input, which is not UTF-8`, SAVE_AS_UTF8), byteOffset: offset };
 }
 
 /**
