@@ -450,6 +450,17 @@ describe('realtime-contract validate', () => {
     expect(ends).toEqual(['got "BUY"; did you mean "buy"?', 'got "Binance"; did you mean "binance"?', 'got "Bodyguard Check"; did you mean "bodyguard_check"?', 'got "hold"']);
   });
 
+  it('tells stray text after one message to be removed, not that documents follow one another (a fresh user: `jq -c .` read it no better)', { timeout: 120_000 }, () => {
+    const message = '{"type":"ping","timestamp":1705251000000}';
+    const remove = 'remove what follows the document: JSON text is one value (one message, or an array of them)';
+    for (const [name, text] of [['comma.json', `${message},\n`], ['bracket.json', `${message}\n]\n`], ['word.json', `${message}\nhello\n`]] as const) {
+      expect(cli(['validate', '--format', 'json', file(name, text)]).stdout).toContain(JSON.stringify(remove));
+    }
+    expect(cli(['validate', '-'], { input: `${message},\n` }).stdout).toMatch(new RegExp(`^<stdin>:1: - \\(root\\) expected valid JSON, got "," at position 41 .*; ${remove.replace(/[()]/g, '\\$&')}\n0 valid, 1 invalid\n$`));
+    // A second document (pretty-printed, so not NDJSON) is still told what reads documents one after another.
+    expect(cli(['validate', file('second.json', `${message}\n{\n  "type": "ping",\n  "timestamp": 1\n}\n`)]).stdout).toContain('it holds JSON documents one after another');
+  });
+
   // Eleven runs of the CLI: past the 60 s default once at load 10.
   it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', { timeout: 180_000 }, () => {
     const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);

@@ -38,7 +38,7 @@ import { isMessagePerLine, readDocument, readDocumentText, scanDocument } from '
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes, SOCKET } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { binaryError, decodeUtf8, DOCUMENTS_HINT, lineAtByte, MAX_LINE_KEYS, ndjsonWayOut, notUtf8Head, type Origin, sniffBinary, stripBom, withHint } from './text.js';
+import { afterJsonHint, binaryError, decodeUtf8, lineAtByte, MAX_LINE_KEYS, ndjsonWayOut, notUtf8Head, type Origin, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -349,7 +349,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   if (format === 'json') {
     // Documents one after another in a .json file said so too (a .ndjson of pretty-printed
     // messages renamed .json, as the NDJSON reader advises, got the parser's words only: a hostile tester).
-    yield* inBatches([...readDocument(whole, file, duplicateKeys, origin)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? { ...entry, error: withHint(entry.error, DOCUMENTS_HINT) } : entry)));
+    yield* inBatches([...readDocument(whole, file, duplicateKeys, origin)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? { ...entry, error: withHint(entry.error, afterJsonHint(new TextDecoder().decode(whole), entry.error.position)) } : entry)));
     return;
   }
   const decoded = decodeUtf8(whole);
@@ -385,7 +385,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // --input ndjson, then --input json, and neither said what works).
     yield* inBatches([...readDocumentText(text, file, duplicateKeys, undefined, scan)].map((entry) => {
       if (entry.kind !== 'syntax' || entry.error.keyword !== 'json' || entry.error.hint !== undefined || text.trim() === '') return entry;
-      return { ...entry, error: withHint(entry.error, /after JSON/.test(entry.error.message) ? DOCUMENTS_HINT : 'if it holds one message per line, say so with --input ndjson') };
+      return { ...entry, error: withHint(entry.error, /after JSON/.test(entry.error.message) ? afterJsonHint(text, entry.error.position) : 'if it holds one message per line, say so with --input ndjson') };
     }));
     return;
   }

@@ -132,6 +132,20 @@ export const foundWayOut = (format: 'json' | 'ndjson', file: string) =>
 /** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). A hint, as {@link withHint} takes it. */
 export const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
 
+/**
+ * The hint for text that goes on after one JSON document (`JSON.parse`'s "… after JSON" at
+ * `position`): {@link DOCUMENTS_HINT} when what follows opens a JSON value, else what to do with
+ * the stray text (`,` copied out of an array, a `]` of a file cut from one, a word): it was told
+ * "documents one after another" and `jq -c .`, which reads it no better (a fresh user).
+ *
+ * @param text the document's text, as parsed
+ * @param position the character offset of what follows the document (the error's `position`)
+ */
+export function afterJsonHint(text: string, position: number | undefined): string {
+  const rest = position === undefined ? '' : text.slice(position, position + 6);
+  return /^(?:[{["\d-]|(?:true|false|null)(?![\w$]))/.test(rest) ? DOCUMENTS_HINT : 'remove what follows the document: JSON text is one value (one message, or an array of them)';
+}
+
 /** `error` with `hint` given, said at the end of its message too (`<message>; <hint>`): a new error, `error` is not changed. */
 export function withHint(error: ValidationError, hint: string): ValidationError {
   return { ...error, message: `${error.message}; ${hint}`, hint };
