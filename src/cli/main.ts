@@ -175,8 +175,11 @@ function escapedLines(text: string): string {
   return text.split('\n').map(oneLine).join('\n');
 }
 
+/** A fraction from 0 to 1 as JavaScript writes numbers (`0.5`, `.5`, `1e-1`: `.5` was refused as not one, a fresh user); `50%` is told as 0.5. */
 function fraction(value: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 1) throw new InvalidArgumentError('expected a fraction from 0 to 1, such as 0.1');
+  const percent = /^(\d+(?:\.\d*)?|\.\d+)%$/.exec(value.trim());
+  if (percent) throw new InvalidArgumentError(`expected a fraction from 0 to 1, such as 0.1, not a percentage: ${percent[1]}% is ${Number(percent[1]) / 100}`);
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i.test(value.trim()) || Number(value) > 1) throw new InvalidArgumentError('expected a fraction from 0 to 1, such as 0.1');
   return Number(value);
 }
 

@@ -1147,6 +1147,9 @@ describe('listen', () => {
     expect((await listen(['ws://127.0.0.1:9/api/ws', '--duration', '999'])).stderr).not.toContain('may be meant');
     const tolerance = await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '5']);
     expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
+    // Numbers as JavaScript writes them are fractions too (`.5` was refused: a fresh user); a percentage is told as a fraction.
+    for (const written of ['.5', '1e-1', '0.']) expect((await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', written, '--duration', '1ms'])).stderr).not.toContain('--tolerance');
+    expect((await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '50%'])).stderr).toContain("argument '50%' is invalid. expected a fraction from 0 to 1, such as 0.1, not a percentage: 50% is 0.5");
     const server = await fixtureServer([connection]);
     const { status, stdout } = await listen([server.url, '--duration', '300ms', '--ping-interval', '2s', '--no-ping']);
     expect(stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
