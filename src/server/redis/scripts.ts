@@ -11,7 +11,8 @@
  * know exactly the last id that is gone to tell `resumed` from `gap`. The script trims in batches
  * (when a stream is `slack` entries over its count, or its oldest entry is older than the age
  * bound by more than a sixteenth of it), so the cost per append stays constant like `~`, and
- * records the last removed id with `XSETID … MAXDELETEDID`, where `XINFO STREAM` reads it back.
+ * records the last removed id with `XSETID … MAXDELETEDID`, where `XINFO STREAM` reads it back
+ * (never lowering a later mark the stream holds: an operator's XDEL, a rotation's).
  */
 
 const COMMON = `
@@ -35,6 +36,15 @@ end
 
 local function fmt(n)
   return string.format('%d', n)
+end
+
+-- Whether entry id a (<ms>-<seq>) comes before id b.
+local function id_before(a, b)
+  local pa, sa = string.match(a, '^(%d+)-(%d+)$')
+  local pb, sb = string.match(b, '^(%d+)-(%d+)$')
+  if not (pa and pb) then return false end
+  if tonumber(pa) ~= tonumber(pb) then return tonumber(pa) < tonumber(pb) end
+  return tonumber(sa) < tonumber(sb)
 end
 `;
 
@@ -85,6 +95,16 @@ local function trim(key, maxlen, minpos, age_slack, last_id)
   end
   if cut then
     redis.call('XTRIM', key, 'MINID', fmt(position_of(cut) + 1))
+    -- Never below the stream's own mark: XSETID sets it as given, and an entry XDEL'd after the
+    -- cut (README's way to free memory) was forgotten at the next trim, a resume past it told
+    -- "resumed" without it (tEQ F8); so was a rotation's mark on the all-stream. XINFO refused
+    -- (an ACL user without it, whose reads fail for it meanwhile): the cut, as before.
+    local info = redis.pcall('XINFO', 'STREAM', key)
+    if type(info) == 'table' and not info.err then
+      for j = 1, #info, 2 do
+        if info[j] == 'max-deleted-entry-id' and id_before(cut, info[j + 1]) then cut = info[j + 1] end
+      end
+    end
     redis.call('XSETID', key, last_id, 'MAXDELETEDID', cut)
   end
 end

@@ -194,6 +194,34 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(deleted.entries.map((e) => e.cursor)).toEqual(cursors.slice(4));
   });
 
+  it("an entry an operator XDELs stays a `gap` after the store's next trim, in a user's stream, the global one and the all-stream: the trim never lowers the stream's last-deleted mark (tEQ F8)", async () => {
+    const server = await RedisServer.start();
+    servers.push(server);
+    const raw = new Redis(server.url);
+    raws.push(raw);
+    const store = await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger, maxMessages: 20, maxAllMessages: 20 });
+    stores.push(store);
+    const cases: { key: string; userId: string | null; viewer: { userId: string; admin: boolean } }[] = [
+      { key: 'rc:u:{u1}', userId: 'u1', viewer: { userId: 'u1', admin: false } },
+      { key: 'rc:g', userId: null, viewer: { userId: 'u2', admin: false } },
+      { key: 'rc:all', userId: 'u3', viewer: { userId: 'admin', admin: true } },
+    ];
+    for (const { key, userId, viewer } of cases) {
+      const cursors: string[] = [];
+      for (let i = 0; i < 20; i++) cursors.push((await store.append(userId, 'trades' as never, frame(`${key} ${i}`))).cursor);
+      const ids = (await raw.xrange(key, '-', '+')).map(([id]) => id);
+      const freed = ids.find((id) => Number(id.split('-')[0]) === position(cursors[15]!))!;
+      await raw.xdel(key, freed);
+      expect((await store.read(viewer, cursors[10]!, 100)).resume).toBe('gap');
+      // Three more appends: the store trims the oldest (over 20), before entry 10.
+      for (let i = 20; i < 23; i++) cursors.push((await store.append(userId, 'trades' as never, frame(`${key} ${i}`))).cursor);
+      expect(position((await raw.xrange(key, '-', '+', 'COUNT', 1))[0]![0].replace('-', '.'))).toBeLessThan(position(cursors[10]!));
+      const read = await store.read(viewer, cursors[10]!, 100);
+      expect(read.resume, key).toBe('gap');
+      expect(read.entries.map((e) => e.cursor)).toEqual([...cursors.slice(11, 15), ...cursors.slice(16)]);
+    }
+  });
+
   it("append-refused for the all-stream made another type says what to do, as the start and the reads say it (tDV F8)", async () => {
     const { raw, log, store } = await setUp();
     await store.append('alice', 'trades' as never, frame('a0'));
