@@ -76,25 +76,72 @@ end
  * entry ahead) refuses that entry, or the batch for the all-stream (`ERR <key> holds an entry id …`).
  */
 export const APPEND_SCRIPT: string = `${COMMON}
+-- Whether a stream entry is of the store's shape (fields t, k, f; t, u, k, f in the all-stream),
+-- as the reads tell another application's entries, which they skip and never send.
+local function ours(entry, in_all)
+  local f = entry[2]
+  if in_all then return #f == 8 and f[1] == 't' and f[3] == 'u' and f[5] == 'k' and f[7] == 'f' end
+  return #f == 6 and f[1] == 't' and f[3] == 'k' and f[5] == 'f'
+end
+
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
--- oldest entry is older than \`minpos\` by \`age_slack\`; records the last removed id.
-local function trim(key, maxlen, minpos, age_slack, last_id)
+-- oldest entry is older than \`minpos\` by \`age_slack\`; records the last of the store's entries
+-- removed. Another application's entries removed are no loss to a reader (never sent): recorded,
+-- the last of them read \`gap\` for a reader that had every entry of the store's (tEQ F3). Where
+-- the age trim's cut is another application's, at most 128 entries before it are looked at for
+-- the store's last; past that the cut is recorded (a gap told too many, never one missed).
+local function trim(key, maxlen, minpos, age_slack, last_id, in_all)
   local cut = nil
+  local lost = nil
+  local function note(id) if lost == nil or id_before(lost, id) then lost = id end end
   local excess = redis.call('XLEN', key) - maxlen
   local slack = math.max(1, math.min(128, math.floor(maxlen / 16)))
   if excess >= slack then
     local r = redis.call('XRANGE', key, '-', '+', 'COUNT', excess)
     cut = r[#r][1]
+    for j = #r, 1, -1 do
+      if ours(r[j], in_all) then note(r[j][1]) break end
+    end
+    if not ours(r[#r], in_all) then
+      -- The trim takes every entry at the cut's position, those past the count too.
+      local rest = redis.call('XRANGE', key, '(' .. cut, fmt(position_of(cut)), 'COUNT', 128)
+      for j = #rest, 1, -1 do
+        if ours(rest[j], in_all) then note(rest[j][1]) break end
+      end
+      if #rest == 128 then note(cut) end
+    end
   end
   if minpos then
     local first = redis.call('XRANGE', key, '-', '+', 'COUNT', 1)
     if first[1] and position_of(first[1][1]) < minpos - age_slack then
       local r = redis.call('XREVRANGE', key, '(' .. fmt(minpos), '-', 'COUNT', 1)
-      if r[1] and (cut == nil or position_of(r[1][1]) > position_of(cut)) then cut = r[1][1] end
+      if r[1] and (cut == nil or position_of(r[1][1]) > position_of(cut)) then
+        cut = r[1][1]
+        if ours(r[1], in_all) then
+          note(cut)
+        else
+          local from = '(' .. cut
+          local scanned = 0
+          local found = nil
+          while found == nil do
+            local b = redis.call('XREVRANGE', key, from, '-', 'COUNT', 16)
+            for j = 1, #b do
+              if ours(b[j], in_all) then found = b[j][1] break end
+            end
+            scanned = scanned + #b
+            if found == nil and #b == 16 and scanned >= 128 then found = cut end
+            if #b < 16 then break end
+            from = '(' .. b[#b][1]
+          end
+          if found then note(found) end
+        end
+      end
     end
   end
   if cut then
     redis.call('XTRIM', key, 'MINID', fmt(position_of(cut) + 1))
+    if lost == nil then return end
+    cut = lost
     -- Never below the stream's own mark: XSETID sets it as given, and an entry XDEL'd after the
     -- cut (README's way to free memory) was forgotten at the next trim, a resume past it told
     -- "resumed" without it (tEQ F8); so was a rotation's mark on the all-stream. XINFO refused
@@ -273,7 +320,7 @@ for i = 1, n do
     -- which only delays trimming by age a little (the cursor's own age is checked on read).
     local minpos = nil
     if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
-    trim(key, maxlen, minpos, age_slack, id)
+    trim(key, maxlen, minpos, age_slack, id, false)
     if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
     cursors[i] = cursor
     published[#published + 1] = cursor .. '\\n' .. fmt(seq) .. '\\n' .. mtype .. '\\n' .. user .. '\\n' .. mkey .. '\\n' .. fmt(#frame) .. '\\n' .. frame
@@ -284,7 +331,7 @@ redis.call('SET', KEYS[3], fmt(position))
 -- it read rc:all's oldest entry on every batch, though README said one in 32 (tEF F2).
 local minpos_all = nil
 if max_age_us > 0 and math.floor(seq / 32) > math.floor((seq - stored) / 32) then minpos_all = now - max_age_us end
-trim(KEYS[4], maxall, minpos_all, age_slack, id)
+trim(KEYS[4], maxall, minpos_all, age_slack, id, true)
 redis.call('PUBLISH', ARGV[5], table.concat(published))
 return cursors
 `;

@@ -222,6 +222,39 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     }
   });
 
+  it("the store's trim of another application's entries alone is no loss: a reader that had every entry of the store's resumes, by count in a user's stream and the global one, by age in the all-stream (tEQ F3)", async () => {
+    const server = await RedisServer.start();
+    servers.push(server);
+    const raw = new Redis(server.url);
+    raws.push(raw);
+    const store = await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger, maxMessages: 20 });
+    stores.push(store);
+    for (const [key, userId, viewer] of [['rc:u:{u1}', 'u1', { userId: 'u1', admin: false }], ['rc:g', null, { userId: 'u2', admin: false }]] as const) {
+      let cursor = '';
+      for (let i = 0; i < 5; i++) cursor = (await store.append(userId, 'trades' as never, frame(`${key} ${i}`))).cursor;
+      for (let i = 1; i <= 30; i++) await raw.xadd(key, `${position(cursor) + i}-0`, 'x', 'foreign');
+      // Over 20: the trim takes the 5 entries of the store's (the reader has them) and 11 of the other application's.
+      const next = await store.append(userId, 'trades' as never, frame(`${key} 5`));
+      expect(await raw.xlen(key)).toBe(20);
+      const read = await store.read(viewer, cursor, 100);
+      expect(read.resume, key).toBe('resumed');
+      expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+    }
+    // By age, in the all-stream: its age check runs on a batch taking a multiple of 32 (rc:seq set just before one).
+    const aged = await createRedisStreamStore({ url: server.url, keyPrefix: 'aged', logger: recordingLogger().logger, maxAgeMs: 500 });
+    stores.push(aged);
+    let cursor = '';
+    for (let i = 0; i < 5; i++) cursor = (await aged.append('u3', 'trades' as never, frame(`aged ${i}`))).cursor;
+    for (let i = 1; i <= 40; i++) await raw.xadd('aged:all', `${position(cursor) + i}-0`, 'x', 'foreign');
+    await new Promise((r) => setTimeout(r, 700));
+    await raw.set('aged:seq', '31');
+    const next = await aged.append('u3', 'trades' as never, frame('aged 5'));
+    expect(await raw.xlen('aged:all')).toBe(1);
+    const read = await aged.read({ userId: 'admin', admin: true }, cursor, 100);
+    expect(read.resume).toBe('resumed');
+    expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+  });
+
   it("append-refused for the all-stream made another type says what to do, as the start and the reads say it (tDV F8)", async () => {
     const { raw, log, store } = await setUp();
     await store.append('alice', 'trades' as never, frame('a0'));
