@@ -612,28 +612,57 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const retired = new Set<string>();
   /** Epochs of fan-out records a read of Redis proved not to be its own, already logged (see handle()). */
   const foreign = new Set<string>();
-  /** Entries the store never wrote that a read met, already logged (`<key> <id>`, see skipForeign). */
-  const foreignEntries = new Set<string>();
+  /**
+   * The entries the store never wrote already said, per key: the lowest and highest id said (a
+   * read over them says nothing again), for MAX_FOREIGN_KEYS keys at most, the one said longest
+   * ago forgotten first. A set of `<key> <id>` emptied past 64 entries said each entry of a longer
+   * run again on every read: 20,000 error lines for each poll or resume over such a run (tEQ F1).
+   */
+  const foreignSaid = new Map<string, { low: EntryId; high: EntryId }>();
   /**
    * Whether `item`, read from `key`, is an entry the store never wrote (another application's
-   * XADD under the prefix): then it is skipped, and said once (an error line naming the key, the
-   * id and what to do). Decoded as the store's, it was sent as an empty text frame, a poll's JSON
+   * XADD under the prefix): then it is skipped, and noted in `met` when not said already, to be
+   * said once, with the others of its key that read met (see sayForeign). Decoded as the store's, it was sent as an empty text frame, a poll's JSON
    * read `"messages":[,{…`, and in the all-stream a broadcast of no type went to every socket, or
    * its sequence number read as Redis having lost writes and rotated the epoch (tDV F12).
    */
-  function skipForeign(key: string, item: [string, string[]]): boolean {
+  function skipForeign(key: string, item: [string, string[]], met: ForeignMet): boolean {
     const why = foreignEntry(item, key === keys.all);
     if (why === undefined) return false;
-    const said = `${key} ${item[0]}`;
-    if (!foreignEntries.has(said)) {
-      if (foreignEntries.size >= MAX_FOREIGN_EPOCHS) foreignEntries.clear();
-      foreignEntries.add(said);
-      logger.error(
-        { event: 'foreign-entry', url: where, key, id: item[0], detail: why },
-        `Redis at ${where} holds an entry the store never wrote in ${key} (${item[0]}: ${why}): skipped by every read; another application's entry under the key prefix "${prefix}"? Delete it (XDEL ${key} ${item[0]}), or give the store another keyPrefix`,
-      );
+    const id = parseEntryId(item[0]);
+    const said = foreignSaid.get(key);
+    if (id !== null && said !== undefined && !idBefore(id, said.low) && !idBefore(said.high, id)) return true;
+    const run = met.get(key);
+    if (run === undefined) met.set(key, { count: 1, first: item[0], last: item[0], why });
+    else {
+      run.count++;
+      if (id !== null && idBefore(parseEntryId(run.last)!, id)) run.last = item[0];
+      if (id !== null && idBefore(id, parseEntryId(run.first)!)) run.first = item[0];
     }
     return true;
+  }
+  /** Says the entries the store never wrote that one read (every page of it) met and had not said: one error line per key, with their count. */
+  function sayForeign(met: ForeignMet): void {
+    for (const [key, { count, first, last, why }] of met) {
+      const [low, high] = [parseEntryId(first), parseEntryId(last)];
+      if (low !== null && high !== null) {
+        const said = foreignSaid.get(key);
+        foreignSaid.delete(key);
+        if (said === undefined && foreignSaid.size >= MAX_FOREIGN_KEYS) foreignSaid.delete(foreignSaid.keys().next().value!);
+        foreignSaid.set(key, said === undefined ? { low, high } : { low: idBefore(low, said.low) ? low : said.low, high: idBefore(said.high, high) ? high : said.high });
+      }
+      if (count === 1) {
+        logger.error(
+          { event: 'foreign-entry', url: where, key, id: first, detail: why },
+          `Redis at ${where} holds an entry the store never wrote in ${key} (${first}: ${why}): skipped by every read; another application's entry under the key prefix "${prefix}"? Delete it (XDEL ${key} ${first}), or give the store another keyPrefix`,
+        );
+      } else {
+        logger.error(
+          { event: 'foreign-entry', url: where, key, id: first, lastId: last, count, detail: why },
+          `Redis at ${where} holds ${count} entries the store never wrote in ${key}, ${first} to ${last} (the first: ${why}): skipped by every read, said once; another application's entries under the key prefix "${prefix}"? Delete them (XDEL ${key} ${first} … ${last}), or give the store another keyPrefix`,
+        );
+      }
+    }
   }
   let syncing = false;
   const pending: Published[] = [];
@@ -1464,7 +1493,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // came back without its latest writes, and the epoch key survived. Cursors of the lost
       // stretch would read as resumed: start a new epoch, so that every node and every client is
       // told of the gap.
-      const reused = read.streams[0]?.entries.find((item) => parseEntryId(item[0])!.seq <= last!.seq && !skipForeign(keys.all, item));
+      const metReused: ForeignMet = new Map();
+      const reused = read.streams[0]?.entries.find((item) => parseEntryId(item[0])!.seq <= last!.seq && !skipForeign(keys.all, item, metReused));
+      sayForeign(metReused);
       if (read.seq < last.seq || reused !== undefined) {
         const why = reused ? `entry ${reused[0]} reuses a sequence number at or below ${last.seq}` : `the sequence went back from ${last.seq} to ${read.seq}`;
         const rotated = await rotate(read.epoch, why);
@@ -1480,15 +1511,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         last = head;
         return;
       }
+      const met: ForeignMet = new Map();
       for (const item of stream.entries) {
         // Another application's entry: passed (its position, so the next read starts after it), never delivered, its sequence number not taken.
-        if (skipForeign(keys.all, item)) {
+        if (skipForeign(keys.all, item, met)) {
           last = { position: parseEntryId(item[0])!.position, seq: last.seq };
           continue;
         }
         last = parseEntryId(item[0])!;
         emit(decodeStored(item, read.epoch, undefined));
       }
+      sayForeign(met);
       if (stream.entries.length < batch && !stream.cut) {
         // Everything up to the head is delivered (a sequence number taken by a failed append
         // has no entry: skip it rather than wait for it).
@@ -2187,7 +2220,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * position of a stream cut or full; Infinity when none is), where a page of none of the
    * store's entries (only entries skipped as foreign) goes on from (see pageFrom).
    */
-  function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number): { entries: StreamEntry[]; more: boolean; reached: number } {
+  function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number, met: ForeignMet): { entries: StreamEntry[]; more: boolean; reached: number } {
     let horizon = Infinity;
     let reached = Infinity;
     for (const s of read.streams) {
@@ -2198,7 +2231,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const sorted = read.streams
       .flatMap((s, i) =>
         s.entries
-          .filter((item) => !skipForeign(viewer.admin ? keys.all : i === 0 ? keys.user(viewer.userId) : keys.global, item))
+          .filter((item) => !skipForeign(viewer.admin ? keys.all : i === 0 ? keys.user(viewer.userId) : keys.global, item, met))
           .map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })),
       )
       // Not past what a cut or full stream has not shown: a full stream's page of skipped foreign
@@ -2233,11 +2266,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     viewer: StreamViewer,
     limit: number,
     maxBytes: number,
+    met: ForeignMet,
   ): Promise<ReadResult> {
     const { entries, more, reached } = page;
     if (entries.length > 0) return { resume, cursor: entries[entries.length - 1]!.cursor, entries, more };
     if (!more) return { resume, cursor: otherwise, entries, more };
-    const next = await store.read(viewer, formatRedisCursor(read.epoch, reached), limit, maxBytes);
+    const next = await readWith(viewer, formatRedisCursor(read.epoch, reached), limit, maxBytes, met);
     return resume === 'gap' ? { ...next, resume } : next;
   }
 
@@ -2273,7 +2307,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * page read: whether the epoch is whole is decided first, from the streams' trim records and
    * the all-stream's first entry after the start.
    */
-  async function otherEpoch(viewer: StreamViewer, streams: string[], current: DecodedRead, start: number | undefined, limit: number, maxBytes: number): Promise<ReadResult> {
+  async function otherEpoch(viewer: StreamViewer, streams: string[], current: DecodedRead, start: number | undefined, limit: number, maxBytes: number, met: ForeignMet): Promise<ReadResult> {
     const plain: ReadResult = { resume: 'gap', cursor: formatRedisCursor(current.epoch, current.head), entries: [] };
     if (start === undefined) return plain;
     // Nothing of this epoch is lost when the all-stream was never trimmed past its start, and no
@@ -2290,7 +2324,63 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const fresh = await pageRead(streams, start, Math.max(1, limit), maxBytes);
     // Trimmed meanwhile (appends go on between the two reads): the page would skip what was lost.
     if (!whole(fresh)) return plain;
-    return pageFrom(fresh, merged(fresh, viewer, limit, maxBytes), 'gap', formatRedisCursor(fresh.epoch, fresh.head), viewer, limit, maxBytes);
+    return pageFrom(fresh, merged(fresh, viewer, limit, maxBytes, met), 'gap', formatRedisCursor(fresh.epoch, fresh.head), viewer, limit, maxBytes, met);
+  }
+
+  /** store.read, the entries of another application it meets noted in `met` (said once the whole read, every page of it, is done). */
+  async function readWith(viewer: StreamViewer, since: string | null, limit: number, maxBytes: number, met: ForeignMet): Promise<ReadResult> {
+    // A cursor of another store's form (the in-memory store's, before a move to Redis) is of
+    // another epoch: what this epoch holds follows its gap, as for a Redis restarted empty.
+    // It was read as no cursor at all, and answered from the head (a fresh user lost the
+    // first trades of a migration).
+    const pos = since === null ? null : (parseRedisCursor(since) ?? ((parseAnyCursor(since) || isAllDigitEpochCursor(since)) ? { epoch: '', position: 0 } : null));
+    if (pos === null) {
+      const read = await readStreams([], 0, 1);
+      return { resume: since === null ? 'new' : 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
+    }
+    const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
+    // What this node had seen before the read was sent: entries it sees while the read is
+    // under way may be later than the read (comparing with them rotated the epoch of a Redis
+    // that had lost nothing, found by the multi-node restart test).
+    const seenEpoch = epoch;
+    const seenSeq = last?.seq;
+    if (pos.epoch !== seenEpoch) {
+      // Not the epoch this node is in: Redis's is asked first, with a head read (no entries)
+      // beside the epoch start, and a cursor of another epoch is answered without a page from
+      // its position. That page (up to `limit` entries and `maxBytes` of the viewer's streams,
+      // then another from the epoch's start) was read to answer `gap` with none of it: any
+      // user polling `since=zzz.1` kept Redis's one thread busy (a security reviewer).
+      const [head, recorded] = await Promise.all([readStreams([], 0, 1), recordedStart()]);
+      if (await replaced(head, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met);
+      if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded), limit, maxBytes, met);
+    }
+    const read = await pageRead(streams, pos.position, Math.max(1, limit), maxBytes);
+    if (await replaced(read, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met);
+    // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
+    // records the last id each trim removed, so this is exact), or the user's stream expired
+    // after maxAgeMs without entries (what it held is unknown but older than that, so only a
+    // cursor older than maxAgeMs may miss some of it).
+    const lost =
+      read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) ||
+      (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
+    if (pos.epoch === read.epoch && pos.position <= read.head && lost) {
+      // `gap`, then what is still held after the cursor, which the read already holds: the
+      // user's own trades and decisions (a dashboard cannot refetch them) were skipped with it.
+      // A page that ends before the last position removed leaves its reader where one that got
+      // that entry live stands: the next page from it is a gap too.
+      return pageFrom(read, merged(read, viewer, limit, maxBytes, met), 'gap', formatRedisCursor(read.epoch, read.head), viewer, limit, maxBytes, met);
+    }
+    if (pos.epoch !== read.epoch) {
+      // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
+      return otherEpoch(viewer, streams, read, epochStart(await recordedStart()), limit, maxBytes, met);
+    }
+    // Ahead of the head: no cursor this epoch gave.
+    if (pos.position > read.head) return { resume: 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
+    // Nothing for this reader up to the head (which the read moved to now; every later entry
+    // comes after it): the head is where it stands. Answered `since`, a quiet user's cursor
+    // grew older than maxAgeMs while its held polls came back empty, and its stream, never
+    // written, read as expired: a false `gap` every maxAgeMs (a hostile tester).
+    return pageFrom(read, merged(read, viewer, limit, maxBytes, met), 'resumed', formatRedisCursor(read.epoch, Math.max(read.head, pos.position)), viewer, limit, maxBytes, met);
   }
 
   const store: RedisStreamStore = {
@@ -2316,58 +2406,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     },
 
     async read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity): Promise<ReadResult> {
-      // A cursor of another store's form (the in-memory store's, before a move to Redis) is of
-      // another epoch: what this epoch holds follows its gap, as for a Redis restarted empty.
-      // It was read as no cursor at all, and answered from the head (a fresh user lost the
-      // first trades of a migration).
-      const pos = since === null ? null : (parseRedisCursor(since) ?? ((parseAnyCursor(since) || isAllDigitEpochCursor(since)) ? { epoch: '', position: 0 } : null));
-      if (pos === null) {
-        const read = await readStreams([], 0, 1);
-        return { resume: since === null ? 'new' : 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
+      const met: ForeignMet = new Map();
+      try {
+        return await readWith(viewer, since, limit, maxBytes, met);
+      } finally {
+        sayForeign(met);
       }
-      const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
-      // What this node had seen before the read was sent: entries it sees while the read is
-      // under way may be later than the read (comparing with them rotated the epoch of a Redis
-      // that had lost nothing, found by the multi-node restart test).
-      const seenEpoch = epoch;
-      const seenSeq = last?.seq;
-      if (pos.epoch !== seenEpoch) {
-        // Not the epoch this node is in: Redis's is asked first, with a head read (no entries)
-        // beside the epoch start, and a cursor of another epoch is answered without a page from
-        // its position. That page (up to `limit` entries and `maxBytes` of the viewer's streams,
-        // then another from the epoch's start) was read to answer `gap` with none of it: any
-        // user polling `since=zzz.1` kept Redis's one thread busy (a security reviewer).
-        const [head, recorded] = await Promise.all([readStreams([], 0, 1), recordedStart()]);
-        if (await replaced(head, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
-        if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded), limit, maxBytes);
-      }
-      const read = await pageRead(streams, pos.position, Math.max(1, limit), maxBytes);
-      if (await replaced(read, seenEpoch, seenSeq)) return store.read(viewer, since, limit, maxBytes);
-      // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
-      // records the last id each trim removed, so this is exact), or the user's stream expired
-      // after maxAgeMs without entries (what it held is unknown but older than that, so only a
-      // cursor older than maxAgeMs may miss some of it).
-      const lost =
-        read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) ||
-        (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
-      if (pos.epoch === read.epoch && pos.position <= read.head && lost) {
-        // `gap`, then what is still held after the cursor, which the read already holds: the
-        // user's own trades and decisions (a dashboard cannot refetch them) were skipped with it.
-        // A page that ends before the last position removed leaves its reader where one that got
-        // that entry live stands: the next page from it is a gap too.
-        return pageFrom(read, merged(read, viewer, limit, maxBytes), 'gap', formatRedisCursor(read.epoch, read.head), viewer, limit, maxBytes);
-      }
-      if (pos.epoch !== read.epoch) {
-        // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
-        return otherEpoch(viewer, streams, read, epochStart(await recordedStart()), limit, maxBytes);
-      }
-      // Ahead of the head: no cursor this epoch gave.
-      if (pos.position > read.head) return { resume: 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
-      // Nothing for this reader up to the head (which the read moved to now; every later entry
-      // comes after it): the head is where it stands. Answered `since`, a quiet user's cursor
-      // grew older than maxAgeMs while its held polls came back empty, and its stream, never
-      // written, read as expired: a false `gap` every maxAgeMs (a hostile tester).
-      return pageFrom(read, merged(read, viewer, limit, maxBytes), 'resumed', formatRedisCursor(read.epoch, Math.max(read.head, pos.position)), viewer, limit, maxBytes);
     },
 
     subscribe(listener: (entry: StreamEntry) => void): () => void {
@@ -2451,6 +2495,15 @@ async function quit(client: Redis): Promise<void> {
 
 /** Foreign epochs a node remembers having logged, at most (see `foreign`): past it, it forgets them all. */
 const MAX_FOREIGN_EPOCHS = 64;
+/** Keys whose entries of another application said are remembered (see skipForeign). */
+const MAX_FOREIGN_KEYS = 64;
+/** Entries of another application a read met, not said before, per key: how many, the first and last id, and why the first is not the store's. */
+type ForeignMet = Map<string, { count: number; first: string; last: string; why: string }>;
+
+/** Whether entry id `a` comes before `b`. */
+function idBefore(a: EntryId, b: EntryId): boolean {
+  return a.position < b.position || (a.position === b.position && a.seq < b.seq);
+}
 
 /** How often a node asks Redis whether it still answers (and takes a write), on both connections, ms. */
 const HEARTBEAT_MS = 1000;

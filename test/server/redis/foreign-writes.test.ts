@@ -55,6 +55,27 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(log.records.filter((r) => r.event === 'foreign-entry')).toHaveLength(1);
   });
 
+  it("a run of another application's entries is said once, in one line with its count, however long the run and however often it is read (tEQ F1: past 64 entries every read said each again)", async () => {
+    const { raw, log, store } = await setUp();
+    const first = await store.append('dora', 'trades' as never, frame('one'));
+    for (let i = 1; i <= 200; i++) await raw.xadd('rc:u:{dora}', `${position(first.cursor) + i}-0`, 'x', 'foreign');
+    const second = await store.append('dora', 'trades' as never, frame('two'));
+    for (const limit of [100, 100, 10, 7, 100]) {
+      const read = await store.read({ userId: 'dora', admin: false }, first.cursor, limit);
+      expect(read.resume).toBe('resumed');
+      expect(read.entries.map((e) => e.frame)).toEqual([second.frame]);
+    }
+    const said = log.records.filter((r) => r.event === 'foreign-entry');
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ level: 'error', key: 'rc:u:{dora}', id: `${position(first.cursor) + 1}-0`, lastId: `${position(first.cursor) + 200}-0`, count: 200 });
+    expect(String(said[0]!.message)).toContain(`holds 200 entries the store never wrote in rc:u:{dora}, ${position(first.cursor) + 1}-0 to ${position(first.cursor) + 200}-0 (the first: fields "x", where the store writes fields t, k, f): skipped by every read, said once;`);
+    // Entries of another application written later are said, once.
+    for (let i = 1; i <= 3; i++) await raw.xadd('rc:u:{dora}', `${position(second.cursor) + i}-0`, 'x', 'foreign');
+    await store.append('dora', 'trades' as never, frame('three'));
+    for (let i = 0; i < 3; i++) await store.read({ userId: 'dora', admin: false }, first.cursor, 100);
+    expect(log.records.filter((r) => r.event === 'foreign-entry').map((r) => r.count)).toEqual([200, 3]);
+  });
+
   it("a page of another application's entries alone is read past: every read goes on to the store's entries after them, told `resumed`, never the same page again (tEF F3)", async () => {
     const { raw, store } = await setUp();
     const first = await store.append('bob', 'trades' as never, frame('one'));
