@@ -361,15 +361,23 @@ if not epoch then
 end
 local seq = redis.call('GET', KEYS[2]) or '0'
 local now = now_us()
-local head = tonumber(redis.call('GET', KEYS[3]) or '0')
+local head_was = redis.call('GET', KEYS[3]) or '0'
+local head = tonumber(head_was)
 if now > head then
   -- A Redis full at maxmemory with noeviction (what SCALE.md advises) refuses the write: the
   -- read goes on with the head where it is, which every later entry still comes after (every
   -- read failed, and with it every new socket, poll and resume: a hostile tester).
   local moved = redis.pcall('SET', KEYS[3], fmt(now))
-  if not (type(moved) == 'table' and moved.err) then head = now end
+  if not (type(moved) == 'table' and moved.err) then
+    head = now
+    head_was = fmt(now)
+  end
 end
-local out = { epoch, fmt(head), fmt(now), seq }
+-- The head as Redis holds it (unless replaced by the time just now): one the store never writes
+-- ("0179…", leading zeros, ahead of the clock) is refused by the caller, naming the key, as the
+-- heartbeat and the append script refuse it. Given as fmt(head), reads took it while every
+-- publish refused it (tEQ F2).
+local out = { epoch, head_was, fmt(now), seq }
 local from = fmt(tonumber(ARGV[2]) + 1)
 local max_bytes = tonumber(ARGV[4]) or 0
 local limit = tonumber(ARGV[3])
@@ -467,7 +475,8 @@ return epoch
  * restore): an idle node on a full Redis read healthy until a socket came, which it accepted and
  * closed 1011 (tDG F5); told, the node reads, which writes an epoch or finds it refused. Returns 2
  * when one of the three holds what the store never writes there (another type, an epoch not of 1
- * to 64 hex digits or all decimal, a sequence or head not decimal digits up to 2^53 − 1):
+ * to 64 hex digits or all decimal, a sequence or head not decimal digits up to 2^53 − 1
+ * without leading zeros, as the reads and the append script check):
  * every read and publish fails then, and a node that no read or catch-up met read healthy (tEF
  * F6); told, the node reads, which names the key and turns the node unhealthy. A command Redis
  * refuses (an ACL user without EXISTS or GET) answers 1: the heartbeat is about Redis answering.
@@ -483,8 +492,9 @@ local function value(key)
   end
   return got, false
 end
--- Leading zeros aside (a read takes them, and its head replaces them), as the reads check.
-local function decimal(v) return string.match(v, '^%d+$') ~= nil and tonumber(v) <= 9007199254740991 end
+-- Without leading zeros, as the reads and the appends check: "007" in rc:seq read as fine here,
+-- the idle node healthy while every read and publish refused it (tEQ F2).
+local function decimal(v) return (v == '0' or string.match(v, '^[1-9]%d*$') ~= nil) and tonumber(v) <= 9007199254740991 end
 for i = 1, 3 do
   local v, wrong = value(KEYS[i])
   if wrong then return 2 end

@@ -241,6 +241,37 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("rc:seq or rc:head with a leading zero is refused alike by the heartbeat, the reads and the publishes, each naming the key: an idle node turns unhealthy (tEQ F2: the heartbeat took it, the node read healthy while every read and publish failed)", async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const { logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url, logger });
+      stores.push(store);
+      const append = () => store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }));
+      const { cursor } = await append();
+      const then: Record<string, string> = { 'rc:seq': (await raw.get('rc:seq'))!, 'rc:head': (await raw.get('rc:head'))! };
+      // A head ten minutes ahead of the clock, which no read replaces meanwhile.
+      const ahead = `0${Number(then['rc:head']) + 600_000_000}`;
+      const cases: [string, string, string][] = [
+        ['rc:seq', '007', 'a decimal integer without leading zeros'],
+        ['rc:head', ahead, 'a decimal integer (microseconds) without leading zeros'],
+      ];
+      for (const [key, value, what] of cases) {
+        await raw.set(key, value);
+        await waitFor(() => !store.status().healthy, `unhealthy from the heartbeat alone (${key})`);
+        const said = `Redis at ${server.url} holds ${key} "${value}", where the store keeps ${what}, so every resume and poll fails, as every publish does: ${way}`;
+        expect(store.status(), key).toEqual({ healthy: false, detail: `redis ${server.url} connected, reads refused: ${said}` });
+        await expect(store.read({ userId: 'alice', admin: false }, cursor, 10), key).rejects.toThrow(said);
+        await expect(append(), key).rejects.toThrow(`ERR ${key} holds "${value}", where the store keeps ${what}: not stored; another application's key`);
+        await raw.set(key, then[key]!);
+        await waitFor(() => store.status().healthy, `healthy again after ${key}`);
+      }
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("rc:epoch-start of another type: refused at start, named; running, a resume of another epoch's cursor rejects naming it, and an epoch change is told as a gap, the live feed going on (tDV F3)", async () => {
     const server = await start();
     const raw = new Redis(server.url);
