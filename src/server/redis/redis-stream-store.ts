@@ -1697,7 +1697,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (typeof value !== 'string' || shape.test(value)) return [];
       // Digits the store cannot use are told why: "9000000000000000000, where the store keeps a
       // decimal integer" contradicted itself (tDG F4).
-      const why = !/^[0-9]+$/.test(value) ? '' : shape === EPOCH ? ', not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone, clients are told a gap)' : /^0[0-9]/.test(value) ? ' without leading zeros' : ` up to ${Number.MAX_SAFE_INTEGER}`;
+      const why = !/^[0-9]+$/.test(value) ? '' : shape === EPOCH ? ', not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone: clients are told a gap and sent again what the streams hold, what they had too)' : /^0[0-9]/.test(value) ? ' without leading zeros' : ` up to ${Number.MAX_SAFE_INTEGER}`;
       return [`${name} ${preview(value)}, where the store keeps ${what}${why}`];
     });
   }

@@ -259,7 +259,7 @@ local bad = {}
 local epoch_was = redis.call('GET', KEYS[1])
 if epoch_was and not (#epoch_was <= 64 and string.match(epoch_was, '^[0-9a-f]+$') and not string.match(epoch_was, '^%d+$')) then
   local digits = ''
-  if string.match(epoch_was, '^%d+$') then digits = ', not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone, clients are told a gap)' end
+  if string.match(epoch_was, '^%d+$') then digits = ', not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone: clients are told a gap and sent again what the streams hold, what they had too)' end
   bad[#bad + 1] = KEYS[1] .. ' holds "' .. shown(epoch_was) .. '", where the store keeps 1 to 64 hex digits' .. digits
 end
 for _, k in ipairs({ {KEYS[2], 'a decimal integer'}, {KEYS[3], 'a decimal integer (microseconds)'} }) do

@@ -191,7 +191,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       const cases: [string, string, string][] = [
         ['rc:epoch', 'not-hex!', '1 to 64 hex digits'],
         // Hex digits all decimal: formatCursor refuses them, so every entry was stored and dropped from every live feed (tEC F3).
-        ['rc:epoch', '12345', '1 to 64 hex digits, not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone, clients are told a gap)'],
+        ['rc:epoch', '12345', '1 to 64 hex digits, not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone: clients are told a gap and sent again what the streams hold, what they had too)'],
         ['rc:seq', 'abc', 'a decimal integer'],
         ['rc:head', 'deadbeef', 'a decimal integer (microseconds)'],
         ['rc:head', '0042', 'a decimal integer (microseconds) without leading zeros'],

@@ -260,7 +260,7 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
       expect(await refused()).toBe(`Redis at ${server.url} holds rc:epoch "has space", where the store keeps 1 to 64 hex digits: ${way}`);
       // All decimal digits, which no cursor can carry (tEC F3: the start went on, every entry dropped from every live feed).
       await raw.set('rc:epoch', '12345');
-      expect(await refused()).toBe(`Redis at ${server.url} holds rc:epoch "12345", where the store keeps 1 to 64 hex digits, not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone, clients are told a gap): ${way}`);
+      expect(await refused()).toBe(`Redis at ${server.url} holds rc:epoch "12345", where the store keeps 1 to 64 hex digits, not all decimal digits (a cursor <digits>.<n> reads as a number; the store itself made one such epoch in 1,850 before 2026-12-01: then delete this key alone: clients are told a gap and sent again what the streams hold, what they had too): ${way}`);
       await raw.set('rc:epoch', 'has space');
       // Two at once: both named, not one a start.
       await raw.set('rc:seq', 'abc');
