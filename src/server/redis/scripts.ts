@@ -317,9 +317,12 @@ for i = 1, n do
     end
     redis.call('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
     -- The age check reads the oldest entry (a copy of its frame): do it on one append in 32,
-    -- which only delays trimming by age a little (the cursor's own age is checked on read).
+    -- which only delays trimming by age a little (the cursor's own age is checked on read). Drawn
+    -- from the sequence number's bits mixed (the top 5 of seq * 40503 mod 2^16), so one in 32 of
+    -- each stream's appends too: seq % 32 == 0 never came to a stream whose appends kept another
+    -- residue (the second of two users writing in turn), never trimmed by age (tEQ F6).
     local minpos = nil
-    if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
+    if max_age_us > 0 and math.floor(((seq % 65536) * 40503) % 65536 / 2048) == 0 then minpos = now - max_age_us end
     trim(key, maxlen, minpos, age_slack, id, false)
     if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
     cursors[i] = cursor

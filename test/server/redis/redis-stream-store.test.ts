@@ -1173,6 +1173,24 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect((await s.read(viewer, young.cursor, 10)).entries).toEqual([after]);
   });
 
+  it("trims a stream by age on one in 32 of its own appends: the global stream, written every other append (a user's between), was never trimmed by age (tEQ F6)", async () => {
+    const s = await store({ maxAgeMs: 500 });
+    const raw = new Redis(redis.url);
+    try {
+      // Broadcasts take the odd sequence numbers, alice's entries the even ones: never a multiple of 32.
+      const old = await s.append(null, 'whale', frame(0, null));
+      await new Promise((r) => setTimeout(r, 700));
+      for (let n = 1; n <= 64; n++) {
+        await s.append('alice', 'trades', frame(n, 'alice'));
+        await s.append(null, 'whale', frame(n, null));
+      }
+      const [first] = await raw.xrange(`t${prefixCount}:g`, '-', '+', 'COUNT', 1);
+      expect(Number(first![0].split('-')[0])).toBeGreaterThan(Number(old.cursor.split('.')[1]));
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('moves a quiet reader\'s cursor to the head when nothing is pending: no false gap after maxAgeMs of quiet (it said gap every maxAgeMs: a hostile tester)', async () => {
     // Reads 400 ms apart, 1.6 s in all: more than maxAgeMs of quiet, with room for a busy machine's timers.
     const s = await store({ maxAgeMs: 1000 });
