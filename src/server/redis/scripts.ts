@@ -165,11 +165,17 @@ local function denied(command, key, ...)
   return 'NOPERM this ACL user may not run ' .. command .. ' on ' .. key .. ' (the append script needs it): not stored'
 end
 local STREAM = { {'XADD', '1-1', 'f', 'v'}, {'XSETID', '1-1', 'MAXDELETEDID', '0-1'}, {'XLEN'}, {'XRANGE', '-', '+'}, {'XREVRANGE', '+', '-'}, {'XTRIM', 'MINID', '1'} }
-local needs = { {KEYS[1], 'GET'}, {KEYS[1], 'SET', 'x'}, {KEYS[2], 'INCRBY', '1'}, {KEYS[3], 'GET'}, {KEYS[3], 'SET', 'x'}, {KEYS[5], 'EXISTS'}, {KEYS[5], 'PEXPIRE', '1'} }
+local needs = { {KEYS[1], 'GET'}, {KEYS[1], 'SET', 'x'}, {KEYS[2], 'GET'}, {KEYS[2], 'INCRBY', '1'}, {KEYS[3], 'GET'}, {KEYS[3], 'SET', 'x'}, {KEYS[5], 'EXISTS'}, {KEYS[5], 'PEXPIRE', '1'} }
 for _, c in ipairs(STREAM) do needs[#needs + 1] = { KEYS[4], unpack(c) } end
 for _, c in ipairs(needs) do
   local why = denied(c[2], c[1], unpack(c, 3))
   if why then return redis.error_reply(why) end
+end
+-- TIME too (the clock, read before any write): refused, Redis 7.0 said "ERR The user executing
+-- the script can't run this command or subcommand" to every publish and in append-refused,
+-- naming none (tEQ F5).
+if not redis.acl_check_cmd('TIME') then
+  return redis.error_reply('NOPERM this ACL user may not run TIME (the append script needs it): not stored')
 end
 if not redis.acl_check_cmd('PUBLISH', ARGV[5], 'x') then
   return redis.error_reply('NOPERM this ACL user may not PUBLISH on ' .. ARGV[5] .. ' (the append script needs it): not stored')

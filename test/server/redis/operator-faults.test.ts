@@ -416,6 +416,29 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("TIME taken from the ACL user on a running node: every publish rejects naming it, nothing stored (tEQ F5: Redis 7.0's words named no command)", async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'a5', 'reset', 'on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a5:pw@'), logger });
+      stores.push(store);
+      const append = () => store.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }));
+      await append();
+      await raw.call('ACL', 'SETUSER', 'a5', '-time');
+      const refused = 'NOPERM this ACL user may not run TIME (the append script needs it): not stored';
+      await expect(append()).rejects.toThrow(refused);
+      expect(await raw.xlen('rc:all')).toBe(1);
+      expect(String(records.find((r) => r.event === 'append-refused')?.err)).toContain(refused);
+      await raw.call('ACL', 'SETUSER', 'a5', '+time');
+      await append();
+      expect(await raw.xlen('rc:all')).toBe(2);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('rejects an rc:head or rc:seq of digits out of range naming the key and the range, not "is it the Redis port?" (tDG F4)', async () => {
     const server = await start();
     const raw = new Redis(server.url);
