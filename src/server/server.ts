@@ -2273,6 +2273,9 @@ function checkOrigins(origins: unknown): void {
     const ok = /^https?:/i.test(origin) ? parsed === origin : /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s@]+$/i.test(origin);
     // Shown as `host` is: user info given by mistake (an origin pasted from a URL with credentials) is `[redacted]` (tAM F2).
     // A port not shown is said to be the fault (tEG F3: "http://localhost:[redacted]" alone read as a correct origin).
+    // One that reads as a secret (`allowedOrigins: [process.env.ALLOWED_ORIGIN]` with the variables mixed up) by its length,
+    // as the string form and `serve --allow-origin` judge it: it was printed whole here (tER F2).
+    if (!ok && secretWhereAddressGoes(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
     if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), portNotShown(origin) ?? (parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined));
   });
 }

@@ -101,4 +101,19 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
     expect(thrown(() => createRealtimeServer({ jwt: { secret }, path: 'api/ws' }))).toBe('createRealtimeServer: path must be a path starting with /, got "api/ws"');
     expect(thrown(() => createJwtVerifier({ jwksUrl: 'idp.example/jwks', audience: null }))).toMatch(/got "idp\.example\/jwks": not an absolute URL/);
   });
+
+  // tER F2: the string form hid it, an entry of the array printed it whole (`allowedOrigins: [process.env.ALLOWED_ORIGIN]`).
+  it('is said by its length only as an entry of allowedOrigins, as in the string form and serve --allow-origin', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
+    const asSent = 'an origin as browsers send it: scheme://host[:port], no path, no trailing slash';
+    for (const value of ['Xk9mP2qR7wL4zT8b!', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'AKIAIOSFODNN7EXAMPLE', '0123456789abcdef0123456789abcdef', 'Pa55w0rdXyz', jwt]) {
+      const message = thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: ['https://app.example', value] }));
+      expect(message, value).toBe(`createRealtimeServer: allowedOrigins[1] must be ${asSent}, ${hidden(value.length)}`);
+      // The string form, the same verdict.
+      expect(thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: value as never })), value).toContain(hidden(value.length));
+    }
+    // What reads as an origin, a host or host:port is still shown: the mistake is in it.
+    expect(thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: ['dashboard.example.com'] }))).toBe(`createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "dashboard.example.com"`);
+    expect(thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: ['localhost:3000'] }))).toBe(`createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "localhost:3000"`);
+  });
 });
