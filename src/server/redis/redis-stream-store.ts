@@ -140,9 +140,25 @@ const consoleLogger: StoreLogger = {
 const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
 
 /**
+ * `value`, a query parameter's value (decoded), with what follows a parameter written inside it `[redacted]` when that
+ * one's name says it may hold a credential ({@link SECRET_PARAMETER}): `?db=1?password=secret`, a second `?` where a `&`
+ * belongs, is read by ioredis as `db` holding `1?password=secret`, and was printed whole, in the store's logs, status()
+ * and serve's banner (tER F5). Unchanged when it holds none.
+ */
+export function withNestedSecretRedacted(value: string): string {
+  for (const match of value.matchAll(/[?#&;]([^=?#&;]*)=/g)) {
+    if (SECRET_PARAMETER.test(match[1]!)) return `${value.slice(0, match.index + match[0].length)}${REDACTED}`;
+  }
+  return value;
+}
+
+/**
  * `redis://user:secret@host:6379/0` → `redis://host:6379/0`, and `?password=secret` →
  * `?password=[redacted]` (any parameter whose name says pass, secret, token, auth, user, key or
- * cert): the form the store logs and throws, never with credentials. Read as ioredis reads it:
+ * cert, and what follows such a name written inside another's value, `?db=1?password=[redacted]`,
+ * {@link withNestedSecretRedacted}); a fragment, which ioredis never reads, is `#[redacted]`
+ * whatever it holds (a password holding an unencoded `#`, `?password=Xk9m#P2qR…`, was shown
+ * from its `#` on: tER F5): the form the store logs and throws, never with credentials. Read as ioredis reads it:
  * `user:secret@host:6379` and `//host` are `redis://` URLs, `/path/to.sock?password=…` a socket
  * path whose query is redacted too. Any other string gets the same treatment, whatever its
  * scheme or shape (`valkey://u:secret@host`, `redis:/u:secret@host`): everything from after its
@@ -156,8 +172,17 @@ export function redactRedisUrl(url: string): string {
   if (secretHost !== undefined) return secretHostShown(secretHost, url.slice(url.lastIndexOf('@') + 1 + secretHost.length));
   // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
   // Written pair by pair: a URLSearchParams given the mark writes it `%5Bredacted%5D`.
+  // A value holding another parameter's secret keeps what comes before it, its `?` and `=` as written, the rest encoded.
   const redactedQuery = (query: URLSearchParams) =>
-    [...query].map(([name, value]) => (SECRET_PARAMETER.test(name) ? `${new URLSearchParams([[name, '']]).toString()}${REDACTED}` : new URLSearchParams([[name, value]]).toString())).join('&');
+    [...query]
+      .map(([name, value]) => {
+        if (SECRET_PARAMETER.test(name)) return `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`;
+        const nested = withNestedSecretRedacted(value);
+        if (nested === value) return new URLSearchParams([[name, value]]).toString();
+        return `${new URLSearchParams([[name, '']]).toString()}${nested.slice(0, -REDACTED.length).replace(/[^\w.~:/?=-]/g, encodeURIComponent)}${REDACTED}`;
+      })
+      .join('&');
+  const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || withNestedSecretRedacted(value) !== value);
   if (url.startsWith('/') && !url.startsWith('//')) {
     const at = url.indexOf('?');
     const path = at === -1 ? url : url.slice(0, at);
@@ -179,9 +204,12 @@ export function redactRedisUrl(url: string): string {
     const u = new URL(redisForm ? (/^rediss?:\/\//i.test(stripped) ? stripped : stripped.startsWith('//') ? `redis:${stripped}` : `redis://${stripped}`) : stripped);
     u.username = '';
     u.password = '';
-    if ([...u.searchParams.keys()].some((name) => SECRET_PARAMETER.test(name))) u.search = redactedQuery(u.searchParams);
+    if (holdsSecret(u.searchParams)) u.search = redactedQuery(u.searchParams);
+    // Whatever it holds: after `?password=`, the rest of a password holding an unencoded `#` (tER F5).
+    const fragment = u.hash === '' && !u.href.endsWith('#') ? '' : `#${REDACTED}`;
+    u.hash = '';
     // `redis://` (no host) stays itself: it was `redis:/`, no URL (tCC F3).
-    return u.toString().replace(/([^/])\/$/, '$1');
+    return u.toString().replace(/#$/, '').replace(/([^/])\/$/, '$1') + fragment;
   } catch {
     return 'redis://<unparsable url>';
   }
@@ -335,7 +363,10 @@ function urlDatabase(url: string): number | string {
   const values = query.getAll('db');
   if (values.length === 0) return 0;
   const db = number(values[values.length - 1]!);
-  return db ?? `${expected}, got ?db=${JSON.stringify(values[values.length - 1])} (${shown})`;
+  if (db !== undefined) return db;
+  // A password after a second `?` (`?db=1?password=…`, where a `&` belongs) is the value's: never shown (tER F5).
+  const value = values[values.length - 1]!;
+  return `${expected}, got ?db=${JSON.stringify(withNestedSecretRedacted(value))} (${shown})${/[?#]/.test(value) ? ': parameters after the first are joined by "&", not "?"' : ''}`;
 }
 
 /** MemoryStreamStore's names of this store's bounds: what a deployment moved from it gives. */

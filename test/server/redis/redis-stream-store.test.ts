@@ -109,6 +109,28 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(redactRedisUrl('/u:s3cretpw@host?password=s3cretpw')).toBe('/[redacted]@host?password=[redacted]');
   });
 
+  // tER F5: `?password=Xk9m#P2qR…` was shown from its `#` on (`?password=[redacted]#P2qR…`), and a password after a second `?`
+  // (`?db=1?password=…`, `?family=4?password=…`) whole, in the store's logs, status(), its errors and serve's banner.
+  it('redactRedisUrl hides a fragment whatever it holds, and a secret parameter written inside another one\'s value', () => {
+    const cases: [string, string][] = [
+      ['redis://127.0.0.1:6379?password=Xk9m#s3cretpw', 'redis://127.0.0.1:6379?password=[redacted]#[redacted]'],
+      ['redis://127.0.0.1:6379/0?password=Xk9m#s3cretpw', 'redis://127.0.0.1:6379/0?password=[redacted]#[redacted]'],
+      ['127.0.0.1:6379?password=xk9m#s3cretpw', 'redis://127.0.0.1:6379?password=[redacted]#[redacted]'],
+      ['redis://127.0.0.1:6379/0#s3cretpw', 'redis://127.0.0.1:6379/0#[redacted]'],
+      ['redis://127.0.0.1:6379/?db=1?password=s3cretpw', 'redis://127.0.0.1:6379/?db=1?password=[redacted]'],
+      ['redis://127.0.0.1:6379/0?family=4?password=s3cretpw', 'redis://127.0.0.1:6379/0?family=4?password=[redacted]'],
+      ['redis://127.0.0.1:6379/0?family=4%3FsentinelPassword%3Ds3cretpw', 'redis://127.0.0.1:6379/0?family=4?sentinelPassword=[redacted]'],
+      ['/run/redis.sock?db=1?password=s3cretpw', '/run/redis.sock?db=1?password=[redacted]'],
+      ['/run/redis.sock?password=Xk9m#s3cretpw', '/run/redis.sock?password=[redacted]'],
+    ];
+    for (const [url, redacted] of cases) {
+      expect(redactRedisUrl(url), url).toBe(redacted);
+      expect(redactRedisUrl(url)).not.toMatch(/s3cret/);
+    }
+    // A query with no secret in it is shown as it was.
+    expect(redactRedisUrl('redis://127.0.0.1:6379/0?family=4&db=0')).toBe('redis://127.0.0.1:6379/0?family=4&db=0');
+  });
+
   it('refuses a URL ioredis would not read as a Redis server, naming its scheme without the password (the error showed it, and ioredis took it for a socket path)', async () => {
     const expected = 'createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got';
     const cases: [string, string][] = [
@@ -211,6 +233,8 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       ['/run/redis.sock?db=&password=s3cretpw', '?db="" (/run/redis.sock?db=&password=[redacted])'],
       // A password holding an unencoded `/`: the rest of it reads as the path, never shown.
       ['redis://u:12/s3cretpw@127.0.0.1:1/0', 'a path holding "@" (redis://127.0.0.1:1/0): a "/" in a password is written %2F'],
+      // A password after a second `?`, where a `&` belongs, is ?db's value to ioredis: never shown, the `?` said (tER F5).
+      ['redis://127.0.0.1:1/?db=1?password=s3cretpwXk9m', '?db="1?password=[redacted]" (redis://127.0.0.1:1/?db=1?password=[redacted]): parameters after the first are joined by "&", not "?"'],
     ];
     for (const [url, found] of cases) {
       const error = await refusal({ url, connectTimeoutMs: 500, logger: quiet });
