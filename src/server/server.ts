@@ -22,7 +22,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { portNotShown, secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
@@ -1471,9 +1471,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   });
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
+        // A host that reads as a secret (`host: process.env.JWT_SECRET`) is `[redacted]` in getaddrinfo's ENOTFOUND, as serve --host
+        // has it (tER F10: `listening` rejected with "getaddrinfo ENOTFOUND Pa55w0rdXyz", a JWT's too).
+        const failed = (error: unknown) => reject(options.host !== undefined && hostReadsAsSecret(options.host) ? withHostRedacted(error, options.host) : error);
+        httpServer.once('error', failed);
         httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-          httpServer.off('error', reject);
+          httpServer.off('error', failed);
           resolve();
         });
       })
@@ -2129,6 +2132,20 @@ function inetAton(text: string): string | undefined {
   const bytes = [...values];
   for (let shift = 8 * (3 - values.length); shift >= 0; shift -= 8) bytes.push(Math.floor(last / 2 ** shift) % 256);
   return bytes.join('.');
+}
+
+/**
+ * `error` (listen's, on `host`) with `host` `[redacted]` wherever it names it, as given or lower-cased (its message, stack
+ * and getaddrinfo's `hostname`): the same error, its code and errno kept.
+ */
+function withHostRedacted(error: unknown, host: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const hidden = (text: string) => text.split(host).join(REDACTED).split(host.toLowerCase()).join(REDACTED);
+  const fields = error as Error & { hostname?: unknown };
+  error.message = hidden(error.message);
+  if (typeof error.stack === 'string') error.stack = hidden(error.stack);
+  if (typeof fields.hostname === 'string') fields.hostname = hidden(fields.hostname);
+  return error;
 }
 
 /** `host` or an origin as an error shows it: its user info `[redacted]` ({@link withUserInfoShownRedacted}). */

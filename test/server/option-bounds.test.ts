@@ -102,6 +102,20 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
     expect(thrown(() => createJwtVerifier({ jwksUrl: 'idp.example/jwks', audience: null }))).toMatch(/got "idp\.example\/jwks": not an absolute URL/);
   });
 
+  // tER F10: `serve --host` hid it in getaddrinfo's message, `listening` rejected with it whole.
+  it('is [redacted] in the error `listening` rejects with when it is the host, as serve --host has it', async () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
+    for (const host of ['Pa55w0rdXyz.invalid', `${jwt}.invalid`, '0123456789abcdef0123456789abcdef']) {
+      const rt = createRealtimeServer({ jwt: { secret }, host, port: 0 });
+      const error = (await rt.listening.then(() => undefined, (failed: unknown) => failed)) as (Error & { code?: string; hostname?: string }) | undefined;
+      await rt.close();
+      expect(error, host).toBeInstanceOf(Error);
+      expect(error!.message, host).toMatch(/^getaddrinfo [A-Z_]+ \[redacted\]$/);
+      expect(error!.code, host).toMatch(/^(?:ENOTFOUND|EAI_AGAIN|EAI_FAIL)$/);
+      expect([error!.message, error!.stack, error!.hostname].join(' ').toLowerCase(), host).not.toContain(host.slice(0, 11).toLowerCase());
+    }
+  });
+
   // tER F2: the string form hid it, an entry of the array printed it whole (`allowedOrigins: [process.env.ALLOWED_ORIGIN]`).
   it('is said by its length only as an entry of allowedOrigins, as in the string form and serve --allow-origin', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
