@@ -225,6 +225,9 @@ export function redactRedisUrl(url: string): string {
 function clientRedisUrl(options: RedisOptions, database: number): string {
   if (typeof options.path === 'string' && options.path !== '') return database === 0 ? options.path : `${options.path}?db=${database}`;
   const host = String(options.host ?? 'localhost');
+  // One that reads as a password (`new Redis(process.env.REDIS_PASSWORD)`, which ioredis takes for a host) by its length,
+  // as the url form has it (tER F8: printed whole, here and in getaddrinfo's ENOTFOUND).
+  if (clientSecretHost(options) !== undefined) return secretHostShown(host, `:${options.port ?? 6379}${database === 0 ? '' : `/${database}`}`).replace(/^redis:/, options.tls ? 'rediss:' : 'redis:');
   // A zone (`fe80::1%eth0`) is `%25` inside a URL's brackets.
   const shown = host.includes(':') && !host.startsWith('[') ? `[${host.replace(/%/g, '%25')}]` : host;
   return `${options.tls ? 'rediss' : 'redis'}://${shown}:${options.port ?? 6379}${database === 0 ? '' : `/${database}`}`;
@@ -273,6 +276,13 @@ function secretLookingHost(url: string): string | undefined {
   // Without its port: getaddrinfo's ENOTFOUND names the host alone, which the redaction looked for with `:6379` (tEP F2).
   const name = /^[^:]*:\d*$/.test(host) ? host.slice(0, host.lastIndexOf(':')) : host;
   return name !== '' && secretWhereAddressGoes(name) ? name : undefined;
+}
+
+/** The host of a client's options (no socket path) when it reads as a secret ({@link secretWhereAddressGoes}), else undefined. */
+function clientSecretHost(options: RedisOptions): string | undefined {
+  if (typeof options.path === 'string' && options.path !== '') return undefined;
+  const host = String(options.host ?? 'localhost');
+  return secretWhereAddressGoes(host) ? host : undefined;
 }
 
 /** How {@link redactRedisUrl} and the store name a bare host that reads as a secret: by its length, then its port as given. */
@@ -609,7 +619,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const url = options.url?.replace(/^rediss?:\/\//i, (scheme) => scheme.toLowerCase());
   // A bare word that reads as a secret (`url: process.env.REDIS_PASSWORD`, `serve --redis "$PASSWORD"`) is dialled as a
   // host, and was printed as one, in the URL and in getaddrinfo's ENOTFOUND (tEC F1, F2): said by its length.
-  const secretHost = url === undefined ? undefined : secretLookingHost(url);
+  const secretHost = url === undefined ? clientSecretHost(options.client!.options) : secretLookingHost(url);
   const where = url ? redactRedisUrl(url) : clientRedisUrl(options.client!.options, database);
   let cmd: ScriptedRedis;
   let sub: Redis;
@@ -1912,7 +1922,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
     const said = lastError || (err as Error).message;
-    const reason = secretHost !== undefined ? said.split(url!).join(REDACTED).split(secretHost).join(REDACTED).split(secretHost.toLowerCase()).join(REDACTED) : said;
+    const reason = secretHost !== undefined ? said.split(url ?? secretHost).join(REDACTED).split(secretHost).join(REDACTED).split(secretHost.toLowerCase()).join(REDACTED) : said;
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (${credentialsForm()}): ${reason}`);

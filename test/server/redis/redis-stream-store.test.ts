@@ -585,6 +585,24 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     });
   });
 
+  // tER F8: `url: process.env.REDIS_PASSWORD` hid it, `client: new Redis(process.env.REDIS_PASSWORD)` printed it as the host.
+  it("names a given client's host that reads as a password by its length, as the url form does, in getaddrinfo's message too", async () => {
+    const rejection = (options: RedisOptions) => {
+      const down = new Redis({ lazyConnect: true, retryStrategy: () => null, ...options });
+      return createRedisStreamStore({ client: down, connectTimeoutMs: 2000, logger: collectingLogger() }).then(
+        async (started) => (await started.close(), 'started'),
+        (error: Error) => error.message,
+      ).finally(() => down.disconnect());
+    };
+    for (const host of ['Pa55w0rdXyz.invalid', 'Tr0ub4dor3horse.invalid']) {
+      const said = await rejection({ host, port: 6390, db: 2 });
+      expect(said, host).toMatch(new RegExp(`^Redis unreachable at redis://<a host of ${host.length} characters, not shown: is it the password\\? give redis://:password@host:port>:6390/2: `));
+      expect(said.toLowerCase(), host).not.toContain(host.slice(0, 10).toLowerCase());
+    }
+    // A host name is shown.
+    expect(await rejection({ host: 'no-such-host.invalid', port: 6390 })).toMatch(/^Redis unreachable at redis:\/\/no-such-host\.invalid:6390: /);
+  });
+
   it("names a given client's Redis by a URL that reaches it: an IPv6 host in brackets, rediss:// for TLS, its socket path (it was redis://::1:6379, no URL, in the log, status() and errors: a fresh tester)", async () => {
     // ::1 in front of this Redis (on 127.0.0.1): a byte-for-byte relay.
     const relay = createNetServer((inbound) => {
