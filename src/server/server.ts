@@ -2148,9 +2148,15 @@ function withHostRedacted(error: unknown, host: string): unknown {
   return error;
 }
 
-/** `host` or an origin as an error shows it: its user info `[redacted]` ({@link withUserInfoShownRedacted}). */
+/**
+ * `host` or an origin as an error shows it: its user info `[redacted]` ({@link withUserInfoShownRedacted}), and its query and
+ * fragment `?[redacted]`, `#[redacted]`, as `path` has them (redactUrl): a browser's address bar pasted as an origin or a host
+ * (`https://app.example.com/#access_token=…`, `…/cb?api_key=…`) was shown whole, its token with it (tER F11). What is
+ * left says the fault, with the hint (`did you mean "https://app.example.com"?`, `give the host alone`).
+ */
 export function shownHost(host: string): string {
-  return withUserInfoShownRedacted(host);
+  const [, base, query, fragment] = /^([^?#]*)(\?[^#]*)?(#[^]*)?$/.exec(withUserInfoShownRedacted(host))!;
+  return `${base}${query === undefined ? '' : query === '?' ? '?' : `?${REDACTED}`}${fragment === undefined ? '' : fragment === '#' ? '#' : `#${REDACTED}`}`;
 }
 
 /** A boolean option: `webSocket: 'false'` was true. */
@@ -2272,7 +2278,7 @@ function checkOrigins(origins: unknown): void {
   if (origins === undefined || origins === '*' || typeof origins === 'function') return;
   // One that reads as a secret (a JWT, a mixed-case word) by its length, in the hint too: it was cut at 60 characters, then printed whole in the hint (tEG F4).
   if (typeof origins === 'string' && secretWhereAddressGoes(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
-  if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(shownHost(origins))}] (a list from one variable: value.split(','))`, true);
+  if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, shownHost(origins), `pass an array: [${JSON.stringify(shownHost(origins))}] (a list from one variable: value.split(','))`, true);
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
   origins.forEach((origin: unknown, i) => {
     const name = `allowedOrigins[${i}]`;

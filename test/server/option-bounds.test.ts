@@ -116,6 +116,26 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
     }
   });
 
+  // tER F11: an address bar pasted as an origin or a host showed its `#access_token=`, `?api_key=` whole; `path` redacts them.
+  it('is [redacted] in the query or fragment of an address bar given as an origin or a host, as path has it', () => {
+    const asSent = 'an origin as browsers send it: scheme://host[:port], no path, no trailing slash';
+    const fragment = 'https://app.example.com/#access_token=ya29.s3cretOpaqueAccessToken&token_type=Bearer';
+    const query = 'https://app.example.com/cb?api_key=s3cretxk9mp2qr7wl4';
+    const messages = [
+      thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: [fragment] })),
+      thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: [query] })),
+      thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: fragment as never })),
+      thrown(() => createRealtimeServer({ jwt: { secret }, host: query })),
+    ];
+    for (const message of messages) expect(message).not.toContain('s3cret');
+    expect(messages).toEqual([
+      `createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "https://app.example.com/#[redacted]"; did you mean "https://app.example.com"?`,
+      `createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "https://app.example.com/cb?[redacted]"; did you mean "https://app.example.com"?`,
+      `createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]), a function (origin) => boolean, or '*' for any, got "https://app.example.com/#[redacted]"; pass an array: ["https://app.example.com/#[redacted]"] (a list from one variable: value.split(','))`,
+      'createRealtimeServer: host must be a host name or address, got "https://app.example.com/cb?[redacted]"; give the host alone ("app.example.com")',
+    ]);
+  });
+
   // tER F2: the string form hid it, an entry of the array printed it whole (`allowedOrigins: [process.env.ALLOWED_ORIGIN]`).
   it('is said by its length only as an entry of allowedOrigins, as in the string form and serve --allow-origin', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';

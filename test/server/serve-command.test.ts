@@ -908,6 +908,19 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     }
   });
 
+  it('hides the query and fragment of an address bar given to --allow-origin or --host, as path has them (tER F11: #access_token=, ?api_key= printed whole)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const origin = run('--port', '0', '--allow-origin', 'https://app.example.com/#access_token=ya29.s3cretOpaqueAccessToken&token_type=Bearer', '--allow-origin', 'https://app.example.com/cb?api_key=s3cretxk9mp2qr7wl4');
+    expect({ status: origin.status, stderr: origin.stderr }).toEqual({
+      status: 2,
+      stderr:
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/#[redacted]"\n' +
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/cb?[redacted]"\n',
+    });
+    const host = run('--port', '0', '--host', 'https://app.example.com/#access_token=s3cretopaqueaccesstoken123');
+    expect({ status: host.status, stderr: host.stderr }).toEqual({ status: 2, stderr: 'realtime-contract serve: --host must be a host name or address, got "https://app.example.com/#[redacted]"; give the host alone ("app.example.com")\n' });
+  });
+
   it('says why an --allow-origin whose port is not digits is refused, the port not shown (tEG F3: "http://localhost:[redacted]" alone, an unexpanded ${PORT})', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     const result = run('--port', '0', '--allow-origin', 'http://localhost:${PORT}');
