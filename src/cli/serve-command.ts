@@ -169,6 +169,10 @@ export function originRefusals(write: (line: string) => void, now: () => number 
  * whole detail, each request could make a reason of its own (`alg "X1"`, `alg "X2"`, …).
  */
 export function tokenReasonKind(detail: string, keep = 80): string {
+  // An alg refused: the client's whole `alg` (a string holding `"`, `\"`, an array of booleans), whatever it holds, up to the
+  // server's own words; a `"` of its own in an alg cut at 40 made a kind per request, a line each (tER F1).
+  const alg = /^(ERR_JOSE_ALG_NOT_ALLOWED: alg ).*( not allowed, only [^"]*)$/s.exec(detail);
+  if (alg !== null) return `${alg[1]}"…"${alg[2]}`.slice(0, keep);
   // From the first `"` to the last, whatever is between: jose quotes a `crit` parameter's name raw
   // (`Extension Header Parameter "a"b" is not recognized`), so the letters after a `"` in it made a kind per request (tEP F5).
   // What follows the last `"` is the client's too when jose's message was cut (JOSE_MESSAGE_SHOWN) inside the name.

@@ -774,7 +774,9 @@ function joseFault(error: unknown, token: string, algorithms: readonly string[])
     } catch {
       alg = undefined;
     }
-    return `${code}: alg ${redactJwts(JSON.stringify(alg) ?? 'undefined').slice(0, 40)} not allowed, only ${algorithms.join(', ')}`;
+    // Cut with its closing quote kept: an alg of 39 characters or more lost it, and a `"` of its own then read as the end (tER F1).
+    const shown = redactJwts(JSON.stringify(alg) ?? 'undefined');
+    return `${code}: alg ${shown.length <= 40 ? shown : `${shown.slice(0, 38)}…${shown.startsWith('"') ? '"' : ''}`} not allowed, only ${algorithms.join(', ')}`;
   }
   if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return `${code}: the signature does not verify (signed with another secret or key?)`;
   return typeof message === 'string' && message !== '' ? `${code}: ${redactJwts(message).slice(0, JOSE_MESSAGE_SHOWN)}` : code;

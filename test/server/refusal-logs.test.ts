@@ -61,6 +61,8 @@ describe("a refused token's reason is in the operator's log (detail), never the 
     ['the user id in uid, not sub', () => new SignJWT({ uid: 'alice' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(key), /^sub is not a non-empty string$/],
     ['a numeric sub', () => new SignJWT({ sub: 42 as unknown as string }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key), /^sub is not a non-empty string$/],
     ['signed HS512', () => new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject('alice').setExpirationTime('1h').sign(key), /^ERR_JOSE_ALG_NOT_ALLOWED: alg "HS512" not allowed, only HS256$/],
+    // Cut at 40 characters with its closing quote kept: a `"` of its own then read as the end, one kind per request (tER F1).
+    ['an alg of 40+ characters holding a quote', async () => [{ alg: `a"${'q'.repeat(30)}${'z'.repeat(12)}` }, { sub: 'alice' }].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2ln', /^ERR_JOSE_ALG_NOT_ALLOWED: alg "a\\"q{30}z{4}…" not allowed, only HS256$/],
     ['a wrong secret', () => token('alice', {}, new TextEncoder().encode('another-secret-of-at-least-32-bytes!!')), /^ERR_JWS_SIGNATURE_VERIFICATION_FAILED: the signature does not verify/],
     ['not valid yet', () => token('alice', { nbf: now() + 600 }), /^ERR_JWT_CLAIM_VALIDATION_FAILED: nbf in the future/],
     // Written in milliseconds, meant as an hour: it never expired, exp required (tAO).

@@ -345,6 +345,10 @@ describe('serve --demo: a client cycling its own token details (tEG F1)', () => 
   it('keys a reason by its kind: what the client chose (quoted values, numbers) left out', () => {
     expect(tokenReasonKind('ERR_JOSE_ALG_NOT_ALLOWED: alg "X\\"1" not allowed, only HS256')).toBe('ERR_JOSE_ALG_NOT_ALLOWED: alg "…" not allowed, only HS256');
     expect(tokenReasonKind('ERR_JOSE_GENERIC: cut "abc')).toBe('ERR_JOSE_GENERIC: cut "…"');
+    // An alg of 39 characters or more, cut at 40, lost its closing quote: a `"` of its own then left its letters after it in the
+    // kind, one line per request (tER F1). The whole alg is the client's, whatever it holds: an array of booleans too.
+    const kinds = new Set(['a\\"okfonfvrbicooijpdsjigstddfqdtrzzzzzz', 'a\\"rciklcelualnshtooarjdsqtfvadyhzzzzzz', 'a\\"x…"', '[true,false,true]', '[false,false]', '{"a":"b"}'].map((alg) => tokenReasonKind(`ERR_JOSE_ALG_NOT_ALLOWED: alg "${alg} not allowed, only HS256`)));
+    expect([...kinds]).toEqual(['ERR_JOSE_ALG_NOT_ALLOWED: alg "…" not allowed, only HS256']);
     expect(tokenReasonKind('not a compact JWS: it holds a character outside base64url (at position 17)')).toBe('not a compact JWS: it holds a character outside base64url (at position N)');
     expect(tokenReasonKind('ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing')).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing');
     // jose quotes a crit parameter's name raw: a `"` in it left the letters after it in the kind, one line per request (tEP F5).
