@@ -246,7 +246,8 @@ function isJweRest(parts: string[], from: number): boolean {
  * `!$*,;()<>[\]^`{|}` but in `${NAME}`, an unexpanded variable; before a `?`, any of `&#+~=`, or a `%` but an IPv6 zone's
  * or percent-encoding's), or that is mixed case (upper and lower
  * case letters, 8 characters or more: host names are written in lower case; a password or token is not), or has an upper
- * case letter among 16 characters or more, or is 32 or more hex digits, or a GitHub or Slack token (`ghp_…`, `xoxb-…`);
+ * case letter among 16 characters or more, or is 32 or more hex digits (after a prefix and `_` too: `dop_v1_…`, `shpat_…`),
+ * or a GitHub or Slack token (`ghp_…`, `xoxb-…`);
  * but never one that reads as a host name, `host:port` or a relative path once its unexpanded variables (`${NAME}`,
  * `$NAME`, `%NAME%`) are left out ({@link readsAsHostOrPath}: `Johns-MacBook-Pro`, `Redis-Master:6379`, `ws/Stream`,
  * `$REDIS_URL`). Brackets are an IPv6 address's only: `[::1]`, `[::1]:8000`.
@@ -255,8 +256,9 @@ export function secretWhereAddressGoes(value: string): boolean {
   if (looksLikeJwt(value)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('/')) return false;
   if (/^[0-9a-f]{32,}$/i.test(value)) return true;
-  // A GitHub or Slack token, whose prefix no host name has (`_` is in none; tEP F4).
-  if (/^(?:gh[pousr]_|github_pat_|xox[abposr]-)[\w-]{8,}$/.test(value)) return true;
+  // A GitHub or Slack token, whose prefix no host name has (`_` is in none; tEP F4); a prefix and `_` before 32 or more hex
+  // digits (DigitalOcean's `dop_v1_…`, Shopify's `shpat_…`: shown everywhere, tER F4).
+  if (/^(?:gh[pousr]_|github_pat_|xox[abposr]-)[\w-]{8,}$/.test(value) || /^[\w-]*_[0-9a-f]{32,}$/i.test(value)) return true;
   // An unexpanded variable, `${NAME}`, `$NAME` (a single-quoted shell, a .env read as is) or `%NAME%` (Windows cmd): its
   // name in capitals, as environment variables are written (`Pa$$word` is none).
   // What reads as a host name, host:port or a path, each part a word (tEP F3: `Johns-MacBook-Pro`, `App.Example.com`,
