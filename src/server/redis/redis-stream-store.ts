@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createConnection } from 'node:net';
+import { createConnection, isIP } from 'node:net';
 import { inspect } from 'node:util';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
@@ -327,6 +327,12 @@ function portProblem(url: string): string | undefined {
   // A bracketed IPv6 host may stand alone (`redis://[::1]`: port 6379); it was read as host `[` with port `:1]` (a tester).
   const [, name, port] = /^(\[[^\]]*\]|[^:[]*)(?::(.*))?$/.exec(host) ?? [];
   if (!port || (/^\d+$/.test(port) && Number(port) <= 65535)) return undefined;
+  // An IPv6 address without brackets (`--redis ::1`, as --host takes it), a variable left unexpanded, a list of hosts: each was
+  // said as an empty or partial host and a port that may be a password, no word of the fault (tER F7).
+  if (isIP(host) === 6) return `an IPv6 address without brackets (${JSON.stringify(host.slice(0, 80))}), which ioredis reads up to its first ":" as the host: give it in brackets, its port after them (redis://[::1]:6379)`;
+  const variable = /^(?:\$\{\w*\}|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)$/.exec(port)?.[0];
+  if (variable !== undefined) return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is a variable not expanded (${variable}: a config file, single quotes or an env file pass it as written): give the port's number`;
+  if (/^\d{1,5},/.test(port)) return `host ${JSON.stringify(name!.slice(0, 80))} with a list after its port (the rest not shown): a url names one Redis server: give the primary's`;
   // The port itself is not shown: `redis://default:s3cret` (its @host left out) has the password there.
   return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`;
 }

@@ -309,6 +309,18 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
     // A port given after the brackets is still checked, and not shown.
     expect(redisUrlProblem('redis://[::1]:s3cret')).toBe('host "[::1]" with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)');
+    // Without brackets (as --host takes one), an unexpanded variable, a list of hosts: said so, not as a port that may be a password (tER F7).
+    const noBrackets = (address: string) => `an IPv6 address without brackets ("${address}"), which ioredis reads up to its first ":" as the host: give it in brackets, its port after them (redis://[::1]:6379)`;
+    for (const address of ['::1', '::1:6379', '::ffff:127.0.0.1', 'fe80::1%lo']) {
+      expect(redisUrlProblem(address), address).toBe(noBrackets(address));
+      expect(redisUrlProblem(`redis://${address}`), address).toBe(noBrackets(address));
+    }
+    for (const variable of ['${REDIS_PORT}', '$REDIS_PORT', '%REDIS_PORT%']) {
+      expect(redisUrlProblem(`redis://127.0.0.1:${variable}/0`), variable).toBe(`host "127.0.0.1" with a port that is a variable not expanded (${variable}: a config file, single quotes or an env file pass it as written): give the port's number`);
+    }
+    expect(redisUrlProblem('redis://localhost:6379,s3cret-host:6380')).toBe('host "localhost" with a list after its port (the rest not shown): a url names one Redis server: give the primary\'s');
+    // A password whose @host is missing is still not shown, nor read as an address.
+    expect(redisUrlProblem('redis://default:ab:s3cret')).toBe('host "default" with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)');
   });
 
   it('REDISS:// in capitals is TLS too: ioredis turned TLS on for a lower-case rediss:// only, and connected in plain text', async () => {
