@@ -242,6 +242,12 @@ function clientRedisUrl(options: RedisOptions, database: number): string {
 export function redisUrlProblem(url: string): string | undefined {
   // ioredis's "Invalid URL" (a leading blank) came without the function's name; a trailing one was "a port that is not a number".
   if (url.trim() !== url) return `a URL with blanks or a line break around it (${redactRedisUrl(url.trim())}): trim it`;
+  // Quotes kept as part of the value (docker's --env-file, a .env reader that keeps them): it was read as host:port and a path,
+  // shown with its `:` gone and a `%22` (tER F6).
+  if (/^["']|["']$/.test(url)) {
+    const inner = url.replace(/^["']|["']$/g, '');
+    return `a URL in quotes (${inner === '' ? 'nothing between them' : redactRedisUrl(inner)}), the quotes part of the value (an env file read as it is keeps them): leave them out`;
+  }
   const hostless = hostlessProblem(url);
   if (hostless !== undefined) return hostless;
   if (/^rediss?:\/\//i.test(url)) return portProblem(url);
@@ -313,7 +319,21 @@ function hostlessProblem(url: string): string | undefined {
   // `redis://?host=10.0.0.5&port=6380`, `redis://?path=/run/redis.sock` name their server there,
   // and were refused as naming none (tCD F3). An empty one (`?host=$REDIS_HOST`, unset) does not.
   if (parsed.searchParams.get('host') || parsed.searchParams.get('path')) return undefined;
+  const unencoded = unencodedInPassword(url);
+  if (unencoded !== undefined) return unencoded;
   return `a URL with no host (${redactRedisUrl(url)}), which ioredis reads as localhost:6379 (an unset variable, as in redis://$REDIS_HOST?)`;
+}
+
+/**
+ * Why `url`'s host reads as empty or its port as none, when that is a password holding an unencoded `#`, `?` or `/`: an `@`
+ * after the first of them, where the host and port the user wrote follow (`redis://:Xk9#mP2@127.0.0.1:6379`). The URL ends
+ * its host there, and the user was told host "" with a port that is not a number (tER F6). Undefined otherwise.
+ */
+function unencodedInPassword(url: string): string | undefined {
+  const start = /^(?:rediss?:)?\/\//i.exec(url)?.[0].length ?? 0;
+  const end = url.slice(start).search(/[/?#]/);
+  if (end === -1 || url.slice(start, start + end).includes('@') || !url.slice(start + end).includes('@')) return undefined;
+  return `user info whose password holds an unencoded "#", "?" or "/" (${redactRedisUrl(url)}): the URL ends the host at the first of them; write them %23, %3F and %2F`;
 }
 
 /**
@@ -326,6 +346,10 @@ function portProblem(url: string): string | undefined {
   const host = authority.slice(authority.lastIndexOf('@') + 1);
   // A bracketed IPv6 host may stand alone (`redis://[::1]`: port 6379); it was read as host `[` with port `:1]` (a tester).
   const [, name, port] = /^(\[[^\]]*\]|[^:[]*)(?::(.*))?$/.exec(host) ?? [];
+  // Read up to its `#`, `?` or `/`, a password of digits reads as an empty host's port (`redis://:123#abc@host`).
+  if ((!port || (/^\d+$/.test(port) && Number(port) <= 65535)) && name !== '') return undefined;
+  const unencoded = unencodedInPassword(url);
+  if (unencoded !== undefined) return unencoded;
   if (!port || (/^\d+$/.test(port) && Number(port) <= 65535)) return undefined;
   // An IPv6 address without brackets (`--redis ::1`, as --host takes it), a variable left unexpanded, a list of hosts: each was
   // said as an empty or partial host and a port that may be a password, no word of the fault (tER F7).

@@ -323,6 +323,20 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(redisUrlProblem('redis://default:ab:s3cret')).toBe('host "default" with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)');
   });
 
+  // tER F6: told host "" (or the user name as the host) with a port that is not a number; a quoted URL as host:port and a path.
+  it('says a password holding an unencoded #, ? or / is the fault, and quotes kept as part of the value, never showing the password', async () => {
+    const unencoded = 'user info whose password holds an unencoded "#", "?" or "/" (redis://127.0.0.1:6379): the URL ends the host at the first of them; write them %23, %3F and %2F';
+    for (const url of ['redis://:s3cret#pw@127.0.0.1:6379', 'redis://default:s3#cretpw@127.0.0.1:6379', 'redis://:s3cret?pw@127.0.0.1:6379', 'redis://:s3cret/pw@127.0.0.1:6379', 'redis://:123#s3cret@127.0.0.1:6379', 'default:s3#cret@127.0.0.1:6379']) {
+      expect(redisUrlProblem(url), url).toBe(unencoded);
+    }
+    expect(await createRedisStreamStore({ url: 'redis://default:s3#cretpw@127.0.0.1:6379', logger: collectingLogger() }).catch((error: unknown) => error)).toEqual(new TypeError(`createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got ${unencoded}`));
+    // An @ in the query is a value's (a password given as ?password=): no fault.
+    expect(redisUrlProblem('redis://127.0.0.1:6379?password=s3@cret')).toBeUndefined();
+    for (const url of ['"redis://127.0.0.1:6379"', "'redis://u:s3cret@127.0.0.1:6379'", '"127.0.0.1:6379']) {
+      expect(redisUrlProblem(url), url).toBe(`a URL in quotes (redis://127.0.0.1:6379), the quotes part of the value (an env file read as it is keeps them): leave them out`);
+    }
+  });
+
   it('REDISS:// in capitals is TLS too: ioredis turned TLS on for a lower-case rediss:// only, and connected in plain text', async () => {
     // This Redis speaks plain text: a TLS handshake with it fails.
     const tls = await createRedisStreamStore({ url: redis.url.replace(/^redis:/, 'REDISS:'), connectTimeoutMs: 1000, logger: collectingLogger() }).then(
