@@ -250,7 +250,8 @@ function isJweRest(parts: string[], from: number): boolean {
  * or a GitHub or Slack token (`ghp_…`, `xoxb-…`);
  * but never one that reads as a host name, `host:port` or a relative path once its unexpanded variables (`${NAME}`,
  * `$NAME`, `%NAME%`) are left out ({@link readsAsHostOrPath}: `Johns-MacBook-Pro`, `Redis-Master:6379`, `ws/Stream`,
- * `$REDIS_URL`). Brackets are an IPv6 address's only: `[::1]`, `[::1]:8000`.
+ * `$REDIS_URL`), or as a computer's name before a lower-case domain ({@link readsAsNameWithDomain}: `DESKTOP-7QK4M2N.local`,
+ * `Redis01.corp.example.com`). Brackets are an IPv6 address's only: `[::1]`, `[::1]:8000`.
  */
 export function secretWhereAddressGoes(value: string): boolean {
   if (looksLikeJwt(value)) return true;
@@ -263,7 +264,8 @@ export function secretWhereAddressGoes(value: string): boolean {
   // name in capitals, as environment variables are written (`Pa$$word` is none).
   // What reads as a host name, host:port or a path, each part a word (tEP F3: `Johns-MacBook-Pro`, `App.Example.com`,
   // `Redis-Master:6379`, `ws/Stream`, `$REDIS_URL`, `%PORT%` were said by their length, the user left to guess).
-  if (readsAsHostOrPath(value.replace(/\$\{\w*\}|\$[A-Z_][A-Z0-9_]*(?![a-z])|%[A-Z_][A-Z0-9_]*%/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, ''))) return false;
+  const unexpanded = value.replace(/\$\{\w*\}|\$[A-Z_][A-Z0-9_]*(?![a-z])|%[A-Z_][A-Z0-9_]*%/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, '');
+  if (readsAsHostOrPath(unexpanded) || readsAsNameWithDomain(unexpanded)) return false;
   const word = value.replace(/\$\{\w*\}/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, '');
   const head = word.split('?')[0]!;
   // A `%` of an IPv6 zone or of percent-encoding (`example%20com`) is a mistake to show, as is a lone `*` or a list (`127.0.0.1,::1`).
@@ -286,6 +288,19 @@ function readsAsHostOrPath(word: string): boolean {
   if (match === null) return false;
   if (/[A-Z]/.test(word) && word.length >= 16 && !/[.:/-]/.test(word)) return false;
   return (match[1]! + (match[2] ?? '')).split(/[./_-]/).every((part) => /^[a-z0-9]*$/.test(part) || /^(?:[a-z]+|[A-Z]+[a-z]+)?(?:[A-Z]+[a-z]{2,})*[A-Z]*$/.test(part));
+}
+
+/**
+ * Whether `word` reads as a computer's name before a lower-case domain, maybe with `:port`: `DESKTOP-7QK4M2N.local`,
+ * `EC2AMAZ-8G3K2LM.corp.local`, `DC01.corp.local`, `Redis01.corp.example.com`, `MacBook-Pro-M2.local` (tER F3: hidden by
+ * their length, the mixed-case test reading case across labels, while `DESKTOP-7QK4M2N` alone was shown). Its first label's
+ * parts (between `-`) are each capitals and digits, lower case and digits, or a word (`Redis`, `MacBook`) maybe followed by
+ * digits; the domain after it is lower case, as no password's tail is. The same name without a domain (`Server01`) is not
+ * one: a word and digits is what a password is too (`Secret123`, `Summer2024`).
+ */
+function readsAsNameWithDomain(word: string): boolean {
+  const match = /^([A-Za-z0-9-]{1,63})(?:\.[a-z][a-z0-9-]*)+(?::\d{1,5})?$/.exec(word);
+  return match !== null && match[1]!.split('-').every((part) => /^[A-Z0-9]*$/.test(part) || /^[a-z0-9]*$/.test(part) || /^(?:[A-Z]+[a-z]+|[a-z]+)(?:[A-Z]+[a-z]{2,})*\d*$/.test(part));
 }
 
 /**

@@ -944,6 +944,10 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     for (const value of ['Pa55w0rdXyz:6379', 'Pa55w0rdXyz/x', 'AKIAIOSFODNN7EXAMPLE', 'Summer2024', 'P@$$W0RD', 'XkmPqRwLzTbQ', 'CorrectHorseBatteryStaple', 'ghp_abcdefghijklmnop1234', 'xoxb-1234-5678-abcdefgh']) expect(secretLooking(value), value).toBe(true);
     // A prefix and `_` before 32 or more hex digits: DigitalOcean's, Shopify's tokens (tER F4: shown everywhere); a name with `_` and fewer is shown.
     for (const value of [`dop_v1_${'0123456789abcdef'.repeat(4)}`, `shpat_${'0123456789abcdef'.repeat(2)}`, `shpca_${'0123456789ABCDEF'.repeat(2)}`]) expect(secretLooking(value), value).toBe(true);
+    // A computer's name before a lower-case domain, capitals and digits in a label (tER F3: hidden once the domain was appended);
+    // the same word and digits alone, or before a domain but mixing them as a password does, still hidden.
+    for (const value of ['DESKTOP-7QK4M2N.local', 'EC2AMAZ-8G3K2LM.corp.local', 'LAPTOP-AB12CD34.lan', 'DC01.corp.local', 'Redis01.corp.example.com', 'MacBook-Pro-M2.local', 'DESKTOP-7QK4M2N.local:6379']) expect(secretLooking(value), value).toBe(false);
+    for (const value of ['Secret123', 'Summer2024', 'Pa55w0rdXyz.local', 'Xk9mP2qR7wL4zT8b.local', 'XK9MP2QR7WL4ZT8B']) expect(secretLooking(value), value).toBe(true);
     for (const value of ['my_redis', 'redis_01', 'cache_0123456789abcdef', `redis-${'0123456789abcdef'.repeat(2)}.internal`]) expect(secretLooking(value), value).toBe(false);
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     expect(run('--port', '%PORT%').stderr).toBe('realtime-contract serve: --port must be an integer from 0 to 65535, got "%PORT%"\n');
