@@ -12,6 +12,7 @@ import { startDemoProcess } from '../support/demo-process.js';
 import { closedPort } from '../support/ports.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
 import { demoOrigins, originRefusals, producerFaults, secretLooking, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
+import { portNotShown } from '../../src/shared/secrets.js';
 import { startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
@@ -953,6 +954,37 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     expect(run('--port', '%PORT%').stderr).toBe('realtime-contract serve: --port must be an integer from 0 to 65535, got "%PORT%"\n');
     expect(run('--port', '0', '--allow-origin', 'App.Example.com').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "App.Example.com"\n');
   });
+
+  it('holds each edge of the rule (6 characters with one no host holds, 8 of mixed case, 16 with a capital and no separator), a $ before a word written as a password, a path, every token prefix, and no port note beside user info: in the rule and through serve (tET F1, F2, F4, F5, F10)', () => {
+    // [value, hidden]: each edge, and the value one shorter (shown) and one longer (hidden).
+    const table: [string, boolean][] = [
+      // 6 characters or more holding one no host holds (tET S3): 'Pa!ss1' was printed under `>= 7`.
+      ['Pa!ss1', true], ['pa!ss1', true], ['Pa!ss12', true], ['Pa!ss', false],
+      // Mixed case, 8 characters or more (tET S5): 'Passw0rd' went to getaddrinfo and was printed under `>= 9`.
+      ['Passw0rd', true], ['Passw0rd1', true], ['Passw0r', false],
+      // 16 characters or more with a capital and no `.`, `-`, `:` or `/` reads as no host name (tET S7); 15 reads as words, shown.
+      ['CorrectHorseBatt', true], ['CorrectHorseBatte', true], ['CorrectHorseBat', false],
+      // `$` and capitals is a variable not expanded only where no small letter follows (tET S9): '$Password' was printed.
+      ['$Password', true], ['x$Secret1', true], ['$PASSWORD', false],
+      // A path is shown whatever it holds, capitals and digits too (tET S10: '/tmp/Redis6.sock' was said by its length).
+      ['/tmp/Redis6.sock', false],
+      // Every GitHub and Slack token prefix the rule knows, each with a tail no other part of the rule hides (tET S13: ghr_ was printed).
+      ...(['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_11'].map((prefix) => [`${prefix}abcdefghijklmnopqrstuvwxyz0123456789`, true] as [string, boolean])),
+      ...(['xoxa-', 'xoxb-', 'xoxp-', 'xoxo-', 'xoxs-', 'xoxr-'].map((prefix) => [`${prefix}1234567890-abcdefghij`, true] as [string, boolean])),
+    ];
+    for (const [value, hidden] of table) expect(secretLooking(value), value).toBe(hidden);
+    // User info is said by its redaction, not as a port that is not digits (tET S11: "its port is not a number" of :3000).
+    expect(portNotShown('http://admin:hunter2@localhost:3000')).toBeUndefined();
+    expect(portNotShown('http://localhost:${PORT}')).toContain('its port is not a number of digits');
+    // Through serve: each --allow-origin refused on a line of its own, hidden or shown as the rule says.
+    const origins = [...table.map(([value]) => value), 'http://admin:hunter2@localhost:3000'];
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', ...origins], { encoding: 'utf8', timeout: 30_000 });
+    const said = (got: string) => `realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${got}\n`;
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 2,
+      stderr: [...table.map(([value, hidden]) => said(hidden ? `a value of ${value.length} characters (not shown: it may be a secret)` : `"${value}"`)), said('"http://[redacted]@localhost:3000"')].join(''),
+    });
+  }, 60_000);
 
   it('takes its secret from REALTIME_CONTRACT_SECRET, out of the process list, which every local user reads (its own --secret was the only way: tCN F2); --secret wins, and a refusal names the variable', async () => {
     const secret = 'a-demo-secret-from-the-environment-of-32-bytes';
