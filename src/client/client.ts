@@ -1006,7 +1006,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // A value the contract does not list (tolerant mode lets it through) is read as none: the
     // cursor then tells a loss (`restarted` hid one that an absent `resume` told: a fresh user).
     let resume = message.type === 'connection' ? (message.data as { resume?: string }).resume : undefined;
-    resume = resume === 'new' || resume === 'gap' || resume === 'resumed' ? resume : undefined;
+    resume = resume === 'gap' || resume === 'new' || resume === 'resumed' ? resume : undefined;
     const since = status.cursor;
     // `resumed` from a cursor other than the one asked (the contract makes it `since` itself),
     // after the client's: the stream skipped the positions between, a loss, read as the `gap`
@@ -1018,15 +1018,21 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // the same epoch or a new one), or delivered what the store let go since. The socket's
     // first answer (`pingSent` is NaN until a message with a cursor, then the rtt ping's time:
     // the rtt code must keep NaN for "no cursor yet on this socket") in the client's epoch and
-    // after what it asked from is then no stream that started over: the client's later
+    // at or after what it asked from is then no stream that started over: the client's later
     // position stands, and the replay up to it is duplicates (it was delivered twice, and the
-    // loss told twice: tCM F1). Its `gap` is the one a poll told meanwhile (`gapsTold`), or,
-    // if none did, a loss the polls did not see (maybe past their cursor: the store let go
-    // other streams' entries after it), told. One at or before what it asked from, or a later
-    // `connection` on the socket (its stream is told: no race), is the server's to give: a
-    // store that lost its history in the same epoch starts over.
+    // loss told twice: tCM F1). At too: the reference server answers `gap` with the cursor just
+    // before the first entry it still holds, the one asked from when that entry is the next
+    // position (a user's own entry kept, broadcasts after it let go); taken for a stream that
+    // started over, its replay was delivered twice and a second gap told (tEX F1). Another
+    // epoch than the one asked from counts as after (isAfter). Its `gap` is the one a poll told
+    // meanwhile (`gapsTold`), or, if none did, a loss the polls did not see (maybe past their
+    // cursor: the store let go other streams' entries after it), told. One before what it asked
+    // from, or a later `connection` on the socket (its stream is told: no race), is the
+    // server's to give: a store that lost its history in the same epoch starts over.
+    // (`cursor === socketSince ||`: 4 bytes of the browser bundle, saved in the order of the
+    // `resume` values tested above, `pollUrlOf` and the polls' `announce`.)
     const first = mode === 'ws' && pingSent !== pingSent;
-    const raced = first && sameStream(cursor as string, since) && isAfter(cursor as string, socketSince);
+    const raced = first && sameStream(cursor as string, since) && (cursor === socketSince || isAfter(cursor as string, socketSince));
     // A cursor shows the socket's server speaks v1.1, which lets the client ping: from now on, to measure `rtt`.
     if (first && isString(cursor)) {
       pingSent = 0;
@@ -1275,7 +1281,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // A `status` or `connection` handler that disconnects: no `connected` or gap after
               // it, and the next run asks from `since` again (it would start new, the loss untold).
               if (!set({ state: 'polling', mode: 'polling' })) return void (forgot === forgets && (status.cursor = since));
-              announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
+              announce('connected', 'polling', body.resume && { resume: body.resume });
               if (!alive()) return void (forgot === forgets && (status.cursor = since));
               // The server answers again after polls failed (it was down, or the network was):
               // the socket failed for the same reason, so it is probed now, not at the end of
@@ -1534,8 +1540,7 @@ function parseUrl(text: unknown): URL | undefined {
 export function pollUrlOf(socketUrl: string): URL {
   const url = new URL(socketUrl.replace(/^ws/i, 'http'));
   url.pathname = url.pathname.replace(/\/*$/, POLL_SUFFIX);
-  url.search = '';
-  url.hash = '';
+  url.search = url.hash = '';
   return url;
 }
 

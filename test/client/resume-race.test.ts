@@ -16,7 +16,8 @@ import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
-import { closeClients, nodeClient, until } from './support/helpers.js';
+import type { WhaleMessage } from '../../src/index.js';
+import { closeClients, example, nodeClient, until } from './support/helpers.js';
 import { type Harness, harness, sign, stopHarnesses } from './support/reference.js';
 
 const proxies: net.Server[] = [];
@@ -205,5 +206,41 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
     expect(events).toEqual(['t1', 'gap polling', 't5', 't6', 't7', 't9']);
     expect(gaps).toHaveLength(1);
     expect(duplicates).toBe(0);
+  });
+
+  it('the probe answered gap with its cursor EQUAL to the one it asked from (the first entry held is the next position): the poll\'s gap, told once, and each message once (tEX F1)', async () => {
+    // Away: t2 (alice's, the position right after t1), then whales w1..w4 for everyone; the
+    // global stream keeps 3, so w1 is lost after t1 while t2 is held. The reference server
+    // answers a read from t1's cursor `gap`, with the cursor just before the first entry it
+    // holds after it, t2: t1's cursor itself. The polls tell that gap and deliver t2, w2..w4;
+    // the probe, asking from t1's cursor too, is then answered `gap` at t1's cursor and
+    // replays t2, w2..w4. (Taken for a stream that started over, since its cursor was not after
+    // the one it asked from: a second gap, and all four delivered again.)
+    const whales = (h: Harness) => {
+      const base = example('whale') as unknown as WhaleMessage;
+      return Promise.all([1, 2, 3, 4].map((i) => h.server.broadcast({ ...base, data: { ...base.data, platform: `w${i}` } })));
+    };
+    const answers: string[] = [];
+    const { events, gaps, t1, duplicates } = await run(
+      2,
+      async (h) => {
+        await h.trades(2, 1);
+        await whales(h);
+      },
+      (e) => e.includes('w4'),
+      undefined,
+      {
+        before: async (_h, client, e) => {
+          client.on('whale', (w) => void e.push(w.platform));
+          client.on('connection', (d, m) => void answers.push(`${d.mode} ${d.resume} ${m.cursor}`));
+        },
+      },
+    );
+    // The probe's answer: `gap`, at the cursor it asked from.
+    expect(answers.at(-1)).toBe(`ws gap ${t1}`);
+    expect(events).toEqual(['t1', 'gap polling', 't2', 'w2', 'w3', 'w4', 't9']);
+    expect(gaps).toMatchObject([{ since: t1, mode: 'polling' }]);
+    // The probe's replay of t2, w2..w4 was dropped.
+    expect(duplicates).toBe(4);
   });
 });
