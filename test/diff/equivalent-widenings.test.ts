@@ -190,6 +190,20 @@ describe('number beside multipleOf 1 and integer: whole numbers alone either way
     ]);
   });
 
+  it('under bounds that refuse 1e21, multipleOf 1 on a number (fractions allowed) still narrows and widens, and 1 made 2 or 2 made 1 on integers too (tET F12, F14)', async () => {
+    const lots = (value: object) => [{ op: 'add', path: `${TRADE_DATA}/lots`, value }] as PatchOperation[];
+    const changes = async (older: object, newer: object) =>
+      (await diffPatched(lots(older), lots(newer))).changes.filter((c) => c.subject === 'trades').map((c) => [c.rule, c.text]);
+    // 1.5 passed and fails now (F12): the short cut is for integers alone.
+    const number = { type: 'number', minimum: 0, maximum: 1000 };
+    expect(await changes(number, { ...number, multipleOf: 1 })).toEqual([['range-narrowed', 'multipleOf 1 added']]);
+    expect(await changes({ ...number, multipleOf: 1 }, number)).toEqual([['range-widened', 'multipleOf 1 removed']]);
+    // Odd numbers passed and fail now (F14): the short cut is for multipleOf 1 added or removed, not changed.
+    const integer = { type: 'integer', minimum: 0, maximum: 1000 };
+    expect(await changes({ ...integer, multipleOf: 1 }, { ...integer, multipleOf: 2 })).toEqual([['range-narrowed', 'multipleOf changed from 1 to 2']]);
+    expect(await changes({ ...integer, multipleOf: 2 }, { ...integer, multipleOf: 1 })).toEqual([['range-widened', 'multipleOf changed from 2 to 1']]);
+  });
+
   it('a whole multipleOf is still compared as a bound: number multiples of 2 made integers widen', async () => {
     const report = await diffPatched([{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'number', multipleOf: 2 } }], [{ op: 'add', path: `${TRADE_DATA}/lots`, value: { type: 'integer' } }]);
     expect(summary(report.changes, 'trades').map(({ rule, level }) => ({ rule, level }))).toEqual([{ rule: 'type-narrowed', level: 'compatible' }, { rule: 'range-widened', level: 'breaking' }]);
