@@ -106,6 +106,26 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(await pages(fresh.cursor)).toEqual([second.frame, third.frame]);
   });
 
+  // tET R4: `return resume === 'gap' ? { ...next, resume } : next` made `return next`: the read on
+  // past a page of foreign entries alone answered `resumed`, the client not told of the gap before it.
+  it("a gap whose first page holds another application's entries alone is still told `gap` on the page read past them (tET R4)", async () => {
+    const { raw, store } = await setUp();
+    const viewer = { userId: 'bob', admin: false };
+    const first = await store.append('bob', 'trades' as never, frame('one'));
+    const lost = await store.append('bob', 'trades' as never, frame('lost'));
+    for (let i = 1; i <= 2; i++) await raw.xadd('rc:u:{bob}', `${position(lost.cursor) + i}-0`, 'foo', 'bar');
+    const after = await store.append('bob', 'trades' as never, frame('after'));
+    const [id] = (await raw.xrange('rc:u:{bob}', String(position(lost.cursor)), String(position(lost.cursor))))[0]!;
+    expect(await raw.xdel('rc:u:{bob}', id!)).toBe(1);
+    // Pages of 2 from the first entry: the page after the cursor is the two foreign entries alone,
+    // read past to `after`; `lost` is gone (XDEL is recorded): a gap.
+    const read = await store.read(viewer, first.cursor, 2);
+    expect(read.entries.map((e) => e.frame)).toEqual([after.frame]);
+    expect(read.resume).toBe('gap');
+    // From there on, nothing more is lost.
+    expect((await store.read(viewer, read.cursor, 2)).resume).toBe('resumed');
+  });
+
   it("a page of another application's entries in a user's stream does not let a broadcast after them take the page: the user's own entries between are read, not skipped told `resumed` (tEO F1)", async () => {
     const { raw, store } = await setUp();
     const first = await store.append('bob', 'trades' as never, frame('one'));
