@@ -24,6 +24,23 @@ describe('an authenticate hook and the token', () => {
     expect(tokenOf(request('/api/ws?since=e.1'), new URL('http://x/api/ws?token=u.v.w'))).toBe('u.v.w');
   });
 
+  it('an empty ?token= is no token: the Authorization header is read, by tokenOf and by the jwt option (tET F3)', async () => {
+    expect(tokenOf(request('/api/ws?token=&since=abc', 'Bearer h.e.d'))).toBe('h.e.d');
+    expect(tokenOf(request('/api/ws?token=', 'Bearer h.e.d'))).toBe('h.e.d');
+    expect(tokenOf(request('/api/ws?token='))).toBeNull();
+    // A client whose URL template left `token=` empty while it sent the header was answered 401 invalid-token.
+    const server = await startServer({ allowedOrigins: '*' });
+    try {
+      const poll = await fetch(server.http('/api/ws/poll?token='), { headers: { authorization: `Bearer ${await token('alice')}` } });
+      await poll.arrayBuffer();
+      expect(poll.status).toBe(200);
+      const bare = await fetch(server.http('/api/ws/poll?token='));
+      expect([bare.status, ((await bare.json()) as { error?: string }).error]).toEqual([401, 'no-token']);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("answers a hook's null no-token for a request without a token, invalid-token for one with a token", async () => {
     const verify = createJwtVerifier({ secret: SECRET });
     const server = await startServer({
