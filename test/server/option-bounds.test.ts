@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createJwtVerifier, createRealtimeServer, createRedisStreamStore, MemoryStreamStore } from '../../src/server/index.js';
 
@@ -80,7 +81,7 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
       thrown(() => createRealtimeServer({ jwt: { secret, clockToleranceSec: secret as never } })),
       thrown(() => createRealtimeServer({ jwt: { secret, allowTokensWithoutExp: secret as never } })),
       thrown(() => createJwtVerifier({ jwksUrl: 'https://idp.example/jwks', audience: null, jwksAlgorithms: secret as never })),
-      thrown(() => createJwtVerifier({ secret, algorithm: secret as never })),
+      thrown(() => createJwtVerifier({ secret, algorithm: secret as never, audience: null })),
       thrown(() => createJwtVerifier({ jwksUrl: secret, audience: null })),
       thrown(() => createRealtimeServer({ jwt: { secret }, path: secret })),
       thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: jwt as never })),
@@ -149,5 +150,20 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
     // What reads as an origin, a host or host:port is still shown: the mistake is in it.
     expect(thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: ['dashboard.example.com'] }))).toBe(`createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "dashboard.example.com"`);
     expect(thrown(() => createRealtimeServer({ jwt: { secret }, allowedOrigins: ['localhost:3000'] }))).toBe(`createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "localhost:3000"`);
+  });
+
+  // tET F9 (mutant A12: publicKeyFor's message by preview), F6 (A6, A7: ES256K and es256 hidden), F7 (A10: jwksUrl's scheme guard).
+  it("publicKey's algorithm is shown when it reads as a JOSE name (ES256K, es256), by its length otherwise; a jwksUrl whose https:// is forgotten is shown", () => {
+    const ecPem = (namedCurve: string) => generateKeyPairSync('ec', { namedCurve }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const must = 'createJwtVerifier: algorithm must be one of RS256, ES256, EdDSA (the algorithm of publicKey), ';
+    // `algorithm: process.env.JWT_SECRET` beside publicKey: not printed.
+    const bySecret = thrown(() => createJwtVerifier({ publicKey: ecPem('P-256'), algorithm: secret as never, audience: null }));
+    expect(bySecret).not.toContain(secret);
+    expect(bySecret).toBe(`${must}${hidden(secret.length)}`);
+    // A JOSE name the key does not take, or one in the wrong case, is shown: the likeliest mistakes.
+    expect(thrown(() => createJwtVerifier({ publicKey: ecPem('secp256k1'), algorithm: 'ES256K' as never, audience: null }))).toBe(`${must}got "ES256K"`);
+    expect(thrown(() => createJwtVerifier({ publicKey: ecPem('P-256'), algorithm: 'es256' as never, audience: null }))).toBe(`${must}got "es256"`);
+    // A jwksUrl with its https:// forgotten (host:port/path, capitals and digits) is shown, the mistake to see.
+    expect(thrown(() => createJwtVerifier({ jwksUrl: 'Idp.Example.com:443/Keys2024', audience: 'app' }))).toMatch(/^createJwtVerifier: jwksUrl must be an http\(s\) URL \(https:\/\/idp\.example\/\.well-known\/jwks\.json\), got "Idp\.Example\.com:443\/Keys2024": /);
   });
 });
