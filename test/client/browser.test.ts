@@ -462,6 +462,9 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
         ['frank', (token) => `Here is frank's token: ${token}.`],
         ['grace', (token) => `http://localhost:${h.port}/?token=${token}`, indented],
         ['heidi', (token) => `heidi's, with its header indented: ${token}.`, indented],
+        // tET F17 (mutant U4: a `.` and a part after the third part read as the JWT's end): a JWE's five parts
+        // are no JWT, their first three not taken for one; the token after them is.
+        ['ivan', (token) => `not the JWE eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y2lwaGVy.dGFn but ivan's: ${token}`],
       ];
       for (const [user, pasted, signer = sign] of forms) {
         if (!(await page.locator('#login').isVisible())) await page.locator('#switch').click();
@@ -552,6 +555,17 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.locator('#login button[type="submit"]').click();
       await expect.poll(() => page.locator('#user').textContent()).toBe('bob');
       expect(await page.locator('#count-trades').textContent()).toBe('0');
+      // tET F16 (mutant U2: the same sub read as the same user whatever its admin): bob's admin token is all users'
+      // stream, not his: it starts new, the panels emptied (his trades were kept under the admin view, and its
+      // stream resumed from a cursor of his).
+      await h.trades(4, 2, 'bob');
+      await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('2');
+      await page.locator('#switch').click();
+      await page.locator('#login input[name="token"]').fill(await sign('bob', 3600, { admin: true }));
+      await page.locator('#login button[type="submit"]').click();
+      await expect.poll(() => page.locator('#user').getAttribute('title')).toMatch(/^\u2068bob\u2069 \(all users: the admin claim\)$/);
+      expect(await page.locator('#count-trades').textContent()).toBe('0');
+      expect(await page.locator('#panel-trades .rows li').count()).toBe(0);
     } finally {
       await browser.close();
     }
