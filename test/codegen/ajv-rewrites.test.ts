@@ -220,6 +220,13 @@ return null;
     }
   });
 
+  // tET F8 (mutant C6: `end < start` read as `<=`): a range of one character (`a-a`, `~-~`) is that character, the class read.
+  it('reads a range of one character as that character, and refuses a range whose end is below its start', () => {
+    expect(characterClassPattern('^[a-a]{1,3}$')).toEqual({ ranges: [[0x61, 0x61]], min: 1, max: 3 });
+    expect(characterClassPattern('^[._~-~-]+$')).toEqual({ ranges: [[0x2e, 0x2e], [0x5f, 0x5f], [0x7e, 0x7e], [0x2d, 0x2d]], min: 1, max: Infinity });
+    expect(characterClassPattern('^[b-a]+$')).toBeUndefined();
+  });
+
   it('withTypeArgument gives an exported validator the type its caller read, and reads it itself without one', async () => {
     const code = `export const message_ping = validate1;
 function validate1(data, instancePath, strict, notices){
