@@ -140,6 +140,10 @@ describe('realtime-contract diff', () => {
     expect(inSrc.code).toBe(2);
     const pointed = cli(['diff', 'HEAD', '--schemas', '../schemas', '--fail-on', 'never'], path.join(ROOT, 'src'));
     expect(pointed.code).toBe(0);
+    // tET F13 (mutant X4: the `|| '.'` dropped): run from the schemas folder itself, the hint names `--schemas .`, not `--schemas` and nothing.
+    const inSchemas = cli(['diff', 'HEAD'], path.join(ROOT, 'schemas'));
+    expect(inSchemas.stderr).toMatch(/^realtime-contract: HEAD: no schemas\/schemas\/protocol\.json at [0-9a-f]{12}; schemas is read relative to the current folder, schemas\/ of the repository: run diff from the repository's top, or give --schemas \.\n$/);
+    expect(cli(['diff', 'HEAD', '--schemas', '.', '--fail-on', 'never'], path.join(ROOT, 'schemas')).code).toBe(0);
   });
 
   it('reads --schemas inside a git ref as the folder it names from the current folder, absolute or through .. and links, as the working tree does; refuses one outside the repository by the name --schemas (tEL F1: "no /…/schemas/protocol.json", HEAD blamed as no git ref)', () => {
