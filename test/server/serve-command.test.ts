@@ -310,6 +310,17 @@ describe('serve --demo: tokens refused', () => {
   });
 });
 
+describe('serve --demo: tokens refused, several kinds interleaved (tET F11)', () => {
+  // Mutant V5 (the token throttle's key bound 100 made 2): each kind evicted the oldest, a line per refusal.
+  it('says each of three kinds of reason once within 10 s, however they interleave', () => {
+    const lines: string[] = [];
+    const logger = originRefusals((line) => lines.push(line), () => 0);
+    const kinds = ['ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing', 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED: the signature does not verify', 'iat in the future: in milliseconds? JWT times are seconds'];
+    for (let round = 0; round < 50; round++) for (const detail of kinds) logger.info({ event: 'poll-refused', status: 401, reason: 'invalid-token', detail });
+    expect(lines).toEqual(kinds.map((detail) => `realtime-contract serve: refused a token (poll answered 401 invalid-token): ${detail}\n`));
+  });
+});
+
 describe('serve --demo: a client cycling its own token details (tEG F1)', () => {
   it('says each kind of reason once each 10 s, with how many were not said, and never silences a later reason or server failure', () => {
     const lines: string[] = [];
