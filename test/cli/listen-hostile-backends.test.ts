@@ -357,6 +357,21 @@ it("anything after the server's close frame is a violation that names what came:
   }
 });
 
+// tET F18 (mutant L1: AFTER_CLOSE_MS 0): a frame sent a moment after the close frame, TCP left open, is read and said,
+// not lost to a run that ended at the close frame.
+it("a frame 100 ms after the server's close frame, TCP left open, is a violation: exit 1", async () => {
+  const close = frame(Buffer.concat([Buffer.from([0x03, 0xe8]), Buffer.from('x')]), { opcode: 8 });
+  // Half open: the server's side stays open when listen ends its own after the close handshake.
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), close]));
+    setTimeout(() => socket.writable && socket.write(frame(connection)), 100);
+  }, true);
+  const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping']);
+  expect(stdout.split('\n'), stdout).toContain(`close: - (root) expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got ${connection.length + 2} more bytes, beginning a data frame (a text frame, opcode 0x1): a browser fails the connection there, and its page sees 1006 (abnormal closure), not the server's 1000`);
+  expect(stdout).toMatch(/^closed by the server: 1000 "x"\n1 frame \(1 valid, 0 invalid\), 1 violation$/m);
+  expect(status).toBe(1);
+});
+
 // tDY F4: a message in more than 16,384 fragments (ws's client default) was refused, "Too many message
 // fragments", a legal message (RFC 6455 §5.4 sets no limit) a browser reads.
 it('a message in 20,000 fragments is read as one (exit 0); one in more than 1,048,576 is refused as past listen\'s own bound (exit 1)', async () => {
