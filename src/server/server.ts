@@ -2088,6 +2088,9 @@ export function hostProblem(host: string, portName: string): string | undefined 
     return hostReadsAsSecret(trimmed) ? 'a host holds no spaces' : `a host holds no spaces: ${JSON.stringify(trimmed)}`;
   }
   if (!/[[\]/:@?#\\]/.test(host)) return generic;
+  // A path (a Unix socket's, `/tmp/redis.sock`) is no host: its first folder was offered as the host to give
+  // (`give the host alone ("tmp")`: tET). It is not quoted: the value itself is, before the hint.
+  if (/^\/(?!\/)/.test(host)) return 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)';
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`);

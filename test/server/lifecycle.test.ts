@@ -875,6 +875,9 @@ describe('options', () => {
       // Hex parts out of range as well: they reached listen while 256.1 was refused here (tCO F6).
       ['0x100.1', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
       ['0x100000000', 'an IPv4 address is four numbers from 0 to 255 (127.0.0.1), or fewer, the last one filling the bytes left (127.1 is 127.0.0.1)'],
+      // A Unix socket's path: its first folder was offered as the host, `give the host alone ("tmp")` (tET).
+      ['/tmp/redis6.sock', 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)'],
+      ['/run/redis.sock', 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)'],
     ];
     for (const [host, hint] of cases) {
       const error = thrown({ host });

@@ -1068,6 +1068,9 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       const result = run('--port', '0', '--host', host!);
       expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must be a host name or address, got ${JSON.stringify(shown)}; ${hint}\n` });
     }
+    // A Unix socket's path, shown; its first folder is not offered as the host (it said `give the host alone ("tmp")`: tET).
+    const socketPath = run('--port', '0', '--host', '/tmp/redis6.sock');
+    expect({ status: socketPath.status, stderr: socketPath.stderr }).toEqual({ status: 2, stderr: 'realtime-contract serve: --host must be a host name or address, got "/tmp/redis6.sock"; a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)\n' });
   });
 
   it('refuses a scoped IPv6 --host, whose URLs no browser or listen could open (a fresh tester: it printed http://[::1%lo]:PORT/…)', () => {
