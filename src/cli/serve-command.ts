@@ -98,6 +98,30 @@ function originOf(given: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `given`, an http(s) URL, is no origin: what it holds beside scheme, host and port (user info, a path, a query, a
+ * fragment), and the origin it would be, unless its host reads as a secret; undefined for anything else. A URL with user
+ * info was refused with no word why, its user info `[redacted]` the only hint (tET).
+ */
+function notAnOrigin(given: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const parts = [
+    ...(url.username || url.password ? ['user info (user:password@)'] : []),
+    ...(url.pathname !== '/' && url.pathname !== '' ? ['a path'] : []),
+    ...(url.search ? ['a query'] : []),
+    ...(url.hash ? ['a fragment'] : []),
+  ];
+  if (parts.length === 0) return undefined;
+  const listed = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `an origin, as browsers send it, is scheme://host[:port] alone, and this holds ${listed}${hostReadsAsSecret(given) ? '' : `: did you mean ${quoted(url.origin)}?`}`;
+}
+
 /** Distinct refused origins {@link originRefusals} names, at most. */
 const ORIGINS_SAID = 20;
 
@@ -402,7 +426,8 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     if (origin === undefined) {
       // A port not shown is said to be the fault (tEG F3: `http://localhost:${PORT}` was refused as "http://localhost:[redacted]", no word why).
       const port = secretLooking(given) ? undefined : portNotShown(given);
-      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, shownHost)}${port === undefined ? '' : `: ${port}`}\n`);
+      const why = port ?? (secretLooking(given) ? undefined : notAnOrigin(given));
+      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, shownHost)}${why === undefined ? '' : `: ${why}`}\n`);
     } else origins.push(origin);
   }
   if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {

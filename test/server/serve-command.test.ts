@@ -848,11 +848,13 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     const origin = run('--allow-origin', 'not a url');
     expect(origin.status).toBe(2);
     expect(origin.stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "not a url"\n');
-    expect(run('--allow-origin', 'https://dash.example/app').status).toBe(2);
+    expect(run('--allow-origin', 'https://dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://dash.example/app": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a path: did you mean "https://dash.example"?\n');
+    // With user info and a port of digits: said why (it was refused with no word of it: tET), and no port fault (tET F5).
+    expect(run('--allow-origin', 'http://admin:hunter2@localhost:3000').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "http://[redacted]@localhost:3000": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@): did you mean "http://localhost:3000"?\n');
     // A password in it is not printed (tAM F2).
-    expect(run('--allow-origin', 'https://u:hunter2pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app"\n');
+    expect(run('--allow-origin', 'https://u:hunter2pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
     // Nor a part of one holding @ (tCK F2: only an allowedOrigins type test held it).
-    expect(run('--allow-origin', 'https://u:hunter2@pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app"\n');
+    expect(run('--allow-origin', 'https://u:hunter2@pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
