@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
@@ -2513,6 +2513,35 @@ function closeWithoutCode(code: 1005 | 1006): string {
   return code === 1005 ? 'the server closed the connection without a status code (its close frame carried none; ws reports 1005)' : 'the connection ended without a close frame (1006)';
 }
 
+/** The text {@link leavesStreamReady} inflates after the bytes it is given. */
+const STREAM_PROBE = Buffer.from('{"probe":"permessage-deflate"}');
+
+/**
+ * Whether a browser's inflater, once it has inflated `bytes` (a new DEFLATE stream after each
+ * block with BFINAL set, as chromium resets its inflater there), stands between two blocks of a
+ * stream that has not ended, where the next compressed payload inflates: known by inflating a
+ * sync-flushed probe after them, which comes out whole only from there. Inside a block (an empty
+ * stored block's header the appended 00 00 ff ff leaves unfinished) the probe is misread.
+ */
+function leavesStreamReady(bytes: Buffer): boolean {
+  let input = Buffer.concat([bytes, deflateRawSync(STREAM_PROBE, { finishFlush: zlibConstants.Z_SYNC_FLUSH })]);
+  const out: Buffer[] = [];
+  // Each pass inflates one stream; a stream that ends before the input's end is followed by a new one (bounded: each pass takes at least a byte).
+  for (let pass = 0; pass < 64 && input.length > 0; pass++) {
+    let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      inflated = inflateRawSync(input, { finishFlush: zlibConstants.Z_SYNC_FLUSH, info: true }) as unknown as typeof inflated;
+    } catch {
+      return false;
+    }
+    out.push(inflated.buffer);
+    const used = inflated.engine.bytesWritten;
+    if (used <= 0) return false;
+    input = input.subarray(used);
+  }
+  return input.length === 0 && Buffer.concat(out).equals(STREAM_PROBE);
+}
+
 /**
  * Watches the DEFLATE stream of each compressed message (permessage-deflate) for a block with
  * BFINAL set (RFC 7692 §7.2.3.4 allows one): ws's inflater ends there, drops whatever of the
@@ -2560,6 +2589,8 @@ function watchFinalBlocks(ws: WebSocket, fault: (words: string) => void): void {
           const rule = 'expected a permessage-deflate payload that is one DEFLATE stream to its end (RFC 7692 §7.2.3.4: after a block with BFINAL set comes at most the octet 0x00, an empty block\'s header)';
           if (more === undefined) fault(`${rule}, ${after}, bytes that do not inflate: ws drops them and reads the message, a browser inflates them too and fails the connection here (1006): its page never sees this message`);
           else if (more.length > 0) fault(`${rule}, ${after}, which inflate to ${more.length} more byte${more.length === 1 ? '' : 's'} of the message: ws drops them, so the message judged here is not the one a browser reads (its page gets those bytes too)`);
+          // Bytes that inflate to nothing (an empty stored block 00 00 00 ff ff, an empty final block 03 00) can still leave a browser's stream inside a block or ended again, where the next payload no longer inflates (tES F5).
+          else if (fin && !leavesStreamReady(Buffer.concat([rest, DEFLATE_TAIL]))) fault(`${rule}, ${after}, which inflate to nothing but leave the 00 00 ff ff a browser appends to the payload (RFC 7692 §7.2.2) as the start of a block it never finishes: ws drops them and reads the next message afresh, a browser reads this message and fails the connection at the next compressed one (1006): its page sees no message after this one`);
         }
       }
       callback(error, inflated);

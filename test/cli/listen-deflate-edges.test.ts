@@ -81,6 +81,25 @@ it('a final DEFLATE block followed by the octet 0x00 (RFC 7692 §7.2.3.4), then 
   expect(status).toBe(0);
 });
 
+// tES F5: bytes after the final block that inflate to nothing passed, where chromium fails the connection at the next compressed message.
+it('bytes after the final DEFLATE block that inflate to nothing but leave a browser inside a block (an empty stored block, an empty final block) are said on that message; 0x00 alone is not', async () => {
+  const rule = "expected a permessage-deflate payload that is one DEFLATE stream to its end (RFC 7692 §7.2.3.4: after a block with BFINAL set comes at most the octet 0x00, an empty block's header)";
+  const backend = (after: number[]) => rawServer((socket, key) => {
+    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(Buffer.concat([finalDeflated(trades('buy')), Buffer.from(after)]), { rsv: 4 }), frame(syncDeflated(trades('sell')), { rsv: 4 }), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 })]));
+    socket.end();
+  });
+  for (const after of [[0x00, 0x00, 0x00, 0xff, 0xff], [0x01, 0x00, 0x00, 0xff, 0xff], [0x03, 0x00]]) {
+    const { status, stdout } = await runListen([await backend(after), '--duration', '5s', '--no-ping']);
+    expect(stdout).toContain(`frame 1: - (root) ${rule}, got one whose DEFLATE stream ended (a block with BFINAL set) ${after.length} bytes before the payload's end, which inflate to nothing but leave the 00 00 ff ff a browser appends to the payload (RFC 7692 §7.2.2) as the start of a block it never finishes: ws drops them and reads the next message afresh, a browser reads this message and fails the connection at the next compressed one (1006): its page sees no message after this one`);
+    expect(stdout).toMatch(/^3 frames \(2 valid, 1 invalid\), 1 violation$/m);
+    expect(status).toBe(1);
+  }
+  // An empty stored block then the octet 0x00: a browser's stream is left between blocks, and reads on.
+  const clean = await runListen([await backend([0x00, 0x00, 0x00, 0xff, 0xff, 0x00]), '--duration', '5s', '--no-ping']);
+  expect(clean.stdout).toMatch(/^3 frames \(3 valid, 0 invalid\), 0 violations$/m);
+  expect(clean.status).toBe(0);
+});
+
 // tEH F2: a frame shortly after the server's close frame was read or not by where the close fell in a 50 ms poll.
 it('a frame shortly after the server\'s close frame, TCP left open, is read and said every time', async () => {
   const url = await rawServer((socket, key) => {
