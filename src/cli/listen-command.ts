@@ -743,7 +743,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
     if (control !== undefined) return `the server's ${control} frame (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come; no message frame of the count)`;
     // Listen's own lag, not the server's: what had come was not all read (tEH F11).
-    const behind = inflating || drainCut ? `, not judged: listen had fallen behind the server and had not read it ${DRAIN_MS} ms after the run ended${inflating ? ' (still inflating: permessage-deflate)' : ''}` : '';
+    // The DRAIN_MS words only when the drain ran out of them: a message still inflating when the run ended otherwise (the server closed) is said as such (tES F1).
+    const behind = drainCut ? `, not judged: listen had fallen behind the server and had not read it ${DRAIN_MS} ms after the run ended${inflating ? ' (still inflating: permessage-deflate)' : ''}` : inflating ? ', not judged: listen was still inflating it (permessage-deflate)' : '';
     if (inflating && fragmentBytes === undefined) return `frame ${index} (compressed, ${bytes(received)} had come whole${behind})`;
     if (inflating) return `frame ${index} (compressed, in fragments: ${bytes(fragmentBytes!)} had come${behind})`;
     if (fragmentBytes === undefined) return `frame ${index} (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come${behind})`;
@@ -1040,6 +1041,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let drainTarget = 0;
   /** Whether the drain ran out of its bound ({@link DRAIN_MS}) with a message unfinished: said with it. */
   let drainCut = false;
+  /**
+   * Whether the drain ended at its target, the end of the message that ends what was in listen's
+   * socket at the run's end: a message ws had begun reading past it came after the end, and is not
+   * said (it was said as one listen had fallen behind on and not read 5000 ms after the end, about
+   * 1 s after it: tES F1).
+   */
+  let drainReached = false;
   const socketOf = () => (ws as unknown as { _socket?: { readableLength?: unknown } | null })._socket;
   const unreadBytes = () => {
     const length = socketOf()?.readableLength;
@@ -1072,7 +1080,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (!stopped && !(consumed >= drainTarget && betweenMessages())) {
         if (clock() - drainStart < DRAIN_MS) return;
         drainCut = true;
-      }
+      } else if (!stopped) drainReached = true;
       clearInterval(drained);
       finish();
     }, 10);
@@ -1519,7 +1527,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   // The drain at the run's end stops at the message that ends what listen had in its socket ({@link endRun}).
   ws.on('message', () => {
-    if (draining && !stopped && consumed >= drainTarget && receiverOf(ws)._fragmented === 0) finish();
+    if (draining && !stopped && consumed >= drainTarget && receiverOf(ws)._fragmented === 0) {
+      drainReached = true;
+      finish();
+    }
   });
   // The handshake's limit, kept here: ws's handshakeTimeout is the socket's idle timeout, which
   // Node defers once while the upgrade request waits unsent behind a TLS handshake, so a wss:
@@ -1739,7 +1750,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     violate({ index: null, type: null, pointer: '', keyword: 'close', message: `expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got ${bytes} more byte${bytes === 1 ? '' : 's'}${what}: a browser fails the connection there, and its page sees 1006 (abnormal closure), not the server's ${report.close.code}` });
   }
   // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
-  if (report.close === null && refused === undefined && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
+  if (report.close === null && refused === undefined && !drainReached && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
   clearTimeout(pongTimer);
   // Listen's ping unanswered when the run ended before the pong timeout: said with what ended it.
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that

@@ -510,3 +510,24 @@ it('a first compressed message that refers back past its start is said as a payl
   expect(stdout).not.toContain('server_no_context_takeover');
   expect(status).toBe(1);
 });
+
+// tES F1: under a flood of small compressed messages the drain ended at its target within about a second, and the
+// next message, which ws had begun inflating after the run's end, was said as one listen had fallen behind on and
+// "had not read 5000 ms after the run ended".
+it('a drain that reaches its target says nothing of a message begun after the run ended: no "5000 ms" it never waited', async () => {
+  const deflated = deflateRawSync(connection, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const one = frame(deflated.subarray(0, deflated.length - 4), { rsv: 4 });
+  const burst = Buffer.concat(Array.from({ length: 100 }, () => one));
+  const url = await rawServer((socket, key) => {
+    socket.write(Buffer.from(deflateAnswer(key)));
+    let stop = false;
+    socket.on('close', () => (stop = true));
+    const flood = () => { while (!stop) if (!socket.write(burst)) return void socket.once('drain', flood); };
+    flood();
+  });
+  const { status, stdout } = await runListen([url, '--duration', '1s', '--no-ping'], {}, 30_000);
+  expect(stdout).not.toContain('not judged');
+  expect(stdout).not.toContain('was still arriving when the run ended');
+  expect(stdout).toMatch(/^(\d+) frames \(\1 valid, 0 invalid\), 0 violations$/m);
+  expect(status).toBe(0);
+});
