@@ -744,7 +744,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (control !== undefined) return `the server's ${control} frame (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come; no message frame of the count)`;
     // Listen's own lag, not the server's: what had come was not all read (tEH F11).
     // The DRAIN_MS words only when the drain ran out of them: a message still inflating when the run ended otherwise (the server closed) is said as such (tES F1).
-    const behind = drainCut ? `, not judged: listen had fallen behind the server and had not read it ${DRAIN_MS} ms after the run ended${inflating ? ' (still inflating: permessage-deflate)' : ''}` : inflating ? ', not judged: listen was still inflating it (permessage-deflate)' : '';
+    const behind = drainCut ? `, not judged: listen had fallen behind the server and had not read it ${drainCutBy ?? `${DRAIN_MS} ms after the run ended`}${inflating ? ' (still inflating: permessage-deflate)' : ''}` : inflating ? ', not judged: listen was still inflating it (permessage-deflate)' : '';
     if (inflating && fragmentBytes === undefined) return `frame ${index} (compressed, ${bytes(received)} had come whole${behind})`;
     if (inflating) return `frame ${index} (compressed, in fragments: ${bytes(fragmentBytes!)} had come${behind})`;
     if (fragmentBytes === undefined) return `frame ${index} (${announced === null ? `${bytes(received)} of its header` : `${received} of the ${announced} bytes its header announced`} had come${behind})`;
@@ -1039,8 +1039,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let consumed = 0;
   /** What the drain at the run's end reads up to: every byte in listen's own socket at the end. */
   let drainTarget = 0;
-  /** Whether the drain ran out of its bound ({@link DRAIN_MS}) with a message unfinished: said with it. */
+  /** Whether the drain ran out of its bound ({@link DRAIN_MS}) with a message unfinished, or a signal cut it short: said with it. */
   let drainCut = false;
+  /** When a signal cut the drain short: what, and when (`when a second Ctrl-C (SIGINT) ended the drain 1000 ms after the run ended`). */
+  let drainCutBy: string | undefined;
+  /** When the drain began ({@link clock}). */
+  let drainStart = 0;
   /**
    * Whether the drain ended at its target, the end of the message that ends what was in listen's
    * socket at the run's end: a message ws had begun reading past it came after the end, and is not
@@ -1075,7 +1079,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     draining = true;
     drainTarget = delivered + unreadBytes();
     endedAt ??= arrivedAfter(clock());
-    const drainStart = clock();
+    drainStart = clock();
     const drained = setInterval(() => {
       if (!stopped && !(consumed >= drainTarget && betweenMessages())) {
         if (clock() - drainStart < DRAIN_MS) return;
@@ -1132,14 +1136,25 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** While a refused upgrade's body is read: says the refusal with what came of it. */
   let refusal: (() => void) | undefined;
   const interrupt = (signal: NodeJS.Signals) => {
+    const name = signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal;
+    // A signal during the run's-end drain (a second Ctrl-C, a supervisor's SIGTERM after it) ends
+    // the drain at once, the message it read said as unfinished, and the run is reported: the
+    // handlers were gone after the first, and it killed listen, no summary, no JSON (tES F6).
+    if (draining && !stopped) {
+      drainCut = true;
+      drainCutBy = `when ${interruptedAt === null ? '' : 'a second '}${name} ended the drain ${clock() - drainStart} ms after the run ended`;
+      finish();
+      return;
+    }
+    // Any later one while the run ends (each step of it is bounded) changes nothing.
+    if (interruptedAt !== null || stopped) return;
     interruptedAt = clock();
-    interruptedBy = signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal;
-    for (const other of STOP_SIGNALS) process.off(other, interrupt);
+    interruptedBy = name;
     if (opened) endRun();
     else if (refusal) refusal();
     else ws.terminate();
   };
-  for (const signal of STOP_SIGNALS) process.once(signal, interrupt);
+  for (const signal of STOP_SIGNALS) process.on(signal, interrupt);
   /** A frame this client refused (not UTF-8, over --max-frame (ws's maxPayload), a bad opcode): ws then closes the socket itself. */
   let refused: Error | undefined;
   /** Whether that frame was the server's close frame (said on the close: line, no frame of the count). */
@@ -1728,7 +1743,6 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   await done;
   clearTimeout(timer);
   clearInterval(watch);
-  for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
   if (ws.readyState === WebSocket.CLOSING && refused === undefined && !refusedAfterRun && report.close === null) {
     // The server sent its close frame but left the TCP connection open: ws would wait 30 s for
     // it to end. Ended here, the close event carries the server's code and reason; the silence
@@ -1787,6 +1801,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.once('close', () => clearTimeout(closing));
   }
 
+  // Held until the report is written: a signal while the run ends changes nothing ({@link interrupt}).
+  for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
   if (text) {
     const counts = Object.entries(report.counts).map(([type, n]) => `${type} ${n}`);
     if (report.uncounted > 0) counts.push(`${report.uncounted} of types past the first ${MAX_LISTED}`);

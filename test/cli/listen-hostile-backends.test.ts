@@ -531,3 +531,51 @@ it('a drain that reaches its target says nothing of a message begun after the ru
   expect(stdout).toMatch(/^(\d+) frames \(\1 valid, 0 invalid\), 0 violations$/m);
   expect(status).toBe(0);
 });
+
+// tES F6: the first signal took every handler away, so a second one (or a supervisor's SIGTERM) during the run's-end
+// drain killed listen by the signal: no summary, no JSON at all, and the signal's status, not listen's.
+it.skipIf(process.platform === 'win32')('a second signal during the run\'s-end drain ends the drain at once, and the run is reported (text and JSON)', async () => {
+  /** A payload in one stored DEFLATE block (RFC 1951 §3.2.4): fragments that inflate as fast as they are read. */
+  const stored = (text: string) => {
+    const head = Buffer.alloc(5);
+    head.writeUInt16LE(text.length, 1);
+    head.writeUInt16LE(text.length ^ 0xffff, 3);
+    return Buffer.concat([head, Buffer.from(text)]);
+  };
+  const burst = Buffer.concat(Array.from({ length: 50 }, () => frame(stored('x'.repeat(2000)), { opcode: 0, fin: false })));
+  for (const [second, format] of [['SIGTERM', 'text'], ['SIGINT', 'json']] as const) {
+    let server: Socket | undefined;
+    const url = await rawServer((socket, key) => {
+      socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(JSON.stringify({ type: 'trades', data: {}, ts: 'bad' })), frame(stored('"x'), { rsv: 4, fin: false })]));
+      let stop = false;
+      socket.on('close', () => (stop = true));
+      const flood = () => { while (!stop) if (!socket.write(burst)) return void socket.once('drain', flood); };
+      flood();
+      server = socket;
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--duration', '60s', '--no-ping', '--format', format]);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    try {
+      // listen reading the message in fragments (the server has written some of it), then Ctrl-C, which starts the drain, and the second signal.
+      for (let waited = 0; (server?.bytesWritten ?? 0) < 4_000_000 && waited < 20_000; waited += 20) await sleep(20);
+      child.kill('SIGINT');
+      await sleep(500);
+      child.kill(second);
+      const [status, signal] = await exited;
+      expect(signal).toBeNull();
+      expect(status).toBe(1);
+      if (format === 'text') {
+        expect(stdout).toMatch(/^frame 2 \(compressed, in fragments: \d+ bytes had come, not judged: listen had fallen behind the server and had not read it when a second SIGTERM ended the drain \d+ ms after the run ended( \(still inflating: permessage-deflate\))?\) was still arriving when the run ended$/m);
+        expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
+      } else {
+        const report = JSON.parse(stdout) as { frames: number; violationCount: number; unfinished: { index: number; inflating?: true } | null };
+        expect(report).toMatchObject({ frames: 2, violationCount: 1, unfinished: { index: 2 } });
+      }
+    } finally {
+      clearTimeout(kill);
+    }
+  }
+});
