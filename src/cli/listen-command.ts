@@ -1045,6 +1045,25 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let drainCutBy: string | undefined;
   /** When the drain began ({@link clock}). */
   let drainStart = 0;
+  /** Whether listen's socket had read the end of TCP (a FIN, a reset) when the drain began: a drop then came inside the run. */
+  let tcpEndedInRun = false;
+  /** Whether the server's close frame, read during the drain, lay past what listen's socket held at the run's end. */
+  let closeFrameAfterRun = false;
+  /**
+   * A close the server sent after the run ended, read while the drain read the message begun
+   * before the end: said after that message as after the end, and no verdict (a reset or a close
+   * 1011 a second after --duration was a violation "before the run ended", the same backend
+   * clean when listen had kept up: tES F9).
+   */
+  let closedAfterRun: string | undefined;
+  /** Whether the close now seen came after the run's end: read during the drain, past its bytes. */
+  const closeAfterRun = () => draining && (closeFrameAt !== null ? closeFrameAfterRun : !tcpEndedInRun);
+  /** Notes that close ({@link closedAfterRun}), with the message it cut. */
+  const noteCloseAfterRun = (code: number, reason: Buffer) => {
+    const words = scrub(reason.toString());
+    closedAfterRun = code === 1006 || code === 1005 ? closeWithoutCode(code) : `the server closed the connection with ${code}${words ? ` ${JSON.stringify(words)}` : ''}`;
+    report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
+  };
   /**
    * Whether the drain ended at its target, the end of the message that ends what was in listen's
    * socket at the run's end: a message ws had begun reading past it came after the end, and is not
@@ -1078,6 +1097,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (!receiverBusy() && unreadBytes() === 0) return finish();
     draining = true;
     drainTarget = delivered + unreadBytes();
+    const socket = socketOf() as { _readableState?: { ended?: unknown } | null; destroyed?: unknown } | null | undefined;
+    tcpEndedInRun = socket?._readableState?.ended === true || socket?.destroyed === true;
     endedAt ??= arrivedAfter(clock());
     drainStart = clock();
     const drained = setInterval(() => {
@@ -1196,6 +1217,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     (receiver.once as (event: string, listener: () => void) => void).call(receiver, 'conclude', () => {
       closeFrameAt = clock();
       if (stopped) return;
+      closeFrameAfterRun = draining && consumed > drainTarget;
       const { _buffers: buffers } = receiverOf(ws);
       if (Array.isArray(buffers)) for (const buffer of buffers) if (buffer instanceof Uint8Array) tap(buffer);
       (socket.on as (event: string, listener: (chunk: Buffer) => void) => void).call(socket, 'data', tap);
@@ -1336,6 +1358,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   ws.on('close', (code, reason) => {
     if (stopped) return;
+    if (closeAfterRun()) {
+      noteCloseAfterRun(code, reason);
+      return finish();
+    }
     closedAt = arrivedAfter(clock());
     // A socket that never opened is reported as a connection failure (exit 2) instead.
     serverClosed(code, reason, opened);
@@ -1747,9 +1773,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // The server sent its close frame but left the TCP connection open: ws would wait 30 s for
     // it to end. Ended here, the close event carries the server's code and reason; the silence
     // after it is not a keepalive fault.
+    const afterRun = closeAfterRun();
     const closed = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
-      closedAt = closingSeenAt ?? arrivedAfter(clock());
-      serverClosed(code, reason, true);
+      if (afterRun) noteCloseAfterRun(code, reason);
+      else {
+        closedAt = closingSeenAt ?? arrivedAfter(clock());
+        serverClosed(code, reason, true);
+      }
       resolve();
     }));
     ws.terminate();
@@ -1764,7 +1794,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     violate({ index: null, type: null, pointer: '', keyword: 'close', message: `expected nothing after the server's close frame (RFC 6455 §5.5.1: the close is the last frame an endpoint sends, no data frame follows it), got ${bytes} more byte${bytes === 1 ? '' : 's'}${what}: a browser fails the connection there, and its page sees 1006 (abnormal closure), not the server's ${report.close.code}` });
   }
   // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
-  if (report.close === null && refused === undefined && !drainReached && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
+  if (report.close === null && refused === undefined && !drainReached && closedAfterRun === undefined && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
   clearTimeout(pongTimer);
   // Listen's ping unanswered when the run ended before the pong timeout: said with what ended it.
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
@@ -1810,7 +1840,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
     if (report.close) output.stdout(`${oneLine(report.close.code === 1006 || report.close.code === 1005 ? `${closeWithoutCode(report.close.code)}${cutShort()}` : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}${cutShort()}`)}\n`);
-    else if (report.unfinished !== null) output.stdout(`${arriving(report.unfinished)} was still arriving when the run ended\n`);
+    else if (report.unfinished !== null) output.stdout(`${arriving(report.unfinished)} was still arriving when the run ended${closedAfterRun === undefined ? '' : `, and after the end ${oneLine(closedAfterRun)} (not judged: the run had ended)`}\n`);
+    else if (closedAfterRun !== undefined) output.stdout(`after the run ended ${oneLine(closedAfterRun)} (not judged: the run had ended)\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${inertJson(report)}\n`);

@@ -579,3 +579,36 @@ it.skipIf(process.platform === 'win32')('a second signal during the run\'s-end d
     }
   }
 });
+
+// tES F9: while the drain read the rest of a message begun before the run's end, a reset or a close 1011 the server
+// sent a second after the end was judged a violation "before the run ended": exit 1, where the same backend passes
+// when listen keeps up (it is gone by then).
+it('a reset or a close the server sends after the run ended, read while the drain reads the message begun before it, is said as after the end, no violation', async () => {
+  const stored = (text: string) => {
+    const head = Buffer.alloc(5);
+    head.writeUInt16LE(text.length, 1);
+    head.writeUInt16LE(text.length ^ 0xffff, 3);
+    return Buffer.concat([head, Buffer.from(text)]);
+  };
+  const burst = Buffer.concat(Array.from({ length: 50 }, () => frame(stored('x'.repeat(2000)), { opcode: 0, fin: false })));
+  for (const [end, said] of [['reset', 'the connection ended without a close frame (1006)'], ['close', 'the server closed the connection with 1011']] as const) {
+    const url = await rawServer((socket, key) => {
+      socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(stored('"x'), { rsv: 4, fin: false })]));
+      let stop = false;
+      socket.on('close', () => (stop = true));
+      const flood = () => { while (!stop) if (!socket.write(burst)) return void socket.once('drain', flood); };
+      flood();
+      // A second after --duration's end (listen drains for up to 5 s: the message never ends).
+      setTimeout(() => {
+        if (stop) return;
+        stop = true;
+        if (end === 'reset') socket.resetAndDestroy();
+        else socket.write(frame(Buffer.from([0x03, 0xf3]), { opcode: 8 }));
+      }, 2500);
+    });
+    const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping'], {}, 30_000);
+    expect(stdout).toMatch(new RegExp(`^frame 1 \\(in fragments: \\d+ bytes had come, [^\\n]*\\) was still arriving when the run ended, and after the end ${said.replace(/[()]/g, '\\$&')} \\(not judged: the run had ended\\)$`, 'm'));
+    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 0 violations$/m);
+    expect(status).toBe(0);
+  }
+});
