@@ -1285,7 +1285,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Asked of any header ws refuses, not only the first: a backend that frames its first message and writes the next raw (tEH F4).
     const unframed = lastHeader !== undefined && (headersSeen === 1 || HEADER_FAULTS.has(code ?? '')) ? unframedText(ws, lastHeader) : undefined;
     if (unframed !== undefined) {
-      const where = headersSeen === 1 ? "after the server's 101 answer" : `after frame ${report.frames - 1}`;
+      // Between two fragments of a message, that message had begun: "after frame 0" named the one before it (tES F8).
+      const fragmented = receiverOf(ws)._fragmented;
+      const where = headersSeen === 1 ? "after the server's 101 answer" : typeof fragmented === 'number' && fragmented !== 0 ? `between two fragments of frame ${report.frames} (a message in fragments)` : `after frame ${report.frames - 1}`;
       violate({ index: null, type: null, pointer: '', keyword: 'frame', message: `expected a WebSocket frame ${where}, got text without WebSocket framing, ${JSON.stringify(unframed)}… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: ${scrub(error.message)}; the run ends here (ws closes the connection after a frame it refuses)` });
       finish();
       return;
@@ -2534,17 +2536,23 @@ function noContextTakeover(extensions: unknown): boolean {
 function unframedText(ws: WebSocket, header: readonly [number, number]): string | undefined {
   const { _buffers: buffers } = receiverOf(ws);
   const parts = Array.isArray(buffers) ? buffers.filter((b): b is Uint8Array => b instanceof Uint8Array) : [];
-  return printableText(Buffer.concat([Buffer.from(header), ...parts]).subarray(0, 40));
+  const fragmented = receiverOf(ws)._fragmented;
+  return printableText(Buffer.concat([Buffer.from(header), ...parts]).subarray(0, 40), typeof fragmented === 'number' && fragmented !== 0);
 }
 
-/** The printable text `bytes` begin with, by the rule of {@link unframedText}; undefined when they do not. */
-function printableText(bytes: Buffer): string | undefined {
+/**
+ * The printable text `bytes` begin with, by the rule of {@link unframedText}; undefined when they
+ * do not. `continued`: a message in fragments is open, so a continuation frame (opcode 0x0) may
+ * follow the text (short text between two fragments was said as a close frame with RSV bits, or
+ * a reserved frame: tES F8).
+ */
+function printableText(bytes: Buffer, continued = false): string | undefined {
   const text = (byte: number) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0d || byte === 0x0a || byte === 0x09;
   let run = 0;
   while (run < bytes.length && text(bytes[run]!)) run++;
   // A frame's first byte after the text: FIN with a data or control opcode (RSV1 too, permessage-deflate), or a first fragment.
   const next = bytes[run];
-  const frameStart = next !== undefined && [0x01, 0x02, 0x08, 0x09, 0x0a].includes(next & 0x0f) && (next & 0x30) === 0;
+  const frameStart = next !== undefined && (continued ? [0x00, 0x08, 0x09, 0x0a] : [0x01, 0x02, 0x08, 0x09, 0x0a]).includes(next & 0x0f) && (next & 0x30) === 0;
   // At least 8 bytes of text (a header's 2 bytes can be printable by chance: 0x7B is a frame header too), or a line's end, or text then a frame.
   if (run < 2 || (run < 8 && !(frameStart || (run === bytes.length && bytes[run - 1] === 0x0a)))) return undefined;
   return bytes.subarray(0, run).toString('latin1');

@@ -145,6 +145,18 @@ it('text written without framing before or between frames, however short, is sai
   expect(status).toBe(1);
 });
 
+// tES F8: short text between two fragments of a message, a continuation frame after it, was said as a close frame
+// with RSV bits ("hello", on the close: line), a reserved frame 0x5 ("ERROR") or a reserved control frame 0xD ("\r\n").
+it('short text written without framing between two fragments of a message is said as text, in that message', async () => {
+  for (const text of ['hello', 'ERROR', '\r\n', '{"type":"ping"}']) {
+    const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), frame(connection.slice(0, 20), { fin: false }), Buffer.from(text), frame(connection.slice(20), { opcode: 0 })])));
+    const { status, stdout } = await runListen([url, '--duration', '2s', '--no-ping']);
+    expect(stdout).toContain(`frame: - (root) expected a WebSocket frame between two fragments of frame 1 (a message in fragments), got text without WebSocket framing, ${JSON.stringify(text)}… (RFC 6455 §5.2: after the handshake every byte is in a frame; the server wrote on the upgraded socket as on plain TCP), which this client had to refuse: `);
+    expect(stdout).not.toMatch(/^close:/m);
+    expect(status).toBe(1);
+  }
+});
+
 // tEH F3: text after the server's close frame was "a second close frame" ('H' reads as opcode 8).
 it('text after the server\'s close frame is said as text, not as a second close frame', async () => {
   const url = await rawServer((socket, key) => {
