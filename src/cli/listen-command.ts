@@ -1229,6 +1229,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    */
   let deflateFault: string | undefined;
   ws.once('open', () => watchFinalBlocks(ws, (fault) => (deflateFault ??= fault)));
+  ws.once('open', () => watchWindowBits(ws, (fault) => (deflateFault ??= fault)));
   /** The last 64-bit length a data frame's header gave, exact: said when ws refuses it as past 2^53 - 1 (tDQ F4). */
   let lastWide: bigint | undefined;
   /** How many frame headers ws's Receiver has read: the first is the first thing the server sent after its 101. */
@@ -2577,6 +2578,60 @@ interface ControlHeader {
  */
 function closeWithoutCode(code: 1005 | 1006): string {
   return code === 1005 ? 'the server closed the connection without a status code (its close frame carried none; ws reports 1005)' : 'the connection ended without a close frame (1006)';
+}
+
+/**
+ * Holds a server that said server_max_window_bits=N (N < 15) to it across messages (RFC 7692
+ * §7.1.2.1), as README says: a compressed message that refers back into the messages before it
+ * further than 2^N bytes before its own start is said on its frame. ws inflated each fragment (and
+ * each 16 KiB of output) in its own zlib call with a window of 2^N bytes, so a reference further
+ * back within one message was refused only where it crossed a call's boundary: the same message
+ * passed in one frame and failed in 3-byte fragments, the run ended, and chromium, which inflates
+ * with the largest window, read all three (tES F2). ws now inflates with the largest window, as a
+ * browser does; each whole message is inflated once more here, in one go, after the last 2^N
+ * bytes of the ones before it (none after server_no_context_takeover): zlib refuses only a
+ * reference past those. Within one message nothing is judged (no false fault, some references
+ * across messages unseen: one from within the message reaching less than 2^N bytes before it).
+ */
+function watchWindowBits(ws: WebSocket, fault: (words: string) => void): void {
+  const extensions = (ws as unknown as { _extensions?: Record<string, unknown> })._extensions;
+  const deflate = extensions?.['permessage-deflate'] as { _decompress?: unknown; _inflate?: unknown; params?: Record<string, unknown> } | undefined;
+  const bits = serverWindowBits(extensions);
+  if (deflate === undefined || typeof deflate._decompress !== 'function' || deflate.params === undefined || bits === undefined || deflate._inflate != null) return;
+  const fresh = noContextTakeover(extensions);
+  // ws reads this when it makes its inflater, for each new stream.
+  deflate.params.server_max_window_bits = 15;
+  const decompress = deflate._decompress as (data: Buffer, fin: boolean, callback: (error: Error | null, data?: Buffer) => void) => void;
+  const window = 2 ** bits;
+  /** The last 2^N bytes the messages before this one inflated to; the payload and output of this one so far. */
+  let history = Buffer.alloc(0);
+  let payload: Buffer[] = [];
+  let inflated: Buffer[] = [];
+  deflate._decompress = function (this: NonNullable<typeof deflate>, data: Buffer, fin: boolean, callback: (error: Error | null, data?: Buffer) => void): void {
+    payload.push(data);
+    decompress.call(this, data, fin, (error, out) => {
+      if (error !== null) {
+        payload = [];
+        inflated = [];
+      } else {
+        if (out !== undefined) inflated.push(out);
+        if (fin) {
+          try {
+            inflateRawSync(Buffer.concat([...payload, DEFLATE_TAIL]), { windowBits: 15, finishFlush: zlibConstants.Z_SYNC_FLUSH, ...(history.length > 0 ? { dictionary: history } : {}) });
+          } catch (refusal) {
+            if ((refusal as Error).message === 'invalid distance too far back') {
+              fault(`expected a permessage-deflate payload that refers back at most ${window} bytes (RFC 7692 §7.1.2.1: the server's 101 answer said server_max_window_bits=${bits}, so it compresses with a window of that size), got one that refers further back into the messages before it (a browser inflates with the largest window and reads it, a client that holds the server to its word does not)`);
+            }
+          }
+          // A stream ended on its final block starts afresh (ws makes a new inflater), as after server_no_context_takeover.
+          history = fresh || this._inflate == null ? Buffer.alloc(0) : Buffer.concat([history, ...inflated]).subarray(-window);
+          payload = [];
+          inflated = [];
+        }
+      }
+      callback(error, out);
+    });
+  };
 }
 
 /** The text {@link leavesStreamReady} inflates after the bytes it is given. */
