@@ -88,6 +88,12 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(cli(['validate', '-'], two)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^<stdin>:5: - \(root\) expected valid JSON, got "\{" at column 1 .*; it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line \(jq -c \.\)\n0 valid, 1 invalid\n$/) });
     // In a .json file too (renamed from .ndjson, as the NDJSON reader advises for a pretty-printed document: a hostile tester).
     expect(cli(['validate', file('two.json', two)]).stdout).toMatch(/two\.json:5: - \(root\) expected valid JSON, got "\{" at column 1 .*; it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line \(jq -c \.\)\n/);
+    // Text after one document that begins none (NUL padding, a stray brace) is no second document: told to remove it (tES F4, tEU F1).
+    for (const [name, after, said] of [['nulend.json', '\0', 'U\\+0000 \\(an invisible character\\)'], ['brace.json', '}\n', '"\\}"']] as const) {
+      for (const args of [['validate'], ['validate', '--input', 'json']]) {
+        expect(cli([...args, file(name, `${ping(1)}${after}`)]).stdout).toMatch(new RegExp(`${name.replace('.', '\\.')}:1: - \\(root\\) expected valid JSON, got ${said} at position \\d+ \\(Unexpected non-whitespace character after JSON\\); remove what follows the document: JSON text is one value \\(one message, or an array of them\\)\\n0 valid, 1 invalid\\n$`));
+      }
+    }
     // NDJSON is still found after 16 broken or blank lines, and in a last line without a line end.
     const late = `${'\n'.repeat(8)}${'{"type":"ping",\n'.repeat(8)}${ping(1)}\n${ping(-5)}`;
     expect(cli(['validate', '-'], late)).toMatchObject({ code: 1, stdout: expect.stringMatching(/:18: ping \/timestamp expected a number >= 0, got -5\n1 valid, 9 invalid\n$/) });
