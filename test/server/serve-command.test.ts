@@ -932,8 +932,8 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     expect({ status: origin.status, stderr: origin.stderr }).toEqual({
       status: 2,
       stderr:
-        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/#[redacted]"\n' +
-        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/cb?[redacted]"\n',
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/#[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a fragment: did you mean "https://app.example.com"?\n' +
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/cb?[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a path and a query: did you mean "https://app.example.com"?\n',
     });
     const host = run('--port', '0', '--host', 'https://app.example.com/#access_token=s3cretopaqueaccesstoken123');
     expect({ status: host.status, stderr: host.stderr }).toEqual({ status: 2, stderr: 'realtime-contract serve: --host must be a host name or address, got "https://app.example.com/#[redacted]"; give the host alone ("app.example.com")\n' });
@@ -995,7 +995,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     const said = (got: string) => `realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${got}\n`;
     expect({ status: result.status, stderr: result.stderr }).toEqual({
       status: 2,
-      stderr: [...table.map(([value, hidden]) => said(hidden ? `a value of ${value.length} characters (not shown: it may be a secret)` : `"${value}"`)), said('"http://[redacted]@localhost:3000"')].join(''),
+      stderr: [...table.map(([value, hidden]) => said(hidden ? `a value of ${value.length} characters (not shown: it may be a secret)` : `"${value}"`)), said('"http://[redacted]@localhost:3000": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@): did you mean "http://localhost:3000"?')].join(''),
     });
   }, 60_000);
 
