@@ -3,7 +3,7 @@ import { format } from 'prettier';
 import { mapSchema, type Contract, type MessageSchema, type SchemaNode } from '../contract/index.js';
 import { withFieldNotes } from './field-notes.js';
 import { openKinds } from './tolerant-enum.js';
-import { forCompile, noted } from './types.js';
+import { forCompile, noted, openWhereAbsent } from './types.js';
 
 /** Prefix of the consumer-facing variant of a type: `TradeData` → `ReceivedTradeData`. */
 export const RECEIVED_PREFIX = 'Received';
@@ -36,7 +36,7 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
   for (const [name, node] of Object.entries(definitions)) {
     if (!opens.has(name)) continue;
     const open = mapSchema(node, (child, pointer) => {
-      const out = forCompile(child);
+      const out = openWhereAbsent(child, forCompile(child));
       // The same bounds, default and examples as the producer type's comment (types.ts).
       if (pointer !== '' && noted(pointer)) {
         const described = withFieldNotes(child.description, child);

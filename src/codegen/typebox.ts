@@ -419,7 +419,9 @@ class Emitter {
     });
     const closure = additionalProperties === undefined ? [] : [`additionalProperties: ${additionalProperties}`];
     const expression = `Type.Object({ ${members.join(', ')} }${trailing([...closure, ...options])})`;
-    if (additionalProperties !== true) return expression;
+    // Absent is open, as JSON Schema, the validators, Go/Python and diff read it: it opened only on
+    // `true`, so a field the validators accepted did not compile against Static<> (tEV F1).
+    if (additionalProperties === false) return expression;
     this.helpers.add('open');
     return `open(${expression})`;
   }

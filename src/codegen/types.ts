@@ -110,7 +110,7 @@ function sectionsByDefinition(contract: Contract): Map<string, string> {
 function forTypeScript(node: SchemaNode, section: string | undefined, isMessage: boolean): SchemaNode {
   const see = section ? `\n\n@see websocket-message-schemas.md, section "${section}"` : '';
   return mapSchema(node, (child, pointer) => {
-    const out = forCompile(child);
+    const out = openWhereAbsent(child, forCompile(child));
     if (child.$ref !== undefined) {
       // Name the referenced type instead of letting json-schema-to-typescript merge the
       // reference with its siblings into a new, numbered type (Timestamp1, Timestamp2, …).
@@ -143,6 +143,16 @@ function forTypeScript(node: SchemaNode, section: string | undefined, isMessage:
 export function forCompile(node: SchemaNode): SchemaNode {
   const { default: _default, examples: _examples, ...rest } = node;
   return rest;
+}
+
+/**
+ * `out` with `"additionalProperties": true` where `node` names `properties` and leaves
+ * `additionalProperties` out: JSON Schema, the validators, Go/Python and diff read that object as
+ * open, and so must the types (the compile option's `additionalProperties: false`, the default
+ * for every node that does not say, closed it: a field the validators accepted did not compile; tEV F1).
+ */
+export function openWhereAbsent(node: SchemaNode, out: SchemaNode): SchemaNode {
+  return node.properties !== undefined && node.additionalProperties === undefined ? { ...out, additionalProperties: true } : out;
 }
 
 /** Whether a node's description becomes a doc comment: the definition itself, a property, a map's values (see {@link forTypeScript}). */

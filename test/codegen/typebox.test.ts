@@ -258,6 +258,51 @@ export const built: Pick<TradeData, 'tags' | 'legs'> = { tags, legs: tags.map(Nu
     }
   }, 60_000);
 
+  it('leaves an object open where "additionalProperties" is absent beside "properties", as the validators and diff do, in types.ts, received-types.ts and Static<> alike (tEV F1: only `true` opened them)', async () => {
+    const trades = contract.messages.find((m) => m.type === 'trades')!;
+    const schema = structuredClone(trades.schema);
+    const fields = { type: 'object', required: ['a'], properties: { a: { type: 'string' } } };
+    Object.assign(schema.definitions!.TradeData!.properties!, {
+      absent: { ...fields, description: 'No additionalProperties.' },
+      open: { ...fields, additionalProperties: true, description: 'Open.' },
+      closed: { ...fields, additionalProperties: false, description: 'Closed.' },
+    });
+    const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+    const edited = { ...model, bundle: bundleContract(model) };
+    const dir = mkdtempSync(path.join(tmpdir(), 'typebox-open-'));
+    try {
+      const emitted = await emitTypeBox(edited);
+      for (const files of [await emitTypes(edited), await emitReceivedTypes(edited), emitted]) {
+        for (const [file, text] of files) writeFileSync(path.join(dir, file), text);
+      }
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+      writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, include: ['*.ts'] }));
+      writeFileSync(path.join(dir, 'check.ts'), `import type { Static } from '@sinclair/typebox';
+import type * as TB from './typebox.js';
+import type { TradeData } from './types.js';
+import type { ReceivedTradeData as Received } from './received-types.js';
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+export const data: Equal<Static<typeof TB.TradeData>, TradeData> = true;
+export const same: Equal<TradeData['absent'], TradeData['open']> = true;
+export const sameStatic: Equal<Static<typeof TB.TradeData>['absent'], Static<typeof TB.TradeData>['open']> = true;
+// What the validators accept, a producer can build: a key the object does not name.
+export const absent: TradeData['absent'] = { a: 'x', extra: 1 };
+export const absentStatic: Static<typeof TB.TradeData>['absent'] = { a: 'x', extra: 1 };
+export const absentReceived: Received['absent'] = { a: 'x', extra: 1 };
+// @ts-expect-error a closed object refuses it
+export const closed: TradeData['closed'] = { a: 'x', extra: 1 };
+// @ts-expect-error a closed object refuses it in Static<> too
+export const closedStatic: Static<typeof TB.TradeData>['closed'] = { a: 'x', extra: 1 };
+`);
+      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('refuses a keyword it cannot express, naming the file and pointer', async () => {
     const trades = contract.messages.find((m) => m.type === 'trades')!;
     const schema = structuredClone(trades.schema);
