@@ -148,8 +148,14 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
     const active = () => page.evaluate(() => document.activeElement!.id || document.activeElement!.getAttribute('name') || document.activeElement!.tagName);
     const formHidden = () => page.evaluate(() => document.getElementById('login')!.hidden);
 
-    await page.keyboard.press('Tab');
-    expect(await active()).toBe('switch');
+    // Past the header's stops that are cut (the cursor: tEW F1) to the button.
+    const stops: string[] = [];
+    while (stops.length < 5 && stops.at(-1) !== 'switch') {
+      await page.keyboard.press('Tab');
+      stops.push(await active());
+    }
+    expect(stops.at(-1), stops.join(' ')).toBe('switch');
+    expect(stops.slice(0, -1).every((stop) => stop.endsWith('-stat')), stops.join(' ')).toBe(true);
     await page.keyboard.press('Enter');
     expect(await active()).toBe('token');
     // Escape.
@@ -335,6 +341,56 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
       await page.context().close();
     }
   }, 60_000);
+
+  it("shows the cursor the header cuts whole to the keyboard and a tap, as the state and the user, within the window (mxc4l… at every width, whole in a title no keyboard or touch user sees: tEW F1)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    browser = await launch();
+    for (const width of [390, 1280]) {
+      const page = await (await browser.newContext({ viewport: { width, height: 700 }, hasTouch: true })).newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+      await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
+      await h.trades(1, 1);
+      await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe('1');
+      const cursor = (await page.locator('#cursor').getAttribute('title'))!;
+      expect(cursor.length).toBeGreaterThan(8);
+      const look = () => page.evaluate(() => {
+        const shown = document.getElementById('cursor')!;
+        const text = document.createRange();
+        text.selectNodeContents(shown);
+        const box = shown.getBoundingClientRect();
+        const button = document.getElementById('switch')!.getBoundingClientRect();
+        return {
+          whole: text.getBoundingClientRect().width <= box.width + 0.5 && box.right <= innerWidth,
+          stop: document.getElementById('cursor-stat')!.tabIndex === 0,
+          focused: document.activeElement!.id,
+          buttonInWindow: button.right <= innerWidth + 0.5,
+        };
+      });
+      await expect.poll(look, { timeout: 5_000 }).toEqual({ whole: false, stop: true, focused: '', buttonInWindow: true });
+      // By Tab: a stop before the button.
+      const stops: string[] = [];
+      while (stops.length < 10 && !['cursor-stat', 'switch'].includes(stops.at(-1) ?? '')) {
+        await page.keyboard.press('Tab');
+        stops.push(await page.evaluate(() => document.activeElement!.id));
+      }
+      expect(stops.at(-1), `${width} px, stops ${stops.join(' ')}`).toBe('cursor-stat');
+      expect(await look(), `${width} px`).toEqual({ whole: true, stop: true, focused: 'cursor-stat', buttonInWindow: true });
+      expect(await page.locator('#cursor').textContent()).toBe(cursor);
+      await page.keyboard.press('Tab');
+      expect(await look(), `${width} px, cut again`).toMatchObject({ whole: false, focused: 'switch' });
+      await page.locator('#cursor-stat').tap();
+      expect(await look(), `${width} px, tapped`).toEqual({ whole: true, stop: true, focused: 'cursor-stat', buttonInWindow: true });
+      await page.context().close();
+    }
+    // No cursor yet ("–"): whole, no stop.
+    const page = await browser.newPage({ viewport: { width: 390, height: 700 } });
+    await page.routeWebSocket(/.*/, (ws) => ws.close());
+    await page.route('**/api/ws/poll**', (route) => route.fulfill({ status: 503, body: '{"error":"unavailable"}' }));
+    await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toMatch(/HTTP 503/);
+    expect(await page.locator('#cursor').textContent()).toBe('–');
+    expect(await page.locator('#cursor-stat').getAttribute('tabindex')).toBeNull();
+  }, 90_000);
 
   it('keeps the header in view only where the window is tall enough: at 400 % zoom it scrolls away with the page (it stayed, two thirds of a 320×256 window: tBE)', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });

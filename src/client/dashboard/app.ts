@@ -380,10 +380,11 @@ setInterval(() => {
  * read `attempt 4, HTT…` and nothing more: a fresh tester). Not a stop while it is whole; kept
  * one while focused (shown whole then, it is cut no longer). Its width follows the window too.
  * The user's name the same way (`user maria.fernand…` at every width, whole to a mouse only, on
- * the page whose button switches users: tBE).
+ * the page whose button switches users: tBE), and the cursor (`mxc4l…` at every width, the value a
+ * reader compares with the journal or a gap's `since`: tEW F1).
  */
 function fitState(): void {
-  for (const [stat, shown] of [[$('state-stat'), $('state')], [$('user-stat'), $('user')]] as const) {
+  for (const [stat, shown] of [[$('state-stat'), $('state')], [$('user-stat'), $('user')], [$('cursor-stat'), $('cursor')]] as const) {
     if (stat === document.activeElement) continue;
     if (shown.scrollWidth > shown.clientWidth) stat.tabIndex = 0;
     else stat.removeAttribute('tabindex');
@@ -392,6 +393,7 @@ function fitState(): void {
 addEventListener('resize', fitState);
 $('state-stat').addEventListener('blur', fitState);
 $('user-stat').addEventListener('blur', fitState);
+$('cursor-stat').addEventListener('blur', fitState);
 
 let lastState: RealtimeStatus['state'] = 'idle';
 /**

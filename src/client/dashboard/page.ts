@@ -30,6 +30,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   #pause[aria-pressed="true"] { background: var(--polling); color: var(--bg); font-weight: 600; }
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+  /* Cut, it is a stop for Tab and a tap (app.ts), and shown whole when focused, as the state and the user: a reader compares it with the journal or a gap's since, and its title shows to a mouse only (tEW F1). */
+  #cursor-stat:focus #cursor { max-width: none; white-space: normal; overflow-wrap: anywhere; }
   /* Offline, the state says the attempt, when the next is due and the HTTP status: its whole width where the header has room (a 21em cap cut the 'HTTP 503' at every width, 1920 px with 786 px of header empty: a fresh tester), cut at its end only where the header is full, whole in its title and, cut, shown whole when focused: by Tab or a tap, where no title shows (app.ts makes it focusable then). The header stays one line (it wrapped on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
   /* A long subject (an e-mail address) is cut, whole in its title: it took the state's room, and the button off the page at 1280 px (a reviewer). An admin's "(all users)" is beside it, never cut (it read "admin (all user…": a fresh user), and the subject gives it room. */
   /* Its own direction (dir="auto") decides which end is cut: a right-to-left name keeps its start, the … at its left (it showed a Hebrew name's last words: tCE F5). */
@@ -46,8 +48,8 @@ export const DASHBOARD_HTML = `<!doctype html>
     #state-stat { flex-shrink: 1; min-width: 0; display: flex; column-gap: .3em; }
     #state-stat #state { min-width: 0; }
     /* While a cut user name is shown whole (focused), the header wraps: on one line the name took the state's room, its label drawn over "messages", and pushed the button off the window (tBH). */
-    header:has(#user-stat:focus) { flex-wrap: wrap; }
-    header:has(#user-stat:focus) > #user-stat { flex-shrink: 1; min-width: 0; white-space: normal; }
+    header:has(#user-stat:focus, #cursor-stat:focus) { flex-wrap: wrap; }
+    header:has(#user-stat:focus) > #user-stat, header:has(#cursor-stat:focus) > #cursor-stat { flex-shrink: 1; min-width: 0; white-space: normal; }
   }
   /* Below 1200 px the header wraps: what changes with the connection and the stream keeps the room of its longest usual text (the badge its longest word, rtt 999 ms, the counts 6 and 3 digits; the state a line of its own at 390 px, cut at its end, whole in its title), so a disconnect or a count moves nothing to another line (at 390 px the header grew and shrank by a line as the connection dropped and came back: a fresh user). */
   @media (max-width: 1199.98px) {
@@ -97,7 +99,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat">rtt <b id="rtt">–</b></span>
   <span class="stat" id="state-stat">state <b id="state">idle</b></span>
   <span class="stat" title="valid messages received for this token, of every type: stream messages, connection messages, pings and pongs">messages <b id="received">0</b></span>
-  <span class="stat">cursor <b id="cursor">–</b></span>
+  <span class="stat" id="cursor-stat">cursor <b id="cursor">–</b></span>
   <span class="stat" title="messages received twice (across a reconnect or a switch to polling) and dropped, not shown twice">duplicates <b id="duplicates">0</b></span>
   <span class="stat gap" id="gap-stat" hidden>gaps <b id="gaps">0</b></span>
   <button type="button" id="switch" title="connect with another token (another user)">switch token</button>
