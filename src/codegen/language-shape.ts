@@ -270,6 +270,22 @@ export function languageTypeNames(bundle: SchemaNode, roots: readonly string[]):
   return names;
 }
 
+/**
+ * Of {@link languageTypeNames}, the ones Go declares and Python does not: the unions (a Go struct
+ * with a field per kind; Python writes `Union[int, str]` in place), definitions and aliases alike.
+ *
+ * @throws NameClashError as {@link languageTypeNames}
+ */
+export function goOnlyTypeNames(bundle: SchemaNode, roots: readonly string[]): Set<string> {
+  const { schema, unionAliases } = shapeForQuicktype(bundle);
+  const names = new Set(unionAliases);
+  for (const name of reachedDefinitions(schema, roots)) {
+    const node = schema.definitions![name]!;
+    if (!isStringList(node) && node.properties === undefined && isUnion(node, schema)) names.add(name);
+  }
+  return names;
+}
+
 /** The bundle as quicktype reads it, and the type names that are another's alias. */
 export interface ShapedBundle {
   schema: SchemaNode;

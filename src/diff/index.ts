@@ -2,7 +2,7 @@ import { forEachSubschema, type Contract, type Direction, type SchemaNode } from
 import { worse, type Level, type RuleId } from './rules.js';
 import { definitionNames, documentationChanges, titleChanges, type DocumentationKind } from './annotations.js';
 import { escapeToken, resolvePointer, unescapeToken } from '../runtime/json-pointer.js';
-import { languageTypeNames, NameClashError } from '../codegen/language-shape.js';
+import { goOnlyTypeNames, languageTypeNames, NameClashError } from '../codegen/language-shape.js';
 import { diffSchemas, type MessageNodes, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
@@ -483,7 +483,12 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
     const text = was === undefined ? `type ${JSON.stringify(now)} added` : now === undefined ? `type ${JSON.stringify(was)} removed` : `type ${JSON.stringify(was)} renamed ${JSON.stringify(now)}`;
     changes.push({ rule: 'type-name-changed', level: 'compatible', subject, direction: null, pointer, before: was, after: now, text, impact });
   };
-  const gone = (was: string, now?: string) => `the wire is unchanged; code that imports ${was} from the generated types (TypeScript, Go, Python) must ${now === undefined ? 'stop' : `use ${now}`}`;
+  // The languages that declare a name: a definition only an anyOf of objects uses (decoded JSON
+  // in Go and Python) is a TypeScript type only; a union a Go type besides, not a Python one
+  // (tEV F2: diff named Go and Python types quicktype never wrote).
+  const oldDeclared = declaredIn(before);
+  const newDeclared = declaredIn(after);
+  const gone = (was: string, now?: string) => `the wire is unchanged; code that imports ${was} from the generated types (${oldDeclared(was)}) must ${now === undefined ? 'stop' : `use ${now}`}`;
   for (const [file, schema] of after.files) {
     const old = before.files.get(file);
     if (old === undefined) continue;
@@ -499,7 +504,7 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
     if (!newNames.has(name)) change(subjects.get(file) ?? oldSubjects.get(file) ?? file, `/definitions/${escapeToken(name)}`, name, undefined, gone(name));
   }
   for (const [name, file] of newNames) {
-    if (!oldNames.has(name)) change(subjects.get(file) ?? file, `/definitions/${escapeToken(name)}`, undefined, name, 'the wire is unchanged; the generated code exports one more type');
+    if (!oldNames.has(name)) change(subjects.get(file) ?? file, `/definitions/${escapeToken(name)}`, undefined, name, `the wire is unchanged; the generated code exports one more type (${newDeclared(name)})`);
   }
   // Moved to another file under its name: every generated type keeps it, but the published
   // per-type schema it left no longer holds it, and the docs list it elsewhere (diff said "no
@@ -529,6 +534,25 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
     change(subjects.get(file) ?? oldSubjects.get(file) ?? file, pointer, name, undefined, `the wire is unchanged; the generated Go and Python no longer declare ${name} (a type named after its place, or an alias of a closed list), so code that imports it must stop`);
   }
   return changes;
+}
+
+/**
+ * The generated languages that declare a type of each name, as a list for a message
+ * (`TypeScript, Go, Python`; `TypeScript` for a type Go and Python do not declare). All three
+ * when generate refuses the contract (two types of one name), which has no generated code to ask.
+ */
+function declaredIn(contract: Contract): (name: string) => string {
+  const roots = [...contract.messages.map((m) => m.title), ...(contract.documents ?? []).map((d) => d.title)];
+  let names: Map<string, string>;
+  let goOnly: Set<string>;
+  try {
+    names = languageTypeNames(contract.bundle, roots);
+    goOnly = goOnlyTypeNames(contract.bundle, roots);
+  } catch (error) {
+    if (error instanceof NameClashError) return () => 'TypeScript, Go, Python';
+    throw error;
+  }
+  return (name) => (!names.has(name) ? 'TypeScript' : goOnly.has(name) ? 'TypeScript, Go' : 'TypeScript, Go, Python');
 }
 
 /** {@link languageTypeNames} of a contract, or none when generate refuses it (two types of one name). */

@@ -290,3 +290,35 @@ describe('a field made optional or required (a hostile tester: Go\'s int64 becam
     expect(change?.impact).toMatch(/Python gives the field another type \(a union, Union\[int, str\] was Optional\[Union\[int, str\]\]; Go's is a pointer either way\)/);
   });
 });
+
+describe('type-name-changed names the languages that declare the type (tEV F2: Go and Python named for types quicktype never wrote)', () => {
+  const before = readSchemas();
+  const point = (kind: string, field: string, type: string) => ({ title: `${kind[0]!.toUpperCase()}${kind.slice(1)}Point`, description: kind, type: 'object', required: ['kind', field], additionalProperties: false, properties: { kind: { const: kind, description: 'k' }, [field]: { type, description: 'v' } } });
+  // Branches of an anyOf of objects in an array: decoded JSON in Go ([]interface{}) and Python (List[Any]), a type in TypeScript only.
+  const points = patchSchemas(before, [
+    { op: 'add', path: '/metrics.json/definitions/PnlPoint', value: point('pnl', 'value', 'number') },
+    { op: 'add', path: '/metrics.json/definitions/RiskPoint', value: point('risk', 'level', 'integer') },
+    { op: 'add', path: '/metrics.json/definitions/MetricsData/properties/points', value: { type: 'array', items: { anyOf: [{ $ref: '#/definitions/PnlPoint' }, { $ref: '#/definitions/RiskPoint' }] }, description: 'Points.' } },
+  ]);
+  const onePoint = patchSchemas(points, [
+    { op: 'remove', path: '/metrics.json/definitions/RiskPoint' },
+    { op: 'replace', path: '/metrics.json/definitions/MetricsData/properties/points/items', value: { $ref: '#/definitions/PnlPoint' } },
+  ]);
+  const named = async (from: typeof before, to: typeof before) => Object.fromEntries((await diffFiles(from, to)).changes.filter((c) => c.rule === 'type-name-changed').map((c) => [c.before ?? c.after, c.impact]));
+
+  it('a branch of an anyOf of objects: TypeScript only, removed and added', async () => {
+    expect(await named(points, onePoint)).toEqual({ RiskPoint: 'the wire is unchanged; code that imports RiskPoint from the generated types (TypeScript) must stop' });
+    expect(await named(onePoint, points)).toEqual({ RiskPoint: 'the wire is unchanged; the generated code exports one more type (TypeScript)' });
+  });
+
+  it('a union: TypeScript and Go; an object every message field reaches: all three', async () => {
+    const extra = patchSchemas(before, [
+      { op: 'add', path: '/definitions.json/definitions/Extra', value: { title: 'Extra', type: ['string', 'integer'], description: 'x' } },
+      { op: 'add', path: '/trades.json/definitions/TradeData/properties/extra', value: { $ref: 'definitions.json#/definitions/Extra', description: 'x' } },
+    ]);
+    expect(await named(extra, before)).toMatchObject({ Extra: 'the wire is unchanged; code that imports Extra from the generated types (TypeScript, Go) must stop' });
+    expect(await named(before, extra)).toMatchObject({ Extra: 'the wire is unchanged; the generated code exports one more type (TypeScript, Go)' });
+    // PnlPoint, the array's items alone: a struct and a dataclass too.
+    expect(await named(before, onePoint)).toEqual({ PnlPoint: 'the wire is unchanged; the generated code exports one more type (TypeScript, Go, Python)' });
+  });
+});
