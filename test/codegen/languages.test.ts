@@ -740,6 +740,63 @@ describe('generated Python and Go types', () => {
     expect(generated.get(GO_FILE)!.replace(/\s+(\/\/ )?/g, ' ')).toContain('its keys are kept as they are and not checked, the typed ones included (checks_passed: "x" is taken)');
   });
 
+  // tEY F1: README called Go consumers "tolerant of values added to the contract later"; both languages drop every key their types do not name, and README now says so.
+  it.skipIf(!goTool.available || !pythonTool.available)(`both decoders take a key the types do not name, at any level, and their encoders drop it; decoded JSON keeps it, as README says ${goTool.reason || pythonTool.reason}`.trimEnd(), () => {
+    const read = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as Record<string, any>;
+    const trade = read('test/fixtures/valid/spec/trades.json');
+    const decision = read('test/fixtures/valid/spec/decisions.json');
+    const poll = read('test/fixtures/delivery/poll-response/valid/resumed-two-messages.json');
+    // What each kept: the fixture as it was, before the keys a newer server might add.
+    const expected = [structuredClone(trade), structuredClone(decision), structuredClone(poll)];
+    trade.trace_id = 'abc';
+    trade.data.order_type = 'limit';
+    decision.data.sizing.leverage = 2;
+    decision.data.component_scores.onchain = 0.5;
+    poll.next = 'later';
+    poll.messages[0].trace_id = 'abc';
+    poll.messages[0].data.order_type = 'limit';
+    expected[2]!.messages[0].trace_id = 'abc';
+    expected[2]!.messages[0].data.order_type = 'limit';
+    for (const message of [trade, decision]) expect(validateMessage(message, { mode: 'tolerant' }).ok).toBe(true);
+    const texts = [trade, decision, poll].map((m) => JSON.stringify(m));
+    const py = runWithModule('python-unknown-keys', [
+      'print(json.dumps(rc.trades_message_to_dict(rc.trades_message_from_dict(json.loads(sys.argv[2])))))',
+      'print(json.dumps(rc.decisions_message_to_dict(rc.decisions_message_from_dict(json.loads(sys.argv[3])))))',
+      'print(json.dumps(rc.poll_response_to_dict(rc.poll_response_from_dict(json.loads(sys.argv[4])))))',
+    ], texts);
+    expect(py.stderr).toBe('');
+    const body = `t, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))
+\tif err != nil {
+\t\tpanic(err)
+\t}
+\td, err := rc.UnmarshalDecisionsMessage([]byte(os.Args[2]))
+\tif err != nil {
+\t\tpanic(err)
+\t}
+\tp, err := rc.UnmarshalPollResponse([]byte(os.Args[3]))
+\tif err != nil {
+\t\tpanic(err)
+\t}
+\tfor _, out := range []func() ([]byte, error){t.Marshal, d.Marshal, p.Marshal} {
+\t\ttext, err := out()
+\t\tif err != nil {
+\t\t\tpanic(err)
+\t\t}
+\t\tfmt.Println(string(text))
+\t}`;
+    const result = runGoMain('unknown-keys', body, texts);
+    expect(result.stderr).toBe('');
+    for (const stdout of [py.stdout, result.stdout]) {
+      const written = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+      expect(written).toEqual(expected);
+    }
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('**Fields the types do not name are dropped, in both languages.**');
+    expect(readme).toContain('a relay or store-and-forward service that must pass a newer server\'s fields on forwards the frame\'s original text');
+    expect(readme).toContain('Go consumers are thus tolerant of values added to a closed list later');
+    expect(readme).not.toContain('tolerant of values added to the contract later');
+  });
+
   // "Go struct field plain.timestamp" named the local type of the generated UnmarshalJSON (a fresh tester).
   it.skipIf(!goTool.available)(`Go's decode errors name the message type, not the generated UnmarshalJSON's local type ${goTool.reason}`.trimEnd(), () => {
     const result = runGoMain('error-names', '_, err := rc.UnmarshalPingMessage([]byte(os.Args[1]))\n\tfmt.Println(err)', '{"type":"ping","timestamp":1.5}');
