@@ -211,7 +211,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 });
 
 /** The schema files this was generated from (src/shared/schemas-digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:f9b8cf5cb2ef081bf4638dc889f4124739c01af2b6c876fa4ac493d96fa4dba3";
+export const SCHEMAS_DIGEST = "sha256:ef1b6884c4242e33e245a42cfb4ff550405367222304464facd2e046bf428882";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

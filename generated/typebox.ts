@@ -197,7 +197,10 @@ export const ConnectionMessage = Type.Object(
 export const PingMessage = Type.Object(
   {
     type: Type.Literal('ping', { description: 'Message type identifier.' }),
-    timestamp: described(EpochMilliseconds, 'When the server sent the ping, in milliseconds since the Unix epoch.'),
+    timestamp: described(
+      EpochMilliseconds,
+      "When its sender (the server; since protocol v1.1 a client too) sent the ping, by the sender's clock, in milliseconds since the Unix epoch.",
+    ),
   },
   {
     additionalProperties: false,
@@ -213,7 +216,7 @@ export const PongMessage = Type.Object(
     type: Type.Literal('pong', { description: 'Message type identifier.' }),
     timestamp: described(
       EpochMilliseconds,
-      'The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix epoch), so the server can match the pong to its ping and measure the round trip.',
+      'The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix epoch), so the side that sent the ping (the server; since protocol v1.1 a client too) can match the pong to its ping and measure the round trip.',
     ),
   },
   {

@@ -166,7 +166,7 @@ export interface PingMessage {
    */
   type: 'ping';
   /**
-   * When the server sent the ping, in milliseconds since the Unix epoch.
+   * When its sender (the server; since protocol v1.1 a client too) sent the ping, by the sender's clock, in milliseconds since the Unix epoch.
    *
    * @see websocket-message-schemas.md, section "2. Keepalive"
    */
@@ -186,7 +186,7 @@ export interface PongMessage {
    */
   type: 'pong';
   /**
-   * The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix epoch), so the server can match the pong to its ping and measure the round trip.
+   * The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix epoch), so the side that sent the ping (the server; since protocol v1.1 a client too) can match the pong to its ping and measure the round trip.
    *
    * @see websocket-message-schemas.md, section "2. Keepalive"
    */

@@ -139,7 +139,8 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
 
 /**
  * Builds the `pong` that answers a ping: it echoes the ping's `timestamp` (milliseconds since
- * the Unix epoch), so the server can match it and measure the round trip.
+ * the Unix epoch), so the side that pinged (the server, or since protocol v1.1 a client) can match
+ * it and measure the round trip.
  *
  * @param pingOrTimestamp the ping being answered, or its timestamp in milliseconds
  * @throws MessageValidationError with `{ validate: true }` when the timestamp is not a non-negative integer

@@ -36,6 +36,19 @@ describe('schemas', () => {
     expect(contract.messages.filter((m) => !m.directions.includes('server-to-client')).map((m) => m.type)).toEqual([]);
   });
 
+  // tEY F5: ping.timestamp said "When the server sent the ping" and pong.timestamp "so the server can match", though a client pings too since v1.1.
+  it('describes the ping and pong timestamps for both directions, as the messages go both ways', () => {
+    const raw = (file: string) => JSON.parse(readFileSync(path.join('schemas', file), 'utf8')) as { properties: { timestamp: { description: string } } };
+    for (const file of ['ping.json', 'pong.json']) {
+      const description = raw(file).properties.timestamp.description;
+      expect(description).not.toMatch(/the server (sent|can match)/);
+      expect(description).toContain('since protocol v1.1 a client too');
+    }
+    const reference = readFileSync('generated/docs/messages.md', 'utf8');
+    expect(reference).toContain("When its sender (the server; since protocol v1.1 a client too) sent the ping, by the sender's clock");
+    expect(reference).not.toContain('When the server sent the ping');
+  });
+
   it('gives every message an audience and a delivery class, with the reason in its description', () => {
     const audiences = Object.fromEntries(contract.messages.map((m) => [m.type, m.audience]));
     expect(audiences).toEqual({

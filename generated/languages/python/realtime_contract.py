@@ -284,8 +284,9 @@ class PingMessage:
     answers with a `pong` in the same way. Keepalive of one socket: never stored or replayed.
     """
     timestamp: int
-    """When the server sent the ping, in milliseconds since the Unix epoch."""
-
+    """When its sender (the server; since protocol v1.1 a client too) sent the ping, by the
+    sender's clock, in milliseconds since the Unix epoch.
+    """
     type: PingMessageType
     """Message type identifier."""
 
@@ -318,7 +319,8 @@ class PongMessage:
     """
     timestamp: int
     """The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix
-    epoch), so the server can match the pong to its ping and measure the round trip.
+    epoch), so the side that sent the ping (the server; since protocol v1.1 a client too) can
+    match the pong to its ping and measure the round trip.
     """
     type: PongMessageType
     """Message type identifier."""

@@ -241,7 +241,8 @@ type ConnectionData struct {
 // milliseconds. A client may also ping the server (protocol v1.1: both directions), which
 // answers with a `pong` in the same way. Keepalive of one socket: never stored or replayed.
 type PingMessage struct {
-	// When the server sent the ping, in milliseconds since the Unix epoch.
+	// When its sender (the server; since protocol v1.1 a client too) sent the ping, by the
+	// sender's clock, in milliseconds since the Unix epoch.
 	Timestamp int64 `json:"timestamp"`
 	// Message type identifier.
 	Type PingMessageType `json:"type"`
@@ -253,7 +254,8 @@ type PingMessage struct {
 // socket: never stored or replayed.
 type PongMessage struct {
 	// The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix
-	// epoch), so the server can match the pong to its ping and measure the round trip.
+	// epoch), so the side that sent the ping (the server; since protocol v1.1 a client too) can
+	// match the pong to its ping and measure the round trip.
 	Timestamp int64 `json:"timestamp"`
 	// Message type identifier.
 	Type PongMessageType `json:"type"`
