@@ -211,7 +211,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 });
 
 /** The schema files this was generated from (src/shared/schemas-digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:ef1b6884c4242e33e245a42cfb4ff550405367222304464facd2e046bf428882";
+export const SCHEMAS_DIGEST = "sha256:1bff4f34fba83ff3eb4fda09ef386ed38ee273850516080f001d0a8384001de2";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

@@ -583,7 +583,7 @@ export interface ReceivedPollResponse {
    */
   resume: ReceivedResumeStatus;
   /**
-   * Stream messages (audience user or global) after `since`, oldest first, each with its `cursor`; empty when the long poll ran out of time. Per-connection messages (connection, ping, pong, error) never appear here.
+   * Stream messages (audience user or global) after `since`, oldest first, each as the socket carries it, its `cursor` optional as there (the response's own `cursor` is always given); empty when the long poll ran out of time. Per-connection messages (connection, ping, pong, error) never appear here.
    */
   messages: (
     | ReceivedTradesMessage

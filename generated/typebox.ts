@@ -1004,7 +1004,7 @@ export const PollResponse = Type.Object(
       ]),
       {
         description:
-          'Stream messages (audience user or global) after `since`, oldest first, each with its `cursor`; empty when the long poll ran out of time. Per-connection messages (connection, ping, pong, error) never appear here.',
+          "Stream messages (audience user or global) after `since`, oldest first, each as the socket carries it, its `cursor` optional as there (the response's own `cursor` is always given); empty when the long poll ran out of time. Per-connection messages (connection, ping, pong, error) never appear here.",
       },
     ),
   },

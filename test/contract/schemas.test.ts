@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../src/contract/load.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { checkPollResponse } from '../../src/server/poll-response.js';
 
 const contract = await loadContract('schemas');
 // Shipped in the package (`spec/`): the `@see websocket-message-schemas.md` comments cite it.
@@ -47,6 +48,19 @@ describe('schemas', () => {
     const reference = readFileSync('generated/docs/messages.md', 'utf8');
     expect(reference).toContain("When its sender (the server; since protocol v1.1 a client too) sent the ping, by the sender's clock");
     expect(reference).not.toContain('When the server sent the ping');
+  });
+
+  // tEY F6: PollResponse.messages promised "each with its `cursor`", which the schema (and so the validators and types) does not require.
+  it("describes PollResponse.messages' cursor as optional, as the schema has it and validates it", () => {
+    const raw = JSON.parse(readFileSync('schemas/poll-response.json', 'utf8')) as { properties: { messages: { description: string } } };
+    const description = raw.properties.messages.description;
+    expect(description).not.toContain('each with its `cursor`');
+    expect(description).toContain('its `cursor` optional as there');
+    expect(readFileSync('generated/docs/messages.md', 'utf8')).toContain('each as the socket carries it, its `cursor` optional as there');
+    const poll = JSON.parse(readFileSync(path.join(FIXTURES, 'delivery/poll-response/valid/resumed-two-messages.json'), 'utf8')) as { messages: Record<string, unknown>[] };
+    expect(poll.messages.length).toBeGreaterThan(0);
+    for (const message of poll.messages) delete message.cursor;
+    expect(checkPollResponse(JSON.stringify(poll))).toBeNull();
   });
 
   it('gives every message an audience and a delivery class, with the reason in its description', () => {

@@ -1823,9 +1823,10 @@ class PollResponse:
     or the stream position when no message is returned.
     """
     messages: List[Any]
-    """Stream messages (audience user or global) after `since`, oldest first, each with its
-    `cursor`; empty when the long poll ran out of time. Per-connection messages (connection,
-    ping, pong, error) never appear here.
+    """Stream messages (audience user or global) after `since`, oldest first, each as the socket
+    carries it, its `cursor` optional as there (the response's own `cursor` is always given);
+    empty when the long poll ran out of time. Per-connection messages (connection, ping,
+    pong, error) never appear here.
     """
     resume: ResumeStatus
     """"new" when no `since` was given, "resumed" when the messages follow `since` with no gap,

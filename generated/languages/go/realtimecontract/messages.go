@@ -829,9 +829,10 @@ type PollResponse struct {
 	// Where to poll from next (the next request's `since`): the last returned message's cursor,
 	// or the stream position when no message is returned.
 	Cursor string `json:"cursor"`
-	// Stream messages (audience user or global) after `since`, oldest first, each with its
-	// `cursor`; empty when the long poll ran out of time. Per-connection messages (connection,
-	// ping, pong, error) never appear here.
+	// Stream messages (audience user or global) after `since`, oldest first, each as the socket
+	// carries it, its `cursor` optional as there (the response's own `cursor` is always given);
+	// empty when the long poll ran out of time. Per-connection messages (connection, ping,
+	// pong, error) never appear here.
 	Messages []interface{} `json:"messages"`
 	// "new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
 	// "gap" when `since` could not be resumed from: refetch state; `messages` then holds what
