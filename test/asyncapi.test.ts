@@ -198,6 +198,30 @@ describe('generated/asyncapi.json', () => {
     }
   });
 
+  // tEY F4: README said every title is "the name the Go and Python types give it"; 8 name no Go or Python type, and README now lists them.
+  it('titles each closed list, object and choice with a Go and a Python type name, but for the 8 README lists', () => {
+    const goTypes = new Set([...readFileSync('generated/languages/go/realtimecontract/messages.go', 'utf8').matchAll(/^type (\w+) /gm)].map((m) => m[1]!));
+    const pythonTypes = new Set([...readFileSync('generated/languages/python/realtime_contract.py', 'utf8').matchAll(/^class (\w+)/gm)].map((m) => m[1]!));
+    const missing = new Set<string>();
+    let named = 0;
+    const visit = (node: any) => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (!node || typeof node !== 'object') return;
+      if (typeof node.title === 'string' && (node.enum !== undefined || node.const !== undefined || node.anyOf !== undefined || node.oneOf !== undefined || node.properties !== undefined || node.type === 'object')) {
+        if (goTypes.has(node.title) && pythonTypes.has(node.title)) named++;
+        else missing.add(node.title);
+      }
+      Object.values(node).forEach(visit);
+    };
+    visit(doc);
+    expect(named).toBeGreaterThan(40);
+    const unnamed = ['DecisionDataSizing', 'DecisionDataStops', 'AlertDataBotId', 'AlertDataPlatform', 'AiTaskDataResult', 'AiTaskResult', 'PollResponseMessagesItem', 'HttpRefusal'];
+    expect([...missing].sort()).toEqual([...unnamed].sort());
+    const row = readFileSync('README.md', 'utf8').split('\n').find((line) => line.startsWith('| AsyncAPI tools'))!;
+    expect(row).toContain(`${unnamed.length} name no Go or Python type`);
+    for (const title of unnamed) expect(row).toContain(`\`${title}\``);
+  });
+
   it('keeps every name when an optional field is added to a schema', () => {
     const before = typeTitles(buildAsyncApi(editedContract()));
     expect(before).toEqual(typeTitles(doc));
