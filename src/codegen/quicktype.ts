@@ -447,6 +447,8 @@ keys; they are not the validator (ranges, patterns and formats are checked by
 - An optional key that the schema does not let be null (\`ErrorData.details\`) is left out when
   its attribute is None: None means "absent" there, never null. Decoding refuses an explicit
   null for such a key, as the schema does.
+- A number field keeps an integer as an int and a float as a float, so that each is written
+  back as it came (\`850000\`, not \`850000.0\`).
 - An integer field accepts a whole float (\`1705251000000.0\`), as JSON Schema does, and is
   written back as an integer.
 - A number past a float's range (\`1e400\`, which json reads as inf, or 1 followed by 400 zeros),
@@ -528,6 +530,10 @@ const PYTHON_FROM_FINITE_FLOAT = `def from_float(x: Any) -> float:
         raise ValueError(f"expected a number, found an integer of {x.bit_length()} bits, past a float's range") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"expected a finite number, found {value}")
+    # An integer stays an int, so that it is written back as it came (850000, not 850000.0;
+    # one past 2^53 exactly), as Go writes it back.
+    if isinstance(x, int) and not isinstance(x, bool):
+        return x
     return value
 `;
 
