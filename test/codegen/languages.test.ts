@@ -817,6 +817,21 @@ describe('generated Python and Go types', () => {
     expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toContain('a Python number field keeps an integer as an `int`, so that it is written back as it came (`"price": 850000`, not `850000.0`)');
   });
 
+  // tEY F8: a Python closed list is an Enum of its own: BalancesDataPlatform.LUNO != Platform.LUNO, unsaid until README said it.
+  it.skipIf(!pythonTool.available)(`Python's closed lists are Enums that equal no other's: compare .value, build with the field's own Enum or the string, as README says ${pythonTool.reason}`.trimEnd(), () => {
+    const py = runWithModule('python-enums', [
+      'print(rc.BalancesDataPlatform.LUNO == rc.Platform.LUNO, rc.BalancesDataPlatform.LUNO.value == rc.Platform.LUNO.value)',
+      'def build(platform):\n  data = rc.BalancesData(balances={}, platform=platform, total_value_zar=0)\n  try:\n    print(data.to_dict()["platform"])\n  except ValueError as e:\n    print("ValueError", e)',
+      'build(rc.Platform.LUNO)',
+      'build(rc.BalancesDataPlatform.LUNO)',
+      'build("luno")',
+    ], []);
+    expect(py.stderr).toBe('');
+    expect(py.stdout).toBe("False True\nValueError <Platform.LUNO: 'luno'> is not a valid BalancesDataPlatform\nluno\nluno\n");
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('so `BalancesDataPlatform.LUNO == Platform.LUNO` is `False` (a trade\'s exchange never equals a balance\'s) and the balances encoder refuses `Platform.LUNO` (`ValueError`): compare `.value`s');
+  });
+
   // "Go struct field plain.timestamp" named the local type of the generated UnmarshalJSON (a fresh tester).
   it.skipIf(!goTool.available)(`Go's decode errors name the message type, not the generated UnmarshalJSON's local type ${goTool.reason}`.trimEnd(), () => {
     const result = runGoMain('error-names', '_, err := rc.UnmarshalPingMessage([]byte(os.Args[1]))\n\tfmt.Println(err)', '{"type":"ping","timestamp":1.5}');
