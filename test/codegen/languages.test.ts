@@ -8,6 +8,7 @@ import { emitLanguages } from '../../src/codegen/quicktype.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { SchemaNode } from '../../src/contract/schema.js';
 import { parseMessage } from '../../src/runtime/parse.js';
+import { checkPollResponse } from '../../src/server/poll-response.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { readFixtureMessages } from '../support/fixtures.js';
 import { findTool } from '../support/toolchain.js';
@@ -830,6 +831,19 @@ describe('generated Python and Go types', () => {
     expect(py.stdout).toBe("False True\nValueError <Platform.LUNO: 'luno'> is not a valid BalancesDataPlatform\nluno\nluno\n");
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
     expect(readme).toContain('so `BalancesDataPlatform.LUNO == Platform.LUNO` is `False` (a trade\'s exchange never equals a balance\'s) and the balances encoder refuses `Platform.LUNO` (`ValueError`): compare `.value`s');
+  });
+
+  // tEY F3: a nil item of PollResponse.Messages is written as null without an error, which the package comment's "What they do not" left out.
+  it.skipIf(!goTool.available)(`Go writes a nil item of PollResponse.Messages as null, as the package comment and README say ${goTool.reason}`.trimEnd(), () => {
+    const body = `p := rc.PollResponse{Cursor: "k3x9a.1043", Resume: rc.ResumeStatusNew, Messages: []interface{}{nil}}
+\ttext, err := p.Marshal()
+\tfmt.Println(string(text), err, len(os.Args))`;
+    const result = runGoMain('poll-nil-item', body, []);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('{"cursor":"k3x9a.1043","messages":[null],"resume":"new"} <nil> 1\n');
+    expect(checkPollResponse(result.stdout.split(' ')[0]!)).toMatch(/^\/messages\/0 fails /);
+    expect(generated.get(GO_FILE)!.replace(/\s+(\/\/ )?/g, ' ')).toContain('and so is a nil item of PollResponse.Messages (an interface{}), which the schema refuses');
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toContain('and so is a nil item of `PollResponse.Messages`, an `interface{}`');
   });
 
   // "Go struct field plain.timestamp" named the local type of the generated UnmarshalJSON (a fresh tester).

@@ -15,8 +15,9 @@
 //     omitempty: nil leaves it out, and a pointer to an empty slice or map is written as [] or {}.
 //
 // What they do not: a required string or enum left at its zero value "" is written as "",
-// which most fields refuse (every message needs its Type constant), and a nil union held in a
-// map (map[string]*T) is written as null. Fill every required field.
+// which most fields refuse (every message needs its Type constant); a nil union held in a
+// map (map[string]*T) is written as null, and so is a nil item of PollResponse.Messages (an
+// interface{}), which the schema refuses. Fill every required field, and every item.
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
 // (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent,
