@@ -846,6 +846,25 @@ describe('generated Python and Go types', () => {
     expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toContain('and so is a nil item of `PollResponse.Messages`, an `interface{}`');
   });
 
+  // tEY F7: inside a nullable object, a missing key was told as "'capital'" and a wrong type as a bare AssertionError, the inner field unnamed.
+  it.skipIf(!pythonTool.available)(`Python names a missing key inside a nullable object, and says only AssertionError for a wrong type there, as README says ${pythonTool.reason}`.trimEnd(), () => {
+    const py = runWithModule('python-nested-union', [
+      'def attempt(change):',
+      '  message = json.loads(sys.argv[2])',
+      '  change(message["data"]["sizing"])',
+      '  try:\n    rc.decisions_message_from_dict(message)\n  except ValueError as e:\n    print(e)',
+      'attempt(lambda s: s.pop("capital"))',
+      'attempt(lambda s: s.update(quantity="x"))',
+    ], [readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/decisions.json'), 'utf8')]);
+    expect(py.stderr).toBe('');
+    expect(py.stdout).toBe([
+      "DecisionData.sizing: {'quantity': 0.001, 'risk_per_trade': 0.02} is none of the field's types: missing key 'capital'; not null",
+      "DecisionData.sizing: {'quantity': 'x', 'capital': 850, 'risk_per_trade': 0.02} is none of the field's types: AssertionError; not null",
+      '',
+    ].join('\n'));
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toContain("the object's type says `missing key 'capital'` for a missing key, but only `AssertionError` for a wrong JSON type inside it, without naming the inner field (`sizing.quantity`)");
+  });
+
   // "Go struct field plain.timestamp" named the local type of the generated UnmarshalJSON (a fresh tester).
   it.skipIf(!goTool.available)(`Go's decode errors name the message type, not the generated UnmarshalJSON's local type ${goTool.reason}`.trimEnd(), () => {
     const result = runGoMain('error-names', '_, err := rc.UnmarshalPingMessage([]byte(os.Args[1]))\n\tfmt.Println(err)', '{"type":"ping","timestamp":1.5}');

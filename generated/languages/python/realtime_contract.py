@@ -54,7 +54,10 @@ def from_union(fs, x, field=None):
             return f(x)
         except Exception as e:
             expected = _EXPECTED.get(getattr(f, "__name__", ""))
-            refused.append(str(e) or (f"not {expected}" if expected else type(e).__name__))
+            if isinstance(e, KeyError):
+                refused.append(f"missing key {e}")  # str(KeyError('capital')) is "'capital'", which reads as a value
+            else:
+                refused.append(str(e) or (f"not {expected}" if expected else type(e).__name__))
     where = f"{field}: " if field else ""
     raise ValueError(f"{where}{x!r} is none of the field's types: {'; '.join(refused)}")
 
