@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { maxHeaderSize, type ClientRequest, type IncomingMessage } from 'node:http';
+import { type ClientRequest, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, * as wsModule from 'ws';
@@ -59,6 +59,8 @@ const MAX_FRAME_BYTES = 100 * 1024 * 1024;
  * client default, 16,384, failed a message a browser reads (tDY F4: 20,000 one-byte fragments).
  */
 const MAX_FRAGMENTS = 1024 * 1024;
+/** The most header bytes of the server's answer to the upgrade read, chromium's own bound (net's HttpStreamParser: 256 KiB): Node's default, 16 KiB, refused answers a browser takes (tES F3). */
+const UPGRADE_HEADER_BYTES = 256 * 1024;
 
 /**
  * The most listen leaves unsent (bytes, ws's `bufferedAmount`) and still queues a pong, to a
@@ -886,7 +888,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // run short (a fresh tester). A server may ping at any time (RFC 6455 §5.5.2): listen answers
   // each, as the client answers the protocol's pings, while no more than MAX_UNSENT_BYTES it sent
   // is unsent, which bounds its memory when a server floods pings and does not read.
-  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, maxFragments: MAX_FRAGMENTS, autoPong: false });
+  // The upgrade's answer is read up to a browser's bound on its headers, not Node's 16 KiB: a 101 of 20 KB of headers,
+  // which chromium takes, was "cannot connect" (tES F3).
+  const ws = new WebSocket(url, { handshakeTimeout: handshakeMs, maxPayload: maxFrame, maxFragments: MAX_FRAGMENTS, autoPong: false, maxHeaderSize: UPGRADE_HEADER_BYTES });
   /** RFC 6455 ping frames received, and whether one went unanswered because the server does not read (said once). */
   let pingFrames = 0;
   /** `pingFrames` when the last `ping` message came: those since are said with a silence (tBQ F11). */
@@ -1701,7 +1705,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const fault = answer && handshakeFault(error.message, answer, typeof sentKey === 'string' ? sentKey : undefined, typeof sentOffer === 'string' ? sentOffer : undefined);
       if (fault) return resolve(scrub(`${fault} (${error.message})`));
       // Node's own parser words, "Parse Error: Header overflow", named no limit (a fresh user).
-      if (error.code === 'HPE_HEADER_OVERFLOW') return resolve(scrub(`the server's answer to the upgrade has more header bytes than Node reads (${maxHeaderSize}; node --max-http-header-size=<bytes> raises it) (${error.message})`));
+      if (error.code === 'HPE_HEADER_OVERFLOW') return resolve(scrub(`the server's answer to the upgrade has more than ${UPGRADE_HEADER_BYTES} bytes of headers (256 KiB), more than chromium reads (${error.message})`));
       // An answer begun (its status line) and cut by a close said only "socket hang up", as one
       // that sent nothing (tAH F6): said as the stall is, with what came.
       if (error.code === 'ECONNRESET' && begunHttp()) return resolve(scrub(`${begun()} and closed the connection before the end of its headers (an empty line) (${error.message})`));
