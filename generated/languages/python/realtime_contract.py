@@ -117,7 +117,7 @@ def from_float(x: Any) -> float:
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"expected a finite number, found {value}")
     # An integer stays an int, so that it is written back as it came (850000, not 850000.0;
-    # one past 2^53 exactly), as Go writes it back.
+    # one past 2^53 exactly; Go's float64 fields round that one to 2^53).
     if isinstance(x, int) and not isinstance(x, bool):
         return x
     return value
