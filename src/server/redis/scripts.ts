@@ -76,12 +76,36 @@ end
  * entry ahead) refuses that entry, or the batch for the all-stream (`ERR <key> holds an entry id …`).
  */
 export const APPEND_SCRIPT: string = `${COMMON}
--- Whether a stream entry is of the store's shape (fields t, k, f; t, u, k, f in the all-stream),
--- as the reads tell another application's entries, which they skip and never send.
+-- Whether \`v\` is what JSON.parse reads as a string or null: the JSON text null or one string
+-- literal (valid escapes, no raw control character), white space around it allowed.
+local function json_string_or_null(v)
+  v = string.match(v, '^[ \\t\\n\\r]*(.-)[ \\t\\n\\r]*$')
+  if v == 'null' then return true end
+  local body = string.match(v, '^"(.*)"$')
+  if body == nil then return false end
+  local bad = false
+  body = string.gsub(body, '\\\\(.)(%x?%x?%x?%x?)', function(c, hex)
+    if c == 'u' then
+      if #hex < 4 then bad = true end
+      return ''
+    end
+    if not string.find('"\\\\/bfnrt', c, 1, true) then bad = true end
+    return hex
+  end)
+  return not bad and not string.find(body, '["\\\\%z\\1-\\31]')
+end
+
+-- Whether a stream entry is the store's by the reads' rule (foreignEntry in
+-- redis-stream-store.ts): fields t, k, f (t, u, k, f in the all-stream) in that order, t not
+-- empty, k (and u) a string or null as JSON. The reads skip any other entry and never send it,
+-- so its removal is no loss (tEZ F1: field names alone took k not JSON, t empty as the store's).
 local function ours(entry, in_all)
   local f = entry[2]
-  if in_all then return #f == 8 and f[1] == 't' and f[3] == 'u' and f[5] == 'k' and f[7] == 'f' end
-  return #f == 6 and f[1] == 't' and f[3] == 'k' and f[5] == 'f'
+  if in_all then
+    return #f == 8 and f[1] == 't' and f[3] == 'u' and f[5] == 'k' and f[7] == 'f' and f[2] ~= ''
+      and json_string_or_null(f[4]) and json_string_or_null(f[6])
+  end
+  return #f == 6 and f[1] == 't' and f[3] == 'k' and f[5] == 'f' and f[2] ~= '' and json_string_or_null(f[4])
 end
 
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its

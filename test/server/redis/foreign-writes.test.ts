@@ -296,6 +296,36 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
   });
 
+  it("the trim judges an entry the store's as the reads do: another application's entry with the store's field names but an empty type or a key not JSON is no loss either (tEZ F1)", async () => {
+    const server = await RedisServer.start();
+    servers.push(server);
+    const raw = new Redis(server.url);
+    raws.push(raw);
+    const store = await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger, maxMessages: 20 });
+    stores.push(store);
+    const shapes: [string, string[]][] = [
+      ['rc:u:{u1}', ['t', 'trades', 'k', 'not-json', 'f', '{}']],
+      ['rc:u:{u2}', ['t', '', 'k', 'null', 'f', '{}']],
+      ['rc:g', ['t', 'trades', 'k', '"a" x', 'f', '{}']],
+      ['rc:u:{u3}', ['t', 'trades', 'k', '"\\q"', 'f', '{}']],
+    ];
+    for (const [key, fields] of shapes) {
+      const userId = key === 'rc:g' ? null : key.slice(6, -1);
+      const viewer = { userId: userId ?? 'u9', admin: false };
+      let cursor = '';
+      for (let i = 0; i < 5; i++) cursor = (await store.append(userId, 'trades' as never, frame(`${key} ${i}`))).cursor;
+      for (let i = 1; i <= 30; i++) await raw.xadd(key, `${position(cursor) + i}-0`, ...fields);
+      const before = await store.read(viewer, cursor, 100);
+      expect(before.entries, key).toEqual([]);
+      // Over 20: the trim takes the 5 entries of the store's (the reader has them) and 11 of the other application's.
+      const next = await store.append(userId, 'trades' as never, frame(`${key} 5`));
+      expect(await raw.xlen(key)).toBe(20);
+      const read = await store.read(viewer, cursor, 100);
+      expect(read.resume, key).toBe('resumed');
+      expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+    }
+  });
+
   it("append-refused for the all-stream made another type says what to do, as the start and the reads say it (tDV F8)", async () => {
     const { raw, log, store } = await setUp();
     await store.append('alice', 'trades' as never, frame('a0'));
