@@ -704,9 +704,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const said = foreignSaid.get(key);
     if (id !== null && said !== undefined && !idBefore(id, said.low) && !idBefore(said.high, id)) return true;
     const run = met.get(key);
-    if (run === undefined) met.set(key, { count: 1, first: item[0], last: item[0], why });
+    if (run === undefined) met.set(key, { count: 1, first: item[0], last: item[0], ids: [item[0]], why });
     else {
       run.count++;
+      if (run.ids.length < MAX_FOREIGN_IDS_SAID) run.ids.push(item[0]);
       if (id !== null && idBefore(parseEntryId(run.last)!, id)) run.last = item[0];
       if (id !== null && idBefore(id, parseEntryId(run.first)!)) run.first = item[0];
     }
@@ -714,7 +715,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
   /** Says the entries the store never wrote that one read (every page of it) met and had not said: one error line per key, with their count. */
   function sayForeign(met: ForeignMet): void {
-    for (const [key, { count, first, last, why }] of met) {
+    for (const [key, { count, first, last, ids, why }] of met) {
+      // What XDEL costs: Redis moves the stream's last-deleted mark to the id, which the reads
+      // compare with a cursor (tEZ F2).
+      const cost = `a reader whose cursor is before ${count === 1 ? 'it' : 'one deleted'} is then told a gap, though nothing of the store's is lost${key === keys.all ? ' (a node catching up from before it tells every socket of it to resume)' : ''}; left, ${count === 1 ? 'it is' : 'they are'} skipped and cost${count === 1 ? 's' : ''} only memory`;
       const [low, high] = [parseEntryId(first), parseEntryId(last)];
       if (low !== null && high !== null) {
         const said = foreignSaid.get(key);
@@ -725,12 +729,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (count === 1) {
         logger.error(
           { event: 'foreign-entry', url: where, key, id: first, detail: why },
-          `Redis at ${where} holds an entry the store never wrote in ${key} (${first}: ${why}): skipped by every read; another application's entry under the key prefix "${prefix}"? Delete it (XDEL ${key} ${first}), or give the store another keyPrefix`,
+          `Redis at ${where} holds an entry the store never wrote in ${key} (${first}: ${why}): skipped by every read; another application's entry under the key prefix "${prefix}"? Delete it (XDEL ${key} ${first}: ${cost}), or give the store another keyPrefix`,
         );
       } else {
         logger.error(
-          { event: 'foreign-entry', url: where, key, id: first, lastId: last, count, detail: why },
-          `Redis at ${where} holds ${count} entries the store never wrote in ${key}, ${first} to ${last} (the first: ${why}): skipped by every read, said once; another application's entries under the key prefix "${prefix}"? Delete them (XDEL ${key} ${first} … ${last}), or give the store another keyPrefix`,
+          { event: 'foreign-entry', url: where, key, id: first, lastId: last, count, ids, detail: why },
+          `Redis at ${where} holds ${count} entries the store never wrote in ${key}, ${first} to ${last} (the first: ${why}): skipped by every read, said once; another application's entries under the key prefix "${prefix}"? Delete them by id, never the range, which may hold the store's own entries (XDEL ${key} ${ids.join(' ')}${count > ids.length ? `, and the ${count - ids.length} others, each by id: XRANGE ${key} ${first} ${last} lists them among the store's own` : ''}: ${cost}), or give the store another keyPrefix`,
         );
       }
     }
@@ -2568,8 +2572,10 @@ async function quit(client: Redis): Promise<void> {
 const MAX_FOREIGN_EPOCHS = 64;
 /** Keys whose entries of another application said are remembered (see skipForeign). */
 const MAX_FOREIGN_KEYS = 64;
-/** Entries of another application a read met, not said before, per key: how many, the first and last id, and why the first is not the store's. */
-type ForeignMet = Map<string, { count: number; first: string; last: string; why: string }>;
+/** Ids of another application's entries a foreign-entry line gives, at most (the others are counted). */
+const MAX_FOREIGN_IDS_SAID = 8;
+/** Entries of another application a read met, not said before, per key: how many, the first and last id, the first MAX_FOREIGN_IDS_SAID ids, and why the first is not the store's. */
+type ForeignMet = Map<string, { count: number; first: string; last: string; ids: string[]; why: string }>;
 
 /** Whether entry id `a` comes before `b`. */
 function idBefore(a: EntryId, b: EntryId): boolean {
