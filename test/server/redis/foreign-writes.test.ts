@@ -356,6 +356,30 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     }
   });
 
+  it("an age trim whose cut falls after more than 128 of another application's entries in a row records the cut: one gap too many, as README says, never one missed (tEZ F6)", async () => {
+    const server = await RedisServer.start();
+    servers.push(server);
+    const raw = new Redis(server.url);
+    raws.push(raw);
+    const reads: string[] = [];
+    for (const run of [100, 200]) {
+      const prefix = `aged${run}`;
+      const aged = await createRedisStreamStore({ url: server.url, keyPrefix: prefix, logger: recordingLogger().logger, maxAgeMs: 500 });
+      stores.push(aged);
+      let cursor = '';
+      for (let i = 0; i < 5; i++) cursor = (await aged.append('u3', 'trades' as never, frame(`aged ${i}`))).cursor;
+      for (let i = 1; i <= run; i++) await raw.xadd(`${prefix}:all`, `${position(cursor) + i}-0`, 'x', 'foreign');
+      await new Promise((r) => setTimeout(r, 700));
+      await raw.set(`${prefix}:seq`, '31');
+      const next = await aged.append('u3', 'trades' as never, frame('aged 5'));
+      expect(await raw.xlen(`${prefix}:all`)).toBe(1);
+      const read = await aged.read({ userId: 'admin', admin: true }, cursor, 100);
+      expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+      reads.push(read.resume);
+    }
+    expect(reads).toEqual(['resumed', 'gap']);
+  });
+
   it("append-refused for the all-stream made another type says what to do, as the start and the reads say it (tDV F8)", async () => {
     const { raw, log, store } = await setUp();
     await store.append('alice', 'trades' as never, frame('a0'));
