@@ -684,48 +684,66 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   /** Epochs of fan-out records a read of Redis proved not to be its own, already logged (see handle()). */
   const foreign = new Set<string>();
   /**
-   * The entries the store never wrote already said, per key: the lowest and highest id said (a
-   * read over them says nothing again), for MAX_FOREIGN_KEYS keys at most, the one said longest
-   * ago forgotten first. A set of `<key> <id>` emptied past 64 entries said each entry of a longer
-   * run again on every read: 20,000 error lines for each poll or resume over such a run (tEQ F1).
+   * The entries the store never wrote already said, per key: runs [low, high], each what one read
+   * met of the key (every entry of another application's between low and high, said then or
+   * before), at most MAX_FOREIGN_RUNS per key and MAX_FOREIGN_KEYS keys, the one said longest ago
+   * forgotten first (said again when read: a line too many, never an entry left unsaid). A set of
+   * `<key> <id>` emptied past 64 entries said each entry of a longer run again on every read:
+   * 20,000 error lines for each poll or resume over such a run (tEQ F1). One [low, high] per key
+   * covered a run between two said ones that no read had met: never said (tEZ F3).
    */
-  const foreignSaid = new Map<string, { low: EntryId; high: EntryId }>();
+  const foreignSaid = new Map<string, { low: EntryId; high: EntryId }[]>();
   /**
    * Whether `item`, read from `key`, is an entry the store never wrote (another application's
    * XADD under the prefix): then it is skipped, and noted in `met` when not said already, to be
    * said once, with the others of its key that read met (see sayForeign). Decoded as the store's, it was sent as an empty text frame, a poll's JSON
    * read `"messages":[,{…`, and in the all-stream a broadcast of no type went to every socket, or
-   * its sequence number read as Redis having lost writes and rotated the epoch (tDV F12).
+   * its sequence number read as Redis having lost writes and rotated the epoch (tDV F12). An
+   * entry this read met already (a page read on from where the last one's merge stopped, a read
+   * again after an epoch replaced) is counted once: a line said "holds 2 entries … X to X" (tEZ F5).
    */
   function skipForeign(key: string, item: [string, string[]], met: ForeignMet): boolean {
     const why = foreignEntry(item, key === keys.all);
     if (why === undefined) return false;
-    const id = parseEntryId(item[0]);
-    const said = foreignSaid.get(key);
-    if (id !== null && said !== undefined && !idBefore(id, said.low) && !idBefore(said.high, id)) return true;
-    const run = met.get(key);
-    if (run === undefined) met.set(key, { count: 1, first: item[0], last: item[0], ids: [item[0]], why });
+    const id = parseEntryId(item[0])!;
+    let run = met.get(key);
+    if (run === undefined) {
+      run = { count: 0, first: '', last: '', ids: [], why, low: id, high: id };
+      met.set(key, run);
+    } else if (!idBefore(id, run.low) && !idBefore(run.high, id)) return true;
     else {
-      run.count++;
-      if (run.ids.length < MAX_FOREIGN_IDS_SAID) run.ids.push(item[0]);
-      if (id !== null && idBefore(parseEntryId(run.last)!, id)) run.last = item[0];
-      if (id !== null && idBefore(id, parseEntryId(run.first)!)) run.first = item[0];
+      if (idBefore(id, run.low)) run.low = id;
+      if (idBefore(run.high, id)) run.high = id;
     }
+    if (foreignSaid.get(key)?.some((said) => !idBefore(id, said.low) && !idBefore(said.high, id))) return true;
+    run.count++;
+    if (run.first === '' || idBefore(id, parseEntryId(run.first)!)) {
+      run.first = item[0];
+      run.why = why;
+    }
+    if (run.last === '' || idBefore(parseEntryId(run.last)!, id)) run.last = item[0];
+    if (run.ids.length < MAX_FOREIGN_IDS_SAID) run.ids.push(item[0]);
     return true;
   }
   /** Says the entries the store never wrote that one read (every page of it) met and had not said: one error line per key, with their count. */
   function sayForeign(met: ForeignMet): void {
-    for (const [key, { count, first, last, ids, why }] of met) {
+    for (const [key, { count, first, last, ids, why, low, high }] of met) {
+      // This read's run, with the said runs it overlaps (it met every entry between).
+      let runs = foreignSaid.get(key) ?? [];
+      const merged = { low, high };
+      for (const said of runs) {
+        if (idBefore(said.high, low) || idBefore(high, said.low)) continue;
+        if (idBefore(said.low, merged.low)) merged.low = said.low;
+        if (idBefore(merged.high, said.high)) merged.high = said.high;
+      }
+      runs = [...runs.filter((said) => idBefore(said.high, low) || idBefore(high, said.low)), merged].slice(-MAX_FOREIGN_RUNS);
+      foreignSaid.delete(key);
+      if (foreignSaid.size >= MAX_FOREIGN_KEYS) foreignSaid.delete(foreignSaid.keys().next().value!);
+      foreignSaid.set(key, runs);
+      if (count === 0) continue;
       // What XDEL costs: Redis moves the stream's last-deleted mark to the id, which the reads
       // compare with a cursor (tEZ F2).
       const cost = `a reader whose cursor is before ${count === 1 ? 'it' : 'one deleted'} is then told a gap, though nothing of the store's is lost${key === keys.all ? ' (a node catching up from before it tells every socket of it to resume)' : ''}; left, ${count === 1 ? 'it is' : 'they are'} skipped and cost${count === 1 ? 's' : ''} only memory`;
-      const [low, high] = [parseEntryId(first), parseEntryId(last)];
-      if (low !== null && high !== null) {
-        const said = foreignSaid.get(key);
-        foreignSaid.delete(key);
-        if (said === undefined && foreignSaid.size >= MAX_FOREIGN_KEYS) foreignSaid.delete(foreignSaid.keys().next().value!);
-        foreignSaid.set(key, said === undefined ? { low, high } : { low: idBefore(low, said.low) ? low : said.low, high: idBefore(said.high, high) ? high : said.high });
-      }
       if (count === 1) {
         logger.error(
           { event: 'foreign-entry', url: where, key, id: first, detail: why },
@@ -2570,12 +2588,17 @@ async function quit(client: Redis): Promise<void> {
 
 /** Foreign epochs a node remembers having logged, at most (see `foreign`): past it, it forgets them all. */
 const MAX_FOREIGN_EPOCHS = 64;
-/** Keys whose entries of another application said are remembered (see skipForeign). */
-const MAX_FOREIGN_KEYS = 64;
+/**
+ * Keys whose entries of another application said are remembered (see foreignSaid): 64 let a
+ * round of polls of 65 users, each with such an entry, say each again on every poll (tEZ F4).
+ */
+const MAX_FOREIGN_KEYS = 1024;
+/** Runs of another application's entries said remembered per key (see foreignSaid). */
+const MAX_FOREIGN_RUNS = 8;
 /** Ids of another application's entries a foreign-entry line gives, at most (the others are counted). */
 const MAX_FOREIGN_IDS_SAID = 8;
-/** Entries of another application a read met, not said before, per key: how many, the first and last id, the first MAX_FOREIGN_IDS_SAID ids, and why the first is not the store's. */
-type ForeignMet = Map<string, { count: number; first: string; last: string; ids: string[]; why: string }>;
+/** Entries of another application a read met, not said before, per key: how many, the first and last id, the first MAX_FOREIGN_IDS_SAID ids, and why the first is not the store's; and the lowest and highest id of all it met of the key, said before or not. */
+type ForeignMet = Map<string, { count: number; first: string; last: string; ids: string[]; why: string; low: EntryId; high: EntryId }>;
 
 /** Whether entry id `a` comes before `b`. */
 function idBefore(a: EntryId, b: EntryId): boolean {

@@ -106,6 +106,50 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(more).toContain(`(XDEL rc:u:{ivy} ${Array.from({ length: 8 }, (_, i) => `${position(last.cursor) + i + 1}-0`).join(' ')}, and the 2 others, each by id: XRANGE rc:u:{ivy} ${position(last.cursor) + 1}-0 ${position(last.cursor) + 10}-0 lists them among the store's own:`);
   });
 
+  it("each run of another application's entries is said, whatever order readers at different cursors meet them in (tEZ F3), and counted once when a read goes on past a page (tEZ F5)", async () => {
+    const { raw, log, store } = await setUp();
+    const viewer = { userId: 'kim', admin: false };
+    const s0 = await store.append('kim', 'trades' as never, frame('s0'));
+    const f1 = `${position(s0.cursor) + 1}-0`;
+    await raw.xadd('rc:u:{kim}', f1, 'x', 'foreign');
+    const s1 = await store.append('kim', 'trades' as never, frame('s1'));
+    await store.read(viewer, s0.cursor, 100);
+    const f2 = `${position(s1.cursor) + 1}-0`;
+    await raw.xadd('rc:u:{kim}', f2, 'x', 'foreign');
+    const s2 = await store.append('kim', 'trades' as never, frame('s2'));
+    const f3 = `${position(s2.cursor) + 1}-0`;
+    await raw.xadd('rc:u:{kim}', f3, 'x', 'foreign');
+    await store.append('kim', 'trades' as never, frame('s3'));
+    await store.read(viewer, s2.cursor, 100);
+    await store.read(viewer, s1.cursor, 100);
+    await store.read(viewer, s0.cursor, 100);
+    expect(log.records.filter((r) => r.event === 'foreign-entry').map((r) => [r.id, r.count ?? 1])).toEqual([[f1, 1], [f3, 1], [f2, 1]]);
+    // A read that goes on past a page of foreign entries meets the global stream's again: counted once.
+    const v = await store.append('val', 'trades' as never, frame('v0'));
+    for (let i = 1; i <= 3; i++) await raw.xadd('rc:u:{val}', `${position(v.cursor) + i}-0`, 'x', 'foreign');
+    await raw.xadd('rc:g', `${position(v.cursor) + 10}-0`, 'x', 'foreign');
+    await store.read({ userId: 'val', admin: false }, v.cursor, 3);
+    const lines = log.records.filter((r) => r.event === 'foreign-entry').slice(3);
+    expect(lines.map((r) => [r.key, r.count ?? 1])).toEqual([['rc:u:{val}', 3], ['rc:g', 1]]);
+  });
+
+  it("past 64 keys holding another application's entries, each is still said once: a round of polls over 65 users says nothing again (tEZ F4)", async () => {
+    const { raw, log, store } = await setUp();
+    const cursors: string[] = [];
+    for (let u = 0; u < 65; u++) {
+      const first = await store.append(`p${u}`, 'trades' as never, frame('one'));
+      await raw.xadd(`rc:u:{p${u}}`, `${position(first.cursor) + 1}-0`, 'x', 'foreign');
+      cursors.push(first.cursor);
+    }
+    const counts: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const before = log.records.filter((r) => r.event === 'foreign-entry').length;
+      for (let u = 0; u < 65; u++) await store.read({ userId: `p${u}`, admin: false }, cursors[u]!, 100);
+      counts.push(log.records.filter((r) => r.event === 'foreign-entry').length - before);
+    }
+    expect(counts).toEqual([65, 0, 0]);
+  });
+
   it("a page of another application's entries alone is read past: every read goes on to the store's entries after them, told `resumed`, never the same page again (tEF F3)", async () => {
     const { raw, store } = await setUp();
     const first = await store.append('bob', 'trades' as never, frame('one'));
