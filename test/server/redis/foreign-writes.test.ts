@@ -150,6 +150,41 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(counts).toEqual([65, 0, 0]);
   });
 
+  it("what is said once is bounded as README says: 8 runs of a key, 1,024 keys; past that the one said longest ago is said again when read (tEZ F3, F4)", async () => {
+    const { raw, log, store } = await setUp();
+    const said = () => log.records.filter((r) => r.event === 'foreign-entry');
+    // 9 runs of one key, each met by its own read (limit 1: the read stops at the store's entry after it).
+    const cursors: string[] = [];
+    const foreign: string[] = [];
+    let last = await store.append('runs', 'trades' as never, frame('s0'));
+    for (let i = 1; i <= 9; i++) {
+      cursors.push(last.cursor);
+      foreign.push(`${position(last.cursor) + 1}-0`);
+      await raw.xadd('rc:u:{runs}', foreign[i - 1]!, 'x', 'foreign');
+      last = await store.append('runs', 'trades' as never, frame(`s${i}`));
+    }
+    for (const cursor of cursors) await store.read({ userId: 'runs', admin: false }, cursor, 1);
+    expect(said().map((r) => r.id)).toEqual(foreign);
+    for (const cursor of cursors.slice(1)) await store.read({ userId: 'runs', admin: false }, cursor, 1);
+    expect(said()).toHaveLength(9);
+    await store.read({ userId: 'runs', admin: false }, cursors[0]!, 1);
+    expect(said().map((r) => r.id).slice(9)).toEqual([foreign[0]]);
+    // 1,025 keys read in turn: each is forgotten before it is read again.
+    const keyCursors: string[] = [];
+    for (let u = 0; u < 1025; u++) {
+      const first = await store.append(`k${u}`, 'trades' as never, frame('one'));
+      await raw.xadd(`rc:u:{k${u}}`, `${position(first.cursor) + 1}-0`, 'x', 'foreign');
+      keyCursors.push(first.cursor);
+    }
+    const counts: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      const before = said().length;
+      for (let u = 0; u < 1025; u++) await store.read({ userId: `k${u}`, admin: false }, keyCursors[u]!, 100);
+      counts.push(said().length - before);
+    }
+    expect(counts).toEqual([1025, 1025]);
+  }, 60_000);
+
   it("a page of another application's entries alone is read past: every read goes on to the store's entries after them, told `resumed`, never the same page again (tEF F3)", async () => {
     const { raw, store } = await setUp();
     const first = await store.append('bob', 'trades' as never, frame('one'));
