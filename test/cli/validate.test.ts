@@ -457,6 +457,8 @@ describe('realtime-contract validate', () => {
       expect(cli(['validate', '--format', 'json', file(name, text)]).stdout).toContain(JSON.stringify(remove));
     }
     expect(cli(['validate', '-'], { input: `${message},\n` }).stdout).toMatch(new RegExp(`^<stdin>:1: - \\(root\\) expected valid JSON, got "," at position 41 .*; ${remove.replace(/[()]/g, '\\$&')}\n0 valid, 1 invalid\n$`));
+    // Messages copied out of an array with their commas: told to put them in one, not to remove all but the first (tFA F3).
+    expect(cli(['validate', file('commas.json', `${message},\n${message},\n${message}\n`)]).stdout).toContain('; it holds documents separated by commas, as in an array: put them in one ([ … ]), or write one message per line without the commas\n');
     // A second document (pretty-printed, so not NDJSON) is still told what reads documents one after another.
     expect(cli(['validate', file('second.json', `${message}\n{\n  "type": "ping",\n  "timestamp": 1\n}\n`)]).stdout).toContain('it holds JSON documents one after another');
   });

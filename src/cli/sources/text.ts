@@ -142,8 +142,13 @@ export const DOCUMENTS_HINT = 'it holds JSON documents one after another: give e
  * @param position the character offset of what follows the document (the error's `position`)
  */
 export function afterJsonHint(text: string, position: number | undefined): string {
-  const rest = position === undefined ? '' : text.slice(position, position + 6);
-  return /^(?:[{["\d-]|(?:true|false|null)(?![\w$]))/.test(rest) ? DOCUMENTS_HINT : 'remove what follows the document: JSON text is one value (one message, or an array of them)';
+  const rest = position === undefined ? '' : text.slice(position, position + 64);
+  const opens = /^(?:[{["\d-]|(?:true|false|null)(?![\w$]))/;
+  if (opens.test(rest)) return DOCUMENTS_HINT;
+  // Messages copied out of an array with their commas (`{…},\n{…}`): one array is what reads them (it was told to remove
+  // what follows, which drops every message but the first: tFA F3).
+  if (/^,\s*/.test(rest) && opens.test(rest.replace(/^,\s*/, ''))) return 'it holds documents separated by commas, as in an array: put them in one ([ … ]), or write one message per line without the commas';
+  return 'remove what follows the document: JSON text is one value (one message, or an array of them)';
 }
 
 /** `error` with `hint` given, said at the end of its message too (`<message>; <hint>`): a new error, `error` is not changed. */
