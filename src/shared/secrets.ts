@@ -299,8 +299,13 @@ function readsAsHostOrPath(word: string): boolean {
  * one: a word and digits is what a password is too (`Secret123`, `Summer2024`).
  */
 function readsAsNameWithDomain(word: string): boolean {
-  const match = /^([A-Za-z0-9-]{1,63})(?:\.[a-z][a-z0-9-]*)+(?::\d{1,5})?$/.exec(word);
-  return match !== null && match[1]!.split('-').every((part) => /^[A-Z0-9]*$/.test(part) || /^[a-z0-9]*$/.test(part) || /^(?:[A-Z]+[a-z]+|[a-z]+)(?:[A-Z]+[a-z]{2,})*\d*$/.test(part));
+  const match = /^([A-Za-z0-9-]{1,63})((?:\.[a-z][a-z0-9-]*)+)(?::\d{1,5})?$/.exec(word);
+  if (match === null) return false;
+  const parts = match[1]!.split('-');
+  // A word and digits alone as the name (`Password1`, `Winter2024`) is a password's shape too: before one domain label
+  // (`Password1.abc`, `Winter2024.rocks`, `Hunter2.x`) it was shown (tFA F5); a host's domain has two or more (`Redis01.corp.local`).
+  if (parts.length === 1 && !/^[A-Z0-9]*$/.test(parts[0]!) && !/^[a-z0-9]*$/.test(parts[0]!) && match[2]!.split('.').length < 3) return false;
+  return parts.every((part) => /^[A-Z0-9]*$/.test(part) || /^[a-z0-9]*$/.test(part) || /^(?:[A-Z]+[a-z]+|[a-z]+)(?:[A-Z]+[a-z]{2,})*\d*$/.test(part));
 }
 
 /**

@@ -962,6 +962,9 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     // the same word and digits alone, or before a domain but mixing them as a password does, still hidden.
     for (const value of ['DESKTOP-7QK4M2N.local', 'EC2AMAZ-8G3K2LM.corp.local', 'LAPTOP-AB12CD34.lan', 'DC01.corp.local', 'Redis01.corp.example.com', 'MacBook-Pro-M2.local', 'DESKTOP-7QK4M2N.local:6379']) expect(secretLooking(value), value).toBe(false);
     for (const value of ['Secret123', 'Summer2024', 'Pa55w0rdXyz.local', 'Xk9mP2qR7wL4zT8b.local', 'XK9MP2QR7WL4ZT8B']) expect(secretLooking(value), value).toBe(true);
+    // A word and digits as the name before ONE domain label is a password's shape (tFA F5: printed); before two or more, a host's.
+    for (const value of ['Password1.abc', 'Winter2024.rocks', 'Hunter2.x', 'Password1.abc:6379']) expect(secretLooking(value), value).toBe(true);
+    for (const value of ['Redis01.corp.local', 'Cache2.eu.example.com']) expect(secretLooking(value), value).toBe(false);
     for (const value of ['my_redis', 'redis_01', 'cache_0123456789abcdef', `redis-${'0123456789abcdef'.repeat(2)}.internal`]) expect(secretLooking(value), value).toBe(false);
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     expect(run('--port', '%PORT%').stderr).toBe('realtime-contract serve: --port must be an integer from 0 to 65535, got "%PORT%"\n');
