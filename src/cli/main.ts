@@ -177,8 +177,9 @@ function escapedLines(text: string): string {
 
 /** A fraction from 0 to 1 as JavaScript writes numbers (`0.5`, `.5`, `1e-1`: `.5` was refused as not one, a fresh user); `50%` is told as 0.5. */
 function fraction(value: string): number {
-  const percent = /^(\d+(?:\.\d*)?|\.\d+)%$/.exec(value.trim());
-  if (percent) throw new InvalidArgumentError(`expected a fraction from 0 to 1, such as 0.1, not a percentage: ${percent[1]}% is ${Number(percent[1]) / 100}`);
+  // A percentage from 0 to 100 % is told as its fraction (to 12 digits: 0.7 % read 0.006999999999999999, tFA F4); past 100 % no fraction is one.
+  const percent = /^(\d+(?:\.\d*)?|\.\d+)\s*%$/.exec(value.trim());
+  if (percent && Number(percent[1]) <= 100) throw new InvalidArgumentError(`expected a fraction from 0 to 1, such as 0.1, not a percentage: ${percent[1]}% is ${Number((Number(percent[1]) / 100).toPrecision(12))}`);
   if (!/^(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i.test(value.trim()) || Number(value) > 1) throw new InvalidArgumentError('expected a fraction from 0 to 1, such as 0.1');
   return Number(value);
 }

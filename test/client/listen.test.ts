@@ -1154,6 +1154,10 @@ describe('listen', () => {
     // Numbers as JavaScript writes them are fractions too (`.5` was refused: a fresh user); a percentage is told as a fraction.
     for (const written of ['.5', '1e-1', '0.']) expect((await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', written, '--duration', '1ms'])).stderr).not.toContain('--tolerance');
     expect((await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '50%'])).stderr).toContain("argument '50%' is invalid. expected a fraction from 0 to 1, such as 0.1, not a percentage: 50% is 0.5");
+    // Its fraction as written to 12 digits (0.7% read 0.006999999999999999), a space before % taken, none told past 100% (tFA F4).
+    expect((await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '0.7%'])).stderr).toContain('not a percentage: 0.7% is 0.007\n');
+    expect((await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '50 %'])).stderr).toContain('not a percentage: 50% is 0.5\n');
+    expect((await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '150%'])).stderr).toContain("argument '150%' is invalid. expected a fraction from 0 to 1, such as 0.1\n");
     const server = await fixtureServer([connection]);
     const { status, stdout } = await listen([server.url, '--duration', '300ms', '--ping-interval', '2s', '--no-ping']);
     expect(stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
