@@ -775,7 +775,7 @@ describe('realtime-contract diff', () => {
     expect(gone.text).toBe('message type "whale" removed; its type "WhaleMessage" is another type\'s now');
   });
 
-  it('calls for a major release when what producers build narrows, though the wire change is strict or compatible (found by a fresh user)', () => {
+  it('calls for a major release when what producers build narrows, though the wire change is strict or compatible (found by a fresh user)', { timeout: 180_000 }, () => {
     const field = { type: 'string', description: 'Venue.' };
     const required = path.join(work, 'required-field');
     writeSchemas(required, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [
