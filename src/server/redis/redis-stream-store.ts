@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createConnection, isIP } from 'node:net';
 import { inspect } from 'node:util';
+import { domainToASCII } from 'node:url';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareRedisCursors, formatRedisCursor, parseEntryId, parseRedisCursor, type EntryId } from './cursor.js';
@@ -289,6 +290,26 @@ function clientSecretHost(options: RedisOptions): string | undefined {
   if (typeof options.path === 'string' && options.path !== '') return undefined;
   const host = String(options.host ?? 'localhost');
   return secretWhereAddressGoes(host) ? host : undefined;
+}
+
+/**
+ * Every form in which an error may name a bare host that reads as a secret, longest first: the url, the host as written,
+ * lower-cased, percent-encoded (the URL parser's opaque host: getaddrinfo's ENOTFOUND named `P%C3%A4ssw0rdXyz1` for
+ * `Pässw0rdXyz1`, tFA F7) in either case, and its punycode.
+ */
+function secretHostForms(host: string, url?: string): string[] {
+  const forms = [host, host.toLowerCase(), domainToASCII(host), url ?? ''];
+  try {
+    forms.push(new URL(`redis://${host}`).hostname);
+  } catch {
+    // not a URL's host: the other forms stand
+  }
+  for (const form of [...forms]) {
+    forms.push(form.replace(/[^\x21-\x7e]/gu, (character) => (character.length === 1 && /[\ud800-\udfff]/.test(character) ? character : encodeURIComponent(character))));
+    forms.push(form.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase()), form.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toLowerCase()));
+  }
+  for (const form of [...forms]) forms.push(form.toLowerCase());
+  return [...new Set(forms)].filter((form) => form !== '').sort((a, b) => b.length - a.length);
 }
 
 /** How {@link redactRedisUrl} and the store name a bare host that reads as a secret: by its length, then its port as given. */
@@ -1974,7 +1995,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (notRedisDetail !== null) throw new Error(`${where} does not answer as Redis (${notRedisDetail}): is it the Redis port?`);
     const said = lastError || (err as Error).message;
-    const reason = secretHost !== undefined ? said.split(url ?? secretHost).join(REDACTED).split(secretHost).join(REDACTED).split(secretHost.toLowerCase()).join(REDACTED) : said;
+    const reason = secretHost !== undefined ? secretHostForms(secretHost, url).reduce((text, form) => text.split(form).join(REDACTED), said) : said;
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (${credentialsForm()}): ${reason}`);

@@ -101,6 +101,16 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(redactRedisUrl('$REDIS_HOST:6379')).toBe('redis://$REDIS_HOST:6379');
   });
 
+  it('hides a bare url that reads as a password holding a non-ASCII letter in getaddrinfo\'s ENOTFOUND too, which names it percent-encoded (tFA F7: `ENOTFOUND P%C3%A4ssw0rdXyz1`)', async () => {
+    for (const word of ['Pässw0rdXyz1', 'Contraseña2024Xyz', 'Xk9m€P2qRsecret']) {
+      const encoded = new URL(`redis://${word}`).hostname;
+      const error = await refusal({ url: word, connectTimeoutMs: 2000, logger: quiet });
+      expect(error?.message, word).toMatch(/^Redis unreachable at redis:\/\/<a host of \d+ characters, not shown: is it the password\? give redis:\/\/:password@host:port>: /);
+      for (const form of [word, encoded, encodeURIComponent(word)]) expect(error?.message.toLowerCase(), word).not.toContain(form.toLowerCase());
+      expect(error?.message.toLowerCase(), word).not.toContain('xyz');
+    }
+  });
+
   it("marks what it hides as the server's redactUrl does, [redacted]: one mark to search the one log for (tBZ F7: the Redis store wrote REDACTED)", () => {
     const store = redactRedisUrl('redis://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw&db=0');
     const server = redactUrl('http://u:s3cretpw@127.0.0.1/api/ws?password=s3cretpw');
