@@ -157,7 +157,8 @@ export function withNestedSecretRedacted(value: string): string {
  * `redis://user:secret@host:6379/0` → `redis://host:6379/0`, and `?password=secret` →
  * `?password=[redacted]` (any parameter whose name says pass, secret, token, auth, user, key or
  * cert, and what follows such a name written inside another's value, `?db=1?password=[redacted]`,
- * {@link withNestedSecretRedacted}); a fragment, which ioredis never reads, is `#[redacted]`
+ * {@link withNestedSecretRedacted}), with every parameter after it (a password holding an unencoded
+ * `&` runs on into them: `?password=Xk9m&P2qR=secret` is `?password=[redacted]`, tFA F8); a fragment, which ioredis never reads, is `#[redacted]`
  * whatever it holds (a password holding an unencoded `#`, `?password=Xk9m#P2qR…`, was shown
  * from its `#` on: tER F5): the form the store logs and throws, never with credentials. Read as ioredis reads it:
  * `user:secret@host:6379` and `//host` are `redis://` URLs, `/path/to.sock?password=…` a socket
@@ -174,15 +175,18 @@ export function redactRedisUrl(url: string): string {
   // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
   // Written pair by pair: a URLSearchParams given the mark writes it `%5Bredacted%5D`.
   // A value holding another parameter's secret keeps what comes before it, its `?` and `=` as written, the rest encoded.
-  const redactedQuery = (query: URLSearchParams) =>
-    [...query]
-      .map(([name, value]) => {
-        if (SECRET_PARAMETER.test(name)) return `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`;
-        const nested = withNestedSecretRedacted(value);
-        if (nested === value) return new URLSearchParams([[name, value]]).toString();
-        return `${new URLSearchParams([[name, '']]).toString()}${nested.slice(0, -REDACTED.length).replace(/[^\w.~:/?=-]/g, encodeURIComponent)}${REDACTED}`;
-      })
-      .join('&');
+  // Nothing after the first secret is shown: a password holding an unencoded `&` (`?password=Xk9m&P2qRsecret`) runs on as
+  // parameters of its own, shown as `&P2qRsecret=[redacted]` or `&P2qR=secret` whole (tFA F8), as one holding `#` did.
+  const redactedQuery = (query: URLSearchParams) => {
+    const shown: string[] = [];
+    for (const [name, value] of query) {
+      if (SECRET_PARAMETER.test(name)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
+      const nested = withNestedSecretRedacted(value);
+      if (nested !== value) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${nested.slice(0, -REDACTED.length).replace(/[^\w.~:/?=-]/g, encodeURIComponent)}${REDACTED}`].join('&');
+      shown.push(new URLSearchParams([[name, value]]).toString());
+    }
+    return shown.join('&');
+  };
   const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || withNestedSecretRedacted(value) !== value);
   if (url.startsWith('/') && !url.startsWith('//')) {
     const at = url.indexOf('?');

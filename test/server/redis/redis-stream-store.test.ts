@@ -114,7 +114,7 @@ describe('Redis URLs and options: refused before connecting, never with the pass
   it("marks what it hides as the server's redactUrl does, [redacted]: one mark to search the one log for (tBZ F7: the Redis store wrote REDACTED)", () => {
     const store = redactRedisUrl('redis://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw&db=0');
     const server = redactUrl('http://u:s3cretpw@127.0.0.1/api/ws?password=s3cretpw');
-    expect(store).toBe('redis://127.0.0.1:6379/0?password=[redacted]&db=0');
+    expect(store).toBe('redis://127.0.0.1:6379/0?password=[redacted]');
     expect(server).toBe('http://[redacted]@127.0.0.1/api/ws?[redacted]');
     expect(redactRedisUrl('/u:s3cretpw@host?password=s3cretpw')).toBe('/[redacted]@host?password=[redacted]');
   });
@@ -136,6 +136,19 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     for (const [url, redacted] of cases) {
       expect(redactRedisUrl(url), url).toBe(redacted);
       expect(redactRedisUrl(url)).not.toMatch(/s3cret/);
+    }
+    // tFA F8: a password holding an unencoded `&` runs on as parameters of their own (`&P2qRsecret=[redacted]`, `&P2qR=secret`):
+    // nothing after a secret parameter is shown; the parameters before it are.
+    const amp: [string, string][] = [
+      ['redis://127.0.0.1:6379?password=Xk9m&P2qRsecret', 'redis://127.0.0.1:6379?password=[redacted]'],
+      ['redis://127.0.0.1:6379?password=Xk9m&P2qR=secret', 'redis://127.0.0.1:6379?password=[redacted]'],
+      ['redis://127.0.0.1:6379/?db=1&family=4&password=Xk9m&P2qR=secret&db=2', 'redis://127.0.0.1:6379/?db=1&family=4&password=[redacted]'],
+      ['redis://127.0.0.1:6379/?db=1?password=Xk9m&P2qR=secret', 'redis://127.0.0.1:6379/?db=1?password=[redacted]'],
+      ['/tmp/r.sock?password=Xk9m&P2qRsecret', '/tmp/r.sock?password=[redacted]'],
+    ];
+    for (const [url, redacted] of amp) {
+      expect(redactRedisUrl(url), url).toBe(redacted);
+      expect(redactRedisUrl(url)).not.toMatch(/P2qR|secret/);
     }
     // A query with no secret in it is shown as it was.
     expect(redactRedisUrl('redis://127.0.0.1:6379/0?family=4&db=0')).toBe('redis://127.0.0.1:6379/0?family=4&db=0');
@@ -287,8 +300,8 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await attempt.catch((err: Error) => expect(err.message).not.toContain('s3cret'));
     // ioredis reads a password from the query too (a hostile tester saw it in the log, the serve line, stats and this error).
     const query = createRedisStreamStore({ url: `redis://127.0.0.1:${down.port}/?password=hunter2secret&db=0&sentinelPassword=x2`, connectTimeoutMs: 1000, logger: collectingLogger() });
-    await expect(query).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/?password=[redacted]&db=0&sentinelPassword=[redacted]:`);
-    expect(redactRedisUrl('redis://localhost:6391?Password=a&username=b&tls_key=c')).toBe('redis://localhost:6391?Password=[redacted]&username=[redacted]&tls_key=[redacted]');
+    await expect(query).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/?password=[redacted]:`);
+    expect(redactRedisUrl('redis://localhost:6391?Password=a&username=b&tls_key=c')).toBe('redis://localhost:6391?Password=[redacted]');
     // The forms ioredis reads without a scheme (`serve --redis host:port`), and a socket path (a reviewer: `default:s3cret@host` came back whole).
     expect(redactRedisUrl('default:s3cret@127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
     expect(redactRedisUrl('//:s3cret@127.0.0.1:6379/1')).toBe('redis://127.0.0.1:6379/1');
@@ -307,6 +320,29 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(await createRedisStreamStore({ url: '//[::1]:70000/0', logger: collectingLogger() }).catch((error: unknown) => error)).toEqual(badPort('[::1]'));
     const bare = createRedisStreamStore({ url: `default:s3cret@127.0.0.1:${down.port}`, connectTimeoutMs: 1000, logger: collectingLogger() });
     await expect(bare).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}:`);
+  });
+
+  // tFA F8: `?password=Xk9m&P2qR=secret` (a password holding an unencoded `&`) showed `&P2qR=secret` whole in status(),
+  // the store's log lines and its errors (and so serve's banner, which prints the status).
+  it('shows no parameter after a secret one in status(), its log lines or its errors (a password holding an unencoded & ran on into them)', async () => {
+    await withOwnRedis(async (redis) => {
+      const lines: string[] = [];
+      const at = (object: object, message?: string) => void lines.push(`${JSON.stringify(object)} ${message ?? ''}`);
+      const store = await createRedisStreamStore({ url: `redis://127.0.0.1:${redis.port}/?db=1&password=Xk9m&P2qR=secret`, keyPrefix: 'amp', logger: { info: at, warn: at, error: at } });
+      try {
+        const status = await store.status();
+        expect(status.detail).toContain(`redis redis://127.0.0.1:${redis.port}/?db=1&password=[redacted] `);
+        expect(lines.join('\n')).toContain(`redis://127.0.0.1:${redis.port}/?db=1&password=[redacted]`);
+        expect(`${status.detail}\n${lines.join('\n')}`).not.toMatch(/P2qR|secret/);
+      } finally {
+        await store.close();
+      }
+      const port = redis.port;
+      await redis.stop();
+      const attempt = createRedisStreamStore({ url: `redis://127.0.0.1:${port}/?password=Xk9m&P2qRsecret`, connectTimeoutMs: 1000, logger: collectingLogger() });
+      await expect(attempt).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${port}/?password=[redacted]: `);
+      await attempt.catch((err: Error) => expect(err.message).not.toMatch(/P2qR|secret/));
+    });
   });
 
   it('takes a bracketed IPv6 host without a port as port 6379, as for any host (redis://[::1] was refused as host "[" with a port that is not a number: a tester)', () => {

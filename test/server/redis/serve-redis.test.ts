@@ -63,6 +63,29 @@ describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
     expect(run.output()).not.toContain('hunter2');
   });
 
+  // tFA F8: a password holding an unencoded `&` ran on as parameters of their own, shown in the banner (`&P2qRsecret=[redacted]`)
+  // and in the refusal (`&P2qR=secret` whole).
+  it('shows nothing after a ?password= parameter, in the banner and in the refusal (a password holding an unencoded & ran on into the next one)', { timeout: 60_000 }, async () => {
+    const store = await RedisServer.start();
+    try {
+      const run = serve(['--demo', '--port', '0', '--redis', `redis://127.0.0.1:${store.port}?password=Xk9m&P2qRsecret`]);
+      children.push(run.child);
+      await until(() => /alice \(user\): +\S+/.test(run.output()), 'the demo');
+      expect(run.output()).toContain(`streams in redis redis://127.0.0.1:${store.port}?password=[redacted] connected`);
+      expect(run.output()).not.toMatch(/P2qR|secret=/i);
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    } finally {
+      await store.stop();
+    }
+    const port = await freePort();
+    const refused = serve(['--demo', '--port', '0', '--redis', `redis://127.0.0.1:${port}?password=Xk9m&P2qR=secret`]);
+    children.push(refused.child);
+    expect(await refused.exit).toBe(2);
+    expect(refused.output()).toContain(`Redis unreachable at redis://127.0.0.1:${port}?password=[redacted]: `);
+    expect(refused.output()).not.toMatch(/P2qR|=secret/);
+  });
+
   it('refuses a URL that is not redis:// and a server that does not answer as Redis, without the password (found by a fresh user)', async () => {
     // Before: `connect ENOENT //127.0.0.1:…` (ioredis took it for a socket path), and
     // `Unknown RESP type 60 "<". Please report this.`
