@@ -378,7 +378,11 @@ function portProblem(url: string): string | undefined {
   if (!port || (/^\d+$/.test(port) && Number(port) <= 65535)) return undefined;
   // An IPv6 address without brackets (`--redis ::1`, as --host takes it), a variable left unexpanded, a list of hosts: each was
   // said as an empty or partial host and a port that may be a password, no word of the fault (tER F7).
-  if (isIP(host) === 6) return `an IPv6 address without brackets (${JSON.stringify(host.slice(0, 80))}), which ioredis reads up to its first ":" as the host: give it in brackets, its port after them (redis://[::1]:6379)`;
+  // Tested with its last `:port` split off too: `::1:6379` reads as an address by luck (6379 a hex group), `::1:16379`,
+  // `2001:db8::1:30001` or `::1:${REDIS_PORT}` did not, and were told the old way (tFA F1).
+  const lastColon = host.lastIndexOf(':');
+  const portAfter = /^(?:\d{1,5}|\$\{\w*\}|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)$/.test(host.slice(lastColon + 1));
+  if (isIP(host) === 6 || (portAfter && isIP(host.slice(0, lastColon)) === 6)) return `an IPv6 address without brackets (${JSON.stringify(host.slice(0, 80))}), which ioredis reads up to its first ":" as the host: give it in brackets, its port after them (redis://[::1]:6379)`;
   const variable = /^(?:\$\{\w*\}|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)$/.exec(port)?.[0];
   if (variable !== undefined) return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is a variable not expanded (${variable}: a config file, single quotes or an env file pass it as written): give the port's number`;
   if (/^\d{1,5},/.test(port)) return `host ${JSON.stringify(name!.slice(0, 80))} with a list after its port (the rest not shown): a url names one Redis server: give the primary's`;

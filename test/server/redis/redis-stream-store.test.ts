@@ -361,6 +361,13 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       expect(redisUrlProblem(address), address).toBe(noBrackets(address));
       expect(redisUrlProblem(`redis://${address}`), address).toBe(noBrackets(address));
     }
+    // A port of 5 digits (Sentinel's 26379, a cluster's 30001) or a variable is no hex group: isIP on address and port together
+    // missed them, told host "" with a port that may be a password (tFA F1).
+    for (const address of ['::1:16379', '::1:26379', '2001:db8::1:30001', '::1:${REDIS_PORT}']) {
+      expect(redisUrlProblem(address), address).toBe(noBrackets(address));
+      expect(redisUrlProblem(`redis://${address}`), address).toBe(noBrackets(address));
+      expect(redisUrlProblem(`redis://:s3cret@${address}`), address).toBe(noBrackets(address));
+    }
     for (const variable of ['${REDIS_PORT}', '$REDIS_PORT', '%REDIS_PORT%']) {
       expect(redisUrlProblem(`redis://127.0.0.1:${variable}/0`), variable).toBe(`host "127.0.0.1" with a port that is a variable not expanded (${variable}: a config file, single quotes or an env file pass it as written): give the port's number`);
     }
