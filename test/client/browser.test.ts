@@ -558,6 +558,9 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       // tET F16 (mutant U2: the same sub read as the same user whatever its admin): bob's admin token is all users'
       // stream, not his: it starts new, the panels emptied (his trades were kept under the admin view, and its
       // stream resumed from a cursor of his).
+      // Bob's trades once his socket is open: a stream started new replays nothing published before it (published on
+      // `#user` alone, they came before it at load 12, twice: the count stayed 0).
+      await expect.poll(() => page.locator('#panel-connection .rows li').first().textContent(), { timeout: 15_000 }).toMatch(/ connected over ws \(new\)$/);
       await h.trades(4, 2, 'bob');
       await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('2');
       await page.locator('#switch').click();
