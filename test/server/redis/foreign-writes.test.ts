@@ -35,6 +35,27 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     stores.push(store);
     return { server, raw, log, store };
   };
+  /** `users` users (`<prefix><n>`), each with one entry of the store's and one of another application's after it: their cursors. */
+  const usersWithForeign = async ({ raw, store }: Awaited<ReturnType<typeof setUp>>, prefix: string, users: number) => {
+    const cursors: string[] = [];
+    for (let u = 0; u < users; u++) {
+      const first = await store.append(`${prefix}${u}`, 'trades' as never, frame('one'));
+      await raw.xadd(`rc:u:{${prefix}${u}}`, `${position(first.cursor) + 1}-0`, 'x', 'foreign');
+      cursors.push(first.cursor);
+    }
+    return cursors;
+  };
+  /** `foreign-entry` lines said in each of `rounds` rounds of polls, one per user of {@link usersWithForeign}, in turn. */
+  const linesPerRound = async ({ log, store }: Awaited<ReturnType<typeof setUp>>, prefix: string, cursors: string[], rounds: number) => {
+    const said = () => log.records.filter((r) => r.event === 'foreign-entry').length;
+    const counts: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const before = said();
+      for (let u = 0; u < cursors.length; u++) await store.read({ userId: `${prefix}${u}`, admin: false }, cursors[u]!, 100);
+      counts.push(said() - before);
+    }
+    return counts;
+  };
 
   it("skips and names another application's entry in a user's stream: never an empty frame, never a message of no type (tDV F12)", async () => {
     const { raw, log, store } = await setUp();
@@ -134,24 +155,13 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
   });
 
   it("past 64 keys holding another application's entries, each is still said once: a round of polls over 65 users says nothing again (tEZ F4)", async () => {
-    const { raw, log, store } = await setUp();
-    const cursors: string[] = [];
-    for (let u = 0; u < 65; u++) {
-      const first = await store.append(`p${u}`, 'trades' as never, frame('one'));
-      await raw.xadd(`rc:u:{p${u}}`, `${position(first.cursor) + 1}-0`, 'x', 'foreign');
-      cursors.push(first.cursor);
-    }
-    const counts: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      const before = log.records.filter((r) => r.event === 'foreign-entry').length;
-      for (let u = 0; u < 65; u++) await store.read({ userId: `p${u}`, admin: false }, cursors[u]!, 100);
-      counts.push(log.records.filter((r) => r.event === 'foreign-entry').length - before);
-    }
-    expect(counts).toEqual([65, 0, 0]);
+    const set = await setUp();
+    expect(await linesPerRound(set, 'p', await usersWithForeign(set, 'p', 65), 3)).toEqual([65, 0, 0]);
   });
 
   it("what is said once is bounded as README says: 8 runs of a key, 1,024 keys; past that the one said longest ago is said again when read (tEZ F3, F4)", async () => {
-    const { raw, log, store } = await setUp();
+    const set = await setUp();
+    const { raw, log, store } = set;
     const said = () => log.records.filter((r) => r.event === 'foreign-entry');
     // 9 runs of one key, each met by its own read (limit 1: the read stops at the store's entry after it).
     const cursors: string[] = [];
@@ -170,19 +180,7 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     await store.read({ userId: 'runs', admin: false }, cursors[0]!, 1);
     expect(said().map((r) => r.id).slice(9)).toEqual([foreign[0]]);
     // 1,025 keys read in turn: each is forgotten before it is read again.
-    const keyCursors: string[] = [];
-    for (let u = 0; u < 1025; u++) {
-      const first = await store.append(`k${u}`, 'trades' as never, frame('one'));
-      await raw.xadd(`rc:u:{k${u}}`, `${position(first.cursor) + 1}-0`, 'x', 'foreign');
-      keyCursors.push(first.cursor);
-    }
-    const counts: number[] = [];
-    for (let round = 0; round < 2; round++) {
-      const before = said().length;
-      for (let u = 0; u < 1025; u++) await store.read({ userId: `k${u}`, admin: false }, keyCursors[u]!, 100);
-      counts.push(said().length - before);
-    }
-    expect(counts).toEqual([1025, 1025]);
+    expect(await linesPerRound(set, 'k', await usersWithForeign(set, 'k', 1025), 2)).toEqual([1025, 1025]);
   }, 60_000);
 
   it("a page of another application's entries alone is read past: every read goes on to the store's entries after them, told `resumed`, never the same page again (tEF F3)", async () => {
