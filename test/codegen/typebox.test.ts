@@ -131,6 +131,32 @@ function disagreements(cases: Case[]): string[] {
   });
 }
 
+/**
+ * The trades message with `properties` added to TradeData, emitted as types.ts, received-types.ts and typebox.ts into a
+ * folder beside `check` (check.ts), which tsc (strict, NodeNext) compiles: its exit status and output.
+ */
+async function typecheckEdited(properties: Record<string, unknown>, check: string): Promise<{ status: number | null; output: string }> {
+  const trades = contract.messages.find((m) => m.type === 'trades')!;
+  const schema = structuredClone(trades.schema);
+  Object.assign(schema.definitions!.TradeData!.properties!, properties);
+  const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+  const edited = { ...model, bundle: bundleContract(model) };
+  const dir = mkdtempSync(path.join(tmpdir(), 'typebox-check-'));
+  try {
+    for (const files of [await emitTypes(edited), await emitReceivedTypes(edited), await emitTypeBox(edited)]) {
+      for (const [file, text] of files) writeFileSync(path.join(dir, file), text);
+    }
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, include: ['*.ts'] }));
+    writeFileSync(path.join(dir, 'check.ts'), check);
+    const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+    return { status: tsc.status, output: tsc.stdout + tsc.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('TypeBox schemas accept and reject exactly what the strict ajv validators do', () => {
   it('registers date-time with TypeBox, in place of one registered before (README says so)', async () => {
     expect(FormatRegistry.Has('date-time')).toBe(true);
@@ -222,23 +248,10 @@ describe('emitTypeBox', () => {
   });
 
   it('gives arrays with minItems and maxItems a Static<> equal to the types.ts type, which tsc checks (types.ts made a tuple: a hostile tester)', async () => {
-    const trades = contract.messages.find((m) => m.type === 'trades')!;
-    const schema = structuredClone(trades.schema);
-    Object.assign(schema.definitions!.TradeData!.properties!, {
+    expect(await typecheckEdited({
       tags: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Tags.' },
       legs: { type: 'array', items: { type: 'number' }, minItems: 1, maxItems: 3, description: 'Legs.' },
-    });
-    const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
-    const edited = { ...model, bundle: bundleContract(model) };
-    const dir = mkdtempSync(path.join(tmpdir(), 'typebox-static-'));
-    try {
-      for (const files of [await emitTypes(edited), await emitReceivedTypes(edited), await emitTypeBox(edited)]) {
-        for (const [file, text] of files) writeFileSync(path.join(dir, file), text);
-      }
-      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-      writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
-      writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, include: ['*.ts'] }));
-      writeFileSync(path.join(dir, 'check.ts'), `import type { Static } from '@sinclair/typebox';
+    }, `import type { Static } from '@sinclair/typebox';
 import type * as TB from './typebox.js';
 import type { TradeData, TradesMessage } from './types.js';
 import type { ReceivedTradeData as Received } from './received-types.js';
@@ -249,36 +262,16 @@ export const received: Equal<Received['tags'], TradeData['tags']> = true;
 // What a producer writes: an array built at run time (the validators check its length).
 const tags: string[] = ['a', 'b'].filter((tag) => tag !== 'c');
 export const built: Pick<TradeData, 'tags' | 'legs'> = { tags, legs: tags.map(Number) };
-`);
-      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
-      expect(tsc.stdout + tsc.stderr).toBe('');
-      expect(tsc.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+`)).toEqual({ status: 0, output: '' });
   }, 60_000);
 
   it('leaves an object open where "additionalProperties" is absent beside "properties", as the validators and diff do, in types.ts, received-types.ts and Static<> alike (tEV F1: only `true` opened them)', async () => {
-    const trades = contract.messages.find((m) => m.type === 'trades')!;
-    const schema = structuredClone(trades.schema);
     const fields = { type: 'object', required: ['a'], properties: { a: { type: 'string' } } };
-    Object.assign(schema.definitions!.TradeData!.properties!, {
+    expect(await typecheckEdited({
       absent: { ...fields, description: 'No additionalProperties.' },
       open: { ...fields, additionalProperties: true, description: 'Open.' },
       closed: { ...fields, additionalProperties: false, description: 'Closed.' },
-    });
-    const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
-    const edited = { ...model, bundle: bundleContract(model) };
-    const dir = mkdtempSync(path.join(tmpdir(), 'typebox-open-'));
-    try {
-      const emitted = await emitTypeBox(edited);
-      for (const files of [await emitTypes(edited), await emitReceivedTypes(edited), emitted]) {
-        for (const [file, text] of files) writeFileSync(path.join(dir, file), text);
-      }
-      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-      writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
-      writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, include: ['*.ts'] }));
-      writeFileSync(path.join(dir, 'check.ts'), `import type { Static } from '@sinclair/typebox';
+    }, `import type { Static } from '@sinclair/typebox';
 import type * as TB from './typebox.js';
 import type { TradeData } from './types.js';
 import type { ReceivedTradeData as Received } from './received-types.js';
@@ -294,13 +287,7 @@ export const absentReceived: Received['absent'] = { a: 'x', extra: 1 };
 export const closed: TradeData['closed'] = { a: 'x', extra: 1 };
 // @ts-expect-error a closed object refuses it in Static<> too
 export const closedStatic: Static<typeof TB.TradeData>['closed'] = { a: 'x', extra: 1 };
-`);
-      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
-      expect(tsc.stdout + tsc.stderr).toBe('');
-      expect(tsc.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+`)).toEqual({ status: 0, output: '' });
   }, 60_000);
 
   it('refuses a keyword it cannot express, naming the file and pointer', async () => {
