@@ -123,6 +123,26 @@ const CLIENT_PING = "the package's client pings a server once it has shown proto
 /** Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/**
+ * Swaps the run's signal handler for one that does nothing, kept 5 s (unref'd: it holds the
+ * process up no longer than its own work does), past the process's exit in the CLI. Once the
+ * report was written listen still waits up to 1 s for the server's answer to its close, and on
+ * `cannot connect` for its socket to close, and Node takes some milliseconds to exit: with the
+ * handlers gone a second Ctrl-C or a supervisor's SIGTERM then killed it by the signal, status
+ * 130/143, not the run's 0/1/2 (tFB F7); removed at `beforeExit`, it still did, in Node's exit.
+ * README: any other signal while the run ends changes nothing.
+ */
+function holdSignals(interrupt: (signal: NodeJS.Signals) => void): void {
+  const ignore = () => undefined;
+  for (const signal of STOP_SIGNALS) {
+    process.off(signal, interrupt);
+    process.on(signal, ignore);
+  }
+  setTimeout(() => {
+    for (const signal of STOP_SIGNALS) process.off(signal, ignore);
+  }, 5000).unref();
+}
+
 /** Options of `realtime-contract listen`. Durations in milliseconds. */
 export interface ListenCommandOptions {
   token?: string;
@@ -1740,7 +1760,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   clearTimeout(handshakeTimer);
   if (connected !== true) {
-    for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
+    holdSignals(interrupt);
     clearInterval(heartbeat);
     if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}\n`);
     else output.stdout(`${inertJson({ url: shown, error: connected })}\n`);
@@ -1838,8 +1858,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.once('close', () => clearTimeout(closing));
   }
 
-  // Held until the report is written: a signal while the run ends changes nothing ({@link interrupt}).
-  for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
+  // Held past the report: a signal while the run ends changes nothing ({@link interrupt}, {@link holdSignals}).
+  holdSignals(interrupt);
   if (text) {
     const counts = Object.entries(report.counts).map(([type, n]) => `${type} ${n}`);
     if (report.uncounted > 0) counts.push(`${report.uncounted} of types past the first ${MAX_LISTED}`);
