@@ -250,6 +250,13 @@ export interface ListenReport {
    * too, which is no message), or at a frame this client refused.
    */
   unfinished: UnfinishedFrame | null;
+  /**
+   * A close frame or a drop (1006, no reason) the server sent after the run ended, read while the
+   * drain read the message begun before the end: not judged (the text report says it so, `after
+   * the end … (not judged: the run had ended)`). Null when none came then. JSON had only `"close":
+   * null` for it, as for a server that stayed open (tFB F9).
+   */
+  closeAfterEnd: { code: number; reason: string } | null;
 }
 
 /**
@@ -725,7 +732,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
-  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, uncounted: 0, violations: [], violationCount: 0, warnings: [], warningCount: 0, pingIntervals: [], close: null, unfinished: null };
+  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, uncounted: 0, violations: [], violationCount: 0, warnings: [], warningCount: 0, pingIntervals: [], close: null, unfinished: null, closeAfterEnd: null };
   let listedFrameViolations = 0;
   let types = 0;
   const text = options.format === 'text';
@@ -1086,6 +1093,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const noteCloseAfterRun = (code: number, reason: Buffer) => {
     const words = scrub(reason.toString());
     closedAfterRun = code === 1006 || code === 1005 ? closeWithoutCode(code) : `the server closed the connection with ${code}${words ? ` ${JSON.stringify(words)}` : ''}`;
+    report.closeAfterEnd = { code, reason: words };
     report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
   };
   /**

@@ -626,7 +626,8 @@ it('a reset or a close the server sends after the run ended, read while the drai
     return Buffer.concat([head, Buffer.from(text)]);
   };
   const burst = Buffer.concat(Array.from({ length: 50 }, () => frame(stored('x'.repeat(2000)), { opcode: 0, fin: false })));
-  for (const [end, said] of [['reset', 'the connection ended without a close frame (1006)'], ['close', 'the server closed the connection with 1011']] as const) {
+  // tFB F9: JSON said nothing of it, `"close": null` as for a server that stayed open: now `closeAfterEnd`.
+  for (const [end, said, format] of [['reset', 'the connection ended without a close frame (1006)', 'text'], ['close', 'the server closed the connection with 1011', 'text'], ['reset', 1006, 'json'], ['close', 1011, 'json']] as const) {
     const url = await rawServer((socket, key) => {
       socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(stored('"x'), { rsv: 4, fin: false })]));
       let stop = false;
@@ -641,9 +642,13 @@ it('a reset or a close the server sends after the run ended, read while the drai
         else socket.write(frame(Buffer.from([0x03, 0xf3]), { opcode: 8 }));
       }, 2500);
     });
-    const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping'], {}, 30_000);
-    expect(stdout).toMatch(new RegExp(`^frame 1 \\(in fragments: \\d+ bytes had come, [^\\n]*\\) was still arriving when the run ended, and after the end ${said.replace(/[()]/g, '\\$&')} \\(not judged: the run had ended\\)$`, 'm'));
-    expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 0 violations$/m);
+    const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping', ...(format === 'json' ? ['--format', 'json'] : [])], {}, 30_000);
+    if (typeof said === 'number') {
+      expect(JSON.parse(stdout), `${end} json`).toMatchObject({ frames: 1, valid: 1, violationCount: 0, close: null, closeAfterEnd: { code: said, reason: '' }, unfinished: { index: 1 } });
+    } else {
+      expect(stdout).toMatch(new RegExp(`^frame 1 \\(in fragments: \\d+ bytes had come, [^\\n]*\\) was still arriving when the run ended, and after the end ${said.replace(/[()]/g, '\\$&')} \\(not judged: the run had ended\\)$`, 'm'));
+      expect(stdout).toMatch(/^1 frame \(1 valid, 0 invalid\), 0 violations$/m);
+    }
     expect(status).toBe(0);
   }
 });
