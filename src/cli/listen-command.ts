@@ -121,6 +121,13 @@ const TOKEN_RULE = 'the server validates the token before it accepts the connect
 const CLIENT_PING = "the package's client pings a server once it has shown protocol v1.1 (a message with a cursor): a client may ping the server, which answers with a pong; v1.0 servers (the spec's) send no cursor and are not pinged (--no-ping sends none)";
 
 /** Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP). */
+/**
+ * How a close or a drop read during the run's-end drain, past what listen's socket held at the
+ * end, is said: listen cannot tell one the server sent after the end from one it sent before,
+ * queued behind what listen had fallen behind on in the system's socket buffer (tFB F5).
+ */
+const READ_AFTER_END = "read after the run ended (not judged: the server sent it after the end, or before it while listen was behind the server, its bytes still in the system's socket buffer, which listen cannot read ahead)";
+
 const STOP_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
@@ -251,10 +258,10 @@ export interface ListenReport {
    */
   unfinished: UnfinishedFrame | null;
   /**
-   * A close frame or a drop (1006, no reason) the server sent after the run ended, read while the
-   * drain read the message begun before the end: not judged (the text report says it so, `after
-   * the end … (not judged: the run had ended)`). Null when none came then. JSON had only `"close":
-   * null` for it, as for a server that stayed open (tFB F9).
+   * A close frame or a drop (1006, no reason) read after the run ended, while the drain read the
+   * message begun before the end: not judged (the text report says it so, {@link READ_AFTER_END}:
+   * sent after the end, or before it and still in the system's socket buffer, tFB F5). Null when
+   * none came then. JSON had only `"close": null` for it, as for a server that stayed open (tFB F9).
    */
   closeAfterEnd: { code: number; reason: string } | null;
 }
@@ -1875,8 +1882,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
     if (report.close) output.stdout(`${oneLine(report.close.code === 1006 || report.close.code === 1005 ? `${closeWithoutCode(report.close.code)}${cutShort()}` : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}${cutShort()}`)}\n`);
-    else if (report.unfinished !== null) output.stdout(`${arriving(report.unfinished)} was still arriving when the run ended${closedAfterRun === undefined ? '' : `, and after the end ${oneLine(closedAfterRun)} (not judged: the run had ended)`}\n`);
-    else if (closedAfterRun !== undefined) output.stdout(`after the run ended ${oneLine(closedAfterRun)} (not judged: the run had ended)\n`);
+    // "Read after", not "sent after": a close or FIN the server sent before the end, behind bytes listen had fallen
+    // behind on, waits in the system's socket buffer, which listen cannot see, and was said "after the end" (tFB F5).
+    else if (report.unfinished !== null) output.stdout(`${arriving(report.unfinished)} was still arriving when the run ended${closedAfterRun === undefined ? '' : `, and then ${oneLine(closedAfterRun)}, ${READ_AFTER_END}`}\n`);
+    else if (closedAfterRun !== undefined) output.stdout(`${oneLine(closedAfterRun)}, ${READ_AFTER_END}\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${inertJson(report)}\n`);
