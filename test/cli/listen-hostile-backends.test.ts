@@ -580,9 +580,13 @@ it.skipIf(process.platform === 'win32')('a second signal during the run\'s-end d
   }
 });
 
-// tFB F5: a FIN the server sent before the run ended, queued in the system's socket buffer behind a message listen had fallen
-// behind on, was said "after the end (not judged: the run had ended)": listen cannot see that buffer, so cannot say which.
-it('a drop the server sends before the run ended while listen is behind is never said as sent after the end', async () => {
+/**
+ * A backend that agrees to permessage-deflate, sends the connection message, then begins a compressed message in
+ * fragments and floods its fragments (DEFLATE stored blocks, never a final one), so that listen falls behind; `endMs` after
+ * the 101 it stops and calls `end` on the socket (a FIN, a reset, a close frame).
+ */
+function floodingBehind(endMs: number, end: (socket: Socket) => unknown): Promise<string> {
+  /** A stored (uncompressed, not final) DEFLATE block of `text`. */
   const stored = (text: string) => {
     const head = Buffer.alloc(5);
     head.writeUInt16LE(text.length, 1);
@@ -590,19 +594,25 @@ it('a drop the server sends before the run ended while listen is behind is never
     return Buffer.concat([head, Buffer.from(text)]);
   };
   const burst = Buffer.concat(Array.from({ length: 50 }, () => frame(stored('x'.repeat(2000)), { opcode: 0, fin: false })));
-  const url = await rawServer((socket, key) => {
+  return rawServer((socket, key) => {
     socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(stored('"x'), { rsv: 4, fin: false })]));
     let stop = false;
     socket.on('close', () => (stop = true));
     const flood = () => { while (!stop) if (!socket.write(burst)) return void socket.once('drain', flood); };
     flood();
-    // 1300 ms after the 101 was written: before listen's run (1500 ms from its reading the 101) ends.
     setTimeout(() => {
       if (stop) return;
       stop = true;
-      socket.end();
-    }, 1300);
+      end(socket);
+    }, endMs);
   });
+}
+
+// tFB F5: a FIN the server sent before the run ended, queued in the system's socket buffer behind a message listen had fallen
+// behind on, was said "after the end (not judged: the run had ended)": listen cannot see that buffer, so cannot say which.
+it('a drop the server sends before the run ended while listen is behind is never said as sent after the end', async () => {
+  // 1300 ms after the 101 was written: before listen's run (1500 ms from its reading the 101) ends.
+  const url = await floodingBehind(1300, (socket) => socket.end());
   const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping'], {}, 30_000);
   expect(stdout).not.toContain('after the end the connection ended');
   // Read in the run, it is judged; read during the drain, it is said as read after the end, sent when listen cannot tell.
@@ -649,29 +659,10 @@ it.skipIf(process.platform === 'win32')('a signal after the report is written, w
 // sent a second after the end was judged a violation "before the run ended": exit 1, where the same backend passes
 // when listen keeps up (it is gone by then).
 it('a reset or a close the server sends after the run ended, read while the drain reads the message begun before it, is said as after the end, no violation', async () => {
-  const stored = (text: string) => {
-    const head = Buffer.alloc(5);
-    head.writeUInt16LE(text.length, 1);
-    head.writeUInt16LE(text.length ^ 0xffff, 3);
-    return Buffer.concat([head, Buffer.from(text)]);
-  };
-  const burst = Buffer.concat(Array.from({ length: 50 }, () => frame(stored('x'.repeat(2000)), { opcode: 0, fin: false })));
   // tFB F9: JSON said nothing of it, `"close": null` as for a server that stayed open: now `closeAfterEnd`.
   for (const [end, said, format] of [['reset', 'the connection ended without a close frame (1006)', 'text'], ['close', 'the server closed the connection with 1011', 'text'], ['reset', 1006, 'json'], ['close', 1011, 'json']] as const) {
-    const url = await rawServer((socket, key) => {
-      socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(stored('"x'), { rsv: 4, fin: false })]));
-      let stop = false;
-      socket.on('close', () => (stop = true));
-      const flood = () => { while (!stop) if (!socket.write(burst)) return void socket.once('drain', flood); };
-      flood();
-      // A second after --duration's end (listen drains for up to 5 s: the message never ends).
-      setTimeout(() => {
-        if (stop) return;
-        stop = true;
-        if (end === 'reset') socket.resetAndDestroy();
-        else socket.write(frame(Buffer.from([0x03, 0xf3]), { opcode: 8 }));
-      }, 2500);
-    });
+    // A second after --duration's end (listen drains for up to 5 s: the message never ends).
+    const url = await floodingBehind(2500, (socket) => (end === 'reset' ? socket.resetAndDestroy() : socket.write(frame(Buffer.from([0x03, 0xf3]), { opcode: 8 }))));
     const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping', ...(format === 'json' ? ['--format', 'json'] : [])], {}, 30_000);
     if (typeof said === 'number') {
       expect(JSON.parse(stdout), `${end} json`).toMatchObject({ frames: 1, valid: 1, violationCount: 0, close: null, closeAfterEnd: { code: said, reason: '' }, unfinished: { index: 1 } });
