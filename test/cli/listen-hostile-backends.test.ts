@@ -535,24 +535,9 @@ it('a drain that reaches its target says nothing of a message begun after the ru
 // tES F6: the first signal took every handler away, so a second one (or a supervisor's SIGTERM) during the run's-end
 // drain killed listen by the signal: no summary, no JSON at all, and the signal's status, not listen's.
 it.skipIf(process.platform === 'win32')('a second signal during the run\'s-end drain ends the drain at once, and the run is reported (text and JSON)', async () => {
-  /** A payload in one stored DEFLATE block (RFC 1951 §3.2.4): fragments that inflate as fast as they are read. */
-  const stored = (text: string) => {
-    const head = Buffer.alloc(5);
-    head.writeUInt16LE(text.length, 1);
-    head.writeUInt16LE(text.length ^ 0xffff, 3);
-    return Buffer.concat([head, Buffer.from(text)]);
-  };
-  const burst = Buffer.concat(Array.from({ length: 50 }, () => frame(stored('x'.repeat(2000)), { opcode: 0, fin: false })));
   for (const [second, format] of [['SIGTERM', 'text'], ['SIGINT', 'json']] as const) {
     let server: Socket | undefined;
-    const url = await rawServer((socket, key) => {
-      socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(JSON.stringify({ type: 'trades', data: {}, ts: 'bad' })), frame(stored('"x'), { rsv: 4, fin: false })]));
-      let stop = false;
-      socket.on('close', () => (stop = true));
-      const flood = () => { while (!stop) if (!socket.write(burst)) return void socket.once('drain', flood); };
-      flood();
-      server = socket;
-    });
+    const url = await floodingBehind({ first: [frame(JSON.stringify({ type: 'trades', data: {}, ts: 'bad' }))], opened: (socket) => (server = socket) });
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--duration', '60s', '--no-ping', '--format', format]);
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -581,12 +566,13 @@ it.skipIf(process.platform === 'win32')('a second signal during the run\'s-end d
 });
 
 /**
- * A backend that agrees to permessage-deflate, sends the connection message, then begins a compressed message in
- * fragments and floods its fragments (DEFLATE stored blocks, never a final one), so that listen falls behind; `endMs` after
- * the 101 it stops and calls `end` on the socket (a FIN, a reset, a close frame).
+ * A backend that agrees to permessage-deflate, sends the connection message and the `first` frames, then begins a
+ * compressed message in fragments and floods its fragments (DEFLATE stored blocks, RFC 1951 §3.2.4, never a final one),
+ * so that listen falls behind; `opened` gets the socket; `endMs` after the 101 it stops and calls `end` on the socket
+ * (a FIN, a reset, a close frame); without `endMs` it floods until listen goes.
  */
-function floodingBehind(endMs: number, end: (socket: Socket) => unknown): Promise<string> {
-  /** A stored (uncompressed, not final) DEFLATE block of `text`. */
+function floodingBehind(options: { first?: Buffer[]; opened?: (socket: Socket) => void; endMs?: number; end?: (socket: Socket) => unknown }): Promise<string> {
+  /** A stored (uncompressed, not final) DEFLATE block of `text`: fragments that inflate as fast as they are read. */
   const stored = (text: string) => {
     const head = Buffer.alloc(5);
     head.writeUInt16LE(text.length, 1);
@@ -595,16 +581,18 @@ function floodingBehind(endMs: number, end: (socket: Socket) => unknown): Promis
   };
   const burst = Buffer.concat(Array.from({ length: 50 }, () => frame(stored('x'.repeat(2000)), { opcode: 0, fin: false })));
   return rawServer((socket, key) => {
-    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(stored('"x'), { rsv: 4, fin: false })]));
+    socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), ...(options.first ?? []), frame(stored('"x'), { rsv: 4, fin: false })]));
     let stop = false;
     socket.on('close', () => (stop = true));
     const flood = () => { while (!stop) if (!socket.write(burst)) return void socket.once('drain', flood); };
     flood();
+    options.opened?.(socket);
+    if (options.endMs === undefined) return;
     setTimeout(() => {
       if (stop) return;
       stop = true;
-      end(socket);
-    }, endMs);
+      options.end?.(socket);
+    }, options.endMs);
   });
 }
 
@@ -612,7 +600,7 @@ function floodingBehind(endMs: number, end: (socket: Socket) => unknown): Promis
 // behind on, was said "after the end (not judged: the run had ended)": listen cannot see that buffer, so cannot say which.
 it('a drop the server sends before the run ended while listen is behind is never said as sent after the end', async () => {
   // 1300 ms after the 101 was written: before listen's run (1500 ms from its reading the 101) ends.
-  const url = await floodingBehind(1300, (socket) => socket.end());
+  const url = await floodingBehind({ endMs: 1300, end: (socket) => socket.end() });
   const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping'], {}, 30_000);
   expect(stdout).not.toContain('after the end the connection ended');
   // Read in the run, it is judged; read during the drain, it is said as read after the end, sent when listen cannot tell.
@@ -662,7 +650,7 @@ it('a reset or a close the server sends after the run ended, read while the drai
   // tFB F9: JSON said nothing of it, `"close": null` as for a server that stayed open: now `closeAfterEnd`.
   for (const [end, said, format] of [['reset', 'the connection ended without a close frame (1006)', 'text'], ['close', 'the server closed the connection with 1011', 'text'], ['reset', 1006, 'json'], ['close', 1011, 'json']] as const) {
     // A second after --duration's end (listen drains for up to 5 s: the message never ends).
-    const url = await floodingBehind(2500, (socket) => (end === 'reset' ? socket.resetAndDestroy() : socket.write(frame(Buffer.from([0x03, 0xf3]), { opcode: 8 }))));
+    const url = await floodingBehind({ endMs: 2500, end: (socket) => (end === 'reset' ? socket.resetAndDestroy() : socket.write(frame(Buffer.from([0x03, 0xf3]), { opcode: 8 }))) });
     const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping', ...(format === 'json' ? ['--format', 'json'] : [])], {}, 30_000);
     if (typeof said === 'number') {
       expect(JSON.parse(stdout), `${end} json`).toMatchObject({ frames: 1, valid: 1, violationCount: 0, close: null, closeAfterEnd: { code: said, reason: '' }, unfinished: { index: 1 } });
