@@ -25,13 +25,14 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     for (const raw of raws) raw.disconnect();
     for (const server of servers) await server.stop();
   });
-  const setUp = async () => {
+  /** A Redis of its own, a raw client on it, and a store with a recording logger and `options` (maxMessages, …). */
+  const setUp = async (options: Omit<Parameters<typeof createRedisStreamStore>[0], 'url' | 'logger'> = {}) => {
     const server = await RedisServer.start();
     servers.push(server);
     const raw = new Redis(server.url);
     raws.push(raw);
     const log = recordingLogger();
-    const store = await createRedisStreamStore({ url: server.url, logger: log.logger });
+    const store = await createRedisStreamStore({ ...options, url: server.url, logger: log.logger });
     stores.push(store);
     return { server, raw, log, store };
   };
@@ -404,12 +405,7 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
   });
 
   it("the trim judges an entry the store's as the reads do: another application's entry with the store's field names but an empty type or a key not JSON is no loss either (tEZ F1)", async () => {
-    const server = await RedisServer.start();
-    servers.push(server);
-    const raw = new Redis(server.url);
-    raws.push(raw);
-    const store = await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger, maxMessages: 20 });
-    stores.push(store);
+    const { raw, store } = await setUp({ maxMessages: 20 });
     const shapes: [string, string[]][] = [
       ['rc:u:{u1}', ['t', 'trades', 'k', 'not-json', 'f', '{}']],
       ['rc:u:{u2}', ['t', '', 'k', 'null', 'f', '{}']],
