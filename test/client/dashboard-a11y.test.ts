@@ -6,7 +6,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
-import { MemoryStreamStore } from '../../src/server/index.js';
+import { MemoryStreamStore, type StreamEntry } from '../../src/server/index.js';
 import { findTool } from '../support/toolchain.js';
 import { example } from './support/helpers.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
@@ -349,9 +349,12 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard accessibility, in chrom
       const page = await (await browser.newContext({ viewport: { width, height: 700 }, hasTouch: true })).newPage();
       await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
       await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('WebSocket');
-      await h.trades(1, 1);
+      const [trade] = (await h.trades(1, 1)) as StreamEntry[];
       await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe('1');
-      const cursor = (await page.locator('#cursor').getAttribute('title'))!;
+      // The header follows in the next frame: read at once, its cursor was the one before the trade,
+      // and the text moved on under the test (CI of stop 69).
+      await expect.poll(() => page.locator('#cursor').getAttribute('title'), { timeout: 5_000 }).toBe(trade!.cursor);
+      const cursor = trade!.cursor;
       expect(cursor.length).toBeGreaterThan(8);
       const look = () => page.evaluate(() => {
         const shown = document.getElementById('cursor')!;
