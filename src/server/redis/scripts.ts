@@ -163,18 +163,18 @@ local function trim(key, maxlen, minpos, age_slack, last_id, in_all)
     end
   end
   if cut then
+    -- Never below the stream's own mark: XSETID sets it as given, and an entry XDEL'd after the
+    -- cut (README's way to free memory) was forgotten at the next trim, a resume past it told
+    -- "resumed" without it (tEQ F8); so was a rotation's mark on the all-stream. The mark unread
+    -- (XINFO refused: the batch is refused before this for every key it writes, see \`ahead\`), no
+    -- trim at all: the cut, recorded instead, lowered an operator's XDEL mark (tFD F2).
+    local info = redis.pcall('XINFO', 'STREAM', key)
+    if type(info) ~= 'table' or info.err then return end
     redis.call('XTRIM', key, 'MINID', fmt(position_of(cut) + 1))
     if lost == nil then return end
     cut = lost
-    -- Never below the stream's own mark: XSETID sets it as given, and an entry XDEL'd after the
-    -- cut (README's way to free memory) was forgotten at the next trim, a resume past it told
-    -- "resumed" without it (tEQ F8); so was a rotation's mark on the all-stream. XINFO refused
-    -- (an ACL user without it, whose reads fail for it meanwhile): the cut, as before.
-    local info = redis.pcall('XINFO', 'STREAM', key)
-    if type(info) == 'table' and not info.err then
-      for j = 1, #info, 2 do
-        if info[j] == 'max-deleted-entry-id' and id_before(cut, info[j + 1]) then cut = info[j + 1] end
-      end
+    for j = 1, #info, 2 do
+      if info[j] == 'max-deleted-entry-id' and id_before(cut, info[j + 1]) then cut = info[j + 1] end
     end
     redis.call('XSETID', key, last_id, 'MAXDELETEDID', cut)
   end
@@ -194,6 +194,12 @@ for _, c in ipairs(STREAM) do needs[#needs + 1] = { KEYS[4], unpack(c) } end
 for _, c in ipairs(needs) do
   local why = denied(c[2], c[1], unpack(c, 3))
   if why then return redis.error_reply(why) end
+end
+-- XINFO STREAM too (the trims read the stream's mark with it, the \`ahead\` check its last id):
+-- not asked, an ACL user without it had its publishes stored, the trims' cut recorded below an
+-- operator's XDEL mark, and a last id left ahead by XDEL missed, a batch half stored (tFD F2).
+if not redis.acl_check_cmd('XINFO', 'STREAM', KEYS[4]) then
+  return redis.error_reply('NOPERM this ACL user may not run XINFO STREAM on ' .. KEYS[4] .. ' (the append script needs it): not stored')
 end
 -- TIME too (the clock, read before any write): refused, Redis 7.0 said "ERR The user executing
 -- the script can't run this command or subcommand" to every publish and in append-refused,
@@ -236,12 +242,17 @@ end
 -- under the prefix, ahead of the store's positions; or one it deleted, which leaves the stream's
 -- last id there): XADD refuses it, and the batch's entries written before that stayed stored,
 -- though every publish of it rejected, and unpublished (tDV F11). The stream's last id (XINFO,
--- else its newest entry where XINFO is refused) against the position each entry takes, as the
+-- else its newest entry: a key that does not exist) against the position each entry takes, as the
 -- loop below gives them (the clock read again there is not earlier): the all-stream's refuses
--- the batch, an entry's own stream that entry alone.
+-- the batch, an entry's own stream that entry alone. XINFO refused on a key (an ACL selector
+-- granting it on some keys only) refuses likewise, naming it: its newest entry missed a last id
+-- deleted, and its trim could not read the mark it must keep (tFD F2).
 do
   local tops = {}
   local function ahead(key, pos)
+    if not redis.acl_check_cmd('XINFO', 'STREAM', key) then
+      return 'NOPERM this ACL user may not run XINFO STREAM on ' .. key .. ' (the append script needs it): not stored'
+    end
     if tops[key] == nil then
       local top = false
       local info = redis.pcall('XINFO', 'STREAM', key)

@@ -439,6 +439,48 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("XINFO taken from the ACL user on a running node: every publish rejects naming it, nothing stored, and an operator's XDEL mark is kept (tFD F2: stored, the trim lowered the mark, a resume past the XDEL'd entry told `resumed`)", async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time'];
+      await raw.call('ACL', 'SETUSER', 'a6', 'reset', ...rules);
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a6:pw@'), logger, maxMessages: 16 });
+      stores.push(store);
+      const append = (userId: string | null, i: number) => store.append(userId, 'trades', (c) => JSON.stringify({ cursor: c, i }));
+      const cursors: string[] = [];
+      for (let i = 0; i < 10; i++) cursors.push((await append('alice', i)).cursor);
+      const ids = (await raw.xrange('rc:u:{alice}', '-', '+')).map(([id]) => id);
+      await raw.xdel('rc:u:{alice}', ids[7]!);
+      const mark = async () => {
+        const info = (await raw.call('XINFO', 'STREAM', 'rc:u:{alice}')) as unknown[];
+        return info[info.indexOf('max-deleted-entry-id') + 1];
+      };
+      expect(await mark()).toBe(ids[7]);
+      await raw.call('ACL', 'SETUSER', 'a6', '-xinfo');
+      const refused = 'NOPERM this ACL user may not run XINFO STREAM on rc:all (the append script needs it): not stored';
+      for (let i = 10; i < 18; i++) await expect(append('alice', i)).rejects.toThrow(refused);
+      expect(await raw.xlen('rc:u:{alice}')).toBe(9);
+      expect(await raw.xlen('rc:all')).toBe(10);
+      expect(await mark()).toBe(ids[7]);
+      expect(String(records.find((r) => r.event === 'append-refused')?.err)).toContain(refused);
+      // Granted on rc:all and rc:g alone (a selector): a user's publishes reject naming their key, the others of the batch are stored.
+      await raw.call('ACL', 'SETUSER', 'a6', 'reset', ...rules, '-xinfo', '(+xinfo ~rc:all ~rc:g)');
+      const [mine, everyone] = await Promise.allSettled([append('alice', 18), append(null, 19)]);
+      expect(mine.status === 'rejected' && String(mine.reason)).toContain('NOPERM this ACL user may not run XINFO STREAM on rc:u:{alice} (the append script needs it): not stored');
+      expect(everyone.status).toBe('fulfilled');
+      expect(await raw.xlen('rc:u:{alice}')).toBe(9);
+      await raw.call('ACL', 'SETUSER', 'a6', 'reset', ...rules);
+      for (let i = 20; i < 28; i++) cursors.push((await append('alice', i)).cursor);
+      expect(await mark()).toBe(ids[7]);
+      const read = await store.read({ userId: 'alice', admin: false }, cursors[4]!, 100);
+      expect(read.resume).toBe('gap');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('rejects an rc:head or rc:seq of digits out of range naming the key and the range, not "is it the Redis port?" (tDG F4)', async () => {
     const server = await start();
     const raw = new Redis(server.url);
