@@ -1404,6 +1404,72 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(await s.read(viewer, read.cursor, 10)).toMatchObject({ resume: 'gap' });
   });
 
+  it("says gap to a cursor older than maxAgeMs when another application re-created the user's expired stream (an XADD, XGROUP CREATE … MKSTREAM), before and after the store's next entry (tFD F1: both read `resumed`, the expired entry lost)", async () => {
+    const s = await store({ maxAgeMs: 1000 });
+    const raw = new Redis(redis.url);
+    try {
+      const recreate: Record<string, (key: string) => Promise<unknown>> = {
+        alice: (key) => raw.xadd(key, '*', 'foo', 'bar'),
+        bob: (key) => raw.call('XGROUP', 'CREATE', key, 'analytics', '$', 'MKSTREAM'),
+      };
+      for (const [userId, again] of Object.entries(recreate)) {
+        const viewer = { userId, admin: false };
+        const key = `t${prefixCount}:u:{${userId}}`;
+        const old = (await s.read(viewer, null, 10)).cursor;
+        await s.append(userId, 'trades', frame(1, userId)); // missed by the reader, then expired
+        for (let tries = 0; (await raw.exists(key)) === 1; tries++) {
+          if (tries > 200) throw new Error('the stream never expired');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await again(key);
+        expect(await raw.pttl(key), userId).toBe(-1);
+        expect(await s.read(viewer, old, 10), userId).toMatchObject({ resume: 'gap', entries: [] });
+        const next = await s.append(userId, 'trades', frame(2, userId));
+        expect(await raw.pttl(key), userId).toBeGreaterThan(0);
+        const after = await s.read(viewer, old, 10);
+        expect(after.resume, userId).toBe('gap');
+        expect(after.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+      }
+    } finally {
+      await raw.quit();
+    }
+  });
+
+  it("a cursor younger than maxAgeMs resumes on a user's stream another application re-created (no TTL): what expired was older (tFD F1)", async () => {
+    const s = await store({ maxAgeMs: 600_000 });
+    const viewer = { userId: 'alice', admin: false };
+    const first = await s.append('alice', 'trades', frame(1, 'alice'));
+    const raw = new Redis(redis.url);
+    try {
+      const key = `t${prefixCount}:u:{alice}`;
+      await raw.del(key); // as if it expired: the store cannot tell
+      await raw.xadd(key, '*', 'foo', 'bar');
+      expect(await s.read(viewer, first.cursor, 10)).toMatchObject({ resume: 'resumed', entries: [] });
+      const next = await s.append('alice', 'trades', frame(2, 'alice'));
+      const read = await s.read(viewer, first.cursor, 10);
+      expect(read.resume).toBe('resumed');
+      expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+    } finally {
+      await raw.quit();
+    }
+  });
+
+  it('a store without maxAgeMs gives its streams no TTL, and an old cursor resumes on them (tFD F1: no TTL is not taken for an expired stream there)', async () => {
+    const s = await store({ maxAgeMs: 0 });
+    const viewer = { userId: 'alice', admin: false };
+    const old = (await s.read(viewer, null, 10)).cursor;
+    const first = await s.append('alice', 'trades', frame(1, 'alice'));
+    const raw = new Redis(redis.url);
+    try {
+      expect(await raw.pttl(`t${prefixCount}:u:{alice}`)).toBe(-1);
+    } finally {
+      await raw.quit();
+    }
+    const read = await s.read(viewer, old, 10);
+    expect(read.resume).toBe('resumed');
+    expect(read.entries.map((e) => e.cursor)).toEqual([first.cursor]);
+  });
+
   it('two nodes that notice one loss of writes agree on one new epoch, the one Redis holds: one gap each, and what follows is delivered with no other (tCF F2: each started its own epoch, a node\'s sockets told of an epoch Redis never held)', async () => {
     const rotations: { node: string; to: string }[] = [];
     const logger = (node: string) => ({
