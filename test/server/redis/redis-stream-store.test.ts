@@ -1207,6 +1207,38 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(resumed.entries.length).toBeGreaterThanOrEqual(32);
   });
 
+  it("a maxMessages or maxAllMessages lowered far below what a stream holds trims it over the next appends, at most 256 entries each, recording each cut: the oldest cursor that resumes is the last entry removed (tFD F5: one append copied every excess entry into Lua, 10.5 s of Redis for 100,000 × 4 KiB)", async () => {
+    const before = await store();
+    const viewer = { userId: 'alice', admin: false };
+    const mine: StreamEntry[] = [];
+    for (let n = 0; n < 700; n += 100) mine.push(...(await Promise.all(Array.from({ length: 100 }, (_, i) => before.append('alice', 'trades', frame(n + i, 'alice'))))));
+    await before.close();
+    const s = await store({ maxMessages: 10, maxAllMessages: 10 });
+    const raw = new Redis(redis.url);
+    try {
+      const lengths = async () => [await raw.xlen(`t${prefixCount}:u:{alice}`), await raw.xlen(`t${prefixCount}:all`)];
+      const seen: number[][] = [await lengths()];
+      while (seen[seen.length - 1]![0]! > 10 + 1 && seen.length < 10) {
+        mine.push(await s.append('alice', 'trades', frame(mine.length, 'alice')));
+        seen.push(await lengths());
+      }
+      // 700, then 701 − 256, 446 − 256, … down to the bound: each append removes at most 256.
+      expect(seen.map(([user]) => user)).toEqual([700, 445, 190, 10]);
+      expect(seen.map(([, all]) => all)).toEqual([700, 445, 190, 10]);
+      const first = (await raw.xrange(`t${prefixCount}:u:{alice}`, '-', '+', 'COUNT', 1))[0]![0];
+      const kept = mine.findIndex((e) => Number(e.cursor.split('.')[1]) === Number(first.split('-')[0]));
+      expect(kept).toBe(mine.length - 10);
+      expect((await s.read(viewer, mine[kept - 2]!.cursor, 500)).resume).toBe('gap');
+      const resumed = await s.read(viewer, mine[kept - 1]!.cursor, 500);
+      expect(resumed.resume).toBe('resumed');
+      expect(resumed.entries.map((e) => e.cursor)).toEqual(mine.slice(kept).map((e) => e.cursor));
+      expect((await s.read({ userId: 'root', admin: true }, mine[kept - 2]!.cursor, 500)).resume).toBe('gap');
+      expect((await s.read({ userId: 'root', admin: true }, mine[kept - 1]!.cursor, 500)).resume).toBe('resumed');
+    } finally {
+      await raw.quit();
+    }
+  });
+
   it("after a gap for what trimming removed, gives what is still held for the viewer, in order and paged, and the next page resumes (it answered gap with nothing: a user's own trades since were skipped, a fresh tester)", async () => {
     // maxMessages 4: each stream is trimmed to 4 on the append that passes it (slack 1).
     const s = await store({ maxMessages: 4 });
