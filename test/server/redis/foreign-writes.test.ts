@@ -214,6 +214,31 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(await pages(fresh.cursor)).toEqual([second.frame, third.frame]);
   });
 
+  it("another application's entries count whole against a page's byte bound, whatever their fields: a read stops at the bound, and paging on gives every entry of the store's (tFD F4: field f alone was counted, 100 MB copied for a page of 1 MiB)", async () => {
+    const { raw, store } = await setUp();
+    const viewer = { userId: 'alice', admin: false };
+    const start = (await store.read(viewer, null, 1)).cursor;
+    const first = await store.append('alice', 'trades' as never, frame('a0'));
+    const blob = 'x'.repeat(100_000);
+    // First the store's field names (k not JSON: another application's) with values past 4 KiB besides the frame: counted too.
+    for (let i = 1; i <= 4; i++) await raw.xadd('rc:u:{alice}', `${position(first.cursor) + i}-0`, 't', blob, 'k', 'not json', 'f', '{}');
+    for (let i = 5; i <= 24; i++) await raw.xadd('rc:u:{alice}', `${position(first.cursor) + i}-0`, 'blob', blob);
+    const last = await store.append('alice', 'trades' as never, frame('a1'));
+    const page = await store.read(viewer, start, 100, 64 * 1024);
+    expect(page.entries.map((e) => e.frame)).toEqual([first.frame]);
+    expect(page.more).toBe(true);
+    const got = [...page.entries];
+    let since = page.cursor;
+    for (let n = 0; n < 30; n++) {
+      const next = await store.read(viewer, since, 100, 64 * 1024);
+      expect(next.resume).toBe('resumed');
+      got.push(...next.entries);
+      since = next.cursor;
+      if (!next.more) break;
+    }
+    expect(got.map((e) => e.frame)).toEqual([first.frame, last.frame]);
+  });
+
   // tET R4: `return resume === 'gap' ? { ...next, resume } : next` made `return next`: the read on
   // past a page of foreign entries alone answered `resumed`, the client not told of the gap before it.
   it("a gap whose first page holds another application's entries alone is still told `gap` on the page read past them (tET R4)", async () => {
