@@ -454,6 +454,43 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     }
   });
 
+  it("the trim judges the all-stream's u and k, a \\u escape of fewer than 4 hex digits, a quote or a control character inside a key, as the reads do: no loss (tFG F1)", async () => {
+    const { raw, store } = await setUp({ maxMessages: 20, maxAllMessages: 20 });
+    // Each key of a user's stream: its k is not a JSON string (JSON.parse refuses it), so the reads skip the entry.
+    const keys = ['"\\u123"', '"a"b"', '"a\u0001b"'];
+    for (const [n, k] of keys.entries()) {
+      const userId = `k${n}`;
+      let cursor = '';
+      for (let i = 0; i < 5; i++) cursor = (await store.append(userId, 'trades' as never, frame(`${userId} ${i}`))).cursor;
+      for (let i = 1; i <= 30; i++) await raw.xadd(`rc:u:{${userId}}`, `${position(cursor) + i}-0`, 't', 'trades', 'k', k, 'f', '{}');
+      expect((await store.read({ userId, admin: false }, cursor, 100)).entries, k).toEqual([]);
+      // Over 20: the trim takes the 5 entries of the store's (the reader has them) and 11 of the other application's.
+      const next = await store.append(userId, 'trades' as never, frame(`${userId} 5`));
+      expect(await raw.xlen(`rc:u:{${userId}}`), k).toBe(20);
+      const read = await store.read({ userId, admin: false }, cursor, 100);
+      expect(read.resume, k).toBe('resumed');
+      expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+    }
+    // The all-stream (fields t, u, k, f), read by an admin: a k not JSON, then a u not JSON.
+    const allShapes = [
+      ['t', 'trades', 'u', '"a1"', 'k', 'not-json', 'f', '{}'],
+      ['t', 'trades', 'u', 'not-json', 'k', 'null', 'f', '{}'],
+    ];
+    for (const fields of allShapes) {
+      // The store's 20 newest entries of the all-stream, then 30 of the other application's after them.
+      let cursor = '';
+      for (let i = 0; i < 20; i++) cursor = (await store.append(`a${i % 2}`, 'trades' as never, frame(`all ${i}`))).cursor;
+      expect(await raw.xlen('rc:all')).toBe(20);
+      for (let i = 1; i <= 30; i++) await raw.xadd('rc:all', `${position(cursor) + i}-0`, ...fields);
+      expect((await store.read({ userId: 'admin', admin: true }, cursor, 100)).entries, fields.join(' ')).toEqual([]);
+      const next = await store.append('a0', 'trades' as never, frame('all next'));
+      expect(await raw.xlen('rc:all')).toBe(20);
+      const read = await store.read({ userId: 'admin', admin: true }, cursor, 100);
+      expect(read.resume, fields.join(' ')).toBe('resumed');
+      expect(read.entries.map((e) => e.cursor)).toEqual([next.cursor]);
+    }
+  });
+
   it("an age trim whose cut falls after more than 128 of another application's entries in a row records the cut: one gap too many, as README says, never one missed (tEZ F6)", async () => {
     const server = await RedisServer.start();
     servers.push(server);
