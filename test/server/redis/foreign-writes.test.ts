@@ -491,6 +491,22 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     }
   });
 
+  it("a trim that removes another application's entries alone is no loss, though an earlier trim took the store's: a reader that had every entry of the store's resumes (tFG F2)", async () => {
+    const { raw, store } = await setUp({ maxMessages: 20 });
+    const viewer = { userId: 'u1', admin: false };
+    let cursor = '';
+    for (let i = 0; i < 5; i++) cursor = (await store.append('u1', 'trades' as never, frame(`u1 ${i}`))).cursor;
+    for (let i = 1; i <= 30; i++) await raw.xadd('rc:u:{u1}', `${position(cursor) + i}-0`, 'x', 'foreign');
+    // The first trim takes the 5 entries of the store's (the reader has them) and 11 of the other application's.
+    const sixth = await store.append('u1', 'trades' as never, frame('u1 5'));
+    expect(await raw.xlen('rc:u:{u1}')).toBe(20);
+    // The second takes one entry of the other application's alone; the reader, still at the 5th entry, lost nothing.
+    const seventh = await store.append('u1', 'trades' as never, frame('u1 6'));
+    const read = await store.read(viewer, cursor, 100);
+    expect(read.resume).toBe('resumed');
+    expect(read.entries.map((e) => e.cursor)).toEqual([sixth.cursor, seventh.cursor]);
+  });
+
   it("an age trim whose cut falls after more than 128 of another application's entries in a row records the cut: one gap too many, as README says, never one missed (tEZ F6)", async () => {
     const server = await RedisServer.start();
     servers.push(server);
