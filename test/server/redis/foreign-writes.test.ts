@@ -507,6 +507,17 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
     expect(read.entries.map((e) => e.cursor)).toEqual([sixth.cursor, seventh.cursor]);
   });
 
+  it("a count trim that takes the store's own entries is a loss: a reader before them is told `gap`, in a user's stream and in the all-stream (tFG R7, R13)", async () => {
+    const { store } = await setUp({ maxMessages: 20, maxAllMessages: 40 });
+    const first = await store.append('u1', 'trades' as never, frame('0'));
+    for (let i = 1; i < 60; i++) await store.append(i % 2 === 0 ? 'u1' : 'u2', 'trades' as never, frame(String(i)));
+    // rc:u:{u1} held 30 entries of the store's, rc:all 60: each trimmed by count, `first` among what went.
+    const user = await store.read({ userId: 'u1', admin: false }, first.cursor, 100);
+    expect(user.resume).toBe('gap');
+    const all = await store.read({ userId: 'admin', admin: true }, first.cursor, 100);
+    expect(all.resume).toBe('gap');
+  });
+
   it("an age trim whose cut falls after more than 128 of another application's entries in a row records the cut: one gap too many, as README says, never one missed (tEZ F6)", async () => {
     const server = await RedisServer.start();
     servers.push(server);
