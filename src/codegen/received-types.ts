@@ -3,7 +3,7 @@ import { format } from 'prettier';
 import { mapSchema, type Contract, type MessageSchema, type SchemaNode } from '../contract/index.js';
 import { withFieldNotes } from './field-notes.js';
 import { openKinds } from './tolerant-enum.js';
-import { forCompile, noted, openWhereAbsent } from './types.js';
+import { forCompile, grouped, noted, openWhereAbsent } from './types.js';
 
 /** Prefix of the consumer-facing variant of a type: `TradeData` → `ReceivedTradeData`. */
 export const RECEIVED_PREFIX = 'Received';
@@ -53,12 +53,12 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
         // integer as it admits a new exchange (it was typed `1 | 2 | 3`: a hostile tester).
         const nullable = (Array.isArray(child.type) && child.type.includes('null')) || child.enum!.includes(null);
         const opened = openKinds(child.enum!).map((kind) => (kind === 'boolean' ? 'boolean' : `(${kind} & {})`));
-        out.tsType = [...new Set([...child.enum!.map((value) => JSON.stringify(value)), ...opened, ...(nullable ? ['null'] : [])])].join(' | ');
+        out.tsType = grouped([...new Set([...child.enum!.map((value) => JSON.stringify(value)), ...opened, ...(nullable ? ['null'] : [])])]);
       }
       const known = child['x-known-values'];
       if (known && out.tsType === undefined) {
         const nullable = Array.isArray(child.type) && child.type.includes('null');
-        out.tsType = [...known.map((value) => JSON.stringify(value)), '(string & {})', ...(nullable ? ['null'] : [])].join(' | ');
+        out.tsType = grouped([...known.map((value) => JSON.stringify(value)), '(string & {})', ...(nullable ? ['null'] : [])]);
       }
       return out;
     });

@@ -122,7 +122,7 @@ function forTypeScript(node: SchemaNode, section: string | undefined, isMessage:
       const nullable = Array.isArray(child.type) && child.type.includes('null');
       // A literal that holds the value as it is: `'${value}'` stopped generate at an apostrophe or a
       // line break (prettier's code frame, no file named) and read `back\slash` as "backslash" (a hostile tester).
-      out.tsType = [...known.map((value) => stringLiteral(value)), '(string & {})', ...(nullable ? ['null'] : [])].join(' | ');
+      out.tsType = grouped([...known.map((value) => stringLiteral(value)), '(string & {})', ...(nullable ? ['null'] : [])]);
     }
     // The bounds, default and examples the reference's row shows (fieldNotes), on the nodes whose
     // comment is written: the definition, a property, a map's values. A bare `number` said nothing
@@ -131,6 +131,16 @@ function forTypeScript(node: SchemaNode, section: string | undefined, isMessage:
     if (typeof described === 'string') out.description = described + see;
     return out;
   });
+}
+
+/**
+ * The members of a union as one type, in brackets: json-schema-to-typescript writes an array of a
+ * node as its `tsType` followed by `[]`, which bound to the last member only (`'a' | 'b' | (string & {})[]`,
+ * which a bare `'a'` satisfied and no consumer could `map`; tFH F3). Prettier drops the brackets where
+ * they are not needed (a property's own type).
+ */
+export function grouped(members: string[]): string {
+  return `(${members.join(' | ')})`;
 }
 
 /**

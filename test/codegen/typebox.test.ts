@@ -290,6 +290,42 @@ export const closedStatic: Static<typeof TB.TradeData>['closed'] = { a: 'x', ext
 `)).toEqual({ status: 0, output: '' });
   }, 60_000);
 
+  it("types an array of a closed list or of known values as an array of the union, in types.ts, received-types.ts and Static<> alike (the union lost its brackets: `'a' | 'b' | (string & {})[]`, which a bare 'a' satisfied; tFH F3)", async () => {
+    expect(await typecheckEdited({
+      tags: { type: 'array', items: { type: 'string', enum: ['scalp', 'hedge'] }, description: 'Tags.' },
+      labels: { type: 'array', items: { type: 'string', 'x-known-values': ['a', 'b'] }, description: 'Labels.' },
+      levels: { type: 'array', items: { type: 'integer', enum: [1, 2] }, description: 'Levels.' },
+      grid: { type: 'array', items: { type: 'array', items: { type: 'string', enum: ['x', 'y'] } }, description: 'Rows of cells.' },
+      picks: { type: ['array', 'null'], items: { type: 'string', enum: ['p', 'q'] }, description: 'Picks, or null.' },
+      slots: { type: 'array', items: { type: ['string', 'null'], enum: ['u', 'v', null] }, description: 'Slots.' },
+    }, `import type { Static } from '@sinclair/typebox';
+import type * as TB from './typebox.js';
+import type { TradeData } from './types.js';
+import type { ReceivedTradeData as Received } from './received-types.js';
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Open = string & {};
+export const data: Equal<Static<typeof TB.TradeData>, TradeData> = true;
+export const tags: Equal<NonNullable<TradeData['tags']>, ('scalp' | 'hedge')[]> = true;
+export const labels: Equal<NonNullable<TradeData['labels']>, ('a' | 'b' | Open)[]> = true;
+export const receivedTags: Equal<NonNullable<Received['tags']>, ('scalp' | 'hedge' | Open)[]> = true;
+export const receivedLabels: Equal<NonNullable<Received['labels']>, ('a' | 'b' | Open)[]> = true;
+export const receivedLevels: Equal<NonNullable<Received['levels']>, (1 | 2 | (number & {}))[]> = true;
+export const receivedGrid: Equal<NonNullable<Received['grid']>, ('x' | 'y' | Open)[][]> = true;
+export const receivedPicks: Equal<NonNullable<Received['picks']>, ('p' | 'q' | Open)[]> = true;
+export const receivedSlots: Equal<NonNullable<Received['slots']>, ('u' | 'v' | null | Open)[]> = true;
+// A consumer reads the arrays as arrays.
+declare const received: Received;
+export const upper = received.tags?.map((tag) => tag.toUpperCase());
+export const cells = received.grid?.flat().length;
+// A producer builds arrays, and a bare value no longer compiles (the validators refuse it).
+export const built: Pick<TradeData, 'tags' | 'labels' | 'picks'> = { tags: ['scalp'], labels: ['a', 'c'], picks: null };
+// @ts-expect-error a bare known value is not an array
+export const bare: TradeData['labels'] = 'a';
+// @ts-expect-error a bare listed value is not an array, as received either
+export const bareReceived: Received['tags'] = 'scalp';
+`)).toEqual({ status: 0, output: '' });
+  }, 60_000);
+
   it('refuses a keyword it cannot express, naming the file and pointer', async () => {
     const trades = contract.messages.find((m) => m.type === 'trades')!;
     const schema = structuredClone(trades.schema);
