@@ -1,9 +1,10 @@
 /**
  * Closed lists (`enum`) beyond the contract's own lists of strings, as a maintainer may write
  * them: a nullable one (`["limit", "market", null]`), one of integers, one without `type`. Go
- * and Python name them after their place, whatever else the contract holds; tolerant
+ * and Python name a list of strings after their place (one of numbers is a plain number there), whatever else the contract holds; tolerant
  * validation opens exactly what the Received types admit (found by a hostile tester).
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/codegen/index.js';
 import { loadContract } from '../../src/contract/index.js';
+import { findTool } from '../support/toolchain.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const GO_FILE = 'languages/go/realtimecontract/messages.go';
@@ -110,4 +112,48 @@ describe('a union of JSON types', () => {
     expect(two.get(PYTHON_FILE)).toMatch(/extra: Optional\[Union\[int, str\]\] = None/);
     expect(same.get(PYTHON_FILE)).not.toMatch(/Extra/);
   }, 180_000);
+});
+
+describe('a closed list of numbers', () => {
+  const python = findTool('python3');
+  it.skipIf(!python.available)(`is a plain number in Python and Go, its values not checked, as README says and diff counts it (README said Python checks closed lists: tFH F2) ${python.reason}`, { timeout: 180_000 }, async () => {
+    const files = await generate(
+      schemasWith('numbers', {
+        risk: { type: 'integer', enum: [1, 2, 3], description: 'A risk level.' },
+        weight: { type: 'number', enum: [0.5, 1.5], description: 'A weight.' },
+        venue: { type: 'string', enum: ['spot', 'margin'], description: 'A venue.' },
+      }),
+    );
+    expect(files.get(PYTHON_FILE)).toMatch(/\n {4}risk: Optional\[int\] = None\n/);
+    expect(files.get(PYTHON_FILE)).toMatch(/\n {4}weight: Optional\[float\] = None\n/);
+    expect(pythonClasses(files)).toContain('TradeDataVenue');
+    expect(pythonClasses(files).filter((name) => /^TradeData(Risk|Weight)/.test(name))).toEqual([]);
+    expect(goTypes(files).filter((name) => /^TradeData(Risk|Weight)/.test(name))).toEqual([]);
+    expect(files.get(GO_FILE)).toMatch(/\tRisk \*int64 /);
+    expect(files.get(GO_FILE)).toMatch(/\tWeight \*float64 /);
+    // The generated Python decoder: a number outside its list is taken, a string outside its list raises.
+    const dir = path.join(work, 'numbers-python');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'realtime_contract.py'), files.get(PYTHON_FILE)!);
+    const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8'));
+    const script = `import json, sys
+import realtime_contract as rc
+for extra in json.loads(sys.argv[1]):
+    message = json.loads(sys.argv[2])
+    message['data'].update(extra)
+    try:
+        data = rc.trades_message_from_dict(message).data
+        print('decoded', data.risk, data.weight)
+    except ValueError as error:
+        print('raised', error)
+`;
+    const run = spawnSync('python3', ['-B', '-c', script, JSON.stringify([{ risk: 7, weight: 9 }, { venue: 'swap' }]), JSON.stringify(trade)], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe("decoded 7 9\nraised TradeData.venue: 'swap' is none of the field's types: 'swap' is not a valid TradeDataVenue; not null\n");
+    // What README says of them, where it says what Python's decoders check.
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain("Python's required keys, closed lists of strings and `type` too (a closed list of numbers, `\"type\": \"integer\"` beside `enum: [1, 2, 3]`, is a plain `int` or `float` there, not checked, as `diff` counts it)");
+    expect(readme.replace(/\s+/g, ' ')).toContain('Each closed list of strings is an `Enum` of its own (one of numbers is a plain `int` or `float`, its values not checked)');
+    expect(readme.replace(/\s+/g, ' ')).toContain('a closed list of strings is a `string` type with constants (one of numbers a plain `int64` or `float64`)');
+  });
 });
