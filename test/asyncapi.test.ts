@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { request } from 'node:http';
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { buildAsyncApi } from '../src/codegen/asyncapi.js';
+import { generate } from '../src/codegen/index.js';
 import { contractFromTexts } from '../src/contract/index.js';
 import { startServer, token } from './server/helpers.js';
 import { MemoryStreamStore } from '../src/server/index.js';
@@ -235,6 +238,37 @@ describe('generated/asyncapi.json', () => {
     expect(after.get('/components/schemas/TradeData/properties/venue')).toBe('TradeDataVenue');
     after.delete('/components/schemas/TradeData/properties/venue');
     expect(after).toEqual(before);
+  });
+
+  // tFH F4: README said every title names the Go and Python type; a schema author's inline branch of a
+  // choice of several types is `<Place>Option<n>`, where quicktype says `<Place>Enum` or `<Place>Class`,
+  // and a closed list of numbers is titled where Go and Python declare a plain number. README says so now.
+  it("titles a choice's inline branches by position and a closed list of numbers by its place, neither a Go or Python type, as README says", { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'asyncapi-branches-'));
+    try {
+      cpSync('schemas', dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const trades = JSON.parse(readFileSync(file, 'utf8'));
+      Object.assign(trades.definitions.TradeData.properties, {
+        code: { anyOf: [{ type: 'string', enum: ['x1', 'x2'] }, { type: 'integer', minimum: 0 }], description: 'A code.' },
+        route: { anyOf: [{ type: 'object', additionalProperties: false, required: ['hop'], properties: { hop: { type: 'string' } } }, { type: 'string' }], description: 'A route.' },
+        risk: { type: 'integer', enum: [1, 2, 3], description: 'A risk level.' },
+      });
+      writeFileSync(file, JSON.stringify(trades, null, 2));
+      const files = await generate(dir);
+      const data = JSON.parse(files.get('asyncapi.json')!).components.schemas.TradeData.properties;
+      expect([data.code.title, data.code.anyOf[0].title, data.route.title, data.route.anyOf[0].title, data.risk.title]).toEqual(['TradeDataCode', 'TradeDataCodeOption1', 'TradeDataRoute', 'TradeDataRouteOption1', 'TradeDataRisk']);
+      const goTypes = new Set([...files.get('languages/go/realtimecontract/messages.go')!.matchAll(/^type (\w+) /gm)].map((m) => m[1]!));
+      const pythonTypes = new Set([...files.get('languages/python/realtime_contract.py')!.matchAll(/^class (\w+)/gm)].map((m) => m[1]!));
+      // A position's title and a closed list of numbers name no Go or Python type; quicktype's own names are as README shows.
+      for (const title of ['TradeDataCodeOption1', 'TradeDataRouteOption1', 'TradeDataRisk']) expect([title, goTypes.has(title), pythonTypes.has(title)]).toEqual([title, false, false]);
+      for (const title of ['TradeDataCodeEnum', 'TradeDataRouteClass']) expect([title, goTypes.has(title), pythonTypes.has(title)]).toEqual([title, true, true]);
+      const row = readFileSync('README.md', 'utf8').split('\n').find((line) => line.startsWith('| AsyncAPI tools'))!;
+      expect(row).toContain('a closed list of numbers is titled after its place (`TradeDataRisk`) where Go and Python declare a plain number');
+      expect(row).toContain('is titled `<Place>Option<n>` (`TradeDataCodeOption1`, n from 1 in order), which names no Go or Python type: quicktype names the types it declares inside such a choice, if any, its own way (such as `TradeDataCodeEnum`, `TradeDataRouteClass`).');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // A client generated from the document could not tell no-token (resend with ?token=) from

@@ -331,7 +331,9 @@ function keptBesideRef(schema: SchemaNode): SchemaNode {
  *  - A closed list (`enum`, `const`), an object of its own (`properties`) or a choice (`anyOf`,
  *    `oneOf`) is titled after its place, as the generated Go and Python name it:
  *    `<Parent><Property>` (`TradeDataStatus`), `<…>Item` for an array's items, `<…>Value` for a
- *    map's values, `<…>Option<n>` for a choice's own inline branch (n from 1, in order).
+ *    map's values, `<…>Option<n>` for a choice's own inline branch (n from 1, in order), which
+ *    names no Go or Python type: quicktype names what it declares inside a choice its own way
+ *    (`<Place>Enum`, `<Place>Class`), and merges choices of the same types (README says so: tFH F4).
  *  - A title the schema gives is kept; a bare `$ref` is left as it is (the component names it).
  * Places are unique names (generate refuses two types named alike: language-shape.ts), and a
  * name depends on its place only, so adding a field renames no other type.
