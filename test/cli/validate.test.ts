@@ -463,6 +463,19 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', file('second.json', `${message}\n{\n  "type": "ping",\n  "timestamp": 1\n}\n`)]).stdout).toContain('it holds JSON documents one after another');
   });
 
+  it('tells NDJSON lines copied out of an array with their commas to drop them or to put the messages in one array, in a .ndjson file and on standard input (they got the parser\'s words only: tFH F1)', { timeout: 120_000 }, () => {
+    const message = '{"type":"ping","timestamp":1705251000000}';
+    const hint = 'the line holds a message followed by a comma, as in an array: write one message per line without the commas, or put the messages in one array ([ … ]) read as one document';
+    const said = (name: string) => `${name}:1: - (root) expected valid JSON, got "," at position 41 (Unexpected non-whitespace character after JSON); ${hint}\n`;
+    const ndjson = cli(['validate', file('commas.ndjson', `${message},\n${message}\n`)]);
+    expect(ndjson.stdout).toBe(`${said(path.join(dir, 'commas.ndjson'))}1 valid, 1 invalid\n`);
+    const stdin = cli(['validate', '-'], { input: `${message},\n${message}\n` });
+    expect(stdin.stdout).toBe(`${said('<stdin>')}1 valid, 1 invalid\n`);
+    // Two messages on one line with a comma between them: the same hint; text other than a comma after the message, none.
+    expect(cli(['validate', file('two.ndjson', `${message}, ${message}\n`)]).stdout).toContain(`; ${hint}\n`);
+    expect(cli(['validate', file('bracket.ndjson', `${message}]\n`)]).stdout).not.toContain(hint);
+  });
+
   // Eleven runs of the CLI: past the 60 s default once at load 10.
   it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', { timeout: 180_000 }, () => {
     const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);

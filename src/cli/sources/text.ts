@@ -151,6 +151,21 @@ export function afterJsonHint(text: string, position: number | undefined): strin
   return 'remove what follows the document: JSON text is one value (one message, or an array of them)';
 }
 
+/**
+ * The hint for a line of NDJSON whose message a comma follows (`{…},`, or `{…}, {…}`): lines
+ * copied out of an array with their commas. {@link afterJsonHint} tells a document so; a line got
+ * the parser's words only (tFH F1). Said alike whatever the line came from (a file, standard
+ * input), so that `--jobs` never changes it.
+ *
+ * @param text the line's text, as parsed
+ * @param position the character offset of what follows the message (the error's `position`)
+ * @returns the hint, or undefined when no comma follows the message
+ */
+export function lineCommaHint(text: string, position: number | undefined): string | undefined {
+  if (position === undefined || text[position] !== ',') return undefined;
+  return 'the line holds a message followed by a comma, as in an array: write one message per line without the commas, or put the messages in one array ([ … ]) read as one document';
+}
+
 /** `error` with `hint` given, said at the end of its message too (`<message>; <hint>`): a new error, `error` is not changed. */
 export function withHint(error: ValidationError, hint: string): ValidationError {
   return { ...error, message: `${error.message}; ${hint}`, hint };
