@@ -3,7 +3,7 @@ import { format } from 'prettier';
 import { mapSchema, type Contract, type MessageSchema, type SchemaNode } from '../contract/index.js';
 import { withFieldNotes } from './field-notes.js';
 import { openKinds } from './tolerant-enum.js';
-import { forCompile, grouped, noted, openWhereAbsent } from './types.js';
+import { forCompile, grouped, noted, openWhereAbsent, unconstrained } from './types.js';
 
 /** Prefix of the consumer-facing variant of a type: `TradeData` → `ReceivedTradeData`. */
 export const RECEIVED_PREFIX = 'Received';
@@ -42,6 +42,7 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
         const described = withFieldNotes(child.description, child);
         if (described !== undefined) out.description = described;
       }
+      if (unconstrained(child)) out.tsType = 'unknown';
       if (child.$ref !== undefined) {
         const target = child.$ref.slice('#/definitions/'.length);
         delete out.$ref;

@@ -36,6 +36,7 @@ describe('an unconstrained schema {} in generated types (tFG F4)', () => {
     const schema = structuredClone(trades.schema);
     Object.assign(schema.definitions!.TradeData!.properties!, {
       anything: {},
+      described: { description: 'Any JSON value.', $comment: 'a note', 'x-note': 1 },
       list: { type: 'array', items: {}, description: 'Items of any kind.' },
       map: { type: 'object', additionalProperties: {}, description: 'Values of any kind.' },
       named: { type: 'object', properties: { a: { type: 'string' } }, description: 'Open: no additionalProperties.' },
@@ -46,6 +47,9 @@ describe('an unconstrained schema {} in generated types (tFG F4)', () => {
     const received = declarations(body((await emitReceivedTypes(edited)).get('received-types.ts')!, 'ReceivedTradeData'));
     for (const [file, text] of [['types.ts', types], ['received-types.ts', received]]) {
       expect(text, file).toMatch(/ anything\??: unknown;/);
+      // A description alone constrains nothing either: json-schema-to-typescript typed it an object
+      // (`{ [k: string]: unknown }`), so a producer's "text", which every validator accepts, did not compile (fxEN).
+      expect(text, file).toMatch(/ described\??: unknown;/);
       expect(text, file).toMatch(/ list\??: unknown\[\];/);
       expect(text, file).toMatch(/ map\??: \{ \[k: string\]: unknown; \};/);
       expect(text, file).toMatch(/ named\??: \{ a\??: string; \[k: string\]: unknown; \};/);
