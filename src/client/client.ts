@@ -1559,7 +1559,8 @@ type WebBody = Partial<Pick<ReadableStream<Uint8Array>, 'getReader'>> | null | u
  * the poll's abort, its caller's `finally` (a hostile server's 900 MiB poll answer was read whole into memory). A body that is
  * not a web stream (a `fetch` option such as node-fetch's, whose polls all failed) is read
  * whole, then bounded. `progress` is called on each chunk read (the poll's timeout counts from
- * the last one). Bytes that are not UTF-8 throw the decoder's TypeError; a read that fails, 0.
+ * the last one). Bytes that are not UTF-8 throw the decoder's TypeError; a read that fails, or a
+ * stream that ends at 0 bytes (a cut inside the headers), 0.
  */
 async function readText(response: FetchResponseLike, max: number, progress: () => void): Promise<string | undefined> {
   // Said too long by its Content-Length: not read at all (16 MiB were read on every retry).
@@ -1581,7 +1582,10 @@ async function readText(response: FetchResponseLike, max: number, progress: () =
   for (;;) {
     const { done, value } = await reader.read().catch(cut);
     progress();
-    if (done) return text + decoder.decode();
+    // Ended at 0 bytes: a connection cut inside the response's headers, which Chromium hands
+    // over as a 200 whose body ends cleanly (an `invalid` JSON answer, HTTP 200: tFI F1). A 204
+    // has no body stream (it is read above), and no server answers a poll with an empty one.
+    if (done) return size ? text + decoder.decode() : cut();
     if ((size += value.byteLength) > max) return undefined;
     text += decoder.decode(value, { stream: true });
   }

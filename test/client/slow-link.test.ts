@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InvalidEvent, RealtimeStatus } from '../../src/client/index.js';
+import type { FetchLike, InvalidEvent, RealtimeStatus } from '../../src/client/index.js';
 import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
 
@@ -170,6 +170,31 @@ describe('a poll whose body is cut or stalls while it is read', () => {
       expect(client.getStatus()).toMatchObject({ mode: 'offline', state: 'polling' });
     });
   }
+});
+
+describe('a poll whose connection is cut inside its response headers', () => {
+  it('is a network failure, retried, no invalid event, lastHttpStatus not 200: Chromium hands it over as a 200 whose body ends cleanly at 0 bytes, and it was an invalid JSON answer, HTTP 200 (tFI F1)', async () => {
+    // The socket attempts go to a server that refuses upgrades (404); the polls, to a fetch that
+    // answers as Chromium does when the connection closes after `HTTP/1.1 200 OK\r\nContent-Type: …`
+    // (tFI's repro/cut-body-raw2.mjs: `status 200, done after 0 bytes`, with or without the
+    // Content-Length read before the cut). Node's own fetch rejects such a response instead.
+    const server = await halfBody(() => undefined);
+    let polls = 0;
+    const cutInHeaders = (async () => {
+      polls++;
+      return new Response(new ReadableStream({ start: (controller) => controller.close() }), { status: 200, headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+    }) as FetchLike;
+    const client = nodeClient(server.url, { fetch: cutInHeaders });
+    const invalid: InvalidEvent[] = [];
+    const statuses: RealtimeStatus[] = [];
+    client.on('invalid', (event) => invalid.push(event));
+    client.on('status', (status) => statuses.push(status));
+    client.connect('token');
+    await until(() => polls >= 3, 'three polls');
+    expect(invalid).toEqual([]);
+    expect(statuses.map((s) => s.lastHttpStatus)).not.toContain(200);
+    expect(client.getStatus()).toMatchObject({ mode: 'offline', state: 'polling' });
+  });
 });
 
 describe('a path that passes the first frames of each socket, then nothing', () => {
