@@ -1245,14 +1245,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
                 ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
                 : !isString(body.cursor) || !isCursor(body.cursor)
                   ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1-128 URL-safe characters), got ${described(body.cursor)}` }
-                  : // The page of the cursor asked, again: its cursor is the one asked, and its last
-                    // message is at that cursor too (a repeat: a server's page ends at its last one,
-                    // past the cursor), or it says `gap` or `new` (from nothing to nothing). A cache
-                    // that ignores the query and `no-store` answers so whatever the cursor: a third
-                    // in a row is a failed poll (the client read `connected`, `polling`, for good, its
-                    // cursor frozen: tAQ F1). Not an empty answer without `resume` or with one not
-                    // listed (a quiet stream's), nor messages without cursors (new ones were dropped: tAX F2, F3).
-                    (stuck = asked && body.cursor === asked && (body.resume === 'gap' || body.resume === 'new' || (body.messages[body.messages.length - 1] as { cursor?: unknown } | undefined)?.cursor === asked) ? stuck + 1 : 0) > 2
+                  : // A page that does not move past the cursor asked: its cursor is the one asked or
+                    // before it in its stream, and its last message is at or before the cursor too
+                    // (repeats only: a server's page ends at its last one, past the cursor), or it
+                    // says `gap` or `new` (from nothing to nothing). A cache that ignores the query
+                    // and `no-store` answers so whatever the cursor: a third in a row is a failed
+                    // poll (the client read `connected`, `polling`, for good, its cursor frozen: tAQ
+                    // F1; and so once the socket had moved it past the cached page's cursor, the same
+                    // repeats each poll, duplicates climbing: tFI F2). Not an empty answer without
+                    // `resume` or with one not listed (a quiet stream's), nor messages without cursors
+                    // (new ones were dropped: tAX F2, F3). A server's `gap` from past its head (a restart
+                    // that took positions back) is one such answer, once: its cursor is the next ask.
+                    (stuck = asked && !isAfter(body.cursor, asked) && (body.resume === 'gap' || body.resume === 'new' || !isAfter((body.messages[body.messages.length - 1] as { cursor: string } | undefined)?.cursor as string, asked)) ? stuck + 1 : 0) > 2
                     ? { pointer: '/cursor', keyword: 'stale', message: 'expected a poll response past the cursor, got the same page again' }
                     : undefined;
             if (wrong) {

@@ -151,6 +151,53 @@ describe('polling behind middleboxes', () => {
     await until(() => client.getStatus().mode === 'offline', 'polling failing');
   });
 
+  it("a cached page behind the cursor asked (the client moved past it since), repeats only, is the same page again: after a few such answers polling is failing, and a server's `gap` from past its head is no such page (tFI F2: `connected`, `polling` for good, nothing delivered, duplicates climbing)", async () => {
+    const trade = (n: number) => ({ type: 'trades', data: { id: `t${n}`, bot_id: 'b', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 1, price: 1, total: 1, fee: 0, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z', cursor: `e1.${n}` });
+    // The page a cache stored (t1-t3 from e1.0); t4-t6 move the client past it (the socket did in tFI's run),
+    // then the cache answers its page whatever the cursor. With `gapFirst`, the server answers the ask from
+    // e1.6 once with a `gap` from past its head (e1.2: a restart that took positions back), then t7-t9 from e1.2.
+    const cached = { cursor: 'e1.3', resume: 'resumed', messages: [1, 2, 3].map(trade) };
+    for (const gapFirst of [false, true]) {
+      let polls = 0;
+      const url = await pollServer((request, response) => {
+        polls++;
+        const since = new URL(request.url!, 'http://x').searchParams.get('since');
+        const body =
+          since === null ? { cursor: 'e1.0', resume: 'new', messages: [] }
+          : since === 'e1.0' ? cached
+          : since === 'e1.3' ? { cursor: 'e1.6', resume: 'resumed', messages: [4, 5, 6].map(trade) }
+          : gapFirst && since === 'e1.6' ? { cursor: 'e1.2', resume: 'gap', messages: [] }
+          : gapFirst && since === 'e1.2' ? { cursor: 'e1.9', resume: 'resumed', messages: [7, 8, 9].map(trade) }
+          : gapFirst ? { cursor: since, resume: 'resumed', messages: [] }
+          : cached;
+        setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), since === null ? 0 : 50);
+      });
+      const client = nodeClient(url);
+      const seen: string[] = [];
+      const invalid: InvalidEvent[] = [];
+      const gaps: GapEvent[] = [];
+      client.on('trades', (t) => seen.push(t.id));
+      client.on('invalid', (e) => invalid.push(e));
+      client.on('gap', (g) => gaps.push(g));
+      client.connect('a.b.c');
+      if (gapFirst) {
+        await until(() => seen.length === 9, 'nine trades');
+        await until(() => polls >= 10, 'ten polls');
+        expect(client.getStatus()).toMatchObject({ mode: 'polling', connected: true, cursor: 'e1.9' });
+        expect(invalid).toEqual([]);
+        expect(gaps).toEqual([{ since: 'e1.6', cursor: 'e1.2', mode: 'polling' }]);
+        expect(seen).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9']);
+      } else {
+        await until(() => polls >= 12 || invalid.length > 0, 'an invalid answer, or twelve polls');
+        expect(client.getStatus()).toMatchObject({ mode: 'offline', connected: false, state: 'polling', cursor: 'e1.6' });
+        expect(invalid[0]?.errors[0]).toMatchObject({ pointer: '/cursor', keyword: 'stale', message: expect.stringMatching(/same page/) });
+        expect(seen).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
+        expect(gaps).toEqual([]);
+      }
+      client.disconnect();
+    }
+  });
+
   it('a quiet stream whose answers carry no `resume`, or one not listed, stays a working poll: the same cursor, empty, is no cached page (tAX F2: offline from the third)', async () => {
     for (const resume of [undefined, 'continued']) {
       let polls = 0;
