@@ -428,8 +428,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** A socket that took over was lost since a socket last took over (null: forgotten with the cursor): the next one, without a cursor to resume from, tells a `gap`. */
   let dropped: boolean | null = false;
   /**
-   * Nonzero (the attempts it closed at) when the last socket that took over was lost before it
-   * was stable (a path that passes the first frames, then nothing): while polling, a probe then
+   * Nonzero (half the attempts it closed at) when the last socket that took over was lost before it
+   * was stable, opened at the second attempt or later (a path that passes the first frames, then nothing): while polling, a probe then
    * takes over only once it has passed a frame `stableMs` after its open, opened again from
    * the cursor (each probe took over at its first frame and stalled again, 15-30 s of nothing
    * between bursts, for good: tBO F3).
@@ -826,8 +826,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     stopTimers();
     const lost = wasOpen && !polling;
     dropped ||= wasOpen;
-    // Lost before it was stable (the attempts not reset): the next probe is on trial (take).
-    if (wasOpen) stalled = status.reconnectAttempts;
+    // Lost before it was stable, opened at the second attempt or later (the attempts not reset
+    // since the last stable socket): the next probe is on trial (take). Not one opened at the
+    // first, which replaced a lost socket at once, the lost one's own count (>> 1: 0 for 0 and 1):
+    // lost too within stableMs (a load balancer dropped it, then the server restarted), it kept
+    // the client polling 10 s more after the restart (tFI F3).
+    if (wasOpen) stalled = status.reconnectAttempts >> 1;
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).
