@@ -2481,12 +2481,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
     // records the last id each trim removed, so this is exact), or the user's stream expired
     // after maxAgeMs without entries (what it held is unknown but older than that, so only a
-    // cursor older than maxAgeMs may miss some of it). So did one with no TTL, which the store
-    // never leaves a user's stream it appends to: another application's XADD or XGROUP CREATE …
-    // MKSTREAM re-created it after it expired, and the cursor read `resumed` (tFD F1).
+    // cursor older than maxAgeMs may miss some of it).
     const lost =
       read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) ||
-      (!viewer.admin && (!read.streams[0]!.exists || read.streams[0]!.lasting) && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
+      (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
     if (pos.epoch === read.epoch && pos.position <= read.head && lost) {
       // `gap`, then what is still held after the cursor, which the read already holds: the
       // user's own trades and decisions (a dashboard cannot refetch them) were skipped with it.
@@ -2691,8 +2689,8 @@ interface DecodedRead {
   nowUs: number;
   /** The last sequence number taken. */
   seq: number;
-  /** `cut`: entries were left out for the byte bound; `lasting`: the key exists with no TTL (a user's stream another application re-created after the store's expired: see scripts.ts). */
-  streams: { exists: boolean; lasting: boolean; deleted: string; entries: [string, string[]][]; cut: boolean }[];
+  /** `cut`: entries were left out for the byte bound. */
+  streams: { exists: boolean; deleted: string; entries: [string, string[]][]; cut: boolean }[];
 }
 
 /**
@@ -2749,10 +2747,10 @@ function decodeRead(reply: unknown, streamCount: number): DecodedRead {
   for (let i = 0; i < streamCount; i++) {
     const base = 4 + i * 4;
     const [exists, deleted, entries, cut] = reply.slice(base, base + 4) as unknown[];
-    if (!(isFlag(exists) || exists === 2 || exists === '2') || !isEntryId(deleted) || !Array.isArray(entries) || !entries.every(isStoredEntry) || !isFlag(cut)) {
-      throw new NotRedisReply(`the read script's stream ${i + 1} is [${[exists, deleted, entries, cut].map(preview).join(', ')}], expected [0, 1 or 2, an entry id, entries [id, [field, value, …]], 0 or 1]`);
+    if (!isFlag(exists) || !isEntryId(deleted) || !Array.isArray(entries) || !entries.every(isStoredEntry) || !isFlag(cut)) {
+      throw new NotRedisReply(`the read script's stream ${i + 1} is [${[exists, deleted, entries, cut].map(preview).join(', ')}], expected [0 or 1, an entry id, entries [id, [field, value, …]], 0 or 1]`);
     }
-    streams.push({ exists: exists !== 0 && exists !== '0', lasting: exists === 2 || exists === '2', deleted: deleted as string, entries: entries as [string, string[]][], cut: cut === 1 || cut === '1' });
+    streams.push({ exists: exists === 1 || exists === '1', deleted: deleted as string, entries: entries as [string, string[]][], cut: cut === 1 || cut === '1' });
   }
   return { epoch: reply[0], head: Number(reply[1]), nowUs: Number(reply[2]), seq: Number(reply[3]), streams };
 }

@@ -53,7 +53,7 @@ end
  * append (a batch of N entries, in order): KEYS = epoch, seq, head, all-stream, then the stream
  * of each entry (the user's or the global one). ARGV = candidate epoch, maxMessages,
  * maxAllMessages, maxAgeMs (0: none), channel, then per entry: type, userId as JSON, key as JSON,
- * stream TTL in ms (0: none; else a stream without a TTL, one another application made, is taken for a new one), part count, parts (the frame split at the cursor placeholder).
+ * stream TTL in ms (0: none), part count, parts (the frame split at the cursor placeholder).
  * Returns per entry its cursor, or `!` and why it was refused (see below). Publishes one message
  * for the batch, of the entries stored: per entry
  * `cursor \n seq \n type \n userIdJson \n keyJson \n frameByteLength \n frame`.
@@ -195,7 +195,7 @@ local function denied(command, key, ...)
   return 'NOPERM this ACL user may not run ' .. command .. ' on ' .. key .. ' (the append script needs it): not stored'
 end
 local STREAM = { {'XADD', '1-1', 'f', 'v'}, {'XSETID', '1-1', 'MAXDELETEDID', '0-1'}, {'XLEN'}, {'XRANGE', '-', '+'}, {'XREVRANGE', '+', '-'}, {'XTRIM', 'MINID', '1'} }
-local needs = { {KEYS[1], 'GET'}, {KEYS[1], 'SET', 'x'}, {KEYS[2], 'GET'}, {KEYS[2], 'INCRBY', '1'}, {KEYS[3], 'GET'}, {KEYS[3], 'SET', 'x'}, {KEYS[5], 'PTTL'}, {KEYS[5], 'PEXPIRE', '1'} }
+local needs = { {KEYS[1], 'GET'}, {KEYS[1], 'SET', 'x'}, {KEYS[2], 'GET'}, {KEYS[2], 'INCRBY', '1'}, {KEYS[3], 'GET'}, {KEYS[3], 'SET', 'x'}, {KEYS[5], 'EXISTS'}, {KEYS[5], 'PEXPIRE', '1'} }
 for _, c in ipairs(STREAM) do needs[#needs + 1] = { KEYS[4], unpack(c) } end
 for _, c in ipairs(needs) do
   local why = denied(c[2], c[1], unpack(c, 3))
@@ -355,22 +355,12 @@ for i = 1, n do
     local cursor = epoch .. '.' .. fmt(position)
     local frame = table.concat(parts, cursor)
     local key = KEYS[4 + i]
-    -- Absent (PTTL -2), or with no TTL (-1): the store gives every user stream it appends to a
-    -- TTL, so one without was (re)created by another application (an XADD, XGROUP CREATE …
-    -- MKSTREAM) after the store's expired; taken for new, such a stream read as whole, a cursor
-    -- older than maxAgeMs told \`resumed\` without what expired (tFD F1).
-    local fresh = ttl > 0 and redis.call('PTTL', key) < 0
+    local fresh = ttl > 0 and redis.call('EXISTS', key) == 0
     redis.call('XADD', key, id, 't', mtype, 'k', mkey, 'f', frame)
     if fresh and now - ttl * 1000 > 0 then
       -- An earlier stream of this user may have expired (TTL): all of its entries were appended
-      -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap
-      -- (never below a later mark the stream holds: an operator's XDEL of another's entry).
-      local bound = fmt(now - ttl * 1000) .. '-0'
-      local info = redis.call('XINFO', 'STREAM', key)
-      for j = 1, #info, 2 do
-        if info[j] == 'max-deleted-entry-id' and id_before(bound, info[j + 1]) then bound = info[j + 1] end
-      end
-      redis.call('XSETID', key, id, 'MAXDELETEDID', bound)
+      -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
+      redis.call('XSETID', key, id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
     end
     redis.call('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
     -- The age check reads the oldest entry (a copy of its frame): do it on one append in 32,
@@ -403,7 +393,7 @@ return cursors
  * it even if the clock steps back), unless Redis refuses writes (full): the head then stays. A
  * stream key holding another type fails the read: `WRONGTYPE <key> holds a <type>, not a stream`
  * (`another type` where TYPE is refused). Returns [epoch, head position, now µs, seq, then per stream:
- * exists (0; 1, or 2 when the key has no TTL), max-deleted-entry-id, entries (XRANGE reply), cut (1 when entries were left out
+ * exists (0/1), max-deleted-entry-id, entries (XRANGE reply), cut (1 when entries were left out
  * for the byte bound)].
  */
 export const READ_SCRIPT: string = `${COMMON}
@@ -477,9 +467,6 @@ for i = 4, #KEYS do
     for j = 1, #info, 2 do
       if info[j] == 'max-deleted-entry-id' then deleted = info[j + 1] end
     end
-    -- No TTL (2): see the append script; the caller takes a user's stream so for an expired one.
-    local exists = 1
-    if redis.call('PTTL', key) == -1 then exists = 2 end
     -- In batches of growing size (4, 8, 16, …), so a page of a few large entries copies a few
     -- entries, not \`limit\` of them: past the first entry, no more than max_bytes of frames
     -- (field f) and of another application's entries (see size), and Redis's own work stays in
@@ -505,7 +492,7 @@ for i = 4, #KEYS do
       start = '(' .. got[#got][1]
       batch = batch * 2
     end
-    out[#out + 1] = exists
+    out[#out + 1] = 1
     out[#out + 1] = deleted
     out[#out + 1] = entries
     out[#out + 1] = cut
@@ -604,7 +591,7 @@ add('GET', KEYS[2]) add('INCRBY', KEYS[2], '1')
 add('GET', KEYS[3]) add('SET', KEYS[3], 'x')
 add('GET', KEYS[4]) add('SET', KEYS[4], 'x')
 for _, key in ipairs({ KEYS[5], KEYS[6] }) do
-  add('EXISTS', key) add('PTTL', key) add('PEXPIRE', key, '1') add('XINFO', 'STREAM', key) add('XADD', key, '1-1', 'f', 'v')
+  add('EXISTS', key) add('PEXPIRE', key, '1') add('XINFO', 'STREAM', key) add('XADD', key, '1-1', 'f', 'v')
   add('XSETID', key, '1-1', 'MAXDELETEDID', '0-1') add('XLEN', key) add('XRANGE', key, '-', '+')
   add('XREVRANGE', key, '+', '-') add('XTRIM', key, 'MINID', '1')
 end

@@ -314,7 +314,6 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       ['-xadd', 'XADD on rc:all, XADD on rc:g'],
       ['-publish', 'PUBLISH on rc:fanout'],
       ['-time', 'TIME'],
-      ['-pttl', 'PTTL on rc:all, PTTL on rc:g'],
     ];
     const server = await start(users.flatMap(([minus], i) => ['--user', `u${i}`, 'on', '>pw', '~*', '&*', '+@all', minus]));
     for (const [i, [minus, refused]] of users.entries()) {
