@@ -1244,6 +1244,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let afterClose: { bytes: number; head: Buffer } | undefined;
   /** When the server's close frame was read: the run reads AFTER_CLOSE_MS past it, unless TCP ends first. */
   let closeFrameAt: number | null = null;
+  /**
+   * Whether ws read the server's close frame after the run had ended (--count reached, the drain at
+   * its target), in the same read as the frame that ended it: not the run's, as one in a later read
+   * is not (it was judged a close "before the run ended", exit 1, where a later read gave exit 0: tFF F1).
+   */
+  let closeFrameAfterStop = false;
   ws.once('open', () => {
     const { _receiver: receiver, _socket: socket } = ws as unknown as { _receiver?: { once?: unknown }; _socket?: { on?: unknown } };
     if (typeof receiver?.once !== 'function' || typeof socket?.on !== 'function') return;
@@ -1255,7 +1261,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     };
     (receiver.once as (event: string, listener: () => void) => void).call(receiver, 'conclude', () => {
       closeFrameAt = clock();
-      if (stopped) return;
+      if (stopped) {
+        closeFrameAfterStop = true;
+        return;
+      }
       closeFrameAfterRun = draining && consumed > drainTarget;
       const { _buffers: buffers } = receiverOf(ws);
       if (Array.isArray(buffers)) for (const buffer of buffers) if (buffer instanceof Uint8Array) tap(buffer);
@@ -1811,7 +1820,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   await done;
   clearTimeout(timer);
   clearInterval(watch);
-  if (ws.readyState === WebSocket.CLOSING && refused === undefined && !refusedAfterRun && report.close === null) {
+  if (ws.readyState === WebSocket.CLOSING && refused === undefined && !refusedAfterRun && !closeFrameAfterStop && report.close === null) {
     // The server sent its close frame but left the TCP connection open: ws would wait 30 s for
     // it to end. Ended here, the close event carries the server's code and reason; the silence
     // after it is not a keepalive fault.

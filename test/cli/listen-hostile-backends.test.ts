@@ -698,3 +698,32 @@ it('a reset or a close the server sends after the run ended, read while the drai
     expect(status).toBe(0);
   }
 });
+
+// tFF F1: a close read after the run had ended, in the same read as the frame that ended it (--count's last, or the end
+// of the message the drain was reading), was judged "before the run ended" (exit 1); in a later read it is not read at all.
+it('a close frame in the same read as the frame that ends the run is not judged, as in a later read: exit 0 (tFF F1)', async () => {
+  const trade = JSON.stringify({ type: 'trades', data: { id: 't1', bot_id: 'b', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z' });
+  for (const format of ['text', 'json'] as const) {
+    // One write: the connection message, the trade that completes --count 2, and a close 1011 "x".
+    const url = await rawServer((socket, key) => socket.end(Buffer.concat([Buffer.from(upgraded(key)), frame(connection), frame(trade), frame(Buffer.from([0x03, 0xf3, 0x78]), { opcode: 8 })])));
+    const { status, stdout } = await runListen([url, '--duration', '10s', '--count', '2', '--no-ping', ...(format === 'json' ? ['--format', 'json'] : [])]);
+    expect(stdout, format).not.toContain('1011');
+    if (format === 'json') expect(JSON.parse(stdout)).toMatchObject({ frames: 2, violationCount: 0, close: null, closeAfterEnd: null });
+    else expect(stdout).toMatch(/^2 frames \(2 valid, 0 invalid\), 0 violations$/m);
+    expect(status, format).toBe(0);
+  }
+});
+
+it('a close frame in the same write as the end of the message the drain reads is not judged: no close "before the run ended" (tFF F1)', async () => {
+  for (const format of ['text', 'json'] as const) {
+    // A second after --duration's end, the message's last fragment (a stored block of `"`: the message a JSON string,
+    // its own violation) and a close 1011 in one write: the drain reaches its target at that message's end.
+    const url = await floodingBehind({ endMs: 2500, end: (socket) => socket.write(Buffer.concat([frame(Buffer.from([0x00, 0x01, 0x00, 0xfe, 0xff, 0x22]), { opcode: 0 }), frame(Buffer.from([0x03, 0xf3, 0x78]), { opcode: 8 })])) });
+    const { status, stdout } = await runListen([url, '--duration', '1500ms', '--no-ping', ...(format === 'json' ? ['--format', 'json'] : [])], {}, 30_000);
+    expect(stdout, format).not.toContain('1011');
+    expect(stdout, format).not.toContain('before the run ended');
+    if (format === 'json') expect(JSON.parse(stdout), stdout).toMatchObject({ frames: 2, close: null, closeAfterEnd: null, unfinished: null });
+    else expect(stdout).toMatch(/^2 frames \(1 valid, 1 invalid\), 1 violation$/m);
+    expect(status, format).toBe(1);
+  }
+});
