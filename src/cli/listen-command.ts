@@ -418,9 +418,28 @@ function handshakeFault(message: string, answer: IncomingMessage, key: string | 
   if (message === 'Server indicated an extension that was not requested' || message === 'Invalid Sec-WebSocket-Extensions header') {
     const value = answer.headers['sec-websocket-extensions'];
     const shownOffer = offer ?? 'permessage-deflate';
-    return `the server chose the extension ${found('sec-websocket-extensions')} (Sec-WebSocket-Extensions), ${extensionFault(value === undefined ? '' : String(value), shownOffer) ?? `which ws refused (listen offered ${JSON.stringify(shownOffer)})`}`;
+    const sent = extensionsAsSent(answer);
+    return `the server chose the extension ${sent === undefined ? found('sec-websocket-extensions') : JSON.stringify(cut(sent, 100))} (Sec-WebSocket-Extensions), ${extensionFault(value === undefined ? '' : String(value), shownOffer) ?? `which ws refused (listen offered ${JSON.stringify(shownOffer)})`}`;
   }
   return undefined;
+}
+
+/**
+ * A Sec-WebSocket-Extensions value with the spaces and tabs around each `=` outside a quoted string
+ * taken out (`server_max_window_bits = 10`, `= "10"`): RFC 6455 writes the header's grammar (§4.3,
+ * §9.1) with RFC 2616's implied *LWS, which allows them between a parameter's name, the `=` and
+ * its value, and chromium reads them (its extension parser skips spaces before each token and
+ * separator); ws refuses them, and listen said such an answer was "not written as RFC 6455 §9.1
+ * has it", cannot connect, where a browser's page reads the run (tFF F5). Given to ws so.
+ */
+function withoutSpacesAroundEquals(header: string): string {
+  return header.replace(/("(?:[^"\\]|\\.)*")|[ \t]*=[ \t]*/g, (_found, quoted: string | undefined) => quoted ?? '=');
+}
+
+/** The server's Sec-WebSocket-Extensions as it sent it (its lines joined by ", ", as Node joins them), before {@link withoutSpacesAroundEquals}. */
+function extensionsAsSent(answer: IncomingMessage): string | undefined {
+  const values = answer.rawHeaders.filter((_, i) => i % 2 === 1 && answer.rawHeaders[i - 1]!.toLowerCase() === 'sec-websocket-extensions');
+  return values.length === 0 ? undefined : values.join(', ');
 }
 
 /** ws's parser of Sec-WebSocket-Extensions (RFC 6455 §9.1): extension name to its offers, each parameter to its values (`true` for none). */
@@ -501,7 +520,7 @@ function answerExtensionFault(answer: IncomingMessage, key: string | undefined, 
     return undefined;
   }
   const fault = extensionFault(header, offer);
-  return fault === undefined ? undefined : `the server chose the extension ${JSON.stringify(cut(header, 100))} (Sec-WebSocket-Extensions), ${fault} (ws reads it so, a browser does not)`;
+  return fault === undefined ? undefined : `the server chose the extension ${JSON.stringify(cut(extensionsAsSent(answer) ?? header, 100))} (Sec-WebSocket-Extensions), ${fault} (ws reads it so, a browser does not)`;
 }
 
 /**
@@ -1634,6 +1653,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let answerFault: string | undefined;
   ws.once('upgrade', (response) => {
     answer = response;
+    // Read as a browser reads it: spaces around a parameter's `=` are no fault (ws checks the header after this event).
+    const extensions = response.headers['sec-websocket-extensions'];
+    if (typeof extensions === 'string') response.headers['sec-websocket-extensions'] = withoutSpacesAroundEquals(extensions);
     // Before ws goes on: the connection is ended as a browser's is (ws checks its answer after this event).
     answerFault = answerExtensionFault(response, typeof sentKey === 'string' ? sentKey : undefined, typeof sentOffer === 'string' ? sentOffer : undefined);
     if (answerFault !== undefined) {

@@ -853,6 +853,12 @@ describe('listen', () => {
     expect(await answer('permessage-deflate; server_no_context_takeover=yes')).toEqual({ status: 2, stderr: `but its permessage-deflate parameter server_no_context_takeover expected no value (RFC 7692 §7.1.1.1), got "yes"${invalid}` });
     expect((await answer('permessage-deflate; server_max_window_bits=9; server_max_window_bits=10')).stderr).toBe('but it gives the permessage-deflate parameter server_max_window_bits 2 times: a client fails the handshake for a parameter given more than once (RFC 7692 §7) (Invalid Sec-WebSocket-Extensions header)\n');
     expect((await answer('permessage-deflate; level=9')).stderr).toBe('but its permessage-deflate parameter "level" is none RFC 7692 defines for a server\'s answer (server_no_context_takeover, client_no_context_takeover, server_max_window_bits, client_max_window_bits): a client fails the handshake for such a parameter (RFC 7692 §7) (Invalid Sec-WebSocket-Extensions header)\n');
+    // tFF F5: spaces or tabs around a parameter's `=` (RFC 6455's grammar allows them; chromium reads them) were "not
+    // written as RFC 6455 §9.1 has it", cannot connect: read as a browser reads them, the value judged, the header said as sent.
+    for (const spaced of ['permessage-deflate; server_max_window_bits = 10', 'permessage-deflate; server_max_window_bits =10', 'permessage-deflate ; server_max_window_bits=\t "10"']) {
+      expect(await answer(spaced), spaced).toEqual({ status: 0, stderr: '' });
+    }
+    expect(await answer('permessage-deflate; server_max_window_bits = 3')).toEqual({ status: 2, stderr: `but its permessage-deflate parameter server_max_window_bits expected a value from 8 to 15 (RFC 7692 §7.1.2.1), got 3${invalid}` });
     expect((await answer('permessage-deflate; =')).stderr).toMatch(/^but it is not written as RFC 6455 §9\.1 has it \(.*\): a client fails the handshake \(Invalid Sec-WebSocket-Extensions header\)\n$/);
   });
 
