@@ -1868,6 +1868,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   // A run that ended (--duration, a signal) while a frame was arriving: said, with how much of it had come.
   if (report.close === null && refused === undefined && !drainReached && closedAfterRun === undefined && !(options.count !== undefined && report.frames >= options.count)) report.unfinished = unfinishedFrame(ws, report.frames) ?? null;
+  // A drain cut short (DRAIN_MS, a second signal) left ws what listen had fallen behind on, which it
+  // went on inflating after the report, one zlib call a fragment, for seconds: the process alive past
+  // README's bound, and a Ctrl-C 5 s after the report killed it by the signal (tFF F2). Read no further.
+  if (drainCut) stopReading(ws);
   clearTimeout(pongTimer);
   // Listen's ping unanswered when the run ended before the pong timeout: said with what ended it.
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
@@ -1897,7 +1901,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const end = closedAt ?? endedAt ?? clock();
   clearInterval(heartbeat);
   if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
-  if (report.close === null) {
+  if (report.close === null && !drainCut) {
     ws.close(1000, 'listen finished');
     // A server that never answers the close must not hold the run past --duration (ws waits 30 s).
     const closing = setTimeout(() => ws.terminate(), 1000);
@@ -2286,6 +2290,21 @@ export interface UnfinishedFrame {
   inflating?: true;
   /** Of the server's close frame cut short (`close`): its kind; `index` is then no frame of the count, and `received` and `announced` are its own. */
   control?: string;
+}
+
+/**
+ * Stops ws reading: its Receiver's buffered bytes and queued chunks dropped, the Receiver destroyed,
+ * the socket too (ws hands a closed socket's remaining bytes to its Receiver and reads them all
+ * before it says the close). ws's close event then never comes: what follows waits for none.
+ */
+function stopReading(ws: WebSocket): void {
+  const receiver = (ws as unknown as { _receiver?: { _buffers?: unknown; _bufferedBytes?: unknown; destroy?: unknown } | null })._receiver;
+  if (receiver && Array.isArray(receiver._buffers) && typeof receiver._bufferedBytes === 'number' && typeof receiver.destroy === 'function') {
+    receiver._buffers = [];
+    receiver._bufferedBytes = 0;
+    (receiver.destroy as () => void).call(receiver);
+  }
+  ws.terminate();
 }
 
 /** The fields of ws's Receiver that listen reads (ws 8; each unknown, checked where it is read): see {@link unfinishedFrame}. */
