@@ -1100,6 +1100,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let drainCut = false;
   /** When a signal cut the drain short: what, and when (`when a second Ctrl-C (SIGINT) ended the drain 1000 ms after the run ended`). */
   let drainCutBy: string | undefined;
+  /** What cut the drain short, and when after the run's end: said in JSON (`unfinished.behind`), as drainCutBy is in the text (tFF F7). */
+  let drainCutReason: { cutBy: 'limit' | NodeJS.Signals; afterMs: number } | undefined;
   /** When the drain began ({@link clock}). */
   let drainStart = 0;
   /** Whether listen's socket had read the end of TCP (a FIN, a reset) when the drain began: a drop then came inside the run. */
@@ -1163,6 +1165,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (!stopped && !(consumed >= drainTarget && betweenMessages())) {
         if (clock() - drainStart < DRAIN_MS) return;
         drainCut = true;
+        drainCutReason = { cutBy: 'limit', afterMs: DRAIN_MS };
       } else if (!stopped) drainReached = true;
       clearInterval(drained);
       finish();
@@ -1221,7 +1224,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // handlers were gone after the first, and it killed listen, no summary, no JSON (tES F6).
     if (draining && !stopped) {
       drainCut = true;
-      drainCutBy = `when ${interruptedAt === null ? '' : 'a second '}${name} ended the drain ${clock() - drainStart} ms after the run ended`;
+      drainCutReason = { cutBy: signal, afterMs: clock() - drainStart };
+      drainCutBy = `when ${interruptedAt === null ? '' : 'a second '}${name} ended the drain ${drainCutReason.afterMs} ms after the run ended`;
       finish();
       return;
     }
@@ -1872,6 +1876,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // went on inflating after the report, one zlib call a fragment, for seconds: the process alive past
   // README's bound, and a Ctrl-C 5 s after the report killed it by the signal (tFF F2). Read no further.
   if (drainCut) stopReading(ws);
+  // Why a message was not judged, in JSON too: listen's own lag, and what ended its read (only `inflating`, undocumented, was there: tFF F7).
+  if (drainCut && drainCutReason !== undefined && report.unfinished !== null && report.unfinished.control === undefined) report.unfinished.behind = drainCutReason;
   clearTimeout(pongTimer);
   // Listen's ping unanswered when the run ended before the pong timeout: said with what ended it.
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
@@ -2284,10 +2290,16 @@ export interface UnfinishedFrame {
   fragmentBytes?: number;
   /**
    * Present (true) when listen had the frame whole but not read it yet: a compressed message (or
-   * its fragments so far) still inflating, or bytes waiting in listen's own socket, when the drain
-   * at the run's end ran out of time (listen had fallen behind the server).
+   * its fragments so far) still inflating (permessage-deflate) when the run ended. Not judged.
    */
   inflating?: true;
+  /**
+   * Present when listen had fallen behind the server (its own lag, not the server's) and the read
+   * of what it held at the run's end was cut short before this message's end: by its 5 s limit
+   * (`cutBy` `limit`) or a signal (`SIGINT`, `SIGTERM`, `SIGHUP`), `afterMs` after the run ended.
+   * The message is not judged: the server may have sent it whole.
+   */
+  behind?: { cutBy: 'limit' | NodeJS.Signals; afterMs: number };
   /** Of the server's close frame cut short (`close`): its kind; `index` is then no frame of the count, and `received` and `announced` are its own. */
   control?: string;
 }
