@@ -974,8 +974,21 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // status line, and a count; read until the answer is whole.
   let answerBytes = 0;
   let answerHead = Buffer.alloc(0);
+  /**
+   * The bytes of the answer up to the end of its headers (its empty line), once read: chromium's
+   * bound holds them all, its status line and line ends too, where Node's maxHeaderSize leaves those
+   * out, and an answer a browser refuses passed (tFF F3). The last 3 bytes before, for an end split across reads.
+   */
+  let answerHeadBytes: number | undefined;
+  let answerTail = Buffer.alloc(0);
   const onAnswerData = (chunk: Buffer) => {
     if (answerHead.length < 512) answerHead = Buffer.concat([answerHead, chunk.subarray(0, 512 - answerHead.length)]);
+    if (answerHeadBytes === undefined) {
+      const joined = Buffer.concat([answerTail, chunk]);
+      const end = joined.indexOf('\r\n\r\n');
+      if (end !== -1) answerHeadBytes = answerBytes - answerTail.length + end + 4;
+      else answerTail = joined.subarray(Math.max(0, joined.length - 3));
+    }
     answerBytes += chunk.length;
   };
   /** Interim (1xx) answers before the 101, as `100 Continue`: Node and ws skip them (RFC 9110 §15.2), a browser fails the handshake (tDL F4). */
@@ -987,7 +1000,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (interim.length > 0) warn({ index: null, type: null, pointer: '', keyword: 'protocol', message: `the server answered the upgrade with ${interim.map((answer) => `HTTP ${JSON.stringify(cut(answer, 60))}`).join(', then ')} before its 101: an interim answer ws skips (RFC 9110 §15.2), but a browser fails the handshake at it ("Unexpected response code"), and the dashboard never connects (RFC 6455 §4.2.2: the server's answer to the handshake is the 101)` });
   });
   request?.once('socket', (socket) => {
-    socket.on('data', onAnswerData);
+    // Before Node's parser, which emits the upgrade in its own listener: the whole answer is counted by then.
+    socket.prependListener('data', onAnswerData);
     const stop = () => socket.off('data', onAnswerData);
     ws.once('upgrade', stop);
     ws.once('unexpected-response', stop);
@@ -1661,7 +1675,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const extensions = response.headers['sec-websocket-extensions'];
     if (typeof extensions === 'string') response.headers['sec-websocket-extensions'] = withoutSpacesAroundEquals(extensions);
     // Before ws goes on: the connection is ended as a browser's is (ws checks its answer after this event).
-    answerFault = answerExtensionFault(response, typeof sentKey === 'string' ? sentKey : undefined, typeof sentOffer === 'string' ? sentOffer : undefined);
+    answerFault = answerHeadBytes !== undefined && answerHeadBytes > UPGRADE_HEADER_BYTES
+      ? `the server's answer to the upgrade has ${answerHeadBytes} bytes up to the end of its headers, more than chromium reads (256 KiB, ${UPGRADE_HEADER_BYTES} bytes, its status line and line ends counted): a browser fails the handshake`
+      : answerExtensionFault(response, typeof sentKey === 'string' ? sentKey : undefined, typeof sentOffer === 'string' ? sentOffer : undefined);
     if (answerFault !== undefined) {
       ws.terminate();
       return;
