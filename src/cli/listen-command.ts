@@ -19,7 +19,7 @@ import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 import { holdsUserInfoAnyhow, redactUrl } from '../server/auth.js';
-import { holdsSecretParameter, isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, withPasswordShownRedacted } from '../shared/secrets.js';
+import { holdsSecretParameter, isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, secretWhereAddressGoes, withPasswordShownRedacted } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -733,9 +733,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const expiresAt = expiryOf(url.searchParams.get('token'));
   /** Whether a token goes with the upgrade (`?token=`, from --token, the variable or the URL). */
   const tokenSent = !!url.searchParams.get('token');
-  const shown = redact(url);
+  // A secret given where the host goes (`ws://${HOST}:8000/api/ws` with the password in the variable): it was printed, in
+  // the URL and getaddrinfo's ENOTFOUND (tFE F1), as `--redis` and `--host` do not print it. Judged as written (the URL
+  // parser lower-cases it), then `[redacted]` in the URL shown and, as the token is, in anything else.
+  const writtenHost = /^[a-z][a-z\d+.-]*:\/\/([^/?#]*)/i.exec(target)?.[1]?.replace(/^.*@/, '').replace(/:\d*$/, '') ?? '';
+  const secretHost = !writtenHost.startsWith('[') && writtenHost !== '' && secretWhereAddressGoes(writtenHost) ? writtenHost : undefined;
+  const shown = secretHost === undefined ? redact(url) : redact(url).replace(/^([a-z][a-z\d+.-]*:\/\/(?:[^/?#]*@)?)[^/?#:]*/i, `$1${REDACTED}`);
   // A user name alone is taken for a credential (`<token>@host`), as redact() takes it; one beside a password is a name.
-  const raw = [options.token, url.searchParams.get('token'), url.password ? decodedUserInfo(url.password) : url.username ? decodedUserInfo(url.username) : null].filter((s): s is string => !!s);
+  const raw = [options.token, url.searchParams.get('token'), url.password ? decodedUserInfo(url.password) : url.username ? decodedUserInfo(url.username) : null, secretHost, secretHost?.toLowerCase(), secretHost && url.hostname].filter((s): s is string => !!s);
   // Other parameters named as secrets: hidden in the URL always, and elsewhere when long enough
   // to be a credential (a `sort_key=trades` must not redact every "trades" the server sends).
   // So are those nested in a value redact() hides (`?return_to=https://app/cb?api_key=<value>`, `?next=https://alice:<password>@bank/`):
@@ -1828,7 +1833,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   if (connected !== true) {
     holdSignals(interrupt);
     clearInterval(heartbeat);
-    if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}\n`);
+    if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}${secretHost === undefined ? '' : ` (the URL's host of ${secretHost.length} characters is not shown: it reads as a secret, not a host name; is it the token or a password?)`}\n`);
     else output.stdout(`${inertJson({ url: shown, error: connected })}\n`);
     return 2;
   }

@@ -211,6 +211,18 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect((await said(tls)).stderr).toContain('speaks TLS');
   });
 
+  it('does not print a secret given as the URL\'s host (ws://${HOST}:8000 with the password in HOST), in the URL or getaddrinfo\'s ENOTFOUND; a host name is shown (tFE F1)', async () => {
+    for (const target of ['ws://Xk9mP2qR7wL4zT8b.invalid:21200/api/ws', 'ws://u:p@Xk9mP2qR7wL4zT8b/api/ws', 'wss://Pa55w0rdXyz/api/ws']) {
+      const text = await said(target);
+      expect(text.status, target).toBe(2);
+      expect(text.stderr, target).toMatch(/^realtime-contract: cannot connect to wss?:\/\/(?:u:\[redacted\]@)?\[redacted\](?::21200)?\/api\/ws: .*\(the URL's host of \d+ characters is not shown: it reads as a secret, not a host name; is it the token or a password\?\)\n$/);
+      const json = await said(target, { format: 'json' });
+      expect(JSON.parse(json.stdout).url, target).toMatch(/^wss?:\/\/(?:u:\[redacted\]@)?\[redacted\](?::21200)?\/api\/ws$/);
+      expect(`${text.stderr}${json.stdout}${json.stderr}`.toLowerCase(), target).not.toMatch(/xk9mp2qr7wl4zt8b|pa55w0rdxyz/);
+    }
+    expect((await said('ws://no-such-host.invalid:21200/api/ws')).stderr).toMatch(/^realtime-contract: cannot connect to ws:\/\/no-such-host\.invalid:21200\/api\/ws: getaddrinfo ENOTFOUND no-such-host\.invalid\n$/);
+  });
+
   it('does not print a token given where the URL goes (listen "$JWT"): --token promises "never printed" (tEC F2)', async () => {
     const token = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
     expect(await said(token)).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: cannot listen to a value of 38 characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n' });

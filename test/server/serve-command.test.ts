@@ -912,6 +912,16 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     }
   });
 
+  it('does not print a password given as the host of a --redis or REALTIME_CONTRACT_REDIS URL (redis://${REDIS_HOST}:6379 with the password in it), as it does not print it without the scheme (tFE F1)', () => {
+    const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+    const said = [run(['--redis', 'redis://Xk9mP2qR7wL4zT8b:6379']), run(['--redis', '//Xk9mP2qR7wL4zT8b:6379']), run([], { REALTIME_CONTRACT_REDIS: 'rediss://Xk9mP2qR7wL4zT8b:6379' })];
+    for (const one of said) {
+      expect(one.status).toBe(2);
+      expect(one.stderr).toMatch(/^realtime-contract serve: Redis unreachable at rediss?:\/\/<a host of 16 characters, not shown: is it the password\? give redis:\/\/:password@host:port>:6379: getaddrinfo ENOTFOUND \[redacted\]/);
+      expect(one.stderr.toLowerCase()).not.toContain('xk9mp2qr7wl4zt8b');
+    }
+  });
+
   it('says a --host that reads as a secret by its length in the hint too: after a space, a path, a scheme or a port (tEP F1: the hint quoted it, whole or lower-cased)', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     for (const [host, hint] of [

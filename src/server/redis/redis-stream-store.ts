@@ -171,7 +171,16 @@ export function redactRedisUrl(url: string): string {
   if (typeof url !== 'string') return `<${url === null ? 'null' : typeof url}, not a URL>`;
   // A bare word that reads as a password (`redactRedisUrl(process.env.REDIS_URL)` with the variables mixed up) was shown whole (tEG F2).
   const secretHost = secretLookingHost(url);
-  if (secretHost !== undefined) return secretHostShown(secretHost, url.slice(url.lastIndexOf('@') + 1 + secretHost.length));
+  if (secretHost !== undefined) {
+    const scheme = REDIS_URL_START.exec(url)?.[0];
+    if (scheme === undefined) return secretHostShown(secretHost, url.slice(url.lastIndexOf('@') + 1 + secretHost.length));
+    // A URL's (`redis://${REDIS_HOST}:6379` with the password in the variable: tFE F1): what follows the host is redacted as
+    // a URL's own would be (`?password=`, a fragment), then shown after the host said by its length.
+    const tail = url.slice(Math.max(url.lastIndexOf('@') + 1, scheme.length) + secretHost.length);
+    const redacted = redactRedisUrl(`redis://h${tail}`);
+    const shownTail = redacted.startsWith('redis://h') ? redacted.slice('redis://h'.length) : '';
+    return secretHostShown(secretHost, shownTail).replace(/^redis:/, /^rediss:/i.test(scheme) ? 'rediss:' : 'redis:');
+  }
   // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
   // Written pair by pair: a URLSearchParams given the mark writes it `%5Bredacted%5D`.
   // A value holding another parameter's secret keeps what comes before it, its `?` and `=` as written, the rest encoded.
@@ -276,12 +285,23 @@ export function redisUrlProblem(url: string): string | undefined {
   return `host:port followed by a path, which ioredis reads as a socket path (${shown.replace(/^redis:\/\//, '')}); a database number goes in a redis:// URL`;
 }
 
+/** How a URL that ioredis reads as one begins: `redis://`, `rediss://` or `//`. */
+const REDIS_URL_START = /^(?:rediss?:)?\/\//i;
+
 /**
- * The host of `url`, as given, when it is a bare one (no scheme, no `//`, no socket path: what follows any `user:password@`)
- * that reads as a secret rather than a host ({@link secretWhereAddressGoes}: mixed case, 32 or more hex digits, a
- * character no host holds, a JWT), else undefined: `url: process.env.REDIS_PASSWORD` is dialled as a host (tEC F1, tEG F2).
+ * The host of `url`, as given, when it reads as a secret rather than a host ({@link secretWhereAddressGoes}: mixed case,
+ * 32 or more hex digits, a character no host holds, a JWT), else undefined: `url: process.env.REDIS_PASSWORD` is dialled as
+ * a host (tEC F1, tEG F2). The host of a bare one (no scheme: what follows any `user:password@`) or of a `redis://`,
+ * `rediss://` or `//` URL (`redis://${REDIS_HOST}:6379` with the password in the variable was printed whole, in the URL
+ * and getaddrinfo's ENOTFOUND: tFE F1); a socket path has none.
  */
 function secretLookingHost(url: string): string | undefined {
+  const scheme = REDIS_URL_START.exec(url)?.[0];
+  if (scheme !== undefined) {
+    // The host as written (the URL parser lower-cases it, which is how the mixed case of a password would be lost).
+    const name = /^[^:/?#[\]]*/.exec(url.slice(Math.max(url.lastIndexOf('@') + 1, scheme.length)))![0];
+    return name !== '' && secretWhereAddressGoes(name) ? name : undefined;
+  }
   if (/^(?:[a-z][a-z0-9+.-]*:)?\//i.test(url)) return undefined;
   const host = url.slice(url.lastIndexOf('@') + 1);
   // Without its port: getaddrinfo's ENOTFOUND names the host alone, which the redaction looked for with `:6379` (tEP F2).

@@ -101,6 +101,24 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(redactRedisUrl('$REDIS_HOST:6379')).toBe('redis://$REDIS_HOST:6379');
   });
 
+  // tFE F1: `redis://${REDIS_HOST}:6379` with the password in REDIS_HOST printed it whole, in the URL and getaddrinfo's ENOTFOUND,
+  // while the same value without the scheme was said by its length.
+  it('hides a secret given as the host of a redis://, rediss:// or // URL as it hides a bare one, in the url shown and getaddrinfo\'s ENOTFOUND', async () => {
+    const hidden = (length: number) => `<a host of ${length} characters, not shown: is it the password? give redis://:password@host:port>`;
+    expect(redactRedisUrl('redis://Xk9mP2qR7wL4zT8b:6379')).toBe(`redis://${hidden(16)}:6379`);
+    expect(redactRedisUrl('rediss://Xk9mP2qR7wL4zT8b')).toBe(`rediss://${hidden(16)}`);
+    expect(redactRedisUrl('//Xk9mP2qR7wL4zT8b:6379/2')).toBe(`redis://${hidden(16)}:6379/2`);
+    expect(redactRedisUrl('redis://u:s3cretpw@Xk9mP2qR7wL4zT8b:6379/2?password=s3cretpw#x')).toBe(`redis://${hidden(16)}:6379/2?password=[redacted]#[redacted]`);
+    // A host name is shown, capitals and all.
+    expect(redactRedisUrl('redis://Redis01.corp.example.com:6379/1')).toBe('redis://Redis01.corp.example.com:6379/1');
+    expect(redactRedisUrl('redis://redis-01.corp.example.com:6379')).toBe('redis://redis-01.corp.example.com:6379');
+    for (const url of ['redis://Xk9mP2qR7wL4zT8b:6379', 'rediss://Xk9mP2qR7wL4zT8b:6379', '//Xk9mP2qR7wL4zT8b:6379', 'redis://Pässw0rdXyz1:6379']) {
+      const error = await refusal({ url, connectTimeoutMs: 2000, logger: quiet });
+      expect(error?.message, url).toMatch(/^Redis unreachable at rediss?:\/\/<a host of \d+ characters, not shown: is it the password\? give redis:\/\/:password@host:port>:6379: /);
+      expect(error?.message.toLowerCase(), url).not.toMatch(/xk9mp2qr7wl4zt8b|w0rdxyz/);
+    }
+  });
+
   it('hides a bare url that reads as a password holding a non-ASCII letter in getaddrinfo\'s ENOTFOUND too, which names it percent-encoded (tFA F7: `ENOTFOUND P%C3%A4ssw0rdXyz1`)', async () => {
     for (const word of ['Pässw0rdXyz1', 'Contraseña2024Xyz', 'Xk9m€P2qRsecret']) {
       const encoded = new URL(`redis://${word}`).hostname;
