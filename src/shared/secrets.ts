@@ -287,6 +287,9 @@ function readsAsHostOrPath(word: string): boolean {
   const match = /^([A-Za-z0-9.-]*)(?::\d{1,5})?(\/[\w./-]*)?$/.exec(word);
   if (match === null) return false;
   if (/[A-Z]/.test(word) && word.length >= 16 && !/[.:/-]/.test(word)) return false;
+  // A word, `-` and digits before a domain (`Secret-123.ab`, `Winter-2024.rocks`) is judged as the word and digits glued are
+  // ({@link readsAsNameWithDomain}): read here part by part, it was shown (tFE F4).
+  if (/^[A-Za-z]*[A-Z][A-Za-z]*-\d+\./.test(match[1]!) && /[a-z]/.test(match[1]!.split('-')[0]!)) return false;
   return (match[1]! + (match[2] ?? '')).split(/[./_-]/).every((part) => /^[a-z0-9]*$/.test(part) || /^(?:[a-z]+|[A-Z]+[a-z]+)?(?:[A-Z]+[a-z]{2,})*[A-Z]*$/.test(part));
 }
 
@@ -303,8 +306,12 @@ function readsAsNameWithDomain(word: string): boolean {
   if (match === null) return false;
   const parts = match[1]!.split('-');
   // A word and digits alone as the name (`Password1`, `Winter2024`) is a password's shape too: before one domain label
-  // (`Password1.abc`, `Winter2024.rocks`, `Hunter2.x`) it was shown (tFA F5); a host's domain has two or more (`Redis01.corp.local`).
-  if (parts.length === 1 && !/^[A-Z0-9]*$/.test(parts[0]!) && !/^[a-z0-9]*$/.test(parts[0]!) && match[2]!.split('.').length < 3) return false;
+  // (`Password1.abc`, `Winter2024.rocks`, `Hunter2.x`) it was shown (tFA F5); a host's domain has two or more (`Redis01.corp.local`),
+  // or is a LAN's, whose one label names no site (`Redis01.local`, `Server01.lan`, `Ubuntu2204.local` were hidden: tFE F4). So
+  // with a `-` between the word and the digits, a password's common shape (`Secret-123.ab`, `Winter-2024.rocks` were shown:
+  // tFE F4); a name of three parts or more is a computer's (`MacBook-Pro-M2.local`).
+  const lan = /\.(?:local|lan|internal|localdomain|home\.arpa)$/.test(match[2]!);
+  if (parts.length <= 2 && !lan && !/^[A-Z0-9-]*$/.test(match[1]!) && !/^[a-z0-9-]*$/.test(match[1]!) && match[2]!.split('.').length < 3) return false;
   return parts.every((part) => /^[A-Z0-9]*$/.test(part) || /^[a-z0-9]*$/.test(part) || /^(?:[A-Z]+[a-z]+|[a-z]+)(?:[A-Z]+[a-z]{2,})*\d*$/.test(part));
 }
 

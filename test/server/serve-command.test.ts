@@ -975,6 +975,10 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     // A word and digits as the name before ONE domain label is a password's shape (tFA F5: printed); before two or more, a host's.
     for (const value of ['Password1.abc', 'Winter2024.rocks', 'Hunter2.x', 'Password1.abc:6379']) expect(secretLooking(value), value).toBe(true);
     for (const value of ['Redis01.corp.local', 'Cache2.eu.example.com']) expect(secretLooking(value), value).toBe(false);
+    // The same with a `-` between the word and the digits (tFE F4: printed); a LAN's domain (.local, .lan, .internal,
+    // .home.arpa) names a computer, with or without the `-` (tFE F4: Redis01.local was hidden).
+    for (const value of ['Password-1.abc', 'Winter-2024.rocks', 'Secret-123.ab', 'SuperSecret-99.io', 'Pa55-w0rd.x', 'Secret-123.ab:6379']) expect(secretLooking(value), value).toBe(true);
+    for (const value of ['redis-01.corp.example.com', 'Redis-01.corp.example.com', 'Redis-01.local', 'Redis01.local', 'Server01.lan', 'Ubuntu2204.local', 'Redis01.internal', 'Nas01.home.arpa', 'Redis-01.local:6379']) expect(secretLooking(value), value).toBe(false);
     for (const value of ['my_redis', 'redis_01', 'cache_0123456789abcdef', `redis-${'0123456789abcdef'.repeat(2)}.internal`]) expect(secretLooking(value), value).toBe(false);
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     expect(run('--port', '%PORT%').stderr).toBe('realtime-contract serve: --port must be an integer from 0 to 65535, got "%PORT%"\n');
