@@ -428,6 +428,19 @@ export function redactOrigin(text: string): string {
 }
 
 /**
+ * A refused `Origin` header as the log shows it: {@link redactOrigin}'s, and whatever follows its `scheme://host[:port]`
+ * (a path, `;`, a query, a fragment) `[redacted]` after its first character (`https://app.example.com/[redacted]`,
+ * `…?[redacted]`): a browser sends none, but a client given an address bar as its origin (`…/cb#access_token=…`,
+ * `…/?api_key=…`, a reset link's path) had it logged whole, its token with it (tFE F6). The origin to allow stays shown.
+ */
+export function redactRefusedOrigin(text: string): string {
+  const redacted = redactOrigin(text);
+  const origin = /^[a-z][a-z0-9+.-]*:[/\\]*[^/?#;\\]*/i.exec(redacted)?.[0];
+  if (origin === undefined || origin.length === redacted.length) return redacted;
+  return `${origin}${redacted[origin.length]}${REDACTED}`;
+}
+
+/**
  * `text` with its user info `[redacted]`: what lies between the slashes (or backslashes, or
  * none: `http:user@host`) after its scheme, or two slashes without one, and the last `@` before
  * the next `/`, `?` or `#`. Read as the URL parser reads it, without the tabs and newlines it

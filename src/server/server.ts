@@ -12,7 +12,7 @@ import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addRealtimeServer, answeredAsRequest, attachInFront, hasRealtimeServers, servedPath, watchParserRefusals } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
-import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type HookPrincipal, type JwtOptions, type Principal } from './auth.js';
+import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactRefusedOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type HookPrincipal, type JwtOptions, type Principal } from './auth.js';
 import { containedLogger } from './contained-logger.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
@@ -935,7 +935,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (notLogged === null) return refused;
     // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
     // None when the header was absent (refused by its Sec-Fetch-Site: `detail` says so): 'undefined' named no origin.
-    const origin = refused.reason === 'origin' && request.headers.origin !== undefined ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
+    const origin = refused.reason === 'origin' && request.headers.origin !== undefined ? { origin: redactRefusedOrigin(String(request.headers.origin)).slice(0, 200) } : {};
     // Why, for the operator (the client's body keeps its code alone: it goes to whoever sent the token); never the token.
     const detail = details.get(refused);
     logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ...(detail === undefined ? {} : { detail }), ...logIp(request, socketAddress), url: redactUrl(request.url), ...origin, ...(notLogged > 0 ? { notLogged } : {}) }, `${kind} refused`);
@@ -2154,12 +2154,16 @@ function withHostRedacted(error: unknown, host: string): unknown {
 /**
  * `host` or an origin as an error shows it: its user info `[redacted]` ({@link withUserInfoShownRedacted}), and its query and
  * fragment `?[redacted]`, `#[redacted]`, as `path` has them (redactUrl): a browser's address bar pasted as an origin or a host
- * (`https://app.example.com/#access_token=…`, `…/cb?api_key=…`) was shown whole, its token with it (tER F11). What is
- * left says the fault, with the hint (`did you mean "https://app.example.com"?`, `give the host alone`).
+ * (`https://app.example.com/#access_token=…`, `…/cb?api_key=…`) was shown whole, its token with it (tER F11); and its path
+ * (from a `/` or `;` after a host: a path alone is shown) `/[redacted]`, `;[redacted]`: a magic link's or reset link's token, a `;jsessionid=` (tFE
+ * F14). What is left says the fault, with the hint (`did you mean "https://app.example.com"?`, `give the host alone`).
  */
 export function shownHost(host: string): string {
   const [, base, query, fragment] = /^([^?#]*)(\?[^#]*)?(#[^]*)?$/.exec(withUserInfoShownRedacted(host))!;
-  return `${base}${query === undefined ? '' : query === '?' ? '?' : `?${REDACTED}`}${fragment === undefined ? '' : fragment === '#' ? '#' : `#${REDACTED}`}`;
+  const [, start, name, path] = /^(\s*(?:[a-z][a-z0-9+.-]*:)?[/\\]*)([^/\\;]*)([^]*)$/i.exec(base!)!;
+  // A path alone (`/tmp/redis.sock`, one slash and no scheme) is shown: no host, no address bar.
+  const shownPath = path === '' || path === '/' || name === '' || /^\s*[/\\]$/.test(start!) ? path! : `${path![0]}${REDACTED}`;
+  return `${start}${name}${shownPath}${query === undefined ? '' : query === '?' ? '?' : `?${REDACTED}`}${fragment === undefined ? '' : fragment === '#' ? '#' : `#${REDACTED}`}`;
 }
 
 /** A boolean option: `webSocket: 'false'` was true. */

@@ -233,6 +233,41 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(redactUrl('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&[redacted]');
   });
 
+  it('logs a refused Origin holding an address bar\'s path, query or fragment with them [redacted], its scheme://host:port shown (tFE F6: logged whole, ?api_key= and #access_token= with it)', async () => {
+    const logged: string[] = [];
+    const log = (o: object) => void logged.push(JSON.stringify(o));
+    let clock = 0;
+    const own = await startServer({ logger: { info: log, warn: log, error: log }, allowedOrigins: ['https://ok.example'], monotonicClock: () => clock });
+    const origins: [string, string][] = [
+      ['https://app.example.com/?api_key=Qz7pLm3xVb9Rt2Wk', 'https://app.example.com/[redacted]'],
+      ['https://app.example.com/cb#access_token=Qz7pLm3xVb9Rt2Wk', 'https://app.example.com/[redacted]'],
+      ['https://app.example.com/reset/Qz7pLm3xVb9Rt2Wk', 'https://app.example.com/[redacted]'],
+      ['https://app.example.com:8443?session=Qz7pLm3xVb9Rt2Wk', 'https://app.example.com:8443?[redacted]'],
+      ['https://app.example.com;jsessionid=Qz7pLm3xVb9Rt2Wk', 'https://app.example.com;[redacted]'],
+      ['https://u:Qz7pLm3xVb9Rt2Wk@evil.example', 'https://[redacted]@evil.example'],
+      ['https://evil.example:8443', 'https://evil.example:8443'],
+    ];
+    const request = (origin: string) =>
+      new Promise<void>((resolve) => {
+        const socket = createConnection(own.port, '127.0.0.1', () => socket.write(`GET /api/ws/poll HTTP/1.1\r\nOrigin: ${origin}\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        socket.on('data', () => undefined);
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+      });
+    try {
+      for (const [origin] of origins) {
+        clock += 10_000;
+        await request(origin);
+      }
+      await eventually(() => logged.filter((line) => line.includes('"reason":"origin"')).length === origins.length, 2000, 'every refused origin logged');
+      const said = logged.filter((line) => line.includes('"reason":"origin"')).map((line) => (JSON.parse(line) as { origin: string }).origin);
+      expect(said).toEqual(origins.map(([, shown]) => shown));
+      expect(logged.join('\n')).not.toContain('Qz7pLm3xVb9Rt2Wk');
+    } finally {
+      await own.rt.close();
+    }
+  });
+
   it('logs no user info in any form the URL parser reads as one: after slashes, backslashes or none, a tab, or two slashes without a scheme (a hostile tester found http:///user:pw@host logged whole)', async () => {
     const logged: string[] = [];
     const log = (o: object, m?: string) => void logged.push(`${JSON.stringify(o)} ${m ?? ''}`);
@@ -903,6 +938,9 @@ describe('origin, attempt limits, socket limits', () => {
     // Entries a browser never sends would refuse the dashboard in silence.
     expect(create(['https://dashboard.example.com/'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://dashboard.example.com/"; did you mean "https://dashboard.example.com"?'));
     expect(create(['HTTPS://Dashboard.example.com:443'])).toThrow(/did you mean "https:\/\/dashboard\.example\.com"\?$/);
+    // An address bar's path is not shown: a magic link's token, a ;jsessionid= (tFE F14: printed whole); nor in host.
+    expect(create(['https://app.example.com/magic/Xk9mP2qR7wL4zT8b'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://app.example.com/[redacted]"; did you mean "https://app.example.com"?'));
+    expect(() => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: 'http://u:Xk9mP2qR7wL4zT8b@localhost:8080;jsessionid=Xk9mP2qR7wL4zT8b' })).toThrow(/got "http:\/\/\[redacted\]@localhost:8080;\[redacted\]"/);
     // User info pasted with an origin (credentials) is shown as host's is: [redacted] (tAM F2).
     expect(create(['https://u:hunter2pw@dashboard.example.com'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://[redacted]@dashboard.example.com"; did you mean "https://dashboard.example.com"?'));
     // A port that is not digits (an unexpanded ${PORT}, `:300O`) is hidden, and said to be the fault (tEG F3: "http://localhost:[redacted]" alone).

@@ -131,9 +131,9 @@ describe('a secret or a Redis URL given where an option takes no string', () => 
     for (const message of messages) expect(message).not.toContain('s3cret');
     expect(messages).toEqual([
       `createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "https://app.example.com/#[redacted]"; did you mean "https://app.example.com"?`,
-      `createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "https://app.example.com/cb?[redacted]"; did you mean "https://app.example.com"?`,
+      `createRealtimeServer: allowedOrigins[0] must be ${asSent}, got "https://app.example.com/[redacted]?[redacted]"; did you mean "https://app.example.com"?`,
       `createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]), a function (origin) => boolean, or '*' for any, got "https://app.example.com/#[redacted]"; pass an array: ["https://app.example.com/#[redacted]"] (a list from one variable: value.split(','))`,
-      'createRealtimeServer: host must be a host name or address, got "https://app.example.com/cb?[redacted]"; give the host alone ("app.example.com")',
+      'createRealtimeServer: host must be a host name or address, got "https://app.example.com/[redacted]?[redacted]"; give the host alone ("app.example.com")',
     ]);
   });
 

@@ -801,7 +801,8 @@ describe('serve --demo', () => {
       // On port 0, as with --secret, it says a restart is a gap (a fresh user: it said nothing).
       expect(out).toContain('Streams in memory only (port 0 is a new port each start: no journal is kept): a restart is a gap for open dashboards\n');
       // From four addresses: the server logs a refusal for the origin once per address each 10 s (README), and the demo names what it logs.
-      for (const [i, origin] of ['https://evil.example', 'null', `http://localhost:${Number(port) + 1}`, 'https://evil.example'].entries()) {
+      // An address bar given as a client's Origin: its fragment's token not said (tFE F6: printed whole).
+      for (const [i, origin] of ['https://evil.example', 'null', `http://localhost:${Number(port) + 1}`, 'https://evil.example', 'https://app.example.com/cb#access_token=Qz7pLm3xVb9Rt2Wk'].entries()) {
         expect((await refusedStatus(url, { origin, localAddress: `127.0.0.${i + 2}` })).status).toBe(403);
       }
       const poll = await fetch(`${url.replace('ws:', 'http:').replace('/api/ws?', '/api/ws/poll?')}`, { headers: { origin: 'https://poll.example' } });
@@ -814,6 +815,7 @@ describe('serve --demo', () => {
           'realtime-contract serve: refused a browser from origin "https://evil.example" (WebSocket upgrade answered 403); --allow-origin https://evil.example allows it',
           'realtime-contract serve: refused a browser from origin "null" (WebSocket upgrade answered 403)',
           `realtime-contract serve: refused a browser from origin "http://localhost:${Number(port) + 1}" (WebSocket upgrade answered 403); --allow-origin http://localhost:${Number(port) + 1} allows it`,
+          'realtime-contract serve: refused a browser from origin "https://app.example.com/[redacted]" (WebSocket upgrade answered 403)',
           'realtime-contract serve: refused a browser from origin "https://poll.example" (poll answered 403); --allow-origin https://poll.example allows it',
           '',
         ].join('\n'),
@@ -848,13 +850,13 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     const origin = run('--allow-origin', 'not a url');
     expect(origin.status).toBe(2);
     expect(origin.stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "not a url"\n');
-    expect(run('--allow-origin', 'https://dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://dash.example/app": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a path: did you mean "https://dash.example"?\n');
+    expect(run('--allow-origin', 'https://dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://dash.example/[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a path: did you mean "https://dash.example"?\n');
     // With user info and a port of digits: said why (it was refused with no word of it: tET), and no port fault (tET F5).
     expect(run('--allow-origin', 'http://admin:hunter2@localhost:3000').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "http://[redacted]@localhost:3000": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@): did you mean "http://localhost:3000"?\n');
     // A password in it is not printed (tAM F2).
-    expect(run('--allow-origin', 'https://u:hunter2pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
+    expect(run('--allow-origin', 'https://u:hunter2pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
     // Nor a part of one holding @ (tCK F2: only an allowedOrigins type test held it).
-    expect(run('--allow-origin', 'https://u:hunter2@pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/app": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
+    expect(run('--allow-origin', 'https://u:hunter2@pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
@@ -943,7 +945,14 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       status: 2,
       stderr:
         'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/#[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a fragment: did you mean "https://app.example.com"?\n' +
-        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/cb?[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a path and a query: did you mean "https://app.example.com"?\n',
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/[redacted]?[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a path and a query: did you mean "https://app.example.com"?\n',
+    });
+    // A path's token too: a magic link's, a ;jsessionid= (tFE F14: printed whole).
+    const inPath = run('--port', '0', '--allow-origin', 'https://app.example.com/magic/s3cretxk9mp2qr7wl4', '--allow-origin', 'https://app.example.com/cb;jsessionid=s3cretxk9mp2qr7wl4');
+    expect({ status: inPath.status, stderr: inPath.stderr }).toEqual({
+      status: 2,
+      stderr:
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://app.example.com/[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds a path: did you mean "https://app.example.com"?\n'.repeat(2),
     });
     const host = run('--port', '0', '--host', 'https://app.example.com/#access_token=s3cretopaqueaccesstoken123');
     expect({ status: host.status, stderr: host.stderr }).toEqual({ status: 2, stderr: 'realtime-contract serve: --host must be a host name or address, got "https://app.example.com/#[redacted]"; give the host alone ("app.example.com")\n' });
