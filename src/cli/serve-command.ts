@@ -14,7 +14,7 @@ import { SignJWT } from 'jose';
 import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
-import { hostProblem, hostReadsAsSecret, shownHost } from '../server/server.js';
+import { hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, shownHost, shownOrigins } from '../server/server.js';
 import { JOSE_MESSAGE_SHOWN } from '../server/auth.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
@@ -91,7 +91,8 @@ export interface DemoOptions {
 function originOf(given: string): string | undefined {
   try {
     const url = new URL(given);
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username) return url.origin;
+    // Not one whose host no browser sends (`https://*.example.com`, `https://a.example,b.example`: taken, tFE F7, F2).
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && originHostProblem(given) === undefined) return url.origin;
   } catch {
     // not a URL
   }
@@ -426,8 +427,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     if (origin === undefined) {
       // A port not shown is said to be the fault (tEG F3: `http://localhost:${PORT}` was refused as "http://localhost:[redacted]", no word why).
       const port = secretLooking(given) ? undefined : portNotShown(given);
-      const why = port ?? (secretLooking(given) ? undefined : notAnOrigin(given));
-      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, shownHost)}${why === undefined ? '' : `: ${why}`}\n`);
+      const hostFault = originHostProblem(given);
+      const why = port ?? (secretLooking(given) ? undefined : hostFault !== undefined ? originHostHint(hostFault, 'cli') : notAnOrigin(given));
+      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, hostFault?.kind === 'list' ? shownOrigins : shownHost)}${why === undefined ? '' : `: ${why}`}\n`);
     } else origins.push(origin);
   }
   if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {

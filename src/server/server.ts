@@ -2166,6 +2166,60 @@ export function shownHost(host: string): string {
   return `${start}${name}${shownPath}${query === undefined ? '' : query === '?' ? '?' : `?${REDACTED}`}${fragment === undefined ? '' : fragment === '#' ? '#' : `#${REDACTED}`}`;
 }
 
+/**
+ * Why `origin`, given as an allowed http(s) origin, names no host a browser sends, or undefined: `wildcard` for a `*` in its
+ * host (`https://*.example.com`, the pattern cors and socket.io take), `list` for a `,` (several origins given as one:
+ * `https://a.example,https://b.example`), `characters` for another character no host name holds (`;jsessionid=`, `=`, `!`),
+ * `ipv6` for an IPv6 address without brackets (`http://::1:3000`, no URL). The URL parser keeps `*`, `,`, `;` and `=` in a
+ * host, so each was taken as an origin no browser ever sends, every browser then refused 403 with no word at start (tFE F7,
+ * F2), or refused with a "did you mean" that was no origin either (`https://a.example,https`) or no word at all (tFE F3).
+ */
+export function originHostProblem(origin: string): { kind: 'wildcard' | 'list' | 'characters'; host: string } | { kind: 'ipv6'; hint: string } | undefined {
+  const written = /^(https?):\/\/([^/?#]*)/i.exec(origin);
+  if (written === null) return undefined;
+  const authority = written[2]!.slice(written[2]!.lastIndexOf('@') + 1);
+  if (!authority.startsWith('[') && (authority.match(/:/g) ?? []).length >= 2) {
+    const scheme = written[1]!.toLowerCase();
+    const last = /^(.*):(\d{1,5})$/.exec(authority);
+    const hint = last !== null && isIP(last[1]!) === 6 ? `${scheme}://[${last[1]!.replace(/%/g, '%25')}]:${last[2]}` : isIP(authority) === 6 ? `${scheme}://[${authority.replace(/%/g, '%25')}]` : `${scheme}://[ADDRESS]:PORT`;
+    return { kind: 'ipv6', hint };
+  }
+  let hostname: string;
+  try {
+    hostname = new URL(origin).hostname;
+  } catch {
+    return undefined;
+  }
+  if (hostname.startsWith('[') || /^[a-z0-9_.-]*$/.test(hostname)) return undefined;
+  return { kind: hostname.includes('*') ? 'wildcard' : hostname.includes(',') ? 'list' : 'characters', host: hostname };
+}
+
+/**
+ * What to do about {@link originHostProblem}'s fault: `api` for createRealtimeServer's allowedOrigins (a function takes
+ * patterns), `cli` for serve's --allow-origin (repeated for several).
+ */
+export function originHostHint(fault: NonNullable<ReturnType<typeof originHostProblem>>, form: 'api' | 'cli'): string {
+  switch (fault.kind) {
+    case 'wildcard':
+      return form === 'api'
+        ? "a browser sends its page's exact origin, never a pattern: allowedOrigins takes exact origins; for subdomains pass a function, e.g. (origin) => /^https:\\/\\/[a-z0-9-]+\\.example\\.com$/.test(origin)"
+        : "a browser sends its page's exact origin, never a pattern: --allow-origin takes exact origins, one per --allow-origin (for a pattern, createRealtimeServer's allowedOrigins takes a function)";
+    case 'list':
+      return form === 'api'
+        ? 'several origins in one entry: give each as its own entry of the array (e.g. ["https://a.example", "https://b.example"])'
+        : 'several origins in one value: give each with its own --allow-origin (--allow-origin https://a.example --allow-origin https://b.example)';
+    case 'characters':
+      return 'its host holds a character no host name holds (a host is letters, digits, ".", "-"): is it part of an address bar (;jsessionid=…)?';
+    case 'ipv6':
+      return `an IPv6 address goes in brackets in an origin, its port after them: ${fault.hint}`;
+  }
+}
+
+/** Origins given as one text, each between its commas as {@link shownHost} shows it (the second one's `//host` is no path). */
+export function shownOrigins(text: string): string {
+  return text.split(',').map((origin) => shownHost(origin)).join(',');
+}
+
 /** A boolean option: `webSocket: 'false'` was true. */
 function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') throw optionError(TypeError, name, 'true or false', value);
@@ -2285,7 +2339,13 @@ function checkOrigins(origins: unknown): void {
   if (origins === undefined || origins === '*' || typeof origins === 'function') return;
   // One that reads as a secret (a JWT, a mixed-case word) by its length, in the hint too: it was cut at 60 characters, then printed whole in the hint (tEG F4).
   if (typeof origins === 'string' && secretWhereAddressGoes(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
-  if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, shownHost(origins), `pass an array: [${JSON.stringify(shownHost(origins))}] (a list from one variable: value.split(','))`, true);
+  // A list in one string is judged entry by entry, and the array it makes is the hint (tFE F2: the whole list was the one entry
+  // suggested, and a secret among the entries was printed whole).
+  if (typeof origins === 'string') {
+    const entries = origins.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    if (entries.some((entry) => secretWhereAddressGoes(entry))) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
+    throw optionError(TypeError, 'allowedOrigins', expected, shownOrigins(origins), `pass an array: ${JSON.stringify(entries.map(shownHost))}${entries.length > 1 ? " (value.split(',').map((origin) => origin.trim()))" : " (a list from one variable: value.split(','))"}`, true);
+  }
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
   origins.forEach((origin: unknown, i) => {
     const name = `allowedOrigins[${i}]`;
@@ -2306,6 +2366,9 @@ function checkOrigins(origins: unknown): void {
     // One that reads as a secret (`allowedOrigins: [process.env.ALLOWED_ORIGIN]` with the variables mixed up) by its length,
     // as the string form and `serve --allow-origin` judge it: it was printed whole here (tER F2).
     if (!ok && secretWhereAddressGoes(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
+    const hostFault = ok || /^https?:/i.test(origin) ? originHostProblem(origin) : undefined;
+    if (hostFault !== undefined && secretWhereAddressGoes(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
+    if (hostFault !== undefined) throw optionError(RangeError, name, asSent, shownOrigins(origin), originHostHint(hostFault, 'api'));
     if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), portNotShown(origin) ?? (parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined));
   });
 }

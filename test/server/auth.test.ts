@@ -938,6 +938,21 @@ describe('origin, attempt limits, socket limits', () => {
     // Entries a browser never sends would refuse the dashboard in silence.
     expect(create(['https://dashboard.example.com/'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://dashboard.example.com/"; did you mean "https://dashboard.example.com"?'));
     expect(create(['HTTPS://Dashboard.example.com:443'])).toThrow(/did you mean "https:\/\/dashboard\.example\.com"\?$/);
+    // A host no browser sends, taken by the URL parser: a pattern, a list in one entry, a ;jsessionid=, refused with why;
+    // an IPv6 address without brackets said why (tFE F7, F2, F3: accepted, or refused with a "did you mean" that was no origin).
+    const pattern = 'a browser sends its page\'s exact origin, never a pattern: allowedOrigins takes exact origins; for subdomains pass a function, e.g. (origin) => /^https:\\/\\/[a-z0-9-]+\\.example\\.com$/.test(origin)';
+    const asSent = 'createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash';
+    expect(create(['https://*.example.com'])).toThrow(new RangeError(`${asSent}, got "https://*.example.com"; ${pattern}`));
+    for (const list of ['https://a.example,https://b.example', 'https://a.example,b.example']) {
+      expect(create([list])).toThrow(new RangeError(`${asSent}, got "${list}"; several origins in one entry: give each as its own entry of the array (e.g. ["https://a.example", "https://b.example"])`));
+    }
+    expect(create(['https://app.example.com;jsessionid=Xk9mP2qR7wL4zT8b'])).toThrow(new RangeError(`${asSent}, got "https://app.example.com;[redacted]"; its host holds a character no host name holds (a host is letters, digits, ".", "-"): is it part of an address bar (;jsessionid=…)?`));
+    expect(create(['http://::1:3000'])).toThrow(new RangeError(`${asSent}, got "http://::1:3000"; an IPv6 address goes in brackets in an origin, its port after them: http://[::1]:3000`));
+    expect(create('https://a.example, https://b.example')).toThrow(/got "https:\/\/a\.example, https:\/\/b\.example"; pass an array: \["https:\/\/a\.example","https:\/\/b\.example"\] \(value\.split/);
+    // A secret among a string's entries is not shown.
+    expect(create('https://a.example,Xk9mP2qR7wL4zT8b')).toThrow(/got a string of 34 characters \(not shown: it may be a secret\); pass an array of origins: \["https:\/\/dashboard\.example\.com"\]/);
+    const taken = createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', allowedOrigins: ['http://[::1]:3000', 'https://xn--bcher-kva.example', 'https://my_host.example:8443'] });
+    await taken.close();
     // An address bar's path is not shown: a magic link's token, a ;jsessionid= (tFE F14: printed whole); nor in host.
     expect(create(['https://app.example.com/magic/Xk9mP2qR7wL4zT8b'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://app.example.com/[redacted]"; did you mean "https://app.example.com"?'));
     expect(() => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: 'http://u:Xk9mP2qR7wL4zT8b@localhost:8080;jsessionid=Xk9mP2qR7wL4zT8b' })).toThrow(/got "http:\/\/\[redacted\]@localhost:8080;\[redacted\]"/);

@@ -857,6 +857,12 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     expect(run('--allow-origin', 'https://u:hunter2pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
     // Nor a part of one holding @ (tCK F2: only an allowedOrigins type test held it).
     expect(run('--allow-origin', 'https://u:hunter2@pw@dash.example/app').stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[redacted]@dash.example/[redacted]": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@) and a path: did you mean "https://dash.example"?\n');
+    // A host no browser sends, which the URL parser takes: refused with why and what to give (tFE F7, F2, F3: accepted, or a "did you mean" that was no origin).
+    const given = 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got';
+    expect(run('--allow-origin', 'https://*.example.com').stderr).toBe(`${given} "https://*.example.com": a browser sends its page's exact origin, never a pattern: --allow-origin takes exact origins, one per --allow-origin (for a pattern, createRealtimeServer's allowedOrigins takes a function)\n`);
+    expect(run('--allow-origin', 'https://a.example,https://b.example').stderr).toBe(`${given} "https://a.example,https://b.example": several origins in one value: give each with its own --allow-origin (--allow-origin https://a.example --allow-origin https://b.example)\n`);
+    expect(run('--allow-origin', 'https://app.example.com;jsessionid=Xk9mP2qR7wL4zT8b').stderr).toBe(`${given} "https://app.example.com;[redacted]": its host holds a character no host name holds (a host is letters, digits, ".", "-"): is it part of an address bar (;jsessionid=…)?\n`);
+    expect(run('--allow-origin', 'http://::1:3000').stderr).toBe(`${given} "http://::1:3000": an IPv6 address goes in brackets in an origin, its port after them: http://[::1]:3000\n`);
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
