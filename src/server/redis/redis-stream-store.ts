@@ -262,6 +262,8 @@ export function redisUrlProblem(url: string): string | undefined {
     const inner = url.replace(/^["']|["']$/g, '');
     return `a URL in quotes (${inner === '' ? 'nothing between them' : redactRedisUrl(inner)}), the quotes part of the value (an env file read as it is keeps them): leave them out`;
   }
+  const percent = lonePercentInPassword(url);
+  if (percent !== undefined) return percent;
   const hostless = hostlessProblem(url);
   if (hostless !== undefined) return hostless;
   if (/^rediss?:\/\//i.test(url)) return portProblem(url);
@@ -367,6 +369,20 @@ function hostlessProblem(url: string): string | undefined {
   const unencoded = unencodedInPassword(url);
   if (unencoded !== undefined) return unencoded;
   return `a URL with no host (${redactRedisUrl(url)}), which ioredis reads as localhost:6379 (an unset variable, as in redis://$REDIS_HOST?)`;
+}
+
+/**
+ * Why ioredis cannot read `url`'s user info, when its password holds a `%` not followed by two hex digits (`50%off`, a
+ * generated one): ioredis decodes it and threw "URI malformed", said beside the URL with its password dropped, which read as
+ * correct (tFE F12). The password is never shown. Undefined otherwise (a socket path's, or a `?password=`, which ioredis reads).
+ */
+function lonePercentInPassword(url: string): string | undefined {
+  if (url.startsWith('/') && !url.startsWith('//')) return undefined;
+  const rest = url.slice(/^(?:rediss?:)?\/\//i.exec(url)?.[0].length ?? 0);
+  const at = rest.lastIndexOf('@');
+  // An `@` after a `?` or `#` may be a query's (`?password=50%@x`): the unencoded-`#`/`?` check says the rest.
+  if (at === -1 || /[?#]/.test(rest.slice(0, at)) || !/%(?![0-9a-f]{2})/i.test(rest.slice(0, at))) return undefined;
+  return `user info whose password holds a "%" not written %25 (${redactRedisUrl(url)}): ioredis reads "%" as the start of an escape (%XX); write it %25`;
 }
 
 /**
