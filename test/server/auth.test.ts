@@ -847,6 +847,35 @@ describe('public keys and JWKS, algorithms pinned', () => {
     }
   });
 
+  // tFE F13: a kid the set holds for another algorithm, or for encryption, was 503 "lacks the token's kid (a key published since?)".
+  it('a token whose kid the set holds for another algorithm or for encryption (use: "enc") is 401 with a detail naming the key, within 5 s of a fetch too; a kid the set lacks stays 503', async () => {
+    const es = await generateKeyPair('ES256', { extractable: true });
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    let fetches = 0;
+    const keys = [
+      { ...(await exportJWK(rsa.publicKey)), kid: 'r1', alg: 'RS256', use: 'sig' },
+      { ...(await exportJWK(rsa.publicKey)), kid: 'enc1', use: 'enc' },
+      { ...(await exportJWK(es.publicKey)), kid: 'e1', alg: 'ES256', use: 'sig' },
+    ];
+    const jwks: Server = createServer((_request, response) => {
+      fetches++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const verify = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`, audience: null, jwksAlgorithms: ['RS256', 'ES256'] });
+    const sign = (key: CryptoKey, alg: string, kid: string) => new SignJWT({}).setProtectedHeader({ alg, kid }).setSubject('u1').setExpirationTime('1h').sign(key);
+    const outcome = (token: Promise<string>) => token.then(verify).then(() => 'ok', (error: { status?: number; message: string }) => `${error.status} ${error.message}`);
+    try {
+      expect(await outcome(sign(es.privateKey, 'ES256', 'e1'))).toBe('ok');
+      expect(await outcome(sign(es.privateKey, 'ES256', 'r1'))).toBe('401 invalid token (ERR_JWKS_NO_MATCHING_KEY: key "r1" of the set ("RSA" for "RS256") does not verify alg "ES256")');
+      expect(await outcome(sign(rsa.privateKey, 'RS256', 'enc1'))).toBe('401 invalid token (ERR_JWKS_NO_MATCHING_KEY: key "enc1" of the set ("RSA", use "enc" (encryption, not signatures)) does not verify alg "RS256")');
+      expect(await outcome(sign(es.privateKey, 'ES256', 'nope'))).toBe('503 jwks-unavailable (ERR_JWKS_NO_MATCHING_KEY)');
+      expect(fetches).toBe(1);
+    } finally {
+      jwks.close();
+    }
+  });
+
   it('does not fetch a JWKS that failed again for 5 s, however many clients come, while a token of a cached key still connects (each upgrade and poll of every client was a request to the failing identity provider)', async () => {
     const k1 = await generateKeyPair('ES256', { extractable: true });
     const k2 = await generateKeyPair('ES256', { extractable: true });
