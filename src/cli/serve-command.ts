@@ -510,7 +510,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     [
       // The PID is this node process's own, not an `npx` or tsx wrapper's: `kill -9` it to try a crash.
       `realtime-contract demo server on ${hostPort(options.host ?? '127.0.0.1', actual)} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : `path ${WEBSOCKET_PATH}`}, polling ${POLL_PATH})${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
-      `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
+      `HS256 demo secret: ${options.names?.secret === undefined || options.secret === undefined ? demo.secret : `(from ${options.names.secret}, not shown)`}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       ...(journal
         ? [journal.kept
