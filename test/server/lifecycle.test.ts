@@ -77,12 +77,16 @@ describe('close and stats', () => {
   });
 
   it('close(): answers a poll still being authenticated (a slow hook\'s poll had its connection destroyed unanswered: a hostile tester)', async () => {
-    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => new Promise((resolve) => setTimeout(resolve, 300, { userId: 'u1', admin: false })) });
+    // close() is called once the poll is at the hook, not after 50 ms: a loaded machine parsed the request later than
+    // that, and close() then ended a connection with no request yet, which is not what this tests (tFK F5).
+    let entered = (): void => undefined;
+    const hooked = new Promise<'at the hook'>((resolve) => (entered = () => resolve('at the hook')));
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => (entered(), new Promise((resolve) => setTimeout(resolve, 300, { userId: 'u1', admin: false }))) });
     const polled = fetch(server.http('/api/ws/poll')).then(
       async (r) => ({ status: r.status, body: await r.json() }),
       (error: Error) => ({ failed: error.message }),
     );
-    await sleep(50);
+    expect(await Promise.race([hooked, sleep(10_000).then(() => 'the hook never called')])).toBe('at the hook');
     await server.rt.close();
     expect(await polled).toMatchObject({ status: 200, body: { resume: 'new', messages: [] } });
   });
@@ -90,10 +94,14 @@ describe('close and stats', () => {
   it('close(): resolves within shutdownTimeoutMs while an upgrade and a poll are still being authenticated, answering both 503; a hook that settles later opens nothing (an upgrade held close() until its hook settled: for ever, a hostile tester)', async () => {
     let settle = (): void => undefined;
     const settled = new Promise<{ userId: string; admin: boolean }>((resolve) => (settle = () => resolve({ userId: 'u1', admin: false })));
-    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => settled, shutdownTimeoutMs: 300 });
+    // close() is called once both requests are at the hook, not after 100 ms (a loaded machine may parse them later: tFK F5).
+    let calls = 0;
+    let entered = (): void => undefined;
+    const bothHooked = new Promise<'both at the hook'>((resolve) => (entered = () => void (++calls === 2 && resolve('both at the hook'))));
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: () => (entered(), settled), shutdownTimeoutMs: 300 });
     const upgraded = exchange(server.port, `GET /api/ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
     const polled = exchange(server.port, 'GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n\r\n');
-    await sleep(100);
+    expect(await Promise.race([bothHooked, sleep(10_000).then(() => `the hook called ${calls} times`)])).toBe('both at the hook');
     const started = Date.now();
     const closed = await Promise.race([server.rt.close().then(() => 'closed'), sleep(2000).then(() => 'still closing')]);
     settle();
