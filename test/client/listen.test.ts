@@ -463,7 +463,7 @@ describe('listen', () => {
     // The fragments of a message over --max-frame: their sum, said as such (no one header announced it).
     const over = await listen([await rawServer(Buffer.concat([frame('x'.repeat(100), false, 0x1), frame('x'.repeat(100), false, 0x0)])), '--token', 't0ken', '--duration', '20s', '--max-frame', '150', '--ping-interval', '60000', '--no-ping']);
     expect(over.stdout).toMatch(/^frame 1: - \(root\) expected a message of at most 150 bytes \(the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit\), got one in fragments whose headers announced 200 bytes so far; the run ends here \(ws closes the connection after a frame it refuses\)$/m);
-  });
+  }, 10 * 15_000); // 10 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('reports a refused frame or a close at once, though the server leaves the TCP connection open (ws waits 30 s for it)', async () => {
     const cases: [string, Buffer, RegExp][] = [
@@ -524,7 +524,7 @@ describe('listen', () => {
     const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000', '--no-ping']);
     expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(normal.status).toBe(0);
-  });
+  }, 13 * 15_000); // 13 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('a close the contract gives a server for its own condition, 4410 (StreamGap) or 1013 (TryAgainLater), is a warning on stderr, not a violation: exit 0 (README)', async () => {
     // A close the contract gives a server for its own condition (4410: a storage outage, which a
@@ -759,7 +759,7 @@ describe('listen', () => {
     const zoned = 'which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one\n';
     expect(await said('ws://[::1%lo]:8000/api/ws?token=abc')).toEqual({ status: 2, stderr: `realtime-contract: cannot listen to "ws://[::1%lo]:8000/api/ws?token=[redacted]": the host [::1%lo] names a zone (%lo), ${zoned}` });
     expect((await said('ws://[fe80::1%25eth0]:8000/api/ws')).stderr).toBe(`realtime-contract: cannot listen to "ws://[fe80::1%25eth0]:8000/api/ws": the host [fe80::1%25eth0] names a zone (%25eth0), ${zoned}`);
-  });
+  }, 25 * 15_000); // 25 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('says an IPv6 address goes in brackets in a URL, with the URL it meant (a fresh tester: "expected a port of digits after the host, got \":1:20200\"")', async () => {
     const said = async (url: string) => {
@@ -946,7 +946,7 @@ describe('listen', () => {
     const down = await listen([`ws://127.0.0.1:${port}/api/ws`, '--count', '1']);
     expect(down.status).toBe(2);
     expect(down.stderr).toMatch(/cannot connect/);
-  });
+  }, 10 * 15_000); // 10 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('reports a server that sends nothing: no connection message', async () => {
     const server = await fixtureServer([]);
@@ -1175,7 +1175,7 @@ describe('listen', () => {
     // One too long to be a number is refused (it read as Infinity, and no ping could fail; found by a reviewer).
     const infinite = await listen(['ws://127.0.0.1:9/api/ws', '--ping-interval', `${'9'.repeat(400)}h`]);
     expect(infinite.status).toBe(2);
-  });
+  }, 19 * 15_000); // 19 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('--count N checks exactly the first N frames, even when more arrive in the same read', async () => {
     const server = await fixtureServer([connection, ...Array.from({ length: 10 }, () => JSON.stringify(trade))]);
@@ -1453,5 +1453,5 @@ describe('listen', () => {
       expect(run.stderr).not.toContain(token);
       expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');
     }
-  });
+  }, 12 * 15_000); // 12 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 });

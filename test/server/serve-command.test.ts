@@ -876,7 +876,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
         stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "not a url"\nrealtime-contract serve: --secret must be at least 32 bytes (HS256), got 31\n',
       });
     }
-  });
+  }, 8 * 15_000); // 8 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('does not print a secret that lands where an origin, a Redis URL, a port or a host goes: --allow-origin $ORIGIN (unset) taking --secret and its value, --redis "$PASSWORD", --port/--host "$TOKEN" (each printed it: tEC F2)', () => {
     const secret = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
@@ -895,7 +895,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     expect(redis.status).toBe(2);
     expect(redis.stderr).toMatch(/^realtime-contract serve: Redis unreachable at redis:\/\/<a host of 38 characters, not shown: is it the password\? give redis:\/\/:password@host:port>: /);
     for (const said of [host.stderr, redis.stderr]) expect(said.toLowerCase()).not.toContain(secret.toLowerCase());
-  });
+  }, 5 * 15_000); // 5 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   // tEI F7 (mutation M43: only `--` options caught): commander hands a short option (`-x`) to --allow-origin's list too,
   // and a short password after it was shown as an origin.
@@ -918,7 +918,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       expect(said[3]!.stderr).toMatch(new RegExp(`^realtime-contract serve: Redis unreachable at redis://<a host of ${secret.length} characters, not shown: is it the password\\? give redis://:password@host:port>: `));
       for (const one of said) expect(one.stderr.toLowerCase()).not.toContain(secret.toLowerCase());
     }
-  });
+  }, 8 * 15_000); // 8 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('does not print a password given as the host of a --redis or REALTIME_CONTRACT_REDIS URL (redis://${REDIS_HOST}:6379 with the password in it), as it does not print it without the scheme (tFE F1)', () => {
     const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
@@ -1065,7 +1065,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       const refused = run({ REALTIME_CONTRACT_REDIS: given });
       expect([refused.status, refused.stderr]).toEqual([2, said]);
     }
-  }, 60_000);
+  }, 7 * 15_000); // 7 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('on a port something else holds, says it cannot listen and leaves no journal behind (a reviewer)', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-busy-'));
@@ -1106,7 +1106,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     // A Unix socket's path, shown; its first folder is not offered as the host (it said `give the host alone ("tmp")`: tET).
     const socketPath = run('--port', '0', '--host', '/tmp/redis6.sock');
     expect({ status: socketPath.status, stderr: socketPath.stderr }).toEqual({ status: 2, stderr: 'realtime-contract serve: --host must be a host name or address, got "/tmp/redis6.sock"; a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)\n' });
-  });
+  }, 16 * 15_000); // 16 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('refuses a scoped IPv6 --host, whose URLs no browser or listen could open (a fresh tester: it printed http://[::1%lo]:PORT/…)', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
