@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { runListen } from '../support/listen.js';
+import { portCounter } from '../support/ports.js';
 import { selfSignedCertificate } from '../support/self-signed.js';
 
 const stops: (() => Promise<void>)[] = [];
@@ -21,12 +22,8 @@ afterEach(async () => {
 const dir = mkdtempSync(path.join(tmpdir(), 'listen-tls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The next port of `RC_TEST_PORTS` (`<first>-<last>`), or 0 (the kernel picks one). */
-let nextPort = 0;
-function port(): number {
-  const range = /^(\d+)-(\d+)$/.exec(process.env.RC_TEST_PORTS ?? '');
-  return range ? Number(range[1]) + (nextPort++ % (Number(range[2]) - Number(range[1]) + 1)) : 0;
-}
+/** The next port of this worker's part of `RC_TEST_PORTS` (`<first>-<last>`), or 0 (the kernel picks one). */
+const port = portCounter();
 
 /** Listens on 127.0.0.1 (a port of `RC_TEST_PORTS` when set, else of the kernel's choosing), stopped after the test; its port. */
 async function started(server: Server | HttpsServer, sockets: Set<Socket> = new Set()): Promise<number> {

@@ -17,6 +17,7 @@ import type { RealtimeClient, RealtimeStatus } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
 import { Harness, sign } from './support/reference.js';
+import { portCounter } from '../support/ports.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -24,12 +25,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** The next port of `RC_TEST_PORTS` (`<first>-<last>`), or 0 (the kernel picks one). */
-let nextPort = 0;
-function port(): number {
-  const range = /^(\d+)-(\d+)$/.exec(process.env.RC_TEST_PORTS ?? '');
-  return range ? Number(range[1]) + (nextPort++ % (Number(range[2]) - Number(range[1]) + 1)) : 0;
-}
+/** The next port of this worker's part of `RC_TEST_PORTS` (`<first>-<last>`), or 0 (the kernel picks one). */
+const port = portCounter();
 
 async function listening<T extends Server | NetServer>(server: T): Promise<T> {
   await new Promise<void>((resolve, reject) => {
