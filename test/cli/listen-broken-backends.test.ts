@@ -29,6 +29,8 @@ type Report = { close: { code: number } | null; frames: number; invalid: number;
 
 // tBQ F10: what came while listen checked a large frame, past --duration, was read after the run's
 // end and dropped: a close with 4000, or an invalid frame, that came inside the run passed (exit 0).
+// --duration 2s: the large frame must have come inside the run (with 500 ms, under load, it had not,
+// and the run ended on 1 frame: fxEO), and checking it takes longer (seconds, 46 s under load).
 it('a close that comes while listen checks a large frame past --duration is judged: exit 1', async () => {
   const big = largeFrame(1_500_000);
   const url = await wsServer((ws) => {
@@ -36,7 +38,7 @@ it('a close that comes while listen checks a large frame past --duration is judg
     // Sent once the large frame is on its way: it comes while listen checks that frame.
     ws.send(big, () => setTimeout(() => ws.close(4000, 'bad'), 100));
   });
-  const { status, stdout, stderr } = await runListen([url, '--duration', '500ms', '--no-ping', '--format', 'json'], {}, 120_000);
+  const { status, stdout, stderr } = await runListen([url, '--duration', '2s', '--no-ping', '--format', 'json'], {}, 120_000);
   const report = JSON.parse(stdout) as Report;
   expect(report.frames, stderr).toBe(2);
   expect(report.close?.code).toBe(4000);
@@ -50,7 +52,7 @@ it('an invalid frame that comes while listen checks a large frame past --duratio
     ws.send(connection);
     ws.send(big, () => setTimeout(() => ws.send(JSON.stringify({ type: 'trades', data: { side: 'BUY' } })), 100));
   });
-  const { status, stdout, stderr } = await runListen([url, '--duration', '500ms', '--no-ping', '--format', 'json'], {}, 120_000);
+  const { status, stdout, stderr } = await runListen([url, '--duration', '2s', '--no-ping', '--format', 'json'], {}, 120_000);
   const report = JSON.parse(stdout) as Report;
   expect(report.frames, stderr).toBe(3);
   expect(report.invalid).toBe(1);
