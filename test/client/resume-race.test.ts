@@ -12,8 +12,11 @@
  * delivered what the test waits for: no delay, no timing. (tCT F2, F12: the same race after an
  * earlier gap in the client's life, and a probe answered `gap` exactly at the cursor the polls reached.)
  */
+import { createServer } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
 import type { WhaleMessage } from '../../src/index.js';
@@ -301,4 +304,76 @@ describe('the race rule\'s stated limit: two losses in one race', () => {
     expect(events).toEqual(['t1', 'gap polling', 't2', 'w2', 'w3', 'w4', 'w8', 'w9', 'w10', 't9']);
     expect(gaps).toEqual([{ since: t1, cursor: polledTo, mode: 'polling' }]);
   });
+});
+
+// tFJ F1: the socket's answer was read by the server BEFORE the poll's read, the poll's answer came first and told a gap; between
+// the two reads the store let go an entry (X) the socket's replay still holds. Its replay up to the client's cursor is the polls'
+// (X their told loss): dropped, X too. (X was taken for the stream going back: a second gap, X delivered out of order and
+// everything after it delivered again, B and C twice.) A scripted server sends what the Redis store's server sent, each step
+// waiting for the one before: no store, no timing.
+describe('a raced socket whose replay holds an entry the poll\'s read no longer did (tFJ F1)', () => {
+  for (const resume of ['gap', 'resumed'] as const) {
+    it(`its answer \`${resume}\` at its since: the replay up to the client's cursor dropped, X too; one gap, each message once`, async () => {
+      const trade = (id: string, cursor: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id }, cursor });
+      const connection = (answer: string, cursor: string) => JSON.stringify({ type: 'connection', ts: new Date().toISOString(), cursor, data: { status: 'connected', mode: 'ws', resume: answer } });
+      const wss = new WebSocketServer({ noServer: true });
+      const sockets: WebSocket[] = [];
+      const upgrades: (string | null)[] = [];
+      const polls: (string | null)[] = [];
+      let third: () => void = () => undefined;
+      const thirdAsked = new Promise<void>((r) => (third = r));
+      let accept: () => void = () => undefined;
+      const accepted = new Promise<void>((r) => (accept = r));
+      const server = createServer((req, res) => {
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        polls.push(since);
+        // The first poll (from A's e1.2) reads after X (e1.3) was let go: gap, B and C. Answered once the third upgrade, from
+        // e1.2 too, has come: its read was before. Later polls are held (the socket takes over).
+        if (polls.length === 1) void thirdAsked.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"cursor":"e1.6","resume":"gap","messages":[${trade('B', 'e1.4')},${trade('C', 'e1.6')}]}`));
+      });
+      server.on('upgrade', (req, socket: Duplex, head) => {
+        upgrades.push(new URL(req.url!, 'http://x').searchParams.get('since'));
+        const open = (frames: string[]) => wss.handleUpgrade(req, socket, head, (ws) => {
+          sockets.push(ws);
+          for (const frame of frames) ws.send(frame);
+        });
+        if (upgrades.length === 1) open([connection('new', 'e1.1'), trade('A', 'e1.2')]);
+        // Refused: the client polls (fallbackAfter 1).
+        else if (upgrades.length === 2) socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        else if (upgrades.length === 3) {
+          third();
+          // Its read held X: `resume` at e1.2 (the reference server's `gap` can be at its since), X, B, C, then D live.
+          void accepted.then(() => open([connection(resume, 'e1.2'), trade('X', 'e1.3'), trade('B', 'e1.4'), trade('C', 'e1.6'), trade('D', 'e1.7')]));
+        } else socket.destroy();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const client = nodeClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, backoff: { baseMs: 50, maxMs: 100, stableMs: 500, jitter: false } });
+        const events: string[] = [];
+        const gaps: GapEvent[] = [];
+        client.on('trades', (t) => void events.push(t.id));
+        client.on('gap', (g) => {
+          events.push(`gap ${g.mode}`);
+          gaps.push(g);
+        });
+        client.connect('t');
+        await until(() => events.includes('A'), 'A on the first socket');
+        sockets[0]!.terminate();
+        await until(() => events.includes('C'), 'the poll\'s gap, B and C');
+        expect(upgrades).toEqual([null, 'e1.2', 'e1.2']);
+        accept();
+        await until(() => events.includes('D'), 'D on the raced socket');
+        expect(events).toEqual(['A', 'gap polling', 'B', 'C', 'D']);
+        expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e1.6', mode: 'polling' }]);
+        // X, B and C of the socket's replay.
+        expect(client.getStatus().duplicates).toBe(3);
+      } finally {
+        closeClients();
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    });
+  }
 });
