@@ -72,7 +72,7 @@ realtimeClient.on('trades', (d) => d.sidee);
 /** README: "`undefined` is the default" of each option; a consumer's values that may be unset, passed as they are. */
 const OPTIONS_CONSUMER = `
 import { createRealtimeClient } from 'realtime-contract/client';
-import { createRealtimeServer, createRedisStreamStore, MemoryStreamStore } from 'realtime-contract/server';
+import { createRealtimeServer, createRedisStreamStore, MemoryStreamStore, type AuthenticateHook } from 'realtime-contract/server';
 import { createMessage, createPing, createPong, serializeMessage, validateMessage, parseMessage, type ValidationMode } from 'realtime-contract';
 
 const timeout: number | undefined = process.env.TIMEOUT === undefined ? undefined : Number(process.env.TIMEOUT);
@@ -96,6 +96,12 @@ export const redis = () => createRedisStreamStore({
 export const checked = [validateMessage(null, { mode, direction: undefined }), parseMessage('{}', { mode: undefined, direction: undefined })];
 export const built = [createMessage('error', { code: 'X', message: 'm' }, { ts: undefined, validate: undefined }), createPing(1, { validate: undefined }), createPong(1, { validate: undefined })];
 export const text = serializeMessage(createPing(1), { validate: undefined });
+// A hook's principal: admin and expiresAt left out as undefined, as the server reads them (tFJ F2: expiresAt was refused).
+const sessions = new Map<string, { user: string; exp?: number | undefined; admin?: boolean | undefined }>();
+export const hook: AuthenticateHook = (req) => {
+  const session = sessions.get(String(req.headers.cookie));
+  return session ? { userId: session.user, admin: session.admin, expiresAt: session.exp } : null;
+};
 `;
 
 /** README's client example: `connect(localStorage.getItem('token'))`, "or an async () => token" of the same storage, which gives null when empty. */
@@ -305,7 +311,7 @@ describe('the packed package, installed into a fresh project', () => {
     expect(emitted).toMatch(/RedisStreamStoreKeys/);
   });
 
-  it("takes `undefined` for each option whose default it is, with the consumer's exactOptionalPropertyTypes on: `{ url: process.env.WS_URL }` was refused, the options typed `?: T` (tAB F2), and the Redis store's `{ url: process.env.REDIS_URL }` still was after (tAJ F4)", () => {
+  it("takes `undefined` for each option whose default it is, with the consumer's exactOptionalPropertyTypes on: `{ url: process.env.WS_URL }` was refused, the options typed `?: T` (tAB F2), and the Redis store's `{ url: process.env.REDIS_URL }` still was after (tAJ F4); so does a hook principal's expiresAt (tFJ F2)", () => {
     // @types/node, as a Node consumer installs it: the server's options name node:http's types.
     const types = path.join(consumer, 'node_modules/@types/node');
     if (!existsSync(types)) {

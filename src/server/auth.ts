@@ -148,9 +148,15 @@ export type AuthenticateHook = (request: IncomingMessage) => HookPrincipal | nul
  * as false (`{ userId: 'alice' }` is a plain user), as the server reads it at run time. A
  * `Principal` (what `createJwtVerifier` gives) is one too.
  */
-export interface HookPrincipal extends Omit<Principal, 'admin'> {
+export interface HookPrincipal extends Omit<Principal, 'admin' | 'expiresAt'> {
   /** Admins receive every user's messages: true or false, or left out (false). Anything else (`'false'`, 1) is refused with 401, logged as `authenticate-bad-admin`. */
   admin?: boolean | undefined;
+  /**
+   * {@link Principal.expiresAt}, or left out (`undefined` too): no expiry, as the server reads it. (Typed without
+   * `| undefined`, a session's optional expiry given as it is did not compile under the consumer's
+   * exactOptionalPropertyTypes: tFJ F2.)
+   */
+  expiresAt?: number | undefined;
 }
 
 /** An {@link AuthError} reason: a kebab-case code of at most 64 characters (`banned`, `rate-limited`). */
