@@ -10,7 +10,8 @@
  * record what a trim removed (`max-deleted-entry-id` is only moved by XDEL), and a reader must
  * know exactly the last id that is gone to tell `resumed` from `gap`. The script trims in batches
  * (when a stream is `slack` entries over its count, or its oldest entry is older than the age
- * bound by more than a sixteenth of it; by count, at most 256 entries an append), so the cost
+ * bound by more than a sixteenth of it; by count, at most 256 entries an append: the all-stream,
+ * trimmed once a batch, at most 255 more than the batch added), so the cost
  * per append stays constant like `~`, and
  * records the last removed id with `XSETID … MAXDELETEDID`, where `XINFO STREAM` reads it back
  * (never lowering a later mark the stream holds: an operator's XDEL, a rotation's).
@@ -115,19 +116,23 @@ end
 -- the last of them read \`gap\` for a reader that had every entry of the store's (tEQ F3). Where
 -- the age trim's cut is another application's, at most 128 entries before it are looked at for
 -- the store's last; past that the cut is recorded (a gap told too many, never one missed).
-local function trim(key, maxlen, minpos, age_slack, last_id, in_all)
+-- By count at most \`cap\` entries: 256 for a user's stream (trimmed after each of its entries);
+-- for the all-stream, trimmed once after a batch, 255 more than the batch added (tFL F2: 256 for
+-- a batch of up to 256, and rc:all, after maxAllMessages was lowered, never came down while
+-- publishes came in full batches).
+local function trim(key, maxlen, minpos, age_slack, last_id, in_all, cap)
   local cut = nil
   local lost = nil
   local function note(id) if lost == nil or id_before(lost, id) then lost = id end end
   local excess = redis.call('XLEN', key) - maxlen
   local slack = math.max(1, math.min(128, math.floor(maxlen / 16)))
   if excess >= slack then
-    -- At most 256 entries per append (twice the largest slack): XRANGE copies each, frame and
+    -- At most \`cap\` entries (256 an append, twice the largest slack): XRANGE copies each, frame and
     -- all, into Lua, and a maxMessages or maxAllMessages lowered far below what a stream held
     -- (README's way to free memory) made one append copy all the excess: 10.5 s of Redis's one
     -- thread for 100,000 entries of 4 KiB, every node counting Redis lost (tFD F5). Such a
     -- stream comes down over its next appends instead, 255 a time.
-    local r = redis.call('XRANGE', key, '-', '+', 'COUNT', math.min(excess, 256))
+    local r = redis.call('XRANGE', key, '-', '+', 'COUNT', math.min(excess, cap))
     cut = r[#r][1]
     for j = #r, 1, -1 do
       if ours(r[j], in_all) then note(r[j][1]) break end
@@ -370,7 +375,7 @@ for i = 1, n do
     -- residue (the second of two users writing in turn), never trimmed by age (tEQ F6).
     local minpos = nil
     if max_age_us > 0 and math.floor(((seq % 65536) * 40503) % 65536 / 2048) == 0 then minpos = now - max_age_us end
-    trim(key, maxlen, minpos, age_slack, id, false)
+    trim(key, maxlen, minpos, age_slack, id, false, 256)
     if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
     cursors[i] = cursor
     published[#published + 1] = cursor .. '\\n' .. fmt(seq) .. '\\n' .. mtype .. '\\n' .. user .. '\\n' .. mkey .. '\\n' .. fmt(#frame) .. '\\n' .. frame
@@ -381,7 +386,7 @@ redis.call('SET', KEYS[3], fmt(position))
 -- it read rc:all's oldest entry on every batch, though README said one in 32 (tEF F2).
 local minpos_all = nil
 if max_age_us > 0 and math.floor(seq / 32) > math.floor((seq - stored) / 32) then minpos_all = now - max_age_us end
-trim(KEYS[4], maxall, minpos_all, age_slack, id, true)
+trim(KEYS[4], maxall, minpos_all, age_slack, id, true, stored + 255)
 redis.call('PUBLISH', ARGV[5], table.concat(published))
 return cursors
 `;

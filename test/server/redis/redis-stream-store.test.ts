@@ -1265,6 +1265,35 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it("a maxAllMessages lowered under load: rc:all, trimmed once a batch, comes down while publishes come in full batches of 256, by 255 more than each batch added, recording each cut (tFL F2: 256 trimmed for 256 added, it stayed where it was)", async () => {
+    const before = await store();
+    const all: StreamEntry[] = [];
+    const batch = (from: number) => Promise.all(Array.from({ length: 256 }, (_, i) => s.append(`u${(from + i) % 64}`, 'trades', frame(from + i, `u${(from + i) % 64}`))));
+    all.push(...(await Promise.all(Array.from({ length: 1500 }, (_, n) => before.append(`u${n % 64}`, 'trades', frame(n, `u${n % 64}`))))));
+    await before.close();
+    const s = await store({ maxAllMessages: 100 });
+    const raw = new Redis(redis.url);
+    try {
+      const seen = [await raw.xlen(`t${prefixCount}:all`)];
+      while (seen[seen.length - 1]! > 100 + 6 && seen.length < 10) {
+        all.push(...(await batch(all.length)));
+        seen.push(await raw.xlen(`t${prefixCount}:all`));
+      }
+      // 1500 + 256 − 511, … down to the bound (slack 6).
+      expect(seen).toEqual([1500, 1245, 990, 735, 480, 225, 100]);
+      const [first] = (await raw.xrange(`t${prefixCount}:all`, '-', '+', 'COUNT', 1))[0]!;
+      const kept = all.findIndex((e) => Number(e.cursor.split('.')[1]) === Number(first.split('-')[0]));
+      expect(kept).toBe(all.length - 100);
+      const root = { userId: 'root', admin: true };
+      expect((await s.read(root, all[kept - 2]!.cursor, 500)).resume).toBe('gap');
+      const resumed = await s.read(root, all[kept - 1]!.cursor, 500);
+      expect(resumed.resume).toBe('resumed');
+      expect(resumed.entries.map((e) => e.cursor)).toEqual(all.slice(kept).map((e) => e.cursor));
+    } finally {
+      await raw.quit();
+    }
+  });
+
   it("after a gap for what trimming removed, gives what is still held for the viewer, in order and paged, and the next page resumes (it answered gap with nothing: a user's own trades since were skipped, a fresh tester)", async () => {
     // maxMessages 4: each stream is trimmed to 4 on the append that passes it (slack 1).
     const s = await store({ maxMessages: 4 });
