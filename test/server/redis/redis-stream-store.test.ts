@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -1489,6 +1489,51 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       await raw.quit();
     }
     expect(await s.read(viewer, read.cursor, 10)).toMatchObject({ resume: 'gap' });
+  });
+
+  it("README's stated limits of the expiry: a stream that expired under the TTL the last appending node gave reads `resumed` without what expired on a node whose maxAgeMs is higher or 0, and so does a stream key another tool re-created after it expired (tFL F3, tFD F1: a fix of either must change README too)", async () => {
+    // The sentences held here, as README states them.
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const stated = [
+      'After it is raised, for as long as the new value, a cursor of a stream that expired under the old one reads `resumed` without what expired;',
+      'set to 0, a stream keeps the TTL its last append gave it (nothing clears it) and a cursor of one that expired reads `resumed` the same way;',
+      'And a stream key another tool re-creates after it expired (an `XADD`, an `XGROUP CREATE … MKSTREAM` on `rc:u:{…}`) reads as a stream that never expired: `resumed` without what expired.',
+    ];
+    for (const sentence of stated) expect(readme).toContain(sentence);
+    const viewer = (userId: string) => ({ userId, admin: false });
+    const short = await store({ maxAgeMs: 1000 });
+    const prefix = `t${prefixCount}`;
+    const raised = await store({ maxAgeMs: 60_000 });
+    const zeroed = await store({ maxAgeMs: 0 });
+    const raw = new Redis(redis.url);
+    try {
+      const users = ['alice', 'bob', 'carol', 'dave'];
+      const since = new Map<string, string>();
+      for (const userId of users) since.set(userId, (await short.read(viewer(userId), null, 10)).cursor);
+      // alice's entries by the node of maxAgeMs 1000 (its TTL, 1 s); bob's last by the node of 0, which leaves the TTL as it is.
+      for (const userId of users) await short.append(userId, 'trades', frame(1, userId));
+      await zeroed.append('bob', 'trades', frame(2, 'bob'));
+      expect(await raw.pttl(`${prefix}:u:{bob}`)).toBeGreaterThan(0);
+      // Each stream expires; carol's and dave's keys are then re-created by another tool.
+      for (let tries = 0; (await raw.exists(...users.map((userId) => `${prefix}:u:{${userId}}`))) > 0; tries++) {
+        if (tries > 200) throw new Error('the streams never expired');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await raw.xadd(`${prefix}:u:{carol}`, '*', 'foo', 'bar');
+      await raw.xgroup('CREATE', `${prefix}:u:{dave}`, 'readers', '$', 'MKSTREAM');
+      // The node of maxAgeMs 1000 reads the expired streams as README says (a cursor older than its maxAgeMs, no stream: gap).
+      expect((await short.read(viewer('alice'), since.get('alice')!, 10)).resume).toBe('gap');
+      // README: stated[0].
+      expect(await raised.read(viewer('alice'), since.get('alice')!, 10)).toMatchObject({ resume: 'resumed', entries: [] });
+      // README: stated[1].
+      expect(await zeroed.read(viewer('bob'), since.get('bob')!, 10)).toMatchObject({ resume: 'resumed', entries: [] });
+      // README: stated[2], on every node.
+      for (const node of [short, raised, zeroed]) {
+        for (const userId of ['carol', 'dave']) expect(await node.read(viewer(userId), since.get(userId)!, 10), userId).toMatchObject({ resume: 'resumed', entries: [] });
+      }
+    } finally {
+      await raw.quit();
+    }
   });
 
   it('two nodes that notice one loss of writes agree on one new epoch, the one Redis holds: one gap each, and what follows is delivered with no other (tCF F2: each started its own epoch, a node\'s sockets told of an epoch Redis never held)', async () => {
