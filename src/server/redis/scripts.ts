@@ -11,7 +11,8 @@
  * know exactly the last id that is gone to tell `resumed` from `gap`. The script trims in batches
  * (when a stream is `slack` entries over its count, or its oldest entry is older than the age
  * bound by more than a sixteenth of it; by count, at most 256 entries an append: the all-stream,
- * trimmed once a batch, at most 255 more than the batch added), so the cost
+ * trimmed once a batch, at most 255 more than the batch added; and at most 4 MiB more than the
+ * append added, read one entry at a time), so the cost
  * per append stays constant like `~`, and
  * records the last removed id with `XSETID … MAXDELETEDID`, where `XINFO STREAM` reads it back
  * (never lowering a later mark the stream holds: an operator's XDEL, a rotation's).
@@ -119,8 +120,9 @@ end
 -- By count at most \`cap\` entries: 256 for a user's stream (trimmed after each of its entries);
 -- for the all-stream, trimmed once after a batch, 255 more than the batch added (tFL F2: 256 for
 -- a batch of up to 256, and rc:all, after maxAllMessages was lowered, never came down while
--- publishes came in full batches).
-local function trim(key, maxlen, minpos, age_slack, last_id, in_all, cap)
+-- publishes came in full batches). And by bytes: it stops after the entry that takes what it
+-- removed past \`added\` (the bytes of what this append wrote to the stream) + 4 MiB.
+local function trim(key, maxlen, minpos, age_slack, last_id, in_all, cap, added)
   local cut = nil
   local lost = nil
   local function note(id) if lost == nil or id_before(lost, id) then lost = id end end
@@ -131,13 +133,24 @@ local function trim(key, maxlen, minpos, age_slack, last_id, in_all, cap)
     -- all, into Lua, and a maxMessages or maxAllMessages lowered far below what a stream held
     -- (README's way to free memory) made one append copy all the excess: 10.5 s of Redis's one
     -- thread for 100,000 entries of 4 KiB, every node counting Redis lost (tFD F5). Such a
-    -- stream comes down over its next appends instead, 255 a time.
-    local r = redis.call('XRANGE', key, '-', '+', 'COUNT', math.min(excess, cap))
-    cut = r[#r][1]
-    for j = #r, 1, -1 do
-      if ours(r[j], in_all) then note(r[j][1]) break end
+    -- stream comes down over its next appends instead, 255 a time. The cap bounded entries, not
+    -- bytes: 256 entries of 1 MiB held Redis 3 to 6 s (tFL F5), so the entries are read one at a
+    -- time (a few µs each) until they come to \`added\` + 4 MiB: what is copied stays within that
+    -- and one entry, and the stream still comes down, by 255 entries or 4 MiB more than added.
+    local want = math.min(excess, cap)
+    local budget = added + 4194304
+    local taken, bytes, from, last = 0, 0, '-', nil
+    while taken < want and bytes < budget do
+      local r = redis.call('XRANGE', key, from, '+', 'COUNT', 1)
+      if r[1] == nil then break end
+      last = r[1]
+      taken = taken + 1
+      for k = 1, #last[2] do bytes = bytes + #last[2][k] end
+      if ours(last, in_all) then note(last[1]) end
+      from = '(' .. last[1]
     end
-    if not ours(r[#r], in_all) then
+    cut = last[1]
+    if not ours(last, in_all) then
       -- The trim takes every entry at the cut's position, those past the count too.
       local rest = redis.call('XRANGE', key, '(' .. cut, fmt(position_of(cut)), 'COUNT', 128)
       for j = #rest, 1, -1 do
@@ -346,6 +359,7 @@ local now = now_us()
 local position = tonumber(redis.call('GET', KEYS[3]) or '0')
 local seq = redis.call('INCRBY', KEYS[2], stored) - stored
 local published = {}
+local added_all = 0
 local id = nil
 local a = 6
 for i = 1, n do
@@ -359,6 +373,8 @@ for i = 1, n do
     id = fmt(position) .. '-' .. fmt(seq)
     local cursor = epoch .. '.' .. fmt(position)
     local frame = table.concat(parts, cursor)
+    local size = #mtype + #mkey + #frame + 3
+    added_all = added_all + size + #user + 1
     local key = KEYS[4 + i]
     local fresh = ttl > 0 and redis.call('EXISTS', key) == 0
     redis.call('XADD', key, id, 't', mtype, 'k', mkey, 'f', frame)
@@ -375,7 +391,7 @@ for i = 1, n do
     -- residue (the second of two users writing in turn), never trimmed by age (tEQ F6).
     local minpos = nil
     if max_age_us > 0 and math.floor(((seq % 65536) * 40503) % 65536 / 2048) == 0 then minpos = now - max_age_us end
-    trim(key, maxlen, minpos, age_slack, id, false, 256)
+    trim(key, maxlen, minpos, age_slack, id, false, 256, size)
     if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
     cursors[i] = cursor
     published[#published + 1] = cursor .. '\\n' .. fmt(seq) .. '\\n' .. mtype .. '\\n' .. user .. '\\n' .. mkey .. '\\n' .. fmt(#frame) .. '\\n' .. frame
@@ -386,7 +402,7 @@ redis.call('SET', KEYS[3], fmt(position))
 -- it read rc:all's oldest entry on every batch, though README said one in 32 (tEF F2).
 local minpos_all = nil
 if max_age_us > 0 and math.floor(seq / 32) > math.floor((seq - stored) / 32) then minpos_all = now - max_age_us end
-trim(KEYS[4], maxall, minpos_all, age_slack, id, true, stored + 255)
+trim(KEYS[4], maxall, minpos_all, age_slack, id, true, stored + 255, added_all)
 redis.call('PUBLISH', ARGV[5], table.concat(published))
 return cursors
 `;

@@ -1265,6 +1265,35 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it("a trim by count stops once it removed 4 MiB more than the append added: 600 kB entries, far over a lowered maxMessages and maxAllMessages, come down 7 an append, each cut recorded (tFL F5: 256 entries of 1 MiB copied into Lua held Redis 3 to 6 s)", async () => {
+    const big = (n: number) => (cursor: string) => JSON.stringify({ type: 'trades', data: { n, userId: 'alice', pad: 'x'.repeat(600_000) }, cursor });
+    const before = await store();
+    const viewer = { userId: 'alice', admin: false };
+    const mine: StreamEntry[] = [];
+    for (let n = 0; n < 40; n++) mine.push(await before.append('alice', 'trades', big(n)));
+    await before.close();
+    const s = await store({ maxMessages: 1, maxAllMessages: 1 });
+    const raw = new Redis(redis.url);
+    try {
+      const lengths = async () => [await raw.xlen(`t${prefixCount}:u:{alice}`), await raw.xlen(`t${prefixCount}:all`)];
+      const seen: number[][] = [await lengths()];
+      while (seen[seen.length - 1]![0]! > 1 && seen.length < 12) {
+        mine.push(await s.append('alice', 'trades', frame(mine.length, 'alice')));
+        seen.push(await lengths());
+      }
+      // 40, then 41 − 7 (7 × 600 kB is the first count past 4 MiB), 35 − 7, …, and 4 large and 7 small entries down to the bound.
+      expect(seen.map(([user]) => user)).toEqual([40, 34, 28, 22, 16, 10, 1]);
+      expect(seen.map(([, all]) => all)).toEqual([40, 34, 28, 22, 16, 10, 1]);
+      expect((await s.read(viewer, mine[mine.length - 3]!.cursor, 500)).resume).toBe('gap');
+      const resumed = await s.read(viewer, mine[mine.length - 2]!.cursor, 500);
+      expect(resumed).toMatchObject({ resume: 'resumed', entries: [mine[mine.length - 1]] });
+      expect((await s.read({ userId: 'root', admin: true }, mine[mine.length - 3]!.cursor, 500)).resume).toBe('gap');
+      expect((await s.read({ userId: 'root', admin: true }, mine[mine.length - 2]!.cursor, 500)).resume).toBe('resumed');
+    } finally {
+      await raw.quit();
+    }
+  });
+
   it("a maxAllMessages lowered under load: rc:all, trimmed once a batch, comes down while publishes come in full batches of 256, by 255 more than each batch added, recording each cut (tFL F2: 256 trimmed for 256 added, it stayed where it was)", async () => {
     const before = await store();
     const all: StreamEntry[] = [];
