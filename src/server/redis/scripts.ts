@@ -207,7 +207,8 @@ end
 -- Refusals, before the first write: Redis does not undo a script's writes when a later command
 -- fails. The ACL: Redis checks the keys given (read and write) before the script runs; the
 -- commands and the channel are asked here, each once, on the all-stream and the first entry's
--- stream (a selector granting a command on some keys only is not told apart).
+-- stream; those run on an entry's own stream are asked again of each below (\`ahead\`), so that a
+-- selector granting one on some streams only refuses those entries alone.
 local function denied(command, key, ...)
   if redis.acl_check_cmd(command, key, ...) then return nil end
   return 'NOPERM this ACL user may not run ' .. command .. ' on ' .. key .. ' (the append script needs it): not stored'
@@ -270,12 +271,24 @@ end
 -- loop below gives them (the clock read again there is not earlier): the all-stream's refuses
 -- the batch, an entry's own stream that entry alone. XINFO refused on a key (an ACL selector
 -- granting it on some keys only) refuses likewise, naming it: its newest entry missed a last id
--- deleted, and its trim could not read the mark it must keep (tFD F2).
+-- deleted, and its trim could not read the mark it must keep (tFD F2). So does every other
+-- command run on an entry's own stream (EXISTS, PEXPIRE, XADD, the trim's), asked of each
+-- stream: asked of the first entry's alone, a selector granting PEXPIRE on some users' streams
+-- only had a batch fail after the earlier entries' XADDs, stored, unpublished, every publish of
+-- it rejected with Redis's words, naming no command (tFL F4).
 do
   local tops = {}
+  local OWN = { {'EXISTS'}, {'PEXPIRE', '1'} }
+  for _, c in ipairs(STREAM) do OWN[#OWN + 1] = c end
   local function ahead(key, pos)
     if not redis.acl_check_cmd('XINFO', 'STREAM', key) then
       return 'NOPERM this ACL user may not run XINFO STREAM on ' .. key .. ' (the append script needs it): not stored'
+    end
+    if key ~= KEYS[4] then
+      for _, c in ipairs(OWN) do
+        local why = denied(c[1], key, unpack(c, 2))
+        if why then return why end
+      end
     end
     if tops[key] == nil then
       local top = false

@@ -481,6 +481,36 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("EXISTS, PEXPIRE or XADD granted by a selector on some users' streams only: those users' entries of a batch reject naming the command and their key, nothing of theirs stored, the others stored and published (tFL F4: the batch was half stored, unpublished, every publish of it rejected with Redis's words naming no command)", async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time'];
+      await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules);
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a7:pw@'), logger: recordingLogger().logger });
+      stores.push(store);
+      const live: string[] = [];
+      store.subscribe((e) => void live.push(e.cursor));
+      const append = (userId: string | null, i: number) => store.append(userId, 'trades', (c) => JSON.stringify({ cursor: c, i }));
+      let i = 0;
+      for (const command of ['exists', 'pexpire', 'xadd']) {
+        // Granted on alice's stream, rc:all and rc:g alone; alice's entry first in the batch.
+        await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules, `-${command}`, `(+${command} ~rc:u:{alice} ~rc:all ~rc:g)`);
+        const lengths = async () => [await raw.xlen('rc:u:{alice}'), await raw.xlen('rc:u:{bob}'), await raw.xlen('rc:all')];
+        const [alice, bob, all] = await lengths();
+        const [mine, theirs, everyone] = await Promise.allSettled([append('alice', i++), append('bob', i++), append(null, i++)]);
+        expect(theirs.status === 'rejected' && String(theirs.reason), command).toContain(`NOPERM this ACL user may not run ${command.toUpperCase()} on rc:u:{bob} (the append script needs it): not stored`);
+        expect(mine.status, command).toBe('fulfilled');
+        expect(everyone.status, command).toBe('fulfilled');
+        expect(await lengths(), command).toEqual([alice! + 1, bob, all! + 2]);
+        const stored = [mine, everyone].map((r) => (r as PromiseFulfilledResult<{ cursor: string }>).value.cursor);
+        await waitFor(() => stored.every((c) => live.includes(c)), `${command}: the stored entries published`);
+      }
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('rejects an rc:head or rc:seq of digits out of range naming the key and the range, not "is it the Redis port?" (tDG F4)', async () => {
     const server = await start();
     const raw = new Redis(server.url);
