@@ -206,15 +206,16 @@ end
 
 -- Refusals, before the first write: Redis does not undo a script's writes when a later command
 -- fails. The ACL: Redis checks the keys given (read and write) before the script runs; the
--- commands and the channel are asked here, each once, on the all-stream and the first entry's
--- stream; those run on an entry's own stream are asked again of each below (\`ahead\`), so that a
--- selector granting one on some streams only refuses those entries alone.
+-- commands and the channel are asked here, each once, on the all-stream; those run on an entry's
+-- own stream are asked of each below (\`ahead\`), so that a selector granting one on some streams
+-- only refuses those entries alone (EXISTS and PEXPIRE, asked here of the first entry's stream
+-- too, refused the whole batch when that entry was one of those: tFR F1).
 local function denied(command, key, ...)
   if redis.acl_check_cmd(command, key, ...) then return nil end
   return 'NOPERM this ACL user may not run ' .. command .. ' on ' .. key .. ' (the append script needs it): not stored'
 end
 local STREAM = { {'XADD', '1-1', 'f', 'v'}, {'XSETID', '1-1', 'MAXDELETEDID', '0-1'}, {'XLEN'}, {'XRANGE', '-', '+'}, {'XREVRANGE', '+', '-'}, {'XTRIM', 'MINID', '1'} }
-local needs = { {KEYS[1], 'GET'}, {KEYS[1], 'SET', 'x'}, {KEYS[2], 'GET'}, {KEYS[2], 'INCRBY', '1'}, {KEYS[3], 'GET'}, {KEYS[3], 'SET', 'x'}, {KEYS[5], 'EXISTS'}, {KEYS[5], 'PEXPIRE', '1'} }
+local needs = { {KEYS[1], 'GET'}, {KEYS[1], 'SET', 'x'}, {KEYS[2], 'GET'}, {KEYS[2], 'INCRBY', '1'}, {KEYS[3], 'GET'}, {KEYS[3], 'SET', 'x'} }
 for _, c in ipairs(STREAM) do needs[#needs + 1] = { KEYS[4], unpack(c) } end
 for _, c in ipairs(needs) do
   local why = denied(c[2], c[1], unpack(c, 3))

@@ -493,18 +493,23 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       store.subscribe((e) => void live.push(e.cursor));
       const append = (userId: string | null, i: number) => store.append(userId, 'trades', (c) => JSON.stringify({ cursor: c, i }));
       let i = 0;
-      for (const command of ['exists', 'pexpire', 'xadd']) {
-        // Granted on alice's stream, rc:all and rc:g alone; alice's entry first in the batch.
+      // Granted on alice's stream, rc:all and rc:g alone; alice's entry first in the batch, then bob's
+      // (EXISTS and PEXPIRE were asked of the first entry's stream for the whole batch too: bob's
+      // first refused everyone's publishes: tFR F1).
+      for (const [command, bobFirst] of ['exists', 'pexpire', 'xadd'].flatMap((c) => [[c, false], [c, true]] as const)) {
+        const label = `${command}, ${bobFirst ? 'bob' : 'alice'} first`;
         await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules, `-${command}`, `(+${command} ~rc:u:{alice} ~rc:all ~rc:g)`);
         const lengths = async () => [await raw.xlen('rc:u:{alice}'), await raw.xlen('rc:u:{bob}'), await raw.xlen('rc:all')];
         const [alice, bob, all] = await lengths();
-        const [mine, theirs, everyone] = await Promise.allSettled([append('alice', i++), append('bob', i++), append(null, i++)]);
-        expect(theirs.status === 'rejected' && String(theirs.reason), command).toContain(`NOPERM this ACL user may not run ${command.toUpperCase()} on rc:u:{bob} (the append script needs it): not stored`);
-        expect(mine.status, command).toBe('fulfilled');
-        expect(everyone.status, command).toBe('fulfilled');
-        expect(await lengths(), command).toEqual([alice! + 1, bob, all! + 2]);
+        const batch = bobFirst ? [() => append('bob', i++), () => append('alice', i++)] : [() => append('alice', i++), () => append('bob', i++)];
+        const settled = await Promise.allSettled([...batch.map((f) => f()), append(null, i++)]);
+        const [mine, theirs, everyone] = (bobFirst ? [settled[1], settled[0], settled[2]] : settled) as [PromiseSettledResult<{ cursor: string }>, PromiseSettledResult<{ cursor: string }>, PromiseSettledResult<{ cursor: string }>];
+        expect(theirs.status === 'rejected' && String(theirs.reason), label).toContain(`NOPERM this ACL user may not run ${command.toUpperCase()} on rc:u:{bob} (the append script needs it): not stored`);
+        expect(mine.status, label).toBe('fulfilled');
+        expect(everyone.status, label).toBe('fulfilled');
+        expect(await lengths(), label).toEqual([alice! + 1, bob, all! + 2]);
         const stored = [mine, everyone].map((r) => (r as PromiseFulfilledResult<{ cursor: string }>).value.cursor);
-        await waitFor(() => stored.every((c) => live.includes(c)), `${command}: the stored entries published`);
+        await waitFor(() => stored.every((c) => live.includes(c)), `${label}: the stored entries published`);
       }
     } finally {
       raw.disconnect();
