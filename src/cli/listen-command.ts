@@ -1896,7 +1896,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // A drain cut short (DRAIN_MS, a second signal) left ws what listen had fallen behind on, which it
   // went on inflating after the report, one zlib call a fragment, for seconds: the process alive past
   // README's bound, and a Ctrl-C 5 s after the report killed it by the signal (tFF F2). Read no further.
-  if (drainCut) stopReading(ws);
+  // So is what came after the run's end and waits unjudged in ws (a compressed message begun past the
+  // drain's target or --count's last frame, bytes in its socket): ws.close() left ws inflating it, and
+  // as README's 1 s wait ended ws.terminate() handed the socket's rest to its Receiver, read whole
+  // before its close event, 3 to 9 s past the report, a Ctrl-C then killing it by the signal (tFN F3).
+  const backlog = drainCut || (report.close === null && refused === undefined && (receiverBusy() || unreadBytes() > 0));
+  if (backlog) stopReading(ws);
   // Why a message was not judged, in JSON too: listen's own lag, and what ended its read (only `inflating`, undocumented, was there: tFF F7).
   if (drainCut && drainCutReason !== undefined && report.unfinished !== null && report.unfinished.control === undefined) report.unfinished.behind = drainCutReason;
   clearTimeout(pongTimer);
@@ -1928,10 +1933,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const end = closedAt ?? endedAt ?? clock();
   clearInterval(heartbeat);
   if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
-  if (report.close === null && !drainCut) {
+  if (report.close === null && !backlog) {
     ws.close(1000, 'listen finished');
-    // A server that never answers the close must not hold the run past --duration (ws waits 30 s).
-    const closing = setTimeout(() => ws.terminate(), 1000);
+    // A server that never answers the close must not hold the run past --duration (ws waits 30 s),
+    // nor one that sends more meanwhile, which ws would read whole first (tFN F3): read no further.
+    const closing = setTimeout(() => stopReading(ws), 1000);
     ws.once('close', () => clearTimeout(closing));
   }
 

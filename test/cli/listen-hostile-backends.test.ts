@@ -787,3 +787,52 @@ it('a 101 answer over 256 KiB up to the end of its headers, counted as chromium 
     }
   }
 });
+
+// tFN F3: only a drain cut short read no further. When --count ended the run (or the drain reached its target) with a
+// compressed message that came after the end waiting in ws, listen sent its close and ws went on inflating that message,
+// one zlib call an empty fragment, then read the socket's rest whole before its close event: the process alive 3 to 9 s
+// past its report, and a Ctrl-C then killed it by the signal. Now what came after the end is read no further: the
+// connection is dropped, no close frame sent, where a run with nothing after its end still sends its close (README).
+it.skipIf(process.platform === 'win32')('what came after the run\'s end and waits in ws is read no further: dropped, no close sent; with nothing after the end listen sends its close 1000 (tFN F3)', async () => {
+  const deflated = deflateRawSync(JSON.stringify({ type: 'trades' }), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  // A compressed message begun after --count's last frame, then 1,000,000 empty fragments (2 MB, each one zlib call for ws), never ended.
+  const backlog = Buffer.concat([frame(deflated.subarray(0, 5), { rsv: 4, fin: false }), Buffer.alloc(2_000_000) /* 00 00: an empty continuation frame, not final */]);
+  for (const [after, format] of [[backlog, 'text'], [backlog, 'json'], [Buffer.alloc(0), 'text']] as const) {
+    /** What the server read from listen after its answer, and when its socket closed. */
+    let read = Buffer.alloc(0);
+    let socketClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+    const url = await rawServer((socket, key) => {
+      socket.on('data', (chunk: Buffer) => (read = Buffer.concat([read, chunk])));
+      socket.on('close', socketClosed);
+      socket.write(Buffer.concat([Buffer.from(deflateAnswer(key)), frame(connection), frame(connection), after]));
+    }, true);
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--count', '2', '--duration', '30s', '--no-ping', ...(format === 'json' ? ['--format', 'json'] : [])]);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      // The server's socket closes (listen drops it, or ends it after its close), or listen's close frame comes first.
+      await Promise.race([closed, (async () => { while (read.length === 0) await sleep(20); })()]);
+      const [status, signal] = await exited;
+      expect(signal, format).toBeNull();
+      if (after.length > 0) {
+        expect(read.length, `${format}: listen sent ${read.toString('hex').slice(0, 40)}`).toBe(0);
+      } else {
+        // A masked close frame, 1000 "listen finished".
+        expect(read[0]).toBe(0x88);
+        const payload = Buffer.from(read.subarray(6, 6 + (read[1]! & 0x7f)).map((byte, i) => byte ^ read[2 + (i % 4)]!));
+        expect(payload.readUInt16BE(0)).toBe(1000);
+        expect(payload.subarray(2).toString()).toBe('listen finished');
+      }
+      if (format === 'text') expect(stdout).toMatch(/^2 frames \(\d valid, \d invalid\), \d violations?\n$/m);
+      else expect(JSON.parse(stdout)).toMatchObject({ frames: 2, unfinished: null });
+      // The run's status, not a signal's.
+      const violations = format === 'json' ? (JSON.parse(stdout) as { violationCount: number }).violationCount : Number(/(\d+) violations?\n$/.exec(stdout)?.[1]);
+      expect(status, stdout).toBe(violations > 0 ? 1 : 0);
+    } finally {
+      clearTimeout(kill);
+    }
+  }
+});
