@@ -986,12 +986,24 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    */
   let answerHeadBytes: number | undefined;
   let answerTail = Buffer.alloc(0);
+  /**
+   * Where the answer's status line begins: after the CR and LF bytes before it, which Node skips
+   * however many, and chromium counts in its bound and skips up to 4 (it looks for "HTTP" within the
+   * answer's first 4 bytes, else reads it as HTTP/0.9 and fails the handshake). An answer that began
+   * with its empty line's bytes had its bound skipped, that line taken for the end of its headers (tFN F1).
+   */
+  let answerStart: number | undefined;
   const onAnswerData = (chunk: Buffer) => {
     if (answerHead.length < 512) answerHead = Buffer.concat([answerHead, chunk.subarray(0, 512 - answerHead.length)]);
-    if (answerHeadBytes === undefined) {
-      const joined = Buffer.concat([answerTail, chunk]);
+    let from = 0;
+    if (answerStart === undefined) {
+      while (from < chunk.length && (chunk[from] === 0x0d || chunk[from] === 0x0a)) from += 1;
+      if (from < chunk.length) answerStart = answerBytes + from;
+    }
+    if (answerStart !== undefined && answerHeadBytes === undefined) {
+      const joined = Buffer.concat([answerTail, chunk.subarray(from)]);
       const end = joined.indexOf('\r\n\r\n');
-      if (end !== -1) answerHeadBytes = answerBytes - answerTail.length + end + 4;
+      if (end !== -1) answerHeadBytes = answerBytes + from - answerTail.length + end + 4;
       else answerTail = joined.subarray(Math.max(0, joined.length - 3));
     }
     answerBytes += chunk.length;
