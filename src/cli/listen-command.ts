@@ -1692,7 +1692,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const extensions = response.headers['sec-websocket-extensions'];
     if (typeof extensions === 'string') response.headers['sec-websocket-extensions'] = withoutSpacesAroundEquals(extensions);
     // Before ws goes on: the connection is ended as a browser's is (ws checks its answer after this event).
-    answerFault = answerHeadBytes !== undefined && answerHeadBytes > UPGRADE_HEADER_BYTES
+    // Node skips any number of line ends before the status line; chromium, 4 at most (tFN F2: more passed, exit 0, a browser failing the handshake).
+    answerFault = answerStart !== undefined && answerStart > 4
+      ? `the server's answer to the upgrade has ${answerStart} bytes of line ends (CR, LF) before its status line: Node skips them, but a browser looks for "HTTP" within the answer's first 4 bytes (chromium) and, not finding it there, reads the answer as HTTP/0.9 and fails the handshake`
+      : answerHeadBytes !== undefined && answerHeadBytes > UPGRADE_HEADER_BYTES
       ? `the server's answer to the upgrade has ${answerHeadBytes} bytes up to the end of its headers, more than chromium reads (256 KiB, ${UPGRADE_HEADER_BYTES} bytes, its status line and line ends counted): a browser fails the handshake`
       : answerExtensionFault(response, typeof sentKey === 'string' ? sentKey : undefined, typeof sentOffer === 'string' ? sentOffer : undefined);
     if (answerFault !== undefined) {

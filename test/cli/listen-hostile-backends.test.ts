@@ -870,3 +870,24 @@ it('a 101 answer begun with 4 bytes of line ends is bounded from its first byte,
     }
   }
 });
+
+// tFN F2: a 101 answer after more than 4 bytes of line ends passed, exit 0, no word: Node's parser skips any number of
+// them, but chromium looks for "HTTP" within the answer's first 4 bytes, else reads it as HTTP/0.9 and fails the handshake.
+it('a 101 answer after more than 4 bytes of line ends cannot connect, as a browser fails the handshake; 4 bytes are read (tFN F2)', async () => {
+  for (const [prefix, split] of [['\r\n\r\n', false], ['\n\n\n\n\n', false], ['\r\n\r\n\r\n', false], ['\r\n\r\n\r', true]] as const) {
+    const url = await rawServer((socket, key) => {
+      const rest = Buffer.concat([Buffer.from(upgraded(key)), frame(connection), frame(Buffer.from([0x03, 0xe8]), { opcode: 8 })]);
+      // The line ends a byte a write: counted across reads.
+      if (split) for (const byte of prefix) socket.write(byte);
+      socket.write(Buffer.concat([Buffer.from(split ? '' : prefix), rest]));
+    });
+    const { status, stdout, stderr } = await runListen([url, '--duration', '5s', '--no-ping']);
+    if (prefix.length <= 4) {
+      expect(stdout, stderr).toMatch(/^1 frame \(1 valid, 0 invalid\), 0 violations$/m);
+      expect(status).toBe(0);
+    } else {
+      expect(stderr, JSON.stringify(prefix)).toBe(`realtime-contract: cannot connect to ${url}: the server's answer to the upgrade has ${prefix.length} bytes of line ends (CR, LF) before its status line: Node skips them, but a browser looks for "HTTP" within the answer's first 4 bytes (chromium) and, not finding it there, reads the answer as HTTP/0.9 and fails the handshake\n`);
+      expect(status).toBe(2);
+    }
+  }
+});
