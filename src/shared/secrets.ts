@@ -254,7 +254,7 @@ function isJweRest(parts: string[], from: number): boolean {
  * `Redis01.corp.example.com`). Brackets are an IPv6 address's only: `[::1]`, `[::1]:8000`.
  */
 export function secretWhereAddressGoes(value: string): boolean {
-  if (looksLikeJwt(value)) return true;
+  if (holdsJwt(value)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('/')) return false;
   if (/^[0-9a-f]{32,}$/i.test(value)) return true;
   // A GitHub or Slack token, whose prefix no host name has (`_` is in none; tEP F4); a prefix and `_` before 32 or more hex

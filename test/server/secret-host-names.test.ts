@@ -34,3 +34,22 @@ describe('host names the computer-name rule shows (tFG F3)', () => {
     expect(secretWhereAddressGoes(`${LABEL_63}X.corp.local`)).toBe(true);
   });
 });
+
+describe('long dotted host names are no JWT (tFP F3)', () => {
+  it('shows host names with two labels of 12 or more characters, as a Kubernetes pod\'s or a public name; a JWT stays hidden', async () => {
+    for (const value of [
+      'redis-master-0.redis-headless.default.svc.cluster.local',
+      'realtime-gateway.production-eu-west.example.com',
+      'realtime-api-01.production-apps.svc.cluster.local',
+      'redis-sentinel.monitoring-system.svc',
+      'redis-master-0.redis-headless.default.svc.cluster.local:6379',
+    ]) {
+      expect(secretWhereAddressGoes(value), value).toBe(false);
+    }
+    const { redactRedisUrl } = await import('../../src/server/redis/redis-stream-store.js');
+    expect(redactRedisUrl('redis://redis-master-0.redis-headless.default.svc.cluster.local:6379')).toBe('redis://redis-master-0.redis-headless.default.svc.cluster.local:6379');
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    expect(secretWhereAddressGoes(jwt)).toBe(true);
+    expect(secretWhereAddressGoes(`${jwt}:6379`)).toBe(true);
+  });
+});
