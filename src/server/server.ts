@@ -2090,7 +2090,7 @@ export function hostProblem(host: string, portName: string): string | undefined 
   if (!/[[\]/:@?#\\]/.test(host)) return generic;
   // A path (a Unix socket's, `/tmp/redis.sock`) is no host: its first folder was offered as the host to give
   // (`give the host alone ("tmp")`: tET). It is not quoted: the value itself is, before the hint.
-  if (/^\/(?!\/)/.test(host)) return 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)';
+  if (/^\/(?!\/)/.test(host) || readsAsSocketPath(host)) return 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)';
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`);
@@ -2104,6 +2104,16 @@ export function hostProblem(host: string, portName: string): string | undefined 
   // The host as given (the URL parser lower-cases it) when that reads as a secret: by no name (tEP F1).
   if (hostReadsAsSecret(host)) return `give the host alone (not shown: it may be a secret)${port}`;
   return `give the host alone (${JSON.stringify(name)})${port}`;
+}
+
+/**
+ * Whether `host` reads as a Unix socket's path other than an absolute one (`/tmp/rc.sock`): `unix:` before it
+ * (`unix:/tmp/rc.sock`, `unix:///run/app/rc.sock`), a relative one (`./rc.sock`, `../rc.sock`, `~/rc.sock`), or folders
+ * and a file named `.sock` (`run/rc.sock`). Such a value is shown whole and said to be no host: read as an address bar's
+ * `host/path`, its file name was `[redacted]` and its first folder offered as the host to give ("unix", "run": tFP F11).
+ */
+export function readsAsSocketPath(host: string): boolean {
+  return /^\s*(?:unix:|\.{1,2}[/\\]|~[/\\])[^?#@]*$/i.test(host) || (/[/\\]/.test(host) && /^\s*[\w.-]+(?:[/\\][\w.-]+)*\.sock(?:et)?\s*$/i.test(host));
 }
 
 /**
@@ -2162,7 +2172,7 @@ export function shownHost(host: string): string {
   const [, base, query, fragment] = /^([^?#]*)(\?[^#]*)?(#[^]*)?$/.exec(withUserInfoShownRedacted(host))!;
   const [, start, name, path] = /^(\s*(?:[a-z][a-z0-9+.-]*:)?[/\\]*)([^/\\;]*)([^]*)$/i.exec(base!)!;
   // A path alone (`/tmp/redis.sock`, one slash and no scheme) is shown: no host, no address bar.
-  const shownPath = path === '' || path === '/' || name === '' || /^\s*[/\\]$/.test(start!) ? path! : `${path![0]}${REDACTED}`;
+  const shownPath = path === '' || path === '/' || name === '' || /^\s*[/\\]$/.test(start!) || readsAsSocketPath(host) ? path! : `${path![0]}${REDACTED}`;
   return `${start}${name}${shownPath}${query === undefined ? '' : query === '?' ? '?' : `?${REDACTED}`}${fragment === undefined ? '' : fragment === '#' ? '#' : `#${REDACTED}`}`;
 }
 

@@ -1104,9 +1104,12 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must be a host name or address, got ${JSON.stringify(shown)}; ${hint}\n` });
     }
     // A Unix socket's path, shown; its first folder is not offered as the host (it said `give the host alone ("tmp")`: tET).
+    // `unix:` before it, or relative: shown whole, not `unix:/tmp/[redacted]` with `give the host alone ("unix")` (tFP F11).
+    const unixPath = run('--port', '0', '--host', 'unix:/tmp/rc.sock');
+    expect({ status: unixPath.status, stderr: unixPath.stderr }).toEqual({ status: 2, stderr: 'realtime-contract serve: --host must be a host name or address, got "unix:/tmp/rc.sock"; a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)\n' });
     const socketPath = run('--port', '0', '--host', '/tmp/redis6.sock');
     expect({ status: socketPath.status, stderr: socketPath.stderr }).toEqual({ status: 2, stderr: 'realtime-contract serve: --host must be a host name or address, got "/tmp/redis6.sock"; a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)\n' });
-  }, 16 * 15_000); // 16 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
+  }, 17 * 15_000); // 17 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('refuses a scoped IPv6 --host, whose URLs no browser or listen could open (a fresh tester: it printed http://[::1%lo]:PORT/…)', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
