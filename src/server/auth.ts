@@ -757,20 +757,6 @@ function unusableKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ERR_JWKS_INVALID' && /members must be public keys/.test(String((error as Error).message));
 }
 
-/**
- * When `set` holds a key of the token's `kid` that jose found no match in (one for another algorithm or key type, or for
- * encryption, `use: "enc"`), the error that says so, with jose's code: the token's fault (401), not a key published since
- * (the 503 "lacks the token's kid" sent the operator after a rotation that did not happen: tFE F13). Else undefined.
- */
-function keyHeldForAnother(set: { keys?: unknown } | undefined, header: { kid?: unknown; alg?: unknown }): Error | undefined {
-  if (typeof header.kid !== 'string' || !Array.isArray(set?.keys)) return undefined;
-  const held = (set.keys as { kid?: unknown; kty?: unknown; alg?: unknown; use?: unknown }[]).filter((member) => member !== null && typeof member === 'object' && member.kid === header.kid);
-  if (held.length === 0) return undefined;
-  const said = (value: unknown) => { const text = JSON.stringify(typeof value === 'string' ? value : String(value)); return text.length <= 40 ? text : `${text.slice(0, 38)}…"`; };
-  const kinds = held.map((member) => `${typeof member.kty === 'string' ? said(member.kty) : 'no kty'}${typeof member.alg === 'string' ? ` for ${said(member.alg)}` : ''}${member.use === 'enc' ? ', use "enc" (encryption, not signatures)' : ''}`).join('; ');
-  return Object.assign(new Error(`key ${said(header.kid)} of the set (${kinds}) does not verify alg ${said(header.alg)}`), { code: 'ERR_JWKS_NO_MATCHING_KEY' });
-}
-
 /** jose's words for a fault of the token in the key lookup: no key of the set matches its header, several do, or its `alg` is none a key set may hold. Anything else from the lookup that is no failed fetch is a member of the set that cannot be imported (a private key, one malformed or off its curve): the set's fault. */
 const TOKEN_LOOKUP_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
 const tokenLookupFault = (error: unknown): boolean => TOKEN_LOOKUP_FAULTS.has(String((error as { code?: unknown } | null)?.code));
@@ -953,8 +939,6 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     /** The cached set as a key function, built once per failed fetch (not per token). */
     let cachedKeys: JWTVerifyGetKey | undefined;
     key = async (header, token) => {
-      /** jose's "no matching key" for a kid the set holds: the token's fault, said (tFE F13: 503 "lacks the token's kid"). */
-      const heldElse = (error: unknown): unknown => ((error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? (keyHeldForAnother(jwks.jwks(), header) ?? error) : error);
       if (performance.now() - failedAt < JWKS_RETRY_AFTER_SEC * 1000) {
         if (cachedKeys === undefined && jwks.fresh) {
           const cached = jwks.jwks();
@@ -963,9 +947,7 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
         if (cachedKeys === undefined || !jwks.fresh) throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
         try {
           return await cachedKeys(header, token);
-        } catch (thrown) {
-          const error = heldElse(thrown);
-          if (error !== thrown) throw error;
+        } catch (error) {
           if ((error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY') throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
           if (tokenLookupFault(error)) throw error;
           throw new AuthError(503, 'jwks-unavailable (ERR_JWKS_INVALID)', JWKS_RETRY_AFTER_SEC);
@@ -974,9 +956,7 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
       const cooling = jwks.coolingDown;
       try {
         return await jwks(header, token);
-      } catch (thrown) {
-        const error = heldElse(thrown);
-        if (error !== thrown) throw error;
+      } catch (error) {
         const fetchFailed = jwksUnavailable(error);
         if (fetchFailed !== undefined) [failedAt, failure, cachedKeys] = [performance.now(), fetchFailed, undefined];
         // A member that cannot be imported (a private key, one malformed: a reviewer): 503 each

@@ -740,7 +740,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // The JWKS could not be fetched: the token may be good, and the client is told to come
       // back (a 401 stopped it for good); the operator is told why, by jose's code.
       const code = /\(([^)]*)\)/.exec(error.reason)?.[1] ?? 'unknown';
-      logger?.warn({ event: 'jwks-unavailable', code }, code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'the JWKS fetched under 5 s ago lacks the token\'s kid (a key published since?): refused with 503 until it is fetched again' : `the JWKS could not be fetched (${code}): refused with 503`);
+      logger?.warn({ event: 'jwks-unavailable', code }, code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'the JWKS fetched under 5 s ago holds no key of the token\'s kid for its alg (a key published since, or a token signed with another algorithm than its key\'s?): refused with 503 until it is fetched again' : `the JWKS could not be fetched (${code}): refused with 503`);
       return new AuthError(503, 'jwks-unavailable', error.retryAfterSec);
     }
     // An expired token is named (a client can fetch a new one); other faults stay one reason
