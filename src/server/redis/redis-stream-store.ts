@@ -419,11 +419,14 @@ function portProblem(url: string): string | undefined {
   const lastColon = host.lastIndexOf(':');
   const portAfter = /^(?:\d{1,5}|\$\{\w*\}|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)$/.test(host.slice(lastColon + 1));
   if (isIP(host) === 6 || (portAfter && isIP(host.slice(0, lastColon)) === 6)) return `an IPv6 address without brackets (${JSON.stringify(host.slice(0, 80))}), which ioredis reads up to its first ":" as the host: give it in brackets, its port after them (redis://[::1]:6379)`;
+  // A host that reads as a secret (`redis://${REDIS_HOST}:${REDIS_PORT}` with the password in REDIS_HOST) is said by its
+  // length, as the store's connect error says it: it was printed whole when the port was at fault too (tFP F10).
+  const hostSaid = name !== '' && secretWhereAddressGoes(name!) ? `a host of ${name!.length} characters (not shown: it reads as a secret; is it the password? give redis://:password@host:port)` : `host ${JSON.stringify(name!.slice(0, 80))}`;
   const variable = /^(?:\$\{\w*\}|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)$/.exec(port)?.[0];
-  if (variable !== undefined) return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is a variable not expanded (${variable}: a config file, single quotes or an env file pass it as written): give the port's number`;
-  if (/^\d{1,5},/.test(port)) return `host ${JSON.stringify(name!.slice(0, 80))} with a list after its port (the rest not shown): a url names one Redis server: give the primary's`;
+  if (variable !== undefined) return `${hostSaid} with a port that is a variable not expanded (${variable}: a config file, single quotes or an env file pass it as written): give the port's number`;
+  if (/^\d{1,5},/.test(port)) return `${hostSaid} with a list after its port (the rest not shown): a url names one Redis server: give the primary's`;
   // The port itself is not shown: `redis://default:s3cret` (its @host left out) has the password there.
-  return `host ${JSON.stringify(name!.slice(0, 80))} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`;
+  return `${hostSaid} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`;
 }
 
 /** Which databases a Redis has, said where it refuses one (at start and while running). */

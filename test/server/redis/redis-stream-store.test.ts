@@ -392,6 +392,18 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(redisUrlProblem('redis://localhost:6379,s3cret-host:6380')).toBe('host "localhost" with a list after its port (the rest not shown): a url names one Redis server: give the primary\'s');
     // A password whose @host is missing is still not shown, nor read as an address.
     expect(redisUrlProblem('redis://default:ab:s3cret')).toBe('host "default" with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)');
+    // A host that reads as a secret is said by its length when the port is at fault too (tFP F10: printed whole).
+    const secretHost = (length: number) => `a host of ${length} characters (not shown: it reads as a secret; is it the password? give redis://:password@host:port)`;
+    for (const [url, said] of [
+      ['redis://Xk9mP2qL7vR4:${REDIS_PORT}', `${secretHost(12)} with a port that is a variable not expanded (\${REDIS_PORT}: a config file, single quotes or an env file pass it as written): give the port's number`],
+      ['redis://Xk9mP2qL7vR4:99999', `${secretHost(12)} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`],
+      ['rediss://Secret-123.ab:abc', `${secretHost(13)} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`],
+      ['//Xk9mP2qL7vR4:6379,h:6380', `${secretHost(12)} with a list after its port (the rest not shown): a url names one Redis server: give the primary's`],
+      ['Xk9mP2qL7vR4:99999', `${secretHost(12)} with a port that is not a number from 0 to 65535 (not shown: it may be a password whose @host is missing)`],
+    ]) {
+      expect(redisUrlProblem(url!), url).toBe(said);
+      expect(redisUrlProblem(url!), url).not.toMatch(/xk9mp2ql7vr4|secret-123/i);
+    }
   });
 
   // tER F6: told host "" (or the user name as the host) with a port that is not a number; a quoted URL as host:port and a path.
