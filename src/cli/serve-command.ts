@@ -14,7 +14,7 @@ import { SignJWT } from 'jose';
 import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
-import { hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, shownHost, shownOrigins } from '../server/server.js';
+import { hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, shownHost, shownOrigins } from '../server/server.js';
 import { JOSE_MESSAGE_SHOWN } from '../server/auth.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
@@ -426,10 +426,13 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     const origin = originOf(given);
     if (origin === undefined) {
       // A port not shown is said to be the fault (tEG F3: `http://localhost:${PORT}` was refused as "http://localhost:[redacted]", no word why).
-      const port = secretLooking(given) ? undefined : portNotShown(given);
+      // A secret in any part between its commas too (`https://a.example,Xk9mP2qL7vR4` was printed whole: tFP F2).
+      const hidden = originReadsAsSecret(given);
+      const port = hidden ? undefined : portNotShown(given);
       const hostFault = originHostProblem(given);
-      const why = port ?? (secretLooking(given) ? undefined : hostFault !== undefined ? originHostHint(hostFault, 'cli') : notAnOrigin(given));
-      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shownValue(given, hostFault?.kind === 'list' ? shownOrigins : shownHost)}${why === undefined ? '' : `: ${why}`}\n`);
+      const why = port ?? (hidden ? undefined : hostFault !== undefined ? originHostHint(hostFault, 'cli') : notAnOrigin(given));
+      const shown = hidden ? `a value of ${given.length} characters (not shown: it may be a secret)` : shownValue(given, hostFault?.kind === 'list' ? shownOrigins : shownHost);
+      faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shown}${why === undefined ? '' : `: ${why}`}\n`);
     } else origins.push(origin);
   }
   if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {

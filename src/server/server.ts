@@ -2225,6 +2225,15 @@ export function originHostHint(fault: NonNullable<ReturnType<typeof originHostPr
   }
 }
 
+/**
+ * Whether `origin`, an allowed origin as given, reads as a secret ({@link secretWhereAddressGoes}), whole or any part between
+ * its commas (`https://a.example,Xk9mP2qL7vR4`: the whole has a scheme, so it read as none, and the secret after the comma was
+ * printed: tFP F2). Then it is said by its length only, as the string form's entries are.
+ */
+export function originReadsAsSecret(origin: string): boolean {
+  return secretWhereAddressGoes(origin) || (origin.includes(',') && origin.split(',').some((part) => secretWhereAddressGoes(part.trim())));
+}
+
 /** Origins given as one text, each between its commas as {@link shownHost} shows it (the second one's `//host` is no path). */
 export function shownOrigins(text: string): string {
   return text.split(',').map((origin) => shownHost(origin)).join(',');
@@ -2375,9 +2384,9 @@ function checkOrigins(origins: unknown): void {
     // A port not shown is said to be the fault (tEG F3: "http://localhost:[redacted]" alone read as a correct origin).
     // One that reads as a secret (`allowedOrigins: [process.env.ALLOWED_ORIGIN]` with the variables mixed up) by its length,
     // as the string form and `serve --allow-origin` judge it: it was printed whole here (tER F2).
-    if (!ok && secretWhereAddressGoes(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
+    if (!ok && originReadsAsSecret(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
     const hostFault = ok || /^https?:/i.test(origin) ? originHostProblem(origin) : undefined;
-    if (hostFault !== undefined && secretWhereAddressGoes(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
+    if (hostFault !== undefined && originReadsAsSecret(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
     if (hostFault !== undefined) throw optionError(RangeError, name, asSent, shownOrigins(origin), originHostHint(hostFault, 'api'));
     if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), portNotShown(origin) ?? (parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined));
   });

@@ -990,6 +990,10 @@ describe('origin, attempt limits, socket limits', () => {
     expect(create('https://a.example, https://b.example')).toThrow(/got "https:\/\/a\.example, https:\/\/b\.example"; pass an array: \["https:\/\/a\.example","https:\/\/b\.example"\] \(value\.split/);
     // A secret among a string's entries is not shown.
     expect(create('https://a.example,Xk9mP2qR7wL4zT8b')).toThrow(/got a string of 34 characters \(not shown: it may be a secret\); pass an array of origins: \["https:\/\/dashboard\.example\.com"\]/);
+    // In an array's entry too, beside an origin or a pattern (tFP F2: printed whole, the entry having a scheme).
+    for (const entry of ['https://a.example,Xk9mP2qL7vR4', 'https://*.example.com,Xk9mP2qL7vR4', 'https://a.example,Secret-123.ab', 'https://a.example, Xk9mP2qL7vR4']) {
+      expect(create([entry]), entry).toThrow(new RangeError(`${asSent}, got a string of ${entry.length} characters (not shown: it may be a secret)`));
+    }
     const taken = createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', allowedOrigins: ['http://[::1]:3000', 'https://xn--bcher-kva.example', 'https://my_host.example:8443'] });
     await taken.close();
     // An address bar's path is not shown: a magic link's token, a ;jsessionid= (tFE F14: printed whole); nor in host.

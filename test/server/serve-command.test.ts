@@ -863,6 +863,8 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     expect(run('--allow-origin', 'https://a.example,https://b.example').stderr).toBe(`${given} "https://a.example,https://b.example": several origins in one value: give each with its own --allow-origin (--allow-origin https://a.example --allow-origin https://b.example)\n`);
     expect(run('--allow-origin', 'https://app.example.com;jsessionid=Xk9mP2qR7wL4zT8b').stderr).toBe(`${given} "https://app.example.com;[redacted]": its host holds a character no host name holds (a host is letters, digits, ".", "-"): is it part of an address bar (;jsessionid=…)?\n`);
     expect(run('--allow-origin', 'http://::1:3000').stderr).toBe(`${given} "http://::1:3000": an IPv6 address goes in brackets in an origin, its port after them: http://[::1]:3000\n`);
+    // A secret after a comma is said by its length, not printed with the list (tFP F2).
+    expect(run('--allow-origin', 'https://a.example,Xk9mP2qL7vR4').stderr).toBe(`${given} a value of 30 characters (not shown: it may be a secret)\n`);
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
@@ -876,7 +878,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
         stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "not a url"\nrealtime-contract serve: --secret must be at least 32 bytes (HS256), got 31\n',
       });
     }
-  }, 8 * 15_000); // 8 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
+  }, 9 * 15_000); // 9 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('does not print a secret that lands where an origin, a Redis URL, a port or a host goes: --allow-origin $ORIGIN (unset) taking --secret and its value, --redis "$PASSWORD", --port/--host "$TOKEN" (each printed it: tEC F2)', () => {
     const secret = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
