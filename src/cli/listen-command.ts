@@ -680,9 +680,30 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  *   says so too, with its status line)
  * @throws RangeError for a `maxFrameBytes` that is not an integer from 1 to {@link MAX_FRAME_BYTES}
  */
+/**
+ * The hosts `target` may be read to name, as written (not lower-cased): after a scheme and its slashes, however written
+ * (`ws://h`, `ws:h`, `ws:/h`, `ws:\\h`, `ws//h`, `//h`) and any user info, and its first word when its scheme was left out
+ * (`h:8000/api/ws`); with blanks around the target too. Each up to its port, path, query, fragment or a blank.
+ */
+function writtenHosts(target: string): string[] {
+  const given = target.trim();
+  const afterScheme = /^(?:[a-z][a-z\d+.-]*:[/\\]*|[a-z][a-z\d+.-]*[/\\]+|[/\\]+)?(?:[^/\\?#]*@)?([^:/\\?#\s]*)/i.exec(given)?.[1] ?? '';
+  const first = /^(?:[^/\\?#]*@)?([^:/\\?#\s]*)/.exec(given)?.[1] ?? '';
+  return [afterScheme, first];
+}
+
 export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {
   const maxFrame = options.maxFrameBytes ?? MAX_FRAME_BYTES;
   if (!Number.isSafeInteger(maxFrame) || maxFrame < 1 || maxFrame > MAX_FRAME_BYTES) throw new RangeError(`maxFrameBytes must be an integer from 1 to ${MAX_FRAME_BYTES}, got ${maxFrame}`);
+  // A secret given where the host goes (`ws://${HOST}:8000/api/ws` with the password in the variable): it was printed, in
+  // the URL and getaddrinfo's ENOTFOUND (tFE F1), as `--redis` and `--host` do not print it. Judged as written (the URL
+  // parser lower-cases it), before anything is said of the URL: with another fault beside it (a port out of range or
+  // unexpanded, a fragment, an empty ?token=, its scheme left out or written `ws:host`, `ws:/host`, `ws//host`, blanks
+  // around it) it was printed (tFP F1). `[redacted]` in the URL shown and, as the token is, in anything else.
+  const secretHost = writtenHosts(target).find((host) => host !== '' && !host.startsWith('[') && secretWhereAddressGoes(host));
+  /** `text` with {@link secretHost} `[redacted]`, as written or lower-cased. */
+  const hostHidden = (text: string): string => (secretHost === undefined ? text : text.split(secretHost).join(REDACTED).split(secretHost.toLowerCase()).join(REDACTED));
+  const hostNote = secretHost === undefined ? '' : ` (the URL's host of ${secretHost.length} characters is not shown: it reads as a secret, not a host name; is it the token or a password?)`;
   let url: URL | undefined;
   try {
     url = new URL(target);
@@ -712,13 +733,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       return 2;
     }
     const shownTarget = url && (url.protocol === 'ws:' || url.protocol === 'wss:' || !/^[^/?#]*@/.test(target)) ? redact(url) : unparsedShown(target);
-    output.stderr(`realtime-contract: cannot listen to "${shownTarget}": ${redactText(why)}\n`);
+    output.stderr(hostHidden(`realtime-contract: cannot listen to "${shownTarget}": ${redactText(why)}`) + `${hostNote}\n`);
     return 2;
   }
   // `?token=` with nothing after it (`?token=$JWT`, JWT unset) was sent as no token, and the 401
   // said "no token was given", the URL showing `token=[redacted]` (tBT F9). A --token replaces it.
   if (!options.token && url.searchParams.has('token') && url.searchParams.get('token')!.trim() === '') {
-    output.stderr(`realtime-contract: cannot listen to "${redact(url)}": its token query parameter is empty (an unset variable, as in ?token=$JWT with JWT unset?): give the token, or drop the parameter to connect without one\n`);
+    output.stderr(`realtime-contract: cannot listen to "${hostHidden(redact(url))}": its token query parameter is empty (an unset variable, as in ?token=$JWT with JWT unset?): give the token, or drop the parameter to connect without one${hostNote}\n`);
     return 2;
   }
   if (options.token === '') {
@@ -733,11 +754,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const expiresAt = expiryOf(url.searchParams.get('token'));
   /** Whether a token goes with the upgrade (`?token=`, from --token, the variable or the URL). */
   const tokenSent = !!url.searchParams.get('token');
-  // A secret given where the host goes (`ws://${HOST}:8000/api/ws` with the password in the variable): it was printed, in
-  // the URL and getaddrinfo's ENOTFOUND (tFE F1), as `--redis` and `--host` do not print it. Judged as written (the URL
-  // parser lower-cases it), then `[redacted]` in the URL shown and, as the token is, in anything else.
-  const writtenHost = /^[a-z][a-z\d+.-]*:\/\/([^/?#]*)/i.exec(target)?.[1]?.replace(/^.*@/, '').replace(/:\d*$/, '') ?? '';
-  const secretHost = !writtenHost.startsWith('[') && writtenHost !== '' && secretWhereAddressGoes(writtenHost) ? writtenHost : undefined;
+  // The secret host (judged above) `[redacted]` in the URL shown.
   const shown = secretHost === undefined ? redact(url) : redact(url).replace(/^([a-z][a-z\d+.-]*:\/\/(?:[^/?#]*@)?)[^/?#:]*/i, `$1${REDACTED}`);
   // A user name alone is taken for a credential (`<token>@host`), as redact() takes it; one beside a password is a name.
   const raw = [options.token, url.searchParams.get('token'), url.password ? decodedUserInfo(url.password) : url.username ? decodedUserInfo(url.username) : null, secretHost, secretHost?.toLowerCase(), secretHost && url.hostname].filter((s): s is string => !!s);

@@ -223,6 +223,22 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect((await said('ws://no-such-host.invalid:21200/api/ws')).stderr).toMatch(/^realtime-contract: cannot connect to ws:\/\/no-such-host\.invalid:21200\/api\/ws: getaddrinfo ENOTFOUND no-such-host\.invalid\n$/);
   });
 
+  it('does not print a secret given as the URL\'s host when something else is wrong with the URL too, or its scheme is written loosely (tFP F1)', async () => {
+    const targets = [
+      'ws://Xk9mP2qL7vR4:99999/api/ws', 'Xk9mP2qL7vR4:21200/api/ws', 'ws://Xk9mP2qL7vR4:21200/api/ws#x', 'ws://Xk9mP2qL7vR4:21200/api/ws?token=',
+      'ftp://Xk9mP2qL7vR4:21200/api/ws', 'ws:Xk9mP2qL7vR4:21200/api/ws', 'ws:/Xk9mP2qL7vR4:21200/api/ws', ' ws://Xk9mP2qL7vR4:21200/api/ws',
+      'ws://Xk9mP2qL7vR4:${PORT}/api/ws', 'ws://Xk9mP2qL7vR4:abc/api/ws', '//Xk9mP2qL7vR4:21200/api/ws', 'ws//Xk9mP2qL7vR4:21200/api/ws', 'ws://Xk9mP2qL7vR4 :21200/api/ws',
+    ];
+    for (const target of targets) {
+      const text = await said(target);
+      expect(text.status, target).toBe(2);
+      expect(text.stderr.toLowerCase(), target).not.toContain('xk9mp2ql7vr4');
+      expect(text.stderr, target).toContain("(the URL's host of 12 characters is not shown: it reads as a secret, not a host name; is it the token or a password?)\n");
+    }
+    // A host name beside such a fault is still shown.
+    expect((await said('ws://redis-master-0.redis-headless.default.svc.cluster.local:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://redis-master-0.redis-headless.default.svc.cluster.local:99999/api/ws": the port 99999 is out of range (0–65535)\n');
+  });
+
   it('does not print a token given where the URL goes (listen "$JWT"): --token promises "never printed" (tEC F2)', async () => {
     const token = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
     expect(await said(token)).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: cannot listen to a value of 38 characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n' });
