@@ -173,13 +173,12 @@ export function redactRedisUrl(url: string): string {
   const secretHost = secretLookingHost(url);
   if (secretHost !== undefined) {
     const scheme = REDIS_URL_START.exec(url)?.[0];
-    if (scheme === undefined) return secretHostShown(secretHost, url.slice(url.lastIndexOf('@') + 1 + secretHost.length));
     // A URL's (`redis://${REDIS_HOST}:6379` with the password in the variable: tFE F1): what follows the host is redacted as
     // a URL's own would be (`?password=`, a fragment), then shown after the host said by its length.
-    const tail = url.slice(Math.max(url.lastIndexOf('@') + 1, scheme.length) + secretHost.length);
+    const tail = url.slice(hostStart(url, scheme?.length ?? 0) + secretHost.length);
     const redacted = redactRedisUrl(`redis://h${tail}`);
     const shownTail = redacted.startsWith('redis://h') ? redacted.slice('redis://h'.length) : '';
-    return secretHostShown(secretHost, shownTail).replace(/^redis:/, /^rediss:/i.test(scheme) ? 'rediss:' : 'redis:');
+    return secretHostShown(secretHost, shownTail).replace(/^redis:/, scheme !== undefined && /^rediss:/i.test(scheme) ? 'rediss:' : 'redis:');
   }
   // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
   // Written pair by pair: a URLSearchParams given the mark writes it `%5Bredacted%5D`.
@@ -264,6 +263,12 @@ export function redisUrlProblem(url: string): string | undefined {
   }
   const percent = lonePercentInPassword(url);
   if (percent !== undefined) return percent;
+  // A host ended by a `#` with an `@` after it is a password holding `#` (`redis://Xk9mP2q#L7vR4@host`): ioredis dials its
+  // part before the `#`, which getaddrinfo's ENOTFOUND printed, too short to read as a secret (tFP F8).
+  if (/^(?:(?:rediss?:)?\/\/)?[^/?#]*#[^]*@/i.test(url)) {
+    const unencoded = unencodedInPassword(url);
+    if (unencoded !== undefined) return unencoded;
+  }
   const hostless = hostlessProblem(url);
   if (hostless !== undefined) return hostless;
   if (/^rediss?:\/\//i.test(url)) return portProblem(url);
@@ -301,14 +306,26 @@ function secretLookingHost(url: string): string | undefined {
   const scheme = REDIS_URL_START.exec(url)?.[0];
   if (scheme !== undefined) {
     // The host as written (the URL parser lower-cases it, which is how the mixed case of a password would be lost).
-    const name = /^[^:/?#[\]]*/.exec(url.slice(Math.max(url.lastIndexOf('@') + 1, scheme.length)))![0];
+    const name = /^[^:/?#[\]]*/.exec(url.slice(hostStart(url, scheme.length)))![0];
     return name !== '' && secretWhereAddressGoes(name) ? name : undefined;
   }
   if (/^(?:[a-z][a-z0-9+.-]*:)?\//i.test(url)) return undefined;
-  const host = url.slice(url.lastIndexOf('@') + 1);
+  const host = /^[^/?#]*/.exec(url.slice(hostStart(url, 0)))![0];
   // Without its port: getaddrinfo's ENOTFOUND names the host alone, which the redaction looked for with `:6379` (tEP F2).
   const name = /^[^:]*:\d*$/.test(host) ? host.slice(0, host.lastIndexOf(':')) : host;
   return name !== '' && secretWhereAddressGoes(name) ? name : undefined;
+}
+
+/**
+ * Where the host of `url` begins, its authority starting at `from`: after the last `@` before the first `/`, `?` or `#`, as
+ * ioredis (url.parse) and the URL parser end the authority there. The last `@` of the whole url was taken, past a `?` or
+ * `#` in a password (`redis://Xk9mP2qL7vR4?x=1@127.0.0.1:6379`): 127.0.0.1 was judged and shown while ioredis dialled the
+ * password, and getaddrinfo's ENOTFOUND printed it (tFP F8).
+ */
+function hostStart(url: string, from: number): number {
+  const end = url.slice(from).search(/[/?#]/);
+  const at = url.slice(from, end === -1 ? undefined : from + end).lastIndexOf('@');
+  return at === -1 ? from : from + at + 1;
 }
 
 /** The host of a client's options (no socket path) when it reads as a secret ({@link secretWhereAddressGoes}), else undefined. */

@@ -363,6 +363,18 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     });
   });
 
+  it('reads the host as ioredis does, up to the first ?, # or / (tFP F8: a password holding ? or # before @host was dialled as the host and printed)', () => {
+    const hidden = 'redis://<a host of 12 characters, not shown: is it the password? give redis://:password@host:port>';
+    expect(redactRedisUrl('redis://Xk9mP2qL7vR4?x=1@127.0.0.1:6379')).toBe(hidden);
+    expect(redactRedisUrl('Xk9mP2qL7vR4?x=1@127.0.0.1:6379')).toBe(hidden);
+    const unencoded = 'user info whose password holds an unencoded "#", "?" or "/" (redis://127.0.0.1:6379): the URL ends the host at the first of them; write them %23, %3F and %2F';
+    expect(redisUrlProblem('redis://Xk9mP2q#L7vR4@127.0.0.1:6379')).toBe(unencoded);
+    expect(redisUrlProblem('Xk9mP2q#L7vR4@127.0.0.1:6379')).toBe(unencoded);
+    // A host with a query or a port after user info is read as before.
+    expect(redactRedisUrl('redis://:pw@Redis01.corp.local:6379/0')).toBe('redis://Redis01.corp.local:6379/0');
+    expect(redisUrlProblem('redis://127.0.0.1:6379?db=1')).toBeUndefined();
+  });
+
   it('takes a bracketed IPv6 host without a port as port 6379, as for any host (redis://[::1] was refused as host "[" with a port that is not a number: a tester)', () => {
     // Read, not connected: a Redis of this machine's on [::1]:6379 is none of the test's.
     for (const url of ['redis://[::1]', 'redis://:s3cret@[::1]/0', '//[::1]', 'redis://[2001:db8::1]']) {
