@@ -1,8 +1,9 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ClientMessage, ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, described, isObject, type ClientValidationError } from './check.js';
+import { RECONNECT_ADVICE } from '../../generated/contract.js';
 import { CLIENT_MAX_TIMER_MS, POLL_TIMEOUT_MARGIN_MS } from '../shared/client-timers.js';
-import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_SUFFIX, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
+import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_SUFFIX, PONG_TIMEOUT_MS, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -835,7 +836,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).
-    const advice = reconnectAdvice(code);
+    // (The contract's table, undefined for `yes`: reconnectAdvice's, without its bytes.)
+    const advice = RECONNECT_ADVICE[code];
     const stop = advice === 'no' && !polling;
     // A 1000 close (below) shows `closed` in this same status: it showed `waiting` first, a
     // flicker, though no attempt is due.
@@ -897,7 +899,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // dashboard author). (A probe's 401 refuses its token, and `unauthorized` shows it then.)
     // Told with the next attempt's time (schedule).
     if (!polling && httpStatus) status.lastHttpStatus = httpStatus;
-    const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
+    // (No status, undefined: `<` is false.)
+    const refusedUpgrade = httpStatus! < 500 && httpStatus !== 429 && httpStatus !== 401;
     // A refused upgrade that says when to come back is polled meanwhile: its wait held the
     // fallback back, up to 3 × backoff.maxMs with the poll endpoint working (tAH).
     if (usePolling && !polling && (refusedUpgrade || retryAfter || attempts >= fallbackAfter)) startPolling();
@@ -1575,7 +1578,7 @@ type WebBody = Partial<Pick<ReadableStream<Uint8Array>, 'getReader'>> | null | u
  * not a web stream (a `fetch` option such as node-fetch's, whose polls all failed) is read
  * whole, then bounded. `progress` is called on each chunk read (the poll's timeout counts from
  * the last one). Bytes that are not UTF-8 throw the decoder's TypeError; a read that fails, or a
- * stream that ends at 0 bytes (a cut inside the headers), 0.
+ * stream that ends at 0 bytes (a cut inside the headers) or begun as a JSON object and not ended as one, 0.
  */
 async function readText(response: FetchResponseLike, max: number, progress: () => void): Promise<string | undefined> {
   // Said too long by its Content-Length: not read at all (16 MiB were read on every retry).
@@ -1600,7 +1603,11 @@ async function readText(response: FetchResponseLike, max: number, progress: () =
     // Ended at 0 bytes: a connection cut inside the response's headers, which Chromium hands
     // over as a 200 whose body ends cleanly (an `invalid` JSON answer, HTTP 200: tFI F1). A 204
     // has no body stream (it is read above), and no server answers a poll with an empty one.
-    if (done) return size ? text + decoder.decode() : cut();
+    // Begun as a JSON object (`{`) and not ended as one (`}`, then white space): a poll response
+    // is one JSON object, so a cut where no length frames the body (HTTP/1.0, or neither
+    // Content-Length nor chunked), which ends as cleanly (an `invalid` JSON answer, HTTP 200:
+    // tFM F2). A body that begins otherwise (an error or login page) is read as it is.
+    if (done) return /^[^{]|}\s*$/.test(text += decoder.decode()) ? text : cut();
     if ((size += value.byteLength) > max) return undefined;
     text += decoder.decode(value, { stream: true });
   }

@@ -197,6 +197,38 @@ describe('a poll whose connection is cut inside its response headers', () => {
   });
 });
 
+describe('a poll whose body is cut where no length frames it (HTTP/1.0, close-delimited)', () => {
+  it('is a network failure, retried, no invalid event, lastHttpStatus not 200: fetch hands the cut over as a whole body, and it was an invalid JSON answer, HTTP 200 (tFM F2); whole answers so framed are delivered', async () => {
+    // A raw server (a proxy that re-frames as HTTP/1.0): upgrades refused (404); polls 1-3 answered
+    // 200 without Content-Length, the body cut (half, all but its `}`, its `{` alone) and the
+    // connection closed cleanly; later polls answered whole, the same way, ending in a newline.
+    const body = '{"cursor":"e.1","resume":"new","messages":[]}';
+    const cuts = [body.slice(0, body.length >> 1), body.slice(0, -1), '{'];
+    let polls = 0;
+    const server = createTcpServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', (head) => {
+        if (/^upgrade:\s*websocket/im.test(head.toString('latin1'))) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        const n = ++polls;
+        socket.end(`HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n${cuts[n - 1] ?? `{"cursor":"e.${n}","messages":[]}\n`}`);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise((resolve) => server.close(resolve)));
+    const client = nodeClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, { backoff: { baseMs: 50, maxMs: 200 } });
+    const invalid: InvalidEvent[] = [];
+    const statuses: RealtimeStatus[] = [];
+    client.on('invalid', (event) => invalid.push(event));
+    client.on('status', (status) => statuses.push(status));
+    client.connect('token');
+    await until(() => client.getStatus().mode === 'polling', 'a whole answer after the cut ones');
+    expect(polls).toBeGreaterThanOrEqual(4);
+    expect(invalid).toEqual([]);
+    // The probes' refused upgrades (404) say the status; no cut poll's 200 is shown.
+    expect(statuses.slice(0, statuses.findIndex((s) => s.mode === 'polling')).map((s) => s.lastHttpStatus)).not.toContain(200);
+  });
+});
+
 describe('a socket that replaced a lost one at its first attempt, lost before it was stable', () => {
   it('puts no probe on trial: a server restart within stableMs of a reconnection, and the probe that follows the polls back takes over at its first frame (tFI F3: opened, proven stableMs later, closed and opened again; 11-13 s of polling after the restart)', async () => {
     // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
