@@ -90,11 +90,11 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
 
 /** What a wrong option or value is, shortly (`42`, `NaN`, `a string`, `an object`): not the runtime's preview, whose bytes every page would load. */
 export function described(value: unknown): string {
-  return value === undefined ? 'nothing' : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : value === null || typeof value === 'number' || typeof value === 'boolean' ? String(value) : `a ${typeof value}`;
+  return value === undefined ? 'nothing' : isObject(value) ? 'an object' : Array.isArray(value) ? 'an array' : value === null || typeof value === 'number' || typeof value === 'boolean' ? String(value) : `a ${typeof value}`;
 }
 
 /** A JSON object: not null, not an array. */
-export const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function failure(pointer: string, keyword: string, expected: string, found: unknown): Checked {
   // JSON text of what was found (80 UTF-16 code units at most, `...` where cut; the cut may leave half a

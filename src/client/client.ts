@@ -831,8 +831,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // since the last stable socket): the next probe is on trial (take). Not one opened at the
     // first, which replaced a lost socket at once, the lost one's own count (>> 1: 0 for 0 and 1):
     // lost too within stableMs (a load balancer dropped it, then the server restarted), it kept
-    // the client polling 10 s more after the restart (tFI F3).
-    if (wasOpen) stalled = status.reconnectAttempts >> 1;
+    // the client polling 10 s more after the restart (tFI F3). Nor one the server closed itself,
+    // going away (1001) or restarting (1012), which a stalling path never sends: a server
+    // restarted twice within stableMs held the socket back 11-13 s after it was up (tFM F1). A
+    // server killed (1006) looks like a path that cuts the socket: that one arms the trial.
+    if (wasOpen) stalled = code !== 1001 && code !== 1012 ? status.reconnectAttempts >> 1 : 0;
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
     // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
     // showed a dead socket's rtt after a restart: a fresh user).

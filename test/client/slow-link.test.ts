@@ -229,6 +229,31 @@ describe('a poll whose body is cut where no length frames it (HTTP/1.0, close-de
   });
 });
 
+describe('a server restarted twice within stableMs, closing its sockets itself (1001)', () => {
+  it('puts no probe on trial: the probe that follows the polls back takes over at its first frame (tFM F1: the socket reopened at the second attempt or later was taken for a stalling path, 11-13 s of polling after the second restart)', async () => {
+    // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
+    const h = await harness({ pingIntervalMs: 300 });
+    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 2000 } });
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    // Down long enough that the next socket opens at the second attempt or later.
+    await h.stop();
+    await until(() => client.getStatus().reconnectAttempts >= 2, 'two failed attempts');
+    await h.start({ pingIntervalMs: 300 });
+    await until(() => client.getStatus().mode === 'ws', 'the socket after the first restart', 20_000);
+    expect(client.getStatus().reconnectAttempts).toBeGreaterThanOrEqual(2);
+    const upgrades = h.upgrades.length;
+    // Stopped again within stableMs of that socket's open (the server closes it 1001), down until the client polls.
+    await h.stop();
+    await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
+    expect(client.getStatus().lastClose?.code).toBe(1001);
+    await h.start({ pingIntervalMs: 300 });
+    await until(() => client.getStatus().mode === 'ws', 'the socket after the second restart', 20_000);
+    // One socket opened and took over; on trial, the first was let go once proven and another opened.
+    expect(h.upgrades.length).toBe(upgrades + 1);
+  });
+});
+
 describe('a socket that replaced a lost one at its first attempt, lost before it was stable', () => {
   it('puts no probe on trial: a server restart within stableMs of a reconnection, and the probe that follows the polls back takes over at its first frame (tFI F3: opened, proven stableMs later, closed and opened again; 11-13 s of polling after the restart)', async () => {
     // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
