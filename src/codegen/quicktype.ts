@@ -19,6 +19,7 @@ import { forEachSubschema, SchemaError, sourceOf, type Contract, type SchemaNode
 import { checkLanguageSupport } from './check.js';
 import { layOutGo } from './go-layout.js';
 import { isStringList, isUnion, reachedDefinitions, shapeForQuicktype } from './language-shape.js';
+import { unconstrained } from './types.js';
 
 /** Where each language's file goes, relative to `generated/`. */
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -388,9 +389,15 @@ function resolveLocal(node: SchemaNode, schema: SchemaNode): SchemaNode {
   return target;
 }
 
-/** Whether `null` is a valid value of `node` (a type list, a null branch, an enum or const). */
+/**
+ * Whether `null` is a valid value of `node` (a type list, a null branch, an enum or const, or a
+ * node of any value: `{}`, annotations only). Without the last, an optional field of any value
+ * (`{ "description": … }`, a `$ref` to one, an `anyOf` branch that is one) was read with
+ * `from_absent_or_value`, and Python refused the `null` every validator, TypeBox and Go take (tFO F1).
+ */
 function allowsNull(node: SchemaNode, schema: SchemaNode): boolean {
   const target = resolveLocal(node, schema);
+  if (unconstrained(target)) return true;
   if (target.type === 'null' || (Array.isArray(target.type) && target.type.includes('null'))) return true;
   if (target.const === null || (Array.isArray(target.enum) && target.enum.includes(null))) return true;
   return [...(target.anyOf ?? []), ...(target.oneOf ?? [])].some((branch) => allowsNull(branch, schema));
