@@ -157,6 +157,14 @@ function asSchema(node: SchemaNode | boolean): SchemaNode {
   return node === true ? ANYTHING : node === false || admitsNothing(node) ? NOTHING : node;
 }
 
+/** The keywords that constrain no value (JSON Schema's annotations; `x-` extensions but `x-known-values`), as generate reads them (codegen/types.ts `unconstrained`). */
+const ANNOTATION_KEYS = new Set(['title', 'description', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly']);
+
+/** Whether `node` admits every JSON value, null included: `{}`, `true`, annotations only. */
+function admitsAnyValue(node: SchemaNode): boolean {
+  return Object.keys(node).every((key) => ANNOTATION_KEYS.has(key) || (key.startsWith('x-') && key !== 'x-known-values'));
+}
+
 /** Whether `node` is `{ not: <anything> }` with annotations at most: the long form of `false`. */
 function admitsNothing(node: SchemaNode): boolean {
   const { not, ...rest } = node as SchemaNode & { not?: SchemaNode | boolean };
@@ -217,7 +225,10 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
     return;
   }
 
-  if (a.nullable !== b.nullable) {
+  // A schema of any value (`{}`, annotations only) admits null too: the type line below says what
+  // changed, null with it (`{ "description": … }` narrowed to `["string", "null"]` read "may now be
+  // null", breaking, and the reverse "may no longer be null": tFO F2).
+  if (a.nullable !== b.nullable && !admitsAnyValue(a.node) && !admitsAnyValue(b.node)) {
     add(b.nullable
       ? { rule: 'made-nullable', accepts: 'more', text: 'may now be null' }
       : { rule: 'made-non-nullable', accepts: 'fewer', text: 'may no longer be null' });
