@@ -37,6 +37,10 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
     if (!opens.has(name)) continue;
     const open = mapSchema(node, (child, pointer) => {
       const out = openWhereAbsent(child, forCompile(child));
+      // An inline `title` would declare its type here under the name types.ts declares it by (the
+      // closed `TEnum` and its open twin, one name): src/index.ts re-exports both files and the
+      // package did not build (TS2308), while generate passed (tFO F7). Inline, the open type has no name.
+      if (pointer !== '') delete out.title;
       // The same bounds, default and examples as the producer type's comment (types.ts).
       if (pointer !== '' && noted(pointer)) {
         const described = withFieldNotes(child.description, child);
