@@ -474,6 +474,15 @@ describe('realtime-contract validate', () => {
     // Two messages on one line with a comma between them: the same hint; text other than a comma after the message, none.
     expect(cli(['validate', file('two.ndjson', `${message}, ${message}\n`)]).stdout).toContain(`; ${hint}\n`);
     expect(cli(['validate', file('bracket.ndjson', `${message}]\n`)]).stdout).not.toContain(hint);
+    // One array written a message per line (`[{…},` … `{…}]`): one error that says so, with the way
+    // out, not "put the messages in one array", which they were in (tFO F5).
+    const array = file('array-lines.ndjson', `[${message},\n${message},\n${message}]\n`);
+    expect(cli(['validate', array]).stdout).toBe(`${array}:1: - (root) expected one message per line (NDJSON), got one JSON array written a message per line (3 lines, the first opening the array); name it .json, or give --input json\n0 valid, 1 invalid\n`);
+    expect(cli(['validate', '--input', 'ndjson', '-'], { input: `[${message},\n${message}]\n` }).stdout).toBe('<stdin>:1: - (root) expected one message per line (NDJSON), got one JSON array written a message per line (2 lines, the first opening the array); give --input json\n0 valid, 1 invalid\n');
+    // The ways out work; an array line that is not the start of one document is read line by line, as before.
+    expect(cli(['validate', '-'], { input: `[${message},\n${message},\n${message}]\n` }).stdout).toBe('3 valid, 0 invalid\n');
+    const unclosed = file('array-unclosed.ndjson', `[${message},\n${message}\n`);
+    expect(cli(['validate', unclosed]).stdout).toBe(`${unclosed}:1: - (root) expected valid JSON, got the end of the text (Unexpected end of JSON input)\n1 valid, 1 invalid\n`);
   });
 
   // Eleven runs of the CLI: past the 60 s default once at load 10.

@@ -57,7 +57,16 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
       // One JSON document whatever its lines look like (an array with an element per line,
       // the last of them a whole object: a reviewer), or lines none of which is a message.
       const one = isOneDocument(text);
-      if (one || !lines.some(isObjectLine)) {
+      // Line 1 an array's opening with its first message and a comma (`[{…},`), a message per
+      // line after it: one JSON array, told so with the way out (it was told, on line 2, to "put
+      // the messages in one array", which they were in: tFO F5). Not one document: read line by line.
+      if (!PRETTY_FIRST_LINE.test(lines[0]!)) {
+        if (one) {
+          const count = lines.filter((line) => line.trim() !== '').length;
+          yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `one JSON array written a message per line (${count} line${count === 1 ? '' : 's'}, the first opening the array)`, jsonWayOut(origin, file)) }];
+          return;
+        }
+      } else if (one || !lines.some(isObjectLine)) {
         const count = lines.filter((line) => line.trim() !== '').length;
         // Several documents are no more read as .json than as NDJSON: the way out that works for them (a fresh user followed "name it .json").
         const what = one ? 'a pretty-printed JSON document' : 'pretty-printed JSON text, not one document';
@@ -96,9 +105,13 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
 /** A first line that opens a pretty-printed document: a lone `{` or `[` (after a byte-order mark). */
 const PRETTY_FIRST_LINE = /^\uFEFF?\s*[[{]\s*$/;
 
-/** Whether `head`, line 1 of an NDJSON file (LF excluded), opens what may be a pretty-printed document: a lone `{` or `[`. */
+/** A first line that opens an array written a message per line: `[` and its first message, a comma after it (`[{…},`). */
+const ARRAY_FIRST_LINE = /^\uFEFF?\s*\[.*,\s*$/;
+
+/** Whether `head`, line 1 of an NDJSON file (LF excluded), opens what may be one JSON document: a lone `{` or `[`, or `[` and a message with its comma. */
 export function opensPrettyDocument(head: Uint8Array): boolean {
-  return PRETTY_FIRST_LINE.test(Buffer.from(head).toString('utf8'));
+  const text = Buffer.from(head).toString('utf8');
+  return PRETTY_FIRST_LINE.test(text) || ARRAY_FIRST_LINE.test(text);
 }
 
 /** The most of a stream whose first line is {@link PRETTY_FIRST_LINE} read whole to tell a pretty-printed document from NDJSON. */
