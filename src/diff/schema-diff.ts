@@ -225,11 +225,12 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
     return;
   }
 
-  // A schema of any value (`{}`, annotations only) admits null too: the type line below says what
-  // changed, null with it (`{ "description": … }` narrowed to `["string", "null"]` read "may now be
-  // null", breaking, and the reverse "may no longer be null": tFO F2).
-  if (a.nullable !== b.nullable && !admitsAnyValue(a.node) && !admitsAnyValue(b.node)) {
-    add(b.nullable
+  // A schema of any value (`{}`, annotations only) admits null too (`{ "description": … }` narrowed
+  // to `["string", "null"]` read "may now be null", breaking, and the reverse "may no longer be
+  // null": tFO F2); one narrowed to a value that is not null may no longer be null (`anyOf [{}, null]`
+  // to `oneOf`, where null matches both branches: the corpus).
+  if ((a.nullable || admitsAnyValue(a.node)) !== (b.nullable || admitsAnyValue(b.node))) {
+    add(b.nullable || admitsAnyValue(b.node)
       ? { rule: 'made-nullable', accepts: 'more', text: 'may now be null' }
       : { rule: 'made-non-nullable', accepts: 'fewer', text: 'may no longer be null' });
   }
