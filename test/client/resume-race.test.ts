@@ -306,6 +306,67 @@ describe('the race rule\'s stated limit: two losses in one race', () => {
   });
 });
 
+/** A trade with `id` at `cursor`, and a `connection` answering `resume` at `cursor`: a scripted server's frames. */
+const scriptedTrade = (id: string, cursor: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id }, cursor });
+const scriptedConnection = (resume: string, cursor: string) => JSON.stringify({ type: 'connection', ts: new Date().toISOString(), cursor, data: { status: 'connected', mode: 'ws', resume } });
+
+/**
+ * A scripted server for a socket racing the polls, each step waiting for the one before (no store, no timing): the first
+ * upgrade opens with `new` at e1.1 and A at e1.2; every later upgrade is refused with 503 (the client, fallbackAfter 1,
+ * polls) but the third, held until `accept()` and then sent `thirdFrames`. `poll(since, count, answer, thirdAsked)` answers
+ * the polls (`count` from 1; `thirdAsked` resolves once the third upgrade has come); a poll it does not answer is held.
+ * `run` gets the connected client, its trade ids and gaps in order (`gap <mode>`), the server's sockets and the upgrades'
+ * `since`; everything is stopped after it.
+ */
+async function withRacedSocket(
+  poll: (since: string | null, count: number, answer: (body: string) => void, thirdAsked: Promise<void>) => void,
+  thirdFrames: string[],
+  run: (race: { client: RealtimeClient; events: string[]; gaps: GapEvent[]; sockets: WebSocket[]; upgrades: (string | null)[]; accept: () => void }) => Promise<void>,
+): Promise<void> {
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets: WebSocket[] = [];
+  const upgrades: (string | null)[] = [];
+  let polls = 0;
+  let third: () => void = () => undefined;
+  const thirdAsked = new Promise<void>((r) => (third = r));
+  let accept: () => void = () => undefined;
+  const accepted = new Promise<void>((r) => (accept = r));
+  const server = createServer((req, res) => {
+    poll(new URL(req.url!, 'http://x').searchParams.get('since'), ++polls, (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(body), thirdAsked);
+  });
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    upgrades.push(new URL(req.url!, 'http://x').searchParams.get('since'));
+    const open = (frames: string[]) => wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.push(ws);
+      for (const frame of frames) ws.send(frame);
+    });
+    if (upgrades.length === 1) open([scriptedConnection('new', 'e1.1'), scriptedTrade('A', 'e1.2')]);
+    else if (upgrades.length === 3) {
+      third();
+      void accepted.then(() => open(thirdFrames));
+    } else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const client = nodeClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, backoff: { baseMs: 50, maxMs: 100, stableMs: 500, jitter: false } });
+    const events: string[] = [];
+    const gaps: GapEvent[] = [];
+    client.on('trades', (t) => void events.push(t.id));
+    client.on('gap', (g) => {
+      events.push(`gap ${g.mode}`);
+      gaps.push(g);
+    });
+    client.connect('t');
+    await run({ client, events, gaps, sockets, upgrades, accept });
+  } finally {
+    closeClients();
+    for (const ws of sockets) ws.terminate();
+    wss.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
+
 // tFJ F1: the socket's answer was read by the server BEFORE the poll's read, the poll's answer came first and told a gap; between
 // the two reads the store let go an entry (X) the socket's replay still holds. Its replay up to the client's cursor is the polls'
 // (X their told loss): dropped, X too. (X was taken for the stream going back: a second gap, X delivered out of order and
@@ -314,49 +375,14 @@ describe('the race rule\'s stated limit: two losses in one race', () => {
 describe('a raced socket whose replay holds an entry the poll\'s read no longer did (tFJ F1)', () => {
   for (const resume of ['gap', 'resumed'] as const) {
     it(`its answer \`${resume}\` at its since: the replay up to the client's cursor dropped, X too; one gap, each message once`, async () => {
-      const trade = (id: string, cursor: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id }, cursor });
-      const connection = (answer: string, cursor: string) => JSON.stringify({ type: 'connection', ts: new Date().toISOString(), cursor, data: { status: 'connected', mode: 'ws', resume: answer } });
-      const wss = new WebSocketServer({ noServer: true });
-      const sockets: WebSocket[] = [];
-      const upgrades: (string | null)[] = [];
-      const polls: (string | null)[] = [];
-      let third: () => void = () => undefined;
-      const thirdAsked = new Promise<void>((r) => (third = r));
-      let accept: () => void = () => undefined;
-      const accepted = new Promise<void>((r) => (accept = r));
-      const server = createServer((req, res) => {
-        const since = new URL(req.url!, 'http://x').searchParams.get('since');
-        polls.push(since);
-        // The first poll (from A's e1.2) reads after X (e1.3) was let go: gap, B and C. Answered once the third upgrade, from
-        // e1.2 too, has come: its read was before. Later polls are held (the socket takes over).
-        if (polls.length === 1) void thirdAsked.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"cursor":"e1.6","resume":"gap","messages":[${trade('B', 'e1.4')},${trade('C', 'e1.6')}]}`));
-      });
-      server.on('upgrade', (req, socket: Duplex, head) => {
-        upgrades.push(new URL(req.url!, 'http://x').searchParams.get('since'));
-        const open = (frames: string[]) => wss.handleUpgrade(req, socket, head, (ws) => {
-          sockets.push(ws);
-          for (const frame of frames) ws.send(frame);
-        });
-        if (upgrades.length === 1) open([connection('new', 'e1.1'), trade('A', 'e1.2')]);
-        // Refused: the client polls (fallbackAfter 1).
-        else if (upgrades.length === 2) socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        else if (upgrades.length === 3) {
-          third();
-          // Its read held X: `resume` at e1.2 (the reference server's `gap` can be at its since), X, B, C, then D live.
-          void accepted.then(() => open([connection(resume, 'e1.2'), trade('X', 'e1.3'), trade('B', 'e1.4'), trade('C', 'e1.6'), trade('D', 'e1.7')]));
-        } else socket.destroy();
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      try {
-        const client = nodeClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, backoff: { baseMs: 50, maxMs: 100, stableMs: 500, jitter: false } });
-        const events: string[] = [];
-        const gaps: GapEvent[] = [];
-        client.on('trades', (t) => void events.push(t.id));
-        client.on('gap', (g) => {
-          events.push(`gap ${g.mode}`);
-          gaps.push(g);
-        });
-        client.connect('t');
+      // The first poll (from A's e1.2) reads after X (e1.3) was let go: gap, B and C. Answered once the third upgrade, from
+      // e1.2 too, has come: its read was before. Later polls are held (the socket takes over). The third upgrade's read held
+      // X: `resume` at e1.2 (the reference server's `gap` can be at its since), X, B, C, then D live.
+      const t = scriptedTrade;
+      const thirdFrames = [scriptedConnection(resume, 'e1.2'), t('X', 'e1.3'), t('B', 'e1.4'), t('C', 'e1.6'), t('D', 'e1.7')];
+      await withRacedSocket((_since, count, answer, thirdAsked) => {
+        if (count === 1) void thirdAsked.then(() => answer(`{"cursor":"e1.6","resume":"gap","messages":[${t('B', 'e1.4')},${t('C', 'e1.6')}]}`));
+      }, thirdFrames, async ({ client, events, gaps, sockets, upgrades, accept }) => {
         await until(() => events.includes('A'), 'A on the first socket');
         sockets[0]!.terminate();
         await until(() => events.includes('C'), 'the poll\'s gap, B and C');
@@ -367,13 +393,7 @@ describe('a raced socket whose replay holds an entry the poll\'s read no longer 
         expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e1.6', mode: 'polling' }]);
         // X, B and C of the socket's replay.
         expect(client.getStatus().duplicates).toBe(3);
-      } finally {
-        closeClients();
-        for (const ws of sockets) ws.terminate();
-        wss.close();
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
+      });
     });
   }
 });
@@ -386,51 +406,14 @@ describe('a raced socket whose replay holds an entry the poll\'s read no longer 
 describe('the race rule\'s stated limit: a server restart during the race (tFQ F1)', () => {
   for (const resume of ['gap', 'resumed'] as const) {
     it(`a socket answered \`${resume}\` in the epoch it asked from, after a poll took the client into the restarted server's: its replay delivered after the new epoch's messages, the cursor back in the old epoch, the new epoch's messages delivered again (the stated limit)`, async () => {
-      const trade = (id: string, cursor: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id }, cursor });
-      const connection = (answer: string, cursor: string) => JSON.stringify({ type: 'connection', ts: new Date().toISOString(), cursor, data: { status: 'connected', mode: 'ws', resume: answer } });
-      const wss = new WebSocketServer({ noServer: true });
-      const sockets: WebSocket[] = [];
-      const upgrades: (string | null)[] = [];
-      const polls: (string | null)[] = [];
-      let third: () => void = () => undefined;
-      const thirdAsked = new Promise<void>((r) => (third = r));
-      let accept: () => void = () => undefined;
-      const accepted = new Promise<void>((r) => (accept = r));
-      const json = (res: import('node:http').ServerResponse, body: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-      const server = createServer((req, res) => {
-        const since = new URL(req.url!, 'http://x').searchParams.get('since');
-        polls.push(since);
-        // The restarted server's: e1 is gone, `gap` to e2. The first poll (from A's e1.2) is answered once the third upgrade,
-        // from e1.2 too, has come (the old server took it). Polls from e2 are held (nothing new).
-        if (polls.length === 1) void thirdAsked.then(() => json(res, `{"cursor":"e2.1","resume":"gap","messages":[${trade('N1', 'e2.1')}]}`));
-        else if (since?.startsWith('e1.')) json(res, `{"cursor":"e2.2","resume":"gap","messages":[${trade('N1', 'e2.1')},${trade('N2', 'e2.2')}]}`);
-      });
-      server.on('upgrade', (req, socket: Duplex, head) => {
-        upgrades.push(new URL(req.url!, 'http://x').searchParams.get('since'));
-        const open = (frames: string[]) => wss.handleUpgrade(req, socket, head, (ws) => {
-          sockets.push(ws);
-          for (const frame of frames) ws.send(frame);
-        });
-        if (upgrades.length === 1) open([connection('new', 'e1.1'), trade('A', 'e1.2')]);
-        // The old server's answer, read before it restarted: `resume` at e1.2, its replay B, C.
-        else if (upgrades.length === 3) {
-          third();
-          void accepted.then(() => open([connection(resume, 'e1.2'), trade('B', 'e1.3'), trade('C', 'e1.4')]));
-        }
-        // Refused: the client polls (fallbackAfter 1).
-        else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      try {
-        const client = nodeClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, backoff: { baseMs: 50, maxMs: 100, stableMs: 500, jitter: false } });
-        const events: string[] = [];
-        const gaps: GapEvent[] = [];
-        client.on('trades', (t) => void events.push(t.id));
-        client.on('gap', (g) => {
-          events.push(`gap ${g.mode}`);
-          gaps.push(g);
-        });
-        client.connect('t');
+      // The restarted server's polls: e1 is gone, `gap` to e2. The first (from A's e1.2) is answered once the third upgrade,
+      // from e1.2 too, has come (the old server took it). Polls from e2 are held (nothing new). The third upgrade is the old
+      // server's answer, read before it restarted: `resume` at e1.2, its replay B, C.
+      const t = scriptedTrade;
+      await withRacedSocket((since, count, answer, thirdAsked) => {
+        if (count === 1) void thirdAsked.then(() => answer(`{"cursor":"e2.1","resume":"gap","messages":[${t('N1', 'e2.1')}]}`));
+        else if (since?.startsWith('e1.')) answer(`{"cursor":"e2.2","resume":"gap","messages":[${t('N1', 'e2.1')},${t('N2', 'e2.2')}]}`);
+      }, [scriptedConnection(resume, 'e1.2'), t('B', 'e1.3'), t('C', 'e1.4')], async ({ client, events, gaps, sockets, upgrades, accept }) => {
         await until(() => events.includes('A'), 'A on the first socket');
         sockets[0]!.terminate();
         await until(() => events.includes('N1'), 'the poll\'s gap into e2, N1');
@@ -448,13 +431,7 @@ describe('the race rule\'s stated limit: a server restart during the race (tFQ F
           { since: 'e1.4', cursor: 'e2.2', mode: 'polling' },
         ]);
         expect(client.getStatus().cursor).toBe('e2.2');
-      } finally {
-        closeClients();
-        for (const ws of sockets) ws.terminate();
-        wss.close();
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
+      });
     });
   }
 });
