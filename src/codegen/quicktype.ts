@@ -15,11 +15,10 @@ import {
   type TargetLanguage,
 } from 'quicktype-core';
 import { escapeToken } from '../runtime/json-pointer.js';
-import { forEachSubschema, SchemaError, sourceOf, type Contract, type SchemaNode } from '../contract/index.js';
+import { forEachSubschema, SchemaError, sourceOf, unconstrained, type Contract, type SchemaNode } from '../contract/index.js';
 import { checkLanguageSupport } from './check.js';
 import { layOutGo } from './go-layout.js';
 import { isStringList, isUnion, reachedDefinitions, shapeForQuicktype } from './language-shape.js';
-import { unconstrained } from './types.js';
 
 /** Where each language's file goes, relative to `generated/`. */
 const PYTHON_FILE = 'languages/python/realtime_contract.py';

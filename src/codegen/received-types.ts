@@ -1,9 +1,9 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
-import { mapSchema, type Contract, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { mapSchema, unconstrained, type Contract, type MessageSchema, type SchemaNode } from '../contract/index.js';
 import { withFieldNotes } from './field-notes.js';
 import { openKinds } from './tolerant-enum.js';
-import { forCompile, grouped, noted, openWhereAbsent, unconstrained } from './types.js';
+import { forCompile, grouped, noted, openWhereAbsent } from './types.js';
 
 /** Prefix of the consumer-facing variant of a type: `TradeData` → `ReceivedTradeData`. */
 export const RECEIVED_PREFIX = 'Received';

@@ -1,6 +1,6 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
-import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
+import { mapSchema, unconstrained, type Contract, type SchemaNode } from '../contract/index.js';
 import { withFieldNotes } from './field-notes.js';
 import { docText, stringLiteral } from './ts-text.js';
 
@@ -164,18 +164,6 @@ export function forCompile(node: SchemaNode): SchemaNode {
  */
 export function openWhereAbsent(node: SchemaNode, out: SchemaNode): SchemaNode {
   return node.properties !== undefined && node.additionalProperties === undefined ? { ...out, additionalProperties: true } : out;
-}
-
-/** The keywords that say something of a node without constraining its value (JSON Schema's annotations; `x-` extensions but `x-known-values`, typed as its strings). */
-const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly']);
-
-/**
- * Whether `node` admits any JSON value: it holds annotations only (`{}`, `{ "description": … }`).
- * json-schema-to-typescript types `{}` as `unknown` but a node with a description alone as an object
- * (`{ [k: string]: unknown }`), which rejected a producer's `"text"` every validator accepts (fxEN).
- */
-export function unconstrained(node: SchemaNode): boolean {
-  return Object.keys(node).every((key) => ANNOTATIONS.has(key) || (key.startsWith('x-') && key !== 'x-known-values'));
 }
 
 /** Whether a node's description becomes a doc comment: the definition itself, a property, a map's values (see {@link forTypeScript}). */

@@ -14,7 +14,7 @@
  */
 export { bundleContract, sourceOf } from './bundle.js';
 export { linkPath } from './link-path.js';
-export { ANNOTATION_KEYWORDS, DRAFT7_ANNOTATIONS, DRAFT7_KEYWORDS, KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
+export { ANNOTATION_KEYWORDS, DRAFT7_ANNOTATIONS, DRAFT7_KEYWORDS, KNOWN_KEYWORDS, PROJECT_KEYWORDS, unconstrained } from './keywords.js';
 export { contractFromTexts, dotNamedSchemasSkipped, invalidJsonAt, isSchemaFileName, loadContract, NESTED_SCHEMA_PROBLEM, nestedSchema, ONE_ITEMS_SCHEMA, readSchemaText, SCHEMA_FILE_MAX_BYTES, schemaTooDeep } from './load.js';
 export { checkNoRefCycle, followRefs, inlinedSchemaCount, inlineRefs, resolveRef, type RefTarget } from './refs.js';
 export { SchemaError } from './schema-error.js';

@@ -30,6 +30,16 @@ export const PROJECT_KEYWORDS = [
 /** Draft-07 keywords that only annotate: validation never reads them. */
 export const DRAFT7_ANNOTATIONS = ['$comment', 'title', 'description', 'default', 'examples', 'readOnly', 'writeOnly'] as const;
 
+/**
+ * Whether `node` admits any JSON value: each of its keys a draft-07 annotation, `deprecated`, or an `x-` extension but
+ * `x-known-values` (typed as its strings): `{}`, `{ "description": … }`. json-schema-to-typescript types `{}` as `unknown`
+ * but a node with a description alone as an object, which rejected a producer's `"text"` every validator accepts (fxEN);
+ * Python's decoders (tFO F1) and diff (tFO F2) read such a node as admitting null.
+ */
+export function unconstrained(node: object): boolean {
+  return Object.keys(node).every((key) => (DRAFT7_ANNOTATIONS as readonly string[]).includes(key) || key === 'deprecated' || (key.startsWith('x-') && key !== 'x-known-values'));
+}
+
 /** Every keyword that only annotates: draft-07's and this project's. */
 export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set<string>([...DRAFT7_ANNOTATIONS, ...PROJECT_KEYWORDS]);
 

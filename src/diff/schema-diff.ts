@@ -1,6 +1,6 @@
 import { characterClassPattern, characterClassWithin, type CharacterClassPattern } from '../contract/character-class.js';
 import { escapeToken } from '../runtime/json-pointer.js';
-import type { SchemaNode } from '../contract/index.js';
+import { unconstrained, type SchemaNode } from '../contract/index.js';
 import type { Acceptance, RuleId } from './rules.js';
 import { equal, withoutKeywords } from './annotations.js';
 import { openKinds } from '../codegen/tolerant-enum.js';
@@ -157,14 +157,6 @@ function asSchema(node: SchemaNode | boolean): SchemaNode {
   return node === true ? ANYTHING : node === false || admitsNothing(node) ? NOTHING : node;
 }
 
-/** The keywords that constrain no value (JSON Schema's annotations; `x-` extensions but `x-known-values`), as generate reads them (codegen/types.ts `unconstrained`). */
-const ANNOTATION_KEYS = new Set(['title', 'description', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly']);
-
-/** Whether `node` admits every JSON value, null included: `{}`, `true`, annotations only. */
-function admitsAnyValue(node: SchemaNode): boolean {
-  return Object.keys(node).every((key) => ANNOTATION_KEYS.has(key) || (key.startsWith('x-') && key !== 'x-known-values'));
-}
-
 /** Whether `node` is `{ not: <anything> }` with annotations at most: the long form of `false`. */
 function admitsNothing(node: SchemaNode): boolean {
   const { not, ...rest } = node as SchemaNode & { not?: SchemaNode | boolean };
@@ -229,8 +221,8 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   // to `["string", "null"]` read "may now be null", breaking, and the reverse "may no longer be
   // null": tFO F2); one narrowed to a value that is not null may no longer be null (`anyOf [{}, null]`
   // to `oneOf`, where null matches both branches: the corpus).
-  if ((a.nullable || admitsAnyValue(a.node)) !== (b.nullable || admitsAnyValue(b.node))) {
-    add(b.nullable || admitsAnyValue(b.node)
+  if ((a.nullable || unconstrained(a.node)) !== (b.nullable || unconstrained(b.node))) {
+    add(b.nullable || unconstrained(b.node)
       ? { rule: 'made-nullable', accepts: 'more', text: 'may now be null' }
       : { rule: 'made-non-nullable', accepts: 'fewer', text: 'may no longer be null' });
   }
