@@ -219,10 +219,13 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
 
   // A schema of any value (`{}`, annotations only) admits null too (`{ "description": … }` narrowed
   // to `["string", "null"]` read "may now be null", breaking, and the reverse "may no longer be
-  // null": tFO F2); one narrowed to a value that is not null may no longer be null (`anyOf [{}, null]`
-  // to `oneOf`, where null matches both branches: the corpus).
-  if ((a.nullable || unconstrained(a.node)) !== (b.nullable || unconstrained(b.node))) {
-    add(b.nullable || unconstrained(b.node)
+  // null": tFO F2). Said where the side that admits null says null itself: `anyOf [{}, null]`
+  // narrowed to `oneOf`, where null matches both branches, may no longer be null (the corpus); from
+  // or to any value alone, the type line says it (widened to any type, narrowed from it).
+  const aNull = a.nullable || unconstrained(a.node);
+  const bNull = b.nullable || unconstrained(b.node);
+  if (aNull !== bNull && (aNull ? a.nullable : b.nullable)) {
+    add(bNull
       ? { rule: 'made-nullable', accepts: 'more', text: 'may now be null' }
       : { rule: 'made-non-nullable', accepts: 'fewer', text: 'may no longer be null' });
   }
