@@ -753,7 +753,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /** The socket takes over from polling, if any: false when it was let go, or a handler disconnected. */
-  function take(ws: WebSocketLike): boolean {
+  function take(cursor: string): boolean {
     // On trial (`stalled`, polling): its frames before then are let go (the polls deliver
     // them); proven, it is opened again from the polls' cursor, and that one takes over (never
     // this one, polls failing or not: the messages it let go would be lost).
@@ -762,10 +762,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Sent without `since` (there was no cursor yet), it opened after a poll gave one: the
     // server answers it from its head, past what polling delivered, and what came between
     // was lost, untold (a hostile tester lost 142 trades). Opened again, from the cursor.
-    if ((!socketSince && status.cursor) || trial) {
+    // So is one answered in the stream it asked from after polls moved the client into another
+    // (a server restart while its answer was on the way): its server is one the client left,
+    // and its replay came after the new stream's messages and took the cursor back, which the
+    // next poll's gap delivered again (tFQ F1). One answered in the new stream is raced (deliver).
+    if ((!socketSince && status.cursor) || trial || (sameStream(cursor, socketSince) && !sameStream(cursor, status.cursor))) {
       stalled = 0;
-      detach(ws, 1000, '');
-      socket = undefined;
+      forget();
       void attempt();
       return false;
     }
@@ -925,14 +928,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     } catch (cause) {
       wrong = `JSON, got a syntax error (${(cause as Error).message})`;
     }
-    if (!open && !take(socket!)) {
+    if (!open && !take((value as { cursor: string } | null)?.cursor!)) {
       // A probe on trial answers the server's pings, and delivers nothing else: its pings went
       // unanswered, and one that came within stableMs of the open (one timer pings every socket:
       // any time after it) had the server close it 4408, each probe, on a quiet stream (tBV F3).
       if ((value as { type?: unknown } | null)?.type === 'ping' && socket) deliver(value, 'ws');
       return;
     }
-    if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
+    if (wrong) emit('invalid', { reason: 'json', errors: [problem('', 'json', wrong)], message: raw });
     else {
       // Stable when a message (JSON in a text frame, a repeat or an invalid one too) comes
       // stableMs or more after the open, the server's ping on a quiet stream (every PING_INTERVAL_MS). Not a
@@ -1239,7 +1242,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               text = await readText(response, maxPollBytes, arm);
               // Too long: a failed poll that says why (it failed unsaid, the upgrade's status shown: a hostile tester),
               // keyword the option's name: JSON Schema's `maxLength` (a string's characters) read as a schema fault (tBZ F11).
-              if (text === undefined) wrong = { pointer: '', keyword: 'maxPollBytes', message: `expected at most ${maxPollBytes} bytes (maxPollBytes), got more` };
+              if (text === undefined) wrong = problem('', 'maxPollBytes', `at most ${maxPollBytes} bytes (maxPollBytes), got more`);
               else body = JSON.parse(text);
             } catch (cause) {
               // A body cut off while read (a reset, the timeout: readText's 0) is a network failure,
@@ -1247,7 +1250,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // that are not UTF-8 (they failed unsaid, the upgrade's status shown: a fresh user) or
               // not JSON are an answer that is no poll response.
               if (cause === 0) throw cause;
-              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got a body it cannot read (${(cause as Error).message})` };
+              wrong = problem('', 'json', `a poll response in JSON, got a body it cannot read (${(cause as Error).message})`);
             }
             if (!alive()) return;
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
@@ -1257,11 +1260,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // one hides no other. (checkPollResponseDocument would add 0.7 KB to the bundle; any
             // `resume` but "gap" and "new" reads as the same stream.)
             wrong ??= !isObject(body)
-              ? { pointer: '', keyword: 'type', message: `expected a poll response object, got ${described(body)}` }
+              ? problem('', 'type', `a poll response object, got ${described(body)}`)
               : !Array.isArray(body.messages)
-                ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
+                ? problem('/messages', 'type', `an array of messages, got ${described(body.messages)}`)
                 : !isString(body.cursor) || !isCursor(body.cursor)
-                  ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1-128 URL-safe characters), got ${described(body.cursor)}` }
+                  ? problem('/cursor', 'pattern', `a cursor (1-128 URL-safe characters), got ${described(body.cursor)}`)
                   : // A page that does not move past the cursor asked: its cursor is the one asked or
                     // before it in its stream, and its last message is at or before the cursor too
                     // (repeats only: a server's page ends at its last one, past the cursor), or it
@@ -1274,7 +1277,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
                     // (new ones were dropped: tAX F2, F3). A server's `gap` from past its head (a restart
                     // that took positions back) is one such answer, once: its cursor is the next ask.
                     (stuck = asked && !isAfter(body.cursor, asked) && (body.resume === 'gap' || body.resume === 'new' || !isAfter((body.messages[body.messages.length - 1] as { cursor: string } | undefined)?.cursor as string, asked)) ? stuck + 1 : 0) > 2
-                    ? { pointer: '/cursor', keyword: 'stale', message: 'expected a poll response past the cursor, got the same page again' }
+                    ? problem('/cursor', 'stale', 'a poll response past the cursor, got the same page again')
                     : undefined;
             if (wrong) {
               status.lastHttpStatus = code;
@@ -1331,7 +1334,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // `connection` there reset the duplicate memory, and an `error` was shown as the
               // server's (a hostile tester). Nor is a cursor of theirs taken.
               if ((CONNECTION_MESSAGE_TYPES as readonly unknown[]).includes(type)) {
-                emit('invalid', { reason: 'invalid', errors: [{ pointer: '/type', keyword: 'anyOf', message: `expected a stream message in a poll response, got ${type as string}` }], message });
+                emit('invalid', { reason: 'invalid', errors: [problem('/type', 'anyOf', `a stream message in a poll response, got ${type as string}`)], message });
               } else deliver(message, 'polling');
             }
             if (!alive()) {
@@ -1530,6 +1533,9 @@ const isBoolean = (v: unknown) => typeof v === 'boolean';
 /** (Type guards: `typeof` checks written out at each use cost the browser bundle bytes it does not have.) */
 const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'function';
 const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** An `invalid` event's error: at `pointer` (a JSON Pointer, '' for the whole), `message` being `expected <expected>`. */
+const problem = (pointer: string, keyword: string, expected: string): ClientValidationError => ({ pointer, keyword, message: `expected ${expected}` });
 
 /**
  * What `url` is when it is not an absolute URL of a scheme `scheme` matches (`a relative URL`, `a
