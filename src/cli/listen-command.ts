@@ -1632,7 +1632,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (type === 'error' && pongState === 'awaited' && errorMeanwhile === null) errorMeanwhile = { index, after: clock() - pingAt };
       if (type === 'pong' && !answer && !result.ok && pongState === 'awaited' && invalidPong === null) invalidPong = { index, after: clock() - pingAt };
       if (index === 0 && type !== 'connection') {
-        violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
+        violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type !== null ? JSON.stringify(type) : 'value' in parsed ? 'a frame without a type' : 'a frame that is not JSON (the client reads no message from one)'}` });
       }
       // Cursors increase within a stream (the contract). Judged by the client's own rule
       // (judgeCursor): a message the client drops as a repeat, or one whose ordered cursor goes

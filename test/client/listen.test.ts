@@ -120,6 +120,20 @@ describe('listen', () => {
     expect(status).toBe(1);
   });
 
+  it('a first frame that is not JSON (a byte-order mark before the connection message) is said to be no JSON in the protocol line too, not a frame without a type (tFW F1)', async () => {
+    const url = await echoServer((ws) => {
+      ws.send(`\uFEFF${connection}`);
+      ws.send('{"type":"trades"');
+    });
+    const { status, stdout } = await listen([url, '--count', '2', '--ping-interval', '60000', '--no-ping', '--format', 'json']);
+    const report = JSON.parse(stdout) as { violations: { index: number | null; keyword: string; message: string }[] };
+    expect(report.violations.filter((v) => v.keyword === 'protocol')).toEqual([
+      { index: 0, type: null, pointer: '/type', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got a frame that is not JSON (the client reads no message from one)' },
+    ]);
+    expect(report.violations.filter((v) => v.keyword === 'json').map((v) => v.index)).toEqual([0, 1]);
+    expect(status).toBe(1);
+  });
+
   it('--all-errors reports every fault of a frame, as validate --all-errors does (a fresh user: only the first was shown)', async () => {
     const faulty = { ...trade, ts: '2026-01-14T16:30:00', data: { ...(trade.data as object), extra: 1 } };
     const server = await fixtureServer([connection, JSON.stringify(faulty), '{"type":"ping","timestamp":1,"timestamp":"x"}']);
