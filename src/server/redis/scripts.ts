@@ -237,10 +237,15 @@ if not redis.acl_check_cmd('PUBLISH', ARGV[5], 'x') then
   return redis.error_reply('NOPERM this ACL user may not PUBLISH on ' .. ARGV[5] .. ' (the append script needs it): not stored')
 end
 -- A stream key holding another type (XLEN refuses it): the all-stream's refuses the batch, an
--- entry's own stream that entry alone (the others are stored).
+-- entry's own stream that entry alone (the others are stored). XLEN refused by the ACL (a
+-- selector granting it on some streams only) is said as such: read as another type, it was told
+-- "WRONGTYPE rc:u:{bob} holds a none", another application's key to delete (tFT F1).
 local function wrong_type(key)
   local len = redis.pcall('XLEN', key)
   if not (type(len) == 'table' and len.err) then return nil end
+  if string.sub(len.err, 1, 9) ~= 'WRONGTYPE' then
+    return denied('XLEN', key) or (len.err .. ' (XLEN ' .. key .. '): not stored')
+  end
   local t = redis.pcall('TYPE', key)
   return 'WRONGTYPE ' .. key .. ' holds ' .. (type(t) == 'table' and t.ok and ('a ' .. t.ok) or 'a value') .. ', not a stream: not stored'
 end
