@@ -517,6 +517,88 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("a user's stream the ACL user's key patterns leave out (or grant read-only): that user's entries of a batch reject naming the key, the others stored once and published, in order under load; the store's own key left out rejects the batch naming it (tFT F2: Redis refused the whole script call, every publish of a batch holding one of that user's entries, naming no key)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const commands = ['resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time'];
+      const own = ['~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:all', '~rc:g'];
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', ...own, '~rc:u:{alice}', ...commands);
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a8:pw@'), logger });
+      stores.push(store);
+      const live: string[] = [];
+      store.subscribe((e) => void live.push(e.cursor));
+      let i = 0;
+      const append = (userId: string | null) => store.append(userId, 'trades', (c) => JSON.stringify({ cursor: c, i: i++ }));
+      const named = (key: string) => `NOPERM this ACL user's key patterns do not grant ${key} for reading and writing (the append script needs both): not stored`;
+      const lengths = async () => [await raw.xlen('rc:u:{alice}'), await raw.exists('rc:u:{bob}'), await raw.xlen('rc:g'), await raw.xlen('rc:all')];
+      // Bob's key left out, then granted read-only; each twice (the second time bob's stream is known refused).
+      for (const [label, bobRule] of [['left out', []], ['left out, again', []], ['read-only', ['%R~rc:u:{bob}']], ['read-only, again', ['%R~rc:u:{bob}']]] as const) {
+        await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', ...own, '~rc:u:{alice}', ...bobRule, ...commands);
+        const [alice, , g, all] = await lengths();
+        const who = ['bob', 'alice', null, 'bob', 'alice'];
+        const settled = await Promise.allSettled(who.map((u) => append(u)));
+        settled.forEach((r, j) => {
+          if (who[j] === 'bob') expect(r.status === 'rejected' && String(r.reason), `${label}: ${j}`).toBe(`ReplyError: ${named('rc:u:{bob}')}`);
+          else expect(r.status, `${label}: ${j}`).toBe('fulfilled');
+        });
+        expect(await lengths(), label).toEqual([alice! + 2, 0, g! + 1, all! + 3]);
+        const stored = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.cursor] : []));
+        await waitFor(() => stored.every((c) => live.includes(c)), `${label}: the stored entries published`);
+      }
+      const refusedLine = records.find((r) => r.event === 'append-refused');
+      expect(refusedLine?.err).toBe(named('rc:u:{bob}'));
+      expect(refusedLine?.streams).toEqual(['rc:u:{bob}']);
+      // Under load (several batches in flight), dave's stream left out too, not known refused yet:
+      // bob's and dave's entries alone rejected, named; another
+      // publish of a batch refused while a later call held its stream rejected, to publish again
+      // (stored then, it would have come after that later one); nothing stored twice, each
+      // stream's entries stored in publish order.
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', ...own, '~rc:u:{alice}', '~rc:u:{carol}', ...commands);
+      await raw.del('rc:u:{alice}');
+      const before = await raw.xlen('rc:all');
+      const loaded: Promise<unknown>[] = [];
+      const outcomes: { user: string | null; n: number; cursor?: string; err?: string }[] = [];
+      for (let n = 0; n < 300; n++) {
+        for (const user of ['alice', 'carol', 'bob', 'dave', null]) {
+          const o: (typeof outcomes)[number] = { user, n };
+          outcomes.push(o);
+          loaded.push(append(user).then((r) => void (o.cursor = r.cursor), (err: Error) => void (o.err = err.message)));
+        }
+        if (n % 30 === 29) await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(loaded);
+      const along = /^NOPERM this publish went to Redis in one script call with entries for rc:u:\{dave\}, which this ACL user's key patterns do not grant, and Redis refused the call whole: not stored; publish again$/;
+      for (const o of outcomes) {
+        if (o.user === 'bob' || o.user === 'dave') expect(o.err).toBe(named(`rc:u:{${o.user}}`));
+        else if (o.err !== undefined) expect(o.err).toMatch(along);
+      }
+      const stored = outcomes.filter((o) => o.cursor !== undefined);
+      // Nearly all stored (before the fix: every one refused).
+      expect(stored.length).toBeGreaterThan(800);
+      expect(outcomes.filter((o) => o.err !== undefined && along.test(o.err)).length).toBeLessThan(100);
+      expect(await raw.xlen('rc:all')).toBe(before + stored.length);
+      expect(await raw.xlen('rc:u:{alice}')).toBe(stored.filter((o) => o.user === 'alice').length);
+      const position = (cursor: string) => BigInt(cursor.split('.')[1]!);
+      for (const user of ['alice', 'carol', null]) {
+        const mine = stored.filter((o) => o.user === user).map((o) => position(o.cursor!));
+        expect(mine.every((p, j) => j === 0 || p > mine[j - 1]!), `${user}: stored in publish order`).toBe(true);
+      }
+      // Granted: bob's publishes are stored again.
+      await raw.call('ACL', 'SETUSER', 'a8', '~rc:u:{bob}');
+      const [bob, alice] = await Promise.allSettled([append('bob'), append('alice')]);
+      expect(bob.status).toBe('fulfilled');
+      expect(alice.status).toBe('fulfilled');
+      // The store's own key left out (rc:all): the batch rejects, naming it.
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:g', '~rc:u:*', ...commands);
+      const batch = await Promise.allSettled([append('alice'), append(null)]);
+      for (const r of batch) expect(r.status === 'rejected' && String(r.reason)).toBe(`ReplyError: NOPERM this ACL user's key patterns do not grant rc:all for reading and writing (the append script needs it: grant it): not stored`);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('rejects an rc:head or rc:seq of digits out of range naming the key and the range, not "is it the Redis port?" (tDG F4)', async () => {
     const server = await start();
     const raw = new Redis(server.url);
