@@ -131,6 +131,9 @@ interface ScriptedRedis extends Redis {
  * Redis's refusal of a command for a key the ACL user's key patterns leave out, before running it
  * (7.0; 7.2 and later).
  */
+/** How many refused streams (and reasons) an append-refused line names at most. */
+const LOGGED_STREAMS = 20;
+
 const KEY_REFUSED = /^NOPERM (this user has no permissions to access one of the keys|No permissions to access a key)\b/;
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
@@ -979,15 +982,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (code === 'WRONGTYPE' && /^WRONGTYPE \S+ holds /.test(words)) return `; ${anotherApplications}`;
     return '';
   }
+  /** The streams of the refusals held back (`unloggedStreams` in the next line), at most LOGGED_STREAMS. */
+  const streamsUnlogged = new Set<string>();
   function logRefused(fields: Record<string, unknown>, message: string, unlogged: number): void {
     refusedLogLater.stop();
-    logger.warn({ event: 'append-refused', url: where, ...fields, unlogged }, message);
+    logger.warn({ event: 'append-refused', url: where, ...fields, unlogged, ...(streamsUnlogged.size > 0 ? { unloggedStreams: [...streamsUnlogged] } : {}) }, message);
     [refusalLoggedAt, appendsSaid, refusalsUnlogged, heldRefusal] = [performance.now(), 'refused', 0, null];
+    streamsUnlogged.clear();
   }
   /** `count` publishes refused, for `fields.err`: said now, or held back (see APPEND_LOG_MS). */
   function appendsRefused(count: number, fields: Record<string, unknown>, message: string): void {
     if (performance.now() - refusalLoggedAt >= APPEND_LOG_MS) return logRefused(fields, message, refusalsUnlogged);
     refusalsUnlogged += count;
+    for (const stream of (fields.streams as string[] | undefined) ?? []) if (streamsUnlogged.size < LOGGED_STREAMS) streamsUnlogged.add(stream);
     heldRefusal = { fields, message };
     if (appendsSaid === 'accepted') refusedLogLater.start();
   }
@@ -995,7 +1002,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     acceptedLogLater.stop();
     // The refusals held back came before this append, stored as the line says: counted in it.
     refusedLogLater.stop();
-    logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedUnsaidSince ?? Date.now()).toISOString(), unlogged: refusalsUnlogged }, 'Redis stores appends again');
+    logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedUnsaidSince ?? Date.now()).toISOString(), unlogged: refusalsUnlogged, ...(streamsUnlogged.size > 0 ? { unloggedStreams: [...streamsUnlogged] } : {}) }, 'Redis stores appends again');
+    streamsUnlogged.clear();
     [acceptedLoggedAt, appendsSaid, refusalsUnlogged, heldRefusal, refusedUnsaidSince] = [performance.now(), 'accepted', 0, null, null];
   }
   /** An append stored after Redis refused some (`refusedSince` set): said now, or when the 10 s of the last append-accepted end if appends are still stored. */
@@ -2227,8 +2235,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // before anything was written; the others of the batch are stored (see APPEND_SCRIPT).
       const refusals = batch.filter((_, i) => cursors[i]!.startsWith('!'));
       if (refusals.length > 0) {
-        const why = cursors.find((c) => c.startsWith('!'))!.slice(1);
-        appendsRefused(refusals.length, { err: why, stream: refusals[0]!.stream }, `Redis refuses appends to a stream: those publishes fail, nothing of them stored${remedy(why)}`);
+        // Every stream refused and every reason, named: the first alone was, the others of the batch
+        // (and of the lines held back) folded into \`unlogged\` under its words (tFT F7).
+        const whys = [...new Set(cursors.filter((c) => c.startsWith('!')).map((c) => c.slice(1)))];
+        const why = whys[0]!;
+        const streams = [...new Set(refusals.map((q) => q.stream))];
+        appendsRefused(refusals.length, { err: why, stream: streams[0], streams: streams.slice(0, LOGGED_STREAMS), ...(whys.length > 1 ? { errs: whys.slice(0, LOGGED_STREAMS) } : {}) }, `Redis refuses appends to a stream: those publishes fail, nothing of them stored${remedy(why)}`);
       }
       if (refusals.length === batch.length) {
         batch.forEach((q, i) => q.reject(new ReplyError(cursors[i]!.slice(1)) as Error));
@@ -2348,7 +2360,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           resend.push(q);
         }
       }
-      appendsRefused(rejected, { err: named(refused[0]!), stream: refused[0], streams: refused }, "Redis refuses appends to a stream the ACL user's key patterns do not grant: those publishes fail, nothing of them stored (the others of their batch are); grant the user read and write on the store's keys");
+      appendsRefused(rejected, { err: named(refused[0]!), stream: refused[0], streams: refused.slice(0, LOGGED_STREAMS) }, "Redis refuses appends to a stream the ACL user's key patterns do not grant: those publishes fail, nothing of them stored (the others of their batch are); grant the user read and write on the store's keys");
       if (resend.length > 0) again = call(resend, true);
     } finally {
       done();

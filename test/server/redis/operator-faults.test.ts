@@ -481,7 +481,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
-  it("EXISTS, PEXPIRE, XADD or XLEN granted by a selector on some users' streams only: those users' entries of a batch reject naming the command and their key, nothing of theirs stored, the others stored and published (tFL F4: the batch was half stored, unpublished, every publish of it rejected with Redis's words naming no command)", async () => {
+  it("EXISTS, PEXPIRE, XADD or XLEN granted by a selector on some users' streams only: those users' entries of a batch reject naming the command and their key, nothing of theirs stored, the others stored and published, append-refused naming every stream refused (tFL F4: the batch was half stored, unpublished, every publish of it rejected with Redis's words naming no command)", { timeout: 60_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
     try {
@@ -512,6 +512,25 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
         const stored = [mine, everyone].map((r) => (r as PromiseFulfilledResult<{ cursor: string }>).value.cursor);
         await waitFor(() => stored.every((c) => live.includes(c)), `${label}: the stored entries published`);
       }
+      // Two users refused in one batch, for two reasons: append-refused names both streams and both
+      // reasons (it named the first alone, the other folded into \`unlogged\` under its words: tFT F7).
+      await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:{alice} ~rc:u:{carol} ~rc:all ~rc:g)');
+      await raw.set('rc:u:{carol}', 'not a stream');
+      // A store of its own: its first refusal is logged at once (the 10 s rule).
+      const { records, logger } = recordingLogger();
+      const other = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a7:pw@'), logger });
+      stores.push(other);
+      const two = await Promise.allSettled(['bob', 'alice', 'carol', 'bob'].map((u) => other.append(u, 'trades', (c) => JSON.stringify({ cursor: c }))));
+      expect(two.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'rejected']);
+      const line = records.find((r) => r.event === 'append-refused');
+      expect(line?.streams).toEqual(['rc:u:{bob}', 'rc:u:{carol}']);
+      expect(line?.errs).toEqual(['NOPERM this ACL user may not run PEXPIRE on rc:u:{bob} (the append script needs it): not stored', 'WRONGTYPE rc:u:{carol} holds a string, not a stream: not stored']);
+      // Carol's refusal within the 10 s is held back; the next line, past them, names its stream.
+      await expect(other.append('carol', 'trades', (c) => JSON.stringify({ cursor: c }))).rejects.toThrow('WRONGTYPE');
+      await new Promise((r) => setTimeout(r, 10_500));
+      await expect(other.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }))).rejects.toThrow('NOPERM');
+      const next = records.filter((r) => r.event === 'append-refused')[1];
+      expect(next).toMatchObject({ streams: ['rc:u:{bob}'], unlogged: 1, unloggedStreams: ['rc:u:{carol}'] });
     } finally {
       raw.disconnect();
     }
