@@ -284,16 +284,20 @@ end
 -- it rejected with Redis's words, naming no command (tFL F4).
 do
   local tops = {}
-  local OWN = { {'EXISTS'}, {'PEXPIRE', '1'} }
-  for _, c in ipairs(STREAM) do OWN[#OWN + 1] = c end
-  local function ahead(key, pos)
+  -- EXISTS and PEXPIRE run on an entry's stream only when it takes a TTL (ttl > 0): asked of every
+  -- stream, an ACL granting PEXPIRE on none (maxAgeMs 0), or on the users' streams alone (the global
+  -- stream takes none), refused publishes for a command that never ran (tFT F3).
+  local TTL = { {'EXISTS'}, {'PEXPIRE', '1'} }
+  local function ahead(key, pos, ttl)
     if not redis.acl_check_cmd('XINFO', 'STREAM', key) then
       return 'NOPERM this ACL user may not run XINFO STREAM on ' .. key .. ' (the append script needs it): not stored'
     end
     if key ~= KEYS[4] then
-      for _, c in ipairs(OWN) do
-        local why = denied(c[1], key, unpack(c, 2))
-        if why then return why end
+      for _, list in ipairs(ttl > 0 and { TTL, STREAM } or { STREAM }) do
+        for _, c in ipairs(list) do
+          local why = denied(c[1], key, unpack(c, 2))
+          if why then return why end
+        end
       end
     end
     if tops[key] == nil then
@@ -316,11 +320,14 @@ do
     return nil
   end
   local pos = math.max(now_us(), (tonumber(redis.call('GET', KEYS[3]) or '0') or 0) + 1)
-  local why = ahead(KEYS[4], pos)
+  local why = ahead(KEYS[4], pos, 0)
   if why then return redis.error_reply(why) end
+  local a = 6
   for i = 1, n do
+    local ttl = tonumber(ARGV[a + 3])
+    a = a + 5 + tonumber(ARGV[a + 4])
     if not refused[i] then
-      why = ahead(KEYS[4 + i], pos)
+      why = ahead(KEYS[4 + i], pos, ttl)
       if why then
         refused[i] = true
         cursors[i] = '!' .. why
@@ -630,8 +637,10 @@ add('GET', KEYS[1]) add('SET', KEYS[1], 'x')
 add('GET', KEYS[2]) add('INCRBY', KEYS[2], '1')
 add('GET', KEYS[3]) add('SET', KEYS[3], 'x')
 add('GET', KEYS[4]) add('SET', KEYS[4], 'x')
+-- PEXPIRE not: the scripts never expire these two (tFT F3: a least-privilege ACL granting it on the
+-- users' streams alone was refused at start).
 for _, key in ipairs({ KEYS[5], KEYS[6] }) do
-  add('EXISTS', key) add('PEXPIRE', key, '1') add('XINFO', 'STREAM', key) add('XADD', key, '1-1', 'f', 'v')
+  add('EXISTS', key) add('XINFO', 'STREAM', key) add('XADD', key, '1-1', 'f', 'v')
   add('XSETID', key, '1-1', 'MAXDELETEDID', '0-1') add('XLEN', key) add('XRANGE', key, '-', '+')
   add('XREVRANGE', key, '+', '-') add('XTRIM', key, 'MINID', '1')
 end

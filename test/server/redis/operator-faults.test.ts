@@ -536,6 +536,33 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("PEXPIRE and EXISTS are asked only where the script runs them: granted on the users' streams alone, or PEXPIRE on none with maxAgeMs 0, the store starts and stores (tFT F3: refused at start for PEXPIRE on rc:all and rc:g, and bob's publishes with maxAgeMs 0, for a command that never ran)", async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time'];
+      const url = server.url.replace('redis://', 'redis://a9:pw@');
+      await raw.call('ACL', 'SETUSER', 'a9', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:*)');
+      const scoped = await createRedisStreamStore({ url, logger: recordingLogger().logger });
+      stores.push(scoped);
+      for (const userId of ['alice', null]) await scoped.append(userId, 'trades', (c) => JSON.stringify({ cursor: c }));
+      expect(await raw.pttl('rc:u:{alice}')).toBeGreaterThan(0);
+      await scoped.close();
+      await raw.call('ACL', 'SETUSER', 'a9', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:{alice})');
+      const noAge = await createRedisStreamStore({ url, logger: recordingLogger().logger, maxAgeMs: 0 });
+      stores.push(noAge);
+      const settled = await Promise.allSettled(['alice', 'bob', null].map((userId) => noAge.append(userId, 'trades', (c) => JSON.stringify({ cursor: c }))));
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      expect(await raw.pttl('rc:u:{bob}')).toBe(-1);
+      // With a TTL to set, bob's entries are refused, named, as before.
+      const aged = await createRedisStreamStore({ url, logger: recordingLogger().logger });
+      stores.push(aged);
+      await expect(aged.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }))).rejects.toThrow('NOPERM this ACL user may not run PEXPIRE on rc:u:{bob} (the append script needs it): not stored');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("a user's stream the ACL user's key patterns leave out (or grant read-only): that user's entries of a batch reject naming the key, the others stored once and published, in order under load; the store's own key left out rejects the batch naming it (tFT F2: Redis refused the whole script call, every publish of a batch holding one of that user's entries, naming no key)", { timeout: 60_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
