@@ -127,13 +127,13 @@ interface ScriptedRedis extends Redis {
   rcKey: (key: string) => Promise<unknown>;
 }
 
+/** How many refused streams (and reasons) an append-refused line names at most. */
+const LOGGED_STREAMS = 20;
+
 /**
  * Redis's refusal of a command for a key the ACL user's key patterns leave out, before running it
  * (7.0; 7.2 and later).
  */
-/** How many refused streams (and reasons) an append-refused line names at most. */
-const LOGGED_STREAMS = 20;
-
 const KEY_REFUSED = /^NOPERM (this user has no permissions to access one of the keys|No permissions to access a key)\b/;
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
@@ -2236,7 +2236,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const refusals = batch.filter((_, i) => cursors[i]!.startsWith('!'));
       if (refusals.length > 0) {
         // Every stream refused and every reason, named: the first alone was, the others of the batch
-        // (and of the lines held back) folded into \`unlogged\` under its words (tFT F7).
+        // (and of the lines held back) folded into `unlogged` under its words (tFT F7).
         const whys = [...new Set(cursors.filter((c) => c.startsWith('!')).map((c) => c.slice(1)))];
         const why = whys[0]!;
         const streams = [...new Set(refusals.map((q) => q.stream))];

@@ -513,7 +513,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
         await waitFor(() => stored.every((c) => live.includes(c)), `${label}: the stored entries published`);
       }
       // Two users refused in one batch, for two reasons: append-refused names both streams and both
-      // reasons (it named the first alone, the other folded into \`unlogged\` under its words: tFT F7).
+      // reasons (it named the first alone, the other folded into `unlogged` under its words: tFT F7).
       await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:{alice} ~rc:u:{carol} ~rc:all ~rc:g)');
       await raw.set('rc:u:{carol}', 'not a stream');
       // A store of its own: its first refusal is logged at once (the 10 s rule).
