@@ -1587,7 +1587,8 @@ type WebBody = Partial<Pick<ReadableStream<Uint8Array>, 'getReader'>> | null | u
  * not a web stream (a `fetch` option such as node-fetch's, whose polls all failed) is read
  * whole, then bounded. `progress` is called on each chunk read (the poll's timeout counts from
  * the last one). Bytes that are not UTF-8 throw the decoder's TypeError; a read that fails, or a
- * stream that ends at 0 bytes (a cut inside the headers) or begun as a JSON object and not ended as one, 0.
+ * stream that ends at 0 bytes (a cut inside the headers) or begun as a JSON object and not ended as one
+ * (a character cut off at its end too), 0.
  */
 async function readText(response: FetchResponseLike, max: number, progress: () => void): Promise<string | undefined> {
   // Said too long by its Content-Length: not read at all (16 MiB were read on every retry).
@@ -1616,7 +1617,13 @@ async function readText(response: FetchResponseLike, max: number, progress: () =
     // is one JSON object, so a cut where no length frames the body (HTTP/1.0, or neither
     // Content-Length nor chunked), which ends as cleanly (an `invalid` JSON answer, HTTP 200:
     // tFM F2). A body that begins otherwise (an error or login page) is read as it is.
-    if (done) return /^[^{]|}\s*$/.test(text += decoder.decode()) ? text : cut();
+    // Tested before the decoder's last call: its text is whole characters, and a character the
+    // cut left unfinished at the end (the decoder keeps its bytes) is no `}`. That call throws
+    // (fatal) for those bytes only: it came first, and such a cut was an `invalid` JSON answer,
+    // HTTP 200 (most cuts of a CJK or accented stream: tFS F1). Bytes that are not UTF-8 before
+    // the end throw as they are read, and a body that begins otherwise or ends in `}` with such
+    // bytes after it still throws here.
+    if (done) return /^[^{]|}\s*$/.test(text) ? text += decoder.decode() : cut();
     if ((size += value.byteLength) > max) return undefined;
     text += decoder.decode(value, { stream: true });
   }
