@@ -284,6 +284,31 @@ describe('a socket that replaced a lost one at its first attempt, lost before it
     // One socket opened and took over; on trial, the first was let go once proven and another opened.
     expect(h.upgrades.length).toBe(upgrades + 1);
   });
+
+  it('puts no probe on trial when that socket is cut too (1006, which the server-closed exception does not cover): the probe that follows the polls back takes over at its first frame (tFI F3)', async () => {
+    // The server pings every 300 ms: a probe on trial proves itself stableMs (5 s: the second cut
+    // comes well within it, however loaded the machine) after its open.
+    const h = await harness({ pingIntervalMs: 300 });
+    const sockets: Socket[] = [];
+    h.http.on('upgrade', (_request, socket: Socket) => sockets.push(socket));
+    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 5000 } });
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await until(() => client.getStatus().mode === 'ws' && h.upgrades.length === 2, 'the socket again');
+    // Cut again before it was stable, upgrades refused meanwhile (the client polls at once).
+    expect(client.getStatus().reconnectAttempts).toBe(1);
+    h.refuseUpgrades = true;
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
+    expect(client.getStatus().lastClose?.code).toBe(1006);
+    const accepted = () => h.upgrades.filter((upgrade) => !upgrade.refused).length;
+    const before = accepted();
+    h.refuseUpgrades = false;
+    await until(() => client.getStatus().mode === 'ws', 'the socket after the polls', 20_000);
+    // One socket opened and took over; on trial, the first was let go once proven and another opened.
+    expect(accepted() - before).toBe(1);
+  });
 });
 
 describe('a path that passes the first frames of each socket, then nothing', () => {
