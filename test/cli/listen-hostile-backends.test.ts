@@ -240,7 +240,7 @@ it("an answer Node's HTTP parser refuses says what came and what is wrong with i
     expect(stderr).toContain(`realtime-contract: cannot connect to ${url}: ${said}`);
     expect(status).toBe(2);
   }
-});
+}, 9 * 15_000); // 9 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
 /**
  * A permessage-deflate frame of an `error` message whose ts is no date-time, `size` bytes once
