@@ -311,6 +311,34 @@ describe('a socket that replaced a lost one at its first attempt, lost before it
   });
 });
 
+describe('a socket that replaced a lost one at its first attempt, lost before it was stable with no close frame (1006)', () => {
+  it("puts no probe on trial: a server gone without a close (killed, a crash) within stableMs of a reconnection at the first attempt, and the probe that follows the polls back takes over at its first frame (tFX F9: tFI F3's `>> 1` is reached by a 1006 only, a graceful stop's 1001 arming no trial whatever the attempts)", async () => {
+    // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
+    const h = await harness({ pingIntervalMs: 300 });
+    const sockets: Socket[] = [];
+    const track = () => h.http.on('upgrade', (_request, socket: Socket) => sockets.push(socket));
+    track();
+    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 2000 } });
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    // Cut (a load balancer drops it): the next socket opens at the first attempt.
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await until(() => client.getStatus().mode === 'ws' && h.upgrades.length === 2, 'the socket again');
+    expect(client.getStatus().reconnectAttempts).toBe(1);
+    // The server goes within stableMs, no close frame sent: it stops listening and its sockets are cut.
+    h.http.close();
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
+    expect(client.getStatus().lastClose?.code).toBe(1006);
+    await h.stop();
+    await h.start({ pingIntervalMs: 300 });
+    track();
+    await until(() => client.getStatus().mode === 'ws', 'the socket after the restart', 20_000);
+    // One socket opened and took over; on trial, the first was let go once proven and another opened.
+    expect(h.upgrades.length).toBe(3);
+  });
+});
+
 describe('a path that passes the first frames of each socket, then nothing', () => {
   /**
    * A client behind a proxy that passes each socket's upgrade answer and first frame (the
