@@ -258,6 +258,37 @@ describe('a server restarted twice within stableMs, closing its sockets itself (
   });
 });
 
+describe('a server restarted twice within stableMs, its second close 1012 (Service Restart)', () => {
+  it("puts no probe on trial: 1012 is a server's own restart close, as 1001 is, which a stalling path never sends (tFX F7: the 1001 case alone was held)", async () => {
+    // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
+    const h = await harness({ pingIntervalMs: 300 });
+    const sockets: Socket[] = [];
+    const track = () => h.http.on('upgrade', (_request, socket: Socket) => sockets.push(socket));
+    track();
+    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 2000 } });
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    // Down long enough that the next socket opens at the second attempt or later.
+    await h.stop();
+    await until(() => client.getStatus().reconnectAttempts >= 2, 'two failed attempts');
+    await h.start({ pingIntervalMs: 300 });
+    track();
+    await until(() => client.getStatus().mode === 'ws', 'the socket after the first restart', 20_000);
+    expect(client.getStatus().reconnectAttempts).toBeGreaterThanOrEqual(2);
+    const upgrades = h.upgrades.length;
+    // Stopped again within stableMs of that socket's open, its sockets closed 1012 (a close frame, unmasked, then FIN).
+    h.http.close();
+    for (const socket of sockets.splice(0)) socket.end(Buffer.from([0x88, 0x02, 0x03, 0xf4]));
+    await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
+    expect(client.getStatus().lastClose?.code).toBe(1012);
+    await h.stop();
+    await h.start({ pingIntervalMs: 300 });
+    await until(() => client.getStatus().mode === 'ws', 'the socket after the second restart', 20_000);
+    // One socket opened and took over; on trial, the first was let go once proven and another opened.
+    expect(h.upgrades.length).toBe(upgrades + 1);
+  });
+});
+
 describe('a socket that replaced a lost one at its first attempt, lost before it was stable', () => {
   it('puts no probe on trial: a server restart within stableMs of a reconnection, and the probe that follows the polls back takes over at its first frame (tFI F3: opened, proven stableMs later, closed and opened again; 11-13 s of polling after the restart)', async () => {
     // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
