@@ -640,6 +640,22 @@ describe('client: authentication', () => {
     expect(connections).toEqual([{ status: 'error', mode: 'ws' }]);
   });
 
+  it("an upgrade refused 5xx is no refused upgrade: polling starts at the fallbackAfter-th failed attempt, as README says (401/403/429/5xx); one refused 404 or 499 polls at once (tFX F19: 500 was held nowhere)", async () => {
+    for (const [refusal, attempts] of [[500, 3], [503, 3], [499, 1], [404, 1]] as const) {
+      const s = await server();
+      s.refuseUpgrades = refusal;
+      const client = nodeClient(s.url);
+      // The failed attempts counted when the client starts polling, told in that status event.
+      let polledAfter: number | undefined;
+      client.on('status', (st) => void (st.state === 'polling' && (polledAfter ??= st.reconnectAttempts)));
+      client.connect('good');
+      await until(() => s.polls.length > 0, `a poll (upgrades refused ${refusal})`);
+      expect([refusal, polledAfter]).toEqual([refusal, attempts]);
+      expect(s.upgrades.slice(0, attempts).map((u) => u.status)).toEqual(Array(attempts).fill(refusal));
+      closeClients();
+    }
+  });
+
   it('a token provider that never answers is a failed attempt after connectTimeoutMs, retried (the client stayed connecting for good; found by an auditor)', async () => {
     const s = await server();
     // The timeout bounds the second attempt's handshake too: 300 ms was tight for one in this

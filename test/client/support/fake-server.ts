@@ -134,6 +134,8 @@ export class FakeServer {
     const since = url.searchParams.get('since');
     const refuse = (status: number) => {
       this.upgrades.push({ at: Date.now(), status, since });
+      // The client may reset a refused socket as it reads the answer: an unheard ECONNRESET would end the run.
+      socket.on('error', () => undefined);
       socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== '/api/ws') return refuse(404);
