@@ -987,6 +987,10 @@ describe('origin, attempt limits, socket limits', () => {
     }
     expect(create(['https://app.example.com;jsessionid=Xk9mP2qR7wL4zT8b'])).toThrow(new RangeError(`${asSent}, got "https://app.example.com;[redacted]"; its host holds a character no host name holds (a host is letters, digits, ".", "-"): is it part of an address bar (;jsessionid=…)?`));
     expect(create(['http://::1:3000'])).toThrow(new RangeError(`${asSent}, got "http://::1:3000"; an IPv6 address goes in brackets in an origin, its port after them: http://[::1]:3000`));
+    // Without a port too: two colons (tFX F11: only 3000's third colon was tested).
+    for (const [entry, hint] of [['http://::1', 'http://[::1]'], ['https://fe80::1', 'https://[fe80::1]']]) {
+      expect(create([entry]), entry).toThrow(new RangeError(`${asSent}, got "${entry}"; an IPv6 address goes in brackets in an origin, its port after them: ${hint}`));
+    }
     expect(create('https://a.example, https://b.example')).toThrow(/got "https:\/\/a\.example, https:\/\/b\.example"; pass an array: \["https:\/\/a\.example","https:\/\/b\.example"\] \(value\.split/);
     // A secret among a string's entries is not shown.
     expect(create('https://a.example,Xk9mP2qR7wL4zT8b')).toThrow(/got a string of 34 characters \(not shown: it may be a secret\); pass an array of origins: \["https:\/\/dashboard\.example\.com"\]/);
