@@ -887,7 +887,7 @@ describe('options', () => {
       ['/tmp/redis6.sock', 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)'],
       ['/run/redis.sock', 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)'],
       // Other socket paths: shown whole, not read as an address bar's host/path (`unix:/tmp/[redacted]`, "give the host alone ("unix")": tFP F11).
-      ...['unix:/tmp/rc.sock', 'unix:///run/app/rc.sock', './rc.sock', '../run/rc.sock', 'run/rc.sock', 'tmp/rc.sock'].map((path) => [path, 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)'] as [string, string]),
+      ...['unix:/tmp/rc.sock', 'unix:///run/app/rc.sock', './rc.sock', '../run/rc.sock', 'run/rc.sock', 'tmp/rc.sock', /* the .socket spelling and a ../ path without .sock (tFX F6) */ 'run/rc.socket', '../run/rc'].map((path) => [path, 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)'] as [string, string]),
     ];
     for (const [host, hint] of cases) {
       const error = thrown({ host });
