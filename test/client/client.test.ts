@@ -1091,6 +1091,29 @@ describe('client: a hostile polling server', () => {
     }
   });
 
+  it('a poll response of exactly maxPollBytes by its Content-Length is read; one byte more is the maxPollBytes invalid event (tFX F15: the bound was tested far from its edge)', async () => {
+    for (const [size, delivered] of [[1000, true], [1001, false]] as const) {
+      const server = await pollOnlyServer((_req, res) => {
+        // A whole poll answer, padded with spaces after its JSON to `size` bytes, its length said.
+        const body = JSON.stringify({ cursor: 'e1.0', resume: 'new', messages: [] });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(size) }).end(body.padEnd(size, ' '));
+      });
+      try {
+        const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0, maxPollBytes: 1000 });
+        // What the first poll's answer came to: connected, or the invalid event's message (later polls repeat the page, `stale` in the end).
+        let first: string | undefined;
+        client.on('invalid', (e) => void (first ??= e.errors[0]!.message));
+        client.on('connection', (data) => void (data.status === 'connected' && (first ??= 'connected')));
+        client.connect('good');
+        await until(() => first !== undefined, `the first poll's answer (${size} bytes)`, 10_000);
+        expect([size, first]).toEqual([size, delivered ? 'connected' : 'expected at most 1000 bytes (maxPollBytes), got more']);
+      } finally {
+        closeClients();
+        await server.close();
+      }
+    }
+  });
+
   it('by default, a poll response is abandoned past 16 MiB, not read to its end (a server that never ends it)', async () => {
     let polls = 0;
     let written = 0;
