@@ -234,6 +234,28 @@ describe('polling behind middleboxes', () => {
     expect(client.getStatus()).toMatchObject({ mode: 'polling', connected: true, cursor: 'e2.6' });
   });
 
+  it("the same page is `stale` the third time, as README says: not the second, not the fourth (tFX F10: the cache tests waited 'after a few such answers')", async () => {
+    // The first poll moves the client to e1.0; every ask from e1.0 is answered that same page, `new` from nothing to nothing.
+    let repeats = 0;
+    const url = await pollServer((request, response) => {
+      const since = new URL(request.url!, 'http://x').searchParams.get('since');
+      if (since !== null) repeats++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e1.0', resume: 'new', messages: [] }));
+    });
+    const client = nodeClient(url);
+    // The repeats answered when the first `invalid` is told (it is told as the answer is read, before the next poll).
+    let answered: number | undefined;
+    const invalid: InvalidEvent[] = [];
+    client.on('invalid', (e) => {
+      invalid.push(e);
+      answered ??= repeats;
+    });
+    client.connect('a.b.c');
+    await until(() => invalid.length > 0, 'the stale answer');
+    expect(invalid[0]?.errors[0]).toMatchObject({ pointer: '/cursor', keyword: 'stale' });
+    expect(answered).toBe(3);
+  });
+
   it('a quiet stream whose answers carry no `resume`, or one not listed, stays a working poll: the same cursor, empty, is no cached page (tAX F2: offline from the third)', async () => {
     for (const resume of [undefined, 'continued']) {
       let polls = 0;
