@@ -1320,6 +1320,25 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it("the all-stream's trim by bytes removes 4 MiB more than the batch added, a batch of large frames included: rc:all, far over a lowered maxAllMessages, comes down by more than 10 entries of 600 kB published at once (tFX F4: each batch tested added a few hundred bytes)", async () => {
+    const big = (n: number, user: string) => (cursor: string) => JSON.stringify({ type: 'trades', data: { n, userId: user, pad: 'x'.repeat(600_000) }, cursor });
+    const before = await store();
+    for (let n = 0; n < 40; n++) await before.append('alice', 'trades', big(n, 'alice'));
+    await before.close();
+    const s = await store({ maxAllMessages: 1 });
+    const raw = new Redis(redis.url);
+    try {
+      const all = () => raw.xlen(`t${prefixCount}:all`);
+      expect(await all()).toBe(40);
+      // In one turn of the event loop: two script calls (a batch holds at most 4 MiB), 6 and 4 entries. Each takes off
+      // what it added + 4 MiB, 13 and 11 entries (24: 26 left); 4 MiB alone would be 7 each, rc:all growing (36 left).
+      await Promise.all(Array.from({ length: 10 }, (_, i) => s.append(`u${i}`, 'trades', big(40 + i, `u${i}`))));
+      expect(await all()).toBeLessThanOrEqual(40 - 10);
+    } finally {
+      await raw.quit();
+    }
+  });
+
   it("a maxAllMessages lowered under load: rc:all, trimmed once a batch, comes down while publishes come in full batches of 256, by 255 more than each batch added, recording each cut (tFL F2: 256 trimmed for 256 added, it stayed where it was)", async () => {
     const before = await store();
     const all: StreamEntry[] = [];
