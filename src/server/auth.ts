@@ -483,6 +483,26 @@ function holdsUserInfo(text: string): boolean {
   return false;
 }
 
+/**
+ * What asymmetric key material `secret` holds, as a phrase (`a public key's PEM`, `a JWK (JSON with "kty")`), or undefined
+ * when it holds none: a PEM block (`-----BEGIN … -----`), or a JWK or key set's JSON. Never the material itself.
+ */
+export function keyMaterialIn(secret: Uint8Array): string | undefined {
+  const text = new TextDecoder().decode(secret).trim();
+  const pem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text)?.[1];
+  if (pem !== undefined) return /PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block';
+  if (!text.startsWith('{')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  if (typeof (parsed as { kty?: unknown }).kty === 'string') return 'a JWK (JSON with "kty")';
+  return Array.isArray((parsed as { keys?: unknown }).keys) ? 'a JWK set (JSON with "keys")' : undefined;
+}
+
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */
 const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'], ES256: ['ec'], EdDSA: ['ed25519', 'ed448'] };
 
@@ -911,6 +931,10 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     // key, and `'\udfff'.repeat(11)` signed tokens it took (tCA F8). Its place only, never the secret.
     if (typeof options.secret === 'string' && hasLoneSurrogate(options.secret)) throw new TypeError(`${call}: ${prefix}secret must be well-formed UTF-16 (it is UTF-8 encoded), got a string with half a surrogate pair alone at index ${options.secret.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/)} (give the key's bytes as a Uint8Array)`);
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    // A key's PEM or JWK where the shared secret goes (`secret: process.env.JWT_PUBLIC_KEY`, jsonwebtoken's `verify(token,
+    // pem)` habit) was taken as the HMAC key: a public key is public, so anyone signed an admin token with it (tFU F11).
+    const keyGiven = keyMaterialIn(secret);
+    if (keyGiven !== undefined) throw new TypeError(`${call}: ${prefix}secret must be an HS256 shared secret, got ${keyGiven}: a key given as secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give the public key as ${prefix}publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as ${prefix}jwksUrl`);
     if (secret.byteLength < 32) throw new TypeError(`${call}: ${prefix}secret must be at least 32 bytes (HS256), got ${secret.byteLength}`);
     key = Promise.resolve(secret);
     algorithms = ['HS256'];

@@ -461,6 +461,26 @@ describe('public keys and JWKS, algorithms pinned', () => {
     await server.rt.close();
   });
 
+  it("refuses a key's PEM or JWK given as secret, naming publicKey: a public key as the HS256 secret let anyone holding it sign an admin token (tFU F11)", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pubPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const why = ": a key given as secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give the public key as jwt.publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as jwt.jwksUrl";
+    const create = (secret: string | Uint8Array) => () => createRealtimeServer({ jwt: { secret }, port: 0, host: '127.0.0.1' });
+    expect(create(pubPem)).toThrow(new TypeError(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a public key's PEM${why}`));
+    expect(create(new TextEncoder().encode(`\n${pubPem}`))).toThrow(new TypeError(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a public key's PEM${why}`));
+    expect(create(publicKey.export({ type: 'pkcs1', format: 'pem' }) as string)).toThrow(/got a public key's PEM: /);
+    expect(create(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).toThrow(/got a private key's PEM: /);
+    const jwk = JSON.stringify(publicKey.export({ format: 'jwk' }));
+    expect(create(jwk)).toThrow(new TypeError(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a JWK (JSON with "kty")${why}`));
+    expect(create(JSON.stringify({ keys: [JSON.parse(jwk)] }))).toThrow(/got a JWK set \(JSON with "keys"\): /);
+    expect(() => createJwtVerifier({ secret: pubPem })).toThrow(/^createJwtVerifier: secret must be an HS256 shared secret, got a public key's PEM: .* give the public key as publicKey /);
+    // Never the key material.
+    expect(create(pubPem)).not.toThrow(/MII/);
+    // A secret of any other text, JSON too, is one.
+    const other = createRealtimeServer({ jwt: { secret: JSON.stringify({ secret: SECRET }) }, port: 0, host: '127.0.0.1' });
+    await other.close();
+  });
+
   it('refuses JWT options of the wrong type when the server is created (`secret: 42` then refused every token with 401, nothing saying why: a hostile tester)', () => {
     const create = (jwt: unknown) => () => createRealtimeServer({ jwt: jwt as JwtOptions, port: 0, host: '127.0.0.1' });
     // Its type, never its value: a secret is not printed, even a wrong one.

@@ -4,7 +4,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
@@ -868,6 +868,10 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
+    // A public key's PEM: refused as a usage error, the key not shown (tFU F11: "cannot listen on …", and the key signed tokens).
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const keyAsSecret = run('--secret', pem);
+    expect([keyAsSecret.status, keyAsSecret.stderr]).toEqual([2, "realtime-contract serve: --secret must be an HS256 shared secret, got a public key's PEM: a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give a random secret of at least 32 bytes\n"]);
     // One byte short, and 16 characters of 31 bytes: refused as a usage error, with the other faults, in bytes (tCS F2:
     // a floor of 6 to 31 passed, and the server's own check then said "cannot listen on …").
     for (const short of ['s'.repeat(31), `${'é'.repeat(15)}s`]) {
