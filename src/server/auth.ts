@@ -504,7 +504,8 @@ export function keyMaterialIn(secret: Uint8Array): string | undefined {
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */
-const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'], ES256: ['ec'], EdDSA: ['ed25519', 'ed448'] };
+// Ed25519 only for EdDSA: jose verifies no Ed448 key, and one was taken, then every token 401 "unverifiable" (tFU F14).
+const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'], ES256: ['ec'], EdDSA: ['ed25519'] };
 
 /** Whether `pem` reads as a private key. */
 function isPrivateKey(pem: string): boolean {
@@ -538,8 +539,14 @@ function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorit
   // server holding the private key could sign tokens (tAU F7).
   if (typeof publicKey === 'string' && isPrivateKey(publicKey)) throw new TypeError(`${call}: ${prefix}publicKey must be a public key, got a private key's PEM: give its public key (a server that holds the private one could sign tokens)`);
   const type = String(key.asymmetricKeyType);
+  if (algorithm === 'EdDSA' && type === 'ed448') throw new TypeError(`${call}: ${prefix}publicKey is an Ed448 key, which EdDSA here does not verify with (Ed25519 keys only): every token would be refused; sign with an Ed25519 key`);
   if (!KEY_TYPES[algorithm].includes(type)) {
     throw new TypeError(`${call}: ${prefix}publicKey is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.toUpperCase()} key, which ${algorithm} does not verify with: set ${prefix}algorithm (${Object.entries(KEY_TYPES).map(([name, types]) => `${name} for ${types.join('/')}`).join(', ')})`);
+  }
+  // jose refuses an RSA key under 2048 bits at each token (no code: said "unverifiable"), so every token was 401 (tFU F14).
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (algorithm === 'RS256' && bits !== undefined && bits < 2048) {
+    throw new TypeError(`${call}: ${prefix}publicKey is an RSA key of ${bits} bits, and RS256 verifies with keys of at least 2048 bits: every token would be refused; sign with a key of 2048 bits or more`);
   }
   if (algorithm === 'ES256' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new TypeError(`${call}: ${prefix}publicKey must be a P-256 key for ES256, got the curve ${String(key.asymmetricKeyDetails?.namedCurve)}`);

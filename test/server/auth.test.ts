@@ -461,6 +461,21 @@ describe('public keys and JWKS, algorithms pinned', () => {
     await server.rt.close();
   });
 
+  it('refuses at creation a public key jose never verifies with: an RSA key under 2048 bits, an Ed448 key for EdDSA (each was taken, then every valid token 401 "unverifiable": tFU F14)', async () => {
+    const create = (jwt: unknown) => () => createRealtimeServer({ jwt: jwt as JwtOptions, port: 0, host: '127.0.0.1' });
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    expect(create({ publicKey: small, algorithm: 'RS256', audience: null })).toThrow(new TypeError('createRealtimeServer: jwt.publicKey is an RSA key of 1024 bits, and RS256 verifies with keys of at least 2048 bits: every token would be refused; sign with a key of 2048 bits or more'));
+    expect(() => createJwtVerifier({ publicKey: small.export({ type: 'spki', format: 'pem' }) as string, audience: null })).toThrow(/^createJwtVerifier: publicKey is an RSA key of 1024 bits/);
+    const ed448 = generateKeyPairSync('ed448').publicKey;
+    expect(create({ publicKey: ed448, algorithm: 'EdDSA', audience: null })).toThrow(new TypeError('createRealtimeServer: jwt.publicKey is an Ed448 key, which EdDSA here does not verify with (Ed25519 keys only): every token would be refused; sign with an Ed25519 key'));
+    // The keys jose verifies with are taken: a 2048-bit RSA key, an Ed25519 key, each verifying its token.
+    for (const [algorithm, pair] of [['RS256', generateKeyPairSync('rsa', { modulusLength: 2048 })], ['EdDSA', generateKeyPairSync('ed25519')]] as const) {
+      const verify = createJwtVerifier({ publicKey: pair.publicKey, algorithm, audience: null });
+      const signed = await new SignJWT({}).setProtectedHeader({ alg: algorithm }).setSubject('u1').setExpirationTime('1h').sign(pair.privateKey);
+      expect((await verify(signed)).userId).toBe('u1');
+    }
+  });
+
   it("refuses a key's PEM or JWK given as secret, naming publicKey: a public key as the HS256 secret let anyone holding it sign an admin token (tFU F11)", async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pubPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
