@@ -14,7 +14,7 @@ import { SignJWT } from 'jose';
 import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
-import { hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, shownHost, shownOrigins } from '../server/server.js';
+import { bracketedHostProblem, hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, shownHost, shownOrigins } from '../server/server.js';
 import { JOSE_MESSAGE_SHOWN, keyMaterialIn } from '../server/auth.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
@@ -92,6 +92,8 @@ function originOf(given: string): string | undefined {
   try {
     const url = new URL(given);
     // Not one whose host no browser sends (`https://*.example.com`, `https://a.example,b.example`: taken, tFE F7, F2).
+    // A tab or line break inside is dropped by the URL parser: `https://app.example.com<TAB>word` was taken as https://app.example.comword (tFU F2).
+    if (/\s/.test(given.trim())) return undefined;
     if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && originHostProblem(given) === undefined) return url.origin;
   } catch {
     // not a URL
@@ -424,13 +426,19 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       break;
     }
     const origin = originOf(given);
-    if (origin === undefined) {
+    // A well-formed origin whose host reads as a secret (`https://${ORIGIN_HOST}` with a password in it) was taken and printed
+    // in the banner, lower-cased (tFU F2).
+    const hidden = originReadsAsSecret(given);
+    if (origin === undefined || hidden) {
       // A port not shown is said to be the fault (tEG F3: `http://localhost:${PORT}` was refused as "http://localhost:[redacted]", no word why).
       // A secret in any part between its commas too (`https://a.example,Xk9mP2qL7vR4` was printed whole: tFP F2).
-      const hidden = originReadsAsSecret(given);
-      const port = hidden ? undefined : portNotShown(given);
       const hostFault = originHostProblem(given);
-      const why = port ?? (hidden ? undefined : hostFault !== undefined ? originHostHint(hostFault, 'cli') : notAnOrigin(given));
+      // `*`, `*.example.com`, `http://localhost:*` and `null` were refused without a reason, or told the port may be a password (tFU F16, tFW F3).
+      const special = hidden ? undefined : given.trim() === 'null'
+        ? 'null is the origin a browser sends from a file: page or a sandboxed frame, which any page can claim: serve the page over http(s) and give that origin'
+        : given.includes('*') ? originHostHint({ kind: 'wildcard', host: given }, 'cli') : undefined;
+      const port = hidden || special !== undefined || hostFault?.kind === 'list' ? undefined : portNotShown(given);
+      const why = special ?? port ?? (hidden ? (origin === undefined ? undefined : 'its host reads as a secret, not a host name (a password or token in the variable?)') : hostFault !== undefined ? originHostHint(hostFault, 'cli') : bracketedHostProblem(given) ?? notAnOrigin(given));
       const shown = hidden ? `a value of ${given.length} characters (not shown: it may be a secret)` : shownValue(given, hostFault?.kind === 'list' ? shownOrigins : shownHost);
       faults.push(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${shown}${why === undefined ? '' : `: ${why}`}\n`);
     } else origins.push(origin);

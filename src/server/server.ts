@@ -2123,7 +2123,7 @@ export function readsAsSocketPath(host: string): boolean {
  */
 export function hostReadsAsSecret(host: string): boolean {
   const given = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?([^/?#:]*)/i.exec(host.trim())?.[1] ?? '';
-  return secretWhereAddressGoes(host) || secretWhereAddressGoes(host.trim()) || (given !== '' && secretWhereAddressGoes(given));
+  return secretWhereAddressGoes(host) || secretWhereAddressGoes(host.trim()) || (given !== '' && secretWhereAddressGoes(given)) || (!readsAsSocketPath(host) && !host.trim().startsWith('/') && addressWords(host).some(secretWhereAddressGoes));
 }
 
 /**
@@ -2187,6 +2187,9 @@ export function shownHost(host: string): string {
 export function originHostProblem(origin: string): { kind: 'wildcard' | 'list' | 'characters'; host: string } | { kind: 'ipv6'; hint: string } | undefined {
   const written = /^(https?):\/\/([^/?#]*)/i.exec(origin);
   if (written === null) return undefined;
+  // Before the IPv6 test: `http://localhost:3000,http://localhost:5173` holds two `:` before its first `/` and was told an IPv6
+  // address goes in brackets (tFU F13); a list split by blanks or `|` got no word at all (tFU F3).
+  if (ORIGIN_LIST_SEPARATOR.test(origin.trim())) return { kind: 'list', host: written[2]! };
   const authority = written[2]!.slice(written[2]!.lastIndexOf('@') + 1);
   if (!authority.startsWith('[') && (authority.match(/:/g) ?? []).length >= 2) {
     const scheme = written[1]!.toLowerCase();
@@ -2231,12 +2234,53 @@ export function originHostHint(fault: NonNullable<ReturnType<typeof originHostPr
  * printed: tFP F2). Then it is said by its length only, as the string form's entries are.
  */
 export function originReadsAsSecret(origin: string): boolean {
-  return secretWhereAddressGoes(origin) || (origin.includes(',') && origin.split(',').some((part) => secretWhereAddressGoes(part.trim())));
+  return secretWhereAddressGoes(origin) || (origin.includes(',') && origin.split(',').some((part) => secretWhereAddressGoes(part.trim()))) || addressWords(origin).some(secretWhereAddressGoes);
 }
 
-/** Origins given as one text, each between its commas as {@link shownHost} shows it (the second one's `//host` is no path). */
+/**
+ * The words of `text`, given where an origin or host goes, that a host name would be: in each part between list separators
+ * (a blank, `,`, `|`, or one of them percent-encoded), the authority after any `scheme://` and user info, split at `:` and
+ * brackets; a `:port` after a host is left out (a port not shown is said so: {@link portNotShown}). A secret there was
+ * printed: a well-formed origin's host (`https://Pa55w0rdXyz`, shown lower-cased in serve's banner), a word after a blank or
+ * `|`, inside brackets or as an unbracketed IPv6 address's "port" (`http://::1:Pa55w0rdXyz`), since the whole value,
+ * having a scheme, read as no secret (tFU F2, F3).
+ */
+export function addressWords(text: string): string[] {
+  const words: string[] = [];
+  for (const part of text.split(/[\s,|]+|%(?:2C|20|7C|09)/i)) {
+    const authority = part.replace(/^(?:[a-z][a-z0-9+.-]*:[/\\]+|(?:https?|wss?|rediss?):)/i, '').split(/[/\\?#;]/)[0]!;
+    const host = authority.slice(authority.lastIndexOf('@') + 1);
+    const pieces = host.split(/[:[\]]/);
+    // `host:port`: the port is said by portNotShown.
+    if (!host.startsWith('[') && pieces.length === 2) pieces.pop();
+    words.push(...pieces.filter((piece) => piece !== ''));
+  }
+  return words;
+}
+
+/**
+ * Why `origin`, an http(s) origin with an IPv6 address in brackets the URL parser refuses, is none, or undefined: its `]`
+ * missing, a zone in it (`%25eth0`), or a port above 65535. Each was refused with no word why (tFU F13).
+ */
+export function bracketedHostProblem(origin: string): string | undefined {
+  const written = /^https?:\/\/(?:[^@/?#]*@)?(\[[^/?#]*)/i.exec(origin.trim());
+  if (written === null) {
+    const port = /^https?:\/\/[^@/?#[\]:]*:(\d+)\/?$/i.exec(origin.trim())?.[1];
+    return port !== undefined && Number(port) > 65535 ? `its port, ${port}, is above 65535` : undefined;
+  }
+  const authority = written[1]!;
+  if (!authority.includes(']')) return 'its IPv6 address has no closing bracket: http://[ADDRESS]:PORT';
+  if (authority.slice(0, authority.indexOf(']')).includes('%')) return 'its IPv6 address names a zone (%25…), which no browser sends in an origin: give the address without it';
+  const port = /\]:(\d+)$/.exec(authority)?.[1];
+  return port !== undefined && Number(port) > 65535 ? `its port, ${port}, is above 65535` : undefined;
+}
+
+/** What splits origins given as one text: a `,`, a blank, a `|`, or a comma or blank percent-encoded. */
+const ORIGIN_LIST_SEPARATOR = /[,\s|]|%(?:2C|20|09)/i;
+
+/** Origins given as one text, each between its separators ({@link ORIGIN_LIST_SEPARATOR}) as {@link shownHost} shows it (the second one's `//host` is no path). */
 export function shownOrigins(text: string): string {
-  return text.split(',').map((origin) => shownHost(origin)).join(',');
+  return text.split(/([,\s|]+|%(?:2C|20|09))/i).map((origin, i) => (i % 2 === 1 || origin === '' ? origin : shownHost(origin))).join('');
 }
 
 /** A boolean option: `webSocket: 'false'` was true. */
@@ -2357,13 +2401,14 @@ function checkOrigins(origins: unknown): void {
   if (isAsyncFunction(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, 'it must answer at once: an async function answers with a promise');
   if (origins === undefined || origins === '*' || typeof origins === 'function') return;
   // One that reads as a secret (a JWT, a mixed-case word) by its length, in the hint too: it was cut at 60 characters, then printed whole in the hint (tEG F4).
-  if (typeof origins === 'string' && secretWhereAddressGoes(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
+  if (typeof origins === 'string' && originReadsAsSecret(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
   // A list in one string is judged entry by entry, and the array it makes is the hint (tFE F2: the whole list was the one entry
   // suggested, and a secret among the entries was printed whole).
   if (typeof origins === 'string') {
-    const entries = origins.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
-    if (entries.some((entry) => secretWhereAddressGoes(entry))) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
-    throw optionError(TypeError, 'allowedOrigins', expected, shownOrigins(origins), `pass an array: ${JSON.stringify(entries.map(shownHost))}${entries.length > 1 ? " (value.split(',').map((origin) => origin.trim()))" : " (a list from one variable: value.split(','))"}`, true);
+    // Split by blanks too (`ALLOWED_ORIGINS="https://a.example https://b.example"`: its second origin was shown as a path, tFU F3).
+    const entries = origins.split(/[,\s|]+|%(?:2C|20|09)/i).map((entry) => entry.trim()).filter((entry) => entry !== '');
+    if (entries.some((entry) => originReadsAsSecret(entry))) throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array of origins: ["https://dashboard.example.com"] (a list from one variable: value.split(','))`, false);
+    throw optionError(TypeError, 'allowedOrigins', expected, shownOrigins(origins), `pass an array: ${JSON.stringify(entries.map(shownHost))}${entries.length > 1 ? (origins.includes(',') ? " (value.split(',').map((origin) => origin.trim()))" : ' (value.split(/\\s+/))') : " (a list from one variable: value.split(','))"}`, true);
   }
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
   origins.forEach((origin: unknown, i) => {
@@ -2388,6 +2433,6 @@ function checkOrigins(origins: unknown): void {
     const hostFault = ok || /^https?:/i.test(origin) ? originHostProblem(origin) : undefined;
     if (hostFault !== undefined && originReadsAsSecret(origin)) throw optionError(RangeError, name, asSent, origin, undefined, false);
     if (hostFault !== undefined) throw optionError(RangeError, name, asSent, shownOrigins(origin), originHostHint(hostFault, 'api'));
-    if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), portNotShown(origin) ?? (parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined));
+    if (!ok) throw optionError(RangeError, name, asSent, shownHost(origin), portNotShown(origin) ?? bracketedHostProblem(origin) ?? (parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined));
   });
 }

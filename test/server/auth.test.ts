@@ -1026,6 +1026,18 @@ describe('origin, attempt limits, socket limits', () => {
     for (const [entry, hint] of [['http://::1', 'http://[::1]'], ['https://fe80::1', 'https://[fe80::1]']]) {
       expect(create([entry]), entry).toThrow(new RangeError(`${asSent}, got "${entry}"; an IPv6 address goes in brackets in an origin, its port after them: ${hint}`));
     }
+    // A secret as an origin's host, after a blank or `|`, in brackets or as an IPv6 address's "port": by its length (tFU F2, F3: printed).
+    for (const origin of ['https://Pa55w0rdXyz', 'https://app.example.com Pa55w0rdXyz', 'https://app.example.com|Pa55w0rdXyz', 'http://::1:Pa55w0rdXyz', 'https://[::1:Pa55w0rdXyz]']) {
+      expect(create([origin])).toThrow(new RangeError(`${asSent}, got a string of ${origin.length} characters (not shown: it may be a secret)`));
+    }
+    expect(create('https://a.example Pa55w0rdXyz')).toThrow(/got a string of 29 characters \(not shown: it may be a secret\); pass an array of origins: /);
+    expect(() => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: 'http://::1:Pa55w0rdXyz' })).toThrow(/^createRealtimeServer: host must be a host name or address, got a string of 22 characters \(not shown: it may be a secret\)/);
+    // A list whose first origin has a port is a list, not an IPv6 address (tFU F13); a blank list is split as such (tFU F3).
+    expect(create(['http://localhost:3000,http://localhost:5173'])).toThrow(new RangeError(`${asSent}, got "http://localhost:3000,http://localhost:5173"; several origins in one entry: give each as its own entry of the array (e.g. ["https://a.example", "https://b.example"])`));
+    expect(create('https://a.example https://b.example')).toThrow(/got "https:\/\/a\.example https:\/\/b\.example"; pass an array: \["https:\/\/a\.example","https:\/\/b\.example"\] \(value\.split\(\/\\s\+\/\)\)$/);
+    expect(create(['http://[::1]:99999'])).toThrow(new RangeError(`${asSent}, got "http://[::1]:99999"; its port, 99999, is above 65535`));
+    expect(create(['http://[fe80::1%25eth0]:3000'])).toThrow(/; its IPv6 address names a zone \(%25…\), which no browser sends in an origin/);
+    expect(create(['http://[::1'])).toThrow(new RangeError(`${asSent}, got "http://[::1"; its IPv6 address has no closing bracket: http://[ADDRESS]:PORT`));
     expect(create('https://a.example, https://b.example')).toThrow(/got "https:\/\/a\.example, https:\/\/b\.example"; pass an array: \["https:\/\/a\.example","https:\/\/b\.example"\] \(value\.split/);
     // A secret among a string's entries is not shown.
     expect(create('https://a.example,Xk9mP2qR7wL4zT8b')).toThrow(/got a string of 34 characters \(not shown: it may be a secret\); pass an array of origins: \["https:\/\/dashboard\.example\.com"\]/);

@@ -11,7 +11,7 @@ import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
 import { closedPort } from '../support/ports.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
-import { demoOrigins, originRefusals, producerFaults, secretLooking, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
+import { demoOrigins, originRefusals, producerFaults, runServe, secretLooking, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
 import { portNotShown } from '../../src/shared/secrets.js';
 import { startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
@@ -843,6 +843,39 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect({ status: run.status, signal: run.signal, stderr: run.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
     expect(run.stdout).toMatch(/Ctrl-C stops\.\nstopped\n$/);
+  });
+
+  it('refuses an --allow-origin whose host or any word of it reads as a secret, by its length (tFU F2, F3: a well-formed one was taken and printed in the banner; one after a blank, |, %2C, in brackets, printed), and says why of a list, a pattern, null or a bracket fault (tFU F13, F16, tFW F3)', async () => {
+    // In this process (runServe refuses before it starts anything): a spawn each took 3 s.
+    const run = async (value: string) => {
+      let stderr = '';
+      const status = await runServe({ demo: true, port: 0, allowOrigin: [value] }, { stdout: () => {}, stderr: (text) => (stderr += text) });
+      return { status, stderr };
+    };
+    const given = 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got';
+    const P = 'Pa55w0rdXyz';
+    const hostWhy = ': its host reads as a secret, not a host name (a password or token in the variable?)';
+    for (const value of [`https://${P}`, `https://${P}:8443`, 'https://Pa55wördXyz']) {
+      const refused = await run(value);
+      expect([refused.status, refused.stderr]).toEqual([2, `${given} a value of ${value.length} characters (not shown: it may be a secret)${hostWhy}\n`]);
+    }
+    for (const value of [`https://app.example.com\t${P}`, `https://app.example.com ${P}`, `https://app.example.com|${P}`, `https://app.example.com%2C${P}`, `http://::1:${P}`, `https://[${P}]`, `https://[::1:${P}]`, `https://a.example,https://${P}`]) {
+      const refused = await run(value);
+      expect([refused.status, refused.stderr]).toEqual([2, `${given} a value of ${value.length} characters (not shown: it may be a secret)\n`]);
+    }
+    const list = "several origins in one value: give each with its own --allow-origin (--allow-origin https://a.example --allow-origin https://b.example)";
+    // A list whose first origin has a port was told to bracket an IPv6 address, its second origin shown as http:/[redacted] (tFU F13).
+    for (const value of ['http://localhost:3000,http://localhost:5173', 'https://a.example https://b.example', 'http://[::1]:3000,http://[::1]:4000', 'https://app.example.com\tfoo']) {
+      expect((await run(value)).stderr).toBe(`${given} ${JSON.stringify(value)}: ${list}\n`);
+    }
+    expect((await run('http://[::1]:99999')).stderr).toBe(`${given} "http://[::1]:99999": its port, 99999, is above 65535\n`);
+    expect((await run('http://[fe80::1%25eth0]:3000')).stderr).toBe(`${given} "http://[fe80::1%25eth0]:3000": its IPv6 address names a zone (%25…), which no browser sends in an origin: give the address without it\n`);
+    expect((await run('http://[::1')).stderr).toBe(`${given} "http://[::1": its IPv6 address has no closing bracket: http://[ADDRESS]:PORT\n`);
+    const pattern = "a browser sends its page's exact origin, never a pattern: --allow-origin takes exact origins, one per --allow-origin (for a pattern, createRealtimeServer's allowedOrigins takes a function)";
+    expect((await run('*')).stderr).toBe(`${given} "*": ${pattern}\n`);
+    expect((await run('*.example.com')).stderr).toBe(`${given} "*.example.com": ${pattern}\n`);
+    expect((await run('http://localhost:*')).stderr).toMatch(new RegExp(`: ${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`));
+    expect((await run('null')).stderr).toBe(`${given} "null": null is the origin a browser sends from a file: page or a sandboxed frame, which any page can claim: serve the page over http(s) and give that origin\n`);
   });
 
   it('refuses an --allow-origin that is not an origin, and a --secret too short for HS256, naming the option', () => {
