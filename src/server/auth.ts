@@ -441,9 +441,27 @@ export function redactOrigin(text: string): string {
  */
 export function redactRefusedOrigin(text: string): string {
   const redacted = redactOrigin(text);
-  const origin = /^[a-z][a-z0-9+.-]*:[/\\]*[^/?#;\\]*/i.exec(redacted)?.[0];
-  if (origin === undefined || origin.length === redacted.length) return redacted;
-  return `${origin}${redacted[origin.length]}${REDACTED}`;
+  if (redacted === REDACTED || /^\[\d+ characters not logged\]$/.test(redacted)) return redacted;
+  // One origin: whatever follows a blank, `,` or `|` (`https://evil.example, Pa55w0rdXyz`, `null Pa55w0rdXyz`) was logged
+  // whole (tFU F6); no browser sends a list.
+  const list = redacted.search(/[\s,|]/);
+  const head = list > 0 ? redacted.slice(0, list) : redacted;
+  const tail = list > 0 ? `${redacted[list]}${REDACTED}` : '';
+  const origin = /^([a-z][a-z0-9+.-]*:[/\\]*)([^/?#;\\]*)/i.exec(head);
+  if (origin === null) return `${head}${tail}`;
+  const [whole, start, authority] = origin as unknown as [string, string, string];
+  // A host that reads as a secret (`https://Pa55w0rdXyz`, in brackets) or a port that is no digits (`:Pa55w0rdXyz`, a
+  // password whose @host is missing) was logged (tFU F6), as the options' rules would not show them.
+  const at = authority.lastIndexOf('@') + 1;
+  const hostPort = authority.slice(at);
+  const bracketed = /^\[[^\]]*\]/.exec(hostPort)?.[0];
+  const host = bracketed ?? ((hostPort.match(/:/g) ?? []).length === 1 ? hostPort.slice(0, hostPort.indexOf(':')) : hostPort);
+  const port = hostPort.slice(host.length);
+  const words = host.split(/[:[\]]/).filter((word) => word !== '');
+  const hostShown = words.some((word) => secretWhereAddressGoes(word)) ? REDACTED : host;
+  const portShown = port === '' || /^:\d*$/.test(port) ? port : `:${REDACTED}`;
+  const shown = `${start}${authority.slice(0, at)}${hostShown}${portShown}`;
+  return whole.length === head.length ? `${shown}${tail}` : `${shown}${head[whole.length]}${REDACTED}`;
 }
 
 /**

@@ -246,6 +246,16 @@ describe('HS256: every refused token gets 401 and no socket', () => {
       ['https://app.example.com;jsessionid=Qz7pLm3xVb9Rt2Wk', 'https://app.example.com;[redacted]'],
       ['https://u:Qz7pLm3xVb9Rt2Wk@evil.example', 'https://[redacted]@evil.example'],
       ['https://evil.example:8443', 'https://evil.example:8443'],
+      // A port that is no digits, a host that reads as a secret, what follows a blank, `,` or `|` (tFU F6: each logged whole).
+      ['https://evil.example:Qz7pLm3xVb9Rt2Wk', 'https://evil.example:[redacted]'],
+      ['https://Qz7pLm3xVb9Rt2Wk', 'https://[redacted]'],
+      ['https://evil.example, Qz7pLm3xVb9Rt2Wk', 'https://evil.example,[redacted]'],
+      ['https://evil.example Qz7pLm3xVb9Rt2Wk', 'https://evil.example [redacted]'],
+      ['https://evil.example|Qz7pLm3xVb9Rt2Wk', 'https://evil.example|[redacted]'],
+      ['http://[::1:Qz7pLm3xVb9Rt2Wk]', 'http://[redacted]'],
+      ['null Qz7pLm3xVb9Rt2Wk', 'null [redacted]'],
+      ['http://[::1]:3000', 'http://[::1]:3000'],
+      ['https://DESKTOP-7QK4M2N.local', 'https://DESKTOP-7QK4M2N.local'],
     ];
     const request = (origin: string) =>
       new Promise<void>((resolve) => {
