@@ -7,6 +7,7 @@ import type * as GenerateCommandModule from './generate-command.js';
 import type * as DiffCommandModule from './diff-command.js';
 import { oneLine, processOutput } from './report.js';
 import { printable } from '../runtime/printable.js';
+import { shownArgument } from './shown-argument.js';
 
 const output = processOutput();
 
@@ -170,9 +171,15 @@ for (const [name, available] of [['generate', generateCommand], ['diff', diffCom
     });
 }
 
-/** commander's error text with each line escaped as the CLI's own messages are (`\r`, `\u001b`), its line ends kept. */
+/**
+ * commander's error text with each line escaped as the CLI's own messages are (`\r`, `\u001b`), its line ends kept, and the
+ * word an unknown option or command quotes shown as {@link shownArgument} shows it: `--tokne=<jwt>`, `--secrets=<secret>`,
+ * `--redis-url=redis://:<password>@host` were echoed whole (tFU F1). (An option's refused value is shown so where it is refused.)
+ */
 function escapedLines(text: string): string {
-  return text.split('\n').map(oneLine).join('\n');
+  const unknown = /^(error: unknown (?:option|command) ')([^]*)('(?:\n\(Did you mean [^\n']*\?\))?\n?)$/.exec(text);
+  const shown = unknown === null ? text : `${unknown[1]}${shownArgument(unknown[2]!)}${unknown[3]}`;
+  return shown.split('\n').map(oneLine).join('\n');
 }
 
 /** A fraction from 0 to 1 as JavaScript writes numbers (`0.5`, `.5`, `1e-1`: `.5` was refused as not one, a fresh user); `50%` is told as 0.5. */
@@ -246,7 +253,10 @@ for (const command of program.commands) {
         return check.call(option, value, previous) as T;
       } catch (error) {
         if (!(error instanceof InvalidArgumentError)) throw error;
-        refusedValues.push(`error: option '${option.flags}' argument '${value}' is invalid. ${error.message}`);
+        // The value as a usage error shows it (a JWT, a password or a URL's credentials left out: tFU F1); one that is an
+        // option was taken as this one's value, which an empty variable before it does (`--duration $DURATION --token=…`).
+        const anOption = /^--?[A-Za-z]/.test(value) ? `; it is an option, taken as the value of ${option.long ?? option.flags}: was the value before it an empty variable (${option.long ?? option.flags} $VALUE with VALUE unset)? Quote the variable ("$VALUE")` : '';
+        refusedValues.push(`error: option '${option.flags}' argument '${shownArgument(value)}' is invalid. ${error.message}${anOption}`);
         return undefined as T;
       }
     };

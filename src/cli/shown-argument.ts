@@ -1,0 +1,68 @@
+import { REDACTED, holdsJwt, isSecretName, leniently, secretWhereAddressGoes, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
+
+/**
+ * A command-line word as a usage error shows it (an unknown option, an option's refused value, an unknown command): whole
+ * when it is an ordinary value, else with the secret in it left out by the project's rules (tFU F1: commander echoed
+ * `--tokne=<jwt>`, `--secrets=<secret>`, `--redis-url=redis://:<password>@host`, and `--token=<jwt>` taken as the value of
+ * `--duration $DURATION` with DURATION unset, whole, to stderr that a CI log keeps).
+ *
+ * - `--name=value` keeps `--name=`; its value is hidden whole when the name is a secret's ({@link isSecretName}:
+ *   `--TOKEN=`, `--secrets=`), else judged as below. `-xVALUE` keeps `-x` the same way.
+ * - A JWT anywhere, or a value that reads as a password where a word goes ({@link secretWhereAddressGoes}: `Pa55w0rdXyz`,
+ *   32 hex digits, a GitHub token), is said by its length.
+ * - A URL (`scheme://…`, `//…`) or `user@host` is shown with its password `[redacted]` (the user name kept), a port that
+ *   is not digits `[redacted]` (a password whose `@host` is missing), a path segment or query parameter that reads as a
+ *   secret `[redacted]` (a secret parameter's name hides its value and all after it), and a fragment `#[redacted]`; one
+ *   whose host reads as a password is said by its length.
+ *
+ * What is left is what the user typed (`--formt=json`, `--count abc`, `redis://127.0.0.1:6379`), for them to see the slip.
+ */
+export function shownArgument(value: string): string {
+  const option = /^(--[^=]*|-[A-Za-z])=?([^]*)$/.exec(value);
+  if (option !== null && (option[1]!.startsWith('--') ? value.includes('=') : option[2] !== '')) {
+    const [, name, given] = option as unknown as [string, string, string];
+    const separator = value.charAt(name.length) === '=' ? '=' : '';
+    return `${name}${separator}${given !== '' && isSecretName(name.replace(/^-+/, '')) ? hidden(given) : shownArgument(given)}`;
+  }
+  if (holdsJwt(value) || holdsJwt(leniently(value))) return hidden(value);
+  const start = /^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(value)?.[0];
+  if (start === undefined && !value.includes('@')) {
+    // Judged without terminal escapes and control characters, which the output escapes and no secret is made of
+    // (`--fail-on "strict\u001b[2K"` read as a password by its `[`).
+    const judged = value.replace(/\u001b\[[\d;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f]/g, '');
+    return secretWhereAddressGoes(judged) || secretWhereAddressGoes(judged.trim()) ? hidden(value) : value;
+  }
+  // A URL or user@host: its host as written (the URL parser would lower-case a password's capitals), after any user info.
+  const afterUserInfo = value.includes('@') ? value.slice(value.lastIndexOf('@') + 1) : value.slice(start!.length);
+  const host = /^\[?([^/\\?#:\]\s]*)/.exec(afterUserInfo)![1]!;
+  if (host !== '' && secretWhereAddressGoes(host)) return hidden(value);
+  const redacted = value.includes('@') ? withPasswordShownRedacted(value) : withUserInfoShownRedacted(value);
+  const [, base, query, fragment] = /^([^?#]*)(\?[^#]*)?(#[^]*)?$/.exec(redacted)!;
+  const head = /^\s*(?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?[^/\\]*/i.exec(base!)![0];
+  const path = base!.slice(head.length).replace(/[^/\\]+/g, (segment) => (secretWhereAddressGoes(leniently(segment)) ? REDACTED : segment));
+  return `${head}${path}${query === undefined ? '' : shownQuery(query)}${fragment === undefined || fragment === '#' ? (fragment ?? '') : `#${REDACTED}`}`;
+}
+
+/** A value said by its length, in place of the value. */
+function hidden(value: string): string {
+  return `<a value of ${[...value].length} characters, not shown: it may be a secret>`;
+}
+
+/**
+ * A URL's `?query` with the value of a parameter whose name is a secret's, or that reads as a secret itself, `[redacted]`, and
+ * nothing after it: a password holding an unencoded `&` runs on into what follows (as `redactRedisUrl` does).
+ */
+function shownQuery(query: string): string {
+  const shown: string[] = [];
+  for (const pair of query.slice(1).split('&')) {
+    const equals = pair.indexOf('=');
+    const name = equals === -1 ? '' : pair.slice(0, equals);
+    const given = equals === -1 ? pair : pair.slice(equals + 1);
+    if ((equals !== -1 && isSecretName(leniently(name))) || secretWhereAddressGoes(leniently(given))) {
+      shown.push(equals === -1 ? REDACTED : `${name}=${REDACTED}`);
+      break;
+    }
+    shown.push(pair);
+  }
+  return `?${shown.join('&')}`;
+}

@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shownArgument } from '../../src/cli/shown-argument.js';
+
+/**
+ * A usage error (an unknown option, an option's refused value, an unknown command) shows what was typed, but never a
+ * secret in it (tFU F1): commander echoed `--tokne=<jwt>`, `--secrets=<secret>`, `--redis-url=redis://:<password>@host`
+ * and `--token=<jwt>` taken as `--duration`'s value (DURATION unset) whole, to stderr that a CI log keeps.
+ */
+
+const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln';
+const PASSWORD = 'Pa55w0rdXyz';
+
+function usageError(args: string[]): string {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('REALTIME_CONTRACT_'))) });
+  expect(result.status).toBe(2);
+  return result.stderr;
+}
+
+describe('usage errors leave secrets out', () => {
+  it('says a mistyped option with a secret after its = by the option and the value\'s length', { timeout: 120_000 }, () => {
+    const tokne = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', `--tokne=${JWT}`]);
+    expect(tokne).toBe(`error: unknown option '--tokne=<a value of ${JWT.length} characters, not shown: it may be a secret>'\n(run with --help for usage)\n`);
+    expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', `--TOKEN=${JWT}`])).toContain(`unknown option '--TOKEN=<a value of ${JWT.length} characters, not shown: it may be a secret>'`);
+    const secrets = usageError(['serve', '--demo', '--port', '29003', '--secrets=Xk9mP2qR7wL4zT8bXk9mP2qR7wL4zT8bQQ']);
+    expect(secrets).toContain("unknown option '--secrets=<a value of 34 characters, not shown: it may be a secret>'");
+    const redis = usageError(['serve', '--demo', '--port', '29003', `--redis-url=redis://:${PASSWORD}@127.0.0.1:29999`]);
+    expect(redis).toContain("unknown option '--redis-url=redis://:[redacted]@127.0.0.1:29999'");
+    const unknownCommand = usageError([JWT]);
+    expect(unknownCommand).toContain(`unknown command '<a value of ${JWT.length} characters, not shown: it may be a secret>'`);
+    for (const text of [tokne, secrets, redis, unknownCommand]) {
+      expect(text).not.toContain(JWT);
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain('Xk9mP2qR7wL4zT8b');
+    }
+  });
+
+  it('says a secret taken as another option\'s value by its length, and why an option was taken so', { timeout: 120_000 }, () => {
+    // `--duration $DURATION --token=$JWT`, DURATION unset: commander gives --duration the next word.
+    const shifted = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--duration', `--token=${JWT}`]);
+    expect(shifted).toContain(`error: option '--duration <time>' argument '--token=<a value of ${JWT.length} characters, not shown: it may be a secret>' is invalid. expected a duration such as 60s, 500ms or 2m; it is an option, taken as the value of --duration: was the value before it an empty variable`);
+    const count = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--count', JWT, '--tolerance', PASSWORD]);
+    expect(count).toContain(`error: option '--count <n>' argument '<a value of ${JWT.length} characters, not shown: it may be a secret>' is invalid. expected a positive integer`);
+    expect(count).toContain(`error: option '--tolerance <fraction>' argument '<a value of 11 characters, not shown: it may be a secret>' is invalid.`);
+    for (const text of [shifted, count]) {
+      expect(text).not.toContain(JWT);
+      expect(text).not.toContain(PASSWORD);
+    }
+  });
+
+  it('shows ordinary values whole', { timeout: 120_000 }, () => {
+    expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--formt=json'])).toBe("error: unknown option '--formt=json'\n(run with --help for usage)\n");
+    expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--tokn'])).toContain("error: unknown option '--tokn'\n(Did you mean --token?)");
+    expect(usageError(['serve', '--demo', '--redis-url=redis://redis-primary-01:6379/0'])).toContain("unknown option '--redis-url=redis://redis-primary-01:6379/0'");
+    const values = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--count', 'abc', '--format', 'Json', '--duration', '5 min']);
+    expect(values).toContain("error: option '--count <n>' argument 'abc' is invalid.");
+    expect(values).toContain("error: option '--format <format>' argument 'Json' is invalid. Allowed choices are text, json.");
+    expect(values).toContain("error: option '--duration <time>' argument '5 min' is invalid. expected a duration such as 60s, 500ms or 2m\n");
+    expect(usageError(['valdate'])).toContain("error: unknown command 'valdate'\n(Did you mean validate?)");
+  });
+});
+
+describe('shownArgument', () => {
+  it('hides what reads as a secret and shows the rest of the value', () => {
+    expect(shownArgument(`https://u:${PASSWORD}@h.example/a?x=1&api_key=k1&y=2#access_token=t`)).toBe('https://u:[redacted]@h.example/a?x=1&api_key=[redacted]#[redacted]');
+    expect(shownArgument(`redis://h:6379/0?password=${PASSWORD}`)).toBe('redis://h:6379/0?password=[redacted]');
+    expect(shownArgument(`ws://alice:${PASSWORD}/api/ws`)).toBe('ws://alice:[redacted]/api/ws');
+    expect(shownArgument(`redis://${PASSWORD}:6379`)).toBe('<a value of 24 characters, not shown: it may be a secret>');
+    expect(shownArgument(`https://h.example/reset/0123456789abcdef0123456789abcdef`)).toBe('https://h.example/reset/[redacted]');
+    expect(shownArgument(`--password=abc`)).toBe('--password=<a value of 3 characters, not shown: it may be a secret>');
+    expect(shownArgument(`-t${JWT}`)).toBe(`-t<a value of ${JWT.length} characters, not shown: it may be a secret>`);
+    for (const ordinary of ['json', 'Json', '5 min', '--out=./generated', 'https://dashboard.example:8443/x?mode=strict', 'redis://redis-master-0.redis-headless.default.svc.cluster.local:6379', 'strict\u001b[2K', 'json\r', '-1', '${PORT}']) {
+      expect(shownArgument(ordinary)).toBe(ordinary);
+    }
+  });
+});
