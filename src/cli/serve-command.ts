@@ -395,7 +395,10 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // Digits only: Number() would take `1e3`, `0x1F90` and `''` (port 0, a random one) as ports.
   const port = typeof options.port === 'string' ? (/^\d{1,5}$/.test(options.port) ? Number(options.port) : NaN) : (options.port ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    faults.push(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${shownValue(String(options.port))}\n`);
+    // A URL given as the port (`--port "$REDIS_URL"`, the variables mixed up) was printed whole, its password with it: a
+    // value with a scheme reads as no secret itself, its credentials being for the caller to drop (tFU F8). Shown as --host is.
+    const given = String(options.port);
+    faults.push(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${hostReadsAsSecret(given) ? `a value of ${given.length} characters (not shown: it may be a secret)` : shownValue(given, shownHost)}\n`);
   }
   // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
   if (options.host !== undefined && options.host.trim() === '') {

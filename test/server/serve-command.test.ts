@@ -947,6 +947,25 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     expect(run.stderr).not.toContain('hunter2');
   });
 
+  it('does not print the password of a URL given as --port (--port "$REDIS_URL", the variables mixed up: printed whole, tFU F8), and shows an ordinary one', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const said = (port: string) => run('--port', port).stderr;
+    const refused = (shown: string) => `realtime-contract serve: --port must be an integer from 0 to 65535, got ${shown}\n`;
+    const hidden = [
+      ['redis://:Pa55w0rdXyz@h:6379', '"redis://[redacted]@h:6379"'],
+      ['https://u:Pa55w0rdXyz@h', '"https://[redacted]@h"'],
+      ['//:Pa55w0rdXyz@h', '"//[redacted]@h"'],
+      ['redis://h:6379/0?password=Pa55w0rdXyz', '"redis://h:6379/[redacted]?[redacted]"'],
+      ['redis://Pa55w0rdXyz:6379', 'a value of 24 characters (not shown: it may be a secret)'],
+    ] as const;
+    for (const [port, shown] of hidden) {
+      const stderr = said(port);
+      expect({ port, stderr }).toEqual({ port, stderr: refused(shown) });
+      expect(stderr.toLowerCase()).not.toContain('pa55w0rdxyz');
+    }
+    for (const port of ['http://localhost:8000', 'redis://127.0.0.1:6379']) expect(said(port)).toBe(refused(JSON.stringify(port)));
+  }, 7 * 15_000); // 7 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
+
   it('does not print a password with a character no host, port or origin holds, nor a short mixed-case one, wherever an origin, a Redis URL, a port or a host goes (tEG F2: each was printed, twice for --redis)', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     for (const secret of ['Xk9mP2qR7wL4zT8b!', 'Pa55w0rdXyz']) {
