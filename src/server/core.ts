@@ -1090,13 +1090,14 @@ function pongRefusedReason(at: string): string {
 
 /**
  * A log-safe summary of an error: its name, code and message (no payload, no stack), any JWT in
- * the message `[redacted]` ({@link redactJwts}): a hook's error that quoted its token
+ * any of them `[redacted]` ({@link redactJwts}): a hook's error that quoted its token
  * (`could not verify token eyJ…`) was logged whole, though no token is ever logged (a fresh user).
  */
 export function errorSummary(error: unknown): { name?: string; code?: string; message?: string } {
   if (!(error instanceof Error)) return { message: redactJwts(String(error)) };
   const code = (error as { code?: unknown }).code;
-  return { name: error.name, ...(code ? { code: redactJwts(String(code)) } : {}), message: redactJwts(String(error.message)) };
+  // Its name too, which a wrapper may build from the input (`e.name = token`, a `TokenError: <jwt>` split into name and message): printed whole (tFU F15).
+  return { name: redactJwts(String(error.name)), ...(code ? { code: redactJwts(String(code)) } : {}), message: redactJwts(String(error.message)) };
 }
 
 /**

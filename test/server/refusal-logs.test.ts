@@ -187,6 +187,34 @@ describe('a token inside a hook\'s thrown error is redacted in the log ("never g
   });
 });
 
+describe('a token in a hook\'s error name is redacted in the log (tFU F15: printed whole)', () => {
+  it('authenticate throwing an error named after the token, and one with an ordinary name', async () => {
+    const jwt = await token('alice');
+    const { lines, logger } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        const given = new URL(request.url!, 'http://x').searchParams.get('token') ?? '';
+        const error = new Error('x');
+        error.name = given === 'plain' ? 'TokenError' : given;
+        throw error;
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${jwt}`))).status).toBe(401);
+      expect((await fetch(server.http('/api/ws/poll?token=plain'))).status).toBe(401);
+      const text = lines.join('\n');
+      expect(text).toMatch(/"event":"authenticate-failed".*"err":\{"name":"\[redacted\]","message":"x"\}/);
+      expect(text).toMatch(/"event":"authenticate-failed".*"err":\{"name":"TokenError","message":"x"\}/);
+      expect(text).not.toContain(jwt.split('.')[1]!);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe('query parameters the protocol does not define, named as secrets or not: ticket, code, bearer, otp, …', () => {
   it('redacts them in the refusal log line (a valid one-time ticket, refused for its origin, was logged)', async () => {
     const { lines, logger } = recorder();
