@@ -590,6 +590,9 @@ function authorityFault(target: string): string | undefined {
       const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(target)![0];
       return authorityFault(`${scheme}${target.slice(at + 1)}`) ?? `the user info before the "@" holds a "/", "?" or "#", where a URL's host ends: percent-encode them in it (%2F, %3F, %23)`;
     }
+    // One that reads as a secret is not quoted: a password whose @host is missing (`ws://alice:<password>/api/ws`), said
+    // as jwksUrl and serve say it (tFU F5: printed, cut to 40 characters, where runListen's redaction could not find it).
+    if (secretWhereAddressGoes(port)) return 'expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)';
     return `expected a port of digits after the host, got ${JSON.stringify(cut(port, 40))}`;
   }
   if (port !== undefined && port !== '' && Number(port) > 65535) return `the port ${cut(port, 40)} is out of range (0–65535)`;
@@ -686,10 +689,24 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * (`h:8000/api/ws`); with blanks around the target too. Each up to its port, path, query, fragment or a blank.
  */
 function writtenHosts(target: string): string[] {
-  const given = target.trim();
-  const afterScheme = /^(?:[a-z][a-z\d+.-]*:[/\\]*|[a-z][a-z\d+.-]*[/\\]+|[/\\]+)?(?:[^/\\?#]*@)?([^:/\\?#\s]*)/i.exec(given)?.[1] ?? '';
-  const first = /^(?:[^/\\?#]*@)?([^:/\\?#\s]*)/.exec(given)?.[1] ?? '';
-  return [afterScheme, first];
+  // And with the tabs and line breaks the URL parser drops left out: `ws://Pa55<TAB>w0rdXyz:8000` is dialled as pa55w0rdxyz,
+  // and was judged as `Pa55` alone, then printed lower-cased (tFU F5).
+  return [target.trim(), target.trim().replace(/[\t\n\r]/g, '')].flatMap((given) => {
+    const afterScheme = /^(?:[a-z][a-z\d+.-]*:[/\\]*|[a-z][a-z\d+.-]*[/\\]+|[/\\]+)?(?:[^/\\?#]*@)?([^:/\\?#\s]*)/i.exec(given)?.[1] ?? '';
+    const first = /^(?:[^/\\?#]*@)?([^:/\\?#\s]*)/.exec(given)?.[1] ?? '';
+    return [afterScheme, first];
+  });
+}
+
+/**
+ * A part of `target`'s authority, as written, that reads as a secret ({@link secretWhereAddressGoes}) where a URL that does
+ * not parse holds it: a port that is not digits (`ws://alice:<password>/api/ws`, a password whose @host is missing;
+ * `127.0.0.1:<secret>/api/ws`), or a word in IPv6 brackets (`ws://[<secret>]:8000/…`, `ws://[::1:<secret>]/…`), which
+ * {@link writtenHosts} does not read; undefined if none (tFU F5: each was printed, in the URL and as the port "got").
+ */
+function authoritySecret(target: string): string | undefined {
+  const authority = /^(?:[a-z][a-z\d+.-]*:[/\\]*)?(?:[^/\\?#]*@)?([^/\\?#]*)/i.exec(target.trim())?.[1] ?? '';
+  return authority.split(/[:[\]%\s]+/).find((part) => part !== '' && !/^\d+$/.test(part) && secretWhereAddressGoes(part));
 }
 
 export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {
@@ -733,7 +750,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       return 2;
     }
     const shownTarget = url && (url.protocol === 'ws:' || url.protocol === 'wss:' || !/^[^/?#]*@/.test(target)) ? redact(url) : unparsedShown(target);
-    output.stderr(hostHidden(`realtime-contract: cannot listen to "${shownTarget}": ${redactText(why)}`) + `${hostNote}\n`);
+    const partSecret = secretHost === undefined ? authoritySecret(target) : undefined;
+    const partHidden = (text: string) => (partSecret === undefined ? text : text.split(partSecret).join(REDACTED).split(partSecret.toLowerCase()).join(REDACTED));
+    const partNote = partSecret === undefined || why.includes('not shown') ? '' : ` (a part of the URL's address of ${partSecret.length} characters is not shown: it reads as a secret, not a host or port; a password whose @host is missing, or the token?)`;
+    output.stderr(partHidden(hostHidden(`realtime-contract: cannot listen to "${shownTarget}": ${redactText(why)}`)) + `${hostNote}${partNote}\n`);
     return 2;
   }
   // `?token=` with nothing after it (`?token=$JWT`, JWT unset) was sent as no token, and the 401

@@ -239,6 +239,28 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect((await said('ws://redis-master-0.redis-headless.default.svc.cluster.local:99999/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://redis-master-0.redis-headless.default.svc.cluster.local:99999/api/ws": the port 99999 is out of range (0–65535)\n');
   });
 
+  it('does not print a port that reads as a secret (a password whose @host is missing), one in IPv6 brackets, or a host split by a tab; an ordinary port is shown (tFU F5)', async () => {
+    const notShown = 'expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)';
+    const part = "(a part of the URL's address of 11 characters is not shown: it reads as a secret, not a host or port; a password whose @host is missing, or the token?)";
+    const expected: [string, string][] = [
+      ['ws://alice:Pa55w0rdXyz/api/ws', `realtime-contract: cannot listen to "ws://alice:[redacted]/api/ws": ${notShown}\n`],
+      ['ws://alice:Pa55w0rdXyz', `realtime-contract: cannot listen to "ws://alice:[redacted]": ${notShown}\n`],
+      ['ws://127.0.0.1:Pa55w0rdXyz/api/ws', `realtime-contract: cannot listen to "ws://127.0.0.1:[redacted]/api/ws": ${notShown}\n`],
+      ['ws://[::1]:Pa55w0rdXyz/api/ws', `realtime-contract: cannot listen to "ws://[::1]:[redacted]/api/ws": ${notShown}\n`],
+      ['127.0.0.1:Pa55w0rdXyz/api/ws', `realtime-contract: cannot listen to "127.0.0.1:[redacted]/api/ws": expected an absolute URL such as ws://127.0.0.1:8080/api/ws ${part}\n`],
+      ['ws://[Pa55w0rdXyz]:29999/api/ws', `realtime-contract: cannot listen to "ws://[[redacted]]:29999/api/ws": expected an absolute URL such as ws://127.0.0.1:8080/api/ws ${part}\n`],
+      ['ws://[::1:Pa55w0rdXyz]/api/ws', `realtime-contract: cannot listen to "ws://[::1:[redacted]]/api/ws": expected an absolute URL such as ws://127.0.0.1:8080/api/ws ${part}\n`],
+    ];
+    for (const [target, stderr] of expected) expect({ target, ...(await said(target)) }).toEqual({ target, status: 2, stdout: '', stderr });
+    const tab = await said('ws://Pa55\tw0rdXyz.invalid:29999/api/ws');
+    expect(tab.status).toBe(2);
+    expect(tab.stderr).toMatch(/^realtime-contract: cannot connect to ws:\/\/\[redacted\]:29999\/api\/ws: .*\(the URL's host of 19 characters is not shown/);
+    expect(tab.stderr.toLowerCase()).not.toMatch(/pa55|w0rdxyz/);
+    // Ordinary ports are shown.
+    expect((await said('ws://127.0.0.1:80a/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80a/api/ws": expected a port of digits after the host, got "80a"\n');
+    expect((await said('ws://127.0.0.1:${PORT}/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:${PORT}/api/ws": expected a port of digits after the host, got "${PORT}"\n');
+  });
+
   it('does not print a token given where the URL goes (listen "$JWT"): --token promises "never printed" (tEC F2)', async () => {
     const token = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
     expect(await said(token)).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: cannot listen to a value of 38 characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n' });
