@@ -13,7 +13,7 @@ import { closedPort } from '../support/ports.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
 import { demoOrigins, originRefusals, producerFaults, runServe, secretLooking, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
 import { portNotShown } from '../../src/shared/secrets.js';
-import { startDemoProducer } from '../../src/server/index.js';
+import { redactRedisUrl, startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
 
@@ -986,6 +986,19 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       expect(one.stderr).toMatch(/^realtime-contract serve: Redis unreachable at rediss?:\/\/<a host of 16 characters, not shown: is it the password\? give redis:\/\/:password@host:port>:6379: getaddrinfo ENOTFOUND \[redacted\]/);
       expect(one.stderr.toLowerCase()).not.toContain('xk9mp2qr7wl4zt8b');
     }
+  });
+
+  it('does not print a password or a token given as the ?host= of a --redis URL, which ioredis dials (tFU F7: printed in the URL and getaddrinfo\'s ENOTFOUND, and by redactRedisUrl); an ordinary one is shown', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln';
+    expect(redactRedisUrl('redis://?host=Pa55w0rdXyz&port=6380')).toBe('redis://?host=[redacted]');
+    expect(redactRedisUrl(`redis://?host=${jwt}`)).toBe('redis://?host=[redacted]');
+    expect(redactRedisUrl('/run/redis.sock?host=Pa55w0rdXyz')).toBe('/run/redis.sock?host=[redacted]');
+    expect(redactRedisUrl('redis://?host=10.0.0.5&port=6380')).toBe('redis://?host=10.0.0.5&port=6380');
+    expect(redactRedisUrl('redis://?host=redis-primary-01&port=6380&db=2')).toBe('redis://?host=redis-primary-01&port=6380&db=2');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--redis', 'redis://?host=Pa55w0rdXyz.invalid&port=29999'], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^realtime-contract serve: Redis unreachable at redis:\/\/\?host=\[redacted\]: getaddrinfo ENOTFOUND \[redacted\]/);
+    expect(run.stderr.toLowerCase()).not.toContain('pa55w0rdxyz');
   });
 
   it('says a --host that reads as a secret by its length in the hint too: after a space, a path, a scheme or a port (tEP F1: the hint quoted it, whole or lower-cased)', () => {

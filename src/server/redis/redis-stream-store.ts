@@ -180,7 +180,7 @@ export function withNestedSecretRedacted(value: string): string {
 export function redactRedisUrl(url: string): string {
   if (typeof url !== 'string') return `<${url === null ? 'null' : typeof url}, not a URL>`;
   // A bare word that reads as a password (`redactRedisUrl(process.env.REDIS_URL)` with the variables mixed up) was shown whole (tEG F2).
-  const secretHost = secretLookingHost(url);
+  const secretHost = authoritySecretHost(url);
   if (secretHost !== undefined) {
     const scheme = REDIS_URL_START.exec(url)?.[0];
     // A URL's (`redis://${REDIS_HOST}:6379` with the password in the variable: tFE F1): what follows the host is redacted as
@@ -198,14 +198,14 @@ export function redactRedisUrl(url: string): string {
   const redactedQuery = (query: URLSearchParams) => {
     const shown: string[] = [];
     for (const [name, value] of query) {
-      if (SECRET_PARAMETER.test(name)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
+      if (SECRET_PARAMETER.test(name) || secretQueryHost(name, value)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
       const nested = withNestedSecretRedacted(value);
       if (nested !== value) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${nested.slice(0, -REDACTED.length).replace(/[^\w.~:/?=-]/g, encodeURIComponent)}${REDACTED}`].join('&');
       shown.push(new URLSearchParams([[name, value]]).toString());
     }
     return shown.join('&');
   };
-  const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || withNestedSecretRedacted(value) !== value);
+  const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || secretQueryHost(name, value) || withNestedSecretRedacted(value) !== value);
   if (url.startsWith('/') && !url.startsWith('//')) {
     const at = url.indexOf('?');
     const path = at === -1 ? url : url.slice(0, at);
@@ -313,6 +313,27 @@ const REDIS_URL_START = /^(?:rediss?:)?\/\//i;
  * and getaddrinfo's ENOTFOUND: tFE F1); a socket path has none.
  */
 function secretLookingHost(url: string): string | undefined {
+  return authoritySecretHost(url) ?? queryHostSecret(url);
+}
+
+/**
+ * Whether a query parameter `name`=`value` is a host that reads as a secret: ioredis dials the `host` of a URL's query
+ * (`redis://?host=10.0.0.5&port=6380`, README), and one holding the password or a token (`redis://?host=${REDIS_HOST}`)
+ * was printed by redactRedisUrl and getaddrinfo's ENOTFOUND, the query being redacted by the parameter's name only (tFU F7).
+ */
+function secretQueryHost(name: string, value: string): boolean {
+  return name.toLowerCase() === 'host' && value !== '' && secretWhereAddressGoes(value);
+}
+
+/** The `host` of `url`'s query that reads as a secret ({@link secretQueryHost}), as given, else undefined. */
+function queryHostSecret(url: string): string | undefined {
+  const query = /^[^?#]*\?([^#]*)/.exec(url)?.[1];
+  if (query === undefined) return undefined;
+  return [...new URLSearchParams(query)].find(([name, value]) => secretQueryHost(name, value))?.[1];
+}
+
+/** {@link secretLookingHost} of the authority alone: the host a `redis://` URL or a bare `host:port` names before its path or query. */
+function authoritySecretHost(url: string): string | undefined {
   const scheme = REDIS_URL_START.exec(url)?.[0];
   if (scheme !== undefined) {
     // The host as written (the URL parser lower-cases it, which is how the mixed case of a password would be lost).
