@@ -11,7 +11,7 @@ import type { Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
-import { REDACTED, secretWhereAddressGoes } from '../../shared/secrets.js';
+import { REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -175,7 +175,8 @@ export function withNestedSecretRedacted(value: string): string {
  * path whose query is redacted too. Any other string gets the same treatment, whatever its
  * scheme or shape (`valkey://u:secret@host`, `redis:/u:secret@host`): everything from after its
  * scheme up to its last `@` is taken for credentials and dropped, so a password holding `/`,
- * `?` or `@` is never shown in part either. An unparsable URL gives `redis://<unparsable url>`.
+ * `?` or `@` is never shown in part either. One the URL parser refuses is shown by {@link unparsableShown}: its host and
+ * port, or `redis://<unparsable url>` when its host holds a word that reads as a secret.
  */
 export function redactRedisUrl(url: string): string {
   if (typeof url !== 'string') return `<${url === null ? 'null' : typeof url}, not a URL>`;
@@ -234,8 +235,25 @@ export function redactRedisUrl(url: string): string {
     // `redis://` (no host) stays itself: it was `redis:/`, no URL (tCC F3).
     return u.toString().replace(/#$/, '').replace(/([^/])\/$/, '$1') + fragment;
   } catch {
-    return 'redis://<unparsable url>';
+    return unparsableShown(stripped);
   }
+}
+
+/**
+ * A url the URL parser refuses (a missing `]`, a blank in the host, a zone: `redis://[::1:6379`, `redis://redis host:6379`,
+ * `redis://[fe80::1%eth0]:6379`), its user info already dropped (`stripped`), as the store shows it: its scheme, host and
+ * port, for the fault to be seen (tFU F12: `redis://<unparsable url>` alone named nothing); a port that is not digits
+ * `[redacted]` (a password whose @host is missing), a path but a database number `/[redacted]`, a query `?[redacted]`
+ * and a fragment `#[redacted]`. `redis://<unparsable url>` still when any part of the host reads as a secret.
+ */
+function unparsableShown(stripped: string): string {
+  const [, start, authority, rest] = /^((?:[a-z][a-z0-9+.-]*:)?[/\\]*)([^/\\?#]*)([^]*)$/i.exec(stripped)!;
+  const parts = authority!.split(/[:[\]%,;\s]+/);
+  if (secretWhereAddressGoes(authority!.trim()) || parts.some((part) => part !== '' && !/^\d+$/.test(part) && secretWhereAddressGoes(part))) return 'redis://<unparsable url>';
+  // A port after an IPv6 address's `]` that is not digits, which withUserInfoShownRedacted leaves (a host of several `:`).
+  const shownAuthority = withUserInfoShownRedacted(`//${authority}`).slice(2).replace(/\]:([^\]]*)$/, (whole, port: string) => (/^\d*$/.test(port) ? whole : `]:${REDACTED}`));
+  const [, path, query, fragment] = /^([^?#]*)(\?[^#]*)?(#[^]*)?$/.exec(rest!)!;
+  return `${start}${shownAuthority}${/^(?:\/\d*)?$/.test(path!) ? path : `/${REDACTED}`}${query === undefined ? '' : `?${REDACTED}`}${fragment === undefined ? '' : `#${REDACTED}`}`;
 }
 
 /**

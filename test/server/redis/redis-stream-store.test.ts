@@ -65,7 +65,8 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       ['unix://u:s3cretpw@/tmp/redis.sock', 'unix:///tmp/redis.sock'],
       ['redis:/u:s3cretpw@127.0.0.1:6379', 'redis:/127.0.0.1:6379'],
       ['https://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw', 'https://127.0.0.1:6379/0?password=[redacted]'],
-      ['redis+sentinel://u:s3cretpw@h1:26379,h2:26379/mymaster', 'redis://<unparsable url>'],
+      // One the URL parser refuses: its hosts and ports shown, its path not (tFU F12: `redis://<unparsable url>` alone).
+      ['redis+sentinel://u:s3cretpw@h1:26379,h2:26379/mymaster', 'redis+sentinel://h1:26379,h2:26379/[redacted]'],
       // A password holding `@`, `/` or `?` as it is, not encoded: no part of it shows.
       ['redis://u:p@s3cretpw@127.0.0.1:6379/0', 'redis://127.0.0.1:6379/0'],
       ['redis://u:1234/s3cretpw@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
@@ -79,6 +80,25 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       expect(redactRedisUrl(url)).not.toMatch(/s3cret|1234/);
     }
     expect(redactRedisUrl(42 as never)).toBe('<number, not a URL>');
+  });
+
+  it('redactRedisUrl shows the host and port of a url the URL parser refuses, for the fault to be seen, but never a secret in it (tFU F12: redis://<unparsable url> whole)', () => {
+    const cases: [string, string][] = [
+      ['redis://[::1:6379', 'redis://[::1:6379'],
+      ['redis://redis host:6379', 'redis://redis host:6379'],
+      ['redis://[fe80::1%eth0]:6379', 'redis://[fe80::1%eth0]:6379'],
+      ['redis://u:s3cretpw@[::1:6379/0', 'redis://[::1:6379/0'],
+      ['redis://redis host:6379/0?password=s3cretpw#s3cret', 'redis://redis host:6379/0?[redacted]#[redacted]'],
+      ['redis://[::1:6379/s3cretpw', 'redis://[::1:6379/[redacted]'],
+      ['redis://[::1]:s3cretpw', 'redis://[::1]:[redacted]'],
+      ['redis://alice:s3cretpw x', 'redis://alice:[redacted]'],
+      ['redis://[Pa55w0rdXyz:6379', 'redis://<unparsable url>'],
+      ['redis://[::1%Pa55w0rdXyz]:6379', 'redis://<unparsable url>'],
+    ];
+    for (const [url, redacted] of cases) {
+      expect(redactRedisUrl(url), url).toBe(redacted);
+      expect(redactRedisUrl(url).toLowerCase(), url).not.toMatch(/s3cret|pa55w0rdxyz/);
+    }
   });
 
   it('redactRedisUrl never shows a bare word that reads as a password, which the store dials as a host (tEG F2: shown whole, README\'s own 32 hex digits included)', async () => {
