@@ -14,7 +14,7 @@ import { SignJWT } from 'jose';
 import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
-import { bracketedHostProblem, hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, shownHost, shownOrigins } from '../server/server.js';
+import { bracketedHostProblem, hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, readsAsSocketPath, shownHost, shownOrigins } from '../server/server.js';
 import { JOSE_MESSAGE_SHOWN, keyMaterialIn } from '../server/auth.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
@@ -414,7 +414,10 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     const hostHint = options.host === undefined ? undefined : hostProblem(options.host, '--port');
     // Hidden as the hint hides it: the host name inside a URL or host/path too (tEP F1).
     if (hostHint !== undefined) {
-      const hostShown = hostReadsAsSecret(options.host!) ? `a value of ${options.host!.length} characters (not shown: it may be a secret)` : shownValue(options.host!, shownHost);
+      // A socket path, relative or written unix: (`./run/Redis6.sock`, `unix:/var/run/App01/rc.sock`), shown whatever the case of
+      // its names, as an absolute one is: hidden by the capitals-and-digits rule, which is a word's, not a path's (tFU F10).
+      const socketPath = readsAsSocketPath(options.host!) && /[/\\]/.test(options.host!.replace(/^\s*unix:/i, ''));
+      const hostShown = socketPath ? quoted(shownHost(options.host!)) : hostReadsAsSecret(options.host!) ? `a value of ${options.host!.length} characters (not shown: it may be a secret)` : shownValue(options.host!, shownHost);
       faults.push(`realtime-contract serve: --host must be a host name or address, got ${hostShown}; ${hostHint}\n`);
     }
   }

@@ -966,6 +966,15 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     for (const port of ['http://localhost:8000', 'redis://127.0.0.1:6379']) expect(said(port)).toBe(refused(JSON.stringify(port)));
   }, 7 * 15_000); // 7 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
+  it('shows a socket path given as --host, relative or written unix:, whatever the case of its names, as an absolute one; a secret after unix: stays hidden (tFU F10: said by its length)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const why = 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)';
+    for (const host of ['./run/Redis6.sock', 'unix:/var/run/App01/rc.sock', '/var/run/App01/rc.sock']) {
+      expect({ host, stderr: run('--port', '0', '--host', host).stderr }).toEqual({ host, stderr: `realtime-contract serve: --host must be a host name or address, got ${JSON.stringify(host)}; ${why}\n` });
+    }
+    expect(run('--port', '0', '--host', 'unix:Pa55w0rdXyz').stderr).toBe(`realtime-contract serve: --host must be a host name or address, got a value of 16 characters (not shown: it may be a secret); ${why}\n`);
+  }, 4 * 15_000); // 4 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
+
   it('does not print a password with a character no host, port or origin holds, nor a short mixed-case one, wherever an origin, a Redis URL, a port or a host goes (tEG F2: each was printed, twice for --redis)', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
     for (const secret of ['Xk9mP2qR7wL4zT8b!', 'Pa55w0rdXyz']) {
