@@ -479,6 +479,11 @@ describe('realtime-contract validate', () => {
     const array = file('array-lines.ndjson', `[${message},\n${message},\n${message}]\n`);
     expect(cli(['validate', array]).stdout).toBe(`${array}:1: - (root) expected one message per line (NDJSON), got one JSON array written a message per line (3 lines, the first opening the array); name it .json, or give --input json\n0 valid, 1 invalid\n`);
     expect(cli(['validate', '--input', 'ndjson', '-'], { input: `[${message},\n${message}]\n` }).stdout).toBe('<stdin>:1: - (root) expected one message per line (NDJSON), got one JSON array written a message per line (2 lines, the first opening the array); give --input json\n0 valid, 1 invalid\n');
+    // Written on Windows (CRLF), or with a blank after the first line's comma: the same one error (tFX F1: only LF was held).
+    for (const [name, text] of [['array-crlf.ndjson', `[${message},\r\n${message},\r\n${message}]\r\n`], ['array-blank.ndjson', `[${message}, \n${message},\n${message}]\n`]]) {
+      const other = file(name!, text!);
+      expect(cli(['validate', other]).stdout, name).toBe(`${other}:1: - (root) expected one message per line (NDJSON), got one JSON array written a message per line (3 lines, the first opening the array); name it .json, or give --input json\n0 valid, 1 invalid\n`);
+    }
     // The ways out work; an array line that is not the start of one document is read line by line, as before.
     expect(cli(['validate', '-'], { input: `[${message},\n${message},\n${message}]\n` }).stdout).toBe('3 valid, 0 invalid\n');
     const unclosed = file('array-unclosed.ndjson', `[${message},\n${message}\n`);
