@@ -316,13 +316,15 @@ const scriptedConnection = (resume: string, cursor: string) => JSON.stringify({ 
  * polls) but the third, held until `accept()` and then sent `thirdFrames`. `poll(since, count, answer, thirdAsked)` answers
  * the polls (`count` from 1; `thirdAsked` resolves once the third upgrade has come); a poll it does not answer is held.
  * `run` gets the connected client, its trade ids and gaps in order (`gap <mode>`), the server's sockets and the upgrades'
- * `since`; everything is stopped after it. `later(since)`: the frames a later upgrade opens with, or none to refuse it (503).
+ * `since`; everything is stopped after it. `later(since)`: the frames a later upgrade opens with, or none to refuse it (503);
+ * `first`: the first upgrade's frames.
  */
 async function withRacedSocket(
   poll: (since: string | null, count: number, answer: (body: string) => void, thirdAsked: Promise<void>) => void,
   thirdFrames: string[],
   run: (race: { client: RealtimeClient; events: string[]; gaps: GapEvent[]; sockets: WebSocket[]; upgrades: (string | null)[]; accept: () => void }) => Promise<void>,
   later: (since: string | null) => string[] | undefined = () => undefined,
+  first = [scriptedConnection('new', 'e1.1'), scriptedTrade('A', 'e1.2')],
 ): Promise<void> {
   const wss = new WebSocketServer({ noServer: true });
   const sockets: WebSocket[] = [];
@@ -342,7 +344,7 @@ async function withRacedSocket(
       sockets.push(ws);
       for (const frame of frames) ws.send(frame);
     });
-    if (upgrades.length === 1) open([scriptedConnection('new', 'e1.1'), scriptedTrade('A', 'e1.2')]);
+    if (upgrades.length === 1) open(first);
     else if (upgrades.length === 3) {
       third();
       void accepted.then(() => open(thirdFrames));
@@ -431,4 +433,30 @@ describe('a raced socket answered in the epoch it asked from, which a poll has s
       }, (since) => (since === 'e2.1' ? [scriptedConnection('resumed', 'e2.1'), t('N2', 'e2.2')] : undefined));
     });
   }
+});
+
+// README's stated limit of that rule: the client tells epochs apart in `<epoch>.<n>` cursors only (tGA F1). The same race with
+// opaque cursors (r1x…, the old stream; r2x…, the restarted server's): the old server's answer is taken, its replay B, C
+// delivered after N1 and its cursor taken as the client's; the next poll, from r1x4, finds that stream gone: its gap delivers
+// N1 again. If this test fails, the client handles it now: update README's words on the limit.
+describe('the epoch rule\'s stated limit: opaque cursors (tGA F1)', () => {
+  it('a socket answered `resumed` by the old server after a poll took the client into the restarted server\'s stream: its replay delivered after the new stream\'s messages, the new stream\'s delivered again by the next poll (the stated limit)', async () => {
+    const t = scriptedTrade;
+    await withRacedSocket((since, count, answer, thirdAsked) => {
+      if (count === 1) void thirdAsked.then(() => answer(`{"cursor":"r2x1","resume":"gap","messages":[${t('N1', 'r2x1')}]}`));
+      else if (since?.startsWith('r1x')) answer(`{"cursor":"r2x2","resume":"gap","messages":[${t('N1', 'r2x1')},${t('N2', 'r2x2')}]}`);
+    }, [scriptedConnection('resumed', 'r1x2'), t('B', 'r1x3'), t('C', 'r1x4')], async ({ client, events, sockets, upgrades, accept }) => {
+      await until(() => events.includes('A'), 'A on the first socket');
+      sockets[0]!.terminate();
+      await until(() => events.includes('N1'), 'the poll\'s gap into the new stream, N1');
+      expect(upgrades).toEqual([null, 'r1x2', 'r1x2']);
+      accept();
+      await until(() => events.includes('C'), 'B and C on the old server\'s socket');
+      expect(client.getStatus().cursor).toBe('r1x4');
+      sockets[1]!.close(1001, 'server shutting down');
+      await until(() => events.filter((e) => e === 'N1').length === 2, 'the next poll\'s gap, N1 again');
+      expect(events.slice(0, 5)).toEqual(['A', 'gap polling', 'N1', 'B', 'C']);
+      expect(events.slice(5)).toEqual(['gap polling', 'N1', 'N2']);
+    }, () => undefined, [scriptedConnection('new', 'r1x1'), t('A', 'r1x2')]);
+  });
 });
