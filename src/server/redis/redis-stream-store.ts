@@ -2342,16 +2342,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * True when every entry is answered; undefined when no key was found refused (Redis's words then).
    */
   async function keyRefusedWhich(batch: Queued[], sent: number): Promise<string | true | undefined> {
-    // A call of streams known refused alone (see send) sends nothing again: nothing held for it, so
-    // a user publishing steadily to such a stream does not hold up the others' batches.
-    const hold = batch.some((q) => !streamsRefused.has(q.stream));
-    if (hold) holding++;
+    holding++;
     // The calls sent after this one, in flight (Redis answers in order: none answered yet).
     const laterCalls = [...callsInFlight].filter(([n]) => n > sent).map(([, calls]) => calls);
     // One refused call looked into at a time, in the order they were sent: what each sends again goes in that order.
-    const before = hold ? lookingInto : undefined;
-    let done = () => {};
-    if (hold) lookingInto = new Promise<void>((resolve) => (done = resolve));
+    const before = lookingInto;
+    let done!: () => void;
+    lookingInto = new Promise<void>((resolve) => (done = resolve));
     let again: Promise<void> | undefined;
     try {
       await before;
@@ -2395,7 +2392,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const resend: Queued[] = [];
       let rejected = 0;
       for (const q of batch) {
-        if (out.has(q.stream) || later.has(q.stream) || !hold) {
+        if (out.has(q.stream) || later.has(q.stream)) {
           q.reject(new ReplyError(out.has(q.stream) ? named(q.stream) : along) as Error);
           rejected++;
         } else {
@@ -2406,10 +2403,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (resend.length > 0) again = call(resend, true);
     } finally {
       done();
-      if (hold) {
-        holding--;
-        flush();
-      }
+      holding--;
+      flush();
     }
     await again;
     return true;
