@@ -124,17 +124,10 @@ interface ScriptedRedis extends Redis {
   rcRotate: (...args: string[]) => Promise<unknown>;
   rcBeat: (epochKey: string, seqKey: string, headKey: string) => Promise<unknown>;
   rcAcl: (...args: (string | number)[]) => Promise<unknown>;
-  rcKey: (key: string) => Promise<unknown>;
 }
 
 /** How many refused streams (and reasons) an append-refused line names at most. */
 const LOGGED_STREAMS = 20;
-
-/**
- * Redis's refusal of a command for a key the ACL user's key patterns leave out, before running it
- * (7.0; 7.2 and later).
- */
-const KEY_REFUSED = /^NOPERM (this user has no permissions to access one of the keys|No permissions to access a key)\b/;
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
 // One line each: `[redis-stream-store] redis stream store started { event: 'redis-store-started', url: …, epoch: … }`.
@@ -799,7 +792,6 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
   cmd.defineCommand('rcBeat', { numberOfKeys: 3, lua: BEAT_SCRIPT });
   cmd.defineCommand('rcAcl', { numberOfKeys: 6, lua: ACL_SCRIPT });
-  cmd.defineCommand('rcKey', { numberOfKeys: 1, lua: 'return 1' });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -2188,8 +2180,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   // batch): 100 MB of batches sent at once queued up in every subscriber's output buffer (12 MB
   // measured) and outlasted the command timeout (commands behind the first ones timed out, the
   // node counted Redis as lost). The batches go out in order on the one command connection, so
-  // Redis runs them in append order; a batch is never resent (but for the others of one Redis
-  // refused for a key before running it: see keyRefusedWhich).
+  // Redis runs them in append order; a batch is never resent.
   const queue: Queued[] = [];
   /** Bytes of the batches sent and not answered yet. */
   let sendingBytes = 0;
@@ -2204,8 +2195,6 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       for (const q of left) q.reject(new Error('the stream store closed before this append was sent to Redis: not stored'));
       return;
     }
-    // A refused call looked into (see keyRefusedWhich): what it sends again goes first.
-    if (holding > 0) return;
     while (queue.length > 0) {
       let count = 1;
       let bytes = queue[0]!.bytes;
@@ -2217,47 +2206,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       void send(queue.splice(0, count), bytes);
     }
   }
-  /**
-   * Streams whose key the ACL user's key patterns leave out, found when Redis refused a script call
-   * holding them (see keyRefusedWhich), at most 1024 (the oldest forgotten first), and forgotten once one
-   * of their entries is stored: their entries go to Redis in a script call of their own, after the
-   * others of their batch, so that they no longer take those with them.
-   */
-  const streamsRefused = new Set<string>();
-  /** The script calls sent and not answered yet, numbered in the order they were sent (Redis runs them in that order). */
-  const callsInFlight = new Map<number, Queued[]>();
-  let callsSent = 0;
-  /** Above 0 while a script call Redis refused for a key is looked into (see keyRefusedWhich): flush() sends nothing then. */
-  let holding = 0;
-  /** Settled once the refused call looked into last has sent what it sends again. */
-  let lookingInto: Promise<void> = Promise.resolve();
   async function send(batch: Queued[], bytes: number): Promise<void> {
-    try {
-      if (streamsRefused.size > 0 && batch.some((q) => streamsRefused.has(q.stream))) {
-        const apart = new Map<string, Queued[]>();
-        const rest: Queued[] = [];
-        for (const q of batch) {
-          if (!streamsRefused.has(q.stream)) rest.push(q);
-          else if (apart.has(q.stream)) apart.get(q.stream)!.push(q);
-          else apart.set(q.stream, [q]);
-        }
-        // Sent in this order (each call() sends before its first await).
-        await Promise.all([...(rest.length > 0 ? [rest] : []), ...apart.values()].map((part) => call(part, false)));
-      } else {
-        await call(batch, false);
-      }
-    } finally {
-      sendingBytes -= bytes;
-      flush();
-    }
-  }
-  /**
-   * One script call of `batch`'s entries (see APPEND_SCRIPT), each resolved with its cursor or
-   * rejected. `resent`: the others of a call Redis refused for a key, sent again (once).
-   */
-  async function call(batch: Queued[], resent: boolean): Promise<void> {
-    const sent = ++callsSent;
-    callsInFlight.set(sent, batch);
     const args: (string | number)[] = [4 + batch.length, keys.epoch, keys.seq, keys.head, keys.all];
     for (const q of batch) args.push(q.stream);
     args.push(newEpoch(), maxMessages, maxAllMessages, maxAgeMs, keys.channel);
@@ -2286,16 +2235,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         return;
       }
       if (refusedSince !== null) appendsAccepted();
-      if (streamsRefused.size > 0) batch.forEach((q, i) => void (cursors[i]!.startsWith('!') || streamsRefused.delete(q.stream)));
       batch.forEach((q, i) => (cursors[i]!.startsWith('!') ? q.reject(new ReplyError(cursors[i]!.slice(1)) as Error) : q.resolve(cursors[i]!)));
-    } catch (caught) {
-      let err = caught;
-      // Refused for a key before it ran (nothing of it stored): which one, asked (see keyRefusedWhich).
-      if (!resent && err instanceof ReplyError && KEY_REFUSED.test(String((err as Error).message))) {
-        const found = await keyRefusedWhich(batch, sent);
-        if (found === true) return;
-        if (found !== undefined) err = new ReplyError(found);
-      }
+    } catch (err) {
       const timedOut = unanswered(err);
       // Only an error Redis answered, or a command ioredis never sent (no connection: its offline
       // queue is off), is sure not to be stored. A command in flight when the connection was
@@ -2324,90 +2265,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }
       for (const q of batch) q.reject(reason);
     } finally {
-      callsInFlight.delete(sent);
-    }
-  }
-
-  /**
-   * Redis refused the script call `sent` for a key the ACL user's key patterns leave out, before
-   * running it (nothing of it stored), naming no key: one user's stream left out refused every
-   * publish of a batch holding one of its entries, other users' and broadcasts too (tFT F2). Each
-   * key of the call is asked of Redis with a script that does nothing (rcKey: Redis checks the keys
-   * given to it as it checked the call's). The store's own keys (epoch, sequence, head, all-stream)
-   * refused: the batch's refusal, named (returned). Streams of the batch refused: their entries
-   * rejected, named, the streams kept (streamsRefused), and the others sent again in one call, once,
-   * before anything queued meanwhile, but for those whose stream a call sent after this one holds,
-   * a call Redis stores (stored now, they would come after a later publish to their stream):
-   * rejected, to publish again.
-   * True when every entry is answered; undefined when no key was found refused (Redis's words then).
-   */
-  async function keyRefusedWhich(batch: Queued[], sent: number): Promise<string | true | undefined> {
-    holding++;
-    // The calls sent after this one, in flight (Redis answers in order: none answered yet).
-    const laterCalls = [...callsInFlight].filter(([n]) => n > sent).map(([, calls]) => calls);
-    // One refused call looked into at a time, in the order they were sent: what each sends again goes in that order.
-    const before = lookingInto;
-    let done!: () => void;
-    lookingInto = new Promise<void>((resolve) => (done = resolve));
-    let again: Promise<void> | undefined;
-    try {
-      await before;
-      const own = [keys.epoch, keys.seq, keys.head, keys.all];
-      const asked = [...own, ...new Set(batch.map((q) => q.stream))];
-      let refused: string[];
-      try {
-        const answers = await Promise.all(
-          asked.map((key) =>
-            cmd.rcKey(key).then(
-              () => null,
-              (err: unknown) => {
-                if (err instanceof ReplyError && KEY_REFUSED.test(String((err as Error).message))) return key;
-                throw err;
-              },
-            ),
-          ),
-        );
-        refused = answers.filter((key): key is string => key !== null);
-      } catch {
-        return undefined;
-      }
-      if (refused.length === 0) return undefined;
-      const ownRefused = refused.filter((key) => own.includes(key));
-      if (ownRefused.length > 0) {
-        const them = ownRefused.length === 1 ? 'it' : 'them';
-        return `NOPERM this ACL user's key patterns do not grant ${ownRefused.join(', ')} for reading and writing (the append script needs ${them}: grant ${them}): not stored`;
-      }
-      for (const key of refused) {
-        streamsRefused.delete(key);
-        streamsRefused.add(key);
-        if (streamsRefused.size > 1024) streamsRefused.delete(streamsRefused.values().next().value!);
-      }
-      const out = new Set(refused);
-      // The streams of the later calls Redis will store: a call holding one of these streams is refused
-      // as this one was (unless the ACL changes meanwhile), and what it sends again goes after this one's.
-      const later = new Set<string>();
-      for (const calls of laterCalls) if (!calls.some((q) => out.has(q.stream))) for (const q of calls) later.add(q.stream);
-      const named = (key: string) => `NOPERM this ACL user's key patterns do not grant ${key} for reading and writing (the append script needs both): not stored`;
-      const along = `NOPERM this publish went to Redis in one script call with entries for ${refused.join(', ')}, which this ACL user's key patterns do not grant, and Redis refused the call whole: not stored; publish again`;
-      const resend: Queued[] = [];
-      let rejected = 0;
-      for (const q of batch) {
-        if (out.has(q.stream) || later.has(q.stream)) {
-          q.reject(new ReplyError(out.has(q.stream) ? named(q.stream) : along) as Error);
-          rejected++;
-        } else {
-          resend.push(q);
-        }
-      }
-      appendsRefused(rejected, { err: named(refused[0]!), stream: refused[0], streams: refused.slice(0, LOGGED_STREAMS) }, "Redis refuses appends to a stream the ACL user's key patterns do not grant: those publishes fail, nothing of them stored (the others of their batch are); grant the user read and write on the store's keys");
-      if (resend.length > 0) again = call(resend, true);
-    } finally {
-      done();
-      holding--;
+      sendingBytes -= bytes;
       flush();
     }
-    await again;
-    return true;
   }
 
   /** Why a command got no answer, in this store's words: ioredis's retry limit named an option the store does not offer (a hostile tester). */
