@@ -536,6 +536,25 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("a user's stream the ACL user's key patterns leave out refuses every batch holding one of its entries, other users' too, in Redis's words, nothing of it stored (README's stated limit: Redis refuses such a script call whole before it runs, naming no key); a batch without it is stored", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:all', '~rc:g', '~rc:u:{alice}', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time');
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a8:pw@'), logger: recordingLogger().logger });
+      stores.push(store);
+      const append = (userId: string) => store.append(userId, 'trades', (c) => JSON.stringify({ cursor: c }));
+      const together = await Promise.allSettled([append('alice'), append('bob')]);
+      expect(together.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      for (const r of together) expect(String((r as PromiseRejectedResult).reason)).toContain('NOPERM');
+      expect([await raw.xlen('rc:u:{alice}'), await raw.xlen('rc:u:{bob}')]).toEqual([0, 0]);
+      await expect(append('alice')).resolves.toMatchObject({ cursor: expect.any(String) });
+      expect(await raw.xlen('rc:u:{alice}')).toBe(1);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("PEXPIRE and EXISTS are asked only where the script runs them: granted on the users' streams alone, or PEXPIRE on none with maxAgeMs 0, the store starts and stores (tFT F3: refused at start for PEXPIRE on rc:all and rc:g, and bob's publishes with maxAgeMs 0, for a command that never ran)", async () => {
     const server = await start();
     const raw = new Redis(server.url);
