@@ -1,5 +1,5 @@
 import { escapeToken } from '../runtime/json-pointer.js';
-import { forEachSubschema, mapSchema, type SchemaNode } from '../contract/index.js';
+import { forEachSubschema, mapSchema, unconstrained, type SchemaNode } from '../contract/index.js';
 
 /*
  * How the contract's bundle is shaped for quicktype, and so which types Go and Python declare
@@ -377,9 +377,24 @@ function kindsOf(node: SchemaNode, bundle: SchemaNode, hops = 0): Set<string> {
   if (isStringList(node)) return new Set(['list']);
   if (node.properties !== undefined) return new Set(['object']);
   const branches = node.anyOf ?? node.oneOf;
-  if (branches !== undefined) return new Set(branches.flatMap((branch) => [...kindsOf(branch, bundle, hops + 1)]));
+  // A choice with a branch of any value (`anyOf: [string, integer, { description }]`) admits any
+  // value: quicktype types it `interface{}` / `Any`, no union of its own, and expecting one refused
+  // generate as if quicktype had renamed it (tFV F3).
+  if (branches !== undefined) return branches.some((branch) => admitsAny(branch, bundle, hops + 1)) ? new Set() : new Set(branches.flatMap((branch) => [...kindsOf(branch, bundle, hops + 1)]));
   const types = node.type === undefined ? [] : [node.type].flat();
   return new Set(types.filter((type) => type !== 'null').map(String));
+}
+
+/** Whether `node` admits any JSON value: annotations only, a `$ref` to such a definition, or a choice with a branch that does. */
+function admitsAny(node: SchemaNode, bundle: SchemaNode, hops = 0): boolean {
+  if (hops > 64) return false;
+  if (node.$ref !== undefined) {
+    const target = definitionOf(node.$ref, bundle.definitions);
+    return target !== undefined && admitsAny(target.node, bundle, hops + 1);
+  }
+  if (unconstrained(node)) return true;
+  const branches = node.anyOf ?? node.oneOf;
+  return branches !== undefined && Object.keys(node).every((key) => key === 'anyOf' || key === 'oneOf' || unconstrained({ [key]: true })) && branches.some((branch) => admitsAny(branch, bundle, hops + 1));
 }
 
 function withoutAnnotations(node: SchemaNode): SchemaNode {
