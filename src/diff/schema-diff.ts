@@ -442,6 +442,15 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
     // hostile tester); `oneOf` of two null branches admits nothing.
     return nullBranch ? { nullable: false, node: { type: 'null' } } : { nullable: false, node: NOTHING };
   }
+  // `anyOf` with a branch of any value (annotations only, a `$ref` to such a definition) admits any
+  // value, null too, as `{}` does: read as a union of its other branches it was neither any value
+  // nor nullable, so `anyOf [number, { description }]` narrowed to `["number", "null"]` "may now be
+  // null", breaking (tFV F1), and `{}` made such a choice "now also admits number", breaking (tFV F2).
+  // Nullable still where a branch is null itself, as `anyOf [{}, null]` is (its `oneOf` refuses null).
+  const own = union === undefined ? {} : (({ [union]: _union, ...rest }) => rest)(current);
+  if (union === 'anyOf' && others.length > 1 && unconstrained(own) && others.some((branch) => unconstrained(branch.node))) {
+    return { nullable: nullBranch, node: own };
+  }
   if (union === 'oneOf' && nullBranches > 1 && others.length === 1 && excludesNull(others[0]!)) {
     // `oneOf: [X, null, null]`: X's values, and not null.
     result = Object.keys(siblings).length === 0 ? others[0]!.node : { ...others[0]!.node, ...siblings };

@@ -36,3 +36,50 @@ describe('diff: a field of any value is nullable', () => {
     expect((await at({ type: 'string', description: 'n' }, { type: ['string', 'null'], description: 'n' })).map(({ rule }) => rule)).toEqual(['made-nullable']);
   });
 });
+
+/**
+ * A choice with a branch of any value (`anyOf [number, { description }]`, or the branch a `$ref`
+ * to an annotations-only definition) admits any value, null too, as `{}` does: narrowed to a
+ * nullable type it read "may now be null", breaking (tFV F1); `{}` made such a choice, or back,
+ * read "now also admits number", breaking, or "no longer admits number", though both admit
+ * every value (tFV F2).
+ */
+describe('diff: a choice with a branch of any value admits any value', () => {
+  const choices = [
+    { anyOf: [{ type: 'number' }, { description: 'else' }] },
+    { anyOf: [{ type: 'number' }, { $ref: '#/definitions/AnyThing' }] },
+    { anyOf: [{ type: 'number' }, { type: 'string' }, {}] },
+  ];
+  const anyThing = patchSchemas(base, [{ op: 'add', path: '/trades.json/definitions/AnyThing', value: { description: 'Annotations only.' } }]);
+  const noteIn = (value: object) => patchSchemas(anyThing, [{ op: 'add', path: NOTE, value }]);
+  const between = async (before: object, after: object) =>
+    (await diffFiles(noteIn(before), noteIn(after))).changes
+      .filter((change) => change.subject === 'trades' && change.pointer.startsWith('/data/note'))
+      .map(({ rule, level }) => ({ rule, level }));
+
+  for (const choice of choices) {
+    it(`${JSON.stringify(choice)} narrowed to a nullable number: the type narrowed, compatible, no nullability changed`, async () => {
+      expect(await between(choice, { type: ['number', 'null'] })).toEqual([{ rule: 'type-narrowed', level: 'compatible' }]);
+    });
+
+    it(`a nullable number widened to ${JSON.stringify(choice)}: the type widened, and null was never lost`, async () => {
+      expect(await between({ type: ['number', 'null'] }, choice)).toEqual([{ rule: 'type-widened', level: 'breaking' }]);
+    });
+
+    it(`{} made ${JSON.stringify(choice)}, and back: no change`, async () => {
+      expect(await between({}, choice)).toEqual([]);
+      expect(await between(choice, {})).toEqual([]);
+    });
+  }
+
+  it('in an array\'s items too', async () => {
+    const items = (node: object) => ({ type: 'array', items: node });
+    expect(await between(items({ anyOf: [{ type: 'number' }, {}] }), items({ type: ['number', 'null'] }))).toEqual([{ rule: 'type-narrowed', level: 'compatible' }]);
+  });
+
+  it('with a null branch as well: the type line alone', async () => {
+    expect(await between({ anyOf: [{ type: 'number' }, { description: 'else' }, { type: 'null' }] }, { type: ['number', 'null'] })).toEqual([{ rule: 'type-narrowed', level: 'compatible' }]);
+  });
+});
+
+
