@@ -265,10 +265,17 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   // `breaking`). Reported still, as changing nothing that passes: Go and Python type the field
   // by its `type` (int64 or float64, int or float).
   const sameNumbers = typeChange !== undefined && !lists && compareTypes(wholeNumberTypes(a.node, typesA), wholeNumberTypes(b.node, typesB)) === undefined;
+  // A list of every JSON type (null too, as a type or a null branch) admits what no `type` does:
+  // `{}` made `["string", "number", "boolean", "object", "array", "null"]` passes what passed (it
+  // read as narrowed, and back as widened, breaking: tFV F4). Reported still, as changing nothing
+  // that passes: Go and Python type the field by its list (a union struct, not `interface{}`).
+  const everyType = (types: Set<string> | undefined, nullable: boolean) => types !== undefined && (nullable || types.has('null')) && ['string', 'number', 'boolean', 'object', 'array'].every((type) => types.has(type));
+  const sameAsAny = typeChange !== undefined && !lists && ((typesA === undefined && everyType(typesB, b.nullable)) || (typesB === undefined && everyType(typesA, a.nullable)));
   if (typeChange) {
     add({
       ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB],
       ...(lists && retypedList(a.node, b.node, typesA, typesB, typeChange.text)),
+      ...(sameAsAny && { accepts: 'same' as const, text: `type ${typesA === undefined ? `listed as ${[...new Set([...typesB!, 'null'])].join(' or ')}, where none was` : `list ${[...new Set([...typesA, 'null'])].join(' or ')} removed`}: every JSON type either way, no value passes or fails for the type` }),
       ...(sameNumbers && { accepts: 'same' as const, text: `${typeChange.text}, whole numbers alone either way (multipleOf ${[a.node.multipleOf, b.node.multipleOf].find((m) => m !== undefined)} beside number): no value passes or fails for the type` }),
     });
   }

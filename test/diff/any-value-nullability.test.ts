@@ -83,3 +83,32 @@ describe('diff: a choice with a branch of any value admits any value', () => {
 });
 
 
+/**
+ * A list of every JSON type, null included, admits every value as `{}` does: `{}` made it read
+ * "type narrowed", a protocol version, and back "type widened", breaking (tFV F4). Go and Python
+ * still type the field by its list (a union struct, not `interface{}`): other-language-code.
+ */
+describe('diff: a list of every JSON type against any value', () => {
+  const ALL = { type: ['string', 'number', 'boolean', 'object', 'array', 'null'], additionalProperties: {}, items: {} };
+  const report = async (before: object, after: object) => {
+    const diffed = await diffFiles(note(before), note(after));
+    return {
+      changes: diffed.changes.filter((change) => change.subject === 'trades').map(({ rule, level, breaks }) => ({ rule, level, breaks })),
+      protocol: diffed.changes.some((change) => change.rule === 'protocol-version-not-bumped'),
+    };
+  };
+
+  it('{} made every JSON type, and back: compatible, no protocol version, Go and Python retyped', async () => {
+    for (const [before, after, rule] of [[{}, ALL, 'type-narrowed'], [ALL, {}, 'type-widened']] as const) {
+      const { changes, protocol } = await report(before, after);
+      expect(changes).toEqual([{ rule, level: 'compatible', breaks: expect.arrayContaining(['other-language-code']) }]);
+      expect(protocol).toBe(false);
+    }
+  });
+
+  it('a list without null, or without one type, still narrows', async () => {
+    const { changes } = await report({}, { ...ALL, type: ['string', 'number', 'boolean', 'object', 'array'] });
+    expect(changes.map(({ rule }) => rule)).toContain('type-narrowed');
+    expect((await report({}, { type: ['string', 'number', 'boolean', 'object', 'null'], additionalProperties: {} })).protocol).toBe(true);
+  });
+});
