@@ -471,8 +471,8 @@ function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
  * a message's or document's title, an inline schema's title. The wire does not change
  * (compatible), but code that imports the type by name (TypeScript, TypeBox, Go, Python) must
  * follow: the package's release is major for a name gone or renamed — an inline title added
- * too, since Go and Python named that type after its place before — and minor for a new
- * definition; the protocol version is not concerned. Pointer and subject as for
+ * too where Go or Python named that type after its place before — and minor for a new
+ * definition, or an inline title where TypeScript alone declares the type; the protocol version is not concerned. Pointer and subject as for
  * {@link diffDocumentation}.
  */
 function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
@@ -493,8 +493,17 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
     const old = before.files.get(file);
     if (old === undefined) continue;
     for (const { pointer, before: was, after: now } of titleChanges(old, schema, subjects.has(file))) {
+      // A title added names a type Go and Python declared under its place's name before (an
+      // object, a closed list; a union in Go alone); where neither declares one (any value, an
+      // array, a union in Python), TypeScript only gains a type, and no importing code breaks (tFV F6).
+      const languages = was === undefined && now !== undefined ? newDeclared(now) : undefined;
+      if (languages === 'TypeScript') {
+        change(subjects.get(file) ?? file, pointer, was, now, `the wire is unchanged; the generated TypeScript exports one more type, ${now}; Go and Python declare no type of their own here, before or after`);
+        ONLY_ADDS_TYPE.add(changes.at(-1)!);
+        continue;
+      }
       change(subjects.get(file) ?? file, pointer, was, now, was === undefined
-        ? `the wire is unchanged; the generated code names this type ${now}: Go and Python named it after its place before, so code that imports that name must use ${now}`
+        ? `the wire is unchanged; the generated code names this type ${now}: ${languages === 'TypeScript, Go' ? 'Go' : 'Go and Python'} named it after its place before, so code that imports that name must use ${now}`
         : gone(was, now));
     }
   }
@@ -580,8 +589,11 @@ function bundlePlace(contract: Contract, at: string): [file: string, pointer: st
 
 /** Whether a `type-name-changed` only adds a definition (a minor release); any other breaks code that imports a name. */
 function onlyAddsDefinition(change: ChangeInput): boolean {
-  return change.before === undefined && /^\/definitions\/[^/]+$/.test(change.pointer);
+  return change.before === undefined && (/^\/definitions\/[^/]+$/.test(change.pointer) || ONLY_ADDS_TYPE.has(change));
 }
+
+/** An inline title added where Go and Python declare no type: TypeScript exports one more, nothing is renamed. */
+const ONLY_ADDS_TYPE = new WeakSet<ChangeInput>();
 
 /** The message or document each schema file holds, by file name. */
 function fileSubjects(contract: Contract): Map<string, string> {

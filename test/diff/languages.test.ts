@@ -322,3 +322,37 @@ describe('type-name-changed names the languages that declare the type (tEV F2: G
     expect(await named(before, onePoint)).toEqual({ PnlPoint: 'the wire is unchanged; the generated code exports one more type (TypeScript, Go, Python)' });
   });
 });
+
+describe('an inline title added: a rename where Go or Python declared the type under its place name, one more TypeScript type elsewhere (tFV F6)', () => {
+  const before = readSchemas();
+  const EXTRA = '/trades.json/definitions/TradeData/properties/extra';
+  const extra = (value: object) => patchSchemas(before, [{ op: 'add', path: EXTRA, value }]);
+  const titled = async (node: object, title: string) => {
+    const report = await diffFiles(extra(node), extra({ title, ...node }));
+    const [change] = report.changes.filter((c) => c.rule === 'type-name-changed');
+    return { impact: change?.impact, breaks: change?.breaks, semver: report.semver };
+  };
+
+  it('any value, or an array of a closed list: TypeScript alone gains the type, a minor release (it said Go and Python renamed it, major)', async () => {
+    for (const [node, title] of [[{ description: 'x' }, 'FreeNote'], [{ type: 'array', items: { type: 'string', enum: ['p', 'q'] } }, 'Pairish']] as const) {
+      expect(await titled(node, title)).toEqual({
+        impact: `the wire is unchanged; the generated TypeScript exports one more type, ${title}; Go and Python declare no type of their own here, before or after`,
+        breaks: [],
+        semver: 'minor',
+      });
+    }
+  });
+
+  it('a union: Go alone renamed it (Python writes Union[…] in place); an object: Go and Python', async () => {
+    expect(await titled({ type: ['string', 'integer'] }, 'Amountish')).toEqual({
+      impact: 'the wire is unchanged; the generated code names this type Amountish: Go named it after its place before, so code that imports that name must use Amountish',
+      breaks: ['importing-code'],
+      semver: 'major',
+    });
+    expect(await titled({ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false }, 'Boxed')).toEqual({
+      impact: 'the wire is unchanged; the generated code names this type Boxed: Go and Python named it after its place before, so code that imports that name must use Boxed',
+      breaks: ['importing-code'],
+      semver: 'major',
+    });
+  });
+});
