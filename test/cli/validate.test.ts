@@ -484,6 +484,9 @@ describe('realtime-contract validate', () => {
       const other = file(name!, text!);
       expect(cli(['validate', other]).stdout, name).toBe(`${other}:1: - (root) expected one message per line (NDJSON), got one JSON array written a message per line (3 lines, the first opening the array); name it .json, or give --input json\n0 valid, 1 invalid\n`);
     }
+    // The commas at the lines' starts (`[{…}`, `,{…}`, `]`): the same one error (it was four syntax errors: tFV F5).
+    const leading = file('leading-commas.ndjson', `[${message}\n,${message}\n,${message}\n]\n`);
+    expect(cli(['validate', leading]).stdout).toBe(`${leading}:1: - (root) expected one message per line (NDJSON), got one JSON array written a message per line (4 lines, the first opening the array); name it .json, or give --input json\n0 valid, 1 invalid\n`);
     // The ways out work; an array line that is not the start of one document is read line by line, as before.
     expect(cli(['validate', '-'], { input: `[${message},\n${message},\n${message}]\n` }).stdout).toBe('3 valid, 0 invalid\n');
     const unclosed = file('array-unclosed.ndjson', `[${message},\n${message}\n`);

@@ -105,8 +105,12 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
 /** A first line that opens a pretty-printed document: a lone `{` or `[` (after a byte-order mark). */
 const PRETTY_FIRST_LINE = /^\uFEFF?\s*[[{]\s*$/;
 
-/** A first line that opens an array written a message per line: `[` and its first message, a comma after it (`[{…},`). */
-const ARRAY_FIRST_LINE = /^\uFEFF?\s*\[.*,\s*$/;
+/**
+ * A first line that opens an array written a message per line: `[` and its first message, a comma
+ * after it (`[{…},`), or none where the commas open the lines after it (`[{…}` then `,{…}`: four
+ * errors, not told it was one array, tFV F5).
+ */
+const ARRAY_FIRST_LINE = /^\uFEFF?\s*\[.*[,}]\s*$/;
 
 /** Whether `head`, line 1 of an NDJSON file (LF excluded), opens what may be one JSON document: a lone `{` or `[`, or `[` and a message with its comma. */
 export function opensPrettyDocument(head: Uint8Array): boolean {
