@@ -10,7 +10,7 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Server
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FetchLike, InvalidEvent, RealtimeStatus } from '../../src/client/index.js';
 import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
-import { harness, sign, stopHarnesses } from './support/reference.js';
+import { harness, sign, stopHarnesses, type Harness } from './support/reference.js';
 
 const stops: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -232,61 +232,44 @@ describe('a poll whose body is cut where no length frames it (HTTP/1.0, close-de
   });
 });
 
-describe('a server restarted twice within stableMs, closing its sockets itself (1001)', () => {
-  it('puts no probe on trial: the probe that follows the polls back takes over at its first frame (tFM F1: the socket reopened at the second attempt or later was taken for a stalling path, 11-13 s of polling after the second restart)', async () => {
-    // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
-    const h = await harness({ pingIntervalMs: 300 });
-    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 2000 } });
-    client.connect(await sign('alice'));
-    await until(() => client.getStatus().mode === 'ws', 'the socket');
-    // Down long enough that the next socket opens at the second attempt or later.
-    await h.stop();
-    await until(() => client.getStatus().reconnectAttempts >= 2, 'two failed attempts');
-    await h.start({ pingIntervalMs: 300 });
-    await until(() => client.getStatus().mode === 'ws', 'the socket after the first restart', 20_000);
-    expect(client.getStatus().reconnectAttempts).toBeGreaterThanOrEqual(2);
-    // Stopped again within stableMs of that socket's open (the server closes it 1001), down until the client polls.
-    await h.stop();
-    await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
-    expect(client.getStatus().lastClose?.code).toBe(1001);
-    await h.start({ pingIntervalMs: 300 });
-    // The upgrades of the restarted server: not those its stop refused (503) while it drained.
-    const upgrades = h.upgrades.length;
-    await until(() => client.getStatus().mode === 'ws', 'the socket after the second restart', 20_000);
-    // One socket opened and took over; on trial, the first was let go once proven and another opened.
-    expect(h.upgrades.length).toBe(upgrades + 1);
-  });
-});
-
-describe('a server restarted twice within stableMs, its second close 1012 (Service Restart)', () => {
-  it("puts no probe on trial: 1012 is a server's own restart close, as 1001 is, which a stalling path never sends (tFX F7: the 1001 case alone was held)", async () => {
-    // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
-    const h = await harness({ pingIntervalMs: 300 });
-    const sockets: Socket[] = [];
-    const track = () => h.http.on('upgrade', (_request, socket: Socket) => sockets.push(socket));
-    track();
-    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 2000 } });
-    client.connect(await sign('alice'));
-    await until(() => client.getStatus().mode === 'ws', 'the socket');
-    // Down long enough that the next socket opens at the second attempt or later.
-    await h.stop();
-    await until(() => client.getStatus().reconnectAttempts >= 2, 'two failed attempts');
-    await h.start({ pingIntervalMs: 300 });
-    track();
-    await until(() => client.getStatus().mode === 'ws', 'the socket after the first restart', 20_000);
-    expect(client.getStatus().reconnectAttempts).toBeGreaterThanOrEqual(2);
-    const upgrades = h.upgrades.length;
-    // Stopped again within stableMs of that socket's open, its sockets closed 1012 (a close frame, unmasked, then FIN).
-    h.http.close();
-    for (const socket of sockets.splice(0)) socket.end(Buffer.from([0x88, 0x02, 0x03, 0xf4]));
-    await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
-    expect(client.getStatus().lastClose?.code).toBe(1012);
-    await h.stop();
-    await h.start({ pingIntervalMs: 300 });
-    await until(() => client.getStatus().mode === 'ws', 'the socket after the second restart', 20_000);
-    // One socket opened and took over; on trial, the first was let go once proven and another opened.
-    expect(h.upgrades.length).toBe(upgrades + 1);
-  });
+describe('a server restarted twice within stableMs, closing its sockets itself (1001 going away, 1012 service restart)', () => {
+  // The second stop: the reference server's own (1001), or a close frame 1012 written to each socket, unmasked, then FIN.
+  const stops: [number, (h: Harness, sockets: Socket[]) => Promise<void>][] = [
+    [1001, (h) => h.stop()],
+    [1012, async (h, sockets) => {
+      h.http.close();
+      for (const socket of sockets.splice(0)) socket.end(Buffer.from([0x88, 0x02, 0x03, 0xf4]));
+    }],
+  ];
+  for (const [code, stop] of stops) {
+    it(`puts no probe on trial after a ${code}: the probe that follows the polls back takes over at its first frame (tFM F1: the socket reopened at the second attempt or later was taken for a stalling path, 11-13 s of polling after the second restart; tFX F7: 1001 alone was held)`, async () => {
+      // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
+      const h = await harness({ pingIntervalMs: 300 });
+      const sockets: Socket[] = [];
+      const track = () => h.http.on('upgrade', (_request, socket: Socket) => sockets.push(socket));
+      const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 2000 } });
+      client.connect(await sign('alice'));
+      await until(() => client.getStatus().mode === 'ws', 'the socket');
+      // Down long enough that the next socket opens at the second attempt or later.
+      await h.stop();
+      await until(() => client.getStatus().reconnectAttempts >= 2, 'two failed attempts');
+      await h.start({ pingIntervalMs: 300 });
+      track();
+      await until(() => client.getStatus().mode === 'ws', 'the socket after the first restart', 20_000);
+      expect(client.getStatus().reconnectAttempts).toBeGreaterThanOrEqual(2);
+      // Stopped again within stableMs of that socket's open, down until the client polls.
+      await stop(h, sockets);
+      await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
+      expect(client.getStatus().lastClose?.code).toBe(code);
+      if (code !== 1001) await h.stop();
+      await h.start({ pingIntervalMs: 300 });
+      // The upgrades of the restarted server: not those its stop refused (503) while it drained.
+      const upgrades = h.upgrades.length;
+      await until(() => client.getStatus().mode === 'ws', 'the socket after the second restart', 20_000);
+      // One socket opened and took over; on trial, the first was let go once proven and another opened.
+      expect(h.upgrades.length).toBe(upgrades + 1);
+    });
+  }
 });
 
 describe('a socket that replaced a lost one at its first attempt, lost before it was stable', () => {
@@ -339,34 +322,6 @@ describe('a socket that replaced a lost one at its first attempt, lost before it
     await until(() => client.getStatus().mode === 'ws', 'the socket after the polls', 20_000);
     // One socket opened and took over; on trial, the first was let go once proven and another opened.
     expect(accepted() - before).toBe(1);
-  });
-});
-
-describe('a socket that replaced a lost one at its first attempt, lost before it was stable with no close frame (1006)', () => {
-  it("puts no probe on trial: a server gone without a close (killed, a crash) within stableMs of a reconnection at the first attempt, and the probe that follows the polls back takes over at its first frame (tFX F9: tFI F3's `>> 1` is reached by a 1006 only, a graceful stop's 1001 arming no trial whatever the attempts)", async () => {
-    // The server pings every 300 ms: a probe on trial proves itself stableMs (2 s) after its open.
-    const h = await harness({ pingIntervalMs: 300 });
-    const sockets: Socket[] = [];
-    const track = () => h.http.on('upgrade', (_request, socket: Socket) => sockets.push(socket));
-    track();
-    const client = nodeClient(h.url, { backoff: { baseMs: 50, maxMs: 400, stableMs: 2000 } });
-    client.connect(await sign('alice'));
-    await until(() => client.getStatus().mode === 'ws', 'the socket');
-    // Cut (a load balancer drops it): the next socket opens at the first attempt.
-    for (const socket of sockets.splice(0)) socket.destroy();
-    await until(() => client.getStatus().mode === 'ws' && h.upgrades.length === 2, 'the socket again');
-    expect(client.getStatus().reconnectAttempts).toBe(1);
-    // The server goes within stableMs, no close frame sent: it stops listening and its sockets are cut.
-    h.http.close();
-    for (const socket of sockets.splice(0)) socket.destroy();
-    await until(() => client.getStatus().state === 'polling', 'the fallback to polling');
-    expect(client.getStatus().lastClose?.code).toBe(1006);
-    await h.stop();
-    await h.start({ pingIntervalMs: 300 });
-    track();
-    await until(() => client.getStatus().mode === 'ws', 'the socket after the restart', 20_000);
-    // One socket opened and took over; on trial, the first was let go once proven and another opened.
-    expect(h.upgrades.length).toBe(3);
   });
 });
 
