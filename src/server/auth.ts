@@ -947,8 +947,6 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     throw new TypeError(`${call}: ${prefix}jwksAlgorithms applies to jwksUrl only, got ${preview(options.jwksAlgorithms)} beside ${keyName}: ${keyName === 'secret' ? 'with secret the algorithm is HS256 (leave jwksAlgorithms out; sign HS256)' : `with publicKey, give its one algorithm as algorithm (${Object.keys(KEY_TYPES).join(', ')})`}`);
   }
   let key: Promise<Uint8Array | KeyObject | CryptoKey> | JWTVerifyGetKey;
-  /** With jwksUrl: whether a signature that does not verify against the cached set is to be checked again after a fetch (then begun). */
-  let fetchAgainForSignature: () => boolean = () => false;
   let algorithms: string[];
   if (options.secret !== undefined) {
     // `secret: 42` passed (42.byteLength < 32 is false) and every token then got 401.
@@ -1017,18 +1015,6 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
         throw error;
       }
     };
-    // A key rotated under the same kid (a set of `kid: "1"`, a key re-issued after a compromise): the cached set still holds the
-    // kid, so jose never fetched again, and every token of the new key was 401 for the cache's life, 10 min (tFU F4). A signature
-    // that does not verify against a set fetched more than 5 s ago fetches it again: 503 meanwhile, then the set's verdict.
-    // Not while a failed fetch is waited out (that stays the token's fault against the cache), at most once per 5 s.
-    fetchAgainForSignature = () => {
-      if (performance.now() - failedAt < JWKS_RETRY_AFTER_SEC * 1000 || jwks.coolingDown || jwks.reloading) return false;
-      jwks.reload().catch((error: unknown) => {
-        const fetchFailed = jwksUnavailable(error) ?? 'ERR_JWKS_INVALID';
-        [failedAt, failure, cachedKeys] = [performance.now(), fetchFailed, undefined];
-      });
-      return true;
-    };
     algorithms = options.jwksAlgorithms ?? ['RS256', 'ES256', 'EdDSA'];
   }
   // A key pair's public half is usually an identity provider's, shared by every application
@@ -1066,9 +1052,6 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
           : (await jwtVerify(token, await key, verifyOptions)).payload;
     } catch (error) {
       if (error instanceof AuthError) throw error;
-      if ((error as { code?: unknown } | null)?.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' && fetchAgainForSignature()) {
-        throw new AuthError(503, 'jwks-unavailable (ERR_JWS_SIGNATURE_VERIFICATION_FAILED: the key set is fetched again, for a key rotated under its kid)', JWKS_RETRY_AFTER_SEC);
-      }
       // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, …) name the fault, not the token.
       throw new AuthError(401, `invalid token (${joseFault(error, token, algorithms)})`);
     }
