@@ -77,7 +77,7 @@ export interface RealtimeStatus {
  * answer that is not a poll response (`message` its text when not JSON), or that does not move
  * from the cursor asked, a third time in a row (keyword `stale` at `/cursor`: the same page again,
  * as a cache that ignores the query gives; README "Fallback to polling"; from the first, a `resumed`
- * page of the stream a poll's `gap` or `new` left, a cache's from before a server restart), or that is larger than
+ * page of another epoch than the cursor asked, a cache's from before a server restart), or that is larger than
  * `maxPollBytes` (keyword `maxPollBytes`). {@link ClientValidationError.keyword} lists them all.
  */
 export interface InvalidEvent {
@@ -457,8 +457,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    * where the client began was told as a gap, and its overlap delivered twice: a hostile tester).
    */
   let resumedFrom: string | null = null;
-  /** The cursor a poll's `gap` or `new` moved the client away from: a later `resumed` page of its stream, not of the stream asked, is a cache's (tFS F2). */
-  let left: string | null = null;
   /** Forgets the cursors delivered: the stream starts over, and its cursors may repeat the old ones. */
   function clearRecent(): void {
     recent.clear();
@@ -1280,18 +1278,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
                     // `resume` or with one not listed (a quiet stream's), nor messages without cursors
                     // (new ones were dropped: tAX F2, F3). A server's `gap` from past its head (a restart
                     // that took positions back) is one such answer, once: its cursor is the next ask.
-                    // And from the first, a `resumed` page of the stream a poll's `gap` or `new` left
-                    // (`left`), not of the stream asked: a cache's page from before a server restart.
-                    // Taken, its messages were after the client's cursor (isAfter: another epoch counts
-                    // as after), delivered again, the cursor taken back to the old epoch, and once the
-                    // cache was gone the server's `gap` from that cursor delivered the new epoch a second
-                    // time (tFS F2). Not any page of another epoch than the one asked: opaque cursors that
-                    // look like `<epoch>.<n>` (a log's `seg7.4094`, then `seg8.0`) may change it within a
-                    // stream, and their polls failed for good (tGC F1). (Its 10 bytes of the browser bundle, and 3 more,
+                    // And from the first, a `resumed` page whose cursor is of another epoch than the
+                    // (ordered) one asked: a server resumes only in the epoch asked (the socket reads
+                    // such a `resumed` as the gap it is), so it is a cache's page from before a server
+                    // restart. Taken, its messages were after the client's cursor (isAfter: another
+                    // epoch counts as after), delivered again, the cursor taken back to the old epoch,
+                    // and once the cache was gone the server's `gap` from that cursor delivered the new
+                    // epoch a second time (tFS F2). (Its 10 bytes of the browser bundle, and 3 more,
                     // saved in `[evicted] = recent` and in the order of pure tests and reads: `trial`'s,
                     // `wentBack`'s, the rolled-back `recent`'s, `refusedUpgrade`'s, hint's and the poll
                     // cursor's below.)
-                    (stuck = asked && !isAfter(body.cursor, asked) && (body.resume === 'gap' || body.resume === 'new' || !isAfter((body.messages[body.messages.length - 1] as { cursor: string } | undefined)?.cursor as string, asked)) ? stuck + 1 : 0) > 2 || (body.resume === 'resumed' && !sameStream(body.cursor, asked) && sameStream(body.cursor, left))
+                    (stuck = asked && !isAfter(body.cursor, asked) && (body.resume === 'gap' || body.resume === 'new' || !isAfter((body.messages[body.messages.length - 1] as { cursor: string } | undefined)?.cursor as string, asked)) ? stuck + 1 : 0) > 2 || (body.resume === 'resumed' && !sameStream(body.cursor, asked) && sameStream(asked!, asked))
                     ? problem('/cursor', 'stale', 'a poll response past the cursor, got the same page again')
                     : undefined;
             if (wrong) {
@@ -1314,7 +1311,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // them after the gap was delivered twice), as after `resumed`.
             if ((body.resume === 'gap' || body.resume === 'new') && !(sameStream(body.cursor, since) && !isAfter(since!, body.cursor))) {
               status.cursor = null;
-              left = since;
               clearRecent();
             } else resumedFrom = asked;
             if (!live && !open) {
