@@ -76,8 +76,7 @@ export interface RealtimeStatus {
  * `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode), or a poll
  * answer that is not a poll response (`message` its text when not JSON), or that does not move
  * from the cursor asked, a third time in a row (keyword `stale` at `/cursor`: the same page again,
- * as a cache that ignores the query gives; README "Fallback to polling"; from the first, a `resumed`
- * page of another epoch than the cursor asked, a cache's from before a server restart), or that is larger than
+ * as a cache that ignores the query gives; README "Fallback to polling"), or that is larger than
  * `maxPollBytes` (keyword `maxPollBytes`). {@link ClientValidationError.keyword} lists them all.
  */
 export interface InvalidEvent {
@@ -758,8 +757,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // On trial (`stalled`, polling): its frames before then are let go (the polls deliver
     // them); proven, it is opened again from the polls' cursor, and that one takes over (never
     // this one, polls failing or not: the messages it let go would be lost).
-    const trial = polling && stalled;
-    if (lastFrame - openedAt < stableMs && trial) return false;
+    const trial = stalled && polling;
+    if (trial && lastFrame - openedAt < stableMs) return false;
     // Sent without `since` (there was no cursor yet), it opened after a poll gave one: the
     // server answers it from its head, past what polling delivered, and what came between
     // was lost, untold (a hostile tester lost 142 trades). Opened again, from the cursor.
@@ -907,7 +906,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Told with the next attempt's time (schedule).
     if (!polling && httpStatus) status.lastHttpStatus = httpStatus;
     // (No status, undefined: `<` is false.)
-    const refusedUpgrade = httpStatus! < 500 && httpStatus !== 401 && httpStatus !== 429;
+    const refusedUpgrade = httpStatus! < 500 && httpStatus !== 429 && httpStatus !== 401;
     // A refused upgrade that says when to come back is polled meanwhile: its wait held the
     // fallback back, up to 3 × backoff.maxMs with the poll endpoint working (tAH).
     if (usePolling && !polling && (refusedUpgrade || retryAfter || attempts >= fallbackAfter)) startPolling();
@@ -968,7 +967,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         // duplicate, silently (a hostile tester): told as a gap, and the stream taken from here.
         // (`evicted` of another epoch orders nothing: a duplicate, as before. The cursors kept
         // in `recent` before this one were delivered, and stay: a replay of them is still dropped.)
-        const wentBack = !recent.has(cursor) && cursor !== status.cursor && isAfter(cursor, resumedFrom) && (!evicted || (isAfter(cursor, evicted) && sameStream(cursor, evicted)));
+        const wentBack = !recent.has(cursor) && cursor !== status.cursor && isAfter(cursor, resumedFrom) && (!evicted || (sameStream(cursor, evicted) && isAfter(cursor, evicted)));
         if (!wentBack) {
           status.duplicates++;
           return;
@@ -978,15 +977,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         if (mine !== run) return;
         // The positions after this one are the stream's again: a rolled-back stream sends new
         // messages there (a reviewer: two were dropped as duplicates of the ones it replaced).
-        for (const seen of recent) if (isAfter(seen, cursor) && sameStream(seen, cursor)) recent.delete(seen);
+        for (const seen of recent) if (sameStream(seen, cursor) && isAfter(seen, cursor)) recent.delete(seen);
       }
       status.cursor = cursor;
       if (isAfter(cursor, resumedFrom)) resumedFrom = null;
       recent.add(cursor);
       // RECENT_CURSORS, as a number: a constant of the client's own cost the browser bundle 4 bytes.
       if (recent.size > 1000) {
-        // (The first of the set, as `recent.values().next().value` gave it: 7 bytes of the browser bundle.)
-        [evicted] = recent as Iterable<string> as [string];
+        evicted = recent.values().next().value!;
         recent.delete(evicted);
       }
     }
@@ -1278,17 +1276,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
                     // `resume` or with one not listed (a quiet stream's), nor messages without cursors
                     // (new ones were dropped: tAX F2, F3). A server's `gap` from past its head (a restart
                     // that took positions back) is one such answer, once: its cursor is the next ask.
-                    // And from the first, a `resumed` page whose cursor is of another epoch than the
-                    // (ordered) one asked: a server resumes only in the epoch asked (the socket reads
-                    // such a `resumed` as the gap it is), so it is a cache's page from before a server
-                    // restart. Taken, its messages were after the client's cursor (isAfter: another
-                    // epoch counts as after), delivered again, the cursor taken back to the old epoch,
-                    // and once the cache was gone the server's `gap` from that cursor delivered the new
-                    // epoch a second time (tFS F2). (Its 10 bytes of the browser bundle, and 3 more,
-                    // saved in `[evicted] = recent` and in the order of pure tests and reads: `trial`'s,
-                    // `wentBack`'s, the rolled-back `recent`'s, `refusedUpgrade`'s, hint's and the poll
-                    // cursor's below.)
-                    (stuck = asked && !isAfter(body.cursor, asked) && (body.resume === 'gap' || body.resume === 'new' || !isAfter((body.messages[body.messages.length - 1] as { cursor: string } | undefined)?.cursor as string, asked)) ? stuck + 1 : 0) > 2 || (body.resume === 'resumed' && !sameStream(body.cursor, asked) && sameStream(asked!, asked))
+                    (stuck = asked && !isAfter(body.cursor, asked) && (body.resume === 'gap' || body.resume === 'new' || !isAfter((body.messages[body.messages.length - 1] as { cursor: string } | undefined)?.cursor as string, asked)) ? stuck + 1 : 0) > 2
                     ? problem('/cursor', 'stale', 'a poll response past the cursor, got the same page again')
                     : undefined;
             if (wrong) {
@@ -1359,7 +1347,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               }
               return;
             }
-            if (isAfter(body.cursor, status.cursor) || body.resume !== 'resumed') status.cursor = body.cursor;
+            if (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor)) status.cursor = body.cursor;
             // The cursor, the counts and lastMessageAt change in place, told with the next step, as over the socket: a
             // `status` per answer (a `set({})` here) made an app that renders on it render ten times a second while
             // polling, and never on the socket (a fresh tester).
@@ -1417,7 +1405,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // the socket, and a poll that waits after failing (polling may be the only transport: a
     // hostile tester's waited out its backoff, 18 s, while the socket it woke was refused again).
     // Not one told to wait by a 429: it is connected.
-    if (g.document?.visibilityState !== 'hidden' && g.navigator?.onLine !== false) {
+    if (g.navigator?.onLine !== false && g.document?.visibilityState !== 'hidden') {
       soon();
       if (pollWake && !status.connected) setTimeout(pollWake, roll() * Math.min(base, 1000));
     }
