@@ -198,6 +198,60 @@ describe('polling behind middleboxes', () => {
     }
   });
 
+  it("a server's opaque cursors that look like `<epoch>.<n>` and change it within a stream (a log's segments: seg7.4094, then seg8.0), `resumed`, are a working poll: delivered, never stale (tGC F1, F2: a rule that took a `resumed` page of another epoch than the one asked for a cache's failed every such poll for good)", async () => {
+    const trade = (id: string, cursor: string) => ({ type: 'trades', data: { id, bot_id: 'b', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 1, price: 1, total: 1, fee: 0, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z', cursor });
+    // seg7.4093, seg7.4094, the store's next segment seg8.0, seg8.1, then an opaque cursor of no such form (F2): pages of 3.
+    const log: [string, string][] = [['t1', 'seg7.4093'], ['t2', 'seg7.4094'], ['t3', 'seg8.0'], ['t4', 'seg8.1'], ['t5', 'AbCd_0005']];
+    const url = await pollServer((request, response) => {
+      const since = new URL(request.url!, 'http://x').searchParams.get('since');
+      const from = since === null ? -1 : since === 'seg7.4092' ? 0 : log.findIndex(([, cursor]) => cursor === since) + 1;
+      const page = from < 0 ? [] : log.slice(from, from + 3);
+      const body = from < 0 ? { cursor: 'seg7.4092', resume: 'new', messages: [] } : { cursor: page.at(-1)?.[1] ?? since, resume: 'resumed', messages: page.map(([id, cursor]) => trade(id, cursor)) };
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), page.length ? 0 : 200);
+    });
+    const client = nodeClient(url);
+    const seen: string[] = [];
+    const invalid: InvalidEvent[] = [];
+    const gaps: GapEvent[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('invalid', (e) => invalid.push(e));
+    client.on('gap', (g) => gaps.push(g));
+    client.connect('a.b.c');
+    await until(() => seen.length >= 5 || invalid.length > 0, 'five trades (or an invalid answer)');
+    expect(invalid).toEqual([]);
+    expect(seen).toEqual(['t1', 't2', 't3', 't4', 't5']);
+    expect(gaps).toEqual([]);
+    expect(client.getStatus()).toMatchObject({ mode: 'polling', connected: true, cursor: 'AbCd_0005' });
+  });
+
+  it("README's stated limit: a query-ignoring cache's `resumed` page of the stream's previous epoch, after a restart told as a gap, is taken: its messages delivered again, the cursor taken back, and the server's gap from there delivers the new epoch again (tFS F2; rules that refused such pages refused correct servers for good: tGC F1, tGE F2)", async () => {
+    const trade = (n: number, epoch: string) => ({ type: 'trades', data: { id: `t${n}`, bot_id: 'b', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 1, price: 1, total: 1, fee: 0, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z', cursor: `${epoch}.${epoch === 'e1' ? n : n - 3}` });
+    // t1-t3 in e1 (the page a cache stored), the server restarted (e2: an ask in e1 is a `gap` to e2.0), t4-t6 in e2; the
+    // cache answers its e1 page once to the ask from e2.3; later asks from e2.3 are quiet.
+    const cached = { cursor: 'e1.3', resume: 'resumed', messages: [1, 2, 3].map((n) => trade(n, 'e1')) };
+    let fromCache = 1;
+    const url = await pollServer((request, response) => {
+      const since = new URL(request.url!, 'http://x').searchParams.get('since');
+      const body =
+        since === null ? { cursor: 'e1.0', resume: 'new', messages: [] }
+        : since === 'e1.0' ? cached
+        : since.startsWith('e1.') ? { cursor: 'e2.0', resume: 'gap', messages: [] }
+        : since === 'e2.0' ? { cursor: 'e2.3', resume: 'resumed', messages: [4, 5, 6].map((n) => trade(n, 'e2')) }
+        : since === 'e2.3' && fromCache-- > 0 ? cached
+        : { cursor: since, resume: 'resumed', messages: [] };
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), body.messages.length ? 0 : 100);
+    });
+    const client = nodeClient(url);
+    const seen: string[] = [];
+    const gaps: GapEvent[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('gap', (g) => gaps.push(g));
+    client.connect('a.b.c');
+    await until(() => seen.length >= 12, 'the cached page and the new epoch delivered again');
+    expect(seen).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't1', 't2', 't3', 't4', 't5', 't6']);
+    expect(gaps).toEqual([{ since: 'e1.3', cursor: 'e2.0', mode: 'polling' }, { since: 'e1.3', cursor: 'e2.0', mode: 'polling' }]);
+  });
+
   it("the same page is `stale` the third time, as README says: not the second, not the fourth (tFX F10: the cache tests waited 'after a few such answers')", async () => {
     // The first poll moves the client to e1.0; every ask from e1.0 is answered that same page, `new` from nothing to nothing.
     let repeats = 0;
