@@ -1094,10 +1094,24 @@ function pongRefusedReason(at: string): string {
  * (`could not verify token eyJ…`) was logged whole, though no token is ever logged (a fresh user).
  */
 export function errorSummary(error: unknown): { name?: string; code?: string; message?: string } {
-  if (!(error instanceof Error)) return { message: redactJwts(String(error)) };
-  const code = (error as { code?: unknown }).code;
+  if (!(error instanceof Error)) return { message: redactJwts(shownText(() => error)) };
+  const code = shownText(() => (error as { code?: unknown }).code || '');
   // Its name too, which a wrapper may build from the input (`e.name = token`, a `TokenError: <jwt>` split into name and message): printed whole (tFU F15).
-  return { name: redactJwts(String(error.name)), ...(code ? { code: redactJwts(String(code)) } : {}), message: redactJwts(String(error.message)) };
+  return { name: redactJwts(shownText(() => error.name)), ...(code ? { code: redactJwts(code) } : {}), message: redactJwts(shownText(() => error.message)) };
+}
+
+/**
+ * `String(read())`, or words saying it cannot be shown: an object whose `toString` is no function
+ * (a hook's error named after a token header's field, `{"kid":{"toString":1}}`), one without a
+ * prototype, or a getter that throws made errorSummary throw, and the server's process died on
+ * logging a hook's error (tGD F6).
+ */
+function shownText(read: () => unknown): string {
+  try {
+    return String(read());
+  } catch {
+    return '(a value that cannot be shown as text)';
+  }
 }
 
 /**

@@ -72,6 +72,38 @@ describe('AuthError', () => {
     }
   });
 
+  it("a hook's error whose name, code or message cannot be made text (an object whose toString is no function, one without a prototype, a getter that throws) is 401 invalid-token and logged, the server serving on (tGD F6: String() threw in the log's summary and the process died)", async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const odd: Record<string, () => unknown> = { toString: () => ({ toString: 1 }), bare: () => Object.create(null), getter: () => undefined };
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      logger: { info: log, warn: log, error: log },
+      authenticate: async (request) => {
+        const [field, kind] = String(request.headers['x-fault'] ?? '').split(':') as [string, string];
+        if (!field) return { userId: 'bob', admin: false };
+        const error = new Error('refused');
+        if (kind === 'getter') Object.defineProperty(error, field, { get: () => { throw new Error('no'); } });
+        else Object.defineProperty(error, field, { value: odd[kind]!() });
+        throw error;
+      },
+    });
+    try {
+      for (const field of ['name', 'code', 'message']) {
+        for (const kind of Object.keys(odd)) {
+          const poll = await fetch(server.http('/api/ws/poll'), { headers: { 'x-fault': `${field}:${kind}` } });
+          expect({ status: poll.status, body: await poll.json() }, `${field} ${kind}`).toEqual({ status: 401, body: { error: 'invalid-token' } });
+        }
+      }
+      expect(lines.filter((line) => line.includes('"event":"authenticate-failed"')).length).toBeGreaterThan(0);
+      expect(lines.some((line) => line.includes('(a value that cannot be shown as text)'))).toBe(true);
+      expect((await fetch(server.http('/api/ws/poll'))).status).toBe(200);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("thrown on by a hook that calls createJwtVerifier, is answered with the server's codes, the verifier's why in the log's detail: its text went out as the body (a reviewer)", async () => {
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
