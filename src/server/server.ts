@@ -1466,8 +1466,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const refusedRequests: Record<string, number> = {};
   const unwatchParserRefusals = watchParserRefusals(httpServer, ({ reason, status }, _socket, answeredByNode, ip) => {
     refusedRequests[reason] = (refusedRequests[reason] ?? 0) + 1;
-    // The app's own `clientError` listener answered it as it chose: no status is known.
-    logger?.info({ event: 'request-refused', ...(answeredByNode ? { status } : {}), reason, ip }, "request refused by Node's HTTP parser");
+    // Once per address each 10 s, as the other refusals a client repeats at will: a line each was 1,700 lines a second
+    // from one client without a token (tFZ F1). The app's own `clientError` listener answered it as it chose: no status is known.
+    const notLogged = logger ? refusalLogs.take(`request ${reason} ${ip === undefined ? '' : ipLimitKey(ip)}`, monotonicNow()) : null;
+    if (notLogged !== null) logger?.info({ event: 'request-refused', ...(answeredByNode ? { status } : {}), reason, ip, ...(notLogged > 0 ? { notLogged } : {}) }, "request refused by Node's HTTP parser");
   });
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
