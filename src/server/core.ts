@@ -17,7 +17,7 @@ import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type 
 import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
-import { redactJwts } from '../shared/secrets.js';
+import { redactJwts, redactJwtsAcross } from '../shared/secrets.js';
 
 /** A pino-compatible logger: structured object first, then a message. */
 export interface Logger {
@@ -1097,7 +1097,8 @@ export function errorSummary(error: unknown): { name?: string; code?: string; me
   if (!(error instanceof Error)) return { message: redactJwts(shownText(() => error)) };
   const code = shownText(() => (error as { code?: unknown }).code || '');
   // Its name too, which a wrapper may build from the input (`e.name = token`, a `TokenError: <jwt>` split into name and message): printed whole (tFU F15).
-  return { name: redactJwts(shownText(() => error.name)), ...(code ? { code: redactJwts(code) } : {}), message: redactJwts(shownText(() => error.message)) };
+  const [name, message] = redactJwtsAcross(shownText(() => error.name), shownText(() => error.message));
+  return { name, ...(code ? { code: redactJwts(code) } : {}), message };
 }
 
 /**

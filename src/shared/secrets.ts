@@ -329,6 +329,20 @@ export function redactJwts(text: string): string {
 }
 
 /**
+ * `first` and `second` each {@link redactJwts}-redacted, and a JWT split between them (the run that
+ * ends `first` and the one that starts `second`, read as joined by `.`) `[redacted]` in both: a
+ * wrapper's error named `TokenError: <header>` with the message `<payload>.<signature>`, or named
+ * `<header>.<payload>` with the message `.<signature>`, was logged whole, each part read alone (tGD F7).
+ */
+export function redactJwtsAcross(first: string, second: string): [string, string] {
+  const [a, b] = [redactJwts(first), redactJwts(second)];
+  const tail = /[\w.%-]*$/.exec(a)![0];
+  const head = /^[\w.%-]*/.exec(b)![0];
+  if (tail === '' || head === '' || !holdsJwt(`${tail}.${head}`)) return [a, b];
+  return [a.slice(0, a.length - tail.length) + REDACTED, REDACTED + b.slice(head.length)];
+}
+
+/**
  * {@link looksLikeJwt} with a JWT header ({@link isJwtHeader}) before the payload: hosts and
  * paths hold long dotted names (`my-company-portal.azurewebsites.net`, a bundle's
  * `main_application.3b2c….js`), which the looser test took for tokens, and a log lost the origin

@@ -215,6 +215,41 @@ describe('a token in a hook\'s error name is redacted in the log (tFU F15: print
   });
 });
 
+describe('a token split between a hook error\'s name and message is redacted in the log (tGD F7: logged whole)', () => {
+  it('TokenError: <header> / <payload>.<signature>, <header>.<payload> / .<signature>, and ordinary ones shown', async () => {
+    const jwt = await token('alice');
+    const [h, p, s] = jwt.split('.') as [string, string, string];
+    const errors: Record<string, [string, string]> = {
+      one: [`TokenError: ${h}`, `${p}.${s}`],
+      two: [`${h}.${p}`, `.${s}`],
+      plain: ['TypeError', 'Cannot read properties of undefined (reading \'sub\')'],
+      dotted: ['TokenError: config.json', 'bad value in app.settings.token'],
+    };
+    const { lines, logger } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        const [name, message] = errors[new URL(request.url!, 'http://x').searchParams.get('case') ?? '']!;
+        throw Object.assign(new Error(message), { name });
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      for (const which of Object.keys(errors)) expect((await fetch(server.http(`/api/ws/poll?case=${which}`))).status).toBe(401);
+      const text = lines.join('\n');
+      expect(text).toContain('"err":{"name":"TokenError: [redacted]","message":"[redacted]"}');
+      expect(text).toContain('"err":{"name":"[redacted]","message":"[redacted]"}');
+      expect(text).toContain('"err":{"name":"TypeError","message":"Cannot read properties of undefined (reading \'sub\')"}');
+      expect(text).toContain('"err":{"name":"TokenError: config.json","message":"bad value in app.settings.token"}');
+      expect(text).not.toContain(p);
+      expect(text).not.toContain(s);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe('query parameters the protocol does not define, named as secrets or not: ticket, code, bearer, otp, …', () => {
   it('redacts them in the refusal log line (a valid one-time ticket, refused for its origin, was logged)', async () => {
     const { lines, logger } = recorder();
