@@ -448,7 +448,8 @@ export function redactRefusedOrigin(text: string): string {
   const head = list > 0 ? redacted.slice(0, list) : redacted;
   const tail = list > 0 ? `${redacted[list]}${REDACTED}` : '';
   const origin = /^([a-z][a-z0-9+.-]*:[/\\]*)([^/?#;\\]*)/i.exec(head);
-  if (origin === null) return `${head}${tail}`;
+  // One without a scheme (`Pa55w0rdXyz`, first in a list or alone) is judged as a host is: it was logged whole (tGD F3).
+  if (origin === null) return `${secretWhereAddressGoes(head) ? REDACTED : head}${tail}`;
   const [whole, start, authority] = origin as unknown as [string, string, string];
   // A host that reads as a secret (`https://Pa55w0rdXyz`, in brackets) or a port that is no digits (`:Pa55w0rdXyz`, a
   // password whose @host is missing) was logged (tFU F6), as the options' rules would not show them.

@@ -256,6 +256,12 @@ describe('HS256: every refused token gets 401 and no socket', () => {
       ['null Qz7pLm3xVb9Rt2Wk', 'null [redacted]'],
       ['http://[::1]:3000', 'http://[::1]:3000'],
       ['https://DESKTOP-7QK4M2N.local', 'https://DESKTOP-7QK4M2N.local'],
+      // One without a scheme, alone or first in a list, judged as a host is (tGD F3: logged whole); ordinary ones shown.
+      ['Qz7pLm3xVb9Rt2Wk', '[redacted]'],
+      ['Qz7pLm3xVb9Rt2Wk,https://x.example', '[redacted],[redacted]'],
+      ['null', 'null'],
+      ['app.example.com', 'app.example.com'],
+      ['localhost:3000', 'localhost:3000'],
     ];
     const request = (origin: string) =>
       new Promise<void>((resolve) => {
