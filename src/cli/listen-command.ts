@@ -592,7 +592,7 @@ function authorityFault(target: string): string | undefined {
     }
     // One that reads as a secret is not quoted: a password whose @host is missing (`ws://alice:<password>/api/ws`), said
     // as jwksUrl and serve say it (tFU F5: printed, cut to 40 characters, where runListen's redaction could not find it).
-    if (secretWhereAddressGoes(port)) return 'expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)';
+    if (secretPort(port)) return 'expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)';
     return `expected a port of digits after the host, got ${JSON.stringify(cut(port, 40))}`;
   }
   if (port !== undefined && port !== '' && Number(port) > 65535) return `the port ${cut(port, 40)} is out of range (0–65535)`;
@@ -706,7 +706,19 @@ function writtenHosts(target: string): string[] {
  */
 function authoritySecret(target: string): string | undefined {
   const authority = /^(?:[a-z][a-z\d+.-]*:[/\\]*)?(?:[^/\\?#]*@)?([^/\\?#]*)/i.exec(target.trim())?.[1] ?? '';
-  return authority.split(/[:[\]%\s]+/).find((part) => part !== '' && !/^\d+$/.test(part) && secretWhereAddressGoes(part));
+  const found = authority.split(/[:[\]%\s]+/).find((part) => part !== '' && !/^\d+$/.test(part) && secretWhereAddressGoes(part));
+  // Its port where no `@` follows (one that does is user info, `ws://alice:s3cr/et@host`, shown `[redacted]` already).
+  const port = target.split(/[?#]/)[0]!.includes('@') ? undefined : /^(?:\[[^\]]*\]|[^:]*):([^:]*)$/.exec(authority)?.[1];
+  return found ?? (port !== undefined && !/^\d*$/.test(port) && secretPort(port) ? port : undefined);
+}
+
+/**
+ * Whether a port that is no digits reads as a secret: as a host would ({@link secretWhereAddressGoes}), or of 6 characters
+ * or more once unexpanded variables are left out: a lower-case password whose @host is missing (`ws://alice:s3cr3t-passw0rd/api/ws`)
+ * reads as a host name, and was printed twice, in the URL and as the port got (tGD F5). `80a`, `${PORT}` are shown.
+ */
+function secretPort(port: string): boolean {
+  return secretWhereAddressGoes(port) || port.replace(/\$\{\w*\}|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%/g, '').length >= 6;
 }
 
 export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {

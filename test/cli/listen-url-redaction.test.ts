@@ -252,6 +252,10 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
       ['ws://[::1:Pa55w0rdXyz]/api/ws', `realtime-contract: cannot listen to "ws://[::1:[redacted]]/api/ws": expected an absolute URL such as ws://127.0.0.1:8080/api/ws ${part}\n`],
     ];
     for (const [target, stderr] of expected) expect({ target, ...(await said(target)) }).toEqual({ target, status: 2, stdout: '', stderr });
+    // A lower-case one reads as a host name: it was printed, in the URL and as the port got (tGD F5).
+    for (const target of ['ws://alice:s3cr3t-passw0rd/api/ws', 'ws://alice:pa55w0rdxyz/api/ws']) {
+      expect({ target, ...(await said(target)) }).toEqual({ target, status: 2, stdout: '', stderr: `realtime-contract: cannot listen to "ws://alice:[redacted]/api/ws": ${notShown}\n` });
+    }
     const tab = await said('ws://Pa55\tw0rdXyz.invalid:29999/api/ws');
     expect(tab.status).toBe(2);
     expect(tab.stderr).toMatch(/^realtime-contract: cannot connect to ws:\/\/\[redacted\]:29999\/api\/ws: .*\(the URL's host of 19 characters is not shown/);
