@@ -11,7 +11,7 @@ import type { Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
-import { REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
+import { holdsJwt, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -192,14 +192,16 @@ export function redactRedisUrl(url: string): string {
   const redactedQuery = (query: URLSearchParams) => {
     const shown: string[] = [];
     for (const [name, value] of query) {
+      if (secretParameterName(name, value)) return [...shown, REDACTED].join('&');
       if (SECRET_PARAMETER.test(name) || secretQueryHost(name, value)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
       const nested = withNestedSecretRedacted(value);
       if (nested !== value) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${nested.slice(0, -REDACTED.length).replace(/[^\w.~:/?=-]/g, encodeURIComponent)}${REDACTED}`].join('&');
+      if (secretWord(value)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
       shown.push(new URLSearchParams([[name, value]]).toString());
     }
     return shown.join('&');
   };
-  const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || secretQueryHost(name, value) || withNestedSecretRedacted(value) !== value);
+  const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || secretQueryHost(name, value) || withNestedSecretRedacted(value) !== value || secretParameterName(name, value) || secretWord(value));
   if (url.startsWith('/') && !url.startsWith('//')) {
     const at = url.indexOf('?');
     const path = at === -1 ? url : url.slice(0, at);
@@ -222,6 +224,8 @@ export function redactRedisUrl(url: string): string {
     u.username = '';
     u.password = '';
     if (holdsSecret(u.searchParams)) u.search = redactedQuery(u.searchParams);
+    // A path holding a JWT or a word that reads as a secret (`/Pa55w0rdXyz`) was shown, as it is not where the URL is unparsable (tGD F15).
+    if (secretPath(u.pathname)) u.pathname = `/${REDACTED}`;
     // Whatever it holds: after `?password=`, the rest of a password holding an unencoded `#` (tER F5).
     const fragment = u.hash === '' && !u.href.endsWith('#') ? '' : `#${REDACTED}`;
     u.hash = '';
@@ -332,6 +336,24 @@ function secretLookingHost(url: string): string | undefined {
  * (`redis://?host=10.0.0.5&port=6380`, README), and one holding the password or a token (`redis://?host=${REDIS_HOST}`)
  * was printed by redactRedisUrl and getaddrinfo's ENOTFOUND, the query being redacted by the parameter's name only (tFU F7).
  */
+/**
+ * Whether a query's value or a path's part holds a JWT or reads as a secret ({@link secretWhereAddressGoes}): a parsable
+ * URL's `?<jwt>`, `?x=Pa55w0rdXyz`, `/Pa55w0rdXyz` were shown, the same written unparsably `[redacted]` (tGD F15).
+ */
+function secretWord(text: string): boolean {
+  return text !== '' && (holdsJwt(text) || secretWhereAddressGoes(text));
+}
+
+/** Whether a query parameter's name is itself the secret: a JWT, or one without a value that reads as a secret (`?Pa55w0rdXyz`). */
+function secretParameterName(name: string, value: string): boolean {
+  return holdsJwt(name) || (value === '' && secretWord(name));
+}
+
+/** Whether a URL's path holds a part that is a secret ({@link secretWord}). */
+function secretPath(path: string): boolean {
+  return path.split('/').some((part) => secretWord(part));
+}
+
 function secretQueryHost(name: string, value: string): boolean {
   return name.toLowerCase() === 'host' && value !== '' && secretWhereAddressGoes(value);
 }
@@ -525,6 +547,7 @@ function urlDatabase(url: string): number | string {
     if (db !== undefined) return db;
     // A password holding an unencoded `/` makes the rest of it the path: never shown.
     if (path.includes('@')) return `${expected}, got a path holding "@" (${shown}): a "/" in a password is written %2F`;
+    if (secretPath(path)) return `${expected}, got a path that is no number (not shown: it may be a secret) (${shown})`;
     return `${expected}, got path ${JSON.stringify(path)} (${shown})`;
   }
   const values = query.getAll('db');
@@ -533,7 +556,7 @@ function urlDatabase(url: string): number | string {
   if (db !== undefined) return db;
   // A password after a second `?` (`?db=1?password=…`, where a `&` belongs) is the value's: never shown (tER F5).
   const value = values[values.length - 1]!;
-  return `${expected}, got ?db=${JSON.stringify(withNestedSecretRedacted(value))} (${shown})${/[?#]/.test(value) ? ': parameters after the first are joined by "&", not "?"' : ''}`;
+  return `${expected}, got ?db=${withNestedSecretRedacted(value) === value && secretWord(value) ? REDACTED : JSON.stringify(withNestedSecretRedacted(value))} (${shown})${/[?#]/.test(value) ? ': parameters after the first are joined by "&", not "?"' : ''}`;
 }
 
 /** MemoryStreamStore's names of this store's bounds: what a deployment moved from it gives. */

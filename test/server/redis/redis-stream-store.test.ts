@@ -159,6 +159,24 @@ describe('Redis URLs and options: refused before connecting, never with the pass
 
   // tER F5: `?password=Xk9m#P2qR…` was shown from its `#` on (`?password=[redacted]#P2qR…`), and a password after a second `?`
   // (`?db=1?password=…`, `?family=4?password=…`) whole, in the store's logs, status(), its errors and serve's banner.
+  it('redactRedisUrl hides a JWT or a word that reads as a secret in a parsable URL\'s query or path, as it does in an unparsable one (tGD F15: shown whole); ordinary ones shown', async () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl';
+    const cases: [string, string][] = [
+      [`redis://127.0.0.1:6379?${jwt}`, 'redis://127.0.0.1:6379?[redacted]'],
+      ['redis://h:6379/0?Pa55w0rdXyz', 'redis://h:6379/0?[redacted]'],
+      ['redis://h:6379/Pa55w0rdXyz', 'redis://h:6379/[redacted]'],
+      ['redis://?host=h&Pa55w0rdXyz', 'redis://?host=h&[redacted]'],
+      [`redis://h:6379/0?x=${jwt}&db=2`, 'redis://h:6379/0?x=[redacted]'],
+      ['redis://h:6379/0?family=6&db=1', 'redis://h:6379/0?family=6&db=1'],
+      ['redis://h:1/0?tls=true&sentinelName=mymaster', 'redis://h:1/0?tls=true&sentinelName=mymaster'],
+      ['redis://h:6379/rc', 'redis://h:6379/rc'],
+    ];
+    for (const [url, shown] of cases) expect(redactRedisUrl(url), url).toBe(shown);
+    // Nor is such a path quoted as the one that names no database.
+    const error = await refusal({ url: 'redis://127.0.0.1:1/Pa55w0rdXyz', connectTimeoutMs: 500, logger: quiet });
+    expect(error).toEqual(new TypeError('createRedisStreamStore: url must name a database number from 0 to 2147483647 (redis://host:port/<db>), got a path that is no number (not shown: it may be a secret) (redis://127.0.0.1:1/[redacted])'));
+  });
+
   it('redactRedisUrl hides a fragment whatever it holds, and a secret parameter written inside another one\'s value', () => {
     const cases: [string, string][] = [
       ['redis://127.0.0.1:6379?password=Xk9m#s3cretpw', 'redis://127.0.0.1:6379?password=[redacted]#[redacted]'],
