@@ -510,7 +510,10 @@ export function keyMaterialIn(secret: Uint8Array): string | undefined {
   const text = new TextDecoder().decode(secret).trim();
   const pem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text)?.[1];
   if (pem !== undefined) return /PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block';
-  if (!text.startsWith('{')) return undefined;
+  // A key's DER in base64 without the PEM armor (Keycloak's realm "Public key", many env files), or a JWK in an array, was
+  // taken as the HMAC key (tGD F2). Only what parses as a key is: random base64, the common secret, never does.
+  if (/^[A-Za-z0-9+/_=\s-]{40,}$/.test(text)) return derKeyIn(Buffer.from(text.replace(/\s/g, ''), 'base64'));
+  if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -518,8 +521,30 @@ export function keyMaterialIn(secret: Uint8Array): string | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
+  if (Array.isArray(parsed)) return parsed.some((item) => typeof (item as { kty?: unknown } | null)?.kty === 'string') ? 'a JWK in a JSON array (with "kty")' : undefined;
   if (typeof (parsed as { kty?: unknown }).kty === 'string') return 'a JWK (JSON with "kty")';
   return Array.isArray((parsed as { keys?: unknown }).keys) ? 'a JWK set (JSON with "keys")' : undefined;
+}
+
+/** What key `der` is, as a phrase, when it parses as a public key (SPKI, PKCS#1) or a private key (PKCS#8, PKCS#1); else undefined. */
+function derKeyIn(der: Buffer): string | undefined {
+  for (const type of ['spki', 'pkcs1'] as const) {
+    try {
+      createPublicKey({ key: der, format: 'der', type });
+      return "a public key's DER in base64 (a PEM without its armor)";
+    } catch {
+      // not this form
+    }
+  }
+  for (const type of ['pkcs8', 'pkcs1'] as const) {
+    try {
+      createPrivateKey({ key: der, format: 'der', type });
+      return "a private key's DER in base64 (a PEM without its armor)";
+    } catch {
+      // not this form
+    }
+  }
+  return undefined;
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */

@@ -2,7 +2,7 @@
  * Authentication before the upgrade (spec "Backend Implementation Notes" 1, issue 9): every
  * refused token gets its HTTP status and no socket; accepted ones get the `connection` message.
  */
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createConnection } from 'node:net';
 import Fastify from 'fastify';
@@ -507,6 +507,16 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(() => createJwtVerifier({ secret: pubPem })).toThrow(/^createJwtVerifier: secret must be an HS256 shared secret, got a public key's PEM: .* give the public key as publicKey /);
     // Never the key material.
     expect(create(pubPem)).not.toThrow(/MII/);
+    // Its DER in base64 without the PEM armor (Keycloak's "Public key"), and a JWK in an array (tGD F2: taken as the HMAC key).
+    const bare = (publicKey.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64');
+    expect(create(bare)).toThrow(new TypeError(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a public key's DER in base64 (a PEM without its armor)${why}`));
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(create(ed)).toThrow(/got a public key's DER in base64 /);
+    expect(create(`[${jwk}]`)).toThrow(new TypeError(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a JWK in a JSON array (with "kty")${why}`));
+    // Random base64 and base64url, the common secrets, and a JSON array of no JWK are secrets still.
+    for (const secret of [randomBytes(48).toString('base64'), randomBytes(32).toString('base64'), randomBytes(64).toString('base64url'), JSON.stringify([SECRET])]) {
+      expect(() => createJwtVerifier({ secret }), secret).not.toThrow();
+    }
     // A secret of any other text, JSON too, is one.
     const other = createRealtimeServer({ jwt: { secret: JSON.stringify({ secret: SECRET }) }, port: 0, host: '127.0.0.1' });
     await other.close();
