@@ -502,6 +502,9 @@ function holdsUserInfo(text: string): boolean {
   return false;
 }
 
+/** {@link keyMaterialIn}'s phrase for a symmetric JWK, the shared secret itself as JSON text. */
+export const SYMMETRIC_JWK = 'a symmetric JWK\'s JSON (kty "oct")';
+
 /**
  * What asymmetric key material `secret` holds, as a phrase (`a public key's PEM`, `a JWK (JSON with "kty")`), or undefined
  * when it holds none: a PEM block (`-----BEGIN … -----`), or a JWK or key set's JSON. Never the material itself.
@@ -522,6 +525,8 @@ export function keyMaterialIn(secret: Uint8Array): string | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   if (Array.isArray(parsed)) return parsed.some((item) => typeof (item as { kty?: unknown } | null)?.kty === 'string') ? 'a JWK in a JSON array (with "kty")' : undefined;
+  // A symmetric one is the shared secret, not a public key: said apart, with what to give instead (tGD F11).
+  if ((parsed as { kty?: unknown }).kty === 'oct') return SYMMETRIC_JWK;
   if (typeof (parsed as { kty?: unknown }).kty === 'string') return 'a JWK (JSON with "kty")';
   return Array.isArray((parsed as { keys?: unknown }).keys) ? 'a JWK set (JSON with "keys")' : undefined;
 }
@@ -985,6 +990,7 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     // A key's PEM or JWK where the shared secret goes (`secret: process.env.JWT_PUBLIC_KEY`, jsonwebtoken's `verify(token,
     // pem)` habit) was taken as the HMAC key: a public key is public, so anyone signed an admin token with it (tFU F11).
     const keyGiven = keyMaterialIn(secret);
+    if (keyGiven === SYMMETRIC_JWK) throw new TypeError(`${call}: ${prefix}secret must be an HS256 shared secret, got ${keyGiven}: the JSON text is not the key, its "k" is (base64url); give its bytes, ${prefix}secret: Buffer.from(jwk.k, 'base64url')`);
     if (keyGiven !== undefined) throw new TypeError(`${call}: ${prefix}secret must be an HS256 shared secret, got ${keyGiven}: a key given as secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give the public key as ${prefix}publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as ${prefix}jwksUrl`);
     if (secret.byteLength < 32) throw new TypeError(`${call}: ${prefix}secret must be at least 32 bytes (HS256), got ${secret.byteLength}`);
     key = Promise.resolve(secret);

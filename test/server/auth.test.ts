@@ -513,6 +513,10 @@ describe('public keys and JWKS, algorithms pinned', () => {
     const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
     expect(create(ed)).toThrow(/got a public key's DER in base64 /);
     expect(create(`[${jwk}]`)).toThrow(new TypeError(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a JWK in a JSON array (with "kty")${why}`));
+    // A symmetric JWK is the shared secret as JSON: told to give its k's bytes, not a public key (tGD F11: advice for a public key).
+    const oct = JSON.stringify({ kty: 'oct', k: randomBytes(32).toString('base64url'), alg: 'HS256' });
+    expect(create(oct)).toThrow(new TypeError(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a symmetric JWK's JSON (kty "oct"): the JSON text is not the key, its "k" is (base64url); give its bytes, jwt.secret: Buffer.from(jwk.k, 'base64url')`));
+    expect(() => createJwtVerifier({ secret: Buffer.from(JSON.parse(oct).k as string, 'base64url') })).not.toThrow();
     // Random base64 and base64url, the common secrets, and a JSON array of no JWK are secrets still.
     for (const secret of [randomBytes(48).toString('base64'), randomBytes(32).toString('base64'), randomBytes(64).toString('base64url'), JSON.stringify([SECRET])]) {
       expect(() => createJwtVerifier({ secret }), secret).not.toThrow();

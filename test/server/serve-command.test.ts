@@ -905,6 +905,9 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
     const keyAsSecret = run('--secret', pem);
     expect([keyAsSecret.status, keyAsSecret.stderr]).toEqual([2, "realtime-contract serve: --secret must be an HS256 shared secret, got a public key's PEM: a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give a random secret of at least 32 bytes\n"]);
+    // A symmetric JWK's JSON: said as the shared secret it is, not a public key (tGD F11).
+    const octAsSecret = run('--secret', JSON.stringify({ kty: 'oct', k: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI', alg: 'HS256' }));
+    expect([octAsSecret.status, octAsSecret.stderr]).toEqual([2, 'realtime-contract serve: --secret must be an HS256 shared secret, got a symmetric JWK\'s JSON (kty "oct"): the JSON text is not the key, its "k" (base64url) is, and --secret is taken as text; give a random secret of at least 32 bytes\n']);
     // One byte short, and 16 characters of 31 bytes: refused as a usage error, with the other faults, in bytes (tCS F2:
     // a floor of 6 to 31 passed, and the server's own check then said "cannot listen on …").
     for (const short of ['s'.repeat(31), `${'é'.repeat(15)}s`]) {
