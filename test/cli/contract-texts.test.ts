@@ -59,7 +59,10 @@ describe('CLI texts follow the contract they are built with', () => {
   it("listen's hint after a 404: the contract's socket path and poll suffix, not the shipped /api/ws and /poll (tBH F2)", async () => {
     // Any server's 404 to the upgrade: what listen says of it is the build's alone.
     const server = createServer((_request, response) => response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not-found"}'));
-    server.on('upgrade', (_request, socket: Socket) => socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 21\r\nconnection: close\r\n\r\n{"error":"not-found"}'));
+    server.on('upgrade', (_request, socket: Socket) => {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 21\r\nconnection: close\r\n\r\n{"error":"not-found"}');
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const at = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -621,7 +621,10 @@ describe('listen', () => {
       for (let at = 0; at + 10 <= token.length; at++) expect(shown, format).not.toContain(token.slice(at, at + 10));
     }
     const refuser = createServer();
-    refuser.on('upgrade', (_request, socket: Socket) => socket.end('HTTP/1.1 401 \u001b[2J\u001b[32mALL GOOD\u001b[0m\r\nConnection: close\r\n\r\n'));
+    refuser.on('upgrade', (_request, socket: Socket) => {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 401 \u001b[2J\u001b[32mALL GOOD\u001b[0m\r\nConnection: close\r\n\r\n');
+    });
     await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
     stops.push(() => new Promise<void>((resolve) => refuser.close(() => resolve())));
     const refused = await listen([`ws://127.0.0.1:${(refuser.address() as AddressInfo).port}/api/ws`, '--count', '1']);
