@@ -7,7 +7,7 @@ import { createConnection } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
 import { createRealtimeServer } from '../../src/server/index.js';
-import { connect, eventually, SECRET, sleep, startServer, token, trade, type Client, type Frame } from './helpers.js';
+import { CLOSE_WAIT_MS, connect, eventually, SECRET, sleep, startServer, token, trade, type Client, type Frame } from './helpers.js';
 
 const INTERVAL = 600;
 const TIMEOUT = 300;
@@ -138,16 +138,20 @@ describe('keepalive', () => {
   it("a client whose pongs echo another timestamp is closed with 4408 and a reason that says so (it read as one that never answered)", async () => {
     const server = await startServer({ pingIntervalMs: 200, pongTimeoutMs: 300 });
     try {
+      // Each close is listened for as its socket opens: the server closes \`wrong\` ~500 ms after, and the next connect
+      // took longer than that on a loaded machine, the close heard by no one (tGL F1).
+      const closedOf = (client: Client) => new Promise<[number, string]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, String(reason)])));
       const wrong = await connect(server.url({ token: await token('wrong') }));
+      const wrongClosed = closedOf(wrong);
       wrong.answerPings = false;
       wrong.ws.on('message', (data) => {
         const frame = JSON.parse(String(data)) as { type: string; timestamp?: number };
         if (frame.type === 'ping') wrong.ws.send(JSON.stringify({ type: 'pong', timestamp: frame.timestamp! + 1 }));
       });
       const silent = await connect(server.url({ token: await token('silent') }));
+      const reasons = [wrongClosed, closedOf(silent)];
       silent.answerPings = false;
-      const reasons = [wrong, silent].map((client) => new Promise<[number, string]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, String(reason)]))));
-      const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('not closed within 3 s')), 3000));
+      const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`not closed within ${CLOSE_WAIT_MS} ms`)), CLOSE_WAIT_MS));
       const closes = await Promise.race([Promise.all(reasons), timeout]);
       const [code, reason] = closes[0]!;
       const [silentCode, silentReason] = closes[1]!;
@@ -173,13 +177,18 @@ describe('keepalive', () => {
           if (frame.type === 'ping') for (const p of pong(frame.timestamp!)) client.ws.send(JSON.stringify(p));
         });
       };
+      // Each close is listened for as its socket opens (tGL F1: \`newer\` was closed before the last connect returned).
+      const closed = (client: Client) => new Promise<[number, Buffer]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, reason])));
       const newer = await connect(server.url({ token: await token('newer') }));
+      const newerClosed = closed(newer);
       answer(newer, (timestamp) => [{ type: 'pong', timestamp, client_sent_at: Date.now() }]);
       // A key of 60 emoji (240 bytes): the reason is cut to 123 bytes, no character split.
       const long = await connect(server.url({ token: await token('long') }));
+      const longClosed = closed(long);
       answer(long, (timestamp) => [{ type: 'pong', timestamp, ['\u{1F600}'.repeat(60)]: 1 }]);
       // A key written twice: refused before the schema is looked at.
       const twice = await connect(server.url({ token: await token('twice') }));
+      const twiceClosed = closed(twice);
       twice.answerPings = false;
       twice.ws.on('message', (data) => {
         const frame = JSON.parse(String(data)) as Frame;
@@ -188,9 +197,8 @@ describe('keepalive', () => {
       // An invalid pong, then a valid one: kept.
       const mixed = await connect(server.url({ token: await token('mixed') }));
       answer(mixed, (timestamp) => [{ type: 'pong', timestamp, client_sent_at: 1 }, { type: 'pong', timestamp }]);
-      const closed = (client: Client) => new Promise<[number, Buffer]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, reason])));
-      const closes = Promise.all([closed(newer), closed(long), closed(twice)]);
-      const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('not closed within 3 s')), 3000));
+      const closes = Promise.all([newerClosed, longClosed, twiceClosed]);
+      const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`not closed within ${CLOSE_WAIT_MS} ms`)), CLOSE_WAIT_MS));
       const [[code, reason], [longCode, longReason], [twiceCode, twiceReason]] = await Promise.race([closes, timeout]);
       expect([code, String(reason)]).toEqual([4408, 'pong timeout: the pong sent was invalid (/client_sent_at)']);
       const error = newer.frames.find((f) => f.type === 'error')!;
