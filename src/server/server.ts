@@ -246,7 +246,8 @@ export interface RealtimeServerStats {
    * (405, a method other than GET or HEAD), store-unavailable (503, whether the store was down as the poll came, went down while it
    * was held, or failed its read as it found itself down), internal-error (500: the read failed while the store said it was up, or
    * the response failed its schema; logged as `poll-failed`); socket-destroyed: its client left while its token was checked, nothing
-   * answered, logged as `poll-dropped`). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's
+   * answered, logged as `poll-dropped`; pipelined: behind an unanswered request of its connection, which is closed unanswered,
+   * logged as `poll-refused` once per address each 10 s). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's
    * own; later ones count as `other`.
    */
   refusedPolls: Record<string, number>;
@@ -967,6 +968,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     request.socket.destroy();
   };
 
+  /**
+   * Closes the connection of a poll pipelined behind a request of the same connection still unanswered: HTTP/1.1 answers in
+   * order, so its page waited in this process behind an answer its client had not read. A client that pipelined polls and
+   * read nothing had a page kept here for each, without bound, its connection never closed (tGH F1: 7 MB a second from one
+   * token at 10 polls a second, within every rate). No browser or fetch pipelines; the poll is retried from its cursor.
+   */
+  const refusePipelinedPoll = (request: IncomingMessage): void => {
+    core.counters.refusedPolls.pipelined = (core.counters.refusedPolls.pipelined ?? 0) + 1;
+    const notLogged = refusalLogTurn('poll', 'pipelined', request, request.socket.remoteAddress);
+    if (notLogged !== null) logger?.warn({ event: 'poll-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll pipelined behind an unanswered request: connection closed');
+    request.socket.destroy();
+  };
+
   /** Serves an upgrade `request` as the plain request it also is (ignored-upgrade.ts): answered in turn, or refused 431 (a head Node may have cut). */
   const serveAsRequest = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (answerPending(request.socket)) return refusePipelined(request);
@@ -1184,6 +1198,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    // This request is one of its connection's unanswered: another is one before it.
+    if ((unanswered.get(request.socket) ?? 0) > 1) return refusePipelinedPoll(request);
     const origin = request.headers.origin;
     if (origin !== undefined) {
       // CORS (Fetch standard): a browser reads the answer, any status, only with these. An origin
@@ -1978,7 +1994,7 @@ const MAX_REFUSAL_REASONS = 64;
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** The refusals logged at most once per {@link REFUSAL_LOG_INTERVAL_MS} per kind and address: those a client can repeat at will, before or without a token (all counted in stats()). */
-const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake', 'headers-too-large', 'method-not-allowed']);
+const THROTTLED_REFUSALS: ReadonlySet<string> = new Set(['rate-ip', 'rate-user', 'origin', 'bad-handshake', 'headers-too-large', 'method-not-allowed', 'pipelined']);
 
 /** The codes of the refusals this server makes itself after the token is looked at: counted whatever a hook's own reasons filled. */
 const OWN_REFUSALS: ReadonlySet<string> = new Set(REFUSALS.filter((refusal) => refusal.own).map((refusal) => refusal.code));

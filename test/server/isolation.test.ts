@@ -272,3 +272,46 @@ describe('an upgrade pipelined behind a held poll on one connection (a hostile t
     expect(server.rt.stats().refusedUpgrades.pipelined).toBe(1);
   });
 });
+
+describe('a poll pipelined behind an unanswered request on one connection (tGH F1)', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  const lines: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    const log = (fields: Record<string, unknown>) => void lines.push(fields);
+    server = await startServer({ logger: { info: log, warn: log, error: log } });
+  });
+  afterAll(() => server.rt.close());
+
+  it('closes the connection unanswered: each answer waited in the server behind one its client had not read, a page each, for ever; the poll retried from its cursor loses nothing, and polls one at a time on a keep-alive connection are served', async () => {
+    const alice = await token('alice-pipelines');
+    const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${alice}`))).json()) as { cursor: string };
+    const socket = tcp(server.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.on('error', () => {});
+    // The first is held (nothing is new since its cursor): unanswered, whatever the timing, when the others arrive.
+    socket.write(`GET /api/ws/poll?token=${alice}&since=${cursor} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(3));
+    await closed;
+    expect(received).toBe('');
+    // The second and the third (read from the same packet): each counted, one line logged.
+    expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
+    expect(lines.filter((line) => line.event === 'poll-refused')).toEqual([expect.objectContaining({ reason: 'pipelined', url: '/api/ws/poll?token=[redacted]&since=' + cursor })]);
+    await server.rt.publish('alice-pipelines', trade('after-the-refusal'));
+    const again = (await (await fetch(server.http(`/api/ws/poll?token=${alice}&since=${cursor}`))).json()) as { messages: { data: { id: string } }[]; cursor: string };
+    expect(again.messages.map((m) => m.data.id)).toEqual(['after-the-refusal']);
+    // One at a time on one connection: each answered.
+    const sequential = tcp(server.port, '127.0.0.1');
+    await new Promise((resolve) => sequential.once('connect', resolve));
+    let answer = '';
+    sequential.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    for (let i = 1; i <= 3; i++) {
+      sequential.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await vi.waitFor(() => expect(answer.split('HTTP/1.1 200 OK').length - 1).toBe(i), { timeout: 5000 });
+      await vi.waitFor(() => expect(answer.split('"messages"').length - 1).toBe(i), { timeout: 5000 });
+    }
+    sequential.destroy();
+    expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
+  });
+});
