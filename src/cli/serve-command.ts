@@ -15,7 +15,7 @@ import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../gen
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
 import { bracketedHostProblem, hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, readsAsSocketPath, shownHost, shownOrigins } from '../server/server.js';
-import { JOSE_MESSAGE_SHOWN, keyMaterialIn, SYMMETRIC_JWK } from '../server/auth.js';
+import { JOSE_MESSAGE_SHOWN, keyMaterialIn } from '../server/auth.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
@@ -454,11 +454,13 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   }
   // A public key's PEM as --secret was said as "cannot listen on …" (the server's TypeError), and anyone holding the key could sign tokens (tFU F11).
   const keyGiven = options.secret === undefined ? undefined : keyMaterialIn(new TextEncoder().encode(options.secret));
-  if (keyGiven === SYMMETRIC_JWK) {
+  if (keyGiven !== undefined) {
+    const name = options.names?.secret ?? '--secret';
     // An HS256 key as a JWK is the shared secret, not a public key (tGD F11: told to give a public key).
-    faults.push(`realtime-contract serve: ${options.names?.secret ?? '--secret'} must be an HS256 shared secret, got ${keyGiven}: the JSON text is not the key, its "k" (base64url) is, and ${options.names?.secret ?? '--secret'} is taken as text; give a random secret of at least 32 bytes\n`);
-  } else if (keyGiven !== undefined) {
-    faults.push(`realtime-contract serve: ${options.names?.secret ?? '--secret'} must be an HS256 shared secret, got ${keyGiven}: a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give a random secret of at least 32 bytes\n`);
+    const why = keyGiven.loneSymmetric
+      ? `the JSON text is not the key, its "k" (base64url) is, and ${name} is taken as text`
+      : 'a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it';
+    faults.push(`realtime-contract serve: ${name} must be an HS256 shared secret, got ${keyGiven.phrase}: ${why}; give a random secret of at least 32 bytes\n`);
   }
   // `--redis "$REDIS_URL"` with the variable unset ran the node alone, without a word, while an
   // empty --host, --port or --secret is refused (tBT F10): each node then missed the others' messages.

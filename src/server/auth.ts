@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { requestUrl } from '../shared/request-url.js';
@@ -505,51 +505,154 @@ function holdsUserInfo(text: string): boolean {
 /** {@link keyMaterialIn}'s phrase for a symmetric JWK, the shared secret itself as JSON text. */
 export const SYMMETRIC_JWK = 'a symmetric JWK\'s JSON (kty "oct")';
 
-/**
- * What asymmetric key material `secret` holds, as a phrase (`a public key's PEM`, `a JWK (JSON with "kty")`), or undefined
- * when it holds none: a PEM block (`-----BEGIN … -----`), or a JWK or key set's JSON. Never the material itself.
- */
-export function keyMaterialIn(secret: Uint8Array): string | undefined {
-  const text = new TextDecoder().decode(secret).trim();
-  const pem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text)?.[1];
-  if (pem !== undefined) return /PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block';
-  // A key's DER in base64 without the PEM armor (Keycloak's realm "Public key", many env files), or a JWK in an array, was
-  // taken as the HMAC key (tGD F2). Only what parses as a key is: random base64, the common secret, never does.
-  if (/^[A-Za-z0-9+/_=\s-]{40,}$/.test(text)) return derKeyIn(Buffer.from(text.replace(/\s/g, ''), 'base64'));
-  if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  if (Array.isArray(parsed)) return parsed.some((item) => typeof (item as { kty?: unknown } | null)?.kty === 'string') ? 'a JWK in a JSON array (with "kty")' : undefined;
-  // A symmetric one is the shared secret, not a public key: said apart, with what to give instead (tGD F11).
-  if ((parsed as { kty?: unknown }).kty === 'oct') return SYMMETRIC_JWK;
-  if (typeof (parsed as { kty?: unknown }).kty === 'string') return 'a JWK (JSON with "kty")';
-  return Array.isArray((parsed as { keys?: unknown }).keys) ? 'a JWK set (JSON with "keys")' : undefined;
+/** What {@link keyMaterialIn} found: a phrase saying what (never the material), and whether a symmetric JWK is in it. */
+export interface KeyMaterial {
+  /** `a public key's PEM`, `a certificate's DER in base64 (a PEM without its armor)`, `a JWK set (JSON with "keys") holding 1 symmetric JWK (kty "oct")`. */
+  readonly phrase: string;
+  /** How many symmetric JWKs (kty "oct": the shared secret as JSON, its `k` the key) it holds. */
+  readonly symmetric: number;
+  /** How many asymmetric keys or certificates (a public key, known to others; a private key) it holds. */
+  readonly asymmetric: number;
+  /** Whether it is one symmetric JWK's JSON alone (its `k` is the key: `Buffer.from(jwk.k, 'base64url')`). */
+  readonly loneSymmetric: boolean;
 }
 
-/** What key `der` is, as a phrase, when it parses as a public key (SPKI, PKCS#1) or a private key (PKCS#8, PKCS#1); else undefined. */
+/**
+ * What key material `secret` holds, or undefined when it holds none. The rule is one, not a list of forms: it is peeled of
+ * every layer of encoding it reads as (base64 and base64url, hex, a JSON string, text quoted in `'`, literal `\n`
+ * escapes), and each layer is looked at for PEM armor (`-----BEGIN … -----`), an OpenSSH public key (`ssh-rsa AAAA…`,
+ * its blob naming its type), a JWK or key set's JSON (or any JSON holding one of these, as `{"x5c": [...]}`), and bytes
+ * node:crypto parses as a key (SPKI, PKCS#1, PKCS#8, SEC1 DER) or an X.509 certificate. Random bytes in any encoding, or
+ * a passphrase, parse as none of these, so a secret is never refused. Never the material itself in the phrase.
+ */
+export function keyMaterialIn(secret: Uint8Array): KeyMaterial | undefined {
+  // A certificate's DER in base64 (Keycloak's realm "Certificate", a JWKS's x5c[0]), base64 of a PEM (a Kubernetes
+  // Secret's `data:`), a key's DER in hex or as bytes (`readFileSync('pub.der')`), a JWK JSON-encoded twice, an OpenSSH
+  // public key: each was taken as the HMAC key, and anyone holding that public text signed admin tokens (tGF F1).
+  return bytesMaterialIn(Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength), 0, { left: 400 });
+}
+
+/** How many JSON values {@link keyMaterialIn} still may look at (a hostile secret is bounded; so are the layers peeled, 6). */
+interface Budget {
+  left: number;
+}
+
+/** A found key material's phrase with ` ${layer}` after it, the counts kept. */
+function within(found: KeyMaterial | undefined, layer: string): KeyMaterial | undefined {
+  return found === undefined ? undefined : { ...found, phrase: `${found.phrase} ${layer}`, loneSymmetric: false };
+}
+
+/** One asymmetric key or certificate, said by `phrase`. */
+function asymmetricKey(phrase: string): KeyMaterial {
+  return { phrase, symmetric: 0, asymmetric: 1, loneSymmetric: false };
+}
+
+function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget): KeyMaterial | undefined {
+  const der = derKeyIn(bytes);
+  if (der !== undefined) return asymmetricKey(`${der}'s DER${depth === 0 ? ' (bytes)' : ''}`);
+  return textMaterialIn(bytes.toString('utf8'), depth, budget);
+}
+
+const SSH_KEY = /(?:^|\s)((?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?)\s+(AAAA[A-Za-z0-9+/]{16,}={0,2})(?=\s|$)/;
+
+function textMaterialIn(given: string, depth: number, budget: Budget): KeyMaterial | undefined {
+  const text = given.trim();
+  const pem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text)?.[1];
+  if (pem !== undefined) return asymmetricKey(/PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block');
+  if (/---- BEGIN SSH2 PUBLIC KEY ----/.test(text)) return asymmetricKey('an SSH2 public key (RFC 4716)');
+  // An OpenSSH public key (authorized_keys, `*.pub`): its blob starts with its own type's name, which no random text does.
+  const ssh = SSH_KEY.exec(text);
+  if (ssh !== null) {
+    const blob = Buffer.from(ssh[2]!, 'base64');
+    const named = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+    if (named === ssh[1]!.length && blob.subarray(4, 4 + named).toString('latin1') === ssh[1]) return asymmetricKey('an OpenSSH public key');
+  }
+  if (depth >= 6) return undefined;
+  let json: unknown;
+  try {
+    json = /^["{[]/.test(text) ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: the other layers are looked at.
+  }
+  if (json !== undefined) return jsonMaterialIn(json, depth + 1, budget);
+  if (/^'[^]*'$/.test(text) && text.length >= 2) return within(textMaterialIn(text.slice(1, -1), depth + 1, budget), 'in quotes');
+  // An env file's escaped newlines (`\n` as two characters) and line breaks are no part of base64 or hex.
+  const compact = text.replace(/\\[nr]|\s/g, '');
+  if (/^(?:[0-9a-fA-F]{2}){20,}$/.test(compact)) {
+    const found = bytesMaterialIn(Buffer.from(compact, 'hex'), depth + 1, budget);
+    if (found !== undefined) return within(found, 'in hex');
+  }
+  if (/^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(compact)) {
+    const bytes = Buffer.from(compact, 'base64');
+    const der = derKeyIn(bytes);
+    if (der !== undefined) return asymmetricKey(`${der}'s DER in base64 (a PEM without its armor)`);
+    return within(textMaterialIn(bytes.toString('utf8'), depth + 1, budget), 'in base64');
+  }
+  return undefined;
+}
+
+/** What a JWK (an object with a string `kty`) is. */
+function jwkKind(value: unknown): 'symmetric' | 'public' | 'private' | undefined {
+  if (typeof value !== 'object' || value === null || typeof (value as { kty?: unknown }).kty !== 'string') return undefined;
+  return (value as { kty: string }).kty === 'oct' ? 'symmetric' : (value as { d?: unknown }).d !== undefined ? 'private' : 'public';
+}
+
+/** What key material the JSON `value` holds; `nested`, a value inside the JSON text's own (said once, as `inside JSON`). */
+function jsonMaterialIn(value: unknown, depth: number, budget: Budget, nested = false): KeyMaterial | undefined {
+  if (--budget.left < 0 || depth > 12) return undefined;
+  if (typeof value === 'string') return nested ? textMaterialIn(value, depth, budget) : within(textMaterialIn(value, depth, budget), 'in a JSON string');
+  if (typeof value !== 'object' || value === null) return undefined;
+  const lone = jwkKind(value);
+  // A symmetric one is the shared secret, not a public key: said apart, with what to give instead (tGD F11).
+  if (lone === 'symmetric') return { phrase: SYMMETRIC_JWK, symmetric: 1, asymmetric: 0, loneSymmetric: true };
+  if (lone !== undefined) return asymmetricKey('a JWK (JSON with "kty")');
+  if (Array.isArray(value) && value.some((item) => jwkKind(item) !== undefined)) return asymmetricKey('a JWK in a JSON array (with "kty")');
+  if (Array.isArray((value as { keys?: unknown }).keys)) return asymmetricKey('a JWK set (JSON with "keys")');
+  // Any other JSON holding key material (`{"x5c": ["MII…"]}`, a list of certificates): looked at inside.
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const found = jsonMaterialIn(item, depth + 1, budget, true);
+    if (found !== undefined) return nested ? found : within(found, 'inside JSON');
+    if (budget.left < 0) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whose DER `der` is, `a private key` (PKCS#8, PKCS#1, SEC1; an encrypted PKCS#8 too), `a public key` (SPKI, PKCS#1) or
+ * `a certificate` (X.509), when node:crypto parses it as one; else undefined.
+ */
 function derKeyIn(der: Buffer): string | undefined {
+  // DER of each is a SEQUENCE; most random bytes are ruled out here.
+  if (der.length < 16 || der[0] !== 0x30) return undefined;
+  // A private key first: Node derives a public key from an RSA private key's PKCS#1 too, which was said "a public key's" (tGF F1).
+  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+    try {
+      createPrivateKey({ key: der, format: 'der', type });
+      return 'a private key';
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ERR_MISSING_PASSPHRASE') return 'a private key';
+    }
+  }
   for (const type of ['spki', 'pkcs1'] as const) {
     try {
       createPublicKey({ key: der, format: 'der', type });
-      return "a public key's DER in base64 (a PEM without its armor)";
+      return 'a public key';
     } catch {
       // not this form
     }
   }
-  for (const type of ['pkcs8', 'pkcs1'] as const) {
-    try {
-      createPrivateKey({ key: der, format: 'der', type });
-      return "a private key's DER in base64 (a PEM without its armor)";
-    } catch {
-      // not this form
-    }
+  try {
+    new X509Certificate(der);
+    return 'a certificate';
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** What to give instead of the key material `found` given as `${prefix}secret`: a symmetric JWK's bytes, a public key as publicKey. */
+function secretKeyAdvice(found: KeyMaterial, prefix: string): string {
+  if (found.loneSymmetric) return `the JSON text is not the key, its "k" is (base64url); give its bytes, ${prefix}secret: Buffer.from(jwk.k, 'base64url')`;
+  return `a key given as secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give the public key as ${prefix}publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as ${prefix}jwksUrl`;
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */
@@ -990,8 +1093,7 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     // A key's PEM or JWK where the shared secret goes (`secret: process.env.JWT_PUBLIC_KEY`, jsonwebtoken's `verify(token,
     // pem)` habit) was taken as the HMAC key: a public key is public, so anyone signed an admin token with it (tFU F11).
     const keyGiven = keyMaterialIn(secret);
-    if (keyGiven === SYMMETRIC_JWK) throw new TypeError(`${call}: ${prefix}secret must be an HS256 shared secret, got ${keyGiven}: the JSON text is not the key, its "k" is (base64url); give its bytes, ${prefix}secret: Buffer.from(jwk.k, 'base64url')`);
-    if (keyGiven !== undefined) throw new TypeError(`${call}: ${prefix}secret must be an HS256 shared secret, got ${keyGiven}: a key given as secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give the public key as ${prefix}publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as ${prefix}jwksUrl`);
+    if (keyGiven !== undefined) throw new TypeError(`${call}: ${prefix}secret must be an HS256 shared secret, got ${keyGiven.phrase}: ${secretKeyAdvice(keyGiven, prefix)}`);
     if (secret.byteLength < 32) throw new TypeError(`${call}: ${prefix}secret must be at least 32 bytes (HS256), got ${secret.byteLength}`);
     key = Promise.resolve(secret);
     algorithms = ['HS256'];

@@ -13,6 +13,7 @@ import { JWKS_MAX_BYTES, redactOrigin } from '../../src/server/auth.js';
 import { AuthError, createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { containedLogger } from '../../src/server/contained-logger.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client } from './helpers.js';
+import { selfSignedCertificate } from '../support/self-signed.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** An HS256 token over `payload` as written (JSON.stringify cannot write 1e400), signed with the test secret. */
@@ -525,6 +526,112 @@ describe('public keys and JWKS, algorithms pinned', () => {
     const other = createRealtimeServer({ jwt: { secret: JSON.stringify({ secret: SECRET }) }, port: 0, host: '127.0.0.1' });
     await other.close();
   });
+
+  it("refuses key material wherever it is recognisable as the HS256 secret, by one rule: each layer of base64, hex, JSON string peeled, then PEM armor, an OpenSSH key, a JWK, or DER node:crypto parses (tGF F1: a certificate's DER in base64 signed an admin token)", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const why = ": a key given as secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give the public key as jwt.publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as jwt.jwksUrl";
+    const refusal = (secret: string | Uint8Array) => {
+      try {
+        createRealtimeServer({ jwt: { secret }, port: 0, host: '127.0.0.1' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    const got = (secret: string | Uint8Array) => /^createRealtimeServer: jwt\.secret must be an HS256 shared secret, got (.*?): a key given as secret/s.exec(refusal(secret))?.[1] ?? refusal(secret);
+    const certificatePem = selfSignedCertificate('idp').cert;
+    const certificate = certificatePem.replace(/-----[^-]+-----|\s/g, ''); // Keycloak's realm "Certificate", a JWKS's x5c[0]
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    const pubPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const jwk = publicKey.export({ format: 'jwk' });
+    // An OpenSSH public key (authorized_keys, id_ed25519.pub): its blob is the type's name, then the key, each length-prefixed.
+    const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+    const ed = generateKeyPairSync('ed25519').publicKey;
+    const ssh = `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(Buffer.from(ed.export({ format: 'jwk' }).x!, 'base64url'))]).toString('base64')} alice@laptop`;
+    expect(refusal(certificate)).toBe(`createRealtimeServer: jwt.secret must be an HS256 shared secret, got a certificate's DER in base64 (a PEM without its armor)${why}`);
+    expect({
+      x5c: got(JSON.stringify({ x5c: [certificate] })),
+      certificateHex: got(Buffer.from(certificate, 'base64').toString('hex')),
+      certificateBytes: got(Buffer.from(certificate, 'base64')),
+      pemInBase64: got(Buffer.from(pubPem).toString('base64')), // a Kubernetes Secret's data: value
+      certificatePemInBase64: got(Buffer.from(certificatePem).toString('base64')),
+      spkiHex: got(spki.toString('hex')),
+      spkiHexUpperCase: got(spki.toString('hex').toUpperCase()),
+      spkiBase64url: got(spki.toString('base64url')),
+      spkiBytes: got(spki), // secret: fs.readFileSync('pub.der')
+      quoted: got(`'${certificate}'`), // an env file's quotes kept
+      spkiBase64WithEscapedNewlines: got(spki.toString('base64').replace(/.{64}/g, '$&\\n')), // an env file's "\n"
+      jwkTwice: got(JSON.stringify(JSON.stringify(jwk))), // a .env holding JSON.stringify's output
+      jwkInBase64: got(Buffer.from(JSON.stringify(jwk)).toString('base64')),
+      ssh: got(ssh),
+      sshLine: got(`${ssh}\n`),
+    }).toEqual({
+      x5c: "a certificate's DER in base64 (a PEM without its armor) inside JSON",
+      certificateHex: "a certificate's DER in hex",
+      certificateBytes: "a certificate's DER (bytes)",
+      pemInBase64: "a public key's PEM in base64",
+      certificatePemInBase64: "a certificate's PEM in base64",
+      spkiHex: "a public key's DER in hex",
+      spkiHexUpperCase: "a public key's DER in hex",
+      spkiBase64url: "a public key's DER in base64 (a PEM without its armor)",
+      spkiBytes: "a public key's DER (bytes)",
+      quoted: "a certificate's DER in base64 (a PEM without its armor) in quotes",
+      spkiBase64WithEscapedNewlines: "a public key's DER in base64 (a PEM without its armor)",
+      jwkTwice: 'a JWK (JSON with "kty") in a JSON string',
+      jwkInBase64: 'a JWK (JSON with "kty") in base64',
+      ssh: 'an OpenSSH public key',
+      sshLine: 'an OpenSSH public key',
+    });
+    // A private key's DER is said to be a private key's (it was "a public key's": Node derives the public key from PKCS#1).
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    expect({
+      pkcs8: got(privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64')),
+      pkcs1: got(privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64')),
+      sec1: got(ec.export({ type: 'sec1', format: 'der' }).toString('base64')),
+      pkcs1Bytes: got(privateKey.export({ type: 'pkcs1', format: 'der' })),
+      publicPkcs1: got(publicKey.export({ type: 'pkcs1', format: 'der' }).toString('base64')),
+    }).toEqual({
+      pkcs8: "a private key's DER in base64 (a PEM without its armor)",
+      pkcs1: "a private key's DER in base64 (a PEM without its armor)",
+      sec1: "a private key's DER in base64 (a PEM without its armor)",
+      pkcs1Bytes: "a private key's DER (bytes)",
+      publicPkcs1: "a public key's DER in base64 (a PEM without its armor)",
+    });
+    // Never the material: no 12 characters of any of it in the message.
+    for (const secret of [certificate, Buffer.from(pubPem).toString('base64'), spki.toString('hex'), ssh, JSON.stringify(JSON.stringify(jwk))]) {
+      const message = refusal(secret);
+      for (let at = 0; at + 12 <= secret.length; at += 6) expect(message.includes(secret.slice(at, at + 12)), message).toBe(false);
+    }
+    // The forged-token attack the certificate allowed is gone: the server is not created; with a real secret it is.
+    const server = createRealtimeServer({ jwt: { secret: randomBytes(32) }, port: 0, host: '127.0.0.1' });
+    await server.close();
+  });
+
+  it('never refuses a random secret as key material: random bytes in base64, base64url or hex, raw, a passphrase (a property: each was refused only if it parses as a key, a certificate or a JWK)', () => {
+    const words = ['correct', 'horse', 'battery', 'staple', 'MII', 'ssh-rsa', 'AAAA', '-----', 'BEGIN', 'kty', '{', '"', '0x30', 'oct', 'keys'];
+    const pick = <T>(items: readonly T[]) => items[randomBytes(1)[0]! % items.length]!;
+    const secrets: Array<string | Uint8Array> = [];
+    for (let i = 0; i < 200; i++) {
+      const bytes = randomBytes(32 + (randomBytes(1)[0]! % 96));
+      secrets.push(bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase(), bytes, bytes.toString('base64').replace(/.{16}/g, '$&\n'));
+      secrets.push(Array.from({ length: 8 + (i % 6) }, () => pick(words)).join(pick([' ', '-', ''])));
+      // Bytes that start as a DER SEQUENCE does, of the length they hold: a parser's first check passes, never a key's.
+      const sequence = Buffer.concat([Buffer.from([0x30, 0x82, 0, 0]), bytes]);
+      sequence.writeUInt16BE(bytes.length, 2);
+      secrets.push(sequence, sequence.toString('base64'), sequence.toString('hex'));
+      secrets.push(JSON.stringify({ secret: bytes.toString('base64') }), JSON.stringify(bytes.toString('hex')));
+    }
+    const refused = secrets.filter((secret) => {
+      try {
+        createJwtVerifier({ secret });
+        return false;
+      } catch (error) {
+        // Only as key material: a passphrase under 32 bytes is refused for its length, which is not this rule.
+        return !/^createJwtVerifier: secret must be at least 32 bytes/.test((error as Error).message);
+      }
+    });
+    expect(refused).toEqual([]);
+  }, 60_000); // 2,400 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
 
   it('refuses JWT options of the wrong type when the server is created (`secret: 42` then refused every token with 401, nothing saying why: a hostile tester)', () => {
     const create = (jwt: unknown) => () => createRealtimeServer({ jwt: jwt as JwtOptions, port: 0, host: '127.0.0.1' });

@@ -16,6 +16,7 @@ import { portNotShown } from '../../src/shared/secrets.js';
 import { redactRedisUrl, startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
+import { selfSignedCertificate } from '../support/self-signed.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -919,6 +920,27 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       });
     }
   }, 9 * 15_000); // 9 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
+
+  it("refuses as --secret key material in any encoding it is recognisable in, a certificate's DER in base64 first (tGF F1: the demo started, its HMAC key a public certificate)", async () => {
+    // In this process (runServe refuses before it starts anything), but for one run through the variable.
+    const run = async (secret: string) => {
+      let stderr = '';
+      const status = await runServe({ demo: true, port: 0, secret }, { stdout: () => {}, stderr: (text) => (stderr += text) });
+      return [status, stderr];
+    };
+    const publicWhy = 'a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give a random secret of at least 32 bytes\n';
+    const certificatePem = selfSignedCertificate('idp').cert;
+    const certificate = certificatePem.replace(/-----[^-]+-----|\s/g, '');
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pubPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    expect(await run(certificate)).toEqual([2, `realtime-contract serve: --secret must be an HS256 shared secret, got a certificate's DER in base64 (a PEM without its armor): ${publicWhy}`]);
+    expect(await run(Buffer.from(pubPem).toString('base64'))).toEqual([2, `realtime-contract serve: --secret must be an HS256 shared secret, got a public key's PEM in base64: ${publicWhy}`]);
+    expect(await run(publicKey.export({ type: 'spki', format: 'der' }).toString('hex'))).toEqual([2, `realtime-contract serve: --secret must be an HS256 shared secret, got a public key's DER in hex: ${publicWhy}`]);
+    expect(await run(privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'))).toEqual([2, `realtime-contract serve: --secret must be an HS256 shared secret, got a private key's DER in base64 (a PEM without its armor): ${publicWhy}`]);
+    // Through REALTIME_CONTRACT_SECRET, as the finding ran it: refused by that name, nothing started, the certificate not shown.
+    const refused = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, REALTIME_CONTRACT_SECRET: certificate } });
+    expect([refused.status, refused.stdout, refused.stderr]).toEqual([2, '', `realtime-contract serve: REALTIME_CONTRACT_SECRET must be an HS256 shared secret, got a certificate's DER in base64 (a PEM without its armor): ${publicWhy}`]);
+  }, 15_000); // 1 CLI run: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
   it('does not print a secret that lands where an origin, a Redis URL, a port or a host goes: --allow-origin $ORIGIN (unset) taking --secret and its value, --redis "$PASSWORD", --port/--host "$TOKEN" (each printed it: tEC F2)', () => {
     const secret = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
