@@ -456,10 +456,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   const keyGiven = options.secret === undefined ? undefined : keyMaterialIn(new TextEncoder().encode(options.secret));
   if (keyGiven !== undefined) {
     const name = options.names?.secret ?? '--secret';
-    // An HS256 key as a JWK is the shared secret, not a public key (tGD F11: told to give a public key).
+    // An HS256 key as a JWK is the shared secret, not a public key (tGD F11, and in a key set or an array tGF F9: told to give a public key).
     const why = keyGiven.loneSymmetric
       ? `the JSON text is not the key, its "k" (base64url) is, and ${name} is taken as text`
-      : 'a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it';
+      : keyGiven.asymmetric === 0
+        ? `the text is not the key, ${keyGiven.symmetric === 1 ? 'its JWK\'s "k" (base64url) is' : 'the "k" (base64url) of the JWK the tokens are signed with is'}, and ${name} is taken as text`
+        : `a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it${keyGiven.symmetric > 0 ? `; a symmetric JWK's "k" (base64url) is a key, but ${name} is taken as text` : ''}`;
     faults.push(`realtime-contract serve: ${name} must be an HS256 shared secret, got ${keyGiven.phrase}: ${why}; give a random secret of at least 32 bytes\n`);
   }
   // `--redis "$REDIS_URL"` with the variable unset ran the node alone, without a word, while an

@@ -547,6 +547,7 @@ function asymmetricKey(phrase: string): KeyMaterial {
   return { phrase, symmetric: 0, asymmetric: 1, loneSymmetric: false };
 }
 
+/** What key material `bytes` holds: DER itself, or text (one layer deeper than `depth`'s caller) holding some. */
 function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget): KeyMaterial | undefined {
   const der = derKeyIn(bytes);
   if (der !== undefined) return asymmetricKey(`${der}'s DER${depth === 0 ? ' (bytes)' : ''}`);
@@ -555,6 +556,7 @@ function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget): KeyMater
 
 const SSH_KEY = /(?:^|\s)((?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?)\s+(AAAA[A-Za-z0-9+/]{16,}={0,2})(?=\s|$)/;
 
+/** What key material `given` holds: PEM armor, an OpenSSH key, or after peeling one layer (JSON, quotes, hex, base64). */
 function textMaterialIn(given: string, depth: number, budget: Budget): KeyMaterial | undefined {
   const text = given.trim();
   const pem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text)?.[1];
@@ -606,8 +608,20 @@ function jsonMaterialIn(value: unknown, depth: number, budget: Budget, nested = 
   // A symmetric one is the shared secret, not a public key: said apart, with what to give instead (tGD F11).
   if (lone === 'symmetric') return { phrase: SYMMETRIC_JWK, symmetric: 1, asymmetric: 0, loneSymmetric: true };
   if (lone !== undefined) return asymmetricKey('a JWK (JSON with "kty")');
-  if (Array.isArray(value) && value.some((item) => jwkKind(item) !== undefined)) return asymmetricKey('a JWK in a JSON array (with "kty")');
-  if (Array.isArray((value as { keys?: unknown }).keys)) return asymmetricKey('a JWK set (JSON with "keys")');
+  const members = Array.isArray(value) ? value : Array.isArray((value as { keys?: unknown }).keys) ? ((value as { keys: unknown[] }).keys) : undefined;
+  const kinds = (members ?? []).map(jwkKind).filter((kind) => kind !== undefined);
+  if (kinds.length > 0) {
+    // A symmetric JWK in a set or an array was told to give a public key (tGF F9): a set says what it holds.
+    const held = (kind: 'symmetric' | 'public' | 'private', one: string, many: string) => {
+      const count = kinds.filter((each) => each === kind).length;
+      return count === 0 ? [] : [`${count} ${count === 1 ? one : many}`];
+    };
+    const symmetric = kinds.filter((kind) => kind === 'symmetric').length;
+    const what = Array.isArray(value) ? 'a JWK in a JSON array (with "kty")' : 'a JWK set (JSON with "keys")';
+    const holding = [...held('symmetric', 'symmetric JWK (kty "oct")', 'symmetric JWKs (kty "oct")'), ...held('public', "public key's JWK", "public keys' JWKs"), ...held('private', "private key's JWK", "private keys' JWKs")];
+    const said = holding.length === 1 ? holding[0] : `${holding.slice(0, -1).join(', ')} and ${holding.at(-1)}`;
+    return { phrase: symmetric === 0 && holding.length === 1 ? what : `${Array.isArray(value) ? 'a JSON array of JWKs' : 'a JWK set (JSON with "keys")'} holding ${said}`, symmetric, asymmetric: kinds.length - symmetric, loneSymmetric: false };
+  }
   // Any other JSON holding key material (`{"x5c": ["MII…"]}`, a list of certificates): looked at inside.
   for (const item of Array.isArray(value) ? value : Object.values(value)) {
     const found = jsonMaterialIn(item, depth + 1, budget, true);
@@ -651,8 +665,13 @@ function derKeyIn(der: Buffer): string | undefined {
 
 /** What to give instead of the key material `found` given as `${prefix}secret`: a symmetric JWK's bytes, a public key as publicKey. */
 function secretKeyAdvice(found: KeyMaterial, prefix: string): string {
-  if (found.loneSymmetric) return `the JSON text is not the key, its "k" is (base64url); give its bytes, ${prefix}secret: Buffer.from(jwk.k, 'base64url')`;
-  return `a key given as secret is the HMAC key, and a public key is known to others, who could sign tokens with it; give the public key as ${prefix}publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as ${prefix}jwksUrl`;
+  const bytes = `${prefix}secret: Buffer.from(jwk.k, 'base64url')`;
+  const publicKey = `a public key is known to others, who could sign tokens with it; give the public key as ${prefix}publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as ${prefix}jwksUrl`;
+  if (found.loneSymmetric) return `the JSON text is not the key, its "k" is (base64url); give its bytes, ${bytes}`;
+  // A symmetric JWK in a set or an array was told to give a public key, which verifies no HS256 token (tGF F9).
+  if (found.asymmetric === 0) return `the text is not the key, ${found.symmetric === 1 ? 'its JWK\'s "k" is (base64url); give its bytes' : 'the "k" (base64url) of the JWK the tokens are signed with is; give its bytes'}, ${bytes}`;
+  if (found.symmetric > 0) return `the text is not a key: for HS256, give the bytes of the symmetric JWK's "k" (base64url) the tokens are signed with, ${bytes}; for its other keys, ${publicKey}`;
+  return `a key given as secret is the HMAC key, and ${publicKey}`;
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */

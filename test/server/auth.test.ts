@@ -633,6 +633,33 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(refused).toEqual([]);
   }, 60_000); // 2,400 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
 
+  it('tells a symmetric JWK in an array or a key set to give its key\'s bytes, and a set mixing kinds says what it holds (tGF F9: told to give a public key, which verifies no HS256 token)', () => {
+    const refusal = (secret: string) => {
+      try {
+        createRealtimeServer({ jwt: { secret }, port: 0, host: '127.0.0.1' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    const oct = { kty: 'oct', k: randomBytes(32).toString('base64url'), alg: 'HS256' };
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    const given = 'createRealtimeServer: jwt.secret must be an HS256 shared secret, got';
+    const bytes = "give its bytes, jwt.secret: Buffer.from(jwk.k, 'base64url')";
+    expect(refusal(JSON.stringify({ keys: [oct] }))).toBe(`${given} a JWK set (JSON with "keys") holding 1 symmetric JWK (kty "oct"): the text is not the key, its JWK's "k" is (base64url); ${bytes}`);
+    expect(refusal(JSON.stringify([oct]))).toBe(`${given} a JSON array of JWKs holding 1 symmetric JWK (kty "oct"): the text is not the key, its JWK's "k" is (base64url); ${bytes}`);
+    expect(refusal(JSON.stringify({ keys: [oct, { ...oct, k: randomBytes(32).toString('base64url') }] }))).toBe(`${given} a JWK set (JSON with "keys") holding 2 symmetric JWKs (kty "oct"): the text is not the key, the "k" (base64url) of the JWK the tokens are signed with is; ${bytes}`);
+    // JSON-encoded twice: the same advice.
+    expect(refusal(JSON.stringify(JSON.stringify(oct)))).toBe(`${given} a symmetric JWK's JSON (kty "oct") in a JSON string: the text is not the key, its JWK's "k" is (base64url); ${bytes}`);
+    // A set mixing kinds: what it holds, and the advice for each.
+    expect(refusal(JSON.stringify({ keys: [oct, jwk] }))).toBe(`${given} a JWK set (JSON with "keys") holding 1 symmetric JWK (kty "oct") and 1 public key's JWK: the text is not a key: for HS256, give the bytes of the symmetric JWK's "k" (base64url) the tokens are signed with, jwt.secret: Buffer.from(jwk.k, 'base64url'); for its other keys, a public key is known to others, who could sign tokens with it; give the public key as jwt.publicKey ({ publicKey, algorithm: 'RS256' | 'ES256' | 'EdDSA', audience }), or its provider's key set as jwt.jwksUrl`);
+    expect(refusal(JSON.stringify([jwk, { ...jwk, d: 'c2VjcmV0' }]))).toMatch(/^createRealtimeServer: jwt\.secret must be an HS256 shared secret, got a JSON array of JWKs holding 1 public key's JWK and 1 private key's JWK: a key given as secret is the HMAC key, and a public key is known to others/);
+    // A set of public keys alone is said as before.
+    expect(refusal(JSON.stringify({ keys: [jwk, jwk] }))).toMatch(/^createRealtimeServer: jwt\.secret must be an HS256 shared secret, got a JWK set \(JSON with "keys"\): a key given as secret is the HMAC key/);
+    // Never the key: its k is nowhere in any message.
+    expect(refusal(JSON.stringify({ keys: [oct, jwk] }))).not.toContain(oct.k.slice(0, 12));
+  });
+
   it('refuses JWT options of the wrong type when the server is created (`secret: 42` then refused every token with 401, nothing saying why: a hostile tester)', () => {
     const create = (jwt: unknown) => () => createRealtimeServer({ jwt: jwt as JwtOptions, port: 0, host: '127.0.0.1' });
     // Its type, never its value: a secret is not printed, even a wrong one.

@@ -921,7 +921,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     }
   }, 9 * 15_000); // 9 CLI runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3)
 
-  it("refuses as --secret key material in any encoding it is recognisable in, a certificate's DER in base64 first (tGF F1: the demo started, its HMAC key a public certificate)", async () => {
+  it("refuses as --secret key material in any encoding it is recognisable in, a certificate's DER in base64 first (tGF F1: the demo started, its HMAC key a public certificate), and a symmetric JWK in a key set with its own advice (tGF F9)", async () => {
     // In this process (runServe refuses before it starts anything), but for one run through the variable.
     const run = async (secret: string) => {
       let stderr = '';
@@ -937,6 +937,9 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     expect(await run(Buffer.from(pubPem).toString('base64'))).toEqual([2, `realtime-contract serve: --secret must be an HS256 shared secret, got a public key's PEM in base64: ${publicWhy}`]);
     expect(await run(publicKey.export({ type: 'spki', format: 'der' }).toString('hex'))).toEqual([2, `realtime-contract serve: --secret must be an HS256 shared secret, got a public key's DER in hex: ${publicWhy}`]);
     expect(await run(privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'))).toEqual([2, `realtime-contract serve: --secret must be an HS256 shared secret, got a private key's DER in base64 (a PEM without its armor): ${publicWhy}`]);
+    const oct = { kty: 'oct', k: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI', alg: 'HS256' };
+    expect(await run(JSON.stringify({ keys: [oct] }))).toEqual([2, 'realtime-contract serve: --secret must be an HS256 shared secret, got a JWK set (JSON with "keys") holding 1 symmetric JWK (kty "oct"): the text is not the key, its JWK\'s "k" (base64url) is, and --secret is taken as text; give a random secret of at least 32 bytes\n']);
+    expect(await run(JSON.stringify([oct, publicKey.export({ format: 'jwk' })]))).toEqual([2, 'realtime-contract serve: --secret must be an HS256 shared secret, got a JSON array of JWKs holding 1 symmetric JWK (kty "oct") and 1 public key\'s JWK: a key given as the secret is the HMAC key, and a public key is known to others, who could sign tokens with it; a symmetric JWK\'s "k" (base64url) is a key, but --secret is taken as text; give a random secret of at least 32 bytes\n']);
     // Through REALTIME_CONTRACT_SECRET, as the finding ran it: refused by that name, nothing started, the certificate not shown.
     const refused = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, REALTIME_CONTRACT_SECRET: certificate } });
     expect([refused.status, refused.stdout, refused.stderr]).toEqual([2, '', `realtime-contract serve: REALTIME_CONTRACT_SECRET must be an HS256 shared secret, got a certificate's DER in base64 (a PEM without its armor): ${publicWhy}`]);
