@@ -136,7 +136,12 @@ describe('close and stats', () => {
       const got1001 = (): boolean => received.some((byte, at) => byte === 0x88 && received[at + 2] === 0x03 && received[at + 3] === 0xe9);
       return { socket, ended, got1001 };
     });
-    await eventually(() => server.rt.stats().connections === 300, 10_000, '300 sockets open');
+    // Waited for while they come in: on one loaded CPU 191 were open after 15 s, none refused (tGL F5); it fails when none
+    // more opens for 10 s.
+    for (let open = -1, since = Date.now(); server.rt.stats().connections < 300; await sleep(20)) {
+      if (server.rt.stats().connections !== open) [open, since] = [server.rt.stats().connections, Date.now()];
+      else if (Date.now() - since > 10_000) throw new Error(`${open} of 300 sockets open, and none more for 10 s`);
+    }
     const closing = server.rt.close();
     expect(await Promise.race([closing.then(() => 'closed'), sleep(5000).then(() => 'still closing')])).toBe('closed');
     expect(await Promise.race([Promise.all(clients.map((client) => client.ended)).then(() => 'all ended'), sleep(2000).then(() => 'some open')])).toBe('all ended');
