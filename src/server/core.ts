@@ -17,7 +17,7 @@ import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type 
 import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
-import { redactJwts, redactJwtsAcross } from '../shared/secrets.js';
+import { redactHiddenTexts, redactJwts, redactJwtsAcross, type HiddenTexts } from '../shared/secrets.js';
 
 /** A pino-compatible logger: structured object first, then a message. */
 export interface Logger {
@@ -1092,13 +1092,21 @@ function pongRefusedReason(at: string): string {
  * A log-safe summary of an error: its name, code and message (no payload, no stack), any JWT in
  * any of them `[redacted]` ({@link redactJwts}): a hook's error that quoted its token
  * (`could not verify token eyJ…`) was logged whole, though no token is ever logged (a fresh user).
+ * With `hidden` (a hook's error: the texts of the request it was called for), those are taken out
+ * first ({@link redactHiddenTexts}): the request's token, whatever its shape (an opaque session id
+ * was logged whole: only a JWT was recognised, tGF F3), in one field or split between them (tGF F4).
  */
-export function errorSummary(error: unknown): { name?: string; code?: string; message?: string } {
-  if (!(error instanceof Error)) return { message: redactJwts(shownText(() => error)) };
-  const code = shownText(() => (error as { code?: unknown }).code || '');
+export function errorSummary(error: unknown, hidden?: HiddenTexts): { name?: string; code?: string; message?: string } {
+  if (!(error instanceof Error)) return { message: redactJwts(hide([shownText(() => error)], hidden)[0]!) };
   // Its name too, which a wrapper may build from the input (`e.name = token`, a `TokenError: <jwt>` split into name and message): printed whole (tFU F15).
-  const [name, message] = redactJwtsAcross(shownText(() => error.name), shownText(() => error.message));
+  const [rawName, code, rawMessage] = hide([shownText(() => error.name), shownText(() => (error as { code?: unknown }).code || ''), shownText(() => error.message)], hidden);
+  const [name, message] = redactJwtsAcross(rawName!, rawMessage!);
   return { name, ...(code ? { code: redactJwts(code) } : {}), message };
+}
+
+/** `texts` with `hidden` taken out ({@link redactHiddenTexts}), or as they are without it. */
+function hide(texts: string[], hidden: HiddenTexts | undefined): string[] {
+  return hidden === undefined ? texts : redactHiddenTexts(texts, hidden);
 }
 
 /**

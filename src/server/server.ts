@@ -22,7 +22,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
@@ -197,7 +197,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted, and the request's own token (each stretch of 8 characters or more, also URL-encoded, split between the fields or by line breaks, blanks or dots. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
   logger?: Logger | undefined;
   /** How long, counted from its call, `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number | undefined;
@@ -595,7 +595,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     } catch (error) {
       // `(o) => new URL(o).hostname …` throws on `Origin: null`: a refusal, not a crash (a poll
       // ended the process) nor an `invalid-token` (an upgrade said so).
-      logger?.warn({ event: 'origin-check-threw', err: errorSummary(error) }, 'allowedOrigins threw: origin refused');
+      logger?.warn({ event: 'origin-check-threw', err: errorSummary(error, hiddenOf(request)) }, 'allowedOrigins threw: origin refused');
       return false;
     }
   };
@@ -667,8 +667,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const wait = perIp.take(ipLimitKey(request.socket.remoteAddress ?? 'unknown'), monotonicNow());
     if (wait > 0) throw new AuthError(429, 'rate-ip', wait);
     // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
-    if (found.event === 'client-ip-threw') logger?.error({ event: found.event, err: errorSummary(found.error) }, 'clientIp hook threw: request refused');
-    else logger?.error({ event: found.event, err: errorSummary(found.error) }, 'clientIp hook returned no IP address: request refused');
+    if (found.event === 'client-ip-threw') logger?.error({ event: found.event, err: errorSummary(found.error, hiddenOf(request)) }, 'clientIp hook threw: request refused');
+    else logger?.error({ event: found.event, err: errorSummary(found.error, hiddenOf(request)) }, 'clientIp hook returned no IP address: request refused');
     throw withDetail(new AuthError(401, 'invalid-token'), `the clientIp hook ${found.event === 'client-ip-threw' ? 'threw' : 'returned no IP address'} (${found.event})`);
   };
 
@@ -921,7 +921,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** The AuthError a failed admission is answered with: a hook's error of another kind is 401 `invalid-token`, and logged (`authenticate-failed`). */
   const refusalOf = (error: unknown, request: IncomingMessage): AuthError => {
     if (error instanceof AuthError) return error;
-    logger?.error({ event: 'authenticate-failed', ip: logIp(request).ip, err: errorSummary(error) }, 'authentication hook threw');
+    logger?.error({ event: 'authenticate-failed', ip: logIp(request).ip, err: errorSummary(error, hiddenOf(request)) }, 'authentication hook threw');
     return withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook threw');
   };
 
@@ -1344,7 +1344,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const appHandled = (request: IncomingMessage, response: ServerResponse): boolean => {
     if (options.handleHttp === undefined) return false;
     const failed = (error: unknown): void => {
-      logger?.error({ event: 'handle-http-threw', method: request.method, url: redactUrl(request.url), err: errorSummary(error) }, 'handleHttp threw');
+      logger?.error({ event: 'handle-http-threw', method: request.method, url: redactUrl(request.url), err: errorSummary(error, hiddenOf(request)) }, 'handleHttp threw');
       // Headers already out: the answer cannot be finished, so the connection goes (as Express's finalhandler does).
       if (response.headersSent) {
         if (!response.writableEnded) response.destroy();
@@ -2007,6 +2007,24 @@ const details = new WeakMap<AuthError, string>();
 function withDetail(error: AuthError, detail: string): AuthError {
   details.set(error, detail);
   return error;
+}
+
+/**
+ * What a hook's error is read against for `request` ({@link errorSummary}'s `hidden`, {@link redactHiddenTexts}): its token
+ * (`tokenOf`: `?token=` or `Authorization: Bearer`) as given, URL-encoded and form-encoded, each stretch of 8 characters or
+ * more of it. A hook's error quoting the token it could not verify (an opaque session id; a JWT split between the error's
+ * name and message with its dot kept, or between its code and message) had it logged whole: only a JWT's shape was
+ * recognised, though the server knows the very text (tGF F3, F4).
+ */
+function hiddenOf(request: IncomingMessage): HiddenTexts {
+  const secrets: { text: string; pieces: boolean }[] = [];
+  try {
+    const token = tokenOf(request);
+    if (token !== null) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
+  } catch {
+    // A request whose URL cannot be read has no token to hide.
+  }
+  return { secrets: secrets.filter(({ text }) => text.length >= 8), shown: [] };
 }
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */

@@ -476,3 +476,89 @@ function userInfoSpan(url: string): { start: number; at: number } | undefined {
   if (at === -1) return undefined;
   return { start: Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(url)?.[0].length ?? 0, at), at };
 }
+
+/**
+ * What a hook's error is read against, of the request it was called for: `secrets`, texts hidden wherever they stand (the
+ * request's token: each stretch of 8 characters or more of it, as `listen` hides one; a query value or user info: whole),
+ * and `shown`, texts replaced by the form the same log line gives them (the request's URL by `redactUrl`'s, its `Origin`
+ * by the refused origin's).
+ */
+export interface HiddenTexts {
+  readonly secrets: readonly { readonly text: string; readonly pieces: boolean }[];
+  readonly shown: readonly (readonly [raw: string, shown: string])[];
+}
+
+/** The characters a quoted secret may be split by, between an error's fields (name, code, message) or within one: blanks, line breaks and dots. */
+const SPLIT_BY = /[\s.\u0000]/;
+/** The length from which a secret is hidden (its whole, or a piece of it), as `listen` hides a token: a shorter one is ordinary text too (`1`, `true`). */
+const SECRET_LENGTH = 8;
+
+/**
+ * `texts` (an error's name, code and message) with `hidden` taken out: each raw text of `hidden.shown` replaced by its
+ * shown form, then each of `hidden.secrets` `[redacted]` wherever it appears, in one text or read across them (any
+ * two or three joined, in any order: a wrapper that names its error after the start of the token and puts the rest in
+ * the message, or the header in `code`), and with blanks, line breaks or dots inserted in it (`<jwt part>\n<rest>`): a
+ * secret is matched with those characters left out, of it and of the texts. A secret of fewer than 8 characters is
+ * left alone (ordinary text holds such words). Linear in the texts' length for each secret.
+ */
+export function redactHiddenTexts(texts: readonly string[], hidden: HiddenTexts): string[] {
+  const out = texts.map((text) => hidden.shown.reduce((done, [raw, shown]) => (raw.length >= SECRET_LENGTH && raw !== shown ? done.split(raw).join(shown) : done), text));
+  // Every secret is looked for in the texts as they are, then all are redacted at once: one redacted first (the token
+  // URL-encoded, `…%2F`) cut another's match short (the token as given, `…/`), its tail left shown.
+  const marks = out.map((text) => new Uint8Array(text.length));
+  const filled = out.map((text, i) => (text === '' ? -1 : i)).filter((i) => i !== -1);
+  for (const secret of hidden.secrets) {
+    const squeezed = [...secret.text].filter((char) => !SPLIT_BY.test(char)).join('');
+    if (squeezed.length < SECRET_LENGTH) continue;
+    for (const order of orders(filled)) markSecret(order.map((i) => out[i]!), squeezed, secret.pieces, order.map((i) => marks[i]!));
+  }
+  return out.map((text, i) => text.replace(/[\s\S]/g, (char, at: number) => (marks[i]![at] ? (at > 0 && marks[i]![at - 1] ? '' : REDACTED) : char)));
+}
+
+/** Every order of `items` (at most 3 of them here: 6 orders). */
+function orders(items: readonly number[]): number[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+/**
+ * Marks in `marks` (one array per text) each stretch of `texts`, read joined in this order with {@link SPLIT_BY}'s characters
+ * left out, that is `squeezed` whole, or, with `pieces`, whose every 8 characters are 8 of `squeezed`'s (a piece cut short).
+ * A stretch is marked in each text it lies in, from its first character there to its last.
+ */
+function markSecret(texts: readonly string[], squeezed: string, pieces: boolean, marks: Uint8Array[]): void {
+  const at: [number, number][] = [];
+  let joined = '';
+  texts.forEach((text, t) => {
+    for (let i = 0; i < text.length; i++) {
+      if (SPLIT_BY.test(text[i]!)) continue;
+      joined += text[i];
+      at.push([t, i]);
+    }
+  });
+  const mark = (from: number, to: number) => {
+    const span = new Map<number, [number, number]>();
+    for (let k = from; k < to; k++) {
+      const [t, i] = at[k]!;
+      const known = span.get(t);
+      span.set(t, known === undefined ? [i, i] : [known[0], i]);
+    }
+    for (const [t, [first, last]] of span) marks[t]!.fill(1, first, last + 1);
+  };
+  if (!pieces) {
+    for (let from = joined.indexOf(squeezed); from !== -1; from = joined.indexOf(squeezed, from + squeezed.length)) mark(from, from + squeezed.length);
+    return;
+  }
+  const known = new Set<string>();
+  for (let i = 0; i + SECRET_LENGTH <= squeezed.length; i++) known.add(squeezed.slice(i, i + SECRET_LENGTH));
+  for (let from = 0; from + SECRET_LENGTH <= joined.length; ) {
+    if (!known.has(joined.slice(from, from + SECRET_LENGTH))) {
+      from++;
+      continue;
+    }
+    let to = from + SECRET_LENGTH;
+    while (to < joined.length && known.has(joined.slice(to - SECRET_LENGTH + 1, to + 1))) to++;
+    mark(from, to);
+    from = to;
+  }
+}

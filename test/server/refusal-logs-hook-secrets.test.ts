@@ -1,0 +1,116 @@
+/**
+ * What the server's log says of a hook's error, of the request the hook was called for (tGF F2, F3, F4, F8): the request's
+ * token, whatever its shape and however the error splits it, its query values and its Origin's user info are `[redacted]`
+ * as the same line's `url` and `origin` redact them; ordinary text (hosts, paths, dotted names) stays shown. Real servers on
+ * 127.0.0.1, port 0; real requests.
+ */
+import { describe, expect, it } from 'vitest';
+import { AuthError, tokenOf, type RealtimeServerOptions } from '../../src/server/index.js';
+import { startServer, token } from './helpers.js';
+
+/** A logger that keeps each line as JSON (its message after a space). */
+function recorder() {
+  const lines: string[] = [];
+  const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+  const parsed = (event: string) => lines.filter((line) => line.includes(`"event":"${event}"`)).map((line) => JSON.parse(line.slice(0, line.lastIndexOf('} ') + 1)) as Record<string, unknown>);
+  return { lines, logger: { info: log, warn: log, error: log }, parsed };
+}
+
+/** An opaque session token (no JWT): the usual reason to write an authenticate hook. */
+const OPAQUE = 'sess_8f3kQ2mZ9xV7bL1pR4tY';
+
+/** Throws `error` built from the request's token, the case named by the request's `x-case` header. */
+type Thrower = (token: string) => unknown;
+
+async function hookLines(cases: Record<string, Thrower>, tokens: string[]): Promise<{ text: string; summaries: Record<string, unknown>[] }> {
+  const { lines, logger, parsed } = recorder();
+  const server = await startServer({
+    jwt: undefined,
+    allowedOrigins: '*',
+    authenticate: (request) => {
+      throw cases[String(request.headers['x-case'])]!(tokenOf(request) ?? '');
+    },
+    logger,
+  } as Partial<RealtimeServerOptions>);
+  try {
+    for (const name of Object.keys(cases)) {
+      for (const given of tokens) {
+        // By ?token= and by Authorization: Bearer, as tokenOf reads both.
+        expect((await fetch(server.http(`/api/ws/poll?token=${encodeURIComponent(given)}`), { headers: { 'x-case': name } })).status).toBe(401);
+        expect((await fetch(server.http('/api/ws/poll'), { headers: { 'x-case': name, authorization: `Bearer ${given}` } })).status).toBe(401);
+      }
+    }
+    return { text: lines.join('\n'), summaries: parsed('authenticate-failed').map((line) => line.err as Record<string, unknown>) };
+  } finally {
+    await server.rt.close();
+  }
+}
+
+describe("the request's own token in a hook's error is [redacted], whatever its shape (tGF F3: an opaque one was logged whole; F4: a JWT split keeping its dot, or between code and message)", () => {
+  it('an opaque token in the message, the name, the code, a thrown string, an AuthError given it as reason, URL-encoded, cut short, or cut by a line break, a blank or a dot', async () => {
+    const cases: Record<string, Thrower> = {
+      message: (t) => new Error(`unknown session ${t}`),
+      name: (t) => Object.assign(new Error('x'), { name: t }),
+      code: (t) => Object.assign(new Error('lookup failed'), { code: t }),
+      thrown: (t) => `token ${t}`,
+      reason: (t) => {
+        try {
+          return new AuthError(401, t);
+        } catch (error) {
+          return error;
+        }
+      },
+      encoded: (t) => new Error(`GET /sessions/${encodeURIComponent(`${t}/x`)}`),
+      cut: (t) => new Error(`session ${t.slice(0, 10)}\n${t.slice(10)} not found`),
+      truncated: (t) => new Error(`session ${t.slice(0, 14)}... not found`),
+      spaced: (t) => new Error(`a session of ${t.slice(0, 12)} ${t.slice(12, 20)}.${t.slice(20)}`),
+    };
+    const { text, summaries } = await hookLines(cases, [OPAQUE, `${OPAQUE}/+=`]);
+    expect(summaries).toHaveLength(Object.keys(cases).length * 4);
+    expect(text).not.toContain(OPAQUE);
+    for (const piece of [OPAQUE.slice(0, 10), OPAQUE.slice(10), OPAQUE.slice(5, 14)]) expect(text).not.toContain(piece);
+    expect(summaries).toContainEqual({ name: 'Error', message: 'unknown session [redacted]' });
+    expect(summaries).toContainEqual({ name: '[redacted]', message: 'x' });
+    expect(summaries).toContainEqual({ name: 'Error', code: '[redacted]', message: 'lookup failed' });
+    expect(summaries).toContainEqual({ message: 'token [redacted]' });
+    expect(summaries).toContainEqual({ name: 'Error', message: 'GET /sessions/[redacted]%2Fx' });
+    expect(summaries).toContainEqual({ name: 'Error', message: 'session [redacted] not found' });
+    expect(summaries).toContainEqual({ name: 'Error', message: 'session [redacted]... not found' });
+    expect(summaries).toContainEqual({ name: 'Error', message: 'a session of [redacted]' });
+    expect(text).toMatch(/"name":"TypeError","message":"AuthError: reason must be a short kebab-case code .*got \\"\[redacted\]\\""/);
+  });
+
+  it('a JWT split anywhere between name and message (with its dot kept or removed), between code and message, or by a line break within a part', async () => {
+    const jwt = await token('alice');
+    const [h, p, s] = jwt.split('.') as [string, string, string];
+    const cases: Record<string, Thrower> = {
+      dotKept: (t) => Object.assign(new Error(`.${t.split('.').slice(1).join('.')}`), { name: `TokenError ${t.split('.')[0]}` }),
+      codeMessage: (t) => Object.assign(new Error(t.split('.').slice(1).join('.')), { code: t.split('.')[0] }),
+      lineBreak: (t) => new Error(`token ${t.slice(0, 40)}\n${t.slice(40)}`),
+    };
+    // And a split at every point of the token, between the name and the message.
+    for (let at = 1; at < jwt.length; at += 7) cases[`at${at}`] = (t) => Object.assign(new Error(t.slice(at)), { name: `TokenError: ${t.slice(0, at)}` });
+    const { text, summaries } = await hookLines(cases, [jwt]);
+    expect(summaries).toHaveLength(Object.keys(cases).length * 2);
+    for (const part of [p, s, p.slice(0, 12), p.slice(-12), s.slice(0, 12), s.slice(-12)]) expect(text).not.toContain(part);
+    expect(text).not.toContain(h);
+    expect(summaries).toContainEqual({ name: 'TokenError [redacted]', message: '.[redacted]' });
+    expect(summaries).toContainEqual({ name: 'Error', code: '[redacted]', message: '[redacted]' });
+    expect(summaries).toContainEqual({ name: 'Error', message: 'token [redacted]' });
+  });
+
+  it('keeps ordinary text shown: hosts, paths, dotted names, and the text around the token', async () => {
+    const cases: Record<string, Thrower> = {
+      host: () => new Error('connect ECONNREFUSED sessions-db.internal.example.com:5432'),
+      dotted: () => Object.assign(new Error('bad value in app.settings.token at /etc/app/config.json'), { name: 'TokenError: config.json', code: 'ERR_SESSION_STORE' }),
+      java: () => new Error('at com.example.auth.SessionStore.lookup(SessionStore.java:42)'),
+      around: (t) => new Error(`session ${t} unknown to sessions-db.internal.example.com`),
+    };
+    const { summaries } = await hookLines(cases, [OPAQUE]);
+    expect(summaries).toContainEqual({ name: 'Error', message: 'connect ECONNREFUSED sessions-db.internal.example.com:5432' });
+    expect(summaries).toContainEqual({ name: 'TokenError: config.json', code: 'ERR_SESSION_STORE', message: 'bad value in app.settings.token at /etc/app/config.json' });
+    expect(summaries).toContainEqual({ name: 'Error', message: 'at com.example.auth.SessionStore.lookup(SessionStore.java:42)' });
+    expect(summaries).toContainEqual({ name: 'Error', message: 'session [redacted] unknown to sessions-db.internal.example.com' });
+  });
+});
+
