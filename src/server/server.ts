@@ -197,7 +197,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted, and the request's own token (each stretch of 8 characters or more, also URL-encoded, split between the fields or by line breaks, blanks or dots. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted, and the request's own token (each stretch of 8 characters or more, also URL-encoded, split between the fields or by line breaks, blanks or dots; so does the `detail` or `code` of a hook's AuthError in the verifier's form, `invalid token (…)`, `jwks-unavailable (…)`). A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
   logger?: Logger | undefined;
   /** How long, counted from its call, `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number | undefined;
@@ -733,21 +733,22 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   /**
    * The refusal a verifier's error makes ({@link createJwtVerifier}'s AuthError reasons are its
-   * text, `invalid token (…)`, `jwks-unavailable (…)`): the client gets a code, the operator the why.
+   * text, `invalid token (…)`, `jwks-unavailable (…)`): the client gets a code, the operator the why. A hook's AuthError in
+   * that form (`request` given) has its why shown as its other errors are ({@link hookText}): it was logged as it came (tGF F2).
    */
-  const verifierRefusal = (error: unknown): unknown => {
+  const verifierRefusal = (error: unknown, request?: IncomingMessage): unknown => {
     if (!(error instanceof AuthError)) return error;
     if (error.status === 503) {
       // The JWKS could not be fetched: the token may be good, and the client is told to come
       // back (a 401 stopped it for good); the operator is told why, by jose's code.
-      const code = /\(([^)]*)\)/.exec(error.reason)?.[1] ?? 'unknown';
+      const code = hookText(/\(([^)]*)\)/.exec(error.reason)?.[1] ?? 'unknown', request);
       logger?.warn({ event: 'jwks-unavailable', code }, code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'the JWKS fetched under 5 s ago holds no key of the token\'s kid for its alg (a key published since, or a token signed with another algorithm than its key\'s?): refused with 503 until it is fetched again' : `the JWKS could not be fetched (${code}): refused with 503`);
       return new AuthError(503, 'jwks-unavailable', error.retryAfterSec);
     }
     // An expired token is named (a client can fetch a new one); other faults stay one reason
     // to the client, and the verifier's is the log line's `detail`: it was dropped, and a
     // developer wiring their own issuer could not learn "exp missing" or "alg HS512 not allowed" (a fresh user).
-    return withDetail(new AuthError(error.status, error.code === 'token-expired' ? 'token-expired' : 'invalid-token'), /^invalid token \((.*)\)$/s.exec(error.reason)?.[1] ?? error.reason);
+    return withDetail(new AuthError(error.status, error.code === 'token-expired' ? 'token-expired' : 'invalid-token'), hookText(/^invalid token \((.*)\)$/s.exec(error.reason)?.[1] ?? error.reason, request));
   };
 
   /** The principal of a request's token (or of `authenticate`); throws AuthError for none or an expired one. */
@@ -772,7 +773,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       } catch (error) {
         // A hook that calls createJwtVerifier and throws its AuthError on: its reason is the
         // verifier's text (`invalid token (…)`), no code; it went out verbatim as the body (a reviewer).
-        throw error instanceof AuthError && VERIFIER_REASON.test(error.reason) ? verifierRefusal(error) : error;
+        throw error instanceof AuthError && VERIFIER_REASON.test(error.reason) ? verifierRefusal(error, request) : error;
       }
       // A request that carried no token is `no-token`, as the `jwt` option answers it: the client
       // sends its poll again with `?token=` on that code (a proxy dropped `Authorization`), and a
@@ -2025,6 +2026,16 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
     // A request whose URL cannot be read has no token to hide.
   }
   return { secrets: secrets.filter(({ text }) => text.length >= 8), shown: [] };
+}
+
+/**
+ * A hook's error quoted in the refusal's `detail` or the `jwks-unavailable` line's `code` (an AuthError in the verifier's form
+ * `invalid token (<why>)`): `text` as every hook's error text is shown ({@link errorSummary} with {@link hiddenOf}), any JWT
+ * and the request's token `[redacted]`. A hook wrapping a verifier that quotes the
+ * token (`Wrong number of segments in token: <jwt>`) had it logged whole as the `detail` (tGF F2).
+ */
+function hookText(text: string, request: IncomingMessage | undefined): string {
+  return errorSummary(text, request === undefined ? undefined : hiddenOf(request)).message ?? '';
 }
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AuthError, tokenOf, type RealtimeServerOptions } from '../../src/server/index.js';
-import { startServer, token } from './helpers.js';
+import { refusedStatus, startServer, token } from './helpers.js';
 
 /** A logger that keeps each line as JSON (its message after a space). */
 function recorder() {
@@ -111,6 +111,42 @@ describe("the request's own token in a hook's error is [redacted], whatever its 
     expect(summaries).toContainEqual({ name: 'TokenError: config.json', code: 'ERR_SESSION_STORE', message: 'bad value in app.settings.token at /etc/app/config.json' });
     expect(summaries).toContainEqual({ name: 'Error', message: 'at com.example.auth.SessionStore.lookup(SessionStore.java:42)' });
     expect(summaries).toContainEqual({ name: 'Error', message: 'session [redacted] unknown to sessions-db.internal.example.com' });
+  });
+});
+
+describe("a hook's AuthError in the verifier's form quotes no token in the log (tGF F2: invalid token (<why>)'s why was the detail as given, jwks-unavailable (<why>)'s the code)", () => {
+  it("redacts the why as every hook text: a JWT, the request's opaque token; an ordinary why stays shown", async () => {
+    const jwt = await token('alice');
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        const given = tokenOf(request);
+        const which = request.headers['x-case'];
+        if (which === 'jwks') throw new AuthError(503, `jwks-unavailable (fetch failed for ${given})`);
+        if (which === 'plain') throw new AuthError(401, 'invalid token (session expired at sessions-db.internal:5432)');
+        throw new AuthError(401, `invalid token (Wrong number of segments in token: ${given})`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      for (const given of [jwt, OPAQUE]) {
+        expect((await fetch(server.http(`/api/ws/poll?token=${given}`))).status).toBe(401);
+        expect((await refusedStatus(server.url({ token: given }))).status).toBe(401);
+        expect((await fetch(server.http(`/api/ws/poll?token=${given}`), { headers: { 'x-case': 'jwks' } })).status).toBe(503);
+      }
+      expect((await fetch(server.http(`/api/ws/poll?token=${OPAQUE}`), { headers: { 'x-case': 'plain' } })).status).toBe(401);
+      const text = lines.join('\n');
+      for (const secret of [OPAQUE, jwt.split('.')[1]!, jwt.split('.')[2]!]) expect(text).not.toContain(secret);
+      const refusals = [...parsed('poll-refused'), ...parsed('upgrade-refused')].map((line) => line.detail);
+      expect(refusals.filter((detail) => detail === 'Wrong number of segments in token: [redacted]')).toHaveLength(4);
+      expect(refusals).toContain('session expired at sessions-db.internal:5432');
+      expect(parsed('jwks-unavailable').map((line) => line.code)).toEqual(['fetch failed for [redacted]', 'fetch failed for [redacted]']);
+      expect(text).toContain('the JWKS could not be fetched (fetch failed for [redacted])');
+    } finally {
+      await server.rt.close();
+    }
   });
 });
 
