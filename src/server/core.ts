@@ -1094,7 +1094,8 @@ function pongRefusedReason(at: string): string {
  * (`could not verify token eyJ…`) was logged whole, though no token is ever logged (a fresh user).
  * With `hidden` (a hook's error: the texts of the request it was called for), those are taken out
  * first ({@link redactHiddenTexts}): the request's token, whatever its shape (an opaque session id
- * was logged whole: only a JWT was recognised, tGF F3), in one field or split between them (tGF F4).
+ * was logged whole: only a JWT was recognised, tGF F3), in one field or split between them (tGF F4),
+ * its query values and its Origin's user info (the line's `url` hid them, its `err` showed them: tGF F8).
  */
 export function errorSummary(error: unknown, hidden?: HiddenTexts): { name?: string; code?: string; message?: string } {
   if (!(error instanceof Error)) return { message: redactJwts(hide([shownText(() => error)], hidden)[0]!) };

@@ -16,13 +16,14 @@ import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON
 import { containedLogger } from './contained-logger.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
+import { redactRedisUrl } from './redis/redis-stream-store.js';
 import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
+import { leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
@@ -197,7 +198,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted, and the request's own token (each stretch of 8 characters or more, also URL-encoded, split between the fields or by line breaks, blanks or dots; so does the `detail` or `code` of a hook's AuthError in the verifier's form, `invalid token (…)`, `jwks-unavailable (…)`). A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT in them redacted, and the request's own secrets: its token (each stretch of 8 characters or more, also URL-encoded, split between the fields or by line breaks, blanks or dots), each query value and its Origin's user info of 8 characters or more, and the request's URL and Origin quoted whole shown as `url` and `origin` show them (so does the `detail` or `code` of a hook's AuthError in the verifier's form, `invalid token (…)`, `jwks-unavailable (…)`); a store's `status()` error with each Redis URL in it as `redactRedisUrl` shows it. A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`) and of a head Node may have cut (`headers-too-large`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
   logger?: Logger | undefined;
   /** How long, counted from its call, `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number | undefined;
@@ -504,9 +505,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const at = monotonicNow();
       if (at - storeStatusLoggedAt >= STORE_STATUS_LOG_MS) {
         storeStatusLoggedAt = at;
-        logger?.error({ event: 'store-status-threw', err: errorSummary(error) }, "the stream store's status() threw: read as unhealthy (503 store-unavailable)");
+        logger?.error({ event: 'store-status-threw', err: storeErrorSummary(error) }, "the stream store's status() threw: read as unhealthy (503 store-unavailable)");
       }
-      return { healthy: false, detail: `status() threw: ${errorSummary(error).message ?? 'an error'}` };
+      return { healthy: false, detail: `status() threw: ${storeErrorSummary(error).message ?? 'an error'}` };
     }
   };
   // While polls are held, the store's health is looked at every second: a poll held when Redis
@@ -2013,29 +2014,70 @@ function withDetail(error: AuthError, detail: string): AuthError {
 /**
  * What a hook's error is read against for `request` ({@link errorSummary}'s `hidden`, {@link redactHiddenTexts}): its token
  * (`tokenOf`: `?token=` or `Authorization: Bearer`) as given, URL-encoded and form-encoded, each stretch of 8 characters or
- * more of it. A hook's error quoting the token it could not verify (an opaque session id; a JWT split between the error's
- * name and message with its dot kept, or between its code and message) had it logged whole: only a JWT's shape was
- * recognised, though the server knows the very text (tGF F3, F4).
+ * more of it; the value of each query parameter the line's `url` redacts (as sent, and decoded), and its `name=value`,
+ * whole; the user info of its `Origin`, and its password, whole; each of 8 characters or more. The request's URL
+ * and `Origin` quoted whole are replaced by the forms the line's `url` and `origin` give them (`redactUrl`,
+ * `redactRefusedOrigin`). A hook's error quoting the token (an opaque session id), the URL of a reset link or the origin
+ * it refused had them logged in clear beside a line that hid them (tGF F3, F8).
  */
 function hiddenOf(request: IncomingMessage): HiddenTexts {
   const secrets: { text: string; pieces: boolean }[] = [];
+  const shown: [string, string][] = [];
+  const whole = (text: string) => void secrets.push({ text, pieces: false });
   try {
     const token = tokenOf(request);
     if (token !== null) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
   } catch {
     // A request whose URL cannot be read has no token to hide.
   }
-  return { secrets: secrets.filter(({ text }) => text.length >= 8), shown: [] };
+  const url = typeof request.url === 'string' ? request.url : '';
+  const logged = redactUrl(url);
+  shown.push([url, logged]);
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1).split('#')[0]! : '';
+  for (const parameter of query.split('&')) {
+    // What the line's url shows (a `since` cursor) stays shown.
+    if (parameter === '' || logged.includes(parameter)) continue;
+    const equals = parameter.indexOf('=');
+    const value = equals === -1 ? '' : parameter.slice(equals + 1);
+    whole(parameter);
+    whole(value);
+    whole(leniently(value));
+    whole([...new URLSearchParams(`v=${value}`).values()][0] ?? '');
+  }
+  const origin = request.headers.origin;
+  if (typeof origin === 'string') {
+    shown.push([origin, redactRefusedOrigin(origin)]);
+    const slashes = /^[a-z][a-z0-9+.-]*:[/\\]*/i.exec(origin)?.[0].length ?? 0;
+    const at = origin.lastIndexOf('@');
+    if (at > slashes) {
+      const userInfo = origin.slice(slashes, at);
+      const password = userInfo.includes(':') ? userInfo.slice(userInfo.indexOf(':') + 1) : '';
+      for (const text of [userInfo, leniently(userInfo), password, leniently(password)]) whole(text);
+    }
+  }
+  return { secrets: secrets.filter(({ text }) => text.length >= 8).sort((a, b) => b.text.length - a.text.length), shown };
 }
 
 /**
  * A hook's error quoted in the refusal's `detail` or the `jwks-unavailable` line's `code` (an AuthError in the verifier's form
  * `invalid token (<why>)`): `text` as every hook's error text is shown ({@link errorSummary} with {@link hiddenOf}), any JWT
- * and the request's token `[redacted]`. A hook wrapping a verifier that quotes the
+ * and the request's token, query values and Origin's user info `[redacted]`. A hook wrapping a verifier that quotes the
  * token (`Wrong number of segments in token: <jwt>`) had it logged whole as the `detail` (tGF F2).
  */
 function hookText(text: string, request: IncomingMessage | undefined): string {
   return errorSummary(text, request === undefined ? undefined : hiddenOf(request)).message ?? '';
+}
+
+/**
+ * A store's error as the log and `stats().store.detail` show it: {@link errorSummary}'s, with each Redis URL in it
+ * (`redis://`, `rediss://`, `valkey://`, `valkeys://`, to the next blank) shown as the Redis store shows one, without its
+ * credentials ({@link redactRedisUrl}). A custom store's `status()` that threw `status of redis://app:<password>@cache-01`
+ * had the password logged and in stats() (tGF F8).
+ */
+function storeErrorSummary(error: unknown): { name?: string; code?: string; message?: string } {
+  const summary = errorSummary(error);
+  const shown = (text: string | undefined) => text?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url) => redactRedisUrl(url));
+  return Object.fromEntries(Object.entries(summary).map(([key, text]) => [key, shown(text)]));
 }
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */

@@ -489,7 +489,7 @@ export interface HiddenTexts {
 }
 
 /** The characters a quoted secret may be split by, between an error's fields (name, code, message) or within one: blanks, line breaks and dots. */
-const SPLIT_BY = /[\s.\u0000]/;
+const SPLIT_BY_ALL = /[\s.\u0000]/g;
 /** The length from which a secret is hidden (its whole, or a piece of it), as `listen` hides a token: a shorter one is ordinary text too (`1`, `true`). */
 const SECRET_LENGTH = 8;
 
@@ -499,20 +499,67 @@ const SECRET_LENGTH = 8;
  * two or three joined, in any order: a wrapper that names its error after the start of the token and puts the rest in
  * the message, or the header in `code`), and with blanks, line breaks or dots inserted in it (`<jwt part>\n<rest>`): a
  * secret is matched with those characters left out, of it and of the texts. A secret of fewer than 8 characters is
- * left alone (ordinary text holds such words). Linear in the texts' length for each secret.
+ * left alone (ordinary text holds such words). Linear in the texts' length, however many secrets (one scan of each
+ * order of the texts for all of them: a request of many query values made one scan each).
  */
 export function redactHiddenTexts(texts: readonly string[], hidden: HiddenTexts): string[] {
   const out = texts.map((text) => hidden.shown.reduce((done, [raw, shown]) => (raw.length >= SECRET_LENGTH && raw !== shown ? done.split(raw).join(shown) : done), text));
+  // Each 8 characters of a secret hidden in pieces, and each whole secret by its first 8 (squeezed as the texts are).
+  const pieces = new Set<string>();
+  const wholes = new Map<string, string[]>();
+  let longest = 0;
+  for (const secret of hidden.secrets) {
+    const squeezed = secret.text.replace(SPLIT_BY_ALL, '');
+    if (squeezed.length < SECRET_LENGTH) continue;
+    longest = Math.max(longest, squeezed.length);
+    if (secret.pieces) for (let i = 0; i + SECRET_LENGTH <= squeezed.length; i++) pieces.add(squeezed.slice(i, i + SECRET_LENGTH));
+    else {
+      const head = squeezed.slice(0, SECRET_LENGTH);
+      wholes.set(head, [...(wholes.get(head) ?? []), squeezed]);
+    }
+  }
+  if (pieces.size === 0 && wholes.size === 0) return out;
   // Every secret is looked for in the texts as they are, then all are redacted at once: one redacted first (the token
   // URL-encoded, `…%2F`) cut another's match short (the token as given, `…/`), its tail left shown.
+  const squeezed = out.map((text) => {
+    const at: number[] = [];
+    SPLIT_BY_ALL.lastIndex = 0;
+    for (let from = 0, gap = SPLIT_BY_ALL.exec(text); from < text.length; gap = SPLIT_BY_ALL.exec(text)) {
+      const end = gap === null ? text.length : gap.index;
+      for (let i = from; i < end; i++) at.push(i);
+      from = gap === null ? text.length : end + 1;
+    }
+    return { text: text.replace(SPLIT_BY_ALL, ''), at };
+  });
   const marks = out.map((text) => new Uint8Array(text.length));
-  const filled = out.map((text, i) => (text === '' ? -1 : i)).filter((i) => i !== -1);
-  for (const secret of hidden.secrets) {
-    const squeezed = [...secret.text].filter((char) => !SPLIT_BY.test(char)).join('');
-    if (squeezed.length < SECRET_LENGTH) continue;
-    for (const order of orders(filled)) markSecret(order.map((i) => out[i]!), squeezed, secret.pieces, order.map((i) => marks[i]!));
+  // Each text alone, whole; then where two or three meet, in every order, the stretch a secret may lie across (its longest
+  // squeezed length on each side): a text scanned once, however many orders (a long message scanned six times took seconds).
+  const reach = longest + SECRET_LENGTH;
+  const filled = squeezed.map((text, i) => (text.text === '' ? -1 : i)).filter((i) => i !== -1);
+  const scan = (segments: Segment[]) => markSecrets(segments, squeezed, pieces, wholes, marks);
+  for (const i of filled) scan([{ text: i, from: 0, to: squeezed[i]!.text.length }]);
+  for (const order of orders(filled)) {
+    for (let k = 0; k + 1 < order.length; k++) {
+      const [a, b] = [squeezed[order[k]!]!.text.length, squeezed[order[k + 1]!]!.text.length];
+      scan([{ text: order[k]!, from: Math.max(0, a - reach), to: a }, { text: order[k + 1]!, from: 0, to: Math.min(b, reach) }]);
+    }
+    if (order.length === 3 && squeezed[order[1]!]!.text.length < reach) {
+      const [a, c] = [squeezed[order[0]!]!.text.length, squeezed[order[2]!]!.text.length];
+      scan([{ text: order[0]!, from: Math.max(0, a - reach), to: a }, { text: order[1]!, from: 0, to: squeezed[order[1]!]!.text.length }, { text: order[2]!, from: 0, to: Math.min(c, reach) }]);
+    }
   }
-  return out.map((text, i) => text.replace(/[\s\S]/g, (char, at: number) => (marks[i]![at] ? (at > 0 && marks[i]![at - 1] ? '' : REDACTED) : char)));
+  return out.map((text, i) => {
+    let shown = '';
+    let from = 0;
+    for (let at = 0; at < text.length; at++) {
+      if (!marks[i]![at]) continue;
+      let end = at;
+      while (end < text.length && marks[i]![end]) end++;
+      shown += `${text.slice(from, at)}${REDACTED}`;
+      from = at = end;
+    }
+    return shown + text.slice(from);
+  });
 }
 
 /** Every order of `items` (at most 3 of them here: 6 orders). */
@@ -521,44 +568,41 @@ function orders(items: readonly number[]): number[][] {
   return items.flatMap((item, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 }
 
+/** A stretch of one text, squeezed ({@link SPLIT_BY_ALL}'s characters left out), scanned joined to the next. */
+interface Segment {
+  readonly text: number;
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
- * Marks in `marks` (one array per text) each stretch of `texts`, read joined in this order with {@link SPLIT_BY}'s characters
- * left out, that is `squeezed` whole, or, with `pieces`, whose every 8 characters are 8 of `squeezed`'s (a piece cut short).
- * A stretch is marked in each text it lies in, from its first character there to its last.
+ * Marks in `marks` (one array per text) each stretch of `segments`, read joined, whose every 8 characters are in `pieces`
+ * (a secret hidden in pieces, maybe cut short), or that is one of `wholes` (found by its first 8 characters). A stretch
+ * is marked in each text it lies in, from its first character there to its last (the characters left out between too).
  */
-function markSecret(texts: readonly string[], squeezed: string, pieces: boolean, marks: Uint8Array[]): void {
-  const at: [number, number][] = [];
-  let joined = '';
-  texts.forEach((text, t) => {
-    for (let i = 0; i < text.length; i++) {
-      if (SPLIT_BY.test(text[i]!)) continue;
-      joined += text[i];
-      at.push([t, i]);
-    }
-  });
+function markSecrets(segments: readonly Segment[], squeezed: readonly { text: string; at: number[] }[], pieces: ReadonlySet<string>, wholes: ReadonlyMap<string, string[]>, marks: Uint8Array[]): void {
+  const joined = segments.map((segment) => squeezed[segment.text]!.text.slice(segment.from, segment.to)).join('');
   const mark = (from: number, to: number) => {
-    const span = new Map<number, [number, number]>();
-    for (let k = from; k < to; k++) {
-      const [t, i] = at[k]!;
-      const known = span.get(t);
-      span.set(t, known === undefined ? [i, i] : [known[0], i]);
+    let offset = 0;
+    for (const segment of segments) {
+      const length = segment.to - segment.from;
+      const [first, last] = [Math.max(from, offset), Math.min(to, offset + length)];
+      if (first < last) {
+        const at = squeezed[segment.text]!.at;
+        marks[segment.text]!.fill(1, at[segment.from + first - offset]!, at[segment.from + last - 1 - offset]! + 1);
+      }
+      offset += length;
     }
-    for (const [t, [first, last]] of span) marks[t]!.fill(1, first, last + 1);
   };
-  if (!pieces) {
-    for (let from = joined.indexOf(squeezed); from !== -1; from = joined.indexOf(squeezed, from + squeezed.length)) mark(from, from + squeezed.length);
-    return;
-  }
-  const known = new Set<string>();
-  for (let i = 0; i + SECRET_LENGTH <= squeezed.length; i++) known.add(squeezed.slice(i, i + SECRET_LENGTH));
-  for (let from = 0; from + SECRET_LENGTH <= joined.length; ) {
-    if (!known.has(joined.slice(from, from + SECRET_LENGTH))) {
-      from++;
-      continue;
-    }
+  // A stretch of pieces is followed to its end once: a window inside one marked already is part of it.
+  let covered = 0;
+  for (let from = 0; from + SECRET_LENGTH <= joined.length; from++) {
+    const window = joined.slice(from, from + SECRET_LENGTH);
+    for (const whole of wholes.get(window) ?? []) if (joined.startsWith(whole, from)) mark(from, from + whole.length);
+    if (from < covered || !pieces.has(window)) continue;
     let to = from + SECRET_LENGTH;
-    while (to < joined.length && known.has(joined.slice(to - SECRET_LENGTH + 1, to + 1))) to++;
+    while (to < joined.length && pieces.has(joined.slice(to - SECRET_LENGTH + 1, to + 1))) to++;
     mark(from, to);
-    from = to;
+    covered = to;
   }
 }

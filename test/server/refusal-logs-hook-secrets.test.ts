@@ -5,7 +5,7 @@
  * 127.0.0.1, port 0; real requests.
  */
 import { describe, expect, it } from 'vitest';
-import { AuthError, tokenOf, type RealtimeServerOptions } from '../../src/server/index.js';
+import { AuthError, MemoryStreamStore, tokenOf, type RealtimeServerOptions } from '../../src/server/index.js';
 import { refusedStatus, startServer, token } from './helpers.js';
 
 /** A logger that keeps each line as JSON (its message after a space). */
@@ -150,3 +150,62 @@ describe("a hook's AuthError in the verifier's form quotes no token in the log (
   });
 });
 
+describe("a hook's error quoting the request's URL or Origin shows them as the line's url and origin do (tGF F8: err.message printed what url hid)", () => {
+  it("handleHttp quoting request.url, or a query value alone; allowedOrigins quoting the Origin, or its password alone; a short value stays shown", async () => {
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      logger,
+      allowedOrigins: (origin: string) => {
+        const password = /:([^:@/]*)@/.exec(origin)?.[1];
+        throw new Error(password !== undefined && origin.includes('alone') ? `password ${password} refused` : `origin not in the table: ${origin}`);
+      },
+      handleHttp: (request) => {
+        const url = new URL(request.url!, 'http://x');
+        if (url.pathname === '/alone') throw new Error(`reset token ${url.searchParams.get('reset_token')} unknown; pin ${url.searchParams.get('pin')}`);
+        throw new Error(`no route for ${request.method} ${request.url}`);
+      },
+    } as Partial<RealtimeServerOptions>);
+    try {
+      const query = '?email=a@b.example&reset_token=Rst7kQ9zLm2Xp4Vb&api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc&pin=1234';
+      expect((await fetch(server.http(`/reset-password${query}`))).status).toBe(500);
+      expect((await fetch(server.http(`/alone${query}`))).status).toBe(500);
+      for (const origin of ['https://alice:Pa55w0rdXyz9Q@app.example', 'https://alone:Pa55w0rdXyz9Q@app.example']) {
+        expect((await fetch(server.http('/api/ws/poll?token=x'), { headers: { origin } })).status).toBe(403);
+      }
+      const text = lines.join('\n');
+      for (const secret of ['Rst7kQ9zLm2Xp4Vb', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'a@b.example', 'Pa55w0rdXyz9Q']) expect(text).not.toContain(secret);
+      const http = parsed('handle-http-threw');
+      expect(http.map((line) => line.url)).toEqual(['/reset-password?[redacted]&[redacted]&[redacted]&[redacted]', '/alone?[redacted]&[redacted]&[redacted]&[redacted]']);
+      expect(http.map((line) => (line.err as { message: string }).message)).toEqual([
+        'no route for GET /reset-password?[redacted]&[redacted]&[redacted]&[redacted]',
+        'reset token [redacted] unknown; pin 1234',
+      ]);
+      const origins = parsed('origin-check-threw').map((line) => (line.err as { message: string }).message);
+      expect(origins).toEqual(['origin not in the table: https://[redacted]@app.example', 'password [redacted] refused']);
+      // The line of the refusal beside it (one per address each 10 s) hides the same.
+      expect(parsed('poll-refused').map((line) => line.origin)).toEqual(['https://[redacted]@app.example']);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a store's status() error holding a Redis URL's password: redacted as the Redis store shows one, in the log and in stats().store.detail", async () => {
+    const store = new MemoryStreamStore();
+    store.status = () => {
+      throw new Error('status of redis://app:Pa55w0rdXyz9Q@cache-01:6379/0, valkey://u:Valk3yPassw0rd@v-01:6379 (rediss://:s3cr3t-passw0rd@cache-02:6380?password=hunter2hunter2)');
+    };
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({ store, logger });
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${await token('alice')}`))).status).toBe(503);
+      const detail = server.rt.stats().store.detail;
+      const text = `${lines.join('\n')}\n${detail}`;
+      for (const secret of ['Pa55w0rdXyz9Q', 'Valk3yPassw0rd', 's3cr3t-passw0rd', 'hunter2hunter2']) expect(text).not.toContain(secret);
+      // What follows a password parameter is dropped with it, as the Redis store drops it (a password may hold `)`).
+      expect(detail).toBe('status() threw: status of redis://cache-01:6379/0, valkey://v-01:6379 (rediss://cache-02:6380?password=[redacted]');
+      expect(parsed('store-status-threw')[0]!.err).toEqual({ name: 'Error', message: 'status of redis://cache-01:6379/0, valkey://v-01:6379 (rediss://cache-02:6380?password=[redacted]' });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
