@@ -77,7 +77,7 @@ describe('hostile input', () => {
     } finally {
       await server.rt.close();
     }
-  });
+  }, 180_000); // 51 s at load 25 on 2 vCPUs, past vitest's 60 s at load 30 (tGL F7): no assertion is on time
 
   it('answers the frames before an oversized one in the same read, then closes with 1009', async () => {
     const server = await startServer();

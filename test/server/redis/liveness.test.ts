@@ -101,8 +101,10 @@ describe.skipIf(!tool.available)(`Redis stream store: silent connections ${tool.
     // Past the command timeout: that SUBSCRIBE got no answer.
     await new Promise((r) => setTimeout(r, 1500));
     expect(a.status().healthy).toBe(false);
-    // Said in the store's words, not ioredis's "Command timed out" nor an error of an earlier loss.
-    expect(a.status().detail).toMatch(/SUBSCRIBE/);
+    // Said in the store's words, not ioredis's "Command timed out" nor an error of an earlier loss: the SUBSCRIBE's own
+    // timeout, or the subscriber's heartbeat unanswered, whichever of the two 500 ms deadlines a loaded machine ran first
+    // (tGL F10: both are true of it).
+    expect(a.status().detail).toMatch(/no answer to SUBSCRIBE within \d+ ms on the subscriber connection|no answer within \d+ ms on the subscriber connection \(commands answered\)/);
     // The network is fine again; what was swallowed stays lost.
     path.swallowSubscribes(false);
     path.thaw();

@@ -197,9 +197,20 @@ export class ServerNode {
     return ((await response.json()) as { ok: (string | null)[] }).ok;
   }
 
+  /**
+   * The node's stats. Asked again (twice at most) when the request fails on the network: fetch's pool reused a connection
+   * the node closed at its 5 s keep-alive timeout as the request went out (ECONNRESET: a test starved past 5 s at load 30,
+   * tGL F9); a GET of stats is safe to repeat.
+   */
   async stats(): Promise<Record<string, unknown> & { store: { healthy: boolean; detail?: string } }> {
-    const response = await fetch(`http://127.0.0.1:${this.port}/test/stats`);
-    return (await response.json()) as never;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${this.port}/test/stats`);
+        return (await response.json()) as never;
+      } catch (error) {
+        if (attempt === 3 || !(error instanceof TypeError) || this.child.exitCode !== null || this.child.signalCode !== null) throw error;
+      }
+    }
   }
 
   /** SIGKILL: the node dies without closing its sockets (a crash). */
