@@ -366,31 +366,31 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   // Checked here, once: a wrong option is a programming error (a NaN from an environment
   // variable stormed a closed port, 900 attempts in 2 s; `random: 42` ended the process at the
   // first reconnect; a bare URL string was ignored; a hostile tester). The string is not shown: it may hold a token.
-  option('options', options, 'an object', isObject);
+  option({ options }, 'options', 'an object', isObject);
   // A misspelt option (`backof`, `Url`) was ignored, its default taken, silently (a fresh user).
   known('', options, OPTION_NAMES);
-  const b = option('backoff', options.backoff, 'an object', isObject, {});
+  const b = option(options, 'backoff', 'an object', isObject, {});
   known('backoff.', b, BACKOFF_NAMES);
-  const base = num('backoff.baseMs', b.baseMs, 1000);
-  const factor = num('backoff.factor', b.factor, 2, 1);
-  const maxDelay = num('backoff.maxMs', b.maxMs, 30_000);
-  const stableMs = num('backoff.stableMs', b.stableMs, 10_000, 0);
-  const fullJitter = option('backoff.jitter', b.jitter, 'a boolean', isBoolean, true);
-  let random = option('random', options.random, 'a function', isFunction, Math.random);
-  const pongTimeout = num('pongTimeoutMs', options.pongTimeoutMs, PONG_TIMEOUT_MS);
-  const silenceMs = Math.min(num('pingIntervalMs', options.pingIntervalMs, PING_INTERVAL_MS) + pongTimeout, MAX_TIMER_MS);
-  const fallbackAfter = num('fallbackAfter', options.fallbackAfter, 3, 0);
-  const usePolling = option('polling', options.polling, 'a boolean', isBoolean, true);
-  const connectTimeout = num('connectTimeoutMs', options.connectTimeoutMs, 10_000);
+  const base = num(b, 'backoff.baseMs', 1000);
+  const factor = num(b, 'backoff.factor', 2, 1);
+  const maxDelay = num(b, 'backoff.maxMs', 30_000);
+  const stableMs = num(b, 'backoff.stableMs', 10_000, 0);
+  const fullJitter = option(b, 'backoff.jitter', 'a boolean', isBoolean, true);
+  let random = option(options, 'random', 'a function', isFunction, Math.random);
+  const pongTimeout = num(options, 'pongTimeoutMs', PONG_TIMEOUT_MS);
+  const silenceMs = Math.min(num(options, 'pingIntervalMs', PING_INTERVAL_MS) + pongTimeout, MAX_TIMER_MS);
+  const fallbackAfter = num(options, 'fallbackAfter', 3, 0);
+  const usePolling = option(options, 'polling', 'a boolean', isBoolean, true);
+  const connectTimeout = num(options, 'connectTimeoutMs', 10_000);
   // From the contract's hold (a server built with a longer one had every quiet poll abandoned: tBD F4).
-  const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, POLL_HOLD_MS + POLL_TIMEOUT_MARGIN_MS);
-  const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 2 ** 24); // 16 MiB
-  option('url', options.url, 'a string', isString);
+  const pollTimeout = num(options, 'pollTimeoutMs', POLL_HOLD_MS + POLL_TIMEOUT_MARGIN_MS);
+  const maxPollBytes = num(options, 'maxPollBytes', 2 ** 24); // 16 MiB
+  option(options, 'url', 'a string', isString);
   // What is wrong said, as connect says it of `url` ("got a string" read as the type it must be: tAP F2).
   const pollFault = options.pollUrl !== undefined && urlFault(options.pollUrl, /^https?:$/);
   if (pollFault) throw new TypeError(`createRealtimeClient: pollUrl must be an absolute http: or https: URL, got ${pollFault}`);
-  option('WebSocket', options.WebSocket, 'a function', isFunction);
-  option('fetch', options.fetch, 'a function', isFunction);
+  option(options, 'WebSocket', 'a function', isFunction);
+  option(options, 'fetch', 'a function', isFunction);
   const g = globalThis as any;
 
   /** Each event's handlers, in the order they were added, each with its registration (a handler removed and added again is a new one). */
@@ -1491,11 +1491,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 }
 
 /**
- * Option `name` of {@link createRealtimeClient}: `fallback` when undefined, else `value` when
- * `ok(value)`; anything else throws a TypeError naming the option, what it must be and what it
- * is (a string is not shown: a URL given as the options may hold a token).
+ * Option `name` of {@link createRealtimeClient}, read from `from` (its key: the name after its
+ * dot, `backoff.baseMs` from `backoff`; the name itself at the top level): `fallback` when
+ * undefined, else the value when `ok(value)`; anything else throws a TypeError naming the
+ * option, what it must be and what it is (a string is not shown: a URL given as the options may
+ * hold a token). (Read here, not given beside the name: each name written once saved the
+ * browser bundle the bytes the client's fixes for tGG F1 and F2 took.)
  */
-function option<T>(name: string, value: T | undefined, expected: string, ok: (value: any) => unknown, fallback?: T): T {
+function option<T>(from: any, name: string, expected: string, ok: (value: any) => unknown, fallback?: T): T {
+  const value = from[name.slice(name.indexOf('.') + 1)];
   if (value === undefined) return fallback as T;
   if (!ok(value)) throw new TypeError(`createRealtimeClient: ${name} must be ${expected}, got ${described(value)}`);
   return value;
@@ -1520,8 +1524,8 @@ function known(prefix: string, given: object, list: readonly string[]): void {
  * A number option (a duration in ms, a size, a count): more than 0, or at least `min` when given;
  * NaN never. At most MAX_TIMER_MS: Infinity, or more, is taken as that (a timer holds no more).
  */
-function num(name: string, value: number | undefined, fallback: number, min?: number): number {
-  return Math.min(option(name, value, `a number ${min === undefined ? '> 0' : `≥ ${min}`}`, (v) => typeof v === 'number' && (min === undefined ? v > 0 : v >= min), fallback), MAX_TIMER_MS);
+function num(from: object, name: string, fallback: number, min?: number): number {
+  return Math.min(option(from, name, `a number ${min === undefined ? '> 0' : `≥ ${min}`}`, (v) => typeof v === 'number' && (min === undefined ? v > 0 : v >= min), fallback), MAX_TIMER_MS);
 }
 
 /** What `on` takes: every message type the server sends, and the client's own events. */
