@@ -762,11 +762,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Sent without `since` (there was no cursor yet), it opened after a poll gave one: the
     // server answers it from its head, past what polling delivered, and what came between
     // was lost, untold (a hostile tester lost 142 trades). Opened again, from the cursor.
-    // So is one answered in the stream it asked from after polls moved the client into another
-    // (a server restart while its answer was on the way): its server is one the client left,
-    // and its replay came after the new stream's messages and took the cursor back, which the
-    // next poll's gap delivered again (tFQ F1). One answered in the new stream is raced (deliver).
-    if ((!socketSince && status.cursor) || trial || (sameStream(cursor, socketSince) && !sameStream(cursor, status.cursor))) {
+    // So is one answered in another epoch than the client's after polls moved the client out of
+    // the one it asked from (a server restart while its answer was on the way): answered in the
+    // epoch it asked from (tFQ F1), or in one the polls went through and left (two restarts:
+    // tGG F1), its server is one the client left, and its replay came after the new stream's
+    // messages and took the cursor back, which the next poll's gap delivered again. Asked again
+    // from the client's cursor, never let go again for this (it asks from the client's epoch);
+    // a newer server answers that with its own gap. One answered in the client's epoch is raced
+    // (deliver). An opaque `since` is never let go (no epoch to tell: README's limit).
+    if ((!socketSince && status.cursor) || trial || (sameStream(socketSince!, socketSince) && !sameStream(socketSince!, status.cursor) && !sameStream(cursor, status.cursor))) {
       stalled = 0;
       forget();
       void attempt();

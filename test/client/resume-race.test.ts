@@ -462,3 +462,53 @@ describe('the epoch rule\'s stated limit: opaque cursors (tGA F1)', () => {
     }, () => undefined, [scriptedConnection('new', 'r1x1'), t('A', 'r1x2')]);
   });
 });
+
+// Two restarts during one race (tGG F1): the socket asked from e1.2; polls took the client into e2 (`gap`, N1) and then into e3
+// (`gap`, M1); the socket's answer comes from the e2 server (held, or merely slow, while e2 restarted as e3). Neither in the
+// epoch it asked from nor in the client's: an epoch the client left too. It is let go with its socket, untold, and a new socket
+// asks from the client's cursor, e3.1. (Taken, it told a gap from e3.1 back to e2.0, delivered N1 again and left the cursor in
+// the dead e2 stream, whose next poll's gap delivered e3's messages again.)
+describe('a raced socket answered in a third epoch, after polls took the client through two: two restarts during the race (tGG F1)', () => {
+  for (const resume of ['gap', 'new'] as const) {
+    it(`its answer \`${resume}\` in e2, the client in e3, is let go untold; a new socket asks from e3.1: each message once, in order, two gaps`, async () => {
+      // Poll 1 (from A's e1.2), once the third upgrade (from e1.2 too) has come: the e2 server, `gap` to e2.1 with N1. Poll 2
+      // (from e2.1): the e3 server, `gap` to e3.1 with M1. Later polls are held. The third upgrade is the e2 server's answer:
+      // `resume` at e2.0, its replay N1. A fourth, from e3.1, is the live e3 server's: resumed, M2.
+      const t = scriptedTrade;
+      await withRacedSocket((_since, count, answer, thirdAsked) => {
+        if (count === 1) void thirdAsked.then(() => answer(`{"cursor":"e2.1","resume":"gap","messages":[${t('N1', 'e2.1')}]}`));
+        else if (count === 2) answer(`{"cursor":"e3.1","resume":"gap","messages":[${t('M1', 'e3.1')}]}`);
+      }, [scriptedConnection(resume, 'e2.0'), t('N1', 'e2.1')], async ({ client, events, gaps, sockets, upgrades, accept }) => {
+        await until(() => events.includes('A'), 'A on the first socket');
+        sockets[0]!.terminate();
+        await until(() => events.includes('M1'), 'the polls\' gaps into e2 and e3, N1 and M1');
+        expect(upgrades).toEqual([null, 'e1.2', 'e1.2']);
+        accept();
+        await until(() => events.includes('M2') || events.filter((e) => e === 'N1').length > 1, 'M2 on a new socket (or N1 again)');
+        expect(events).toEqual(['A', 'gap polling', 'N1', 'gap polling', 'M1', 'M2']);
+        expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e2.1', mode: 'polling' }, { since: 'e2.1', cursor: 'e3.1', mode: 'polling' }]);
+        expect(upgrades).toEqual([null, 'e1.2', 'e1.2', 'e3.1']);
+        expect(client.getStatus()).toMatchObject({ mode: 'ws', cursor: 'e3.2', duplicates: 0 });
+        await until(() => sockets[1]!.readyState === 3, 'the e2 server\'s socket closed');
+      }, (since) => (since === 'e3.1' ? [scriptedConnection('resumed', 'e3.1'), t('M2', 'e3.2')] : undefined));
+    });
+  }
+
+  it('its answer from a server newer than the polls\' (e4, the client in e3) is let go too; the socket that asks from e3.1 gets that server\'s own gap, one round trip later: each message once, three gaps', async () => {
+    const t = scriptedTrade;
+    await withRacedSocket((_since, count, answer, thirdAsked) => {
+      if (count === 1) void thirdAsked.then(() => answer(`{"cursor":"e2.1","resume":"gap","messages":[${t('N1', 'e2.1')}]}`));
+      else if (count === 2) answer(`{"cursor":"e3.1","resume":"gap","messages":[${t('M1', 'e3.1')}]}`);
+    }, [scriptedConnection('gap', 'e4.0'), t('P1', 'e4.1')], async ({ client, events, gaps, sockets, upgrades, accept }) => {
+      await until(() => events.includes('A'), 'A on the first socket');
+      sockets[0]!.terminate();
+      await until(() => events.includes('M1'), 'the polls\' gaps into e2 and e3, N1 and M1');
+      accept();
+      await until(() => events.includes('P2'), 'P2 on a new socket');
+      expect(events).toEqual(['A', 'gap polling', 'N1', 'gap polling', 'M1', 'gap ws', 'P1', 'P2']);
+      expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e2.1', mode: 'polling' }, { since: 'e2.1', cursor: 'e3.1', mode: 'polling' }, { since: 'e3.1', cursor: 'e4.0', mode: 'ws' }]);
+      expect(upgrades).toEqual([null, 'e1.2', 'e1.2', 'e3.1']);
+      expect(client.getStatus()).toMatchObject({ mode: 'ws', cursor: 'e4.2', duplicates: 0 });
+    }, (since) => (since === 'e3.1' ? [scriptedConnection('gap', 'e4.0'), t('P1', 'e4.1'), t('P2', 'e4.2')] : undefined));
+  });
+});
