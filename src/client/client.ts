@@ -1249,11 +1249,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               if (text === undefined) wrong = problem('', 'maxPollBytes', `at most ${maxPollBytes} bytes (maxPollBytes), got more`);
               else body = JSON.parse(text);
             } catch (cause) {
-              // A body cut off while read (a reset, the timeout: readText's 0) is a network failure,
+              // A body cut off while read (a reset, the timeout: readText's 0 or false) is a network failure,
               // told as one: it was an `invalid` JSON answer with `lastHttpStatus` 200 (tBO F2). Bytes
               // that are not UTF-8 (they failed unsaid, the upgrade's status shown: a fresh user) or
               // not JSON are an answer that is no poll response.
-              if (cause === 0) throw cause;
+              if (!cause) throw cause;
               wrong = problem('', 'json', `a poll response in JSON, got a body it cannot read (${(cause as Error).message})`);
             }
             if (!alive()) return;
@@ -1596,7 +1596,7 @@ type WebBody = Partial<Pick<ReadableStream<Uint8Array>, 'getReader'>> | null | u
  * whole, then bounded. `progress` is called on each chunk read (the poll's timeout counts from
  * the last one). Bytes that are not UTF-8 throw the decoder's TypeError; a read that fails, or a
  * stream that ends at 0 bytes (a cut inside the headers) or begun as a JSON object and not ended as one
- * (a character cut off at its end too), 0.
+ * (a character cut off at its end too), 0 (or false: a falsy value, a failed poll, as its caller reads it).
  */
 async function readText(response: FetchResponseLike, max: number, progress: () => void): Promise<string | undefined> {
   // Said too long by its Content-Length: not read at all (16 MiB were read on every retry).
@@ -1625,13 +1625,19 @@ async function readText(response: FetchResponseLike, max: number, progress: () =
     // is one JSON object, so a cut where no length frames the body (HTTP/1.0, or neither
     // Content-Length nor chunked), which ends as cleanly (an `invalid` JSON answer, HTTP 200:
     // tFM F2). A body that begins otherwise (an error or login page) is read as it is.
-    // Tested before the decoder's last call: its text is whole characters, and a character the
-    // cut left unfinished at the end (the decoder keeps its bytes) is no `}`. That call throws
-    // (fatal) for those bytes only: it came first, and such a cut was an `invalid` JSON answer,
-    // HTTP 200 (most cuts of a CJK or accented stream: tFS F1). Bytes that are not UTF-8 before
-    // the end throw as they are read, and a body that begins otherwise or ends in `}` with such
-    // bytes after it still throws here.
-    if (done) return /^[^{]|}\s*$/.test(text) ? text += decoder.decode() : cut();
+    // The decoder's last call throws (fatal) only for the bytes of a character the cut left
+    // unfinished at the end (bytes that are not UTF-8 before the end throw as they are read): in
+    // a body begun as `{`, a cut too (it was an `invalid` JSON answer, HTTP 200, for most cuts of
+    // a CJK or accented stream: tFS F1; and for one right after a `}`, which the text decoded
+    // before it ends in: tGG F2). A body that begins otherwise is read as it is: not UTF-8.
+    if (done) {
+      try {
+        return /^[^{]|}\s*$/.test(text += decoder.decode()) ? text : cut();
+      } catch (error) {
+        // (false for a body begun as `{`, or 0 from cut() above: both falsy, a cut to the caller.)
+        throw /^[^{]/.test(text) && error;
+      }
+    }
     if ((size += value.byteLength) > max) return undefined;
     text += decoder.decode(value, { stream: true });
   }
