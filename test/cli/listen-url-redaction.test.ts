@@ -253,7 +253,8 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     ];
     for (const [target, stderr] of expected) expect({ target, ...(await said(target)) }).toEqual({ target, status: 2, stdout: '', stderr });
     // A lower-case one reads as a host name: it was printed, in the URL and as the port got (tGD F5).
-    for (const target of ['ws://alice:s3cr3t-passw0rd/api/ws', 'ws://alice:pa55w0rdxyz/api/ws']) {
+    // Six characters is the bound ("6 characters or more"): `abcdef`, `s3cr3t` are hidden; five, `80abc`, is shown below (tGK F3).
+    for (const target of ['ws://alice:s3cr3t-passw0rd/api/ws', 'ws://alice:pa55w0rdxyz/api/ws', 'ws://alice:abcdef/api/ws', 'ws://alice:s3cr3t/api/ws']) {
       expect({ target, ...(await said(target)) }).toEqual({ target, status: 2, stdout: '', stderr: `realtime-contract: cannot listen to "ws://alice:[redacted]/api/ws": ${notShown}\n` });
     }
     const tab = await said('ws://Pa55\tw0rdXyz.invalid:29999/api/ws');
@@ -262,6 +263,7 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect(tab.stderr.toLowerCase()).not.toMatch(/pa55|w0rdxyz/);
     // Ordinary ports are shown.
     expect((await said('ws://127.0.0.1:80a/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80a/api/ws": expected a port of digits after the host, got "80a"\n');
+    expect((await said('ws://127.0.0.1:80abc/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:80abc/api/ws": expected a port of digits after the host, got "80abc"\n');
     expect((await said('ws://127.0.0.1:${PORT}/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:${PORT}/api/ws": expected a port of digits after the host, got "${PORT}"\n');
   });
 
