@@ -866,7 +866,8 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     }
     const list = "several origins in one value: give each with its own --allow-origin (--allow-origin https://a.example --allow-origin https://b.example)";
     // A list whose first origin has a port was told to bracket an IPv6 address, its second origin shown as http:/[redacted] (tFU F13).
-    for (const value of ['http://localhost:3000,http://localhost:5173', 'https://a.example https://b.example', 'http://[::1]:3000,http://[::1]:4000', 'https://app.example.com\tfoo']) {
+    // One whose second part is no URL was told "its port is not a number of digits" (tGK F4: the list check's port rule untested).
+    for (const value of ['http://localhost:3000,http://localhost:5173', 'https://a.example https://b.example', 'http://[::1]:3000,http://[::1]:4000', 'https://app.example.com\tfoo', 'http://localhost:3000|x', 'http://localhost:3000,x']) {
       expect((await run(value)).stderr).toBe(`${given} ${JSON.stringify(value)}: ${list}\n`);
     }
     expect((await run('http://[::1]:99999')).stderr).toBe(`${given} "http://[::1]:99999": its port, 99999, is above 65535\n`);
