@@ -1237,6 +1237,9 @@ describe('origin, attempt limits, socket limits', () => {
     expect(create(['http://localhost:3000,http://localhost:5173'])).toThrow(new RangeError(`${asSent}, got "http://localhost:3000,http://localhost:5173"; several origins in one entry: give each as its own entry of the array (e.g. ["https://a.example", "https://b.example"])`));
     expect(create('https://a.example https://b.example')).toThrow(/got "https:\/\/a\.example https:\/\/b\.example"; pass an array: \["https:\/\/a\.example","https:\/\/b\.example"\] \(value\.split\(\/\\s\+\/\)\)$/);
     expect(create(['http://[::1]:99999'])).toThrow(new RangeError(`${asSent}, got "http://[::1]:99999"; its port, 99999, is above 65535`));
+    // Without brackets too, and 65535 itself is a port (tGK F5: neither was held).
+    expect(create(['http://localhost:99999'])).toThrow(new RangeError(`${asSent}, got "http://localhost:99999"; its port, 99999, is above 65535`));
+    expect(create(['http://[::1]:65535/app'])).toThrow(/; did you mean "http:\/\/\[::1\]:65535"\?$/);
     expect(create(['http://[fe80::1%25eth0]:3000'])).toThrow(/; its IPv6 address names a zone \(%25…\), which no browser sends in an origin/);
     expect(create(['http://[::1'])).toThrow(new RangeError(`${asSent}, got "http://[::1"; its IPv6 address has no closing bracket: http://[ADDRESS]:PORT`));
     expect(create('https://a.example, https://b.example')).toThrow(/got "https:\/\/a\.example, https:\/\/b\.example"; pass an array: \["https:\/\/a\.example","https:\/\/b\.example"\] \(value\.split/);

@@ -871,6 +871,7 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       expect((await run(value)).stderr).toBe(`${given} ${JSON.stringify(value)}: ${list}\n`);
     }
     expect((await run('http://[::1]:99999')).stderr).toBe(`${given} "http://[::1]:99999": its port, 99999, is above 65535\n`);
+    expect((await run('http://localhost:99999')).stderr).toBe(`${given} "http://localhost:99999": its port, 99999, is above 65535\n`);
     expect((await run('http://[fe80::1%25eth0]:3000')).stderr).toBe(`${given} "http://[fe80::1%25eth0]:3000": its IPv6 address names a zone (%25…), which no browser sends in an origin: give the address without it\n`);
     expect((await run('http://[::1')).stderr).toBe(`${given} "http://[::1": its IPv6 address has no closing bracket: http://[ADDRESS]:PORT\n`);
     const pattern = "a browser sends its page's exact origin, never a pattern: --allow-origin takes exact origins, one per --allow-origin (for a pattern, createRealtimeServer's allowedOrigins takes a function)";
