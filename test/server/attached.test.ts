@@ -646,7 +646,8 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
   it("on its own HTTP server: Node's answers as they were (431, 400), each counted in stats().refusedRequests and logged as request-refused", async () => {
     const logged: object[] = [];
     const log = (entry: object) => void logged.push(entry);
-    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    let clock = 0;
+    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log }, monotonicClock: () => clock });
     cleanup.push(() => rt.close());
     await rt.listening;
     const port = (rt.httpServer.address() as AddressInfo).port;
@@ -663,9 +664,13 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
       { event: 'request-refused', status: 431, reason: 'headers-too-large', ip: '127.0.0.1' },
       { event: 'request-refused', status: 400, reason: 'bad-request', ip: '127.0.0.1' },
     ]);
+    // 10 s on, the next is logged, saying how many were not since the last line (tGK F6: no test held the count).
+    clock += 10_000;
+    expect(await exchange(port, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
+    expect(logged.filter((entry) => (entry as { event?: string }).event === 'request-refused').at(-1)).toEqual({ event: 'request-refused', status: 400, reason: 'bad-request', ip: '127.0.0.1', notLogged: 30 });
     // A request Node accepts is not counted.
     expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
-    expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 31 });
+    expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 32 });
   });
 
   it("attached: the app's own clientError listener still answers (once each), added before or after, and Node's answer comes back when it is removed; counted once each, not after close()", async () => {
