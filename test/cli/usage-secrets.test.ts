@@ -41,6 +41,8 @@ describe('usage errors leave secrets out', () => {
     // `--duration $DURATION --token=$JWT`, DURATION unset: commander gives --duration the next word.
     const shifted = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--duration', `--token=${JWT}`]);
     expect(shifted).toContain(`error: option '--duration <time>' argument '--token=<a value of ${JWT.length} characters, not shown: it may be a secret>' is invalid. expected a duration such as 60s, 500ms or 2m; it is an option, taken as the value of --duration: was the value before it an empty variable`);
+    // A one-dash option is one too (tGK F7: only --token=… was held).
+    expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--duration', '-h'])).toContain("error: option '--duration <time>' argument '-h' is invalid. expected a duration such as 60s, 500ms or 2m; it is an option, taken as the value of --duration: was the value before it an empty variable");
     const count = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--count', JWT, '--tolerance', PASSWORD]);
     expect(count).toContain(`error: option '--count <n>' argument '<a value of ${JWT.length} characters, not shown: it may be a secret>' is invalid. expected a positive integer`);
     expect(count).toContain(`error: option '--tolerance <fraction>' argument '<a value of 11 characters, not shown: it may be a secret>' is invalid.`);
