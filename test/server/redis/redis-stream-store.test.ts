@@ -297,6 +297,9 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     }
   });
 
+  // A JWT, given where a database number goes (tGK F13).
+  const JWT_S3CRET = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from('{"sub":"s3cret"}').toString('base64url')}.c2lnbmF0dXJlc2lnbmF0dXJl`;
+
   it('refuses a database that is not a number at once, naming the path without the password (`/rc` sent SELECT NaN and the process died of an unhandled ReplyError: a hostile tester)', async () => {
     const expected = 'createRedisStreamStore: url must name a database number from 0 to 2147483647 (redis://host:port/<db>), got';
     const cases: [string, string][] = [
@@ -310,6 +313,9 @@ describe('Redis URLs and options: refused before connecting, never with the pass
       // The query's db, read when the path names none (a socket path's too).
       ['redis://127.0.0.1:1?db=rc&password=s3cretpw', '?db="rc" (redis://127.0.0.1:1?db=rc&password=[redacted])'],
       ['/run/redis.sock?db=&password=s3cretpw', '?db="" (/run/redis.sock?db=&password=[redacted])'],
+      // A secret given as ?db= is not shown as the number got either (tGK F13: it was printed in quotes).
+      ['redis://127.0.0.1:1/?db=s3cretPa55w0rdXyz', '?db=[redacted] (redis://127.0.0.1:1/?db=[redacted])'],
+      [`redis://127.0.0.1:1/?db=${JWT_S3CRET}`, '?db=[redacted] (redis://127.0.0.1:1/?db=[redacted])'],
       // A password holding an unencoded `/`: the rest of it reads as the path, never shown.
       ['redis://u:12/s3cretpw@127.0.0.1:1/0', 'a path holding "@" (redis://127.0.0.1:1/0): a "/" in a password is written %2F'],
       // A password after a second `?`, where a `&` belongs, is ?db's value to ioredis: never shown, the `?` said (tER F5).
