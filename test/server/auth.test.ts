@@ -256,6 +256,10 @@ describe('HS256: every refused token gets 401 and no socket', () => {
       ['http://[::1:Qz7pLm3xVb9Rt2Wk]', 'http://[redacted]'],
       ['null Qz7pLm3xVb9Rt2Wk', 'null [redacted]'],
       ['http://[::1]:3000', 'http://[::1]:3000'],
+      // An IPv6 address without its brackets is no host:port: shown whole, the origin to allow, or hidden whole (tGK F12).
+      ['http://::1:3000', 'http://::1:3000'],
+      ['http://fe80::1:3000', 'http://fe80::1:3000'],
+      ['http://::1:Qz7pLm3xVb9Rt2Wk', 'http://[redacted]'],
       ['https://DESKTOP-7QK4M2N.local', 'https://DESKTOP-7QK4M2N.local'],
       // One without a scheme, alone or first in a list, judged as a host is (tGD F3: logged whole); ordinary ones shown.
       ['Qz7pLm3xVb9Rt2Wk', '[redacted]'],
