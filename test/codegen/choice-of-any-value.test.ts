@@ -27,6 +27,11 @@ it('generates a choice of two types beside a branch of any value as any value in
     viaref: { anyOf: [{ type: 'number' }, { type: 'string' }, { $ref: '#/definitions/AnyThing' }] },
     nested: { anyOf: [{ anyOf: [{ description: 'x' }, { type: 'string' }] }, { type: 'number' }] },
     mixed: { $ref: '#/definitions/Mixed' },
+    // A branch that is itself a choice with a branch of any value, beside two types: refused as renamed if the inner
+    // choice is not read as any value (tGK F9, LS4).
+    deep: { anyOf: [{ type: 'number' }, { type: 'boolean' }, { anyOf: [{ type: 'string' }, { description: 'any' }] }] },
+    // One with a closed list beside its inner choice constrains it: a union of its own, named after the place (tGK F9, LS3).
+    listed: { anyOf: [{ type: 'number' }, { type: 'boolean' }, { anyOf: [{ type: 'string' }, {}], enum: ['a', 'b'] }] },
   });
   trades.definitions.AnyThing = { title: 'AnyThing', description: 'Annotations only.' };
   trades.definitions.Mixed = { title: 'Mixed', anyOf: [{ type: 'string' }, { type: 'integer' }, { description: 'else' }] };
@@ -34,10 +39,13 @@ it('generates a choice of two types beside a branch of any value as any value in
   const files = await generate(dir);
   const go = files.get(GO_FILE)!;
   const python = files.get(PYTHON_FILE)!;
-  for (const key of ['extra', 'viaref', 'nested', 'mixed']) {
+  for (const key of ['extra', 'viaref', 'nested', 'mixed', 'deep']) {
     expect(go, key).toMatch(new RegExp(`^\\t\\S+\\s+interface\\{\\}\\s+\`json:"${key},omitempty"\``, 'm'));
     expect(python, key).toMatch(new RegExp(`^ {4}${key}: Any = None$`, 'm'));
   }
   // No union struct was declared for any of them.
-  expect(go).not.toMatch(/^type (TradeDataExtra|TradeDataViaref|TradeDataNested|Mixed) struct/m);
+  expect(go).not.toMatch(/^type (TradeDataExtra|TradeDataViaref|TradeDataNested|Mixed|TradeDataDeep) struct/m);
+  expect(go).toMatch(/^\tListed\s+\*TradeDataListed\s+`json:"listed,omitempty"`/m);
+  expect(go).toMatch(/^type TradeDataListed struct/m);
+  expect(python).toMatch(/^ {4}listed: Optional\[Union\[bool, float, TradeDataListedEnum\]\] = None$/m);
 });
