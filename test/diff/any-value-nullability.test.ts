@@ -77,6 +77,10 @@ describe('diff: a choice with a branch of any value admits any value', () => {
     expect(await between(items({ anyOf: [{ type: 'number' }, {}] }), items({ type: ['number', 'null'] }))).toEqual([{ rule: 'type-narrowed', level: 'compatible' }]);
   });
 
+  it('a non-nullable number widened to such a choice: the type line alone, not "may now be null" (tGK F10)', async () => {
+    for (const choice of choices) expect(await between({ type: 'number' }, choice), JSON.stringify(choice)).toEqual([{ rule: 'type-widened', level: 'breaking' }]);
+  });
+
   it('with a null branch as well: the type line alone', async () => {
     expect(await between({ anyOf: [{ type: 'number' }, { description: 'else' }, { type: 'null' }] }, { type: ['number', 'null'] })).toEqual([{ rule: 'type-narrowed', level: 'compatible' }]);
   });
