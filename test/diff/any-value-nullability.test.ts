@@ -115,4 +115,11 @@ describe('diff: a list of every JSON type against any value', () => {
     expect(changes.map(({ rule }) => rule)).toContain('type-narrowed');
     expect((await report({}, { type: ['string', 'number', 'boolean', 'object', 'null'], additionalProperties: {} })).protocol).toBe(true);
   });
+
+  it('every type but null widened to {}: breaking, null now admitted, not "every JSON type either way" (tGK F11)', async () => {
+    const FIVE = { type: ['string', 'number', 'boolean', 'object', 'array'], additionalProperties: {}, items: {} };
+    const widened = (await diffFiles(note(FIVE), note({}))).changes.filter((change) => change.subject === 'trades');
+    expect(widened.map(({ rule, level }) => ({ rule, level }))).toEqual([{ rule: 'type-widened', level: 'breaking' }]);
+    expect(widened[0]!.text).not.toContain('either way');
+  });
 });
