@@ -53,6 +53,45 @@ describe.skipIf(!tool.available)(`the Redis store after a restore, its epoch key
     expect(admin.entries.map((e) => e.frame)).toEqual([last.frame, ...stored]);
   });
 
+  it("a gap replay after rc:epoch is deleted sends frames carrying the new epoch's cursors, the entries' own (tGM F1)", async () => {
+    const server = await RedisServer.start();
+    servers.push(server);
+    const raw = new Redis(server.url);
+    raws.push(raw);
+    const log = recordingLogger();
+    const store = await createRedisStreamStore({ url: server.url, logger: log.logger });
+    stores.push(store);
+    // As the core frames a message: the cursor last (and a frame putting it twice, elsewhere too).
+    const framed = (i: number) => (cursor: string) => `{"type":"trades","data":{"i":${i}},"cursor":"${cursor}"}`;
+    const twice = (cursor: string) => `{"type":"trades","data":{"at":"${cursor}","not":"x${cursor}","nor":"${cursor}1"},"cursor":"${cursor}"}`;
+    const before: Awaited<ReturnType<RedisStreamStore['append']>>[] = [];
+    for (let i = 0; i < 3; i++) before.push(await store.append('alice', 'trades' as never, framed(i)));
+    before.push(await store.append('alice', 'trades' as never, twice));
+    const oldEpoch = before[0]!.cursor.split('.')[0]!;
+    await raw.del('rc:epoch');
+    const after = await store.append('alice', 'trades' as never, framed(9));
+    const newEpoch = after.cursor.split('.')[0]!;
+    expect(newEpoch).not.toBe(oldEpoch);
+    for (const viewer of [{ userId: 'alice', admin: false }, { userId: 'admin', admin: true }]) {
+      const read = await store.read(viewer, before[0]!.cursor, 10);
+      expect(read.resume).toBe('gap');
+      expect(read.cursor.startsWith(`${newEpoch}.`)).toBe(true);
+      expect(read.entries).toHaveLength(5);
+      for (const entry of read.entries) {
+        expect(entry.cursor.startsWith(`${newEpoch}.`)).toBe(true);
+        expect((JSON.parse(entry.frame) as { cursor: string }).cursor).toBe(entry.cursor);
+      }
+      // The same frames as appended, each cursor of the old epoch in it now the new epoch's; words that only contain it untouched.
+      const relabeled = (c: string) => `${newEpoch}.${c.split('.')[1]}`;
+      const c3 = before[3]!.cursor;
+      expect(read.entries.map((e) => e.frame)).toEqual([
+        ...[0, 1, 2].map((i) => framed(i)(relabeled(before[i]!.cursor))),
+        `{"type":"trades","data":{"at":"${relabeled(c3)}","not":"x${c3}","nor":"${c3}1"},"cursor":"${relabeled(c3)}"}`,
+        after.frame,
+      ]);
+    }
+  });
+
   it("a record of another epoch read where the epoch began: none of the entries before it (tDV F7)", async () => {
     const server = await RedisServer.start();
     servers.push(server);
