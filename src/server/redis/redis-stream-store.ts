@@ -908,7 +908,46 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
   }
   let syncing = false;
+  /**
+   * Fan-out records that arrived while a catch-up runs (or wait for one), delivered after it. At
+   * most MAX_PENDING_RECORDS or MAX_PENDING_BYTES of frames: past that they are dropped and the
+   * catch-up reads again from where it ends (the all-stream holds them, or the catch-up tells the
+   * gap). A catch-up refused for good (an ACL user without rc:epoch-start after an epoch change)
+   * held every record the node received, without bound, none delivered (tGM F4).
+   */
   const pending: Published[] = [];
+  let pendingBytes = 0;
+  /** Records were dropped from `pending` since the catch-up in flight was sent: it reads again once done. */
+  let pendingDropped = false;
+  function hold(record: Published, first = false): void {
+    if (pending.length >= MAX_PENDING_RECORDS || pendingBytes + record.entry.frame.length > MAX_PENDING_BYTES) {
+      if (!pendingDropped) {
+        logger.warn(
+          { event: 'fan-out-held-dropped', url: where, records: pending.length + 1, bytes: pendingBytes + record.entry.frame.length },
+          'fan-out records held while the catch-up waits on Redis pass the bound: dropped, read again from the all-stream once the catch-up goes through',
+        );
+      }
+      pending.length = 0;
+      pendingBytes = 0;
+      pendingDropped = true;
+      return;
+    }
+    pendingBytes += record.entry.frame.length;
+    if (first) pending.unshift(record);
+    else pending.push(record);
+  }
+  function nextHeld(): Published {
+    const record = pending.shift()!;
+    pendingBytes -= record.entry.frame.length;
+    return record;
+  }
+  /**
+   * Why the catch-up is refused to the ACL user (a command or key of it, named), or null. The
+   * node reads unhealthy meanwhile (its live feed is held: sockets closed 1013 past the grace,
+   * new ones 503), as for the other refusals, until a catch-up goes through. It read healthy,
+   * acking publishes its open sockets never got (tGM F4).
+   */
+  let catchUpRefused: string | null = null;
   /** Records received on the fan-out channel so far (each record's `arrival` is its rank). */
   let arrivals = 0;
   /**
@@ -1433,7 +1472,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     for (const record of records) {
       record.arrival = ++arrivals;
-      if (syncing || epoch === null) pending.push(record);
+      if (syncing || epoch === null) hold(record);
       else handle(record);
     }
   });
@@ -1457,7 +1496,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** What `status().healthy` says. */
   function isHealthy(): boolean {
-    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null;
+    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null;
   }
   /**
    * Tells onHealth's listeners when `status().healthy` changed since they were last told. Called
@@ -1564,7 +1603,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // Redis lost its data and some node already appended in the new epoch, or the record is
       // not of this Redis: only a read of Redis tells. Its catch-up reports the gap (and takes
       // the new epoch) when Redis holds another epoch indeed.
-      pending.unshift(published);
+      hold(published, true);
       void sync();
       return;
     }
@@ -1587,7 +1626,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         return;
       }
       // A sequence number is missing: replay the hole from the all-stream before this one.
-      pending.unshift(published);
+      hold(published, true);
       void sync();
       return;
     }
@@ -1613,12 +1652,25 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       for (;;) {
         if (closed) return;
         try {
+          pendingDropped = false;
           await catchUp();
+          if (catchUpRefused !== null) {
+            logger.info({ event: 'catch-up-accepted', url: where }, 'Redis takes the catch-up again: the live feed goes on');
+            catchUpRefused = null;
+            healthChanged();
+          }
+          // Records dropped meanwhile (see hold): read from where this catch-up ended.
+          if (pendingDropped) continue;
           break;
         } catch (err) {
           if (atStart) {
             const refused = await startRefusal(err);
             if (refused !== undefined) throw refused;
+          }
+          const message = String((err as Error | null)?.message);
+          if (running && !closed && (aclRefused(message) || aclNamedByRead(message))) {
+            catchUpRefused = message;
+            healthChanged();
           }
           catchUpFailed(err as Error);
           await new Promise((resolve) => setTimeout(resolve, 200));
@@ -1627,7 +1679,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       syncing = false;
       // Not once closed: sync() then returns at once, so a record with a hole would be handled
       // again and again, synchronously (the event loop stuck for good).
-      while (pending.length > 0 && !syncing && !closed) handle(pending.shift()!);
+      while (pending.length > 0 && !syncing && !closed) handle(nextHeld());
       handedOver = syncing;
       maybeRecovered();
     } finally {
@@ -2307,7 +2359,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // Made another type on a running node (checked at start): Redis's bare WRONGTYPE named no
       // key, failed every resume of another epoch's cursor, and held the node's catch-up, its
       // live feed stopped for good with no gap told, the node healthy (tDV F3).
-      if (!/^WRONGTYPE\b/.test(String((err as Error | null)?.message))) throw err;
+      const message = String((err as Error | null)?.message);
+      // Refused to the ACL user (its key patterns leave the record out): Redis's NOPERM named no
+      // key, and a catch-up that met it after an epoch change retried it for ever, the node healthy (tGM F4).
+      if (aclRefused(message)) {
+        throw new ReplyError(`Redis at ${where} refused a command or channel to this ACL user: NOPERM this ACL user may not run GET on ${keys.epochStart}, which the store reads where the epoch changes (the catch-up, a resume of another epoch's cursor) (${message}): grant it`);
+      }
+      if (!/^WRONGTYPE\b/.test(message)) throw err;
       const found = await ofAnotherType([keys.epochStart]);
       throw new EpochStartUnreadable(`Redis at ${where} holds ${found ?? `${keys.epochStart} as another type, where the store keeps a string`}, so every resume of another epoch's cursor fails: ${anotherApplications}`);
     }
@@ -2689,6 +2747,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const healthy = isHealthy();
       if (epochRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${epochRefused}` };
       if (keysRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${keysRefused}` };
+      if (catchUpRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, catch-up refused (the live feed held): ${aclNamed.get(catchUpRefused) ?? catchUpRefused}` };
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
       return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };
@@ -2747,6 +2806,9 @@ async function quit(client: Redis): Promise<void> {
 
 /** Foreign epochs a node remembers having logged, at most (see `foreign`): past it, it forgets them all. */
 const MAX_FOREIGN_EPOCHS = 64;
+/** Bounds of the fan-out records held while a catch-up runs (see `pending`). */
+const MAX_PENDING_RECORDS = 100_000;
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
 /**
  * Keys whose entries of another application said are remembered (see foreignSaid): 64 let a
  * round of polls of 65 users, each with such an entry, say each again on every poll (tEZ F4).

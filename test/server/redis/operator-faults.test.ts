@@ -416,6 +416,53 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("an ACL user whose key patterns leave rc:epoch-start out, after an epoch change: the refused catch-up turns the store unhealthy naming GET on rc:epoch-start, the records held meanwhile are bounded, and once granted the gap is told and the live feed goes on (tGM F4: healthy, publishes acked that open sockets never got, every fan-out record held without bound)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', 'resetchannels', '&rc:fanout', '+@all'];
+      await raw.call('ACL', 'SETUSER', 'a10', 'reset', ...rules, '~rc:*');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a10:pw@'), logger });
+      stores.push(store);
+      const live: string[] = [];
+      const gaps: string[] = [];
+      store.subscribe((e) => void live.push(e.cursor));
+      store.onGap((g) => void gaps.push(g.reason));
+      const append = (i: number) => store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c, i }));
+      const first = await append(0);
+      await waitFor(() => live.includes(first.cursor), 'the first entry live');
+      await raw.call('ACL', 'SETUSER', 'a10', 'reset', ...rules, '~rc:epoch', '~rc:seq', '~rc:head', '~rc:all', '~rc:g', '~rc:u:*');
+      // README's step after restoring a backup.
+      await raw.del('rc:epoch');
+      const acked = await append(1);
+      expect(acked.cursor.split('.')[0]).not.toBe(first.cursor.split('.')[0]);
+      const named = `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run GET on rc:epoch-start, which the store reads where the epoch changes`;
+      await waitFor(() => !store.status().healthy, 'the store unhealthy');
+      expect(store.status().detail).toContain(named);
+      await waitFor(() => records.some((r) => r.event === 'redis-command-refused'), 'redis-command-refused');
+      expect(String(records.find((r) => r.event === 'redis-command-refused')!.err).startsWith(named)).toBe(true);
+      // Fan-out records keep coming while the catch-up is refused: past the bound they are dropped, not held for ever.
+      const big = 'x'.repeat(1024 * 1024);
+      for (let i = 0; i < 40; i++) {
+        const frame = JSON.stringify({ big, i });
+        await raw.publish('rc:fanout', `f0f0f0f0f0f0f0f0.${i + 1}\n${i + 1}\ntrades\n"alice"\nnull\n${Buffer.byteLength(frame)}\n${frame}`);
+      }
+      await waitFor(() => records.some((r) => r.event === 'fan-out-held-dropped'), 'fan-out-held-dropped');
+      expect(live).toEqual([first.cursor]);
+      // Granted: the catch-up goes through, the gap is told, the store healthy, the live feed goes on.
+      await raw.call('ACL', 'SETUSER', 'a10', '~rc:epoch-start');
+      await waitFor(() => store.status().healthy, 'healthy once granted');
+      expect(gaps).toEqual(['epoch']);
+      expect(records.some((r) => r.event === 'catch-up-accepted')).toBe(true);
+      const after = await append(2);
+      await waitFor(() => live.includes(after.cursor), 'a later entry live');
+      expect(live).toEqual([first.cursor, after.cursor]);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("TIME taken from the ACL user on a running node: every publish rejects naming it, nothing stored (tEQ F5: Redis 7.0's words named no command)", async () => {
     const server = await start();
     const raw = new Redis(server.url);
