@@ -814,7 +814,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
   cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
   cmd.defineCommand('rcBeat', { numberOfKeys: 3, lua: BEAT_SCRIPT });
-  cmd.defineCommand('rcAcl', { numberOfKeys: 6, lua: ACL_SCRIPT });
+  cmd.defineCommand('rcAcl', { numberOfKeys: 0, lua: ACL_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -1868,7 +1868,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // user: said as SUBSCRIBE's refusal is. The start waited for ever, a catch-up line each 10 s (tDG F1).
     // Redis 7.0's words for a command inside a script name none: the ACL is asked which (tDV F4).
     if (aclRefused(said)) {
-      const named = /^NOPERM\b/.test(said) ? undefined : await scriptCommandsRefused();
+      const named = /^NOPERM\b/.test(said) && !anonymousNoperm(said) ? undefined : await scriptCommandsRefused();
       if (named?.renamed) return new StartRefused(`Redis at ${where} ${named.what} (${said}): ${named.grant}`);
       if (named !== undefined) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`);
       return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
@@ -1927,6 +1927,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   function aclRefused(message: string): boolean {
     return /^NOPERM\b/.test(message) || /^ERR The user executing the script can't run\b/.test(message);
   }
+  /**
+   * Redis's NOPERM for a key or channel outside the user's patterns, checked before the command
+   * (or script) runs: it names neither. The ACL is asked which of the store's own (tGM F2).
+   */
+  const anonymousNoperm = (message: string): boolean => /^NOPERM\b.*\bno permissions to access one of the (keys|channels) used as arguments/.test(message);
   /** A read's refusal already named (see readStreams), met again by report() from the catch-up. */
   const aclNamedByRead = (message: string): boolean => message.startsWith(`Redis at ${where} refused a command or channel to this ACL user: `) || (message.startsWith(`Redis at ${where} has no `) && message.includes("which the store's scripts run"));
   /** Refusals of Redis 7.0's words (`ERR The user executing the script can't run …`) already named by the ACL (see nameAclRefusal). */
@@ -1938,7 +1943,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * it`; `said` as it came when it names them already (NOPERM) or the ACL names none.
    */
   async function nameAclRefusal(said: string): Promise<string> {
-    if (/^NOPERM\b/.test(said) || aclNamedByRead(said)) return said;
+    if ((/^NOPERM\b/.test(said) && !anonymousNoperm(said)) || aclNamedByRead(said)) return said;
     const named = await scriptCommandsRefused();
     if (named === undefined) return said;
     return named.renamed ? `Redis at ${where} ${named.what} (${said}): ${named.grant}` : `Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`;
@@ -2186,6 +2191,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (${credentialsForm()}): ${reason}`);
     // The password was taken; the ACL user lacks a command or the fan-out channel (`&*`, allchannels).
+    // A channel outside the user's patterns: Redis names none; the store has one (tGM F2).
+    if (/^NOPERM\b.*\bone of the channels used as arguments/.test(reason)) {
+      throw new Error(`Redis at ${where} refused a command or channel to this ACL user: NOPERM this ACL user may not use the channel ${keys.channel} (SUBSCRIBE, PUBLISH), the store's fan-out (${reason}): grant it (&${keys.channel})`);
+    }
     if (/NOPERM/.test(reason) || aclRefused(reason)) throw new Error(`Redis at ${where} refused a command or channel to this ACL user: ${reason}`);
     // The connection was made, and what is there does not know Redis's commands (a POP3 server:
     // `-ERR unknown command`), or says nothing, or hangs up: not the network's fault, as

@@ -621,9 +621,13 @@ return 1
 `;
 
 /**
- * acl: KEYS = epoch, seq, head, epoch start, all-stream, global stream. ARGV = channel. Asks the
- * ACL (`redis.acl_check_cmd`, Redis 7) for every command the store's scripts run, on the keys
- * they run it on, and PUBLISH on the channel; writes nothing. Returns those refused, each
+ * acl: no KEYS. ARGV = epoch, seq, head, epoch start, all-stream, global stream, channel. Asks
+ * the ACL (`redis.acl_check_cmd`, Redis 7) for every command the store's scripts run, on the keys
+ * they run it on, and PUBLISH and SUBSCRIBE on the channel; writes nothing. The key names come as
+ * ARGV, not KEYS: Redis checks a script's KEYS against the user's key patterns before it runs, so
+ * a key left out (or read-only) refused the check itself whole with an anonymous NOPERM, which
+ * the start took for "Redis did not answer": the store started healthy, every publish refused
+ * naming no key (tGM F2). Returns those refused, each
  * `<COMMAND> on <key>` (a command unknown to this Redis, renamed away, said so too), or an empty
  * array (and so on a Redis without acl_check_cmd, before 7.0). Asked at start: only the commands of the start's first read (GET, SET, TIME) were met
  * there, and a user without XINFO, EXISTS or XADD started healthy, every resume or every publish
@@ -633,18 +637,18 @@ export const ACL_SCRIPT = `
 if redis.acl_check_cmd == nil then return {} end
 local checks = { {'TIME'} }
 local function add(...) checks[#checks + 1] = {...} end
-add('GET', KEYS[1]) add('SET', KEYS[1], 'x')
-add('GET', KEYS[2]) add('INCRBY', KEYS[2], '1')
-add('GET', KEYS[3]) add('SET', KEYS[3], 'x')
-add('GET', KEYS[4]) add('SET', KEYS[4], 'x')
+add('GET', ARGV[1]) add('SET', ARGV[1], 'x')
+add('GET', ARGV[2]) add('INCRBY', ARGV[2], '1')
+add('GET', ARGV[3]) add('SET', ARGV[3], 'x')
+add('GET', ARGV[4]) add('SET', ARGV[4], 'x')
 -- PEXPIRE not: the scripts never expire these two (tFT F3: a least-privilege ACL granting it on the
 -- users' streams alone was refused at start).
-for _, key in ipairs({ KEYS[5], KEYS[6] }) do
+for _, key in ipairs({ ARGV[5], ARGV[6] }) do
   add('EXISTS', key) add('XINFO', 'STREAM', key) add('XADD', key, '1-1', 'f', 'v')
   add('XSETID', key, '1-1', 'MAXDELETEDID', '0-1') add('XLEN', key) add('XRANGE', key, '-', '+')
   add('XREVRANGE', key, '+', '-') add('XTRIM', key, 'MINID', '1')
 end
-add('PUBLISH', ARGV[1], 'x')
+add('PUBLISH', ARGV[7], 'x') add('SUBSCRIBE', ARGV[7])
 local refused = {}
 for _, c in ipairs(checks) do
   local ok, allowed = pcall(redis.acl_check_cmd, unpack(c))

@@ -326,6 +326,30 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     expect(await settled(server.url.replace('redis://', 'redis://u4:pw@'))).toContain(`run TIME, which the store's scripts run (ERR The user executing the script can't run this command or subcommand): grant it`);
   });
 
+  it("refuses at start an ACL user whose key patterns leave out (or make read-only) one of the store's own keys, or its channel, naming each command and key it may not run (tGM F2: the check, a script given those keys, was itself refused whole with an anonymous NOPERM and swallowed: the store started healthy, every publish or broadcast refused naming no key)", { timeout: 60_000 }, async () => {
+    const own = ['~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:all', '~rc:g'];
+    const users: [string, string[], string][] = [
+      ['rc:all read-only', [...own.filter((k) => k !== '~rc:all'), '%R~rc:all'], 'XADD on rc:all, XSETID on rc:all, XTRIM on rc:all'],
+      ['no rc:g', own.filter((k) => k !== '~rc:g'), 'EXISTS on rc:g, XINFO STREAM on rc:g, XADD on rc:g, XSETID on rc:g, XLEN on rc:g, XRANGE on rc:g, XREVRANGE on rc:g, XTRIM on rc:g'],
+      ['no rc:seq', own.filter((k) => k !== '~rc:seq'), 'GET on rc:seq, INCRBY on rc:seq'],
+      ['no rc:epoch-start', own.filter((k) => k !== '~rc:epoch-start'), 'GET on rc:epoch-start, SET on rc:epoch-start'],
+    ];
+    const server = await start(users.flatMap(([, keys], i) => ['--user', `k${i}`, 'on', '>pw', '~rc:u:*', ...keys, 'resetchannels', '&rc:fanout', '+@all']));
+    for (const [i, [label, , refused]] of users.entries()) {
+      const outcome = await settled(server.url.replace('redis://', `redis://k${i}:pw@`));
+      expect(outcome, label).toMatch(new RegExp(`^Redis at ${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} refused a command or channel to this ACL user: NOPERM this ACL user may not run ${refused.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which the store's scripts run( \\(NOPERM [^)]*\\))?: grant them$`));
+    }
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'k9', 'on', '>pw', '~rc:*', 'resetchannels', '&rc:other', '+@all');
+      expect(await settled(server.url.replace('redis://', 'redis://k9:pw@'))).toBe(
+        `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not use the channel rc:fanout (SUBSCRIBE, PUBLISH), the store's fan-out (NOPERM this user has no permissions to access one of the channels used as arguments): grant it (&rc:fanout)`,
+      );
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('refuses at start an ACL user without EVALSHA, or without EVAL, with the NOPERM line; serve exits 2 (tDG F1)', { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
@@ -587,7 +611,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     const server = await start();
     const raw = new Redis(server.url);
     try {
-      await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:all', '~rc:g', '~rc:u:{alice}', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time');
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:all', '~rc:g', '~rc:u:{alice}', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time');
       const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a8:pw@'), logger: recordingLogger().logger });
       stores.push(store);
       const append = (userId: string) => store.append(userId, 'trades', (c) => JSON.stringify({ cursor: c }));
