@@ -1898,10 +1898,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * which the store's scripts run", grant: "grant it" }`, or undefined when none is refused or
    * Redis did not answer (the start's other checks say why).
    */
-  async function scriptCommandsRefused(): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
+  async function scriptCommandsRefused(streams: readonly string[] = []): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
     let reply: unknown;
+    const own = [keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global];
     try {
-      reply = await cmd.rcAcl(keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global, keys.channel);
+      reply = await cmd.rcAcl(...own, keys.channel, ...streams.filter((s) => !own.includes(s)));
     } catch {
       return undefined;
     }
@@ -1942,9 +1943,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * NOPERM this ACL user may not run XINFO STREAM on rc:all, … (ERR The user executing …): grant
    * it`; `said` as it came when it names them already (NOPERM) or the ACL names none.
    */
-  async function nameAclRefusal(said: string): Promise<string> {
+  async function nameAclRefusal(said: string, streams: readonly string[] = []): Promise<string> {
     if ((/^NOPERM\b/.test(said) && !anonymousNoperm(said)) || aclNamedByRead(said)) return said;
-    const named = await scriptCommandsRefused();
+    const named = await scriptCommandsRefused(streams);
     if (named === undefined) return said;
     return named.renamed ? `Redis at ${where} ${named.what} (${said}): ${named.grant}` : `Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`;
   }
@@ -2478,7 +2479,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // A command taken from the ACL user while running: named, as the start names it (tEF F5).
       if (running && aclRefused(message)) {
         const said = message.replace(/\.? script: [^]*$/, '');
-        const named = await nameAclRefusal(said);
+        // A user's stream the key patterns leave out (or grant read-only): Redis's NOPERM names no
+        // key; the resume-failed and poll-failed lines said only that (tGM F3). The ACL is asked.
+        const named = await nameAclRefusal(said, streams);
         if (named !== said) throw new Error(named);
       }
       // Redis's words, without the script's SHA and line (` script: 241e…, on @user_script:53.`), as an append's are.

@@ -621,7 +621,9 @@ return 1
 `;
 
 /**
- * acl: no KEYS. ARGV = epoch, seq, head, epoch start, all-stream, global stream, channel. Asks
+ * acl: no KEYS. ARGV = epoch, seq, head, epoch start, all-stream, global stream, channel [, a
+ * user's stream …] (the streams of a read refused with Redis's anonymous NOPERM: XADD and XRANGE
+ * asked on each, the script's declared keys needing both: tGM F3). Asks
  * the ACL (`redis.acl_check_cmd`, Redis 7) for every command the store's scripts run, on the keys
  * they run it on, and PUBLISH and SUBSCRIBE on the channel; writes nothing. The key names come as
  * ARGV, not KEYS: Redis checks a script's KEYS against the user's key patterns before it runs, so
@@ -649,6 +651,7 @@ for _, key in ipairs({ ARGV[5], ARGV[6] }) do
   add('XREVRANGE', key, '+', '-') add('XTRIM', key, 'MINID', '1')
 end
 add('PUBLISH', ARGV[7], 'x') add('SUBSCRIBE', ARGV[7])
+for i = 8, #ARGV do add('XADD', ARGV[i], '1-1', 'f', 'v') add('XRANGE', ARGV[i], '-', '+') end
 local refused = {}
 for _, c in ipairs(checks) do
   local ok, allowed = pcall(redis.acl_check_cmd, unpack(c))

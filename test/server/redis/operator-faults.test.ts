@@ -626,6 +626,31 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("a user's stream the key patterns leave out, or grant read-only: that user's reads with a cursor reject naming the key and what the ACL refuses on it (the resume-failed and poll-failed lines' words), other users' go on (tGM F3: Redis's anonymous NOPERM, no key named)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:all', '~rc:g', '~rc:u:{alice}', 'resetchannels', '&rc:fanout', '+@all'];
+      await raw.call('ACL', 'SETUSER', 'a11', 'reset', ...rules, '~rc:u:{bob}');
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a11:pw@'), logger: recordingLogger().logger });
+      stores.push(store);
+      const alice = await store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c }));
+      const bob = await store.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }));
+      const refused = (what: string) => `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run ${what}, which the store's scripts run (NOPERM this user has no permissions to access one of the keys used as arguments): grant`;
+      for (const [label, extra, what] of [
+        ['left out', [], 'XADD on rc:u:{bob}, XRANGE on rc:u:{bob}'],
+        ['read-only', ['%R~rc:u:{bob}'], 'XADD on rc:u:{bob}'],
+      ] as const) {
+        await raw.call('ACL', 'SETUSER', 'a11', 'reset', ...rules, ...extra);
+        const failure = await store.read({ userId: 'bob', admin: false }, bob.cursor, 10).then(() => 'read', (err: Error) => err.message);
+        expect(failure.startsWith(refused(what)), `${label}: ${failure}`).toBe(true);
+        expect((await store.read({ userId: 'alice', admin: false }, alice.cursor, 10)).resume, label).toBe('resumed');
+      }
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("PEXPIRE and EXISTS are asked only where the script runs them: granted on the users' streams alone, or PEXPIRE on none with maxAgeMs 0, the store starts and stores (tFT F3: refused at start for PEXPIRE on rc:all and rc:g, and bob's publishes with maxAgeMs 0, for a command that never ran)", async () => {
     const server = await start();
     const raw = new Redis(server.url);
