@@ -621,6 +621,13 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       expect([await raw.xlen('rc:u:{alice}'), await raw.xlen('rc:u:{bob}')]).toEqual([0, 0]);
       await expect(append('alice')).resolves.toMatchObject({ cursor: expect.any(String) });
       expect(await raw.xlen('rc:u:{alice}')).toBe(1);
+      // A batch is one script call: the publishes queued, cut in order into calls of at most 256
+      // (README, tGM F5). 600 in one turn, bob's at 300: the call holding 256-511 is refused whole.
+      const many = await Promise.allSettled(Array.from({ length: 600 }, (_, i) => append(i === 300 ? 'bob' : 'alice')));
+      const refused = many.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+      expect(refused).toEqual(Array.from({ length: 256 }, (_, i) => 256 + i));
+      for (const i of refused) expect(String((many[i] as PromiseRejectedResult).reason)).toContain('NOPERM this user has no permissions to access one of the keys used as arguments');
+      expect(await raw.xlen('rc:u:{alice}')).toBe(1 + 600 - 256);
     } finally {
       raw.disconnect();
     }
