@@ -3002,7 +3002,6 @@ function decodeStored(item: [string, string[]], epoch: string, userId: string | 
 }
 
 const isHexCode = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-const isWordCode = (c: number) => isHexCode(c) || (c >= 65 && c <= 90) || (c >= 103 && c <= 122);
 
 /**
  * The stored frame with `cursor` (of the read's `epoch`) where the append put the cursor it
@@ -3010,24 +3009,23 @@ const isWordCode = (c: number) => isHexCode(c) || (c >= 65 && c <= 90) || (c >= 
  * the epoch changed (`rc:epoch` deleted after a restore, as README advises, or evicted) holds the
  * old epoch's cursor: a gap replay sent it after a `connection` message of the new epoch, the
  * frame's cursor and the entry's disagreeing, the client left on a retired epoch and told `gap`
- * again at every reconnect (tGM F1). Every occurrence of `<hex>.<position>` (this entry's own
- * position, which no other entry has, not inside a longer word or number) of another epoch is
- * rewritten. The common path, a frame the core made in this epoch (`…,"cursor":"<cursor>"}`),
- * is one comparison of the frame's last characters.
+ * again at every reconnect (tGM F1). Each `"cursor":"<hex>.<position>"` (this entry's own
+ * position) of another epoch is rewritten, and nothing else: the message's data is the
+ * publisher's, and a rule on any `<hex>.<position>` rewrote a price of `1.5` in the entry at
+ * position 5 into `<epoch>.5`, a number no longer JSON. The common path, a frame the core made in
+ * this epoch (`…,"cursor":"<cursor>"}`), is one comparison of the frame's last characters.
  */
 function framedWith(frame: string, cursor: string, epoch: string): string {
   const end = frame.length - 2;
   if (frame.endsWith(cursor, end) && frame.charCodeAt(end - cursor.length - 1) === 34 && frame.endsWith('"}')) return frame;
-  const tail = cursor.slice(epoch.length);
+  const tail = `${cursor.slice(epoch.length)}"`;
+  const key = '"cursor":"';
   let out = '';
   let from = 0;
   for (let at = frame.indexOf(tail); at !== -1; at = frame.indexOf(tail, at + tail.length)) {
-    const after = frame.charCodeAt(at + tail.length);
-    if (after >= 48 && after <= 57) continue;
     let start = at;
     while (start > 0 && at - start < 64 && isHexCode(frame.charCodeAt(start - 1))) start--;
-    if (start === at || (start > 0 && isWordCode(frame.charCodeAt(start - 1)))) continue;
-    if (frame.slice(start, at) === epoch) continue;
+    if (start === at || start < key.length || !frame.startsWith(key, start - key.length) || frame.slice(start, at) === epoch) continue;
     out += frame.slice(from, start) + epoch;
     from = at;
   }

@@ -63,7 +63,10 @@ describe.skipIf(!tool.available)(`the Redis store after a restore, its epoch key
     stores.push(store);
     // As the core frames a message: the cursor last (and a frame putting it twice, elsewhere too).
     const framed = (i: number) => (cursor: string) => `{"type":"trades","data":{"i":${i}},"cursor":"${cursor}"}`;
-    const twice = (cursor: string) => `{"type":"trades","data":{"at":"${cursor}","not":"x${cursor}","nor":"${cursor}1"},"cursor":"${cursor}"}`;
+    // The data is the publisher's, left as it is: a number such as 1.<position> too (the entry's position is below 10 here;
+    // a rule on every <hex>.<position> rewrote it into <epoch>.<position>, no longer JSON).
+    const PX = '[1.1,1.2,1.3,1.4,1.5,1.6,1.7,1.8,1.9]';
+    const twice = (cursor: string) => `{"type":"trades","data":{"at":"${cursor}","not":"x${cursor}","nor":"${cursor}1","px":${PX}},"cursor":"${cursor}"}`;
     const before: Awaited<ReturnType<RedisStreamStore['append']>>[] = [];
     for (let i = 0; i < 3; i++) before.push(await store.append('alice', 'trades' as never, framed(i)));
     before.push(await store.append('alice', 'trades' as never, twice));
@@ -81,12 +84,12 @@ describe.skipIf(!tool.available)(`the Redis store after a restore, its epoch key
         expect(entry.cursor.startsWith(`${newEpoch}.`)).toBe(true);
         expect((JSON.parse(entry.frame) as { cursor: string }).cursor).toBe(entry.cursor);
       }
-      // The same frames as appended, each cursor of the old epoch in it now the new epoch's; words that only contain it untouched.
+      // The same frames as appended, the cursor of the old epoch now the new epoch's; the data untouched.
       const relabeled = (c: string) => `${newEpoch}.${c.split('.')[1]}`;
       const c3 = before[3]!.cursor;
       expect(read.entries.map((e) => e.frame)).toEqual([
         ...[0, 1, 2].map((i) => framed(i)(relabeled(before[i]!.cursor))),
-        `{"type":"trades","data":{"at":"${relabeled(c3)}","not":"x${c3}","nor":"${c3}1"},"cursor":"${relabeled(c3)}"}`,
+        `{"type":"trades","data":{"at":"${c3}","not":"x${c3}","nor":"${c3}1","px":${PX}},"cursor":"${relabeled(c3)}"}`,
         after.frame,
       ]);
     }
