@@ -247,7 +247,7 @@ export interface RealtimeServerStats {
    * (405, a method other than GET or HEAD), store-unavailable (503, whether the store was down as the poll came, went down while it
    * was held, or failed its read as it found itself down), internal-error (500: the read failed while the store said it was up, or
    * the response failed its schema; logged as `poll-failed`); socket-destroyed: its client left while its token was checked, nothing
-   * answered, logged as `poll-dropped`; pipelined: behind an unanswered request of its connection, which is closed unanswered,
+   * answered, logged as `poll-dropped`; pipelined: behind a poll of its connection whose answer has not all gone out, the connection closed unanswered,
    * logged as `poll-refused` once per address each 10 s). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's
    * own; later ones count as `other`.
    */
@@ -971,8 +971,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   /**
-   * Closes the connection of a poll pipelined behind a request of the same connection still unanswered: HTTP/1.1 answers in
-   * order, so its page waited in this process behind an answer its client had not read. A client that pipelined polls and
+   * Closes the connection of a poll pipelined behind a poll of the same connection whose answer has not all gone out: HTTP/1.1
+   * answers in order, so its page waited in this process behind an answer its client had not read. A client that pipelined polls and
    * read nothing had a page kept here for each, without bound, its connection never closed (tGH F1: 7 MB a second from one
    * token at 10 polls a second, within every rate). No browser or fetch pipelines; the poll is retried from its cursor.
    */
@@ -1200,8 +1200,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
-    // This request is one of its connection's unanswered: another is one before it.
-    if ((unanswered.get(request.socket) ?? 0) > 1) return refusePipelinedPoll(request);
+    // Behind a poll of this server's whose answer has not all gone out on its connection. Behind the app's answer alone it
+    // waits its turn in Node: a streamed file's last byte goes out before its stream's end calls end(), and a client that
+    // read it whole polls at once, pipelining nothing (tGN F7: one in ten such polls was refused after 450c863a).
+    const socket = request.socket;
+    if ((pollsAnswering.get(socket) ?? 0) > 0) return refusePipelinedPoll(request);
+    pollsAnswering.set(socket, (pollsAnswering.get(socket) ?? 0) + 1);
+    let answering = true;
+    const answered = (): void => {
+      if (answering) pollsAnswering.set(socket, pollsAnswering.get(socket)! - 1);
+      answering = false;
+    };
+    response.once('finish', answered);
+    response.once('close', answered);
     const origin = request.headers.origin;
     if (origin !== undefined) {
       // CORS (Fetch standard): a browser reads the answer, any status, only with these. An origin
@@ -1444,6 +1455,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
   /** Each connection's requests whose answer has not gone out, for the upgrade pipelined behind one. */
   const unanswered = new WeakMap<object, number>();
+  /** Each connection's polls whose answer has not all gone out (to the kernel), for the poll pipelined behind one. */
+  const pollsAnswering = new WeakMap<object, number>();
+  /** The requests counted in {@link unanswered}: one an app's `checkContinue` listener re-emits as `request` is seen twice (tGN F3). */
+  const tracked = new WeakSet<IncomingMessage>();
   /**
    * Whether a request of `socket`'s connection is still unanswered: each this server saw, by its
    * `request` listener or, for one an app's `checkContinue` (or `checkExpectation`) listener
@@ -1454,6 +1469,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    */
   const answerPending = (socket: object): boolean => (unanswered.get(socket) ?? 0) > 0;
   const track = (request: IncomingMessage, response: ServerResponse): void => {
+    if (tracked.has(request)) return;
+    tracked.add(request);
     const socket = request.socket;
     unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1);
     response.once('close', () => unanswered.set(socket, unanswered.get(socket)! - 1));

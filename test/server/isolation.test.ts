@@ -4,13 +4,15 @@
  * the global ones, in order; admins get all; zero leaks. And the run-time guards of publish/broadcast.
  */
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect as tcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GLOBAL_MESSAGE_TYPES, USER_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { GlobalMessage, UserMessage } from '../../generated/types.js';
 import { MessageValidationError } from '../../src/runtime/builders.js';
-import { MemoryStreamStore, type StreamEntry } from '../../src/server/index.js';
-import { Client, connect, startServer, token, trade, whale } from './helpers.js';
+import { createRealtimeServer, MemoryStreamStore, type StreamEntry } from '../../src/server/index.js';
+import { Client, connect, SECRET, startServer, token, trade, whale } from './helpers.js';
 
 const example = (type: string) => JSON.parse(readFileSync(new URL(`../fixtures/valid/spec/${type}.json`, import.meta.url), 'utf8')) as UserMessage & GlobalMessage;
 
@@ -313,5 +315,49 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
     }
     sequential.destroy();
     expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
+  });
+});
+
+describe('a poll on a keep-alive connection right after an app\'s answer whose end() comes after its last byte (tGN F7, F3)', () => {
+  it('is answered in its turn: a streamed file\'s body is all out before its stream\'s end calls end(), and the client that read it polls at once, pipelining nothing (one in ten was refused as pipelined); and a poll with Expect: 100-continue re-emitted by the app\'s checkContinue listener is one request, not two', async () => {
+    const body = 'x'.repeat(2000);
+    const http = createHttpServer((request, response) => {
+      if (!request.url?.startsWith('/file')) return;
+      response.writeHead(200, { 'content-length': body.length });
+      response.write(body);
+      // As a read stream's 'end' does, later than its last byte: here well after the client has read it and polled.
+      setTimeout(() => response.end(), 300);
+    });
+    http.on('checkContinue', (request, response) => {
+      response.writeContinue();
+      http.emit('request', request, response);
+    });
+    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (http.address() as AddressInfo).port;
+      const alice = await token('alice-streams');
+      const socket = tcp(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      socket.write('GET /file HTTP/1.1\r\nHost: x\r\n\r\n');
+      await vi.waitFor(() => expect(answer.endsWith(body)).toBe(true), { timeout: 5000 });
+      socket.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await vi.waitFor(() => expect(answer).toContain('"messages"'), { timeout: 5000 });
+      socket.destroy();
+      // Expect: 100-continue, on a connection of its own.
+      const expecting = tcp(port, '127.0.0.1');
+      await new Promise((resolve) => expecting.once('connect', resolve));
+      let continued = '';
+      expecting.on('data', (chunk: Buffer) => (continued += chunk.toString('latin1')));
+      expecting.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n`);
+      await vi.waitFor(() => expect(continued).toContain('"messages"'), { timeout: 5000 });
+      expecting.destroy();
+      expect(rt.stats().refusedPolls).toEqual({});
+    } finally {
+      await rt.close();
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 });
