@@ -1104,6 +1104,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let answered = false;
   /** The earliest the last ping may have come ({@link arrivedAfter}; `lastPing` is when it was read). */
   let lastPingEarliest = started;
+  /** When the last ping was due, by the schedule, for the next one's early check: `lastPingEarliest`, unless it came late. */
+  let lastPingDue = started;
   let pings = 0;
   /** Whether a ping went unanswered because the server does not read (said once, as a warning). */
   let unread = false;
@@ -1606,11 +1608,20 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         }
         // When this client was held up checking frames before this one, the ping may have come
         // any time since it was last free: judged by the bounds of when it came, not by when it was read.
+        // The number said is the one judged (a late one's least, an early one's most), not the read
+        // time, which held listen's own check of a large frame before it (tGJ F5).
         const earliest = arrivedAfter(now);
+        const since = pings === 0 ? 'the connection' : 'the previous ping';
+        const held = now - earliest > HELD_MS ? ` (read ${now - earliest} ms after it may have come: listen was checking an earlier frame)` : '';
         const late = earliest - lastPing > interval + slack;
-        const early = pings > 0 && now - lastPingEarliest < interval - slack;
-        if (late || early) checkPing(now - lastPing, pings === 0 ? 'the connection' : 'the previous ping', index);
+        const early = pings > 0 && now - lastPingDue < interval - slack;
+        if (late) checkPing(earliest - lastPing, `${since}${held}`, index);
+        else if (early) checkPing(now - lastPingDue, lastPingDue === lastPingEarliest ? since : 'the previous ping was due (it came late, said at it; the schedule, not its late arrival, is what this one follows)', index);
         if (pings++ > 0 && report.pingIntervals.length < MAX_LISTED) report.pingIntervals.push(now - lastPing);
+        // A ping that came late (queued behind a large message: a ping cannot overtake one on a TCP
+        // stream) leaves the schedule as it was: the next one is judged from when this one was due,
+        // not from its late arrival, or one delayed ping read as two violations, late then early (tGJ F5).
+        lastPingDue = late ? Math.min(earliest, lastPingDue + interval) : earliest;
         lastPing = now;
         lastPingEarliest = earliest;
         pingFramesAtPing = pingFrames;
@@ -1903,7 +1914,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   ws.on('error', () => undefined);
   started = clock();
-  if (pings === 0) lastPing = lastPingEarliest = started;
+  if (pings === 0) lastPing = lastPingEarliest = lastPingDue = started;
   // The run's end. When it comes late, listen's loop held by a long check, what the server sent
   // meanwhile waits unread in the socket: it came inside the run and is read first (one turn of
   // the loop, which reads what has come before setImmediate's callback runs). A close with 4000,

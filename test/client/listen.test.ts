@@ -220,6 +220,28 @@ describe('listen', () => {
     expect(status).toBe(1);
   });
 
+  it('says one delayed ping once: the next, on the schedule, is judged from when the delayed one was due, not early (tGJ F5)', async () => {
+    // Pings due every 2000 ms: the second comes 600 ms late (as one queued behind a large message
+    // does), the third on time by the schedule, 1400 ms after the late one. Both go from when the
+    // server reads listen's pong to the first, so listen can only read the gaps longer than they are.
+    const timers: NodeJS.Timeout[] = [];
+    const url = await echoServer((ws) => {
+      ws.send(connection);
+      ws.send(JSON.stringify({ type: 'ping', timestamp: 1705251000000 }));
+      ws.once('message', () => {
+        timers.push(setTimeout(() => ws.send(JSON.stringify({ type: 'ping', timestamp: 1705251002600 })), 2600));
+        timers.push(setTimeout(() => ws.send(JSON.stringify({ type: 'ping', timestamp: 1705251004000 })), 4000));
+      });
+    });
+    stops.push(async () => timers.forEach(clearTimeout));
+    const { status, stdout } = await listen([url, '--count', '4', '--ping-interval', '2000', '--no-ping', '--format', 'json']);
+    const report = JSON.parse(stdout) as { frames: number; violations: { index: number | null; keyword: string; message: string }[] };
+    expect(report.frames).toBe(4);
+    expect(report.violations.map(({ index, keyword }) => ({ index, keyword }))).toEqual([{ index: 2, keyword: 'keepalive' }]);
+    expect(report.violations[0]!.message).toMatch(/^expected a ping every 2000 ms \(± 200 ms\), got \d+ ms since the previous ping/);
+    expect(status).toBe(1);
+  });
+
   it('answers a ping that only strict mode refuses, as the client would (else the server drops the socket and ends the check: a reviewer)', async () => {
     const ping = { type: 'ping', timestamp: 1705251000000, region: 'eu' };
     const server = await fixtureServer([connection, JSON.stringify(ping)]);
