@@ -1840,7 +1840,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // The versions a server speaks, which it sends with a refusal of the one asked (RFC 6455 §4.4): left out of a 426 (tDL F9).
         const versions = res.headers['sec-websocket-version'];
         const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(redactUrl(location), 200)}` : ''}${versions ? `; Sec-WebSocket-Version: ${cut(versions, 60)} (listen speaks 13, RFC 6455 §4.4)` : ''}`;
-        const contract = refusalFault(res.statusCode!, typeof error === 'string' ? error : '', retryAfter);
+        const contract = refusalFault(res.statusCode!, typeof error === 'string' ? error : '', retryAfter, versions !== undefined);
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
         resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}${headers}${contract}`)));
       };
@@ -2544,11 +2544,17 @@ function httpDate(value: string): number | undefined {
  * neither seconds nor an HTTP date. A redirect is no refusal of its own. '' for none. Each was
  * shown as a plain "cannot connect", as a conforming 401 is (tBQ F9).
  */
-function refusalFault(status: number, reason: string, retryAfter: string | undefined): string {
+function refusalFault(status: number, reason: string, retryAfter: string | undefined, versions = false): string {
   if (status >= 300 && status < 400) return '';
   const listed = `the contract refuses an upgrade with ${[...CONTRACT_REFUSALS].map(([code, words]) => `${code} (${words})`).join(', ')} (Connecting)`;
   if (!CONTRACT_REFUSALS.has(status)) return ` (HTTP ${status} is no refusal the contract gives: ${listed})`;
   if (status === 403 && /token|jwt|expired|signature|unauthori[sz]ed/i.test(reason)) return ' (403 is the contract\'s refusal of an origin; a fault of the token is 401 (Connecting))';
+  // listen's own upgrade is a GET that carries it: neither refusal can be of it (tGJ F1).
+  if (status === 405) return ` (405 is the contract's refusal of a method other than GET; listen's upgrade was a GET: a server that refuses it so breaks the contract's refusals (Connecting))`;
+  // One naming the versions the server speaks refuses the version asked (RFC 6455 §4.4): said by those.
+  if (status === 426 && !versions) {
+    return ` (426 is the contract's refusal of a plain request without the upgrade; listen's request carried it (Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13): a proxy on the way that drops the Upgrade and Connection headers leads a server to answer so; without one, the server breaks the contract's refusals (Connecting))`;
+  }
   if ((status === 429 || status === 503) && retryAfter !== undefined && !isRetryAfter(retryAfter)) {
     return ` (Retry-After expected a number of seconds, as the contract has it (Connecting), or an HTTP date (RFC 9110 §10.2.3), got ${JSON.stringify(cut(retryAfter, 60))})`;
   }
