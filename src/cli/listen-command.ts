@@ -874,7 +874,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       ? 'for a token without a numeric exp'
       : closedServer === undefined
         ? `${Math.round((expiresAt - closedWall) / 1000)} s before the token's exp by listen's clock, ${clockWords()}`
-        : `${Math.round((expiresAt - closedServer) / 1000)} s before the token's exp by the server's clock (the Date header of its 101 answer, carried forward on listen's monotonic clock; ${clockWords()})`);
+        : `${Math.round((expiresAt - closedServer) / 1000)} s before the token's exp by the server's clock (the Date header of its 101 answer, carried forward on listen's monotonic clock; the server's clock being ${clockDiff()})`);
   /**
    * The server's clock by the `Date` header of its 101 answer (`date`, ms, in whole seconds: the
    * server's time was up to 1 s past it), `at` when listen read that answer ({@link clock}) and
@@ -890,6 +890,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const noDate = () => (unreadDate === undefined ? "the server's 101 answer had no Date header to compare the clocks" : `the server's 101 answer had a Date header that is no HTTP date, ${JSON.stringify(cut(unreadDate, 60))}, to compare the clocks`);
   /** How long the token's exp had passed when the server accepted the upgrade, and by whose clock (`55 s before it by listen's clock …`); undefined when it had not. */
   let expiredAtUpgrade: string | undefined;
+  /** The seconds of {@link expiredAtUpgrade} alone, for a sentence that already named the clock. */
+  let expiredBefore = 0;
   /** Whether it had expired past {@link ACCEPT_LEEWAY_MS}: the accepted upgrade is then a violation. */
   let acceptedExpired = false;
   /** The earliest the server's clock may have read at `at` ({@link clock}), or undefined without a Date header. */
@@ -897,9 +899,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** The exp is the server's to judge, by its clock: what listen can tell of the two clocks. */
   const clockWords = () => {
     if (serverDate === undefined) return `which may be behind the server's by that much (${noDate()})`;
-    const ahead = serverDate.date + 500 - serverDate.wall;
+    return `the server's clock being ${clockDiff()} (by the Date header of its 101 answer)`;
+  };
+  /** The server's clock against listen's, by its Date header (`about 60 s ahead of listen's`): said once where the header is already named (tGJ F2). */
+  const clockDiff = () => {
+    const ahead = serverDate!.date + 500 - serverDate!.wall;
     const s = Math.round(Math.abs(ahead) / 1000);
-    return `the server's clock being ${Math.abs(ahead) < 1000 ? 'within a second of' : `about ${s} s ${ahead > 0 ? 'ahead of' : 'behind'}`} listen's (by the Date header of its 101 answer)`;
+    return `${Math.abs(ahead) < 1000 ? 'within a second of' : `about ${s} s ${ahead > 0 ? 'ahead of' : 'behind'}`} listen's`;
   };
   /**
    * The server's close, kept for the report; any code but 1000, 1001 and those of
@@ -951,8 +957,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // With a Date header the server's clock alone decides (the latest it may have read: the header
     // is in whole seconds); without one, listen's.
     else if (code === CloseCode.TokenExpired && expiresAt !== undefined && (closedServer === undefined ? closedWall : closedServer + 1000) >= expiresAt - EXP_SKEW_MS) {
-      const byServer = closedServer !== undefined && closedWall < expiresAt - EXP_SKEW_MS ? `, by the server's clock (${clockWords()})` : '';
-      warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()}${byServer} (${expiredAtUpgrade === undefined ? 'give a token that outlives --duration' : `the token had expired at the upgrade, ${expiredAtUpgrade}, and the server accepted it${acceptedExpired ? ' (the protocol violation)' : ''}: give a token that has not expired and outlives --duration`})` });
+      const byServer = closedServer !== undefined && closedWall < expiresAt - EXP_SKEW_MS ? `, by the server's clock (the Date header of its 101 answer, ${clockDiff()})` : '';
+      // The clocks are said once: after byServer, the upgrade's expiry by the same clock (tGJ F2: said three times, nested).
+      const atUpgrade = byServer !== '' && serverDate !== undefined ? `${expiredBefore} s before it by that clock` : expiredAtUpgrade;
+      warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()}${byServer} (${expiredAtUpgrade === undefined ? 'give a token that outlives --duration' : `the token had expired at the upgrade, ${atUpgrade}, and the server accepted it${acceptedExpired ? ' (the protocol violation)' : ''}: give a token that has not expired and outlives --duration`})` });
     } else {
       // A close while listen's ping awaits its pong: said with it (a server that closes on a client ping passed: tAE F1).
       let ping = '';
@@ -1774,13 +1782,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Within the clocks' difference a 4401 is taken at its word (EXP_SKEW_MS): a token due as listen started is no fault.
     if (now - expiresAt < EXP_SKEW_MS) return;
     const seconds = Math.round((now - expiresAt) / 1000);
-    const whose = serverDate === undefined ? `by listen's clock (${noDate()})` : `by the server's clock (the Date header of its 101 answer; ${clockWords()})`;
+    const whose = serverDate === undefined ? `by listen's clock (${noDate()})` : `by the server's clock (the Date header of its 101 answer, ${clockDiff()})`;
     expiredAtUpgrade = `${seconds} s before it ${whose}`;
+    expiredBefore = seconds;
     acceptedExpired = now - expiresAt > ACCEPT_LEEWAY_MS;
     if (acceptedExpired) {
       violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected the server to refuse the upgrade with HTTP 401, got it accepted with a token that had expired (its exp ${new Date(expiresAt).toISOString()}, ${expiredAtUpgrade}; more than ${ACCEPT_LEEWAY_MS / 1000} s, past the clock tolerance listen allows a server, the most the reference server takes: jwt.clockToleranceSec up to ${ACCEPT_LEEWAY_MS / 1000} s): ${TOKEN_RULE}` });
     } else if (now - expiresAt > CLOCKS_DIFFER_MS) {
-      warn({ index: null, type: null, pointer: '', keyword: 'protocol', message: `the server accepted the upgrade with a token that had expired (its exp ${new Date(expiresAt).toISOString()}, ${expiredAtUpgrade}): within the clock tolerance listen allows a server, ${ACCEPT_LEEWAY_MS / 1000} s (the most the reference server's jwt.clockToleranceSec takes), so no violation; a server whose tolerance is less breaks ${TOKEN_RULE}` });
+      warn({ index: null, type: null, pointer: '', keyword: 'protocol', message: `the server accepted the upgrade with a token that had expired (its exp ${new Date(expiresAt).toISOString()}, ${expiredAtUpgrade}): within the clock tolerance listen allows a server, ${ACCEPT_LEEWAY_MS / 1000} s (the most the reference server's jwt.clockToleranceSec takes), so no violation; a server whose tolerance is less breaks the contract's rule that ${TOKEN_RULE}` });
     }
   });
   const connected = await new Promise<true | string>((resolve) => {
