@@ -969,7 +969,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         pongState = 'refused';
         ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? clock()) - pingAt} ms after it${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
       }
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords(closedWall, closedServer === undefined ? undefined : closedServer + 1000)})` : ''}${ping}` });
+      // A pong timeout after listen answered the server's last ping in time: where the server's keepalive is wrong (tGJ F8).
+      const pong = code !== CloseCode.PongTimeout
+        ? ''
+        : pongSent !== null && pongSent.index === lastPingIndex
+        ? ` (PongTimeout, though listen answered the server's last ping, frame ${pongSent.index}, with a pong echoing its timestamp as soon as it read it, ${Math.max(0, closedMono - pongSent.at)} ms before this close, within the contract's pong timeout, ${PONG_TIMEOUT_MS} ms: the server did not read that pong or did not match it to its ping)`
+        : pings === 0
+        ? ' (PongTimeout, though the server sent no ping for listen to answer)'
+        : '';
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? ` (TokenExpired, ${expiryWords(closedWall, closedServer === undefined ? undefined : closedServer + 1000)})` : ''}${pong}${ping}` });
     }
   };
 
@@ -1114,6 +1122,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let lastPingEarliest = started;
   /** When the last ping was due, by the schedule, for the next one's early check: `lastPingEarliest`, unless it came late. */
   let lastPingDue = started;
+  /** listen's last pong to a server's ping: the ping's frame and when it was sent (a 4408 after it names them: tGJ F8). */
+  let pongSent: { index: number; at: number } | null = null;
+  /** The frame of the last ping judged (a valid one). */
+  let lastPingIndex = -1;
   let pings = 0;
   /** Whether a ping went unanswered because the server does not read (said once, as a warning). */
   let unread = false;
@@ -1602,8 +1614,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (type === 'ping' && (result.ok || (options.mode === 'strict' && validateMessage(value, { mode: 'tolerant' }).ok))) {
         // Not while more than 1 MiB listen sent is unread, as the client: those pongs are dropped.
         // A warning, not a violation: a slow network leaves bytes unsent too.
-        if (ws.bufferedAmount <= MAX_UNSENT_BYTES) ws.send(JSON.stringify({ type: 'pong', timestamp: value!.timestamp }));
-        else if (!unread) {
+        if (ws.bufferedAmount <= MAX_UNSENT_BYTES) {
+          ws.send(JSON.stringify({ type: 'pong', timestamp: value!.timestamp }));
+          pongSent = { index, at: now };
+        } else if (!unread) {
           unread = true;
           warn({ index, type: 'ping', pointer: '', message: `not answered: the server has not read ${ws.bufferedAmount} bytes listen sent; no pong is queued past ${shownSize(MAX_UNSENT_BYTES)} unsent, as the client queues none (this ping and each one after it while the server does not read; said once)` });
         }
@@ -1633,6 +1647,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         lastPing = now;
         lastPingEarliest = earliest;
         pingFramesAtPing = pingFrames;
+        lastPingIndex = index;
       }
       // Strict mode, as `validate`: a key written twice is a fault (I-JSON, RFC 7493); JSON.parse keeps the last.
       // So is a lone surrogate (`"\ud800"`), which UTF-8 cannot carry.
