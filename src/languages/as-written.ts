@@ -143,10 +143,14 @@ export function asWritten(error: ValidationError, message: unknown, literal: (po
   const value = resolvePointer(message, error.pointer);
   // A hint, then the number as written: a field outside `data` can be a number written as a float.
   let result = error;
-  if (error.hint === undefined) {
+  if (error.keyword === 'format' && typeof value === 'string') {
+    // After the runtime's hint of the form (the offset, the space), what else is wrong: a hint
+    // that, followed, still failed, with none then, is no hint (tGJ F3).
+    const more = dateTimeFaults(value, error.hint !== undefined);
+    if (more !== undefined) result = { ...error, message: `${error.message}; ${more}`, hint: error.hint === undefined ? more : `${error.hint}; ${more}` };
+  } else if (error.hint === undefined) {
     const hint =
-      error.keyword === 'format' ? (typeof value === 'string' ? impossibleDateTime(value) : undefined)
-      : error.keyword === 'additionalProperties' ? outsideData(error.pointer, message)
+      error.keyword === 'additionalProperties' ? outsideData(error.pointer, message)
       : (error.keyword === 'enum' || error.keyword === 'const') && typeof value === 'string' && error.expected !== undefined ? otherCase(error.expected, value)
       : undefined;
     if (hint !== undefined) result = { ...error, message: `${error.message}; ${hint}`, hint };
@@ -166,6 +170,35 @@ export function asWritten(error: ValidationError, message: unknown, literal: (po
 export const MAX_WRITTEN = 100;
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Every fault of a date-time written near RFC 3339's form (`2026-13-45T25:00Z`), the seconds or
+ * the offset missing included: the seconds missing, each part that does not exist (month 13, day
+ * 45, hour 25), then, with every part there and existing, {@link impossibleDateTime}'s. The form's
+ * surface faults the runtime hints at (`hinted`: the offset missing, a space for "T") are not said
+ * again. Undefined when there is nothing more to say.
+ */
+export function dateTimeFaults(text: string, hinted: boolean): string | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d)([Tt ])(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?([Zz]|([+-])(\d\d):(\d\d))?$/.exec(text);
+  if (m === null) return hinted ? undefined : impossibleDateTime(text);
+  const faults: string[] = [];
+  if (m[7] === undefined) faults.push(`the seconds are missing: RFC 3339 writes the time hh:mm:ss ("${m[5]}:${m[6]}:00")`);
+  // The runtime says a missing offset and a space between date and time, except beside missing seconds with an offset.
+  if (!hinted && m[9] === undefined) faults.push('the UTC offset is missing: add "Z" or an offset such as "+02:00"');
+  if (!hinted && m[4] === ' ') faults.push('write "T" between the date and the time, not a space');
+  const [year, month, day, hour, minute] = m.slice(1, 7).filter((_, i) => i !== 3).map(Number) as [number, number, number, number, number];
+  const monthOk = month >= 1 && month <= 12;
+  if (!monthOk) faults.push(`month ${m[2]} does not exist (01 to 12)`);
+  const days = !monthOk ? 31 : month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!;
+  if (day < 1 || day > days) faults.push(monthOk ? `day ${m[3]} does not exist in ${MONTHS[month - 1]} ${m[1]} (${days} days)` : `day ${m[3]} does not exist (01 to 31)`);
+  if (hour > 23) faults.push(`hour ${m[5]} does not exist (00 to 23${hour === 24 ? ': midnight at the end of a day is 00:00 of the next' : ''})`);
+  if (minute > 59) faults.push(`minute ${m[6]} does not exist (00 to 59)`);
+  if (m[7] !== undefined && Number(m[7]) > 60) faults.push(`second ${m[7]} does not exist (00 to 59, or 60 for a leap second)`);
+  if (m[10] !== undefined && (Number(m[11]) > 23 || Number(m[12]) > 59)) faults.push(`the offset ${m[10]}${m[11]}:${m[12]} does not exist (hours 00 to 23, minutes 00 to 59)`);
+  if (faults.length > 0) return faults.join('; ');
+  // Every part there and existing: a leap second out of place, too many fraction digits.
+  return hinted ? undefined : impossibleDateTime(text);
+}
 
 /**
  * What does not exist in a date-time written in RFC 3339's form (`2026-02-30T12:00:00Z`), in

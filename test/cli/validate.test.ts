@@ -416,6 +416,20 @@ describe('realtime-contract validate', () => {
     expect(json.problems[0]).toMatchObject({ pointer: '/ts', keyword: 'format', hint: 'day 29 does not exist in February 2026 (28 days)' });
   });
 
+  it('a date-time hint says every fault it sees, so that following it leaves none: the seconds missing and each part that does not exist (tGJ F3)', () => {
+    const at = (ts: string) => JSON.stringify({ ...trade, ts });
+    const lines = ['2026-13-45 25:00', '2026-13-45T25:00Z', '2026-13-45T25:00:00Z', '2026-01-14T16:30Z'].map(at);
+    const { stdout } = cli(['validate', file('datetime-hint.ndjson', `${lines.join('\n')}\n`)]);
+    const hints = stdout.split('\n').slice(0, -2).map((line) => line.slice(line.indexOf('"; ') + 3));
+    const parts = 'month 13 does not exist (01 to 12); day 45 does not exist (01 to 31); hour 25 does not exist (00 to 23)';
+    expect(hints).toEqual([
+      `the UTC offset is missing: add "Z" or an offset such as "+02:00", and write "T" between the date and the time, not a space; the seconds are missing: RFC 3339 writes the time hh:mm:ss ("25:00:00"); ${parts}`,
+      `the seconds are missing: RFC 3339 writes the time hh:mm:ss ("25:00:00"); ${parts}`,
+      parts,
+      'the seconds are missing: RFC 3339 writes the time hh:mm:ss ("16:30:00")',
+    ]);
+  });
+
   it('says a key unknown at the top of a message is a field of its data when data knows it (the hint came only when data was missing)', () => {
     const ts = '2026-01-14T16:30:00.000Z';
     const lines = [
