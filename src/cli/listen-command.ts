@@ -1079,7 +1079,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (interim.length < 3) interim.push(`${info.statusCode}${info.statusMessage ? ` ${info.statusMessage}` : ''}`);
   });
   ws.once('open', () => {
-    if (interim.length > 0) warn({ index: null, type: null, pointer: '', keyword: 'protocol', message: `the server answered the upgrade with ${interim.map((answer) => `HTTP ${JSON.stringify(cut(answer, 60))}`).join(', then ')} before its 101: an interim answer ws skips (RFC 9110 §15.2), but a browser fails the handshake at it ("Unexpected response code"), and the dashboard never connects (RFC 6455 §4.2.2: the server's answer to the handshake is the 101)` });
+    // A violation, as a frame a browser fails at is (a non-minimal length): a backend no browser connects to passed with exit 0 (tGJ F4).
+    if (interim.length > 0) violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected the server's answer to the upgrade to be its 101 (RFC 6455 §4.2.2), got ${interim.map((answer) => `HTTP ${JSON.stringify(cut(answer, 60))}`).join(', then ')} before it: an interim answer ws skips (RFC 9110 §15.2), but a browser fails the handshake at it ("Unexpected response code"), and the dashboard never connects` });
   });
   request?.once('socket', (socket) => {
     // Before Node's parser, which emits the upgrade in its own listener: the whole answer is counted by then.

@@ -212,12 +212,13 @@ it("a JSON ping answered with an RFC 6455 pong frame says the pong frame that ca
 });
 
 // tDL F4: an interim 100 or 103 before the 101 passed in silence; a browser fails that handshake.
-it('an interim 1xx answer before the 101 is a warning that names it: exit 0', async () => {
+// tGJ F4: a warning, exit 0, where a frame a browser fails at (a non-minimal length) is a violation.
+it('an interim 1xx answer before the 101 is a violation that names it, as a browser fails the handshake: exit 1', async () => {
   for (const interim of ['100 Continue', '103 Early Hints']) {
     const url = await rawServer((socket, key) => socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 ${interim}\r\n\r\n${upgraded(key)}`), frame(connection)])));
-    const { status, stderr } = await runListen([url, '--duration', '1s', '--no-ping']);
-    expect(stderr.split('\n')).toContain(`protocol: warning: - (root) the server answered the upgrade with HTTP "${interim}" before its 101: an interim answer ws skips (RFC 9110 §15.2), but a browser fails the handshake at it ("Unexpected response code"), and the dashboard never connects (RFC 6455 §4.2.2: the server's answer to the handshake is the 101)`);
-    expect(status).toBe(0);
+    const { status, stdout } = await runListen([url, '--duration', '1s', '--no-ping']);
+    expect(stdout.split('\n')).toContain(`protocol: - (root) expected the server's answer to the upgrade to be its 101 (RFC 6455 §4.2.2), got HTTP "${interim}" before it: an interim answer ws skips (RFC 9110 §15.2), but a browser fails the handshake at it ("Unexpected response code"), and the dashboard never connects`);
+    expect(status).toBe(1);
   }
 });
 
