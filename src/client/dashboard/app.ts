@@ -461,7 +461,10 @@ for (const type of SERVER_MESSAGE_TYPES) {
     if (local(type, data)) return show(type, summary(data), now());
     // The server's greeting only (local() leaves no other connection here): see learn().
     if (type === 'connection' && typeof message.ts === 'string') learn(Date.parse(message.ts));
-    show(type, summary(data), message.ts);
+    // An admin's view has every user's rows: one names the bot its message names (the demo's ids
+    // name the user, bot_alice_1), or two users' rows read as one row shown twice (tGJ F7).
+    const bot = shown?.admin ? (data as { bot_id?: unknown; id?: unknown } | null)?.[type === 'bots' ? 'id' : 'bot_id'] : undefined;
+    show(type, typeof bot === 'string' ? row`${bot}: ${summary(data)}` : summary(data), message.ts);
   }) as never);
 }
 realtimeClient.on('ping', (message: { timestamp?: unknown }) => {
