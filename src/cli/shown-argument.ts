@@ -30,7 +30,15 @@ export function shownArgument(value: string): string {
     // Judged without terminal escapes and control characters, which the output escapes and no secret is made of
     // (`--fail-on "strict\u001b[2K"` read as a password by its `[`).
     const judged = value.replace(/\u001b\[[\d;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f]/g, '');
-    return secretWhereAddressGoes(judged) || secretWhereAddressGoes(judged.trim()) ? hidden(value) : value;
+    if (secretWhereAddressGoes(judged) || secretWhereAddressGoes(judged.trim())) return hidden(value);
+    // diff's `git:`, `dir:`, `tarball:`: what follows judged alone (`dir:https://alice:<password>@host/…`).
+    const prefixed = /^(git|dir|tarball):([^]+)$/.exec(value);
+    if (prefixed !== null) return `${prefixed[1]}:${shownArgument(prefixed[2]!)}`;
+    // curl's `--user` form, `user:password` (`--user=alice:s3cr3t-passw0rd`), read as a host and a port that is no secret
+    // where an address goes (tGF F5): the password `[redacted]`, the user name kept, as a URL's is shown.
+    const userPassword = /^(\s*[\w.+-]{2,}:)([^/\\\s:]+)$/.exec(value);
+    if (userPassword !== null && readsAsPassword(userPassword[2]!)) return `${userPassword[1]}${REDACTED}`;
+    return value;
   }
   // A URL or user@host: its host as written (the URL parser would lower-case a password's capitals), after any user info.
   const afterUserInfo = value.includes('@') ? value.slice(value.lastIndexOf('@') + 1) : value.slice(start!.length);
@@ -41,6 +49,18 @@ export function shownArgument(value: string): string {
   const head = /^\s*(?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?[^/\\]*/i.exec(base!)![0];
   const path = base!.slice(head.length).replace(/[^/\\]+/g, (segment) => (secretWhereAddressGoes(leniently(segment)) ? REDACTED : segment));
   return `${head}${path}${query === undefined ? '' : shownQuery(query)}${fragment === undefined || fragment === '#' ? (fragment ?? '') : `#${REDACTED}`}`;
+}
+
+/**
+ * Whether `text`, after a `:` where a port or a password goes, reads as a password rather than a port, a file name
+ * (`HEAD:package.json`) or a word: a secret where an address goes, or 6 characters or more, once unexpanded variables are
+ * left out, mixing letters and digits (`s3cr3t-passw0rd`, lower-case, reads as a host name), but not digits or hex alone
+ * (a port, a commit) nor ending in a file's extension.
+ */
+function readsAsPassword(text: string): boolean {
+  if (secretWhereAddressGoes(text)) return true;
+  const word = text.replace(/\$\{\w*\}|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%/g, '');
+  return word.length >= 6 && /[a-z]/i.test(word) && /\d/.test(word) && !/^[0-9a-f]+$/i.test(word) && !/\.[a-z]{1,5}$/i.test(word);
 }
 
 /** A value said by its length, in place of the value. */
@@ -58,7 +78,11 @@ function shownQuery(query: string): string {
     const equals = pair.indexOf('=');
     const name = equals === -1 ? '' : pair.slice(0, equals);
     const given = equals === -1 ? pair : pair.slice(equals + 1);
-    if ((equals !== -1 && isSecretName(leniently(name))) || secretWhereAddressGoes(leniently(given))) {
+    const decoded = leniently(given);
+    // A URL in a value (`?return_to=https%3A%2F%2Falice%3A<password>%40bank%2F`) judged as one given alone: its password, a
+    // secret parameter in it (tGF F5: shown whole, encoded, where the same URL unencoded was redacted; listen hides it).
+    const nested = /^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(decoded) && shownArgument(decoded) !== decoded;
+    if ((equals !== -1 && isSecretName(leniently(name))) || secretWhereAddressGoes(decoded) || nested) {
       shown.push(equals === -1 ? REDACTED : `${name}=${REDACTED}`);
       break;
     }
@@ -66,3 +90,4 @@ function shownQuery(query: string): string {
   }
   return `?${shown.join('&')}`;
 }
+

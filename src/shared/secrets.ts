@@ -435,9 +435,30 @@ export function withUserInfoShownRedacted(host: string): string {
   // No `@`: a password whose `@host` is missing reads as a port that is not digits (`https://user:pw/jwks`); it is
   // `[redacted]`, as `serve --redis` does not show it (tDT F4: printed as the "port"). A host of more than one `:` (an IPv6
   // address without brackets) is left as it is.
+  const bracketed = withBracketedHostPortRedacted(host);
+  if (bracketed !== undefined) return bracketed;
   const port = /^(?:[a-z][a-z0-9+.-]*:)?(?:[/\\]{2})?[^/\\?#:@[\]]*:([^/\\?#]*)/i.exec(host);
   if (port === null || port[1] === '' || /^\d+$/.test(port[1]!) || port[1]!.includes(':')) return host;
   return `${host.slice(0, port[0].length - port[1]!.length)}${REDACTED}${host.slice(port[0].length)}`;
+}
+
+/**
+ * `host` (a URL or host as given, no user info) whose host is in IPv6 brackets, with a port that is not digits after its `]`
+ * `[redacted]` (`ws://[::1]:[redacted]/api/ws`), and, when its `]` is missing, what follows the address's first part that is
+ * no IPv6 group, IPv4 address or port of digits (`ws://[::1:[redacted]/api/ws`): the same password whose `@host` is missing
+ * the rule above hides after a host name, which its port pattern never read after a `[` (tGF F5, F6: printed beside "not
+ * shown"). Undefined for a host that is not bracketed.
+ */
+function withBracketedHostPortRedacted(host: string): string | undefined {
+  const found = /^(\s*(?:[a-z][a-z0-9+.-]*:)?(?:[/\\]{2})?\[)([^\]/\\?#@]*)(\]?)((?::[^/\\?#]*)?)/i.exec(host);
+  if (found === null) return undefined;
+  const [whole, start, inside, close, port] = found as unknown as [string, string, string, string, string];
+  const rest = host.slice(whole.length);
+  if (close === ']') return port.length > 1 && !/^:\d+$/.test(port) ? `${start}${inside}]:${REDACTED}${rest}` : host;
+  // No `]`: the address and any port run together; each part up to the first that none of them is shown.
+  const parts = `${inside}${port}`.split(':');
+  const first = parts.findIndex((part) => !/^(?:[0-9a-f]{0,4}|\d+|\d{1,3}(?:\.\d{1,3}){3})(?:%[\w.-]*)?$/i.test(part));
+  return first === -1 ? host : `${start}${[...parts.slice(0, first), REDACTED].join(':')}${rest}`;
 }
 
 /**

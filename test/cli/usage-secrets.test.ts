@@ -62,6 +62,14 @@ describe('usage errors leave secrets out', () => {
     expect(values).toContain("error: option '--duration <time>' argument '5 min' is invalid. expected a duration such as 60s, 500ms or 2m\n");
     expect(usageError(['valdate'])).toContain("error: unknown command 'valdate'\n(Did you mean validate?)");
   });
+
+  it('hides the password of curl\'s user:password form and a non-digit port after a bracketed IPv6 host (tGF F5)', { timeout: 120_000 }, () => {
+    const user = usageError(['listen', '--user=alice:s3cr3t-passw0rd', 'ws://127.0.0.1:20602/api/ws']);
+    expect(user).toBe("error: unknown option '--user=alice:[redacted]'\n(run with --help for usage)\n");
+    const port = usageError(['listen', `--duration=ws://[::1]:${PASSWORD}9Q/api/ws`, 'ws://127.0.0.1:20602/api/ws']);
+    expect(port).toContain("error: option '--duration <time>' argument 'ws://[::1]:[redacted]/api/ws' is invalid.");
+    for (const text of [user, port]) expect(text).not.toMatch(/s3cr3t-passw0rd|Pa55w0rd/);
+  });
 });
 
 describe('shownArgument', () => {
@@ -73,8 +81,18 @@ describe('shownArgument', () => {
     expect(shownArgument(`https://h.example/reset/0123456789abcdef0123456789abcdef`)).toBe('https://h.example/reset/[redacted]');
     expect(shownArgument(`--password=abc`)).toBe('--password=<a value of 3 characters, not shown: it may be a secret>');
     expect(shownArgument(`-t${JWT}`)).toBe(`-t<a value of ${JWT.length} characters, not shown: it may be a secret>`);
-    for (const ordinary of ['json', 'Json', '5 min', '--out=./generated', 'https://dashboard.example:8443/x?mode=strict', 'redis://redis-master-0.redis-headless.default.svc.cluster.local:6379', 'strict\u001b[2K', 'json\r', '-1', '${PORT}']) {
+    for (const ordinary of ['localhost:8080', 'localhost:${PORT}', '12:30:00', 'rc:', 'git:release-2024', 'dir:schemas', 'tarball:realtime-contract-1.2.0.tgz', 'ws://[::1]:8000/api/ws', 'ws://[::1:8000/api/ws', 'http://[::ffff:192.0.2.1]:80/x', 'http://h/cb?return_to=https%3A%2F%2Fapp.example%2Fhome&x=1', 'json', 'Json', '5 min', '--out=./generated', 'https://dashboard.example:8443/x?mode=strict', 'redis://redis-master-0.redis-headless.default.svc.cluster.local:6379', 'strict\u001b[2K', 'json\r', '-1', '${PORT}']) {
       expect(shownArgument(ordinary)).toBe(ordinary);
     }
+  });
+
+  it('hides a lower-case password in user:password, a bracketed IPv6 host\'s port that is not digits, and a URL with user info encoded in a query value (tGF F5)', () => {
+    expect(shownArgument('alice:s3cr3t-passw0rd')).toBe('alice:[redacted]');
+    expect(shownArgument('--basic=alice:hunter2')).toBe('--basic=alice:[redacted]');
+    expect(shownArgument(`ws://[::1]:${PASSWORD}/api/ws`)).toBe('ws://[::1]:[redacted]/api/ws');
+    expect(shownArgument('ws://[::1]:s3cr3t-passw0rd/api/ws')).toBe('ws://[::1]:[redacted]/api/ws');
+    expect(shownArgument(`ws://[::1:${PASSWORD}/x`)).toBe('ws://[::1:[redacted]/x');
+    expect(shownArgument('http://h/cb?return_to=https%3A%2F%2Falice%3Ahunter2%40bank%2F')).toBe('http://h/cb?return_to=[redacted]');
+    expect(shownArgument('http://h/cb?a=1&r=https%3A%2F%2Fh%2Fx%3Fapi_key%3Dk1')).toBe('http://h/cb?a=1&r=[redacted]');
   });
 });
