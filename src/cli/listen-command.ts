@@ -559,6 +559,9 @@ function authorityFault(target: string): string | undefined {
   const [, host, port] = authority;
   // A scoped IPv6 address (`[fe80::1%eth0]`, RFC 6874's `%25eth0` too): refused for its zone,
   // which no WHATWG URL holds; it was said to be no absolute URL (a fresh tester).
+  // `ws://[::1:8080/…`: with no `]`, the address and what follows it were read as the port, said to be "not shown" beside a
+  // URL that showed it (tGF F6); said as what it is, the URL shown with what is no address `[redacted]` (authoritySecret).
+  if (host!.startsWith('[') && !host!.endsWith(']')) return `the "[" before the IPv6 address is not closed by "]" (ws://[::1]:8080/api/ws)`;
   const zone = host!.startsWith('[') ? host!.indexOf('%') : -1;
   if (zone >= 0) return `the host ${cut(host!, 60)} names a zone (${cut(host!.slice(zone, -1), 40)}), ${ZONE_HELD}`;
   // An IPv6 address without brackets (`ws://::1:8000/…`, as `--host ::1` and server.address()
@@ -709,7 +712,10 @@ function authoritySecret(target: string): string | undefined {
   const found = authority.split(/[:[\]%\s]+/).find((part) => part !== '' && !/^\d+$/.test(part) && secretWhereAddressGoes(part));
   // Its port where no `@` follows (one that does is user info, `ws://alice:s3cr/et@host`, shown `[redacted]` already).
   const port = target.split(/[?#]/)[0]!.includes('@') ? undefined : /^(?:\[[^\]]*\]|[^:]*):([^:]*)$/.exec(authority)?.[1];
-  return found ?? (port !== undefined && !/^\d*$/.test(port) && secretPort(port) ? port : undefined);
+  // A `[` with no `]` (`ws://[::1:<password>/api/ws`): the address and its port run together, and a part that is no IPv6
+  // group, IPv4 address or port of digits is judged as a port (tGF F6: a lower-case one was printed beside "not shown").
+  const unclosed = authority.startsWith('[') && !authority.includes(']') ? authority.slice(1).split(':').find((part) => !/^(?:[0-9a-f]{0,4}|\d+|\d{1,3}(?:\.\d{1,3}){3})(?:%[\w.-]*)?$/i.test(part) && secretPort(part)) : undefined;
+  return found ?? unclosed ?? (port !== undefined && !/^\d*$/.test(port) && secretPort(port) ? port : undefined);
 }
 
 /**

@@ -858,6 +858,9 @@ function authorityFault(text: string): string | undefined {
   if (!authority) return undefined;
   const [, host, port] = authority as unknown as [string, string, string | undefined];
   const shown = (part: string) => JSON.stringify(part.length > 60 ? `${part.slice(0, 60)}…` : part);
+  // `http://[::1:8080/jwks`: with no `]`, the address and what follows it were read as the port, said to be "not shown"
+  // beside a URL that showed it (tGF F6); said as what it is, the URL shown with what is no address `[redacted]`.
+  if (host.startsWith('[') && !host.endsWith(']')) return 'not a URL: the "[" before its IPv6 address is not closed by "]" (http://[::1]:8080/jwks)';
   const zone = host.startsWith('[') ? host.indexOf('%') : -1;
   if (zone >= 0) return `not a URL: the host ${shown(host)} names a zone (${shown(host.slice(zone, -1))}), which a URL cannot hold: give an address without one`;
   if (/\s/.test(host)) return `not a URL: the host ${shown(host)} holds a space`;

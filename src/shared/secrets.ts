@@ -431,7 +431,13 @@ export function leniently(text: string): string {
  */
 export function withUserInfoShownRedacted(host: string): string {
   const span = userInfoSpan(host);
-  if (span) return `${host.slice(0, span.start)}${REDACTED}${host.slice(span.at)}`;
+  // The port after the host too: `https://alice@idp.example:<password>/jwks` was shown beside "(not shown: …)" (tGF F6).
+  if (span) {
+    const rest = host.slice(span.at + 1);
+    const port = /^(?:\[[^\]/\\?#]*\]|[^/\\?#:[\]]*):([^/\\?#;]*)/.exec(rest);
+    const shownRest = port === null || port[1] === '' || /^\d+$/.test(port[1]!) ? rest : `${rest.slice(0, port[0].length - port[1]!.length)}${REDACTED}${rest.slice(port[0].length)}`;
+    return `${host.slice(0, span.start)}${REDACTED}@${shownRest}`;
+  }
   // No `@`: a password whose `@host` is missing reads as a port that is not digits (`https://user:pw/jwks`); it is
   // `[redacted]`, as `serve --redis` does not show it (tDT F4: printed as the "port"). A host of more than one `:` (an IPv6
   // address without brackets) is left as it is.
@@ -483,6 +489,7 @@ export function withPasswordShownRedacted(url: string): string {
  */
 export function portNotShown(host: string): string | undefined {
   if (userInfoSpan(host) !== undefined || withUserInfoShownRedacted(host) === host) return undefined;
+  if (/^\s*(?:[a-z][a-z0-9+.-]*:)?(?:[/\\]{2})?\[[^\]/\\?#@]*(?:[/\\?#]|$)/i.test(host)) return 'the "[" before its IPv6 address is not closed by "]", and what follows the address is not shown: it may be a password whose @host is missing';
   return 'its port is not a number of digits (not shown: it may be a password whose @host is missing; or a variable not expanded, as ${PORT} in a config file?)';
 }
 

@@ -267,6 +267,16 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect((await said('ws://127.0.0.1:${PORT}/api/ws')).stderr).toBe('realtime-contract: cannot listen to "ws://127.0.0.1:${PORT}/api/ws": expected a port of digits after the host, got "${PORT}"\n');
   });
 
+  it('never shows what it says is not shown: a bracketed IPv6 host with no "]" is said so, a part of it that is no address [redacted] (tGF F6)', async () => {
+    const unclosed = 'the "[" before the IPv6 address is not closed by "]" (ws://[::1]:8080/api/ws)';
+    const part = (length: number) => ` (a part of the URL's address of ${length} characters is not shown: it reads as a secret, not a host or port; a password whose @host is missing, or the token?)`;
+    expect(await said('ws://[::1:s3cr3t-passw0rd/api/ws')).toEqual({ status: 2, stdout: '', stderr: `realtime-contract: cannot listen to "ws://[::1:[redacted]/api/ws": ${unclosed}${part(15)}\n` });
+    expect(await said('ws://[::1:Pa55w0rdXyz9Q/api/ws')).toEqual({ status: 2, stdout: '', stderr: `realtime-contract: cannot listen to "ws://[::1:[redacted]/api/ws": ${unclosed}${part(13)}\n` });
+    expect(await said('ws://[::1]:s3cr3t-passw0rd/api/ws')).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: cannot listen to "ws://[::1]:[redacted]/api/ws": expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)\n' });
+    // An address whose "]" is missing is shown whole: nothing in it reads as a secret.
+    expect(await said('ws://[::1:8080/api/ws')).toEqual({ status: 2, stdout: '', stderr: `realtime-contract: cannot listen to "ws://[::1:8080/api/ws": ${unclosed}\n` });
+  });
+
   it('does not print a token given where the URL goes (listen "$JWT"): --token promises "never printed" (tEC F2)', async () => {
     const token = 'sk_live_S3CR3TvalueXYZ0123456789abcdef';
     expect(await said(token)).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: cannot listen to a value of 38 characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n' });

@@ -712,6 +712,14 @@ describe('public keys and JWKS, algorithms pinned', () => {
     // A port that is not digits is not shown: it may be a password whose @host is missing (tDT F4: `https://user:<password>/jwks` was printed whole).
     expect(create('https://idp.example:8a/jwks')).toThrow(new TypeError(`${must}"https://idp.example:[redacted]/jwks": not a URL: expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)`));
     for (const url of ['https://user:SEKRETpassw0rd/jwks', 'https://user:SEKRETpassw0rd']) expect(create(url)).toThrow(/^(?!.*SEKRET)/s);
+    // Nor after a bracketed IPv6 host, its "]" there or not, nor after a host that follows user info: each was printed beside
+    // "(not shown: …)" (tGF F6). A "[" not closed is said so.
+    const unclosed = 'not a URL: the "[" before its IPv6 address is not closed by "]" (http://[::1]:8080/jwks)';
+    expect(create('http://[::1:Pa55w0rdXyz9Q/jwks')).toThrow(new TypeError(`${must}"http://[::1:[redacted]/jwks": ${unclosed}`));
+    expect(create('http://[::1:s3cr3t-passw0rd/jwks')).toThrow(new TypeError(`${must}"http://[::1:[redacted]/jwks": ${unclosed}`));
+    expect(create('http://[::1:8080/jwks')).toThrow(new TypeError(`${must}"http://[::1:8080/jwks": ${unclosed}`));
+    expect(create('http://[::1]:s3cr3t-passw0rd/jwks')).toThrow(new TypeError(`${must}"http://[::1]:[redacted]/jwks": not a URL: expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)`));
+    expect(create('https://alice@idp.example:s3cr3tpassw0rd/jwks')).toThrow(new TypeError(`${must}"https://[redacted]@idp.example:[redacted]/jwks": not a URL: expected a port of digits after the host, got other characters (not shown: it may be a password whose @host is missing)`));
     expect(() => createRealtimeServer({ jwt: { secret: SECRET }, allowedOrigins: ['https://user:SEKRETpassw0rd'] })).toThrow(/^createRealtimeServer: allowedOrigins\[0\] must be .*, got "https:\/\/user:\[redacted\]"/);
     // The secret given where an object or a function goes (`jwt: process.env.JWT_SECRET`) is not printed either (tDT F3).
     const secret = 'SEKRET-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
@@ -1262,9 +1270,11 @@ describe('origin, attempt limits, socket limits', () => {
     // User info pasted with an origin (credentials) is shown as host's is: [redacted] (tAM F2).
     expect(create(['https://u:hunter2pw@dashboard.example.com'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://[redacted]@dashboard.example.com"; did you mean "https://dashboard.example.com"?'));
     // A port that is not digits (an unexpanded ${PORT}, `:300O`) is hidden, and said to be the fault (tEG F3: "http://localhost:[redacted]" alone).
-    for (const entry of ['http://localhost:${PORT}', 'http://localhost:300O', 'https://user:hunter2pw']) {
+    for (const entry of ['http://localhost:${PORT}', 'http://localhost:300O', 'https://user:hunter2pw', 'https://[::1]:s3cr3t-passw0rd', 'https://[::1]:hunter2']) {
       expect(create([entry]), entry).toThrow(new RangeError(`createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "${entry.replace(/:[^:]*$/, ':[redacted]')}"; its port is not a number of digits (not shown: it may be a password whose @host is missing; or a variable not expanded, as \${PORT} in a config file?)`));
     }
+    // With its "]" missing, the address is shown and what follows it is not, said so (tGF F6: `https://[::1:<password>` was shown).
+    expect(create(['https://[::1:s3cr3t-passw0rd'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://[::1:[redacted]"; the "[" before its IPv6 address is not closed by "]", and what follows the address is not shown: it may be a password whose @host is missing'));
     // Wherever it stands: a leading space or tab, a list given as one entry, no scheme, a password holding @ (tAU F2).
     // And a password holding `/`, `?`, `#`, a space or a comma, or one slash missing (tAW F1).
     for (const entry of [' https://u:hunter2pw@a.example', '\thttps://u:hunter2pw@a.example', 'https://a.example, https://u:hunter2pw@b.example', '//u:hunter2pw@a.example', 'u:hunter2pw@a.example', 'https://u:hunter2@pw@a.example', 'https://u:hunter2/pw@a.example', 'https://u:hunter2?pw@a.example', 'https://u:hunter2#pw@a.example', 'https://u:hunter2 pw@a.example', 'https://u:hunter2,pw@a.example', 'https:/u:hunter2pw@a.example', 'u:hunter2//pw@a.example', 'u:/hunter2pw@a.example']) {

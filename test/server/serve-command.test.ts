@@ -1081,6 +1081,14 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
       status: 2,
       stderr: 'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "http://localhost:[redacted]": its port is not a number of digits (not shown: it may be a password whose @host is missing; or a variable not expanded, as ${PORT} in a config file?)\n',
     });
+    // After a bracketed IPv6 host too, its "]" there or not: a lower-case password was shown beside "(not shown: …)" (tGF F6).
+    const bracketed = run('--port', '0', '--allow-origin', 'https://[::1]:s3cr3t-passw0rd', '--allow-origin', 'https://[::1:s3cr3t-passw0rd');
+    expect({ status: bracketed.status, stderr: bracketed.stderr }).toEqual({
+      status: 2,
+      stderr:
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[::1]:[redacted]": its port is not a number of digits (not shown: it may be a password whose @host is missing; or a variable not expanded, as ${PORT} in a config file?)\n' +
+        'realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "https://[::1:[redacted]": the "[" before its IPv6 address is not closed by "]", and what follows the address is not shown: it may be a password whose @host is missing\n',
+    });
   });
 
   it('takes a host, a port, an origin or a Redis URL for what it is, not for a secret (secretLooking, the Redis store\'s rule too)', () => {
