@@ -7,9 +7,19 @@ import type * as GenerateCommandModule from './generate-command.js';
 import type * as DiffCommandModule from './diff-command.js';
 import { oneLine, processOutput } from './report.js';
 import { printable } from '../runtime/printable.js';
-import { shownArgument } from './shown-argument.js';
+import { shownArgument, withPathsShown } from './shown-argument.js';
 
 const output = processOutput();
+/**
+ * How a message shows the path arguments of the command run (diff, validate, generate: {@link withPathsShown}), the error
+ * that ends it included: a URL's password or token and a JWT in one `[redacted]`, the rest as typed (tGF F7).
+ */
+let pathsShown: (text: string) => string = (text) => text;
+/** {@link output} with `values`, path arguments, shown in what it writes as {@link withPathsShown} shows them. */
+function outputShowing(values: readonly (string | undefined)[]): typeof output {
+  pathsShown = withPathsShown(values.filter((value): value is string => value !== undefined));
+  return { ...output, stdout: (text) => output.stdout(pathsShown(text)), stderr: (text) => output.stderr(pathsShown(text)) };
+}
 
 // The contract's figures that listen's help states (tBD F3), read as the CLI starts: a checkout
 // whose generated/ is broken (a merge conflict in contract.ts) must still start, for generate to
@@ -64,7 +74,7 @@ program
     const { runValidate } = await import('./validate-command.js');
     const stale = (await import('./stale.js')).staleContractWarning();
     if (stale) output.stderr(`${stale}\n`);
-    process.exitCode = await runValidate(paths, options, output);
+    process.exitCode = await runValidate(paths, options, outputShowing(paths));
   });
 
 // The code generators need a checkout (schemas/, dev dependencies): the package ships neither
@@ -80,7 +90,7 @@ if (generateCommand) {
     .action(async (options: { check: boolean; schemas: string; out: string }, command: Command) => {
       if (currentFolderGone()) return;
       const { runGenerate } = (await import(generateCommand.href)) as typeof GenerateCommandModule;
-      process.exitCode = await runGenerate({ ...options, outNamed: command.getOptionValueSource('out') !== 'default', schemasNamed: command.getOptionValueSource('schemas') !== 'default' }, output);
+      process.exitCode = await runGenerate({ ...options, outNamed: command.getOptionValueSource('out') !== 'default', schemasNamed: command.getOptionValueSource('schemas') !== 'default' }, outputShowing([options.schemas, options.out]));
     });
 }
 
@@ -153,7 +163,7 @@ if (diffCommand) {
     .action(async (old: string, current: string | undefined, options: { format: 'text' | 'json'; failOn: 'breaking' | 'strict' | 'compatible' | 'major' | 'never'; schemas: string }) => {
       if (currentFolderGone()) return;
       const { runDiff } = (await import(diffCommand.href)) as typeof DiffCommandModule;
-      process.exitCode = await runDiff(old, current, options, output);
+      process.exitCode = await runDiff(old, current, options, outputShowing([old, current, options.schemas]));
     });
 }
 
@@ -274,7 +284,7 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (!currentFolderGone()) {
     // Escaped like every other message: a path with a control character in a Node error reached the terminal raw (a tester).
-    process.stderr.write(`realtime-contract: ${printable((error as Error).message)}\n`);
+    process.stderr.write(pathsShown(`realtime-contract: ${printable((error as Error).message)}\n`));
     process.exitCode = 2;
   }
 }

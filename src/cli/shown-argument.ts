@@ -1,4 +1,4 @@
-import { REDACTED, holdsJwt, isSecretName, leniently, secretWhereAddressGoes, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { REDACTED, holdsJwt, isSecretName, leniently, redactJwts, secretWhereAddressGoes, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /**
  * A command-line word as a usage error shows it (an unknown option, an option's refused value, an unknown command): whole
@@ -91,3 +91,52 @@ function shownQuery(query: string): string {
   return `?${shown.join('&')}`;
 }
 
+/**
+ * A path argument of diff, validate or generate (a folder, a file, a tarball, a git ref, `--schemas`, `--out`) as their
+ * messages quote it: whole as typed (`../Contracts/v2`, `HEAD~1`, `feature/Add-Login`, `C:\Schemas`: a path is no host, and
+ * the address rules of {@link shownArgument} read them as passwords), but for a secret in it: a URL (`scheme://…`, `//…`)
+ * or `user:password@host` as {@link shownArgument} shows one (its password `[redacted]`, a GitHub token given as its user
+ * name too), and a JWT or a GitHub or Slack token anywhere `[redacted]` (tGF F7: `diff "$CONTRACT_REPO_URL"`, a clone
+ * URL with `x-access-token:<token>@`, printed the token to the CI log). diff's `git:`, `dir:`, `tarball:` prefix is kept.
+ */
+export function shownPath(value: string): string {
+  const prefixed = /^(git|dir|tarball):([^]+)$/.exec(value);
+  if (prefixed !== null) return `${prefixed[1]}:${shownPath(prefixed[2]!)}`;
+  if (/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\/[^/\\]/i.test(value) || /^[^/\\@:\s]+:[^/\\@]*@/.test(value)) return shownArgument(value);
+  return redactJwts(value).replace(/(?:gh[pousr]_|github_pat_|xox[abposr]-|glpat-)[\w-]{8,}/g, REDACTED);
+}
+
+/**
+ * `text`, a message of diff, validate or generate, with each of `values` (their path arguments) it quotes shown as
+ * {@link shownPath} shows it, and what that leaves out of one (a password, a token) `[redacted]` wherever else it stands:
+ * in the absolute path made of it (`looked for /work/https:/alice:<password>@host/…`), a file under it, git's own words.
+ * A piece under 4 characters is redacted only where it stands as a password, between `:` and `@`.
+ */
+export function withPathsShown(values: readonly string[]): (text: string) => string {
+  const replacements: [string, string][] = [];
+  const pieces = new Set<string>();
+  for (const value of values) {
+    const shown = shownPath(value);
+    if (shown === value || value === '') continue;
+    replacements.push([value, shown]);
+    for (const piece of hiddenPieces(value, shown)) pieces.add(piece);
+  }
+  if (replacements.length === 0) return (text) => text;
+  const ordered = [...pieces].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let shown = text;
+    for (const [value, replacement] of replacements) shown = shown.split(value).join(replacement);
+    for (const piece of ordered) shown = piece.length >= 4 ? shown.split(piece).join(REDACTED) : shown.split(`:${piece}@`).join(`:${REDACTED}@`);
+    return shown;
+  };
+}
+
+/** What `shown` ({@link shownPath} of `value`) left out of `value`: the runs its `[redacted]` marks stand for, or `value` whole. */
+function hiddenPieces(value: string, shown: string): string[] {
+  if (shown.startsWith('<a value of ') || !shown.includes(REDACTED)) return [value];
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const chunks = shown.split(REDACTED);
+  const found = new RegExp(`^${chunks.map(escape).join('([^]*)')}$`).exec(value);
+  if (found === null) return [value];
+  return found.slice(1).filter((piece): piece is string => piece !== undefined && piece !== '');
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shownPath, withPathsShown } from '../../src/cli/shown-argument.js';
+
+/**
+ * diff, validate and generate quote their path arguments (a folder, a file, a tarball, a git ref, --schemas, --out) as
+ * typed, but for a secret in them, by the rule usage errors follow (tGF F7): `diff "$CONTRACT_REPO_URL"`, a clone URL with
+ * GitHub's `x-access-token:<token>@`, printed the token to the CI log, while the argument parser's error redacted it.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CLI = path.join(ROOT, 'src/cli/main.ts');
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln';
+const TOKEN = 'ghp_R4nd0mT0kenAbCdEfGhIjKlMnOpQrStUvWx12';
+const PASSWORD = 'Pa55w0rdXyz9Q';
+
+/** The real CLI, from the checkout's root (git refs and relative paths are read there): its exit code and stderr. */
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('path arguments in messages', () => {
+  it('hide a URL\'s password or token and a JWT in what diff, validate and generate say of them', { timeout: 240_000 }, () => {
+    const clone = cli(['diff', `https://x-access-token:${TOKEN}@github.com/org/repo.git`]);
+    expect(clone).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: https://x-access-token:[redacted]@github.com/org/repo.git: not a folder, tarball or git ref here\n' });
+    const newer = cli(['diff', 'HEAD', `https://oauth2:${PASSWORD}@gitlab.example.com/org/repo.git`]);
+    expect(newer.stderr).toContain('https://oauth2:[redacted]@gitlab.example.com/org/repo.git: not a folder, tarball or git ref here');
+    const read = cli(['validate', `https://alice:${PASSWORD}@example.com/msgs.json`]);
+    expect(read.stderr).toContain('realtime-contract: cannot read "https://alice:[redacted]@example.com/msgs.json": no such file or folder');
+    const schemas = cli(['generate', '--check', '--schemas', `https://alice:${PASSWORD}@example.com/schemas`]);
+    // Also in the absolute path made of it (`https:/alice:<password>@…`, one slash).
+    expect(schemas.stderr).toMatch(/^realtime-contract: --schemas https:\/\/alice:\[redacted\]@example\.com\/schemas: no such folder .*looked for \/.*https:\/alice:\[redacted\]@example\.com\/schemas, /);
+    const out = cli(['generate', '--check', '--out', `https://alice:${PASSWORD}@example.com/out`]);
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain('https:/alice:[redacted]@example.com/out/asyncapi.json (missing)');
+    const jwt = cli(['diff', JWT]);
+    expect(jwt).toEqual({ status: 2, stdout: '', stderr: 'realtime-contract: [redacted]: not a folder, tarball or git ref here\n' });
+    const forced = cli(['validate', `/tmp/no-such-folder-here?token=${JWT}`]);
+    expect(forced.stderr).toContain('realtime-contract: cannot read "/tmp/no-such-folder-here?token=[redacted]"');
+    for (const text of [clone, newer, read, schemas, out, jwt, forced].flatMap((said) => [said.stdout, said.stderr])) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(JWT.split('.')[1]);
+    }
+  });
+
+  it('show ordinary paths and git refs whole, as typed', { timeout: 240_000 }, () => {
+    expect(cli(['diff', 'feature/Add-Login-X9']).stderr).toBe('realtime-contract: feature/Add-Login-X9: not a folder, tarball or git ref here\n');
+    expect(cli(['diff', 'HEAD~99999']).stderr).toMatch(/^realtime-contract: HEAD~99999: /);
+    expect(cli(['validate', '../Contracts/My-Messages2024.json']).stderr).toContain('realtime-contract: cannot read "../Contracts/My-Messages2024.json": no such file or folder');
+    expect(cli(['generate', '--check', '--schemas', 'Contracts/V2-Schemas']).stderr).toMatch(/^realtime-contract: --schemas Contracts\/V2-Schemas: no such folder /);
+  });
+});
+
+describe('shownPath', () => {
+  it('redacts a URL\'s password or token and a JWT, and nothing else', () => {
+    expect(shownPath(`https://x-access-token:${TOKEN}@github.com/org/repo.git`)).toBe('https://x-access-token:[redacted]@github.com/org/repo.git');
+    expect(shownPath(`https://${TOKEN}@github.com/org/repo.git`)).toBe('https://[redacted]@github.com/org/repo.git');
+    expect(shownPath(`alice:${PASSWORD}@example.com/msgs.json`)).toBe('alice:[redacted]@example.com/msgs.json');
+    expect(shownPath(`git:https://oauth2:${PASSWORD}@gitlab.example.com/org/repo.git`)).toBe('git:https://oauth2:[redacted]@gitlab.example.com/org/repo.git');
+    expect(shownPath(`dir:/tmp/x?token=${JWT}`)).toBe('dir:/tmp/x?token=[redacted]');
+    expect(shownPath(TOKEN)).toBe('[redacted]');
+    for (const ordinary of ['schemas', './schemas', '../Contracts/V2-Schemas', 'HEAD', 'HEAD~1', 'HEAD^2', 'HEAD@{1}', 'HEAD:package.json', 'main', 'origin/main', 'feature/Add-Login', 'v1.2.0', 'release-2024', 'git:main', 'dir:My Schemas', 'tarball:realtime-contract-1.2.0.tgz', '3f2a9c1b4d5e6f708192a3b4c5d6e7f809102030', 'C:\\Users\\Me\\Schemas', 'C:schemas', 'node_modules/@scope/pkg/schemas', 'git@github.com:org/repo.git', '//server/Share/Schemas', 'https://example.com/Org/Repo.git', 'file:///tmp/Schemas', 'messages/Pa55w0rdXyz-sample.json']) {
+      expect(shownPath(ordinary), ordinary).toBe(ordinary);
+    }
+  });
+
+  it('redacts what it leaves out of an argument wherever a message quotes it', () => {
+    const shown = withPathsShown([`https://alice:${PASSWORD}@example.com/schemas`, 'schemas', 'https://bob:pw@h/x']);
+    expect(shown(`--schemas https://alice:${PASSWORD}@example.com/schemas: looked for /work/https:/alice:${PASSWORD}@example.com/schemas; https:/bob:pw@h/x/a.json; schemas`)).toBe(
+      '--schemas https://alice:[redacted]@example.com/schemas: looked for /work/https:/alice:[redacted]@example.com/schemas; https:/bob:[redacted]@h/x/a.json; schemas',
+    );
+    expect(withPathsShown(['schemas', 'HEAD~1'])('schemas pw HEAD~1')).toBe('schemas pw HEAD~1');
+  });
+});
