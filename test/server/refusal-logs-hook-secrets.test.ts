@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AuthError, MemoryStreamStore, tokenOf, type RealtimeServerOptions } from '../../src/server/index.js';
+import { redactionWork } from '../../src/shared/secrets.js';
 import { refusedStatus, startServer, token } from './helpers.js';
 
 /** A logger that keeps each line as JSON (its message after a space). */
@@ -204,6 +205,44 @@ describe("a hook's error quoting the request's URL or Origin shows them as the l
       // What follows a password parameter is dropped with it, as the Redis store drops it (a password may hold `)`).
       expect(detail).toBe('status() threw: status of redis://cache-01:6379/0, valkey://v-01:6379 (rediss://cache-02:6380?password=[redacted]');
       expect(parsed('store-status-threw')[0]!.err).toEqual({ name: 'Error', message: 'status of redis://cache-01:6379/0, valkey://v-01:6379 (rediss://cache-02:6380?password=[redacted]' });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe("hiding the request's query values in a hook's error takes steps linear in the error's length, whatever the values (tGN F6: each was compared at every place its first 8 characters stood: one 14 KB request stalled the server 4-12 s)", () => {
+  it('10 values of 1 400 As quoted by handleHttp and authenticate, a ?token= of 14 000 As named twice: each [redacted], in fewer than 20 steps a character of the error', async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        const url = new URL(request.url!, 'http://x');
+        const given = tokenOf(request);
+        throw new Error(given === null ? `bad query ${url.search}` : `session ${given} not found (token ${given})`);
+      },
+      handleHttp: (request) => {
+        if (!request.url!.startsWith('/app')) return false;
+        throw new Error(`bad query ${new URL(request.url!, 'http://x').search}`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      const query = Array.from({ length: 10 }, (_, i) => `p${i}=${'A'.repeat(1400)}${i}`).join('&');
+      const steps: number[] = [];
+      for (const [path, status] of [[`/app/x?${query}`, 500], [`/api/ws/poll?${query}`, 401], [`/api/ws/poll?token=${'A'.repeat(14000)}`, 401]] as const) {
+        const before = redactionWork.steps;
+        expect((await fetch(server.http(path))).status).toBe(status);
+        steps.push(redactionWork.steps - before);
+      }
+      const messages = [...parsed('handle-http-threw'), ...parsed('authenticate-failed')].map((line) => (line.err as { message: string }).message);
+      const hidden = `bad query ?${Array.from({ length: 10 }, () => '[redacted]').join('&')}`;
+      expect(messages).toEqual([hidden, hidden, 'session [redacted] not found (token [redacted])']);
+      // The old code compared some 6·10^8 characters for each (text × values × value length); one automaton reads each
+      // character of each scan of the error once, each failure link followed at most once a character read.
+      const lengths = [14_000 + 20, 14_000 + 20, 28_000 + 30];
+      for (const [i, count] of steps.entries()) expect(count).toBeLessThan(20 * lengths[i]!);
     } finally {
       await server.rt.close();
     }
