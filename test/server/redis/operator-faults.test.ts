@@ -467,12 +467,17 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       await waitFor(() => records.some((r) => r.event === 'redis-command-refused'), 'redis-command-refused');
       expect(String(records.find((r) => r.event === 'redis-command-refused')!.err).startsWith(named)).toBe(true);
       // Fan-out records keep coming while the catch-up is refused: past the bound they are dropped, not held for ever.
-      const big = 'x'.repeat(1024 * 1024);
+      // In UTF-8 bytes, as the store's other bounds: 40 frames of ~1 MiB in 350,000 characters each pass the 32 MiB bound
+      // (counted in characters, they held 14 MiB of it, never dropped: tGP F3).
+      const big = '€'.repeat(350_000);
       for (let i = 0; i < 40; i++) {
         const frame = JSON.stringify({ big, i });
         await raw.publish('rc:fanout', `f0f0f0f0f0f0f0f0.${i + 1}\n${i + 1}\ntrades\n"alice"\nnull\n${Buffer.byteLength(frame)}\n${frame}`);
       }
       await waitFor(() => records.some((r) => r.event === 'fan-out-held-dropped'), 'fan-out-held-dropped');
+      const dropped = records.find((r) => r.event === 'fan-out-held-dropped')! as { bytes: number };
+      expect(dropped.bytes).toBeGreaterThan(32 * 1024 * 1024);
+      expect(dropped.bytes).toBeLessThan(34 * 1024 * 1024);
       expect(live).toEqual([first.cursor]);
       // Granted: the catch-up goes through, the gap is told, the store healthy, the live feed goes on.
       await raw.call('ACL', 'SETUSER', 'a10', '~rc:epoch-start');
