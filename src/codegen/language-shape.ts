@@ -206,8 +206,19 @@ function unionKey(node: SchemaNode, keys: UnionKeys): string {
       keys.byName.set(target.name, key);
       return JSON.parse(key) as string[];
     }
+    // An inline closed list is its strings (quicktype's identity of an enum), not its JSON type:
+    // keyed `string`, `anyOf: [enum ["x", "y"], integer]` was merged with `anyOf: [enum
+    // ["alpha", "beta"], integer]`, and Python refused every "x" (tGI F9).
+    if (isStringList(member)) return [`enum:${JSON.stringify([...new Set((member.const !== undefined ? [member.const] : member.enum!).filter((value) => value !== null))].sort())}`, ...(hasNull(member) ? ['null'] : [])];
     const branches = member.anyOf ?? member.oneOf;
-    if (branches !== undefined) return branches.flatMap(members);
+    if (branches !== undefined) {
+      // quicktype makes the closed lists of one choice one enum of all their strings.
+      const all = branches.flatMap(members);
+      const lists = all.filter((key) => key.startsWith('enum:'));
+      if (lists.length < 2) return all;
+      const strings = [...new Set(lists.flatMap((key) => JSON.parse(key.slice('enum:'.length)) as string[]))].sort();
+      return [...all.filter((key) => !key.startsWith('enum:')), `enum:${JSON.stringify(strings)}`];
+    }
     if (member.properties !== undefined) return [JSON.stringify(member)];
     const types = member.type === undefined ? ['any'] : [member.type].flat().map(String);
     return types.map((type) => (type === 'array' ? `array<${nested(typeof member.items === 'object' && !Array.isArray(member.items) ? member.items : {})}>` : type === 'object' ? `map<${nested(typeof member.additionalProperties === 'object' ? member.additionalProperties : {})}>` : type));
