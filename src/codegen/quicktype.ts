@@ -373,8 +373,10 @@ function optionalDefaults(text: string, schema: SchemaNode): string {
       let defaulted: string | undefined;
       return block.replace(new RegExp(`^ {4}(${IDENTIFIER}): (.+)$`, 'gmu'), (line, attr: string, type: string) => {
         if (!fields.has(attr)) return line;
-        // `Any` holds None too (a schema quicktype cannot type, `{}`): sorted with the Optional ones.
-        if (type.startsWith('Optional[') || type === 'Any') {
+        // `Any` holds None too (a schema quicktype cannot type, `{}`): sorted with the Optional ones;
+        // so is `None`, a field that is always null (`{"type": "null"}`), which had no default and
+        // stopped generate beside an optional field sorting before it (tGI F8).
+        if (type.startsWith('Optional[') || type === 'Any' || type === 'None') {
           defaulted = attr;
           return `${line} = None`;
         }
