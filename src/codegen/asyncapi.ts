@@ -329,7 +329,7 @@ function keptBesideRef(schema: SchemaNode): SchemaNode {
  *  - A field's `{ allOf: [{ $ref }], description }` ({@link keptBesideRef}) is titled with the
  *    definition it refers to (`Platform`): one type wherever it is used, as a bare `$ref` is.
  *  - A closed list (`enum`, `const`), an object of its own (`properties`) or a choice (`anyOf`,
- *    `oneOf`) is titled after its place, as the generated Go and Python name it:
+ *    `oneOf`, a `type` list of several types besides null) is titled after its place, as the generated Go and Python name it:
  *    `<Parent><Property>` (`TradeDataStatus`), `<…>Item` for an array's items, `<…>Value` for a
  *    map's values, `<…>Option<n>` for a choice's own inline branch (n from 1, in order), which
  *    names no Go or Python type: quicktype names what it declares inside a choice its own way
@@ -343,7 +343,10 @@ function named(definition: SchemaNode, name: string): SchemaNode {
     if (typeof node !== 'object' || node === null || typeof node.$ref === 'string') return node;
     let out: SchemaNode = { ...node };
     const wrapped = node.allOf?.length === 1 && typeof node.allOf[0]!.$ref === 'string' ? node.allOf[0]!.$ref : undefined;
-    const typed = node.enum !== undefined || node.const !== undefined || node.properties !== undefined || node.anyOf !== undefined || node.oneOf !== undefined;
+    // A `type` list of several types besides null is a choice too, as its `anyOf` form is: Go
+    // declares it (`TradeDataMulti`), and untitled it was named by position (tGI F4).
+    const typeList = Array.isArray(node.type) && node.type.filter((type) => type !== 'null').length > 1;
+    const typed = node.enum !== undefined || node.const !== undefined || node.properties !== undefined || node.anyOf !== undefined || node.oneOf !== undefined || typeList;
     if (!root && typeof node.title !== 'string') {
       if (wrapped !== undefined) out = { title: decodeURIComponent(wrapped.slice(wrapped.lastIndexOf('/') + 1)).replace(/~1/g, '/').replace(/~0/g, '~'), ...out };
       else if (typed) out = { title: place, ...out };
