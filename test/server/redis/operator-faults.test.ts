@@ -475,7 +475,7 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
         await raw.publish('rc:fanout', `f0f0f0f0f0f0f0f0.${i + 1}\n${i + 1}\ntrades\n"alice"\nnull\n${Buffer.byteLength(frame)}\n${frame}`);
       }
       await waitFor(() => records.some((r) => r.event === 'fan-out-held-dropped'), 'fan-out-held-dropped');
-      const dropped = records.find((r) => r.event === 'fan-out-held-dropped')! as { bytes: number };
+      const dropped = records.find((r) => r.event === 'fan-out-held-dropped')! as unknown as { bytes: number };
       expect(dropped.bytes).toBeGreaterThan(32 * 1024 * 1024);
       expect(dropped.bytes).toBeLessThan(34 * 1024 * 1024);
       expect(live).toEqual([first.cursor]);
