@@ -803,6 +803,21 @@ export function withDateTimeTypeParams(code: string): string {
     return calls;
   };
   const pathOf = (call: AnyNode) => code.slice(call.arguments[0].start, call.arguments[0].end);
+  // Inside an `anyOf` ajv collects each branch's error as an object, `{ instancePath, keyword,
+  // params, data }`, not a rejection: a date-time branch's type error (`anyOf: [{ $ref: Timestamp },
+  // { type: "null" }]`) gets its format there too (tGI F2).
+  const property = (object: AnyNode, name: string): AnyNode | undefined => object.properties.find((p: AnyNode) => p.type === 'Property' && p.key?.name === name);
+  const collected = (root: AnyNode, keyword: string): AnyNode[] => {
+    const objects: AnyNode[] = [];
+    full(root, (node: AnyNode) => {
+      if (node.type === 'ObjectExpression' && property(node, 'instancePath') && property(node, 'keyword')?.value.value === keyword) objects.push(node);
+    });
+    return objects;
+  };
+  const objectPath = (object: AnyNode) => {
+    const value = property(object, 'instancePath')!.value;
+    return code.slice(value.start, value.end);
+  };
   full(ast, (node: AnyNode) => {
     if (node.type !== 'FunctionDeclaration') return;
     const paths = new Set(rejects(node.body, 'x-date-time').map(pathOf));
@@ -811,6 +826,14 @@ export function withDateTimeTypeParams(code: string): string {
       const params = call.arguments[2];
       const type = params?.type === 'ObjectExpression' && params.properties.length === 1 ? params.properties[0] : undefined;
       if (type?.key?.name !== 'type') throw new Error(`withDateTimeTypeParams: a type rejection it does not know: ${code.slice(call.start, call.end)}`);
+      edits.push({ start: type.end, end: type.end, text: ', format: "date-time"' });
+    }
+    const branchPaths = new Set(collected(node.body, 'x-date-time').map(objectPath));
+    for (const error of collected(node.body, 'type')) {
+      const params = property(error, 'params')?.value;
+      const type = params?.type === 'ObjectExpression' && params.properties.length === 1 ? params.properties[0] : undefined;
+      // Only a string's type error: another branch's (`null`, `integer`) says its own type.
+      if (!branchPaths.has(objectPath(error)) || type?.key?.name !== 'type' || !code.slice(type.value.start, type.value.end).includes('string')) continue;
       edits.push({ start: type.end, end: type.end, text: ', format: "date-time"' });
     }
   });

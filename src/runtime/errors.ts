@@ -80,10 +80,15 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
   // or one of …` (which reads as if any string would do). ajv checks a branch's type, then its
   // list: a type error followed by a list whose values are all of that type is one branch.
   const stated = branches.filter((e, i) => !(e.keyword === 'type' && listOfType(branches[i + 1], e)));
-  const expected = [...new Set(stated.map((e) => expectedOf(e, strict)))].join(' or ') || 'a value matching one of the allowed schemas';
+  // A date-time branch (`anyOf: [{ $ref: Timestamp }, { type: "null" }]`; its format or type error
+  // carries the format) says what a date-time field alone says, its hint too (a missing offset,
+  // epoch milliseconds, a Date): tGI F2.
+  const dateTime = branches.find((e) => e.params.format !== undefined);
+  const one = dateTime && describeOne(dateTime, value, strict);
+  const expected = [...new Set(stated.map((e) => (e === dateTime ? one!.expected! : expectedOf(e, strict))))].join(' or ') || 'a value matching one of the allowed schemas';
   // A value of the wrong type says its type (`a number 7`); one of the right type, only itself.
   const wrongType = branches.every((e) => e.keyword === 'type') || branches.some((e) => e.keyword === 'type' && String(e.params.type) !== 'null');
-  return [validationError(last.instancePath, 'anyOf', expected, wrongType ? typed(here) : preview(here))];
+  return [validationError(last.instancePath, 'anyOf', expected, wrongType ? typed(here) : preview(here), one?.hint)];
 }
 
 /** Whether `next` is an `enum` or `const` error at `type`'s place whose values are all of the type `type` failed for. */
