@@ -249,6 +249,27 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   if (isBareUnion(b.node) && !isBareUnion(a.node)) a = { ...a, node: typesAsUnion(a.node) ?? a.node };
   else if (isBareUnion(a.node) && !isBareUnion(b.node)) b = { ...b, node: typesAsUnion(b.node) ?? b.node };
 
+  // A closed list written another way (`enum: [1, 2, 3]` as `anyOf` of a `const` each, or as
+  // `minimum: 1, maximum: 3` on an integer): judged by the values each side admits, as two closed
+  // lists, not keyword by keyword (the type "widened to any type" and the list "opened", breaking,
+  // where every value the newer side admits the older admitted: tGI F3).
+  const rewrittenA = rewrittenList(a.node, walk.resolveBefore);
+  const rewrittenB = rewrittenList(b.node, walk.resolveAfter);
+  const valuesA = rewrittenA ?? plainList(a.node);
+  const valuesB = rewrittenB ?? plainList(b.node);
+  // Only between two forms: two lists, two ranges or two unions are compared as such.
+  const form = (node: SchemaNode, rewritten: unknown[] | undefined) => (rewritten === undefined ? 'list' : isBareUnion(node) ? 'union' : 'range');
+  if (valuesA && valuesB && form(a.node, rewrittenA) !== form(b.node, rewrittenB)) {
+    const inA = valueSet(valuesA);
+    const inB = valueSet(valuesB);
+    if (valuesA.every(inB) && valuesB.every(inA)) {
+      add({ rule: 'schema-changed', accepts: 'same', text: `rewritten, admits the same values either way (${valuesA.slice(0, 10).map((v) => JSON.stringify(v)).join(', ')}${valuesA.length > 10 ? ', …' : ''}); the generated types may differ` });
+      return;
+    }
+    a = { ...a, node: rewrittenA ? listNode(rewrittenA) : a.node };
+    b = { ...b, node: rewrittenB ? listNode(rewrittenB) : b.node };
+  }
+
   const typesA = typesOf(a.node);
   const typesB = typesOf(b.node);
   // Two closed lists: their values say which values pass, whatever type each side names, and
@@ -540,6 +561,56 @@ function optionalityRetypes(raw: SchemaNode | boolean, resolve: Resolve): 'optio
   return collection ? 'go-optionality' : undefined;
 }
 
+/** Integers a range may hold to be read as a closed list of them ({@link rewrittenList}). */
+const MAX_RANGE_VALUES = 1000;
+
+/**
+ * Lists read from a closed list written another way: admitted by their values alone, never opened
+ * by tolerant mode (which opens an `enum` to values of its types, a `const` or a range not at all).
+ */
+const TIGHT_LISTS = new WeakSet<SchemaNode>();
+
+/** `values` as a closed list of their JSON types that tolerant mode does not open. */
+function listNode(values: readonly unknown[]): SchemaNode {
+  const node = { type: [...new Set(values.map(jsonType))], enum: [...values] } as SchemaNode;
+  TIGHT_LISTS.add(node);
+  return node;
+}
+
+/** The values of a plain closed list (`enum` or `const`, with a `type` at most beside it) that its type admits. */
+function plainList(node: SchemaNode): unknown[] | undefined {
+  const { type, enum: list, const: fixed, ...rest } = withoutAnnotations(node);
+  if (Object.keys(rest).length > 0 || (list === undefined && fixed === undefined)) return undefined;
+  const values = Array.isArray(list) ? list : fixed !== undefined && list === undefined ? [fixed] : undefined;
+  const types = type === undefined ? undefined : typesOf({ type });
+  return values?.filter((value) => types === undefined || admits(types, value));
+}
+
+/**
+ * The values of a closed list written another way, where they can be counted: an `anyOf` whose
+ * every branch is a plain closed list, or an integer between two bounds (at most
+ * {@link MAX_RANGE_VALUES} of them), nothing else beside. `undefined` for any other schema.
+ */
+function rewrittenList(node: SchemaNode, resolve: Resolve): unknown[] | undefined {
+  if (isBareUnion(node)) {
+    const values: unknown[] = [];
+    for (const branch of node.anyOf as (SchemaNode | boolean)[]) {
+      const read = shape(branch, resolve);
+      const listed = read.nullable ? undefined : plainList(read.node);
+      if (listed === undefined) return undefined;
+      values.push(...listed);
+    }
+    const seen = new Set<string>();
+    return values.filter((value) => !seen.has(sortedJson(value)) && seen.add(sortedJson(value)));
+  }
+  const { type, minimum, maximum, exclusiveMinimum, exclusiveMaximum, ...rest } = withoutAnnotations(node);
+  if (Object.keys(rest).length > 0 || !(type === 'integer' || (Array.isArray(type) && type.length === 1 && type[0] === 'integer'))) return undefined;
+  const low = Math.max(typeof minimum === 'number' ? Math.ceil(minimum) : -Infinity, typeof exclusiveMinimum === 'number' ? Math.floor(exclusiveMinimum) + 1 : -Infinity);
+  const high = Math.min(typeof maximum === 'number' ? Math.floor(maximum) : Infinity, typeof exclusiveMaximum === 'number' ? Math.ceil(exclusiveMaximum) - 1 : Infinity);
+  if (!Number.isFinite(low) || !Number.isFinite(high) || high - low >= MAX_RANGE_VALUES) return undefined;
+  return Array.from({ length: Math.max(0, high - low + 1) }, (_, i) => low + i);
+}
+
 function isNullOnly(node: SchemaNode): boolean {
   return node.type === 'null' || (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null') || node.const === null
     || (Array.isArray(node.enum) && node.enum.length > 0 && node.enum.every((value) => value === null));
@@ -681,7 +752,7 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
  * integers, or 2.5 to a list typed `integer`.
  */
 function tolerantlyOpen(node: SchemaNode, list: readonly unknown[]): (value: unknown) => boolean {
-  if (node.const !== undefined) return () => false;
+  if (node.const !== undefined || TIGHT_LISTS.has(node)) return () => false;
   const kinds = new Set<string>(openKinds(list));
   const declared = node.type === undefined ? undefined : typesOf({ type: node.type });
   return (value) => kinds.has(typeof value) && (declared === undefined || admits(declared, value));

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { diffFiles, patchSchemas, readSchemas } from './support.js';
+
+/**
+ * A closed list written another way: `enum: [1, 2, 3]` as an `anyOf` of a `const` each, or as an
+ * integer from `minimum: 1` to `maximum: 3`. Each side admits exactly 1, 2 and 3, so README's
+ * "any change that admits exactly the same values calls for no protocol version (a patch at
+ * most)" holds; diff compared them keyword by keyword and said "type widened from integer to
+ * any type" and "closed list 1, 2, 3 opened", breaking (or strict), which no value bears out
+ * (tGI F3). Where the values differ, each one added or removed is said, as of two closed lists.
+ */
+
+const base = readSchemas();
+const RISK = '/trades.json/definitions/TradeData/properties/risk';
+const risk = (schema: object) => patchSchemas(base, [{ op: 'add', path: RISK, value: { ...schema, description: 'Risk class.' } }]);
+const at = async (before: object, after: object) => {
+  const report = await diffFiles(risk(before), risk(after));
+  return {
+    semver: report.semver,
+    changes: report.changes.filter((change) => change.subject === 'trades').map(({ rule, level, text }) => ({ rule, level, text })),
+  };
+};
+const consts = (...values: number[]) => ({ anyOf: values.map((value) => ({ type: 'integer', const: value })) });
+const LIST = { type: 'integer', enum: [1, 2, 3] };
+const RANGE = { type: 'integer', minimum: 1, maximum: 3 };
+
+describe('diff: a closed list rewritten to admit the same values (tGI F3)', () => {
+  const same: [string, object, object][] = [
+    ['as an anyOf of consts', LIST, consts(1, 2, 3)],
+    ['as a range', LIST, RANGE],
+    ['as a range with exclusive bounds', LIST, { type: 'integer', exclusiveMinimum: 0, exclusiveMaximum: 4 }],
+    ['an anyOf of consts as a range', consts(3, 1, 2), RANGE],
+  ];
+  for (const [name, before, after] of same) {
+    it(`${name}: a patch, said as the same values, both ways`, async () => {
+      for (const [from, to] of [[before, after], [after, before]] as const) {
+        const { semver, changes } = await at(from, to);
+        expect(changes).toHaveLength(1);
+        expect(changes[0]).toMatchObject({ rule: 'schema-changed', level: 'compatible' });
+        expect(changes[0]!.text).toContain('admits the same values either way');
+        expect(['none', 'patch']).toContain(semver);
+      }
+    });
+  }
+});
+
+describe('diff: a closed list rewritten to admit other values says each value', () => {
+  it('a value added by the rewrite: strict with a list on the older side (tolerant ones accept it), breaking with a range or consts there', async () => {
+    expect((await at(LIST, consts(1, 2, 3, 4))).changes).toEqual([expect.objectContaining({ rule: 'enum-value-added', level: 'strict' })]);
+    expect((await at(LIST, { type: 'integer', minimum: 1, maximum: 4 })).changes).toEqual([expect.objectContaining({ rule: 'enum-value-added', level: 'strict' })]);
+    // Tolerant mode opens neither a range nor a const: the older tolerant consumers reject 4 too.
+    expect((await at(RANGE, { type: 'integer', enum: [1, 2, 3, 4] })).changes).toEqual([expect.objectContaining({ rule: 'enum-value-added', level: 'breaking' })]);
+    expect((await at(consts(1, 2, 3), { type: 'integer', enum: [1, 2, 3, 4] })).changes).toEqual([expect.objectContaining({ rule: 'enum-value-added', level: 'breaking' })]);
+  });
+
+  it('a value removed by the rewrite: compatible', async () => {
+    expect((await at(LIST, consts(1, 2))).changes).toEqual([expect.objectContaining({ rule: 'enum-value-removed', level: 'compatible' })]);
+    expect((await at(consts(1, 2, 3), { type: 'integer', minimum: 2, maximum: 3 })).changes).toEqual([expect.objectContaining({ rule: 'enum-value-removed', level: 'compatible' })]);
+  });
+});
