@@ -14,7 +14,7 @@ import {
   type RenderContext,
   type TargetLanguage,
 } from 'quicktype-core';
-import { escapeToken } from '../runtime/json-pointer.js';
+import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import { forEachSubschema, SchemaError, sourceOf, unconstrained, type Contract, type SchemaNode } from '../contract/index.js';
 import { checkLanguageSupport } from './check.js';
 import { layOutGo } from './go-layout.js';
@@ -86,7 +86,14 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
     } catch (error) {
       if (!(error instanceof UndeclaredTypeError)) throw error;
       // A type named after its place is placed there (`TradeDataMood` at TradeData's `mood`).
-      const [file, pointer] = sourceOf(contract, places.get(error.title) ?? `/definitions/${escapeToken(error.title)}`);
+      const place = places.get(error.title) ?? `/definitions/${escapeToken(error.title)}`;
+      const [file, pointer] = sourceOf(contract, place);
+      // A closed list of strings beside any string: quicktype types the choice as a plain string,
+      // whatever its name, so renaming cannot help (tGI F10). The package's form for it instead.
+      const known = knownOrAnyString(resolvePointer(contract.bundle, place));
+      if (known !== undefined) {
+        throw new SchemaError(file, pointer, `expected a choice Go and Python can declare, got a closed list of strings beside any string (anyOf), which they type as a plain string: write an open string with the known values, {"type": "string", "x-known-values": ${JSON.stringify(known)}}: any string passes, and TypeScript and the reference name the known ones`);
+      }
       const instead = error.instead.length > 0 ? error.instead.join(' or ') : 'no such type';
       throw new SchemaError(file, pointer, `expected Go and Python to declare this schema as ${error.title}, got ${instead}: quicktype renamed it, as it does a name Go or Python reserves, or a closed list holding a value with no letter or digit ("😀"); rename it, or such a value`);
     }
@@ -98,6 +105,19 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
     [PYTHON_FILE, pythonText],
     [GO_FILE, goText],
   ]);
+}
+
+/**
+ * The strings of an `anyOf` of closed lists of strings and a plain string (`{ "type": "string" }`,
+ * annotations at most), null aside: "a known value or any other"; `undefined` for any other schema.
+ */
+function knownOrAnyString(node: unknown): string[] | undefined {
+  const branches = (node as SchemaNode | undefined)?.anyOf?.filter((branch): branch is SchemaNode => typeof branch === 'object' && branch !== null && branch.type !== 'null');
+  if (branches === undefined) return undefined;
+  const lists = branches.filter((branch) => isStringList(branch));
+  const open = branches.filter((branch) => branch.type === 'string' && Object.keys(branch).every((key) => ['type', 'description', 'title', '$comment', 'examples'].includes(key)));
+  if (lists.length === 0 || open.length === 0 || lists.length + open.length !== branches.length) return undefined;
+  return [...new Set(lists.flatMap((list) => (list.enum ?? [list.const]).filter((value): value is string => typeof value === 'string')))];
 }
 
 /**

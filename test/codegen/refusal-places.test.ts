@@ -122,3 +122,17 @@ describe('a property whose schema is false (no value)', () => {
     }
   }, 60_000);
 });
+
+describe('a closed list of strings beside any string (tGI F10)', () => {
+  it('is refused at its place with the form to write, an open string with known values, not told to rename it', async () => {
+    for (const name of ['venue', 'venueKind']) {
+      const verdict = await generateTrades((s) => void (s.definitions.TradeData!.properties[name] = { anyOf: [{ type: 'string', enum: ['spot', 'margin'] }, { type: 'string' }], description: 'A known venue or another.' }));
+      expect(verdict).toEqual(['trades.json', `/definitions/TradeData/properties/${name}`, expect.stringContaining('got a closed list of strings beside any string (anyOf)')]);
+      const message = (verdict as string[])[2]!;
+      expect(message).toContain('write an open string with the known values, {"type": "string", "x-known-values": ["spot","margin"]}');
+      expect(message).not.toContain('rename');
+    }
+    // The form advised generates.
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.venue = { type: 'string', 'x-known-values': ['spot', 'margin'], description: 'A known venue or another.' }))).toBe('generated');
+  }, 120_000);
+});
