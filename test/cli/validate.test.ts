@@ -507,6 +507,18 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', unclosed]).stdout).toBe(`${unclosed}:1: - (root) expected valid JSON, got the end of the text (Unexpected end of JSON input)\n1 valid, 1 invalid\n`);
   });
 
+  it('tells NDJSON lines copied out of an array with their commas first (`,{…}`) the same, in a .ndjson file and on standard input (they got the parser\'s words only: tGI F6)', { timeout: 120_000 }, () => {
+    const message = '{"type":"ping","timestamp":1705251000000}';
+    const hint = 'the line begins with a comma, as in an array written with its commas first: write one message per line without the commas, or put the messages in one array ([ … ]) read as one document';
+    const said = (name: string, line: number, at: number) => `${name}:${line}: - (root) expected valid JSON, got "," at position ${at} (Unexpected token ','); ${hint}\n`;
+    const ndjson = cli(['validate', file('comma-first.ndjson', `${message}\n,${message}\n , ${message}\n`)]);
+    expect(ndjson.stdout).toBe(`${said(path.join(dir, 'comma-first.ndjson'), 2, 0)}${said(path.join(dir, 'comma-first.ndjson'), 3, 1)}1 valid, 2 invalid\n`);
+    const stdin = cli(['validate', '-'], { input: `${message}\n,${message}\n` });
+    expect(stdin.stdout).toBe(`${said('<stdin>', 2, 0)}1 valid, 1 invalid\n`);
+    // A comma before no message, or a line of a comma alone: not this mistake, no hint.
+    expect(cli(['validate', file('comma-word.ndjson', `${message}\n,hello\n,\n`)]).stdout).not.toContain(hint);
+  });
+
   // Eleven runs of the CLI: past the 60 s default once at load 10.
   it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', { timeout: 180_000 }, () => {
     const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);

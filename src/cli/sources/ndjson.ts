@@ -4,7 +4,7 @@ import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiterals } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, lineCommaHint, type Origin, withHint, lineAt, MAX_LINE_BRACKETS, MAX_LINE_KEYS, MAX_NESTING_DEPTH, nestingError, bracketsError, keysError, notUtf8Error, notUtf8Head, binaryError, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, jsonWayOut, leadingCommaHint, lineCommaHint, type Origin, withHint, lineAt, MAX_LINE_BRACKETS, MAX_LINE_KEYS, MAX_NESTING_DEPTH, nestingError, bracketsError, keysError, notUtf8Error, notUtf8Head, binaryError, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -208,7 +208,8 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
       return { kind: 'syntax', file, line, error: withHint(syntax, hint) };
     }
     // Lines copied out of an array with their commas (`{…},`): said as a document's are (afterJsonHint).
-    const comma = syntax.hint === undefined && /after JSON/.test(syntax.message) ? lineCommaHint(text, syntax.position) : undefined;
+    // Or with their commas first (`,{…}`): the same mistake (tGI F6).
+    const comma = syntax.hint !== undefined ? undefined : /after JSON/.test(syntax.message) ? lineCommaHint(text, syntax.position) : leadingCommaHint(text, syntax.position);
     if (comma !== undefined) return { kind: 'syntax', file, line, error: withHint(syntax, comma) };
     // A carriage return left in a line is a line end only classic Mac OS writes alone: the whole
     // file read as one line (a hostile tester's file got the parser's words only).

@@ -166,6 +166,20 @@ export function lineCommaHint(text: string, position: number | undefined): strin
   return 'the line holds a message followed by a comma, as in an array: write one message per line without the commas, or put the messages in one array ([ … ]) read as one document';
 }
 
+/**
+ * The hint for a line of NDJSON that begins with a comma before its message (`,{…}`): lines
+ * copied out of an array whose commas were written first, the same mistake {@link lineCommaHint}
+ * tells of commas written last (tGI F6).
+ *
+ * @param text the line's text, as parsed
+ * @param position the character offset where the text stops being JSON (the error's `position`)
+ * @returns the hint, or undefined when the line does not begin with a comma before a message
+ */
+export function leadingCommaHint(text: string, position: number | undefined): string | undefined {
+  if (position === undefined || text[position] !== ',' || text.slice(0, position).trim() !== '' || !/^\s*[{[]/.test(text.slice(position + 1))) return undefined;
+  return 'the line begins with a comma, as in an array written with its commas first: write one message per line without the commas, or put the messages in one array ([ … ]) read as one document';
+}
+
 /** `error` with `hint` given, said at the end of its message too (`<message>; <hint>`): a new error, `error` is not changed. */
 export function withHint(error: ValidationError, hint: string): ValidationError {
   return { ...error, message: `${error.message}; ${hint}`, hint };
