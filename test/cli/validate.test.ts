@@ -519,6 +519,17 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', file('comma-word.ndjson', `${message}\n,hello\n,\n`)]).stdout).not.toContain(hint);
   });
 
+  it('gives a .json file with lone carriage returns (classic Mac line ends) the line of the faulty value, as an editor counts it (line 1 each: tGI F7)', { timeout: 120_000 }, () => {
+    const lines = ['[', '{"type":"ping","timestamp":1705251000000},', '{"type":"ping",', '"timestamp":"x"},', '{"type":"ping","timestamp":1} x', ']'];
+    for (const [name, end] of [['lf.json', '\n'], ['crlf.json', '\r\n'], ['cr.json', '\r']] as const) {
+      const fault = file(name, [...lines.slice(0, 3), '"timestamp":"x"}', ']', ''].join(end));
+      expect(cli(['validate', fault]).stdout, name).toBe(`${fault}:4: [1] ping /timestamp expected an integer, got a string "x"\n1 valid, 1 invalid\n`);
+      // A syntax error: its line and its column in that line.
+      const syntax = file(`syntax-${name}`, lines.join(end));
+      expect(cli(['validate', syntax]).stdout, name).toMatch(new RegExp(`^${syntax.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: - \\(root\\) expected valid JSON, got "x" at column 31 \\(position \\d+\\)`));
+    }
+  });
+
   // Eleven runs of the CLI: past the 60 s default once at load 10.
   it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', { timeout: 180_000 }, () => {
     const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);

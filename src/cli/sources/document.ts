@@ -4,7 +4,7 @@ import { validationError } from '../../runtime/errors.js';
 import { parsePointer } from '../../runtime/json-pointer.js';
 import type { SourceEntry, SyntaxEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, type Origin, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, binaryError, sniffBinary, type DuplicateKey } from './text.js';
+import { cliSyntaxError, decodeUtf8, ndjsonWayOut, withHint, findDuplicateKeys, type Origin, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, binaryError, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -83,7 +83,7 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     const syntax = cliSyntaxError(text, (error as Error).message);
     const position = syntax.position ?? 0;
     // Text that ends too soon is at fault where its last character is, not on the line after its final newline.
-    const line = lineAt(text, position >= text.length ? text.trimEnd().length : position);
+    const line = lineLookup(text)(position >= text.length ? text.trimEnd().length : position);
     const at = ` at position ${position} `;
     const where = ` ${placeIn(text, position, line)} `;
     const placed = line > 1 && syntax.found?.includes(at) ? { ...syntax, found: syntax.found.replace(at, where), message: syntax.message.replace(at, where) } : syntax;
@@ -152,7 +152,8 @@ function skipSpace(text: string, from: number): number {
 function placeIn(text: string, position: number, line: number): string {
   if (line <= 1) return `at position ${position}`;
   // The report names the line: say the column in it too (the position counts from the start of the document).
-  const column = position - (text.lastIndexOf('\n', position - 1) + 1) + 1;
+  // A carriage return alone ends a line too (tGI F7).
+  const column = position - (Math.max(text.lastIndexOf('\n', position - 1), text.lastIndexOf('\r', position - 1)) + 1) + 1;
   return `at column ${column} (position ${position})`;
 }
 

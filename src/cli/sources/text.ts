@@ -442,7 +442,10 @@ export function lineLookup(text: string): (offset: number) => number {
   return (offset) => {
     if (!breaks) {
       breaks = [];
-      for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) breaks.push(index);
+      if (!text.includes('\r')) for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) breaks.push(index);
+      // A carriage return alone ends a line too (classic Mac OS, some tools' "CR" setting), as
+      // an editor shows it: every fault of such a file was on line 1 (tGI F7).
+      else for (const end of text.matchAll(/\r\n?|\n/g)) breaks.push(end.index);
     }
     // The line is one more than the breaks before the offset.
     let low = 0;
