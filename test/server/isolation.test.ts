@@ -234,6 +234,17 @@ describe('validation switch', () => {
   });
 });
 
+/** A TCP connection to `port` on 127.0.0.1, open: what it has received so far (latin1), and its close. */
+async function rawConnection(port: number): Promise<{ write: (text: string) => void; destroy: () => void; readonly text: string; closed: Promise<unknown> }> {
+  const socket = tcp(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.on('error', () => {});
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  return { write: (text) => void socket.write(text), destroy: () => void socket.destroy(), get text() { return received; }, closed };
+}
+
 describe('an upgrade pipelined behind a held poll on one connection (a hostile tester)', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
@@ -245,31 +256,23 @@ describe('an upgrade pipelined behind a held poll on one connection (a hostile t
     const alice = await token('alice');
     const bob = await token('bob');
     const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${alice}`))).json()) as { cursor: string };
-    const socket = tcp(server.port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-    const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.on('error', () => {});
+    const socket = await rawConnection(server.port);
     socket.write(
       `GET /api/ws/poll?token=${alice}&since=${cursor} HTTP/1.1\r\nHost: x\r\n\r\n` +
         `GET /api/ws?token=${bob} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
     );
-    await closed;
-    expect(received).not.toContain('101 Switching Protocols');
+    await socket.closed;
+    expect(socket.text).not.toContain('101 Switching Protocols');
     expect(server.rt.stats().refusedUpgrades.pipelined).toBe(1);
     await server.rt.publish('alice', trade('alice-secret-trade'));
     const again = (await (await fetch(server.http(`/api/ws/poll?token=${alice}&since=${cursor}`))).json()) as { messages: { data: { id: string } }[] };
     expect(again.messages.map((m) => m.data.id)).toEqual(['alice-secret-trade']);
     // One request at a time on a keep-alive connection is served as before: a poll answered, then an upgrade.
-    const sequential = tcp(server.port, '127.0.0.1');
-    await new Promise((resolve) => sequential.once('connect', resolve));
-    let answer = '';
-    sequential.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    const sequential = await rawConnection(server.port);
     sequential.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\n\r\n`);
-    await vi.waitFor(() => expect(answer).toContain('"messages"'), { timeout: 5000 });
+    await vi.waitFor(() => expect(sequential.text).toContain('"messages"'), { timeout: 5000 });
     sequential.write(`GET /api/ws?token=${bob} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
-    await vi.waitFor(() => expect(answer).toContain('101 Switching Protocols'), { timeout: 5000 });
+    await vi.waitFor(() => expect(sequential.text).toContain('101 Switching Protocols'), { timeout: 5000 });
     sequential.destroy();
     expect(server.rt.stats().refusedUpgrades.pipelined).toBe(1);
   });
@@ -287,16 +290,11 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
   it('closes the connection unanswered: each answer waited in the server behind one its client had not read, a page each, for ever; the poll retried from its cursor loses nothing, and polls one at a time on a keep-alive connection are served', async () => {
     const alice = await token('alice-pipelines');
     const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${alice}`))).json()) as { cursor: string };
-    const socket = tcp(server.port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-    const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.on('error', () => {});
+    const socket = await rawConnection(server.port);
     // The first is held (nothing is new since its cursor): unanswered, whatever the timing, when the others arrive.
     socket.write(`GET /api/ws/poll?token=${alice}&since=${cursor} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(3));
-    await closed;
-    expect(received).toBe('');
+    await socket.closed;
+    expect(socket.text).toBe('');
     // The second and the third (read from the same packet): each counted, one line logged.
     expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
     expect(lines.filter((line) => line.event === 'poll-refused')).toEqual([expect.objectContaining({ reason: 'pipelined', url: '/api/ws/poll?token=[redacted]&since=' + cursor })]);
@@ -304,14 +302,11 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
     const again = (await (await fetch(server.http(`/api/ws/poll?token=${alice}&since=${cursor}`))).json()) as { messages: { data: { id: string } }[]; cursor: string };
     expect(again.messages.map((m) => m.data.id)).toEqual(['after-the-refusal']);
     // One at a time on one connection: each answered.
-    const sequential = tcp(server.port, '127.0.0.1');
-    await new Promise((resolve) => sequential.once('connect', resolve));
-    let answer = '';
-    sequential.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    const sequential = await rawConnection(server.port);
     for (let i = 1; i <= 3; i++) {
       sequential.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\n\r\n`);
-      await vi.waitFor(() => expect(answer.split('HTTP/1.1 200 OK').length - 1).toBe(i), { timeout: 5000 });
-      await vi.waitFor(() => expect(answer.split('"messages"').length - 1).toBe(i), { timeout: 5000 });
+      await vi.waitFor(() => expect(sequential.text.split('HTTP/1.1 200 OK').length - 1).toBe(i), { timeout: 5000 });
+      await vi.waitFor(() => expect(sequential.text.split('"messages"').length - 1).toBe(i), { timeout: 5000 });
     }
     sequential.destroy();
     expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
@@ -337,22 +332,16 @@ describe('a poll on a keep-alive connection right after an app\'s answer whose e
     try {
       const port = (http.address() as AddressInfo).port;
       const alice = await token('alice-streams');
-      const socket = tcp(port, '127.0.0.1');
-      await new Promise((resolve) => socket.once('connect', resolve));
-      let answer = '';
-      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      const socket = await rawConnection(port);
       socket.write('GET /file HTTP/1.1\r\nHost: x\r\n\r\n');
-      await vi.waitFor(() => expect(answer.endsWith(body)).toBe(true), { timeout: 5000 });
+      await vi.waitFor(() => expect(socket.text.endsWith(body)).toBe(true), { timeout: 5000 });
       socket.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\n\r\n`);
-      await vi.waitFor(() => expect(answer).toContain('"messages"'), { timeout: 5000 });
+      await vi.waitFor(() => expect(socket.text).toContain('"messages"'), { timeout: 5000 });
       socket.destroy();
       // Expect: 100-continue, on a connection of its own.
-      const expecting = tcp(port, '127.0.0.1');
-      await new Promise((resolve) => expecting.once('connect', resolve));
-      let continued = '';
-      expecting.on('data', (chunk: Buffer) => (continued += chunk.toString('latin1')));
+      const expecting = await rawConnection(port);
       expecting.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n`);
-      await vi.waitFor(() => expect(continued).toContain('"messages"'), { timeout: 5000 });
+      await vi.waitFor(() => expect(expecting.text).toContain('"messages"'), { timeout: 5000 });
       expecting.destroy();
       expect(rt.stats().refusedPolls).toEqual({});
     } finally {
