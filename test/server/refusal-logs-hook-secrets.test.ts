@@ -113,6 +113,24 @@ describe("the request's own token in a hook's error is [redacted], whatever its 
     expect(summaries).toContainEqual({ name: 'Error', message: 'at com.example.auth.SessionStore.lookup(SessionStore.java:42)' });
     expect(summaries).toContainEqual({ name: 'Error', message: 'session [redacted] unknown to sessions-db.internal.example.com' });
   });
+
+  it("logs as quoted a secret the server does not know to be one, a cookie the hook reads, as README says (tGN F1)", async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        throw new Error(`no session ${/sid=([^;]+)/.exec(String(request.headers.cookie))?.[1]}`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { cookie: 'sid=Zq8vN2kLp4Xw7Rt9Mb3Hc6Yd' } })).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => line.err)).toEqual([{ name: 'Error', message: 'no session Zq8vN2kLp4Xw7Rt9Mb3Hc6Yd' }]);
+    } finally {
+      await server.rt.close();
+    }
+  });
 });
 
 describe("a hook's AuthError in the verifier's form quotes no token in the log (tGF F2: invalid token (<why>)'s why was the detail as given, jwks-unavailable (<why>)'s the code)", () => {
