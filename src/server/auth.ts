@@ -529,8 +529,14 @@ export function keyMaterialIn(secret: Uint8Array): KeyMaterial | undefined {
   // A certificate's DER in base64 (Keycloak's realm "Certificate", a JWKS's x5c[0]), base64 of a PEM (a Kubernetes
   // Secret's `data:`), a key's DER in hex or as bytes (`readFileSync('pub.der')`), a JWK JSON-encoded twice, an OpenSSH
   // public key: each was taken as the HMAC key, and anyone holding that public text signed admin tokens (tGF F1).
+  // Past 1 MiB no key, certificate or key set is looked for (none is near that size): the peeling's patterns overflowed
+  // the regular-expression stack on a secret of 6 MB, a RangeError at start (tGN F5).
+  if (secret.byteLength > MAX_KEY_MATERIAL_BYTES) return undefined;
   return bytesMaterialIn(Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength), 0, { left: 400 });
 }
+
+/** The longest secret {@link keyMaterialIn} looks into, in bytes: a key set of many certificates is far below it. */
+const MAX_KEY_MATERIAL_BYTES = 1 << 20;
 
 /** How many JSON values {@link keyMaterialIn} still may look at (a hostile secret is bounded; so are the layers peeled, 6). */
 interface Budget {

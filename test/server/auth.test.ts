@@ -637,6 +637,12 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(refused).toEqual([]);
   }, 60_000); // 2,400 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
 
+  it('takes a secret of 6 MB (base64, hex or letters) as the secret: the key-material look stops at 1 MiB (its patterns overflowed the regular-expression stack, a RangeError: tGN F5)', () => {
+    for (const text of ['A'.repeat(6_000_000), 'ab'.repeat(3_000_000), 'abcdefgh+/'.repeat(600_000)]) {
+      expect(() => createJwtVerifier({ secret: text }), `${text.slice(0, 10)}…`).not.toThrow();
+    }
+  });
+
   it('tells a symmetric JWK in an array or a key set to give its key\'s bytes, and a set mixing kinds says what it holds (tGF F9: told to give a public key, which verifies no HS256 token)', () => {
     const refusal = (secret: string) => {
       try {
