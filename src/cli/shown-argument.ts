@@ -102,8 +102,10 @@ function shownQuery(query: string): string {
 export function shownPath(value: string): string {
   const prefixed = /^(git|dir|tarball):([^]+)$/.exec(value);
   if (prefixed !== null) return `${prefixed[1]}:${shownPath(prefixed[2]!)}`;
-  if (/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\/[^/\\]/i.test(value) || /^[^/\\@:\s]+:[^/\\@]*@/.test(value)) return shownArgument(value);
-  return redactJwts(value).replace(/(?:gh[pousr]_|github_pat_|xox[abposr]-|glpat-)[\w-]{8,}/g, REDACTED);
+  // A URL has a scheme, or user info after `//`: a path begun by `//` (`"$ROOT/…"` with ROOT=/) is a path (tGR F7).
+  if (/^\s*[a-z][a-z0-9+.-]*:\/\/[^/\\]/i.test(value) || /^\s*\/\/[^/\\@]*@/.test(value) || /^[^/\\@:\s]+:[^/\\@]*@/.test(value)) return shownArgument(value);
+  // A token's prefix begins a word: `highs_and_lows.json` holds no GitHub token (tGR F2).
+  return redactJwts(value).replace(/(?<![A-Za-z0-9])(?:gh[pousr]_|github_pat_|xox[abposr]-|glpat-)[\w-]{8,}/g, REDACTED);
 }
 
 /**
@@ -115,11 +117,18 @@ export function shownPath(value: string): string {
 export function withPathsShown(values: readonly string[]): (text: string) => string {
   const replacements: [string, string][] = [];
   const pieces = new Set<string>();
+  // As JSON or a message's escaped quote writes it too (`"`, `\`, a tab, an invisible character): searched for only as
+  // typed, a password holding one was printed whole (tGR F1).
+  const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
   for (const value of values) {
     const shown = shownPath(value);
     if (shown === value || value === '') continue;
     replacements.push([value, shown]);
-    for (const piece of hiddenPieces(value, shown)) pieces.add(piece);
+    if (escaped(value) !== value) replacements.push([escaped(value), escaped(shown)]);
+    for (const piece of hiddenPieces(value, shown)) {
+      pieces.add(piece);
+      pieces.add(escaped(piece));
+    }
   }
   if (replacements.length === 0) return (text) => text;
   const ordered = [...pieces].sort((a, b) => b.length - a.length);

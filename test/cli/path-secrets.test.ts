@@ -73,5 +73,15 @@ describe('shownPath', () => {
       '--schemas https://alice:[redacted]@example.com/schemas: looked for /work/https:/alice:[redacted]@example.com/schemas; https:/bob:[redacted]@h/x/a.json; schemas',
     );
     expect(withPathsShown(['schemas', 'HEAD~1'])('schemas pw HEAD~1')).toBe('schemas pw HEAD~1');
+    // Escaped as JSON writes it: a password holding a quote, a backslash or a tab (tGR F1).
+    const odd = 'Pa55"w\\0rd\tXyz9';
+    expect(withPathsShown([`https://alice:${odd}@example.com/schemas`])(JSON.stringify({ file: `https://alice:${odd}@example.com/schemas/a.json` }))).toBe('{"file":"https://alice:[redacted]@example.com/schemas/a.json"}');
+  });
+
+  it('shows ordinary names holding a token prefix inside a word, and a path begun by // (tGR F2, F7)', () => {
+    for (const ordinary of ['highs_and_lows.json', 'data/weighs_1234567890abcdef/x.json', '//tmp/tmp.Xk3Jq9Lm2P/schemas', '//Release2024v2/a.json', '//srv/0123456789abcdef0123456789abcdef/x']) {
+      expect(shownPath(ordinary), ordinary).toBe(ordinary);
+    }
+    expect(shownPath('//alice:Pa55w0rdXyz9@host/schemas')).toBe('//alice:[redacted]@host/schemas');
   });
 });
