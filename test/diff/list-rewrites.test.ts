@@ -58,3 +58,13 @@ describe('diff: a closed list rewritten to admit other values says each value', 
     expect((await at(consts(1, 2, 3), { type: 'integer', minimum: 2, maximum: 3 })).changes).toEqual([expect.objectContaining({ rule: 'enum-value-removed', level: 'compatible' })]);
   });
 });
+
+describe('diff: a closed list of numbers rewritten as an integer range (tGQ F7)', () => {
+  it('is said as the type change it is, not a patch: Go and Python give int64 and int for float64 and float', async () => {
+    for (const [from, to] of [[{ type: 'number', enum: [1, 2, 3] }, RANGE], [RANGE, { type: 'number', enum: [1, 2, 3] }]] as const) {
+      const { semver, changes } = await at(from, to);
+      expect(changes.map((change) => change.text).join('\n')).not.toContain('admits the same values either way');
+      expect(semver).not.toBe('patch');
+    }
+  });
+});
