@@ -149,58 +149,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   // declaring them.
   const unions = mergeSameUnions(listed, named);
   for (const [alias, kept] of unions) aliases.set(alias, kept);
-  const merged = unions.size === 0 ? listed : redirect(listed, unions);
-  // The closed list a union holds inline is an enum quicktype declares as `<Union>Enum`, its Go
-  // constants `<Union><Case>`: a union merged into one of another place keeps those names as
-  // aliases, as a merged closed list does (an added `agrade` of the same union as `grade` took
-  // `TradeDataGradeEnum` and its constants away: tGI F11).
-  const innerEnums = new Map<string, string>();
-  for (const name of unionsWithOwnList(merged)) {
-    innerEnums.set(`${name}Enum`, name);
-    places.set(`${name}Enum`, places.get(name)!);
-  }
-  for (const [alias, kept] of [...unions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!innerEnums.has(`${kept}Enum`) || Object.hasOwn(merged, `${alias}Enum`) || named.has(`${alias}Enum`)) continue;
-    aliases.set(`${alias}Enum`, `${kept}Enum`);
-    innerEnums.set(`${alias}Enum`, alias);
-    places.set(`${alias}Enum`, places.get(alias)!);
-  }
-  return { schema: { ...bundle, definitions: merged }, aliases, unionAliases: new Set(unions.keys()), places, innerEnums };
-}
-
-/** A closed list of strings, as quicktype tells one enum from another: its strings, sorted. */
-function listKey(node: SchemaNode): string {
-  return JSON.stringify([...new Set((node.const !== undefined ? [node.const] : node.enum!).filter((value) => value !== null) as string[])].sort());
-}
-
-/** The closed lists a choice holds inline (not by `$ref`), through nested choices. */
-function inlineLists(node: SchemaNode): SchemaNode[] {
-  const branches = node.anyOf ?? node.oneOf ?? [];
-  return branches.flatMap((branch) => (branch.$ref !== undefined ? [] : isStringList(branch) ? [branch] : inlineLists(branch)));
-}
-
-/**
- * The unions of `definitions` that hold a closed list inline which quicktype declares under the
- * union's name (`<Union>Enum`): one whose strings no other closed list holds (quicktype makes
- * lists of the same strings one type, under another's name).
- */
-function unionsWithOwnList(definitions: Record<string, SchemaNode>): string[] {
-  const schema = { definitions };
-  const counts = new Map<string, number>();
-  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  const owners: [string, string][] = [];
-  for (const [name, node] of Object.entries(definitions)) {
-    if (isStringList(node)) count(listKey(node));
-    else if (isUnion(node, schema)) {
-      const lists = inlineLists(node);
-      if (lists.length === 0) continue;
-      // The lists of one choice are one enum of all their strings.
-      const key = JSON.stringify([...new Set(lists.flatMap((list) => JSON.parse(listKey(list)) as string[]))].sort());
-      count(key);
-      owners.push([name, key]);
-    } else forEachSubschema(node, (child) => void (child !== node && isStringList(child) && count(listKey(child))));
-  }
-  return owners.filter(([, key]) => counts.get(key) === 1).map(([name]) => name);
+  return { schema: { ...bundle, definitions: unions.size === 0 ? listed : redirect(listed, unions) }, aliases, unionAliases: new Set(unions.keys()), places };
 }
 
 /**
@@ -321,14 +270,13 @@ function nullableWhereNamed(definitions: Record<string, SchemaNode>, nullable: R
  * @throws NameClashError when two types would take one name (generate refuses such a contract)
  */
 export function languageTypeNames(bundle: SchemaNode, roots: readonly string[]): Map<string, string> {
-  const { schema, aliases, places, innerEnums } = shapeForQuicktype(bundle);
+  const { schema, aliases, places } = shapeForQuicktype(bundle);
   const reached = reachedDefinitions(schema, roots);
   const names = new Map<string, string>();
   for (const name of reached) {
     const node = schema.definitions![name]!;
     if (isStringList(node) || node.properties !== undefined || isUnion(node, schema)) names.set(name, places.get(name)!);
   }
-  for (const [name, union] of innerEnums) if (reached.has(union)) names.set(name, places.get(name)!);
   for (const alias of aliases.keys()) names.set(alias, places.get(alias)!);
   return names;
 }
@@ -358,8 +306,6 @@ export interface ShapedBundle {
   unionAliases: Set<string>;
   /** Each type's name → the bundle pointer of the schema it was made from (a definition, or the place it is named after). */
   places: Map<string, string>;
-  /** The enums quicktype declares for a closed list a union holds inline (`TradeDataGradeEnum`), aliases among them: each name → its union's, which its Go constants start with (`TradeDataGradeAlpha`). */
-  innerEnums: Map<string, string>;
 }
 
 /**

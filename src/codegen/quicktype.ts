@@ -52,7 +52,7 @@ const GO_PACKAGE = 'realtimecontract';
  */
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
   checkLanguageSupport(contract);
-  const { schema, aliases, unionAliases, places, innerEnums } = shapeForQuicktype(contract.bundle);
+  const { schema, aliases, unionAliases, places } = shapeForQuicktype(contract.bundle);
   const listAliases = new Map([...aliases].filter(([alias]) => !unionAliases.has(alias)));
   const messages = [...contract.messages, ...contract.documents].map((m) => m.title);
   // quicktype declares only the types the messages reach: a type reached only through the
@@ -99,7 +99,7 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
     }
   };
   const pythonText = named(() => pythonAliases(pythonFixups(optionalDefaults(requireKeysInPython(useTitles(python, titles, new RegExp(`^class (${IDENTIFIER})`, 'gmu')), schema, reached), schema)), listAliases));
-  const goText = named(() => layOutGo(goAliases(goFixups(useTitles(go, goTitles, new RegExp(`^type (${IDENTIFIER}) `, 'gmu')), schema), aliases, unionAliases, innerEnums)));
+  const goText = named(() => layOutGo(goAliases(goFixups(useTitles(go, goTitles, new RegExp(`^type (${IDENTIFIER}) `, 'gmu')), schema), aliases, unionAliases)));
   checkRenderedNames(contract, pythonText, goText);
   return new Map([
     [PYTHON_FILE, pythonText],
@@ -274,7 +274,6 @@ const unionAliasNote = (alias: string, kept: string) => `${alias} holds the same
 /** Python: each alias (a closed list another one lists too) bound to the enum class that stands for it. */
 function pythonAliases(text: string, aliases: ReadonlyMap<string, string>): string {
   if (aliases.size === 0) return text;
-  for (const kept of new Set(aliases.values())) if (!new RegExp(`^class ${kept}\\(`, 'mu').test(text)) throw new Error(`quicktype declared no class ${kept} for its alias ${[...aliases].find(([, k]) => k === kept)![0]}`);
   const lines = [...aliases].sort(([a], [b]) => (a < b ? -1 : 1)).map(([alias, kept]) => `# ${aliasNote(alias, kept)}\n${alias} = ${kept}\n`);
   return `${text}\n\n${lines.join('\n')}`;
 }
@@ -284,16 +283,13 @@ function pythonAliases(text: string, aliases: ReadonlyMap<string, string>): stri
  * (`<Alias><Case>`) as aliases of that type's; a union's alias as a type alias alone.
  * @throws Error when the type that stands for an alias declares no constant
  */
-function goAliases(text: string, aliases: ReadonlyMap<string, string>, unions: ReadonlySet<string>, innerEnums: ReadonlyMap<string, string>): string {
+function goAliases(text: string, aliases: ReadonlyMap<string, string>, unions: ReadonlySet<string>): string {
   if (aliases.size === 0) return text;
   const blocks = [...aliases].sort(([a], [b]) => (a < b ? -1 : 1)).map(([alias, kept]) => {
     if (unions.has(alias)) return `// ${unionAliasNote(alias, kept)}\ntype ${alias} = ${kept}\n`;
-    // The constants of an enum a union holds start with the union's name (`TradeDataGradeAlpha`
-    // of `TradeDataGradeEnum`), any other's with the enum's own.
-    const [aliasPrefix, keptPrefix] = [innerEnums.get(alias) ?? alias, innerEnums.get(kept) ?? kept];
-    const constants = [...text.matchAll(new RegExp(`^\\t(${keptPrefix}${IDENTIFIER_REST})\\s+${kept}\\s*=`, 'gmu'))].map((match) => match[1]!);
+    const constants = [...text.matchAll(new RegExp(`^\\t(${kept}${IDENTIFIER_REST})\\s+${kept}\\s*=`, 'gmu'))].map((match) => match[1]!);
     if (constants.length === 0) throw new Error(`quicktype declared no constant of ${kept} for its alias ${alias}`);
-    const names = constants.map((name) => `${aliasPrefix}${name.slice(keptPrefix.length)}`);
+    const names = constants.map((name) => `${alias}${name.slice(kept.length)}`);
     const width = Math.max(...names.map((name) => name.length));
     return `// ${aliasNote(alias, kept)}\ntype ${alias} = ${kept}\n\nconst (\n${names.map((name, i) => `\t${name.padEnd(width)} = ${constants[i]}`).join('\n')}\n)\n`;
   });
