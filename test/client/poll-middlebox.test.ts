@@ -70,6 +70,17 @@ function pathCache(): { fetch: FetchLike; on: boolean; hits: number; clear(): vo
   return cache;
 }
 
+
+/** What `client` delivers, from now: each trade's id, each invalid answer, each gap. */
+function watched(client: ReturnType<typeof nodeClient>): { seen: string[]; invalid: InvalidEvent[]; gaps: GapEvent[] } {
+  const seen: string[] = [];
+  const invalid: InvalidEvent[] = [];
+  const gaps: GapEvent[] = [];
+  client.on('trades', (t) => seen.push(t.id));
+  client.on('invalid', (e) => invalid.push(e));
+  client.on('gap', (g) => gaps.push(g));
+  return { seen, invalid, gaps };
+}
 describe('polling behind middleboxes', () => {
   it('a poll answered 401 `no-token` though it sent its token (a proxy dropped Authorization) is no refusal of it: sent again with ?token=, it delivers (tAQ F2: `unauthorized` for good, the dashboard asking for another token)', async () => {
     const h = await harness({ pollHoldMs: 1000 });
@@ -173,12 +184,7 @@ describe('polling behind middleboxes', () => {
         setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), since === null ? 0 : 50);
       });
       const client = nodeClient(url);
-      const seen: string[] = [];
-      const invalid: InvalidEvent[] = [];
-      const gaps: GapEvent[] = [];
-      client.on('trades', (t) => seen.push(t.id));
-      client.on('invalid', (e) => invalid.push(e));
-      client.on('gap', (g) => gaps.push(g));
+      const { seen, invalid, gaps } = watched(client);
       client.connect('a.b.c');
       if (gapFirst) {
         await until(() => seen.length === 9, 'nine trades');
@@ -210,12 +216,7 @@ describe('polling behind middleboxes', () => {
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), page.length ? 0 : 200);
     });
     const client = nodeClient(url);
-    const seen: string[] = [];
-    const invalid: InvalidEvent[] = [];
-    const gaps: GapEvent[] = [];
-    client.on('trades', (t) => seen.push(t.id));
-    client.on('invalid', (e) => invalid.push(e));
-    client.on('gap', (g) => gaps.push(g));
+    const { seen, invalid, gaps } = watched(client);
     client.connect('a.b.c');
     await until(() => seen.length >= 5 || invalid.length > 0, 'five trades (or an invalid answer)');
     expect(invalid).toEqual([]);
