@@ -22,8 +22,8 @@ describe.skipIf(!tool.available)(`the Redis store after a restore, its epoch key
     for (const raw of raws) raw.disconnect();
     for (const server of servers) await server.stop();
   });
-
-  it("gives an old cursor the new epoch's entries after its gap when rc:epoch-start records an earlier rotation's epoch (tDV F7)", async () => {
+  /** A Redis of its own, a client on it and a store with a recording logger, each stopped after the file. */
+  const started = async () => {
     const server = await RedisServer.start();
     servers.push(server);
     const raw = new Redis(server.url);
@@ -31,6 +31,11 @@ describe.skipIf(!tool.available)(`the Redis store after a restore, its epoch key
     const log = recordingLogger();
     const store = await createRedisStreamStore({ url: server.url, logger: log.logger });
     stores.push(store);
+    return { server, raw, log, store };
+  };
+
+  it("gives an old cursor the new epoch's entries after its gap when rc:epoch-start records an earlier rotation's epoch (tDV F7)", async () => {
+    const { raw, log, store } = await started();
     for (let i = 0; i < 4; i++) await store.append('alice', 'trades' as never, frame(i));
     // Redis lost writes (its sequence back, as an older snapshot leaves it): the node rotates the epoch and records where it starts.
     await raw.set('rc:seq', '1');
@@ -54,13 +59,7 @@ describe.skipIf(!tool.available)(`the Redis store after a restore, its epoch key
   });
 
   it("a gap replay after rc:epoch is deleted sends frames carrying the new epoch's cursors, the entries' own (tGM F1)", async () => {
-    const server = await RedisServer.start();
-    servers.push(server);
-    const raw = new Redis(server.url);
-    raws.push(raw);
-    const log = recordingLogger();
-    const store = await createRedisStreamStore({ url: server.url, logger: log.logger });
-    stores.push(store);
+    const { raw, log, store } = await started();
     // As the core frames a message: the cursor last (and a frame putting it twice, elsewhere too).
     const framed = (i: number) => (cursor: string) => `{"type":"trades","data":{"i":${i}},"cursor":"${cursor}"}`;
     // The data is the publisher's, left as it is: a number such as 1.<position> too (the entry's position is below 10 here;
