@@ -5,13 +5,13 @@
  * `from_absent_or_value` and raised "may be left out but not be null", losing the whole
  * message (tFO F1). A field that may not be null still refuses it.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { generate } from '../../src/codegen/index.js';
 import { findTool } from '../support/toolchain.js';
+import { runBesideModule } from '../support/generated-python.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -39,8 +39,6 @@ it(`Python decodes null in an optional field of any value, and still refuses it 
   for (const key of KEYS) expect(text, key).toContain(`${key} = obj.get("${key}")`);
   if (!python.available) return;
   const out = path.join(work, 'python');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'realtime_contract.py'), text);
   const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8'));
   const script = `import json, sys
 import realtime_contract as rc
@@ -53,7 +51,7 @@ for key in json.loads(sys.argv[1]):
     except ValueError as error:
         print(key, 'raised', error)
 `;
-  const run = spawnSync('python3', ['-B', '-c', script, JSON.stringify([...KEYS, 'plain']), JSON.stringify(trade)], { cwd: out, encoding: 'utf8', timeout: 60_000 });
+  const run = runBesideModule(out, text, script, [JSON.stringify([...KEYS, 'plain']), JSON.stringify(trade)]);
   expect(run.stderr).toBe('');
   const lines = run.stdout.trimEnd().split('\n');
   expect(lines.slice(0, KEYS.length)).toEqual(KEYS.map((key) => `${key} decoded`));

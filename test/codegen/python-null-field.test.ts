@@ -5,13 +5,13 @@
  * error naming no file or pointer ("quicktype declared nothing, which cannot be None, after
  * alpha, which can": tGI F8). It holds None alone, so it defaults to None as the optional ones do.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { generate } from '../../src/codegen/index.js';
 import { findTool } from '../support/toolchain.js';
+import { runBesideModule } from '../support/generated-python.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -32,8 +32,6 @@ it(`generates an optional {"type": "null"} field beside an optional field that s
   expect(text).toMatch(/^ {4}nothing: None = None$/m);
   if (!python.available) return;
   const out = path.join(work, 'python');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'realtime_contract.py'), text);
   const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8'));
   const script = `import json, sys
 import realtime_contract as rc
@@ -44,7 +42,7 @@ message['data']['alpha'] = 'a note'
 data = rc.trades_message_to_dict(rc.trades_message_from_dict(message))['data']
 print(json.dumps([data.get('nothing'), data['alpha']]))
 `;
-  const run = spawnSync('python3', ['-B', '-c', script, JSON.stringify(trade)], { cwd: out, encoding: 'utf8', timeout: 60_000 });
+  const run = runBesideModule(out, text, script, [JSON.stringify(trade)]);
   expect(run.stderr).toBe('');
   expect(run.stdout.trimEnd().split('\n')).toEqual(['false', '[null, "a note"]']);
 });

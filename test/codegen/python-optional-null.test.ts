@@ -4,13 +4,13 @@
  * `to_dict` leaves out every optional key that is `None`, so a Python relay also turns an explicit
  * null into a missing key (tGI F5).
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { generate } from '../../src/codegen/index.js';
 import { findTool } from '../support/toolchain.js';
+import { runBesideModule } from '../support/generated-python.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -37,8 +37,6 @@ it(`Python decodes an optional nullable field's null and writes it back as absen
   const files = await generate(dir);
   if (!python.available) return;
   const out = path.join(work, 'python');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'realtime_contract.py'), files.get(PYTHON_FILE)!);
   const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8'));
   Object.assign(trade.data, { pnl: null, venue: null, note: null });
   const script = `import json, sys
@@ -46,7 +44,7 @@ import realtime_contract as rc
 back = rc.trades_message_to_dict(rc.trades_message_from_dict(json.loads(sys.argv[1])))
 print(json.dumps({k: back["data"].get(k, "<absent>") for k in ("pnl", "venue", "note")}))
 `;
-  const run = spawnSync('python3', ['-B', '-c', script, JSON.stringify(trade)], { cwd: out, encoding: 'utf8', timeout: 60_000 });
+  const run = runBesideModule(out, files.get(PYTHON_FILE)!, script, [JSON.stringify(trade)]);
   expect(run.stderr).toBe('');
   // pnl is required and nullable: its null stays.
   expect(JSON.parse(run.stdout)).toEqual({ pnl: null, venue: '<absent>', note: '<absent>' });

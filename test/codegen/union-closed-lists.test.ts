@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/codegen/index.js';
 import type { SchemaNode } from '../../src/contract/schema.js';
 import { findTool } from '../support/toolchain.js';
+import { runBesideModule } from '../support/generated-python.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -46,9 +47,7 @@ function schemasWith(name: string, properties: Record<string, SchemaNode>): stri
 /** Runs `script` with the generated Python module importable as `rc`; its stdout. */
 function runPython(text: string, folder: string, script: string, ...args: string[]): string {
   const out = path.join(work, folder);
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'realtime_contract.py'), text);
-  const run = spawnSync('python3', ['-B', '-c', `import json, sys\nimport realtime_contract as rc\n${script}`, ...args], { cwd: out, encoding: 'utf8', timeout: 60_000 });
+  const run = runBesideModule(out, text, `import json, sys\nimport realtime_contract as rc\n${script}`, [...args]);
   expect(run.stderr).toBe('');
   return run.stdout;
 }
