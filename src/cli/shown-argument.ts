@@ -40,6 +40,10 @@ export function shownArgument(value: string): string {
     if (userPassword !== null && readsAsPassword(userPassword[2]!)) return `${userPassword[1]}${REDACTED}`;
     return value;
   }
+  // curl's `user:password` whose password holds `@` (`--user=alice:p@ssw0rd99`): what follows its last `@`, read as a
+  // host, is the password's end when it is no host name (no `.`, and it reads as a password): it was shown (tGR F6).
+  const atInPassword = start === undefined ? /^(\s*[\w.+-]{2,}:)[^/\\\s]*@([^/\\\s@:.]+)$/.exec(value) : null;
+  if (atInPassword !== null && readsAsPassword(atInPassword[2]!)) return `${atInPassword[1]}${REDACTED}`;
   // A URL or user@host: its host as written (the URL parser would lower-case a password's capitals), after any user info.
   const afterUserInfo = value.includes('@') ? value.slice(value.lastIndexOf('@') + 1) : value.slice(start!.length);
   const host = /^\[?([^/\\?#:\]\s]*)/.exec(afterUserInfo)![1]!;
@@ -103,7 +107,10 @@ export function shownPath(value: string): string {
   const prefixed = /^(git|dir|tarball):([^]+)$/.exec(value);
   if (prefixed !== null) return `${prefixed[1]}:${shownPath(prefixed[2]!)}`;
   // A URL has a scheme, or user info after `//`: a path begun by `//` (`"$ROOT/…"` with ROOT=/) is a path (tGR F7).
-  if (/^\s*[a-z][a-z0-9+.-]*:\/\/[^/\\]/i.test(value) || /^\s*\/\/[^/\\@]*@/.test(value) || /^[^/\\@:\s]+:[^/\\@]*@/.test(value)) return shownArgument(value);
+  // `user:password@host` with no scheme is one too, its password holding `/` when it reads as one (tGR F8: `alice:pa/ss99@host`
+  // was shown), not a git `rev:path` holding `@` (`HEAD:schemas/trade@2.json`).
+  const userInfo = /^[^/\\@:\s]+:([^@]*)@/.exec(value);
+  if (/^\s*[a-z][a-z0-9+.-]*:\/\/[^/\\]/i.test(value) || /^\s*\/\/[^/\\@]*@/.test(value) || (userInfo !== null && (!/[/\\]/.test(userInfo[1]!) || readsAsPassword(userInfo[1]!)))) return shownArgument(value);
   // A token's prefix begins a word: `highs_and_lows.json` holds no GitHub token (tGR F2).
   return redactJwts(value).replace(/(?<![A-Za-z0-9])(?:gh[pousr]_|github_pat_|xox[abposr]-|glpat-)[\w-]{8,}/g, REDACTED);
 }
@@ -112,32 +119,56 @@ export function shownPath(value: string): string {
  * `text`, a message of diff, validate or generate, with each of `values` (their path arguments) it quotes shown as
  * {@link shownPath} shows it, and what that leaves out of one (a password, a token) `[redacted]` wherever else it stands:
  * in the absolute path made of it (`looked for /work/https:/alice:<password>@host/…`), a file under it, git's own words.
- * A piece under 4 characters is redacted only where it stands as a password, between `:` and `@`.
+ * Another argument quoted as typed is left as typed (tGR F3: the user name of `https://alice@host/x` hid `alice` in the
+ * `data/alice/a.json` given beside it); a piece under 8 characters is redacted only where it stands as user info, before
+ * an `@` after `:` or `/`, as a derived path writes it (`/work/https:/alice@host/…`).
  */
 export function withPathsShown(values: readonly string[]): (text: string) => string {
-  const replacements: [string, string][] = [];
+  const replacements = new Map<string, string>();
   const pieces = new Set<string>();
   // As JSON or a message's escaped quote writes it too (`"`, `\`, a tab, an invisible character): searched for only as
   // typed, a password holding one was printed whole (tGR F1).
   const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
+  let hides = false;
   for (const value of values) {
+    if (value === '') continue;
     const shown = shownPath(value);
-    if (shown === value || value === '') continue;
-    replacements.push([value, shown]);
-    if (escaped(value) !== value) replacements.push([escaped(value), escaped(shown)]);
+    replacements.set(value, shown);
+    replacements.set(escaped(value), escaped(shown));
+    if (shown === value) continue;
+    hides = true;
     for (const piece of hiddenPieces(value, shown)) {
       pieces.add(piece);
       pieces.add(escaped(piece));
     }
   }
-  if (replacements.length === 0) return (text) => text;
-  const ordered = [...pieces].sort((a, b) => b.length - a.length);
+  if (!hides) return (text) => text;
+  const changed = [...replacements].filter(([value, shown]) => shown !== value).sort(([a], [b]) => b.length - a.length);
+  const asTyped = [...replacements.keys()].filter((value) => replacements.get(value) === value);
   return (text) => {
     let shown = text;
-    for (const [value, replacement] of replacements) shown = shown.split(value).join(replacement);
-    for (const piece of ordered) shown = piece.length >= 4 ? shown.split(piece).join(REDACTED) : shown.split(`:${piece}@`).join(`:${REDACTED}@`);
-    return shown;
+    for (const [value, replacement] of changed) shown = shown.split(value).join(replacement);
+    // Each stretch a piece stands in is hidden, but where an argument shown as typed holds it whole.
+    const typed = asTyped.flatMap((value) => occurrences(shown, value).map((at) => [at, at + value.length] as const));
+    const hidden = new Uint8Array(shown.length);
+    for (const piece of pieces) {
+      for (const at of occurrences(shown, piece)) {
+        const end = at + piece.length;
+        if (piece.length < 8 && !(/[:/]/.test(shown.charAt(at - 1)) && shown.charAt(end) === '@')) continue;
+        if (typed.some(([start, stop]) => start <= at && end <= stop)) continue;
+        hidden.fill(1, at, end);
+      }
+    }
+    if (!hidden.includes(1)) return shown;
+    return shown.replace(/[^]/g, (character, at: number) => (hidden[at] === 0 ? character : hidden[at - 1] === 1 ? '' : REDACTED));
   };
+}
+
+/** Where `needle` begins in `text`, each place, overlapping ones too. */
+function occurrences(text: string, needle: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) found.push(at);
+  return found;
 }
 
 /** What `shown` ({@link shownPath} of `value`) left out of `value`: the runs its `[redacted]` marks stand for, or `value` whole. */

@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net';
+
 /*
  * What in a URL may be a secret (a JWT's shape, user info; for the CLI's output, a secret-looking
  * parameter name too: the server's log keeps only the protocol's names, `redactUrl`), and the one
@@ -439,10 +441,18 @@ export function withUserInfoShownRedacted(host: string): string {
     return `${host.slice(0, span.start)}${REDACTED}@${shownRest}`;
   }
   // No `@`: a password whose `@host` is missing reads as a port that is not digits (`https://user:pw/jwks`); it is
-  // `[redacted]`, as `serve --redis` does not show it (tDT F4: printed as the "port"). A host of more than one `:` (an IPv6
-  // address without brackets) is left as it is.
+  // `[redacted]`, as `serve --redis` does not show it (tDT F4: printed as the "port"). A host of more than one `:` is left as
+  // it is only when it is an IPv6 address without brackets: a password holding `:` (`https://alice:pa:ss/jwks`) was shown
+  // whole as one (tGR F5), and `alice:pa:ss` read as a scheme `alice:` before a host `pa`.
   const bracketed = withBracketedHostPortRedacted(host);
   if (bracketed !== undefined) return bracketed;
+  const authority = /^(\s*(?:[a-z][a-z0-9+.-]*:)?[/\\]{2}|)([^/\\?#]*)/i.exec(host)!;
+  const colons = authority[2]!.split(':').length - 1;
+  if (colons >= 2) {
+    if (isIPv6(authority[2]!.trim())) return host;
+    const first = authority[1]!.length + authority[2]!.indexOf(':') + 1;
+    return `${host.slice(0, first)}${REDACTED}${host.slice(authority[0].length)}`;
+  }
   const port = /^(?:[a-z][a-z0-9+.-]*:)?(?:[/\\]{2})?[^/\\?#:@[\]]*:([^/\\?#]*)/i.exec(host);
   if (port === null || port[1] === '' || /^\d+$/.test(port[1]!) || port[1]!.includes(':')) return host;
   return `${host.slice(0, port[0].length - port[1]!.length)}${REDACTED}${host.slice(port[0].length)}`;

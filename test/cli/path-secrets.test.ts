@@ -84,4 +84,15 @@ describe('shownPath', () => {
     }
     expect(shownPath('//alice:Pa55w0rdXyz9@host/schemas')).toBe('//alice:[redacted]@host/schemas');
   });
+
+  it('hides a scheme-less password holding `/`, and leaves another argument that holds a hidden piece as typed (tGR F8, F3)', () => {
+    expect(shownPath('alice:pa/ss99word@example.com/msgs.json')).toBe('alice:[redacted]@example.com/msgs.json');
+    expect(shownPath('HEAD:schemas/trade@2.json')).toBe('HEAD:schemas/trade@2.json');
+    const shown = withPathsShown(['https://alice@example.com/schemas', 'data/alice/a.json']);
+    expect(shown('https://alice@example.com/schemas, /work/https:/alice@example.com/schemas and data/alice/a.json')).toBe(
+      'https://[redacted]@example.com/schemas, /work/https:/[redacted]@example.com/schemas and data/alice/a.json',
+    );
+    // A one-character argument does not cut a password short where the message quotes it.
+    expect(withPathsShown([`https://bob:${PASSWORD}@h/x`, 'a'])(`/work/https:/bob:${PASSWORD}@h/x/a`)).toBe('/work/https:/bob:[redacted]@h/x/a');
+  });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shownArgument } from '../../src/cli/shown-argument.js';
+import { withUserInfoShownRedacted } from '../../src/shared/secrets.js';
 
 /**
  * A usage error (an unknown option, an option's refused value, an unknown command) shows what was typed, but never a
@@ -94,5 +95,17 @@ describe('shownArgument', () => {
     expect(shownArgument(`ws://[::1:${PASSWORD}/x`)).toBe('ws://[::1:[redacted]/x');
     expect(shownArgument('http://h/cb?return_to=https%3A%2F%2Falice%3Ahunter2%40bank%2F')).toBe('http://h/cb?return_to=[redacted]');
     expect(shownArgument('http://h/cb?a=1&r=https%3A%2F%2Fh%2Fx%3Fapi_key%3Dk1')).toBe('http://h/cb?a=1&r=[redacted]');
+  });
+
+  it('hides a password holding `:` whose @host is missing, and one holding `@` in curl\'s user:password form (tGR F5, F6)', () => {
+    expect(shownArgument('https://alice:pa:ss99word/jwks')).toBe('https://alice:[redacted]/jwks');
+    expect(shownArgument('--jwks-url=https://alice:pa:ss99word/jwks')).toBe('--jwks-url=https://alice:[redacted]/jwks');
+    expect(withUserInfoShownRedacted('alice:pa:ss99word')).toBe('alice:[redacted]');
+    expect(shownArgument('--user=alice:p@ssw0rd99')).toBe('--user=alice:[redacted]');
+    expect(shownArgument('alice:p@ssw0rd99')).toBe('alice:[redacted]');
+    // An IPv6 address without brackets is no password; a host name after the `@` is shown.
+    for (const ordinary of ['ws://fe80::1:8080/api/ws', 'http://2001:db8::1/jwks', 'fe80::1']) expect(withUserInfoShownRedacted(ordinary)).toBe(ordinary);
+    expect(shownArgument('alice:hunter2@localhost')).toBe('alice:[redacted]@localhost');
+    expect(shownArgument('u:p@h.example/a')).toBe('u:[redacted]@h.example/a');
   });
 });
