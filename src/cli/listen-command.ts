@@ -1871,7 +1871,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // The versions a server speaks, which it sends with a refusal of the one asked (RFC 6455 §4.4): left out of a 426 (tDL F9).
         const versions = res.headers['sec-websocket-version'];
         const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(redactUrl(location), 200)}` : ''}${versions ? `; Sec-WebSocket-Version: ${cut(versions, 60)} (listen speaks 13, RFC 6455 §4.4)` : ''}`;
-        const contract = refusalFault(res.statusCode!, typeof error === 'string' ? error : '', retryAfter, versions !== undefined);
+        // A 426 naming 13, the version listen asked for, refuses no version of it (tGR F4: said as a version refusal).
+        const otherVersions = versions !== undefined && !versions.split(',').some((version) => version.trim() === '13');
+        const contract = refusalFault(res.statusCode!, typeof error === 'string' ? error : '', retryAfter, otherVersions);
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
         resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}${headers}${contract}`)));
       };
@@ -2573,7 +2575,8 @@ function httpDate(value: string): number | undefined {
  * `reason` the body's words, `retryAfter` its header): a status the contract does not give (200,
  * 500), a 403 (origin) whose reason names the token (a 401's), a 429 or 503 whose Retry-After is
  * neither seconds nor an HTTP date. A redirect is no refusal of its own. '' for none. Each was
- * shown as a plain "cannot connect", as a conforming 401 is (tBQ F9).
+ * shown as a plain "cannot connect", as a conforming 401 is (tBQ F9). `versions`: the refusal names
+ * WebSocket versions (Sec-WebSocket-Version) and 13, listen's, is not among them.
  */
 function refusalFault(status: number, reason: string, retryAfter: string | undefined, versions = false): string {
   if (status >= 300 && status < 400) return '';
@@ -2582,7 +2585,7 @@ function refusalFault(status: number, reason: string, retryAfter: string | undef
   if (status === 403 && /token|jwt|expired|signature|unauthori[sz]ed/i.test(reason)) return ' (403 is the contract\'s refusal of an origin; a fault of the token is 401 (Connecting))';
   // listen's own upgrade is a GET that carries it: neither refusal can be of it (tGJ F1).
   if (status === 405) return ` (405 is the contract's refusal of a method other than GET; listen's upgrade was a GET: a server that refuses it so breaks the contract's refusals (Connecting))`;
-  // One naming the versions the server speaks refuses the version asked (RFC 6455 §4.4): said by those.
+  // One naming the versions the server speaks, 13 not among them, refuses the version asked (RFC 6455 §4.4): said by those.
   if (status === 426 && !versions) {
     return ` (426 is the contract's refusal of a plain request without the upgrade; listen's request carried it (Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13): a proxy on the way that drops the Upgrade and Connection headers leads a server to answer so; without one, the server breaks the contract's refusals (Connecting))`;
   }
