@@ -448,7 +448,9 @@ export function withUserInfoShownRedacted(host: string): string {
   if (bracketed !== undefined) return bracketed;
   const authority = /^(\s*(?:[a-z][a-z0-9+.-]*:)?[/\\]{2}|)([^/\\?#]*)/i.exec(host)!;
   const colons = authority[2]!.split(':').length - 1;
-  if (colons >= 2) {
+  // A list of hosts given as one (`http://localhost:3000,http://localhost:5173`) is no password: a port of digits ends the
+  // first.
+  if (colons >= 2 && !/^[^:]*:\d*[,;|\s]/.test(authority[2]!)) {
     if (isIPv6(authority[2]!.trim())) return host;
     const first = authority[1]!.length + authority[2]!.indexOf(':') + 1;
     return `${host.slice(0, first)}${REDACTED}${host.slice(authority[0].length)}`;
