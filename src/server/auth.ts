@@ -522,7 +522,8 @@ export interface KeyMaterial {
  * every layer of encoding it reads as (base64 and base64url, hex, a JSON string, text quoted in `'`, literal `\n`
  * escapes), and each layer is looked at for PEM armor (`-----BEGIN … -----`), an OpenSSH public key (`ssh-rsa AAAA…`,
  * its blob naming its type), a JWK or key set's JSON (or any JSON holding one of these, as `{"x5c": [...]}`), and bytes
- * node:crypto parses as a key (SPKI, PKCS#1, PKCS#8, SEC1 DER) or an X.509 certificate. Random bytes in any encoding, or
+ * node:crypto parses as a key (SPKI, PKCS#1, PKCS#8, SEC1 DER) or an X.509 certificate, or a PKCS#7 or PKCS#12 structure
+ * (a .p7b, a .pfx: their outer ASN.1 read). Random bytes in any encoding, or
  * a passphrase, parse as none of these, so a secret is never refused. Never the material itself in the phrase.
  */
 export function keyMaterialIn(secret: Uint8Array): KeyMaterial | undefined {
@@ -593,7 +594,8 @@ function textMaterialIn(given: string, depth: number, budget: Budget): KeyMateri
   if (/^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(compact)) {
     const bytes = Buffer.from(compact, 'base64');
     const der = derKeyIn(bytes);
-    if (der !== undefined) return asymmetricKey(`${der}'s DER in base64 (a PEM without its armor)`);
+    // A PKCS#12 key store has no PEM form of its own (openssl writes its parts' PEMs): no armor to speak of.
+    if (der !== undefined) return asymmetricKey(`${der}'s DER in base64${der === 'a PKCS#12 key store' ? '' : ' (a PEM without its armor)'}`);
     return within(textMaterialIn(bytes.toString('utf8'), depth + 1, budget), 'in base64');
   }
   return undefined;
@@ -639,11 +641,16 @@ function jsonMaterialIn(value: unknown, depth: number, budget: Budget, nested = 
 
 /**
  * Whose DER `der` is, `a private key` (PKCS#8, PKCS#1, SEC1; an encrypted PKCS#8 too), `a public key` (SPKI, PKCS#1) or
- * `a certificate` (X.509), when node:crypto parses it as one; else undefined.
+ * `a certificate` (X.509), when node:crypto parses it as one; `a PKCS#7 bundle` or `a PKCS#12 key store` by its outer
+ * structure ({@link pkcsContainerIn}); else undefined.
  */
 function derKeyIn(der: Buffer): string | undefined {
   // DER of each is a SEQUENCE; most random bytes are ruled out here.
   if (der.length < 16 || der[0] !== 0x30) return undefined;
+  // A .p7b certificate bundle (public: how CAs and Windows hand out a chain) and a .pfx key store (Azure Key Vault's secret of
+  // a certificate is one in base64) were taken as the HMAC key: node:crypto parses neither, their PEM forms were refused (tGV F1).
+  const container = pkcsContainerIn(der);
+  if (container !== undefined) return container;
   // A private key first: Node derives a public key from an RSA private key's PKCS#1 too, which was said "a public key's" (tGF F1).
   for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
     try {
@@ -667,6 +674,50 @@ function derKeyIn(der: Buffer): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The DER element at `at` in `der`: its tag, and where its content starts and ends; undefined if it overruns `der`. */
+function derElement(der: Buffer, at: number): { tag: number; start: number; end: number } | undefined {
+  if (at + 2 > der.length) return undefined;
+  const tag = der[at]!;
+  const first = der[at + 1]!;
+  let start = at + 2;
+  // BER's indefinite length (a PKCS#12 some tools write): its content runs to the end of what was given, at most.
+  if (first === 0x80) return { tag, start, end: der.length };
+  let length = first;
+  if (first > 0x80) {
+    const count = first & 0x7f;
+    if (count > 4 || start + count > der.length) return undefined;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + der[start++]!;
+  }
+  const end = start + length;
+  return end > der.length ? undefined : { tag, start, end };
+}
+
+/** OID 1.2.840.113549.1.7 (pkcs-7) as DER (tag, length, arcs), its last arc (a content type, 1 to 6) after it. */
+const PKCS7_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07]);
+
+/** Whether a PKCS#7 ContentInfo's content type (`OBJECT IDENTIFIER pkcs-7 n`, n from 1 to 6) is at `at` in `der`. */
+function pkcs7ContentTypeAt(der: Buffer, at: number): boolean {
+  const arc = der[at + PKCS7_OID.length];
+  return arc !== undefined && arc >= 1 && arc <= 6 && der.subarray(at, at + PKCS7_OID.length).equals(PKCS7_OID);
+}
+
+/**
+ * `a PKCS#7 bundle` when `der` is a PKCS#7 ContentInfo (`SEQUENCE { OID pkcs-7 n, [0] … }`: a .p7b, .p7c), `a PKCS#12 key
+ * store` when it is a PKCS#12 PFX (`SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs-7 n, … } … }`, its authSafe a ContentInfo: a .pfx, .p12); else
+ * undefined. Only the outer structure is read (bounded: three headers), which no random bytes hold (80 bits fixed).
+ */
+function pkcsContainerIn(der: Buffer): string | undefined {
+  const outer = derElement(der, 0);
+  if (outer === undefined || outer.tag !== 0x30) return undefined;
+  const first = derElement(der, outer.start);
+  if (first === undefined || first.end > outer.end) return undefined;
+  if (first.tag === 0x06 && pkcs7ContentTypeAt(der, outer.start)) return 'a PKCS#7 bundle';
+  if (first.tag !== 0x02 || first.end - first.start !== 1 || der[first.start] !== 3) return undefined;
+  const authSafe = derElement(der, first.end);
+  return authSafe?.tag === 0x30 && pkcs7ContentTypeAt(der, authSafe.start) ? 'a PKCS#12 key store' : undefined;
 }
 
 /** What to give instead of the key material `found` given as `${prefix}secret`: a symmetric JWK's bytes, a public key as publicKey. */

@@ -623,6 +623,10 @@ describe('public keys and JWKS, algorithms pinned', () => {
       const sequence = Buffer.concat([Buffer.from([0x30, 0x82, 0, 0]), bytes]);
       sequence.writeUInt16BE(bytes.length, 2);
       secrets.push(sequence, sequence.toString('base64'), sequence.toString('hex'));
+      // A SEQUENCE starting as a PFX (INTEGER 3) or a PKCS#7 ContentInfo (an OID of 9 bytes) does, random after (tGV F1).
+      const pfx = Buffer.concat([Buffer.from([0x30, 0x81, bytes.length + 3, 0x02, 0x01, 0x03]), bytes]);
+      const contentInfo = Buffer.concat([Buffer.from([0x30, 0x81, bytes.length + 2, 0x06, 0x09]), bytes]);
+      secrets.push(pfx, pfx.toString('base64'), contentInfo, contentInfo.toString('base64'));
       secrets.push(JSON.stringify({ secret: bytes.toString('base64') }), JSON.stringify(bytes.toString('hex')));
     }
     const refused = secrets.filter((secret) => {
@@ -635,7 +639,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
       }
     });
     expect(refused).toEqual([]);
-  }, 60_000); // 2,400 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
+  }, 60_000); // 3,200 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
 
   it('takes a secret of 6 MB (base64, hex or letters) as the secret: the key-material look stops at 1 MiB (its patterns overflowed the regular-expression stack, a RangeError: tGN F5)', () => {
     for (const text of ['A'.repeat(6_000_000), 'ab'.repeat(3_000_000), 'abcdefgh+/'.repeat(600_000)]) {
