@@ -558,8 +558,52 @@ function asymmetricKey(phrase: string): KeyMaterial {
 function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget): KeyMaterial | undefined {
   const der = derKeyIn(bytes);
   if (der !== undefined) return asymmetricKey(`${der}'s DER${depth === 0 ? ' (bytes)' : ''}`);
-  return textMaterialIn(bytes.toString('utf8'), depth, budget);
+  // A PEM saved by Windows PowerShell 5.1 (`>`, Out-File) is UTF-16LE with a BOM: its `-\0-\0…` hid the armor (tGV F2).
+  const utf16 = depth < 6 ? utf16TextIn(bytes) : undefined;
+  if (utf16 !== undefined) return within(textMaterialIn(utf16, depth + 1, budget), 'in UTF-16');
+  const text = bytes.toString('utf8');
+  // A .der read as latin1 text (`readFileSync('pub.der', 'latin1')`), then UTF-8 encoded: its code points are its bytes (tGV F2).
+  if (depth < 6 && /[\x80-\xff]/.test(text) && !/[^\x00-\xff]/.test(text)) {
+    const found = bytesMaterialIn(Buffer.from(text, 'latin1'), depth + 1, budget);
+    if (found !== undefined) return within(found, 'read as latin1 text');
+  }
+  return textMaterialIn(text, depth, budget);
 }
+
+/**
+ * `bytes` as UTF-16 text, when they read as such: after a UTF-16 BOM (FF FE, FE FF; or EF BF BD twice, the BOM read as
+ * UTF-8 first), or with a NUL as every other byte (ASCII text in UTF-16 without a BOM, which no random bytes are); else undefined.
+ */
+function utf16TextIn(bytes: Buffer): string | undefined {
+  let body = bytes;
+  let order: 'le' | 'be' | undefined;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) [body, order] = [bytes.subarray(2), 'le'];
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) [body, order] = [bytes.subarray(2), 'be'];
+  else if (bytes.subarray(0, 6).equals(REPLACED_BOM)) body = bytes.subarray(6);
+  if (order === undefined) {
+    if (body.length < 32) return undefined;
+    const nulAt = (parity: number) => {
+      for (let at = parity; at < body.length - 1; at += 2) if (body[at] !== 0 || body[at + 1 - 2 * parity] === 0) return false;
+      return true;
+    };
+    order = nulAt(1) ? 'le' : nulAt(0) ? 'be' : undefined;
+    if (order === undefined) return undefined;
+  }
+  const even = body.subarray(0, body.length - (body.length % 2));
+  return order === 'le' ? even.toString('utf16le') : Buffer.from(even).swap16().toString('utf16le');
+}
+
+/** A UTF-16 BOM (FF FE or FE FF) read as UTF-8: two U+FFFD, each as its UTF-8 bytes. */
+const REPLACED_BOM = Buffer.from([0xef, 0xbf, 0xbd, 0xef, 0xbf, 0xbd]);
+
+/**
+ * A key's or certificate's DER read as UTF-8 text (`readFileSync('pub.der', 'utf8')`): its invalid bytes became U+FFFD, which
+ * cannot be undone, but its start (`0`, a SEQUENCE) and an algorithm's or a name's object identifier early in it are left
+ * recognisable: 1.2.840.113549.1 (RSA, PKCS#1, #7, #8, #12), 1.2.840.10045 (EC), 1.3.101.110–113 (X25519, X448, Ed25519,
+ * Ed448) or 2.5.4.3 (a certificate's common name), each with its tag and length, as UTF-8 decoding leaves them. Control
+ * characters and U+FFFD in this order are in no passphrase, and in random text 1 time in 2^60 or less.
+ */
+const DER_READ_AS_UTF8 = /^0[^]{0,95}?\x06(?:[\x07-\x0b]\*\ufffdH\ufffd(?:\ufffd\r\x01|=)|\x03(?:\+e[n-q]|U\x04\x03))/;
 
 const SSH_KEY = /(?:^|\s)((?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?)\s+(AAAA[A-Za-z0-9+/]{16,}={0,2})(?=\s|$)/;
 
@@ -569,6 +613,7 @@ function textMaterialIn(given: string, depth: number, budget: Budget): KeyMateri
   const pem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text)?.[1];
   if (pem !== undefined) return asymmetricKey(/PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block');
   if (/---- BEGIN SSH2 PUBLIC KEY ----/.test(text)) return asymmetricKey('an SSH2 public key (RFC 4716)');
+  if (DER_READ_AS_UTF8.test(given)) return asymmetricKey('a key\'s or certificate\'s DER read as UTF-8 text (readFileSync(file, \'utf8\') of a .der file)');
   // An OpenSSH public key (authorized_keys, `*.pub`): its blob starts with its own type's name, which no random text does.
   const ssh = SSH_KEY.exec(text);
   if (ssh !== null) {
@@ -607,11 +652,28 @@ function jwkKind(value: unknown): 'symmetric' | 'public' | 'private' | undefined
   return (value as { kty: string }).kty === 'oct' ? 'symmetric' : (value as { d?: unknown }).d !== undefined ? 'private' : 'public';
 }
 
+/** The bytes the JSON `value` holds as byte values (16 or more), and as what; else undefined. */
+function byteValuesIn(value: object): { bytes: Buffer; as: string } | undefined {
+  const isBuffer = (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
+  const keys = Array.isArray(value) || isBuffer ? [] : Object.keys(value);
+  const typedArray = keys.length > 0 && keys.every((key, index) => key === String(index));
+  const data: unknown[] | undefined = isBuffer ? (value as { data: unknown[] }).data : Array.isArray(value) ? value : typedArray ? Object.values(value) : undefined;
+  if (data === undefined || data.length < 16 || !data.every((item) => Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 255)) return undefined;
+  return { bytes: Buffer.from(data as number[]), as: isBuffer ? 'a Buffer\'s JSON ({"type":"Buffer","data":[…]})' : typedArray ? 'a Uint8Array\'s JSON ({"0":…})' : 'a JSON array of byte values' };
+}
+
 /** What key material the JSON `value` holds; `nested`, a value inside the JSON text's own (said once, as `inside JSON`). */
 function jsonMaterialIn(value: unknown, depth: number, budget: Budget, nested = false): KeyMaterial | undefined {
   if (--budget.left < 0 || depth > 12) return undefined;
   if (typeof value === 'string') return nested ? textMaterialIn(value, depth, budget) : within(textMaterialIn(value, depth, budget), 'in a JSON string');
   if (typeof value !== 'object' || value === null) return undefined;
+  // A Buffer as JSON (`JSON.stringify(readFileSync('pub.der'))`: {"type":"Buffer","data":[48,130,…]}), a Uint8Array's
+  // ({"0":48,"1":130,…}) or a bare array of byte values: the bytes are looked at (tGV F2).
+  const bytes = byteValuesIn(value);
+  if (bytes !== undefined) {
+    const found = bytesMaterialIn(bytes.bytes, depth + 1, budget);
+    return nested ? found : within(found, `as ${bytes.as}`);
+  }
   const lone = jwkKind(value);
   // A symmetric one is the shared secret, not a public key: said apart, with what to give instead (tGD F11).
   if (lone === 'symmetric') return { phrase: SYMMETRIC_JWK, symmetric: 1, asymmetric: 0, loneSymmetric: true };

@@ -627,6 +627,9 @@ describe('public keys and JWKS, algorithms pinned', () => {
       const pfx = Buffer.concat([Buffer.from([0x30, 0x81, bytes.length + 3, 0x02, 0x01, 0x03]), bytes]);
       const contentInfo = Buffer.concat([Buffer.from([0x30, 0x81, bytes.length + 2, 0x06, 0x09]), bytes]);
       secrets.push(pfx, pfx.toString('base64'), contentInfo, contentInfo.toString('base64'));
+      // Bytes read as text (UTF-8 with U+FFFD, latin1), in UTF-16 (with a BOM, or read as UTF-8), as a Buffer's JSON (tGV F2).
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes.toString('base64'), 'utf16le')]);
+      secrets.push(sequence.toString('utf8'), sequence.toString('latin1'), bytes.toString('latin1'), utf16, utf16.toString('utf8'), JSON.stringify(sequence), JSON.stringify([...bytes]));
       secrets.push(JSON.stringify({ secret: bytes.toString('base64') }), JSON.stringify(bytes.toString('hex')));
     }
     const refused = secrets.filter((secret) => {
@@ -639,7 +642,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
       }
     });
     expect(refused).toEqual([]);
-  }, 60_000); // 3,200 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
+  }, 60_000); // 4,600 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
 
   it('takes a secret of 6 MB (base64, hex or letters) as the secret: the key-material look stops at 1 MiB (its patterns overflowed the regular-expression stack, a RangeError: tGN F5)', () => {
     for (const text of ['A'.repeat(6_000_000), 'ab'.repeat(3_000_000), 'abcdefgh+/'.repeat(600_000)]) {

@@ -95,9 +95,72 @@ describe('HS256 secret: key material in containers (tGV F1)', () => {
     });
     for (const secret of [bundle, store.toString('base64')]) expect(quotesNone(await refusal(secret), secret)).toBe(true);
     // The same outer shapes with another content type or version are not these, and random bytes after them are a secret.
-    const otherOid = Buffer.from('06092a864886f70d010901', 'hex'); // 1.2.840.113549.1.9.1 (emailAddress)
+    const otherOid = Buffer.from('0603551d11', 'hex'); // 2.5.29.17 (subjectAltName)
     expect(await refusal(der(0x30, otherOid, der(0xa0, randomBytes(40))))).toBe('accepted');
-    expect(await refusal(der(0x30, integer(2), der(0x30, OID.data, der(0xa0, randomBytes(40)))))).toBe('accepted');
+    expect(await refusal(der(0x30, integer(2), der(0x30, otherOid, der(0xa0, randomBytes(40)))))).toBe('accepted');
     expect(await refusal(der(0x30, integer(3), der(0x30, otherOid, der(0xa0, randomBytes(40)))))).toBe('accepted');
+  });
+});
+
+describe('HS256 secret: a key file read the wrong way (tGV F2)', () => {
+  it("refuses a key's or certificate's DER read as text ('utf8', 'latin1'), a PEM in UTF-16, and bytes as JSON: each was taken, and derivable by anyone holding the public file", async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const spki = rsa.publicKey.export({ type: 'spki', format: 'der' });
+    const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+    const certificate = certificateDer();
+    const utf8 = "a key's or certificate's DER read as UTF-8 text (readFileSync(file, 'utf8') of a .der file)";
+    const crlf = pem.replace(/\n/g, '\r\n');
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, 'utf16le')]); // PowerShell 5.1's `>`
+    const utf16be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(crlf, 'utf16le').swap16()]);
+    expect({
+      spkiUtf8: await got(spki.toString('utf8')), // readFileSync('pub.der', 'utf8')
+      spkiLatin1: await got(spki.toString('latin1')),
+      certificateUtf8: await got(certificate.toString('utf8')),
+      certificateLatin1: await got(certificate.toString('latin1')),
+      ecUtf8: await got(ec.toString('utf8')),
+      edUtf8: await got(ed.toString('utf8')),
+      pkcs8Utf8: await got((rsa.privateKey.export({ type: 'pkcs8', format: 'der' })).toString('utf8')),
+      p7bUtf8: await got(pkcs7(certificate).toString('utf8')),
+      p7bLatin1: await got(pkcs7(certificate).toString('latin1')),
+      pemUtf16le: await got(utf16le),
+      pemUtf16be: await got(utf16be),
+      pemUtf16leNoBom: await got(Buffer.from(pem, 'utf16le')),
+      pemUtf16ReadAsUtf8: await got(utf16le.toString('utf8')),
+      bufferJson: await got(JSON.stringify(spki)),
+      uint8ArrayJson: await got(JSON.stringify(new Uint8Array(spki))),
+      byteArray: await got(JSON.stringify([...certificate])),
+    }).toEqual({
+      spkiUtf8: utf8,
+      spkiLatin1: "a public key's DER read as latin1 text",
+      certificateUtf8: utf8,
+      certificateLatin1: "a certificate's DER read as latin1 text",
+      ecUtf8: utf8,
+      edUtf8: "a public key's DER (bytes)", // all its bytes are valid UTF-8: the DER itself
+      pkcs8Utf8: utf8,
+      p7bUtf8: utf8,
+      p7bLatin1: "a PKCS#7 bundle's DER read as latin1 text",
+      pemUtf16le: "a public key's PEM in UTF-16",
+      pemUtf16be: "a public key's PEM in UTF-16",
+      pemUtf16leNoBom: "a public key's PEM in UTF-16",
+      pemUtf16ReadAsUtf8: "a public key's PEM in UTF-16",
+      bufferJson: 'a public key\'s DER as a Buffer\'s JSON ({"type":"Buffer","data":[…]})',
+      uint8ArrayJson: 'a public key\'s DER as a Uint8Array\'s JSON ({"0":…})',
+      byteArray: "a certificate's DER as a JSON array of byte values",
+    });
+    for (const secret of [spki.toString('utf8'), spki.toString('latin1')]) expect(quotesNone(await refusal(secret), secret)).toBe(true);
+    // The format is named ({"type":"Buffer","data":[…]}), none of its bytes.
+    expect(quotesNone(await refusal(JSON.stringify(spki)), JSON.stringify([...spki]).slice(1))).toBe(true);
+    // Random bytes read so, and a passphrase in UTF-16 or with accents, are secrets.
+    for (let i = 0; i < 50; i++) {
+      const bytes = randomBytes(48);
+      const sequence = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09]), bytes]);
+      for (const secret of [bytes.toString('utf8'), bytes.toString('latin1'), sequence.toString('utf8'), sequence.toString('latin1'), JSON.stringify(bytes), Buffer.from(`\ufeff${bytes.toString('base64')}`, 'utf16le')]) {
+        expect(await refusal(secret)).toBe('accepted');
+      }
+    }
+    expect(await refusal(Buffer.from('\ufeffcorrect horse battery staple, même très longue', 'utf16le'))).toBe('accepted');
+    expect(await refusal('Größenwahn: ein sehr langes Passwort mit Umlauten äöü')).toBe('accepted');
   });
 });
