@@ -519,29 +519,40 @@ export interface KeyMaterial {
 
 /**
  * What key material `secret` holds, or undefined when it holds none. The rule is one, not a list of forms: it is peeled of
- * every layer of encoding it reads as (base64 and base64url, hex, a JSON string, text quoted in `'`, literal `\n`
- * escapes), and each layer is looked at for PEM armor (`-----BEGIN … -----`), an OpenSSH public key (`ssh-rsa AAAA…`,
- * its blob naming its type), a JWK or key set's JSON (or any JSON holding one of these, as `{"x5c": [...]}`), and bytes
- * node:crypto parses as a key (SPKI, PKCS#1, PKCS#8, SEC1 DER) or an X.509 certificate, or a PKCS#7 or PKCS#12 structure
- * (a .p7b, a .pfx: their outer ASN.1 read). Random bytes in any encoding, or
- * a passphrase, parse as none of these, so a secret is never refused. Never the material itself in the phrase.
+ * every layer of encoding it reads as (base64 and base64url, hex with or without `0x`/colons, a JSON string, text quoted in
+ * `'`, `"` or `` ` ``, literal `\n` escapes, a `base64:`/`hex:` prefix or a data: URL, percent-encoding, latin1 or UTF-16
+ * text, bytes as JSON; a base64 run inside other text), and each layer is looked at for PEM armor (`-----BEGIN … -----`),
+ * an OpenSSH key (`ssh-rsa AAAA…`, or its blob alone, naming its type), a JWK or key set's JSON (or any JSON holding one of
+ * these, as `{"x5c": [...]}`; a JWK in JavaScript or YAML), bytes node:crypto parses as a key (SPKI, PKCS#1, PKCS#8, SEC1
+ * DER) or an X.509 certificate, a PKCS#7 or PKCS#12 structure (a .p7b, a .pfx: their outer ASN.1 read), or a DER read as
+ * UTF-8. Random bytes in any encoding, or a passphrase, parse as none of these, so a secret is never refused. Never the
+ * material itself in the phrase. `counted.steps` is set to the characters and bytes looked at, over every layer (linear).
  */
-export function keyMaterialIn(secret: Uint8Array): KeyMaterial | undefined {
+export function keyMaterialIn(secret: Uint8Array, counted?: { steps: number }): KeyMaterial | undefined {
   // A certificate's DER in base64 (Keycloak's realm "Certificate", a JWKS's x5c[0]), base64 of a PEM (a Kubernetes
   // Secret's `data:`), a key's DER in hex or as bytes (`readFileSync('pub.der')`), a JWK JSON-encoded twice, an OpenSSH
   // public key: each was taken as the HMAC key, and anyone holding that public text signed admin tokens (tGF F1).
   // Past 1 MiB no key, certificate or key set is looked for (none is near that size): the peeling's patterns overflowed
   // the regular-expression stack on a secret of 6 MB, a RangeError at start (tGN F5).
   if (secret.byteLength > MAX_KEY_MATERIAL_BYTES) return undefined;
-  return bytesMaterialIn(Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength), 0, { left: 400 });
+  const budget: Budget = { left: 400, steps: 0 };
+  try {
+    return bytesMaterialIn(Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength), 0, budget);
+  } finally {
+    if (counted !== undefined) counted.steps = budget.steps;
+  }
 }
 
 /** The longest secret {@link keyMaterialIn} looks into, in bytes: a key set of many certificates is far below it. */
 const MAX_KEY_MATERIAL_BYTES = 1 << 20;
 
-/** How many JSON values {@link keyMaterialIn} still may look at (a hostile secret is bounded; so are the layers peeled, 6). */
+/**
+ * How many JSON values and base64 runs {@link keyMaterialIn} still may look at (a hostile secret is bounded; so are the layers
+ * peeled, 6), and the characters and bytes it looked at so far, over every layer (a step count: linear in the secret's length).
+ */
 interface Budget {
   left: number;
+  steps: number;
 }
 
 /** A found key material's phrase with ` ${layer}` after it, the counts kept. */
@@ -556,8 +567,11 @@ function asymmetricKey(phrase: string): KeyMaterial {
 
 /** What key material `bytes` holds: DER itself, or text (one layer deeper than `depth`'s caller) holding some. */
 function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget): KeyMaterial | undefined {
+  budget.steps += bytes.length;
   const der = derKeyIn(bytes);
   if (der !== undefined) return asymmetricKey(`${der}'s DER${depth === 0 ? ' (bytes)' : ''}`);
+  const ssh = sshBlobIn(bytes);
+  if (ssh !== undefined) return asymmetricKey(`${ssh}${depth === 0 ? ' (bytes)' : ''}`);
   // A PEM saved by Windows PowerShell 5.1 (`>`, Out-File) is UTF-16LE with a BOM: its `-\0-\0…` hid the armor (tGV F2).
   const utf16 = depth < 6 ? utf16TextIn(bytes) : undefined;
   if (utf16 !== undefined) return within(textMaterialIn(utf16, depth + 1, budget), 'in UTF-16');
@@ -607,10 +621,12 @@ const DER_READ_AS_UTF8 = /^0[^]{0,95}?\x06(?:[\x07-\x0b]\*\ufffdH\ufffd(?:\ufffd
 
 const SSH_KEY = /(?:^|\s)((?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?)\s+(AAAA[A-Za-z0-9+/]{16,}={0,2})(?=\s|$)/;
 
-/** What key material `given` holds: PEM armor, an OpenSSH key, or after peeling one layer (JSON, quotes, hex, base64). */
+/** What key material `given` holds: PEM armor, an OpenSSH key, or after peeling one layer (JSON, quotes, a prefix, %XX, hex, base64). */
 function textMaterialIn(given: string, depth: number, budget: Budget): KeyMaterial | undefined {
+  budget.steps += given.length;
   const text = given.trim();
-  const pem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text)?.[1];
+  // Four dashes too, and `+` for a space (form encoding), as hand-made or copied armor has it (tGV F3).
+  const pem = /-{4,5}BEGIN[ +]([A-Z0-9 +]{1,40}?)-{4,5}/.exec(text)?.[1]?.replace(/\+/g, ' ');
   if (pem !== undefined) return asymmetricKey(/PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block');
   if (/---- BEGIN SSH2 PUBLIC KEY ----/.test(text)) return asymmetricKey('an SSH2 public key (RFC 4716)');
   if (DER_READ_AS_UTF8.test(given)) return asymmetricKey('a key\'s or certificate\'s DER read as UTF-8 text (readFileSync(file, \'utf8\') of a .der file)');
@@ -626,24 +642,93 @@ function textMaterialIn(given: string, depth: number, budget: Budget): KeyMateri
   try {
     json = /^["{[]/.test(text) ? JSON.parse(text) : undefined;
   } catch {
-    // Not JSON: the other layers are looked at.
+    // Not JSON: JSON with trailing commas (a hand-edited file) is read as JSON; else the other layers are looked at.
+    try {
+      json = /^[{[]/.test(text) ? JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')) : undefined;
+    } catch {
+      // Not JSON either.
+    }
   }
   if (json !== undefined) return jsonMaterialIn(json, depth + 1, budget);
-  if (/^'[^]*'$/.test(text) && text.length >= 2) return within(textMaterialIn(text.slice(1, -1), depth + 1, budget), 'in quotes');
+  // A public JWK written as a JavaScript object or YAML (`{ kty: 'RSA', n: '…' }`, `kty: EC`): its type and a key member (tGV F3).
+  if (LOOSE_JWK_TYPE.test(text) && LOOSE_JWK_MEMBER.test(text)) return asymmetricKey('a JWK written as JavaScript or YAML (with "kty")');
+  // Quotes kept by an env file or a shell: '…', and "…" or `…` that JSON does not read (a value wrapped on several lines).
+  if (/^(['"`])[^]*\1$/.test(text) && text.length >= 2) return within(textMaterialIn(text.slice(1, -1), depth + 1, budget), 'in quotes');
+  // A known prefix: Laravel's `base64:`, a data: URL, `hex:` (tGV F3).
+  const prefix = /^(?:(base64|b64|hex):|data:[^,]{0,200},)/i.exec(text);
+  if (prefix !== null) return within(textMaterialIn(text.slice(prefix[0].length), depth + 1, budget), prefix[1] !== undefined ? `after a "${prefix[1].toLowerCase()}:" prefix` : 'in a data: URL');
+  // Percent-encoding (encodeURIComponent, a form's or a URL's value): `+` is a space when `+` itself is encoded (%2B).
+  if (/%[0-9A-Fa-f]{2}/.test(text) && !/[^\x20-\x7e]/.test(text)) {
+    const spaced = /%2B/i.test(text) ? text.replace(/\+/g, ' ') : text;
+    const found = bytesMaterialIn(Buffer.from(spaced.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'), depth + 1, budget);
+    if (found !== undefined) return within(found, 'percent-encoded');
+  }
   // An env file's escaped newlines (`\n` as two characters) and line breaks are no part of base64 or hex.
   const compact = text.replace(/\\[nr]|\s/g, '');
-  if (/^(?:[0-9a-fA-F]{2}){20,}$/.test(compact)) {
-    const found = bytesMaterialIn(Buffer.from(compact, 'hex'), depth + 1, budget);
+  const hex = hexDigitsIn(compact);
+  if (hex !== undefined) {
+    const found = bytesMaterialIn(Buffer.from(hex, 'hex'), depth + 1, budget);
     if (found !== undefined) return within(found, 'in hex');
   }
-  if (/^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(compact)) {
-    const bytes = Buffer.from(compact, 'base64');
-    const der = derKeyIn(bytes);
-    // A PKCS#12 key store has no PEM form of its own (openssl writes its parts' PEMs): no armor to speak of.
-    if (der !== undefined) return asymmetricKey(`${der}'s DER in base64${der === 'a PKCS#12 key store' ? '' : ' (a PEM without its armor)'}`);
-    return within(textMaterialIn(bytes.toString('utf8'), depth + 1, budget), 'in base64');
+  if (/^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(compact)) return base64MaterialIn(compact, depth, budget);
+  // Base64 inside other text, the whole not being an encoding: `KEY=MII…`, `publicKey: MII…`, SAML metadata's
+  // `<X509Certificate>MII…</X509Certificate>`, x5c values joined by commas. Each run of 40 base64 characters or more (its
+  // wrapped lines joined) is looked at, as base64 or hex, a few hundred at most (tGV F3).
+  for (const run of text.matchAll(BASE64_RUN)) {
+    if (--budget.left < 0) return undefined;
+    const candidate = run[0].replace(/\\[nr]|\s/g, '');
+    const digits = /^(?:[0-9a-fA-F]{2}){20,}$/.test(candidate) ? candidate : undefined;
+    const found = (digits === undefined ? undefined : within(bytesMaterialIn(Buffer.from(digits, 'hex'), depth + 1, budget), 'in hex')) ?? base64MaterialIn(candidate, depth, budget);
+    if (found !== undefined) return within(found, 'inside other text');
   }
   return undefined;
+}
+
+/** A run of 40 base64 or base64url characters or more, not inside a longer one, with the lines it is wrapped on (`\n` escapes too). */
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}(?:(?:\\[nr]|\r?\n)+[ \t]*[A-Za-z0-9+/_-]+)*={0,2}/g;
+
+/** A JWK's `kty` of an asymmetric key, in JavaScript or YAML (the name and the value quoted or not). */
+const LOOSE_JWK_TYPE = /(?:^|[\s{,;])["']?kty["']?\s*:\s*["']?(?:RSA|EC|OKP)\b/;
+
+/** A public JWK's key member (`n` of RSA, `x` of EC and OKP), base64url of 32 characters or more, in JavaScript or YAML. */
+const LOOSE_JWK_MEMBER = /(?:^|[\s{,;])["']?[nx]["']?\s*:\s*["']?[A-Za-z0-9_-]{32,}/;
+
+/**
+ * The hex digits `compact` (text without white space) is written in: plain (`3082…`), after `0x`, in pairs separated by
+ * colons (`30:82:…`, as openssl and keytool print), or each pair after `0x` or `\x` (a C array, `0x30,0x82,…`); 20 bytes or more.
+ */
+function hexDigitsIn(compact: string): string | undefined {
+  let digits = compact;
+  if (/^(?:(?:0x|\\x)[0-9a-fA-F]{2},?)+$/i.test(digits)) digits = digits.replace(/0x|\\x|,/gi, '');
+  else if (/^(?:[0-9a-fA-F]{2}:)+[0-9a-fA-F]{2}$/.test(digits)) digits = digits.replace(/:/g, '');
+  else digits = digits.replace(/^0x/i, '');
+  return /^(?:[0-9a-fA-F]{2}){20,}$/.test(digits) ? digits : undefined;
+}
+
+/** What key material the base64 or base64url `compact` holds: DER, an OpenSSH key's blob, or text one layer deeper. */
+function base64MaterialIn(compact: string, depth: number, budget: Budget): KeyMaterial | undefined {
+  const bytes = Buffer.from(compact, 'base64');
+  budget.steps += bytes.length;
+  const der = derKeyIn(bytes);
+  // A PKCS#12 key store has no PEM form of its own (openssl writes its parts' PEMs): no armor to speak of.
+  if (der !== undefined) return asymmetricKey(`${der}'s DER in base64${der === 'a PKCS#12 key store' ? '' : ' (a PEM without its armor)'}`);
+  // The base64 column of an authorized_keys line, copied without its type word (tGV F3).
+  const ssh = sshBlobIn(bytes);
+  if (ssh !== undefined) return asymmetricKey(`${ssh} in base64`);
+  return within(textMaterialIn(bytes.toString('utf8'), depth + 1, budget), 'in base64');
+}
+
+/** The OpenSSH key types a public key's blob names first (`string "ssh-rsa"`, its length before it). */
+const SSH_KEY_TYPES = /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?$/;
+
+/**
+ * `an OpenSSH public key's blob (without its type word)` when `bytes` start as one does (its type's name, length-prefixed),
+ * `an OpenSSH private key's body (without its armor)` when they start with `openssh-key-v1\0`; else undefined.
+ */
+function sshBlobIn(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 15).toString('latin1') === 'openssh-key-v1\0') return 'an OpenSSH private key\'s body (without its armor)';
+  const named = bytes.length >= 8 ? bytes.readUInt32BE(0) : 0;
+  return named >= 7 && named <= 64 && SSH_KEY_TYPES.test(bytes.subarray(4, 4 + named).toString('latin1')) ? 'an OpenSSH public key\'s blob (without its type word)' : undefined;
 }
 
 /** What a JWK (an object with a string `kty`) is. */
@@ -713,6 +798,11 @@ function derKeyIn(der: Buffer): string | undefined {
   // a certificate is one in base64) were taken as the HMAC key: node:crypto parses neither, their PEM forms were refused (tGV F1).
   const container = pkcsContainerIn(der);
   if (container !== undefined) return container;
+  // Each key's and a certificate's SEQUENCE starts with a SEQUENCE (SPKI, a certificate, an encrypted PKCS#8) or an INTEGER
+  // (PKCS#1, PKCS#8, SEC1) within it: node:crypto's parsers (slow to fail) are not tried on bytes that cannot be one.
+  const outer = derElement(der, 0);
+  const first = outer === undefined ? undefined : derElement(der, outer.start);
+  if (first === undefined || (first.tag !== 0x30 && first.tag !== 0x02) || first.end > outer!.end) return undefined;
   // A private key first: Node derives a public key from an RSA private key's PKCS#1 too, which was said "a public key's" (tGF F1).
   for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
     try {

@@ -611,8 +611,8 @@ describe('public keys and JWKS, algorithms pinned', () => {
     await server.close();
   });
 
-  it('never refuses a random secret as key material: random bytes in base64, base64url or hex, raw, a passphrase (a property: each was refused only if it parses as a key, a certificate or a JWK)', () => {
-    const words = ['correct', 'horse', 'battery', 'staple', 'MII', 'ssh-rsa', 'AAAA', '-----', 'BEGIN', 'kty', '{', '"', '0x30', 'oct', 'keys'];
+  it('never refuses a random secret as key material: random bytes in base64, base64url or hex, raw, read as text, prefixed, percent-encoded, inside other text, a passphrase (a property: each was refused only if it parses as a key, a certificate or a JWK)', () => {
+    const words = ['correct', 'horse', 'battery', 'staple', 'MII', 'ssh-rsa', 'AAAA', '-----', 'BEGIN', 'kty', '{', '"', '0x30', 'oct', 'keys', 'base64:', 'data:,', '%41', 'kty:', 'RSA', '0x', ':', '<X509Certificate>', '\\x30', '`', "'"];
     const pick = <T>(items: readonly T[]) => items[randomBytes(1)[0]! % items.length]!;
     const secrets: Array<string | Uint8Array> = [];
     for (let i = 0; i < 200; i++) {
@@ -630,6 +630,12 @@ describe('public keys and JWKS, algorithms pinned', () => {
       // Bytes read as text (UTF-8 with U+FFFD, latin1), in UTF-16 (with a BOM, or read as UTF-8), as a Buffer's JSON (tGV F2).
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes.toString('base64'), 'utf16le')]);
       secrets.push(sequence.toString('utf8'), sequence.toString('latin1'), bytes.toString('latin1'), utf16, utf16.toString('utf8'), JSON.stringify(sequence), JSON.stringify([...bytes]));
+      // Prefixed, percent-encoded, colon or 0x hex, in quotes wrapped, inside other text, an SSH-like length prefix (tGV F3).
+      const [b64, hex] = [pick([bytes, sequence]).toString(pick(['base64', 'base64url'] as const)), pick([bytes, sequence]).toString('hex')];
+      secrets.push(`base64:${b64}`, `data:application/octet-stream;base64,${b64}`, `hex:${hex}`, `0x${hex}`, hex.match(/../g)!.join(':'), hex.match(/../g)!.map((pair) => `0x${pair}`).join(','));
+      secrets.push(encodeURIComponent(bytes.toString('latin1')), encodeURIComponent(b64), `"${b64.replace(/.{16}/g, '$&\n')}"`, `\`${b64}\``);
+      secrets.push(`SECRET=${b64}`, `secret: ${b64}`, `<Secret>${b64}</Secret>`, `${b64},${b64}`, `${b64.slice(0, 40)} and ${hex}`, `AAAA${b64}`, Buffer.concat([Buffer.from([0, 0, 0, 7]), bytes]).toString('base64'));
+      secrets.push(`kty: RSA, a passphrase ${b64.slice(0, 20)}`, `{ kty: 'oct', k: '${bytes.toString('base64url')}' }`);
       secrets.push(JSON.stringify({ secret: bytes.toString('base64') }), JSON.stringify(bytes.toString('hex')));
     }
     const refused = secrets.filter((secret) => {
@@ -642,7 +648,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
       }
     });
     expect(refused).toEqual([]);
-  }, 60_000); // 4,600 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
+  }, 60_000); // 8,400 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
 
   it('takes a secret of 6 MB (base64, hex or letters) as the secret: the key-material look stops at 1 MiB (its patterns overflowed the regular-expression stack, a RangeError: tGN F5)', () => {
     for (const text of ['A'.repeat(6_000_000), 'ab'.repeat(3_000_000), 'abcdefgh+/'.repeat(600_000)]) {

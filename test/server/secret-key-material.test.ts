@@ -6,6 +6,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { keyMaterialIn } from '../../src/server/auth.js';
 import { createJwtVerifier } from '../../src/server/index.js';
 import { selfSignedCertificate } from '../support/self-signed.js';
 
@@ -162,5 +163,121 @@ describe('HS256 secret: a key file read the wrong way (tGV F2)', () => {
     }
     expect(await refusal(Buffer.from('\ufeffcorrect horse battery staple, même très longue', 'utf16le'))).toBe('accepted');
     expect(await refusal('Größenwahn: ein sehr langes Passwort mit Umlauten äöü')).toBe('accepted');
+  });
+});
+
+describe('HS256 secret: other encodings and wrappers of key material (tGV F3)', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const spki = rsa.publicKey.export({ type: 'spki', format: 'der' });
+  const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const jwk = rsa.publicKey.export({ format: 'jwk' });
+  // An OpenSSH public key's blob: string "ssh-rsa", mpint e, mpint n (what an authorized_keys line holds after its type word).
+  const field = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return Buffer.concat([length, bytes]);
+  };
+  const mpint = (base64url: string) => {
+    const bytes = Buffer.from(base64url, 'base64url');
+    return field(bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  };
+  const sshBlob = Buffer.concat([field(Buffer.from('ssh-rsa')), mpint(jwk.e!), mpint(jwk.n!)]).toString('base64');
+
+  it('refuses a key in the encodings and wrappers tools and configs give it: colon hex, 0x, base64:/data: prefixes, %XX, an OpenSSH blob alone, a JWK in JavaScript or YAML, base64 inside other text; each was taken', async () => {
+    const certificate = certificateDer().toString('base64');
+    const b64 = spki.toString('base64');
+    const hexPairs = spki.toString('hex').match(/../g)!;
+    const inBase64 = "a public key's DER in base64 (a PEM without its armor)";
+    const inside = `${inBase64} inside other text`;
+    const ecJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    const cases: Record<string, [string, string]> = {
+      colonHex: [hexPairs.join(':'), "a public key's DER in hex"], // openssl, keytool
+      colonHexWrapped: [hexPairs.join(':').replace(/(.{45})/g, '$1\n    '), "a public key's DER in hex"],
+      zeroX: [`0x${spki.toString('hex')}`, "a public key's DER in hex"],
+      cArray: [hexPairs.map((pair) => `0x${pair}`).join(', '), "a public key's DER in hex"],
+      escapedHex: [hexPairs.map((pair) => `\\x${pair}`).join(''), "a public key's DER in hex"],
+      laravel: [`base64:${b64}`, `${inBase64} after a "base64:" prefix`],
+      hexPrefix: [`hex:${spki.toString('hex')}`, `a public key's DER in hex after a "hex:" prefix`],
+      dataUrl: [`data:application/pkix-key;base64,${b64}`, `${inBase64} in a data: URL`],
+      dataUrlText: [`data:text/plain,${encodeURIComponent(pem)}`, "a public key's PEM percent-encoded in a data: URL"],
+      percentPem: [encodeURIComponent(pem), "a public key's PEM percent-encoded"],
+      formPem: [new URLSearchParams({ k: pem }).toString().slice(2), "a public key's PEM"], // its armor's spaces as +
+      percentJwks: [encodeURIComponent(JSON.stringify({ keys: [jwk] })), 'a JWK set (JSON with "keys") percent-encoded'],
+      percentBase64: [encodeURIComponent(b64), `${inBase64} percent-encoded`],
+      sshBlob: [sshBlob, "an OpenSSH public key's blob (without its type word) in base64"],
+      sshPrivateBody: [Buffer.concat([Buffer.from('openssh-key-v1\0'), randomBytes(300)]).toString('base64'), "an OpenSSH private key's body (without its armor) in base64"],
+      jsObject: [`{ kty: 'RSA', e: '${jwk.e}', n: '${jwk.n}' }`, 'a JWK written as JavaScript or YAML (with "kty")'],
+      yaml: [`kty: RSA\ne: ${jwk.e}\nn: ${jwk.n}\n`, 'a JWK written as JavaScript or YAML (with "kty")'],
+      yamlEc: [`kty: EC\ncrv: P-256\nx: ${ecJwk.x}\ny: ${ecJwk.y}\n`, 'a JWK written as JavaScript or YAML (with "kty")'],
+      trailingComma: [JSON.stringify(jwk).replace(/}$/, ',}'), 'a JWK (JSON with "kty")'],
+      fourDashes: [pem.replace(/-----/g, '----'), "a public key's PEM"],
+      x5cJoined: [`${b64},${b64}`, inside],
+      saml: [`<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>\n  ${certificate.replace(/.{76}/g, '$&\n  ')}\n</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`, "a certificate's DER in base64 (a PEM without its armor) inside other text"],
+      envLine: [`JWT_PUBLIC_KEY=${b64}`, inside],
+      yamlLine: [`publicKey: ${b64}`, inside],
+      yamlBlock: [`publicKey: |\n  ${b64.replace(/.{64}/g, '$&\n  ')}\n`, inside],
+      escapedNewlinesInText: [`key="${b64.replace(/.{64}/g, '$&\\n')}"`, inside],
+      hexInText: [`modulus and all: ${spki.toString('hex')};`, `a public key's DER in hex inside other text`],
+      doubleQuotedWrapped: [`"${b64.replace(/.{64}/g, '$&\n')}"`, `${inBase64} in quotes`],
+      backticks: [`\`${b64}\``, `${inBase64} in quotes`],
+    };
+    const said: Record<string, string> = {};
+    for (const [name, [secret]] of Object.entries(cases)) said[name] = await got(secret);
+    expect(said).toEqual(Object.fromEntries(Object.entries(cases).map(([name, [, phrase]]) => [name, phrase])));
+    for (const [secret] of Object.values(cases)) expect(quotesNone(await refusal(secret), secret.replace(/^(?:base64|hex):|^data:[^,]*,/, '')), secret.slice(0, 40)).toBe(true);
+  });
+
+  it("README's stated limits: base64 glued to the text before it, hex separated by dashes, a symmetric JWK as YAML, a PKCS#1 DER read as UTF-8 are not told", async () => {
+    expect(await refusal(`KEY${spki.toString('base64')}`)).toBe('accepted');
+    expect(await refusal(spki.toString('hex').match(/../g)!.join('-'))).toBe('accepted');
+    expect(await refusal(`kty: oct\nk: ${randomBytes(32).toString('base64url')}\n`)).toBe('accepted');
+    expect(await refusal(rsa.publicKey.export({ type: 'pkcs1', format: 'der' }).toString('utf8'))).toBe('accepted');
+  });
+
+  it('looks at a hostile secret in steps linear in its length: each layer is peeled once, and base64 runs and JSON values are counted (no timed assertion)', () => {
+    const hostile: Record<string, (n: number) => string> = {
+      percentNested: (n) => `%${'25'.repeat(n / 2)}`,
+      quotesNested: (n) => `${'"'.repeat(n / 2)}${'"'.repeat(n / 2)}`,
+      singleQuotesNested: (n) => `${"'".repeat(n / 2)}x${"'".repeat(n / 2)}`,
+      sequenceHeaders: (n) => 'MIIB'.repeat(n / 4),
+      manyRuns: (n) => `${'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'.padEnd(48, 'A')},`.repeat(n / 49),
+      wrappedRuns: (n) => `${'A'.repeat(40)}\n  `.repeat(n / 43),
+      colonHex: (n) => '30:'.repeat(n / 3),
+      cArray: (n) => '0x30,'.repeat(n / 5),
+      base64OfBase64: (n) => {
+        let text = 'x'.repeat(n / 8);
+        while (text.length < n / 2) text = Buffer.from(text).toString('base64');
+        return text;
+      },
+      jsonArrays: (n) => '['.repeat(n / 2) + ']'.repeat(n / 2),
+      jsonStrings: (n) => JSON.stringify(Array.from({ length: n / 50 }, () => 'MIIB'.repeat(10))),
+      byteArray: (n) => JSON.stringify(Array.from({ length: n / 4 }, () => 48)),
+      armor: (n) => '----BEGIN '.repeat(n / 10),
+      prefixes: (n) => 'base64:'.repeat(n / 7),
+      dataUrls: (n) => 'data:,'.repeat(n / 6),
+      looseJwk: (n) => `kty: RSA ${'n: x '.repeat(n / 5)}`,
+      hexOfHex: (n) => {
+        let text = 'MIIB'.repeat(n / 64);
+        while (text.length < n / 2) text = Buffer.from(text).toString('hex');
+        return text;
+      },
+      letters: (n) => 'a'.repeat(n),
+      latin1: (n) => '0\u0082é'.repeat(n / 4),
+      utf16: (n) => `\ufeff${'A'.repeat(n / 2)}`,
+    };
+    const stepsFor = (text: string) => {
+      const counted = { steps: 0 };
+      keyMaterialIn(new TextEncoder().encode(text), counted);
+      return counted.steps;
+    };
+    for (const [name, make] of Object.entries(hostile)) {
+      const small = make(1 << 14);
+      const large = make(1 << 16);
+      const [smallSteps, largeSteps] = [stepsFor(small), stepsFor(large)];
+      // At most 40 looks at each character (6 layers at most, each of a few), and as many per character at 4 times the length.
+      const [perSmall, perLarge] = [smallSteps / Buffer.byteLength(small), largeSteps / Buffer.byteLength(large)];
+      expect(perLarge, name).toBeLessThanOrEqual(40);
+      expect(perLarge / perSmall, name).toBeLessThanOrEqual(1.125);
+    }
   });
 });
