@@ -107,7 +107,8 @@ describe('realtime-contract validate in a pipeline', () => {
     // Nothing but whitespace is said so, without the hint.
     expect(cli(['validate', '-'], '  \n').stdout).toBe('<stdin>:1: - (root) expected at least one message, got only whitespace\n0 valid, 1 invalid\n');
     expect(cli(['validate', '--input', 'yaml', '-'], '').code).toBe(2);
-  });
+    // About ten CLI runs, each with tsx's start: 5-12 s apiece at load 40 (tGZ F3).
+  }, 150_000);
 
   it('refuses text that is not UTF-8, naming the byte offset, in files, NDJSON lines and stdin', () => {
     const cp1252 = Buffer.concat([Buffer.from('{"type":"error","data":{"code":"X","message":"caf'), Buffer.from([0xe9]), Buffer.from('"},"ts":"2026-01-14T16:30:00.000Z"}\n')]);

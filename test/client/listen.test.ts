@@ -17,7 +17,7 @@ import { createRealtimeServer, MemoryStreamStore } from '../../src/server/index.
 import { FakeServer } from './support/fake-server.js';
 import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
-import { runListen, stopWsServers, wsServer } from '../support/listen.js';
+import { runListen, stopWsServers, waitWhile, wsServer } from '../support/listen.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
@@ -666,7 +666,8 @@ describe('listen', () => {
       const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', server.url, '--count', '2', '--ping-interval', '60000'], { stdio: ['ignore', full, 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
-      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      // From the spawn: tsx's start took 20-23 s at load 35 (tGZ F3).
+      const kill = setTimeout(() => child.kill('SIGKILL'), 55_000);
       child.on('close', (code) => {
         clearTimeout(kill);
         resolve({ code, stderr });
@@ -1126,8 +1127,11 @@ describe('listen', () => {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    for (let i = 0; i < 200 && !stdout.includes('frame 1'); i++) await new Promise((r) => setTimeout(r, 50));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 80_000);
+    // Signalled once listen is past its start (frame 1 read), however long tsx's start takes (20-23 s at load 35): a child
+    // signalled while loading died by the signal, or was killed first, and the test failed (tGZ F3).
+    await waitWhile(() => !stdout.includes('frame 1') && child.exitCode === null, 70_000);
+    expect(stdout, `listen never read frame 1; stderr ${JSON.stringify(stderr)}`).toContain('frame 1');
     child.kill(sent);
     const [status, signal] = await closed;
     clearTimeout(kill);
@@ -1138,7 +1142,7 @@ describe('listen', () => {
     expect(stdout, how).toMatch(new RegExp(`\\nprotocol: - \\(root\\) expected 5 frames within 60000 ms, got 2 before ${said} ended the run after \\d+ ms\\n`));
     expect(stdout, how).toMatch(/\nconnection 1, trades 1\n2 frames \(1 valid, 1 invalid\), 2 violations\n$/);
     expect(status, how).toBe(1);
-  });
+  }, 90_000);
 
   it('Ctrl-C (SIGINT) before the upgrade is answered ends the attempt, said as a failed connection', async () => {
     // A server that takes the TCP connection and never answers the upgrade.
@@ -1155,13 +1159,15 @@ describe('listen', () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    for (let i = 0; i < 200 && sockets.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 80_000);
+    // Signalled once the upgrade came, however long tsx's start takes (tGZ F3).
+    await waitWhile(() => sockets.length === 0 && child.exitCode === null, 70_000);
+    expect(sockets.length, `listen never sent its upgrade; stderr ${JSON.stringify(stderr)}`).toBe(1);
     child.kill('SIGINT');
     const [status, signal] = await closed;
     clearTimeout(kill);
     expect({ status, signal, stderr }).toEqual({ status: 2, signal: null, stderr: `realtime-contract: cannot connect to ${url}: Ctrl-C (SIGINT) ended the run before the upgrade was answered\n` });
-  });
+  }, 90_000);
 
   it('refuses a frame with a byte-order mark as a browser does, and counts any type by its name (found by a fresh user)', async () => {
     // Before: the BOM frame passed, uncounted, and types named as Object's properties were counted onto them.

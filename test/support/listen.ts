@@ -6,8 +6,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
-/** Runs `realtime-contract listen <args>` (killed after `killAfterMs`) and collects its output. */
-export function runListen(args: string[], env: Record<string, string | undefined> = {}, killAfterMs = 20_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `realtime-contract listen <args>` (killed after `killAfterMs`, counted from the spawn: tsx's start took 20-23 s at
+ * load 35, and a default of 20 s killed runs that would have passed, tGZ F3) and collects its output.
+ */
+export function runListen(args: string[], env: Record<string, string | undefined> = {}, killAfterMs = 55_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
     let stdout = '';
@@ -42,4 +45,10 @@ export async function wsServer(onConnection: (ws: WebSocket, request: IncomingMe
 /** Stops every server {@link wsServer} started (call it in `afterEach`). */
 export async function stopWsServers(): Promise<void> {
   await Promise.all(stops.splice(0).map((stop) => stop()));
+}
+
+/** Waits while `condition` holds, at most `ms` of wall-clock time (not a count of timer turns, which a stalled loop stretches). */
+export async function waitWhile(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
