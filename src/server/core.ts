@@ -62,6 +62,8 @@ export interface CoreOptions {
   maxBufferedBytes: number;
   writeHighWaterBytes: number;
   replayLimit: number;
+  /** The largest message `publish` and `broadcast` take: bytes of its JSON text in UTF-8, before the cursor is added (RealtimeServerOptions.maxMessageBytes). */
+  maxMessageBytes: number;
   logger: Logger | null;
   /** The wall clock, ms since the epoch (`Date.now`): token expiry and the `timestamp` a ping carries. */
   now: () => number;
@@ -713,6 +715,7 @@ export class RealtimeCore {
    *   validation on or off, one whose JSON text is `{}` or holds a `cursor` (from its `toJSON`)
    * @throws MessageValidationError when validation is on and the message is invalid, or holds
    *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
+   * @throws RangeError for a message whose JSON text is over `maxMessageBytes` in UTF-8 (nothing is sent)
    * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
    * validation is off (a cycle, a BigInt); the promise rejects when the store cannot take the message,
    * and, from the server's `close()` on, with {@link serverClosedError} (nothing stored, whatever the store).
@@ -736,6 +739,7 @@ export class RealtimeCore {
    *   returns nothing, or other than an object); with validation on or off, one whose JSON text
    *   is `{}` or holds a `cursor`
    * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
+   * @throws RangeError for a message whose JSON text is over `maxMessageBytes` in UTF-8 (nothing is sent)
    * Both are thrown synchronously (programming errors), as is what `JSON.stringify` throws when
    * validation is off; the promise rejects when the store cannot take the message, and, from the
    * server's `close()` on, with {@link serverClosedError} (nothing stored, whatever the store).
@@ -784,6 +788,19 @@ export class RealtimeCore {
       throw new TypeError(text === '{}'
         ? `${called}: the message's JSON text is {}, no field (from its toJSON, or fields inherited: Object.create?); nothing was sent`
         : `${called}: the server assigns cursors: the message's JSON text holds one (from its toJSON?); nothing was sent`);
+    }
+    // Larger than a poll page can carry (tGW F1): a poll answers its first message whatever its size, and a client
+    // refuses a page over its maxPollBytes (16 MiB by default) whole, then asks again from the same cursor: a client
+    // that could only poll got nothing after it, no gap, re-downloading it with backoff until the store let it go.
+    // UTF-8 takes at least one byte and at most three per UTF-16 unit: counted only when it may matter.
+    const limit = this.options.maxMessageBytes;
+    if (text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text) > limit)) {
+      const called = userId === null ? 'broadcast' : 'publish';
+      throw new RangeError(
+        `${called}: the message's JSON text is ${Buffer.byteLength(text)} bytes (UTF-8), expected at most ${limit} (maxMessageBytes): ` +
+          `a poll answers it alone, and a client refuses a poll response over its maxPollBytes (16 MiB by default), so a client that polls would receive nothing after it; ` +
+          `send it smaller (a link to the data, or in parts), or raise the server's maxMessageBytes together with every client's maxPollBytes; nothing was sent`,
+      );
     }
     // After the server's close(): refused, whatever the store. Its own store rejected with a bare `stream store is closed`
     // (or, while it drained, stored what no socket would get), and an app's resolved and stored it (a fresh user).

@@ -157,6 +157,16 @@ export interface RealtimeServerOptions {
    * past the first (one larger message still goes, alone). Default 1 MiB.
    */
   maxBufferedBytes?: number | undefined;
+  /**
+   * The largest message `publish` and `broadcast` take, in bytes of its JSON text (UTF-8, before the server adds its
+   * cursor); a larger one is a RangeError, thrown synchronously, nothing stored or sent. A poll answers a message
+   * alone however large, and a client refuses a poll response over its `maxPollBytes` (16 MiB by default, in
+   * `realtime-contract/client`) whole, asking again from the same cursor: a client that can only poll would receive
+   * nothing after such a message until the store let it go (then a `gap`). Default 16 776 192
+   * (16 MiB less 1 KiB: room for a poll response's envelope and the message's cursor, at most 128 characters, under a
+   * default client's 16 MiB). An integer ≥ 1; raise it only with every client's `maxPollBytes`.
+   */
+  maxMessageBytes?: number | undefined;
   /** Frames are handed to the socket only while it holds less than this. Default 64 KiB. */
   writeHighWaterBytes?: number | undefined;
   /** Entries read from the store per replay step (and at most `maxBufferedBytes` of them). Default 1000. */
@@ -299,6 +309,8 @@ export interface RealtimeServer {
    *   received`; the server assigns cursors), or whose JSON text is `{}` or holds a `cursor` of its own (from its `toJSON`)
    * @throws MessageValidationError (from `realtime-contract`), synchronously, when validation is on and the message is
    *   invalid or holds half a surrogate pair alone in a string: nothing is stored or sent
+   * @throws RangeError, synchronously, validated or not, for a message whose JSON text is over `maxMessageBytes` in UTF-8
+   *   (16 MiB less 1 KiB by default: what a poll of a default client carries): nothing is stored or sent
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry>;
   /**
@@ -309,6 +321,7 @@ export interface RealtimeServer {
    *   validation off, a message with no JSON object text; with validation on or off, one whose JSON text is `{}` or holds
    *   a `cursor` of its own
    * @throws MessageValidationError (from `realtime-contract`), synchronously, when validation is on and the message is invalid
+   * @throws RangeError, synchronously, for a message whose JSON text is over `maxMessageBytes` in UTF-8, as `publish`
    */
   broadcast(message: GlobalMessage): Promise<StreamEntry>;
   /** Counters and gauges. */
@@ -367,6 +380,14 @@ export interface RealtimeServer {
   /** The stream store in use. */
   readonly store: StreamStore;
 }
+
+/**
+ * Default {@link RealtimeServerOptions.maxMessageBytes}: 16 MiB less 1 KiB. The client's default `maxPollBytes` is
+ * 16 MiB (2^24, src/client/client.ts); a poll response of one message is the message's JSON text, its cursor
+ * (`,"cursor":"…"`, 140 bytes at most: a cursor is 1-128 URL-safe characters) and the envelope
+ * (`{"cursor":"…","resume":"resumed","messages":[` and `]}`, 174 bytes at most): 314 bytes, within the 1 KiB left.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 2 ** 24 - 1024;
 
 /** Default {@link RealtimeServerOptions.maxPayloadBytes}: 1 KiB. */
 const MAX_PAYLOAD_BYTES = 1024;
@@ -446,6 +467,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     maxConsecutiveFaults: options.maxConsecutiveFaults ?? 100,
     outboundRate: options.outboundRate ?? null,
     maxBufferedBytes,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
     replayLimit: options.replayLimit ?? 1000,
     logger,
@@ -2104,7 +2126,7 @@ const { error: optionError, number: checkNumber, known: checkKnown } = optionChe
 const SERVER_OPTIONS = [
   'server', 'port', 'host', 'path', 'pollPath', 'webSocket', 'jwt', 'authenticate', 'authenticateTimeoutMs', 'allowedOrigins', 'store', 'validateOutbound', 'pingIntervalMs', 'pongTimeoutMs',
   'maxPayloadBytes', 'inboundRate', 'inboundRateCloseAfter', 'maxConsecutiveFaults', 'outboundRate', 'clientIp', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser',
-  'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
+  'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'maxMessageBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
   'monotonicClock',
   'storeUnavailableGraceMs',
 ] as const;
@@ -2476,7 +2498,7 @@ function checkOptions(options: RealtimeServerOptions): void {
   }
   if (options.storeUnavailableGraceMs !== null) checkNumber('storeUnavailableGraceMs', options.storeUnavailableGraceMs, 0, MAX_TIMER_MS, `a number of milliseconds from 0 to ${MAX_TIMER_MS}, or null: never close`, false);
   // ws reads a maxPayload of 0 or less as no limit at all.
-  for (const name of ['maxPayloadBytes', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollMaxMessages', 'maxSocketsPerUser'] as const) {
+  for (const name of ['maxPayloadBytes', 'maxBufferedBytes', 'maxMessageBytes', 'writeHighWaterBytes', 'replayLimit', 'pollMaxMessages', 'maxSocketsPerUser'] as const) {
     checkNumber(name, options[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
   }
   for (const name of ['inboundRateCloseAfter', 'maxConsecutiveFaults'] as const) checkNumber(name, options[name], 0, Number.MAX_SAFE_INTEGER, 'an integer ≥ 0');
