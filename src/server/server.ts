@@ -849,7 +849,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         logger?.error({ event: 'authenticate-bad-expires-at', got: seconds ? 'seconds' : 'before 1973', expiresAt }, said);
         throw withDetail(new AuthError(401, 'invalid-token'), said);
       }
-      warnUnknownPrincipalKeys(principal);
+      warnUnknownPrincipalKeys(principal, request);
       // Left out, it is false (tEM F2: the hook's type takes it so): a store's viewer and the log line had `admin: undefined`.
       if (admin === undefined) principal = { ...principal, admin: false };
     }
@@ -863,7 +863,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * Warns, once per name, of a key of a hook's principal the server does not read: `isAdmin: true`
    * or `role: 'admin'` was a plain user, silently, the admin seeing only their own stream (tBT F6).
    */
-  const warnUnknownPrincipalKeys = (principal: object): void => {
+  const warnUnknownPrincipalKeys = (principal: object, request: IncomingMessage): void => {
     if (logger === null || unknownPrincipalKeys.size >= 32) return;
     let keys: string[];
     try {
@@ -875,8 +875,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (PRINCIPAL_KEYS.includes(key) || unknownPrincipalKeys.has(key) || unknownPrincipalKeys.size >= 32) continue;
       unknownPrincipalKeys.add(key);
       const near = /admin|role/i.test(key) ? 'admin' : nearestName(key, PRINCIPAL_KEYS);
-      const name = JSON.stringify(key.slice(0, 40));
-      logger.warn({ event: 'authenticate-unknown-key', key: key.slice(0, 40), ...(near === undefined ? {} : { didYouMean: near }) },
+      // Shown as a hook's error text is: a principal keyed by the request's token (or any JWT) logged it (tGV F5).
+      const shown = hookText(key, request).slice(0, 40);
+      const name = JSON.stringify(shown);
+      logger.warn({ event: 'authenticate-unknown-key', key: shown, ...(near === undefined ? {} : { didYouMean: near }) },
         `the authentication hook's principal has a key ${name} the server does not read, ignored${near === undefined ? '' : `: did you mean ${JSON.stringify(near)}${near === 'expiresAt' ? ' (milliseconds since the epoch, not seconds)' : ''}?`} (a principal is { userId, admin?, expiresAt? }; said once per key)`);
     }
   };
@@ -2051,8 +2053,8 @@ function withDetail(error: AuthError, detail: string): AuthError {
 }
 
 /**
- * What a hook's error is read against for `request` ({@link errorSummary}'s `hidden`, {@link redactHiddenTexts}): its token
- * (`tokenOf`: `?token=` or `Authorization: Bearer`) as given, URL-encoded and form-encoded, each stretch of 8 characters or
+ * What a hook's error is read against for `request` ({@link errorSummary}'s `hidden`, {@link redactHiddenTexts}): its tokens
+ * (`?token=` and `Authorization: Bearer`, both when it carries both) as given, URL-encoded and form-encoded, each stretch of 8 characters or
  * more of it; the value of each query parameter the line's `url` redacts (as sent, and decoded), and its `name=value`,
  * whole; the user info of its `Origin`, and its password, whole; each of 8 characters or more. The request's URL
  * and `Origin` quoted whole are replaced by the forms the line's `url` and `origin` give them (`redactUrl`,
@@ -2063,12 +2065,18 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
   const secrets: { text: string; pieces: boolean }[] = [];
   const shown: [string, string][] = [];
   const whole = (text: string) => void secrets.push({ text, pieces: false });
+  // Each token the request carries, not only the one tokenOf prefers: a hook reading `Authorization: Bearer` (a gateway's
+  // token) on a request that also had `?token=` had the Bearer token it quoted logged whole (tGV F5).
+  const tokens: string[] = [];
   try {
     const token = tokenOf(request);
-    if (token !== null) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
+    if (token !== null) tokens.push(token);
   } catch {
-    // A request whose URL cannot be read has no token to hide.
+    // A request whose URL cannot be read has no token to hide in it.
   }
+  const bearer = typeof request.headers.authorization === 'string' ? /^Bearer[ ]+([^ ]+)\s*$/i.exec(request.headers.authorization)?.[1] : undefined;
+  if (bearer !== undefined) tokens.push(bearer);
+  for (const token of tokens) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
   const url = typeof request.url === 'string' ? request.url : '';
   const logged = redactUrl(url);
   shown.push([url, logged]);

@@ -133,6 +133,35 @@ describe("the request's own token in a hook's error is [redacted], whatever its 
   });
 });
 
+describe("a request carrying both ?token= and Authorization: Bearer has both hidden in a hook's error (tGV F5: the Bearer token, which tokenOf does not prefer, was logged whole)", () => {
+  it("an opaque Bearer token or a JWT quoted by a hook beside ?token=, and a principal keyed by the token (authenticate-unknown-key)", async () => {
+    const jwt = await token('alice');
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        if (request.headers['x-case'] === 'key') return { userId: 'alice', [tokenOf(request)!]: true };
+        throw new Error(`unknown session ${/^Bearer (.+)$/i.exec(String(request.headers.authorization))?.[1]}`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      for (const bearer of [OPAQUE, jwt]) expect((await fetch(server.http('/api/ws/poll?token=browser-token-123'), { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => line.err)).toEqual([
+        { name: 'Error', message: 'unknown session [redacted]' },
+        { name: 'Error', message: 'unknown session [redacted]' },
+      ]);
+      for (const keyed of [OPAQUE, jwt]) await fetch(server.http(`/api/ws/poll?token=${keyed}`), { headers: { 'x-case': 'key' } });
+      expect(parsed('authenticate-unknown-key').map((line) => line.key)).toEqual(['[redacted]', '[redacted]']);
+      const text = lines.join('\n');
+      for (const secret of [OPAQUE, OPAQUE.slice(0, 12), jwt.split('.')[0]!, jwt.split('.')[1]!.slice(0, 12)]) expect(text).not.toContain(secret);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe("a hook's AuthError in the verifier's form quotes no token in the log (tGF F2: invalid token (<why>)'s why was the detail as given, jwks-unavailable (<why>)'s the code)", () => {
   it("redacts the why as every hook text: a JWT, the request's opaque token; an ordinary why stays shown", async () => {
     const jwt = await token('alice');
