@@ -17,7 +17,7 @@ import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type 
 import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
-import { redactHiddenTexts, redactJwts, redactJwtsAcross, type HiddenTexts } from '../shared/secrets.js';
+import { redactHiddenTexts, redactJwts, redactJwtsAcross, withUrlUserInfoRedacted, type HiddenTexts } from '../shared/secrets.js';
 
 /** A pino-compatible logger: structured object first, then a message. */
 export interface Logger {
@@ -1113,13 +1113,15 @@ function pongRefusedReason(at: string): string {
  * first ({@link redactHiddenTexts}): the request's token, whatever its shape (an opaque session id
  * was logged whole: only a JWT was recognised, tGF F3), in one field or split between them (tGF F4),
  * its query values and its Origin's user info (the line's `url` hid them, its `err` showed them: tGF F8).
+ * The user info of any URL in them is `[redacted]` too ({@link withUrlUserInfoRedacted}: a driver's error quoting
+ * `postgres://app:<password>@db`, tGV F12).
  */
 export function errorSummary(error: unknown, hidden?: HiddenTexts): { name?: string; code?: string; message?: string } {
-  if (!(error instanceof Error)) return { message: redactJwts(hide([shownText(() => error)], hidden)[0]!) };
+  if (!(error instanceof Error)) return { message: withUrlUserInfoRedacted(redactJwts(hide([shownText(() => error)], hidden)[0]!)) };
   // Its name too, which a wrapper may build from the input (`e.name = token`, a `TokenError: <jwt>` split into name and message): printed whole (tFU F15).
   const [rawName, code, rawMessage] = hide([shownText(() => error.name), shownText(() => (error as { code?: unknown }).code || ''), shownText(() => error.message)], hidden);
-  const [name, message] = redactJwtsAcross(rawName!, rawMessage!);
-  return { name, ...(code ? { code: redactJwts(code) } : {}), message };
+  const [name, message] = redactJwtsAcross(rawName!, rawMessage!).map(withUrlUserInfoRedacted) as [string, string];
+  return { name, ...(code ? { code: withUrlUserInfoRedacted(redactJwts(code)) } : {}), message };
 }
 
 /** `texts` with `hidden` taken out ({@link redactHiddenTexts}), or as they are without it. */

@@ -480,6 +480,21 @@ function withBracketedHostPortRedacted(host: string): string | undefined {
 }
 
 /**
+ * `text` (an error's name, code or message, as the server logs one) with the user info of each `scheme://…@…` in it
+ * `[redacted]` ({@link withUserInfoShownRedacted}), whatever the scheme (`postgres://[redacted]@db:5432/rt`,
+ * `amqp://`, `mongodb+srv://`, `https://`): a URL runs to the next blank, less the punctuation that ends it. A custom store's or a hook's error quoting
+ * its backend's connection string had the password logged, and in `stats().store.detail`, unless it was a Redis URL (tGV F12).
+ */
+export function withUrlUserInfoRedacted(text: string): string {
+  if (!text.includes('@')) return text;
+  // Punctuation ending the sentence after its host (`…@mq:5672,`) is no part of it: read as a port that is not digits, hidden.
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s@]*@\S*/gi, (url) => {
+    const end = /[.,;:!?)\]}'">]*$/.exec(url.slice(url.lastIndexOf('@') + 1))![0];
+    return `${withUserInfoShownRedacted(url.slice(0, url.length - end.length))}${end}`;
+  });
+}
+
+/**
  * `url`, one URL as given (it may not parse: `listen`'s target), with the password of its user info `[redacted]` and
  * the user name kept, as a parsed URL's is shown (`ws://alice:[redacted]@host/…`): the user info read as
  * {@link withUserInfoShownRedacted} reads it, to the last `@` (a password holding `/`, `?` or `#` was printed whole,

@@ -258,6 +258,49 @@ describe("a hook's error quoting the request's URL or Origin shows them as the l
   });
 });
 
+describe("a store's or a hook's error quoting a URL of any scheme shows its user info [redacted] (tGV F12: only a Redis URL's was hidden)", () => {
+  const urls = ['postgres://app:Hunter2x9Zq@db:5432/rt', 'amqp://guest:Hunter2x9Zq@mq:5672', 'mongodb+srv://app:Hunter2x9Zq@cluster0.example.net/rt', 'https://Zq8vN2kLp4Xw7Rt9@backend/x'];
+
+  it("a custom store's status() error: in the log and in stats().store.detail", async () => {
+    const store = new MemoryStreamStore();
+    store.status = () => {
+      throw new Error(`cannot reach ${urls.join(', ')}`);
+    };
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({ store, logger });
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${await token('alice')}`))).status).toBe(503);
+      const detail = server.rt.stats().store.detail;
+      expect(`${lines.join('\n')}\n${detail}`).not.toMatch(/Hunter2x9Zq|Zq8vN2kLp4Xw7Rt9/);
+      const shown = 'cannot reach postgres://[redacted]@db:5432/rt, amqp://[redacted]@mq:5672, mongodb+srv://[redacted]@cluster0.example.net/rt, https://[redacted]@backend/x';
+      expect(detail).toBe(`status() threw: ${shown}`);
+      expect(parsed('store-status-threw')[0]!.err).toEqual({ name: 'Error', message: shown });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("an authenticate hook's error quoting its session database's connection string; a URL without user info stays shown", async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: () => {
+        throw Object.assign(new Error(`session lookup failed: connect ECONNREFUSED ${urls[0]} (see https://docs.example/errors)`), { code: `ECONNREFUSED ${urls[1]}` });
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => line.err)).toEqual([
+        { name: 'Error', code: 'ECONNREFUSED amqp://[redacted]@mq:5672', message: 'session lookup failed: connect ECONNREFUSED postgres://[redacted]@db:5432/rt (see https://docs.example/errors)' },
+      ]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe("hiding the request's query values in a hook's error takes steps linear in the error's length, whatever the values (tGN F6: each was compared at every place its first 8 characters stood: one 14 KB request stalled the server 4-12 s)", () => {
   it('10 values of 1 400 As quoted by handleHttp and authenticate, a ?token= of 14 000 As named twice: each [redacted], in fewer than 20 steps a character of the error', async () => {
     const { logger, parsed } = recorder();
