@@ -3,6 +3,7 @@ import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node
 import { createHash } from 'node:crypto';
 import { type ClientRequest, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { unescape as querystringUnescape } from 'node:querystring';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, * as wsModule from 'ws';
 import { CloseCode, PING_INTERVAL_MS, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
@@ -795,7 +796,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // The secret host (judged above) `[redacted]` in the URL shown.
   const shown = secretHost === undefined ? redact(url) : redact(url).replace(/^([a-z][a-z\d+.-]*:\/\/(?:[^/?#]*@)?)[^/?#:]*/i, `$1${REDACTED}`);
   // A user name alone is taken for a credential (`<token>@host`), as redact() takes it; one beside a password is a name.
-  const raw = [options.token, url.searchParams.get('token'), url.password ? decodedUserInfo(url.password) : url.username ? decodedUserInfo(url.username) : null, secretHost, secretHost?.toLowerCase(), secretHost && url.hostname].filter((s): s is string => !!s);
+  // And the Basic credentials ws sends of the user info (`Authorization: Basic base64(user:password)`, its parts unescaped
+  // as ws unescapes them): a server echoing the header it got (a 401 page, a close reason) had them printed (tGV F6).
+  const basic = url.username || url.password ? Buffer.from(`${querystringUnescape(url.username)}:${querystringUnescape(url.password)}`).toString('base64') : null;
+  const raw = [options.token, url.searchParams.get('token'), url.password ? decodedUserInfo(url.password) : url.username ? decodedUserInfo(url.username) : null, basic, secretHost, secretHost?.toLowerCase(), secretHost && url.hostname].filter((s): s is string => !!s);
   // Other parameters named as secrets: hidden in the URL always, and elsewhere when long enough
   // to be a credential (a `sort_key=trades` must not redact every "trades" the server sends).
   // So are those nested in a value redact() hides (`?return_to=https://app/cb?api_key=<value>`, `?next=https://alice:<password>@bank/`):

@@ -44,6 +44,28 @@ async function answering(status: number, headers: Record<string, string>, body =
 const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
 
 describe('listen: URL-shaped secrets, as the server logs them', () => {
+  it("the Basic credentials listen sends of the URL's user info, echoed by a server in a refusal's body or a close reason, are [redacted] (tGV F6: base64(user:password) was printed)", async () => {
+    const echo = createServer((request, response) => {
+      response.writeHead(401, { 'content-type': 'text/plain' });
+      response.end(`Unauthorized: ${request.headers.authorization ?? 'none'}`);
+    });
+    servers.push(echo);
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const refusing = `127.0.0.1:${(echo.address() as AddressInfo).port}/api/ws`;
+    const closing = (await wsServer((ws, request) => ws.close(4000, `bye ${request.headers.authorization}`))).slice('ws://'.length);
+    for (const [userInfo, basic] of [['alice:Hunter2x9', 'YWxpY2U6SHVudGVyMng5'], ['opaqueTokenAsUser123', 'b3BhcXVlVG9rZW5Bc1VzZXIxMjM6'], ['alice:Hunt%40er2x9', 'YWxpY2U6SHVudEBlcjJ4OQ==']] as [string, string][]) {
+      expect(Buffer.from(basic, 'base64').toString()).toBe(decodeURIComponent(userInfo.includes(':') ? userInfo : `${userInfo}:`));
+      for (const format of ['text', 'json'] as const) {
+        const refused = await said(`ws://${userInfo}@${refusing}`, { format });
+        const closed = await said(`ws://${userInfo}@${closing}`, { format });
+        const all = `${refused.stdout}${refused.stderr}${closed.stdout}${closed.stderr}`;
+        expect(all).toContain('Basic [redacted]');
+        expect(all).not.toContain(basic.slice(0, 8));
+        expect(all).not.toContain(basic.slice(-10));
+      }
+    }
+  });
+
   it('a query value that is a URL with user info is [redacted] whole, as redactUrl logs it: stderr, the JSON report, an unparsable target, a redirect (tCY F7)', async () => {
     const port = await closedPort();
     for (const value of ['https://alice:hunter2@bank.example/', 'https%3A%2F%2Falice%3Ahunter2%40bank.example%2F', 'https://TOKENVALUE123@bank.example/', 'postgres://app:hunter2@db/prod']) {
