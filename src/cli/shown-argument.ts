@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { printable, printableJson } from '../runtime/printable.js';
 import { REDACTED, holdsJwt, isSecretName, leniently, redactJwts, secretWhereAddressGoes, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /**
@@ -126,9 +128,6 @@ export function shownPath(value: string): string {
 export function withPathsShown(values: readonly string[]): (text: string) => string {
   const replacements = new Map<string, string>();
   const pieces = new Set<string>();
-  // As JSON or a message's escaped quote writes it too (`"`, `\`, a tab, an invisible character): searched for only as
-  // typed, a password holding one was printed whole (tGR F1).
-  const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
   let hides = false;
   for (const value of values) {
     if (value === '') continue;
@@ -137,10 +136,7 @@ export function withPathsShown(values: readonly string[]): (text: string) => str
     replacements.set(escaped(value), escaped(shown));
     if (shown === value) continue;
     hides = true;
-    for (const piece of hiddenPieces(value, shown)) {
-      pieces.add(piece);
-      pieces.add(escaped(piece));
-    }
+    for (const piece of hiddenPieces(value, shown)) for (const spelled of spellings(piece)) pieces.add(spelled);
   }
   if (!hides) return (text) => text;
   const changed = [...replacements].filter(([value, shown]) => shown !== value).sort(([a], [b]) => b.length - a.length);
@@ -162,6 +158,37 @@ export function withPathsShown(values: readonly string[]): (text: string) => str
     if (!hidden.includes(1)) return shown;
     return shown.replace(/[^]/g, (character, at: number) => (hidden[at] === 0 ? character : hidden[at - 1] === 1 ? '' : REDACTED));
   };
+}
+
+/** `text` as a JSON string writes it, without its quotes. */
+function escaped(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/**
+ * Each way a message of diff, validate or generate may write `piece` (a hidden piece of a path argument), one rule for
+ * every output: as typed or as a path or a hint re-spells it (`path.resolve` and `path.join` collapse `//`, `/./` and
+ * `a/../`; validate's Windows-path hint writes each `\` as `/`; generate's `--out '…'` writes `'` as `'\''`), each of those
+ * then as typed, escaped for JSON once or twice (a message quoting the path `"…"`, written in `--format json`), and each of
+ * those as the output escapes it for the terminal or for JSON (a tab, U+200B, U+FEFF, DEL as `\u…`). Searched for as typed
+ * and JSON-escaped once only, a password holding `//` (tGV F7), `\` or `'` (F9), an invisible character (F10), or `"` in
+ * `--format json` (F11) was printed whole beside the argument shown `[redacted]`.
+ */
+function spellings(piece: string): string[] {
+  const respelled = new Set([piece, piece.replace(/\\/g, '/'), piece.replace(/'/g, `'\\''`)]);
+  for (const form of [...respelled]) {
+    if (!form.includes('/')) continue;
+    const normalized = path.posix.normalize(form);
+    respelled.add(normalized);
+    respelled.add(normalized.replace(/^\/+|\/+$/g, ''));
+  }
+  const written = new Set<string>();
+  for (const form of respelled) {
+    const once = escaped(form);
+    for (const text of [form, once, escaped(once)]) for (const output of [text, printable(text), printableJson(text)]) written.add(output);
+  }
+  written.delete('');
+  return [...written];
 }
 
 /** Where `needle` begins in `text`, each place, overlapping ones too. */

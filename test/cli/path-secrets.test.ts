@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shownPath, withPathsShown } from '../../src/cli/shown-argument.js';
+import { printable, printableJson } from '../../src/runtime/printable.js';
 
 /**
  * diff, validate and generate quote their path arguments (a folder, a file, a tarball, a git ref, --schemas, --out) as
@@ -94,5 +95,64 @@ describe('shownPath', () => {
     );
     // A one-character argument does not cut a password short where the message quotes it.
     expect(withPathsShown([`https://bob:${PASSWORD}@h/x`, 'a'])(`/work/https:/bob:${PASSWORD}@h/x/a`)).toBe('/work/https:/bob:[redacted]@h/x/a');
+  });
+});
+
+describe("a path argument's password in each spelling a message gives it (tGV F7, F9, F10, F11: found only as typed or JSON-escaped once, it was printed whole beside the argument shown [redacted])", () => {
+  const url = (password: string) => `https://alice:${password}@h/s`;
+
+  it('normalized in an absolute or joined path: // , /./ and a/../ collapsed (F7)', () => {
+    for (const [password, written] of [['Xk9//mP2qR7wL4zT8b', 'Xk9/mP2qR7wL4zT8b'], ['Xk9mP2qR7wL4zT8b//', 'Xk9mP2qR7wL4zT8b/'], ['Xk9/./mP2qR7wL4zT8b', 'Xk9/mP2qR7wL4zT8b'], ['//Xk9mP2qR7wL4zT8b', '/Xk9mP2qR7wL4zT8b'], ['Xk9/../mP2qR7wL4zT8b', '']] as [string, string][]) {
+      const normalized = path.posix.resolve('/work', url(password));
+      expect(normalized).toContain(`${written}@h/s`);
+      const message = `--schemas ${url(password)}: no such folder: looked for ${normalized}; ${path.posix.join(url(password), 'ping.json')}`;
+      const shown = withPathsShown([url(password)])(message);
+      expect(shown, password).not.toMatch(/Xk9|mP2qR7wL4zT8b/);
+      expect(shown).toContain(`--schemas ${url('[redacted]')}: no such folder`);
+    }
+  });
+
+  it("re-spelled by a hint: validate's Windows-path one (\\ as /) and generate's --out '…' (' as '\\'') (F9)", () => {
+    const backslash = url('Hunter2\\x9Zq.json');
+    expect(withPathsShown([backslash])(`cannot read "${backslash}": no such file or folder; it looks like a Windows path: folders are separated by / here (${backslash.replace(/\\/g, '/')})`)).toBe(
+      'cannot read "https://alice:[redacted]@h/s": no such file or folder; it looks like a Windows path: folders are separated by / here (https://alice:[redacted]@h/s)',
+    );
+    const quote = url("Hunt'er2x9Zq");
+    expect(withPathsShown([quote])(`${quote}/ is stale; run \`npm run generate -- --out '/work/https:/alice:Hunt'\\''er2x9Zq@h/s'\`:`)).toBe(
+      "https://alice:[redacted]@h/s/ is stale; run `npm run generate -- --out '/work/https:/alice:[redacted]@h/s'`:",
+    );
+  });
+
+  it('escaped for the terminal or for JSON: a tab, U+200B, U+FEFF, U+202E, DEL (F10)', () => {
+    for (const odd of ['\t', '\u200b', '\ufeff', '\u202e', '\u007f']) {
+      const given = url(`Hunter2${odd}x9Zq`);
+      const shown = withPathsShown([given]);
+      const text = shown(`realtime-contract: ${printable(`${given}: not a folder, tarball or git ref here`)}`);
+      const json = shown(printableJson(JSON.stringify({ error: `${given}: not a folder, tarball or git ref here` })));
+      expect(text, JSON.stringify(odd)).toBe('realtime-contract: https://alice:[redacted]@h/s: not a folder, tarball or git ref here');
+      expect(json, JSON.stringify(odd)).toBe('{"error":"https://alice:[redacted]@h/s: not a folder, tarball or git ref here"}');
+    }
+  });
+
+  it('escaped twice: a message quoting the path "…", written in --format json (F11)', () => {
+    for (const password of ['Hunt"er2x9Zq', 'Hunter2\\x9Zq']) {
+      const given = url(password);
+      const json = JSON.stringify({ file: given, message: `cannot read ${JSON.stringify(given)}: no such file or folder` });
+      expect(withPathsShown([given])(json), password).toBe('{"file":"https://alice:[redacted]@h/s","message":"cannot read \\"https://alice:[redacted]@h/s\\": no such file or folder"}');
+    }
+  });
+
+  it('the real CLI: validate, generate and diff print none of them', { timeout: 240_000 }, () => {
+    const said = [
+      cli(['validate', `${url('Hunter2\\x9Zq')}.json`]),
+      cli(['validate', '--format', 'json', `${url('Hunt"er2x9Zq')}.json`]),
+      cli(['generate', '--check', '--schemas', url('Xk9//mP2qR7wL4zT8b')]),
+      cli(['diff', url('Hunter2\u200bx9Zq')]),
+    ];
+    expect(said[0]!.stderr).toContain('looks like a Windows path: folders are separated by / here (https://alice:[redacted]@h/s.json)');
+    expect(said[1]!.stdout).toContain('"message":"cannot read \\"https://alice:[redacted]@h/s.json\\": no such file or folder"');
+    expect(said[2]!.stderr).toMatch(/looked for \/.*\/https:\/alice:\[redacted\]@h\/s, /);
+    expect(said[3]!.stderr).toBe('realtime-contract: https://alice:[redacted]@h/s: not a folder, tarball or git ref here\n');
+    for (const text of said.flatMap(({ stdout, stderr }) => [stdout, stderr])) expect(text).not.toMatch(/Hunt|x9Zq|Xk9|mP2qR7/);
   });
 });
