@@ -268,6 +268,13 @@ export function secretWhereAddressGoes(value: string): boolean {
   // `Redis-Master:6379`, `ws/Stream`, `$REDIS_URL`, `%PORT%` were said by their length, the user left to guess).
   const unexpanded = value.replace(/\$\{\w*\}|\$[A-Z_][A-Z0-9_]*(?![a-z])|%[A-Z_][A-Z0-9_]*%/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, '');
   if (readsAsHostOrPath(unexpanded) || readsAsNameWithDomain(unexpanded)) return false;
+  // Ordinary slips said by their length, a `~`, `,` or `\` read as no host's and `T`/`Z` as a password's capitals (tGV F8):
+  // a git ref counted back (`HEAD~1`, `main^2`, `origin/main~3`), an ISO 8601 date or date-time, a list of lower-case words
+  // (`tolerant,strict`), a Windows path whose parts read as a path's (`C:\Users\Me\msgs2024.json`).
+  if (/^[\w./-]+(?:[~^]\d*)+$/.test(unexpanded) && readsAsHostOrPath(unexpanded.replace(/[~^]\d*/g, ''))) return false;
+  if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/.test(unexpanded)) return false;
+  if (/^[a-z][a-z0-9-]*(?:,[a-z][a-z0-9-]*)+$/.test(unexpanded)) return false;
+  if (/^[A-Za-z]:\\[^\\]/.test(unexpanded) && readsAsHostOrPath(unexpanded.slice(3).replace(/\\/g, '/'))) return false;
   const word = value.replace(/\$\{\w*\}/g, '').replace(/^\[[0-9a-f:.]*(?:%[\w.-]+)?\]/i, '');
   const head = word.split('?')[0]!;
   // A `%` of an IPv6 zone or of percent-encoding (`example%20com`) is a mistake to show, as is a lone `*` or a list (`127.0.0.1,::1`).

@@ -109,3 +109,13 @@ describe('shownArgument', () => {
     expect(shownArgument('u:p@h.example/a')).toBe('u:[redacted]@h.example/a');
   });
 });
+
+describe('ordinary slips in an option value are shown as typed, not said by their length (tGV F8)', () => {
+  it('a git ref counted back, an ISO 8601 date-time, a list of words, a Windows path; a password in those shapes stays hidden', () => {
+    for (const ordinary of ['HEAD~1', 'main^2', 'origin/main~3', '2026-12-07T10:00:00Z', '2026-12-07T10:00:00.123+01:00', '2026-12-07', 'tolerant,strict', 'C:\\Users\\Me\\Documents\\msgs2024.json']) {
+      expect(shownArgument(ordinary), ordinary).toBe(ordinary);
+      expect(shownArgument(`--format=${ordinary}`), ordinary).toBe(`--format=${ordinary}`);
+    }
+    for (const secret of ['Tr0ub4dor~3', 'Pa55w0rdXyz~1', 'C:\\Pa55w0rdXyz', 'pass,Word1x9Zq']) expect(shownArgument(secret), secret).toMatch(/^<a value of \d+ characters, not shown/);
+  });
+});
