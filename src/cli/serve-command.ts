@@ -416,8 +416,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     if (hostHint !== undefined) {
       // A socket path, relative or written unix: (`./run/Redis6.sock`, `unix:/var/run/App01/rc.sock`), shown whatever the case of
       // its names, as an absolute one is: hidden by the capitals-and-digits rule, which is a word's, not a path's (tFU F10).
+      // Judged as hostReadsAsSecret judges it, the user info given by mistake `[redacted]`, the host after it shown (tGV F4).
       const socketPath = readsAsSocketPath(options.host!) && /[/\\]/.test(options.host!.replace(/^\s*unix:/i, ''));
-      const hostShown = socketPath ? quoted(shownHost(options.host!)) : hostReadsAsSecret(options.host!) ? `a value of ${options.host!.length} characters (not shown: it may be a secret)` : shownValue(options.host!, shownHost);
+      const hostShown = socketPath ? quoted(shownHost(options.host!)) : hostReadsAsSecret(options.host!) ? `a value of ${options.host!.length} characters (not shown: it may be a secret)` : quoted(shownHost(options.host!));
       faults.push(`realtime-contract serve: --host must be a host name or address, got ${hostShown}; ${hostHint}\n`);
     }
   }

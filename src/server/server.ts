@@ -2258,6 +2258,11 @@ export function readsAsSocketPath(host: string): boolean {
  * {@link hostProblem}'s hint shows it (the hint quoted it, lower-cased or whole: tEP F1).
  */
 export function hostReadsAsSecret(host: string): boolean {
+  // User info given by mistake (`alice:<password>@127.0.0.1`) is shown `[redacted]` ({@link shownHost}): what follows its
+  // last `@` is judged alone, or the host it means was hidden with it, the hint saying "give the host alone (not shown …)"
+  // the stronger the password (tGV F4), where `alice@127.0.0.1` and `http://alice:<password>@127.0.0.1` showed it.
+  const at = host.lastIndexOf('@');
+  if (at !== -1 && !readsAsSocketPath(host)) return hostReadsAsSecret(host.slice(at + 1));
   const given = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?([^/?#:]*)/i.exec(host.trim())?.[1] ?? '';
   return secretWhereAddressGoes(host) || secretWhereAddressGoes(host.trim()) || (given !== '' && secretWhereAddressGoes(given)) || (!readsAsSocketPath(host) && !host.trim().startsWith('/') && addressWords(host).some(secretWhereAddressGoes));
 }

@@ -903,6 +903,10 @@ describe('options', () => {
     for (const [host, shown, hint] of [
       ['user:s3cretpw@db.internal', '[redacted]@db.internal', 'give the host alone ("db.internal")'],
       ['redis://:s3cretpw@10.0.0.5:6379', 'redis://[redacted]@10.0.0.5:6379', 'give the host alone ("10.0.0.5") and its port as `port` (6379)'],
+      // A password that reads as one hid the host after it too, the hint "not shown" (tGV F4): only the user info is.
+      ['alice:Hunter2x9@127.0.0.1', '[redacted]@127.0.0.1', 'give the host alone ("127.0.0.1")'],
+      ['deploy:Passw0rd@10.0.0.5', '[redacted]@10.0.0.5', 'give the host alone ("10.0.0.5")'],
+      ['Pa55w0rdXyz@db.internal:6379', '[redacted]@db.internal:6379', 'give the host alone ("db.internal") and its port as `port` (6379)'],
     ]) {
       expect(thrown({ host })?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got ${JSON.stringify(shown)}; ${hint}`);
     }
@@ -911,6 +915,7 @@ describe('options', () => {
       ['Pa55w0rdXyz ', 'a host holds no spaces'],
       ['Pa55w0rdXyz/x', 'give the host alone (not shown: it may be a secret)'],
       ['http://Pa55w0rdXyz', 'give the host alone (not shown: it may be a secret)'],
+      ['alice:Hunter2x9@Pa55w0rdXyz', 'give the host alone (not shown: it may be a secret)'],
     ]) {
       expect(thrown({ host })?.message, host).toBe(`createRealtimeServer: host must be a host name or address, got a string of ${host!.length} characters (not shown: it may be a secret); ${hint}`);
     }
