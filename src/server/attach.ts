@@ -313,3 +313,32 @@ export function watchParserRefusals(server: EventEmitter, onRefused: (refusal: P
     server.off('clientError', onClientError);
   };
 }
+
+/**
+ * Each connection's peer address on `server`, read as the connection comes (its `connection` and, for
+ * https, `secureConnection` event), while the socket surely has one: Node reads `remoteAddress` lazily
+ * (getpeername), and after the peer's reset Linux answers ENOTCONN, so a request handled after its client
+ * reset read `undefined` (its log lines had no `ip`, and the rate limit counted it in a bucket every such
+ * client shared: tGU F2). A connection accepted before this was called is read when first asked, and kept.
+ * @returns `addressOf(socket)`, and what stops the watching
+ */
+export function watchPeerAddresses(server: EventEmitter): { addressOf(socket: object): string | undefined; stop(): void } {
+  const addresses = new WeakMap<object, string>();
+  const read = (socket: object): string | undefined => {
+    const known = addresses.get(socket);
+    if (known !== undefined) return known;
+    const address = (socket as { remoteAddress?: string }).remoteAddress;
+    if (address !== undefined) addresses.set(socket, address);
+    return address;
+  };
+  const onConnection = (socket: object): void => void read(socket);
+  server.on('connection', onConnection);
+  server.on('secureConnection', onConnection);
+  return {
+    addressOf: read,
+    stop: () => {
+      server.off('connection', onConnection);
+      server.off('secureConnection', onConnection);
+    },
+  };
+}

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { addRealtimeServer, answeredAsRequest, attachInFront, hasRealtimeServers, servedPath, watchParserRefusals } from './attach.js';
+import { addRealtimeServer, answeredAsRequest, attachInFront, hasRealtimeServers, servedPath, watchParserRefusals, watchPeerAddresses } from './attach.js';
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactRefusedOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type HookPrincipal, type JwtOptions, type Principal } from './auth.js';
 import { containedLogger } from './contained-logger.js';
@@ -442,6 +442,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const authenticateTimeoutMs = options.authenticateTimeoutMs ?? AUTHENTICATE_TIMEOUT_MS;
   const verify = options.jwt !== undefined ? jwtVerifier(options.jwt, { call: 'createRealtimeServer', prefix: 'jwt.' }) : null;
   const logger = options.logger === undefined ? null : containedLogger(options.logger);
+  /** The peer address of a connection, as read when it came (set once the HTTP server is known: {@link watchPeerAddresses}). */
+  let peerAddresses: ReturnType<typeof watchPeerAddresses> | undefined;
+  const peerAddress = (socket: object): string | undefined => (peerAddresses === undefined ? (socket as { remoteAddress?: string }).remoteAddress : peerAddresses.addressOf(socket));
   const path = options.path ?? WEBSOCKET_PATH;
   const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}${POLL_SUFFIX}`) : options.pollPath;
   // Attached beside another realtime server that serves one of its paths, both took that path's upgrades, and the
@@ -650,7 +653,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const known = clientAddresses.get(request);
     if (known !== undefined) return known;
     let found: ClientAddress;
-    if (options.clientIp === undefined) found = { address: request.socket.remoteAddress ?? 'unknown' };
+    if (options.clientIp === undefined) found = { address: peerAddress(request.socket) ?? 'unknown' };
     else {
       try {
         const given: unknown = options.clientIp(request);
@@ -669,7 +672,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (address !== '' && !isIpAddress(address)) {
           const list = address.includes(',') ? ' (the whole X-Forwarded-For list? return the entry your proxy appended, the last)' : '';
           found = { error: new TypeError(`clientIp returned ${preview(address)}: not an IP address${list}`), event: 'client-ip-not-an-address' };
-        } else found = { address: address !== '' ? address : hookAddress(request.socket.remoteAddress ?? 'unknown') };
+        } else found = { address: address !== '' ? address : hookAddress(peerAddress(request.socket) ?? 'unknown') };
       } catch (error) {
         found = { error, event: 'client-ip-threw' };
       }
@@ -687,7 +690,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const clientIpOf = (request: IncomingMessage): string => {
     const found = clientAddressOf(request);
     if ('address' in found) return ipLimitKey(found.address);
-    const wait = perIp.take(ipLimitKey(request.socket.remoteAddress ?? 'unknown'), monotonicNow());
+    const wait = perIp.take(ipLimitKey(peerAddress(request.socket) ?? 'unknown'), monotonicNow());
     if (wait > 0) throw new AuthError(429, 'rate-ip', wait);
     // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
     if (found.event === 'client-ip-threw') logger?.error({ event: found.event, err: errorSummary(found.error, hiddenOf(request)) }, 'clientIp hook threw: request refused');
@@ -700,7 +703,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * the proxy, a fresh user), cut to 100 characters; `socketIp` the socket's when it differs.
    * The socket's alone when the hook threw. The hook is asked at most once per request.
    */
-  const logIp = (request: IncomingMessage, socketAddress = request.socket.remoteAddress): { ip: string | undefined; socketIp?: string | undefined } => {
+  const logIp = (request: IncomingMessage, socketAddress = peerAddress(request.socket)): { ip: string | undefined; socketIp?: string | undefined } => {
     if (options.clientIp === undefined) return { ip: socketAddress };
     const found = clientAddressOf(request);
     if (!('address' in found) || found.address === socketAddress) return { ip: socketAddress };
@@ -940,7 +943,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   /** Logs a head refused 431 as one Node may have cut (a WebSocket upgrade's, an h2c offer's): once per address each 10 s, as a malformed handshake is (each was logged: tAU F6). */
   const logTooLarge = (request: IncomingMessage): void => {
-    const notLogged = refusalLogTurn('upgrade', 'headers-too-large', request, request.socket.remoteAddress);
+    const notLogged = refusalLogTurn('upgrade', 'headers-too-large', request, peerAddress(request.socket));
     if (notLogged !== null) logger?.info({ event: 'upgrade-refused', status: 431, reason: 'headers-too-large', ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'upgrade refused');
   };
 
@@ -951,7 +954,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     return withDetail(new AuthError(401, 'invalid-token'), 'the authentication hook threw');
   };
 
-  const refusal = (error: unknown, request: IncomingMessage, kind: string, socketAddress = request.socket.remoteAddress): AuthError => {
+  const refusal = (error: unknown, request: IncomingMessage, kind: string, socketAddress = peerAddress(request.socket)): AuthError => {
     const refused = refusalOf(error, request);
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     // A hook's own reasons are counted too, but at most MAX_REFUSAL_REASONS of them: one naming
@@ -1002,7 +1005,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    */
   const refusePipelinedPoll = (request: IncomingMessage): void => {
     core.counters.refusedPolls.pipelined = (core.counters.refusedPolls.pipelined ?? 0) + 1;
-    const notLogged = refusalLogTurn('poll', 'pipelined', request, request.socket.remoteAddress);
+    const notLogged = refusalLogTurn('poll', 'pipelined', request, peerAddress(request.socket));
     if (notLogged !== null) logger?.warn({ event: 'poll-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll pipelined behind an unanswered request: connection closed');
     request.socket.destroy();
   };
@@ -1054,7 +1057,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (request.method !== 'GET') {
       countRefusedUpgrade('method-not-allowed');
       // Logged as README says, once per address each 10 s: a client repeats it at will (it was counted and never logged: tDT F2).
-      const notLogged = refusalLogTurn('upgrade', 'method-not-allowed', request, request.socket.remoteAddress);
+      const notLogged = refusalLogTurn('upgrade', 'method-not-allowed', request, peerAddress(request.socket));
       if (notLogged !== null) logger?.info({ event: 'upgrade-refused', status: 405, reason: 'method-not-allowed', detail: `an upgrade by ${preview(request.method)}: a WebSocket opens with a GET (RFC 6455 4.1)`, ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'upgrade refused');
       return refuseSocket(socket, 405, 'method-not-allowed', undefined, { headers: { Allow: 'GET' }, head: request.method === 'HEAD' });
     }
@@ -1070,7 +1073,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const fault = handshakeFault(request);
     if (fault !== null) return refuseHandshake(request, socket, fault);
     // Read now: a socket destroyed while its token is checked has no address left to read.
-    const ip = request.socket.remoteAddress;
+    const ip = peerAddress(request.socket);
     authenticatingUpgrades.set(socket, request);
     const watched = watchWhileChecked(socket, head);
     admit(request, url, 'upgrade').then(
@@ -1130,7 +1133,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** Refuses a malformed handshake ({@link handshakeFault}, or one `ws` refused) with 400 (`fault` says why), counted and logged as `bad-handshake`. */
   const refuseHandshake = (request: IncomingMessage, socket: Duplex, fault: string): void => {
     countRefusedUpgrade('bad-handshake');
-    const notLogged = refusalLogTurn('upgrade', 'bad-handshake', request, request.socket.remoteAddress);
+    const notLogged = refusalLogTurn('upgrade', 'bad-handshake', request, peerAddress(request.socket));
     if (notLogged !== null) logger?.info({ event: 'upgrade-refused', status: 400, reason: 'bad-handshake', detail: fault, ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'upgrade refused');
     // RFC 6455 4.4: the versions this server speaks.
     refuseSocket(socket, 400, 'bad-handshake', undefined, { detail: fault, headers: /Version/.test(fault) ? { 'Sec-WebSocket-Version': '13, 8' } : {} });
@@ -1264,7 +1267,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // was not in `polls`, and close() destroyed its connection unanswered: a hostile tester).
     authenticatingPolls.set(response, request);
     // Read now: a connection destroyed while its token is checked has no address left to read.
-    const socketAddress = request.socket.remoteAddress;
+    const socketAddress = peerAddress(request.socket);
     try {
       principal = await admit(request, url, 'poll');
     } catch (error) {
@@ -1439,6 +1442,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const ownServer = options.server === undefined;
   // Idle connections that never send their headers go after 10 s (Node's default: 60 s, checked every 30 s).
   const httpServer: HttpServer | HttpsServer = options.server ?? createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 });
+  // Before any other listener of this server's reads it: a request handled after its client reset had no address left (tGU F2).
+  peerAddresses = watchPeerAddresses(httpServer);
   let refusedConnections = 0;
   /**
    * Every connection of its own HTTP server, upgraded ones included: closeAllConnections() ends only those Node still
@@ -1449,6 +1454,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   if (ownServer) {
     httpServer.on('connection', (socket: Socket) => {
       if (ownSockets.has(socket)) return;
+      // No peer address to read as it comes: its client reset it before it was accepted (getpeername: ENOTCONN). What it
+      // sent is still read, and was served to no one, its lines without `ip`, the rate limit counting it in one 'unknown'
+      // bucket all such shared (tGU F2: most of a flood of reset polls). Nothing can be answered to it: ended unread.
+      if (peerAddress(socket) === undefined) {
+        socket.destroy();
+        return;
+      }
       ownSockets.add(socket);
       socket.once('close', () => ownSockets.delete(socket));
     });
@@ -1460,7 +1472,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     /** Connections counted: one whose upgrade offer was ignored comes again (src/server/ignored-upgrade.ts). */
     const counted = new WeakSet<Socket>();
     httpServer.on('connection', (socket: Socket) => {
-      if (exempt?.test(socket.remoteAddress ?? '') || counted.has(socket)) return;
+      if (socket.destroyed || exempt?.test(socket.remoteAddress ?? '') || counted.has(socket)) return;
       counted.add(socket);
       const address = ipLimitKey(socket.remoteAddress ?? '');
       const count = (open.get(address) ?? 0) + 1;
@@ -1585,6 +1597,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     upgradesListened = false;
     unwatchHeaderLimits();
     unwatchParserRefusals();
+    peerAddresses?.stop();
     detach();
     wss.close();
     if (ownStore) await store.close();
