@@ -941,6 +941,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     return refusalLogs.take(`${kind} ${reason} ${'address' in found ? ipLimitKey(found.address) : socketAddress}`, monotonicNow());
   };
 
+  /**
+   * `null` when a poll or upgrade dropped (`kind`-dropped: its connection gone while its token was checked) is not to be logged,
+   * else how many were not since the last line: one line per kind, reason, outcome (the refusal it would have had, or admitted)
+   * and address each {@link REFUSAL_LOG_INTERVAL_MS}, as the refusals a client repeats at will. A client that reset each poll
+   * after sending it made a warn line per poll, 500–1,400 a second from one address with a valid token (tGU F1): its poll's
+   * attempt is given back once the token verifies, so no limit refuses it. Each is counted in stats() all the same.
+   */
+  const droppedLogTurn = (kind: string, reason: string, outcome: { userId: string } | { refusal: string }, request: IncomingMessage, socketAddress: string | undefined): number | null => {
+    if (logger === null) return 0;
+    const found = clientAddressOf(request);
+    return refusalLogs.take(`${kind}-dropped ${reason} ${'refusal' in outcome ? outcome.refusal : 'admitted'} ${'address' in found ? ipLimitKey(found.address) : socketAddress}`, monotonicNow());
+  };
+
   /** Logs a head refused 431 as one Node may have cut (a WebSocket upgrade's, an h2c offer's): once per address each 10 s, as a malformed handshake is (each was logged: tAU F6). */
   const logTooLarge = (request: IncomingMessage): void => {
     const notLogged = refusalLogTurn('upgrade', 'headers-too-large', request, peerAddress(request.socket));
@@ -1088,8 +1101,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           // dropped with nothing logged or counted, and an app whose own upgrade listener destroyed it saw its clients fail
           // with no trace on the server's side (a fresh user).
           countRefusedUpgrade('socket-destroyed');
+          const notLogged = droppedLogTurn('upgrade', 'socket-destroyed', { userId: principal.userId }, request, ip);
+          if (notLogged === null) return;
           logger?.warn(
-            { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: principal.userId, ...logIp(request, ip), url: redactUrl(request.url) },
+            { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: principal.userId, ...logIp(request, ip), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) },
             'upgrade dropped: its connection was destroyed while its token was checked (by the client, or by something else on the HTTP server)',
           );
           return;
@@ -1099,8 +1114,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           // Another WebSocket server on this HTTP server (an upgrade listener of the app's on the same path) took the connection
           // while the token was checked: ws threw on a second handleUpgrade, and the process ended (a fresh user). It is theirs.
           countRefusedUpgrade('socket-taken');
+          const notLogged = droppedLogTurn('upgrade', 'socket-taken', { userId: principal.userId }, request, ip);
+          if (notLogged === null) return;
           logger?.warn(
-            { event: 'upgrade-dropped', reason: 'socket-taken', userId: principal.userId, ip, url: redactUrl(request.url) },
+            { event: 'upgrade-dropped', reason: 'socket-taken', userId: principal.userId, ip, url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) },
             "upgrade dropped: another WebSocket server on this HTTP server (an upgrade listener of the app's) took its connection while its token was checked",
           );
           return;
@@ -1116,8 +1133,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           const reason = socket.destroyed ? 'socket-destroyed' : 'socket-taken';
           const refused = refusalOf(error, request);
           countRefusedUpgrade(reason);
+          const notLogged = droppedLogTurn('upgrade', reason, { refusal: refused.reason }, request, ip);
+          if (notLogged === null) return;
           logger?.warn(
-            { event: 'upgrade-dropped', reason, refusal: refused.reason, ...logIp(request, ip), url: redactUrl(request.url) },
+            { event: 'upgrade-dropped', reason, refusal: refused.reason, ...logIp(request, ip), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) },
             reason === 'socket-destroyed'
               ? 'upgrade dropped: its connection was destroyed while its token was checked (by the client, or by something else on the HTTP server)'
               : "upgrade dropped: another WebSocket server on this HTTP server (an upgrade listener of the app's) took its connection while its token was checked",
@@ -1223,7 +1242,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    */
   const pollDropped = (request: IncomingMessage, socketAddress: string | undefined, outcome: { userId: string } | { refusal: string }): void => {
     core.counters.refusedPolls['socket-destroyed'] = (core.counters.refusedPolls['socket-destroyed'] ?? 0) + 1;
-    logger?.warn({ event: 'poll-dropped', reason: 'socket-destroyed', ...outcome, ...logIp(request, socketAddress), url: redactUrl(request.url) }, 'poll dropped: its client left while its token was checked');
+    const notLogged = droppedLogTurn('poll', 'socket-destroyed', outcome, request, socketAddress);
+    if (notLogged !== null) logger?.warn({ event: 'poll-dropped', reason: 'socket-destroyed', ...outcome, ...logIp(request, socketAddress), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll dropped: its client left while its token was checked');
   };
 
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {

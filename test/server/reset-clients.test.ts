@@ -1,12 +1,14 @@
 /**
- * Clients that reset their connection right after sending a request (tGU F1, F2): what is counted and logged for them.
+ * Clients that leave (reset their connection) right after sending a request (tGU F1, F2): what is counted and logged for them.
  */
 import { spawn } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
+import { createConnection } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sleep, startServer } from './helpers.js';
+import { eventually, sleep, startServer } from './helpers.js';
 
 /**
  * Sends `request` on a new connection to `port` from another process and resets it at once, while this process's loop is held,
@@ -40,6 +42,55 @@ describe('a poll whose client reset its connection before the server accepted it
       expect(lines.filter((line) => 'ip' in line && line.ip === undefined)).toEqual([]);
       expect(server.rt.stats().refusedPolls).toEqual({});
       expect(server.rt.stats().pollsServed).toBe(1);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('polls and upgrades whose client leaves while their token is checked, again and again', () => {
+  /** Sends `text` on a new connection to `port`; resolves once the connection is closed. */
+  const sendAndWait = (port: number, text: string): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(text));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve());
+    });
+
+  it('are each counted, and logged (poll-dropped, upgrade-dropped) once per address and outcome each 10 s, with notLogged: a line each was hundreds a second from one client (tGU F1)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    let clock = 0;
+    // The client leaves while its token is checked: the hook ends its connection and answers once it is gone.
+    const authenticate = async (request: IncomingMessage) => {
+      const gone = new Promise((resolve) => request.socket.once('close', resolve));
+      request.socket.destroy();
+      await gone;
+      await new Promise((resolve) => setImmediate(resolve));
+      return { userId: 'erin', admin: false };
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate, monotonicClock: () => clock, logger: { info: log, warn: log, error: log } });
+    const poll = 'GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n\r\n';
+    const upgrade = 'GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    try {
+      for (let i = 0; i < 5; i++) await sendAndWait(server.port, poll);
+      for (let i = 0; i < 5; i++) await sendAndWait(server.port, upgrade);
+      await eventually(() => (server.rt.stats().refusedPolls['socket-destroyed'] ?? 0) === 5 && (server.rt.stats().refusedUpgrades['socket-destroyed'] ?? 0) === 5, 5000, 'the drops counted');
+      expect(lines).toEqual([
+        { event: 'poll-dropped', reason: 'socket-destroyed', userId: 'erin', ip: '127.0.0.1', url: '/api/ws/poll' },
+        { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: 'erin', ip: '127.0.0.1', url: '/api/ws' },
+      ]);
+      // 10 s later, the next of each is logged with how many were not.
+      clock += 10_000;
+      await sendAndWait(server.port, poll);
+      await sendAndWait(server.port, upgrade);
+      await eventually(() => lines.length === 4, 5000, 'the next lines');
+      expect(lines.slice(2)).toEqual([
+        { event: 'poll-dropped', reason: 'socket-destroyed', userId: 'erin', ip: '127.0.0.1', url: '/api/ws/poll', notLogged: 4 },
+        { event: 'upgrade-dropped', reason: 'socket-destroyed', userId: 'erin', ip: '127.0.0.1', url: '/api/ws', notLogged: 4 },
+      ]);
+      expect(server.rt.stats().refusedPolls).toEqual({ 'socket-destroyed': 6 });
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 6 });
     } finally {
       await server.rt.close();
     }
