@@ -929,6 +929,21 @@ export class RealtimeCore {
     this.throttled.delete(connection);
   }
 
+  /**
+   * The peer's close frame came first (its closing handshake): `connection` is closing, no longer pinged nor judged by the
+   * keepalive, and no longer one of its user's open sockets; the tick terminates it if the peer does not end the connection
+   * within 2 s. A client that sent 1000 and stopped reading was closed 4408 "pong timeout" by the next round (counted and
+   * logged as such), and stayed one of its user's sockets for the 30 s `ws` waits for the end (tGU F7). Its code is the peer's.
+   */
+  peerClosing(connection: Connection, graceMs = 2000): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    connection.closeDeadline = this.options.monotonicNow() + graceMs;
+    this.closingSet.add(connection);
+    this.removeSubscriber(connection);
+    connection.checkDrained();
+  }
+
   /** Starts closing `connection` with `code`; the tick terminates it if the peer does not finish the handshake. */
   closeConnection(connection: Connection, code: number, reason: string, graceMs = 2000): void {
     if (connection.closing) return;

@@ -1214,6 +1214,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     };
     ws.close = (code?: number, reason?: string | Buffer) => {
       connection.flushAnswers();
+      // ws answers the peer's close frame through this (its receiver's conclude): the closing handshake is the peer's.
+      if (ws.readyState === ws.OPEN && (ws as unknown as { _closeFrameReceived?: boolean })._closeFrameReceived === true) core.peerClosing(connection);
       if (reason === undefined && code !== undefined && FAULT_LABELS[code] !== undefined && ws.readyState === ws.OPEN) {
         faultClose = code;
         // Should the error not come (ws emits one per socket), the close goes with the fault's name alone.
