@@ -999,12 +999,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   let upgradesListened = true;
   const answersUpgrade = (request: IncomingMessage): boolean => upgradesListened && answersUpgradeTo(request, requestUrl(request.url)?.pathname);
 
+  /** Connections this server closed for a request pipelined behind an unanswered one (counted once, as `pipelined`). */
+  const closedForPipelining = new WeakSet<object>();
   /**
    * Closes the connection of an upgrade pipelined behind a request of the same connection still unanswered (a held poll):
    * HTTP/1.1 answers in order, but Node emits the upgrade at once. Its 101 went out first, and the poll's answer, alice's
    * messages, later into bob's socket frames behind a proxy that pipelines (a hostile tester). The poll is retried from its cursor.
    */
   const refusePipelined = (request: IncomingMessage): void => {
+    if (request.socket.destroyed) return;
+    closedForPipelining.add(request.socket);
     countRefusedUpgrade('pipelined');
     logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
     request.socket.destroy();
@@ -1017,6 +1021,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * token at 10 polls a second, within every rate). No browser or fetch pipelines; the poll is retried from its cursor.
    */
   const refusePipelinedPoll = (request: IncomingMessage): void => {
+    // Node's parser goes on over the chunk it read after the connection is destroyed, emitting each request in it: the
+    // connection is counted once. It counted each (500 CORS preflights behind a held poll: `pipelined: 500`; tGU F3).
+    if (request.socket.destroyed) return;
+    closedForPipelining.add(request.socket);
     core.counters.refusedPolls.pipelined = (core.counters.refusedPolls.pipelined ?? 0) + 1;
     const notLogged = refusalLogTurn('poll', 'pipelined', request, peerAddress(request.socket));
     if (notLogged !== null) logger?.warn({ event: 'poll-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll pipelined behind an unanswered request: connection closed');
@@ -1243,6 +1251,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * `socket-destroyed` and logged (warn) as `poll-dropped`, with its user's id or the refusal it would have had.
    */
   const pollDropped = (request: IncomingMessage, socketAddress: string | undefined, outcome: { userId: string } | { refusal: string }): void => {
+    // Its connection closed by this server, for a request pipelined behind it (counted as that): its client did not leave.
+    if (closedForPipelining.has(request.socket)) return;
     core.counters.refusedPolls['socket-destroyed'] = (core.counters.refusedPolls['socket-destroyed'] ?? 0) + 1;
     const notLogged = droppedLogTurn('poll', 'socket-destroyed', outcome, request, socketAddress);
     if (notLogged !== null) logger?.warn({ event: 'poll-dropped', reason: 'socket-destroyed', ...outcome, ...logIp(request, socketAddress), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll dropped: its client left while its token was checked');

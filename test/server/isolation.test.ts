@@ -295,8 +295,8 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
     socket.write(`GET /api/ws/poll?token=${alice}&since=${cursor} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(3));
     await socket.closed;
     expect(socket.text).toBe('');
-    // The second and the third (read from the same packet): each counted, one line logged.
-    expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
+    // The second and the third (read from the same packet): the connection counted once (each was: tGU F3), one line logged.
+    expect(server.rt.stats().refusedPolls.pipelined).toBe(1);
     expect(lines.filter((line) => line.event === 'poll-refused')).toEqual([expect.objectContaining({ reason: 'pipelined', url: '/api/ws/poll?token=[redacted]&since=' + cursor })]);
     await server.rt.publish('alice-pipelines', trade('after-the-refusal'));
     const again = (await (await fetch(server.http(`/api/ws/poll?token=${alice}&since=${cursor}`))).json()) as { messages: { data: { id: string } }[]; cursor: string };
@@ -309,7 +309,34 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
       await vi.waitFor(() => expect(sequential.text.split('"messages"').length - 1).toBe(i), { timeout: 5000 });
     }
     sequential.destroy();
-    expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
+    expect(server.rt.stats().refusedPolls.pipelined).toBe(1);
+  });
+
+  it('counts a connection closed for it once, whatever Node read behind it (500 CORS preflights were 500 refused polls), and the poll it held, still authenticating, as no client that left (tGU F3)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (fields: Record<string, unknown>) => void lines.push(fields);
+    // Its token checked for 100 ms: the first poll is still authenticating when the others are read.
+    let checked = (): void => undefined;
+    const done = new Promise<void>((resolve) => (checked = resolve));
+    const authenticate = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Once what follows the check has run.
+      setImmediate(checked);
+      return { userId: 'erin', admin: false };
+    };
+    const slow = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate, logger: { info: log, warn: log, error: log } });
+    try {
+      const preflight = 'OPTIONS /api/ws/poll HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\nAccess-Control-Request-Method: GET\r\n\r\n';
+      const socket = await rawConnection(slow.port);
+      socket.write('GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n\r\n' + preflight.repeat(500));
+      await socket.closed;
+      // The first poll's check ends after the close: nothing more is counted for it.
+      await done;
+      expect(slow.rt.stats().refusedPolls).toEqual({ pipelined: 1 });
+      expect(lines.map((line) => `${String(line.event)} ${String(line.reason)}`)).toEqual(['poll-refused pipelined']);
+    } finally {
+      await slow.rt.close();
+    }
   });
 });
 
