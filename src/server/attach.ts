@@ -236,7 +236,7 @@ export interface ParserRefusal {
   status: 431 | 413 | 408 | 400;
 }
 
-/** The refusal of an error Node's HTTP side refuses a request for (its parser's `HPE_*`, a request timeout), or null for another (a reset connection). */
+/** The refusal of an error Node's HTTP side refuses a request for (its parser's `HPE_*`, a request timeout), or null for another (a reset connection, a client that closed mid-request). */
 function parserRefusal(error: unknown): ParserRefusal | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return null;
@@ -244,6 +244,9 @@ function parserRefusal(error: unknown): ParserRefusal | null {
   if (code === 'HPE_HEADER_OVERFLOW') return { reason: 'headers-too-large', status: 431 };
   if (code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') return { reason: 'chunk-extensions-too-large', status: 413 };
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { reason: 'request-timeout', status: 408 };
+  // The client closed its side in the middle of a request (its head, or a chunked body): it left, as one that resets does,
+  // and sent nothing malformed. It was counted and logged as `bad-request` (a phone changing networks, a slow client giving up: tGU F6).
+  if (code === 'HPE_INVALID_EOF_STATE') return null;
   return code.startsWith('HPE_') ? { reason: 'bad-request', status: 400 } : null;
 }
 

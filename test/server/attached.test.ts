@@ -673,6 +673,28 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 32 });
   });
 
+  it('a client that closes its side in the middle of its head left, and sent nothing malformed: not counted nor logged as bad-request (it was: tGU F6), as one that resets', async () => {
+    const logged: object[] = [];
+    const log = (entry: object) => void logged.push(entry);
+    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    cleanup.push(() => rt.close());
+    await rt.listening;
+    const port = (rt.httpServer.address() as AddressInfo).port;
+    for (const half of ['GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n', 'GET /api/ws/po', `GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n`]) {
+      const closed = new Promise<void>((resolve) => {
+        const socket = createConnection({ host: '127.0.0.1', port, allowHalfOpen: true }, () => socket.end(half));
+        socket.on('error', () => undefined);
+        socket.resume();
+        socket.on('close', () => resolve());
+      });
+      await closed;
+    }
+    // A malformed one after them is counted: each before it was seen by then (one connection's refusal is reported as it closes).
+    expect(await exchange(port, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
+    expect(rt.stats().refusedRequests).toEqual({ 'bad-request': 1 });
+    expect(logged.filter((entry) => (entry as { event?: string }).event === 'request-refused')).toEqual([{ event: 'request-refused', status: 400, reason: 'bad-request', ip: '127.0.0.1' }]);
+  });
+
   it("attached: the app's own clientError listener still answers (once each), added before or after, and Node's answer comes back when it is removed; counted once each, not after close()", async () => {
     const http = createServer((_request, response) => response.end('app'));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
