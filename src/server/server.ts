@@ -267,6 +267,7 @@ export interface RealtimeServerStats {
    * each was an upgrade, a poll or the app's is not known: per reason (headers-too-large: past the server's `maxHeaderSize`, 431;
    * bad-request: a malformed request, 400; request-timeout: its head or body not in within the server's timeouts, 408;
    * chunk-extensions-too-large: 413). Answered as Node answers them, or by the app's own `clientError` listener when it has one.
+   * On its own HTTP server also expectation-failed: an `Expect` other than `100-continue`, 417, as Node answers it.
    */
   refusedRequests: Record<string, number>;
   /** Closed sockets, per close code (the code this server closed with, else the peer's). */
@@ -1574,6 +1575,21 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const notLogged = logger ? refusalLogs.take(`request ${reason} ${ip === undefined ? '' : ipLimitKey(ip)}`, monotonicNow()) : null;
     if (notLogged !== null) logger?.info({ event: 'request-refused', ...(answeredByNode ? { status } : {}), reason, ip, ...(notLogged > 0 ? { notLogged } : {}) }, "request refused by Node's HTTP parser");
   });
+  /**
+   * On its own HTTP server, a request whose `Expect` is not `100-continue` (`Expect: foo`): answered `417` as Node answers it
+   * without a listener, and counted in `stats().refusedRequests` (`expectation-failed`) and logged as `request-refused`, once
+   * per address each 10 s. Node answered it alone, before any listener saw it: in no counter and no log line (tGU F4).
+   */
+  const onExpectation = (request: IncomingMessage, response: ServerResponse): void => {
+    track(request, response);
+    refusedRequests['expectation-failed'] = (refusedRequests['expectation-failed'] ?? 0) + 1;
+    const ip = peerAddress(request.socket);
+    const notLogged = logger ? refusalLogs.take(`request expectation-failed ${ip === undefined ? '' : ipLimitKey(ip)}`, monotonicNow()) : null;
+    if (notLogged !== null) logger?.info({ event: 'request-refused', status: 417, reason: 'expectation-failed', ip, url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'request refused: an Expect other than 100-continue');
+    response.writeHead(417);
+    response.end();
+  };
+  if (ownServer) httpServer.on('checkExpectation', onExpectation);
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
         // A host that reads as a secret (`host: process.env.JWT_SECRET`) is `[redacted]` in getaddrinfo's ENOTFOUND, as serve --host
@@ -1629,6 +1645,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     upgradesListened = false;
     unwatchHeaderLimits();
     unwatchParserRefusals();
+    httpServer.off('checkExpectation', onExpectation);
     peerAddresses?.stop();
     detach();
     wss.close();

@@ -673,6 +673,23 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     expect(rt.stats().refusedRequests).toEqual({ 'headers-too-large': 2, 'bad-request': 32 });
   });
 
+  it('on its own HTTP server: a request with an Expect other than 100-continue is answered 417 as Node answers it, and counted and logged (it was neither: tGU F4)', async () => {
+    const logged: object[] = [];
+    const log = (entry: object) => void logged.push(entry);
+    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
+    cleanup.push(() => rt.close());
+    await rt.listening;
+    const port = (rt.httpServer.address() as AddressInfo).port;
+    const jwt = await token('dave');
+    for (let i = 0; i < 2; i++) expect(await exchange(port, `GET /api/ws/poll?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 2 });
+    expect(rt.stats().refusedPolls).toEqual({});
+    expect(logged.filter((entry) => (entry as { event?: string }).event === 'request-refused')).toEqual([{ event: 'request-refused', status: 417, reason: 'expectation-failed', ip: '127.0.0.1', url: '/api/ws/poll?token=[redacted]' }]);
+    // 100-continue is served as before.
+    expect(await exchange(port, `GET /api/ws/poll?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 2 });
+  });
+
   it('a client that closes its side in the middle of its head left, and sent nothing malformed: not counted nor logged as bad-request (it was: tGU F6), as one that resets', async () => {
     const logged: object[] = [];
     const log = (entry: object) => void logged.push(entry);
