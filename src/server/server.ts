@@ -1049,6 +1049,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    headIn(request.socket);
     const url = requestUrl(request.url);
     // Another realtime server on this HTTP server, or the app's own upgrade listener, answers the others.
     if (!answersUpgradeTo(request, url?.pathname)) return;
@@ -1484,6 +1485,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * `rt.httpServer` (close() waited as long as that socket stayed: a tester). close() ends those left past its drain.
    */
   const ownSockets = new Set<Socket>();
+  /**
+   * Its own server's connections whose first request head is not in yet, with when each came (performance.now(), in the
+   * order they came). Node's headersTimeout runs from a head's first byte, so a connection silent for ~11 s that then sent
+   * its head a byte a second held its place among its address's connections ~22 s, not README's 10–12 s (tGU F5): such a
+   * connection is answered 408 and closed {@link HEAD_TIMEOUT_MS} after it came, checked each {@link HEAD_CHECK_MS} (10–12 s).
+   */
+  const awaitingHead = new Map<Socket, number>();
+  const headIn = (socket: object): void => void awaitingHead.delete(socket as Socket);
   if (ownServer) {
     httpServer.on('connection', (socket: Socket) => {
       if (ownSockets.has(socket)) return;
@@ -1495,7 +1504,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         return;
       }
       ownSockets.add(socket);
-      socket.once('close', () => ownSockets.delete(socket));
+      awaitingHead.set(socket, performance.now());
+      socket.once('close', () => {
+        ownSockets.delete(socket);
+        awaitingHead.delete(socket);
+      });
     });
   }
   if (ownServer && options.maxConnectionsPerIp !== null) {
@@ -1548,6 +1561,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   let detach: () => void;
   if (ownServer) {
     const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+      headIn(request.socket);
       track(request, response);
       if (handleRequest(request, response)) return;
       const origin = request.headers.origin;
@@ -1568,19 +1582,36 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // Node's HTTP parser answers these itself (431, 400, 408), before any request reaches this server: counted and logged as its own
   // refusals are (its own 431, `headers-too-large`, was; Node's was neither). Who answers them is left as it was (src/server/attach.ts).
   const refusedRequests: Record<string, number> = {};
-  const unwatchParserRefusals = watchParserRefusals(httpServer, ({ reason, status }, _socket, answeredByNode, ip) => {
+  const requestRefused = ({ reason, status }: { reason: string; status: number }, answeredByNode: boolean, ip: string | undefined): void => {
     refusedRequests[reason] = (refusedRequests[reason] ?? 0) + 1;
     // Once per address each 10 s, as the other refusals a client repeats at will: a line each was 1,700 lines a second
     // from one client without a token (tFZ F1). The app's own `clientError` listener answered it as it chose: no status is known.
     const notLogged = logger ? refusalLogs.take(`request ${reason} ${ip === undefined ? '' : ipLimitKey(ip)}`, monotonicNow()) : null;
     if (notLogged !== null) logger?.info({ event: 'request-refused', ...(answeredByNode ? { status } : {}), reason, ip, ...(notLogged > 0 ? { notLogged } : {}) }, "request refused by Node's HTTP parser");
-  });
+  };
+  const unwatchParserRefusals = watchParserRefusals(httpServer, (refused, _socket, answeredByNode, ip) => requestRefused(refused, answeredByNode, ip));
+  // See awaitingHead: answered and counted as Node's own request timeout.
+  const headWatch = ownServer
+    ? setInterval(() => {
+        const due = performance.now() - HEAD_TIMEOUT_MS;
+        for (const [socket, came] of awaitingHead) {
+          if (came > due) break;
+          awaitingHead.delete(socket);
+          if (socket.destroyed) continue;
+          requestRefused({ reason: 'request-timeout', status: 408 }, true, peerAddress(socket));
+          socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', () => socket.destroy());
+          // Should the write not complete (a full buffer), the connection goes all the same.
+          setTimeout(() => socket.destroy(), 1000).unref();
+        }
+      }, HEAD_CHECK_MS).unref()
+    : undefined;
   /**
    * On its own HTTP server, a request whose `Expect` is not `100-continue` (`Expect: foo`): answered `417` as Node answers it
    * without a listener, and counted in `stats().refusedRequests` (`expectation-failed`) and logged as `request-refused`, once
    * per address each 10 s. Node answered it alone, before any listener saw it: in no counter and no log line (tGU F4).
    */
   const onExpectation = (request: IncomingMessage, response: ServerResponse): void => {
+    headIn(request.socket);
     track(request, response);
     refusedRequests['expectation-failed'] = (refusedRequests['expectation-failed'] ?? 0) + 1;
     const ip = peerAddress(request.socket);
@@ -1641,6 +1672,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     for (let waits = 0; core.connections.size > 0 && waits < 100; waits++) await new Promise((resolve) => setTimeout(resolve, 10));
     core.stop();
     clearInterval(sweep);
+    clearInterval(headWatch);
     upgrades.remove();
     upgradesListened = false;
     unwatchHeaderLimits();
@@ -2094,6 +2126,11 @@ function watchWhileChecked(socket: Duplex, head: Buffer): { stop: () => Buffer[]
 
 /** The most distinct reasons `stats().refusedUpgrades` and `refusedPolls` each count; later ones are counted as `other`, but never {@link OWN_REFUSALS}. */
 const MAX_REFUSAL_REASONS = 64;
+
+/** How long its own server waits for a connection's first request head from when the connection came (Node's headersTimeout, there 10 s, runs from the head's first byte), in ms. */
+const HEAD_TIMEOUT_MS = 10_000;
+/** How often its own server looks for connections past {@link HEAD_TIMEOUT_MS} (as Node's connectionsCheckingInterval there: 10–12 s), in ms. */
+const HEAD_CHECK_MS = 2_000;
 
 /** How often a refusal of {@link THROTTLED_REFUSALS} is logged per kind (upgrade, poll), reason and address, in ms. */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
