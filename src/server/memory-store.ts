@@ -492,10 +492,10 @@ export class MemoryStreamStore implements StreamStore {
     const { entries, more, lost } = this.entriesAfter(viewer, foreign ? 0 : parsed.position, limit, maxBytes);
     const last = entries[entries.length - 1]?.cursor;
     // Some of what the viewer's streams held after the cursor is evicted (more than
-    // maxEntriesPerStream broadcasts since, say): `gap`, then what is still held after it (the
-    // user's own trades and decisions, which a dashboard cannot refetch, were skipped with it).
-    // A page that ends before the last position evicted leaves its reader where one that got
-    // that entry live stands: the next page from it is a gap too.
+    // maxEntriesPerStream broadcasts since, say): `gap`, then what is still held after the last
+    // position any of those streams lost (the user's own trades and decisions, which a dashboard
+    // cannot refetch, were skipped with it when they come after it). The page starts there, so
+    // its next page goes on `resumed`, unless more was evicted meanwhile.
     if (foreign || lost) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries, more });
     // Nothing of the viewer's up to the head: the head is its cursor, as the Redis store answers,
     // so a quiet dashboard that polls keeps a young one.
@@ -505,15 +505,26 @@ export class MemoryStreamStore implements StreamStore {
 
   /** Whether any of the viewer's entries after position `after` was evicted (their stream has a gap there). */
   private lostAfter(viewer: StreamViewer, after: number): boolean {
-    if (viewer.admin) return after < this.all.evictedUpTo;
+    return after < this.lostUpTo(viewer);
+  }
+
+  /**
+   * The last position any of the viewer's streams lost (its own, the global one; an admin's, the
+   * all-log): a gap's page starts after it, so the cursor a reader is told the gap ends at is at
+   * or after every position lost (tGX F2: the global log, evicted less far than the user's, put
+   * the page's start, and the told cursor, before the user's own loss ended).
+   */
+  private lostUpTo(viewer: StreamViewer): number {
+    if (viewer.admin) return this.all.evictedUpTo;
     const ownFloor = this.logOf(viewer.userId, false)?.evictedUpTo ?? this.floorOf(viewer.userId);
-    return after < ownFloor || after < this.global.evictedUpTo;
+    return Math.max(ownFloor, this.global.evictedUpTo);
   }
 
   /**
    * The viewer's entries still held after position `after` (at most `limit`, and past the first
    * at most `maxBytes` bytes of frames), whether more follow, and whether any of the viewer's
-   * entries after `after` was evicted (`lost`: its stream has a gap there).
+   * entries after `after` was evicted (`lost`: its stream has a gap there; the entries are then
+   * those after the last position lost, {@link lostUpTo}).
    */
   private entriesAfter(viewer: StreamViewer, after: number, limit: number, maxBytes: number): { entries: Stored[]; more: boolean; lost: boolean } {
     const entries: Stored[] = [];
@@ -528,7 +539,12 @@ export class MemoryStreamStore implements StreamStore {
       entries.push(entry);
       return true;
     };
-    const lost = this.lostAfter(viewer, after);
+    const lostUpTo = this.lostUpTo(viewer);
+    const lost = after < lostUpTo;
+    // A gap's page starts after the last position lost in any of the viewer's streams: the
+    // entries of one stream before the other's loss ends lie inside the gap told (the reader's
+    // cursor goes on from just before the page's first entry, and they cannot follow it).
+    if (lost) after = lostUpTo;
     if (viewer.admin) {
       for (let i = this.all.indexAfter(after); ; i++) {
         const entry = this.all.at(i);

@@ -45,8 +45,9 @@ export interface StreamEntry {
 
 /**
  * What a reader missed: `resume` says whether `entries` continue `since` without a gap. A
- * `gap` for a cursor older than what is kept still gives what is held for the reader after it
- * (the user's own messages among them: a dashboard cannot refetch its trades). A `gap` for a
+ * `gap` for a cursor older than what is kept still gives what is held for the reader after the
+ * last position any of its streams lost (the user's own messages among them: a dashboard cannot
+ * refetch its trades), so the gap a reader is told ends at or after every loss. A `gap` for a
  * cursor of another epoch (the store restarted or lost its history) still gives what the store
  * holds since its epoch began, when none of it is evicted: all of it is new to that reader (a
  * dashboard reconnecting after a restart loses nothing published since).
@@ -110,10 +111,12 @@ export interface StreamStore {
    * `resume` (README, "The server", "Delivery"):
    * - `resumed` when none of what the viewer's streams held after `since` is gone;
    * - `gap` when some of it is gone (evicted or trimmed: more broadcasts since than the global
-   *   stream keeps, say), followed by what is still held for the viewer after `since`, paged
-   *   the same, `cursor` the page's last entry's (the head when none). A page that ends before
-   *   the last position gone leaves the reader where one that got that entry live stands: the
-   *   read from its cursor is a `gap` again; one that ends past it continues `resumed`;
+   *   stream keeps, say), followed by what is still held for the viewer after the last
+   *   position any of the viewer's streams lost (not after `since`: the server tells the gap
+   *   ending just before the page's first entry, and an entry of one stream from before another
+   *   stream's loss ends cannot follow that, so it lies inside the gap, unsent: tGX F2), paged the
+   *   same, `cursor` the page's last entry's (the head when none). The read from its cursor
+   *   continues `resumed`, unless more was lost meanwhile;
    * - `gap` with no entries, from the head, for a malformed cursor or one ahead of the head; a
    *   cursor of another epoch gets what the store holds since that epoch began, when none of it
    *   is gone (see {@link ReadResult}); so does one of an all-digit epoch, which `formatCursor`

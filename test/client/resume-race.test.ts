@@ -19,6 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
 import { MemoryStreamStore } from '../../src/server/index.js';
+import { parseCursor, type StreamEntry } from '../../src/server/stream-store.js';
 import type { WhaleMessage } from '../../src/index.js';
 import { closeClients, example, nodeClient, until } from './support/helpers.js';
 import { type Harness, harness, sign, stopHarnesses } from './support/reference.js';
@@ -82,6 +83,32 @@ async function proxy(port: number): Promise<{ url: string; arm: () => void; held
   proxies.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, arm: () => (armed = 1), held: () => held, release: () => release(), freezeExcept: (since) => (keepSince = since), heldPolls: () => heldPolls };
+}
+
+/**
+ * A memory store answering a `gap` as the reference stores did before tGX F2 (a store of one's own may still): the user's own
+ * entries after `since` come first, though another stream's loss ends after them, so the page (and the cursor a socket is
+ * told) starts before that loss ends. The reference stores now start the page after it: their cursor is never `since`
+ * itself, and never behind a loss past the polls' cursor.
+ */
+class OwnFirstStore extends MemoryStreamStore {
+  private readonly appended: StreamEntry[] = [];
+  override async append(...args: Parameters<MemoryStreamStore['append']>): ReturnType<MemoryStreamStore['append']> {
+    const entry = await super.append(...args);
+    this.appended.push(entry);
+    return entry;
+  }
+  override async read(...args: Parameters<MemoryStreamStore['read']>): ReturnType<MemoryStreamStore['read']> {
+    const result = await super.read(...args);
+    const [viewer, since, limit] = args;
+    const from = parseCursor(since);
+    if (result.resume !== 'gap' || from === null || viewer.admin) return result;
+    const first = result.entries[0] ? parseCursor(result.entries[0].cursor)!.position : Infinity;
+    const own = this.appended.filter((e) => e.userId === viewer.userId && parseCursor(e.cursor)!.position > from.position && parseCursor(e.cursor)!.position < first);
+    const entries = [...own, ...result.entries];
+    const page = entries.slice(0, Math.max(1, limit));
+    return { resume: 'gap', cursor: page.at(-1)?.cursor ?? result.cursor, entries: page, more: (result.more ?? false) || page.length < entries.length };
+  }
 }
 
 describe('a poll and a socket probe racing across a loss in one epoch (reference server)', () => {
@@ -219,8 +246,9 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
 
   it('the probe answered gap with its cursor EQUAL to the one it asked from (the first entry held is the next position): the poll\'s gap, told once, and each message once (tEX F1)', async () => {
     // Away: t2 (alice's, the position right after t1), then whales w1..w4 for everyone; the
-    // global stream keeps 3, so w1 is lost after t1 while t2 is held. The reference server
-    // answers a read from t1's cursor `gap`, with the cursor just before the first entry it
+    // global stream keeps 3, so w1 is lost after t1 while t2 is held. A store that gives the
+    // user's own entries held before another stream's loss ends (OwnFirstStore: the reference
+    // stores did before tGX F2) answers a read from t1's cursor `gap`, with the cursor just before the first entry it
     // holds after it, t2: t1's cursor itself. The polls tell that gap and deliver t2, w2..w4;
     // the probe, asking from t1's cursor too, is then answered `gap` at t1's cursor and
     // replays t2, w2..w4. (Taken for a stream that started over, since its cursor was not after
@@ -239,6 +267,7 @@ describe('a poll and a socket probe racing across a loss in one epoch (reference
       (e) => e.includes('w4'),
       undefined,
       {
+        store: new OwnFirstStore({ maxEntriesPerStream: 3 }),
         before: async (_h, client, e) => {
           client.on('whale', (w) => void e.push(w.platform));
           client.on('connection', (d, m) => void answers.push(`${d.mode} ${d.resume} ${m.cursor}`));
@@ -264,8 +293,13 @@ describe('the race rule\'s stated limit: two losses in one race', () => {
     return Promise.all(Array.from({ length: n }, (_, i) => h.server.broadcast({ ...base, data: { ...base.data, platform: `w${from + i}` } })));
   };
 
-  it('a second loss past the polls\' cursor, found by the socket that raced them answering gap at its since, is not told (the stated limit)', async () => {
-    const store = new MemoryStreamStore({ maxEntriesPerStream: 3 });
+  // The reference store starts its gap page after the last position lost (tGX F2): the socket's answer starts past the polls'
+  // cursor, and the second loss is told.
+  it.each([
+    ['is not told (the stated limit, with a store whose gap page starts before its loss ends)', true],
+    ['is told by the reference store, whose gap page starts after the last position lost (tGX F2)', false],
+  ] as const)('a second loss past the polls\' cursor, found by the socket that raced them answering gap, %s', async (_, ownFirst) => {
+    const store = ownFirst ? new OwnFirstStore({ maxEntriesPerStream: 3 }) : new MemoryStreamStore({ maxEntriesPerStream: 3 });
     const h = await harness({ store, pollMaxMessages: 10, replayLimit: 1000, pollHoldMs: 1000 });
     const p = await proxy(h.port);
     const client = nodeClient(p.url, { backoff: { baseMs: 50, factor: 1200, maxMs: 60_000, stableMs: 500, jitter: false } });
@@ -298,11 +332,17 @@ describe('the race rule\'s stated limit: two losses in one race', () => {
     await until(() => client.getStatus().mode === 'ws', 'the probe to take over');
     await h.trades(9, 1);
     await until(() => events.includes('t9'), 't9');
-    expect(answers.at(-1)).toBe(`ws gap ${t1}`);
-    // The poll's gap (w1) is told; w5, w6, w7 were let go past the polls' cursor and are not (the limit), nothing is delivered
-    // twice, and the stream goes on.
-    expect(events).toEqual(['t1', 'gap polling', 't2', 'w2', 'w3', 'w4', 'w8', 'w9', 'w10', 't9']);
-    expect(gaps).toEqual([{ since: t1, cursor: polledTo, mode: 'polling' }]);
+    if (ownFirst) {
+      expect(answers.at(-1)).toBe(`ws gap ${t1}`);
+      // The poll's gap (w1) is told; w5, w6, w7 were let go past the polls' cursor and are not (the limit), nothing is delivered
+      // twice, and the stream goes on.
+      expect(events).toEqual(['t1', 'gap polling', 't2', 'w2', 'w3', 'w4', 'w8', 'w9', 'w10', 't9']);
+      expect(gaps).toEqual([{ since: t1, cursor: polledTo, mode: 'polling' }]);
+    } else {
+      // t2 lies before w1, the last position the first loss took: inside the poll's gap. The socket's gap starts after w7: told.
+      expect(events).toEqual(['t1', 'gap polling', 'w2', 'w3', 'w4', 'gap ws', 'w8', 'w9', 'w10', 't9']);
+      expect(gaps).toMatchObject([{ since: t1, cursor: polledTo, mode: 'polling' }, { since: polledTo, mode: 'ws' }]);
+    }
   });
 });
 

@@ -600,7 +600,7 @@ describe('polling endpoint', () => {
     }
   });
 
-  it("a user past the broadcast buffer: gap, then their own messages still held and the broadcasts since, on the socket and in polls alike, paged, the next page resumed (both answered gap with nothing: a fresh tester)", async () => {
+  it("a user past the broadcast buffer: gap, then the broadcasts since the last one evicted and their own messages after it, on the socket and in polls alike, paged, the next page resumed (both answered gap with nothing: a fresh tester; their own from before the last broadcast evicted lie inside the gap told: tGX F2)", async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 5 });
     const server = await startServer({ store, ...RELAXED, pollHoldMs: 300, replayLimit: 3, pollMaxMessages: 3 });
     try {
@@ -608,9 +608,11 @@ describe('polling endpoint', () => {
       const since = await server.rt.publish('alice', trade('first'));
       const expected = [await server.rt.publish('alice', trade('mine-1'))];
       for (let i = 0; i < 6; i++) expected.push(await server.rt.broadcast(whale(i))); // the first evicted
-      expected.splice(1, 1);
+      // mine-1 and the first whale: mine-1 comes before the last position evicted, inside the gap told.
+      expected.splice(0, 2);
       await server.rt.publish('bob', trade('not-hers'));
       expected.push(await server.rt.publish('alice', trade('mine-2')));
+      expected.push(await server.rt.publish('alice', trade('mine-3')));
       const cursors = expected.map((e) => e.cursor);
       expect(cursors).toHaveLength(7);
       // The socket: gap, its cursor just before the first entry held, then every one, in order, in pages of 3.
@@ -619,7 +621,7 @@ describe('polling endpoint', () => {
       const { epoch, position } = parseCursor(cursors[0]!)!;
       expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: `${epoch}.${position - 1}` });
       expect(client.stream.map((f) => f.cursor)).toEqual(cursors);
-      expect(client.stream.filter((f) => f.type === 'trades').map((f) => (f.data as { id: string }).id)).toEqual(['mine-1', 'mine-2']);
+      expect(client.stream.filter((f) => f.type === 'trades').map((f) => (f.data as { id: string }).id)).toEqual(['mine-2', 'mine-3']);
       client.ws.close();
       // Polls: the gap once, then pages that continue it.
       const pages: { resume: string; cursors: string[] }[] = [];
@@ -635,6 +637,36 @@ describe('polling endpoint', () => {
         { resume: 'resumed', cursors: cursors.slice(3, 6) },
         { resume: 'resumed', cursors: cursors.slice(6) },
       ]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a user whose own stream was evicted past the cursor while the global one holds older entries: the gap told ends at or after the user's last evicted, and every message of theirs after it is delivered, on the socket and in polls (tGX F2: the told cursor stood before the global stream's oldest entry, and the user's trades after it up to their own loss went missing, untold)", async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 4 });
+    const server = await startServer({ store, ...RELAXED, pollHoldMs: 300, replayLimit: 3, pollMaxMessages: 3 });
+    try {
+      const jwt = await token('alice');
+      const since = await server.rt.publish('alice', trade('first'));
+      await server.rt.broadcast(whale(1)); // held by the global stream: before alice's own loss ends
+      const mine: { cursor: string }[] = [];
+      for (let i = 1; i <= 6; i++) mine.push(await server.rt.publish('alice', trade(`mine-${i}`))); // first, mine-1 and mine-2 evicted
+      await server.rt.publish('bob', trade('not-hers'));
+      const late = await server.rt.broadcast(whale(2));
+      const position = (cursor: string) => parseCursor(cursor)!.position;
+      const held = [...mine.slice(2), late].map((e) => e.cursor);
+      const client = await connect(server.url({ token: jwt, since: since.cursor }));
+      await client.until(() => client.stream.length === held.length);
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' } });
+      const told = client.frames[0]!.cursor as string;
+      expect(position(told)).toBeGreaterThanOrEqual(position(mine[1]!.cursor));
+      expect(client.stream.map((f) => f.cursor)).toEqual(held);
+      expect(client.stream.map((f) => f.cursor)).toEqual([since, ...mine, late].filter((e) => position(e.cursor) > position(told)).map((e) => e.cursor));
+      client.ws.close();
+      const first = await poll(server.http(`/api/ws/poll?since=${since.cursor}`), jwt);
+      expect({ resume: first.resume, cursor: first.cursor, cursors: first.messages.map((m) => m.cursor) }).toEqual({ resume: 'gap', cursor: held[2], cursors: held.slice(0, 3) });
+      const second = await poll(server.http(`/api/ws/poll?since=${first.cursor}`), jwt);
+      expect({ resume: second.resume, cursors: second.messages.map((m) => m.cursor) }).toEqual({ resume: 'resumed', cursors: held.slice(3) });
     } finally {
       await server.rt.close();
     }
@@ -938,26 +970,24 @@ describe('MemoryStreamStore', () => {
     await bytes.close();
   });
 
-  it("a user whose cursor the global stream was trimmed past is told gap, then their own messages still held and the global ones, in stream order (README: the gap answered nothing, and a user's own trades since were skipped: a fresh tester)", async () => {
+  it("a user whose cursor the global stream was trimmed past is told gap, then their own messages and the global ones held after the last position evicted, in stream order (README: the gap answered nothing, and a user's own trades since were skipped: a fresh tester; their own from before it lie inside the gap told: tGX F2)", async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 3, epoch: 'e1' });
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
     const alice = { userId: 'alice', admin: false };
     const cursors = (r: { entries: StreamEntry[] }) => r.entries.map((e) => e.cursor);
     await store.append('alice', 'trades', frame); // e1.1: where alice's cursor stands
-    await store.append('alice', 'trades', frame); // e1.2: hers, still held
+    await store.append('alice', 'trades', frame); // e1.2: hers, held, but before the last position evicted: inside the gap
     for (let i = 0; i < 4; i++) await store.append(null, 'whale', frame); // e1.3-6: e1.3 evicted from the global stream
     await store.append('bob', 'trades', frame); // e1.7: never hers
     await store.append('alice', 'trades', frame); // e1.8
     expect(await store.read(alice, 'e1.1', 100)).toEqual({ resume: 'gap', cursor: 'e1.8', entries: expect.any(Array), more: false });
-    expect(cursors(await store.read(alice, 'e1.1', 100))).toEqual(['e1.2', 'e1.4', 'e1.5', 'e1.6', 'e1.8']);
+    expect(cursors(await store.read(alice, 'e1.1', 100))).toEqual(['e1.4', 'e1.5', 'e1.6', 'e1.8']);
     // Paged: the gap once, then pages that continue it; each page's cursor is its last entry's.
     const first = await store.read(alice, 'e1.1', 2);
-    expect({ resume: first.resume, cursor: first.cursor, more: first.more, entries: cursors(first) }).toEqual({ resume: 'gap', cursor: 'e1.4', more: true, entries: ['e1.2', 'e1.4'] });
-    const second = await store.read(alice, first.cursor, 2);
-    expect({ resume: second.resume, cursor: second.cursor, more: second.more, entries: cursors(second) }).toEqual({ resume: 'resumed', cursor: 'e1.6', more: true, entries: ['e1.5', 'e1.6'] });
-    expect(await store.read(alice, second.cursor, 2)).toMatchObject({ resume: 'resumed', cursor: 'e1.8', more: false, entries: [{ cursor: 'e1.8' }] });
+    expect({ resume: first.resume, cursor: first.cursor, more: first.more, entries: cursors(first) }).toEqual({ resume: 'gap', cursor: 'e1.5', more: true, entries: ['e1.4', 'e1.5'] });
+    expect(await store.read(alice, first.cursor, 2)).toMatchObject({ resume: 'resumed', cursor: 'e1.8', more: false, entries: [{ cursor: 'e1.6' }, { cursor: 'e1.8' }] });
     // By bytes as well: one frame a page.
-    expect(await store.read(alice, 'e1.1', 100, 1)).toMatchObject({ resume: 'gap', cursor: 'e1.2', more: true, entries: [{ cursor: 'e1.2' }] });
+    expect(await store.read(alice, 'e1.1', 100, 1)).toMatchObject({ resume: 'gap', cursor: 'e1.4', more: true, entries: [{ cursor: 'e1.4' }] });
     // Her own stream evicted too: only what is still held follows the gap.
     await store.append('alice', 'trades', frame); // e1.9
     await store.append('alice', 'trades', frame); // e1.10: e1.2 evicted
@@ -969,17 +999,20 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
-  it('a page of the gap that ends before the last position evicted is followed by a second gap: a reader at its cursor did miss what was evicted after it', async () => {
+  it("a gap's page starts after the last position any of the viewer's streams lost: the global stream's entries before the user's own loss ends lie inside the gap, and the next page resumes (tGX F2: the page started at the global stream's first held entry, and the user's entries lost after it went untold)", async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 3, epoch: 'e1' });
     const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
     const alice = { userId: 'alice', admin: false };
-    for (let i = 0; i < 3; i++) await store.append('alice', 'trades', frame); // e1.1-3
-    for (let i = 0; i < 4; i++) await store.append(null, 'whale', frame); // e1.4-7: e1.4 evicted
+    await store.append('alice', 'trades', frame); // e1.1: where alice's cursor stands
+    await store.append(null, 'whale', frame); // e1.2: held, before her own loss ends
+    for (let i = 0; i < 6; i++) await store.append('alice', 'trades', frame); // e1.3-8: e1.1-5 evicted from hers, e1.6-8 kept
+    await store.append(null, 'whale', frame); // e1.9
     const first = await store.read(alice, 'e1.1', 2);
-    expect(first).toMatchObject({ resume: 'gap', cursor: 'e1.3', more: true, entries: [{ cursor: 'e1.2' }, { cursor: 'e1.3' }] });
-    // The whale at e1.4 comes after e1.3 and is gone: the same answer a reader that got e1.3 live gets.
-    expect(await store.read(alice, first.cursor, 2)).toMatchObject({ resume: 'gap', cursor: 'e1.6', more: true, entries: [{ cursor: 'e1.5' }, { cursor: 'e1.6' }] });
-    expect(await store.read(alice, 'e1.6', 2)).toMatchObject({ resume: 'resumed', more: false, entries: [{ cursor: 'e1.7' }] });
+    expect(first).toMatchObject({ resume: 'gap', cursor: 'e1.7', more: true, entries: [{ cursor: 'e1.6' }, { cursor: 'e1.7' }] });
+    expect(await store.read(alice, first.cursor, 2)).toMatchObject({ resume: 'resumed', cursor: 'e1.9', more: false, entries: [{ cursor: 'e1.8' }, { cursor: 'e1.9' }] });
+    // The other way round: the global stream lost more (e1.2 and e1.9 evicted by e1.10-12), her own held from before it are inside the gap.
+    for (let i = 0; i < 3; i++) await store.append(null, 'whale', frame); // e1.10-12
+    expect(await store.read(alice, 'e1.1', 100)).toMatchObject({ resume: 'gap', cursor: 'e1.12', entries: [{ cursor: 'e1.10' }, { cursor: 'e1.11' }, { cursor: 'e1.12' }] });
     await store.close();
   });
 

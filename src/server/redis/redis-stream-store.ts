@@ -2546,8 +2546,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * `reached`: the position up to which the read saw every entry of every stream (the lowest last
    * position of a stream cut or full; Infinity when none is), where a page of none of the
    * store's entries (only entries skipped as foreign) goes on from (see pageFrom).
+   * `after`: a gap's page leaves out every entry at or before it, the last position any of the
+   * viewer's streams lost (see lostUpTo), and `reached` is at least it.
    */
-  function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number, met: ForeignMet): { entries: StreamEntry[]; more: boolean; reached: number } {
+  function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number, met: ForeignMet, after = -Infinity): { entries: StreamEntry[]; more: boolean; reached: number } {
     let horizon = Infinity;
     let reached = Infinity;
     for (const s of read.streams) {
@@ -2564,7 +2566,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // Not past what a cut or full stream has not shown: a full stream's page of skipped foreign
       // entries let another stream's later entry (a broadcast) take the page, its cursor past the
       // full stream's own entries after them, never read (tEO F1).
-      .filter((m) => m.position <= Math.min(horizon, reached))
+      .filter((m) => m.position > after && m.position <= Math.min(horizon, reached))
       .sort((a, b) => a.position - b.position);
     const all = sorted.slice(0, Math.max(1, limit)).map((m) => m.entry);
     const entries = all.slice(0, pageLength(all, maxBytes));
@@ -2574,7 +2576,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // script refuses to write behind an entry ahead): another application's, read from the head
     // again by every read, which is no reason to read on.
     const full = reached !== Infinity && reached <= read.head;
-    return { entries, more: full || entries.length < sorted.length, reached };
+    // A page left empty by the entries before `after` reads on from there, not from before it.
+    return { entries, more: full || entries.length < sorted.length, reached: Math.max(reached, after) };
   }
 
   /**
@@ -2687,15 +2690,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // records the last id each trim removed, so this is exact), or the user's stream expired
     // after maxAgeMs without entries (what it held is unknown but older than that, so only a
     // cursor older than maxAgeMs may miss some of it).
-    const lost =
-      read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) ||
-      (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
+    const expired = !viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000;
+    const lost = read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) || expired;
     if (pos.epoch === read.epoch && pos.position <= read.head && lost) {
-      // `gap`, then what is still held after the cursor, which the read already holds: the
-      // user's own trades and decisions (a dashboard cannot refetch them) were skipped with it.
-      // A page that ends before the last position removed leaves its reader where one that got
-      // that entry live stands: the next page from it is a gap too.
-      return pageFrom(read, merged(read, viewer, limit, maxBytes, met), 'gap', formatRedisCursor(read.epoch, read.head), viewer, limit, maxBytes, met);
+      // `gap`, then what is still held after the last position any of the viewer's streams lost
+      // (an expired stream's: none of its entries was younger than maxAgeMs), which the read
+      // already holds: the user's own trades and decisions (a dashboard cannot refetch them)
+      // were skipped with it when they come after it. The entries of one stream before another's
+      // loss ends lie inside the gap told (the reader is told the gap ends just before the
+      // page's first entry): a page from `since` put that before the user's own loss ended when
+      // the global stream was trimmed less far, and the user's entries after it went missing,
+      // untold (tGX F2). The page after it goes on `resumed`, unless more was trimmed meanwhile.
+      const lostUpTo = Math.max(...read.streams.map((s) => parseEntryId(s.deleted)!.position), expired ? Math.min(read.head, Math.floor(read.nowUs - maxAgeMs * 1000)) : -Infinity);
+      return pageFrom(read, merged(read, viewer, limit, maxBytes, met, lostUpTo), 'gap', formatRedisCursor(read.epoch, read.head), viewer, limit, maxBytes, met);
     }
     if (pos.epoch !== read.epoch) {
       // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).

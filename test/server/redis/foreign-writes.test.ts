@@ -398,7 +398,8 @@ describe.skipIf(!tool.available)(`the Redis store and another application's writ
       expect(position((await raw.xrange(key, '-', '+', 'COUNT', 1))[0]![0].replace('-', '.'))).toBeLessThan(position(cursors[10]!));
       const read = await store.read(viewer, cursors[10]!, 100);
       expect(read.resume, key).toBe('gap');
-      expect(read.entries.map((e) => e.cursor)).toEqual([...cursors.slice(11, 15), ...cursors.slice(16)]);
+      // After the last position gone (tGX F2): the entries held before it lie inside the gap told.
+      expect(read.entries.map((e) => e.cursor)).toEqual(cursors.slice(16));
     }
   });
 

@@ -1412,7 +1412,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
-  it("after a gap for what trimming removed, gives what is still held for the viewer, in order and paged, and the next page resumes (it answered gap with nothing: a user's own trades since were skipped, a fresh tester)", async () => {
+  it("after a gap for what trimming removed, gives what is still held for the viewer after the last position trimmed, in order and paged, and the next page resumes (it answered gap with nothing: a user's own trades since were skipped, a fresh tester; their own from before it lie inside the gap told: tGX F2)", async () => {
     // maxMessages 4: each stream is trimmed to 4 on the append that passes it (slack 1).
     const s = await store({ maxMessages: 4 });
     const alice = { userId: 'alice', admin: false };
@@ -1422,20 +1422,23 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     for (let n = 0; n < 5; n++) whales.push(await s.append(null, 'whale', frame(10 + n, null))); // the first trimmed
     await s.append('bob', 'trades', frame(20, 'bob'));
     const later = await s.append('alice', 'trades', frame(2, 'alice'));
-    const held = [mine, ...whales.slice(1), later];
+    // mine, held, comes before the first whale trimmed: inside the gap told.
+    const held = [...whales.slice(1), later];
     expect(await s.read(alice, since.cursor, 100)).toEqual({ resume: 'gap', cursor: later.cursor, entries: held, more: false });
     const first = await s.read(alice, since.cursor, 3);
     expect(first).toEqual({ resume: 'gap', cursor: held[2]!.cursor, entries: held.slice(0, 3), more: true });
     expect(await s.read(alice, first.cursor, 3)).toEqual({ resume: 'resumed', cursor: later.cursor, entries: held.slice(3), more: false });
-    // By bytes too: one frame a page.
-    expect(await s.read(alice, since.cursor, 100, 1)).toMatchObject({ resume: 'gap', cursor: mine.cursor, entries: [mine], more: true });
+    // By bytes too: one frame a page (the first read's page, her own entry before the loss's end, held nothing: read on from there).
+    expect(await s.read(alice, since.cursor, 100, 1)).toMatchObject({ resume: 'gap', cursor: whales[1]!.cursor, entries: [whales[1]], more: true });
+    expect(await s.read(alice, whales[1]!.cursor, 100, 1)).toMatchObject({ resume: 'resumed', cursor: whales[2]!.cursor, entries: [whales[2]], more: true });
     // Her own stream trimmed too: only what is still held.
     const more: StreamEntry[] = [];
     for (let n = 3; n < 6; n++) more.push(await s.append('alice', 'trades', frame(n, 'alice'))); // mine trimmed
     expect(numbers((await s.read(alice, since.cursor, 100)).entries)).toEqual([11, 12, 13, 14, 2, 3, 4, 5]);
-    // A page that ends before the last position trimmed (the whale after it): the next page is a gap too.
+    // One entry a page: the gap's page starts after the last position trimmed, and the page after it resumes.
     const own = await s.read(alice, since.cursor, 1);
     expect(own).toMatchObject({ resume: 'gap', cursor: whales[1]!.cursor, entries: [whales[1]] });
+    expect(await s.read(alice, own.cursor, 1)).toMatchObject({ resume: 'resumed', entries: [whales[2]] });
     // An admin: what the all-stream holds, after its gap.
     const t = await store({ maxAllMessages: 4 });
     const root = { userId: 'root', admin: true };
@@ -1447,20 +1450,23 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(await t.read(root, page.cursor, 3)).toEqual({ resume: 'resumed', cursor: all[5]!.cursor, entries: all.slice(5), more: false });
   });
 
-  it('a page of the gap that ends before the last position trimmed is followed by a second gap: a reader at its cursor did miss what was trimmed after it', async () => {
+  it("a gap's page starts after the last position any of the viewer's streams trimmed: a user's stream trimmed further than the global one leaves the global entries before its loss inside the gap, and the next page resumes (tGX F2: the page started at the global stream's oldest entry after the cursor, the told cursor before it, and the user's entries trimmed after it went untold)", async () => {
     const s = await store({ maxMessages: 4 });
     const alice = { userId: 'alice', admin: false };
     const since = await s.append('alice', 'trades', frame(0, 'alice'));
-    const mine = [await s.append('alice', 'trades', frame(1, 'alice')), await s.append('alice', 'trades', frame(2, 'alice'))];
-    const whales: StreamEntry[] = [];
-    for (let n = 0; n < 5; n++) whales.push(await s.append(null, 'whale', frame(10 + n, null))); // the first trimmed
+    const early = await s.append(null, 'whale', frame(10, null)); // held: the global stream keeps it
+    const mine: StreamEntry[] = [];
+    for (let n = 1; n <= 6; n++) mine.push(await s.append('alice', 'trades', frame(n, 'alice'))); // 0-2 trimmed, 3-6 held
+    const late = await s.append(null, 'whale', frame(11, null));
     const first = await s.read(alice, since.cursor, 2);
-    expect(first).toEqual({ resume: 'gap', cursor: mine[1]!.cursor, entries: mine, more: true });
-    expect(await s.read(alice, first.cursor, 2)).toMatchObject({ resume: 'gap', entries: whales.slice(1, 3), more: true });
-    expect(await s.read(alice, whales[2]!.cursor, 2)).toMatchObject({ resume: 'resumed', entries: whales.slice(3) });
+    expect(first).toEqual({ resume: 'gap', cursor: mine[3]!.cursor, entries: mine.slice(2, 4), more: true });
+    expect(await s.read(alice, first.cursor, 2)).toEqual({ resume: 'resumed', cursor: mine[5]!.cursor, entries: mine.slice(4), more: true });
+    // One read: the same entries, the early whale inside the gap.
+    expect(await s.read(alice, since.cursor, 100)).toEqual({ resume: 'gap', cursor: late.cursor, entries: [...mine.slice(2), late], more: false });
+    expect(isAfter(mine[1]!.cursor, early.cursor)).toBe(true);
   });
 
-  it('a user past the broadcast buffer: gap, then their own messages still held, on the socket and in polls alike, the next poll resumed', async () => {
+  it('a user past the broadcast buffer: gap, then the broadcasts held after the last one trimmed and their own messages after it, on the socket and in polls alike, the next poll resumed (their own from before it lie inside the gap told: tGX F2)', async () => {
     const s = await store({ maxMessages: 4 });
     const server = await startServer({ store: s, pollHoldMs: 300, pollMaxMessages: 3 });
     try {
@@ -1468,8 +1474,9 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       const since = await server.rt.publish('alice', trade('first'));
       const held = [await server.rt.publish('alice', trade('mine-1'))];
       for (let i = 0; i < 5; i++) held.push(await server.rt.broadcast(whale(i + 1)));
-      held.splice(1, 1);
+      held.splice(0, 2);
       held.push(await server.rt.publish('alice', trade('mine-2')));
+      held.push(await server.rt.publish('alice', trade('mine-3')));
       const cursors = held.map((e) => e.cursor);
       const client = await connect(server.url({ token: jwt, since: since.cursor }));
       await client.until(() => client.stream.length === 6);
@@ -1481,6 +1488,41 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       expect({ resume: first.resume, cursor: first.cursor, cursors: first.messages.map((m) => m.cursor) }).toEqual({ resume: 'gap', cursor: cursors[2], cursors: cursors.slice(0, 3) });
       const second = await poll(first.cursor);
       expect({ resume: second.resume, cursors: second.messages.map((m) => m.cursor) }).toEqual({ resume: 'resumed', cursors: cursors.slice(3) });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a user whose own stream was trimmed past the cursor while the global one holds older entries: the gap told ends at or after the user's last trimmed, and every message of theirs after it is delivered, on the socket and in polls (tGX F2: the told cursor stood before the global stream's oldest entry, and the user's trades after it up to their own loss went missing, untold)", async () => {
+    const s = await store({ maxMessages: 4 });
+    const server = await startServer({ store: s, pollHoldMs: 300, pollMaxMessages: 3 });
+    try {
+      const jwt = await token('alice');
+      const since = await server.rt.publish('alice', trade('first'));
+      await server.rt.broadcast(whale(1)); // held by the global stream: before alice's own loss ends
+      const mine: StreamEntry[] = [];
+      for (let i = 1; i <= 6; i++) mine.push(await server.rt.publish('alice', trade(`mine-${i}`))); // first, mine-1 and mine-2 trimmed
+      await server.rt.publish('bob', trade('not-hers'));
+      const late = await server.rt.broadcast(whale(2));
+      const position = (cursor: string) => BigInt(cursor.split('.')[1]!);
+      const lostUpTo = position(mine[1]!.cursor);
+      const published = [since, ...mine, late];
+      const held = [...mine.slice(2), late].map((e) => e.cursor);
+      // The socket: the gap's cursor at or after mine-2, then every message after it.
+      const client = await connect(server.url({ token: jwt, since: since.cursor }));
+      await client.until(() => client.stream.length === held.length);
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' } });
+      const told = client.frames[0]!.cursor as string;
+      expect(position(told) >= lostUpTo).toBe(true);
+      expect(client.stream.map((f) => f.cursor)).toEqual(held);
+      expect(client.stream.map((f) => f.cursor)).toEqual(published.filter((e) => position(e.cursor) > position(told)).map((e) => e.cursor));
+      client.ws.close();
+      // Polls: the gap, whose cursor comes after its page's messages, then the rest, resumed.
+      const poll = async (at: string) => (await (await fetch(server.http(`/api/ws/poll?since=${at}`), { headers: { authorization: `Bearer ${jwt}` } })).json()) as { cursor: string; resume: string; messages: { cursor: string }[] };
+      const first = await poll(since.cursor);
+      expect({ resume: first.resume, cursor: first.cursor, cursors: first.messages.map((m) => m.cursor) }).toEqual({ resume: 'gap', cursor: held[2], cursors: held.slice(0, 3) });
+      const second = await poll(first.cursor);
+      expect({ resume: second.resume, cursors: second.messages.map((m) => m.cursor) }).toEqual({ resume: 'resumed', cursors: held.slice(3) });
     } finally {
       await server.rt.close();
     }
