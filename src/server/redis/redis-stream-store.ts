@@ -768,6 +768,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // The braces are a Redis Cluster hash tag: a user's stream lands on the slot of its user id.
     user: (userId) => `${prefix}:u:{${userId}}`,
   };
+  /** The user's stream the start asks the ACL about (tGX F1): `<prefix>:u:{*}`, matched by `~<prefix>:u:*`, by no pattern naming some users only. */
+  const sampleUserStream = keys.user('*');
 
   let started = false;
   /** The start resolved: the store is in use (started is set before its first catch-up). */
@@ -1873,7 +1875,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // user: said as SUBSCRIBE's refusal is. The start waited for ever, a catch-up line each 10 s (tDG F1).
     // Redis 7.0's words for a command inside a script name none: the ACL is asked which (tDV F4).
     if (aclRefused(said)) {
-      const named = /^NOPERM\b/.test(said) && !anonymousNoperm(said) ? undefined : await scriptCommandsRefused();
+      const named = /^NOPERM\b/.test(said) && !anonymousNoperm(said) ? undefined : await scriptCommandsRefused([], true);
       if (named?.renamed) return new StartRefused(`Redis at ${where} ${named.what} (${said}): ${named.grant}`);
       if (named !== undefined) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`);
       return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
@@ -1903,11 +1905,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * which the store's scripts run", grant: "grant it" }`, or undefined when none is refused or
    * Redis did not answer (the start's other checks say why).
    */
-  async function scriptCommandsRefused(streams: readonly string[] = []): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
+  async function scriptCommandsRefused(streams: readonly string[] = [], sample = false): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
     let reply: unknown;
     const own = [keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global];
     try {
-      reply = await cmd.rcAcl(...own, keys.channel, ...streams.filter((s) => !own.includes(s)));
+      reply = await cmd.rcAcl(...own, keys.channel, sample ? sampleUserStream : '', maxAgeMs > 0 ? '1' : '0', ...streams.filter((s) => !own.includes(s)));
     } catch {
       return undefined;
     }
@@ -1920,7 +1922,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const absent = `has no ${missing.join(', ')} (renamed or disabled: rename-command?), which the store's scripts run`;
     const back = missing.length === 1 ? 'give it back' : 'give them back';
     if (refused.length === 0) return { what: absent, grant: back, renamed: true };
-    const what = `NOPERM this ACL user may not run ${refused.join(', ')}, which the store's scripts run${missing.length > 0 ? `; and Redis ${absent}` : ''}`;
+    // The sample stands for every user's stream: what to grant is said with it.
+    const onSample = refused.some((c) => c.endsWith(` on ${sampleUserStream}`)) ? ` (${sampleUserStream} stands for every user's stream, ~${prefix}:u:*)` : '';
+    const what = `NOPERM this ACL user may not run ${refused.join(', ')}, which the store's scripts run${onSample}${missing.length > 0 ? `; and Redis ${absent}` : ''}`;
     return { what, grant: `${refused.length === 1 ? 'grant it' : 'grant them'}${missing.length > 0 ? `, ${back}` : ''}`, renamed: false };
   }
 
@@ -2156,7 +2160,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // Every command the scripts run, asked of the ACL: the first read meets GET, SET and TIME
     // only, and a user without XINFO (every resume and poll with a cursor failed, and the
     // catch-up after any reconnect, for good) or XADD (every publish) started healthy (tDV F4).
-    const refusedCommands = await scriptCommandsRefused();
+    // A sample user's stream among them (tGX F1): PEXPIRE, which the scripts run on users' streams
+    // alone, was asked on none, and a user without it started healthy, every publish to a user refused.
+    const refusedCommands = await scriptCommandsRefused([], true);
     if (refusedCommands?.renamed) throw new StartRefused(`Redis at ${where} ${refusedCommands.what}: ${refusedCommands.grant}`);
     if (refusedCommands !== undefined) throw new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${refusedCommands.what}: ${refusedCommands.grant}`);
     running = true;

@@ -621,9 +621,14 @@ return 1
 `;
 
 /**
- * acl: no KEYS. ARGV = epoch, seq, head, epoch start, all-stream, global stream, channel [, a
- * user's stream …] (the streams of a read refused with Redis's anonymous NOPERM: XADD and XRANGE
- * asked on each, the script's declared keys needing both: tGM F3). Asks
+ * acl: no KEYS. ARGV = epoch, seq, head, epoch start, all-stream, global stream, channel, a
+ * sample user's stream ('' for none), '1' when PEXPIRE is asked on it (maxAgeMs > 0) [, a user's
+ * stream …] (the streams of a read refused with Redis's anonymous NOPERM: XADD and XRANGE asked
+ * on each, the script's declared keys needing both: tGM F3). The sample (the start's,
+ * `<prefix>:u:{*}`) is asked every command the scripts run on a user's stream, PEXPIRE among
+ * them, which they run on users' streams alone: asked on no user's stream, an ACL user without it
+ * (or whose key patterns leave the users' streams out) started healthy and every publish to a
+ * user was refused (tGX F1). Asks
  * the ACL (`redis.acl_check_cmd`, Redis 7) for every command the store's scripts run, on the keys
  * they run it on, and PUBLISH and SUBSCRIBE on the channel; writes nothing. The key names come as
  * ARGV, not KEYS: Redis checks a script's KEYS against the user's key patterns before it runs, so
@@ -651,7 +656,16 @@ for _, key in ipairs({ ARGV[5], ARGV[6] }) do
   add('XREVRANGE', key, '+', '-') add('XTRIM', key, 'MINID', '1')
 end
 add('PUBLISH', ARGV[7], 'x') add('SUBSCRIBE', ARGV[7])
-for i = 8, #ARGV do add('XADD', ARGV[i], '1-1', 'f', 'v') add('XRANGE', ARGV[i], '-', '+') end
+-- A sample user's stream: what the append script asks of an entry's own stream (and the read
+-- script runs there), PEXPIRE when entries take a TTL.
+if ARGV[8] ~= nil and ARGV[8] ~= '' then
+  local key = ARGV[8]
+  add('EXISTS', key) add('XINFO', 'STREAM', key) add('XADD', key, '1-1', 'f', 'v')
+  add('XSETID', key, '1-1', 'MAXDELETEDID', '0-1') add('XLEN', key) add('XRANGE', key, '-', '+')
+  add('XREVRANGE', key, '+', '-') add('XTRIM', key, 'MINID', '1')
+  if ARGV[9] == '1' then add('PEXPIRE', key, '1') end
+end
+for i = 10, #ARGV do add('XADD', ARGV[i], '1-1', 'f', 'v') add('XRANGE', ARGV[i], '-', '+') end
 local refused = {}
 for _, c in ipairs(checks) do
   local ok, allowed = pcall(redis.acl_check_cmd, unpack(c))

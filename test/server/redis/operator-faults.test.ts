@@ -307,13 +307,16 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
-  it("refuses at start an ACL user without a command the store's scripts run besides those of the first read (XINFO, EXISTS, XADD, PUBLISH, …), and names the one Redis 7.0 words 'can't run this command' (TIME) (tDV F4)", { timeout: 60_000 }, async () => {
+  it("refuses at start an ACL user without a command the store's scripts run besides those of the first read (XINFO, EXISTS, XADD, PUBLISH, PEXPIRE, …), and names the one Redis 7.0 words 'can't run this command' (TIME) (tDV F4; PEXPIRE, asked on no user's stream, let the start through, every publish to a user refused: tGX F1)", { timeout: 60_000 }, async () => {
+    // Asked on a sample user's stream too, rc:u:{*} (tGX F1): PEXPIRE, which the scripts run on users' streams alone, was
+    // asked on none, and a user without it started healthy, every publish to a user refused.
     const users: [string, string][] = [
-      ['-xinfo', 'XINFO STREAM on rc:all, XINFO STREAM on rc:g'],
-      ['-exists', 'EXISTS on rc:all, EXISTS on rc:g'],
-      ['-xadd', 'XADD on rc:all, XADD on rc:g'],
+      ['-xinfo', 'XINFO STREAM on rc:all, XINFO STREAM on rc:g, XINFO STREAM on rc:u:{*}'],
+      ['-exists', 'EXISTS on rc:all, EXISTS on rc:g, EXISTS on rc:u:{*}'],
+      ['-xadd', 'XADD on rc:all, XADD on rc:g, XADD on rc:u:{*}'],
       ['-publish', 'PUBLISH on rc:fanout'],
       ['-time', 'TIME'],
+      ['-pexpire', 'PEXPIRE on rc:u:{*}'],
     ];
     const server = await start(users.flatMap(([minus], i) => ['--user', `u${i}`, 'on', '>pw', '~*', '&*', '+@all', minus]));
     for (const [i, [minus, refused]] of users.entries()) {
@@ -324,6 +327,8 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
     // TIME, met by the first read: Redis's own words kept beside the name.
     expect(await settled(server.url.replace('redis://', 'redis://u4:pw@'))).toContain(`run TIME, which the store's scripts run (ERR The user executing the script can't run this command or subcommand): grant it`);
+    // The sample user's stream says what it stands for.
+    expect(await settled(server.url.replace('redis://', 'redis://u5:pw@'))).toBe(`Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run PEXPIRE on rc:u:{*}, which the store's scripts run (rc:u:{*} stands for every user's stream, ~rc:u:*): grant it`);
   });
 
   it("refuses at start an ACL user whose key patterns leave out (or make read-only) one of the store's own keys, or its channel, naming each command and key it may not run (tGM F2: the check, a script given those keys, was itself refused whole with an anonymous NOPERM and swallowed: the store started healthy, every publish or broadcast refused naming no key)", { timeout: 60_000 }, async () => {
@@ -350,6 +355,12 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       expect(await settled(server.url.replace('redis://', 'redis://k8:pw@'))).toBe(channelRefused);
       await raw.call('ACL', 'SETUSER', 'k8', '&rc:fanout');
       expect(await settled(server.url.replace('redis://', 'redis://k8:pw@'))).toContain('may not run GET on rc:epoch-start, SET on rc:epoch-start');
+      // The users' streams left out (the store's own keys granted one by one): named at start on a sample user's stream,
+      // rc:u:{*} (tGX F1: it started healthy, every publish to a user refused with Redis's words naming no key).
+      await raw.call('ACL', 'SETUSER', 'k7', 'on', '>pw', ...own, 'resetchannels', '&rc:fanout', '+@all');
+      expect(await settled(server.url.replace('redis://', 'redis://k7:pw@'))).toBe(
+        `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run EXISTS on rc:u:{*}, XINFO STREAM on rc:u:{*}, XADD on rc:u:{*}, XSETID on rc:u:{*}, XLEN on rc:u:{*}, XRANGE on rc:u:{*}, XREVRANGE on rc:u:{*}, XTRIM on rc:u:{*}, PEXPIRE on rc:u:{*}, which the store's scripts run (rc:u:{*} stands for every user's stream, ~rc:u:*): grant them`,
+      );
     } finally {
       raw.disconnect();
     }
@@ -595,12 +606,14 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       }
       // Two users refused in one batch, for two reasons: append-refused names both streams and both
       // reasons (it named the first alone, the other folded into `unlogged` under its words: tFT F7).
-      await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:{alice} ~rc:u:{carol} ~rc:all ~rc:g)');
-      await raw.set('rc:u:{carol}', 'not a stream');
-      // A store of its own: its first refusal is logged at once (the 10 s rule).
+      // A store of its own: its first refusal is logged at once (the 10 s rule). Started while PEXPIRE is granted on
+      // every user's stream: a selector granting it on some only is refused at start (tGX F1).
+      await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules);
       const { records, logger } = recordingLogger();
       const other = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a7:pw@'), logger });
       stores.push(other);
+      await raw.call('ACL', 'SETUSER', 'a7', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:{alice} ~rc:u:{carol} ~rc:all ~rc:g)');
+      await raw.set('rc:u:{carol}', 'not a stream');
       const two = await Promise.allSettled(['bob', 'alice', 'carol', 'bob'].map((u) => other.append(u, 'trades', (c) => JSON.stringify({ cursor: c }))));
       expect(two.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'rejected']);
       const line = records.find((r) => r.event === 'append-refused');
@@ -617,13 +630,19 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
-  it("a user's stream the ACL user's key patterns leave out refuses every batch holding one of its entries, other users' too, in Redis's words, nothing of it stored (README's stated limit: Redis refuses such a script call whole before it runs, naming no key); a batch without it is stored", { timeout: 60_000 }, async () => {
+  it("a user's stream the ACL user's key patterns leave out refuses every batch holding one of its entries, other users' too, in Redis's words, nothing of it stored (README's stated limit: Redis refuses such a script call whole before it runs, naming no key); a batch without it is stored; such patterns are refused at start (tGX F1)", { timeout: 60_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
     try {
-      await raw.call('ACL', 'SETUSER', 'a8', 'reset', 'on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:all', '~rc:g', '~rc:u:{alice}', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time');
+      const rules = ['on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:all', '~rc:g', '~rc:u:{alice}', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time'];
+      // Such patterns are refused at start, asked on a sample user's stream (tGX F1): the node started with every
+      // user's stream granted, and the patterns narrowed while it runs.
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', ...rules);
+      expect(await settled(server.url.replace('redis://', 'redis://a8:pw@'))).toContain('may not run EXISTS on rc:u:{*}, XINFO STREAM on rc:u:{*}, XADD on rc:u:{*}');
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', ...rules, '~rc:u:*');
       const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a8:pw@'), logger: recordingLogger().logger });
       stores.push(store);
+      await raw.call('ACL', 'SETUSER', 'a8', 'reset', ...rules);
       const append = (userId: string) => store.append(userId, 'trades', (c) => JSON.stringify({ cursor: c }));
       const together = await Promise.allSettled([append('alice'), append('bob')]);
       expect(together.map((r) => r.status)).toEqual(['rejected', 'rejected']);
@@ -648,9 +667,11 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     const raw = new Redis(server.url);
     try {
       const rules = ['on', '>pw', '~rc:epoch', '~rc:seq', '~rc:head', '~rc:epoch-start', '~rc:all', '~rc:g', '~rc:u:{alice}', 'resetchannels', '&rc:fanout', '+@all'];
-      await raw.call('ACL', 'SETUSER', 'a11', 'reset', ...rules, '~rc:u:{bob}');
+      // Started with every user's stream granted (patterns naming some users only are refused at start: tGX F1).
+      await raw.call('ACL', 'SETUSER', 'a11', 'reset', ...rules, '~rc:u:*');
       const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a11:pw@'), logger: recordingLogger().logger });
       stores.push(store);
+      await raw.call('ACL', 'SETUSER', 'a11', 'reset', ...rules, '~rc:u:{bob}');
       const alice = await store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c }));
       const bob = await store.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }));
       const refused = (what: string) => `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run ${what}, which the store's scripts run (NOPERM this user has no permissions to access one of the keys used as arguments): grant`;
@@ -683,12 +704,16 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       await raw.call('ACL', 'SETUSER', 'a9', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:{alice})');
       const noAge = await createRedisStreamStore({ url, logger: recordingLogger().logger, maxAgeMs: 0 });
       stores.push(noAge);
-      const settled = await Promise.allSettled(['alice', 'bob', null].map((userId) => noAge.append(userId, 'trades', (c) => JSON.stringify({ cursor: c }))));
-      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      const outcomes = await Promise.allSettled(['alice', 'bob', null].map((userId) => noAge.append(userId, 'trades', (c) => JSON.stringify({ cursor: c }))));
+      expect(outcomes.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
       expect(await raw.pttl('rc:u:{bob}')).toBe(-1);
-      // With a TTL to set, bob's entries are refused, named, as before.
+      // With a TTL to set, such a selector is refused at start, PEXPIRE asked on a sample user's stream (tGX F1) ...
+      expect(await settled(url)).toBe(`Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run PEXPIRE on rc:u:{*}, which the store's scripts run (rc:u:{*} stands for every user's stream, ~rc:u:*): grant it`);
+      // ... and, narrowed to it on a running node, bob's entries are refused, named, as before.
+      await raw.call('ACL', 'SETUSER', 'a9', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:*)');
       const aged = await createRedisStreamStore({ url, logger: recordingLogger().logger });
       stores.push(aged);
+      await raw.call('ACL', 'SETUSER', 'a9', 'reset', ...rules, '-pexpire', '(+pexpire ~rc:u:{alice})');
       await expect(aged.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }))).rejects.toThrow('NOPERM this ACL user may not run PEXPIRE on rc:u:{bob} (the append script needs it): not stored');
     } finally {
       raw.disconnect();
