@@ -955,6 +955,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * acking publishes its open sockets never got (tGM F4).
    */
   let catchUpRefused: string | null = null;
+  /**
+   * The heartbeat's script refused to the ACL user (EVALSHA taken from it, or a key of the store's
+   * its patterns no longer give), in Redis's words, or null: the node reads unhealthy until a
+   * heartbeat is answered again. Dropped before, the node read healthy for good while every
+   * resume closed 1011 and every publish failed, until a reconnect met it (tGX F3).
+   */
+  let beatRefused: string | null = null;
   /** Records received on the fan-out channel so far (each record's `arrival` is its rank). */
   let arrivals = 0;
   /**
@@ -1343,11 +1350,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const beatReply = { what: 'script reply (1, 0 without an epoch key, or 2)', is: (value: unknown) => [0, 1, 2].includes(Number(value)) && String(value).length === 1 };
     let epochGone = false;
     let keysBad = false;
-    const beatSent = cmd.rcBeat(keys.epoch, keys.seq, keys.head).then((value) => {
-      epochGone = value === 0 || value === '0';
-      keysBad = value === 2 || value === '2';
-      return value;
-    });
+    let beatError: string | undefined;
+    const beatSent = cmd.rcBeat(keys.epoch, keys.seq, keys.head).then(
+      (value) => {
+        epochGone = value === 0 || value === '0';
+        keysBad = value === 2 || value === '2';
+        return value;
+      },
+      (err: unknown) => {
+        beatError = String((err as Error | null)?.message);
+        throw err;
+      },
+    );
     // PONG; ['pong', ''] on a subscribed RESP2 connection (a given client's protocol).
     const pong = { what: 'PING reply', is: (value: unknown) => value === 'PONG' || (Array.isArray(value) && String(value[0]).toLowerCase() === 'pong') };
     void Promise.all([within(beatSent, beatReply), within(sub.ping(), pong)]).then(([commands, subscriber]) => {
@@ -1361,12 +1375,39 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // Never recovered on such an answer: a server that answered `+OK` to everything read as healthy.
       if (commands instanceof NotRedisReply) return void notRedis(commands.detail, cmd);
       if (subscriber instanceof NotRedisReply) return void notRedis(subscriber.detail, sub);
+      // Refused to the ACL user (met every second: a reconnect was waited for): unhealthy, said once per reason.
+      if (commands === 'failed' && beatError !== undefined && running && aclRefused(beatError)) beatRefusedBy(beatError);
+      else if (commands === 'answered' && beatRefused !== null) {
+        credentialsToldOf.delete(beatRefused);
+        beatRefused = null;
+        logger.info({ event: 'redis-command-accepted', url: where }, "Redis runs the store's heartbeat for this ACL user again: healthy");
+        healthChanged();
+      }
       if (commands === 'late') commandsUnanswered();
       else if (subscriber === 'late') subscriberSilent();
       if (commands === 'answered' && subscriber === 'answered' && downs === sentAfter) {
         beatAnswered = true;
         maybeRecovered();
       }
+    });
+  }
+  /**
+   * The heartbeat met an ACL refusal (`said`, Redis's words): the node reads unhealthy, and
+   * redis-command-refused is logged once per reason, the commands the ACL refuses named as the
+   * start names them (a reconnect that meets the same refusal does not say it again).
+   */
+  function beatRefusedBy(said: string): void {
+    const was = beatRefused;
+    beatRefused = said;
+    if (was === null) healthChanged();
+    if (credentialsToldOf.has(said)) return;
+    credentialsToldOf.add(said);
+    void nameAclRefusal(said).then((named) => {
+      if (named !== said) aclNamed.set(said, named);
+      logger.error(
+        { event: 'redis-command-refused', url: where, connection: 'command connection', err: named },
+        'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA, and the commands inside them): unavailable until the ACL grants it, retrying',
+      );
     });
   }
   /**
@@ -1503,7 +1544,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** What `status().healthy` says. */
   function isHealthy(): boolean {
-    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null;
+    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null && beatRefused === null;
   }
   /**
    * Tells onHealth's listeners when `status().healthy` changed since they were last told. Called
@@ -2352,7 +2393,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         : away
           ? unavailable('append', ': not stored')
           : sure
-          ? (new ReplyError(refusal) as Error)
+          ? // Refused by the ACL before the script ran (EVALSHA taken from the user, a key its patterns leave out):
+            // nothing of it stored, as the script's own refusals say (tGX F3: Redis's bare NOPERM said neither).
+            (new ReplyError(aclRefused(refusal) && !/: not stored$/.test(refusal) ? `${refusal}: not stored` : refusal) as Error)
           : new Error(`the append got no answer from Redis (${noAnswer(err)}): the message may still be stored and delivered if Redis runs the command later`);
       if (err instanceof ReplyError) {
         refusedSince ??= Date.now();
@@ -2778,6 +2821,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (epochRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${epochRefused}` };
       if (keysRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${keysRefused}` };
       if (catchUpRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, catch-up refused (the live feed held): ${aclNamed.get(catchUpRefused) ?? catchUpRefused}` };
+      if (beatRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${aclNamed.get(beatRefused) ?? beatRefused}` };
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
       return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };

@@ -429,6 +429,51 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("EVALSHA, or the store's keys, taken from the ACL user on a running node: its heartbeat meets the refusal, the store reads unhealthy, redis-command-refused is logged once per reason and a publish rejects 'not stored'; granted again, healthy with no reconnect (tGX F3: the refused heartbeat was dropped every second, the node healthy for good until a reconnect)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '-@all', '+@read', '+@write', '+@scripting', '+@pubsub', '+@connection', '+info', '+time'];
+      await raw.call('ACL', 'SETUSER', 'a12', 'reset', ...rules);
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a12:pw@'), logger });
+      stores.push(store);
+      const health: boolean[] = [];
+      store.onHealth!((healthy) => void health.push(healthy));
+      const refusals = () => records.filter((r) => r.event === 'redis-command-refused');
+      // A first publish: the append script is then run with EVALSHA (ioredis sends EVAL for a script this connection has not run).
+      await store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c }));
+      for (const [label, take, give, named] of [
+        ['EVALSHA', ['-evalsha'], ['+evalsha'], "NOPERM this user has no permissions to run the 'evalsha' command"],
+        ['the key patterns', ['resetkeys'], ['~rc:*'], 'NOPERM this ACL user may not run GET on rc:epoch, SET on rc:epoch, GET on rc:seq'],
+      ] as const) {
+        const before = refusals().length;
+        await raw.call('ACL', 'SETUSER', 'a12', ...take);
+        await waitFor(() => !store.status().healthy, `${label}: unhealthy`);
+        await waitFor(() => refusals().length > before, `${label}: redis-command-refused`);
+        expect(String(refusals().at(-1)!.err), label).toContain(named);
+        expect(store.status().detail, label).toContain(`connected, commands refused: `);
+        expect(store.status().detail, label).toContain(named);
+        const publish = await store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c })).then(() => 'stored', (err: Error) => err.message);
+        expect(publish, label).toMatch(/^NOPERM .*: not stored$/);
+        // More heartbeats meet the same refusal: still one line.
+        const beats = records.length;
+        await new Promise((r) => setTimeout(r, 2500));
+        expect(refusals().length, label).toBe(before + 1);
+        expect(records.length >= beats, label).toBe(true);
+        await raw.call('ACL', 'SETUSER', 'a12', ...give);
+        await waitFor(() => store.status().healthy, `${label}: healthy again`);
+        expect(records.filter((r) => r.event === 'redis-command-accepted').length, label).toBeGreaterThan(0);
+        await expect(store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c })), label).resolves.toMatchObject({ cursor: expect.any(String) });
+      }
+      expect(health).toEqual([false, true, false, true]);
+      // No reconnect was needed.
+      expect(records.some((r) => r.event === 'redis-lost')).toBe(false);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("a command taken from the ACL user on a running node is named in the reads, the redis-command-refused line and the status, as the start names it (tEF F5: Redis 7.0's words named none)", { timeout: 60_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
