@@ -421,7 +421,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let pollWake: (() => void) | undefined;
   /** The one scheduler: the next socket attempt. */
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the socket attempt under way is over (`now()`): the connect timeout, judged by `watch` until it opens. */
+  let connectEnd = 0;
   /** A lost cursor the client was told about (gap) before it could deliver that poll's messages. */
   let retold: string | null = null;
   /** The cursor the current socket asked to resume from (`since` in its URL). */
@@ -721,9 +722,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (mine === run) failed();
       return;
     }
-    connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), end - now());
+    // Judged as the allowed silence is (`watch`): a socket made after the client's own loop was
+    // held past `end` (a token's wait held by a long task) was dropped at once, an attempt failed
+    // and a backoff waited for a server that answered in milliseconds (a hostile tester).
+    connectEnd = end;
+    watch();
     ws.onopen = () => {
-      clearTimeout(connectTimer);
       openedAt = lastFrame = now();
       // A socket takes over on its first frame, not its open: behind a proxy that holds frames
       // back, an open probe stopped polling for the whole allowed silence (40 s), the status
@@ -822,7 +826,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function stopTimers(): void {
-    for (const t of [connectTimer, watchdog, pongTimer]) clearTimeout(t);
+    clearTimeout(watchdog);
+    clearTimeout(pongTimer);
   }
 
   function closed(code: number, reason: string, httpStatus?: number, retryAfter?: string): void {
@@ -853,7 +858,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // flicker, though no attempt is due.
     // Held unless it is the last: the failed attempt's count, status and time come in the same
     // status (each lost socket told `waiting` twice with no time first: a fresh tester).
-    set({ ...(opened && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }), ...(stop && { state: 'closed', mode: 'offline', nextAttemptAt: null }) }, !stop);
+    set({ ...(opened && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }), ...(stop && { mode: 'offline', state: 'closed', nextAttemptAt: null }) }, !stop);
     if (lost) announce('disconnected', 'ws');
     // A handler disconnected (and maybe connected again): this run is over.
     if (mine !== run) return;
@@ -1135,17 +1140,30 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
   }
 
-  /** One timer per client: fires at the end of the allowed silence, re-arms while frames arrive. */
-  function watch(): void {
-    const ws = socket;
+  /**
+   * One timer per client: fires at the end of the connect timeout (`connectEnd`) until the socket
+   * opens, then of the allowed silence, re-arming while frames arrive. Over, it is judged again
+   * `held` ms later (what it fired late by: the time the client's own loop was held past the
+   * end; at most the connect timeout: a loop held for hours would keep a dead socket as long), not
+   * at once: after the loop stalled (a long task, a GC, a debugger, a process descheduled, a tab
+   * frozen) the frames that arrived in time (the upgrade's answer, pings) wait unread (Node runs
+   * due timers before it reads the sockets; a browser's queued frames, tasks, come after this
+   * one), and a live socket was dropped 4408 as silent, or an attempt failed as a timeout (tGZ
+   * F9; the server's keepalive judges after a read too). Once: a socket still silent then was.
+   */
+  function watch(held?: number): void {
+    // Every caller has a socket.
+    const ws = socket!;
+    const left = () => (lastFrame ? lastFrame + silenceMs : connectEnd) - now();
     clearTimeout(watchdog);
     watchdog = setTimeout(
       () => {
-        if (!ws || socket !== ws) return;
-        if (now() - lastFrame >= silenceMs) drop(ws, 4408, 'silent');
-        else watch();
+        if (socket !== ws) return;
+        if (left() > 0) watch();
+        else if (held! >= 0) lastFrame ? drop(ws, 4408, 'silent') : drop(ws, 4000, 'timeout');
+        else watch(Math.min(connectTimeout, -left()));
       },
-      Math.max(10, lastFrame + silenceMs - now()),
+      held ?? Math.max(10, left()),
     );
   }
 
@@ -1310,7 +1328,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // A status handler that disconnects: no `connected` after its `disconnected`.
               // A `status` or `connection` handler that disconnects: no `connected` or gap after
               // it, and the next run asks from `since` again (it would start new, the loss untold).
-              if (!set({ state: 'polling', mode: 'polling' })) return void (forgot === forgets && (status.cursor = since));
+              if (!set({ mode: 'polling', state: 'polling' })) return void (forgot === forgets && (status.cursor = since));
               announce('connected', 'polling', body.resume && { resume: body.resume });
               if (!alive()) return void (forgot === forgets && (status.cursor = since));
               // The server answers again after polls failed (it was down, or the network was):
