@@ -2361,7 +2361,9 @@ export function hostReadsAsSecret(host: string): boolean {
   // last `@` is judged alone, or the host it means was hidden with it, the hint saying "give the host alone (not shown …)"
   // the stronger the password (tGV F4), where `alice@127.0.0.1` and `http://alice:<password>@127.0.0.1` showed it.
   const at = host.lastIndexOf('@');
-  if (at !== -1 && !readsAsSocketPath(host)) return hostReadsAsSecret(host.slice(at + 1));
+  // A scheme before it is kept: `http://u:pw@localhost:8080;jsessionid=…` judged as `localhost:8080;…` read the URL's
+  // parameter as a host word, and the whole was said by its length.
+  if (at !== -1 && !readsAsSocketPath(host)) return hostReadsAsSecret(`${/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(host)?.[0] ?? ''}${host.slice(at + 1)}`);
   const given = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?([^/?#:]*)/i.exec(host.trim())?.[1] ?? '';
   return secretWhereAddressGoes(host) || secretWhereAddressGoes(host.trim()) || (given !== '' && secretWhereAddressGoes(given)) || (!readsAsSocketPath(host) && !host.trim().startsWith('/') && addressWords(host).some(secretWhereAddressGoes));
 }
