@@ -611,6 +611,40 @@ describe('public keys and JWKS, algorithms pinned', () => {
     await server.close();
   });
 
+  it('refuses the key material the tests above never built: an encrypted PKCS#8 private key (raw DER and base64), a P-256 and an Ed25519 public key\'s DER in hex (short: 91 and 44 bytes), a key set deep in a config\'s JSON or after its ordinary values (tGS F19, F22, F23: each mutation that let it through survived)', () => {
+    const got = (secret: string | Uint8Array) => {
+      try {
+        createJwtVerifier({ secret });
+      } catch (error) {
+        return /^createJwtVerifier: secret must be an HS256 shared secret, got (.*?): a key given as secret/s.exec((error as Error).message)?.[1] ?? (error as Error).message;
+      }
+      return 'accepted';
+    };
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const ed = generateKeyPairSync('ed25519');
+    // `openssl pkcs8 -topk8 -outform DER`: whoever holds this file (its passphrase or not) must not be able to sign tokens with its bytes.
+    const encrypted = ec.privateKey.export({ format: 'der', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'pw' });
+    const jwk = ec.publicKey.export({ format: 'jwk' });
+    const p256Spki = ec.publicKey.export({ format: 'der', type: 'spki' });
+    const edSpki = ed.publicKey.export({ format: 'der', type: 'spki' });
+    expect([p256Spki.length, edSpki.length]).toEqual([91, 44]); // far under an RSA key's 294 bytes, the only hex the tests above give
+    expect({
+      encryptedBytes: got(encrypted),
+      encryptedBase64: got(encrypted.toString('base64')),
+      p256Hex: got(p256Spki.toString('hex')),
+      ed25519Hex: got(edSpki.toString('hex')),
+      nested: got(JSON.stringify({ auth: { jwt: { verify: { keys: [jwk] } } } })).startsWith('a JWK set'),
+      afterValues: got(JSON.stringify({ issuer: 'https://idp.example', audience: 'app', ttl: 3600, leeway: 5, alg: 'ES256', kid: 'k1', key: jwk })).startsWith('a JWK'),
+    }).toEqual({
+      encryptedBytes: "a private key's DER (bytes)",
+      encryptedBase64: "a private key's DER in base64 (a PEM without its armor)",
+      p256Hex: "a public key's DER in hex",
+      ed25519Hex: "a public key's DER in hex",
+      nested: true,
+      afterValues: true,
+    });
+  });
+
   it('never refuses a random secret as key material: random bytes in base64, base64url or hex, raw, read as text, prefixed, percent-encoded, inside other text, a passphrase (a property: each was refused only if it parses as a key, a certificate or a JWK)', () => {
     const words = ['correct', 'horse', 'battery', 'staple', 'MII', 'ssh-rsa', 'AAAA', '-----', 'BEGIN', 'kty', '{', '"', '0x30', 'oct', 'keys', 'base64:', 'data:,', '%41', 'kty:', 'RSA', '0x', ':', '<X509Certificate>', '\\x30', '`', "'"];
     const pick = <T>(items: readonly T[]) => items[randomBytes(1)[0]! % items.length]!;
