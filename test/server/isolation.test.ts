@@ -287,7 +287,7 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
   });
   afterAll(() => server.rt.close());
 
-  it('closes the connection unanswered: each answer waited in the server behind one its client had not read, a page each, for ever; the poll retried from its cursor loses nothing, and polls one at a time on a keep-alive connection are served', async () => {
+  it('closes the connection unanswered: each answer waited in the server behind one its client had not read, a page each, for ever; the poll retried from its cursor loses nothing, and polls one at a time on a keep-alive connection are served, and refused as well once it pipelines', async () => {
     const alice = await token('alice-pipelines');
     const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${alice}`))).json()) as { cursor: string };
     const socket = await rawConnection(server.port);
@@ -308,8 +308,20 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
       await vi.waitFor(() => expect(sequential.text.split('HTTP/1.1 200 OK').length - 1).toBe(i), { timeout: 5000 });
       await vi.waitFor(() => expect(sequential.text.split('"messages"').length - 1).toBe(i), { timeout: 5000 });
     }
-    sequential.destroy();
     expect(server.rt.stats().refusedPolls.pipelined).toBe(1);
+    // The same connection, its three polls answered, now pipelines three held ones: refused as on a fresh connection. An
+    // answered poll freed its count once (not once on 'finish' and again on 'close', which left it at -3 and let the next
+    // three wait in the server: tGS F8).
+    const last = [...sequential.text.matchAll(/"cursor":"([^"]+)"/g)].at(-1)![1]!;
+    const answered = sequential.text.length;
+    sequential.write(`GET /api/ws/poll?token=${alice}&since=${last} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(3));
+    let closed = false;
+    void sequential.closed.then(() => (closed = true));
+    await vi.waitFor(() => expect(closed, 'the connection closed').toBe(true), { timeout: 5000 });
+    expect(sequential.text.length).toBe(answered);
+    // Counted once for the connection (tGU F3).
+    expect(server.rt.stats().refusedPolls.pipelined).toBe(2);
+    sequential.destroy();
   });
 
   it('counts a connection closed for it once, whatever Node read behind it (500 CORS preflights were 500 refused polls), and the poll it held, still authenticating, as no client that left (tGU F3)', async () => {
