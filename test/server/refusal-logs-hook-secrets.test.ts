@@ -338,3 +338,114 @@ describe("hiding the request's query values in a hook's error takes steps linear
     }
   });
 });
+
+describe("a hook's error at the edges of what is hidden: a secret of 8 characters, the token's last character, a secret split over the error's fields, secrets sharing a prefix or overlapping, the token URL- and form-encoded (tGS F1, F2, F4, F5, F6, F10: each mutation of these rules survived the tests above)", () => {
+  /** One server; each request names its case in `x-case`; the error summaries come back in the order asked. */
+  async function summariesOf(requests: { path: string; token?: string; which: string }[], cases: Record<string, (token: string, query: URLSearchParams) => unknown>) {
+    const { lines, logger } = recorder();
+    const hookLines = () => lines.filter((line) => /"event":"(?:authenticate-failed|handle-http-threw)"/.test(line)).map((line) => JSON.parse(line.slice(0, line.lastIndexOf('} ') + 1)) as Record<string, unknown>);
+    const thrown = (request: { url?: string; headers: Record<string, unknown> }) => {
+      throw cases[String(request.headers['x-case'])]!(tokenOf(request as never) ?? '', new URL(request.url!, 'http://x').searchParams);
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate: thrown, handleHttp: (request) => (request.url!.startsWith('/app') ? thrown(request) : false), logger } as Partial<RealtimeServerOptions>);
+    try {
+      const summaries: unknown[] = [];
+      for (const { path, token: given, which } of requests) {
+        const before = hookLines().length;
+        const response = await fetch(server.http(path), { headers: { 'x-case': which, ...(given === undefined ? {} : { authorization: `Bearer ${given}` }) } });
+        expect([401, 500], which).toContain(response.status);
+        const now = hookLines();
+        expect(now, which).toHaveLength(before + 1);
+        summaries.push(now.at(-1)!.err);
+      }
+      return summaries;
+    } finally {
+      await server.rt.close();
+    }
+  }
+
+  it('hides a query value and a token of exactly 8 characters ("8 characters or more"), and a token quoted whole by Authorization: Bearer to its last character', async () => {
+    const got = await summariesOf(
+      [
+        { path: '/app/reset?t=Ab3dEf7h', which: 'value' },
+        { path: '/api/ws/poll', token: 'Ab3dEf7h', which: 'token' },
+        { path: '/api/ws/poll', token: OPAQUE, which: 'token' },
+      ],
+      {
+        value: (_, query) => new Error(`reset token ${query.get('t')} unknown`),
+        token: (t) => new Error(`unknown session ${t}`),
+      },
+    );
+    expect(got).toEqual([
+      { name: 'Error', message: 'reset token [redacted] unknown' },
+      { name: 'Error', message: 'unknown session [redacted]' },
+      { name: 'Error', message: 'unknown session [redacted]' },
+    ]);
+  });
+
+  it("hides a query value or an opaque token split between name and message, or over name, code and message", async () => {
+    const value = 'Pa55w0rdXyz9Q';
+    const got = await summariesOf(
+      [
+        { path: `/app/reset?reset_token=${value}`, which: 'nameMessage' },
+        { path: `/app/reset?reset_token=${value}`, which: 'messageName' },
+        { path: `/app/reset?reset_token=${value}`, which: 'three' },
+        { path: '/api/ws/poll', token: OPAQUE, which: 'tokenNameMessage' },
+        { path: '/api/ws/poll', token: OPAQUE, which: 'tokenThree' },
+      ],
+      {
+        nameMessage: (_, query) => Object.assign(new Error(`${query.get('reset_token')!.slice(8)} refused`), { name: query.get('reset_token')!.slice(0, 8) }),
+        messageName: (_, query) => Object.assign(new Error(`x ${query.get('reset_token')!.slice(0, 8)}`), { name: query.get('reset_token')!.slice(8) }),
+        three: (_, query) => Object.assign(new Error(query.get('reset_token')!.slice(8)), { name: query.get('reset_token')!.slice(0, 4), code: query.get('reset_token')!.slice(4, 8) }),
+        tokenNameMessage: (t) => Object.assign(new Error(`${t.slice(5)} unknown`), { name: t.slice(0, 5) }),
+        tokenThree: (t) => Object.assign(new Error(`${t.slice(9)} unknown`), { name: t.slice(0, 4), code: t.slice(4, 9) }),
+      },
+    );
+    expect(got).toEqual([
+      { name: '[redacted]', message: '[redacted] refused' },
+      { name: '[redacted]', message: 'x [redacted]' },
+      { name: '[redacted]', code: '[redacted]', message: '[redacted]' },
+      { name: '[redacted]', message: '[redacted] unknown' },
+      { name: '[redacted]', code: '[redacted]', message: '[redacted] unknown' },
+    ]);
+  });
+
+  it('hides a query value that is a prefix of another, one found after a partial match of another, and the whole of two overlapping ones', async () => {
+    const got = await summariesOf(
+      [
+        { path: '/app/change?old=Pa55w0rdXyz9Q&new=Pa55w0rdXyz9Q1', which: 'prefix' },
+        { path: '/app/change?x=aaaPa55w0rdZZ&y=aPa55w0rdXyz9Q', which: 'restart' },
+        { path: '/app/change?a=AAAAAAAAbbbbbbbbCCCC&b=bbbbbbbb', which: 'overlap' },
+      ],
+      {
+        prefix: (_, query) => new Error(`new=${query.get('old')} differs from ${query.get('new')!.slice(0, 3)}`),
+        restart: (_, query) => new Error(`got ${query.get('y')!.slice(0, 1)}${query.get('y')}`),
+        overlap: (_, query) => new Error(`bad a ${query.get('a')} here`),
+      },
+    );
+    expect(got).toEqual([
+      { name: 'Error', message: 'new=[redacted] differs from Pa5' },
+      { name: 'Error', message: 'got a[redacted]' },
+      { name: 'Error', message: 'bad a [redacted] here' },
+    ]);
+  });
+
+  it('hides a Bearer token holding /, +, ~ and = when the hook quotes it URL-encoded or form-encoded (no 8 characters of it the same in those forms)', async () => {
+    const given = 'Zq8vN2k/Lp4Xw7+Rt9Mb3~Hc6Yd+x==';
+    expect(encodeURIComponent(given)).not.toBe(new URLSearchParams({ t: given }).toString().slice(2));
+    const got = await summariesOf(
+      [
+        { path: '/api/ws/poll', token: given, which: 'encoded' },
+        { path: '/api/ws/poll', token: given, which: 'form' },
+      ],
+      {
+        encoded: (t) => new Error(`GET /sessions/${encodeURIComponent(t)} 404`),
+        form: (t) => new Error(`POST /introspect ${new URLSearchParams({ t })} 404`),
+      },
+    );
+    expect(got).toEqual([
+      { name: 'Error', message: 'GET /sessions/[redacted] 404' },
+      { name: 'Error', message: 'POST /introspect t=[redacted] 404' },
+    ]);
+  });
+});
