@@ -90,6 +90,13 @@ describe('shownArgument', () => {
   it('hides a lower-case password in user:password, a bracketed IPv6 host\'s port that is not digits, and a URL with user info encoded in a query value (tGF F5)', () => {
     expect(shownArgument('alice:s3cr3t-passw0rd')).toBe('alice:[redacted]');
     expect(shownArgument('--basic=alice:hunter2')).toBe('--basic=alice:[redacted]');
+    // At the bounds (tGS F11): a user name of 2 characters, a password of 6 ("6 characters or more"); one of 5 is a word.
+    expect(shownArgument('al:s3cr3t-passw0rd')).toBe('al:[redacted]');
+    expect(shownArgument('alice:pass12')).toBe('alice:[redacted]');
+    expect(shownArgument('alice:pass1')).toBe('alice:pass1');
+    // What reads as no password stays shown, so the user sees what they typed (tGS F12): no digit, hex alone (a commit), a
+    // file's extension, letters and digits only with an unexpanded variable.
+    for (const ordinary of ['web:frontend', 'build:3f2a9c1b7d', 'v2:schema2024.json', 'alice:${PW}ab1']) expect(shownArgument(ordinary)).toBe(ordinary);
     expect(shownArgument(`ws://[::1]:${PASSWORD}/api/ws`)).toBe('ws://[::1]:[redacted]/api/ws');
     expect(shownArgument('ws://[::1]:s3cr3t-passw0rd/api/ws')).toBe('ws://[::1]:[redacted]/api/ws');
     expect(shownArgument(`ws://[::1:${PASSWORD}/x`)).toBe('ws://[::1:[redacted]/x');
