@@ -75,3 +75,38 @@ describe('diff: a closed list rewritten as an anyOf of consts (tGQ F6)', () => {
     }
   });
 });
+
+describe('diff: the same-values rule at its edges (tGS F24: each of these mutations of it survived the tests above)', () => {
+  const upTo = (count: number) => Array.from({ length: count }, (_, i) => i);
+  const sameValues = async (before: object, after: object) => (await at(before, after)).changes.some((change) => change.text.includes('admits the same values either way'));
+
+  it('reads a fractional minimum as the least integer above it: minimum 0.5 admits 1, not 0', async () => {
+    const half = { type: 'integer', minimum: 0.5, maximum: 3 };
+    expect(await sameValues(LIST, half)).toBe(true);
+    expect((await at({ type: 'integer', enum: [0, 1, 2, 3] }, half)).changes).toEqual([{ rule: 'enum-value-removed', level: 'compatible', text: 'value 0 removed from the closed list' }]);
+  });
+
+  it('counts a range of up to 1 000 integers ("at most MAX_RANGE_VALUES"), not one of 1 001', async () => {
+    expect(await sameValues({ type: 'integer', enum: upTo(1000) }, { type: 'integer', minimum: 0, maximum: 999 })).toBe(true);
+    expect(await sameValues({ type: 'integer', enum: upTo(1001) }, { type: 'integer', minimum: 0, maximum: 1000 })).toBe(false);
+  });
+
+  it("leaves out a listed value its declared type does not admit: {type: integer, enum: [1, 2, \"3\"]} admits 1 and 2", async () => {
+    expect(await sameValues({ type: 'integer', enum: [1, 2, '3'] }, { type: 'integer', minimum: 1, maximum: 2 })).toBe(true);
+  });
+
+  it('does not read an anyOf branch admitting null as a plain list: its null is no value of the other side', async () => {
+    // The branch a $ref to `anyOf: [{const: 2}, {type: null}]`: read as a nullable shape of `const: 2`, whose null a plain list drops.
+    const withMaybeTwo = (schema: object) => patchSchemas(risk(schema), [{ op: 'add', path: '/trades.json/definitions/MaybeTwo', value: { anyOf: [{ type: 'integer', const: 2 }, { type: 'null' }] } }]);
+    const report = await diffFiles(withMaybeTwo({ anyOf: [{ type: 'integer', const: 1 }, { $ref: '#/definitions/MaybeTwo' }] }), withMaybeTwo({ type: 'integer', enum: [1, 2] }));
+    const changes = report.changes.filter((change) => change.subject === 'trades');
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.map((change) => change.text).join('\n')).not.toContain('admits the same values either way');
+  });
+
+  it('leaves out a fixed value its declared type refuses: an anyOf branch {type: string, const: 3} admits nothing, so the anyOf admits 1 and 2 as the list does', async () => {
+    // (An `enum`'s values are filtered by its type as its shape is read; a `const`'s only where the list is read.)
+    const { changes } = await at({ anyOf: [{ type: 'integer', const: 1 }, { type: 'integer', const: 2 }, { type: 'string', const: 3 }] }, { type: 'integer', enum: [1, 2] });
+    expect(changes.map((change) => change.text).join('\n')).not.toMatch(/\b3\b/);
+  });
+});
