@@ -553,6 +553,50 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("the records held during one refused catch-up are released as they are delivered: a second refused catch-up holds its own under the bound, none dropped (tGS F17: the held bytes never went down, so once 32 MiB had been held over the node's life every later catch-up dropped what it held)", { timeout: 90_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', 'resetchannels', '&rc:fanout', '+@all'];
+      const refusing = [...rules, '~rc:epoch', '~rc:seq', '~rc:head', '~rc:all', '~rc:g', '~rc:u:*'];
+      await raw.call('ACL', 'SETUSER', 'a11', 'reset', ...rules, '~rc:*');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a11:pw@'), logger });
+      stores.push(store);
+      const live: string[] = [];
+      store.subscribe((e) => void live.push(e.cursor));
+      const append = (i: number) => store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c, i }));
+      const first = await append(0);
+      await waitFor(() => live.includes(first.cursor), 'the first entry live');
+      // Each round: the catch-up refused after an epoch change, 20 frames of ~1 MiB held (20 MiB, under the 32 MiB bound),
+      // then granted. Each frame of an epoch of its own: once delivered, each is said as a foreign epoch's, one line each,
+      // which tells that every one was held and handed on.
+      const big = '€'.repeat(350_000);
+      const foreignLines = () => records.filter((r) => r.event === 'foreign-epoch').length;
+      for (const round of [1, 2]) {
+        await raw.call('ACL', 'SETUSER', 'a11', 'reset', ...refusing);
+        await raw.del('rc:epoch');
+        await append(round);
+        await waitFor(() => !store.status().healthy, `the store unhealthy (round ${round})`);
+        for (let i = 0; i < 20; i++) {
+          const frame = JSON.stringify({ big, round, i });
+          const foreign = `f${round}${String(i).padStart(14, '0')}`;
+          await raw.publish('rc:fanout', `${foreign}.${i + 1}\n${i + 1}\ntrades\n"alice"\nnull\n${Buffer.byteLength(frame)}\n${frame}`);
+        }
+        await raw.call('ACL', 'SETUSER', 'a11', '~rc:epoch-start');
+        await waitFor(() => store.status().healthy, `healthy once granted (round ${round})`);
+        await waitFor(() => foreignLines() >= 20 * round || records.some((r) => r.event === 'fan-out-held-dropped'), `the ${20 * round} held frames handed on`);
+        expect(records.filter((r) => r.event === 'fan-out-held-dropped')).toEqual([]);
+        const after = await append(10 + round);
+        await waitFor(() => live.includes(after.cursor), `a later entry live (round ${round})`);
+      }
+      expect(foreignLines()).toBe(40);
+      expect(records.filter((r) => r.event === 'fan-out-held-dropped')).toEqual([]);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("TIME taken from the ACL user on a running node: every publish rejects naming it, nothing stored (tEQ F5: Redis 7.0's words named no command)", async () => {
     const server = await start();
     const raw = new Redis(server.url);
