@@ -597,6 +597,49 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("records dropped past the bound while the granted catch-up is in flight are read again once it ends: every entry reaches the node's listeners, no later append needed (tGS F16: they were lost until a later record showed the hole, or for good on a stream gone quiet)", { timeout: 90_000 }, async () => {
+    const server = await start();
+    const proxy = await TcpProxy.start(server.port);
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', 'resetchannels', '&rc:fanout', '+@all'];
+      await raw.call('ACL', 'SETUSER', 'a12', 'reset', ...rules, '~rc:*');
+      const { records, logger } = recordingLogger();
+      // Through the proxy, which holds the granted catch-up's answer below (a command timeout past that hold).
+      const store = await createRedisStreamStore({ url: proxy.url.replace('redis://', 'redis://a12:pw@'), logger, commandTimeoutMs: 60_000 });
+      stores.push(store);
+      const other = await createRedisStreamStore({ url: server.url, logger: recordingLogger().logger });
+      stores.push(other);
+      const live: string[] = [];
+      store.subscribe((e) => void live.push(e.cursor));
+      const append = (on: RedisStreamStore, i: number, size = 0) => on.append('alice', 'trades', (c) => JSON.stringify({ cursor: c, i, pad: 'x'.repeat(size) }));
+      const first = await append(store, 0);
+      await waitFor(() => live.includes(first.cursor), 'the first entry live');
+      // The catch-up refused after an epoch change (rc:epoch-start left out), as in the tGM F4 test above.
+      await raw.call('ACL', 'SETUSER', 'a12', 'reset', ...rules, '~rc:epoch', '~rc:seq', '~rc:head', '~rc:all', '~rc:g', '~rc:u:*');
+      await raw.del('rc:epoch');
+      await append(store, 1);
+      await waitFor(() => !store.status().healthy, 'the store unhealthy');
+      // Granted, and the catch-up's answers held: Redis has read the head, the store has not heard it yet.
+      proxy.holdReplies(true);
+      await raw.call('ACL', 'SETUSER', 'a12', '~rc:epoch-start');
+      await waitFor(() => proxy.holdReplies(true) > 0, 'a catch-up answer held');
+      // Meanwhile 30 entries of ~1.15 MB from another node: the 30th passes the 32 MiB bound (29 held, 33.4 MB), all are dropped.
+      const cursors: string[] = [];
+      for (let i = 0; i < 30; i++) cursors.push((await append(other, 100 + i, 1_150_000)).cursor);
+      await waitFor(() => records.some((r) => r.event === 'fan-out-held-dropped'), 'fan-out-held-dropped');
+      expect(records.find((r) => r.event === 'fan-out-held-dropped')).toMatchObject({ records: 31 }); // with the epoch change's own record
+      proxy.holdReplies(false);
+      await waitFor(() => store.status().healthy, 'healthy once the catch-up is answered');
+      // Nothing appended since: the catch-up read again from where it ended, and delivered each of them.
+      await waitFor(() => cursors.every((cursor) => live.includes(cursor)), 'the 30 dropped entries live');
+      expect(live.slice(-30)).toEqual(cursors);
+    } finally {
+      raw.disconnect();
+      await proxy.close();
+    }
+  });
+
   it("TIME taken from the ACL user on a running node: every publish rejects naming it, nothing stored (tEQ F5: Redis 7.0's words named no command)", async () => {
     const server = await start();
     const raw = new Redis(server.url);

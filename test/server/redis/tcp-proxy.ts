@@ -8,6 +8,8 @@ interface Link {
   subscriber: boolean;
   /** Nothing goes through, either way, and the sockets stay open: a half-open path, a stuck NAT or load balancer. */
   frozen: boolean;
+  /** Replies held back from the client (see holdReplies), in order. */
+  held?: Buffer[];
 }
 
 /** A RESP command name on its own line, as ioredis sends it: `*2\r\n$9\r\nsubscribe\r\n…`. */
@@ -26,6 +28,8 @@ export class TcpProxy {
   private blackholed = false;
   /** SUBSCRIBE commands dropped so far (see swallowSubscribes). */
   swallowed = 0;
+  /** Replies to the command connections held back (see holdReplies). */
+  private holding = false;
 
   private constructor(
     private readonly listener: Server,
@@ -61,6 +65,8 @@ export class TcpProxy {
       if (!link.frozen) server.write(data);
     });
     server.on('data', (data: Buffer) => {
+      // Held: from the first reply that is no error (`-…`), every later one of that connection too, in order.
+      if (this.holding && !link.subscriber && (link.held !== undefined || data[0] !== 0x2d)) return void (link.held ??= []).push(data);
       if (!link.frozen) client.write(data);
     });
     const end = () => {
@@ -93,6 +99,24 @@ export class TcpProxy {
   blackhole(on: boolean): void {
     this.blackholed = on;
     for (const link of this.links) link.frozen = on;
+  }
+
+  /**
+   * While on, the replies Redis sends on the command connections (not the subscriber's) are held back from the client,
+   * from the first that is no error reply on: a command Redis has run whose answer the client has not read yet, while
+   * the subscriber connection goes on. Off, what was held is passed on, in order. Returns the connections holding replies.
+   */
+  holdReplies(on: boolean): number {
+    this.holding = on;
+    let count = 0;
+    for (const link of this.links) {
+      if (link.held === undefined) continue;
+      count++;
+      if (on) continue;
+      if (!link.frozen) link.client.write(Buffer.concat(link.held));
+      link.held = undefined;
+    }
+    return count;
   }
 
   /** Frozen connections pass bytes again (what they dropped stays dropped). */
