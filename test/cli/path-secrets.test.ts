@@ -77,6 +77,12 @@ describe('shownPath', () => {
     // Escaped as JSON writes it: a password holding a quote, a backslash or a tab (tGR F1).
     const odd = 'Pa55"w\\0rd\tXyz9';
     expect(withPathsShown([`https://alice:${odd}@example.com/schemas`])(JSON.stringify({ file: `https://alice:${odd}@example.com/schemas/a.json` }))).toBe('{"file":"https://alice:[redacted]@example.com/schemas/a.json"}');
+    // The password alone, escaped in a JSON message (not inside the URL, whose escaped form is replaced whole): tGS F13.
+    expect(withPathsShown(['https://alice:Pa55"w0rdX@example.com/s'])(JSON.stringify({ said: 'auth Pa55"w0rdX refused' }))).toBe('{"said":"auth [redacted] refused"}');
+    // One argument's password holding another's: the longer hidden whole, none of its tail shown.
+    expect(withPathsShown(['https://u:abcdEFGH@h/x', 'https://v:abcdEFGHXYZ9@h/y'])('fetch of abcdEFGHXYZ9 failed; abcdEFGH too')).toBe('fetch of [redacted] failed; [redacted] too');
+    // A piece under 8 characters only where it stands as user info, as the docstring says (git's own words keep it).
+    expect(withPathsShown(['https://bob:pw12@h/x'])('https://bob:pw12@h/x: looked for /work/https:/bob:pw12@h/x; git said: pw12 rejected')).toBe('https://bob:[redacted]@h/x: looked for /work/https:/bob:[redacted]@h/x; git said: pw12 rejected');
   });
 
   it('shows ordinary names holding a token prefix inside a word, and a path begun by // (tGR F2, F7)', () => {
