@@ -100,6 +100,9 @@ describe('shownArgument', () => {
     expect(shownArgument(`ws://[::1]:${PASSWORD}/api/ws`)).toBe('ws://[::1]:[redacted]/api/ws');
     expect(shownArgument('ws://[::1]:s3cr3t-passw0rd/api/ws')).toBe('ws://[::1]:[redacted]/api/ws');
     expect(shownArgument(`ws://[::1:${PASSWORD}/x`)).toBe('ws://[::1:[redacted]/x');
+    // A short password of letters after the unclosed bracket: no IPv6 group (tGS F7).
+    expect(shownArgument('ws://[::1:qwer/x')).toBe('ws://[::1:[redacted]/x');
+    expect(withUserInfoShownRedacted('ws://[::1:pw/api/ws')).toBe('ws://[::1:[redacted]/api/ws');
     expect(shownArgument('http://h/cb?return_to=https%3A%2F%2Falice%3Ahunter2%40bank%2F')).toBe('http://h/cb?return_to=[redacted]');
     expect(shownArgument('http://h/cb?a=1&r=https%3A%2F%2Fh%2Fx%3Fapi_key%3Dk1')).toBe('http://h/cb?a=1&r=[redacted]');
   });
