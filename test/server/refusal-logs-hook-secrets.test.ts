@@ -430,6 +430,24 @@ describe("a hook's error at the edges of what is hidden: a secret of 8 character
     ]);
   });
 
+  it("shows the request's URL quoted whole as the line's url shows it, its short values too, and keeps a since cursor shown (tGS F3, F9)", async () => {
+    const cursor = '0f1e2d3c4b5a6978.42';
+    const got = await summariesOf(
+      [
+        { path: '/app/x?a=1&pin=12', which: 'url' },
+        { path: `/api/ws/poll?token=Zq8vN2kLp4Xw7Rt9&since=${cursor}`, which: 'since' },
+      ],
+      {
+        url: (_, query) => new Error(`no route for /app/x?${query}`),
+        since: (_, query) => new Error(`bad since ${query.get('since')}`),
+      },
+    );
+    expect(got).toEqual([
+      { name: 'Error', message: 'no route for /app/x?[redacted]&[redacted]' },
+      { name: 'Error', message: `bad since ${cursor}` },
+    ]);
+  });
+
   it('hides a Bearer token holding /, +, ~ and = when the hook quotes it URL-encoded or form-encoded (no 8 characters of it the same in those forms)', async () => {
     const given = 'Zq8vN2k/Lp4Xw7+Rt9Mb3~Hc6Yd+x==';
     expect(encodeURIComponent(given)).not.toBe(new URLSearchParams({ t: given }).toString().slice(2));
