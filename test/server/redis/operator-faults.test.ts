@@ -525,6 +525,8 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       const named = `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run GET on rc:epoch-start, which the store reads where the epoch changes`;
       await waitFor(() => !store.status().healthy, 'the store unhealthy');
       expect(store.status().detail).toContain(named);
+      // Said as connected, the catch-up refused: not "unavailable" (tGS F18).
+      expect(String(store.status().detail).startsWith(`redis ${server.url} connected, catch-up refused (the live feed held): ${named}`)).toBe(true);
       await waitFor(() => records.some((r) => r.event === 'redis-command-refused'), 'redis-command-refused');
       expect(String(records.find((r) => r.event === 'redis-command-refused')!.err).startsWith(named)).toBe(true);
       // Fan-out records keep coming while the catch-up is refused: past the bound they are dropped, not held for ever.
