@@ -135,4 +135,15 @@ describe('a closed list of strings beside any string (tGI F10)', () => {
     // The form advised generates.
     expect(await generateTrades((s) => void (s.definitions.TradeData!.properties.venue = { type: 'string', 'x-known-values': ['spot', 'margin'], description: 'A known venue or another.' }))).toBe('generated');
   }, 120_000);
+
+  it('is told the same when nullable or its open branch is described, and not when a third kind of branch is beside them (tGS F20)', async () => {
+    const advice = 'write an open string with the known values, {"type": "string", "x-known-values": ["spot","margin"]}';
+    const list = { type: 'string', enum: ['spot', 'margin'] };
+    const told = async (anyOf: object[]) => [await generateTrades((s) => void (s.definitions.TradeData!.properties.venue = { anyOf, description: 'A known venue or another.' }))].flat().join('\n');
+    expect(await told([list, { type: 'string' }, { type: 'null' }])).toContain(advice);
+    expect(await told([list, { type: 'string', description: 'any other venue' }])).toContain(advice);
+    expect(await told([list, { type: 'string' }, { type: 'integer' }])).not.toContain('x-known-values');
+    // A third branch that is neither (a string of some length): its rule would be lost in an open string.
+    expect(await told([list, { type: 'string' }, { type: 'string', minLength: 2 }])).not.toContain('x-known-values');
+  }, 120_000);
 });
