@@ -64,3 +64,15 @@ it('a 4408 after a ping listen answered at once stays the server\'s violation: e
   expect(report.violations).toEqual([expect.objectContaining({ keyword: 'close', message: expect.stringMatching(/^the server closed the connection with 4408 "pong timeout" before the run ended \(PongTimeout, though listen answered the server's last ping, frame 1, with a pong echoing its timestamp as soon as it read it, \d+ ms before this close, within the contract's pong timeout, 10000 ms: the server did not read that pong or did not match it to its ping\)$/) })]);
   expect(status).toBe(1);
 });
+
+it('a 4408 from a server that sent no ping is the server\'s violation, said so: exit 1 (tGS F21)', async () => {
+  const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z' });
+  const url = await wsServer((ws) => {
+    ws.send(connection);
+    setTimeout(() => ws.close(4408, 'pong timeout'), 200);
+  });
+  const { status, stdout } = await runListen([url, '--duration', '5s', '--no-ping', '--format', 'json']);
+  const report = JSON.parse(stdout) as { violations: { keyword?: string; message: string }[] };
+  expect(report.violations).toEqual([expect.objectContaining({ keyword: 'close', message: expect.stringContaining('(PongTimeout, though the server sent no ping for listen to answer)') })]);
+  expect(status).toBe(1);
+});
