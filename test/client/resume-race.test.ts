@@ -477,6 +477,29 @@ describe('a raced socket answered in the epoch it asked from, which a poll has s
   }
 });
 
+// The race rule's other half (tGS F14: dropping it survived): a raced socket answered in the client's own epoch, which the polls
+// moved it into, at or past the client's cursor, is no old server's answer: it is taken, its messages delivered, no new socket.
+describe("a raced socket answered in the epoch polls took the client into, at the client's cursor (tGS F14)", () => {
+  it('is taken: its messages delivered on it, no other socket opened, the poll\'s gap told once', async () => {
+    const t = scriptedTrade;
+    await withRacedSocket((_since, count, answer, thirdAsked) => {
+      if (count === 1) void thirdAsked.then(() => answer(`{"cursor":"e2.1","resume":"gap","messages":[${t('N1', 'e2.1')}]}`));
+    }, [scriptedConnection('gap', 'e2.1'), t('N2', 'e2.2')], async ({ client, events, gaps, sockets, upgrades, accept }) => {
+      await until(() => events.includes('A'), 'A on the first socket');
+      // The first socket goes: the client polls, and the second upgrade (refused) and third (held) ask from e1.2.
+      sockets[0]!.terminate();
+      await until(() => events.includes('N1'), "the poll's gap into e2, N1");
+      expect(upgrades).toEqual([null, 'e1.2', 'e1.2']);
+      accept();
+      await until(() => events.includes('N2') || upgrades.length > 3, 'N2 on the raced socket (or another socket asked for)');
+      expect(events).toEqual(['A', 'gap polling', 'N1', 'N2']);
+      expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e2.1', mode: 'polling' }]);
+      expect(upgrades).toEqual([null, 'e1.2', 'e1.2']);
+      expect(client.getStatus()).toMatchObject({ mode: 'ws', cursor: 'e2.2', duplicates: 0 });
+    });
+  });
+});
+
 // README's stated limit of that rule: the client tells epochs apart in `<epoch>.<n>` cursors only (tGA F1). The same race with
 // opaque cursors (r1x…, the old stream; r2x…, the restarted server's): the old server's answer is taken, its replay B, C
 // delivered after N1 and its cursor taken as the client's; the next poll, from r1x4, finds that stream gone: its gap delivers
