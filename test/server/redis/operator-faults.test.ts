@@ -644,6 +644,33 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("the held fan-out's records bound: 100 000 small records held, the next dropped with them, once (tGS F15: no test reached it)", { timeout: 90_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', 'resetchannels', '&rc:fanout', '+@all'];
+      await raw.call('ACL', 'SETUSER', 'a13', 'reset', ...rules, '~rc:*');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a13:pw@'), logger });
+      stores.push(store);
+      const append = (i: number) => store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c, i }));
+      await append(0);
+      await raw.call('ACL', 'SETUSER', 'a13', 'reset', ...rules, '~rc:epoch', '~rc:seq', '~rc:head', '~rc:all', '~rc:g', '~rc:u:*');
+      await raw.del('rc:epoch');
+      await append(1); // held first: the record of the new epoch that starts the refused catch-up
+      await waitFor(() => !store.status().healthy, 'the store unhealthy');
+      // 99 999 tiny records more fill the bound (100 000 held, a few MB); the next one passes it.
+      const frame = '{}';
+      const pipeline = raw.pipeline();
+      for (let i = 0; i < 100_000; i++) pipeline.publish('rc:fanout', `f0f0f0f0f0f0f0f0.${i + 1}\n${i + 1}\ntrades\n"alice"\nnull\n${frame.length}\n${frame}`);
+      await pipeline.exec();
+      await waitFor(() => records.some((r) => r.event === 'fan-out-held-dropped'), 'fan-out-held-dropped');
+      expect(records.filter((r) => r.event === 'fan-out-held-dropped')).toEqual([expect.objectContaining({ records: 100_001 })]);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("TIME taken from the ACL user on a running node: every publish rejects naming it, nothing stored (tEQ F5: Redis 7.0's words named no command)", async () => {
     const server = await start();
     const raw = new Redis(server.url);
