@@ -1320,7 +1320,10 @@ export function jwtVerifier(options: JwtOptions, naming: VerifierNaming): (token
     // Half a surrogate pair alone went in as the bytes of U+FFFD, unsaid: `'\ud800'.repeat(11)` was a 33-byte
     // key, and `'\udfff'.repeat(11)` signed tokens it took (tCA F8). Its place only, never the secret.
     if (typeof options.secret === 'string' && hasLoneSurrogate(options.secret)) throw new TypeError(`${call}: ${prefix}secret must be well-formed UTF-16 (it is UTF-8 encoded), got a string with half a surrogate pair alone at index ${options.secret.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/)} (give the key's bytes as a Uint8Array)`);
-    const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    // A copy: the caller's Uint8Array was kept and read at every verification, so wiping it after start (`secret.fill(0)`)
+    // made the key 32 zero bytes (anyone signed admin tokens), and bytes changed after this check escaped it (tHA F9). The
+    // check and the key see this same copy.
+    const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : Uint8Array.from(options.secret);
     // A key's PEM or JWK where the shared secret goes (`secret: process.env.JWT_PUBLIC_KEY`, jsonwebtoken's `verify(token,
     // pem)` habit) was taken as the HMAC key: a public key is public, so anyone signed an admin token with it (tFU F11).
     const keyGiven = keyMaterialIn(secret);

@@ -281,3 +281,23 @@ describe('HS256 secret: other encodings and wrappers of key material (tGV F3)', 
     }
   });
 });
+
+describe('HS256 secret: the Uint8Array given is copied at creation (tHA F9)', () => {
+  it("a secret's bytes wiped or changed after creation change nothing: the key and the check are the copy taken then", async () => {
+    const secret = randomBytes(32);
+    const verify = createJwtVerifier({ secret });
+    const signed = await new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(Uint8Array.from(secret));
+    // The habit of wiping key bytes once handed over: a token signed with 32 zero bytes was then taken (an admin one too).
+    secret.fill(0);
+    const forged = await new SignJWT({ sub: 'mallory', admin: true }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new Uint8Array(32));
+    await expect(verify(forged)).rejects.toThrow();
+    await expect(verify(signed)).resolves.toMatchObject({ userId: 'alice' });
+    // Bytes that pass the check, then replaced by a public key's DER (a prefix of it): the key stays the bytes checked.
+    const other = randomBytes(64);
+    const verifyOther = createJwtVerifier({ secret: other });
+    const spki = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+    other.set(spki);
+    const fromPublic = await new SignJWT({ sub: 'mallory' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(Uint8Array.from(other));
+    await expect(verifyOther(fromPublic)).rejects.toThrow();
+  });
+});
