@@ -670,7 +670,13 @@ function textMaterialIn(given: string, depth: number, budget: Budget): KeyMateri
     const found = bytesMaterialIn(Buffer.from(hex, 'hex'), depth + 1, budget);
     if (found !== undefined) return within(found, 'in hex');
   }
-  if (/^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(compact)) return base64MaterialIn(compact, depth, budget);
+  if (/^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(compact)) {
+    const found = base64MaterialIn(compact, depth, budget);
+    // A label word and a blank before the key (`JWT_PUBLIC_KEY MII…`, `pubkey\nMII…`, a PEM whose dashes were lost) are
+    // glued to it once blanks go, which misaligns the decoding: the runs below were never looked at (tHA F1). Text with no
+    // blank is one run, the same as this.
+    if (found !== undefined || compact === text) return found;
+  }
   // Base64 inside other text, the whole not being an encoding: `KEY=MII…`, `publicKey: MII…`, SAML metadata's
   // `<X509Certificate>MII…</X509Certificate>`, x5c values joined by commas. Each run of 40 base64 characters or more (its
   // wrapped lines joined) is looked at, as base64 or hex, a few hundred at most (tGV F3).
@@ -794,6 +800,10 @@ function jsonMaterialIn(value: unknown, depth: number, budget: Budget, nested = 
 function derKeyIn(der: Buffer): string | undefined {
   // DER of each is a SEQUENCE; most random bytes are ruled out here.
   if (der.length < 16 || der[0] !== 0x30) return undefined;
+  // A key's DER with bytes after it (base64 with a word glued after it, as a PEM's `END PUBLIC KEY` line once its dashes
+  // were lost, tHA F1): its SEQUENCE alone is looked at.
+  const whole = derElement(der, 0);
+  if (whole !== undefined && whole.end < der.length && whole.end >= 16) return derKeyIn(der.subarray(0, whole.end));
   // A .p7b certificate bundle (public: how CAs and Windows hand out a chain) and a .pfx key store (Azure Key Vault's secret of
   // a certificate is one in base64) were taken as the HMAC key: node:crypto parses neither, their PEM forms were refused (tGV F1).
   const container = pkcsContainerIn(der);

@@ -301,3 +301,37 @@ describe('HS256 secret: the Uint8Array given is copied at creation (tHA F9)', ()
     await expect(verifyOther(fromPublic)).rejects.toThrow();
   });
 });
+
+describe('HS256 secret: key material after a label word and a blank (tHA F1)', () => {
+  it("refuses a key's base64 or hex after a label and a space or newline, a PEM whose dashes were lost, an OpenSSH blob or a PEM's base64 after a label: each was taken", async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const spki = rsa.publicKey.export({ type: 'spki', format: 'der' });
+    const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const b64 = spki.toString('base64'); // 392 characters, no `=`: the most common public key
+    const ed = generateKeyPairSync('ed25519').publicKey;
+    const sshBlob = ed.export({ format: 'jwk' }).x!;
+    const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.from(sshBlob, 'base64url')]).toString('base64');
+    const inside = "a public key's DER in base64 (a PEM without its armor) inside other text";
+    expect({
+      envSpace: await got(`JWT_PUBLIC_KEY ${b64}`),
+      newline: await got(`pubkey\n${b64}`),
+      ed25519: await got(`JWT_PUBLIC_KEY ${ed.export({ type: 'spki', format: 'der' }).toString('base64')}`),
+      dashesLost: await got(pem.replace(/-----/g, '')),
+      hex: await got(`pubkey ${spki.toString('hex')}`),
+      ssh: await got(`SSH_KEY ${blob}`),
+      pemBase64: await got(`JWT_PUBLIC_KEY ${Buffer.from(pem).toString('base64')}`),
+    }).toEqual({
+      envSpace: inside,
+      newline: inside,
+      ed25519: inside,
+      dashesLost: inside,
+      hex: "a public key's DER in hex inside other text",
+      ssh: "an OpenSSH public key's blob (without its type word) in base64 inside other text",
+      pemBase64: "a public key's PEM in base64 inside other text",
+    });
+    // A label before random base64 or hex is a secret.
+    for (let i = 0; i < 50; i++) {
+      for (const secret of [`JWT_SECRET ${randomBytes(48).toString('base64')}`, `secret\n${randomBytes(32).toString('hex')}`, `MIIB ${randomBytes(64).toString('base64url')}`]) expect(await refusal(secret)).toBe('accepted');
+    }
+  });
+});
