@@ -566,12 +566,15 @@ function asymmetricKey(phrase: string): KeyMaterial {
 }
 
 /** What key material `bytes` holds: DER itself, or text (one layer deeper than `depth`'s caller) holding some. */
-function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget): KeyMaterial | undefined {
-  budget.steps += bytes.length;
-  const der = derKeyIn(bytes);
-  if (der !== undefined) return asymmetricKey(`${der}'s DER${depth === 0 ? ' (bytes)' : ''}`);
-  const ssh = sshBlobIn(bytes);
-  if (ssh !== undefined) return asymmetricKey(`${ssh}${depth === 0 ? ' (bytes)' : ''}`);
+function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget, looked = false): KeyMaterial | undefined {
+  // `looked`: the caller (base64) counted these bytes and looked for DER and an OpenSSH blob in them already.
+  if (!looked) {
+    budget.steps += bytes.length;
+    const der = derKeyIn(bytes);
+    if (der !== undefined) return asymmetricKey(`${der}'s DER${depth === 0 ? ' (bytes)' : ''}`);
+    const ssh = sshBlobIn(bytes);
+    if (ssh !== undefined) return asymmetricKey(`${ssh}${depth === 0 ? ' (bytes)' : ''}`);
+  }
   // A PEM saved by Windows PowerShell 5.1 (`>`, Out-File) is UTF-16LE with a BOM: its `-\0-\0…` hid the armor (tGV F2).
   const utf16 = depth < 6 ? utf16TextIn(bytes) : undefined;
   if (utf16 !== undefined) return within(textMaterialIn(utf16, depth + 1, budget), 'in UTF-16');
@@ -721,7 +724,9 @@ function base64MaterialIn(compact: string, depth: number, budget: Budget): KeyMa
   // The base64 column of an authorized_keys line, copied without its type word (tGV F3).
   const ssh = sshBlobIn(bytes);
   if (ssh !== undefined) return asymmetricKey(`${ssh} in base64`);
-  return within(textMaterialIn(bytes.toString('utf8'), depth + 1, budget), 'in base64');
+  // The bytes layer as raw bytes and hex have it: a UTF-16 PEM (PowerShell's `ToBase64String(Unicode.GetBytes(pem))`) or a
+  // DER read as latin1 was taken in base64 only (tHA F10).
+  return within(bytesMaterialIn(bytes, depth + 1, budget, true), 'in base64');
 }
 
 /** The OpenSSH key types a public key's blob names first (`string "ssh-rsa"`, its length before it). */

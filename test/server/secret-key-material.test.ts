@@ -335,3 +335,28 @@ describe('HS256 secret: key material after a label word and a blank (tHA F1)', (
     }
   });
 });
+
+describe('HS256 secret: the bytes layer under base64 (tHA F10)', () => {
+  it('refuses a UTF-16 PEM or a DER read as latin1 in base64, as they are refused as bytes and in hex: each was taken', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const spki = rsa.publicKey.export({ type: 'spki', format: 'der' });
+    const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    expect({
+      // PowerShell: [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($pem))
+      utf16Base64: await got(Buffer.from(pem, 'utf16le').toString('base64')),
+      // A file Windows PowerShell 5.1 wrote with `>` (UTF-16LE with a BOM), in base64.
+      utf16BomBase64: await got(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pem.replace(/\n/g, '\r\n'), 'utf16le')]).toString('base64')),
+      latin1Base64: await got(Buffer.from(spki.toString('latin1')).toString('base64')),
+    }).toEqual({
+      utf16Base64: "a public key's PEM in UTF-16 in base64",
+      utf16BomBase64: "a public key's PEM in UTF-16 in base64",
+      latin1Base64: "a public key's DER read as latin1 text in base64",
+    });
+    // Random bytes, and a passphrase in UTF-16, in base64 are secrets.
+    for (let i = 0; i < 50; i++) {
+      const bytes = randomBytes(48);
+      for (const secret of [bytes.toString('base64'), Buffer.from(bytes.toString('latin1')).toString('base64'), Buffer.from(`\ufeff${bytes.toString('hex')}`, 'utf16le').toString('base64')]) expect(await refusal(secret)).toBe('accepted');
+    }
+    expect(await refusal(Buffer.from('\ufeffcorrect horse battery staple, même très longue', 'utf16le').toString('base64'))).toBe('accepted');
+  });
+});
