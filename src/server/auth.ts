@@ -690,8 +690,18 @@ function textMaterialIn(given: string, depth: number, budget: Budget): KeyMateri
     const found = (digits === undefined ? undefined : within(bytesMaterialIn(Buffer.from(digits, 'hex'), depth + 1, budget), 'in hex')) ?? base64MaterialIn(candidate, depth, budget);
     if (found !== undefined) return within(found, 'inside other text');
   }
+  // Hex in pairs separated by colons (`PUBKEY=30:82:…`, `openssl -text`) or each pair after `0x` or `\x` (a C array in its
+  // braces, `xxd -i`) inside other text: no base64 run holds them, each pair being cut off by `:`, `0x` or `, ` (tHA F3).
+  for (const run of text.matchAll(SEPARATED_HEX_RUN)) {
+    if (--budget.left < 0) return undefined;
+    const found = within(bytesMaterialIn(Buffer.from(run[0].replace(/0x|\\x|[\s:,]/gi, ''), 'hex'), depth + 1, budget), 'in hex');
+    if (found !== undefined) return within(found, 'inside other text');
+  }
   return undefined;
 }
+
+/** 20 hex pairs or more separated by colons, or each after `0x` or `\x` (commas and blanks between), not inside a longer run. */
+const SEPARATED_HEX_RUN = /(?<![0-9A-Fa-f:])[0-9A-Fa-f]{2}(?:[ \t]*(?:\r?\n[ \t]*)?:[ \t]*(?:\r?\n[ \t]*)?[0-9A-Fa-f]{2}){19,}(?![0-9A-Fa-f])|(?:0x|\\x)[0-9A-Fa-f]{2}(?:\s*,?\s*(?:0x|\\x)[0-9A-Fa-f]{2}){19,}(?![0-9A-Fa-f])/gi;
 
 /** A run of 40 base64 or base64url characters or more, not inside a longer one, with the lines it is wrapped on (`\n` escapes too). */
 const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}(?:(?:\\[nr]|\r?\n)+[ \t]*[A-Za-z0-9+/_-]+)*={0,2}/g;
@@ -754,8 +764,10 @@ function byteValuesIn(value: object): { bytes: Buffer; as: string } | undefined 
   const keys = Array.isArray(value) || isBuffer ? [] : Object.keys(value);
   const typedArray = keys.length > 0 && keys.every((key, index) => key === String(index));
   const data: unknown[] | undefined = isBuffer ? (value as { data: unknown[] }).data : Array.isArray(value) ? value : typedArray ? Object.values(value) : undefined;
-  if (data === undefined || data.length < 16 || !data.every((item) => Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 255)) return undefined;
-  return { bytes: Buffer.from(data as number[]), as: isBuffer ? 'a Buffer\'s JSON ({"type":"Buffer","data":[…]})' : typedArray ? 'a Uint8Array\'s JSON ({"0":…})' : 'a JSON array of byte values' };
+  // Signed bytes too (-128 to 127): Java's and Kotlin's byte (`Arrays.toString(key.getEncoded())`), an Int8Array (tHA F3).
+  if (data === undefined || data.length < 16 || !data.every((item) => Number.isInteger(item) && (item as number) >= -128 && (item as number) <= 255)) return undefined;
+  const signed = data.some((item) => (item as number) < 0);
+  return { bytes: Buffer.from((data as number[]).map((item) => item & 0xff)), as: isBuffer ? 'a Buffer\'s JSON ({"type":"Buffer","data":[…]})' : typedArray ? (signed ? 'an Int8Array\'s JSON ({"0":…})' : 'a Uint8Array\'s JSON ({"0":…})') : signed ? 'a JSON array of signed byte values (Java\'s byte[])' : 'a JSON array of byte values' };
 }
 
 /** What key material the JSON `value` holds; `nested`, a value inside the JSON text's own (said once, as `inside JSON`). */

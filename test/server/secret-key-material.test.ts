@@ -244,6 +244,9 @@ describe('HS256 secret: other encodings and wrappers of key material (tGV F3)', 
       wrappedRuns: (n) => `${'A'.repeat(40)}\n  `.repeat(n / 43),
       colonHex: (n) => '30:'.repeat(n / 3),
       cArray: (n) => '0x30,'.repeat(n / 5),
+      colonHexInText: (n) => `k ${'30:'.repeat(n / 3 - 1)}`,
+      cArrayInText: (n) => `{${'0x30, '.repeat(n / 6 - 1)}`,
+      colonHexRuns: (n) => `${'30:'.repeat(19)}30 `.repeat(n / 61),
       base64OfBase64: (n) => {
         let text = 'x'.repeat(n / 8);
         while (text.length < n / 2) text = Buffer.from(text).toString('base64');
@@ -358,5 +361,39 @@ describe('HS256 secret: the bytes layer under base64 (tHA F10)', () => {
       for (const secret of [bytes.toString('base64'), Buffer.from(bytes.toString('latin1')).toString('base64'), Buffer.from(`\ufeff${bytes.toString('hex')}`, 'utf16le').toString('base64')]) expect(await refusal(secret)).toBe('accepted');
     }
     expect(await refusal(Buffer.from('\ufeffcorrect horse battery staple, même très longue', 'utf16le').toString('base64'))).toBe('accepted');
+  });
+});
+
+describe('HS256 secret: separated hex inside other text, signed byte arrays (tHA F3)', () => {
+  it("refuses colon hex or a C array with text around it (`PUBKEY=30:82:…`, `xxd -i`), and a DER as Java's signed bytes or an Int8Array's JSON: each was taken", async () => {
+    const spki = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
+    const pairs = spki.toString('hex').match(/../g)!;
+    const cArray = pairs.map((pair) => `0x${pair}`);
+    const xxd = `unsigned char pub_der[] = {\n${cArray.join(', ').replace(/((?:0x.., ){12})/g, '$1\n  ')}\n};\nunsigned int pub_der_len = ${spki.length};\n`;
+    const signed = [...spki].map((byte) => (byte > 127 ? byte - 256 : byte));
+    const inside = "a public key's DER in hex inside other text";
+    expect({
+      colonEnv: await got(`PUBKEY=${pairs.join(':')}`),
+      colonYaml: await got(`pubkey: ${pairs.join(':')}`),
+      colonWrapped: await got(`Public-Key:\n    ${pairs.join(':').replace(/(.{45})/g, '$1\n    ')}\n`),
+      cArrayBraces: await got(`{${cArray.join(', ')}}`),
+      xxd: await got(xxd),
+      java: await got(`[${signed.join(', ')}]`), // Arrays.toString(key.getEncoded())
+      int8Array: await got(JSON.stringify(new Int8Array(spki))),
+    }).toEqual({
+      colonEnv: inside,
+      colonYaml: inside,
+      colonWrapped: inside,
+      cArrayBraces: inside,
+      xxd: inside,
+      java: "a public key's DER as a JSON array of signed byte values (Java's byte[])",
+      int8Array: 'a public key\'s DER as an Int8Array\'s JSON ({"0":…})',
+    });
+    // Random bytes so written, signed or not, are secrets.
+    for (let i = 0; i < 50; i++) {
+      const bytes = randomBytes(48);
+      const hex = bytes.toString('hex').match(/../g)!;
+      for (const secret of [`KEY=${hex.join(':')}`, `{${hex.map((pair) => `0x${pair}`).join(', ')}}`, JSON.stringify([...new Int8Array(bytes)]), JSON.stringify(new Int8Array(bytes)), `mac ${hex.join(':')} ok`]) expect(await refusal(secret)).toBe('accepted');
+    }
   });
 });
