@@ -584,7 +584,8 @@ function bytesMaterialIn(bytes: Buffer, depth: number, budget: Budget, looked = 
     const found = bytesMaterialIn(Buffer.from(text, 'latin1'), depth + 1, budget);
     if (found !== undefined) return within(found, 'read as latin1 text');
   }
-  return textMaterialIn(text, depth, budget);
+  // Our own decoding made U+FFFD of bytes that are not UTF-8: a DER that reads so was never read as UTF-8 text (tHA F2).
+  return textMaterialIn(text, depth, budget, text.includes('\ufffd') && !Buffer.from(text, 'utf8').equals(bytes));
 }
 
 /**
@@ -625,14 +626,17 @@ const DER_READ_AS_UTF8 = /^0[^]{0,95}?\x06(?:[\x07-\x0b]\*\ufffdH\ufffd(?:\ufffd
 const SSH_KEY = /(?:^|\s)((?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?)\s+(AAAA[A-Za-z0-9+/]{16,}={0,2})(?=\s|$)/;
 
 /** What key material `given` holds: PEM armor, an OpenSSH key, or after peeling one layer (JSON, quotes, a prefix, %XX, hex, base64). */
-function textMaterialIn(given: string, depth: number, budget: Budget): KeyMaterial | undefined {
+function textMaterialIn(given: string, depth: number, budget: Budget, lossy = false): KeyMaterial | undefined {
   budget.steps += given.length;
   const text = given.trim();
   // Four dashes too, and `+` for a space (form encoding), as hand-made or copied armor has it (tGV F3).
   const pem = /-{4,5}BEGIN[ +]([A-Z0-9 +]{1,40}?)-{4,5}/.exec(text)?.[1]?.replace(/\+/g, ' ');
-  if (pem !== undefined) return asymmetricKey(/PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block');
+  // A CSR's armor holds CERTIFICATE too: it was said a certificate's (tHA F2).
+  if (pem !== undefined) return asymmetricKey(/PRIVATE KEY/.test(pem) ? 'a private key\'s PEM' : /PUBLIC KEY/.test(pem) ? 'a public key\'s PEM' : /CERTIFICATE REQUEST/.test(pem) ? 'a certificate request\'s (CSR\'s) PEM' : /CRL/.test(pem) ? 'a certificate revocation list\'s (CRL\'s) PEM' : /CERTIFICATE/.test(pem) ? 'a certificate\'s PEM' : 'a PEM block');
   if (/---- BEGIN SSH2 PUBLIC KEY ----/.test(text)) return asymmetricKey('an SSH2 public key (RFC 4716)');
-  if (DER_READ_AS_UTF8.test(given)) return asymmetricKey('a key\'s or certificate\'s DER read as UTF-8 text (readFileSync(file, \'utf8\') of a .der file)');
+  // `lossy`: `given` is bytes our own decoding made U+FFFD in, not text a file was read as: DER node:crypto does not read (a
+  // CSR, a CRL, a key cut short or with a damaged byte) was said "read as UTF-8 text" given as bytes, base64 or hex (tHA F2).
+  if (DER_READ_AS_UTF8.test(given)) return asymmetricKey(lossy ? 'a DER structure with a key algorithm or a name in it (a certificate request, a CRL, or a key or certificate cut short or damaged)' : 'a key\'s or certificate\'s DER read as UTF-8 text (readFileSync(file, \'utf8\') of a .der file)');
   // An OpenSSH public key (authorized_keys, `*.pub`): its blob starts with its own type's name, which no random text does.
   const ssh = SSH_KEY.exec(text);
   if (ssh !== null) {

@@ -397,3 +397,46 @@ describe('HS256 secret: separated hex inside other text, signed byte arrays (tHA
     }
   });
 });
+
+describe('HS256 secret: a CSR, a CRL, a damaged DER said as what they are (tHA F2)', () => {
+  it('says a CSR\'s or CRL\'s PEM, and a DER structure node:crypto reads as no key given as bytes, base64 or hex, not "read as UTF-8 text"', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const spki = rsa.publicKey.export({ type: 'spki', format: 'der' });
+    const oid = (hex: string) => der(0x06, Buffer.from(hex, 'hex'));
+    const name = der(0x30, der(0x31, der(0x30, oid('550403'), der(0x0c, Buffer.from('idp.example'))))); // CN=idp.example
+    const sha256WithRsa = der(0x30, oid('2a864886f70d01010b'), der(0x05));
+    const signature = der(0x03, Buffer.from([0]), randomBytes(256));
+    // PKCS#10, as `openssl req -new -outform DER` writes one; an X.509 CRL v2, as `openssl ca -gencrl -outform DER`.
+    const csr = der(0x30, der(0x30, integer(0), name, spki, der(0xa0)), sha256WithRsa, signature);
+    const utcTime = der(0x17, Buffer.from('261207000000Z'));
+    const crl = der(0x30, der(0x30, integer(1), sha256WithRsa, name, utcTime, utcTime), sha256WithRsa, signature);
+    const armor = (label: string, body: Buffer) => `-----BEGIN ${label}-----\n${body.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`;
+    const structure = 'a DER structure with a key algorithm or a name in it (a certificate request, a CRL, or a key or certificate cut short or damaged)';
+    expect({
+      csrPem: await got(armor('CERTIFICATE REQUEST', csr)),
+      newCsrPem: await got(armor('NEW CERTIFICATE REQUEST', csr)),
+      crlPem: await got(armor('X509 CRL', crl)),
+      csrBytes: await got(csr),
+      csrBase64: await got(csr.toString('base64')),
+      csrHex: await got(csr.toString('hex')),
+      csrLatin1: await got(csr.toString('latin1')),
+      crlBytes: await got(crl),
+      crlBase64: await got(crl.toString('base64')),
+      cutShort: await got(spki.toString('base64').slice(0, 260)),
+      // Read as UTF-8 text it is what the UTF-8 phrase names.
+      csrUtf8: await got(csr.toString('utf8')),
+    }).toEqual({
+      csrPem: "a certificate request's (CSR's) PEM",
+      newCsrPem: "a certificate request's (CSR's) PEM",
+      crlPem: "a certificate revocation list's (CRL's) PEM",
+      csrBytes: structure,
+      csrBase64: `${structure} in base64`,
+      csrHex: `${structure} in hex`,
+      csrLatin1: `${structure} read as latin1 text`,
+      crlBytes: structure,
+      crlBase64: `${structure} in base64`,
+      cutShort: `${structure} in base64`,
+      csrUtf8: "a key's or certificate's DER read as UTF-8 text (readFileSync(file, 'utf8') of a .der file)",
+    });
+  });
+});
