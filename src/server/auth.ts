@@ -665,7 +665,8 @@ function textMaterialIn(given: string, depth: number, budget: Budget, lossy = fa
   const prefix = /^(?:(base64|b64|hex):|data:[^,]{0,200},)/i.exec(text);
   if (prefix !== null) return within(textMaterialIn(text.slice(prefix[0].length), depth + 1, budget), prefix[1] !== undefined ? `after a "${prefix[1].toLowerCase()}:" prefix` : 'in a data: URL');
   // Percent-encoding (encodeURIComponent, a form's or a URL's value): `+` is a space when `+` itself is encoded (%2B).
-  if (/%[0-9A-Fa-f]{2}/.test(text) && !/[^\x20-\x7e]/.test(text)) {
+  // Line breaks and tabs may be around it (an env file's other lines, a comment after a tab): one ruled it out (tHA F7).
+  if (/%[0-9A-Fa-f]{2}/.test(text) && !/[^\x20-\x7e\t\r\n]/.test(text)) {
     const spaced = /%2B/i.test(text) ? text.replace(/\+/g, ' ') : text;
     const found = bytesMaterialIn(Buffer.from(spaced.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'), depth + 1, budget);
     if (found !== undefined) return within(found, 'percent-encoded');

@@ -440,3 +440,20 @@ describe('HS256 secret: a CSR, a CRL, a damaged DER said as what they are (tHA F
     });
   });
 });
+
+describe('HS256 secret: a percent-encoded key with a line break or a tab around it (tHA F7)', () => {
+  it('refuses a percent-encoded PEM in an env file of several lines or with a tab: each was taken', async () => {
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const enc = encodeURIComponent(pem);
+    const said = "a public key's PEM percent-encoded";
+    expect({
+      lineBefore: await got(`# public key\nKEY=${enc}`),
+      lineAfter: await got(`KEY=${enc}\nOTHER=1`),
+      crlf: await got(`KEY=${enc}\r\nOTHER=1\r\n`),
+      tab: await got(`KEY=${enc}\t# note`),
+    }).toEqual({ lineBefore: said, lineAfter: said, crlf: said, tab: said });
+    // A passphrase with %XX and line breaks, random bytes percent-encoded on lines, are secrets.
+    expect(await refusal('100%25 sure\nand 50%41 more\ta long passphrase of words')).toBe('accepted');
+    for (let i = 0; i < 50; i++) expect(await refusal(`KEY=${encodeURIComponent(randomBytes(48).toString('latin1'))}\nOTHER=${randomBytes(8).toString('hex')}`)).toBe('accepted');
+  });
+});
