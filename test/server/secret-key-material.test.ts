@@ -265,6 +265,12 @@ describe('HS256 secret: other encodings and wrappers of key material (tGV F3)', 
         return text;
       },
       letters: (n) => 'a'.repeat(n),
+      // 6 levels, each `%25252525252541 ` (A percent-encoded 6 times) then the base64 of the level below: 131 steps a byte (tHA F4).
+      percentOverRuns: (n) => {
+        let text = 'A'.repeat(Math.floor(n * 0.75 ** 6 * 0.98));
+        for (let i = 0; i < 6; i++) text = `%${'25'.repeat(5)}41 ${Buffer.from(text).toString('base64')}`;
+        return text;
+      },
       latin1: (n) => '0\u0082é'.repeat(n / 4),
       utf16: (n) => `\ufeff${'A'.repeat(n / 2)}`,
     };
