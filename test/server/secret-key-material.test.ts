@@ -232,6 +232,20 @@ describe('HS256 secret: other encodings and wrappers of key material (tGV F3)', 
     expect(await refusal(spki.toString('hex').match(/../g)!.join('-'))).toBe('accepted');
     expect(await refusal(`kty: oct\nk: ${randomBytes(32).toString('base64url')}\n`)).toBe('accepted');
     expect(await refusal(rsa.publicKey.export({ type: 'pkcs1', format: 'der' }).toString('utf8'))).toBe('accepted');
+    // tHA F5, F8: a JWK's `n` in a YAML block scalar, a TOML JWK, `n` split into concatenated strings, an RSA modulus alone
+    // (.NET's <RSAKeyValue>, `openssl rsa -text`), a Java key store (JKS) holding a certificate.
+    const n = jwk.n!;
+    expect(await refusal(`kty: RSA\ne: AQAB\nn: >-\n  ${n.slice(0, 200)}\n  ${n.slice(200)}\n`)).toBe('accepted');
+    expect(await refusal(`kty: RSA\ne: AQAB\nn: |\n  ${n}\n`)).toBe('accepted');
+    expect(await refusal(`kty = "RSA"\ne = "AQAB"\nn = "${n}"\n`)).toBe('accepted');
+    expect(await refusal(`{ kty: 'RSA', e: 'AQAB', n: '${n.slice(0, 20)}' +\n  '${n.slice(20)}' }`)).toBe('accepted');
+    expect(await refusal(`<RSAKeyValue><Modulus>${Buffer.from(n, 'base64url').toString('base64')}</Modulus><Exponent>AQAB</Exponent></RSAKeyValue>`)).toBe('accepted');
+    expect(await refusal(`Public-Key: (2048 bit)\nModulus:\n    00:${Buffer.from(n, 'base64url').toString('hex').match(/../g)!.join(':').replace(/(.{45})/g, '$1\n    ')}\nExponent: 65537 (0x10001)\n`)).toBe('accepted');
+    const u32 = (value: number) => Buffer.from([value >>> 24, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]);
+    const utf = (text: string) => Buffer.concat([Buffer.from([0, text.length]), Buffer.from(text)]);
+    const certificate = certificateDer();
+    const jks = Buffer.concat([u32(0xfeedfeed), u32(2), u32(1), u32(2), utf('idp'), Buffer.alloc(8), utf('X.509'), u32(certificate.length), certificate, randomBytes(20)]);
+    expect(await refusal(jks)).toBe('accepted');
   });
 
   it('looks at a hostile secret in steps linear in its length: each layer is peeled once, and base64 runs and JSON values are counted (no timed assertion)', () => {
