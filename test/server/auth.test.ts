@@ -671,6 +671,10 @@ describe('public keys and JWKS, algorithms pinned', () => {
       secrets.push(`SECRET=${b64}`, `secret: ${b64}`, `<Secret>${b64}</Secret>`, `${b64},${b64}`, `${b64.slice(0, 40)} and ${hex}`, `AAAA${b64}`, Buffer.concat([Buffer.from([0, 0, 0, 7]), bytes]).toString('base64'));
       secrets.push(`kty: RSA, a passphrase ${b64.slice(0, 20)}`, `{ kty: 'oct', k: '${bytes.toString('base64url')}' }`);
       secrets.push(JSON.stringify({ secret: bytes.toString('base64') }), JSON.stringify(bytes.toString('hex')));
+      // A label and a blank before it, colon hex or a C array inside text, signed bytes, %XX on lines, UTF-16 or latin1 in base64 (tHA).
+      const pairs = pick([bytes, sequence]).toString('hex').match(/../g)!;
+      secrets.push(`JWT_SECRET ${b64}`, `secret\n${hex}`, `KEY=${pairs.join(':')}`, `{${pairs.map((pair) => `0x${pair}`).join(', ')}}`, JSON.stringify([...new Int8Array(sequence)]), JSON.stringify(new Int8Array(bytes)));
+      secrets.push(`# secret\nKEY=${encodeURIComponent(sequence.toString('latin1'))}\tnote`, Buffer.from(b64, 'utf16le').toString('base64'), utf16.toString('base64'), Buffer.from(sequence.toString('latin1')).toString('base64'));
     }
     const refused = secrets.filter((secret) => {
       try {
@@ -682,7 +686,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
       }
     });
     expect(refused).toEqual([]);
-  }, 60_000); // 8,400 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
+  }, 60_000); // 10,400 secrets, each tried by node:crypto's DER parsers: 3 s here, 60 s for a loaded 2-vCPU machine
 
   it('takes a secret of 6 MB (base64, hex or letters) as the secret: the key-material look stops at 1 MiB (its patterns overflowed the regular-expression stack, a RangeError: tGN F5)', () => {
     for (const text of ['A'.repeat(6_000_000), 'ab'.repeat(3_000_000), 'abcdefgh+/'.repeat(600_000)]) {
