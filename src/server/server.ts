@@ -1498,8 +1498,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (ownSockets.has(socket)) return;
       // No peer address to read as it comes: its client reset it before it was accepted (getpeername: ENOTCONN). What it
       // sent is still read, and was served to no one, its lines without `ip`, the rate limit counting it in one 'unknown'
-      // bucket all such shared (tGU F2: most of a flood of reset polls). Nothing can be answered to it: ended unread.
-      if (peerAddress(socket) === undefined) {
+      // bucket all such shared (tGU F2: most of a flood of reset polls). Nothing can be answered to it: ended unread. Only a
+      // TCP connection (a local port of its own): one an app hands this server with no peer address (a Unix socket's behind
+      // nginx, an ssh2 or tunnel stream: Node's documented 'connection' event) is served as before (tHB F1: ended, EPIPE).
+      if (peerAddress(socket) === undefined && typeof socket.localPort === 'number') {
         socket.destroy();
         return;
       }

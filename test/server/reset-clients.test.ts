@@ -2,12 +2,13 @@
  * Clients that leave (reset their connection) right after sending a request (tGU F1, F2): what is counted and logged for them.
  */
 import { spawn } from 'node:child_process';
-import type { IncomingMessage } from 'node:http';
-import { createConnection } from 'node:net';
+import { get, type IncomingMessage } from 'node:http';
+import { createConnection, createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { eventually, sleep, startServer } from './helpers.js';
 
 /**
@@ -93,6 +94,39 @@ describe('polls and upgrades whose client leaves while their token is checked, a
       expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 6 });
     } finally {
       await server.rt.close();
+    }
+  });
+});
+
+describe('a connection an app hands the server with no peer address (a Unix socket behind nginx: Node\'s documented connection event)', () => {
+  it('is served: a poll answered 200 and a WebSocket opened (tHB F1: ended unread as a reset one, EPIPE, nothing logged)', async () => {
+    const server = await startServer({ allowedOrigins: '*', authenticate: async () => ({ userId: 'erin', admin: false }), jwt: undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'unix-'));
+    const path = join(dir, 'rt.sock');
+    const unix = createServer((connection) => server.rt.httpServer.emit('connection', connection));
+    try {
+      await new Promise<void>((resolve) => unix.listen(path, resolve));
+      const status = await new Promise<number | string>((resolve) => {
+        const request = get({ socketPath: path, path: '/api/ws/poll' }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode!));
+        });
+        request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+      expect(status).toBe(200);
+      const opened = await new Promise<string>((resolve) => {
+        const ws = new WebSocket(`ws+unix://${path}:/api/ws`);
+        ws.on('message', (data) => {
+          resolve(JSON.parse(String(data)).type);
+          ws.close();
+        });
+        ws.on('error', (error) => resolve(error.message));
+      });
+      expect(opened).toBe('connection');
+    } finally {
+      await new Promise<void>((resolve) => unix.close(() => resolve()));
+      await server.rt.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
