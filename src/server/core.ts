@@ -796,11 +796,12 @@ export class RealtimeCore {
     const limit = this.options.maxMessageBytes;
     if (text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text) > limit)) {
       const called = userId === null ? 'broadcast' : 'publish';
-      throw new RangeError(
-        `${called}: the message's JSON text is ${Buffer.byteLength(text)} bytes (UTF-8), expected at most ${limit} (maxMessageBytes): ` +
-          `a poll answers it alone, and a client refuses a poll response over its maxPollBytes (16 MiB by default), so a client that polls would receive nothing after it; ` +
-          `send it smaller (a link to the data, or in parts), or raise the server's maxMessageBytes together with every client's maxPollBytes; nothing was sent`,
-      );
+      // The poll's reason is the default's; an app's own limit is its own (tHB F2: a 1,000-byte limit was said to be a poll's).
+      const why = limit === 2 ** 24 - 1024
+        ? `a poll answers it alone, and a client refuses a poll response over its maxPollBytes (16 MiB by default), so a client that polls would receive nothing after it; ` +
+          `send it smaller (a link to the data, or in parts), or raise the server's maxMessageBytes together with every client's maxPollBytes`
+        : `the limit this server was given; send it smaller (a link to the data, or in parts), or raise maxMessageBytes (a client's maxPollBytes at least 1 KiB above it)`;
+      throw new RangeError(`${called}: the message's JSON text is ${Buffer.byteLength(text)} bytes (UTF-8), expected at most ${limit} (maxMessageBytes): ${why}; nothing was sent`);
     }
     // After the server's close(): refused, whatever the store. Its own store rejected with a bare `stream store is closed`
     // (or, while it drained, stored what no socket would get), and an app's resolved and stored it (a fresh user).

@@ -85,6 +85,8 @@ describe('a message larger than a poll carries (tGW F1)', () => {
     const over = alert('a2', 1001, 'é');
     expect(JSON.stringify(over).length).toBeLessThan(1000);
     expect(() => h.server.publish('alice', over)).toThrow(/^publish: the message's JSON text is 1001 bytes \(UTF-8\), expected at most 1000 \(maxMessageBytes\)/);
+    // The app's own limit is said as its own, not as a poll's (tHB F2).
+    expect(() => h.server.publish('alice', over)).toThrow(/\(maxMessageBytes\): the limit this server was given; send it smaller .* or raise maxMessageBytes \(a client's maxPollBytes at least 1 KiB above it\); nothing was sent$/);
     expect(h.server.stats().published).toBe(1);
     // Unvalidated too, broadcast as publish: the bound is the poll's, not the schema's.
     const loose = await harness({ maxMessageBytes: 1000, validateOutbound: false });
