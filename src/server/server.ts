@@ -461,6 +461,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const clock = options.monotonicClock;
   const monotonicNow = clock === undefined ? (): number => performance.now() : (): number => clock();
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  // A poll page's frames past its first: at most maxBufferedBytes, and never past maxMessageBytes, which a default client's
+  // poll carries with its envelope (tHB F3: with maxBufferedBytes at 16 MiB or more, two 9 MB messages made a page a default
+  // client refused whole, and it polled it again for ever, each message under the limit).
+  const pollPageBytes = Math.min(maxBufferedBytes, maxMessageBytes);
   const core = new RealtimeCore({
     store,
     validateOutbound,
@@ -471,7 +476,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     maxConsecutiveFaults: options.maxConsecutiveFaults ?? 100,
     outboundRate: options.outboundRate ?? null,
     maxBufferedBytes,
-    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxMessageBytes,
     writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
     replayLimit: options.replayLimit ?? 1000,
     logger,
@@ -1346,7 +1351,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (left || response.destroyed) return;
         if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
       }
-      let result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
+      let result = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
       // One token held 250 polls at once (a hostile tester): past maxSocketsPerUser held, a poll
       // is answered at once, empty, and the client's next comes under pollsPerUser.
       const held = heldPolls.get(principal.userId) ?? 0;
@@ -1377,7 +1382,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // Woken by close() with nothing routed to it: nothing new since the read above (it was
         // subscribed before it), so it answers that, at once. Read again, it waited the store's
         // command timeout on a hung Redis, and a graceful stop took 5 s more (a hostile tester).
-        if (!shuttingDown || waiter.routed) result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
+        if (!shuttingDown || waiter.routed) result = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
       }
       const envelope = `{"cursor":${JSON.stringify(result.cursor)},"resume":"${result.resume}","messages":[`;
       const body = `${envelope}${result.entries.map((e) => e.frame).join(',')}]}`;

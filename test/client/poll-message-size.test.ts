@@ -78,6 +78,21 @@ describe('a message larger than a poll carries (tGW F1)', () => {
     expect(invalid).toEqual([]);
   }, 60_000);
 
+  it('a poll page of several messages, each under the limit, stays within what a default client carries when maxBufferedBytes is raised past it (tHB F3)', async () => {
+    // README advises raising maxBufferedBytes above the largest burst: pages were cut by it, and two 9 MB messages made an
+    // 18 MB page a default client refused whole, polling it again for ever.
+    const h = await harness({ pollHoldMs: 1000, maxBufferedBytes: 32 * MiB });
+    const { events, invalid } = await poller(h);
+    await h.server.publish('alice', alert('b0'));
+    await until(() => events.includes('b0'), 'b0');
+    await h.server.publish('alice', alert('b1', 9_000_000));
+    await h.server.publish('alice', alert('b2', 9_000_000));
+    await h.server.publish('alice', alert('b3'));
+    await until(() => events.includes('b3'), 'b1, b2 and b3', 30_000);
+    expect(events).toEqual(['b0', 'b1', 'b2', 'b3']);
+    expect(invalid).toEqual([]);
+  }, 60_000);
+
   it('maxMessageBytes counts UTF-8 bytes, bounds broadcast too, and is an integer ≥ 1', async () => {
     const h = await harness({ maxMessageBytes: 1000 });
     await expect(h.server.publish('alice', alert('a1', 1000, 'é'))).resolves.toMatchObject({ userId: 'alice' });
