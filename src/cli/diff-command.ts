@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { dotNamedSchemasSkipped, invalidJsonAt, isSchemaFileName, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
+import { dotNamedSchemasSkipped, invalidJsonAt, isSchemaFileName, NESTED_SCHEMA_PROBLEM, nestedSchema, readSchemaText, schemaTooDeep, writtenTextFault, type Contract, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
+import { languageDeclarations, type LanguageDeclarations } from '../diff/language-code.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../runtime/printable.js';
 import { readPackTarball, TarballError, TARBALL_MAX_BYTES, type PackContents } from '../diff/tarball.js';
@@ -205,7 +206,32 @@ export async function compareSources(before: ContractSource, after: ContractSour
       onNotGeneratable(error.message);
     }
   }
-  return diffContracts(oldContract, newContract, { extraChanges: aligned.changes });
+  // The Go and Python each side generates, as generate writes them: the names in them that the
+  // contract model cannot tell (an alias split, a name quicktype gave moved) are compared too
+  // (tGY F2, F6, tGI F11: a field's Go type changed while diff said "release minor").
+  const languages = await generatedDeclarations(oldContract, newContract);
+  return diffContracts(oldContract, newContract, { extraChanges: aligned.changes, ...(languages ? { languages } : {}) });
+}
+
+/**
+ * Both sides' generated Go and Python declarations, or undefined when either side is one
+ * `generate` refuses (no code to compare: the newer side's refusal is reported on its own).
+ */
+export async function generatedDeclarations(before: Contract, after: Contract): Promise<{ before: LanguageDeclarations; after: LanguageDeclarations } | undefined> {
+  const { emitLanguages } = await import('../codegen/quicktype.js');
+  const { SchemaError } = await import('../contract/index.js');
+  const { NameClashError } = await import('../codegen/language-shape.js');
+  const declarations = async (contract: Contract) => {
+    try {
+      return languageDeclarations(await emitLanguages(contract));
+    } catch (error) {
+      if (error instanceof SchemaError || error instanceof NameClashError) return undefined;
+      throw error;
+    }
+  };
+  const old = await declarations(before);
+  const now = old === undefined ? undefined : await declarations(after);
+  return old && now ? { before: old, after: now } : undefined;
 }
 
 /** What each prefix of a side names. */

@@ -4,6 +4,7 @@ import { definitionNames, documentationChanges, titleChanges, type Documentation
 import { escapeToken, resolvePointer, unescapeToken } from '../runtime/json-pointer.js';
 import { goOnlyTypeNames, languageTypeNames, NameClashError } from '../codegen/language-shape.js';
 import { diffSchemas, type MessageNodes, type Resolve, type SchemaDelta } from './schema-diff.js';
+import { languageNameChanges, type LanguageDeclarations } from './language-code.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
 
@@ -111,8 +112,13 @@ export interface DiffReport {
  * @param after the newer contract
  * @param options.extraChanges changes found outside the models (facts an older contract did
  *   not declare, see `align.ts`), counted with the rest
+ * @param options.languages the declarations of each side's generated Go and Python
+ *   (language-code.ts, read from what `generate` writes): with them, a field whose Go or Python
+ *   type names another type, or a type or constant name gone or given to another type, is a
+ *   `type-name-changed` too, though the contract model saw no name change (an alias split, a
+ *   name quicktype gave moved to another type). `realtime-contract diff` passes them.
  */
-export function diffContracts(before: Contract, after: Contract, options?: { extraChanges?: ChangeInput[] }): DiffReport {
+export function diffContracts(before: Contract, after: Contract, options?: { extraChanges?: ChangeInput[]; languages?: { before: LanguageDeclarations; after: LanguageDeclarations } }): DiffReport {
   const changes: ChangeInput[] = [...(options?.extraChanges ?? [])];
   const resolveBefore = resolver(before);
   const resolveAfter = resolver(after);
@@ -194,7 +200,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   const documented = new Set(changes.map((change) => change.subject));
   changes.push(...diffDocumentation(before, after).filter((change) => (SHARED_FILES.test(change.subject!) ? changes.length === 0 : !documented.has(change.subject))));
   // A renamed type is reported whatever else changed: code that imports it must follow.
-  changes.push(...diffTypeNames(before, after));
+  changes.push(...diffTypeNames(before, after, options?.languages));
 
   const counts: Record<Level, number> = { breaking: 0, strict: 0, compatible: 0 };
   let worst: Level | null = null;
@@ -475,7 +481,7 @@ function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
  * definition, or an inline title where TypeScript alone declares the type; the protocol version is not concerned. Pointer and subject as for
  * {@link diffDocumentation}.
  */
-function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
+function diffTypeNames(before: Contract, after: Contract, languages?: { before: LanguageDeclarations; after: LanguageDeclarations }): ChangeInput[] {
   const subjects = fileSubjects(after);
   const oldSubjects = fileSubjects(before);
   const changes: ChangeInput[] = [];
@@ -542,7 +548,50 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
     const [file, pointer] = bundlePlace(before, at);
     change(subjects.get(file) ?? oldSubjects.get(file) ?? file, pointer, name, undefined, `the wire is unchanged; the generated Go and Python no longer declare ${name} (a type named after its place, or an alias of a closed list), so code that imports it must stop`);
   }
+  if (languages) changes.push(...generatedNameChanges(before, after, languages, new Set(changes.flatMap((c) => [c.before, c.after])), subjects, oldSubjects));
   return changes;
+}
+
+/**
+ * The names the generated Go and Python changed that the contract model does not show (tGY F2:
+ * a list aliasing `Side` split from it when either gained a value, the field `*Side` became
+ * `*TradeDataDir`; tGI F11, tGY F6: a name quicktype gives moved to another type when a union or
+ * a field was added elsewhere), read from both sides' generated code ({@link languageNameChanges}):
+ * one `type-name-changed` per place, naming each old and new name, a major release.
+ */
+function generatedNameChanges(before: Contract, after: Contract, languages: { before: LanguageDeclarations; after: LanguageDeclarations }, told: ReadonlySet<unknown>, subjects: Map<string, string>, oldSubjects: Map<string, string>): ChangeInput[] {
+  const newPlaces = languageNames(after);
+  const oldPlaces = languageNames(before);
+  const byPlace = new Map<string, ChangeInput & { notes: string[]; names: { before: string[]; after: string[] }; inLanguages: Set<string> }>();
+  for (const found of languageNameChanges(languages.before, languages.after, told)) {
+    // A struct or class is a definition, or a type named after its place; a field is its property.
+    const owner = newPlaces.get(found.owner) ?? oldPlaces.get(found.owner) ?? `/definitions/${escapeToken(found.owner)}`;
+    const contract = newPlaces.has(found.owner) || !oldPlaces.has(found.owner) ? after : before;
+    const node = resolvePointer(contract.bundle, owner) as SchemaNode | undefined;
+    const key = found.field === undefined ? undefined : [found.field, found.field.replace(/_$/, '')].find((name) => node?.properties !== undefined && Object.hasOwn(node.properties, name));
+    const [file, pointer] = bundlePlace(contract, key === undefined ? owner : `${owner}/properties/${escapeToken(key)}`);
+    const subject = (contract === after ? subjects : oldSubjects).get(file) ?? file;
+    const id = `${subject}\u0000${pointer}`;
+    let entry = byPlace.get(id);
+    if (!entry) {
+      entry = { rule: 'type-name-changed', level: 'compatible', subject, direction: null, pointer, text: '', impact: '', notes: [], names: { before: [], after: [] }, inLanguages: new Set() };
+      byPlace.set(id, entry);
+    }
+    entry.notes.push(...found.notes);
+    entry.names.before.push(...found.before);
+    entry.names.after.push(...found.after);
+    for (const note of found.notes) entry.inLanguages.add(note.split(' ')[0]!);
+  }
+  return [...byPlace.values()].map(({ notes, names, inLanguages, ...change }) => {
+    const said = [...inLanguages].sort().join(' and ');
+    return {
+      ...change,
+      before: [...new Set(names.before)].join(', '),
+      ...(names.after.length > 0 ? { after: [...new Set(names.after)].join(', ') } : {}),
+      text: `the generated ${said} name other types here: ${notes.join('; ')}`,
+      impact: `the wire rules see no name change, but code built on the generated ${said} that names the older type or assigns one here no longer ${said === 'Python' ? 'runs' : 'compiles'}${said === 'Go and Python' ? ' (Go) or runs (Python)' : ''}, so code that imports it must follow`,
+    };
+  });
 }
 
 /**

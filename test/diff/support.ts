@@ -66,3 +66,12 @@ export async function diffFiles(before: SchemaFiles, after: SchemaFiles): Promis
   const [a, b] = await Promise.all([loadFiles(aligned.before), loadFiles(aligned.after)]);
   return diffContracts(a, b, { extraChanges: aligned.changes });
 }
+
+/** As {@link diffFiles}, with both sides' generated Go and Python compared as `realtime-contract diff` compares them. */
+export async function diffFilesWithCode(before: SchemaFiles, after: SchemaFiles): Promise<DiffReport> {
+  const { generatedDeclarations } = await import('../../src/cli/diff-command.js');
+  const aligned = alignUndeclaredFacts(before, after);
+  const [a, b] = await Promise.all([loadFiles(aligned.before), loadFiles(aligned.after)]);
+  const languages = await generatedDeclarations(a, b);
+  return diffContracts(a, b, { extraChanges: aligned.changes, ...(languages ? { languages } : {}) });
+}
