@@ -15,12 +15,12 @@ import { boundParts } from './docs/field-table.js';
  * in the reference). Empty when there is nothing to add.
  */
 export function fieldNotes(node: SchemaNode, withExamples = true): string {
-  const bounds = [...new Set(branches(node).flatMap(boundParts))];
+  const bounds = choiceBounds(node);
   // An array's rules beyond its size (its @minItems/@maxItems): unique items, and inline items' own bounds.
   if (node.uniqueItems === true) bounds.push('items unique');
   const { items } = node;
   if (items && typeof items === 'object' && !Array.isArray(items) && items.$ref === undefined) {
-    const inner = [...new Set(branches(items).flatMap(boundParts))];
+    const inner = choiceBounds(items);
     if (inner.length > 0) bounds.push(`each item ${inner.join(', ')}`);
     // An array of arrays: the reference's `[]` row says "items unique" of the inner arrays (tDX F7).
     if (items.uniqueItems === true) bounds.push("each item's items unique");
@@ -41,8 +41,20 @@ export function withFieldNotes(description: string | undefined, node: SchemaNode
   return description ? `${description}\n\n${notes}` : notes;
 }
 
-/** The node and its inline alternatives (not followed through `$ref`: a named type's comment states its own bounds). */
-function branches(node: SchemaNode): SchemaNode[] {
-  const inline = [...(node.anyOf ?? []), ...(node.oneOf ?? [])].filter((branch) => branch.$ref === undefined);
-  return [node, ...inline.flatMap(branches)];
+/**
+ * The bounds of the node, then of its inline alternatives (not followed through `$ref`: a named
+ * type's comment states its own bounds): those of one alternative hold together, and two
+ * alternatives with bounds are either one (`length ≤ 3, or matches …`: joined with "; " they read
+ * as both, tGY F4), as the reference's row says them.
+ */
+function choiceBounds(node: SchemaNode): string[] {
+  const own = boundParts(node);
+  // null aside: a nullable number's `x ≥ 1` is its bounds.
+  const inline = [...(node.anyOf ?? []), ...(node.oneOf ?? [])].filter((branch) => branch.$ref === undefined && !(branch.type === 'null' || (Array.isArray(branch.enum) && branch.enum.length === 1 && branch.enum[0] === null) || branch.const === null));
+  const alternatives = [...new Set(inline.map((branch) => choiceBounds(branch).join('; ')))];
+  const bounded = alternatives.filter((text) => text !== '');
+  if (bounded.length === 0) return own;
+  if (alternatives.length === 1) return [...new Set([...own, ...bounded])];
+  // A branch without bounds (a closed list, a plain integer) lets its values through as typed.
+  return [...own, `${bounded.join(', or ')}${bounded.length < alternatives.length ? ', or any value of the type\'s other choices' : ''}`];
 }

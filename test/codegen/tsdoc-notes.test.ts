@@ -1,8 +1,11 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleContract, loadContract, type Contract, type SchemaNode } from '../../src/contract/index.js';
 import { emitReceivedTypes } from '../../src/codegen/received-types.js';
 import { emitTypes } from '../../src/codegen/types.js';
+import { emitDocs } from '../../src/codegen/docs/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const contract = await loadContract(path.join(ROOT, 'schemas'));
@@ -52,6 +55,41 @@ describe("the types' TSDoc states what the reference's row states", () => {
       // The shipped fields too: total's minimum 0.
       expect(docOf(text, name, 'total')).toContain('Allowed: x ≥ 0.');
     }
+  });
+
+  // An anyOf's branches are alternatives: their bounds joined by "; " read as all holding ("length ≤ 3;
+  // matches `^[0-9]+$`": "1234567" and "abc" both pass), as one schema's bounds do (tGY F4).
+  it("says an anyOf's branches' bounds as alternatives, in the TSDoc and the reference's row", async () => {
+    const fields = {
+      code: { anyOf: [{ type: 'string', maxLength: 3 }, { type: 'string', pattern: '^[0-9]+$' }], description: 'Code.' },
+      mix: { anyOf: [{ enum: ['a', 'b'] }, { type: 'string', pattern: '^x' }, { type: 'integer' }], description: 'Mix.' },
+      amt: { type: 'number', minimum: 0, multipleOf: 0.5, description: 'Amount.' },
+    };
+    // From files, as generate reads them: the reference is written from the schema files.
+    const dir = await mkdtemp(path.join(tmpdir(), 'tsdoc-notes-'));
+    let edited: Contract;
+    try {
+      await cp(path.join(ROOT, 'schemas'), dir, { recursive: true });
+      const trades = JSON.parse(await readFile(path.join(dir, 'trades.json'), 'utf8')) as SchemaNode;
+      Object.assign(trades.definitions!.TradeData!.properties!, fields);
+      await writeFile(path.join(dir, 'trades.json'), JSON.stringify(trades));
+      edited = await loadContract(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const types = (await emitTypes(edited)).get('types.ts')!;
+    const received = (await emitReceivedTypes(edited)).get('received-types.ts')!;
+    for (const [text, name] of [[types, 'TradeData'], [received, 'ReceivedTradeData']] as const) {
+      expect(docOf(text, name, 'code')).toMatch(/^Code\.\n\nAllowed: length ≤ 3, or matches `\^\[0-9\]\+\$`\.(\n|$)/);
+      expect(docOf(text, name, 'mix')).toMatch(/^Mix\.\n\nAllowed: matches `\^x`, or any value of the type's other choices\.(\n|$)/);
+      expect(docOf(text, name, 'amt')).toMatch(/^Amount\.\n\nAllowed: x ≥ 0; a multiple of 0\.5\.(\n|$)/);
+    }
+    const reference = emitDocs(edited).get('docs/messages.md')!;
+    // Trades' rows (the error message has a `data.code` of its own).
+    const rows = reference.split('\n').filter((line) => /^\| `data\.(code|mix|amt)`/.test(line));
+    expect(rows).toContainEqual(expect.stringContaining('| length ≤ 3, or matches `^[0-9]+$` |'));
+    expect(rows).toContainEqual(expect.stringContaining('| `"a"` \\| `"b"`, or matches `^x`, or any integer |'));
+    expect(rows).toContainEqual(expect.stringContaining('| x ≥ 0; a multiple of 0.5 |'));
   });
 
   // `diff` calls a changed default or example documentation that generate rewrites the type

@@ -231,7 +231,15 @@ function typeLabel(contract: Contract, { node, file }: Located): string {
 }
 
 export function allowedText(alternatives: Alternatives): string {
-  return [...new Set(alternatives.options.flatMap((option) => allowedParts(option.node)))].join('; ');
+  const texts = [...new Set(alternatives.options.map((option) => allowedParts(option.node).join('; ')))];
+  // One branch bounded: its bounds, of its type (`length ≤ 3` of `string | integer`).
+  if (texts.filter((text) => text !== '').length < 2) return texts.filter((text) => text !== '').join('');
+  // Each branch of a choice stands alone: "length ≤ 3; matches `^[0-9]+$`" read as both (tGY F4).
+  // A branch without bounds is any value of its type.
+  return alternatives.options
+    .map((option) => allowedParts(option.node).join('; ') || `any ${jsonTypes(option.node).filter((type) => type !== 'null').join(' | ') || 'value'}`)
+    .filter((text, index, all) => all.indexOf(text) === index)
+    .join(', or ');
 }
 
 function allowedParts(node: SchemaNode): string[] {
