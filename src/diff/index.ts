@@ -400,6 +400,7 @@ function narrowsBuiltType(change: ChangeInput): boolean {
  */
 function retypesOtherLanguages(change: ChangeInput): boolean {
   if (change.direction === null) return false;
+  if (OBJECT_RETYPED.get(change) === 'unchanged') return false;
   if (change.rule === 'type-changed' || change.rule === 'made-nullable' || change.rule === 'made-non-nullable') return true;
   // A field gone from a struct or class; a closed object with properties opened (a map), or an object closed into one.
   if (OBJECT_RETYPED.has(change)) return true;

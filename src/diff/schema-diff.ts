@@ -32,8 +32,11 @@ export interface SchemaDelta {
    * `Optional[int]`; `go-optionality` where Python's type is `Optional` either way, a nullable
    * array or map: `[]T` ↔ `*[]T` in Go alone; `python-optionality` for a union, a pointer in Go
    * either way: `Union[int, str]` ↔ `Optional[Union[int, str]]` in Python alone).
+   * `unchanged`: a change a rule would call a retyping that leaves the Go and Python types as they
+   * were (an optional field of a struct made nullable or no longer: a pointer and `Optional`
+   * either way, tGY F3).
    */
-  otherLanguages?: 'map' | 'struct' | 'field-removed' | 'retyped' | 'optionality' | 'go-optionality' | 'python-optionality';
+  otherLanguages?: 'map' | 'struct' | 'field-removed' | 'retyped' | 'optionality' | 'go-optionality' | 'python-optionality' | 'unchanged';
   /**
    * With `otherLanguages: 'map'`: the Go and Python types of the map's values where the newer
    * object is a map of a schema (`additionalProperties: { "type": "number" }` is
@@ -104,7 +107,7 @@ const NARROWING_WHEN_ADDED: ReadonlySet<string> = new Set(['allOf', 'oneOf', 'no
  */
 export function diffSchemas(before: SchemaNode, after: SchemaNode, resolveBefore: Resolve, resolveAfter: Resolve, pointer = '', messages: MessageNodes = NO_MESSAGES): SchemaDelta[] {
   const deltas: SchemaDelta[] = [];
-  compare(before, after, pointer, { resolveBefore, resolveAfter, messages, deltas, depth: 0, compared: new Map(), probes: new Map(), guard: { cut: 0 } });
+  compare(before, after, pointer, { resolveBefore, resolveAfter, messages, deltas, depth: 0, compared: new Map(), probes: new Map(), guard: { cut: 0 }, optionalFields: new Set() });
   return deltas;
 }
 
@@ -136,6 +139,8 @@ interface Walk {
    * again only through recursion, which adds nothing to its answer).
    */
   probes: Map<string, Acceptance | 'pending'>;
+  /** The pointers of fields optional on both sides in a closed object on both sides (a Go pointer and a Python `Optional` whether nullable or not). */
+  optionalFields?: Set<string>;
 }
 
 /** A schema with its `$ref` chain followed and its nullability taken apart. */
@@ -225,9 +230,11 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   const aNull = a.nullable || unconstrained(a.node);
   const bNull = b.nullable || unconstrained(b.node);
   if (aNull !== bNull && (aNull ? a.nullable : b.nullable)) {
+    // An optional field of a struct is a pointer in Go and Optional in Python either way (tGY F3).
+    const unchanged = walk.optionalFields?.has(pointer) === true ? { otherLanguages: 'unchanged' as const } : {};
     add(bNull
-      ? { rule: 'made-nullable', accepts: 'more', text: 'may now be null' }
-      : { rule: 'made-non-nullable', accepts: 'fewer', text: 'may no longer be null' });
+      ? { rule: 'made-nullable', accepts: 'more', ...unchanged, text: 'may now be null' }
+      : { rule: 'made-non-nullable', accepts: 'fewer', ...unchanged, text: 'may no longer be null' });
   }
 
   // One side a union that has the other side among its branches: it admits that and more
@@ -1043,6 +1050,7 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
     const otherLanguages = retyped && { otherLanguages: retyped, ...(types && { fieldTypes: types }) };
     if (requiredA.has(name) && !requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-optional', accepts: 'more', ...otherLanguages, text: `field "${name}" made optional` });
     if (!requiredA.has(name) && requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-required', accepts: 'fewer', ...otherLanguages, text: `field "${name}" made required` });
+    if (closedA && closedB && !requiredA.has(name) && !requiredB.has(name)) walk.optionalFields?.add(at(name));
     compare(propsA[name]!, propsB[name]!, at(name), walk);
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffFilesWithCode, patchSchemas, readSchemas } from './support.js';
+import { generatedDeclarations } from '../../src/cli/diff-command.js';
+import { diffFiles, diffFilesWithCode, loadFiles, patchSchemas, readSchemas } from './support.js';
 
 // A field's generated Go or Python type that changed with no change the contract model shows
 // (an alias split, a name quicktype gave moved to another type): diff said "release minor"
@@ -51,5 +52,26 @@ describe('names the generated Go and Python change where the contract model show
     const report = await diffFilesWithCode(base, after);
     expect(report.changes.filter((c) => c.rule === 'type-name-changed')).toEqual([]);
     expect(report.semver).toBe('minor');
+  });
+
+  // An optional field is a pointer in Go and Optional in Python, nullable or not: made nullable (or
+  // no longer) it kept its Go and Python types, while diff said they changed (tGY F3).
+  it('an optional field made nullable or no longer keeps its Go and Python types, and diff does not say they change (tGY F3)', async () => {
+    const plain = patchSchemas(base, [field('note', { type: 'string' })]);
+    const nullable = patchSchemas(base, [field('note', { type: ['string', 'null'] })]);
+    const languages = await generatedDeclarations(await loadFiles(plain), await loadFiles(nullable));
+    for (const language of ['Go', 'Python'] as const) {
+      expect(languages!.after[language].fields.get('TradeData')!.get('note')).toBe(languages!.before[language].fields.get('TradeData')!.get('note'));
+    }
+    for (const [from, to, rule] of [[plain, nullable, 'made-nullable'], [nullable, plain, 'made-non-nullable']] as const) {
+      const change = (await diffFiles(from, to)).changes.find((c) => c.subject === 'trades' && c.pointer === '/data/note');
+      expect(change, rule).toMatchObject({ rule });
+      expect(change!.breaks).not.toContain('other-language-code');
+      expect(change!.impact).not.toMatch(/Go and Python/);
+    }
+    // A required one is a value in Go where it was a pointer, and Optional in Python: said still.
+    const required = (type: unknown) => patchSchemas(base, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/id', value: { type } }]);
+    const change = (await diffFiles(required('string'), required(['string', 'null']))).changes.find((c) => c.subject === 'trades' && c.pointer === '/data/id' && c.rule === 'made-nullable');
+    expect(change!.breaks).toContain('other-language-code');
   });
 });
