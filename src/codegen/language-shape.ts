@@ -80,6 +80,16 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
       const name = node.title ?? title;
       return define(name, { ...hoist(node, name, at), title: name }, title, at);
     }
+    // A choice of closed lists of strings (`anyOf: [{ enum: ["a", "b"] }, { enum: ["c"] }]`) is one
+    // list in quicktype, which named it after the property alone (`Two`, then `PurpleTwo` when
+    // another message gained a field `two`: tGY F6): the list of all their strings, at its place.
+    const lists = node.anyOf?.filter((branch) => !(branch.type === 'null' || (branch.enum?.length === 1 && branch.enum[0] === null) || branch.const === null));
+    if (lists !== undefined && lists.length > 1 && node.type === undefined && lists.every((branch) => branch.$ref === undefined && isStringList(branch) && (branch.type === undefined || branch.type === 'string'))) {
+      const { anyOf: _choice, description, ...rest } = node;
+      const strings = [...new Set(lists.flatMap((branch) => (branch.const !== undefined ? [branch.const] : branch.enum!).filter((value) => value !== null)))];
+      const nullable = lists.length < node.anyOf!.length;
+      return place({ ...rest, ...(nullable ? { enum: [...strings, null] } : { type: 'string', enum: strings }), ...(description ? { description } : {}) }, title, at);
+    }
     // A choice of JSON types (`type: ["string", "integer"]`) is a Go struct of its own, which
     // quicktype named after the property alone (`Extra`, then `PurpleExtra` and `FluffyExtra`
     // when another object gained a union `extra`: a hostile tester).
