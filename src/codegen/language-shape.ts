@@ -56,7 +56,24 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   const definitions: Record<string, SchemaNode> = {};
   const named = new Set(Object.keys(bundle.definitions!));
   const places = new Map<string, string>();
+  /**
+   * The names quicktype gives a union's closed list of strings (`<Union>Enum`, `TradeDataChoiceEnum`),
+   * with the union's place: it renamed a definition or a field's list of that name in Go and
+   * Python alone (`PqEnum`, while TypeScript kept it: tGY F1), so such a name is refused.
+   */
+  const unionLists = new Map<string, string>();
+  const reserveUnionList = (union: SchemaNode, name: string, at: string) => {
+    if (!(union.anyOf ?? []).some((branch) => branch.$ref === undefined && isStringList(branch))) return;
+    const title = `${name}Enum`;
+    if (Object.hasOwn(definitions, title) || named.has(title)) {
+      throw new NameClashError(`Go and Python would name two types ${title}: the closed list of strings of the union at ${at}, which quicktype names after the union, and ${places.get(title) ?? `/definitions/${escapeToken(title)}`}: give the other one another name, or the union a title`, places.get(title) ?? `/definitions/${escapeToken(title)}`);
+    }
+    unionLists.set(title, at);
+  };
   const define = (title: string, node: SchemaNode, place: string, at: string) => {
+    if (unionLists.has(title)) {
+      throw new NameClashError(`Go and Python would name two types ${title}: the closed list of strings of the union at ${unionLists.get(title)}, which quicktype names after the union, and the one at ${at}: give this one a title of its own`, at);
+    }
     if (Object.hasOwn(definitions, title) || named.has(title)) {
       throw new NameClashError(`Go and Python would name two types ${title} (one of them named after its place, ${place}): give the schema of one of them a title of its own`, at);
     }
@@ -96,6 +113,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
     if (isUnion(node, bundle)) {
       const { description, ...union } = node;
       const name = node.title ?? title;
+      reserveUnionList(union, name, at);
       return { ...define(name, { ...inside(union, name, at, true), title: name }, title, at), ...(description ? { description } : {}) };
     }
     // A nullable `$ref` (`anyOf: [{ $ref }, { type: "null" }]`) carries the description as the bare
@@ -143,6 +161,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
     const shaped = mapSchema(node, (child) => objectUnionAsAny(openObjectAsMap(withoutAnnotations(child)), bundle));
     const at = `/definitions/${escapeToken(name)}`;
     places.set(name, at);
+    if (shaped.properties === undefined && !isStringList(shaped) && isUnion(shaped, bundle)) reserveUnionList(shaped, name, at);
     // A definition that is an object or a closed list keeps its own name; in anything else (an
     // array, a map, a nullable choice) what it holds is named after it.
     definitions[name] = shaped.properties !== undefined ? hoist(shaped, name, at) : isStringList(shaped) ? stringsOf(shaped) : isUnion(shaped, bundle) ? { ...inside(shaped, name, at, true), title: name } : inside(shaped, name, at, true);

@@ -93,6 +93,17 @@ describe('generate refuses names the generated code cannot carry', () => {
     ['a closed-list value "ß" beside "ss" (Python\'s constant SS for both)', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('ss', 'ß')), '/definitions/Side/enum/3', /got "ß" beside "ss"/],
     // quicktype names what starts with a digit `the…`: `THE_1` meant "1", and "the_1" was renamed (a hostile tester).
     ['a closed-list value "the_1" beside "1"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('1', 'the_1')), '/definitions/Side/enum/3', /got "the_1" beside "1"/],
+    // quicktype names a union's closed list `<Union>Enum`, and renamed a definition of that name
+    // in Go and Python alone (`PqEnum`, TypeScript keeping it: tGY F1), and a field's list too.
+    ['a definition named as a union\'s closed list (TradeDataChoiceEnum)', 'trades.json', editSchema<{ definitions: Record<string, { properties: Record<string, unknown> }> }>((schema) => {
+      (schema.definitions as Record<string, unknown>).TradeDataChoiceEnum = { title: 'TradeDataChoiceEnum', enum: ['p', 'q'] };
+      schema.definitions.TradeData!.properties.pq = { $ref: '#/definitions/TradeDataChoiceEnum' };
+      schema.definitions.TradeData!.properties.choice = { anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'integer' }] };
+    }), '/definitions/TradeDataChoiceEnum', /Go and Python would name two types TradeDataChoiceEnum: the closed list of strings of the union at \/definitions\/TradeData\/properties\/choice/],
+    ['a field\'s closed list named as a union\'s (choice_enum beside choice)', 'trades.json', editSchema<{ definitions: Record<string, { properties: Record<string, unknown> }> }>((schema) => {
+      schema.definitions.TradeData!.properties.choice = { anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'integer' }] };
+      schema.definitions.TradeData!.properties.choice_enum = { type: 'string', enum: ['x', 'y'] };
+    }), '/definitions/TradeData/properties/choice_enum', /Go and Python would name two types TradeDataChoiceEnum: the closed list of strings of the union at \/definitions\/TradeData\/properties\/choice/],
     // The AsyncAPI parser resolved it as a reference and stopped on asyncapi.json (a hostile tester).
     ['a property named "$ref"', 'trades.json', addProperty('TradeData', '$ref'), '/definitions/TradeData/properties/$ref', /other than "\$ref"/],
   ];
