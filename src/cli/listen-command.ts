@@ -945,7 +945,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (counts && code === 1000 && pongState === 'awaited') {
       clearTimeout(pongTimer);
       pongState = 'refused';
-      warn({ index: null, type: null, pointer: '', message: `${how} (closed normally) while ${pingWords()} awaited its pong, ${(closedAt ?? clock()) - pingAt} ms after it${errorWords()}: if the ping made it close, the package's client stays closed (1000) after each such ping (${CLIENT_PING})` });
+      warn({ index: null, type: null, pointer: '', message: `${how} (closed normally) while ${pingWords()} awaited its pong, ${afterPing(closedAt ?? clock(), closedSeen ?? clock())}${errorWords()}: if the ping made it close, the package's client stays closed (1000) after each such ping (${CLIENT_PING})` });
       return;
     }
     if (!counts || code === 1000 || code === CloseCode.GoingAway) return;
@@ -977,7 +977,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       if (pongState === 'awaited') {
         clearTimeout(pongTimer);
         pongState = 'refused';
-        ping = `, while ${pingWords()} awaited its pong, ${(closedAt ?? clock()) - pingAt} ms after it${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
+        ping = `, while ${pingWords()} awaited its pong, ${afterPing(closedAt ?? clock(), closedSeen ?? clock())}${errorWords()} (if the ping made it close: ${CLIENT_PING})`;
       }
       // A pong timeout after listen answered the server's last ping in time: where the server's keepalive is wrong (tGJ F8).
       const pong = code !== CloseCode.PongTimeout
@@ -1151,6 +1151,20 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let pingTimestamp: number | null = null;
   /** When listen's ping went (`clock()`): the durations after it are measured from it. */
   let pingAt = 0;
+  /**
+   * How long after listen's ping something came that listen read at `seen` (`clock()` then), the
+   * earliest it may have come being `earliest` ({@link arrivedAfter}): `4 ms after it`. Never
+   * before the ping, which it answers or follows: a close read after a long frame check, the ping
+   * sent at the end of that check, was moved back to the check's start, "-526 ms after it" (tGT
+   * F1). When listen's loop was held meanwhile, the span it may have come in, as far as it knows.
+   */
+  const afterPing = (earliest: number, seen: number, ping = 'it') => {
+    const from = Math.max(earliest, pingAt) - pingAt;
+    const to = Math.max(seen, pingAt) - pingAt;
+    if (earliest >= pingAt && to - from <= HELD_MS) return `${from} ms after ${ping}`;
+    const held = `listen's loop was held by a long frame check${earliest < pingAt ? ' from before the ping' : ''}`;
+    return from === 0 ? `within ${to} ms after ${ping} (read then; ${held})` : `${from} to ${to} ms after ${ping} (read at the latter; ${held})`;
+  };
   let pongState: 'awaited' | 'answered' | 'refused' | 'late' | null = null;
   let pongTimer: NodeJS.Timeout | undefined;
   /** The frame whose pong answered listen's ping, for the words of a later pong. */
@@ -1179,11 +1193,21 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let stopped = false;
   /** When the server closed the socket, if it did before the run ended (the earliest it may have: {@link arrivedAfter}). */
   let closedAt: number | null = null;
+  /** When listen read that close (`clock()`), which may be later than `closedAt` when its loop was held: {@link afterPing}. */
+  let closedSeen: number | null = null;
   /** When the run ended (the earliest it may have, when this client was held up checking a frame). */
   let endedAt: number | null = null;
+  /** When listen saw the run's end (`clock()`): {@link afterPing}. */
+  let endSeen: number | null = null;
+  /** Sets {@link endedAt} and {@link endSeen}, once. */
+  const markEnd = () => {
+    if (endedAt !== null) return;
+    endSeen = clock();
+    endedAt = arrivedAfter(endSeen);
+  };
   const finish = () => {
     stopped = true;
-    endedAt ??= arrivedAfter(clock());
+    markEnd();
     resolveDone();
   };
   /**
@@ -1272,7 +1296,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     drainTarget = delivered + unreadBytes();
     const socket = socketOf() as { _readableState?: { ended?: unknown } | null; destroyed?: unknown } | null | undefined;
     tcpEndedInRun = socket?._readableState?.ended === true || socket?.destroyed === true;
-    endedAt ??= arrivedAfter(clock());
+    markEnd();
     drainStart = clock();
     const drained = setInterval(() => {
       if (!stopped && !(consumed >= drainTarget && betweenMessages())) {
@@ -1549,7 +1573,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       noteCloseAfterRun(code, reason);
       return finish();
     }
-    closedAt = arrivedAfter(clock());
+    closedSeen = clock();
+    closedAt = arrivedAfter(closedSeen);
     // A socket that never opened is reported as a connection failure (exit 2) instead.
     serverClosed(code, reason, opened);
     finish();
@@ -1603,8 +1628,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         clearTimeout(pongTimer);
         if (pongState === 'late') {
           // Past the pong timeout, by when it may first have come (a loop held by a long check reads it late).
-          const after = arrivedAfter(now) - pingAt;
-          warn({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `the pong echoing ${pingWords()} came late, ${after} ms after the ping (frame ${index}), past the contract's pong timeout (${PONG_TIMEOUT_MS} ms; the keepalive violation said then stands): a client that pings replaces a socket whose pong has not come by then (${CLIENT_PING})` });
+          warn({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `the pong echoing ${pingWords()} came late, ${afterPing(arrivedAfter(now), now, 'the ping')} (frame ${index}), past the contract's pong timeout (${PONG_TIMEOUT_MS} ms; the keepalive violation said then stands): a client that pings replaces a socket whose pong has not come by then (${CLIENT_PING})` });
         }
         pongState = 'answered';
         answeredBy = index;
@@ -1960,7 +1984,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const due = clock() + durationMs;
   const timer = setTimeout(() => {
     if (clock() - due <= HELD_MS) return endRun();
-    endedAt = arrivedAfter(clock());
+    endSeen = clock();
+    endedAt = arrivedAfter(endSeen);
     setImmediate(endRun);
   }, durationMs);
   // A server that sends its close frame but leaves TCP open: ws says nothing until it gives up
@@ -1968,12 +1993,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // ws says CLOSING at the end of TCP too, while its Receiver may still inflate a message that
   // came before the close frame: the run ends once it has read them (tDY F13: that message was dropped).
   let closingSeenAt: number | null = null;
+  /** When the watch below read that close (`clock()`): {@link closedSeen}. */
+  let closingRead: number | null = null;
   // What comes in AFTER_CLOSE_MS after the close frame is read (a frame after it is a violation): a
   // fixed span, where the 50 ms poll alone made a frame 20 ms after the close a coin toss (tEH F2).
   const watch = setInterval(() => {
     if (ws.readyState !== WebSocket.CLOSING || stopped || receiverBusy()) return;
     if (closeFrameAt !== null && clock() - closeFrameAt < AFTER_CLOSE_MS) return;
-    closingSeenAt = closeFrameAt ?? arrivedAfter(clock());
+    closingRead = closeFrameAt ?? clock();
+    closingSeenAt = closeFrameAt ?? arrivedAfter(closingRead);
     finish();
   }, 50);
   await done;
@@ -1987,7 +2015,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const closed = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
       if (afterRun) noteCloseAfterRun(code, reason);
       else {
-        closedAt = closingSeenAt ?? arrivedAfter(clock());
+        closedSeen = closingRead ?? clock();
+        closedAt = closingSeenAt ?? arrivedAfter(closedSeen);
         serverClosed(code, reason, true);
       }
       resolve();
@@ -2021,7 +2050,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Not judged when --count was reached, a signal ended the run, the server closed (a close that
   // is a violation says it), or this client refused a frame: only the end of --duration.
   if (pongState === 'awaited' && report.close === null && refused === undefined && interruptedAt === null && !(options.count !== undefined && report.frames >= options.count)) {
-    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${(endedAt ?? clock()) - pingAt} ms after it${pongFrameWords()}${invalidPongWords()}${errorWords()}: ${CLIENT_PING}` });
+    violate({ index: null, type: null, pointer: '', keyword: 'keepalive', message: `expected a pong echoing ${pingWords()} within ${PONG_TIMEOUT_MS} ms (the contract's pong timeout), got none before the run ended (--duration ${durationMs} ms), ${afterPing(endedAt ?? clock(), endSeen ?? clock())}${pongFrameWords()}${invalidPongWords()}${errorWords()}: ${CLIENT_PING}` });
   }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });

@@ -76,3 +76,37 @@ it('a 4408 from a server that sent no ping is the server\'s violation, said so: 
   expect(report.violations).toEqual([expect.objectContaining({ keyword: 'close', message: expect.stringContaining('(PongTimeout, though the server sent no ping for listen to answer)') })]);
   expect(status).toBe(1);
 });
+
+// A connection message of 20 MiB (an unknown key, which tolerant mode lets pass) holds listen's loop
+// while it is checked; listen's ping goes at the end of that check. A close (or the run's end)
+// read right after was moved back to the start of the held stretch, before the ping:
+// "awaited its pong, -526 ms after it" (tGT F1). Nothing that follows the ping came before it.
+const bigConnection = () => JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new', note: 'x'.repeat(20 * 1024 * 1024) }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
+
+it('a close that answers listen\'s ping, read after a long frame check, is said after the ping, never a negative time (tGT F1)', { timeout: 60_000 }, async () => {
+  const url = await wsServer((ws) => {
+    ws.on('message', () => ws.close(1008, 'no client pings'));
+    ws.send(bigConnection());
+  });
+  const { status, stdout } = await runListen([url, '--mode', 'tolerant', '--duration', '7s', '--ping-interval', '60000'], {}, 50_000);
+  const close = /^close: - \(root\) the server closed the connection with 1008 "no client pings" before the run ended, while listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) awaited its pong, (.*?) ms after it/m.exec(stdout);
+  expect(close, stdout.slice(0, 2000)).not.toBeNull();
+  // `4`, `within 21`, or `3 to 120`: a time after the ping, or the span listen may tell.
+  expect(close![1]).toMatch(/^(\d+|within \d+|\d+ to \d+)$/);
+  expect(stdout).not.toMatch(/-\d+ ms after/);
+  expect(status).toBe(1);
+});
+
+it('the run\'s end read after long frame checks is said after listen\'s ping, never a negative time (tGT F1)', { timeout: 60_000 }, async () => {
+  // The connection, then four trades of 20 MiB each, and no pong: the run ends while listen checks them.
+  const url = await wsServer((ws) => {
+    ws.send(bigConnection());
+    for (let i = 1; i <= 4; i++) ws.send(JSON.stringify({ type: 'trades', data: { id: `trade_${i}`, bot_id: 'bot_a', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z', note: 'y'.repeat(20 * 1024 * 1024) }, ts: '2026-01-14T16:30:00.000Z', cursor: `e.${i}` }));
+  });
+  const { status, stdout } = await runListen([url, '--mode', 'tolerant', '--duration', '1s', '--ping-interval', '60000'], {}, 50_000);
+  // On a loaded machine the last frame may not have come whole by the end: the run says that instead.
+  const end = /got none before the run ended \(--duration 1000 ms\), (.*?) ms after it/.exec(stdout);
+  if (end !== null) expect(end[1]).toMatch(/^(\d+|within \d+|\d+ to \d+)$/);
+  expect(stdout).not.toMatch(/-\d+ ms after/);
+  expect(status).toBe(1);
+});
