@@ -922,7 +922,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * {@link SERVER_CONDITION_CLOSES} (a warning) before the run ends is a violation (`counts`:
    * the socket had opened). 1001, GoingAway, is the contract's word for a
    * server shutting down or restarting (`close()` of the reference server): a run that overlaps
-   * a deploy was no broken contract (a fresh user).
+   * a deploy was no broken contract (a fresh user). Except while listen's ping awaits its pong:
+   * then a close the client reconnects after (1001, 1013, 4410) is a violation, and 1000 a
+   * warning, each naming the ping (tGT F4, tAH F5).
    */
   const serverClosed = (code: number, reason: Buffer, counts: boolean) => {
     report.close = { code, reason: scrub(reason.toString()) };
@@ -948,7 +950,24 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       warn({ index: null, type: null, pointer: '', message: `${how} (closed normally) while ${pingWords()} awaited its pong, ${afterPing(closedAt ?? clock(), closedSeen ?? clock())}${errorWords()}: if the ping made it close, the package's client stays closed (1000) after each such ping (${CLIENT_PING})` });
       return;
     }
-    if (!counts || code === 1000 || code === CloseCode.GoingAway) return;
+    if (!counts || code === 1000) return;
+    // A close the package's client reconnects after (1001, or one of SERVER_CONDITION_CLOSES), while
+    // listen's ping awaits its pong: no word and exit 0 (1001) or a generic warning (4410, 1013) for
+    // a server that closed so on each client ping, which left the client reconnecting and closed
+    // again after each ping, never connected for long, no trade over its socket (tGT F4). Judged
+    // by when it came, within the pong wait: a violation that names the ping. A server going away
+    // just then (a deploy) closes so too; a pong comes within milliseconds, so that is rare, and
+    // the line says to run listen again. Not a close listen had received when its ping went (sent
+    // with the first frames): it came before the ping. A 1000 stays a warning (above): the client stays closed
+    // after it, with or without a ping, so no close after each ping follows.
+    const reconnects = code === CloseCode.GoingAway ? 'GoingAway' : SERVER_CONDITION_CLOSES.get(code);
+    if (reconnects !== undefined && pongState === 'awaited' && !(closeFrameEnd !== null && closeFrameEnd <= pingReceived)) {
+      clearTimeout(pongTimer);
+      pongState = 'refused';
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended (${reconnects}), while ${pingWords()} awaited its pong, ${afterPing(closedAt ?? clock(), closedSeen ?? clock())}${errorWords()}: a close before the pong, as in answer to the ping; the package's client reconnects after ${code} and, closed so after each of its pings, never stays connected (a server ${code === CloseCode.GoingAway ? 'going away' : 'closing so for its own condition'} just as the ping came closes so too: run listen again) (${CLIENT_PING})` });
+      return;
+    }
+    if (code === CloseCode.GoingAway) return;
     // A close the contract gives a server for its own condition (a storage outage: 4410, which a
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).
     const listed = SERVER_CONDITION_CLOSES.get(code);
@@ -1152,6 +1171,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** When listen's ping went (`clock()`): the durations after it are measured from it. */
   let pingAt = 0;
   /**
+   * The bytes of the stream listen had received when its ping went ({@link receivedBytes}), and
+   * where the server's close frame ended in it: a close already received then (a server that
+   * sent its close with its first frames, in the same read) came before the ping, no answer to it.
+   */
+  let pingReceived = 0;
+  let closeFrameEnd: number | null = null;
+  /**
    * How long after listen's ping something came that listen read at `seen` (`clock()` then), the
    * earliest it may have come being `earliest` ({@link arrivedAfter}): `4 ms after it`. Never
    * before the ping, which it answers or follows: a close read after a long frame check, the ping
@@ -1273,6 +1299,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const length = socketOf()?.readableLength;
     return typeof length === 'number' ? length : 0;
   };
+  /**
+   * Bytes of the stream listen has received from the open: consumed by ws's Receiver, held by it,
+   * or waiting in the socket (not its Writable's `writableLength`, which counts the chunk being
+   * read again while a message event runs inside it).
+   */
+  const receivedBytes = () => {
+    const { _bufferedBytes: buffered } = receiverOf(ws);
+    return consumed + (typeof buffered === 'number' ? buffered : 0) + unreadBytes();
+  };
   /** Whether ws's Receiver is between messages, with nothing of the next one buffered. */
   const betweenMessages = () => {
     const { _state: state, _bufferedBytes: buffered, _fragmented: fragmented } = receiverOf(ws);
@@ -1331,6 +1366,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // One ping, so a pong that echoes it is known as its answer.
     pingTimestamp = Date.now();
     pingAt = clock();
+    pingReceived = receivedBytes();
     pongState = 'awaited';
     ws.send(JSON.stringify({ type: 'ping', timestamp: pingTimestamp }));
     pongTimer = setTimeout(() => {
@@ -1421,6 +1457,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     };
     (receiver.once as (event: string, listener: () => void) => void).call(receiver, 'conclude', () => {
       closeFrameAt = clock();
+      closeFrameEnd = consumed;
       if (stopped) {
         closeFrameAfterStop = true;
         return;

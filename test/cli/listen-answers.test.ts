@@ -155,14 +155,36 @@ describe('listen pings a server that has shown a cursor (v1.1), as the client do
     expect(stderr).toMatch(/^close: warning: - \(root\) the server closed the connection with 1000 \(closed normally\) while listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) awaited its pong, (?:within )?\d+(?: to \d+)? ms after it(?: \(read [^)]*\))?: if the ping made it close, the package's client stays closed \(1000\) after each such ping \(the package's client pings .*\(--no-ping sends none\)\)\n$/);
     expect(stdout).toMatch(/^connection 1\nclosed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(status).toBe(0);
-    // 1001 (GoingAway: a server shutting down) stays as it was: no word.
-    const going = await wsServer((ws) => {
-      ws.on('message', () => ws.close(1001));
+  });
+
+  it('a server that closes 1001, 4410 or 1013 on a client ping is a violation that names the ping: the client reconnects and is closed again after each ping (exit 0 with no word: tGT F4)', async () => {
+    for (const [code, reason, name] of [[1001, 'restarting', 'GoingAway'], [4410, 'gap', 'StreamGap'], [1013, 'busy', 'TryAgainLater']] as const) {
+      const url = await wsServer((ws) => {
+        ws.on('message', () => ws.close(code, reason));
+        ws.send(connection('new', 'e.0'));
+      });
+      const { status, stdout, stderr } = await listen([url, '--duration', '2s', '--ping-interval', '60000']);
+      expect(stdout, stdout).toMatch(new RegExp(`^close: - \\(root\\) the server closed the connection with ${code} "${reason}" before the run ended \\(${name}\\), while listen's ping \\(timestamp \\d+, sent after frame 0, the first with a cursor\\) awaited its pong, (?:within )?\\d+(?: to \\d+)? ms after it(?: \\(read [^)]*\\))?: a close before the pong, as in answer to the ping; the package's client reconnects after ${code} and, closed so after each of its pings, never stays connected \\(a server ${code === 1001 ? 'going away' : 'closing so for its own condition'} just as the ping came closes so too: run listen again\\) \\(the package's client pings .*\\(--no-ping sends none\\)\\)\n`));
+      expect(stdout).toMatch(new RegExp(`\nclosed by the server: ${code} "${reason}"\n1 frame \\(1 valid, 0 invalid\\), 1 violation\n$`));
+      // Said once, as the violation: not the generic warning of 4410 and 1013 too.
+      expect(stderr, `${code}`).toBe('');
+      expect(status).toBe(1);
+    }
+  });
+
+  it('a 1001 after the pong answered listen\'s ping passes with no word: a server going away (README)', async () => {
+    const url = await wsServer((ws) => {
+      ws.on('message', (data) => {
+        const { timestamp } = JSON.parse(String(data)) as { timestamp: number };
+        ws.send(JSON.stringify({ type: 'pong', timestamp }));
+        setTimeout(() => ws.close(1001, 'server shutting down'), 200);
+      });
       ws.send(connection('new', 'e.0'));
     });
-    const away = await listen([going, '--duration', '2s', '--ping-interval', '60000']);
-    expect(away.stderr).toBe('');
-    expect(away.status).toBe(0);
+    const { status, stdout, stderr } = await listen([url, '--duration', '3s', '--ping-interval', '60000']);
+    expect(stdout).toBe('connection 1, pong 1\nclosed by the server: 1001 "server shutting down"\n2 frames (2 valid, 0 invalid), 0 violations\n');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 
   const errorMessage = JSON.stringify({ type: 'error', data: { code: 'INTERNAL_ERROR', message: 'upstream feed degraded' }, ts: '2026-01-14T16:30:00.000Z' });
