@@ -69,6 +69,11 @@ describe('npm run generate', () => {
       expect({ status: repair.status, stderr: repair.stderr }).toEqual({ status: 0, stderr: '' });
       // Its line says what changed; a run with nothing to change writes nothing and says so (`wrote 18 files` read as a change: a fresh user).
       expect(repair.stdout).toMatch(/^wrote \d+ files to generated\/ \(1 changed, 1 new\) in \d+ ms\n$/);
+      // README's "Changing the contract" quotes that line as printed, its counts and time aside (it left out " in N ms": tGT F3).
+      const quoted = /\(`(wrote \d+ files to\s+generated\/ \([^)]*\)[^`]*)`/.exec(readFileSync('README.md', 'utf8'))?.[1]?.replace(/\s+/g, ' ');
+      expect(quoted).toMatch(/^wrote \d+ files to generated\/ \(\d+ changed(, \d+ new)?(, \d+ removed)?\) in \d+ ms$/);
+      const shape = (line: string) => line.trim().replace(/\([^)]*\)/, '(…)').replace(/ \d+ ms$/, ' N ms');
+      expect(shape(quoted!)).toBe(shape(repair.stdout));
       expect(snapshot(path.join(dir, 'generated'))).toEqual(snapshot('generated'));
       const written = lstatSync(path.join(dir, 'generated/types.ts')).mtimeMs;
       const again = run([]);
