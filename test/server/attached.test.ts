@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createConnection, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRealtimeServer, MemoryStreamStore, type RealtimeServer } from '../../src/server/index.js';
+import { createRealtimeServer, MemoryStreamStore, type RealtimeServer, type RealtimeServerOptions } from '../../src/server/index.js';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Client, eventually, SECRET, token } from './helpers.js';
 
@@ -643,14 +643,19 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
   const NODE_431 = 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n';
   const NODE_400 = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
 
-  it("on its own HTTP server: Node's answers as they were (431, 400), each counted in stats().refusedRequests and logged as request-refused", async () => {
+  /** A server on its own HTTP server (port 0, stopped after the test) whose log lines go to `logged`, `extra` options beside. */
+  const loggingServer = async (extra: Partial<RealtimeServerOptions> = {}) => {
     const logged: object[] = [];
     const log = (entry: object) => void logged.push(entry);
-    let clock = 0;
-    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log }, monotonicClock: () => clock });
+    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log }, ...extra });
     cleanup.push(() => rt.close());
     await rt.listening;
-    const port = (rt.httpServer.address() as AddressInfo).port;
+    return { rt, logged, port: (rt.httpServer.address() as AddressInfo).port };
+  };
+
+  it("on its own HTTP server: Node's answers as they were (431, 400), each counted in stats().refusedRequests and logged as request-refused", async () => {
+    let clock = 0;
+    const { rt, logged, port } = await loggingServer({ monotonicClock: () => clock });
     expect(await exchange(port, oversized('/api/ws', true))).toBe(NODE_431);
     expect(await exchange(port, oversized('/api/ws/poll'))).toBe(NODE_431);
     expect(await exchange(port, 'NOT A REQUEST\r\n\r\n')).toBe(NODE_400);
@@ -674,12 +679,7 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
   });
 
   it('on its own HTTP server: a request with an Expect other than 100-continue is answered 417 as Node answers it, and counted and logged (it was neither: tGU F4)', async () => {
-    const logged: object[] = [];
-    const log = (entry: object) => void logged.push(entry);
-    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
-    cleanup.push(() => rt.close());
-    await rt.listening;
-    const port = (rt.httpServer.address() as AddressInfo).port;
+    const { rt, logged, port } = await loggingServer();
     const jwt = await token('dave');
     for (let i = 0; i < 2; i++) expect(await exchange(port, `GET /api/ws/poll?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
     expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 2 });
@@ -691,12 +691,7 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
   });
 
   it('a client that closes its side in the middle of its head left, and sent nothing malformed: not counted nor logged as bad-request (it was: tGU F6), as one that resets', async () => {
-    const logged: object[] = [];
-    const log = (entry: object) => void logged.push(entry);
-    const rt = createRealtimeServer({ port: 0, jwt: { secret: SECRET }, logger: { info: log, warn: log, error: log } });
-    cleanup.push(() => rt.close());
-    await rt.listening;
-    const port = (rt.httpServer.address() as AddressInfo).port;
+    const { rt, logged, port } = await loggingServer();
     for (const half of ['GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n', 'GET /api/ws/po', `GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n`]) {
       const closed = new Promise<void>((resolve) => {
         const socket = createConnection({ host: '127.0.0.1', port, allowHalfOpen: true }, () => socket.end(half));
