@@ -208,7 +208,7 @@ export interface RealtimeServerOptions {
    * (a promise, truthy, read as handled left every request it did not answer hanging, attached the app's own too).
    */
   handleHttp?: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
-  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT and any URL's user info in them redacted, and the request's own secrets: its token (each stretch of 8 characters or more, also URL-encoded, split between the fields or by line breaks, blanks or dots), each query value and its Origin's user info of 8 characters or more, and the request's URL and Origin quoted whole shown as `url` and `origin` show them (so does the `detail` or `code` of a hook's AuthError in the verifier's form, `invalid token (…)`, `jwks-unavailable (…)`); a store's `status()` error with each Redis URL in it as `redactRedisUrl` shows it and any other URL's user info `[redacted]` (a cookie, a Basic password or a header of the app's own a hook quotes is not known to be a secret, and is logged as quoted). A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`), of a head Node may have cut (`headers-too-large`) and of a poll pipelined behind a poll (`pipelined`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload: URLs are logged with every query value but a `since` cursor, every path parameter's value, user info and a fragment `[redacted]` (`redactUrl`), a hook's error by its name, code and message with any JWT and any URL's user info in them redacted, and the request's own secrets: its token (each stretch of 8 characters or more, also URL-encoded, split between the fields or by line breaks, blanks or dots), each query value and its Origin's user info of 8 characters or more, and the request's URL and Origin quoted whole shown as `url` and `origin` show them (so does the `detail` or `code` of a hook's AuthError in the verifier's form, `invalid token (…)`, `jwks-unavailable (…)`); a store's `status()` error, and the `detail` it returns, with each Redis URL in it as `redactRedisUrl` shows it and any other URL's user info `[redacted]` (a cookie, a Basic password or a header of the app's own a hook quotes is not known to be a secret, and is logged as quoted). A refusal's line (`upgrade-refused`, `poll-refused`) has `status`, `reason` (the client's code), `detail` (why, where known: `ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing`), `ip` (the client's, per `clientIp`), `socketIp` (the socket's, when it differs) and `url` (past 2 048 characters or 64 parameters, its path and the count of characters not logged: `redactUrl`). Refusals a client can repeat at will, by the rate limits (`rate-ip`, `rate-user`), for the origin (`origin`), of a malformed handshake (`bad-handshake`), of an upgrade by another method than GET (`method-not-allowed`), of a head Node may have cut (`headers-too-large`) and of a poll pipelined behind a poll (`pipelined`), are logged once per address, kind (upgrade, poll) and reason each 10 s: the first, then the first after 10 s with `notLogged`, how many were not since its last line (all are counted in stats()). An accepted socket's `connection-open` line names `ip` and `socketIp` the same way; its later lines (`close`, `socket-error`, `connection-closed`) carry its `connection` number. A method that throws, or returns a promise that rejects, loses its line, never a request or the process. Default: none. */
   logger?: Logger | undefined;
   /** How long, counted from its call, `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number | undefined;
@@ -288,7 +288,7 @@ export interface RealtimeServerStats {
    * logged once, a position fault once per epoch (`store-cursor-unreadable`, `store-cursor-not-increasing`, errors).
    */
   storeFaults: Record<string, number>;
-  /** The stream store's `status()` now (unhealthy when it threw or gave no object; after `close()`, the server's own store reads unhealthy). */
+  /** The stream store's `status()` now (unhealthy when it threw or gave no object; its `detail` as the log shows one, without any URL's user info; after `close()`, the server's own store reads unhealthy). */
   store: { healthy: boolean; detail?: string };
 }
 
@@ -531,7 +531,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     try {
       const status: unknown = store.status();
       if (typeof status !== 'object' || status === null) throw new TypeError(`status() must return { healthy, detail? }, got ${preview(status)}`);
-      return status as { healthy: boolean; detail?: string };
+      const { detail } = status as { healthy: boolean; detail?: unknown };
+      // The detail it returns is shown as one it threw: a custom store's driver error in it (`connect ECONNREFUSED
+      // postgres://app:<password>@db:5432/rt`) had the password logged (`store-unavailable-close`) and in stats() (tHC F4).
+      return typeof detail === 'string' ? { ...(status as { healthy: boolean }), detail: storeText(detail) } : (status as { healthy: boolean; detail?: string });
     } catch (error) {
       const at = monotonicNow();
       if (at - storeStatusLoggedAt >= STORE_STATUS_LOG_MS) {
@@ -2231,6 +2234,11 @@ function storeErrorSummary(error: unknown): { name?: string; code?: string; mess
   const summary = errorSummary(error);
   const shown = (text: string | undefined) => text?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url) => redactRedisUrl(url));
   return Object.fromEntries(Object.entries(summary).map(([key, text]) => [key, shown(text)]));
+}
+
+/** A text of a store's (the `detail` its `status()` returns) as {@link storeErrorSummary} shows an error's message. */
+function storeText(text: string): string {
+  return storeErrorSummary(text).message ?? '';
 }
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */

@@ -369,6 +369,28 @@ describe('store faults', () => {
       }
     });
 
+    it("the detail a store of one's own returns is shown without any URL's user info, in the store-unavailable-close line and stats(), as one it throws (tHC F4: its driver's postgres://app:<password>@db was logged whole)", async () => {
+      const store = new FlakyStore();
+      const status = store.status.bind(store);
+      const detail = 'pg pool: connect ECONNREFUSED postgres://app:Secr3tPw9@db:5432/rt; cache redis://:Redi5Pass77@cache-01:6379';
+      store.status = () => (store.failReads ? { healthy: false, detail } : status());
+      const { lines, logger } = recording();
+      const server = await startServer({ store, storeUnavailableGraceMs: 200, logger });
+      try {
+        const alice = await connect(server.url({ token: await token('u1') }));
+        store.failReads = true;
+        expect(await closeOf(alice)).toEqual([1013, 'stream store unavailable']);
+        const shown = server.rt.stats().store.detail!;
+        expect(shown).toContain('postgres://[redacted]@db:5432/rt;');
+        expect(shown).toContain('cache-01:6379');
+        const logged = JSON.stringify(lines.filter((line) => line.event === 'store-unavailable-close'));
+        expect(logged).toContain('postgres://[redacted]@db:5432/rt;');
+        for (const text of [shown, logged]) expect(text).not.toMatch(/Secr3tPw9|Redi5Pass77/);
+      } finally {
+        await server.rt.close();
+      }
+    });
+
     it('a store healthy again within the grace period closes nothing: the socket goes on with what comes next', async () => {
       const store = new FlakyStore();
       let looks = 0;
