@@ -2163,7 +2163,8 @@ function withDetail(error: AuthError, detail: string): AuthError {
 
 /**
  * What a hook's error is read against for `request` ({@link errorSummary}'s `hidden`, {@link redactHiddenTexts}): its tokens
- * (`?token=` and `Authorization: Bearer`, both when it carries both) as given, URL-encoded and form-encoded, each stretch of 8 characters or
+ * (`?token=` and `Authorization: Bearer`, both when it carries both; of a header naming `Bearer`, each word of 8 characters or more)
+ * as given, URL-encoded and form-encoded, each stretch of 8 characters or
  * more of it; the value of each query parameter the line's `url` redacts (as sent, and decoded), and its `name=value`,
  * whole; the user info of its `Origin`, and its password, whole; each of 8 characters or more. The request's URL
  * and `Origin` quoted whole are replaced by the forms the line's `url` and `origin` give them (`redactUrl`,
@@ -2183,8 +2184,13 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
   } catch {
     // A request whose URL cannot be read has no token to hide in it.
   }
-  const bearer = typeof request.headers.authorization === 'string' ? /^Bearer[ ]+([^ ]+)\s*$/i.exec(request.headers.authorization)?.[1] : undefined;
-  if (bearer !== undefined) tokens.push(bearer);
+  // Read leniently, as a hook may read it (`header.split(/\s+/)[1]`), not as tokenOf does: a tab after `Bearer`, text after
+  // the token or two credentials in one header (`Bearer <a>, Bearer <b>`) had the token a hook quoted logged whole (tHC F7).
+  // Each word of a header naming `Bearer` (split at blanks, `,`, `;` and `=`) but that name is hidden.
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && /\bbearer\b/i.test(authorization)) {
+    for (const word of authorization.split(/[\s,;=]+/)) if (word.length >= 8 && !/^bearer$/i.test(word)) tokens.push(word);
+  }
   for (const token of tokens) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
   const url = typeof request.url === 'string' ? request.url : '';
   const logged = redactUrl(url);

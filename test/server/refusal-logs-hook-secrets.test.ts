@@ -162,6 +162,34 @@ describe("a request carrying both ?token= and Authorization: Bearer has both hid
   });
 });
 
+describe("an Authorization header tokenOf does not read as Bearer has its token hidden in a hook's error all the same (tHC F7: a tab after Bearer, text after the token, two credentials were logged whole)", () => {
+  it('each word of 8 characters or more of a header naming Bearer, as a hook splitting it at blanks reads it; a short word stays shown', async () => {
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        const header = String(request.headers.authorization);
+        throw new Error(`session ${header.split(/\s+/)[1]} not found (header was "${header}")`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      const headers = ['Bearer\tsessOpaque1234567890abc', 'Bearer sessOpaque1234567890abc extra', 'Bearer sessOpaque1234567890abc, Bearer other99999999'];
+      for (const authorization of headers) expect((await fetch(server.http('/api/ws/poll'), { headers: { authorization } })).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual([
+        'session [redacted] not found (header was "Bearer\t[redacted]")',
+        'session [redacted] not found (header was "Bearer [redacted] extra")',
+        'session [redacted], not found (header was "Bearer [redacted], Bearer [redacted]")',
+      ]);
+      const text = lines.join('\n');
+      for (const secret of ['sessOpaque', 'other99999999']) expect(text).not.toContain(secret);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe("a hook's AuthError in the verifier's form quotes no token in the log (tGF F2: invalid token (<why>)'s why was the detail as given, jwks-unavailable (<why>)'s the code)", () => {
   it("redacts the why as every hook text: a JWT, the request's opaque token; an ordinary why stays shown", async () => {
     const jwt = await token('alice');
