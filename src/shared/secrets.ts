@@ -497,8 +497,30 @@ export function withUrlUserInfoRedacted(text: string): string {
   // Punctuation ending the sentence after its host (`…@mq:5672,`) is no part of it: read as a port that is not digits, hidden.
   return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s@]*@\S*/gi, (url) => {
     const end = /[.,;:!?)\]}'">]*$/.exec(url.slice(url.lastIndexOf('@') + 1))![0];
-    return `${withUserInfoShownRedacted(url.slice(0, url.length - end.length))}${end}`;
+    return `${withHostListShownRedacted(url.slice(0, url.length - end.length))}${end}`;
   });
+}
+
+/**
+ * `url` (a URL with user info, quoted in an error) as {@link withUserInfoShownRedacted} shows it, each host of a list after
+ * its `@` (a MongoDB seed list, a libpq host list: `mongodb://[redacted]@h1:27017,h2:27017/rt`) judged on its own: the
+ * list read as one host whose port was `27017,h2:27017` had every host but the first and every port `[redacted]` (tHC F9).
+ */
+function withHostListShownRedacted(url: string): string {
+  const at = url.lastIndexOf('@');
+  const rest = url.slice(at + 1);
+  const authority = /^[^/\\?#]*/.exec(rest)![0];
+  if (at === -1 || !authority.includes(',')) return withUserInfoShownRedacted(url);
+  const [first, ...others] = authority.split(',');
+  const after = rest.slice(authority.length);
+  const head = withUserInfoShownRedacted(`${url.slice(0, at + 1)}${first}${after}`);
+  if (!head.endsWith(after)) return withUserInfoShownRedacted(url);
+  const prefix = `//${REDACTED}@`;
+  const hosts = others.map((host) => {
+    const shown = withUserInfoShownRedacted(`//_@${host}`);
+    return shown.startsWith(prefix) ? shown.slice(prefix.length) : REDACTED;
+  });
+  return `${[head.slice(0, head.length - after.length), ...hosts].join(',')}${after}`;
 }
 
 /**

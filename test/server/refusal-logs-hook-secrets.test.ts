@@ -329,6 +329,48 @@ describe("a store's or a hook's error quoting a URL of any scheme shows its user
   });
 });
 
+describe("a connection string of several hosts in a hook's or a store's error shows each host and port, its user info only [redacted] (tHC F9: every host but the first and every port were hidden)", () => {
+  const mongo = 'mongodb://app:Secr3tPw9@h1:27017,h2:27017,h3:27017/rt?replicaSet=rs0';
+  const pg = 'postgres://app:Secr3tPw9@db1:5432,db2:5432/rt?target_session_attrs=read-write';
+  const shown = ['mongodb://[redacted]@h1:27017,h2:27017,h3:27017/rt?replicaSet=rs0', 'postgres://[redacted]@db1:5432,db2:5432/rt?target_session_attrs=read-write'];
+
+  it("an authenticate hook's error (a MongoDB seed list, a libpq host list); a host's port that is no number of digits stays hidden", async () => {
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: () => {
+        throw new Error(`connection to ${mongo} failed; ${pg}: all hosts down; mongodb://app@h1:27017,h2:Hunter2x9Zq/rt`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual([
+        `connection to ${shown[0]} failed; ${shown[1]}: all hosts down; mongodb://[redacted]@h1:27017,h2:[redacted]/rt`,
+      ]);
+      expect(lines.join('\n')).not.toMatch(/Secr3tPw9|Hunter2x9Zq/);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a custom store's status() error, in stats().store.detail", async () => {
+    const store = new MemoryStreamStore();
+    store.status = () => {
+      throw new Error(`${mongo} failed`);
+    };
+    const { logger } = recorder();
+    const server = await startServer({ store, logger });
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${await token('alice')}`))).status).toBe(503);
+      expect(server.rt.stats().store.detail).toBe(`status() threw: ${shown[0]} failed`);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe("hiding the request's query values in a hook's error takes steps linear in the error's length, whatever the values (tGN F6: each was compared at every place its first 8 characters stood: one 14 KB request stalled the server 4-12 s)", () => {
   it('10 values of 1 400 As quoted by handleHttp and authenticate, a ?token= of 14 000 As named twice: each [redacted], in fewer than 20 steps a character of the error', async () => {
     const { logger, parsed } = recorder();
