@@ -493,11 +493,24 @@ function withBracketedHostPortRedacted(host: string): string | undefined {
  * its backend's connection string had the password logged, and in `stats().store.detail`, unless it was a Redis URL (tGV F12).
  */
 export function withUrlUserInfoRedacted(text: string): string {
-  if (!text.includes('@')) return text;
+  if (!text.includes('@') && !/%(?:25)?40/i.test(text)) return text;
+  // Also spelt otherwise (tHC F13: each was logged whole): percent-encoded inside another URL
+  // (`?next=postgres%3A%2F%2Fapp%3A<password>%40db`, to the next `&` or blank), JSON-escaped (`postgres:\/\/app:<password>@db\/rt`),
+  // glued after a `_` (`DATABASE_URL_postgres://…`: a scheme begins after any character no scheme holds) or scheme-relative
+  // (`//app:<password>@db`, after a blank or an opening quote or bracket, with no `/` before its `@`).
+  const decoded = text.replace(/(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*%(?:25)?3A%(?:25)?2F%(?:25)?2F[^\s&#"'<>]*/gi, (url) => {
+    const from = /%(?:25)?2F%(?:25)?2F/i.exec(url)!;
+    const at = [...url.matchAll(/%(?:25)?40|@/gi)].at(-1);
+    return at === undefined || at.index < from.index + from[0].length ? url : `${url.slice(0, from.index + from[0].length)}${REDACTED}${url.slice(at.index)}`;
+  });
+  if (!decoded.includes('@')) return decoded;
   // Punctuation ending the sentence after its host (`…@mq:5672,`) is no part of it: read as a port that is not digits, hidden.
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s@]*@\S*/gi, (url) => {
-    const end = /[.,;:!?)\]}'">]*$/.exec(url.slice(url.lastIndexOf('@') + 1))![0];
-    return `${withHostListShownRedacted(url.slice(0, url.length - end.length))}${end}`;
+  return decoded.replace(/(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:(?:\/\/|\\\/\\\/)|(?<![^\s"'`(<[{=,])\/\/(?=[^\s/@]+@))[^\s@]*@\S*/gi, (given) => {
+    const escaped = given.includes('\\/');
+    const url = escaped ? given.replace(/\\\//g, '/') : given;
+    const end = /[.,;:!?)\]}'">\\]*$/.exec(url.slice(url.lastIndexOf('@') + 1))![0];
+    const shown = `${withHostListShownRedacted(url.slice(0, url.length - end.length))}${end}`;
+    return escaped ? shown.replace(/\//g, '\\/') : shown;
   });
 }
 

@@ -371,6 +371,57 @@ describe("a connection string of several hosts in a hook's or a store's error sh
   });
 });
 
+describe("a URL's user info in a hook's or a store's error is [redacted] however the URL is spelt (tHC F13: JSON-escaped, percent-encoded in another URL, glued after _ or scheme-relative, it was logged whole)", () => {
+  const given = [
+    'backend said {"dsn":"postgres:\\/\\/app:Secr3tPw9@db\\/rt"}',
+    'redirect https://gw.example/login?next=postgres%3A%2F%2Fapp%3ASecr3tPw9%40db%2Frt&x=1 failed',
+    'DATABASE_URL_postgres://app:Secr3tPw9@db invalid',
+    'dial //app:Secr3tPw9@db:5432 failed; $ROOT//x@y stays',
+  ];
+  const shown = [
+    'backend said {"dsn":"postgres:\\/\\/[redacted]@db\\/rt"}',
+    'redirect https://gw.example/login?next=postgres%3A%2F%2F[redacted]%40db%2Frt&x=1 failed',
+    'DATABASE_URL_postgres://[redacted]@db invalid',
+    'dial //[redacted]@db:5432 failed; $ROOT//x@y stays',
+  ];
+
+  it("an authenticate hook's error, each spelling", async () => {
+    const { lines, logger, parsed } = recorder();
+    let n = 0;
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: () => {
+        throw new Error(given[n++]);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      for (const _ of given) expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual(shown);
+      expect(lines.join('\n')).not.toContain('Secr3tPw9');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a custom store's status() error quoting its backend's JSON, in stats().store.detail", async () => {
+    const store = new MemoryStreamStore();
+    store.status = () => {
+      throw new Error(given[0]);
+    };
+    const { lines, logger } = recorder();
+    const server = await startServer({ store, logger });
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${await token('alice')}`))).status).toBe(503);
+      expect(server.rt.stats().store.detail).toBe(`status() threw: ${shown[0]}`);
+      expect(lines.join('\n')).not.toContain('Secr3tPw9');
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe("hiding the request's query values in a hook's error takes steps linear in the error's length, whatever the values (tGN F6: each was compared at every place its first 8 characters stood: one 14 KB request stalled the server 4-12 s)", () => {
   it('10 values of 1 400 As quoted by handleHttp and authenticate, a ?token= of 14 000 As named twice: each [redacted], in fewer than 20 steps a character of the error', async () => {
     const { logger, parsed } = recorder();
