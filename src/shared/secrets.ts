@@ -456,8 +456,12 @@ export function withUserInfoShownRedacted(host: string): string {
   const authority = /^(\s*(?:[a-z][a-z0-9+.-]*:)?[/\\]{2}|)([^/\\?#]*)/i.exec(host)!;
   const colons = authority[2]!.split(':').length - 1;
   // A list of hosts given as one (`http://localhost:3000,http://localhost:5173`) is no password: a port of digits ends the
-  // first.
-  if (colons >= 2 && !/^[^:]*:\d*[,;|\s]/.test(authority[2]!)) {
+  // first. Each entry is judged on its own: a later one's password whose `@host` is missing was shown whole (tHC F17).
+  if (colons >= 2 && /^[^:]*:\d*[,;|\s]/.test(authority[2]!)) {
+    const entries = host.split(/([,;|\s]+)/);
+    return entries.map((entry, i) => (i % 2 === 0 && entry !== '' ? withUserInfoShownRedacted(entry) : entry)).join('');
+  }
+  if (colons >= 2) {
     if (isIPv6(authority[2]!.trim())) return host;
     const first = authority[1]!.length + authority[2]!.indexOf(':') + 1;
     return `${host.slice(0, first)}${REDACTED}${host.slice(authority[0].length)}`;
