@@ -441,12 +441,7 @@ export function leniently(text: string): string {
 export function withUserInfoShownRedacted(host: string): string {
   const span = userInfoSpan(host);
   // The port after the host too: `https://alice@idp.example:<password>/jwks` was shown beside "(not shown: …)" (tGF F6).
-  if (span) {
-    const rest = host.slice(span.at + 1);
-    const port = /^(?:\[[^\]/\\?#]*\]|[^/\\?#:[\]]*):([^/\\?#;]*)/.exec(rest);
-    const shownRest = port === null || port[1] === '' || /^\d+$/.test(port[1]!) ? rest : `${rest.slice(0, port[0].length - port[1]!.length)}${REDACTED}${rest.slice(port[0].length)}`;
-    return `${host.slice(0, span.start)}${REDACTED}@${shownRest}`;
-  }
+  if (span) return `${host.slice(0, span.start)}${REDACTED}@${withPortAfterAtRedacted(host.slice(span.at + 1))}`;
   // No `@`: a password whose `@host` is missing reads as a port that is not digits (`https://user:pw/jwks`); it is
   // `[redacted]`, as `serve --redis` does not show it (tDT F4: printed as the "port"). A host of more than one `:` is left as
   // it is only when it is an IPv6 address without brackets: a password holding `:` (`https://alice:pa:ss/jwks`) was shown
@@ -469,6 +464,15 @@ export function withUserInfoShownRedacted(host: string): string {
   const port = /^(?:[a-z][a-z0-9+.-]*:)?(?:[/\\]{2})?[^/\\?#:@[\]]*:([^/\\?#]*)/i.exec(host);
   if (port === null || port[1] === '' || /^\d+$/.test(port[1]!) || port[1]!.includes(':')) return host;
   return `${host.slice(0, port[0].length - port[1]!.length)}${REDACTED}${host.slice(port[0].length)}`;
+}
+
+/**
+ * `rest`, what follows a URL's user info `@`, with a port that is not digits `[redacted]`: it may be the tail of a password
+ * holding `@` whose own `@host` is missing (`alice:p@ss:[redacted]`).
+ */
+function withPortAfterAtRedacted(rest: string): string {
+  const port = /^(?:\[[^\]/\\?#]*\]|[^/\\?#:[\]]*):([^/\\?#;]*)/.exec(rest);
+  return port === null || port[1] === '' || /^\d+$/.test(port[1]!) ? rest : `${rest.slice(0, port[0].length - port[1]!.length)}${REDACTED}${rest.slice(port[0].length)}`;
 }
 
 /**
@@ -552,7 +556,8 @@ export function withPasswordShownRedacted(url: string): string {
   const span = userInfoSpan(url);
   if (!span) return url;
   const colon = url.indexOf(':', span.start);
-  return colon !== -1 && colon < span.at ? `${url.slice(0, colon + 1)}${REDACTED}${url.slice(span.at)}` : withUserInfoShownRedacted(url);
+  // The port after the `@` as well: `alice:p@ss:w0rd99` showed `alice:[redacted]@ss:w0rd99` (tHC F6).
+  return colon !== -1 && colon < span.at ? `${url.slice(0, colon + 1)}${REDACTED}@${withPortAfterAtRedacted(url.slice(span.at + 1))}` : withUserInfoShownRedacted(url);
 }
 
 /**

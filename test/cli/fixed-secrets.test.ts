@@ -21,3 +21,21 @@ describe('tHC findings', () => {
     expect(withUserInfoShownRedacted('http://localhost:3000 https://localhost:5173/x')).toBe('http://localhost:3000 https://localhost:5173/x');
   });
 });
+
+describe('tHC F6', () => {
+  it('hides the tail of a password holding @ and : whose @host is missing', () => {
+    expect(withPasswordShownRedacted('alice:p@ss:w0rd99')).toBe('alice:[redacted]@ss:[redacted]');
+    expect(withPasswordShownRedacted('https://alice:p@ss:w0rd99/org/repo.git')).toBe('https://alice:[redacted]@ss:[redacted]/org/repo.git');
+    expect(withPasswordShownRedacted('https://alice:Secr3tPw9@host:8443/x')).toBe('https://alice:[redacted]@host:8443/x');
+    expect(shownPath('alice:p@ss:w0rd99')).not.toContain('w0rd99');
+    expect(shownArgument('https://alice:p@ss:w0rd99/x')).not.toContain('w0rd99');
+  });
+
+  it('leaves it out of validate\'s and listen\'s messages', { timeout: 120_000 }, () => {
+    const validate = cli(['validate', 'alice:p@ss:w0rd99']);
+    expect(validate.stderr).toContain('alice:[redacted]@ss:[redacted]');
+    const listen = cli(['listen', '--duration', '3s', 'ws://alice:p@ss:w0rd99/api/ws']);
+    expect(listen.stderr).toContain('ws://alice:[redacted]@ss:[redacted]/api/ws');
+    for (const text of [validate.stderr, listen.stderr]) expect(text).not.toContain('w0rd99');
+  });
+});
