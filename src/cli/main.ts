@@ -7,7 +7,7 @@ import type * as GenerateCommandModule from './generate-command.js';
 import type * as DiffCommandModule from './diff-command.js';
 import { oneLine, processOutput } from './report.js';
 import { printable } from '../runtime/printable.js';
-import { shownArgument, withPathsShown } from './shown-argument.js';
+import { editDistance, shownArgument, withPathsShown } from './shown-argument.js';
 
 const output = processOutput();
 /**
@@ -188,8 +188,25 @@ for (const [name, available] of [['generate', generateCommand], ['diff', diffCom
  */
 function escapedLines(text: string): string {
   const unknown = /^(error: unknown (?:option|command) ')([^]*)('(?:\n\(Did you mean [^\n']*\?\))?\n?)$/.exec(text);
-  const shown = unknown === null ? text : `${unknown[1]}${shownArgument(unknown[2]!)}${unknown[3]}`;
+  const shown = unknown === null ? text : `${unknown[1]}${shownArgument(unknown[2]!)}${unknown[3]}${suggestion(unknown[1]!, unknown[2]!, unknown[3]!)}`;
   return shown.split('\n').map(oneLine).join('\n');
+}
+
+/**
+ * commander's "Did you mean" for an unknown `--name=value`, which it gives for `--tokne` but not for `--tokne=…` (tHC F14):
+ * the running command's option nearest `--name`, within two edits; empty when commander gave one or none is near.
+ */
+function suggestion(start: string, word: string, end: string): string {
+  const option = /^(--[^=]+)=/.exec(word);
+  if (!start.includes('option') || option === null || end.includes('Did you mean')) return '';
+  const command = program.commands.find((each) => each.name() === process.argv[2]) ?? program;
+  const near = command.options
+    .map((each) => each.long)
+    .filter((long): long is string => long !== undefined && long !== option[1])
+    .map((long) => ({ long, distance: editDistance(option[1]!.toLowerCase(), long) }))
+    .filter(({ distance }) => distance <= 2)
+    .sort((a, b) => a.distance - b.distance)[0];
+  return near === undefined ? '' : `${end.endsWith('\n') ? '' : '\n'}(Did you mean ${near.long}?)\n`;
 }
 
 /** A fraction from 0 to 1 as JavaScript writes numbers (`0.5`, `.5`, `1e-1`: `.5` was refused as not one, a fresh user); `50%` is told as 0.5. */

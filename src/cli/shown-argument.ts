@@ -24,7 +24,7 @@ export function shownArgument(value: string): string {
   if (option !== null && (option[1]!.startsWith('--') ? value.includes('=') : option[2] !== '')) {
     const [, name, given] = option as unknown as [string, string, string];
     const separator = value.charAt(name.length) === '=' ? '=' : '';
-    return `${name}${separator}${given !== '' && isSecretName(name.replace(/^-+/, '')) ? hidden(given) : shownArgument(given)}`;
+    return `${name}${separator}${given !== '' && namesSecretOption(name.replace(/^-+/, '')) ? hidden(given) : shownArgument(given)}`;
   }
   if (holdsJwt(value) || holdsJwt(leniently(value))) return hidden(value);
   const start = /^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(value)?.[0];
@@ -55,6 +55,32 @@ export function shownArgument(value: string): string {
   const head = /^\s*(?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?[^/\\]*/i.exec(base!)![0];
   const path = base!.slice(head.length).replace(/[^/\\]+/g, (segment) => (secretWhereAddressGoes(leniently(segment)) ? REDACTED : segment));
   return `${head}${path}${query === undefined ? '' : shownQuery(query)}${fragment === undefined || fragment === '#' ? (fragment ?? '') : `#${REDACTED}`}`;
+}
+
+/** The secret options' names (`listen --token`, `serve --secret`, `serve --redis`), and a password's. */
+const SECRET_OPTIONS = ['token', 'secret', 'password', 'redis'];
+
+/**
+ * Whether an option named `name` (without its dashes) takes a secret: a secret's name ({@link isSecretName}: `TOKEN`,
+ * `secrets`), or one within two edits of a secret option's, a typo of it (`tokne`, `tokn`, `secrte`, `scret`, `pasword`:
+ * their values were echoed whole unless they looked like a JWT or a password, tHC F14).
+ */
+function namesSecretOption(name: string): boolean {
+  const folded = name.toLowerCase();
+  return isSecretName(name) || SECRET_OPTIONS.some((secret) => editDistance(folded, secret) <= 2);
+}
+
+/** The number of edits (a character added, removed, changed, or two beside each other swapped) that make `a` into `b`. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /**

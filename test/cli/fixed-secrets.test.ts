@@ -39,3 +39,21 @@ describe('tHC F6', () => {
     for (const text of [validate.stderr, listen.stderr]) expect(text).not.toContain('w0rd99');
   });
 });
+
+describe('tHC F14', () => {
+  it('hides the value of a misspelled secret option given with =', () => {
+    for (const [option, value] of [['--tokne', '9f86d081884c7d65a1b2'], ['--tokn', 'opaquesession20241207'], ['--toekn', 'sk_live_51abcdefghij'], ['--secrte', 'correcthorsebatterystaple'], ['--scret', 'd868ef40952cfe77425c5b66'], ['--pasword', 'hunter22'], ['--secert', 'correcthorsebatterystaple']] as const) {
+      expect(shownArgument(`${option}=${value}`)).toBe(`${option}=<a value of ${value.length} characters, not shown: it may be a secret>`);
+    }
+    expect(shownArgument('--formt=json')).toBe('--formt=json');
+    expect(shownArgument('--redis-url=redis://:Pa55w0rdXyz@127.0.0.1:29999')).toBe('--redis-url=redis://:[redacted]@127.0.0.1:29999');
+  });
+
+  it('says which option was meant', { timeout: 120_000 }, () => {
+    const tokne = cli(['listen', 'ws://127.0.0.1:1/api/ws', '--tokne=9f86d081884c7d65a1b2']);
+    expect(tokne.stderr).toBe("error: unknown option '--tokne=<a value of 20 characters, not shown: it may be a secret>'\n(Did you mean --token?)\n(run with --help for usage)\n");
+    const secert = cli(['serve', '--demo', '--secert=correcthorsebatterystaple']);
+    expect(secert.stderr).toContain('(Did you mean --secret?)');
+    expect(secert.stderr).not.toContain('correcthorse');
+  });
+});
