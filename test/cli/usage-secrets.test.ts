@@ -23,7 +23,7 @@ function usageError(args: string[]): string {
 describe('usage errors leave secrets out', () => {
   it('says a mistyped option with a secret after its = by the option and the value\'s length', { timeout: 120_000 }, () => {
     const tokne = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', `--tokne=${JWT}`]);
-    expect(tokne).toBe(`error: unknown option '--tokne=<a value of ${JWT.length} characters, not shown: it may be a secret>'\n(run with --help for usage)\n`);
+    expect(tokne).toBe(`error: unknown option '--tokne=<a value of ${JWT.length} characters, not shown: it may be a secret>'\n(Did you mean --token?)\n(run with --help for usage)\n`);
     expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', `--TOKEN=${JWT}`])).toContain(`unknown option '--TOKEN=<a value of ${JWT.length} characters, not shown: it may be a secret>'`);
     const secrets = usageError(['serve', '--demo', '--port', '29003', '--secrets=Xk9mP2qR7wL4zT8bXk9mP2qR7wL4zT8bQQ']);
     expect(secrets).toContain("unknown option '--secrets=<a value of 34 characters, not shown: it may be a secret>'");
@@ -54,7 +54,7 @@ describe('usage errors leave secrets out', () => {
   });
 
   it('shows ordinary values whole', { timeout: 120_000 }, () => {
-    expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--formt=json'])).toBe("error: unknown option '--formt=json'\n(run with --help for usage)\n");
+    expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--formt=json'])).toBe("error: unknown option '--formt=json'\n(Did you mean --format?)\n(run with --help for usage)\n");
     expect(usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--tokn'])).toContain("error: unknown option '--tokn'\n(Did you mean --token?)");
     expect(usageError(['serve', '--demo', '--redis-url=redis://redis-primary-01:6379/0'])).toContain("unknown option '--redis-url=redis://redis-primary-01:6379/0'");
     const values = usageError(['listen', 'ws://127.0.0.1:29002/api/ws', '--count', 'abc', '--format', 'Json', '--duration', '5 min']);
