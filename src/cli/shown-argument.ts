@@ -137,8 +137,14 @@ export function shownPath(value: string): string {
   // A URL has a scheme, or user info after `//`: a path begun by `//` (`"$ROOT/…"` with ROOT=/) is a path (tGR F7).
   // `user:password@host` with no scheme is one too, its password holding `/` when it reads as one (tGR F8: `alice:pa/ss99@host`
   // was shown), not a git `rev:path` holding `@` (`HEAD:schemas/trade@2.json`).
-  const userInfo = /^[^/\\@:\s]+:([^@]*)@/.exec(value);
-  if (/^\s*[a-z][a-z0-9+.-]*:\/\/[^/\\]/i.test(value) || /^\s*\/\/[^/\\@]*@/.test(value) || (userInfo !== null && (!/[/\\]/.test(userInfo[1]!) || readsAsPassword(userInfo[1]!)))) return shownArgument(value);
+  // A Windows drive (`C:\proj\node_modules\@acme\…`) is no user name (tHC F1), and a `rev:path` whose last part holds the
+  // `@` (`HEAD:schemas/v2/trade@2.json`, `notes:2024/alice@corp.json`) is no `user:password@host` unless a part of it reads
+  // as a password (tHC F2: any folder holding a digit did).
+  const userInfo = /^\s*[A-Za-z]:[/\\]/.test(value) ? null : /^[^/\\@:\s]+:([^@]*)@/.exec(value);
+  const revPath = userInfo !== null && /[/\\]/.test(userInfo[1]!) && !/[/\\]/.test(value.slice(value.lastIndexOf('@') + 1)) && !userInfo[1]!.split(/[/\\]+/).some(readsAsPassword);
+  // `//user:password@host/…` (or `\\…`) is a URL whatever its password holds (tHC F8: one holding `/` or `\` was shown).
+  const schemeRelative = /^\s*[/\\]{2}[^/\\@:\s]+:[^@]*@/.test(value);
+  if (/^\s*[a-z][a-z0-9+.-]*:\/\/[^/\\]/i.test(value) || /^\s*\/\/[^/\\@]*@/.test(value) || schemeRelative || (userInfo !== null && !revPath && (!/[/\\]/.test(userInfo[1]!) || readsAsPassword(userInfo[1]!)))) return shownArgument(value);
   // A token's prefix begins a word: `highs_and_lows.json` holds no GitHub token (tGR F2).
   return redactJwts(value).replace(/(?<![A-Za-z0-9])(?:gh[pousr]_|github_pat_|xox[abposr]-|glpat-)[\w-]{8,}/g, REDACTED);
 }

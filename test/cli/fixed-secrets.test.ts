@@ -57,3 +57,30 @@ describe('tHC F14', () => {
     expect(secert.stderr).not.toContain('correcthorse');
   });
 });
+
+describe('tHC F8, F1, F2', () => {
+  it('hides the password of //user:password@host holding / or \\, through diff\'s prefixes too (F8)', () => {
+    expect(shownPath('//alice:pa/ss/w0rd@host/x.json')).toBe('//alice:[redacted]@host/x.json');
+    expect(shownPath('//alice:pa//ss99x@host/x.json')).toBe('//alice:[redacted]@host/x.json');
+    expect(shownPath('//alice:pa\\ss99@host/x.json')).toBe('//alice:[redacted]@host/x.json');
+    expect(shownPath('git://alice:pa/ss99x@host/r.git')).toBe('git://alice:[redacted]@host/r.git');
+    expect(shownPath('dir://alice:pa/ss99x@host/x')).toBe('dir://alice:[redacted]@host/x');
+    expect(shownPath('\\\\alice:Secr3tPw9@host\\share\\x.json')).not.toContain('Secr3tPw9');
+    expect(shownPath('//x/y@z')).toBe('//x/y@z');
+  });
+
+  it('leaves it out of validate\'s message and its Windows-path hint (F8)', { timeout: 120_000 }, () => {
+    const slash = cli(['validate', '//alice:pa/ss/w0rd@host/x.json']);
+    expect(slash.stderr).toContain('//alice:[redacted]@host/x.json');
+    const windows = cli(['validate', '\\\\alice:Secr3tPw9@host\\share\\x.json']);
+    expect(slash.stderr + windows.stderr).not.toMatch(/pa\/ss\/w0rd|Secr3tPw9/);
+  });
+
+  it('shows a git rev:path and a Windows path holding @ as typed (F2, F1)', { timeout: 120_000 }, () => {
+    for (const value of ['HEAD:schemas/v2/trade@2.json', 'notes:2024/alice@corp.json', 'git:HEAD:schemas/v2@beta', 'C:\\proj\\node_modules\\@acme\\contract\\messages', 'D:\\contracts@v2\\schemas']) expect(shownPath(value)).toBe(value);
+    expect(shownPath('alice:pa/ss99word@example.com/msgs.json')).toBe('alice:[redacted]@example.com/msgs.json');
+    expect(shownPath('alice:pa/ss/w0rd@host/x.json')).toBe('alice:[redacted]@host/x.json');
+    const hint = cli(['validate', 'C:\\proj\\node_modules\\@acme\\contract\\messages']);
+    expect(hint.stderr).toContain('(on WSL, /mnt/c/proj/node_modules/@acme/contract/messages)');
+  });
+});
