@@ -32,6 +32,7 @@ export function shownArgument(value: string): string {
     // Judged without terminal escapes and control characters, which the output escapes and no secret is made of
     // (`--fail-on "strict\u001b[2K"` read as a password by its `[`).
     const judged = value.replace(/\u001b\[[\d;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f]/g, '');
+    if (readsAsPathOrWords(judged.trim())) return value;
     if (secretWhereAddressGoes(judged) || secretWhereAddressGoes(judged.trim())) return hidden(value);
     // diff's `git:`, `dir:`, `tarball:`: what follows judged alone (`dir:https://alice:<password>@host/…`).
     const prefixed = /^(git|dir|tarball):([^]+)$/.exec(value);
@@ -44,6 +45,8 @@ export function shownArgument(value: string): string {
   }
   // curl's `user:password` whose password holds `@` (`--user=alice:p@ssw0rd99`): what follows its last `@`, read as a
   // host, is the password's end when it is no host name (no `.`, and it reads as a password): it was shown (tGR F6).
+  // git's reflog syntax after a ref (`HEAD@{1}`, `main@{2.days.ago}`) is no user info (tHC F12).
+  if (start === undefined && /^[\w./-]+@\{[\w.: -]*\}$/.test(value) && !secretWhereAddressGoes(value.slice(0, value.indexOf('@')))) return value;
   const atInPassword = start === undefined ? /^(\s*[\w.+-]{2,}:)[^/\\\s]*@([^/\\\s@:.]+)$/.exec(value) : null;
   if (atInPassword !== null && readsAsPassword(atInPassword[2]!)) return `${atInPassword[1]}${REDACTED}`;
   // A URL or user@host: its host as written (the URL parser would lower-case a password's capitals), after any user info.
@@ -55,6 +58,22 @@ export function shownArgument(value: string): string {
   const head = /^\s*(?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?[^/\\]*/i.exec(base!)![0];
   const path = base!.slice(head.length).replace(/[^/\\]+/g, (segment) => (secretWhereAddressGoes(leniently(segment)) ? REDACTED : segment));
   return `${head}${path}${query === undefined ? '' : shownQuery(query)}${fragment === undefined || fragment === '#' ? (fragment ?? '') : `#${REDACTED}`}`;
+}
+
+/**
+ * Whether `value`, where an option value goes, reads as a path of two parts or more (`../Contracts/V2-Schemas`,
+ * `C:\\Users\\Me\\Msgs2024.json`, `~/contracts/v2`) or a list of words (`breaking|strict`, `Breaking,Strict`): each part
+ * `.`, `..`, `~`, or words between `-`, `_` and `.` each written as a word, in capitals, or as digits, maybe followed by
+ * digits (`V2`, `Msgs2024`), none of which a password's mixing (`w0rd`, `Pa55w0rdXyz`) is. They were said by their length
+ * (tHC F12), where README shows them as typed.
+ */
+function readsAsPathOrWords(value: string): boolean {
+  const word = /^(?:[A-Z]?[a-z]*|[A-Z]*)\d*$/;
+  if (/^[A-Za-z]+(?:\s*[,|]\s*[A-Za-z]+)+$/.test(value)) return value.split(/\s*[,|]\s*/).every((part) => word.test(part));
+  const rest = value.replace(/^[A-Za-z]:(?=[\\/])/, '');
+  if (!/[\\/]/.test(rest) || rest.startsWith('//') || rest.startsWith('\\\\')) return false;
+  const parts = rest.split(/[\\/]/).filter((part) => part !== '');
+  return parts.length >= 2 && parts.every((part) => part === '.' || part === '..' || part === '~' || (/^[\w.-]+$/.test(part) && part.split(/[-_.]/).every((each) => word.test(each))));
 }
 
 /** The secret options' names (`listen --token`, `serve --secret`, `serve --redis`), and a password's. */

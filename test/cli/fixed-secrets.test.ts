@@ -84,3 +84,15 @@ describe('tHC F8, F1, F2', () => {
     expect(hint.stderr).toContain('(on WSL, /mnt/c/proj/node_modules/@acme/contract/messages)');
   });
 });
+
+describe('tHC F12', () => {
+  it('shows a path, a reflog ref or a list of words where an option value goes', () => {
+    for (const value of ['../Contracts/V2-Schemas', './Schemas/V2', 'D:\\Work\\Contracts-V2\\Schemas', 'C:\\Users\\Me\\Msgs2024.json', 'C:/Users/Me/msgs2024.json', 'HEAD@{1}', 'main@{2.days.ago}', 'breaking|strict', 'Breaking,Strict', '~/contracts/v2']) expect(shownArgument(value)).toBe(value);
+    for (const secret of ['Pa55w0rdXyz', 'ab/Pa55w0rdXyz', 'x/Xk9mP2qR7wL4zT8b', 'Pa55w0rd|Xyz']) expect(shownArgument(secret)).toBe(`<a value of ${secret.length} characters, not shown: it may be a secret>`);
+    expect(shownArgument('Secr3tPw9@{1}')).not.toContain('Secr3tPw9');
+  });
+
+  it('quotes README\'s own path in a refused option value', { timeout: 120_000 }, () => {
+    expect(cli(['diff', '--fail-on', '../Contracts/V2-Schemas', 'HEAD']).stderr).toContain("'../Contracts/V2-Schemas'");
+  });
+});
