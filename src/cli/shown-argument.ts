@@ -226,7 +226,9 @@ function escaped(text: string): string {
  * `--format json` (F11) was printed whole beside the argument shown `[redacted]`.
  */
 function spellings(piece: string): string[] {
-  const respelled = new Set([piece, piece.replace(/\\/g, '/'), piece.replace(/'/g, `'\\''`)]);
+  // Each re-spelling on each form already made, as a hint applies both (`\` as `/`, then `'` as `'\''`: tHC F16).
+  const slashed = [piece, piece.replace(/\\/g, '/')];
+  const respelled = new Set([...slashed, ...slashed.map((form) => form.replace(/'/g, `'\\''`))]);
   for (const form of [...respelled]) {
     if (!form.includes('/')) continue;
     const normalized = path.posix.normalize(form);

@@ -96,3 +96,13 @@ describe('tHC F12', () => {
     expect(cli(['diff', '--fail-on', '../Contracts/V2-Schemas', 'HEAD']).stderr).toContain("'../Contracts/V2-Schemas'");
   });
 });
+
+describe('tHC F16', () => {
+  it('hides a piece holding both \\ and \' in the Windows-path hint', { timeout: 120_000 }, () => {
+    for (const value of ["https:\\\\alice:Secr3t'Pw9@host\\x.json", "\\\\alice:Secr3t'Pw9@host\\x.json"]) {
+      const { stderr } = cli(['validate', value]);
+      expect(stderr).toContain('folders are separated by / here');
+      expect(stderr).not.toContain('Secr3t');
+    }
+  });
+});
