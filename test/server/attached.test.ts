@@ -690,6 +690,21 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 2 });
   });
 
+  it('attached to an app\'s HTTP server: a request whose Expect is not 100-continue is answered 417 by Node, uncounted (README)', async () => {
+    const http = createServer((_request, response) => response.end('app'));
+    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
+    cleanup.push(async () => {
+      await rt.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    const jwt = await token('dave');
+    expect(await exchange(port, `GET /api/ws/poll?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    expect(rt.stats().refusedRequests).toEqual({});
+    expect(rt.stats().refusedPolls).toEqual({});
+  });
+
   it('a client that closes its side in the middle of its head left, and sent nothing malformed: not counted nor logged as bad-request (it was: tGU F6), as one that resets', async () => {
     const { rt, logged, port } = await loggingServer();
     for (const half of ['GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n', 'GET /api/ws/po', `GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n`]) {
