@@ -2,14 +2,15 @@
  * Clients that leave (reset their connection) right after sending a request (tGU F1, F2): what is counted and logged for them.
  */
 import { spawn } from 'node:child_process';
-import { get, type IncomingMessage } from 'node:http';
-import { createConnection, createServer } from 'node:net';
+import { createServer as createHttpServer, get, type IncomingMessage } from 'node:http';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, sleep, startServer } from './helpers.js';
+import { createRealtimeServer } from '../../src/server/index.js';
 
 /**
  * Sends `request` on a new connection to `port` from another process and resets it at once, while this process's loop is held,
@@ -94,6 +95,24 @@ describe('polls and upgrades whose client leaves while their token is checked, a
       expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 6 });
     } finally {
       await server.rt.close();
+    }
+  });
+});
+
+describe('attached to an app\'s HTTP server, a poll whose client reset its connection before it was accepted', () => {
+  it('is handled as any other, its line without ip and its attempt counted under one address, "unknown" (README)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    const http = createHttpServer((_request, response) => response.end('app'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const rt = createRealtimeServer({ server: http, allowedOrigins: '*', authenticate: async () => (await sleep(50), { userId: 'erin', admin: false }), logger: { info: log, warn: log, error: log } });
+    try {
+      resetBeforeAccepted((http.address() as AddressInfo).port, 'GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n\r\n');
+      await eventually(() => lines.some((line) => line.event === 'poll-dropped'), 10_000);
+      expect(lines.find((line) => line.event === 'poll-dropped')).not.toHaveProperty('ip', expect.anything());
+    } finally {
+      await rt.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
     }
   });
 });
