@@ -7,7 +7,8 @@ import type * as GenerateCommandModule from './generate-command.js';
 import type * as DiffCommandModule from './diff-command.js';
 import { oneLine, processOutput } from './report.js';
 import { printable } from '../runtime/printable.js';
-import { editDistance, shownArgument, withPathsShown } from './shown-argument.js';
+import { shownArgument, withPathsShown } from './shown-argument.js';
+import { editDistance } from '../runtime/errors.js';
 
 const output = processOutput();
 /**

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { editDistance } from '../runtime/errors.js';
 import { printable, printableJson } from '../runtime/printable.js';
 import { REDACTED, holdsJwt, isSecretName, leniently, redactJwts, secretWhereAddressGoes, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
@@ -87,19 +88,6 @@ const SECRET_OPTIONS = ['token', 'secret', 'password', 'redis'];
 function namesSecretOption(name: string): boolean {
   const folded = name.toLowerCase();
   return isSecretName(name) || SECRET_OPTIONS.some((secret) => editDistance(folded, secret) <= 2);
-}
-
-/** The number of edits (a character added, removed, changed, or two beside each other swapped) that make `a` into `b`. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /**
