@@ -471,6 +471,11 @@ export function withUserInfoShownRedacted(host: string): string {
  * holding `@` whose own `@host` is missing (`alice:p@ss:[redacted]`).
  */
 function withPortAfterAtRedacted(rest: string): string {
+  // An IPv6 address without brackets, with or without a port of digits after it, is a host listen and serve say so of
+  // (`http://user:[redacted]@::1:8000/`): its groups are no password's tail (CI, stop 73: `@:[redacted]`).
+  const authority = /^[^/\\?#]*/.exec(rest)![0];
+  const portless = /^(.*):\d+$/.exec(authority);
+  if (isIPv6(authority) || (portless !== null && isIPv6(portless[1]!))) return rest;
   const port = /^(?:\[[^\]/\\?#]*\]|[^/\\?#:[\]]*):([^/\\?#;]*)/.exec(rest);
   return port === null || port[1] === '' || /^\d+$/.test(port[1]!) ? rest : `${rest.slice(0, port[0].length - port[1]!.length)}${REDACTED}${rest.slice(port[0].length)}`;
 }
