@@ -564,7 +564,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
         : [
             'Try it (spec "Testing WebSocket"):',
             `  websocat "${base}?token=${demo.tokens.alice}"`,
-            `  const ws = new WebSocket('${base}?token=${demo.tokens.alice}');`,
+            // In the dashboard's own tab: from another page chromium blocks it or the origin check refuses it, and without
+            // onmessage nothing shows (tHF F1: pasted in a new tab, it closed 1006 and the demo logged nothing).
+            `  in the dashboard tab's console: const ws = new WebSocket('${base}?token=${demo.tokens.alice}'); ws.onmessage = (e) => console.log(JSON.parse(e.data));`,
           ]),
       `  curl "${site}${POLL_PATH}?token=${demo.tokens.alice}"`,
       '    (a poll without since answers at once with a cursor and no messages; add &since=<that cursor> for what comes after it)',

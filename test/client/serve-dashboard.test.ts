@@ -96,4 +96,31 @@ describe('serve --demo: the dashboard', () => {
       second?.child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it.skipIf(!findTool('chromium').available)('prints a browser-console line that, run in the dashboard\'s tab, connects and logs the stream (tHF F1: pasted in any tab, with no onmessage, it showed nothing)', async () => {
+    const demo = await startDemoProcess();
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const out = demo.output();
+      const line = /^ {2}in the dashboard tab's console: (.+)$/m.exec(out)?.[1];
+      const url = /^Dashboard: (\S+)$/m.exec(out)?.[1];
+      expect(line && url, out).toBeTruthy();
+      const page = await browser.newPage();
+      const logged: unknown[] = [];
+      page.on('console', (message) => void message.args()[0]?.jsonValue().then((value) => logged.push(value), () => undefined));
+      await page.goto(url!);
+      // Run as the console runs a line (DevTools' evaluate, which the page's Content-Security-Policy does not hold).
+      await page.evaluate(line!);
+      // The connection message first, then the demo's stream, each logged as the object it is.
+      await expect.poll(() => logged.filter((value) => typeof value === 'object' && value !== null && 'type' in value).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      const types = logged.map((value) => (value as { type?: unknown }).type);
+      expect(types[0]).toBe('connection');
+      expect(types.slice(1).some((type) => type !== 'ping'), JSON.stringify(types)).toBe(true);
+      demo.child.kill('SIGTERM');
+      expect(await demo.exited).toBe(0);
+    } finally {
+      await browser.close();
+      demo.child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
