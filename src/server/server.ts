@@ -16,7 +16,7 @@ import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON
 import { containedLogger } from './contained-logger.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
-import { redactRedisUrl } from './redis/redis-stream-store.js';
+import { redactRedisUrl, storeErrorSummary } from './redis/redis-stream-store.js';
 import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
@@ -2228,18 +2228,6 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
  */
 function hookText(text: string, request: IncomingMessage | undefined): string {
   return errorSummary(text, request === undefined ? undefined : hiddenOf(request)).message ?? '';
-}
-
-/**
- * A store's error as the log and `stats().store.detail` show it: {@link errorSummary}'s, with each Redis URL in it
- * (`redis://`, `rediss://`, `valkey://`, `valkeys://`, to the next blank) shown as the Redis store shows one, without its
- * credentials ({@link redactRedisUrl}). A custom store's `status()` that threw `status of redis://app:<password>@cache-01`
- * had the password logged and in stats() (tGF F8). Any other URL's user info is `[redacted]` already, by errorSummary (tGV F12).
- */
-function storeErrorSummary(error: unknown): { name?: string; code?: string; message?: string } {
-  const summary = errorSummary(error);
-  const shown = (text: string | undefined) => text?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url) => redactRedisUrl(url));
-  return Object.fromEntries(Object.entries(summary).map(([key, text]) => [key, shown(text)]));
 }
 
 /** A text of a store's (the `detail` its `status()` returns) as {@link storeErrorSummary} shows an error's message. */

@@ -7,7 +7,7 @@ import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareRedisCursors, formatRedisCursor, parseEntryId, parseRedisCursor, type EntryId } from './cursor.js';
 import { ACL_SCRIPT, APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
-import type { Logger } from '../core.js';
+import { errorSummary, type Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
@@ -154,6 +154,30 @@ export function withNestedSecretRedacted(value: string): string {
     if (SECRET_PARAMETER.test(match[1]!)) return `${value.slice(0, match.index + match[0].length)}${REDACTED}`;
   }
   return value;
+}
+
+/**
+ * A store's error (or any value thrown in its code or an app's listener of it) as the log and `stats().store.detail` show it:
+ * {@link errorSummary}'s (its name, code and message, any JWT and the user info of any URL `[redacted]`), with each Redis URL in it
+ * (`redis://`, `rediss://`, `valkey://`, `valkeys://`, to the next blank) shown as the Redis store shows one, without its
+ * credentials ({@link redactRedisUrl}). A custom store's `status()` that threw `status of redis://app:<password>@cache-01`
+ * had the password logged and in stats() (tGF F8). Any value, `null` and `undefined` too.
+ */
+export function storeErrorSummary(error: unknown): { name?: string; code?: string; message?: string } {
+  const summary = errorSummary(error);
+  const shown = (text: string | undefined) => text?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url) => redactRedisUrl(url));
+  return Object.fromEntries(Object.entries(summary).map(([key, text]) => [key, shown(text)]));
+}
+
+/**
+ * What a `listener-threw` line says of what a listener of the store's (`subscribe`, `onGap`, `onHealth`: an app's audit
+ * sink, the server's own) threw: its message as {@link storeErrorSummary} shows it. It was the message as it was: an
+ * app's error quoting `postgres://audit:<password>@db` or a JWT was logged whole (tHG F3); and read as `(err as
+ * Error).message`, a listener that threw `null` or `undefined` threw again out of the catch, into ioredis's data handler:
+ * the process ended and the later listeners missed the entry (tHG F4).
+ */
+function listenerError(err: unknown): string {
+  return storeErrorSummary(err).message ?? '';
 }
 
 /**
@@ -1561,7 +1585,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       try {
         listener(healthy);
       } catch (err) {
-        logger.error({ event: 'listener-threw', err: (err as Error)?.message }, 'health listener threw');
+        logger.error({ event: 'listener-threw', err: listenerError(err) }, 'health listener threw');
       }
     }
   }
@@ -1605,7 +1629,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       try {
         listener(entry);
       } catch (err) {
-        logger.error({ event: 'listener-threw', err: (err as Error).message }, 'stream listener threw');
+        logger.error({ event: 'listener-threw', err: listenerError(err) }, 'stream listener threw');
       }
     }
   }
@@ -1616,7 +1640,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       try {
         listener({ reason, detail });
       } catch (err) {
-        logger.error({ event: 'listener-threw', err: (err as Error).message }, 'gap listener threw');
+        logger.error({ event: 'listener-threw', err: listenerError(err) }, 'gap listener threw');
       }
     }
   }

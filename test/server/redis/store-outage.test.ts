@@ -257,6 +257,36 @@ describe.skipIf(!tool.available)(`a flapping Redis ${tool.reason}`, () => {
     }
   });
 
+  it("a stream listener that throws, whatever it throws, is logged (listener-threw) with any URL's user info and JWT [redacted], and the later listeners still get every entry: an app's error was logged whole (tHG F3), and a throw of null or undefined ended the process (tHG F4)", { timeout: 60_000 }, async () => {
+    const redis = await RedisServer.start();
+    const lines: Record<string, unknown>[] = [];
+    const log = (o: object) => void lines.push(o as Record<string, unknown>);
+    const store = await createRedisStreamStore({ url: redis.url, keyPrefix: 'threw-any', logger: { info: log, warn: log, error: log } });
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6OTk5OTk5OTk5OX0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const thrown: unknown[] = [new Error(`audit sink postgres://audit:Sup3rS3cretPw@db.internal:5432/audit refused token ${jwt}`), null, undefined, 'sink down at redis://:R3disPassw0rd@cache:6379'];
+    try {
+      let calls = 0;
+      store.subscribe(() => {
+        throw thrown[calls++];
+      });
+      const seen: string[] = [];
+      store.subscribe((entry) => void seen.push(entry.cursor));
+      for (let i = 0; i < thrown.length; i++) await store.append('alice', 'trades', (cursor) => JSON.stringify({ cursor }));
+      await eventually(() => seen.length === thrown.length, 20_000, 'every entry at the second listener');
+      const threw = lines.filter((l) => l.event === 'listener-threw');
+      expect(threw.map((l) => l.err)).toEqual([
+        'audit sink postgres://[redacted]@db.internal:5432/audit refused token [redacted]',
+        'null',
+        'undefined',
+        'sink down at redis://cache:6379',
+      ]);
+      expect(JSON.stringify(lines)).not.toMatch(/Sup3rS3cretPw|R3disPassw0rd|eyJhbGci/);
+    } finally {
+      await store.close();
+      await redis.stop();
+    }
+  });
+
   it("an outage the Redis store tells of (onHealth) is timed from the moment it began, not from the server's next look a second later: the warning's unavailableMs counts from there (tDI F3)", { timeout: 60_000 }, async () => {
     const redis = await RedisServer.start();
     const store = await createRedisStreamStore({ url: redis.url, keyPrefix: 'since', logger: { info: () => {}, warn: () => {}, error: () => {} } });
