@@ -838,8 +838,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // What it found, and where it looked: a hook that returns the JWT's claims (`{ sub }`) was told only "is not a non-empty string" (tBT F6).
         const userId: unknown = principal.userId;
         const got = userId === undefined ? 'nothing' : userId === null ? 'null' : userId === '' ? 'an empty string' : typeof userId;
-        const said = `the authentication hook gave a user id that ${problem}${userId === undefined ? missingUserIdHint(principal) : `: got ${got} in userId`}`;
-        logger?.error({ event: 'authenticate-bad-user-id', problem, got, ...(userId === undefined ? { keys: principalKeys(principal) } : {}) }, said);
+        const said = `the authentication hook gave a user id that ${problem}${userId === undefined ? missingUserIdHint(principal, request) : `: got ${got} in userId`}`;
+        logger?.error({ event: 'authenticate-bad-user-id', problem, got, ...(userId === undefined ? { keys: principalKeys(principal, request) } : {}) }, said);
         throw withDetail(new AuthError(401, 'invalid-token'), said);
       }
       // And its admin flag, read by truthiness: `admin: 'false'` made an admin (a hostile tester).
@@ -887,8 +887,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (PRINCIPAL_KEYS.includes(key) || unknownPrincipalKeys.has(key) || unknownPrincipalKeys.size >= 32) continue;
       unknownPrincipalKeys.add(key);
       const near = /admin|role/i.test(key) ? 'admin' : nearestName(key, PRINCIPAL_KEYS);
-      // Shown as a hook's error text is: a principal keyed by the request's token (or any JWT) logged it (tGV F5).
-      const shown = hookText(key, request).slice(0, 40);
+      const shown = shownPrincipalKey(key, request);
       const name = JSON.stringify(shown);
       logger.warn({ event: 'authenticate-unknown-key', key: shown, ...(near === undefined ? {} : { didYouMean: near }) },
         `the authentication hook's principal has a key ${name} the server does not read, ignored${near === undefined ? '' : `: did you mean ${JSON.stringify(near)}${near === 'expiresAt' ? ' (milliseconds since the epoch, not seconds)' : ''}?`} (a principal is { userId, admin?, expiresAt? }; said once per key)`);
@@ -1958,18 +1957,28 @@ const MIN_EXPIRES_AT_MS = 1e11;
 /** The keys of a {@link Principal}, which a hook's principal may have. */
 const PRINCIPAL_KEYS: readonly string[] = ['userId', 'admin', 'expiresAt'];
 
-/** Up to 10 own keys of a hook's principal (each cut to 40 characters), for a log line; none of their values. */
-function principalKeys(principal: object): string[] {
+/**
+ * A key of a hook's principal as a log line shows it (`authenticate-unknown-key`'s `key`, `authenticate-bad-user-id`'s
+ * `keys`): as a hook's error text is ({@link hookText}: the request's token, any JWT, a URL's user info `[redacted]`),
+ * then cut to 40 characters (cut first, a JWT was no longer whole, and shown). A principal keyed by the request's token
+ * logged it (tGV F5); with no `userId` beside it, it still did, in `authenticate-bad-user-id` (tHG F5): one rule for both.
+ */
+function shownPrincipalKey(key: string, request: IncomingMessage): string {
+  return hookText(key, request).slice(0, 40);
+}
+
+/** Up to 10 own keys of a hook's principal (each shown by {@link shownPrincipalKey}), for a log line; none of their values. */
+function principalKeys(principal: object, request: IncomingMessage): string[] {
   try {
-    return Object.keys(principal).slice(0, 10).map((key) => key.slice(0, 40));
+    return Object.keys(principal).slice(0, 10).map((key) => shownPrincipalKey(key, request));
   } catch {
     return [];
   }
 }
 
 /** Where the user id of a principal without `userId` likely is: `; it has no userId (it has "sub": give { userId: … })`. */
-function missingUserIdHint(principal: object): string {
-  const keys = principalKeys(principal);
+function missingUserIdHint(principal: object, request: IncomingMessage): string {
+  const keys = principalKeys(principal, request);
   const likely = keys.find((key) => /^(sub|id|uid|user|user_?id|username|email)$/i.test(key) || nearestName(key, ['userId']) !== undefined);
   return `: it has no userId${likely === undefined ? (keys.length === 0 ? '' : ` (its keys: ${keys.join(', ')})`) : ` (it has ${JSON.stringify(likely)}: give { userId: … })`}`;
 }

@@ -160,6 +160,50 @@ describe("a request carrying both ?token= and Authorization: Bearer has both hid
       await server.rt.close();
     }
   });
+
+  it("a principal without userId keyed by the token, Bearer and all, a JWT or a URL with a password: authenticate-bad-user-id shows its keys as authenticate-unknown-key does, in keys and its message (tHG F5: logged as they were)", async () => {
+    const jwt = await token('alice');
+    const { lines, logger, parsed } = recorder();
+    const keyed: Record<string, (token: string) => string> = {
+      token: (given) => given,
+      bearer: (given) => `Bearer ${given}`,
+      url: () => 'postgres://app:Sup3rS3cretPw@db.internal',
+      jwt: () => jwt,
+    };
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => ({ [keyed[String(request.headers['x-case'])]!(tokenOf(request)!)]: true, ...(request.headers['x-sub'] ? { sub: 'alice' } : {}) }),
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      for (const name of Object.keys(keyed)) {
+        for (const sub of [true, false]) {
+          const headers = { 'x-case': name, ...(sub ? { 'x-sub': '1' } : {}) };
+          expect((await fetch(server.http(`/api/ws/poll?token=${OPAQUE}`), { headers })).status).toBe(401);
+        }
+      }
+      const bad = parsed('authenticate-bad-user-id');
+      expect(bad.map((line) => line.keys)).toEqual([
+        ['[redacted]', 'sub'],
+        ['[redacted]'],
+        ['Bearer [redacted]', 'sub'],
+        ['Bearer [redacted]'],
+        ['postgres://[redacted]@db.internal', 'sub'],
+        ['postgres://[redacted]@db.internal'],
+        ['[redacted]', 'sub'],
+        ['[redacted]'],
+      ]);
+      expect(lines.filter((line) => line.includes('"authenticate-bad-user-id"')).map((line) => line.slice(line.lastIndexOf('} ') + 2))).toEqual([
+        ...['it has "sub": give { userId: … }', 'its keys: [redacted]', 'it has "sub": give { userId: … }', 'its keys: Bearer [redacted]'],
+        ...['it has "sub": give { userId: … }', 'its keys: postgres://[redacted]@db.internal', 'it has "sub": give { userId: … }', 'its keys: [redacted]'],
+      ].map((hint) => `the authentication hook gave a user id that is not a non-empty string: it has no userId (${hint})`));
+      const text = lines.join('\n');
+      for (const secret of [OPAQUE.slice(0, 8), OPAQUE.slice(-8), 'Sup3rS3cretPw', jwt.split('.')[0]!, jwt.split('.')[1]!.slice(0, 12)]) expect(text).not.toContain(secret);
+    } finally {
+      await server.rt.close();
+    }
+  });
 });
 
 describe("an Authorization header tokenOf does not read as Bearer has its token hidden in a hook's error all the same (tHC F7: a tab after Bearer, text after the token, two credentials were logged whole)", () => {
