@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { inspect } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -25,7 +26,7 @@ import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/op
 import { REFUSALS } from '../shared/refusals.js';
 import { leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
-import { nearestName, preview } from '../runtime/errors.js';
+import { cut, nearestName, preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
 /** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */
@@ -288,7 +289,7 @@ export interface RealtimeServerStats {
    * logged once, a position fault once per epoch (`store-cursor-unreadable`, `store-cursor-not-increasing`, errors).
    */
   storeFaults: Record<string, number>;
-  /** The stream store's `status()` now (unhealthy when it threw or gave no object; its `detail` as the log shows one, without any URL's user info; after `close()`, the server's own store reads unhealthy). */
+  /** The stream store's `status()` now (unhealthy when it threw or gave no object; its `detail` as the log shows one, without any URL's user info, and as text whatever it was: an Error as `<name>: <message>`, an object as `util.inspect` writes it; after `close()`, the server's own store reads unhealthy). */
   store: { healthy: boolean; detail?: string };
 }
 
@@ -534,7 +535,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const { detail } = status as { healthy: boolean; detail?: unknown };
       // The detail it returns is shown as one it threw: a custom store's driver error in it (`connect ECONNREFUSED
       // postgres://app:<password>@db:5432/rt`) had the password logged (`store-unavailable-close`) and in stats() (tHC F4).
-      return typeof detail === 'string' ? { ...(status as { healthy: boolean }), detail: storeText(detail) } : (status as { healthy: boolean; detail?: string });
+      // Whatever it is: one that is no string (the driver's Error kept as `lastError`, an object) was passed on as it was (tHG F6).
+      return detail === undefined ? (status as { healthy: boolean }) : { ...(status as { healthy: boolean }), detail: storeDetailText(detail) };
     } catch (error) {
       const at = monotonicNow();
       if (at - storeStatusLoggedAt >= STORE_STATUS_LOG_MS) {
@@ -2242,6 +2244,28 @@ function hookText(text: string, request: IncomingMessage | undefined): string {
 /** A text of a store's (the `detail` its `status()` returns) as {@link storeErrorSummary} shows an error's message. */
 function storeText(text: string): string {
   return storeErrorSummary(text).message ?? '';
+}
+
+/**
+ * The `detail` a store's `status()` returns, whatever it is, as text shown as {@link storeText} shows a string: an Error
+ * as `<name>: <message>` ({@link storeErrorSummary}'s), anything else as `util.inspect` writes it (redacted first, then
+ * cut to 1 000 characters; one that cannot be read is said so). A detail that was no string (the driver's Error kept as
+ * `lastError`, `{ url, code }`, an array of messages) was handed to `stats().store.detail` and the `store-unavailable-close`
+ * line as it was, a URL's password in it (tHG F6).
+ */
+function storeDetailText(detail: unknown): string {
+  if (typeof detail === 'string') return storeText(detail);
+  if (detail instanceof Error) {
+    const { name, message } = storeErrorSummary(detail);
+    return `${name}: ${message}`;
+  }
+  let text: string;
+  try {
+    text = inspect(detail, { depth: 3, breakLength: Infinity, compact: true });
+  } catch {
+    return '(a value that cannot be shown as text)';
+  }
+  return cut(storeText(text), 1000);
 }
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */

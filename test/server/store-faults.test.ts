@@ -391,6 +391,31 @@ describe('store faults', () => {
       }
     });
 
+    it("a detail that is no string (the driver's Error, an object, an array) is shown as text, redacted as a string one is, in stats() and the store-unavailable-close line (tHG F6: passed on as it was, its password with it)", async () => {
+      const url = 'postgres://app:Sup3rS3cretPw@db.internal:5432/rt';
+      const details: [unknown, string][] = [
+        [new Error(`connect ECONNREFUSED ${url}`), 'Error: connect ECONNREFUSED postgres://[redacted]@db.internal:5432/rt'],
+        [{ url, code: 'ECONNREFUSED' }, "{ url: 'postgres://[redacted]@db.internal:5432/rt', code: 'ECONNREFUSED' }"],
+        [[`connect ECONNREFUSED ${url}`], "[ 'connect ECONNREFUSED postgres://[redacted]@db.internal:5432/rt' ]"],
+      ];
+      for (const [detail, expected] of details) {
+        const store = new FlakyStore();
+        const status = store.status.bind(store);
+        store.status = () => (store.failReads ? ({ healthy: false, detail } as unknown as { healthy: boolean; detail?: string }) : status());
+        const { lines, logger } = recording();
+        const server = await startServer({ store, storeUnavailableGraceMs: 200, logger });
+        try {
+          const alice = await connect(server.url({ token: await token('u1') }));
+          store.failReads = true;
+          expect(await closeOf(alice)).toEqual([1013, 'stream store unavailable']);
+          expect(server.rt.stats().store).toEqual({ healthy: false, detail: expected });
+          expect(lines.filter((line) => line.event === 'store-unavailable-close').map((line) => line.detail)).toEqual([expected]);
+        } finally {
+          await server.rt.close();
+        }
+      }
+    });
+
     it('a store healthy again within the grace period closes nothing: the socket goes on with what comes next', async () => {
       const store = new FlakyStore();
       let looks = 0;
