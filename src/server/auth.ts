@@ -6,7 +6,7 @@ import { requestUrl } from '../shared/request-url.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks, shownFound } from '../shared/options.js';
 import { parseCursor } from './stream-store.js';
-import { leniently, looksLikeJwt, REDACTED, redactJwts, secretWhereAddressGoes, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { leniently, looksLikeJwt, REDACTED, redactJwts, secretWhereAddressGoes, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -207,7 +207,9 @@ export class AuthError extends Error {
     if (status !== 401 && status !== 403 && status !== 429 && status !== 503) throw new TypeError(`AuthError: status must be 401, 403, 429 or 503, got ${preview(status)}`);
     if (typeof reason !== 'string') throw new TypeError(`AuthError: reason must be a string, got ${preview(reason)}`);
     if (!REFUSAL_CODE.test(reason) && !VERIFIER_REASON.test(reason)) {
-      throw new TypeError(`AuthError: reason must be a short kebab-case code such as "banned" or "rate-limited" (lower-case letters and digits, words joined by single hyphens, at most 64 characters): it is the refusal's {"error":…} and a stats() key, never user data; got ${preview(reason)}`);
+      // Shown redacted, then cut: prose given as the reason (`session db down: postgres://app:<password>@db`), cut first,
+      // lost the `@` that marks the password, and the server logged it as the hook's error (tHG F7).
+      throw new TypeError(`AuthError: reason must be a short kebab-case code such as "banned" or "rate-limited" (lower-case letters and digits, words joined by single hyphens, at most 64 characters): it is the refusal's {"error":…} and a stats() key, never user data; got ${preview(withUrlUserInfoRedacted(redactJwts(reason)))}`);
     }
     if (retryAfterSec !== undefined && !(Number.isInteger(retryAfterSec) && retryAfterSec >= 0 && retryAfterSec <= 86_400)) {
       throw new TypeError(`AuthError: retryAfterSec must be a whole number of seconds from 0 to 86400, got ${preview(retryAfterSec)}`);

@@ -531,7 +531,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const storeStatus = (): { healthy: boolean; detail?: string } => {
     try {
       const status: unknown = store.status();
-      if (typeof status !== 'object' || status === null) throw new TypeError(`status() must return { healthy, detail? }, got ${preview(status)}`);
+      // A string it returns is redacted before preview cuts it: cut first, a long password lost the `@` that marks it, and was logged (tHG F7).
+      if (typeof status !== 'object' || status === null) throw new TypeError(`status() must return { healthy, detail? }, got ${preview(typeof status === 'string' ? storeText(status) : status)}`);
       const { detail } = status as { healthy: boolean; detail?: unknown };
       // The detail it returns is shown as one it threw: a custom store's driver error in it (`connect ECONNREFUSED
       // postgres://app:<password>@db:5432/rt`) had the password logged (`store-unavailable-close`) and in stats() (tHC F4).
@@ -682,7 +683,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // attemptsPerIp (tBT F14).
         if (address !== '' && !isIpAddress(address)) {
           const list = address.includes(',') ? ' (the whole X-Forwarded-For list? return the entry your proxy appended, the last)' : '';
-          found = { error: new TypeError(`clientIp returned ${preview(address)}: not an IP address${list}`), event: 'client-ip-not-an-address' };
+          // Shown as a hook's error text is before preview cuts it (redacted first, then cut: tHG F7).
+          found = { error: new TypeError(`clientIp returned ${preview(hookText(address, request))}: not an IP address${list}`), event: 'client-ip-not-an-address' };
         } else found = { address: address !== '' ? address : hookAddress(peerAddress(request.socket) ?? 'unknown') };
       } catch (error) {
         found = { error, event: 'client-ip-threw' };

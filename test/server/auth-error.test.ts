@@ -25,6 +25,23 @@ describe('AuthError', () => {
     expect(make(403, 'invalid token')).toThrow(TypeError);
   });
 
+  it("shows a refused reason with any URL's user info and any JWT [redacted] before it is cut to 60 characters (tHG F7: cut first, a long password lost its @ and was shown, and the server logged it)", () => {
+    const password = 'Sup3rS3cretPassw0rd'.repeat(3);
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6OTk5OTk5OTk5OX0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const message = (reason: string) => {
+      try {
+        new AuthError(503, reason);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'not thrown';
+    };
+    const shown = message(`session db down: postgres://app:${password}@db.internal:5432/sessions`);
+    expect(shown.endsWith('got "session db down: postgres://[redacted]@db.internal:5432/s..."')).toBe(true);
+    expect(message(`bad token ${jwt} from the gateway`).endsWith('got "bad token [redacted] from the gateway"')).toBe(true);
+    for (const text of [shown, message(`bad token ${jwt} from the gateway`)]) expect(text).not.toMatch(/Sup3rS3cret|eyJhbGci|eyJzdWIi/);
+  });
+
   it('refuses a retryAfterSec with a status that sends no Retry-After (401, 403)', () => {
     expect(make(401, 'nope', 5)).toThrow(new TypeError('AuthError: retryAfterSec is the Retry-After of a 429 or a 503, got 5 with status 401 (leave it out)'));
     expect(make(403, 'banned', 0)).toThrow(new TypeError('AuthError: retryAfterSec is the Retry-After of a 429 or a 503, got 0 with status 403 (leave it out)'));

@@ -307,6 +307,23 @@ describe('store faults', () => {
     }
   });
 
+  it("a store whose status() returns a string, not an object, is shown with any URL's user info [redacted] before it is cut, in stats() and store-status-threw (tHG F7: cut first, a long password lost its @ and was shown)", async () => {
+    const store = new FlakyStore();
+    const password = 'Sup3rS3cretPassw0rd'.repeat(3);
+    store.status = (() => `postgres://app:${password}@db.internal:5432/rt`) as unknown as typeof store.status;
+    const lines: Record<string, unknown>[] = [];
+    const log = (o: object) => void lines.push(o as Record<string, unknown>);
+    const server = await startServer({ store, logger: { info: log, warn: log, error: log } });
+    try {
+      const expected = 'status() must return { healthy, detail? }, got "postgres://[redacted]@db.internal:5432/rt"';
+      expect(server.rt.stats().store).toEqual({ healthy: false, detail: `status() threw: ${expected}` });
+      expect(lines.filter((line) => line.event === 'store-status-threw').map((line) => line.err)).toEqual([{ name: 'TypeError', message: expected }]);
+      expect(JSON.stringify(lines)).not.toContain('Sup3rS3cret');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a store that fails the read at accept while still reporting healthy closes the socket with 1011', async () => {
     const store = new FlakyStore();
     const lines: string[] = [];
