@@ -865,6 +865,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         logger?.error({ event: 'authenticate-bad-expires-at', got: seconds ? 'seconds' : 'before 1973', expiresAt }, said);
         throw withDetail(new AuthError(401, 'invalid-token'), said);
       }
+      // Nor the request's token (an opaque API key given as its owner's id): a user id is logged (`connection-open`,
+      // `upgrade-dropped`, `poll-dropped`) and kept in the stream store's keys, and the token was logged on every connection,
+      // where the logger is never given one (tHG F14). Refused, and said so without it.
+      if (holdsRequestToken(principal.userId as string, request)) {
+        const said =
+          "the authentication hook gave a user id that holds the request's token: a user id is logged and kept in the stream store, a token never is; give the id of the token's owner (a user id of your own), not the token";
+        logger?.error({ event: 'authenticate-bad-user-id', problem: "holds the request's token", got: 'string' }, said);
+        throw withDetail(new AuthError(401, 'invalid-token'), said);
+      }
       warnUnknownPrincipalKeys(principal, request);
       // Left out, it is false (tEM F2: the hook's type takes it so): a store's viewer and the log line had `admin: undefined`.
       if (admin === undefined) principal = { ...principal, admin: false };
@@ -2188,23 +2197,7 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
   const secrets: { text: string; pieces: boolean }[] = [];
   const shown: [string, string][] = [];
   const whole = (text: string) => void secrets.push({ text, pieces: false });
-  // Each token the request carries, not only the one tokenOf prefers: a hook reading `Authorization: Bearer` (a gateway's
-  // token) on a request that also had `?token=` had the Bearer token it quoted logged whole (tGV F5).
-  const tokens: string[] = [];
-  try {
-    const token = tokenOf(request);
-    if (token !== null) tokens.push(token);
-  } catch {
-    // A request whose URL cannot be read has no token to hide in it.
-  }
-  // Read leniently, as a hook may read it (`header.split(/\s+/)[1]`), not as tokenOf does: a tab after `Bearer`, text after
-  // the token or two credentials in one header (`Bearer <a>, Bearer <b>`) had the token a hook quoted logged whole (tHC F7).
-  // Each word of a header naming `Bearer` (split at blanks, `,`, `;` and `=`) but that name is hidden.
-  const authorization = request.headers.authorization;
-  if (typeof authorization === 'string' && /\bbearer\b/i.test(authorization)) {
-    for (const word of authorization.split(/[\s,;=]+/)) if (word.length >= 8 && !/^bearer$/i.test(word)) tokens.push(word);
-  }
-  for (const token of tokens) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
+  for (const token of requestTokens(request)) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
   const url = typeof request.url === 'string' ? request.url : '';
   const logged = redactUrl(url);
   shown.push([url, logged]);
@@ -2231,6 +2224,42 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
     }
   }
   return { secrets: secrets.filter(({ text }) => text.length >= 8).sort((a, b) => b.text.length - a.text.length), shown };
+}
+
+/**
+ * The tokens `request` carries, not only the one tokenOf prefers: `?token=` and `Authorization: Bearer`, both when it
+ * carries both (a hook reading `Authorization: Bearer`, a gateway's token, on a request that also had `?token=` had the
+ * Bearer token it quoted logged whole: tGV F5); of a header naming `Bearer`, each word of 8 characters or more.
+ */
+function requestTokens(request: IncomingMessage): string[] {
+  const tokens: string[] = [];
+  try {
+    const token = tokenOf(request);
+    if (token !== null) tokens.push(token);
+  } catch {
+    // A request whose URL cannot be read has no token to hide in it.
+  }
+  // Read leniently, as a hook may read it (`header.split(/\s+/)[1]`), not as tokenOf does: a tab after `Bearer`, text after
+  // the token or two credentials in one header (`Bearer <a>, Bearer <b>`) had the token a hook quoted logged whole (tHC F7).
+  // Each word of a header naming `Bearer` (split at blanks, `,`, `;` and `=`) but that name is hidden.
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && /\bbearer\b/i.test(authorization)) {
+    for (const word of authorization.split(/[\s,;=]+/)) if (word.length >= 8 && !/^bearer$/i.test(word)) tokens.push(word);
+  }
+  return tokens;
+}
+
+/**
+ * Whether `userId` holds a token of the request's ({@link requestTokens}) of 8 characters or more, as given, URL-encoded
+ * or form-encoded: a hook that gave an opaque API key as its owner's id had the key logged on every `connection-open`
+ * line (tHG F14). A shorter token is ordinary text, as it is in a hook's error (`?token=alice` for `alice` in development).
+ */
+function holdsRequestToken(userId: string, request: IncomingMessage): boolean {
+  for (const token of requestTokens(request)) {
+    if (token.length < 8) continue;
+    for (const text of [token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)]) if (userId.includes(text)) return true;
+  }
+  return false;
 }
 
 /**

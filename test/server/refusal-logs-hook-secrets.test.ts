@@ -161,6 +161,32 @@ describe("a request carrying both ?token= and Authorization: Bearer has both hid
     }
   });
 
+  it("a principal whose userId holds the request's token (an API key given as its owner's id) is refused 401 invalid-token, logged as authenticate-bad-user-id without it; a token under 8 characters is ordinary text (tHG F14: logged on every connection-open)", async () => {
+    const key = 'rk_live_Op4queSessi0nT0kenValue';
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => ({ userId: request.headers['x-case'] === 'prefixed' ? `user:${tokenOf(request)}` : tokenOf(request)! }),
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      const said = "the authentication hook gave a user id that holds the request's token: a user id is logged and kept in the stream store, a token never is; give the id of the token's owner (a user id of your own), not the token";
+      const poll = await fetch(server.http(`/api/ws/poll?token=${key}`));
+      expect([poll.status, await poll.json()]).toEqual([401, { error: 'invalid-token' }]);
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${key}`, 'x-case': 'prefixed' } })).status).toBe(401);
+      expect((await refusedStatus(server.url({ token: key }))).status).toBe(401);
+      expect(parsed('authenticate-bad-user-id')).toEqual(Array.from({ length: 3 }, () => ({ event: 'authenticate-bad-user-id', problem: "holds the request's token", got: 'string' })));
+      expect(lines.filter((line) => line.includes('"authenticate-bad-user-id"')).every((line) => line.endsWith(` ${said}`))).toBe(true);
+      // A short one, `?token=alice` in development, is the user id it names.
+      expect((await fetch(server.http('/api/ws/poll?token=alice'))).status).toBe(200);
+      expect(parsed('authenticate-bad-user-id')).toHaveLength(3);
+      expect(lines.join('\n')).not.toContain(key.slice(8, 16));
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a principal without userId keyed by the token, Bearer and all, a JWT or a URL with a password: authenticate-bad-user-id shows its keys as authenticate-unknown-key does, in keys and its message (tHG F5: logged as they were)", async () => {
     const jwt = await token('alice');
     const { lines, logger, parsed } = recorder();
