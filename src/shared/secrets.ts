@@ -518,13 +518,42 @@ export function withUrlUserInfoRedacted(text: string): string {
   });
   if (!decoded.includes('@')) return decoded;
   // Punctuation ending the sentence after its host (`…@mq:5672,`) is no part of it: read as a port that is not digits, hidden.
-  return decoded.replace(/(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:(?:\/\/|\\\/\\\/)|(?<![^\s"'`(<[{=,])\/\/(?=[^\s/@]+@))[^\s@]*@\S*/gi, (given) => {
+  return withPassphraseRedacted(decoded).replace(/(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:(?:\/\/|\\\/\\\/)|(?<![^\s"'`(<[{=,])\/\/(?=[^\s/@]+@))[^\s@]*@\S*/gi, (given) => {
     const escaped = given.includes('\\/');
     const url = escaped ? given.replace(/\\\//g, '/') : given;
     const end = /[.,;:!?)\]}'">\\]*$/.exec(url.slice(url.lastIndexOf('@') + 1))![0];
     const shown = `${withHostListShownRedacted(url.slice(0, url.length - end.length))}${end}`;
     return escaped ? shown.replace(/\//g, '\\/') : shown;
   });
+}
+
+/**
+ * `text` with the user info of each `scheme://user:password@` whose password holds a blank (a passphrase written unencoded
+ * in a connection string made by hand, which a driver that splits it itself takes and quotes back) `[redacted]`, to the
+ * last `@` before the next `/` or line break that a host follows (`postgres://[redacted]@db:5432/rt`): a URL was read to
+ * the next blank, so the user info stopped at the first and none was found, and the passphrase was logged whole (tHG F8).
+ * Only where no URL could end at the blank: the password's first word is no port (`http://host:8080 down, mail
+ * ops@corp` stays), and the blank comes before the first `@`. Each character read once (the next `scheme://` ends a
+ * password's reach, at its `/`).
+ */
+function withPassphraseRedacted(text: string): string {
+  const start = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s/@:[\]]*:/gi;
+  const reach = /[/\r\n]/g;
+  let [shown, from] = ['', 0];
+  for (let found = start.exec(text); found !== null; found = start.exec(text)) {
+    const password = found.index + found[0].length;
+    reach.lastIndex = password;
+    const segment = text.slice(password, reach.exec(text)?.index ?? text.length);
+    const first = segment.indexOf('@');
+    if (first === -1 || !/\s/.test(segment.slice(0, first)) || /^\d+(?:[\s,;.)]|$)/.test(segment)) continue;
+    let at = segment.lastIndexOf('@');
+    while (at > first && !/[a-z0-9[]/i.test(segment[at + 1] ?? '')) at = segment.lastIndexOf('@', at - 1);
+    if (!/[a-z0-9[]/i.test(segment[at + 1] ?? '')) continue;
+    shown += `${text.slice(from, found.index + found[0].indexOf('//') + 2)}${REDACTED}`;
+    from = password + at;
+    start.lastIndex = from;
+  }
+  return shown + text.slice(from);
 }
 
 /**

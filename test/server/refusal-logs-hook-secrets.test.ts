@@ -399,6 +399,58 @@ describe("a store's or a hook's error quoting a URL of any scheme shows its user
   });
 });
 
+describe("a URL whose password holds blanks (a passphrase written unencoded) in a hook's or a store's error has its user info [redacted] (tHG F8: read to the first blank, it was logged whole)", () => {
+  const given = [
+    'session db postgres://app:correct horse battery staple@db.internal:5432/sessions refused',
+    'postgres://app:correct horse@battery staple@db.internal:5432/sessions refused',
+    'cache redis://:correct horse battery staple@cache-01:6379 down',
+    // Where a URL may end at the blank, nothing is hidden: a port, a blank after the first @.
+    'http://gw.example:8080 down, mail ops@corp.example; postgres://app:Hunter2x9Zq@db refused by ops@corp.example',
+  ];
+  const shown = [
+    'session db postgres://[redacted]@db.internal:5432/sessions refused',
+    'postgres://[redacted]@db.internal:5432/sessions refused',
+    'cache redis://[redacted]@cache-01:6379 down',
+    'http://gw.example:8080 down, mail ops@corp.example; postgres://[redacted]@db refused by ops@corp.example',
+  ];
+
+  it("an authenticate hook's error", async () => {
+    const { lines, logger, parsed } = recorder();
+    let n = 0;
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: () => {
+        throw new Error(given[n++]);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      for (const _ of given) expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual(shown);
+      expect(lines.join('\n')).not.toMatch(/horse|staple|Hunter2x9Zq/);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a custom store's status() error, a Redis URL shown as the Redis store shows one", async () => {
+    const store = new MemoryStreamStore();
+    store.status = () => {
+      throw new Error(given[2]);
+    };
+    const { lines, logger } = recorder();
+    const server = await startServer({ store, logger });
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${await token('alice')}`))).status).toBe(503);
+      expect(server.rt.stats().store.detail).toBe('status() threw: cache redis://cache-01:6379 down');
+      expect(lines.join('\n')).not.toMatch(/horse|staple/);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe("a connection string of several hosts in a hook's or a store's error shows each host and port, its user info only [redacted] (tHC F9: every host but the first and every port were hidden)", () => {
   const mongo = 'mongodb://app:Secr3tPw9@h1:27017,h2:27017,h3:27017/rt?replicaSet=rs0';
   const pg = 'postgres://app:Secr3tPw9@db1:5432,db2:5432/rt?target_session_attrs=read-write';
