@@ -27,7 +27,7 @@ import { REFUSALS } from '../shared/refusals.js';
 import { leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { cut, nearestName, preview } from '../runtime/errors.js';
-import type { StreamEntry, StreamStore } from './stream-store.js';
+import type { ReadResult, StreamEntry, StreamStore } from './stream-store.js';
 
 /** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */
 export interface RealtimeServerOptions {
@@ -390,6 +390,29 @@ export interface RealtimeServer {
  * (`{"cursor":"…","resume":"resumed","messages":[` and `]}`, 174 bytes at most): 314 bytes, within the 1 KiB left.
  */
 export const DEFAULT_MAX_MESSAGE_BYTES = 2 ** 24 - 1024;
+/** What a poll response may hold besides its messages' text: {@link DEFAULT_MAX_MESSAGE_BYTES}'s 1 KiB (a poll response is at most `maxMessageBytes` plus this). */
+const POLL_ROOM_BYTES = 1024;
+
+/**
+ * `result` with the entries past its first that would take its poll response (`{"cursor":…,"resume":…,"messages":[…]}`,
+ * commas between the messages included) past `maxBytes` in UTF-8 left for the next poll, its cursor then the last kept
+ * entry's. One entry alone goes whatever its size, as a page's first does.
+ */
+function pollPage(result: ReadResult, maxBytes: number): ReadResult {
+  const { entries } = result;
+  if (entries.length <= 1) return result;
+  // The envelope without its cursor: `{"cursor":,"resume":"…","messages":[` and `]}`.
+  const envelope = Buffer.byteLength(`{"cursor":,"resume":${JSON.stringify(result.resume)},"messages":[]}`);
+  const cursorBytes = (cursor: string): number => Buffer.byteLength(JSON.stringify(cursor));
+  const sizes = entries.map((entry) => Buffer.byteLength(entry.frame));
+  let frames = 0;
+  for (const size of sizes) frames += size;
+  if (envelope + cursorBytes(result.cursor) + frames + entries.length - 1 <= maxBytes) return result;
+  let kept = 1;
+  frames = sizes[0]!;
+  while (kept < entries.length && envelope + cursorBytes(entries[kept]!.cursor) + frames + sizes[kept]! + kept <= maxBytes) frames += sizes[kept++]!;
+  return { ...result, entries: entries.slice(0, kept), cursor: entries[kept - 1]!.cursor, more: true };
+}
 
 /** Default {@link RealtimeServerOptions.maxPayloadBytes}: 1 KiB. */
 const MAX_PAYLOAD_BYTES = 1024;
@@ -467,6 +490,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // poll carries with its envelope (tHB F3: with maxBufferedBytes at 16 MiB or more, two 9 MB messages made a page a default
   // client refused whole, and it polled it again for ever, each message under the limit).
   const pollPageBytes = Math.min(maxBufferedBytes, maxMessageBytes);
+  // And the whole response as sent, envelope and commas between its messages counted, never past maxMessageBytes and the
+  // room a message's poll takes (16 MiB by default, a default client's maxPollBytes): the bound above counts frames only, and
+  // a page of ~1 000 or more messages near it passed a default client's 16 MiB by its commas, refused whole for ever (tHH F1).
+  const pollBodyBytes = maxMessageBytes + POLL_ROOM_BYTES;
   const core = new RealtimeCore({
     store,
     validateOutbound,
@@ -1399,6 +1426,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // command timeout on a hung Redis, and a graceful stop took 5 s more (a hostile tester).
         if (!shuttingDown || waiter.routed) result = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
       }
+      // The page as sent, its commas and envelope counted, within what a default client's poll carries (tHH F1).
+      result = pollPage(result, pollBodyBytes);
       const envelope = `{"cursor":${JSON.stringify(result.cursor)},"resume":"${result.resume}","messages":[`;
       const body = `${envelope}${result.entries.map((e) => e.frame).join(',')}]}`;
       // The envelope this server builds, not the stored frames: each was checked when published,

@@ -93,6 +93,29 @@ describe('a message larger than a poll carries (tGW F1)', () => {
     expect(invalid).toEqual([]);
   }, 60_000);
 
+  it('a poll page of more than a thousand messages, its frames within maxMessageBytes, stays within what the client carries, its commas counted (tHH F1)', async () => {
+    // A page's bound counted frames, not the comma between two of them nor the envelope: a page of ~1 000 or more messages
+    // near it passed the client's maxPollBytes by its commas, refused whole and asked again for ever. Here maxMessageBytes is
+    // 511 KiB and the client's maxPollBytes 512 KiB, as 16 MiB less 1 KiB and 16 MiB are by default.
+    const maxPollBytes = 512 * 1024;
+    const h = await harness({ pollHoldMs: 1000, maxMessageBytes: maxPollBytes - 1024, maxBufferedBytes: 32 * MiB, pollMaxMessages: 20_000, store: new MemoryStreamStore({ maxEntriesPerStream: 10_000 }) });
+    const alice = await sign('alice');
+    const poll = (since = '') => fetch(`http://127.0.0.1:${h.port}/api/ws/poll?since=${since}`, { headers: { authorization: `Bearer ${alice}` } });
+    const { cursor } = (await (await poll()).json()) as { cursor: string };
+    const { events, invalid } = await poller(h, { maxPollBytes });
+    const ids = Array.from({ length: 4000 }, (_, i) => `c${i}`);
+    await Promise.all(ids.map((id) => h.server.publish('alice', alert(id))));
+    // One raw poll from before them all: a page of more than 1 000 messages (the case), its body within 512 KiB.
+    const body = Buffer.from(await (await poll(cursor)).arrayBuffer());
+    const page = JSON.parse(body.toString()) as { messages: { data: { id: string } }[] };
+    expect(page.messages.length).toBeGreaterThan(1000);
+    expect(body.length).toBeLessThanOrEqual(maxPollBytes);
+    expect(page.messages.map((m) => m.data.id)).toEqual(ids.slice(0, page.messages.length));
+    await until(() => events.length === ids.length, 'every message by poll', 30_000);
+    expect(events).toEqual(ids);
+    expect(invalid).toEqual([]);
+  }, 60_000);
+
   it('maxMessageBytes counts UTF-8 bytes, bounds broadcast too, and is an integer ≥ 1', async () => {
     const h = await harness({ maxMessageBytes: 1000 });
     await expect(h.server.publish('alice', alert('a1', 1000, 'é'))).resolves.toMatchObject({ userId: 'alice' });
