@@ -268,7 +268,7 @@ export interface RealtimeServerStats {
    * each was an upgrade, a poll or the app's is not known: per reason (headers-too-large: past the server's `maxHeaderSize`, 431;
    * bad-request: a malformed request, 400; request-timeout: its head or body not in within the server's timeouts, 408;
    * chunk-extensions-too-large: 413). Answered as Node answers them, or by the app's own `clientError` listener when it has one.
-   * On its own HTTP server also expectation-failed: an `Expect` other than `100-continue`, 417, as Node answers it.
+   * On its own HTTP server also expectation-failed: an `Expect` other than `100-continue`, 417, as Node answers it (a WebSocket upgrade's too, before its token is looked at).
    */
   refusedRequests: Record<string, number>;
   /** Closed sockets, per close code (the code this server closed with, else the peer's). */
@@ -1079,6 +1079,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     request.socket.destroy();
   };
 
+  /** Counts (`stats().refusedRequests`, `expectation-failed`) and logs, once per address each 10 s, a request of its own server refused 417 for its `Expect`. */
+  const expectationRefused = (request: IncomingMessage): void => {
+    refusedRequests['expectation-failed'] = (refusedRequests['expectation-failed'] ?? 0) + 1;
+    const ip = peerAddress(request.socket);
+    const notLogged = logger ? refusalLogs.take(`request expectation-failed ${ip === undefined ? '' : ipLimitKey(ip)}`, monotonicNow()) : null;
+    if (notLogged !== null) logger?.info({ event: 'request-refused', status: 417, reason: 'expectation-failed', ip, url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'request refused: an Expect other than 100-continue');
+  };
+
   /** Serves an upgrade `request` as the plain request it also is (ignored-upgrade.ts): answered in turn, or refused 431 (a head Node may have cut). */
   const serveAsRequest = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (answerPending(request.socket)) return refusePipelined(request);
@@ -1110,6 +1118,17 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // listeners: a poll that offered h2c got no answer, its connection held with no timeout, beside the listener README
       // recommends, which returns for every path but its own (tAT F2).
       return serveAsRequest(request, socket, head);
+    }
+    // On its own HTTP server, an `Expect` other than 100-continue is refused 417 as Node refuses a plain request's, before
+    // anything else is looked at: Node checks it on its `request` path only, and a WebSocket upgrade with `Expect: foo` was
+    // accepted (101), where README said every request there was answered 417 (tHH F3).
+    if (ownServer && expectationFails(request)) {
+      if (answerPending(request.socket)) return pipelined();
+      expectationRefused(request);
+      socket.on('error', () => socket.destroy());
+      socket.once('finish', () => socket.destroy());
+      socket.end('HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
     }
     if (url === undefined || !samePath(url.pathname, path)) {
       countRefusedUpgrade(url ? 'not-found' : 'bad-request-target');
@@ -1664,10 +1683,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const onExpectation = (request: IncomingMessage, response: ServerResponse): void => {
     headIn(request.socket);
     track(request, response);
-    refusedRequests['expectation-failed'] = (refusedRequests['expectation-failed'] ?? 0) + 1;
-    const ip = peerAddress(request.socket);
-    const notLogged = logger ? refusalLogs.take(`request expectation-failed ${ip === undefined ? '' : ipLimitKey(ip)}`, monotonicNow()) : null;
-    if (notLogged !== null) logger?.info({ event: 'request-refused', status: 417, reason: 'expectation-failed', ip, url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'request refused: an Expect other than 100-continue');
+    expectationRefused(request);
     response.writeHead(417);
     response.end();
   };
@@ -2075,6 +2091,15 @@ function handshakeFault(request: IncomingMessage): string | null {
   const version = Number(request.headers['sec-websocket-version'] ?? NaN);
   if (version !== 13 && version !== 8) return 'Sec-WebSocket-Version missing or not 13 (or 8)';
   return null;
+}
+
+/**
+ * Whether Node's HTTP server answers `request` 417 (without a `checkExpectation` listener) when it is a plain request: HTTP/1.1
+ * with an `Expect` that does not name `100-continue` (Node's own test, `/(?:^|\W)100-continue(?:$|\W)/i`).
+ */
+function expectationFails(request: IncomingMessage): boolean {
+  const expect = request.headers.expect;
+  return expect !== undefined && request.httpVersionMajor === 1 && request.httpVersionMinor === 1 && !/(?:^|\W)100-continue(?:$|\W)/i.test(expect);
 }
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */

@@ -688,6 +688,16 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     // 100-continue is served as before.
     expect(await exchange(port, `GET /api/ws/poll?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
     expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 2 });
+    // A WebSocket upgrade too, as README says of every request there, before its token is looked at: it was accepted with a 101 (tHH F3).
+    const upgrade = (expectation: string) => `GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\n${expectation}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await exchange(port, upgrade('Expect: foo\r\n'))).toBe('HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 3 });
+    expect(rt.stats().refusedUpgrades).toEqual({});
+    expect(logged.filter((entry) => (entry as { event?: string }).event === 'request-refused')).toHaveLength(1);
+    // 100-continue, or none, is upgraded as before.
+    expect(await exchange(port, upgrade('Expect: 100-continue\r\n'), 500)).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(await exchange(port, upgrade(''), 500)).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 3 });
   });
 
   it('attached to an app\'s HTTP server: a request whose Expect is not 100-continue is answered 417 by Node, uncounted (README)', async () => {
