@@ -1098,7 +1098,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     closedForPipelining.add(request.socket);
     core.counters.refusedPolls.pipelined = (core.counters.refusedPolls.pipelined ?? 0) + 1;
     const notLogged = refusalLogTurn('poll', 'pipelined', request, peerAddress(request.socket));
-    if (notLogged !== null) logger?.warn({ event: 'poll-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll pipelined behind an unanswered request: connection closed');
+    if (notLogged !== null) logger?.warn({ event: 'poll-refused', reason: 'pipelined', ...logIp(request), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'request to the poll path pipelined behind a poll whose answer has not all gone out: connection closed');
     request.socket.destroy();
   };
 
@@ -1146,7 +1146,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // anything else is looked at: Node checks it on its `request` path only, and a WebSocket upgrade with `Expect: foo` was
     // accepted (101), where README said every request there was answered 417 (tHH F3).
     if (ownServer && expectationFails(request)) {
-      if (answerPending(request.socket)) return pipelined();
+      if (upgradePending(request.socket)) return pipelined();
       expectationRefused(request);
       socket.on('error', () => socket.destroy());
       socket.once('finish', () => socket.destroy());
@@ -1158,7 +1158,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       return refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
     }
     socket.on('error', () => socket.destroy());
-    if (answerPending(request.socket)) return pipelined();
+    if (upgradePending(request.socket)) return pipelined();
     if (options.webSocket === false) {
       countRefusedUpgrade('websocket-off');
       return refuseSocket(socket, 404, 'websocket-off');
@@ -1403,14 +1403,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // read it whole polls at once, pipelining nothing (tGN F7: one in ten such polls was refused after 450c863a).
     const socket = request.socket;
     if ((pollsAnswering.get(socket) ?? 0) > 0) return refusePipelinedPoll(request);
-    pollsAnswering.set(socket, (pollsAnswering.get(socket) ?? 0) + 1);
-    let answering = true;
-    const answered = (): void => {
-      if (answering) pollsAnswering.set(socket, pollsAnswering.get(socket)! - 1);
-      answering = false;
-    };
-    response.once('finish', answered);
-    response.once('close', answered);
     const origin = request.headers.origin;
     if (origin !== undefined) {
       // CORS (Fetch standard): a browser reads the answer, any status, only with these. An origin
@@ -1426,6 +1418,17 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       countRefusedPoll('method-not-allowed');
       return sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
     }
+    // A poll, from here: what follows it on its connection before its answer has all gone out is refused. A preflight or a 405,
+    // answered at once above and carrying no page, is not one: a request read behind it, from the same packet, before Node
+    // emitted its 'finish', was refused as pipelined, and the preflight counted as a refused poll (tHH F2).
+    pollsAnswering.set(socket, (pollsAnswering.get(socket) ?? 0) + 1);
+    let answering = true;
+    const answered = (): void => {
+      if (answering) pollsAnswering.set(socket, pollsAnswering.get(socket)! - 1);
+      answering = false;
+    };
+    response.once('finish', answered);
+    response.once('close', answered);
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;
     let waiter: PollWaiter | null = null;
@@ -1683,8 +1686,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       });
     });
   }
-  /** Each connection's requests whose answer has not gone out, for the upgrade pipelined behind one. */
-  const unanswered = new WeakMap<object, number>();
+  /** Each connection's answers that have not all gone out ('finish'), for the upgrade pipelined behind one. */
+  const unanswered = new WeakMap<object, Set<ServerResponse>>();
   /** Each connection's polls whose answer has not all gone out (to the kernel), for the poll pipelined behind one. */
   const pollsAnswering = new WeakMap<object, number>();
   /** The requests counted in {@link unanswered}: one an app's `checkContinue` listener re-emits as `request` is seen twice (tGN F3). */
@@ -1697,13 +1700,30 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * a parser of its own, whose answer queued behind one that parser never saw finish: never
    * answered, the connection held open (a hostile tester); a WebSocket upgrade's 101 went out before it.
    */
-  const answerPending = (socket: object): boolean => (unanswered.get(socket) ?? 0) > 0;
+  const answerPending = (socket: object): boolean => (unanswered.get(socket)?.size ?? 0) > 0;
+  /**
+   * Whether a WebSocket upgrade of `socket`'s connection would be answered out of turn: an answer before it not yet given
+   * (a held poll), or given but not yet handed to the connection (queued behind another). One ended whose bytes are all
+   * in the connection's queue (a 404, an app's answer, given at once) goes out before the 101, which `ws` writes behind
+   * them: it was refused as pipelined until Node emitted the answer's 'close', after the upgrade read behind it from the
+   * same packet (tHH F2). An h2c offer, served by a parser of its own ({@link serveAsRequest}), waits for 'finish' ({@link answerPending}).
+   */
+  const upgradePending = (socket: Socket): boolean => {
+    for (const response of unanswered.get(socket) ?? []) {
+      if (!response.writableEnded || response.socket !== socket || response.writableLength !== socket.writableLength) return true;
+    }
+    return false;
+  };
   const track = (request: IncomingMessage, response: ServerResponse): void => {
     if (tracked.has(request)) return;
     tracked.add(request);
     const socket = request.socket;
-    unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1);
-    response.once('close', () => unanswered.set(socket, unanswered.get(socket)! - 1));
+    let answers = unanswered.get(socket);
+    if (answers === undefined) unanswered.set(socket, (answers = new Set()));
+    answers.add(response);
+    const done = (): void => void answers.delete(response);
+    response.once('finish', done);
+    response.once('close', done);
   };
   /** Undoes what was done to the HTTP server to receive its requests. */
   let detach: () => void;

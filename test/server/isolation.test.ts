@@ -352,6 +352,48 @@ describe('a poll pipelined behind an unanswered request on one connection (tGH F
   });
 });
 
+describe('requests read from one packet behind one already answered (tHH F2)', () => {
+  it('are served in turn, not refused as pipelined: preflights behind a preflight, a poll behind a preflight, an upgrade behind a 404 or the app\'s answer; a poll behind a held poll is still refused', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (fields: Record<string, unknown>) => void lines.push(fields);
+    const server = await startServer({ logger: { info: log, warn: log, error: log }, handleHttp: (request, response) => (request.url === '/app' ? (response.end('app'), true) : false) });
+    try {
+      const alice = await token('alice-packs');
+      const preflight = 'OPTIONS /api/ws/poll HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\nAccess-Control-Request-Method: GET\r\n\r\n';
+      const poll = `GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\n\r\n`;
+      const upgrade = `GET /api/ws?token=${alice} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+      const statuses = async (packet: string, count: number): Promise<string[]> => {
+        const socket = await rawConnection(server.port);
+        socket.write(packet);
+        let closed = false;
+        void socket.closed.then(() => (closed = true));
+        // Each answered, or the connection closed (as a refusal closes it).
+        await vi.waitFor(() => expect(closed || (socket.text.match(/HTTP\/1\.1 \d+/g) ?? []).length >= count).toBe(true), { timeout: 5000 });
+        socket.destroy();
+        return socket.text.match(/HTTP\/1\.1 \d+/g) ?? [];
+      };
+      // Each preflight's answer was out (to the kernel) before the next was read, but Node emits 'finish' later: the second was
+      // refused as a poll pipelined behind an unanswered one, the connection closed, the third never answered.
+      expect(await statuses(preflight.repeat(3), 3)).toEqual(['HTTP/1.1 204', 'HTTP/1.1 204', 'HTTP/1.1 204']);
+      expect(await statuses(preflight + poll, 2)).toEqual(['HTTP/1.1 204', 'HTTP/1.1 200']);
+      // An upgrade behind an answer given at once goes out after it: it was refused until that answer's 'close'.
+      expect(await statuses('GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n' + upgrade, 2)).toEqual(['HTTP/1.1 404', 'HTTP/1.1 101']);
+      expect(await statuses('GET /app HTTP/1.1\r\nHost: x\r\n\r\n' + upgrade, 2)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 101']);
+      expect(server.rt.stats().refusedPolls).toEqual({});
+      expect(server.rt.stats().refusedUpgrades).toEqual({});
+      expect(lines.filter((line) => line.event === 'poll-refused' || line.event === 'upgrade-refused')).toEqual([]);
+      // Behind a poll still unanswered (held: nothing new since its cursor), a poll, a preflight or an upgrade is refused as before.
+      const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${alice}`))).json()) as { cursor: string };
+      const held = `GET /api/ws/poll?token=${alice}&since=${cursor} HTTP/1.1\r\nHost: x\r\n\r\n`;
+      for (const behind of [held, preflight, upgrade]) expect(await statuses(held + behind, 2)).toEqual([]);
+      expect(server.rt.stats().refusedPolls).toEqual({ pipelined: 2 });
+      expect(server.rt.stats().refusedUpgrades).toEqual({ pipelined: 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
 describe('a poll on a keep-alive connection right after an app\'s answer whose end() comes after its last byte (tGN F7, F3)', () => {
   it('is answered in its turn: a streamed file\'s body is all out before its stream\'s end calls end(), and the client that read it polls at once, pipelining nothing (one in ten was refused as pipelined); and a poll with Expect: 100-continue re-emitted by the app\'s checkContinue listener is one request, not two', async () => {
     const body = 'x'.repeat(2000);
