@@ -678,7 +678,12 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   command the store needs refused to the ACL user once running (NOPERM: EVAL or EVALSHA taken
  *   from the user, met at a reconnect; a command inside the scripts, such as TIME, Redis 7.0
  *   words `ERR The user executing the script can't run …`) → `redis-command-refused` (an error, once per reason
- *   until Redis is back), unhealthy, the catch-up retried each 200 ms.
+ *   until Redis is back), unhealthy, the catch-up retried each 200 ms. A command the reads run on the
+ *   store's keys (TIME, GET, EXISTS, XINFO STREAM, XRANGE: see READ_RIGHTS) is asked of the ACL at each
+ *   recovery, before the node reads healthy, and when a read meets an ACL refusal, before it rejects:
+ *   refused, `redis-command-refused` (once per set of commands), unhealthy (status "connected, commands
+ *   refused: …"), asked again each heartbeat, `redis-command-accepted` once granted. One only the
+ *   append script runs leaves the node healthy, its publishes rejected `NOPERM …: not stored`.
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
  *   error, once per loss), unhealthy, reads and appends reject with `<url> does not answer as
  *   Redis (…)`, the connection remade every 2 s. Not caught: extra replies, one of them null,
@@ -986,6 +991,21 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * resume closed 1011 and every publish failed, until a reconnect met it (tGX F3).
    */
   let beatRefused: string | null = null;
+  /**
+   * Why the store's reads are refused to the ACL user, or null: a command its read script and
+   * catch-up run on its own keys (READ_RIGHTS: TIME, GET, EXISTS, XINFO STREAM, XRANGE; SUBSCRIBE)
+   * that the ACL no longer grants, named as the start names it. Asked of the ACL (ACL_SCRIPT) at
+   * each recovery, before the node reads healthy again, and when a read meets an ACL refusal;
+   * while set, the node reads unhealthy (polls and upgrades 503) and each heartbeat asks again.
+   * A reconnect after XRANGE or XINFO was taken read healthy, every resume closed 1011 and every
+   * poll with `since` answered 500, unless its catch-up happened to read a page (tHJ F1).
+   */
+  let readsRefused: string | null = null;
+  /** The refused commands readsRefused names (`XRANGE on rc:all, …`): the same again is not said again. */
+  let readsRefusedWhat: string | null = null;
+  /** `downs` when the read rights were last asked at a recovery (see maybeRecovered), and the ask in flight. */
+  let rightsAskedFor = 0;
+  let rightsAsking: Promise<{ sentAt: number; answered: boolean }> | null = null;
   /** Records received on the fan-out channel so far (each record's `arrival` is its rank). */
   let arrivals = 0;
   /**
@@ -1252,7 +1272,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // node unhealthy for good (tDG F1).
     if (started && !closed && running && (aclRefused(err.message) || aclNamedByRead(err.message))) {
       lastError = aclNamed.get(err.message) ?? err.message;
-      if (!credentialsToldOf.has(err.message)) {
+      // Said already by the ACL's answer (see readsRefused), which names what the reads need.
+      if (!credentialsToldOf.has(err.message) && readsRefused === null) {
         credentialsToldOf.add(err.message);
         // Redis 7.0's words for a command inside a script name none: the ACL is asked which, as
         // the start does; the line and the status said only "can't run this command" (tEF F5).
@@ -1368,6 +1389,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // A read writes the epoch when Redis takes it again (nobody else reads while polls get 503);
     // and goes through once the store's keys hold what it writes again.
     if (epochRefused !== null || keysRefused !== null) lookAtEpoch();
+    // Granted again: healthy once the ACL says so (see readsRefused).
+    if (readsRefused !== null && running) void askReadRights();
     beating = true;
     const sentAfter = downs;
     // 1, 0 for an epoch key gone, 2 for a key holding what the store never writes; '1', '0', '2' from a given client with stringNumbers.
@@ -1433,6 +1456,45 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA, and the commands inside them): unavailable until the ACL grants it, retrying',
       );
     });
+  }
+  /**
+   * Asks the ACL whether it still grants what the store's reads run on its own keys (see
+   * readsRefused), and sets readsRefused from the answer: redis-command-refused logged when it names
+   * other commands than it did, redis-command-accepted when none is refused any more. `said`: the
+   * refusal of a read that asked, in Redis's words, said beside the commands named. One ask at a
+   * time (a second call shares it). Resolves with `downs` when it was sent and whether Redis answered.
+   */
+  function askReadRights(said?: string): Promise<{ sentAt: number; answered: boolean }> {
+    rightsAsking ??= (async () => {
+      const sentAt = downs;
+      const asked = await aclRefuses([], false);
+      if (asked === undefined || closed || !running) return { sentAt, answered: asked !== undefined };
+      const refused = asked.filter((c) => READ_RIGHTS.test(c));
+      if (refused.length === 0) {
+        if (readsRefused !== null) {
+          readsRefused = null;
+          readsRefusedWhat = null;
+          logger.info({ event: 'redis-command-accepted', url: where }, "Redis grants this ACL user the commands the store's reads run again: healthy");
+          healthChanged();
+        }
+        return { sentAt, answered: true };
+      }
+      const what = refused.join(', ');
+      if (what === readsRefusedWhat) return { sentAt, answered: true };
+      const named = refusedSaid(refused);
+      const words = said === undefined ? '' : ` (${said})`;
+      readsRefused = named.renamed ? `Redis at ${where} ${named.what}${words}: ${named.grant}` : `Redis at ${where} refused a command or channel to this ACL user: ${named.what}${words}: ${named.grant}`;
+      readsRefusedWhat = what;
+      logger.error(
+        { event: 'redis-command-refused', url: where, connection: 'command connection', err: readsRefused },
+        "Redis refuses this ACL user a command the store's reads run (resumes, polls with a cursor, the catch-up): unavailable until the ACL grants it, asked again each second",
+      );
+      healthChanged();
+      return { sentAt, answered: true };
+    })().finally(() => {
+      rightsAsking = null;
+    });
+    return rightsAsking;
   }
   /**
    * Reads Redis's epoch (writing one if it holds none, see READ_SCRIPT): refused, the store reads
@@ -1555,6 +1617,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       beat();
       return;
     }
+    // The ACL asked, once per loss, before the node reads healthy: a right the reads need taken
+    // while it was away (an ACL reset drops the user's connections) is met now, not only by a
+    // catch-up that happens to read a page (tHJ F1). An answer to an ask sent before this loss
+    // is no answer: asked again. No answer to this one (EVALSHA refused: the heartbeat says it) goes on as before.
+    if (running && rightsAskedFor !== downs) {
+      const asked = downs;
+      void askReadRights().then(({ sentAt }) => {
+        if (closed || downs !== asked) return;
+        if (sentAt === asked) rightsAskedFor = asked;
+        maybeRecovered();
+      });
+      return;
+    }
     if (lostSaid) logger.info({ event: 'redis-recovered', url: where, downMs: Math.round(performance.now() - lostAt) }, 'redis connection recovered');
     lostSince = null;
     lostSaid = false;
@@ -1568,7 +1643,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** What `status().healthy` says. */
   function isHealthy(): boolean {
-    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null && beatRefused === null;
+    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null && beatRefused === null && readsRefused === null;
   }
   /**
    * Tells onHealth's listeners when `status().healthy` changed since they were last told. Called
@@ -1965,12 +2040,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
 
   /**
-   * The commands of the store's scripts (and PUBLISH on the channel) the ACL refuses this user,
-   * asked with ACL_SCRIPT: `{ what: "NOPERM this ACL user may not run XINFO STREAM on rc:all, …,
-   * which the store's scripts run", grant: "grant it" }`, or undefined when none is refused or
-   * Redis did not answer (the start's other checks say why).
+   * What ACL_SCRIPT answers: each command the ACL refuses this user, `<COMMAND> on <key>` (see
+   * ACL_SCRIPT), [] for none, undefined when Redis did not answer so (a connection lost, EVALSHA refused).
    */
-  async function scriptCommandsRefused(streams: readonly string[] = [], sample = false): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
+  async function aclRefuses(streams: readonly string[], sample: boolean): Promise<string[] | undefined> {
     let reply: unknown;
     const own = [keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global];
     try {
@@ -1978,7 +2051,21 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     } catch {
       return undefined;
     }
-    if (!Array.isArray(reply) || reply.length === 0 || !reply.every((c) => typeof c === 'string')) return undefined;
+    return Array.isArray(reply) && reply.every((c) => typeof c === 'string') ? (reply as string[]) : undefined;
+  }
+  /**
+   * The commands of the store's scripts (and PUBLISH on the channel) the ACL refuses this user,
+   * asked with ACL_SCRIPT (those `only` keeps, when given): `{ what: "NOPERM this ACL user may not run XINFO STREAM on rc:all, …,
+   * which the store's scripts run", grant: "grant it" }`, or undefined when none is refused or
+   * Redis did not answer (the start's other checks say why).
+   */
+  async function scriptCommandsRefused(streams: readonly string[] = [], sample = false, only?: (refused: string) => boolean): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
+    const asked = await aclRefuses(streams, sample);
+    const reply = only === undefined ? asked : asked?.filter(only);
+    return reply === undefined || reply.length === 0 ? undefined : refusedSaid(reply);
+  }
+  /** `reply`, ACL_SCRIPT's answer (not empty), said as the start says it (see scriptCommandsRefused). */
+  function refusedSaid(reply: readonly string[]): { what: string; grant: string; renamed: boolean } {
     // A command renamed away (rename-command PUBLISH "") is no ACL refusal, nor is it granted: it was said as one, "grant it"
     // to the default user (tEC F7). Said as INFO's is: renamed or disabled, give it back.
     const UNKNOWN = ' (unknown to this Redis: renamed?)';
@@ -2231,6 +2318,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (refusedCommands?.renamed) throw new StartRefused(`Redis at ${where} ${refusedCommands.what}: ${refusedCommands.grant}`);
     if (refusedCommands !== undefined) throw new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${refusedCommands.what}: ${refusedCommands.grant}`);
     running = true;
+    // The start asked the ACL just now (see maybeRecovered).
+    rightsAskedFor = downs;
     healthChanged();
   } catch (err) {
     closed = true;
@@ -2557,6 +2646,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // A command taken from the ACL user while running: named, as the start names it (tEF F5).
       if (running && aclRefused(message)) {
         const said = message.replace(/\.? script: [^]*$/, '');
+        // Unhealthy before the caller hears of it when the ACL refuses what every read needs (a poll gets 503, not 500: tHJ F1).
+        await askReadRights(said);
         // A user's stream the key patterns leave out (or grant read-only): Redis's NOPERM names no
         // key; the resume-failed and poll-failed lines said only that (tGM F3). The ACL is asked.
         const named = await nameAclRefusal(said, streams);
@@ -2846,6 +2937,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (keysRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${keysRefused}` };
       if (catchUpRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, catch-up refused (the live feed held): ${aclNamed.get(catchUpRefused) ?? catchUpRefused}` };
       if (beatRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${aclNamed.get(beatRefused) ?? beatRefused}` };
+      if (readsRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${readsRefused}` };
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
       return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };
@@ -2923,6 +3015,13 @@ type ForeignMet = Map<string, { count: number; first: string; last: string; ids:
 function idBefore(a: EntryId, b: EntryId): boolean {
   return a.position < b.position || (a.position === b.position && a.seq < b.seq);
 }
+
+/**
+ * The commands of ACL_SCRIPT's answer that the store's reads run (the read script, the catch-up)
+ * or its subscription: refused, the node reads unhealthy (see readsRefused). The others only
+ * publishes run: refused, publishes reject (`NOPERM … not stored`), the node stays healthy.
+ */
+const READ_RIGHTS = /^(?:TIME|GET|EXISTS|XINFO STREAM|XRANGE|SUBSCRIBE)\b/;
 
 /** How often a node asks Redis whether it still answers (and takes a write), on both connections, ms. */
 const HEARTBEAT_MS = 1000;

@@ -557,6 +557,60 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("XRANGE or XINFO taken from the ACL user of a running node: met at its reconnect, before it reads healthy, or by the first read that meets the refusal, before that read rejects: redis-command-refused naming the commands once, unhealthy (polls and upgrades 503), redis-command-accepted and healthy once granted (tHJ F1: after the reconnect it read healthy, every resume closed 1011 and every poll with a cursor 500, unless its catch-up happened to read a page)", { timeout: 90_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'a20', 'reset', 'on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '+@all');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a20:pw@'), logger });
+      stores.push(store);
+      const health: boolean[] = [];
+      store.onHealth!((healthy) => void health.push(healthy));
+      // Nothing appended: the catch-up after a reconnect has no all-stream to read, so it runs neither XRANGE nor XINFO.
+      const { cursor } = await store.read({ userId: 'bob', admin: false }, null, 10);
+      const refusals = () => records.filter((r) => r.event === 'redis-command-refused');
+      const accepted = () => records.filter((r) => r.event === 'redis-command-accepted');
+      for (const [label, command, named, reconnect] of [
+        ['XRANGE, reconnected', 'xrange', 'XRANGE on rc:all, XRANGE on rc:g', true],
+        ['XINFO, reconnected', 'xinfo', 'XINFO STREAM on rc:all, XINFO STREAM on rc:g', true],
+        ['XRANGE, no reconnect', 'xrange', 'XRANGE on rc:all, XRANGE on rc:g', false],
+      ] as const) {
+        const [before, acceptedBefore] = [refusals().length, accepted().length];
+        if (!reconnect) await store.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }));
+        await raw.call('ACL', 'SETUSER', 'a20', `-${command}`);
+        const expected = `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run ${named}, which the store's scripts run`;
+        if (reconnect) {
+          await raw.call('CLIENT', 'KILL', 'USER', 'a20');
+          await waitFor(() => (store.status().detail ?? '').includes(`connected, commands refused: ${expected}`), `${label}: the status naming the commands`);
+        } else {
+          expect(store.status().healthy, label).toBe(true);
+          // Bob's stream and the all-stream exist now, so the read runs XRANGE.
+          const failure = await store.read({ userId: 'bob', admin: false }, cursor, 10).then(() => 'read', (err: Error) => err.message);
+          expect(failure, label).toContain(`refused a command or channel to this ACL user: NOPERM this ACL user may not run ${named}, XRANGE on rc:u:{bob}, which the store's scripts run`);
+          // Unhealthy as the read rejects: the server answers that poll 503, not 500.
+          expect(store.status(), label).toMatchObject({ healthy: false, detail: expect.stringContaining(`connected, commands refused: ${expected}`) });
+        }
+        expect(refusals().length, label).toBe(before + 1);
+        expect(String(refusals().at(-1)!.err).startsWith(expected), label).toBe(true);
+        // Asked again each heartbeat: still one line.
+        await new Promise((r) => setTimeout(r, 2500));
+        expect(refusals().length, label).toBe(before + 1);
+        expect(store.status().healthy, label).toBe(false);
+        await raw.call('ACL', 'SETUSER', 'a20', `+${command}`);
+        await waitFor(() => store.status().healthy, `${label}: healthy once granted`);
+        expect(accepted().length, label).toBe(acceptedBefore + 1);
+        const resumed = await store.read({ userId: 'bob', admin: false }, cursor, 10);
+        expect(resumed.resume, label).toBe('resumed');
+        expect(resumed.entries.length, label).toBe(reconnect ? 0 : 1);
+      }
+      // Never healthy while refused: lost and refused (reconnected twice), then refused alone, each followed by healthy once granted.
+      expect(health).toEqual([false, true, false, true, false, true]);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("the records held during one refused catch-up are released as they are delivered: a second refused catch-up holds its own under the bound, none dropped (tGS F17: the held bytes never went down, so once 32 MiB had been held over the node's life every later catch-up dropped what it held)", { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
