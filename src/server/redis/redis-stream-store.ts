@@ -650,7 +650,10 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
  *   credentials (redis://user:password@host)` for NOAUTH, `(redis://user:password@localhost?path=<socket>)`
  *   on a socket path, `refused a command or channel to this ACL user` for NOPERM);
- *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`;
+ *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`
+ *   (SELECT refused to the ACL user → `Redis at <url> refused a command or channel to this ACL user: NOPERM
+ *   this ACL user may not run SELECT, which the store sends to use database <N> (…): grant it (+select)`;
+ *   running, `redis-command-refused` with those words, unhealthy, the connection remade every 2 s);
  *   a replica (ROLE says so, read-only or writable, before the first read and again once the
  *   start's catch-up is done: see replicaOf) → `Redis at <url> is a replica
  *   (of <host:port>): what is written on a replica never reaches its primary nor the other nodes;
@@ -1175,15 +1178,27 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const credentialsToldOf = new Set<string>();
   const refusedSelect = (err: Error, client: Redis): boolean => {
     if ((err as { command?: { name?: string } }).command?.name !== 'select') return false;
+    // SELECT refused to the ACL user is no database out of range: said as the ACL's other refusals, not "restart it with more" (tHJ F2).
+    const byAcl = aclRefused(err.message);
     // Once per loss of Redis: the connection is remade every 2 s while Redis refuses.
     if (started && !closed && lostSince !== refusalToldFor) {
       refusalToldFor = lostSince;
-      logger.error({ event: 'redis-database-refused', url: where, database, err: err.message }, `Redis refused database ${database}: not using another, reconnecting; ${DATABASES}: restart it with more, or give the store a database it has`);
+      if (byAcl) {
+        logger.error(
+          { event: 'redis-command-refused', url: where, connection: client === sub ? 'subscriber connection' : 'command connection', database, err: selectRefusal(err.message) },
+          `Redis refuses this ACL user SELECT, which the store sends to use database ${database}: not using another, reconnecting every 2 s until the ACL grants it`,
+        );
+      } else {
+        logger.error({ event: 'redis-database-refused', url: where, database, err: err.message }, `Redis refused database ${database}: not using another, reconnecting; ${DATABASES}: restart it with more, or give the store a database it has`);
+      }
     }
     databaseRefused.set(client, err.message);
-    lastError = `Redis refused database ${database}: ${err.message}`;
+    lastError = byAcl ? selectRefusal(err.message) : `Redis refused database ${database}: ${err.message}`;
     return true;
   };
+  /** SELECT refused to the ACL user (`said`, Redis's words), said as the start says the ACL's other refusals. */
+  const selectRefusal = (said: string): string =>
+    `Redis at ${where} refused a command or channel to this ACL user: NOPERM this ACL user may not run SELECT, which the store sends to use database ${database} (${said}): grant it (+select)`;
   /**
    * False, and the connection remade in 2 s, when Redis refused its database as it connected: a
    * running node never goes on on another database (a Redis restarted with fewer `databases`),
@@ -2329,6 +2344,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const refusal = [...databaseRefused.values()][0];
     // A Cluster node refuses SELECT: the Cluster is what is refused, not the database (tCZ F4).
     if (refusal !== undefined && /\bcluster mode\b/i.test(refusal)) throw new Error(clusterRefusal(refusal));
+    if (refusal !== undefined && aclRefused(refusal)) throw new Error(selectRefusal(refusal));
     if (refusal !== undefined) {
       throw new Error(`Redis at ${where} refused database ${database} (${refusal}): ${DATABASES}`);
     }

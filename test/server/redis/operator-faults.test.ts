@@ -611,6 +611,41 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("SELECT refused to the ACL user of a store on database 1: the start, the running node's redis-command-refused line and its status name the ACL and SELECT, not a database out of range with advice to restart Redis with more databases; never on database 0; healthy once granted (tHJ F2)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      const rules = ['on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout:db1', '+@all'];
+      await raw.call('ACL', 'SETUSER', 'a21', 'reset', ...rules, '-select');
+      const url = `${server.url.replace('redis://', 'redis://a21:pw@')}/1`;
+      const named = `Redis at ${server.url}/1 refused a command or channel to this ACL user: NOPERM this ACL user may not run SELECT, which the store sends to use database 1 (NOPERM this user has no permissions to run the 'select' command): grant it (+select)`;
+      await expect(createRedisStreamStore({ url, logger: recordingLogger().logger })).rejects.toThrow(named);
+      // Running: granted at start, taken, and the connections remade.
+      await raw.call('ACL', 'SETUSER', 'a21', '+select');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url, logger });
+      stores.push(store);
+      await raw.call('ACL', 'SETUSER', 'a21', '-select');
+      await raw.call('CLIENT', 'KILL', 'USER', 'a21');
+      await waitFor(() => records.some((r) => r.event === 'redis-command-refused'), 'redis-command-refused');
+      const line = records.find((r) => r.event === 'redis-command-refused')!;
+      expect(line).toMatchObject({ level: 'error', database: 1, err: named });
+      expect(line.message).toBe('Redis refuses this ACL user SELECT, which the store sends to use database 1: not using another, reconnecting every 2 s until the ACL grants it');
+      expect(records.some((r) => r.event === 'redis-database-refused')).toBe(false);
+      expect(store.status()).toMatchObject({ healthy: false, detail: expect.stringContaining(named) });
+      expect(store.status().detail).not.toContain('databases');
+      await expect(store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c }))).rejects.toThrow(/not stored/);
+      expect(await raw.exists('rc:epoch', 'rc:all', 'rc:u:{alice}')).toBe(0);
+      await raw.call('ACL', 'SETUSER', 'a21', '+select');
+      await waitFor(() => store.status().healthy, 'healthy once granted');
+      await store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c }));
+      expect(await raw.exists('rc:epoch', 'rc:all', 'rc:u:{alice}')).toBe(0);
+      expect(records.filter((r) => r.event === 'redis-command-refused')).toHaveLength(1);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("the records held during one refused catch-up are released as they are delivered: a second refused catch-up holds its own under the bound, none dropped (tGS F17: the held bytes never went down, so once 32 MiB had been held over the node's life every later catch-up dropped what it held)", { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
