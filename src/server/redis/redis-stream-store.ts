@@ -52,7 +52,9 @@ export interface RedisStreamStoreOptions {
    *  the user's stream may have lost entries after it (expired, or re-created since).
    *  Default 600 000 (10 minutes). */
   maxAgeMs?: number | undefined;
-  /** Connection loss, recovery and gaps go here (pino-compatible: info, warn and error). A method that throws, or returns a
+  /** Connection loss, recovery and gaps go here (pino-compatible: info, warn and error), and ioredis's ready check skipped
+   *  for an ACL user refused INFO (`redis-ready-check-skipped`, once: ioredis's own console warning is not printed on the
+   *  connections the store makes). A method that throws, or returns a
    *  promise that rejects, loses its line, never the store or the process. Default: the console (info, warnings and errors). */
   logger?: StoreLogger | undefined;
   /** How long the first connection may take before start fails, in ms. Default 5000. */
@@ -844,6 +846,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // ioredis's TypeError for a URL it cannot parse (a port of 99999) carries the whole URL, password included, as `input` (a hostile tester).
     throw new TypeError(`createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got one ioredis cannot read: ${where} (${(error as Error).message})`);
   }
+  // ioredis's own warning of an ACL user refused INFO, said through the logger once instead (tHJ F3).
+  let readyCheckSkippedSaid = false;
+  const readyCheckSkipped = (said: string) => {
+    if (readyCheckSkippedSaid || closed) return;
+    readyCheckSkippedSaid = true;
+    logger.info(
+      { event: 'redis-ready-check-skipped', url: where, err: said },
+      "Redis refuses this ACL user INFO: ioredis skips its ready check on each connection (said once, here); a Redis loading its dataset is then met by the store's reads (redis-loading without loadedPercent and etaSeconds); grant +info to have the check",
+    );
+  };
+  for (const connection of ownsClient ? [cmd, sub] : [sub]) quietReadyCheck(connection, readyCheckSkipped);
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
   cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
@@ -2976,6 +2989,34 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     },
   };
   return store;
+}
+
+/**
+ * ioredis's ready check (INFO, then a wait while Redis loads) on a connection the store made, with its branch for INFO refused
+ * to the ACL user (NOPERM) told to `refused` instead of ioredis's `console.warn`: "Skipping the ready check because INFO
+ * command fails: … You can disable ready check with "enableReadyCheck" …", two lines of stderr on every connection and
+ * reconnect of an ACL user such as `+@all -@dangerous`, outside the store's logger and advising an option the store does not
+ * offer (tHJ F3). The check goes on as ioredis's own: INFO refused, the connection is ready at once. ioredis (6.0.0, pinned)
+ * reads `this.info` there, so the connection's INFO is answered so to that check alone, through an object whose prototype is
+ * the connection; a version without `_readyCheck` keeps its own.
+ */
+function quietReadyCheck(client: Redis, refused: (said: string) => void): void {
+  type Callback = (err: Error | null, result?: unknown) => void;
+  const own = client as unknown as { _readyCheck?: (this: object, callback: Callback) => void };
+  const check = own._readyCheck;
+  if (typeof check !== 'function') return;
+  own._readyCheck = function (this: object, callback: Callback) {
+    const view = Object.create(this) as { info(callback: Callback): Promise<unknown> };
+    // INFO sent on the connection itself (never on `view`, which would take its writes), given a callback as ioredis's check gives it.
+    view.info = (done: Callback) =>
+      client.info((err, info) => {
+        if (!err || !/NOPERM/.test(String(err.message))) return done(err ?? null, info);
+        refused(String(err.message));
+        // What ioredis's own branch answers (no info: ready at once), without its console.warn.
+        done(null, {});
+      });
+    return check.call(view, callback);
+  };
 }
 
 /** Whether `host:port` takes a TCP connection within `timeoutMs` (closed at once, never written to). */

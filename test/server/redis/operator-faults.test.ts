@@ -4,7 +4,7 @@
  * Each refusal names what is wrong and what to do.
  */
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer, serveDemoOnRedis, recordingLogger, waitFor } from './redis-server.js';
@@ -642,6 +642,35 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       expect(await raw.exists('rc:epoch', 'rc:all', 'rc:u:{alice}')).toBe(0);
       expect(records.filter((r) => r.event === 'redis-command-refused')).toHaveLength(1);
     } finally {
+      raw.disconnect();
+    }
+  });
+
+  it("an ACL user refused INFO (README's own +@all -@dangerous): ioredis's 'Skipping the ready check' warning is written to the console on no connection nor reconnect; the logger gets one redis-ready-check-skipped line, and the store works (tHJ F3: two stray stderr lines a reconnect, outside the logger)", { timeout: 60_000 }, async () => {
+    const server = await start();
+    const raw = new Redis(server.url);
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      await raw.call('ACL', 'SETUSER', 'a22', 'reset', 'on', '>pw', '~rc:*', 'resetchannels', '&rc:fanout', '+@all', '-@dangerous');
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://a22:pw@'), logger });
+      stores.push(store);
+      const recovered = () => records.filter((r) => r.event === 'redis-recovered').length;
+      for (let i = 0; i < 2; i++) {
+        const before = recovered();
+        await raw.call('CLIENT', 'KILL', 'USER', 'a22');
+        await waitFor(() => recovered() > before, `reconnect ${i + 1}`);
+      }
+      expect(warn.mock.calls.filter((args) => args.some((arg) => String(arg).includes('ready check')))).toEqual([]);
+      const skipped = records.filter((r) => r.event === 'redis-ready-check-skipped');
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]).toMatchObject({ level: 'info', url: server.url, err: expect.stringMatching(/^NOPERM .*'info'/) });
+      expect(store.status().healthy).toBe(true);
+      const head = (await store.read({ userId: 'alice', admin: false }, null, 10)).cursor;
+      const { cursor } = await store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c }));
+      expect((await store.read({ userId: 'alice', admin: false }, head, 10)).entries.map((e) => e.cursor)).toEqual([cursor]);
+    } finally {
+      warn.mockRestore();
       raw.disconnect();
     }
   });
