@@ -3,6 +3,7 @@
  * another type, an ACL user without the scripting commands, a store key of a value out of range.
  * Each refusal names what is wrong and what to do.
  */
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
@@ -671,6 +672,61 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
       expect((await store.read({ userId: 'alice', admin: false }, head, 10)).entries.map((e) => e.cursor)).toEqual([cursor]);
     } finally {
       warn.mockRestore();
+      raw.disconnect();
+    }
+  });
+
+  it("the least-privilege ACL line of SCALE.md and README, as written (tHJ F4: no place said which rights the store needs): as that user, on database 0 and, with the changes they say, on database 1, two nodes start healthy, publish, fan out live to each other, resume and replay to an admin, tell another epoch's cursor a gap, and stay healthy across a reconnect, no error logged", { timeout: 90_000 }, async () => {
+    const scale = readFileSync(new URL('../../../src/server/redis/SCALE.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const line = /^ *ACL SETUSER rc-node (on >… .+)$/m.exec(scale)?.[1];
+    expect(line, 'the ACL line in SCALE.md').toBeDefined();
+    expect(readme).toContain(`\nACL SETUSER rc-node ${line!}\n`);
+    // On database N: `&rc:fanout:dbN` instead of `&rc:fanout`, and `+select` (both files say so).
+    for (const doc of [scale, readme]) expect(doc.replace(/\s+/g, ' ')).toContain('`&rc:fanout:dbN` instead of `&rc:fanout`, and `+select`');
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      // And with what they say is worth adding, +role and +info.
+      for (const [database, extra] of [[0, []], [1, []], [0, ['+role', '+info']]] as const) {
+        const rules = line!.split(' ').map((rule) => (rule === '>…' ? '>pw' : database !== 0 && rule === '&rc:fanout' ? `&rc:fanout:db${database}` : rule));
+        await raw.call('ACL', 'SETUSER', 'rc-node', 'reset', ...rules, ...(database !== 0 ? ['+select'] : []), ...extra);
+        const url = `${server.url.replace('redis://', 'redis://rc-node:pw@')}/${database}`;
+        const { records, logger } = recordingLogger();
+        const a = await createRedisStreamStore({ url, logger });
+        stores.push(a);
+        const b = await createRedisStreamStore({ url, logger });
+        stores.push(b);
+        const label = `database ${database} ${extra.join(' ')}`;
+        const live: string[] = [];
+        b.subscribe((e) => void live.push(e.cursor));
+        const head = (await b.read({ userId: 'alice', admin: false }, null, 10)).cursor;
+        const mine = await a.append('alice', 'trades', (c) => JSON.stringify({ cursor: c }));
+        const everyone = await a.append(null, 'trades', (c) => JSON.stringify({ cursor: c }));
+        await waitFor(() => live.length === 2, `${label}: both entries live on the other node`);
+        expect(live, label).toEqual([mine.cursor, everyone.cursor]);
+        const cursors = (read: { entries: { cursor: string }[] }) => read.entries.map((e) => e.cursor);
+        const resumed = await b.read({ userId: 'alice', admin: false }, head, 10);
+        expect([resumed.resume, cursors(resumed)], label).toEqual(['resumed', [mine.cursor, everyone.cursor]]);
+        const admin = await b.read({ userId: 'ops', admin: true }, head, 10);
+        expect([admin.resume, cursors(admin)], label).toEqual(['resumed', [mine.cursor, everyone.cursor]]);
+        expect((await b.read({ userId: 'alice', admin: false }, 'f0f0f0f0f0f0f0f0.1', 10)).resume, label).toBe('gap');
+        // Its connections remade: the recovery asks the ACL again (tHJ F1), and finds nothing refused.
+        const recovered = records.filter((r) => r.event === 'redis-recovered').length;
+        await raw.call('CLIENT', 'KILL', 'USER', 'rc-node');
+        await waitFor(() => records.filter((r) => r.event === 'redis-recovered').length >= recovered + 2, `${label}: both nodes recovered`);
+        await waitFor(() => a.status().healthy && b.status().healthy, `${label}: healthy`);
+        const later = await b.append('bob', 'trades', (c) => JSON.stringify({ cursor: c }));
+        expect(cursors(await a.read({ userId: 'bob', admin: false }, everyone.cursor, 10)), label).toEqual([later.cursor]);
+        expect(records.filter((r) => r.level === 'error'), label).toEqual([]);
+        expect(records.some((r) => r.event === 'redis-command-refused'), label).toBe(false);
+        // Without +info: said once per store, and the eviction policy not checked (SCALE.md).
+        expect(records.filter((r) => r.event === 'redis-ready-check-skipped').length, label).toBe(extra.length === 0 ? 2 : 0);
+        expect(records.filter((r) => r.event === 'redis-eviction-policy').map((r) => r.policy), label).toEqual(extra.length === 0 ? [null, null] : []);
+        await a.close();
+        await b.close();
+      }
+    } finally {
       raw.disconnect();
     }
   });
