@@ -1315,28 +1315,30 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // other was made: the client polled until reload; a hostile tester).
             status.lastMessageAt = Date.now();
             const since = status.cursor;
-            // The stream starts over (`new` to a poll with a cursor: a server that forgot it):
-            // its cursors may repeat the old ones, which must not drop them. Not at or after the
-            // client's cursor in its own epoch: the positions up to it were delivered (a replay of
-            // them after the gap was delivered twice), as after `resumed`.
-            if ((body.resume === 'gap' || body.resume === 'new') && !(sameStream(body.cursor, since) && !isAfter(since!, body.cursor))) {
-              status.cursor = null;
-              clearRecent();
-            } else resumedFrom = asked;
             if (!live && !open) {
               live = true;
               // A status handler that disconnects: no `connected` after its `disconnected`.
               // A `status` or `connection` handler that disconnects: no `connected` or gap after
-              // it, and the next run asks from `since` again (it would start new, the loss untold).
-              if (!set({ mode: 'polling', state: 'polling' })) return void (forgot === forgets && (status.cursor = since));
+              // it, and the next run asks from `since` again (the cursor is not let go yet).
+              if (!set({ mode: 'polling', state: 'polling' })) return;
               announce('connected', 'polling', body.resume && { resume: body.resume });
-              if (!alive()) return void (forgot === forgets && (status.cursor = since));
+              if (!alive()) return;
               // The server answers again after polls failed (it was down, or the network was):
               // the socket failed for the same reason, so it is probed now, not at the end of
               // its backoff (up to maxMs later). A first poll that works at once (a proxy that
               // refuses WebSocket) leaves the backoff alone.
               if (back) soon();
             }
+            // The stream starts over (`new` to a poll with a cursor: a server that forgot it):
+            // its cursors may repeat the old ones, which must not drop them. Not at or after the
+            // client's cursor in its own epoch: the positions up to it were delivered (a replay of
+            // them after the gap was delivered twice), as after `resumed`. After the `status`
+            // and `connection` above, as README says the cursor: the last one seen (they read
+            // null, and an app that saved it on `connected` saved none: tHK F3).
+            if ((body.resume === 'gap' || body.resume === 'new') && !(sameStream(body.cursor, since) && !isAfter(since!, body.cursor))) {
+              status.cursor = null;
+              clearRecent();
+            } else resumedFrom = asked;
             // Before the messages that follow it, as over the socket (where the `connection`
             // message comes first): a handler that refetches state must not drop them.
             // Told once per lost cursor: a handler that starts over on a gap gets this poll's

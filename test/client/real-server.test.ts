@@ -225,6 +225,37 @@ describe('client against the reference server', () => {
     });
   }
 
+  it('a restart that loses the store, then polling: the `status` and `connection` of the poll that finds the gap still read the cursor before it, the gap\'s `since` (README: the last cursor seen; they read null, and an app that saved `getStatus().cursor` on `connected` saved none: tHK F3)', async () => {
+    const h = await harness({ pollHoldMs: 1000 });
+    const client = nodeClient(h.url, { fallbackAfter: 2 });
+    const seen: string[] = [];
+    // Each event after the first 5 trades, with what getStatus() says to its handler.
+    const told: string[] = [];
+    let recording = false;
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('status', (st) => recording && told.push(`status ${st.state} ${st.mode}: ${st.cursor} (getStatus: ${client.getStatus().cursor})`));
+    client.on('connection', (d) => recording && told.push(`connection ${d.status} ${d.mode}: ${client.getStatus().cursor}`));
+    client.on('gap', (g) => recording && told.push(`gap since ${g.since}`));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await h.trades(1, 5);
+    await until(() => seen.length === 5, 'the first 5');
+    const before = client.getStatus().cursor;
+    expect(before).not.toBeNull();
+    recording = true;
+    await restartLosingStore(h, 'polling');
+    await until(() => seen.length >= 10, 'the 5 published since the restart');
+    const gapAt = told.indexOf(`gap since ${before}`);
+    expect(gapAt, told.join('\n')).toBeGreaterThan(0);
+    const untilGap = told.slice(0, gapAt);
+    expect(untilGap).toContain(`connection connected polling: ${before}`);
+    expect(untilGap).toContain(`status polling polling: ${before} (getStatus: ${before})`);
+    for (const line of untilGap) expect(line.endsWith(`: ${before}`) || line.endsWith(`: ${before} (getStatus: ${before})`), `${line}\n(in ${told.join('; ')})`).toBe(true);
+    // Then the new stream's: the cursor moves on past the gap, and nothing is lost.
+    await until(() => client.getStatus().cursor !== before, 'the new stream\'s cursor');
+    expect(seen).toEqual(ids(10));
+  });
+
   it('upgrades refused → polling → back to the socket, nothing lost or doubled', async () => {
     const h = await harness({ pollHoldMs: 2000 });
     const client = nodeClient(h.url);
