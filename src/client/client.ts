@@ -469,7 +469,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   // `nextAttemptAt`, the ping's timestamp) stay wall time.
   /** When the socket opened (`now()`): a frame `stableMs` or more after it makes the connection stable. */
   let openedAt = 0;
-  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** Stops the socket's timer (`watch`). */
+  let watchdog: (() => void) | undefined;
   /** When the socket's last frame came (`now()`), 0 until it opens. */
   let lastFrame = 0;
   /**
@@ -616,7 +617,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       const ended = new Promise<void>((resolve, reject) => {
         // (Set for a fixed token too, and cleared below before anything is awaited.)
         timeout = setTimeout(reject, connectTimeout, new Error('timeout'));
-        tokenWaits.add((stop = () => resolve()));
+        tokenWaits.add((stop = resolve));
       });
       const t = isFunction(source) ? await Promise.race([ended, source()]) : source;
       // An answer for a run that is over (disconnect, then connect with another source) is moot:
@@ -826,7 +827,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function stopTimers(): void {
-    clearTimeout(watchdog);
+    watchdog?.();
     clearTimeout(pongTimer);
   }
 
@@ -1141,30 +1142,35 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /**
-   * One timer per client: fires at the end of the connect timeout (`connectEnd`) until the socket
-   * opens, then of the allowed silence, re-arming while frames arrive. Over, it is judged again
-   * `held` ms later (what it fired late by: the time the client's own loop was held past the
-   * end; at most the connect timeout: a loop held for hours would keep a dead socket as long), not
-   * at once: after the loop stalled (a long task, a GC, a debugger, a process descheduled, a tab
-   * frozen) the frames that arrived in time (the upgrade's answer, pings) wait unread (Node runs
-   * due timers before it reads the sockets; a browser's queued frames, tasks, come after this
-   * one), and a live socket was dropped 4408 as silent, or an attempt failed as a timeout (tGZ
-   * F9; the server's keepalive judges after a read too). Once: a socket still silent then was.
+   * Calls `over` at `end` (on `now()`), judged as README "Keepalive" says: over, it is judged
+   * again once the time it fired late by has passed (the time the client's own loop was held
+   * past the end; at most the connect timeout: a loop held for hours would keep a dead socket as
+   * long), not at once: after the loop stalled (a long task, a GC, a debugger, a process
+   * descheduled, a tab frozen) what arrived in time (the upgrade's answer, pings, a poll's answer)
+   * waits unread (Node runs due timers before it reads the sockets; a
+   * browser's queued frames and responses, tasks, come after this one). A live socket was dropped
+   * 4408 as silent, or an attempt failed as a timeout (tGZ F9; the server's keepalive judges after
+   * a read too); a poll answered in time was aborted, told `disconnected` (tHK F1). Stopped by
+   * the function it gives.
    */
-  function watch(held?: number): void {
+  function deadline(end: number, over: () => void): () => void {
+    let timer = setTimeout(() => (timer = setTimeout(over, Math.min(connectTimeout, now() - end))), end - now());
+    return () => clearTimeout(timer);
+  }
+
+  /**
+   * One timer per client: fires at the end of the connect timeout (`connectEnd`) until the socket
+   * opens, then of the allowed silence, re-arming while frames arrive (`deadline`: a socket
+   * still silent once judged again was).
+   */
+  function watch(): void {
     // Every caller has a socket.
     const ws = socket!;
-    const left = () => (lastFrame ? lastFrame + silenceMs : connectEnd) - now();
-    clearTimeout(watchdog);
-    watchdog = setTimeout(
-      () => {
-        if (socket !== ws) return;
-        if (left() > 0) watch();
-        else if (held! >= 0) lastFrame ? drop(ws, 4408, 'silent') : drop(ws, 4000, 'timeout');
-        else watch(Math.min(connectTimeout, -left()));
-      },
-      held ?? Math.max(10, left()),
-    );
+    const end = () => (lastFrame ? lastFrame + silenceMs : connectEnd);
+    watchdog?.();
+    watchdog = deadline(end(), () => {
+      if (socket === ws) end() > now() ? watch() : lastFrame ? drop(ws, 4408, 'silent') : drop(ws, 4000, 'timeout');
+    });
   }
 
   function startPolling(): void {
@@ -1206,10 +1212,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const abort = (pollAbort = new AbortController());
         // `pollTimeoutMs` without a byte, not in all: a page still arriving on a slow link (66 KB
         // at 1 KB/s) was abandoned at 40 s and asked again from the same cursor, for good (tBO F1).
-        let timeout: ReturnType<typeof setTimeout> | undefined;
+        let timeout: (() => void) | undefined;
         const arm = () => {
-          clearTimeout(timeout);
-          timeout = setTimeout(() => abort.abort(), pollTimeout);
+          timeout?.();
+          timeout = deadline(now() + pollTimeout, () => abort.abort());
         };
         arm();
         const asked = status.cursor;
@@ -1393,7 +1399,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           // The same page again: a second more, so never more than once a second, whatever the jitter gives.
           wait = delay(++failures) + (stuck > 2 ? 1e3 : 0);
         } finally {
-          clearTimeout(timeout);
+          timeout!();
           // A body not read to its end (not UTF-8: the decoder threw) is let go, not left open:
           // each retry kept one more connection, and a disconnected process alive (a reviewer).
           abort.abort();

@@ -6,7 +6,9 @@
  * an attempt not open by then is retried. Node runs due timers before it reads the sockets: the
  * watchdog and the connect timer judged in their timers, before the frames that came in time
  * (pings, the upgrade's answer) were read, and dropped a live socket as 4408 `silent` and failed an
- * attempt as `timeout` (tGZ F9). The hold is a busy loop: the server, in its own process, is not held.
+ * attempt as `timeout` (tGZ F9). The poll's timer (`pollTimeoutMs`) did the same to a poll
+ * answered in time: aborted unread, told `disconnected` (tHK F1).
+ * The hold is a busy loop: the server, in its own process, is not held.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -15,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createRealtimeClient } from '../../src/client/client.js';
 import type { RealtimeClient } from '../../src/client/index.js';
+import { SECRET, sign } from './support/reference.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const cleanups: (() => void)[] = [];
@@ -50,6 +53,50 @@ process.stdin.on('end', () => process.exit(0)).resume();`;
     });
   });
   return { url: `ws://127.0.0.1:${port}/api/ws`, sockets: () => sockets };
+}
+
+/**
+ * The reference server (src/server) in a child process, on 127.0.0.1 (port 0), with its
+ * `options` (JSON), and beside it a token service that answers each request with a JWT for
+ * alice 300 ms after it came. Prints `poll` for each poll that reaches the server and `token` for
+ * each token request, so that the test holds its loop once one is under way.
+ */
+async function referenceServer(options: Record<string, unknown>): Promise<{ url: string; tokenUrl: string; polls: () => number; tokens: () => number }> {
+  const code = `
+import { createServer } from 'node:http';
+import { SignJWT } from 'jose';
+import { createRealtimeServer } from './src/server/index.ts';
+const secret = new TextEncoder().encode(${JSON.stringify(SECRET)});
+const http = createServer();
+// Told as each request is emitted, before any listener (the server's own come first, and guard an app's).
+const emit = http.emit;
+http.emit = function (event, req, ...rest) {
+  if (event === 'request' && req.url.startsWith('/api/ws/poll')) console.log('poll');
+  return emit.call(this, event, req, ...rest);
+};
+createRealtimeServer({ server: http, jwt: { secret: ${JSON.stringify(SECRET)} }, ...${JSON.stringify(options)} });
+const tokens = createServer(async (req, res) => {
+  console.log('token');
+  const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime('1h').sign(secret);
+  setTimeout(() => res.end(jwt), 300);
+});
+await new Promise((resolve) => tokens.listen(0, '127.0.0.1', resolve));
+http.listen(0, '127.0.0.1', () => console.log('ports ' + http.address().port + ' ' + tokens.address().port));
+// Ends with the test's process (its stdin closes).
+process.stdin.on('end', () => process.exit(0)).resume();`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  cleanups.push(() => child.kill());
+  let polls = 0;
+  let tokens = 0;
+  const ports = await new Promise<string[]>((resolve, reject) => {
+    child.once('exit', (exitCode) => reject(new Error(`the server's process exited (${exitCode}) before it listened`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line === 'poll') polls++;
+      else if (line === 'token') tokens++;
+      else if (line.startsWith('ports ')) resolve(line.slice(6).split(' '));
+    });
+  });
+  return { url: `ws://127.0.0.1:${ports[0]}/api/ws`, tokenUrl: `http://127.0.0.1:${ports[1]}/token`, polls: () => polls, tokens: () => tokens };
 }
 
 /** Waits on the monotonic clock, every 10 ms, up to `ms` (a bound, not a speed assertion). */
@@ -110,4 +157,27 @@ describe('the client after its own event loop was held', () => {
     await until(() => client.getStatus().lastClose !== null, 'the silent socket dropped');
     expect(client.getStatus().lastClose).toEqual({ code: 4408, reason: 'silent' });
   }, 30_000);
+
+  it('reads a poll answered in time though the loop was held past `pollTimeoutMs` (it was aborted unread: told `disconnected`, offline, a failed poll: tHK F1)', async () => {
+    // Polls only (upgrades refused 404); a poll with a cursor is held 200 ms on a quiet stream.
+    const server = await referenceServer({ webSocket: false, pollHoldMs: 200 });
+    const client = track(createRealtimeClient({ url: server.url, WebSocket: WebSocket as never, fetch, fallbackAfter: 0, pollTimeoutMs: 1_000 }));
+    const told: string[] = [];
+    const modes: string[] = [];
+    client.on('connection', (d) => told.push(`${d.status} over ${d.mode}`));
+    client.on('status', (st) => modes.push(st.mode));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'polling' && server.polls() >= 2, 'polls with a cursor');
+    // A poll reached the server, which answers it within 200 ms: the loop is held 3 s from then,
+    // past the poll's 1 s timeout, while the answer waits unread.
+    const polls = server.polls();
+    await until(() => server.polls() > polls, 'the next poll at the server');
+    modes.length = 0;
+    hold(3_000);
+    // The polls that follow the held one: it was read, and the client polls on.
+    await until(() => server.polls() >= polls + 3, 'two more polls');
+    expect(told).toEqual(['connected over polling']);
+    expect(modes.filter((mode) => mode !== 'polling'), 'the modes told after the hold').toEqual([]);
+    expect(client.getStatus()).toMatchObject({ mode: 'polling', state: 'polling' });
+  }, 60_000);
 });
