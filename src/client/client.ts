@@ -609,14 +609,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** The source's token. A provider that has not answered within the connect timeout failed (a hung one stalled the client for good). */
   async function getToken(): Promise<string | null | undefined> {
     const mine = run;
-    let timeout: ReturnType<typeof setTimeout> | undefined;
+    let timeout!: () => void;
     let stop = () => {};
     try {
       // disconnect() ends the wait, a provider that disconnects as it is called included: a hung
       // provider kept a disconnected process alive, and told its timeout after.
       const ended = new Promise<void>((resolve, reject) => {
         // (Set for a fixed token too, and cleared below before anything is awaited.)
-        timeout = setTimeout(reject, connectTimeout, new Error('timeout'));
+        timeout = deadline(now() + connectTimeout, () => reject(new Error('timeout')));
         tokenWaits.add((stop = resolve));
       });
       const t = isFunction(source) ? await Promise.race([ended, source()]) : source;
@@ -647,7 +647,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // null: failed (undefined: nothing to do, or stopped `unauthorized`).
       return null;
     } finally {
-      clearTimeout(timeout);
+      timeout();
       tokenWaits.delete(stop);
     }
   }
@@ -1146,12 +1146,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    * again once the time it fired late by has passed (the time the client's own loop was held
    * past the end; at most the connect timeout: a loop held for hours would keep a dead socket as
    * long), not at once: after the loop stalled (a long task, a GC, a debugger, a process
-   * descheduled, a tab frozen) what arrived in time (the upgrade's answer, pings, a poll's answer)
-   * waits unread (Node runs due timers before it reads the sockets; a
+   * descheduled, a tab frozen) what arrived in time (the upgrade's answer, pings, a poll's answer,
+   * a token provider's) waits unread (Node runs due timers before it reads the sockets; a
    * browser's queued frames and responses, tasks, come after this one). A live socket was dropped
    * 4408 as silent, or an attempt failed as a timeout (tGZ F9; the server's keepalive judges after
-   * a read too); a poll answered in time was aborted, told `disconnected` (tHK F1). Stopped by
-   * the function it gives.
+   * a read too); a poll answered in time was aborted, told `disconnected` (tHK F1), and a
+   * provider's token, read just after its timer, failed the attempt as `CLIENT_TOKEN_ERROR`
+   * timeout (tHK F2). Stopped by the function it gives.
    */
   function deadline(end: number, over: () => void): () => void {
     let timer = setTimeout(() => (timer = setTimeout(over, Math.min(connectTimeout, now() - end))), end - now());

@@ -7,7 +7,9 @@
  * watchdog and the connect timer judged in their timers, before the frames that came in time
  * (pings, the upgrade's answer) were read, and dropped a live socket as 4408 `silent` and failed an
  * attempt as `timeout` (tGZ F9). The poll's timer (`pollTimeoutMs`) did the same to a poll
- * answered in time: aborted unread, told `disconnected` (tHK F1).
+ * answered in time: aborted unread, told `disconnected` (tHK F1); and the token provider's wait
+ * (the connect timeout's) to a token given in time: `CLIENT_TOKEN_ERROR` timeout, a failed
+ * attempt (tHK F2).
  * The hold is a busy loop: the server, in its own process, is not held.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -179,5 +181,21 @@ describe('the client after its own event loop was held', () => {
     expect(told).toEqual(['connected over polling']);
     expect(modes.filter((mode) => mode !== 'polling'), 'the modes told after the hold').toEqual([]);
     expect(client.getStatus()).toMatchObject({ mode: 'polling', state: 'polling' });
+  }, 60_000);
+
+  it('takes a token its provider gave in time though the loop was held past the connect timeout (it failed as `CLIENT_TOKEN_ERROR` timeout, waited a backoff and asked again: tHK F2)', async () => {
+    const server = await referenceServer({});
+    const client = track(createRealtimeClient({ url: server.url, WebSocket: WebSocket as never, connectTimeoutMs: 1_000, polling: false }));
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(`${e.code}: ${e.message}`));
+    client.connect(() => fetch(server.tokenUrl).then((response) => response.text()));
+    // The provider's request reached the token service, which answers 300 ms later: the loop is
+    // held 2.5 s from then, past the 1 s connect timeout, while the token waits unread.
+    await until(() => server.tokens() === 1, 'the token request');
+    hold(2_500);
+    await until(() => client.getStatus().mode === 'ws', 'the socket open');
+    expect(errors).toEqual([]);
+    expect(client.getStatus().reconnectAttempts, 'the attempt failed').toBe(0);
+    expect(server.tokens(), 'the provider asked again').toBe(1);
   }, 60_000);
 });
