@@ -2,7 +2,7 @@
  * close(), stats(), the HTTP hook, and the demo producer: every message it sends is valid and
  * every stream type appears.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
@@ -836,6 +836,39 @@ describe('connections that never finish their headers', () => {
     } finally {
       clearInterval(dribble);
       socket.destroy();
+      await server.rt.close();
+    }
+  }, 40_000);
+
+  it('a connection whose head came is no longer watched: a poll held 14 s and a WebSocket open as long get no 408 at 10–12 s (tHE F9)', async () => {
+    const server = await startServer({ pollHoldMs: 14_000 });
+    const jwt = await token('alice');
+    const client = await connect(server.url({ token: jwt }));
+    try {
+      /** A GET on a connection of its own; its status, body and how long it took. */
+      const get = (target: string) =>
+        new Promise<{ status: number; body: string; ms: number }>((resolve, reject) => {
+          const started = Date.now();
+          const req = httpRequest({ host: '127.0.0.1', port: server.port, path: target, headers: { authorization: `Bearer ${jwt}` }, agent: false }, (res) => {
+            let body = '';
+            res.on('data', (chunk) => (body += String(chunk)));
+            res.on('end', () => resolve({ status: res.statusCode!, body, ms: Date.now() - started }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const first = await get('/api/ws/poll');
+      const cursor = (JSON.parse(first.body) as { cursor: string }).cursor;
+      // Nothing comes after the cursor: held its 14 s, past the head watch's 10–12 s (the watch checks every 2 s).
+      const held = await get(`/api/ws/poll?since=${encodeURIComponent(cursor)}`);
+      expect(held.status, `the held poll's answer: ${held.body}`).toBe(200);
+      expect(JSON.parse(held.body)).toMatchObject({ messages: [] });
+      expect(held.ms).toBeGreaterThanOrEqual(13_000);
+      // The WebSocket, open since before the polls, is open still: no 408 written into it (it read as a bad frame: closed 1002).
+      expect(client.closeCode).toBeNull();
+      expect(server.rt.stats().refusedRequests).toEqual({});
+    } finally {
+      client.ws.terminate();
       await server.rt.close();
     }
   }, 40_000);
