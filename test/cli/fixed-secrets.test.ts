@@ -42,7 +42,9 @@ describe('tHC F6', () => {
 
 describe('tHC F14', () => {
   it('hides the value of a misspelled secret option given with =', () => {
-    for (const [option, value] of [['--tokne', '9f86d081884c7d65a1b2'], ['--tokn', 'opaquesession20241207'], ['--toekn', 'sk_live_51abcdefghij'], ['--secrte', 'correcthorsebatterystaple'], ['--scret', 'd868ef40952cfe77425c5b66'], ['--pasword', 'hunter22'], ['--secert', 'correcthorsebatterystaple']] as const) {
+    for (const [option, value] of [['--tokne', '9f86d081884c7d65a1b2'], ['--tokn', 'opaquesession20241207'], ['--toekn', 'sk_live_51abcdefghij'], ['--secrte', 'correcthorsebatterystaple'], ['--scret', 'd868ef40952cfe77425c5b66'], ['--pasword', 'hunter22'], ['--secert', 'correcthorsebatterystaple'],
+      // Two edits away, as namesSecretOption says (tHE F4: every typo above is one edit away, so "within one" passed too).
+      ['--tkn', '9f86d081884c7d65a1b2'], ['--scrt', 'd868ef40952cfe77425c5b66'], ['--passwd', 'hunter22xq']] as const) {
       expect(shownArgument(`${option}=${value}`)).toBe(`${option}=<a value of ${value.length} characters, not shown: it may be a secret>`);
     }
     expect(shownArgument('--formt=json')).toBe('--formt=json');
