@@ -1651,6 +1651,37 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(await s.read(viewer, read.cursor, 10)).toMatchObject({ resume: 'gap' });
   });
 
+  it("answers a user whose own stream expired, while broadcasts kept the global one, a gap whose page starts after what expired: no broadcast older than the user's lost entries (tHE F2: the page started at the cursor, and the gap told ended before the user's loss did)", async () => {
+    const s = await store({ maxAgeMs: 1000 });
+    const viewer = { userId: 'alice', admin: false };
+    const { cursor } = await s.read(viewer, null, 10);
+    const early = await s.append(null, 'whale', frame(0, null));
+    const lost = await s.append('alice', 'trades', frame(1, 'alice'));
+    const raw = new Redis(redis.url);
+    const broadcasts: StreamEntry[] = [];
+    try {
+      // Her stream expires maxAgeMs after her entry (PEXPIRE); the broadcasts every 200 ms keep the global stream, whose
+      // entries from before her loss stay (fewer than 32 appends: no age trim of it).
+      const key = `t${prefixCount}:u:{alice}`;
+      for (let tries = 0; (await raw.exists(key)) === 1; tries++) {
+        if (tries > 20) throw new Error('her stream never expired');
+        broadcasts.push(await s.append(null, 'whale', frame(2 + tries, null)));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await raw.quit();
+    }
+    const page = await s.read(viewer, cursor, 100);
+    expect(page.resume).toBe('gap');
+    // The gap ends just before the page's first entry: it must cover her lost entry, so nothing at or before it is on the page.
+    const onPage = page.entries.map((e) => e.cursor);
+    expect(onPage.length).toBeGreaterThan(0);
+    expect(onPage).not.toContain(early.cursor);
+    for (const entry of page.entries) expect(s.compare(entry.cursor, lost.cursor)).toBeGreaterThan(0);
+    // What is on it is the tail of the broadcasts, in order.
+    expect(onPage).toEqual(broadcasts.map((e) => e.cursor).slice(broadcasts.length - onPage.length));
+  });
+
   it("README's stated limits of the expiry: a stream that expired under the TTL the last appending node gave reads `resumed` without what expired on a node whose maxAgeMs is higher or 0, and so does a stream key another tool re-created after it expired (tFL F3, tFD F1: a fix of either must change README too)", async () => {
     // The sentences held here, as README states them.
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
