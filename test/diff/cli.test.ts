@@ -290,6 +290,20 @@ describe('realtime-contract diff', () => {
     expect(report).toMatchObject({ semver: 'minor', protocolVersion: { before: '1.1', after: '1.1', suggested: '1.1', bumped: true } });
   });
 
+  it('compares both sides\' generated Go and Python as the command, not only through a copy of its wiring: an inline list aliasing Side split off when Side gains a value is a major release (tHE F12; tGY F2)', () => {
+    const old = patchSchemas(readSchemas(), [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/dir', value: { type: 'string', enum: ['buy', 'sell'] } }]);
+    const grew = patchSchemas(old, [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'short' }]);
+    const [before, after] = [path.join(work, 'alias-old'), path.join(work, 'alias-new')];
+    writeSchemas(before, old);
+    writeSchemas(after, grew);
+    // One run: the contract model shows only a value added (minor); the generated code shows the split.
+    const report = json(['diff', before, after]);
+    const named = report.changes.filter((c) => c.rule === 'type-name-changed' && c.pointer === '/definitions/TradeData/properties/dir');
+    expect(named).toEqual([expect.objectContaining({ subject: 'trades', level: 'compatible', breaks: ['importing-code'] })]);
+    expect(named[0]!.text).toContain('Go TradeData.dir: *Side → *TradeDataDir');
+    expect(report.semver).toBe('major');
+  });
+
   it('names older-clients for a client→server change that breaks, and older-peers for a protocol fact that breaks both sides', () => {
     // pong travels both ways: a field it must now carry is refused from older clients (breaking),
     // where older consumers of the newer server's pongs are only strict about it.
