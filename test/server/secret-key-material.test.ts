@@ -164,6 +164,19 @@ describe('HS256 secret: a key file read the wrong way (tGV F2)', () => {
     expect(await refusal(Buffer.from('\ufeffcorrect horse battery staple, même très longue', 'utf16le'))).toBe('accepted');
     expect(await refusal('Größenwahn: ein sehr langes Passwort mit Umlauten äöü')).toBe('accepted');
   });
+
+  it("refuses a short key's PEM or base64 in UTF-16 without a BOM (an Ed25519 key: 226 and 120 bytes), not only an RSA key's hundreds (tHE F1: the UTF-16 floor could rise to 320 bytes unnoticed)", async () => {
+    const ed = generateKeyPairSync('ed25519').publicKey;
+    const pem = ed.export({ type: 'spki', format: 'pem' }) as string;
+    const base64 = ed.export({ type: 'spki', format: 'der' }).toString('base64');
+    const cases = { pemLe: Buffer.from(pem, 'utf16le'), pemBe: Buffer.from(pem, 'utf16le').swap16(), base64Le: Buffer.from(base64, 'utf16le') };
+    expect(Object.fromEntries(Object.entries(cases).map(([name, bytes]) => [name, bytes.length]))).toEqual({ pemLe: 226, pemBe: 226, base64Le: 120 });
+    expect({ pemLe: await got(cases.pemLe), pemBe: await got(cases.pemBe), base64Le: await got(cases.base64Le) }).toEqual({
+      pemLe: "a public key's PEM in UTF-16",
+      pemBe: "a public key's PEM in UTF-16",
+      base64Le: "a public key's DER in base64 (a PEM without its armor) in UTF-16",
+    });
+  });
 });
 
 describe('HS256 secret: other encodings and wrappers of key material (tGV F3)', () => {
