@@ -4,7 +4,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createConnection, type AddressInfo, type Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
@@ -835,6 +835,37 @@ describe('connections that never finish their headers', () => {
       expect(lines.filter((line) => line.event === 'request-refused')).toEqual([{ event: 'request-refused', status: 408, reason: 'request-timeout', ip: '127.0.0.1' }]);
     } finally {
       clearInterval(dribble);
+      socket.destroy();
+      await server.rt.close();
+    }
+  }, 40_000);
+
+  it('answers 408 no sooner than 10 s after the connection and by 12 s, on its own clock (the head watch\'s performance.now() and 2 s interval, faked: exact where the tests above need slack; tHE F6)', async () => {
+    // Only the head watch's clock and interval are faked; the sockets, and every timeout, are real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    const server = await startServer();
+    // The connection comes 1 s into the watch's 2 s period (it comes at any point of it): 10 s after it falls between two checks.
+    await vi.advanceTimersByTimeAsync(1_000);
+    const socket = createConnection({ host: '127.0.0.1', port: server.port });
+    socket.on('error', () => undefined);
+    try {
+      let received = '';
+      socket.on('data', (data) => (received += String(data)));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('GET /api/ws HTTP/1.1\r\n');
+      // The server has seen the connection once its first bytes reach it: a request on a connection of its own, answered.
+      expect((await fetch(server.http('/no-such-path'))).status).toBe(404);
+      // 9.999 s of its clock after the connection came: each check (every 2 s) has passed, none answered it.
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect({ received, destroyed: socket.destroyed, refused: server.rt.stats().refusedRequests }).toEqual({ received: '', destroyed: false, refused: {} });
+      // By 12 s (the first check at 10 s or later): 408, then closed (the wait for it on the real clock is a bound only).
+      await vi.advanceTimersByTimeAsync(2_001);
+      await Promise.race([closed, sleep(10_000)]);
+      expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(server.rt.stats().refusedRequests).toEqual({ 'request-timeout': 1 });
+    } finally {
+      vi.useRealTimers();
       socket.destroy();
       await server.rt.close();
     }
