@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createRealtimeClient } from '../../src/client/client.js';
 import type { RealtimeClient } from '../../src/client/index.js';
@@ -198,4 +198,32 @@ describe('the client after its own event loop was held', () => {
     expect(client.getStatus().reconnectAttempts, 'the attempt failed').toBe(0);
     expect(server.tokens(), 'the provider asked again').toBe(1);
   }, 60_000);
+
+  it('judges a silent socket again at most the connect timeout after its late timer, however long the loop was held (held 10 s past a 1 s connect timeout: kept 10 s more, not 1; tHE F7)', async () => {
+    const { url } = await pingingServer(false);
+    // The client's clock (performance.now()) jumps as a held loop's does, no timer firing meanwhile; its timers run on a
+    // fake clock advanced here. The socket itself is real.
+    let jumped = 0;
+    const real = performance.now.bind(performance);
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => real() + jumped);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, pingIntervalMs: 600, pongTimeoutMs: 300, connectTimeoutMs: 1_000, polling: false }));
+      client.connect('tok');
+      // Waited on the wall clock (not faked), by turns of the loop: a bound only.
+      for (const end = Date.now() + 20_000; client.getStatus().mode !== 'ws'; await new Promise((resolve) => setImmediate(resolve))) {
+        if (Date.now() > end) throw new Error('timed out waiting for the socket open');
+      }
+      // The loop held 10 s: the watchdog (900 ms of allowed silence) fires 10 s late, and re-arms once.
+      jumped += 10_000;
+      vi.advanceTimersByTime(900);
+      expect(client.getStatus().lastClose, 'dropped at once, not judged again').toBeNull();
+      // Judged again within the connect timeout, 1 s: the socket, silent still, is dropped.
+      vi.advanceTimersByTime(1_000);
+      expect(client.getStatus().lastClose).toEqual({ code: 4408, reason: 'silent' });
+    } finally {
+      vi.useRealTimers();
+      clock.mockRestore();
+    }
+  }, 30_000);
 });
