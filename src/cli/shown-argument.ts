@@ -104,7 +104,8 @@ function readsAsPassword(text: string): boolean {
 
 /** A value said by its length, in place of the value. */
 function hidden(value: string): string {
-  return `<a value of ${[...value].length} characters, not shown: it may be a secret>`;
+  const length = [...value].length;
+  return `<a value of ${length} character${length === 1 ? '' : 's'}, not shown: it may be a secret>`;
 }
 
 /**

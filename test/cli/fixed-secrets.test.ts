@@ -58,6 +58,19 @@ describe('tHC F14', () => {
     expect(secert.stderr).toContain('(Did you mean --secret?)');
     expect(secert.stderr).not.toContain('correcthorse');
   });
+
+  it('says it once where commander gives its own, for a typo two edits away too, and names the nearest of two options near it; a value of 1 character, singular (tHE F10)', { timeout: 180_000 }, () => {
+    // commander suggests for `--tokne=1` itself (its distance counts the `=1`): said once, not twice.
+    const short = cli(['listen', 'ws://127.0.0.1:1/api/ws', '--tokne=1']);
+    expect(short.stderr).toBe("error: unknown option '--tokne=<a value of 1 character, not shown: it may be a secret>'\n(Did you mean --token?)\n(run with --help for usage)\n");
+    // Two edits from --token, as the secret rule's "within two edits".
+    const tkn = cli(['listen', 'ws://127.0.0.1:1/api/ws', '--tkn=9f86d081884c7d65a1b2']);
+    expect(tkn.stderr).toBe("error: unknown option '--tkn=<a value of 20 characters, not shown: it may be a secret>'\n(Did you mean --token?)\n(run with --help for usage)\n");
+    // One edit from --mode, two from --token: the nearer is named.
+    const moke = cli(['listen', 'ws://127.0.0.1:1/api/ws', '--moke=ws1']);
+    expect(moke.stderr).toBe("error: unknown option '--moke=<a value of 3 characters, not shown: it may be a secret>'\n(Did you mean --mode?)\n(run with --help for usage)\n");
+    expect(shownArgument('--tokne=1')).toBe('--tokne=<a value of 1 character, not shown: it may be a secret>');
+  });
 });
 
 describe('tHC F8, F1, F2', () => {
