@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shownArgument } from '../../src/cli/shown-argument.js';
-import { withUserInfoShownRedacted } from '../../src/shared/secrets.js';
+import { secretWhereAddressGoes, withUserInfoShownRedacted } from '../../src/shared/secrets.js';
 
 /**
  * A usage error (an unknown option, an option's refused value, an unknown command) shows what was typed, but never a
@@ -127,5 +127,12 @@ describe('ordinary slips in an option value are shown as typed, not said by thei
       expect(shownArgument(`--format=${ordinary}`), ordinary).toBe(`--format=${ordinary}`);
     }
     for (const secret of ['Tr0ub4dor~3', 'Pa55w0rdXyz~1', 'C:\\Pa55w0rdXyz', 'pass,Word1x9Zq']) expect(shownArgument(secret), secret).toMatch(/^<a value of \d+ characters, not shown/);
+  });
+
+  it('a list of words holding a digit or a hyphen, and a Windows path as a URL\'s query value: where only the address rule judges them, shown (tHE F3: the tests\' whole arguments are shown by the path-or-words rule first)', () => {
+    for (const ordinary of ['strict,tolerant-consumers', 'ws://localhost:8000/api/ws?formats=go,python-3', 'https://host/x?file=C:\\Users\\Me\\msgs2024.json']) {
+      expect(shownArgument(ordinary), ordinary).toBe(ordinary);
+    }
+    for (const ordinary of ['go,python-3', 'strict,tolerant-consumers', 'C:\\Users\\Me\\msgs2024.json']) expect(secretWhereAddressGoes(ordinary), ordinary).toBe(false);
   });
 });
