@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shownArgument } from '../../src/cli/shown-argument.js';
-import { secretWhereAddressGoes, withUserInfoShownRedacted } from '../../src/shared/secrets.js';
+import { secretWhereAddressGoes, withPasswordShownRedacted, withUserInfoShownRedacted } from '../../src/shared/secrets.js';
 
 /**
  * A usage error (an unknown option, an option's refused value, an unknown command) shows what was typed, but never a
@@ -115,6 +115,15 @@ describe('shownArgument', () => {
     expect(shownArgument('alice:p@ssw0rd99')).toBe('alice:[redacted]');
     // An IPv6 address without brackets is no password; a host name after the `@` is shown.
     for (const ordinary of ['ws://fe80::1:8080/api/ws', 'http://2001:db8::1/jwks', 'fe80::1']) expect(withUserInfoShownRedacted(ordinary)).toBe(ordinary);
+    // After user info: an unbracketed IPv6 host alone, or a full one of 8 groups then a port of digits, is shown (tHE F5).
+    for (const [url, shown] of [
+      ['http://user:pw@::1/api/ws', 'http://user:[redacted]@::1/api/ws'],
+      ['http://user:pw@fe80::1/x', 'http://user:[redacted]@fe80::1/x'],
+      ['http://user:secret-password@2001:db8:0:0:0:0:0:1:8000/api/ws', 'http://user:[redacted]@2001:db8:0:0:0:0:0:1:8000/api/ws'],
+    ]) {
+      expect(withPasswordShownRedacted(url!), url).toBe(shown);
+      expect(withUserInfoShownRedacted(url!), url).toBe(shown!.replace('user:[redacted]', '[redacted]'));
+    }
     expect(shownArgument('alice:hunter2@localhost')).toBe('alice:[redacted]@localhost');
     expect(shownArgument('u:p@h.example/a')).toBe('u:[redacted]@h.example/a');
   });
