@@ -378,6 +378,20 @@ describe("a store's or a hook's error quoting a URL of any scheme shows its user
     }
   });
 
+  it("a connection string followed by ) . or ; in the error: the port shown and the punctuation kept, not read as a password's tail (tHE F11)", async () => {
+    const store = new MemoryStreamStore();
+    store.status = () => {
+      throw new Error('cannot reach (postgres://app:Hunter2x9Zq@db:5432). Then postgres://app:Hunter2x9Zq@db2:5432; gave up at amqp://guest:Hunter2x9Zq@mq:5672.');
+    };
+    const server = await startServer({ store, logger: recorder().logger });
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${await token('alice')}`))).status).toBe(503);
+      expect(server.rt.stats().store.detail).toBe('status() threw: cannot reach (postgres://[redacted]@db:5432). Then postgres://[redacted]@db2:5432; gave up at amqp://[redacted]@mq:5672.');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("an authenticate hook's error quoting its session database's connection string; a URL without user info stays shown", async () => {
     const { logger, parsed } = recorder();
     const server = await startServer({
