@@ -102,7 +102,9 @@ describe('tHC F8, F1, F2', () => {
 
 describe('tHC F12', () => {
   it('shows a path, a reflog ref or a list of words where an option value goes', () => {
-    for (const value of ['../Contracts/V2-Schemas', './Schemas/V2', 'D:\\Work\\Contracts-V2\\Schemas', 'C:\\Users\\Me\\Msgs2024.json', 'C:/Users/Me/msgs2024.json', 'HEAD@{1}', 'main@{2.days.ago}', 'breaking|strict', 'Breaking,Strict', '~/contracts/v2']) expect(shownArgument(value)).toBe(value);
+    for (const value of ['../Contracts/V2-Schemas', './Schemas/V2', 'D:\\Work\\Contracts-V2\\Schemas', 'C:\\Users\\Me\\Msgs2024.json', 'C:/Users/Me/msgs2024.json', 'HEAD@{1}', 'main@{2.days.ago}', 'breaking|strict', 'Breaking,Strict', '~/contracts/v2',
+      // Of two parts, as the rule says (tHE F14: every path above has three or more).
+      'schemas/Msgs2024.json', 'Contracts/V2-Schemas', 'C:\\Contracts\\V2']) expect(shownArgument(value), value).toBe(value);
     for (const secret of ['Pa55w0rdXyz', 'ab/Pa55w0rdXyz', 'x/Xk9mP2qR7wL4zT8b', 'Pa55w0rd|Xyz']) expect(shownArgument(secret)).toBe(`<a value of ${secret.length} characters, not shown: it may be a secret>`);
     expect(shownArgument('Secr3tPw9@{1}')).not.toContain('Secr3tPw9');
   });
