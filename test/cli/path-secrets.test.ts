@@ -83,6 +83,10 @@ describe('shownPath', () => {
     expect(withPathsShown(['https://u:abcdEFGH@h/x', 'https://v:abcdEFGHXYZ9@h/y'])('fetch of abcdEFGHXYZ9 failed; abcdEFGH too')).toBe('fetch of [redacted] failed; [redacted] too');
     // A piece under 8 characters only where it stands as user info, as the docstring says (git's own words keep it).
     expect(withPathsShown(['https://bob:pw12@h/x'])('https://bob:pw12@h/x: looked for /work/https:/bob:pw12@h/x; git said: pw12 rejected')).toBe('https://bob:[redacted]@h/x: looked for /work/https:/bob:[redacted]@h/x; git said: pw12 rejected');
+    // A hidden piece of 8 characters or more (a user name) that another argument, shown as typed, holds: left there as typed (tHE F15).
+    expect(withPathsShown(['https://deploybot@git.example.com/org/repo.git', 'data/deploybot/a.json'])('cannot read data/deploybot/a.json beside https://deploybot@git.example.com/org/repo.git')).toBe(
+      'cannot read data/deploybot/a.json beside https://[redacted]@git.example.com/org/repo.git',
+    );
   });
 
   it('shows ordinary names holding a token prefix inside a word, and a path begun by // (tGR F2, F7)', () => {
