@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, sleep, startServer } from './helpers.js';
-import { createRealtimeServer } from '../../src/server/index.js';
+import { AuthError, createRealtimeServer } from '../../src/server/index.js';
 
 /**
  * Sends `request` on a new connection to `port` from another process and resets it at once, while this process's loop is held,
@@ -93,6 +93,35 @@ describe('polls and upgrades whose client leaves while their token is checked, a
       ]);
       expect(server.rt.stats().refusedPolls).toEqual({ 'socket-destroyed': 6 });
       expect(server.rt.stats().refusedUpgrades).toEqual({ 'socket-destroyed': 6 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('throttles an admitted and a refused dropped poll of one address apart: neither hides the other\'s line (tHE F13: the hook of the test above always admits)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (line: object) => void lines.push(line as Record<string, unknown>);
+    // The client leaves while its token is checked; then the hook admits the poll saying `X-Who: erin` and refuses the others.
+    const authenticate = async (request: IncomingMessage) => {
+      const gone = new Promise((resolve) => request.socket.once('close', resolve));
+      request.socket.destroy();
+      await gone;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (request.headers['x-who'] === 'erin') return { userId: 'erin', admin: false };
+      throw new AuthError(401, 'unknown-session');
+    };
+    const server = await startServer({ jwt: undefined, allowedOrigins: '*', authenticate, monotonicClock: () => 0, logger: { info: log, warn: log, error: log } });
+    const poll = (who: string) => `GET /api/ws/poll HTTP/1.1\r\nHost: x\r\nX-Who: ${who}\r\n\r\n`;
+    try {
+      for (let i = 0; i < 2; i++) {
+        await sendAndWait(server.port, poll('erin'));
+        await sendAndWait(server.port, poll('mallory'));
+      }
+      await eventually(() => (server.rt.stats().refusedPolls['socket-destroyed'] ?? 0) === 4, 5000, 'the drops counted');
+      expect(lines).toEqual([
+        { event: 'poll-dropped', reason: 'socket-destroyed', userId: 'erin', ip: '127.0.0.1', url: '/api/ws/poll' },
+        { event: 'poll-dropped', reason: 'socket-destroyed', refusal: 'unknown-session', ip: '127.0.0.1', url: '/api/ws/poll' },
+      ]);
     } finally {
       await server.rt.close();
     }
