@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { harness, sign, stopHarnesses } from '../client/support/reference.js';
 import { runListen as listen, stopWsServers, wsServer } from '../support/listen.js';
+import { frame, rawServer, stopRawServers, upgraded } from '../support/raw-backend.js';
 
 afterEach(stopWsServers);
 afterEach(stopHarnesses);
@@ -185,6 +186,21 @@ describe('listen pings a server that has shown a cursor (v1.1), as the client do
     expect(stdout).toBe('connection 1, pong 1\nclosed by the server: 1001 "server shutting down"\n2 frames (2 valid, 0 invalid), 0 violations\n');
     expect(stderr).toBe('');
     expect(status).toBe(0);
+  });
+
+  it('a 1001 written with the connection message, in one write before listen\'s ping went, is no answer to the ping: passes with no word (tHE F18)', async () => {
+    const url = await rawServer((socket, key) => {
+      const close = Buffer.concat([Buffer.from([0x03, 0xe9]), Buffer.from('server shutting down')]);
+      socket.write(Buffer.concat([Buffer.from(upgraded(key), 'latin1'), frame(connection('new', 'e.0')), frame(close, { opcode: 8 })]));
+    });
+    try {
+      const { status, stdout, stderr } = await listen([url, '--duration', '3s', '--ping-interval', '60000']);
+      expect(stdout).toBe('connection 1\nclosed by the server: 1001 "server shutting down"\n1 frame (1 valid, 0 invalid), 0 violations\n');
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+    } finally {
+      stopRawServers();
+    }
   });
 
   const errorMessage = JSON.stringify({ type: 'error', data: { code: 'INTERNAL_ERROR', message: 'upstream feed degraded' }, ts: '2026-01-14T16:30:00.000Z' });
