@@ -110,3 +110,20 @@ it('the run\'s end read after long frame checks is said after listen\'s ping, ne
   expect(stdout).not.toMatch(/-\d+ ms after/);
   expect(status).toBe(1);
 });
+
+it("a close read after a long frame check that came after listen's ping is said with the span it may have come in, and that listen's loop was held (tHE F19: the tests above accept a plain time too)", { timeout: 60_000 }, async () => {
+  // The ping answered by a trade of 60 MiB, then a close, in one go: listen checks the trade, its loop held far past HELD_MS
+  // (100 ms; a check of 20 MiB held it ~170 ms here), then reads the close.
+  const trade = JSON.stringify({ type: 'trades', data: { id: 'trade_1', bot_id: 'bot_a', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z', note: 'y'.repeat(60 * 1024 * 1024) }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.1' });
+  const url = await wsServer((ws) => {
+    ws.once('message', () => {
+      ws.send(trade);
+      ws.close(1008, 'no client pings');
+    });
+    ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' }));
+  });
+  const { stdout } = await runListen([url, '--mode', 'tolerant', '--duration', '7s', '--ping-interval', '60000'], {}, 50_000);
+  const close = /^close: - \(root\) the server closed the connection with 1008 "no client pings" before the run ended, while listen's ping \(timestamp \d+, sent after frame 0, the first with a cursor\) awaited its pong, (\d+ ms after it|(?:within \d+|\d+ to \d+) ms after it \([^)]*\))/m.exec(stdout);
+  expect(close, stdout.slice(0, 2000)).not.toBeNull();
+  expect(close![1]).toMatch(/^(?:within \d+ ms after it \(read then|\d+ to \d+ ms after it \(read at the latter); listen's loop was held by a long frame check\)$/);
+});
