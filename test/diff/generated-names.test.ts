@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generatedDeclarations } from '../../src/cli/diff-command.js';
+import { diffContracts } from '../../src/diff/index.js';
+import { languageNameChanges, type Declarations, type LanguageDeclarations } from '../../src/diff/language-code.js';
 import { diffFiles, diffFilesWithCode, loadFiles, patchSchemas, readSchemas } from './support.js';
 
 // A field's generated Go or Python type that changed with no change the contract model shows
@@ -73,5 +75,51 @@ describe('names the generated Go and Python change where the contract model show
     const required = (type: unknown) => patchSchemas(base, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/id', value: { type } }]);
     const change = (await diffFiles(required('string'), required(['string', 'null']))).changes.find((c) => c.subject === 'trades' && c.pointer === '/data/id' && c.rule === 'made-nullable');
     expect(change!.breaks).toContain('other-language-code');
+  });
+});
+
+// The guards and wording of languageNameChanges and its change, on declarations written here: the fixtures above never
+// reach them (tHE F16: mutants D02, D03, D10, D12 each passed every diff test).
+describe('generated-name changes: what is said once, not at all, and in whose words (tHE F16)', () => {
+  const declarations = (types: Record<string, string>, fields: Record<string, Record<string, string>>, constants: Record<string, [type: string, value: string]> = {}): Declarations => ({
+    types: new Map(Object.entries(types)),
+    fields: new Map(Object.entries(fields).map(([owner, each]) => [owner, new Map(Object.entries(each))])),
+    constants: new Map(Object.entries(constants).map(([name, [type, value]]) => [name, { type, value }])),
+  });
+  const goOnly = (go: Declarations): LanguageDeclarations => ({ Go: go, Python: declarations({}, {}) });
+
+  it('says nothing of a field whose type name the contract model already told changed (D02)', () => {
+    const before = goOnly(declarations({ Side: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side' } }));
+    const after = goOnly(declarations({ Direction: 'string', TradeData: 'struct' }, { TradeData: { side: '*Direction' } }));
+    expect(languageNameChanges(before, after, new Set(['Side']))).toEqual([]);
+    // Not told: said.
+    expect(languageNameChanges(before, after, new Set()).map((change) => change.notes)).toEqual([['Go TradeData.side: *Side → *Direction']]);
+  });
+
+  it('says nothing of a field retyped from a declared name to built-in types alone: the wire rules say it (D03)', () => {
+    const before = goOnly(declarations({ Side: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side' } }, { SideBuy: ['Side', '"buy"'] }));
+    const after = goOnly(declarations({ TradeData: 'struct' }, { TradeData: { side: '*string' } }));
+    expect(languageNameChanges(before, after, new Set())).toEqual([]);
+  });
+
+  it('says a constant that moves to another type, its own type neither renamed nor retyped anywhere (D12)', () => {
+    const before = goOnly(declarations({ Side: 'string', TradeDataDir: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side', dir: '*TradeDataDir' } }, { SideBuy: ['Side', '"buy"'] }));
+    const after = goOnly(declarations({ Side: 'string', TradeDataDir: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side', dir: '*TradeDataDir' } }, { SideBuy: ['TradeDataDir', '"buy"'] }));
+    expect(languageNameChanges(before, after, new Set())).toEqual([
+      { owner: 'TradeData', field: 'side', notes: ['Go constant SideBuy ("buy"): of Side → of TradeDataDir'], before: ['SideBuy'], after: ['SideBuy'] },
+    ]);
+  });
+
+  it('says a change only the Python shows "no longer runs", not "compiles": Python is not compiled (D10)', async () => {
+    const contract = await loadFiles(readSchemas());
+    const go = declarations({ Side: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side' } });
+    const languages = {
+      before: { Go: go, Python: declarations({ Side: 'Enum', TradeData: 'class' }, { TradeData: { side: 'Side' } }) },
+      after: { Go: go, Python: declarations({ Side: 'Enum', TradeDataSide: 'Enum', TradeData: 'class' }, { TradeData: { side: 'TradeDataSide' } }) },
+    };
+    const [change, ...more] = diffContracts(contract, contract, { languages }).changes.filter((c) => c.rule === 'type-name-changed');
+    expect(more).toEqual([]);
+    expect(change).toMatchObject({ subject: 'trades', pointer: '/definitions/TradeData/properties/side', text: 'the generated Python name other types here: Python TradeData.side: Side → TradeDataSide' });
+    expect(change!.impact).toBe('the wire rules see no name change, but code built on the generated Python that names the older type or assigns one here no longer runs, so code that imports it must follow');
   });
 });
