@@ -71,6 +71,16 @@ function quotesNone(message: string, secret: string | Buffer): boolean {
 }
 
 describe('HS256 secret: key material in containers (tGV F1)', () => {
+  it('names a PKCS#7 bundle over 64 KiB (its lengths in 3 bytes, as a system CA bundle\'s .p7b has them) as one, bytes or base64 (tHE F17: only short bundles were tested)', async () => {
+    const certificate = certificateDer();
+    const bundle = pkcs7(...Array.from({ length: Math.ceil(70_000 / certificate.length) }, () => certificate));
+    expect(bundle.subarray(0, 2)).toEqual(Buffer.from([0x30, 0x83]));
+    expect({ p7b: await got(bundle), p7bBase64: await got(bundle.toString('base64')) }).toEqual({
+      p7b: "a PKCS#7 bundle's DER (bytes)",
+      p7bBase64: "a PKCS#7 bundle's DER in base64 (a PEM without its armor)",
+    });
+  });
+
   it('refuses a PKCS#7 bundle (.p7b) and a PKCS#12 key store (.pfx), as DER bytes or base64: each was taken, and a public .p7b signed admin tokens', async () => {
     const certificate = certificateDer();
     const bundle = pkcs7(certificate, certificateDer());
