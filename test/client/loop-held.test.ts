@@ -13,6 +13,7 @@
  * The hold is a busy loop: the server, in its own process, is not held.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -226,4 +227,34 @@ describe('the client after its own event loop was held', () => {
       clock.mockRestore();
     }
   }, 30_000);
+});
+
+describe('the connect timeout, on the client\'s own clock', () => {
+  it('fails an upgrade never answered connectTimeoutMs after the attempt began (and a timer\'s turn), not later (tHE F17: C06, the deadline a second late, passed every test)', async () => {
+    // A TCP server that takes the connection and never answers the upgrade.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    // The client's clock (performance.now()) and timers are faked and advanced here; the socket is real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    try {
+      const client = track(createRealtimeClient({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, WebSocket: WebSocket as never, connectTimeoutMs: 1_000, polling: false }));
+      client.connect('tok');
+      // Waited on the wall clock (not faked), by turns of the loop: a bound only.
+      for (const end = Date.now() + 20_000; sockets.length === 0; await new Promise((resolve) => setImmediate(resolve))) {
+        if (Date.now() > end) throw new Error('timed out waiting for the connection');
+      }
+      vi.advanceTimersByTime(999);
+      expect({ state: client.getStatus().state, reconnectAttempts: client.getStatus().reconnectAttempts }).toEqual({ state: 'connecting', reconnectAttempts: 0 });
+      // At 1 000 ms the deadline is met, judged again a timer's turn (1 ms) later: failed, a retry waiting.
+      vi.advanceTimersByTime(2);
+      expect(client.getStatus()).toMatchObject({ state: 'waiting', reconnectAttempts: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
