@@ -350,7 +350,7 @@ it("a refused upgrade that breaks the contract's refusals says so: a status it d
       server.close();
     }
   }
-});
+}, 13 * 15_000); // 13 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3); vitest's default 60 s failed it at load 25 (tHI F5)
 
 // tBQ F3: a compressed frame whose payload does not inflate was said in zlib's words alone ("invalid block type").
 it('a permessage-deflate frame whose payload does not inflate is said to be that: exit 1', async () => {
