@@ -914,7 +914,7 @@ describe('listen', () => {
     }
     expect(await answer('permessage-deflate; server_max_window_bits = 3')).toEqual({ status: 2, stderr: `but its permessage-deflate parameter server_max_window_bits expected a value from 8 to 15 (RFC 7692 §7.1.2.1), got 3${invalid}` });
     expect((await answer('permessage-deflate; =')).stderr).toMatch(/^but it is not written as RFC 6455 §9\.1 has it \(.*\): a client fails the handshake \(Invalid Sec-WebSocket-Extensions header\)\n$/);
-  });
+  }, 12 * 15_000); // 12 listen runs, 15 s each: three times the 5 s a tsx start took on a loaded 2-vCPU machine (tFK F3); vitest's default 60 s failed it at load 20-25 (tHI F6)
 
   it('says the Retry-After of a refused upgrade and the Location of a redirect (a hostile tester: left out)', async () => {
     const answers = [
