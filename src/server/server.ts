@@ -2617,7 +2617,8 @@ export function hostReadsAsSecret(host: string): boolean {
   // A scheme before it is kept: `http://u:pw@localhost:8080;jsessionid=…` judged as `localhost:8080;…` read the URL's
   // parameter as a host word, and the whole was said by its length.
   if (at !== -1 && !readsAsSocketPath(host)) return hostReadsAsSecret(`${/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(host)?.[0] ?? ''}${host.slice(at + 1)}`);
-  const given = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?([^/?#:]*)/i.exec(host.trim())?.[1] ?? '';
+  // The first host of a list up to its separator, as {@link addressWords} splits it (`localhost,::1` read `localhost,` as a secret: tHG F1).
+  const given = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?([^/?#:,|\s]*)/i.exec(host.trim())?.[1] ?? '';
   return secretWhereAddressGoes(host) || secretWhereAddressGoes(host.trim()) || (given !== '' && secretWhereAddressGoes(given)) || (!readsAsSocketPath(host) && !host.trim().startsWith('/') && addressWords(host).some(secretWhereAddressGoes));
 }
 

@@ -452,12 +452,17 @@ export function withUserInfoShownRedacted(host: string): string {
   const colons = authority[2]!.split(':').length - 1;
   // A list of hosts given as one (`http://localhost:3000,http://localhost:5173`) is no password: a port of digits ends the
   // first. Each entry is judged on its own: a later one's password whose `@host` is missing was shown whole (tHC F17).
-  if (colons >= 2 && /^[^:]*:\d*[,;|\s]/.test(authority[2]!)) {
+  // So is one whose first entry is a host without a port or an IPv6 address (`::1,127.0.0.1`, `127.0.0.1,::1`: tHG F1).
+  const firstEntry = /^[^,;|\s]*/.exec(authority[2]!.trimStart())![0];
+  if (colons >= 2 && firstEntry !== authority[2]!.trimStart() && (/^[^:]*(?::\d*)?$/.test(firstEntry) || isIPv6Host(firstEntry))) {
     const entries = host.split(/([,;|\s]+)/);
     return entries.map((entry, i) => (i % 2 === 0 && entry !== '' ? withUserInfoShownRedacted(entry) : entry)).join('');
   }
   if (colons >= 2) {
-    if (isIPv6(authority[2]!.trim())) return host;
+    // An IPv6 address without brackets, with or without a port of digits after it (`::1:30000`, `http://2001:db8::1:44300`), as
+    // after an `@` ({@link withPortAfterAtRedacted}): all after its first `:` was `[redacted]`, a 5-digit port making it no
+    // address (tHG F1).
+    if (isIPv6Host(authority[2]!.trim())) return host;
     const first = authority[1]!.length + authority[2]!.indexOf(':') + 1;
     return `${host.slice(0, first)}${REDACTED}${host.slice(authority[0].length)}`;
   }
@@ -474,10 +479,15 @@ function withPortAfterAtRedacted(rest: string): string {
   // An IPv6 address without brackets, with or without a port of digits after it, is a host listen and serve say so of
   // (`http://user:[redacted]@::1:8000/`): its groups are no password's tail (CI, stop 73: `@:[redacted]`).
   const authority = /^[^/\\?#]*/.exec(rest)![0];
-  const portless = /^(.*):\d+$/.exec(authority);
-  if (isIPv6(authority) || (portless !== null && isIPv6(portless[1]!))) return rest;
+  if (isIPv6Host(authority)) return rest;
   const port = /^(?:\[[^\]/\\?#]*\]|[^/\\?#:[\]]*):([^/\\?#;]*)/.exec(rest);
   return port === null || port[1] === '' || /^\d+$/.test(port[1]!) ? rest : `${rest.slice(0, port[0].length - port[1]!.length)}${REDACTED}${rest.slice(port[0].length)}`;
+}
+
+/** Whether `authority` is an IPv6 address without brackets, with or without a port of digits after it (`::1`, `::1:30000`). */
+function isIPv6Host(authority: string): boolean {
+  const portless = /^(.*):\d+$/.exec(authority);
+  return isIPv6(authority) || (portless !== null && isIPv6(portless[1]!));
 }
 
 /**

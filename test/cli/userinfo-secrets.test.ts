@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { shownArgument, shownPath } from '../../src/cli/shown-argument.js';
+import { createRealtimeServer, type RealtimeServerOptions } from '../../src/server/index.js';
+import { withPasswordShownRedacted, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../../src/shared/secrets.js';
+import { runListen } from '../support/listen.js';
+import { rawServer, stopRawServers } from '../support/raw-backend.js';
+
+/**
+ * tHG's findings on where a URL's user info begins and ends, both ways: a host, a port or a path shown `[redacted]` (F1, F2,
+ * F9, F10), and a password holding `@` then `/`, `?` or `#` printed in part or connected to (F11, F12), or echoed HTML-escaped (F13).
+ */
+
+const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+const SECRET = 'x'.repeat(16) + 'Yz7!qP0wLm3#Rt5u';
+
+function cli(args: string[]): { status: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('REALTIME_CONTRACT_'))) });
+  return { status: result.status, stderr: result.stderr };
+}
+
+/** The message createRealtimeServer throws for `options` (each of these is refused before anything listens). */
+function refusal(options: Partial<RealtimeServerOptions>): string {
+  try {
+    createRealtimeServer({ port: 0, allowedOrigins: '*', jwt: { secret: SECRET }, ...options } as RealtimeServerOptions);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('accepted');
+}
+
+describe('tHG F1: an unbracketed IPv6 host with a port of 5 digits, or a host list holding IPv6, is shown', () => {
+  it('in the value as an option error shows it', () => {
+    for (const value of ['::1:30000', 'http://::1:30000', 'https://2001:db8::1:44300/jwks', '::1,127.0.0.1', '127.0.0.1,::1', 'localhost,::1', 'http://::1:30000/schemas']) expect(withUserInfoShownRedacted(value)).toBe(value);
+    // A password whose @host is missing is still hidden, in a list too.
+    expect(withUserInfoShownRedacted('https://alice:pa:ss/jwks')).toBe('https://alice:[redacted]/jwks');
+    expect(withUserInfoShownRedacted('::1,https://alice:Secr3tPw9/jwks')).toBe('::1,https://alice:[redacted]/jwks');
+  });
+
+  it('by createRealtimeServer (host, jwksUrl, allowedOrigins)', () => {
+    for (const host of ['::1,127.0.0.1', '127.0.0.1,::1', 'localhost,::1']) expect(refusal({ host })).toContain(`got ${JSON.stringify(host)};`);
+    expect(refusal({ jwt: { jwksUrl: 'http://::1:30000/jwks', jwksAlgorithms: ['RS256'], audience: null } as RealtimeServerOptions['jwt'] })).toContain('got "http://::1:30000/jwks"');
+    expect(refusal({ allowedOrigins: ['http://2001:db8::1:44300'] })).toContain('got "http://2001:db8::1:44300"; an IPv6 address goes in brackets in an origin, its port after them: http://[2001:db8::1]:44300');
+  });
+
+  it('by serve --host, --allow-origin and diff', { timeout: 120_000 }, () => {
+    const serve = cli(['serve', '--demo', '--port', '0', '--host', '::1,127.0.0.1', '--allow-origin', 'http://::1:30000']);
+    expect(serve.stderr).toContain('--host must be a host name or address, got "::1,127.0.0.1";');
+    expect(serve.stderr).toContain('got "http://::1:30000": an IPv6 address goes in brackets in an origin, its port after them: http://[::1]:30000');
+    expect(serve.stderr).not.toContain('[redacted]');
+    expect(cli(['diff', 'http://::1:30000/schemas']).stderr).toContain('http://::1:30000/schemas: not a folder');
+  });
+});
