@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { editDistance } from '../runtime/errors.js';
 import { printable, printableJson } from '../runtime/printable.js';
-import { REDACTED, holdsJwt, isSecretName, leniently, redactJwts, secretWhereAddressGoes, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { REDACTED, holdsJwt, isSecretName, leniently, redactJwts, secretWhereAddressGoes, userInfoSpan, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /**
  * A command-line word as a usage error shows it (an unknown option, an option's refused value, an unknown command): whole
@@ -51,7 +51,9 @@ export function shownArgument(value: string): string {
   const atInPassword = start === undefined ? /^(\s*[\w.+-]{2,}:)[^/\\\s]*@([^/\\\s@:.]+)$/.exec(value) : null;
   if (atInPassword !== null && readsAsPassword(atInPassword[2]!)) return `${atInPassword[1]}${REDACTED}`;
   // A URL or user@host: its host as written (the URL parser would lower-case a password's capitals), after any user info.
-  const afterUserInfo = value.includes('@') ? value.slice(value.lastIndexOf('@') + 1) : value.slice(start!.length);
+  // User info as the output reads it (an `@` in the path after a host name is the path's: tHG F2).
+  const span = userInfoSpan(value);
+  const afterUserInfo = span !== undefined ? value.slice(span.at + 1) : value.slice(start?.length ?? 0);
   const host = /^\[?([^/\\?#:\]\s]*)/.exec(afterUserInfo)![1]!;
   if (host !== '' && secretWhereAddressGoes(host)) return hidden(value);
   const redacted = value.includes('@') ? withPasswordShownRedacted(value) : withUserInfoShownRedacted(value);

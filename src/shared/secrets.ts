@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 
 /*
  * What in a URL may be a secret (a JWT's shape, user info; for the CLI's output, a secret-looking
@@ -575,7 +575,7 @@ function withHostListShownRedacted(url: string): string {
   const at = url.lastIndexOf('@');
   const rest = url.slice(at + 1);
   const authority = /^[^/\\?#]*/.exec(rest)![0];
-  if (at === -1 || !authority.includes(',')) return withUserInfoShownRedacted(url);
+  if (at === -1 || !authority.includes(',') || userInfoSpan(url) === undefined) return withUserInfoShownRedacted(url);
   const [first, ...others] = authority.split(',');
   const after = rest.slice(authority.length);
   const head = withUserInfoShownRedacted(`${url.slice(0, at + 1)}${first}${after}`);
@@ -619,12 +619,41 @@ export function portNotShown(host: string): string | undefined {
  * Where the user info of `url` (a URL or host as given, which may not parse) lies: from `start`, past a leading
  * `scheme://` (or `//`), else the start, to `at`, the index of its last `@`; undefined with no `@`.
  */
-function userInfoSpan(url: string): { start: number; at: number } | undefined {
+export function userInfoSpan(url: string): { start: number; at: number } | undefined {
   // To the last `@`: a password may hold `/`, `?`, `#`, `//`, a space or a comma (base64 ones hold `/`), which the
   // URL grammar's user info does not, and each stopped a tighter match, the password printed whole or in part (tAW F1, tAZ F1).
   const at = url.lastIndexOf('@');
   if (at === -1) return undefined;
-  return { start: Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(url)?.[0].length ?? 0, at), at };
+  const start = Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(url)?.[0].length ?? 0, at);
+  // But not past an authority that reads as a host (a host name with a dot, an IP address, localhost; a port of digits) and
+  // holds no `@`: the `@` is then its path's, query's or fragment's, as the URL standard reads it (an email in a REST path,
+  // an npm scope, a git ref: `https://api.example.com/users/alice@example.com` lost its host, tHG F2). A password holding `/`
+  // (`alice:pa/ss@host`, `<token>/x@host`) leaves no host name before its `/`, and is still read to the last `@`.
+  const authority = /^[^/\\?#]*/.exec(url.slice(start))![0];
+  if (start + authority.length < at && !authority.includes('@') && readsAsHostAndPort(authority)) {
+    // A URL nested in its path or query (`?next=https://alice:<password>@bank/`, `?u=//alice:<password>@bank/`) has user
+    // info of its own, read so in turn.
+    const after = start + authority.length;
+    const nested = /(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(url.slice(after, at));
+    if (nested === null) return undefined;
+    const inner = userInfoSpan(url.slice(after + nested.index));
+    return inner === undefined ? undefined : { start: after + nested.index + inner.start, at: after + nested.index + inner.at };
+  }
+  return { start, at };
+}
+
+/**
+ * Whether `authority` (a URL's, as given, without user info) reads as `host[:port]`: an IP address (IPv6 in brackets or
+ * not), `localhost`, or a host name of dotted labels ending in letters that does not read as a secret, and a port of digits.
+ */
+function readsAsHostAndPort(authority: string): boolean {
+  const given = authority.trim();
+  if (isIPv6Host(given)) return true;
+  const found = /^(\[[^\]]*\]|[^:[\]]*)(?::\d{0,5})?$/.exec(given);
+  if (found === null) return false;
+  const name = found[1]!;
+  if (name.startsWith('[')) return isIPv6(name.slice(1, -1));
+  return isIPv4(name) || name.toLowerCase() === 'localhost' || (/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\.?$/i.test(name) && !secretWhereAddressGoes(name));
 }
 
 /**

@@ -52,3 +52,23 @@ describe('tHG F1: an unbracketed IPv6 host with a port of 5 digits, or a host li
     expect(cli(['diff', 'http://::1:30000/schemas']).stderr).toContain('http://::1:30000/schemas: not a folder');
   });
 });
+
+describe('tHG F2: an @ in the path after a host name is no user info', () => {
+  it('in a hook\'s error as the log shows it, and in a command-line value', () => {
+    for (const text of ['GET https://api.example.com/users/alice@example.com failed: 404', 'see https://unpkg.com/@acme/x@1.2.3/dist', 'at http://127.0.0.1:8080/u/bob@corp.example']) expect(withUrlUserInfoRedacted(text)).toBe(text);
+    expect(shownPath('https://github.com/org/repo/tree/main@v2')).toBe('https://github.com/org/repo/tree/main@v2');
+    expect(shownArgument('https://api.example.com/users/alice@example.com')).toBe('https://api.example.com/users/alice@example.com');
+    // A password holding `/` leaves no host name before it: still read to the last `@`.
+    expect(withUrlUserInfoRedacted('db https://alice:pa/ss99@host.example/x down')).toBe('db https://[redacted]@host.example/x down');
+    expect(withPasswordShownRedacted('https://alice:Xk9@mP2/qR7wL4zT8b@host.example/x.json')).toBe('https://alice:[redacted]@host.example/x.json');
+    expect(withUserInfoShownRedacted('https://Xk9mP2qR7wL4/zT8b@host.example/x')).toBe('https://[redacted]@host.example/x');
+    // A URL nested in the path or query has user info of its own.
+    expect(withUrlUserInfoRedacted('see https://host.example/cb?next=https://alice:Pa55w0rd@bank/ now')).toBe('see https://host.example/cb?next=https://[redacted]@bank/ now');
+    expect(withPasswordShownRedacted('https://h.example/a?u=//alice:Pa55w0rd@bank/')).toBe('https://h.example/a?u=//alice:[redacted]@bank/');
+  });
+
+  it('by createRealtimeServer and diff', { timeout: 120_000 }, () => {
+    expect(refusal({ allowedOrigins: ['https://app.example/@acme'] })).toContain('got "https://app.example/[redacted]"; did you mean "https://app.example"?');
+    expect(cli(['diff', 'https://github.com/org/repo/tree/main@v2']).stderr).toContain('https://github.com/org/repo/tree/main@v2: not a folder');
+  });
+});
