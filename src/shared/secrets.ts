@@ -441,7 +441,8 @@ export function leniently(text: string): string {
 export function withUserInfoShownRedacted(host: string): string {
   const span = userInfoSpan(host);
   // The port after the host too: `https://alice@idp.example:<password>/jwks` was shown beside "(not shown: …)" (tGF F6).
-  if (span) return `${host.slice(0, span.start)}${REDACTED}@${withPortAfterAtRedacted(host.slice(span.at + 1))}`;
+  // Empty user info (`//@host`) hides nothing: no mark, which would say a secret stood there (tHG F9).
+  if (span) return `${host.slice(0, span.start)}${span.start === span.at ? '' : REDACTED}@${withPortAfterAtRedacted(host.slice(span.at + 1))}`;
   // No `@`: a password whose `@host` is missing reads as a port that is not digits (`https://user:pw/jwks`); it is
   // `[redacted]`, as `serve --redis` does not show it (tDT F4: printed as the "port"). A host of more than one `:` is left as
   // it is only when it is an IPv6 address without brackets: a password holding `:` (`https://alice:pa:ss/jwks`) was shown
@@ -623,7 +624,7 @@ export function userInfoSpan(url: string): { start: number; at: number } | undef
   // To the last `@`: a password may hold `/`, `?`, `#`, `//`, a space or a comma (base64 ones hold `/`), which the
   // URL grammar's user info does not, and each stopped a tighter match, the password printed whole or in part (tAW F1, tAZ F1).
   const at = url.lastIndexOf('@');
-  if (at === -1) return undefined;
+  if (at === -1 || NPM_SCOPED_SPEC.test(url)) return undefined;
   const start = Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(url)?.[0].length ?? 0, at);
   // But not past an authority that reads as a host (a host name with a dot, an IP address, localhost; a port of digits) and
   // holds no `@`: the `@` is then its path's, query's or fragment's, as the URL standard reads it (an email in a REST path,
@@ -641,6 +642,9 @@ export function userInfoSpan(url: string): { start: number; at: number } | undef
   }
   return { start, at };
 }
+
+/** An npm package spec with a scope (`@acme/contract`, `@acme/contract@1.2.0`, npm's alias `npm:@acme/x@^1`): its `@`s are no user info (tHG F9). */
+const NPM_SCOPED_SPEC = /^\s*(?:npm:)?@[a-z0-9~][a-z0-9._~-]*\/[a-z0-9~][a-z0-9._~-]*(?:@[\w.^~<>=*|+ -]*)?\s*$/;
 
 /**
  * Whether `authority` (a URL's, as given, without user info) reads as `host[:port]`: an IP address (IPv6 in brackets or

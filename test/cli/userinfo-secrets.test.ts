@@ -72,3 +72,19 @@ describe('tHG F2: an @ in the path after a host name is no user info', () => {
     expect(cli(['diff', 'https://github.com/org/repo/tree/main@v2']).stderr).toContain('https://github.com/org/repo/tree/main@v2: not a folder');
   });
 });
+
+describe('tHG F9: an npm scope\'s @ is no user info', () => {
+  it('as a value shows it', () => {
+    for (const value of ['@acme/contract', '@acme/contract@1.2.0', 'npm:@acme/contract@1.2.0']) {
+      expect(shownArgument(value)).toBe(value);
+      expect(shownPath(value)).toBe(value);
+    }
+    // Empty user info hides nothing, and is not marked as if it did.
+    expect(withUserInfoShownRedacted('http://@app.example')).toBe('http://@app.example');
+  });
+
+  it('in diff\'s and an unknown command\'s message', { timeout: 120_000 }, () => {
+    expect(cli(['diff', 'npm:@acme/contract@1.2.0']).stderr).toContain('npm:@acme/contract@1.2.0: not a folder');
+    expect(cli(['@acme/contract']).stderr).toContain("unknown command '@acme/contract'");
+  });
+});
