@@ -22,6 +22,7 @@ import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
 import { looksLikeJwt, portNotShown, secretWhereAddressGoes } from '../shared/secrets.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
+import { shownArgument } from './shown-argument.js';
 
 export interface ServeOptions {
   demo?: boolean;
@@ -396,9 +397,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   const port = typeof options.port === 'string' ? (/^\d{1,5}$/.test(options.port) ? Number(options.port) : NaN) : (options.port ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     // A URL given as the port (`--port "$REDIS_URL"`, the variables mixed up) was printed whole, its password with it: a
-    // value with a scheme reads as no secret itself, its credentials being for the caller to drop (tFU F8). Shown as --host is.
+    // value with a scheme reads as no secret itself, its credentials being for the caller to drop (tFU F8). Shown as every
+    // command shows a refused option value (shownArgument): by the host's rules, a path after it and a port that is no digits
+    // were hidden, `8000/tcp` shown `8000/[redacted]`, an ISO date's minutes `[redacted]` (tHG F10).
     const given = String(options.port);
-    faults.push(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${hostReadsAsSecret(given) ? `a value of ${given.length} characters (not shown: it may be a secret)` : shownValue(given, shownHost)}\n`);
+    const shown = shownArgument(given);
+    faults.push(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${shown.startsWith('<a value of ') ? `a value of ${given.length} characters (not shown: it may be a secret)` : quoted(shown)}\n`);
   }
   // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
   if (options.host !== undefined && options.host.trim() === '') {

@@ -88,3 +88,14 @@ describe('tHG F9: an npm scope\'s @ is no user info', () => {
     expect(cli(['@acme/contract']).stderr).toContain("unknown command '@acme/contract'");
   });
 });
+
+describe('tHG F10: serve --port shows a refused value as typed, as the other commands do', () => {
+  it('a Docker port, an ISO date, a Windows path, a git ref; a password still hidden', { timeout: 120_000 }, () => {
+    for (const value of ['8000/tcp', '2026-12-07T10:00:00Z', 'C:\\Users\\Me', 'HEAD@{1}', '@acme/x']) {
+      expect(cli(['serve', '--demo', '--port', value]).stderr).toBe(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${JSON.stringify(value)}\n`);
+    }
+    const url = cli(['serve', '--demo', '--port', 'redis://:Pa55w0rdXyz@127.0.0.1:6379']).stderr;
+    expect(url).toContain('got "redis://:[redacted]@127.0.0.1:6379"');
+    expect(cli(['serve', '--demo', '--port', 'Pa55w0rdXyz']).stderr).toContain('got a value of 11 characters (not shown: it may be a secret)');
+  });
+});

@@ -988,10 +988,11 @@ process.exitCode = await runServe({ demo: true, port: 0, secret: 's'.repeat(32) 
     const said = (port: string) => run('--port', port).stderr;
     const refused = (shown: string) => `realtime-contract serve: --port must be an integer from 0 to 65535, got ${shown}\n`;
     const hidden = [
-      ['redis://:Pa55w0rdXyz@h:6379', '"redis://[redacted]@h:6379"'],
-      ['https://u:Pa55w0rdXyz@h', '"https://[redacted]@h"'],
-      ['//:Pa55w0rdXyz@h', '"//[redacted]@h"'],
-      ['redis://h:6379/0?password=Pa55w0rdXyz', '"redis://h:6379/[redacted]?[redacted]"'],
+      // As every command shows a refused value (tHG F10): the password `[redacted]`, the user name and the rest kept.
+      ['redis://:Pa55w0rdXyz@h:6379', '"redis://:[redacted]@h:6379"'],
+      ['https://u:Pa55w0rdXyz@h', '"https://u:[redacted]@h"'],
+      ['//:Pa55w0rdXyz@h', '"//:[redacted]@h"'],
+      ['redis://h:6379/0?password=Pa55w0rdXyz', '"redis://h:6379/0?password=[redacted]"'],
       ['redis://Pa55w0rdXyz:6379', 'a value of 24 characters (not shown: it may be a secret)'],
     ] as const;
     for (const [port, shown] of hidden) {
