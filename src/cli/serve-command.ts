@@ -20,7 +20,7 @@ import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
-import { looksLikeJwt, portNotShown, secretWhereAddressGoes } from '../shared/secrets.js';
+import { looksLikeJwt, portNotShown, secretWhereAddressGoes, withUserInfoLeftOut } from '../shared/secrets.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 import { shownArgument } from './shown-argument.js';
 
@@ -109,14 +109,17 @@ function originOf(given: string): string | undefined {
  */
 function notAnOrigin(given: string): string | undefined {
   let url: URL;
+  // Read as it is shown, its user info to the last `@`: the parser's reading (to the first) made the origin offered of a
+  // password's middle (`https://alice:Tr0ub4dor@correct.horse.battery/staple@app.example`: "https://correct.horse.battery", tHG F12).
+  const userInfo = withUserInfoLeftOut(given) !== given;
   try {
-    url = new URL(given);
+    url = new URL(withUserInfoLeftOut(given));
   } catch {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   const parts = [
-    ...(url.username || url.password ? ['user info (user:password@)'] : []),
+    ...(userInfo || url.username || url.password ? ['user info (user:password@)'] : []),
     ...(url.pathname !== '/' && url.pathname !== '' ? ['a path'] : []),
     ...(url.search ? ['a query'] : []),
     ...(url.hash ? ['a fragment'] : []),

@@ -24,7 +24,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
+import { leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { cut, nearestName, preview } from '../runtime/errors.js';
 import type { ReadResult, StreamEntry, StreamStore } from './stream-store.js';
@@ -2580,8 +2580,12 @@ export function hostProblem(host: string, portName: string): string | undefined 
   // (`give the host alone ("tmp")`: tET). It is not quoted: the value itself is, before the hint.
   if (/^\/(?!\/)/.test(host) || readsAsSocketPath(host)) return 'a path is no host (this listens on TCP, not on a Unix socket): give a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::)';
   let url: URL;
+  // Read after its user info as the value is shown, to the last `@` (shownHost): the URL parser ends user info at an
+  // earlier `@` and the host at the `/` after it, and the hint named a password's middle (`alice:Xk9@mP2qR7/x@127.0.0.1`
+  // gave "give the host alone ("mp2qr7")": tHG F12).
+  const bare = withUserInfoLeftOut(host);
   try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`);
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(bare) ? bare : `http://${bare}`);
   } catch {
     return generic;
   }
@@ -2915,7 +2919,8 @@ function checkOrigins(origins: unknown): void {
     if (origin === '*') throw optionError(RangeError, name, asSent, origin, "allowedOrigins: '*', not in an array, allows any origin");
     let parsed: string | undefined;
     try {
-      parsed = new URL(origin).origin;
+      // Its user info left out as it is shown (to the last `@`): the parser's own reading made the hint of a password's middle (tHG F12).
+      parsed = new URL(withUserInfoLeftOut(origin)).origin;
     } catch {
       parsed = undefined;
     }

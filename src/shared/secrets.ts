@@ -660,6 +660,18 @@ function readsAsHostAndPort(authority: string): boolean {
   return isIPv4(name) || name.toLowerCase() === 'localhost' || (/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\.?$/i.test(name) && !secretWhereAddressGoes(name));
 }
 
+/** `url` without its user info and `@` (as {@link userInfoSpan} reads it), its scheme kept: the host it means, read as it is shown. */
+export function withUserInfoLeftOut(url: string): string {
+  const span = ownUserInfoSpan(url);
+  return span === undefined ? url : `${url.slice(0, span.start)}${url.slice(span.at + 1)}`;
+}
+
+/** {@link userInfoSpan} of `url` itself: undefined for that of a URL nested in its path or query (`?next=https://alice:pw@bank/`). */
+function ownUserInfoSpan(url: string): { start: number; at: number } | undefined {
+  const span = userInfoSpan(url);
+  return span !== undefined && span.start === Math.min(/^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(url)?.[0].length ?? 0, span.at) ? span : undefined;
+}
+
 /**
  * What a hook's error is read against, of the request it was called for: `secrets`, texts hidden wherever they stand (the
  * request's token: each stretch of 8 characters or more of it, as `listen` hides one; a query value or user info: whole),

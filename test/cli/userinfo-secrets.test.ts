@@ -99,3 +99,19 @@ describe('tHG F10: serve --port shows a refused value as typed, as the other com
     expect(cli(['serve', '--demo', '--port', 'Pa55w0rdXyz']).stderr).toContain('got a value of 11 characters (not shown: it may be a secret)');
   });
 });
+
+describe('tHG F12: the host and origin hints are read after the user info as the value is shown', () => {
+  it('by createRealtimeServer', () => {
+    for (const host of ['alice:Xk9@mP2qR7wL4zT8b/x@127.0.0.1', 'alice:Tr0ub4dor@correct.horse.battery/staple@127.0.0.1']) {
+      expect(refusal({ host })).toContain('got "[redacted]@127.0.0.1"; give the host alone ("127.0.0.1")');
+    }
+    expect(refusal({ allowedOrigins: ['https://alice:Xk9@mP2/qR7wL4zT8b@app.example'] })).toContain('got "https://[redacted]@app.example"; did you mean "https://app.example"?');
+  });
+
+  it('by serve --host and --allow-origin', { timeout: 120_000 }, () => {
+    const run = cli(['serve', '--demo', '--port', '0', '--host', 'alice:Xk9@mP2qR7wL4zT8b/x@127.0.0.1', '--allow-origin', 'https://alice:Tr0ub4dor@correct.horse.battery/staple@app.example']);
+    expect(run.stderr).toContain('got "[redacted]@127.0.0.1"; give the host alone ("127.0.0.1")');
+    expect(run.stderr).toContain('got "https://[redacted]@app.example": an origin, as browsers send it, is scheme://host[:port] alone, and this holds user info (user:password@): did you mean "https://app.example"?');
+    expect(run.stderr.toLowerCase()).not.toMatch(/mp2|correct\.horse|staple/);
+  });
+});
