@@ -20,7 +20,7 @@ import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 import { holdsUserInfoAnyhow, redactUrl } from '../server/auth.js';
-import { holdsSecretParameter, isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, secretWhereAddressGoes, withPasswordShownRedacted } from '../shared/secrets.js';
+import { holdsSecretParameter, isSecretName, leniently, looksLikeJwt, REDACTED, redactJwts, secretWhereAddressGoes, userInfoPastAuthority, withPasswordShownRedacted } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -546,6 +546,9 @@ function socketHint(url: URL, query: boolean): string {
   return ` (a reference server with the default path has its socket at ${WEBSOCKET_PATH}: ${url.protocol}//${url.host}${WEBSOCKET_PATH}${withQuery})`;
 }
 
+/** Why a URL whose user info, read to its last `@`, holds a `/`, `?` or `#` is refused ({@link userInfoPastAuthority}). */
+const USER_INFO_PAST_AUTHORITY = 'the user info before its last "@" holds a "/", "?" or "#", where a URL\'s host ends, so the URL would be read with part of it as the host: percent-encode them in it (%2F, %3F, %23), and an "@" in it (%40); an "@" in the path after the host is written %40 too';
+
 /** Why a URL holds no IPv6 zone id, and what to give instead. */
 const ZONE_HELD = 'which a URL cannot hold (WHATWG URLs, and so ws and browsers, refuse a zone id, as %25<zone> too): give an address of the server without one, a global or loopback address, not a link-local fe80:: one';
 
@@ -740,9 +743,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   /** `text` with {@link secretHost} `[redacted]`, as written or lower-cased. */
   const hostHidden = (text: string): string => (secretHost === undefined ? text : text.split(secretHost).join(REDACTED).split(secretHost.toLowerCase()).join(REDACTED));
   const hostNote = secretHost === undefined ? '' : ` (the URL's host of ${secretHost.length} characters is not shown: it reads as a secret, not a host name; is it the token or a password?)`;
+  // User info read to its last `@` holding a `/`, `?` or `#` (`ws://alice:Xk9@mP2/qR7@127.0.0.1:8080/…`, a password holding
+  // `@` then `/`): the URL parser ends the user info at its first `@` and the host at the `/`, and listen connected to the
+  // password's middle, printed it as the host and sent its rest as the path (tHG F11). Refused, shown as an option's is.
+  const pastAuthority = userInfoPastAuthority(target);
   let url: URL | undefined;
   try {
     url = new URL(target);
+    if (pastAuthority) throw new Error(USER_INFO_PAST_AUTHORITY);
     // http: and https: are taken as ws: and wss:, as the client and WebSocket constructors do.
     if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
     // `localhost:8000/api/ws` parses, as a URL of scheme `localhost:` (a reviewer): its scheme left
@@ -758,7 +766,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Node says only "Invalid URL" (`ws//host`, `127.0.0.1:8080/api/ws`: a fresh user).
     const scheme = /^(wss?|https?)\/\//i.exec(target)?.[1];
     // Nor does it say which part: an absolute URL with port 99999 was said to be no absolute URL (a fresh user).
-    const why = url ? (error as Error).message : (authorityFault(target) ?? `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`);
+    const why = url && pastAuthority ? USER_INFO_PAST_AUTHORITY : url ? (error as Error).message : (authorityFault(target) ?? `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`);
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way. Its password is read to
     // the last `@`, as an option's is: one holding `/`, `?` or `#` stops the URL's authority, and was printed (tCW F11).
     // A target whose scheme was left out (`alice:hunter2@host/…`) parses as a URL of scheme `alice:`, its user info a path: read as given (printed: tCY F5).
@@ -768,7 +776,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       output.stderr(`realtime-contract: cannot listen to a value of ${target.length} characters that is no URL (not shown: it may be the token; give it as --token): expected an absolute URL such as ws://127.0.0.1:8080/api/ws\n`);
       return 2;
     }
-    const shownTarget = url && (url.protocol === 'ws:' || url.protocol === 'wss:' || !/^[^/?#]*@/.test(target)) ? redact(url) : unparsedShown(target);
+    const shownTarget = url && !pastAuthority && (url.protocol === 'ws:' || url.protocol === 'wss:' || !/^[^/?#]*@/.test(target)) ? redact(url) : unparsedShown(target);
     const partSecret = secretHost === undefined ? authoritySecret(target) : undefined;
     const partHidden = (text: string) => (partSecret === undefined ? text : text.split(partSecret).join(REDACTED).split(partSecret.toLowerCase()).join(REDACTED));
     const partNote = partSecret === undefined || why.includes('not shown') ? '' : ` (a part of the URL's address of ${partSecret.length} characters is not shown: it reads as a secret, not a host or port; a password whose @host is missing, or the token?)`;

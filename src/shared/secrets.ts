@@ -660,6 +660,16 @@ function readsAsHostAndPort(authority: string): boolean {
   return isIPv4(name) || name.toLowerCase() === 'localhost' || (/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\.?$/i.test(name) && !secretWhereAddressGoes(name));
 }
 
+/**
+ * Whether the user info of `url` (as {@link userInfoSpan} reads it, to the last `@`) holds a `/`, `\`, `?` or `#`, where the
+ * URL standard ends the authority: the URL parser (ws, the WHATWG `URL`, ioredis) then reads a password's middle as the
+ * host (`ws://alice:Xk9@mP2/qR7@127.0.0.1/…` connects to `mP2`). Such a URL is refused, never connected to (tHG F11, F12).
+ */
+export function userInfoPastAuthority(url: string): boolean {
+  const span = ownUserInfoSpan(url);
+  return span !== undefined && /[/\\?#]/.test(url.slice(span.start, span.at));
+}
+
 /** `url` without its user info and `@` (as {@link userInfoSpan} reads it), its scheme kept: the host it means, read as it is shown. */
 export function withUserInfoLeftOut(url: string): string {
   const span = ownUserInfoSpan(url);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shownArgument, shownPath } from '../../src/cli/shown-argument.js';
 import { createRealtimeServer, type RealtimeServerOptions } from '../../src/server/index.js';
-import { withPasswordShownRedacted, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../../src/shared/secrets.js';
+import { userInfoPastAuthority, withPasswordShownRedacted, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../../src/shared/secrets.js';
 import { runListen } from '../support/listen.js';
 import { rawServer, stopRawServers } from '../support/raw-backend.js';
 
@@ -97,6 +97,31 @@ describe('tHG F10: serve --port shows a refused value as typed, as the other com
     const url = cli(['serve', '--demo', '--port', 'redis://:Pa55w0rdXyz@127.0.0.1:6379']).stderr;
     expect(url).toContain('got "redis://:[redacted]@127.0.0.1:6379"');
     expect(cli(['serve', '--demo', '--port', 'Pa55w0rdXyz']).stderr).toContain('got a value of 11 characters (not shown: it may be a secret)');
+  });
+});
+
+describe('tHG F11: a password holding @ then /, ? or # is refused, never shown nor connected to', () => {
+  it('by listen', { timeout: 120_000 }, async () => {
+    for (const url of ['ws://alice:Xk9@mP2/qR7wL4zT8b@127.0.0.1:9/api/ws', 'ws://alice:Xk9@mP2?qR7wL4zT8b@127.0.0.1:9/api/ws', 'ws://alice:Xk9@mP2#qR7wL4zT8b@127.0.0.1:9/api/ws', 'ws://alice:hunter2@localhost/S3cr3tTail99@127.0.0.1:9/api/ws']) {
+      for (const format of [[], ['--format', 'json']]) {
+        const run = await runListen([url, '--duration', '2s', ...format]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toBe('realtime-contract: cannot listen to "ws://alice:[redacted]@127.0.0.1:9/api/ws": the user info before its last "@" holds a "/", "?" or "#", where a URL\'s host ends, so the URL would be read with part of it as the host: percent-encode them in it (%2F, %3F, %23), and an "@" in it (%40); an "@" in the path after the host is written %40 too\n');
+      }
+    }
+    // Not a URL nested in its query: that is the query's, which the parser reads as such.
+    expect(userInfoPastAuthority('ws://127.0.0.1:9/api/ws?next=https://alice:pa/ssword123@bank/')).toBe(false);
+    const user = await runListen(['ws://Xk9@mP2/qR7wL4zT8b@127.0.0.1:9/api/ws', '--duration', '2s']);
+    expect(user.stderr).toContain('cannot listen to "ws://[redacted]@127.0.0.1:9/api/ws"');
+    expect(user.stderr.toLowerCase()).not.toContain('mp2');
+  });
+
+  it('by serve --redis', { timeout: 120_000 }, () => {
+    for (const url of ['redis://default:Xk9@mP2?qR7wL4zT8b@127.0.0.1:9', 'redis://default:Xk9@mP2#qR7wL4zT8b@127.0.0.1:9']) {
+      const run = cli(['serve', '--demo', '--port', '0', '--redis', url]);
+      expect(run.stderr).toContain('got user info whose password holds an unencoded "?" or "#" before the last "@" (redis://127.0.0.1:9)');
+      expect(run.stderr).not.toMatch(/mP2|qR7wL4zT8b|unreachable/);
+    }
   });
 });
 

@@ -320,6 +320,8 @@ export function redisUrlProblem(url: string): string | undefined {
     const unencoded = unencodedInPassword(url);
     if (unencoded !== undefined) return unencoded;
   }
+  const atAfter = atAfterQueryOrFragment(url);
+  if (atAfter !== undefined) return atAfter;
   const hostless = hostlessProblem(url);
   if (hostless !== undefined) return hostless;
   if (/^rediss?:\/\//i.test(url)) return portProblem(url);
@@ -490,6 +492,29 @@ function lonePercentInPassword(url: string): string | undefined {
   // An `@` after a `?` or `#` may be a query's (`?password=50%@x`): the unencoded-`#`/`?` check says the rest.
   if (at === -1 || /[?#]/.test(rest.slice(0, at)) || !/%(?![0-9a-f]{2})/i.test(rest.slice(0, at))) return undefined;
   return `user info whose password holds a "%" not written %25 (${redactRedisUrl(url)}): ioredis reads "%" as the start of an escape (%XX); write it %25`;
+}
+
+/**
+ * Why `url` is refused when an `@` follows its first `?` or `#` where no query value or fragment holds one: in a query
+ * parameter's name (before its `=`), or in the fragment (`redis://default:Xk9@mP2?qR7@127.0.0.1:6379`, a password holding
+ * `@` and then `?` or `#`). The parser ends the user info at the first `@` and the host at the `?`: ioredis dialled the
+ * password's middle (`getaddrinfo ENOTFOUND mP2`) and the error named the Redis after the last `@`, never tried (tHG F11).
+ * A `/` there is refused by {@link urlDatabase} ("a path holding @"); `?password=p@ss` is a value's. Undefined otherwise.
+ */
+function atAfterQueryOrFragment(url: string): string | undefined {
+  if (url.startsWith('/') && !url.startsWith('//')) return undefined;
+  const rest = url.slice(/^(?:rediss?:)?\/\//i.exec(url)?.[0].length ?? 0);
+  const end = rest.search(/[?#]/);
+  if (end === -1) return undefined;
+  const tail = rest.slice(end);
+  const hash = tail.indexOf('#');
+  const query = hash === -1 ? tail : tail.slice(0, hash);
+  const inName = query.slice(1).split('&').some((pair) => pair.split('=')[0]!.includes('@'));
+  if (!inName && !(hash !== -1 && tail.slice(hash).includes('@'))) return undefined;
+  // With no `@` before it, said as a password holding `#`, `?` or `/` is (tER F6).
+  const unencoded = unencodedInPassword(url);
+  if (unencoded !== undefined) return unencoded;
+  return `user info whose password holds an unencoded "?" or "#" before the last "@" (${redactRedisUrl(url)}): the URL ends the host at the first of them, and part of the password would be read as the host; write them %3F and %23 (and an "@" in the password %40)`;
 }
 
 /**
