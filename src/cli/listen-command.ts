@@ -546,6 +546,39 @@ function socketHint(url: URL, query: boolean): string {
   return ` (a reference server with the default path has its socket at ${WEBSOCKET_PATH}: ${url.protocol}//${url.host}${WEBSOCKET_PATH}${withQuery})`;
 }
 
+/** The characters an HTML escaper writes as a character reference, of those a token holds: HTML's own, and `/`, `+`, `=`, `` ` ``. */
+const HTML_ESCAPED = /[&<>"'/+=`]/g;
+/** HTML's named references of {@link HTML_ESCAPED}'s characters. */
+const HTML_NAMED: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/**
+ * `secret` as an HTML page's text may write it (a 401 page echoing the token: `/` as `&#x2F;`, `+` as `&#43;`; it was shown in
+ * the runs no 8-character piece of the token as sent covered, whole when it had a `/` or `+` every 7 characters: tHG F13): each
+ * of {@link HTML_ESCAPED}'s characters written one way, decimal, hex in capitals or not, or named where HTML names it; and
+ * as the escapers that write only some of them do (Go's html/template: `&<>"'+`; escape-html, lodash: `&<>"'`; OWASP's:
+ * those and `/` as `&#x2F;`). A page mixing two of these is hidden in the 8-character pieces each form shares with it.
+ * None for a secret without such a character. Eight forms at most, each a bounded rewrite of the secret.
+ */
+function htmlEscaped(secret: string): string[] {
+  if (!/[&<>"'/+=`]/.test(secret)) return [];
+  const code = (character: string) => character.charCodeAt(0);
+  const decimal = (character: string) => `&#${code(character)};`;
+  const hex = (character: string) => `&#x${code(character).toString(16).toUpperCase()};`;
+  const lowerHex = (character: string) => `&#x${code(character).toString(16)};`;
+  const go: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;', '+': '&#43;' };
+  const forms = [
+    secret.replace(HTML_ESCAPED, decimal),
+    secret.replace(HTML_ESCAPED, hex),
+    secret.replace(HTML_ESCAPED, lowerHex),
+    secret.replace(HTML_ESCAPED, (character) => HTML_NAMED[character] ?? decimal(character)),
+    secret.replace(HTML_ESCAPED, (character) => HTML_NAMED[character] ?? hex(character)),
+    secret.replace(/[&<>"'+]/g, (character) => go[character]!),
+    secret.replace(/[&<>"']/g, (character) => HTML_NAMED[character] ?? '&#39;'),
+    secret.replace(/[&<>"'/]/g, (character) => HTML_NAMED[character] ?? (character === '/' ? '&#x2F;' : '&#x27;')),
+  ];
+  return [...new Set(forms)].filter((form) => form !== secret);
+}
+
 /** Why a URL whose user info, read to its last `@`, holds a `/`, `?` or `#` is refused ({@link userInfoPastAuthority}). */
 const USER_INFO_PAST_AUTHORITY = 'the user info before its last "@" holds a "/", "?" or "#", where a URL\'s host ends, so the URL would be read with part of it as the host: percent-encode them in it (%2F, %3F, %23), and an "@" in it (%40); an "@" in the path after the host is written %40 too';
 
@@ -818,8 +851,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const inName = secretParams(url).filter(([name]) => name.includes('=')).map(([name]) => name.slice(name.indexOf('=') + 1));
   const named = [...secretParams(url).map(([, value]) => value), ...inPath, ...inName, ...[...url.searchParams.values()].flatMap(nestedSecrets)].filter((value) => value.length >= WHOLE_SECRET_LENGTH);
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
-  // Pointer token. (A server that knows the token can always print a transform of it.)
-  const secrets = [...new Set([...raw, ...named].flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
+  // Pointer token, HTML-escaped. (A server that knows the token can always print a transform of it.)
+  const secrets = [...new Set([...raw, ...named].flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret), ...htmlEscaped(secret)]))].sort((a, b) => b.length - a.length);
   /**
    * Any text that could echo the URL or the token (error messages, and whatever the server
    * sends back), with them redacted: a secret of 8 characters or more whole and any piece of 8

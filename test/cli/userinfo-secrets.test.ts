@@ -140,3 +140,18 @@ describe('tHG F12: the host and origin hints are read after the user info as the
     expect(run.stderr.toLowerCase()).not.toMatch(/mp2|correct\.horse|staple/);
   });
 });
+
+describe('tHG F13: listen hides a token a refusal echoes HTML-escaped', () => {
+  afterEach(stopRawServers);
+
+  it('with / as &#x2F; and + as &#43;', { timeout: 120_000 }, async () => {
+    const tokens = ['Xk9mP2/qR7wL4/zT8bYz/7qP0wL/m3Rt5u', 'u5Yk0ZpQ/N3Zb+7cR1hJt8Wq2Ls9XmPvE4GdKf6a0oI='];
+    for (const token of tokens) {
+      const page = `<p>invalid token ${token.replace(/\//g, '&#x2F;').replace(/\+/g, '&#43;')}</p>`;
+      const url = await rawServer((socket) => socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(page)}\r\nConnection: close\r\n\r\n${page}`));
+      const run = await runListen([url, '--token', token, '--duration', '5s', '--no-ping']);
+      expect(run.stderr).toContain('HTTP 401');
+      for (const part of token.split(/[/+=]/).filter((piece) => piece !== '')) expect(run.stderr).not.toContain(part);
+    }
+  });
+});
