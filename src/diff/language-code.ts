@@ -17,6 +17,13 @@ export interface Declarations {
   constants: Map<string, { type: string; value: string }>;
   /** Struct or class → field (the JSON key in Go, the attribute in Python) → its declared type. */
   fields: Map<string, Map<string, string>>;
+  /**
+   * Struct or class → the Go field or Python attribute → the JSON key it reads, as the code
+   * writes it (`"yield"`): quicktype prefixes a Python keyword with the class name
+   * (`trade_data_yield`), and a property added under that name took it, the older one becoming
+   * `purple_yield` (tHL F5).
+   */
+  keys: Map<string, Map<string, string>>;
 }
 
 /** The Go and Python declarations of one contract's generated code. */
@@ -27,17 +34,19 @@ export interface LanguageDeclarations {
 
 /** Reads the declarations of the generated Go file (`messages.go`), as `layOutGo` lays it out. */
 export function goDeclarations(text: string): Declarations {
-  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map() };
+  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map(), keys: new Map() };
   // Alias constant → [the constant it stands for, the alias type whose block declares it].
   const aliasedConstants = new Map<string, [string, string | undefined]>();
   let lastType: string | undefined;
   let struct: Map<string, string> | undefined;
+  let keys: Map<string, string> | undefined;
   let inConst = false;
   for (const line of text.split('\n')) {
     if (struct) {
       if (line === '}') struct = undefined;
       const field = /^\t(\w+)\s+(\S+)(?:\s+`json:"([^",]*)[^`]*`)?\s*$/.exec(line);
       if (field) struct?.set(field[3] ?? field[1]!, field[2]!);
+      if (field) keys?.set(field[1]!, JSON.stringify(field[3] ?? field[1]!));
       continue;
     }
     if (inConst) {
@@ -56,7 +65,9 @@ export function goDeclarations(text: string): Declarations {
     if (opened) {
       declarations.types.set(opened[1]!, 'struct');
       struct = new Map();
+      keys = new Map();
       declarations.fields.set(opened[1]!, struct);
+      declarations.keys.set(opened[1]!, keys);
       continue;
     }
     lastType = /^type (\w+) /.exec(line)?.[1] ?? lastType;
@@ -79,21 +90,28 @@ export function goDeclarations(text: string): Declarations {
 
 /** Reads the declarations of the generated Python module (`realtime_contract.py`). */
 export function pythonDeclarations(text: string): Declarations {
-  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map() };
+  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map(), keys: new Map() };
   let enumName: string | undefined;
   let fields: Map<string, string> | undefined;
+  // The class whose from_dict is being read, and what each attribute reads there.
+  let keys: Map<string, string> | undefined;
+  let className: string | undefined;
   for (const line of text.split('\n')) {
     const opened = /^class (\w+)(\(Enum\))?:/.exec(line);
     if (opened) {
       declarations.types.set(opened[1]!, opened[2] ? 'Enum' : 'class');
       enumName = opened[2] ? opened[1] : undefined;
       fields = opened[2] ? undefined : new Map();
+      className = opened[2] ? undefined : opened[1];
+      keys = undefined;
       if (fields) declarations.fields.set(opened[1]!, fields);
       continue;
     }
     if (/^\S/.test(line)) {
       enumName = undefined;
       fields = undefined;
+      className = undefined;
+      keys = undefined;
       const alias = /^(\w+) = (\w+)$/.exec(line);
       if (alias) declarations.types.set(alias[1]!, `= ${alias[2]}`);
       continue;
@@ -101,7 +119,14 @@ export function pythonDeclarations(text: string): Declarations {
     if (enumName) {
       const member = /^ {4}(\w+) = (.+)$/.exec(line);
       if (member) declarations.constants.set(`${enumName}.${member[1]}`, { type: enumName, value: member[2]! });
-    } else if (fields) {
+    } else if (className !== undefined) {
+      if (/^ {4}def from_dict\(/.test(line)) declarations.keys.set(className, (keys = new Map()));
+      else if (/^ {4}\S/.test(line)) keys = undefined;
+      // `trade_data_yield = from_union([…], from_absent_or_value(obj, "yield"), …)`, `id = from_str(obj["id"])`.
+      const read = keys && /^ {8}(\w+) = .*?(?:\bobj\[|from_absent_or_value\(obj, )("(?:[^"\\]|\\.)*")/.exec(line);
+      if (read) keys!.set(read[1]!, read[2]!);
+    }
+    if (fields && enumName === undefined) {
       if (/^ {4}(def |@)/.test(line)) fields = undefined;
       const field = /^ {4}(\w+): (.+?)(?: = .*)?$/.exec(line);
       if (field && fields) fields.set(field[1]!, field[2]!);
@@ -126,6 +151,8 @@ export interface LanguageNameChange {
   /** The old and new names (type text), for `before` / `after`. */
   before: string[];
   after: string[];
+  /** Whether a field or attribute of it reads another JSON key, or a key is read under another name. */
+  renamed?: boolean;
 }
 
 /**
@@ -197,6 +224,25 @@ export function languageNameChanges(before: LanguageDeclarations, after: Languag
       if (newer !== undefined) entry.after.push(name);
       mentioned.add(name);
     }
+    // A field or attribute that reads another JSON key, or a key read under another name
+    // (`yield`: trade_data_yield → purple_yield when `trade_data_yield` was added): code that
+    // reads it by name silently reads another key, or no longer compiles or runs (tHL F5).
+    for (const [owner, keys] of old.keys) {
+      const newer = now.keys.get(owner);
+      if (newer === undefined) continue;
+      const nameOf = new Map([...newer].map(([name, key]) => [key, name]));
+      for (const [name, key] of keys) {
+        const renamed = nameOf.get(key);
+        const reads = newer.get(name);
+        if ((renamed === undefined || renamed === name) && (reads === undefined || reads === key)) continue;
+        const entry = at(owner, unquoted(key));
+        const now = reads === undefined || reads === key ? '' : ` (${name} now reads ${reads})`;
+        entry.notes.push(`${language} ${owner}: the key ${key} is read by ${name} → ${renamed ?? 'no field'}${now}`);
+        entry.before.push(name);
+        if (renamed !== undefined) entry.after.push(renamed);
+        entry.renamed = true;
+      }
+    }
     for (const [name, { type, value }] of old.constants) {
       if (mentioned.has(type) || told.has(type)) continue;
       const newer = now.constants.get(name);
@@ -211,6 +257,15 @@ export function languageNameChanges(before: LanguageDeclarations, after: Languag
     }
   }
   return [...found.values()];
+}
+
+/** A JSON key as the generated code writes it (`"yield"`), unquoted. */
+function unquoted(key: string): string {
+  try {
+    return JSON.parse(key) as string;
+  } catch {
+    return key.slice(1, -1);
+  }
 }
 
 function describe(kind: string): string {

@@ -49,6 +49,26 @@ describe('names the generated Go and Python change where the contract model show
     expect(report.semver).toBe('minor');
   });
 
+  // quicktype prefixes a Python keyword with the class name (`yield` → trade_data_yield); a property
+  // added under that name took the attribute, the older key moving to purple_yield, and a v1
+  // consumer silently read the new key: diff said "release minor" (tHL F5).
+  it('a property added under the name Python gave a keyword moves that attribute to the new key: a major release, naming both (tHL F5)', async () => {
+    const old = patchSchemas(base, [field('yield', { type: 'number' })]);
+    const after = patchSchemas(old, [field('trade_data_yield', { type: 'string' })]);
+    const report = await diffFilesWithCode(old, after);
+    const [change, ...more] = named(report.changes, '/definitions/TradeData/properties/yield');
+    expect(more).toEqual([]);
+    expect(change).toMatchObject({ level: 'compatible', breaks: ['importing-code'], before: 'trade_data_yield', after: 'purple_yield' });
+    expect(change!.text).toContain('Python TradeData: the key "yield" is read by trade_data_yield → purple_yield (trade_data_yield now reads "trade_data_yield")');
+    expect(change!.text).not.toContain('Go ');
+    expect(report.semver).toBe('major');
+    // Added where it sorts after the prefixed one, the older attribute keeps its key: nothing to say.
+    const self = patchSchemas(base, [field('self', { type: 'number' })]);
+    const later = await diffFilesWithCode(self, patchSchemas(self, [field('trade_data_self', { type: 'string' })]));
+    expect(later.changes.filter((c) => c.rule === 'type-name-changed')).toEqual([]);
+    expect(later.semver).toBe('minor');
+  });
+
   it('says nothing of a change that keeps every generated name (a value added to a list of its own: a minor release)', async () => {
     const after = patchSchemas(base, [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'short' }]);
     const report = await diffFilesWithCode(base, after);
