@@ -338,7 +338,7 @@ function withCodeImpact(change: ChangeInput): Change {
  * type of its values in Python, which takes any (src/codegen/quicktype.ts, `isStringList`).
  */
 function pythonEnumRaises(change: ChangeInput): boolean {
-  if (change.direction !== 'server-to-client') return false;
+  if (change.direction !== 'server-to-client' || DECODED_JSON.has(change)) return false;
   if (change.rule === 'enum-value-added') return typeof change.after === 'string';
   return change.rule === 'enum-removed' && isStringList(change.before);
 }
@@ -351,6 +351,9 @@ function pythonEnumRaises(change: ChangeInput): boolean {
 function isStringList(values: unknown): boolean {
   return Array.isArray(values) && values.some((value) => typeof value === 'string' && value !== '');
 }
+
+/** Changes inside a value Go and Python keep as decoded JSON (AiTaskResult: a map there): no Python Enum raises on it (tHL F1). */
+const DECODED_JSON = new WeakSet<ChangeInput>();
 
 function whoBreaks(change: ChangeInput): Peer[] {
   // The wire is the same; code that imports the old name is not (it read `breaks: []`, "nobody": a fresh user).
@@ -721,7 +724,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
       impact = rule === 'message-added'
         ? `${who} reject it as unknown-type: tolerant ones skip it, strict ones fail`
         : rule === 'enum-value-added' || rule === 'enum-removed'
-          ? `strict ${who} reject the new value; tolerant ones accept it with a notice${pythonEnumRaises({ rule, direction, before, after } as ChangeInput) ? ', but not the generated Python decoders, whose Enum raises on it' : ''}`
+          ? `strict ${who} reject the new value; tolerant ones accept it with a notice${!delta.decodedJson && pythonEnumRaises({ rule, direction, before, after } as ChangeInput) ? ', but not the generated Python decoders, whose Enum raises on it' : ''}`
           : rule === 'schema-changed'
             ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
             : rule === 'required-property-added'
@@ -751,6 +754,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   }
   const change: ChangeInput = { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
   if (delta.otherLanguages !== undefined) OBJECT_RETYPED.set(change, delta.otherLanguages);
+  if (delta.decodedJson) DECODED_JSON.add(change);
   if (delta.mapValues !== undefined) MAP_VALUES.set(change, delta.mapValues);
   if (delta.fieldTypes !== undefined) FIELD_TYPES.set(change, delta.fieldTypes);
   if (delta.narrowsBuiltType !== undefined) BUILT_TYPE.set(change, delta.narrowsBuiltType);

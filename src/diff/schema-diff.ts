@@ -38,6 +38,14 @@ export interface SchemaDelta {
    */
   otherLanguages?: 'map' | 'struct' | 'field-removed' | 'retyped' | 'optionality' | 'go-optionality' | 'python-optionality' | 'unchanged';
   /**
+   * Inside a value Go and Python keep as decoded JSON on both sides (`map[string]interface{}` and
+   * `Dict[str, Any]` for an object open to any other key, `AiTaskResult`; `interface{}` and `Any`
+   * for a choice of object types, each of `PollResponse.messages`): no Go or Python type changes
+   * there, and no Python Enum raises (`otherLanguages` is `unchanged` too). It read "Go and
+   * Python give the field another type … a major release" for a field of AiTaskResult (tHL F1).
+   */
+  decodedJson?: true;
+  /**
    * With `otherLanguages: 'map'`: the Go and Python types of the map's values where the newer
    * object is a map of a schema (`additionalProperties: { "type": "number" }` is
    * `map[string]float64` and `Dict[str, float]` there, as quicktype writes it); absent where it
@@ -320,10 +328,19 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   compareBounds(a.node, b.node, add, (type) => (type === 'number' ? mayBeNumber(typesA) && mayBeNumber(typesB) : mayBe(typesA, type) && mayBe(typesB, type)));
 
   const objectBoth = mayBe(typesA, 'object') && mayBe(typesB, 'object');
+  const inside = walk.deltas.length;
   if (objectBoth) compareObjects(a.node, b.node, pointer, inner, add);
   if (mayBe(typesA, 'array') && mayBe(typesB, 'array')) compareArrays(a.node, b.node, pointer, inner, add);
 
   compareAnyOf(a.node, b.node, pointer, inner, add);
+  // What Go and Python keep as decoded JSON on both sides: nothing below here retypes them.
+  if (keptAsJson(a.node, walk.resolveBefore) && keptAsJson(b.node, walk.resolveAfter)) {
+    for (const delta of walk.deltas.slice(inside)) {
+      if (!delta.pointer.startsWith(`${pointer}/`)) continue;
+      delta.otherLanguages = 'unchanged';
+      delta.decodedJson = true;
+    }
+  }
   for (const keyword of OPAQUE_COMBINATORS) {
     if (canonical(keyword, a.node[keyword]) !== canonical(keyword, b.node[keyword])) {
       // Added, one of these only adds a condition (fewer values pass); removed, it drops one (a
@@ -338,6 +355,22 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
       if (accepts !== 'same') add({ rule: 'schema-changed', accepts, text: `"${keyword}" changed: a definition it refers to changed` });
     }
   }
+}
+
+/**
+ * Whether Go and Python keep what is inside `node` as decoded JSON (src/codegen/language-shape.ts):
+ * an object with properties open to any other key (`openObjectAsMap`: `map[string]interface{}`,
+ * `Dict[str, Any]`), or a choice of two object types or more (`objectUnionAsAny`: `interface{}`, `Any`).
+ */
+function keptAsJson(node: SchemaNode, resolve: Resolve): boolean {
+  if (node.properties !== undefined && node.additionalProperties !== false && (node.additionalProperties === undefined || node.additionalProperties === true || (typeof node.additionalProperties === 'object' && unconstrained(node.additionalProperties)))) return true;
+  const branches = node.anyOf ?? node.oneOf;
+  if (branches === undefined) return false;
+  const objects = branches.filter((branch) => {
+    const target = typeof branch === 'object' && branch.$ref !== undefined ? resolve(branch.$ref) : branch;
+    return typeof target === 'object' && target !== null && (target.type === 'object' || target.properties !== undefined);
+  });
+  return objects.length > 1;
 }
 
 /**

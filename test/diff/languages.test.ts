@@ -112,6 +112,35 @@ describe('what Go and Python types follow beside the field types (found by a hos
     expect(issues!.breaks).not.toContain('other-language-code');
   });
 
+  // Go and Python keep AiTaskResult as a map of decoded JSON: a change inside it retypes nothing
+  // there and no Python Enum raises, while diff said "a major release" (tHL F1).
+  it('a change inside an open object, decoded JSON in Go and Python, retypes nothing there and raises no Python Enum (tHL F1)', async () => {
+    const result = (checks: unknown, severity: string[], issues: unknown, note: unknown) => patchSchemas(before, [
+      { op: 'replace', path: '/ai_tasks.json/definitions/AiTaskResult/properties/checks_passed', value: checks },
+      { op: 'add', path: '/ai_tasks.json/definitions/AiTaskResult/properties/severity', value: { type: 'string', enum: severity } },
+      { op: 'replace', path: '/ai_tasks.json/definitions/AiTaskResult/properties/issues', value: { type: 'array', items: issues } },
+      { op: 'add', path: '/ai_tasks.json/definitions/AiTaskResult/properties/note', value: note },
+    ]);
+    const v1 = result({ type: 'integer', minimum: 0, maximum: 1000000 }, ['low', 'high'], {}, { type: 'string' });
+    const v2 = result({ type: 'number', multipleOf: 1, minimum: 0, maximum: 1000000 }, ['low', 'high', 'medium'], { type: 'string' }, { type: 'string', enum: ['a', 'b'] });
+    const report = await diffFiles(v1, v2);
+    const inside = report.changes.filter((c) => c.subject === 'ai_tasks' && c.pointer.startsWith('/data/result/'));
+    expect(inside.map((c) => c.rule).sort()).toEqual(['enum-added', 'enum-value-added', 'type-narrowed', 'type-widened']);
+    for (const change of inside) {
+      expect(change.breaks, change.pointer).not.toContain('other-language-code');
+      expect(change.breaks, change.pointer).not.toContain('python-consumers');
+      expect(change.impact, change.pointer).not.toMatch(/Go and Python|Python decoders/);
+    }
+    // The items of issues narrowed and note closed narrow the TypeScript types producers build: major for that alone.
+    expect(at(report.changes, 'ai_tasks', '/data/result/checks_passed')[0]!.breaks).toEqual([]);
+    const widened = await diffFiles(v1, result({ type: 'number', multipleOf: 1, minimum: 0, maximum: 1000000 }, ['low', 'high'], {}, { type: 'string' }));
+    expect(widened.semver).toBe('patch');
+    // Outside it, the same change still retypes a struct's field.
+    const field = (value: unknown) => patchSchemas(before, [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/checks', value }]);
+    const outside = await diffFiles(field({ type: 'integer' }), field({ type: 'number', multipleOf: 1 }));
+    expect(at(outside.changes, 'trades', '/data/checks')[0]!.breaks).toContain('other-language-code');
+  });
+
   it('a field removed, required or optional, is gone from producer code and from the Go and Python types', async () => {
     const without = patchSchemas(before, [
       { op: 'remove', path: '/trades.json/definitions/TradeData/properties/fee' },
