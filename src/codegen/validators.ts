@@ -277,7 +277,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
   // of holding a second copy of them; `inlineRefs: false` keeps ajv from copying them in.
   const messageFiles = new Set(contract.messages.map((m) => m.file));
   for (const [file, schema] of contract.files) {
-    ajv.addSchema(close(messageFiles.has(file) ? nullableObjects(stripAnnotations(inlineRefs(contract.files, file, schema))) : stripAnnotations(schema)));
+    ajv.addSchema(close(messageFiles.has(file) ? discriminatorsFirst(nullableObjects(stripAnnotations(inlineRefs(contract.files, file, schema)))) : stripAnnotations(schema)));
   }
   return ajv;
 }
@@ -392,6 +392,38 @@ function nullableObjects(schema: SchemaNode): SchemaNode {
     const { type, ...object } = anyOf[1 - nullIndex]!;
     if (type !== 'object' || NULL_SENSITIVE.some((keyword) => keyword in object)) return node;
     return { ...rest, ...object, [NULLABLE_OBJECT_KEYWORD]: true };
+  });
+}
+
+/**
+ * `anyOf` of object types told apart by a property of a fixed value (`kind: { const: "limit" }`,
+ * `{ const: "market" }`): each such branch checks that property first, `if: { properties:
+ * { kind: { const: "limit" } } }, then: <branch>, else: <the same if>`. The same values pass;
+ * but ajv checks `required` before `properties`, so a market order failed the limit branch on
+ * its missing `price` first, and the error named that field of the other type (tHL F2). Now a
+ * branch the value did not choose fails on that property's value alone (with every error too:
+ * `else`, then `if`), which the runtime sets aside for the branch that matched it
+ * (src/runtime/errors.ts, `describeCompiledErrors`).
+ */
+function discriminatorsFirst(schema: SchemaNode): SchemaNode {
+  return mapSchema(schema, (node) => {
+    const branches = node.anyOf;
+    if (!Array.isArray(branches)) return node;
+    const fixed = (branch: SchemaNode, key: string): SchemaNode | undefined => {
+      const property = branch.properties?.[key];
+      if (typeof property !== 'object' || property === null) return undefined;
+      // A `const` alone: tolerant mode opens an `enum` (with a notice), which checked twice would notify twice.
+      return typeof property.const === 'string' ? { const: property.const } : undefined;
+    };
+    const objects = branches.filter((branch) => branch.properties !== undefined);
+    const key = Object.keys(objects[0]?.properties ?? {}).find((name) => objects.filter((branch) => fixed(branch, name) !== undefined).length > 1);
+    if (key === undefined) return node;
+    return { ...node, anyOf: branches.map((branch) => {
+      const value = fixed(branch, key);
+      if (value === undefined) return branch;
+      const chosen: SchemaNode = { properties: { [key]: value } };
+      return { if: chosen, then: branch, else: chosen };
+    }) };
   });
 }
 

@@ -71,15 +71,27 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
   if (last === undefined) return [validationError('', 'unknown', 'a valid message', preview(value))];
   if (last.keyword !== 'anyOf') return [describeOne(last, value, strict)];
   const branches = errors.filter((error) => error !== last);
+  // Object types told apart by a property of a fixed value (`kind`: "limit", "market") check it
+  // first (src/codegen/validators.ts, `discriminatorsFirst`): a branch that failed there is not
+  // the one the value chose, and the chosen branch's fault is the useful one (tHL F2: a market
+  // order was told to carry the limit type's `price`). Failed there by every branch: that property's values.
+  // Such a branch fails as `if` (failing in `else`) right after that property's error.
+  const unchosen = branches.filter((e, i) => branches[i + 1]?.keyword === 'if' && branches[i + 1]!.params.failingKeyword === 'else' && e.keyword === 'const');
+  const chosen = branches.filter((e) => e.keyword !== 'if' && !unchosen.includes(e));
   // A branch that failed deeper than the anyOf, or on the object's own keys, had the right
   // shape: its fault is the useful one.
-  const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
+  const inside = chosen.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
   if (inside) return [describeOne(inside, value, strict)];
+  if (unchosen.length > 0 && unchosen.every((e) => e.instancePath === unchosen[0]!.instancePath)) {
+    const values = [...new Set(unchosen.map((e) => e.params.allowedValue))];
+    const expected = values.length === 1 ? preview(values[0]) : `one of ${values.map((v) => preview(v)).join(', ')}`;
+    return [validationError(unchosen[0]!.instancePath, unchosen[0]!.keyword, expected, preview(at(unchosen[0]!, value)))];
+  }
   const here = at(last, value);
   // A branch's closed list says more than its type: `one of "luno", … or null`, not `a string
   // or one of …` (which reads as if any string would do). ajv checks a branch's type, then its
   // list: a type error followed by a list whose values are all of that type is one branch.
-  const stated = branches.filter((e, i) => !(e.keyword === 'type' && listOfType(branches[i + 1], e)));
+  const stated = chosen.filter((e, i) => !(e.keyword === 'type' && listOfType(chosen[i + 1], e)));
   // A date-time branch (`anyOf: [{ $ref: Timestamp }, { type: "null" }]`; its format or type error
   // carries the format) says what a date-time field alone says, its hint too (a missing offset,
   // epoch milliseconds, a Date): tGI F2.
