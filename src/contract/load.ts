@@ -172,8 +172,9 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     if ('problem' in read) unreadable.push(new SchemaError(name, '', read.problem));
     else texts.set(name, read.text);
   }
-  if (unreadable.length > 0) throw new SchemaError(unreadable[0]!.file, unreadable[0]!.pointer, unreadable[0]!.problem, unreadable.slice(1));
-  return contractFromTexts(texts);
+  // With the readable files' own faults (invalid JSON beside a non-UTF-8 file was named only once
+  // that file was fixed, where diff named both: tHL F7).
+  return contractFromTexts(texts, unreadable);
 }
 
 /**
@@ -184,14 +185,16 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
  * written or a tarball's file name was too long for it: a fresh tester).
  *
  * @param texts the `*.json` files at the top of a schemas folder, by name (in any order)
+ * @param unreadable the faults of the folder's files that could not be read as text (not UTF-8),
+ *   refused with the faults the others have on their own
  * @returns the contract, messages ordered by spec section, with its bundle
  * @throws SchemaError naming the file and JSON Pointer of the first fault; the first fault of each
  *   other file broken on its own in its `others`
  */
-export function contractFromTexts(texts: ReadonlyMap<string, string>): Contract {
+export function contractFromTexts(texts: ReadonlyMap<string, string>, unreadable: readonly SchemaError[] = []): Contract {
   const files = new Map<string, SchemaNode>();
   /** The first fault of each file found so far, by file name: every file is checked on its own before one is refused. */
-  const faults = new Map<string, SchemaError>();
+  const faults = new Map<string, SchemaError>(unreadable.map((fault) => [fault.file, fault]));
   /** Runs a check of one file, keeping its fault (the file is then left out of the later checks). */
   const ofFile = (name: string, check: () => void) => {
     try {

@@ -48,6 +48,18 @@ describe('loadContract', () => {
     expect(((await loadContract(schemasWith({ 'bots.json': (schema) => ({ ...schema, requird: [] }) })).catch((e: unknown) => e)) as SchemaError).others).toEqual([]);
   });
 
+  it('names a file that is not UTF-8 beside a file of invalid JSON, in one throw (the invalid JSON waited for the next run: tHL F7)', async () => {
+    const dir = schemasWith({});
+    writeFileSync(path.join(dir, 'trades.json'), '{ "a": 1, }');
+    writeFileSync(path.join(dir, 'bots.json'), Buffer.from([0xff, 0xfe]));
+    const error = await loadContract(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaError);
+    const faults = [error as SchemaError, ...(error as SchemaError).others];
+    expect(faults.map((fault) => `${fault.file}#${fault.pointer}`)).toEqual(['bots.json#', 'trades.json#']);
+    expect(faults.map((fault) => fault.problem)).toEqual([expect.stringMatching(/^not UTF-8: the byte 0xFF at byte offset 0/), expect.stringMatching(/^invalid JSON at line 1, column 11/)]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names a file that declares another draft, or a $schema that is no string, at #/$schema, each in one run beside other files\' faults (was ajv\'s bare "no schema with key or ref", one file: tDJ F1)', async () => {
     const dir = schemasWith({
       'trades.json': (schema) => ({ ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema' }),
