@@ -95,6 +95,12 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
         throw new SchemaError(file, pointer, `expected a choice Go and Python can declare, got a closed list of strings beside any string (anyOf), which they type as a plain string: write an open string with the known values, {"type": "string", "x-known-values": ${JSON.stringify(known)}}: any string passes, and TypeScript and the reference name the known ones`);
       }
       const instead = error.instead.length > 0 ? error.instead.join(' or ') : 'no such type';
+      // A name quicktype gives something else in Go: a constant of a closed list (`SideSell`,
+      // Side's "sell"), a function (`UnmarshalPingMessage`), which the type lost (tHL F3).
+      const taken = goNameTaken(go, error.title, error.instead);
+      if (taken !== undefined) {
+        throw new SchemaError(file, pointer, `expected Go to declare this schema as ${error.title}, got ${instead}: Go already declares ${error.title} as ${taken}, and quicktype renamed the type; rename it`);
+      }
       throw new SchemaError(file, pointer, `expected Go and Python to declare this schema as ${error.title}, got ${instead}: quicktype renamed it, as it does a name Go or Python reserves, or a closed list holding a value with no letter or digit ("😀"); rename it, or such a value`);
     }
   };
@@ -105,6 +111,19 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
     [PYTHON_FILE, pythonText],
     [GO_FILE, goText],
   ]);
+}
+
+/**
+ * What quicktype's Go (`go`, before the fix-ups) declares under `name` other than a type: the
+ * constant of another closed list's value (`the constant of Side's value "sell"`; not one of
+ * `renamed`, the names the type took), or a function (`UnmarshalPingMessage`); undefined when neither.
+ */
+function goNameTaken(go: string, name: string, renamed: readonly string[]): string | undefined {
+  const constant = new RegExp(`^\\t${name}\\s+(${IDENTIFIER})\\s*=\\s*(.+)$`, 'mu').exec(go);
+  // A constant of the renamed type itself is its own value's (a closed list holding "😀": `Side SideEnum = …`).
+  if (constant && !renamed.includes(constant[1]!)) return `the constant of ${constant[1]}'s value ${constant[2]!.trim()}`;
+  if (new RegExp(`^func ${name}\\(`, 'mu').test(go)) return 'a function of its own (a message\'s decoder)';
+  return undefined;
 }
 
 /**

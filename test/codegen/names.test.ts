@@ -104,6 +104,12 @@ describe('generate refuses names the generated code cannot carry', () => {
       schema.definitions.TradeData!.properties.choice = { anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'integer' }] };
       schema.definitions.TradeData!.properties.choice_enum = { type: 'string', enum: ['x', 'y'] };
     }), '/definitions/TradeData/properties/choice_enum', /Go and Python would name two types TradeDataChoiceEnum: the closed list of strings of the union at \/definitions\/TradeData\/properties\/choice/],
+    // quicktype gives Side's "sell" the Go constant SideSell, and renamed the type: the refusal
+    // spoke of reserved names and emoji, neither of which applied (tHL F3).
+    ['a definition named as a Go constant of a closed list (SideSell, Side\'s "sell")', 'trades.json', editSchema<{ definitions: Record<string, { properties: Record<string, unknown> }> }>((schema) => {
+      (schema.definitions as Record<string, unknown>).SideSell = { title: 'SideSell', type: 'object', additionalProperties: false, required: ['a'], properties: { a: { type: 'string' } } };
+      schema.definitions.TradeData!.properties.sb = { $ref: '#/definitions/SideSell' };
+    }), '/definitions/SideSell', /expected Go to declare this schema as SideSell, got no such type: Go already declares SideSell as the constant of Side's value "sell", and quicktype renamed the type; rename it/],
     // The AsyncAPI parser resolved it as a reference and stopped on asyncapi.json (a hostile tester).
     ['a property named "$ref"', 'trades.json', addProperty('TradeData', '$ref'), '/definitions/TradeData/properties/$ref', /other than "\$ref"/],
   ];
