@@ -566,7 +566,7 @@ function diffTypeNames(before: Contract, after: Contract, languages?: { before: 
 function generatedNameChanges(before: Contract, after: Contract, languages: { before: LanguageDeclarations; after: LanguageDeclarations }, told: ReadonlySet<unknown>, subjects: Map<string, string>, oldSubjects: Map<string, string>): ChangeInput[] {
   const newPlaces = languageNames(after);
   const oldPlaces = languageNames(before);
-  const byPlace = new Map<string, ChangeInput & { notes: string[]; names: { before: string[]; after: string[] }; inLanguages: Set<string>; renamed?: boolean }>();
+  const byPlace = new Map<string, ChangeInput & { notes: string[]; names: { before: string[]; after: string[] }; inLanguages: Set<string>; renamed?: boolean; keepsNames?: boolean }>();
   for (const found of languageNameChanges(languages.before, languages.after, told)) {
     // A struct or class is a definition, or a type named after its place; a field is its property.
     const owner = newPlaces.get(found.owner) ?? oldPlaces.get(found.owner) ?? `/definitions/${escapeToken(found.owner)}`;
@@ -586,10 +586,21 @@ function generatedNameChanges(before: Contract, after: Contract, languages: { be
     entry.names.after.push(...found.after);
     for (const note of found.notes) entry.inLanguages.add(note.split(' ')[0]!);
     if (found.renamed) entry.renamed = true;
+    entry.keepsNames = (entry.keepsNames ?? true) && found.keepsNames === true;
   }
-  return [...byPlace.values()].map(({ notes, names, inLanguages, renamed, ...change }) => {
+  return [...byPlace.values()].map(({ notes, names, inLanguages, renamed, keepsNames, ...change }) => {
     const said = [...inLanguages].sort().join(' and ');
     const fails = `no longer ${said === 'Python' ? 'runs' : 'compiles'}${said === 'Go and Python' ? ' (Go) or runs (Python)' : ''}`;
+    if (keepsNames) {
+      const kept: ChangeInput = {
+        ...change,
+        before: [...new Set(names.before)].join(', '),
+        text: `the generated ${said} declare the type here as an alias: ${notes.join('; ')}`,
+        impact: `every older name is still declared and means the same values, so code built on the generated ${said} still compiles and runs; only the type's printed name changes (Go's %T, Python's repr): a minor release`,
+      };
+      NAMES_KEPT.add(kept);
+      return kept;
+    }
     return {
       ...change,
       before: [...new Set(names.before)].join(', '),
@@ -646,8 +657,11 @@ function bundlePlace(contract: Contract, at: string): [file: string, pointer: st
 
 /** Whether a `type-name-changed` only adds a definition (a minor release); any other breaks code that imports a name. */
 function onlyAddsDefinition(change: ChangeInput): boolean {
-  return change.before === undefined && (/^\/definitions\/[^/]+$/.test(change.pointer) || ONLY_ADDS_TYPE.has(change));
+  return NAMES_KEPT.has(change) || (change.before === undefined && (/^\/definitions\/[^/]+$/.test(change.pointer) || ONLY_ADDS_TYPE.has(change)));
 }
+
+/** A type of its own made an alias of a type the older code did not declare: every older name kept (tHL F4), a minor release. */
+const NAMES_KEPT = new WeakSet<ChangeInput>();
 
 /** An inline title added where Go and Python declare no type: TypeScript exports one more, nothing is renamed. */
 const ONLY_ADDS_TYPE = new WeakSet<ChangeInput>();

@@ -153,6 +153,8 @@ export interface LanguageNameChange {
   after: string[];
   /** Whether a field or attribute of it reads another JSON key, or a key is read under another name. */
   renamed?: boolean;
+  /** Whether every change here is a type of its own made an alias of a type the older code did not declare: no older name changes meaning. */
+  keepsNames?: boolean;
 }
 
 /**
@@ -200,6 +202,7 @@ export function languageNameChanges(before: LanguageDeclarations, after: Languag
         const entry = at(owner, field);
         const constants = [...old.constants].filter(([constant, of]) => lost.includes(of.type) && !now.constants.has(constant)).map(([constant]) => constant);
         const withConstants = constants.length === 0 ? '' : ` (${language === 'Go' ? 'constants' : 'members'} ${constants.join(', ')} no longer declared)`;
+        entry.keepsNames = false;
         entry.notes.push(`${language} ${owner}.${field}: ${type} → ${retyped}${withConstants}`);
         entry.before.push(type);
         entry.after.push(retyped);
@@ -219,7 +222,12 @@ export function languageNameChanges(before: LanguageDeclarations, after: Languag
       const entry = at(owner, field);
       const constants = [...old.constants].filter(([constant, of]) => of.type === name && !now.constants.has(constant)).map(([constant]) => constant);
       const withConstants = constants.length === 0 ? '' : ` (its ${language === 'Go' ? 'constants' : 'members'} ${constants.join(', ')} too)`;
-      entry.notes.push(`${language} type ${name}: ${describe(kind)} → ${newer === undefined ? 'no longer declared' : describe(newer)}${withConstants}`);
+      // A type of its own made an alias of a type the older code did not declare (a message type
+      // added with a list of the same values): every older name still means what it meant, and
+      // code built on them compiles and runs; it read as a major release (tHL F4).
+      const aliasOfNew = newer !== undefined && !kind.startsWith('=') && newer.startsWith('= ') && !old.types.has(newer.slice(2));
+      entry.keepsNames = (entry.keepsNames ?? true) && aliasOfNew;
+      entry.notes.push(`${language} type ${name}: ${describe(kind)} → ${newer === undefined ? 'no longer declared' : describe(newer)}${aliasOfNew ? ', a type the older code did not declare, its constants or members kept through the alias' : withConstants}`);
       entry.before.push(name);
       if (newer !== undefined) entry.after.push(name);
       mentioned.add(name);
@@ -237,6 +245,7 @@ export function languageNameChanges(before: LanguageDeclarations, after: Languag
         if ((renamed === undefined || renamed === name) && (reads === undefined || reads === key)) continue;
         const entry = at(owner, unquoted(key));
         const now = reads === undefined || reads === key ? '' : ` (${name} now reads ${reads})`;
+        entry.keepsNames = false;
         entry.notes.push(`${language} ${owner}: the key ${key} is read by ${name} → ${renamed ?? 'no field'}${now}`);
         entry.before.push(name);
         if (renamed !== undefined) entry.after.push(renamed);
@@ -251,6 +260,7 @@ export function languageNameChanges(before: LanguageDeclarations, after: Languag
       if (newer === undefined && ![...now.constants.values()].some((other) => other.type === type && other.value === value)) continue;
       const [owner, field] = usedAt.get(type) ?? [type, undefined];
       const entry = at(owner, field);
+      entry.keepsNames = false;
       entry.notes.push(`${language} constant ${name} (${value}): of ${type} → ${newer === undefined ? 'no longer declared' : `of ${newer.type}`}`);
       entry.before.push(name);
       if (newer !== undefined) entry.after.push(name);

@@ -69,6 +69,28 @@ describe('names the generated Go and Python change where the contract model show
     expect(later.semver).toBe('minor');
   });
 
+  // A message type added with trades' inline list of statuses: TradeDataStatus becomes an alias
+  // of OrderDataStatus, and every older name still compiles and runs: it read major (tHL F4).
+  it('a type of its own made an alias of a type the older code did not declare keeps every name: a minor release (tHL F4)', async () => {
+    const trades = base.get('trades.json')!;
+    const orders = structuredClone(trades) as typeof trades & { properties: { type: { const: string }; data: { $ref: string } }; definitions: Record<string, unknown>; examples: { type: string }[] };
+    Object.assign(orders, { $id: 'https://realtime-contract.dev/schemas/orders.json', title: 'OrdersMessage', definitions: { OrderData: { ...(trades.definitions!.TradeData as object), title: 'OrderData' } } });
+    orders.properties.type.const = 'orders';
+    orders.properties.data.$ref = '#/definitions/OrderData';
+    for (const example of orders.examples) example.type = 'orders';
+    const after = patchSchemas(base, [{ op: 'add', path: '/orders.json', value: orders }, { op: 'add', path: '/poll-response.json/properties/messages/items/anyOf/-', value: { $ref: 'orders.json' } }]);
+    const report = await diffFilesWithCode(base, after);
+    const [change, ...more] = named(report.changes, '/definitions/TradeData/properties/status');
+    expect(more).toEqual([]);
+    expect(change).toMatchObject({ breaks: [] });
+    expect(change!.text).toContain('Go type TradeDataStatus: a type of its own → an alias of OrderDataStatus, a type the older code did not declare');
+    expect(change!.impact).toMatch(/still compiles and runs/);
+    expect(report.semver).toBe('minor');
+    // The reverse, an alias made a type of its own again, still breaks code that assigned one to the other.
+    const back = await diffFilesWithCode(after, base);
+    expect(back.changes.filter((c) => c.rule === 'type-name-changed' && c.breaks.includes('importing-code')).length).toBeGreaterThan(0);
+  });
+
   it('says nothing of a change that keeps every generated name (a value added to a list of its own: a minor release)', async () => {
     const after = patchSchemas(base, [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'short' }]);
     const report = await diffFilesWithCode(base, after);
