@@ -127,6 +127,8 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     types: new Map(Object.entries(types)),
     fields: new Map(Object.entries(fields).map(([owner, each]) => [owner, new Map(Object.entries(each))])),
     constants: new Map(Object.entries(constants).map(([name, [type, value]]) => [name, { type, value }])),
+    // Each field reads the key it is named after: no key moved (fxGE's keys, tHL F5, merged beside these).
+    keys: new Map(Object.entries(fields).map(([owner, each]) => [owner, new Map(Object.keys(each).map((field) => [field, JSON.stringify(field)]))])),
   });
   const goOnly = (go: Declarations): LanguageDeclarations => ({ Go: go, Python: declarations({}, {}) });
 
@@ -148,7 +150,7 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     const before = goOnly(declarations({ Side: 'string', TradeDataDir: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side', dir: '*TradeDataDir' } }, { SideBuy: ['Side', '"buy"'] }));
     const after = goOnly(declarations({ Side: 'string', TradeDataDir: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side', dir: '*TradeDataDir' } }, { SideBuy: ['TradeDataDir', '"buy"'] }));
     expect(languageNameChanges(before, after, new Set())).toEqual([
-      { owner: 'TradeData', field: 'side', notes: ['Go constant SideBuy ("buy"): of Side → of TradeDataDir'], before: ['SideBuy'], after: ['SideBuy'] },
+      { owner: 'TradeData', field: 'side', notes: ['Go constant SideBuy ("buy"): of Side → of TradeDataDir'], before: ['SideBuy'], after: ['SideBuy'], keepsNames: false },
     ]);
   });
 
