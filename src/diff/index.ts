@@ -566,7 +566,7 @@ function diffTypeNames(before: Contract, after: Contract, languages?: { before: 
 function generatedNameChanges(before: Contract, after: Contract, languages: { before: LanguageDeclarations; after: LanguageDeclarations }, told: ReadonlySet<unknown>, subjects: Map<string, string>, oldSubjects: Map<string, string>): ChangeInput[] {
   const newPlaces = languageNames(after);
   const oldPlaces = languageNames(before);
-  const byPlace = new Map<string, ChangeInput & { notes: string[]; names: { before: string[]; after: string[] }; inLanguages: Set<string>; renamed?: boolean; keepsNames?: boolean }>();
+  const byPlace = new Map<string, ChangeInput & { notes: string[]; names: { before: string[]; after: string[] }; inLanguages: Set<string>; renamed?: boolean; keepsNames?: boolean; methods?: boolean }>();
   for (const found of languageNameChanges(languages.before, languages.after, told)) {
     // A struct or class is a definition, or a type named after its place; a field is its property.
     const owner = newPlaces.get(found.owner) ?? oldPlaces.get(found.owner) ?? `/definitions/${escapeToken(found.owner)}`;
@@ -586,9 +586,10 @@ function generatedNameChanges(before: Contract, after: Contract, languages: { be
     entry.names.after.push(...found.after);
     for (const note of found.notes) entry.inLanguages.add(note.split(' ')[0]!);
     if (found.renamed) entry.renamed = true;
+    if (found.methods) entry.methods = true;
     entry.keepsNames = (entry.keepsNames ?? true) && found.keepsNames === true;
   }
-  return [...byPlace.values()].map(({ notes, names, inLanguages, renamed, keepsNames, ...change }) => {
+  return [...byPlace.values()].map(({ notes, names, inLanguages, renamed, keepsNames, methods, ...change }) => {
     const said = [...inLanguages].sort().join(' and ');
     const fails = `no longer ${said === 'Python' ? 'runs' : 'compiles'}${said === 'Go and Python' ? ' (Go) or runs (Python)' : ''}`;
     if (keepsNames) {
@@ -605,8 +606,10 @@ function generatedNameChanges(before: Contract, after: Contract, languages: { be
       ...change,
       before: [...new Set(names.before)].join(', '),
       ...(names.after.length > 0 ? { after: [...new Set(names.after)].join(', ') } : {}),
-      text: `the generated ${said} name ${renamed ? 'other fields' : 'other types'} here: ${notes.join('; ')}`,
-      impact: renamed
+      text: methods && !renamed && notes.every((note) => /MarshalJSON|UnmarshalJSON/.test(note)) ? `the generated ${said} decode or encode this struct another way: ${notes.join('; ')}` : `the generated ${said} name ${renamed ? 'other fields' : 'other types'} here: ${notes.join('; ')}`,
+      impact: methods
+        ? `the wire rules see no change, but a struct of a consumer's that embeds this one decodes and encodes through the methods it now has or no longer has: with them, only the generated fields (the consumer's own left empty on decode, dropped on encode) and \`DisallowUnknownFields\` no longer reaching inside it; code that embeds it must follow`
+        : renamed
         ? `the wire rules see no name change, but code built on the generated ${said} that reads or sets the field by its older name now reads or writes another key, of another type maybe, without an error, or ${fails}, so code that uses it must follow`
         : `the wire rules see no name change, but code built on the generated ${said} that names the older type or assigns one here ${fails}, so code that imports it must follow`,
     };

@@ -24,6 +24,12 @@ export interface Declarations {
    * `purple_yield` (tHL F5).
    */
   keys: Map<string, Map<string, string>>;
+  /**
+   * Go struct → the `encoding/json` methods the generated code declares on it (`UnmarshalJSON`, `MarshalJSON`): a struct that
+   * gains one decodes and encodes through it, and a consumer's struct that embeds it then has only the generated fields read
+   * and written (tHL F6). Empty for Python.
+   */
+  methods: Map<string, Set<string>>;
 }
 
 /** The Go and Python declarations of one contract's generated code. */
@@ -34,7 +40,7 @@ export interface LanguageDeclarations {
 
 /** Reads the declarations of the generated Go file (`messages.go`), as `layOutGo` lays it out. */
 export function goDeclarations(text: string): Declarations {
-  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map(), keys: new Map() };
+  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map(), keys: new Map(), methods: new Map() };
   // Alias constant → [the constant it stands for, the alias type whose block declares it].
   const aliasedConstants = new Map<string, [string, string | undefined]>();
   let lastType: string | undefined;
@@ -59,6 +65,12 @@ export function goDeclarations(text: string): Declarations {
     }
     if (line === 'const (') {
       inConst = true;
+      continue;
+    }
+    const method = /^func \(\w+ \*?(\w+)\) (UnmarshalJSON|MarshalJSON)\(/.exec(line);
+    if (method) {
+      if (!declarations.methods.has(method[1]!)) declarations.methods.set(method[1]!, new Set());
+      declarations.methods.get(method[1]!)!.add(method[2]!);
       continue;
     }
     const opened = /^type (\w+) struct \{$/.exec(line);
@@ -90,7 +102,7 @@ export function goDeclarations(text: string): Declarations {
 
 /** Reads the declarations of the generated Python module (`realtime_contract.py`). */
 export function pythonDeclarations(text: string): Declarations {
-  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map(), keys: new Map() };
+  const declarations: Declarations = { types: new Map(), constants: new Map(), fields: new Map(), keys: new Map(), methods: new Map() };
   let enumName: string | undefined;
   let fields: Map<string, string> | undefined;
   // The class whose from_dict is being read, and what each attribute reads there.
@@ -155,6 +167,8 @@ export interface LanguageNameChange {
   renamed?: boolean;
   /** Whether every change here is a type of its own made an alias of a type the older code did not declare: no older name changes meaning. */
   keepsNames?: boolean;
+  /** Whether a Go struct here gains or loses `UnmarshalJSON` or `MarshalJSON` (tHL F6). */
+  methods?: boolean;
 }
 
 /**
@@ -251,6 +265,23 @@ export function languageNameChanges(before: LanguageDeclarations, after: Languag
         if (renamed !== undefined) entry.after.push(renamed);
         entry.renamed = true;
       }
+    }
+    // A struct that gains or loses UnmarshalJSON or MarshalJSON (quicktype's whole-number reading comes with an integer
+    // field): a consumer's struct that embeds it decodes and encodes only the generated fields after, or all of its own
+    // again, and `DisallowUnknownFields` stops or starts reaching inside it; diff said minor (tHL F6).
+    for (const [owner] of old.fields) {
+      if (!now.fields.has(owner)) continue;
+      const was = old.methods.get(owner) ?? new Set<string>();
+      const is = now.methods.get(owner) ?? new Set<string>();
+      const gained = [...is].filter((name) => !was.has(name)).sort();
+      const lost = [...was].filter((name) => !is.has(name)).sort();
+      if (gained.length === 0 && lost.length === 0) continue;
+      const entry = at(owner);
+      entry.keepsNames = false;
+      entry.methods = true;
+      entry.notes.push(`${language} ${owner}: ${[gained.length > 0 ? `declares ${gained.join(' and ')}` : '', lost.length > 0 ? `no longer declares ${lost.join(' and ')}` : ''].filter(Boolean).join(', ')}`);
+      entry.before.push(owner);
+      entry.after.push(owner);
     }
     for (const [name, { type, value }] of old.constants) {
       if (mentioned.has(type) || told.has(type)) continue;

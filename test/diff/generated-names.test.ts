@@ -49,6 +49,22 @@ describe('names the generated Go and Python change where the contract model show
     expect(report.semver).toBe('minor');
   });
 
+  // quicktype gives a struct UnmarshalJSON (whole numbers written 1.0 or 1e3) once it has an integer field: a consumer's
+  // struct that embeds TradeData then decoded only TradeData's fields, its own left empty, and diff said minor (tHL F6).
+  it('an integer field added to a struct without one gives it UnmarshalJSON: a major release, saying what an embedding struct loses (tHL F6)', async () => {
+    const after = patchSchemas(base, [field('lots', { type: 'integer', minimum: 0 })]);
+    const report = await diffFilesWithCode(base, after);
+    const [change, ...more] = named(report.changes, '/definitions/TradeData');
+    expect(more).toEqual([]);
+    expect(change).toMatchObject({ level: 'compatible', breaks: ['importing-code'] });
+    expect(change!.text).toBe('the generated Go decode or encode this struct another way: Go TradeData: declares UnmarshalJSON');
+    expect(change!.impact).toContain("a struct of a consumer's that embeds this one");
+    expect(report.semver).toBe('major');
+    // And back: the method gone is said too.
+    const back = await diffFilesWithCode(after, base);
+    expect(named(back.changes, '/definitions/TradeData').map((c) => c.text)).toEqual(['the generated Go decode or encode this struct another way: Go TradeData: no longer declares UnmarshalJSON']);
+  });
+
   // quicktype prefixes a Python keyword with the class name (`yield` → trade_data_yield); a property
   // added under that name took the attribute, the older key moving to purple_yield, and a v1
   // consumer silently read the new key: diff said "release minor" (tHL F5).
@@ -129,6 +145,7 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     constants: new Map(Object.entries(constants).map(([name, [type, value]]) => [name, { type, value }])),
     // Each field reads the key it is named after: no key moved (fxGE's keys, tHL F5, merged beside these).
     keys: new Map(Object.entries(fields).map(([owner, each]) => [owner, new Map(Object.keys(each).map((field) => [field, JSON.stringify(field)]))])),
+    methods: new Map(),
   });
   const goOnly = (go: Declarations): LanguageDeclarations => ({ Go: go, Python: declarations({}, {}) });
 
