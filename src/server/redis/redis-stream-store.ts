@@ -878,7 +878,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     readyCheckSkippedSaid = true;
     logger.info(
       { event: 'redis-ready-check-skipped', url: where, err: said },
-      "Redis refuses this ACL user INFO: ioredis skips its ready check on each connection (said once, here); a Redis loading its dataset is then met by the store's reads (redis-loading without loadedPercent and etaSeconds); grant +info to have the check",
+      "Redis refuses this ACL user INFO: ioredis skips its ready check on each connection (said once, here); a Redis loading its dataset is then met by the store's reads: at start, redis-loading without loadedPercent and etaSeconds; when a running node's Redis restarts and loads, redis-lost, the node unhealthy (LOADING) until redis-recovered; grant +info to have the check",
     );
   };
   for (const connection of ownsClient ? [cmd, sub] : [sub]) quietReadyCheck(connection, readyCheckSkipped);
