@@ -276,10 +276,10 @@ export interface RealtimeServerStats {
   /** Closed with 1013 for holding more than `maxBufferedBytes`. */
   slowClientCloses: number;
   /**
-   * Poll connections closed for answers their clients do not read, as a socket is for holding more than `maxBufferedBytes`:
-   * an answer whose bytes have not moved out of the server for 10 s (its connection cut), and a poll whose answer would take
-   * its user's answers not yet out past the larger of `maxMessageBytes` plus 1 KiB and `maxSocketsPerUser` × `maxBufferedBytes`
-   * (16 MiB by default; closed unanswered, not counted in `pollsServed`). Logged (warn) as `poll-unread`, once per address each 10 s.
+   * Polls closed unanswered (not counted in `pollsServed`) because their answers would take their user's poll answers not
+   * yet out of the server past the larger of `maxMessageBytes` plus 1 KiB and `maxSocketsPerUser` × `maxBufferedBytes` (16 MiB
+   * by default). Logged (warn) as `poll-unread`, once per address each 10 s. An answer already sent is never cut for time:
+   * one its client does not read is held (at most that bound per user) while the connection stays open.
    */
   slowPollCloses: number;
   /** TCP connections closed as they came, past `maxConnectionsPerIp`. */
@@ -648,13 +648,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /** Polls held now, per user: past `maxSocketsPerUser`, a poll is answered at once rather than held. */
   const heldPolls = new Map<string, number>();
   /**
-   * Poll answers whose bytes have not all gone out of this process (to the kernel), with how far each has gone: a page its
-   * client never read was kept here for ever, its connection never closed, and one token's polls, within every rate, ran the
-   * process out of memory (tHH F4: forty 8 MB pages killed a 256 MB heap). Each is cut once it has not moved for
-   * {@link POLL_STALL_MS}, and a user's together hold at most {@link pollUnsentBytes} (see {@link watchAnswer}).
+   * The bytes of each user's poll answers not yet all out of this process (handed to the kernel): a page its client never
+   * read was kept here for ever, and one token's polls, within every rate, ran the process out of memory (tHH F4: forty 8 MB
+   * pages killed a 256 MB heap). A user's together hold at most {@link pollUnsentBytes}: past it a poll is closed
+   * unanswered (see {@link watchAnswer}). No answer is cut for time: a slow link's steady reader shows no progress for
+   * long stretches, over TLS none at all until its last byte (tHM F1, F6), and cannot be told from a client that stopped.
    */
-  const answersOut = new Map<ServerResponse, AnswerOut>();
-  /** The bytes of each user's answers in {@link answersOut}. */
   const unsentOf = new Map<string, number>();
   let slowPollCloses = 0;
   /**
@@ -662,7 +661,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * `maxBufferedBytes`), or the largest answer of one poll, whichever is larger (16 MiB by default).
    */
   const pollUnsentBytes = Math.max(pollBodyBytes, maxSocketsPerUser * maxBufferedBytes);
-  let answerWatch: NodeJS.Timeout | undefined;
   let closePromise: Promise<void> | null = null;
 
   const origins = options.allowedOrigins === '*' ? undefined : options.allowedOrigins;
@@ -1350,8 +1348,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   /**
-   * Closes the connection of a poll whose answer its client does not read (`detail` says how it was found), counted in
-   * `stats().slowPollCloses` and logged (warn) as `poll-unread` once per address each 10 s. The client polls again from its cursor.
+   * Closes, unanswered, the connection of a poll whose answer would take its user's poll answers not yet out past
+   * {@link pollUnsentBytes} (`detail` says so), counted in `stats().slowPollCloses` and logged (warn) as `poll-unread` once
+   * per address each 10 s. The client polls again from its cursor.
    */
   const cutPoll = (request: IncomingMessage, socketAddress: string | undefined, userId: string, detail: string): void => {
     slowPollCloses++;
@@ -1360,41 +1359,24 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     request.socket.destroy();
   };
 
-  /** Keeps `response`, a poll's answer of `bytes` sent to `userId`, in {@link answersOut} until it has all gone out or its connection is gone. */
-  const watchAnswer = (response: ServerResponse, request: IncomingMessage, socketAddress: string | undefined, userId: string, bytes: number): void => {
+  /**
+   * Counts `response`, a poll's answer of `bytes` sent to `userId`, in {@link unsentOf} until it has all gone out of this
+   * process ('finish') or its connection is gone ('close'), however long that takes: while its client keeps the connection
+   * open, or until TCP gives up on a client that vanished.
+   */
+  const watchAnswer = (response: ServerResponse, userId: string, bytes: number): void => {
     if (response.writableFinished || response.destroyed) return;
-    answersOut.set(response, { request, socketAddress, userId, bytes, moved: answerProgress(response), movedAt: performance.now() });
     unsentOf.set(userId, (unsentOf.get(userId) ?? 0) + bytes);
+    let counted = true;
     const out = (): void => {
-      if (!answersOut.delete(response)) return;
+      if (!counted) return;
+      counted = false;
       const left = unsentOf.get(userId)! - bytes;
       if (left <= 0) unsentOf.delete(userId);
       else unsentOf.set(userId, left);
     };
     response.once('finish', out);
     response.once('close', out);
-    answerWatch ??= setInterval(() => {
-      if (answersOut.size === 0) {
-        clearInterval(answerWatch);
-        answerWatch = undefined;
-        return;
-      }
-      const at = performance.now();
-      for (const [answer, watched] of answersOut) {
-        const moved = answerProgress(answer);
-        if (moved !== watched.moved) {
-          watched.moved = moved;
-          watched.movedAt = at;
-        } else if (at - watched.movedAt >= POLL_STALL_MS) {
-          answersOut.delete(answer);
-          const left = unsentOf.get(watched.userId)! - watched.bytes;
-          if (left <= 0) unsentOf.delete(watched.userId);
-          else unsentOf.set(watched.userId, left);
-          cutPoll(watched.request, watched.socketAddress, watched.userId, `its answer of ${watched.bytes} bytes has not moved out of the server for ${Math.round((at - watched.movedAt) / 1000)} s (${answer.writableLength} bytes not yet out): its client does not read`);
-        }
-      }
-    }, POLL_STALL_CHECK_MS);
-    answerWatch.unref();
   };
 
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -1533,14 +1515,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       }
       // A user's answers not yet out hold at most pollUnsentBytes (16 MiB by default): a client that reads none of its pages had
       // one kept here for each of its polls (tHH F4). The first goes whatever its size; past that, this poll's connection is
-      // closed unanswered, and its client polls again from its cursor.
+      // closed unanswered, and its client polls again from its cursor. It is per user: the polls of many users from one
+      // address are bounded only by maxConnectionsPerIp, each user's by this.
       const bytes = head ? 0 : Buffer.byteLength(body);
       const unsent = unsentOf.get(principal.userId) ?? 0;
       if (unsent > 0 && unsent + bytes > pollUnsentBytes) return cutPoll(request, socketAddress, principal.userId, `its user's poll answers not yet out hold ${unsent} bytes: with its ${bytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes); closed unanswered`);
       core.counters.pollsServed++;
       if (!head) for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
       sendHttp(response, 200, body);
-      if (!head) watchAnswer(response, request, socketAddress, principal.userId, bytes);
+      if (!head) watchAnswer(response, principal.userId, bytes);
     } catch (error) {
       logger?.error({ event: 'poll-failed', err: errorSummary(error) }, 'poll failed');
       if (response.headersSent) return;
@@ -1838,8 +1821,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.stop();
     clearInterval(sweep);
     clearInterval(headWatch);
-    clearInterval(answerWatch);
-    answerWatch = undefined;
     upgrades.remove();
     upgradesListened = false;
     unwatchHeaderLimits();
@@ -2043,31 +2024,6 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     store,
   };
 }
-
-/** A poll answer not yet all out ({@link answerProgress}: how far it has gone), whose and since when it has not moved. */
-interface AnswerOut {
-  request: IncomingMessage;
-  socketAddress: string | undefined;
-  userId: string;
-  bytes: number;
-  moved: string;
-  movedAt: number;
-}
-
-/**
- * How much of `response` is still in this process: its bytes Node holds, and those of its connection's write queue libuv
- * holds (which goes down as the kernel takes each part of a large write, where Node's count waits for the whole: Node's own
- * socket timeout reads it so).
- */
-function answerProgress(response: ServerResponse): string {
-  const handle = (response.socket as unknown as { _handle?: { writeQueueSize?: number } } | null)?._handle;
-  return `${response.writableLength} ${handle?.writeQueueSize ?? ''}`;
-}
-
-/** How long, in ms, a poll's answer may stay without any of its bytes going out before its connection is cut (as a request's head must come within 10 s). */
-const POLL_STALL_MS = 10_000;
-/** How often poll answers not yet out are looked at, in ms. */
-const POLL_STALL_CHECK_MS = 1_000;
 
 /** How early, in ms, a timer may fire by the wall clock (`Date.now`), which is not the clock Node's timers keep. */
 const TIMER_SLACK_MS = 5;
