@@ -1133,7 +1133,27 @@ function pongRefusedReason(at: string): string {
  * `postgres://app:<password>@db`, tGV F12).
  */
 export function errorSummary(error: unknown, hidden?: HiddenTexts): { name?: string; code?: string; message?: string } {
-  if (!(error instanceof Error)) return { message: withUrlUserInfoRedacted(redactJwts(hide([shownText(() => error)], hidden)[0]!)) };
+  // Total, whatever the value: `instanceof` runs a Proxy's getPrototypeOf, which a revoked Proxy (or a throwing trap)
+  // throws from; outside any try, it escaped the catch that called this: the process ended (tHM F4).
+  try {
+    return summaryOf(error, hidden);
+  } catch {
+    return { message: '(a value that cannot be shown as text)' };
+  }
+}
+
+/** Whether `value` is an Error, false for a value whose prototype cannot be read (a revoked Proxy), never a throw (tHM F4). */
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+/** {@link errorSummary}'s work, which may throw. */
+function summaryOf(error: unknown, hidden: HiddenTexts | undefined): { name?: string; code?: string; message?: string } {
+  if (!isError(error)) return { message: withUrlUserInfoRedacted(redactJwts(hide([shownText(() => error)], hidden)[0]!)) };
   // Its name too, which a wrapper may build from the input (`e.name = token`, a `TokenError: <jwt>` split into name and message): printed whole (tFU F15).
   const [rawName, code, rawMessage] = hide([shownText(() => error.name), shownText(() => (error as { code?: unknown }).code || ''), shownText(() => error.message)], hidden);
   const [name, message] = redactJwtsAcross(rawName!, rawMessage!).map(withUrlUserInfoRedacted) as [string, string];

@@ -15,7 +15,7 @@ import { addRealtimeServer, answeredAsRequest, attachInFront, hasRealtimeServers
 import { headMayBeCut, offersWebSocket, serveIgnoringUpgrade, watchHeaderLimits } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, JWT_OPTIONS, jwtVerifier, VERIFIER_REASON, redactRefusedOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type HookPrincipal, type JwtOptions, type Principal } from './auth.js';
 import { containedLogger } from './contained-logger.js';
-import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
+import { errorSummary, isError, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { redactRedisUrl, storeErrorSummary } from './redis/redis-stream-store.js';
 import { checkPollResponse } from './poll-response.js';
@@ -2422,7 +2422,7 @@ function storeText(text: string): string {
  */
 function storeDetailText(detail: unknown): string {
   if (typeof detail === 'string') return storeText(detail);
-  if (detail instanceof Error) {
+  if (isError(detail)) {
     const { name, message } = storeErrorSummary(detail);
     return `${name}: ${message}`;
   }

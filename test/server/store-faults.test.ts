@@ -307,6 +307,30 @@ describe('store faults', () => {
     }
   });
 
+  it("a store whose status() throws a revoked Proxy (or one whose getPrototypeOf trap throws) is unhealthy, said so; never a crash, stats() answers (tHM F4: errorSummary's instanceof ran the trap outside its try)", async () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const trapped = new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } });
+    // The revoked one cannot be made text at all; the trapped one reads as its target does.
+    for (const [thrown, shown] of [[revoked.proxy, '(a value that cannot be shown as text)'], [trapped, '[object Object]']] as const) {
+      const store = new FlakyStore();
+      store.status = () => {
+        throw thrown;
+      };
+      const lines: Record<string, unknown>[] = [];
+      const log = (o: object) => void lines.push(o as Record<string, unknown>);
+      const server = await startServer({ store, logger: { info: log, warn: log, error: log } });
+      try {
+        expect(server.rt.stats().store).toEqual({ healthy: false, detail: `status() threw: ${shown}` });
+        const poll = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${await token('u1')}` } });
+        expect([poll.status, await poll.json()]).toEqual([503, { error: 'store-unavailable' }]);
+        expect(lines.filter((line) => line.event === 'store-status-threw').map((line) => line.err)).toEqual([{ message: shown }]);
+      } finally {
+        await server.rt.close();
+      }
+    }
+  });
+
   it("a store whose status() returns a string, not an object, is shown with any URL's user info [redacted] before it is cut, in stats() and store-status-threw (tHG F7: cut first, a long password lost its @ and was shown)", async () => {
     const store = new FlakyStore();
     const password = 'Sup3rS3cretPassw0rd'.repeat(3);
