@@ -2386,12 +2386,32 @@ function requestTokens(request: IncomingMessage): string[] {
 }
 
 /**
- * Whether `userId` holds a token of the request's ({@link requestTokens}) of 8 characters or more, as given, URL-encoded
- * or form-encoded: a hook that gave an opaque API key as its owner's id had the key logged on every `connection-open`
- * line (tHG F14). A shorter token is ordinary text, as it is in a hook's error (`?token=alice` for `alice` in development).
+ * The tokens `request` carries, each whole: {@link tokenOf}'s (`?token=`, else `Authorization: Bearer <token>`), and the
+ * whole credential of a header naming `Bearer` first (all after the scheme, trimmed), whatever blanks, `,`, `;` or `=` it holds.
+ */
+function wholeRequestTokens(request: IncomingMessage): string[] {
+  const tokens: string[] = [];
+  try {
+    const token = tokenOf(request);
+    if (token !== null) tokens.push(token);
+  } catch {
+    // A request whose URL cannot be read has no token in it.
+  }
+  const authorization = request.headers.authorization;
+  const credential = typeof authorization === 'string' ? /^\s*bearer\s+([^]*?)\s*$/i.exec(authorization)?.[1] : undefined;
+  if (credential) tokens.push(credential);
+  return tokens;
+}
+
+/**
+ * Whether `userId` holds a token of the request's of 8 characters or more, whole ({@link wholeRequestTokens}), as given,
+ * URL-encoded or form-encoded: a hook that gave an opaque API key as its owner's id had the key logged on every
+ * `connection-open` line (tHG F14). A shorter token is ordinary text, as it is in a hook's error (`?token=alice` for
+ * `alice` in development). Not the words of a Bearer header, which {@link requestTokens} hides from what is logged: a token
+ * that carries its user's id as a field (`uid=<id>;exp=…;sig=…`) refused every user whose id had 8 characters (tHM F7).
  */
 function holdsRequestToken(userId: string, request: IncomingMessage): boolean {
-  for (const token of requestTokens(request)) {
+  for (const token of wholeRequestTokens(request)) {
     if (token.length < 8) continue;
     for (const text of [token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)]) if (userId.includes(text)) return true;
   }

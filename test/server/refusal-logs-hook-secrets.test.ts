@@ -187,6 +187,36 @@ describe("a request carrying both ?token= and Authorization: Bearer has both hid
     }
   });
 
+  it("a token that carries its user's id as a field (`uid=<id>;exp=…;sig=…`, `<token>, user=<id>`, `id=<id> sig=<sig>`) is not refused: only a user id holding a whole token is (tHM F7: each word of the Bearer header was a token, every id of 8+ characters refused)", async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        const credential = /^Bearer (.+)$/i.exec(String(request.headers.authorization))![1]!;
+        if (request.headers['x-case'] === 'whole') return { userId: `user:${credential}` };
+        return { userId: /(?:uid|user|id)=([^;,\s]+)/.exec(credential)![1]! };
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      const ids = ['alice.smith', 'user-00042', '7f3c2a10-9b1e-4c5d-8e2f-0a1b2c3d4e5f'];
+      const shapes = (id: string) => [`uid=${id};exp=1893456000000;sig=9f2c4e1a7b3d5c6e`, `sess_9f2c4e1a7b3d5c6e, user=${id}`, `id=${id} sig=9f2c4e1a7b3d5c6e`];
+      for (const id of ids) {
+        for (const credential of shapes(id)) {
+          const poll = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${credential}` } });
+          expect([credential, poll.status]).toEqual([credential, 200]);
+        }
+      }
+      expect(parsed('authenticate-bad-user-id')).toEqual([]);
+      // A user id holding the whole credential, blanks and all, is still refused.
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${shapes('bob.jones')[2]}`, 'x-case': 'whole' } })).status).toBe(401);
+      expect(parsed('authenticate-bad-user-id')).toHaveLength(1);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a principal without userId keyed by the token, Bearer and all, a JWT or a URL with a password: authenticate-bad-user-id shows its keys as authenticate-unknown-key does, in keys and its message (tHG F5: logged as they were)", async () => {
     const jwt = await token('alice');
     const { lines, logger, parsed } = recorder();
