@@ -24,7 +24,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
+import { isSecretName, leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { cut, nearestName, preview } from '../runtime/errors.js';
 import type { ReadResult, StreamEntry, StreamStore } from './stream-store.js';
@@ -2448,11 +2448,38 @@ function storeDetailText(detail: unknown): string {
   }
   let text: string;
   try {
-    text = inspect(detail, { depth: 3, breakLength: Infinity, compact: true });
+    text = inspect(withSecretFieldsRedacted(detail, 4, new Map()), { depth: 3, breakLength: Infinity, compact: true });
   } catch {
     return '(a value that cannot be shown as text)';
   }
   return cut(storeText(text), 1000);
+}
+
+/**
+ * `value` with the value of every field named like a secret ({@link isSecretName}: `password`, `token`, `apiKey`, …)
+ * `[redacted]` (but an error's `code`), through arrays and objects (`[object Object]`: plain ones and class instances,
+ * whose prototype the copy keeps) `depth` levels down; anything else as it is. A status() detail of a driver's options (`{ url, password }`) had
+ * its password shown in clear in stats() and the `store-unavailable-close` line (tHM F5). `copies` keeps cycles as they were.
+ */
+function withSecretFieldsRedacted(value: unknown, depth: number, copies: Map<object, unknown>): unknown {
+  if (typeof value !== 'object' || value === null || depth < 0) return value;
+  if (copies.has(value)) return copies.get(value);
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    copies.set(value, copy);
+    for (const item of value) copy.push(withSecretFieldsRedacted(item, depth - 1, copies));
+    return copy;
+  }
+  if (Object.prototype.toString.call(value) !== '[object Object]') return value;
+  const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+  copies.set(value, copy);
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    // An error's `code` (`ECONNREFUSED`, `ERR_SOCKET_CLOSED`: capitals, digits and `_`) is no secret, as an OAuth code would be.
+    const errorCode = key === 'code' && typeof field === 'string' && /^[A-Z][A-Z0-9_]*$/.test(field);
+    copy[key] = isSecretName(key) && !errorCode && field !== undefined && field !== null && field !== '' ? REDACTED : withSecretFieldsRedacted(field, depth - 1, copies);
+  }
+  return copy;
 }
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */

@@ -331,6 +331,17 @@ describe('store faults', () => {
     }
   });
 
+  it("a store whose status() returns a string holding a Redis URL is shown with preview's quotes kept (tHM F5: the closing quote was taken into the URL, %22)", async () => {
+    const store = new FlakyStore();
+    store.status = (() => 'status of redis://cache-01:6379/0') as unknown as typeof store.status;
+    const server = await startServer({ store });
+    try {
+      expect(server.rt.stats().store).toEqual({ healthy: false, detail: 'status() threw: status() must return { healthy, detail? }, got "status of redis://cache-01:6379/0"' });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a store whose status() returns a string, not an object, is shown with any URL's user info [redacted] before it is cut, in stats() and store-status-threw (tHG F7: cut first, a long password lost its @ and was shown)", async () => {
     const store = new FlakyStore();
     const password = 'Sup3rS3cretPassw0rd'.repeat(3);
@@ -438,6 +449,12 @@ describe('store faults', () => {
         [new Error(`connect ECONNREFUSED ${url}`), 'Error: connect ECONNREFUSED postgres://[redacted]@db.internal:5432/rt'],
         [{ url, code: 'ECONNREFUSED' }, "{ url: 'postgres://[redacted]@db.internal:5432/rt', code: 'ECONNREFUSED' }"],
         [[`connect ECONNREFUSED ${url}`], "[ 'connect ECONNREFUSED postgres://[redacted]@db.internal:5432/rt' ]"],
+        // A driver's options: fields named like secrets [redacted], and inspect's quotes kept around a Redis URL (tHM F5: the
+        // password shown, the URL rule took `',` as the port).
+        [
+          { url: 'redis://u:Sup3rS3cretPw@h:6379', password: 'Sup3rS3cretPw', db: 0, tls: { apiKey: 'Sup3rS3cretPw', servername: 'h' }, hosts: [{ host: 'h', pass: 'Sup3rS3cretPw' }] },
+          "{ url: 'redis://h:6379', password: '[redacted]', db: 0, tls: { apiKey: '[redacted]', servername: 'h' }, hosts: [ { host: 'h', pass: '[redacted]' } ] }",
+        ],
       ];
       for (const [detail, expected] of details) {
         const store = new FlakyStore();

@@ -167,7 +167,16 @@ export function withNestedSecretRedacted(value: string): string {
  */
 export function storeErrorSummary(error: unknown): { name?: string; code?: string; message?: string } {
   const summary = errorSummary(error);
-  const shown = (text: string | undefined) => text?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url) => redactRedisUrl(url));
+  // A URL inside quotes ends before the quote that closes them, with the marks after it (`'redis://h:6379',` as util.inspect
+  // writes it, `got "status of redis://h:6379/0"` as preview does): taken into it, they were read as its port and
+  // `[redacted]`, or URL-encoded (`%22`: tHM F5). One outside quotes (an odd count of that quote before it: none open) runs
+  // to the next blank, as before.
+  const shown = (text: string | undefined) =>
+    text?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url: string, at: number, whole: string) => {
+      const closed = /(['"`])[,;)\]}]*$/.exec(url);
+      const open = closed !== null && whole.slice(0, at).split(closed[1]!).length % 2 === 0;
+      return open ? redactRedisUrl(url.slice(0, closed.index)) + url.slice(closed.index) : redactRedisUrl(url);
+    });
   return Object.fromEntries(Object.entries(summary).map(([key, text]) => [key, shown(text)]));
 }
 
