@@ -57,7 +57,9 @@ async function diffPatched(older: PatchOperation[], newer: PatchOperation[], war
   if (warning === undefined) expect(stderr).toBe('');
   else expect(stderr).toContain(warning);
   expect(code).toBe(0);
-  return report!;
+  // A number field made integer (or back) gives its Go struct quicktype's UnmarshalJSON (or takes it), which diff says as a
+  // type-name-changed of its own (tHL F6, held in generated-names.test.ts); this file is about the wire rules beside it.
+  return { ...report!, changes: report!.changes.filter((c) => !(c.rule === 'type-name-changed' && c.text.includes('decode or encode this struct another way'))) };
 }
 
 const summary = (changes: Change[], subject: string) => changes.filter((c) => c.subject === subject).map(({ rule, level, pointer, breaks }) => ({ rule, level, pointer, breaks }));
