@@ -1208,6 +1208,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (!alive()) return;
       if (!t) {
         if (status.state === 'unauthorized') return;
+        // A provider that fails (rejects, or never answers within the connect timeout): no poll
+        // is sent, a failed poll as a network failure is, told so (it read `connected`,
+        // `polling`, for as long as the provider was down: tHN F3).
+        lost();
         wait = delay(++failures);
       } else {
         const abort = (pollAbort = new AbortController());

@@ -256,6 +256,32 @@ describe('client against the reference server', () => {
     expect(seen).toEqual(ids(10));
   });
 
+  for (const [name, dead] of [
+    ['rejects', () => Promise.reject(new Error('the auth service is down'))],
+    ['never answers', () => new Promise<string>(() => undefined)],
+  ] as const) {
+    it(`polling, a token provider that ${name} (a dead auth service): no poll is sent, a failed poll, told \`disconnected\`, \`offline\`, then \`connected\` again once it answers (it read \`connected\`, \`polling\`, for as long as the provider was down: tHN F3)`, async () => {
+      const h = await harness({ pollHoldMs: 100 });
+      h.refuseUpgrades = true;
+      const token = await sign('alice');
+      let down = false;
+      const client = nodeClient(h.url, { fallbackAfter: 0, connectTimeoutMs: 300 });
+      const told: string[] = [];
+      const faults: string[] = [];
+      client.on('connection', (d) => told.push(`${d.status} ${d.mode}`));
+      client.on('error', (data) => faults.push(data.code));
+      client.connect(() => (down ? dead() : token));
+      await until(() => client.getStatus().mode === 'polling', 'polling');
+      down = true;
+      await until(() => told.includes('disconnected polling'), `\`disconnected\` (told: ${told.join(', ')})`);
+      expect(client.getStatus()).toMatchObject({ mode: 'offline', connected: false });
+      expect(faults).toContain('CLIENT_TOKEN_ERROR');
+      down = false;
+      await until(() => client.getStatus().mode === 'polling', 'polling again once the provider answers');
+      expect(told).toEqual(['connected polling', 'disconnected polling', 'connected polling']);
+    });
+  }
+
   it('upgrades refused → polling → back to the socket, nothing lost or doubled', async () => {
     const h = await harness({ pollHoldMs: 2000 });
     const client = nodeClient(h.url);
