@@ -1340,16 +1340,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // refuses WebSocket) leaves the backoff alone.
               if (back) soon();
             }
-            // The stream starts over (`new` to a poll with a cursor: a server that forgot it):
-            // its cursors may repeat the old ones, which must not drop them. Not at or after the
-            // client's cursor in its own epoch: the positions up to it were delivered (a replay of
-            // them after the gap was delivered twice), as after `resumed`. After the `status`
-            // and `connection` above, as README says the cursor: the last one seen (they read
-            // null, and an app that saved it on `connected` saved none: tHK F3).
-            if ((body.resume === 'gap' || body.resume === 'new') && !(sameStream(body.cursor, since) && !isAfter(since!, body.cursor))) {
-              status.cursor = null;
-              clearRecent();
-            } else resumedFrom = asked;
             // Before the messages that follow it, as over the socket (where the `connection`
             // message comes first): a handler that refetches state must not drop them.
             // Told once per lost cursor: a handler that starts over on a gap gets this poll's
@@ -1360,6 +1350,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // Not for the same page again (above): one gap, not one per poll (tAQ F1).
             if (lost && since && since !== retold && stuck < 2) gap(since, 'polling', body.cursor);
             retold = null;
+            // The stream starts over (`new` to a poll with a cursor: a server that forgot it):
+            // its cursors may repeat the old ones, which must not drop them. Not at or after the
+            // client's cursor in its own epoch: the positions up to it were delivered (a replay of
+            // them after the gap was delivered twice), as after `resumed`. After the `status`
+            // and `connection` above, and the `gap`, as README says the cursor: the last one seen,
+            // where a reconnect resumes (they read null, and an app that saved it on `connected`
+            // saved none: tHK F3; on `gap`, or on the `disconnected` a `disconnect()` there tells,
+            // none either: tHN F2). Not the poll's cursor, which is past its messages, not delivered yet.
+            if ((body.resume === 'gap' || body.resume === 'new') && !(sameStream(body.cursor, since) && !isAfter(since!, body.cursor))) {
+              status.cursor = null;
+              clearRecent();
+            } else resumedFrom = asked;
             const repeats = status.duplicates;
             const gapsBefore = gapsTold;
             for (const message of body.messages as unknown[]) {

@@ -225,6 +225,42 @@ describe('client against the reference server', () => {
     });
   }
 
+  for (const mode of ['ws', 'polling'] as const) {
+    it(`a restart that loses the store, then ${mode}: a \`gap\` handler, and the \`disconnected\` a \`disconnect()\` there tells, read as \`getStatus().cursor\` where a reconnect resumes (${mode === 'ws' ? 'the gap\'s `cursor`: the messages come after it' : '`since`: the poll\'s cursor is past its messages, not delivered yet'}), and the next run delivers the rest once, one gap told (over polling they read null, an app that saved the cursor there saved none: tHN F2)`, async () => {
+      const h = await harness({ pollHoldMs: 1000 });
+      const client = nodeClient(h.url, { fallbackAfter: mode === 'ws' ? 1000 : 2 });
+      const token = await sign('alice');
+      const seen: string[] = [];
+      const told: string[] = [];
+      let recording = false;
+      let gaps = 0;
+      client.on('trades', (t) => seen.push(t.id));
+      client.on('connection', (d) => recording && told.push(`connection ${d.status}: ${client.getStatus().cursor}`));
+      client.on('gap', (g) => {
+        gaps++;
+        told.push(`gap since ${g.since} cursor ${g.cursor}: ${client.getStatus().cursor}`);
+        client.disconnect();
+        setTimeout(() => client.connect(token), 100);
+      });
+      client.connect(token);
+      await until(() => client.getStatus().mode === 'ws', 'the socket');
+      await h.trades(1, 5);
+      await until(() => seen.length === 5, 'the first 5');
+      const before = client.getStatus().cursor;
+      recording = true;
+      await restartLosingStore(h, mode);
+      await until(() => gaps > 0, 'the gap');
+      const at = told.findIndex((line) => line.startsWith('gap '));
+      const cursor = /cursor (\S+):/.exec(told[at]!)![1];
+      const resumesFrom = mode === 'ws' ? cursor : before;
+      expect(told.slice(at, at + 2), told.join('\n')).toEqual([`gap since ${before} cursor ${cursor}: ${resumesFrom}`, `connection disconnected: ${resumesFrom}`]);
+      await until(() => seen.length >= 10, 'the 5 published since the restart, after connect');
+      await sleep(300);
+      expect(seen).toEqual(ids(10));
+      expect(gaps).toBe(1);
+    });
+  }
+
   it('a restart that loses the store, then polling: the `status` and `connection` of the poll that finds the gap still read the cursor before it, the gap\'s `since` (README: the last cursor seen; they read null, and an app that saved `getStatus().cursor` on `connected` saved none: tHK F3)', async () => {
     const h = await harness({ pollHoldMs: 1000 });
     const client = nodeClient(h.url, { fallbackAfter: 2 });
