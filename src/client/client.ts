@@ -1236,6 +1236,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             signal: abort.signal,
           });
           if (!alive()) return;
+          // The status line and headers are the answer's first bytes: from them (a poll whose
+          // headers came early and body within `pollTimeoutMs` after was aborted: tHN F1).
+          arm();
           const code = response.status;
           // 401 `no-token` to a poll that sent its token: the server never saw it (a proxy or
           // gateway dropped `Authorization`), so it refused none (it stopped the client

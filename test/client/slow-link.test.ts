@@ -172,6 +172,42 @@ describe('a poll whose body is cut or stalls while it is read', () => {
   }
 });
 
+describe('a poll whose status line and headers come before its body', () => {
+  it('counts its `pollTimeoutMs` from the headers, bytes of the answer (the poll was aborted `pollTimeoutMs` after the request, its headers come and its body on the way: told `disconnected`, offline, a failed poll: tHN F1)', async () => {
+    // Each poll after the first: its headers 700 ms after the request, its body 700 ms after them,
+    // each within the client's pollTimeoutMs (1 000 ms), not both.
+    let polls = 0;
+    const server: Server = createServer((_req, res) => {
+      const n = ++polls;
+      const body = JSON.stringify({ cursor: `e.${n}`, messages: [] });
+      if (n === 1) return void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      const headers = setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        res.flushHeaders();
+        const rest = setTimeout(() => res.end(body), 700);
+        res.on('close', () => clearTimeout(rest));
+      }, 700);
+      res.on('close', () => clearTimeout(headers));
+    });
+    server.on('upgrade', (_req, socket) => {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise((resolve) => server.close(resolve)).then(() => server.closeAllConnections()));
+    const client = nodeClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 0, pollTimeoutMs: 1_000 });
+    const told: string[] = [];
+    const invalid: InvalidEvent[] = [];
+    client.on('connection', (d) => told.push(`${d.status} ${d.mode}`));
+    client.on('invalid', (event) => invalid.push(event));
+    client.connect('token');
+    await until(() => client.getStatus().cursor === 'e.3', 'the answers of two polls whose bodies came after their headers');
+    expect(told).toEqual(['connected polling']);
+    expect(invalid).toEqual([]);
+    expect(client.getStatus()).toMatchObject({ mode: 'polling', connected: true });
+  });
+});
+
 describe('a poll whose connection is cut inside its response headers', () => {
   it('is a network failure, retried, no invalid event, lastHttpStatus not 200: Chromium hands it over as a 200 whose body ends cleanly at 0 bytes, and it was an invalid JSON answer, HTTP 200 (tFI F1)', async () => {
     // The socket attempts go to a server that refuses upgrades (404); the polls, to a fetch that
