@@ -2362,19 +2362,23 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
   return { secrets: secrets.filter(({ text }) => text.length >= 8).sort((a, b) => b.text.length - a.text.length), shown };
 }
 
+/** {@link tokenOf}'s token of `request`, as a list of none or one: none for a request whose URL cannot be read. */
+function preferredToken(request: IncomingMessage): string[] {
+  try {
+    const token = tokenOf(request);
+    return token === null ? [] : [token];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The tokens `request` carries, not only the one tokenOf prefers: `?token=` and `Authorization: Bearer`, both when it
  * carries both (a hook reading `Authorization: Bearer`, a gateway's token, on a request that also had `?token=` had the
  * Bearer token it quoted logged whole: tGV F5); of a header naming `Bearer`, each word of 8 characters or more.
  */
 function requestTokens(request: IncomingMessage): string[] {
-  const tokens: string[] = [];
-  try {
-    const token = tokenOf(request);
-    if (token !== null) tokens.push(token);
-  } catch {
-    // A request whose URL cannot be read has no token to hide in it.
-  }
+  const tokens = preferredToken(request);
   // Read leniently, as a hook may read it (`header.split(/\s+/)[1]`), not as tokenOf does: a tab after `Bearer`, text after
   // the token or two credentials in one header (`Bearer <a>, Bearer <b>`) had the token a hook quoted logged whole (tHC F7).
   // Each word of a header naming `Bearer` (split at blanks, `,`, `;` and `=`) but that name is hidden.
@@ -2390,13 +2394,7 @@ function requestTokens(request: IncomingMessage): string[] {
  * whole credential of a header naming `Bearer` first (all after the scheme, trimmed), whatever blanks, `,`, `;` or `=` it holds.
  */
 function wholeRequestTokens(request: IncomingMessage): string[] {
-  const tokens: string[] = [];
-  try {
-    const token = tokenOf(request);
-    if (token !== null) tokens.push(token);
-  } catch {
-    // A request whose URL cannot be read has no token in it.
-  }
+  const tokens = preferredToken(request);
   const authorization = request.headers.authorization;
   const credential = typeof authorization === 'string' ? /^\s*bearer\s+([^]*?)\s*$/i.exec(authorization)?.[1] : undefined;
   if (credential) tokens.push(credential);
