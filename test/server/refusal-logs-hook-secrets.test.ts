@@ -17,6 +17,29 @@ function recorder() {
   return { lines, logger: { info: log, warn: log, error: log }, parsed };
 }
 
+/**
+ * The `err` of each `authenticate-failed` line of a server whose authenticate hook throws `errors` in turn, one poll each (each
+ * answered 401), and every line it logged, joined.
+ */
+async function authenticateErrors(errors: unknown[]): Promise<{ errs: { name?: string; code?: string; message: string }[]; text: string }> {
+  const { lines, logger, parsed } = recorder();
+  let n = 0;
+  const server = await startServer({
+    jwt: undefined,
+    allowedOrigins: '*',
+    authenticate: () => {
+      throw errors[n++];
+    },
+    logger,
+  } as Partial<RealtimeServerOptions>);
+  try {
+    for (const _ of errors) expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
+    return { errs: parsed('authenticate-failed').map((line) => line.err as { name?: string; code?: string; message: string }), text: lines.join('\n') };
+  } finally {
+    await server.rt.close();
+  }
+}
+
 /** An opaque session token (no JWT): the usual reason to write an authenticate hook. */
 const OPAQUE = 'sess_8f3kQ2mZ9xV7bL1pR4tY';
 
@@ -423,23 +446,10 @@ describe("a store's or a hook's error quoting a URL of any scheme shows its user
   });
 
   it("an authenticate hook's error quoting its session database's connection string; a URL without user info stays shown", async () => {
-    const { logger, parsed } = recorder();
-    const server = await startServer({
-      jwt: undefined,
-      allowedOrigins: '*',
-      authenticate: () => {
-        throw Object.assign(new Error(`session lookup failed: connect ECONNREFUSED ${urls[0]} (see https://docs.example/errors)`), { code: `ECONNREFUSED ${urls[1]}` });
-      },
-      logger,
-    } as Partial<RealtimeServerOptions>);
-    try {
-      expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
-      expect(parsed('authenticate-failed').map((line) => line.err)).toEqual([
-        { name: 'Error', code: 'ECONNREFUSED amqp://[redacted]@mq:5672', message: 'session lookup failed: connect ECONNREFUSED postgres://[redacted]@db:5432/rt (see https://docs.example/errors)' },
-      ]);
-    } finally {
-      await server.rt.close();
-    }
+    const { errs } = await authenticateErrors([Object.assign(new Error(`session lookup failed: connect ECONNREFUSED ${urls[0]} (see https://docs.example/errors)`), { code: `ECONNREFUSED ${urls[1]}` })]);
+    expect(errs).toEqual([
+      { name: 'Error', code: 'ECONNREFUSED amqp://[redacted]@mq:5672', message: 'session lookup failed: connect ECONNREFUSED postgres://[redacted]@db:5432/rt (see https://docs.example/errors)' },
+    ]);
   });
 });
 
@@ -459,23 +469,9 @@ describe("a URL whose password holds blanks (a passphrase written unencoded) in 
   ];
 
   it("an authenticate hook's error", async () => {
-    const { lines, logger, parsed } = recorder();
-    let n = 0;
-    const server = await startServer({
-      jwt: undefined,
-      allowedOrigins: '*',
-      authenticate: () => {
-        throw new Error(given[n++]);
-      },
-      logger,
-    } as Partial<RealtimeServerOptions>);
-    try {
-      for (const _ of given) expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
-      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual(shown);
-      expect(lines.join('\n')).not.toMatch(/horse|staple|Hunter2x9Zq/);
-    } finally {
-      await server.rt.close();
-    }
+    const { errs, text } = await authenticateErrors(given.map((message) => new Error(message)));
+    expect(errs.map((err) => err.message)).toEqual(shown);
+    expect(text).not.toMatch(/horse|staple|Hunter2x9Zq/);
   });
 
   it("a custom store's status() error, a Redis URL shown as the Redis store shows one", async () => {
@@ -501,24 +497,9 @@ describe("a connection string of several hosts in a hook's or a store's error sh
   const shown = ['mongodb://[redacted]@h1:27017,h2:27017,h3:27017/rt?replicaSet=rs0', 'postgres://[redacted]@db1:5432,db2:5432/rt?target_session_attrs=read-write'];
 
   it("an authenticate hook's error (a MongoDB seed list, a libpq host list); a host's port that is no number of digits stays hidden", async () => {
-    const { lines, logger, parsed } = recorder();
-    const server = await startServer({
-      jwt: undefined,
-      allowedOrigins: '*',
-      authenticate: () => {
-        throw new Error(`connection to ${mongo} failed; ${pg}: all hosts down; mongodb://app@h1:27017,h2:Hunter2x9Zq/rt`);
-      },
-      logger,
-    } as Partial<RealtimeServerOptions>);
-    try {
-      expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
-      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual([
-        `connection to ${shown[0]} failed; ${shown[1]}: all hosts down; mongodb://[redacted]@h1:27017,h2:[redacted]/rt`,
-      ]);
-      expect(lines.join('\n')).not.toMatch(/Secr3tPw9|Hunter2x9Zq/);
-    } finally {
-      await server.rt.close();
-    }
+    const { errs, text } = await authenticateErrors([new Error(`connection to ${mongo} failed; ${pg}: all hosts down; mongodb://app@h1:27017,h2:Hunter2x9Zq/rt`)]);
+    expect(errs.map((err) => err.message)).toEqual([`connection to ${shown[0]} failed; ${shown[1]}: all hosts down; mongodb://[redacted]@h1:27017,h2:[redacted]/rt`]);
+    expect(text).not.toMatch(/Secr3tPw9|Hunter2x9Zq/);
   });
 
   it("a custom store's status() error, in stats().store.detail", async () => {
@@ -552,23 +533,9 @@ describe("a URL's user info in a hook's or a store's error is [redacted] however
   ];
 
   it("an authenticate hook's error, each spelling", async () => {
-    const { lines, logger, parsed } = recorder();
-    let n = 0;
-    const server = await startServer({
-      jwt: undefined,
-      allowedOrigins: '*',
-      authenticate: () => {
-        throw new Error(given[n++]);
-      },
-      logger,
-    } as Partial<RealtimeServerOptions>);
-    try {
-      for (const _ of given) expect((await fetch(server.http('/api/ws/poll?token=abc'))).status).toBe(401);
-      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual(shown);
-      expect(lines.join('\n')).not.toContain('Secr3tPw9');
-    } finally {
-      await server.rt.close();
-    }
+    const { errs, text } = await authenticateErrors(given.map((message) => new Error(message)));
+    expect(errs.map((err) => err.message)).toEqual(shown);
+    expect(text).not.toContain('Secr3tPw9');
   });
 
   it("a custom store's status() error quoting its backend's JSON, in stats().store.detail", async () => {
