@@ -873,10 +873,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       }
       // A missing `return` (or `if (!session) return;`): refused as null is, and said so. It was the server's own TypeError
       // (reading `userId` of undefined), logged at error level as "authentication hook threw", though the hook threw nothing (tAT F3).
+      // Its code is null's (`no-token` when the request carried no token): it was always `invalid-token`, which stops the
+      // package client for good where null's `no-token` has it poll again with `?token=` (tHW F1).
       if (principal === undefined) {
         const said = 'the authenticate hook returned undefined: return a principal or null';
         logger?.warn({ event: 'authenticate-returned-undefined', ...logIp(request) }, said);
-        throw withDetail(new AuthError(401, 'invalid-token'), said);
+        throw withDetail(new AuthError(401, tokenOf(request, url) === null ? 'no-token' : 'invalid-token'), said);
       }
       // Not an object at all (the user id itself, `session && {…}` with a false session): said as such, not as a bad user id (tAU F4).
       if (typeof principal !== 'object') {

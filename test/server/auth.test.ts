@@ -2042,21 +2042,27 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
-  it('refuses a hook that returns undefined (a missing return) as null, and says so at warn level: it was logged as "authentication hook threw", an error, with the server\'s own TypeError (tAT F3)', async () => {
+  it('refuses a hook that returns undefined (a missing return) as null, and says so at warn level: it was logged as "authentication hook threw", an error, with the server\'s own TypeError (tAT F3); no-token when the request carried no token, as null is, not always invalid-token (tHW F1)', async () => {
     const lines: { level: string; object: Record<string, unknown>; message: string | undefined }[] = [];
     const at = (level: string) => (object: object, message?: string) => void lines.push({ level, object: object as Record<string, unknown>, message });
     const server = await startServer({ logger: { info: at('info'), warn: at('warn'), error: at('error') }, jwt: undefined, allowedOrigins: '*', authenticate: () => undefined as unknown as null });
     try {
+      // No token at all, upgrade then poll: `no-token`, as the hook's null answers them (on which the client polls again with `?token=`).
       expect((await refusedStatus(server.url())).status).toBe(401);
-      expect((await fetch(server.http('/api/ws/poll'), { signal: AbortSignal.timeout(5000) })).status).toBe(401);
+      const poll = await fetch(server.http('/api/ws/poll'), { signal: AbortSignal.timeout(5000) });
+      expect([poll.status, ((await poll.json()) as { error: unknown }).error]).toEqual([401, 'no-token']);
+      // A token the hook did not take: `invalid-token`, as null's.
+      expect((await refusedStatus(server.url({ token: 'not-a-token-the-hook-takes' }))).status).toBe(401);
       const said = 'the authenticate hook returned undefined: return a principal or null';
       expect(lines.filter((line) => line.object.event === 'authenticate-returned-undefined').map(({ level, message }) => [level, message])).toEqual([
+        ['warn', said],
         ['warn', said],
         ['warn', said],
       ]);
       expect(lines.filter((line) => line.level === 'error')).toEqual([]);
       expect(lines.filter((line) => /-refused$/.test(String(line.object.event))).map((line) => [line.object.reason, line.object.detail])).toEqual([
-        ['invalid-token', said],
+        ['no-token', said],
+        ['no-token', said],
         ['invalid-token', said],
       ]);
     } finally {
