@@ -512,16 +512,21 @@ export class Connection implements Subscriber {
     if (!this.inbound.take(now)) {
       this.refusedInRow++;
       // Both say the limit, the error when a frame is taken again: `slow down` alone said neither what was expected nor what was found (a fresh user).
-      const closeAfter = Math.max(1, core.options.inboundRateCloseAfter);
-      if (this.refusedInRow === 1) {
-        const rate = rateText(core.options.inboundRate);
-        const details = `expected at most ${rate}, RFC 6455 ping and pong frames included, got more: frames are dropped until the next is allowed, in ${this.inbound.waitMs(now)} ms; more than ${closeAfter} dropped in a row close the socket with 4429`;
-        this.sendError(ErrorCode.RateLimited, `too many messages: over the inbound rate of ${rate}; slow down`, cut(details, 300));
-      } else if (this.refusedInRow > core.options.inboundRateCloseAfter) {
+      const closeAfter = core.options.inboundRateCloseAfter;
+      // Past the limit first: with `inboundRateCloseAfter: 0` the first dropped frame closes the socket, as README says
+      // (`maxConsecutiveFaults: 0` closes at the first fault, without its error); it was read as 1, the close a frame later,
+      // and the error and reason told the client "more than 1" (tHW F3).
+      if (this.refusedInRow > closeAfter) {
         // What was answered before (pongs, the RATE_LIMITED error) goes out before the close
         // frame: when a burst arrives in one read, it is still queued for the next flush.
         this.flush(true);
-        core.closeConnection(this, CloseCode.RateLimited, cut(`too many messages: over ${rateText(core.options.inboundRate)}, more than ${closeAfter} dropped in a row`, 123));
+        const rate = rateText(core.options.inboundRate);
+        const said = closeAfter === 0 ? `too many messages: over ${rate}; no frame over it is allowed` : `too many messages: over ${rate}, more than ${closeAfter} dropped in a row`;
+        core.closeConnection(this, CloseCode.RateLimited, cut(said, 123));
+      } else if (this.refusedInRow === 1) {
+        const rate = rateText(core.options.inboundRate);
+        const details = `expected at most ${rate}, RFC 6455 ping and pong frames included, got more: frames are dropped until the next is allowed, in ${this.inbound.waitMs(now)} ms; more than ${closeAfter} dropped in a row close the socket with 4429`;
+        this.sendError(ErrorCode.RateLimited, `too many messages: over the inbound rate of ${rate}; slow down`, cut(details, 300));
       }
       return false;
     }
@@ -1091,7 +1096,7 @@ export class RealtimeCore {
 /** A rate as the RATE_LIMITED error and the 4429's reason say it: `20 messages a second (burst 40)`, each number to 6 significant digits. */
 function rateText(limit: RateLimit): string {
   const number = (value: number): string => String(Number(value.toPrecision(6)));
-  return `${number(limit.perSecond)} messages a second (burst ${number(limit.burst)})`;
+  return `${number(limit.perSecond)} message${limit.perSecond === 1 ? '' : 's'} a second (burst ${number(limit.burst)})`;
 }
 
 /**

@@ -115,7 +115,7 @@ export interface RealtimeServerOptions {
    * The RATE_LIMITED error says it (`message`), with when the next frame is taken, in ms, and what closes the socket (`details`); the 4429's reason says it too.
    */
   inboundRate?: RateLimit | undefined;
-  /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
+  /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429: an integer ≥ 0. Default 20; 0 closes at the first refused frame, with no RATE_LIMITED error (as `maxConsecutiveFaults: 0` closes at the first fault). */
   inboundRateCloseAfter?: number | undefined;
   /** Faulty inbound frames in a row, each answered with an `error`, before closing with 1008. Default 100. */
   maxConsecutiveFaults?: number | undefined;

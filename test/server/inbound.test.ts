@@ -574,6 +574,25 @@ describe('hostile input', () => {
     }
   });
 
+  it('inboundRateCloseAfter: 0 closes with 4429 at the first dropped frame, as README says, with no RATE_LIMITED error (it was read as 1: the close came a frame later, "more than 1 dropped": tHW F3)', async () => {
+    // The server's clock stands still: no token refills between the frames, however slow the machine.
+    const server = await startServer({ inboundRate: { perSecond: 1, burst: 1 }, inboundRateCloseAfter: 0, monotonicClock: () => 0 });
+    try {
+      const client = await connect(server.url({ token: await token('eager') }));
+      await client.until(() => client.count('connection') === 1, 10_000, 'the connection message');
+      const reason = new Promise<string>((resolve) => client.ws.on('close', (_code, text) => resolve(String(text))));
+      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 1 }));
+      await client.until(() => client.count('pong') === 1, 5000, 'the pong of the burst');
+      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 2 }));
+      expect(await client.closedWithin(5000)).toBe(4429);
+      expect(await reason).toBe('too many messages: over 1 message a second (burst 1); no frame over it is allowed');
+      expect(client.frames.map((frame) => frame.type)).toEqual(['connection', 'pong']);
+      await eventually(() => server.rt.stats().closes[4429] === 1, 5000, 'the server to count a 4429');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('by default (20/s, burst 40, 4429 past 20 dropped): 100 pings at once get 40 pongs, one RATE_LIMITED, then 4429', async () => {
     // The server's clock is the test's: a loaded machine's stall mid-burst, or between the server's taking the 40th ping and
     // the test's reading the time, refilled tokens the test did not count (tGZ F6).
