@@ -58,7 +58,7 @@ export interface RealtimeServerOptions {
    * false refuses every upgrade on `path` with 404 `{"error":"websocket-off"}` and serves
    * polling only: what a proxy that cannot carry WebSockets leaves. A client that sees the
    * status (Node) polls at once; a browser, which never does, after `fallbackAfter` failed
-   * attempts. Default true.
+   * attempts. Default true. false with `pollPath: false` (a server that serves no client) is a TypeError at creation.
    */
   webSocket?: boolean | undefined;
   /** JWT verification (pinned algorithms). Give this or `authenticate`. */
@@ -1594,10 +1594,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
       // Every body's `error` is a kebab-case code a client can switch on, as a refused upgrade's and poll's are ("not found"
       // beside "not-found" named one condition two ways: a fresh user); what a person reads goes in `detail`.
-      if (options.webSocket === false) sendHttp(response, 404, { error: 'websocket-off', detail: `poll ${pollPath === false ? '(polling is off)' : pollPath}` });
+      // With no poll (`pollPath: false`) the detail offers none: it said `or poll (polling is off)` (tHW F4). The two off
+      // together are refused at creation.
+      if (options.webSocket === false) sendHttp(response, 404, pollPath === false ? { error: 'websocket-off' } : { error: 'websocket-off', detail: `poll ${pollPath}` });
       // A WebSocket opens with a GET: any other method is not allowed here (a hostile tester's POST got 426).
       else if (request.method !== 'GET' && request.method !== 'HEAD') sendHttp(response, 405, { error: 'method-not-allowed' }, { Allow: 'GET, HEAD' });
-      else sendHttp(response, 426, { error: 'upgrade-required', detail: `open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
+      else sendHttp(response, 426, { error: 'upgrade-required', detail: `open a WebSocket on ${path}${pollPath === false ? '' : `, or poll ${pollPath}`}` }, { Upgrade: 'websocket' });
       return true;
     }
     if (pollPath !== false && samePath(url.pathname, pollPath)) {
@@ -2841,6 +2843,11 @@ function checkOptions(options: RealtimeServerOptions): void {
   }
   if (typeof options.jwt === 'object' && options.jwt !== null) checkKnown(options.jwt, JWT_OPTIONS, 'jwt.');
   checkBoolean('webSocket', options.webSocket);
+  // Neither sockets nor polls: every upgrade and poll a 404, a server no client can use, and the path's answer offered a
+  // poll "(polling is off)" (tHW F4).
+  if (options.webSocket === false && options.pollPath === false) {
+    throw new TypeError('createRealtimeServer: webSocket: false with pollPath: false serves no client (every upgrade and every poll refused with 404); leave webSocket on (the default) or give a pollPath');
+  }
   checkBoolean('validateOutbound', options.validateOutbound);
   checkFunction('authenticate', options.authenticate);
   checkOrigins(options.allowedOrigins);

@@ -442,6 +442,16 @@ describe('close and stats', () => {
     }
   });
 
+  it('with polling off, a plain request to the path is offered no poll: it said "or poll (polling is off)" (tHW F4)', async () => {
+    const server = await startServer({ pollPath: false });
+    try {
+      const answer = await exchange(server.port, 'GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(`${/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]} ${answer.slice(answer.indexOf('\r\n\r\n') + 4)}`).toBe('426 {"error":"upgrade-required","detail":"open a WebSocket on /api/ws"}');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('counts every upgrade it refuses, and refuses a handshake ws would before verifying its token (ws\'s 400s came after, the user\'s attempt spent, neither counted nor logged), a HEAD upgrade with Allow: GET and no content', async () => {
     const lines: object[] = [];
     const log = (line: object) => void lines.push(line);
@@ -931,6 +941,8 @@ describe('options', () => {
       [{ path: 'api/ws' }, RangeError, /path must be a path starting with \/, got "api\/ws"/],
       [{ pollPath: true }, TypeError, /pollPath must be a path starting with \/, or false, got true/],
       [{ webSocket: 'false' }, TypeError, /webSocket must be true or false, got "false"/],
+      // A server that serves no client: every upgrade and poll a 404 (tHW F4).
+      [{ webSocket: false, pollPath: false }, TypeError, /^createRealtimeServer: webSocket: false with pollPath: false serves no client \(every upgrade and every poll refused with 404\); leave webSocket on \(the default\) or give a pollPath$/],
       // ws reads a maxPayload of 0 or less as no limit.
       [{ maxPayloadBytes: -1 }, RangeError, /^createRealtimeServer: maxPayloadBytes must be an integer ≥ 1, got -1$/],
       [{ maxPayloadBytes: 0 }, RangeError, /maxPayloadBytes/],
