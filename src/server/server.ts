@@ -98,9 +98,20 @@ export interface RealtimeServerOptions {
   store?: StreamStore | undefined;
   /** Validate every published message strictly, throwing at the call site. Default: true unless NODE_ENV is production. */
   validateOutbound?: boolean | undefined;
-  /** Milliseconds between pings. Default PING_INTERVAL_MS (protocol.json `x-keepalive.pingIntervalMs`; 30 000 in the shipped contract). */
+  /**
+   * Milliseconds between pings. Default PING_INTERVAL_MS (protocol.json `x-keepalive.pingIntervalMs`; 30 000 in the shipped contract).
+   * One timer ticks every twentieth of the shorter of this and `pongTimeoutMs` (from 5 ms to 1 s: 500 ms with the defaults); a round
+   * goes out at the first tick at or past its time, the next due this long after that tick, so a socket's first ping comes up to
+   * this plus a tick after it opens (30.5 s with the defaults), later by what the event loop delays the timer.
+   */
   pingIntervalMs?: number | undefined;
-  /** Milliseconds a ping waits for its pong before the socket is closed with 4408 (counted from the oldest unanswered ping). Default PONG_TIMEOUT_MS (protocol.json `x-keepalive.pongTimeoutMs`; 10 000 in the shipped contract). */
+  /**
+   * Milliseconds a ping waits for its pong before the socket is closed with 4408 (counted from the oldest unanswered ping, from when
+   * it was written). Default PONG_TIMEOUT_MS (protocol.json `x-keepalive.pongTimeoutMs`; 10 000 in the shipped contract). Judged at
+   * the keepalive's first tick at or past the deadline (see `pingIntervalMs`): the pong has this to this plus a tick (10 to 10.5 s
+   * with the defaults), later by what the event loop delays the timer; a silent socket is closed within both plus two ticks of
+   * opening (41 s with the defaults).
+   */
   pongTimeoutMs?: number | undefined;
   /**
    * Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009, unread (ws refuses it

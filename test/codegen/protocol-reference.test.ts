@@ -312,7 +312,7 @@ describe('decisions the spec leaves open, stated in README and the reference (tB
       /\*\*`ping`\/`pong` `timestamp` is an integer\*\*/,
       /invalid in both modes, tolerant included, so the package client does not answer it/,
       /`listen` reports it \(`ping \/timestamp expected an integer, got a number 1\.5`\) and does not answer it either/,
-      /\*\*One ping timer for all sockets\*\*[^.]*a socket's first ping comes 0–30 s after it opens/,
+      /\*\*One ping timer for all sockets\*\*[^.]*a socket's first ping comes 0–30\.5 s after it opens/,
       /\*\*The package client does not reconnect after a close with 1000\*\*/,
       /\*\*Close codes and error codes\*\*/,
       /\*\*The polling fallback\*\*[^.]*`GET \/api\/ws\/poll\?since=<cursor>`/,

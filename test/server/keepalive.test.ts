@@ -62,7 +62,68 @@ describe('keepalive', () => {
     }
   });
 
-  it("one timer pings every socket in the same round: a socket opened between rounds gets its first ping with the others' next one, less than an interval after it opened (README, Decisions)", async () => {
+  it('at the default timers (ping every 30 s, 10 s for the pong, a 500 ms tick), on a faked clock: a socket opened just after a round is first pinged within 30.5 s, given 10 to 10.5 s for the pong, and closed 4408 within 41 s, each step at most a tick late (plus what the loop delays each tick) (README, Decisions; tHW F2)', async () => {
+    // The keepalive's timer (setInterval) and the server's clock (monotonicClock) are the test's; the sockets are real.
+    // Node runs an interval again a period after it last ran: a loop that runs each tick `late` ms late moves every
+    // later tick by that much, so the rounds and the deadlines fall anywhere between two ticks.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      for (const late of [0, 8, 25]) {
+        let clock = 1_000_000;
+        const server = await startServer({ monotonicClock: () => clock });
+        try {
+          const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+          /** One tick of the keepalive, its clock read `late` ms after its time; then the deadlines judged (a setImmediate). */
+          const tick = async () => {
+            clock += 500 + late;
+            await vi.advanceTimersByTimeAsync(500);
+            await turn();
+            await turn();
+          };
+          const pings = () => server.rt.stats().sent.ping ?? 0;
+          // A socket that answers, so that a round shows (the server's count of pings sent).
+          const witness = await connect(server.url({ token: await token('witness') }));
+          await witness.until(() => witness.count('connection') === 1, 10_000, 'the connection message');
+          for (let i = 0; pings() === 0; i++) {
+            expect(i, 'ticks before the first round').toBeLessThan(100);
+            await tick();
+          }
+          // Opened just after a round: its first ping is the next one.
+          const opened = clock;
+          const silent = await connect(server.url({ token: await token('silent') }));
+          silent.answerPings = false;
+          await silent.until(() => silent.count('connection') === 1, 10_000, 'the connection message');
+          for (let i = 0; pings() < 3; i++) {
+            expect(i, 'ticks before the second round').toBeLessThan(100);
+            await tick();
+          }
+          const pinged = clock;
+          await silent.until(() => silent.count('ping') === 1, 10_000, 'the silent socket\'s first ping');
+          for (let i = 0; server.rt.stats().closes[4408] !== 1; i++) {
+            expect(i, 'ticks before the 4408').toBeLessThan(100);
+            await tick();
+          }
+          const closed = clock;
+          expect(await silent.closedWithin(10_000)).toBe(4408);
+          const times = { ping: pinged - opened, pong: closed - pinged, close: closed - opened };
+          const step = 500 + late;
+          expect(times.ping, `late ${late}: ${JSON.stringify(times)}`).toBeLessThanOrEqual(30_000 + step);
+          expect(times.pong, `late ${late}: ${JSON.stringify(times)}`).toBeGreaterThanOrEqual(10_000);
+          expect(times.pong, `late ${late}: ${JSON.stringify(times)}`).toBeLessThanOrEqual(10_000 + step);
+          expect(times.close, `late ${late}: ${JSON.stringify(times)}`).toBeLessThanOrEqual(40_000 + 2 * step);
+          if (late === 0) expect(times.close).toBeLessThanOrEqual(41_000);
+          expect(witness.closeCode).toBeNull();
+          witness.ws.close();
+        } finally {
+          await server.rt.close();
+        }
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 60_000);
+
+  it("one timer pings every socket in the same round: a socket opened between rounds gets its first ping with the others' next one, not an interval after it opened (README, Decisions; the bound, an interval and a tick, is held on a faked clock above)", async () => {
     const server = await startServer({ pingIntervalMs: INTERVAL, pongTimeoutMs: TIMEOUT });
     try {
       const first = await connect(server.url({ token: await token('first') }));
