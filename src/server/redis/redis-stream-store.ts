@@ -723,6 +723,12 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   refused, `redis-command-refused` (once per set of commands), unhealthy (status "connected, commands
  *   refused: …"), asked again each heartbeat, `redis-command-accepted` once granted. One only the
  *   append script runs leaves the node healthy, its publishes rejected `NOPERM …: not stored`.
+ *   PING, which the heartbeat sends on the subscriber connection each second (asked of the ACL at
+ *   start too: `… may not run PING, which the store's heartbeat sends on its subscriber connection:
+ *   grant it`), refused → `redis-command-refused` (once per reason, `connection: 'subscriber
+ *   connection'`), unhealthy (status "connected, commands refused: … may not run PING …"; the
+ *   refusal counts as that connection's answer, so a reconnect recovers to that state, not to
+ *   "unavailable"), `redis-command-accepted` once a PING is answered PONG again (tHT F1).
  * - An answer no Redis gives while running (whatever took the port) → `redis-not-redis` (an
  *   error, once per loss), unhealthy, reads and appends reject with `<url> does not answer as
  *   Redis (…)`, the connection remade every 2 s. Not caught: extra replies, one of them null,
@@ -1053,6 +1059,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let readsRefused: string | null = null;
   /** The refused commands readsRefused names (`XRANGE on rc:all, …`): the same again is not said again. */
   let readsRefusedWhat: string | null = null;
+  /**
+   * Why the heartbeat's PING is refused to the ACL user (NOPERM on the subscriber connection), named
+   * as the start names it, or null. That connection answered, so it counts as alive and a recovery
+   * goes on; while set, the node reads unhealthy (polls and upgrades 503; the status "connected,
+   * commands refused: … may not run PING …"), redis-command-refused logged once, and
+   * redis-command-accepted once a heartbeat's PING is answered PONG again. Before, the refused PING
+   * went unseen while nothing reconnected, and after any reconnect the node read unhealthy for good,
+   * "unavailable … (commands ready, subscriber ready)", naming nothing (tHT F1).
+   */
+  let pingRefused: string | null = null;
   /** `downs` when the read rights were last asked at a recovery (see maybeRecovered), and the ask in flight. */
   let rightsAskedFor = 0;
   let rightsAsking: Promise<{ sentAt: number; answered: boolean }> | null = null;
@@ -1473,7 +1489,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     );
     // PONG; ['pong', ''] on a subscribed RESP2 connection (a given client's protocol).
     const pong = { what: 'PING reply', is: (value: unknown) => value === 'PONG' || (Array.isArray(value) && String(value[0]).toLowerCase() === 'pong') };
-    void Promise.all([within(beatSent, beatReply), within(sub.ping(), pong)]).then(([commands, subscriber]) => {
+    let pingError: string | undefined;
+    const pinged = sub.ping().catch((err: unknown) => {
+      pingError = String((err as Error | null)?.message);
+      throw err;
+    });
+    void Promise.all([within(beatSent, beatReply), within(pinged, pong)]).then(([commands, subscriber]) => {
       beating = false;
       if (closed) return;
       // The epoch key gone: this node's read writes one (a new epoch: its catch-up tells the gap)
@@ -1492,9 +1513,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         logger.info({ event: 'redis-command-accepted', url: where }, "Redis runs the store's heartbeat for this ACL user again: healthy");
         healthChanged();
       }
+      // PING refused to the ACL user: the subscriber connection answered (it is alive), and the node
+      // reads unhealthy, naming it, until it is granted (tHT F1: recovery waited for a PONG for good).
+      const pingNoperm = subscriber === 'failed' && pingError !== undefined && aclRefused(pingError);
+      if (pingNoperm && running) pingRefusedBy(pingError!);
+      else if (subscriber === 'answered' && pingRefused !== null) {
+        pingRefused = null;
+        logger.info({ event: 'redis-command-accepted', url: where }, "Redis answers the store's heartbeat PING for this ACL user again");
+        healthChanged();
+      }
       if (commands === 'late') commandsUnanswered();
       else if (subscriber === 'late') subscriberSilent();
-      if (commands === 'answered' && subscriber === 'answered' && downs === sentAfter) {
+      if (commands === 'answered' && (subscriber === 'answered' || pingNoperm) && downs === sentAfter) {
         beatAnswered = true;
         maybeRecovered();
       }
@@ -1518,6 +1548,22 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         'Redis refuses this ACL user a command the store needs (it runs its scripts with EVAL and EVALSHA, and the commands inside them): unavailable until the ACL grants it, retrying',
       );
     });
+  }
+  /**
+   * The heartbeat's PING met an ACL refusal (`said`, Redis's words): pingRefused names it as the
+   * start does, and redis-command-refused is logged when it says something new (not at each
+   * heartbeat, nor at a reconnect that meets it again).
+   */
+  function pingRefusedBy(said: string): void {
+    const named = refusedSaid(['PING']);
+    const why = `Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`;
+    if (pingRefused === why) return;
+    pingRefused = why;
+    logger.error(
+      { event: 'redis-command-refused', url: where, connection: 'subscriber connection', err: why },
+      "Redis refuses this ACL user PING, which the store's heartbeat sends each second on its subscriber connection: unavailable until the ACL grants it, asked again each second",
+    );
+    healthChanged();
   }
   /**
    * Asks the ACL whether it still grants what the store's reads run on its own keys (see
@@ -1705,7 +1751,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** What `status().healthy` says. */
   function isHealthy(): boolean {
-    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null && beatRefused === null && readsRefused === null;
+    return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null && beatRefused === null && readsRefused === null && pingRefused === null;
   }
   /**
    * Tells onHealth's listeners when `status().healthy` changed since they were last told. Called
@@ -2138,7 +2184,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (refused.length === 0) return { what: absent, grant: back, renamed: true };
     // The sample stands for every user's stream: what to grant is said with it.
     const onSample = refused.some((c) => c.endsWith(` on ${sampleUserStream}`)) ? ` (${sampleUserStream} stands for every user's stream, ~${prefix}:u:*)` : '';
-    const what = `NOPERM this ACL user may not run ${refused.join(', ')}, which the store's scripts run${onSample}${missing.length > 0 ? `; and Redis ${absent}` : ''}`;
+    // PING is no script's: the heartbeat sends it on the subscriber connection (tHT F1).
+    const heartbeat = "PING, which the store's heartbeat sends on its subscriber connection";
+    const scripts = refused.filter((c) => c !== 'PING');
+    const ping = scripts.length < refused.length;
+    const listed = scripts.length === 0 ? heartbeat : `${scripts.join(', ')}, which the store's scripts run${onSample}${ping ? `, and ${heartbeat}` : ''}`;
+    const what = `NOPERM this ACL user may not run ${listed}${missing.length > 0 ? `; and Redis ${absent}` : ''}`;
     return { what, grant: `${refused.length === 1 ? 'grant it' : 'grant them'}${missing.length > 0 ? `, ${back}` : ''}`, renamed: false };
   }
 
@@ -3001,6 +3052,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (catchUpRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, catch-up refused (the live feed held): ${aclNamed.get(catchUpRefused) ?? catchUpRefused}` };
       if (beatRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${aclNamed.get(beatRefused) ?? beatRefused}` };
       if (readsRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${readsRefused}` };
+      if (pingRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${pingRefused}` };
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
       return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };

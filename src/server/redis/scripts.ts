@@ -630,19 +630,24 @@ return 1
  * (or whose key patterns leave the users' streams out) started healthy and every publish to a
  * user was refused (tGX F1). Asks
  * the ACL (`redis.acl_check_cmd`, Redis 7) for every command the store's scripts run, on the keys
- * they run it on, and PUBLISH and SUBSCRIBE on the channel; writes nothing. The key names come as
+ * they run it on, PUBLISH and SUBSCRIBE on the channel, and PING, which no script runs: the
+ * heartbeat sends it on the subscriber connection each second, and a recovery waits for its PONG
+ * (tHT F1: a user without it started healthy, and read unhealthy for good after any reconnect,
+ * naming nothing); writes nothing. The key names come as
  * ARGV, not KEYS: Redis checks a script's KEYS against the user's key patterns before it runs, so
  * a key left out (or read-only) refused the check itself whole with an anonymous NOPERM, which
  * the start took for "Redis did not answer": the store started healthy, every publish refused
  * naming no key (tGM F2). Returns those refused, each
- * `<COMMAND> on <key>` (a command unknown to this Redis, renamed away, said so too), or an empty
+ * `<COMMAND> on <key>` (`TIME`, `PING`: no key; a command unknown to this Redis, renamed away, said so too), or an empty
  * array (and so on a Redis without acl_check_cmd, before 7.0). Asked at start: only the commands of the start's first read (GET, SET, TIME) were met
  * there, and a user without XINFO, EXISTS or XADD started healthy, every resume or every publish
  * failing after, and Redis 7.0's refusal of a command inside a script names none (tDV F4).
  */
 export const ACL_SCRIPT = `
 if redis.acl_check_cmd == nil then return {} end
-local checks = { {'TIME'} }
+-- PING: no script's, the heartbeat's on the subscriber connection, whose PONG a recovery waits
+-- for (tHT F1: a user without it started healthy, and after any reconnect read unhealthy for good).
+local checks = { {'TIME'}, {'PING'} }
 local function add(...) checks[#checks + 1] = {...} end
 add('GET', ARGV[1]) add('SET', ARGV[1], 'x')
 add('GET', ARGV[2]) add('INCRBY', ARGV[2], '1')
@@ -672,7 +677,7 @@ for _, c in ipairs(checks) do
   if not (ok and allowed) then
     local name = c[1]
     if name == 'XINFO' then name = 'XINFO STREAM' end
-    local on = c[1] == 'TIME' and '' or (' on ' .. (c[1] == 'XINFO' and c[3] or c[2]))
+    local on = (c[1] == 'TIME' or c[1] == 'PING') and '' or (' on ' .. (c[1] == 'XINFO' and c[3] or c[2]))
     refused[#refused + 1] = name .. on .. (ok and '' or ' (unknown to this Redis: renamed?)')
   end
 end

@@ -731,6 +731,63 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("PING, which the heartbeat sends on the subscriber connection, left out of README's least-privilege line: refused at start, named as the other commands are; taken from the user of a running node, named at the next heartbeat and across a reconnect (redis-command-refused once, the status 'connected, commands refused: … may not run PING …', unhealthy), healthy again once granted (redis-command-accepted) (tHT F1: asked of no one at start, and after any reconnect the node read unhealthy for good, naming nothing)", { timeout: 90_000 }, async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const line = /^ACL SETUSER rc-node (on >… .+)$/m.exec(readme)?.[1];
+    expect(line, 'the ACL line in README').toBeDefined();
+    const rules = line!.split(' ').map((rule) => (rule === '>…' ? '>pw' : rule));
+    expect(rules).toContain('+ping');
+    const withoutPing = rules.filter((rule) => rule !== '+ping');
+    const server = await start();
+    const raw = new Redis(server.url);
+    const url = server.url.replace('redis://', 'redis://rc-node:pw@');
+    const named = "NOPERM this ACL user may not run PING, which the store's heartbeat sends on its subscriber connection";
+    try {
+      // At start: named alone, and beside the scripts' commands.
+      await raw.call('ACL', 'SETUSER', 'rc-node', 'reset', ...withoutPing);
+      expect(await settled(url)).toBe(`Redis at ${server.url} refused a command or channel to this ACL user: ${named}: grant it`);
+      await raw.call('ACL', 'SETUSER', 'rc-node', '-xinfo|stream');
+      expect(await settled(url)).toBe(
+        `Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run XINFO STREAM on rc:all, XINFO STREAM on rc:g, XINFO STREAM on rc:u:{*}, which the store's scripts run (rc:u:{*} stands for every user's stream, ~rc:u:*), and PING, which the store's heartbeat sends on its subscriber connection: grant them`,
+      );
+      // Running: the line as written, then PING taken and given back, with and without a reconnect.
+      await raw.call('ACL', 'SETUSER', 'rc-node', 'reset', ...rules);
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url, logger });
+      stores.push(store);
+      const health: boolean[] = [];
+      store.onHealth!((healthy) => void health.push(healthy));
+      const count = (event: string) => records.filter((r) => r.event === event).length;
+      const refusals = () => records.filter((r) => r.event === 'redis-command-refused');
+      const status = `redis ${server.url} connected, commands refused: Redis at ${server.url} refused a command or channel to this ACL user: ${named} (NOPERM `;
+      for (const reconnect of [false, true]) {
+        const label = reconnect ? 'reconnected' : 'no reconnect';
+        const [refused, accepted, recovered] = [refusals().length, count('redis-command-accepted'), count('redis-recovered')];
+        await raw.call('ACL', 'SETUSER', 'rc-node', '-ping');
+        if (reconnect) {
+          await raw.call('CLIENT', 'KILL', 'USER', 'rc-node');
+          await waitFor(() => count('redis-recovered') > recovered, `${label}: recovered`);
+        }
+        await waitFor(() => (store.status().detail ?? '').startsWith(status), `${label}: the status naming PING`);
+        expect(store.status().healthy, label).toBe(false);
+        expect(refusals().length, label).toBe(refused + 1);
+        expect(refusals().at(-1), label).toMatchObject({ connection: 'subscriber connection', err: expect.stringMatching(/\): grant it$/) });
+        expect(String(refusals().at(-1)!.err), label).toContain(named);
+        // Met again each heartbeat: still one line, still unhealthy.
+        await new Promise((r) => setTimeout(r, 2500));
+        expect(refusals().length, label).toBe(refused + 1);
+        expect(store.status().healthy, label).toBe(false);
+        await raw.call('ACL', 'SETUSER', 'rc-node', '+ping');
+        await waitFor(() => store.status().healthy, `${label}: healthy once granted`);
+        expect(count('redis-command-accepted'), label).toBe(accepted + 1);
+        await expect(store.append('alice', 'trades', (c) => JSON.stringify({ cursor: c })), label).resolves.toMatchObject({ cursor: expect.any(String) });
+      }
+      expect(health).toEqual([false, true, false, true]);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("the records held during one refused catch-up are released as they are delivered: a second refused catch-up holds its own under the bound, none dropped (tGS F17: the held bytes never went down, so once 32 MiB had been held over the node's life every later catch-up dropped what it held)", { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
