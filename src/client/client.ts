@@ -1152,10 +1152,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    * 4408 as silent, or an attempt failed as a timeout (tGZ F9; the server's keepalive judges after
    * a read too); a poll answered in time was aborted, told `disconnected` (tHK F1), and a
    * provider's token, read just after its timer, failed the attempt as `CLIENT_TOKEN_ERROR`
-   * timeout (tHK F2). Stopped by the function it gives.
+   * timeout (tHK F2). The judgement itself waits one more turn of a timer (the last millisecond
+   * of that time; 2 ms in all after a timer on time, Node's timers waiting 1 ms at least), so
+   * after what the loop reads meanwhile: the timer that waits that time may fire late too (the
+   * loop held again before it, Node runs it at the end of that hold, before the hold's frames are
+   * read), and it judged a stale silence: two long tasks a short yield apart dropped a live socket
+   * 4408 (tHU F1). Stopped by the function it gives.
    */
   function deadline(end: number, over: () => void): () => void {
-    let timer = setTimeout(() => (timer = setTimeout(over, Math.min(connectTimeout, now() - end))), end - now());
+    let timer = setTimeout(() => (timer = setTimeout(() => (timer = setTimeout(over)), Math.min(connectTimeout, now() - end) - 1)), end - now());
     return () => clearTimeout(timer);
   }
 

@@ -140,6 +140,27 @@ describe('the client after its own event loop was held', () => {
     expect(sockets()).toBe(1);
   }, 30_000);
 
+  it('keeps a socket whose server pinged on time while the loop was held twice, a short yield between, each past the allowed silence (the judgement again of the first late timer fired late too, before the second hold\'s pings were read: dropped 4408 silent; tHU F1)', async () => {
+    const { url, sockets } = await pingingServer();
+    // Allowed silence: 600 + 300 = 900 ms. The first hold (1,500 ms) fires the watchdog 600 to
+    // 1,500 ms late: it judges again that much later, 2,100 to 3,000 ms after the first hold began,
+    // within the second hold (from 1,700 to 4,200 ms), which fires it late in turn.
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, pingIntervalMs: 600, pongTimeoutMs: 300, polling: false }));
+    let pings = 0;
+    client.on('ping', () => pings++);
+    client.connect('tok');
+    await until(() => client.getStatus().mode === 'ws' && pings >= 3, 'the socket open and 3 pings');
+    hold(1_500);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    hold(2_500);
+    const before = pings;
+    // The pings that came during the second hold are read, and more after it.
+    await until(() => pings >= before + 20, '20 more pings');
+    expect(client.getStatus().lastClose, 'the live socket was dropped').toBeNull();
+    expect(client.getStatus().state).toBe('open');
+    expect(sockets()).toBe(1);
+  }, 30_000);
+
   it('opens the attempt whose server answered at once though the loop was held past the connect timeout (it failed as timeout, and waited a backoff)', async () => {
     const { url, sockets } = await pingingServer();
     const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, connectTimeoutMs: 1_000, polling: false }));
@@ -230,7 +251,7 @@ describe('the client after its own event loop was held', () => {
 });
 
 describe('the connect timeout, on the client\'s own clock', () => {
-  it('fails an upgrade never answered connectTimeoutMs after the attempt began (and a timer\'s turn), not later (tHE F17: C06, the deadline a second late, passed every test)', async () => {
+  it('fails an upgrade never answered connectTimeoutMs after the attempt began (and two timers\' turns), not later (tHE F17: C06, the deadline a second late, passed every test)', async () => {
     // A TCP server that takes the connection and never answers the upgrade.
     const sockets: Socket[] = [];
     const server = createServer((socket) => void sockets.push(socket));
@@ -250,8 +271,9 @@ describe('the connect timeout, on the client\'s own clock', () => {
       }
       vi.advanceTimersByTime(999);
       expect({ state: client.getStatus().state, reconnectAttempts: client.getStatus().reconnectAttempts }).toEqual({ state: 'connecting', reconnectAttempts: 0 });
-      // At 1 000 ms the deadline is met, judged again a timer's turn (1 ms) later: failed, a retry waiting.
-      vi.advanceTimersByTime(2);
+      // At 1 000 ms the deadline is met, judged again two timers' turns (1 ms each: the time it fired late
+      // by, 0, then the judgement's own, after the frames read meanwhile) later: failed, a retry waiting.
+      vi.advanceTimersByTime(3);
       expect(client.getStatus()).toMatchObject({ state: 'waiting', reconnectAttempts: 1 });
     } finally {
       vi.useRealTimers();
