@@ -412,24 +412,61 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 2 ** 24 - 1024;
 const POLL_ROOM_BYTES = 1024;
 
 /**
+ * A poll response (`{"cursor":…,"resume":…,"messages":[…]}`, schemas/poll-response.json) in parts, measured without
+ * being built: `open` is its text up to the first message, `sizes` its frames' UTF-8 lengths, `bytes` the whole's
+ * (commas and the closing `]}` included). Measured on the page as one concatenated string, a 12 MB page took
+ * Buffer.byteLength 100-200 ms on Node 20 (a flat frame's takes a few), and its encoding in the write as long again:
+ * each poll of it stopped the event loop for every client (tHR F2).
+ */
+interface PollAnswer {
+  page: ReadResult;
+  open: string;
+  sizes: number[];
+  bytes: number;
+}
+
+/** The text of a poll response before its messages, for `page`. */
+function pollOpen(page: ReadResult): string {
+  return `{"cursor":${JSON.stringify(page.cursor)},"resume":"${page.resume}","messages":[`;
+}
+
+/**
  * `result` with the entries past its first that would take its poll response (`{"cursor":…,"resume":…,"messages":[…]}`,
  * commas between the messages included) past `maxBytes` in UTF-8 left for the next poll, its cursor then the last kept
- * entry's. One entry alone goes whatever its size, as a page's first does.
+ * entry's. One entry alone goes whatever its size, as a page's first does. Each frame is measured once, on its own.
  */
-function pollPage(result: ReadResult, maxBytes: number): ReadResult {
+function pollPage(result: ReadResult, maxBytes: number): PollAnswer {
   const { entries } = result;
-  if (entries.length <= 1) return result;
+  const sizes = entries.map((entry) => Buffer.byteLength(entry.frame));
   // The envelope without its cursor: `{"cursor":,"resume":"…","messages":[` and `]}`.
   const envelope = Buffer.byteLength(`{"cursor":,"resume":${JSON.stringify(result.resume)},"messages":[]}`);
   const cursorBytes = (cursor: string): number => Buffer.byteLength(JSON.stringify(cursor));
-  const sizes = entries.map((entry) => Buffer.byteLength(entry.frame));
   let frames = 0;
   for (const size of sizes) frames += size;
-  if (envelope + cursorBytes(result.cursor) + frames + entries.length - 1 <= maxBytes) return result;
+  const answer = (page: ReadResult, kept: number): PollAnswer => ({ page, open: pollOpen(page), sizes: sizes.slice(0, kept), bytes: envelope + cursorBytes(page.cursor) + frames + Math.max(0, kept - 1) });
+  if (entries.length <= 1 || envelope + cursorBytes(result.cursor) + frames + entries.length - 1 <= maxBytes) return answer(result, entries.length);
   let kept = 1;
   frames = sizes[0]!;
   while (kept < entries.length && envelope + cursorBytes(entries[kept]!.cursor) + frames + sizes[kept]! + kept <= maxBytes) frames += sizes[kept++]!;
-  return { ...result, entries: entries.slice(0, kept), cursor: entries[kept - 1]!.cursor, more: true };
+  return answer({ ...result, entries: entries.slice(0, kept), cursor: entries[kept - 1]!.cursor, more: true }, kept);
+}
+
+/**
+ * `answer`'s body, encoded once into one Buffer of `answer.bytes`: the write sends it as it is, so an answer not yet out
+ * holds its bytes once (sent as a string, it held the string and the write's UTF-8 copy of it: tHR F3).
+ * @throws Error when the frames encode to other than their measured lengths (never: both are V8's UTF-8)
+ */
+function pollBody(answer: PollAnswer): Buffer {
+  const body = Buffer.allocUnsafe(answer.bytes);
+  let at = body.write(answer.open, 0);
+  answer.page.entries.forEach((entry, index) => {
+    if (index > 0) body[at++] = 0x2c; // ,
+    at += body.write(entry.frame, at);
+  });
+  body[at++] = 0x5d; // ]
+  body[at++] = 0x7d; // }
+  if (at !== answer.bytes) throw new Error(`poll response encoded to ${at} bytes, measured ${answer.bytes}`);
+  return body;
 }
 
 /** Default {@link RealtimeServerOptions.maxPayloadBytes}: 1 KiB. */
@@ -1515,28 +1552,31 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (!shuttingDown || waiter.routed) result = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
       }
       // The page as sent, its commas and envelope counted, within what a default client's poll carries (tHH F1).
-      result = pollPage(result, pollBodyBytes);
-      const envelope = `{"cursor":${JSON.stringify(result.cursor)},"resume":"${result.resume}","messages":[`;
-      const body = `${envelope}${result.entries.map((e) => e.frame).join(',')}]}`;
+      const answer = pollPage(result, pollBodyBytes);
+      result = answer.page;
       // The envelope this server builds, not the stored frames: each was checked when published,
       // and one another node stored (a newer contract during a rolling upgrade, a node without
       // outbound validation) failed every poll that covered it, for good (a hostile tester).
       // The socket sends the same frames unchecked.
       if (validateOutbound) {
-        const fault = checkPollResponse(`${envelope}]}`);
+        const fault = checkPollResponse(`${answer.open}]}`);
         if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
       }
       // A user's answers not yet out hold at most pollUnsentBytes (16 MiB by default): a client that reads none of its pages had
       // one kept here for each of its polls (tHH F4). The first goes whatever its size; past that, this poll's connection is
       // closed unanswered, and its client polls again from its cursor. It is per user: the polls of many users from one
       // address are bounded only by maxConnectionsPerIp, each user's by this.
-      const bytes = head ? 0 : Buffer.byteLength(body);
+      const bytes = head ? 0 : answer.bytes;
       const unsent = unsentOf.get(principal.userId) ?? 0;
       if (unsent > 0 && unsent + bytes > pollUnsentBytes) return cutPoll(request, socketAddress, principal.userId, `its user's poll answers not yet out hold ${unsent} bytes: with its ${bytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes); closed unanswered`);
       core.counters.pollsServed++;
       if (!head) for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
-      sendHttp(response, 200, body);
-      if (!head) watchAnswer(response, principal.userId, bytes);
+      // HEAD: the GET's headers, its Content-Length measured, nothing built.
+      if (head) sendHttp(response, 200, Buffer.alloc(0), { 'Content-Length': String(answer.bytes) });
+      else {
+        sendHttp(response, 200, pollBody(answer));
+        watchAnswer(response, principal.userId, bytes);
+      }
     } catch (error) {
       logger?.error({ event: 'poll-failed', err: errorSummary(error) }, 'poll failed');
       if (response.headersSent) return;
@@ -2250,9 +2290,9 @@ function allowCors(request: IncomingMessage, response: ServerResponse, origin: s
   return true;
 }
 
-function sendHttp(response: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): void {
+function sendHttp(response: ServerResponse, status: number, body: string | Buffer | object, headers: Record<string, string> = {}): void {
   if (response.headersSent || response.destroyed) return;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...headers });
   response.end(text);
 }
