@@ -2,9 +2,14 @@
  * A poll response is measured from its frames' UTF-8 lengths and encoded once into one Buffer (tHR F2: measured as one
  * concatenated string, a 12 MB page stopped the event loop 100-700 ms a poll). What goes out is the same page: its
  * Content-Length (a HEAD's too) is its bytes, it parses, and pages split where they did, with frames of one-, two-,
- * three- and four-byte characters. Real server on 127.0.0.1.
+ * three- and four-byte characters. An answer not yet out holds its bytes once, that Buffer (tHR F3: sent as a string, it
+ * held the string in the heap and the write's UTF-8 copy besides, twice what the per-user bound counts). Real server and
+ * sockets on 127.0.0.1.
  */
-import { describe, expect, it } from 'vitest';
+import { connect as tcp, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it, vi } from 'vitest';
 import type { UserMessage } from '../../generated/types.js';
 import { alert, startServer, token } from './helpers.js';
 
@@ -52,4 +57,45 @@ describe('poll response bodies, measured and encoded per frame (tHR F2)', () => 
       await server.rt.close();
     }
   }, 30_000);
+
+  it('an answer its client does not read is held once, as its bytes: not in the heap, the process growing by less than 1.5 times what the bound counts (tHR F3)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const memory = () => {
+      gc();
+      gc();
+      return process.memoryUsage();
+    };
+    const server = await startServer();
+    const sockets: Socket[] = [];
+    try {
+      const users = ['held-1', 'held-2', 'held-3'];
+      const requests: string[] = [];
+      for (const user of users) {
+        const since = (await server.rt.publish(user, alert(`${user}-small`))).cursor;
+        // 12 MB each: most of it stays in the process, past what the kernel takes of a connection that reads nothing.
+        await server.rt.publish(user, titled(`${user}-big`, 'x'.repeat(12_000_000)));
+        requests.push(`GET /api/ws/poll?token=${await token(user)}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      }
+      const before = memory();
+      for (const request of requests) {
+        const socket = tcp({ host: '127.0.0.1', port: server.port });
+        socket.pause();
+        socket.on('error', () => undefined);
+        sockets.push(socket);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write(request);
+      }
+      await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(3), { timeout: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const held = memory();
+      const counted = 3 * 12_000_000;
+      expect(held.rss - before.rss).toBeLessThan(counted * 1.5);
+      expect(held.heapUsed - before.heapUsed).toBeLessThan(counted / 4);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await server.rt.close();
+    }
+  }, 60_000);
 });
