@@ -703,6 +703,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
    * long stretches, over TLS none at all until its last byte (tHM F1, F6), and cannot be told from a client that stopped.
    */
   const unsentOf = new Map<string, number>();
+  /** Poll answers sent whose bytes are not all out of this process: close() drains them as it drains sockets (tHR F4). */
+  const answersOut = new Set<ServerResponse>();
   let slowPollCloses = 0;
   /**
    * The most bytes a user's poll answers not yet out may hold: what the user's sockets may (`maxSocketsPerUser` ×
@@ -1417,10 +1419,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const watchAnswer = (response: ServerResponse, userId: string, bytes: number): void => {
     if (response.writableFinished || response.destroyed) return;
     unsentOf.set(userId, (unsentOf.get(userId) ?? 0) + bytes);
+    answersOut.add(response);
     let counted = true;
     const out = (): void => {
       if (!counted) return;
       counted = false;
+      answersOut.delete(response);
       const left = unsentOf.get(userId)! - bytes;
       if (left <= 0) unsentOf.delete(userId);
       else unsentOf.set(userId, left);
@@ -1864,8 +1868,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       }
     }
     // Held polls were woken above: each answers (200, what was routed to it, else no message)
-    // before its connection is closed, even when no socket is open to wait for.
-    while ((core.connections.size > 0 || polls.size > 0 || authenticatingPolls.size > 0) && timeLeft() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // before its connection is closed, even when no socket is open to wait for. An answer going
+    // out is drained too: its connection was ended at once, a 12 MB page to a client reading at
+    // full speed cut after the 4 MB the kernel held (tHR F4).
+    while ((core.connections.size > 0 || polls.size > 0 || authenticatingPolls.size > 0 || answersOut.size > 0) && timeLeft() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const [response, request] of authenticatingPolls) sendHttp(response, 503, { error: refusal(new AuthError(503, 'shutting-down'), request, 'poll').reason });
     authenticatingPolls.clear();
     // At the deadline, every socket still open is ended (those closing, and any the slices did not reach).

@@ -98,4 +98,39 @@ describe('poll response bodies, measured and encoded per frame (tHR F2)', () => 
       await server.rt.close();
     }
   }, 60_000);
+
+  it('close() on its own server lets an answer going out to a client reading at full speed go out whole before it ends the connection (tHR F4)', async () => {
+    const server = await startServer();
+    const user = 'drained';
+    const since = (await server.rt.publish(user, alert(`${user}-small`))).cursor;
+    await server.rt.publish(user, titled(`${user}-big`, 'x'.repeat(12_000_000)));
+    const socket = tcp({ host: '127.0.0.1', port: server.port });
+    socket.pause();
+    socket.on('error', () => undefined);
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    try {
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`GET /api/ws/poll?token=${await token(user)}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      // Sent, most of it still in the process (the client has read nothing yet).
+      await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(1), { timeout: 20_000 });
+      const stopping = server.rt.close();
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.resume();
+      await stopping;
+      await vi.waitFor(() => expect(closed).toBe(true), { timeout: 10_000 });
+      const answer = Buffer.concat(chunks);
+      const end = answer.indexOf('\r\n\r\n');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(answer.subarray(0, end).toString('latin1'))?.[1]);
+      expect(answer.subarray(0, 15).toString('latin1')).toBe('HTTP/1.1 200 OK');
+      expect(length).toBeGreaterThan(12_000_000);
+      expect(answer.length - end - 4).toBe(length);
+      const page = JSON.parse(answer.subarray(end + 4).toString('utf8')) as { messages: { data: { id: string } }[] };
+      expect(page.messages.map((message) => message.data.id)).toEqual([`${user}-big`]);
+    } finally {
+      socket.destroy();
+      await server.rt.close();
+    }
+  }, 60_000);
 });
