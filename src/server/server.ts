@@ -287,10 +287,14 @@ export interface RealtimeServerStats {
   /** Closed with 1013 for holding more than `maxBufferedBytes`. */
   slowClientCloses: number;
   /**
-   * Polls closed unanswered (not counted in `pollsServed`) because their answers would take their user's poll answers not
-   * yet out of the server past the larger of `maxMessageBytes` plus 1 KiB and `maxSocketsPerUser` × `maxBufferedBytes` (16 MiB
-   * by default). Logged (warn) as `poll-unread`, once per address each 10 s. An answer already sent is never cut for time:
-   * one its client does not read is held (at most that bound per user) while the connection stays open.
+   * Polls answered without their page (not counted in `pollsServed`) because their answers would take their user's poll
+   * answers not yet out of the server past the larger of `maxMessageBytes` plus 1 KiB and `maxSocketsPerUser` ×
+   * `maxBufferedBytes` (16 MiB by default) for the whole of the poll's hold (`pollHoldMs` from its request): such a poll
+   * waits for its user's answers to go out, and is answered with its page as soon as it fits; at the hold's end it is
+   * answered as a hold with nothing new is (200, no message, its own cursor), or 429 `poll-answers-unread` with
+   * `Retry-After: 1` when its page is a `gap` or `new` one. Logged (warn) as `poll-unread`, once per address each 10 s. An
+   * answer already sent is never cut for time: one its client does not read is held (at most that bound per user) while
+   * the connection stays open.
    */
   slowPollCloses: number;
   /** TCP connections closed as they came, past `maxConnectionsPerIp`. */
@@ -705,6 +709,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const unsentOf = new Map<string, number>();
   /** Poll answers sent whose bytes are not all out of this process: close() drains them as it drains sockets (tHR F4). */
   const answersOut = new Set<ServerResponse>();
+  /**
+   * Per user, the polls waiting for their answer to fit under {@link pollUnsentBytes}, each a check called, in the order
+   * they came, whenever the user's answers not yet out shrink (and by close()): it takes the room when there is some.
+   */
+  const roomWaiters = new Map<string, Set<() => void>>();
   let slowPollCloses = 0;
   /**
    * The most bytes a user's poll answers not yet out may hold: what the user's sockets may (`maxSocketsPerUser` ×
@@ -1400,34 +1409,78 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   /**
-   * Closes, unanswered, the connection of a poll whose answer would take its user's poll answers not yet out past
-   * {@link pollUnsentBytes} (`detail` says so), counted in `stats().slowPollCloses` and logged (warn) as `poll-unread` once
-   * per address each 10 s. The client polls again from its cursor.
+   * Counts a poll answered without its page because its user's answers not yet out stayed past {@link pollUnsentBytes}
+   * for its whole hold (`detail` says so): in `stats().slowPollCloses`, logged (warn) as `poll-unread` once per address each 10 s.
    */
-  const cutPoll = (request: IncomingMessage, socketAddress: string | undefined, userId: string, detail: string): void => {
+  const pollUnread = (request: IncomingMessage, socketAddress: string | undefined, userId: string, detail: string): void => {
     slowPollCloses++;
     const notLogged = refusalLogTurn('poll', 'unread', request, socketAddress);
-    if (notLogged !== null) logger?.warn({ event: 'poll-unread', reason: 'unread', detail, userId, ...logIp(request, socketAddress), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll answer not read: connection closed');
-    request.socket.destroy();
+    if (notLogged !== null) logger?.warn({ event: 'poll-unread', reason: 'unread', detail, userId, ...logIp(request, socketAddress), url: redactUrl(request.url), ...(notLogged > 0 ? { notLogged } : {}) }, 'poll answered without its page: its user\'s poll answers are not read');
   };
 
   /**
-   * Counts `response`, a poll's answer of `bytes` sent to `userId`, in {@link unsentOf} until it has all gone out of this
-   * process ('finish') or its connection is gone ('close'), however long that takes: while its client keeps the connection
-   * open, or until TCP gives up on a client that vanished.
+   * Counts `bytes` of an answer to `userId` in {@link unsentOf} when they fit: when the user's answers not yet out are none
+   * (the first goes whatever its size) or hold at most {@link pollUnsentBytes} with them. Checked and counted at once, so two
+   * polls woken together cannot both take the same room.
+   * @returns whether it counted them
+   */
+  const takeRoom = (userId: string, bytes: number): boolean => {
+    const unsent = unsentOf.get(userId) ?? 0;
+    if (unsent > 0 && unsent + bytes > pollUnsentBytes) return false;
+    unsentOf.set(userId, unsent + bytes);
+    return true;
+  };
+
+  /** Takes `bytes` off `userId`'s answers not yet out, and lets the user's polls waiting for room check again, in order. */
+  const giveRoom = (userId: string, bytes: number): void => {
+    const left = (unsentOf.get(userId) ?? 0) - bytes;
+    if (left <= 0) unsentOf.delete(userId);
+    else unsentOf.set(userId, left);
+    const waiting = roomWaiters.get(userId);
+    if (waiting) for (const check of [...waiting]) check();
+  };
+
+  /**
+   * Waits, at most `ms`, until `bytes` of an answer to `userId` fit under {@link pollUnsentBytes}, and counts them then
+   * ({@link takeRoom}); ended early, room not taken, by the response's close or by close().
+   * @returns whether it took the room
+   */
+  const waitForRoom = (userId: string, bytes: number, ms: number, response: ServerResponse): Promise<boolean> =>
+    new Promise((resolve) => {
+      const waiting = roomWaiters.get(userId) ?? new Set<() => void>();
+      roomWaiters.set(userId, waiting);
+      let timer: NodeJS.Timeout | undefined;
+      const done = (took: boolean): void => {
+        clearTimeout(timer);
+        response.off('close', gone);
+        waiting.delete(check);
+        if (waiting.size === 0 && roomWaiters.get(userId) === waiting) roomWaiters.delete(userId);
+        resolve(took);
+      };
+      const check = (): void => {
+        if (shuttingDown || response.destroyed) done(false);
+        else if (takeRoom(userId, bytes)) done(true);
+      };
+      const gone = (): void => done(false);
+      waiting.add(check);
+      response.once('close', gone);
+      timer = setTimeout(gone, Math.max(0, ms));
+    });
+
+  /**
+   * Keeps `bytes` of `response`, a poll's answer to `userId` counted by {@link takeRoom}, in {@link unsentOf} until it has
+   * all gone out of this process ('finish') or its connection is gone ('close'), however long that takes: while its client
+   * keeps the connection open, or until TCP gives up on a client that vanished.
    */
   const watchAnswer = (response: ServerResponse, userId: string, bytes: number): void => {
-    if (response.writableFinished || response.destroyed) return;
-    unsentOf.set(userId, (unsentOf.get(userId) ?? 0) + bytes);
+    if (response.writableFinished || response.destroyed) return giveRoom(userId, bytes);
     answersOut.add(response);
     let counted = true;
     const out = (): void => {
       if (!counted) return;
       counted = false;
       answersOut.delete(response);
-      const left = unsentOf.get(userId)! - bytes;
-      if (left <= 0) unsentOf.delete(userId);
-      else unsentOf.set(userId, left);
+      giveRoom(userId, bytes);
     };
     response.once('finish', out);
     response.once('close', out);
@@ -1438,6 +1491,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // waits its turn in Node: a streamed file's last byte goes out before its stream's end calls end(), and a client that
     // read it whole polls at once, pipelining nothing (tGN F7: one in ten such polls was refused after 450c863a).
     const socket = request.socket;
+    // A poll's hold counts from here: a client abandons a poll that brings nothing for its pollTimeoutMs from its request.
+    const pollStarted = monotonicNow();
     if ((pollsAnswering.get(socket) ?? 0) > 0) return refusePipelinedPoll(request);
     const origin = request.headers.origin;
     if (origin !== undefined) {
@@ -1567,19 +1622,38 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
       }
       // A user's answers not yet out hold at most pollUnsentBytes (16 MiB by default): a client that reads none of its pages had
-      // one kept here for each of its polls (tHH F4). The first goes whatever its size; past that, this poll's connection is
-      // closed unanswered, and its client polls again from its cursor. It is per user: the polls of many users from one
-      // address are bounded only by maxConnectionsPerIp, each user's by this.
+      // one kept here for each of its polls (tHH F4). The first goes whatever its size; past that, this poll waits, its page
+      // not built, until its user's answers out make room (polls hold anyway), and is answered then. Closed unanswered at once,
+      // it cut a user's healthy tabs: two reading at full speed, woken by one 9 MB message, the second every time; and one
+      // tab that stalled cut the others' large pages for as long as it stayed (tHR F1). At the hold's end it is answered as a
+      // hold with nothing new (200, no message, its own cursor: the client polls again and stays connected), or, for a
+      // `gap` or `new` page, whose cursor before its messages is not known, 429 with Retry-After, which a client retries
+      // connected. It is per user: the polls of many users from one address are bounded only by maxConnectionsPerIp, each
+      // user's by this.
       const bytes = head ? 0 : answer.bytes;
-      const unsent = unsentOf.get(principal.userId) ?? 0;
-      if (unsent > 0 && unsent + bytes > pollUnsentBytes) return cutPoll(request, socketAddress, principal.userId, `its user's poll answers not yet out hold ${unsent} bytes: with its ${bytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes); closed unanswered`);
+      if (!head && !takeRoom(principal.userId, bytes)) {
+        const unsent = unsentOf.get(principal.userId) ?? 0;
+        const expiresIn = principal.expiresAt === undefined ? Infinity : principal.expiresAt - now();
+        const took = await waitForRoom(principal.userId, bytes, Math.min(pollStarted + pollHoldMs - monotonicNow(), expiresIn), response);
+        if (!took) {
+          if (left || response.destroyed) return;
+          if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
+          // Woken by close(): answered so, as a held poll is, neither counted nor logged as unread.
+          if (!shuttingDown) pollUnread(request, socketAddress, principal.userId, `its user's poll answers not yet out held ${unsent} bytes: with its ${bytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes) for its hold; answered without its page`);
+          if (result.resume !== 'resumed' || since === null) return sendHttp(response, 429, { error: 'poll-answers-unread' }, { 'Retry-After': '1' });
+          return sendHttp(response, 200, `${pollOpen({ ...result, entries: [], cursor: since })}]}`);
+        }
+        // Gone since its room was taken: given back.
+        if (response.destroyed) return giveRoom(principal.userId, bytes);
+      }
       core.counters.pollsServed++;
       if (!head) for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
       // HEAD: the GET's headers, its Content-Length measured, nothing built.
       if (head) sendHttp(response, 200, Buffer.alloc(0), { 'Content-Length': String(answer.bytes) });
       else {
-        sendHttp(response, 200, pollBody(answer));
+        // Watched first: its room is given back when it is out, or at once should its client have left meanwhile.
         watchAnswer(response, principal.userId, bytes);
+        sendHttp(response, 200, pollBody(answer));
       }
     } catch (error) {
       logger?.error({ event: 'poll-failed', err: errorSummary(error) }, 'poll failed');
@@ -1853,6 +1927,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     clearInterval(healthWatch);
     healthWatch = undefined;
     for (const waiter of polls) waiter.wake();
+    // Polls waiting for room under their user's bound: answered now as at their hold's end.
+    for (const waiting of [...roomWaiters.values()]) for (const check of [...waiting]) check();
     // Not waited for: admitted now, each would be refused 503 all the same.
     for (const [socket, request] of authenticatingUpgrades) refuseSocket(socket, 503, refusal(new AuthError(503, 'shutting-down'), request, 'upgrade').reason);
     authenticatingUpgrades.clear();

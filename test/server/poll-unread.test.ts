@@ -2,10 +2,12 @@
  * Poll answers whose clients never read them (tHH F4): a page was kept in the server for ever, and one token's polls,
  * within every rate limit, ran the process out of memory (forty 8 MB pages killed a 256 MB heap). A user's poll answers not
  * yet out of the server now hold at most the larger of `maxMessageBytes` plus 1 KiB and `maxSocketsPerUser` ×
- * `maxBufferedBytes` (16 MiB by default): a poll past it is closed unanswered, counted in `stats().slowPollCloses` and
- * logged once (throttled). No answer is cut for time (tHM F1, F6: a 10 s stall cut took steady readers on slow links and
- * every TLS reader of a large page for clients that do not read): one that reads slowly gets its page whole.
- * Real sockets on 127.0.0.1, the server's default options.
+ * `maxBufferedBytes` (16 MiB by default): a poll past it waits, its page not built, until its user's answers go out, and is
+ * answered then; at its hold's end it is answered as a hold with nothing new (429 for a `gap` page), counted in
+ * `stats().slowPollCloses` and logged once (throttled). Closed unanswered at once, it cut a user's healthy tabs woken
+ * together by one large message (tHR F1). No answer is cut for time (tHM F1, F6: a 10 s stall cut took steady readers on
+ * slow links and every TLS reader of a large page for clients that do not read): one that reads slowly gets its page whole.
+ * Real sockets on 127.0.0.1, the server's default options unless said.
  */
 import { connect as tcp, type Socket } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -100,7 +102,7 @@ describe('poll answers their clients do not read (tHH F4, tHM F1, F6)', () => {
     await server?.rt.close();
   });
 
-  it('are bounded per user: past its user\'s bound (16 MiB by default: one page of the largest message) a poll is closed unanswered, counted, logged once; the answers sent are held, not cut, and read whole once read', async () => {
+  it('are bounded per user: past its user\'s bound (16 MiB by default: one page of the largest message) a poll waits, not closed, until its user\'s answers go out, and gets its page then; the answers sent are held, not cut, and read whole once read', async () => {
     server = await startServer({ logger: { info: log, warn: log, error: log }, monotonicClock: () => 1000 });
     const users = ['alice-stops', 'bob-stops'];
     const since: Record<string, string> = {};
@@ -110,49 +112,58 @@ describe('poll answers their clients do not read (tHH F4, tHM F1, F6)', () => {
       await server.rt.publish(user, big(`${user}-big`, 12_000_000));
     }
     const poll = async (user: string) => `GET /api/ws/poll?token=${await token(user)}&since=${since[user]} HTTP/1.1\r\nHost: x\r\n\r\n`;
-    // Alice's first poll is answered and never read; her second, its 12 MB past the 16 MiB her answers not yet out may hold, is
-    // closed unanswered; bob's is answered and never read: his own bound, not alice's.
+    // Alice's first poll is answered and never read; her second, its 12 MB past the 16 MiB her answers not yet out may hold,
+    // waits; bob's is answered and never read: his own bound, not alice's.
     const alice1 = await stuckPoll(server.port, await poll('alice-stops'));
     clients.push(alice1);
     await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(1), { timeout: 10_000 });
     const alice2 = await stuckPoll(server.port, await poll('alice-stops'));
     clients.push(alice2);
-    await vi.waitFor(() => expect(server.rt.stats().slowPollCloses).toBe(1), { timeout: 10_000 });
     const bob = await stuckPoll(server.port, await poll('bob-stops'));
     clients.push(bob);
     await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(2), { timeout: 10_000 });
-    expect(server.rt.stats().slowPollCloses).toBe(1);
-    expect([alice1.closed, bob.closed]).toEqual([false, false]);
-    // Read at last, each answer held comes whole, on a connection still open.
+    // Alice's second waits (once past its paced turn).
+    await vi.waitFor(() => expect(server.rt.stats().pendingPolls).toBe(1), { timeout: 10_000 });
+    expect([alice1.closed, alice2.closed, bob.closed]).toEqual([false, false, false]);
+    // Read at last, each answer held comes whole, on a connection still open; alice's second once her first is out.
     for (const client of [alice1, alice2, bob]) client.read();
-    await vi.waitFor(() => expect([alice1.whole, bob.whole]).toEqual([true, true]), { timeout: 30_000 });
-    for (const client of [alice1, bob]) {
+    await vi.waitFor(() => expect([alice1.whole, alice2.whole, bob.whole]).toEqual([true, true, true]), { timeout: 30_000 });
+    for (const client of [alice1, alice2, bob]) {
       expect(client.head).toMatch(/^HTTP\/1\.1 200 /);
       expect(client.length).toBeGreaterThan(12_000_000);
       expect(client.closed).toBe(false);
     }
-    await vi.waitFor(() => expect(alice2.closed).toBe(true), { timeout: 10_000 });
-    expect(alice2.bodyBytes).toBe(0);
-    expect(alice2.length).toBeUndefined();
-    expect(server.rt.stats().pollsServed).toBe(2);
-    // One line, its token redacted.
-    const unread = lines.filter((line) => line.event === 'poll-unread');
-    expect(unread).toEqual([expect.objectContaining({ reason: 'unread', userId: 'alice-stops', ip: '127.0.0.1', url: `/api/ws/poll?token=[redacted]&since=${since['alice-stops']}` })]);
-    expect(String(unread[0]!.detail)).toMatch(/^its user's poll answers not yet out hold \d+ bytes: with its \d+, past 16777216 \(the larger of maxMessageBytes \+ 1 KiB and maxSocketsPerUser × maxBufferedBytes\); closed unanswered$/);
-    // Her answer out, alice polls again and is served.
-    const reader = await fetch(server.http(`/api/ws/poll?since=${since['alice-stops']}`), { headers: { authorization: `Bearer ${await token('alice-stops')}` } });
-    const page = (await reader.json()) as { messages: { data: { id: string } }[] };
-    expect(page.messages.map((m) => m.data.id)).toEqual(['alice-stops-big']);
-    expect(server.rt.stats().slowPollCloses).toBe(1);
+    expect(server.rt.stats().pollsServed).toBe(3);
+    expect(server.rt.stats().slowPollCloses).toBe(0);
+    expect(lines.filter((line) => line.event === 'poll-unread')).toEqual([]);
+  }, 60_000);
+
+  it('two tabs of one user reading at full speed, woken together by a 9 MB message, both get it (tHR F1: the second was closed unanswered, every time)', async () => {
+    const user = 'dora-tabs';
+    const jwt = await token(user);
+    for (let round = 0; round < 2; round++) {
+      const cursor = (await server.rt.publish(user, alert(`${user}-small-${round}`))).cursor;
+      const pending = server.rt.stats().pendingPolls;
+      const tabs = [0, 1].map(() => fetch(server.http(`/api/ws/poll?since=${cursor}`), { headers: { authorization: `Bearer ${jwt}` } }).then(async (response) => [response.status, ((await response.json()) as { messages: { data: { id: string } }[] }).messages.map((m) => m.data.id)]));
+      // Both held at the head, as every polling tab is.
+      await vi.waitFor(() => expect(server.rt.stats().pendingPolls).toBe(pending + 2), { timeout: 10_000 });
+      await server.rt.publish(user, big(`${user}-big-${round}`, 9_000_000));
+      expect(await Promise.all(tabs)).toEqual([
+        [200, [`${user}-big-${round}`]],
+        [200, [`${user}-big-${round}`]],
+      ]);
+    }
+    expect(server.rt.stats().slowPollCloses).toBe(0);
   }, 60_000);
 
   it('are not cut for time: a client that reads its page slowly, the server\'s socket buffer full for more than 10 s, gets it whole (tHM F6)', async () => {
     const user = 'carol-slow';
     const since = (await server.rt.publish(user, alert(`${user}-small`))).cursor;
     await server.rt.publish(user, big(`${user}-big`, 12_000_000));
+    const served = server.rt.stats().pollsServed;
     const slow = await stuckPoll(server.port, `GET /api/ws/poll?token=${await token(user)}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
     clients.push(slow);
-    await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(3), { timeout: 10_000 });
+    await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(served + 1), { timeout: 10_000 });
     // 16 KiB each half second (32 KiB/s) for 14 s: the kernel takes more of the server's write only once a third of its
     // send buffer is free, which at this pace takes longer than 10 s; then at full speed.
     await slow.readSlowly(16_384, 500, 14_000);
@@ -160,6 +171,42 @@ describe('poll answers their clients do not read (tHH F4, tHM F1, F6)', () => {
     expect(slow.closed).toBe(false);
     expect(slow.head).toMatch(/^HTTP\/1\.1 200 /);
     expect(slow.bodyBytes).toBeGreaterThan(12_000_000);
-    expect(server.rt.stats().slowPollCloses).toBe(1);
+    expect(server.rt.stats().slowPollCloses).toBe(0);
+  }, 60_000);
+
+  it('a poll that finds no room for its hold (a tab of its user does not read) is answered as a hold with nothing new, its own cursor (429 for a `gap` page), counted and logged; the client loses nothing', async () => {
+    const held: Record<string, unknown>[] = [];
+    const record = (fields: Record<string, unknown>) => void held.push(fields);
+    const short = await startServer({ pollHoldMs: 1500, logger: { info: record, warn: record, error: record } });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'erin-stalled';
+      const jwt = await token(user);
+      // Her stream begins with the large message: a `gap` page from another epoch's cursor carries it.
+      await short.rt.publish(user, big(`${user}-big`, 12_000_000));
+      const since = (await short.rt.publish(user, alert(`${user}-small`))).cursor;
+      await short.rt.publish(user, big(`${user}-big2`, 12_000_000));
+      const stalled = await stuckPoll(short.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      stuck.push(stalled);
+      await vi.waitFor(() => expect(short.rt.stats().pollsServed).toBe(1), { timeout: 10_000 });
+      const other = await fetch(short.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+      expect([other.status, await other.json()]).toEqual([200, { cursor: since, resume: 'resumed', messages: [] }]);
+      const gap = await fetch(short.http('/api/ws/poll?since=e1.1'), { headers: { authorization: `Bearer ${jwt}` } });
+      expect([gap.status, gap.headers.get('retry-after'), await gap.json()]).toEqual([429, '1', { error: 'poll-answers-unread' }]);
+      expect(short.rt.stats().slowPollCloses).toBe(2);
+      expect(short.rt.stats().pollsServed).toBe(1);
+      const unread = held.filter((line) => line.event === 'poll-unread');
+      expect(unread).toEqual([expect.objectContaining({ reason: 'unread', userId: user, ip: '127.0.0.1', url: `/api/ws/poll?since=${since}` })]);
+      expect(String(unread[0]!.detail)).toMatch(/^its user's poll answers not yet out held \d+ bytes: with its \d+, past 16777216 \(the larger of maxMessageBytes \+ 1 KiB and maxSocketsPerUser × maxBufferedBytes\) for its hold; answered without its page$/);
+      // The stalled tab gone, the other's next poll gets the page.
+      stalled.destroy();
+      await vi.waitFor(async () => {
+        const page = (await (await fetch(short.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } })).json()) as { messages: { data: { id: string } }[] };
+        expect(page.messages.map((m) => m.data.id)).toEqual([`${user}-big2`]);
+      }, { timeout: 10_000 });
+    } finally {
+      for (const client of stuck) client.destroy();
+      await short.rt.close();
+    }
   }, 60_000);
 });
