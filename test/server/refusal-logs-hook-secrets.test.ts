@@ -460,12 +460,18 @@ describe("a URL whose password holds blanks (a passphrase written unencoded) in 
     'cache redis://:correct horse battery staple@cache-01:6379 down',
     // Where a URL may end at the blank, nothing is hidden: a port, a blank after the first @.
     'http://gw.example:8080 down, mail ops@corp.example; postgres://app:Hunter2x9Zq@db refused by ops@corp.example',
+    // An @ after the URL that no host follows: the user info ends at the last @ a host follows (tHP F9, X10/X11).
+    'connect postgres://app:correct horse battery@db:5432 failed @ 10:00:01',
+    // No host after the only @: no user info, nothing hidden (X11).
+    'see http://wiki:Runbook section @ 10:00',
   ];
   const shown = [
     'session db postgres://[redacted]@db.internal:5432/sessions refused',
     'postgres://[redacted]@db.internal:5432/sessions refused',
     'cache redis://[redacted]@cache-01:6379 down',
     'http://gw.example:8080 down, mail ops@corp.example; postgres://[redacted]@db refused by ops@corp.example',
+    'connect postgres://[redacted]@db:5432 failed @ 10:00:01',
+    'see http://wiki:Runbook section @ 10:00',
   ];
 
   it("an authenticate hook's error", async () => {
