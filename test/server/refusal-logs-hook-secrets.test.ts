@@ -462,6 +462,8 @@ describe("a URL whose password holds blanks (a passphrase written unencoded) in 
     'http://gw.example:8080 down, mail ops@corp.example; postgres://app:Hunter2x9Zq@db refused by ops@corp.example',
     // An @ after the URL that no host follows: the user info ends at the last @ a host follows (tHP F9, X10/X11).
     'connect postgres://app:correct horse battery@db:5432 failed @ 10:00:01',
+    // An @ past the next /: the user info ends before it, the host, the path and a later URL stay shown (tHP F13, X12).
+    'connect postgres://app:correct horse@db/rt failed, see https://docs.example/errors/a@b',
     // No host after the only @: no user info, nothing hidden (X11).
     'see http://wiki:Runbook section @ 10:00',
   ];
@@ -471,6 +473,7 @@ describe("a URL whose password holds blanks (a passphrase written unencoded) in 
     'cache redis://[redacted]@cache-01:6379 down',
     'http://gw.example:8080 down, mail ops@corp.example; postgres://[redacted]@db refused by ops@corp.example',
     'connect postgres://[redacted]@db:5432 failed @ 10:00:01',
+    'connect postgres://[redacted]@db/rt failed, see https://docs.example/errors/a@b',
     'see http://wiki:Runbook section @ 10:00',
   ];
 
