@@ -36,6 +36,10 @@ describe('tHG F1: an unbracketed IPv6 host with a port of 5 digits, or a host li
     // A password whose @host is missing is still hidden, in a list too.
     expect(withUserInfoShownRedacted('https://alice:pa:ss/jwks')).toBe('https://alice:[redacted]/jwks');
     expect(withUserInfoShownRedacted('::1,https://alice:Secr3tPw9/jwks')).toBe('::1,https://alice:[redacted]/jwks');
+    // After user info, the unbracketed IPv6 host and its port stay shown, only the user info hidden (tHP F18, X05).
+    expect(withPasswordShownRedacted('http://user:pw@::1:8000/')).toBe('http://user:[redacted]@::1:8000/');
+    expect(withPasswordShownRedacted('http://user:pw@2001:db8::1:8000/x')).toBe('http://user:[redacted]@2001:db8::1:8000/x');
+    expect(withUserInfoShownRedacted('http://user:pw@::1:8000/')).toBe('http://[redacted]@::1:8000/');
   });
 
   it('by createRealtimeServer (host, jwksUrl, allowedOrigins)', () => {
