@@ -60,6 +60,10 @@ describe('tHG F1: an unbracketed IPv6 host with a port of 5 digits, or a host li
 describe('tHG F2: an @ in the path after a host name is no user info', () => {
   it('in a hook\'s error as the log shows it, and in a command-line value', () => {
     for (const text of ['GET https://api.example.com/users/alice@example.com failed: 404', 'see https://unpkg.com/@acme/x@1.2.3/dist', 'at http://127.0.0.1:8080/u/bob@corp.example']) expect(withUrlUserInfoRedacted(text)).toBe(text);
+    // localhost is a host name too, whatever its case: the path @ after it is no user info (tHP F17, X18).
+    for (const text of ['GET http://localhost:8080/users/alice@example.com failed', 'http://LocalHost:8080/users/alice@example.com']) expect(withUrlUserInfoRedacted(text)).toBe(text);
+    expect(withUserInfoShownRedacted('http://localhost:8080/users/alice@example.com')).toBe('http://localhost:8080/users/alice@example.com');
+    expect(withPasswordShownRedacted('http://localhost:8080/users/alice@example.com')).toBe('http://localhost:8080/users/alice@example.com');
     // A path @ followed by what reads as a host list (`corp.example,dev:write`) is still no user info: no "port" hidden (tHP F13, X14).
     expect(withUrlUserInfoRedacted('GET https://api.example.com/acl/ops@corp.example,dev:write/members failed')).toBe('GET https://api.example.com/acl/ops@corp.example,dev:write/members failed');
     expect(shownPath('https://github.com/org/repo/tree/main@v2')).toBe('https://github.com/org/repo/tree/main@v2');
