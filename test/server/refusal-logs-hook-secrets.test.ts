@@ -730,3 +730,31 @@ describe("a hook's error at the edges of what is hidden: a secret of 8 character
     ]);
   });
 });
+
+describe("a clientIp hook's value that is no IP address is quoted in client-ip-not-an-address redacted before it is cut (tHP F15: tHG F7's order, redact then cut, was untested for clientIp)", () => {
+  it("the request's Authorization header returned whole, and a long text holding a URL's password: neither the token nor the password is logged, in part either", async () => {
+    const { lines, logger, parsed } = recorder();
+    const password = `Pw${'x'.repeat(200)}`;
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: () => ({ userId: 'alice' }),
+      clientIp: (request) => (request.headers['x-case'] === 'url' ? `db down: postgres://app:${password}@db` : String(request.headers.authorization)),
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${OPAQUE}` } })).status).toBe(401);
+      expect((await fetch(server.http(`/api/ws/poll?token=${OPAQUE}`), { headers: { 'x-case': 'url' } })).status).toBe(401);
+      const refused = parsed('client-ip-not-an-address');
+      expect(refused).toHaveLength(2);
+      expect(refused.map((line) => (line.err as { message: string }).message)).toEqual([
+        expect.stringMatching(/^clientIp returned "Bearer \[redacted\]": not an IP address$/),
+        expect.stringMatching(/^clientIp returned "db down: postgres:\/\/\[redacted\]@db": not an IP address$/),
+      ]);
+      const text = lines.join('\n');
+      for (const secret of [OPAQUE.slice(0, 8), OPAQUE.slice(-8), 'xxxxxxxx']) expect(text).not.toContain(secret);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
