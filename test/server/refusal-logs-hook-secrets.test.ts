@@ -758,3 +758,38 @@ describe("a clientIp hook's value that is no IP address is quoted in client-ip-n
     }
   });
 });
+
+describe("a user id holding the request's token, at the edges: a token of exactly 8 characters, the token URL- or form-encoded, a Bearer credential holding blanks (tHP F8: each mutation of holdsRequestToken's rules survived)", () => {
+  it("refuses a token of 8 characters given as the user id and the token URL- or form-encoded in it; accepts a user id that is the first word of a Bearer credential holding blanks", async () => {
+    const { logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        const given = tokenOf(request) ?? '';
+        const shape = String(request.headers['x-case']);
+        if (shape === 'uri') return { userId: encodeURIComponent(given) };
+        if (shape === 'form') return { userId: new URLSearchParams([['t', given]]).toString().slice(2) };
+        if (shape === 'first-word') return { userId: /^Bearer (\S+) /i.exec(String(request.headers.authorization))![1]! };
+        return { userId: given };
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      const poll = async (query: string, headers: Record<string, string> = {}) => (await fetch(server.http(`/api/ws/poll${query}`), { headers })).status;
+      // "8 characters or more": 8 is refused, 7 is the user id it names.
+      expect(await poll('?token=abcdefgh')).toBe(401);
+      expect(await poll('?token=abcdefg')).toBe(200);
+      // A token holding / + = ~ and a blank, given as its user id URL-encoded or form-encoded: not one of its 8-character runs is the same in those forms.
+      const odd = 'k/+=~ k/+=~ k/+=~';
+      expect(await poll(`?token=${encodeURIComponent(odd)}`, { 'x-case': 'uri' })).toBe(401);
+      expect(await poll(`?token=${encodeURIComponent(odd)}`, { 'x-case': 'form' })).toBe(401);
+      expect(parsed('authenticate-bad-user-id')).toEqual(Array.from({ length: 3 }, () => ({ event: 'authenticate-bad-user-id', problem: "holds the request's token", got: 'string' })));
+      // The whole credential after Bearer is the token, blanks and all: its first word alone, the user's id, is no token.
+      expect(await poll('', { authorization: 'Bearer alice12345 sig=9f2c4e1a7b3d5c6e', 'x-case': 'first-word' })).toBe(200);
+      expect(parsed('authenticate-bad-user-id')).toHaveLength(3);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
