@@ -307,6 +307,26 @@ describe('store faults', () => {
     }
   });
 
+  it("a store whose status() gives no detail shows none: stats().store is { healthy } alone, and the 503's log line carries no detail (tHP F16: 'undefined' was untested)", async () => {
+    const store = new FlakyStore();
+    let healthy = true;
+    store.status = () => ({ healthy });
+    const lines: Record<string, unknown>[] = [];
+    const log = (entry: object) => void lines.push(entry as Record<string, unknown>);
+    const server = await startServer({ store, logger: { info: log, warn: log, error: log } });
+    try {
+      expect(server.rt.stats().store).toEqual({ healthy: true });
+      const headers = { authorization: `Bearer ${await token('u1')}` };
+      expect((await fetch(server.http('/api/ws/poll'), { headers })).status).toBe(200);
+      healthy = false;
+      expect((await fetch(server.http('/api/ws/poll'), { headers })).status).toBe(503);
+      expect(server.rt.stats().store).toEqual({ healthy: false });
+      expect(JSON.stringify(lines)).not.toContain('undefined');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a store whose status() throws a revoked Proxy (or one whose getPrototypeOf trap throws) is unhealthy, said so; never a crash, stats() answers (tHM F4: errorSummary's instanceof ran the trap outside its try)", async () => {
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
