@@ -110,6 +110,12 @@ describe('generate refuses names the generated code cannot carry', () => {
       (schema.definitions as Record<string, unknown>).SideSell = { title: 'SideSell', type: 'object', additionalProperties: false, required: ['a'], properties: { a: { type: 'string' } } };
       schema.definitions.TradeData!.properties.sb = { $ref: '#/definitions/SideSell' };
     }), '/definitions/SideSell', /expected Go to declare this schema as SideSell, got no such type: Go already declares SideSell as the constant of Side's value "sell", and quicktype renamed the type; rename it/],
+    // Go's decoder of the trades message is the function UnmarshalTradesMessage: a definition of that name was renamed, and
+    // the refusal must say so, not speak of reserved names and emoji (tHP F12, mutant Q03).
+    ['a definition named as a Go function of its own (UnmarshalTradesMessage, the trades message\'s decoder)', 'trades.json', editSchema<{ definitions: Record<string, { properties: Record<string, unknown> }> }>((schema) => {
+      (schema.definitions as Record<string, unknown>).UnmarshalTradesMessage = { title: 'UnmarshalTradesMessage', type: 'object', additionalProperties: false, required: ['a'], properties: { a: { type: 'string' } } };
+      schema.definitions.TradeData!.properties.um = { $ref: '#/definitions/UnmarshalTradesMessage' };
+    }), '/definitions/UnmarshalTradesMessage', /expected Go to declare this schema as UnmarshalTradesMessage, got .*: Go already declares UnmarshalTradesMessage as a function of its own \(a message's decoder\), and quicktype renamed the type; rename it/],
     // The AsyncAPI parser resolved it as a reference and stopped on asyncapi.json (a hostile tester).
     ['a property named "$ref"', 'trades.json', addProperty('TradeData', '$ref'), '/definitions/TradeData/properties/$ref', /other than "\$ref"/],
   ];
