@@ -715,6 +715,21 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     expect(rt.stats().refusedPolls).toEqual({});
   });
 
+  it("on its own HTTP server: an upgrade's Expect is judged by Node's own test for a plain request: \"x100-continue\" is refused 417, HTTP/1.0 with Expect: foo is served (tHP F6: neither rule was tested)", async () => {
+    const { rt, port } = await loggingServer();
+    const jwt = await token('dave');
+    const plain = (version: string, expectation: string) => `GET /api/ws/poll?token=${jwt} HTTP/${version}\r\nHost: x\r\nExpect: ${expectation}\r\nConnection: close\r\n\r\n`;
+    const upgrade = (version: string, expectation: string) => `GET /api/ws?token=${jwt} HTTP/${version}\r\nHost: x\r\nExpect: ${expectation}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    // 100-continue only as a word of its own: Node refuses a plain request's "x100-continue", and so an upgrade's.
+    expect(await exchange(port, plain('1.1', 'x100-continue'))).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    expect(await exchange(port, upgrade('1.1', 'x100-continue'))).toBe('HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    // Node judges HTTP/1.1 requests only: an HTTP/1.0 one with Expect: foo is served, and an upgrade is not refused 417 (ws
+    // answers an HTTP/1.0 upgrade 400 of its own).
+    expect(await exchange(port, plain('1.0', 'foo'))).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(await exchange(port, upgrade('1.0', 'foo'), 500)).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 2 });
+  });
+
   it('a client that closes its side in the middle of its head left, and sent nothing malformed: not counted nor logged as bad-request (it was: tGU F6), as one that resets', async () => {
     const { rt, logged, port } = await loggingServer();
     for (const half of ['GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n', 'GET /api/ws/po', `GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n`]) {
