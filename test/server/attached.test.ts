@@ -730,6 +730,32 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
     expect(rt.stats().refusedRequests).toEqual({ 'expectation-failed': 2 });
   });
 
+  it("attached to an app's HTTP server: an upgrade with Expect: foo is not refused 417 by this library, as Node serves it there (tHP F5: only the server's own HTTP server was tested)", async () => {
+    const http = createServer((_request, response) => response.end('app'));
+    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
+    cleanup.push(async () => {
+      await rt.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    const jwt = await token('dave');
+    const upgrade = `GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await exchange(port, upgrade, 500)).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(rt.stats().refusedRequests).toEqual({});
+  });
+
+  it("on its own HTTP server: an upgrade with Expect: foo pipelined behind a held poll is closed as pipelined, not answered 417 ahead of the poll's answer (tHP F5: out of turn on HTTP/1.1)", async () => {
+    const { rt, port } = await loggingServer({ pollHoldMs: 20_000 });
+    const jwt = await token('dave');
+    const { cursor } = (await (await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${jwt}`)).json()) as { cursor: string };
+    const held = `GET /api/ws/poll?token=${jwt}&since=${cursor} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const upgrade = `GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await exchange(port, held + upgrade)).toBe('');
+    expect(rt.stats().refusedUpgrades).toEqual({ pipelined: 1 });
+    expect(rt.stats().refusedRequests).toEqual({});
+  });
+
   it('a client that closes its side in the middle of its head left, and sent nothing malformed: not counted nor logged as bad-request (it was: tGU F6), as one that resets', async () => {
     const { rt, logged, port } = await loggingServer();
     for (const half of ['GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n', 'GET /api/ws/po', `GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n`]) {
