@@ -68,3 +68,34 @@ describe('an anyOf of object types told apart by a const (tHL F2)', () => {
     expect(validators.tolerant('trades', trade('market'))).not.toBeNull();
   });
 });
+
+describe('a branch whose discriminator is a closed list (enum), beside branches told apart by a const (tHP F11: VA03)', () => {
+  let work: string;
+  let validators: TradeValidators;
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'discriminated-enum-'));
+    validators = await tradeValidatorsWith(work, {
+      execution: {
+        description: 'How.',
+        anyOf: [
+          { title: 'Limit', type: 'object', additionalProperties: false, required: ['kind', 'price'], properties: { kind: { type: 'string', const: 'limit' }, price: { type: 'number', exclusiveMinimum: 0 } } },
+          { title: 'Market', type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', const: 'market' } } },
+          { title: 'Stop', type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', enum: ['stop', 'stop-limit'] } } },
+        ],
+      },
+    });
+  }, 120_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('is not checked twice: a kind outside every list passes tolerant mode with one notice, not two (tolerant mode opens an enum, with a notice each time it is checked)', () => {
+    const example = specExample('trades');
+    const message = { ...example, data: { ...example.data, execution: { kind: 'trailing' } } };
+    const sinks = [{ list: null as unknown[] | null }, { list: null as unknown[] | null }];
+    expect((validators.tolerant as unknown as (type: string, data: unknown, sink: object) => unknown)('trades', message, sinks[0]!)).toBeNull();
+    expect((validators.strict as (type: string, data: unknown, mode: string, sink: object) => unknown)('trades', message, 'tolerant', sinks[1]!)).toBeNull();
+    for (const sink of sinks) expect(sink.list).toEqual([{ pointer: '/data/execution/kind', value: 'trailing', known: ['stop', 'stop-limit'] }]);
+    // The values of the list pass without a notice; strict mode refuses one outside it.
+    expect(validators.tolerant('trades', { ...message, data: { ...message.data, execution: { kind: 'stop-limit' } } })).toBeNull();
+    expect(validators.strict('trades', message, 'strict')).not.toBeNull();
+  });
+});
