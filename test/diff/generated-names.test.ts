@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generatedDeclarations } from '../../src/cli/diff-command.js';
 import { diffContracts } from '../../src/diff/index.js';
-import { languageNameChanges, type Declarations, type LanguageDeclarations } from '../../src/diff/language-code.js';
+import { goDeclarations, languageNameChanges, type Declarations, type LanguageDeclarations } from '../../src/diff/language-code.js';
 import { diffFiles, diffFilesWithCode, loadFiles, patchSchemas, readSchemas } from './support.js';
 
 // A field's generated Go or Python type that changed with no change the contract model shows
@@ -169,6 +169,27 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     expect(languageNameChanges(before, after, new Set())).toEqual([
       { owner: 'TradeData', field: 'side', notes: ['Go constant SideBuy ("buy"): of Side → of TradeDataDir'], before: ['SideBuy'], after: ['SideBuy'], keepsNames: false },
     ]);
+  });
+
+  // Read from Go's own text (goDeclarations): its key ↔ field map and its methods had no test of their own (tHP F14: LC04,
+  // LC06 survived every diff test).
+  const goStruct = (fields: string[], methods: string[] = []) => ['package messages', '', 'type TradeData struct {', ...fields.map((field) => `\t${field}`), '}', '', ...methods.map((method) => `func (t *TradeData) ${method}(b []byte) error {\n\treturn nil\n}\n`)].join('\n');
+  const python = declarations({}, {});
+
+  it('says a Go field moved to another JSON key, read from the Go text: the key and both fields named (tHP F14, LC04)', () => {
+    const before = goDeclarations(goStruct(['Yield *float64 `json:"yield,omitempty"`', 'Price float64 `json:"price"`']));
+    const after = goDeclarations(goStruct(['Yield *string `json:"Yield,omitempty"`', 'PurpleYield *float64 `json:"yield,omitempty"`', 'Price float64 `json:"price"`']));
+    expect(before.keys.get('TradeData')).toEqual(new Map([['Yield', '"yield"'], ['Price', '"price"']]));
+    const notes = languageNameChanges({ Go: before, Python: python }, { Go: after, Python: python }, new Set()).flatMap((change) => change.notes);
+    expect(notes).toContain('Go TradeData: the key "yield" is read by Yield → PurpleYield (Yield now reads "Yield")');
+  });
+
+  it('says a Go struct that gains MarshalJSON alone, read from the Go text (tHP F14, LC06)', () => {
+    const before = goDeclarations(goStruct(['Price float64 `json:"price"`']));
+    const after = goDeclarations(goStruct(['Price float64 `json:"price"`'], ['MarshalJSON']));
+    expect(after.methods.get('TradeData')).toEqual(new Set(['MarshalJSON']));
+    const notes = languageNameChanges({ Go: before, Python: python }, { Go: after, Python: python }, new Set()).flatMap((change) => change.notes);
+    expect(notes.some((note) => note.startsWith('Go TradeData') && note.includes('MarshalJSON'))).toBe(true);
   });
 
   it('says a change only the Python shows "no longer runs", not "compiles": Python is not compiled (D10)', async () => {
