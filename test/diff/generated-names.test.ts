@@ -192,6 +192,18 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     expect(notes.some((note) => note.startsWith('Go TradeData') && note.includes('MarshalJSON'))).toBe(true);
   });
 
+  it('keeps every name only for an alias of a type the older code did not declare: one of a type it already declared is said as a change that breaks (tHP F14, LC01)', () => {
+    const before = (types: Record<string, string>) => goOnly(declarations({ TradeDataStatus: 'string', TradeData: 'struct', ...types }, { TradeData: { status: '*TradeDataStatus' } }));
+    const after = goOnly(declarations({ TradeDataStatus: '= OrderDataStatus', OrderDataStatus: 'string', TradeData: 'struct' }, { TradeData: { status: '*TradeDataStatus' } }));
+    // OrderDataStatus new: TradeDataStatus still means what it meant (tHL F4).
+    expect(languageNameChanges(before({}), after, new Set()).map((change) => change.keepsNames)).toEqual([true]);
+    // OrderDataStatus declared before, a type of its own: code that told the two apart (a type switch, two methods) no longer compiles.
+    const [change, ...more] = languageNameChanges(before({ OrderDataStatus: 'string' }), after, new Set());
+    expect(more).toEqual([]);
+    expect(change!.keepsNames).toBe(false);
+    expect(change!.notes.join('\n')).not.toContain('a type the older code did not declare');
+  });
+
   it('says a change only the Python shows "no longer runs", not "compiles": Python is not compiled (D10)', async () => {
     const contract = await loadFiles(readSchemas());
     const go = declarations({ Side: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side' } });
