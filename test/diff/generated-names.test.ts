@@ -204,6 +204,18 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     expect(change!.notes.join('\n')).not.toContain('a type the older code did not declare');
   });
 
+  it('says a key whose field is gone, now read by another, and a field that reads another key while nobody reads its old one (tHP F14, LC02, LC03)', () => {
+    const keyed = (fields: Record<string, [type: string, key: string]>): Declarations => ({
+      ...declarations({ TradeData: 'struct' }, { TradeData: Object.fromEntries(Object.entries(fields).map(([name, [type]]) => [name, type])) }),
+      keys: new Map([['TradeData', new Map(Object.entries(fields).map(([name, [, key]]) => [name, JSON.stringify(key)]))]]),
+    });
+    const notes = (before: Declarations, after: Declarations) => languageNameChanges(goOnly(before), goOnly(after), new Set()).flatMap((change) => change.notes);
+    // "yield" was Yield's; Yield is gone and PurpleYield reads it (LC03 kept only the "reads" half: not said).
+    expect(notes(keyed({ Yield: ['*float64', 'yield'] }), keyed({ PurpleYield: ['*float64', 'yield'] }))).toContain('Go TradeData: the key "yield" is read by Yield → PurpleYield');
+    // Yield reads "Yield" now, and no field reads "yield" (LC02 kept only the "renamed" half: not said).
+    expect(notes(keyed({ Yield: ['*float64', 'yield'] }), keyed({ Yield: ['*float64', 'Yield'] }))).toContain('Go TradeData: the key "yield" is read by Yield → no field (Yield now reads "Yield")');
+  });
+
   it('says a change only the Python shows "no longer runs", not "compiles": Python is not compiled (D10)', async () => {
     const contract = await loadFiles(readSchemas());
     const go = declarations({ Side: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side' } });
