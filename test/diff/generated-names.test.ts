@@ -216,6 +216,14 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     expect(notes(keyed({ Yield: ['*float64', 'yield'] }), keyed({ Yield: ['*float64', 'Yield'] }))).toContain('Go TradeData: the key "yield" is read by Yield → no field (Yield now reads "Yield")');
   });
 
+  it('one field whose two types are made aliases, one of a type the older code declared, one of a new type: it does not keep every name (tHP F14, LC08)', () => {
+    const field = { TradeData: { status: 'map[TradeKey]TradeStatus' } };
+    const before = goOnly(declarations({ TradeKey: 'string', OtherKey: 'string', TradeStatus: 'string', TradeData: 'struct' }, field));
+    const after = goOnly(declarations({ TradeKey: '= OtherKey', OtherKey: 'string', TradeStatus: '= OrderStatus', OrderStatus: 'string', TradeData: 'struct' }, field));
+    const changes = languageNameChanges(before, after, new Set());
+    expect(changes.map((change) => [change.field, change.notes.length, change.keepsNames])).toEqual([['status', 2, false]]);
+  });
+
   it('says a change only the Python shows "no longer runs", not "compiles": Python is not compiled (D10)', async () => {
     const contract = await loadFiles(readSchemas());
     const go = declarations({ Side: 'string', TradeData: 'struct' }, { TradeData: { side: '*Side' } });
