@@ -52,6 +52,8 @@ export interface Change {
    * (the generated Go and TypeScript received types keep such strings open); and
    * `importing-code` for a generated type renamed or removed (`type-name-changed`): the wire is
    * the same, code that imports the name (TypeScript, TypeBox, Go, Python) no longer compiles;
+   * and for a close or error code removed, whose constant of the generated `CloseCode` /
+   * `CLOSE_CODES` or `ErrorCode` / `ERROR_CODES` goes with it;
    * and, with `other-language-code`, for a message type removed (`message-removed`), whose
    * generated types (`WhaleMessage` in each language) go with it;
    * and for a definition moved to another file (`definition-moved`): a `$ref` into the
@@ -80,7 +82,7 @@ export interface DiffReport {
   worst: Level | null;
   /**
    * The package release these changes call for: major for a breaking change, a generated type
-   * gone or renamed, or one that producers build narrowed (`producer-code` in
+   * or constant (a close or error code) gone or renamed, or one that producers build narrowed (`producer-code` in
    * {@link Change.breaks}), minor for any other change of what is valid or a new type, patch for
    * documentation-level changes. The protocol version follows the wire alone: a change that
    * admits exactly the same values calls for none (a patch at most).
@@ -214,7 +216,8 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   const wireWorst = wire.reduce<Level | null>((level, c) => (level === null ? c.level : worse(level, c.level)), null);
   const protocolBump: Bump = wireWorst === null ? 'none' : wireWorst === 'breaking' ? 'major' : wire.some((c) => !DOCUMENTATION_RULES.has(c.rule) && !EQUIVALENT.has(c)) ? 'minor' : 'patch';
   const names = changes.filter((c) => c.rule === 'type-name-changed' || c.rule === 'definition-moved');
-  const namesBump: Bump = names.some((c) => !onlyAddsDefinition(c)) ? 'major' : names.length > 0 ? 'minor' : 'none';
+  // A generated constant gone (a close or error code removed) breaks code that imports it too.
+  const namesBump: Bump = names.some((c) => !onlyAddsDefinition(c)) || changes.some((c) => CONSTANT_GONE.has(c)) ? 'major' : names.length > 0 ? 'minor' : 'none';
   // And the types producers build: a change that narrows one breaks code that builds the message,
   // whatever it does on the wire (a required field added to a server→client message is `strict`).
   const codeBump: Bump = changes.some((change) => narrowsBuiltType(change) || retypesOtherLanguages(change)) ? 'major' : 'none';
@@ -327,6 +330,7 @@ function withCodeImpact(change: ChangeInput): Change {
   // Its generated types are gone, in every language: code that imports them, and code built on
   // them in Go and Python (a title renamed said importing-code, the message removed did not: a fresh user).
   if (change.rule === 'message-removed' && !TITLE_KEPT.has(change)) breaks.push('importing-code', 'other-language-code');
+  if (CONSTANT_GONE.has(change)) breaks.push('importing-code');
   return { ...change, impact, breaks };
 }
 
@@ -886,6 +890,13 @@ function fact(rule: RuleId, pointer: string, level: Level, text: string, impact:
   return { rule, level, subject: null, direction: null, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
 }
 
+/**
+ * Protocol facts whose generated constant goes away (a close or error code removed: its key of
+ * `CloseCode` / `ErrorCode`, `CLOSE_CODES` / `ERROR_CODES`, in the package's main entry):
+ * `importing-code`, a major release, as a type renamed or removed is, whatever the wire does.
+ */
+const CONSTANT_GONE = new WeakSet<ChangeInput>();
+
 /** Keywords of protocol.json read into the model; any other `x-` fact is compared as a whole. */
 const MODELLED_FACTS = new Set(['x-version', 'x-connection', 'x-keepalive', 'x-polling', 'x-close-codes', 'x-error-codes', 'x-version-history']);
 
@@ -940,7 +951,11 @@ function diffProtocol(before: Contract, after: Contract): ChangeInput[] {
     }
   }
   for (const [code, old] of closeA) {
-    if (!closeB.has(code)) changes.push(fact('close-code-removed', '/x-close-codes', 'compatible', `close code ${code} (${old.name}) removed`, 'the newer server no longer closes with it; older clients keep handling it', old, undefined));
+    if (closeB.has(code)) continue;
+    // Its generated constant goes with it: CloseCode.NormalClosure, CLOSE_CODES[1000] (tHV F1).
+    const removed = fact('close-code-removed', '/x-close-codes', 'compatible', `close code ${code} (${old.name}) removed`, `the newer server no longer closes with it; older clients keep handling it; code using the generated CloseCode.${old.name} constant (or CLOSE_CODES[${code}]) no longer compiles: a major release`, old, undefined);
+    CONSTANT_GONE.add(removed);
+    changes.push(removed);
   }
   const errorA = new Map((a.errorCodes ?? []).map((c) => [c.code, c]));
   const errorB = new Map((b.errorCodes ?? []).map((c) => [c.code, c]));
@@ -950,7 +965,11 @@ function diffProtocol(before: Contract, after: Contract): ChangeInput[] {
     else if (old.name !== entry.name) changes.push(fact('error-code-changed', '/x-error-codes', 'breaking', `error code ${code} renamed from ${old.name} to ${entry.name}`, 'code using the generated ErrorCode.' + old.name + ' constant no longer compiles', old, entry));
   }
   for (const [code, old] of errorA) {
-    if (!errorB.has(code)) changes.push(fact('error-code-removed', '/x-error-codes', 'compatible', `error code ${code} removed`, 'the newer server no longer sends it', old, undefined));
+    if (errorB.has(code)) continue;
+    // Its generated constant goes with it: ErrorCode.InternalError, ERROR_CODES.INTERNAL_ERROR (tHV F1).
+    const removed = fact('error-code-removed', '/x-error-codes', 'compatible', `error code ${code} removed`, `the newer server no longer sends it; code using the generated ErrorCode.${old.name} constant (or ERROR_CODES.${code}) no longer compiles: a major release`, old, undefined);
+    CONSTANT_GONE.add(removed);
+    changes.push(removed);
   }
 
   const keys = new Set([...Object.keys(before.protocolSchema), ...Object.keys(after.protocolSchema)].filter((k) => k.startsWith('x-') && !MODELLED_FACTS.has(k)));

@@ -88,6 +88,19 @@ describe('diff corpus', () => {
     }
   });
 
+  it('close-code-removed and error-code-removed: the generated CloseCode / ErrorCode constant goes with it, so importing-code breaks and the release is major, the wire compatible (tHV F1: "release minor", ErrorCode.InternalError no longer compiled)', async () => {
+    for (const [name, constant] of [['close-code-removed', 'CloseCode.CorpusCode constant (or CLOSE_CODES[4000])'], ['error-code-removed', 'ErrorCode.Corpus constant (or ERROR_CODES.CORPUS)']] as const) {
+      const removed = cases.find((c) => c.name === name)!;
+      const base = patchSchemas(current, removed.base);
+      const report = await diffFiles(patchSchemas(base, removed.old), patchSchemas(base, removed.new));
+      const change = report.changes.find((c) => c.rule === name);
+      expect(change, name).toMatchObject({ level: 'compatible', breaks: ['importing-code'], impact: expect.stringContaining(`code using the generated ${constant} no longer compiles`) });
+      expect(report.semver, name).toBe('major');
+      // The wire: the newer server no longer uses it, which older peers survive: a minor protocol version.
+      expect(report.protocolVersion.suggested, name).toBe('1.2');
+    }
+  });
+
   it('closed-list-not-extended: judged on a closed list of three values or more that gained one, not on a shorter one', async () => {
     const notExtended = (report: { changes: Change[] }) => report.changes.filter((change) => change.rule === 'closed-list-not-extended').map(({ pointer, after }) => ({ pointer, after }));
     const gains = [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'short' }] as const;
