@@ -8,6 +8,8 @@ import type {
   ComponentScores,
   Count,
   Cursor,
+  DependencyState,
+  EpochMilliseconds,
   ErrorData,
   ErrorMessage,
   Fraction,
@@ -15,7 +17,9 @@ import type {
   MarketData,
   MetricsData,
   MetricsMessage,
+  NonNegativeNumber,
   NullableTimestamp,
+  Percent,
   PingMessage,
   PongMessage,
   Sizing,
@@ -63,11 +67,11 @@ export interface ReceivedConnectionMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -101,11 +105,11 @@ export interface ReceivedTradesMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -117,11 +121,11 @@ export interface ReceivedTradeData {
   /**
    * Trade unique identifier.
    */
-  id: Identifier;
+  id: ReceivedIdentifier;
   /**
    * Bot that executed trade.
    */
-  bot_id: Identifier;
+  bot_id: ReceivedIdentifier;
   /**
    * Exchange name.
    */
@@ -129,7 +133,7 @@ export interface ReceivedTradeData {
   /**
    * Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".
    */
-  symbol: TradingPair;
+  symbol: ReceivedTradingPair;
   /**
    * "buy" or "sell".
    */
@@ -167,7 +171,7 @@ export interface ReceivedTradeData {
   /**
    * Trade execution time (RFC 3339).
    */
-  timestamp: Timestamp;
+  timestamp: ReceivedTimestamp;
 }
 
 /**
@@ -184,11 +188,11 @@ export interface ReceivedBotsMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -200,7 +204,7 @@ export interface ReceivedBotData {
   /**
    * Bot unique identifier.
    */
-  id: Identifier;
+  id: ReceivedIdentifier;
   /**
    * Bot display name.
    */
@@ -212,7 +216,7 @@ export interface ReceivedBotData {
   /**
    * Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".
    */
-  symbol: TradingPair;
+  symbol: ReceivedTradingPair;
   /**
    * Bot status. Closed list: the spec lists the values.
    */
@@ -238,15 +242,15 @@ export interface ReceivedBotData {
   /**
    * Number of trades executed (integer, 0 or more).
    */
-  trades_count: Count;
+  trades_count: ReceivedCount;
   /**
    * Share of winning trades as a fraction from 0 to 1 (0.68 = 68%); the spec's "percentage (0-1)".
    */
-  win_rate: Fraction;
+  win_rate: ReceivedFraction;
   /**
    * Last trade timestamp (RFC 3339); null for a bot that has not traded yet. Required but nullable.
    */
-  last_trade: NullableTimestamp;
+  last_trade: ReceivedNullableTimestamp;
 }
 
 /**
@@ -263,11 +267,11 @@ export interface ReceivedBalancesMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -284,7 +288,7 @@ export interface ReceivedBalancesData {
    * Object mapping asset code (e.g. "BTC", "ZAR") → balance details. Keys are open: any asset the account holds.
    */
   balances: {
-    [k: string]: AssetBalance;
+    [k: string]: ReceivedAssetBalance;
   };
   /**
    * Total portfolio value in ZAR (South African rand).
@@ -308,11 +312,11 @@ export interface ReceivedDecisionsMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -324,15 +328,15 @@ export interface ReceivedDecisionData {
   /**
    * Decision unique identifier.
    */
-  id: Identifier;
+  id: ReceivedIdentifier;
   /**
    * Bot making decision.
    */
-  bot_id: Identifier;
+  bot_id: ReceivedIdentifier;
   /**
    * Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".
    */
-  symbol: TradingPair;
+  symbol: ReceivedTradingPair;
   /**
    * Exchange name.
    */
@@ -344,29 +348,29 @@ export interface ReceivedDecisionData {
   /**
    * Confidence score as a fraction from 0 to 1 (0.85 = 85%).
    */
-  confidence: Fraction;
+  confidence: ReceivedFraction;
   /**
    * Human-readable explanation.
    */
   reasoning: string;
-  market_data: MarketData;
+  market_data: ReceivedMarketData;
   /**
    * Market regime, e.g. "trending_up". An open string: the spec gives only the example, so new regimes are not a contract change.
    */
   regime_state: 'trending_up' | 'trending_down' | 'ranging' | 'volatile' | (string & {});
-  component_scores: ComponentScores;
+  component_scores: ReceivedComponentScores;
   /**
    * Position sizing details; null for a "hold" decision.
    */
-  sizing: Sizing | null;
+  sizing: ReceivedSizing | null;
   /**
    * Stop loss and take profit levels; null for a "hold" decision.
    */
-  stops: Stops | null;
+  stops: ReceivedStops | null;
   /**
    * Decision timestamp (RFC 3339).
    */
-  timestamp: Timestamp;
+  timestamp: ReceivedTimestamp;
 }
 
 /**
@@ -383,11 +387,11 @@ export interface ReceivedAlertsMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -399,7 +403,7 @@ export interface ReceivedAlertData {
   /**
    * Alert unique identifier.
    */
-  id: Identifier;
+  id: ReceivedIdentifier;
   /**
    * Severity level. Closed list: the spec lists the values.
    */
@@ -419,7 +423,7 @@ export interface ReceivedAlertData {
   /**
    * Bot the alert concerns; null for a system-wide alert, which is published to each user it concerns (alerts are per user: an admin receives one copy per user).
    */
-  bot_id: Identifier | null;
+  bot_id: ReceivedIdentifier | null;
   /**
    * Exchange the alert concerns; null for an alert that concerns no single exchange.
    */
@@ -431,7 +435,7 @@ export interface ReceivedAlertData {
   /**
    * When the alert was raised (RFC 3339).
    */
-  timestamp: Timestamp;
+  timestamp: ReceivedTimestamp;
 }
 
 /**
@@ -448,11 +452,11 @@ export interface ReceivedWalletMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -479,7 +483,7 @@ export interface ReceivedWalletData {
   /**
    * Asset moved, e.g. "BTC".
    */
-  asset: Asset;
+  asset: ReceivedAsset;
   /**
    * Amount moved, in units of `asset`.
    *
@@ -497,7 +501,7 @@ export interface ReceivedWalletData {
   /**
    * Block confirmations so far (integer, 0 or more).
    */
-  confirmations: Count;
+  confirmations: ReceivedCount;
   /**
    * Event status, e.g. "confirmed". An open string: the spec gives only the example.
    */
@@ -518,11 +522,11 @@ export interface ReceivedAiTasksMessage {
   /**
    * When the message was sent (RFC 3339), as its producer wrote it: a stream message's `ts` is its publisher's, stored and sent as given, never stamped nor checked by the server, so within a stream it may go backwards (two producers' clocks, a message queued before it was published) and a replayed message keeps it; `connection` and `error` carry the server's clock. It does not order messages: `cursor` does.
    */
-  ts: Timestamp;
+  ts: ReceivedTimestamp;
   /**
    * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A stream is delivered, replayed and polled in cursor order, the order the server stored its messages in (publish order on one node; with several nodes on Redis, the order Redis appended them): that order, not `ts`, is the stream's. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
    */
-  cursor?: Cursor;
+  cursor?: ReceivedCursor;
 }
 
 /**
@@ -534,7 +538,7 @@ export interface ReceivedAiTaskData {
   /**
    * Task unique identifier.
    */
-  task_id: Identifier;
+  task_id: ReceivedIdentifier;
   /**
    * Kind of task. Closed list: the spec lists the options.
    */
@@ -553,19 +557,19 @@ export interface ReceivedAiTaskData {
   /**
    * Progress as a fraction from 0 to 1 (1.0 = done), not a percentage.
    */
-  progress: Fraction;
+  progress: ReceivedFraction;
   /**
    * Task result; null until the task completes or fails.
    */
-  result: AiTaskResult | null;
+  result: ReceivedAiTaskResult | null;
   /**
    * When the task started (RFC 3339); null while queued.
    */
-  started_at: NullableTimestamp;
+  started_at: ReceivedNullableTimestamp;
   /**
    * When the task completed or failed (RFC 3339); null until then.
    */
-  completed_at: NullableTimestamp;
+  completed_at: ReceivedNullableTimestamp;
 }
 
 /**
@@ -577,7 +581,7 @@ export interface ReceivedPollResponse {
   /**
    * Where to poll from next (the next request's `since`): the last returned message's cursor, or the stream position when no message is returned.
    */
-  cursor: Cursor;
+  cursor: ReceivedCursor;
   /**
    * "new" when no `since` was given, "resumed" when the messages follow `since` with no gap, "gap" when `since` could not be resumed from: refetch state; `messages` then holds what the server still has after `since` (possibly nothing), which may already be in the refetched state, and the next poll goes on from `cursor`.
    */
@@ -590,10 +594,10 @@ export interface ReceivedPollResponse {
     | ReceivedBotsMessage
     | ReceivedBalancesMessage
     | ReceivedDecisionsMessage
-    | MetricsMessage
-    | WhaleMessage
+    | ReceivedMetricsMessage
+    | ReceivedWhaleMessage
     | ReceivedAlertsMessage
-    | SystemHealthMessage
+    | ReceivedSystemHealthMessage
     | ReceivedWalletMessage
     | ReceivedAiTasksMessage
   )[];
@@ -628,6 +632,60 @@ export type ReceivedSystemHealthData = SystemHealthData;
 
 /** As a consumer receives it: the same as {@link ErrorData}, which holds no closed list. */
 export type ReceivedErrorData = ErrorData;
+
+/** As a consumer receives it: the same as {@link Timestamp}, which holds no closed list. */
+export type ReceivedTimestamp = Timestamp;
+
+/** As a consumer receives it: the same as {@link NullableTimestamp}, which holds no closed list. */
+export type ReceivedNullableTimestamp = NullableTimestamp;
+
+/** As a consumer receives it: the same as {@link EpochMilliseconds}, which holds no closed list. */
+export type ReceivedEpochMilliseconds = EpochMilliseconds;
+
+/** As a consumer receives it: the same as {@link Identifier}, which holds no closed list. */
+export type ReceivedIdentifier = Identifier;
+
+/** As a consumer receives it: the same as {@link TradingPair}, which holds no closed list. */
+export type ReceivedTradingPair = TradingPair;
+
+/** As a consumer receives it: the same as {@link Asset}, which holds no closed list. */
+export type ReceivedAsset = Asset;
+
+/** As a consumer receives it: the same as {@link Fraction}, which holds no closed list. */
+export type ReceivedFraction = Fraction;
+
+/** As a consumer receives it: the same as {@link Percent}, which holds no closed list. */
+export type ReceivedPercent = Percent;
+
+/** As a consumer receives it: the same as {@link NonNegativeNumber}, which holds no closed list. */
+export type ReceivedNonNegativeNumber = NonNegativeNumber;
+
+/** As a consumer receives it: the same as {@link Cursor}, which holds no closed list. */
+export type ReceivedCursor = Cursor;
+
+/** As a consumer receives it: the same as {@link Count}, which holds no closed list. */
+export type ReceivedCount = Count;
+
+/** As a consumer receives it: the same as {@link AssetBalance}, which holds no closed list. */
+export type ReceivedAssetBalance = AssetBalance;
+
+/** As a consumer receives it: the same as {@link MarketData}, which holds no closed list. */
+export type ReceivedMarketData = MarketData;
+
+/** As a consumer receives it: the same as {@link ComponentScores}, which holds no closed list. */
+export type ReceivedComponentScores = ComponentScores;
+
+/** As a consumer receives it: the same as {@link Sizing}, which holds no closed list. */
+export type ReceivedSizing = Sizing;
+
+/** As a consumer receives it: the same as {@link Stops}, which holds no closed list. */
+export type ReceivedStops = Stops;
+
+/** As a consumer receives it: the same as {@link DependencyState}, which holds no closed list. */
+export type ReceivedDependencyState = DependencyState;
+
+/** As a consumer receives it: the same as {@link AiTaskResult}, which holds no closed list. */
+export type ReceivedAiTaskResult = AiTaskResult;
 
 /** Any message as a tolerant consumer receives it. */
 export type ReceivedMessage =

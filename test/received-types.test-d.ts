@@ -8,6 +8,9 @@ import {
   type ReceivedMetricsData,
   type ReceivedSystemHealthData,
   type ReceivedWhaleData,
+  type AssetBalance,
+  type ReceivedAssetBalance,
+  type ReceivedBalancesData,
   type SystemHealthData,
   type WhaleData,
   validateMessage,
@@ -54,6 +57,11 @@ describe('consumer-facing (Received) types', () => {
     expectTypeOf<ReceivedErrorData>().toEqualTypeOf<ErrorData>();
     expectTypeOf<ReceivedMessageDataMap['whale']>().toEqualTypeOf<ReceivedWhaleData>();
     expectTypeOf<MessageDataMap['metrics']>().toEqualTypeOf<ReceivedMetricsData>();
+  });
+
+  it('name every definition they use by its Received name, an alias where it holds no closed list, so a consumer naming a balance entry ReceivedAssetBalance keeps compiling once AssetBalance gains one (it was AssetBalance, the only name, then ReceivedAssetBalance: tHV F4)', () => {
+    expectTypeOf<ReceivedAssetBalance>().toEqualTypeOf<AssetBalance>();
+    expectTypeOf<ReceivedBalancesData['balances'][string]>().toEqualTypeOf<ReceivedAssetBalance>();
   });
 
   it('are what tolerant validation returns; strict returns the producer types', () => {

@@ -17,9 +17,10 @@ export const RECEIVED_PREFIX = 'Received';
  * list (`enum`) gets a `Received` twin in which that list is open:
  * `ReceivedTradeData['platform']` is `'luno' | … | 'valr' | (string & {})`, so a consumer
  * still gets autocompletion but must handle a value it does not know. Types without a closed
- * list are aliased (`ReceivedPingMessage = PingMessage`, `ReceivedWhaleData = WhaleData`), so
- * every message and every payload (the definition a message's `data` refers to) has a `Received`
- * name. The families: `ReceivedMessage`, `ReceivedServerMessage`, `ReceivedMessageMap`,
+ * list are aliased (`ReceivedPingMessage = PingMessage`, `ReceivedWhaleData = WhaleData`,
+ * `ReceivedAssetBalance = AssetBalance`), so every message, every payload (the definition a
+ * message's `data` refers to) and every other definition has a `Received` name, which the
+ * received types use wherever they refer to it. The families: `ReceivedMessage`, `ReceivedServerMessage`, `ReceivedMessageMap`,
  * `ReceivedMessageDataMap`. A client (`on('trades', d => …)`) hands out the `Received` types;
  * `validateMessage`/`parseMessage` in tolerant mode return them.
  */
@@ -27,7 +28,11 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
   const bundle = contract.bundle;
   const definitions = bundle.definitions!;
   const opens = closedListHolders(definitions);
-  const received = (name: string) => (opens.has(name) ? RECEIVED_PREFIX + name : name);
+  // Every definition has its `Received` name, an alias where it holds no closed list, and the
+  // received types name it so: a balance entry is `ReceivedAssetBalance` before `AssetBalance`
+  // holds one, so a consumer that names it so keeps compiling once it does (it was
+  // `AssetBalance` until then, the only name, and became `ReceivedAssetBalance`: tHV F4).
+  const received = (name: string) => RECEIVED_PREFIX + name;
 
   // Whole messages and documents (PollResponse): their examples are in the reference, not in a comment.
   const messageTitles = new Set([...contract.messages, ...contract.documents].map((m) => m.title));
@@ -51,7 +56,6 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
         const target = child.$ref.slice('#/definitions/'.length);
         delete out.$ref;
         out.tsType = received(target);
-        if (!opens.has(target)) producerNames.add(target);
       }
       if (opensList(child)) {
         // Each listed value, then each type tolerant mode opens: a list of integers admits a new
@@ -81,21 +85,16 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
     declarations.push(declaration.trim());
   }
 
-  const aliases = contract.messages
-    .filter((m) => !opens.has(m.title))
-    .map((m) => {
-      producerNames.add(m.title);
-      return `/** As a consumer receives it: the same as {@link ${m.title}}, which holds no closed list. */\nexport type ${RECEIVED_PREFIX}${m.title} = ${m.title};`;
-    });
-  // Each message's payload (`data`, a definition) gets its `Received` name too, an alias where it
-  // holds no closed list: a consumer writes `(data: ReceivedWhaleData) => …` as it writes
-  // `ReceivedTradeData`, without knowing which payloads hold a closed list, and keeps the open
-  // type if a later contract adds one (tBL F5).
-  const payloads = [...new Set(contract.messages.map(payloadOf).filter((name): name is string => name !== undefined && !opens.has(name)))];
-  for (const payload of payloads) {
-    producerNames.add(payload);
-    aliases.push(`/** As a consumer receives it: the same as {@link ${payload}}, which holds no closed list. */\nexport type ${RECEIVED_PREFIX}${payload} = ${payload};`);
-  }
+  // Each message, each payload (`data`, a definition) and each definition they use gets its
+  // `Received` name, an alias where it holds no closed list: a consumer writes
+  // `(data: ReceivedWhaleData) => …` as it writes `ReceivedTradeData`, without knowing which
+  // hold a closed list, and keeps the open type if a later contract adds one (tBL F5, tHV F4).
+  const aliased = [...new Set([...contract.messages.map((m) => m.title), ...contract.messages.map(payloadOf), ...Object.keys(definitions)])]
+    .filter((name): name is string => name !== undefined && !opens.has(name));
+  const aliases = aliased.map((name) => {
+    producerNames.add(name);
+    return `/** As a consumer receives it: the same as {@link ${name}}, which holds no closed list. */\nexport type ${RECEIVED_PREFIX}${name} = ${name};`;
+  });
   const names = (messages: MessageSchema[]) => union(messages.map((m) => RECEIVED_PREFIX + m.title));
   const enveloped = contract.messages.filter((m) => m.enveloped);
   const example = enveloped.find((m) => m.type === 'trades') ?? enveloped[0]!;
