@@ -892,8 +892,10 @@ function fact(rule: RuleId, pointer: string, level: Level, text: string, impact:
 
 /**
  * Protocol facts whose generated constant goes away (a close or error code removed: its key of
- * `CloseCode` / `ErrorCode`, `CLOSE_CODES` / `ERROR_CODES`, in the package's main entry):
- * `importing-code`, a major release, as a type renamed or removed is, whatever the wire does.
+ * `CloseCode` / `ErrorCode`, `CLOSE_CODES` / `ERROR_CODES`, in the package's main entry; or its
+ * `name` changed: the key of `CloseCode` / `ErrorCode`): `importing-code`, a major release, as a
+ * type renamed or removed is, whatever the wire does. A name changed alone is `compatible` and
+ * calls for no protocol version (it is in {@link EQUIVALENT}).
  */
 const CONSTANT_GONE = new WeakSet<ChangeInput>();
 
@@ -946,8 +948,17 @@ function diffProtocol(before: Contract, after: Contract): ChangeInput[] {
   for (const [code, entry] of closeB) {
     const old = closeA.get(code);
     if (!old) changes.push(fact('close-code-added', '/x-close-codes', 'compatible', `close code ${code} (${entry.name}) added, reconnect: ${entry.reconnect}`, 'older clients treat it like any unknown code', undefined, entry));
-    else if (old.name !== entry.name || old.reconnect !== entry.reconnect) {
-      changes.push(fact('close-code-changed', '/x-close-codes', 'breaking', `close code ${code} changed from ${old.name} (reconnect: ${old.reconnect}) to ${entry.name} (reconnect: ${entry.reconnect})`, 'older clients follow the old reconnect advice', old, entry));
+    else if (old.reconnect !== entry.reconnect) {
+      const renamed = old.name !== entry.name;
+      const changed = fact('close-code-changed', '/x-close-codes', 'breaking', `close code ${code} changed from ${old.name} (reconnect: ${old.reconnect}) to ${entry.name} (reconnect: ${entry.reconnect})`, `older clients follow the old reconnect advice${renamed ? `; code using the generated CloseCode.${old.name} constant no longer compiles` : ''}`, old, entry);
+      if (renamed) CONSTANT_GONE.add(changed);
+      changes.push(changed);
+    } else if (old.name !== entry.name) {
+      // Its name alone: a key of the generated CloseCode, no frame nor advice changes (tHV F3: it was breaking, "older clients follow the old reconnect advice").
+      const renamed = fact('close-code-changed', '/x-close-codes', 'compatible', `close code ${code} renamed from ${old.name} to ${entry.name}, reconnect: ${entry.reconnect} as before`, `the wire and the advice are the same; code using the generated CloseCode.${old.name} constant no longer compiles: a major release`, old, entry);
+      CONSTANT_GONE.add(renamed);
+      EQUIVALENT.add(renamed);
+      changes.push(renamed);
     }
   }
   for (const [code, old] of closeA) {
@@ -962,7 +973,13 @@ function diffProtocol(before: Contract, after: Contract): ChangeInput[] {
   for (const [code, entry] of errorB) {
     const old = errorA.get(code);
     if (!old) changes.push(fact('error-code-added', '/x-error-codes', 'compatible', `error code ${code} added`, '`error.data.code` is an open string: older consumers show it as unknown', undefined, entry));
-    else if (old.name !== entry.name) changes.push(fact('error-code-changed', '/x-error-codes', 'breaking', `error code ${code} renamed from ${old.name} to ${entry.name}`, 'code using the generated ErrorCode.' + old.name + ' constant no longer compiles', old, entry));
+    else if (old.name !== entry.name) {
+      // A key of the generated ErrorCode: no frame changes (tHV F3: it was breaking, older-peers).
+      const renamed = fact('error-code-changed', '/x-error-codes', 'compatible', `error code ${code} renamed from ${old.name} to ${entry.name}`, `the wire is the same; code using the generated ErrorCode.${old.name} constant no longer compiles: a major release`, old, entry);
+      CONSTANT_GONE.add(renamed);
+      EQUIVALENT.add(renamed);
+      changes.push(renamed);
+    }
   }
   for (const [code, old] of errorA) {
     if (errorB.has(code)) continue;

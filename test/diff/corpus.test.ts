@@ -101,6 +101,23 @@ describe('diff corpus', () => {
     }
   });
 
+  it('close-code-changed and error-code-changed by name alone: compatible on the wire, no protocol version, importing-code and a major release for the generated constant renamed; the close code\'s text does not say the advice changed (tHV F3: breaking, older-peers, "older clients follow the old reconnect advice")', async () => {
+    for (const [name, rule, constant] of [['close-code-changed.name-only', 'close-code-changed', 'CloseCode.CorpusCode'], ['error-code-changed', 'error-code-changed', 'ErrorCode.Corpus']] as const) {
+      const renamed = cases.find((c) => c.name === name)!;
+      const base = patchSchemas(current, renamed.base);
+      const report = await diffFiles(patchSchemas(base, renamed.old), patchSchemas(base, renamed.new));
+      const change = report.changes.find((c) => c.rule === rule);
+      expect(change, name).toMatchObject({ level: 'compatible', breaks: ['importing-code'], impact: expect.stringContaining(`code using the generated ${constant} constant no longer compiles`) });
+      expect(change!.impact, name).not.toContain('old reconnect advice');
+      expect(report.semver, name).toBe('major');
+      expect(report.protocolVersion, name).toMatchObject({ suggested: '1.1', bumped: true });
+    }
+    // The advice changed: breaking for older clients, as before.
+    const advice = cases.find((c) => c.name === 'close-code-changed')!;
+    const report = await diffFiles(patchSchemas(current, advice.old), patchSchemas(current, advice.new));
+    expect(report.changes.find((c) => c.rule === 'close-code-changed')).toMatchObject({ level: 'breaking', breaks: ['older-peers'], impact: 'older clients follow the old reconnect advice' });
+  });
+
   it('closed-list-not-extended: judged on a closed list of three values or more that gained one, not on a shorter one', async () => {
     const notExtended = (report: { changes: Change[] }) => report.changes.filter((change) => change.rule === 'closed-list-not-extended').map(({ pointer, after }) => ({ pointer, after }));
     const gains = [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'short' }] as const;
