@@ -108,7 +108,20 @@ export function pythonDeclarations(text: string): Declarations {
   // The class whose from_dict is being read, and what each attribute reads there.
   let keys: Map<string, string> | undefined;
   let className: string | undefined;
+  // Inside a docstring (a field's, whose lines are indented as fields are): no line there declares
+  // anything (`    status: filled when done` in a description was read as the field's type: tHV F6).
+  let inDocstring = false;
   for (const line of text.split('\n')) {
+    const quotes = line.split('"""').length - 1;
+    if (inDocstring) {
+      if (quotes % 2 === 1) inDocstring = false;
+      continue;
+    }
+    if (quotes % 2 === 1) {
+      inDocstring = true;
+      continue;
+    }
+    if (/^\s*"""/.test(line)) continue;
     const opened = /^class (\w+)(\(Enum\))?:/.exec(line);
     if (opened) {
       declarations.types.set(opened[1]!, opened[2] ? 'Enum' : 'class');

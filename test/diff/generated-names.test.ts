@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generatedDeclarations } from '../../src/cli/diff-command.js';
 import { diffContracts } from '../../src/diff/index.js';
-import { goDeclarations, languageNameChanges, type Declarations, type LanguageDeclarations } from '../../src/diff/language-code.js';
+import { goDeclarations, languageNameChanges, pythonDeclarations, type Declarations, type LanguageDeclarations } from '../../src/diff/language-code.js';
 import { diffFiles, diffFilesWithCode, loadFiles, patchSchemas, readSchemas } from './support.js';
 
 // A field's generated Go or Python type that changed with no change the contract model shows
@@ -235,5 +236,22 @@ describe('generated-name changes: what is said once, not at all, and in whose wo
     expect(more).toEqual([]);
     expect(change).toMatchObject({ subject: 'trades', pointer: '/definitions/TradeData/properties/side', text: 'the generated Python name other types here: Python TradeData.side: Side → TradeDataSide' });
     expect(change!.impact).toBe('the wire rules see no name change, but code built on the generated Python that names the older type or assigns one here no longer runs, so code that imports it must follow');
+  });
+});
+
+describe('a field docstring line shaped `name: text` (tHV F6: read as the Python field\'s type, a description edit was a major release)', () => {
+  it('is documentation: no type-name-changed, a patch release', async () => {
+    const base = readSchemas();
+    const after = patchSchemas(base, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/status/description', value: 'Trade status. Closed list: the spec lists the values.\nstatus: filled when done, as a Side is for side.' }]);
+    const report = await diffFilesWithCode(base, after);
+    expect(report.changes.map((c) => c.rule)).toEqual(['documentation-changed']);
+    expect(report.semver).toBe('patch');
+  });
+
+  it('declares no field: the Python classes hold the fields the code declares, not lines of their docstrings', () => {
+    const python = pythonDeclarations(readFileSync('generated/languages/python/realtime_contract.py', 'utf8'));
+    // `Unbounded: may be negative or above 100.` is a line of total_pnl_percent's docstring.
+    expect([...python.fields.get('MetricsData')!.keys()]).not.toContain('Unbounded');
+    expect(python.fields.get('TradeData')!.get('status')).toBe('TradeDataStatus');
   });
 });
