@@ -190,6 +190,7 @@ export async function compareSources(before: ContractSource, after: ContractSour
   };
   const oldContract = load(aligned.before, before.label, 'old');
   const newContract = load(aligned.after, after.label, 'new');
+  let refused = false;
   if (onNotGeneratable) {
     // The newer side is the one about to ship: a contract `generate` refuses (an unknown format,
     // a name Go and Python cannot carry) was compared in silence (a hostile tester). The older
@@ -204,33 +205,44 @@ export async function compareSources(before: ContractSource, after: ContractSour
     } catch (error) {
       if (!(error instanceof SchemaError)) throw error;
       onNotGeneratable(error.message);
+      refused = true;
     }
   }
   // The Go and Python each side generates, as generate writes them: the names in them that the
   // contract model cannot tell (an alias split, a name quicktype gave moved) are compared too
-  // (tGY F2, F6, tGI F11: a field's Go type changed while diff said "release minor").
-  const languages = await generatedDeclarations(oldContract, newContract);
+  // (tGY F2, F6, tGI F11: a field's Go type changed while diff said "release minor"). What the
+  // newer side's rendering refuses (a property that becomes a Go field named as a generated
+  // method, `unmarshal_json` beside `UnmarshalJSON`) is said as the checks above are (tHV F7:
+  // nothing was said, and the release was minor), unless they refused it already.
+  const languages = await generatedDeclarations(oldContract, newContract, onNotGeneratable && !refused ? onNotGeneratable : undefined);
   return diffContracts(oldContract, newContract, { extraChanges: aligned.changes, ...(languages ? { languages } : {}) });
 }
 
 /**
  * Both sides' generated Go and Python declarations, or undefined when either side is one
- * `generate` refuses (no code to compare: the newer side's refusal is reported on its own).
+ * `generate` refuses (no code to compare).
+ *
+ * @param onNewRefused told the message of the newer side's refusal, when Go and Python cannot
+ *   be rendered from it (a property that becomes a Go field named as a generated method)
  */
-export async function generatedDeclarations(before: Contract, after: Contract): Promise<{ before: LanguageDeclarations; after: LanguageDeclarations } | undefined> {
+export async function generatedDeclarations(before: Contract, after: Contract, onNewRefused?: (problem: string) => void): Promise<{ before: LanguageDeclarations; after: LanguageDeclarations } | undefined> {
   const { emitLanguages } = await import('../codegen/quicktype.js');
   const { SchemaError } = await import('../contract/index.js');
   const { NameClashError } = await import('../codegen/language-shape.js');
-  const declarations = async (contract: Contract) => {
+  const declarations = async (contract: Contract, onRefused?: (problem: string) => void) => {
     try {
       return languageDeclarations(await emitLanguages(contract));
     } catch (error) {
-      if (error instanceof SchemaError || error instanceof NameClashError) return undefined;
+      if (error instanceof SchemaError || error instanceof NameClashError) {
+        onRefused?.(error.message);
+        return undefined;
+      }
       throw error;
     }
   };
   const old = await declarations(before);
-  const now = old === undefined ? undefined : await declarations(after);
+  // The newer side is rendered whatever the older one does, when its refusal is to be said.
+  const now = old === undefined && onNewRefused === undefined ? undefined : await declarations(after, onNewRefused);
   return old && now ? { before: old, after: now } : undefined;
 }
 

@@ -62,6 +62,14 @@ describe('realtime-contract diff', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('warns of a property that becomes a Go field named as a generated method of its struct, which generate refuses (tHV F7: "release minor", nothing on stderr)', () => {
+    const dir = path.join(work, 'method-field');
+    writeSchemas(dir, patchSchemas(readSchemas(), [{ op: 'add', path: '/bots.json/definitions/BotData/properties/unmarshal_json', value: { type: 'string', description: 'x' } }]));
+    const { stdout, stderr } = cli(['diff', 'schemas', dir]);
+    expect(stderr).toMatch(new RegExp(`^realtime-contract: warning: generate refuses ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(folder\\): .*property name "unmarshal_json" becomes the Go field UnmarshalJSON of BotData, which has a generated method of that name.*; compared as it is, but it cannot ship as it is\n$`));
+    expect(stdout).toContain('optional field "unmarshal_json" added');
+  });
+
   it('warns of a schema file in a subfolder of the newer side, which generate refuses and diff compares without (it left it out unsaid)', () => {
     const dir = path.join(work, 'nested');
     writeSchemas(dir, readSchemas());
