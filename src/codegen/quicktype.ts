@@ -697,6 +697,32 @@ func integersFromWholeNumbers(data []byte) []byte {
 	return append(out, data[last:]...)
 }
 
+// integerFieldsFromWholeNumbers is integersFromWholeNumbers on the values of the given keys
+// of a JSON object alone (a struct's int64 fields, matched as encoding/json matches keys,
+// whatever their case): every other value, decoded JSON held in an interface{} included, is
+// left as written, which Marshal writes back. Anything but an object is returned as it is.
+func integerFieldsFromWholeNumbers(data []byte, keys ...string) []byte {
+	if bytes.Equal(integersFromWholeNumbers(data), data) {
+		return data
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil || fields == nil {
+		return data
+	}
+	for key, value := range fields {
+		for _, name := range keys {
+			if strings.EqualFold(key, name) {
+				fields[key] = integersFromWholeNumbers(value)
+			}
+		}
+	}
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return data
+	}
+	return out
+}
+
 // wholeNumber returns the integer literal of a number token that has a fraction or an
 // exponent and whose value, read as a float64 the way JavaScript and Python read JSON numbers
 // (1.0000000000000001 is 1), is whole and fits an int64.
@@ -842,13 +868,16 @@ function goFixups(text: string, schema: SchemaNode): string {
       key: field[3]?.split(',')[0],
       omitempty: field[3]?.split(',').includes('omitempty') ?? false,
     }));
-    if (fields.some((field) => /\bint64\b/.test(field.type))) {
+    const integers = fields.filter((field) => /\bint64\b/.test(field.type) && field.key !== undefined);
+    if (integers.length > 0) {
       needsWholeNumbers = true;
+      // The int64 fields' values alone: the whole text rewrote the numbers of a field kept as
+      // decoded JSON beside them too (AiTaskData.result's 3.0 written back as 3: tHV F2).
       methods.push(`// UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *${name}) UnmarshalJSON(data []byte) error {
 	type plain ${name}
-	return namedAs(${JSON.stringify(name)}, json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r)))
+	return namedAs(${JSON.stringify(name)}, json.Unmarshal(integerFieldsFromWholeNumbers(data, ${integers.map((field) => JSON.stringify(field.key)).join(', ')}), (*plain)(r)))
 }`);
     }
     const definition = schema.definitions![name];

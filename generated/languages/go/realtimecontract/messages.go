@@ -1106,21 +1106,21 @@ const (
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *PingMessage) UnmarshalJSON(data []byte) error {
 	type plain PingMessage
-	return namedAs("PingMessage", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
+	return namedAs("PingMessage", unmarshalKeepingNumbers(integerFieldsFromWholeNumbers(data, "timestamp"), (*plain)(r)))
 }
 
 // UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *PongMessage) UnmarshalJSON(data []byte) error {
 	type plain PongMessage
-	return namedAs("PongMessage", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
+	return namedAs("PongMessage", unmarshalKeepingNumbers(integerFieldsFromWholeNumbers(data, "timestamp"), (*plain)(r)))
 }
 
 // UnmarshalJSON reads whole numbers written with a fraction or an exponent (1.0, 1e3),
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *BotData) UnmarshalJSON(data []byte) error {
 	type plain BotData
-	return namedAs("BotData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
+	return namedAs("BotData", unmarshalKeepingNumbers(integerFieldsFromWholeNumbers(data, "trades_count"), (*plain)(r)))
 }
 
 // MarshalJSON writes a nil Balances as {}: the schema refuses null there, which
@@ -1137,7 +1137,7 @@ func (r BalancesData) MarshalJSON() ([]byte, error) {
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *MetricsData) UnmarshalJSON(data []byte) error {
 	type plain MetricsData
-	return namedAs("MetricsData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
+	return namedAs("MetricsData", unmarshalKeepingNumbers(integerFieldsFromWholeNumbers(data, "active_bots", "total_bots", "total_trades"), (*plain)(r)))
 }
 
 // MarshalJSON writes a nil ExchangeConnections as {}: the schema refuses null there, which
@@ -1154,7 +1154,7 @@ func (r SystemHealthData) MarshalJSON() ([]byte, error) {
 // which JSON Schema counts as integers, into the int64 fields.
 func (r *WalletData) UnmarshalJSON(data []byte) error {
 	type plain WalletData
-	return namedAs("WalletData", unmarshalKeepingNumbers(integersFromWholeNumbers(data), (*plain)(r)))
+	return namedAs("WalletData", unmarshalKeepingNumbers(integerFieldsFromWholeNumbers(data, "confirmations"), (*plain)(r)))
 }
 
 // MarshalJSON writes a nil Messages as []: the schema refuses null there, which
@@ -1229,6 +1229,32 @@ func integersFromWholeNumbers(data []byte) []byte {
 		return data
 	}
 	return append(out, data[last:]...)
+}
+
+// integerFieldsFromWholeNumbers is integersFromWholeNumbers on the values of the given keys
+// of a JSON object alone (a struct's int64 fields, matched as encoding/json matches keys,
+// whatever their case): every other value, decoded JSON held in an interface{} included, is
+// left as written, which Marshal writes back. Anything but an object is returned as it is.
+func integerFieldsFromWholeNumbers(data []byte, keys ...string) []byte {
+	if bytes.Equal(integersFromWholeNumbers(data), data) {
+		return data
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil || fields == nil {
+		return data
+	}
+	for key, value := range fields {
+		for _, name := range keys {
+			if strings.EqualFold(key, name) {
+				fields[key] = integersFromWholeNumbers(value)
+			}
+		}
+	}
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return data
+	}
+	return out
 }
 
 // wholeNumber returns the integer literal of a number token that has a fraction or an

@@ -1,0 +1,61 @@
+// tHV F2: once a struct holding decoded JSON (AiTaskData.result, an AiTaskResult) gained an
+// integer field, its generated UnmarshalJSON rewrote every whole number of the struct's text,
+// the decoded JSON's included: `"checks_passed":3.0` was written back as 3, and
+// 9007199254740993.0 as 9007199254740992, where README says decoded JSON is written back as it came.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emitLanguages } from '../../src/codegen/quicktype.js';
+import { loadContract } from '../../src/contract/index.js';
+import { findTool } from '../support/toolchain.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const GO_FILE = 'languages/go/realtimecontract/messages.go';
+const goTool = findTool('go', ['version']);
+const work = mkdtempSync(path.join(tmpdir(), 'go-decoded-json-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('Go UnmarshalJSON of a struct with int64 fields beside decoded JSON', () => {
+  it.skipIf(!goTool.available)(`reads whole numbers into its int64 fields and leaves the decoded JSON's numbers as written ${goTool.reason}`.trimEnd(), async () => {
+    const schemas = path.join(work, 'schemas');
+    cpSync(path.join(ROOT, 'schemas'), schemas, { recursive: true });
+    const file = path.join(schemas, 'ai_tasks.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8'));
+    schema.definitions.AiTaskData.properties.attempts = { type: 'integer', minimum: 0, description: 'Attempts so far.' };
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    const go = (await emitLanguages(await loadContract(schemas))).get(GO_FILE)!;
+    expect(go).toMatch(/^func \(r \*AiTaskData\) UnmarshalJSON\(/m);
+
+    const module = path.join(work, 'go');
+    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
+    writeFileSync(path.join(module, 'go.mod'), 'module decoded\n\ngo 1.19\n');
+    writeFileSync(path.join(module, 'realtimecontract/messages.go'), go);
+    writeFileSync(path.join(module, 'main.go'), `package main
+
+import (
+\t"fmt"
+\t"os"
+
+\trc "decoded/realtimecontract"
+)
+
+func main() {
+\tm, err := rc.UnmarshalAiTasksMessage([]byte(os.Args[1]))
+\tif err != nil {
+\t\tpanic(err)
+\t}
+\tout, err := m.Marshal()
+\tfmt.Println(*m.Data.Attempts, string(out), err)
+}
+`);
+    const frame = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/ai_tasks.json'), 'utf8')))
+      .replace(/"result":\{[^}]*\}/, '"result":{"checks_passed":3.0,"score":1.50,"big":9007199254740993.0,"ratio":1e2},"attempts":2.0');
+    expect(frame).toContain('"attempts":2.0');
+    const result = spawnSync('go', ['run', '.', frame], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    expect(result.stderr).toBe('');
+    // 2.0 read into the int64 field; the result's numbers written back as they came.
+    expect(result.stdout).toMatch(/^2 \{.*"result":\{"big":9007199254740993\.0,"checks_passed":3\.0,"ratio":1e2,"score":1\.50\}.*\} <nil>\n$/);
+  }, 300_000);
+});
