@@ -1506,20 +1506,21 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (commands instanceof NotRedisReply) return void notRedis(commands.detail, cmd);
       if (subscriber instanceof NotRedisReply) return void notRedis(subscriber.detail, sub);
       // Refused to the ACL user (met every second: a reconnect was waited for): unhealthy, said once per reason.
-      if (commands === 'failed' && beatError !== undefined && running && aclRefused(beatError)) beatRefusedBy(beatError);
-      else if (commands === 'answered' && beatRefused !== null) {
-        credentialsToldOf.delete(beatRefused);
-        beatRefused = null;
-        logger.info({ event: 'redis-command-accepted', url: where }, "Redis runs the store's heartbeat for this ACL user again: healthy");
-        healthChanged();
-      }
       // PING refused to the ACL user: the subscriber connection answered (it is alive), and the node
       // reads unhealthy, naming it, until it is granted (tHT F1: recovery waited for a PONG for good).
+      // Looked at before the script's answer, so that what the accepted lines say of health holds both (tHZ F2).
       const pingNoperm = subscriber === 'failed' && pingError !== undefined && aclRefused(pingError);
       if (pingNoperm && running) pingRefusedBy(pingError!);
       else if (subscriber === 'answered' && pingRefused !== null) {
         pingRefused = null;
-        logger.info({ event: 'redis-command-accepted', url: where }, "Redis answers the store's heartbeat PING for this ACL user again");
+        logger.info({ event: 'redis-command-accepted', url: where }, `Redis answers the store's heartbeat PING for this ACL user again${healthAfterAccepted()}`);
+        healthChanged();
+      }
+      if (commands === 'failed' && beatError !== undefined && running && aclRefused(beatError)) beatRefusedBy(beatError);
+      else if (commands === 'answered' && beatRefused !== null) {
+        credentialsToldOf.delete(beatRefused);
+        beatRefused = null;
+        logger.info({ event: 'redis-command-accepted', url: where }, `Redis runs the store's heartbeat for this ACL user again${healthAfterAccepted()}`);
         healthChanged();
       }
       if (commands === 'late') commandsUnanswered();
@@ -1582,7 +1583,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         if (readsRefused !== null) {
           readsRefused = null;
           readsRefusedWhat = null;
-          logger.info({ event: 'redis-command-accepted', url: where }, "Redis grants this ACL user the commands the store's reads run again: healthy");
+          logger.info({ event: 'redis-command-accepted', url: where }, `Redis grants this ACL user the commands the store's reads run again${healthAfterAccepted()}`);
           healthChanged();
         }
         return { sentAt, answered: true };
@@ -1749,6 +1750,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     healthChanged();
   }
 
+  /**
+   * What a redis-command-accepted line says of the node's health once the refusal it ends is gone:
+   * `: healthy` when status().healthy is true; `; still unhealthy: <the refusal status() names>`
+   * while another keeps the node unhealthy (PING, a read's command, the epoch); nothing while Redis
+   * still counts as lost (redis-recovered says when it is back). Before, the heartbeat's and the
+   * reads' lines said "healthy" while a refused PING kept polls at 503 (tHZ F2).
+   */
+  function healthAfterAccepted(): string {
+    if (isHealthy()) return ': healthy';
+    if (lostSince !== null || closed) return '';
+    const still = [epochRefused, keysRefused, catchUpRefused, beatRefused, readsRefused, pingRefused].find((refusal) => refusal !== null);
+    return still === undefined || still === null ? '' : `; still unhealthy: ${aclNamed.get(still) ?? still}`;
+  }
   /** What `status().healthy` says. */
   function isHealthy(): boolean {
     return cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed && epochRefused === null && keysRefused === null && catchUpRefused === null && beatRefused === null && readsRefused === null && pingRefused === null;

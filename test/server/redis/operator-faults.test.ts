@@ -788,6 +788,52 @@ describe.skipIf(!tool.available)(`the Redis store and an operator's Redis ${tool
     }
   });
 
+  it("redis-command-accepted says 'healthy' only when the node is: EVALSHA or a read's GET given back while PING is still refused says the node still unhealthy, naming PING; PING given back then says healthy (tHZ F2: both lines said 'healthy' while polls got 503)", { timeout: 90_000 }, async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const line = /^ACL SETUSER rc-node (on >… .+)$/m.exec(readme)?.[1];
+    expect(line, 'the ACL line in README').toBeDefined();
+    const rules = line!.split(' ').map((rule) => (rule === '>…' ? '>pw' : rule));
+    const server = await start();
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'rc-node', 'reset', ...rules);
+      const { records, logger } = recordingLogger();
+      const store = await createRedisStreamStore({ url: server.url.replace('redis://', 'redis://rc-node:pw@'), logger });
+      stores.push(store);
+      const accepted = () => records.filter((r) => r.event === 'redis-command-accepted');
+      const refused = () => records.filter((r) => r.event === 'redis-command-refused');
+      const pingNamed = "may not run PING, which the store's heartbeat sends on its subscriber connection";
+      // The heartbeat's script and PING refused, then the script's commands given back.
+      await raw.call('ACL', 'SETUSER', 'rc-node', '-ping', '-eval', '-evalsha');
+      await waitFor(() => refused().some((r) => r.connection === 'command connection') && refused().some((r) => r.connection === 'subscriber connection'), 'both refusals logged');
+      await raw.call('ACL', 'SETUSER', 'rc-node', '+eval', '+evalsha');
+      await waitFor(() => accepted().length === 1, "the heartbeat's script accepted");
+      expect(store.status().healthy).toBe(false);
+      expect(String(accepted()[0]!.message)).not.toMatch(/: healthy$/);
+      expect(String(accepted()[0]!.message)).toContain(`still unhealthy: Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user ${pingNamed}`);
+      await raw.call('ACL', 'SETUSER', 'rc-node', '+ping');
+      await waitFor(() => accepted().length === 2, 'PING accepted');
+      expect(String(accepted()[1]!.message)).toMatch(/PING for this ACL user again: healthy$/);
+      await waitFor(() => store.status().healthy, 'healthy');
+      // A read's GET and PING refused across a reconnect, then GET given back: no "healthy" while PING is refused.
+      await raw.call('ACL', 'SETUSER', 'rc-node', '-ping', '-get');
+      await raw.call('CLIENT', 'KILL', 'USER', 'rc-node');
+      await waitFor(() => refused().some((r) => /may not run GET\b/.test(String(r.err))), 'GET refused');
+      expect(store.status().healthy).toBe(false);
+      await raw.call('ACL', 'SETUSER', 'rc-node', '+get');
+      await waitFor(() => accepted().length === 3, "the reads' commands accepted");
+      expect(String(accepted()[2]!.message)).toContain("the commands the store's reads run again");
+      expect(String(accepted()[2]!.message)).not.toMatch(/: healthy$/);
+      await waitFor(() => (store.status().detail ?? '').includes(pingNamed), 'the status naming PING');
+      expect(store.status().healthy).toBe(false);
+      await raw.call('ACL', 'SETUSER', 'rc-node', '+ping');
+      await waitFor(() => store.status().healthy, 'healthy once PING is granted');
+      expect(String(accepted().at(-1)!.message)).toMatch(/: healthy$/);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("the records held during one refused catch-up are released as they are delivered: a second refused catch-up holds its own under the bound, none dropped (tGS F17: the held bytes never went down, so once 32 MiB had been held over the node's life every later catch-up dropped what it held)", { timeout: 90_000 }, async () => {
     const server = await start();
     const raw = new Redis(server.url);
