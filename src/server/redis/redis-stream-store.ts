@@ -2137,9 +2137,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // user: said as SUBSCRIBE's refusal is. The start waited for ever, a catch-up line each 10 s (tDG F1).
     // Redis 7.0's words for a command inside a script name none: the ACL is asked which (tDV F4).
     if (aclRefused(said)) {
-      const named = /^NOPERM\b/.test(said) && !anonymousNoperm(said) ? undefined : await scriptCommandsRefused([], true);
-      if (named?.renamed) return new StartRefused(`Redis at ${where} ${named.what} (${said}): ${named.grant}`);
-      if (named !== undefined) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`);
+      const named = /^NOPERM\b/.test(said) && !anonymousNoperm(said) ? undefined : await scriptCommandsRefused([], true, undefined, said);
+      if (named?.renamed) return new StartRefused(`Redis at ${where} ${named.what}: ${named.grant}`);
+      if (named !== undefined) return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${named.what}: ${named.grant}`);
       return new StartRefused(`Redis at ${where} refused a command or channel to this ACL user: ${said}`);
     }
     if (code !== undefined && ['CROSSSLOT', 'MOVED', 'ASK', 'CLUSTERDOWN', 'TRYAGAIN'].includes(code)) {
@@ -2181,29 +2181,44 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * which the store's scripts run", grant: "grant it" }`, or undefined when none is refused or
    * Redis did not answer (the start's other checks say why).
    */
-  async function scriptCommandsRefused(streams: readonly string[] = [], sample = false, only?: (refused: string) => boolean): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
+  async function scriptCommandsRefused(streams: readonly string[] = [], sample = false, only?: (refused: string) => boolean, said?: string): Promise<{ what: string; grant: string; renamed: boolean } | undefined> {
     const asked = await aclRefuses(streams, sample);
     const reply = only === undefined ? asked : asked?.filter(only);
-    return reply === undefined || reply.length === 0 ? undefined : refusedSaid(reply);
+    return reply === undefined || reply.length === 0 ? undefined : refusedSaid(reply, said);
   }
-  /** `reply`, ACL_SCRIPT's answer (not empty), said as the start says it (see scriptCommandsRefused). */
-  function refusedSaid(reply: readonly string[]): { what: string; grant: string; renamed: boolean } {
+  /**
+   * `reply`, ACL_SCRIPT's answer (not empty), said as the start says it (see scriptCommandsRefused).
+   * `said`: Redis's words for a script's refusal (EVALSHA's reply), put in `what` beside the scripts'
+   * commands it names, not after PING, which no script runs (tHZ F3: Redis 7.0's words for TIME read as PING's).
+   */
+  function refusedSaid(reply: readonly string[], said?: string): { what: string; grant: string; renamed: boolean } {
     // A command renamed away (rename-command PUBLISH "") is no ACL refusal, nor is it granted: it was said as one, "grant it"
     // to the default user (tEC F7). Said as INFO's is: renamed or disabled, give it back.
     const UNKNOWN = ' (unknown to this Redis: renamed?)';
     const missing = (reply as string[]).filter((c) => c.endsWith(UNKNOWN)).map((c) => c.slice(0, -UNKNOWN.length));
     const refused = (reply as string[]).filter((c) => !c.endsWith(UNKNOWN));
-    const absent = `has no ${missing.join(', ')} (renamed or disabled: rename-command?), which the store's scripts run`;
-    const back = missing.length === 1 ? 'give it back' : 'give them back';
-    if (refused.length === 0) return { what: absent, grant: back, renamed: true };
-    // The sample stands for every user's stream: what to grant is said with it.
-    const onSample = refused.some((c) => c.endsWith(` on ${sampleUserStream}`)) ? ` (${sampleUserStream} stands for every user's stream, ~${prefix}:u:*)` : '';
-    // PING is no script's: the heartbeat sends it on the subscriber connection (tHT F1).
+    // PING is no script's: the heartbeat sends it on the subscriber connection (tHT F1), renamed away too (tHZ F3).
     const heartbeat = "PING, which the store's heartbeat sends on its subscriber connection";
     const scripts = refused.filter((c) => c !== 'PING');
     const ping = scripts.length < refused.length;
-    const listed = scripts.length === 0 ? heartbeat : `${scripts.join(', ')}, which the store's scripts run${onSample}${ping ? `, and ${heartbeat}` : ''}`;
-    const what = `NOPERM this ACL user may not run ${listed}${missing.length > 0 ? `; and Redis ${absent}` : ''}`;
+    const scriptsMissing = missing.filter((c) => c !== 'PING');
+    const pingMissing = scriptsMissing.length < missing.length;
+    // Redis's words beside the first scripts' commands named, else at the end.
+    const words = said === undefined ? '' : ` (${said})`;
+    const wordsAtMissing = scripts.length === 0 && scriptsMissing.length > 0 ? words : '';
+    const wordsAtEnd = scripts.length === 0 && scriptsMissing.length === 0 ? words : '';
+    const renamed = ' (renamed or disabled: rename-command?)';
+    const absent = `has no ${
+      scriptsMissing.length === 0
+        ? `PING${renamed}, which the store's heartbeat sends on its subscriber connection`
+        : `${scriptsMissing.join(', ')}${renamed}, which the store's scripts run${wordsAtMissing}${pingMissing ? `, and ${heartbeat}` : ''}`
+    }`;
+    const back = missing.length === 1 ? 'give it back' : 'give them back';
+    if (refused.length === 0) return { what: `${absent}${wordsAtEnd}`, grant: back, renamed: true };
+    // The sample stands for every user's stream: what to grant is said with it.
+    const onSample = refused.some((c) => c.endsWith(` on ${sampleUserStream}`)) ? ` (${sampleUserStream} stands for every user's stream, ~${prefix}:u:*)` : '';
+    const listed = scripts.length === 0 ? heartbeat : `${scripts.join(', ')}, which the store's scripts run${onSample}${words}${ping ? `, and ${heartbeat}` : ''}`;
+    const what = `NOPERM this ACL user may not run ${listed}${missing.length > 0 ? `; and Redis ${absent}` : ''}${wordsAtEnd}`;
     return { what, grant: `${refused.length === 1 ? 'grant it' : 'grant them'}${missing.length > 0 ? `, ${back}` : ''}`, renamed: false };
   }
 
@@ -2233,9 +2248,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    */
   async function nameAclRefusal(said: string, streams: readonly string[] = []): Promise<string> {
     if ((/^NOPERM\b/.test(said) && !anonymousNoperm(said)) || aclNamedByRead(said)) return said;
-    const named = await scriptCommandsRefused(streams);
+    const named = await scriptCommandsRefused(streams, false, undefined, said);
     if (named === undefined) return said;
-    return named.renamed ? `Redis at ${where} ${named.what} (${said}): ${named.grant}` : `Redis at ${where} refused a command or channel to this ACL user: ${named.what} (${said}): ${named.grant}`;
+    return named.renamed ? `Redis at ${where} ${named.what}: ${named.grant}` : `Redis at ${where} refused a command or channel to this ACL user: ${named.what}: ${named.grant}`;
   }
   const clusterRefusal = (said: string) => `Redis at ${where} is a Redis Cluster node (${said}): Redis Cluster is not supported; give the URL of a Redis that is not in cluster mode`;
   const anotherApplications = `another application's key under the key prefix "${prefix}"? Delete it, or give the store another keyPrefix`;

@@ -71,8 +71,9 @@ export function pingAnswer(port: number): Promise<string | null> {
 
 /** Whether a PING's answer (`text`) is of a server that is up: PONG, and NOAUTH for one started with a password (`locked`). */
 function answered(text: string | null, locked: boolean): boolean {
-  // A replica cut off from its primary under replica-serve-stale-data no answers MASTERDOWN: up too.
-  return text !== null && (text.startsWith('+PONG') || text.startsWith('-MASTERDOWN') || (locked && text.startsWith('-NOAUTH')));
+  // A replica cut off from its primary under replica-serve-stale-data no answers MASTERDOWN: up too; and one with PING
+  // renamed away (--rename-command PING …) answers it unknown.
+  return text !== null && (text.startsWith('+PONG') || text.startsWith('-MASTERDOWN') || (locked && text.startsWith('-NOAUTH')) || /^-ERR unknown command 'ping'/i.test(text));
 }
 
 /**

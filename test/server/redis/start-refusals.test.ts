@@ -181,6 +181,15 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     expect(await outcome(server.url)).toBe(`rejected: Redis at ${server.url} has no PUBLISH on rc:fanout (renamed or disabled: rename-command?), which the store's scripts run: give it back`);
   });
 
+  it("rejects a Redis with PING renamed away naming PING as the heartbeat's, not the scripts'; and an ACL user without TIME and PING, with Redis 7.0's words for TIME beside TIME, not after PING (tHZ F3)", async () => {
+    const renamed = await start(['--rename-command', 'PING', 'PINGX']);
+    expect(await outcome(renamed.url)).toBe(`rejected: Redis at ${renamed.url} has no PING (renamed or disabled: rename-command?), which the store's heartbeat sends on its subscriber connection: give it back`);
+    const server = await start(['--user', 'u1', 'on', '>pw', '~*', '&*', '+@all', '-time', '-ping']);
+    expect(await outcome(server.url.replace('redis://', 'redis://u1:pw@'))).toBe(
+      `rejected: Redis at ${server.url} refused a command or channel to this ACL user: NOPERM this ACL user may not run TIME, which the store's scripts run (ERR The user executing the script can't run this command or subcommand), and PING, which the store's heartbeat sends on its subscriber connection: grant them`,
+    );
+  });
+
   it('rejects a Redis with EVALSHA or SUBSCRIBE renamed away, naming the command: the start waited for ever on EVALSHA, and said "is it the Redis port?" of SUBSCRIBE (tEC F8)', async () => {
     const evalsha = await start(['--rename-command', 'EVALSHA', '']);
     expect(await outcome(evalsha.url)).toMatch(new RegExp(`^rejected: Redis at ${evalsha.url} has no EVALSHA command \\(ERR unknown command 'evalsha'[^]*\\): renamed or disabled \\(rename-command\\)\\? The store runs its scripts with EVALSHA and EVAL: give it back$`));
