@@ -533,9 +533,40 @@ export function withUrlUserInfoRedacted(text: string): string {
     const escaped = given.includes('\\/');
     const url = escaped ? given.replace(/\\\//g, '/') : given;
     const end = /[.,;:!?)\]}'">\\]*$/.exec(url.slice(url.lastIndexOf('@') + 1))![0];
-    const shown = `${withHostListShownRedacted(url.slice(0, url.length - end.length))}${end}`;
+    const body = url.slice(0, url.length - end.length);
+    const shown = `${withQueryAtsShown(body) ?? withHostListShownRedacted(body)}${end}`;
     return escaped ? shown.replace(/\//g, '\\/') : shown;
   });
+}
+
+/**
+ * `url` (a `scheme://` URL quoted in a text) when each `@` in it lies in a query value or the fragment, its authority holding
+ * none: no user info, as the URL standard reads it, the `@` a value's (`postgres://db:5432/x?password=Hunt@er2Secret`,
+ * `?user=app@corp`). Shown with its host, path and other values as they are, the value of each parameter whose name reads as a
+ * secret ({@link isSecretName}) and holds an `@` `[redacted]`, a URL in a value with its own user info `[redacted]`, and a fragment holding `@` `[redacted]`: read to
+ * the last `@`, the password's tail was shown as the host (`postgres://[redacted]@er2Secret`), and an ordinary value's `@`
+ * hid the host (`postgres://[redacted]@corp`: tHS F4). Undefined for any other URL (an `@` in its authority, its path or a
+ * parameter's name, or a fragment right after the host: a password holding an unencoded `/`, `?` or `#` is read to the last
+ * `@`, as before).
+ */
+function withQueryAtsShown(url: string): string | undefined {
+  const found = /^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/)([^/\\?#]*)([^?#]*)(\?[^#]*)?(#[^]*)?$/i.exec(url);
+  if (found === null) return undefined;
+  const [, start, authority, path, query = '', fragment = ''] = found as unknown as [string, string, string, string, string | undefined, string | undefined];
+  const pairs = query.slice(1).split('&');
+  if (authority.trim() === '' || authority.includes('@') || path.includes('@') || pairs.some((pair) => pair.split('=')[0]!.includes('@'))) return undefined;
+  // A `#` right after the host with an `@` after it is a password's (`postgres://app:Xk9#L7vR4@db`), read to the last `@`.
+  if ((!query.includes('@') && !fragment.includes('@')) || (path === '' && query === '' && fragment.includes('@'))) return undefined;
+  // A port that is not digits is a password's head (`postgres://app:pa?x=y@db`): read to the last `@`, as before.
+  if (withUserInfoShownRedacted(`${start}${authority}`) !== `${start}${authority}`) return undefined;
+  const name = (pair: string) => leniently(pair.split('=')[0]!);
+  const shownPair = (pair: string) => {
+    const equals = pair.indexOf('=');
+    if (equals === -1 || !pair.includes('@')) return pair;
+    return isSecretName(name(pair)) ? `${pair.slice(0, equals)}=${REDACTED}` : `${pair.slice(0, equals + 1)}${withUrlUserInfoRedacted(pair.slice(equals + 1))}`;
+  };
+  const shownQuery = query === '' ? '' : `?${pairs.map(shownPair).join('&')}`;
+  return `${withUserInfoShownRedacted(`${start}${authority}${path}`)}${shownQuery}${fragment.includes('@') ? `#${REDACTED}` : fragment}`;
 }
 
 /**

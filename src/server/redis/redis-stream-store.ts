@@ -202,8 +202,10 @@ function listenerError(err: unknown): string {
  * `user:secret@host:6379` and `//host` are `redis://` URLs, `/path/to.sock?password=…` a socket
  * path whose query is redacted too. Any other string gets the same treatment, whatever its
  * scheme or shape (`valkey://u:secret@host`, `redis:/u:secret@host`): everything from after its
- * scheme up to its last `@` is taken for credentials and dropped, so a password holding `/`,
- * `?` or `@` is never shown in part either. One the URL parser refuses is shown by {@link unparsableShown}: its host and
+ * scheme up to the `@` that ends its user info ({@link userInfoEnd}: the authority's last, or the last in a path or parameter
+ * name after it) is taken for credentials and dropped, so a password holding `/`, `?` or `@` is never shown in part either,
+ * while an `@` in a query value or fragment stays the value's (`?password=[redacted]`, `?name=app@prod`: tHS F4); a value
+ * holding a URL with user info is `[redacted]`. One the URL parser refuses is shown by {@link unparsableShown}: its host and
  * port, or `redis://<unparsable url>` when its host holds a word that reads as a secret.
  */
 export function redactRedisUrl(url: string): string {
@@ -216,7 +218,9 @@ export function redactRedisUrl(url: string): string {
     // a URL's own would be (`?password=`, a fragment), then shown after the host said by its length.
     const tail = url.slice(hostStart(url, scheme?.length ?? 0) + secretHost.length);
     const redacted = redactRedisUrl(`redis://h${tail}`);
-    const shownTail = redacted.startsWith('redis://h') ? redacted.slice('redis://h'.length) : '';
+    // Nothing of it when it holds an `@`: after a host that reads as a password, it reads as that password's rest
+    // (`redis://Xk9mP2qL7vR4?x=1@127.0.0.1:6379`, tFP F8), though an `@` in a query value no longer moves the host (tHS F4).
+    const shownTail = redacted.startsWith('redis://h') && !tail.includes('@') ? redacted.slice('redis://h'.length) : '';
     return secretHostShown(secretHost, shownTail).replace(/^redis:/, scheme !== undefined && /^rediss:/i.test(scheme) ? 'rediss:' : 'redis:');
   }
   // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
@@ -231,12 +235,12 @@ export function redactRedisUrl(url: string): string {
       if (SECRET_PARAMETER.test(name) || secretQueryHost(name, value)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
       const nested = withNestedSecretRedacted(value);
       if (nested !== value) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${nested.slice(0, -REDACTED.length).replace(/[^\w.~:/?=-]/g, encodeURIComponent)}${REDACTED}`].join('&');
-      if (secretWord(value)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
+      if (secretWord(value) || urlWithUserInfo(value)) return [...shown, `${new URLSearchParams([[name, '']]).toString()}${REDACTED}`].join('&');
       shown.push(new URLSearchParams([[name, value]]).toString());
     }
     return shown.join('&');
   };
-  const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || secretQueryHost(name, value) || withNestedSecretRedacted(value) !== value || secretParameterName(name, value) || secretWord(value));
+  const holdsSecret = (query: URLSearchParams) => [...query].some(([name, value]) => SECRET_PARAMETER.test(name) || secretQueryHost(name, value) || withNestedSecretRedacted(value) !== value || secretParameterName(name, value) || secretWord(value) || urlWithUserInfo(value));
   if (url.startsWith('/') && !url.startsWith('//')) {
     const at = url.indexOf('?');
     const path = at === -1 ? url : url.slice(0, at);
@@ -251,7 +255,11 @@ export function redactRedisUrl(url: string): string {
   // (a hostile tester), and `redis://u:1234/5678@host` a port and a path.
   const start = /^(?:[a-z][a-z0-9+.-]*:)?\/+/i.exec(url)?.[0] ?? '';
   const rest = url.slice(start.length);
-  const stripped = start + rest.slice(rest.lastIndexOf('@') + 1);
+  // Three slashes or more: no host, a socket path (`redis:///run/redis@main/redis.sock`), whose `@` is no user info's unless a
+  // `user:password@` that lost its host (`redis:///u:pw@host`).
+  const socketAt = rest.slice(0, /^[^?#]*/.exec(rest)![0].length).lastIndexOf('@');
+  const userInfo = /\/{3,}$/.test(start) ? (socketAt !== -1 && rest.slice(0, socketAt).includes(':') ? socketAt : -1) : userInfoEnd(rest);
+  const stripped = start + rest.slice(userInfo + 1);
   try {
     const redisForm = /^(?:rediss?:\/\/|\/\/)/i.test(start) || start === '';
     // Without a scheme, `default:secret@host` would parse as scheme `default:` and keep its password (a reviewer).
@@ -269,6 +277,46 @@ export function redactRedisUrl(url: string): string {
   } catch {
     return unparsableShown(stripped);
   }
+}
+
+/**
+ * Whether a query value holds a URL with user info (`?next=postgres://app:<password>@db`, `?x=redis://:<password>@h`): read
+ * from the user info as the value's own since an `@` there no longer moves the outer URL's (tHS F4), it is `[redacted]`.
+ */
+const urlWithUserInfo = (value: string): boolean => /\/\/[^]*@/.test(value);
+
+/**
+ * The index in `rest` (a URL after its scheme and slashes) of the `@` that ends its user info, -1 with none: the last `@` of
+ * its authority (to the first `/`, `?` or `#`), as ioredis and the URL parser read it. An `@` in a query value or the fragment
+ * is no user info's: it was read to the last `@` of the whole URL, so `?password=Hunt@er2Secret` was shown as the host
+ * `redis://er2Secret`, and `?name=app@prod` as `redis://prod`, the real host lost (tHS F4); nor is one in the path after an
+ * empty host (`redis:///run/redis@main/redis.sock`, `redis://:pw@/run/redis@main/redis.sock`). One in the path or a query
+ * parameter's name after a host is a password's holding an unencoded `/` or `?` (`redis://u:1234/s3cret@host`,
+ * `redis://:s3cret?pw@host`), as is one in a fragment right after the host (`redis://Xk9mP2q#L7vR4@host`): read to the last
+ * of them, no part of the password is shown.
+ */
+function userInfoEnd(rest: string): number {
+  const authorityEnd = /^[^/?#]*/.exec(rest)![0].length;
+  const authorityAt = rest.lastIndexOf('@', authorityEnd - 1);
+  if (rest.slice(authorityAt + 1, authorityEnd) === '') return authorityAt;
+  const hash = rest.indexOf('#', authorityEnd);
+  const queryEnd = hash === -1 ? rest.length : hash;
+  const question = rest.indexOf('?', authorityEnd);
+  const pathEnd = question === -1 || question > queryEnd ? queryEnd : question;
+  let at = authorityAt;
+  const inPath = rest.lastIndexOf('@', pathEnd - 1);
+  if (inPath >= authorityEnd) at = inPath;
+  if (pathEnd < queryEnd) {
+    let from = pathEnd + 1;
+    for (const pair of rest.slice(from, queryEnd).split('&')) {
+      const inName = pair.split('=')[0]!.lastIndexOf('@');
+      if (inName !== -1) at = from + inName;
+      from += pair.length + 1;
+    }
+  }
+  // A `#` right after the host with an `@` after it is a password's (`redis://Xk9mP2q#L7vR4@host`): the host before it is its head.
+  if (hash === authorityEnd && rest.lastIndexOf('@') > hash) at = rest.lastIndexOf('@');
+  return at;
 }
 
 /**

@@ -14,7 +14,7 @@ import { findTool } from '../../support/toolchain.js';
 import { freePort, RedisServer } from './redis-server.js';
 import { selfSignedCertificate } from '../../support/self-signed.js';
 import { APPEND_SCRIPT } from '../../../src/server/redis/scripts.js';
-import { redisUrlProblem } from '../../../src/server/redis/redis-stream-store.js';
+import { redisUrlProblem, storeErrorSummary } from '../../../src/server/redis/redis-stream-store.js';
 import { isAfter } from '../../../src/client/protocol.js';
 import { expectBytePagesAgree } from '../paging.js';
 import { connect, refusedStatus, startServer, token, trade, whale } from '../helpers.js';
@@ -405,6 +405,56 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       await expect(attempt).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${port}/?password=[redacted]: `);
       await attempt.catch((err: Error) => expect(err.message).not.toMatch(/P2qR|secret/));
     });
+  });
+
+  // tHS F4: the user info was read to the last `@` of the whole URL, query and fragment included: `?password=Hunt@er2Secret`
+  // was logged as the host `redis://er2Secret` on a store that works, and `?name=app@prod` as `redis://prod`.
+  it('ends the user info where the authority ends: a query value or fragment holding @ is shown as one, never moving the host (tHS F4)', async () => {
+    const own = await RedisServer.start(undefined, { extra: ['--requirepass', 'Hunt@er2Secret'] });
+    try {
+      const lines: string[] = [];
+      const at = (object: object, message?: string) => void lines.push(`${JSON.stringify(object)} ${message ?? ''}`);
+      const store = await createRedisStreamStore({ url: `redis://127.0.0.1:${own.port}/0?password=Hunt@er2Secret`, keyPrefix: 'at', logger: { info: at, warn: at, error: at } });
+      try {
+        const status = await store.status();
+        expect(status.detail).toContain(`redis redis://127.0.0.1:${own.port}/0?password=[redacted]`);
+        expect(lines.join('\n')).toContain(`redis://127.0.0.1:${own.port}/0?password=[redacted]`);
+        expect(`${status.detail}\n${lines.join('\n')}`).not.toMatch(/Hunt|er2Secret/);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await own.stop();
+    }
+    const cases: [string, string][] = [
+      ['redis://127.0.0.1:6379?password=S3cr3t@Pass:99', 'redis://127.0.0.1:6379?password=[redacted]'],
+      ['rediss://cache.example.com:6380/0?password=x@y&tls=true', 'rediss://cache.example.com:6380/0?password=[redacted]'],
+      ['redis://127.0.0.1:6379/0?password=Hunter2Secret&x=a@b', 'redis://127.0.0.1:6379/0?password=[redacted]'],
+      // A URL with user info of its own in a value is hidden whole.
+      ['redis://127.0.0.1:6379?db=1&next=postgres://a:s3cretpw@db', 'redis://127.0.0.1:6379?db=1&next=[redacted]'],
+      ['redis://127.0.0.1:6379?x=redis://a:s3cretpw@127.0.0.1:6380', 'redis://127.0.0.1:6379?x=[redacted]'],
+      ['redis://:s3cretpw@h:6379/0#frag@x', 'redis://h:6379/0#[redacted]'],
+      // Ordinary values and socket paths holding @ are shown, the host kept.
+      ['redis://127.0.0.1:6379/0?name=app@prod', 'redis://127.0.0.1:6379/0?name=app@prod'],
+      ['redis://10.0.0.5:6379/0?connectionName=svc@host1', 'redis://10.0.0.5:6379/0?connectionName=svc@host1'],
+      ['redis:///run/redis@main/redis.sock', 'redis:///run/redis@main/redis.sock'],
+      ['redis://localhost?path=/run/redis@main/redis.sock', 'redis://localhost?path=/run/redis@main/redis.sock'],
+      ['redis://:s3cretpw@/run/redis@main/redis.sock', 'redis:///run/redis@main/redis.sock'],
+      // A password holding an unencoded `/`, `?` or `#` right after the host is still read to the last `@`.
+      ['redis://u:1234/s3cretpw@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+      ['rediss://:s3cret?pw@127.0.0.1:6380', 'rediss://127.0.0.1:6380'],
+      ['redis://:Xk9#s3cretpw@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+    ];
+    for (const [url, shown] of cases) {
+      expect(redactRedisUrl(url), url).toBe(shown);
+      expect(redactRedisUrl(url), url).not.toMatch(/s3cret|Pass|Hunter|@y/);
+    }
+    // In a custom store's detail, as the server shows it.
+    expect(storeErrorSummary(new Error('conn redis://127.0.0.1:6379/0?password=Hunt@er2Secret failed')).message).toBe('conn redis://127.0.0.1:6379/0?password=[redacted] failed');
+    expect(storeErrorSummary(new Error('db postgres://db:5432/x?password=Hunt@er2Secret down')).message).toBe('db postgres://db:5432/x?password=[redacted] down');
+    expect(storeErrorSummary(new Error('redis://10.0.0.5:6379/0?client_name=svc@host1 down')).message).toBe('redis://10.0.0.5:6379/0?client_name=svc@host1 down');
+    // A port that is not digits before the `?` is a password's head: read to the last `@`, as before.
+    expect(storeErrorSummary(new Error('db postgres://app:s3cret?x=y@db down')).message).toBe('db postgres://[redacted]@db down');
   });
 
   it('reads the host as ioredis does, up to the first ?, # or / (tFP F8: a password holding ? or # before @host was dialled as the host and printed)', () => {
