@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { inspect } from 'node:util';
+import { inspect, types } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -2581,6 +2581,8 @@ function storeDetailText(detail: unknown): string {
     const { name, message } = storeErrorSummary(detail);
     return `${name}: ${message}`;
   }
+  // A URL object by its href, as a string detail is shown: its own `password` field, which util.inspect writes, was in clear (tHS F1).
+  if (Object.prototype.toString.call(detail) === '[object URL]') return cut(storeText(String((detail as URL).href)), 1000);
   let text: string;
   try {
     text = inspect(withSecretFieldsRedacted(detail, 4, new Map()), { depth: 3, breakLength: Infinity, compact: true });
@@ -2592,29 +2594,73 @@ function storeDetailText(detail: unknown): string {
 
 /**
  * `value` with the value of every field named like a secret ({@link isSecretName}: `password`, `token`, `apiKey`, …)
- * `[redacted]` (but an error's `code`), through arrays and objects (`[object Object]`: plain ones and class instances,
- * whose prototype the copy keeps) `depth` levels down; anything else as it is. A status() detail of a driver's options (`{ url, password }`) had
+ * `[redacted]` (but an error's `code`), through arrays, objects (plain ones and class instances, whose prototype the copy
+ * keeps), Maps, Sets, URLSearchParams and Headers (an entry named like a secret), Errors (as `<name>: <message>` with their
+ * fields, `cause` and `errors`) `depth` levels down; a URL as its href (its user info then redacted with the text), a Promise
+ * as `Promise { <not shown> }`; a date, a pattern or bytes as they are. A status() detail of a driver's options (`{ url, password }`) had
  * its password shown in clear in stats() and the `store-unavailable-close` line (tHM F5). `copies` keeps cycles as they were.
  */
 function withSecretFieldsRedacted(value: unknown, depth: number, copies: Map<object, unknown>): unknown {
   if (typeof value !== 'object' || value === null || depth < 0) return value;
   if (copies.has(value)) return copies.get(value);
+  // A secret's value, by its field's or entry's name.
+  const hidden = (name: unknown, field: unknown) => {
+    // An error's `code` (`ECONNREFUSED`, `ERR_SOCKET_CLOSED`: capitals, digits and `_`) is no secret, as an OAuth code would be.
+    const errorCode = name === 'code' && typeof field === 'string' && /^[A-Z][A-Z0-9_]*$/.test(field);
+    return typeof name === 'string' && isSecretName(name) && !errorCode && field !== undefined && field !== null && field !== '';
+  };
+  const fieldsOf = (copy: Record<string, unknown>) => {
+    for (const key of Object.keys(value)) {
+      const field = (value as Record<string, unknown>)[key];
+      copy[key] = hidden(key, field) ? REDACTED : withSecretFieldsRedacted(field, depth - 1, copies);
+    }
+    return copy;
+  };
   if (Array.isArray(value)) {
     const copy: unknown[] = [];
     copies.set(value, copy);
     for (const item of value) copy.push(withSecretFieldsRedacted(item, depth - 1, copies));
     return copy;
   }
-  if (Object.prototype.toString.call(value) !== '[object Object]') return value;
+  // What util.inspect writes of other kinds, each read as text and redacted so (tHS F1: a URL's own `password` field, a Map's,
+  // URLSearchParams' or Headers' entries named like a secret, an Error's fields and a Promise's value were shown in clear,
+  // only `[object Object]` being copied).
+  const kind = Object.prototype.toString.call(value);
+  if (kind === '[object URL]') return String((value as URL).href);
+  if (kind === '[object URLSearchParams]') return new URLSearchParams([...(value as URLSearchParams)].map(([name, field]) => [name, hidden(name, field) ? REDACTED : field]));
+  if (kind === '[object Headers]') return new Headers([...(value as Headers)].map(([name, field]): [string, string] => [name, hidden(name, field) ? REDACTED : field]));
+  if (types.isMap(value)) {
+    const copy = new Map<unknown, unknown>();
+    copies.set(value, copy);
+    for (const [name, field] of value) copy.set(withSecretFieldsRedacted(name, depth - 1, copies), hidden(name, field) ? REDACTED : withSecretFieldsRedacted(field, depth - 1, copies));
+    return copy;
+  }
+  if (types.isSet(value)) {
+    const copy = new Set<unknown>();
+    copies.set(value, copy);
+    for (const item of value) copy.add(withSecretFieldsRedacted(item, depth - 1, copies));
+    return copy;
+  }
+  // Its value is not read: util.inspect writes it from the engine's side, past any copy.
+  if (types.isPromise(value)) return { [inspect.custom]: () => 'Promise { <not shown> }' };
+  if (isError(value)) {
+    // As a top-level one is shown (`<name>: <message>`, no stack), with its fields, `cause` and `errors` read as an object's.
+    const { name, message } = storeErrorSummary(value);
+    const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+    copies.set(value, copy);
+    Object.defineProperty(copy, 'stack', { value: `${name}: ${message}`, enumerable: false });
+    Object.defineProperty(copy, 'message', { value: message, enumerable: false });
+    for (const key of ['cause', 'errors']) {
+      if (Object.prototype.hasOwnProperty.call(value, key)) Object.defineProperty(copy, key, { value: withSecretFieldsRedacted((value as unknown as Record<string, unknown>)[key], depth - 1, copies), enumerable: false });
+    }
+    return fieldsOf(copy);
+  }
+  // A date, a pattern, bytes, a boxed primitive: nothing named in it.
+  if (types.isDate(value) || types.isRegExp(value) || types.isBoxedPrimitive(value) || types.isAnyArrayBuffer(value) || types.isArrayBufferView(value) || types.isWeakMap(value) || types.isWeakSet(value)) return value;
+  // A plain object, a class instance (whose prototype the copy keeps), one with a Symbol.toStringTag of its own.
   const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
   copies.set(value, copy);
-  for (const key of Object.keys(value)) {
-    const field = (value as Record<string, unknown>)[key];
-    // An error's `code` (`ECONNREFUSED`, `ERR_SOCKET_CLOSED`: capitals, digits and `_`) is no secret, as an OAuth code would be.
-    const errorCode = key === 'code' && typeof field === 'string' && /^[A-Z][A-Z0-9_]*$/.test(field);
-    copy[key] = isSecretName(key) && !errorCode && field !== undefined && field !== null && field !== '' ? REDACTED : withSecretFieldsRedacted(field, depth - 1, copies);
-  }
-  return copy;
+  return fieldsOf(copy);
 }
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */

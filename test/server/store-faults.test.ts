@@ -494,6 +494,41 @@ describe('store faults', () => {
       }
     });
 
+    it("a detail that is a URL, a Map, URLSearchParams, Headers, or holds an Error or a Promise is read as text and redacted as a plain object is, in stats() and the store-unavailable-close line (tHS F1: util.inspect wrote their secrets in clear)", async () => {
+      const pw = 'Hunter2Secret';
+      const failure = Object.assign(new Error('auth failed'), { password: pw, config: { password: pw, host: 'db' }, code: 'ECONNREFUSED' });
+      const details: [unknown, string][] = [
+        [new URL(`postgres://app:${pw}@db:5432/rt`), 'postgres://[redacted]@db:5432/rt'],
+        [new Map([['password', pw]]), "Map(1) { 'password' => '[redacted]' }"],
+        [new URLSearchParams(`password=${pw}&db=1`), "URLSearchParams { 'password' => '[redacted]', 'db' => '1' }"],
+        [new Headers({ 'X-Api-Key': pw, Accept: 'text/plain' }), "Headers { accept: 'text/plain', 'x-api-key': '[redacted]' }"],
+        [{ conn: new Map<string, unknown>([['auth', { token: pw }], ['host', 'db']]) }, "{ conn: Map(2) { 'auth' => '[redacted]', 'host' => 'db' } }"],
+        [{ lastError: failure }, "{ lastError: { [Error: auth failed] password: '[redacted]', config: { password: '[redacted]', host: 'db' }, code: 'ECONNREFUSED' } }"],
+        [[failure], "[ { [Error: auth failed] password: '[redacted]', config: { password: '[redacted]', host: 'db' }, code: 'ECONNREFUSED' } ]"],
+        [{ p: Promise.resolve({ password: pw }) }, '{ p: Promise { <not shown> } }'],
+        [{ u: new URL(`postgres://app:${pw}@db:5432/rt`), seen: new Set([{ password: pw }]) }, "{ u: 'postgres://[redacted]@db:5432/rt', seen: Set(1) { { password: '[redacted]' } } }"],
+      ];
+      const store = new FlakyStore();
+      const status = store.status.bind(store);
+      let detail: unknown = details[0]![0];
+      store.status = () => (store.failReads ? ({ healthy: false, detail } as unknown as { healthy: boolean; detail?: string }) : status());
+      const { lines, logger } = recording();
+      const server = await startServer({ store, storeUnavailableGraceMs: 200, logger });
+      try {
+        const alice = await connect(server.url({ token: await token('u1') }));
+        store.failReads = true;
+        expect(await closeOf(alice)).toEqual([1013, 'stream store unavailable']);
+        expect(lines.filter((line) => line.event === 'store-unavailable-close').map((line) => line.detail)).toEqual([details[0]![1]]);
+        for (const [given, expected] of details) {
+          detail = given;
+          expect(server.rt.stats().store).toEqual({ healthy: false, detail: expected });
+        }
+        expect(JSON.stringify(lines)).not.toContain(pw);
+      } finally {
+        await server.rt.close();
+      }
+    });
+
     it('a store healthy again within the grace period closes nothing: the socket goes on with what comes next', async () => {
       const store = new FlakyStore();
       let looks = 0;
