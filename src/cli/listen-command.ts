@@ -860,6 +860,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * shorter one where it stands alone ({@link redactWhole}).
    */
   const scrub = (text: string) => redactPieces(redactWhole(redactText(text), secrets), secrets);
+  // Node's own connect error names the address it dialled (`connect ECONNREFUSED 127.0.0.1:24599`), no server's echo: a short
+  // --token is `[redacted]` where a server echoes it (README), and blanked that address's digits (`127.0.0.[redacted]:24599`,
+  // `::[redacted]:24599`: tHS F3). That `<address>:<port>` is kept unless a secret of 8 characters or more is in it.
+  const scrubConnect = (text: string, error: Error) => {
+    const { address: dialled, port } = error as Error & { address?: unknown; port?: unknown };
+    const address = typeof dialled === 'string' && isIP(dialled) !== 0 && Number.isInteger(port) ? `${dialled}:${String(port)}` : undefined;
+    const long = secrets.filter((secret) => secret.length >= WHOLE_SECRET_LENGTH);
+    if (address === undefined || redactPieces(redactWhole(address, long), long) !== address) return scrub(text);
+    return text.split(address).map(scrub).join(address);
+  };
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
@@ -2024,21 +2034,21 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           setImmediate(() => {
             if (!answeredHttp()) return void speaksTls(url!, 2000).then((tls) => {
               const fault = tls ? undefined : parsed();
-              resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!, tls)));
+              resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!, tls), error));
             });
             const fault = parsed();
-            resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!)));
+            resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!), error));
           });
           return;
         }
         void speaksTls(url!, 2000).then((tls) => {
           const fault = tls ? undefined : parsed();
-          resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!, tls)));
+          resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!, tls), error));
         });
       } else {
         setImmediate(() => {
           const fault = parsed();
-          resolve(scrub(fault !== undefined ? `${fault} (${error.message})` : connectError(error, url!)));
+          resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!), error));
         });
       }
     });

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { createServer, maxHeaderSize } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
@@ -18,10 +18,12 @@ import { FakeServer } from './support/fake-server.js';
 import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
 import { runListen, stopWsServers, waitWhile, wsServer } from '../support/listen.js';
+import { portCounter } from '../support/ports.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
 const listen = runListen;
+const ports = portCounter();
 const echoServer = wsServer;
 afterEach(stopWsServers);
 
@@ -1366,6 +1368,28 @@ describe('listen', () => {
       // Never where it stands alone, as a value or a word.
       expect(run.stdout + run.stderr + json.stdout + json.stderr, token).not.toMatch(new RegExp(`(?<![\\w-])${token}(?![\\w-])`));
     }
+  });
+
+  // tHS F3: the short-token rule is for what a server echoes; Node's own connect error names the address listen dialled.
+  it("shows Node's connect error address and port whole beside a short token (ECONNREFUSED 127.0.0.[redacted]:port: tHS F3), still hiding the token elsewhere", { timeout: 180_000 }, async () => {
+    // Nothing listens there: a port of this worker's range, taken and let go, else one the kernel gave.
+    const port = await new Promise<number>((resolve, reject) => {
+      const probe = createNetServer();
+      probe.once('error', reject);
+      probe.listen(ports(), '127.0.0.1', () => {
+        const { port: taken } = probe.address() as AddressInfo;
+        probe.close(() => resolve(taken));
+      });
+    });
+    for (const [host, token, address] of [['127.0.0.1', '0', '127.0.0.1'], ['[::1]', '1', '::1'], ['127.0.0.1', String(port), '127.0.0.1']] as const) {
+      const url = `ws://${host}:${port}/api/ws`;
+      const run = await listen([url, '--token', token, '--duration', '1s']);
+      expect(run.status, token).toBe(2);
+      expect(run.stderr, `${host} ${token}`).toBe(`realtime-contract: cannot connect to ${url}?token=[redacted]: connect ECONNREFUSED ${address}:${port}\n`);
+    }
+    const url = `ws://127.0.0.1:${port}/api/ws`;
+    const json = await listen([url, '--token', '127', '--duration', '1s', '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual({ url: `${url}?token=[redacted]`, error: `connect ECONNREFUSED 127.0.0.1:${port}` });
   });
 
   it('--count N against a server that closes early with a code but 1000: the frames seen, the close, and that fewer than N came (found by a tester)', async () => {
