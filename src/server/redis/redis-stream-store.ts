@@ -7,7 +7,7 @@ import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareRedisCursors, formatRedisCursor, parseEntryId, parseRedisCursor, type EntryId } from './cursor.js';
 import { ACL_SCRIPT, APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
-import { errorSummary, type Logger } from '../core.js';
+import { errorSummary, isError, type Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
@@ -159,6 +159,28 @@ export function withNestedSecretRedacted(value: string): string {
 }
 
 /**
+ * `text` with the arguments Redis quotes in its answer to an AUTH or HELLO it lacks `[redacted]`: `ERR unknown command 'auth',
+ * with args beginning with: 'rcuser' 'Hunter2Secret' ` (a RESP server without AUTH, or one renamed away) quotes the
+ * credentials, and was shown whole by `serve --redis`, the store's start error, its `status()` and `stats().store.detail`
+ * (tHS F2). Each such quote's arguments to the last quote mark of its line (a password may hold one). Unchanged otherwise.
+ */
+export function withAuthArgumentsRedacted(text: string): string {
+  return text.replace(/(unknown command ['`](?:auth|hello)['`],? with args beginning with:)([^\r\n]*)/gi, (whole, head: string, args: string) => {
+    const last = Math.max(args.lastIndexOf("'"), args.lastIndexOf('`'));
+    return last === -1 ? whole : `${head} ${REDACTED}${args.slice(last + 1).replace(/^,/, '')}`;
+  });
+}
+
+/** `logger` with each string field of a line, and its message, as {@link withAuthArgumentsRedacted} shows it. */
+function withAuthArgumentsLogged<L extends Pick<Logger, 'info' | 'warn' | 'error'>>(logger: L): L {
+  const shown = (level: 'info' | 'warn' | 'error') => (object: object, message?: string) => {
+    const fields = Object.fromEntries(Object.entries(object).map(([key, value]) => [key, typeof value === 'string' ? withAuthArgumentsRedacted(value) : value]));
+    return message === undefined ? logger[level](fields) : logger[level](fields, withAuthArgumentsRedacted(message));
+  };
+  return { ...logger, info: shown('info'), warn: shown('warn'), error: shown('error') };
+}
+
+/**
  * A store's error (or any value thrown in its code or an app's listener of it) as the log and `stats().store.detail` show it:
  * {@link errorSummary}'s (its name, code and message, any JWT and the user info of any URL `[redacted]`), with each Redis URL in it
  * (`redis://`, `rediss://`, `valkey://`, `valkeys://`, to the next blank) shown as the Redis store shows one, without its
@@ -172,7 +194,7 @@ export function storeErrorSummary(error: unknown): { name?: string; code?: strin
   // `[redacted]`, or URL-encoded (`%22`: tHM F5). One outside quotes (an odd count of that quote before it: none open) runs
   // to the next blank, as before.
   const shown = (text: string | undefined) =>
-    text?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url: string, at: number, whole: string) => {
+    (text === undefined ? undefined : withAuthArgumentsRedacted(text))?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url: string, at: number, whole: string) => {
       const closed = /(['"`])[,;)\]}]*$/.exec(url);
       const open = closed !== null && whole.slice(0, at).split(closed[1]!).length % 2 === 0;
       return open ? redactRedisUrl(url.slice(0, closed.index)) + url.slice(closed.index) : redactRedisUrl(url);
@@ -875,7 +897,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   // Contained as the server's is: a logger that threw failed the start with both connections open
   // (the process never exited), and, from an ioredis event handler, ended the process when Redis
   // went away; an async one's rejection did the same, unhandled (tAT F4).
-  const logger = containedLogger(options.logger ?? consoleLogger);
+  // Each text field and message with AUTH's arguments that Redis quoted `[redacted]` (tHS F2).
+  const logger = withAuthArgumentsLogged(containedLogger(options.logger ?? consoleLogger));
   const keys: RedisStreamStoreKeys = {
     epoch: `${prefix}:epoch`,
     epochStart: `${prefix}:epoch-start`,
@@ -2516,6 +2539,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     sub.disconnect();
     if (ownsClient) cmd.disconnect();
     else detachCmd();
+    // Whatever the start says below quotes these: AUTH's arguments, quoted by a Redis without AUTH, `[redacted]` (tHS F2).
+    lastError = withAuthArgumentsRedacted(lastError);
+    if (notRedisDetail !== null) notRedisDetail = withAuthArgumentsRedacted(notRedisDetail);
+    if (isError(err)) err.message = withAuthArgumentsRedacted(err.message);
     const refusal = [...databaseRefused.values()][0];
     // A Cluster node refuses SELECT: the Cluster is what is refused, not the database (tCZ F4).
     if (refusal !== undefined && /\bcluster mode\b/i.test(refusal)) throw new Error(clusterRefusal(refusal));
@@ -3121,18 +3148,23 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     compare: compareRedisCursors,
 
     status() {
-      // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
-      if (closed) return { healthy: false, detail: `redis ${where} closed` };
-      const healthy = isHealthy();
-      if (epochRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${epochRefused}` };
-      if (keysRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${keysRefused}` };
-      if (catchUpRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, catch-up refused (the live feed held): ${aclNamed.get(catchUpRefused) ?? catchUpRefused}` };
-      if (beatRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${aclNamed.get(beatRefused) ?? beatRefused}` };
-      if (readsRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${readsRefused}` };
-      if (pingRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${pingRefused}` };
-      if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
-      const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
-      return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };
+      // AUTH's arguments, which Redis quotes when it lacks the command, `[redacted]` in any detail (tHS F2).
+      const now = (): { healthy: boolean; detail: string } => {
+        // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
+        if (closed) return { healthy: false, detail: `redis ${where} closed` };
+        const healthy = isHealthy();
+        if (epochRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${epochRefused}` };
+        if (keysRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, reads refused: ${keysRefused}` };
+        if (catchUpRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, catch-up refused (the live feed held): ${aclNamed.get(catchUpRefused) ?? catchUpRefused}` };
+        if (beatRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${aclNamed.get(beatRefused) ?? beatRefused}` };
+        if (readsRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${readsRefused}` };
+        if (pingRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${pingRefused}` };
+        if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
+        const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
+        return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };
+      };
+      const { healthy, detail } = now();
+      return { healthy, detail: withAuthArgumentsRedacted(detail) };
     },
 
     async close(): Promise<void> {

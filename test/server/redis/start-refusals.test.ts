@@ -6,10 +6,12 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/index.js';
+import { storeErrorSummary } from '../../../src/server/redis/redis-stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { freePort, RedisServer, serveDemoOnRedis } from './redis-server.js';
 
@@ -195,6 +197,62 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     expect(await outcome(evalsha.url)).toMatch(new RegExp(`^rejected: Redis at ${evalsha.url} has no EVALSHA command \\(ERR unknown command 'evalsha'[^]*\\): renamed or disabled \\(rename-command\\)\\? The store runs its scripts with EVALSHA and EVAL: give it back$`));
     const subscribe = await start(['--rename-command', 'SUBSCRIBE', '']);
     expect(await outcome(subscribe.url)).toMatch(new RegExp(`^rejected: Redis at ${subscribe.url} has no SUBSCRIBE command \\(ERR unknown command 'subscribe'[^]*\\): renamed or disabled \\(rename-command\\)\\? The store needs it: give it back$`));
+  });
+
+  // tHS F2: Redis's answer to an AUTH it lacks quotes its arguments, the user name and password: serve --redis, the start's
+  // error and status() (so stats().store.detail) printed them.
+  it('never shows the credentials a server without AUTH quotes back (ERR unknown command \'auth\', with args beginning with: …), at start or once running (tHS F2)', async () => {
+    const password = 'Hunter2Secret!x';
+    /** A RESP server on `port` that answers AUTH and HELLO as Redis answers a command it lacks, anything else NOAUTH. */
+    const noAuth = (port: number) =>
+      new Promise<NetServer>((resolve, reject) => {
+        const server = createNetServer((socket) => {
+          let buffered = '';
+          socket.on('error', () => undefined);
+          socket.on('data', (data) => {
+            buffered += data.toString('latin1');
+            for (let found = /^\*(\d+)\r\n((?:\$\d+\r\n[^\r]*\r\n)*)/.exec(buffered); found !== null; found = /^\*(\d+)\r\n((?:\$\d+\r\n[^\r]*\r\n)*)/.exec(buffered)) {
+              const args = [...found[2]!.matchAll(/\$\d+\r\n([^\r]*)\r\n/g)].map((arg) => arg[1]!);
+              if (args.length < Number(found[1])) break;
+              buffered = buffered.slice(found[0].length);
+              const [name, ...rest] = args;
+              socket.write(/^(?:auth|hello)$/i.test(name!) ? `-ERR unknown command '${name!.toLowerCase()}', with args beginning with: ${rest.map((arg) => `'${arg}' `).join('')}\r\n` : '-NOAUTH Authentication required.\r\n');
+            }
+          });
+        });
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve(server));
+      });
+    const fakePort = await freePort();
+    const fake = await noAuth(fakePort);
+    try {
+      for (const url of [`redis://rcuser:${password}@127.0.0.1:${fakePort}`, `redis://:${password}@127.0.0.1:${fakePort}/0`]) {
+        const said = await outcome(url);
+        expect(said, url).toMatch(new RegExp(`^rejected: Redis at redis://127\\.0\\.0\\.1:${fakePort}(?:/0)? has no AUTH command \\(ERR unknown command 'auth', with args beginning with: \\[redacted\\]\\): renamed or disabled`));
+        expect(said).not.toContain('Hunter2');
+      }
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
+    // Any store's detail or error quoting it, as the server shows one (stats().store.detail, the log).
+    expect(storeErrorSummary(new Error(`auth: ERR unknown command 'auth', with args beginning with: 'rcuser' '${password}' `)).message).toBe("auth: ERR unknown command 'auth', with args beginning with: [redacted] ");
+    // Running: the Redis it started on is replaced on its port by such a server.
+    const redis = await RedisServer.start(undefined, { extra: ['--requirepass', password] });
+    const { records, logger } = recordingLogger();
+    const store = await createRedisStreamStore({ url: `redis://:${encodeURIComponent(password)}@127.0.0.1:${redis.port}/0`, logger, commandTimeoutMs: 1000 });
+    let replaced: NetServer | undefined;
+    try {
+      await redis.stop();
+      replaced = await noAuth(redis.port);
+      const deadline = Date.now() + 20_000;
+      while (!/unknown command 'auth'/.test((await store.status()).detail ?? '') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const { detail } = await store.status();
+      expect(detail).toContain("ERR unknown command 'auth', with args beginning with: [redacted]");
+      expect(`${detail}\n${JSON.stringify(records)}`).not.toContain('Hunter2');
+    } finally {
+      await store.close();
+      if (replaced !== undefined) await new Promise((resolve) => replaced!.close(resolve));
+    }
   });
 
   it('rejects a full Redis (noeviction) holding no epoch: none can be written', async () => {
