@@ -1486,6 +1486,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     response.once('close', out);
   };
 
+  /**
+   * Checks `answer`'s envelope, the one this server builds, not the stored frames: each was checked when published, and one
+   * another node stored (a newer contract during a rolling upgrade, a node without outbound validation) failed every poll
+   * that covered it, for good (a hostile tester). The socket sends the same frames unchecked.
+   * @throws Error when validateOutbound is on and the envelope fails the poll response's schema
+   */
+  const checkOpen = (answer: PollAnswer): void => {
+    if (!validateOutbound) return;
+    const fault = checkPollResponse(`${answer.open}]}`);
+    if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
+  };
+
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     // Behind a poll of this server's whose answer has not all gone out on its connection. Behind the app's answer alone it
     // waits its turn in Node: a streamed file's last byte goes out before its stream's end calls end(), and a client that
@@ -1577,7 +1589,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (left || response.destroyed) return;
         if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
       }
-      let result = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
+      let result: ReadResult | null = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
       // One token held 250 polls at once (a hostile tester): past maxSocketsPerUser held, a poll
       // is answered at once, empty, and the client's next comes under pollsPerUser.
       const held = heldPolls.get(principal.userId) ?? 0;
@@ -1611,43 +1623,69 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (!shuttingDown || waiter.routed) result = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
       }
       // The page as sent, its commas and envelope counted, within what a default client's poll carries (tHH F1).
-      const answer = pollPage(result, pollBodyBytes);
-      result = answer.page;
-      // The envelope this server builds, not the stored frames: each was checked when published,
-      // and one another node stored (a newer contract during a rolling upgrade, a node without
-      // outbound validation) failed every poll that covered it, for good (a hostile tester).
-      // The socket sends the same frames unchecked.
-      if (validateOutbound) {
-        const fault = checkPollResponse(`${answer.open}]}`);
-        if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
-      }
+      let answer: PollAnswer | null = pollPage(result, pollBodyBytes);
+      result = null;
+      checkOpen(answer);
       // A user's answers not yet out hold at most pollUnsentBytes (16 MiB by default): a client that reads none of its pages had
-      // one kept here for each of its polls (tHH F4). The first goes whatever its size; past that, this poll waits, its page
-      // not built, until its user's answers out make room (polls hold anyway), and is answered then. Closed unanswered at once,
-      // it cut a user's healthy tabs: two reading at full speed, woken by one 9 MB message, the second every time; and one
-      // tab that stalled cut the others' large pages for as long as it stayed (tHR F1). At the hold's end it is answered as a
-      // hold with nothing new (200, no message, its own cursor: the client polls again and stays connected), or, for a
-      // `gap` or `new` page, whose cursor before its messages is not known, 429 with Retry-After, which a client retries
-      // connected. It is per user: the polls of many users from one address are bounded only by maxConnectionsPerIp, each
-      // user's by this.
-      const bytes = head ? 0 : answer.bytes;
+      // one kept here for each of its polls (tHH F4). The first goes whatever its size; past that, this poll waits until its
+      // user's answers out make room (polls hold anyway), and is answered then. Closed unanswered at once, it cut a user's
+      // healthy tabs: two reading at full speed, woken by one 9 MB message, the second every time; and one tab that stalled
+      // cut the others' large pages for as long as it stayed (tHR F1). While it waits it holds no page, only its size and
+      // what it answers without one: each read of the Redis store is a copy of its own, and a user that never read had one
+      // kept for each of its waiting polls, 12 MB each, 289 MB for one token (tHY F1). Given room, it reads its page again
+      // and cuts it to the room it took. At the hold's end it is answered as a hold with nothing new (200, no message, its
+      // own cursor: the client polls again and stays connected), or, for a `gap` or `new` page, whose cursor before its
+      // messages is not known, 429 with Retry-After, which a client retries connected. It is per user: the polls of many
+      // users from one address are bounded only by maxConnectionsPerIp, each user's by this.
+      let bytes = head ? 0 : answer.bytes;
       if (!head && !takeRoom(principal.userId, bytes)) {
         const unsent = unsentOf.get(principal.userId) ?? 0;
-        const expiresIn = principal.expiresAt === undefined ? Infinity : principal.expiresAt - now();
-        const took = await waitForRoom(principal.userId, bytes, Math.min(pollStarted + pollHoldMs - monotonicNow(), expiresIn), response);
-        if (!took) {
+        const firstBytes = bytes;
+        const { resume } = answer.page;
+        answer = null;
+        const holdLeft = (): number => Math.min(pollStarted + pollHoldMs - monotonicNow(), principal.expiresAt === undefined ? Infinity : principal.expiresAt - now());
+        let took = await waitForRoom(principal.userId, bytes, holdLeft(), response);
+        while (took) {
+          // Gone since its room was taken: given back.
+          if (response.destroyed) return giveRoom(principal.userId, bytes);
+          let page: PollAnswer;
+          try {
+            page = pollPage(await store.read(viewer, since, pollMaxMessages, pollPageBytes), Math.min(pollBodyBytes, bytes));
+            checkOpen(page);
+          } catch (error) {
+            giveRoom(principal.userId, bytes);
+            throw error;
+          }
+          if (response.destroyed) return giveRoom(principal.userId, bytes);
+          if (page.bytes <= bytes) {
+            // What was published since its first read past the room it took is the next poll's.
+            if (page.bytes < bytes) giveRoom(principal.userId, bytes - page.bytes);
+            bytes = page.bytes;
+            answer = page;
+            break;
+          }
+          // Its first entry alone past the room it took (the stream was trimmed past `since`: its page now begins
+          // elsewhere): the rest taken now, or given back and waited for, whole, for what is left of its hold.
+          if (takeRoom(principal.userId, page.bytes - bytes)) {
+            bytes = page.bytes;
+            answer = page;
+            break;
+          }
+          giveRoom(principal.userId, bytes);
+          bytes = page.bytes;
+          took = await waitForRoom(principal.userId, bytes, holdLeft(), response);
+        }
+        if (!took || answer === null) {
           if (left || response.destroyed) return;
           if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
           // Woken by close(): answered so, as a held poll is, neither counted nor logged as unread.
-          if (!shuttingDown) pollUnread(request, socketAddress, principal.userId, `its user's poll answers not yet out held ${unsent} bytes: with its ${bytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes) for its hold; answered without its page`);
-          if (result.resume !== 'resumed' || since === null) return sendHttp(response, 429, { error: 'poll-answers-unread' }, { 'Retry-After': '1' });
-          return sendHttp(response, 200, `${pollOpen({ ...result, entries: [], cursor: since })}]}`);
+          if (!shuttingDown) pollUnread(request, socketAddress, principal.userId, `its user's poll answers not yet out held ${unsent} bytes: with its ${firstBytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes) for its hold; answered without its page`);
+          if (resume !== 'resumed' || since === null) return sendHttp(response, 429, { error: 'poll-answers-unread' }, { 'Retry-After': '1' });
+          return sendHttp(response, 200, `${pollOpen({ resume, entries: [], cursor: since })}]}`);
         }
-        // Gone since its room was taken: given back.
-        if (response.destroyed) return giveRoom(principal.userId, bytes);
       }
       core.counters.pollsServed++;
-      if (!head) for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
+      if (!head) for (const entry of answer.page.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
       // HEAD: the GET's headers, its Content-Length measured, nothing built.
       if (head) sendHttp(response, 200, Buffer.alloc(0), { 'Content-Length': String(answer.bytes) });
       else {
