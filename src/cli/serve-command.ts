@@ -386,7 +386,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 /**
  * Runs `serve` until SIGINT/SIGTERM, or until its standard output cannot be written (a full
  * disk: nobody could read its secret and tokens; it served on for ever, a fresh user), which
- * stops it the same way. Exit code: 0 after a clean stop, 2 on a usage error, when the port is
+ * stops it the same way. Another SIGINT/SIGTERM while it stops changes nothing (the stop is
+ * bounded: the server's close() ends sockets not drained within 5 s). Exit code: 0 after a clean stop, 2 on a usage error, when the port is
  * taken or when standard output failed.
  */
 export async function runServe(options: ServeOptions, output: Output): Promise<number> {
@@ -526,10 +527,19 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   }
   // Before the banner says "Ctrl-C stops": a SIGTERM sent as soon as it is read (a script, a
   // test) came before the handlers under load and killed the demo by the signal, not exit 0 (tCS).
+  // From the first signal on, a handler that does nothing takes the place of `signalled` until the stop has finished (and 5 s
+  // past it, unref'd, for Node's own exit): with none left, a second SIGINT or SIGTERM while the demo stops (a second Ctrl-C,
+  // a supervisor's SIGTERM after its SIGINT, the SIGINT tsx's parent process relays after the terminal's own) killed it by the
+  // signal, or under tsx exited 130 (its preflight's handler exits 128 + signal when no other is left), mid-stop, its `stopped`
+  // line unsaid (tHQ F1). The stop is bounded anyway: the server's close() waits at most its shutdownTimeoutMs (5 s) for
+  // sockets to drain, then ends them.
+  const ignore = () => undefined;
   const why = new Promise<'signal' | 'output'>((resolve) => {
     const stop = (reason: 'signal' | 'output') => {
-      process.off('SIGINT', signalled);
-      process.off('SIGTERM', signalled);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.off(signal, signalled);
+        if (!process.listeners(signal).includes(ignore)) process.on(signal, ignore);
+      }
       resolve(reason);
     };
     const signalled = () => stop('signal');
@@ -583,8 +593,14 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     ].join('\n'),
   );
   const reason = await why;
-  await demo.stop();
-  await store?.close();
+  try {
+    await demo.stop();
+    await store?.close();
+  } finally {
+    setTimeout(() => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, ignore);
+    }, 5000).unref();
+  }
   if (reason === 'output') return 2;
   output.stdout('stopped\n');
   return 0;
