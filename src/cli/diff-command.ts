@@ -89,7 +89,7 @@ function parseOrNote(problems: string[], ...args: Parameters<typeof parseSchema>
  *
  * Text output: one line per change, `<level> <subject> <pointer> (<direction>): <what> — <who
  * it breaks> [<rule>]`, then a summary line with the counts, the release and the protocol
- * version. JSON output: `{ before, after, ...DiffReport }`; when a side cannot be read,
+ * version. JSON output: `{ before, after, ...DiffReport, failOn }` (`failOn` a {@link FailOnVerdict}); when a side cannot be read,
  * `{ error, errors?, side? }` (`side` `old`, `new` or `both`; `errors` every fault when there are
  * several; the errors on stderr too). A side may come from anyone (a
  * tarball above all): every character of what is printed that could forge terminal output (a
@@ -97,7 +97,8 @@ function parseOrNote(problems: string[], ...args: Parameters<typeof parseSchema>
  * control) is written as `\uXXXX`, in text and JSON output and in error messages alike.
  *
  * @returns the exit code: 0 nothing at or above `--fail-on` (with `major`: the release the
- *   changes call for is not major), 1 something is, 2 a side cannot be read (missing, not a
+ *   changes call for is not major), 1 something is (said on stderr in one line: the threshold
+ *   and how many changes are at or above it), 2 a side cannot be read (missing, not a
  *   contract, broken schema, unknown ref)
  */
 export async function runDiff(oldSpec: string, newSpec: string | undefined, options: DiffCommandOptions, output: DiffOutput): Promise<number> {
@@ -149,15 +150,43 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
     }
     throw error;
   }
+  const verdict = failOnVerdict(report, options.failOn);
   if (options.format === 'json') {
-    output.stdout(`${printableJson(JSON.stringify({ before: before.label, after: after.label, ...report }, null, 2))}\n`);
+    output.stdout(`${printableJson(JSON.stringify({ before: before.label, after: after.label, ...report, failOn: verdict }, null, 2))}\n`);
   } else {
     for (const change of report.changes) output.stdout(`${formatChange(change)}\n`);
     output.stdout(`${formatSummary(report, before, after)}\n`);
   }
-  if (options.failOn === 'never') return 0;
-  if (options.failOn === 'major') return report.semver === 'major' ? 1 : 0;
-  return report.worst !== null && atLeast(report.worst, options.failOn) ? 1 : 0;
+  // Exit 1 said why (tHQ F5: a red CI step whose report read "0 breaking", nothing naming --fail-on). On stderr: stdout stays the report.
+  if (verdict.failed) output.stderr(`realtime-contract: ${failOnLine(report, verdict)}\n`);
+  return verdict.failed ? 1 : 0;
+}
+
+/**
+ * What `--fail-on` made of a report, as the JSON output's `failOn` carries it: the threshold
+ * given (`level`: a level, `major` or `never`), whether it failed the run (exit 1), and for a
+ * level how many changes are at or above it (`changes`; absent for `major` and `never`).
+ */
+export interface FailOnVerdict {
+  level: DiffCommandOptions['failOn'];
+  failed: boolean;
+  changes?: number;
+}
+
+/** {@link FailOnVerdict} of `report` under `--fail-on failOn`. */
+export function failOnVerdict(report: DiffReport, failOn: DiffCommandOptions['failOn']): FailOnVerdict {
+  if (failOn === 'never') return { level: failOn, failed: false };
+  if (failOn === 'major') return { level: failOn, failed: report.semver === 'major' };
+  const changes = LEVELS.filter((level) => atLeast(level, failOn)).reduce((sum, level) => sum + report.counts[level], 0);
+  return { level: failOn, failed: changes > 0, changes };
+}
+
+/** The line said when `--fail-on` fails the run: `--fail-on strict: 12 changes at or above strict (0 breaking, 12 strict): exit 1`. */
+function failOnLine(report: DiffReport, verdict: FailOnVerdict): string {
+  if (verdict.level === 'major') return `--fail-on major: the changes call for a major release${majorForCode(report)}: exit 1`;
+  const level = verdict.level as Level;
+  const counts = LEVELS.filter((each) => atLeast(each, level)).reverse().map((each) => `${report.counts[each]} ${each}`).join(', ');
+  return `--fail-on ${level}: ${verdict.changes} change${verdict.changes === 1 ? '' : 's'} at or above ${level} (${counts}): exit 1`;
 }
 
 /**

@@ -349,6 +349,30 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', V1_0, V1_1, '--fail-on', 'strict']).code).toBe(1);
   });
 
+  // Exit 1 with a report reading like a pass (`0 breaking`) and no word of --fail-on: a red CI step, no reason (tHQ F5).
+  it('says in one line on stderr why --fail-on failed the run, and carries it in the JSON output as failOn', () => {
+    const strict = cli(['diff', V1_0, V1_1, '--fail-on', 'strict']);
+    expect(strict.code).toBe(1);
+    const report = json(['diff', V1_0, V1_1]);
+    const atOrAbove = report.counts.strict + report.counts.breaking;
+    expect(atOrAbove).toBeGreaterThan(0);
+    expect(strict.stderr).toBe(`realtime-contract: --fail-on strict: ${atOrAbove} changes at or above strict (${report.counts.breaking} breaking, ${report.counts.strict} strict): exit 1\n`);
+    // The report on stdout as without --fail-on; the default (breaking) passes, and says nothing.
+    const passed = cli(['diff', V1_0, V1_1]);
+    expect(passed).toMatchObject({ code: 0, stderr: '' });
+    expect(strict.stdout).toBe(passed.stdout);
+    const failed = cli(['diff', V1_0, V1_1, '--fail-on', 'strict', '--format', 'json']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe(strict.stderr);
+    const parsed = JSON.parse(failed.stdout) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(['before', 'after', 'changes', 'counts', 'worst', 'semver', 'protocolVersion', 'failOn']);
+    expect(parsed.failOn).toEqual({ level: 'strict', failed: true, changes: atOrAbove });
+    expect((report as unknown as Record<string, unknown>).failOn).toEqual({ level: 'never', failed: false });
+    expect(JSON.parse(cli(['diff', V1_0, V1_1, '--format', 'json']).stdout).failOn).toEqual({ level: 'breaking', failed: false, changes: 0 });
+    // README's example is this line, for v1.0 against the working tree.
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toMatch(/`realtime-contract:\s+--fail-on strict: \d+ changes at or above strict \(\d+ breaking, \d+ strict\): exit 1`/);
+  });
+
   it('reads an older side whose protocol.json fact has a key nothing reads, and warns of a newer one (a release that shipped `pongTimoutMs` could not be diffed against: a tester)', () => {
     const stray = path.join(work, 'stray-fact-key');
     writeSchemas(stray, patchSchemas(readSchemas(), [{ op: 'add', path: '/protocol.json/x-keepalive/pongTimoutMs', value: 10000 }]));
@@ -374,7 +398,8 @@ describe('realtime-contract diff', () => {
     writeSchemas(path.join(repo, 'schemas'), current);
 
     const text = cli(['diff', 'v1.0'], repo);
-    expect(text.stderr).toBe('');
+    // Exit 1 says why, on stderr (tHQ F5): the default --fail-on breaking, and the one breaking change.
+    expect(text.stderr).toBe('realtime-contract: --fail-on breaking: 1 change at or above breaking (1 breaking): exit 1\n');
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('breaking   trades /data/fee (server→client): may now be null — older consumers reject some messages the newer server may send, in tolerant and strict mode; Go and Python give the field another type: code built on them may no longer compile, a major release [made-nullable]\n');
     expect(text.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ changes \(1 breaking, \d+ strict, \d+ compatible\) from v1\.0 \(git [0-9a-f]{12}\) to schemas \(working tree\): release major; protocol version should be 2\.0 or later \(declared 1\.1, was 1\.0\)$/);
