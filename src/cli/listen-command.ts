@@ -311,7 +311,14 @@ function connectError(error: Error & { code?: string }, url: URL, speaksTls = fa
       return `${text} (Node does not trust the server's certificate: to trust it, or the private CA that signed it, run with NODE_EXTRA_CA_CERTS=<its PEM file>${error.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? '; or the server leaves out its intermediate certificate, which it must send' : ''})`;
     }
   }
+  // Node's words, then the way out (tHQ F2: a bare ECONNREFUSED for a demo not started, or on another port).
+  if (error.code === 'ECONNREFUSED') return `${text} (nothing listens at ${urlHostPort(url)}: is the server running, on that port? serve --demo listens on 127.0.0.1:8000 unless given --port)`;
   return speaksTls ? `${TLS_THERE} (${text})` : text;
+}
+
+/** `host:port` of a ws(s) URL, its default port written out (80, 443). */
+function urlHostPort(url: URL): string {
+  return `${url.hostname}:${url.port === '' ? (url.protocol === 'wss:' ? '443' : '80') : url.port}`;
 }
 
 /**

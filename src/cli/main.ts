@@ -49,6 +49,11 @@ What each command needs:
             the installed package does not offer it`,
   );
 
+// `-v`, as most CLIs spell the version, got a bare "unknown option" where a long option's typo gets commander's "(Did you mean
+// --token?)" (tHQ F2): a hidden option, refused with the same words and that hint. Commander suggests for long options only.
+program.addOption(new Option('-v').hideHelp());
+program.on('option:v', () => program.error("error: unknown option '-v'\n(Did you mean --version?)", { code: 'commander.unknownOption' }));
+
 program
   .command('validate')
   .description('validate message files: .json (one message or an array), .ndjson/.jsonl (one per line), folders, pipes, or - for stdin (needs only Node)')

@@ -491,8 +491,13 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     try {
       store = await createRedisStreamStore({ url: options.redis });
     } catch (error) {
-      // The store's refusal of the URL (never with its password), worded for the flag.
-      output.stderr(`realtime-contract serve: ${(error as Error).message.replace(/^createRedisStreamStore: url /, `${options.names?.redis ?? '--redis'} `)}\n`);
+      // The store's refusal of the URL (never with its password), worded for the flag; with the way out when nothing listens
+      // there (tHQ F2: a bare ECONNREFUSED).
+      const message = (error as Error).message;
+      const refused = /\bECONNREFUSED\b/.test(message)
+        ? ` (nothing listens there: start redis-server, or ${options.names?.redis === undefined ? 'leave --redis out' : `unset ${options.names.redis}`} to keep the streams in this process)`
+        : '';
+      output.stderr(`realtime-contract serve: ${message.replace(/^createRedisStreamStore: url /, `${options.names?.redis ?? '--redis'} `)}${refused}\n`);
       return 2;
     }
   }
@@ -522,7 +527,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     const host = options.host ?? '127.0.0.1';
     const hidden = secretLooking(host);
     const message = hidden ? (error as Error).message.split(host.toLowerCase()).join('[redacted]').split(host).join('[redacted]') : (error as Error).message;
-    output.stderr(`realtime-contract serve: cannot listen on ${hidden ? `a host of ${host.length} characters (not shown: it may be a secret), port ${port}` : hostPort(host, port)}: ${message}\n`);
+    // Node's words, then the way out (tHQ F2: a demo started twice got a bare EADDRINUSE).
+    const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` (another process listens on port ${port} there, often a demo started earlier: stop it, or give another --port)` : '';
+    output.stderr(`realtime-contract serve: cannot listen on ${hidden ? `a host of ${host.length} characters (not shown: it may be a secret), port ${port}` : hostPort(host, port)}: ${message}${taken}\n`);
     return 2;
   }
   // Before the banner says "Ctrl-C stops": a SIGTERM sent as soon as it is read (a script, a
