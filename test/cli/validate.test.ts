@@ -47,6 +47,21 @@ describe('realtime-contract validate', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(`\`npm run validate\` prints \`${stdout.trim()}\``);
   });
 
+  // `npm run validate -- <file>` adds the file to the script's fixtures, and its totals counted both: "69 valid, 2 invalid"
+  // for a file of 3 messages (tHQ F3). README gives the command that checks a file alone, and says what the other does.
+  it('README gives the command that checks a file of one\'s own alone, and says npm run validate -- <file> adds the fixtures', () => {
+    const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
+    const fixtures = readFixtureMessages('valid').length;
+    expect(readme).toContain(`To check a file of your own, give it to the CLI: \`npx tsx src/cli/main.ts validate my-messages.ndjson\` (its counts alone). \`npm run validate -- my-messages.ndjson\` checks it together with those ${fixtures} fixtures, and its totals count both.`);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.validate).toBe('tsx src/cli/main.ts validate test/fixtures/valid');
+    const own = path.join(dir, 'my-messages.ndjson');
+    writeFileSync(own, `${JSON.stringify({ type: 'ping', timestamp: 1767225600123 })}\n${JSON.stringify({ type: 'ping', timestamp: 1.5 })}\n`);
+    const alone = cli(['validate', own]);
+    expect(alone.stdout.trimEnd().split('\n').pop()).toBe('1 valid, 1 invalid');
+    expect(cli(['validate', 'test/fixtures/valid', own]).stdout.trimEnd().split('\n').pop()).toBe(`${fixtures + 1} valid, 1 invalid`);
+  });
+
   it('prints one line per invalid message, path:line: type pointer expected…, got …, and exits 1', () => {
     const { code, stdout } = cli(['validate', 'test/fixtures/invalid']);
     const lines = stdout.trimEnd().split('\n');
