@@ -15,6 +15,9 @@ import type { InvalidEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { closeClients, example, nodeClient, until } from './support/helpers.js';
 
+/** A bound on each wait for a 16 MiB poll page to be read (not a speed assertion): ample on a machine at load 25 on 2 CPUs. */
+const POLL_16MIB_MS = 90_000;
+
 const stops: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -101,7 +104,9 @@ describe('the client on the wire, as its README promises', () => {
     expect(client.getStatus().cursor).toBe('c'.repeat(128));
   });
 
-  it('refuses a poll response over 16 MiB by default, without maxPollBytes given, and takes one of 16 MiB exactly (README options table)', async () => {
+  // Building, sending and reading 16 MiB twice in this one process is ~1 s of CPU, but 15-25x that in wall time on a
+  // loaded machine (tHX F1: 19-42 s at load 25 on 2 CPUs): each wait is bounded at POLL_16MIB_MS, the test above both.
+  it('refuses a poll response over 16 MiB by default, without maxPollBytes given, and takes one of 16 MiB exactly (README options table)', { timeout: 2 * POLL_16MIB_MS + 30_000 }, async () => {
     const head = '{"cursor":"e.1","resume":"new","messages":[]}';
     // JSON with white space after it: a valid poll response of exactly `size` bytes.
     const page = (size: number) => head + ' '.repeat(size - head.length);
@@ -119,10 +124,10 @@ describe('the client on the wire, as its README promises', () => {
     client.on('invalid', (event) => invalid.push(event));
     client.connect('good');
     // Either comes first: the refusal, or (a larger default) the page taken.
-    await until(() => invalid.length > 0 || client.getStatus().mode === 'polling', 'the answer to the first poll');
+    await until(() => invalid.length > 0 || client.getStatus().mode === 'polling', 'the answer to the first poll', POLL_16MIB_MS);
     expect(invalid.map((event) => event.errors)).toEqual([[{ pointer: '', keyword: 'maxPollBytes', message: 'expected at most 16777216 bytes (maxPollBytes), got more' }]]);
     expect(client.getStatus().mode).not.toBe('polling');
-    await until(() => client.getStatus().mode === 'polling', 'the poll of 16 MiB taken');
+    await until(() => client.getStatus().mode === 'polling', 'the poll of 16 MiB taken', POLL_16MIB_MS);
     expect(client.getStatus()).toMatchObject({ mode: 'polling', connected: true, cursor: 'e.1' });
     expect(invalid).toHaveLength(1);
   });
