@@ -9,6 +9,9 @@ import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
 afterEach(stopWsServers);
 
+/** The budget of one listen run, its start included (20-23 s at load 35 on 2 CPUs, tGZ F3): runListen's own kill bound. */
+const CLI_RUN_MS = 55_000;
+
 const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
 const data = { id: 'trade_12345', bot_id: 'bot_abc', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' };
 
@@ -69,19 +72,23 @@ describe('listen --max-frame: the largest message read, what bounds one frame\'s
     expect(report.violations).toEqual([expect.objectContaining({ index: 1, keyword: 'frame', message: expect.stringMatching(/^expected a message of at most 1000 bytes \(the most listen reads: --max-frame, 100 MiB by default; the contract sets no limit\), got one of 1024 bytes announced; /) })]);
   });
 
-  it('takes a size in bytes, KiB or MiB, from 1 byte to 100 MiB, and says so of another (exit 2)', async () => {
-    for (const [given, said] of [
-      ['0', 'expected a size from 1 byte to 100MiB, got 0'],
-      ['101MiB', 'expected a size from 1 byte to 100MiB, got 101MiB'],
-      ['1MB', 'expected a size in bytes, KiB or MiB, got 1MB, which could mean 1048576 or 1000000 bytes: write 1MiB or 1000000'],
-      ['1.5MiB', 'expected a size such as 1MiB, 512KiB or 4096 (bytes)'],
-    ]) {
-      const { status, stderr } = await runListen(['ws://127.0.0.1:1/api/ws', '--max-frame', given!]);
+  // Seven listen children one after another: a start alone took 8.5-9.5 s at load 18-23 and 20-23 s at load 35, so
+  // they outran the default 60 s with nothing asserted wrong (tHX F4). The timeout is CLI_RUN_MS per start.
+  const refused = [
+    ['0', 'expected a size from 1 byte to 100MiB, got 0'],
+    ['101MiB', 'expected a size from 1 byte to 100MiB, got 101MiB'],
+    ['1MB', 'expected a size in bytes, KiB or MiB, got 1MB, which could mean 1048576 or 1000000 bytes: write 1MiB or 1000000'],
+    ['1.5MiB', 'expected a size such as 1MiB, 512KiB or 4096 (bytes)'],
+  ] as const;
+  const taken = ['100MiB', '104857600', '102400KiB'] as const;
+  it('takes a size in bytes, KiB or MiB, from 1 byte to 100 MiB, and says so of another (exit 2)', { timeout: (refused.length + taken.length) * CLI_RUN_MS }, async () => {
+    for (const [given, said] of refused) {
+      const { status, stderr } = await runListen(['ws://127.0.0.1:1/api/ws', '--max-frame', given]);
       expect(stderr).toContain(`error: option '--max-frame <size>' argument '${given}' is invalid. ${said}`);
       expect(status).toBe(2);
     }
     // The most, 100 MiB, is taken, written either way: the run goes on to connect (nothing listens at port 1).
-    for (const given of ['100MiB', '104857600', '102400KiB']) {
+    for (const given of taken) {
       const { status, stderr } = await runListen(['ws://127.0.0.1:1/api/ws', '--max-frame', given]);
       expect(stderr, given).not.toContain('is invalid');
       expect(stderr, given).toContain('realtime-contract: cannot connect to ws://127.0.0.1:1/api/ws');
