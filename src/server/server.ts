@@ -1642,6 +1642,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         const unsent = unsentOf.get(principal.userId) ?? 0;
         const firstBytes = bytes;
         const { resume } = answer.page;
+        // A page without messages (a `new` one, from no `since`: its cursor the head when it was read) costs nothing to
+        // keep, and is answered as read: read again after the wait, its cursor was the head then, past what was published
+        // meanwhile, lost without a gap (tIA F1).
+        const empty = answer.page.entries.length === 0 ? answer : null;
         answer = null;
         const holdLeft = (): number => Math.min(pollStarted + pollHoldMs - monotonicNow(), principal.expiresAt === undefined ? Infinity : principal.expiresAt - now());
         let took = await waitForRoom(principal.userId, bytes, holdLeft(), response);
@@ -1650,7 +1654,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           if (response.destroyed) return giveRoom(principal.userId, bytes);
           let page: PollAnswer;
           try {
-            page = pollPage(await store.read(viewer, since, pollMaxMessages, pollPageBytes), Math.min(pollBodyBytes, bytes));
+            page = empty ?? pollPage(await store.read(viewer, since, pollMaxMessages, pollPageBytes), Math.min(pollBodyBytes, bytes));
             checkOpen(page);
           } catch (error) {
             giveRoom(principal.userId, bytes);

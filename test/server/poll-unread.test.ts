@@ -209,4 +209,38 @@ describe('poll answers their clients do not read (tHH F4, tHM F1, F6)', () => {
       await short.rt.close();
     }
   }, 60_000);
+
+  it('a poll without since (a new page) that waits for room is answered with the head as it was at its request: what is published while it waits comes on the next poll (tIA F1: it read the head again, past it, lost without a gap)', async () => {
+    const short = await startServer({ pollHoldMs: 5000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'fay-new';
+      const jwt = await token(user);
+      const head = async (since: string) => Number((await fetch(short.http(`/api/ws/poll?since=${since}`), { method: 'HEAD', headers: { authorization: `Bearer ${jwt}` } })).headers.get('content-length'));
+      const start = (await short.rt.publish(user, alert(`${user}-start`))).cursor;
+      // Two answers never read that fill her 16 MiB bound to within 20 bytes: a new page (about 60 bytes) must wait.
+      const a = (await short.rt.publish(user, big(`${user}-a`, 8_000_000))).cursor;
+      const aBytes = await head(start);
+      await short.rt.publish(user, big(`${user}-b`, 16 * 1024 * 1024 - 20 - aBytes - (aBytes - 8_000_000)));
+      expect(aBytes + (await head(a))).toBe(16 * 1024 * 1024 - 20);
+      for (const since of [start, a]) {
+        const served = short.rt.stats().pollsServed;
+        stuck.push(await stuckPoll(short.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`));
+        await vi.waitFor(() => expect(short.rt.stats().pollsServed).toBe(served + 1), { timeout: 10_000 });
+      }
+      const pending = short.rt.stats().pendingPolls;
+      const fresh = fetch(short.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } });
+      await vi.waitFor(() => expect(short.rt.stats().pendingPolls).toBe(pending + 1), { timeout: 10_000 });
+      await short.rt.publish(user, alert(`${user}-while-waiting`));
+      for (const client of stuck) client.destroy();
+      const answer = await fresh;
+      const page = (await answer.json()) as { cursor: string; resume: string; messages: unknown[] };
+      expect([answer.status, page.resume, page.messages]).toEqual([200, 'new', []]);
+      const next = (await (await fetch(short.http(`/api/ws/poll?since=${page.cursor}`), { headers: { authorization: `Bearer ${jwt}` } })).json()) as { resume: string; messages: { data: { id: string } }[] };
+      expect([next.resume, next.messages.map((m) => m.data.id)]).toEqual(['resumed', [`${user}-while-waiting`]]);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await short.rt.close();
+    }
+  }, 60_000);
 });
