@@ -312,9 +312,12 @@ function connectError(error: Error & { code?: string }, url: URL, speaksTls = fa
     }
   }
   // Node's words, then the way out (tHQ F2: a bare ECONNREFUSED for a demo not started, or on another port).
-  if (error.code === 'ECONNREFUSED') return `${text} (nothing listens at ${urlHostPort(url)}: is the server running, on that port? serve --demo listens on 127.0.0.1:8000 unless given --port)`;
+  if (error.code === 'ECONNREFUSED') return `${text} (nothing listens at ${urlHostPort(url)}: is the server running, on that port? ${DEMO_PORT_HINT})`;
   return speaksTls ? `${TLS_THERE} (${text})` : text;
 }
+
+/** The end of ECONNREFUSED's way out: listen's own words, never a secret, shown whole beside a short token (see scrubConnect). */
+const DEMO_PORT_HINT = 'serve --demo listens on 127.0.0.1:8000 unless given --port';
 
 /** `host:port` of a ws(s) URL, its default port written out (80, 443). */
 function urlHostPort(url: URL): string {
@@ -870,12 +873,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Node's own connect error names the address it dialled (`connect ECONNREFUSED 127.0.0.1:24599`), no server's echo: a short
   // --token is `[redacted]` where a server echoes it (README), and blanked that address's digits (`127.0.0.[redacted]:24599`,
   // `::[redacted]:24599`: tHS F3). That `<address>:<port>` is kept unless a secret of 8 characters or more is in it.
-  const scrubConnect = (text: string, error: Error) => {
+  const scrubConnect = (text: string, error: Error, url: URL) => {
     const { address: dialled, port } = error as Error & { address?: unknown; port?: unknown };
     const address = typeof dialled === 'string' && isIP(dialled) !== 0 && Number.isInteger(port) ? `${dialled}:${String(port)}` : undefined;
     const long = secrets.filter((secret) => secret.length >= WHOLE_SECRET_LENGTH);
     if (address === undefined || redactPieces(redactWhole(address, long), long) !== address) return scrub(text);
-    return text.split(address).map(scrub).join(address);
+    // The way out connectError adds is listen's own words and the URL's host and port, shown whole as the address is: a
+    // short token blanked their digits too (`127.[redacted].[redacted].1:8000`, `[::[redacted]]:port`).
+    const kept = [address, `nothing listens at ${urlHostPort(url)}`, DEMO_PORT_HINT].filter((piece) => redactPieces(redactWhole(piece, long), long) === piece);
+    const keep = (part: string, at: number): string => (at === kept.length ? scrub(part) : part.split(kept[at]!).map((piece) => keep(piece, at + 1)).join(kept[at]!));
+    return keep(text, 0);
   };
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
@@ -2041,21 +2048,21 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           setImmediate(() => {
             if (!answeredHttp()) return void speaksTls(url!, 2000).then((tls) => {
               const fault = tls ? undefined : parsed();
-              resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!, tls), error));
+              resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!, tls), error, url!));
             });
             const fault = parsed();
-            resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!), error));
+            resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!), error, url!));
           });
           return;
         }
         void speaksTls(url!, 2000).then((tls) => {
           const fault = tls ? undefined : parsed();
-          resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!, tls), error));
+          resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!, tls), error, url!));
         });
       } else {
         setImmediate(() => {
           const fault = parsed();
-          resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!), error));
+          resolve(fault !== undefined ? scrub(`${fault} (${error.message})`) : scrubConnect(connectError(error, url!), error, url!));
         });
       }
     });

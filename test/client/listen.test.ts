@@ -1385,11 +1385,12 @@ describe('listen', () => {
       const url = `ws://${host}:${port}/api/ws`;
       const run = await listen([url, '--token', token, '--duration', '1s']);
       expect(run.status, token).toBe(2);
-      expect(run.stderr, `${host} ${token}`).toBe(`realtime-contract: cannot connect to ${url}?token=[redacted]: connect ECONNREFUSED ${address}:${port}\n`);
+      // With the way out listen adds (tHQ F2), its own words whole too: the demo's 127.0.0.1:8000 read 127.[redacted].[redacted].1:8000.
+      expect(run.stderr, `${host} ${token}`).toBe(`realtime-contract: cannot connect to ${url}?token=[redacted]: connect ECONNREFUSED ${address}:${port} (nothing listens at ${host}:${port}: is the server running, on that port? serve --demo listens on 127.0.0.1:8000 unless given --port)\n`);
     }
     const url = `ws://127.0.0.1:${port}/api/ws`;
     const json = await listen([url, '--token', '127', '--duration', '1s', '--format', 'json']);
-    expect(JSON.parse(json.stdout)).toEqual({ url: `${url}?token=[redacted]`, error: `connect ECONNREFUSED 127.0.0.1:${port}` });
+    expect(JSON.parse(json.stdout)).toEqual({ url: `${url}?token=[redacted]`, error: `connect ECONNREFUSED 127.0.0.1:${port} (nothing listens at 127.0.0.1:${port}: is the server running, on that port? serve --demo listens on 127.0.0.1:8000 unless given --port)` });
   });
 
   it('--count N against a server that closes early with a code but 1000: the frames seen, the close, and that fewer than N came (found by a tester)', async () => {
