@@ -540,33 +540,43 @@ export function withUrlUserInfoRedacted(text: string): string {
 }
 
 /**
- * `url` (a `scheme://` URL quoted in a text) when each `@` in it lies in a query value or the fragment, its authority holding
- * none: no user info, as the URL standard reads it, the `@` a value's (`postgres://db:5432/x?password=Hunt@er2Secret`,
- * `?user=app@corp`). Shown with its host, path and other values as they are, the value of each parameter whose name reads as a
+ * `url` (a `scheme://` URL quoted in a text) when an `@` in it lies in a query value or the fragment: no user info's, as the
+ * URL standard reads it, the `@` a value's (`postgres://db:5432/x?password=Hunt@er2Secret`, `?user=app@corp`); user info,
+ * if any, ends at the authority's last `@` (`postgres://[redacted]@db:5432/x?password=[redacted]`). Shown with its host, path and other values as they are, the value of each parameter whose name reads as a
  * secret ({@link isSecretName}) and holds an `@` `[redacted]`, a URL in a value with its own user info `[redacted]`, and a fragment holding `@` `[redacted]`: read to
  * the last `@`, the password's tail was shown as the host (`postgres://[redacted]@er2Secret`), and an ordinary value's `@`
- * hid the host (`postgres://[redacted]@corp`: tHS F4). Undefined for any other URL (an `@` in its authority, its path or a
- * parameter's name, or a fragment right after the host: a password holding an unencoded `/`, `?` or `#` is read to the last
- * `@`, as before).
+ * hid the host (`postgres://[redacted]@corp`: tHS F4). Undefined for any other URL (an `@` only in its authority, an `@` in its
+ * path or a parameter's name, or a fragment right after the host that names no secret parameter: a password holding an
+ * unencoded `/`, `?` or `#` is read to the last `@`, as before).
  */
 function withQueryAtsShown(url: string): string | undefined {
   const found = /^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/)([^/\\?#]*)([^?#]*)(\?[^#]*)?(#[^]*)?$/i.exec(url);
   if (found === null) return undefined;
   const [, start, authority, path, query = '', fragment = ''] = found as unknown as [string, string, string, string, string | undefined, string | undefined];
   const pairs = query.slice(1).split('&');
-  if (authority.trim() === '' || authority.includes('@') || path.includes('@') || pairs.some((pair) => pair.split('=')[0]!.includes('@'))) return undefined;
-  // A `#` right after the host with an `@` after it is a password's (`postgres://app:Xk9#L7vR4@db`), read to the last `@`.
-  if ((!query.includes('@') && !fragment.includes('@')) || (path === '' && query === '' && fragment.includes('@'))) return undefined;
-  // A port that is not digits is a password's head (`postgres://app:pa?x=y@db`): read to the last `@`, as before.
-  if (withUserInfoShownRedacted(`${start}${authority}`) !== `${start}${authority}`) return undefined;
+  // User info ends at the authority's last `@`, as the URL standard (and redactRedisUrl's userInfoEnd) reads it: an `@` in a
+  // query value or fragment after it was read as the user info's end, `postgres://app:pw@db/rt?password=Hunt@er2Secret`
+  // shown as `postgres://[redacted]@er2Secret` (tIB F1).
+  const authorityAt = authority.lastIndexOf('@');
+  const host = authority.slice(authorityAt + 1);
+  if (host.trim() === '' || path.includes('@') || pairs.some((pair) => pair.split('=')[0]!.includes('@'))) return undefined;
+  if (!query.includes('@') && !fragment.includes('@')) return undefined;
   const name = (pair: string) => leniently(pair.split('=')[0]!);
+  // A `#` right after the host with an `@` after it is a password's (`postgres://app:Xk9#L7vR4@db`), read to the last `@`;
+  // but not one naming a secret parameter (`https://vault.example#password=Hunt@er2Secret`: shown whole, or its tail as the
+  // host: tIB F2): the fragment is `[redacted]`.
+  const fragmentNamesSecret = fragment.slice(1).split('&').some((pair) => pair.includes('=') && isSecretName(name(pair)));
+  if (path === '' && query === '' && fragment.includes('@') && !fragmentNamesSecret) return undefined;
+  // A port that is not digits is a password's head (`postgres://app:pa?x=y@db`): read to the last `@`, as before.
+  if (withUserInfoShownRedacted(`${start}${host}`) !== `${start}${host}`) return undefined;
+  const userInfo = authorityAt === -1 ? '' : authorityAt === 0 ? '@' : `${REDACTED}@`;
   const shownPair = (pair: string) => {
     const equals = pair.indexOf('=');
     if (equals === -1 || !pair.includes('@')) return pair;
     return isSecretName(name(pair)) ? `${pair.slice(0, equals)}=${REDACTED}` : `${pair.slice(0, equals + 1)}${withUrlUserInfoRedacted(pair.slice(equals + 1))}`;
   };
   const shownQuery = query === '' ? '' : `?${pairs.map(shownPair).join('&')}`;
-  return `${withUserInfoShownRedacted(`${start}${authority}${path}`)}${shownQuery}${fragment.includes('@') ? `#${REDACTED}` : fragment}`;
+  return `${start}${userInfo}${host}${path}${shownQuery}${fragment.includes('@') ? `#${REDACTED}` : fragment}`;
 }
 
 /**

@@ -529,6 +529,26 @@ describe('store faults', () => {
       }
     });
 
+    it("a detail quoting a URL with user info and an @ in a query value or fragment shows its host, its user info and secret values [redacted] (tIB F1: read to the last @, the password's tail was shown as the host)", async () => {
+      await expectDetailsShown([
+        ['db down: postgres://app:pw@db.internal:5432/rt?password=Hunt@er2Secret', 'db down: postgres://[redacted]@db.internal:5432/rt?password=[redacted]'],
+        ['postgres://app:pw@db.internal:5432/rt?user=app@corp', 'postgres://[redacted]@db.internal:5432/rt?user=app@corp'],
+        ['https://u:p@[2001:db8::1]:8443/x?email=bob@example.com', 'https://[redacted]@[2001:db8::1]:8443/x?email=bob@example.com'],
+        ['postgres://app:pw@db.internal/rt#a@b', 'postgres://[redacted]@db.internal/rt#[redacted]'],
+        [new URL('https://u:Hunter2Secret@db.example/p?email=bob@example.com'), 'https://[redacted]@db.example/p?email=bob@example.com'],
+      ]);
+    });
+
+    it("a detail quoting a URL whose fragment right after the host names a secret parameter holding @ shows the fragment [redacted] (tIB F2: shown whole, or its tail as the host)", async () => {
+      await expectDetailsShown([
+        ['backend: https://vault.example#password=Hunt@er2Secret', 'backend: https://vault.example#[redacted]'],
+        ['backend: https://vault.example:8443#token=abc@Hunter2SecretTok', 'backend: https://vault.example:8443#[redacted]'],
+        ['backend: postgres://db:5432#password=Hunt@er2Secret', 'backend: postgres://db:5432#[redacted]'],
+        // A password holding `#` before its `@host` is still read to the last `@`.
+        ['postgres://app:Xk9#L7vR4s3cret@db', 'postgres://[redacted]@db'],
+      ]);
+    });
+
     it('a store healthy again within the grace period closes nothing: the socket goes on with what comes next', async () => {
       const store = new FlakyStore();
       let looks = 0;
@@ -643,3 +663,22 @@ describe('store faults', () => {
     }
   });
 });
+
+/** Each detail a store's status() returns, as stats().store.detail shows it: `expected` (or matching it), no secret in it. */
+async function expectDetailsShown(details: readonly [unknown, string | RegExp][]): Promise<void> {
+  const store = new MemoryStreamStore();
+  let detail: unknown;
+  store.status = () => ({ healthy: false, detail } as unknown as { healthy: boolean; detail?: string });
+  const server = await startServer({ store });
+  try {
+    for (const [given, expected] of details) {
+      detail = given;
+      const shown = server.rt.stats().store.detail as string;
+      if (typeof expected === 'string') expect(shown, String(given)).toBe(expected);
+      else expect(shown).toMatch(expected);
+      expect(shown).not.toMatch(/er2Secret|Hunter2|L7vR4/);
+    }
+  } finally {
+    await server.rt.close();
+  }
+}
