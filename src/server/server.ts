@@ -2636,7 +2636,8 @@ function storeDetailText(detail: unknown): string {
 
 /**
  * `value` with the value of every field named like a secret ({@link isSecretName}: `password`, `token`, `apiKey`, …)
- * `[redacted]` (but an error's `code`), through arrays, objects (plain ones and class instances, whose prototype the copy
+ * `[redacted]` (but an error's `code`), and the `args` of a Redis AUTH or HELLO command (`{ name: 'auth', args }`, an ioredis
+ * error's `command`) `[redacted]`, through arrays, objects (plain ones and class instances, whose prototype the copy
  * keeps), Maps, Sets, URLSearchParams and Headers (an entry named like a secret), Errors (as `<name>: <message>` with their
  * fields, `cause` and `errors`) `depth` levels down; a URL as its href (its user info then redacted with the text), a Promise
  * as `Promise { <not shown> }`; a date, a pattern or bytes as they are. A status() detail of a driver's options (`{ url, password }`) had
@@ -2651,10 +2652,13 @@ function withSecretFieldsRedacted(value: unknown, depth: number, copies: Map<obj
     const errorCode = name === 'code' && typeof field === 'string' && /^[A-Z][A-Z0-9_]*$/.test(field);
     return typeof name === 'string' && isSecretName(name) && !errorCode && field !== undefined && field !== null && field !== '';
   };
+  // The arguments of a Redis AUTH or HELLO command (`{ name: 'hello', args: ['3', 'AUTH', user, password] }`, the `command` an
+  // ioredis error carries): the password is in `args`, a name no secret's, and an error nested in a detail showed it (tIB F3).
+  const authCommand = typeof (value as { name?: unknown }).name === 'string' && /^(?:auth|hello)$/i.test((value as { name: string }).name);
   const fieldsOf = (copy: Record<string, unknown>) => {
     for (const key of Object.keys(value)) {
       const field = (value as Record<string, unknown>)[key];
-      copy[key] = hidden(key, field) ? REDACTED : withSecretFieldsRedacted(field, depth - 1, copies);
+      copy[key] = hidden(key, field) || (authCommand && key === 'args' && field !== undefined && field !== null) ? REDACTED : withSecretFieldsRedacted(field, depth - 1, copies);
     }
     return copy;
   };

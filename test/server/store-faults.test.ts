@@ -4,9 +4,11 @@
  * reporting itself unhealthy refuses new upgrades and polls with 503 (no socket); one that fails
  * a read at accept while reporting healthy closes with 1011; the publisher sees the store's rejection.
  */
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRealtimeServer, CURSOR_PATTERN, formatCursor, MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
 import { isAfter } from '../../src/client/protocol.js';
+import { RedisServer } from './redis/redis-server.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client, type Frame } from './helpers.js';
 
 /** A memory store whose epoch can be swapped (as Redis restarting empty does), and whose reads can fail. */
@@ -546,6 +548,28 @@ describe('store faults', () => {
         ['backend: postgres://db:5432#password=Hunt@er2Secret', 'backend: postgres://db:5432#[redacted]'],
         // A password holding `#` before its `@host` is still read to the last `@`.
         ['postgres://app:Xk9#L7vR4s3cret@db', 'postgres://[redacted]@db'],
+      ]);
+    });
+
+    it("a detail holding an ioredis error hides the arguments of its AUTH/HELLO command, another command's kept (tIB F3: the password was shown in command.args)", async () => {
+      const pw = 'Hunter2Secret';
+      // A real ioredis error: HELLO 3 AUTH of an unknown user against a Redis, WRONGPASS, its `command.args` holding the password.
+      const redis = await RedisServer.start();
+      let failure: unknown;
+      const client = new Redis({ port: redis.port, host: '127.0.0.1', username: 'rcuser', password: pw, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', (error: unknown) => { failure ??= error; });
+      try {
+        await client.connect().catch((error: unknown) => { failure ??= error; });
+      } finally {
+        client.disconnect();
+        await redis.stop();
+      }
+      expect(JSON.stringify((failure as { command?: unknown }).command)).toContain(pw);
+      await expectDetailsShown([
+        [{ err: failure, host: 'cache-01.internal' }, /^\{ err: \{ \[.*ReplyError.*: WRONGPASS [^\]]*\] command: \{ name: 'hello', args: '\[redacted\]' \} \}, host: 'cache-01\.internal' \}$/],
+        [[failure], /command: \{ name: 'hello', args: '\[redacted\]' \}/],
+        [{ command: { name: 'AUTH', args: ['rcuser', pw] } }, "{ command: { name: 'AUTH', args: '[redacted]' } }"],
+        [{ command: { name: 'GET', args: ['k1'] } }, "{ command: { name: 'GET', args: [ 'k1' ] } }"],
       ]);
     });
 
