@@ -702,13 +702,8 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
 
   it('attached to an app\'s HTTP server: a request whose Expect is not 100-continue is answered 417 by Node, uncounted (README)', async () => {
     const http = createServer((_request, response) => response.end('app'));
-    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
-    cleanup.push(async () => {
-      await rt.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const port = (http.address() as AddressInfo).port;
+    const port = await listen(http);
+    const rt = attach(http);
     const jwt = await token('dave');
     expect(await exchange(port, `GET /api/ws/poll?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
     expect(rt.stats().refusedRequests).toEqual({});
@@ -732,13 +727,8 @@ describe("requests Node's HTTP parser refuses (its clientError event) are counte
 
   it("attached to an app's HTTP server: an upgrade with Expect: foo is not refused 417 by this library, as Node serves it there (tHP F5: only the server's own HTTP server was tested)", async () => {
     const http = createServer((_request, response) => response.end('app'));
-    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
-    cleanup.push(async () => {
-      await rt.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const port = (http.address() as AddressInfo).port;
+    const port = await listen(http);
+    const rt = attach(http);
     const jwt = await token('dave');
     const upgrade = `GET /api/ws?token=${jwt} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
     expect(await exchange(port, upgrade, 500)).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
