@@ -360,7 +360,8 @@ type Handler = (...args: any[]) => void;
  * @throws TypeError when `options` is not an object, or one of its options is of the wrong type
  *   or out of range (see {@link RealtimeClientOptions}); the message names the option
  * @throws TypeError from `connect` when no WebSocket implementation or URL can be found, or the
- *   URL is not an absolute `ws:` or `wss:` (or `http:`, `https:`) URL (the message says when it is relative)
+ *   URL is not an absolute `ws:` or `wss:` (or `http:`, `https:`) URL (the message says when it is relative) or has a
+ *   `#fragment` (which WebSocket refuses)
  */
 export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient {
   // Checked here, once: a wrong option is a programming error (a NaN from an environment

@@ -416,6 +416,27 @@ describe('an answer that is not a poll response', () => {
     });
   }
 
+  // README said every error page was an `invalid` event and every empty body a cut "whatever its status": a proxy's 502 page
+  // or an empty 500 is neither (tIJ F2). A poll answered other than 2xx is a failed poll with its status, its body not read.
+  for (const [name, answer] of [
+    ['a proxy\'s 502 error page', (res: ServerResponse) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html><h1>Bad gateway</h1></html>')],
+    ['an empty 500', (res: ServerResponse) => res.writeHead(500).end()],
+  ] as const) {
+    it(`${name}: a failed poll with its status, no invalid event, retried (README: answered other than 2xx)`, async () => {
+      const server = await pollOnly((_req, res) => answer(res));
+      const client = nodeClient(server.url, { backoff: { baseMs: 50, maxMs: 100 } });
+      const invalid: InvalidEvent[] = [];
+      const told: (number | null)[] = [];
+      client.on('invalid', (e) => invalid.push(e));
+      client.on('status', (s) => told.push(s.lastHttpStatus));
+      client.connect('good');
+      await until(() => server.statuses.filter((s) => s >= 500).length >= 3, 'three polls answered');
+      expect(invalid).toEqual([]);
+      expect(told).toContain(name === 'an empty 500' ? 500 : 502);
+      expect(client.getStatus().mode).toBe('offline');
+    });
+  }
+
   it('a fetch whose body is a Node stream (node-fetch) is read: its polls all failed on getReader', async () => {
     const server = await pollOnly((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(pollAnswer('e.1')));
     const fetchOfNode = async (url: string | URL | Request, init?: RequestInit) => {
