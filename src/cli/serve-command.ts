@@ -23,6 +23,7 @@ import { quoted } from '../runtime/printable.js';
 import { looksLikeJwt, portNotShown, secretWhereAddressGoes, withUserInfoLeftOut } from '../shared/secrets.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 import { shownArgument } from './shown-argument.js';
+import { holdStopSignals, releaseStopSignals, stopRequested, stopSignalled } from './stop-signals.js';
 
 export interface ServeOptions {
   demo?: boolean;
@@ -391,6 +392,24 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
  * taken or when standard output failed.
  */
 export async function runServe(options: ServeOptions, output: Output): Promise<number> {
+  // From the start, SIGINT or SIGTERM stops the demo with exit 0 (src/cli/main.ts holds them earlier still): installed
+  // just before the banner, after the imports, the secret, the journal and the listen (5-6 s under load), a supervisor's
+  // SIGTERM or a Ctrl-C in the start killed the demo by the signal, 143 or 130 (tII F2).
+  holdStopSignals();
+  try {
+    return await serve(options, output);
+  } finally {
+    // With no signal, at once. After one, 5 s later, unref'd: the listener makes a second SIGINT or SIGTERM while the demo
+    // stops change nothing (a second Ctrl-C, a supervisor's SIGTERM after its SIGINT, the SIGINT tsx's parent process relays
+    // after the terminal's own): with none left, one killed it by the signal mid-stop, its `stopped` line unsaid (tHQ F1); and
+    // the CLI ends by process.exit once its output is written, the listener still installed (tII F1).
+    if (stopSignalled()) setTimeout(releaseStopSignals, 5000).unref();
+    else releaseStopSignals();
+  }
+}
+
+/** {@link runServe} with SIGINT and SIGTERM held. */
+async function serve(options: ServeOptions, output: Output): Promise<number> {
   if (!options.demo) {
     output.stderr('realtime-contract serve: only --demo is available from the command line; embed createRealtimeServer from "realtime-contract/server" for a real backend\n');
     return 2;
@@ -486,10 +505,24 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     for (const fault of faults) output.stderr(fault);
     return 2;
   }
+  // A signal in the start stops it there, exit 0 (tII F2).
+  if (stopSignalled()) {
+    output.stdout('stopped\n');
+    return 0;
+  }
   let store: StreamStore | undefined;
   if (options.redis) {
     try {
-      store = await createRedisStreamStore({ url: options.redis });
+      // A Redis that does not answer holds the start up to the store's command timeout: a signal meanwhile abandons it,
+      // the store closed if it comes.
+      const connecting = createRedisStreamStore({ url: options.redis });
+      const connected = await Promise.race([connecting, stopRequested().then(() => undefined)]);
+      if (connected === undefined) {
+        connecting.then((late) => late.close(), () => undefined).catch(() => undefined);
+        output.stdout('stopped\n');
+        return 0;
+      }
+      store = connected;
     } catch (error) {
       // The store's refusal of the URL (never with its password), worded for the flag; with the way out when nothing listens
       // there (tHQ F2: a bare ECONNREFUSED).
@@ -532,35 +565,20 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     output.stderr(`realtime-contract serve: cannot listen on ${hidden ? `a host of ${host.length} characters (not shown: it may be a secret), port ${port}` : hostPort(host, port)}: ${message}${taken}\n`);
     return 2;
   }
-  // Before the banner says "Ctrl-C stops": a SIGTERM sent as soon as it is read (a script, a
-  // test) came before the handlers under load and killed the demo by the signal, not exit 0 (tCS).
-  // From the first signal on, a handler that does nothing takes the place of `signalled` until the stop has finished (and 5 s
-  // past it, unref'd, for Node's own exit): with none left, a second SIGINT or SIGTERM while the demo stops (a second Ctrl-C,
-  // a supervisor's SIGTERM after its SIGINT, the SIGINT tsx's parent process relays after the terminal's own) killed it by the
-  // signal, or under tsx exited 130 (its preflight's handler exits 128 + signal when no other is left), mid-stop, its `stopped`
-  // line unsaid (tHQ F1). The stop is bounded anyway: the server's close() waits at most its shutdownTimeoutMs (5 s) for
-  // sockets to drain, then ends them.
-  const ignore = () => undefined;
+  // From the first SIGINT or SIGTERM (the start's included, tII F2); the stop is bounded: the server's close() waits at
+  // most its shutdownTimeoutMs (5 s) for sockets to drain, then ends them.
   const why = new Promise<'signal' | 'output'>((resolve) => {
-    const stop = (reason: 'signal' | 'output') => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.off(signal, signalled);
-        if (!process.listeners(signal).includes(ignore)) process.on(signal, ignore);
-      }
-      resolve(reason);
-    };
-    const signalled = () => stop('signal');
-    process.on('SIGINT', signalled);
-    process.on('SIGTERM', signalled);
+    void stopRequested().then(() => resolve('signal'));
     // Its one line is said already (processOutput).
-    void output.stdoutFailed?.then(() => stop('output'));
+    void output.stdoutFailed?.then(() => resolve('output'));
   });
   const { port: actual, address: listening } = demo.server.address()!;
   // As a browser writes it: `http://127.0.0.1`, not `http://127.0.0.1:80`, on port 80.
   const site = demoOrigin(urlHost(options.host ?? '127.0.0.1', listening), actual);
   // The paths and times the demo server serves: its defaults, the contract's (a contract that moved them printed the old ones: tBD F3).
   const base = `${site.replace(/^http:/, 'ws:')}${WEBSOCKET_PATH}`;
-  output.stdout(
+  // Not after a signal in the start: it stops at once.
+  if (!stopSignalled()) output.stdout(
     [
       // The PID is this node process's own, not an `npx` or tsx wrapper's: `kill -9` it to try a crash.
       `realtime-contract demo server on ${hostPort(options.host ?? '127.0.0.1', actual)} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : `path ${WEBSOCKET_PATH}`}, polling ${POLL_PATH})${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
@@ -600,14 +618,8 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     ].join('\n'),
   );
   const reason = await why;
-  try {
-    await demo.stop();
-    await store?.close();
-  } finally {
-    setTimeout(() => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, ignore);
-    }, 5000).unref();
-  }
+  await demo.stop();
+  await store?.close();
   if (reason === 'output') return 2;
   output.stdout('stopped\n');
   return 0;

@@ -1,7 +1,7 @@
 /** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
@@ -9,7 +9,7 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
-import { closedPort } from '../support/ports.js';
+import { closedPort, portCounter } from '../support/ports.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
 import { demoOrigins, originRefusals, producerFaults, runServe, secretLooking, tokenReasonKind, urlHost } from '../../src/cli/serve-command.js';
 import { portNotShown } from '../../src/shared/secrets.js';
@@ -371,6 +371,45 @@ describe('serve --demo: a client cycling its own token details (tEG F1)', () => 
     }
     for (const name of ['a'.repeat(60) + '"' + 'c'.repeat(60), 'a'.repeat(60) + '"' + 'd'.repeat(60)]) {
       expect(tokenReasonKind(`ERR_JOSE_NOT_SUPPORTED: ${`Extension Header Parameter "${name}" is not recognized`.slice(0, 120)}`), name).toBe('ERR_JOSE_NOT_SUPPORTED: Extension Header Parameter "…"');
+    }
+  });
+});
+
+// Its SIGINT and SIGTERM listener was installed just before the banner, after the imports, the secret, the journal and the
+// listen (5-6 s under load): a supervisor's SIGTERM or a Ctrl-C in the start killed the demo by the signal, 143 or 130 (tII F2).
+// A Redis that accepts the connection and never answers holds the start where it is known to be: in it, a SIGTERM stops the
+// demo, exit 0, its banner never printed.
+describe('serve --demo: a signal while it starts', () => {
+  const nextPort = portCounter();
+  it.skipIf(process.platform === 'win32')('stops it with exit 0 and its stopped line, the start abandoned, the banner never printed (tII F2)', { timeout: 90_000 }, async () => {
+    const sockets = new Set<Socket>();
+    let connected!: () => void;
+    const reached = new Promise<void>((resolve) => (connected = resolve));
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(nextPort(), '127.0.0.1', resolve));
+    const redisPort = (silent.address() as AddressInfo).port;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', String(nextPort()), '--redis', `redis://127.0.0.1:${redisPort}`, '--secret', 's'.repeat(32)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const safety = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      await Promise.race([reached, exited]);
+      expect(sockets.size, out).toBeGreaterThan(0);
+      child.kill('SIGTERM');
+      expect(await exited, out).toEqual({ code: 0, signal: null });
+      expect(out).toBe('stopped\n');
+    } finally {
+      clearTimeout(safety);
+      child.kill('SIGKILL');
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
