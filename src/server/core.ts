@@ -151,6 +151,8 @@ export class Connection implements Subscriber {
   closing = false;
   closed = false;
   closeDeadline = 0;
+  /** Aborted when the socket is gone (closed): a store read of its replay not sent yet is dropped (tIE F1). */
+  readonly reads = new AbortController();
   /** Resolved when the queue is empty and the socket below its high-water mark (replay pacing). */
   private drainWaiter: (() => void) | null = null;
   /** Bytes of live entries held while the replay is read. */
@@ -267,7 +269,7 @@ export class Connection implements Subscriber {
     // A page is at most replayLimit entries and maxBufferedBytes of frames (past its first).
     const { store, replayLimit, maxBufferedBytes } = this.core.options;
     const viewer = { userId: this.principal.userId, admin: this.principal.admin };
-    let result = await store.read(viewer, since, replayLimit, maxBufferedBytes);
+    let result = await store.read(viewer, since, replayLimit, maxBufferedBytes, this.reads.signal);
     if (this.closing) return;
     const first = parseCursor(result.cursor);
     this.epoch = first?.epoch ?? null;
@@ -309,7 +311,8 @@ export class Connection implements Subscriber {
       // Paced by the socket: the next page is read once this one is on its way.
       await this.drained();
       if (this.closing) return;
-      result = await store.read(viewer, result.cursor, replayLimit, maxBufferedBytes);
+      result = await store.read(viewer, result.cursor, replayLimit, maxBufferedBytes, this.reads.signal);
+      if (this.closing) return;
       if (result.resume === 'gap') {
         // The history moved past us while replaying: say so rather than skip silently.
         this.core.closeConnection(this, CloseCode.StreamGap, 'replay overtaken by eviction');
@@ -915,6 +918,8 @@ export class RealtimeCore {
     this.addSubscriber(connection);
     if (principal.expiresAt !== undefined) this.nextExpiry = Math.min(this.nextExpiry, principal.expiresAt);
     connection.start(since).catch((error: unknown) => {
+      // Its socket gone while its read waited its turn: dropped, nothing to say.
+      if (connection.reads.signal.aborted) return;
       this.options.logger?.error({ event: 'resume-failed', connection: connection.id, err: errorSummary(error) }, 'reading the stream store failed');
       this.closeConnection(connection, CloseCode.InternalError, 'stream store unavailable');
     });
@@ -926,6 +931,7 @@ export class RealtimeCore {
     if (connection.closed) return;
     connection.closed = true;
     connection.closing = true;
+    connection.reads.abort();
     connection.checkDrained();
     bump(this.counters.closes, connection.closeCode ?? code);
     this.connections.delete(connection);

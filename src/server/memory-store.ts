@@ -474,7 +474,8 @@ export class MemoryStreamStore implements StreamStore {
     return Promise.resolve(entry);
   }
 
-  read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity): Promise<ReadResult> {
+  /** See {@link StreamStore.read}; `_signal` is not looked at: this store answers at once, from memory. */
+  read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity, _signal?: AbortSignal): Promise<ReadResult> {
     const head = formatCursor(this.epoch, this.seq);
     if (since === null) return Promise.resolve({ resume: 'new', cursor: head, entries: [] });
     // An all-digit epoch is no epoch of this store's (it has a letter): a cursor a client kept

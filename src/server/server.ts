@@ -1535,8 +1535,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;
     let waiter: PollWaiter | null = null;
+    // A store read of this poll not sent yet is dropped when its client leaves: one token re-polling a 12 MB page had one
+    // Redis read each queued on the node, every one sent after its client had gone (tIE F1).
+    const reads = new AbortController();
     response.on('close', () => {
       left = true;
+      reads.abort();
       waiter?.wake();
     });
     let principal: Principal;
@@ -1589,7 +1593,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (left || response.destroyed) return;
         if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
       }
-      let result: ReadResult | null = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
+      let result: ReadResult | null = await store.read(viewer, since, pollMaxMessages, pollPageBytes, reads.signal);
       // One token held 250 polls at once (a hostile tester): past maxSocketsPerUser held, a poll
       // is answered at once, empty, and the client's next comes under pollsPerUser.
       const held = heldPolls.get(principal.userId) ?? 0;
@@ -1620,7 +1624,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // Woken by close() with nothing routed to it: nothing new since the read above (it was
         // subscribed before it), so it answers that, at once. Read again, it waited the store's
         // command timeout on a hung Redis, and a graceful stop took 5 s more (a hostile tester).
-        if (!shuttingDown || waiter.routed) result = await store.read(viewer, since, pollMaxMessages, pollPageBytes);
+        if (!shuttingDown || waiter.routed) result = await store.read(viewer, since, pollMaxMessages, pollPageBytes, reads.signal);
       }
       // The page as sent, its commas and envelope counted, within what a default client's poll carries (tHH F1).
       let answer: PollAnswer | null = pollPage(result, pollBodyBytes);
@@ -1654,7 +1658,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           if (response.destroyed) return giveRoom(principal.userId, bytes);
           let page: PollAnswer;
           try {
-            page = empty ?? pollPage(await store.read(viewer, since, pollMaxMessages, pollPageBytes), Math.min(pollBodyBytes, bytes));
+            page = empty ?? pollPage(await store.read(viewer, since, pollMaxMessages, pollPageBytes, reads.signal), Math.min(pollBodyBytes, bytes));
             checkOpen(page);
           } catch (error) {
             giveRoom(principal.userId, bytes);
@@ -1698,6 +1702,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         sendHttp(response, 200, pollBody(answer));
       }
     } catch (error) {
+      // Its client gone while its read waited its turn: dropped, nothing to answer.
+      if (reads.signal.aborted && response.destroyed) return;
       logger?.error({ event: 'poll-failed', err: errorSummary(error) }, 'poll failed');
       if (response.headersSent) return;
       // A read the store failed as it found itself down (a hung Redis, after commandTimeoutMs):

@@ -121,8 +121,13 @@ export interface StreamStore {
    *   cursor of another epoch gets what the store holds since that epoch began, when none of it
    *   is gone (see {@link ReadResult}); so does one of an all-digit epoch, which `formatCursor`
    *   made before it refused them and a client may still hold ({@link isAllDigitEpochCursor}).
+   *
+   * `signal` (optional, for a store whose reads wait their turn, as the Redis store's page reads
+   * do): aborted when the reader is gone (its poll's client left, its socket closed). A store may
+   * then drop a read it has not sent yet and reject with an error named `AbortError`; the server
+   * answers nothing for it. A store may ignore it (the memory store answers at once).
    */
-  read(viewer: StreamViewer, since: string | null, limit: number, maxBytes?: number): Promise<ReadResult>;
+  read(viewer: StreamViewer, since: string | null, limit: number, maxBytes?: number, signal?: AbortSignal): Promise<ReadResult>;
   /** Live entries appended on any node, in append order. Returns an unsubscribe function. */
   subscribe(listener: (entry: StreamEntry) => void): () => void;
   /** Optional: called when live entries were lost and cannot be replayed to this process's

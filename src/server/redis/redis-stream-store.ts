@@ -2799,25 +2799,124 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /**
    * Page reads of store.read() (a resume's or a poll's entries) sent on the command connection
-   * and not answered yet, and those waiting for one of the READS_IN_FLIGHT slots, first come
-   * first sent. Redis answers a connection's commands in order, so every read sent is ahead of
-   * the heartbeat and the appends sent after it: 150 sockets resuming at once on one node, each
-   * reading a page of 1 MiB, held the heartbeat and publishes past commandTimeoutMs, and the node
-   * counted its own busy Redis as lost and closed every socket with 1011 (tBF F1).
+   * and not answered yet: at most READS_IN_FLIGHT. Redis answers a connection's commands in
+   * order, so every read sent is ahead of the heartbeat and the appends sent after it: 150
+   * sockets resuming at once on one node, each reading a page of 1 MiB, held the heartbeat and
+   * publishes past commandTimeoutMs, and the node counted its own busy Redis as lost and closed
+   * every socket with 1011 (tBF F1).
+   *
+   * The others wait in the node, and FIFO was not enough (tIE F1): one token re-polling a cursor
+   * before a 12 MB entry (0.6-2.3 s of Redis each read) queued one such read per poll, without
+   * bound, every other user's page waited behind all of them, and each was still sent after its
+   * client had left. So a read waiting:
+   * - is shared by every identical read (same streams, since, limit, maxBytes) made while it
+   *   waits, all sent after each of them began, so none misses what was appended before it
+   *   began; and an identical read is not sent while one is in flight: it waits for it (one
+   *   cursor re-polled costs one read at a time, whatever the number of polls);
+   * - is dropped, never sent, once every read sharing it was abandoned (`signal`: its poll's
+   *   client left, its socket closed), rejecting with an AbortError;
+   * - takes turns by reader (the streams read: a user, or the admins' all-stream): a slot that
+   *   frees goes to the waiting read of the reader with the fewest reads in flight, the one
+   *   waiting longest among those, so another user's page waits behind at most the reads
+   *   already in flight, not behind one reader's queue.
    */
+  interface PageJob {
+    key: string;
+    /** Whose turn it takes: the streams read, joined. */
+    reader: string;
+    streams: string[];
+    since: number;
+    limit: number;
+    maxBytes: number;
+    /** Reads sharing this one not abandoned yet. */
+    wanted: number;
+    /** Settles as the read does, once sent. */
+    sent: Promise<DecodedRead>;
+    send: (read: Promise<DecodedRead>) => void;
+  }
+  /** Waiting reads, oldest first. */
+  const readQueue: PageJob[] = [];
+  /** The key of each read in flight. */
+  const keysInFlight = new Set<string>();
+  /** Reads in flight per reader. */
+  const readerInFlight = new Map<string, number>();
   let readsInFlight = 0;
-  const readWaiters: (() => void)[] = [];
-  async function pageRead(streams: string[], since: number, limit: number, maxBytes: number): Promise<DecodedRead> {
-    if (readsInFlight < READS_IN_FLIGHT) readsInFlight++;
-    else await new Promise<void>((resolve) => readWaiters.push(resolve));
-    try {
-      return await readStreams(streams, since, limit, maxBytes);
-    } finally {
-      // The slot goes to the next read waiting, if any.
-      const next = readWaiters.shift();
-      if (next) next();
-      else readsInFlight--;
+  /** Sends waiting reads while a slot is free: to each, the reader with the fewest in flight first, then the oldest. */
+  function sendPageReads(): void {
+    while (readsInFlight < READS_IN_FLIGHT) {
+      let pick = -1;
+      let fewest = Infinity;
+      for (let i = 0; i < readQueue.length && fewest > 0; i++) {
+        const job = readQueue[i]!;
+        if (keysInFlight.has(job.key)) continue;
+        const inFlight = readerInFlight.get(job.reader) ?? 0;
+        if (inFlight < fewest) (pick = i), (fewest = inFlight);
+      }
+      if (pick < 0) return;
+      const job = readQueue.splice(pick, 1)[0]!;
+      const { key, reader } = job;
+      readsInFlight++;
+      keysInFlight.add(key);
+      readerInFlight.set(reader, (readerInFlight.get(reader) ?? 0) + 1);
+      const read = readStreams(job.streams, job.since, job.limit, job.maxBytes);
+      job.send(read);
+      const done = (): void => {
+        readsInFlight--;
+        keysInFlight.delete(key);
+        const left = readerInFlight.get(reader)! - 1;
+        if (left === 0) readerInFlight.delete(reader);
+        else readerInFlight.set(reader, left);
+        sendPageReads();
+      };
+      read.then(done, done);
     }
+  }
+  /** A page read, in its turn (see above); rejects with an AbortError when `signal` aborts before it is answered. */
+  function pageRead(streams: string[], since: number, limit: number, maxBytes: number, signal?: AbortSignal): Promise<DecodedRead> {
+    if (signal?.aborted) return Promise.reject(abortError());
+    const key = JSON.stringify([streams, since, limit, maxBytes]);
+    let job = readQueue.find((queued) => queued.key === key);
+    if (job === undefined) {
+      let send!: PageJob['send'];
+      const sent = new Promise<DecodedRead>((resolve) => (send = resolve));
+      job = { key, reader: streams.join(' '), streams, since, limit, maxBytes, wanted: 0, sent, send };
+      readQueue.push(job);
+    }
+    const mine = job;
+    mine.wanted++;
+    sendPageReads();
+    if (signal === undefined) return mine.sent;
+    return new Promise<DecodedRead>((resolve, reject) => {
+      let settled = false;
+      const abandon = (): void => {
+        if (settled) return;
+        settled = true;
+        reject(abortError());
+        // The last one wanting a read not sent yet: dropped, never sent.
+        if (--mine.wanted === 0) {
+          const at = readQueue.indexOf(mine);
+          if (at >= 0) readQueue.splice(at, 1);
+        }
+      };
+      signal.addEventListener('abort', abandon, { once: true });
+      const settle = (done: () => void): void => {
+        signal.removeEventListener('abort', abandon);
+        if (settled) return;
+        settled = true;
+        done();
+      };
+      mine.sent.then(
+        (read) => settle(() => resolve(read)),
+        (error: unknown) => settle(() => reject(error)),
+      );
+    });
+  }
+
+  /** What a page read abandoned before it was sent rejects with (see pageRead). */
+  function abortError(): Error {
+    const error = new Error('the page read was abandoned before it was sent: its reader left');
+    error.name = 'AbortError';
+    return error;
   }
 
   /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
@@ -2979,11 +3078,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     limit: number,
     maxBytes: number,
     met: ForeignMet,
+    signal?: AbortSignal,
   ): Promise<ReadResult> {
     const { entries, more, reached } = page;
     if (entries.length > 0) return { resume, cursor: entries[entries.length - 1]!.cursor, entries, more };
     if (!more) return { resume, cursor: otherwise, entries, more };
-    const next = await readWith(viewer, formatRedisCursor(read.epoch, reached), limit, maxBytes, met);
+    const next = await readWith(viewer, formatRedisCursor(read.epoch, reached), limit, maxBytes, met, signal);
     return resume === 'gap' ? { ...next, resume } : next;
   }
 
@@ -3019,7 +3119,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * page read: whether the epoch is whole is decided first, from the streams' trim records and
    * the all-stream's first entry after the start.
    */
-  async function otherEpoch(viewer: StreamViewer, streams: string[], current: DecodedRead, start: number | undefined, limit: number, maxBytes: number, met: ForeignMet): Promise<ReadResult> {
+  async function otherEpoch(viewer: StreamViewer, streams: string[], current: DecodedRead, start: number | undefined, limit: number, maxBytes: number, met: ForeignMet, signal?: AbortSignal): Promise<ReadResult> {
     const plain: ReadResult = { resume: 'gap', cursor: formatRedisCursor(current.epoch, current.head), entries: [] };
     if (start === undefined) return plain;
     // Nothing of this epoch is lost when the all-stream was never trimmed past its start, and no
@@ -3033,14 +3133,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
     const whole = (read: DecodedRead) => read.epoch === current.epoch && read.streams.every((s) => parseEntryId(s.deleted)!.position < first);
     if (parseEntryId(origin.deleted)!.position > start || !whole(check)) return plain;
-    const fresh = await pageRead(streams, start, Math.max(1, limit), maxBytes);
+    const fresh = await pageRead(streams, start, Math.max(1, limit), maxBytes, signal);
     // Trimmed meanwhile (appends go on between the two reads): the page would skip what was lost.
     if (!whole(fresh)) return plain;
-    return pageFrom(fresh, merged(fresh, viewer, limit, maxBytes, met), 'gap', formatRedisCursor(fresh.epoch, fresh.head), viewer, limit, maxBytes, met);
+    return pageFrom(fresh, merged(fresh, viewer, limit, maxBytes, met), 'gap', formatRedisCursor(fresh.epoch, fresh.head), viewer, limit, maxBytes, met, signal);
   }
 
   /** store.read, the entries of another application it meets noted in `met` (said once the whole read, every page of it, is done). */
-  async function readWith(viewer: StreamViewer, since: string | null, limit: number, maxBytes: number, met: ForeignMet): Promise<ReadResult> {
+  async function readWith(viewer: StreamViewer, since: string | null, limit: number, maxBytes: number, met: ForeignMet, signal?: AbortSignal): Promise<ReadResult> {
     // A cursor of another store's form (the in-memory store's, before a move to Redis) is of
     // another epoch: what this epoch holds follows its gap, as for a Redis restarted empty.
     // It was read as no cursor at all, and answered from the head (a fresh user lost the
@@ -3063,11 +3163,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // then another from the epoch's start) was read to answer `gap` with none of it: any
       // user polling `since=zzz.1` kept Redis's one thread busy (a security reviewer).
       const [head, recorded] = await Promise.all([readStreams([], 0, 1), recordedStart()]);
-      if (await replaced(head, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met);
-      if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded), limit, maxBytes, met);
+      if (await replaced(head, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met, signal);
+      if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded), limit, maxBytes, met, signal);
     }
-    const read = await pageRead(streams, pos.position, Math.max(1, limit), maxBytes);
-    if (await replaced(read, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met);
+    const read = await pageRead(streams, pos.position, Math.max(1, limit), maxBytes, signal);
+    if (await replaced(read, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met, signal);
     // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
     // records the last id each trim removed, so this is exact), or the user's stream expired
     // after maxAgeMs without entries (what it held is unknown but older than that, so only a
@@ -3084,11 +3184,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // the global stream was trimmed less far, and the user's entries after it went missing,
       // untold (tGX F2). The page after it goes on `resumed`, unless more was trimmed meanwhile.
       const lostUpTo = Math.max(...read.streams.map((s) => parseEntryId(s.deleted)!.position), expired ? Math.min(read.head, Math.floor(read.nowUs - maxAgeMs * 1000)) : -Infinity);
-      return pageFrom(read, merged(read, viewer, limit, maxBytes, met, lostUpTo), 'gap', formatRedisCursor(read.epoch, read.head), viewer, limit, maxBytes, met);
+      return pageFrom(read, merged(read, viewer, limit, maxBytes, met, lostUpTo), 'gap', formatRedisCursor(read.epoch, read.head), viewer, limit, maxBytes, met, signal);
     }
     if (pos.epoch !== read.epoch) {
       // Redis moved to another epoch since this node last looked (its catch-up has yet to see it).
-      return otherEpoch(viewer, streams, read, epochStart(await recordedStart()), limit, maxBytes, met);
+      return otherEpoch(viewer, streams, read, epochStart(await recordedStart()), limit, maxBytes, met, signal);
     }
     // Ahead of the head: no cursor this epoch gave.
     if (pos.position > read.head) return { resume: 'gap', cursor: formatRedisCursor(read.epoch, read.head), entries: [] };
@@ -3096,7 +3196,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // comes after it): the head is where it stands. Answered `since`, a quiet user's cursor
     // grew older than maxAgeMs while its held polls came back empty, and its stream, never
     // written, read as expired: a false `gap` every maxAgeMs (a hostile tester).
-    return pageFrom(read, merged(read, viewer, limit, maxBytes, met), 'resumed', formatRedisCursor(read.epoch, Math.max(read.head, pos.position)), viewer, limit, maxBytes, met);
+    return pageFrom(read, merged(read, viewer, limit, maxBytes, met), 'resumed', formatRedisCursor(read.epoch, Math.max(read.head, pos.position)), viewer, limit, maxBytes, met, signal);
   }
 
   const store: RedisStreamStore = {
@@ -3121,10 +3221,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }).then((cursor) => ({ cursor, userId, type, frame: parts.join(cursor), key: key ?? null }));
     },
 
-    async read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity): Promise<ReadResult> {
+    async read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity, signal?: AbortSignal): Promise<ReadResult> {
       const met: ForeignMet = new Map();
       try {
-        return await readWith(viewer, since, limit, maxBytes, met);
+        return await readWith(viewer, since, limit, maxBytes, met, signal);
       } finally {
         sayForeign(met);
       }
