@@ -270,7 +270,8 @@ export interface RealtimeServerStats {
    * was held, or failed its read as it found itself down), internal-error (500: the read failed while the store said it was up, or
    * the response failed its schema; logged as `poll-failed`); socket-destroyed: its client left while its token was checked, nothing
    * answered, logged as `poll-dropped`; pipelined: behind a poll of its connection whose answer has not all gone out, the connection closed unanswered,
-   * logged as `poll-refused` once per address each 10 s). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's
+   * logged as `poll-refused` once per address each 10 s); poll-answers-unread (429: no room for its `gap` or `new` page for its hold,
+   * counted in `slowPollCloses` too). Each map counts the server's own reasons, and up to 64 in all with an `authenticate` hook's
    * own; later ones count as `other`.
    */
   refusedPolls: Record<string, number>;
@@ -1051,9 +1052,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   /**
    * Counts a poll refused or failed outside {@link refusal} (`stats().refusedPolls`), under one of
    * the server's own poll codes (REFUSALS: `method-not-allowed`, `store-unavailable`,
-   * `internal-error`): a 405 and a failed poll were counted nowhere, an upgrade's 405 was (tBZ F14).
+   * `internal-error`, `poll-answers-unread`): a 405 and a failed poll were counted nowhere, an upgrade's 405 was (tBZ F14),
+   * and a 429 `poll-answers-unread` only in `slowPollCloses` (tIE F2).
    */
-  const countRefusedPoll = (reason: 'method-not-allowed' | 'store-unavailable' | 'internal-error'): void => {
+  const countRefusedPoll = (reason: 'method-not-allowed' | 'store-unavailable' | 'internal-error' | 'poll-answers-unread'): void => {
     core.counters.refusedPolls[reason] = (core.counters.refusedPolls[reason] ?? 0) + 1;
   };
 
@@ -1688,7 +1690,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
           // Woken by close(): answered so, as a held poll is, neither counted nor logged as unread.
           if (!shuttingDown) pollUnread(request, socketAddress, principal.userId, `its user's poll answers not yet out held ${unsent} bytes: with its ${firstBytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes) for its hold; answered without its page`);
-          if (resume !== 'resumed' || since === null) return sendHttp(response, 429, { error: 'poll-answers-unread' }, { 'Retry-After': '1' });
+          if (resume !== 'resumed' || since === null) {
+            countRefusedPoll('poll-answers-unread');
+            return sendHttp(response, 429, { error: 'poll-answers-unread' }, { 'Retry-After': '1' });
+          }
           return sendHttp(response, 200, `${pollOpen({ resume, entries: [], cursor: since })}]}`);
         }
       }

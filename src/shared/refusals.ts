@@ -33,6 +33,7 @@ export const REFUSALS: readonly Refusal[] = [
   { code: 'not-found', status: 404, on: BOTH, own: false, description: 'No WebSocket or poll at this path. Fix the path (the contract\'s `x-connection.path`, `x-polling.path`).' },
   { code: 'websocket-off', status: 404, on: ['upgrade'], own: false, description: 'The server has WebSocket off (the reference server\'s `webSocket: false`). Poll instead; do not retry the upgrade.' },
   { code: 'method-not-allowed', status: 405, on: BOTH, own: false, description: 'A method other than GET (a poll also takes HEAD). `Allow` names the methods.' },
+  { code: 'poll-answers-unread', status: 429, on: ['poll'], own: true, description: "This user's poll answers not yet read (a tab of the user that does not read its page) left no room for this poll's page, a `gap` or `new` one, for the whole of its hold (a `resumed` page is answered 200 with no message instead). Retry with the same token and cursor after `Retry-After` (seconds), connected: nothing is lost." },
   { code: 'rate-ip', status: 429, on: BOTH, own: true, description: 'Too many attempts from this address. Retry after `Retry-After` (seconds).' },
   { code: 'rate-user', status: 429, on: BOTH, own: true, description: "Too many upgrades or polls of this token's user. Retry after `Retry-After` (seconds)." },
   { code: 'too-many-sockets', status: 429, on: ['upgrade'], own: true, description: 'This user has as many sockets open as the server allows. Retry after `Retry-After` (seconds), or close one.' },

@@ -9,6 +9,7 @@
  * slow links and every TLS reader of a large page for clients that do not read): one that reads slowly gets its page whole.
  * Real sockets on 127.0.0.1, the server's default options unless said.
  */
+import { readFileSync } from 'node:fs';
 import { connect as tcp, type Socket } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { UserMessage } from '../../generated/types.js';
@@ -194,6 +195,11 @@ describe('poll answers their clients do not read (tHH F4, tHM F1, F6)', () => {
       const gap = await fetch(short.http('/api/ws/poll?since=e1.1'), { headers: { authorization: `Bearer ${jwt}` } });
       expect([gap.status, gap.headers.get('retry-after'), await gap.json()]).toEqual([429, '1', { error: 'poll-answers-unread' }]);
       expect(short.rt.stats().slowPollCloses).toBe(2);
+      // A refusal code as the others: counted by it, and in the contract a generated client switches on (tIE F2).
+      expect(short.rt.stats().refusedPolls).toEqual({ 'poll-answers-unread': 1 });
+      const contract = JSON.parse(readFileSync(new URL('../../generated/asyncapi.json', import.meta.url), 'utf8')) as { info: { 'x-refusal-codes': { code: string; status: number; on: string[] }[] }; components: { messages: Record<string, { description: string }> } };
+      expect(contract.info['x-refusal-codes']).toContainEqual(expect.objectContaining({ code: 'poll-answers-unread', status: 429, on: ['poll'] }));
+      expect(contract.components.messages.PollRefusal!.description).toContain('`poll-answers-unread`');
       expect(short.rt.stats().pollsServed).toBe(1);
       const unread = held.filter((line) => line.event === 'poll-unread');
       expect(unread).toEqual([expect.objectContaining({ reason: 'unread', userId: user, ip: '127.0.0.1', url: `/api/ws/poll?since=${since}` })]);
