@@ -643,7 +643,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (polls.size === 0) {
         clearInterval(healthWatch);
         healthWatch = undefined;
-      } else if (!storeStatus().healthy) for (const waiter of polls) waiter.wake();
+      } else if (!storeStatus().healthy) {
+        for (const waiter of polls) waiter.wake();
+        // Polls waiting for room too: one waited out its hold and was answered 200 empty, 18 s into the outage (tIE F4).
+        for (const waiting of [...roomWaiters.values()]) for (const check of [...waiting]) check();
+      }
     }, STORE_HEALTH_CHECK_MS);
     healthWatch.unref();
   };
@@ -1444,7 +1448,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   /**
    * Waits, at most `ms`, until `bytes` of an answer to `userId` fit under {@link pollUnsentBytes}, and counts them then
-   * ({@link takeRoom}); ended early, room not taken, by the response's close or by close().
+   * ({@link takeRoom}); ended early, room not taken, by the response's close, by close(), or by the store found unhealthy
+   * (the health watch looks each second while polls wait, as while they are held).
    * @returns whether it took the room
    */
   const waitForRoom = (userId: string, bytes: number, ms: number, response: ServerResponse): Promise<boolean> =>
@@ -1460,7 +1465,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         resolve(took);
       };
       const check = (): void => {
-        if (shuttingDown || response.destroyed) done(false);
+        if (shuttingDown || response.destroyed || !storeStatus().healthy) done(false);
         else if (takeRoom(userId, bytes)) done(true);
       };
       const gone = (): void => done(false);
@@ -1654,6 +1659,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         const empty = answer.page.entries.length === 0 ? answer : null;
         answer = null;
         const holdLeft = (): number => Math.min(pollStarted + pollHoldMs - monotonicNow(), principal.expiresAt === undefined ? Infinity : principal.expiresAt - now());
+        watchHealth();
         let took = await waitForRoom(principal.userId, bytes, holdLeft(), response);
         while (took) {
           // Gone since its room was taken: given back.
@@ -1688,6 +1694,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (!took || answer === null) {
           if (left || response.destroyed) return;
           if (expired()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason }, challenge(401, request, url));
+          // The store down (woken by the health watch, or found so at the hold's end): said at once, as to a held poll.
+          if (!shuttingDown && !storeStatus().healthy) {
+            countRefusedPoll('store-unavailable');
+            return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+          }
           // Woken by close(): answered so, as a held poll is, neither counted nor logged as unread.
           if (!shuttingDown) pollUnread(request, socketAddress, principal.userId, `its user's poll answers not yet out held ${unsent} bytes: with its ${firstBytes}, past ${pollUnsentBytes} (the larger of maxMessageBytes + 1 KiB and maxSocketsPerUser × maxBufferedBytes) for its hold; answered without its page`);
           if (resume !== 'resumed' || since === null) {

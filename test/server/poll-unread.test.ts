@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { connect as tcp, type Socket } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { UserMessage } from '../../generated/types.js';
+import { MemoryStreamStore, type StreamStore } from '../../src/server/index.js';
 import { alert, startServer, token } from './helpers.js';
 
 /**
@@ -247,6 +248,39 @@ describe('poll answers their clients do not read (tHH F4, tHM F1, F6)', () => {
     } finally {
       for (const client of stuck) client.destroy();
       await short.rt.close();
+    }
+  }, 60_000);
+
+  it('a poll waiting for room is answered 503 store-unavailable once the store goes down, as a held poll is (tIE F4: it waited out its hold and was answered 200 empty, as unread)', async () => {
+    const memory = new MemoryStreamStore();
+    let down = false;
+    const store: StreamStore = {
+      append: (...args) => memory.append(...args),
+      read: (...args) => memory.read(...args),
+      subscribe: (listener) => memory.subscribe(listener),
+      status: () => (down ? { healthy: false, detail: 'down' } : memory.status()),
+      close: () => memory.close(),
+    };
+    const own = await startServer({ store, pollHoldMs: 20_000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'fay-waits';
+      const jwt = await token(user);
+      const since = (await own.rt.publish(user, alert(`${user}-small`))).cursor;
+      await own.rt.publish(user, big(`${user}-big`, 12_000_000));
+      stuck.push(await stuckPoll(own.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`));
+      await vi.waitFor(() => expect(own.rt.stats().pollsServed).toBe(1), { timeout: 10_000 });
+      // Its page is the same 12 MB: no room while the first is unread.
+      const waiting = fetch(own.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await vi.waitFor(() => expect(own.rt.stats().pendingPolls).toBe(1), { timeout: 10_000 });
+      down = true;
+      const answer = await waiting;
+      expect([answer.status, answer.headers.get('retry-after'), await answer.json()]).toEqual([503, '5', { error: 'store-unavailable' }]);
+      expect(own.rt.stats().refusedPolls).toEqual({ 'store-unavailable': 1 });
+      expect(own.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await own.rt.close();
     }
   }, 60_000);
 });
