@@ -148,7 +148,9 @@ export interface RealtimeServerOptions {
   pollsPerUser?: RateLimit | undefined;
   /**
    * Open sockets per user (an integer ≥ 1); more are refused with 429. Default 10. Also the polls
-   * of one user held at once: past it, a poll with nothing pending is answered at once, empty.
+   * of one user held at once with nothing pending: past it, such a poll is answered at once, empty.
+   * Polls waiting for room for their page (README "Slow clients") are not counted: `pollsPerUser`
+   * over `pollHoldMs` bounds those.
    */
   maxSocketsPerUser?: number | undefined;
   /**
