@@ -14,7 +14,7 @@ import { SignJWT } from 'jose';
 import { CloseCode, PONG_TIMEOUT_MS, POLL_PATH, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
-import { bracketedHostProblem, hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, readsAsSocketPath, shownHost, shownOrigins } from '../server/server.js';
+import { bracketedHostProblem, hostProblem, hostReadsAsSecret, originHostHint, originHostProblem, originReadsAsSecret, readsAsSocketPath, shownHost, shownHostValue, shownOrigins } from '../server/server.js';
 import { JOSE_MESSAGE_SHOWN, keyMaterialIn } from '../server/auth.js';
 import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
@@ -445,7 +445,7 @@ async function serve(options: ServeOptions, output: Output): Promise<number> {
       // its names, as an absolute one is: hidden by the capitals-and-digits rule, which is a word's, not a path's (tFU F10).
       // Judged as hostReadsAsSecret judges it, the user info given by mistake `[redacted]`, the host after it shown (tGV F4).
       const socketPath = readsAsSocketPath(options.host!) && /[/\\]/.test(options.host!.replace(/^\s*unix:/i, ''));
-      const hostShown = socketPath ? quoted(shownHost(options.host!)) : hostReadsAsSecret(options.host!) ? `a value of ${options.host!.length} characters (not shown: it may be a secret)` : quoted(shownHost(options.host!));
+      const hostShown = socketPath ? quoted(shownHost(options.host!)) : hostReadsAsSecret(options.host!) ? `a value of ${options.host!.length} characters (not shown: it may be a secret)` : quoted(shownHostValue(options.host!));
       faults.push(`realtime-contract serve: --host must be a host name or address, got ${hostShown}; ${hostHint}\n`);
     }
   }

@@ -2806,12 +2806,22 @@ function takenByWebSocket(socket: Duplex): boolean {
  * Why `host` (not empty) is no host name or address Node can listen on, as a hint, or undefined.
  * A bracketed IPv6 address (`[::1]`, as URLs and the demo write it), a URL, `host:port` or a
  * space were taken and failed only `listening`, with getaddrinfo's bare ENOTFOUND (a tester).
- * A host name is letters, digits, `.`, `-` and `_`: brackets, `/`, `:` (outside an IP address), `@`, `?`, `#`, `*`, `%` and spaces are in none.
+ * A host name is letters, digits, `.`, `-` and `_`: brackets, `/`, `:` (outside an IP address), `@`, `?`, `#`, `*`, `%` and spaces are in none;
+ * quotes kept in it (`'::1'`) are said as such.
  * `portName` names where a port goes (`port`, `--port`).
  */
 export function hostProblem(host: string, portName: string): string | undefined {
   if (isIP(host) !== 0) return undefined;
   const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
+  // Quotes kept in the value (`'::1'`, `"localhost"`: a .env file, a systemd unit or cmd.exe passes them on) are said, and the
+  // value without them judged: they read as the generic hint alone, `'::1'` shown `':[redacted]` (tID F2).
+  if (/['"\u2018\u2019\u201c\u201d]/.test(host)) {
+    const unquoted = host.replace(/['"\u2018\u2019\u201c\u201d]/g, '');
+    if (unquoted.trim() === '') return `a host holds no quotes: ${generic}`;
+    const inner = hostProblem(unquoted, portName);
+    if (inner !== undefined) return `a host holds no quotes; ${inner}`;
+    return hostReadsAsSecret(host) || hostReadsAsSecret(unquoted) ? 'a host holds no quotes' : `a host holds no quotes: give ${JSON.stringify(unquoted)}`;
+  }
   // Letters, digits, `.`, `-` and `_` make a host name; `*` or `%` (outside a scoped IPv6 address) none getaddrinfo finds.
   if (/^[\p{L}\p{N}._-]+$/u.test(host)) {
     // An empty label (`bogus..host`, `.host`) or digits and dots that inet_aton reads as no IPv4
@@ -2928,6 +2938,17 @@ export function shownHost(host: string): string {
   // A path alone (`/tmp/redis.sock`, one slash and no scheme) is shown: no host, no address bar.
   const shownPath = path === '' || path === '/' || name === '' || /^\s*[/\\]$/.test(start!) || readsAsSocketPath(host) ? path! : `${path![0]}${REDACTED}`;
   return `${start}${name}${shownPath}${query === undefined ? '' : query === '?' ? '?' : `?${REDACTED}`}${fragment === undefined ? '' : fragment === '#' ? '#' : `#${REDACTED}`}`;
+}
+
+/**
+ * `host`, serve's `--host` value that {@link hostProblem} refuses, as its error shows it: as typed when it holds two `:`
+ * or more and no `@`, `/`, `\`, `?`, `#` or `]:`, an IPv6 address mistyped (`::g`, `2001:db8::zz`, `1::2::3`, `'::1'`
+ * with its quotes): such a value is no URL and no `user:password`, and all after its first `:` was `[redacted]` as a
+ * password whose `@host` is missing, the typo with it (tID F2). Else {@link shownHost}.
+ * A value that reads as a secret ({@link hostReadsAsSecret}) is the caller's to hide whole, before this.
+ */
+export function shownHostValue(host: string): string {
+  return /^[^@/\\?#]*$/.test(host) && (host.match(/:/g) ?? []).length >= 2 && !host.includes(']:') ? host : shownHost(host);
 }
 
 /**

@@ -57,6 +57,32 @@ describe('tHG F1: an unbracketed IPv6 host with a port of 5 digits, or a host li
   });
 });
 
+describe('tID F2: a mistyped IPv6 --host, or one with quotes kept in it, is shown as typed (it was ":[redacted]", the typo hidden)', () => {
+  const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
+  const cases = [
+    ['::g', generic],
+    ['2001:db8::zz', generic],
+    ['1::2::3', generic],
+    ["'::1'", 'a host holds no quotes: give "::1"'],
+    ["'[::1]'", 'a host holds no quotes; give an IPv6 address without brackets ("::1")'],
+    ["'localhost'", 'a host holds no quotes: give "localhost"'],
+  ] as const;
+
+  it('by serve --host: each value quoted as typed, quotes said', { timeout: 6 * 60_000 }, () => {
+    for (const [host, hint] of cases) {
+      const run = cli(['serve', '--demo', '--port', '0', '--host', host]);
+      expect({ host, status: run.status, stderr: run.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must be a host name or address, got ${JSON.stringify(host)}; ${hint}\n` });
+    }
+  });
+
+  it('by createRealtimeServer (host): quotes said; a secret in quotes or after colons is still not shown', () => {
+    for (const [host, hint] of cases) expect(refusal({ host })).toMatch(new RegExp(`; ${hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    // A password-looking run, quoted or after `::`, is still said by its length; a password in user info still [redacted].
+    for (const host of ["'Pa55w0rdXyz'", '::Xk9mP2qR7vL4wZ8']) expect(refusal({ host })).not.toContain(host.replace(/'|::/g, ''));
+    expect(refusal({ host: "'alice:s3cretpw@localhost'" })).not.toContain('s3cretpw');
+  });
+});
+
 describe('tHG F2: an @ in the path after a host name is no user info', () => {
   it('in a hook\'s error as the log shows it, and in a command-line value', () => {
     for (const text of ['GET https://api.example.com/users/alice@example.com failed: 404', 'see https://unpkg.com/@acme/x@1.2.3/dist', 'at http://127.0.0.1:8080/u/bob@corp.example']) expect(withUrlUserInfoRedacted(text)).toBe(text);
