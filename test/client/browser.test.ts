@@ -577,6 +577,51 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 120_000);
 
+  it("keeps the stream shown when a switch's token is refused: Cancel and Escape go back to it, a reload takes the last accepted token, never the refused one (a mistyped token lost alice's stream for good: tID F1)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await browser.newPage();
+      const state = () => page.evaluate(() => {
+        const text = (id: string) => document.getElementById(id)!.textContent;
+        return { badge: text('badge'), user: text('user'), form: !document.getElementById('login')!.hidden, cancel: !document.getElementById('cancel')!.hidden };
+      });
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 30_000 }).toBe('WebSocket');
+      await h.trades(1, 2);
+      await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('2');
+      // The repro's typo (alice's sub, a signature that is no signature), then a token of bob's signed with another secret.
+      const typo = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.typo';
+      const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('bob').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!'));
+      for (const [token, leave] of [[typo, 'Escape'], [forged, 'Cancel']] as const) {
+        await page.locator('#switch').click();
+        await page.locator('#login input[name="token"]').fill(token);
+        await page.locator('#login button[type="submit"]').click();
+        await expect.poll(() => page.locator('#login-note').textContent(), { timeout: 15_000 }).toBe('The server refused this token (HTTP 401): paste another one. Cancel (Escape) keeps the stream shown.');
+        expect(await state()).toEqual({ badge: 'WebSocket', user: 'alice', form: true, cancel: true });
+        if (leave === 'Escape') await page.locator('#login input[name="token"]').press('Escape');
+        else await page.locator('#cancel').click();
+        expect(await state()).toEqual({ badge: 'WebSocket', user: 'alice', form: false, cancel: false });
+      }
+      // Alice's stream went on all along: her panels kept, the next trade shown after them.
+      await h.trades(3, 1);
+      await expect.poll(() => page.locator('#count-trades').textContent(), { timeout: 15_000 }).toBe('3');
+      expect(await page.locator('#panel-trades .rows li').count()).toBe(3);
+      // A reload connects with alice's token, not the refused one.
+      await page.reload();
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      expect(await state()).toEqual({ badge: 'WebSocket', user: 'alice', form: false, cancel: false });
+      // A token refused with no stream to go back to (the first one) is not kept for a reload either: it asks for one.
+      const fresh = await browser.newPage();
+      await fresh.goto(`http://127.0.0.1:${h.port}/?token=${typo}`);
+      await expect.poll(() => fresh.locator('#login-note').textContent(), { timeout: 15_000 }).toBe('The server refused this token (HTTP 401): paste another one.');
+      await fresh.reload();
+      await expect.poll(() => fresh.locator('#login-note').textContent(), { timeout: 15_000 }).toMatch(/^No token: paste one/);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it("says an expired token expired and a forged one refused by the server's word (the poll's 401 body), whatever the browser's clock (3 h behind, it said the expired one was refused: tAO)", async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });

@@ -9,7 +9,7 @@
  */
 import { SERVER_MESSAGE_TYPES } from '../../../generated/contract.js';
 import type { MessageDataMap } from '../../../generated/types.js';
-import { createRealtimeClient, type FetchLike, type RealtimeStatus } from '../index.js';
+import { createRealtimeClient, type FetchLike, type RealtimeClient, type RealtimeStatus } from '../index.js';
 import { httpReason } from './http-reason.js';
 
 /**
@@ -198,13 +198,21 @@ function expiryTime(ms: number): string {
  * server said nothing (a 401 without such a body): a token whose `exp` is past by it. Said as
  * "refused", as a token signed with another secret is, it read as a wrong or revoked token, not
  * one to renew (a fresh tester); decided by the browser's clock, a clock hours behind said an
- * expired token was refused, and one ahead said a forged one expired (tAO).
+ * expired token was refused, and one ahead said a forged one expired (tAO). `exp` is the refused token's
+ * (epoch s): the page's by default, a token being tried's (see attempt()).
  */
-function expired(status: RealtimeStatus): boolean {
+function expired(status: RealtimeStatus, exp = tokenExp): boolean {
   if (status.state !== 'unauthorized') return false;
   if (status.lastHttpStatus === null) return status.lastClose?.code === 4401;
   if (status.lastHttpStatus !== 401) return false;
-  return refusedAs !== undefined ? refusedAs === 'token-expired' : tokenExp !== undefined && tokenExp * 1000 <= Date.now();
+  return refusedAs !== undefined ? refusedAs === 'token-expired' : exp !== undefined && exp * 1000 <= Date.now();
+}
+
+/** What the token form says of a refused token (`exp`: its `exp` claim, epoch s): expired, and when, or refused, with the HTTP status. */
+function refusal(status: RealtimeStatus, exp: number | undefined): string {
+  return expired(status, exp)
+    ? `This token expired${exp !== undefined && exp * 1000 <= Date.now() ? ` at ${expiryTime(exp * 1000)}` : ''}: paste a new one (serve --demo prints new ones at each start).`
+    : `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
 }
 
 const BADGE: Record<RealtimeStatus['mode'], string> = { ws: 'WebSocket', polling: 'Polling', offline: 'Offline' };
@@ -435,15 +443,19 @@ function render(status: RealtimeStatus): void {
   // Only on the way in: connect() with a new token reports the old state once before it moves on.
   const refused = status.state === 'unauthorized' && lastState !== 'unauthorized';
   lastState = status.state;
+  if (status.connected) accepted = current;
   const login = $('login') as HTMLFormElement;
   if (refused) {
     login.hidden = false;
     // Nothing to go back to: no Cancel (a reviewer).
     $('cancel').hidden = true;
-    $('login-note').textContent = expired(status)
-      ? `This token expired${tokenExp !== undefined && tokenExp * 1000 <= Date.now() ? ` at ${expiryTime(tokenExp * 1000)}` : ''}: paste a new one (serve --demo prints new ones at each start).`
-      : `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
+    $('login-note').textContent = refusal(status, tokenExp);
     (login.elements.namedItem('token') as HTMLInputElement).focus();
+    // Not kept for a reload: the tab's last token the server accepted is, or none (a reload connected with the refused one: tID F1).
+    if (current !== accepted) {
+      if (accepted === undefined) sessionStorage.removeItem(TOKEN_KEY);
+      else sessionStorage.setItem(TOKEN_KEY, accepted);
+    }
   }
   // Measured once every text is written: one layout a frame, as before.
   fitState();
@@ -535,8 +547,12 @@ function whom(token: string): { sub: string; admin: boolean; exp?: number } | un
 const TOKEN_KEY = 'realtime-contract-demo-token';
 /** Whose stream the panels show (`sub`, `admin` of the token last started), to tell a new token of the same user from another's. */
 let shown: { sub: string; admin: boolean } | undefined;
+/** The token last started (the page's client's), and the last one the server accepted (its client was connected with it), if any. */
+let current: string | undefined;
+let accepted: string | undefined;
 function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
+  current = token;
   const who = whom(token);
   // A new token of the user shown (the last one expired, or was swapped) goes on from the cursor, the
   // panels kept: it started new, and the trades of the outage were lost with no gap told (tEK F1).
@@ -574,20 +590,56 @@ function start(token: string): void {
  * back on the "switch token" button (it fell to the page's body: a fresh tester).
  */
 function closeForm(): void {
+  endTrial();
   if (form.contains(document.activeElement)) $('switch').focus();
   form.hidden = true;
   $('cancel').hidden = true;
   input.value = '';
   $('login-note').textContent = '';
 }
-// Another user's token without a reload: the form again, the stream unchanged until it is sent,
+/** Whether the page's client has a stream to go back to: started, and not stopped (a refused token, the server's close). */
+function live(): boolean {
+  const { state } = realtimeClient.getStatus();
+  return state !== 'idle' && state !== 'unauthorized' && state !== 'closed';
+}
+/**
+ * The token being tried while a stream is shown, in a client of its own (its messages go nowhere): the
+ * stream shown goes on until the server accepts the new token (its client connected: then start()
+ * switches to it), and a refused one leaves it as it was, Cancel and Escape still there. A mistyped
+ * token stopped the stream `unauthorized`, Cancel hidden, and a reload took the refused token (tID F1).
+ */
+let trial: RealtimeClient | undefined;
+function endTrial(): void {
+  trial?.disconnect();
+  trial = undefined;
+}
+function attempt(token: string): void {
+  endTrial();
+  if (!live()) return start(token);
+  // Its poll's 401 body is read into refusedAs, which is the page's token's: put back once read.
+  const kept = refusedAs;
+  const client = (trial = createRealtimeClient({ fetch: pageFetch }));
+  client.on('status', (status) => {
+    if (trial !== client) return;
+    if (status.connected) return start(token);
+    if (status.state !== 'unauthorized') return;
+    const note = refusal(status, whom(token)?.exp);
+    refusedAs = kept;
+    endTrial();
+    $('cancel').hidden = !live();
+    $('login-note').textContent = $('cancel').hidden ? note : `${note} Cancel (Escape) keeps the stream shown.`;
+    input.focus();
+  });
+  $('login-note').textContent = 'Asking the server…';
+  client.connect(token);
+}
+// Another user's token without a reload: the form again, the stream unchanged until the server accepts it (attempt()),
 // or the form put away again (Cancel, Escape) with the stream as it was.
 $('switch').addEventListener('click', () => {
   // Cancel only where there is a stream to go back to: not before a first token, nor after a refused one (a reviewer).
-  const state = realtimeClient.getStatus().state;
   const asking = !form.hidden && $('cancel').hidden;
   form.hidden = false;
-  $('cancel').hidden = asking || state === 'idle' || state === 'unauthorized' || state === 'closed';
+  $('cancel').hidden = asking || !live();
   $('login-note').textContent = "Paste another token: another user's stream starts new, this user's goes on.";
   input.focus();
 });
@@ -607,7 +659,7 @@ form.addEventListener('submit', (event) => {
   // server's isJwtHeader takes: `token=`'s was sent whole) (tEP F8).
   const jwt = '(e(?:y[AJ]|w[ok0])[\\w-]*\\.[\\w-]*\\.[\\w-]*)(?![\\w-]|\\.[\\w-])';
   const token = (new RegExp(`[?&]token=${jwt}`).exec(text) ?? new RegExp(`(?:^|[^\\w.-])${jwt}`).exec(text))?.[1] ?? text;
-  if (token) start(token);
+  if (token) attempt(token);
   else $('login-note').textContent = 'Paste a token first.';
 });
 const params = new URLSearchParams(location.search);
