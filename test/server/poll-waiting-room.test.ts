@@ -1,0 +1,143 @@
+/**
+ * A user's poll answers not yet out of the server are bounded (`pollUnsentBytes`, 16 MiB by default: tHH F4); a poll past
+ * the bound waits for room. These tests hold the paths of that wait and of the room it takes that no other test reached
+ * (tIC's mutation survivors, named per test): room given back when its client left before its answer was written, close()
+ * answering the polls that wait, a client leaving while its poll waits. Real sockets on 127.0.0.1; a store that is the
+ * memory store with a read the test may hold, or make fail. No time is asserted: each wait is bounded by vi.waitFor or the
+ * test's timeout.
+ */
+import { connect as tcp, type Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it, vi } from 'vitest';
+import type { UserMessage } from '../../generated/types.js';
+import { MemoryStreamStore } from '../../src/server/memory-store.js';
+import type { ReadResult, StreamViewer } from '../../src/server/stream-store.js';
+import { alert, startServer, token } from './helpers.js';
+
+/** The memory store, whose next read may be held until the test releases it (`hold()`), or fail (`failReads`). */
+class GatedStore extends MemoryStreamStore {
+  private gate: { entered: () => void; released: Promise<void> } | null = null;
+  /** While true, every read throws after reading. */
+  failReads = false;
+  /** Holds the next read once it has read: `entered` resolves then; `release()` lets it answer. */
+  hold(): { entered: Promise<void>; release: () => void } {
+    let entered!: () => void;
+    let release!: () => void;
+    const enteredPromise = new Promise<void>((resolve) => (entered = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.gate = { entered, released };
+    return { entered: enteredPromise, release };
+  }
+  override async read(viewer: StreamViewer, since: string | null, limit: number, maxBytes?: number): Promise<ReadResult> {
+    const result = await super.read(viewer, since, limit, maxBytes);
+    const gate = this.gate;
+    if (gate !== null) {
+      this.gate = null;
+      gate.entered();
+      await gate.released;
+    }
+    if (this.failReads) throw new Error('read failed (test)');
+    return result;
+  }
+}
+
+/** A connection that sends `request` and reads nothing: its answer, once written, stays unread in the server. */
+async function stuckPoll(port: number, request: string): Promise<{ socket: Socket; destroy: () => void }> {
+  const socket: Socket = tcp({ host: '127.0.0.1', port });
+  socket.pause();
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(request);
+  return { socket, destroy: () => socket.destroy() };
+}
+
+/** An alert whose JSON text is about `bytes` long. */
+function big(id: string, bytes: number): UserMessage {
+  const message = alert(id) as UserMessage & { data: Record<string, unknown> };
+  return { ...message, data: { ...message.data, message: 'x'.repeat(bytes) } } as UserMessage;
+}
+
+type Started = Awaited<ReturnType<typeof startServer>>;
+
+/**
+ * Publishes a small message then a 12 MB one to `user`, and has a client poll from the small one's cursor and never read:
+ * its answer (12 MB) holds most of the user's 16 MiB, so another poll of that page waits for room. Returns that cursor.
+ */
+async function fillBound(server: Started, user: string, jwt: string, stuck: { destroy: () => void }[]): Promise<{ since: string; stalled: { destroy: () => void } }> {
+  const since = (await server.rt.publish(user, alert(`${user}-small`))).cursor;
+  await server.rt.publish(user, big(`${user}-big`, 12_000_000));
+  const served = server.rt.stats().pollsServed;
+  const stalled = await stuckPoll(server.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  stuck.push(stalled);
+  await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(served + 1), { timeout: 10_000 });
+  return { since, stalled };
+}
+
+/** Waits until `pending` polls are counted and past the memory store's read (which answers without I/O). */
+async function pollsPending(server: Started, pending: number): Promise<void> {
+  await vi.waitFor(() => expect(server.rt.stats().pendingPolls).toBe(pending), { timeout: 10_000 });
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('polls waiting for room under their user\'s bound (tIC mutation survivors)', () => {
+  it('a poll whose client left while its page was read gives its room back: three such polls of 8 MB pages, and the user\'s next poll still gets its page at once (tIC F5)', async () => {
+    const store = new GatedStore();
+    const server = await startServer({ store, pollHoldMs: 3000 });
+    const polls: ServerResponse[] = [];
+    server.rt.httpServer.on('request', (request, response: ServerResponse) => {
+      if (request.url?.startsWith('/api/ws/poll')) polls.push(response);
+    });
+    try {
+      const user = 'gus-leaves';
+      const jwt = await token(user);
+      const since = (await server.rt.publish(user, alert(`${user}-small`))).cursor;
+      await server.rt.publish(user, big(`${user}-big`, 8_000_000));
+      for (let round = 0; round < 3; round++) {
+        const gate = store.hold();
+        const client = await stuckPoll(server.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        await gate.entered;
+        // The client leaves while its page is read; the server sees its connection gone before the read answers.
+        client.destroy();
+        const response = polls.at(-1)!;
+        await vi.waitFor(() => expect(response.destroyed).toBe(true), { timeout: 10_000 });
+        gate.release();
+        await vi.waitFor(() => expect(server.rt.stats().pendingPolls).toBe(0), { timeout: 10_000 });
+      }
+      // 24 MB of pages never sent: were their room kept, this 8 MB page would wait its hold and come without its message.
+      const answer = await fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+      const page = (await answer.json()) as { messages: { data: { id: string } }[] };
+      expect([answer.status, page.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-big`]]);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      await server.rt.close();
+      await store.close();
+    }
+  }, 60_000);
+
+  it('close() answers a poll waiting for room at once, as at its hold\'s end (200, no message, its own cursor), neither counted nor logged as unread (tIC F6, F7)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = (fields: Record<string, unknown>) => void lines.push(fields);
+    // Neither its hold nor close()'s deadline ends the wait within the test's timeout: only close()'s wake-up does.
+    const server = await startServer({ pollHoldMs: 60_000, shutdownTimeoutMs: 60_000, logger: { info: log, warn: log, error: log } });
+    const stuck: { destroy: () => void }[] = [];
+    let closing: Promise<void> | undefined;
+    try {
+      const user = 'hal-closing';
+      const jwt = await token(user);
+      const { since, stalled } = await fillBound(server, user, jwt, stuck);
+      const waiting = fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await pollsPending(server, 1);
+      closing = server.rt.close();
+      const answer = await waiting;
+      expect([answer.status, await answer.json()]).toEqual([200, { cursor: since, resume: 'resumed', messages: [] }]);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+      expect(lines.filter((line) => line.event === 'poll-unread')).toEqual([]);
+      // The unread answer going out is what close() still drains: gone with its client.
+      stalled.destroy();
+      await closing;
+    } finally {
+      for (const client of stuck) client.destroy();
+      await (closing ?? server.rt.close());
+    }
+  }, 30_000);
+});
