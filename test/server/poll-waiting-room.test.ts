@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { UserMessage } from '../../generated/types.js';
 import { MemoryStreamStore } from '../../src/server/memory-store.js';
 import type { ReadResult, StreamViewer } from '../../src/server/stream-store.js';
-import { alert, startServer, token } from './helpers.js';
+import { alert, SECRET, startServer, token } from './helpers.js';
 
 /** The memory store, whose next read may be held until the test releases it (`hold()`), or fail (`failReads`). */
 class GatedStore extends MemoryStreamStore {
@@ -61,16 +61,17 @@ type Started = Awaited<ReturnType<typeof startServer>>;
 
 /**
  * Publishes a small message then a 12 MB one to `user`, and has a client poll from the small one's cursor and never read:
- * its answer (12 MB) holds most of the user's 16 MiB, so another poll of that page waits for room. Returns that cursor.
+ * its answer (12 MB) holds most of the user's 16 MiB, so another poll of that page waits for room. Returns that cursor, the
+ * 12 MB message's, and the stalled client.
  */
-async function fillBound(server: Started, user: string, jwt: string, stuck: { destroy: () => void }[]): Promise<{ since: string; stalled: { destroy: () => void } }> {
+async function fillBound(server: Started, user: string, jwt: string, stuck: { destroy: () => void }[]): Promise<{ since: string; big: string; stalled: { destroy: () => void } }> {
   const since = (await server.rt.publish(user, alert(`${user}-small`))).cursor;
-  await server.rt.publish(user, big(`${user}-big`, 12_000_000));
+  const bigCursor = (await server.rt.publish(user, big(`${user}-big`, 12_000_000))).cursor;
   const served = server.rt.stats().pollsServed;
   const stalled = await stuckPoll(server.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
   stuck.push(stalled);
   await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(served + 1), { timeout: 10_000 });
-  return { since, stalled };
+  return { since, big: bigCursor, stalled };
 }
 
 /** Waits until `pending` polls are counted and past the memory store's read (which answers without I/O). */
@@ -138,6 +139,80 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
     } finally {
       for (const client of stuck) client.destroy();
       await (closing ?? server.rt.close());
+    }
+  }, 30_000);
+
+  it('a client that leaves while its poll waits for room ends the wait at once: the poll is let go, not held to its hold\'s end (tIC F13)', async () => {
+    const server = await startServer({ pollHoldMs: 60_000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'ida-aborts';
+      const jwt = await token(user);
+      const { since } = await fillBound(server, user, jwt, stuck);
+      const abort = new AbortController();
+      const waiting = fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` }, signal: abort.signal }).catch((error: unknown) => error);
+      await pollsPending(server, 1);
+      abort.abort();
+      expect(await waiting).toBeInstanceOf(Error);
+      await vi.waitFor(() => expect(server.rt.stats().pendingPolls).toBe(0), { timeout: 10_000 });
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+    }
+  }, 30_000);
+
+  it('close() after a poll was served and read resolves without waiting its shutdownTimeoutMs: the answer out is no longer counted as going out (tIC F12)', async () => {
+    const server = await startServer({ shutdownTimeoutMs: 120_000 });
+    const user = 'jan-done';
+    const jwt = await token(user);
+    const since = (await server.rt.publish(user, alert(`${user}-1`))).cursor;
+    await server.rt.publish(user, alert(`${user}-2`));
+    const answer = await fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}`, connection: 'close' } });
+    const page = (await answer.json()) as { messages: { data: { id: string } }[] };
+    expect([answer.status, page.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-2`]]);
+    // Bounded by the test's 30 s, well short of the 120 s close() would wait for an answer it thinks still going out.
+    await server.rt.close();
+  }, 30_000);
+
+  it('a poll waiting for room whose token expires meanwhile is answered 401 token-expired then, not held to its hold\'s end (tIC F14)', async () => {
+    const server = await startServer({ pollHoldMs: 60_000, jwt: { secret: SECRET, clockToleranceSec: 0 } });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'lou-expires';
+      const { since } = await fillBound(server, user, await token(user), stuck);
+      const short = await token(user, { exp: Math.floor(Date.now() / 1000) + 4 });
+      const answer = await fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${short}` } });
+      expect([answer.status, await answer.json()]).toEqual([401, { error: 'token-expired' }]);
+      expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+    }
+  }, 40_000);
+
+  it('a poll\'s wait for room ends with its hold counted from its request: a read that took the whole hold leaves it no wait (tIC F15)', async () => {
+    // The server's monotonic clock, moved by the test: the waiting poll's read takes its whole hold, by that clock.
+    let clock = 1000;
+    const store = new GatedStore();
+    const server = await startServer({ store, pollHoldMs: 60_000, monotonicClock: () => clock });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'quin-late';
+      const jwt = await token(user);
+      const { since } = await fillBound(server, user, jwt, stuck);
+      const gate = store.hold();
+      const waiting = fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await gate.entered;
+      clock += 60_000;
+      gate.release();
+      // Its hold over when its page was read, it is answered at once as at its hold's end, not after another 60 s.
+      const answer = await waiting;
+      expect([answer.status, await answer.json()]).toEqual([200, { cursor: since, resume: 'resumed', messages: [] }]);
+      expect(server.rt.stats().slowPollCloses).toBe(1);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+      await store.close();
     }
   }, 30_000);
 });
