@@ -174,6 +174,31 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
     await server.rt.close();
   }, 30_000);
 
+  it('an answer that brings its user\'s answers not yet out to exactly the bound is served at once, not made to wait (tIC F19)', async () => {
+    const server = await startServer({ pollHoldMs: 60_000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'kim-exact';
+      const jwt = await token(user);
+      const head = async (since: string) => Number((await fetch(server.http(`/api/ws/poll?since=${since}`), { method: 'HEAD', headers: { authorization: `Bearer ${jwt}` } })).headers.get('content-length'));
+      const start = (await server.rt.publish(user, alert(`${user}-start`))).cursor;
+      const a = (await server.rt.publish(user, big(`${user}-a`, 8_000_000))).cursor;
+      const aBytes = await head(start);
+      // Two pages, never read, whose bodies sum to exactly 16 MiB (the default bound).
+      await server.rt.publish(user, big(`${user}-b`, 16 * 1024 * 1024 - aBytes - (aBytes - 8_000_000)));
+      expect(aBytes + (await head(a))).toBe(16 * 1024 * 1024);
+      for (const since of [start, a]) {
+        const served = server.rt.stats().pollsServed;
+        stuck.push(await stuckPoll(server.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`));
+        await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(served + 1), { timeout: 10_000 });
+      }
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+    }
+  }, 30_000);
+
   it('a poll waiting for room whose token expires meanwhile is answered 401 token-expired then, not held to its hold\'s end (tIC F14)', async () => {
     const server = await startServer({ pollHoldMs: 60_000, jwt: { secret: SECRET, clockToleranceSec: 0 } });
     const stuck: { destroy: () => void }[] = [];
@@ -189,6 +214,119 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       await server.rt.close();
     }
   }, 40_000);
+
+  it('a poll waiting for room whose page read fails once given room gives the room back: the user\'s next poll of that page is served at once (tIC F8)', async () => {
+    const store = new GatedStore();
+    const server = await startServer({ store, pollHoldMs: 60_000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'max-fails';
+      const jwt = await token(user);
+      const { since, stalled } = await fillBound(server, user, jwt, stuck);
+      const waiting = fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await pollsPending(server, 1);
+      store.failReads = true;
+      // The stalled tab gone, the waiting poll takes its room, reads its page again, and the read fails.
+      stalled.destroy();
+      const failed = await waiting;
+      await failed.arrayBuffer();
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+      store.failReads = false;
+      // Had the failed poll's 12 MB stayed counted, this 12 MB page would wait (its hold: past the test's timeout).
+      const answer = await fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+      const page = (await answer.json()) as { messages: { data: { id: string } }[] };
+      expect([answer.status, page.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-big`]]);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+      await store.close();
+    }
+  }, 40_000);
+
+  it('a waiting poll given room reads its page again cut to the room it took: what was published while it waited is the next poll\'s (tIC F18)', async () => {
+    // Pages of up to 8 MiB (pollPageBytes, from maxBufferedBytes; 1 MiB by default), the bound still 16 MiB (2 × 8 MiB).
+    const server = await startServer({ pollHoldMs: 20_000, maxBufferedBytes: 8 * 1024 * 1024, maxSocketsPerUser: 2 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'ned-more';
+      const jwt = await token(user);
+      const { big: after, stalled } = await fillBound(server, user, jwt, stuck);
+      const first = (await server.rt.publish(user, big(`${user}-1`, 5_000_000))).cursor;
+      // 5 MB past the stalled tab's 12 MB: it waits.
+      const waiting = fetch(server.http(`/api/ws/poll?since=${after}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await pollsPending(server, 1);
+      // Two 1 MB messages: read again, its page (within pollPageBytes) would hold all three.
+      for (const n of [2, 3]) await server.rt.publish(user, big(`${user}-${n}`, 1_000_000));
+      stalled.destroy();
+      const answer = await waiting;
+      const page = (await answer.json()) as { cursor: string; messages: { data: { id: string } }[] };
+      expect([answer.status, page.cursor, page.messages.map((m) => m.data.id)]).toEqual([200, first, [`${user}-1`]]);
+      const next = (await (await fetch(server.http(`/api/ws/poll?since=${page.cursor}`), { headers: { authorization: `Bearer ${jwt}` } })).json()) as { messages: { data: { id: string } }[] };
+      expect(next.messages.map((m) => m.data.id)).toEqual([`${user}-2`, `${user}-3`]);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+    }
+  }, 60_000);
+
+  it('a waiting poll whose page, read again, is smaller than the room it took (trimmed meanwhile) gives the rest back: the user\'s next 12 MB page is served at once (tIC F9)', async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 3 });
+    const server = await startServer({ store, pollHoldMs: 20_000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'oda-trimmed';
+      const jwt = await token(user);
+      const { big: after, stalled } = await fillBound(server, user, jwt, stuck);
+      await server.rt.publish(user, big(`${user}-1`, 5_000_000));
+      const waiting = fetch(server.http(`/api/ws/poll?since=${after}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await pollsPending(server, 1);
+      // Three small messages: the 5 MB one it waits to send is trimmed off its user's stream.
+      let last = '';
+      for (const n of [1, 2, 3]) last = (await server.rt.publish(user, alert(`${user}-small-${n}`))).cursor;
+      stalled.destroy();
+      const answer = await waiting;
+      const page = (await answer.json()) as { resume: string; messages: { data: { id: string } }[] };
+      expect([answer.status, page.resume, page.messages.map((m) => m.data.id)]).toEqual([200, 'gap', [1, 2, 3].map((n) => `${user}-small-${n}`)]);
+      // Had its 5 MB stayed counted, this 12 MB page would wait its hold and come without its message.
+      await server.rt.publish(user, big(`${user}-big2`, 12_000_000));
+      const next = await fetch(server.http(`/api/ws/poll?since=${last}`), { headers: { authorization: `Bearer ${jwt}` } });
+      const nextPage = (await next.json()) as { messages: { data: { id: string } }[] };
+      expect([next.status, nextPage.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-big2`]]);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+      await store.close();
+    }
+  }, 60_000);
+
+  it('a waiting poll whose page, read again, begins with a larger entry (trimmed meanwhile) takes the extra room at once when it fits (tIC F10)', async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 2 });
+    const server = await startServer({ store, pollHoldMs: 20_000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'pia-larger';
+      const jwt = await token(user);
+      const { big: after, stalled } = await fillBound(server, user, jwt, stuck);
+      await server.rt.publish(user, big(`${user}-1`, 5_000_000));
+      const waiting = fetch(server.http(`/api/ws/poll?since=${after}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await pollsPending(server, 1);
+      // An 8 MB message and a small one: the 5 MB one is trimmed, and its page now begins with the 8 MB one.
+      await server.rt.publish(user, big(`${user}-2`, 8_000_000));
+      await server.rt.publish(user, alert(`${user}-3`));
+      stalled.destroy();
+      const answer = await waiting;
+      const page = (await answer.json()) as { resume: string; messages: { data: { id: string } }[] };
+      expect([answer.status, page.resume, page.messages.map((m) => m.data.id)]).toEqual([200, 'gap', [`${user}-2`]]);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+      await store.close();
+    }
+  }, 60_000);
 
   it('a poll\'s wait for room ends with its hold counted from its request: a read that took the whole hold leaves it no wait (tIC F15)', async () => {
     // The server's monotonic clock, moved by the test: the waiting poll's read takes its whole hold, by that clock.
