@@ -353,4 +353,54 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       await store.close();
     }
   }, 30_000);
+
+  it('a waiting poll whose page, read again, begins with a larger entry that does not fit gives back the room it took while it waits again: once answered, the user\'s next large page is served at once (tIC F11)', async () => {
+    const store = new GatedStore({ maxEntriesPerStream: 2 });
+    // A bound of 40 MB (maxMessageBytes + 1 KiB): each answer the tabs do not read is past what loopback's buffers take (about 10 MB).
+    const server = await startServer({ store, pollHoldMs: 20_000, maxMessageBytes: 40_000_000 });
+    const stuck: { destroy: () => void }[] = [];
+    try {
+      const user = 'rae-again';
+      const jwt = await token(user);
+      const stalled = async (since: string) => {
+        const served = server.rt.stats().pollsServed;
+        const client = await stuckPoll(server.port, `GET /api/ws/poll?token=${jwt}&since=${since} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        stuck.push(client);
+        await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(served + 1), { timeout: 10_000 });
+        return client;
+      };
+      // Two tabs that do not read hold 20 MB and 15 MB of her answers; a third poll's 10 MB page waits (45 MB past 40).
+      const start = (await server.rt.publish(user, alert(`${user}-start`))).cursor;
+      const first = (await server.rt.publish(user, big(`${user}-20`, 20_000_000))).cursor;
+      const twenty = await stalled(start);
+      const second = (await server.rt.publish(user, big(`${user}-15`, 15_000_000))).cursor;
+      const fifteen = await stalled(first);
+      await server.rt.publish(user, big(`${user}-10`, 10_000_000));
+      const waiting = fetch(server.http(`/api/ws/poll?since=${second}`), { headers: { authorization: `Bearer ${jwt}` } });
+      await pollsPending(server, 1);
+      // The 10 MB message is trimmed: its page now begins with a 22 MB one, which does not fit beside the 20 MB (42 MB).
+      await server.rt.publish(user, big(`${user}-22`, 22_000_000));
+      const last = (await server.rt.publish(user, alert(`${user}-small`))).cursor;
+      const reread = store.hold();
+      // The 15 MB tab gone, it takes its 10 MB, reads again, finds 22 MB, and waits for them.
+      fifteen.destroy();
+      await reread.entered;
+      reread.release();
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      twenty.destroy();
+      const answer = await waiting;
+      const page = (await answer.json()) as { resume: string; messages: { data: { id: string } }[] };
+      expect([answer.status, page.resume, page.messages.map((m) => m.data.id)]).toEqual([200, 'gap', [`${user}-22`]]);
+      // Had the 10 MB it took first stayed counted, this 31 MB page would wait its hold and come without its message.
+      await server.rt.publish(user, big(`${user}-31`, 31_000_000));
+      const next = await fetch(server.http(`/api/ws/poll?since=${last}`), { headers: { authorization: `Bearer ${jwt}` } });
+      const nextPage = (await next.json()) as { messages: { data: { id: string } }[] };
+      expect([next.status, nextPage.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-31`]]);
+      expect(server.rt.stats().slowPollCloses).toBe(0);
+    } finally {
+      for (const client of stuck) client.destroy();
+      await server.rt.close();
+      await store.close();
+    }
+  }, 60_000);
 });
