@@ -989,6 +989,21 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let last: EntryId | null = null;
   /** Epochs this node saw replaced because Redis lost writes in them: their late entries on the fan-out channel are read again in the new epoch. */
   const retired = new Set<string>();
+  /**
+   * Epochs this node was in and left for another (Redis restarted empty, its epoch key deleted,
+   * a rotation), each with the highest sequence number it saw there; at most MAX_LEFT_EPOCHS, the
+   * one left longest ago forgotten first. Such an epoch back (an older snapshot restored after an
+   * epoch change) came without the writes this node saw after it, in it or in the epochs since:
+   * it is replaced (see catchUp and replaced). Taken back as live, a cursor of it past the
+   * snapshot read `resumed`, everything written since lost without a gap (tIG F4).
+   */
+  const left = new Map<string, number>();
+  /** Notes that this node leaves `from`, where it saw sequence numbers up to `seq`. */
+  function leave(from: string, seq: number): void {
+    left.delete(from);
+    if (left.size >= MAX_LEFT_EPOCHS) left.delete(left.keys().next().value!);
+    left.set(from, seq);
+  }
   /** Epochs of fan-out records a read of Redis proved not to be its own, already logged (see handle()). */
   const foreign = new Set<string>();
   /**
@@ -2099,12 +2114,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         last = head;
         return;
       }
-      if (read.epoch !== epoch && retired.has(read.epoch)) {
+      if (read.epoch !== epoch && (retired.has(read.epoch) || left.has(read.epoch))) {
         // An epoch this node replaced is back (Redis restored from the same older snapshot
         // again): it lost writes again. Its live records were dropped as the old epoch's, and
-        // this node delivered nothing for good (a hostile tester): replace it again.
-        const why = `Redis came back with epoch ${read.epoch}, which it had replaced (restored from an older snapshot again)`;
+        // this node delivered nothing for good (a hostile tester): replace it again. So is one
+        // it left (Redis restarted empty, then restored from a snapshot of before): what this
+        // node saw written since is not there, and a cursor of it read `resumed` (tIG F4).
+        const why = retired.has(read.epoch)
+          ? `Redis came back with epoch ${read.epoch}, which it had replaced (restored from an older snapshot again)`
+          : `Redis came back with epoch ${read.epoch} (at sequence ${read.seq}), which this node had left at sequence ${left.get(read.epoch)} for ${epoch}: restored from an older snapshot, without what was written since`;
+        leave(epoch, last.seq);
         const rotated = await rotate(read.epoch, why);
+        retired.add(read.epoch);
         gap('epoch', `epoch ${epoch} → ${rotated}: ${why}`);
         epoch = null;
         last = null;
@@ -2123,6 +2144,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         });
         const rotated = start?.split(' ')[0] === read.epoch;
         gap('epoch', `epoch ${epoch} → ${read.epoch}: ${rotated ? 'Redis came back without its latest writes (a node that had seen them started the new epoch)' : 'Redis lost its data (restarted empty, or its epoch key deleted)'}`);
+        leave(epoch, last.seq);
         epoch = read.epoch;
         last = head;
         return;
@@ -3091,13 +3113,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * Whether `read` shows that Redis lost writes since this node last looked, which rotates the
    * epoch (the caller then reads again): the epoch it found is one this node replaced, back (an
    * older snapshot restored again) before its catch-up replaced it again, so what it holds may
-   * be what readers already have; or it is the epoch this node saw (`seenEpoch`) with its
+   * be what readers already have; or one it left for another (see `left`), back without what
+   * was written since (an older snapshot restored after an epoch change, tIG F4), found by a
+   * read sent after the node left it; or it is the epoch this node saw (`seenEpoch`) with its
    * sequence below `seenSeq`: Redis came back without writes this node saw, before its catch-up
    * noticed (not `resumed`).
    */
   async function replaced(read: DecodedRead, seenEpoch: string | null, seenSeq: number | undefined): Promise<boolean> {
-    if (retired.has(read.epoch)) {
-      await rotate(read.epoch, `a read found epoch ${read.epoch}, which this node had replaced`);
+    // An epoch left found by a read sent while the node was still in it (its catch-up saw the
+    // change meanwhile) is not one back.
+    if (retired.has(read.epoch) || (left.has(read.epoch) && read.epoch !== seenEpoch)) {
+      await rotate(read.epoch, retired.has(read.epoch) ? `a read found epoch ${read.epoch}, which this node had replaced` : `a read found epoch ${read.epoch}, which this node had left at sequence ${left.get(read.epoch)} (restored from an older snapshot)`);
+      retired.add(read.epoch);
       void sync();
       return true;
     }
@@ -3348,6 +3375,8 @@ async function quit(client: Redis): Promise<void> {
 
 /** Foreign epochs a node remembers having logged, at most (see `foreign`): past it, it forgets them all. */
 const MAX_FOREIGN_EPOCHS = 64;
+/** Epochs a node remembers having left (see `left`), at most: past it, it forgets the one left longest ago. */
+const MAX_LEFT_EPOCHS = 1024;
 /** Bounds of the fan-out records held while a catch-up runs (see `pending`). */
 const MAX_PENDING_RECORDS = 100_000;
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;

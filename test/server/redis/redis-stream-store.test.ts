@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -2552,6 +2552,42 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
     });
   });
 
+  it('a Redis restored from a snapshot older than an empty restart the node saw: the old epoch it brings back is replaced, and a cursor of it after the snapshot reads gap, not resumed (tIG F4: the epoch was taken back as live)', { timeout: 60_000 }, async () => {
+    await fromSnapshot('back', async ({ persisted, dir, a, logger, gaps, seen, first }) => {
+      const oldEpoch = first.cursor.split('.')[0]!;
+      // After the snapshot: the client receives it, its cursor is this one.
+      const m2 = await a.append('alice', 'trades', frame(2, 'alice'));
+      await waitFor(() => seen.some((e) => e.cursor === m2.cursor), 'm2, live');
+      // Redis restarts empty (the snapshot set aside): a new epoch, where m3 is stored while the client is away.
+      renameSync(path.join(dir, 'dump.rdb'), path.join(dir, 'old.rdb'));
+      await persisted.restart();
+      await waitFor(() => gaps.length === 1, 'the gap of the empty restart');
+      const m3 = await waitForAppend(() => a.append('alice', 'trades', frame(3, 'alice')));
+      expect(m3.cursor.split('.')[0]).not.toBe(oldEpoch);
+      await waitFor(() => seen.some((e) => e.cursor === m3.cursor), 'm3, live');
+      // Then restored from the snapshot of before m2: the old epoch, at m1.
+      await persisted.stop();
+      renameSync(path.join(dir, 'old.rdb'), path.join(dir, 'dump.rdb'));
+      await persisted.restart();
+      await waitFor(() => gaps.length === 2, 'the gap of the restore');
+      const raw = new Redis(persisted.url);
+      const epochNow = await raw.get('back:epoch');
+      raw.disconnect();
+      expect(epochNow).not.toBe(oldEpoch);
+      expect(logger.events.filter((e) => e.event === 'epoch-rotated')).toHaveLength(1);
+      // Before, m2's cursor read resumed, without m3 or anything of its epoch: lost, untold.
+      for (const cursor of [m2.cursor, first.cursor, m3.cursor]) {
+        const r = await a.read({ userId: 'alice', admin: false }, cursor, 10);
+        expect({ cursor, resume: r.resume }).toEqual({ cursor, resume: 'gap' });
+      }
+      const m4 = await waitForAppend(() => a.append('alice', 'trades', frame(4, 'alice')));
+      expect(m4.cursor.split('.')[0]).toBe(epochNow);
+      await waitFor(() => seen.some((e) => e.cursor === m4.cursor), 'm4, live');
+      const r = await a.read({ userId: 'alice', admin: false }, m2.cursor, 10);
+      expect({ resume: r.resume, cursors: r.entries.map((e) => e.cursor) }).toEqual({ resume: 'gap', cursors: [m4.cursor] });
+    });
+  });
+
   /**
    * A store on a Redis that keeps a snapshot in a folder of its own, with its gaps and live
    * entries collected, after one entry (`first`) and a SAVE: `body` then loses writes by
@@ -2559,7 +2595,7 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
    */
   async function fromSnapshot(
     prefix: string,
-    body: (s: { persisted: RedisServer; a: RedisStreamStore; logger: ReturnType<typeof collectingLogger>; gaps: StreamGap[]; seen: StreamEntry[]; first: { cursor: string } }) => Promise<void>,
+    body: (s: { persisted: RedisServer; dir: string; a: RedisStreamStore; logger: ReturnType<typeof collectingLogger>; gaps: StreamGap[]; seen: StreamEntry[]; first: { cursor: string } }) => Promise<void>,
   ): Promise<void> {
     const dir = mkdtempSync(path.join(tmpdir(), 'rc-redis-'));
     const persisted = await RedisServer.start(undefined, { dir });
@@ -2574,7 +2610,7 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       const saver = new Redis(persisted.url);
       await saver.save();
       saver.disconnect();
-      await body({ persisted, a, logger, gaps, seen, first });
+      await body({ persisted, dir, a, logger, gaps, seen, first });
     } finally {
       await a.close();
       await persisted.stop();
