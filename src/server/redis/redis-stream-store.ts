@@ -1197,6 +1197,34 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let refusedSince: number | null = null;
   let refusal = '';
   /**
+   * The streams whose appends Redis refuses alone (the append script's `!` and why: the ACL user
+   * may not run a command on them, PEXPIRE taken at run time; a key of another type), each with
+   * since when (wall clock) and why; a stream leaves once an append to it is stored. status()
+   * says them as it says a refusal of every append: with PEXPIRE taken, every publish of every
+   * user failed while status() read healthy and said nothing (tIG F1). At most
+   * MAX_REFUSED_STREAMS, the one refused longest ago forgotten first.
+   */
+  const streamsRefused = new Map<string, { since: number; why: string }>();
+  /** The words of the last refusal of a stream alone (what status() quotes). */
+  let streamRefusal = '';
+  function streamRefused(stream: string, why: string, at: number): void {
+    const known = streamsRefused.get(stream);
+    if (known) known.why = why;
+    else {
+      if (streamsRefused.size >= MAX_REFUSED_STREAMS) streamsRefused.delete(streamsRefused.keys().next().value!);
+      streamsRefused.set(stream, { since: at, why });
+    }
+    streamRefusal = why;
+  }
+  /** status()'s words for streamsRefused: `; appends to … refused since …: why`, or '' when none is. */
+  function streamsRefusedSaid(): string {
+    if (streamsRefused.size === 0) return '';
+    const [first] = streamsRefused;
+    const since = Math.min(...[...streamsRefused.values()].map((r) => r.since));
+    const which = streamsRefused.size === 1 ? `stream ${first![0]}` : `${streamsRefused.size} streams (${[...streamsRefused.keys()].slice(0, 3).join(', ')}${streamsRefused.size > 3 ? ', …' : ''})`;
+    return `; appends to ${which} refused since ${new Date(since).toISOString()}: ${streamRefusal}`;
+  }
+  /**
    * Why Redis holds no epoch and will not write one (a full Redis under noeviction whose epoch
    * key was deleted, as README advises after a restore), or null. No read can give a cursor
    * then: the store reads unhealthy, so polls and upgrades get 503 and Retry-After, until a read
@@ -2719,7 +2747,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         const why = whys[0]!;
         const streams = [...new Set(refusals.map((q) => q.stream))];
         appendsRefused(refusals.length, { err: why, stream: streams[0], streams: streams.slice(0, LOGGED_STREAMS), ...(whys.length > 1 ? { errs: whys.slice(0, LOGGED_STREAMS) } : {}) }, `Redis refuses appends to a stream: those publishes fail, nothing of them stored${remedy(why)}`);
+        const at = Date.now();
+        batch.forEach((q, i) => void (cursors[i]!.startsWith('!') && streamRefused(q.stream, cursors[i]!.slice(1), at)));
       }
+      // A stream refused before that takes an append again.
+      if (streamsRefused.size > 0) batch.forEach((q, i) => void (!cursors[i]!.startsWith('!') && streamsRefused.delete(q.stream)));
       if (refusals.length === batch.length) {
         batch.forEach((q, i) => q.reject(new ReplyError(cursors[i]!.slice(1)) as Error));
         return;
@@ -3286,7 +3318,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         if (beatRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${aclNamed.get(beatRefused) ?? beatRefused}` };
         if (readsRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${readsRefused}` };
         if (pingRefused !== null && lostSince === null) return { healthy, detail: `redis ${where} connected, commands refused: ${pingRefused}` };
-        if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
+        if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}${streamsRefusedSaid()}` };
         const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
         return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };
       };
@@ -3377,6 +3409,8 @@ async function quit(client: Redis): Promise<void> {
 const MAX_FOREIGN_EPOCHS = 64;
 /** Epochs a node remembers having left (see `left`), at most: past it, it forgets the one left longest ago. */
 const MAX_LEFT_EPOCHS = 1024;
+/** Streams a node remembers Redis refusing appends to (see `streamsRefused`), at most: past it, it forgets the one refused longest ago. */
+const MAX_REFUSED_STREAMS = 1024;
 /** Bounds of the fan-out records held while a catch-up runs (see `pending`). */
 const MAX_PENDING_RECORDS = 100_000;
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;

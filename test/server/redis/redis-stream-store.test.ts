@@ -2222,6 +2222,37 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     });
   });
 
+  it("an ACL user that loses PEXPIRE at run time: every user's publish is refused on its own stream, and status() says so as it says a refusal of every append, until a publish to each stream is stored (tIG F1: healthy, with no word)", async () => {
+    await withOwnRedis(async (acl) => {
+      const a = await store({ url: acl.url });
+      const admin = new Redis(acl.url, { maxRetriesPerRequest: 1 });
+      const { keys } = a;
+      try {
+        await a.append('alice', 'trades', frame(1, 'alice'));
+        const plain = a.status().detail;
+        expect(plain).toMatch(/^redis redis:\/\/127\.0\.0\.1:\d+ connected, epoch e[0-9a-f]{15}$/);
+        await admin.call('ACL', 'SETUSER', 'default', '-pexpire');
+        const refusal = (user: string) => `NOPERM this ACL user may not run PEXPIRE on ${keys.user(user)} (the append script needs it): not stored`;
+        await expect(a.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow(refusal('alice'));
+        const one = a.status();
+        expect(one.healthy).toBe(true);
+        const since = /; appends to stream \S+ refused since (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z): /.exec(one.detail ?? '')?.[1] ?? 'no time';
+        expect(one.detail).toBe(`${plain}; appends to stream ${keys.user('alice')} refused since ${since}: ${refusal('alice')}`);
+        await expect(a.append('bob', 'trades', frame(3, 'bob'))).rejects.toThrow(refusal('bob'));
+        expect(a.status()).toEqual({ healthy: true, detail: `${plain}; appends to 2 streams (${keys.user('alice')}, ${keys.user('bob')}) refused since ${since}: ${refusal('bob')}` });
+        // Given back: each stream is said until a publish to it is stored.
+        await admin.call('ACL', 'SETUSER', 'default', '+pexpire');
+        await a.append('alice', 'trades', frame(4, 'alice'));
+        expect(a.status().detail).toMatch(new RegExp(`; appends to stream ${keys.user('bob').replace(/[{}]/g, '\\$&')} refused since `));
+        await a.append('bob', 'trades', frame(5, 'bob'));
+        expect(a.status()).toEqual({ healthy: true, detail: plain });
+      } finally {
+        await admin.call('ACL', 'SETUSER', 'default', '+pexpire').catch(() => undefined);
+        admin.disconnect();
+      }
+    });
+  });
+
   it('a stream key of another type refuses its own publishes only, before any write: every publish of its batch rejected and the others were stored (a hostile tester)', async () => {
     const logger = collectingLogger();
     const a = await store({ logger });
