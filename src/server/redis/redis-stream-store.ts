@@ -1333,12 +1333,27 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     acceptedLogLater.stop();
     // The refusals held back came before this append, stored as the line says: counted in it.
     refusedLogLater.stop();
-    logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedUnsaidSince ?? Date.now()).toISOString(), unlogged: refusalsUnlogged, ...(streamsUnlogged.size > 0 ? { unloggedStreams: [...streamsUnlogged] } : {}) }, 'Redis stores appends again');
+    // Streams refused alone that took an append again (tIG F2), and how many are still refused then (status() says which).
+    const streams = [...streamsAccepted];
+    const still = streamsRefused.size;
+    logger.info(
+      { event: 'append-accepted', url: where, refusedSince: new Date(refusedUnsaidSince ?? Date.now()).toISOString(), unlogged: refusalsUnlogged, ...(streamsUnlogged.size > 0 ? { unloggedStreams: [...streamsUnlogged] } : {}), ...(streams.length > 0 ? { streams } : {}), ...(still > 0 ? { stillRefused: still } : {}) },
+      'Redis stores appends again',
+    );
     streamsUnlogged.clear();
+    streamsAccepted.clear();
     [acceptedLoggedAt, appendsSaid, refusalsUnlogged, heldRefusal, refusedUnsaidSince] = [performance.now(), 'accepted', 0, null, null];
   }
-  /** An append stored after Redis refused some (`refusedSince` set): said now, or when the 10 s of the last append-accepted end if appends are still stored. */
-  function appendsAccepted(): void {
+  /** Streams refused alone that took an append again since the last append-accepted line (`streams` in the next one), at most LOGGED_STREAMS. */
+  const streamsAccepted = new Set<string>();
+  /**
+   * An append stored after Redis refused some (`refusedSince` set), or one to a stream refused
+   * alone before (`cleared`: with no line after a stream's own refusal ended, the last line said
+   * publishes fail for good, tIG F2): said now, or when the 10 s of the last append-accepted end
+   * if appends are still stored.
+   */
+  function appendsAccepted(cleared: readonly string[] = []): void {
+    for (const stream of cleared) if (streamsAccepted.size < LOGGED_STREAMS) streamsAccepted.add(stream);
     refusedSince = null;
     if (performance.now() - acceptedLoggedAt >= APPEND_LOG_MS) return logAccepted();
     acceptedLogLater.start();
@@ -2748,15 +2763,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         const streams = [...new Set(refusals.map((q) => q.stream))];
         appendsRefused(refusals.length, { err: why, stream: streams[0], streams: streams.slice(0, LOGGED_STREAMS), ...(whys.length > 1 ? { errs: whys.slice(0, LOGGED_STREAMS) } : {}) }, `Redis refuses appends to a stream: those publishes fail, nothing of them stored${remedy(why)}`);
         const at = Date.now();
+        refusedUnsaidSince ??= at;
         batch.forEach((q, i) => void (cursors[i]!.startsWith('!') && streamRefused(q.stream, cursors[i]!.slice(1), at)));
       }
-      // A stream refused before that takes an append again.
-      if (streamsRefused.size > 0) batch.forEach((q, i) => void (!cursors[i]!.startsWith('!') && streamsRefused.delete(q.stream)));
+      // Streams refused before that take an append again.
+      const cleared = new Set<string>();
+      if (streamsRefused.size > 0) batch.forEach((q, i) => void (!cursors[i]!.startsWith('!') && streamsRefused.delete(q.stream) && cleared.add(q.stream)));
       if (refusals.length === batch.length) {
         batch.forEach((q, i) => q.reject(new ReplyError(cursors[i]!.slice(1)) as Error));
         return;
       }
-      if (refusedSince !== null) appendsAccepted();
+      if (refusedSince !== null || cleared.size > 0) appendsAccepted([...cleared]);
       batch.forEach((q, i) => (cursors[i]!.startsWith('!') ? q.reject(new ReplyError(cursors[i]!.slice(1)) as Error) : q.resolve(cursors[i]!)));
     } catch (err) {
       const timedOut = unanswered(err);

@@ -2253,6 +2253,39 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     });
   });
 
+  it('a stream refused alone (PEXPIRE taken at run time) that takes a publish again: append-accepted is logged, naming it (tIG F2: the last line said publishes fail for good)', async () => {
+    await withOwnRedis(async (acl) => {
+      const logger = collectingLogger();
+      const records: Record<string, unknown>[] = [];
+      const keep = (level: 'info' | 'warn' | 'error') => (fields: object, message?: string) => {
+        records.push({ ...fields, message });
+        logger[level](fields, message);
+      };
+      const a = await store({ url: acl.url, logger: { info: keep('info'), warn: keep('warn'), error: keep('error') } });
+      const admin = new Redis(acl.url, { maxRetriesPerRequest: 1 });
+      const { keys } = a;
+      const appendLines = () => records.filter((r) => String(r.event).startsWith('append-')).map(({ event, streams, stillRefused, message }) => ({ event, streams, stillRefused, message }));
+      try {
+        await a.append('alice', 'trades', frame(1, 'alice'));
+        await admin.call('ACL', 'SETUSER', 'default', '-pexpire');
+        await expect(a.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow(/^NOPERM this ACL user may not run PEXPIRE/);
+        await expect(a.append('bob', 'trades', frame(3, 'bob'))).rejects.toThrow(/^NOPERM this ACL user may not run PEXPIRE/);
+        await admin.call('ACL', 'SETUSER', 'default', '+pexpire');
+        await a.append('alice', 'trades', frame(4, 'alice'));
+        const refused = { event: 'append-refused', streams: [keys.user('alice')], stillRefused: undefined, message: 'Redis refuses appends to a stream: those publishes fail, nothing of them stored' };
+        // Said once alice's stream takes a publish again; bob's, still refused then, counted.
+        expect(appendLines()).toEqual([refused, { event: 'append-accepted', streams: [keys.user('alice')], stillRefused: 1, message: 'Redis stores appends again' }]);
+        // Within the 10 s of that line, bob's stream taking one again adds no line (the last one already says appends are stored).
+        await a.append('bob', 'trades', frame(5, 'bob'));
+        expect(appendLines()).toHaveLength(2);
+        expect(a.status().detail).not.toContain('refused');
+      } finally {
+        await admin.call('ACL', 'SETUSER', 'default', '+pexpire').catch(() => undefined);
+        admin.disconnect();
+      }
+    });
+  });
+
   it('a stream key of another type refuses its own publishes only, before any write: every publish of its batch rejected and the others were stored (a hostile tester)', async () => {
     const logger = collectingLogger();
     const a = await store({ logger });
