@@ -960,6 +960,17 @@ function stringBound(node: SchemaNode, lower: boolean): number | undefined {
   return bounds.length === 0 ? undefined : lower ? Math.max(...bounds) : Math.min(...bounds);
 }
 
+/**
+ * Whether `node` is a closed list (`enum` or `const`) whose every string is `bound` characters
+ * long or more (`lower`), or at most (else), counted as JSON Schema counts (code points); other
+ * values are not strings, which a length bound leaves alone.
+ */
+function listWithinLength(node: SchemaNode, bound: number, lower: boolean): boolean {
+  const values = Array.isArray(node.enum) ? node.enum : 'const' in node ? [node.const] : undefined;
+  if (values === undefined) return false;
+  return values.every((value) => typeof value !== 'string' || (lower ? [...value].length >= bound : [...value].length <= bound));
+}
+
 /** The JSON type each length bound applies to. */
 const BOUND_TYPES: Record<(typeof LOWER_BOUNDS)[number] | (typeof UPPER_BOUNDS)[number], string> = {
   minLength: 'string', maxLength: 'string', minItems: 'array', maxItems: 'array', minProperties: 'object', maxProperties: 'object',
@@ -991,6 +1002,11 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: stri
     if (effectiveBefore === effectiveAfter) return;
     // A lower bound that rises, or an upper bound that falls, or a bound that appears: fewer values.
     const narrows = effectiveBefore === undefined || (effectiveAfter !== undefined && (lower ? effectiveAfter > effectiveBefore : effectiveAfter < effectiveBefore));
+    // A closed list that now bounds the string does so with its values' lengths: `minLength 1`
+    // dropped beside a new list of non-empty values lets no value through that the older schema
+    // refused (it was `breaking`, while generate refuses `minLength` beside `enum`: tIH F3). Its
+    // narrowing is the list's own change, reported by itself.
+    if (!narrows && (keyword === 'minLength' || keyword === 'maxLength') && listWithinLength(b, effectiveBefore, lower)) return;
     const what = before === undefined ? `${keyword} ${after} added` : after === undefined ? `${keyword} ${before} removed` : `${keyword} changed from ${before} to ${after}`;
     add({ rule: narrows ? 'length-narrowed' : 'length-widened', accepts: narrows ? 'fewer' : 'more', before, after, text: what });
   };

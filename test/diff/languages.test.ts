@@ -224,6 +224,21 @@ describe('a pattern changed (found by a hostile tester: the cursor narrowed was 
     const widened = (await diffFiles(before, looser)).changes.filter((c) => c.subject === 'trades' && c.pointer === '/data/id').map(({ rule, level }) => `${rule} ${level}`);
     expect(widened).toContain('length-widened breaking');
   });
+
+  it("reads a new closed list's values as its length bound: minLength 1 dropped beside a list of non-empty values widens nothing (tIH F3: breaking, protocol 2.0)", async () => {
+    const asset = (list: string[]) => patchSchemas(before, [
+      { op: 'add', path: '/definitions.json/definitions/Asset/enum', value: list },
+      { op: 'remove', path: '/definitions.json/definitions/Asset/minLength' },
+    ]);
+    const report = await diffFiles(before, asset(['BTC', 'ETH', 'ZAR', 'USDT', 'XRP']));
+    const at = (changes: typeof report.changes) => changes.filter((c) => c.pointer === '/data/asset' || c.pointer === '/data/coin').map(({ subject, rule, level }) => `${subject} ${rule} ${level}`);
+    expect(at(report.changes)).toEqual(['whale enum-added compatible', 'wallet enum-added compatible']);
+    expect(report.worst).not.toBe('breaking');
+    expect(report.protocolVersion.suggested).toBe('1.2');
+    // A list holding the empty text admits one value minLength 1 refused: widened, as before.
+    const withEmpty = await diffFiles(before, asset(['BTC', '']));
+    expect(at(withEmpty.changes)).toContain('wallet length-widened breaking');
+  });
 });
 
 describe('a fixed value is a closed list of one (a hostile tester: each was breaking)', () => {
