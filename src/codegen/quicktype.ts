@@ -95,6 +95,14 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
         throw new SchemaError(file, pointer, `expected a choice Go and Python can declare, got a closed list of strings beside any string (anyOf), which they type as a plain string: write an open string with the known values, {"type": "string", "x-known-values": ${JSON.stringify(known)}}: any string passes, and TypeScript and the reference name the known ones`);
       }
       const instead = error.instead.length > 0 ? error.instead.join(' or ') : 'no such type';
+      // A titled closed list beside another closed list of strings in one anyOf: quicktype merges
+      // the lists of the union into one type, and the title is lost; renaming cannot help
+      // (tIH F2: the refusal blamed a reserved name or a value with no letter).
+      const merged = mergedListsPlace(contract.bundle, error.title, place);
+      if (merged !== undefined) {
+        const [unionFile, unionPointer] = sourceOf(contract, merged.pointer);
+        throw new SchemaError(unionFile, unionPointer, `expected Go and Python to declare ${error.title} as a type of its own, got ${instead}: quicktype merges the closed lists of strings of this anyOf (${merged.lists.join(', ')}) into one type; write one closed list holding the values of all of them (add them to one definition)`);
+      }
       // A name quicktype gives something else in Go: a constant of a closed list (`SideSell`,
       // Side's "sell"), a function (`UnmarshalPingMessage`), which the type lost (tHL F3).
       const taken = goNameTaken(go, error.title, error.instead);
@@ -124,6 +132,29 @@ function goNameTaken(go: string, name: string, renamed: readonly string[]): stri
   if (constant && !renamed.includes(constant[1]!)) return `the constant of ${constant[1]}'s value ${constant[2]!.trim()}`;
   if (new RegExp(`^func ${name}\\(`, 'mu').test(go)) return 'a function of its own (a message\'s decoder)';
   return undefined;
+}
+
+/**
+ * The first `anyOf` of `bundle` with two closed lists of strings or more (null aside), one of
+ * them a `$ref` to the definition `title`, or itself at `place` (the type named after its
+ * place, `AlertDataPlatform`): its bundle pointer and its lists (a definition's name,
+ * or `an inline list`); undefined when there is none.
+ */
+function mergedListsPlace(bundle: SchemaNode, title: string, place: string): { pointer: string; lists: string[] } | undefined {
+  const target = `#/definitions/${escapeToken(title)}`;
+  const resolved = (branch: SchemaNode): SchemaNode | undefined => {
+    if (typeof branch.$ref !== 'string') return branch;
+    const node = branch.$ref.startsWith('#') ? resolvePointer(bundle, decodeURIComponent(branch.$ref.slice(1))) : undefined;
+    return typeof node === 'object' && node !== null ? (node as SchemaNode) : undefined;
+  };
+  let found: { pointer: string; lists: string[] } | undefined;
+  forEachSubschema(bundle, (node, pointer) => {
+    if (found !== undefined || !Array.isArray(node.anyOf)) return;
+    const lists = node.anyOf.filter((branch): branch is SchemaNode => typeof branch === 'object' && branch !== null && resolved(branch) !== undefined && isStringList(resolved(branch)!));
+    if (lists.length < 2 || (pointer !== place && !lists.some((branch) => branch.$ref === target))) return;
+    found = { pointer, lists: lists.map((branch) => (typeof branch.$ref === 'string' ? branch.$ref.replace(/^.*\//u, '') : 'an inline list')) };
+  });
+  return found;
 }
 
 /**

@@ -49,3 +49,37 @@ describe('an anyOf of closed lists of strings', () => {
     }
   });
 });
+
+// Platform or a new titled OtherPlatform (or an inline list) in one anyOf: quicktype merges the
+// two lists into one type and the title is lost. The refusal blamed a reserved name or a value with
+// no letter or digit, neither of which applied, and left the author nothing to rename (tIH F2).
+describe('a titled closed list beside another in one anyOf', () => {
+  async function refusal(other: SchemaNode, definition?: SchemaNode) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'anyof-lists-'));
+    dirs.push(dir);
+    cpSync('schemas', dir, { recursive: true });
+    const alerts = JSON.parse(readFileSync(path.join(dir, 'alerts.json'), 'utf8')) as SchemaNode;
+    alerts.definitions!.AlertData!.properties!.platform = { anyOf: [{ $ref: 'definitions.json#/definitions/Platform' }, other, { type: 'null' }] };
+    writeFileSync(path.join(dir, 'alerts.json'), JSON.stringify(alerts));
+    if (definition !== undefined) {
+      const definitions = JSON.parse(readFileSync(path.join(dir, 'definitions.json'), 'utf8')) as SchemaNode;
+      definitions.definitions!.OtherPlatform = definition;
+      writeFileSync(path.join(dir, 'definitions.json'), JSON.stringify(definitions));
+    }
+    return emitLanguages(await loadContract(dir)).then(
+      () => 'generated',
+      (error: { file?: string; pointer?: string; message: string }) => [path.basename(error.file ?? ''), error.pointer, error.message],
+    );
+  }
+
+  it('is refused at the anyOf, saying quicktype merges the lists, not that a name is reserved', { timeout: 120_000 }, async () => {
+    const cases = [
+      await refusal({ $ref: 'definitions.json#/definitions/OtherPlatform' }, { title: 'OtherPlatform', type: 'string', enum: ['bitstamp'] }),
+      await refusal({ type: 'string', enum: ['bitstamp'] }),
+    ];
+    for (const [lists, result] of [['Platform, OtherPlatform', cases[0]], ['Platform, an inline list', cases[1]]] as const) {
+      expect(result).toEqual(['alerts.json', '/definitions/AlertData/properties/platform', expect.stringContaining(`quicktype merges the closed lists of strings of this anyOf (${lists}) into one type; write one closed list holding the values of all of them`)]);
+      expect((result as string[])[2]).not.toMatch(/reserves/);
+    }
+  });
+});
