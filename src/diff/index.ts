@@ -344,6 +344,7 @@ function withCodeImpact(change: ChangeInput): Change {
 function pythonEnumRaises(change: ChangeInput): boolean {
   if (change.direction !== 'server-to-client' || DECODED_JSON.has(change)) return false;
   if (change.rule === 'enum-value-added') return typeof change.after === 'string';
+  if (change.rule === 'schema-changed') return OPENED_STRING_LISTS.has(change);
   return change.rule === 'enum-removed' && isStringList(change.before);
 }
 
@@ -358,6 +359,9 @@ function isStringList(values: unknown): boolean {
 
 /** Changes inside a value Go and Python keep as decoded JSON (AiTaskResult: a map there): no Python Enum raises on it (tHL F1). */
 const DECODED_JSON = new WeakSet<ChangeInput>();
+
+/** A union's new closed lists of strings, which an older list opens to in tolerant mode but an older Python Enum raises on (tIH F2). */
+const OPENED_STRING_LISTS = new WeakSet<ChangeInput>();
 
 function whoBreaks(change: ChangeInput): Peer[] {
   // The wire is the same; code that imports the old name is not (it read `breaks: []`, "nobody": a fresh user).
@@ -746,7 +750,9 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
         ? `${who} reject it as unknown-type: tolerant ones skip it, strict ones fail`
         : rule === 'enum-value-added' || rule === 'enum-removed'
           ? `strict ${who} reject the new value; tolerant ones accept it with a notice${!delta.decodedJson && pythonEnumRaises({ rule, direction, before, after } as ChangeInput) ? ', but not the generated Python decoders, whose Enum raises on it' : ''}`
-          : rule === 'schema-changed'
+          : rule === 'schema-changed' && delta.opensList !== undefined
+            ? `strict ${who} reject the new values; tolerant ones accept them with a notice, as values outside the older closed list${!delta.decodedJson && direction === 'server-to-client' && delta.opensList === 'strings' ? ', but not the generated Python decoders, whose Enum raises on them' : ''}`
+            : rule === 'schema-changed'
             ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
             : rule === 'required-property-added'
               ? // Also a narrowing, the other way round: a newer consumer requires what an older server never sends.
@@ -776,6 +782,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   const change: ChangeInput = { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
   if (delta.otherLanguages !== undefined) OBJECT_RETYPED.set(change, delta.otherLanguages);
   if (delta.decodedJson) DECODED_JSON.add(change);
+  if (delta.opensList === 'strings') OPENED_STRING_LISTS.add(change);
   if (delta.mapValues !== undefined) MAP_VALUES.set(change, delta.mapValues);
   if (delta.fieldTypes !== undefined) FIELD_TYPES.set(change, delta.fieldTypes);
   if (delta.narrowsBuiltType !== undefined) BUILT_TYPE.set(change, delta.narrowsBuiltType);

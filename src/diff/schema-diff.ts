@@ -46,6 +46,13 @@ export interface SchemaDelta {
    */
   decodedJson?: true;
   /**
+   * With `tolerantSurvives`: a union's new branches are closed lists whose every value an older
+   * branch's closed list opens to in tolerant mode (`anyOf: [Platform, null]` gaining a branch
+   * `OtherPlatform`, a list of strings): `strings` where some of those values are strings, which
+   * an older generated Python Enum raises on (tIH F2).
+   */
+  opensList?: 'strings' | 'other';
+  /**
    * With `otherLanguages: 'map'`: the Go and Python types of the map's values where the newer
    * object is a map of a schema (`additionalProperties: { "type": "number" }` is
    * `map[string]float64` and `Dict[str, float]` there, as quicktype writes it); absent where it
@@ -251,8 +258,12 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   const narrowed = widened === undefined ? unionAround(b.node, a.node, walk.resolveBefore) : undefined;
   if (widened !== undefined || narrowed !== undefined) {
     // Go and Python type a union as a struct of its branches (quicktype): one more or one fewer is another type.
-    if (widened) add({ rule: 'schema-changed', accepts: 'more', after: widened, otherLanguages: 'retyped', text: `now also admits ${widened.join(', ')}` });
-    if (narrowed) add({ rule: 'schema-changed', accepts: 'fewer', before: narrowed, otherLanguages: 'retyped', text: `no longer admits ${narrowed.join(', ')}` });
+    // New closed lists an older one opens to (`Platform` made `anyOf: [Platform, OtherPlatform]`): tolerant consumers take their values with a notice (tIH F2).
+    const opensList = widened ? listsOpened([a.node], widened.branches) : undefined;
+    // An inline list by its values (it read "now also admits string", of a field that admitted strings).
+    const admitted = opensList ? widened!.map((name, i) => (typeof widened!.written[i]!.$ref === 'string' ? name : `the closed list ${(widened!.branches[i]!.enum ?? [widened!.branches[i]!.const]).map((v) => JSON.stringify(v)).join(', ')}`)) : widened;
+    if (widened) add({ rule: 'schema-changed', accepts: 'more', after: [...widened], otherLanguages: 'retyped', ...(opensList && { tolerantSurvives: true, opensList }), text: `now also admits ${admitted!.join(', ')}` });
+    if (narrowed) add({ rule: 'schema-changed', accepts: 'fewer', before: [...narrowed], otherLanguages: 'retyped', text: `no longer admits ${narrowed.join(', ')}` });
     return;
   }
 
@@ -1230,7 +1241,7 @@ function itemsSchema(items: SchemaNode | SchemaNode[] | boolean): SchemaNode | S
  * (written the same, annotations aside): the other branches, named (a `$ref` by its definition,
  * else its types, else its JSON). Else undefined.
  */
-function unionAround(single: SchemaNode, union: SchemaNode, resolve: Resolve): string[] | undefined {
+function unionAround(single: SchemaNode, union: SchemaNode, resolve: Resolve): (string[] & { branches: SchemaNode[]; written: SchemaNode[] }) | undefined {
   if (single.anyOf !== undefined || !Array.isArray(union.anyOf)) return undefined;
   const target = canonical('schema', withoutAnnotations(single));
   const branches = union.anyOf as SchemaNode[];
@@ -1239,7 +1250,27 @@ function unionAround(single: SchemaNode, union: SchemaNode, resolve: Resolve): s
   const rest = branches.filter((branch) => !same(branch));
   // Nothing but the single schema: no union around it, nothing more admitted.
   if (rest.length === 0) return undefined;
-  return rest.map((branch) => (typeof branch.$ref === 'string' ? branch.$ref.replace(/^.*#\/definitions\//, '') : typesOf(branch) ? [...typesOf(branch)!].join(' or ') : sortedJson(branch)));
+  const names = rest.map((branch) => (typeof branch.$ref === 'string' ? branch.$ref.replace(/^.*#\/definitions\//, '') : typesOf(branch) ? [...typesOf(branch)!].join(' or ') : sortedJson(branch)));
+  return Object.assign(names, { branches: rest.map((branch) => shape(branch, resolve).node), written: rest });
+}
+
+/**
+ * Whether every value of the `newer` branches, each a closed list (`enum` or `const`), is one an
+ * `older` branch's closed list opens to in tolerant mode ({@link tolerantlyOpen}): `strings`
+ * where some are strings (an older Python Enum raises on them), `other` where none is; undefined
+ * where a newer branch is no closed list, or no value is opened to (tIH F2: `anyOf: [Platform,
+ * null]` gaining `OtherPlatform` read "in tolerant and strict mode", breaking).
+ */
+function listsOpened(older: (SchemaNode | boolean | undefined)[], newer: (SchemaNode | boolean | undefined)[]): 'strings' | 'other' | undefined {
+  const listOf = (node: SchemaNode | boolean | undefined): unknown[] | undefined =>
+    typeof node !== 'object' ? undefined : Array.isArray(node.enum) ? node.enum : node.const !== undefined ? [node.const] : undefined;
+  const opened = older.flatMap((node) => {
+    const list = listOf(node);
+    return list === undefined ? [] : [tolerantlyOpen(node as SchemaNode, list)];
+  });
+  const values = newer.map(listOf);
+  if (newer.length === 0 || opened.length === 0 || !values.every((list) => list !== undefined && list.every((value) => opened.some((opens) => opens(value))))) return undefined;
+  return values.some((list) => list!.some((value) => typeof value === 'string')) ? 'strings' : 'other';
 }
 
 /** `anyOf` other than the nullable pattern: branches that are `$ref`s compare by name, anything else as a whole. */
@@ -1264,7 +1295,11 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk,
     // A list of message types (the poll response's messages): a consumer takes them one by
     // one and skips a type it does not know, as on the socket.
     const messages = refsA.every(messageBefore) && refsB.every(messageAfter);
-    if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', tolerantSurvives: messages, after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
+    // New closed lists whose every value an older list opens to in tolerant mode (a platform
+    // `OtherPlatform` beside `Platform`): an older tolerant consumer takes them with a notice, as
+    // a value added to Platform itself (it read "in tolerant and strict mode", breaking: tIH F2).
+    const opensList = messages ? undefined : listsOpened(refsA.map((ref) => walk.resolveBefore(ref)), added.map((ref) => walk.resolveAfter(ref)));
+    if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', tolerantSurvives: messages || opensList !== undefined, ...(opensList && { opensList }), after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
     if (removed.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', before: removed.map(name), text: `no longer admits ${removed.map(name).join(', ')}` });
     // A branch both sides name: what changed inside it (a union of result shapes; only its name
     // was compared, and a field retyped inside passed as no change: a hostile tester). Not for a

@@ -59,6 +59,22 @@ const ADDITIVE: { kind: string; patch: PatchOperation[]; message: () => Example;
     message: () => { const m = example('alerts'); m.data.platform = 'coinbase'; return m; },
     notices: [{ pointer: '/data/platform', value: 'coinbase' }],
   },
+  // tIH F2: a new closed list beside Platform in alerts' nullable anyOf was `breaking`, "in tolerant and strict mode".
+  {
+    kind: 'a new closed list (a definition) beside the closed list of a nullable field',
+    patch: [
+      { op: 'add', path: '/definitions.json/definitions/OtherPlatform', value: { title: 'OtherPlatform', description: 'Other exchanges.', type: 'string', enum: ['bitstamp'] } },
+      { op: 'add', path: '/alerts.json/definitions/AlertData/properties/platform/anyOf/1', value: { $ref: 'definitions.json#/definitions/OtherPlatform' } },
+    ],
+    message: () => { const m = example('alerts'); m.data.platform = 'bitstamp'; return m; },
+    notices: [{ pointer: '/data/platform', value: 'bitstamp' }],
+  },
+  {
+    kind: 'a new inline closed list beside the closed list of a nullable field',
+    patch: [{ op: 'add', path: '/alerts.json/definitions/AlertData/properties/platform/anyOf/1', value: { type: 'string', enum: ['bitstamp'] } }],
+    message: () => { const m = example('alerts'); m.data.platform = 'bitstamp'; return m; },
+    notices: [{ pointer: '/data/platform', value: 'bitstamp' }],
+  },
   {
     kind: 'a new optional property in a nested object (values of a map)',
     patch: [{ op: 'add', path: '/balances.json/definitions/AssetBalance/properties/staked', value: { type: 'number', minimum: 0 } }],
@@ -214,6 +230,18 @@ const CLOSED_LISTS: {
     retyped: false,
   },
 ];
+
+describe('a new branch beside a closed list that the list does not open to stays breaking (tIH F2)', () => {
+  it('an integer list beside Platform: an older tolerant consumer refuses 7', async () => {
+    const newer = await loadFiles(patchSchemas(current, [{ op: 'add', path: '/alerts.json/definitions/AlertData/properties/platform/anyOf/1', value: { type: 'integer', enum: [7] } }]));
+    const sent = example('alerts');
+    sent.data.platform = 7;
+    expect(producerAccepts(newer, sent)).toBe(true);
+    expect(validateMessage(sent, { mode: 'tolerant' }).ok).toBe(false);
+    const report = diffContracts(await loadFiles(current), newer);
+    expect(report.changes.find((change) => change.subject === 'alerts' && change.pointer === '/data/platform')).toMatchObject({ level: 'breaking', breaks: expect.arrayContaining(['tolerant-consumers']) });
+  });
+});
 
 describe('a closed list changed: strict only where an older tolerant consumer takes the new value (hostile47g)', () => {
   it.each(CLOSED_LISTS)('$kind', async ({ older: olderPatch, newer: newerPatch, pointer, message, tolerant, retyped }) => {
