@@ -1234,27 +1234,41 @@ func integersFromWholeNumbers(data []byte) []byte {
 // integerFieldsFromWholeNumbers is integersFromWholeNumbers on the values of the given keys
 // of a JSON object alone (a struct's int64 fields, matched as encoding/json matches keys,
 // whatever their case): every other value, decoded JSON held in an interface{} included, is
-// left as written, which Marshal writes back. Anything but an object is returned as it is.
+// left as written, which Marshal writes back. The object is rewritten in place, its keys in the
+// order written, so that of two keys differing only in case the later still wins (decoded and
+// encoded again, the keys came sorted: "Timestamp" before "timestamp"). Anything but an object
+// is returned as it is.
 func integerFieldsFromWholeNumbers(data []byte, keys ...string) []byte {
 	if bytes.Equal(integersFromWholeNumbers(data), data) {
 		return data
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(data, &fields) != nil || fields == nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if token, err := dec.Token(); err != nil || token != json.Delim('{') {
 		return data
 	}
-	for key, value := range fields {
+	var out []byte
+	last := 0
+	for dec.More() {
+		token, err := dec.Token()
+		key, ok := token.(string)
+		var value json.RawMessage
+		if err != nil || !ok || dec.Decode(&value) != nil {
+			return data
+		}
+		end := int(dec.InputOffset())
+		start := end - len(value)
 		for _, name := range keys {
 			if strings.EqualFold(key, name) {
-				fields[key] = integersFromWholeNumbers(value)
+				out = append(append(out, data[last:start]...), integersFromWholeNumbers(value)...)
+				last = end
+				break
 			}
 		}
 	}
-	out, err := json.Marshal(fields)
-	if err != nil {
+	if out == nil {
 		return data
 	}
-	return out
+	return append(out, data[last:]...)
 }
 
 // wholeNumber returns the integer literal of a number token that has a fraction or an
