@@ -783,6 +783,39 @@ func wholeNumber(token []byte) ([]byte, bool) {
 }
 `;
 
+/** The Go helper of unmarshalUnion: whole numbers where the union reads an int64, decoded JSON as written (tIH F4). */
+const GO_UNION_WHOLE_NUMBERS = `
+// unionWholeNumbers is integersFromWholeNumbers on a union's value where Go reads an int64 of
+// it: a number, or an array or map whose items are int64 (at any depth). Decoded JSON held in an
+// interface{} (map[string]interface{}, []interface{}) is left as written, which Marshal writes
+// back; a struct reads its own int64 fields.
+func unionWholeNumbers(data []byte, haveArray bool, pa interface{}, haveMap bool, pm interface{}) []byte {
+	trimmed := bytes.TrimLeft(data, " \\t\\r\\n")
+	if len(trimmed) == 0 {
+		return data
+	}
+	switch trimmed[0] {
+	case '[':
+		if !haveArray || !holdsInt64(reflect.TypeOf(pa)) {
+			return data
+		}
+	case '{':
+		if !haveMap || !holdsInt64(reflect.TypeOf(pm)) {
+			return data
+		}
+	}
+	return integersFromWholeNumbers(data)
+}
+
+// holdsInt64 says whether t, through pointers, slices, arrays and maps, is an int64.
+func holdsInt64(t reflect.Type) bool {
+	for t != nil && (t.Kind() == reflect.Ptr || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+		t = t.Elem()
+	}
+	return t != nil && t.Kind() == reflect.Int64
+}
+`;
+
 /**
  * The Go helper every decoder of the package calls in place of json.Unmarshal: a number held in
  * an interface{} (AiTaskResult's values, each of PollResponse.Messages) read as a float64
@@ -992,9 +1025,11 @@ ${body.join('\n')}
     });
   });
   const imports = new Set([...text.matchAll(/^import "([^"]+)"\n/gm)].map((match) => match[1]!));
-  if (/^func unmarshalUnion\(/m.test(result)) {
+  const unions = /^func unmarshalUnion\(/m.test(result);
+  if (unions) {
     needsWholeNumbers = true;
-    result = result.replace(/^(func unmarshalUnion\(data \[\]byte,.*\{\n)/m, '$1\tdata = integersFromWholeNumbers(data)\n');
+    result = result.replace(/^(func unmarshalUnion\(data \[\]byte,.*\{\n)/m, '$1\tdata = unionWholeNumbers(data, haveArray, pa, haveMap, pm)\n');
+    imports.add('reflect');
   }
   if (needsWholeNumbers) for (const name of ['bytes', 'math', 'strconv', 'strings']) imports.add(name);
   // Every decode keeps numbers as written where Go holds decoded JSON (interface{}).
@@ -1005,5 +1040,5 @@ ${body.join('\n')}
   const importBlock = `import (\n${[...imports].sort().map((name) => `\t"${name}"\n`).join('')})\n`;
   result = result.replace(/^import "[^"]+"\n/gm, '').replace(/^(package \w+\n\n)/m, `$1${importBlock}\n`);
   result = result.replace(/^(package \w+\n)/m, `${GO_DOC}$1`);
-  return `${result.trimEnd()}\n\n${methods.join('\n\n')}\n${GO_KEEPING_NUMBERS}${needsWholeNumbers ? GO_WHOLE_NUMBERS : ''}`;
+  return `${result.trimEnd()}\n\n${methods.join('\n\n')}\n${GO_KEEPING_NUMBERS}${needsWholeNumbers ? GO_WHOLE_NUMBERS : ''}${unions ? GO_UNION_WHOLE_NUMBERS : ''}`;
 }

@@ -97,3 +97,46 @@ func main() {
   }, 300_000);
 });
 
+// tIH F4: unmarshalUnion rewrote the whole union value, so a map of any values held in a union
+// had its numbers rewritten (3.0 written back as 3, 1e2 as 100), where decoded JSON is kept as written.
+describe('Go union holding decoded JSON', () => {
+  it.skipIf(!goTool.available)(`keeps its numbers as written, and still reads whole numbers into a union's int64 and []int64 ${goTool.reason}`.trimEnd(), async () => {
+    const schemas = path.join(work, 'union-schemas');
+    cpSync(path.join(ROOT, 'schemas'), schemas, { recursive: true });
+    const file = path.join(schemas, 'trades.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8'));
+    Object.assign(schema.definitions.TradeData.properties, {
+      extra: { anyOf: [{ type: 'object', additionalProperties: {} }, { type: 'string' }], description: 'Extra.' },
+      level: { anyOf: [{ type: 'integer' }, { type: 'string' }], description: 'A level.' },
+      levels: { anyOf: [{ type: 'array', items: { type: 'integer' } }, { type: 'string' }], description: 'Levels.' },
+    });
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    const go = (await emitLanguages(await loadContract(schemas))).get(GO_FILE)!;
+    expect(go).toMatch(/^func unmarshalUnion\(/m);
+    const frame = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8')))
+      .replace(/^\{"type":"trades","data":\{/, '{"type":"trades","data":{"extra":{"a":3.0,"b":[1.0,2.50],"d":1e2},"level":2.0,"levels":[1.0,2e0,3],');
+    expect(frame).toContain('"level":2.0');
+    const result = goRun('union', go, `package main
+
+import (
+\t"fmt"
+\t"os"
+
+\trc "decoded/realtimecontract"
+)
+
+func main() {
+\tm, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))
+\tif err != nil {
+\t\tpanic(err)
+\t}
+\tout, err := m.Marshal()
+\tfmt.Println(string(out), err)
+}
+`, frame);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('"extra":{"a":3.0,"b":[1.0,2.50],"d":1e2}');
+    expect(result.stdout).toContain('"level":2,');
+    expect(result.stdout).toContain('"levels":[1,2,3]');
+  }, 300_000);
+});
