@@ -346,7 +346,11 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       // Then room is made. Not timed: the server's wait, of what is left of its hold (0 ms), is a timer that fires before
       // this later one, so at its hold's end it was answered already; a wait a few seconds longer (tIC F16, F17: mutants
       // S13, S08) or counted from the wait's start (F15: S17) is still waiting, takes the room, and sends its page.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // It was a 50 ms sleep, which a loaded machine outran (the read's answer had not reached the server yet): now the
+      // answer is waited for up to 2.5 s, short of the mutants' 3-4 s, and room made only then.
+      let answered = false;
+      void waiting.then(() => (answered = true), () => (answered = true));
+      for (let waited = 0; !answered && waited < 2_500; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       stalled.destroy();
       // Its hold over when its page was read, it is answered at once as at its hold's end, not after another 60 s.
       const answer = await waiting;
