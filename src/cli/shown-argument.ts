@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { editDistance } from '../runtime/errors.js';
 import { printable, printableJson } from '../runtime/printable.js';
-import { REDACTED, holdsJwt, isSecretName, leniently, redactJwts, secretWhereAddressGoes, userInfoSpan, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { REDACTED, holdsJwt, isSecretName, leniently, readsAsHostAndPort, redactJwts, secretWhereAddressGoes, userInfoSpan, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /**
  * A command-line word as a usage error shows it (an unknown option, an option's refused value, an unknown command): whole
@@ -48,6 +48,18 @@ export function shownArgument(value: string): string {
   // host, is the password's end when it is no host name (no `.`, and it reads as a password): it was shown (tGR F6).
   // git's reflog syntax after a ref (`HEAD@{1}`, `main@{2.days.ago}`) is no user info (tHC F12).
   if (start === undefined && /^[\w./-]+@\{[\w.: -]*\}$/.test(value) && !secretWhereAddressGoes(value.slice(0, value.indexOf('@')))) return value;
+  // One whose password holds `@` and then a `/`, `?` or `#` (`--user=alice:Wr0ng@Sekrit/Pw#y`): read as a host, a path and a
+  // fragment, the password's middle was shown (tIF F1). A `?` or `#` after the `@`, or a `/` after what is no host name, IP
+  // address or localhost there: all after the `:` is the password's.
+  // (A `/` before the `@` is the password's own, `alice:pa/ss/w0rd@host/x.json`: the host after it stays.)
+  // An empty one is none (npm's alias `npm:@acme/contract@1.2.0`).
+  const userThenAt = start === undefined ? /^(\s*[\w.+-]{2,}:)([^\s@]+)@([^\s]*)$/.exec(value) : null;
+  if (userThenAt !== null) {
+    const after = userThenAt[3]!;
+    const authority = /^[^/\\?#]*/.exec(after)![0];
+    const slashAfterNoHost = !/[/\\]/.test(userThenAt[2]!) && authority.length < after.length && !readsAsHostAndPort(authority.slice(authority.lastIndexOf('@') + 1));
+    if (/[?#]/.test(after) || slashAfterNoHost) return `${userThenAt[1]}${REDACTED}`;
+  }
   const atInPassword = start === undefined ? /^(\s*[\w.+-]{2,}:)[^/\\\s]*@([^/\\\s@:.]+)$/.exec(value) : null;
   if (atInPassword !== null && readsAsPassword(atInPassword[2]!)) return `${atInPassword[1]}${REDACTED}`;
   // A URL or user@host: its host as written (the URL parser would lower-case a password's capitals), after any user info.

@@ -567,6 +567,9 @@ function withQueryAtsShown(url: string): string | undefined {
   // host: tIB F2): the fragment is `[redacted]`.
   const fragmentNamesSecret = fragment.slice(1).split('&').some((pair) => pair.includes('=') && isSecretName(name(pair)));
   if (path === '' && query === '' && fragment.includes('@') && !fragmentNamesSecret) return undefined;
+  // So is one after user info and a path or query (`postgres://app:Wr0ng@Sekrit/Pw#y@db`): the password holds an `@`, then a
+  // `/` or `?`, then a `#`; read to the last `@`, none of it is shown (its middle was shown as the host and path: tIF F1).
+  if (authorityAt !== -1 && fragment.includes('@') && !fragmentNamesSecret && !readsAsHostAfterUserInfo(host)) return undefined;
   // A port that is not digits is a password's head (`postgres://app:pa?x=y@db`): read to the last `@`, as before.
   if (withUserInfoShownRedacted(`${start}${host}`) !== `${start}${host}`) return undefined;
   const userInfo = authorityAt === -1 ? '' : authorityAt === 0 ? '@' : `${REDACTED}@`;
@@ -688,10 +691,20 @@ export function userInfoSpan(url: string): { start: number; at: number } | undef
 const NPM_SCOPED_SPEC = /^\s*(?:npm:)?@[a-z0-9~][a-z0-9._~-]*\/[a-z0-9~][a-z0-9._~-]*(?:@[\w.^~<>=*|+ -]*)?\s*$/;
 
 /**
+ * Whether `host` (what a URL parser reads as the host and port after user info, before the first `/`, `?` or `#`) reads as a
+ * real one ({@link readsAsHostAndPort}, or any name with a port of digits: `h:6379`) rather than the middle of a password
+ * holding `@` and then `/`, `?` or `#` (`Sekrit` in `redis://alice:Wr0ng@Sekrit/Pw#y@host`): when it does not and an `@`
+ * follows, the user info is read on (tIF F1, F2).
+ */
+export function readsAsHostAfterUserInfo(host: string): boolean {
+  return readsAsHostAndPort(host) || /^[^:@[\]\s]+:\d{1,5}$/.test(host) || /^\[[0-9a-f:.]+\](?::\d{1,5})?$/i.test(host);
+}
+
+/**
  * Whether `authority` (a URL's, as given, without user info) reads as `host[:port]`: an IP address (IPv6 in brackets or
  * not), `localhost`, or a host name of dotted labels ending in letters that does not read as a secret, and a port of digits.
  */
-function readsAsHostAndPort(authority: string): boolean {
+export function readsAsHostAndPort(authority: string): boolean {
   const given = authority.trim();
   if (isIPv6Host(given)) return true;
   const found = /^(\[[^\]]*\]|[^:[\]]*)(?::\d{0,5})?$/.exec(given);

@@ -113,6 +113,10 @@ describe('shownArgument', () => {
     expect(withUserInfoShownRedacted('alice:pa:ss99word')).toBe('alice:[redacted]');
     expect(shownArgument('--user=alice:p@ssw0rd99')).toBe('--user=alice:[redacted]');
     expect(shownArgument('alice:p@ssw0rd99')).toBe('alice:[redacted]');
+    // Holding `@` and then `/`, `?` or `#` (tIF F1: `--user=alice:[redacted]@Sekrit/Pw#[redacted]`); a host name or address after the `@` stays.
+    for (const given of ['--user=alice:Wr0ng@Sekrit/Pw#y', '--user=alice:Wr0ng@Sekrit/Pw', '--user=alice:W@Sek?rit', '--user=alice:W@db.example#Pw']) expect(shownArgument(given), given).toBe('--user=alice:[redacted]');
+    expect(shownArgument('--user=alice:pw@db.example/x')).toBe('--user=alice:[redacted]@db.example/x');
+    expect(shownArgument('--user=alice:pw@10.0.0.1/x')).toBe('--user=alice:[redacted]@10.0.0.1/x');
     // An IPv6 address without brackets is no password; a host name after the `@` is shown.
     for (const ordinary of ['ws://fe80::1:8080/api/ws', 'http://2001:db8::1/jwks', 'fe80::1']) expect(withUserInfoShownRedacted(ordinary)).toBe(ordinary);
     // After user info: an unbracketed IPv6 host alone, or a full one of 8 groups then a port of digits, is shown (tHE F5).

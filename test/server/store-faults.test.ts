@@ -551,6 +551,18 @@ describe('store faults', () => {
       ]);
     });
 
+    it("a detail quoting a URL whose password holds @, then / or ?, then # shows none of it (tIF F1: its middle was shown as the host and path)", async () => {
+      await expectDetailsShown([
+        ['connect postgres://app:Wr0ng@Sekrit/Pw#y@db:5432/rt failed', 'connect postgres://[redacted]@db:5432/rt failed'],
+        ['x postgres://app:W@Sek?rit#Pw/x@db:5432/rt y', 'x postgres://[redacted]@db:5432/rt y'],
+        ['x postgres://app:W@@Sekrit/Pw#y@db:5432/rt y', 'x postgres://[redacted]@db:5432/rt y'],
+        ['x postgres://app:W@Sekrit/Pw#y@z@db:5432/rt y', 'x postgres://[redacted]@db:5432/rt y'],
+        // A real host before them (a name with a dot, an address, a port of digits) is kept, the fragment hidden.
+        ['postgres://app:pw@db.internal/rt#a@b', 'postgres://[redacted]@db.internal/rt#[redacted]'],
+        ['postgres://app:pw@db:5432/rt#a@b', 'postgres://[redacted]@db:5432/rt#[redacted]'],
+      ]);
+    });
+
     it("a detail holding an ioredis error hides the arguments of its AUTH/HELLO command, another command's kept (tIB F3: the password was shown in command.args)", async () => {
       const pw = 'Hunter2Secret';
       // A real ioredis error: HELLO 3 AUTH of an unknown user against a Redis, WRONGPASS, its `command.args` holding the password.
@@ -700,7 +712,7 @@ async function expectDetailsShown(details: readonly [unknown, string | RegExp][]
       const shown = server.rt.stats().store.detail as string;
       if (typeof expected === 'string') expect(shown, String(given)).toBe(expected);
       else expect(shown).toMatch(expected);
-      expect(shown).not.toMatch(/er2Secret|Hunter2|L7vR4/);
+      expect(shown).not.toMatch(/er2Secret|Hunter2|L7vR4|Sek|Pw/);
     }
   } finally {
     await server.rt.close();

@@ -11,7 +11,7 @@ import { errorSummary, isError, type Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
-import { holdsJwt, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
+import { holdsJwt, readsAsHostAfterUserInfo, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -338,6 +338,10 @@ function userInfoEnd(rest: string): number {
   }
   // A `#` right after the host with an `@` after it is a password's (`redis://Xk9mP2q#L7vR4@host`): the host before it is its head.
   if (hash === authorityEnd && rest.lastIndexOf('@') > hash) at = rest.lastIndexOf('@');
+  // So is one in a fragment after user info (in the authority, a path or a parameter's name): a password holding an `@`
+  // (or `/`, `?`), then `/` or `?`, then `#` (`redis://alice:Wr0ng@Sekrit/Pw#y@host`, `redis://:W?r@Sekrit#Pw@host`), whose
+  // middle was shown as the host (tIF F1). ioredis never reads a fragment: nothing real is lost.
+  if (at !== -1 && hash !== -1 && rest.lastIndexOf('@') > hash && !readsAsHostAfterUserInfo(/^[^/?#]*/.exec(rest.slice(at + 1))![0])) at = rest.lastIndexOf('@');
   return at;
 }
 

@@ -444,6 +444,13 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       ['redis://u:1234/s3cretpw@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
       ['rediss://:s3cret?pw@127.0.0.1:6380', 'rediss://127.0.0.1:6380'],
       ['redis://:Xk9#s3cretpw@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+      // One holding `@` (or `/`, `?`), then `/` or `?`, then `#`: its middle was shown as the host (tIF F1).
+      ['redis://alice:Wr0ng@s3cret/Pw#y@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+      ['redis://alice:W?r@s3cret#Pw@10.0.0.5:6379/0', 'redis://10.0.0.5:6379/0'],
+      ['redis://alice:W/r@s3cret#Pw@10.0.0.5:6379/0', 'redis://10.0.0.5:6379/0'],
+      ['redis://alice:W@s3c?ret#Pw/x@10.0.0.5:6379/0', 'redis://10.0.0.5:6379/0'],
+      ['redis://alice:W@s3cret/Pw#y@z@10.0.0.5:6379/0', 'redis://10.0.0.5:6379/0'],
+      ['alice:Wr0ng@s3cret/Pw#y@host:6379', 'redis://host:6379'],
     ];
     for (const [url, shown] of cases) {
       expect(redactRedisUrl(url), url).toBe(shown);
