@@ -6,7 +6,7 @@ import { requestUrl } from '../shared/request-url.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks, shownFound } from '../shared/options.js';
 import { parseCursor } from './stream-store.js';
-import { leniently, looksLikeJwt, REDACTED, redactJwts, secretWhereAddressGoes, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { leniently, looksLikeJwt, readsAsHostAfterUserInfo, REDACTED, redactJwts, secretWhereAddressGoes, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -390,6 +390,19 @@ function withoutLooseUserInfo(url: string): string {
   const end = url.slice(start).search(/[/\\?#]/);
   const parsed = end === -1 ? '' : url.slice(start, start + end);
   const last = url.lastIndexOf('@');
+  // User info the parser reads (an `@` in its authority) and another `@` after it: the password holds an `@` and then a `/`, `?`,
+  // `#` or `&` (`https://app:W@Sekrit/Pw@host/`, `http://user:p@Sekrit?Pw@host/`), its middle read as the host and path, and
+  // logged (tIF F2). To the last `@` of the path; one only in the query or the fragment: to the `?` or `#`, the host with it
+  // (what follows is read by the allow-list): a password shown beats a host lost.
+  // Not after what reads as a real host (`https://u:pw@api.example/users/alice@example.com`), nor for the `@` of a URL nested in
+  // the query (`?next=https://alice:pw@bank/`).
+  if (parsed.includes('@') && !readsAsHostAfterUserInfo(parsed.slice(parsed.lastIndexOf('@') + 1))) {
+    const rest = url.slice(start + end);
+    const stop = rest.search(/[?#]/);
+    const inPath = rest.lastIndexOf('@', stop === -1 ? rest.length : stop);
+    if (inPath !== -1 && (stop === -1 || inPath < stop)) return `${url.slice(0, start)}${REDACTED}${rest.slice(inPath)}`;
+    if (stop !== -1 && rest.slice(stop).replace(/\/\/[^/?#&@]*@/g, '').includes('@')) return `${url.slice(0, start)}${REDACTED}${rest.slice(stop)}`;
+  }
   const colon = parsed.indexOf(':');
   if (colon === -1 || parsed.includes('@') || parsed.startsWith('[') || /^\d*$/.test(parsed.slice(colon + 1)) || last < start + end) return url;
   // Never past a `?` or `#` (tDT F1: `//x:pw/y?e=c@d&key=…` was logged from its last `@` on): to the last `@` before it,
@@ -397,6 +410,11 @@ function withoutLooseUserInfo(url: string): string {
   const query = url.slice(start).search(/[?#]/);
   if (query === -1 || start + query > last) return `${url.slice(0, start)}${REDACTED}${url.slice(last)}`;
   const before = url.lastIndexOf('@', start + query);
+  // An `@` in the fragment too, after what is no real host (`http://app:W/r@Sekrit#Pw@db/`): the password may run on to it, its
+  // middle read as the host (tIF F2): to the `?` or `#`, the host with it.
+  const hash = url.indexOf('#', start);
+  const host = before >= start + end ? /^[^/\\?#]*/.exec(url.slice(before + 1))![0] : '';
+  if (before >= start + end && hash !== -1 && url.includes('@', hash) && !readsAsHostAfterUserInfo(host)) return `${url.slice(0, start)}${REDACTED}${url.slice(start + query)}`;
   return `${url.slice(0, start)}${REDACTED}${url.slice(before >= start + end ? before : start + query)}`;
 }
 
@@ -437,7 +455,9 @@ export function holdsUserInfoAnyhow(text: string): boolean {
  */
 export function redactOrigin(text: string): string {
   if (text.length > MAX_REDACTED_LENGTH) return `[${text.length} characters not logged]`;
-  const redacted = redactJwts(withoutUserInfo(text));
+  // The user info the parser misreads too (a password holding `@` then `/`: `https://app:W@Sekrit/Pw@evil.example` was logged
+  // `https://[redacted]@Sekrit/[redacted]`, tIF F2), as redactUrl reads it.
+  const redacted = redactJwts(withoutUserInfo(withoutLooseUserInfo(text)));
   return holdsUserInfo(redacted) ? REDACTED : redacted;
 }
 

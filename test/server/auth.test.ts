@@ -370,11 +370,36 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(redactUrl('/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Faccess_token%3DS3CRETNESTED&b=2')).toBe('/api/ws?[redacted]&[redacted]');
     expect(redactUrl('/api/ws?r=https://app.example/cb%23id_token%3DS3CRET&next=%2Fcb%3Fcode%3DS3CRET')).toBe('/api/ws?[redacted]&[redacted]');
     for (const plain of ['/api/ws?next=%2Fcb%3Fpage%3D2%26sort%3Dasc', '/api/ws?return_to=https%3A%2F%2Fapp.example%2Fcb%3Fcountry_code%3Dfr', '/api/ws?q=a%3Db']) expect(redactUrl(plain)).toBe('/api/ws?[redacted]');
-    expect(redactUrl('http://user:pw@host#x@y')).toBe('http://[redacted]@host#[redacted]');
+    // Hidden to the `#` with the host: `host` may be the middle of a password holding `@` then `#` (tIF F2); after a real host it stays.
+    expect(redactUrl('http://user:pw@host#x@y')).toBe('http://[redacted]#[redacted]');
+    expect(redactUrl('http://user:pw@host.example#x@y')).toBe('http://[redacted]@host.example#[redacted]');
     // Every @ before the host, and a path that merely holds one, as the parser reads them.
     expect(redactOrigin('http://a@b:secret@host/x')).toBe('http://[redacted]@host/x');
     expect(redactUrl('/@alice/posts?x=a@b')).toBe('/@alice/posts?[redacted]');
     expect(redactOrigin('https://ok.example')).toBe('https://ok.example');
+  });
+
+  it('hides the whole of a password holding @ and then /, ?, # or &, never its middle as the host and path (tIF F2), in redactUrl, an Origin and jwksUrl\'s error', () => {
+    for (const [given, logged] of [
+      ['https://app:W@Sekrit/Pw@host/api/ws', 'https://[redacted]@host/api/ws'],
+      ['//app:W@Sekrit/Pw@host/api/ws', '//[redacted]@host/api/ws'],
+      ['http://user:p@Sekrit?Pw@host/', 'http://[redacted]?[redacted]'],
+      ['http://app:W@Sekrit#Pw@db/x', 'http://[redacted]#[redacted]'],
+      ['http://app:W@Sekrit&Pw#y@db/x', 'http://[redacted]#[redacted]'],
+      ['http://app:Wr0ng@Sek#rit/Pw@db/x', 'http://[redacted]#[redacted]'],
+      ['http://app:W/r@Sekrit#Pw@db/x', 'http://[redacted]#[redacted]'],
+      ['http://app:W@Sekrit/Pw#y@z@db/x', 'http://[redacted]#[redacted]'],
+    ]) expect(redactUrl(given), given).toBe(logged);
+    // After a real host (a name with a dot, an address, a port of digits), or a URL nested in the query: as the parser reads it.
+    expect(redactUrl('https://u:p@api.example/users/alice@example.com')).toBe('https://[redacted]@api.example/users/alice@example.com');
+    expect(redactUrl('https://u:p@10.0.0.1:8080/x?e=a@b')).toBe('https://[redacted]@10.0.0.1:8080/x?[redacted]');
+    expect(redactOrigin('https://app:W@Sekrit/Pw@evil.example')).toBe('https://[redacted]@evil.example');
+    expect(() => createRealtimeServer({ jwt: { jwksUrl: 'https://app:Wr0ng@Sekrit/Pw#y@idp.example/jwks.json', jwksAlgorithms: ['RS256'], audience: null }, port: 0 })).toThrow(/got "https:\/\/\[redacted\]#\[redacted\]": it holds user info/);
+    try {
+      createRealtimeServer({ jwt: { jwksUrl: 'https://app:Wr0ng@Sekrit/Pw#y@idp.example/jwks.json', jwksAlgorithms: ['RS256'], audience: null }, port: 0 });
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/Sekrit|Pw/);
+    }
   });
 });
 
