@@ -517,6 +517,41 @@ function withBracketedHostPortRedacted(host: string): string | undefined {
  * its backend's connection string had the password logged, and in `stats().store.detail`, unless it was a Redis URL (tGV F12).
  */
 export function withUrlUserInfoRedacted(text: string): string {
+  return withSecretParametersRedacted(withUserInfoOfUrlsRedacted(text));
+}
+
+/**
+ * `text` with the value of each query parameter of a `scheme://` URL in it whose name reads as a secret's
+ * ({@link isSecretName}: `?password=`, `?sslpassword=`, `?api_key=`) `[redacted]`, whatever it holds, and all of the URL after
+ * it (a password holding an unencoded `&` or `#` runs on into what follows, as `redactRedisUrl` reads one); a fragment naming
+ * one is `#[redacted]` whole. Only one holding an `@` was hidden: `postgres://db:5432/x?password=Hunter2SecretPw` was shown
+ * (tIF F5). A value `[redacted]` already is left, and what follows it. Linear in `text`.
+ */
+function withSecretParametersRedacted(text: string): string {
+  if (!text.includes('=') || !text.includes('//')) return text;
+  return text.replace(/(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s?#]*[?#]\S*/gi, (given) => {
+    const end = /[.,;:!?)\]}'">\\]*$/.exec(given)![0];
+    const url = given.slice(0, given.length - end.length);
+    const mark = url.search(/[?#]/);
+    let at = mark;
+    for (const pair of url.slice(mark + 1).split(/[&#]/)) {
+      const separator = url[at]!;
+      const equals = pair.indexOf('=');
+      // One `[redacted]` already (its `]` maybe read as the sentence's end) is left as it is.
+      const value = pair.slice(equals + 1);
+      const already = value === REDACTED || (value === REDACTED.slice(0, -1) && end.startsWith(']'));
+      if (equals > 0 && !already && isSecretName(leniently(pair.slice(0, equals)))) {
+        if (separator === '#' || url.lastIndexOf('#', at) !== -1) return `${url.slice(0, url.indexOf('#'))}#${REDACTED}${end}`;
+        return `${url.slice(0, at + 1 + equals + 1)}${REDACTED}${end}`;
+      }
+      at += pair.length + 1;
+    }
+    return given;
+  });
+}
+
+/** {@link withUrlUserInfoRedacted}'s user info (and `@`) rules. */
+function withUserInfoOfUrlsRedacted(text: string): string {
   if (!text.includes('@') && !/%(?:25)?40/i.test(text)) return text;
   // Also spelt otherwise (tHC F13: each was logged whole): percent-encoded inside another URL
   // (`?next=postgres%3A%2F%2Fapp%3A<password>%40db`, to the next `&` or blank), JSON-escaped (`postgres:\/\/app:<password>@db\/rt`),

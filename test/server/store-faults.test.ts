@@ -563,6 +563,20 @@ describe('store faults', () => {
       ]);
     });
 
+    it("a detail quoting a URL with a parameter named like a secret hides its value whatever it holds, not only one holding @ (tIF F5)", async () => {
+      await expectDetailsShown([
+        ['postgres://db:5432/x?password=Hunter2SecretPw', 'postgres://db:5432/x?password=[redacted]'],
+        ['postgres://app:pw@db:5432/x?sslmode=require&sslpassword=Hunter2SecretPw', 'postgres://[redacted]@db:5432/x?sslmode=require&sslpassword=[redacted]'],
+        ['read failed at postgres://app:pw@db:5432/rt?password=Hunter2SecretPw.', 'read failed at postgres://[redacted]@db:5432/rt?password=[redacted].'],
+        // A password holding an unencoded `&` or `#` runs on: nothing after it is shown.
+        ['https://api.example/v1?api_key=Hunter2&Secret=x&b=2', 'https://api.example/v1?api_key=[redacted]'],
+        ['https://vault.example#password=Hunter2SecretPw', 'https://vault.example#[redacted]'],
+        ['https://vault.example/x?a=1#b=2&access_token=Hunter2SecretPw', 'https://vault.example/x?a=1#[redacted]'],
+        // Other names and values stay shown.
+        ['https://api.example/v1?country_code=fr&user=app', 'https://api.example/v1?country_code=fr&user=app'],
+      ]);
+    });
+
     it("a detail holding an ioredis error hides the arguments of its AUTH/HELLO command, another command's kept (tIB F3: the password was shown in command.args)", async () => {
       const pw = 'Hunter2Secret';
       // A real ioredis error: HELLO 3 AUTH of an unknown user against a Redis, WRONGPASS, its `command.args` holding the password.
