@@ -2659,6 +2659,17 @@ function storeDetailText(detail: unknown): string {
 }
 
 /**
+ * Whether `text`, a `code` field's value, reads as an error's code: 1 to 64 letters, digits, `_`, `.`, `:` or `-`, none of its
+ * parts between those a long secret-looking run (12 characters or more mixing letters and digits, or whose case changes
+ * within a word: an OAuth authorization code, `SplxlOBeZQQYbYS6WxSbIA`). `ECONNREFUSED`, `28P01`, `53300`, `503`,
+ * `econnrefused`, `ERR_HTTP2_STREAM_ERROR`, `ThrottlingException` are.
+ */
+function isErrorCode(text: string): boolean {
+  if (!/^[\w.:-]{1,64}$/.test(text)) return false;
+  return text.split(/[_.:-]/).every((part) => part.length < 12 || /^(?:[A-Z]+|[a-z]+|\d+|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*)$/.test(part));
+}
+
+/**
  * `value` with the value of every field named like a secret ({@link isSecretName}: `password`, `token`, `apiKey`, …)
  * `[redacted]` (but an error's `code`), and the `args` of a Redis AUTH or HELLO command (`{ name: 'auth', args }`, an ioredis
  * error's `command`) `[redacted]`, through arrays, objects (plain ones and class instances, whose prototype the copy
@@ -2672,8 +2683,9 @@ function withSecretFieldsRedacted(value: unknown, depth: number, copies: Map<obj
   if (copies.has(value)) return copies.get(value);
   // A secret's value, by its field's or entry's name.
   const hidden = (name: unknown, field: unknown) => {
-    // An error's `code` (`ECONNREFUSED`, `ERR_SOCKET_CLOSED`: capitals, digits and `_`) is no secret, as an OAuth code would be.
-    const errorCode = name === 'code' && typeof field === 'string' && /^[A-Z][A-Z0-9_]*$/.test(field);
+    // An error's `code` is no secret, as an OAuth code would be: `ECONNREFUSED`, a Postgres SQLSTATE (`28P01`, `53300`), a
+    // number (MongoDB's `18`, an HTTP status), lower case or CamelCase words (tIF F8: all but capitals were hidden).
+    const errorCode = name === 'code' && (typeof field === 'number' || (typeof field === 'string' && isErrorCode(field)));
     return typeof name === 'string' && isSecretName(name) && !errorCode && field !== undefined && field !== null && field !== '';
   };
   // The arguments of a Redis AUTH or HELLO command (`{ name: 'hello', args: ['3', 'AUTH', user, password] }`, the `command` an

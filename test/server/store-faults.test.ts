@@ -577,6 +577,22 @@ describe('store faults', () => {
       ]);
     });
 
+    it("a detail's error code stays shown whatever its case or digits, a SQLSTATE, a number, lower case (tIF F8: all but capitals were [redacted]); a long secret-looking run under code is hidden", async () => {
+      const pg = Object.assign(new Error('password authentication failed for user "app"'), { code: '28P01', severity: 'FATAL' });
+      await expectDetailsShown([
+        [{ lastError: pg }, `{ lastError: { [Error: password authentication failed for user "app"] code: '28P01', severity: 'FATAL' } }`],
+        [{ sqlState: '53300', code: '53300' }, "{ sqlState: '53300', code: '53300' }"],
+        [{ lastError: Object.assign(new Error('Authentication failed.'), { code: 18, codeName: 'AuthenticationFailed' }) }, "{ lastError: { [Error: Authentication failed.] code: 18, codeName: 'AuthenticationFailed' } }"],
+        [{ code: 503, reason: 'maintenance' }, "{ code: 503, reason: 'maintenance' }"],
+        [{ code: 'econnrefused' }, "{ code: 'econnrefused' }"],
+        [{ code: 'ThrottlingException' }, "{ code: 'ThrottlingException' }"],
+        [{ code: 'ERR_HTTP2_STREAM_ERROR' }, "{ code: 'ERR_HTTP2_STREAM_ERROR' }"],
+        // An OAuth authorization code is still hidden.
+        [{ code: 'SplxlOBeZQQYbYS6WxSbIA', state: 'x' }, "{ code: '[redacted]', state: 'x' }"],
+        [{ code: 'k3j4h5g6f7d8s9a0q1w2' }, "{ code: '[redacted]' }"],
+      ]);
+    });
+
     it("a detail holding an ioredis error hides the arguments of its AUTH/HELLO command, another command's kept (tIB F3: the password was shown in command.args)", async () => {
       const pw = 'Hunter2Secret';
       // A real ioredis error: HELLO 3 AUTH of an unknown user against a Redis, WRONGPASS, its `command.args` holding the password.
