@@ -2690,7 +2690,14 @@ function withSecretFieldsRedacted(value: unknown, depth: number, copies: Map<obj
   };
   // The arguments of a Redis AUTH or HELLO command (`{ name: 'hello', args: ['3', 'AUTH', user, password] }`, the `command` an
   // ioredis error carries): the password is in `args`, a name no secret's, and an error nested in a detail showed it (tIB F3).
-  const authCommand = typeof (value as { name?: unknown }).name === 'string' && /^(?:auth|hello)$/i.test((value as { name: string }).name);
+  // So too of another command that carries a password (tIF F4): CONFIG SET requirepass / masterauth / tls-…-pass, ACL
+  // SETUSER (`>password`), MIGRATE … AUTH / AUTH2, SENTINEL CONFIG SET auth-pass, SENTINEL SET <master> auth-pass.
+  const commandName = (value as { name?: unknown }).name;
+  const commandArgs = (value as { args?: unknown }).args;
+  const authCommand =
+    typeof commandName === 'string' &&
+    (/^(?:auth|hello)$/i.test(commandName) ||
+      (/^(?:config|acl|migrate|sentinel)$/i.test(commandName) && Array.isArray(commandArgs) && commandArgs.some((arg) => (typeof arg === 'string' || Buffer.isBuffer(arg)) && /^(?:masterauth|setuser|auth2?|[\w-]*pass)$/i.test(String(arg)))));
   const fieldsOf = (copy: Record<string, unknown>) => {
     for (const key of Object.keys(value)) {
       const field = (value as Record<string, unknown>)[key];

@@ -615,6 +615,37 @@ describe('store faults', () => {
       ]);
     });
 
+    it("a detail holding an ioredis error of another command that carries a password (CONFIG SET requirepass, ACL SETUSER, MIGRATE … AUTH/AUTH2, SENTINEL … auth-pass) hides its arguments (tIF F4: shown in command.args)", async () => {
+      const pw = 'NewPassw0rdHunter2';
+      // A real ioredis error: CONFIG SET requirepass by a user without the right, NOPERM, its `command.args` holding the password.
+      const redis = await RedisServer.start();
+      let failure: unknown;
+      const admin = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const limited = new Redis({ port: redis.port, host: '127.0.0.1', username: 'limited', password: 'limited-pw', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await admin.connect();
+        await admin.call('ACL', 'SETUSER', 'limited', 'on', '>limited-pw', '~*', '+@all', '-config');
+        await limited.connect();
+        await limited.call('CONFIG', 'SET', 'requirepass', pw).catch((error: unknown) => { failure = error; });
+      } finally {
+        admin.disconnect();
+        limited.disconnect();
+        await redis.stop();
+      }
+      expect(JSON.stringify((failure as { command?: unknown }).command)).toContain(pw);
+      await expectDetailsShown([
+        [{ lastError: failure }, /^\{ lastError: \{ \[.*NOPERM[^\]]*\] command: \{ name: 'CONFIG', args: '\[redacted\]' \} \} \}$/],
+        [{ command: { name: 'acl', args: ['SETUSER', 'bob', 'on', `>${pw}`] } }, "{ command: { name: 'acl', args: '[redacted]' } }"],
+        [{ command: { name: 'migrate', args: ['127.0.0.1', '6380', '', '0', '1000', 'AUTH', pw, 'KEYS', 'x'] } }, "{ command: { name: 'migrate', args: '[redacted]' } }"],
+        [{ command: { name: 'migrate', args: ['127.0.0.1', '6380', '', '0', '1000', 'AUTH2', 'bob', pw, 'KEYS', 'x'] } }, "{ command: { name: 'migrate', args: '[redacted]' } }"],
+        [{ command: { name: 'config', args: ['set', 'masterauth', pw] } }, "{ command: { name: 'config', args: '[redacted]' } }"],
+        [{ command: { name: 'sentinel', args: ['CONFIG', 'SET', 'auth-pass', pw] } }, "{ command: { name: 'sentinel', args: '[redacted]' } }"],
+        [{ command: { name: 'sentinel', args: ['SET', 'mymaster', 'auth-pass', pw] } }, "{ command: { name: 'sentinel', args: '[redacted]' } }"],
+        // Those commands without a password keep theirs.
+        [{ command: { name: 'config', args: ['SET', 'maxmemory', '100mb'] } }, "{ command: { name: 'config', args: [ 'SET', 'maxmemory', '100mb' ] } }"],
+      ]);
+    });
+
     it('a store healthy again within the grace period closes nothing: the socket goes on with what comes next', async () => {
       const store = new FlakyStore();
       let looks = 0;
@@ -742,7 +773,7 @@ async function expectDetailsShown(details: readonly [unknown, string | RegExp][]
       const shown = server.rt.stats().store.detail as string;
       if (typeof expected === 'string') expect(shown, String(given)).toBe(expected);
       else expect(shown).toMatch(expected);
-      expect(shown).not.toMatch(/er2Secret|Hunter2|L7vR4|Sek|Pw/);
+      expect(shown).not.toMatch(/er2Secret|Hunter2|L7vR4|Sek|Pw|Passw0rd/);
     }
   } finally {
     await server.rt.close();
