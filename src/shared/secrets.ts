@@ -635,7 +635,9 @@ function withPassphraseRedacted(text: string): string {
     reach.lastIndex = password;
     const segment = text.slice(password, reach.exec(text)?.index ?? text.length);
     const first = segment.indexOf('@');
-    if (first === -1 || !/\s/.test(segment.slice(0, first)) || /^\d+(?:[\s,;.)]|$)/.test(segment)) continue;
+    // Nor where a blank follows the `:`: a message after a URL (`redis://cache: NOAUTH for user ops@corp`), which no
+    // passphrase begins with; its host was hidden and an address's domain shown as the host (tIF F3).
+    if (first === -1 || !/\s/.test(segment.slice(0, first)) || /^\d+(?:[\s,;.)]|$)/.test(segment) || /^\s/.test(segment)) continue;
     let at = segment.lastIndexOf('@');
     while (at > first && !/[a-z0-9[]/i.test(segment[at + 1] ?? '')) at = segment.lastIndexOf('@', at - 1);
     if (!/[a-z0-9[]/i.test(segment[at + 1] ?? '')) continue;

@@ -593,6 +593,16 @@ describe('store faults', () => {
       ]);
     });
 
+    it("a detail \"<URL>: <message naming someone@domain>\" is shown whole, its host kept (tIF F3: the host hidden and the address's domain shown as the host); a passphrase still hidden", async () => {
+      await expectDetailsShown([
+        ['redis://cache: NOAUTH for user ops@corp', 'redis://cache: NOAUTH for user ops@corp'],
+        ['postgres://db.internal: role "app" does not exist (tenant acme@eu)', 'postgres://db.internal: role "app" does not exist (tenant acme@eu)'],
+        ['https://idp.example: 401 for alice@example.com', 'https://idp.example: 401 for alice@example.com'],
+        ['amqp://mq: connection refused, notify ops@example.com', 'amqp://mq: connection refused, notify ops@example.com'],
+        ['connect postgres://app:correct horse battery staple@db:5432/rt failed', 'connect postgres://[redacted]@db:5432/rt failed'],
+      ]);
+    });
+
     it("a detail holding an ioredis error hides the arguments of its AUTH/HELLO command, another command's kept (tIB F3: the password was shown in command.args)", async () => {
       const pw = 'Hunter2Secret';
       // A real ioredis error: HELLO 3 AUTH of an unknown user against a Redis, WRONGPASS, its `command.args` holding the password.

@@ -197,7 +197,9 @@ export function storeErrorSummary(error: unknown): { name?: string; code?: strin
     (text === undefined ? undefined : withAuthArgumentsRedacted(text))?.replace(/\b(?:rediss?|valkeys?):\/\/\S*/gi, (url: string, at: number, whole: string) => {
       const closed = /(['"`])[,;)\]}]*$/.exec(url);
       const open = closed !== null && whole.slice(0, at).split(closed[1]!).length % 2 === 0;
-      return open ? redactRedisUrl(url.slice(0, closed.index)) + url.slice(closed.index) : redactRedisUrl(url);
+      if (open) return redactRedisUrl(url.slice(0, closed.index)) + url.slice(closed.index);
+      // A `:` ending it, before a blank, is the sentence's (`redis://cache: NOAUTH …`): read as an empty port, it was dropped (tIF F3).
+      return /[^:]:$/.test(url) ? `${redactRedisUrl(url.slice(0, -1))}:` : redactRedisUrl(url);
     });
   return Object.fromEntries(Object.entries(summary).map(([key, text]) => [key, shown(text)]));
 }
