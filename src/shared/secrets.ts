@@ -627,7 +627,9 @@ function withQueryAtsShown(url: string): string | undefined {
  * password's reach, at its `/`).
  */
 function withPassphraseRedacted(text: string): string {
-  const start = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s/@:[\]]*:/gi;
+  // The user name may be `[redacted]` already, a text of the request's hidden first (tIF F7: `postgres://[redacted]:correct
+  // horse battery staple@db` was then logged whole, the pattern stopping at the `[`).
+  const start = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@:[\]]|\[redacted\])*:/gi;
   const reach = /[/\r\n]/g;
   let [shown, from] = ['', 0];
   for (let found = start.exec(text); found !== null; found = start.exec(text)) {

@@ -483,6 +483,25 @@ describe("a URL whose password holds blanks (a passphrase written unencoded) in 
     expect(text).not.toMatch(/horse|staple|Hunter2x9Zq/);
   });
 
+  it("an authenticate hook's error whose URL's user name is also a query value of the request: the passphrase still hidden (tIF F7: the user name hidden first, the passphrase was logged whole)", async () => {
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: () => {
+        throw new Error('connect postgres://appuser-prod:correct horse battery staple@db:5432/rt failed');
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http('/api/ws/poll?token=abc&tenant=appuser-prod'))).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual(['connect postgres://[redacted]@db:5432/rt failed']);
+      expect(lines.join('\n')).not.toMatch(/horse|staple/);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a custom store's status() error, a Redis URL shown as the Redis store shows one", async () => {
     const store = new MemoryStreamStore();
     store.status = () => {
