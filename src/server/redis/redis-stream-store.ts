@@ -2611,9 +2611,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (ownsClient) cmd.disconnect();
     else detachCmd();
     // Whatever the start says below quotes these: AUTH's arguments, quoted by a Redis without AUTH, `[redacted]` (tHS F2).
-    lastError = withAuthArgumentsRedacted(lastError);
-    if (notRedisDetail !== null) notRedisDetail = withAuthArgumentsRedacted(notRedisDetail);
-    if (isError(err)) err.message = withAuthArgumentsRedacted(err.message);
+    // And the password the store sent, wherever a server quotes it in words of its own (`ERR command hello 3 AUTH alice
+    // <password> … not supported`: tIF F6), one of 6 characters or more (a shorter one is ordinary text too).
+    const sent = (cmd.options as { password?: unknown }).password;
+    const quoted = (text: string) => (typeof sent === 'string' && sent.length >= 6 ? text.split(sent).join(REDACTED) : text);
+    lastError = quoted(withAuthArgumentsRedacted(lastError));
+    if (notRedisDetail !== null) notRedisDetail = quoted(withAuthArgumentsRedacted(notRedisDetail));
+    if (isError(err)) err.message = quoted(withAuthArgumentsRedacted(err.message));
+    for (const [key, text] of databaseRefused) databaseRefused.set(key, quoted(text));
     const refusal = [...databaseRefused.values()][0];
     // A Cluster node refuses SELECT: the Cluster is what is refused, not the database (tCZ F4).
     if (refusal !== undefined && /\bcluster mode\b/i.test(refusal)) throw new Error(clusterRefusal(refusal));

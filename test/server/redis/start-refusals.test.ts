@@ -255,6 +255,30 @@ describe.skipIf(!tool.available)(`createRedisStreamStore at start, on a Redis it
     }
   });
 
+  it('never shows the password it sent when a RESP server quotes its HELLO in words of its own (tIF F6: ERR command hello 3 AUTH alice <password> … not supported)', async () => {
+    const password = 'SekritPwValue9';
+    const fakePort = await freePort();
+    const fake = await new Promise<NetServer>((resolve, reject) => {
+      const server = createNetServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.on('data', (data) => {
+          const args = data.toString('latin1').split('\r\n').filter((word) => word !== '' && !/^[*$]/.test(word));
+          if (!socket.writableEnded) socket.write(`-ERR command ${args.join(' ')} not supported\r\n`);
+        });
+      });
+      server.once('error', reject);
+      server.listen(fakePort, '127.0.0.1', () => resolve(server));
+    });
+    try {
+      const { records, logger } = recordingLogger();
+      const said = await outcome(`redis://alice:${password}@127.0.0.1:${fakePort}`, { records, logger });
+      expect(said).toMatch(/^rejected: .*ERR command hello 3 AUTH alice \[redacted\]/i);
+      expect(`${said}\n${JSON.stringify(records)}`).not.toContain('SekritPw');
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
+  });
+
   it('rejects a full Redis (noeviction) holding no epoch: none can be written', async () => {
     const server = await start();
     const raw = new Redis(server.url);
