@@ -622,6 +622,22 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 120_000);
 
+  it('does not keep for a reload a token the server accepted and then refused (it expired while the page was open: a reload connected with it again, tIL F4)', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice', 10)}`);
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 30_000 }).toBe('WebSocket');
+      // It expires: the server closes the socket 4401 and refuses the token's next attempt.
+      await expect.poll(() => page.locator('#login-note').textContent(), { timeout: 60_000 }).toMatch(/^This token expired/);
+      await page.reload();
+      await expect.poll(() => page.locator('#login-note').textContent(), { timeout: 15_000 }).toMatch(/^No token: paste one/);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it("says an expired token expired and a forged one refused by the server's word (the poll's 401 body), whatever the browser's clock (3 h behind, it said the expired one was refused: tAO)", async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });

@@ -451,11 +451,12 @@ function render(status: RealtimeStatus): void {
     $('cancel').hidden = true;
     $('login-note').textContent = refusal(status, tokenExp);
     (login.elements.namedItem('token') as HTMLInputElement).focus();
-    // Not kept for a reload: the tab's last token the server accepted is, or none (a reload connected with the refused one: tID F1).
-    if (current !== accepted) {
-      if (accepted === undefined) sessionStorage.removeItem(TOKEN_KEY);
-      else sessionStorage.setItem(TOKEN_KEY, accepted);
-    }
+    // Not kept for a reload: the tab's last token the server accepted is, or none (a reload connected with the refused one: tID F1);
+    // none when the refused one is that token, accepted once and refused since (expired, or the demo restarted with another
+    // secret: a reload connected with it again, Offline before the refusal showed again: tIL F4).
+    if (current === accepted) accepted = undefined;
+    if (accepted === undefined) sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, accepted);
   }
   // Measured once every text is written: one layout a frame, as before.
   fitState();
