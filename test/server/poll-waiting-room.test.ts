@@ -80,6 +80,22 @@ async function pollsPending(server: Started, pending: number): Promise<void> {
   for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Starts a server with `options`, runs `body` with it and a list of stalled clients the body adds to, then destroys those
+ * clients, closes the server and the store given in `options`, if any, whatever `body` did.
+ */
+async function withServer(options: Parameters<typeof startServer>[0], body: (server: Started, stuck: { destroy: () => void }[]) => Promise<void>): Promise<void> {
+  const server = await startServer(options);
+  const stuck: { destroy: () => void }[] = [];
+  try {
+    await body(server, stuck);
+  } finally {
+    for (const client of stuck) client.destroy();
+    await server.rt.close();
+    await options?.store?.close();
+  }
+}
+
 describe('polls waiting for room under their user\'s bound (tIC mutation survivors)', () => {
   it('a poll whose client left while its page was read gives its room back: three such polls of 8 MB pages, and the user\'s next poll still gets its page at once (tIC F5)', async () => {
     const store = new GatedStore();
@@ -143,9 +159,7 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
   }, 30_000);
 
   it('a client that leaves while its poll waits for room ends the wait at once: the poll is let go, not held to its hold\'s end (tIC F13)', async () => {
-    const server = await startServer({ pollHoldMs: 60_000 });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ pollHoldMs: 60_000 }, async (server, stuck) => {
       const user = 'ida-aborts';
       const jwt = await token(user);
       const { since } = await fillBound(server, user, jwt, stuck);
@@ -155,10 +169,7 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       abort.abort();
       expect(await waiting).toBeInstanceOf(Error);
       await vi.waitFor(() => expect(server.rt.stats().pendingPolls).toBe(0), { timeout: 10_000 });
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-    }
+    });
   }, 30_000);
 
   it('close() after a poll was served and read resolves without waiting its shutdownTimeoutMs: the answer out is no longer counted as going out (tIC F12)', async () => {
@@ -175,9 +186,7 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
   }, 30_000);
 
   it('an answer that brings its user\'s answers not yet out to exactly the bound is served at once, not made to wait (tIC F19)', async () => {
-    const server = await startServer({ pollHoldMs: 60_000 });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ pollHoldMs: 60_000 }, async (server, stuck) => {
       const user = 'kim-exact';
       const jwt = await token(user);
       const head = async (since: string) => Number((await fetch(server.http(`/api/ws/poll?since=${since}`), { method: 'HEAD', headers: { authorization: `Bearer ${jwt}` } })).headers.get('content-length'));
@@ -193,33 +202,23 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
         await vi.waitFor(() => expect(server.rt.stats().pollsServed).toBe(served + 1), { timeout: 10_000 });
       }
       expect(server.rt.stats().slowPollCloses).toBe(0);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-    }
+    });
   }, 30_000);
 
   it('a poll waiting for room whose token expires meanwhile is answered 401 token-expired then, not held to its hold\'s end (tIC F14)', async () => {
-    const server = await startServer({ pollHoldMs: 60_000, jwt: { secret: SECRET, clockToleranceSec: 0 } });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ pollHoldMs: 60_000, jwt: { secret: SECRET, clockToleranceSec: 0 } }, async (server, stuck) => {
       const user = 'lou-expires';
       const { since } = await fillBound(server, user, await token(user), stuck);
       const short = await token(user, { exp: Math.floor(Date.now() / 1000) + 4 });
       const answer = await fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${short}` } });
       expect([answer.status, await answer.json()]).toEqual([401, { error: 'token-expired' }]);
       expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-    }
+    });
   }, 40_000);
 
   it('a poll waiting for room whose page read fails once given room gives the room back: the user\'s next poll of that page is served at once (tIC F8)', async () => {
     const store = new GatedStore();
-    const server = await startServer({ store, pollHoldMs: 60_000 });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ store, pollHoldMs: 60_000 }, async (server, stuck) => {
       const user = 'max-fails';
       const jwt = await token(user);
       const { since, stalled } = await fillBound(server, user, jwt, stuck);
@@ -237,18 +236,12 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       const page = (await answer.json()) as { messages: { data: { id: string } }[] };
       expect([answer.status, page.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-big`]]);
       expect(server.rt.stats().slowPollCloses).toBe(0);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-      await store.close();
-    }
+    });
   }, 40_000);
 
   it('a waiting poll given room reads its page again cut to the room it took: what was published while it waited is the next poll\'s (tIC F18)', async () => {
     // Pages of up to 8 MiB (pollPageBytes, from maxBufferedBytes; 1 MiB by default), the bound still 16 MiB (2 × 8 MiB).
-    const server = await startServer({ pollHoldMs: 20_000, maxBufferedBytes: 8 * 1024 * 1024, maxSocketsPerUser: 2 });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ pollHoldMs: 20_000, maxBufferedBytes: 8 * 1024 * 1024, maxSocketsPerUser: 2 }, async (server, stuck) => {
       const user = 'ned-more';
       const jwt = await token(user);
       const { big: after, stalled } = await fillBound(server, user, jwt, stuck);
@@ -265,17 +258,12 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       const next = (await (await fetch(server.http(`/api/ws/poll?since=${page.cursor}`), { headers: { authorization: `Bearer ${jwt}` } })).json()) as { messages: { data: { id: string } }[] };
       expect(next.messages.map((m) => m.data.id)).toEqual([`${user}-2`, `${user}-3`]);
       expect(server.rt.stats().slowPollCloses).toBe(0);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-    }
+    });
   }, 60_000);
 
   it('a waiting poll whose page, read again, is smaller than the room it took (trimmed meanwhile) gives the rest back: the user\'s next 12 MB page is served at once (tIC F9)', async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 3 });
-    const server = await startServer({ store, pollHoldMs: 20_000 });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ store, pollHoldMs: 20_000 }, async (server, stuck) => {
       const user = 'oda-trimmed';
       const jwt = await token(user);
       const { big: after, stalled } = await fillBound(server, user, jwt, stuck);
@@ -295,18 +283,12 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       const nextPage = (await next.json()) as { messages: { data: { id: string } }[] };
       expect([next.status, nextPage.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-big2`]]);
       expect(server.rt.stats().slowPollCloses).toBe(0);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-      await store.close();
-    }
+    });
   }, 60_000);
 
   it('a waiting poll whose page, read again, begins with a larger entry (trimmed meanwhile) takes the extra room at once when it fits (tIC F10)', async () => {
     const store = new MemoryStreamStore({ maxEntriesPerStream: 2 });
-    const server = await startServer({ store, pollHoldMs: 20_000 });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ store, pollHoldMs: 20_000 }, async (server, stuck) => {
       const user = 'pia-larger';
       const jwt = await token(user);
       const { big: after, stalled } = await fillBound(server, user, jwt, stuck);
@@ -321,20 +303,14 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       const page = (await answer.json()) as { resume: string; messages: { data: { id: string } }[] };
       expect([answer.status, page.resume, page.messages.map((m) => m.data.id)]).toEqual([200, 'gap', [`${user}-2`]]);
       expect(server.rt.stats().slowPollCloses).toBe(0);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-      await store.close();
-    }
+    });
   }, 60_000);
 
   it('a poll\'s wait for room ends with its hold counted from its request: a read that took the whole hold leaves it no wait (tIC F15, F16, F17)', async () => {
     // The server's monotonic clock, moved by the test: the waiting poll's read takes its whole hold, by that clock.
     let clock = 1000;
     const store = new GatedStore();
-    const server = await startServer({ store, pollHoldMs: 60_000, monotonicClock: () => clock });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ store, pollHoldMs: 60_000, monotonicClock: () => clock }, async (server, stuck) => {
       const user = 'quin-late';
       const jwt = await token(user);
       const { since, stalled } = await fillBound(server, user, jwt, stuck);
@@ -356,19 +332,13 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       const answer = await waiting;
       expect([answer.status, await answer.json()]).toEqual([200, { cursor: since, resume: 'resumed', messages: [] }]);
       expect(server.rt.stats().slowPollCloses).toBe(1);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-      await store.close();
-    }
+    });
   }, 30_000);
 
   it('a waiting poll whose page, read again, begins with a larger entry that does not fit gives back the room it took while it waits again: once answered, the user\'s next large page is served at once (tIC F11)', async () => {
     const store = new GatedStore({ maxEntriesPerStream: 2 });
     // A bound of 40 MB (maxMessageBytes + 1 KiB): each answer the tabs do not read is past what loopback's buffers take (about 10 MB).
-    const server = await startServer({ store, pollHoldMs: 20_000, maxMessageBytes: 40_000_000 });
-    const stuck: { destroy: () => void }[] = [];
-    try {
+    await withServer({ store, pollHoldMs: 20_000, maxMessageBytes: 40_000_000 }, async (server, stuck) => {
       const user = 'rae-again';
       const jwt = await token(user);
       const stalled = async (since: string) => {
@@ -406,10 +376,6 @@ describe('polls waiting for room under their user\'s bound (tIC mutation survivo
       const nextPage = (await next.json()) as { messages: { data: { id: string } }[] };
       expect([next.status, nextPage.messages.map((m) => m.data.id)]).toEqual([200, [`${user}-31`]]);
       expect(server.rt.stats().slowPollCloses).toBe(0);
-    } finally {
-      for (const client of stuck) client.destroy();
-      await server.rt.close();
-      await store.close();
-    }
+    });
   }, 60_000);
 });
