@@ -124,7 +124,7 @@ const serveCommand = program
     // event) Node's teardown closes that listener and gives both signals their default action for 100-350 ms under load,
     // so a second Ctrl-C or a supervisor's SIGTERM 5-100 ms after the first killed the stopped demo by the signal, 130 or
     // 143, its `stopped` line printed (tII F1). process.exit skips that teardown: a signal now changes nothing.
-    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => (stream.writable ? stream.write('', () => resolve()) : resolve()))));
+    await output.flushed?.();
     process.exit();
   });
 // The usage line names every option, made from them so that none is left out (it said only

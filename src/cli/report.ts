@@ -66,6 +66,13 @@ export interface Output {
    * A command that never ends on its own (`serve`) stops on it. Never rejects.
    */
   stdoutFailed?: Promise<void>;
+  /**
+   * Resolves once what was written to standard output and error is handed to the system, a stream
+   * that failed or closed skipped (a write to it, even an empty one, failed again: `serve --demo >
+   * /dev/full` said its one line twice). For a command that ends its process by `process.exit`.
+   * Never rejects.
+   */
+  flushed?: () => Promise<void>;
 }
 
 /** The JSON output of a command: counts, every problem (its place, then its error's fields) and every fault. */
@@ -367,7 +374,18 @@ export function processOutput(): Output {
     const waiting = (['stdout', 'stderr'] as const).filter((name) => !closed[name] && process[name].writableNeedDrain);
     return waiting.length === 0 ? undefined : Promise.all(waiting.map(drain)).then(() => undefined);
   };
-  return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin, drained, stdoutFailed: stdoutFailure };
+  const flushed = () =>
+    Promise.all(
+      (['stdout', 'stderr'] as const).map(
+        (name) =>
+          new Promise<void>((resolve) => {
+            if (closed[name] || !process[name].writable) return resolve();
+            // The callback comes with the write's error too, which the 'error' handler above says.
+            process[name].write('', () => resolve());
+          }),
+      ),
+    ).then(() => undefined);
+  return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin, drained, stdoutFailed: stdoutFailure, flushed };
 }
 
 /** `"hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`, for a tolerant-mode notice at its pointer. */
