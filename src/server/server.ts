@@ -2897,6 +2897,10 @@ export function readsAsSocketPath(host: string): boolean {
  * {@link hostProblem}'s hint shows it (the hint quoted it, lower-cased or whole: tEP F1).
  */
 export function hostReadsAsSecret(host: string): boolean {
+  // In quotes kept by a script (`--host "'fe80::1%eth0'"`), what they hold is judged: the quotes made a scoped address read
+  // as a password, said by its length only (tIL F3).
+  const inQuotes = /^\s*(['"])([^]*)\1\s*$/.exec(host);
+  if (inQuotes !== null) return hostReadsAsSecret(inQuotes[2]!);
   // User info given by mistake (`alice:<password>@127.0.0.1`) is shown `[redacted]` ({@link shownHost}): what follows its
   // last `@` is judged alone, or the host it means was hidden with it, the hint saying "give the host alone (not shown …)"
   // the stronger the password (tGV F4), where `alice@127.0.0.1` and `http://alice:<password>@127.0.0.1` showed it.
@@ -2962,12 +2966,13 @@ export function shownHost(host: string): string {
 /**
  * `host`, serve's `--host` value that {@link hostProblem} refuses, as its error shows it: as typed when it holds two `:`
  * or more and no `@`, `/`, `\`, `?`, `#` or `]:`, an IPv6 address mistyped (`::g`, `2001:db8::zz`, `1::2::3`, `'::1'`
- * with its quotes): such a value is no URL and no `user:password`, and all after its first `:` was `[redacted]` as a
- * password whose `@host` is missing, the typo with it (tID F2). Else {@link shownHost}.
+ * with its quotes), a prefix length after it too (`::1/128`, whose `128` was `[redacted]` as a path: tIL F2): such a value
+ * is no URL and no `user:password`, and all after its first `:` was `[redacted]` as a password whose `@host` is missing,
+ * the typo with it (tID F2). Else {@link shownHost}.
  * A value that reads as a secret ({@link hostReadsAsSecret}) is the caller's to hide whole, before this.
  */
 export function shownHostValue(host: string): string {
-  return /^[^@/\\?#]*$/.test(host) && (host.match(/:/g) ?? []).length >= 2 && !host.includes(']:') ? host : shownHost(host);
+  return /^[^@/\\?#]*(?:\/\d{1,3})?$/.test(host) && (host.match(/:/g) ?? []).length >= 2 && !host.includes(']:') ? host : shownHost(host);
 }
 
 /**

@@ -57,7 +57,7 @@ describe('tHG F1: an unbracketed IPv6 host with a port of 5 digits, or a host li
   });
 });
 
-describe('tID F2: a mistyped IPv6 --host, or one with quotes kept in it, is shown as typed (it was ":[redacted]", the typo hidden)', () => {
+describe('tID F2, tIL F2/F3: a mistyped IPv6 --host, one with a prefix length, or one with quotes kept in it, is shown as typed (it was ":[redacted]", the typo hidden)', () => {
   const generic = 'a host name (localhost) or an IP address (127.0.0.1, ::1, 0.0.0.0, ::), without scheme, port, brackets or spaces';
   const cases = [
     ['::g', generic],
@@ -66,6 +66,10 @@ describe('tID F2: a mistyped IPv6 --host, or one with quotes kept in it, is show
     ["'::1'", 'a host holds no quotes: give "::1"'],
     ["'[::1]'", 'a host holds no quotes; give an IPv6 address without brackets ("::1")'],
     ["'localhost'", 'a host holds no quotes: give "localhost"'],
+    // tIL F2, F3: a prefix length was `[redacted]` as a path; a scoped address in quotes was said by its length only.
+    ['::1/128', generic],
+    ['2001:db8::/32', generic],
+    ["'fe80::1%eth0'", 'a host holds no quotes: give "fe80::1%eth0"'],
   ] as const;
 
   it('by serve --host: each value quoted as typed, quotes said', { timeout: 6 * 60_000 }, () => {
