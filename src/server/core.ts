@@ -83,12 +83,13 @@ export interface Subscriber {
   deliver(entry: StreamEntry, frame: Buffer, position: number): void;
 }
 
-/** A queued outbound frame. `key` set: a state, superseded by a later one with the same key. */
+/** A queued outbound frame. `key` set: a state, superseded by a later one with the same key. `replay`: the `connection` message or a replayed entry, outside the slow-consumer bound. */
 interface Outgoing {
   frame: Buffer;
   type: string;
   key: string | undefined;
   dead: boolean;
+  replay: boolean;
 }
 
 type Counts = Record<string, number>;
@@ -127,6 +128,15 @@ export class Connection implements Subscriber {
   /** Whether the `connection` message has been handed to the transport. */
   private greeted = false;
   private queuedBytes = 0;
+  /** Of {@link queuedBytes}, those of replay frames (the `connection` message and replayed entries). */
+  private replayQueuedBytes = 0;
+  /** Bytes of frames this connection has handed to the transport, in all. */
+  private writtenBytes = 0;
+  /**
+   * {@link writtenBytes} just after the last replay frame was handed to the transport: the
+   * transport writes in order, so what of its buffer lies before this is the replay's.
+   */
+  private replayWrittenEnd = 0;
   private readonly states = new Map<string, Outgoing>();
   private writing = false;
   /** The last flush stopped at the high-water mark or the outbound rate: only then are states conflated. */
@@ -176,6 +186,23 @@ export class Connection implements Subscriber {
     return this.queuedBytes + this.transport.bufferedAmount;
   }
 
+  /**
+   * What the slow-consumer bound counts: {@link bufferedBytes} less the replay's frames, queued or
+   * still in the transport's buffer (tIK F1). The replay is bounded by its page and paced by
+   * {@link drained}; counted, a multi-MB entry a slow link was still taking had the next ping or
+   * live message close the socket 1013, and the client, resumed, was sent that entry again,
+   * forever. What is buffered is the tail of what was written: the replay's part of it is what
+   * lies before {@link replayWrittenEnd} (framing and `ws`'s own frames, a few bytes each, read
+   * as the replay's). A peer that stops reading behind a replay is still closed: by the bound,
+   * once what follows the replay passes it, or by the keepalive, its ping waiting behind the
+   * replay's write.
+   */
+  private get boundedBytes(): number {
+    const buffered = this.transport.bufferedAmount;
+    const replayBuffered = Math.min(buffered, Math.max(0, this.replayWrittenEnd - (this.writtenBytes - buffered)));
+    return this.queuedBytes - this.replayQueuedBytes + buffered - replayBuffered;
+  }
+
   deliver(entry: StreamEntry, frame: Buffer, position: number): void {
     if (this.closing) return;
     if (this.replayBuffer !== null) {
@@ -205,9 +232,9 @@ export class Connection implements Subscriber {
   sendDirect(message: ServerMessage): void {
     if (this.closing) return;
     const frame = Buffer.from(JSON.stringify(message));
-    this.urgent.push({ frame, type: message.type, key: undefined, dead: false });
+    this.urgent.push({ frame, type: message.type, key: undefined, dead: false, replay: false });
     this.queuedBytes += frame.length;
-    if (this.bufferedBytes > this.core.options.maxBufferedBytes) {
+    if (this.boundedBytes > this.core.options.maxBufferedBytes) {
       this.core.counters.slowClientCloses++;
       this.core.closeConnection(this, CloseCode.TryAgainLater, 'slow consumer');
       return;
@@ -228,6 +255,7 @@ export class Connection implements Subscriber {
     const now = this.core.options.monotonicNow();
     for (const item of this.urgent) {
       this.queuedBytes -= item.frame.length;
+      this.writtenBytes += item.frame.length;
       batch.push(item.frame);
       bump(this.core.counters.sent, item.type);
       if (item.type === 'ping') this.pingWritten(now);
@@ -345,9 +373,9 @@ export class Connection implements Subscriber {
     }
   }
 
-  /** Queues a frame. `replay`: a page of the replay, bounded by the page size and paced by {@link drained}, so not held to the slow-consumer bound. */
+  /** Queues a frame. `replay`: a page of the replay, bounded by the page size and paced by {@link drained}, so not held to the slow-consumer bound, nor counted in it once queued ({@link boundedBytes}). */
   private enqueue(frame: Buffer, type: string, key: string | undefined, replay = false): void {
-    const item: Outgoing = { frame, type, key, dead: false };
+    const item: Outgoing = { frame, type, key, dead: false, replay };
     if (item.key !== undefined) {
       // Under backpressure, an outbound rate limit, or a burst larger than one write, latest wins,
       // moved to the end so cursors stay increasing on the wire. A reader that keeps up gets
@@ -356,13 +384,15 @@ export class Connection implements Subscriber {
       if (previous !== undefined && !previous.dead && (this.outbound !== null || this.blocked || this.queuedBytes >= this.core.options.writeHighWaterBytes)) {
         previous.dead = true;
         this.queuedBytes -= previous.frame.length;
+        if (previous.replay) this.replayQueuedBytes -= previous.frame.length;
         this.core.counters.conflated++;
       }
       this.states.set(item.key, item);
     }
     this.queue.push(item);
     this.queuedBytes += frame.length;
-    if (!replay && this.bufferedBytes > this.core.options.maxBufferedBytes) {
+    if (replay) this.replayQueuedBytes += frame.length;
+    if (!replay && this.boundedBytes > this.core.options.maxBufferedBytes) {
       this.core.counters.slowClientCloses++;
       this.core.closeConnection(this, CloseCode.TryAgainLater, 'slow consumer');
       return;
@@ -391,6 +421,7 @@ export class Connection implements Subscriber {
       if (this.greeted && this.urgent.length > 0) {
         for (const item of this.urgent) {
           this.queuedBytes -= item.frame.length;
+          this.writtenBytes += item.frame.length;
           bytes += item.frame.length;
           batch.push(item.frame);
           bump(this.core.counters.sent, item.type);
@@ -413,6 +444,11 @@ export class Connection implements Subscriber {
       if (item.type === 'connection') this.greeted = true;
       if (item.key !== undefined && this.states.get(item.key) === item) this.states.delete(item.key);
       this.queuedBytes -= item.frame.length;
+      this.writtenBytes += item.frame.length;
+      if (item.replay) {
+        this.replayQueuedBytes -= item.frame.length;
+        this.replayWrittenEnd = this.writtenBytes;
+      }
       bytes += item.frame.length;
       batch.push(item.frame);
       bump(this.core.counters.sent, item.type);

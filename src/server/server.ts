@@ -166,9 +166,10 @@ export interface RealtimeServerOptions {
    */
   maxConnectionsPerIp?: number | null | undefined;
   /**
-   * Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013.
-   * Also the most bytes of frames in one replay page, and of messages in one poll response,
-   * past the first (one larger message still goes, alone). Default 1 MiB.
+   * Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013,
+   * the replay a resumed socket is being sent not counted (it goes a page at a time). Also the
+   * most bytes of frames in one replay page, and of messages in one poll response, past the
+   * first (one larger message still goes, alone). Default 1 MiB.
    */
   maxBufferedBytes?: number | undefined;
   /**

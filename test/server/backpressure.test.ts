@@ -174,4 +174,66 @@ describe('backpressure', () => {
       await server.rt.close();
     }
   });
+
+  // tIK F1: the replay is outside the bound while queued, and was counted again once in the socket's buffer.
+  /** A server whose store holds `before`, then one entry of 8 MiB (`big`); a socket of alice's resumed from `before`, its reader paused once the entry waits in the server's socket buffer. */
+  const resumeBehindBigEntry = async (MAX: number, options: Parameters<typeof startServer>[0]) => {
+    const server = await startServer({ maxBufferedBytes: MAX, ...options });
+    const since = (await server.rt.publish('alice', trade('before'))).cursor;
+    const big = { ...alert('big'), data: { ...alert('big').data, title: 'x'.repeat(8 * 1024 * 1024) } };
+    await server.rt.publish('alice', big as ReturnType<typeof alert>);
+    const resumed = await connect(server.url({ token: await token('alice'), since }));
+    const socket = (resumed.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    // More than the kernel's buffers take: the rest waits in the server's, far past the bound.
+    await eventually(() => server.rt.stats().bufferedBytes.max > 4 * MAX, 10_000, 'the entry in the socket buffer');
+    return { server, resumed, socket };
+  };
+
+  it.each([
+    ['a ping', { pingIntervalMs: 200 }],
+    ['a live message', {}],
+  ] as const)('a resume whose replayed entry (8 MiB) a slow reader is still taking is not closed 1013 by %s sent behind it: it gets the entry once (README: "Slow clients")', async (what, options) => {
+    const MAX = 64 * 1024;
+    const { server, resumed, socket } = await resumeBehindBigEntry(MAX, options);
+    try {
+      // The reader takes its time: pings fall due (every 200 ms), or a message is published meanwhile.
+      if (what === 'a ping') await sleep(1000);
+      else await server.rt.publish('alice', trade('after'));
+      socket.resume();
+      const ids = () => resumed.stream.map((f) => f.data!.id);
+      if (what === 'a ping') await resumed.until(() => ids().includes('big') && resumed.frames.findLastIndex((f) => f.type === 'ping') > resumed.frames.findIndex((f) => f.data?.id === 'big'), 20_000, 'the entry, then a ping');
+      else await resumed.until(() => ids().includes('after'), 20_000, 'the entry, then the live message');
+      expect(resumed.frames.find((f) => f.type === 'connection')!.data!.resume).toBe('resumed');
+      expect(ids()).toEqual(what === 'a ping' ? ['big'] : ['big', 'after']);
+      expect(resumed.closeCode).toBeNull();
+      expect(server.rt.stats().slowClientCloses).toBe(0);
+      resumed.ws.close();
+      await resumed.closed;
+    } finally {
+      resumed.ws.terminate();
+      await server.rt.close();
+    }
+  });
+
+  it.each([
+    ['the keepalive (4408), on a quiet stream', { pingIntervalMs: 200, pongTimeoutMs: 500 }, 4408],
+    ['the bound (1013), once live messages past it wait behind the replay', {}, 1013],
+  ] as const)('a peer that stops reading behind a replayed entry (8 MiB) is still closed, by %s (README: "Slow clients", "Keepalive")', async (_, options, code) => {
+    const MAX = 64 * 1024;
+    const { server, resumed } = await resumeBehindBigEntry(MAX, options);
+    try {
+      if (code === 1013) {
+        for (let i = 0; i < 1000 && server.rt.stats().slowClientCloses === 0; i++) await server.rt.publish('alice', trade(`live_${i}`));
+        expect(server.rt.stats().slowClientCloses).toBe(1);
+      }
+      // Its close frame cannot pass what it does not read: cut after the close grace (2 s).
+      await eventually(() => server.rt.stats().closes[code] === 1, 15_000, `the close ${code}`);
+      expect(server.rt.stats().closes).toEqual({ [code]: 1 });
+      if (code === 4408) expect(server.rt.stats().slowClientCloses).toBe(0);
+    } finally {
+      resumed.ws.terminate();
+      await server.rt.close();
+    }
+  });
 });
