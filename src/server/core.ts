@@ -41,6 +41,11 @@ export interface Transport {
   write(frames: readonly Buffer[], onWritten: () => void): void;
   /** Bytes written but not yet handed to the OS. */
   readonly bufferedAmount: number;
+  /**
+   * Bytes (as framed) the OS has taken so far, a write's part included, never decreasing: it
+   * grows while the peer takes what it is sent, and stops when the kernel's buffer is full.
+   */
+  readonly sentBytes: number;
   /** Starts the closing handshake. */
   close(code: number, reason: string): void;
   /** Destroys the socket at once. */
@@ -121,8 +126,9 @@ export class Connection implements Subscriber {
   private queueStart = 0;
   /**
    * Per-connection answers (ping, pong, error): sent before the queued stream once the
-   * `connection` message is out, and not held to the outbound rate, so a backlog never delays
-   * a ping past its pong deadline.
+   * `connection` message is out, and not held to the outbound rate, so a queued backlog never
+   * delays a ping past its pong deadline (a replay already written is ahead of it: the socket is
+   * judged by its link's progress meanwhile, {@link pongDeadlineFrom}).
    */
   private urgent: Outgoing[] = [];
   /** Whether the `connection` message has been handed to the transport. */
@@ -137,6 +143,22 @@ export class Connection implements Subscriber {
    * transport writes in order, so what of its buffer lies before this is the replay's.
    */
   private replayWrittenEnd = 0;
+  /** Batches holding replay frames handed to the transport and not yet called back. */
+  private replayWrites = 0;
+  /**
+   * When (`monotonicNow`) the replay's last byte left the server (its last batch called back), or
+   * null while the replay is read, queued or in the transport's buffer: until then a ping awaited
+   * is judged by the link's progress ({@link lastProgressAt}), and after, its pong deadline runs
+   * from no earlier than this.
+   */
+  private replayOutAt: number | null = null;
+  /**
+   * When (`monotonicNow`) the peer was last seen taking bytes (the OS took more of this socket's,
+   * {@link Transport.sentBytes}), or the server last wrote with nothing of its own waiting.
+   */
+  private lastProgressAt: number;
+  /** {@link Transport.sentBytes} at the last look. */
+  private sentSeen = 0;
   private readonly states = new Map<string, Outgoing>();
   private writing = false;
   /** The last flush stopped at the high-water mark or the outbound rate: only then are states conflated. */
@@ -177,6 +199,7 @@ export class Connection implements Subscriber {
     readonly transport: Transport,
   ) {
     const now = core.options.monotonicNow();
+    this.lastProgressAt = now;
     this.inbound = new TokenBucket(core.options.inboundRate, now);
     this.outbound = core.options.outboundRate ? new TokenBucket(core.options.outboundRate, now) : null;
   }
@@ -194,8 +217,8 @@ export class Connection implements Subscriber {
    * forever. What is buffered is the tail of what was written: the replay's part of it is what
    * lies before {@link replayWrittenEnd} (framing and `ws`'s own frames, a few bytes each, read
    * as the replay's). A peer that stops reading behind a replay is still closed: by the bound,
-   * once what follows the replay passes it, or by the keepalive, its ping waiting behind the
-   * replay's write.
+   * once what follows the replay passes it, or by the keepalive, its link taking nothing for
+   * the pong timeout ({@link pongDeadlineFrom}).
    */
   private get boundedBytes(): number {
     const buffered = this.transport.bufferedAmount;
@@ -273,12 +296,43 @@ export class Connection implements Subscriber {
    * When the pong deadline of the oldest awaited ping runs from (`monotonicNow`), or null while the
    * server has yet to write it: from its write; unwritten, from its arming when it waits on the
    * peer (a socket whose earlier writes are not taken, above the high-water mark) or on the
-   * `connection` message (as before: a start that never ends is not held open by it).
+   * `connection` message (as before: a start that never ends is not held open by it). While the
+   * replay leaves the server, from no earlier than the link last took bytes; after, from no
+   * earlier than the replay's last byte left ({@link replayOutAt}).
    */
   pongDeadlineFrom(): number | null {
     if (this.pingSentAt === null) return null;
-    if (this.pingWrittenAt !== null) return this.pingWrittenAt;
-    return this.writing || this.blocked || !this.greeted ? this.pingSentAt : null;
+    const from = this.pingWrittenAt ?? (this.writing || this.blocked || !this.greeted ? this.pingSentAt : null);
+    if (from === null || !this.greeted) return from;
+    // While the replay leaves (F1 of tIS): the ping waits behind what the kernel already holds
+    // of it (MBs, which Node cannot see), so a slow link that keeps reading took longer than the
+    // pong timeout to bring it and was closed 4408, again at each resume. Until the replay's last
+    // byte is out of the server, the link's progress is the proof of life; then the pong has
+    // its timeout from that moment.
+    if (this.replayOutAt === null) return Math.max(from, this.lastProgressAt);
+    return Math.max(from, this.replayOutAt);
+  }
+
+  /** Notes whether the peer took bytes since the last look (`now`: monotonicNow): the keepalive's proof of life while the replay leaves. */
+  noteProgress(now: number): void {
+    const sent = this.transport.sentBytes;
+    if (sent > this.sentSeen) {
+      this.sentSeen = sent;
+      this.lastProgressAt = now;
+    }
+  }
+
+  /** Whether the replay is still read, queued or in the transport's buffer (its socket judged by progress). */
+  get replaying(): boolean {
+    return this.replayOutAt === null;
+  }
+
+  /** Marks the replay out of the server once it is read, queued no more, and its last batch called back. */
+  private noteReplayOut(): void {
+    if (this.replayOutAt !== null || this.replayBuffer !== null || this.replayQueuedBytes > 0 || this.replayWrites > 0) return;
+    const now = this.core.options.monotonicNow();
+    this.noteProgress(now);
+    this.replayOutAt = now;
   }
 
   /** Whether anything waits to be handed to the transport. */
@@ -350,6 +404,7 @@ export class Connection implements Subscriber {
     const buffered = this.replayBuffer ?? [];
     this.replayBuffer = null;
     for (const { entry, frame, position } of buffered) this.deliver(entry, frame, position);
+    this.noteReplayOut();
   }
 
   private enqueueText(text: string, type: string, key?: string): void {
@@ -412,6 +467,7 @@ export class Connection implements Subscriber {
     const now = this.core.options.monotonicNow();
     const batch: Buffer[] = [];
     let bytes = this.transport.bufferedAmount;
+    let replayFrames = false;
     this.blocked = false;
     while (this.pending) {
       if (!force && bytes >= writeHighWaterBytes) {
@@ -448,6 +504,7 @@ export class Connection implements Subscriber {
       if (item.replay) {
         this.replayQueuedBytes -= item.frame.length;
         this.replayWrittenEnd = this.writtenBytes;
+        replayFrames = true;
       }
       bytes += item.frame.length;
       batch.push(item.frame);
@@ -464,9 +521,17 @@ export class Connection implements Subscriber {
       this.checkDrained();
       return;
     }
+    // Nothing of this socket's waits in the server: the peer holds nothing up at this moment.
+    if (this.transport.bufferedAmount === 0) this.lastProgressAt = now;
     this.writing = true;
+    if (replayFrames) this.replayWrites++;
     this.transport.write(batch, () => {
       this.writing = false;
+      this.lastProgressAt = this.core.options.monotonicNow();
+      if (replayFrames) {
+        this.replayWrites--;
+        this.noteReplayOut();
+      }
       if (this.pending) this.core.scheduleFlush(this);
       else this.checkDrained();
     });
@@ -1046,6 +1111,7 @@ export class RealtimeCore {
     let oldestArmed = Infinity;
     for (const connection of this.connections) {
       if (connection.pingSentAt === null || connection.closing) continue;
+      if (connection.replaying) connection.noteProgress(now);
       const from = connection.pongDeadlineFrom();
       if (from !== null && now >= from + pongTimeoutMs) {
         connection.pingSentAt = null;
@@ -1072,6 +1138,9 @@ export class RealtimeCore {
   private tick(): void {
     const now = this.options.monotonicNow();
     const { pingIntervalMs, pongTimeoutMs } = this.options;
+    // A socket whose replay is leaving is judged by its link's progress: looked at each tick, so
+    // a link that stops taking bytes is closed within a tick of its pong timeout from then.
+    for (const connection of this.connections) if (connection.pingSentAt !== null && connection.replaying && !connection.closing) connection.noteProgress(now);
     if (this.pongDeadline !== null && now >= this.pongDeadline && !this.judgeScheduled) {
       // Judged after the loop's next read of the sockets (setImmediate runs after the poll
       // phase), not in this timer: after the server's own loop stalled (a long GC pause, a

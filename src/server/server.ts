@@ -1334,6 +1334,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // compression off (ws then writes synchronously, so frames never interleave).
     const raw = (ws as unknown as { _socket?: Socket })._socket;
     const close = ws.close.bind(ws);
+    /** Bytes of the writes called back (all in the kernel), and the lengths of those not yet, in order. */
+    let taken = 0;
+    const unfinished: number[] = [];
+    let sent = 0;
     const transport: Transport = {
       write(frames, onWritten) {
         if (raw === undefined || raw.destroyed || ws.readyState !== ws.OPEN) {
@@ -1341,10 +1345,26 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           return;
         }
         // One write per batch: a stream write costs far more than copying a few KiB.
-        raw.write(frames.length === 1 ? framed(frames[0]!) : Buffer.concat(frames.map(framed)), () => onWritten());
+        const data = frames.length === 1 ? framed(frames[0]!) : Buffer.concat(frames.map(framed));
+        unfinished.push(data.length);
+        raw.write(data, () => {
+          taken += unfinished.shift() ?? 0;
+          onWritten();
+        });
       },
       get bufferedAmount() {
         return ws.bufferedAmount;
+      },
+      // A write's callback comes once all of it is in the kernel (one of 8 MiB, after minutes on
+      // a slow link): what of the first the kernel took meanwhile is libuv's count of what it has
+      // yet to write (the handle's writeQueueSize, which Node keeps up to date as the socket
+      // drains; internal, as `_socket` is, and read as nothing taken when absent).
+      get sentBytes() {
+        const queued = (raw as unknown as { _handle?: { writeQueueSize?: unknown } } | undefined)?._handle?.writeQueueSize;
+        const first = unfinished[0] ?? 0;
+        const partial = typeof queued === 'number' && queued < first ? first - queued : 0;
+        sent = Math.max(sent, taken + partial);
+        return sent;
       },
       close: (code, reason) => close(code, reason),
       terminate: () => ws.terminate(),
