@@ -1004,6 +1004,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * snapshot read `resumed`, everything written since lost without a gap (tIG F4).
    */
   const left = new Map<string, number>();
+  /**
+   * The newest entry this node knows its epoch held, with that epoch: one it delivered (live, or
+   * from its catch-up), or the all-stream's last id when it took the epoch (see noteNewest):
+   * where, by Redis's clock, this node last saw that epoch hold entries (see olderEpoch).
+   */
+  let newest: { epoch: string; position: number } | null = null;
+  /** Where this node saw `of`, the epoch it is in, last take an entry, if it did (see newest). */
+  const newestIn = (of: string | null): number | undefined => (of !== null && newest?.epoch === of ? newest.position : undefined);
   /** Notes that this node leaves `from`, where it saw sequence numbers up to `seq`. */
   function leave(from: string, seq: number): void {
     left.delete(from);
@@ -2035,6 +2043,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return;
     }
     last = { position: pos.position, seq: published.seq };
+    newest = { epoch, position: pos.position };
     emit(published.entry);
   }
 
@@ -2161,6 +2170,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (epoch === null || last === null) {
         epoch = read.epoch; // start: live from the head
         last = head;
+        await noteNewest(read.epoch);
         return;
       }
       if (read.epoch !== epoch && (retired.has(read.epoch) || left.has(read.epoch))) {
@@ -2191,11 +2201,25 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           logger.error({ event: 'redis-error', connection: 'catch-up', url: where, err: err.message }, 'the epoch start record is unreadable: the epoch change is told as a gap all the same');
           return null;
         });
+        // An epoch older than this node's (a snapshot restored, older than an empty restart this
+        // node saw, though it never was in that epoch): replaced, as one it left is (tIP F1).
+        const seenAt = newestIn(epoch);
+        const older = seenAt === undefined ? null : await olderEpoch(read.epoch, start, seenAt);
+        if (older !== null) {
+          leave(epoch, last.seq);
+          const replacedBy = await rotate(read.epoch, older);
+          retired.add(read.epoch);
+          gap('epoch', `epoch ${epoch} → ${replacedBy}: ${older}`);
+          epoch = null;
+          last = null;
+          continue;
+        }
         const rotated = start?.split(' ')[0] === read.epoch;
         gap('epoch', `epoch ${epoch} → ${read.epoch}: ${rotated ? 'Redis came back without its latest writes (a node that had seen them started the new epoch)' : 'Redis lost its data (restarted empty, or its epoch key deleted)'}`);
         leave(epoch, last.seq);
         epoch = read.epoch;
         last = head;
+        await noteNewest(read.epoch);
         return;
       }
       // Same epoch, yet the sequence is below what this node saw, or an entry after the last one
@@ -2230,6 +2254,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           continue;
         }
         last = parseEntryId(item[0])!;
+        newest = { epoch: read.epoch, position: last.position };
         emit(decodeStored(item, read.epoch, undefined));
       }
       sayForeign(met);
@@ -2858,6 +2883,57 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return now;
   }
 
+  /** The all-stream's last id (XINFO STREAM's last-generated-id, kept when entries are trimmed), or null when there is no all-stream. */
+  async function lastGenerated(): Promise<EntryId | null> {
+    let info: unknown;
+    try {
+      info = await answer(cmd.call('XINFO', 'STREAM', keys.all), 'read');
+    } catch (err) {
+      // No all-stream: no entry at all.
+      if (err instanceof ReplyError && /^ERR no such key/i.test(String((err as Error).message))) return null;
+      throw err;
+    }
+    if (!Array.isArray(info)) return null;
+    const at = info.indexOf('last-generated-id');
+    return at < 0 ? null : parseEntryId(String(info[at + 1] ?? ''));
+  }
+  /**
+   * Notes the all-stream's last id as the newest entry this node knows `of`, the epoch it just
+   * took (at start, or after Redis lost its data), held (see newest): a node that took an epoch
+   * and delivered no entry in it before an older snapshot was restored knew nothing to compare
+   * it with (tIP F1). Read after the epoch: an id of an epoch begun since is newer still, never older.
+   * Best effort: a failure leaves what the node knew.
+   */
+  async function noteNewest(of: string): Promise<void> {
+    const id = await lastGenerated().catch(() => null);
+    if (id !== null && epoch === of && !(newest?.epoch === of && newest.position >= id.position)) newest = { epoch: of, position: id.position };
+  }
+  /**
+   * Why the epoch Redis holds, found in place of the one this node is in, is older than it, or
+   * null: Redis's all-stream, which every entry goes to, holds nothing as new as `seenPosition`,
+   * the newest entry this node knows its own epoch held (see newest), yet an entry of the epoch
+   * found (after where it began, `recorded`: see epochStart): its last id, which Redis keeps when
+   * entries are trimmed, comes before this node's newest one. An entry's position is Redis's
+   * TIME in µs when it was appended, so that epoch took entries before this node's epoch took
+   * its newest, and lacks it: a snapshot restored, older than an empty restart this node saw. A
+   * node that joined after that restart never was in the old epoch, so remembered no such epoch
+   * left: it took it back as live, and a cursor of it past the snapshot read `resumed`, what was
+   * written since lost untold (tIP F1). Not so an epoch begun since: Redis restarted empty (its
+   * all-stream's entries all of the new epoch, after this node's newest), or its `rc:epoch`
+   * deleted (the all-stream kept, this node's newest in it), or a rotation (no entry of its own
+   * before it began). The nodes' clocks play no part; a Redis whose clock stepped back across an
+   * empty restart reads as an older epoch: one rotation more, told as a gap (the epoch it writes
+   * holds no entry of its own, so it is not rotated again). Not told: an older epoch with no
+   * entry of its own (nothing appended in it), or a node whose epoch held no entry it knows of.
+   */
+  async function olderEpoch(found: string, recorded: string | null, seenPosition: number): Promise<string | null> {
+    const lastId = await lastGenerated();
+    if (lastId === null) return null;
+    const start = epochStart(recorded) ?? 0;
+    if (lastId.position <= start || lastId.position >= seenPosition) return null;
+    return `Redis came back with epoch ${found}, whose newest entry (${lastId.position}-${lastId.seq}) is older than the newest this node saw in epoch ${epoch} (at ${seenPosition}): restored from a snapshot older than that epoch, without what was written since`;
+  }
+
   /**
    * The position the epoch in force begins after (see {@link RedisStreamStoreKeys.epochStart}), given the
    * record Redis holds (`recorded`, null: none), or undefined when the record is malformed. No
@@ -3179,7 +3255,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * sequence below `seenSeq`: Redis came back without writes this node saw, before its catch-up
    * noticed (not `resumed`).
    */
-  async function replaced(read: DecodedRead, seenEpoch: string | null, seenSeq: number | undefined): Promise<boolean> {
+  async function replaced(read: DecodedRead, seenEpoch: string | null, seenSeq: number | undefined, seenPosition: number | undefined): Promise<boolean> {
     // An epoch left found by a read sent while the node was still in it (its catch-up saw the
     // change meanwhile) is not one back.
     if (retired.has(read.epoch) || (left.has(read.epoch) && read.epoch !== seenEpoch)) {
@@ -3187,6 +3263,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       retired.add(read.epoch);
       void sync();
       return true;
+    }
+    // An epoch older than the one this node saw, though it never was in it (tIP F1: see olderEpoch).
+    if (seenEpoch !== null && read.epoch !== seenEpoch && seenPosition !== undefined) {
+      const older = await olderEpoch(read.epoch, await recordedStart(), seenPosition);
+      if (older !== null) {
+        await rotate(read.epoch, `a read found epoch ${read.epoch}: ${older}`);
+        retired.add(read.epoch);
+        void sync();
+        return true;
+      }
     }
     if (read.epoch === seenEpoch && seenSeq !== undefined && read.seq < seenSeq) {
       await rotate(read.epoch, `a read found the sequence at ${read.seq}, below ${seenSeq}`);
@@ -3243,6 +3329,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // that had lost nothing, found by the multi-node restart test).
     const seenEpoch = epoch;
     const seenSeq = last?.seq;
+    const seenPosition = newestIn(seenEpoch);
     if (pos.epoch !== seenEpoch) {
       // Not the epoch this node is in: Redis's is asked first, with a head read (no entries)
       // beside the epoch start, and a cursor of another epoch is answered without a page from
@@ -3250,11 +3337,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // then another from the epoch's start) was read to answer `gap` with none of it: any
       // user polling `since=zzz.1` kept Redis's one thread busy (a security reviewer).
       const [head, recorded] = await Promise.all([readStreams([], 0, 1), recordedStart()]);
-      if (await replaced(head, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met, signal);
+      if (await replaced(head, seenEpoch, seenSeq, seenPosition)) return readWith(viewer, since, limit, maxBytes, met, signal);
       if (head.epoch !== pos.epoch) return otherEpoch(viewer, streams, head, epochStart(recorded), limit, maxBytes, met, signal);
     }
     const read = await pageRead(streams, pos.position, Math.max(1, limit), maxBytes, signal);
-    if (await replaced(read, seenEpoch, seenSeq)) return readWith(viewer, since, limit, maxBytes, met, signal);
+    if (await replaced(read, seenEpoch, seenSeq, seenPosition)) return readWith(viewer, since, limit, maxBytes, met, signal);
     // Some of what the viewer's streams held after the cursor is gone: trimmed (the script
     // records the last id each trim removed, so this is exact), or the user's stream expired
     // after maxAgeMs without entries (what it held is unknown but older than that, so only a

@@ -2659,6 +2659,61 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
     });
   });
 
+  it('a Redis restored from a snapshot older than an empty restart, seen by a node that joined after that restart only (the node that saw the lost writes gone): the older epoch is replaced, and a cursor past the snapshot reads gap, not resumed (tIP F1)', { timeout: 60_000 }, async () => {
+    await fromSnapshot('fresh', async ({ persisted, dir, a, gaps, seen, first }) => {
+      const oldEpoch = first.cursor.split('.')[0]!;
+      // After the snapshot, in the old epoch: a client has m2's cursor.
+      const m2 = await a.append('alice', 'trades', frame(2, 'alice'));
+      await waitFor(() => seen.some((e) => e.cursor === m2.cursor), 'm2, live');
+      // Redis restarts empty (the snapshot set aside): a new epoch.
+      renameSync(path.join(dir, 'dump.rdb'), path.join(dir, 'old.rdb'));
+      await persisted.restart();
+      await waitFor(() => gaps.length === 1, 'the gap of the empty restart');
+      const m3 = await waitForAppend(() => a.append('alice', 'trades', frame(3, 'alice')));
+      expect(m3.cursor.split('.')[0]).not.toBe(oldEpoch);
+      // Node B starts then: it knows the new epoch only, and delivers no entry of it (the tester's node B saw none).
+      const logger = collectingLogger();
+      const b = await createRedisStreamStore({ url: persisted.url, keyPrefix: 'fresh', logger });
+      try {
+        const bGaps: StreamGap[] = [];
+        const bSeen: StreamEntry[] = [];
+        b.onGap((g) => bGaps.push(g));
+        b.subscribe((e) => bSeen.push(e));
+        // Node A, which saw m2, is gone for good; then Redis is restored from the snapshot of before m2.
+        await a.close();
+        await persisted.stop();
+        renameSync(path.join(dir, 'old.rdb'), path.join(dir, 'dump.rdb'));
+        await persisted.restart();
+        await waitFor(() => bGaps.length === 1, "B's gap of the restore");
+        expect(bGaps[0]!.reason).toBe('epoch');
+        const raw = new Redis(persisted.url);
+        const epochNow = await raw.get('fresh:epoch');
+        raw.disconnect();
+        // Before, B logged "Redis lost its data (restarted empty …)" and took the old epoch back as live.
+        expect(epochNow).not.toBe(oldEpoch);
+        expect(logger.events.filter((e) => e.event === 'epoch-rotated')).toHaveLength(1);
+        // Before, m2's cursor read resumed, without m3 or anything written since: lost, untold.
+        for (const cursor of [m2.cursor, first.cursor, m3.cursor]) {
+          const r = await b.read({ userId: 'alice', admin: false }, cursor, 10);
+          expect({ cursor, resume: r.resume, entries: r.entries.length }).toEqual({ cursor, resume: 'gap', entries: 0 });
+        }
+        // After the gap, what the new epoch holds, not the old epoch's entries again (readers of it have them).
+        const m5 = await waitForAppend(() => b.append('alice', 'trades', frame(5, 'alice')));
+        expect(m5.cursor.split('.')[0]).toBe(epochNow);
+        await waitFor(() => bSeen.some((e) => e.cursor === m5.cursor), 'm5, live on B');
+        for (const cursor of [m2.cursor, m3.cursor]) {
+          const r = await b.read({ userId: 'alice', admin: false }, cursor, 10);
+          expect({ cursor, resume: r.resume, cursors: r.entries.map((e) => e.cursor) }).toEqual({ cursor, resume: 'gap', cursors: [m5.cursor] });
+        }
+        // One rotation: the new epoch is not taken for an older one in turn.
+        expect(logger.events.filter((e) => e.event === 'epoch-rotated')).toHaveLength(1);
+        expect(bGaps).toHaveLength(1);
+      } finally {
+        await b.close();
+      }
+    });
+  });
+
   /**
    * A store on a Redis that keeps a snapshot in a folder of its own, with its gaps and live
    * entries collected, after one entry (`first`) and a SAVE: `body` then loses writes by
