@@ -1213,14 +1213,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   /**
    * The streams whose appends Redis refuses alone (the append script's `!` and why: the ACL user
    * may not run a command on them, PEXPIRE taken at run time; a key of another type), each with
-   * since when (wall clock) and why; a stream leaves once an append to it is stored. status()
+   * since when (wall clock) and why; a stream leaves once an append to it is stored, or the ACL grants
+   * what the append script runs on it again (see askStreamRights). status()
    * says them as it says a refusal of every append: with PEXPIRE taken, every publish of every
    * user failed while status() read healthy and said nothing (tIG F1). At most
    * MAX_REFUSED_STREAMS, the one refused longest ago forgotten first.
    */
   const streamsRefused = new Map<string, { since: number; why: string }>();
-  /** The words of the last refusal of a stream alone (what status() quotes). */
-  let streamRefusal = '';
   function streamRefused(stream: string, why: string, at: number): void {
     const known = streamsRefused.get(stream);
     if (known) known.why = why;
@@ -1228,15 +1227,64 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (streamsRefused.size >= MAX_REFUSED_STREAMS) streamsRefused.delete(streamsRefused.keys().next().value!);
       streamsRefused.set(stream, { since: at, why });
     }
-    streamRefusal = why;
   }
-  /** status()'s words for streamsRefused: `; appends to … refused since …: why`, or '' when none is. */
+  /**
+   * status()'s words for streamsRefused: `; appends to stream <key> refused since <time>: <why>`
+   * for each of the first REFUSED_STREAMS_SAID, each with its own time and Redis's words of its
+   * own refusal, then `; appends to <n> more streams refused since <the earliest of them>`; ''
+   * when none is. Several streams were said with the last refusal recorded, another stream's
+   * (`rc:u:{carol} refused …: NOPERM … PEXPIRE on rc:u:{bo}`), and the earliest time for all (tIP F2).
+   */
   function streamsRefusedSaid(): string {
-    if (streamsRefused.size === 0) return '';
-    const [first] = streamsRefused;
-    const since = Math.min(...[...streamsRefused.values()].map((r) => r.since));
-    const which = streamsRefused.size === 1 ? `stream ${first![0]}` : `${streamsRefused.size} streams (${[...streamsRefused.keys()].slice(0, 3).join(', ')}${streamsRefused.size > 3 ? ', …' : ''})`;
-    return `; appends to ${which} refused since ${new Date(since).toISOString()}: ${streamRefusal}`;
+    const all = [...streamsRefused];
+    const said = all.slice(0, REFUSED_STREAMS_SAID).map(([stream, r]) => `; appends to stream ${stream} refused since ${new Date(r.since).toISOString()}: ${r.why}`);
+    const more = all.slice(REFUSED_STREAMS_SAID);
+    if (more.length > 0) said.push(`; appends to ${more.length} more stream${more.length > 1 ? 's' : ''} refused since ${new Date(Math.min(...more.map(([, r]) => r.since))).toISOString()}`);
+    return said.join('');
+  }
+  /** The ask of askStreamRights in flight, if one is. */
+  let streamRightsAsking: Promise<void> | null = null;
+  /**
+   * Asks the ACL (ACL_SCRIPT, with each stream as its sample) whether it grants again what the
+   * append script runs on the streams it refused alone (NOPERM: the ACL user may not run a command
+   * on them), the first STREAM_RIGHTS_ASKED of them, and clears those it grants, as a stored
+   * append to them does (append-accepted, under its 10 s rule): a user who did not publish again
+   * after the right was given back stayed refused in status() for good, the opposite of what Redis
+   * did (tIP F2). One ask at a time; sent with the heartbeat, each second, while any is refused.
+   */
+  function askStreamRights(): Promise<void> {
+    streamRightsAsking ??= (async () => {
+      const asked = [...streamsRefused].filter(([, r]) => /^NOPERM\b/.test(r.why)).slice(0, STREAM_RIGHTS_ASKED).map(([stream]) => stream);
+      const own = [keys.epoch, keys.seq, keys.head, keys.epochStart, keys.all, keys.global];
+      const granted: string[] = [];
+      for (const stream of asked) {
+        let reply: unknown;
+        try {
+          reply = await cmd.rcAcl(...own, keys.channel, stream, maxAgeMs > 0 ? '1' : '0');
+        } catch {
+          return;
+        }
+        // Redis 7's acl_check_cmd asked (an empty answer from one without it says nothing).
+        if (!Array.isArray(reply) || closed) return;
+        if (!reply.some((c) => typeof c === 'string' && c.endsWith(` on ${stream}`)) && (reply.length > 0 || (await aclAnswers()))) granted.push(stream);
+      }
+      const cleared = granted.filter((stream) => streamsRefused.delete(stream));
+      if (cleared.length > 0 && refusedSince === null) appendsAccepted(cleared);
+    })().finally(() => {
+      streamRightsAsking = null;
+    });
+    return streamRightsAsking;
+  }
+  /** Whether this Redis has redis.acl_check_cmd (7.0 on), so that ACL_SCRIPT's empty answer means all is granted. */
+  let aclCheckKnown: boolean | undefined;
+  async function aclAnswers(): Promise<boolean> {
+    if (aclCheckKnown !== undefined) return aclCheckKnown;
+    try {
+      aclCheckKnown = (await cmd.eval('return redis.acl_check_cmd ~= nil and 1 or 0', 0)) === 1;
+    } catch {
+      return false;
+    }
+    return aclCheckKnown;
   }
   /**
    * Why Redis holds no epoch and will not write one (a full Redis under noeviction whose epoch
@@ -1612,6 +1660,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (epochRefused !== null || keysRefused !== null) lookAtEpoch();
     // Granted again: healthy once the ACL says so (see readsRefused).
     if (readsRefused !== null && running) void askReadRights();
+    // Streams the ACL refused: cleared once it grants them again, a quiet user's too.
+    if (streamsRefused.size > 0 && refusedSince === null && running) void askStreamRights();
     beating = true;
     const sentAfter = downs;
     // 1, 0 for an epoch key gone, 2 for a key holding what the store never writes; '1', '0', '2' from a given client with stringNumbers.
@@ -3524,6 +3574,10 @@ async function quit(client: Redis): Promise<void> {
 const MAX_FOREIGN_EPOCHS = 64;
 /** Epochs a node remembers having left (see `left`), at most: past it, it forgets the one left longest ago. */
 const MAX_LEFT_EPOCHS = 1024;
+/** Streams refused alone whose rights the ACL is asked about again, at most, each heartbeat (see askStreamRights). */
+const STREAM_RIGHTS_ASKED = 8;
+/** Streams refused alone that status() names, each with its own refusal, at most (see streamsRefusedSaid). */
+const REFUSED_STREAMS_SAID = 3;
 /** Streams a node remembers Redis refusing appends to (see `streamsRefused`), at most: past it, it forgets the one refused longest ago. */
 const MAX_REFUSED_STREAMS = 1024;
 /** Bounds of the fan-out records held while a catch-up runs (see `pending`). */
