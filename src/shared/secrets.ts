@@ -594,6 +594,7 @@ function withQueryAtsShown(url: string): string | undefined {
   // shown as `postgres://[redacted]@er2Secret` (tIB F1).
   const authorityAt = authority.lastIndexOf('@');
   const host = authority.slice(authorityAt + 1);
+  if (passwordPastAuthority(authority, url.slice(start.length + authority.length))) return undefined;
   if (host.trim() === '' || path.includes('@') || pairs.some((pair) => pair.split('=')[0]!.includes('@'))) return undefined;
   if (!query.includes('@') && !fragment.includes('@')) return undefined;
   const name = (pair: string) => leniently(pair.split('=')[0]!);
@@ -615,6 +616,25 @@ function withQueryAtsShown(url: string): string | undefined {
   };
   const shownQuery = query === '' ? '' : `?${pairs.map(shownPair).join('&')}`;
   return `${start}${userInfo}${host}${path}${shownQuery}${fragment.includes('@') ? `#${REDACTED}` : fragment}`;
+}
+
+/**
+ * Whether a URL's password runs past its `authority` (as the URL parser ends one, at the first `/`, `?` or `#`) into what
+ * follows (`after`): the authority's host is none, a password's middle (`ss` of `postgres://app:P@ss?w0rd=secret@db.example.com`,
+ * with a `?` or `#` right after it), or empty after a user name's `:` (`postgres://app:?Secr3t=pw@db`, `postgres://app:/Secr3tpw#1@db`),
+ * and what follows the URL's last `@` reads as a host: the user info runs to that `@`, as the CLI's shownArgument reads it.
+ * Read to the authority's `@`, the password's tail was logged as the host and query, or whole (tIO F11).
+ */
+function passwordPastAuthority(authority: string, after: string): boolean {
+  const at = authority.lastIndexOf('@');
+  const last = after.lastIndexOf('@');
+  if (last === -1) return false;
+  const tail = /^[^/\\?#]*/.exec(after.slice(last + 1))![0];
+  // After a user name's `:` (or the `::` of an empty one), any host: no URL ends its authority with an empty port but a host's
+  // (`http://localhost:/`).
+  if (at === -1) return /:$/.test(authority.trim()) && !readsAsHostAndPort(authority.trim().slice(0, -1)) && /^[a-z0-9[]/i.test(tail);
+  // After a password's `@`, one that reads as a host (`db.example.com`, `db:5432`, an address; its `]` maybe read as the sentence's).
+  return /^[?#]/.test(after) && !readsAsHostAfterUserInfo(authority.slice(at + 1).trim()) && (readsAsHostAfterUserInfo(tail) || /^\[[0-9a-f:.]+\]?$/i.test(tail));
 }
 
 /**
@@ -714,7 +734,8 @@ export function userInfoSpan(url: string): { start: number; at: number } | undef
   // an npm scope, a git ref: `https://api.example.com/users/alice@example.com` lost its host, tHG F2). A password holding `/`
   // (`alice:pa/ss@host`, `<token>/x@host`) leaves no host name before its `/`, and is still read to the last `@`.
   const authority = /^[^/\\?#]*/.exec(url.slice(start))![0];
-  if (start + authority.length < at && !authority.includes('@') && readsAsHostAndPort(authority)) {
+  // (An empty port, `::` too, is a user name's `:`, the password beginning with a `/`, `?` or `#`: `postgres://::/pw@db`, tIO F11.)
+  if (start + authority.length < at && !authority.includes('@') && !/:$/.test(authority) && readsAsHostAndPort(authority)) {
     // A URL nested in its path or query (`?next=https://alice:<password>@bank/`, `?u=//alice:<password>@bank/`) has user
     // info of its own, read so in turn.
     const after = start + authority.length;
