@@ -11,7 +11,7 @@ import { errorSummary, isError, type Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
-import { holdsJwt, readsAsHostAfterUserInfo, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
+import { holdsJwt, readsAsHostAfterUserInfo, readsAsHostAndPort, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -322,6 +322,17 @@ const urlWithUserInfo = (value: string): boolean => /\/\/[^]*@/.test(value);
 function userInfoEnd(rest: string): number {
   const authorityEnd = /^[^/?#]*/.exec(rest)![0].length;
   const authorityAt = rest.lastIndexOf('@', authorityEnd - 1);
+  // A password holding `?` after an `@` of its own, or beginning with `?`, `/` or `#` after the user name's `:`
+  // (`redis://:P@ss?w0rd=secret@host`, `redis://default:?Secr3t=pw@host`): read to the last `@` (that of the query, a host after
+  // it), as the CLI's shownArgument reads it; the password's tail was shown as the host and query (tIO F7).
+  const last = rest.lastIndexOf('@');
+  const authority = rest.slice(0, authorityEnd);
+  if (last > authorityEnd) {
+    const tail = /^[^/?#]*/.exec(rest.slice(last + 1))![0];
+    const afterColon = authorityAt === -1 && rest[authorityEnd] === '?' && /:$/.test(authority) && !readsAsHostAndPort(authority.slice(0, -1)) && /^[a-z0-9[]/i.test(tail);
+    const afterAt = authorityAt !== -1 && rest[authorityEnd] === '?' && !readsAsHostAfterUserInfo(authority.slice(authorityAt + 1)) && readsAsHostAfterUserInfo(tail);
+    if (afterColon || afterAt) return last;
+  }
   if (rest.slice(authorityAt + 1, authorityEnd) === '') return authorityAt;
   const hash = rest.indexOf('#', authorityEnd);
   const queryEnd = hash === -1 ? rest.length : hash;
@@ -595,7 +606,8 @@ function atAfterQueryOrFragment(url: string): string | undefined {
   const hash = tail.indexOf('#');
   const query = hash === -1 ? tail : tail.slice(0, hash);
   const inName = query.slice(1).split('&').some((pair) => pair.split('=')[0]!.includes('@'));
-  if (!inName && !(hash !== -1 && tail.slice(hash).includes('@'))) return undefined;
+  // Or a password's `?` that redactRedisUrl reads as one (its user info ending past the host: {@link userInfoEnd}, tIO F7).
+  if (!inName && !(hash !== -1 && tail.slice(hash).includes('@')) && userInfoEnd(rest) <= end) return undefined;
   // With no `@` before it, said as a password holding `#`, `?` or `/` is (tER F6).
   const unencoded = unencodedInPassword(url);
   if (unencoded !== undefined) return unencoded;
