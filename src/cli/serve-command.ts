@@ -20,7 +20,7 @@ import { LogThrottle } from '../server/rate-limit.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
-import { looksLikeJwt, portNotShown, secretWhereAddressGoes, withUserInfoLeftOut } from '../shared/secrets.js';
+import { looksLikeJwt, passwordHoldingAt, portNotShown, secretWhereAddressGoes, withUserInfoLeftOut } from '../shared/secrets.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 import { shownArgument } from './shown-argument.js';
 import { holdStopSignals, releaseStopSignals, stopRequested, stopSignalled } from './stop-signals.js';
@@ -273,9 +273,10 @@ export function producerFaults(write: (line: string) => void): { failed: (error:
 /**
  * Whether a value given where an origin, host or port goes looks like a secret given there by mistake (`--redis "$PASSWORD"`,
  * `--port "$TOKEN"`, a secret taken by --allow-origin: printed, tEC F2): the one rule of the Redis store's url too,
- * {@link secretWhereAddressGoes} (`Xk9mP2qR7wL4zT8b!`, `Pa55w0rdXyz` were shown: tEG F2).
+ * {@link secretWhereAddressGoes} (`Xk9mP2qR7wL4zT8b!`, `Pa55w0rdXyz` were shown: tEG F2), and a password holding `@` whose part
+ * after it is no host ({@link passwordHoldingAt}: `p@ssw0rd` showed `[redacted]@ssw0rd`, tIO F1).
  */
-export const secretLooking = secretWhereAddressGoes;
+export const secretLooking = (value: string): boolean => secretWhereAddressGoes(value) || passwordHoldingAt(value);
 
 /** A value given for `name` as a fault shows it: quoted, or by its length when {@link secretLooking}. */
 function shownValue(value: string, show: (value: string) => string = (given) => given): string {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { editDistance } from '../runtime/errors.js';
 import { printable, printableJson } from '../runtime/printable.js';
-import { REDACTED, holdsJwt, isSecretName, leniently, readsAsHostAndPort, redactJwts, secretWhereAddressGoes, userInfoSpan, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { REDACTED, holdsJwt, isSecretName, leniently, passwordHoldingAt, readsAsHostAndPort, redactJwts, secretWhereAddressGoes, userInfoSpan, withPasswordShownRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /**
  * A command-line word as a usage error shows it (an unknown option, an option's refused value, an unknown command): whole
@@ -53,6 +53,9 @@ export function shownArgument(value: string): string {
   // address or localhost there: all after the `:` is the password's.
   // (A `/` before the `@` is the password's own, `alice:pa/ss/w0rd@host/x.json`: the host after it stays.)
   // An empty one is none (npm's alias `npm:@acme/contract@1.2.0`).
+  // A password holding `@` (`P@ssw0rd123`, `Summer2024@home`), whose part after it is no host: said by its length, as one
+  // without `@` is; read as `user@host`, its part after the `@` was shown (tIO F1).
+  if (start === undefined && passwordHoldingAt(value)) return hidden(value);
   const userThenAt = start === undefined ? /^(\s*[\w.+-]{2,}:)([^\s@]+)@([^\s]*)$/.exec(value) : null;
   if (userThenAt !== null) {
     const after = userThenAt[3]!;

@@ -24,7 +24,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { isSecretName, leniently, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
+import { isSecretName, leniently, passwordHoldingAt, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { cut, nearestName, preview } from '../runtime/errors.js';
 import type { ReadResult, StreamEntry, StreamStore } from './stream-store.js';
@@ -2922,6 +2922,9 @@ export function hostReadsAsSecret(host: string): boolean {
   // as a password, said by its length only (tIL F3).
   const inQuotes = /^\s*(['"])([^]*)\1\s*$/.exec(host);
   if (inQuotes !== null) return hostReadsAsSecret(inQuotes[2]!);
+  // A password holding `@` (`P@ssw0rd123`), whose part after it is no host: read as user info, that part was shown and offered
+  // as the host to give (tIO F1).
+  if (passwordHoldingAt(host)) return true;
   // User info given by mistake (`alice:<password>@127.0.0.1`) is shown `[redacted]` ({@link shownHost}): what follows its
   // last `@` is judged alone, or the host it means was hidden with it, the hint saying "give the host alone (not shown …)"
   // the stronger the password (tGV F4), where `alice@127.0.0.1` and `http://alice:<password>@127.0.0.1` showed it.
@@ -3054,7 +3057,7 @@ export function originHostHint(fault: NonNullable<ReturnType<typeof originHostPr
  * printed: tFP F2). Then it is said by its length only, as the string form's entries are.
  */
 export function originReadsAsSecret(origin: string): boolean {
-  return secretWhereAddressGoes(origin) || (origin.includes(',') && origin.split(',').some((part) => secretWhereAddressGoes(part.trim()))) || addressWords(origin).some(secretWhereAddressGoes);
+  return secretWhereAddressGoes(origin) || passwordHoldingAt(origin) || (origin.includes(',') && origin.split(',').some((part) => secretWhereAddressGoes(part.trim()))) || addressWords(origin).some(secretWhereAddressGoes);
 }
 
 /**

@@ -285,6 +285,30 @@ export function secretWhereAddressGoes(value: string): boolean {
 }
 
 /**
+ * Whether `value`, given with no scheme where a word, a port, a host or a Redis URL goes, is a password holding `@` rather
+ * than `user@host`: what follows its last `@` (to a `/`, `?` or `#`) is no host, neither a host name with a dot, an IP
+ * address nor localhost ({@link readsAsHostAndPort}), and the value reads as a password ({@link secretWhereAddressGoes}, or
+ * 6 characters or more mixing letters and digits, a port of digits at its end left out): `P@ssw0rd123`, `Summer2024@home`,
+ * `correct@horse#battery`, `Summer1476:@98`. Read as `user@host`, only its part before the `@` was hidden, the rest shown as
+ * the host (tIO F1). Not `user:password@host` whose user name reads as none (`alice:p@ss@db`: its password alone is hidden),
+ * `alice@redis:6379`, an npm spec (`@acme/contract@1.2.0`, `contract@1.2.0`) nor a git ref (`HEAD@{1}`).
+ */
+export function passwordHoldingAt(value: string): boolean {
+  const given = value.trim();
+  const at = given.lastIndexOf('@');
+  if (at === -1 || /^(?:[a-z][a-z0-9+.-]*:)?[/\\]{2}/i.test(given) || given.startsWith('/') || NPM_SCOPED_SPEC.test(given)) return false;
+  if (/^[\w./-]+@\{[^}]*\}$/.test(given) || /^[a-z0-9][\w.-]*@[\^~]?\d+(?:\.\d+){1,2}(?:[-+][\w.-]+)?$/.test(given)) return false;
+  if (readsAsHostAndPort(/^[^/\\?#]*/.exec(given.slice(at + 1))![0])) return false;
+  const user = /^([^:@]*):/.exec(given)?.[1];
+  const judged = (text: string) => {
+    const word = text.replace(/:\d{1,5}$/, '');
+    return secretWhereAddressGoes(word) || (word.replace(/@/g, '').length >= 6 && /[a-z]/i.test(word) && /\d/.test(word) && !/^[0-9a-f@]+$/i.test(word) && !/\.[a-z]{1,5}$/i.test(word));
+  };
+  if (user !== undefined && /^[\w.+-]{2,}$/.test(user) && !judged(user)) return false;
+  return judged(given);
+}
+
+/**
  * Whether `word` reads as a host name, `host:port` or a relative path rather than a password: letters, digits, `.` and
  * `-` (and `_` and `/` in a path), a `:port` of digits, each part between them a word: lower case and digits
  * (`redis-primary-01`), digits, or letters alone in capitals or written as words (`MacBook`, `Johns`, `LOCALHOST`,

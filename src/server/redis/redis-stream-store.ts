@@ -11,7 +11,7 @@ import { errorSummary, isError, type Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
-import { holdsJwt, readsAsHostAfterUserInfo, readsAsHostAndPort, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
+import { holdsJwt, passwordHoldingAt, readsAsHostAfterUserInfo, readsAsHostAndPort, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -501,7 +501,8 @@ function authoritySecretHost(url: string): string | undefined {
   const host = /^[^/?#]*/.exec(url.slice(hostStart(url, 0)))![0];
   // Without its port: getaddrinfo's ENOTFOUND names the host alone, which the redaction looked for with `:6379` (tEP F2).
   const name = /^[^:]*:\d*$/.test(host) ? host.slice(0, host.lastIndexOf(':')) : host;
-  return name !== '' && secretWhereAddressGoes(name) ? name : undefined;
+  // A password holding `@` (`P@ssw0rd123`, dialled as the host `ssw0rd123`): the host it names, said by its length (tIO F1).
+  return name !== '' && (secretWhereAddressGoes(name) || passwordHoldingAt(url)) ? name : undefined;
 }
 
 /**
