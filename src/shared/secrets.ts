@@ -768,6 +768,17 @@ export function userInfoSpan(url: string): { start: number; at: number } | undef
     const inner = userInfoSpan(url.slice(after + nested.index));
     return inner === undefined ? undefined : { start: after + nested.index + inner.start, at: after + nested.index + inner.at };
   }
+  // Nor, in a URL, past user info whose host reads as a host name or address when what follows the last `@` is no host: that
+  // `@` is the path's (`https://ci:<password>@registry.example.com/@acme/contract`, a scope), as the URL parser reads it; read
+  // to the last `@`, the host was hidden and what followed shown as another host (`https://[redacted]@acme/contract`: tIO F2).
+  // When a host follows it (`…@api.example.com/users/alice@corp.com`), it may be a password holding `@` and then `/`
+  // (`https://alice:Tr0ub4dor@correct.horse.battery/staple@app.example`, tHG F12), read to the last `@`, as it is when a URL
+  // is nested after the host.
+  const ownAt = authority.lastIndexOf('@');
+  if (start > 0 && ownAt !== -1 && start + authority.length < at && readsAsHostAndPort(authority.slice(ownAt + 1))) {
+    const tailHost = readsAsHostAfterUserInfo(/^[^/\\?#]*/.exec(url.slice(at + 1))![0]);
+    if (!url.slice(start + authority.length, at).includes('//') && !tailHost) return { start, at: start + ownAt };
+  }
   return { start, at };
 }
 
