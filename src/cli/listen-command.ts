@@ -2442,7 +2442,8 @@ function redactText(text: string): string {
       .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, `$1${REDACTED}@`)
       // A password holding a `/` (base64 ones do: `https://alice:pa/ss@idp/`), where the part before that `/` is no port of
       // digits, to an `@` at most 256 characters on (a bound: each `//x:` of a long text reads no further), as the server's log reads one (withoutLooseUserInfo; printed: tCY F1).
-      .replace(/(\/\/[^/@\s:"'[]*:)(?=[^/@\s"']*[^\d/@\s"'])[^@\s"']{0,256}@/g, `$1${REDACTED}@`)
+      // So is one beginning with `/` or `\\` (`https://svc:/Hunter2@idp/`, an empty port to the parser: printed, tIO F8).
+      .replace(/(\/\/[^/@\s:"'[]*:)(?=[^/@\s"']*[^\d/@\s"']|[/\\][^/\\])[^@\s"']{0,256}@/g, `$1${REDACTED}@`)
       // User info with no password goes whole, as redact() shows it (a token as the user name: tCV F6); `//user:[redacted]@` holds a `:`.
       .replace(/\/\/[^/@\s:"']+@/g, `//${REDACTED}@`)
       // The same JSON-escaped (`https:\/\/alice:hunter2@…`, PHP's json_encode default, in a body that is no JSON), and after

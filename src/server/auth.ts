@@ -6,7 +6,7 @@ import { requestUrl } from '../shared/request-url.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { optionChecks, shownFound } from '../shared/options.js';
 import { parseCursor } from './stream-store.js';
-import { leniently, looksLikeJwt, readsAsHostAfterUserInfo, REDACTED, redactJwts, secretWhereAddressGoes, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
+import { leniently, looksLikeJwt, readsAsHostAfterUserInfo, readsAsHostAndPort, REDACTED, redactJwts, secretWhereAddressGoes, withUrlUserInfoRedacted, withUserInfoShownRedacted } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -404,7 +404,11 @@ function withoutLooseUserInfo(url: string): string {
     if (stop !== -1 && rest.slice(stop).replace(/\/\/[^/?#&@]*@/g, '').includes('@')) return `${url.slice(0, start)}${REDACTED}${rest.slice(stop)}`;
   }
   const colon = parsed.indexOf(':');
-  if (colon === -1 || parsed.includes('@') || parsed.startsWith('[') || /^\d*$/.test(parsed.slice(colon + 1)) || last < start + end) return url;
+  // An empty port before a `/` or `\\` is a password's first character (`http://user:/pass@host/`: 1 in 64 base64 passwords
+  // begins so), read to the last `@` as one holding `/` later is; but not after a host name (`http://example.com:/a@b`, an
+  // empty port the parser allows). It was logged, and printed by listen, whole (tIO F8).
+  const emptyPortBeforeSlash = parsed.slice(colon + 1) === '' && /[/\\]/.test(url[start + end] ?? '') && !readsAsHostAndPort(parsed.slice(0, colon));
+  if (colon === -1 || parsed.includes('@') || parsed.startsWith('[') || (/^\d*$/.test(parsed.slice(colon + 1)) && !emptyPortBeforeSlash) || last < start + end) return url;
   // Never past a `?` or `#` (tDT F1: `//x:pw/y?e=c@d&key=…` was logged from its last `@` on): to the last `@` before it,
   // else to it, what follows read as a query or a fragment.
   const query = url.slice(start).search(/[?#]/);

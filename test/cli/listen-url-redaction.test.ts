@@ -114,6 +114,32 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     }
   });
 
+  it("a password beginning with / or \\ is hidden, the host after it shown: redactUrl, listen's refusal of its URL, a redirect's Location, a close reason (tIO F8: each shown whole)", async () => {
+    for (const [given, logged] of [
+      ['http://user:/pass@host/', 'http://[redacted]@host/'],
+      ['ws://ops:/Hunter2@cache.example.com:6379/api/ws', 'ws://[redacted]@cache.example.com:6379/api/ws'],
+      ['http://:/Hunter2@host/api/ws', 'http://[redacted]@host/api/ws'],
+      ['ws://default:\\Mk7Zq"/@localhost:6379/api/ws?sort=asc', 'ws://[redacted]@localhost:6379/api/ws?[redacted]'],
+    ]) expect(redactUrl(given), given).toBe(logged);
+    // An empty port after a host name is the parser's, and an `@` in the path after it stays the path's.
+    expect(redactUrl('http://example.com:/users/alice@example.com')).toBe('http://example.com:/users/alice@example.com');
+    const port = await closedPort();
+    for (const target of [`ws://alice:/Hunter2xyz@127.0.0.1:${port}/api/ws`, `ws://:/Hunter2xyz@127.0.0.1:${port}/api/ws`, `ws://alice:\\Hunter2xyz@127.0.0.1:${port}/api/ws`]) {
+      const { status, stderr } = await said(target);
+      expect(status, target).toBe(2);
+      expect(stderr, target).toContain(`@127.0.0.1:${port}/api/ws"`);
+      expect(stderr, target).not.toContain('Hunter2xyz');
+    }
+    const redirect = await answering(302, { location: 'https://svc:/Hunter2xyz@login.example.com/sso' });
+    expect((await said(redirect)).stderr).toContain('; Location: https://[redacted]@login.example.com/sso\n');
+    const url = await wsServer((ws) => {
+      ws.send(connection);
+      ws.close(4000, 'retry at https://svc:/Hunter2xyz@login.example.com/sso');
+    });
+    const { stdout } = await said(url, { format: 'json' });
+    expect(JSON.parse(stdout).close).toEqual({ code: 4000, reason: 'retry at https://svc:[redacted]@login.example.com/sso' });
+  });
+
   it('an unparsable target with an @ in its fragment or query: the fragment hidden, host, port and path shown, no user-info fault; one without its scheme has its password hidden (tCY F5)', async () => {
     const cases: [string, string][] = [
       ['ws://127.0.0.1:99999/api/ws#login=alice@example.com:Hunter2Secret', '"ws://127.0.0.1:99999/api/ws#[redacted]": the port 99999 is out of range (0–65535)'],
