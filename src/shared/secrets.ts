@@ -19,7 +19,8 @@ export const REDACTED = '[redacted]';
  * or `.` begins at a word or with 4 letters or more of it: `usersess_id`'s sessid, not `switch_mac`'s hmac,
  * {@link holdsSecretWord}): `token`, `access_token`, `accesstoken`, `Authtoken`, `token_value`, `tokens`,
  * `id_token`, `api_key`, `apiKey`, `api_key_v2`, `privatekey`, `password`, `pwd`, `pw`, `pswd`, `creds`,
- * `client_secret`, `clientsecret`, `sig`, `auth`, `authorization`, `jwt`, `session`, `session_id`, `session-id`,
+ * `client_secret`, `clientsecret`, `sig`, `auth`, `authorization`, `jwt`, `session`, `session_id`, `session-id` (not a
+ * session's attributes: libpq's `target_session_attrs`),
  * `JSESSIONID`, a one-time `ticket` (CAS, a WebSocket ticket, and so `ticket_id`), `bearer`,
  * `otp`, `pin`, `passcode`, `cookie`, ….
  *
@@ -135,8 +136,12 @@ export function holdsSecretParameter(value: string): boolean {
   return false;
 }
 
-/** Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped: {@link holdsSecretWord}). */
-const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|creds|assertion|authorization|pwd|pswd|otp$/;
+/**
+ * Words no ordinary name holds, found anywhere in a name's letters and digits (its separators dropped: {@link holdsSecretWord}).
+ * A session's attributes are none (libpq's `target_session_attrs`, whose values are `read-write`, `primary`, …: it and every
+ * parameter after it were hidden where an operator debugging a failover needs them, tIO F12).
+ */
+const SECRET_WORD_ANYWHERE = /token|secret|passw(?:or)?d|passcode|passphrase|session(?!attr)|sessid|cookie|ticket|jwt|bearer|signature|hmac|credential|creds|assertion|authorization|pwd|pswd|otp$/;
 /** `key` after a word that makes it a credential, glued or not, whatever follows (on the name lower case, its separators `_`), but an ordinary word it begins (`keyboard`, `keymap`). */
 const SECRET_KEY = /(?:api|access|private|signing|master|encryption|auth|client|app|license|shared|secure)_?key(?!(?:board|word|note|stone|stroke|pad|frame|hole|chain|map|space|code)s?(?![a-z]))/;
 /** `code` after a word that makes it a credential, glued or not, whatever follows (as {@link SECRET_KEY}), but an ordinary word it begins (`codec`, `codename`). Not `code` alone, which {@link isSecretName} takes itself (OAuth's `?code=`). */

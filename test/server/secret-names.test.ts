@@ -140,3 +140,15 @@ describe('ordinary names kept in clear, in any case (tCY F4: sortkey, cachekey, 
     for (const name of ['passkey', 'accountkey', 'privkey', 'apikey', 'userpin', 'ATMPIN', 'websid', 'usersid', 'phpsid', 'accesssid', 'sid', 'ordersig', 'dbpass', 'sort_key', 'sort-key', 'key', 'keys', 'pincode', 'keysetid', 'authzcode', 'authnvalue', 'privatekeyset']) expect(verdict(name), name).toBe('redacted');
   });
 });
+
+describe("tIO F12: libpq's target_session_attrs names no secret (it and every parameter after it were hidden where an operator debugging a failover needs them)", () => {
+  it("is in clear by isSecretName, in a hook's or a store's error and in redactRedisUrl; a session's id or token still redacted", async () => {
+    const { withUrlUserInfoRedacted } = await import('../../src/shared/secrets.js');
+    const { redactRedisUrl } = await import('../../src/server/index.js');
+    for (const name of ['target_session_attrs', 'targetSessionAttrs', 'session_attributes']) expect(isSecretName(name), name).toBe(false);
+    for (const name of ['session_id', 'session', 'sessionattrs_token', 'session_key', 'sessions']) expect(isSecretName(name), name).toBe(true);
+    expect(withUrlUserInfoRedacted('postgres://db.example.com:5432/x?target_session_attrs=read-write&sslmode=require refused')).toBe('postgres://db.example.com:5432/x?target_session_attrs=read-write&sslmode=require refused');
+    expect(withUrlUserInfoRedacted('postgres://db:5432/x?target_session_attrs=any&session_id=S3cr3tSess&sslmode=require')).toBe('postgres://db:5432/x?target_session_attrs=any&session_id=[redacted]');
+    expect(redactRedisUrl('redis://127.0.0.1:6379/0?target_session_attrs=read-write')).toBe('redis://127.0.0.1:6379/0?target_session_attrs=read-write');
+  });
+});
