@@ -11,7 +11,7 @@ import { errorSummary, isError, type Logger } from '../core.js';
 import { containedLogger } from '../contained-logger.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../../shared/options.js';
-import { holdsJwt, passwordHoldingAt, readsAsHostAfterUserInfo, readsAsHostAndPort, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
+import { holdsJwt, isSecretName, leniently, passwordHoldingAt, readsAsHostAfterUserInfo, readsAsHostAndPort, REDACTED, secretWhereAddressGoes, withUserInfoShownRedacted } from '../../shared/secrets.js';
 import { isAllDigitEpochCursor, pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -143,7 +143,14 @@ const consoleLogger: StoreLogger = {
 };
 
 /** Query parameters that may hold a credential: ioredis reads every one as an option (`?password=`, `sentinelPassword`, a TLS key). */
-const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
+const CREDENTIAL_OPTION = /pass|secret|token|auth|user|key|cert/i;
+
+/**
+ * Whether a query parameter's name (decoded) says it may hold a credential: one of ioredis's ({@link CREDENTIAL_OPTION}), or
+ * one the rule listen, a hook's error and `stats().store.detail` read names with says so ({@link isSecretName}: `pwd`, `sig`,
+ * `otp`, `credential`, `session_id`, …, which were shown in serve's banner, the store's log lines and status(): tIO F3).
+ */
+const SECRET_PARAMETER = { test: (name: string): boolean => CREDENTIAL_OPTION.test(name) || isSecretName(leniently(name)) };
 
 /**
  * `value`, a query parameter's value (decoded), with what follows a parameter written inside it `[redacted]` when that
@@ -218,7 +225,7 @@ function listenerError(err: unknown): string {
 /**
  * `redis://user:secret@host:6379/0` → `redis://host:6379/0`, and `?password=secret` →
  * `?password=[redacted]` (any parameter whose name says pass, secret, token, auth, user, key or
- * cert, and what follows such a name written inside another's value, `?db=1?password=[redacted]`,
+ * cert, or that reads as a secret's by the shared rule, `?pwd=`, `?sig=`, `?session_id=`: {@link SECRET_PARAMETER}; and what follows such a name written inside another's value, `?db=1?password=[redacted]`,
  * {@link withNestedSecretRedacted}), with every parameter after it (a password holding an unencoded
  * `&` runs on into them: `?password=Xk9m&P2qR=secret` is `?password=[redacted]`, tFA F8); a fragment, which ioredis never reads, is `#[redacted]`
  * whatever it holds (a password holding an unencoded `#`, `?password=Xk9m#P2qR…`, was shown

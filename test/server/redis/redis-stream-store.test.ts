@@ -177,6 +177,14 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(error).toEqual(new TypeError('createRedisStreamStore: url must name a database number from 0 to 2147483647 (redis://host:port/<db>), got a path that is no number (not shown: it may be a secret) (redis://127.0.0.1:1/[redacted])'));
   });
 
+  it("redactRedisUrl hides a parameter named as a secret by the one rule listen, a hook's error and stats() read names with (tIO F3: ?pwd=, ?sig=, ?otp=, ?credential=, ?session_id= were shown in serve's banner, the store's log lines and status())", () => {
+    for (const name of ['pwd', 'pw', 'sig', 'credential', 'session_id', 'sid', 'jwt', 'bearer', 'otp', 'pin', 'password', 'username', 'keyPrefix']) {
+      const url = `redis://127.0.0.1:6379/0?family=4&${name}=hunter2x9&db=0`;
+      expect(redactRedisUrl(url), url).toBe(`redis://127.0.0.1:6379/0?family=4&${name}=[redacted]`);
+    }
+    for (const plain of ['redis://127.0.0.1:6379/0?connectionName=app&sort=asc', 'redis://127.0.0.1:6379/0?name=session1']) expect(redactRedisUrl(plain)).toBe(plain);
+  });
+
   it('redactRedisUrl hides a fragment whatever it holds, and a secret parameter written inside another one\'s value', () => {
     const cases: [string, string][] = [
       ['redis://127.0.0.1:6379?password=Xk9m#s3cretpw', 'redis://127.0.0.1:6379?password=[redacted]#[redacted]'],
