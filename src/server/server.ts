@@ -2680,14 +2680,19 @@ function storeDetailText(detail: unknown): string {
 }
 
 /**
- * Whether `text`, a `code` field's value, reads as an error's code: 1 to 64 letters, digits, `_`, `.`, `:` or `-`, none of its
+ * Whether `text`, a `code` field's value, reads as an error's code: 1 to 64 letters, digits, `_`, `.`, `:`, `-` or `/`, none of its
  * parts between those a long secret-looking run (12 characters or more mixing letters and digits, or whose case changes
  * within a word: an OAuth authorization code, `SplxlOBeZQQYbYS6WxSbIA`). `ECONNREFUSED`, `28P01`, `53300`, `503`,
- * `econnrefused`, `ERR_HTTP2_STREAM_ERROR`, `ThrottlingException` are.
+ * `econnrefused`, `ERR_HTTP2_STREAM_ERROR`, `ThrottlingException` are; so are CamelCase words with an acronym of capitals
+ * (and digits) before one of them, as AWS SDKs write codes (`KMSAccessDeniedException`, `InvalidDBInstanceState`,
+ * `S3ServiceException`, `OAuthException`), and Firebase's `service/kebab-case` (`auth/user-not-found`): each was hidden
+ * (tIO F10). A word there is a capital and 2 lower-case letters or more: an OAuth code's case changes more often.
  */
 function isErrorCode(text: string): boolean {
-  if (!/^[\w.:-]{1,64}$/.test(text)) return false;
-  return text.split(/[_.:-]/).every((part) => part.length < 12 || /^(?:[A-Z]+|[a-z]+|\d+|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*)$/.test(part));
+  if (!/^[\w.:/-]{1,64}$/.test(text)) return false;
+  return text
+    .split(/[_.:/-]/)
+    .every((part) => part.length < 12 || /^(?:[A-Z]+|[a-z]+|\d+|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*)$/.test(part) || /^(?:[A-Z][a-z]{2,}|[A-Z][A-Z0-9]*(?=[A-Z][a-z]{2,}))+$/.test(part));
 }
 
 /**

@@ -593,6 +593,16 @@ describe('store faults', () => {
       ]);
     });
 
+    it("a detail's error code of an AWS SDK or Firebase stays shown: an acronym before CamelCase words, a service/kebab code (tIO F10: each was [redacted]); an OAuth code still hidden", async () => {
+      const codes = ['DBInstanceNotFound', 'InvalidDBInstanceState', 'KMSAccessDeniedException', 'KMSInvalidStateException', 'EC2ThrottledException', 'S3ServiceException', 'IDPCommunicationError', 'OAuthException', 'auth/user-not-found', 'auth/invalid-api-key', 'messaging/registration-token-not-registered'];
+      await expectDetailsShown(codes.map((code) => [{ code }, `{ code: '${code}' }`]));
+      await expectDetailsShown([
+        [{ code: 'SplxlOBeZQQYbYS6WxSbIA' }, "{ code: '[redacted]' }"],
+        [{ code: '4/0AX4XfWhQ2pVb3hTZWNyZXQ' }, "{ code: '[redacted]' }"],
+        [{ code: 'AKIAIOSFODNN7EXAMPLE' }, "{ code: '[redacted]' }"],
+      ]);
+    });
+
     it("a detail \"<URL>: <message naming someone@domain>\" is shown whole, its host kept (tIF F3: the host hidden and the address's domain shown as the host); a passphrase still hidden", async () => {
       await expectDetailsShown([
         ['redis://cache: NOAUTH for user ops@corp', 'redis://cache: NOAUTH for user ops@corp'],
