@@ -862,7 +862,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const named = [...secretParams(url).map(([, value]) => value), ...inPath, ...inName, ...[...url.searchParams.values()].flatMap(nestedSecrets)].filter((value) => value.length >= WHOLE_SECRET_LENGTH);
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
   // Pointer token, HTML-escaped. (A server that knows the token can always print a transform of it.)
-  const secrets = [...new Set([...raw, ...named].flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret), ...htmlEscaped(secret)]))].sort((a, b) => b.length - a.length);
+  // URL-encoded with lower-case hex too (`%2b`, `%2f`), and read as a form reads it (`+` a space): a standard-base64 token so
+  // echoed was printed whole, or two thirds of it (tIO F5).
+  const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  const encoded = (secret: string) => [encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2)].flatMap((text) => [text, lowerHex(text)]);
+  const secrets = [...new Set([...raw, ...named].flatMap((secret) => [secret, secret.replace(/\+/g, ' '), ...encoded(secret), JSON.stringify(secret).slice(1, -1), escapeToken(secret), ...htmlEscaped(secret)]))].sort((a, b) => b.length - a.length);
   /**
    * Any text that could echo the URL or the token (error messages, and whatever the server
    * sends back), with them redacted: a secret of 8 characters or more whole and any piece of 8

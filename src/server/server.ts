@@ -2557,7 +2557,10 @@ function hiddenOf(request: IncomingMessage): HiddenTexts {
   const secrets: { text: string; pieces: boolean }[] = [];
   const shown: [string, string][] = [];
   const whole = (text: string) => void secrets.push({ text, pieces: false });
-  for (const token of requestTokens(request)) for (const text of new Set([token, encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)])) secrets.push({ text, pieces: true });
+  // URL-encoded with lower-case hex too (`%2b`, `%2f`: the same encoding, RFC 3986 §2.1, as .NET and some proxies write it):
+  // a standard-base64 token so written shared no 8 characters with either form, and was logged whole (tIO F5).
+  const encodings = (token: string) => [encodeURIComponent(token), new URLSearchParams([['t', token]]).toString().slice(2)].flatMap((text) => [text, text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())]);
+  for (const token of requestTokens(request)) for (const text of new Set([token, ...encodings(token)])) secrets.push({ text, pieces: true });
   const url = typeof request.url === 'string' ? request.url : '';
   const logged = redactUrl(url);
   shown.push([url, logged]);

@@ -140,6 +140,19 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     expect(JSON.parse(stdout).close).toEqual({ code: 4000, reason: 'retry at https://svc:[redacted]@login.example.com/sso' });
   });
 
+  it('a token a server echoes URL-encoded with lower-case hex, or read as a form reads it (+ a space), is [redacted] (tIO F5: printed whole, or two thirds of it)', async () => {
+    const token = 'k3J+9fQ2/xZ+Lm8p/Qr4+Tt7/Wv1+Yy0=';
+    const lower = encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+    for (const echoed of [lower, token.replace(/\+/g, ' ')]) {
+      const url = await wsServer((ws) => {
+        ws.send(connection);
+        ws.close(4400, `bad token ${echoed}`);
+      });
+      const { stdout } = await said(url, { token, format: 'json' });
+      expect(JSON.parse(stdout).close, echoed).toEqual({ code: 4400, reason: 'bad token [redacted]' });
+    }
+  });
+
   it('an unparsable target with an @ in its fragment or query: the fragment hidden, host, port and path shown, no user-info fault; one without its scheme has its password hidden (tCY F5)', async () => {
     const cases: [string, string][] = [
       ['ws://127.0.0.1:99999/api/ws#login=alice@example.com:Hunter2Secret', '"ws://127.0.0.1:99999/api/ws#[redacted]": the port 99999 is out of range (0–65535)'],

@@ -210,6 +210,26 @@ describe("a request carrying both ?token= and Authorization: Bearer has both hid
     }
   });
 
+  it("the request's token URL-encoded with lower-case hex in a hook's error (as .NET and some proxies write it) is [redacted] (tIO F5: a standard-base64 token so written was logged whole)", async () => {
+    const opaque = 'k3J+9fQ2/xZ+Lm8p/Qr4+Tt7/Wv1+Yy0=';
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => {
+        throw new Error(`token ${encodeURIComponent(tokenOf(request)!).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())} refused`);
+      },
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      expect((await fetch(server.http(`/api/ws/poll?token=${encodeURIComponent(opaque)}`))).status).toBe(401);
+      expect(parsed('authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual(['token [redacted] refused']);
+      expect(lines.join('\n')).not.toMatch(/Lm8p|Tt7/);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a token that carries its user's id as a field (`uid=<id>;exp=…;sig=…`, `<token>, user=<id>`, `id=<id> sig=<sig>`) is not refused: only a user id holding a whole token is (tHM F7: each word of the Bearer header was a token, every id of 8+ characters refused)", async () => {
     const { logger, parsed } = recorder();
     const server = await startServer({
