@@ -152,7 +152,8 @@ export interface HookPrincipal extends Omit<Principal, 'admin' | 'expiresAt'> {
   /**
    * The user's id, held to the rule of {@link Principal.userId}; it is logged (`connection-open`) and kept in the stream
    * store, so one that holds a token the request carries (8 characters or more: an API key given as its owner's id) is
-   * refused with 401, logged as `authenticate-bad-user-id` (`problem: "holds the request's token"`).
+   * refused with 401, logged as `authenticate-bad-user-id` (`problem: "holds the request's token"`); so is one that holds
+   * any JWT (`problem: "holds a JWT"`).
    */
   userId: string;
   /** Admins receive every user's messages: true or false, or left out (false). Anything else (`'false'`, 1) is refused with 401, logged as `authenticate-bad-admin`. */

@@ -24,7 +24,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { isSecretName, leniently, passwordHoldingAt, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
+import { holdsJwt, isSecretName, leniently, passwordHoldingAt, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { cut, nearestName, preview } from '../runtime/errors.js';
 import type { ReadResult, StreamEntry, StreamStore } from './stream-store.js';
@@ -989,6 +989,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         const said =
           "the authentication hook gave a user id that holds the request's token: a user id is logged and kept in the stream store, a token never is; give the id of the token's owner (a user id of your own), not the token";
         logger?.error({ event: 'authenticate-bad-user-id', problem: "holds the request's token", got: 'string' }, said);
+        throw withDetail(new AuthError(401, 'invalid-token'), said);
+      }
+      // Nor any JWT (an upstream session's or ID token, a header read by mistake: `x-id-token`): it was logged whole in
+      // `connection-open`, where a principal's key of the same text is `[redacted]` (tIO F9). Refused as the request's token is.
+      if (holdsJwt(principal.userId as string)) {
+        const said = 'the authentication hook gave a user id that holds a JWT: a user id is logged and kept in the stream store, a token never is; give the id of the token\'s owner (its sub claim, or a user id of your own), not the token';
+        logger?.error({ event: 'authenticate-bad-user-id', problem: 'holds a JWT', got: 'string' }, said);
         throw withDetail(new AuthError(401, 'invalid-token'), said);
       }
       warnUnknownPrincipalKeys(principal, request);

@@ -230,6 +230,31 @@ describe("a request carrying both ?token= and Authorization: Bearer has both hid
     }
   });
 
+  it('a principal whose userId holds a JWT, not the request\'s token (an upstream session token, a header read by mistake), is refused 401 invalid-token, logged as authenticate-bad-user-id without it (tIO F9: logged whole in connection-open)', async () => {
+    const upstream = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2ln';
+    const { lines, logger, parsed } = recorder();
+    const server = await startServer({
+      jwt: undefined,
+      allowedOrigins: '*',
+      authenticate: (request) => ({ userId: request.headers['x-case'] === 'prefixed' ? `alice ${upstream}` : request.headers['x-case'] === 'plain' ? 'alice.smith@example.com' : upstream }),
+      logger,
+    } as Partial<RealtimeServerOptions>);
+    try {
+      const said = "the authentication hook gave a user id that holds a JWT: a user id is logged and kept in the stream store, a token never is; give the id of the token's owner (its sub claim, or a user id of your own), not the token";
+      const poll = await fetch(server.http('/api/ws/poll?token=Op4queT0kenValue'));
+      expect([poll.status, await poll.json()]).toEqual([401, { error: 'invalid-token' }]);
+      expect((await fetch(server.http('/api/ws/poll?token=Op4queT0kenValue'), { headers: { 'x-case': 'prefixed' } })).status).toBe(401);
+      expect((await refusedStatus(server.url({ token: 'Op4queT0kenValue' }))).status).toBe(401);
+      expect(parsed('authenticate-bad-user-id')).toEqual(Array.from({ length: 3 }, () => ({ event: 'authenticate-bad-user-id', problem: 'holds a JWT', got: 'string' })));
+      expect(lines.filter((line) => line.includes('"authenticate-bad-user-id"')).every((line) => line.endsWith(` ${said}`))).toBe(true);
+      // A dotted user id that is no JWT is one.
+      expect((await fetch(server.http('/api/ws/poll?token=Op4queT0kenValue'), { headers: { 'x-case': 'plain' } })).status).toBe(200);
+      expect(lines.join('\n')).not.toContain(upstream.split('.')[1]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a token that carries its user's id as a field (`uid=<id>;exp=…;sig=…`, `<token>, user=<id>`, `id=<id> sig=<sig>`) is not refused: only a user id holding a whole token is (tHM F7: each word of the Bearer header was a token, every id of 8+ characters refused)", async () => {
     const { logger, parsed } = recorder();
     const server = await startServer({
