@@ -24,7 +24,7 @@ import { KeyedRateLimiter, LogThrottle, type RateLimit } from './rate-limit.js';
 import { AS_A_REQUEST_NAMES_IT, requestUrl, samePath, unservablePath } from '../shared/request-url.js';
 import { hasMethods, MAX_TIMER_MS, optionChecks, shownFound } from '../shared/options.js';
 import { REFUSALS } from '../shared/refusals.js';
-import { holdsJwt, isSecretName, leniently, passwordHoldingAt, portNotShown, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
+import { holdsJwt, isSecretName, leniently, passwordHoldingAt, portNotShown, readsAsHostAndPort, REDACTED, secretWhereAddressGoes, withUserInfoLeftOut, withUserInfoShownRedacted, type HiddenTexts } from '../shared/secrets.js';
 import { POLL_SUFFIX } from '../client/protocol.js';
 import { cut, nearestName, preview } from '../runtime/errors.js';
 import type { ReadResult, StreamEntry, StreamStore } from './stream-store.js';
@@ -3005,12 +3005,17 @@ export function shownHost(host: string): string {
 /**
  * `host`, serve's `--host` value that {@link hostProblem} refuses, as its error shows it: as typed when it holds two `:`
  * or more and no `@`, `/`, `\`, `?`, `#` or `]:`, an IPv6 address mistyped (`::g`, `2001:db8::zz`, `1::2::3`, `'::1'`
- * with its quotes), a prefix length after it too (`::1/128`, whose `128` was `[redacted]` as a path: tIL F2): such a value
+ * with its quotes), a prefix length after it too (`::1/128`, whose `128` was `[redacted]` as a path: tIL F2; and after an IPv4
+ * address or a host name with a dot, `10.0.0.0/8`: tIO F4): such a value
  * is no URL and no `user:password`, and all after its first `:` was `[redacted]` as a password whose `@host` is missing,
  * the typo with it (tID F2). Else {@link shownHost}.
  * A value that reads as a secret ({@link hostReadsAsSecret}) is the caller's to hide whole, before this.
  */
 export function shownHostValue(host: string): string {
+  // So is a CIDR prefix length after an IPv4 address or a host name with a dot (`10.0.0.0/8`, `db.internal/24`): it was
+  // `[redacted]` as a path, the user told their value held a secret (tIO F4).
+  const cidr = /^([^/]*)\/\d{1,2}$/.exec(host);
+  if (cidr !== null && (isIP(cidr[1]!) === 4 || readsAsHostAndPort(cidr[1]!)) && !cidr[1]!.includes(':')) return host;
   return /^[^@/\\?#]*(?:\/\d{1,3})?$/.test(host) && (host.match(/:/g) ?? []).length >= 2 && !host.includes(']:') ? host : shownHost(host);
 }
 
@@ -3150,7 +3155,7 @@ function checkOptions(options: RealtimeServerOptions): void {
     if (options.host === '') throw optionError(RangeError, 'host', 'a host name or address', options.host, "give '0.0.0.0' or '::' to listen on every interface");
     const problem = hostProblem(options.host, '`port`');
     // A host that reads as a secret (`host: process.env.REDIS_PASSWORD`) by its length, as the CLI's --host (tEP F1: it was shown twice).
-    if (problem !== undefined) throw hostReadsAsSecret(options.host) ? optionError(RangeError, 'host', 'a host name or address', options.host, problem, false) : optionError(RangeError, 'host', 'a host name or address', shownHost(options.host), problem);
+    if (problem !== undefined) throw hostReadsAsSecret(options.host) ? optionError(RangeError, 'host', 'a host name or address', options.host, problem, false) : optionError(RangeError, 'host', 'a host name or address', shownHostValue(options.host), problem);
   }
   // A path that does not start with `/` never matches a request: nothing would be served.
   for (const name of ['path', 'pollPath'] as const) {

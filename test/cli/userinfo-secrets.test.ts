@@ -87,6 +87,14 @@ describe('tID F2, tIL F2/F3: a mistyped IPv6 --host, one with a prefix length, o
   });
 });
 
+describe('tIO F4: a CIDR prefix length after an IPv4 address or a host name given as --host is shown as typed (it was "/[redacted]", as a secret)', () => {
+  it('by createRealtimeServer (host) and serve --host; a secret after the / still hidden', { timeout: 120_000 }, () => {
+    for (const host of ['10.0.0.0/8', '192.168.1.0/24', 'db.internal/24']) expect(refusal({ host })).toContain(`got ${JSON.stringify(host)}`);
+    for (const host of ['10.0.0.0/Hunter2pw', 'Pa55w0rdXyz/24']) expect(refusal({ host })).not.toMatch(/Hunter2pw|Pa55w0rdXyz/);
+    expect(cli(['serve', '--demo', '--port', '0', '--host', '10.0.0.0/8']).stderr).toBe('realtime-contract serve: --host must be a host name or address, got "10.0.0.0/8"; give the host alone ("10.0.0.0")\n');
+  });
+});
+
 describe('tHG F2: an @ in the path after a host name is no user info', () => {
   it('in a hook\'s error as the log shows it, and in a command-line value', () => {
     for (const text of ['GET https://api.example.com/users/alice@example.com failed: 404', 'see https://unpkg.com/@acme/x@1.2.3/dist', 'at http://127.0.0.1:8080/u/bob@corp.example']) expect(withUrlUserInfoRedacted(text)).toBe(text);
