@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { unescape as querystringUnescape } from 'node:querystring';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket, * as wsModule from 'ws';
-import { CloseCode, PING_INTERVAL_MS, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
+import { CloseCode, MESSAGE_TYPES, PING_INTERVAL_MS, PONG_TIMEOUT_MS, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../../generated/contract.js';
 import { endpointOf, samePath } from '../shared/request-url.js';
 import { asWritten, numberLiterals } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
@@ -855,11 +855,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // to be a credential (a `sort_key=trades` must not redact every "trades" the server sends).
   // So are those nested in a value redact() hides (`?return_to=https://app/cb?api_key=<value>`, `?next=https://alice:<password>@bank/`):
   // they were hidden in the URL and printed where the server echoed them (tCY F10).
+  // But not a contract's message type (`?session_id=connection`): no credential, and listen's own words name it (`expected the
+  // first frame to be the "connection" message` was `the "[redacted]" message`: tIO F6); the URL shows it `[redacted]` still.
   // A secret path parameter's value (`;jsessionid=<value>`: tDC F1) and the value a secret name holds after an encoded `=`
   // (`?session_id%3D<value>`, hidden whole in the URL: tDC F9) too: hidden in the URL, printed where the server echoed them.
   const inPath = [...url.pathname.matchAll(/;([^;=/]*)=([^;/]*)/g)].filter(([, name]) => isSecretName(leniently(name!))).map(([, , value]) => leniently(value!));
   const inName = secretParams(url).filter(([name]) => name.includes('=')).map(([name]) => name.slice(name.indexOf('=') + 1));
-  const named = [...secretParams(url).map(([, value]) => value), ...inPath, ...inName, ...[...url.searchParams.values()].flatMap(nestedSecrets)].filter((value) => value.length >= WHOLE_SECRET_LENGTH);
+  const named = [...secretParams(url).map(([, value]) => value), ...inPath, ...inName, ...[...url.searchParams.values()].flatMap(nestedSecrets)].filter((value) => value.length >= WHOLE_SECRET_LENGTH && !(MESSAGE_TYPES as readonly string[]).includes(value));
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
   // Pointer token, HTML-escaped. (A server that knows the token can always print a transform of it.)
   // URL-encoded with lower-case hex too (`%2b`, `%2f`), and read as a form reads it (`+` a space): a standard-base64 token so

@@ -153,6 +153,13 @@ describe('listen: URL-shaped secrets, as the server logs them', () => {
     }
   });
 
+  it("a secret parameter's value that is a contract's message type is [redacted] in the URL only, not in listen's own words naming that type (tIO F6: \"the [redacted] message\")", async () => {
+    const url = await wsServer((ws) => ws.send(JSON.stringify({ type: 'trades', x: 1 })));
+    const { stdout } = await said(`${url}?session_id=connection`, { token: 'Op4queT0kenValue', durationMs: 1000 });
+    expect(stdout).toContain('expected the first frame to be the "connection" message, got "trades"');
+    expect(stdout).not.toContain('"[redacted]" message');
+  });
+
   it('an unparsable target with an @ in its fragment or query: the fragment hidden, host, port and path shown, no user-info fault; one without its scheme has its password hidden (tCY F5)', async () => {
     const cases: [string, string][] = [
       ['ws://127.0.0.1:99999/api/ws#login=alice@example.com:Hunter2Secret', '"ws://127.0.0.1:99999/api/ws#[redacted]": the port 99999 is out of range (0–65535)'],
