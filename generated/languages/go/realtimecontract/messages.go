@@ -1273,14 +1273,17 @@ func integerFieldsFromWholeNumbers(data []byte, keys ...string) []byte {
 
 // wholeNumber returns the integer literal of a number token that has a fraction or an
 // exponent and whose value, read as a float64 the way JavaScript and Python read JSON numbers
-// (1.0000000000000001 is 1), is whole and fits an int64.
+// (1.0000000000000001 is 1), is whole and fits an int64: from -2^63, which fits, to below 2^63,
+// which does not (the range is asymmetric; tIR F6). The literal is the float's exact value, as
+// Python's int() gives it: the shortest form that reads back as the same float wrote -2^63 as
+// -9223372036854776000, past the int64 range.
 func wholeNumber(token []byte) ([]byte, bool) {
 	if bytes.IndexAny(token, ".eE") < 0 {
 		return nil, false
 	}
 	value, err := strconv.ParseFloat(string(token), 64)
-	if err != nil || value != math.Trunc(value) || math.Abs(value) >= 1<<63 {
+	if err != nil || value != math.Trunc(value) || value < -(1<<63) || value >= 1<<63 {
 		return nil, false
 	}
-	return strconv.AppendFloat(nil, value, 'f', -1, 64), true
+	return strconv.AppendInt(nil, int64(value), 10), true
 }
