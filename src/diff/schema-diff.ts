@@ -279,6 +279,23 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   // `minimum: 1, maximum: 3` on an integer): judged by the values each side admits, as two closed
   // lists, not keyword by keyword (the type "widened to any type" and the list "opened", breaking,
   // where every value the newer side admits the older admitted: tGI F3).
+  // An `anyOf` of closed lists of strings is one list of all their strings (Go and Python declare
+  // one type with a constant each): compared as that list where the other side is one too (a
+  // value moved between its lists read `"anyOf" changed`, and a branch `["d"]` added read as a
+  // type Go and Python change and tolerant consumers refuse, breaking: tIR F2, F3), or where the
+  // other side is an open schema of no union, no list (a string of `minLength: 1` narrowed to it
+  // read as widened to any type, its bound removed and its `anyOf` changed: tIR F1). Each keyword
+  // of the open side is then checked against the list's values, as for one `enum`.
+  const unionA = stringListUnion(a.node, walk.resolveBefore);
+  const unionB = stringListUnion(b.node, walk.resolveAfter);
+  const openOnly = (node: SchemaNode, resolve: Resolve) => node.anyOf === undefined && node.oneOf === undefined && plainList(node) === undefined && rewrittenList(node, resolve) === undefined;
+  if (unionA && unionB) {
+    a = { ...a, node: unionA };
+    b = { ...b, node: unionB };
+  } else if (unionB && openOnly(a.node, walk.resolveBefore)) {
+    b = { ...b, node: unionB };
+  }
+
   const rewrittenA = rewrittenList(a.node, walk.resolveBefore);
   const rewrittenB = rewrittenList(b.node, walk.resolveAfter);
   const valuesA = rewrittenA ?? plainList(a.node);
@@ -666,6 +683,26 @@ function rewrittenList(node: SchemaNode, resolve: Resolve): unknown[] | undefine
   const high = Math.min(typeof maximum === 'number' ? Math.floor(maximum) : Infinity, typeof exclusiveMaximum === 'number' ? Math.ceil(exclusiveMaximum) - 1 : Infinity);
   if (!Number.isFinite(low) || !Number.isFinite(high) || high - low >= MAX_RANGE_VALUES) return undefined;
   return Array.from({ length: Math.max(0, high - low + 1) }, (_, i) => low + i);
+}
+
+/**
+ * An `anyOf` of inline plain closed lists (no branch nullable, none a `$ref`) whose every value is a string, as one
+ * `{ type: "string", enum }` of their values; undefined for any other schema. Tolerant mode opens
+ * such a union to any string where one of its branches is an `enum` (src/codegen/tolerant-enum.ts
+ * opens each list to its kinds), to none where every branch is a `const`.
+ */
+function stringListUnion(node: SchemaNode, resolve: Resolve): SchemaNode | undefined {
+  // Inline branches alone: a `$ref` branch is a type of its own in Go and Python.
+  if (!isBareUnion(node) || !(node.anyOf as (SchemaNode | boolean)[]).every((branch) => typeof branch === 'object' && branch.$ref === undefined)) return undefined;
+  const values = rewrittenList(node, resolve);
+  if (values === undefined || values.length === 0 || !values.every((value) => typeof value === 'string')) return undefined;
+  const list = { type: 'string', enum: values } as SchemaNode;
+  const opened = (node.anyOf as (SchemaNode | boolean)[]).some((branch) => {
+    const read = shape(branch, resolve).node;
+    return Array.isArray(read.enum) && read.enum.some((value) => typeof value === 'string') && (read.type === undefined || typesOf({ type: read.type })!.has('string'));
+  });
+  if (!opened) TIGHT_LISTS.add(list);
+  return list;
 }
 
 function isNullOnly(node: SchemaNode): boolean {
