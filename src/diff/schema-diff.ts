@@ -902,8 +902,16 @@ function compareFormats(a: SchemaNode, b: SchemaNode, add: Add): void {
   }
 
   if (a.pattern !== b.pattern) {
-    if (a.pattern === undefined) add({ rule: 'pattern-added', accepts: 'fewer', after: b.pattern, text: `pattern ${JSON.stringify(b.pattern)} added` });
-    else if (b.pattern === undefined) add({ rule: 'pattern-removed', accepts: 'more', before: a.pattern, text: `pattern ${JSON.stringify(a.pattern)} removed` });
+    // A closed list whose every string matches the pattern bounds them as the pattern did: a pattern
+    // dropped beside a new such list lets no value through that the older schema refused (12 lines
+    // `breaking` for the cursor made `enum: ["a", "b"]`: tIR F8), nor does one added beside an older
+    // such list refuse what older servers sent (the mirror, as for a length bound: tIR F4). The
+    // list's own change is reported by itself.
+    if (a.pattern === undefined) {
+      if (!listMatches(a, b.pattern)) add({ rule: 'pattern-added', accepts: 'fewer', after: b.pattern, text: `pattern ${JSON.stringify(b.pattern)} added` });
+    } else if (b.pattern === undefined) {
+      if (!listMatches(b, a.pattern)) add({ rule: 'pattern-removed', accepts: 'more', before: a.pattern, text: `pattern ${JSON.stringify(a.pattern)} removed` });
+    }
     else add({ rule: 'pattern-changed', accepts: patternAcceptance(a, b), before: a.pattern, after: b.pattern, text: `pattern changed from ${JSON.stringify(a.pattern)} to ${JSON.stringify(b.pattern)}` });
   }
 
@@ -1019,6 +1027,23 @@ function listWithinLength(node: SchemaNode, bound: number, lower: boolean): bool
   return values.every((value) => typeof value !== 'string' || (lower ? [...value].length >= bound : [...value].length <= bound));
 }
 
+/**
+ * Whether `node` is a closed list (`enum` or `const`) whose every string matches `pattern`, read
+ * as the validators read it (ajv: `new RegExp(pattern, "u")`); other values are not strings, which
+ * a pattern leaves alone. A pattern that does not compile matches nothing.
+ */
+function listMatches(node: SchemaNode, pattern: unknown): boolean {
+  const values = Array.isArray(node.enum) ? node.enum : 'const' in node ? [node.const] : undefined;
+  if (values === undefined || typeof pattern !== 'string') return false;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern, 'u');
+  } catch {
+    return false;
+  }
+  return values.every((value) => typeof value !== 'string' || regex.test(value));
+}
+
 /** The JSON type each length bound applies to. */
 const BOUND_TYPES: Record<(typeof LOWER_BOUNDS)[number] | (typeof UPPER_BOUNDS)[number], string> = {
   minLength: 'string', maxLength: 'string', minItems: 'array', maxItems: 'array', minProperties: 'object', maxProperties: 'object',
@@ -1055,6 +1080,10 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: stri
     // refused (it was `breaking`, while generate refuses `minLength` beside `enum`: tIH F3). Its
     // narrowing is the list's own change, reported by itself.
     if (!narrows && (keyword === 'minLength' || keyword === 'maxLength') && listWithinLength(b, effectiveBefore, lower)) return;
+    // The mirror: a bound that appears beside an older closed list whose every value keeps it
+    // refuses nothing older servers sent or stored (`minLength 1` where the list of four non-empty
+    // values was opened read as a narrowing newer consumers may refuse: tIR F4).
+    if (narrows && (keyword === 'minLength' || keyword === 'maxLength') && effectiveAfter !== undefined && listWithinLength(a, effectiveAfter, lower)) return;
     const what = before === undefined ? `${keyword} ${after} added` : after === undefined ? `${keyword} ${before} removed` : `${keyword} changed from ${before} to ${after}`;
     add({ rule: narrows ? 'length-narrowed' : 'length-widened', accepts: narrows ? 'fewer' : 'more', before, after, text: what });
   };
