@@ -22,7 +22,9 @@ const python = findTool('python3');
 it('README says Python writes an optional key\'s explicit null back as absent, as Go does', () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
   expect(readme).toContain('an explicit null for an optional key decodes as nil and is written back as absent.');
-  expect(readme).toContain('Python does the same: an optional key decodes as `None` whether it was null or left out, and `to_dict` leaves out every optional key that is `None`, so an explicit null is written back as absent there too');
+  expect(readme).toContain('Python does the same for an optional key that may be null: it decodes as `None` whether it was null or left out, and `to_dict` leaves out every optional key that is `None`, so an explicit null is written back as absent there too');
+  // Not for one that may not be null: Python raises there (README said it decoded as None: tIR F5).
+  expect(readme).toContain('An optional key that may not be null (the `cursor`, a union field) is another matter: an explicit null there raises `ValueError` in Python (`cursor may be left out but not be null`), as the validators refuse it, while Go reads it as absent.');
 });
 
 it(`Python decodes an optional nullable field's null and writes it back as absent; a required one's null stays ${python.reason}`.trimEnd(), { timeout: 180_000 }, async () => {
@@ -43,9 +45,19 @@ it(`Python decodes an optional nullable field's null and writes it back as absen
 import realtime_contract as rc
 back = rc.trades_message_to_dict(rc.trades_message_from_dict(json.loads(sys.argv[1])))
 print(json.dumps({k: back["data"].get(k, "<absent>") for k in ("pnl", "venue", "note")}))
+message = json.loads(sys.argv[1])
+message["cursor"] = None
+try:
+    rc.trades_message_from_dict(message)
+    print("cursor null decoded")
+except ValueError as error:
+    print("ValueError", error)
 `;
   const run = runBesideModule(out, files.get(PYTHON_FILE)!, script, [JSON.stringify(trade)]);
   expect(run.stderr).toBe('');
   // pnl is required and nullable: its null stays.
-  expect(JSON.parse(run.stdout)).toEqual({ pnl: null, venue: '<absent>', note: '<absent>' });
+  const [written, cursor] = run.stdout.trimEnd().split('\n');
+  expect(JSON.parse(written!)).toEqual({ pnl: null, venue: '<absent>', note: '<absent>' });
+  // The cursor is optional and may not be null: README's `ValueError`, word for word.
+  expect(cursor).toBe('ValueError cursor may be left out but not be null');
 });
