@@ -393,7 +393,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
  * taken or when standard output failed.
  */
 export async function runServe(options: ServeOptions, output: Output): Promise<number> {
-  // From the start, SIGINT or SIGTERM stops the demo with exit 0 (src/cli/main.ts holds them earlier still): installed
+  // From the start, SIGINT, SIGTERM or SIGHUP (tIQ F2) stops the demo with exit 0 (src/cli/main.ts holds them earlier still): installed
   // just before the banner, after the imports, the secret, the journal and the listen (5-6 s under load), a supervisor's
   // SIGTERM or a Ctrl-C in the start killed the demo by the signal, 143 or 130 (tII F2).
   holdStopSignals();
