@@ -17,6 +17,8 @@ import { parseMessage } from '../runtime/parse.js';
 import { isAfter, isCursor, judgeCursor, POLL_SUFFIX, RECENT_CURSORS, remember, sameStream } from '../client/protocol.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
+// Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP).
+import { firstStopSignal, STOP_SIGNALS } from './stop-signals.js';
 import { bracketsError, cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_LINE_BRACKETS, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 import { holdsUserInfoAnyhow, redactUrl } from '../server/auth.js';
@@ -121,7 +123,6 @@ const TOKEN_RULE = 'the server validates the token before it accepts the connect
 /** Said with each fault of the answer to listen's ping: the client pings, and a v1.0 server has no such rule. */
 const CLIENT_PING = "the package's client pings a server once it has shown protocol v1.1 (a message with a cursor): a client may ping the server, which answers with a pong; v1.0 servers (the spec's) send no cursor and are not pinged (--no-ping sends none)";
 
-/** Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP). */
 /**
  * How a close or a drop read during the run's-end drain, past what listen's socket held at the
  * end, is said: listen cannot tell one the server sent after the end from one it sent before,
@@ -129,7 +130,6 @@ const CLIENT_PING = "the package's client pings a server once it has shown proto
  */
 const READ_AFTER_END = "read after the run ended (not judged: the server sent it after the end, or before it while listen was behind the server, its bytes still in the system's socket buffer, which listen cannot read ahead)";
 
-const STOP_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Swaps the run's signal handler for one that does nothing, kept 5 s (unref'd: it holds the
@@ -705,7 +705,8 @@ function speaksTls(url: URL, ms: number): Promise<boolean> {
  * frame or of a message sent in fragments, or a run that ended while one arrived, says how much
  * of it had come (`unfinished`). JSON: one {@link ListenReport}. SIGINT
  * (Ctrl-C), SIGTERM and SIGHUP end the run early and report what was seen, as the end of `durationMs` does;
- * before the upgrade is answered it ends the attempt, as a connection that failed (exit 2).
+ * before the upgrade is answered it ends the attempt, as a connection that failed (exit 2), and so does one that came
+ * before this was called while the CLI held them from its start ({@link firstStopSignal}: src/cli/main.ts).
  *
  * The token (`token`, or a `token` query parameter or password in the URL), and the value of any
  * other query parameter whose name says it holds a secret (`api_key`, `access_token`, `password`,
@@ -1482,6 +1483,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     else ws.terminate();
   };
   for (const signal of STOP_SIGNALS) process.on(signal, interrupt);
+  // One that came before, while the CLI loaded its commands (src/cli/main.ts holds them from its start): it killed listen
+  // by the signal, silently, 130/143/129, in a run's first seconds under load (tIQ F1). It ends the attempt now, as one
+  // before the upgrade is answered does: `cannot connect`, exit 2.
+  const early = firstStopSignal();
+  if (early !== undefined) interrupt(early);
   /** A frame this client refused (not UTF-8, over --max-frame (ws's maxPayload), a bad opcode): ws then closes the socket itself. */
   let refused: Error | undefined;
   /** Whether that frame was the server's close frame (said on the close: line, no frame of the count). */
