@@ -136,6 +136,12 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         // Redirected from a file, it is read once however it is named, `-` or `/dev/stdin`, in
         // either order (`/dev/stdin -` was refused, `- /dev/stdin` read once: a tester).
         if (info?.isFile() && !first(info)) continue;
+        // `validate - < folder`: Node's stream ends on the read's EISDIR as if empty, and that was said as an invalid
+        // message, "got empty input", exit 1 (tIQ F3): a read error, exit 2.
+        if (info?.isDirectory()) {
+          yield [{ kind: 'unreadable', file: '<stdin>', reason: `cannot read standard input: ${STANDARD_INPUT_FOLDER}` }];
+          continue;
+        }
         if (stdinName !== undefined) {
           yield [{ kind: 'unreadable', file: '<stdin>', reason: namedAgain(stdinName, given) }];
           continue;
@@ -147,6 +153,12 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         continue;
       }
       const info = await stat(given);
+      // `validate /dev/stdin < folder` read the folder's files (exit 0) where `-` on the same standard input is a read
+      // error: the two are read alike (tIQ F3).
+      if (info.isDirectory() && isStandardInput(given, info)) {
+        yield [{ kind: 'unreadable', file: given, reason: `cannot read ${quotedName(given)} (standard input): ${STANDARD_INPUT_FOLDER}` }];
+        continue;
+      }
       if (!info.isDirectory() && isStandardInput(given, info)) {
         // `validate /dev/stdin < events.ndjson`: standard input named by its path, read as `-`
         // reads it, by --input, and labelled as named. Redirected from a file it was refused as
@@ -241,6 +253,9 @@ async function startsGzip(file: string): Promise<boolean> {
 function namedAgain(before: string, now: string): string {
   return before === now ? `standard input (${now}) can be named only once` : `standard input can be named only once: it was named ${before}, then ${now}`;
 }
+
+/** Why standard input redirected from a folder (`validate - < fixtures`) is not read: the read fails with EISDIR. */
+const STANDARD_INPUT_FOLDER = 'it is redirected from a folder, which cannot be read as a stream (EISDIR): name the folder instead (validate <folder>) to read its message files';
 
 /** Names of this process's standard input: a regular file named so is standard input redirected from it. */
 const STANDARD_INPUT_NAMES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
