@@ -2,13 +2,13 @@
 // integer field, its generated UnmarshalJSON rewrote every whole number of the struct's text,
 // the decoded JSON's included: `"checks_passed":3.0` was written back as 3, and
 // 9007199254740993.0 as 9007199254740992, where README says decoded JSON is written back as it came.
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitLanguages } from '../../src/codegen/quicktype.js';
 import { loadContract } from '../../src/contract/index.js';
+import { runGoModule } from '../support/go-module.js';
 import { findTool } from '../support/toolchain.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,11 +28,7 @@ describe('Go UnmarshalJSON of a struct with int64 fields beside decoded JSON', (
     const go = (await emitLanguages(await loadContract(schemas))).get(GO_FILE)!;
     expect(go).toMatch(/^func \(r \*AiTaskData\) UnmarshalJSON\(/m);
 
-    const module = path.join(work, 'go');
-    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
-    writeFileSync(path.join(module, 'go.mod'), 'module decoded\n\ngo 1.19\n');
-    writeFileSync(path.join(module, 'realtimecontract/messages.go'), go);
-    writeFileSync(path.join(module, 'main.go'), `package main
+    const main = `package main
 
 import (
 \t"fmt"
@@ -49,11 +45,11 @@ func main() {
 \tout, err := m.Marshal()
 \tfmt.Println(*m.Data.Attempts, string(out), err)
 }
-`);
+`;
     const frame = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/ai_tasks.json'), 'utf8')))
       .replace(/"result":\{[^}]*\}/, '"result":{"checks_passed":3.0,"score":1.50,"big":9007199254740993.0,"ratio":1e2},"attempts":2.0');
     expect(frame).toContain('"attempts":2.0');
-    const result = spawnSync('go', ['run', '.', frame], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    const result = goRun('go', go, main, frame);
     expect(result.stderr).toBe('');
     // 2.0 read into the int64 field; the result's numbers written back as they came.
     expect(result.stdout).toMatch(/^2 \{.*"result":\{"big":9007199254740993\.0,"checks_passed":3\.0,"ratio":1e2,"score":1\.50\}.*\} <nil>\n$/);
@@ -62,12 +58,7 @@ func main() {
 
 /** `go run .` of `main` beside `go` (the generated package) in a module of its own under `name`; its stdout and stderr. */
 function goRun(name: string, go: string, main: string, ...args: string[]) {
-  const module = path.join(work, name);
-  mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
-  writeFileSync(path.join(module, 'go.mod'), 'module decoded\n\ngo 1.19\n');
-  writeFileSync(path.join(module, 'realtimecontract/messages.go'), go);
-  writeFileSync(path.join(module, 'main.go'), main);
-  return spawnSync('go', ['run', '.', ...args], { cwd: module, encoding: 'utf8', timeout: 240_000, env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+  return runGoModule(path.join(work, name), 'decoded', go, main, args, { cacheDir: work });
 }
 
 // tIH F1: the int64 UnmarshalJSON decoded the object into a map and encoded it again, which sorts

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitLanguages } from '../../src/codegen/quicktype.js';
 import { loadContract } from '../../src/contract/load.js';
+import { runGoModule } from '../support/go-module.js';
 import { findTool } from '../support/toolchain.js';
 
 // The Go package comment: int64 fields accept whole numbers written with a fraction or an
@@ -22,10 +22,7 @@ describe('a Go int64 field given a whole number with a fraction or an exponent',
     const go = (await emitLanguages(await loadContract('schemas'))).get('languages/go/realtimecontract/messages.go')!;
     const module = mkdtempSync(path.join(tmpdir(), 'go-int64-'));
     folders.push(module);
-    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
-    writeFileSync(path.join(module, 'go.mod'), 'module int64range\n\ngo 1.19\n');
-    writeFileSync(path.join(module, 'realtimecontract/messages.go'), go);
-    writeFileSync(path.join(module, 'main.go'), `package main
+    const main = `package main
 
 import (
 	"fmt"
@@ -43,9 +40,8 @@ func main() {
 		}
 	}
 }
-`);
-    const env = { ...process.env, GOCACHE: path.join(module, '.gocache'), GOPATH: path.join(module, '.gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' };
-    const run = spawnSync('go', ['run', '.'], { cwd: module, encoding: 'utf8', env, timeout: 200_000 });
+`;
+    const run = runGoModule(module, 'int64range', go, main, [], { timeoutMs: 200_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trimEnd().split('\n')).toEqual([
       '-9223372036854775808.0 -9223372036854775808',

@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitLanguages } from '../../src/codegen/quicktype.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { SchemaNode } from '../../src/contract/schema.js';
+import { runGoModule } from '../support/go-module.js';
 import { findTool } from '../support/toolchain.js';
 
 // README ("Python and Go types"): a value of another wrong JSON type is an error in Go, but for a
@@ -27,11 +27,7 @@ describe('a Go field of null alone', () => {
     writeFileSync(path.join(dir, 'schemas/trades.json'), JSON.stringify(trades));
     const go = (await emitLanguages(await loadContract(path.join(dir, 'schemas')))).get('languages/go/realtimecontract/messages.go')!;
     expect(go).toMatch(/^\tNothing\s+interface\{\}\s+`json:"nothing,omitempty"`$/m);
-    const module = path.join(dir, 'module');
-    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
-    writeFileSync(path.join(module, 'go.mod'), 'module nullfield\n\ngo 1.19\n');
-    writeFileSync(path.join(module, 'realtimecontract/messages.go'), go);
-    writeFileSync(path.join(module, 'main.go'), `package main
+    const main = `package main
 
 import (
 	"fmt"
@@ -44,9 +40,8 @@ func main() {
 	out, _ := m.Marshal()
 	fmt.Println(err == nil, string(out))
 }
-`);
-    const env = { ...process.env, GOCACHE: path.join(module, '.gocache'), GOPATH: path.join(module, '.gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' };
-    const run = spawnSync('go', ['run', '.'], { cwd: module, encoding: 'utf8', env });
+`;
+    const run = runGoModule(path.join(dir, 'module'), 'nullfield', go, main);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^true .*"nothing":5/);
   });

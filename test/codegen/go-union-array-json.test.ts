@@ -1,13 +1,13 @@
 // tIM F10: unionWholeNumbers (src/codegen/quicktype.ts) rewrites a union's whole numbers only when its array branch holds
 // int64; a union whose array holds decoded JSON keeps its numbers as written (tIH F4). Mutant Q06, every array in a union
 // rewritten, survived go-decoded-json.test.ts, whose only array union was of integers. The generated Go, compiled and run.
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitLanguages } from '../../src/codegen/quicktype.js';
 import { loadContract } from '../../src/contract/index.js';
+import { runGoModule } from '../support/go-module.js';
 import { findTool } from '../support/toolchain.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -29,11 +29,7 @@ describe('Go union whose array branch holds decoded JSON (tIM F10)', () => {
     writeFileSync(file, JSON.stringify(schema, null, 2));
     const go = (await emitLanguages(await loadContract(schemas))).get(GO_FILE)!;
     expect(go).toMatch(/^func unmarshalUnion\(/m);
-    const module = path.join(work, 'go');
-    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
-    writeFileSync(path.join(module, 'go.mod'), 'module decoded\n\ngo 1.19\n');
-    writeFileSync(path.join(module, 'realtimecontract/messages.go'), go);
-    writeFileSync(path.join(module, 'main.go'), `package main
+    const main = `package main
 
 import (
 \t"fmt"
@@ -50,11 +46,11 @@ func main() {
 \tout, err := m.Marshal()
 \tfmt.Println(string(out), err)
 }
-`);
+`;
     const frame = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8')))
       .replace(/^\{"type":"trades","data":\{/, '{"type":"trades","data":{"tags":[1.0,2.50,1e2],"level":2.0,');
     expect(frame).toContain('"tags":[1.0,2.50,1e2]');
-    const result = spawnSync('go', ['run', '.', frame], { cwd: module, encoding: 'utf8', timeout: 240_000, env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    const result = runGoModule(path.join(work, 'go'), 'decoded', go, main, [frame]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('"tags":[1.0,2.50,1e2]');
     expect(result.stdout).toContain('"level":2,');
