@@ -2229,6 +2229,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     report('catch-up', undefined, unlogged > 0 ? { unlogged } : {})(err);
   }
 
+  /**
+   * Leaves this node's epoch for a new one that replaces `found`, an older epoch Redis came back with (`why`: restored
+   * from a snapshot, without what was written since), told to every client as a gap; the catch-up then starts again.
+   */
+  async function replaceOlderEpoch(found: string, why: string): Promise<void> {
+    leave(epoch!, last!.seq);
+    const replacedBy = await rotate(found, why);
+    retired.add(found);
+    gap('epoch', `epoch ${epoch} → ${replacedBy}: ${why}`);
+    epoch = null;
+    last = null;
+  }
+
   async function catchUp(): Promise<void> {
     const batch = 1000;
     for (;;) {
@@ -2252,12 +2265,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         const why = retired.has(read.epoch)
           ? `Redis came back with epoch ${read.epoch}, which it had replaced (restored from an older snapshot again)`
           : `Redis came back with epoch ${read.epoch} (at sequence ${read.seq}), which this node had left at sequence ${left.get(read.epoch)} for ${epoch}: restored from an older snapshot, without what was written since`;
-        leave(epoch, last.seq);
-        const rotated = await rotate(read.epoch, why);
-        retired.add(read.epoch);
-        gap('epoch', `epoch ${epoch} → ${rotated}: ${why}`);
-        epoch = null;
-        last = null;
+        await replaceOlderEpoch(read.epoch, why);
         continue;
       }
       if (read.epoch !== epoch) {
@@ -2276,12 +2284,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         const seenAt = newestIn(epoch);
         const older = seenAt === undefined ? null : await olderEpoch(read.epoch, start, seenAt);
         if (older !== null) {
-          leave(epoch, last.seq);
-          const replacedBy = await rotate(read.epoch, older);
-          retired.add(read.epoch);
-          gap('epoch', `epoch ${epoch} → ${replacedBy}: ${older}`);
-          epoch = null;
-          last = null;
+          await replaceOlderEpoch(read.epoch, older);
           continue;
         }
         const rotated = start?.split(' ')[0] === read.epoch;
