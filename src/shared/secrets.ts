@@ -662,8 +662,9 @@ function passwordPastAuthority(authority: string, after: string): boolean {
   // After a user name's `:` (or the `::` of an empty one), any host: no URL ends its authority with an empty port but a host's
   // (`http://localhost:/`).
   if (at === -1) return /:$/.test(authority.trim()) && !readsAsHostAndPort(authority.trim().slice(0, -1)) && /^[a-z0-9[]/i.test(tail);
-  // After a password's `@`, one that reads as a host (`db.example.com`, `db:5432`, an address; its `]` maybe read as the sentence's).
-  return /^[?#]/.test(after) && !readsAsHostAfterUserInfo(authority.slice(at + 1).trim()) && (readsAsHostAfterUserInfo(tail) || /^\[[0-9a-f:.]+\]?$/i.test(tail));
+  // After a password's `@`, one that reads as a host (`db.example.com`, `db:5432`, an address; its `]` maybe read as the sentence's),
+  // or a bare host name (`@db`, `@cache01`: tIT F4, the password's tail was logged as the host and query before it).
+  return /^[?#]/.test(after) && !readsAsHostAfterUserInfo(authority.slice(at + 1).trim()) && (readsAsHostAfterUserInfo(tail) || /^\[[0-9a-f:.]+\]?$/i.test(tail) || /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i.test(tail));
 }
 
 /**

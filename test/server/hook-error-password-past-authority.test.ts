@@ -40,6 +40,8 @@ describe('a password past the authority in a hook error is not logged (tIO F11)'
       ['pg postgres://ops:@Mk7Zq?=@db.example.com:6379/x down', 'pg postgres://[redacted]@db.example.com:6379/x down'],
       ['mq amqp://app:?,Mk7Zq=@pg-primary/x down', 'mq amqp://[redacted]@pg-primary/x down'],
       ['pg postgres://::##Mk7Zq@127.0.0.1/db down', 'pg postgres://[redacted]@127.0.0.1/db down'],
+      // A bare host name after the last `@` (tIT F4: logged `postgres://[redacted]@ss?w0rd=secret@db`).
+      ['pg postgres://app:P@ss?w0rd=secret@db down', 'pg postgres://[redacted]@db down'],
     ] as const;
     expect(await logged(cases.map(([message]) => message))).toEqual(cases.map(([, shown]) => shown));
   });

@@ -326,6 +326,9 @@ const urlWithUserInfo = (value: string): boolean => /\/\/[^]*@/.test(value);
  * `redis://:s3cret?pw@host`), as is one in a fragment right after the host (`redis://Xk9mP2q#L7vR4@host`): read to the last
  * of them, no part of the password is shown.
  */
+/** A host name without a dot (`redis`, `cache01`, `pg-primary`). */
+const BARE_HOST_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+
 function userInfoEnd(rest: string): number {
   const authorityEnd = /^[^/?#]*/.exec(rest)![0].length;
   const authorityAt = rest.lastIndexOf('@', authorityEnd - 1);
@@ -337,7 +340,8 @@ function userInfoEnd(rest: string): number {
   if (last > authorityEnd) {
     const tail = /^[^/?#]*/.exec(rest.slice(last + 1))![0];
     const afterColon = authorityAt === -1 && rest[authorityEnd] === '?' && /:$/.test(authority) && !readsAsHostAndPort(authority.slice(0, -1)) && /^[a-z0-9[]/i.test(tail);
-    const afterAt = authorityAt !== -1 && rest[authorityEnd] === '?' && !readsAsHostAfterUserInfo(authority.slice(authorityAt + 1)) && readsAsHostAfterUserInfo(tail);
+    // A bare name after it is a host too (`@redis`, `@cache01`: a compose service's), as README's own example writes it (tIT F4).
+    const afterAt = authorityAt !== -1 && rest[authorityEnd] === '?' && !readsAsHostAfterUserInfo(authority.slice(authorityAt + 1)) && (readsAsHostAfterUserInfo(tail) || BARE_HOST_NAME.test(tail));
     if (afterColon || afterAt) return last;
   }
   if (rest.slice(authorityAt + 1, authorityEnd) === '') return authorityAt;

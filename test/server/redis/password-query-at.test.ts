@@ -34,6 +34,10 @@ describe('a Redis password holding ? after an @ or first (tIO F7)', () => {
     expect(redactRedisUrl('redis://default:?Secr3t=pw@127.0.0.1:23001')).toBe('redis://127.0.0.1:23001');
     expect(redactRedisUrl('redis://default:?Mk7Zq=@[::1]:23001/0?target_session_attrs=rw')).toBe('redis://[::1]:23001/0?target_session_attrs=rw');
     expect(redactRedisUrl('redis://ops:@?Mk7Zq@localhost:23001/0')).toBe('redis://localhost:23001/0');
+    // README's own example, a bare host name after the query's last `@` (tIT F4: `redis://ss?w0rd=secret@host`).
+    expect(redactRedisUrl('redis://:P@ss?w0rd=secret@host')).toBe('redis://host');
+    expect(redactRedisUrl('redis://default:?Secr3t=pw@host')).toBe('redis://host');
+    expect(redactRedisUrl('redis://:P@ss?w0rd=secret@cache01/0')).toBe('redis://cache01/0');
     expect(redactRedisUrl('redis://127.0.0.1:6379/0?name=app@prod')).toBe('redis://127.0.0.1:6379/0?name=app@prod');
     expect(redactRedisUrl('redis://:pw@cache/0?name=app@prod.example.com')).toBe('redis://cache/0?name=app@prod.example.com');
   });
