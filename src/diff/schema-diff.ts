@@ -1016,13 +1016,18 @@ function stringBound(node: SchemaNode, lower: boolean): number | undefined {
   return bounds.length === 0 ? undefined : lower ? Math.max(...bounds) : Math.min(...bounds);
 }
 
+/** The values of `node` as a closed list: its `enum`, or its `const` alone; undefined when it is no closed list. */
+function closedListValues(node: SchemaNode): unknown[] | undefined {
+  return Array.isArray(node.enum) ? node.enum : 'const' in node ? [node.const] : undefined;
+}
+
 /**
  * Whether `node` is a closed list (`enum` or `const`) whose every string is `bound` characters
  * long or more (`lower`), or at most (else), counted as JSON Schema counts (code points); other
  * values are not strings, which a length bound leaves alone.
  */
 function listWithinLength(node: SchemaNode, bound: number, lower: boolean): boolean {
-  const values = Array.isArray(node.enum) ? node.enum : 'const' in node ? [node.const] : undefined;
+  const values = closedListValues(node);
   if (values === undefined) return false;
   return values.every((value) => typeof value !== 'string' || (lower ? [...value].length >= bound : [...value].length <= bound));
 }
@@ -1033,7 +1038,7 @@ function listWithinLength(node: SchemaNode, bound: number, lower: boolean): bool
  * a pattern leaves alone. A pattern that does not compile matches nothing.
  */
 function listMatches(node: SchemaNode, pattern: unknown): boolean {
-  const values = Array.isArray(node.enum) ? node.enum : 'const' in node ? [node.const] : undefined;
+  const values = closedListValues(node);
   if (values === undefined || typeof pattern !== 'string') return false;
   let regex: RegExp;
   try {
