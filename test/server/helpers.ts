@@ -201,3 +201,27 @@ export async function eventually(test: () => boolean, ms = 5000, what = 'conditi
     await sleep(5);
   }
 }
+
+/**
+ * The `err.message` of each `authenticate-failed` line a server logs when its `authenticate` hook throws each of
+ * `messages` in turn, one refused poll (401) each: how the server's log shows a hook's error (its secrets redacted).
+ */
+export async function hookErrorsLogged(messages: readonly string[]): Promise<string[]> {
+  const lines: Record<string, unknown>[] = [];
+  const log = (o: object) => void lines.push(o as Record<string, unknown>);
+  let n = 0;
+  const server = await startServer({
+    jwt: undefined,
+    allowedOrigins: '*',
+    authenticate: () => {
+      throw new Error(messages[n++]);
+    },
+    logger: { info: log, warn: log, error: log },
+  } as Partial<RealtimeServerOptions>);
+  try {
+    for (const _ of messages) if ((await fetch(server.http('/api/ws/poll?token=Op4queT0kenValue'))).status !== 401) throw new Error('a poll was not refused 401');
+    return lines.filter((line) => line.event === 'authenticate-failed').map((line) => (line.err as { message: string }).message);
+  } finally {
+    await server.rt.close();
+  }
+}

@@ -5,30 +5,10 @@
  * `postgres://app:?Secr3t=pw@db…` whole). A real server on 127.0.0.1, port 0; real requests.
  */
 import { describe, expect, it } from 'vitest';
-import { type RealtimeServerOptions } from '../../src/server/index.js';
 import { withUrlUserInfoRedacted } from '../../src/shared/secrets.js';
-import { startServer } from './helpers.js';
+import { hookErrorsLogged } from './helpers.js';
 
-/** The message of each `authenticate-failed` line of a server whose hook throws each of `messages` in turn. */
-async function logged(messages: string[]): Promise<string[]> {
-  const lines: Record<string, unknown>[] = [];
-  const log = (o: object) => void lines.push(o as Record<string, unknown>);
-  let n = 0;
-  const server = await startServer({
-    jwt: undefined,
-    allowedOrigins: '*',
-    authenticate: () => {
-      throw new Error(messages[n++]);
-    },
-    logger: { info: log, warn: log, error: log },
-  } as Partial<RealtimeServerOptions>);
-  try {
-    for (const _ of messages) expect((await fetch(server.http('/api/ws/poll?token=Op4queT0kenValue'))).status).toBe(401);
-    return lines.filter((line) => line.event === 'authenticate-failed').map((line) => (line.err as { message: string }).message);
-  } finally {
-    await server.rt.close();
-  }
-}
+const logged = hookErrorsLogged;
 
 describe('a password past the authority in a hook error is not logged (tIO F11)', () => {
   it('one holding @ then ? then =, or beginning with ? or / after the user name', async () => {

@@ -7,10 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type RealtimeServerOptions } from '../../src/server/index.js';
 import { withUrlUserInfoRedacted } from '../../src/shared/secrets.js';
 import { closedPort } from '../support/ports.js';
-import { startServer } from './helpers.js';
+import { hookErrorsLogged } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
@@ -20,23 +19,7 @@ describe('an @ in the path after a host name, no host after it, is the path\'s (
       'GET https://ci:Hunter2pw@registry.example.com/@acme/contract failed: 401',
       'GET https://ci@registry.example.com/@acme/contract failed: 401',
     ];
-    const lines: Record<string, unknown>[] = [];
-    const log = (o: object) => void lines.push(o as Record<string, unknown>);
-    let n = 0;
-    const server = await startServer({
-      jwt: undefined,
-      allowedOrigins: '*',
-      authenticate: () => {
-        throw new Error(messages[n++]);
-      },
-      logger: { info: log, warn: log, error: log },
-    } as Partial<RealtimeServerOptions>);
-    try {
-      for (const _ of messages) expect((await fetch(server.http('/api/ws/poll?token=Op4queT0kenValue'))).status).toBe(401);
-    } finally {
-      await server.rt.close();
-    }
-    expect(lines.filter((line) => line.event === 'authenticate-failed').map((line) => (line.err as { message: string }).message)).toEqual([
+    expect(await hookErrorsLogged(messages)).toEqual([
       'GET https://[redacted]@registry.example.com/@acme/contract failed: 401',
       'GET https://[redacted]@registry.example.com/@acme/contract failed: 401',
     ]);
